@@ -1,0 +1,12 @@
+"""backgen: turn a Python forward function into the backward a careful person writes.
+
+Pipeline: ``parse`` (read and fence) -> ``stage`` (one operation per line) ->
+``reverse`` (adjoints from the rule table) -> ``emit`` (source text).  The
+public entry points live in ``api``; the command line in ``cli``.
+"""
+
+from .api import backward, generate, gradcheck
+from .errors import BackgenError
+
+__all__ = ["BackgenError", "backward", "generate", "gradcheck"]
+__version__ = "0.1.0"

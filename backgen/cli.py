@@ -1,0 +1,110 @@
+"""The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [-o OUT.py]``.
+
+A thin shell over the library.  It only parses FILE.py (never imports or runs
+it) and writes a module with one ``<name>_backward`` per forward function.
+``--stage staged`` prints the staged forward instead, to show what the
+backward is built from.  Errors are one line on stderr,
+``FILE:LINE:COL: message``, with exit status 1; no output file is left
+behind on error.
+"""
+
+import argparse
+import ast
+import os
+import sys
+import tempfile
+
+from . import emit
+from .errors import BackgenError
+from .parse import read
+from .reverse import reverse
+from .stage import stage, render
+from .rules import RULES
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="backgen",
+        description="Generate hand-style backward functions for the forward functions in FILE.",
+    )
+    parser.add_argument("file", metavar="FILE.py", help="Python source holding forward functions")
+    parser.add_argument("-f", "--function", action="append", metavar="NAME",
+                        help="differentiate only this function (repeatable; default: every function)")
+    parser.add_argument("--wrt", metavar="a,b",
+                        help="parameters to differentiate with respect to (default: all)")
+    parser.add_argument("-o", "--output", metavar="OUT.py", help="write here instead of stdout")
+    parser.add_argument("--stage", choices=("backward", "staged"), default="backward",
+                        help="what to print: the backward module (default) or the staged forward")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        text = run(args)
+    except BackgenError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if args.output:
+        _write_atomically(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run(args):
+    path = args.file
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BackgenError(f"cannot read file: {reason}", path) from None
+    names = args.function or _function_names(text, path)
+    if not names:
+        raise BackgenError("no function definitions found", path, 1, 1)
+    results = []
+    for name in names:
+        forward = read(text, name=name, filename=path)
+        staged = stage(forward, args.wrt)
+        results.append(staged if args.stage == "staged" else reverse(staged))
+    if args.stage == "staged":
+        return "\n\n".join(staged_source(s) for s in results) + "\n"
+    source_name = os.path.basename(path)
+    command = ["backgen", source_name]
+    for name in args.function or ():
+        command += ["--function", name]
+    if args.wrt:
+        command += ["--wrt", args.wrt]
+    if args.output:
+        command += ["-o", os.path.basename(args.output)]
+    return emit.module_source(results, source_name=source_name, command=" ".join(command))
+
+
+def staged_source(staged):
+    """The staged forward as readable code, one operation per line."""
+    lines = [f"def {staged.name}({', '.join(staged.params)}):"]
+    for number, op in enumerate(staged.body, 1):
+        lines.append(f"    {op.target} = {render(RULES[op.rule], op.args, staged.modules)}  # ({number})")
+    lines.append(f"    return {staged.output}")
+    return "\n".join(lines)
+
+
+def _function_names(text, path):
+    try:
+        module = ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        raise BackgenError(f"invalid Python syntax: {exc.msg}", path, exc.lineno, exc.offset, exc.text) from None
+    return [node.name for node in module.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def _write_atomically(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,85 @@
+"""Lay out generated code as Python source, through jinja2 templates.
+
+Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
+a ``def``; ``module_source(backwards, source_name) -> str`` renders a whole
+module with the imports its functions need.  The output is deterministic and
+always compiles.  Templates (in ``templates/``) shape the file and the
+function; they hold no derivative math, which all comes from the rule table.
+"""
+
+import ast
+import functools
+from pathlib import Path
+
+import jinja2
+
+from . import ir
+
+_HERE = Path(__file__).resolve().parent
+TEMPLATE_DIRS = [str(_HERE / "templates"), str(_HERE.parent / "templates")]
+
+@functools.lru_cache(maxsize=None)
+def _environment():
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIRS),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+
+
+def _render(template, **context):
+    return _environment().get_template(template).render(**context)
+
+
+def function_source(backward):
+    """Source of one generated backward function."""
+    params = list(backward.params)
+    defaults = list(backward.defaults)
+    first_default = len(params) - len(defaults)
+    parts = [p if i < first_default else f"{p}={defaults[i - first_default]}" for i, p in enumerate(params)]
+    parts.append(f"{backward.upstream}=1.0")
+    width = max((len(str(line)) for line in backward.forward), default=0)
+    forward = [(str(line), " " * (width - len(str(line))) + f"  # ({line.number})") for line in backward.forward]
+    groups = []
+    for group in backward.groups:
+        if group.undoes is None:
+            header = "the function returns a parameter unchanged"
+        else:
+            header = f"({group.undoes.number}) {group.undoes}"
+        groups.append((header, [str(line) for line in group.lines]))
+    wrt = ", ".join(backward.wrt)
+    summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, "
+               f"times the output gradient {backward.upstream}.")
+    returns = ", ".join(backward.returns)
+    text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
+                   forward=forward, groups=groups, zeros=backward.zeros, returns=returns)
+    return text.rstrip("\n") + "\n"
+
+
+def needed_modules(backward):
+    """The canonical modules ('math', 'np') the function refers to."""
+    text = function_source(backward)
+    names = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+    return [m for m, alias in sorted(backward.modules.items()) if alias in names]
+
+
+def import_line(canonical, alias):
+    module = "numpy" if canonical == "np" else canonical
+    return f"import {module}" if module == alias else f"import {module} as {alias}"
+
+
+def module_source(backwards, source_name="<string>", command=""):
+    """Source of a module holding the given backward functions."""
+    imports = {}
+    for backward in backwards:
+        for canonical in needed_modules(backward):
+            alias = backward.modules[canonical]
+            imports[import_line(canonical, alias)] = None
+    text = _render("module.py.j2", source_name=source_name, command=command,
+                   imports=sorted(imports), functions=[function_source(b) for b in backwards])
+    text = text.rstrip("\n") + "\n"
+    compile(text, source_name, "exec")
+    return text

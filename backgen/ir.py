@@ -1,0 +1,102 @@
+"""The intermediate forms passed between backgen's stages.
+
+Grammar of a staged forward function (what ``stage`` produces)::
+
+    Staged := def NAME(PARAM, ...): Op* ; return Atom
+    Op     := TARGET = RULE(Atom, ...)        one operation per line
+    Atom   := Var(NAME) | Const(SOURCE)
+
+Module references inside ``Const`` sources and rule templates are always
+spelled ``math`` and ``np``; ``Staged.modules`` says what names the generated
+code binds them to.  ``Backward`` is what ``reverse`` produces: the forward
+lines to recompute and the adjoint statements, already as source text.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class Const:
+    source: str
+
+    def __str__(self):
+        return self.source
+
+
+@dataclass(frozen=True)
+class Op:
+    """``target = rule(*args)``, staged from the user's line ``line``."""
+
+    target: str
+    rule: str
+    args: tuple
+    line: int = 0
+
+    def __str__(self):
+        return f"{self.target} = {self.rule}({', '.join(map(str, self.args))})"
+
+
+@dataclass(frozen=True)
+class Staged:
+    name: str
+    params: tuple
+    defaults: tuple  # source text of the defaults of the last len(defaults) params
+    body: tuple
+    output: object  # Var or Const
+    wrt: tuple  # the parameters to differentiate with respect to
+    upstream: str  # the name of the upstream-gradient parameter
+    user_names: frozenset  # every name the user's function mentions
+    taken: frozenset  # every name the generated function must not reuse
+    modules: dict = field(default_factory=dict)  # "math"/"np" -> name bound in generated code
+    filename: str = "<string>"
+
+
+@dataclass(frozen=True)
+class ForwardLine:
+    number: int  # 1-based position in the staged forward
+    target: str
+    source: str  # the right-hand side
+
+    def __str__(self):
+        return f"{self.target} = {self.source}"
+
+
+@dataclass(frozen=True)
+class AdjointLine:
+    target: str
+    accumulate: bool  # += instead of =
+    source: str
+
+    def __str__(self):
+        return f"{self.target} {'+=' if self.accumulate else '='} {self.source}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """The adjoint lines that undo one forward line."""
+
+    undoes: object  # the ForwardLine, or None for the output's own seed
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class Backward:
+    name: str  # of the generated function
+    forward_name: str
+    params: tuple
+    defaults: tuple
+    upstream: str  # the parameter holding the upstream gradient
+    wrt: tuple
+    forward: tuple  # ForwardLine, only those the adjoints need
+    groups: tuple  # Group, in reverse order
+    zeros: tuple  # AdjointLine for wrt inputs the output does not depend on
+    returns: tuple  # adjoint names, in wrt order
+    modules: dict

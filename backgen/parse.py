@@ -1,0 +1,349 @@
+"""Read a forward function's source and fence off what backgen cannot handle.
+
+Contract: ``read(func_or_source, name=None) -> Forward``.
+
+* A function object is read with ``inspect``; a string must hold at least one
+  ``def`` (``name`` picks one when there are several).  User code is never
+  executed.
+* ``Forward.func`` is the ``ast.FunctionDef`` with decorators removed and line
+  and column numbers moved to the user's file, so every later error can point
+  at the user's line.
+* ``Forward.env`` maps each free name the function may use to what it means:
+  ``"math"`` or ``"numpy"`` for a module, ``"math.exp"`` for a function taken
+  from one, ``"abs"``/``"max"``/``"min"``/``"pow"`` for the builtins.
+* The fence raises ``BackgenError`` at the first construct outside the
+  supported subset, naming it.
+"""
+
+import ast
+import builtins
+import inspect
+import math
+import textwrap
+import types
+from dataclasses import dataclass
+
+import numpy
+
+from .errors import BackgenError
+
+MODULES = {"math": math, "numpy": numpy}
+BUILTINS = ("abs", "max", "min", "pow")
+DEFAULT_ENV = {"math": "math", "np": "numpy"}
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A fenced forward function, ready for staging."""
+
+    func: ast.FunctionDef
+    filename: str
+    lines: tuple
+    env: dict
+
+    def error(self, message, node=None):
+        """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
+        node = node if node is not None else self.func
+        return error_at(message, self.filename, self.lines, node)
+
+
+def error_at(message, filename, lines, node):
+    lineno = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    text = lines[lineno - 1] if lineno and 0 < lineno <= len(lines) else None
+    return BackgenError(message, filename, lineno, None if col is None else col + 1, text)
+
+
+def read(func_or_source, name=None, filename=None):
+    """Parse and fence a forward function given as a function or as source text."""
+    if isinstance(func_or_source, str):
+        forward = _read_source(func_or_source, name, filename or "<string>")
+    elif isinstance(func_or_source, types.FunctionType):
+        forward = _read_function(func_or_source)
+    else:
+        raise TypeError(
+            "backgen needs a Python function or a string of source code, "
+            f"not {type(func_or_source).__name__}"
+        )
+    fence(forward)
+    return forward
+
+
+def _parse(source, filename):
+    try:
+        return ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        raise BackgenError(
+            f"invalid Python syntax: {exc.msg}", filename, exc.lineno, exc.offset, exc.text
+        ) from None
+
+
+def _read_source(source, name, filename):
+    lines = tuple(source.splitlines())
+    module = _parse(source, filename)
+    defs = [n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not defs:
+        raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
+                           lines[0] if lines else None)
+    if name is None:
+        if len(defs) > 1:
+            names = ", ".join(d.name for d in defs)
+            raise BackgenError(f"the source defines several functions ({names}); choose one by name",
+                               filename, defs[1].lineno, defs[1].col_offset + 1, lines[defs[1].lineno - 1])
+        func = defs[0]
+    else:
+        matches = [d for d in defs if d.name == name]
+        if not matches:
+            raise BackgenError(f"no function named {name!r} in the source", filename, 1, 1,
+                               lines[0] if lines else None)
+        func = matches[-1]
+    env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
+    for node in module.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _bind_import(node, env)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            _unbind({node.name}, env)
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            _unbind({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}, env)
+    return Forward(_strip_decorators(func), filename, lines, {k: v for k, v in env.items() if v})
+
+
+def _unbind(names, env):
+    """Names the module rebinds no longer mean a module."""
+    for name in names:
+        if name in env:
+            env[name] = None
+
+
+def _bind_import(node, env):
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            env[local] = alias.name if alias.name in MODULES and (alias.asname or "." not in alias.name) else None
+    elif node.module in MODULES and not node.level:
+        for alias in node.names:
+            env[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    else:
+        for alias in node.names:
+            env[alias.asname or alias.name] = None
+
+
+def _read_function(func):
+    try:
+        raw_lines, first = inspect.getsourcelines(func)
+        filename = inspect.getsourcefile(func) or "<string>"
+    except (OSError, TypeError):
+        raise TypeError(
+            f"cannot read the source of {func.__qualname__}: define it in a file, "
+            "or pass its source text to backgen.generate"
+        ) from None
+    if func.__name__ == "<lambda>":
+        raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,
+                           raw_lines[0].rstrip("\n"))
+    raw = "".join(raw_lines)
+    source = textwrap.dedent(raw)
+    indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
+    module = _parse(source, filename)
+    func_node = module.body[0]
+    for node in ast.walk(module):
+        if hasattr(node, "lineno"):
+            node.lineno += first - 1
+            node.col_offset += indent
+            if getattr(node, "end_lineno", None):
+                node.end_lineno += first - 1
+                node.end_col_offset += indent
+    try:
+        with open(filename, encoding="utf-8") as handle:
+            lines = tuple(handle.read().splitlines())
+    except OSError:
+        lines = ("",) * (first - 1) + tuple(raw.splitlines())
+    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node))
+
+
+def _function_env(func, func_node):
+    """What the free names of a live function refer to, from its globals."""
+    env = {}
+    names = {n.id for n in ast.walk(func_node) if isinstance(n, ast.Name)}
+    for name in names:
+        if name in func.__globals__:
+            env_value = _describe(func.__globals__[name])
+        elif name in BUILTINS or name in DEFAULT_ENV:
+            env_value = name if name in BUILTINS else None
+        else:
+            env_value = None
+        if env_value:
+            env[name] = env_value
+    return env
+
+
+def _describe(value):
+    for modname, module in MODULES.items():
+        if value is module:
+            return modname
+    for modname, module in MODULES.items():
+        attr = getattr(value, "__name__", None)
+        if attr and getattr(module, attr, None) is value:
+            return f"{modname}.{attr}"
+    for name in BUILTINS:
+        if value is getattr(builtins, name):
+            return name
+    return None
+
+
+def _strip_decorators(func):
+    if isinstance(func, ast.AsyncFunctionDef):
+        return func  # the fence rejects it with a message
+    func.decorator_list = []
+    return func
+
+
+# --- the fence -----------------------------------------------------------
+
+UNSUPPORTED = {
+    ast.AsyncFunctionDef: "async functions",
+    ast.Lambda: "lambda expressions",
+    ast.ClassDef: "class definitions",
+    ast.FunctionDef: "nested function definitions",
+    ast.Try: "try statements",
+    ast.With: "with statements",
+    ast.AsyncWith: "async with statements",
+    ast.Yield: "generators (yield)",
+    ast.YieldFrom: "generators (yield from)",
+    ast.Await: "await expressions",
+    ast.Global: "global statements",
+    ast.Nonlocal: "nonlocal statements",
+    ast.ListComp: "list comprehensions",
+    ast.SetComp: "set comprehensions",
+    ast.DictComp: "dict comprehensions",
+    ast.GeneratorExp: "generator expressions",
+    ast.If: "if statements",
+    ast.For: "for loops",
+    ast.AsyncFor: "async for loops",
+    ast.While: "while loops",
+    ast.Import: "import statements inside the function",
+    ast.ImportFrom: "import statements inside the function",
+    ast.Delete: "del statements",
+    ast.Raise: "raise statements",
+    ast.Assert: "assert statements",
+    ast.AnnAssign: "annotated assignments",
+    ast.NamedExpr: "assignment expressions (:=)",
+    ast.Starred: "starred expressions (*args)",
+    ast.Subscript: "indexing",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators (and/or)",
+    ast.IfExp: "conditional expressions",
+    ast.JoinedStr: "f-strings",
+    ast.List: "list displays",
+    ast.Tuple: "tuples",
+    ast.Dict: "dict displays",
+    ast.Set: "set displays",
+    ast.Slice: "slices",
+}
+
+BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+UNARYOPS = (ast.USub, ast.UAdd)
+
+
+def fence(forward):
+    """Raise BackgenError at the first construct outside the supported subset."""
+    func = forward.func
+    if isinstance(func, ast.AsyncFunctionDef):
+        raise forward.error("async functions are not supported", func)
+    args = func.args
+    if args.vararg or args.kwarg:
+        node = args.vararg or args.kwarg
+        raise forward.error(f"variable arguments (*{node.arg} / **{node.arg}) are not supported", node)
+    if args.kwonlyargs or args.posonlyargs:
+        node = (args.kwonlyargs or args.posonlyargs)[0]
+        raise forward.error("keyword-only and positional-only parameters are not supported", node)
+    for default in args.defaults:
+        if not _is_number(default):
+            raise forward.error("parameter defaults must be numbers", default)
+    body = list(func.body)
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    if not body or not isinstance(body[-1], ast.Return):
+        raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+    for stmt in body:
+        _fence_stmt(forward, stmt, stmt is body[-1])
+
+
+def _is_docstring(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def _is_number(node):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, UNARYOPS):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _fence_stmt(forward, stmt, last):
+    kind = type(stmt)
+    if kind in UNSUPPORTED:
+        raise forward.error(f"{UNSUPPORTED[kind]} are not supported", stmt)
+    if isinstance(stmt, ast.Return):
+        if not last:
+            raise forward.error("return must be the last statement of the function", stmt)
+        if stmt.value is None:
+            raise forward.error("return needs a value to differentiate", stmt)
+        _fence_expr(forward, stmt.value)
+    elif isinstance(stmt, ast.Assign):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            raise forward.error("only assignments to a single variable name are supported", stmt.targets[0])
+        _fence_expr(forward, stmt.value)
+    elif isinstance(stmt, ast.AugAssign):
+        if not isinstance(stmt.target, ast.Name):
+            raise forward.error("only augmented assignments to a variable name are supported", stmt.target)
+        if not isinstance(stmt.op, BINOPS):
+            raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
+        _fence_expr(forward, stmt.value)
+    elif isinstance(stmt, ast.Pass):
+        pass
+    elif isinstance(stmt, ast.Expr):
+        raise forward.error("expression statements have no effect on the result and are not supported", stmt)
+    else:
+        raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def _fence_expr(forward, node):
+    kind = type(node)
+    if kind in UNSUPPORTED:
+        raise forward.error(f"{UNSUPPORTED[kind]} are not supported", node)
+    if isinstance(node, ast.BinOp):
+        if not isinstance(node.op, BINOPS):
+            raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
+        _fence_expr(forward, node.left)
+        _fence_expr(forward, node.right)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, UNARYOPS):
+            raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
+        _fence_expr(forward, node.operand)
+    elif isinstance(node, ast.Call):
+        if node.keywords:
+            raise forward.error("keyword arguments in calls are not supported", node.keywords[0].value)
+        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            raise forward.error("only calls of named functions are supported", node.func)
+        if isinstance(node.func, ast.Attribute):
+            _fence_expr(forward, node.func.value)
+        for arg in node.args:
+            _fence_expr(forward, arg)
+    elif isinstance(node, ast.Attribute):
+        _fence_expr(forward, node.value)
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            raise forward.error("strings are not supported", node)
+        if type(node.value) not in (int, float):
+            raise forward.error(f"the constant {node.value!r} is not a number", node)
+    elif isinstance(node, ast.Name):
+        pass
+    else:
+        raise forward.error(f"{type(node).__name__} expressions are not supported", node)
+
+
+def _op_symbol(op):
+    return {
+        ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+        ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
+    }.get(type(op), type(op).__name__)
