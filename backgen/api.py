@@ -81,8 +81,7 @@ def backward(func=None, *, wrt=None):
     def backward_call(*args, dout=1.0, **kwargs):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
-        gradients = grad(*bound.args, dout)
-        return gradients[0] if len(result.wrt) == 1 else gradients
+        return grad(*bound.args, dout)
 
     backward_call.__doc__ = f"Gradient of {func.__name__} with respect to {', '.join(result.wrt)}."
     wrapper.backward = backward_call

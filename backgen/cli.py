@@ -9,17 +9,16 @@ behind on error.
 """
 
 import argparse
-import ast
 import os
 import sys
 import tempfile
 
 from . import emit
 from .errors import BackgenError
-from .parse import read
+from .parse import function_names, read
 from .reverse import reverse
-from .stage import stage, render
 from .rules import RULES
+from .stage import render, stage
 
 
 def build_parser():
@@ -60,7 +59,7 @@ def run(args):
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BackgenError(f"cannot read file: {reason}", path) from None
-    names = args.function or _function_names(text, path)
+    names = args.function or function_names(text, path)
     if not names:
         raise BackgenError("no function definitions found", path, 1, 1)
     results = []
@@ -88,14 +87,6 @@ def staged_source(staged):
         lines.append(f"    {op.target} = {render(RULES[op.rule], op.args, staged.modules)}  # ({number})")
     lines.append(f"    return {staged.output}")
     return "\n".join(lines)
-
-
-def _function_names(text, path):
-    try:
-        module = ast.parse(text, filename=path)
-    except SyntaxError as exc:
-        raise BackgenError(f"invalid Python syntax: {exc.msg}", path, exc.lineno, exc.offset, exc.text) from None
-    return [node.name for node in module.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
 def _write_atomically(path, text):

@@ -69,18 +69,25 @@ def read(func_or_source, name=None, filename=None):
     return forward
 
 
-def _parse(source, filename):
+def function_names(source, filename="<string>"):
+    """Names of the top-level functions a source text defines."""
+    module = parse_module(source, filename)
+    return [n.name for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def parse_module(source, filename):
     try:
         return ast.parse(source, filename=filename)
     except SyntaxError as exc:
         raise BackgenError(
-            f"invalid Python syntax: {exc.msg}", filename, exc.lineno, exc.offset, exc.text
+            f"invalid Python syntax: {exc.msg}", filename, exc.lineno, exc.offset,
+            exc.text.rstrip("\n") if exc.text else None,
         ) from None
 
 
 def _read_source(source, name, filename):
     lines = tuple(source.splitlines())
-    module = _parse(source, filename)
+    module = parse_module(source, filename)
     defs = [n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if not defs:
         raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
@@ -144,7 +151,7 @@ def _read_function(func):
     raw = "".join(raw_lines)
     source = textwrap.dedent(raw)
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
-    module = _parse(source, filename)
+    module = parse_module(source, filename)
     func_node = module.body[0]
     for node in ast.walk(module):
         if hasattr(node, "lineno"):
@@ -263,6 +270,9 @@ def fence(forward):
     body = list(func.body)
     if body and _is_docstring(body[0]):
         body = body[1:]
+    for stmt in body[:-1]:
+        if isinstance(stmt, ast.Return):
+            raise forward.error("return must be the last statement of the function", stmt)
     if not body or not isinstance(body[-1], ast.Return):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
     for stmt in body:
@@ -322,7 +332,7 @@ def _fence_expr(forward, node):
         _fence_expr(forward, node.operand)
     elif isinstance(node, ast.Call):
         if node.keywords:
-            raise forward.error("keyword arguments in calls are not supported", node.keywords[0].value)
+            raise forward.error("keyword arguments in calls are not supported", node.keywords[0])
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
         if isinstance(node.func, ast.Attribute):

@@ -299,7 +299,9 @@ def _hint(rule_name, args):
     short = [n for n in names if n and len(n) <= SHORT]
     first = names[0] if names[0] and len(names[0]) <= SHORT else ""
     if rule_name in ("add", "sub", "mul") and len(args) == 2 and len(short) == 2:
-        return {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
+        combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
+        if len(combined) <= SHORT + 2:
+            return combined
     if rule_name == "pow" and isinstance(args[1], ir.Const) and first:
         return first + {"2": "sqr", "3": "cube", "0.5": "sqrt"}.get(str(args[1]), "pow")
     if rule_name == "sigmoid":

@@ -1,0 +1,133 @@
+"""Bad input: a BackgenError (a SyntaxError) at the user's line, never a traceback."""
+
+import textwrap
+
+import pytest
+
+import backgen
+from backgen import BackgenError
+
+# (name, source, line, column, message fragment); columns are 1-based.
+CASES = [
+    ("lambda", "def f(x):\n    g = lambda t: t\n    return x\n", 2, 9, "lambda expressions are not supported"),
+    ("class", "def f(x):\n    class A: pass\n    return x\n", 2, 5, "class definitions"),
+    ("try", "def f(x):\n    try:\n        y = x\n    except E:\n        y = 0\n    return y\n", 2, 5, "try statements"),
+    ("with", "def f(x):\n    with x:\n        y = x\n    return y\n", 2, 5, "with statements"),
+    ("yield", "def f(x):\n    y = yield x\n    return x\n", 2, 9, "generators"),
+    ("global", "def f(x):\n    global k\n    return x\n", 2, 5, "global statements"),
+    ("nonlocal", "def f(x):\n    nonlocal k\n    return x\n", 2, 5, "nonlocal statements"),
+    ("list comprehension", "def f(x):\n    y = [x for _ in z]\n    return x\n", 2, 9, "list comprehensions"),
+    ("generator expression", "def f(x):\n    return sum(x for _ in z)\n", 2, 15, "generator expressions"),
+    ("*args", "def f(x, *rest):\n    return x\n", 1, 11, "variable arguments"),
+    ("**kwargs", "def f(x, **options):\n    return x\n", 1, 12, "variable arguments"),
+    ("keyword-only", "def f(x, *, y):\n    return x\n", 1, 13, "keyword-only"),
+    ("unknown function", "def f(x):\n    return foo(x)\n", 2, 12, "unknown function 'foo'"),
+    ("unknown math function", "import math\ndef f(x):\n    return math.gamma(x)\n", 3, 12, "math.gamma has no derivative rule"),
+    ("non-differentiable", "import math\ndef f(x):\n    return math.floor(x)\n", 3, 12, "math.floor is not differentiable"),
+    ("wrong arity", "import math\ndef f(x):\n    return math.exp(x, x)\n", 3, 12, "takes 1 argument"),
+    ("string", "def f(x):\n    return x + 'a'\n", 2, 16, "strings are not supported"),
+    ("None", "def f(x):\n    return x + None\n", 2, 16, "not a number"),
+    ("boolean", "def f(x):\n    return x * True\n", 2, 16, "not a number"),
+    ("syntax error", "def f(x):\n    return x +\n", 2, 15, "invalid Python syntax"),
+    ("empty source", "", 1, 1, "no function definition"),
+    ("no def", "x = 1\n", 1, 1, "no function definition"),
+    ("no return", "def f(x):\n    y = x * 2\n", 2, 5, "must end with a return"),
+    ("bare return", "def f(x):\n    return\n", 2, 5, "return needs a value"),
+    ("early return", "def f(x):\n    return x\n    y = 2\n", 2, 5, "return must be the last"),
+    ("if", "def f(x):\n    if x:\n        x = 2\n    return x\n", 2, 5, "if statements"),
+    ("for", "def f(x):\n    for i in x:\n        x = i\n    return x\n", 2, 5, "for loops"),
+    ("while", "def f(x):\n    while x:\n        x = 2\n    return x\n", 2, 5, "while loops"),
+    ("global name", "def f(x):\n    return x * K\n", 2, 16, "name 'K' is not a parameter"),
+    ("use before assignment", "def f(x):\n    y = z * x\n    z = x\n    return y\n", 2, 9, "used before it is assigned"),
+    ("module as value", "import math\ndef f(x):\n    return x * math\n", 3, 16, "module 'math' cannot be used"),
+    ("floor division", "def f(x):\n    return x // 2\n", 2, 12, "operator //"),
+    ("matmul on scalars", "def f(x):\n    return x % 2\n", 2, 12, "operator %"),
+    ("comparison", "def f(x):\n    return x > 2\n", 2, 12, "comparisons"),
+    ("and/or", "def f(x):\n    return x and 2\n", 2, 12, "boolean operators"),
+    ("calling a variable", "def f(x):\n    return x(2)\n", 2, 12, "is a variable, not a function"),
+    ("keyword argument", "def f(x):\n    return max(x, 2, key=x)\n", 2, 22, "keyword arguments"),
+    ("tuple assignment", "def f(x):\n    a, b = x, x\n    return a\n", 2, 5, "single variable"),
+    ("attribute of variable", "def f(x):\n    return x.real\n", 2, 12, "not supported as a value"),
+    ("async", "async def f(x):\n    return x\n", 1, 1, "async functions"),
+    ("nested def", "def f(x):\n    def g(t):\n        return t\n    return x\n", 2, 5, "nested function definitions"),
+    ("import inside", "def f(x):\n    import math\n    return x\n", 2, 5, "import statements"),
+    ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers"),
+    ("expression statement", "def f(x):\n    x * 2\n    return x\n", 2, 5, "no effect"),
+]
+
+
+@pytest.mark.parametrize("name, source, line, column, fragment", CASES, ids=[c[0] for c in CASES])
+def test_unsupported_construct_is_reported_at_the_users_line(name, source, line, column, fragment):
+    with pytest.raises(BackgenError) as info:
+        backgen.generate(source)
+    error = info.value
+    assert isinstance(error, SyntaxError)
+    assert fragment in error.msg
+    assert (error.lineno, error.offset) == (line, column)
+    assert error.filename == "<string>"
+    lines = source.splitlines()
+    if lines:
+        assert error.text == lines[line - 1]
+
+
+def test_error_message_names_file_line_and_column():
+    with pytest.raises(BackgenError) as info:
+        backgen.generate("def f(x):\n    return foo(x)\n")
+    assert str(info.value).startswith("<string>:2:12: unknown function 'foo'")
+
+
+def test_error_in_a_decorated_function_points_into_this_file():
+    def uses_global(x):
+        return x * UNKNOWN  # noqa: F821
+
+    with pytest.raises(BackgenError) as info:
+        backgen.backward(uses_global)
+    assert info.value.filename == __file__
+    assert "UNKNOWN" in info.value.text
+    assert info.value.lineno == uses_global.__code__.co_firstlineno + 1
+
+
+@pytest.mark.parametrize("value", [3, None, 2.5, b"def f(x): return x"])
+def test_generate_rejects_non_functions_with_type_error(value):
+    with pytest.raises(TypeError, match="function or a string"):
+        backgen.generate(value)
+
+
+def test_decorator_rejects_non_functions():
+    with pytest.raises(TypeError):
+        backgen.backward(3)
+
+
+def test_lambda_object_is_rejected_clearly():
+    with pytest.raises(BackgenError, match="lambda"):
+        backgen.backward(lambda x: x * 2)
+
+
+def test_builtin_function_is_a_type_error():
+    with pytest.raises(TypeError):
+        backgen.generate(len)
+
+
+def test_unknown_wrt_name():
+    with pytest.raises(BackgenError, match="wrt names 'z'"):
+        backgen.generate("def f(x, y):\n    return x * y\n", wrt=("z",))
+
+
+def test_several_functions_need_a_name():
+    source = "def f(x):\n    return x\n\ndef g(x):\n    return x * 2\n"
+    with pytest.raises(BackgenError, match="several functions"):
+        backgen.generate(source)
+    assert "def g_backward" in backgen.generate(source, name="g")
+    with pytest.raises(BackgenError, match="no function named 'h'"):
+        backgen.generate(source, name="h")
+
+
+def test_generated_code_always_compiles_for_awkward_names():
+    source = textwrap.dedent("""
+        def f(d, dout, math, np, out):
+            dd = d * dout
+            out2 = math * np + dd
+            return out2 * out
+    """)
+    text = backgen.generate(source)
+    compile(text, "<generated>", "exec")

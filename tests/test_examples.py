@@ -1,0 +1,136 @@
+"""The seed's worked examples: golden files, executed and gradient-checked."""
+
+import math
+import os
+
+import pytest
+
+import backgen
+from backgen import cli
+
+from conftest import EXAMPLES
+
+SOURCES = sorted(p for p in EXAMPLES.glob("*.py") if not p.stem.endswith("_backward"))
+
+
+def generated_text(path):
+    args = cli.build_parser().parse_args([str(path), "-o", str(path.with_name(path.stem + "_backward.py"))])
+    return cli.run(args)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_golden_file_is_regenerated_byte_for_byte(path):
+    golden = path.with_name(path.stem + "_backward.py")
+    text = generated_text(path)
+    if os.environ.get("BACKGEN_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), f"missing golden file {golden.name}; run with BACKGEN_UPDATE_GOLDEN=1"
+    assert golden.read_text(encoding="utf-8") == text
+
+
+def test_generation_is_deterministic():
+    for path in SOURCES:
+        assert generated_text(path) == generated_text(path)
+
+
+def test_circuit_matches_seed(example):
+    grad = example("circuit_backward").circuit_backward
+    assert grad(-2.0, 5.0, -4.0) == (-4.0, -4.0, 3.0)
+
+
+def test_max_gate_routes(example):
+    module = example("max_gate_backward")
+    assert module.max_gate_backward(4.0, 2.0) == (1.0, 0.0)
+    assert module.max_gate_backward(-1.0, 2.0, 3.0) == (0.0, 3.0)
+    assert module.relu_backward(2.0, 5.0) == 5.0
+    assert module.relu_backward(-2.0, 5.0) == 0.0
+
+
+def test_neuron_matches_seed(example):
+    dw0, dw1, dw2, dx0, dx1 = example("sigmoid_neuron_backward").neuron_backward(2.0, -3.0, -3.0, -1.0, -2.0)
+    # the seed's hand-written backward
+    w, x = [2, -3, -3], [-1, -2]
+    dot = w[0] * x[0] + w[1] * x[1] + w[2]
+    f = 1.0 / (1 + math.exp(-dot))
+    ddot = (1 - f) * f
+    dx = [w[0] * ddot, w[1] * ddot]
+    dw = [x[0] * ddot, x[1] * ddot, 1.0 * ddot]
+    assert (dw0, dw1, dw2, dx0, dx1) == pytest.approx(dw + dx)
+    assert [round(v, 1) for v in (dw0, dx0, dw1, dx1, dw2)] == [-0.2, 0.4, -0.4, -0.6, 0.2]
+
+
+def seed_staged_backward(x, y):
+    """The seed's hand-written staged backward (example 4), verbatim."""
+    sigy = 1.0 / (1 + math.exp(-y))
+    num = x + sigy
+    sigx = 1.0 / (1 + math.exp(-x))
+    xpy = x + y
+    xpysqr = xpy**2
+    den = sigx + xpysqr
+    invden = 1.0 / den
+    dnum = invden
+    dinvden = num
+    dden = (-1.0 / (den**2)) * dinvden
+    dsigx = (1) * dden
+    dxpysqr = (1) * dden
+    dxpy = (2 * xpy) * dxpysqr
+    dx = (1) * dxpy
+    dy = (1) * dxpy
+    dx += ((1 - sigx) * sigx) * dsigx
+    dx += (1) * dnum
+    dsigy = (1) * dnum
+    dy += ((1 - sigy) * sigy) * dsigy
+    return dx, dy
+
+
+@pytest.mark.parametrize("function", ["staged_backward", "oneliner_backward"])
+def test_staged_matches_seed(example, function):
+    grad = getattr(example("staged_backward"), function)
+    assert grad(3.0, -4.0) == pytest.approx(seed_staged_backward(3.0, -4.0), rel=1e-12)
+
+
+def test_staged_reads_like_the_seed():
+    text = (EXAMPLES / "staged_backward.py").read_text()
+    for line in [
+        "dnum = invden * dout",
+        "dden = (-1.0 / den ** 2) * dinvden",
+        "dsigx = dden",
+        "dxpy = (2 * xpy) * dxpysqr",
+        "dx += ((1 - sigx) * sigx) * dsigx",
+        "dy += ((1 - sigy) * sigy) * dsigy",
+        "# (6) den = sigx + xpysqr",
+    ]:
+        assert line in text
+
+
+def test_oneliner_is_staged_into_the_seeds_lines():
+    staged = backgen.api.staged((EXAMPLES / "staged.py").read_text(), name="oneliner")
+    assert [str(op.target) for op in staged.body] == ["sigy", "num", "sigx", "xpy", "xpysqr", "den", "out"]
+
+
+def test_gates_are_the_seeds_gate_classes(example):
+    module = example("gates_backward")
+    assert module.multiply_backward(3.0, -2.0, 5.0) == (-10.0, 15.0)
+    assert module.add_backward(3.0, -2.0, 5.0) == (5.0, 5.0)
+
+
+POINTS = {
+    "circuit": [(-2.0, 5.0, -4.0), (0.5, 1.5, 2.0)],
+    "max_gate": [(3.0, -1.0), (-1.0, 3.0)],
+    "relu": [(2.0,), (-2.0,)],
+    "neuron": [(2.0, -3.0, -3.0, -1.0, -2.0), (0.1, 0.2, 0.3, 0.4, 0.5)],
+    "staged": [(3.0, -4.0), (0.5, 1.0)],
+    "oneliner": [(3.0, -4.0), (0.5, 1.0)],
+    "multiply": [(3.0, -2.0)],
+    "add": [(3.0, -2.0)],
+}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_examples_pass_gradcheck(path, example):
+    module = example(path.stem)
+    functions = [name for name in vars(module) if name in POINTS]
+    assert functions, f"no gradcheck points for {path.name}"
+    for name in functions:
+        for point in POINTS[name]:
+            assert backgen.gradcheck(getattr(module, name), *point) < 1e-6
