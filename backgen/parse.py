@@ -172,8 +172,11 @@ def _function_env(func, func_node):
     """What the free names of a live function refer to, from its globals."""
     env = {}
     names = {n.id for n in ast.walk(func_node) if isinstance(n, ast.Name)}
+    closure = inspect.getclosurevars(func).nonlocals
     for name in names:
-        if name in func.__globals__:
+        if name in closure:
+            env_value = _describe(closure[name])
+        elif name in func.__globals__:
             env_value = _describe(func.__globals__[name])
         elif name in BUILTINS or name in DEFAULT_ENV:
             env_value = name if name in BUILTINS else None

@@ -15,6 +15,7 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 """
 
 import ast
+import builtins
 
 from . import ir, source
 from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, RULES
@@ -64,7 +65,8 @@ class _Stager:
         user = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
-        self.namer = Namer(set(user) | {"d" + n for n in user})
+        free = set(self.env) | set(dir(builtins))
+        self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.assigned = set()
         self.versions = {}
 
@@ -310,5 +312,5 @@ def _hint(rule_name, args):
         return "neg" + first
     if "." in rule_name or rule_name in ("abs", "max", "min"):
         base = rule_name.split(".")[-1].replace("_base", "")
-        return base + (first if len(args) == 1 else "")
-    return {"add": "sum", "sub": "diff", "mul": "prod", "div": "quot", "pow": "pow"}.get(rule_name, "t")
+        return base + (first if len(args) == 1 else "v")
+    return {"add": "s", "sub": "diff", "mul": "prod", "div": "quot", "pow": "pw"}.get(rule_name, "t")

@@ -32,6 +32,7 @@ except ImportError:
     autograd = None
 
 REPEATS = 7
+REPEAT_SECONDS = 0.05  # length of one timing repeat
 
 
 # --- forward functions -------------------------------------------------------
@@ -129,7 +130,8 @@ EXAMPLES = [
 def best_us(fn, args):
     """Best time of ``fn(*args)`` in microseconds per call."""
     timer = timeit.Timer("fn(*args)", globals={"fn": fn, "args": args})
-    number, _ = timer.autorange()
+    number, seconds = timer.autorange()
+    number = max(1, round(number * REPEAT_SECONDS / seconds))
     return min(timer.repeat(REPEATS, number)) / number * 1e6
 
 
@@ -140,8 +142,22 @@ def autograd_gradient(func, nargs):
 
 
 def same(got, want):
+    """Whether two gradient tuples agree to rounding."""
     return len(got) == len(want) and all(math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-15)
                                          for g, w in zip(got, want))
+
+
+def autograd_cells(func, args, want, hand_us):
+    """The autograd columns of one table row."""
+    try:
+        grad = autograd_gradient(func, len(args))
+        got = tuple(float(g) for g in grad(*args))
+    except Exception as exc:  # autograd is only a reference point: report, don't stop
+        return f"  autograd failed: {type(exc).__name__}: {exc}"
+    if not same(got, want):
+        return f"  autograd disagrees: {got}"
+    ag_us = best_us(grad, args)
+    return f" {ag_us:12.3f} {ag_us / hand_us:9.2f}"
 
 
 def main():
@@ -157,7 +173,7 @@ def main():
     rows, ratios = [header, "-" * len(header)], {}
     for func, hand, args in EXAMPLES:
         generated, source, _ = compile_backward(func)
-        if options.show and func is EXAMPLES[2][0]:
+        if options.show and func is staged:
             print(source)
         want, got = hand(*args), generated(*args)
         if not same(got, want):
@@ -176,18 +192,6 @@ def main():
         print(f"FAIL: {ratios[worst]:.2f} > {options.check:g}")
         return 1
     return 0
-
-
-def autograd_cells(func, args, want, hand_us):
-    try:
-        grad = autograd_gradient(func, len(args))
-        got = tuple(float(g) for g in grad(*args))
-    except Exception as exc:  # autograd is only a reference point: report, don't stop
-        return f"  autograd failed: {type(exc).__name__}: {exc}"
-    if not same(got, want):
-        return f"  autograd disagrees: {got}"
-    ag_us = best_us(grad, args)
-    return f" {ag_us:12.3f} {ag_us / hand_us:9.2f}"
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def body(source):
     ("def f(x, y):\n    return (x + 1) / (y - 2)\n",
      ["num = x + 1  # (1)", "den = y - 2  # (2)", "out = num / den  # (3)"]),
     ("def f(x):\n    return (x + 1) ** 2\n",
-     ["sum = x + 1  # (1)", "out = sum ** 2  # (2)"]),
+     ["s = x + 1  # (1)", "out = s ** 2  # (2)"]),
     ("def f(x):\n    return -x * 2 * math.pi\n",
      ["negx = -x  # (1)", "prod = negx * 2  # (2)", "out = prod * math.pi  # (3)"]),
     ("def f(x):\n    return x * (2 * math.pi)\n",
@@ -70,7 +70,7 @@ def test_temporaries_avoid_user_names_and_their_adjoints():
             return s
     """)
     assert lines[0] == "xpy2 = x + y  # (1)"
-    assert lines[1] == "sum2 = xpy + dsum  # (2)"  # "sum" would have the adjoint "dsum"
+    assert lines[1] == "s2 = xpy + dsum  # (2)"  # "s" is the user's
 
 
 def test_module_aliases_in_source_strings():

@@ -1,0 +1,228 @@
+"""The decorator, generate() and gradcheck(), used as a new user would."""
+
+import functools
+import math
+import random
+
+import pytest
+
+import backgen
+from backgen import BackgenError
+
+
+@backgen.backward
+def staged_f(x, y):
+    return (x + 1.0 / (1 + math.exp(-y))) / (1.0 / (1 + math.exp(-x)) + (x + y) ** 2)
+
+
+def test_decorator_keeps_the_forward_and_adds_backward():
+    assert staged_f(3.0, -4.0) == pytest.approx(1.54564, abs=1e-5)
+    dx, dy = staged_f.backward(3.0, -4.0)
+    assert backgen.gradcheck(staged_f, 3.0, -4.0) < 1e-7
+    assert "def staged_f_backward(x, y, dout=1.0):" in staged_f.backward_source
+    assert staged_f.__name__ == "staged_f"
+    assert (dx, dy) == pytest.approx((2.0596, 1.5922), abs=1e-4)
+
+
+def test_dout_scales_the_gradient():
+    dx, dy = staged_f.backward(3.0, -4.0)
+    dx2, dy2 = staged_f.backward(3.0, -4.0, dout=-2.0)
+    assert (dx2, dy2) == pytest.approx((-2 * dx, -2 * dy))
+
+
+def test_wrt_selects_and_orders_gradients():
+    @backgen.backward(wrt=("z", "x"))
+    def circuit(x, y, z):
+        return (x + y) * z
+
+    assert circuit.backward(-2.0, 5.0, -4.0) == (3.0, -4.0)
+
+    @backgen.backward(wrt=("y",))
+    def only_y(x, y, z):
+        return (x + y) * z
+
+    assert only_y.backward(-2.0, 5.0, -4.0) == -4.0
+    assert "dx =" not in only_y.backward_source
+
+
+def test_plain_call_and_keyword_arguments():
+    def f(x, y):
+        return x * y
+
+    g = backgen.backward(f, wrt="y")
+    assert g.backward(3.0, 4.0) == 3.0
+    assert g.backward(x=3.0, y=4.0, dout=2.0) == 6.0
+
+
+def test_parameter_defaults_are_kept():
+    @backgen.backward(wrt=("x",))
+    def scaled(x, k=3.0):
+        return k * x * x
+
+    assert scaled.backward(2.0) == 12.0
+    assert "def scaled_backward(x, k=3.0, dout=1.0):" in scaled.backward_source
+
+
+def test_other_decorators_are_ignored():
+    def noop(func):
+        return func
+
+    @noop
+    @backgen.backward
+    @noop
+    def f(x):
+        return math.sin(x)
+
+    assert f.backward(0.5) == pytest.approx(math.cos(0.5))
+
+
+def test_generate_from_a_string_ignores_the_decorator():
+    source = "import backgen, math\n\n@backgen.backward(wrt=('x',))\ndef f(x):\n    return math.exp(x)\n"
+    text = backgen.generate(source)
+    assert "def f_backward(x, dout=1.0):" in text
+    assert "dx = out * dout" in text or "dx = math.exp(x) * dout" in text
+
+
+def test_generate_accepts_a_function_object():
+    def g(a, b):
+        return a / b
+
+    text = backgen.generate(g)
+    assert "da = dout / b" in text
+    assert "db = (-a / b ** 2) * dout" in text
+
+
+def test_functions_imported_from_math_are_understood():
+    from math import exp, tanh
+
+    def f(x):
+        return tanh(exp(x))
+
+    assert backgen.gradcheck(f, 0.3) < 1e-7
+
+
+def test_names_that_look_like_adjoints_or_modules(tmp_path):
+    source = """
+def f(x, d, dx, dout, math, np):
+    ddx = dx * d
+    out = x * ddx + math * np
+    return out * dout
+"""
+    path = tmp_path / "awkward.py"
+    path.write_text(source)
+    from conftest import load_module
+
+    f = load_module(path).f
+    g = backgen.backward(f)
+    assert backgen.gradcheck(g, 0.5, 1.5, -2.0, 0.7, 1.1, -0.4) < 1e-6
+    assert "def f_backward(x, d, dx, dout, math, np, d_out=1.0):" in g.backward_source
+    # x's adjoint cannot be "dx" (a parameter), dx's cannot be "ddx" (a variable)
+    assert "d_x = " in g.backward_source and "d_dx = d * dddx" in g.backward_source
+
+
+def test_output_independent_of_an_input_gives_zero():
+    @backgen.backward
+    def f(x, y):
+        return x * 2.0
+
+    assert f.backward(1.0, 5.0) == (2.0, 0.0)
+    assert "dy = 0.0  # the output does not depend on y" in f.backward_source
+
+
+def test_returning_a_parameter():
+    @backgen.backward
+    def identity(x):
+        return x
+
+    assert identity.backward(4.0, dout=3.0) == 3.0
+
+
+def test_returning_a_constant():
+    @backgen.backward
+    def const(x):
+        return 2.0
+
+    assert const.backward(4.0) == 0.0
+
+
+def test_same_input_twice_accumulates():
+    @backgen.backward
+    def square(x):
+        return x * x
+
+    assert square.backward(3.0) == 6.0
+    assert "dx = x * dout\n    dx += x * dout" in square.backward_source
+
+
+def test_output_is_deterministic():
+    texts = {backgen.generate(staged_f.__wrapped__) for _ in range(3)}
+    assert len(texts) == 1
+
+
+def test_gradcheck_reports_the_input_that_is_wrong():
+    def f(x, y):
+        return x * y
+
+    wrong = backgen.backward(f)
+    wrong.backward = lambda x, y, dout=1.0: (y * dout, 2 * x * dout)
+    with pytest.raises(AssertionError, match="gradcheck failed for input 'y'"):
+        backgen.gradcheck(wrong, 2.0, 3.0)
+
+
+def test_internal_errors_become_backgen_errors(monkeypatch):
+    from backgen import api
+
+    def broken(staged):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(api, "reverse", broken)
+    with pytest.raises(BackgenError, match="internal error.*KeyError"):
+        backgen.generate("def f(x):\n    return x * 2\n")
+
+
+# --- random programs -------------------------------------------------------
+
+UNARY = ["math.exp({})", "math.sin({})", "math.tanh({})", "math.sqrt(1 + {0} * {0})", "1.0 / (1 + math.exp(-{}))",
+         "-{}", "math.log(2 + {0} * {0})", "math.atan({})", "abs({})"]
+BINARY = ["({} + {})", "({} - {})", "({} * {})", "({} / (2 + {} ** 2))", "max({}, {})", "math.hypot({}, {})"]
+
+
+def random_expression(rng, names, depth):
+    if depth == 0 or rng.random() < 0.2:
+        return rng.choice(names + ["0.5", "2.0"])
+    if rng.random() < 0.4:
+        return rng.choice(UNARY).format(random_expression(rng, names, depth - 1))
+    left = random_expression(rng, names, depth - 1)
+    right = random_expression(rng, names, depth - 1)
+    return rng.choice(BINARY).format(left, right)
+
+
+def random_program(seed):
+    rng = random.Random(seed)
+    names = ["x", "y", "z"]
+    lines = []
+    for i in range(rng.randint(1, 4)):
+        target = rng.choice(["a", "b", "x", "y"]) if rng.random() < 0.5 else f"t{i}"
+        lines.append(f"    {target} = {random_expression(rng, names, 3)}")
+        if target not in names:
+            names.append(target)
+    lines.append(f"    return {random_expression(rng, names, 2)} + 0.0 * x")
+    return "import math\n\ndef f(x, y, z):\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_programs_match_finite_differences(seed):
+    source = random_program(seed)
+    namespace = {}
+    exec(compile(source, "<random>", "exec"), namespace)
+    text = backgen.generate(source)
+    exec(compile(text, "<generated>", "exec"), namespace)
+    point = (0.31, -0.73, 1.19)
+    grads = namespace["f_backward"](*point)
+    h = 1e-6
+    for i, analytic in enumerate(grads):
+        plus, minus = list(point), list(point)
+        plus[i] += h
+        minus[i] -= h
+        numeric = (namespace["f"](*plus) - namespace["f"](*minus)) / (2 * h)
+        assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-7), source
