@@ -57,7 +57,7 @@ def generate(func_or_source, wrt=None, name=None):
 
 
 def compile_backward(func_or_source, wrt=None, name=None):
-    """``(callable, source)`` of the generated backward function."""
+    """``(callable, source, ir.Backward)`` of the generated backward function."""
     result = backward_ir(func_or_source, wrt=wrt, name=name)
     text = emit.module_source([result], source_name=f"{result.forward_name}()")
     namespace = {}
