@@ -15,6 +15,7 @@ Problems with the user's code are ``BackgenError``; nothing else escapes from
 code generation (an unexpected failure is reported as a BackgenError too).
 """
 
+import dataclasses
 import functools
 import inspect
 
@@ -24,19 +25,57 @@ from . import emit
 from .errors import BackgenError
 from .parse import read
 from .reverse import reverse
+from .shapes import check_differentiable, examples, infer
+from .shapes import spec as shape_spec
 from .stage import stage
 
 
 def staged(func_or_source, wrt=None, name=None, filename=None):
-    """The staged form of a forward function (``ir.Staged``)."""
+    """The staged form of a forward function (``ir.Staged``), before shapes."""
     forward = read(func_or_source, name=name, filename=filename)
     return _guarded(forward, lambda: stage(forward, wrt))
 
 
-def backward_ir(func_or_source, wrt=None, name=None, filename=None):
-    """The ``ir.Backward`` of a forward function."""
+def backward_ir(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
+    """The ``ir.Backward`` of a forward function.
+
+    NumPy code needs shapes: from ``args`` (example inputs), or declared by
+    ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.
+    """
     forward = read(func_or_source, name=name, filename=filename)
-    return _guarded(forward, lambda: reverse(stage(forward, wrt)))
+    return _guarded(forward, lambda: reverse(with_shapes(forward, stage(forward, wrt), shapes, args)))
+
+
+def declared_shapes(forward, shapes=None):
+    """``{param: Spec}`` from annotations, overridden by ``shapes``."""
+    specs = {}
+    for arg in forward.func.args.args:
+        if arg.annotation is not None:
+            found = shape_spec(arg.annotation)
+            if found is not None:
+                specs[arg.arg] = found
+    for key, value in (shapes or {}).items():
+        specs[key] = shape_spec(value)
+    return specs
+
+
+def with_shapes(forward, result, shapes=None, args=None):
+    """``result`` (ir.Staged) with the shapes of every value, for NumPy code."""
+    if result.mode != "numpy":
+        if args is not None:
+            check_differentiable(result, args)
+        return result
+    if args is None:
+        specs = declared_shapes(forward, shapes)
+        unknown = [p for p in result.params if p not in specs]
+        if unknown:
+            raise forward.error(
+                f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients: annotate the "
+                f"parameters (def {result.name}({unknown[0]}: 'N, D', ...)), pass shapes=, or call "
+                "the decorated function's .backward() with arrays")
+        args = examples(result, specs)
+    check_differentiable(result, args)
+    return dataclasses.replace(result, shapes=infer(result, args))
 
 
 def _guarded(forward, work):
@@ -49,45 +88,98 @@ def _guarded(forward, work):
                             f"{type(exc).__name__}: {exc}") from exc
 
 
-def generate(func_or_source, wrt=None, name=None):
+def generate(func_or_source, wrt=None, name=None, shapes=None):
     """Source of a module with the backward function of ``func_or_source``."""
-    result = backward_ir(func_or_source, wrt=wrt, name=name)
+    result = backward_ir(func_or_source, wrt=wrt, name=name, shapes=shapes)
     label = getattr(func_or_source, "__name__", None) or result.forward_name
     return emit.module_source([result], source_name=f"{label}()")
 
 
-def compile_backward(func_or_source, wrt=None, name=None):
+def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None):
     """``(callable, source, ir.Backward)`` of the generated backward function."""
-    result = backward_ir(func_or_source, wrt=wrt, name=name)
+    result = backward_ir(func_or_source, wrt=wrt, name=name, shapes=shapes, args=args)
+    return _compiled(result)
+
+
+def _compiled(result):
     text = emit.module_source([result], source_name=f"{result.forward_name}()")
     namespace = {}
     exec(compile(text, f"<backgen: {result.name}>", "exec"), namespace)
     return namespace[result.name], text, result
 
 
-def backward(func=None, *, wrt=None):
+class Differentiable:
+    """A forward function with its generated backward attached.
+
+    Scalar code (and NumPy code whose shapes are declared) is differentiated
+    at once.  Otherwise the backward is generated at the first ``.backward``
+    call, for the shapes of its arrays, and kept for later calls with
+    arrays of the same shapes.
+    """
+
+    def __init__(self, func, wrt=None, shapes=None):
+        functools.update_wrapper(self, func)
+        self._func = func
+        self._shapes = shapes
+        self._signature = inspect.signature(func)
+        self._forward = read(func)
+        first = _guarded(self._forward, lambda: stage(self._forward, wrt))
+        self.wrt = first.wrt
+        self._numpy = first.mode == "numpy"
+        self._cache = {}
+        self._latest = None
+        specs = declared_shapes(self._forward, shapes) if self._numpy else {}
+        if not self._numpy or all(p in specs for p in first.params):
+            self._latest = self._build(None)
+            self._cache[None] = self._latest
+
+    def _build(self, args):
+        forward = read(self._func)
+        return _compiled(_guarded(forward, lambda: reverse(with_shapes(
+            forward, stage(forward, self.wrt), self._shapes, args))))
+
+    def __call__(self, *args, **kwargs):
+        return self._func(*args, **kwargs)
+
+    def backward(self, *args, dout=1.0, **kwargs):
+        """The gradient with respect to ``wrt``, times the upstream gradient ``dout``."""
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = bound.args
+        key = None if None in self._cache else tuple(map(_shape_key, values))
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._build(values)
+        self._latest = entry
+        return entry[0](*values, dout)
+
+    @property
+    def backward_source(self):
+        """The generated source (for NumPy code, of the latest shapes seen)."""
+        if self._latest is None:
+            raise AttributeError(
+                f"the backward of {self.__name__} is generated for the shapes of its inputs: call "
+                f"{self.__name__}.backward(...) once, or declare the shapes")
+        return self._latest[1]
+
+
+def _shape_key(value):
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.dtype.kind)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return ("int", int(value))
+    return (type(value).__name__, np.shape(value))
+
+
+def backward(func=None, *, wrt=None, shapes=None):
     """Attach the generated backward to ``func``: ``f.backward(*args, dout=1.0)``."""
     if func is None:
-        return functools.partial(backward, wrt=wrt)
+        return functools.partial(backward, wrt=wrt, shapes=shapes)
     if isinstance(func, (str, bytes)) or not callable(func):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
-    grad, text, result = compile_backward(func, wrt=wrt)
-    signature = inspect.signature(func)
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-
-    def backward_call(*args, dout=1.0, **kwargs):
-        bound = signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        return grad(*bound.args, dout)
-
-    backward_call.__doc__ = f"Gradient of {func.__name__} with respect to {', '.join(result.wrt)}."
-    wrapper.backward = backward_call
-    wrapper.backward_source = text
-    wrapper.wrt = result.wrt
-    return wrapper
+    if isinstance(func, Differentiable):
+        func = func._func
+    return Differentiable(func, wrt=wrt, shapes=shapes)
 
 
 def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
@@ -104,6 +196,8 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     else:
         decorated = backward(forward, wrt=wrt)
         grad_fn, wrt_names = decorated.backward, decorated.wrt
+    if isinstance(func, Differentiable):
+        forward = func._func
     signature = inspect.signature(forward)
     bound = signature.bind(*args)
     bound.apply_defaults()

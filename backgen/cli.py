@@ -13,12 +13,9 @@ import os
 import sys
 import tempfile
 
-from . import emit
+from . import api, emit
 from .errors import BackgenError
-from .parse import function_names, read
-from .reverse import reverse
-from .rules import RULES
-from .stage import render, stage
+from .parse import function_names
 
 
 def build_parser():
@@ -31,6 +28,9 @@ def build_parser():
                         help="differentiate only this function (repeatable; default: every function)")
     parser.add_argument("--wrt", metavar="a,b",
                         help="parameters to differentiate with respect to (default: all)")
+    parser.add_argument("--shape", action="append", metavar="NAME=DIMS", default=[],
+                        help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
+                             "overrides annotations)")
     parser.add_argument("-o", "--output", metavar="OUT.py", help="write here instead of stdout")
     parser.add_argument("--stage", choices=("backward", "staged"), default="backward",
                         help="what to print: the backward module (default) or the staged forward")
@@ -62,11 +62,18 @@ def run(args):
     names = args.function or function_names(text, path)
     if not names:
         raise BackgenError("no function definitions found", path, 1, 1)
+    shapes = {}
+    for item in args.shape:
+        key, sep, dims = item.partition("=")
+        if not sep or not key.strip():
+            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
+        shapes[key.strip()] = dims
     results = []
     for name in names:
-        forward = read(text, name=name, filename=path)
-        staged = stage(forward, args.wrt)
-        results.append(staged if args.stage == "staged" else reverse(staged))
+        if args.stage == "staged":
+            results.append(api.staged(text, wrt=args.wrt, name=name, filename=path))
+        else:
+            results.append(api.backward_ir(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)
@@ -75,6 +82,8 @@ def run(args):
         command += ["--function", name]
     if args.wrt:
         command += ["--wrt", args.wrt]
+    for item in args.shape:
+        command += ["--shape", repr(item) if " " in item else item]
     if args.output:
         command += ["-o", os.path.basename(args.output)]
     return emit.module_source(results, source_name=source_name, command=" ".join(command))
@@ -84,7 +93,7 @@ def staged_source(staged):
     """The staged forward as readable code, one operation per line."""
     lines = [f"def {staged.name}({', '.join(staged.params)}):"]
     for number, op in enumerate(staged.body, 1):
-        lines.append(f"    {op.target} = {render(RULES[op.rule], op.args, staged.modules)}  # ({number})")
+        lines.append(f"    {op.target} = {op.source}  # ({number})")
     lines.append(f"    return {staged.output}")
     return "\n".join(lines)
 

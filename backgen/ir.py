@@ -6,9 +6,9 @@ Grammar of a staged forward function (what ``stage`` produces)::
     Op     := TARGET = RULE(Atom, ...)        one operation per line
     Atom   := Var(NAME) | Const(SOURCE)
 
-Module references inside ``Const`` sources and rule templates are always
-spelled ``math`` and ``np``; ``Staged.modules`` says what names the generated
-code binds them to.  ``Backward`` is what ``reverse`` produces: the forward
+Sources (``Const.source``, ``Op.source``) are final text: they spell modules
+with the names the generated code binds them to (``Staged.modules``, normally
+``math`` and ``np``).  Rule templates say ``math`` and ``np``.  ``Backward`` is what ``reverse`` produces: the forward
 lines to recompute and the adjoint statements, already as source text.
 """
 
@@ -37,11 +37,16 @@ class Op:
 
     target: str
     rule: str
-    args: tuple
+    args: tuple  # the operands, Var or Const
     line: int = 0
+    params: tuple = ()  # static arguments: (name, source text) pairs
+    source: str = ""  # the right-hand side as staged code spells it
+
+    def param(self, name, default=None):
+        return dict(self.params).get(name, default)
 
     def __str__(self):
-        return f"{self.target} = {self.rule}({', '.join(map(str, self.args))})"
+        return f"{self.target} = {self.source}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,9 @@ class Staged:
     taken: frozenset  # every name the generated function must not reuse
     modules: dict = field(default_factory=dict)  # "math"/"np" -> name bound in generated code
     filename: str = "<string>"
+    mode: str = "scalar"  # or "numpy": arrays, shapes matter
+    lines: tuple = ()  # the user's source lines, for errors
+    shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,16 @@ class AdjointLine:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A statement that is not an assignment (``np.add.at(dx, idx, g)``)."""
+
+    source: str
+
+    def __str__(self):
+        return self.source
+
+
+@dataclass(frozen=True)
 class Group:
     """The adjoint lines that undo one forward line."""
 
@@ -100,3 +118,4 @@ class Backward:
     zeros: tuple  # AdjointLine for wrt inputs the output does not depend on
     returns: tuple  # adjoint names, in wrt order
     modules: dict
+    mode: str = "scalar"

@@ -239,19 +239,15 @@ UNSUPPORTED = {
     ast.AnnAssign: "annotated assignments",
     ast.NamedExpr: "assignment expressions (:=)",
     ast.Starred: "starred expressions (*args)",
-    ast.Subscript: "indexing",
-    ast.Compare: "comparisons",
     ast.BoolOp: "boolean operators (and/or)",
     ast.IfExp: "conditional expressions",
     ast.JoinedStr: "f-strings",
-    ast.List: "list displays",
-    ast.Tuple: "tuples",
     ast.Dict: "dict displays",
     ast.Set: "set displays",
-    ast.Slice: "slices",
 }
 
 BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr)
 UNARYOPS = (ast.USub, ast.UAdd)
 
 
@@ -320,35 +316,55 @@ def _fence_stmt(forward, stmt, last):
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
 
 
-def _fence_expr(forward, node):
+def _fence_expr(forward, node, where="value"):
+    """Check an expression; ``where`` is "value", "arg" (a call argument) or "index"."""
     kind = type(node)
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", node)
     if isinstance(node, ast.BinOp):
-        if not isinstance(node.op, BINOPS):
+        if not isinstance(node.op, BINOPS + ARRAY_BINOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.left)
         _fence_expr(forward, node.right)
     elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, UNARYOPS):
+        if not isinstance(node.op, UNARYOPS + (ast.Invert,)):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
+    elif isinstance(node, ast.Compare):
+        for child in [node.left] + node.comparators:
+            _fence_expr(forward, child)
     elif isinstance(node, ast.Call):
-        if node.keywords:
-            raise forward.error("keyword arguments in calls are not supported", node.keywords[0])
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
         if isinstance(node.func, ast.Attribute):
             _fence_expr(forward, node.func.value)
         for arg in node.args:
-            _fence_expr(forward, arg)
+            _fence_expr(forward, arg, "arg")
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise forward.error("**keyword arguments are not supported", keyword)
+            _fence_expr(forward, keyword.value, "arg")
+    elif isinstance(node, ast.Subscript):
+        _fence_expr(forward, node.value)
+        _fence_expr(forward, node.slice, "index")
+    elif isinstance(node, ast.Slice):
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                _fence_expr(forward, part, "index")
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        if where == "value":
+            what = "tuples" if isinstance(node, ast.Tuple) else "lists"
+            raise forward.error(f"{what} are only supported as arguments of calls and in indexing", node)
+        for elt in node.elts:
+            _fence_expr(forward, elt, where)
     elif isinstance(node, ast.Attribute):
         _fence_expr(forward, node.value)
     elif isinstance(node, ast.Constant):
-        if isinstance(node.value, str):
+        value = node.value
+        if where == "value" and isinstance(value, str):
             raise forward.error("strings are not supported", node)
-        if type(node.value) not in (int, float):
-            raise forward.error(f"the constant {node.value!r} is not a number", node)
+        if where == "value" and type(value) not in (int, float):
+            raise forward.error(f"the constant {value!r} is not a number", node)
     elif isinstance(node, ast.Name):
         pass
     else:

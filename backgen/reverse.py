@@ -7,16 +7,25 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * Adjoints are named ``d`` + the variable (``d_x`` if the user already has a
   ``dx``).  The first contribution to an adjoint is an assignment, later ones
   are ``+=``.  The output's adjoint is the upstream-gradient parameter.
+* NumPy adjoints have exactly their variable's shape: contributions NumPy
+  broadcast are summed back (``db = dout.sum(axis=0)``), and an adjoint that
+  would alias another array (``dx = dq``) is copied before anything is added
+  to it, so neither inputs nor forward values are ever modified.
 * Each group of adjoint lines records the forward line it undoes; the forward
   lines kept are exactly those whose values the adjoint lines read.
-* Local gradients come from the rule table, filled in and simplified.
+* Local gradients come from the rule tables, filled in and simplified.
 """
 
 import ast
 
 from . import ir, source
-from .rules import RULES
-from .stage import bind, module_bindings, render
+from .context import GradContext, index_tuple
+from .errors import BackgenError
+from .rules_numpy import Scatter
+from .stage import RULES, atom_ast, module_bindings
+
+FRESH_CALLS = {"dot", "outer", "einsum", "sum", "where", "zeros_like", "tensordot", "matmul", "exp",
+               "sign", "mean"}
 
 
 def reverse(staged):
@@ -27,6 +36,7 @@ class _Reverser:
     def __init__(self, staged):
         self.staged = staged
         self.modules = module_bindings(staged.modules)
+        self.numpy = staged.mode == "numpy"
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
         self.names_used = set()
 
@@ -36,11 +46,15 @@ class _Reverser:
         staged = self.staged
         candidate = "d" + var
         if candidate in staged.user_names or candidate == staged.upstream or candidate in self.names_used:
-            base, k = "d_" + var, 1
-            candidate = base
-            while candidate in staged.taken or candidate in self.names_used:
-                k += 1
-                candidate = f"{base}{k}"
+            candidate = self.fresh("d_" + var)
+        self.names_used.add(candidate)
+        return candidate
+
+    def fresh(self, base):
+        candidate, k = base, 1
+        while candidate in self.staged.taken or candidate in self.names_used:
+            k += 1
+            candidate = f"{base}{k}"
         self.names_used.add(candidate)
         return candidate
 
@@ -50,6 +64,8 @@ class _Reverser:
         active = set(staged.wrt)
         for op in ops:
             if any(isinstance(a, ir.Var) and a.name in active for a in op.args):
+                if op.rule == "inert" and op.param("opaque") == "True":
+                    self.refuse_opaque(op)
                 active.add(op.target)
         groups = []
         output = staged.output
@@ -66,61 +82,147 @@ class _Reverser:
             lines = self.undo(op, active)
             if lines:
                 groups.append(ir.Group(self.forward_line(number, op), tuple(lines)))
+        groups = self.copy_aliases(groups)
         zeros = []
         for w in staged.wrt:
             if w not in self.adjoint:
                 self.adjoint[w] = self.adjoint_name(w)
-                zeros.append(ir.AdjointLine(self.adjoint[w], False, "0.0"))
+                zero = self.zeros_like(w)
+                zeros.append(ir.AdjointLine(self.adjoint[w], False, zero))
         returns = tuple(self.adjoint[w] for w in staged.wrt)
-        forward = self.needed_forward(groups)
+        forward = self.needed_forward(groups, zeros)
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstream=staged.upstream, wrt=staged.wrt, forward=forward,
-            groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules)
+            groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
+            mode=staged.mode)
+
+    def zeros_like(self, name):
+        if not self.numpy or self.staged.shapes.get(name, ()) == ():
+            return "0.0"
+        return f"{self.staged.modules['np']}.zeros_like({name})"
 
     def forward_line(self, number, op):
-        return ir.ForwardLine(number, op.target, render(RULES[op.rule], op.args, self.staged.modules))
+        return ir.ForwardLine(number, op.target, op.source)
 
     def undo(self, op, active):
-        """The adjoint lines for the inputs of one forward operation."""
+        """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
         upstream = self.adjoint[op.target]
-        if rule.variadic:
-            names = [rule.inputs[0]] * len(op.args)
-            bindings = {}
-        else:
-            names = rule.inputs
-            bindings = {n: bind(a, self.staged.modules) for n, a in zip(names, op.args)}
+        names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
+        bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}
         bindings.update(self.modules)
         bindings["out"] = ast.Name(op.target, ast.Load())
         bindings["g"] = ast.Name(upstream, ast.Load())
         lines = []
-        for input_name, arg in zip(names, op.args):
+        for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = rule.grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active:
                 continue
-            expr = source.simplify(source.fill(grad, bindings))
-            if source.is_zero(expr):
-                continue
-            if "g" in source.names_in(grad):
-                text = source.to_source(expr)
+            context = GradContext(self, op, rule, position, names)
+            if callable(grad):
+                text = grad(context)
             else:
-                text = source.times(expr, upstream)
+                expr = source.simplify(source.fill(grad, bindings))
+                if source.is_zero(expr):
+                    continue
+                text = source.to_source(expr) if "g" in source.names_in(grad) else source.times(expr, upstream)
+            lines.extend(context.setups)
+            if isinstance(text, Scatter):
+                lines.extend(self.scatter(arg.name, text, upstream))
+                continue
+            if rule.broadcast:
+                text = context.unbroadcast(text, input_name if not rule.variadic else arg.name)
             accumulate = arg.name in self.adjoint
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
 
-    def needed_forward(self, groups):
+    def scatter(self, var, scatter, upstream):
+        """``dx[index] += g``: the adjoint of reading ``x[index]``."""
+        np_name = self.staged.modules["np"]
+        lines = []
+        name = self.adjoint_name(var)
+        if var not in self.adjoint:
+            self.adjoint[var] = name
+            lines.append(ir.AdjointLine(name, False, f"{np_name}.zeros_like({var})"))
+            if not scatter.advanced:
+                lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, upstream))
+                return lines
+        if scatter.advanced:
+            lines.append(ir.Statement(f"{np_name}.add.at({name}, {index_tuple(scatter.index)}, {upstream})"))
+        else:
+            lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", True, upstream))
+        return lines
+
+    def copy_aliases(self, groups):
+        """Copy an adjoint that starts as another array's alias before adding to it."""
+        if not self.numpy:
+            return groups
+        first, accumulated = {}, set()
+        for group in groups:
+            for line in group.lines:
+                if isinstance(line, ir.AdjointLine):
+                    if line.accumulate or "[" in line.target:
+                        accumulated.add(line.target.split("[")[0])
+                    elif line.target not in first:
+                        first[line.target] = line
+        fixed = []
+        for group in groups:
+            lines = []
+            for line in group.lines:
+                if (first.get(getattr(line, "target", None)) is line and line.target in accumulated
+                        and not _fresh(line.source) and self.shape_of_adjoint(line.target) != ()):
+                    line = ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()")
+                lines.append(line)
+            fixed.append(ir.Group(group.undoes, tuple(lines)))
+        return fixed
+
+    def shape_of_adjoint(self, adjoint):
+        for var, name in self.adjoint.items():
+            if name == adjoint:
+                return self.staged.shapes.get(var)
+        return None
+
+    def refuse_opaque(self, op):
+        line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None
+        raise BackgenError(f"{op.source}: building a value this way from differentiated inputs is not "
+                           "supported (use np.stack or arithmetic)", self.staged.filename, op.line, None, line)
+
+    def needed_forward(self, groups, zeros):
         """The forward lines whose values the adjoint lines read, in order."""
         read = set()
         for group in groups:
             for line in group.lines:
-                read |= {n.id for n in ast.walk(ast.parse(line.source, mode="eval")) if isinstance(n, ast.Name)}
+                read |= _names(str(line))
+        for line in zeros:
+            read |= _names(line.source)
         kept = []
         for number, op in reversed(list(enumerate(self.staged.body, 1))):
             if op.target in read:
                 kept.append(self.forward_line(number, op))
                 read |= {a.name for a in op.args if isinstance(a, ir.Var)}
+                read |= _names(op.source)
         return tuple(reversed(kept))
+
+
+def _names(text):
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _fresh(text):
+    """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in FRESH_CALLS
+    return False
+
+
+def _wrap(text):
+    node = ast.parse(text, mode="eval").body
+    return text if isinstance(node, source.ATOMIC) else f"({text})"

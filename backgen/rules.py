@@ -12,9 +12,15 @@ Each ``Rule`` gives
   An input missing from ``grads`` gets no gradient.
 
 ``variadic`` rules (``add``) take any number of operands, all named by their
-single input and joined with ``variadic``.  Module names are ``math`` and
-``np``.  ``check`` validates the table when this module is imported.
-``NOT_DIFFERENTIABLE`` lists functions that are refused with a reason.
+single input and joined with ``variadic``.  ``broadcast`` rules are
+elementwise: each contribution is summed back to its input's shape when NumPy
+broadcast it.  Module names are ``math`` and ``np``.  ``check`` validates the
+table when this module is imported.  ``NOT_DIFFERENTIABLE`` lists functions
+that are refused with a reason.
+
+NumPy rules (``rules_numpy``) use the same ``Rule``; where a gradient depends
+on shapes or static arguments (``axis``), the entry is a function of a
+``GradContext`` (see ``reverse``) instead of a string.
 """
 
 from dataclasses import dataclass, field
@@ -25,9 +31,10 @@ from . import source
 @dataclass(frozen=True)
 class Rule:
     inputs: tuple
-    forward: str
+    forward: str = ""  # empty: staged lines keep the user's own spelling of the call
     grads: dict = field(default_factory=dict)
     variadic: str = ""
+    broadcast: bool = False
 
 
 def _unary(forward, grad):
@@ -36,11 +43,11 @@ def _unary(forward, grad):
 
 SCALAR = {
     # operators
-    "add": Rule(("x",), "x", {"x": "1"}, variadic=" + "),
-    "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}),
-    "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}),
-    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}),
-    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
+    "add": Rule(("x",), "x", {"x": "1"}, variadic=" + ", broadcast=True),
+    "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}, broadcast=True),
+    "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True),
+    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True),
+    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}, broadcast=True),
     "neg": _unary("-x", "-1"),
     # the seed's fused gate
     "sigmoid": _unary("1.0 / (1 + math.exp(-x))", "(1 - out) * out"),
@@ -118,16 +125,21 @@ def check(table):
             raise ValueError(f"{where}: inputs must be distinct names")
         if rule.variadic and len(rule.inputs) != 1:
             raise ValueError(f"{where}: a variadic rule names exactly one input")
-        forward_names = source.names_in(rule.forward)
-        missing = set(rule.inputs) - forward_names
-        if missing:
-            raise ValueError(f"{where}: forward does not use {sorted(missing)}")
-        extra = forward_names - set(rule.inputs) - MODULE_NAMES - {"abs", "max", "min", "pow"}
-        if extra:
-            raise ValueError(f"{where}: forward uses unknown names {sorted(extra)}")
+        if rule.forward:
+            forward_names = source.names_in(rule.forward)
+            missing = set(rule.inputs) - forward_names
+            if missing:
+                raise ValueError(f"{where}: forward does not use {sorted(missing)}")
+            extra = forward_names - set(rule.inputs) - MODULE_NAMES - {"abs", "max", "min", "pow"}
+            if extra:
+                raise ValueError(f"{where}: forward uses unknown names {sorted(extra)}")
         for input_name, grad in rule.grads.items():
             if input_name not in rule.inputs:
                 raise ValueError(f"{where}: gradient for unknown input {input_name!r}")
+            if callable(grad):
+                continue
+            if not isinstance(grad, str):
+                raise ValueError(f"{where}: gradient of {input_name!r} must be an expression or a function")
             allowed = set(rule.inputs) | {"out", "g"} | MODULE_NAMES
             unknown = source.names_in(grad) - allowed
             if unknown:
@@ -135,4 +147,3 @@ def check(table):
 
 
 check(SCALAR)
-RULES = dict(SCALAR)

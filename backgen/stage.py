@@ -7,20 +7,32 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 * Nested expressions get temporaries named from what they compute (``xpy`` for
   ``x + y``, ``sigy`` for a sigmoid of ``y``, ``num``/``den`` for the two
   sides of a division, ``out`` for the returned value).  Names are chosen
-  deterministically and never collide with the user's names or with the
-  adjoint names (``d`` + name) the reverse pass will give them.
-* ``1 / (1 + exp(-z))`` is staged as one ``sigmoid`` operation; chains of
-  ``+`` become one n-ary ``add``; operations on constants stay constants.
+  deterministically and never collide with the user's names, the builtins, or
+  the adjoint names (``d`` + name) the reverse pass will give them.
+* Fused gates a person recognizes are staged as one operation: the sigmoid
+  ``1 / (1 + exp(-z))``, ``np.sum(np.square(x))``, ``np.log(np.sum(np.exp(x)))``.
+  Chains of ``+`` become one n-ary ``add``; operations on constants stay
+  constants; values that carry no gradient (masks, shapes, constructors) are
+  ``inert`` operations.
+* NumPy calls keep the user's spelling (``x.sum(axis=1)`` stays a method
+  call); their static arguments (``axis``...) are recorded as ``Op.params``.
 * Unknown names and functions raise ``BackgenError`` at the user's line.
 """
 
 import ast
 import builtins
+import functools
+import inspect
 
 from . import ir, source
-from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, RULES
+from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, SCALAR
+from .rules_numpy import (ALIASES, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
+                          NUMPY, OPAQUE, SIGNATURES)
 
-BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+RULES = {**SCALAR, **NUMPY}
+BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+               ast.MatMult: "np.matmul"}
+INERT_BINOPS = (ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)
 MODULE_SPELLING = {"math": "math", "numpy": "np"}
 SHORT = 4  # operand names up to this long are combined into temporaries' names
 
@@ -55,11 +67,30 @@ def stage(forward, wrt=None):
     return _Stager(forward).run(wrt)
 
 
+def uses_numpy(forward):
+    """Whether the function is NumPy code (arrays), rather than scalar code."""
+    func = forward.func
+    local = {a.arg for a in func.args.args}
+    local |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id not in local and \
+                (forward.env.get(node.id) or "").startswith("numpy"):
+            return True
+        if isinstance(node, ast.Subscript) or isinstance(getattr(node, "op", None), ast.MatMult):
+            return True
+        if isinstance(node, ast.Attribute):
+            base = getattr(node.value, "id", None)
+            if base is None or base in local or not forward.env.get(base):
+                return True
+    return False
+
+
 class _Stager:
     def __init__(self, forward):
         self.forward = forward
         self.func = forward.func
         self.env = forward.env
+        self.numpy = uses_numpy(forward)
         self.ops = []
         self.line = self.func.lineno
         user = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
@@ -67,8 +98,14 @@ class _Stager:
         self.user_names = user
         free = set(self.env) | set(dir(builtins))
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
-        self.assigned = set()
         self.versions = {}
+        self.modules = {}
+        for canonical in ("math", "np"):
+            alias, k = canonical, 1
+            while alias in user:
+                alias = f"{canonical}{'_' * k}"
+                k += 1
+            self.modules[canonical] = alias
 
     def error(self, message, node):
         return self.forward.error(message, node)
@@ -93,16 +130,15 @@ class _Stager:
                 self.assign(stmt.target.id, value)
             elif isinstance(stmt, ast.Return):
                 output = self.expr(stmt.value, name=lambda: self.output_name(upstream))
-        modules = {}
-        for canonical in ("math", "np"):
-            alias, k = canonical, 1
-            while alias in self.user_names:
-                alias = f"{canonical}{'_' * k}"
-                k += 1
-            modules[canonical] = alias
+                if self.ops and isinstance(output, ir.Var) and self.ops[-1].target == output.name \
+                        and self.ops[-1].rule == "inert":
+                    raise self.error("the function returns a value that carries no gradient "
+                                     "(a comparison, a shape, a constructed constant)", stmt.value)
+        modules = self.modules
         taken = frozenset(self.namer.taken | set(modules.values()))
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), output, wrt, upstream,
-                         frozenset(self.user_names), taken, modules, self.forward.filename)
+                         frozenset(self.user_names), taken, modules, self.forward.filename,
+                         "numpy" if self.numpy else "scalar", self.forward.lines)
 
     def check_wrt(self, params, wrt):
         if wrt is None:
@@ -131,8 +167,7 @@ class _Stager:
         else:
             target = name
             self.namer.take(name)
-        atom = self.expr(value, name=lambda: target)
-        self.versions[name] = atom
+        self.versions[name] = self.expr(value, name=lambda: target)
 
     # --- expressions ------------------------------------------------------
 
@@ -148,27 +183,24 @@ class _Stager:
         if isinstance(node, ast.Name):
             return self.name(node)
         if isinstance(node, ast.Attribute):
-            qualified = self.qualify(node)
-            if qualified in CONSTANTS:
-                return ir.Const(qualified)
-            raise self.error(f"{qualified or source.to_source(node)} is not supported as a value", node)
+            return self.attribute(node, name, role)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, name, role)
+            if isinstance(node.op, (ast.Invert, ast.Not)):
+                return self.inert(node, [node.operand], name, role or "mask")
             return self.op("neg", [node.operand], node, name, role)
         if isinstance(node, ast.BinOp):
-            operand = self.match_sigmoid(node)
-            if operand is not None:
-                return self.op("sigmoid", [operand], node, name, role)
-            rule = BINOP_RULES[type(node.op)]
-            if rule == "add":
-                return self.op("add", self.flatten_add(node), node, name, role)
-            if rule == "div":
-                return self.op(rule, [node.left, node.right], node, name, role, roles=("num", "den"))
-            return self.op(rule, [node.left, node.right], node, name, role)
+            return self.binop(node, name, role)
+        if isinstance(node, ast.Compare):
+            return self.inert(node, [node.left] + node.comparators, name, role or "mask")
         if isinstance(node, ast.Call):
             return self.call(node, name, role)
-        raise self.error(f"{type(node).__name__} expressions are not supported", node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, name, role)
+        if isinstance(node, (ast.Tuple, ast.List)) and self.numpy:
+            return self.inert(node, node.elts, name, role or "seq")
+        raise self.error(f"{type(node).__name__} expressions are not supported here", node)
 
     def name(self, node):
         if node.id in self.versions:
@@ -179,7 +211,7 @@ class _Stager:
         if meaning:
             qualified = _spell(meaning)
             if qualified in CONSTANTS:
-                return ir.Const(qualified)
+                return ir.Const(self.alias(qualified))
             raise self.error(f"the function {node.id!r} cannot be used as a value", node)
         if node.id in self.user_names:
             raise self.error(f"variable {node.id!r} is used before it is assigned", node)
@@ -187,31 +219,77 @@ class _Stager:
             f"name {node.id!r} is not a parameter or a variable assigned in the function "
             "(global values are not supported: pass them as parameters)", node)
 
+    def alias(self, qualified):
+        """``np.exp`` spelled with the module names of the generated code."""
+        module, dot, rest = qualified.partition(".")
+        return self.modules.get(module, module) + dot + rest
+
     def qualify(self, node):
         """``math.exp`` for an attribute or name that refers into a known module."""
         if isinstance(node, ast.Name):
-            if node.id in self.versions or node.id in self.assigned:
+            if node.id in self.versions or node.id in self.user_names:
                 return None
             meaning = self.env.get(node.id)
             return _spell(meaning) if meaning else None
         if isinstance(node, ast.Attribute):
             base = self.qualify(node.value)
-            if base in ("math", "np"):
+            if base and base.split(".")[0] in ("math", "np"):
                 return f"{base}.{node.attr}"
         return None
+
+    def attribute(self, node, name, role):
+        qualified = self.qualify(node)
+        if qualified in CONSTANTS:
+            return ir.Const(self.alias(qualified))
+        if qualified is not None:
+            raise self.error(f"{qualified} is not supported as a value", node)
+        if node.attr == "T":
+            return self.numpy_op("np.transpose", [node.value], node, name, role, {"axes": "None"})
+        if node.attr in INERT_ATTRIBUTES:
+            return self.inert(node, [node.value], name, role or node.attr)
+        raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
+
+    def binop(self, node, name, role):
+        operand = self.match_sigmoid(node)
+        if operand is not None:
+            return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
+        if isinstance(node.op, INERT_BINOPS):
+            if not self.numpy:
+                raise self.error(f"the operator {_op_symbol(node.op)} is not supported", node)
+            return self.inert(node, [node.left, node.right], name, role or "mask")
+        rule = BINOP_RULES[type(node.op)]
+        if rule == "np.matmul":
+            return self.numpy_op(rule, [node.left, node.right], node, name, role)
+        if rule == "add":
+            return self.op("add", self.flatten_add(node), node, name, role)
+        if rule == "div":
+            return self.op(rule, [node.left, node.right], node, name, role, roles=("num", "den"))
+        if rule == "pow" and self.numpy:
+            return self.numpy_op("np.power", [node.left, node.right], node, name, role)
+        return self.op(rule, [node.left, node.right], node, name, role)
 
     def call(self, node, name, role):
         func = node.func
         qualified = self.qualify(func)
         if isinstance(func, ast.Name) and func.id in self.versions:
             raise self.error(f"{func.id!r} is a variable, not a function", func)
+        receiver_is_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if qualified is None and isinstance(func, ast.Attribute) and not (
+                receiver_is_name and func.value.id not in self.versions):
+            return self.method(node, name, role)
         label = qualified or source.to_source(func)
         if qualified is None:
             raise self.error(
-                f"unknown function {label!r}: backgen differentiates math functions and the "
+                f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "
                 "builtins abs, max, min and pow", func)
-        if qualified in NOT_DIFFERENTIABLE:
+        if qualified in NOT_DIFFERENTIABLE and not self.numpy:
             raise self.error(f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}", func)
+        if qualified.startswith("np."):
+            return self.numpy_call(qualified, node, name, role)
+        if qualified in INERT or qualified in OPAQUE:
+            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
+        if node.keywords:
+            raise self.error("keyword arguments are not supported in this call", node.keywords[0])
         rule = CALLS.get((qualified, len(node.args)))
         if rule is None:
             arities = sorted(n for (f, n) in CALLS if f == qualified)
@@ -221,26 +299,178 @@ class _Stager:
             raise self.error(f"{label} has no derivative rule in backgen", func)
         return self.op(rule, list(node.args), node, name, role)
 
+    def method(self, node, name, role):
+        method = node.func.attr
+        if method in INERT_METHODS:
+            return self.inert(node, [node.func.value] + node.args, name, role or method)
+        function = METHODS.get(method)
+        if function is None:
+            raise self.error(f"unknown method .{method}(): backgen differentiates the NumPy array "
+                             f"methods {', '.join(sorted(METHODS))}", node.func)
+        signature = METHOD_SIGNATURES.get(method, SIGNATURES[function])
+        inner = _square_operand(self, node.func.value) if method == "sum" else None
+        if inner is not None:
+            params = _bind_params(signature, [node.func.value] + node.args, node.keywords, "a")
+            if params is not None:
+                return self.numpy_op("np.sum_square", [inner], node, name, role, params)
+        return self.bound_call(function, signature, [node.func.value] + node.args, node.keywords,
+                               node, name, role)
+
+    def numpy_call(self, qualified, node, name, role):
+        if qualified in INERT or qualified in OPAQUE:
+            return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
+                              opaque=qualified in OPAQUE)
+        if qualified not in SIGNATURES:
+            raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
+        fused = self.match_fused(qualified, node)
+        if fused is not None:
+            rule, operand, params = fused
+            return self.numpy_op(rule, [operand], node, name, role, params)
+        return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+
+    def bound_call(self, function, signature, args, keywords, node, name, role):
+        """Bind a call to its signature: operands become args, the rest static params."""
+        rule_name = ALIASES.get(function, function)
+        rule = NUMPY[rule_name]
+        for arg in args:
+            if isinstance(arg, ast.Starred):
+                raise self.error("starred arguments are not supported", arg)
+        try:
+            bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+        except TypeError as exc:
+            raise self.error(f"{function}: {exc}", node) from None
+        operands, params = [], {}
+        for param, value in bound.arguments.items():
+            if param in rule.inputs:
+                if rule.variadic and isinstance(value, (ast.List, ast.Tuple)):
+                    operands.extend(value.elts)
+                elif rule.variadic and isinstance(value, tuple):
+                    operands.extend(value)
+                elif rule.variadic:
+                    raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
+                else:
+                    operands.append(value)
+            else:
+                params[param] = value
+        return self.numpy_op(rule_name, operands, node, name, role, params)
+
+    def numpy_op(self, rule_name, operands, node, name, role, params=None):
+        """An operation whose staged line keeps the user's spelling of ``node``."""
+        replaced = {}
+        args = []
+        for child in operands:
+            atom = self.expr(child)
+            replaced[id(child)] = atom
+            args.append(atom)
+        texts = {}
+        for key, value in (params or {}).items():
+            if isinstance(value, str):  # already source text
+                texts[key] = value
+                continue
+            items = value if isinstance(value, tuple) else (value,)
+            atoms = [self.static(item) for item in items]
+            replaced.update((id(item), atom) for item, atom in zip(items, atoms))
+            if isinstance(value, tuple) and len(atoms) != 1:
+                texts[key] = "(" + ", ".join(map(str, atoms)) + ")"
+            else:
+                texts[key] = str(atoms[0])
+        text = self.spell(node, replaced)
+        if all(isinstance(a, ir.Const) for a in args):
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
+        self.ops.append(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
+        return ir.Var(target)
+
+    def static(self, node):
+        """A static argument (axis, shape): a constant, or a value carrying no gradient."""
+        if isinstance(node, (ast.Tuple, ast.List)) and all(_literal(e) for e in node.elts):
+            return ir.Const(source.to_source(node))
+        if _literal(node):
+            return ir.Const(source.to_source(node))
+        return self.expr(node, role="n")
+
+    def inert(self, node, children, name, role, opaque=False):
+        """A value that carries no gradient: a mask, a shape, a constructor's result."""
+        replaced = {}
+        args = []
+        for child in children:
+            if isinstance(child, ast.Slice):
+                continue
+            atom = self.expr(child) if not _literal(child) else ir.Const(source.to_source(child))
+            replaced[id(child)] = atom
+            if isinstance(atom, ir.Var):
+                args.append(atom)
+        text = self.spell(node, replaced)
+        if not args:
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or "t")
+        params = (("opaque", repr(bool(opaque))),)
+        self.ops.append(ir.Op(target, "inert", tuple(args), self.line, params, text))
+        return ir.Var(target)
+
+    def subscript(self, node, name, role):
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
+            return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
+        base = self.expr(value)
+        replaced = {id(value): base}
+        pieces = _index_parts(node.slice)
+        index_vars = []
+        for piece in pieces:
+            atom = self.expr(piece) if not _literal(piece) else ir.Const(source.to_source(piece))
+            replaced[id(piece)] = atom
+            basic = _literal(piece) and isinstance(ast.literal_eval(piece), (int, type(None), type(...)))
+            if not basic:
+                index_vars.append(str(atom))  # an array index, unless its shape says otherwise
+        text = self.spell(node, replaced)
+        index = text[len(str(base)) + 1:-1]
+        if isinstance(base, ir.Const):
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or _hint("getitem", [base]))
+        params = (("index", index), ("index_vars", repr(tuple(index_vars))))
+        self.ops.append(ir.Op(target, "getitem", (base,), self.line, params, text))
+        return ir.Var(target)
+
     def op(self, rule_name, operands, node, name, role, roles=None):
+        """An operator or math call, spelled by its rule's template."""
         roles = roles or (None,) * len(operands)
         args = tuple(self.expr(child, role=r) for child, r in zip(operands, roles))
         rule = RULES[rule_name]
+        text = render_template(rule, args, self.modules)
         if all(isinstance(a, ir.Const) for a in args):
-            return ir.Const(render(rule, args))
-        if name is not None:
-            target = name()
-        else:
-            target = self.namer.fresh(role or _hint(rule_name, args))
-        self.ops.append(ir.Op(target, rule_name, args, self.line))
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
+        self.ops.append(ir.Op(target, rule_name, args, self.line, (), text))
         return ir.Var(target)
+
+    def spell(self, node, replaced):
+        """Source of ``node`` with staged children replaced and modules spelled canonically."""
+        stager = self
+
+        class Replace(ast.NodeTransformer):
+            def visit(self, child):
+                if id(child) in replaced:
+                    return atom_ast(replaced[id(child)])
+                qualified = stager.qualify(child) if isinstance(child, (ast.Name, ast.Attribute)) else None
+                if qualified and isinstance(child, (ast.Name, ast.Attribute)):
+                    return source.template(stager.alias(qualified))
+                return super().visit(child)
+
+        return source.to_source(Replace().visit(node))
 
     def flatten_add(self, node):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and self.match_sigmoid(node) is None:
             return self.flatten_add(node.left) + [node.right]
         return [node]
 
+    @property
+    def sigmoid_rule(self):
+        return "np.sigmoid" if self.numpy else "sigmoid"
+
     def match_sigmoid(self, node):
         """The ``z`` of ``1 / (1 + exp(-z))`` or ``(1 + exp(-z)) ** -1``, else None."""
+        if not isinstance(node, ast.BinOp):
+            return None
         if isinstance(node.op, ast.Div) and source.number(node.left) == 1:
             denominator = node.right
         elif isinstance(node.op, ast.Pow) and source.number(node.right) == -1:
@@ -254,12 +484,72 @@ class _Stager:
             one, other = other, one
         if source.number(one) != 1 or not isinstance(other, ast.Call) or len(other.args) != 1:
             return None
-        if other.keywords or self.qualify(other.func) != "math.exp":
+        if other.keywords or self.qualify(other.func) not in ("math.exp", "np.exp"):
             return None
         arg = other.args[0]
         if isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub):
             return arg.operand
         return None
+
+    def match_fused(self, qualified, node):
+        """``np.sum(np.square(x))`` and ``np.log(np.sum(np.exp(x)))`` as one gate."""
+        if qualified == "np.sum" and node.args:
+            inner = _square_operand(self, node.args[0])
+            if inner is not None:
+                params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
+                return ("np.sum_square", inner, params) if params is not None else None
+        if qualified == "np.log" and len(node.args) == 1 and not node.keywords:
+            total = node.args[0]
+            if isinstance(total, ast.Call) and self.qualify(total.func) == "np.sum" and total.args:
+                exp = total.args[0]
+                if isinstance(exp, ast.Call) and self.qualify(exp.func) == "np.exp" and len(exp.args) == 1:
+                    params = _bind_params(SIGNATURES["np.sum"], total.args, total.keywords, "a")
+                    if params is not None:
+                        return "np.logsumexp", exp.args[0], params
+        return None
+
+
+def _square_operand(stager, node):
+    if isinstance(node, ast.Call) and stager.qualify(node.func) == "np.square" and len(node.args) == 1:
+        return node.args[0]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and source.number(node.right) == 2:
+        return node.left
+    return None
+
+
+def _bind_params(signature, args, keywords, operand):
+    try:
+        bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+    except TypeError:
+        return None
+    return {k: v for k, v in bound.arguments.items() if k != operand}
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(text):
+    namespace = {}
+    exec(f"def f({text}): pass", namespace)
+    return inspect.signature(namespace["f"])
+
+
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return not isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)) or all(_literal(e) for e in node.elts)
+
+
+def _index_parts(index):
+    """The sub-expressions of an index that must be staged (slice bounds included)."""
+    items = index.elts if isinstance(index, ast.Tuple) else [index]
+    parts = []
+    for item in items:
+        if isinstance(item, ast.Slice):
+            parts.extend(p for p in (item.lower, item.upper, item.step) if p is not None)
+        else:
+            parts.append(item)
+    return parts
 
 
 def _spell(meaning):
@@ -269,13 +559,9 @@ def _spell(meaning):
     return f"{module}.{attr}" if attr else module
 
 
-def render(rule, args, modules=None):
-    """Source of ``rule`` applied to ``args`` (Var or Const), as staged code spells it.
-
-    ``modules`` maps ``math``/``np`` to the names the generated code uses.
-    """
-    modules = modules or {}
-    nodes = [bind(arg, modules) for arg in args]
+def render_template(rule, args, modules):
+    """Source of a template rule applied to ``args``, with the generated code's module names."""
+    nodes = [atom_ast(arg) for arg in args]
     if rule.variadic:
         texts = [source.to_source(n) for n in nodes]
         texts = [texts[0]] + [f"({t})" if isinstance(n, ast.BinOp) else t for t, n in zip(texts[1:], nodes[1:])]
@@ -286,31 +572,45 @@ def render(rule, args, modules=None):
 
 
 def module_bindings(modules):
+    """Rule templates say ``math``/``np``: the names the generated code binds them to."""
     return {canonical: ast.Name(alias, ast.Load()) for canonical, alias in modules.items() if alias != canonical}
 
 
-def bind(atom, modules):
-    """The AST of an atom, with module names spelled as in the generated code."""
-    if isinstance(atom, ir.Var):
-        return ast.Name(atom.name, ast.Load())
-    return source.fill(atom.source, module_bindings(modules))
+def atom_ast(atom):
+    """The AST of an atom (its source already uses the generated code's module names)."""
+    return ast.Name(atom.name, ast.Load()) if isinstance(atom, ir.Var) else source.template(atom.source)
+
+
+def _op_symbol(op):
+    return {ast.FloorDiv: "//", ast.Mod: "%", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(
+        type(op), type(op).__name__)
 
 
 def _hint(rule_name, args):
     names = [a.name if isinstance(a, ir.Var) else None for a in args]
     short = [n for n in names if n and len(n) <= SHORT]
-    first = names[0] if names[0] and len(names[0]) <= SHORT else ""
+    first = names[0] if names and names[0] and len(names[0]) <= SHORT else ""
     if rule_name in ("add", "sub", "mul") and len(args) == 2 and len(short) == 2:
         combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
         if len(combined) <= SHORT + 2:
             return combined
-    if rule_name == "pow" and isinstance(args[1], ir.Const) and first:
+    if rule_name in ("pow", "np.power") and isinstance(args[1], ir.Const) and first:
         return first + {"2": "sqr", "3": "cube", "0.5": "sqrt"}.get(str(args[1]), "pow")
-    if rule_name == "sigmoid":
+    if rule_name in ("sigmoid", "np.sigmoid"):
         return "sig" + first
     if rule_name == "neg":
         return "neg" + first
+    if rule_name == "np.transpose":
+        return first + "T" if first else "trans"
+    if rule_name == "np.matmul" or rule_name == "np.dot":
+        return first + "dot" if first else "prod"
+    if rule_name == "getitem":
+        return "sel"
+    if rule_name == "np.sum_square":
+        return "sumsq"
     if "." in rule_name or rule_name in ("abs", "max", "min"):
         base = rule_name.split(".")[-1].replace("_base", "")
-        return base + (first if len(args) == 1 else "v")
+        base = {"maximum": "max", "minimum": "min", "square": "sq", "linalg.norm": "norm"}.get(base, base)
+        var = first or next((n for n in short), "")
+        return base + (var or "v")
     return {"add": "s", "sub": "diff", "mul": "prod", "div": "quot", "pow": "pw"}.get(rule_name, "t")

@@ -42,7 +42,7 @@ CASES = [
     ("module as value", "import math\ndef f(x):\n    return x * math\n", 3, 16, "module 'math' cannot be used"),
     ("floor division", "def f(x):\n    return x // 2\n", 2, 12, "operator //"),
     ("matmul on scalars", "def f(x):\n    return x % 2\n", 2, 12, "operator %"),
-    ("comparison", "def f(x):\n    return x > 2\n", 2, 12, "comparisons"),
+    ("returned comparison", "def f(x):\n    return x > 2\n", 2, 12, "carries no gradient"),
     ("and/or", "def f(x):\n    return x and 2\n", 2, 12, "boolean operators"),
     ("calling a variable", "def f(x):\n    return x(2)\n", 2, 12, "is a variable, not a function"),
     ("keyword argument", "def f(x):\n    return max(x, 2, key=x)\n", 2, 22, "keyword arguments"),

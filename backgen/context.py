@@ -1,0 +1,350 @@
+"""What a NumPy rule function sees, and the shape-aware code it can ask for.
+
+Contract: ``GradContext`` is built by ``reverse`` for one operand of one
+staged operation.  Rule functions (``rules_numpy``) read names (``c.g``,
+``c.out``, ``c.a``), static arguments (``c.param("axis")``) and shapes
+(``c.ndim("a")``), and return the source of the contribution.  The helpers
+write what a person writes: ``g[:, None]`` to restore a reduced axis,
+``g.sum(axis=0)`` to undo broadcasting, slices of ``g`` to undo a
+concatenation.  Shapes are concrete (see ``shapes``); only ranks and which
+dimensions are 1 are used.
+"""
+
+import ast
+import string
+
+from . import ir, source
+from .errors import BackgenError
+
+
+class GradContext:
+    def __init__(self, reverse, op, rule, position, names):
+        self._reverse = reverse
+        self.op = op
+        self.rule = rule
+        self.position = position
+        self._names = names  # the rule's input name for each operand
+        self.g = reverse.adjoint[op.target]
+        self.out = op.target
+        self.np = reverse.staged.modules["np"]
+        self.setups = []
+
+    # --- names ---------------------------------------------------------------
+
+    def text(self, atom):
+        if isinstance(atom, ir.Var):
+            return atom.name
+        return atom.source
+
+    def __getattr__(self, name):
+        names = self.__dict__.get("_names", ())
+        if name in names and not self.rule.variadic:
+            return self.text(self.op.args[names.index(name)])
+        raise AttributeError(name)
+
+    @property
+    def inputs(self):
+        return [self.text(a) for a in self.op.args]
+
+    @property
+    def current(self):
+        return self.text(self.op.args[self.position])
+
+    @property
+    def condition(self):
+        return self.text(self.op.args[self._names.index("condition")])
+
+    # --- static arguments ----------------------------------------------------
+
+    def param_source(self, name, default="None"):
+        text = self.op.param(name)
+        return default if text is None else text
+
+    def param(self, name, default=None):
+        text = self.op.param(name)
+        if text is None:
+            return default
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
+        return default if value is None and default is not None else value
+
+    def axes(self, which):
+        """The reduced axes, normalized, or None for all."""
+        axis = self.param("axis")
+        if axis is None:
+            return None
+        ndim = self.ndim(which)
+        axes = axis if isinstance(axis, tuple) else (axis,)
+        return tuple(sorted(a % ndim for a in axes))
+
+    def axis_text(self):
+        return self.param_source("axis")
+
+    # --- shapes ----------------------------------------------------------------
+
+    def shape(self, which):
+        """Shape of an operand (by input name or text) or of ``"out"``."""
+        shapes = self._reverse.staged.shapes
+        if which == "out":
+            atom = ir.Var(self.op.target)
+        elif which in self._names and not self.rule.variadic:
+            atom = self.op.args[self._names.index(which)]
+        else:
+            matches = [a for a in self.op.args if self.text(a) == which]
+            if not matches:
+                raise KeyError(which)
+            atom = matches[0]
+        if isinstance(atom, ir.Const):
+            try:
+                return tuple(getattr(ast.literal_eval(atom.source), "shape", ()))
+            except ValueError:
+                return ()
+        if atom.name not in shapes:
+            self.unsupported(f"the shape of {atom.name} is unknown: declare the shapes of the parameters "
+                             "(for example x: 'N, D')")
+        return tuple(shapes[atom.name])
+
+    def ndim(self, which):
+        return len(self.shape(which))
+
+    def at_most_2d(self, *which):
+        for name in which:
+            if self.ndim(name) > 2:
+                self.unsupported("np.dot of arrays with more than 2 dimensions: use np.matmul or np.einsum")
+
+    def shape_of(self, text):
+        return f"{text}.shape"
+
+    # --- code a person writes ----------------------------------------------------
+
+    def setup(self, hint, expr):
+        """Compute ``expr`` once into a fresh name before the contribution."""
+        name = self._reverse.fresh(hint)
+        self.setups.append(ir.AdjointLine(name, False, expr))
+        return name
+
+    def expand(self, text, which):
+        """``text`` (shaped like the reduction's result) with the reduced axes restored."""
+        if self.param("keepdims", False) or self.param("axis") is None:
+            return text
+        axes = self.axes(which)
+        ndim = self.ndim(which)
+        index = ["None" if i in axes else ":" for i in range(ndim)]
+        while index and index[0] == "None":
+            index.pop(0)  # leading axes come back by broadcasting
+        while index and index[-1] == ":":
+            index.pop()
+        if not index:
+            return text
+        return f"{_wrap(text)}[{', '.join(index)}]"
+
+    def broadcast_back(self, text, which, scale=""):
+        """The gradient of a reduction: ``text`` spread over the reduced axes."""
+        expanded = self.expand(text, which)
+        operand = getattr(self, which)
+        if self.shape("out") == self.shape(which):
+            return f"{expanded}{scale}"
+        return f"{self.np}.broadcast_to({expanded}{scale}, {operand}.shape)"
+
+    def count(self, which):
+        """How many elements each result of the reduction summarizes."""
+        operand = getattr(self, which)
+        axes = self.axes(which)
+        if axes is None:
+            return f"{operand}.size"
+        parts = [f"{operand}.shape[{a}]" for a in axes]
+        return parts[0] if len(parts) == 1 else "(" + " * ".join(parts) + ")"
+
+    def mul(self, a, b):
+        return f"{a} * {b}"
+
+    def outer(self, a, b):
+        return f"{self.np}.outer({a}, {b})"
+
+    def dot(self, a, b):
+        return f"{_wrap(a)}.dot({b})"
+
+    def transposed(self, text, ndim):
+        return f"{text}.T" if ndim == 2 else f"{text}.swapaxes(-1, -2)"
+
+    def reshaped(self, text, which):
+        if self.ndim(which) == 1:
+            return text
+        return f"{text}.reshape({getattr(self, which)}.shape)"
+
+    def unbroadcast(self, text, which, from_shape=None):
+        """Sum ``text`` over the axes NumPy broadcast to reach it from ``which``'s shape."""
+        if self._reverse.staged.mode != "numpy":
+            return text
+        target = self.shape(which)
+        if from_shape is None:
+            from_shape = self._contribution_shape(which)
+        lead = len(from_shape) - len(target)
+        leading = tuple(range(lead))
+        ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
+        if not leading and not ones:
+            return text
+        if not target:
+            return f"{_wrap(text)}.sum()"
+        result = _wrap(text)
+        if leading:
+            result += f".sum(axis={_axes(leading)})"
+        if ones:
+            result += f".sum(axis={_axes(ones)}, keepdims=True)"
+        return result
+
+    def _contribution_shape(self, which):
+        out = self.shape("out")
+        if self.op.rule == "np.matmul":
+            a, b = self.shape("a"), self.shape("b")
+            return out[:-2] + (a[-2:] if which == "a" else b[-2:]) if len(out) >= 2 else out
+        return out
+
+    def advanced_index(self):
+        names = ast.literal_eval(self.op.param("index_vars") or "()")
+        shapes = self._reverse.staged.shapes
+        for name in names:
+            if name not in shapes or len(shapes[name]) > 0:
+                return True
+        return False
+
+    # --- linear algebra through einsum ---------------------------------------------
+
+    def einsum_grad(self, position):
+        spec = self.param("subscripts")
+        if not isinstance(spec, str) or "..." in spec:
+            self.unsupported("np.einsum is differentiated for explicit subscripts without '...'")
+        operands = self.inputs
+        return self._einsum_vjp(spec.replace(" ", ""), operands, self.position)
+
+    def tensordot_grad(self, position):
+        ra, rb = self.ndim("a"), self.ndim("b")
+        axes = self.param("axes", 2)
+        if isinstance(axes, int):
+            axes_a, axes_b = list(range(ra - axes, ra)), list(range(axes))
+        else:
+            axes_a, axes_b = [list(x) if isinstance(x, (tuple, list)) else [x] for x in axes]
+        axes_a = [x % ra for x in axes_a]
+        axes_b = [x % rb for x in axes_b]
+        letters = iter(string.ascii_lowercase)
+        sa = [next(letters) for _ in range(ra)]
+        sb = [None] * rb
+        for i, j in zip(axes_a, axes_b):
+            sb[j] = sa[i]
+        sb = [s or next(letters) for s in sb]
+        out = [s for i, s in enumerate(sa) if i not in axes_a] + [s for j, s in enumerate(sb) if j not in axes_b]
+        spec = f"{''.join(sa)},{''.join(sb)}->{''.join(out)}"
+        return self._einsum_vjp(spec, [self.a, self.b], position)
+
+    def _einsum_vjp(self, spec, operands, position):
+        inputs, _, output = spec.partition("->")
+        subs = inputs.split(",")
+        if len(subs) != len(operands) or len(subs) > 2:
+            self.unsupported("np.einsum is differentiated with one or two operands")
+        if not _:
+            letters = "".join(subs)
+            output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        mine = subs[position]
+        others = [s for i, s in enumerate(subs) if i != position]
+        other_ops = [o for i, o in enumerate(operands) if i != position]
+        available = set(output).union(*others) if others else set(output)
+        if len(set(mine)) != len(mine) or not set(mine) <= available:
+            self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand or summed in one "
+                             "operand alone is not supported")
+        grad_spec = ",".join([output] + others) + "->" + mine
+        args = ", ".join([self.g] + other_ops)
+        return f"{self.np}.einsum('{grad_spec}', {args})"
+
+    # --- undoing shape operations ------------------------------------------------------
+
+    def concat_grad(self, axis):
+        previous = [f"{o}.shape[{axis}]" for o in self.inputs[:self.position]]
+        start = " + ".join(previous)
+        last = self.position == len(self.op.args) - 1
+        stop = "" if last else " + ".join(previous + [f"{self.current}.shape[{axis}]"])
+        return f"{self.g}[{_index_at(axis, start + ':' + stop)}]"
+
+    def stack_grad(self, axis):
+        return f"{self.g}[{_index_at(axis, str(self.position))}]"
+
+    def tile_grad(self):
+        x = self.current
+        ndim = self.ndim(x)
+        reps = self.param("reps")
+        reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
+        if not all(isinstance(r, int) for r in reps):
+            self.unsupported("np.tile needs constant integer repetitions")
+        if len(reps) < ndim:
+            reps = (1,) * (ndim - len(reps)) + reps
+        promoted = len(reps) - ndim
+        dims, summed = [], []
+        for i, r in enumerate(reps):
+            size = "1" if i < promoted else f"{x}.shape[{i - promoted}]"
+            if r != 1:
+                summed.append(len(dims))
+                dims.append(str(r))
+            dims.append(size)
+        text = f"{self.g}.reshape({', '.join(dims)}).sum(axis={_axes(tuple(summed))})"
+        return text + (f".reshape({x}.shape)" if promoted else "")
+
+    def repeat_grad(self):
+        x = self.current
+        repeats = self.param("repeats")
+        if not isinstance(repeats, int):
+            self.unsupported("np.repeat needs a constant integer number of repeats")
+        axis = self.param("axis")
+        ndim = self.ndim(x)
+        if axis is None:
+            text = f"{self.g}.reshape(-1, {repeats}).sum(axis=1)"
+            return text if ndim == 1 else f"{text}.reshape({x}.shape)"
+        axis %= ndim
+        dims = [f"{x}.shape[{i}]" for i in range(ndim)]
+        dims.insert(axis + 1, str(repeats))
+        if ndim == 1:
+            dims[0] = "-1"
+        return f"{self.g}.reshape({', '.join(dims)}).sum(axis={axis + 1})"
+
+    # --- errors --------------------------------------------------------------------------
+
+    def unsupported(self, message):
+        staged = self._reverse.staged
+        line = self.op.line
+        text = staged.lines[line - 1] if 0 < line <= len(staged.lines) else None
+        col = len(text) - len(text.lstrip()) + 1 if text else None
+        raise BackgenError(message, staged.filename, line, col, text)
+
+
+def _wrap(text):
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return f"({text})"
+    return text if isinstance(node, source.ATOMIC) else f"({text})"
+
+
+def _axes(axes):
+    return str(axes[0]) if len(axes) == 1 else str(tuple(axes))
+
+
+def _index_at(axis, item):
+    """An index selecting ``item`` along ``axis`` (``:, 2`` for axis 1, ``..., 2`` for -1)."""
+    if axis >= 0:
+        return ":, " * axis + item
+    return "..., " + item + ", :" * (-axis - 1)
+
+
+def index_tuple(index):
+    """The source of ``index`` (as written between brackets) as a tuple expression."""
+    node = ast.parse(f"_[{index}]", mode="eval").body.slice
+
+    class Slices(ast.NodeTransformer):
+        def visit_Slice(self, s):
+            parts = [p if p is not None else ast.Constant(None) for p in (s.lower, s.upper, s.step)]
+            while len(parts) > 1 and isinstance(parts[-1], ast.Constant) and parts[-1].value is None:
+                parts.pop()
+            return ast.Call(ast.Name("slice", ast.Load()), [self.visit(p) for p in parts], [])
+
+    node = Slices().visit(node)
+    return source.to_source(ast.fix_missing_locations(node))

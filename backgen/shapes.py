@@ -1,0 +1,140 @@
+"""Shapes of NumPy code: declared by the user, or seen on example inputs.
+
+Contract:
+
+* ``spec(annotation_or_value)`` reads a declared shape: ``"N, D"`` or
+  ``(64, 10)`` (an array), ``""``/``float`` (a scalar), ``int``/``bool`` (an
+  integer or boolean scalar), ``"int N"`` (an integer array).  It returns a
+  ``Spec`` or None for "not declared".
+* ``examples(staged, specs)`` makes sample inputs of the declared shapes.
+  Named dimensions get distinct primes, so they never look like 1 and never
+  equal one another; an integer parameter named like a dimension gets its size.
+* ``infer(staged, args)`` runs the staged forward (backgen's own lines, never
+  the user's module) on inputs and returns ``{name: shape}`` for every
+  parameter and staged value.
+
+The generated code does not depend on the sizes themselves, only on ranks and
+on which dimensions are 1, which is what these shapes decide.
+"""
+
+import ast
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import BackgenError
+
+PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
+
+
+@dataclass(frozen=True)
+class Spec:
+    dims: tuple  # ints and dimension names; () for a scalar
+    kind: str = "float"  # "float", "int" or "bool"
+
+
+def spec(value):
+    """A Spec from an annotation AST, a string, a tuple or a type; None if not a shape."""
+    if isinstance(value, Spec):
+        return value
+    if isinstance(value, ast.AST):
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return spec(value.value)
+        if isinstance(value, ast.Name) and value.id in ("float", "int", "bool"):
+            return Spec((), value.id)
+        if isinstance(value, ast.Tuple):
+            dims = []
+            for elt in value.elts:
+                if isinstance(elt, ast.Constant) and isinstance(elt.value, (int, str)):
+                    dims.append(elt.value)
+                elif isinstance(elt, ast.Name):
+                    dims.append(elt.id)
+                else:
+                    return None
+            return Spec(tuple(dims))
+        return None
+    if value in (float, int, bool):
+        return Spec((), value.__name__)
+    if isinstance(value, str):
+        text = value.strip()
+        kind = "float"
+        for prefix in ("int", "bool", "float"):
+            if text.startswith(prefix + " ") or text == prefix:
+                kind, text = prefix, text[len(prefix):].strip()
+        text = text.strip("()[] ")
+        dims = tuple(int(d) if d.strip().lstrip("-").isdigit() else d.strip()
+                     for d in text.split(",") if d.strip())
+        return Spec(dims, kind)
+    if isinstance(value, (tuple, list)):
+        return Spec(tuple(value))
+    if isinstance(value, int):
+        return Spec((value,))
+    raise TypeError(f"cannot read a shape from {value!r}: use a tuple like (64, 10) or a string like 'N, D'")
+
+
+def examples(staged, specs):
+    """Sample inputs of the declared shapes, in parameter order."""
+    sizes = {}
+    for s in specs.values():
+        for dim in s.dims:
+            if isinstance(dim, str) and dim not in sizes:
+                sizes[dim] = PRIMES[len(sizes) % len(PRIMES)] + 50 * (len(sizes) // len(PRIMES))
+    rng = np.random.default_rng(0)
+    args = []
+    for name in staged.params:
+        s = specs[name]
+        if not s.dims and s.kind == "int":
+            args.append(sizes.get(name, 3))
+        elif not s.dims and s.kind == "bool":
+            args.append(True)
+        elif not s.dims:
+            args.append(0.5)
+        else:
+            shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
+            if s.kind == "int":
+                args.append(np.zeros(shape, dtype=int))
+            elif s.kind == "bool":
+                args.append(np.ones(shape, dtype=bool))
+            else:
+                args.append(rng.uniform(0.5, 1.5, size=shape))
+    return tuple(args)
+
+
+def probe_source(staged):
+    """A function running the staged forward and returning every value's shape."""
+    lines = [f"def probe({', '.join(staged.params)}):"]
+    for op in staged.body:
+        lines.append(f"    {op.target} = {op.source}")
+    names = list(staged.params) + [op.target for op in staged.body]
+    lines.append("    return {" + ", ".join(f"{n!r}: {staged.modules['np']}.shape({n})" for n in names) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def infer(staged, args):
+    """``{name: shape}`` for the parameters and staged values, seen on ``args``."""
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
+    exec(compile(probe_source(staged), f"<backgen shapes of {staged.name}>", "exec"), namespace)
+    try:
+        with np.errstate(all="ignore"):
+            return namespace["probe"](*args)
+    except Exception as exc:
+        raise BackgenError(
+            f"could not work out the shapes in {staged.name}() by running its staged forward on "
+            f"inputs of the given shapes: {type(exc).__name__}: {exc}",
+            staged.filename) from None
+
+
+def check_differentiable(staged, args):
+    """Refuse integer and boolean inputs in ``wrt``: they carry no gradient."""
+    for name, value in zip(staged.params, args):
+        if name not in staged.wrt:
+            continue
+        array = isinstance(value, np.ndarray)
+        integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu") \
+            or (staged.mode == "numpy" and isinstance(value, (int, np.integer)))
+        if integral:
+            what = "boolean" if np.asarray(value).dtype.kind == "b" else "integer"
+            raise BackgenError(
+                f"{name!r} is {what} ({np.asarray(value).dtype}): it carries no gradient; "
+                "leave it out of wrt, or pass floats", staged.filename)
