@@ -347,4 +347,5 @@ def index_tuple(index):
             return ast.Call(ast.Name("slice", ast.Load()), [self.visit(p) for p in parts], [])
 
     node = Slices().visit(node)
-    return source.to_source(ast.fix_missing_locations(node))
+    text = source.to_source(ast.fix_missing_locations(node))
+    return f"({text})" if isinstance(node, ast.Tuple) and not text.startswith("(") else text
