@@ -186,6 +186,9 @@ class GradContext:
         ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
         if not leading and not ones:
             return text
+        negated = text.startswith("-") and _wrap(text[1:]) == text[1:]
+        if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
+            return "-" + self.unbroadcast(text[1:], which, from_shape)
         if not target:
             return f"{_wrap(text)}.sum()"
         result = _wrap(text)

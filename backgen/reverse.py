@@ -64,8 +64,10 @@ class _Reverser:
         active = set(staged.wrt)
         for op in ops:
             if any(isinstance(a, ir.Var) and a.name in active for a in op.args):
-                if op.rule == "inert" and op.param("opaque") == "True":
-                    self.refuse_opaque(op)
+                if op.rule == "inert":
+                    if op.param("opaque") == "True":
+                        self.refuse_opaque(op)
+                    continue  # masks, shapes and indices carry no gradient
                 active.add(op.target)
         groups = []
         output = staged.output
@@ -157,26 +159,39 @@ class _Reverser:
         return lines
 
     def copy_aliases(self, groups):
-        """Copy an adjoint that starts as another array's alias before adding to it."""
+        """Copy an adjoint that starts as a view of another array before adding to it.
+
+        ``dx = dq`` followed by ``dx += ...`` would change ``dq`` too: that is
+        harmless when ``dq`` is a temporary adjoint never read again, and a bug
+        when it is the caller's ``dout``, a forward value, or read later.
+        """
         if not self.numpy:
             return groups
-        first, accumulated = {}, set()
-        for group in groups:
-            for line in group.lines:
-                if isinstance(line, ir.AdjointLine):
-                    if line.accumulate or "[" in line.target:
-                        accumulated.add(line.target.split("[")[0])
-                    elif line.target not in first:
-                        first[line.target] = line
+        lines = [line for group in groups for line in group.lines]
+        accumulated = {line.target.split("[")[0] for line in lines
+                       if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
+        accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
+        adjoints = set(self.adjoint.values()) - {self.staged.upstream}
+        copies = set()
+        seen = set()
+        for position, line in enumerate(lines):
+            if not isinstance(line, ir.AdjointLine) or line.accumulate or line.target in seen:
+                continue
+            seen.add(line.target)
+            if line.target not in accumulated or _fresh(line.source) or self.shape_of_adjoint(line.target) == ():
+                continue
+            read = _names(line.source)
+            if "broadcast_to" in line.source or not read <= adjoints:
+                copies.add(id(line))  # a read-only view, the caller's dout, or a forward value
+                continue
+            mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
+            if any(read & _names(str(other)) for other in lines[mutation + 1:]):
+                copies.add(id(line))  # the aliased adjoint is still read after the first +=
         fixed = []
         for group in groups:
-            lines = []
-            for line in group.lines:
-                if (first.get(getattr(line, "target", None)) is line and line.target in accumulated
-                        and not _fresh(line.source) and self.shape_of_adjoint(line.target) != ()):
-                    line = ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()")
-                lines.append(line)
-            fixed.append(ir.Group(group.undoes, tuple(lines)))
+            new_lines = tuple(ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()")
+                              if id(line) in copies else line for line in group.lines)
+            fixed.append(ir.Group(group.undoes, new_lines))
         return fixed
 
     def shape_of_adjoint(self, adjoint):
@@ -209,6 +224,18 @@ class _Reverser:
 
 def _names(text):
     return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _statement_target(statement):
+    """The array ``np.add.at(dx, idx, g)`` writes into."""
+    call = ast.parse(statement.source, mode="eval").body
+    return source.to_source(call.args[0])
+
+
+def _mutates(line, target):
+    if isinstance(line, ir.Statement):
+        return _statement_target(line) == target
+    return line.target.split("[")[0] == target and (line.accumulate or "[" in line.target)
 
 
 def _fresh(text):

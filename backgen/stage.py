@@ -25,6 +25,7 @@ import functools
 import inspect
 
 from . import ir, source
+from .shapes import spec
 from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, SCALAR
 from .rules_numpy import (ALIASES, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                           NUMPY, OPAQUE, SIGNATURES)
@@ -141,8 +142,9 @@ class _Stager:
                          "numpy" if self.numpy else "scalar", self.forward.lines)
 
     def check_wrt(self, params, wrt):
-        if wrt is None:
-            return params
+        if wrt is None:  # every parameter, except those declared integer or boolean
+            kinds = {a.arg: spec(a.annotation) for a in self.func.args.args if a.annotation is not None}
+            return tuple(p for p in params if kinds.get(p) is None or kinds[p].kind == "float")
         if isinstance(wrt, str):
             wrt = tuple(w.strip() for w in wrt.split(",") if w.strip())
         wrt = tuple(wrt)
