@@ -30,10 +30,10 @@ from .shapes import spec as shape_spec
 from .stage import stage
 
 
-def staged(func_or_source, wrt=None, name=None, filename=None):
+def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
     """The staged form of a forward function (``ir.Staged``), before shapes."""
     forward = read(func_or_source, name=name, filename=filename)
-    return _guarded(forward, lambda: stage(forward, wrt))
+    return _guarded(forward, lambda: stage(forward, wrt, declared_shapes(forward, shapes)))
 
 
 def backward_ir(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
@@ -43,7 +43,14 @@ def backward_ir(func_or_source, wrt=None, name=None, filename=None, shapes=None,
     ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.
     """
     forward = read(func_or_source, name=name, filename=filename)
-    return _guarded(forward, lambda: reverse(with_shapes(forward, stage(forward, wrt), shapes, args)))
+    return _guarded(forward, lambda: _backward_ir(forward, wrt, shapes, args))
+
+
+def _backward_ir(forward, wrt, shapes, args):
+    specs = declared_shapes(forward, shapes)
+    arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
+    result = stage(forward, wrt, specs, arrays)
+    return reverse(with_shapes(forward, result, specs, args))
 
 
 def declared_shapes(forward, shapes=None):
@@ -59,14 +66,13 @@ def declared_shapes(forward, shapes=None):
     return specs
 
 
-def with_shapes(forward, result, shapes=None, args=None):
+def with_shapes(forward, result, specs, args=None):
     """``result`` (ir.Staged) with the shapes of every value, for NumPy code."""
     if result.mode != "numpy":
         if args is not None:
             check_differentiable(result, args)
         return result
     if args is None:
-        specs = declared_shapes(forward, shapes)
         unknown = [p for p in result.params if p not in specs]
         if unknown:
             raise forward.error(
@@ -122,21 +128,18 @@ class Differentiable:
         self._func = func
         self._shapes = shapes
         self._signature = inspect.signature(func)
-        self._forward = read(func)
-        first = _guarded(self._forward, lambda: stage(self._forward, wrt))
+        forward = read(func)
+        specs = declared_shapes(forward, shapes)
+        first = _guarded(forward, lambda: stage(forward, wrt, specs))
         self.wrt = first.wrt
-        self._numpy = first.mode == "numpy"
         self._cache = {}
         self._latest = None
-        specs = declared_shapes(self._forward, shapes) if self._numpy else {}
-        if not self._numpy or all(p in specs for p in first.params):
-            self._latest = self._build(None)
-            self._cache[None] = self._latest
+        if first.mode == "scalar" or all(p in specs for p in first.params):
+            self._latest = self._cache[None] = self._build(None)
 
     def _build(self, args):
         forward = read(self._func)
-        return _compiled(_guarded(forward, lambda: reverse(with_shapes(
-            forward, stage(forward, self.wrt), self._shapes, args))))
+        return _compiled(_guarded(forward, lambda: _backward_ir(forward, self.wrt, self._shapes, args)))
 
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)
@@ -146,7 +149,10 @@ class Differentiable:
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         values = bound.args
-        key = None if None in self._cache else tuple(map(_shape_key, values))
+        if None in self._cache and not any(isinstance(v, np.ndarray) for v in values):
+            key = None
+        else:
+            key = tuple(map(_shape_key, values))
         entry = self._cache.get(key)
         if entry is None:
             entry = self._cache[key] = self._build(values)

@@ -71,7 +71,7 @@ def run(args):
     results = []
     for name in names:
         if args.stage == "staged":
-            results.append(api.staged(text, wrt=args.wrt, name=name, filename=path))
+            results.append(api.staged(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
         else:
             results.append(api.backward_ir(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
     if args.stage == "staged":

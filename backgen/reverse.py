@@ -78,6 +78,7 @@ class _Reverser:
                 groups.append(ir.Group(None, (ir.AdjointLine(name, False, staged.upstream),)))
             else:
                 self.adjoint[output.name] = staged.upstream
+        self.uses = self.count_uses(active)
         for number, op in reversed(list(enumerate(ops, 1))):
             if op.target not in self.adjoint:
                 continue
@@ -135,11 +136,33 @@ class _Reverser:
                 continue
             if rule.broadcast:
                 text = context.unbroadcast(text, input_name if not rule.variadic else arg.name)
+            if self.renames_only(arg.name, text):
+                self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself
+                continue
             accumulate = arg.name in self.adjoint
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
+
+    def count_uses(self, active):
+        """How many operations on the way to the output read each value."""
+        reaches = {self.staged.output.name} if isinstance(self.staged.output, ir.Var) else set()
+        uses = {}
+        for op in reversed(self.staged.body):
+            if op.target not in reaches or op.target not in active:
+                continue
+            for arg in op.args:
+                if isinstance(arg, ir.Var) and arg.name in active:
+                    reaches.add(arg.name)
+                    uses[arg.name] = uses.get(arg.name, 0) + 1
+        return uses
+
+    def renames_only(self, var, text):
+        """In NumPy code a temporary's adjoint that just renames another is not written."""
+        staged = self.staged
+        return (self.numpy and var not in staged.user_names and var not in self.adjoint
+                and self.uses.get(var) == 1 and text.isidentifier())
 
     def scatter(self, var, scatter, upstream):
         """``dx[index] += g``: the adjoint of reading ``x[index]``."""

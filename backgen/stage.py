@@ -64,8 +64,16 @@ class Namer:
         self.taken.add("d" + name)
 
 
-def stage(forward, wrt=None):
-    return _Stager(forward).run(wrt)
+def stage(forward, wrt=None, specs=None, arrays=False):
+    """Stage ``forward``.  ``specs`` ({param: shapes.Spec}) are its declared
+    shapes; NumPy rules are used when the code uses NumPy, when a declared shape
+    is an array, or when ``arrays`` says the inputs are arrays."""
+    specs = dict(specs or {})
+    for arg in forward.func.args.args:
+        if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
+            specs[arg.arg] = spec(arg.annotation)
+    arrays = arrays or any(s.dims for s in specs.values())
+    return _Stager(forward, arrays).run(wrt, specs)
 
 
 def uses_numpy(forward):
@@ -87,11 +95,11 @@ def uses_numpy(forward):
 
 
 class _Stager:
-    def __init__(self, forward):
+    def __init__(self, forward, arrays=False):
         self.forward = forward
         self.func = forward.func
         self.env = forward.env
-        self.numpy = uses_numpy(forward)
+        self.numpy = arrays or uses_numpy(forward)
         self.ops = []
         self.line = self.func.lineno
         user = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
@@ -111,9 +119,9 @@ class _Stager:
     def error(self, message, node):
         return self.forward.error(message, node)
 
-    def run(self, wrt):
+    def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
-        wrt = self.check_wrt(params, wrt)
+        wrt = self.check_wrt(params, wrt, specs)
         upstream = next(c for c in ("dout", "d_out", "dout_", "grad_out", "upstream")
                         if c not in self.user_names and c[1:] not in self.user_names)
         self.namer.taken.add(upstream)
@@ -141,10 +149,9 @@ class _Stager:
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines)
 
-    def check_wrt(self, params, wrt):
+    def check_wrt(self, params, wrt, specs):
         if wrt is None:  # every parameter, except those declared integer or boolean
-            kinds = {a.arg: spec(a.annotation) for a in self.func.args.args if a.annotation is not None}
-            return tuple(p for p in params if kinds.get(p) is None or kinds[p].kind == "float")
+            return tuple(p for p in params if p not in specs or specs[p].kind == "float")
         if isinstance(wrt, str):
             wrt = tuple(w.strip() for w in wrt.split(",") if w.strip())
         wrt = tuple(wrt)
@@ -395,6 +402,9 @@ class _Stager:
         """A value that carries no gradient: a mask, a shape, a constructor's result."""
         replaced = {}
         args = []
+        children = list(children)
+        while any(isinstance(c, (ast.List, ast.Tuple)) for c in children):
+            children = [e for c in children for e in (c.elts if isinstance(c, (ast.List, ast.Tuple)) else [c])]
         for child in children:
             if isinstance(child, ast.Slice):
                 continue

@@ -1,0 +1,109 @@
+"""NumPy code through the public entry points: shapes, specialization, errors."""
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import BackgenError
+from backgen.cli import main
+
+from conftest import load_module
+
+
+@pytest.fixture
+def module(tmp_path):
+    """Write a forward module to a file and import it (backgen reads source files)."""
+    def make(text, name="forward"):
+        path = tmp_path / f"{name}.py"
+        path.write_text("import numpy as np\n\n" + text)
+        return load_module(path)
+    return make
+
+
+def test_decorator_specializes_on_the_shapes_it_sees(module):
+    f = backgen.backward(module("def f(x, b):\n    return np.tanh(x) + b\n").f)
+    with pytest.raises(AttributeError, match="call f.backward"):
+        f.backward_source
+    x = np.ones((3, 4))
+    dx, db = f.backward(x, np.ones(4), dout=np.ones((3, 4)))
+    assert db.shape == (4,) and "db = dout.sum(axis=0)" in f.backward_source
+    dx, db = f.backward(x, np.ones((3, 1)), dout=np.ones((3, 4)))
+    assert db.shape == (3, 1) and "db = dout.sum(axis=1, keepdims=True)" in f.backward_source
+    dx, db = f.backward(x, np.ones((3, 4)), dout=np.ones((3, 4)))
+    assert "db = dout\n" in f.backward_source
+    assert np.array_equal(db, np.ones((3, 4)))
+
+
+def test_annotations_declare_shapes_for_generate():
+    text = backgen.generate(
+        "def affine(x: 'N, D', w: 'D, M', b: 'M'):\n    return x.dot(w) + b\n")
+    assert "dx = dout.dot(w.T)" in text
+    assert "dw = x.T.dot(dout)" in text
+    assert "db = dout.sum(axis=0)" in text
+
+
+def test_shapes_argument_overrides_annotations():
+    source = "def f(x: 'N, D', b: 'D'):\n    return x * b\n"
+    assert "db = (x * dout).sum(axis=0)" in backgen.generate(source)
+    assert "db = (x * dout).sum(axis=0)" not in backgen.generate(source, shapes={"b": "N, D"})
+
+
+def test_missing_shapes_are_named():
+    with pytest.raises(BackgenError, match="the shapes of b are needed"):
+        backgen.generate("def f(x: 'N', b):\n    return np.sum(x * b)\n")
+
+
+def test_integer_arrays_in_wrt_are_refused(module):
+    f = backgen.backward(module("def f(x, n):\n    return (x * n).sum()\n").f)
+    with pytest.raises(BackgenError, match="'n' is integer"):
+        f.backward(np.ones(3), np.arange(3))
+    g = backgen.backward(module("def f(x, n):\n    return (x * n).sum()\n", "g").f, wrt=("x",))
+    assert np.array_equal(g.backward(np.ones(3), np.arange(3)), np.arange(3))
+
+
+def test_integer_annotations_leave_the_default_wrt():
+    text = backgen.generate("def f(x: 'N, C', y: 'int N'):\n    return x[np.arange(x.shape[0]), y].sum()\n")
+    assert "def f_backward(x, y, dout=1.0):" in text
+    assert "return dx\n" in text
+
+
+def test_labels_in_wrt_by_name_are_refused():
+    with pytest.raises(BackgenError, match="'y' is integer"):
+        backgen.generate("def f(x: 'N, C', y: 'int N'):\n    return x[np.arange(x.shape[0]), y].sum()\n",
+                         wrt=("x", "y"))
+
+
+@pytest.mark.parametrize("source, fragment", [
+    ("def f(x: 'N'):\n    return np.fft.fft(x).sum()\n", "np.fft.fft has no derivative rule"),
+    ("def f(x: 'N'):\n    return x.cumsum().sum()\n", "unknown method .cumsum()"),
+    ("def f(x: 'N'):\n    return np.array([x, x]).sum()\n", "not supported (use np.stack"),
+    ("def f(a: 'A, B, C', b: 'C, D'):\n    return np.dot(a, b).sum()\n", "more than 2 dimensions"),
+    ("def f(a: 'N, N'):\n    return np.einsum('ii->i', a).sum()\n", "repeated in one operand"),
+    ("def f(x: 'N'):\n    return np.linalg.norm(x, 1)\n", "2-norm of vectors"),
+    ("def f(x: 'N', k: int):\n    return x.sum(axis=k - 3)\n", "must be a constant"),
+])
+def test_numpy_errors_point_at_the_line(source, fragment):
+    with pytest.raises(BackgenError) as info:
+        backgen.generate(source)
+    assert fragment in info.value.msg
+    assert info.value.lineno == 2
+
+
+def test_cli_shape_option(tmp_path, capsys):
+    path = tmp_path / "layer.py"
+    path.write_text("import numpy as np\n\ndef layer(x, w, b):\n    return np.maximum(0, x.dot(w) + b)\n")
+    assert main([str(path), "--shape", "x=N,D", "--shape", "w=D,M", "--shape", "b=M"]) == 0
+    out = capsys.readouterr().out
+    assert "dxdot = dout * (xdot > 0)" in out or "dout * (" in out
+    assert "db = " in out and ".sum(axis=0)" in out
+    assert "--shape x=N,D --shape w=D,M --shape b=M" in out
+    assert main([str(path)]) == 1
+    assert "the shapes of x, w, b are needed" in capsys.readouterr().err
+
+
+def test_generated_numpy_backward_matches_finite_differences(module):
+    f = backgen.backward(module(
+        "def f(x, w, b):\n    h = np.tanh(x @ w + b)\n    return (h * h).mean(axis=0)\n").f)
+    rng = np.random.default_rng(0)
+    assert backgen.gradcheck(f, rng.standard_normal((5, 3)), rng.standard_normal((3, 4)),
+                             rng.standard_normal(4)) < 1e-6
