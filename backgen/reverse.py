@@ -21,6 +21,7 @@ import ast
 from . import ir, source
 from .context import GradContext, index_tuple
 from .errors import BackgenError
+from .fuse import fusions
 from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
@@ -79,12 +80,23 @@ class _Reverser:
             else:
                 self.adjoint[output.name] = staged.upstream
         self.uses = self.count_uses(active)
+        gates = fusions(staged) if self.numpy else {}
+        fused = {member for gate in gates.values() for member in gate.members[:-1]}
+        numbers = {op.target: number for number, op in enumerate(ops, 1)}
         for number, op in reversed(list(enumerate(ops, 1))):
-            if op.target not in self.adjoint:
+            if op.target not in self.adjoint or op.target in fused:
                 continue
-            lines = self.undo(op, active)
+            gate = gates.get(op.target)
+            if gate is not None:
+                lines = self.undo_gate(gate, op, active)
+                first = numbers[gate.members[0]]
+                header = ir.ForwardLine(number, op.target, f"{gate.kind.replace('_', '-')} of {gate.source} "
+                                        f"along axis {gate.axis}, lines ({first})-({number})")
+            else:
+                lines = self.undo(op, active)
+                header = self.forward_line(number, op)
             if lines:
-                groups.append(ir.Group(self.forward_line(number, op), tuple(lines)))
+                groups.append(ir.Group(header, tuple(lines)))
         groups = self.copy_aliases(groups)
         zeros = []
         for w in staged.wrt:
@@ -145,6 +157,21 @@ class _Reverser:
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
 
+    def undo_gate(self, gate, op, active):
+        """The one adjoint line of a softmax or log-softmax gate."""
+        x = gate.source.name
+        if x not in active:
+            return []
+        g, out, axis = self.adjoint[op.target], op.target, gate.axis
+        np_name = self.staged.modules["np"]
+        if gate.kind == "log_softmax":
+            text = f"{g} - {np_name}.exp({out}) * {g}.sum(axis={axis}, keepdims=True)"
+        else:
+            text = f"{out} * ({g} - ({g} * {out}).sum(axis={axis}, keepdims=True))"
+        accumulate = x in self.adjoint
+        self.adjoint[x] = self.adjoint_name(x)
+        return [ir.AdjointLine(self.adjoint[x], accumulate, text)]
+
     def count_uses(self, active):
         """How many operations on the way to the output read each value."""
         reaches = {self.staged.output.name} if isinstance(self.staged.output, ir.Var) else set()
@@ -195,16 +222,21 @@ class _Reverser:
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
         adjoints = set(self.adjoint.values()) - {self.staged.upstream}
-        copies = set()
-        seen = set()
+        copies, scalars = set(), set()
+        seen, readonly = set(), set()
         for position, line in enumerate(lines):
             if not isinstance(line, ir.AdjointLine) or line.accumulate or line.target in seen:
                 continue
             seen.add(line.target)
-            if line.target not in accumulated or _fresh(line.source) or self.shape_of_adjoint(line.target) == ():
-                continue
             read = _names(line.source)
-            if "broadcast_to" in line.source or not read <= adjoints:
+            if "broadcast_to" in line.source or (read & readonly and not _fresh(line.source)):
+                readonly.add(line.target)
+            if line.target not in accumulated or _fresh(line.source):
+                continue
+            if self.shape_of_adjoint(line.target) == ():
+                scalars.add(id(line))  # dout may be a float: np.copy works for both
+                continue
+            if line.target in readonly or not read <= adjoints:
                 copies.add(id(line))  # a read-only view, the caller's dout, or a forward value
                 continue
             mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
@@ -212,8 +244,10 @@ class _Reverser:
                 copies.add(id(line))  # the aliased adjoint is still read after the first +=
         fixed = []
         for group in groups:
-            new_lines = tuple(ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()")
-                              if id(line) in copies else line for line in group.lines)
+            new_lines = tuple(
+                ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()") if id(line) in copies
+                else ir.AdjointLine(line.target, False, f"{self.staged.modules['np']}.copy({line.source})")
+                if id(line) in scalars else line for line in group.lines)
             fixed.append(ir.Group(group.undoes, new_lines))
         return fixed
 

@@ -30,7 +30,7 @@ def to_source(node):
             text = astor.to_source(node).strip()
         except Exception:  # astor 0.8.1 predates some AST nodes
             text = None
-        if text is not None:
+        if text is not None and not isinstance(node, ast.Tuple):
             text = _strip_outer_parens(text)
             if not _same_tree(text, node):
                 text = None

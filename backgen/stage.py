@@ -36,6 +36,8 @@ BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", 
 INERT_BINOPS = (ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)
 MODULE_SPELLING = {"math": "math", "numpy": "np"}
 SHORT = 4  # operand names up to this long are combined into temporaries' names
+REDUCTION_HINTS = {"np.sum": "total", "np.max": "peak", "np.min": "low", "np.mean": "avg", "np.prod": "prod",
+                   "np.var": "var", "np.std": "std"}
 
 
 class Namer:
@@ -602,7 +604,7 @@ def _hint(rule_name, args):
     names = [a.name if isinstance(a, ir.Var) else None for a in args]
     short = [n for n in names if n and len(n) <= SHORT]
     first = names[0] if names and names[0] and len(names[0]) <= SHORT else ""
-    if rule_name in ("add", "sub", "mul") and len(args) == 2 and len(short) == 2:
+    if rule_name in ("add", "sub", "mul") and len(args) == 2 and all(n and len(n) <= 3 for n in names):
         combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
         if len(combined) <= SHORT + 2:
             return combined
@@ -620,9 +622,11 @@ def _hint(rule_name, args):
         return "sel"
     if rule_name == "np.sum_square":
         return "sumsq"
+    if rule_name in REDUCTION_HINTS:
+        return first + rule_name[3:] if first else REDUCTION_HINTS[rule_name]
     if "." in rule_name or rule_name in ("abs", "max", "min"):
         base = rule_name.split(".")[-1].replace("_base", "")
         base = {"maximum": "max", "minimum": "min", "square": "sq", "linalg.norm": "norm"}.get(base, base)
         var = first or next((n for n in short), "")
-        return base + (var or "v")
+        return base + var
     return {"add": "s", "sub": "diff", "mul": "prod", "div": "quot", "pow": "pw"}.get(rule_name, "t")
