@@ -269,6 +269,19 @@ class GradContext:
         stop = "" if last else " + ".join(previous + [f"{self.current}.shape[{axis}]"])
         return f"{self.g}[{_index_at(axis, start + ':' + stop)}]"
 
+    def vstack_grad(self):
+        """np.vstack: 1-D inputs are rows, 2-D inputs blocks of rows."""
+        rows = ["1" if self.ndim(o) == 1 else f"{o}.shape[0]" for o in self.inputs]
+        start = " + ".join(r for r in rows[:self.position] if r != "1")
+        ones = sum(r == "1" for r in rows[:self.position])
+        if ones:
+            start = f"{start} + {ones}" if start else str(ones)
+        if self.ndim(self.current) == 1:
+            return f"{self.g}[{start or 0}]"
+        last = self.position == len(self.op.args) - 1
+        stop = "" if last else (f"{start} + {rows[self.position]}" if start else rows[self.position])
+        return f"{self.g}[{start}:{stop}]"
+
     def stack_grad(self, axis):
         return f"{self.g}[{_index_at(axis, str(self.position))}]"
 

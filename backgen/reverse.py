@@ -209,11 +209,13 @@ class _Reverser:
         return lines
 
     def copy_aliases(self, groups):
-        """Copy an adjoint that starts as a view of another array before adding to it.
+        """Copy an adjoint that starts as a view of another array, where that matters.
 
-        ``dx = dq`` followed by ``dx += ...`` would change ``dq`` too: that is
-        harmless when ``dq`` is a temporary adjoint never read again, and a bug
-        when it is the caller's ``dout``, a forward value, or read later.
+        ``dx = dq`` followed by ``dx += ...`` would change ``dq`` too: harmless
+        when ``dq`` is a temporary adjoint never read again, a bug when it is
+        the caller's ``dout``, a forward value, read-only, or read later.  The
+        gradients returned are separate, writeable arrays that share no memory
+        with ``dout``, the inputs, or one another.
         """
         if not self.numpy:
             return groups
@@ -221,33 +223,42 @@ class _Reverser:
         accumulated = {line.target.split("[")[0] for line in lines
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
-        adjoints = set(self.adjoint.values()) - {self.staged.upstream}
-        copies, scalars = set(), set()
-        seen, readonly = set(), set()
+        upstream = self.staged.upstream
+        adjoints = set(self.adjoint.values()) - {upstream}
+        returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
+        roots, readonly = {}, set()  # adjoint -> the arrays its memory may belong to
+        copies, scalars, claimed = set(), set(), set()
         for position, line in enumerate(lines):
-            if not isinstance(line, ir.AdjointLine) or line.accumulate or line.target in seen:
+            if not isinstance(line, ir.AdjointLine) or line.accumulate or line.target in roots:
                 continue
-            seen.add(line.target)
-            read = _names(line.source)
-            if "broadcast_to" in line.source or (read & readonly and not _fresh(line.source)):
+            fresh = _fresh(line.source)
+            shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _names(line.source)))
+            roots[line.target] = shared or {line.target}
+            if not fresh and ("broadcast_to" in line.source or shared & readonly):
                 readonly.add(line.target)
-            if line.target not in accumulated or _fresh(line.source):
+            if fresh:
                 continue
-            if self.shape_of_adjoint(line.target) == ():
-                scalars.add(id(line))  # dout may be a float: np.copy works for both
-                continue
-            if line.target in readonly or not read <= adjoints:
-                copies.add(id(line))  # a read-only view, the caller's dout, or a forward value
-                continue
-            mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
-            if any(read & _names(str(other)) for other in lines[mutation + 1:]):
-                copies.add(id(line))  # the aliased adjoint is still read after the first +=
+            foreign = line.target in readonly or upstream in shared or not shared <= adjoints
+            scalar = self.shape_of_adjoint(line.target) == ()
+            needs = False
+            if line.target in accumulated:
+                mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
+                later = set().union(*(_names(str(other)) for other in lines[mutation + 1:]))
+                needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
+            if line.target in returned and not scalar:
+                needs = needs or foreign or bool(shared & claimed)
+                claimed |= shared
+            if needs:
+                (scalars if scalar else copies).add(id(line))
+                roots[line.target] = {line.target}
+                readonly.discard(line.target)
         fixed = []
+        np_name = self.staged.modules["np"]
         for group in groups:
             new_lines = tuple(
                 ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()") if id(line) in copies
-                else ir.AdjointLine(line.target, False, f"{self.staged.modules['np']}.copy({line.source})")
-                if id(line) in scalars else line for line in group.lines)
+                else ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})") if id(line) in scalars
+                else line for line in group.lines)
             fixed.append(ir.Group(group.undoes, new_lines))
         return fixed
 

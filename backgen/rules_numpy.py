@@ -120,26 +120,33 @@ def _dot(method):
 
 def _matmul_a(c):
     ra, rb = c.ndim("a"), c.ndim("b")
+    out = c.shape("out")
     if ra == 1 and rb == 1:
         return f"{c.g} * {c.b}"
-    if rb == 1:
-        return f"{c.np}.expand_dims({c.g}, -1) * {c.b}" if ra > 2 else c.outer(c.g, c.b)
-    if ra == 1:
-        return c.unbroadcast(f"{c.b} @ {c.g}", "a", f"{c.b} @ {c.g}") if rb == 2 else \
-            c.unbroadcast(f"({c.b} @ {c.np}.expand_dims({c.g}, -1))[..., 0]", "a")
+    if rb == 1:  # (..., n, k) @ (k,) -> (..., n)
+        return c.unbroadcast(f"{c.np}.expand_dims({c.g}, -1) * {c.b}", "a", out + c.shape("b"))
+    if ra == 1:  # (k,) @ (..., k, m) -> (..., m)
+        if rb == 2:
+            return f"{c.b} @ {c.g}"
+        return c.unbroadcast(f"({c.b} @ {c.np}.expand_dims({c.g}, -1))[..., 0]", "a",
+                             out[:-1] + c.shape("a"))
     return c.unbroadcast(f"{c.g} @ {c.transposed(c.b, rb)}", "a")
 
 
 def _matmul_b(c):
     ra, rb = c.ndim("a"), c.ndim("b")
+    out = c.shape("out")
     if ra == 1 and rb == 1:
         return f"{c.g} * {c.a}"
-    if ra == 1:
-        return f"{c.np}.expand_dims({c.a}, -1) * {c.np}.expand_dims({c.g}, -2)" if rb > 2 \
-            else c.outer(c.a, c.g)
-    if rb == 1:
-        return c.unbroadcast(f"({c.np}.expand_dims({c.g}, -2) @ {c.a})[..., 0, :]"
-                             if ra > 2 else f"{c.g} @ {c.a}", "b")
+    if ra == 1:  # (k,) @ (..., k, m) -> (..., m)
+        if rb == 2:
+            return c.outer(c.a, c.g)
+        return f"{c.np}.expand_dims({c.a}, -1) * {c.np}.expand_dims({c.g}, -2)"
+    if rb == 1:  # (..., n, k) @ (k,) -> (..., n)
+        if ra == 2:
+            return f"{c.g} @ {c.a}"
+        return c.unbroadcast(f"({c.np}.expand_dims({c.g}, -2) @ {c.a})[..., 0, :]", "b",
+                             out[:-1] + c.shape("b"))
     return c.unbroadcast(f"{c.transposed(c.a, ra)} @ {c.g}", "b")
 
 
@@ -195,9 +202,7 @@ def _hstack(c):
 
 
 def _vstack(c):
-    if c.ndim(c.current) == 1:
-        return c.stack_grad(0)
-    return c.concat_grad(0)
+    return c.vstack_grad()
 
 
 def _broadcast_to(c):
