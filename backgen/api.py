@@ -132,6 +132,7 @@ class Differentiable:
         specs = declared_shapes(forward, shapes)
         first = _guarded(forward, lambda: stage(forward, wrt, specs))
         self.wrt = first.wrt
+        self.outputs = len(first.outputs)
         self._cache = {}
         self._latest = None
         if first.mode == "scalar" or all(p in specs for p in first.params):
@@ -145,7 +146,18 @@ class Differentiable:
         return self._func(*args, **kwargs)
 
     def backward(self, *args, dout=1.0, **kwargs):
-        """The gradient with respect to ``wrt``, times the upstream gradient ``dout``."""
+        """The gradient with respect to ``wrt``, times the upstream gradient ``dout``.
+
+        For a function returning a tuple, ``dout`` is a tuple with one upstream
+        gradient per output (None for an output whose gradient is zero).
+        """
+        if self.outputs > 1:
+            if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
+                raise TypeError(f"{self.__name__} returns {self.outputs} values: pass dout as a tuple of "
+                                f"{self.outputs} upstream gradients (None for unused outputs)")
+            douts = tuple(dout)
+        else:
+            douts = (dout,)
         bound = self._signature.bind(*args, **kwargs)
         bound.apply_defaults()
         values = bound.args
@@ -157,7 +169,7 @@ class Differentiable:
         if entry is None:
             entry = self._cache[key] = self._build(values)
         self._latest = entry
-        return entry[0](*values, dout)
+        return entry[0](*values, *douts)
 
     @property
     def backward_source(self):
@@ -209,8 +221,13 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     bound.apply_defaults()
     values = dict(bound.arguments)
     output = forward(*bound.args)
+    several = isinstance(output, tuple)
+    outputs = output if several else (output,)
     if dout is None:
-        dout = 1.0 if np.ndim(output) == 0 else np.random.default_rng(0).standard_normal(np.shape(output))
+        rng = np.random.default_rng(0)
+        dout = tuple(1.0 if np.ndim(o) == 0 else rng.standard_normal(np.shape(o)) for o in outputs)
+        dout = dout if several else dout[0]
+    douts = dout if several else (dout,)
     analytic = grad_fn(*bound.args, dout=dout)
     if len(wrt_names) == 1:
         analytic = (analytic,)
@@ -218,7 +235,9 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     def objective(name, value):
         trial = dict(values)
         trial[name] = value
-        return float(np.sum(np.asarray(forward(**trial)) * dout))
+        result = forward(**trial)
+        result = result if several else (result,)
+        return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
 
     worst = 0.0
     for name, got in zip(wrt_names, analytic):

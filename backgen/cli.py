@@ -94,7 +94,7 @@ def staged_source(staged):
     lines = [f"def {staged.name}({', '.join(staged.params)}):"]
     for number, op in enumerate(staged.body, 1):
         lines.append(f"    {op.target} = {op.source}  # ({number})")
-    lines.append(f"    return {staged.output}")
+    lines.append(f"    return {', '.join(map(str, staged.outputs))}")
     return "\n".join(lines)
 
 

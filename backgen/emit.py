@@ -40,22 +40,28 @@ def function_source(backward):
     defaults = list(backward.defaults)
     first_default = len(params) - len(defaults)
     parts = [p if i < first_default else f"{p}={defaults[i - first_default]}" for i, p in enumerate(params)]
-    parts.append(f"{backward.upstream}=1.0")
+    single = len(backward.upstreams) == 1
+    parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
     width = max((len(str(line)) for line in backward.forward), default=0)
     forward = [(str(line), " " * (width - len(str(line))) + f"  # ({line.number})") for line in backward.forward]
     groups = []
     for group in backward.groups:
-        if group.undoes is None:
-            header = "the function returns a parameter unchanged"
+        if isinstance(group.undoes, str):
+            header = group.undoes
         else:
             header = f"({group.undoes.number}) {group.undoes}"
         groups.append((header, [str(line) for line in group.lines]))
     wrt = ", ".join(backward.wrt)
-    summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, "
-               f"times the output gradient {backward.upstream}.")
+    if single:
+        summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, "
+                   f"times the output gradient {backward.upstreams[0]}.")
+    else:
+        summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, times the output "
+                   f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     returns = ", ".join(backward.returns)
     text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
-                   forward=forward, groups=groups, zeros=backward.zeros, returns=returns)
+                   forward=forward, missing=backward.missing, groups=groups, zeros=backward.zeros,
+                   returns=returns)
     return text.rstrip("\n") + "\n"
 
 

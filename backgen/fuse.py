@@ -33,8 +33,9 @@ def fusions(staged):
         for arg in op.args:
             if isinstance(arg, ir.Var):
                 uses[arg.name] = uses.get(arg.name, 0) + 1
-    if isinstance(staged.output, ir.Var):
-        uses[staged.output.name] = uses.get(staged.output.name, 0) + 1
+    for output in staged.outputs:
+        if isinstance(output, ir.Var):
+            uses[output.name] = uses.get(output.name, 0) + 1
     found = {}
     for op in staged.body:
         fusion = _log_softmax(op, ops, uses) or _softmax(op, ops, uses)

@@ -55,9 +55,9 @@ class Staged:
     params: tuple
     defaults: tuple  # source text of the defaults of the last len(defaults) params
     body: tuple
-    output: object  # Var or Const
+    outputs: tuple  # the returned values, Var or Const (several for a returned tuple)
     wrt: tuple  # the parameters to differentiate with respect to
-    upstream: str  # the name of the upstream-gradient parameter
+    upstreams: tuple  # the upstream-gradient parameters, one per output
     user_names: frozenset  # every name the user's function mentions
     taken: frozenset  # every name the generated function must not reuse
     modules: dict = field(default_factory=dict)  # "math"/"np" -> name bound in generated code
@@ -101,7 +101,7 @@ class Statement:
 class Group:
     """The adjoint lines that undo one forward line."""
 
-    undoes: object  # the ForwardLine, or None for the output's own seed
+    undoes: object  # the ForwardLine, or a title (the return statement, for the outputs' seeds)
     lines: tuple
 
 
@@ -111,7 +111,7 @@ class Backward:
     forward_name: str
     params: tuple
     defaults: tuple
-    upstream: str  # the parameter holding the upstream gradient
+    upstreams: tuple  # the parameters holding the upstream gradients, one per output
     wrt: tuple
     forward: tuple  # ForwardLine, only those the adjoints need
     groups: tuple  # Group, in reverse order
@@ -119,3 +119,4 @@ class Backward:
     returns: tuple  # adjoint names, in wrt order
     modules: dict
     mode: str = "scalar"
+    missing: tuple = ()  # (upstream, zero) for outputs whose gradient may be passed as None

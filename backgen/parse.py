@@ -297,7 +297,11 @@ def _fence_stmt(forward, stmt, last):
             raise forward.error("return must be the last statement of the function", stmt)
         if stmt.value is None:
             raise forward.error("return needs a value to differentiate", stmt)
-        _fence_expr(forward, stmt.value)
+        values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+        if not values:
+            raise forward.error("return needs a value to differentiate", stmt)
+        for value in values:
+            _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
         if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             raise forward.error("only assignments to a single variable name are supported", stmt.targets[0])

@@ -46,7 +46,7 @@ class _Reverser:
             return self.adjoint[var]
         staged = self.staged
         candidate = "d" + var
-        if candidate in staged.user_names or candidate == staged.upstream or candidate in self.names_used:
+        if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used:
             candidate = self.fresh("d_" + var)
         self.names_used.add(candidate)
         return candidate
@@ -70,16 +70,8 @@ class _Reverser:
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
                 active.add(op.target)
-        groups = []
-        output = staged.output
-        if isinstance(output, ir.Var) and output.name in active:
-            if output.name in staged.params:
-                name = self.adjoint_name(output.name)
-                self.adjoint[output.name] = name
-                groups.append(ir.Group(None, (ir.AdjointLine(name, False, staged.upstream),)))
-            else:
-                self.adjoint[output.name] = staged.upstream
         self.uses = self.count_uses(active)
+        groups = self.seed(active)
         gates = fusions(staged) if self.numpy else {}
         fused = {member for gate in gates.values() for member in gate.members[:-1]}
         numbers = {op.target: number for number, op in enumerate(ops, 1)}
@@ -105,12 +97,38 @@ class _Reverser:
                 zero = self.zeros_like(w)
                 zeros.append(ir.AdjointLine(self.adjoint[w], False, zero))
         returns = tuple(self.adjoint[w] for w in staged.wrt)
-        forward = self.needed_forward(groups, zeros)
+        missing = self.missing_upstreams()
+        forward = self.needed_forward(groups, zeros + [ir.AdjointLine(n, False, z) for n, z in missing])
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
-            defaults=staged.defaults, upstream=staged.upstream, wrt=staged.wrt, forward=forward,
+            defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
-            mode=staged.mode)
+            mode=staged.mode, missing=missing)
+
+    def seed(self, active):
+        """The outputs' adjoints are the upstream gradients."""
+        staged = self.staged
+        lines = []
+        for output, upstream in zip(staged.outputs, staged.upstreams):
+            if not isinstance(output, ir.Var) or output.name not in active:
+                continue
+            var = output.name
+            if var in self.adjoint or var in staged.params or self.uses.get(var):
+                name = self.adjoint_name(var)
+                lines.append(ir.AdjointLine(name, var in self.adjoint, upstream))
+                self.adjoint[var] = name
+            else:
+                self.adjoint[var] = upstream
+        title = "return " + ", ".join(map(str, staged.outputs))
+        return [ir.Group(title, tuple(lines))] if lines else []
+
+    def missing_upstreams(self):
+        """A function returning a tuple takes ``None`` for an output whose gradient is zero."""
+        staged = self.staged
+        if len(staged.outputs) == 1:
+            return ()
+        return tuple((upstream, self.zeros_like(str(output)) if isinstance(output, ir.Var) else "0.0")
+                     for output, upstream in zip(staged.outputs, staged.upstreams))
 
     def zeros_like(self, name):
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
@@ -174,7 +192,7 @@ class _Reverser:
 
     def count_uses(self, active):
         """How many operations on the way to the output read each value."""
-        reaches = {self.staged.output.name} if isinstance(self.staged.output, ir.Var) else set()
+        reaches = {o.name for o in self.staged.outputs if isinstance(o, ir.Var)}
         uses = {}
         for op in reversed(self.staged.body):
             if op.target not in reaches or op.target not in active:
@@ -223,8 +241,8 @@ class _Reverser:
         accumulated = {line.target.split("[")[0] for line in lines
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
-        upstream = self.staged.upstream
-        adjoints = set(self.adjoint.values()) - {upstream}
+        upstreams = set(self.staged.upstreams)
+        adjoints = set(self.adjoint.values()) - upstreams
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
         roots, readonly = {}, set()  # adjoint -> the arrays its memory may belong to
         copies, scalars, claimed = set(), set(), set()
@@ -238,7 +256,7 @@ class _Reverser:
                 readonly.add(line.target)
             if fresh:
                 continue
-            foreign = line.target in readonly or upstream in shared or not shared <= adjoints
+            foreign = line.target in readonly or bool(upstreams & shared) or not shared <= adjoints
             scalar = self.shape_of_adjoint(line.target) == ()
             needs = False
             if line.target in accumulated:

@@ -124,13 +124,13 @@ class _Stager:
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
-        upstream = next(c for c in ("dout", "d_out", "dout_", "grad_out", "upstream")
-                        if c not in self.user_names and c[1:] not in self.user_names)
-        self.namer.taken.add(upstream)
+        returns = self.func.body[-1].value
+        count = len(returns.elts) if isinstance(returns, ast.Tuple) else 1
+        upstreams = self.upstream_names(count)
         for name in params:
             self.versions[name] = ir.Var(name)
         defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
-        output = None
+        outputs = None
         for stmt in self.func.body:
             self.line = stmt.lineno
             if isinstance(stmt, ast.Assign):
@@ -140,14 +140,11 @@ class _Stager:
                 ast.copy_location(value, stmt)
                 self.assign(stmt.target.id, value)
             elif isinstance(stmt, ast.Return):
-                output = self.expr(stmt.value, name=lambda: self.output_name(upstream))
-                if self.ops and isinstance(output, ir.Var) and self.ops[-1].target == output.name \
-                        and self.ops[-1].rule == "inert":
-                    raise self.error("the function returns a value that carries no gradient "
-                                     "(a comparison, a shape, a constructed constant)", stmt.value)
+                values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+                outputs = tuple(self.returned(value, upstream) for value, upstream in zip(values, upstreams))
         modules = self.modules
         taken = frozenset(self.namer.taken | set(modules.values()))
-        return ir.Staged(self.func.name, params, defaults, tuple(self.ops), output, wrt, upstream,
+        return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines)
 
@@ -165,12 +162,32 @@ class _Stager:
             raise self.error("wrt must name each parameter at most once, and at least one", self.func)
         return wrt
 
-    def output_name(self, upstream):
-        """The returned value is ``out``, whose adjoint is the upstream gradient."""
-        if upstream == "dout" and "out" not in self.namer.taken:
-            self.namer.taken.add("out")
-            return "out"
-        return self.namer.fresh("out")
+    def upstream_names(self, count):
+        """``dout``, or ``dout1, dout2, ...`` for a function returning a tuple."""
+        names = []
+        for i in range(1, count + 1):
+            suffix = "" if count == 1 else str(i)
+            name = next(c + suffix for c in ("dout", "d_out", "dout_", "grad_out", "upstream")
+                        if c + suffix not in self.user_names and (c + suffix)[1:] not in self.user_names)
+            self.namer.taken.add(name)
+            names.append(name)
+        return tuple(names)
+
+    def returned(self, value, upstream):
+        """Stage one returned value; a computed one is named ``out`` (adjoint ``dout``)."""
+        base = upstream[1:] if upstream.startswith("d") else "out"
+        output = self.expr(value, name=lambda: self.output_name(base))
+        if self.ops and isinstance(output, ir.Var) and self.ops[-1].target == output.name \
+                and self.ops[-1].rule == "inert":
+            raise self.error("the function returns a value that carries no gradient "
+                             "(a comparison, a shape, a constructed constant)", value)
+        return output
+
+    def output_name(self, base):
+        if base not in self.namer.taken:
+            self.namer.taken.add(base)
+            return base
+        return self.namer.fresh(base)
 
     def assign(self, name, value):
         if name in self.versions:
