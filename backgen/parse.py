@@ -240,7 +240,6 @@ UNSUPPORTED = {
     ast.NamedExpr: "assignment expressions (:=)",
     ast.Starred: "starred expressions (*args)",
     ast.BoolOp: "boolean operators (and/or)",
-    ast.IfExp: "conditional expressions",
     ast.JoinedStr: "f-strings",
     ast.Dict: "dict displays",
     ast.Set: "set displays",
@@ -334,6 +333,9 @@ def _fence_expr(forward, node, where="value"):
         if not isinstance(node.op, UNARYOPS + (ast.Invert,)):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
+    elif isinstance(node, ast.IfExp):
+        for child in (node.test, node.body, node.orelse):
+            _fence_expr(forward, child)
     elif isinstance(node, ast.Compare):
         for child in [node.left] + node.comparators:
             _fence_expr(forward, child)

@@ -270,6 +270,8 @@ NUMPY = {
     "np.minimum": Rule(("a", "b"), grads={"a": "g * (a <= b)", "b": "g * (b < a)"}, broadcast=True),
     "np.where": Rule(("condition", "x", "y"), grads={"x": _where("x"), "y": _where("y")}, broadcast=True),
     "np.clip": Rule(("a",), grads={"a": _clip_a}),
+    "np.select_if": Rule(("c", "a", "b"), grads={"a": "g if c else np.zeros_like(a)",
+                                                 "b": "np.zeros_like(b) if c else g"}),
     # reductions
     "np.sum": Rule(("a",), grads={"a": _sum}),
     "np.mean": Rule(("a",), grads={"a": _mean}),

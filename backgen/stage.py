@@ -222,6 +222,15 @@ class _Stager:
             return self.binop(node, name, role)
         if isinstance(node, ast.Compare):
             return self.inert(node, [node.left] + node.comparators, name, role or "mask")
+        if isinstance(node, ast.IfExp):
+            for branch in (node.body, node.orelse):
+                if not isinstance(branch, (ast.Name, ast.Constant, ast.Attribute)) and source.number(branch) is None:
+                    raise self.error("a conditional expression's branches must be variables or constants "
+                                     "(Python computes only the branch taken): assign them first", branch)
+            operands = [node.test, node.body, node.orelse]
+            if self.numpy:
+                return self.numpy_op("np.select_if", operands, node, name, role or "pick")
+            return self.op("select", operands, node, name, role or "pick")
         if isinstance(node, ast.Call):
             return self.call(node, name, role)
         if isinstance(node, ast.Subscript):
