@@ -18,12 +18,14 @@ code generation (an unexpected failure is reported as a BackgenError too).
 import dataclasses
 import functools
 import inspect
+import math
 
 import numpy as np
 
 from . import emit
 from .errors import BackgenError
-from .parse import read
+from .ir import Program as ProgramIR
+from .parse import read, read_helper
 from .reverse import reverse
 from .shapes import check_differentiable, examples, infer
 from .shapes import spec as shape_spec
@@ -36,21 +38,98 @@ def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
     return _guarded(forward, lambda: stage(forward, wrt, declared_shapes(forward, shapes)))
 
 
-def backward_ir(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
-    """The ``ir.Backward`` of a forward function.
+def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
+    """The ``ir.Program`` of a forward function: its backward, with its helpers'.
 
     NumPy code needs shapes: from ``args`` (example inputs), or declared by
     ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.
     """
     forward = read(func_or_source, name=name, filename=filename)
-    return _guarded(forward, lambda: _backward_ir(forward, wrt, shapes, args))
+    return _guarded(forward, lambda: program(forward, wrt, shapes, args))
 
 
-def _backward_ir(forward, wrt, shapes, args):
+def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
+    """The ``ir.Program`` of a forward function: its backward and its helpers'.
+
+    ``registry`` names helper backwards across the whole call tree: one per
+    helper and pattern of argument ranks (``affine_backward``, ``affine_backward2``).
+    """
+    registry = {} if registry is None else registry
     specs = declared_shapes(forward, shapes)
     arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
     result = stage(forward, wrt, specs, arrays)
-    return reverse(with_shapes(forward, result, specs, args))
+    calls = [op for op in result.body if op.rule == "call"]
+    helpers = {}
+    for op in calls:
+        name = op.param("function")
+        if name in chain or name == result.name:
+            raise _op_error(result, op, f"{name}() calls itself: recursion is not supported")
+        if name not in helpers:
+            helper = read_helper(forward, name)
+            helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+    recorded = {name: [] for name in helpers}
+    functions = {name: _recorder(_callable(helper, staged_helper), recorded[name])
+                 for name, (helper, staged_helper) in helpers.items()}
+    result = with_shapes(forward, result, specs, args, functions)
+    backwards, forwards = [], {}
+    body = list(result.body)
+    seen = {name: 0 for name in helpers}
+    for index, op in enumerate(body):
+        if op.rule != "call":
+            continue
+        name = op.param("function")
+        helper, staged_helper = helpers[name]
+        call_args = recorded[name][seen[name]] if recorded[name] else None
+        seen[name] += 1
+        key = (name, None if call_args is None else tuple(map(_rank_pattern, call_args)))
+        if key not in registry:
+            count = sum(1 for k in registry if k[0] == name)
+            backward_name = f"{name}_backward" + (str(count + 1) if count else "")
+            registry[key] = None  # claimed before recursing
+            sub = program(helper, None, None, call_args, chain + (result.name,), registry)
+            main = dataclasses.replace(sub.main, name=backward_name)
+            registry[key] = (backward_name, main.wrt, sub, main)
+        backward_name, helper_wrt, sub, main = registry[key]
+        backwards += list(sub.helper_backwards) + [main]
+        forwards.update({f.name: f for f in sub.helper_forwards})
+        forwards[name] = staged_helper
+        body[index] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
+                                                                  ("wrt", ",".join(helper_wrt))))
+    result = dataclasses.replace(result, body=tuple(body))
+    unique = list({b.name: b for b in backwards}.values())
+    return ProgramIR(reverse(result), tuple(forwards.values()), tuple(unique))
+
+
+def _callable(forward, staged):
+    """A helper's staged forward as a Python function (with the helpers it calls)."""
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
+    for op in staged.body:
+        if op.rule == "call" and op.param("function") not in namespace:
+            inner = read_helper(forward, op.param("function"))
+            namespace[op.param("function")] = _callable(inner, stage(inner, None, declared_shapes(inner),
+                                                                     staged.mode == "numpy"))
+    exec(compile(emit.forward_source(staged), f"<backgen {staged.name}>", "exec"), namespace)
+    return namespace[staged.name]
+
+
+def _rank_pattern(value):
+    """What generated code depends on: ranks, which dimensions are 1, the kind of number."""
+    if isinstance(value, np.ndarray):
+        return ("array", tuple(d == 1 for d in value.shape), value.dtype.kind)
+    return (type(value).__name__,)
+
+
+def _recorder(function, calls):
+    """``function``, recording the arguments of each call (to learn shapes at the call)."""
+    def record(*args):
+        calls.append(args)
+        return function(*args)
+    return record
+
+
+def _op_error(staged, op, message):
+    text = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
+    return BackgenError(message, staged.filename, op.line, None, text)
 
 
 def declared_shapes(forward, shapes=None):
@@ -66,7 +145,7 @@ def declared_shapes(forward, shapes=None):
     return specs
 
 
-def with_shapes(forward, result, specs, args=None):
+def with_shapes(forward, result, specs, args=None, functions=None):
     """``result`` (ir.Staged) with the shapes of every value, for NumPy code."""
     if result.mode != "numpy":
         if args is not None:
@@ -81,7 +160,7 @@ def with_shapes(forward, result, specs, args=None):
                 "the decorated function's .backward() with arrays")
         args = examples(result, specs)
     check_differentiable(result, args)
-    return dataclasses.replace(result, shapes=infer(result, args))
+    return dataclasses.replace(result, shapes=infer(result, args, functions))
 
 
 def _guarded(forward, work):
@@ -96,22 +175,23 @@ def _guarded(forward, work):
 
 def generate(func_or_source, wrt=None, name=None, shapes=None):
     """Source of a module with the backward function of ``func_or_source``."""
-    result = backward_ir(func_or_source, wrt=wrt, name=name, shapes=shapes)
-    label = getattr(func_or_source, "__name__", None) or result.forward_name
+    result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes)
+    label = getattr(func_or_source, "__name__", None) or result.main.forward_name
     return emit.module_source([result], source_name=f"{label}()")
 
 
 def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None):
-    """``(callable, source, ir.Backward)`` of the generated backward function."""
-    result = backward_ir(func_or_source, wrt=wrt, name=name, shapes=shapes, args=args)
+    """``(callable, source, ir.Program)`` of the generated backward function."""
+    result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, args=args)
     return _compiled(result)
 
 
 def _compiled(result):
-    text = emit.module_source([result], source_name=f"{result.forward_name}()")
+    main = result.main
+    text = emit.module_source([result], source_name=f"{main.forward_name}()")
     namespace = {}
-    exec(compile(text, f"<backgen: {result.name}>", "exec"), namespace)
-    return namespace[result.name], text, result
+    exec(compile(text, f"<backgen: {main.name}>", "exec"), namespace)
+    return namespace[main.name], text, result
 
 
 class Differentiable:
@@ -140,7 +220,7 @@ class Differentiable:
 
     def _build(self, args):
         forward = read(self._func)
-        return _compiled(_guarded(forward, lambda: _backward_ir(forward, self.wrt, self._shapes, args)))
+        return _compiled(_guarded(forward, lambda: program(forward, self.wrt, self._shapes, args)))
 
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)

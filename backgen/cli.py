@@ -73,7 +73,7 @@ def run(args):
         if args.stage == "staged":
             results.append(api.staged(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
         else:
-            results.append(api.backward_ir(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
+            results.append(api.backward_program(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)

@@ -1,7 +1,7 @@
 """Lay out generated code as Python source, through jinja2 templates.
 
 Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
-a ``def``; ``module_source(backwards, source_name) -> str`` renders a whole
+a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
 module with the imports its functions need.  The output is deterministic and
 always compiles.  Templates (in ``templates/``) shape the file and the
 function; they hold no derivative math, which all comes from the rule table.
@@ -67,9 +67,25 @@ def function_source(backward):
 
 def needed_modules(backward):
     """The canonical modules ('math', 'np') the function refers to."""
-    text = function_source(backward)
+    return _modules_in(function_source(backward), backward.modules)
+
+
+def _modules_in(text, modules):
     names = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
-    return [m for m, alias in sorted(backward.modules.items()) if alias in names]
+    return [m for m, alias in sorted(modules.items()) if alias in names]
+
+
+def forward_source(staged):
+    """A helper's staged forward as a function the backward functions can call."""
+    params = list(staged.params)
+    first_default = len(params) - len(staged.defaults)
+    signature = ", ".join(p if i < first_default else f"{p}={staged.defaults[i - first_default]}"
+                          for i, p in enumerate(params))
+    lines = [f"def {staged.name}({signature}):",
+             f'    """The forward of {staged.name}(), as backgen staged it."""']
+    lines += [f"    {op.target} = {op.source}" for op in staged.body]
+    lines.append(f"    return {', '.join(map(str, staged.outputs))}")
+    return "\n".join(lines) + "\n"
 
 
 def import_line(canonical, alias):
@@ -77,15 +93,28 @@ def import_line(canonical, alias):
     return f"import {module}" if module == alias else f"import {module} as {alias}"
 
 
-def module_source(backwards, source_name="<string>", command=""):
-    """Source of a module holding the given backward functions."""
+def module_source(programs, source_name="<string>", command=""):
+    """Source of a module holding the backward functions of ``programs`` (``ir.Program``),
+    after the helpers they call: each helper's staged forward, then its backward."""
+    forwards, backwards = {}, {}
+    for item in programs:
+        for staged in item.helper_forwards:
+            forwards.setdefault(staged.name, forward_source(staged))
+        for backward in item.helper_backwards:
+            backwards.setdefault(backward.name, backward)
+    for item in programs:
+        backwards.setdefault(item.main.name, item.main)
+    functions = list(forwards.values()) + [function_source(b) for b in backwards.values()]
     imports = {}
-    for backward in backwards:
+    for item in programs:
+        for staged in item.helper_forwards:
+            for canonical in _modules_in(forward_source(staged), staged.modules):
+                imports[import_line(canonical, staged.modules[canonical])] = None
+    for backward in backwards.values():
         for canonical in needed_modules(backward):
-            alias = backward.modules[canonical]
-            imports[import_line(canonical, alias)] = None
+            imports[import_line(canonical, backward.modules[canonical])] = None
     text = _render("module.py.j2", source_name=source_name, command=command,
-                   imports=sorted(imports), functions=[function_source(b) for b in backwards])
+                   imports=sorted(imports), functions=functions)
     text = text.rstrip("\n") + "\n"
     compile(text, source_name, "exec")
     return text

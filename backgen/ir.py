@@ -98,6 +98,17 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class CallLine:
+    """``dx, dw, _ = affine_backward(x, w, b, dout)``: adjoints from a helper's backward."""
+
+    targets: tuple
+    source: str
+
+    def __str__(self):
+        return f"{', '.join(self.targets)} = {self.source}"
+
+
+@dataclass(frozen=True)
 class Group:
     """The adjoint lines that undo one forward line."""
 
@@ -120,3 +131,12 @@ class Backward:
     modules: dict
     mode: str = "scalar"
     missing: tuple = ()  # (upstream, zero) for outputs whose gradient may be passed as None
+
+
+@dataclass(frozen=True)
+class Program:
+    """Everything one generated backward needs: its helpers' functions, then itself."""
+
+    main: Backward
+    helper_forwards: tuple = ()  # Staged helpers, recomputed by the backward functions
+    helper_backwards: tuple = ()  # Backward of each helper, per distinct set of shapes

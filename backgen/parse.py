@@ -21,7 +21,7 @@ import inspect
 import math
 import textwrap
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy
 
@@ -40,6 +40,7 @@ class Forward:
     filename: str
     lines: tuple
     env: dict
+    helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
@@ -113,7 +114,9 @@ def _read_source(source, name, filename):
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             _unbind({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}, env)
-    return Forward(_strip_decorators(func), filename, lines, {k: v for k, v in env.items() if v})
+    helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
+    env = {k: v for k, v in env.items() if v and k not in helpers}
+    return Forward(_strip_decorators(func), filename, lines, env, helpers)
 
 
 def _unbind(names, env):
@@ -165,7 +168,30 @@ def _read_function(func):
             lines = tuple(handle.read().splitlines())
     except OSError:
         lines = ("",) * (first - 1) + tuple(raw.splitlines())
-    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node))
+    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
+                   _function_helpers(func, func_node))
+
+
+def _function_helpers(func, func_node):
+    """The user's own functions a live function calls (read from their source when used)."""
+    helpers = {}
+    closure = inspect.getclosurevars(func).nonlocals
+    for node in ast.walk(func_node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            name = node.func.id
+            value = closure.get(name, func.__globals__.get(name))
+            if isinstance(value, types.FunctionType) and _describe(value) is None:
+                helpers[name] = value
+    return helpers
+
+
+def read_helper(forward, name):
+    """The ``Forward`` of a helper function that ``forward`` calls."""
+    value = forward.helpers[name]
+    if isinstance(value, tuple):
+        text, filename = value
+        return read(text, name=name, filename=filename)
+    return read(getattr(value, "__wrapped__", value))
 
 
 def _function_env(func, func_node):

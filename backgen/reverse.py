@@ -84,6 +84,9 @@ class _Reverser:
                 first = numbers[gate.members[0]]
                 header = ir.ForwardLine(number, op.target, f"{gate.kind.replace('_', '-')} of {gate.source} "
                                         f"along axis {gate.axis}, lines ({first})-({number})")
+            elif op.rule == "call":
+                lines = self.undo_call(op, active)
+                header = self.forward_line(number, op)
             else:
                 lines = self.undo(op, active)
                 header = self.forward_line(number, op)
@@ -174,6 +177,35 @@ class _Reverser:
             self.adjoint[arg.name] = name
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
+
+    def undo_call(self, op, active):
+        """``dx, dw, _ = affine_backward(x, w, b, da)``, accumulating where needed."""
+        params = op.param("params").split(",")
+        wrt = [w for w in (op.param("wrt") or "").split(",") if w]
+        targets, later = [], []
+        assigned = set()
+        for name in wrt:
+            arg = op.args[params.index(name)]
+            if not isinstance(arg, ir.Var) or arg.name not in active or arg.name in assigned:
+                if isinstance(arg, ir.Var) and arg.name in assigned:
+                    temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
+                    targets.append(temp)
+                    later.append(ir.AdjointLine(self.adjoint[arg.name], True, temp))
+                else:
+                    targets.append("_")
+                continue
+            assigned.add(arg.name)
+            if arg.name in self.adjoint:
+                temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
+                targets.append(temp)
+                later.append(ir.AdjointLine(self.adjoint[arg.name], True, temp))
+            else:
+                self.adjoint[arg.name] = self.adjoint_name(arg.name)
+                targets.append(self.adjoint[arg.name])
+        if all(t == "_" for t in targets):
+            return []
+        call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {self.adjoint[op.target]})"
+        return [ir.CallLine(tuple(targets), call)] + later
 
     def undo_gate(self, gate, op, active):
         """The one adjoint line of a softmax or log-softmax gate."""

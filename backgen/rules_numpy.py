@@ -307,6 +307,8 @@ NUMPY = {
     "getitem": Rule(("x",), grads={"x": _getitem}),
     # values that carry no gradient: comparisons, masks, shapes, constructors
     "inert": Rule(("x",), variadic=", "),
+    # a call of the user's own function: its generated backward is called (see reverse)
+    "call": Rule(("args",), variadic=", "),
 }
 
 # How calls bind: canonical function -> (rule, signature).  Parameters named in

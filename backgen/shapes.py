@@ -111,9 +111,12 @@ def probe_source(staged):
     return "\n".join(lines) + "\n"
 
 
-def infer(staged, args):
-    """``{name: shape}`` for the parameters and staged values, seen on ``args``."""
-    namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
+def infer(staged, args, functions=None):
+    """``{name: shape}`` for the parameters and staged values, seen on ``args``.
+
+    ``functions`` are the helper functions the staged code calls.
+    """
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
     exec(compile(probe_source(staged), f"<backgen shapes of {staged.name}>", "exec"), namespace)
     try:
         with np.errstate(all="ignore"):

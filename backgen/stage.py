@@ -25,6 +25,8 @@ import functools
 import inspect
 
 from . import ir, source
+from .errors import BackgenError
+from .parse import read_helper
 from .shapes import spec
 from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, SCALAR
 from .rules_numpy import (ALIASES, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
@@ -78,9 +80,18 @@ def stage(forward, wrt=None, specs=None, arrays=False):
     return _Stager(forward, arrays).run(wrt, specs)
 
 
-def uses_numpy(forward):
-    """Whether the function is NumPy code (arrays), rather than scalar code."""
+def uses_numpy(forward, seen=()):
+    """Whether the function (or a helper it calls) is NumPy code, rather than scalar code."""
     func = forward.func
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
+                and node.func.id not in seen:
+            try:
+                helper = read_helper(forward, node.func.id)
+            except (BackgenError, TypeError):
+                continue  # reported where the call is staged
+            if uses_numpy(helper, seen + (func.name,)):
+                return True
     local = {a.arg for a in func.args.args}
     local |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for node in ast.walk(func):
@@ -107,7 +118,7 @@ class _Stager:
         user = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
-        free = set(self.env) | set(dir(builtins))
+        free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.versions = {}
         self.modules = {}
@@ -315,6 +326,8 @@ class _Stager:
                 receiver_is_name and func.value.id not in self.versions):
             return self.method(node, name, role)
         label = qualified or source.to_source(func)
+        if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
+            return self.helper_call(node, name, role)
         if qualified is None:
             raise self.error(
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "
@@ -335,6 +348,35 @@ class _Stager:
                 raise self.error(f"{label} takes {expected} argument(s) here, got {len(node.args)}", node)
             raise self.error(f"{label} has no derivative rule in backgen", func)
         return self.op(rule, list(node.args), node, name, role)
+
+    def helper_call(self, node, name, role):
+        """A call of the user's own function: its backward is generated and called."""
+        function = node.func.id
+        try:
+            helper = read_helper(self.forward, function)
+        except BackgenError:
+            raise
+        returned = helper.func.body[-1].value
+        if isinstance(returned, ast.Tuple):
+            raise self.error(f"{function}() returns several values: calling such helpers is not supported yet",
+                             node)
+        args = helper.func.args
+        names = [a.arg for a in args.args]
+        defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
+        signature = ", ".join(f"{n}={source.to_source(defaults[n])}" if n in defaults else n for n in names)
+        try:
+            bound = _signature(signature).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+        except TypeError as exc:
+            raise self.error(f"{function}(): {exc}", node) from None
+        atoms = []
+        for param in names:
+            value = bound.arguments.get(param)
+            atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
+        text = f"{function}({', '.join(map(str, atoms))})"
+        target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
+        params = (("function", function), ("params", ",".join(names)))
+        self.ops.append(ir.Op(target, "call", tuple(atoms), self.line, params, text))
+        return ir.Var(target)
 
     def method(self, node, name, role):
         method = node.func.attr
