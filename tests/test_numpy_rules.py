@@ -1,0 +1,652 @@
+"""NumPy derivative rules, checked against finite differences computed here.
+
+Every forward function is written to a real file under ``tmp_path`` (backgen
+reads source with ``inspect``) and imported.  Gradients are compared with
+central finite differences in float64 of ``sum(dout * f(...))`` computed by
+this file, never by backgen.  Every check also asserts that each gradient has
+exactly its input's shape and a floating dtype, and that the backward leaves
+its inputs and ``dout`` untouched.
+"""
+
+import copy
+import importlib.util
+import inspect
+import itertools
+import textwrap
+import uuid
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import BackgenError
+
+H = 1e-6
+RTOL = 1e-5
+ATOL = 1e-7
+
+
+# --- helpers -----------------------------------------------------------------
+
+def load(tmp_path, source, name="f"):
+    """Write ``import numpy as np`` + ``source`` to a fresh file and return ``name`` from it."""
+    path = tmp_path / f"fwd_{uuid.uuid4().hex}.py"
+    path.write_text("import numpy as np\n\n\n" + textwrap.dedent(source).lstrip())
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def forward(tmp_path, params, expr):
+    """``def f(params): return expr`` loaded from a file."""
+    return load(tmp_path, f"def f({params}):\n    return {expr}\n")
+
+
+def numeric_grad(f, args, i, dout, h=H):
+    """Central finite differences of ``sum(dout * f(*args))`` with respect to ``args[i]``."""
+    def objective(value):
+        trial = list(args)
+        trial[i] = value
+        return float(np.sum(np.asarray(dout, dtype=float) * np.asarray(f(*trial), dtype=float)))
+
+    value = args[i]
+    if np.ndim(value) == 0 and not isinstance(value, np.ndarray):
+        x = float(value)
+        return (objective(x + h) - objective(x - h)) / (2 * h)
+    base = np.array(value, dtype=float)
+    grad = np.zeros_like(base)
+    for index in np.ndindex(base.shape):
+        plus, minus = base.copy(), base.copy()
+        plus[index] += h
+        minus[index] -= h
+        grad[index] = (objective(plus) - objective(minus)) / (2 * h)
+    return grad
+
+
+def upstream(out, seed=1234):
+    """A fixed upstream gradient of the output's shape (a non-unit number for scalars)."""
+    if np.ndim(out) == 0:
+        return 0.7
+    return np.random.default_rng(seed).standard_normal(np.shape(out))
+
+
+def check(f, *args, wrt=None, dout=None):
+    """Run backgen's backward of ``f`` on ``args`` and check it against finite differences.
+
+    Returns ``(decorated, grads_tuple)``.
+    """
+    names = list(inspect.signature(f).parameters)
+    wrt_names = tuple(names) if wrt is None else tuple(wrt)
+    g = backgen.backward(f, wrt=wrt)
+    if dout is None:
+        dout = upstream(f(*args))
+    kept_args = copy.deepcopy(args)
+    kept_dout = copy.deepcopy(dout)
+    grads = g.backward(*args, dout=dout)
+    if len(wrt_names) == 1:
+        grads = (grads,)
+    source = g.backward_source
+    assert len(grads) == len(wrt_names), source
+    # the backward never writes into its inputs or the upstream gradient
+    for name, before, after in zip(names, kept_args, args):
+        np.testing.assert_array_equal(after, before, err_msg=f"{name} was modified\n{source}")
+    np.testing.assert_array_equal(dout, kept_dout, err_msg=f"dout was modified\n{source}")
+    for name, grad in zip(wrt_names, grads):
+        i = names.index(name)
+        assert np.shape(grad) == np.shape(args[i]), \
+            f"d{name} has shape {np.shape(grad)}, {name} has {np.shape(args[i])}\n{source}"
+        assert np.asarray(grad).dtype.kind == "f", f"d{name} has dtype {np.asarray(grad).dtype}\n{source}"
+        expected = numeric_grad(f, args, i, dout)
+        np.testing.assert_allclose(grad, expected, rtol=RTOL, atol=ATOL,
+                                   err_msg=f"gradient of {name}\n{source}")
+    return g, grads
+
+
+def positive(shape, rng):
+    value = rng.uniform(0.5, 1.5, size=shape)
+    return float(value) if shape == () else value
+
+
+def signed(shape, rng):
+    """Values with |x| in [0.3, 1.2] and random signs (away from 0)."""
+    value = rng.uniform(0.3, 1.2, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    return float(value) if shape == () else value
+
+
+def _around_one(shape, rng):
+    """Values in [0.5, 1.5]: safe for log, sqrt, division, powers and products."""
+    value = rng.uniform(0.5, 1.5, size=shape)
+    return float(value) if shape == () else value
+
+
+def _shape_id(shape):
+    return "x".join(map(str, shape)) if shape else "scalar"
+
+
+def _make_args(shapes, rng, make):
+    return [make(tuple(shape), rng) for shape in shapes]
+
+
+SHAPES = [(), (4,), (3, 4)]
+
+
+# --- elementwise unary ---------------------------------------------------------------
+
+# (expression in x, how to draw x)
+UNARY = [
+    ("np.exp(x)", signed),
+    ("np.log(x)", positive),
+    ("np.log1p(x)", positive),
+    ("np.expm1(x)", signed),
+    ("np.sqrt(x)", positive),
+    ("np.square(x)", signed),
+    ("np.abs(x)", signed),
+    ("np.sign(x)", signed),
+    ("np.sin(x)", signed),
+    ("np.cos(x)", signed),
+    ("np.tan(x)", signed),
+    ("np.tanh(x)", signed),
+    ("np.arctan(x)", signed),
+    ("np.sinh(x)", signed),
+    ("np.cosh(x)", signed),
+    ("np.reciprocal(x)", signed),
+    ("np.negative(x)", signed),
+    ("x ** 3", signed),
+    ("-x", signed),
+]
+
+
+@pytest.mark.parametrize("output", ["array", "summed"])
+@pytest.mark.parametrize("shape", SHAPES, ids=_shape_id)
+@pytest.mark.parametrize("expr, make", UNARY, ids=[expr for expr, _ in UNARY])
+def test_elementwise_unary(tmp_path, expr, make, shape, output):
+    f = forward(tmp_path, "x", expr if output == "array" else f"np.sum({expr})")
+    x = make(shape, np.random.default_rng(40))
+    check(f, x)
+
+
+def test_sign_has_zero_gradient(tmp_path):
+    f = forward(tmp_path, "x", "np.sign(x)")
+    _, (dx,) = check(f, signed((3, 4), np.random.default_rng(41)))
+    np.testing.assert_array_equal(dx, np.zeros((3, 4)))
+
+
+# --- binary operators and functions with broadcasting ----------------------------------
+
+BINARY = [
+    "x + y", "x - y", "x * y", "x / y", "x ** y",
+    "np.power(x, y)", "np.add(x, y)", "np.subtract(x, y)", "np.multiply(x, y)",
+    "np.divide(x, y)", "np.maximum(x, y)", "np.minimum(x, y)",
+]
+BROADCAST_SHAPES = [(), (4,), (3, 4), (1, 4), (3, 1)]
+
+
+@pytest.mark.parametrize("xshape, yshape", list(itertools.product(BROADCAST_SHAPES, repeat=2)),
+                         ids=[f"{_shape_id(a)}-{_shape_id(b)}"
+                              for a, b in itertools.product(BROADCAST_SHAPES, repeat=2)])
+@pytest.mark.parametrize("expr", BINARY)
+def test_binary_with_broadcasting(tmp_path, expr, xshape, yshape):
+    f = forward(tmp_path, "x, y", expr)
+    rng = np.random.default_rng(42)
+    power = "**" in expr or "power" in expr
+    x = positive(xshape, rng) if power else signed(xshape, rng)  # a positive base for powers
+    y = signed(yshape, rng)  # |y| >= 0.3: safe divisor, and never within H of x for maximum/minimum
+    check(f, x, y)
+
+
+@pytest.mark.parametrize("expr", ["x ** 2", "x ** 0.5", "2 ** x", "x ** -1", "np.power(x, 3)"])
+def test_powers_with_constants(tmp_path, expr):
+    f = forward(tmp_path, "x", expr)
+    check(f, positive((3, 4), np.random.default_rng(43)))
+
+
+# --- ReLU and selection ----------------------------------------------------------------
+
+def test_relu(tmp_path):
+    f = forward(tmp_path, "x", "np.maximum(0, x)")
+    g, _ = check(f, signed((3, 4), np.random.default_rng(44)))  # backgen.backward(f), one .backward call
+    assert "dout * (x > 0)" in g.backward_source, g.backward_source
+
+
+# (parameters, expression, shapes); values are drawn around 1, away from the thresholds
+SELECTION = [
+    ("x, y", "np.where(x > 1, x, y)", [(3, 4), (3, 4)]),
+    ("x, y", "np.where(x > 1, x, y)", [(3, 4), (4,)]),
+    ("x, y", "np.where(x > 1, x, y)", [(3, 4), (3, 1)]),
+    ("x, y", "np.where(x > 1, x, y)", [(3, 4), ()]),
+    ("x, y", "np.where(x > 1, y, x)", [(3, 4), (1, 4)]),
+    ("x", "np.clip(x, 0.8, 1.2)", [(3, 4)]),
+    ("x", "np.clip(x, 0.8, 1.2)", [(4,)]),
+    ("x", "(x > 1) * x", [(3, 4)]),
+    ("x", "x * (x > 1)", [(4,)]),
+]
+
+
+@pytest.mark.parametrize("params, expr, shapes", SELECTION,
+                         ids=[f"{expr}-{'-'.join(map(_shape_id, shapes))}" for _, expr, shapes in SELECTION])
+def test_selection(tmp_path, params, expr, shapes):
+    f = forward(tmp_path, params, expr)
+    check(f, *_make_args(shapes, np.random.default_rng(46), _around_one))
+
+
+# --- reductions ----------------------------------------------------------------------
+
+REDUCTIONS = ["sum", "mean", "max", "min", "prod", "var", "std"]
+AXES = [None, 0, 1, -1, (0, 1), (1, 2)]
+
+
+def _reduction(name, spelling, axis, keepdims):
+    kwargs = []
+    if axis is not None:
+        kwargs.append(f"axis={axis!r}")
+    if keepdims:
+        kwargs.append("keepdims=True")
+    if spelling == "method":
+        return f"x.{name}({', '.join(kwargs)})"
+    return f"np.{name}({', '.join(['x'] + kwargs)})"
+
+
+REDUCTION_EXPRS = [
+    _reduction(name, spelling, axis, keepdims)
+    for name in REDUCTIONS for spelling in ("method", "function")
+    for axis in AXES for keepdims in (False, True)
+]
+
+
+@pytest.mark.parametrize("expr", REDUCTION_EXPRS)
+def test_reductions(tmp_path, expr):
+    f = forward(tmp_path, "x", expr)
+    check(f, _around_one((2, 3, 4), np.random.default_rng(47)))
+
+
+@pytest.mark.parametrize("expr", [
+    "x.sum(axis=None, keepdims=False)",
+    "np.mean(x, axis=None, keepdims=True)",
+    "x.var(ddof=1)",
+    "np.var(x, axis=0, ddof=1)",
+    "x.std(axis=1, ddof=1, keepdims=True)",
+    "np.std(x, axis=(0, 2), ddof=1)",
+])
+def test_reduction_keywords(tmp_path, expr):
+    f = forward(tmp_path, "x", expr)
+    check(f, _around_one((2, 3, 4), np.random.default_rng(48)))
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4)], ids=_shape_id)
+def test_linalg_norm(tmp_path, shape):
+    f = forward(tmp_path, "x", "np.linalg.norm(x)")
+    check(f, signed(shape, np.random.default_rng(49)))
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("np.max(x)", [1.0, 3.0, 3.0]),
+    ("x.max()", [1.0, 3.0, 3.0]),
+    ("np.min(x)", [2.0, -1.0, -1.0]),
+])
+def test_max_min_ties_share_the_gradient(tmp_path, expr, value):
+    f = forward(tmp_path, "x", expr)
+    x = np.array(value)
+    g = backgen.backward(f)
+    first = copy.deepcopy(g.backward(x, dout=0.7))
+    second = g.backward(x, dout=0.7)
+    assert np.shape(first) == (3,), g.backward_source
+    np.testing.assert_allclose(np.sum(first), 0.7, err_msg=g.backward_source)
+    assert first[0] == 0.0, g.backward_source  # the element that is not extreme gets nothing
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_array_equal(x, np.array(value))
+
+
+# --- linear algebra ------------------------------------------------------------------
+
+# (parameters, expression, shapes)
+DOT_SHAPES = [[(4,), (4,)], [(4,), (4, 5)], [(3, 4), (4,)], [(3, 4), (4, 5)]]
+MATMUL_SHAPES = [
+    [(3, 4), (4, 5)],
+    [(2, 3, 4), (4, 5)],
+    [(3, 4), (2, 4, 5)],
+    [(2, 3, 4), (2, 4, 5)],
+    [(3, 4), (4,)],
+    [(4,), (4, 5)],
+    [(2, 3, 4), (4,)],
+    [(4,), (2, 4, 5)],
+    [(4,), (4,)],
+]
+LINALG = (
+    [("a, b", expr, shapes) for expr in ("np.dot(a, b)", "a.dot(b)") for shapes in DOT_SHAPES]
+    + [("a, b", expr, shapes) for expr in ("a @ b", "np.matmul(a, b)") for shapes in MATMUL_SHAPES]
+    + [
+        ("a, b", "np.outer(a, b)", [(3,), (4,)]),
+        ("a, b", "np.tensordot(a, b, axes=1)", [(3, 4), (4, 5)]),
+        ("a, b", "np.tensordot(a, b, axes=([1], [0]))", [(3, 4), (4, 5)]),
+        ("a, b", "np.einsum('ij,jk->ik', a, b)", [(3, 4), (4, 5)]),
+        ("a, b", "np.einsum('ij,ij->i', a, b)", [(3, 4), (3, 4)]),
+        ("a, b", "np.einsum('i,j->ij', a, b)", [(3,), (4,)]),
+        ("a", "np.einsum('ij->ji', a)", [(3, 4)]),
+    ]
+)
+
+
+@pytest.mark.parametrize("params, expr, shapes", LINALG,
+                         ids=[f"{expr}-{'-'.join(map(_shape_id, shapes))}" for _, expr, shapes in LINALG])
+def test_linear_algebra(tmp_path, params, expr, shapes):
+    f = forward(tmp_path, params, expr)
+    check(f, *_make_args(shapes, np.random.default_rng(50), signed))
+
+
+# --- shape operations ----------------------------------------------------------------
+
+SHAPE_OPS = [
+    ("x", "x.T", [(3, 4)]),
+    ("x", "np.transpose(x)", [(3, 4)]),
+    ("x", "np.transpose(x, (1, 2, 0))", [(2, 3, 4)]),
+    ("x", "np.transpose(x, axes=(2, 0, 1))", [(2, 3, 4)]),
+    ("x", "x.reshape(4, -1)", [(2, 3, 4)]),
+    ("x", "x.reshape((-1, 3))", [(3, 4)]),
+    ("x", "x.reshape(-1)", [(3, 4)]),
+    ("x", "np.reshape(x, (6, -1))", [(2, 3, 4)]),
+    ("x", "np.reshape(x, (2, 6))", [(3, 4)]),
+    ("x", "x.ravel()", [(3, 4)]),
+    ("x", "x.ravel()", [(2, 3, 4)]),
+    ("x", "np.expand_dims(x, 0)", [(4,)]),
+    ("x", "np.expand_dims(x, 1)", [(3, 4)]),
+    ("x", "np.expand_dims(x, axis=-1)", [(3, 4)]),
+    ("x", "np.squeeze(x)", [(3, 1, 4)]),
+    ("x", "np.squeeze(x, axis=1)", [(3, 1, 4)]),
+    ("x", "np.squeeze(x)", [(1, 4)]),
+    ("x, y", "np.concatenate([x, y])", [(2, 4), (3, 4)]),
+    ("x, y", "np.concatenate([x, y], axis=0)", [(2, 4), (3, 4)]),
+    ("x, y", "np.concatenate([x, y], axis=1)", [(3, 2), (3, 4)]),
+    ("x, y", "np.concatenate((x, y), axis=-1)", [(3, 2), (3, 4)]),
+    ("x, y", "np.concatenate([x, y, x], axis=-1)", [(2,), (3,)]),
+    ("x, y", "np.stack([x, y])", [(3, 4), (3, 4)]),
+    ("x, y", "np.stack([x, y], axis=0)", [(4,), (4,)]),
+    ("x, y", "np.stack([x, y], axis=1)", [(3, 4), (3, 4)]),
+    ("x, y", "np.hstack([x, y])", [(3,), (4,)]),
+    ("x, y", "np.hstack([x, y])", [(3, 2), (3, 4)]),
+    ("x, y", "np.vstack([x, y])", [(4,), (4,)]),
+    ("x, y", "np.vstack([x, y])", [(2, 4), (3, 4)]),
+    ("x, y", "np.vstack([x, y])", [(4,), (3, 4)]),
+    ("x", "np.broadcast_to(x, (3, 4))", [(4,)]),
+    ("x", "np.broadcast_to(x, (3, 4))", [(3, 1)]),
+    ("x", "np.broadcast_to(x, (2, 3, 4))", [(3, 4)]),
+    ("x", "np.tile(x, 2)", [(4,)]),
+    ("x", "np.tile(x, (2, 3))", [(3, 4)]),
+    ("x", "np.tile(x, (2, 1, 1))", [(3, 4)]),
+    ("x", "np.repeat(x, 2)", [(3, 4)]),
+    ("x", "np.repeat(x, 3, axis=0)", [(3, 4)]),
+    ("x", "np.repeat(x, 2, axis=1)", [(3, 4)]),
+    ("x", "np.repeat(x, 2, axis=-1)", [(4,)]),
+]
+
+
+@pytest.mark.parametrize("params, expr, shapes", SHAPE_OPS,
+                         ids=[f"{expr}-{'-'.join(map(_shape_id, shapes))}" for _, expr, shapes in SHAPE_OPS])
+def test_shape_operations(tmp_path, params, expr, shapes):
+    f = forward(tmp_path, params, expr)
+    check(f, *_make_args(shapes, np.random.default_rng(51), signed))
+
+
+# --- indexing reads ------------------------------------------------------------------
+
+INDEXING = [
+    ("x[1]", (3, 4)),
+    ("x[-1]", (3, 4)),
+    ("x[1, 2]", (3, 4)),
+    ("x[2]", (4,)),
+    ("x[0, -1, 2]", (2, 3, 4)),
+    ("x[::2]", (5, 4)),
+    ("x[1:-1]", (5, 4)),
+    ("x[-4:-1:2]", (6,)),
+    ("x[:, 1::2]", (3, 5)),
+    ("x[:, -2:]", (3, 4)),
+    ("x[::-1]", (4,)),
+    ("x[..., 1]", (2, 3, 4)),
+    ("x[0, ...]", (2, 3, 4)),
+    ("x[..., 1:3]", (2, 3, 4)),
+    ("x[None]", (3, 4)),
+    ("x[:, None]", (3, 4)),
+    ("x[:, np.newaxis, :]", (3, 4)),
+    ("x[np.newaxis, 1]", (3, 4)),
+    ("x[x > 1]", (3, 4)),
+    ("x[x > 1]", (4,)),
+    ("x[np.array([0, 2, 0])]", (3, 4)),
+    ("x[np.array([0, 2, 0])]", (4,)),
+    ("x[np.array([1, 1, 1, 3])].sum()", (4,)),
+    ("x[:, np.array([0, 2, 0])]", (3, 4)),
+]
+
+
+@pytest.mark.parametrize("expr, shape", INDEXING, ids=[f"{e}-{_shape_id(s)}" for e, s in INDEXING])
+def test_indexing_reads(tmp_path, expr, shape):
+    f = forward(tmp_path, "x", expr)
+    check(f, _around_one(shape, np.random.default_rng(52)))  # values around 1, away from the mask's threshold
+
+
+def test_gather_with_repeats_accumulates(tmp_path):
+    f = forward(tmp_path, "x", "x[np.array([0, 2, 0])]")
+    x = _around_one((4,), np.random.default_rng(53))
+    _, (dx,) = check(f, x, dout=np.array([1.0, 2.0, 4.0]))
+    np.testing.assert_allclose(dx, [5.0, 0.0, 2.0, 0.0])
+
+
+@pytest.mark.parametrize("expr", [
+    "scores[np.arange(N), y]",
+    "scores[np.arange(N), y].sum()",
+    "-np.log(scores[np.arange(N), y]).sum() / N",
+])
+def test_cs231n_gather(tmp_path, expr):
+    f = forward(tmp_path, "scores, y, N", expr)
+    scores = _around_one((6, 3), np.random.default_rng(54))
+    y = np.array([0, 2, 2, 1, 0, 2])  # labels repeat across rows; each row picks one element
+    _, (dscores,) = check(f, scores, y, 6, wrt=("scores",))
+    assert dscores.shape == (6, 3)
+
+
+# --- the backward never writes into its inputs or dout --------------------------------
+
+# Forward functions whose adjoints could alias one another, the inputs or dout.  Each runs
+# as written with an array dout ("array"), and as "summed-float" / "summed-0d"
+# (the same expression summed; dout a float / a 0-d array).
+ALIASING = [
+    ("def f(x):\n    a = x * 1.0\n    return a + a\n", {}),
+    ("def f(x):\n    return (x + x).sum()\n", {}),
+    ("def f(x):\n    return x + x\n", {}),
+    ("def f(x):\n    q = x * 2\n    return q + q.sum()\n", {}),
+    ("def f(x):\n    q = x * 2\n    return q + q\n", {}),
+    ("def f(x, y):\n    return x + y\n", {}),
+    ("def f(x, y):\n    return x - y\n", {}),
+    ("def f(x):\n    return x + x * 2\n", {}),
+    ("def f(x):\n    return x * 2 + x\n", {}),
+    ("def f(x, y):\n    s = x + y\n    return s + s * y\n", {}),
+    ("def f(x, y):\n    s = x + y\n    t = s + x\n    return t + y\n", {}),
+    ("def f(x):\n    a = x + 1.0\n    b = a.reshape(-1)\n    return b + b\n", {}),
+    ("def f(x):\n    a = x.T\n    return a + a\n", {}),
+    ("def f(x):\n    a = x[0]\n    return a + x[0]\n", {}),
+    ("def f(x):\n    y = x * 1.0\n    y += x\n    y *= 2.0\n    return y\n", {}),
+    ("def f(x):\n    return np.maximum(x, 0) + x\n", {}),
+    ("def f(x, y):\n    return np.where(x > 1, x, y) + y\n", {}),
+    ("def f(x):\n    return np.concatenate([x, x]) + 1.0\n", {}),
+]
+
+
+def _alias_id(source):
+    return source.split(":\n", 1)[1].strip().replace("\n    ", "; ")
+
+
+def _summed(source):
+    head, tail = source.rsplit("return ", 1)
+    return head + "return (" + tail.strip() + ").sum()\n"
+
+
+ALIAS_PARAMS = [
+    pytest.param(source, variant, id=f"{_alias_id(source)}-{variant}",
+                 marks=[bugs[variant]] if variant in bugs else [])
+    for source, bugs in ALIASING for variant in ("array", "summed-float", "summed-0d")
+]
+
+
+@pytest.mark.parametrize("source, variant", ALIAS_PARAMS)
+def test_backward_never_mutates_inputs_or_dout(tmp_path, source, variant):
+    dout = None
+    if variant != "array":
+        source = _summed(source)
+        dout = 0.7 if variant == "summed-float" else np.array(0.7)
+    f = load(tmp_path, source)
+    nparams = len(inspect.signature(f).parameters)
+    rng = np.random.default_rng(24)
+    args = [_around_one((3, 4), rng) for _ in range(nparams)]
+    check(f, *args, dout=dout)  # check() compares inputs and dout with copies taken before the call
+
+
+@pytest.mark.parametrize("source, variant", [p for p in ALIAS_PARAMS if p.values[1] == "array"])
+def test_repeated_calls_give_the_same_gradient(tmp_path, source, variant):
+    f = load(tmp_path, source)
+    nparams = len(inspect.signature(f).parameters)
+    rng = np.random.default_rng(25)
+    args = [_around_one((3, 4), rng) for _ in range(nparams)]
+    dout = upstream(f(*args))
+    g = backgen.backward(f)
+    first = copy.deepcopy(g.backward(*args, dout=dout))
+    second = g.backward(*args, dout=dout)
+    np.testing.assert_array_equal(np.asarray(first), np.asarray(second))
+
+
+@pytest.mark.parametrize("expr", [
+    "x + y",
+    "(x + y).sum()",
+    "x - y",
+    "x * y",
+    "(x * y).sum()",
+    "np.concatenate([x, y])",
+])
+def test_gradients_are_separate_arrays(tmp_path, expr):
+    """Two gradients never share memory with each other or with the inputs."""
+    f = forward(tmp_path, "x, y", expr)
+    rng = np.random.default_rng(30)
+    x, y = _around_one((3, 4), rng), _around_one((3, 4), rng)
+    dx, dy = backgen.backward(f).backward(x, y, dout=upstream(f(x, y)))
+    assert not np.shares_memory(dx, dy)
+    for grad in (dx, dy):
+        assert not np.shares_memory(grad, x) and not np.shares_memory(grad, y)
+
+
+@pytest.mark.parametrize("expr", [
+    "x.sum()",
+    "np.sum(x) * 3.0",
+    "x.mean()",
+    "x.sum(axis=0)",
+    "(x * x).sum()",
+    "x * 2.0",
+    "x.max(axis=1)",
+])
+def test_gradients_are_writeable(tmp_path, expr):
+    """Hand-written code adds a regularizer in place (dW += reg * W): gradients must be writeable."""
+    f = forward(tmp_path, "x", expr)
+    x = _around_one((3, 4), np.random.default_rng(32))
+    dx = backgen.backward(f).backward(x, dout=upstream(f(x)))
+    assert isinstance(dx, np.ndarray) and dx.flags.writeable
+    expected = numeric_grad(f, (x,), 0, upstream(f(x))) + 1.0
+    dx += 1.0
+    np.testing.assert_allclose(dx, expected, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradient_dtype_and_shape(tmp_path, dtype):
+    f = forward(tmp_path, "x, b", "(x * b).sum(axis=0)")
+    rng = np.random.default_rng(26)
+    x, b = rng.standard_normal((3, 4)).astype(dtype), rng.standard_normal(4).astype(dtype)
+    dx, db = backgen.backward(f).backward(x, b, dout=np.ones(4, dtype=dtype))
+    assert dx.shape == (3, 4) and db.shape == (4,)
+    assert dx.dtype.kind == "f" and db.dtype.kind == "f"
+
+
+@pytest.mark.parametrize("value, what", [
+    (np.arange(12).reshape(3, 4), "integer"),
+    (np.ones((3, 4), dtype=bool), "boolean"),
+    (np.arange(4, dtype=np.int32), "integer"),
+])
+def test_integer_or_boolean_arrays_in_wrt_are_refused(tmp_path, value, what):
+    f = forward(tmp_path, "weights, b", "(weights * b).sum()")
+    g = backgen.backward(f)
+    with pytest.raises(BackgenError, match="weights") as info:
+        g.backward(value, np.ones(4))
+    assert what in str(info.value)
+    assert isinstance(info.value, SyntaxError)
+
+
+def test_integer_scalar_in_wrt_is_refused(tmp_path):
+    f = forward(tmp_path, "x, n", "x.sum() * n")
+    with pytest.raises(BackgenError, match="'n'"):
+        backgen.backward(f).backward(np.ones(3), 3)
+
+
+@pytest.mark.parametrize("spec", ["int 3, 4", "bool 3, 4"])
+def test_generate_refuses_declared_integer_arrays_in_wrt(spec):
+    with pytest.raises(BackgenError, match="labels"):
+        backgen.generate("def f(x, labels):\n    return (x * labels).sum()\n",
+                         shapes={"x": (3, 4), "labels": spec}, wrt=("x", "labels"))
+
+
+def test_generate_leaves_declared_integer_arrays_out_of_default_wrt():
+    text = backgen.generate("def f(x, labels):\n    return (x * labels).sum()\n",
+                            shapes={"x": (3, 4), "labels": "int 3, 4"})
+    assert "dlabels" not in text
+
+
+def test_integer_parameters_outside_wrt_are_fine(tmp_path):
+    f = forward(tmp_path, "x, n", "x.sum() * n")
+    rng = np.random.default_rng(27)
+    x = rng.standard_normal((3, 4))
+    _, (dx,) = check(f, x, 3, wrt=("x",))
+    np.testing.assert_allclose(dx, np.full((3, 4), 0.7 * 3))
+
+
+def test_integer_arrays_outside_wrt_are_fine(tmp_path):
+    f = forward(tmp_path, "x, k", "(x * k).sum()")
+    rng = np.random.default_rng(28)
+    check(f, rng.standard_normal((3, 4)), np.arange(4), wrt=("x",))
+
+
+# --- generate() with declared shapes ---------------------------------------------
+
+@pytest.mark.parametrize("source, shapes", [
+    ("def f(x, b):\n    return (x + b).sum()\n", {"x": (3, 4), "b": (4,)}),
+    ("def f(x, w):\n    return np.maximum(0, x.dot(w))\n", {"x": (3, 4), "w": (4, 5)}),
+    ("def f(x):\n    return x.max(axis=1, keepdims=True) - x\n", {"x": (3, 4)}),
+    ("def f(x, b):\n    return np.tanh(x * b).mean(axis=0)\n", {"x": (3, 4), "b": (3, 1)}),
+    ("def f(x, s):\n    return (s * x ** 2).sum()\n", {"x": (3, 4), "s": ()}),
+])
+def test_generate_with_declared_shapes(source, shapes):
+    text = backgen.generate(source, shapes=shapes)
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    backward = namespace["f_backward"]
+    forward_ns = {"np": np}
+    exec(source, forward_ns)
+    f = forward_ns["f"]
+    rng = np.random.default_rng(29)
+    args = [positive(tuple(shapes[p]), rng) for p in inspect.signature(f).parameters]
+    dout = upstream(f(*args))
+    kept = copy.deepcopy(args)
+    grads = backward(*args, dout)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    for i, (arg, grad) in enumerate(zip(args, grads)):
+        np.testing.assert_array_equal(arg, kept[i])
+        assert np.shape(grad) == np.shape(arg), text
+        np.testing.assert_allclose(grad, numeric_grad(f, args, i, dout), rtol=RTOL, atol=ATOL, err_msg=text)
+
+
+def test_generate_cs231n_gather_with_named_dimensions():
+    source = "def f(scores, y, N):\n    return -np.log(scores[np.arange(N), y]).sum() / N\n"
+    text = backgen.generate(source, shapes={"scores": "N, C", "y": "int N", "N": int}, wrt=("scores",))
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    forward_ns = {"np": np}
+    exec(source, forward_ns)
+    rng = np.random.default_rng(33)
+    scores, y = rng.uniform(0.5, 1.5, (6, 3)), np.array([0, 2, 2, 1, 0, 2])
+    dscores = namespace["f_backward"](scores, y, 6, 0.7)
+    assert np.shape(dscores) == (6, 3)
+    expected = numeric_grad(forward_ns["f"], (scores, y, 6), 0, 0.7)
+    np.testing.assert_allclose(dscores, expected, rtol=RTOL, atol=ATOL, err_msg=text)
