@@ -15,6 +15,7 @@ Problems with the user's code are ``BackgenError``; nothing else escapes from
 code generation (an unexpected failure is reported as a BackgenError too).
 """
 
+import ast
 import dataclasses
 import functools
 import inspect
@@ -135,11 +136,15 @@ def _op_error(staged, op, message):
 def declared_shapes(forward, shapes=None):
     """``{param: Spec}`` from annotations, overridden by ``shapes``."""
     specs = {}
-    for arg in forward.func.args.args:
-        if arg.annotation is not None:
-            found = shape_spec(arg.annotation)
-            if found is not None:
-                specs[arg.arg] = found
+    args = forward.func.args
+    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    for arg in args.args:
+        found = shape_spec(arg.annotation) if arg.annotation is not None else None
+        if found is None and arg.arg in defaults:  # a number default: a scalar of its kind
+            value = ast.literal_eval(defaults[arg.arg])
+            found = shape_spec(type(value))
+        if found is not None:
+            specs[arg.arg] = found
     for key, value in (shapes or {}).items():
         specs[key] = shape_spec(value)
     return specs

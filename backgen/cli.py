@@ -15,7 +15,7 @@ import tempfile
 
 from . import api, emit
 from .errors import BackgenError
-from .parse import function_names
+from .parse import function_names, parse_module
 
 
 def build_parser():
@@ -69,11 +69,13 @@ def run(args):
             raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
         shapes[key.strip()] = dims
     results = []
+    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
     for name in names:
+        own = _own_wrt(text, path, name, wrt) if wrt and len(names) > 1 else wrt
         if args.stage == "staged":
-            results.append(api.staged(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
+            results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
         else:
-            results.append(api.backward_program(text, wrt=args.wrt, name=name, filename=path, shapes=shapes))
+            results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes))
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)
@@ -87,6 +89,18 @@ def run(args):
     if args.output:
         command += ["-o", os.path.basename(args.output)]
     return emit.module_source(results, source_name=source_name, command=" ".join(command))
+
+
+def _own_wrt(text, path, name, wrt):
+    """With several functions, --wrt names each one's parameters among those listed."""
+    func = next(n for n in parse_module(text, path).body if getattr(n, "name", None) == name)
+    params = [a.arg for a in func.args.args]
+    own = [w for w in wrt if w in params]
+    if not own:
+        raise BackgenError(f"--wrt {','.join(wrt)} names none of the parameters of {name}() "
+                           f"({', '.join(params)}): choose functions with --function", path,
+                           func.lineno, func.col_offset + 1)
+    return own
 
 
 def staged_source(staged):

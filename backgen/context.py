@@ -205,6 +205,28 @@ class GradContext:
             return out[:-2] + (a[-2:] if which == "a" else b[-2:]) if len(out) >= 2 else out
         return out
 
+    def _index_items(self):
+        node = ast.parse(f"_[{self.param_source('index')}]", mode="eval").body.slice
+        return node.elts if isinstance(node, ast.Tuple) else [node]
+
+    def only_new_axes(self):
+        """Whether the index only adds axes (``x[:, None]``, ``x[..., np.newaxis]``)."""
+        def plain(item):
+            if isinstance(item, ast.Slice):
+                return item.lower is None and item.upper is None and item.step is None
+            if isinstance(item, ast.Constant):
+                return item.value is None or item.value is Ellipsis
+            return isinstance(item, ast.Attribute) and item.attr == "newaxis"
+        items = self._index_items()
+        return all(plain(i) for i in items) and not all(isinstance(i, ast.Slice) for i in items)
+
+    def distinct_rows(self):
+        """``x[np.arange(N), y]`` picks one element per row: no element twice."""
+        items = self._index_items()
+        first = items[0] if items else None
+        return (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
+                and first.func.attr == "arange" and len(first.args) == 1)
+
     def advanced_index(self):
         names = ast.literal_eval(self.op.param("index_vars") or "()")
         shapes = self._reverse.staged.shapes

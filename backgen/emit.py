@@ -37,11 +37,15 @@ def _render(template, **context):
 def function_source(backward):
     """Source of one generated backward function."""
     params = list(backward.params)
-    defaults = list(backward.defaults)
+    single = len(backward.upstreams) == 1
+    required = single and not backward.scalar_output  # an array's gradient has no sensible default
+    defaults = [] if required else list(backward.defaults)
     first_default = len(params) - len(defaults)
     parts = [p if i < first_default else f"{p}={defaults[i - first_default]}" for i, p in enumerate(params)]
-    single = len(backward.upstreams) == 1
-    parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
+    if required:
+        parts.append(backward.upstreams[0])
+    else:
+        parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
     width = max((len(str(line)) for line in backward.forward), default=0)
     forward = [(str(line), " " * (width - len(str(line))) + f"  # ({line.number})") for line in backward.forward]
     groups = []

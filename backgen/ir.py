@@ -64,6 +64,7 @@ class Staged:
     filename: str = "<string>"
     mode: str = "scalar"  # or "numpy": arrays, shapes matter
     lines: tuple = ()  # the user's source lines, for errors
+    line: int = 0  # the line of the ``def``
     shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
 
 
@@ -131,6 +132,7 @@ class Backward:
     modules: dict
     mode: str = "scalar"
     missing: tuple = ()  # (upstream, zero) for outputs whose gradient may be passed as None
+    scalar_output: bool = True  # a single number (any shape of size 1): dout may default to 1.0
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ class _Reverser:
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
-            mode=staged.mode, missing=missing)
+            mode=staged.mode, missing=missing, scalar_output=self.scalar_output())
 
     def seed(self, active):
         """The outputs' adjoints are the upstream gradients."""
@@ -132,6 +132,12 @@ class _Reverser:
             return ()
         return tuple((upstream, self.zeros_like(str(output)) if isinstance(output, ir.Var) else "0.0")
                      for output, upstream in zip(staged.outputs, staged.upstreams))
+
+    def scalar_output(self):
+        outputs = self.staged.outputs
+        if len(outputs) != 1 or not self.numpy or not isinstance(outputs[0], ir.Var):
+            return True
+        return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
 
     def zeros_like(self, name):
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
@@ -173,6 +179,8 @@ class _Reverser:
                 self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself
                 continue
             accumulate = arg.name in self.adjoint
+            if accumulate:
+                text = _without_broadcast_to(text)  # += broadcasts by itself
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
             lines.append(ir.AdjointLine(name, accumulate, text))
@@ -249,10 +257,10 @@ class _Reverser:
         if var not in self.adjoint:
             self.adjoint[var] = name
             lines.append(ir.AdjointLine(name, False, f"{np_name}.zeros_like({var})"))
-            if not scatter.advanced:
+            if not scatter.repeats:
                 lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, upstream))
                 return lines
-        if scatter.advanced:
+        if scatter.repeats:
             lines.append(ir.Statement(f"{np_name}.add.at({name}, {index_tuple(scatter.index)}, {upstream})"))
         else:
             lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", True, upstream))
@@ -342,6 +350,14 @@ class _Reverser:
 
 def _names(text):
     return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _without_broadcast_to(text):
+    """``np.broadcast_to(e, x.shape)`` -> ``e``, for an in-place ``+=`` into an array of that shape."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "broadcast_to":
+        return source.to_source(node.args[0])
+    return text
 
 
 def _statement_target(statement):

@@ -46,6 +46,7 @@ SCALAR = {
     "add": Rule(("x",), "x", {"x": "1"}, variadic=" + ", broadcast=True),
     "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}, broadcast=True),
     "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True),
+    "square": Rule(("x",), "x * x", {"x": "2 * x"}),  # x * x: one gate, not two branches
     "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True),
     "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}, broadcast=True),
     "neg": _unary("-x", "-1"),

@@ -23,7 +23,7 @@ class Scatter:
     """The adjoint of ``x[index]``: add ``g`` into ``dx[index]``."""
 
     index: str
-    advanced: bool  # repeated indices possible: needs np.add.at
+    repeats: bool  # an index may pick the same element twice: needs np.add.at
 
 
 def _unary(grad):
@@ -218,7 +218,9 @@ def _repeat(c):
 
 
 def _getitem(c):
-    return Scatter(c.param_source("index"), c.advanced_index())
+    if c.only_new_axes():  # x[:, None] is a reshape
+        return f"{c.g}.reshape({c.x}.shape)"
+    return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
 
 
 # --- selection ---------------------------------------------------------------

@@ -122,10 +122,15 @@ def infer(staged, args, functions=None):
         with np.errstate(all="ignore"):
             return namespace["probe"](*args)
     except Exception as exc:
-        raise BackgenError(
-            f"could not work out the shapes in {staged.name}() by running its staged forward on "
-            f"inputs of the given shapes: {type(exc).__name__}: {exc}",
-            staged.filename) from None
+        raise error_at_def(staged, f"could not work out the shapes in {staged.name}() by running its staged "
+                           f"forward on inputs of the given shapes: {type(exc).__name__}: {exc}") from None
+
+
+def error_at_def(staged, message):
+    """A BackgenError pointing at the function's ``def`` line."""
+    text = staged.lines[staged.line - 1] if 0 < staged.line <= len(staged.lines) else None
+    col = len(text) - len(text.lstrip()) + 1 if text else None
+    return BackgenError(message, staged.filename, staged.line or None, col, text)
 
 
 def check_differentiable(staged, args):
@@ -138,6 +143,5 @@ def check_differentiable(staged, args):
             or (staged.mode == "numpy" and isinstance(value, (int, np.integer)))
         if integral:
             what = "boolean" if np.asarray(value).dtype.kind == "b" else "integer"
-            raise BackgenError(
-                f"{name!r} is {what} ({np.asarray(value).dtype}): it carries no gradient; "
-                "leave it out of wrt, or pass floats", staged.filename)
+            raise error_at_def(staged, f"{staged.name}(): {name!r} is {what} ({np.asarray(value).dtype}): "
+                                       "it carries no gradient; leave it out of wrt, or pass floats")

@@ -136,8 +136,8 @@ class _Stager:
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
         returns = self.func.body[-1].value
-        count = len(returns.elts) if isinstance(returns, ast.Tuple) else 1
-        upstreams = self.upstream_names(count)
+        values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
+        upstreams = self.upstream_names(values)
         for name in params:
             self.versions[name] = ir.Var(name)
         defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
@@ -157,7 +157,7 @@ class _Stager:
         taken = frozenset(self.namer.taken | set(modules.values()))
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
-                         "numpy" if self.numpy else "scalar", self.forward.lines)
+                         "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno)
 
     def check_wrt(self, params, wrt, specs):
         if wrt is None:  # every parameter, except those declared integer or boolean
@@ -173,16 +173,27 @@ class _Stager:
             raise self.error("wrt must name each parameter at most once, and at least one", self.func)
         return wrt
 
-    def upstream_names(self, count):
-        """``dout``, or ``dout1, dout2, ...`` for a function returning a tuple."""
+    def upstream_names(self, values):
+        """``dout``, or ``dout1, dout2, ...`` for a function returning a tuple.
+
+        ``dout`` may be the adjoint of a variable ``out`` only when that is what is returned.
+        """
         names = []
-        for i in range(1, count + 1):
+        count = len(values)
+        for i, value in enumerate(values, 1):
             suffix = "" if count == 1 else str(i)
+            returned = value.id if isinstance(value, ast.Name) and list(self.func_stores(value.id)) else None
             name = next(c + suffix for c in ("dout", "d_out", "dout_", "grad_out", "upstream")
-                        if c + suffix not in self.user_names and (c + suffix)[1:] not in self.user_names)
+                        if c + suffix not in self.user_names
+                        and ((c + suffix)[1:] not in self.user_names or (c + suffix)[1:] == returned))
             self.namer.taken.add(name)
             names.append(name)
         return tuple(names)
+
+    def func_stores(self, name):
+        """The assignments to ``name`` in the function (it is returned as assigned last)."""
+        return [n for n in ast.walk(self.func) if isinstance(n, ast.Name) and n.id == name
+                and isinstance(n.ctx, ast.Store)]
 
     def returned(self, value, upstream):
         """Stage one returned value; a computed one is named ``out`` (adjoint ``dout``)."""
@@ -306,6 +317,8 @@ class _Stager:
                 raise self.error(f"the operator {_op_symbol(node.op)} is not supported", node)
             return self.inert(node, [node.left, node.right], name, role or "mask")
         rule = BINOP_RULES[type(node.op)]
+        if rule == "mul" and _same_name(node.left, node.right):
+            return self.op("square", [node.left], node, name, role)
         if rule == "np.matmul":
             return self.numpy_op(rule, [node.left, node.right], node, name, role)
         if rule == "add":
@@ -468,8 +481,11 @@ class _Stager:
             return ir.Const(source.to_source(node))
         return self.expr(node, role="n")
 
-    def inert(self, node, children, name, role, opaque=False):
-        """A value that carries no gradient: a mask, a shape, a constructor's result."""
+    def inert(self, node, children, name, role, opaque=False, inline=False):
+        """A value that carries no gradient: a mask, a shape, a constructor's result.
+
+        ``inline`` keeps it as an expression (a constant atom) instead of a line.
+        """
         replaced = {}
         args = []
         children = list(children)
@@ -483,7 +499,7 @@ class _Stager:
             if isinstance(atom, ir.Var):
                 args.append(atom)
         text = self.spell(node, replaced)
-        if not args:
+        if not args or inline:
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or "t")
         params = (("opaque", repr(bool(opaque))),)
@@ -499,7 +515,12 @@ class _Stager:
         pieces = _index_parts(node.slice)
         index_vars = []
         for piece in pieces:
-            atom = self.expr(piece) if not _literal(piece) else ir.Const(source.to_source(piece))
+            if _literal(piece):
+                atom = ir.Const(source.to_source(piece))
+            elif isinstance(piece, ast.Call) and self.qualify(piece.func) in INERT:
+                atom = self.inert(piece, piece.args, None, None, inline=True)  # np.arange(N) reads best inline
+            else:
+                atom = self.expr(piece)
             replaced[id(piece)] = atom
             basic = _literal(piece) and isinstance(ast.literal_eval(piece), (int, type(None), type(...)))
             if not basic:
@@ -591,9 +612,15 @@ class _Stager:
         return None
 
 
+def _same_name(a, b):
+    return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
+
+
 def _square_operand(stager, node):
     if isinstance(node, ast.Call) and stager.qualify(node.func) == "np.square" and len(node.args) == 1:
         return node.args[0]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and _same_name(node.left, node.right):
+        return node.left
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and source.number(node.right) == 2:
         return node.left
     return None

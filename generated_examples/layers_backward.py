@@ -6,22 +6,22 @@ Do not edit: regenerate with `backgen layers.py -o layers_backward.py`.
 import numpy as np
 
 
-def affine_backward(x, w, b, d_out=1.0):
-    """Gradient of affine() with respect to x, w, b, times the output gradient d_out."""
+def affine_backward(x, w, b, dout):
+    """Gradient of affine() with respect to x, w, b, times the output gradient dout."""
     # backward pass
     # (2) out = xdot + b
-    db = d_out.sum(axis=0)
+    db = dout.sum(axis=0)
     # (1) xdot = x.dot(w)
-    dx = d_out.dot(w.T)
-    dw = x.T.dot(d_out)
+    dx = dout.dot(w.T)
+    dw = x.T.dot(dout)
     return dx, dw, db
 
 
-def relu_backward(x, d_out=1.0):
-    """Gradient of relu() with respect to x, times the output gradient d_out."""
+def relu_backward(x, dout):
+    """Gradient of relu() with respect to x, times the output gradient dout."""
     # backward pass
     # (1) out = np.maximum(0, x)
-    dx = d_out * (x > 0)
+    dx = dout * (x > 0)
     return dx
 
 
@@ -33,18 +33,17 @@ def softmax_loss_backward(x, y, dout=1.0):
     shifted = x - xmax                                                  # (3)
     logsumexp = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))  # (4)
     log_probs = shifted - logsumexp                                     # (5)
-    t = np.arange(N)                                                    # (6)
-    sel = log_probs[t, y]                                               # (7)
+    sel = log_probs[np.arange(N), y]                                    # (6)
     # backward pass
-    # (10) loss = num / N
+    # (9) loss = num / N
     dnum = dout / N
-    # (9) num = -selsum
+    # (8) num = -selsum
     dselsum = -dnum
-    # (8) selsum = np.sum(sel)
+    # (7) selsum = np.sum(sel)
     dsel = np.broadcast_to(dselsum, sel.shape)
-    # (7) sel = log_probs[t, y]
+    # (6) sel = log_probs[np.arange(N), y]
     dlog_probs = np.zeros_like(log_probs)
-    np.add.at(dlog_probs, (t, y), dsel)
+    dlog_probs[np.arange(N), y] = dsel
     # (5) log_probs = log-softmax of x along axis 1, lines (2)-(5)
     dx = dlog_probs - np.exp(log_probs) * dlog_probs.sum(axis=1, keepdims=True)
     return dx
@@ -55,38 +54,36 @@ def svm_loss_backward(x, y, dout=1.0):
     # forward pass
     N = x.shape[0]                # (1)
     C = x.shape[1]                # (2)
-    t = np.arange(N)              # (3)
-    correct = x[t, y]             # (4)
-    sel = correct[:, np.newaxis]  # (5)
-    xmsel = x - sel               # (6)
-    s = xmsel + 1.0               # (7)
-    margins = np.maximum(0, s)    # (8)
-    t2 = np.arange(C)             # (9)
-    sel2 = y[:, np.newaxis]       # (10)
-    mask = t2 != sel2             # (11)
-    margins_1 = margins * mask    # (12)
+    correct = x[np.arange(N), y]  # (3)
+    sel = correct[:, np.newaxis]  # (4)
+    xmsel = x - sel               # (5)
+    s = xmsel + 1.0               # (6)
+    margins = np.maximum(0, s)    # (7)
+    t = np.arange(C)              # (8)
+    sel2 = y[:, np.newaxis]       # (9)
+    mask = t != sel2              # (10)
+    margins_1 = margins * mask    # (11)
     # backward pass
-    # (14) loss = num / N
+    # (13) loss = num / N
     dnum = dout / N
-    # (13) num = np.sum(margins_1)
+    # (12) num = np.sum(margins_1)
     dmargins_1 = np.broadcast_to(dnum, margins_1.shape)
-    # (12) margins_1 = margins * mask
+    # (11) margins_1 = margins * mask
     dmargins = mask * dmargins_1
-    # (8) margins = np.maximum(0, s)
+    # (7) margins = np.maximum(0, s)
     ds = dmargins * (s > 0)
-    # (6) xmsel = x - sel
+    # (5) xmsel = x - sel
     dx = ds
     dsel = -ds.sum(axis=1, keepdims=True)
-    # (5) sel = correct[:, np.newaxis]
-    dcorrect = np.zeros_like(correct)
-    np.add.at(dcorrect, (slice(None), np.newaxis), dsel)
-    # (4) correct = x[t, y]
-    np.add.at(dx, (t, y), dcorrect)
+    # (4) sel = correct[:, np.newaxis]
+    dcorrect = dsel.reshape(correct.shape)
+    # (3) correct = x[np.arange(N), y]
+    dx[np.arange(N), y] += dcorrect
     return dx
 
 
-def batchnorm_backward(x, gamma, beta, eps=1e-05, d_out=1.0):
-    """Gradient of batchnorm() with respect to x, gamma, beta, eps, times the output gradient d_out."""
+def batchnorm_backward(x, gamma, beta, eps, dout):
+    """Gradient of batchnorm() with respect to x, gamma, beta, eps, times the output gradient dout."""
     # forward pass
     mu = x.mean(axis=0)        # (1)
     xmu = x - mu               # (2)
@@ -98,10 +95,10 @@ def batchnorm_backward(x, gamma, beta, eps=1e-05, d_out=1.0):
     xhat = xmu * ivar          # (8)
     # backward pass
     # (10) out = prod + beta
-    dbeta = d_out.sum(axis=0)
+    dbeta = dout.sum(axis=0)
     # (9) prod = gamma * xhat
-    dgamma = (xhat * d_out).sum(axis=0)
-    dxhat = gamma * d_out
+    dgamma = (xhat * dout).sum(axis=0)
+    dxhat = gamma * dout
     # (8) xhat = xmu * ivar
     dxmu = ivar * dxhat
     divar = (xmu * dxhat).sum(axis=0)
@@ -120,25 +117,21 @@ def batchnorm_backward(x, gamma, beta, eps=1e-05, d_out=1.0):
     dx = dxmu
     dmu = -dxmu.sum(axis=0)
     # (1) mu = x.mean(axis=0)
-    dx += np.broadcast_to(dmu / x.shape[0], x.shape)
+    dx += dmu / x.shape[0]
     return dx, dgamma, dbeta, deps
 
 
 def l2_regularization_backward(W, reg, dout=1.0):
     """Gradient of l2_regularization() with respect to W, reg, times the output gradient dout."""
     # forward pass
-    prod = 0.5 * reg    # (1)
-    WW = W * W          # (2)
-    WWsum = np.sum(WW)  # (3)
+    prod = 0.5 * reg       # (1)
+    sumsq = np.sum(W * W)  # (2)
     # backward pass
-    # (4) loss = prod * WWsum
-    dprod = WWsum * dout
-    dWWsum = prod * dout
-    # (3) WWsum = np.sum(WW)
-    dWW = np.broadcast_to(dWWsum, WW.shape)
-    # (2) WW = W * W
-    dW = W * dWW
-    dW += W * dWW
+    # (3) loss = prod * sumsq
+    dprod = sumsq * dout
+    dsumsq = prod * dout
+    # (2) sumsq = np.sum(W * W)
+    dW = (2 * W) * dsumsq
     # (1) prod = 0.5 * reg
     dreg = 0.5 * dprod
     return dW, dreg

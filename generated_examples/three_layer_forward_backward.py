@@ -6,8 +6,8 @@ Do not edit: regenerate with `backgen three_layer_forward.py -o three_layer_forw
 import numpy as np
 
 
-def three_layer_forward_backward(x, W1, b1, W2, b2, W3, b3, d_out=1.0):
-    """Gradient of three_layer_forward() with respect to x, W1, b1, W2, b2, W3, b3, times the output gradient d_out."""
+def three_layer_forward_backward(x, W1, b1, W2, b2, W3, b3, dout):
+    """Gradient of three_layer_forward() with respect to x, W1, b1, W2, b2, W3, b3, times the output gradient dout."""
     # forward pass
     W1dot = np.dot(W1, x)       # (1)
     s = W1dot + b1              # (2)
@@ -17,10 +17,10 @@ def three_layer_forward_backward(x, W1, b1, W2, b2, W3, b3, d_out=1.0):
     h2 = 1 / (1 + np.exp(-s2))  # (6)
     # backward pass
     # (8) out = W3dot + b3
-    db3 = d_out.sum(axis=1, keepdims=True)
+    db3 = dout.sum(axis=1, keepdims=True)
     # (7) W3dot = np.dot(W3, h2)
-    dW3 = d_out.dot(h2.T)
-    dh2 = W3.T.dot(d_out)
+    dW3 = dout.dot(h2.T)
+    dh2 = W3.T.dot(dout)
     # (6) h2 = 1 / (1 + np.exp(-s2))
     ds2 = ((1 - h2) * h2) * dh2
     # (5) s2 = W2dot + b2

@@ -145,13 +145,22 @@ def test_returning_a_constant():
     assert const.backward(4.0) == 0.0
 
 
-def test_same_input_twice_accumulates():
+def test_x_times_x_is_one_square_gate():
     @backgen.backward
     def square(x):
         return x * x
 
     assert square.backward(3.0) == 6.0
-    assert "dx = x * dout\n    dx += x * dout" in square.backward_source
+    assert "dx = (2 * x) * dout\n" in square.backward_source
+
+
+def test_same_input_twice_accumulates():
+    @backgen.backward
+    def f(x, y):
+        return x * y + x
+
+    assert f.backward(3.0, 4.0) == (5.0, 3.0)
+    assert "dx = y * dxy\n    dx += dxy" in f.backward_source or "dx += " in f.backward_source
 
 
 def test_output_is_deterministic():

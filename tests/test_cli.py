@@ -119,3 +119,15 @@ def test_python_dash_m_on_a_seed_example():
     assert result.returncode == 0, result.stderr
     assert result.stdout == (EXAMPLES / "circuit_backward.py").read_text().replace(
         "backgen circuit.py -o circuit_backward.py", "backgen circuit.py")
+
+
+def test_wrt_applies_to_each_function_where_it_can(forward_file, capsys):
+    assert main([str(forward_file), "--wrt", "x,w"]) == 0
+    out = capsys.readouterr().out
+    assert "return dx\n" in out  # circuit(x, y, z): only x
+    assert "return dw, dx\n" in out  # neuron(w, x)
+
+
+def test_wrt_naming_no_parameter_of_a_function(forward_file, capsys):
+    assert main([str(forward_file), "--wrt", "z"]) == 1
+    assert "names none of the parameters of neuron()" in capsys.readouterr().err
