@@ -125,7 +125,7 @@ def test_wrt_applies_to_each_function_where_it_can(forward_file, capsys):
     assert main([str(forward_file), "--wrt", "x,w"]) == 0
     out = capsys.readouterr().out
     assert "return dx\n" in out  # circuit(x, y, z): only x
-    assert "return dw, dx\n" in out  # neuron(w, x)
+    assert "return dx, dw\n" in out  # neuron(w, x), in the order --wrt lists them
 
 
 def test_wrt_naming_no_parameter_of_a_function(forward_file, capsys):
