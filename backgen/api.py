@@ -26,6 +26,8 @@ import numpy as np
 from . import emit
 from .errors import BackgenError
 from .ir import Program as ProgramIR
+from .ir import map_ops as ir_map_ops
+from .ir import ops_in
 from .parse import read, read_helper
 from .reverse import reverse
 from .shapes import check_differentiable, examples, infer
@@ -59,7 +61,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
     specs = declared_shapes(forward, shapes)
     arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
     result = stage(forward, wrt, specs, arrays)
-    calls = [op for op in result.body if op.rule == "call"]
+    calls = [op for op in ops_in(result.body) if op.rule == "call"]
     helpers = {}
     for op in calls:
         name = op.param("function")
@@ -68,20 +70,23 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         if name not in helpers:
             helper = read_helper(forward, name)
             helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
-    recorded = {name: [] for name in helpers}
-    functions = {name: _recorder(_callable(helper, staged_helper), recorded[name])
-                 for name, (helper, staged_helper) in helpers.items()}
-    result = with_shapes(forward, result, specs, args, functions)
-    backwards, forwards = [], {}
-    body = list(result.body)
-    seen = {name: 0 for name in helpers}
-    for index, op in enumerate(body):
+    # each call site records the arguments it was called with, to learn their shapes
+    sites = {id(op): k for k, op in enumerate(calls)}
+    recorded = {k: [] for k in range(len(calls))}
+    functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
+                 for k, op in enumerate(calls)}
+
+    def probed(op):
         if op.rule != "call":
-            continue
+            return op
+        return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
+    result = with_shapes(forward, result, specs, args, functions, ir_map_ops(result.body, probed))
+    backwards, forwards = [], {}
+    patched = {}
+    for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
-        call_args = recorded[name][seen[name]] if recorded[name] else None
-        seen[name] += 1
+        call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
         key = (name, None if call_args is None else tuple(map(_rank_pattern, call_args)))
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
@@ -94,9 +99,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
-        body[index] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
-                                                                  ("wrt", ",".join(helper_wrt))))
-    result = dataclasses.replace(result, body=tuple(body))
+        patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
+                                                                      ("wrt", ",".join(helper_wrt))))
+    result = dataclasses.replace(result, body=ir_map_ops(result.body, lambda op: patched.get(id(op), op)))
     unique = list({b.name: b for b in backwards}.values())
     return ProgramIR(reverse(result), tuple(forwards.values()), tuple(unique))
 
@@ -104,7 +109,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
 def _callable(forward, staged):
     """A helper's staged forward as a Python function (with the helpers it calls)."""
     namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
-    for op in staged.body:
+    for op in ops_in(staged.body):
         if op.rule == "call" and op.param("function") not in namespace:
             inner = read_helper(forward, op.param("function"))
             namespace[op.param("function")] = _callable(inner, stage(inner, None, declared_shapes(inner),
@@ -150,8 +155,11 @@ def declared_shapes(forward, shapes=None):
     return specs
 
 
-def with_shapes(forward, result, specs, args=None, functions=None):
-    """``result`` (ir.Staged) with the shapes of every value, for NumPy code."""
+def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None):
+    """``result`` (ir.Staged) with the shapes of every value, for NumPy code.
+
+    ``probe_body`` is the body to run instead (calls routed through ``functions``).
+    """
     if result.mode != "numpy":
         if args is not None:
             check_differentiable(result, args)
@@ -165,7 +173,8 @@ def with_shapes(forward, result, specs, args=None, functions=None):
                 "the decorated function's .backward() with arrays")
         args = examples(result, specs)
     check_differentiable(result, args)
-    return dataclasses.replace(result, shapes=infer(result, args, functions))
+    probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    return dataclasses.replace(result, shapes=infer(probe, args, functions))
 
 
 def _guarded(forward, work):

@@ -9,6 +9,7 @@ behind on error.
 """
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -104,10 +105,9 @@ def _own_wrt(text, path, name, wrt):
 
 
 def staged_source(staged):
-    """The staged forward as readable code, one operation per line."""
+    """The staged forward as readable code, one operation per line, numbered."""
     lines = [f"def {staged.name}({', '.join(staged.params)}):"]
-    for number, op in enumerate(staged.body, 1):
-        lines.append(f"    {op.target} = {op.source}  # ({number})")
+    lines += emit.staged_lines(staged.body, 1, itertools.count(1))
     lines.append(f"    return {', '.join(map(str, staged.outputs))}")
     return "\n".join(lines)
 

@@ -46,15 +46,13 @@ def function_source(backward):
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
-    width = max((len(str(line)) for line in backward.forward), default=0)
-    forward = [(str(line), " " * (width - len(str(line))) + f"  # ({line.number})") for line in backward.forward]
-    groups = []
-    for group in backward.groups:
-        if isinstance(group.undoes, str):
-            header = group.undoes
-        else:
-            header = f"({group.undoes.number}) {group.undoes}"
-        groups.append((header, [str(line) for line in group.lines]))
+    numbered = _forward_lines(backward.forward)
+    width = max((len(text) for text, number in numbered if number), default=0)
+    forward = [text + (" " * (width - len(text)) + f"  # ({number})" if number else "")
+               for text, number in numbered]
+    backward_lines = _backward_lines(backward.groups)
+    owner = dict(zip(backward.returns, backward.wrt))
+    zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
     wrt = ", ".join(backward.wrt)
     if single:
         summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, "
@@ -64,9 +62,70 @@ def function_source(backward):
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     returns = ", ".join(backward.returns)
     text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
-                   forward=forward, missing=backward.missing, groups=groups, zeros=backward.zeros,
+                   forward=forward, missing=backward.missing, backward=backward_lines, zeros=zeros,
                    returns=returns)
     return text.rstrip("\n") + "\n"
+
+
+def _forward_lines(items, depth=0):
+    """``(text, number)`` for each forward line, indented; numbers for the staged operations."""
+    lines = []
+    for item in items:
+        indent = "    " * depth
+        if isinstance(item, ir.ForwardLine):
+            lines.append((indent + str(item), item.number))
+        elif isinstance(item, ir.Block):
+            lines.append((indent + item.header, None))
+            lines += _forward_lines(item.body, depth + 1)
+        else:
+            lines.append((indent + str(item), None))
+    return lines
+
+
+def _backward_lines(items, depth=0):
+    """The backward pass as indented lines, each group under a comment naming what it undoes."""
+    lines = []
+    for item in items:
+        indent = "    " * depth
+        if isinstance(item, ir.Group):
+            undoes = item.undoes
+            header = undoes if isinstance(undoes, str) else f"({undoes.number}) {undoes}"
+            lines.append(f"{indent}# {header}")
+            lines += _backward_lines(item.lines, depth)
+        elif isinstance(item, ir.Block):
+            lines.append(indent + item.header)
+            lines += _backward_lines(item.body, depth + 1)
+        else:
+            lines.append(indent + str(item))
+    return lines
+
+
+def staged_lines(items, depth=0, numbers=None):
+    """The staged forward as indented lines of Python (loops carry their values explicitly).
+
+    ``numbers`` (an iterator) numbers the operations in comments, as ``# (1)``.
+    """
+    lines = []
+    indent = "    " * depth
+    for item in items:
+        if isinstance(item, ir.Op):
+            comment = f"  # ({next(numbers)})" if numbers is not None else ""
+            lines.append(f"{indent}{item.target} = {item.source}{comment}")
+        elif isinstance(item, ir.If):
+            lines.append(f"{indent}if {item.test}:")
+            lines += staged_lines(item.body, depth + 1, numbers) or [f"{indent}    pass"]
+            if item.breaks:
+                lines.append(f"{indent}    break")
+            if item.orelse:
+                lines.append(f"{indent}else:")
+                lines += staged_lines(item.orelse, depth + 1, numbers)
+        else:
+            header = f"for {item.var} in {item.iterable}:" if item.kind == "for" else f"while {item.test}:"
+            lines.append(indent + header)
+            body = staged_lines(item.body, depth + 1, numbers)
+            body += [f"{indent}    {name} = {value}" for name, value in item.exits if value != ir.Var(name)]
+            lines += body or [f"{indent}    pass"]
+    return lines
 
 
 def needed_modules(backward):
@@ -87,7 +146,7 @@ def forward_source(staged):
                           for i, p in enumerate(params))
     lines = [f"def {staged.name}({signature}):",
              f'    """The forward of {staged.name}(), as backgen staged it."""']
-    lines += [f"    {op.target} = {op.source}" for op in staged.body]
+    lines += staged_lines(staged.body, 1)
     lines.append(f"    return {', '.join(map(str, staged.outputs))}")
     return "\n".join(lines) + "\n"
 

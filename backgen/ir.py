@@ -2,9 +2,17 @@
 
 Grammar of a staged forward function (what ``stage`` produces)::
 
-    Staged := def NAME(PARAM, ...): Op* ; return Atom
+    Staged := def NAME(PARAM, ...): Item* ; return Atom, ...
+    Item   := Op | If | Loop
     Op     := TARGET = RULE(Atom, ...)        one operation per line
+    If     := if TEST: Item* else: Item*      names assigned in both branches are merged
+    Loop   := for VAR in ITER: Item*  |  while TEST: Item*
     Atom   := Var(NAME) | Const(SOURCE)
+
+Every name is assigned once (versions ``h_1``, ``h_2`` where the user
+reassigns), except a loop's carried names: inside the body the carried name
+is the value at the start of an iteration and ``Loop.exits`` says which name
+holds its value at the end.
 
 Sources (``Const.source``, ``Op.source``) are final text: they spell modules
 with the names the generated code binds them to (``Staged.modules``, normally
@@ -12,7 +20,7 @@ with the names the generated code binds them to (``Staged.modules``, normally
 lines to recompute and the adjoint statements, already as source text.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,57 @@ class Op:
 
     def __str__(self):
         return f"{self.target} = {self.source}"
+
+
+@dataclass(frozen=True)
+class If:
+    test: str  # the condition's source (a condition carries no gradient)
+    body: tuple
+    orelse: tuple
+    line: int = 0
+    breaks: bool = False  # the body ends the enclosing loop (``if c: ...; break``)
+
+
+@dataclass(frozen=True)
+class Loop:
+    kind: str  # "for" or "while"
+    var: str  # the loop variable ("" for while)
+    iterable: str  # "range(T)" ("" for while)
+    test: str  # the while condition ("" for for)
+    body: tuple
+    exits: tuple  # (carried name, Var or Const holding its value at the end of an iteration)
+    line: int = 0
+    breaks: bool = False
+
+    @property
+    def carried(self):
+        return tuple(name for name, _ in self.exits)
+
+
+def ops_in(items):
+    """Every Op in ``items``, nested blocks included, in order."""
+    for item in items:
+        if isinstance(item, Op):
+            yield item
+        elif isinstance(item, If):
+            yield from ops_in(item.body)
+            yield from ops_in(item.orelse)
+        elif isinstance(item, Loop):
+            yield from ops_in(item.body)
+
+
+def map_ops(items, change):
+    """``items`` with every Op (nested blocks included) replaced by ``change(op)``."""
+    out = []
+    for item in items:
+        if isinstance(item, Op):
+            out.append(change(item))
+        elif isinstance(item, If):
+            out.append(replace(item, body=tuple(map_ops(item.body, change)),
+                               orelse=tuple(map_ops(item.orelse, change))))
+        else:
+            out.append(replace(item, body=tuple(map_ops(item.body, change))))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -107,6 +166,17 @@ class CallLine:
 
     def __str__(self):
         return f"{', '.join(self.targets)} = {self.source}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """An indented block of generated code under ``header`` (``if c:``, ``for t in ...:``)."""
+
+    header: str
+    body: tuple
+
+    def __str__(self):
+        return self.header
 
 
 @dataclass(frozen=True)

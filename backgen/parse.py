@@ -253,10 +253,7 @@ UNSUPPORTED = {
     ast.SetComp: "set comprehensions",
     ast.DictComp: "dict comprehensions",
     ast.GeneratorExp: "generator expressions",
-    ast.If: "if statements",
-    ast.For: "for loops",
     ast.AsyncFor: "async for loops",
-    ast.While: "while loops",
     ast.Import: "import statements inside the function",
     ast.ImportFrom: "import statements inside the function",
     ast.Delete: "del statements",
@@ -294,13 +291,49 @@ def fence(forward):
     body = list(func.body)
     if body and _is_docstring(body[0]):
         body = body[1:]
-    for stmt in body[:-1]:
-        if isinstance(stmt, ast.Return):
-            raise forward.error("return must be the last statement of the function", stmt)
-    if not body or not isinstance(body[-1], ast.Return):
+    _fence_block(forward, body, in_loop=False, last=True)
+    if not body or not _ends_in_return(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
-    for stmt in body:
-        _fence_stmt(forward, stmt, stmt is body[-1])
+
+
+def _ends_in_return(stmts):
+    last = stmts[-1] if stmts else None
+    if isinstance(last, ast.Return):
+        return True
+    return isinstance(last, ast.If) and _ends_in_return(last.body) and _ends_in_return(last.orelse)
+
+
+def _fence_block(forward, stmts, in_loop, last):
+    """Check a block; ``last`` says whether it ends the function (a return may end it)."""
+    for i, stmt in enumerate(stmts):
+        final = last and i == len(stmts) - 1
+        if isinstance(stmt, ast.If):
+            _fence_expr(forward, stmt.test)
+            _fence_block(forward, stmt.body, in_loop, last)
+            _fence_block(forward, stmt.orelse, in_loop, last)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            if stmt.orelse:
+                raise forward.error(f"{'for' if isinstance(stmt, ast.For) else 'while'} ... else is not supported",
+                                    stmt.orelse[0])
+            if isinstance(stmt, ast.For):
+                if not isinstance(stmt.target, ast.Name):
+                    raise forward.error("the loop variable must be a single name", stmt.target)
+                _fence_expr(forward, stmt.iter)
+            else:
+                _fence_expr(forward, stmt.test)
+            _fence_block(forward, stmt.body, in_loop=True, last=False)
+        elif isinstance(stmt, (ast.Break, ast.Continue)):
+            word = "break" if isinstance(stmt, ast.Break) else "continue"
+            if not in_loop:
+                raise forward.error(f"{word} outside a loop", stmt)
+        elif isinstance(stmt, ast.Return):
+            if in_loop:
+                raise forward.error("return inside a loop is not supported: assign the result and break", stmt)
+            if i != len(stmts) - 1:
+                raise forward.error("return must be the last statement of its block", stmt)
+            _fence_stmt(forward, stmt, True)
+        else:
+            _fence_stmt(forward, stmt, final)
 
 
 def _is_docstring(stmt):
@@ -328,9 +361,12 @@ def _fence_stmt(forward, stmt, last):
         for value in values:
             _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
-        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
-            raise forward.error("only assignments to a single variable name are supported", stmt.targets[0])
-        _fence_expr(forward, stmt.value)
+        target = stmt.targets[0]
+        names = target.elts if isinstance(target, ast.Tuple) else [target]
+        if len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
+            raise forward.error("only assignments to a name or a tuple of names are supported "
+                                "(writes into arrays are not supported yet)", target)
+        _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):
         if not isinstance(stmt.target, ast.Name):
             raise forward.error("only augmented assignments to a variable name are supported", stmt.target)

@@ -22,6 +22,7 @@ from . import ir, source
 from .context import GradContext, index_tuple
 from .errors import BackgenError
 from .fuse import fusions
+from .reverse_flow import FlowReverser, _flatten, _loops, _names
 from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
@@ -33,7 +34,7 @@ def reverse(staged):
     return _Reverser(staged).run()
 
 
-class _Reverser:
+class _Reverser(FlowReverser):
     def __init__(self, staged):
         self.staged = staged
         self.modules = module_bindings(staged.modules)
@@ -44,6 +45,8 @@ class _Reverser:
     def adjoint_name(self, var):
         if var in self.adjoint:
             return self.adjoint[var]
+        if var in getattr(self, "fixed", {}):  # a loop's carried value keeps its adjoint's name
+            return self.fixed[var]
         staged = self.staged
         candidate = "d" + var
         if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used:
@@ -61,37 +64,16 @@ class _Reverser:
 
     def run(self):
         staged = self.staged
-        ops = staged.body
-        active = set(staged.wrt)
-        for op in ops:
-            if any(isinstance(a, ir.Var) and a.name in active for a in op.args):
-                if op.rule == "inert":
-                    if op.param("opaque") == "True":
-                        self.refuse_opaque(op)
-                    continue  # masks, shapes and indices carry no gradient
-                active.add(op.target)
+        active = self.activity()
+        self.active = active
         self.uses = self.count_uses(active)
-        groups = self.seed(active)
-        gates = fusions(staged) if self.numpy else {}
-        fused = {member for gate in gates.values() for member in gate.members[:-1]}
-        numbers = {op.target: number for number, op in enumerate(ops, 1)}
-        for number, op in reversed(list(enumerate(ops, 1))):
-            if op.target not in self.adjoint or op.target in fused:
-                continue
-            gate = gates.get(op.target)
-            if gate is not None:
-                lines = self.undo_gate(gate, op, active)
-                first = numbers[gate.members[0]]
-                header = ir.ForwardLine(number, op.target, f"{gate.kind.replace('_', '-')} of {gate.source} "
-                                        f"along axis {gate.axis}, lines ({first})-({number})")
-            elif op.rule == "call":
-                lines = self.undo_call(op, active)
-                header = self.forward_line(number, op)
-            else:
-                lines = self.undo(op, active)
-                header = self.forward_line(number, op)
-            if lines:
-                groups.append(ir.Group(header, tuple(lines)))
+        self.numbers = {id(op): number for number, op in enumerate(ir.ops_in(staged.body), 1)}
+        gates = fusions(staged) if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
+        self.gates = gates
+        self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
+        self.saves = {}  # id(loop) -> ((carried name, list name), ...)
+        self.depth = 0
+        groups = self.seed(active) + self.reverse_items(staged.body)
         groups = self.copy_aliases(groups)
         zeros = []
         for w in staged.wrt:
@@ -107,6 +89,60 @@ class _Reverser:
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output())
+
+    def activity(self):
+        """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
+        active = set(self.staged.wrt)
+        changed = True
+        while changed:
+            changed = False
+            for op in ir.ops_in(self.staged.body):
+                if op.target in active or not any(isinstance(a, ir.Var) and a.name in active for a in op.args):
+                    continue
+                if op.rule == "inert":
+                    if op.param("opaque") == "True":
+                        self.refuse_opaque(op)
+                    continue  # masks, shapes and indices carry no gradient
+                active.add(op.target)
+                changed = True
+            for loop in _loops(self.staged.body):
+                for carried, exit_value in loop.exits:
+                    if isinstance(exit_value, ir.Var) and exit_value.name in active and carried not in active:
+                        active.add(carried)
+                        changed = True
+        return active
+
+    def reverse_items(self, items):
+        """The backward of a block: its items' adjoints, last item first."""
+        out = []
+        for item in reversed(items):
+            if isinstance(item, ir.If):
+                out.extend(self.reverse_if(item))
+            elif isinstance(item, ir.Loop):
+                out.extend(self.reverse_loop(item))
+            else:
+                group = self.reverse_op(item)
+                if group is not None:
+                    out.append(group)
+        return out
+
+    def reverse_op(self, op):
+        if op.target not in self.adjoint or op.target in self.fused:
+            return None
+        number = self.numbers[id(op)]
+        gate = self.gates.get(op.target)
+        if gate is not None:
+            lines = self.undo_gate(gate, op, self.active)
+            first = self.numbers[id(next(o for o in self.staged.body if o.target == gate.members[0]))]
+            header = ir.ForwardLine(number, op.target, f"{gate.kind.replace('_', '-')} of {gate.source} "
+                                    f"along axis {gate.axis}, lines ({first})-({number})")
+        elif op.rule == "call":
+            lines = self.undo_call(op, self.active)
+            header = self.forward_line(number, op)
+        else:
+            lines = self.undo(op, self.active)
+            header = self.forward_line(number, op)
+        return ir.Group(header, tuple(lines)) if lines else None
 
     def seed(self, active):
         """The outputs' adjoints are the upstream gradients."""
@@ -145,6 +181,8 @@ class _Reverser:
         return f"{self.staged.modules['np']}.zeros_like({name})"
 
     def forward_line(self, number, op):
+        if number is None:
+            number = self.numbers[id(op)]
         return ir.ForwardLine(number, op.target, op.source)
 
     def undo(self, op, active):
@@ -234,6 +272,15 @@ class _Reverser:
         """How many operations on the way to the output read each value."""
         reaches = {o.name for o in self.staged.outputs if isinstance(o, ir.Var)}
         uses = {}
+        if not all(isinstance(item, ir.Op) for item in self.staged.body):  # control flow: count every read
+            for op in ir.ops_in(self.staged.body):
+                for arg in op.args:
+                    if isinstance(arg, ir.Var):
+                        uses[arg.name] = uses.get(arg.name, 0) + 1
+            for loop in _loops(self.staged.body):
+                for name, exit_value in loop.exits:
+                    uses[name] = uses.get(name, 0) + 2
+            return uses
         for op in reversed(self.staged.body):
             if op.target not in reaches or op.target not in active:
                 continue
@@ -277,7 +324,7 @@ class _Reverser:
         """
         if not self.numpy:
             return groups
-        lines = [line for group in groups for line in group.lines]
+        lines = list(_flatten(groups))
         accumulated = {line.target.split("[")[0] for line in lines
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
@@ -310,15 +357,23 @@ class _Reverser:
                 (scalars if scalar else copies).add(id(line))
                 roots[line.target] = {line.target}
                 readonly.discard(line.target)
-        fixed = []
         np_name = self.staged.modules["np"]
-        for group in groups:
-            new_lines = tuple(
-                ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()") if id(line) in copies
-                else ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})") if id(line) in scalars
-                else line for line in group.lines)
-            fixed.append(ir.Group(group.undoes, new_lines))
-        return fixed
+
+        def fix(items):
+            out = []
+            for line in items:
+                if isinstance(line, ir.Group):
+                    out.append(ir.Group(line.undoes, tuple(fix(line.lines))))
+                elif isinstance(line, ir.Block):
+                    out.append(ir.Block(line.header, tuple(fix(line.body))))
+                elif id(line) in copies:
+                    out.append(ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()"))
+                elif id(line) in scalars:
+                    out.append(ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})"))
+                else:
+                    out.append(line)
+            return out
+        return fix(groups)
 
     def shape_of_adjoint(self, adjoint):
         for var, name in self.adjoint.items():
@@ -334,22 +389,11 @@ class _Reverser:
     def needed_forward(self, groups, zeros):
         """The forward lines whose values the adjoint lines read, in order."""
         read = set()
-        for group in groups:
-            for line in group.lines:
-                read |= _names(str(line))
+        for line in _flatten(groups):
+            read |= _names(str(line))
         for line in zeros:
             read |= _names(line.source)
-        kept = []
-        for number, op in reversed(list(enumerate(self.staged.body, 1))):
-            if op.target in read:
-                kept.append(self.forward_line(number, op))
-                read |= {a.name for a in op.args if isinstance(a, ir.Var)}
-                read |= _names(op.source)
-        return tuple(reversed(kept))
-
-
-def _names(text):
-    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+        return tuple(self.render_forward(self.staged.body, read))
 
 
 def _without_broadcast_to(text):

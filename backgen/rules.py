@@ -50,6 +50,8 @@ SCALAR = {
     "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True),
     "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}, broadcast=True),
     "neg": _unary("-x", "-1"),
+    # a value passed along unchanged (a branch's result, a loop's initial value)
+    "copy": Rule(("x",), "x", {"x": "1"}),
     # a conditional expression routes the gradient to the branch taken
     "select": Rule(("c", "a", "b"), "a if c else b", {"a": "g if c else 0.0", "b": "0.0 if c else g"}),
     # the seed's fused gate

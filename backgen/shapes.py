@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .emit import staged_lines
 from .errors import BackgenError
 
 PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
@@ -103,11 +104,10 @@ def examples(staged, specs):
 
 def probe_source(staged):
     """A function running the staged forward and returning every value's shape."""
-    lines = [f"def probe({', '.join(staged.params)}):"]
-    for op in staged.body:
-        lines.append(f"    {op.target} = {op.source}")
-    names = list(staged.params) + [op.target for op in staged.body]
-    lines.append("    return {" + ", ".join(f"{n!r}: {staged.modules['np']}.shape({n})" for n in names) + "}")
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(staged.body, 1)
+    np_name = staged.modules["np"]
+    lines.append("    found = dict(locals())")
+    lines.append(f"    return {{name: {np_name}.shape(value) for name, value in found.items()}}")
     return "\n".join(lines) + "\n"
 
 

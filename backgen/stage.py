@@ -26,6 +26,7 @@ import inspect
 
 from . import ir, source
 from .errors import BackgenError
+from .flow import RETURN, StatementStager, single_exit
 from .parse import read_helper
 from .shapes import spec
 from .rules import CALLS, CONSTANTS, NOT_DIFFERENTIABLE, SCALAR
@@ -107,7 +108,7 @@ def uses_numpy(forward, seen=()):
     return False
 
 
-class _Stager:
+class _Stager(StatementStager):
     def __init__(self, forward, arrays=False):
         self.forward = forward
         self.func = forward.func
@@ -121,6 +122,7 @@ class _Stager:
         free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.versions = {}
+        self.defined = set()  # every name a parameter, an operation or a merge defines
         self.modules = {}
         for canonical in ("math", "np"):
             alias, k = canonical, 1
@@ -135,24 +137,17 @@ class _Stager:
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
-        returns = self.func.body[-1].value
+        body = single_exit([s for s in self.func.body if not _is_docstring(s)])
+        returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
         upstreams = self.upstream_names(values)
+        self.upstreams = upstreams
         for name in params:
             self.versions[name] = ir.Var(name)
+            self.defined.add(name)
         defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
-        outputs = None
-        for stmt in self.func.body:
-            self.line = stmt.lineno
-            if isinstance(stmt, ast.Assign):
-                self.assign(stmt.targets[0].id, stmt.value)
-            elif isinstance(stmt, ast.AugAssign):
-                value = ast.BinOp(ast.Name(stmt.target.id, ast.Load()), stmt.op, stmt.value)
-                ast.copy_location(value, stmt)
-                self.assign(stmt.target.id, value)
-            elif isinstance(stmt, ast.Return):
-                values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
-                outputs = tuple(self.returned(value, upstream) for value, upstream in zip(values, upstreams))
+        self.block(body)
+        outputs = tuple(self.versions[RETURN.format(i)] for i in range(len(upstreams)))
         modules = self.modules
         taken = frozenset(self.namer.taken | set(modules.values()))
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
@@ -199,7 +194,8 @@ class _Stager:
         """Stage one returned value; a computed one is named ``out`` (adjoint ``dout``)."""
         base = upstream[1:] if upstream.startswith("d") else "out"
         output = self.expr(value, name=lambda: self.output_name(base))
-        if self.ops and isinstance(output, ir.Var) and self.ops[-1].target == output.name \
+        if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
+                and self.ops[-1].target == output.name \
                 and self.ops[-1].rule == "inert":
             raise self.error("the function returns a value that carries no gradient "
                              "(a comparison, a shape, a constructed constant)", value)
@@ -211,8 +207,14 @@ class _Stager:
             return base
         return self.namer.fresh(base)
 
+    def add(self, item):
+        """Append a staged item to the current block."""
+        self.ops.append(item)
+        if isinstance(item, ir.Op):
+            self.defined.add(item.target)
+
     def assign(self, name, value):
-        if name in self.versions:
+        if name in self.versions or name in self.defined:
             target = self.namer.version(name)
         else:
             target = name
@@ -388,7 +390,7 @@ class _Stager:
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
         params = (("function", function), ("params", ",".join(names)))
-        self.ops.append(ir.Op(target, "call", tuple(atoms), self.line, params, text))
+        self.add(ir.Op(target, "call", tuple(atoms), self.line, params, text))
         return ir.Var(target)
 
     def method(self, node, name, role):
@@ -470,7 +472,7 @@ class _Stager:
         if all(isinstance(a, ir.Const) for a in args):
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
-        self.ops.append(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
+        self.add(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
         return ir.Var(target)
 
     def static(self, node):
@@ -503,7 +505,7 @@ class _Stager:
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or "t")
         params = (("opaque", repr(bool(opaque))),)
-        self.ops.append(ir.Op(target, "inert", tuple(args), self.line, params, text))
+        self.add(ir.Op(target, "inert", tuple(args), self.line, params, text))
         return ir.Var(target)
 
     def subscript(self, node, name, role):
@@ -529,9 +531,13 @@ class _Stager:
         index = text[len(str(base)) + 1:-1]
         if isinstance(base, ir.Const):
             return ir.Const(text)
-        target = name() if name is not None else self.namer.fresh(role or _hint("getitem", [base]))
+        hint = _hint("getitem", [base])
+        if len(pieces) == 1 and index_vars == [str(replaced[id(pieces[0])])] and len(str(base)) <= 3 \
+                and len(index_vars[0]) <= 3:
+            hint = f"{base}{index_vars[0]}"  # x[t] -> xt
+        target = name() if name is not None else self.namer.fresh(role or hint)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
-        self.ops.append(ir.Op(target, "getitem", (base,), self.line, params, text))
+        self.add(ir.Op(target, "getitem", (base,), self.line, params, text))
         return ir.Var(target)
 
     def op(self, rule_name, operands, node, name, role, roles=None):
@@ -543,7 +549,7 @@ class _Stager:
         if all(isinstance(a, ir.Const) for a in args):
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
-        self.ops.append(ir.Op(target, rule_name, args, self.line, (), text))
+        self.add(ir.Op(target, rule_name, args, self.line, (), text))
         return ir.Var(target)
 
     def spell(self, node, replaced):
@@ -610,6 +616,10 @@ class _Stager:
                     if params is not None:
                         return "np.logsumexp", exp.args[0], params
         return None
+
+
+def _is_docstring(stmt):
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
 def _same_name(a, b):

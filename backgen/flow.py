@@ -1,0 +1,337 @@
+"""Staging statements: assignments, tuples, ``if``, loops, early returns.
+
+Contract: ``StatementStager`` is mixed into the stager (``stage``), which
+provides ``expr``, ``namer``, ``versions`` and ``ops``.  It turns the user's
+statements into ``ir`` items:
+
+* ``a, b = b, a + b`` and ``N, D = x.shape`` assign each name in turn.
+* ``if``/``elif``/``else`` become ``ir.If``; a name assigned in both branches
+  gets one merged name (the user's own where possible).  A ``return`` inside
+  a branch is rewritten so that every path ends in the same final return.
+* ``for v in range(...)``, ``for v in xs`` and ``while`` become ``ir.Loop``.
+  Names the body reads before assigning, or that are read after the loop,
+  are carried from one iteration to the next.  ``if c: ...; continue`` and
+  ``if c: ...; break`` become branches (the rest of the body is the ``else``).
+"""
+
+import ast
+import copy
+
+from . import ir, source
+
+RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
+
+
+class StatementStager:
+
+    def block(self, stmts):
+        """Stage statements into the current ``self.ops``."""
+        for stmt in stmts:
+            self.line = stmt.lineno
+            if isinstance(stmt, ast.Assign):
+                self.assign_target(stmt.targets[0], stmt.value)
+            elif isinstance(stmt, ast.AugAssign):
+                value = ast.BinOp(ast.Name(stmt.target.id, ast.Load()), stmt.op, stmt.value)
+                ast.copy_location(value, stmt)
+                self.assign(stmt.target.id, value)
+            elif isinstance(stmt, ast.Return):
+                values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+                if len(values) != len(self.upstreams):
+                    raise self.error(f"every return must give {len(self.upstreams)} value(s)", stmt)
+                for i, value in enumerate(values):
+                    self.versions[RETURN.format(i)] = self.returned(value, self.upstreams[i])
+            elif isinstance(stmt, ast.If):
+                self.if_stmt(stmt)
+            elif isinstance(stmt, ast.For):
+                self.for_stmt(stmt)
+            elif isinstance(stmt, ast.While):
+                self.while_stmt(stmt)
+            elif isinstance(stmt, ast.Pass):
+                pass
+
+    # --- assignments ------------------------------------------------------------
+
+    def assign_target(self, target, value):
+        if isinstance(target, ast.Name):
+            self.assign(target.id, value)
+            return
+        names = [elt.id for elt in target.elts]
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
+            atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
+            for name, atom in zip(names, atoms):
+                self.bind_name(name, atom)
+            return
+        whole = self.expr(value, role="parts")
+        for i, name in enumerate(names):
+            item = ast.Subscript(ast.Name(str(whole), ast.Load()), ast.Constant(i), ast.Load())
+            ast.copy_location(item, value)
+            self.versions.setdefault(str(whole), whole)
+            self.assign(name, item)
+
+    def bind_name(self, name, atom):
+        """``name = atom`` where the value is already staged."""
+        if isinstance(atom, ir.Var) and atom.name not in self.versions.values():
+            self.versions[name] = atom
+            return
+        self.versions[name] = atom
+
+    # --- if ------------------------------------------------------------------------
+
+    def if_stmt(self, stmt):
+        test = self.condition(stmt.test)
+        before = dict(self.versions)
+        body, then_versions = self.sub_block(stmt.body, before)
+        orelse, else_versions = self.sub_block(stmt.orelse, before)
+        merged = {}
+        for name in sorted(set(then_versions) | set(else_versions)):
+            a, b = then_versions.get(name), else_versions.get(name)
+            if a == b:
+                merged[name] = a
+            elif a is None or b is None:
+                continue  # assigned on one path only: not defined after the if
+            else:
+                target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
+                body = self.deliver(body, a, target)
+                orelse = self.deliver(orelse, b, target)
+                merged[name] = ir.Var(target)
+        self.versions = {**before, **merged}
+        self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks=getattr(stmt, "breaks", False)))
+
+    def sub_block(self, stmts, versions):
+        saved_ops, saved_versions = self.ops, self.versions
+        self.ops, self.versions = [], dict(versions)
+        try:
+            self.block(stmts)
+            return self.ops, self.versions
+        finally:
+            self.ops, self.versions = saved_ops, saved_versions
+
+    def merged_name(self, name):
+        if name.startswith(" return"):
+            index = int(name.split()[-1])
+            base = self.upstreams[index][1:] if self.upstreams[index].startswith("d") else "out"
+            return self.output_name(base)
+        if name not in self.defined:
+            self.namer.take(name)
+            self.defined.add(name)
+            return name
+        version = self.namer.version(name)
+        self.defined.add(version)
+        return version
+
+    def reuse(self, name, atom, items):
+        """The branch's own name for ``name`` (``z``, not ``z_2``) when that branch defined it."""
+        if isinstance(atom, ir.Var) and atom.name == name and any(op.target == name for op in ir.ops_in(items)):
+            return name
+        return None
+
+    def deliver(self, items, atom, target):
+        """Make ``items`` end with ``target`` holding ``atom``: rename its definition, or copy."""
+        defined_here = {op.target for op in ir.ops_in(items)}
+        if isinstance(atom, ir.Var) and atom.name in defined_here:
+            return rename(items, atom.name, target)
+        return list(items) + [ir.Op(target, "copy", (atom,), self.line, (), str(atom))]
+
+    def condition(self, node):
+        """A test's source, kept whole (it carries no gradient), reading the current versions."""
+        replaced = {}
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.versions:
+                replaced[id(sub)] = self.versions[sub.id]
+            elif isinstance(sub, ast.Name) and sub.id in self.user_names and self.qualify(sub) is None:
+                self.name(sub)  # raises: used before assignment
+        return self.spell(node, replaced)
+
+    # --- loops -----------------------------------------------------------------------
+
+    def for_stmt(self, stmt):
+        if stmt.orelse:
+            raise self.error("for ... else is not supported", stmt.orelse[0])
+        if not isinstance(stmt.target, ast.Name):
+            raise self.error("the loop variable must be a single name", stmt.target)
+        body = restructure(stmt.body, self)
+        call = stmt.iter
+        var = stmt.target.id
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range" \
+                and call.func.id not in self.versions:
+            bounds = [self.static_int(arg) for arg in call.args]
+            iterable = f"range({', '.join(bounds)})"
+            prefix = []
+        else:  # for v in xs: an index loop reading xs[i]
+            sequence = self.expr(call, role="seq")
+            index = self.namer.fresh("i")
+            iterable = f"range(len({sequence}))"
+            item = ast.Subscript(ast.Name(str(sequence), ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+            prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
+            self.versions.setdefault(str(sequence), sequence)
+            var = index
+        self.loop(stmt, "for", var, iterable, "", prefix + body)
+
+    def while_stmt(self, stmt):
+        if stmt.orelse:
+            raise self.error("while ... else is not supported", stmt.orelse[0])
+        body = restructure(stmt.body, self)
+        self.loop(stmt, "while", "", "", None, body)
+
+    def loop(self, stmt, kind, var, iterable, test, body):
+        carried = sorted(self.carried_names(stmt, body))
+        exits = []
+        entry = {}
+        for name in carried:
+            before = self.versions.get(name)
+            if isinstance(before, ir.Var) and before.name not in self.aliased(name) and \
+                    (before.name == name or before.name.startswith(name + "_")):
+                entry[name] = before.name  # the loop updates it in place
+            else:
+                carried_name = self.merged_name(name)
+                if before is not None:
+                    self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
+                entry[name] = carried_name
+        if var:
+            self.namer.take(var)
+            self.defined.add(var)
+            self.versions[var] = ir.Var(var)
+        inner = dict(self.versions)
+        inner.update({name: ir.Var(carried_name) for name, carried_name in entry.items()})
+        if kind == "while":
+            saved = self.versions
+            self.versions = inner
+            test = self.condition(stmt.test)
+            self.versions = saved
+        items, after = self.sub_block(body, inner)
+        for name, carried_name in entry.items():
+            exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+        for name, carried_name in entry.items():
+            self.versions[name] = ir.Var(carried_name)
+        breaks = any(getattr(s, "breaks", False) for s in body)
+        self.add(ir.Loop(kind, var, iterable, test, tuple(items), tuple(exits), stmt.lineno, breaks))
+
+    def aliased(self, name):
+        """Names other than ``name`` whose value is the same atom (they must not see it change)."""
+        atom = self.versions.get(name)
+        return {other.name for key, other in self.versions.items()
+                if key != name and isinstance(other, ir.Var) and other == atom}
+
+    def carried_names(self, stmt, body):
+        """Names assigned in the body and read before assignment in it, or read after the loop."""
+        assigned = {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Store)}
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+            assigned.discard(stmt.target.id)
+        early = _read_before_written(body, set())
+        if isinstance(stmt, ast.While):
+            early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+        inside = {id(n) for s in body for n in ast.walk(s)} | {id(n) for n in ast.walk(stmt)}
+        later = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
+                 and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+        return {name for name in assigned if name in early or name in later}
+
+    def static_int(self, node):
+        atom = self.expr(node, role="n")
+        return str(atom)
+
+
+def _read_before_written(stmts, written):
+    """Names some path through ``stmts`` reads before writing."""
+    early = set()
+    written = set(written)
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
+            early |= _read_before_written(stmt.body, written) | _read_before_written(stmt.orelse, written)
+            continue
+        if isinstance(stmt, (ast.For, ast.While)):
+            early |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                      and isinstance(n.ctx, ast.Load) and n.id not in written}
+            continue
+        value = getattr(stmt, "value", None)
+        reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
+        if isinstance(stmt, ast.AugAssign):
+            reads.add(stmt.target.id)
+        early |= reads - written
+        for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
+            if target is not None:
+                written |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return early
+
+
+def restructure(stmts, stager):
+    """``if c: ...; continue`` and ``if c: ...; break`` as branches: the rest is the ``else``."""
+    out = []
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, (ast.Break, ast.Continue)):
+            raise stager.error(f"{'break' if isinstance(stmt, ast.Break) else 'continue'} is supported "
+                               "as the last statement of an if inside a loop", stmt)
+        if isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue)):
+            rest = stmts[i + 1:]
+            new = ast.If(stmt.test, restructure(stmt.body[:-1], stager) or [ast.Pass()],
+                         restructure(stmt.orelse + rest, stager))
+            new.breaks = isinstance(stmt.body[-1], ast.Break)
+            out.append(ast.copy_location(new, stmt))
+            return out
+        if isinstance(stmt, ast.If):
+            stmt = copy.copy(stmt)
+            stmt.body = restructure(stmt.body, stager)
+            stmt.orelse = restructure(stmt.orelse, stager)
+        out.append(stmt)
+    return out
+
+
+def single_exit(stmts):
+    """Rewrite early returns so that every path through ``stmts`` ends in a return."""
+    out = []
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, ast.If) and _contains_return(stmt):
+            rest = stmts[i + 1:]
+            body = stmt.body if _always_returns(stmt.body) else stmt.body + rest
+            orelse = stmt.orelse if _always_returns(stmt.orelse) else stmt.orelse + rest
+            new = ast.copy_location(ast.If(stmt.test, single_exit(body), single_exit(orelse)), stmt)
+            out.append(new)
+            return out
+        out.append(stmt)
+    return out
+
+
+def _contains_return(stmt):
+    return any(isinstance(n, ast.Return) for n in ast.walk(stmt))
+
+
+def _always_returns(stmts):
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, ast.Return):
+        return True
+    if isinstance(last, ast.If):
+        return _always_returns(last.body) and _always_returns(last.orelse)
+    return False
+
+
+def rename(items, old, new):
+    """``items`` with the name ``old`` replaced by ``new`` everywhere."""
+    def text(value):
+        if not value or old not in value:
+            return value
+        try:
+            return source.to_source(source.fill(value, {old: ast.Name(new, ast.Load())}))
+        except SyntaxError:
+            return value
+
+    def atom(a):
+        return ir.Var(new) if isinstance(a, ir.Var) and a.name == old else a
+
+    result = []
+    for item in items:
+        if isinstance(item, ir.Op):
+            params = tuple((k, text(v) if k != "function" else v) for k, v in item.params)
+            result.append(ir.Op(new if item.target == old else item.target, item.rule,
+                                tuple(atom(a) for a in item.args), item.line, params, text(item.source)))
+        elif isinstance(item, ir.If):
+            result.append(ir.If(text(item.test), tuple(rename(item.body, old, new)),
+                                tuple(rename(item.orelse, old, new)), item.line, item.breaks))
+        else:
+            result.append(ir.Loop(item.kind, item.var, text(item.iterable), text(item.test),
+                                  tuple(rename(item.body, old, new)),
+                                  tuple((new if c == old else c, atom(e)) for c, e in item.exits),
+                                  item.line, item.breaks))
+    return result

@@ -1,0 +1,265 @@
+"""Reversing control flow: the backward of ``if`` blocks and loops.
+
+Contract: ``FlowReverser`` is mixed into the reverse pass (``reverse``), which
+provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
+``zeros_like``) and ``reverse_items``.
+
+* An ``if`` is undone by the same ``if``: each branch's adjoints, in reverse.
+  Adjoints of values from outside the block that either branch adds to are
+  set to zero before it, so both paths leave them defined.
+* A loop is undone by a loop over the same iterations in reverse.  The
+  forward loop saves each carried value as the iteration starts
+  (``hs.append(h)``); the backward loop restores it (``h = hs.pop()``),
+  recomputes what that iteration computed, and applies its adjoints.  The
+  adjoint of a carried value flows from one backward iteration to the next;
+  adjoints of values from outside the loop are accumulated over iterations.
+* ``render_forward`` writes the forward code the backward function needs.
+"""
+
+import ast
+
+from . import ir, source
+
+
+class FlowReverser:
+
+    # --- if ---------------------------------------------------------------------------
+
+    def reverse_if(self, item):
+        inside = {op.target for op in ir.ops_in(item.body + item.orelse)}
+        pre = self.zero_outer(item.body + item.orelse, inside)
+        saved = dict(self.adjoint)
+        self.depth += 1
+        then = self.reverse_items(item.body)
+        self.adjoint = dict(saved)
+        orelse = self.reverse_items(item.orelse)
+        self.adjoint = saved
+        self.depth -= 1
+        if not then and not orelse:
+            return pre
+        blocks = [ir.Block(f"if {item.test}:", tuple(then) or (ir.Statement("pass"),))]
+        if orelse:
+            blocks.append(ir.Block("else:", tuple(orelse)))
+        return pre + blocks
+
+    def zero_outer(self, items, inside, exclude=()):
+        """Start at zero the adjoints of outside values that ``items`` add to."""
+        outer = []
+        for op in ir.ops_in(items):
+            if op.rule == "inert":
+                continue
+            for arg in op.args:
+                if isinstance(arg, ir.Var) and arg.name in self.active and arg.name not in inside \
+                        and arg.name not in exclude and arg.name not in outer:
+                    outer.append(arg.name)
+        lines = []
+        for name in outer:
+            if name not in self.adjoint:
+                self.adjoint[name] = self.adjoint_name(name)
+                lines.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
+        return lines
+
+    # --- loops ------------------------------------------------------------------------
+
+    def reverse_loop(self, loop):
+        inside = {op.target for op in ir.ops_in(loop.body)} | {loop.var}
+        carried = [c for c in loop.carried if c in self.active]
+        pre = self.zero_outer(loop.body, inside, exclude=loop.carried)
+        for name in carried:
+            if name not in self.adjoint:
+                self.adjoint[name] = self.adjoint_name(name)
+                pre.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
+        saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried)
+        self.saves[id(loop)] = saves
+        before = dict(self.adjoint)
+        # the value at the end of the iteration takes the carried adjoint (dh_1 = dh);
+        # the value at its start gets a new one, built by this iteration (dh = ...)
+        start, fresh_entries = [], []
+        for name, exit_value in loop.exits:
+            if name not in self.adjoint:
+                continue
+            if isinstance(exit_value, ir.Var) and exit_value.name == name:
+                continue  # passes through unchanged: contributions add to the same adjoint
+            if isinstance(exit_value, ir.Var) and exit_value.name in self.active:
+                if exit_value.name in inside:
+                    exit_adjoint = self.adjoint_name(exit_value.name)
+                    self.adjoint[exit_value.name] = exit_adjoint
+                    start.append(ir.AdjointLine(exit_adjoint, False, before[name]))
+                else:  # an outside value carried along
+                    start.append(self.accumulate(exit_value.name, before[name]))
+            del self.adjoint[name]
+            fresh_entries.append(name)
+        self.fixed = getattr(self, "fixed", {})
+        for name in fresh_entries:
+            self.fixed[name] = before[name]
+        self.depth += 1
+        body = start + self.reverse_items(loop.body)
+        self.depth -= 1
+        end = []
+        for name in fresh_entries:
+            del self.fixed[name]
+            if name not in self.adjoint:
+                end.append(ir.AdjointLine(before[name], False, self.zeros_like(name)))
+        self.adjoint = before
+        restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]
+        read = set().union(*(_names(str(line)) for line in _flatten(body + end))) if body or end else set()
+        replay = self.render_forward(loop.body, read, breaks=False, replay=True)
+        header = self.loop_header(loop, saves)
+        return pre + [ir.Block(header, tuple(restore + replay + body + end))]
+
+    def accumulate(self, var, upstream):
+        accumulate = var in self.adjoint
+        self.adjoint[var] = self.adjoint_name(var)
+        return ir.AdjointLine(self.adjoint[var], accumulate, upstream)
+
+    def loop_header(self, loop, saves):
+        if loop.kind == "for":
+            iterable = loop.iterable
+            if loop.breaks and saves:
+                iterable = f"{iterable}[:len({saves[0][1]})]"
+            return f"for {loop.var} in reversed({iterable}):"
+        count = f"len({saves[0][1]})" if saves else "0"
+        return f"for _ in range({count}):"
+
+    # --- the forward code ---------------------------------------------------------------
+
+    def render_forward(self, items, read, breaks=False, replay=False):
+        """Forward items computing what ``read`` names (blocks are kept whole), in order."""
+        kept = []
+        read = set(read)
+        for item in reversed(items):
+            if isinstance(item, ir.Op):
+                if item.target in read:
+                    kept.append(self.forward_line(None, item))
+                    read |= {a.name for a in item.args if isinstance(a, ir.Var)} | _names(item.source)
+            elif isinstance(item, ir.If):
+                defines = {op.target for op in ir.ops_in(item.body + item.orelse)}
+                if not defines & read and not (breaks and item.breaks):
+                    continue
+                body = self.render_forward(item.body, read, breaks)
+                orelse = self.render_forward(item.orelse, read, breaks)
+                if breaks and item.breaks:
+                    body = body + [ir.Statement("break")]
+                block = [ir.Block(f"if {item.test}:", tuple(body) or (ir.Statement("pass"),))]
+                if orelse:
+                    block.append(ir.Block("else:", tuple(orelse)))
+                kept.extend(reversed(block))
+                read |= _names(item.test) | _reads(item.body + item.orelse)
+            else:
+                kept.extend(reversed(self.render_loop(item)))
+                read |= _reads([item]) | _names(item.iterable or "0") | _names(item.test or "0")
+        return list(reversed(kept))
+
+    def render_loop(self, loop):
+        saves = self.saves.get(id(loop), ())
+        everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
+        body = self.render_forward(loop.body, everything, breaks=True)
+        body = [ir.Statement(f"{saved}.append({c})") for c, saved in saves] + body
+        tail = []
+        for name, exit_value in loop.exits:
+            if exit_value == ir.Var(name):
+                continue
+            body_ops = list(ir.ops_in(loop.body))
+            if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
+                    and not _read_after(body_ops, name, exit_value) and _top_level(loop.body, exit_value.name):
+                body = _rename_lines(body, exit_value.name, name)
+            else:
+                tail.append(ir.AdjointLine(name, False, str(exit_value)))
+        header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
+        return [ir.Statement(f"{saved} = []") for _, saved in saves] + [ir.Block(header, tuple(body + tail))]
+
+
+def _loops(items):
+    for item in items:
+        if isinstance(item, ir.Loop):
+            yield item
+            yield from _loops(item.body)
+        elif isinstance(item, ir.If):
+            yield from _loops(item.body)
+            yield from _loops(item.orelse)
+
+
+def _reads(items):
+    names = set()
+    for item in items:
+        if isinstance(item, ir.Op):
+            names |= {a.name for a in item.args if isinstance(a, ir.Var)} | _names(item.source)
+        elif isinstance(item, ir.If):
+            names |= _names(item.test) | _reads(item.body) | _reads(item.orelse)
+        else:
+            names |= _reads(item.body) | _names(item.iterable or "0") | _names(item.test or "0")
+            names |= {e.name for _, e in item.exits if isinstance(e, ir.Var)}
+    return names
+
+
+def _read_after(order, name, exit_value):
+    """Whether an operation after the one defining ``exit_value`` reads ``name`` (the entry)."""
+    if not isinstance(exit_value, ir.Var):
+        return False
+    seen = False
+    for op in order:
+        if seen and any(isinstance(a, ir.Var) and a.name == name for a in op.args):
+            return True
+        if op.target == exit_value.name:
+            seen = True
+    return False
+
+
+def _top_level(items, name):
+    return any(isinstance(item, ir.Op) and item.target == name for item in items)
+
+
+def _flatten(lines):
+    for line in lines:
+        if isinstance(line, ir.Block):
+            yield line
+            yield from _flatten(line.body)
+        elif isinstance(line, ir.Group):
+            yield from _flatten(line.lines)
+        else:
+            yield line
+
+
+def _names(text):
+    """The names a line of generated code reads or writes (a block header too)."""
+    for attempt in (text, text + " pass"):
+        try:
+            return {n.id for n in ast.walk(ast.parse(attempt)) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            continue
+    return set()
+
+
+def _plural(name):
+    return name + ("es" if name.endswith("s") else "s")
+
+
+def _rename_lines(lines, old, new):
+    """Forward lines with the name ``old`` written as ``new`` (a carried value's last version)."""
+    out = []
+    for line in lines:
+        if isinstance(line, ir.ForwardLine):
+            target = new if line.target == old else line.target
+            out.append(ir.ForwardLine(line.number, target, _rename_text(line.source, old, new)))
+        elif isinstance(line, ir.Block):
+            out.append(ir.Block(_rename_text(line.header, old, new), tuple(_rename_lines(line.body, old, new))))
+        elif isinstance(line, ir.AdjointLine):
+            out.append(ir.AdjointLine(new if line.target == old else line.target, line.accumulate,
+                                      _rename_text(line.source, old, new)))
+        else:
+            out.append(line)
+    return out
+
+
+def _rename_text(text, old, new):
+    if old not in text:
+        return text
+    suffix = ":" if text.endswith(":") else ""
+    body = text[:-1] if suffix else text
+    for prefix in ("if ", "while ", "for "):
+        if body.startswith(prefix):
+            return prefix + _rename_text(body[len(prefix):], old, new) + suffix
+    try:
+        return source.to_source(source.fill(body, {old: ast.Name(new, ast.Load())})) + suffix
+    except SyntaxError:
+        return text
