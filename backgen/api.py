@@ -19,6 +19,7 @@ import ast
 import dataclasses
 import functools
 import inspect
+import linecache
 import math
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from . import emit
 from .errors import BackgenError
 from .ir import Program as ProgramIR
+from .layer import layer_module
 from .ir import map_ops as ir_map_ops
 from .ir import ops_in
 from .parse import read, read_helper
@@ -203,9 +205,16 @@ def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None
 def _compiled(result):
     main = result.main
     text = emit.module_source([result], source_name=f"{main.forward_name}()")
-    namespace = {}
-    exec(compile(text, f"<backgen: {main.name}>", "exec"), namespace)
+    namespace = _exec_module(text, f"<backgen: {main.name}>")
     return namespace[main.name], text, result
+
+
+def _exec_module(text, filename):
+    """Run generated source; its functions' source stays readable (for inspect, and for backgen)."""
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = {"__name__": filename}
+    exec(compile(text, filename, "exec"), namespace)
+    return namespace
 
 
 class Differentiable:
@@ -236,6 +245,23 @@ class Differentiable:
         forward = read(self._func)
         return _compiled(_guarded(forward, lambda: program(forward, self.wrt, self._shapes, args)))
 
+    def _entry(self, values):
+        """The generated code for these argument values (generated once per set of shapes)."""
+        if None in self._cache and not any(isinstance(v, np.ndarray) for v in values):
+            key = None
+        else:
+            key = tuple(map(_shape_key, values))
+        entry = self._cache.get(key)
+        if entry is None:
+            entry = self._cache[key] = self._build(values)
+        self._latest = entry
+        return entry
+
+    def _bind(self, args, kwargs):
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return bound.args
+
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)
 
@@ -252,18 +278,8 @@ class Differentiable:
             douts = tuple(dout)
         else:
             douts = (dout,)
-        bound = self._signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        values = bound.args
-        if None in self._cache and not any(isinstance(v, np.ndarray) for v in values):
-            key = None
-        else:
-            key = tuple(map(_shape_key, values))
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._cache[key] = self._build(values)
-        self._latest = entry
-        return entry[0](*values, *douts)
+        values = self._bind(args, kwargs)
+        return self._entry(values)[0](*values, *douts)
 
     @property
     def backward_source(self):
@@ -273,6 +289,65 @@ class Differentiable:
                 f"the backward of {self.__name__} is generated for the shapes of its inputs: call "
                 f"{self.__name__}.backward(...) once, or declare the shapes")
         return self._latest[1]
+
+
+class Layer(Differentiable):
+    """A forward function in the CS231n layer form.
+
+    ``forward(*args) -> (out, cache)`` caches exactly what the backward needs;
+    ``backward(dout, cache) -> grads`` returns the gradients in ``wrt`` order.
+    ``source`` is the generated module (``<name>_forward``, ``<name>_backward``).
+    """
+
+    def _build(self, args):
+        forward = read(self._func)
+        result = _guarded(forward, lambda: program(forward, self.wrt, self._shapes, args))
+        name = result.main.forward_name
+        text = layer_module([result], source_name=f"{name}()")
+        namespace = _exec_module(text, f"<backgen layer: {name}>")
+        return namespace[f"{name}_forward"], text, result, namespace[f"{name}_backward"]
+
+    def forward(self, *args, **kwargs):
+        """The outputs and the cache for ``backward``."""
+        values = self._bind(args, kwargs)
+        entry = self._entry(values)
+        *outputs, cache = entry[0](*values)
+        return (*outputs, _Cache(cache, entry[3]))
+
+    def backward(self, *args, **kwargs):
+        """``backward(dout, cache)`` (one upstream gradient per output, then the cache)."""
+        *douts, cache = args
+        if not isinstance(cache, _Cache):
+            raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "
+                            f"{self.__name__}.forward returned")
+        return cache.backward(*douts, tuple(cache))
+
+    @property
+    def source(self):
+        """The generated module (for NumPy code, of the latest shapes seen)."""
+        if self._latest is None:
+            raise AttributeError(f"the layer {self.__name__} is generated for the shapes of its inputs: "
+                                 f"call {self.__name__}.forward(...) once, or declare the shapes")
+        return self._latest[1]
+
+
+class _Cache(tuple):
+    """The cache a layer's forward returns: a plain tuple that knows its backward."""
+
+    def __new__(cls, values, backward):
+        self = super().__new__(cls, values)
+        self.backward = backward
+        return self
+
+
+def layer(func=None, *, wrt=None, shapes=None):
+    """The CS231n layer form of ``func``: ``.forward(*args) -> (out, cache)`` and
+    ``.backward(dout, cache) -> grads``, with their generated source in ``.source``."""
+    if func is None:
+        return functools.partial(layer, wrt=wrt, shapes=shapes)
+    if isinstance(func, (str, bytes)) or not callable(func):
+        raise TypeError(f"backgen.layer takes a function, not {type(func).__name__}")
+    return Layer(getattr(func, "_func", func), wrt=wrt, shapes=shapes)
 
 
 def _shape_key(value):

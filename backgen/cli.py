@@ -16,6 +16,7 @@ import tempfile
 
 from . import api, emit
 from .errors import BackgenError
+from .layer import layer_module
 from .parse import function_names, parse_module
 
 
@@ -33,6 +34,9 @@ def build_parser():
                         help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
                              "overrides annotations)")
     parser.add_argument("-o", "--output", metavar="OUT.py", help="write here instead of stdout")
+    parser.add_argument("--layer", action="store_true",
+                        help="write each function in the layer form: NAME_forward(...) -> (out, cache) "
+                             "and NAME_backward(dout, cache) -> gradients")
     parser.add_argument("--stage", choices=("backward", "staged"), default="backward",
                         help="what to print: the backward module (default) or the staged forward")
     return parser
@@ -87,8 +91,12 @@ def run(args):
         command += ["--wrt", args.wrt]
     for item in args.shape:
         command += ["--shape", repr(item) if " " in item else item]
+    if args.layer:
+        command.append("--layer")
     if args.output:
         command += ["-o", os.path.basename(args.output)]
+    if args.layer:
+        return layer_module(results, source_name=source_name, command=" ".join(command))
     return emit.module_source(results, source_name=source_name, command=" ".join(command))
 
 

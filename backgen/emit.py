@@ -156,27 +156,30 @@ def import_line(canonical, alias):
     return f"import {module}" if module == alias else f"import {module} as {alias}"
 
 
-def module_source(programs, source_name="<string>", command=""):
+def module_source(programs, source_name="<string>", command="", main_source=None,
+                  title="Backward functions"):
     """Source of a module holding the backward functions of ``programs`` (``ir.Program``),
-    after the helpers they call: each helper's staged forward, then its backward."""
-    forwards, backwards = {}, {}
+    after the helpers they call: each helper's staged forward, then its backward.
+
+    ``main_source(backward)`` writes each program's own function(s) (default:
+    ``function_source``; the layer form passes its own).
+    """
+    main_source = main_source or function_source
+    texts = {}  # function name -> (source, modules)
     for item in programs:
         for staged in item.helper_forwards:
-            forwards.setdefault(staged.name, forward_source(staged))
+            texts.setdefault(staged.name, (forward_source(staged), staged.modules))
+    for item in programs:
         for backward in item.helper_backwards:
-            backwards.setdefault(backward.name, backward)
+            texts.setdefault(backward.name, (function_source(backward), backward.modules))
     for item in programs:
-        backwards.setdefault(item.main.name, item.main)
-    functions = list(forwards.values()) + [function_source(b) for b in backwards.values()]
+        texts.setdefault(item.main.name, (main_source(item.main), item.main.modules))
+    functions = [text for text, _ in texts.values()]
     imports = {}
-    for item in programs:
-        for staged in item.helper_forwards:
-            for canonical in _modules_in(forward_source(staged), staged.modules):
-                imports[import_line(canonical, staged.modules[canonical])] = None
-    for backward in backwards.values():
-        for canonical in needed_modules(backward):
-            imports[import_line(canonical, backward.modules[canonical])] = None
-    text = _render("module.py.j2", source_name=source_name, command=command,
+    for text, modules in texts.values():
+        for canonical in _modules_in(text, modules):
+            imports[import_line(canonical, modules[canonical])] = None
+    text = _render("module.py.j2", title=title, source_name=source_name, command=command,
                    imports=sorted(imports), functions=functions)
     text = text.rstrip("\n") + "\n"
     compile(text, source_name, "exec")

@@ -203,6 +203,8 @@ class Backward:
     mode: str = "scalar"
     missing: tuple = ()  # (upstream, zero) for outputs whose gradient may be passed as None
     scalar_output: bool = True  # a single number (any shape of size 1): dout may default to 1.0
+    outputs: tuple = ()  # the returned values' sources
+    full_forward: tuple = ()  # the forward computing the outputs too (for the layer form)
 
 
 @dataclass(frozen=True)

@@ -83,12 +83,16 @@ class _Reverser(FlowReverser):
                 zeros.append(ir.AdjointLine(self.adjoint[w], False, zero))
         returns = tuple(self.adjoint[w] for w in staged.wrt)
         missing = self.missing_upstreams()
-        forward = self.needed_forward(groups, zeros + [ir.AdjointLine(n, False, z) for n, z in missing])
+        extra = zeros + [ir.AdjointLine(n, False, z) for n, z in missing]
+        forward = self.needed_forward(groups, extra)
+        outputs = tuple(str(o) for o in staged.outputs)
+        full_forward = self.needed_forward(groups, extra, also=set().union(*(_names(o) for o in outputs)))
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
-            mode=staged.mode, missing=missing, scalar_output=self.scalar_output())
+            mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
+            full_forward=full_forward)
 
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
@@ -386,9 +390,9 @@ class _Reverser(FlowReverser):
         raise BackgenError(f"{op.source}: building a value this way from differentiated inputs is not "
                            "supported (use np.stack or arithmetic)", self.staged.filename, op.line, None, line)
 
-    def needed_forward(self, groups, zeros):
-        """The forward lines whose values the adjoint lines read, in order."""
-        read = set()
+    def needed_forward(self, groups, zeros, also=()):
+        """The forward lines whose values the adjoint lines (and ``also``) read, in order."""
+        read = set(also)
         for line in _flatten(groups):
             read |= _names(str(line))
         for line in zeros:

@@ -1,0 +1,79 @@
+"""The CS231n layer form: ``forward(*args) -> (out, cache)``, ``backward(dout, cache) -> grads``.
+
+Contract: ``layer_source(backward) -> str`` writes the two functions for one
+``ir.Backward``.  The forward computes the outputs and caches exactly the
+values the backward reads before it computes them itself; the backward
+unpacks the cache and runs the adjoint statements of ``<name>_backward``.
+"""
+
+import ast
+
+from . import emit, ir
+from .reverse_flow import _flatten, _names
+
+
+def cached_names(backward):
+    """Names the backward reads before assigning them, that the forward defines (in order)."""
+    defined = set(backward.params)
+    for line in _flatten(backward.full_forward):
+        defined |= _assigned(line)
+    assigned, needed = set(backward.upstreams), []
+    lines = [ir.AdjointLine(n, False, z) for n, z in backward.missing]
+    lines += list(_flatten(backward.groups)) + list(backward.zeros)
+    for line in lines:
+        text = line.source if isinstance(line, ir.AdjointLine) and not line.accumulate else str(line)
+        for name in sorted(_names(text) - assigned):
+            if name in defined and name not in needed:
+                needed.append(name)
+        assigned |= _assigned(line)
+    order = list(backward.params) + [n for line in _flatten(backward.full_forward)
+                                     for n in sorted(_assigned(line))]
+    return sorted(needed, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _assigned(line):
+    if isinstance(line, (ir.ForwardLine, ir.AdjointLine)):
+        return {line.target.split("[")[0]}
+    if isinstance(line, ir.CallLine):
+        return set(line.targets)
+    if isinstance(line, ir.Block) and line.header.startswith("for "):
+        return {line.header[4:].split(" in ")[0].strip()}
+    if isinstance(line, ir.Statement) and " = " in line.source:
+        return {line.source.split(" = ")[0].strip()}
+    return set()
+
+
+def layer_module(programs, source_name="<string>", command=""):
+    """A module with ``<name>_forward`` and ``<name>_backward`` for each program."""
+    return emit.module_source(programs, source_name, command, title="Layer functions",
+                              main_source=lambda backward: layer_source(backward, backward.forward_name))
+
+
+def layer_source(backward, name):
+    """``<name>_forward`` and ``<name>_backward`` in the layer form."""
+    params = list(backward.params)
+    first_default = len(params) - len(backward.defaults)
+    signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"
+                          for i, p in enumerate(params))
+    numbered = emit._forward_lines(backward.full_forward)
+    width = max((len(text) for text, number in numbered if number), default=0)
+    forward = [text + (" " * (width - len(text)) + f"  # ({number})" if number else "")
+               for text, number in numbered]
+    cache = cached_names(backward)
+    owner = dict(zip(backward.returns, backward.wrt))
+    zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
+    upstreams = ", ".join(backward.upstreams)
+    wrt = ", ".join(backward.wrt)
+    text = emit._render(
+        "layer.py.j2", name=name, signature=signature,
+        forward_summary=f"The forward of {backward.forward_name}(); returns its output(s) and the cache "
+                        f"{name}_backward needs.",
+        forward=forward, cache="(" + ", ".join(cache) + ("," if len(cache) == 1 else "") + ")",
+        outputs=", ".join(backward.outputs), upstreams=upstreams,
+        backward_summary=f"Gradients of {backward.forward_name}() with respect to {wrt}, given the output "
+                         f"gradient{'s' if len(backward.upstreams) > 1 else ''} and the cache.",
+        unpack=", ".join(cache) + ("," if len(cache) == 1 else ""), missing=backward.missing,
+        backward=emit._backward_lines(backward.groups), zeros=zeros, returns=", ".join(backward.returns))
+    text = text.rstrip("\n") + "\n"
+    ast.parse(text)
+    return text
