@@ -282,6 +282,16 @@ class Differentiable:
         return self._entry(values)[0](*values, *douts)
 
     @property
+    def backward_function(self):
+        """The generated backward itself (for NumPy code, of the latest shapes seen).
+
+        Its source is readable, so backgen can differentiate it again:
+        ``backgen.backward(f.backward_function)`` gives Hessian-vector products.
+        """
+        self.backward_source  # the same error when nothing was generated yet
+        return self._latest[0]
+
+    @property
     def backward_source(self):
         """The generated source (for NumPy code, of the latest shapes seen)."""
         if self._latest is None:

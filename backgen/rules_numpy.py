@@ -124,6 +124,8 @@ def _matmul_a(c):
     if ra == 1 and rb == 1:
         return f"{c.g} * {c.b}"
     if rb == 1:  # (..., n, k) @ (k,) -> (..., n)
+        if ra == 2:
+            return c.outer(c.g, c.b)
         return c.unbroadcast(f"{c.np}.expand_dims({c.g}, -1) * {c.b}", "a", out + c.shape("b"))
     if ra == 1:  # (k,) @ (..., k, m) -> (..., m)
         if rb == 2:
