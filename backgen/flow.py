@@ -264,7 +264,7 @@ def restructure(stmts, stager):
                                "as the last statement of an if inside a loop", stmt)
         if isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue)):
             rest = stmts[i + 1:]
-            new = ast.If(stmt.test, restructure(stmt.body[:-1], stager) or [ast.Pass()],
+            new = ast.If(stmt.test, restructure(stmt.body[:-1], stager) or [ast.copy_location(ast.Pass(), stmt)],
                          restructure(stmt.orelse + rest, stager))
             new.breaks = isinstance(stmt.body[-1], ast.Break)
             out.append(ast.copy_location(new, stmt))

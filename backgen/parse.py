@@ -269,7 +269,7 @@ UNSUPPORTED = {
 }
 
 BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
-ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr)
+ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.FloorDiv, ast.Mod)
 UNARYOPS = (ast.USub, ast.UAdd)
 
 

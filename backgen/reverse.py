@@ -331,7 +331,8 @@ class _Reverser(FlowReverser):
         lines = list(_flatten(groups))
         accumulated = {line.target.split("[")[0] for line in lines
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
-        accumulated |= {_statement_target(line) for line in lines if isinstance(line, ir.Statement)}
+        accumulated |= {_statement_target(line) for line in lines
+                        if isinstance(line, ir.Statement) and ".add.at(" in line.source}
         upstreams = set(self.staged.upstreams)
         adjoints = set(self.adjoint.values()) - upstreams
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
@@ -352,7 +353,7 @@ class _Reverser(FlowReverser):
             needs = False
             if line.target in accumulated:
                 mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
-                later = set().union(*(_names(str(other)) for other in lines[mutation + 1:]))
+                later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
                 needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
             if line.target in returned and not scalar:
                 needs = needs or foreign or bool(shared & claimed)
@@ -400,6 +401,14 @@ class _Reverser(FlowReverser):
         return tuple(self.render_forward(self.staged.body, read))
 
 
+def _reads_of(line):
+    """The names a backward line reads (an assignment's target is written, not read)."""
+    if isinstance(line, ir.AdjointLine):
+        reads = _names(line.source)
+        return reads | ({line.target.split("[")[0]} if line.accumulate or "[" in line.target else set())
+    return _names(str(line))
+
+
 def _without_broadcast_to(text):
     """``np.broadcast_to(e, x.shape)`` -> ``e``, for an in-place ``+=`` into an array of that shape."""
     node = ast.parse(text, mode="eval").body
@@ -416,7 +425,9 @@ def _statement_target(statement):
 
 def _mutates(line, target):
     if isinstance(line, ir.Statement):
-        return _statement_target(line) == target
+        return line.source.startswith(("np.add.at(", "np_.add.at(")) and _statement_target(line) == target
+    if not isinstance(line, ir.AdjointLine):
+        return False
     return line.target.split("[")[0] == target and (line.accumulate or "[" in line.target)
 
 

@@ -17,6 +17,7 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
 """
 
 import ast
+import keyword
 
 from . import ir, source
 
@@ -231,7 +232,8 @@ def _names(text):
 
 
 def _plural(name):
-    return name + ("es" if name.endswith("s") else "s")
+    plural = name + ("es" if name.endswith("s") else "s")
+    return plural + "_" if keyword.iskeyword(plural) else plural
 
 
 def _rename_lines(lines, old, new):

@@ -314,9 +314,7 @@ class _Stager(StatementStager):
         operand = self.match_sigmoid(node)
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
-        if isinstance(node.op, INERT_BINOPS):
-            if not self.numpy:
-                raise self.error(f"the operator {_op_symbol(node.op)} is not supported", node)
+        if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient
             return self.inert(node, [node.left, node.right], name, role or "mask")
         rule = BINOP_RULES[type(node.op)]
         if rule == "mul" and _same_name(node.left, node.right):
@@ -560,6 +558,9 @@ class _Stager(StatementStager):
             def visit(self, child):
                 if id(child) in replaced:
                     return atom_ast(replaced[id(child)])
+                if isinstance(child, ast.Name) and child.id in stager.versions \
+                        and stager.versions[child.id] is not None:
+                    return atom_ast(stager.versions[child.id])  # a name read again (x * x)
                 qualified = stager.qualify(child) if isinstance(child, (ast.Name, ast.Attribute)) else None
                 if qualified and isinstance(child, (ast.Name, ast.Attribute)):
                     return source.template(stager.alias(qualified))

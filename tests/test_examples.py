@@ -14,8 +14,11 @@ SOURCES = sorted(p for p in EXAMPLES.glob("*.py") if not p.stem.endswith("_backw
 
 
 def generated_text(path):
-    args = cli.build_parser().parse_args([str(path), "-o", str(path.with_name(path.stem + "_backward.py"))])
-    return cli.run(args)
+    """What the command line writes for ``path``; a first line ``# backgen: OPTIONS`` adds options."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    options = first.split(":", 1)[1].split() if first.startswith("# backgen:") else []
+    output = str(path.with_name(path.stem + "_backward.py"))
+    return cli.run(cli.build_parser().parse_args([str(path), *options, "-o", output]))
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
