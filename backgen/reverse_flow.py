@@ -75,7 +75,7 @@ class FlowReverser:
         before = dict(self.adjoint)
         # the value at the end of the iteration takes the carried adjoint (dh_1 = dh);
         # the value at its start gets a new one, built by this iteration (dh = ...)
-        start, fresh_entries = [], []
+        start, fresh_entries, handed = [], [], []
         for name, exit_value in loop.exits:
             if name not in self.adjoint:
                 continue
@@ -86,13 +86,18 @@ class FlowReverser:
                     exit_adjoint = self.adjoint_name(exit_value.name)
                     self.adjoint[exit_value.name] = exit_adjoint
                     start.append(ir.AdjointLine(exit_adjoint, False, before[name]))
-                else:  # an outside value carried along
-                    start.append(self.accumulate(exit_value.name, before[name]))
-            del self.adjoint[name]
+                else:  # another carried value or an outside one, handed on (a, b = b, a + b)
+                    snapshot = self.fresh(f"{before[name]}_next")
+                    start.append(ir.AdjointLine(snapshot, False, before[name]))
+                    handed.append((exit_value.name, snapshot))
             fresh_entries.append(name)
+        for name in fresh_entries:
+            del self.adjoint[name]
         self.fixed = getattr(self, "fixed", {})
         for name in fresh_entries:
             self.fixed[name] = before[name]
+        for var, snapshot in handed:
+            start.append(self.accumulate(var, snapshot))
         self.depth += 1
         body = start + self.reverse_items(loop.body)
         self.depth -= 1
@@ -157,15 +162,20 @@ class FlowReverser:
         body = self.render_forward(loop.body, everything, breaks=True)
         body = [ir.Statement(f"{saved}.append({c})") for c, saved in saves] + body
         tail = []
+        body_ops = list(ir.ops_in(loop.body))
+        handed_on = {e.name for _, e in loop.exits if isinstance(e, ir.Var)}
+        parallel = []
         for name, exit_value in loop.exits:
             if exit_value == ir.Var(name):
                 continue
-            body_ops = list(ir.ops_in(loop.body))
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
-                    and not _read_after(body_ops, name, exit_value) and _top_level(loop.body, exit_value.name):
-                body = _rename_lines(body, exit_value.name, name)
+                    and not _read_after(body_ops, name, exit_value) and _top_level(loop.body, exit_value.name) \
+                    and name not in handed_on:
+                body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
             else:
-                tail.append(ir.AdjointLine(name, False, str(exit_value)))
+                parallel.append((name, str(exit_value)))
+        if parallel:  # one simultaneous assignment: a, b = b, apb
+            tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
         return [ir.Statement(f"{saved} = []") for _, saved in saves] + [ir.Block(header, tuple(body + tail))]
 
