@@ -71,6 +71,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
             raise _op_error(result, op, f"{name}() calls itself: recursion is not supported")
         if name not in helpers:
             helper = read_helper(forward, name)
+            if _reaches(helper, {result.name, *chain}, set()):
+                raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
             helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
@@ -106,6 +108,20 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
     result = dataclasses.replace(result, body=ir_map_ops(result.body, lambda op: patched.get(id(op), op)))
     unique = list({b.name: b for b in backwards}.values())
     return ProgramIR(reverse(result), tuple(forwards.values()), tuple(unique))
+
+
+def _reaches(forward, names, seen):
+    """Whether ``forward`` calls (through its helpers) any of ``names``."""
+    for node in ast.walk(forward.func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers:
+            callee = node.func.id
+            if callee in names:
+                return True
+            if callee not in seen:
+                seen.add(callee)
+                if _reaches(read_helper(forward, callee), names, seen):
+                    return True
+    return False
 
 
 def _callable(forward, staged):

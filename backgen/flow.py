@@ -95,7 +95,12 @@ class StatementStager:
                 orelse = self.deliver(orelse, b, target)
                 merged[name] = ir.Var(target)
         self.versions = {**before, **merged}
-        self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks=getattr(stmt, "breaks", False)))
+        breaks = getattr(stmt, "breaks", False)
+        exits = ()
+        if breaks:  # the carried values as the loop is left
+            exits = tuple((carried, self.versions.get(name, ir.Var(carried)))
+                          for name, carried in self.loop_entries[-1].items())
+        self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks, exits))
 
     def sub_block(self, stmts, versions):
         saved_ops, saved_versions = self.ops, self.versions
@@ -198,13 +203,22 @@ class StatementStager:
             self.versions = inner
             test = self.condition(stmt.test)
             self.versions = saved
-        items, after = self.sub_block(body, inner)
+        fresh = tuple(entry[name] for name in carried if self.versions.get(name) is None)
+        self.loop_entries = getattr(self, "loop_entries", []) + [entry]
+        try:
+            items, after = self.sub_block(body, inner)
+        finally:
+            self.loop_entries = self.loop_entries[:-1]
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
         for name, carried_name in entry.items():
             self.versions[name] = ir.Var(carried_name)
-        breaks = any(getattr(s, "breaks", False) for s in body)
-        self.add(ir.Loop(kind, var, iterable, test, tuple(items), tuple(exits), stmt.lineno, breaks))
+        leaving = list(_breaking_ifs(items))
+        for branch in leaving:
+            if dict(branch.exits) != dict(exits):
+                raise self.error("this break leaves the loop with values that differ from those at the end of an "
+                                 "iteration; move the break to an if directly in the loop body", _at(branch.line))
+        self.add(ir.Loop(kind, var, iterable, test, tuple(items), tuple(exits), stmt.lineno, bool(leaving), fresh))
 
     def aliased(self, name):
         """Names other than ``name`` whose value is the same atom (they must not see it change)."""
@@ -229,6 +243,23 @@ class StatementStager:
     def static_int(self, node):
         atom = self.expr(node, role="n")
         return str(atom)
+
+
+def _breaking_ifs(items):
+    """The ``if`` blocks in a loop body that end the loop (nested loops excluded)."""
+    for item in items:
+        if isinstance(item, ir.If):
+            if item.breaks:
+                yield item
+            yield from _breaking_ifs(item.body)
+            yield from _breaking_ifs(item.orelse)
+
+
+class _at:
+    """A node-like position for errors about staged items."""
+
+    def __init__(self, line):
+        self.lineno, self.col_offset = line, 0
 
 
 def _read_before_written(stmts, written):
@@ -328,10 +359,11 @@ def rename(items, old, new):
                                 tuple(atom(a) for a in item.args), item.line, params, text(item.source)))
         elif isinstance(item, ir.If):
             result.append(ir.If(text(item.test), tuple(rename(item.body, old, new)),
-                                tuple(rename(item.orelse, old, new)), item.line, item.breaks))
+                                tuple(rename(item.orelse, old, new)), item.line, item.breaks,
+                                tuple((new if c == old else c, atom(e)) for c, e in item.exits)))
         else:
             result.append(ir.Loop(item.kind, item.var, text(item.iterable), text(item.test),
                                   tuple(rename(item.body, old, new)),
                                   tuple((new if c == old else c, atom(e)) for c, e in item.exits),
-                                  item.line, item.breaks))
+                                  item.line, item.breaks, tuple(new if c == old else c for c in item.fresh)))
     return result

@@ -64,6 +64,7 @@ class If:
     orelse: tuple
     line: int = 0
     breaks: bool = False  # the body ends the enclosing loop (``if c: ...; break``)
+    exits: tuple = ()  # with breaks: (carried name, value) as the loop is left
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Loop:
     exits: tuple  # (carried name, Var or Const holding its value at the end of an iteration)
     line: int = 0
     breaks: bool = False
+    fresh: tuple = ()  # carried names first assigned in the loop (no value before it)
 
     @property
     def carried(self):

@@ -376,6 +376,8 @@ def _fence_stmt(forward, stmt, last):
     elif isinstance(stmt, ast.Pass):
         pass
     elif isinstance(stmt, ast.Expr):
+        if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+            raise forward.error("generators (yield) are not supported", stmt)
         raise forward.error("expression statements have no effect on the result and are not supported", stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)

@@ -70,7 +70,7 @@ class FlowReverser:
             if name not in self.adjoint:
                 self.adjoint[name] = self.adjoint_name(name)
                 pre.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
-        saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried)
+        saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh)
         self.saves[id(loop)] = saves
         before = dict(self.adjoint)
         # the value at the end of the iteration takes the carried adjoint (dh_1 = dh);
@@ -102,10 +102,13 @@ class FlowReverser:
         body = start + self.reverse_items(loop.body)
         self.depth -= 1
         end = []
+        exits = dict(loop.exits)
         for name in fresh_entries:
             del self.fixed[name]
-            if name not in self.adjoint:
-                end.append(ir.AdjointLine(before[name], False, self.zeros_like(name)))
+            if name not in self.adjoint:  # the value the iteration started with was not used
+                value = exits[name]
+                like = value.name if isinstance(value, ir.Var) and value.name in inside else name
+                end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
         self.adjoint = before
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]
         read = set().union(*(_names(str(line)) for line in _flatten(body + end))) if body or end else set()
@@ -140,11 +143,15 @@ class FlowReverser:
                     read |= {a.name for a in item.args if isinstance(a, ir.Var)} | _names(item.source)
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)}
-                if not defines & read and not (breaks and item.breaks):
+                if not defines & read and not (breaks and item.breaks) and not list(_loops([item])):
                     continue
                 body = self.render_forward(item.body, read, breaks)
                 orelse = self.render_forward(item.orelse, read, breaks)
                 if breaks and item.breaks:
+                    leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c)]
+                    if leaving:  # the carried values as the loop is left
+                        body.append(ir.AdjointLine(", ".join(c for c, _ in leaving), False,
+                                                   ", ".join(v for _, v in leaving)))
                     body = body + [ir.Statement("break")]
                 block = [ir.Block(f"if {item.test}:", tuple(body) or (ir.Statement("pass"),))]
                 if orelse:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import ir
 from .emit import staged_lines
 from .errors import BackgenError
 
@@ -105,9 +106,7 @@ def examples(staged, specs):
 def probe_source(staged):
     """A function running the staged forward and returning every value's shape."""
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(staged.body, 1)
-    np_name = staged.modules["np"]
-    lines.append("    found = dict(locals())")
-    lines.append(f"    return {{name: {np_name}.shape(value) for name, value in found.items()}}")
+    lines.append("    return dict(locals())")
     return "\n".join(lines) + "\n"
 
 
@@ -120,10 +119,37 @@ def infer(staged, args, functions=None):
     exec(compile(probe_source(staged), f"<backgen shapes of {staged.name}>", "exec"), namespace)
     try:
         with np.errstate(all="ignore"):
-            return namespace["probe"](*args)
+            values = namespace["probe"](*args)
     except Exception as exc:
         raise error_at_def(staged, f"could not work out the shapes in {staged.name}() by running its staged "
                            f"forward on inputs of the given shapes: {type(exc).__name__}: {exc}") from None
+    with np.errstate(all="ignore"):
+        _visit_the_rest(staged, values, namespace)
+    return {name: np.shape(value) for name, value in values.items()}
+
+
+def _visit_the_rest(staged, values, namespace):
+    """Values the inputs did not reach (a branch not taken, a loop run 0 times), computed once
+    from what is known, for their shapes only."""
+    for loop in _loops(staged.body):
+        if loop.var and loop.var not in values:
+            values[loop.var] = 0
+    for op in ir.ops_in(staged.body):
+        if op.target not in values:
+            try:
+                values[op.target] = eval(op.source, namespace, values)
+            except Exception:
+                continue  # still unknown: a rule that needs it says so
+
+
+def _loops(items):
+    for item in items:
+        if isinstance(item, ir.Loop):
+            yield item
+        if isinstance(item, (ir.Loop, ir.If)):
+            yield from _loops(item.body)
+        if isinstance(item, ir.If):
+            yield from _loops(item.orelse)
 
 
 def error_at_def(staged, message):

@@ -339,6 +339,8 @@ class _Stager(StatementStager):
                 receiver_is_name and func.value.id not in self.versions):
             return self.method(node, name, role)
         label = qualified or source.to_source(func)
+        if qualified is None and isinstance(func, ast.Name) and func.id == self.func.name:
+            raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
         if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
             return self.helper_call(node, name, role)
         if qualified is None:

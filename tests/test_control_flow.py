@@ -28,38 +28,6 @@ def rng(seed=0):
     return np.random.default_rng(seed)
 
 
-# --- known backgen bugs --------------------------------------------------------------------
-# Each is strict and names the failure it expects: when a bug is fixed its cases XPASS and
-# fail (remove the marker); a case failing some other way fails outright.  A case with two
-# markers expects the first one's failure.
-
-
-def bug(reason, raises):
-    return pytest.mark.xfail(reason=reason, strict=True, raises=raises)
-
-
-NUMPY_UNSEEN = bug(
-    "NumPy code the first call's inputs do not run (a loop running 0 times, a branch not taken, "
-    "a helper never called) gets no shapes: BackgenError 'the shape of ... is unknown'", BackgenError)
-BREAK_SKIPS_UPDATE = bug(
-    "when a loop breaks, a carried value updated in that iteration inside an if (merged as s_3) is "
-    "copied back (s = s_3) only after the if, which the break skips: the backward replays the stale "
-    "value: wrong gradients", AssertionError)
-NESTED_BREAK = bug(
-    "a break inside the rest of the body after `if ...: continue` is not seen as a break: the "
-    "backward loops over all of range(n) and pops from an empty list (IndexError)", IndexError)
-LOOP_IN_IF = bug(
-    "a loop inside an if branch: the forward code filling its saved list is left out of the "
-    "backward: NameError for the list (xs)", NameError)
-VALUE_AFTER_LOOP = bug(
-    "a value assigned in a loop body (not read before its assignment) and read after the loop is "
-    "saved at the start of each iteration, before it exists (ts.append(t)): UnboundLocalError",
-    UnboundLocalError)
-MUTUAL_RECURSION = bug(
-    "recursion through a helper (f calls g, g calls f) is not detected: internal error "
-    "(RecursionError) at the def line", AssertionError)
-
-
 def case(forward, args, wrt, marks=()):
     """One table row: ``forward(*args)``, differentiated with respect to ``wrt``."""
     return pytest.param(forward, args, wrt, id=f"{forward.__name__}{args}", marks=marks)
@@ -438,7 +406,7 @@ def test_if_numpy(flag, sign):
 
 @pytest.mark.parametrize("sign", [
     1.0,                                     # the else branch never ran: its values are all merged
-    pytest.param(-1.0, marks=NUMPY_UNSEEN),  # the if branch never ran: t * t has no shape
+    pytest.param(-1.0),  # the if branch never ran: t * t has no shape
 ])
 def test_if_numpy_branch_not_taken_on_the_first_call(sign):
     x, W, _ = numpy_if_inputs(sign)
@@ -446,7 +414,6 @@ def test_if_numpy_branch_not_taken_on_the_first_call(sign):
 
 
 @pytest.mark.parametrize("scale", [2.0, 0.1])
-@NUMPY_UNSEEN
 def test_if_numpy_early_return(scale):
     r = rng(3)
     x, w = r.standard_normal((4, 3)), scale * r.standard_normal(3)
@@ -735,7 +702,7 @@ LOOP_CASES = [
     *[case(loop_reads_its_input_after, (0.7, n), ("x",)) for n in (0, 1, 3)],
     *[case(loop_nested, (0.4, 0.9, n, m), ("x", "y")) for n, m in ((0, 3), (1, 0), (1, 1), (3, 2), (2, 4))],
     *[case(loop_variable_after, (0.8, n), ("x",)) for n in (1, 2, 4)],
-    *[case(loop_body_value_after, (0.8, n), ("x",), VALUE_AFTER_LOOP) for n in (1, 3)],
+    *[case(loop_body_value_after, (0.8, n), ("x",)) for n in (1, 3)],
     case(loop_halving, (10.0, 1.0), ("x", "thresh")),
     case(loop_halving, (0.5, 1.0), ("x", "thresh")),  # no iteration
     case(loop_halving, (3.0, 0.2), ("x", "thresh")),
@@ -746,7 +713,7 @@ LOOP_CASES = [
     case(loop_newton_while, (1.0, 1e-3), ("c",)),  # no iteration
     *[case(loop_if_inside, (x, 1.1, n), ("x", "y")) for x in (0.6, 1.7) for n in (0, 1, 2, 5)],
     case(loop_inside_if, (-0.7, 1.3, 3), ("x", "y")),
-    case(loop_inside_if, (0.7, 1.3, 3), ("x", "y"), LOOP_IN_IF),
+    case(loop_inside_if, (0.7, 1.3, 3), ("x", "y")),
     case(loop_break_with_work, (1.3, 2.0, 10), ("x",)),  # breaks
     case(loop_break_with_work, (0.9, 2.0, 5), ("x",)),   # never breaks
     case(loop_break_with_work, (1.3, 2.0, 0), ("x",)),
@@ -765,11 +732,11 @@ LOOP_CASES = [
     case(loop_while_break, (0.2, 3), ("x",)),
     case(loop_while_break, (0.2, 0), ("x",)),
     case(loop_break_after_update_in_if, (1.1, 3), ("x",)),  # never breaks
-    case(loop_break_after_update_in_if, (1.1, 10), ("x",), BREAK_SKIPS_UPDATE),
-    case(loop_break_after_update_in_if, (2.5, 4), ("x",), BREAK_SKIPS_UPDATE),
+    case(loop_break_after_update_in_if, (1.1, 10), ("x",)),
+    case(loop_break_after_update_in_if, (2.5, 4), ("x",)),
     case(loop_continue_then_break, (1.1, 3), ("x",)),       # never breaks
     case(loop_continue_then_break, (0.3, 4), ("x",)),       # continues, never breaks
-    case(loop_continue_then_break, (1.1, 10), ("x",), [NESTED_BREAK, BREAK_SKIPS_UPDATE]),
+    case(loop_continue_then_break, (1.1, 10), ("x",)),
 ]
 
 
@@ -893,7 +860,7 @@ def loop_numpy_bare_break_continue(X, w, n):
     return np.sum(s * w)
 
 
-@pytest.mark.parametrize("n", [pytest.param(0, marks=NUMPY_UNSEEN), 1, 2, 4])
+@pytest.mark.parametrize("n", [pytest.param(0), 1, 2, 4])
 def test_loop_accumulating_numpy(n):
     r = rng(4)
     check(loop_accumulate_rows, r.standard_normal((4, 3)), r.standard_normal(3), n, wrt=("x", "w"))
@@ -927,7 +894,7 @@ def test_loop_over_array_rows(rows):
     check(loop_over_computed_rows, X, r.standard_normal((3, 3)), wrt=("X", "W"))
 
 
-@pytest.mark.parametrize("n", [pytest.param(0, marks=NUMPY_UNSEEN), 1, 3])
+@pytest.mark.parametrize("n", [pytest.param(0), 1, 3])
 def test_loop_numpy_augmented_and_nested(n):
     r = rng(6)
     X, W, b = r.standard_normal((4, 3)), 0.5 * r.standard_normal((3, 3)), r.standard_normal(3)
@@ -935,7 +902,6 @@ def test_loop_numpy_augmented_and_nested(n):
     check(loop_numpy_nested, X, W, n, wrt=("X", "W"))
 
 
-@NUMPY_UNSEEN
 def test_loop_numpy_zero_iterations_after_other_counts():
     """Each integer value gets its own generated code, so n=0 fails even after n=3 worked."""
     r = rng(6)
@@ -953,10 +919,10 @@ def test_loop_numpy_while(thresh):
 
 @pytest.mark.parametrize("n", [
     2,                                                         # continues, never breaks
-    pytest.param(0, marks=NUMPY_UNSEEN),
-    pytest.param(1, marks=NUMPY_UNSEEN),                       # only the continue branch ran
-    pytest.param(3, marks=[BREAK_SKIPS_UPDATE, NESTED_BREAK]),  # breaks in the third iteration
-    pytest.param(6, marks=[NESTED_BREAK, BREAK_SKIPS_UPDATE]),
+    pytest.param(0),
+    pytest.param(1),                       # only the continue branch ran
+    pytest.param(3),  # breaks in the third iteration
+    pytest.param(6),
 ])
 def test_loop_numpy_break_and_continue(n):
     r = rng(7)
@@ -966,9 +932,9 @@ def test_loop_numpy_break_and_continue(n):
 
 @pytest.mark.parametrize("n", [
     2,                                       # continues, never breaks
-    pytest.param(0, marks=NUMPY_UNSEEN),
-    pytest.param(1, marks=NUMPY_UNSEEN),     # only the continue branch ran
-    pytest.param(6, marks=NESTED_BREAK),     # breaks in the third iteration
+    pytest.param(0),
+    pytest.param(1),     # only the continue branch ran
+    pytest.param(6),                         # breaks in the third iteration
 ])
 def test_loop_numpy_bare_break_and_continue(n):
     r = rng(7)
@@ -1109,7 +1075,7 @@ def test_tuple_return_scalar(dout):
 
 
 @pytest.mark.parametrize("which", ["both", "h only", "c only"])
-@pytest.mark.parametrize("n", [pytest.param(0, marks=NUMPY_UNSEEN), 1, 3])
+@pytest.mark.parametrize("n", [pytest.param(0), 1, 3])
 def test_tuple_return_numpy(which, n):
     r = rng(12)
     x, Wx, Wh, h0 = (r.standard_normal((2, 3)), r.standard_normal((3, 4)), 0.5 * r.standard_normal((4, 4)),
@@ -1175,7 +1141,7 @@ def test_helpers_used_several_times_and_calling_helpers():
     assert text.count("def two_layer_backward(") == 1
 
 
-@pytest.mark.parametrize("n", [pytest.param(0, marks=NUMPY_UNSEEN), 1, 3])
+@pytest.mark.parametrize("n", [pytest.param(0), 1, 3])
 def test_helper_inside_a_loop(n):
     r = rng(14)
     x, w, b = r.standard_normal((2, 3)), 0.7 * r.standard_normal((3, 3)), r.standard_normal(3)
@@ -1318,7 +1284,6 @@ def test_defaults_numpy():
     check(with_defaults_numpy, x, w, 0.9, 1, wrt=("w",))
 
 
-@NUMPY_UNSEEN
 def test_defaults_numpy_zero_iterations():
     r = rng(16)
     x, w = r.standard_normal((2, 3)), r.standard_normal((3, 3))
@@ -1406,7 +1371,7 @@ UNSUPPORTED = [
 
 
 UNSUPPORTED_PARAMS = [
-    pytest.param(*row, id=row[0], marks=MUTUAL_RECURSION if row[0] == "recursion through a helper" else ())
+    pytest.param(*row, id=row[0])
     for row in UNSUPPORTED
 ]
 
@@ -1442,14 +1407,10 @@ def test_unsupported_constructs_from_source_text(name, text, line, fragment):
 
 
 @pytest.mark.parametrize("name, text, fragment", [
-    pytest.param(name, text, fragment, id=name,
-                 marks=bug("from source text, a function calling itself is reported as "
-                           "\"unknown function 'f'\", not as recursion", AssertionError))
+    pytest.param(name, text, fragment, id=name)
     for name, text, _, fragment in UNSUPPORTED if name == "recursion"
 ] + [
-    pytest.param("bare yield", UNSUPPORTED[6][1], "generator", id="bare yield",
-                 marks=bug("a bare `yield y` statement is reported as \"expression statements have no "
-                           "effect\", not as a generator", AssertionError)),
+    pytest.param("bare yield", UNSUPPORTED[6][1], "generator", id="bare yield"),
 ])
 def test_unsupported_constructs_are_named(name, text, fragment):
     text = textwrap.dedent(text).lstrip("\n")
