@@ -235,3 +235,19 @@ def test_random_programs_match_finite_differences(seed):
         minus[i] -= h
         numeric = (namespace["f"](*plus) - namespace["f"](*minus)) / (2 * h)
         assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-7), source
+
+
+@pytest.mark.parametrize("source, point, expected", [
+    ("def f(x):\n    return 2 ** x\n", 1.5, 2 ** 1.5 * math.log(2)),
+    ("def f(x):\n    return x ** 0.5\n", 4.0, 0.25),
+    ("def f(x, y):\n    return x ** y\n", 2.0, None),
+    ("def f(x):\n    return math.pi * x + math.e\n", 3.0, math.pi),
+])
+def test_powers_and_constants(source, point, expected):
+    namespace = {}
+    exec(compile(backgen.generate(source), "<g>", "exec"), namespace)
+    grads = namespace["f_backward"](point, 3.0) if "y" in source else namespace["f_backward"](point)
+    if expected is None:  # d/dx x**y = y x**(y-1); d/dy = x**y log x
+        assert grads == pytest.approx((3.0 * 2.0 ** 2, 2.0 ** 3 * math.log(2.0)))
+    else:
+        assert grads == pytest.approx(expected)
