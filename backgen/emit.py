@@ -110,7 +110,8 @@ def staged_lines(items, depth=0, numbers=None):
     for item in items:
         if isinstance(item, ir.Op):
             comment = f"  # ({next(numbers)})" if numbers is not None else ""
-            lines.append(f"{indent}{item.target} = {item.source}{comment}")
+            for k, (target, text) in enumerate(item.lines()):
+                lines.append(f"{indent}{target} = {text}{comment if k == 0 else ''}")
         elif isinstance(item, ir.If):
             lines.append(f"{indent}if {item.test}:")
             lines += staged_lines(item.body, depth + 1, numbers) or [f"{indent}    pass"]

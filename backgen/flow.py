@@ -55,6 +55,9 @@ class StatementStager:
         if isinstance(target, ast.Name):
             self.assign(target.id, value)
             return
+        if isinstance(target, ast.Subscript):
+            self.setitem(target, value)
+            return
         names = [elt.id for elt in target.elts]
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
@@ -67,6 +70,24 @@ class StatementStager:
             ast.copy_location(item, value)
             self.versions.setdefault(str(whole), whole)
             self.assign(name, item)
+
+    def setitem(self, target, value):
+        """``a[idx] = v``: a new version of ``a``, a copy with that part replaced."""
+        if not self.numpy:
+            raise self.error("writes into arrays are supported for NumPy arrays", target)
+        if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:
+            raise self.error("write into an array held by a variable (a[...] = v)", target)
+        name = target.value.id
+        base = self.versions[name]
+        if not isinstance(base, ir.Var):
+            raise self.error(f"{name} is a constant here: write into an array variable", target)
+        written = self.expr(value)
+        index, index_vars = self.index(target, base)
+        new = self.namer.version(name)
+        self.defined.add(new)
+        params = (("index", index), ("index_vars", repr(tuple(index_vars))))
+        self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
+        self.versions[name] = ir.Var(new)
 
     def bind_name(self, name, atom):
         """``name = atom`` where the value is already staged."""
@@ -209,6 +230,10 @@ class StatementStager:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
+        changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
+                   and not name.startswith(" ") and name != var]
+        if changed:  # a safety net: every value the body changes must be carried
+            raise self.error(f"{changed[0]!r} changes in the loop in a way backgen does not follow", stmt)
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
         for name, carried_name in entry.items():
@@ -230,6 +255,8 @@ class StatementStager:
         """Names assigned in the body and read before assignment in it, or read after the loop."""
         assigned = {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store)}
+        assigned |= {t.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.Assign)
+                     for t in n.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
         early = _read_before_written(body, set())
@@ -279,6 +306,9 @@ def _read_before_written(stmts, written):
         reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
         if isinstance(stmt, ast.AugAssign):
             reads.add(stmt.target.id)
+        for target in getattr(stmt, "targets", []):
+            if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
+                reads |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
         early |= reads - written
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
             if target is not None:

@@ -20,6 +20,7 @@ with the names the generated code binds them to (``Staged.modules``, normally
 lines to recompute and the adjoint statements, already as source text.
 """
 
+import ast
 from dataclasses import dataclass, field, replace
 
 
@@ -52,6 +53,20 @@ class Op:
 
     def param(self, name, default=None):
         return dict(self.params).get(name, default)
+
+    def lines(self):
+        """``(target, source)`` statements computing it (a write into an array takes two)."""
+        if self.rule == "setitem":  # a copy with one part replaced: the value before stays intact
+            return ((self.target, self.source), (f"{self.target}[{self.param('index')}]", str(self.args[1])))
+        return ((self.target, self.source),)
+
+    def reads(self):
+        """The names computing it reads."""
+        texts = [self.source] + ([f"_[{self.param('index')}]"] if self.param("index") else [])
+        names = {a.name for a in self.args if isinstance(a, Var)}
+        for text in texts:
+            names |= {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name) and n.id != "_"}
+        return names
 
     def __str__(self):
         return f"{self.target} = {self.source}"

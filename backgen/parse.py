@@ -363,9 +363,11 @@ def _fence_stmt(forward, stmt, last):
     elif isinstance(stmt, ast.Assign):
         target = stmt.targets[0]
         names = target.elts if isinstance(target, ast.Tuple) else [target]
-        if len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
-            raise forward.error("only assignments to a name or a tuple of names are supported "
-                                "(writes into arrays are not supported yet)", target)
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            _fence_expr(forward, target.slice, "index")
+        elif len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
+            raise forward.error("only assignments to a name, a tuple of names or a part of an array "
+                                "(a[i] = v) are supported", target)
         _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):
         if not isinstance(stmt.target, ast.Name):

@@ -26,7 +26,7 @@ from .reverse_flow import FlowReverser, _flatten, _loops, _names
 from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
-FRESH_CALLS = {"dot", "outer", "einsum", "sum", "where", "zeros_like", "tensordot", "matmul", "exp",
+FRESH_CALLS = {"dot", "outer", "einsum", "sum", "where", "zeros_like", "tensordot", "matmul", "exp", "copy",
                "sign", "mean"}
 
 
@@ -143,6 +143,9 @@ class _Reverser(FlowReverser):
         elif op.rule == "call":
             lines = self.undo_call(op, self.active)
             header = self.forward_line(number, op)
+        elif op.rule == "setitem":
+            lines = self.undo_setitem(op)
+            header = ir.ForwardLine(number, f"{op.target}[{op.param('index')}]", str(op.args[1]))
         else:
             lines = self.undo(op, self.active)
             header = self.forward_line(number, op)
@@ -256,6 +259,27 @@ class _Reverser(FlowReverser):
             return []
         call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {self.adjoint[op.target]})"
         return [ir.CallLine(tuple(targets), call)] + later
+
+    def undo_setitem(self, op):
+        """``a_1 = a.copy(); a_1[idx] = v``: ``dv = da_1[idx]``, and ``da`` is ``da_1`` without it."""
+        g, index = self.adjoint[op.target], op.param("index")
+        base, value = op.args
+        lines = []
+        if isinstance(value, ir.Var) and value.name in self.active:
+            text = f"{g}[{index}]"
+            if self.staged.shapes.get(value.name) == () and self.staged.shapes.get(op.target, ()) != ():
+                text += ".sum()"  # one number written over a slice
+            accumulate = value.name in self.adjoint
+            self.adjoint[value.name] = self.adjoint_name(value.name)
+            lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))
+        if isinstance(base, ir.Var) and base.name in self.active:
+            if base.name in self.adjoint:
+                name = self.adjoint[base.name]
+                lines += [ir.AdjointLine(name, True, g), ir.AdjointLine(f"{name}[{index}]", True, f"-{g}[{index}]")]
+            else:
+                name = self.adjoint[base.name] = self.adjoint_name(base.name)
+                lines += [ir.AdjointLine(name, False, f"{g}.copy()"), ir.AdjointLine(f"{name}[{index}]", False, "0")]
+        return lines
 
     def undo_gate(self, gate, op, active):
         """The one adjoint line of a softmax or log-softmax gate."""

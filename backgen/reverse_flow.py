@@ -139,8 +139,10 @@ class FlowReverser:
         for item in reversed(items):
             if isinstance(item, ir.Op):
                 if item.target in read:
+                    first, *rest = item.lines()
+                    kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
                     kept.append(self.forward_line(None, item))
-                    read |= {a.name for a in item.args if isinstance(a, ir.Var)} | _names(item.source)
+                    read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)}
                 if not defines & read and not (breaks and item.breaks) and not list(_loops([item])):
@@ -201,7 +203,7 @@ def _reads(items):
     names = set()
     for item in items:
         if isinstance(item, ir.Op):
-            names |= {a.name for a in item.args if isinstance(a, ir.Var)} | _names(item.source)
+            names |= item.reads()
         elif isinstance(item, ir.If):
             names |= _names(item.test) | _reads(item.body) | _reads(item.orelse)
         else:
@@ -263,7 +265,7 @@ def _rename_lines(lines, old, new):
         elif isinstance(line, ir.Block):
             out.append(ir.Block(_rename_text(line.header, old, new), tuple(_rename_lines(line.body, old, new))))
         elif isinstance(line, ir.AdjointLine):
-            out.append(ir.AdjointLine(new if line.target == old else line.target, line.accumulate,
+            out.append(ir.AdjointLine(_rename_text(line.target, old, new), line.accumulate,
                                       _rename_text(line.source, old, new)))
         else:
             out.append(line)

@@ -313,6 +313,8 @@ NUMPY = {
     "inert": Rule(("x",), variadic=", "),
     # a call of the user's own function: its generated backward is called (see reverse)
     "call": Rule(("args",), variadic=", "),
+    # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
+    "setitem": Rule(("a", "v")),
 }
 
 # How calls bind: canonical function -> (rule, signature).  Parameters named in

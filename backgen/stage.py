@@ -513,6 +513,23 @@ class _Stager(StatementStager):
         if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
         base = self.expr(value)
+        index, index_vars = self.index(node, base)
+        text = f"{base}[{index}]"
+        pieces = _index_parts(node.slice)
+        if isinstance(base, ir.Const):
+            return ir.Const(text)
+        hint = _hint("getitem", [base])
+        if len(pieces) == 1 and len(index_vars) == 1 and index == index_vars[0] and len(str(base)) <= 3 \
+                and len(index_vars[0]) <= 3:
+            hint = f"{base}{index_vars[0]}"  # x[t] -> xt
+        target = name() if name is not None else self.namer.fresh(role or hint)
+        params = (("index", index), ("index_vars", repr(tuple(index_vars))))
+        self.add(ir.Op(target, "getitem", (base,), self.line, params, text))
+        return ir.Var(target)
+
+    def index(self, node, base):
+        """The staged index of ``node`` (a Subscript) as text, and its parts that may be arrays."""
+        value = node.value
         replaced = {id(value): base}
         pieces = _index_parts(node.slice)
         index_vars = []
@@ -527,18 +544,8 @@ class _Stager(StatementStager):
             basic = _literal(piece) and isinstance(ast.literal_eval(piece), (int, type(None), type(...)))
             if not basic:
                 index_vars.append(str(atom))  # an array index, unless its shape says otherwise
-        text = self.spell(node, replaced)
-        index = text[len(str(base)) + 1:-1]
-        if isinstance(base, ir.Const):
-            return ir.Const(text)
-        hint = _hint("getitem", [base])
-        if len(pieces) == 1 and index_vars == [str(replaced[id(pieces[0])])] and len(str(base)) <= 3 \
-                and len(index_vars[0]) <= 3:
-            hint = f"{base}{index_vars[0]}"  # x[t] -> xt
-        target = name() if name is not None else self.namer.fresh(role or hint)
-        params = (("index", index), ("index_vars", repr(tuple(index_vars))))
-        self.add(ir.Op(target, "getitem", (base,), self.line, params, text))
-        return ir.Var(target)
+        text = self.spell(ast.Subscript(value, node.slice, ast.Load()), replaced)
+        return text[len(str(base)) + 1:-1], index_vars
 
     def op(self, rule_name, operands, node, name, role, roles=None):
         """An operator or math call, spelled by its rule's template."""
@@ -716,6 +723,8 @@ def _hint(rule_name, args):
         combined = {"add": "p", "sub": "m", "mul": ""}[rule_name].join(names)
         if len(combined) <= SHORT + 2:
             return combined
+    if rule_name == "square" and first:
+        return first + "sqr"
     if rule_name in ("pow", "np.power") and isinstance(args[1], ir.Const) and first:
         return first + {"2": "sqr", "3": "cube", "0.5": "sqrt"}.get(str(args[1]), "pow")
     if rule_name in ("sigmoid", "np.sigmoid"):

@@ -45,7 +45,7 @@ CASES = [
      "single name"),
     ("break in the middle", "def f(x):\n    for i in range(3):\n        break\n        x = x * 2\n    return x\n",
      3, 9, "break is supported as the last statement of an if"),
-    ("slice write", "def f(x):\n    x[0] = 1.0\n    return x\n", 2, 5, "writes into arrays"),
+    ("write into an expression", "def f(x):\n    x.T[0] = 1.0\n    return x\n", 2, 5, "a part of an array"),
     ("global name", "def f(x):\n    return x * K\n", 2, 16, "name 'K' is not a parameter"),
     ("use before assignment", "def f(x):\n    y = z * x\n    z = x\n    return y\n", 2, 9, "used before it is assigned"),
     ("module as value", "import math\ndef f(x):\n    return x * math\n", 3, 16, "module 'math' cannot be used"),
