@@ -32,7 +32,7 @@ from .ir import map_ops as ir_map_ops
 from .ir import ops_in
 from .parse import read, read_helper
 from .reverse import reverse
-from .shapes import check_differentiable, examples, infer
+from .shapes import check_differentiable, examples, infer, list_names
 from .shapes import spec as shape_spec
 from .stage import stage
 
@@ -192,7 +192,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         args = examples(result, specs)
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
-    return dataclasses.replace(result, shapes=infer(probe, args, functions))
+    return dataclasses.replace(result, shapes=infer(probe, args, functions), lists=list_names(result, args))
 
 
 def _guarded(forward, work):

@@ -18,6 +18,7 @@ import ast
 import copy
 
 from . import ir, source
+from .parse import is_append
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -46,6 +47,8 @@ class StatementStager:
                 self.for_stmt(stmt)
             elif isinstance(stmt, ast.While):
                 self.while_stmt(stmt)
+            elif isinstance(stmt, ast.Expr) and is_append(stmt):
+                self.append(stmt.value.func.value, stmt.value.args[0])
             elif isinstance(stmt, ast.Pass):
                 pass
 
@@ -87,6 +90,19 @@ class StatementStager:
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
+        self.versions[name] = ir.Var(new)
+
+    def append(self, target, value):
+        """``xs.append(v)``: a new version of the list, ``xs_1 = xs + [v]``."""
+        name = target.id
+        if name not in self.versions:
+            raise self.error(f"{name!r} is not a list assigned in the function", target)
+        base = self.versions[name]
+        item = self.expr(value)
+        new = self.namer.version(name) if name in self.defined else name
+        self.namer.take(new)
+        self.defined.add(new)
+        self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
         self.versions[name] = ir.Var(new)
 
     def bind_name(self, name, atom):
@@ -257,6 +273,8 @@ class StatementStager:
                     and isinstance(n.ctx, ast.Store)}
         assigned |= {t.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.Assign)
                      for t in n.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+        assigned |= {n.value.func.value.id for s in body for n in ast.walk(s)
+                     if isinstance(n, ast.Expr) and is_append(n)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
         early = _read_before_written(body, set())
@@ -309,6 +327,9 @@ def _read_before_written(stmts, written):
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
                 reads |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs
+            reads |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            written.add(stmt.value.func.value.id)
         early |= reads - written
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
             if target is not None:

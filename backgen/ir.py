@@ -142,6 +142,7 @@ class Staged:
     lines: tuple = ()  # the user's source lines, for errors
     line: int = 0  # the line of the ``def``
     shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
+    lists: frozenset = frozenset()  # names holding Python lists (of arrays)
 
 
 @dataclass(frozen=True)

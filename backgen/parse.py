@@ -28,7 +28,7 @@ import numpy
 from .errors import BackgenError
 
 MODULES = {"math": math, "numpy": numpy}
-BUILTINS = ("abs", "max", "min", "pow")
+BUILTINS = ("abs", "max", "min", "pow", "sum")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
 
@@ -380,9 +380,19 @@ def _fence_stmt(forward, stmt, last):
     elif isinstance(stmt, ast.Expr):
         if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
             raise forward.error("generators (yield) are not supported", stmt)
+        if is_append(stmt):
+            _fence_expr(forward, stmt.value.args[0])
+            return
         raise forward.error("expression statements have no effect on the result and are not supported", stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def is_append(stmt):
+    """``xs.append(v)``: the one expression statement that changes something (a list)."""
+    call = stmt.value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+            and isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords)
 
 
 def _fence_expr(forward, node, where="value"):
@@ -424,6 +434,10 @@ def _fence_expr(forward, node, where="value"):
             if part is not None:
                 _fence_expr(forward, part, "index")
     elif isinstance(node, (ast.Tuple, ast.List)):
+        if where == "value" and isinstance(node, ast.List):  # a list of arrays: xs = [a, b]
+            for elt in node.elts:
+                _fence_expr(forward, elt)
+            return
         if where == "value":
             what = "tuples" if isinstance(node, ast.Tuple) else "lists"
             raise forward.error(f"{what} are only supported as arguments of calls and in indexing", node)

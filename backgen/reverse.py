@@ -143,6 +143,9 @@ class _Reverser(FlowReverser):
         elif op.rule == "call":
             lines = self.undo_call(op, self.active)
             header = self.forward_line(number, op)
+        elif op.rule == "list_append":
+            lines = self.undo_append(op)
+            header = ir.ForwardLine(number, op.target, op.source)
         elif op.rule == "setitem":
             lines = self.undo_setitem(op)
             header = ir.ForwardLine(number, f"{op.target}[{op.param('index')}]", str(op.args[1]))
@@ -183,9 +186,12 @@ class _Reverser(FlowReverser):
         return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
 
     def zeros_like(self, name):
+        np_name = self.staged.modules["np"]
+        if name in self.staged.lists:
+            return f"[{np_name}.zeros_like(v) for v in {name}]"
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
             return "0.0"
-        return f"{self.staged.modules['np']}.zeros_like({name})"
+        return f"{np_name}.zeros_like({name})"
 
     def forward_line(self, number, op):
         if number is None:
@@ -228,6 +234,9 @@ class _Reverser(FlowReverser):
                 text = _without_broadcast_to(text)  # += broadcasts by itself
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
+            if accumulate and arg.name in self.staged.lists:  # lists add element by element
+                lines.append(ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]"))
+                continue
             lines.append(ir.AdjointLine(name, accumulate, text))
         return lines
 
@@ -259,6 +268,24 @@ class _Reverser(FlowReverser):
             return []
         call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {self.adjoint[op.target]})"
         return [ir.CallLine(tuple(targets), call)] + later
+
+    def undo_append(self, op):
+        """``xs_1 = xs + [v]``: ``dv`` is the last adjoint of ``dxs_1``, ``dxs`` the others."""
+        g = self.adjoint[op.target]
+        items, value = op.args
+        lines = []
+        if isinstance(value, ir.Var) and value.name in self.active:
+            accumulate = value.name in self.adjoint
+            self.adjoint[value.name] = self.adjoint_name(value.name)
+            lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, f"{g}[-1]"))
+        if isinstance(items, ir.Var) and items.name in self.active:
+            if items.name in self.adjoint:
+                name = self.adjoint[items.name]
+                lines.append(ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g}[:-1])]"))
+            else:
+                self.adjoint[items.name] = self.adjoint_name(items.name)
+                lines.append(ir.AdjointLine(self.adjoint[items.name], False, f"{g}[:-1]"))
+        return lines
 
     def undo_setitem(self, op):
         """``a_1 = a.copy(); a_1[idx] = v``: ``dv = da_1[idx]``, and ``da`` is ``da_1`` without it."""
@@ -329,6 +356,12 @@ class _Reverser(FlowReverser):
         np_name = self.staged.modules["np"]
         lines = []
         name = self.adjoint_name(var)
+        if var in self.staged.lists:  # an element of a list: rebind it, never add in place
+            if var not in self.adjoint:
+                self.adjoint[var] = name
+                lines.append(ir.AdjointLine(name, False, self.zeros_like(var)))
+            lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, f"{name}[{scatter.index}] + {upstream}"))
+            return lines
         if var not in self.adjoint:
             self.adjoint[var] = name
             lines.append(ir.AdjointLine(name, False, f"{np_name}.zeros_like({var})"))
@@ -458,7 +491,7 @@ def _mutates(line, target):
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
     node = ast.parse(text, mode="eval").body
-    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+    if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.ListComp, ast.List)):
         return True
     if isinstance(node, ast.Call):
         func = node.func

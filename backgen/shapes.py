@@ -125,7 +125,21 @@ def infer(staged, args, functions=None):
                            f"forward on inputs of the given shapes: {type(exc).__name__}: {exc}") from None
     with np.errstate(all="ignore"):
         _visit_the_rest(staged, values, namespace)
-    return {name: np.shape(value) for name, value in values.items()}
+    return {name: _shape(value) for name, value in values.items()}
+
+
+def _shape(value):
+    """A value's shape; a list of arrays gets the shape of its first element with its length first."""
+    if isinstance(value, list):
+        return (len(value),) + (np.shape(value[0]) if value else ())
+    return np.shape(value)
+
+
+def list_names(staged, args, functions=None):
+    """The names holding Python lists, seen on ``args``."""
+    return frozenset(op.target for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_make")) | frozenset(
+        str(op.args[0]) for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_sum", "np.stack_list")
+        if isinstance(op.args[0], ir.Var))
 
 
 def _visit_the_rest(staged, values, namespace):

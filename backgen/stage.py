@@ -259,6 +259,10 @@ class _Stager(StatementStager):
             return self.call(node, name, role)
         if isinstance(node, ast.Subscript):
             return self.subscript(node, name, role)
+        if isinstance(node, ast.List) and not node.elts:
+            return ir.Const("[]")
+        if isinstance(node, ast.List) and self.numpy and all(not isinstance(e, ast.Starred) for e in node.elts):
+            return self.numpy_op("list_make", list(node.elts), node, name, role or "items")
         if isinstance(node, (ast.Tuple, ast.List)) and self.numpy:
             return self.inert(node, node.elts, name, role or "seq")
         raise self.error(f"{type(node).__name__} expressions are not supported here", node)
@@ -351,6 +355,8 @@ class _Stager(StatementStager):
             raise self.error(f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}", func)
         if qualified.startswith("np."):
             return self.numpy_call(qualified, node, name, role)
+        if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+            return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
         if node.keywords:
@@ -440,6 +446,9 @@ class _Stager(StatementStager):
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
+                elif rule_name == "np.stack" and isinstance(value, ast.Name):  # a list built by append
+                    rule_name = "np.stack_list"
+                    operands.append(value)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
                 else:

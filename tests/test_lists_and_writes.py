@@ -1,0 +1,139 @@
+"""Python lists of arrays and writes into arrays, checked against finite differences."""
+
+import numpy as np
+import pytest
+
+import backgen
+
+
+def rnn_states(x, h, Wx, Wh, b):
+    hs = []
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] @ Wx + h @ Wh + b)
+        hs.append(h)
+    return np.stack(hs, axis=1)
+
+
+def rnn_cs231n(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        next_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        h[:, t, :] = next_h
+        prev_h = next_h
+    return h
+
+
+def powers_sum(x, w):
+    parts = []
+    for i in range(3):
+        parts.append(x * w ** i)
+    return sum(parts) + parts[1] * 2.0
+
+
+def stack_and_index(x, y):
+    items = [x]
+    items.append(y * x)
+    items.append(np.sin(y))
+    first = items[0]
+    return np.stack(items) * 2.0 + first
+
+
+def write_twice(x, v):
+    y = x * 2.0
+    y[1:3] = v * v
+    y[2] = v[0]
+    return y * y
+
+
+def write_scalar_over_slice(x, s):
+    y = x + 1.0
+    y[:2] = s
+    return y
+
+
+def write_then_read(x, v):
+    y = x.copy()
+    y[0] = v
+    z = y * x
+    y[1] = z[0]
+    return y + z
+
+
+RNG = np.random.default_rng(7)
+CASES = [
+    (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
+                  0.3 * RNG.standard_normal((6, 6)), RNG.standard_normal(6))),
+    (rnn_cs231n, (RNG.standard_normal((3, 4, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
+                  0.3 * RNG.standard_normal((6, 6)), RNG.standard_normal(6))),
+    (powers_sum, (RNG.standard_normal(4), 0.7)),
+    (stack_and_index, (RNG.standard_normal(3), RNG.standard_normal(3))),
+    (write_twice, (RNG.standard_normal(5), RNG.standard_normal(2))),
+    (write_scalar_over_slice, (RNG.standard_normal(4), 0.3)),
+    (write_then_read, (RNG.standard_normal(3), 0.4)),
+]
+
+
+def finite_differences(f, args, dout, h=1e-6):
+    grads = []
+    for i, value in enumerate(args):
+        base = np.array(value, dtype=float)
+        grad = np.zeros_like(base)
+        for index in np.ndindex(base.shape):
+            sides = []
+            for step in (h, -h):
+                moved = base.copy()
+                moved[index] += step
+                trial = list(args)
+                trial[i] = moved if np.ndim(value) else float(moved)
+                sides.append(np.sum(f(*trial) * dout))
+            grad[index] = (sides[0] - sides[1]) / (2 * h)
+        grads.append(grad)
+    return grads
+
+
+@pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])
+def test_matches_finite_differences(f, args):
+    g = backgen.backward(f)
+    copies = [np.copy(a) for a in args]
+    dout = np.random.default_rng(1).standard_normal(np.shape(f(*args)))
+    dout_copy = dout.copy()
+    grads = g.backward(*args, dout=dout)
+    for got, want, value in zip(grads, finite_differences(f, args, dout), args):
+        assert np.shape(got) == np.shape(value)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    for before, after in zip(copies, args):
+        np.testing.assert_array_equal(before, after)  # the backward never changes its inputs
+    np.testing.assert_array_equal(dout, dout_copy)
+
+
+def test_lists_read_naturally():
+    g = backgen.backward(rnn_states)
+    g.backward(*CASES[0][1], dout=np.ones((3, 4, 6)))
+    text = g.backward_source
+    assert "hs = hs + [h]" in text  # the forward appends
+    assert "dhs = list(np.moveaxis(dout, 1, 0))" in text  # np.stack(hs, axis=1) undone
+    assert "dh_1 += dhs_1[-1]" in text and "dhs = dhs_1[:-1]" in text  # append undone, last first
+
+
+def test_a_write_copies_the_array_and_zeroes_the_adjoint():
+    g = backgen.backward(write_twice)
+    g.backward(*CASES[4][1], dout=np.ones(5))
+    text = g.backward_source
+    assert "y_1 = y.copy()" in text and "y_1[1:3] = vsqr" in text
+    assert "dvsqr = dy_2[1:3]" in text or "[1:3]" in text
+
+
+def test_writing_into_a_parameter_leaves_the_callers_array_alone():
+    def f(x, v):
+        x[0] = v * 2.0
+        return x * x
+
+    import inspect
+    namespace = {}
+    source = "import numpy as np\n\n" + "\n".join(line[4:] for line in inspect.getsource(f).splitlines()) + "\n"
+    exec(compile(source, "<f>", "exec"), namespace)
+    text = backgen.generate(source, shapes={"x": "N", "v": float})
+    assert "x_1 = x.copy()" in text
