@@ -74,6 +74,7 @@ class _Reverser(FlowReverser):
         self.saves = {}  # id(loop) -> ((carried name, list name), ...)
         self.depth = 0
         groups = self.seed(active) + self.reverse_items(staged.body)
+        groups = self.prune_saves(groups)
         groups = self.copy_aliases(groups)
         zeros = []
         for w in staged.wrt:

@@ -114,7 +114,52 @@ class FlowReverser:
         read = set().union(*(_names(str(line)) for line in _flatten(body + end))) if body or end else set()
         replay = self.render_forward(loop.body, read, breaks=False, replay=True)
         header = self.loop_header(loop, saves)
-        return pre + [ir.Block(header, tuple(restore + replay + body + end))]
+        block = ir.Block(header, tuple(restore + replay + body + end))
+        self.loop_blocks = getattr(self, "loop_blocks", []) + [(block, loop)]
+        return pre + [block]
+
+    def prune_saves(self, groups):
+        """Save and restore only the carried values the backward reads (in the loop or after it)."""
+        order = []
+
+        def walk(items):
+            for item in items:
+                start = len(order)
+                order.append(item)
+                if isinstance(item, ir.Block):
+                    walk(item.body)
+                elif isinstance(item, ir.Group):
+                    walk(item.lines)
+                spans[id(item)] = (start, len(order))
+        spans = {}
+        walk(groups)
+        replaced = {}
+        for block, loop in getattr(self, "loop_blocks", []):
+            start, end = spans[id(block)]
+            saves = self.saves[id(loop)]
+            restores = {id(line) for line in block.body[:len(saves)]}
+            inside = set().union(*(_reads_line(line) for line in order[start + 1:end] if id(line) not in restores))
+            after = set().union(*(_reads_line(line) for line in order[end:]))
+            kept = tuple((c, saved) for c, saved in saves if c in inside | after)
+            if not kept and saves and (loop.kind == "while" or loop.breaks):
+                kept = saves[:1]  # the number of iterations
+            self.saves[id(loop)] = kept
+            body = tuple(line for line in block.body[:len(saves)] if line.target in dict(kept)) + \
+                block.body[len(saves):]
+            replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
+
+        def rebuild(items):
+            out = []
+            for item in items:
+                if isinstance(item, ir.Block):
+                    item = replaced.get(id(item), item)
+                    out.append(ir.Block(item.header, tuple(rebuild(item.body))))
+                elif isinstance(item, ir.Group):
+                    out.append(ir.Group(item.undoes, tuple(rebuild(item.lines))))
+                else:
+                    out.append(item)
+            return out
+        return rebuild(groups)
 
     def accumulate(self, var, upstream):
         accumulate = var in self.adjoint
@@ -187,6 +232,15 @@ class FlowReverser:
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
         return [ir.Statement(f"{saved} = []") for _, saved in saves] + [ir.Block(header, tuple(body + tail))]
+
+
+def _reads_line(line):
+    """The names a backward line reads (an assignment's own target is written, not read)."""
+    if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target:
+        return _names(line.source)
+    if isinstance(line, ir.Group):
+        return set()
+    return _names(str(line))
 
 
 def _loops(items):

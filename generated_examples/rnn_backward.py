@@ -54,10 +54,8 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
     n = x.shape[0]             # (1)
     loss = 0.0                 # (2)
     hs = []
-    losses = []
     for t in range(n):
         hs.append(h)
-        losses.append(loss)
         xt = x[t]              # (3)
         xtdot = xt.dot(Wx)     # (4)
         hdot = h.dot(Wh)       # (5)
@@ -75,7 +73,6 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
     dh = np.zeros_like(h)
     for t in reversed(range(n)):
         h = hs.pop()
-        loss = losses.pop()
         xt = x[t]
         xtdot = xt.dot(Wx)
         hdot = h.dot(Wh)
