@@ -139,6 +139,26 @@ class StatementStager:
                           for name, carried in self.loop_entries[-1].items())
         self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks, exits))
 
+    def if_expression(self, node, name, role):
+        """``a if c else b`` with computed branches: an ``if`` block computing only the branch taken."""
+        test = self.condition(node.test)
+        saved = self.ops
+        try:
+            self.ops = []
+            then_value = self.expr(node.body)
+            body = self.ops
+            self.ops = []
+            else_value = self.expr(node.orelse)
+            orelse = self.ops
+        finally:
+            self.ops = saved
+        target = name() if name is not None else self.namer.fresh(role or "pick")
+        self.defined.add(target)
+        body = self.deliver(body, then_value, target)
+        orelse = self.deliver(orelse, else_value, target)
+        self.add(ir.If(test, tuple(body), tuple(orelse), self.line))
+        return ir.Var(target)
+
     def sub_block(self, stmts, versions):
         saved_ops, saved_versions = self.ops, self.versions
         self.ops, self.versions = [], dict(versions)

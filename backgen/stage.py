@@ -247,10 +247,10 @@ class _Stager(StatementStager):
         if isinstance(node, ast.Compare):
             return self.inert(node, [node.left] + node.comparators, name, role or "mask")
         if isinstance(node, ast.IfExp):
-            for branch in (node.body, node.orelse):
-                if not isinstance(branch, (ast.Name, ast.Constant, ast.Attribute)) and source.number(branch) is None:
-                    raise self.error("a conditional expression's branches must be variables or constants "
-                                     "(Python computes only the branch taken): assign them first", branch)
+            simple = all(isinstance(b, (ast.Name, ast.Constant, ast.Attribute)) or source.number(b) is not None
+                         for b in (node.body, node.orelse))
+            if not simple:  # Python computes only the branch taken: an if block does the same
+                return self.if_expression(node, name, role)
             operands = [node.test, node.body, node.orelse]
             if self.numpy:
                 return self.numpy_op("np.select_if", operands, node, name, role or "pick")

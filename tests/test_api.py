@@ -251,3 +251,14 @@ def test_powers_and_constants(source, point, expected):
         assert grads == pytest.approx((3.0 * 2.0 ** 2, 2.0 ** 3 * math.log(2.0)))
     else:
         assert grads == pytest.approx(expected)
+
+
+def test_conditional_expression_computes_only_the_branch_taken():
+    @backgen.backward
+    def f(x):
+        y = math.log(x) if x > 0 else -x * 2.0
+        return y * x
+
+    for point in (1.5, -0.7):
+        assert backgen.gradcheck(f, point) < 1e-6
+    assert "if x > 0:" in f.backward_source
