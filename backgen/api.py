@@ -181,7 +181,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
     if result.mode != "numpy":
         if args is not None:
             check_differentiable(result, args)
-        return result
+        return dataclasses.replace(result, lists=list_names(result, args))
     if args is None:
         unknown = [p for p in result.params if p not in specs]
         if unknown:

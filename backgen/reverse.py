@@ -267,7 +267,10 @@ class _Reverser(FlowReverser):
                 targets.append(self.adjoint[arg.name])
         if all(t == "_" for t in targets):
             return []
-        call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {self.adjoint[op.target]})"
+        upstream = self.adjoint[op.target]
+        if op.param("outputs", "1") != "1":  # a tuple: one upstream gradient per output
+            upstream = "*" + upstream
+        call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {upstream})"
         return [ir.CallLine(tuple(targets), call)] + later
 
     def undo_append(self, op):

@@ -130,14 +130,15 @@ def infer(staged, args, functions=None):
 
 def _shape(value):
     """A value's shape; a list of arrays gets the shape of its first element with its length first."""
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return (len(value),) + (np.shape(value[0]) if value else ())
     return np.shape(value)
 
 
 def list_names(staged, args, functions=None):
     """The names holding Python lists, seen on ``args``."""
-    return frozenset(op.target for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_make")) | frozenset(
+    return frozenset(op.target for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_make")
+                     or op.param("outputs", "1") != "1") | frozenset(
         str(op.args[0]) for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_sum", "np.stack_list")
         if isinstance(op.args[0], ir.Var))
 

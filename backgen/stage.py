@@ -377,10 +377,8 @@ class _Stager(StatementStager):
             helper = read_helper(self.forward, function)
         except BackgenError:
             raise
-        returned = helper.func.body[-1].value
-        if isinstance(returned, ast.Tuple):
-            raise self.error(f"{function}() returns several values: calling such helpers is not supported yet",
-                             node)
+        returned = next(n.value for n in ast.walk(helper.func) if isinstance(n, ast.Return))
+        outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
         args = helper.func.args
         names = [a.arg for a in args.args]
         defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
@@ -395,7 +393,7 @@ class _Stager(StatementStager):
             atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
-        params = (("function", function), ("params", ",".join(names)))
+        params = (("function", function), ("params", ",".join(names)), ("outputs", str(outputs)))
         self.add(ir.Op(target, "call", tuple(atoms), self.line, params, text))
         return ir.Var(target)
 

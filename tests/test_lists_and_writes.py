@@ -137,3 +137,25 @@ def test_writing_into_a_parameter_leaves_the_callers_array_alone():
     exec(compile(source, "<f>", "exec"), namespace)
     text = backgen.generate(source, shapes={"x": "N", "v": float})
     assert "x_1 = x.copy()" in text
+
+
+def lstm_like_step(x, h, c, W):
+    a = x @ W + h
+    c2 = c * 0.5 + np.tanh(a)
+    h2 = np.tanh(c2) * 0.5
+    return h2, c2
+
+
+def unrolled(x, h, c, W):
+    for t in range(x.shape[0]):
+        h, c = lstm_like_step(x[t], h, c, W)
+    return np.sum(h * h) + np.sum(c)
+
+
+def test_a_helper_returning_a_tuple_is_unpacked():
+    rng = np.random.default_rng(3)
+    args = rng.standard_normal((3, 2, 4)), rng.standard_normal((2, 5)), rng.standard_normal((2, 5)), \
+        0.4 * rng.standard_normal((4, 5))
+    g = backgen.backward(unrolled)
+    assert backgen.gradcheck(g, *args) < 1e-5
+    assert "step_backward(xt, h, c, W, *dparts)" in g.backward_source
