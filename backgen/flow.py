@@ -117,9 +117,18 @@ class StatementStager:
     def if_stmt(self, stmt):
         test = self.condition(stmt.test)
         before = dict(self.versions)
-        body, then_versions = self.sub_block(stmt.body, before)
-        orelse, else_versions = self.sub_block(stmt.orelse, before)
+        self.tests.append(set(_names(test)))
+        try:
+            body, then_versions = self.sub_block(stmt.body, before)
+            orelse, else_versions = self.sub_block(stmt.orelse, before)
+        finally:
+            self.tests.pop()
         merged = {}
+        changed = [n for n in set(then_versions) | set(else_versions)
+                   if then_versions.get(n) != else_versions.get(n)]
+        shared = {atom for versions in (then_versions, else_versions) for atom in
+                  [versions.get(n) for n in changed] if [versions.get(n) for n in changed].count(atom) > 1}
+        self.shared_atoms = shared  # a value two names take: copied, not renamed
         for name in sorted(set(then_versions) | set(else_versions)):
             a, b = then_versions.get(name), else_versions.get(name)
             if a == b:
@@ -189,8 +198,10 @@ class StatementStager:
 
     def deliver(self, items, atom, target):
         """Make ``items`` end with ``target`` holding ``atom``: rename its definition, or copy."""
-        defined_here = {op.target for op in ir.ops_in(items)}
-        if isinstance(atom, ir.Var) and atom.name in defined_here:
+        defined_here = {op.target for op in ir.ops_in(items) if op.rule != "copy" or op.target != target}
+        carried = {c for loop in _loops_in(items) for c in loop.carried}
+        if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
+                and atom not in getattr(self, "shared_atoms", ()):
             return rename(items, atom.name, target)
         return list(items) + [ir.Op(target, "copy", (atom,), self.line, (), str(atom))]
 
@@ -241,9 +252,12 @@ class StatementStager:
         entry = {}
         for name in carried:
             before = self.versions.get(name)
-            if isinstance(before, ir.Var) and before.name not in self.aliased(name) and \
+            in_use = before is not None and (before.name in self.read_so_far if isinstance(before, ir.Var) else True
+                                             or any(before.name in t for t in self.tests))
+            if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
+                    not any(before.name in t for t in self.tests) and \
                     (before.name == name or before.name.startswith(name + "_")):
-                entry[name] = before.name  # the loop updates it in place
+                entry[name] = before.name  # nothing else reads the value before the loop: update it in place
             else:
                 carried_name = self.merged_name(name)
                 if before is not None:
@@ -308,6 +322,20 @@ class StatementStager:
     def static_int(self, node):
         atom = self.expr(node, role="n")
         return str(atom)
+
+
+def _names(text):
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _loops_in(items):
+    for item in items:
+        if isinstance(item, ir.Loop):
+            yield item
+            yield from _loops_in(item.body)
+        elif isinstance(item, ir.If):
+            yield from _loops_in(item.body)
+            yield from _loops_in(item.orelse)
 
 
 def _breaking_ifs(items):

@@ -22,7 +22,7 @@ from . import ir, source
 from .context import GradContext, index_tuple
 from .errors import BackgenError
 from .fuse import fusions
-from .reverse_flow import FlowReverser, _flatten, _loops, _names
+from .reverse_flow import FlowReverser, _flatten, _loops, _names, live_reads
 from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
@@ -454,9 +454,7 @@ class _Reverser(FlowReverser):
 
     def needed_forward(self, groups, zeros, also=()):
         """The forward lines whose values the adjoint lines (and ``also``) read, in order."""
-        read = set(also)
-        for line in _flatten(groups):
-            read |= _names(str(line))
+        read = set(also) | live_reads(groups)
         for line in zeros:
             read |= _names(line.source)
         return tuple(self.render_forward(self.staged.body, read))

@@ -38,6 +38,9 @@ class FlowReverser:
         self.depth -= 1
         if not then and not orelse:
             return pre
+        # each branch recomputes the values of its own that its adjoints read
+        then = self.render_forward(item.body, live_reads(then), replay=True) + then
+        orelse = self.render_forward(item.orelse, live_reads(orelse), replay=True) + orelse
         blocks = [ir.Block(f"if {item.test}:", tuple(then) or (ir.Statement("pass"),))]
         if orelse:
             blocks.append(ir.Block("else:", tuple(orelse)))
@@ -234,8 +237,22 @@ class FlowReverser:
         return [ir.Statement(f"{saved} = []") for _, saved in saves] + [ir.Block(header, tuple(body + tail))]
 
 
+def live_reads(lines):
+    """Names the lines read before assigning them (in order; both branches of a block counted)."""
+    assigned, needed = set(), set()
+    for line in _flatten(lines):
+        needed |= _reads_line(line) - assigned
+        if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and "[" not in line.target:
+            assigned |= {name.strip() for name in line.target.split(",")}
+        elif isinstance(line, ir.CallLine):
+            assigned |= set(line.targets)
+    return needed
+
+
 def _reads_line(line):
     """The names a backward line reads (an assignment's own target is written, not read)."""
+    if isinstance(line, ir.ForwardLine):
+        return _names(line.source)
     if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target:
         return _names(line.source)
     if isinstance(line, ir.Group):

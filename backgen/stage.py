@@ -123,6 +123,8 @@ class _Stager(StatementStager):
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.versions = {}
         self.defined = set()  # every name a parameter, an operation or a merge defines
+        self.read_so_far = set()  # every name an operation staged so far reads
+        self.tests = []  # the names the enclosing if tests read
         self.modules = {}
         for canonical in ("math", "np"):
             alias, k = canonical, 1
@@ -212,6 +214,7 @@ class _Stager(StatementStager):
         self.ops.append(item)
         if isinstance(item, ir.Op):
             self.defined.add(item.target)
+            self.read_so_far |= item.reads()
 
     def assign(self, name, value):
         if name in self.versions or name in self.defined:
