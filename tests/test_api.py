@@ -179,12 +179,12 @@ def test_gradcheck_reports_the_input_that_is_wrong():
 
 
 def test_internal_errors_become_backgen_errors(monkeypatch):
-    from backgen import api
+    from backgen import program
 
     def broken(staged):
         raise KeyError("boom")
 
-    monkeypatch.setattr(api, "reverse", broken)
+    monkeypatch.setattr(program, "reverse", broken)
     with pytest.raises(BackgenError, match="internal error.*KeyError"):
         backgen.generate("def f(x):\n    return x * 2\n")
 

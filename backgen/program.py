@@ -1,0 +1,188 @@
+"""Building a program: stage a forward function, learn its shapes, differentiate it
+and the helpers it calls.
+
+Contract: ``program(forward, wrt, shapes, args) -> ir.Program`` runs the
+pipeline for one parsed forward function: ``stage`` (with the declared
+shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
+declared shapes), then ``reverse``; each helper it calls is built the same way,
+once per pattern of argument ranks.  ``backward_program`` does the same from a
+function or source text.  Problems with user code are ``BackgenError``; an
+unexpected failure inside backgen is reported as one too (``guarded``).
+"""
+
+import ast
+import dataclasses
+import math
+
+import numpy as np
+
+from . import emit
+from .errors import BackgenError
+from .ir import Program, map_ops, ops_in
+from .parse import read, read_helper
+from .reverse import reverse
+from .shapes import check_differentiable, examples, infer, list_names
+from .shapes import spec as shape_spec
+from .stage import stage
+
+
+def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
+    """The ``ir.Program`` of a forward function: its backward, with its helpers'.
+
+    NumPy code needs shapes: from ``args`` (example inputs), or declared by
+    ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.
+    """
+    forward = read(func_or_source, name=name, filename=filename)
+    return guarded(forward, lambda: program(forward, wrt, shapes, args))
+
+
+def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
+    """The ``ir.Program`` of a forward function: its backward and its helpers'.
+
+    ``registry`` names helper backwards across the whole call tree: one per
+    helper and pattern of argument ranks (``affine_backward``, ``affine_backward2``).
+    """
+    registry = {} if registry is None else registry
+    specs = declared_shapes(forward, shapes)
+    arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
+    result = stage(forward, wrt, specs, arrays)
+    calls = [op for op in ops_in(result.body) if op.rule == "call"]
+    helpers = {}
+    for op in calls:
+        name = op.param("function")
+        if name in chain or name == result.name:
+            raise _op_error(result, op, f"{name}() calls itself: recursion is not supported")
+        if name not in helpers:
+            helper = read_helper(forward, name)
+            if _reaches(helper, {result.name, *chain}, set()):
+                raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
+            helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+    # each call site records the arguments it was called with, to learn their shapes
+    sites = {id(op): k for k, op in enumerate(calls)}
+    recorded = {k: [] for k in range(len(calls))}
+    functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
+                 for k, op in enumerate(calls)}
+
+    def probed(op):
+        if op.rule != "call":
+            return op
+        return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
+    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed))
+    backwards, forwards = [], {}
+    patched = {}
+    for op in calls:
+        name = op.param("function")
+        helper, staged_helper = helpers[name]
+        call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
+        key = (name, None if call_args is None else tuple(map(_rank_pattern, call_args)))
+        if key not in registry:
+            count = sum(1 for k in registry if k[0] == name)
+            backward_name = f"{name}_backward" + (str(count + 1) if count else "")
+            registry[key] = None  # claimed before recursing
+            sub = program(helper, None, None, call_args, chain + (result.name,), registry)
+            main = dataclasses.replace(sub.main, name=backward_name)
+            registry[key] = (backward_name, main.wrt, sub, main)
+        backward_name, helper_wrt, sub, main = registry[key]
+        backwards += list(sub.helper_backwards) + [main]
+        forwards.update({f.name: f for f in sub.helper_forwards})
+        forwards[name] = staged_helper
+        patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
+                                                                      ("wrt", ",".join(helper_wrt))))
+    result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
+    unique = list({b.name: b for b in backwards}.values())
+    return Program(reverse(result), tuple(forwards.values()), tuple(unique))
+
+
+def _reaches(forward, names, seen):
+    """Whether ``forward`` calls (through its helpers) any of ``names``."""
+    for node in ast.walk(forward.func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers:
+            callee = node.func.id
+            if callee in names:
+                return True
+            if callee not in seen:
+                seen.add(callee)
+                if _reaches(read_helper(forward, callee), names, seen):
+                    return True
+    return False
+
+
+def _callable(forward, staged):
+    """A helper's staged forward as a Python function (with the helpers it calls)."""
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
+    for op in ops_in(staged.body):
+        if op.rule == "call" and op.param("function") not in namespace:
+            inner = read_helper(forward, op.param("function"))
+            namespace[op.param("function")] = _callable(inner, stage(inner, None, declared_shapes(inner),
+                                                                     staged.mode == "numpy"))
+    exec(compile(emit.forward_source(staged), f"<backgen {staged.name}>", "exec"), namespace)
+    return namespace[staged.name]
+
+
+def _rank_pattern(value):
+    """What generated code depends on: ranks, which dimensions are 1, the kind of number."""
+    if isinstance(value, np.ndarray):
+        return ("array", tuple(d == 1 for d in value.shape), value.dtype.kind)
+    return (type(value).__name__,)
+
+
+def _recorder(function, calls):
+    """``function``, recording the arguments of each call (to learn shapes at the call)."""
+    def record(*args):
+        calls.append(args)
+        return function(*args)
+    return record
+
+
+def _op_error(staged, op, message):
+    text = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
+    return BackgenError(message, staged.filename, op.line, None, text)
+
+
+def declared_shapes(forward, shapes=None):
+    """``{param: Spec}`` from annotations, overridden by ``shapes``."""
+    specs = {}
+    args = forward.func.args
+    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
+    for arg in args.args:
+        found = shape_spec(arg.annotation) if arg.annotation is not None else None
+        if found is None and arg.arg in defaults:  # a number default: a scalar of its kind
+            value = ast.literal_eval(defaults[arg.arg])
+            found = shape_spec(type(value))
+        if found is not None:
+            specs[arg.arg] = found
+    for key, value in (shapes or {}).items():
+        specs[key] = shape_spec(value)
+    return specs
+
+
+def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None):
+    """``result`` (ir.Staged) with the shapes of every value, for NumPy code.
+
+    ``probe_body`` is the body to run instead (calls routed through ``functions``).
+    """
+    if result.mode != "numpy":
+        if args is not None:
+            check_differentiable(result, args)
+        return dataclasses.replace(result, lists=list_names(result, args))
+    if args is None:
+        unknown = [p for p in result.params if p not in specs]
+        if unknown:
+            raise forward.error(
+                f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients: annotate the "
+                f"parameters (def {result.name}({unknown[0]}: 'N, D', ...)), pass shapes=, or call "
+                "the decorated function's .backward() with arrays")
+        args = examples(result, specs)
+    check_differentiable(result, args)
+    probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    return dataclasses.replace(result, shapes=infer(probe, args, functions), lists=list_names(result, args))
+
+
+def guarded(forward, work):
+    try:
+        return work()
+    except (BackgenError, TypeError):
+        raise
+    except Exception as exc:  # a bug in backgen: still point at the user's function
+        raise forward.error(f"internal error while differentiating {forward.func.name}(): "
+                            f"{type(exc).__name__}: {exc}") from exc
