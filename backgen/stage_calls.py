@@ -1,0 +1,311 @@
+"""Staging calls: NumPy functions and methods, the user's helpers, indexing, inert values.
+
+Contract: ``CallStager`` is mixed into the stager (``stage``), which provides
+``expr``, ``spell``, ``qualify``, ``namer``, ``versions`` and ``add``.  A call
+binds to its signature (``rules_numpy.SIGNATURES``): operands become the
+operation's arguments, the rest static parameters kept as source text.  The
+staged line keeps the user's spelling (``x.sum(axis=1)`` stays a method).
+Values that carry no gradient (masks, shapes, constructors) are ``inert``.
+"""
+
+import ast
+import functools
+import inspect
+
+from . import ir, source
+from .errors import BackgenError
+from .hints import hint as _hint
+from .parse import read_helper
+from .rules import CALLS, NOT_DIFFERENTIABLE
+from .rules_numpy import (ALIASES, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
+                          NUMPY, OPAQUE, SIGNATURES)
+
+
+class CallStager:
+
+    def call(self, node, name, role):
+        func = node.func
+        qualified = self.qualify(func)
+        if isinstance(func, ast.Name) and func.id in self.versions:
+            raise self.error(f"{func.id!r} is a variable, not a function", func)
+        receiver_is_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if qualified is None and isinstance(func, ast.Attribute) and not (
+                receiver_is_name and func.value.id not in self.versions):
+            return self.method(node, name, role)
+        label = qualified or source.to_source(func)
+        if qualified is None and isinstance(func, ast.Name) and func.id == self.func.name:
+            raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
+        if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
+            return self.helper_call(node, name, role)
+        if qualified is None:
+            raise self.error(
+                f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "
+                "builtins abs, max, min and pow", func)
+        if qualified in NOT_DIFFERENTIABLE and not self.numpy:
+            raise self.error(f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}", func)
+        if qualified.startswith("np."):
+            return self.numpy_call(qualified, node, name, role)
+        if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+            return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list
+        if qualified in INERT or qualified in OPAQUE:
+            return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
+        if node.keywords:
+            raise self.error("keyword arguments are not supported in this call", node.keywords[0])
+        rule = CALLS.get((qualified, len(node.args)))
+        if rule is None:
+            arities = sorted(n for (f, n) in CALLS if f == qualified)
+            if arities:
+                expected = " or ".join(map(str, arities))
+                raise self.error(f"{label} takes {expected} argument(s) here, got {len(node.args)}", node)
+            raise self.error(f"{label} has no derivative rule in backgen", func)
+        return self.op(rule, list(node.args), node, name, role)
+
+    def helper_call(self, node, name, role):
+        """A call of the user's own function: its backward is generated and called."""
+        function = node.func.id
+        try:
+            helper = read_helper(self.forward, function)
+        except BackgenError:
+            raise
+        returned = next(n.value for n in ast.walk(helper.func) if isinstance(n, ast.Return))
+        outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
+        args = helper.func.args
+        names = [a.arg for a in args.args]
+        defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
+        signature = ", ".join(f"{n}={source.to_source(defaults[n])}" if n in defaults else n for n in names)
+        try:
+            bound = _signature(signature).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+        except TypeError as exc:
+            raise self.error(f"{function}(): {exc}", node) from None
+        atoms = []
+        for param in names:
+            value = bound.arguments.get(param)
+            atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
+        text = f"{function}({', '.join(map(str, atoms))})"
+        target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
+        params = (("function", function), ("params", ",".join(names)), ("outputs", str(outputs)))
+        self.add(ir.Op(target, "call", tuple(atoms), self.line, params, text))
+        return ir.Var(target)
+
+    def method(self, node, name, role):
+        method = node.func.attr
+        if method in INERT_METHODS:
+            return self.inert(node, [node.func.value] + node.args, name, role or method)
+        function = METHODS.get(method)
+        if function is None:
+            raise self.error(f"unknown method .{method}(): backgen differentiates the NumPy array "
+                             f"methods {', '.join(sorted(METHODS))}", node.func)
+        signature = METHOD_SIGNATURES.get(method, SIGNATURES[function])
+        inner = _square_operand(self, node.func.value) if method == "sum" else None
+        if inner is not None:
+            params = _bind_params(signature, [node.func.value] + node.args, node.keywords, "a")
+            if params is not None:
+                return self.numpy_op("np.sum_square", [inner], node, name, role, params)
+        return self.bound_call(function, signature, [node.func.value] + node.args, node.keywords,
+                               node, name, role)
+
+    def numpy_call(self, qualified, node, name, role):
+        if qualified in INERT or qualified in OPAQUE:
+            return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
+                              opaque=qualified in OPAQUE)
+        if qualified not in SIGNATURES:
+            raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
+        fused = self.match_fused(qualified, node)
+        if fused is not None:
+            rule, operand, params = fused
+            return self.numpy_op(rule, [operand], node, name, role, params)
+        return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+
+    def bound_call(self, function, signature, args, keywords, node, name, role):
+        """Bind a call to its signature: operands become args, the rest static params."""
+        rule_name = ALIASES.get(function, function)
+        rule = NUMPY[rule_name]
+        for arg in args:
+            if isinstance(arg, ast.Starred):
+                raise self.error("starred arguments are not supported", arg)
+        try:
+            bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+        except TypeError as exc:
+            raise self.error(f"{function}: {exc}", node) from None
+        operands, params = [], {}
+        for param, value in bound.arguments.items():
+            if param in rule.inputs:
+                if rule.variadic and isinstance(value, (ast.List, ast.Tuple)):
+                    operands.extend(value.elts)
+                elif rule.variadic and isinstance(value, tuple):
+                    operands.extend(value)
+                elif rule_name == "np.stack" and isinstance(value, ast.Name):  # a list built by append
+                    rule_name = "np.stack_list"
+                    operands.append(value)
+                elif rule.variadic:
+                    raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
+                else:
+                    operands.append(value)
+            else:
+                params[param] = value
+        return self.numpy_op(rule_name, operands, node, name, role, params)
+
+    def numpy_op(self, rule_name, operands, node, name, role, params=None):
+        """An operation whose staged line keeps the user's spelling of ``node``."""
+        replaced = {}
+        args = []
+        for child in operands:
+            atom = self.expr(child)
+            replaced[id(child)] = atom
+            args.append(atom)
+        texts = {}
+        for key, value in (params or {}).items():
+            if isinstance(value, str):  # already source text
+                texts[key] = value
+                continue
+            items = value if isinstance(value, tuple) else (value,)
+            atoms = [self.static(item) for item in items]
+            replaced.update((id(item), atom) for item, atom in zip(items, atoms))
+            if isinstance(value, tuple) and len(atoms) != 1:
+                texts[key] = "(" + ", ".join(map(str, atoms)) + ")"
+            else:
+                texts[key] = str(atoms[0])
+        text = self.spell(node, replaced)
+        if all(isinstance(a, ir.Const) for a in args):
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
+        self.add(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
+        return ir.Var(target)
+
+    def static(self, node):
+        """A static argument (axis, shape): a constant, or a value carrying no gradient."""
+        if isinstance(node, (ast.Tuple, ast.List)) and all(_literal(e) for e in node.elts):
+            return ir.Const(source.to_source(node))
+        if _literal(node):
+            return ir.Const(source.to_source(node))
+        return self.expr(node, role="n")
+
+    def inert(self, node, children, name, role, opaque=False, inline=False):
+        """A value that carries no gradient: a mask, a shape, a constructor's result.
+
+        ``inline`` keeps it as an expression (a constant atom) instead of a line.
+        """
+        replaced = {}
+        args = []
+        children = list(children)
+        while any(isinstance(c, (ast.List, ast.Tuple)) for c in children):
+            children = [e for c in children for e in (c.elts if isinstance(c, (ast.List, ast.Tuple)) else [c])]
+        for child in children:
+            if isinstance(child, ast.Slice):
+                continue
+            atom = self.expr(child) if not _literal(child) else ir.Const(source.to_source(child))
+            replaced[id(child)] = atom
+            if isinstance(atom, ir.Var):
+                args.append(atom)
+        text = self.spell(node, replaced)
+        if not args or inline:
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or "t")
+        params = (("opaque", repr(bool(opaque))),)
+        self.add(ir.Op(target, "inert", tuple(args), self.line, params, text))
+        return ir.Var(target)
+
+    def subscript(self, node, name, role):
+        value = node.value
+        if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
+            return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
+        base = self.expr(value)
+        index, index_vars = self.index(node, base)
+        text = f"{base}[{index}]"
+        pieces = _index_parts(node.slice)
+        if isinstance(base, ir.Const):
+            return ir.Const(text)
+        hint = _hint("getitem", [base])
+        if len(pieces) == 1 and len(index_vars) == 1 and index == index_vars[0] and len(str(base)) <= 3 \
+                and len(index_vars[0]) <= 3:
+            hint = f"{base}{index_vars[0]}"  # x[t] -> xt
+        target = name() if name is not None else self.namer.fresh(role or hint)
+        params = (("index", index), ("index_vars", repr(tuple(index_vars))))
+        self.add(ir.Op(target, "getitem", (base,), self.line, params, text))
+        return ir.Var(target)
+
+    def index(self, node, base):
+        """The staged index of ``node`` (a Subscript) as text, and its parts that may be arrays."""
+        value = node.value
+        replaced = {id(value): base}
+        pieces = _index_parts(node.slice)
+        index_vars = []
+        for piece in pieces:
+            if _literal(piece):
+                atom = ir.Const(source.to_source(piece))
+            elif isinstance(piece, ast.Call) and self.qualify(piece.func) in INERT:
+                atom = self.inert(piece, piece.args, None, None, inline=True)  # np.arange(N) reads best inline
+            else:
+                atom = self.expr(piece)
+            replaced[id(piece)] = atom
+            basic = _literal(piece) and isinstance(ast.literal_eval(piece), (int, type(None), type(...)))
+            if not basic:
+                index_vars.append(str(atom))  # an array index, unless its shape says otherwise
+        text = self.spell(ast.Subscript(value, node.slice, ast.Load()), replaced)
+        return text[len(str(base)) + 1:-1], index_vars
+
+    def match_fused(self, qualified, node):
+        """``np.sum(np.square(x))`` and ``np.log(np.sum(np.exp(x)))`` as one gate."""
+        if qualified == "np.sum" and node.args:
+            inner = _square_operand(self, node.args[0])
+            if inner is not None:
+                params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
+                return ("np.sum_square", inner, params) if params is not None else None
+        if qualified == "np.log" and len(node.args) == 1 and not node.keywords:
+            total = node.args[0]
+            if isinstance(total, ast.Call) and self.qualify(total.func) == "np.sum" and total.args:
+                exp = total.args[0]
+                if isinstance(exp, ast.Call) and self.qualify(exp.func) == "np.exp" and len(exp.args) == 1:
+                    params = _bind_params(SIGNATURES["np.sum"], total.args, total.keywords, "a")
+                    if params is not None:
+                        return "np.logsumexp", exp.args[0], params
+        return None
+
+
+def _square_operand(stager, node):
+    if isinstance(node, ast.Call) and stager.qualify(node.func) == "np.square" and len(node.args) == 1:
+        return node.args[0]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and _same_name(node.left, node.right):
+        return node.left
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and source.number(node.right) == 2:
+        return node.left
+    return None
+
+
+def _bind_params(signature, args, keywords, operand):
+    try:
+        bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+    except TypeError:
+        return None
+    return {k: v for k, v in bound.arguments.items() if k != operand}
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(text):
+    namespace = {}
+    exec(f"def f({text}): pass", namespace)
+    return inspect.signature(namespace["f"])
+
+
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return not isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)) or all(_literal(e) for e in node.elts)
+
+
+def _index_parts(index):
+    """The sub-expressions of an index that must be staged (slice bounds included)."""
+    items = index.elts if isinstance(index, ast.Tuple) else [index]
+    parts = []
+    for item in items:
+        if isinstance(item, ast.Slice):
+            parts.extend(p for p in (item.lower, item.upper, item.step) if p is not None)
+        else:
+            parts.append(item)
+    return parts
+
+
+def _same_name(a, b):
+    return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
