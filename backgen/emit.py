@@ -76,7 +76,7 @@ def _forward_lines(items, depth=0):
             lines.append((indent + str(item), item.number))
         elif isinstance(item, ir.Block):
             lines.append((indent + item.header, None))
-            lines += _forward_lines(item.body, depth + 1)
+            lines += _forward_lines(item.body, depth + 1) or [(indent + "    pass", None)]
         else:
             lines.append((indent + str(item), None))
     return lines
@@ -94,7 +94,7 @@ def _backward_lines(items, depth=0):
             lines += _backward_lines(item.lines, depth)
         elif isinstance(item, ir.Block):
             lines.append(indent + item.header)
-            lines += _backward_lines(item.body, depth + 1)
+            lines += _backward_lines(item.body, depth + 1) or [indent + "    pass"]
         else:
             lines.append(indent + str(item))
     return lines

@@ -280,8 +280,9 @@ class StatementStager:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
+        outside = self.read_outside(stmt, body)
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
-                   and not name.startswith(" ") and name != var]
+                   and not name.startswith(" ") and name != var and name in outside]
         if changed:  # a safety net: every value the body changes must be carried
             raise self.error(f"{changed[0]!r} changes in the loop in a way backgen does not follow", stmt)
         for name, carried_name in entry.items():
@@ -314,10 +315,15 @@ class StatementStager:
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
             early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+        later = self.read_outside(stmt, body)
+        enclosing = {name for entry in getattr(self, "loop_entries", []) for name in entry}
+        return {name for name in assigned if name in early or name in later or name in enclosing}
+
+    def read_outside(self, stmt, body):
+        """Names the function reads outside this loop."""
         inside = {id(n) for s in body for n in ast.walk(s)} | {id(n) for n in ast.walk(stmt)}
-        later = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
-                 and isinstance(n.ctx, ast.Load) and id(n) not in inside}
-        return {name for name in assigned if name in early or name in later}
+        return {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load) and id(n) not in inside}
 
     def static_int(self, node):
         atom = self.expr(node, role="n")

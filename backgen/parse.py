@@ -28,7 +28,7 @@ import numpy
 from .errors import BackgenError
 
 MODULES = {"math": math, "numpy": numpy}
-BUILTINS = ("abs", "max", "min", "pow", "sum")
+BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
 

@@ -390,6 +390,17 @@ class _Reverser(FlowReverser):
         if not self.numpy:
             return groups
         lines = list(_flatten(groups))
+        in_loops = set()
+
+        def mark(items, inside):
+            for item in items:
+                if isinstance(item, ir.Block):
+                    mark(item.body, inside or item.header.startswith(("for ", "while ")))
+                elif isinstance(item, ir.Group):
+                    mark(item.lines, inside)
+                elif inside:
+                    in_loops.add(id(item))
+        mark(groups, False)
         accumulated = {line.target.split("[")[0] for line in lines
                        if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines
@@ -413,9 +424,13 @@ class _Reverser(FlowReverser):
             scalar = self.shape_of_adjoint(line.target) == ()
             needs = False
             if line.target in accumulated:
-                mutation = next(i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target))
-                later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
-                needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
+                mutation = next((i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target)),
+                                None)
+                if mutation is None or id(line) in in_loops:  # a loop runs its lines again: be safe
+                    needs = True
+                else:
+                    later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
+                    needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
             if line.target in returned and not scalar:
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared

@@ -97,22 +97,27 @@ class FlowReverser:
         for name in fresh_entries:
             del self.adjoint[name]
         self.fixed = getattr(self, "fixed", {})
+        outer_fixed = dict(self.fixed)  # an enclosing loop may carry the same name
         for name in fresh_entries:
             self.fixed[name] = before[name]
         for var, snapshot in handed:
             start.append(self.accumulate(var, snapshot))
         self.depth += 1
-        body = start + self.reverse_items(loop.body)
+        work = self.reverse_items(loop.body)
+        body = start + work
         self.depth -= 1
         end = []
         exits = dict(loop.exits)
+        self.fixed = outer_fixed
         for name in fresh_entries:
-            del self.fixed[name]
             if name not in self.adjoint:  # the value the iteration started with was not used
                 value = exits[name]
                 like = value.name if isinstance(value, ir.Var) and value.name in inside else name
                 end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
         self.adjoint = before
+        if not work and not end and not any(line.accumulate for line in start if isinstance(line, ir.AdjointLine)):
+            self.saves[id(loop)] = ()
+            return pre  # nothing flows back through this loop
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]
         read = set().union(*(_names(str(line)) for line in _flatten(body + end))) if body or end else set()
         replay = self.render_forward(loop.body, read, breaks=False, replay=True)
