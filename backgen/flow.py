@@ -274,12 +274,16 @@ class StatementStager:
             self.versions = inner
             test = self.condition(stmt.test)
             self.versions = saved
-        fresh = tuple(entry[name] for name in carried if self.versions.get(name) is None)
+        unset = getattr(self, "unset", set())  # carried names an enclosing loop has not given a value yet
+        fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset}
+        fresh = tuple(entry[name] for name in carried if name in fresh_names)
         self.loop_entries = getattr(self, "loop_entries", []) + [entry]
+        self.unset = unset | fresh_names
         try:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
+            self.unset = unset
         outside = self.read_outside(stmt, body)
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
                    and not name.startswith(" ") and name != var and name in outside]

@@ -69,6 +69,11 @@ class FlowReverser:
         inside = {op.target for op in ir.ops_in(loop.body)} | {loop.var}
         carried = [c for c in loop.carried if c in self.active]
         pre = self.zero_outer(loop.body, inside, exclude=loop.carried)
+        for _, exit_value in loop.exits:  # an outside value carried along gathers over iterations
+            if isinstance(exit_value, ir.Var) and exit_value.name in self.active and exit_value.name not in inside \
+                    and exit_value.name not in loop.carried and exit_value.name not in self.adjoint:
+                self.adjoint[exit_value.name] = self.adjoint_name(exit_value.name)
+                pre.append(ir.AdjointLine(self.adjoint[exit_value.name], False, self.zeros_like(exit_value.name)))
         for name in carried:
             if name not in self.adjoint:
                 self.adjoint[name] = self.adjoint_name(name)
@@ -216,6 +221,7 @@ class FlowReverser:
             else:
                 kept.extend(reversed(self.render_loop(item)))
                 read |= _reads([item]) | _names(item.iterable or "0") | _names(item.test or "0")
+                read |= set(item.carried) - set(item.fresh)  # the values the loop starts from
         return list(reversed(kept))
 
     def render_loop(self, loop):

@@ -213,6 +213,7 @@ class _Stager(StatementStager, CallStager):
             self.read_so_far |= item.reads()
 
     def assign(self, name, value):
+        getattr(self, "unset", set()).discard(name)
         if name in self.versions or name in self.defined:
             target = self.namer.version(name)
         else:
