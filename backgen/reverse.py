@@ -410,9 +410,10 @@ class _Reverser(FlowReverser):
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
         roots, readonly = {}, set()  # adjoint -> the arrays its memory may belong to
         copies, scalars, claimed = set(), set(), set()
+        seen_returned = set()
         for position, line in enumerate(lines):
-            if not isinstance(line, ir.AdjointLine) or line.accumulate or line.target in roots:
-                continue
+            if not isinstance(line, ir.AdjointLine) or line.accumulate or "[" in line.target:
+                continue  # every plain assignment (re)binds its target: look at each
             fresh = _fresh(line.source)
             shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _names(line.source)))
             roots[line.target] = shared or {line.target}
@@ -426,12 +427,16 @@ class _Reverser(FlowReverser):
             if line.target in accumulated:
                 mutation = next((i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target)),
                                 None)
-                if mutation is None or id(line) in in_loops:  # a loop runs its lines again: be safe
+                if mutation is None or id(line) in in_loops or any(id(lines[i]) in in_loops
+                                                                   for i in range(position + 1, len(lines))
+                                                                   if _mutates(lines[i], line.target)):
+                    # a loop runs its lines again: be safe
                     needs = True
                 else:
                     later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
                     needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
-            if line.target in returned and not scalar:
+            if line.target in returned and not scalar and line.target not in seen_returned:
+                seen_returned.add(line.target)
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared
             if needs:
