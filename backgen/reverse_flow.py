@@ -91,9 +91,10 @@ class FlowReverser:
                 continue  # passes through unchanged: contributions add to the same adjoint
             if isinstance(exit_value, ir.Var) and exit_value.name in self.active:
                 if exit_value.name in inside:
+                    shared = exit_value.name in self.adjoint  # two carried values end as one (b = ...; x = b)
                     exit_adjoint = self.adjoint_name(exit_value.name)
                     self.adjoint[exit_value.name] = exit_adjoint
-                    start.append(ir.AdjointLine(exit_adjoint, False, before[name]))
+                    start.append(ir.AdjointLine(exit_adjoint, shared, before[name]))
                 else:  # another carried value or an outside one, handed on (a, b = b, a + b)
                     snapshot = self.fresh(f"{before[name]}_next")
                     start.append(ir.AdjointLine(snapshot, False, before[name]))
@@ -191,10 +192,16 @@ class FlowReverser:
     # --- the forward code ---------------------------------------------------------------
 
     def render_forward(self, items, read, breaks=False, replay=False):
-        """Forward items computing what ``read`` names (blocks are kept whole), in order."""
+        """Forward items computing what ``read`` names (blocks are kept whole), in order.
+
+        A ``replay`` (a branch recomputing its values in the backward) leaves loops out:
+        they ran in the forward pass, which saved what their backward needs.
+        """
         kept = []
         read = set(read)
         for item in reversed(items):
+            if replay and isinstance(item, ir.Loop):
+                continue
             if isinstance(item, ir.Op):
                 if item.target in read:
                     first, *rest = item.lines()
@@ -232,16 +239,17 @@ class FlowReverser:
         tail = []
         body_ops = list(ir.ops_in(loop.body))
         handed_on = {e.name for _, e in loop.exits if isinstance(e, ir.Var)}
-        parallel = []
+        parallel, renamed = [], {}
         for name, exit_value in loop.exits:
             if exit_value == ir.Var(name):
                 continue
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
                     and not _read_after(body_ops, name, exit_value) and _top_level(loop.body, exit_value.name) \
-                    and name not in handed_on:
+                    and name not in handed_on and exit_value.name not in renamed:
                 body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
+                renamed[exit_value.name] = name
             else:
-                parallel.append((name, str(exit_value)))
+                parallel.append((name, renamed.get(str(exit_value), str(exit_value))))
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
