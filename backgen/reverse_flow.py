@@ -39,8 +39,8 @@ class FlowReverser:
         if not then and not orelse:
             return pre
         # each branch recomputes the values of its own that its adjoints read
-        then = self.render_forward(item.body, live_reads(then), replay=True) + then
-        orelse = self.render_forward(item.orelse, live_reads(orelse), replay=True) + orelse
+        then = self.render_forward(item.body, live_reads(then), replay=True, loops=False) + then
+        orelse = self.render_forward(item.orelse, live_reads(orelse), replay=True, loops=False) + orelse
         blocks = [ir.Block(f"if {item.test}:", tuple(then) or (ir.Statement("pass"),))]
         if orelse:
             blocks.append(ir.Block("else:", tuple(orelse)))
@@ -49,13 +49,12 @@ class FlowReverser:
     def zero_outer(self, items, inside, exclude=()):
         """Start at zero the adjoints of outside values that ``items`` add to."""
         outer = []
-        for op in ir.ops_in(items):
-            if op.rule == "inert":
-                continue
-            for arg in op.args:
-                if isinstance(arg, ir.Var) and arg.name in self.active and arg.name not in inside \
-                        and arg.name not in exclude and arg.name not in outer:
-                    outer.append(arg.name)
+        read = [arg for op in ir.ops_in(items) if op.rule != "inert" for arg in op.args]
+        read += [value for loop in _loops(items) for _, value in loop.exits]  # handed along by a loop
+        for arg in read:
+            if isinstance(arg, ir.Var) and arg.name in self.active and arg.name not in inside \
+                    and arg.name not in exclude and arg.name not in outer:
+                outer.append(arg.name)
         lines = []
         for name in outer:
             if name not in self.adjoint:
@@ -191,16 +190,16 @@ class FlowReverser:
 
     # --- the forward code ---------------------------------------------------------------
 
-    def render_forward(self, items, read, breaks=False, replay=False):
+    def render_forward(self, items, read, breaks=False, replay=False, loops=True):
         """Forward items computing what ``read`` names (blocks are kept whole), in order.
 
-        A ``replay`` (a branch recomputing its values in the backward) leaves loops out:
-        they ran in the forward pass, which saved what their backward needs.
+        Without ``loops`` (a branch recomputing its values in the backward) loops are
+        left out: they ran in the forward pass, which saved what their backward needs.
         """
         kept = []
         read = set(read)
         for item in reversed(items):
-            if replay and isinstance(item, ir.Loop):
+            if not loops and isinstance(item, ir.Loop):
                 continue
             if isinstance(item, ir.Op):
                 if item.target in read:
@@ -357,6 +356,8 @@ def _rename_lines(lines, old, new):
         elif isinstance(line, ir.AdjointLine):
             out.append(ir.AdjointLine(_rename_text(line.target, old, new), line.accumulate,
                                       _rename_text(line.source, old, new)))
+        elif isinstance(line, ir.Statement):
+            out.append(ir.Statement(_rename_text(line.source, old, new)))
         else:
             out.append(line)
     return out
