@@ -188,8 +188,8 @@ class _Reverser(FlowReverser):
 
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
-        if name in self.staged.lists:
-            return f"[{np_name}.zeros_like(v) for v in {name}]"
+        if name in self.staged.lists:  # 0.0 * v: a float stays a float (a 0-d array could be changed in place)
+            return f"[0.0 * v for v in {name}]"
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
             return "0.0"
         return f"{np_name}.zeros_like({name})"
