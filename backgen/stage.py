@@ -21,6 +21,8 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 
 import ast
 import builtins
+import copy
+import keyword
 
 from . import ir, source
 from .errors import BackgenError
@@ -47,7 +49,7 @@ class Namer:
 
     def fresh(self, base):
         candidate, k = base, 1
-        while candidate in self.taken or "d" + candidate in self.taken:
+        while candidate in self.taken or "d" + candidate in self.taken or keyword.iskeyword(candidate):
             k += 1
             candidate = f"{base}{k}"
         self.take(candidate)
@@ -107,7 +109,7 @@ def uses_numpy(forward, seen=()):
 class _Stager(StatementStager, CallStager):
     def __init__(self, forward, arrays=False):
         self.forward = forward
-        self.func = forward.func
+        self.func = copy.deepcopy(forward.func)  # staging rewrites nodes as it goes: never the caller's
         self.env = forward.env
         self.numpy = arrays or uses_numpy(forward)
         self.ops = []
