@@ -198,11 +198,13 @@ class FlowReverser:
         """
         kept = []
         read = set(read)
+        kept_by_loops = set()  # without loops: the values loops left in the forward pass stay
         for item in reversed(items):
             if not loops and isinstance(item, ir.Loop):
+                kept_by_loops |= set(item.carried) | {op.target for op in ir.ops_in(item.body)}
                 continue
             if isinstance(item, ir.Op):
-                if item.target in read:
+                if item.target in read and item.target not in kept_by_loops:
                     first, *rest = item.lines()
                     kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
                     kept.append(self.forward_line(None, item))
