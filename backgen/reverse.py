@@ -52,6 +52,8 @@ class _Reverser(FlowReverser):
         if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used:
             candidate = self.fresh("d_" + var)
         self.names_used.add(candidate)
+        self.owners = getattr(self, "owners", {})
+        self.owners[candidate] = var
         return candidate
 
     def fresh(self, base):
@@ -422,7 +424,7 @@ class _Reverser(FlowReverser):
             if fresh:
                 continue
             foreign = line.target in readonly or bool(upstreams & shared) or not shared <= adjoints
-            scalar = self.shape_of_adjoint(line.target) == ()
+            scalar = self.shape_of_adjoint(line.target) in ((), None)  # np.copy works for a float too
             needs = False
             if line.target in accumulated:
                 mutation = next((i for i in range(position + 1, len(lines)) if _mutates(lines[i], line.target)),
@@ -462,10 +464,10 @@ class _Reverser(FlowReverser):
         return fix(groups)
 
     def shape_of_adjoint(self, adjoint):
-        for var, name in self.adjoint.items():
-            if name == adjoint:
-                return self.staged.shapes.get(var)
-        return None
+        var = getattr(self, "owners", {}).get(adjoint)
+        if var is None:
+            var = next((v for v, name in self.adjoint.items() if name == adjoint), None)
+        return self.staged.shapes.get(var) if var is not None else None
 
     def refuse_opaque(self, op):
         line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None
