@@ -117,6 +117,7 @@ class StatementStager:
     def if_stmt(self, stmt):
         test = self.condition(stmt.test)
         before = dict(self.versions)
+        unset = set(getattr(self, "unset", set()))  # as the if starts: each branch may set some
         self.tests.append(set(_names(test)))
         try:
             body, then_versions = self.sub_block(stmt.body, before)
@@ -129,8 +130,14 @@ class StatementStager:
         shared = {atom for versions in (then_versions, else_versions) for atom in
                   [versions.get(n) for n in changed] if [versions.get(n) for n in changed].count(atom) > 1}
         self.shared_atoms = shared  # a value two names take: copied, not renamed
+        set_on_both = {n for n in unset if then_versions.get(n) != before.get(n) and
+                       else_versions.get(n) != before.get(n)}
+        self.unset = unset - set_on_both
         for name in sorted(set(then_versions) | set(else_versions)):
             a, b = then_versions.get(name), else_versions.get(name)
+            if name in unset:  # a carried name no path has set yet: only a branch that sets it defines it
+                a = None if a == before.get(name) else a
+                b = None if b == before.get(name) else b
             if a == b:
                 merged[name] = a
             elif a is None or b is None:

@@ -77,7 +77,6 @@ BRANCH_WRITES = ("BackgenError 'the shape of ai is unknown' for loops writing in
 # (kind, seed) -> reason
 KNOWN_FAILURES = {
     ("scalar", 1444): BREAKS,
-    ("numpy", 443): CONTINUE,
     ("numpy", 866): LOOP_NOT_RUN,
     ("numpy", 1136): BRANCH_WRITES,
     ("numpy", 1330): LOOP_NOT_RUN,
@@ -1577,10 +1576,6 @@ MINIMAL = {
 # name -> reason, for the minimal programs backgen gets wrong today
 MINIMAL_FAILURES = {
     "nested_loops_two_breaks_with_a_statement_between": BREAKS.split(" (see")[0],
-    "nested_loops_continue_before_a_temporary": (
-        "UnboundLocalError in the generated backward: the continue becomes an if/else whose merge reads the "
-        "temporary g (g_2 = g) before any iteration assigned it"),
-    "nested_loops_continue_before_a_temporary_numpy": CONTINUE.split(" (see")[0],
     "write_loop_that_does_not_run_and_a_sum_of_a_list": LOOP_NOT_RUN.split(" (see")[0],
     "write_loops_in_both_branches_of_an_if": BRANCH_WRITES.split(" (see")[0],
 }
