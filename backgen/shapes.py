@@ -145,16 +145,28 @@ def list_names(staged, args, functions=None):
 
 def _visit_the_rest(staged, values, namespace):
     """Values the inputs did not reach (a branch not taken, a loop run 0 times), computed once
-    from what is known, for their shapes only."""
-    for loop in _loops(staged.body):
-        if loop.var and loop.var not in values:
-            values[loop.var] = 0
-    for op in ir.ops_in(staged.body):
-        if op.target not in values:
-            try:
-                values[op.target] = eval(op.source, namespace, values)
-            except Exception:
-                continue  # still unknown: a rule that needs it says so
+    from what is known, for their shapes only (a loop's variable taken as 0)."""
+    def visit(items, env):
+        for item in items:
+            if isinstance(item, ir.Op):
+                if item.target not in values:
+                    try:
+                        values[item.target] = env[item.target] = eval(item.source, namespace, env)
+                    except Exception:
+                        continue  # still unknown: a rule that needs it says so
+            elif isinstance(item, ir.If):
+                visit(item.body, env)
+                visit(item.orelse, env)
+            else:
+                inner = dict(env)
+                if item.var:
+                    inner[item.var] = 0
+                visit(item.body, inner)
+                env.update({k: v for k, v in inner.items() if k not in env})
+                for carried, value in item.exits:  # after one iteration, as after the loop
+                    if isinstance(value, ir.Var) and value.name in inner:
+                        env[carried] = inner[value.name]
+    visit(staged.body, dict(values))
 
 
 def _loops(items):

@@ -65,21 +65,10 @@ NUMPY_SEEDS = [*range(200), 203, 443, 859, 866, 902, 1136, 1330]
 BREAKS = ("BackgenError 'this break leaves the loop with values that differ from those at the end of an "
           "iteration' for two `if ...: break` in a loop nested in a loop (see "
           "nested_loops_two_breaks_with_a_statement_between)")
-CONTINUE = ("BackgenError 'could not work out the shapes ... UnboundLocalError': in nested loops, a continue "
-            "taken on the first call skips a temporary that the staged forward reads (see "
-            "nested_loops_continue_before_a_temporary_numpy)")
-LOOP_NOT_RUN = ("BackgenError 'the shape of ... is unknown' when a loop writing into an array does not run on "
-                "the first call (n = 0) (see write_loop_that_does_not_run_and_a_sum_of_a_list)")
-BRANCH_WRITES = ("BackgenError 'the shape of ai is unknown' for loops writing into arrays in both branches of "
-                 "an if (see write_loops_in_both_branches_of_an_if)")
-
 # Seeds whose program backgen gets wrong today: kept as strict xfails so that a fix shows up.
 # (kind, seed) -> reason
 KNOWN_FAILURES = {
     ("scalar", 1444): BREAKS,
-    ("numpy", 866): LOOP_NOT_RUN,
-    ("numpy", 1136): BRANCH_WRITES,
-    ("numpy", 1330): LOOP_NOT_RUN,
 }
 
 
@@ -1576,8 +1565,6 @@ MINIMAL = {
 # name -> reason, for the minimal programs backgen gets wrong today
 MINIMAL_FAILURES = {
     "nested_loops_two_breaks_with_a_statement_between": BREAKS.split(" (see")[0],
-    "write_loop_that_does_not_run_and_a_sum_of_a_list": LOOP_NOT_RUN.split(" (see")[0],
-    "write_loops_in_both_branches_of_an_if": BRANCH_WRITES.split(" (see")[0],
 }
 
 
