@@ -1,6 +1,5 @@
 """The decorator, generate() and gradcheck(), used as a new user would."""
 
-import functools
 import math
 import random
 
