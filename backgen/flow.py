@@ -65,7 +65,7 @@ class StatementStager:
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):
-                self.bind_name(name, atom)
+                self.versions[name] = atom  # the names take the staged values
             return
         whole = self.expr(value, role="parts")
         for i, name in enumerate(names):
@@ -104,13 +104,6 @@ class StatementStager:
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
         self.versions[name] = ir.Var(new)
-
-    def bind_name(self, name, atom):
-        """``name = atom`` where the value is already staged."""
-        if isinstance(atom, ir.Var) and atom.name not in self.versions.values():
-            self.versions[name] = atom
-            return
-        self.versions[name] = atom
 
     # --- if ------------------------------------------------------------------------
 

@@ -77,8 +77,9 @@ def _norm(c):
     order = c.param("ord")
     if order not in (None, 2, "fro") or (order == 2 and c.param("axis") is None and c.ndim("x") != 1):
         c.unsupported("np.linalg.norm is differentiated for the 2-norm of vectors and the Frobenius norm")
-    return f"{c.x} * {c.expand(c.g + ' / ' + c.out if c.param('axis') is not None else c.g, 'x')}" \
-        if c.param("axis") is not None else f"({c.g} / {c.out}) * {c.x}"
+    if c.param("axis") is None:
+        return f"({c.g} / {c.out}) * {c.x}"
+    return f"{c.x} * {c.expand(f'({c.g} / {c.out})', 'x')}"
 
 
 def _sum_square(c):
