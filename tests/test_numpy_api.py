@@ -107,3 +107,9 @@ def test_generated_numpy_backward_matches_finite_differences(module):
     rng = np.random.default_rng(0)
     assert backgen.gradcheck(f, rng.standard_normal((5, 3)), rng.standard_normal((3, 4)),
                              rng.standard_normal(4)) < 1e-6
+
+
+def test_norm_along_an_axis(module):
+    f = backgen.backward(module("def f(x):\n    return np.linalg.norm(x, axis=1) * np.arange(3.0)\n").f)
+    x = np.random.default_rng(4).standard_normal((3, 4))
+    assert backgen.gradcheck(f, x) < 1e-6
