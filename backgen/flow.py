@@ -18,7 +18,7 @@ import ast
 import copy
 
 from . import ir, source
-from .parse import is_append
+from .parse import is_append, is_pop
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -32,9 +32,10 @@ class StatementStager:
             if isinstance(stmt, ast.Assign):
                 self.assign_target(stmt.targets[0], stmt.value)
             elif isinstance(stmt, ast.AugAssign):
-                value = ast.BinOp(ast.Name(stmt.target.id, ast.Load()), stmt.op, stmt.value)
-                ast.copy_location(value, stmt)
-                self.assign(stmt.target.id, value)
+                load = copy.deepcopy(stmt.target)
+                load.ctx = ast.Load()
+                value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
+                self.assign_target(stmt.target, value)  # a += v, a[i] += v: a new version
             elif isinstance(stmt, ast.Return):
                 values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
                 if len(values) != len(self.upstreams):
@@ -56,6 +57,9 @@ class StatementStager:
 
     def assign_target(self, target, value):
         if isinstance(target, ast.Name):
+            if is_pop(value):  # x = xs.pop(): the last item, and the list without it
+                self.pop(target.id, value.func.value)
+                return
             self.assign(target.id, value)
             return
         if isinstance(target, ast.Subscript):
@@ -91,6 +95,16 @@ class StatementStager:
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
         self.versions[name] = ir.Var(new)
+
+    def pop(self, name, items):
+        """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
+        if items.id not in self.versions:
+            raise self.error(f"{items.id!r} is not a list assigned in the function", items)
+        last = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()), ast.Constant(-1), ast.Load()), items)
+        self.assign(name, last)
+        rest = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()),
+                                               ast.Slice(None, ast.Constant(-1), None), ast.Load()), items)
+        self.assign(items.id, rest)
 
     def append(self, target, value):
         """``xs.append(v)``: a new version of the list, ``xs_1 = xs + [v]``."""
@@ -225,10 +239,14 @@ class StatementStager:
         body = restructure(stmt.body, self)
         call = stmt.iter
         var = stmt.target.id
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range" \
-                and call.func.id not in self.versions:
-            bounds = [self.static_int(arg) for arg in call.args]
+        backwards = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "reversed" \
+            and len(call.args) == 1 and "reversed" not in self.versions
+        counted = call.args[0] if backwards else call
+        if isinstance(counted, ast.Call) and isinstance(counted.func, ast.Name) and counted.func.id == "range" \
+                and "range" not in self.versions:
+            bounds = [self.static_int(arg) for arg in counted.args]
             iterable = f"range({', '.join(bounds)})"
+            iterable = f"reversed({iterable})" if backwards else iterable
             prefix = []
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
@@ -310,10 +328,13 @@ class StatementStager:
         """Names assigned in the body and read before assignment in it, or read after the loop."""
         assigned = {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store)}
+        assigned |= {n.target.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.AugAssign)
+                     and isinstance(n.target, ast.Subscript) and isinstance(n.target.value, ast.Name)}
         assigned |= {t.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.Assign)
                      for t in n.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
         assigned |= {n.value.func.value.id for s in body for n in ast.walk(s)
                      if isinstance(n, ast.Expr) and is_append(n)}
+        assigned |= {n.func.value.id for s in body for n in ast.walk(s) if is_pop(n)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
         early = _read_before_written(body, set())
@@ -381,15 +402,20 @@ def _read_before_written(stmts, written):
         value = getattr(stmt, "value", None)
         reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
         if isinstance(stmt, ast.AugAssign):
-            reads.add(stmt.target.id)
+            reads |= {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
                 reads |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
         if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs
             reads |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
             written.add(stmt.value.func.value.id)
+        if isinstance(stmt, ast.Assign) and is_pop(stmt.value):  # x = xs.pop() reads xs
+            early |= {stmt.value.func.value.id} - written
+            written.add(stmt.value.func.value.id)
         early |= reads - written
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
+            if isinstance(target, ast.Subscript):
+                target = target.value  # a[i] = v writes a
             if target is not None:
                 written |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
     return early

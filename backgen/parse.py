@@ -370,8 +370,11 @@ def _fence_stmt(forward, stmt, last):
                                 "(a[i] = v) are supported", target)
         _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):
-        if not isinstance(stmt.target, ast.Name):
-            raise forward.error("only augmented assignments to a variable name are supported", stmt.target)
+        target = stmt.target
+        if not isinstance(target, ast.Name) and not (isinstance(target, ast.Subscript)
+                                                     and isinstance(target.value, ast.Name)):
+            raise forward.error("only augmented assignments to a name or a part of an array are supported",
+                                target)
         if not isinstance(stmt.op, BINOPS):
             raise forward.error(f"the operator {_op_symbol(stmt.op)}= is not supported", stmt)
         _fence_expr(forward, stmt.value)
@@ -386,6 +389,12 @@ def _fence_stmt(forward, stmt, last):
         raise forward.error("expression statements have no effect on the result and are not supported", stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def is_pop(value):
+    """``xs.pop()``: the last item of a list (assigned to a name)."""
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "pop"
+            and isinstance(value.func.value, ast.Name) and not value.args and not value.keywords)
 
 
 def is_append(stmt):

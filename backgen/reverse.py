@@ -366,7 +366,11 @@ class _Reverser(FlowReverser):
             if var not in self.adjoint:
                 self.adjoint[var] = name
                 lines.append(ir.AdjointLine(name, False, self.zeros_like(var)))
-            lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, f"{name}[{scatter.index}] + {upstream}"))
+            part = f"{name}[{scatter.index}]"
+            if ":" in scatter.index:  # a slice of a list: add element by element
+                lines.append(ir.AdjointLine(part, False, f"[a + b for a, b in zip({part}, {upstream})]"))
+            else:
+                lines.append(ir.AdjointLine(part, False, f"{part} + {upstream}"))
             return lines
         if var not in self.adjoint:
             self.adjoint[var] = name

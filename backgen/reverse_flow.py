@@ -182,6 +182,11 @@ class FlowReverser:
     def loop_header(self, loop, saves):
         if loop.kind == "for":
             iterable = loop.iterable
+            if iterable.startswith("reversed(") and iterable.endswith(")"):  # undone in forward order
+                forward_order = iterable[len("reversed("):-1]
+                if loop.breaks and saves:
+                    forward_order = f"{forward_order}[len({forward_order}) - len({saves[0][1]}):]"
+                return f"for {loop.var} in {forward_order}:"
             if loop.breaks and saves:
                 iterable = f"{iterable}[:len({saves[0][1]})]"
             return f"for {loop.var} in reversed({iterable}):"

@@ -136,11 +136,26 @@ def _shape(value):
 
 
 def list_names(staged, args, functions=None):
-    """The names holding Python lists, seen on ``args``."""
-    return frozenset(op.target for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_make")
-                     or op.param("outputs", "1") != "1") | frozenset(
-        str(op.args[0]) for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_sum", "np.stack_list")
-        if isinstance(op.args[0], ir.Var))
+    """The names holding Python lists: built by list operations, sliced, copied or carried."""
+    ops = list(ir.ops_in(staged.body))
+    lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"}
+    lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "np.stack_list")
+              and isinstance(op.args[0], ir.Var)}
+    lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
+    changed = True
+    while changed:  # slices and copies of lists are lists; so are loops' carried lists
+        size = len(lists)
+        for op in ops:
+            base = op.args[0] if op.args else None
+            if isinstance(base, ir.Var) and base.name in lists and (
+                    op.rule == "copy" or (op.rule == "getitem" and ":" in (op.param("index") or ""))):
+                lists.add(op.target)
+        for loop in _loops(staged.body):
+            for carried, value in loop.exits:
+                if isinstance(value, ir.Var) and value.name in lists:
+                    lists.add(carried)
+        changed = len(lists) != size
+    return frozenset(lists)
 
 
 def _visit_the_rest(staged, values, namespace):

@@ -99,7 +99,7 @@ def uses_numpy(forward, seen=()):
             return True
         if isinstance(node, ast.Subscript) or isinstance(getattr(node, "op", None), ast.MatMult):
             return True
-        if isinstance(node, ast.Attribute):
+        if isinstance(node, ast.Attribute) and node.attr not in ("append", "pop"):  # list methods are not NumPy
             base = getattr(node.value, "id", None)
             if base is None or base in local or not forward.env.get(base):
                 return True

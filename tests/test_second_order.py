@@ -78,3 +78,41 @@ def test_backward_function_is_readable_source():
     first = backgen.backward(scalar)
     text = backgen.generate(first.backward_function)
     assert "def scalar_backward_backward(x, y, dout=1.0, dout1=None, dout2=None):" in text
+
+
+def power(x, n: int):
+    y = 1.0
+    for i in range(n):
+        y = y * x
+    return y
+
+
+def rnn_energy(x, h, W):
+    for t in range(x.shape[0]):
+        h = np.tanh(x[t] * W + h * W)
+    return np.sum(h * h)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 4])
+def test_second_derivative_through_a_loop(n):
+    first = backgen.backward(power, wrt=("x",))
+    first.backward(1.3, n)
+    second = backgen.backward(first.backward_function, wrt=("x",))
+    expected = n * (n - 1) * 1.3 ** (n - 2) if n >= 2 else 0.0
+    assert second.backward(1.3, n, 1.0, dout=1.0) == pytest.approx(expected)
+
+
+def test_hessian_vector_product_through_an_unrolled_rnn():
+    rng = np.random.default_rng(2)
+    x, h = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    first = backgen.backward(rnn_energy)
+    assert backgen.gradcheck(first, x, h, 0.7) < 1e-6  # the first derivative is right
+    second = backgen.backward(first.backward_function, wrt=("x", "h", "W"))
+    vx, vh, vw = rng.standard_normal((3, 4)), rng.standard_normal(4), 0.8
+    hv = second.backward(x, h, 0.7, 1.0, dout=(vx, vh, vw))
+    step = 1e-6
+    plus = first.backward(x + step * vx, h + step * vh, 0.7 + step * vw)
+    minus = first.backward(x - step * vx, h - step * vh, 0.7 - step * vw)
+    # the Hessian is symmetric: H v, seen from each input
+    for got, a, b in zip(hv, plus, minus):
+        np.testing.assert_allclose(got, (np.asarray(a) - np.asarray(b)) / (2 * step), rtol=1e-5, atol=1e-7)
