@@ -145,6 +145,8 @@ class StatementStager:
             if name in unset:  # a carried name no path has set yet: only a branch that sets it defines it
                 a = None if a == before.get(name) else a
                 b = None if b == before.get(name) else b
+                if a is None and b is None:
+                    continue  # neither branch set it: it stays as it was
             if a == b:
                 merged[name] = a
             elif a is None or b is None:

@@ -446,7 +446,11 @@ class _Reverser(FlowReverser):
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared
             if needs:
-                (scalars if scalar else copies).add(id(line))
+                outputs = dict(zip(self.staged.upstreams, map(str, self.staged.outputs)))
+                source_shape = self.staged.shapes.get(outputs[line.source]) if line.source in outputs \
+                    else self.shape_of_adjoint(line.source)
+                maybe_number = line.source.isidentifier() and source_shape in ((), None)
+                (scalars if scalar or maybe_number else copies).add(id(line))
                 roots[line.target] = {line.target}
                 readonly.discard(line.target)
         np_name = self.staged.modules["np"]
