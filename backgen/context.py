@@ -138,7 +138,7 @@ class GradContext:
             index.pop()
         if not index:
             return text
-        return f"{_wrap(text)}[{', '.join(index)}]"
+        return f"{source.wrap(text)}[{', '.join(index)}]"
 
     def broadcast_back(self, text, which, scale=""):
         """The gradient of a reduction: ``text`` spread over the reduced axes."""
@@ -164,7 +164,7 @@ class GradContext:
         return f"{self.np}.outer({a}, {b})"
 
     def dot(self, a, b):
-        return f"{_wrap(a)}.dot({b})"
+        return f"{source.wrap(a)}.dot({b})"
 
     def transposed(self, text, ndim):
         return f"{text}.T" if ndim == 2 else f"{text}.swapaxes(-1, -2)"
@@ -186,12 +186,12 @@ class GradContext:
         ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
         if not leading and not ones:
             return text
-        negated = text.startswith("-") and _wrap(text[1:]) == text[1:]
+        negated = text.startswith("-") and source.wrap(text[1:]) == text[1:]
         if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
             return "-" + self.unbroadcast(text[1:], which, from_shape)
         if not target:
-            return f"{_wrap(text)}.sum()"
-        result = _wrap(text)
+            return f"{source.wrap(text)}.sum()"
+        result = source.wrap(text)
         if leading:
             result += f".sum(axis={_axes(leading)})"
         if ones:
@@ -352,14 +352,6 @@ class GradContext:
         text = staged.lines[line - 1] if 0 < line <= len(staged.lines) else None
         col = len(text) - len(text.lstrip()) + 1 if text else None
         raise BackgenError(message, staged.filename, line, col, text)
-
-
-def _wrap(text):
-    try:
-        node = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        return f"({text})"
-    return text if isinstance(node, source.ATOMIC) else f"({text})"
 
 
 def _axes(axes):

@@ -46,10 +46,7 @@ def function_source(backward):
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
-    numbered = _forward_lines(backward.forward)
-    width = max((len(text) for text, number in numbered if number), default=0)
-    forward = [text + (" " * (width - len(text)) + f"  # ({number})" if number else "")
-               for text, number in numbered]
+    forward = numbered_lines(backward.forward)
     backward_lines = _backward_lines(backward.groups)
     owner = dict(zip(backward.returns, backward.wrt))
     zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
@@ -65,6 +62,13 @@ def function_source(backward):
                    forward=forward, missing=backward.missing, backward=backward_lines, zeros=zeros,
                    returns=returns)
     return text.rstrip("\n") + "\n"
+
+
+def numbered_lines(items):
+    """Forward lines with their numbers as aligned ``# (n)`` comments."""
+    numbered = _forward_lines(items)
+    width = max((len(text) for text, number in numbered if number), default=0)
+    return [text + (" " * (width - len(text)) + f"  # ({number})" if number else "") for text, number in numbered]
 
 
 def _forward_lines(items, depth=0):

@@ -55,10 +55,7 @@ def layer_source(backward, name):
     first_default = len(params) - len(backward.defaults)
     signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"
                           for i, p in enumerate(params))
-    numbered = emit._forward_lines(backward.full_forward)
-    width = max((len(text) for text, number in numbered if number), default=0)
-    forward = [text + (" " * (width - len(text)) + f"  # ({number})" if number else "")
-               for text, number in numbered]
+    forward = emit.numbered_lines(backward.full_forward)
     cache = cached_names(backward)
     owner = dict(zip(backward.returns, backward.wrt))
     zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]

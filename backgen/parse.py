@@ -289,7 +289,7 @@ def fence(forward):
         if not _is_number(default):
             raise forward.error("parameter defaults must be numbers", default)
     body = list(func.body)
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         body = body[1:]
     _fence_block(forward, body, in_loop=False, last=True)
     if not body or not _ends_in_return(body):
@@ -336,7 +336,7 @@ def _fence_block(forward, stmts, in_loop, last):
             _fence_stmt(forward, stmt, final)
 
 
-def _is_docstring(stmt):
+def is_docstring(stmt):
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 

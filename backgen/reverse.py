@@ -463,7 +463,7 @@ class _Reverser(FlowReverser):
                 elif isinstance(line, ir.Block):
                     out.append(ir.Block(line.header, tuple(fix(line.body))))
                 elif id(line) in copies:
-                    out.append(ir.AdjointLine(line.target, False, f"{_wrap(line.source)}.copy()"))
+                    out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
                 elif id(line) in scalars:
                     out.append(ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})"))
                 else:
@@ -530,8 +530,3 @@ def _fresh(text):
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return name in FRESH_CALLS
     return False
-
-
-def _wrap(text):
-    node = ast.parse(text, mode="eval").body
-    return text if isinstance(node, source.ATOMIC) else f"({text})"

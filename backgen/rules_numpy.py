@@ -92,7 +92,7 @@ def _logsumexp(c):
 
 # --- linear algebra ----------------------------------------------------------
 
-def _dot(method):
+def _dot():
     """np.dot / .dot: the rule depends on which operands are vectors."""
     def dot_a(c):
         ra, rb = c.ndim("a"), c.ndim("b")
@@ -306,7 +306,7 @@ NUMPY = {
     "np.sum_square": Rule(("a",), grads={"a": _sum_square}),
     "np.logsumexp": Rule(("a",), grads={"a": _logsumexp}),
     # linear algebra
-    "np.dot": Rule(("a", "b"), grads=_dot(False)),
+    "np.dot": Rule(("a", "b"), grads=_dot()),
     "np.matmul": Rule(("a", "b"), grads={"a": _matmul_a, "b": _matmul_b}),
     "np.outer": Rule(("a", "b"), grads={"a": _outer_a, "b": _outer_b}),
     "np.tensordot": Rule(("a", "b"), grads={"a": _tensordot(0), "b": _tensordot(1)}),

@@ -188,6 +188,15 @@ def is_zero(node):
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
 
 
+def wrap(text):
+    """``text`` in parentheses unless it is atomic (a name, a call, an index...)."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return f"({text})"
+    return text if isinstance(node, ATOMIC) else f"({text})"
+
+
 def times(local, upstream):
     """Source of ``local * upstream`` as a person writes it.
 

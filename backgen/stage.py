@@ -28,7 +28,7 @@ from . import ir, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .hints import hint as _hint
-from .parse import read_helper
+from .parse import is_docstring, read_helper
 from .rules import CONSTANTS, SCALAR
 from .rules_numpy import INERT_ATTRIBUTES, NUMPY
 from .shapes import spec
@@ -137,7 +137,7 @@ class _Stager(StatementStager, CallStager):
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
         wrt = self.check_wrt(params, wrt, specs)
-        body = single_exit([s for s in self.func.body if not _is_docstring(s)])
+        body = single_exit([s for s in self.func.body if not is_docstring(s)])
         returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
         upstreams = self.upstream_names(values)
@@ -397,10 +397,6 @@ class _Stager(StatementStager, CallStager):
         if isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub):
             return arg.operand
         return None
-
-def _is_docstring(stmt):
-    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-
 
 def _spell(meaning):
     """Canonical spelling: 'numpy.exp' -> 'np.exp'."""
