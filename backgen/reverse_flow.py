@@ -124,7 +124,7 @@ class FlowReverser:
             self.saves[id(loop)] = ()
             return pre  # nothing flows back through this loop
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]
-        read = set().union(*(_names(str(line)) for line in _flatten(body + end))) if body or end else set()
+        read = live_reads(body + end)
         replay = self.render_forward(loop.body, read, breaks=False, replay=True)
         header = self.loop_header(loop, saves)
         block = ir.Block(header, tuple(restore + replay + body + end))
