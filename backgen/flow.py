@@ -347,10 +347,24 @@ class StatementStager:
         return {name for name in assigned if name in early or name in later or name in enclosing}
 
     def read_outside(self, stmt, body):
-        """Names the function reads outside this loop."""
-        inside = {id(n) for s in body for n in ast.walk(s)} | {id(n) for n in ast.walk(stmt)}
-        return {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+        """Names some path from the end of this loop may read before writing them.
+
+        Worked out on the function as written: the rest of each enclosing block, and the whole
+        body of each enclosing loop (its next iteration).  A name the function reuses for two
+        loops' temporaries (``t = ...`` then ``... t ...`` in each) is not carried by the first.
+        When the loop cannot be found there (it came from a rewrite), every read outside it counts.
+        """
+        path = _path_to(self.forward.func.body, stmt)
+        if path is None:
+            inside = {id(n) for s in body for n in ast.walk(s)} | {id(n) for n in ast.walk(stmt)}
+            return {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Load) and id(n) not in inside}
+        live = set()
+        for block, index, owner in path:
+            live |= _read_before_written(block[index + 1:], set())
+            if isinstance(owner, (ast.For, ast.While)):
+                live |= _read_before_written([owner], set())
+        return live
 
     def static_int(self, node):
         atom = self.expr(node, role="n")
@@ -397,9 +411,15 @@ def _read_before_written(stmts, written):
             early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             early |= _read_before_written(stmt.body, written) | _read_before_written(stmt.orelse, written)
             continue
-        if isinstance(stmt, (ast.For, ast.While)):
-            early |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)
-                      and isinstance(n.ctx, ast.Load) and n.id not in written}
+        if isinstance(stmt, (ast.For, ast.While)):  # each iteration starts from the values before the loop
+            head = stmt.test if isinstance(stmt, ast.While) else stmt.iter
+            early |= {n.id for n in ast.walk(head) if isinstance(n, ast.Name) and n.id not in written}
+            inner = set(written)
+            if isinstance(stmt, ast.For):
+                inner |= {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+            early |= _read_before_written(stmt.body, inner)
+            if isinstance(stmt, ast.While):  # the test runs again after each iteration
+                early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
             continue
         value = getattr(stmt, "value", None)
         reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
@@ -421,6 +441,23 @@ def _read_before_written(stmts, written):
             if target is not None:
                 written |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
     return early
+
+
+def _path_to(stmts, loop, owner=None):
+    """``[(block, index, owner), ...]``, innermost first: where ``loop`` (found by position) sits
+    in ``stmts``, the block of ``owner``, and in each enclosing block."""
+    key = (type(loop), getattr(loop, "lineno", None), getattr(loop, "col_offset", None),
+           getattr(loop, "end_lineno", None))
+    if key[1] is None:
+        return None
+    for index, stmt in enumerate(stmts):
+        if (type(stmt), stmt.lineno, stmt.col_offset, stmt.end_lineno) == key:
+            return [(stmts, index, owner)]
+        for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
+            inner = _path_to(block, loop, stmt) if isinstance(block, list) else None
+            if inner is not None:
+                return inner + [(stmts, index, owner)]
+    return None
 
 
 def restructure(stmts, stager):

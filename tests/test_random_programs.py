@@ -62,14 +62,9 @@ MAX_STATEMENTS = 14  # in the whole module, helpers and returns included
 SCALAR_SEEDS = [*range(300), 1444]
 NUMPY_SEEDS = [*range(200), 203, 443, 859, 866, 902, 1136, 1330]
 
-BREAKS = ("BackgenError 'this break leaves the loop with values that differ from those at the end of an "
-          "iteration' for two `if ...: break` in a loop nested in a loop (see "
-          "nested_loops_two_breaks_with_a_statement_between)")
 # Seeds whose program backgen gets wrong today: kept as strict xfails so that a fix shows up.
 # (kind, seed) -> reason
-KNOWN_FAILURES = {
-    ("scalar", 1444): BREAKS,
-}
+KNOWN_FAILURES = {}
 
 
 # =========================================================================================
@@ -1563,9 +1558,7 @@ MINIMAL = {
 }
 
 # name -> reason, for the minimal programs backgen gets wrong today
-MINIMAL_FAILURES = {
-    "nested_loops_two_breaks_with_a_statement_between": BREAKS.split(" (see")[0],
-}
+MINIMAL_FAILURES = {}
 
 
 @pytest.mark.parametrize("name", [
