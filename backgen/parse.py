@@ -285,9 +285,9 @@ def fence(forward):
     if args.kwonlyargs or args.posonlyargs:
         node = (args.kwonlyargs or args.posonlyargs)[0]
         raise forward.error("keyword-only and positional-only parameters are not supported", node)
-    for default in args.defaults:
-        if not _is_number(default):
-            raise forward.error("parameter defaults must be numbers", default)
+    for default in args.defaults:  # None: an optional output gradient, as a generated backward takes it
+        if not (_is_number(default) or isinstance(default, ast.Constant) and default.value is None):
+            raise forward.error("parameter defaults must be numbers or None", default)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
@@ -422,8 +422,12 @@ def _fence_expr(forward, node, where="value"):
         for child in (node.test, node.body, node.orelse):
             _fence_expr(forward, child)
     elif isinstance(node, ast.Compare):
+        for op, child in zip(node.ops, node.comparators):  # x is None: an optional output gradient
+            if isinstance(child, ast.Constant) and child.value is None and not isinstance(op, (ast.Is, ast.IsNot)):
+                raise forward.error("None can only be tested with `is None` or `is not None`", child)
         for child in [node.left] + node.comparators:
-            _fence_expr(forward, child)
+            if not (isinstance(child, ast.Constant) and child.value is None):
+                _fence_expr(forward, child)
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)

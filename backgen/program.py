@@ -146,9 +146,9 @@ def declared_shapes(forward, shapes=None):
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     for arg in args.args:
         found = shape_spec(arg.annotation) if arg.annotation is not None else None
-        if found is None and arg.arg in defaults:  # a number default: a scalar of its kind
+        if found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = ast.literal_eval(defaults[arg.arg])
-            found = shape_spec(type(value))
+            found = shape_spec(type(value)) if value is not None else None
         if found is not None:
             specs[arg.arg] = found
     for key, value in (shapes or {}).items():

@@ -173,17 +173,21 @@ class _Stager(StatementStager, CallStager):
 
         ``dout`` may be the adjoint of a variable ``out`` only when that is what is returned.
         """
-        names = []
         count = len(values)
-        for i, value in enumerate(values, 1):
-            suffix = "" if count == 1 else str(i)
-            returned = value.id if isinstance(value, ast.Name) and list(self.func_stores(value.id)) else None
-            name = next(c + suffix for c in ("dout", "d_out", "dout_", "grad_out", "upstream")
-                        if c + suffix not in self.user_names
-                        and ((c + suffix)[1:] not in self.user_names or (c + suffix)[1:] == returned))
-            self.namer.taken.add(name)
-            names.append(name)
-        return tuple(names)
+
+        def free(stem):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
+            for i, value in enumerate(values, 1):
+                name = stem + ("" if count == 1 else str(i))
+                returned = value.id if isinstance(value, ast.Name) and list(self.func_stores(value.id)) else None
+                if name in self.user_names or (name[1:] in self.user_names and name[1:] != returned):
+                    return False
+            return True
+        stem = next(c for c in ("dout", "d_out", "dout_", "grad_out", "upstream", *("d_out" + "_" * k
+                                                                                  for k in range(1, 99)))
+                    if free(c))
+        names = tuple(stem + ("" if count == 1 else str(i)) for i in range(1, count + 1))
+        self.namer.taken.update(names)
+        return names
 
     def func_stores(self, name):
         """The assignments to ``name`` in the function (it is returned as assigned last)."""
