@@ -200,7 +200,7 @@ class _Stager(StatementStager, CallStager):
         output = self.expr(value, name=lambda: self.output_name(base))
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
-                and self.ops[-1].rule == "inert":
+                and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
             raise self.error("the function returns a value that carries no gradient "
                              "(a comparison, a shape, a constructed constant)", value)
         return output

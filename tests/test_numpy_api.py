@@ -113,3 +113,20 @@ def test_norm_along_an_axis(module):
     f = backgen.backward(module("def f(x):\n    return np.linalg.norm(x, axis=1) * np.arange(3.0)\n").f)
     x = np.random.default_rng(4).standard_normal((3, 4))
     assert backgen.gradcheck(f, x) < 1e-6
+
+
+def test_a_constant_among_several_outputs_adds_nothing(module):
+    f = backgen.backward(module("def f(x, W):\n    return np.sum(np.tanh(x) * 2.0), np.zeros_like(W), W * x[0]\n").f)
+    rng = np.random.default_rng(3)
+    x, W = rng.standard_normal(3), rng.standard_normal((2, 2))
+    dout = (1.5, rng.standard_normal((2, 2)), rng.standard_normal((2, 2)))
+    dx, dW = f.backward(x, W, dout=dout)
+    np.testing.assert_allclose(dx[1:], 3.0 * (1 - np.tanh(x[1:]) ** 2), rtol=1e-12)
+    assert dx[0] == pytest.approx(3.0 * (1 - np.tanh(x[0]) ** 2) + np.sum(dout[2] * W))
+    np.testing.assert_allclose(dW, dout[2] * x[0], rtol=1e-12)  # dout[1] meets a constant: no effect
+    assert backgen.gradcheck(f, x, W) < 1e-6
+
+
+def test_a_single_constant_output_is_refused(module):
+    with pytest.raises(BackgenError, match="carries no gradient"):
+        backgen.generate(module("def f(W):\n    return np.zeros_like(W)\n").f, shapes={"W": (2, 2)})
