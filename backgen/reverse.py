@@ -415,6 +415,12 @@ class _Reverser(FlowReverser):
         adjoints = set(self.adjoint.values()) - upstreams
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
         roots, readonly = {}, set()  # adjoint -> the arrays its memory may belong to
+        ever = {}  # adjoint -> every array its memory may belong to, at any line (no copies made)
+        for line in lines:
+            if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target \
+                    and not _fresh(line.source):
+                ever.setdefault(line.target, {line.target}).update(
+                    *(ever.get(n, {n}) for n in _names(line.source)))
         copies, scalars, claimed = set(), set(), set()
         seen_returned = set()
         for position, line in enumerate(lines):
@@ -439,8 +445,10 @@ class _Reverser(FlowReverser):
                     # a loop runs its lines again: be safe
                     needs = True
                 else:
+                    # a later read of an alias made before or after this line sees the change too
                     later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
-                    needs = foreign or any(roots.get(n, {n}) & shared for n in later - {line.target})
+                    needs = foreign or any((roots.get(n, {n}) | ever.get(n, set())) & shared
+                                           for n in later - {line.target})
             if line.target in returned and not scalar and line.target not in seen_returned:
                 seen_returned.add(line.target)
                 needs = needs or foreign or bool(shared & claimed)

@@ -130,3 +130,20 @@ def test_a_constant_among_several_outputs_adds_nothing(module):
 def test_a_single_constant_output_is_refused(module):
     with pytest.raises(BackgenError, match="carries no gradient"):
         backgen.generate(module("def f(W):\n    return np.zeros_like(W)\n").f, shapes={"W": (2, 2)})
+
+
+def test_an_adjoint_two_sums_share_is_copied_before_it_grows(module):
+    # dy = dz; dv = dz; du = dy; dv += dy: adding into dv in place would change du too
+    f = backgen.backward(module(
+        "def f(W):\n"
+        "    x = np.sum(W, axis=0)\n"
+        "    u = x * 2.0\n"
+        "    v = x * 3.0\n"
+        "    y = u + v\n"
+        "    z = y + v\n"
+        "    return np.sum(z * z)\n").f)
+    W = np.arange(6.0).reshape(2, 3) / 7
+    x = W.sum(axis=0)
+    expected = np.broadcast_to(2 * (8 * x) * 8, W.shape)  # z = 8x, so d/dW sum(z^2) = 2 z * 8 per column
+    np.testing.assert_allclose(f.backward(W), expected, rtol=1e-12)
+    assert backgen.gradcheck(f, W) < 1e-6

@@ -116,3 +116,29 @@ def test_hessian_vector_product_through_an_unrolled_rnn():
     # the Hessian is symmetric: H v, seen from each input
     for got, a, b in zip(hv, plus, minus):
         np.testing.assert_allclose(got, (np.asarray(a) - np.asarray(b)) / (2 * step), rtol=1e-5, atol=1e-7)
+
+
+def doubled_square(W):
+    x = np.sum(W, axis=0)
+    y = (x + x) * x
+    return np.sum(y * np.cos(W[:, 1]))
+
+
+def doubled_square_gradient(W):
+    x = np.sum(W, axis=0)
+    c = np.cos(W[:, 1])
+    grad = np.broadcast_to(4 * x * c, W.shape).copy()
+    grad[:, 1] += -np.sin(W[:, 1]) * 2 * x ** 2
+    return grad
+
+
+def test_hessian_vector_product_where_one_adjoint_feeds_two_sums():
+    rng = np.random.default_rng(5)
+    W, V = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    first = backgen.backward(doubled_square)
+    np.testing.assert_allclose(first.backward(W), doubled_square_gradient(W), rtol=1e-12)
+    second = backgen.backward(first.backward_function, wrt=("W",))
+    hvp = second.backward(W, 1.0, dout=V)
+    h = 1e-6
+    numeric = (doubled_square_gradient(W + h * V) - doubled_square_gradient(W - h * V)) / (2 * h)
+    np.testing.assert_allclose(hvp, numeric, rtol=1e-5, atol=1e-8)
