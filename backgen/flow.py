@@ -127,10 +127,13 @@ class StatementStager:
         unset = set(getattr(self, "unset", set()))  # as the if starts: each branch may set some
         self.tests.append(set(_names(test)))
         try:
+            self.guards.append((test, True))
             body, then_versions = self.sub_block(stmt.body, before)
+            self.guards[-1] = (test, False)
             orelse, else_versions = self.sub_block(stmt.orelse, before)
         finally:
             self.tests.pop()
+            self.guards.pop()
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
@@ -149,8 +152,9 @@ class StatementStager:
                     continue  # neither branch set it: it stays as it was
             if a == b:
                 merged[name] = a
-            elif a is None or b is None:
-                continue  # assigned on one path only: not defined after the if
+            elif a is None or b is None:  # assigned on one path only: as in Python, bound where that path ran
+                merged[name] = a if a is not None else b
+                self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
                 body = self.deliver(body, a, target)
@@ -214,6 +218,8 @@ class StatementStager:
 
     def deliver(self, items, atom, target):
         """Make ``items`` end with ``target`` holding ``atom``: rename its definition, or copy."""
+        if atom == ir.Var(target):
+            return list(items)  # already there (a loop updated it in place): no ``d = d``
         defined_here = {op.target for op in ir.ops_in(items) if op.rule != "copy" or op.target != target}
         carried = {c for loop in _loops_in(items) for c in loop.carried}
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
@@ -268,10 +274,15 @@ class StatementStager:
 
     def loop(self, stmt, kind, var, iterable, test, body):
         carried = sorted(self.carried_names(stmt, body))
+        starts_from = _read_before_written(body, set()) | ({n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+                                                         if kind == "while" else set())
+        for name in carried:
+            if self.unguarded(name) and name in starts_from:
+                self.name(ast.copy_location(ast.Name(name, ast.Load()), stmt))  # raises: may be unassigned
         exits = []
         entry = {}
         for name in carried:
-            before = self.versions.get(name)
+            before = None if self.unguarded(name) else self.versions.get(name)  # unguarded: the loop sets it
             in_use = before is not None and (before.name in self.read_so_far if isinstance(before, ir.Var) else True
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
@@ -295,7 +306,8 @@ class StatementStager:
             test = self.condition(stmt.test)
             self.versions = saved
         unset = getattr(self, "unset", set())  # carried names an enclosing loop has not given a value yet
-        fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset}
+        fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset
+                       or self.unguarded(name)}
         fresh = tuple(entry[name] for name in carried if name in fresh_names)
         self.loop_entries = getattr(self, "loop_entries", []) + [entry]
         self.unset = unset | fresh_names

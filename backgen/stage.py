@@ -123,6 +123,8 @@ class _Stager(StatementStager, CallStager):
         self.defined = set()  # every name a parameter, an operation or a merge defines
         self.read_so_far = set()  # every name an operation staged so far reads
         self.tests = []  # the names the enclosing if tests read
+        self.guards = []  # (test, branch taken) of each enclosing if
+        self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
         self.modules = {}
         for canonical in ("math", "np"):
             alias, k = canonical, 1
@@ -275,6 +277,12 @@ class _Stager(StatementStager, CallStager):
 
     def name(self, node):
         if node.id in self.versions:
+            if self.unguarded(node.id):
+                atom, guards, line = self.conditional[node.id]
+                test, taken = guards[-1]
+                raise self.error(f"variable {node.id!r} may be unassigned here: it is set only "
+                                 f"{'when' if taken else 'unless'} {test} (line {line}); read it under "
+                                 "the same test, or give it a value on every path", node)
             return self.versions[node.id]
         meaning = self.env.get(node.id)
         if meaning in ("math", "numpy"):
@@ -289,6 +297,13 @@ class _Stager(StatementStager, CallStager):
         raise self.error(
             f"name {node.id!r} is not a parameter or a variable assigned in the function "
             "(global values are not supported: pass them as parameters)", node)
+
+    def unguarded(self, name):
+        """Whether ``name`` holds a value set on one path of an if, read outside that path's tests."""
+        known = self.conditional.get(name)
+        if known is None or self.versions.get(name) != known[0]:
+            return False
+        return not set(known[1]) <= set(self.guards)
 
     def alias(self, qualified):
         """``np.exp`` spelled with the module names of the generated code."""

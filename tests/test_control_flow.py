@@ -298,6 +298,16 @@ def if_calls_helper(x, y):
     return z + helper_square(z)
 
 
+def if_sets_for_the_same_test_later(x, y):
+    if y > 0.5:
+        t = x * y
+    z = x * x
+    if y > 0.5:
+        z = z + t * t
+    return z
+
+
+
 IF_CASES = [
     case(if_sign, (0.8, 1.3), ("x", "y")),
     case(if_sign, (-0.4, 1.3), ("x", "y")),
@@ -331,6 +341,8 @@ IF_CASES = [
     case(if_swap, (0.3, 1.2), ("u", "v")),
     case(if_calls_helper, (0.7, 0.2), ("x", "y")),
     case(if_calls_helper, (0.2, 0.7), ("x", "y")),
+    case(if_sets_for_the_same_test_later, (0.7, 1.3), ("x", "y")),
+    case(if_sets_for_the_same_test_later, (0.7, 0.2), ("x", "y")),
 ]
 
 
@@ -1417,3 +1429,18 @@ def test_unsupported_constructs_are_named(name, text, fragment):
     with pytest.raises(BackgenError) as info:
         backgen.generate(text, name="f")
     assert fragment in info.value.msg
+
+
+def accumulate_under_a_test(x, y):
+    d = 0.0
+    if y > 0:
+        for i in range(2):
+            d = d + x * y
+    return d * d
+
+
+@pytest.mark.parametrize("args", [(0.7, 1.3), (0.7, -1.3), (-0.4, 2.0)])
+def test_a_loop_under_a_test_updating_a_constant_start(args):
+    # the merged value is the loop's own: no `d = d` line, whose backward would double dd
+    check(accumulate_under_a_test, *args, wrt=("x", "y"))
+    assert "d = d\n" not in backgen.generate(accumulate_under_a_test)

@@ -142,3 +142,36 @@ def test_hessian_vector_product_where_one_adjoint_feeds_two_sums():
     h = 1e-6
     numeric = (doubled_square_gradient(W + h * V) - doubled_square_gradient(W - h * V)) / (2 * h)
     np.testing.assert_allclose(hvp, numeric, rtol=1e-5, atol=1e-8)
+
+
+def loop_under_a_test(x, y):
+    if y > 0:
+        for i in range(2):
+            x = x * y
+    return x * x
+
+
+def loop_under_a_test_gradient(x, y):
+    if y > 0:
+        return 2 * x * y ** 4, 4 * x * x * y ** 3
+    return 2 * x, 0.0
+
+
+UNSET_LIST = pytest.mark.xfail(
+    strict=True, raises=UnboundLocalError,
+    reason="where the test is false, the second backward still starts the adjoint of the saved list "
+           "(dxs = [0.0 * v for v in xs]) that only the true branch sets")
+
+
+@pytest.mark.parametrize("point", [(0.7, 1.3), pytest.param((0.7, -1.3), marks=UNSET_LIST)])
+def test_second_derivative_of_a_loop_the_backward_replays_under_the_same_test(point):
+    # the backward saves the loop's values under `if y > 0` and pops them under the same test
+    first = backgen.backward(loop_under_a_test)
+    assert first.backward(*point) == pytest.approx(loop_under_a_test_gradient(*point))
+    second = backgen.backward(first.backward_function, wrt=("x", "y"))
+    h = 1e-6
+    for direction in ((1.0, 0.0), (0.0, 1.0), (0.6, -0.8)):
+        hvp = second.backward(*point, 1.0, dout=direction)
+        plus = loop_under_a_test_gradient(*(p + h * d for p, d in zip(point, direction)))
+        minus = loop_under_a_test_gradient(*(p - h * d for p, d in zip(point, direction)))
+        assert hvp == pytest.approx([(a - b) / (2 * h) for a, b in zip(plus, minus)], rel=1e-5, abs=1e-7)
