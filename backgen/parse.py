@@ -415,7 +415,7 @@ def _fence_expr(forward, node, where="value"):
         _fence_expr(forward, node.left)
         _fence_expr(forward, node.right)
     elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, UNARYOPS + (ast.Invert,)):
+        if not isinstance(node.op, UNARYOPS + (ast.Invert, ast.Not)):  # ~ and not: masks, no gradient
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
     elif isinstance(node, ast.IfExp):

@@ -191,6 +191,9 @@ class _Reverser(FlowReverser):
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
         if name in self.staged.lists:  # 0.0 * v: a float stays a float (a 0-d array could be changed in place)
+            guard = _guards(self.staged.body).get(name)
+            if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
+                return f"[0.0 * v for v in {name}] if {guard} else None"
             return f"[0.0 * v for v in {name}]"
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
             return "0.0"
@@ -538,3 +541,28 @@ def _fresh(text):
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return name in FRESH_CALLS
     return False
+
+
+def _guards(items, chain=()):
+    """``{name: test}`` for the names every definition of which is on one path of an if.
+
+    ``test`` is the condition (``a > 0 and not (b)``) under which they are set; names set
+    outside any if, or on several paths, are left out.
+    """
+    found = {}
+
+    def visit(items, chain):
+        for item in items:
+            if isinstance(item, ir.Op):
+                found.setdefault(item.target, set()).add(chain)
+            elif isinstance(item, ir.If):
+                visit(item.body, chain + (item.test,))
+                visit(item.orelse, chain + (f"not ({item.test})",))
+            elif isinstance(item, ir.Loop):
+                visit(item.body, chain)
+    visit(items, chain)
+    def joined(tests):
+        if len(tests) == 1:
+            return tests[0]
+        return " and ".join(f"({t})" if " " in t and not t.startswith("not (") else t for t in tests)
+    return {name: joined(only) for name, chains in found.items() if len(chains) == 1 for only in chains if only}

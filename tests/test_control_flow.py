@@ -1444,3 +1444,15 @@ def test_a_loop_under_a_test_updating_a_constant_start(args):
     # the merged value is the loop's own: no `d = d` line, whose backward would double dd
     check(accumulate_under_a_test, *args, wrt=("x", "y"))
     assert "d = d\n" not in backgen.generate(accumulate_under_a_test)
+
+
+def negated_tests(x, y):
+    if not (x > 0.5):
+        y = y * x
+    z = math.exp(x) if not (y > 1.0) else y
+    return z * y
+
+
+@pytest.mark.parametrize("args", [(0.2, 0.7), (0.9, 0.7), (0.2, 3.0), (0.9, 3.0)])
+def test_not_in_a_test(args):
+    check(negated_tests, *args, wrt=("x", "y"))
