@@ -70,6 +70,7 @@ class StatementStager:
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):
                 self.versions[name] = atom  # the names take the staged values
+                self.conditional.pop(name, None)  # set again: on every path
             return
         whole = self.expr(value, role="parts")
         for i, name in enumerate(names):
@@ -95,6 +96,7 @@ class StatementStager:
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
         self.versions[name] = ir.Var(new)
+        self.conditional.pop(name, None)  # set again: on every path
 
     def pop(self, name, items):
         """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
@@ -118,6 +120,7 @@ class StatementStager:
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
         self.versions[name] = ir.Var(new)
+        self.conditional.pop(name, None)  # set again: on every path
 
     # --- if ------------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class StatementStager:
                 merged[name] = a if a is not None else b
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
+                self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
                 body = self.deliver(body, a, target)
                 orelse = self.deliver(orelse, b, target)
@@ -298,6 +302,7 @@ class StatementStager:
             self.namer.take(var)
             self.defined.add(var)
             self.versions[var] = ir.Var(var)
+            self.conditional.pop(var, None)  # set again: on every path
         inner = dict(self.versions)
         inner.update({name: ir.Var(carried_name) for name, carried_name in entry.items()})
         if kind == "while":
@@ -325,6 +330,7 @@ class StatementStager:
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
         for name, carried_name in entry.items():
             self.versions[name] = ir.Var(carried_name)
+            self.conditional.pop(name, None)  # set again: on every path
         leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):

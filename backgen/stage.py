@@ -228,6 +228,7 @@ class _Stager(StatementStager, CallStager):
             target = name
             self.namer.take(name)
         self.versions[name] = self.expr(value, name=lambda: target)
+        self.conditional.pop(name, None)  # set again: on every path that reaches here
 
     # --- expressions ------------------------------------------------------
 

@@ -1456,3 +1456,18 @@ def negated_tests(x, y):
 @pytest.mark.parametrize("args", [(0.2, 0.7), (0.9, 0.7), (0.2, 3.0), (0.9, 3.0)])
 def test_not_in_a_test(args):
     check(negated_tests, *args, wrt=("x", "y"))
+
+
+def loop_variable_reused_after_a_loop_under_a_test(x, c):
+    if c > 0:
+        for i in range(2):
+            x = x * 1.5
+    y = x
+    for i in range(3):
+        y = y + x * i
+    return y * i
+
+
+@pytest.mark.parametrize("args", [(0.7, 1.0), (0.7, -1.0)])
+def test_a_loop_variable_set_under_a_test_and_set_again(args):
+    check(loop_variable_reused_after_a_loop_under_a_test, *args, wrt=("x", "c"))
