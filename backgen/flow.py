@@ -69,8 +69,7 @@ class StatementStager:
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):
-                self.versions[name] = atom  # the names take the staged values
-                self.conditional.pop(name, None)  # set again: on every path
+                self.bind(name, atom)  # the names take the staged values
             return
         whole = self.expr(value, role="parts")
         for i, name in enumerate(names):
@@ -95,8 +94,7 @@ class StatementStager:
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
-        self.versions[name] = ir.Var(new)
-        self.conditional.pop(name, None)  # set again: on every path
+        self.bind(name, ir.Var(new))
 
     def pop(self, name, items):
         """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
@@ -119,8 +117,7 @@ class StatementStager:
         self.namer.take(new)
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
-        self.versions[name] = ir.Var(new)
-        self.conditional.pop(name, None)  # set again: on every path
+        self.bind(name, ir.Var(new))
 
     # --- if ------------------------------------------------------------------------
 
@@ -278,8 +275,7 @@ class StatementStager:
 
     def loop(self, stmt, kind, var, iterable, test, body):
         carried = sorted(self.carried_names(stmt, body))
-        starts_from = _read_before_written(body, set()) | ({n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
-                                                         if kind == "while" else set())
+        starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
             if self.unguarded(name) and name in starts_from:
                 self.name(ast.copy_location(ast.Name(name, ast.Load()), stmt))  # raises: may be unassigned
@@ -301,8 +297,7 @@ class StatementStager:
         if var:
             self.namer.take(var)
             self.defined.add(var)
-            self.versions[var] = ir.Var(var)
-            self.conditional.pop(var, None)  # set again: on every path
+            self.bind(var, ir.Var(var))
         inner = dict(self.versions)
         inner.update({name: ir.Var(carried_name) for name, carried_name in entry.items()})
         if kind == "while":
@@ -329,8 +324,7 @@ class StatementStager:
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
         for name, carried_name in entry.items():
-            self.versions[name] = ir.Var(carried_name)
-            self.conditional.pop(name, None)  # set again: on every path
+            self.bind(name, ir.Var(carried_name))
         leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):

@@ -191,7 +191,9 @@ class _Reverser(FlowReverser):
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
         if name in self.staged.lists:  # 0.0 * v: a float stays a float (a 0-d array could be changed in place)
-            guard = _guards(self.staged.body).get(name)
+            if not hasattr(self, "list_guards"):
+                self.list_guards = _guards(self.staged.body)
+            guard = self.list_guards.get(name)
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
                 return f"[0.0 * v for v in {name}] if {guard} else None"
             return f"[0.0 * v for v in {name}]"
@@ -561,6 +563,7 @@ def _guards(items, chain=()):
             elif isinstance(item, ir.Loop):
                 visit(item.body, chain)
     visit(items, chain)
+
     def joined(tests):
         if len(tests) == 1:
             return tests[0]

@@ -227,8 +227,12 @@ class _Stager(StatementStager, CallStager):
         else:
             target = name
             self.namer.take(name)
-        self.versions[name] = self.expr(value, name=lambda: target)
-        self.conditional.pop(name, None)  # set again: on every path that reaches here
+        self.bind(name, self.expr(value, name=lambda: target))
+
+    def bind(self, name, atom):
+        """``name`` now holds ``atom``, on every path that reaches here."""
+        self.versions[name] = atom
+        self.conditional.pop(name, None)
 
     # --- expressions ------------------------------------------------------
 
