@@ -123,6 +123,9 @@ def _rank_pattern(value):
     """What generated code depends on: ranks, which dimensions are 1, the kind of number."""
     if isinstance(value, np.ndarray):
         return ("array", tuple(d == 1 for d in value.shape), value.dtype.kind)
+    if isinstance(value, (np.generic, bool, int, float)):  # 1.5 and np.float64(1.5) read the same
+        kind = np.asarray(value).dtype.kind
+        return ({"b": "bool", "i": "int", "u": "int", "f": "float"}.get(kind, kind),)
     return (type(value).__name__,)
 
 

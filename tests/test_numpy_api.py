@@ -147,3 +147,18 @@ def test_an_adjoint_two_sums_share_is_copied_before_it_grows(module):
     expected = np.broadcast_to(2 * (8 * x) * 8, W.shape)  # z = 8x, so d/dW sum(z^2) = 2 z * 8 per column
     np.testing.assert_allclose(f.backward(W), expected, rtol=1e-12)
     assert backgen.gradcheck(f, W) < 1e-6
+
+
+def test_a_helper_called_with_a_float_and_a_numpy_float_is_differentiated_once(module):
+    f = backgen.backward(module(
+        "def scale(p, q):\n"
+        "    return p * q\n\n"
+        "def f(W, s, c):\n"
+        "    x = scale(np.sum(W, axis=0), s)\n"
+        "    x = scale(np.tanh(x), c.dot(c))\n"
+        "    return np.sum(x * x)\n").f)
+    rng = np.random.default_rng(4)
+    W, c = rng.standard_normal((3, 3)), rng.standard_normal(2)
+    assert backgen.gradcheck(f, W, 1.39, c) < 1e-6  # s a Python float, c.dot(c) a NumPy float
+    text = f.backward_source
+    assert text.count("def scale_backward") == 1 and "scale_backward2" not in text
