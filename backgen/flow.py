@@ -259,11 +259,19 @@ class StatementStager:
             prefix = []
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
+            if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and \
+                    call.id in self.carried_names(stmt, body):
+                # Python iterates the value the name had as the loop started, whatever the body rebinds
+                start = self.namer.fresh(call.id + "_start")
+                self.add(ir.Op(start, "copy", (sequence,), stmt.lineno, (), str(sequence)))
+                sequence = ir.Var(start)
             index = self.namer.fresh("i")
             iterable = f"range(len({sequence}))"
             item = ast.Subscript(ast.Name(str(sequence), ast.Load()), ast.Name(index, ast.Load()), ast.Load())
             prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
             self.versions.setdefault(str(sequence), sequence)
+            if isinstance(sequence, ir.Var):  # Python iterates the value as the loop starts
+                self.read_so_far.add(sequence.name)
             var = index
         self.loop(stmt, "for", var, iterable, "", prefix + body)
 

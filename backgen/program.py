@@ -21,7 +21,7 @@ from .errors import BackgenError
 from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
-from .shapes import check_differentiable, examples, infer, list_names
+from .shapes import check_differentiable, examples, infer, list_names, run_check
 from .shapes import spec as shape_spec
 from .stage import stage
 
@@ -178,6 +178,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         args = examples(result, specs)
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    run_check(probe, args, functions)
     return dataclasses.replace(result, shapes=infer(probe, args, functions), lists=list_names(result, args))
 
 

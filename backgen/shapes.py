@@ -9,17 +9,20 @@ Contract:
 * ``examples(staged, specs)`` makes sample inputs of the declared shapes.
   Named dimensions get distinct primes, so they never look like 1 and never
   equal one another; an integer parameter named like a dimension gets its size.
-* ``infer(staged, args)`` runs the staged forward (backgen's own lines, never
-  the user's module) on inputs and returns ``{name: shape}`` for every
-  parameter and staged value.
+* ``infer(staged, args)`` propagates shapes line by line through the staged
+  forward (every branch, loops until their carried values settle) and returns
+  ``{name: shape}`` for every parameter and staged value; a value whose shape
+  depends on the path is refused.
+* ``run_check(staged, args)`` runs the staged forward once as a safety net.
 
 The generated code does not depend on the sizes themselves, only on ranks and
 on which dimensions are 1, which is what these shapes decide.
 """
 
 import ast
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -103,35 +106,229 @@ def examples(staged, specs):
     return tuple(args)
 
 
-def probe_source(staged):
-    """A function running the staged forward and returning every value's shape."""
-    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(staged.body, 1)
-    lines.append("    return dict(locals())")
-    return "\n".join(lines) + "\n"
-
-
 def infer(staged, args, functions=None):
-    """``{name: shape}`` for the parameters and staged values, seen on ``args``.
+    """``{name: shape}`` for the parameters and staged values, propagated line by line.
 
-    ``functions`` are the helper functions the staged code calls.
+    Each staged line is evaluated once per path on values of the known shapes
+    (never the user's module, never by running the function as a whole): both
+    branches of every ``if``, and a loop's body for its first iterations, its
+    carried values fed back.  A value whose shape differs between the branches
+    that set it, or from one iteration to the next, is refused: the generated
+    code is written for one shape per name.  Constants that are arrays get
+    their shapes under their source text.  ``functions`` are the helper
+    functions the staged code calls.
     """
     namespace = {staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
-    exec(compile(probe_source(staged), f"<backgen shapes of {staged.name}>", "exec"), namespace)
+    walker = _Walker(staged, namespace)
+    env = dict(zip(staged.params, args))
+    for name, value in env.items():
+        walker.record(name, value, staged.line)
+    with np.errstate(all="ignore"):
+        walker.block(staged.body, env)
+        for atom in staged.outputs:
+            walker.atom(atom, env)
+    return walker.shapes
+
+
+def run_check(staged, args, functions=None):
+    """Run the staged forward once on ``args`` (sample inputs), to catch staged code
+    that cannot run: a refusal rather than generated code that fails.  Shapes do
+    not come from this run; a ``while`` that runs on and on ends the check, passed."""
+    rounds = itertools.count()
+
+    def guard():
+        if next(rounds) > 10_000:
+            raise _Unfinished
+
+    def guarded(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.Loop):
+                body = guarded(item.body)
+                if item.kind == "while":
+                    body = (ir.Op("_", "call", (), item.line, (), "_guard()"),) + body
+                item = replace(item, body=body)
+            elif isinstance(item, ir.If):
+                item = replace(item, body=guarded(item.body), orelse=guarded(item.orelse))
+            out.append(item)
+        return tuple(out)
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(guarded(staged.body), 1)
+    lines.append(f"    return {', '.join(map(str, staged.outputs))}")
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
+    exec(compile("\n".join(lines) + "\n", f"<backgen check of {staged.name}>", "exec"), namespace)
     try:
         with np.errstate(all="ignore"):
-            values = namespace["probe"](*args)
+            namespace["probe"](*args)
+    except _Unfinished:
+        pass
     except Exception as exc:
-        raise error_at_def(staged, f"could not work out the shapes in {staged.name}() by running its staged "
-                           f"forward on inputs of the given shapes: {type(exc).__name__}: {exc}") from None
-    with np.errstate(all="ignore"):
-        _visit_the_rest(staged, values, namespace)
-    return {name: _shape(value) for name, value in values.items()}
+        raise error_at_def(staged, f"could not run the staged forward of {staged.name}() on inputs of the given "
+                           f"shapes: {type(exc).__name__}: {exc}") from None
+
+
+class _Unfinished(Exception):
+    pass
+
+
+def pattern(shape):
+    """What generated code depends on in a shape: its rank and which dimensions are 1."""
+    if isinstance(shape, Items):
+        return ("list", shape.element if shape.element is None else pattern(shape.element))
+    return tuple(d == 1 for d in shape)
+
+
+class Items(tuple):
+    """The shape of a Python list of arrays: ``(length, *element)``, the element's
+    own shape in ``element`` (None while the list is empty)."""
+
+    element = None
+
+
+class _Walker:
+    """Propagates shapes through staged items; see ``infer``."""
+
+    WHILE_ROUNDS = 2  # iterations of a while walked: the second sees the values the first carried
+    MAX_ROUNDS = 100_000  # iterations of a for walked at most
+
+    def __init__(self, staged, namespace):
+        self.staged = staged
+        self.namespace = namespace
+        self.shapes = {}
+        self.lines = {}  # name -> line of the value that fixed its shape
+        self.compiled = {}  # op -> its compiled lines
+
+    def record(self, name, value, line, loop=False):
+        shape = _shape(value)
+        known = self.shapes.get(name)
+        if known is not None and pattern(known) != pattern(shape):
+            if isinstance(known, Items) and (known.element is None or shape.element is None):
+                if known.element is None:
+                    self.shapes[name] = shape
+                return
+            if loop:
+                what = (f"{_user(name)} changes shape in this loop: {_show(known)} as an iteration starts, "
+                        f"{_show(shape)} as it ends")
+            else:
+                what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
+                        f"{_show(shape)} on another (line {line})")
+            raise _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give it a "
+                                                      "new name where its shape changes")
+        if known is None:
+            self.shapes[name] = shape
+            self.lines[name] = line
+
+    def atom(self, atom, env):
+        if isinstance(atom, ir.Const):
+            try:
+                value = eval(atom.source, self.namespace, env)
+            except Exception:
+                return None
+            if isinstance(value, np.ndarray):
+                self.shapes.setdefault(atom.source, value.shape)
+            return value
+        return env.get(atom.name)
+
+    def block(self, items, env):
+        for item in items:
+            if isinstance(item, ir.Op):
+                self.op(item, env)
+            elif isinstance(item, ir.If):
+                self.branches(item, env)
+            else:
+                self.loop(item, env)
+
+    def op(self, op, env):
+        for atom in op.args:
+            self.atom(atom, env)
+        if any(isinstance(a, ir.Var) and a.name not in env for a in op.args):
+            env.pop(op.target, None)  # computed from a value of unknown shape
+            return
+        try:
+            exec(self._code(op), self.namespace, env)
+        except Exception:
+            env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
+            return
+        self.record(op.target, env[op.target], op.line)
+
+    def _code(self, op):
+        code = self.compiled.get(op)
+        if code is None:
+            text = "\n".join(f"{target} = {source}" for target, source in op.lines())
+            code = self.compiled[op] = compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
+        return code
+
+    def branches(self, item, env):
+        body, orelse = dict(env), dict(env)
+        self.block(item.body, body)
+        self.block(item.orelse, orelse)
+        if item.breaks:
+            for carried, value in item.exits:
+                found = self.atom(value, body)
+                if found is not None or isinstance(value, ir.Var) and value.name in body:
+                    self.record(carried, body[value.name] if isinstance(value, ir.Var) else found, item.line)
+        for name in set(body) | set(orelse):
+            if body.get(name, _MISSING) is not env.get(name, _MISSING):
+                env[name] = body[name]
+            elif orelse.get(name, _MISSING) is not env.get(name, _MISSING):
+                env[name] = orelse[name]
+
+    def loop(self, loop, env):
+        for carried in loop.carried:
+            if carried in env:
+                self.record(carried, env[carried], loop.line)
+        if loop.kind == "for":  # every iteration: a list built in the loop gets its length
+            try:
+                values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
+            except Exception:
+                values = []
+            values = values or [0]  # run 0 times here: the body's shapes all the same
+        else:  # a while loop's test is data: walk two iterations, never until it ends
+            values = [None] * self.WHILE_ROUNDS
+        for value in values:
+            if loop.var:
+                env[loop.var] = value
+                self.record(loop.var, value, loop.line)
+            self.block(loop.body, env)
+            ends = {}
+            for carried, exit in loop.exits:
+                if isinstance(exit, ir.Var):
+                    if exit.name in env:
+                        ends[carried] = env[exit.name]
+                else:
+                    ends[carried] = self.atom(exit, env)
+            for carried, value_at_end in ends.items():
+                self.record(carried, value_at_end, loop.line, loop=True)
+                env[carried] = value_at_end
+
+
+_MISSING = object()
+
+
+def _user(name):
+    """The user's name for a staged value (``h_2`` is a version of ``h``)."""
+    base, _, version = name.rpartition("_")
+    return repr(base if base and version.isdigit() else name)
+
+
+def _show(shape):
+    if isinstance(shape, Items):
+        return f"list of {'arrays' if shape.element is None else _show(shape.element)}"
+    return str(tuple(shape))
+
+
+def _error_at(staged, line, message):
+    text = staged.lines[line - 1] if 0 < line <= len(staged.lines) else None
+    col = len(text) - len(text.lstrip()) + 1 if text else None
+    return BackgenError(message, staged.filename, line or None, col, text)
 
 
 def _shape(value):
     """A value's shape; a list of arrays gets the shape of its first element with its length first."""
     if isinstance(value, (list, tuple)):
-        return (len(value),) + (np.shape(value[0]) if value else ())
+        element = np.shape(value[0]) if value else None
+        shape = Items((len(value),) + (element or ()))
+        shape.element = element
+        return shape
     return np.shape(value)
 
 
@@ -156,32 +353,6 @@ def list_names(staged, args, functions=None):
                     lists.add(carried)
         changed = len(lists) != size
     return frozenset(lists)
-
-
-def _visit_the_rest(staged, values, namespace):
-    """Values the inputs did not reach (a branch not taken, a loop run 0 times), computed once
-    from what is known, for their shapes only (a loop's variable taken as 0)."""
-    def visit(items, env):
-        for item in items:
-            if isinstance(item, ir.Op):
-                if item.target not in values:
-                    try:
-                        values[item.target] = env[item.target] = eval(item.source, namespace, env)
-                    except Exception:
-                        continue  # still unknown: a rule that needs it says so
-            elif isinstance(item, ir.If):
-                visit(item.body, env)
-                visit(item.orelse, env)
-            else:
-                inner = dict(env)
-                if item.var:
-                    inner[item.var] = 0
-                visit(item.body, inner)
-                env.update({k: v for k, v in inner.items() if k not in env})
-                for carried, value in item.exits:  # after one iteration, as after the loop
-                    if isinstance(value, ir.Var) and value.name in inner:
-                        env[carried] = inner[value.name]
-    visit(staged.body, dict(values))
 
 
 def _loops(items):
