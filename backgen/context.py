@@ -85,9 +85,11 @@ class GradContext:
     # --- shapes ----------------------------------------------------------------
 
     def shape(self, which):
-        """Shape of an operand (by input name or text) or of ``"out"``."""
+        """Shape of an operand (an atom, or by input name or text) or of ``"out"``."""
         shapes = self._reverse.staged.shapes
-        if which == "out":
+        if isinstance(which, (ir.Var, ir.Const)):
+            atom = which  # an operand itself (a variadic rule's, whatever its name)
+        elif which == "out":
             atom = ir.Var(self.op.target)
         elif which in self._names and not self.rule.variadic:
             atom = self.op.args[self._names.index(which)]
@@ -97,6 +99,8 @@ class GradContext:
                 raise KeyError(which)
             atom = matches[0]
         if isinstance(atom, ir.Const):
+            if atom.source in shapes:  # a constant array (np.ones(4)): its shape was propagated too
+                return tuple(shapes[atom.source])
             try:
                 return tuple(getattr(ast.literal_eval(atom.source), "shape", ()))
             except ValueError:
@@ -181,22 +185,7 @@ class GradContext:
         target = self.shape(which)
         if from_shape is None:
             from_shape = self._contribution_shape(which)
-        lead = len(from_shape) - len(target)
-        leading = tuple(range(lead))
-        ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
-        if not leading and not ones:
-            return text
-        negated = text.startswith("-") and source.wrap(text[1:]) == text[1:]
-        if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
-            return "-" + self.unbroadcast(text[1:], which, from_shape)
-        if not target:
-            return f"{source.wrap(text)}.sum()"
-        result = source.wrap(text)
-        if leading:
-            result += f".sum(axis={_axes(leading)})"
-        if ones:
-            result += f".sum(axis={_axes(ones)}, keepdims=True)"
-        return result
+        return unbroadcast(text, target, from_shape)
 
     def _contribution_shape(self, which):
         out = self.shape("out")
@@ -352,6 +341,27 @@ class GradContext:
         text = staged.lines[line - 1] if 0 < line <= len(staged.lines) else None
         col = len(text) - len(text.lstrip()) + 1 if text else None
         raise BackgenError(message, staged.filename, line, col, text)
+
+
+def unbroadcast(text, target, from_shape):
+    """``text``, of shape ``from_shape``, summed over the axes NumPy broadcast to reach it
+    from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``)."""
+    lead = len(from_shape) - len(target)
+    leading = tuple(range(lead))
+    ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
+    if not leading and not ones:
+        return text
+    negated = text.startswith("-") and source.wrap(text[1:]) == text[1:]
+    if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
+        return "-" + unbroadcast(text[1:], target, from_shape)
+    if not target:
+        return f"{source.wrap(text)}.sum()"
+    result = source.wrap(text)
+    if leading:
+        result += f".sum(axis={_axes(leading)})"
+    if ones:
+        result += f".sum(axis={_axes(ones)}, keepdims=True)"
+    return result
 
 
 def _axes(axes):

@@ -19,7 +19,7 @@ Contract: ``reverse(staged) -> ir.Backward``.
 import ast
 
 from . import ir, source
-from .context import GradContext, index_tuple
+from .context import GradContext, index_tuple, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
 from .reverse_flow import FlowReverser, _flatten, _loops, _names, live_reads
@@ -27,7 +27,7 @@ from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
 FRESH_CALLS = {"dot", "outer", "einsum", "sum", "where", "zeros_like", "tensordot", "matmul", "exp", "copy",
-               "sign", "mean"}
+               "sign", "mean", "full", "zeros", "ones", "arange"}
 
 
 def reverse(staged):
@@ -233,7 +233,7 @@ class _Reverser(FlowReverser):
                 lines.extend(self.scatter(arg.name, text, upstream))
                 continue
             if rule.broadcast:
-                text = context.unbroadcast(text, input_name if not rule.variadic else arg.name)
+                text = context.unbroadcast(text, input_name if not rule.variadic else arg)
             if self.renames_only(arg.name, text):
                 self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself
                 continue
@@ -305,8 +305,19 @@ class _Reverser(FlowReverser):
         lines = []
         if isinstance(value, ir.Var) and value.name in self.active:
             text = f"{g}[{index}]"
-            if self.staged.shapes.get(value.name) == () and self.staged.shapes.get(op.target, ()) != ():
-                text += ".sum()"  # one number written over a slice
+            context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
+            if context.advanced_index() and not context.distinct_rows():
+                # an index may name an element twice: NumPy keeps the last value written there
+                np_name = self.staged.modules["np"]
+                order = self.fresh("order")
+                last = self.fresh("last")
+                lines += [ir.AdjointLine(order, False, f"{np_name}.arange({text}.size).reshape({text}.shape)"),
+                          ir.AdjointLine(last, False, f"{np_name}.full({g}.shape, -1)"),
+                          ir.AdjointLine(f"{last}[{index}]", False, order)]
+                text = f"{np_name}.where({last}[{index}] == {order}, {text}, 0.0)"
+            written = self.staged.shapes.get(f"{op.target}[{index}]")
+            if written is not None:  # a value broadcast over the part it fills
+                text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written))
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
             lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))

@@ -249,6 +249,13 @@ class _Walker:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
             return
         self.record(op.target, env[op.target], op.line)
+        if op.rule == "setitem":  # the part written: a value may broadcast over it
+            index = op.param("index")
+            try:
+                part = eval(f"{op.target}[{index}]", self.namespace, env)
+            except Exception:
+                return
+            self.record(f"{op.target}[{index}]", part, op.line)
 
     def _code(self, op):
         code = self.compiled.get(op)
