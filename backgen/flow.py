@@ -35,7 +35,10 @@ class StatementStager:
                 load = copy.deepcopy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
+                before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
                 self.assign_target(stmt.target, value)  # a += v, a[i] += v: a new version
+                if before is not None:
+                    self.changed_in_place(stmt.target.id, before, stmt)
             elif isinstance(stmt, ast.Return):
                 values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
                 if len(values) != len(self.upstreams):
@@ -95,6 +98,7 @@ class StatementStager:
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
         self.bind(name, ir.Var(new))
+        self.written(name, base, ir.Var(new), target)  # names sharing its memory see the write
 
     def pop(self, name, items):
         """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
@@ -257,6 +261,7 @@ class StatementStager:
             iterable = f"range({', '.join(bounds)})"
             iterable = f"reversed({iterable})" if backwards else iterable
             prefix = []
+            self.int_names.add(var)
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
             if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and \

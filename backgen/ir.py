@@ -143,6 +143,7 @@ class Staged:
     line: int = 0  # the line of the ``def``
     shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
+    hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
 
 
 @dataclass(frozen=True)

@@ -178,8 +178,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         args = examples(result, specs)
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    shapes = infer(probe, args, functions)
+    for value, error in result.hazards:
+        if len(shapes.get(value, ())) > 0:  # an array (or list): op= wrote into it, and another name saw it
+            raise error
     run_check(probe, args, functions)
-    return dataclasses.replace(result, shapes=infer(probe, args, functions), lists=list_names(result, args))
+    return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 
 
 def guarded(forward, work):

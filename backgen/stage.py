@@ -28,6 +28,7 @@ from . import ir, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .hints import hint as _hint
+from .memory import MemoryModel
 from .parse import is_docstring, read_helper
 from .rules import CONSTANTS, SCALAR
 from .rules_numpy import INERT_ATTRIBUTES, NUMPY
@@ -106,7 +107,7 @@ def uses_numpy(forward, seen=()):
     return False
 
 
-class _Stager(StatementStager, CallStager):
+class _Stager(StatementStager, CallStager, MemoryModel):
     def __init__(self, forward, arrays=False):
         self.forward = forward
         self.func = copy.deepcopy(forward.func)  # staging rewrites nodes as it goes: never the caller's
@@ -125,6 +126,7 @@ class _Stager(StatementStager, CallStager):
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
+        self.init_memory()
         self.modules = {}
         for canonical in ("math", "np"):
             alias, k = canonical, 1
@@ -147,6 +149,8 @@ class _Stager(StatementStager, CallStager):
         for name in params:
             self.versions[name] = ir.Var(name)
             self.defined.add(name)
+            if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
+                self.int_names.add(name)
         defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
         self.block(body)
         outputs = tuple(self.versions[RETURN.format(i)] for i in range(len(upstreams)))
@@ -154,7 +158,8 @@ class _Stager(StatementStager, CallStager):
         taken = frozenset(self.namer.taken | set(modules.values()))
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
-                         "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno)
+                         "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
+                         hazards=tuple(self.hazards))
 
     def check_wrt(self, params, wrt, specs):
         if wrt is None:  # every parameter, except those declared integer or boolean
@@ -217,6 +222,7 @@ class _Stager(StatementStager, CallStager):
         """Append a staged item to the current block."""
         self.ops.append(item)
         if isinstance(item, ir.Op):
+            self.note(item)
             self.defined.add(item.target)
             self.read_so_far |= item.reads()
 
@@ -233,6 +239,7 @@ class _Stager(StatementStager, CallStager):
         """``name`` now holds ``atom``, on every path that reaches here."""
         self.versions[name] = atom
         self.conditional.pop(name, None)
+        self.forget_stale(name)
 
     # --- expressions ------------------------------------------------------
 
@@ -281,6 +288,7 @@ class _Stager(StatementStager, CallStager):
         raise self.error(f"{type(node).__name__} expressions are not supported here", node)
 
     def name(self, node):
+        self.check_fresh(node.id, node)
         if node.id in self.versions:
             if self.unguarded(node.id):
                 atom, guards, line = self.conditional[node.id]

@@ -204,3 +204,70 @@ def test_a_value_broadcast_over_the_part_it_writes():
         y[1] = c
         return np.sum(y * y)
     ''', [np.full((4, 4), 0.3), 0.7])
+
+
+# --- aliasing: writes are seen by every name sharing the memory ---------------------
+
+@pytest.mark.parametrize("body", [
+    "y = x\n    y[0] = c\n    return np.sum(x * x)",
+    "y = x\n    z = y\n    z[0] = c\n    return np.sum(x * y * z)",
+    "y = x.copy()\n    y[0] = c\n    return np.sum(x * y)",
+    "y = x * 1.0\n    r = y[1:]\n    y[2] = c\n    return np.sum(r * r)",
+])
+def test_writes_through_aliases(body):
+    assert_right(f'''
+    def f(x: "3", c: float):
+        {body}
+    ''', [V3.copy(), 0.7])
+
+
+def test_writes_through_basic_views():
+    assert_right('''
+    def f(X: "3, 4"):
+        r = X[0]
+        r[1] = 5.0
+        return np.sum(X * X)
+    ''', [X.copy()])
+    assert_right('''
+    def f(X: "3, 4", c: float):
+        r = X[1:, ::2]
+        r[0, 1] = c * 2.0
+        return np.sum(X * X) + np.sum(r * X[1:, 1::2])
+    ''', [X.copy(), 0.7])
+
+
+@pytest.mark.parametrize("body, match", [
+    ("h = x\n    h += 1.0\n    return np.sum(x * h)", "'x' may have been changed by the write into 'h'"),
+    ("r = X[0]\n    r *= 3.0\n    return np.sum(X * X)", "'X' may have been changed by the write into 'r'"),
+    ("Y = X.T\n    Y[0, 1] = 2.0\n    return np.sum(X * X)", "through a transpose"),
+    ("h = X * 1.0\n    hs = [h]\n    h[0] = 3.0\n    return np.sum(hs[0] * h)", "a list holding the array"),
+])
+def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
+    x = V3.copy() if body.startswith("h = x") else X.copy()
+    name = "x" if body.startswith("h = x") else "X"
+    shape = '"3"' if name == "x" else '"3, 4"'
+    assert_refused(f'''
+    def f({name}: {shape}):
+        {body}
+    ''', [x], match)
+
+
+def test_in_place_operators_on_numbers_and_fresh_arrays_are_rebinding():
+    assert_right('''
+    def f(a: float):
+        s = a
+        s += 1.0
+        return s * a
+    ''', [0.3])
+    assert_right('''
+    def f(x: "3", b: "3"):
+        h = x * 2.0
+        h += b
+        return np.sum(h * h)
+    ''', [V3.copy(), V3 * 2])
+    assert_right('''
+    def f(y: "3"):
+        s = y[0]
+        s *= s
+        return s * np.sum(y)
+    ''', [V3.copy()])

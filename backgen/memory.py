@@ -1,0 +1,202 @@
+"""Which staged values share memory, so that writes keep NumPy's meaning.
+
+Contract: ``MemoryModel`` is a mixin of the stager.  ``note(op)`` records, for
+each staged operation, whether its value shares memory with its operand: the
+same array (``y = x``), a view through a basic index (``r = X[0]``,
+``X[1:, ::2]``), or another view (``.T``, ``reshape``, ``ravel``,
+``squeeze``...).  When the user writes into an array (``y[0] = v``, staged as
+a new version of ``y``), ``written`` gives every other name that sees that
+memory its new value, as NumPy does: the same array takes the new version, a
+view is read again from it (``r_1 = X_1[0]``), the array a view was taken
+from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
+Where backgen cannot follow the sharing (a view other than a basic index, an
+index that may be an array, an array held in a list) a name that would change
+is marked stale: reading it later is a ``BackgenError`` naming the write.
+``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
+into ``h`` when it is an array and rebinds it when it is a number: names that
+share ``h`` become stale.
+"""
+
+import ast
+
+from . import ir
+
+VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
+         "np.atleast_2d", "np.broadcast_to", "np.moveaxis", "np.diagonal"}
+
+
+class MemoryModel:
+    """Mixin: needs ``versions``, ``bind``, ``add``, ``namer``, ``line``, ``numpy``, ``error``, and
+    sets up ``storage`` (atom -> (atom it shares memory with, kind, index)), ``list_atoms``, ``list_members``,
+    ``stale`` (name -> message) and ``int_names`` (names known to hold integers) in ``init_memory``."""
+
+    def init_memory(self):
+        self.storage = {}
+        self.list_atoms = set()
+        self.list_members = {}  # list atom -> the atoms it holds
+        self.stale = {}
+        self.hazards = []  # (value, BackgenError): an error if the value is an array
+        self.int_names = set()
+
+    def note(self, op):
+        """Record how ``op``'s value shares memory with its first operand."""
+        storage, lists = self.storage, self.list_atoms
+        base = op.args[0] if op.args else None
+        items = [a.name for a in op.args if isinstance(a, ir.Var)]
+        if op.rule == "list_make" or (op.rule == "copy" and op.source == "[]"):
+            lists.add(op.target)
+            self.list_members[op.target] = set(items)
+        elif op.rule == "list_append":
+            lists.add(op.target)
+            self.list_members[op.target] = self.list_members.get(items[0], set()) | set(items[1:])
+        elif op.rule in ("copy", "getitem") and items and items[0] in lists:
+            if op.rule == "copy" or ":" in (op.param("index") or ""):  # a copy or a slice: another list
+                lists.add(op.target)
+                self.list_members[op.target] = set(self.list_members.get(items[0], ()))
+        if not isinstance(base, ir.Var):
+            return
+        if op.rule == "copy":
+            storage[op.target] = (base.name, "same", None)
+        elif op.rule == "getitem":
+            storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
+        elif op.rule in VIEWS:
+            storage[op.target] = (base.name, "view", None)
+
+    def _index_kind(self, op):
+        """"index" for a basic index (a view), "copy" for an advanced one, "maybe" if unknown."""
+        try:
+            node = ast.parse(f"_[{op.param('index')}]", mode="eval").body.slice
+        except SyntaxError:
+            return "maybe"
+        items = node.elts if isinstance(node, ast.Tuple) else [node]
+        kind = "index"
+        for item in items:
+            if isinstance(item, (ast.List, ast.ListComp)) or (
+                    isinstance(item, ast.Constant) and isinstance(item.value, (list, bool))):
+                return "copy"
+            if isinstance(item, ast.Slice):
+                parts = [p for p in (item.lower, item.upper, item.step) if p is not None]
+                if all(self._is_int(p) for p in parts):
+                    continue
+                return "maybe"
+            if isinstance(item, ast.Constant) and (item.value is None or item.value is Ellipsis
+                                                   or isinstance(item.value, int)):
+                continue
+            if self._is_int(item):
+                continue
+            if isinstance(item, ast.Attribute) and item.attr == "newaxis":
+                continue
+            kind = "maybe"
+        return kind
+
+    def _is_int(self, node):
+        ints = self.int_names
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, int) and not isinstance(node.value, bool)
+        if isinstance(node, ast.Name):
+            return node.id in ints
+        if isinstance(node, ast.UnaryOp):
+            return self._is_int(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+            return self._is_int(node.left) and self._is_int(node.right)
+        return False
+
+    def _relation(self, other, written):
+        """How ``other`` relates to the written atom: ("same"|"view-of"|"base-of", kind, index) or None."""
+        storage = self.storage
+        if other == written:
+            return ("same", "same", None)
+        found = storage.get(other)
+        if found and found[0] == written:
+            return ("view-of",) + found[1:]
+        found = storage.get(written)
+        if found and found[0] == other:
+            return ("base-of",) + found[1:]
+        return None
+
+    def written(self, name, old, new, node, seen=None):
+        """``name`` was written into: its value ``old`` (an ir.Var) is now ``new``.
+
+        Every other name sharing that memory gets its new value, or is marked
+        stale where backgen cannot follow the sharing."""
+        seen = {old.name} if seen is None else seen | {old.name}
+        storage = self.storage
+        holding = {held for held, members in self.list_members.items() if old.name in members}
+        if holding:  # lists hold the array itself: they, and what is read from them, see the write
+            for other_name, atom in list(self.versions.items()):
+                if other_name != name and isinstance(atom, ir.Var) and (
+                        atom.name in holding or self.storage.get(atom.name, (None,))[0] in holding):
+                    self._stale(other_name, name, node, f"{other_name!r} is a list holding the array, or "
+                                                        "was read from one")
+        for other_name, atom in list(self.versions.items()):
+            if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
+                continue
+            if atom.name in seen:
+                if atom == old:
+                    self.bind(other_name, new)  # the same array: it sees the write
+                continue
+            relation = self._relation(atom.name, old.name)
+            if relation is None or relation[1] == "copy":
+                continue
+            how, kind, index = relation
+            if kind == "same":
+                self.bind(other_name, new)
+            elif atom.name in self.list_atoms:
+                self._stale(other_name, name, node, f"{other_name!r} is a list holding the array")
+            elif kind == "index" and how == "view-of":  # a view of what was written: read it again
+                updated = self.namer.version(other_name)
+                self.add(ir.Op(updated, "getitem", (new,), self.line,
+                               (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
+                storage[updated] = (new.name, "index", index)
+                self.bind(other_name, ir.Var(updated))
+                self.written(other_name, atom, ir.Var(updated), node, seen)
+            elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
+                updated = self.namer.version(other_name)
+                params = (("index", index), ("index_vars", "()"))
+                self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
+                storage[new.name] = (updated, "index", index)
+                self.bind(other_name, ir.Var(updated))
+                self.written(other_name, atom, ir.Var(updated), node, seen)
+            else:
+                what = "a view of it" if how == "view-of" else "the array it is a view of"
+                self._stale(other_name, name, node,
+                            f"{other_name!r} is {what} through a transpose, a reshape or an index that may be "
+                            "an array")
+
+    def changed_in_place(self, name, old, node):
+        """``name op= v`` on a value ``old`` other names may share: NumPy writes into an array there,
+        so names sharing it become stale (reading them later is refused)."""
+        if not self.numpy or not isinstance(old, ir.Var):
+            return
+        for other_name, atom in list(self.versions.items()):
+            if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
+                continue
+            if self._relation(atom.name, old.name) is not None and \
+                    self._relation(atom.name, old.name)[1] != "copy":
+                self._stale(other_name, name, node,
+                            f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
+                            f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
+                            only_if_array=old.name)
+
+    def _stale(self, other_name, name, node, why, only_if_array=None):
+        """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array."""
+        self.stale[other_name] = only_if_array, (f"{other_name!r} may have been changed by the write into {name!r} on line "
+                             f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())")
+
+    def check_fresh(self, name, node):
+        """Refuse reading a name a write made stale (or note it, when that depends on shapes)."""
+        found = self.stale.get(name)
+        if found:
+            only_if_array, message = found
+            if only_if_array is None:
+                raise self.error(found[1], node)
+            self.hazards.append((only_if_array, self.error(message, node)))  # decided once shapes are known
+
+    def forget_stale(self, name):
+        self.stale.pop(name, None)
+
+
+def _symbol(node):
+    ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+    op = getattr(node, "op", None)
+    return ops.get(type(op), "")
