@@ -209,10 +209,10 @@ def test_a_value_broadcast_over_the_part_it_writes():
 # --- aliasing: writes are seen by every name sharing the memory ---------------------
 
 @pytest.mark.parametrize("body", [
-    "y = x\n    y[0] = c\n    return np.sum(x * x)",
-    "y = x\n    z = y\n    z[0] = c\n    return np.sum(x * y * z)",
-    "y = x.copy()\n    y[0] = c\n    return np.sum(x * y)",
-    "y = x * 1.0\n    r = y[1:]\n    y[2] = c\n    return np.sum(r * r)",
+    "y = x\n        y[0] = c\n        return np.sum(x * x)",
+    "y = x\n        z = y\n        z[0] = c\n        return np.sum(x * y * z)",
+    "y = x.copy()\n        y[0] = c\n        return np.sum(x * y)",
+    "y = x * 1.0\n        r = y[1:]\n        y[2] = c\n        return np.sum(r * r)",
 ])
 def test_writes_through_aliases(body):
     assert_right(f'''
@@ -237,10 +237,10 @@ def test_writes_through_basic_views():
 
 
 @pytest.mark.parametrize("body, match", [
-    ("h = x\n    h += 1.0\n    return np.sum(x * h)", "'x' may have been changed by the write into 'h'"),
-    ("r = X[0]\n    r *= 3.0\n    return np.sum(X * X)", "'X' may have been changed by the write into 'r'"),
-    ("Y = X.T\n    Y[0, 1] = 2.0\n    return np.sum(X * X)", "through a transpose"),
-    ("h = X * 1.0\n    hs = [h]\n    h[0] = 3.0\n    return np.sum(hs[0] * h)", "a list holding the array"),
+    ("h = x\n        h += 1.0\n        return np.sum(x * h)", "'x' may have been changed by the write into 'h'"),
+    ("r = X[0]\n        r *= 3.0\n        return np.sum(X * X)", "'X' may have been changed by the write into 'r'"),
+    ("Y = X.T\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose"),
+    ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "a list holding the array"),
 ])
 def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
     x = V3.copy() if body.startswith("h = x") else X.copy()
