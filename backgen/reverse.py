@@ -165,7 +165,12 @@ class _Reverser(FlowReverser):
             if not isinstance(output, ir.Var) or output.name not in active:
                 continue
             var = output.name
-            if var in self.adjoint or var in staged.params or self.uses.get(var):
+            if self.adjoint.get(var) in staged.upstreams:  # returned twice: add into a new array, never
+                earlier = self.adjoint.pop(var)              # into the caller's upstream gradient
+                name = self.adjoint_name(var)
+                lines.append(ir.AdjointLine(name, False, f"{earlier} + {upstream}"))
+                self.adjoint[var] = name
+            elif var in self.adjoint or var in staged.params or self.uses.get(var):
                 name = self.adjoint_name(var)
                 lines.append(ir.AdjointLine(name, var in self.adjoint, upstream))
                 self.adjoint[var] = name

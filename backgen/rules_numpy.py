@@ -51,7 +51,31 @@ def _extreme(c):
 
 
 def _prod(c):
-    return f"{c.expand(c.g, 'a')} * {c.expand(c.out, 'a')} / {c.a}"
+    """g times the product of the other elements, built from running products from
+    both ends: never ``out / a``, which is nan where an element is zero."""
+    np_, a, axes = c.np, c.a, c.axes("a")
+    if axes is None:
+        flat = c.setup("flat", f"{a}.ravel()")
+        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:-1])))")
+        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:0:-1])))[::-1]")
+        return f"{c.g} * ({left} * {right}).reshape({a}.shape)"
+    last = tuple(range(-len(axes), 0))
+    moved = f"{np_}.moveaxis({a}, {axes[0] if len(axes) == 1 else axes}, {last[0] if len(axes) == 1 else last})"
+    if len(axes) > 1:  # the reduced axes as one last axis
+        moved = f"{moved}.reshape({moved}.shape[:{-len(axes)}] + (-1,))"
+    rows = c.setup("rows", moved)
+    ones = f"{np_}.ones_like({rows}[..., :1])"
+    left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :-1]), axis=-1), axis=-1)")
+    right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :0:-1]), axis=-1), "
+                             f"axis=-1)[..., ::-1]")
+    others = f"{left} * {right}"
+    if len(axes) > 1:
+        back = f"{np_}.moveaxis({a}, {axes}, {last})"
+        others = f"({others}).reshape({back}.shape)"
+        others = f"{np_}.moveaxis({others}, {last}, {axes})"
+    else:
+        others = f"{np_}.moveaxis({others}, -1, {axes[0]})"
+    return f"{c.expand(c.g, 'a')} * {others}"
 
 
 def _centered(c):

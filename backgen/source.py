@@ -148,6 +148,8 @@ class _Simplify(ast.NodeTransformer):
                 return literal(value)
             return node
         if op is ast.Mult:
+            if a == 0 or b == 0:  # a zero factor: b * a ** (b - 1) at b = 0 is 0, even at a = 0
+                return literal(0)
             if a == 1:
                 return right
             if b == 1:

@@ -271,3 +271,41 @@ def test_in_place_operators_on_numbers_and_fresh_arrays_are_rebinding():
         s *= s
         return s * np.sum(y)
     ''', [V3.copy()])
+
+
+# --- edge values and upstream gradients ------------------------------------------------
+
+@pytest.mark.parametrize("axis", ["None", "0", "1", "-1", "(0, 1)"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_prod_is_right_where_an_element_is_zero(axis, keepdims):
+    x = np.array([[0.0, 1.5, 2.0, 0.7], [0.3, 0.0, 0.0, 1.1], [0.5, 0.6, 0.8, 0.9]])
+    assert_right(f'''
+    def f(x: "3, 4"):
+        return np.sum(np.prod(x, axis={axis}, keepdims={keepdims}) * 1.5)
+    ''', [x])
+
+
+def test_prod_of_a_vector_with_a_zero():
+    assert_right('''
+    def f(x: "3"):
+        return np.prod(x)
+    ''', [np.array([0.0, 1.5, 2.0])])
+
+
+def test_a_zeroth_power_at_zero():
+    assert_right('''
+    def f(y: float):
+        return y ** 0 + y
+    ''', [0.0])
+    assert_right('''
+    def f(y: "3"):
+        return np.sum(y ** 0 + y)
+    ''', [np.array([0.0, 1.0, 2.0])])
+
+
+def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
+    assert_right('''
+    def f(h: "3"):
+        q = np.exp(h)
+        return q, q
+    ''', [V3.copy()], dout=(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])))
