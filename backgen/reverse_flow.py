@@ -195,15 +195,16 @@ class FlowReverser:
 
     # --- the forward code ---------------------------------------------------------------
 
-    def render_forward(self, items, read, breaks=False, replay=False, loops=True):
+    def render_forward(self, items, read, breaks=False, replay=False, loops=True, skip=frozenset()):
         """Forward items computing what ``read`` names (blocks are kept whole), in order.
 
         Without ``loops`` (a branch recomputing its values in the backward) loops are
-        left out: they ran in the forward pass, which saved what their backward needs.
+        left out: they ran in the forward pass, which saved what their backward needs;
+        the values they left (``skip``, in nested blocks too) are not computed again.
         """
         kept = []
         read = set(read)
-        kept_by_loops = set()  # without loops: the values loops left in the forward pass stay
+        kept_by_loops = set(skip)  # without loops: the values loops left in the forward pass stay
         for item in reversed(items):
             if not loops and isinstance(item, ir.Loop):
                 kept_by_loops |= set(item.carried) | {op.target for op in ir.ops_in(item.body)}
@@ -215,11 +216,11 @@ class FlowReverser:
                     kept.append(self.forward_line(None, item))
                     read |= item.reads()
             elif isinstance(item, ir.If):
-                defines = {op.target for op in ir.ops_in(item.body + item.orelse)}
-                if not defines & read and not (breaks and item.breaks) and not list(_loops([item])):
+                defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
+                if not defines & read and not (breaks and item.breaks) and (not loops or not list(_loops([item]))):
                     continue
-                body = self.render_forward(item.body, read, breaks)
-                orelse = self.render_forward(item.orelse, read, breaks)
+                body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops)
+                orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops)
                 if breaks and item.breaks:
                     leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c)]
                     if leaving:  # the carried values as the loop is left
@@ -250,7 +251,7 @@ class FlowReverser:
             if exit_value == ir.Var(name):
                 continue
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
-                    and not _read_after(body_ops, name, exit_value) and _top_level(loop.body, exit_value.name) \
+                    and not _read_after(loop.body, name, exit_value) and _top_level(loop.body, exit_value.name) \
                     and name not in handed_on and exit_value.name not in renamed:
                 body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
                 renamed[exit_value.name] = name
@@ -308,17 +309,33 @@ def _reads(items):
     return names
 
 
-def _read_after(order, name, exit_value):
-    """Whether an operation after the one defining ``exit_value`` reads ``name`` (the entry)."""
+def _read_after(items, name, exit_value):
+    """Whether anything after the operation defining ``exit_value`` reads ``name`` (the entry):
+    an operation, an if's test, a loop's bounds or test, in the order they run."""
     if not isinstance(exit_value, ir.Var):
         return False
     seen = False
-    for op in order:
-        if seen and any(isinstance(a, ir.Var) and a.name == name for a in op.args):
-            return True
-        if op.target == exit_value.name:
-            seen = True
-    return False
+
+    def reads(items):
+        nonlocal seen
+        for item in items:
+            if isinstance(item, ir.Op):
+                if seen and name in item.reads():
+                    return True
+                if item.target == exit_value.name:
+                    seen = True
+            elif isinstance(item, ir.If):
+                if seen and name in _names(item.test):
+                    return True
+                if reads(item.body) or reads(item.orelse):
+                    return True
+            else:
+                if seen and name in _names(item.iterable or "0") | _names(item.test or "0"):
+                    return True
+                if reads(item.body):
+                    return True
+        return False
+    return reads(items)
 
 
 def _top_level(items, name):

@@ -27,7 +27,7 @@ def to_source(node):
     text = None
     if astor is not None:
         try:
-            text = astor.to_source(node).strip()
+            text = astor.to_source(node, pretty_source=_one_line).strip()
         except Exception:  # astor 0.8.1 predates some AST nodes
             text = None
         if text is not None and not isinstance(node, ast.Tuple):
@@ -35,6 +35,11 @@ def to_source(node):
             if not _same_tree(text, node):
                 text = None
     return text if text is not None else ast.unparse(node)
+
+
+def _one_line(pieces):
+    """astor's printer without its line wrapping: one expression, one line (layout is emit's)."""
+    return "".join(pieces)
 
 
 def _strip_outer_parens(text):

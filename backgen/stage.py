@@ -22,6 +22,7 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 import ast
 import builtins
 import copy
+import functools
 import keyword
 
 from . import ir, source
@@ -440,10 +441,10 @@ def _spell(meaning):
 def render_template(rule, args, modules):
     """Source of a template rule applied to ``args``, with the generated code's module names."""
     nodes = [atom_ast(arg) for arg in args]
+    if rule.variadic.strip() == "+":  # a + b + c: one tree, printed once (precedence is the printer's)
+        return source.to_source(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes))
     if rule.variadic:
-        texts = [source.to_source(n) for n in nodes]
-        texts = [texts[0]] + [f"({t})" if isinstance(n, ast.BinOp) else t for t, n in zip(texts[1:], nodes[1:])]
-        return rule.variadic.join(texts)
+        return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
     return source.to_source(source.fill(rule.forward, bindings))

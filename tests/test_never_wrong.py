@@ -309,3 +309,58 @@ def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
         q = np.exp(h)
         return q, q
     ''', [V3.copy()], dout=(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])))
+
+
+# --- scalar control flow and printing --------------------------------------------------
+
+def test_a_value_read_by_a_break_test_after_the_loop_updated_it():
+    assert_right('''
+    def f(s):
+        for j in range(3):
+            acc = s
+            s = s * 3.0
+            if acc > 1.0:
+                break
+        return s
+    ''', [0.5])
+
+
+def test_a_value_set_in_nested_branches_then_updated_in_a_loop():
+    source = '''
+    def f(b, c):
+        if b > 5:
+            return 0.5
+        if c > 0:
+            p = 2.0
+        else:
+            p = b
+        for i in range(1):
+            p += b
+        return b * p
+    '''
+    assert_right(source, [1.5, -1.0])
+    assert_right(source, [1.5, 1.0])
+
+
+def test_a_constant_conditional_expression_keeps_its_parentheses():
+    assert_right('''
+    def f(b):
+        r = math.e if math.pi < 2 else 2.0
+        return 1.0 / (b - (1.0 + r))
+    ''', [1.5])
+
+
+def test_long_lines_are_printed_whole():
+    names = ", ".join(f"parameter_with_a_long_name_{k}" for k in range(6))
+    total = " + ".join(f"parameter_with_a_long_name_{k} * parameter_with_a_long_name_{k + 1}" for k in range(5))
+    source = f'''
+    def f({names}):
+        if parameter_with_a_long_name_0 > 0:
+            value = {total}
+        else:
+            value = {total} * 2.0
+        return value * value
+    '''
+    text = backgen.generate(textwrap.dedent(source))
+    compile(text, "<generated>", "exec")
+    assert_right(source, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
