@@ -18,6 +18,7 @@ import numpy as np
 
 from . import emit
 from .errors import BackgenError
+from . import ir
 from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
@@ -57,11 +58,18 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
             if _reaches(helper, {result.name, *chain}, set()):
                 raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
             helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+    tested = {}
+    for name in _tested_helpers(forward, result):
+        if name in chain or name == result.name:
+            raise forward.error(f"{name}() calls itself: recursion is not supported")
+        helper = read_helper(forward, name)
+        tested[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}
     functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
                  for k, op in enumerate(calls)}
+    functions.update({name: _callable(*pair) for name, pair in tested.items()})
 
     def probed(op):
         if op.rule != "call":
@@ -77,7 +85,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         key = (name, None if call_args is None else tuple(map(_rank_pattern, call_args)))
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
-            backward_name = f"{name}_backward" + (str(count + 1) if count else "")
+            backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
             sub = program(helper, None, None, call_args, chain + (result.name,), registry)
             main = dataclasses.replace(sub.main, name=backward_name)
@@ -89,8 +97,56 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))))
     result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
+    for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows
+        forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
-    return Program(reverse(result), tuple(forwards.values()), tuple(unique))
+    main = reverse(result)
+    if main.name in forward.helpers:  # the user has a function of that name: never replace it
+        main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
+    return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _free_name(base, start, taken):
+    """``base`` (``base2``, ``base3``... from ``start`` on) that names none of ``taken``."""
+    name, k = (base if start == 1 else f"{base}{start}"), start
+    while name in taken:
+        k += 1
+        name = f"{base}{k}"
+    return name
+
+
+def _tested_helpers(forward, staged):
+    """The user's functions called in tests (``if g(t) > 0:``, ``while g(x) < 1:``)."""
+    texts = [item.test for item in _blocks(staged.body) if getattr(item, "test", "")]
+    texts += [item.iterable for item in _blocks(staged.body) if getattr(item, "iterable", "")]
+    names = []
+    for text in texts:
+        for node in ast.walk(ast.parse(text, mode="eval")):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
+                    and node.func.id not in names:
+                names.append(node.func.id)
+    return names
+
+
+def _blocks(items):
+    for item in items:
+        if isinstance(item, (ir.If, ir.Loop)):
+            yield item
+            yield from _blocks(item.body)
+            if isinstance(item, ir.If):
+                yield from _blocks(item.orelse)
+
+
+def _forwards_called(forward, staged):
+    """The staged forward of ``staged`` and of every helper it calls, callees first."""
+    found = {}
+    for op in ops_in(staged.body):
+        if op.rule == "call" and op.param("function") not in found:
+            inner = read_helper(forward, op.param("function"))
+            inner_staged = stage(inner, None, declared_shapes(inner), staged.mode == "numpy")
+            found.update({f.name: f for f in _forwards_called(inner, inner_staged)})
+    found[staged.name] = staged
+    return list(found.values())
 
 
 def _reaches(forward, names, seen):

@@ -364,3 +364,35 @@ def test_long_lines_are_printed_whole():
     text = backgen.generate(textwrap.dedent(source))
     compile(text, "<generated>", "exec")
     assert_right(source, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def test_a_helper_called_only_in_a_test_is_in_the_module():
+    source = '''
+    def g(t):
+        return t * 2.0
+
+    def f(x):
+        if g(x) > 0:
+            return x * x
+        while g(x) < -1.0:
+            x = x * 0.5
+        return x
+    '''
+    assert_right(source, [0.3])
+    assert_right(source, [-0.3])
+
+
+def test_a_helper_named_like_the_generated_backward_is_not_replaced():
+    source = textwrap.dedent('''
+    def f_backward(t):
+        return t * 2.0
+
+    def f(x):
+        return f_backward(x) * x
+    ''')
+    namespace = {}
+    exec(backgen.generate(source, name="f"), namespace)
+    assert namespace["f_backward"](0.3) == 0.6  # the user's function
+    assert namespace["f_backward2"](0.3) == pytest.approx(1.2)  # d/dx 2x^2
