@@ -271,6 +271,7 @@ class StatementStager:
                 self.add(ir.Op(start, "copy", (sequence,), stmt.lineno, (), str(sequence)))
                 sequence = ir.Var(start)
             index = self.namer.fresh("i")
+            self.int_names.add(index)
             iterable = f"range(len({sequence}))"
             item = ast.Subscript(ast.Name(str(sequence), ast.Load()), ast.Name(index, ast.Load()), ast.Load())
             prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
@@ -279,6 +280,9 @@ class StatementStager:
                 self.read_so_far.add(sequence.name)
             var = index
         self.loop(stmt, "for", var, iterable, "", prefix + body)
+        if prefix and str(sequence) in self.stale:
+            raise self.error(f"the loop iterates {ast.unparse(call)}, which its body writes into: copy it first "
+                             f"(for ... in {ast.unparse(call)}.copy())", call)
 
     def while_stmt(self, stmt):
         if stmt.orelse:

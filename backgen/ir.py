@@ -144,6 +144,7 @@ class Staged:
     shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
+    param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class MemoryModel:
         self.list_members = {}  # list atom -> the atoms it holds
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
+        self.param_writes = []  # (value or None, BackgenError): writes reaching a parameter's array
+        self.param_names = ()
         self.int_names = set()
 
     def note(self, op):
@@ -114,20 +116,46 @@ class MemoryModel:
             return ("base-of",) + found[1:]
         return None
 
-    def written(self, name, old, new, node, seen=None):
+    def sharing(self, atom_name):
+        """Every atom that may share memory with ``atom_name``: through any chain of aliases and
+        views (not copies), and the lists holding one of them and what was read from those."""
+        edges = {}
+        for atom, (base, kind, _) in self.storage.items():
+            if kind != "copy":
+                edges.setdefault(atom, set()).add(base)
+                edges.setdefault(base, set()).add(atom)
+        found, todo = {atom_name}, [atom_name]
+        while todo:
+            atom = todo.pop()
+            for other in edges.get(atom, ()):
+                if other not in found:
+                    found.add(other)
+                    todo.append(other)
+        holding = {held for held, members in self.list_members.items() if members & found}
+        read_from = {atom for atom, (base, _, _) in self.storage.items() if base in holding}
+        return found | holding | read_from
+
+    def written(self, name, old, new, node):
         """``name`` was written into: its value ``old`` (an ir.Var) is now ``new``.
 
-        Every other name sharing that memory gets its new value, or is marked
-        stale where backgen cannot follow the sharing."""
-        seen = {old.name} if seen is None else seen | {old.name}
-        storage = self.storage
-        holding = {held for held, members in self.list_members.items() if old.name in members}
-        if holding:  # lists hold the array itself: they, and what is read from them, see the write
-            for other_name, atom in list(self.versions.items()):
-                if other_name != name and isinstance(atom, ir.Var) and (
-                        atom.name in holding or self.storage.get(atom.name, (None,))[0] in holding):
-                    self._stale(other_name, name, node, f"{other_name!r} is a list holding the array, or "
-                                                        "was read from one")
+        Every other name sharing that memory gets its new value (aliases and basic
+        views, as NumPy has them), or is marked stale where backgen cannot follow
+        the sharing (reading it later is refused)."""
+        shared = self.sharing(old.name)
+        before = dict(self.versions)
+        self._follow(name, old, new, {old.name})
+        self._note_parameter_write(shared, name, node, None)
+        for other_name, atom in before.items():
+            if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
+                continue
+            if atom.name in shared and self.versions.get(other_name) == atom:  # not followed
+                self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
+                                                    "reshape, a list or an index that may be an array",
+                            only_if_array=atom.name)  # a number read from an array is a copy
+
+    def _follow(self, name, old, new, seen):
+        """Give the names that are ``old`` or a basic view of it (or that ``old`` is a basic view of)
+        their values after ``old`` became ``new``."""
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -136,47 +164,50 @@ class MemoryModel:
                     self.bind(other_name, new)  # the same array: it sees the write
                 continue
             relation = self._relation(atom.name, old.name)
-            if relation is None or relation[1] == "copy":
+            if relation is None or atom.name in self.list_atoms:
                 continue
             how, kind, index = relation
             if kind == "same":
                 self.bind(other_name, new)
-            elif atom.name in self.list_atoms:
-                self._stale(other_name, name, node, f"{other_name!r} is a list holding the array")
             elif kind == "index" and how == "view-of":  # a view of what was written: read it again
                 updated = self.namer.version(other_name)
                 self.add(ir.Op(updated, "getitem", (new,), self.line,
                                (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
-                storage[updated] = (new.name, "index", index)
+                self.storage[updated] = (new.name, "index", index)
                 self.bind(other_name, ir.Var(updated))
-                self.written(other_name, atom, ir.Var(updated), node, seen)
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
             elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
                 updated = self.namer.version(other_name)
                 params = (("index", index), ("index_vars", "()"))
                 self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
-                storage[new.name] = (updated, "index", index)
+                self.storage[new.name] = (updated, "index", index)
                 self.bind(other_name, ir.Var(updated))
-                self.written(other_name, atom, ir.Var(updated), node, seen)
-            else:
-                what = "a view of it" if how == "view-of" else "the array it is a view of"
-                self._stale(other_name, name, node,
-                            f"{other_name!r} is {what} through a transpose, a reshape or an index that may be "
-                            "an array")
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
 
     def changed_in_place(self, name, old, node):
         """``name op= v`` on a value ``old`` other names may share: NumPy writes into an array there,
         so names sharing it become stale (reading them later is refused)."""
         if not self.numpy or not isinstance(old, ir.Var):
             return
+        shared = self.sharing(old.name)
+        self._note_parameter_write(shared, name, node, old.name)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
-            if self._relation(atom.name, old.name) is not None and \
-                    self._relation(atom.name, old.name)[1] != "copy":
+            if atom.name in shared:
                 self._stale(other_name, name, node,
                             f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
                             only_if_array=old.name)
+
+    def _note_parameter_write(self, shared, name, node, only_if_array):
+        """A write reaching a parameter's array changes the caller's array too: fine for the function
+        differentiated, refused for a helper (its caller's names would change unseen)."""
+        for param in sorted(shared & set(self.param_names)):
+            self.param_writes.append((only_if_array, self.error(
+                f"this writes into the array passed as the parameter {param!r}, which changes the caller's "
+                f"array too; backgen does not follow writes across calls: write {name} = ... for a new array, "
+                "or copy the parameter first (.copy())", node)))
 
     def _stale(self, other_name, name, node, why, only_if_array=None):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array."""

@@ -75,7 +75,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         if op.rule != "call":
             return op
         return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
-    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed))
+    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
     backwards, forwards = [], {}
     patched = {}
     for op in calls:
@@ -215,7 +215,7 @@ def declared_shapes(forward, shapes=None):
     return specs
 
 
-def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None):
+def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None, helper=False):
     """``result`` (ir.Staged) with the shapes of every value, for NumPy code.
 
     ``probe_body`` is the body to run instead (calls routed through ``functions``).
@@ -235,8 +235,8 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
     shapes = infer(probe, args, functions)
-    for value, error in result.hazards:
-        if len(shapes.get(value, ())) > 0:  # an array (or list): op= wrote into it, and another name saw it
+    for value, error in result.hazards + (result.param_writes if helper else ()):
+        if value is None or len(shapes.get(value, ())) > 0:  # an array (or list): op= wrote into it
             raise error
     run_check(probe, args, functions)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))

@@ -147,6 +147,7 @@ class _Stager(StatementStager, CallStager, MemoryModel):
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
         upstreams = self.upstream_names(values)
         self.upstreams = upstreams
+        self.param_names = params
         for name in params:
             self.versions[name] = ir.Var(name)
             self.defined.add(name)
@@ -160,7 +161,7 @@ class _Stager(StatementStager, CallStager, MemoryModel):
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
-                         hazards=tuple(self.hazards))
+                         hazards=tuple(self.hazards), param_writes=tuple(self.param_writes))
 
     def check_wrt(self, params, wrt, specs):
         if wrt is None:  # every parameter, except those declared integer or boolean

@@ -240,7 +240,7 @@ def test_writes_through_basic_views():
     ("h = x\n        h += 1.0\n        return np.sum(x * h)", "'x' may have been changed by the write into 'h'"),
     ("r = X[0]\n        r *= 3.0\n        return np.sum(X * X)", "'X' may have been changed by the write into 'r'"),
     ("Y = X.T\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose"),
-    ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "a list holding the array"),
+    ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "'hs' shares its memory"),
 ])
 def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
     x = V3.copy() if body.startswith("h = x") else X.copy()
@@ -396,3 +396,58 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
     exec(backgen.generate(source, name="f"), namespace)
     assert namespace["f_backward"](0.3) == 0.6  # the user's function
     assert namespace["f_backward2"](0.3) == pytest.approx(1.2)  # d/dx 2x^2
+
+
+# --- sharing found by fuzzing -------------------------------------------------------------
+
+@pytest.mark.parametrize("source, args, match", [
+    ('''
+    def f(s: float, w: "3"):
+        for row in w:
+            w[[2, 0, 2]] = 0.5
+            s *= row
+        return s * np.sum(w)
+    ''', [1.15, np.array([0.3, -0.63, -0.33])], "the loop iterates w, which its body writes into"),
+    ('''
+    def f(s: float, W: "3, 1"):
+        for row in W.T:
+            row += np.cosh(row)
+        return np.sum(W * s)
+    ''', [1.2, np.array([[1.13], [0.47], [-0.45]])], "the loop iterates W.T, which its body writes into"),
+    ('''
+    def f(X: "3, 1", s: float):
+        a = np.swapaxes(X, 0, 1)
+        for i in range(2):
+            X[:-1, ::2] -= s
+        return np.sum(np.power(a, 3))
+    ''', [np.array([[-1.15], [0.34], [-0.38]]), 1.005], "'a' may have been changed by the write into 'X'"),
+    ('''
+    def step(p, q):
+        p /= 1.0 + q * q
+        return q.std()
+
+    def f(W: "3, 4"):
+        return step(W, W)
+    ''', [np.arange(12.0).reshape(3, 4) / 10], "writes into the array passed as the parameter 'p'"),
+])
+def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
+    assert_refused(source, args, match)
+
+
+def test_a_helper_may_rebind_its_number_parameters():
+    assert_right('''
+    def step(p, q):
+        p /= 1.0 + q * q
+        return p * q
+
+    def f(a: float, b: float):
+        return step(a, b)
+    ''', [0.3, 0.7])
+
+
+def test_a_fancy_read_returned_twice():
+    assert_right('''
+    def f(X: "1, 4"):
+        a = X[[0, 0, 0, 0]]
+        return a, a
+    ''', [np.array([[-0.74, -0.37, 0.69, 0.64]])], dout=(np.ones((4, 4)), np.full((4, 4), 2.0)))
