@@ -23,3 +23,7 @@ class BackgenError(SyntaxError):
 
     def __str__(self):
         return f"{self.location()}: {self.msg}"
+
+
+class NoSourceError(TypeError):
+    """backgen cannot read a function's source (typed at a prompt, made by exec)."""

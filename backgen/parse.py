@@ -17,15 +17,18 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
 
 import ast
 import builtins
+import codecs
 import inspect
+import io
 import math
 import textwrap
+import tokenize
 import types
 from dataclasses import dataclass, field
 
 import numpy
 
-from .errors import BackgenError
+from .errors import BackgenError, NoSourceError
 
 MODULES = {"math": math, "numpy": numpy}
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float")
@@ -56,18 +59,139 @@ def error_at(message, filename, lines, node):
 
 
 def read(func_or_source, name=None, filename=None):
-    """Parse and fence a forward function given as a function or as source text."""
+    """Parse and fence a forward function given as a function or as source text.
+
+    Source may be ``str`` or ``bytes`` (decoded as Python decodes a file: a
+    UTF-8 byte-order mark or a coding declaration, UTF-8 otherwise).
+    """
+    if isinstance(func_or_source, (bytes, bytearray)):
+        func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
     if isinstance(func_or_source, str):
-        forward = _read_source(func_or_source, name, filename or "<string>")
+        source = _checked_text(func_or_source, filename or "<string>")
+        forward = _read_source(source, name, filename or "<string>")
+        key = _source_key(source, forward.func.name)
     elif isinstance(func_or_source, types.FunctionType):
         forward = _read_function(func_or_source)
+        key = id(func_or_source)
     else:
         raise TypeError(
             "backgen needs a Python function or a string of source code, "
             f"not {type(func_or_source).__name__}"
         )
     fence(forward)
+    _refuse_recursion(forward, key)
     return forward
+
+
+def decode_source(data, filename="<string>"):
+    """The text of Python source bytes, decoded as Python decodes a file.
+
+    A UTF-8 byte-order mark or a ``# coding:`` declaration picks the encoding
+    (UTF-8 otherwise).  Bytes that do not decode, and null bytes, are a
+    BackgenError at their line and column.
+    """
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError as exc:  # an unknown encoding, or undecodable bytes in the first two lines
+        encoding = "utf-8"
+        reason = exc.msg
+    else:
+        reason = None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[start:exc.start].decode(encoding, "replace")) + 1
+        name = codecs.lookup(encoding).name
+        raise BackgenError(f"the source is not valid {name}: byte 0x{data[exc.start]:02x} cannot be decoded "
+                           "(save the file as UTF-8, or declare its encoding: # -*- coding: latin-1 -*-)",
+                           filename, line, col) from None
+    if reason is not None:
+        raise BackgenError(f"{reason} (save the file as UTF-8)", filename, 1, 1,
+                           text.splitlines()[0] if text else None)
+    return _checked_text(text, filename)
+
+
+def _checked_text(text, filename):
+    """Source text without a leading byte-order mark; a null byte is a BackgenError where it is."""
+    text = text[1:] if text.startswith("\ufeff") else text
+    index = text.find("\0")
+    if index >= 0:
+        start = text.rfind("\n", 0, index) + 1
+        line = text.count("\n", 0, index) + 1
+        end = text.find("\n", index)
+        shown = text[start:end if end >= 0 else len(text)].replace("\0", "\\0")
+        raise BackgenError("the source contains a null byte (is this a binary file?)", filename, line,
+                           index - start + 1, shown)
+    return text
+
+
+def _source_key(source, name):
+    return ("source", id(source), name)
+
+
+def _refuse_recursion(forward, key):
+    """Refuse recursion (a call leading back to a function on the way to it) at that call."""
+    units = {}
+
+    def visit(unit, path):
+        name, func, filename, lines, helpers = unit
+        for call in _helper_calls(func, set(helpers) | {name}):
+            callee = call.func.id
+            if callee == name:
+                raise error_at(f"{name}() calls itself: recursion is not supported", filename, lines, call)
+            callee_key, callee_unit = _helper_unit(helpers[callee], callee, units)
+            if callee_unit is None:
+                continue
+            if callee_key in path:
+                raise error_at(f"{name}() calls {callee}() back: recursion is not supported",
+                               filename, lines, call)
+            if callee_key not in units["done"]:
+                units["done"].add(callee_key)
+                visit(callee_unit, path | {callee_key})
+
+    units["done"] = {key}
+    visit((forward.func.name, forward.func, forward.filename, forward.lines, forward.helpers), {key})
+
+
+def _helper_calls(func, names):
+    """Calls of the user's functions ``names`` in a function's body, in the order of the source."""
+    local = {a.arg for a in func.args.args}
+    local |= {n.id for stmt in func.body for n in ast.walk(stmt)
+              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    calls = [n for stmt in func.body for n in ast.walk(stmt)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names
+             and n.func.id not in local]
+    return sorted(calls, key=lambda n: (n.lineno, n.col_offset))
+
+
+def _helper_unit(value, name, units):
+    """``(key, (name, FunctionDef, filename, lines, helpers))`` of a helper, without fencing it
+    (``(key, None)`` where its source cannot be read: staging reports that)."""
+    if isinstance(value, tuple):
+        source, filename = value
+        key = _source_key(source, name)
+        if key not in units:
+            if id(source) not in units:
+                try:
+                    units[id(source)] = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    units[id(source)] = []
+            defs = units[id(source)]
+            matches = [d for d in defs if d.name == name]
+            helpers = {d.name: value for d in defs if d.name != name}
+            units[key] = (name, matches[-1], filename, tuple(source.splitlines()), helpers) if matches else None
+        return key, units[key]
+    value = getattr(value, "__wrapped__", value)
+    key = id(value)
+    if key not in units:
+        try:
+            func, filename, lines = _function_node(value)
+            units[key] = (value.__name__, func, filename, lines, _function_helpers(value, func))
+        except Exception:  # no source, or source backgen reads later and reports then
+            units[key] = None
+    return key, units[key]
 
 
 def function_names(source, filename="<string>"):
@@ -102,7 +226,8 @@ def _read_source(source, name, filename):
     else:
         matches = [d for d in defs if d.name == name]
         if not matches:
-            raise BackgenError(f"no function named {name!r} in the source", filename, 1, 1,
+            raise BackgenError(f"no function named {name!r} in the source; it defines "
+                               f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
     env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
@@ -140,13 +265,21 @@ def _bind_import(node, env):
 
 
 def _read_function(func):
+    func_node, filename, lines = _function_node(func)
+    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
+                   _function_helpers(func, func_node))
+
+
+def _function_node(func):
+    """``(FunctionDef, filename, lines)`` of a live function, with line and column numbers of its file."""
     try:
         raw_lines, first = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or "<string>"
     except (OSError, TypeError):
-        raise TypeError(
-            f"cannot read the source of {func.__qualname__}: define it in a file, "
-            "or pass its source text to backgen.generate"
+        raise NoSourceError(
+            f"cannot read the source of {func.__qualname__}(): backgen reads source code, and a function "
+            "typed at the interactive prompt or made by exec() has none it can find; define it in a file, "
+            "or pass its source text to backgen.generate(source)"
         ) from None
     if func.__name__ == "<lambda>":
         raise BackgenError("lambda expressions are not supported: write a def", filename, first, 1,
@@ -164,12 +297,11 @@ def _read_function(func):
                 node.end_lineno += first - 1
                 node.end_col_offset += indent
     try:
-        with open(filename, encoding="utf-8") as handle:
+        with tokenize.open(filename) as handle:  # as Python reads it: a byte-order mark, a coding line
             lines = tuple(handle.read().splitlines())
-    except OSError:
+    except (OSError, SyntaxError, UnicodeDecodeError):
         lines = ("",) * (first - 1) + tuple(raw.splitlines())
-    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                   _function_helpers(func, func_node))
+    return func_node, filename, lines
 
 
 def _function_helpers(func, func_node):

@@ -99,7 +99,7 @@ def test_error_in_a_decorated_function_points_into_this_file():
     assert info.value.lineno == uses_global.__code__.co_firstlineno + 1
 
 
-@pytest.mark.parametrize("value", [3, None, 2.5, b"def f(x): return x"])
+@pytest.mark.parametrize("value", [3, None, 2.5, ["def f(x): return x"]])
 def test_generate_rejects_non_functions_with_type_error(value):
     with pytest.raises(TypeError, match="function or a string"):
         backgen.generate(value)
@@ -143,3 +143,64 @@ def test_generated_code_always_compiles_for_awkward_names():
     """)
     text = backgen.generate(source)
     compile(text, "<generated>", "exec")
+
+
+# --- source text: encodings, null bytes, bytes --------------------------------------------
+
+def test_bytes_are_read_as_python_reads_a_file():
+    expected = backgen.generate("def f(x):\n    return x * 3.0\n")
+    assert backgen.generate(b"def f(x):\n    return x * 3.0\n") == expected
+    assert backgen.generate(b"\xef\xbb\xbfdef f(x):\n    return x * 3.0\n") == expected
+    latin = backgen.generate(b"# -*- coding: latin-1 -*-\ndef f(x):\n    return x * 3.0  # caf\xe9\n")
+    assert "def f_backward(x, dout=1.0):" in latin
+
+
+def test_byte_order_mark_in_a_string_is_accepted():
+    assert backgen.generate("\ufeffdef f(x):\n    return x * 3.0\n") == \
+        backgen.generate("def f(x):\n    return x * 3.0\n")
+
+
+@pytest.mark.parametrize("source, line, column, fragment", [
+    (b"def f(x):\n    return x * 2.0  # caf\xe9\n", 2, 26, "not valid utf-8: byte 0xe9"),
+    (b"def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
+    ("def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
+    (b"# coding: nosuch\ndef f(x):\n    return x\n", 1, 1, "unknown encoding"),
+], ids=["not UTF-8", "null byte in bytes", "null byte in a string", "unknown encoding"])
+def test_undecodable_source(source, line, column, fragment):
+    with pytest.raises(BackgenError) as info:
+        backgen.generate(source)
+    assert fragment in info.value.msg
+    assert (info.value.lineno, info.value.offset) == (line, column)
+
+
+# --- recursion -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, line, column, message", [
+    ("def f(x):\n    y = x * 2.0\n    return y + f(x)\n", 3, 16, "f() calls itself"),
+    ("def f(x):\n    return g(x) * 2.0\n\ndef g(x):\n    return 1.0 + f(x)\n", 5, 18, "g() calls f() back"),
+    ("def f(x):\n    return 2.0 * g(x)\n\ndef g(x):\n    return h(x)\n\ndef h(x):\n    return x * g(x)\n",
+     8, 16, "h() calls g() back"),
+], ids=["direct", "through a helper", "a cycle among helpers"])
+def test_recursion_is_reported_at_the_recursive_call(source, line, column, message):
+    with pytest.raises(BackgenError) as info:
+        backgen.generate(source, name="f")
+    assert info.value.msg == f"{message}: recursion is not supported"
+    assert (info.value.lineno, info.value.offset) == (line, column)
+    assert info.value.text == source.splitlines()[line - 1]
+
+
+def _ping(x):
+    return 2.0 * _pong(x)
+
+
+def _pong(x):
+    return _ping(x) + 1.0
+
+
+def test_recursion_of_live_functions_is_reported_at_the_call():
+    with pytest.raises(BackgenError) as info:
+        backgen.backward(_ping)
+    assert info.value.filename == __file__
+    assert info.value.lineno == _pong.__code__.co_firstlineno + 1
+    assert info.value.offset == 12
+    assert "_pong() calls _ping() back" in info.value.msg
