@@ -211,13 +211,13 @@ class CallStager:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
         base = self.expr(value)
         index, index_vars = self.index(node, base)
-        text = f"{base}[{index}]"
+        text = f"{source.wrap(str(base))}[{index}]"
         pieces = _index_parts(node.slice)
         if isinstance(base, ir.Const):
             return ir.Const(text)
         hint = _hint("getitem", [base])
         if len(pieces) == 1 and len(index_vars) == 1 and index == index_vars[0] and len(str(base)) <= 3 \
-                and len(index_vars[0]) <= 3:
+                and len(index_vars[0]) <= 3 and index_vars[0].isidentifier():
             hint = f"{base}{index_vars[0]}"  # x[t] -> xt
         target = name() if name is not None else self.namer.fresh(role or hint)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
@@ -227,7 +227,7 @@ class CallStager:
     def index(self, node, base):
         """The staged index of ``node`` (a Subscript) as text, and its parts that may be arrays."""
         value = node.value
-        replaced = {id(value): base}
+        replaced = {id(value): ir.Var("_")}  # the index alone, printed as _[...]: never cut from pasted text
         pieces = _index_parts(node.slice)
         index_vars = []
         for piece in pieces:
@@ -242,7 +242,7 @@ class CallStager:
             if not basic:
                 index_vars.append(str(atom))  # an array index, unless its shape says otherwise
         text = self.spell(ast.Subscript(value, node.slice, ast.Load()), replaced)
-        return text[len(str(base)) + 1:-1], index_vars
+        return text[2:-1], index_vars
 
     def match_fused(self, qualified, node):
         """``np.sum(np.square(x))`` and ``np.log(np.sum(np.exp(x)))`` as one gate."""

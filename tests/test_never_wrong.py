@@ -451,3 +451,25 @@ def test_a_fancy_read_returned_twice():
         a = X[[0, 0, 0, 0]]
         return a, a
     ''', [np.array([[-0.74, -0.37, 0.69, 0.64]])], dout=(np.ones((4, 4)), np.full((4, 4), 2.0)))
+
+
+def test_indexing_constant_arrays_keeps_their_meaning():
+    assert_right('''
+    def f(s: float):
+        a = np.ones(4) * 2.0
+        a -= a[:4]
+        return s * np.sum(a[1:2][[0, 0]] + 1.0)
+    ''', [1.16])
+    assert_right('''
+    def f(s: float):
+        return s * np.sum((np.arange(4.0) - np.ones(4))[1:3])
+    ''', [1.16])
+
+
+def test_a_fancy_index_by_a_list_names_its_value_plainly():
+    assert_right('''
+    def f(X: "1, 4"):
+        a = np.sin(X)
+        b = a[[0]] ** 3 * np.minimum(a, -0.2).reshape(-1, 1)
+        return np.max(b)
+    ''', [np.array([[0.36, 0.9, 1.1, 0.62]])])
