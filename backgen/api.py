@@ -17,17 +17,91 @@ Problems with the user's code are ``BackgenError``; nothing else escapes from
 code generation (an unexpected failure is reported as a BackgenError too).
 """
 
+import collections
 import functools
 import inspect
 import linecache
+import sys
+import threading
+import types
 
 import numpy as np
 
 from . import emit
+from .errors import BackgenError, NoSourceError
 from .layer import layer_module
 from .parse import read
 from .program import backward_program, declared_shapes, guarded, program
 from .stage import stage
+
+
+def public(function):
+    """An entry point: a BackgenError it raises points at the user's line, not through backgen."""
+    @functools.wraps(function)
+    def entry(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (BackgenError, NoSourceError) as exc:
+            raise exc.with_traceback(None)  # the user's file and line are in the error itself
+    return entry
+
+
+DEEP_RECURSION_LIMIT = 50_000  # about 12,000 levels of nesting
+DEEP_STACK_SIZE = 256 << 20  # bytes; 50,000 levels need about 16 MiB
+_deep_lock = threading.Lock()
+
+
+def deep(work, filename="<string>"):
+    """``work()``; if a deeply nested function exhausts Python's recursion limit, ``work()`` again
+    on a thread with a large stack and a raised limit (then put back), and a BackgenError where
+    even that is not enough."""
+    try:
+        return work()
+    except (RecursionError, MemoryError) as exc:
+        first = exc
+    except BackgenError as exc:  # guarded: an internal error whose cause is the recursion
+        if not isinstance(exc.__cause__, (RecursionError, MemoryError)):
+            raise
+        first = exc
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: B902 -- handed to the calling thread
+            outcome["error"] = exc
+
+    with _deep_lock:
+        limit = sys.getrecursionlimit()
+        try:
+            size = threading.stack_size(DEEP_STACK_SIZE)
+            try:
+                thread = threading.Thread(target=target, name="backgen-deep")
+                sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
+                thread.start()
+            finally:
+                threading.stack_size(size)
+            thread.join()
+        except (ValueError, RuntimeError):  # no thread with a large stack here
+            outcome = {"error": first}
+        finally:
+            sys.setrecursionlimit(limit)
+    error = outcome.get("error")
+    if error is None:
+        return outcome["value"]
+    cause = error.__cause__ if isinstance(error, BackgenError) else error
+    if not isinstance(cause, (RecursionError, MemoryError)):
+        raise error
+    message = ("the function is nested too deeply for backgen (Python's parser stops at a few thousand "
+               "levels): split the expression into several assignments")
+    if isinstance(error, BackgenError):
+        raise BackgenError(message, error.filename, error.lineno, error.offset, error.text) from None
+    raise BackgenError(message, filename) from None
+
+
+def _origin(func_or_source, filename=None):
+    code = getattr(func_or_source, "__code__", None)
+    return code.co_filename if code is not None else filename or "<string>"
 
 
 def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
@@ -36,11 +110,18 @@ def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
     return guarded(forward, lambda: stage(forward, wrt, declared_shapes(forward, shapes)))
 
 
+@public
 def generate(func_or_source, wrt=None, name=None, shapes=None):
-    """Source of a module with the backward function of ``func_or_source``."""
-    result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes)
-    label = getattr(func_or_source, "__name__", None) or result.main.forward_name
-    return emit.module_source([result], source_name=f"{label}()")
+    """Source of a module with the backward function of ``func_or_source``.
+
+    ``func_or_source`` is a function, or its source as ``str`` or ``bytes``
+    (decoded as Python decodes a file).
+    """
+    def work():
+        result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes)
+        label = getattr(func_or_source, "__name__", None) or result.main.forward_name
+        return emit.module_source([result], source_name=f"{label}()")
+    return deep(work, _origin(func_or_source))
 
 
 def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None):
@@ -64,13 +145,28 @@ def _exec_module(text, filename):
     return namespace
 
 
+CACHE_SIZE = 64  # generated functions a decorated function keeps (the least recently used goes)
+
+
+class _Unset:
+    """``dout`` not passed: 1.0 for a function returning a number; an array's must be given."""
+
+    def __repr__(self):
+        return "1.0"
+
+
+UNSET = _Unset()
+
+
 class Differentiable:
     """A forward function with its generated backward attached.
 
     Scalar code (and NumPy code whose shapes are declared) is differentiated
     at once.  Otherwise the backward is generated at the first ``.backward``
-    call, for the shapes of its arrays, and kept for later calls with
-    arrays of the same shapes.
+    call, for the shapes of its arrays, and kept for later calls with arrays
+    of the same ranks and the same dimensions of size 1 (what the generated
+    code depends on), up to ``CACHE_SIZE`` of them.  On a method, ``self``
+    is bound and left out of the default ``wrt``.
     """
 
     def __init__(self, func, wrt=None, shapes=None):
@@ -78,44 +174,70 @@ class Differentiable:
         self._func = func
         self._shapes = shapes
         self._signature = inspect.signature(func)
-        forward = read(func)
-        specs = declared_shapes(forward, shapes)
+        self._cache = collections.OrderedDict()
+        self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
+        self._latest = None
+        deep(lambda: self._setup(wrt), _origin(func))
+
+    def _setup(self, wrt):
+        forward = read(self._func)
+        specs = declared_shapes(forward, self._shapes)
         first = guarded(forward, lambda: stage(forward, wrt, specs))
+        params = list(self._signature.parameters)
+        if wrt is None and _is_method(self._func) and params[0] in first.wrt:  # self is no input
+            first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
         self.wrt = first.wrt
         self.outputs = len(first.outputs)
-        self._cache = {}
-        self._latest = None
         if first.mode == "scalar" or all(p in specs for p in first.params):
-            self._latest = self._cache[None] = self._build(None)
+            self._latest = self._fixed = self._build(None)
+
+    def __get__(self, instance, owner=None):
+        """On a method, ``obj.method`` binds ``obj`` as the first argument, as a function does."""
+        if instance is None:
+            return self
+        return BoundDifferentiable(self, instance)
 
     def _build(self, args):
         forward = read(self._func)
         return _compiled(guarded(forward, lambda: program(forward, self.wrt, self._shapes, args)))
 
     def _entry(self, values):
-        """The generated code for these argument values (generated once per set of shapes)."""
-        if None in self._cache and not any(isinstance(v, np.ndarray) for v in values):
-            key = None
+        """The generated code for these argument values (generated once per pattern of shapes)."""
+        if self._fixed is not None and not any(isinstance(v, np.ndarray) for v in values):
+            entry = self._fixed
         else:
             key = tuple(map(_shape_key, values))
-        entry = self._cache.get(key)
-        if entry is None:
-            entry = self._cache[key] = self._build(values)
+            entry = self._cache.get(key)
+            if entry is None:
+                entry = self._cache[key] = deep(lambda: self._build(values), _origin(self._func))
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(key)
         self._latest = entry
         return entry
 
     def _bind(self, args, kwargs):
-        bound = self._signature.bind(*args, **kwargs)
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            upstream = "dout" in self._signature.parameters and "dout" not in kwargs
+            hint = (f" ({self.__name__}() has a parameter named dout: pass it by position, as dout= "
+                    "is the upstream gradient)" if upstream else "")
+            raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
         return bound.args
 
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)
 
-    def backward(self, *args, dout=1.0, **kwargs):
+    @public
+    def backward(self, *args, dout=UNSET, **kwargs):
         """The gradient with respect to ``wrt``, times the upstream gradient ``dout``.
 
-        For a function returning a tuple, ``dout`` is a tuple with one upstream
+        ``dout`` is 1.0 if not given for a function returning a number; for
+        one returning an array it is an array of the output's shape.  For a
+        function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
         if self.outputs > 1:
@@ -126,7 +248,21 @@ class Differentiable:
         else:
             douts = (dout,)
         values = self._bind(args, kwargs)
-        return self._entry(values)[0](*values, *douts)
+        entry = self._entry(values)
+        if dout is UNSET:
+            if not entry[2].main.scalar_output:
+                raise TypeError(self._needs_dout(values))
+            douts = (1.0,)
+        return entry[0](*values, *douts)
+
+    def _needs_dout(self, values):
+        name = self.__name__
+        try:
+            shape = f"shape {np.shape(self._func(*values))}"
+        except Exception:  # the forward fails on these values: say so without the shape
+            shape = "the output's shape"
+        return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
+                f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 
     @property
     def backward_function(self):
@@ -148,6 +284,37 @@ class Differentiable:
         return self._latest[1]
 
 
+class BoundDifferentiable:
+    """A decorated method of an object: ``obj.method(x)`` and ``obj.method.backward(x)``."""
+
+    def __init__(self, owner, instance):
+        self._owner = owner
+        self.__self__ = instance
+        self.__wrapped__ = types.MethodType(owner._func, instance)
+        self.__name__ = owner.__name__
+        self.__qualname__ = owner.__qualname__
+        self.__doc__ = owner.__doc__
+
+    def __call__(self, *args, **kwargs):
+        return self._owner._func(self.__self__, *args, **kwargs)
+
+    def backward(self, *args, **kwargs):
+        return self._owner.backward(self.__self__, *args, **kwargs)
+
+    def __getattr__(self, name):  # wrt, backward_source, backward_function, ...
+        return getattr(self._owner, name)
+
+    def __repr__(self):
+        return f"<bound backgen method {self.__qualname__} of {self.__self__!r}>"
+
+
+def _is_method(func):
+    """Whether ``func`` is defined in a class body with a first parameter ``self`` or ``cls``."""
+    owner, _, _ = func.__qualname__.rpartition(".")
+    params = list(inspect.signature(func).parameters)
+    return bool(owner) and not owner.endswith("<locals>") and params[:1] in (["self"], ["cls"])
+
+
 class Layer(Differentiable):
     """A forward function in the CS231n layer form.
 
@@ -155,6 +322,11 @@ class Layer(Differentiable):
     ``backward(dout, cache) -> grads`` returns the gradients in ``wrt`` order.
     ``source`` is the generated module (``<name>_forward``, ``<name>_backward``).
     """
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return BoundLayer(self, instance)
 
     def _build(self, args):
         forward = read(self._func)
@@ -164,6 +336,7 @@ class Layer(Differentiable):
         namespace = _exec_module(text, f"<backgen layer: {name}>")
         return namespace[f"{name}_forward"], text, result, namespace[f"{name}_backward"]
 
+    @public
     def forward(self, *args, **kwargs):
         """The outputs and the cache for ``backward``."""
         values = self._bind(args, kwargs)
@@ -188,6 +361,16 @@ class Layer(Differentiable):
         return self._latest[1]
 
 
+class BoundLayer(BoundDifferentiable):
+    """A layer-form method of an object: ``obj.layer.forward(x)``; ``backward(dout, cache)`` as before."""
+
+    def forward(self, *args, **kwargs):
+        return self._owner.forward(self.__self__, *args, **kwargs)
+
+    def backward(self, *args, **kwargs):
+        return self._owner.backward(*args, **kwargs)
+
+
 class _Cache(tuple):
     """The cache a layer's forward returns: a plain tuple that knows its backward."""
 
@@ -197,6 +380,7 @@ class _Cache(tuple):
         return self
 
 
+@public
 def layer(func=None, *, wrt=None, shapes=None):
     """The CS231n layer form of ``func``: ``.forward(*args) -> (out, cache)`` and
     ``.backward(dout, cache) -> grads``, with their generated source in ``.source``."""
@@ -208,13 +392,18 @@ def layer(func=None, *, wrt=None, shapes=None):
 
 
 def _shape_key(value):
+    """What the generated code depends on: an array's rank, which dimensions are 1 (or 0) and the
+    kind of its numbers; an integer's value (it may bound a loop); a number's type."""
     if isinstance(value, np.ndarray):
-        return ("array", value.shape, value.dtype.kind)
+        return ("array", tuple(min(d, 2) for d in value.shape), value.dtype.kind)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return ("int", int(value))
-    return (type(value).__name__, np.shape(value))
+    if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
+        return (type(value).__name__, np.shape(value))
+    return (type(value).__name__,)  # an object passed through, such as a method's self
 
 
+@public
 def backward(func=None, *, wrt=None, shapes=None):
     """Attach the generated backward to ``func``: ``f.backward(*args, dout=1.0)``."""
     if func is None:
@@ -226,6 +415,7 @@ def backward(func=None, *, wrt=None, shapes=None):
     return Differentiable(func, wrt=wrt, shapes=shapes)
 
 
+@public
 def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     """Check the generated backward against central finite differences.
 

@@ -1,8 +1,10 @@
 """The decorator, generate() and gradcheck(), used as a new user would."""
 
+import inspect
 import math
 import random
 
+import numpy as np
 import pytest
 
 import backgen
@@ -261,3 +263,135 @@ def test_conditional_expression_computes_only_the_branch_taken():
     for point in (1.5, -0.7):
         assert backgen.gradcheck(f, point) < 1e-6
     assert "if x > 0:" in f.backward_source
+
+
+# --- NumPy outputs, defaults, names, methods, the cache ----------------------------------
+
+def test_array_output_needs_dout_with_its_shape():
+    @backgen.backward
+    def shifted(x, b):
+        return x + b
+
+    x, b = np.ones((4, 3)), np.arange(3.0)
+    with pytest.raises(TypeError, match=r"needs its upstream gradient: pass dout=, an array of shape \(4, 3\)"):
+        shifted.backward(x, b)
+    dx, db = shifted.backward(x, b, dout=np.ones((4, 3)))
+    assert dx.shape == (4, 3) and list(db) == [4.0, 4.0, 4.0]
+
+    @backgen.backward
+    def total(x):
+        return np.sum(x * x)
+
+    assert list(total.backward(np.arange(3.0))) == [0.0, 2.0, 4.0]  # a number: dout defaults to 1.0
+
+
+@pytest.mark.parametrize("param", ["dout", "d", "d_out"])
+def test_a_parameter_named_like_the_upstream_gradient(param, tmp_path):
+    from conftest import load_module
+
+    source = f"def f(x, {param}):\n    return x * {param}\n"
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    backward_fn = namespace["f_backward"]
+    upstream = list(inspect.signature(backward_fn).parameters)[-1]
+    assert upstream not in ("x", param)
+    assert backward_fn(2.0, 3.0, **{upstream: 5.0}) == (15.0, 10.0)  # by keyword
+
+    path = tmp_path / "named.py"
+    path.write_text(source)
+    g = backgen.backward(load_module(path).f, shapes={"x": "N", param: "N"})
+    x, other, dout = np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([10.0, 100.0])
+    dx, dother = g.backward(x, other, dout=dout)
+    assert list(dx) == [30.0, 400.0] and list(dother) == [10.0, 200.0]
+    assert g.backward(2.0, 3.0, dout=5.0) == (15.0, 10.0)
+
+
+def test_forward_parameter_dout_passed_by_keyword_is_explained():
+    def f(x, dout):
+        return x * dout
+
+    g = backgen.backward(f)
+    assert g.backward(2.0, 3.0, dout=5.0) == (15.0, 10.0)
+    with pytest.raises(TypeError, match="has a parameter named dout: pass it by position"):
+        g.backward(x=2.0, dout=5.0)
+
+
+class Model:
+    scale = 3.0
+
+    @backgen.backward
+    def square(self, x):
+        return x * x
+
+    @backgen.backward
+    def loss(self, x, w):
+        return np.sum(np.tanh(x @ w))
+
+    @backgen.layer
+    def affine(self, x, w, b):
+        return x @ w + b
+
+
+def test_decorated_method_binds_self():
+    model = Model()
+    assert model.square(3.0) == 9.0
+    assert model.square.backward(3.0) == 6.0
+    assert model.square.backward(3.0, dout=2.0) == 12.0
+    assert model.square.wrt == ("x",)
+    assert Model.square.backward(model, 3.0) == 6.0
+    assert backgen.gradcheck(model.square, 1.5) < 1e-7
+    r = np.random.default_rng(0)
+    x, w, b = r.standard_normal((3, 4)), r.standard_normal((4, 2)), r.standard_normal(2)
+    dx, dw = model.loss.backward(x, w)
+    assert dx.shape == (3, 4) and dw.shape == (4, 2)
+    assert backgen.gradcheck(model.loss, x, w) < 1e-6
+    out, cache = model.affine.forward(x, w, b)
+    assert [g.shape for g in model.affine.backward(np.ones((3, 2)), cache)] == [(3, 4), (4, 2), (2,)]
+
+
+def test_cache_is_keyed_on_what_the_code_depends_on(monkeypatch):
+    from backgen import api
+
+    builds = []
+    real = api.program
+    monkeypatch.setattr(api, "program", lambda *a, **k: builds.append(1) or real(*a, **k))
+
+    @backgen.backward
+    def affine(x, w, b):
+        return x @ w + b
+
+    r = np.random.default_rng(1)
+    w, b = r.standard_normal((3, 2)), r.standard_normal(2)
+    for n in range(2, 102):
+        x = r.standard_normal((n, 3))
+        dx, dw, db = affine.backward(x, w, b, dout=np.ones((n, 2)))
+        assert dx.shape == (n, 3) and db == pytest.approx([n, n])
+    assert len(builds) == 1
+    # a batch of one is a different pattern (b is not broadcast along a dimension of size 1)
+    assert backgen.gradcheck(affine, r.standard_normal((1, 3)), w, b) < 1e-6
+    assert len(builds) == 2
+
+
+def test_cache_is_bounded(monkeypatch):
+    from backgen import api
+
+    monkeypatch.setattr(api, "CACHE_SIZE", 3)
+    builds = []
+    real = api.program
+    monkeypatch.setattr(api, "program", lambda *a, **k: builds.append(1) or real(*a, **k))
+
+    @backgen.backward(wrt=("x",))
+    def power(x, n):
+        y = x
+        for i in range(n):
+            y = y * x
+        return np.sum(y)
+
+    x = np.array([1.0, 2.0])
+    for n in range(6):
+        assert list(power.backward(x, n)) == pytest.approx(list((n + 1) * x ** n))
+    assert len(builds) == 6 and len(power._cache) == 3
+    power.backward(x, 5)  # among the latest: kept
+    assert len(builds) == 6
+    power.backward(x, 0)  # the oldest: dropped, generated again
+    assert len(builds) == 7

@@ -1,7 +1,9 @@
 """Bad input: a BackgenError (a SyntaxError) at the user's line, never a traceback."""
 
 import textwrap
+import traceback
 
+import numpy as np
 import pytest
 
 import backgen
@@ -173,6 +175,38 @@ def test_undecodable_source(source, line, column, fragment):
     assert (info.value.lineno, info.value.offset) == (line, column)
 
 
+# --- deep nesting ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source, gradient", [
+    ("def f(x):\n    return " + "-" * 3000 + "x\n", 1.0),
+    ("def f(x):\n    return " + " + ".join(["x"] * 5000) + "\n", 5000.0),
+    ("import math\ndef f(x):\n    return " + "math.sin(x) * " * 1500 + "x\n", None),
+], ids=["3,000 negations", "5,000-term sum", "1,500-factor product"])
+def test_deeply_nested_expressions_are_differentiated(source, gradient):
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    if gradient is not None:
+        assert namespace["f_backward"](0.5) == gradient
+    else:
+        import math
+        h = 1e-6
+        f = lambda x: math.sin(x) ** 1500 * x  # noqa: E731
+        assert namespace["f_backward"](1.4) == pytest.approx((f(1.4 + h) - f(1.4 - h)) / (2 * h), rel=1e-5)
+
+
+def test_too_deep_for_the_parser_is_a_backgen_error():
+    with pytest.raises(BackgenError, match="nested too deeply"):
+        backgen.generate("def f(x):\n    return " + " ** ".join(["x"] * 3000) + "\n")
+
+
+def test_recursion_limit_is_put_back():
+    import sys
+
+    limit = sys.getrecursionlimit()
+    backgen.generate("def f(x):\n    return " + " + ".join(["x"] * 5000) + "\n")
+    assert sys.getrecursionlimit() == limit
+
+
 # --- recursion -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, line, column, message", [
@@ -204,3 +238,41 @@ def test_recursion_of_live_functions_is_reported_at_the_call():
     assert info.value.lineno == _pong.__code__.co_firstlineno + 1
     assert info.value.offset == 12
     assert "_pong() calls _ping() back" in info.value.msg
+
+
+# --- what the user sees ----------------------------------------------------------------------
+
+def backgen_frames(error):
+    """The frames of backgen's own code in the traceback of ``error``."""
+    package = backgen.__file__.rsplit("/", 1)[0]
+    return [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(package)]
+
+
+def test_errors_from_the_api_do_not_show_backgen_internals():
+    def bad(x):
+        return x * UNKNOWN  # noqa: F821
+
+    def twice(x):
+        return x * 2.0
+
+    attempts = [
+        lambda: backgen.generate("def f(x):\n    return foo(x)\n"),
+        lambda: backgen.backward(bad),
+        lambda: backgen.layer(bad),
+        lambda: backgen.gradcheck(bad, 1.0),
+        lambda: backgen.backward(twice).backward(np.arange(3), dout=np.ones(3)),  # at the first call
+    ]
+    for attempt in attempts:
+        with pytest.raises(BackgenError) as info:
+            attempt()
+        assert len(backgen_frames(info.value)) <= 1, traceback.format_tb(info.value.__traceback__)
+
+
+def test_function_without_source_says_to_pass_the_source():
+    namespace = {}
+    exec("def typed_at_a_prompt(x):\n    return x * x\n", namespace)
+    with pytest.raises(TypeError, match=r"pass its source text to backgen\.generate") as info:
+        backgen.backward(namespace["typed_at_a_prompt"])
+    assert len(backgen_frames(info.value)) <= 1
+    with pytest.raises(TypeError, match="backgen.generate"):
+        backgen.generate(namespace["typed_at_a_prompt"])
