@@ -5,8 +5,9 @@ Pipeline: ``parse`` (read and fence) -> ``stage`` (one operation per line) ->
 public entry points live in ``api``; the command line in ``cli``.
 """
 
+__version__ = "0.1.0"  # before the imports: the command line reads it
+
 from .api import backward, generate, gradcheck, layer
 from .errors import BackgenError
 
 __all__ = ["BackgenError", "backward", "generate", "gradcheck", "layer"]
-__version__ = "0.1.0"

@@ -5,19 +5,21 @@ it) and writes a module with one ``<name>_backward`` per forward function.
 ``--stage staged`` prints the staged forward instead, to show what the
 backward is built from.  Errors are one line on stderr,
 ``FILE:LINE:COL: message``, with exit status 1; no output file is left
-behind on error.
+behind on error.  ``-o -`` writes to stdout; a new output file gets the
+permissions of the user's umask, an existing one keeps its own.
 """
 
 import argparse
 import itertools
 import os
+import secrets
+import stat
 import sys
-import tempfile
 
-from . import api, emit
+from . import __version__, api, emit
 from .errors import BackgenError
 from .layer import layer_module
-from .parse import function_names, parse_module
+from .parse import decode_source, function_names, parse_module
 
 
 def build_parser():
@@ -33,40 +35,54 @@ def build_parser():
     parser.add_argument("--shape", action="append", metavar="NAME=DIMS", default=[],
                         help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
                              "overrides annotations)")
-    parser.add_argument("-o", "--output", metavar="OUT.py", help="write here instead of stdout")
+    parser.add_argument("-o", "--output", metavar="OUT.py",
+                        help="write here instead of stdout (- for stdout); never the input file")
     parser.add_argument("--layer", action="store_true",
                         help="write each function in the layer form: NAME_forward(...) -> (out, cache) "
                              "and NAME_backward(dout, cache) -> gradients")
     parser.add_argument("--stage", choices=("backward", "staged"), default="backward",
                         help="what to print: the backward module (default) or the staged forward")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.output == "-":
+        args.output = None
     try:
-        text = run(args)
+        if args.output:
+            _check_output(args.output, args.file)
+        text = api.deep(lambda: run(args), args.file)
+        if args.output:
+            _write_atomically(args.output, text)
+        else:
+            sys.stdout.write(text)
     except BackgenError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    if args.output:
-        _write_atomically(args.output, text)
-    else:
-        sys.stdout.write(text)
+    except Exception as exc:  # a bug in backgen: still one line, naming the file it was working on
+        print(f"{args.file}: internal error in backgen: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
 def run(args):
     path = args.file
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise BackgenError(f"cannot read file: {reason}", path) from None
-    names = args.function or function_names(text, path)
-    if not names:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise BackgenError(f"cannot read file: {exc.strerror or exc}", path) from None
+    text = decode_source(data, path)
+    defined = function_names(text, path)
+    if not defined:
         raise BackgenError("no function definitions found", path, 1, 1)
+    for name in args.function or ():
+        if name not in defined:
+            raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
+                               f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
+    names = args.function or defined
     shapes = {}
     for item in args.shape:
         key, sep, dims = item.partition("=")
@@ -120,13 +136,48 @@ def staged_source(staged):
     return "\n".join(lines)
 
 
-def _write_atomically(path, text):
+def _check_output(path, source):
+    """Refuse an output path that cannot be written, or that is the source itself, before any work."""
     directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    if os.path.isdir(path):
+        raise BackgenError("cannot write the output: it is a directory (name a file in it)", path)
+    if not os.path.isdir(directory):
+        raise BackgenError(f"cannot write the output: the directory {os.path.dirname(path) or directory} "
+                           "does not exist", path)
+    if os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source):
+        raise BackgenError("refusing to overwrite the input file with its backward: choose another -o",
+                           source)
+
+
+def _write_atomically(path, text):
+    """Write ``text`` to a new file beside ``path``, then move it over ``path`` in one step.
+
+    The new file is created as any program creates one (mode 0o666 less the
+    umask); replacing an existing file keeps that file's permissions.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    try:
+        while True:
+            temporary = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
+            try:
+                handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
         raise

@@ -1,10 +1,13 @@
 """The command line, called in-process as ``main(argv)``."""
 
+import os
+import stat
 import subprocess
 import sys
 
 import pytest
 
+import backgen
 from backgen.cli import main
 
 from conftest import EXAMPLES, ROOT
@@ -131,3 +134,161 @@ def test_wrt_applies_to_each_function_where_it_can(forward_file, capsys):
 def test_wrt_naming_no_parameter_of_a_function(forward_file, capsys):
     assert main([str(forward_file), "--wrt", "z"]) == 1
     assert "names none of the parameters of neuron()" in capsys.readouterr().err
+
+
+# --- bad input and output paths ------------------------------------------------------------
+
+def assert_one_line_error(captured, start):
+    """One line on stderr, beginning ``start``; nothing on stdout, no traceback."""
+    assert captured.out == ""
+    assert captured.err.startswith(start), captured.err
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+def test_output_into_a_missing_directory(forward_file, tmp_path, capsys):
+    target = tmp_path / "nowhere" / "model_backward.py"
+    assert main([str(forward_file), "-o", str(target)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{target}: cannot write the output: the directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+
+
+def test_output_naming_a_directory(forward_file, tmp_path, capsys):
+    assert main([str(forward_file), "-o", str(tmp_path)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{tmp_path}: cannot write the output: it is a directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "link"])
+def test_output_naming_the_input_is_refused(forward_file, tmp_path, capsys, spelling):
+    target = {"same": str(forward_file), "dotted": str(tmp_path / "." / "model.py"),
+              "link": str(tmp_path / "link.py")}[spelling]
+    if spelling == "link":
+        (tmp_path / "link.py").symlink_to(forward_file)
+    assert main([str(forward_file), "-o", target]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: refusing to overwrite the input file")
+    assert forward_file.read_text() == FORWARD
+
+
+def test_dash_writes_to_stdout(forward_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([str(forward_file), "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "def circuit_backward(x, y, z, dout=1.0):" in out
+    assert "-o" not in out.splitlines()[2]  # the header's command writes to stdout too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py"]
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"backgen {backgen.__version__}\n"
+
+
+def test_unknown_function_lists_the_functions_there_are(forward_file, capsys):
+    assert main([str(forward_file), "--function", "circuit", "--function", "nosuch"]) == 1
+    assert_one_line_error(capsys.readouterr(),
+                          f"{forward_file}:1:1: no function named 'nosuch' in model.py; it defines circuit, neuron")
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_new_output_file_gets_the_umask(forward_file, tmp_path, umask, mode):
+    target = tmp_path / "out.py"
+    old = os.umask(umask)
+    try:
+        assert main([str(forward_file), "-o", str(target)]) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_replaced_output_file_keeps_its_permissions(forward_file, tmp_path):
+    target = tmp_path / "out.py"
+    target.write_text("previous")
+    target.chmod(0o640)
+    assert main([str(forward_file), "-o", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert "def circuit_backward" in target.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.py", "out.py"]
+
+
+DEEP = {
+    "3,000 nested negations": "def f(x):\n    return " + "-" * 3000 + "x\n",
+    "5,000-term sum": "def f(x):\n    return " + " + ".join(["x"] * 5000) + "\n",
+}
+
+
+@pytest.mark.parametrize("source", DEEP.values(), ids=list(DEEP))
+def test_deeply_nested_expressions(tmp_path, capsys, source):
+    path = tmp_path / "deep.py"
+    path.write_text(source)
+    target = tmp_path / "deep_backward.py"
+    assert main([str(path), "-o", str(target)]) == 0
+    namespace = {}
+    exec(target.read_text(), namespace)
+    assert namespace["f_backward"](0.5) == (5000.0 if "+" in source else 1.0)
+
+
+def test_too_deep_for_python_is_an_error_not_a_traceback(tmp_path):
+    path = tmp_path / "deep.py"
+    path.write_text("def f(x):\n    return " + " ** ".join(["x"] * 3000) + "\n")
+    result = subprocess.run([sys.executable, "-m", "backgen", str(path)], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{path}: the function is nested too deeply")
+    assert result.stderr.count("\n") == 1
+
+
+def test_deep_file_in_a_fresh_process(tmp_path):
+    path = tmp_path / "deep.py"
+    path.write_text(DEEP["5,000-term sum"])
+    result = subprocess.run([sys.executable, "-m", "backgen", str(path)], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "def f_backward(x, dout=1.0):" in result.stdout
+
+
+def test_byte_order_mark_is_accepted(tmp_path, capsys):
+    path = tmp_path / "bom.py"
+    path.write_bytes(b"\xef\xbb\xbfdef f(x):\n    return x * 3.0\n")
+    assert main([str(path)]) == 0
+    assert "def f_backward(x, dout=1.0):" in capsys.readouterr().out
+
+
+def test_declared_encoding_is_accepted(tmp_path, capsys):
+    path = tmp_path / "latin.py"
+    path.write_bytes(b"# -*- coding: latin-1 -*-\ndef f(x):\n    return x * 3.0  # \xe9\n")
+    assert main([str(path)]) == 0
+    assert "def f_backward(x, dout=1.0):" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("data, where, message", [
+    (b"def f(x):\n    return x * 2  # caf\xe9\n", "2:24", "the source is not valid utf-8: byte 0xe9"),
+    (b"def f(x):\n    return x *\x00 2\n", "2:15", "the source contains a null byte"),
+    (b"\xff\xfed\x00e\x00f\x00", "1:1", "the source is not valid utf-8: byte 0xff"),
+], ids=["latin-1 byte", "null byte", "UTF-16"])
+def test_undecodable_files(tmp_path, capsys, data, where, message):
+    path = tmp_path / "bad.py"
+    path.write_bytes(data)
+    target = tmp_path / "out.py"
+    assert main([str(path), "-o", str(target)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{path}:{where}: {message}")
+    assert not target.exists()
+
+
+def test_recursion_points_at_the_call(tmp_path, capsys):
+    path = tmp_path / "rec.py"
+    path.write_text("def f(x):\n    return g(x) * 2.0\n\n\ndef g(x):\n    return 1.0 + f(x)\n")
+    assert main([str(path), "-f", "f"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{path}:6:18: g() calls f() back: recursion is not supported")
+
+
+def test_internal_error_is_one_line(forward_file, capsys, monkeypatch):
+    from backgen import cli
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli.emit, "module_source", broken)
+    assert main([str(forward_file)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: internal error in backgen: KeyError")
