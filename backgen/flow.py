@@ -229,6 +229,7 @@ class StatementStager:
         carried = {c for loop in _loops_in(items) for c in loop.carried}
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
                 and atom not in getattr(self, "shared_atoms", ()):
+            self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
             return rename(items, atom.name, target)
         return list(items) + [ir.Op(target, "copy", (atom,), self.line, (), str(atom))]
 
@@ -328,6 +329,7 @@ class StatementStager:
         fresh = tuple(entry[name] for name in carried if name in fresh_names)
         self.loop_entries = getattr(self, "loop_entries", []) + [entry]
         self.unset = unset | fresh_names
+        writes_before = len(self.writes)
         try:
             items, after = self.sub_block(body, inner)
         finally:
@@ -340,6 +342,9 @@ class StatementStager:
             raise self.error(f"{changed[0]!r} changes in the loop in a way backgen does not follow", stmt)
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+            self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
+                                  if isinstance(a, ir.Var) and a.name != carried_name]
+        self.check_loop_writes(self.writes[writes_before:], exits)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
         leaving = list(_breaking_ifs(items))

@@ -34,10 +34,13 @@ class MemoryModel:
         self.storage = {}
         self.list_atoms = set()
         self.list_members = {}  # list atom -> the atoms it holds
+        self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
+                                # a loop's carried value and its values, a branch's value renamed
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.param_writes = []  # (value or None, BackgenError): writes reaching a parameter's array
         self.param_names = ()
+        self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
 
     def note(self, op):
@@ -57,7 +60,9 @@ class MemoryModel:
                 self.list_members[op.target] = set(self.list_members.get(items[0], ()))
         if not isinstance(base, ir.Var):
             return
-        if op.rule == "copy":
+        if op.rule == "call":  # a helper may return its argument, or a view of it
+            self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+        elif op.rule == "copy":
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
@@ -120,10 +125,10 @@ class MemoryModel:
         """Every atom that may share memory with ``atom_name``: through any chain of aliases and
         views (not copies), and the lists holding one of them and what was read from those."""
         edges = {}
-        for atom, (base, kind, _) in self.storage.items():
-            if kind != "copy":
-                edges.setdefault(atom, set()).add(base)
-                edges.setdefault(base, set()).add(atom)
+        pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind != "copy"]
+        for atom, base in pairs + self.shared_edges:
+            edges.setdefault(atom, set()).add(base)
+            edges.setdefault(base, set()).add(atom)
         found, todo = {atom_name}, [atom_name]
         while todo:
             atom = todo.pop()
@@ -142,6 +147,7 @@ class MemoryModel:
         views, as NumPy has them), or is marked stale where backgen cannot follow
         the sharing (reading it later is refused)."""
         shared = self.sharing(old.name)
+        self.writes.append((name, old.name, node))
         before = dict(self.versions)
         self._follow(name, old, new, {old.name})
         self._note_parameter_write(shared, name, node, None)
@@ -190,6 +196,7 @@ class MemoryModel:
         if not self.numpy or not isinstance(old, ir.Var):
             return
         shared = self.sharing(old.name)
+        self.writes.append((name, old.name, node))
         self._note_parameter_write(shared, name, node, old.name)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
@@ -199,6 +206,22 @@ class MemoryModel:
                             f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
                             only_if_array=old.name)
+
+    def check_loop_writes(self, writes, exits):
+        """A loop body that writes into the value it carried in changes what the previous iteration
+        kept of it (in a list, or under another name): refused, backgen does not follow that."""
+        for name, written, node in writes:
+            for carried, value in exits:
+                if carried != written or not isinstance(value, ir.Var):
+                    continue
+                kept = self.sharing(value.name) - {value.name, carried}
+                lists = sorted(kept & self.list_atoms)
+                others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
+                if lists or others:
+                    raise self.error(
+                        f"this writes into {name!r}, whose value from the previous iteration is kept "
+                        f"{'in a list' if lists else 'under another name'}, which sees the write; backgen does "
+                        f"not follow that: start the iteration with {name} = {name}.copy()", node)
 
     def _note_parameter_write(self, shared, name, node, only_if_array):
         """A write reaching a parameter's array changes the caller's array too: fine for the function

@@ -249,6 +249,11 @@ class _Walker:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
             return
         self.record(op.target, env[op.target], op.line)
+        if op.rule in ("select", "np.select_if"):  # a if c else b: both must give the shape
+            for atom in op.args[1:]:
+                value = self.atom(atom, env)
+                if value is not None:
+                    self.record(op.target, value, op.line)
         if op.rule == "setitem":  # the part written: a value may broadcast over it
             index = op.param("index")
             try:

@@ -473,3 +473,51 @@ def test_a_fancy_index_by_a_list_names_its_value_plainly():
         b = a[[0]] ** 3 * np.minimum(a, -0.2).reshape(-1, 1)
         return np.max(b)
     ''', [np.array([[0.36, 0.9, 1.1, 0.62]])])
+
+
+@pytest.mark.parametrize("source, args, match", [
+    ('''
+    def f(W: "3, 4", v: "4"):
+        W *= v if v.mean() > v[2] else W
+        return W * 1.0
+    ''', [np.arange(12.0).reshape(3, 4) / 10, np.array([0.5, 0.6, 0.9, 0.2])], "'pick' has shape"),
+    ('''
+    def step(p):
+        return p[None]
+
+    def f(X: "1, 4"):
+        a = step(X)
+        for i in range(3):
+            X += X
+        return a
+    ''', [np.array([[0.3, 0.5, 0.7, 0.9]])], "'a' may have been changed"),
+    ('''
+    def f(v: "4", X: "2, 4", W: "3, 4"):
+        for row in W[1:]:
+            a = v[2:3]
+        b = v
+        b += np.sum(b[np.newaxis])
+        return a * 1.0
+    ''', [np.array([0.5, 0.6, 0.9, 0.2]), np.ones((2, 4)), np.ones((3, 4))], "'a' may have been changed"),
+    ('''
+    def f(X: "3, 4"):
+        X = X * 0.9 + X
+        k = 0
+        while k < 3:
+            k = k + 1
+            X[0] += X.mean()
+            a = X
+        a[:, ::-1] += a
+        return a * np.where(a > 0.5, a, X)
+    ''', [np.arange(12.0).reshape(3, 4) / 10], "may have been changed"),
+    ('''
+    def f(v: "3"):
+        hs = []
+        for i in range(3):
+            v[i] -= np.max(v)
+            hs.append(v)
+        return np.stack(hs)
+    ''', [np.array([0.5, 0.6, 0.9])], "kept in a list"),
+])
+def test_sharing_through_branches_loops_and_calls_is_refused(source, args, match):
+    assert_refused(source, args, match)
