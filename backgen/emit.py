@@ -39,10 +39,14 @@ def function_source(backward):
     params = list(backward.params)
     single = len(backward.upstreams) == 1
     required = single and not backward.scalar_output  # an array's gradient has no sensible default
-    defaults = [] if required else list(backward.defaults)
+    defaults = list(backward.defaults)
     first_default = len(params) - len(defaults)
     parts = [p if i < first_default else f"{p}={defaults[i - first_default]}" for i, p in enumerate(params)]
-    if required:
+    guard = None
+    if required and defaults:  # after the forward's defaults the upstream needs one: None, refused
+        parts.append(f"{backward.upstreams[0]}=None")
+        guard = backward.upstreams[0]
+    elif required:
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
@@ -61,6 +65,11 @@ def function_source(backward):
     text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
                    forward=forward, missing=backward.missing, backward=backward_lines, zeros=zeros,
                    returns=returns)
+    if guard:  # right after the docstring
+        docstring, sep, body = text.partition('"""\n')
+        text = (f"{docstring}{sep}    if {guard} is None:\n"
+                f"        raise TypeError(\"{backward.name}() needs {guard}, the gradient of the output \"\n"
+                f"                        \"(an array of its shape)\")\n{body}")
     return text.rstrip("\n") + "\n"
 
 

@@ -78,9 +78,34 @@ def read(func_or_source, name=None, filename=None):
             "backgen needs a Python function or a string of source code, "
             f"not {type(func_or_source).__name__}"
         )
+    _drop_argument_checks(forward.func)
     fence(forward)
     _refuse_recursion(forward, key)
     return forward
+
+
+def _drop_argument_checks(func):
+    """Leave out the checks that open a function, ``if p is None: raise ...`` for a parameter ``p``
+    defaulting to None (a generated backward refuses a missing ``dout`` so): they compute nothing."""
+    if isinstance(func, ast.AsyncFunctionDef):
+        return
+    args = func.args.args
+    optional = {a.arg for a, d in zip(args[len(args) - len(func.args.defaults):], func.args.defaults)
+                if isinstance(d, ast.Constant) and d.value is None}
+    start = 1 if func.body and is_docstring(func.body[0]) else 0
+    end = start
+    while end < len(func.body) - 1 and _is_argument_check(func.body[end], optional):
+        end += 1
+    func.body[start:end] = []
+
+
+def _is_argument_check(stmt, optional):
+    test = getattr(stmt, "test", None)
+    return (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Raise) and isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name) and test.left.id in optional
+            and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None)
 
 
 def decode_source(data, filename="<string>"):

@@ -285,6 +285,37 @@ def test_array_output_needs_dout_with_its_shape():
     assert list(total.backward(np.arange(3.0))) == [0.0, 2.0, 4.0]  # a number: dout defaults to 1.0
 
 
+def test_numpy_backward_keeps_the_defaults():
+    source = 'def f(x: "N, D", w: "D, M", k=2.0):\n    return k * x.dot(w)\n'
+    text = backgen.generate(source)
+    assert "def f_backward(x, w, k=2.0, dout=None):" in text
+    namespace = {}
+    exec(text, namespace)
+    x, w, dout = np.ones((2, 3)), np.ones((3, 4)), np.ones((2, 4))
+    dx, dw, dk = namespace["f_backward"](x, w, dout=dout)
+    assert dx == pytest.approx(np.full((2, 3), 8.0)) and dk == pytest.approx(24.0)
+    with pytest.raises(TypeError, match="f_backward\\(\\) needs dout"):
+        namespace["f_backward"](x, w)
+
+    @backgen.backward(wrt=("x", "w"))
+    def scaled(x, w, k=2.0):
+        return k * np.tanh(x.dot(w))
+
+    assert backgen.gradcheck(scaled, np.ones((2, 3)) * 0.5, np.ones((3, 4))) < 1e-7
+    scaled.backward(x, w, dout=dout)
+    assert "def scaled_backward(x, w, k=2.0, dout=None):" in scaled.backward_source
+    # the check of dout computes nothing: the backward is differentiated again
+    first = scaled.backward_function
+    second = backgen.backward(first, wrt=("x",))
+    r = np.random.default_rng(2)
+    x, w, dout, v = (r.standard_normal(s) for s in ((2, 3), (3, 4), (2, 4), (2, 3)))
+    hvp = second.backward(x, w, 2.0, dout, dout=(v, np.zeros((3, 4))))
+    h = 1e-6
+    numeric = (first(x + h * v, w, 2.0, dout)[0] - first(x - h * v, w, 2.0, dout)[0]) / (2 * h)
+    assert abs(np.sum(numeric * v)) > 0.1
+    assert np.sum(hvp * v) == pytest.approx(np.sum(numeric * v), rel=1e-6)
+
+
 @pytest.mark.parametrize("param", ["dout", "d", "d_out"])
 def test_a_parameter_named_like_the_upstream_gradient(param, tmp_path):
     from conftest import load_module
