@@ -330,14 +330,19 @@ class StatementStager:
         self.loop_entries = getattr(self, "loop_entries", []) + [entry]
         self.unset = unset | fresh_names
         writes_before = len(self.writes)
+        stale_before = dict(self.stale)
         try:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
             self.unset = unset
-        outside = self.read_outside(stmt, body)
+        again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
+        outside = self.read_outside(stmt, body) | _read_before_written(again, set())
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
                    and not name.startswith(" ") and name != var and name in outside]
+        for name in outside:  # made stale in the body (a write through shared memory), read again
+            if name in self.stale and self.stale[name] != stale_before.get(name):
+                self.check_fresh(name, stmt)
         if changed:  # a safety net: every value the body changes must be carried
             raise self.error(f"{changed[0]!r} changes in the loop in a way backgen does not follow", stmt)
         for name, carried_name in entry.items():

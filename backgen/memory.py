@@ -60,7 +60,7 @@ class MemoryModel:
                 self.list_members[op.target] = set(self.list_members.get(items[0], ()))
         if not isinstance(base, ir.Var):
             return
-        if op.rule == "call":  # a helper may return its argument, or a view of it
+        if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
         elif op.rule == "copy":
             storage[op.target] = (base.name, "same", None)

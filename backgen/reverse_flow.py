@@ -120,7 +120,8 @@ class FlowReverser:
                 like = value.name if isinstance(value, ir.Var) and value.name in inside else name
                 end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
         self.adjoint = before
-        if not work and not end and not any(line.accumulate for line in start if isinstance(line, ir.AdjointLine)):
+        if not work and not end and not handed and \
+                not any(line.accumulate for line in start if isinstance(line, ir.AdjointLine)):
             self.saves[id(loop)] = ()
             return pre  # nothing flows back through this loop
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]

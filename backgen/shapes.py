@@ -196,11 +196,22 @@ class _Walker:
         self.shapes = {}
         self.lines = {}  # name -> line of the value that fixed its shape
         self.compiled = {}  # op -> its compiled lines
+        self.origins = {}  # name -> the operation that first gave it a shape
 
-    def record(self, name, value, line, loop=False):
+    def record(self, name, value, line, loop=False, origin=None):
+        """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
+        give other sizes of the same pattern; a value from elsewhere (a branch, the end of an
+        iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         shape = _shape(value)
         known = self.shapes.get(name)
-        if known is not None and pattern(known) != pattern(shape):
+        same_origin = origin is not None and self.origins.get(name) == origin
+        if known is None:
+            differs = False
+        elif same_origin:
+            differs = pattern(known) != pattern(shape)
+        else:
+            differs = _exact(known) != _exact(shape) and not _growing(known, shape)
+        if differs:
             if isinstance(known, Items) and (known.element is None or shape.element is None):
                 if known.element is None:
                     self.shapes[name] = shape
@@ -213,9 +224,10 @@ class _Walker:
                         f"{_show(shape)} on another (line {line})")
             raise _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give it a "
                                                       "new name where its shape changes")
-        if known is None:
+        if known is None or isinstance(known, Items) and known.element is None:
             self.shapes[name] = shape
             self.lines[name] = line
+            self.origins[name] = origin
 
     def atom(self, atom, env):
         if isinstance(atom, ir.Const):
@@ -248,7 +260,7 @@ class _Walker:
         except Exception:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
             return
-        self.record(op.target, env[op.target], op.line)
+        self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if"):  # a if c else b: both must give the shape
             for atom in op.args[1:]:
                 value = self.atom(atom, env)
@@ -260,7 +272,7 @@ class _Walker:
                 part = eval(f"{op.target}[{index}]", self.namespace, env)
             except Exception:
                 return
-            self.record(f"{op.target}[{index}]", part, op.line)
+            self.record(f"{op.target}[{index}]", part, op.line, origin=op)
 
     def _code(self, op):
         code = self.compiled.get(op)
@@ -314,6 +326,16 @@ class _Walker:
 
 
 _MISSING = object()
+
+
+def _exact(shape):
+    """A shape to compare exactly: a list's by its element (its length grows as it is built)."""
+    return ("list", shape.element) if isinstance(shape, Items) else tuple(shape)
+
+
+def _growing(known, shape):
+    """A list that was empty and now holds arrays (or the other way): no conflict yet."""
+    return isinstance(known, Items) and isinstance(shape, Items) and None in (known.element, shape.element)
 
 
 def _user(name):

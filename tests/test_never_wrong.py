@@ -521,3 +521,50 @@ def test_a_fancy_index_by_a_list_names_its_value_plainly():
 ])
 def test_sharing_through_branches_loops_and_calls_is_refused(source, args, match):
     assert_refused(source, args, match)
+
+
+def test_a_loop_that_only_swaps_values():
+    assert_right('''
+    def f(p):
+        a = p * 3.0
+        for i in range(1):
+            p, a = a, p
+        return a * a
+    ''', [1.3])
+    assert_right('''
+    def f(p):
+        a = p * 3.0
+        for i in range(3):
+            p, a = a, p
+        return a * p * p
+    ''', [1.3])
+
+
+def test_a_value_renamed_by_a_loop_keeps_its_exact_shape():
+    assert_refused('''
+    def f(v: "4", u: "4"):
+        for i in range(3):
+            v = np.repeat(u, 2, axis=0)
+        return v[1::2]
+    ''', [np.ones(4), np.ones(4)], "'v' changes shape in this loop: \\(4,\\) as an iteration starts, \\(8,\\)")
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(X: "3, 1"):
+        a = (X if np.sum(X) > 1.2 else X)[1::2, :1]
+        a += 1.0
+        X += 0.5
+        return a ** 2
+    ''', [np.array([[0.57], [0.91], [-0.48]])]),
+    ('''
+    def f(X: "3, 4"):
+        X = X * 2.0 + X
+        for i in range(len(X)):
+            a = X[::-1]
+            a += X[i]
+        return a * a
+    ''', [np.arange(12.0).reshape(3, 4) / 10]),
+])
+def test_writes_through_picks_and_into_what_the_next_iteration_reads_are_refused(source, args):
+    assert_refused(source, args, "may have been changed")
