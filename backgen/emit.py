@@ -127,9 +127,13 @@ def staged_lines(items, depth=0, numbers=None):
                 lines.append(f"{indent}{target} = {text}{comment if k == 0 else ''}")
         elif isinstance(item, ir.If):
             lines.append(f"{indent}if {item.test}:")
-            lines += staged_lines(item.body, depth + 1, numbers) or [f"{indent}    pass"]
-            if item.breaks:
-                lines.append(f"{indent}    break")
+            body = staged_lines(item.body, depth + 1, numbers)
+            if item.breaks:  # the carried values as the loop is left, then break
+                leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c)]
+                if leaving:
+                    body.append(f"{indent}    {', '.join(c for c, _ in leaving)} = {', '.join(v for _, v in leaving)}")
+                body.append(f"{indent}    break")
+            lines += body or [f"{indent}    pass"]
             if item.orelse:
                 lines.append(f"{indent}else:")
                 lines += staged_lines(item.orelse, depth + 1, numbers)

@@ -568,3 +568,19 @@ def test_a_value_renamed_by_a_loop_keeps_its_exact_shape():
 ])
 def test_writes_through_picks_and_into_what_the_next_iteration_reads_are_refused(source, args):
     assert_refused(source, args, "may have been changed")
+
+
+def test_a_helper_whose_loop_breaks_with_a_new_value():
+    assert_right('''
+    def step(p):
+        k = 0
+        while k < 1:
+            k = k + 1
+            a = math.tanh(p)
+            if math.log(p * p + 1.0, 2.0) > -0.7:
+                break
+        return math.pow(a * a + 0.5, p)
+
+    def f(x):
+        return step(x * 3.0) * x
+    ''', [0.4])
