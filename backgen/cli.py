@@ -2,8 +2,9 @@
 
 A thin shell over the library.  It only parses FILE.py (never imports or runs
 it) and writes a module with one ``<name>_backward`` per forward function.
-``--stage staged`` prints the staged forward instead, to show what the
-backward is built from.  Errors are one line on stderr,
+``--show staged`` (or ``--stage staged``) prints the staged forward instead,
+to show what the backward is built from.  ``backgen check|explain|graph|html
+FILE.py ...`` are the learning view's subcommands (``learn_cli``).  Errors are one line on stderr,
 ``FILE:LINE:COL: message``, with exit status 1; no output file is left
 behind on error.  ``-o -`` writes to stdout; a new output file gets the
 permissions of the user's umask, an existing one keeps its own.
@@ -16,7 +17,7 @@ import secrets
 import stat
 import sys
 
-from . import __version__, api, emit
+from . import __version__, api, emit, learn_cli
 from .errors import BackgenError
 from .layer import layer_module
 from .parse import decode_source, function_names, parse_module
@@ -26,6 +27,7 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="backgen",
         description="Generate hand-style backward functions for the forward functions in FILE.",
+        epilog="Learning view: backgen check|explain|graph|html FILE.py ... (each with --help).",
     )
     parser.add_argument("file", metavar="FILE.py", help="Python source holding forward functions")
     parser.add_argument("-f", "--function", action="append", metavar="NAME",
@@ -40,13 +42,17 @@ def build_parser():
     parser.add_argument("--layer", action="store_true",
                         help="write each function in the layer form: NAME_forward(...) -> (out, cache) "
                              "and NAME_backward(dout, cache) -> gradients")
-    parser.add_argument("--stage", choices=("backward", "staged"), default="backward",
-                        help="what to print: the backward module (default) or the staged forward")
+    parser.add_argument("--show", "--stage", dest="stage", choices=("backward", "staged"), default="backward",
+                        help="what to print: the backward module (default) or the staged forward, numbered "
+                             "as the seed numbers it (--stage is the older spelling)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in learn_cli.COMMANDS:  # backgen check|explain|graph|html FILE.py ...
+        return learn_cli.main(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     if args.output == "-":
         args.output = None
