@@ -274,6 +274,26 @@ class Differentiable:
         self.backward_source  # the same error when nothing was generated yet
         return self._latest[0]
 
+    def _repr_markdown_(self):
+        """In Jupyter: the generated backward, as Python code."""
+        try:
+            text = self.backward_source
+        except AttributeError as exc:
+            return f"`{self.__name__}` (backgen): {exc}"
+        return f"```python\n{text.rstrip()}\n```"
+
+    def _repr_html_(self):
+        """In Jupyter: the generated backward, syntax-highlighted."""
+        import html  # noqa: PLC0415 -- only notebooks display
+
+        from .page import highlighted_html  # noqa: PLC0415
+
+        try:
+            text = self.backward_source
+        except AttributeError as exc:
+            return f"<p><code>{html.escape(self.__name__)}</code> (backgen): {html.escape(str(exc))}</p>"
+        return highlighted_html(text)
+
     @property
     def backward_source(self):
         """The generated source (for NumPy code, of the latest shapes seen)."""

@@ -214,7 +214,7 @@ def dot_source(run):
                      f'{html.escape(_value_text(run.args.get(p)))}</font>'
                      + (f'<br/><font color="{GRADIENT_COLOUR}">{html.escape(_gradient_text(gradient))}</font>'
                         if gradient is not None and _gradient_text(gradient) else "") + ">")
-            lines.append(f'    {_quote("in_" + p)} [id={_quote("input-" + p)}, shape=plaintext, style="", '
+            lines.append(f'    {_quote("in_" + p)} [id={_quote("input_" + p)}, shape=plaintext, style="", '
                          f"label={label}];")
     lines.append("  }")
     # gates, with loops and branches as boxes
@@ -236,7 +236,7 @@ def dot_source(run):
         runs = "" if item.record.count else " (not run)"
         tooltip = f"({item.number}) {item.text}{runs}"
         fill = "#ffffff" if item.record.count == 0 else "#f6f8fa"
-        lines.append(f'  {_quote(f"s{item.number}")} [id={_quote(f"gate-{item.number}")}, '
+        lines.append(f'  {_quote(f"s{item.number}")} [id={_quote(f"gate_{item.number}")}, '
                      f"label={_quote(item.gate.label)}, tooltip={_quote(tooltip)}, fillcolor={_quote(fill)}, "
                      f'xlabel=<<font point-size="8" color="#8c959f">({item.number})</font>>];')
     lines.extend("  }" for _ in stack)
@@ -280,7 +280,7 @@ def dot_source(run):
     lines.append("  subgraph outputs { rank=sink;")
     douts = list(run.douts.values())
     for k, (text, value) in enumerate(run.outputs.items()):
-        lines.append(f'    {_quote(f"out_{k}")} [id={_quote(f"output-{k}")}, shape=plaintext, style="", '
+        lines.append(f'    {_quote(f"out_{k}")} [id={_quote(f"output_{k}")}, shape=plaintext, style="", '
                      f'label=<<b>{html.escape(text)}</b>>];')
     lines.append("  }")
     for k, (text, value) in enumerate(run.outputs.items()):
