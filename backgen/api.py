@@ -31,6 +31,7 @@ from . import emit
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module
 from .parse import read
+from .docshapes import ANY_RANK
 from .program import backward_program, declared_shapes, guarded, program
 from .stage import stage
 
@@ -118,7 +119,7 @@ def generate(func_or_source, wrt=None, name=None, shapes=None):
     (decoded as Python decodes a file).
     """
     def work():
-        result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes)
+        result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, user_cache=True)
         label = getattr(func_or_source, "__name__", None) or result.main.forward_name
         return emit.module_source([result], source_name=f"{label}()")
     return deep(work, _origin(func_or_source))
@@ -188,7 +189,7 @@ class Differentiable:
             first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
         self.wrt = first.wrt
         self.outputs = len(first.outputs)
-        if first.mode == "scalar" or all(p in specs for p in first.params):
+        if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params):
             self._latest = self._fixed = self._build(None)
 
     def __get__(self, instance, owner=None):

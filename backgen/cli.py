@@ -102,7 +102,8 @@ def run(args):
         if args.stage == "staged":
             results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
         else:
-            results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes))
+            results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
+                                                user_cache=not args.layer))
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)

@@ -43,7 +43,14 @@ def function_source(backward):
     first_default = len(params) - len(defaults)
     parts = [p if i < first_default else f"{p}={defaults[i - first_default]}" for i, p in enumerate(params)]
     guard = None
-    if required and defaults:  # after the forward's defaults the upstream needs one: None, refused
+    unpack = []
+    if backward.cache is not None:  # CS231n's convention: (dout..., cache), the cache unpacked
+        parts, defaults, required = [], [], True
+        params = []
+        unpack = _unpack_lines(backward.cache)
+    if backward.cache is not None:
+        parts = list(backward.upstreams) + ["cache"]
+    elif required and defaults:  # after the forward's defaults the upstream needs one: None, refused
         parts.append(f"{backward.upstreams[0]}=None")
         guard = backward.upstreams[0]
     elif required:
@@ -63,14 +70,24 @@ def function_source(backward):
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     returns = ", ".join(backward.returns)
     text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
-                   forward=forward, missing=backward.missing, backward=backward_lines, zeros=zeros,
-                   returns=returns)
+                   unpack=unpack, forward=forward, missing=backward.missing, backward=backward_lines,
+                   zeros=zeros, returns=returns)
     if guard:  # right after the docstring
         docstring, sep, body = text.partition('"""\n')
         text = (f"{docstring}{sep}    if {guard} is None:\n"
                 f"        raise TypeError(\"{backward.name}() needs {guard}, the gradient of the output \"\n"
                 f"                        \"(an array of its shape)\")\n{body}")
     return text.rstrip("\n") + "\n"
+
+
+def _unpack_lines(layout):
+    """``x, w, b = cache`` (or ``x = cache``, or ``x = cache["x"]`` per key of a dict)."""
+    names = [n or "_" for n in layout.names]
+    if layout.form == "dict":
+        return [f'{n} = cache[{k!r}]' for n, k in zip(names, layout.keys) if n != "_"]
+    if layout.form == "single":
+        return [f"{names[0]} = cache"]
+    return [f"{', '.join(names)}{',' if len(names) == 1 else ''} = cache"]
 
 
 def numbered_lines(items):

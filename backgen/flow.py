@@ -59,6 +59,9 @@ class StatementStager:
     # --- assignments ------------------------------------------------------------
 
     def assign_target(self, target, value):
+        if isinstance(target, ast.Name) and target.id == self.cache_name:
+            self.cache_assignment(value, target)  # the layer's cache: its layout, not a value
+            return
         if isinstance(target, ast.Name):
             if is_pop(value):  # x = xs.pop(): the last item, and the list without it
                 self.pop(target.id, value.func.value)

@@ -145,6 +145,7 @@ class Staged:
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
+    cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ class Backward:
     scalar_output: bool = True  # a single number (any shape of size 1): dout may default to 1.0
     outputs: tuple = ()  # the returned values' sources
     full_forward: tuple = ()  # the forward computing the outputs too (for the layer form)
+    cache: object = None  # cache.Layout: the backward takes (dout..., cache) and unpacks it so
 
 
 @dataclass(frozen=True)

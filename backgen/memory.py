@@ -22,7 +22,8 @@ import ast
 from . import ir
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
-         "np.atleast_2d", "np.broadcast_to", "np.moveaxis", "np.diagonal"}
+         "np.atleast_2d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
+         "np.astype"}  # astype(copy=False) may give the array itself
 
 
 class MemoryModel:

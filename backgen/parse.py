@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from .errors import BackgenError, NoSourceError
+from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float")
@@ -44,6 +45,7 @@ class Forward:
     lines: tuple
     env: dict
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
+    placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
@@ -79,6 +81,8 @@ def read(func_or_source, name=None, filename=None):
             f"not {type(func_or_source).__name__}"
         )
     _drop_argument_checks(forward.func)
+    if not isinstance(forward.func, ast.AsyncFunctionDef):
+        forward.placeholders.update(tidy(forward.func, forward.error))
     fence(forward)
     _refuse_recursion(forward, key)
     return forward
@@ -525,7 +529,8 @@ def _fence_stmt(forward, stmt, last):
         elif len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
                                 "(a[i] = v) are supported", target)
-        _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
+        if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
+            _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):
         target = stmt.target
         if not isinstance(target, ast.Name) and not (isinstance(target, ast.Subscript)
@@ -582,16 +587,16 @@ def _fence_expr(forward, node, where="value"):
         for op, child in zip(node.ops, node.comparators):  # x is None: an optional output gradient
             if isinstance(child, ast.Constant) and child.value is None and not isinstance(op, (ast.Is, ast.IsNot)):
                 raise forward.error("None can only be tested with `is None` or `is not None`", child)
-        for child in [node.left] + node.comparators:
-            if not (isinstance(child, ast.Constant) and child.value is None):
+        for child in [node.left] + node.comparators:  # mode == "train": settings may be strings
+            if not (isinstance(child, ast.Constant) and (child.value is None or isinstance(child.value, str))):
                 _fence_expr(forward, child)
     elif isinstance(node, ast.Call):
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
         if isinstance(node.func, ast.Attribute):
             _fence_expr(forward, node.func.value)
-        for arg in node.args:
-            _fence_expr(forward, arg, "arg")
+        for arg in node.args:  # np.random.rand(*x.shape): a starred argument (staging says where)
+            _fence_expr(forward, arg.value if isinstance(arg, ast.Starred) else arg, "arg")
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise forward.error("**keyword arguments are not supported", keyword)

@@ -17,6 +17,8 @@ import math
 import numpy as np
 
 from . import emit
+from .cache import from_user_cache
+from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir
 from .ir import Program, map_ops, ops_in
@@ -24,20 +26,34 @@ from .parse import read, read_helper
 from .reverse import reverse
 from .shapes import check_differentiable, examples, infer, list_names, run_check
 from .shapes import spec as shape_spec
-from .stage import stage
+from .stage import config_params, stage
 
 
-def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None):
+def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
+                     user_cache=False):
     """The ``ir.Program`` of a forward function: its backward, with its helpers'.
 
     NumPy code needs shapes: from ``args`` (example inputs), or declared by
-    ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.
+    ``shapes`` (``{"x": "N, D"}``) and the parameters' annotations.  With
+    ``user_cache``, a forward returning ``out, cache`` gets ``*_backward(dout, cache)``.
     """
     forward = read(func_or_source, name=name, filename=filename)
-    return guarded(forward, lambda: program(forward, wrt, shapes, args))
+    specs = declared_shapes(forward, shapes)
+    anyrank = [n for n, s in specs.items() if s.dims == ANY_RANK]
+    if args is not None or not anyrank:
+        return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache))
+    # "of any shape": the backward written for two ranks must be the same code
+    results = []
+    for dims in (("A1", "A2"), ("A1", "A2", "A3")):
+        ranked = dict(specs, **{n: dataclasses.replace(specs[n], dims=dims) for n in anyrank})
+        results.append(guarded(forward, lambda: program(forward, wrt, ranked, None, user_cache=user_cache)))
+    if emit.function_source(results[0].main) != emit.function_source(results[1].main):
+        raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
+                            "depends on the rank: declare the shape (an annotation, shapes= or --shape)")
+    return results[0]
 
 
-def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
+def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -101,6 +117,10 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None):
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
     main = reverse(result)
+    if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
+        main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
+        stem = result.name[:-len("_forward")] if result.name.endswith("_forward") else result.name
+        main = dataclasses.replace(main, name=f"{stem}_backward")
     if main.name in forward.helpers:  # the user has a function of that name: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
     return Program(main, tuple(forwards.values()), tuple(unique))
@@ -193,6 +213,12 @@ def _recorder(function, calls):
     return record
 
 
+def _line_error(staged, line, message):
+    text = staged.lines[line - 1] if 0 < line <= len(staged.lines) else None
+    col = len(text) - len(text.lstrip()) + 1 if text else None
+    return BackgenError(message, staged.filename, line, col, text)
+
+
 def _op_error(staged, op, message):
     text = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
     return BackgenError(message, staged.filename, op.line, None, text)
@@ -200,7 +226,8 @@ def _op_error(staged, op, message):
 
 def declared_shapes(forward, shapes=None):
     """``{param: Spec}`` from annotations, overridden by ``shapes``."""
-    specs = {}
+    specs = dict(docstring_shapes(forward.func))  # the docstring's, where annotations say nothing
+    specs.update({name: shape_spec("config") for name in config_params(forward.func)})
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     for arg in args.args:

@@ -305,6 +305,7 @@ NUMPY = {
     "np.negative": _unary("-1"),
     "np.positive": _unary("1"),
     "np.copy": _unary("1"),
+    "np.astype": _unary("1"),  # x.astype(float): the same numbers (an integer dtype carries no gradient)
     "np.power": Rule(("a", "b"), grads={"a": "b * a ** (b - 1)", "b": "out * np.log(a)"}, broadcast=True),
     "np.sigmoid": _unary("(1 - out) * out"),
     "np.add": Rule(("a", "b"), grads={"a": "1", "b": "1"}, broadcast=True),
@@ -410,7 +411,7 @@ INERT = {
 }
 # Values built from their arguments: fine on constants, refused on differentiated values.
 OPAQUE = {"np.array", "np.asarray", "np.float64", "np.float32", "float", "int"}
-INERT_METHODS = {"argmax", "argmin", "argsort", "astype", "nonzero", "all", "any"}
+INERT_METHODS = {"argmax", "argmin", "argsort", "nonzero", "all", "any"}
 INERT_ATTRIBUTES = {"shape", "ndim", "size", "dtype"}
 
 check(NUMPY)

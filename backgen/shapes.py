@@ -64,6 +64,8 @@ def spec(value):
     if isinstance(value, str):
         text = value.strip()
         kind = "float"
+        if text == "config":  # a dictionary of settings
+            return Spec((), "config")
         for prefix in ("int", "bool", "float"):
             if text.startswith(prefix + " ") or text == prefix:
                 kind, text = prefix, text[len(prefix):].strip()
@@ -89,7 +91,9 @@ def examples(staged, specs):
     args = []
     for name in staged.params:
         s = specs[name]
-        if not s.dims and s.kind == "int":
+        if s.kind == "config":
+            args.append(SampleSettings())
+        elif not s.dims and s.kind == "int":
             args.append(sizes.get(name, 3))
         elif not s.dims and s.kind == "bool":
             args.append(True)
@@ -104,6 +108,19 @@ def examples(staged, specs):
             else:
                 args.append(rng.uniform(0.5, 1.5, size=shape))
     return tuple(args)
+
+
+class SampleSettings(dict):
+    """A dictionary of settings for sample runs: what CS231n's layers read, training mode;
+    ``.get(key, default)`` gives the default, as for a dictionary that does not set it."""
+
+    KNOWN = {"mode": "train", "p": 0.5, "eps": 1e-5, "momentum": 0.9, "stride": 1, "pad": 1,
+             "pool_height": 2, "pool_width": 2, "layernorm": 0}
+
+    def __missing__(self, key):
+        if key in self.KNOWN:
+            return self.KNOWN[key]
+        raise KeyError(f"{key!r}: pass the settings (or call .backward with them) so backgen sees their values")
 
 
 def infer(staged, args, functions=None):

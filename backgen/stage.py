@@ -28,6 +28,7 @@ import keyword
 from . import ir, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
+from .cache import CacheStager, output_roles, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
@@ -108,7 +109,7 @@ def uses_numpy(forward, seen=()):
     return False
 
 
-class _Stager(StatementStager, CallStager, MemoryModel):
+class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def __init__(self, forward, arrays=False):
         self.forward = forward
         self.func = copy.deepcopy(forward.func)  # staging rewrites nodes as it goes: never the caller's
@@ -128,6 +129,8 @@ class _Stager(StatementStager, CallStager, MemoryModel):
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
         self.init_memory()
+        self.cache_name = None  # the name returned as a layer's cache
+        self.cache_layout = None
         self.modules = {}
         for canonical in ("math", "np"):
             alias, k = canonical, 1
@@ -141,11 +144,20 @@ class _Stager(StatementStager, CallStager, MemoryModel):
 
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
+        self.config = config_params(self.func)
         wrt = self.check_wrt(params, wrt, specs)
-        body = single_exit([s for s in self.func.body if not is_docstring(s)])
+        body = [s for s in self.func.body if not is_docstring(s)]
+        returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
+        roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])
+        if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
+            self.cache_name = returns.elts[roles.index("cache")].id
+            body = specialize(body, self.cache_name)
+        if roles != ["out"]:
+            self.keep_outputs(body, roles)
+        body = single_exit(body)
         returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
-        upstreams = self.upstream_names(values)
+        upstreams = self.upstream_names(values, named=self.cache_name is not None)
         self.upstreams = upstreams
         self.param_names = params
         for name in params:
@@ -161,11 +173,22 @@ class _Stager(StatementStager, CallStager, MemoryModel):
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
-                         hazards=tuple(self.hazards), param_writes=tuple(self.param_writes))
+                         hazards=tuple(self.hazards), param_writes=tuple(self.param_writes),
+                         cache=self.cache_layout)
+
+    def keep_outputs(self, body, roles):
+        """Every ``return`` gives only the values to differentiate (not a cache, not the user's gradients)."""
+        for node in ast.walk(ast.Module(body, [])):
+            if isinstance(node, ast.Return) and node.value is not None:
+                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                if len(values) != len(roles):
+                    raise self.error(f"every return must give {len(roles)} values", node)
+                kept = [v for v, role in zip(values, roles) if role == "out"]
+                node.value = kept[0] if len(kept) == 1 else ast.copy_location(ast.Tuple(kept, ast.Load()), node)
 
     def check_wrt(self, params, wrt, specs):
-        if wrt is None:  # every parameter, except those declared integer or boolean
-            return tuple(p for p in params if p not in specs or specs[p].kind == "float")
+        if wrt is None:  # every parameter, except those declared integer or boolean, and configuration
+            return tuple(p for p in params if (p not in specs or specs[p].kind == "float") and p not in self.config)
         if isinstance(wrt, str):
             wrt = tuple(w.strip() for w in wrt.split(",") if w.strip())
         wrt = tuple(wrt)
@@ -173,16 +196,26 @@ class _Stager(StatementStager, CallStager, MemoryModel):
             if name not in params:
                 raise self.error(f"wrt names {name!r}, which is not a parameter of {self.func.name}()"
                                  f" (parameters: {', '.join(params) or 'none'})", self.func)
+        for name in wrt:
+            if name in self.config:
+                raise self.error(f"{name!r} is a dictionary of settings ({name}[...] reads it): it carries no "
+                                 "gradient; leave it out of wrt", self.func)
         if len(set(wrt)) != len(wrt) or not wrt:
             raise self.error("wrt must name each parameter at most once, and at least one", self.func)
         return wrt
 
-    def upstream_names(self, values):
+    def upstream_names(self, values, named=False):
         """``dout``, or ``dout1, dout2, ...`` for a function returning a tuple.
 
         ``dout`` may be the adjoint of a variable ``out`` only when that is what is returned.
+        ``named`` (a layer returning several named values): ``dnext_h, dnext_c``.
         """
         count = len(values)
+        if named and count > 1 and all(isinstance(v, ast.Name) for v in values):
+            names = tuple("d" + v.id for v in values)
+            if len(set(names)) == count and not set(names) & self.user_names:
+                self.namer.taken.update(names)
+                return names
 
         def free(stem):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
@@ -307,6 +340,9 @@ class _Stager(StatementStager, CallStager, MemoryModel):
             if qualified in CONSTANTS:
                 return ir.Const(self.alias(qualified))
             raise self.error(f"the function {node.id!r} cannot be used as a value", node)
+        if node.id in self.forward.placeholders:
+            raise self.error(f"{node.id!r} is None here (set to None on line {self.forward.placeholders[node.id]} "
+                             "and not given a value since): None cannot take part in the computation", node)
         if node.id in self.user_names:
             raise self.error(f"variable {node.id!r} is used before it is assigned", node)
         raise self.error(
@@ -437,6 +473,24 @@ def _spell(meaning):
     module, _, attr = meaning.partition(".")
     module = MODULE_SPELLING.get(module, module)
     return f"{module}.{attr}" if attr else module
+
+
+def config_params(func):
+    """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
+    ``p.get("eps", 1e-5)``) or tested with ``"seed" in p``.  They carry no gradient."""
+    params = {a.arg for a in func.args.args}
+    found = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in params \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            found.add(node.value.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in params:
+            found.add(node.func.value.id)
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
+                and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in params:
+            found.add(node.comparators[0].id)
+    return frozenset(found)
 
 
 def render_template(rule, args, modules):

@@ -33,6 +33,10 @@ class CallStager:
                 receiver_is_name and func.value.id not in self.versions):
             return self.method(node, name, role)
         label = qualified or source.to_source(func)
+        if qualified and qualified.startswith("np.random."):
+            return self.random(node, qualified, name, role)
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise self.error("starred arguments (*args) are supported in calls of np.random only", node)
         if qualified is None and isinstance(func, ast.Name) and func.id == self.func.name:
             raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
         if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
@@ -59,6 +63,16 @@ class CallStager:
                 raise self.error(f"{label} takes {expected} argument(s) here, got {len(node.args)}", node)
             raise self.error(f"{label} has no derivative rule in backgen", func)
         return self.op(rule, list(node.args), node, name, role)
+
+    def random(self, node, qualified, name, role):
+        """``np.random.rand(*x.shape) < p``: random numbers, a constant for the gradient.  A backward
+        must not draw them again: they come from the cache of a layer (``out, cache``), nowhere else."""
+        if self.cache_name is None:
+            raise self.error(f"{qualified}() draws new numbers on every call, so a backward cannot compute "
+                             "them again: return them in a cache (return out, cache) or pass them in as a "
+                             "parameter", node)
+        children = [a.value if isinstance(a, ast.Starred) else a for a in node.args]
+        return self.inert(node, children + [k.value for k in node.keywords], name, role or "draw", opaque=True)
 
     def helper_call(self, node, name, role):
         """A call of the user's own function: its backward is generated and called."""
@@ -89,6 +103,19 @@ class CallStager:
 
     def method(self, node, name, role):
         method = node.func.attr
+        receiver = node.func.value
+        if isinstance(receiver, ast.Name) and receiver.id in self.config:  # bn_param.get("eps", 1e-5)
+            key = node.args[0] if node.args else None
+            return self.inert(node, [receiver] + node.args + [k.value for k in node.keywords], name,
+                              role or _setting(key))
+        if method == "astype":  # to a float type: the same numbers; to an integer type: no gradient
+            dtype = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
+            if _integral_dtype(dtype):
+                return self.inert(node, [receiver] + node.args, name, role or method)
+            if not _float_dtype(dtype):
+                raise self.error("astype to this type: backgen follows float types (float, np.float64, "
+                                 "x.dtype) and integer types", node)
+            return self.numpy_op("np.astype", [receiver], node, name, role or _hint("np.astype", []))
         if method in INERT_METHODS:
             return self.inert(node, [node.func.value] + node.args, name, role or method)
         function = METHODS.get(method)
@@ -209,6 +236,8 @@ class CallStager:
         value = node.value
         if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
+        if isinstance(value, ast.Name) and value.id in self.config:  # bn_param["mode"]: a setting
+            return self.inert(node, [value] + _index_parts(node.slice), name, role or _setting(node.slice))
         base = self.expr(value)
         index, index_vars = self.index(node, base)
         text = f"{source.wrap(str(base))}[{index}]"
@@ -309,3 +338,25 @@ def _index_parts(index):
 
 def _same_name(a, b):
     return isinstance(a, ast.Name) and isinstance(b, ast.Name) and a.id == b.id
+
+
+def _setting(key):
+    """A name for a setting read from a dictionary: its key when that is a word."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
+        return key.value
+    return "setting"
+
+
+def _integral_dtype(node):
+    text = ast.unparse(node) if node is not None else ""
+    return text.strip("'\"") in ("int", "bool", "np.int64", "np.int32", "np.int8", "np.uint8", "np.bool_",
+                                  "int64", "int32", "uint8", "bool_", "np.intp")
+
+
+def _float_dtype(node):
+    if node is None:
+        return False
+    if isinstance(node, ast.Attribute) and node.attr == "dtype":  # x.astype(x.dtype): as x (a float array)
+        return True
+    text = ast.unparse(node).strip("'\"")
+    return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16")

@@ -1,0 +1,241 @@
+"""CS231n's layer convention: a forward returning ``out, cache`` gets ``*_backward(dout, cache)``.
+
+Contract:
+
+* ``output_roles(func, values)`` says what each returned value is: ``"out"`` (a
+  value to differentiate), ``"cache"`` (the last value, named like a cache) or
+  ``"gradient"`` (a gradient the user computed, ``dx`` for a parameter ``x``, or
+  ``grads``: returned by loss functions, not differentiated).
+* ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
+  build the cache and others not, the branch that builds it: the backward
+  serves the path on which the forward made a cache (batch normalization's
+  training mode).
+* ``CacheStager`` (a stager mixin) records the cache's layout where the user
+  builds it (``cache = (x, w, b)``, ``cache = x``, ``cache = {"x": x}``) instead
+  of staging it as a value.
+* ``from_user_cache(backward, staged)`` turns a backward of the parameters into
+  one of ``(dout, cache)``: the cache is unpacked into the staged names it
+  holds, forward lines computing cached values are dropped, and every value
+  the backward reads must come from the cache or be computed from it; if not,
+  a ``BackgenError`` names what is missing.
+"""
+
+import ast
+import dataclasses
+
+from . import ir
+
+
+def output_roles(func, values):
+    params = {a.arg for a in func.args.args}
+
+    def gradient_like(value):
+        name = value.id if isinstance(value, ast.Name) else None
+        return bool(name) and (name in ("grads", "grad", "gradients") or (name.startswith("d") and name[1:] in params))
+    loss_like = bool(values) and not gradient_like(values[0])  # (loss, dx); a backward (dx, dw) keeps all
+    roles = []
+    for k, value in enumerate(values):
+        name = value.id if isinstance(value, ast.Name) else None
+        if k == len(values) - 1 and k > 0 and name and "cache" in name.lower():
+            roles.append("cache")
+        elif k > 0 and loss_like and gradient_like(value):
+            roles.append("gradient")
+        else:
+            roles.append("out")
+    return roles
+
+
+def specialize(stmts, cache):
+    """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            body, orelse = _builds(stmt.body, cache), _builds(stmt.orelse, cache)
+            if body and not orelse:
+                out.extend(specialize(stmt.body, cache))
+                continue
+            if orelse and not body:
+                out.extend(specialize(stmt.orelse, cache))
+                continue
+        out.append(stmt)
+    return out
+
+
+def _builds(stmts, cache):
+    return any(isinstance(n, ast.Name) and n.id == cache and isinstance(n.ctx, ast.Store)
+               for s in stmts for n in ast.walk(s))
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """How the user's cache holds its values: ``form`` is "tuple", "single" or "dict"."""
+
+    form: str
+    names: tuple  # the staged name of each entry (None for an entry that is not a variable)
+    keys: tuple = ()  # a dict's keys
+    line: int = 0
+
+
+class CacheStager:
+    """Mixin of the stager: ``self.cache_name`` (or None) is the name the forward returns as its cache."""
+
+    def cache_assignment(self, value, node):
+        """``cache = ...``: record what it holds; nothing is staged for the cache itself."""
+        if getattr(self, "cache_layout", None) is not None:
+            raise self.error(f"{self.cache_name!r} is built twice: build the cache once, on the path that "
+                             "returns it", node)
+        if isinstance(value, (ast.Tuple, ast.List)):
+            form, entries, keys = "tuple", value.elts, ()
+        elif isinstance(value, ast.Dict):
+            if not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys):
+                raise self.error("a cache dict needs string keys", value)
+            form, entries, keys = "dict", value.values, tuple(k.value for k in value.keys)
+        else:
+            form, entries, keys = "single", [value], ()
+        names = []
+        for entry in entries:
+            if isinstance(entry, (ast.Tuple, ast.List, ast.Dict)):
+                raise self.error("a cache of caches (a layer built from layers) is not supported yet: "
+                                 "cache the values themselves", entry)
+            if isinstance(entry, ast.Name) and entry.id in self.forward.placeholders and (
+                    entry.id not in self.versions or self.unguarded(entry.id)):
+                atom = self.versions.get(entry.id)  # None on some paths (dropout's mask in test mode)
+            else:
+                atom = self.expr(entry)
+            names.append(atom.name if isinstance(atom, ir.Var) else None)
+        self.cache_layout = Layout(form, tuple(names), keys, node.lineno)
+
+
+def from_user_cache(backward, staged, error):
+    """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
+    layout = staged.cache
+    cached = {n for n in layout.names if n}
+    result = dataclasses.replace(backward, forward=tuple(_drop(backward.forward, cached)),
+                                 groups=tuple(_drop(backward.groups, cached)), cache=layout, params=(), defaults=())
+    while True:  # lines computing what nothing reads any more (what fed a cached value)
+        unread = {line.target for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
+        if not unread:
+            break
+        result = dataclasses.replace(result, forward=tuple(_drop(result.forward, unread)),
+                                     groups=tuple(_drop(result.groups, unread)))
+    result = _zeros_from_what_is_there(result, staged, cached)
+    drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
+    if drawn:
+        raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
+                    f"to the cache built on line {layout.line}", layout.line)
+    values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
+    free = (_free(result) & values) - cached
+    if free:
+        missing = sorted(free)
+        where = _first_use(result, missing[0])
+        held = ", ".join(n for n in layout.names if n) or "nothing"
+        raise error(f"the backward needs {', '.join(missing)} (read by `{where}`), which the cache built on "
+                    f"line {layout.line} does not hold (it holds {held}): add "
+                    f"{'it' if len(missing) == 1 else 'them'} to the cache", layout.line)
+    return result
+
+
+def _zeros_from_what_is_there(backward, staged, cached):
+    """``np.zeros_like(x)`` for an ``x`` the cache does not hold: zeros like a value of the very
+    same shape that the backward has (an upstream gradient, a cached value)."""
+    shapes = staged.shapes
+    there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
+    there += [(n, shapes.get(n)) for n in backward.cache.names if n]
+    np_name = staged.modules["np"]
+
+    def fix(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.Block):
+                item = ir.Block(item.header, tuple(fix(item.body)))
+            elif isinstance(item, ir.Group):
+                item = ir.Group(item.undoes, tuple(fix(item.lines)))
+            elif isinstance(item, ir.AdjointLine) and item.source.startswith(f"{np_name}.zeros_like(") \
+                    and item.source.endswith(")"):
+                name = item.source[len(np_name) + len(".zeros_like("):-1]
+                if name.isidentifier() and name not in cached and shapes.get(name) is not None:
+                    like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])),
+                                None)
+                    if like is not None:
+                        item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
+            out.append(item)
+        return out
+    return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
+                               zeros=tuple(fix(backward.zeros)))
+
+
+def _drop(items, names):
+    """``items`` without the forward lines computing ``names`` (in blocks and groups too)."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.ForwardLine) and item.target in names:
+            continue
+        if isinstance(item, ir.Block):
+            item = ir.Block(item.header, tuple(_drop(item.body, names)) or (ir.Statement("pass"),))
+        elif isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_drop(item.lines, names)))
+        out.append(item)
+    return out
+
+
+def _reads(backward):
+    found = set()
+    for item in _lines(backward):
+        tree = _parsed(item)
+        found |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if isinstance(item, ir.AdjointLine) and ("[" in item.target or item.accumulate):
+            found.add(item.target.split("[")[0])
+    return found
+
+
+def _lines(backward):
+    def walk(items):
+        for item in items:
+            if isinstance(item, ir.Group):
+                yield from walk(item.lines)
+            elif isinstance(item, ir.Block):
+                yield item
+                yield from walk(item.body)
+            else:
+                yield item
+    yield from walk(backward.forward)
+    for upstream, zero in backward.missing:
+        yield ir.AdjointLine(upstream, False, zero)
+    yield from walk(backward.groups)
+    yield from walk(backward.zeros)
+    yield ir.Statement(f"_ = ({', '.join(backward.returns)},)")
+
+
+def _parsed(item):
+    if isinstance(item, ir.Block):
+        header = item.header
+        if header.startswith("else"):
+            return ast.Module([], [])
+        if header.startswith("elif "):
+            header = header[2:]
+        return ast.parse(header + "\n    pass")
+    if isinstance(item, ir.AdjointLine) and item.accumulate:
+        return ast.parse(f"{item.target} += {item.source}")
+    return ast.parse(str(item))
+
+
+def _free(backward):
+    """Names the backward reads before (or without) setting them."""
+    defined, free = set(), set()
+    for item in _lines(backward):
+        tree = _parsed(item)
+        stores = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if isinstance(item, ir.AdjointLine) and item.accumulate:
+            loads.add(item.target.split("[")[0])
+        free |= loads - defined - stores
+        defined |= stores
+    return free
+
+
+def _first_use(backward, name):
+    for item in _lines(backward):
+        tree = _parsed(item)
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree)):
+            return str(item)
+    return name

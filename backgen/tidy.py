@@ -1,0 +1,119 @@
+"""Statements people write that compute nothing the gradient needs, taken out before fencing.
+
+Contract: ``tidy(func) -> placeholders`` rewrites a function's AST in place and
+returns ``{name: line}`` of the ``name = None`` placeholders it removed (so a
+later read of such a name is reported as a None that reaches arithmetic).
+
+What goes, as CS231n's templates and everyday code write it:
+
+* docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
+  ``np.random.seed(...)``;
+* ``assert`` statements (checks, not values);
+* ``x = None`` / ``out, cache = None, None`` placeholders;
+* writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
+  side effects of the forward, not part of its value;
+* branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
+  raise ...`` becomes ``A`` (the gradient is taken where the function returns).
+"""
+
+import ast
+
+from .errors import BackgenError
+
+
+def tidy(func, error):
+    """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError."""
+    placeholders = {}
+    body = func.body
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+        and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
+    func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
+    return placeholders
+
+
+def _block(stmts, placeholders, error, top=False):
+    out = []
+    for stmt in stmts:
+        if _says_nothing(stmt):
+            continue
+        if _is_none_placeholder(stmt):
+            for name in _target_names(stmt.targets[0]):
+                placeholders.setdefault(name, stmt.lineno)
+            continue
+        if isinstance(stmt, ast.Raise):
+            if top:
+                raise error("the function raises here on every path: there is no value to differentiate", stmt)
+            out.append(stmt)  # the enclosing if drops this branch
+            break
+        if isinstance(stmt, ast.If):
+            stmt.body = _block(stmt.body, placeholders, error)
+            stmt.orelse = _block(stmt.orelse, placeholders, error)
+            body_raises, else_raises = _raises(stmt.body), _raises(stmt.orelse)
+            if body_raises and else_raises:
+                if top:
+                    raise error("every branch of this if raises: there is no value to differentiate", stmt)
+                out.append(ast.copy_location(ast.Raise(exc=None, cause=None), stmt))
+                break
+            if body_raises:
+                out.extend(stmt.orelse)
+                continue
+            if else_raises:
+                out.extend(stmt.body)
+                continue
+            if not stmt.body:
+                stmt.body = [ast.copy_location(ast.Pass(), stmt)]
+        elif isinstance(stmt, (ast.For, ast.While)):
+            stmt.body = _block(stmt.body, placeholders, error) or [ast.copy_location(ast.Pass(), stmt)]
+            if _raises(stmt.body):
+                raise error("this loop raises on every iteration", stmt)
+        out.append(stmt)
+    return out
+
+
+def _raises(stmts):
+    return bool(stmts) and isinstance(stmts[-1], ast.Raise)
+
+
+def _says_nothing(stmt):
+    """A statement that computes no value the function returns."""
+    if isinstance(stmt, (ast.Pass, ast.Assert)):
+        return True
+    if isinstance(stmt, ast.Expr):
+        value = stmt.value
+        if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
+            return True  # a docstring, a bare name
+        if isinstance(value, ast.Call):
+            return _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed")
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+            and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
+    return False
+
+
+def _call_name(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _call_name(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+def _is_none_placeholder(stmt):
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        return False
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, ast.Name):
+        return isinstance(value, ast.Constant) and value.value is None
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        return all(isinstance(t, ast.Name) for t in target.elts) and \
+            all(isinstance(v, ast.Constant) and v.value is None for v in value.elts)
+    return False
+
+
+def _target_names(target):
+    return [target.id] if isinstance(target, ast.Name) else [t.id for t in target.elts]
+
+
+__all__ = ["tidy", "BackgenError"]
