@@ -403,23 +403,30 @@ def _chain(explained, name):
 
 
 def generated_lines(main, adjoint):
-    """The generated lines computing ``adjoint``, each under the comment naming the line it undoes."""
-    out = []
+    """The generated lines computing ``adjoint``, each under the comment naming the line it undoes
+    (and under the ``if``/``for`` headers of the blocks holding it)."""
 
-    def walk(items, depth, header):
+    def walk(items, depth):
+        out = []
         for item in items:
             if isinstance(item, ir.Group):
                 undoes = item.undoes
                 title = (f"# ({undoes.number}) {undoes.target} = {undoes.source}"
                          if isinstance(undoes, ir.ForwardLine) else f"# {undoes}")
-                walk(item.lines, depth, title)
+                inner = [line for line in item.lines if _assigns(line, adjoint)]
+                if inner:
+                    out.append("    " * depth + title)
+                    out += ["    " * depth + str(line) for line in inner]
             elif isinstance(item, ir.Block):
-                walk(item.body, depth + 1, header)
+                inner = walk(item.body, depth + 1)
+                if inner:
+                    out.append("    " * depth + item.header)
+                    out += inner
             elif _assigns(item, adjoint):
-                if header and (not out or out[-1] != "    " * depth + header):
-                    out.append("    " * depth + header)
                 out.append("    " * depth + str(item))
-    walk(main.groups, 0, "")
+        return out
+
+    out = walk(main.groups, 0)
     for line in main.zeros:
         if line.target == adjoint:
             out.append(f"{line}  # the output does not depend on it")

@@ -352,7 +352,7 @@ class Trace:
     def contributions(self, wrt_name):
         """The backward steps adding into the gradient of the input ``wrt_name``."""
         adjoint = self.adjoint_of.get(wrt_name, "d" + wrt_name)
-        return [s for s in self.adjoint_steps() if s.kind == "adjoint" and s.base == adjoint]
+        return [s for s in self.adjoint_steps() if s.kind == "adjoint" and s.base == adjoint and s.number]
 
 
 def _resolve(func_or_source, name, wrt):
