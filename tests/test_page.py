@@ -170,3 +170,11 @@ def test_notebook_display_of_the_decorator_and_results(example):
         picture = backgen.graph(example("circuit").circuit, -2.0, 5.0, -4.0)
         assert picture._repr_svg_().lstrip().startswith("<?xml")
     assert "<table" in backgen.explain(example("circuit").circuit, -2.0, 5.0, -4.0)._repr_html_()
+
+
+def test_page_without_graphviz_says_how_to_install_it(example, monkeypatch):
+    graph_module = importlib.import_module("backgen.graph")
+    monkeypatch.setattr(graph_module.shutil, "which", lambda name: None)
+    result = page(example("circuit").circuit, -2.0, 5.0, -4.0)
+    assert "<svg" not in result.html and "apt-get install graphviz" in result.html
+    assert 'id="pane-backward"' in result.html
