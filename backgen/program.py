@@ -24,6 +24,7 @@ from . import ir
 from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
+from .sandwich import sandwich
 from .shapes import check_differentiable, examples, infer, list_names, run_check
 from .shapes import spec as shape_spec
 from .stage import config_params, stage
@@ -38,6 +39,15 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     ``user_cache``, a forward returning ``out, cache`` gets ``*_backward(dout, cache)``.
     """
     forward = read(func_or_source, name=name, filename=filename)
+    return _build(forward, wrt, shapes, args, user_cache)
+
+
+def _build(forward, wrt, shapes, args, user_cache):
+    """``backward_program`` of a read forward: a sandwich of layers, a forward of any rank, or any other."""
+    if user_cache and args is None:
+        composed = guarded(forward, lambda: sandwich(forward, lambda helper: _build(helper, None, None, None, True)))
+        if composed is not None:
+            return composed
     specs = declared_shapes(forward, shapes)
     anyrank = [n for n, s in specs.items() if s.dims == ANY_RANK]
     if args is not None or not anyrank:

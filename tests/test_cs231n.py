@@ -73,6 +73,14 @@ def test_relu_of_any_shape(student, generated):
     check_layer(student.relu_forward, generated.relu_backward, (x[0],), (0,))
 
 
+def test_a_sandwich_layer_calls_the_layers_backwards(student, generated):
+    rng = np.random.default_rng(6)
+    x, w, b = rng.standard_normal((4, 2, 3)), rng.standard_normal((6, 5)), rng.standard_normal(5)
+    check_layer(student.affine_relu_forward, generated.affine_relu_backward, (x, w, b), (0, 1, 2))
+    text = Path(generated.__file__).read_text().split("def affine_relu_backward")[1]
+    assert "relu_backward(dout, relu_cache)" in text and "affine_backward(da, fc_cache)" in text
+
+
 def test_batchnorm_training_mode_with_its_settings(student, generated):
     rng = np.random.default_rng(3)
     x, gamma, beta = rng.standard_normal((6, 4)), rng.standard_normal(4), rng.standard_normal(4)
