@@ -99,7 +99,13 @@ class StatementStager:
         new = self.namer.version(name)
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
-        self.add(ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()"))
+        op = ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()")
+        if isinstance(written, ir.Var) and self._index_kind(op) != "index" and \
+                self.sharing(written.name) & self.sharing(base.name):
+            raise self.error(f"the value written shares memory with {name!r}, and a fancy index writes "
+                             "element by element, so NumPy's result depends on the order: write a copy "
+                             "of the value (.copy())", target)
+        self.add(op)
         self.bind(name, ir.Var(new))
         self.written(name, base, ir.Var(new), target)  # names sharing its memory see the write
 

@@ -90,6 +90,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             raise forward.error(f"{name}() calls itself: recursion is not supported")
         helper = read_helper(forward, name)
         tested[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+        if tested[name][1].param_writes:  # it would change the caller's arrays where nothing follows it
+            raise tested[name][1].param_writes[0][1]
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}

@@ -584,3 +584,33 @@ def test_a_helper_whose_loop_breaks_with_a_new_value():
     def f(x):
         return step(x * 3.0) * x
     ''', [0.4])
+
+
+def test_a_fancy_write_of_a_value_overlapping_its_target_is_refused():
+    assert_refused('''
+    def f(v: "4"):
+        a = v[::-1]
+        a[a > -0.3] = v
+        return a * a
+    ''', [np.array([1.19, 1.03, 1.02, 0.95])], "shares memory with 'a', and a fancy index writes element")
+    assert_right('''
+    def f(v: "4"):
+        v = v * 1.0
+        a = v[::-1]
+        a[:] = v
+        return a * a
+    ''', [np.array([1.19, 1.03, 1.02, 0.95])], dout=np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+def test_a_helper_in_a_test_that_writes_into_its_argument_is_refused():
+    assert_refused('''
+    def step(p, q):
+        a = q
+        a += q
+        return a * p
+
+    def f(X: "3, 1"):
+        if step(X, X).mean() > 0.7:
+            return X * 2.0
+        return X * 3.0
+    ''', [np.array([[0.5], [0.6], [0.2]])], "writes into the array passed as the parameter 'q'")
