@@ -188,6 +188,11 @@ class Differentiable:
         if wrt is None and _is_method(self._func) and params[0] in first.wrt:  # self is no input
             first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
         self.wrt = first.wrt
+        defaults = {name: p.default for name, p in self._signature.parameters.items()}
+        # c=1 given a float is differentiated: such parameters join wrt for the calls that give one
+        self._int_defaults = () if wrt is not None else tuple(
+            name for name in first.params
+            if type(defaults.get(name)) is int and name not in first.wrt)
         self.outputs = len(first.outputs)
         if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params):
             self._latest = self._fixed = self._build(None)
@@ -198,19 +203,29 @@ class Differentiable:
             return self
         return BoundDifferentiable(self, instance)
 
-    def _build(self, args):
+    def _build(self, args, wrt=None):
         forward = read(self._func)
-        return _compiled(guarded(forward, lambda: program(forward, self.wrt, self._shapes, args)))
+        return _compiled(guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args)))
+
+    def wrt_for(self, values):
+        """``wrt``, with the parameters defaulting to an integer that this call gives a float."""
+        names = list(self._signature.parameters)
+        given = {n for n, v in zip(names, values) if n in self._int_defaults and (
+            isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
+        if not given:
+            return self.wrt
+        return tuple(n for n in names if n in self.wrt or n in given)
 
     def _entry(self, values):
         """The generated code for these argument values (generated once per pattern of shapes)."""
-        if self._fixed is not None and not any(isinstance(v, np.ndarray) for v in values):
+        wrt = self.wrt_for(values)
+        if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
             entry = self._fixed
         else:
-            key = tuple(map(_shape_key, values))
+            key = (wrt,) + tuple(map(_shape_key, values))
             entry = self._cache.get(key)
             if entry is None:
-                entry = self._cache[key] = deep(lambda: self._build(values), _origin(self._func))
+                entry = self._cache[key] = deep(lambda: self._build(values, wrt), _origin(self._func))
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
             else:
@@ -349,9 +364,9 @@ class Layer(Differentiable):
             return self
         return BoundLayer(self, instance)
 
-    def _build(self, args):
+    def _build(self, args, wrt=None):
         forward = read(self._func)
-        result = guarded(forward, lambda: program(forward, self.wrt, self._shapes, args))
+        result = guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args))
         name = result.main.forward_name
         text = layer_module([result], source_name=f"{name}()")
         namespace = _exec_module(text, f"<backgen layer: {name}>")

@@ -46,6 +46,7 @@ class Forward:
     env: dict
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
     placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
+    constants: dict = field(default_factory=dict)  # module-level number -> its source (EPS = 1e-8)
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""
@@ -270,7 +271,32 @@ def _read_source(source, name, filename):
             _unbind({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}, env)
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
-    return Forward(_strip_decorators(func), filename, lines, env, helpers)
+    constants = {}
+    for node in module.body:  # EPS = 1e-8, h = 6.62607015e-34: read, never run
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            number = _number_value(node.value)
+            if number is not None:
+                constants[node.targets[0].id] = repr(number)
+            else:
+                constants.pop(node.targets[0].id, None)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            for name in [getattr(node, "name", None)] + [a.asname or a.name for a in getattr(node, "names", [])]:
+                constants.pop(name, None)
+    forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
+    forward.constants.update(constants)
+    return forward
+
+
+def _number_value(node):
+    """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``), else None."""
+    try:
+        if not all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop))
+                   for n in ast.walk(node)):
+            return None
+        value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}})
+    except Exception:
+        return None
+    return value if type(value) in (int, float) else None
 
 
 def _unbind(names, env):
@@ -295,8 +321,12 @@ def _bind_import(node, env):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
-    return Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                   _function_helpers(func, func_node))
+    forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
+                      _function_helpers(func, func_node))
+    names = {n.id for n in ast.walk(func_node) if isinstance(n, ast.Name)}
+    outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
+    forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
+    return forward
 
 
 def _function_node(func):
@@ -446,9 +476,10 @@ def fence(forward):
     if args.kwonlyargs or args.posonlyargs:
         node = (args.kwonlyargs or args.posonlyargs)[0]
         raise forward.error("keyword-only and positional-only parameters are not supported", node)
-    for default in args.defaults:  # None: an optional output gradient, as a generated backward takes it
-        if not (_is_number(default) or isinstance(default, ast.Constant) and default.value is None):
-            raise forward.error("parameter defaults must be numbers or None", default)
+    for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
+        if not (_is_number(default) or isinstance(default, ast.Constant) and (
+                default.value is None or isinstance(default.value, (bool, str)))):
+            raise forward.error("parameter defaults must be numbers, True/False, strings or None", default)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]

@@ -26,6 +26,7 @@ from .parse import read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
 from .shapes import check_differentiable, examples, infer, list_names, run_check
+from .shapes import Spec
 from .shapes import spec as shape_spec
 from .stage import config_params, stage
 
@@ -246,7 +247,10 @@ def declared_shapes(forward, shapes=None):
         found = shape_spec(arg.annotation) if arg.annotation is not None else None
         if found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = ast.literal_eval(defaults[arg.arg])
-            found = shape_spec(type(value)) if value is not None else None
+            if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples
+                found = Spec((), type(value).__name__, value)
+            else:
+                found = shape_spec(type(value)) if value is not None else None
         if found is not None:
             specs[arg.arg] = found
     for key, value in (shapes or {}).items():

@@ -36,7 +36,8 @@ PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
 @dataclass(frozen=True)
 class Spec:
     dims: tuple  # ints and dimension names; () for a scalar
-    kind: str = "float"  # "float", "int" or "bool"
+    kind: str = "float"  # "float", "int", "bool", "str" (a flag's default) or "config" (a dict of settings)
+    value: object = None  # a flag's default (True, "train"), used for sample runs
 
 
 def spec(value):
@@ -95,8 +96,8 @@ def examples(staged, specs):
             args.append(SampleSettings())
         elif not s.dims and s.kind == "int":
             args.append(sizes.get(name, 3))
-        elif not s.dims and s.kind == "bool":
-            args.append(True)
+        elif not s.dims and s.kind in ("bool", "str"):
+            args.append(s.value if s.value is not None else True)
         elif not s.dims:
             args.append(0.5)
         else:

@@ -332,6 +332,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  f"{'when' if taken else 'unless'} {test} (line {line}); read it under "
                                  "the same test, or give it a value on every path", node)
             return self.versions[node.id]
+        if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
+            return ir.Const(self.forward.constants[node.id])
         meaning = self.env.get(node.id)
         if meaning in ("math", "numpy"):
             raise self.error(f"the module {node.id!r} cannot be used as a value", node)

@@ -65,7 +65,7 @@ CASES = [
     ("async", "async def f(x):\n    return x\n", 1, 1, "async functions"),
     ("nested def", "def f(x):\n    def g(t):\n        return t\n    return x\n", 2, 5, "nested function definitions"),
     ("import inside", "def f(x):\n    import math\n    return x\n", 2, 5, "import statements"),
-    ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers or None"),
+    ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers, True/False, strings or None"),
     ("expression statement", "def f(x):\n    x * 2\n    return x\n", 2, 5, "no effect"),
 ]
 

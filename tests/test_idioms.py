@@ -1,0 +1,87 @@
+"""Python as people write it: module constants, imports of names, flags and settings as parameters.
+
+Every gradient is checked against central finite differences.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+
+EPS_SCALE = 2.5  # read by a decorated function below
+
+
+def numeric(f, args, k, eps=1e-6):
+    def at(v):
+        trial = list(args)
+        trial[k] = v
+        return f(*trial)
+    return (at(args[k] + eps) - at(args[k] - eps)) / (2 * eps)
+
+
+def test_module_constants_are_read_from_the_source():
+    source = textwrap.dedent('''
+        import math
+        EPS = 1e-8
+        h = 6.62607015e-34
+        c = 299792458.0
+        k = 1.380649e-23
+        def planck(T):
+            lam = 5e-7
+            return 2 * h * c ** 2 / lam ** 5 / (math.exp(h * c / (lam * k * T)) - 1.0) + EPS * T
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["planck_backward"](5000.0) == pytest.approx(numeric(namespace["planck"], [5000.0], 0),
+                                                                 rel=1e-5)
+
+
+def test_a_decorated_function_reads_module_constants():
+    @backgen.backward
+    def f(x):
+        return np.sum(EPS_SCALE * x * x)
+    assert np.allclose(f.backward(np.array([1.0, 2.0])), [5.0, 10.0])
+
+
+def test_names_imported_from_math_and_numpy():
+    source = textwrap.dedent('''
+        from math import sin, pi
+        from numpy import exp
+        import numpy as onp
+        def f(x: "3"):
+            return onp.sum(exp(x) * sin(pi / 4))
+    ''')
+    generated = {}
+    exec(backgen.generate(source), generated)
+    x = np.array([0.1, 0.2, 0.3])
+    assert np.allclose(generated["f_backward"](x), np.exp(x) * math.sin(math.pi / 4))
+
+
+def test_flags_and_settings_are_constants_and_an_integer_default_given_a_float_is_differentiated():
+    @backgen.backward
+    def f(x, c=1, nonlin=True, mode="train"):
+        y = x * c
+        if nonlin:
+            y = math.tanh(y)
+        if mode == "train":
+            y = y * 2.0
+        return y
+
+    assert f.backward(0.5) == pytest.approx(numeric(f, [0.5], 0))
+    dx, dc = f.backward(0.5, 1.5)
+    assert dx == pytest.approx(numeric(f, [0.5, 1.5], 0)) and dc == pytest.approx(numeric(f, [0.5, 1.5], 1))
+    assert f.backward(0.5, 2, False, "test") == pytest.approx(2.0)
+
+    @backgen.backward
+    def g(x, scale=2, relu=False):
+        out = x * scale
+        if relu:
+            out = np.maximum(out, 0)
+        return np.sum(out * out)
+    dx, dscale = g.backward(np.array([1.0, -2.0]), 3.0, True)
+    assert np.allclose(dx, [18.0, 0.0]) and dscale == pytest.approx(6.0)
