@@ -72,6 +72,10 @@ class StatementStager:
             self.setitem(target, value)
             return
         names = [elt.id for elt in target.elts]
+        if self.cache_name in names:
+            raise self.error(f"{self.cache_name!r} comes from a layer called here, with other computation around "
+                             "it: backgen builds such a backward only for a layer made of layer calls alone "
+                             "(affine_relu_forward); cache the values themselves", target)
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):

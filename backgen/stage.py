@@ -479,9 +479,10 @@ def _spell(meaning):
 
 def config_params(func):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
-    ``p.get("eps", 1e-5)``) or tested with ``"seed" in p``.  They carry no gradient."""
+    ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
+    (``bn_param``).  They carry no gradient."""
     params = {a.arg for a in func.args.args}
-    found = set()
+    found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
     for node in ast.walk(func):
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):

@@ -1,7 +1,7 @@
 """CS231n code as students write it: ``(out, cache)`` layers, settings dicts, docstring shapes.
 
-Each layer's forward is the student's own (tests/data/cs231n_student.py); its cache goes to the
-backward backgen generates from the file, and the gradients are checked against central finite
+Each layer's forward is the student's own (generated_examples/cs231n_student.py); its cache goes to
+the backward backgen generated from the file (the golden cs231n_student_backward.py), and the gradients are checked against central finite
 differences of sum(out * dout), with random masks held fixed.
 """
 
@@ -12,24 +12,19 @@ import numpy as np
 import pytest
 
 import backgen
-from backgen.cli import main as cli_main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import load_module  # noqa: E402
-
-STUDENT = Path(__file__).resolve().parent / "data" / "cs231n_student.py"
+from conftest import EXAMPLES, load_module  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def student():
-    return load_module(STUDENT)
+    return load_module(EXAMPLES / "cs231n_student.py")
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("gen") / "student_backward.py"
-    assert cli_main([str(STUDENT), "-o", str(out)]) == 0
-    return load_module(out)
+def generated():
+    return load_module(EXAMPLES / "cs231n_student_backward.py")
 
 
 def numeric(f, x, dout, eps=1e-6):
@@ -107,6 +102,52 @@ def test_a_loss_returning_its_own_gradient_gets_the_gradient_of_the_loss(student
     dx = generated.softmax_loss_backward(x, y)
     np.testing.assert_allclose(dx, numeric(lambda v: student.softmax_loss(v, y)[0], x, 1.0), rtol=1e-5, atol=1e-8)
     np.testing.assert_allclose(dx, student.softmax_loss(x, y)[1], rtol=1e-6)  # the student's own
+
+
+def test_svm_loss_layernorm_rnn_step_embedding_and_temporal_affine(student, generated):
+    rng = np.random.default_rng(7)
+    x, y = rng.standard_normal((5, 4)), rng.integers(0, 4, 5)
+    dx = generated.svm_loss_backward(x, y)
+    np.testing.assert_allclose(dx, numeric(lambda v: student.svm_loss(v, y)[0], x, 1.0), rtol=1e-5, atol=1e-8)
+    x, gamma, beta = rng.standard_normal((4, 6)), rng.standard_normal(6), rng.standard_normal(6)
+    check_layer(lambda *a: student.layernorm_forward(*a, {}), generated.layernorm_backward, (x, gamma, beta),
+                (0, 1, 2))
+    args = (rng.standard_normal((3, 4)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5)),
+            rng.standard_normal((5, 5)), rng.standard_normal(5))
+    check_layer(student.rnn_step_forward, generated.rnn_step_backward, args, (0, 1, 2, 3, 4))
+    words, W = rng.integers(0, 3, (2, 4)), rng.standard_normal((3, 5))  # repeated words add up
+    check_layer(lambda W: student.word_embedding_forward(words, W), generated.word_embedding_backward, (W,), (0,))
+    args = (rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5)), rng.standard_normal(5))
+    check_layer(student.temporal_affine_forward, generated.temporal_affine_backward, args, (0, 1, 2))
+
+
+def test_a_layer_with_computation_around_a_layer_call_is_refused_clearly():
+    source = '''
+import numpy as np
+
+def bn_forward(x, gamma, beta, bn_param):
+    """
+    - x: (N, D)  of shape (N, D)
+    - gamma: of shape (D,)
+    - beta: of shape (D,)
+    """
+    out = gamma * x + beta
+    cache = (x, gamma)
+    return out, cache
+
+def spatial_forward(x, gamma, beta, bn_param):
+    """
+    - x: of shape (N, C, H, W)
+    - gamma: of shape (C,)
+    - beta: of shape (C,)
+    """
+    N, C, H, W = x.shape
+    out_flat, cache = bn_forward(x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_param)
+    out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match="'cache' comes from a layer called here"):
+        backgen.generate(source, name="spatial_forward")
 
 
 def test_the_cache_must_hold_what_the_backward_reads():
