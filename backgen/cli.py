@@ -97,13 +97,21 @@ def run(args):
         shapes[key.strip()] = dims
     results = []
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
-    for name in names:
+    errors = []
+    for name in names:  # every function's problem is reported, not only the first
         own = _own_wrt(text, path, name, wrt) if wrt and len(names) > 1 else wrt
-        if args.stage == "staged":
-            results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
-        else:
-            results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
-                                                user_cache=not args.layer))
+        try:
+            if args.stage == "staged":
+                results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
+            else:
+                results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
+                                                    user_cache=not args.layer))
+        except BackgenError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SeveralErrors(errors)
     if args.stage == "staged":
         return "\n\n".join(staged_source(s) for s in results) + "\n"
     source_name = os.path.basename(path)
@@ -121,6 +129,18 @@ def run(args):
     if args.layer:
         return layer_module(results, source_name=source_name, command=" ".join(command))
     return emit.module_source(results, source_name=source_name, command=" ".join(command))
+
+
+class SeveralErrors(BackgenError):
+    """The problems of several functions of one file, one line each."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.msg, first.filename, first.lineno, first.offset, first.text)
+        self.errors = errors
+
+    def __str__(self):
+        return "\n".join(str(e) for e in self.errors)
 
 
 def _own_wrt(text, path, name, wrt):

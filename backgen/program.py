@@ -272,8 +272,10 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         if unknown:
             raise forward.error(
                 f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients: annotate the "
-                f"parameters (def {result.name}({unknown[0]}: 'N, D', ...)), pass shapes=, or call "
-                "the decorated function's .backward() with arrays")
+                f"parameters (def {result.name}({unknown[0]}: 'N, D', ...); 'int N' for integer labels), "
+                f"give them in the docstring (- {unknown[0]}: ... of shape (N, D)), pass shapes= (on the "
+                f"command line: --shape {unknown[0]}=N,D), or call the decorated function's .backward() "
+                "with arrays")
         args = examples(result, specs)
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
