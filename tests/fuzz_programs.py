@@ -48,6 +48,7 @@ generator needs to know NumPy's shape rules.
 To look at one program of the long run: ``python benchmarks/fuzz_long.py --show N --seed S``.
 """
 
+import ast
 import math
 import re
 import signal
@@ -1323,7 +1324,10 @@ class Outcome:
 
 def _forward(program):
     ns = _namespace()
-    exec(compile(program.source, "<fuzz forward>", "exec"), ns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning of odd programs the shrinker tries
+        code = compile(program.source, "<fuzz forward>", "exec")
+    exec(code, ns)
     fn = ns["f"]
 
     def run(args):
@@ -1557,30 +1561,116 @@ def _edits(lines, i):
             yield lines[:i] + body + rest  # the statement's body, run once, in its place
 
 
-def shrink(program, same=None, max_checks=600, timeout=None):
-    """A smaller program (deleting lines, unwrapping blocks) whose outcome ``same`` still accepts.
+def _expression_sites(tree):
+    """``(parent, field, index)`` of every expression a smaller one may replace, in a fixed order."""
+    sites = []
 
-    ``same(outcome)`` defaults to: the same kind and category as ``program`` has now.
+    def visit(node):
+        for field, value in ast.iter_fields(node):
+            if field in ("annotation", "returns", "ctx") or isinstance(node, ast.Call) and field == "func" or \
+                    isinstance(node, ast.FunctionDef) and field == "args":
+                continue
+            items = value if isinstance(value, list) else [value]
+            for k, item in enumerate(items):
+                if not isinstance(item, ast.AST):
+                    continue
+                if isinstance(item, ast.expr) and not isinstance(getattr(item, "ctx", None), (ast.Store, ast.Del)) \
+                        and not isinstance(item, (ast.Name, ast.Constant)):
+                    sites.append((node, field, k if isinstance(value, list) else None))
+                visit(item)
+
+    visit(tree)
+    return sites
+
+
+def _smaller_expressions(node):
+    """What may stand for ``node``: each of its operands, then a constant."""
+    out = []
+    if isinstance(node, ast.BinOp):
+        out += [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp):
+        out.append(node.operand)
+    elif isinstance(node, ast.IfExp):
+        out += [node.body, node.orelse]
+    elif isinstance(node, ast.Call):
+        out += [a for a in node.args if not isinstance(a, ast.Starred)]
+    elif isinstance(node, (ast.Subscript, ast.Attribute)):
+        out.append(node.value)
+    elif isinstance(node, ast.Compare):
+        out.append(ast.Compare(left=node.left, ops=node.ops[:1], comparators=[ast.Constant(0.5)]))
+    elif isinstance(node, ast.BoolOp):
+        out += node.values
+    out.append(ast.Constant(0.5))
+    return out
+
+
+def _expression_edits(source):
+    """Versions of ``source`` with one expression replaced by one of its operands (or 0.5)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    count = len(_expression_sites(tree))
+    for k in range(count):
+        parent, field, index = _expression_sites(tree)[k]
+        node = getattr(parent, field) if index is None else getattr(parent, field)[index]
+        for choice in range(len(_smaller_expressions(node))):
+            copy_tree = ast.parse(source)
+            parent2, field2, index2 = _expression_sites(copy_tree)[k]
+            node2 = getattr(parent2, field2) if index2 is None else getattr(parent2, field2)[index2]
+            replacement = _smaller_expressions(node2)[choice]
+            if index2 is None:
+                setattr(parent2, field2, replacement)
+            else:
+                getattr(parent2, field2)[index2] = replacement
+            try:
+                yield ast.unparse(ast.fix_missing_locations(copy_tree)) + "\n"
+            except Exception:  # noqa: BLE001 - a replacement that cannot be printed
+                continue
+
+
+def shrink(program, same=None, max_checks=1500, timeout=None):
+    """A smaller program (deleting lines, unwrapping blocks, replacing expressions by their operands)
+    whose outcome ``same`` still accepts.
+
+    ``same(outcome)`` defaults to: the same kind and category as ``program`` has now.  Each smaller
+    program gets ``timeout`` seconds (at most 5: an edit can make a loop endless).
     """
+    timeout = min(timeout or 5, 5)
     if same is None:
         first = check(program, timeout=timeout)
 
         def same(outcome):
             return outcome.kind == first.kind and outcome.category == first.category
 
-    lines = program.source.rstrip("\n").splitlines()
     checks = 0
+
+    def accepts(source):
+        nonlocal checks
+        checks += 1
+        return same(check(program.with_source(source), timeout=timeout))
+
+    source = program.source
     changed = True
     while changed and checks < max_checks:
         changed = False
+        lines = source.rstrip("\n").splitlines()
         for i in range(len(lines)):
             for candidate in _edits(lines, i):
-                checks += 1
-                trial = program.with_source("\n".join(candidate) + "\n")
-                if same(check(trial, timeout=timeout)):
-                    lines = candidate
-                    changed = True
+                if checks >= max_checks:
+                    break
+                text = "\n".join(candidate) + "\n"
+                if accepts(text):
+                    source, changed = text, True
                     break
             if changed or checks >= max_checks:
                 break
-    return program.with_source("\n".join(lines) + "\n")
+        if changed:
+            continue
+        for text in _expression_edits(source):
+            if checks >= max_checks:
+                break
+            if accepts(text):
+                source, changed = text, True
+                break
+    return program.with_source(source)
