@@ -54,7 +54,9 @@ class MemoryModel:
             self.list_members[op.target] = set(items)
         elif op.rule == "list_append":
             lists.add(op.target)
-            self.list_members[op.target] = self.list_members.get(items[0], set()) | set(items[1:])
+            xs, item = op.args
+            self.list_members[op.target] = (self.list_members.get(xs.name, set()) if isinstance(xs, ir.Var)
+                                            else set()) | ({item.name} if isinstance(item, ir.Var) else set())
         elif op.rule in ("copy", "getitem") and items and items[0] in lists:
             if op.rule == "copy" or ":" in (op.param("index") or ""):  # a copy or a slice: another list
                 lists.add(op.target)

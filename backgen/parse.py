@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy
 
 from .errors import BackgenError, NoSourceError
+from .desugar import desugar
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -84,6 +85,7 @@ def read(func_or_source, name=None, filename=None):
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.placeholders.update(tidy(forward.func, forward.error))
+        desugar(forward.func, forward.error)
     fence(forward)
     _refuse_recursion(forward, key)
     return forward

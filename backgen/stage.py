@@ -96,7 +96,13 @@ def uses_numpy(forward, seen=()):
                 return True
     local = {a.arg for a in func.args.args}
     local |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    lists = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
+             for t in n.targets if isinstance(t, ast.Name)}  # vals = [a, b]: a list, not an array
+    lists -= {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and not isinstance(n.value, ast.List)
+              for t in n.targets if isinstance(t, ast.Name)}
     for node in ast.walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in lists:
+            continue
         if isinstance(node, ast.Name) and node.id not in local and \
                 (forward.env.get(node.id) or "").startswith("numpy"):
             return True
@@ -316,8 +322,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.subscript(node, name, role)
         if isinstance(node, ast.List) and not node.elts:
             return ir.Const("[]")
-        if isinstance(node, ast.List) and self.numpy and all(not isinstance(e, ast.Starred) for e in node.elts):
-            return self.numpy_op("list_make", list(node.elts), node, name, role or "items")
+        if isinstance(node, ast.List) and all(not isinstance(e, ast.Starred) for e in node.elts):
+            return self.numpy_op("list_make", list(node.elts), node, name, role or "items")  # a list of values
         if isinstance(node, (ast.Tuple, ast.List)) and self.numpy:
             return self.inert(node, node.elts, name, role or "seq")
         raise self.error(f"{type(node).__name__} expressions are not supported here", node)
@@ -389,6 +395,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):
+        if isinstance(node.op, ast.Add) and (self._is_list(node.left) or self._is_list(node.right)):
+            return self.list_concat(node, name, role)
         operand = self.match_sigmoid(node)
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
@@ -406,6 +414,24 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if rule == "pow" and self.numpy:
             return self.numpy_op("np.power", [node.left, node.right], node, name, role)
         return self.op(rule, [node.left, node.right], node, name, role)
+
+    def _is_list(self, node):
+        """A list display, or a name holding a list (lists add by concatenation, not elementwise)."""
+        if isinstance(node, ast.List):
+            return True
+        atom = self.versions.get(node.id) if isinstance(node, ast.Name) else None
+        return isinstance(atom, ir.Var) and atom.name in self.list_atoms or \
+            isinstance(atom, ir.Const) and atom.source == "[]"
+
+    def list_concat(self, node, name, role):
+        """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""
+        if not (isinstance(node.right, ast.List) and len(node.right.elts) == 1 and not self._is_list(node.right.elts[0])):
+            raise self.error("adding lists joins them: backgen follows xs + [v] (and xs.append(v)) only", node)
+        base = self.expr(node.left)
+        item = self.expr(node.right.elts[0])
+        target = name() if name is not None else self.namer.fresh(role or "items")
+        self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
+        return ir.Var(target)
 
     def op(self, rule_name, operands, node, name, role, roles=None):
         """An operator or math call, spelled by its rule's template."""

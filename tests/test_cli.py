@@ -70,11 +70,11 @@ def test_staged_view(forward_file, capsys):
 
 def test_error_is_one_line_with_location_and_no_output_file(tmp_path, capsys):
     path = tmp_path / "bad.py"
-    path.write_text("def f(x):\n    return x\n\ndef g(x):\n    y = [x for x in x]\n    return y\n")
+    path.write_text("def f(x):\n    return x\n\ndef g(x):\n    y = {t for t in [x]}\n    return y\n")
     target = tmp_path / "bad_backward.py"
     assert main([str(path), "-o", str(target)]) == 1
     captured = capsys.readouterr()
-    assert captured.err == f"{path}:5:9: list comprehensions are not supported\n"
+    assert captured.err == f"{path}:5:9: set comprehensions are not supported\n"
     assert captured.out == ""
     assert not target.exists()
     assert list(tmp_path.iterdir()) == [path]

@@ -1368,17 +1368,6 @@ UNSUPPORTED = [
                 return t * x
             return inner(x)
         """, 2, "nested function"),
-    ("list comprehension", """
-        def f(x):
-            ys = [x * i for i in range(3)]
-            return x
-        """, 2, "comprehensions"),
-    ("comprehension in a call", """
-        import numpy as np
-
-        def f(x):
-            return np.sum(np.stack([x * i for i in range(3)]))
-        """, 4, "comprehensions"),
 ]
 
 

@@ -85,3 +85,95 @@ def test_flags_and_settings_are_constants_and_an_integer_default_given_a_float_i
         return np.sum(out * out)
     dx, dscale = g.backward(np.array([1.0, -2.0]), 3.0, True)
     assert np.allclose(dx, [18.0, 0.0]) and dscale == pytest.approx(6.0)
+
+
+def check_source(source, args, dout=1.0):
+    source = textwrap.dedent(source)
+    namespace, generated = {"np": np, "math": math}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    func = namespace["f"]
+    got = generated["f_backward"](*[np.copy(a) for a in args], dout)
+    got = got if len(args) > 1 else (got,)
+    for k, g in enumerate(got):
+        value = np.asarray(args[k], dtype=float)
+        want = np.zeros(value.shape)
+        for index in np.ndindex(value.shape):
+            plus, minus = value.copy(), value.copy()
+            plus[index] += 1e-6
+            minus[index] -= 1e-6
+            pa, ma = list(args), list(args)
+            pa[k], ma[k] = (plus if value.shape else float(plus)), (minus if value.shape else float(minus))
+            want[index] = (np.sum(func(*pa) * dout) - np.sum(func(*ma) * dout)) / 2e-6
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-8)
+
+
+V = np.array([0.5, 0.6, 0.7])
+W = np.array([1.5, -0.6, 0.2])
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(xs: "3"):
+        total = 0.0
+        for i, x in enumerate(xs):
+            total = total + x * (i + 1)
+        return total
+    ''', [V]),
+    ('''
+    def f(xs: "3"):
+        total = 0.0
+        for i, x in enumerate(xs, 1):
+            total = total + x * i
+        return total
+    ''', [V]),
+    ('''
+    def f(ws: "3", xs: "3"):
+        total = 0.0
+        for w, x in zip(ws, xs):
+            total = total + w * x
+        return total
+    ''', [V, W]),
+    ('''
+    def f(ws: "3", xs: "3"):
+        return sum(w * x for w, x in zip(ws, xs))
+    ''', [V, W]),
+    ('''
+    def f(xs: "3"):
+        ys = [np.tanh(x) for x in xs]
+        return ys[0] * ys[2] + sum(ys)
+    ''', [V]),
+    ('''
+    def f(x: "3"):
+        x2 = x * 2.0
+        return sum(v * v for v in x2 if v > 1.1)
+    ''', [V]),
+    ('''
+    def f(a, b):
+        return sum(math.sin(t * a) for t in [a, b, a * b])
+    ''', [0.3, 0.7]),
+    ('''
+    def f(x):
+        x2 = sum([x * t for t in [1.0, 2.0]])
+        t = x2 * 3.0
+        return t + x
+    ''', [0.3]),
+    ('''
+    def f(a, b):
+        vals = [a, b]
+        return vals[-1] * vals[0] + vals[1]
+    ''', [0.3, 0.7]),
+    ('''
+    def f(x: "3"):
+        return np.sum(np.stack([x * i for i in range(3)]) ** 2)
+    ''', [V]),
+], ids=["enumerate", "enumerate-start", "zip", "generator", "list-comprehension", "comprehension-if",
+        "scalar-generator", "comprehension-variable-is-its-own", "scalar-list", "comprehension-in-a-call"])
+def test_iteration_idioms_are_the_loops_they_are(source, args):
+    check_source(source, args)
+
+
+def test_a_comprehension_in_a_while_test_is_refused():
+    source = 'def f(x):\n    while sum([x for t in [1.0]]) < 0.0:\n        x = x * 2.0\n    return x\n'
+    with pytest.raises(backgen.BackgenError, match="comprehension in a while test"):
+        backgen.generate(source)

@@ -614,3 +614,18 @@ def test_a_helper_in_a_test_that_writes_into_its_argument_is_refused():
             return X * 2.0
         return X * 3.0
     ''', [np.array([[0.5], [0.6], [0.2]])], "writes into the array passed as the parameter 'q'")
+
+
+def test_adding_lists_joins_them():
+    assert_right('''
+    def f(x: "3", y: "3"):
+        a = [x]
+        a = a + [y * 2.0]
+        return a[0] * a[1]
+    ''', [V3.copy(), V3 * 3.0], dout=np.array([1.0, 2.0, 3.0]))
+    assert_refused('''
+    def f(x: "3", y: "3"):
+        a = [x]
+        b = [y]
+        return (a + b)[1] * 2.0
+    ''', [V3.copy(), V3 * 3.0], "adding lists joins them")

@@ -1,0 +1,184 @@
+"""Iteration idioms written as the loops they are, before fencing.
+
+Contract: ``desugar(func, error)`` rewrites a function's AST in place:
+
+* ``for i, x in enumerate(xs)`` -> ``for i in range(len(xs)): x = xs[i]``
+  (with ``start``: ``i = k + start``);
+* ``for a, b in zip(xs, ys)`` -> ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]``;
+* ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
+* a list comprehension or generator expression (``sum(w * x for w, x in
+  zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
+  the statement using it, which then reads the list.  A comprehension's
+  variables stay its own: they are renamed where the function uses the same
+  names.  One in a ``while`` test (evaluated again each time round) is refused.
+
+Sequences that are not plain names are bound to a name first, once, as Python
+evaluates them once.  ``error(message, node)`` makes a BackgenError.
+"""
+
+import ast
+import copy
+import itertools
+
+
+def desugar(func, error):
+    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    state = _State(used, error)
+    func.body = state.block(func.body)
+
+
+class _State:
+    def __init__(self, used, error):
+        self.used = set(used)
+        self.error = error
+        self.counter = itertools.count()
+
+    def fresh(self, base):
+        while True:
+            name = f"{base}{next(self.counter) or ''}" if base in self.used else base
+            if name not in self.used:
+                self.used.add(name)
+                return name
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt):
+        before = []
+        if isinstance(stmt, ast.While):
+            if _comprehensions(stmt.test):
+                raise self.error("a comprehension in a while test is evaluated again each time round: "
+                                 "compute it in the loop body", stmt.test)
+        elif isinstance(stmt, (ast.For, ast.If)):
+            field = "iter" if isinstance(stmt, ast.For) else "test"
+            setattr(stmt, field, self.hoist(getattr(stmt, field), before))
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name, value in ast.iter_fields(stmt):
+                if isinstance(value, ast.expr):
+                    setattr(stmt, name, self.hoist(value, before))
+        for name in ("body", "orelse"):
+            if isinstance(getattr(stmt, name, None), list) and not isinstance(stmt, ast.FunctionDef):
+                setattr(stmt, name, self.block(getattr(stmt, name)))
+        if isinstance(stmt, ast.For):
+            return before + self.loop(stmt)
+        return before + [stmt]
+
+    def hoist(self, expr, before):
+        """``expr`` with each comprehension replaced by a name, its loop appended to ``before``."""
+        class Replace(ast.NodeTransformer):
+            def visit_ListComp(inner, node):
+                return self.comprehension(node, before)
+
+            def visit_GeneratorExp(inner, node):
+                return self.comprehension(node, before)
+
+            def visit_Lambda(inner, node):
+                return node
+        return Replace().visit(expr)
+
+    def comprehension(self, node, before):
+        target = self.fresh("items")
+        names = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        renamed = {name: self.fresh(name) for name in names}  # its variables are its own
+        node = copy.deepcopy(node)
+        rename = _Rename(renamed)
+        for k, generator in enumerate(node.generators):  # the first iterable is read outside it
+            generator.target = rename.visit(generator.target)
+            generator.ifs = [rename.visit(c) for c in generator.ifs]
+            if k:
+                generator.iter = rename.visit(generator.iter)
+        node.elt = rename.visit(node.elt)
+        element = self.hoist(node.elt, before)
+        inner = [ast.Expr(ast.Call(ast.Attribute(ast.Name(target, ast.Load()), "append", ast.Load()),
+                                   [element], []))]
+        for generator in reversed(node.generators):
+            if generator.is_async:
+                raise self.error("async comprehensions are not supported", node)
+            for condition in reversed(generator.ifs):
+                inner = [ast.If(condition, inner, [])]
+            inner = [ast.For(generator.target, generator.iter, inner, [])]
+        loop = [ast.Assign([ast.Name(target, ast.Store())], ast.List([], ast.Load()))] + inner
+        for stmt in loop:
+            ast.copy_location(stmt, node)
+            ast.fix_missing_locations(stmt)
+            for child in ast.walk(stmt):
+                if hasattr(child, "lineno"):
+                    child.lineno, child.col_offset = node.lineno, node.col_offset
+        before.extend(self.block(loop))
+        return ast.copy_location(ast.Name(target, ast.Load()), node)
+
+    def loop(self, stmt):
+        """``for`` over enumerate/zip, or with a tuple target, as an index loop."""
+        call, target = stmt.iter, stmt.target
+        is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
+        prefix, body = [], []
+        if is_call and call.func.id == "enumerate" and len(call.args) in (1, 2) and \
+                isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            seq = self.named(call.args[0], prefix, "seq")
+            counter, item = target.elts
+            if len(call.args) == 1 and isinstance(counter, ast.Name):
+                index = counter.id
+            else:
+                index = self.fresh("k")
+                body.append(ast.Assign([counter], ast.BinOp(ast.Name(index, ast.Load()), ast.Add(), call.args[1])
+                                       if len(call.args) == 2 else ast.Name(index, ast.Load())))
+            bounds = _len(seq)
+            body.append(ast.Assign([item], _at(seq, index)))
+        elif is_call and call.func.id == "zip" and call.args and isinstance(target, ast.Tuple) \
+                and len(target.elts) == len(call.args):
+            seqs = [self.named(arg, prefix, "seq") for arg in call.args]
+            index = self.fresh("k")
+            bounds = _len(seqs[0])
+            for seq in seqs[1:]:  # zip stops at the shortest
+                bounds = ast.Call(ast.Name("min", ast.Load()), [bounds, _len(seq)], [])
+            for element, seq in zip(target.elts, seqs):
+                body.append(ast.Assign([element], _at(seq, index)))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            seq = self.named(call, prefix, "seq")
+            index = self.fresh("k")
+            bounds = _len(seq)
+            body.append(ast.Assign([target], _at(seq, index)))
+        else:
+            return [stmt]
+        for new in body:
+            ast.copy_location(new, stmt)
+            ast.fix_missing_locations(new)
+        stmt.target = ast.copy_location(ast.Name(index, ast.Store()), target)
+        stmt.iter = ast.copy_location(ast.Call(ast.Name("range", ast.Load()), [bounds], []), call)
+        ast.fix_missing_locations(stmt)
+        stmt.body = body + stmt.body
+        return prefix + [stmt]
+
+    def named(self, expr, prefix, base):
+        """A name holding ``expr``: itself if it is one, else a new name bound once before the loop."""
+        if isinstance(expr, ast.Name):
+            return expr.id
+        name = self.fresh(base)
+        prefix.append(ast.fix_missing_locations(ast.copy_location(
+            ast.Assign([ast.Name(name, ast.Store())], expr), expr)))
+        return name
+
+
+class _Rename(ast.NodeTransformer):
+    def __init__(self, names):
+        self.names = names
+
+    def visit_Name(self, node):
+        if node.id in self.names:
+            return ast.copy_location(ast.Name(self.names[node.id], node.ctx), node)
+        return node
+
+
+def _len(name):
+    return ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
+
+
+def _at(name, index):
+    return ast.Subscript(ast.Name(name, ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+
+
+def _comprehensions(node):
+    return any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in ast.walk(node))
