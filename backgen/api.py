@@ -317,7 +317,19 @@ class Differentiable:
             raise AttributeError(
                 f"the backward of {self.__name__} is generated for the shapes of its inputs: call "
                 f"{self.__name__}.backward(...) once, or declare the shapes")
-        return self._latest[1]
+        return Source(self._latest[1])
+
+
+class Source(str):
+    """Generated source: a plain ``str``, shown in Jupyter as highlighted Python."""
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.rstrip()}\n```"
+
+    def _repr_html_(self):
+        from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
+
+        return highlighted_html(str(self))
 
 
 class BoundDifferentiable:
@@ -394,7 +406,7 @@ class Layer(Differentiable):
         if self._latest is None:
             raise AttributeError(f"the layer {self.__name__} is generated for the shapes of its inputs: "
                                  f"call {self.__name__}.forward(...) once, or declare the shapes")
-        return self._latest[1]
+        return Source(self._latest[1])
 
 
 class BoundLayer(BoundDifferentiable):

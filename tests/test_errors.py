@@ -272,3 +272,25 @@ def test_function_without_source_says_to_pass_the_source():
     assert len(backgen_frames(info.value)) <= 1
     with pytest.raises(TypeError, match="backgen.generate"):
         backgen.generate(namespace["typed_at_a_prompt"])
+
+
+def test_an_error_in_a_notebook_cell_points_at_the_cell_line():
+    import linecache
+
+    cell = "import numpy as np\n\ndef f(x):\n    y = x\n    return lambda t: t\n"
+    name = "<ipython-input-7-abcdef>"  # IPython keeps each cell's source in linecache under such a name
+    linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
+    namespace = {}
+    exec(compile(cell, name, "exec"), namespace)
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.backward(namespace["f"])
+    assert (info.value.filename, info.value.lineno, info.value.offset) == (name, 5, 12)
+
+
+def test_generated_source_displays_as_code_in_a_notebook():
+    @backgen.backward
+    def f(x, y):
+        return x * y
+    text = f.backward_source
+    assert isinstance(text, str) and text.startswith('"""Backward functions')
+    assert text._repr_markdown_().startswith("```python\n") and "<" in text._repr_html_()
