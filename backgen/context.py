@@ -34,7 +34,7 @@ class GradContext:
     def text(self, atom):
         if isinstance(atom, ir.Var):
             return atom.name
-        return atom.source
+        return source.wrap(atom.source)  # (np.ones((4, 1)) * 0.5).T, never np.ones((4, 1)) * 0.5.T
 
     def __getattr__(self, name):
         names = self.__dict__.get("_names", ())
@@ -76,6 +76,8 @@ class GradContext:
         if axis is None:
             return None
         ndim = self.ndim(which)
+        if ndim == 0:  # a number: axis 0 or -1 reduces nothing
+            return ()
         axes = axis if isinstance(axis, tuple) else (axis,)
         return tuple(sorted(a % ndim for a in axes))
 
@@ -159,6 +161,8 @@ class GradContext:
         if axes is None:
             return f"{operand}.size"
         parts = [f"{operand}.shape[{a}]" for a in axes]
+        if not parts:
+            return "1"
         return parts[0] if len(parts) == 1 else "(" + " * ".join(parts) + ")"
 
     def mul(self, a, b):

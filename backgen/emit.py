@@ -130,37 +130,58 @@ def _backward_lines(items, depth=0):
     return lines
 
 
-def staged_lines(items, depth=0, numbers=None):
+def staged_lines(items, depth=0, numbers=None, early=None):
     """The staged forward as indented lines of Python (loops carry their values explicitly).
 
-    ``numbers`` (an iterator) numbers the operations in comments, as ``# (1)``.
+    ``numbers`` (an iterator) numbers the operations in comments, as ``# (1)``.  A value a loop
+    first sets in one branch (after a ``continue``, before a ``break``) is handed to its carried
+    name where it is set (``early``: value -> carried names), so paths that do not set it keep it.
     """
     lines = []
     indent = "    " * depth
+    early = early or {}
     for item in items:
         if isinstance(item, ir.Op):
             comment = f"  # ({next(numbers)})" if numbers is not None else ""
             for k, (target, text) in enumerate(item.lines()):
                 lines.append(f"{indent}{target} = {text}{comment if k == 0 else ''}")
+            lines += [f"{indent}{name} = {item.target}" for name in early.get(item.target, ())]
         elif isinstance(item, ir.If):
             lines.append(f"{indent}if {item.test}:")
-            body = staged_lines(item.body, depth + 1, numbers)
+            body = staged_lines(item.body, depth + 1, numbers, early)
             if item.breaks:  # the carried values as the loop is left, then break
-                leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c)]
+                leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and c not in early.get(str(v), ())]
                 if leaving:
                     body.append(f"{indent}    {', '.join(c for c, _ in leaving)} = {', '.join(v for _, v in leaving)}")
                 body.append(f"{indent}    break")
             lines += body or [f"{indent}    pass"]
             if item.orelse:
                 lines.append(f"{indent}else:")
-                lines += staged_lines(item.orelse, depth + 1, numbers)
+                lines += staged_lines(item.orelse, depth + 1, numbers, early)
         else:
             header = f"for {item.var} in {item.iterable}:" if item.kind == "for" else f"while {item.test}:"
             lines.append(indent + header)
-            body = staged_lines(item.body, depth + 1, numbers)
-            body += [f"{indent}    {name} = {value}" for name, value in item.exits if value != ir.Var(name)]
+            top = {op.target for op in item.body if isinstance(op, ir.Op)}
+            branches = {op.target for branch in item.body if isinstance(branch, ir.If) for op in _branch_ops([branch])}
+            handed = {}  # first set in a branch: no value before the loop, none on the other paths
+            for name, value in item.exits:
+                if name in item.fresh and isinstance(value, ir.Var) and value.name in branches - top:
+                    handed.setdefault(value.name, []).append(name)
+            body = staged_lines(item.body, depth + 1, numbers, handed)
+            body += [f"{indent}    {name} = {value}" for name, value in item.exits
+                     if value != ir.Var(name) and name not in handed.get(str(value), ())]
             lines += body or [f"{indent}    pass"]
     return lines
+
+
+def _branch_ops(items):
+    """The operations in ``items`` and their branches, not in nested loops."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            yield item
+        elif isinstance(item, ir.If):
+            yield from _branch_ops(item.body)
+            yield from _branch_ops(item.orelse)
 
 
 def needed_modules(backward):

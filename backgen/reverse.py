@@ -17,12 +17,13 @@ Contract: ``reverse(staged) -> ir.Backward``.
 """
 
 import ast
+from dataclasses import replace
 
 from . import ir, source
 from .context import GradContext, index_tuple, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
-from .reverse_flow import FlowReverser, _flatten, _loops, _names, live_reads
+from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
 from .rules_numpy import Scatter
 from .stage import RULES, atom_ast, module_bindings
 
@@ -65,11 +66,15 @@ class _Reverser(FlowReverser):
         return candidate
 
     def run(self):
-        staged = self.staged
-        active = self.activity()
+        staged = self.staged = replace(self.staged, body=tuple(keep_unset(self.staged.body, self.refuse_unset)))
+        active = self.activity() & self.useful()
         self.active = active
         self.uses = self.count_uses(active)
-        self.numbers = {id(op): number for number, op in enumerate(ir.ops_in(staged.body), 1)}
+        self.sized, self.masks = _data_sized(staged) if self.numpy else ({}, {})
+        self.maybe_unbound = _maybe_unbound(staged.body)
+        self.needs_init = set()
+        real = (op for op in ir.ops_in(staged.body) if not synthetic(op))
+        self.numbers = {id(op): number for number, op in enumerate(real, 1)}
         gates = fusions(staged) if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
         self.gates = gates
         self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
@@ -90,6 +95,9 @@ class _Reverser(FlowReverser):
         forward = self.needed_forward(groups, extra)
         outputs = tuple(str(o) for o in staged.outputs)
         full_forward = self.needed_forward(groups, extra, also=set().union(*(_names(o) for o in outputs)))
+        # values a loop may leave unset, whose adjoints' zeros read them: None until set
+        unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
+        forward, full_forward = unset + forward, unset + full_forward
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
@@ -119,6 +127,21 @@ class _Reverser(FlowReverser):
                         changed = True
         return active
 
+    def useful(self):
+        """The values an output depends on (through loops' carried values too): only they need adjoints."""
+        needed = {o.name for o in self.staged.outputs if isinstance(o, ir.Var)}
+        ops = [op for op in ir.ops_in(self.staged.body) if op.rule != "inert"]
+        exits = [(c, v.name) for loop in _loops(self.staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+        changed = True
+        while changed:
+            size = len(needed)
+            for op in ops:
+                if op.target in needed:
+                    needed |= {a.name for a in op.args if isinstance(a, ir.Var)}
+            needed |= {v for c, v in exits if c in needed}
+            changed = len(needed) != size
+        return needed
+
     def reverse_items(self, items):
         """The backward of a block: its items' adjoints, last item first."""
         out = []
@@ -136,6 +159,10 @@ class _Reverser(FlowReverser):
     def reverse_op(self, op):
         if op.target not in self.adjoint or op.target in self.fused:
             return None
+        if synthetic(op):  # a path that leaves a loop's value as the iteration started: its adjoint goes on
+            lines = self.undo(op, self.active)
+            title = f"{_user(op.args[0].name)} keeps its value on this path ({op.target} = {op.args[0].name})"
+            return ir.Group(title, tuple(lines)) if lines else None
         number = self.numbers[id(op)]
         gate = self.gates.get(op.target)
         if gate is not None:
@@ -195,16 +222,30 @@ class _Reverser(FlowReverser):
 
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
+        guard = self.guard(name)
         if name in self.staged.lists:  # 0.0 * v: a float stays a float (a 0-d array could be changed in place)
-            if not hasattr(self, "list_guards"):
-                self.list_guards = _guards(self.staged.body)
-            guard = self.list_guards.get(name)
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
                 return f"[0.0 * v for v in {name}] if {guard} else None"
             return f"[0.0 * v for v in {name}]"
         if not self.numpy or self.staged.shapes.get(name, ()) == ():
             return "0.0"
+        if guard:  # set on one path of an if: it exists, and its adjoint is read, only there
+            return f"{np_name}.zeros_like({name}) if {guard} else None"
+        if name in self.maybe_unbound:  # first set in a loop that may leave it unset: the forward says None
+            self.needs_init.add(name)   # (then no adjoint but this zero flows through it, and 0.0 will do)
+            return f"{np_name}.zeros_like({name}) if {name} is not None else 0.0"
         return f"{np_name}.zeros_like({name})"
+
+    def guard(self, name):
+        """The test under which ``name`` exists, where it is set on one path of an if only (less
+        the tests of the branches being undone, which hold here)."""
+        if not hasattr(self, "guards"):
+            self.guards = _guards(self.staged.body)
+        chain = self.guards.get(name)
+        if not chain:
+            return None
+        holding = getattr(self, "branches", [])
+        return _joined([test for test in chain if test not in holding])
 
     def forward_line(self, number, op):
         if number is None:
@@ -220,6 +261,9 @@ class _Reverser(FlowReverser):
         bindings.update(self.modules)
         bindings["out"] = ast.Name(op.target, ast.Load())
         bindings["g"] = ast.Name(upstream, ast.Load())
+        if self.sized and (rule.broadcast or op.rule == "np.broadcast_to" or  # (matmul: its stacks)
+                           op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
+            self.check_sized(op, list(op.args), op.target)
         lines = []
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = rule.grads.get(input_name)
@@ -307,6 +351,8 @@ class _Reverser(FlowReverser):
         """``a_1 = a.copy(); a_1[idx] = v``: ``dv = da_1[idx]``, and ``da`` is ``da_1`` without it."""
         g, index = self.adjoint[op.target], op.param("index")
         base, value = op.args
+        if self.sized:
+            self.check_sized(op, [value], f"{op.target}[{index}]", part=op)
         lines = []
         if isinstance(value, ir.Var) and value.name in self.active:
             text = f"{g}[{index}]"
@@ -506,6 +552,45 @@ class _Reverser(FlowReverser):
             var = next((v for v, name in self.adjoint.items() if name == adjoint), None)
         return self.staged.shapes.get(var) if var is not None else None
 
+    def check_sized(self, op, operands, result, part=None):
+        """Refuse broadcasting where a value's length depends on the data (a boolean mask's selection):
+        the shapes seen say nothing about whether it has one element, and so broadcasts.
+
+        Allowed: with numbers only, or with values of the same shape selected by the same masks.
+        """
+        shapes = self.staged.shapes
+        arrays = []
+        for atom in operands:
+            shape = shapes.get(atom.name) if isinstance(atom, ir.Var) else _const_shape(atom, shapes)
+            if shape:  # rank >= 1
+                arrays.append((str(atom), tuple(shape), self.sized.get(str(atom))))
+        if part is not None:  # a write: the part written takes the value
+            origins = self.sized.get(part.args[0].name, frozenset()) | _index_origins(part, self.masks)
+            shape = shapes.get(result)
+            if shape:
+                arrays.append((result, tuple(shape), origins or None))
+        sized = [a for a in arrays if a[2]]
+        if not sized or len(arrays) < 2:
+            return
+        if all(a[2] == sized[0][2] and a[1] == sized[0][1] for a in arrays):
+            return  # selected alike: the same length
+        name = _user(sized[0][0])
+        what = repr(name) if name in self.staged.user_names else "an operand here"
+        self.refuse_at(op.line, f"{what} is selected by a boolean mask, so its length depends on the data: "
+                                "whether it broadcasts against the other operands is not known before the code "
+                                "runs; select the same elements of them too, or reduce it first")
+
+    def refuse_at(self, number, message):
+        line = self.staged.lines[number - 1] if 0 < number <= len(self.staged.lines) else None
+        col = len(line) - len(line.lstrip()) + 1 if line else None
+        raise BackgenError(message, self.staged.filename, number or None, col, line)
+
+    def refuse_unset(self, loop, name):
+        line = self.staged.lines[loop.line - 1] if 0 < loop.line <= len(self.staged.lines) else None
+        raise BackgenError(f"{_user(name)} is first set in this loop inside a nested loop, which may not set it: "
+                           f"give {_user(name)} a value before this loop", self.staged.filename, loop.line, None,
+                           line)
+
     def refuse_opaque(self, op):
         line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None
         raise BackgenError(f"{op.source}: building a value this way from differentiated inputs is not "
@@ -517,6 +602,12 @@ class _Reverser(FlowReverser):
         for line in zeros:
             read |= _names(line.source)
         return tuple(self.render_forward(self.staged.body, read))
+
+
+def _user(name):
+    """The user's name for a staged value (``h_2`` is a version of ``h``)."""
+    base, _, version = name.rpartition("_")
+    return base if base and version.isdigit() else name
 
 
 def _reads_of(line):
@@ -552,6 +643,9 @@ def _mutates(line, target):
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
     node = ast.parse(text, mode="eval").body
+    if isinstance(node, ast.IfExp):  # z if c else None: fresh when each side is (a constant is)
+        return all(isinstance(side, ast.Constant) or _fresh(source.to_source(side))
+                   for side in (node.body, node.orelse))
     if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.ListComp, ast.List)):
         return True
     if isinstance(node, ast.Call):
@@ -561,10 +655,143 @@ def _fresh(text):
     return False
 
 
-def _guards(items, chain=()):
-    """``{name: test}`` for the names every definition of which is on one path of an if.
+MASKS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite", "isinf", "signbit"}
+SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many as the data says
 
-    ``test`` is the condition (``a > 0 and not (b)``) under which they are set; names set
+
+def _data_sized(staged):
+    """``({name: origins}, masks)``: the values whose length depends on the data, as selected by a
+    boolean mask (or by indices ``np.nonzero`` finds), each with the masks that select it; and the
+    masks.  Values computed from them are marked too (an over-approximation: a reduction along
+    another axis keeps the mark), numbers are not."""
+    masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
+    for op, loop in _ops_in_loops(staged.body, None):
+        if op.rule in ("inert", "copy") and _selects(op, masks):
+            masks[op.target] = masks.get(op.args[0].name) if op.rule == "copy" else (op.source, loop)
+    sized = {}
+    exits = [(c, v.name) for loop in _loops(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+    changed = True
+    while changed:
+        before = dict(sized)
+        for op in ir.ops_in(staged.body):
+            origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
+            for atom in args:
+                if isinstance(atom, ir.Var):
+                    origins |= sized.get(atom.name, frozenset())
+            if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
+                    not (isinstance(a, ir.Var) and a.name in sized) and _shape_of(a, staged.shapes)
+                    for a in op.args):
+                continue
+            if origins and staged.shapes.get(op.target, ()) != ():
+                sized[op.target] = sized.get(op.target, frozenset()) | origins
+        for carried, value in exits:
+            if value in sized:
+                sized[carried] = sized.get(carried, frozenset()) | sized[value]
+        changed = sized != before
+    return sized, masks
+
+
+def _ops_in_loops(items, loop):
+    """``(op, id of the innermost loop around it)`` for each operation."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            yield item, loop
+        elif isinstance(item, ir.If):
+            yield from _ops_in_loops(item.body + item.orelse, loop)
+        else:
+            yield from _ops_in_loops(item.body, id(item))
+
+
+def _selects(op, masks):
+    """Whether ``op`` makes a boolean mask (a comparison, ``~m``, ``m & n``) or indices found in the
+    data (``np.nonzero(m)``): an index by it selects as many elements as the data says."""
+    if op.rule == "copy":
+        return bool(op.args) and isinstance(op.args[0], ir.Var) and op.args[0].name in masks
+    try:
+        node = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return False
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in SELECTIONS or (name == "where" and len(sub.args) == 1):
+                return True
+    if isinstance(node, ast.Compare) or isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in MASKS
+    return False
+
+
+def _index_origins(op, masks):
+    """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``): two
+    masks written alike in the same loop (or outside loops) are one (its values are named once)."""
+    return frozenset(masks[n] for n in ast.literal_eval(op.param("index_vars") or "()") if n in masks)
+
+
+def _shape_of(atom, shapes):
+    if isinstance(atom, ir.Var):
+        return tuple(shapes.get(atom.name, ()))
+    return tuple(_const_shape(atom, shapes))
+
+
+def _const_shape(atom, shapes):
+    if atom.source in shapes:
+        return shapes[atom.source]
+    try:
+        return getattr(ast.literal_eval(atom.source), "shape", ())
+    except (ValueError, SyntaxError):
+        return ()
+
+
+def _maybe_unbound(body):
+    """The values first set in a loop that may end with them unset: it may run no iteration, not
+    set them on some path, or be inside a block that may not run."""
+    names = set()
+
+    def visit(items, top):
+        for item in items:
+            if isinstance(item, ir.If):
+                visit(item.body, False)
+                visit(item.orelse, False)
+            elif isinstance(item, ir.Loop):
+                exits = dict(item.exits)
+                for name in item.fresh:
+                    value = exits.get(name)
+                    kept = any(synthetic(op) and isinstance(value, ir.Var) and op.target == value.name
+                               for op in ir.ops_in(item.body))
+                    if not (top and _runs(item) and not kept):
+                        names.add(name)
+                visit(item.body, False)
+    visit(body, True)
+    return names
+
+
+def _runs(loop):
+    """Whether a loop surely runs at least once: ``for`` over ``range`` of constant, nonempty bounds."""
+    if loop.kind != "for":
+        return False
+    text = loop.iterable[len("reversed("):-1] if loop.iterable.startswith("reversed(") else loop.iterable
+    try:
+        node = ast.parse(text, mode="eval").body
+        bounds = [ast.literal_eval(a) for a in node.args]
+    except (SyntaxError, ValueError, AttributeError):
+        return False
+    if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "range" and bounds
+            and all(isinstance(b, int) for b in bounds)):
+        return False
+    return len(range(*bounds)) > 0
+
+
+def _guards(items, chain=()):
+    """``{name: tests}`` for the names every definition of which is on one path of an if.
+
+    ``tests`` are the conditions (``a > 0``, ``not (b)``) under which they are set; names set
     outside any if, or on several paths, are left out.
     """
     found = {}
@@ -579,9 +806,13 @@ def _guards(items, chain=()):
             elif isinstance(item, ir.Loop):
                 visit(item.body, chain)
     visit(items, chain)
+    return {name: only for name, chains in found.items() if len(chains) == 1 for only in chains if only}
 
-    def joined(tests):
-        if len(tests) == 1:
-            return tests[0]
-        return " and ".join(f"({t})" if " " in t and not t.startswith("not (") else t for t in tests)
-    return {name: joined(only) for name, chains in found.items() if len(chains) == 1 for only in chains if only}
+
+def _joined(tests):
+    """``a > 0 and not (b)``: all of ``tests``, or None for none."""
+    if not tests:
+        return None
+    if len(tests) == 1:
+        return tests[0]
+    return " and ".join(f"({t})" if " " in t and not t.startswith("not (") else t for t in tests)

@@ -18,6 +18,7 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
 
 import ast
 import keyword
+from dataclasses import replace
 
 from . import ir, source
 
@@ -31,9 +32,12 @@ class FlowReverser:
         pre = self.zero_outer(item.body + item.orelse, inside)
         saved = dict(self.adjoint)
         self.depth += 1
+        self.branches = getattr(self, "branches", []) + [item.test]  # the tests holding in each branch
         then = self.reverse_items(item.body)
         self.adjoint = dict(saved)
+        self.branches[-1] = f"not ({item.test})"
         orelse = self.reverse_items(item.orelse)
+        self.branches = self.branches[:-1]
         self.adjoint = saved
         self.depth -= 1
         if not then and not orelse:
@@ -67,6 +71,13 @@ class FlowReverser:
     def reverse_loop(self, loop):
         inside = {op.target for op in ir.ops_in(loop.body)} | {loop.var}
         carried = [c for c in loop.carried if c in self.active]
+        here = {id(loop)} | {id(inner) for inner in _loops(loop.body)}
+        for name, value in loop.exits:  # a length chosen by the data anew in each iteration
+            if name in carried and name in loop.fresh and \
+                    any(where in here for _, where in self.sized.get(str(value), ())):
+                self.refuse_at(loop.line, f"{_user(name)!r} is selected by a boolean mask in this loop, so its "
+                                          "length may change from one iteration to the next: backgen writes code "
+                                          f"for one shape per value; give {_user(name)!r} a value before the loop")
         pre = self.zero_outer(loop.body, inside, exclude=loop.carried)
         for _, exit_value in loop.exits:  # an outside value carried along gathers over iterations
             if isinstance(exit_value, ir.Var) and exit_value.name in self.active and exit_value.name not in inside \
@@ -78,6 +89,8 @@ class FlowReverser:
                 self.adjoint[name] = self.adjoint_name(name)
                 pre.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
         saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh)
+        if not saves and (loop.kind == "while" or loop.breaks):  # the number of iterations, to undo as many
+            saves = ((loop.var, self.fresh(_plural(loop.var))) if loop.var else ("_", self.fresh("steps")),)
         self.saves[id(loop)] = saves
         before = dict(self.adjoint)
         # the value at the end of the iteration takes the carried adjoint (dh_1 = dh);
@@ -118,13 +131,15 @@ class FlowReverser:
             if name not in self.adjoint:  # the value the iteration started with was not used
                 value = exits[name]
                 like = value.name if isinstance(value, ir.Var) and value.name in inside else name
+                if name not in loop.fresh and self.sized.get(like):  # the length may change: as it started
+                    like = name
                 end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
         self.adjoint = before
         if not work and not end and not handed and \
                 not any(line.accumulate for line in start if isinstance(line, ir.AdjointLine)):
             self.saves[id(loop)] = ()
             return pre  # nothing flows back through this loop
-        restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves]
+        restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves if c not in (loop.var, "_")]
         read = live_reads(body + end)
         replay = self.render_forward(loop.body, read, breaks=False, replay=True)
         header = self.loop_header(loop, saves)
@@ -151,15 +166,15 @@ class FlowReverser:
         for block, loop in getattr(self, "loop_blocks", []):
             start, end = spans[id(block)]
             saves = self.saves[id(loop)]
-            restores = {id(line) for line in block.body[:len(saves)]}
+            count = sum(c not in (loop.var, "_") for c, _ in saves)  # the loop's own variable is not restored
+            restores = {id(line) for line in block.body[:count]}
             inside = set().union(*(_reads_line(line) for line in order[start + 1:end] if id(line) not in restores))
             after = set().union(*(_reads_line(line) for line in order[end:]))
             kept = tuple((c, saved) for c, saved in saves if c in inside | after)
             if not kept and saves and (loop.kind == "while" or loop.breaks):
                 kept = saves[:1]  # the number of iterations
             self.saves[id(loop)] = kept
-            body = tuple(line for line in block.body[:len(saves)] if line.target in dict(kept)) + \
-                block.body[len(saves):]
+            body = tuple(line for line in block.body[:count] if line.target in dict(kept)) + block.body[count:]
             replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
 
         def rebuild(items):
@@ -211,6 +226,8 @@ class FlowReverser:
                 kept_by_loops |= set(item.carried) | {op.target for op in ir.ops_in(item.body)}
                 continue
             if isinstance(item, ir.Op):
+                if synthetic(item):
+                    continue  # the forward never runs it: the value is already there
                 if item.target in read and item.target not in kept_by_loops:
                     first, *rest = item.lines()
                     kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
@@ -223,7 +240,8 @@ class FlowReverser:
                 body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops)
                 orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops)
                 if breaks and item.breaks:
-                    leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c)]
+                    kept_as_is = {op.target for op in item.body if isinstance(op, ir.Op) and synthetic(op)}
+                    leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and str(v) not in kept_as_is]
                     if leaving:  # the carried values as the loop is left
                         body.append(ir.AdjointLine(", ".join(c for c, _ in leaving), False,
                                                    ", ".join(v for _, v in leaving)))
@@ -243,21 +261,25 @@ class FlowReverser:
         saves = self.saves.get(id(loop), ())
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
         body = self.render_forward(loop.body, everything, breaks=True)
-        body = [ir.Statement(f"{saved}.append({c})") for c, saved in saves] + body
+        body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body
         tail = []
-        body_ops = list(ir.ops_in(loop.body))
+        body_ops = [op for op in ir.ops_in(loop.body) if not synthetic(op)]
         handed_on = {e.name for _, e in loop.exits if isinstance(e, ir.Var)}
         parallel, renamed = [], {}
         for name, exit_value in loop.exits:
-            if exit_value == ir.Var(name):
+            if exit_value == ir.Var(name) or not isinstance(exit_value, ir.Var):
                 continue
+            # a value first set in the loop on some paths only: renamed, the other paths keep it
+            where = _top_level(loop.body, exit_value.name) or (name in loop.fresh and _kept(loop.body, exit_value))
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
-                    and not _read_after(loop.body, name, exit_value) and _top_level(loop.body, exit_value.name) \
+                    and not _read_after(loop.body, name, exit_value) and where \
                     and name not in handed_on and exit_value.name not in renamed:
                 body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
                 renamed[exit_value.name] = name
-            else:
+        for name, exit_value in loop.exits:
+            if exit_value != ir.Var(name) and renamed.get(str(exit_value)) != name:
                 parallel.append((name, renamed.get(str(exit_value), str(exit_value))))
+        body = _without_self_assignments(body)
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
@@ -301,7 +323,8 @@ def _reads(items):
     names = set()
     for item in items:
         if isinstance(item, ir.Op):
-            names |= item.reads()
+            if not synthetic(item):
+                names |= item.reads()
         elif isinstance(item, ir.If):
             names |= _names(item.test) | _reads(item.body) | _reads(item.orelse)
         else:
@@ -321,6 +344,8 @@ def _read_after(items, name, exit_value):
         nonlocal seen
         for item in items:
             if isinstance(item, ir.Op):
+                if synthetic(item):
+                    continue
                 if seen and name in item.reads():
                     return True
                 if item.target == exit_value.name:
@@ -343,6 +368,33 @@ def _top_level(items, name):
     return any(isinstance(item, ir.Op) and item.target == name for item in items)
 
 
+def _kept(items, value):
+    """Whether some path through ``items`` keeps ``value`` as it was (``keep_unset`` gave it a copy)."""
+    return any(synthetic(op) and op.target == value.name for op in ir.ops_in(items))
+
+
+def _without_self_assignments(lines):
+    """``lines`` without ``c = c`` (a renamed value handed to itself as the loop is left),
+    also as part of a simultaneous assignment (``a, c = b, c`` is ``a = b``)."""
+    out = []
+    for line in lines:
+        if isinstance(line, ir.AdjointLine) and not line.accumulate and "," in line.target and "[" not in line.target:
+            targets = [t.strip() for t in line.target.split(",")]
+            node = ast.parse(line.source, mode="eval").body
+            values = [source.to_source(v) for v in node.elts] if isinstance(node, ast.Tuple) else []
+            if len(values) == len(targets):
+                pairs = [(t, v) for t, v in zip(targets, values) if t != v]
+                if not pairs:
+                    continue
+                line = ir.AdjointLine(", ".join(t for t, _ in pairs), False, ", ".join(v for _, v in pairs))
+        if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target == line.source:
+            continue
+        if isinstance(line, ir.Block):
+            line = ir.Block(line.header, tuple(_without_self_assignments(line.body)) or (ir.Statement("pass"),))
+        out.append(line)
+    return out
+
+
 def _flatten(lines):
     for line in lines:
         if isinstance(line, ir.Block):
@@ -362,6 +414,12 @@ def _names(text):
         except SyntaxError:
             continue
     return set()
+
+
+def _user(name):
+    """The user's name for a staged value (``h_2`` is a version of ``h``)."""
+    base, _, version = name.rpartition("_")
+    return base if base and version.isdigit() else name
 
 
 def _plural(name):
@@ -400,3 +458,84 @@ def _rename_text(text, old, new):
         return source.to_source(source.fill(body, {old: ast.Name(new, ast.Load())})) + suffix
     except SyntaxError:
         return text
+
+
+KEEPS = ("keeps", "True")  # the param of a copy the reverse pass adds: ``v = c`` where a path leaves c as it was
+
+
+def keep_unset(items, refuse):
+    """``items`` with each loop's carried values made explicit on every path.
+
+    A value first set in the loop (a ``fresh`` carried name) may be set on some paths
+    only: after a ``continue``, before a ``break``, in one branch of an ``if``.  On the
+    other paths it keeps the value it had as the iteration started, the one an earlier
+    iteration set.  The loop's exit names the value set on the paths that set it; the
+    paths that do not get a copy ``v = c`` (marked ``KEEPS``), so that the adjoint flows
+    through them to the iteration that set it.  The forward never runs these copies:
+    there ``v`` still holds ``c`` (the loop renames ``v`` to ``c``, or ``c`` is ``v``
+    as the last iteration left it).  ``refuse(loop, name)`` is called for a value some
+    path may or may not set (in a nested loop): no copy can say that.
+    """
+    out = []
+    for item in items:
+        if isinstance(item, ir.If):
+            item = replace(item, body=tuple(keep_unset(item.body, refuse)),
+                           orelse=tuple(keep_unset(item.orelse, refuse)))
+        elif isinstance(item, ir.Loop):
+            body = tuple(keep_unset(item.body, refuse))
+            for carried, value in item.exits:
+                if carried not in item.fresh or not isinstance(value, ir.Var) or value.name == carried:
+                    continue
+                if value.name not in {op.target for op in ir.ops_in(body)}:
+                    continue  # a value from before the loop
+                copy = ir.Op(value.name, "copy", (ir.Var(carried),), item.line, (KEEPS,), carried)
+                body, state = _cover(body, value.name, carried, copy)
+                if state == "maybe":
+                    refuse(item, carried)
+                if state == "none":  # the iteration ends without setting it
+                    body = tuple(body) + (copy,)
+            item = replace(item, body=body)
+        out.append(item)
+    return out
+
+
+def _cover(items, value, carried, copy):
+    """``(items, state)``: ``items`` with ``copy`` at the end of each path that breaks out of the
+    loop without setting ``value``, and at the end of each branch that does not set it where
+    the other does; state is "all" (every path through ``items`` sets it), "none" (no path
+    does: the caller adds the copy), "maybe" (a nested loop may)."""
+    out, state = [], "none"
+    for item in items:
+        if state == "all":
+            out.append(item)
+            continue
+        if isinstance(item, ir.Op):
+            if item.target == value:
+                state = "all"
+        elif isinstance(item, ir.Loop):
+            if value in {op.target for op in ir.ops_in(item.body)} | set(item.carried):
+                return list(items), "maybe"
+        elif isinstance(item, ir.If):
+            body, then = _cover(item.body, value, carried, copy)
+            orelse, other = _cover(item.orelse, value, carried, copy)
+            if "maybe" in (then, other):
+                return list(items), "maybe"
+            leaves = item.breaks and any(c == carried for c, _ in item.exits)
+            if leaves and then != "all":  # the loop is left with the value as the iteration started
+                body, then = list(body) + [copy], "all"
+            if item.breaks:
+                then = other  # after the if: only the path that goes on
+            if then != other:  # set on one path: the other keeps it
+                if then == "none":
+                    body = list(body) + [copy]
+                else:
+                    orelse = list(orelse) + [copy]
+                then = "all"
+            item = replace(item, body=tuple(body), orelse=tuple(orelse))
+            state = then
+        out.append(item)
+    return out, state
+
+
+def synthetic(op):
+    return KEEPS in op.params

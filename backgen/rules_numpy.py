@@ -54,6 +54,8 @@ def _prod(c):
     """g times the product of the other elements, built from running products from
     both ends: never ``out / a``, which is nan where an element is zero."""
     np_, a, axes = c.np, c.a, c.axes("a")
+    if axes == ():  # a number: the product of one factor
+        return c.g
     if axes is None:
         flat = c.setup("flat", f"{a}.ravel()")
         left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:-1])))")
