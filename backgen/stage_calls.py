@@ -47,6 +47,9 @@ class CallStager:
                 "builtins abs, max, min and pow", func)
         if qualified in NOT_DIFFERENTIABLE and not self.numpy:
             raise self.error(f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}", func)
+        converted = self.conversion(qualified, node, name, role)
+        if converted is not None:
+            return converted
         if qualified.startswith("np."):
             return self.numpy_call(qualified, node, name, role)
         if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
@@ -63,6 +66,25 @@ class CallStager:
                 raise self.error(f"{label} takes {expected} argument(s) here, got {len(node.args)}", node)
             raise self.error(f"{label} has no derivative rule in backgen", func)
         return self.op(rule, list(node.args), node, name, role)
+
+    def conversion(self, qualified, node, name, role):
+        """``float(x)``, ``np.array([a, b, c])``, ``np.asarray(x)``: the same numbers, so the gradient
+        passes (a list of values is stacked); to an integer type, none.  None: not a conversion."""
+        dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
+        if len(node.args) != 1 or any(k.arg != "dtype" for k in node.keywords) or _integral_dtype(dtype):
+            return None
+        if dtype is not None and not _float_dtype(dtype):
+            return None
+        arg = node.args[0]
+        if qualified in ("float", "np.float64", "np.float32") and not node.keywords:
+            return self.numpy_op("np.copy", [arg], node, name, role or "value")
+        if qualified not in ("np.array", "np.asarray"):
+            return None
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            if not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
+                return None  # nested: a constant table, or refused where a gradient must flow
+            return self.numpy_op("np.stack", list(arg.elts), node, name, role or "stacked")
+        return self.numpy_op("np.copy", [arg], node, name, role or "values")
 
     def random(self, node, qualified, name, role):
         """``np.random.rand(*x.shape) < p``: random numbers, a constant for the gradient.  A backward
@@ -116,6 +138,8 @@ class CallStager:
                 raise self.error("astype to this type: backgen follows float types (float, np.float64, "
                                  "x.dtype) and integer types", node)
             return self.numpy_op("np.astype", [receiver], node, name, role or _hint("np.astype", []))
+        if method == "item" and not node.args:  # x.item(): the one number it holds
+            return self.numpy_op("np.copy", [receiver], node, name, role or "value")
         if method in INERT_METHODS:
             return self.inert(node, [node.func.value] + node.args, name, role or method)
         function = METHODS.get(method)
@@ -166,6 +190,10 @@ class CallStager:
                     operands.append(value)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
+                elif isinstance(value, (ast.List, ast.Tuple)):  # np.sum([1, a * a, 2]): the array of them
+                    array = ast.Call(ast.Attribute(ast.Name(self.modules["np"], ast.Load()), "array", ast.Load()),
+                                     [value], [])
+                    operands.append(ast.copy_location(array, value))
                 else:
                     operands.append(value)
             else:

@@ -177,3 +177,38 @@ def test_a_comprehension_in_a_while_test_is_refused():
     source = 'def f(x):\n    while sum([x for t in [1.0]]) < 0.0:\n        x = x * 2.0\n    return x\n'
     with pytest.raises(backgen.BackgenError, match="comprehension in a while test"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(a: float, b: float, c: float):
+        v = np.array([a, b * b, c])
+        return np.sum(v * np.arange(1.0, 4.0))
+    ''', [0.3, 0.7, 1.1]),
+    ('''
+    def f(x: "3", y: "3"):
+        v = np.array([x, y * 2.0])
+        return np.sum(v * v)
+    ''', [V, W]),
+    ('''
+    def f(x: "3"):
+        s = float(np.sum(x * x))
+        return s * 2.0
+    ''', [V]),
+    ('''
+    def f(x: "3"):
+        s = np.sum(x * x).item()
+        return s * x[0]
+    ''', [V]),
+    ('''
+    def f(a: float):
+        return np.sum([1.0, a * a, 2.0])
+    ''', [0.3]),
+    ('''
+    def f(x: "3"):
+        y = np.asarray(x * 3.0, dtype=float).astype(np.float64)
+        return np.sum(y * y)
+    ''', [V]),
+], ids=["np.array-of-numbers", "np.array-of-arrays", "float", "item", "list-to-numpy", "asarray-astype"])
+def test_values_converted_keep_their_gradient(source, args):
+    check_source(source, args)
