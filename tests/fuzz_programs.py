@@ -52,6 +52,7 @@ import ast
 import math
 import re
 import signal
+import time
 import warnings
 
 import numpy as np
@@ -1358,18 +1359,22 @@ def _douts(program, outs):
     return douts
 
 
+class _Timeout(BaseException):
+    """Raised by the timer; a BaseException, so that no ``except Exception`` (backgen's own) takes it."""
+
+
 def _timeout(seconds):
     class Timer:
         def __enter__(self):
             if seconds:
                 def handler(signum, frame):
-                    raise TimeoutError(f"took more than {seconds} s")
+                    raise _Timeout(f"took more than {seconds} s")
                 self.old = signal.signal(signal.SIGALRM, handler)
-                signal.alarm(seconds)
+                signal.setitimer(signal.ITIMER_REAL, seconds)
 
         def __exit__(self, *exc):
             if seconds:
-                signal.alarm(0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, self.old)
             return False
     return Timer()
@@ -1380,7 +1385,7 @@ def check(program, timeout=None):
     try:
         with _timeout(timeout):
             return _check(program)
-    except TimeoutError as exc:
+    except _Timeout as exc:
         return Outcome("crashed", f"{program.describe()}\n\ntimeout: {exc}", "timeout")
 
 
@@ -1629,14 +1634,16 @@ def _expression_edits(source):
                 continue
 
 
-def shrink(program, same=None, max_checks=1500, timeout=None):
+def shrink(program, same=None, max_checks=1500, timeout=None, max_seconds=180):
     """A smaller program (deleting lines, unwrapping blocks, replacing expressions by their operands)
     whose outcome ``same`` still accepts.
 
     ``same(outcome)`` defaults to: the same kind and category as ``program`` has now.  Each smaller
-    program gets ``timeout`` seconds (at most 5: an edit can make a loop endless).
+    program gets ``timeout`` seconds (at most 2: an edit can make a loop endless), the whole
+    shrinking ``max_seconds``.
     """
-    timeout = min(timeout or 5, 5)
+    timeout = min(timeout or 2, 2)
+    deadline = time.monotonic() + max_seconds
     if same is None:
         first = check(program, timeout=timeout)
 
@@ -1648,6 +1655,9 @@ def shrink(program, same=None, max_checks=1500, timeout=None):
     def accepts(source):
         nonlocal checks
         checks += 1
+        if time.monotonic() > deadline:
+            checks = max_checks
+            return False
         return same(check(program.with_source(source), timeout=timeout))
 
     source = program.source
