@@ -95,6 +95,7 @@ class StatementStager:
         if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:
             raise self.error("write into an array held by a variable (a[...] = v)", target)
         name = target.value.id
+        self.check_fresh(name, target.value)  # writing into an array changed unseen is reading it
         base = self.versions[name]
         if not isinstance(base, ir.Var):
             raise self.error(f"{name} is a constant here: write into an array variable", target)

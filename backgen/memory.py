@@ -178,6 +178,8 @@ class MemoryModel:
             how, kind, index = relation
             if kind == "same":
                 self.bind(other_name, new)
+            elif kind == "index" and how == "view-of" and not _has_slice(index):
+                continue  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape
             elif kind == "index" and how == "view-of":  # a view of what was written: read it again
                 updated = self.namer.version(other_name)
                 self.add(ir.Op(updated, "getitem", (new,), self.line,
@@ -196,7 +198,16 @@ class MemoryModel:
     def changed_in_place(self, name, old, node):
         """``name op= v`` on a value ``old`` other names may share: NumPy writes into an array there,
         so names sharing it become stale (reading them later is refused)."""
-        if not self.numpy or not isinstance(old, ir.Var):
+        if not self.numpy:
+            return
+        if isinstance(old, ir.Const):  # a constant array (np.ones(3)[:2]) others may be views of
+            for other_name, atom in list(self.versions.items()):
+                if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
+                        len(atom.source) > 3 and (atom.source in old.source or old.source in atom.source):
+                    self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
+                                only_if_array=old.source)
+            return
+        if not isinstance(old, ir.Var):
             return
         shared = self.sharing(old.name)
         self.writes.append((name, old.name, node))
@@ -257,3 +268,14 @@ def _symbol(node):
     ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
     op = getattr(node, "op", None)
     return ops.get(type(op), "")
+
+
+def _has_slice(index):
+    """Whether an index keeps an axis (a slice, ``...`` or ``None``): its result is an array, a view."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return False
+    items = node.elts if isinstance(node, ast.Tuple) else [node]
+    return any(isinstance(i, ast.Slice) or isinstance(i, ast.Constant) and i.value in (None, Ellipsis) or
+               isinstance(i, ast.Attribute) and i.attr == "newaxis" for i in items)

@@ -629,3 +629,42 @@ def test_adding_lists_joins_them():
         b = [y]
         return (a + b)[1] * 2.0
     ''', [V3.copy(), V3 * 3.0], "adding lists joins them")
+
+
+def test_a_number_read_from_an_array_is_a_copy_a_row_is_a_view():
+    assert_right('''
+    def f(v: "4"):
+        v = v * 1.0
+        a = v
+        b = v[-3]
+        a[-3] = np.sum(a * a)
+        return np.sum(a) * b
+    ''', [np.array([0.5, 0.6, 0.7, 0.9])])
+    assert_refused('''
+    def f(X: "3, 4"):
+        X = X * 1.0
+        b = X[1]
+        X[1, 2] = 5.0
+        return np.sum(b * b)
+    ''', [np.arange(12.0).reshape(3, 4) / 10], "'b' may have been changed by the write into 'X'")
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(X: "3, 4"):
+        a = X[::-1]
+        a += X + a
+        X[:2] = 0.5
+        return a * 2.0
+    ''', [np.arange(12.0).reshape(3, 4) / 10]),
+    ('''
+    def f(X: "3, 4"):
+        s = np.ones((3, 4)) * 0.5
+        for i in range(3):
+            a = s[:, 0]
+            a *= np.sum(X)
+        return a
+    ''', [np.arange(12.0).reshape(3, 4) / 10]),
+])
+def test_writes_into_arrays_changed_unseen_are_refused(source, args):
+    assert_refused(source, args, "may have been changed")
