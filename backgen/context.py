@@ -327,6 +327,8 @@ class GradContext:
             self.unsupported("np.repeat needs a constant integer number of repeats")
         axis = self.param("axis")
         ndim = self.ndim(x)
+        if ndim == 0:  # one number repeated: its gradient is the sum of the copies'
+            return f"{self.g}.sum()"
         if axis is None:
             text = f"{self.g}.reshape(-1, {repeats}).sum(axis=1)"
             return text if ndim == 1 else f"{text}.reshape({x}.shape)"

@@ -17,6 +17,7 @@ Contract: ``reverse(staged) -> ir.Backward``.
 """
 
 import ast
+import keyword
 from dataclasses import replace
 
 from . import ir, source
@@ -50,7 +51,8 @@ class _Reverser(FlowReverser):
             return self.fixed[var]
         staged = self.staged
         candidate = "d" + var
-        if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used:
+        if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used \
+                or keyword.iskeyword(candidate):  # del, def: d_el
             candidate = self.fresh("d_" + var)
         self.names_used.add(candidate)
         self.owners = getattr(self, "owners", {})
@@ -255,6 +257,8 @@ class _Reverser(FlowReverser):
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
+        if op.rule == "abs" and self.numpy and any(_shape_of(a, self.staged.shapes) for a in op.args):
+            rule = RULES["np.abs"]  # abs(x) of an array: elementwise, as np.abs
         upstream = self.adjoint[op.target]
         names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
         bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}

@@ -88,7 +88,10 @@ class FlowReverser:
             if name not in self.adjoint:
                 self.adjoint[name] = self.adjoint_name(name)
                 pre.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
-        saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh)
+        # a value first set in the loop is read as the iteration starts where a nested loop may leave it
+        # as it was (a = a * 0.9 after a while that may not run): saved too (None before it is set)
+        entry_read = set(loop.fresh) & _reads(loop.body)
+        saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh or c in entry_read)
         if not saves and (loop.kind == "while" or loop.breaks):  # the number of iterations, to undo as many
             saves = ((loop.var, self.fresh(_plural(loop.var))) if loop.var else ("_", self.fresh("steps")),)
         self.saves[id(loop)] = saves
@@ -174,6 +177,7 @@ class FlowReverser:
             if not kept and saves and (loop.kind == "while" or loop.breaks):
                 kept = saves[:1]  # the number of iterations
             self.saves[id(loop)] = kept
+            self.needs_init |= {c for c, _ in kept if c in loop.fresh}  # saved before it is first set
             body = tuple(line for line in block.body[:count] if line.target in dict(kept)) + block.body[count:]
             replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
 

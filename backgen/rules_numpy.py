@@ -96,6 +96,9 @@ def _var(c):
 
 
 def _std(c):
+    axes, shape = c.axes("a"), c.shape("a")
+    if all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
+        return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (never 0 / 0)
     return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {c.expand(c.out, 'a')})"
 
 
@@ -202,10 +205,14 @@ def _tensordot(position):
 # --- shapes ------------------------------------------------------------------
 
 def _reshape_back(c):
+    if c.shape("out") == ():  # a number's gradient may be a Python float: no .reshape
+        return f"{c.np}.reshape({c.g}, {c.shape_of(c.inputs[0])})"
     return f"{c.g}.reshape({c.shape_of(c.inputs[0])})"
 
 
 def _transpose(c):
+    if c.shape("out") == ():  # a number transposed is itself
+        return c.g
     axes = c.param("axes")
     if axes is None:
         return f"{c.g}.T"

@@ -373,3 +373,73 @@ def test_a_helper_staged_forward_keeps_a_value_set_after_a_continue(x):
     def f(x: float, y: float):
         return g(x, y) ** 2
     ''', [x, 0.8])
+
+
+def test_an_adjoint_is_never_named_by_a_keyword():
+    assert_right('''
+    def f(v: "3", ef: float):
+        a = v * 0.0
+        for el in v:
+            a = a + el * v + ef
+        return a
+    ''', [V3.copy(), 0.5], dout=D3)
+
+
+def test_a_value_read_after_a_nested_loop_that_may_not_run_is_saved():
+    # from the second iteration on the while does not run: a is the one the previous iteration left
+    assert_right('''
+    def f(x: float, y: float, z: float):
+        for i in range(3):
+            while z < 2.1:
+                z = z + 0.5 + (3.0 * x) * (3.0 * x)
+                a = (y + z) / (1.5 + (z - y) * (z - y))
+            a = a * 0.9 + math.pow(a, 2)
+        return a * x
+    ''', [0.3, 0.2, 0.5])
+
+
+def test_the_gradient_of_a_number_made_by_a_reshape_in_a_loop():
+    X = np.array([[0.5], [0.2], [0.3]])
+    assert_right('''
+    def f(X: "3, 1"):
+        a = np.ones(3) @ X
+        k = 0
+        while k < 3:
+            k = k + 1
+            b = np.squeeze(a)
+        return b * a.dot(np.ones((1, 3)))
+    ''', [X], dout=np.array([1.0, -0.5, 2.0]))
+    assert_right('''
+    def f(X: "3, 1"):
+        a = np.ones(3) @ X
+        return np.squeeze(a).T * 2.0
+    ''', [X])
+
+
+def test_builtin_abs_of_an_array_in_a_helper():
+    assert_right('''
+    def step(p):
+        return abs(p / 2.5)
+
+    def f(v: "3"):
+        a = v * 0.9 - 0.1
+        return step(a) + step(np.stack([a, a ** 2]))[1]
+    ''', [np.array([0.5, -0.4, 0.05])], dout=D3)
+
+
+@pytest.mark.parametrize("expr", ["np.repeat(p, 2, axis=0)", "np.repeat(p, 3)", "np.tile(p, (2, 3))"])
+def test_a_number_repeated(expr):
+    shape = eval(expr, {"np": np, "p": np.float64(0.5)}).shape
+    assert_right(f'''
+    def f(X: "3, 1"):
+        p = np.var(X)
+        return {expr} * 2.0
+    ''', [np.array([[0.5], [0.2], [0.3]])], dout=np.ones(shape))
+
+
+def test_the_spread_of_one_number_has_a_zero_gradient():
+    assert_right('''
+    def f(W: "3, 1"):
+        a = (W + W).std(axis=1) - W.max()
+        return a * W[:, 0]
+    ''', [np.array([[0.5], [0.2], [0.3]])], dout=D3)
