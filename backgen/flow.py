@@ -172,6 +172,14 @@ class StatementStager:
                 merged[name] = a
             elif a is None or b is None:  # assigned on one path only: as in Python, bound where that path ran
                 merged[name] = a if a is not None else b
+                items = body if a is not None else orelse
+                if name in unset and isinstance(merged[name], ir.Var) and \
+                        merged[name].name not in {op.target for op in ir.ops_in(items)}:
+                    # a loop's value bound here to one from before the if: a copy on this path, so that
+                    # the other paths keep the one an earlier iteration bound (a = row after a break)
+                    target = self.merged_name(name)
+                    items.append(ir.Op(target, "copy", (merged[name],), self.line, (), str(merged[name])))
+                    merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
                 self.conditional.pop(name, None)  # set on both paths

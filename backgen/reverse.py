@@ -433,6 +433,10 @@ class _Reverser(FlowReverser):
         np_name = self.staged.modules["np"]
         lines = []
         name = self.adjoint_name(var)
+        if self.numpy and self.staged.shapes.get(var) == ():  # x[m] of a number: copies of it (or none)
+            accumulate = var in self.adjoint
+            self.adjoint[var] = name
+            return [ir.AdjointLine(name, accumulate, f"{np_name}.sum({upstream})")]
         if var in self.staged.lists:  # an element of a list: rebind it, never add in place
             if var not in self.adjoint:
                 self.adjoint[var] = name

@@ -443,3 +443,33 @@ def test_the_spread_of_one_number_has_a_zero_gradient():
         a = (W + W).std(axis=1) - W.max()
         return a * W[:, 0]
     ''', [np.array([[0.5], [0.2], [0.3]])], dout=D3)
+
+
+def test_a_value_bound_after_a_break_or_in_one_branch_to_one_set_before():
+    # the loop leaves (or goes on) with the value an earlier iteration bound, not this iteration's
+    assert_right('''
+    def f(v: "3"):
+        for row in v:
+            if row < 1.0:
+                break
+            a = row
+        return a
+    ''', [np.array([1.1, 0.89, 1.14])])
+    assert_right('''
+    def f(v: "3", w: "3"):
+        for i in range(3):
+            r = v[i] * w
+            if v[i] > 1.0:
+                a = r
+        return a
+    ''', [np.array([1.1, 0.89, 0.5]), np.array([1.0, 2.0, 3.0])], dout=D3)
+
+
+def test_a_selection_from_a_number():
+    for v in (np.array([0.5, -0.4, 0.3]), np.array([0.0, 0.0, 0.0001])):  # one element selected, then none
+        assert_right('''
+        def f(v: "3"):
+            p = np.linalg.norm(v) - 0.5
+            q = p - p[p > 0.0]
+            return q.sum() * v + np.sum(p[None] * 2.0)
+        ''', [v.copy()], dout=D3)
