@@ -278,19 +278,25 @@ class GradContext:
     # --- undoing shape operations ------------------------------------------------------
 
     def concat_grad(self, axis):
-        previous = [f"{o}.shape[{axis}]" for o in self.inputs[:self.position]]
+        sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
+        ones = sum(size == "1" for size in sizes[:self.position])
+        previous = [size for size in sizes[:self.position] if size != "1"] + ([str(ones)] if ones else [])
         start = " + ".join(previous)
+        if sizes[self.position] == "1":  # a number: one element
+            return f"{self.g}[{_index_at(axis, start or '0')}]"
         last = self.position == len(self.op.args) - 1
-        stop = "" if last else " + ".join(previous + [f"{self.current}.shape[{axis}]"])
+        stop = "" if last else " + ".join(previous + [sizes[self.position]])
         return f"{self.g}[{_index_at(axis, start + ':' + stop)}]"
 
     def vstack_grad(self):
-        """np.vstack: 1-D inputs are rows, 2-D inputs blocks of rows."""
-        rows = ["1" if self.ndim(o) == 1 else f"{o}.shape[0]" for o in self.inputs]
+        """np.vstack: 1-D inputs (and numbers) are rows, 2-D inputs blocks of rows."""
+        rows = ["1" if self.ndim(o) <= 1 else f"{o}.shape[0]" for o in self.inputs]
         start = " + ".join(r for r in rows[:self.position] if r != "1")
         ones = sum(r == "1" for r in rows[:self.position])
         if ones:
             start = f"{start} + {ones}" if start else str(ones)
+        if self.ndim(self.current) == 0:  # a number: a row of one
+            return f"{self.g}[{start or 0}, 0]"
         if self.ndim(self.current) == 1:
             return f"{self.g}[{start or 0}]"
         last = self.position == len(self.op.args) - 1

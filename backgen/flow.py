@@ -79,6 +79,7 @@ class StatementStager:
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):
+                getattr(self, "unset", set()).discard(name)  # set here, as by an assignment
                 self.bind(name, atom)  # the names take the staged values
             return
         whole = self.expr(value, role="parts")

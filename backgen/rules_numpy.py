@@ -234,7 +234,7 @@ def _stack(c):
 
 
 def _hstack(c):
-    return c.concat_grad(0 if c.ndim(c.current) == 1 else 1)
+    return c.concat_grad(0 if c.ndim(c.current) <= 1 else 1)
 
 
 def _vstack(c):

@@ -473,3 +473,30 @@ def test_a_selection_from_a_number():
             q = p - p[p > 0.0]
             return q.sum() * v + np.sum(p[None] * 2.0)
         ''', [v.copy()], dout=D3)
+
+
+def test_a_value_set_by_a_tuple_assignment_before_a_continue():
+    # a is set at the top of the iteration: the path that continues keeps that one
+    assert_right('''
+    def step(p):
+        return p * p
+
+    def f(x: float, y: float):
+        for i in range(2):
+            y, a = max(y ** 2, 0.5 * y), step(y)
+            if math.acos(0.5 * math.tanh(y)) > 0.7:
+                continue
+            a = a * 2.0 + step(x)
+        return a * x
+    ''', [0.4, 0.3])
+
+
+@pytest.mark.parametrize("expr", ["np.hstack([p, p * 2.0])", "np.hstack([p, v, p])", "np.vstack([p, p * 2.0])",
+                                  "np.vstack([v, v * p])", "np.stack([p, p * 3.0])"])
+def test_numbers_stacked(expr):
+    shape = eval(expr, {"np": np, "p": np.float64(0.5), "v": np.ones(3)}).shape
+    assert_right(f'''
+    def f(v: "3"):
+        p = np.sum(v * v)
+        return {expr} * 2.0
+    ''', [np.array([0.5, 0.1, 0.2])], dout=np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
