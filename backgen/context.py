@@ -121,6 +121,12 @@ class GradContext:
                 self.unsupported("np.dot of arrays with more than 2 dimensions: use np.matmul or np.einsum")
 
     def shape_of(self, text):
+        """The source of an operand's shape (``()`` for a number, which may be a Python float)."""
+        try:
+            if self.ndim(text) == 0:
+                return "()"
+        except (KeyError, BackgenError):  # not an operand, or of a shape not known here
+            pass
         return f"{text}.shape"
 
     # --- code a person writes ----------------------------------------------------
@@ -159,7 +165,7 @@ class GradContext:
         operand = getattr(self, which)
         axes = self.axes(which)
         if axes is None:
-            return f"{operand}.size"
+            return "1" if self.ndim(which) == 0 else f"{operand}.size"
         parts = [f"{operand}.shape[{a}]" for a in axes]
         if not parts:
             return "1"
@@ -177,10 +183,15 @@ class GradContext:
     def transposed(self, text, ndim):
         return f"{text}.T" if ndim == 2 else f"{text}.swapaxes(-1, -2)"
 
+    def ravel(self, which):
+        """An operand flattened (``np.ravel(p)`` for a number, which may be a Python float)."""
+        operand = getattr(self, which)
+        return f"{self.np}.ravel({operand})" if self.ndim(which) == 0 else f"{operand}.ravel()"
+
     def reshaped(self, text, which):
         if self.ndim(which) == 1:
             return text
-        return f"{text}.reshape({getattr(self, which)}.shape)"
+        return f"{text}.reshape({self.shape_of(getattr(self, which))})"
 
     def unbroadcast(self, text, which, from_shape=None):
         """Sum ``text`` over the axes NumPy broadcast to reach it from ``which``'s shape."""
@@ -324,7 +335,7 @@ class GradContext:
                 dims.append(str(r))
             dims.append(size)
         text = f"{self.g}.reshape({', '.join(dims)}).sum(axis={_axes(tuple(summed))})"
-        return text + (f".reshape({x}.shape)" if promoted else "")
+        return text + (f".reshape({self.shape_of(x)})" if promoted else "")
 
     def repeat_grad(self):
         x = self.current

@@ -54,7 +54,7 @@ def _prod(c):
     """g times the product of the other elements, built from running products from
     both ends: never ``out / a``, which is nan where an element is zero."""
     np_, a, axes = c.np, c.a, c.axes("a")
-    if axes == ():  # a number: the product of one factor
+    if axes == () or c.ndim("a") == 0:  # a number: the product of one factor
         return c.g
     if axes is None:
         flat = c.setup("flat", f"{a}.ravel()")
@@ -92,10 +92,14 @@ def _dof(c):
 
 
 def _var(c):
+    if c.ndim("a") == 0:  # the spread of one number: always 0
+        return f"{c.np}.zeros_like({c.a})"
     return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
 
 
 def _std(c):
+    if c.ndim("a") == 0:
+        return f"{c.np}.zeros_like({c.a})"
     axes, shape = c.axes("a"), c.shape("a")
     if all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
         return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (never 0 / 0)
@@ -183,11 +187,11 @@ def _matmul_b(c):
 
 
 def _outer_a(c):
-    return c.reshaped(f"{c.g}.dot({c.b}.ravel())", "a")
+    return c.reshaped(f"{c.g}.dot({c.ravel('b')})", "a")
 
 
 def _outer_b(c):
-    return c.reshaped(f"{c.a}.ravel().dot({c.g})", "b")
+    return c.reshaped(f"{c.ravel('a')}.dot({c.g})", "b")
 
 
 def _einsum(position):
@@ -272,7 +276,7 @@ def _repeat(c):
 
 def _getitem(c):
     if c.only_new_axes():  # x[:, None] is a reshape
-        return f"{c.g}.reshape({c.x}.shape)"
+        return f"{c.g}.reshape({c.shape_of(c.x)})"
     return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
 
 

@@ -500,3 +500,17 @@ def test_numbers_stacked(expr):
         p = np.sum(v * v)
         return {expr} * 2.0
     ''', [np.array([0.5, 0.1, 0.2])], dout=np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
+
+
+@pytest.mark.parametrize("expr", ["np.outer(p, v)", "np.outer(v, p)", "np.reshape(p, (1, 1))", "np.mean(p) * v",
+                                  "np.var(p) + v", "np.std(p) + v", "np.prod(p) * v", "np.tile(p, 3)"])
+def test_a_python_float_in_numpy_functions(expr):
+    # n + 0.5 is a float, which has no .shape, .size or .ravel()
+    shape = eval(expr, {"np": np, "p": 1.5, "v": np.ones(3)}).shape
+    assert_right(f'''
+    def g(p, v):
+        return {expr}
+
+    def f(v: "3", n: int):
+        return g(n + 0.5, v * v) * 2.0
+    ''', [np.array([0.5, 0.1, 0.2]), 1], dout=np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
