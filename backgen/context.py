@@ -1,7 +1,7 @@
 """What a NumPy rule function sees, and the shape-aware code it can ask for.
 
 Contract: ``GradContext`` is built by ``reverse`` for one operand of one
-staged operation.  Rule functions (``rules_numpy``) read names (``c.g``,
+staged operation.  Rule functions (``rules``) read names (``c.g``,
 ``c.out``, ``c.a``), static arguments (``c.param("axis")``) and shapes
 (``c.ndim("a")``), and return the source of the contribution.  The helpers
 write what a person writes: ``g[:, None]`` to restore a reduced axis,

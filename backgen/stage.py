@@ -32,12 +32,10 @@ from .cache import CacheStager, output_roles, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
-from .rules import CONSTANTS, SCALAR
-from .rules_numpy import INERT_ATTRIBUTES, NUMPY
+from .rules import CONSTANTS, INERT_ATTRIBUTES, RULES
 from .shapes import spec
 from .stage_calls import CallStager, _same_name
 
-RULES = {**SCALAR, **NUMPY}
 BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
                ast.MatMult: "np.matmul"}
 INERT_BINOPS = (ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)

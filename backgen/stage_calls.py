@@ -2,7 +2,7 @@
 
 Contract: ``CallStager`` is mixed into the stager (``stage``), which provides
 ``expr``, ``spell``, ``qualify``, ``namer``, ``versions`` and ``add``.  A call
-binds to its signature (``rules_numpy.SIGNATURES``): operands become the
+binds to its signature (``rules.SIGNATURES``): operands become the
 operation's arguments, the rest static parameters kept as source text.  The
 staged line keeps the user's spelling (``x.sum(axis=1)`` stays a method).
 Values that carry no gradient (masks, shapes, constructors) are ``inert``.
@@ -16,9 +16,8 @@ from . import ir, source
 from .errors import BackgenError
 from .hints import hint as _hint
 from .parse import read_helper
-from .rules import CALLS, NOT_DIFFERENTIABLE
-from .rules_numpy import (ALIASES, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
-                          NUMPY, OPAQUE, SIGNATURES)
+from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
+                    NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
 
 class CallStager:

@@ -1,0 +1,99 @@
+"""The shape of one derivative fact: ``Rule``, ``Scatter`` and the table check.
+
+A ``Rule`` is one entry of the table (``backgen.rules``):
+
+* ``inputs``: the placeholder names of its operands;
+* ``forward``: how a staged line spells the operation, in those names (empty:
+  staged lines keep the user's own spelling of the call);
+* ``grads``: for each differentiable input, an expression in the inputs,
+  ``out`` (the operation's result) and ``g`` (the upstream adjoint).  An
+  expression that does not mention ``g`` is the *local* partial derivative and
+  is multiplied by ``g``, as in ``dx = (local) * dout``; one that mentions
+  ``g`` is the whole vector-Jacobian product (routers such as ``max``).  Where
+  the expression depends on ranks or static arguments (``axis``) the entry is
+  a function of a ``GradContext`` (``backgen.context``) returning the source
+  of the contribution, or a ``Scatter``.  An input missing from ``grads`` gets
+  no gradient.
+* ``variadic``: the rule takes any number of operands, all named by its single
+  input and joined with ``variadic``;
+* ``broadcast``: elementwise with NumPy broadcasting: each contribution is
+  summed back to its input's shape;
+* ``signature``: how a call binds (``"a, axis=None, keepdims=False"``):
+  parameters named in ``inputs`` are operands, the others static;
+* ``methods``: array methods spelling the same function, each a name or a
+  ``(name, signature)`` pair where the method binds differently;
+* ``aliases``: other names of the same function (``np.absolute``);
+* ``hint``: names for staged temporaries, ``"{first}sum|total"``: the first
+  part with the first operand's short name, the second without one;
+* ``fresh``: the call certainly returns a new array (never a view);
+* ``domain``: where the rule is smooth, one word per input, for the coverage
+  test: ``real``, ``positive``, ``unit`` (|x| < 1), ``above_one``, ``nonzero``,
+  ``any`` (the default: real, away from 0 and from ties).
+
+A rule's result shape is NumPy's: ``shapes`` evaluates each staged line on
+values of the propagated shapes, so an entry never restates it.
+"""
+
+from dataclasses import dataclass, field
+
+from .. import source
+
+MODULE_NAMES = {"math", "np"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    inputs: tuple
+    forward: str = ""
+    grads: dict = field(default_factory=dict)
+    variadic: str = ""
+    broadcast: bool = False
+    signature: str = ""
+    methods: tuple = ()
+    aliases: tuple = ()
+    hint: str = ""
+    fresh: bool = False
+    domain: tuple = ()
+
+
+@dataclass(frozen=True)
+class Scatter:
+    """The adjoint of ``x[index]``: add ``g`` into ``dx[index]``."""
+
+    index: str
+    repeats: bool  # an index may pick the same element twice: needs np.add.at
+
+
+def check(table):
+    """Raise ValueError if a rule is malformed: the table is data, so verify it."""
+    for name, rule in table.items():
+        where = f"rule {name!r}"
+        if not rule.inputs or len(set(rule.inputs)) != len(rule.inputs):
+            raise ValueError(f"{where}: inputs must be distinct names")
+        if rule.variadic and len(rule.inputs) != 1:
+            raise ValueError(f"{where}: a variadic rule names exactly one input")
+        if rule.forward:
+            forward_names = source.names_in(rule.forward)
+            missing = set(rule.inputs) - forward_names
+            if missing:
+                raise ValueError(f"{where}: forward does not use {sorted(missing)}")
+            extra = forward_names - set(rule.inputs) - MODULE_NAMES - {"abs", "max", "min", "pow"}
+            if extra:
+                raise ValueError(f"{where}: forward uses unknown names {sorted(extra)}")
+        if rule.signature:
+            params = [p.strip().split("=")[0].lstrip("*") for p in rule.signature.split(",")]
+            if not set(rule.inputs) <= set(params):
+                raise ValueError(f"{where}: the signature does not name the inputs {rule.inputs}")
+        if rule.domain and len(rule.domain) != len(rule.inputs):
+            raise ValueError(f"{where}: one domain per input")
+        for input_name, grad in rule.grads.items():
+            if input_name not in rule.inputs:
+                raise ValueError(f"{where}: gradient for unknown input {input_name!r}")
+            if callable(grad):
+                continue
+            if not isinstance(grad, str):
+                raise ValueError(f"{where}: gradient of {input_name!r} must be an expression or a function")
+            allowed = set(rule.inputs) | {"out", "g"} | MODULE_NAMES
+            unknown = source.names_in(grad) - allowed
+            if unknown:
+                raise ValueError(f"{where}: gradient of {input_name!r} uses unknown names {sorted(unknown)}")

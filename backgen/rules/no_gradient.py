@@ -1,0 +1,106 @@
+"""What carries no gradient, each with its reason: one table.
+
+``NO_GRADIENT`` maps a function (``np.floor``), a method (``x.argmax()``) or
+an attribute (``x.shape``) to ``(kinds, reason)``.  Kinds:
+
+* ``refused``: in scalar code, a call whose gradient would have to flow
+  through it is refused with the reason (``math.floor``);
+* ``constant``: its result carries no gradient whatever its arguments (masks,
+  indices, shapes, constructors, piecewise-constant functions);
+* ``built``: a value built from its arguments: fine on constants, refused
+  where a differentiated value would have to pass through it;
+* ``fresh``: (with another kind) its result is certainly a new array.
+"""
+
+CONSTANT_ARRAY = "a constructor: its values do not depend on the inputs"
+INDICES = "it returns indices (integers)"
+BOOLEAN = "it returns booleans"
+STEPS = "it is piecewise constant: its derivative is zero almost everywhere"
+SHAPE = "it describes the shape, not the values"
+
+NO_GRADIENT = {
+    # scalar code: refused where a gradient would flow through them
+    "math.floor": ("refused", "it is piecewise constant"),
+    "math.ceil": ("refused", "it is piecewise constant"),
+    "math.trunc": ("refused", "it is piecewise constant"),
+    "math.fmod": ("refused", "it is discontinuous"),
+    "math.factorial": ("refused", "it is defined on integers only"),
+    "math.gcd": ("refused", "it is defined on integers only"),
+    "math.comb": ("refused", "it is defined on integers only"),
+    "math.perm": ("refused", "it is defined on integers only"),
+    "math.isclose": ("refused", "it returns a boolean"),
+    "math.isnan": ("refused", "it returns a boolean"),
+    "math.isinf": ("refused", "it returns a boolean"),
+    "math.isfinite": ("refused", "it returns a boolean"),
+    "round": ("refused", "it is piecewise constant"),
+    "int": ("refused built", "it is piecewise constant"),
+    # constructors
+    "np.zeros": ("constant fresh", CONSTANT_ARRAY),
+    "np.ones": ("constant fresh", CONSTANT_ARRAY),
+    "np.zeros_like": ("constant fresh", CONSTANT_ARRAY),
+    "np.ones_like": ("constant", CONSTANT_ARRAY),
+    "np.full": ("constant fresh", CONSTANT_ARRAY),
+    "np.full_like": ("constant", CONSTANT_ARRAY),
+    "np.empty": ("constant", CONSTANT_ARRAY),
+    "np.empty_like": ("constant", CONSTANT_ARRAY),
+    "np.arange": ("constant fresh", CONSTANT_ARRAY),
+    "np.eye": ("constant", CONSTANT_ARRAY),
+    "np.identity": ("constant", CONSTANT_ARRAY),
+    "np.linspace": ("constant", CONSTANT_ARRAY),
+    # indices
+    "np.argmax": ("constant", INDICES),
+    "np.argmin": ("constant", INDICES),
+    "np.argsort": ("constant", INDICES),
+    "np.int64": ("constant", INDICES),
+    # steps
+    "np.floor": ("constant", STEPS),
+    "np.ceil": ("constant", STEPS),
+    "np.round": ("constant", STEPS),
+    "np.rint": ("constant", STEPS),
+    # booleans
+    "np.isnan": ("constant", BOOLEAN),
+    "np.isfinite": ("constant", BOOLEAN),
+    "np.logical_and": ("constant", BOOLEAN),
+    "np.logical_or": ("constant", BOOLEAN),
+    "np.logical_not": ("constant", BOOLEAN),
+    "np.equal": ("constant", BOOLEAN),
+    "np.not_equal": ("constant", BOOLEAN),
+    "np.greater": ("constant", BOOLEAN),
+    "np.less": ("constant", BOOLEAN),
+    "np.greater_equal": ("constant", BOOLEAN),
+    "np.less_equal": ("constant", BOOLEAN),
+    # shapes
+    "np.shape": ("constant", SHAPE),
+    "np.ndim": ("constant", SHAPE),
+    "np.size": ("constant", SHAPE),
+    "len": ("constant", SHAPE),
+    # values built from their arguments (np.array of values is stacked: see stage_calls)
+    "np.array": ("built", "an array built from its arguments"),
+    "np.asarray": ("built", "an array built from its arguments"),
+    "np.float64": ("built", "a number built from its argument"),
+    "np.float32": ("built", "a number built from its argument"),
+    "float": ("built", "a number built from its argument"),
+    # methods and attributes
+    "x.argmax()": ("constant", INDICES),
+    "x.argmin()": ("constant", INDICES),
+    "x.argsort()": ("constant", INDICES),
+    "x.nonzero()": ("constant", INDICES),
+    "x.all()": ("constant", BOOLEAN),
+    "x.any()": ("constant", BOOLEAN),
+    "x.shape": ("constant", SHAPE),
+    "x.ndim": ("constant", SHAPE),
+    "x.size": ("constant", SHAPE),
+    "x.dtype": ("constant", SHAPE),
+}
+
+
+def _functions(kind):
+    return {name for name, (kinds, _) in NO_GRADIENT.items() if kind in kinds.split() and not name.startswith("x.")}
+
+
+NOT_DIFFERENTIABLE = {name: NO_GRADIENT[name][1] for name in _functions("refused")}
+INERT = _functions("constant")
+OPAQUE = _functions("built")
+INERT_METHODS = {name[2:-2] for name in NO_GRADIENT if name.startswith("x.") and name.endswith("()")}
+INERT_ATTRIBUTES = {name[2:] for name in NO_GRADIENT if name.startswith("x.") and not name.endswith("()")}
+FRESH = {name.split(".")[-1] for name in _functions("fresh")}

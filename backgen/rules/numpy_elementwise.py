@@ -1,0 +1,68 @@
+"""NumPy elementwise rules: ufuncs of one and two operands, selections between operands.
+
+Every entry broadcasts as NumPy does (``reverse`` sums a contribution back to
+its operand's shape); string gradients are local derivatives or, mentioning
+``g``, whole vector-Jacobian products (see ``base``).
+"""
+
+from .base import Rule
+
+
+def _unary(grad, hint="", fresh=True, domain=("any",), aliases=()):
+    return Rule(("x",), grads={"x": grad}, signature="x", hint=hint, fresh=fresh, domain=domain, aliases=aliases)
+
+
+def _binary(grads, domain=("any", "any"), aliases=(), hint="", fresh=True):
+    return Rule(("a", "b"), grads=grads, broadcast=True, signature="a, b", domain=domain, aliases=aliases,
+                hint=hint, fresh=fresh)
+
+
+def _where(position):
+    def grad(c):
+        if position == "x":
+            return f"{c.np}.where({c.condition}, {c.g}, 0)"
+        return f"{c.np}.where({c.condition}, 0, {c.g})"
+    return grad
+
+
+def _clip_a(c):
+    lo, hi = c.param_source("a_min"), c.param_source("a_max")
+    tests = [f"({c.a} >= {lo})" if lo != "None" else "", f"({c.a} <= {hi})" if hi != "None" else ""]
+    mask = " & ".join(t for t in tests if t)
+    return f"{c.g} * ({mask})" if " & " in mask else f"{c.g} * {mask}"
+
+
+RULES = {
+    "np.exp": _unary("out"),
+    "np.log": _unary("1 / x", domain=("positive",)),
+    "np.log1p": _unary("1 / (1 + x)", domain=("positive",)),
+    "np.expm1": _unary("out + 1"),
+    "np.sqrt": _unary("0.5 / out", domain=("positive",)),
+    "np.square": _unary("2 * x", hint="sq{var}"),
+    "np.abs": _unary("np.sign(x)", aliases=("np.absolute",)),
+    "np.sign": Rule(("x",), signature="x", fresh=True),  # zero gradient almost everywhere
+    "np.sin": _unary("np.cos(x)"),
+    "np.cos": _unary("-np.sin(x)"),
+    "np.tan": _unary("1 + out ** 2"),
+    "np.tanh": _unary("1 - out ** 2"),
+    "np.arctan": _unary("1 / (1 + x ** 2)"),
+    "np.sinh": _unary("np.cosh(x)"),
+    "np.cosh": _unary("np.sinh(x)"),
+    "np.reciprocal": _unary("-out ** 2", domain=("nonzero",)),
+    "np.negative": _unary("-1"),
+    "np.positive": _unary("1"),
+    "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
+    # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
+    "np.astype": Rule(("x",), grads={"x": "1"}),
+    "np.power": _binary({"a": "b * a ** (b - 1)", "b": "out * np.log(a)"}, domain=("positive", "any")),
+    "np.add": _binary({"a": "1", "b": "1"}),
+    "np.subtract": _binary({"a": "1", "b": "-1"}),
+    "np.multiply": _binary({"a": "b", "b": "a"}),
+    "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",)),
+    # selection
+    "np.maximum": _binary({"a": "g * (a >= b)", "b": "g * (b > a)"}, hint="max{var}"),
+    "np.minimum": _binary({"a": "g * (a <= b)", "b": "g * (b < a)"}, hint="min{var}"),
+    "np.where": Rule(("condition", "x", "y"), grads={"x": _where("x"), "y": _where("y")}, broadcast=True,
+                     signature="condition, x, y", fresh=True),
+    "np.clip": Rule(("a",), grads={"a": _clip_a}, signature="a, a_min, a_max", methods=("clip",)),
+}

@@ -1,0 +1,74 @@
+"""Rules for plain scalar Python: operators, builtins and the ``math`` module.
+
+``SCALAR`` maps a rule's name to its ``Rule`` (``base``); ``CALLS`` maps a
+call as written, ``(function, number of arguments)``, to its rule;
+``CONSTANTS`` lists the module attributes that are numbers.
+"""
+
+from .base import Rule
+
+
+def _unary(forward, grad):
+    return Rule(("x",), forward, {"x": grad})
+
+
+SCALAR = {
+    # operators
+    "add": Rule(("x",), "x", {"x": "1"}, variadic=" + ", broadcast=True, hint="s"),
+    "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}, broadcast=True, hint="diff"),
+    "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True, hint="prod"),
+    "square": Rule(("x",), "x * x", {"x": "2 * x"}, hint="{first}sqr|t"),  # x * x: one gate, not two branches
+    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot"),
+    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}, broadcast=True,
+                hint="pw"),
+    "neg": Rule(("x",), "-x", {"x": "-1"}, hint="neg{first}"),
+    # a value passed along unchanged (a branch's result, a loop's initial value)
+    "copy": Rule(("x",), "x", {"x": "1"}),
+    # a conditional expression routes the gradient to the branch taken
+    "select": Rule(("c", "a", "b"), "a if c else b", {"a": "g if c else 0.0", "b": "0.0 if c else g"}),
+    # the seed's fused gate
+    "sigmoid": Rule(("x",), "1.0 / (1 + math.exp(-x))", {"x": "(1 - out) * out"}, hint="sig{first}"),
+    # builtins
+    "abs": _unary("abs(x)", "g if x >= 0 else -g"),
+    "max": Rule(("a", "b"), "max(a, b)", {"a": "g if a >= b else 0.0", "b": "g if b > a else 0.0"}),
+    "min": Rule(("a", "b"), "min(a, b)", {"a": "g if a <= b else 0.0", "b": "g if b < a else 0.0"}),
+    "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
+    # the math module
+    "math.exp": _unary("math.exp(x)", "out"),
+    "math.log": _unary("math.log(x)", "1 / x"),
+    "math.log_base": Rule(("x", "base"), "math.log(x, base)", {
+        "x": "1 / (x * math.log(base))",
+        "base": "-out / (base * math.log(base))",
+    }),
+    "math.log1p": _unary("math.log1p(x)", "1 / (1 + x)"),
+    "math.expm1": _unary("math.expm1(x)", "out + 1"),
+    "math.sqrt": _unary("math.sqrt(x)", "0.5 / out"),
+    "math.sin": _unary("math.sin(x)", "math.cos(x)"),
+    "math.cos": _unary("math.cos(x)", "-math.sin(x)"),
+    "math.tan": _unary("math.tan(x)", "1 + out ** 2"),
+    "math.asin": _unary("math.asin(x)", "1 / math.sqrt(1 - x ** 2)"),
+    "math.acos": _unary("math.acos(x)", "-1 / math.sqrt(1 - x ** 2)"),
+    "math.atan": _unary("math.atan(x)", "1 / (1 + x ** 2)"),
+    "math.atan2": Rule(("y", "x"), "math.atan2(y, x)", {
+        "y": "x / (x ** 2 + y ** 2)",
+        "x": "-y / (x ** 2 + y ** 2)",
+    }),
+    "math.sinh": _unary("math.sinh(x)", "math.cosh(x)"),
+    "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
+    "math.tanh": _unary("math.tanh(x)", "1 - out ** 2"),
+    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
+    "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a / out", "b": "b / out"}),
+    "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
+}
+
+# How a call in user code maps to a rule: (function, number of arguments).
+CALLS = {
+    ("abs", 1): "abs", ("max", 2): "max", ("min", 2): "min", ("pow", 2): "builtins.pow",
+    ("math.log", 2): "math.log_base",
+}
+for _key in SCALAR:
+    if _key.startswith("math.") and _key != "math.log_base":
+        CALLS[(_key, len(SCALAR[_key].inputs))] = _key
+
+# Constants that module attributes may name.
+CONSTANTS = {"math.pi", "math.e", "math.tau", "math.inf", "np.pi", "np.e", "np.inf", "np.newaxis"}
