@@ -180,6 +180,7 @@ class StatementStager:
                     # the other paths keep the one an earlier iteration bound (a = row after a break)
                     target = self.merged_name(name)
                     items.append(ir.Op(target, "copy", (merged[name],), self.line, (), str(merged[name])))
+                    self.note(items[-1])
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
@@ -253,14 +254,18 @@ class StatementStager:
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
                 and atom not in getattr(self, "shared_atoms", ()):
             self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
+            self.value_renamed(atom.name, target)
             return rename(items, atom.name, target)
-        return list(items) + [ir.Op(target, "copy", (atom,), self.line, (), str(atom))]
+        copy = ir.Op(target, "copy", (atom,), self.line, (), str(atom))
+        self.note(copy)  # the same array under the new name
+        return list(items) + [copy]
 
     def condition(self, node):
         """A test's source, kept whole (it carries no gradient), reading the current versions."""
         replaced = {}
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.versions:
+                self.check_fresh(sub.id, sub)  # a test reading an array changed unseen
                 replaced[id(sub)] = self.versions[sub.id]
             elif isinstance(sub, ast.Name) and sub.id in self.user_names and self.qualify(sub) is None:
                 self.name(sub)  # raises: used before assignment
@@ -303,10 +308,10 @@ class StatementStager:
             if isinstance(sequence, ir.Var):  # Python iterates the value as the loop starts
                 self.read_so_far.add(sequence.name)
             var = index
-        self.loop(stmt, "for", var, iterable, "", prefix + body)
+        iterated = (str(sequence), ast.unparse(call)) if prefix else None
+        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated)
         if prefix and str(sequence) in self.stale:
-            raise self.error(f"the loop iterates {ast.unparse(call)}, which its body writes into: copy it first "
-                             f"(for ... in {ast.unparse(call)}.copy())", call)
+            raise self.iterates_written(ast.unparse(call), call)
 
     def while_stmt(self, stmt):
         if stmt.orelse:
@@ -314,7 +319,7 @@ class StatementStager:
         body = restructure(stmt.body, self)
         self.loop(stmt, "while", "", "", None, body)
 
-    def loop(self, stmt, kind, var, iterable, test, body):
+    def loop(self, stmt, kind, var, iterable, test, body, iterated=None):
         carried = sorted(self.carried_names(stmt, body))
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
@@ -336,6 +341,13 @@ class StatementStager:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
         if var:
+            if var in self.read_so_far and self.versions.get(var) == ir.Var(var):
+                # the value an earlier loop left in ``var`` is read: the backward, which undoes this
+                # loop before those reads, must not overwrite it
+                renamed = self.namer.version(var)
+                self.int_names.add(renamed)
+                self.bind(var, ir.Var(renamed))
+                var = renamed
             self.namer.take(var)
             self.defined.add(var)
             self.bind(var, ir.Var(var))
@@ -354,25 +366,28 @@ class StatementStager:
         self.unset = unset | fresh_names
         writes_before = len(self.writes)
         stale_before = dict(self.stale)
+        again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
+        outside = self.read_outside(stmt, body) | _read_before_written(again, set())  # before staging renames
         try:
             items, after = self.sub_block(body, inner)
         finally:
             self.loop_entries = self.loop_entries[:-1]
             self.unset = unset
-        again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
-        outside = self.read_outside(stmt, body) | _read_before_written(again, set())
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
                    and not name.startswith(" ") and name != var and name in outside]
         for name in outside:  # made stale in the body (a write through shared memory), read again
             if name in self.stale and self.stale[name] != stale_before.get(name):
                 self.check_fresh(name, stmt)
         if changed:  # a safety net: every value the body changes must be carried
-            raise self.error(f"{changed[0]!r} changes in the loop in a way backgen does not follow", stmt)
+            raise self.error(f"{changed[0]!r} changes in the loop through another name that shares its memory "
+                             "(an alias or a view written into), which backgen does not follow from one iteration "
+                             f"to the next: write into {changed[0]} by its own name, or copy the view (.copy())",
+                             stmt)
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
-        self.check_loop_writes(self.writes[writes_before:], exits)
+        self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
         leaving = list(_breaking_ifs(items))

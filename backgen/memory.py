@@ -132,16 +132,15 @@ class MemoryModel:
         for atom, base in pairs + self.shared_edges:
             edges.setdefault(atom, set()).add(base)
             edges.setdefault(base, set()).add(atom)
-        found, todo = {atom_name}, [atom_name]
-        while todo:
-            atom = todo.pop()
-            for other in edges.get(atom, ()):
-                if other not in found:
-                    found.add(other)
-                    todo.append(other)
-        holding = {held for held, members in self.list_members.items() if members & found}
-        read_from = {atom for atom, (base, _, _) in self.storage.items() if base in holding}
-        return found | holding | read_from
+        found, todo = set(), [atom_name]
+        while todo:  # the atoms sharing memory, then the lists holding one of them, and so on
+            while todo:
+                atom = todo.pop()
+                if atom not in found:
+                    found.add(atom)
+                    todo += edges.get(atom, ())  # a list's edges reach what was read from it
+            todo = [held for held, members in self.list_members.items() if members & found and held not in found]
+        return found
 
     def written(self, name, old, new, node):
         """``name`` was written into: its value ``old`` (an ir.Var) is now ``new``.
@@ -221,21 +220,40 @@ class MemoryModel:
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
                             only_if_array=old.name)
 
-    def check_loop_writes(self, writes, exits):
+    def check_loop_writes(self, writes, exits, after, iterated=None):
         """A loop body that writes into the value it carried in changes what the previous iteration
-        kept of it (in a list, or under another name): refused, backgen does not follow that."""
+        kept of it (in a list, or under another name, ``after`` being the names' values as an
+        iteration ends): refused, backgen does not follow that."""
         for name, written, node in writes:
             for carried, value in exits:
                 if carried != written or not isinstance(value, ir.Var):
                     continue
                 kept = self.sharing(value.name) - {value.name, carried}
+                if iterated and iterated[0] in kept:
+                    raise self.iterates_written(iterated[1], node)
                 lists = sorted(kept & self.list_atoms)
                 others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
+                loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
+                others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
+                                 and not other.startswith(" ") and v.name not in loop_values
+                                 and other not in self.stale)  # a stale name is refused where it is read
                 if lists or others:
                     raise self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "
                         f"{'in a list' if lists else 'under another name'}, which sees the write; backgen does "
                         f"not follow that: start the iteration with {name} = {name}.copy()", node)
+
+    def value_renamed(self, old, new):
+        """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it."""
+        def follow(value):
+            return new if value == old else value
+        self.hazards = [(follow(value), error) for value, error in self.hazards]
+        self.param_writes = [(follow(value), error) for value, error in self.param_writes]
+        self.stale = {name: (follow(value), message) for name, (value, message) in self.stale.items()}
+
+    def iterates_written(self, iterable, node):
+        return self.error(f"the loop iterates {iterable}, which its body writes into: copy it first "
+                          f"(for ... in {iterable}.copy())", node)
 
     def _note_parameter_write(self, shared, name, node, only_if_array):
         """A write reaching a parameter's array changes the caller's array too: fine for the function

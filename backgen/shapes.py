@@ -308,11 +308,13 @@ class _Walker:
                 found = self.atom(value, body)
                 if found is not None or isinstance(value, ir.Var) and value.name in body:
                     self.record(carried, body[value.name] if isinstance(value, ir.Var) else found, item.line)
-        for name in set(body) | set(orelse):
-            if body.get(name, _MISSING) is not env.get(name, _MISSING):
-                env[name] = body[name]
-            elif orelse.get(name, _MISSING) is not env.get(name, _MISSING):
-                env[name] = orelse[name]
+        for name in sorted(set(body) | set(orelse)):  # a name either branch set (or dropped) anew
+            before = env.get(name, _MISSING)
+            for branch in (body, orelse):
+                value = branch.get(name, _MISSING)
+                if value is not before and value is not _MISSING:
+                    env[name] = value
+                    break
 
     def loop(self, loop, env):
         for carried in loop.carried:

@@ -457,7 +457,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 qualified = stager.qualify(child) if isinstance(child, (ast.Name, ast.Attribute)) else None
                 if qualified and isinstance(child, (ast.Name, ast.Attribute)):
                     return source.template(stager.alias(qualified))
-                return super().visit(child)
+                return super().visit(_shallow_copy(child))  # the user's tree stays as written
 
         return source.to_source(Replace().visit(node))
 
@@ -530,6 +530,15 @@ def render_template(rule, args, modules):
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
     return source.to_source(source.fill(rule.forward, bindings))
+
+
+def _shallow_copy(node):
+    """A copy of ``node`` whose fields (lists too) can be replaced without touching ``node``."""
+    clone = copy.copy(node)
+    for field, value in ast.iter_fields(clone):
+        if isinstance(value, list):
+            setattr(clone, field, list(value))
+    return clone
 
 
 def module_bindings(modules):

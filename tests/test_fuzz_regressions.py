@@ -514,3 +514,68 @@ def test_a_python_float_in_numpy_functions(expr):
     def f(v: "3", n: int):
         return g(n + 0.5, v * v) * 2.0
     ''', [np.array([0.5, 0.1, 0.2]), 1], dout=np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
+
+
+def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
+    # the backward undoes the second loop before the write w[i] that reads the first loop's i
+    assert_right('''
+    def f(s: float, w: "4"):
+        for i in range(2):
+            s = s * 1.5
+        w = w * 1.0
+        w[i] = s
+        for i in range(w.shape[0]):
+            w[i] += np.sqrt(w.max() * w.max() + 0.5)
+        return w * w
+    ''', [0.7, np.array([0.65, 0.77, -0.31, 0.74])], dout=np.array([0.1, -0.3, 0.5, 0.2]))
+
+
+@pytest.mark.parametrize("source, match, line", [
+    ('''
+    def f(X: "3, 2"):
+        X = X * 1.0
+        for row in X[1:]:
+            b = X.prod(axis=0)
+            row[row > -0.3] = b.mean()
+        return b * b
+    ''', "'X' changes in the loop through another name that shares its memory", 4),
+    ('''
+    def f(X: "3, 4"):
+        a = X.reshape(-1)
+        a += a
+        if np.sum(np.var(X, axis=0)) < 3.3:
+            return a[[11, 5]].var(axis=-1)
+        return np.sum(a)
+    ''', "'X' may have been changed by the write into 'a' on line 4", 5),
+    ('''
+    def f(X: "3, 4", v: "4"):
+        if np.sum(v) > 0.8:
+            X = X.copy()
+            a = X
+            a += np.var(a)
+        return X / 2.0
+    ''', "'X' may have been changed by the write into 'a' on line 6", 7),
+    ('''
+    def f(v: "4"):
+        a = np.cosh(v)
+        v = v - a
+        for k in range(3):
+            if a[2] < 0.0:
+                break
+            a[1:4] += v[k]
+            a = v
+        return a * 0.5 + v
+    ''', "this writes into 'a', whose value from the previous iteration is kept under another name", 8),
+    ('''
+    def f(v: "4"):
+        v = v * 1.0
+        hs = []
+        for i in range(3):
+            hs.append(v)
+        a = hs[-1]
+        v[0] = 2.0
+        return a * v
+    ''', "'a' may have been changed by the write into 'v' on line 8", 9),
+])
+def test_writes_seen_through_views_lists_loops_and_branches_are_refused(source, match, line):
+    assert_refused(source, match, line)
