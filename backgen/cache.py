@@ -10,9 +10,13 @@ Contract:
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
   training mode).
+* ``inline_expressions(stmts, forward)`` replaces, in a layer, calls of the file's
+  one-expression functions (``sigmoid``) by their expressions.
 * ``CacheStager`` (a stager mixin) records the cache's layout where the user
   builds it (``cache = (x, w, b)``, ``cache = x``, ``cache = {"x": x}``) instead
   of staging it as a value.
+* ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
+  ``conv_forward_naive`` -> ``conv_backward_naive``, ``f`` -> ``f_backward``.
 * ``from_user_cache(backward, staged)`` turns a backward of the parameters into
   one of ``(dout, cache)``: the cache is unpacked into the staged names it
   holds, forward lines computing cached values are dropped, and every value
@@ -21,6 +25,7 @@ Contract:
 """
 
 import ast
+import copy
 import dataclasses
 
 from . import ir
@@ -64,6 +69,47 @@ def specialize(stmts, cache):
 def _builds(stmts, cache):
     return any(isinstance(n, ast.Name) and n.id == cache and isinstance(n.ctx, ast.Store)
                for s in stmts for n in ast.walk(s))
+
+
+def inline_expressions(stmts, forward):
+    """``stmts`` with each call of a one-expression function of the file (``def sigmoid(x): return
+    1 / (1 + np.exp(-x))``) replaced by its expression: part of the layer's computation, so the
+    backward can use what the cache holds (the sigmoid's output) instead of recomputing its input."""
+    from .parse import read_helper
+    stored = {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    stored |= {a.arg for a in forward.func.args.args}
+
+    class Inline(ast.NodeTransformer):
+        def visit_Call(self, call):
+            self.generic_visit(call)
+            name = call.func.id if isinstance(call.func, ast.Name) else None
+            if name not in forward.helpers or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+                return call
+            helper = read_helper(forward, name)
+            args = helper.func.args
+            body = [s for s in helper.func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None \
+                    or isinstance(body[0].value, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
+                return call
+            params = [a.arg for a in args.args]
+            expr = copy.deepcopy(body[0].value)
+            names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
+            free = {n.id for n in names} - set(params)
+            if free & stored or any(helper.env.get(n) != forward.env.get(n) for n in free) or any(
+                    sum(n.id == p for n in names) > 1 and not isinstance(a, (ast.Name, ast.Constant))
+                    for p, a in zip(params, call.args)):
+                return call  # a name meaning something else here, or an argument computed twice
+
+            class Substitute(ast.NodeTransformer):
+                def visit_Name(self, node):
+                    return copy.deepcopy(call.args[params.index(node.id)]) if node.id in params else node
+            expr = Substitute().visit(expr)
+            for node in ast.walk(expr):  # errors point at the caller's line
+                for field in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+                    if hasattr(call, field):
+                        setattr(node, field, getattr(call, field))
+            return self.visit(expr)
+    return [Inline().visit(stmt) for stmt in stmts]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,13 +158,13 @@ def from_user_cache(backward, staged, error):
     cached = {n for n in layout.names if n}
     result = dataclasses.replace(backward, forward=tuple(_drop(backward.forward, cached)),
                                  groups=tuple(_drop(backward.groups, cached)), cache=layout, params=(), defaults=())
+    result = _zeros_from_what_is_there(result, staged, cached)
     while True:  # lines computing what nothing reads any more (what fed a cached value)
         unread = {line.target for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
         if not unread:
             break
         result = dataclasses.replace(result, forward=tuple(_drop(result.forward, unread)),
                                      groups=tuple(_drop(result.groups, unread)))
-    result = _zeros_from_what_is_there(result, staged, cached)
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
         raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
@@ -158,10 +204,26 @@ def _zeros_from_what_is_there(backward, staged, cached):
                                 None)
                     if like is not None:
                         item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
+                    else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1]))
+                        dims = [_dimension(size, there) for size in shapes[name]]
+                        if dims and None not in dims:
+                            item = ir.AdjointLine(item.target, item.accumulate,
+                                                  f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))")
             out.append(item)
         return out
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
                                zeros=tuple(fix(backward.zeros)))
+
+
+def _dimension(size, there):
+    """``x.shape[0]``: a dimension of that sample size in what is there (sample sizes are distinct
+    primes, and their small multiples, so one size is one dimension); 1 as itself."""
+    if size == 1:
+        return "1"
+    for name, shape in there:
+        if shape is not None and size in tuple(shape):
+            return f"{name}.shape[{tuple(shape).index(size)}]"
+    return None
 
 
 def _drop(items, names):
@@ -239,3 +301,12 @@ def _first_use(backward, name):
         if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(tree)):
             return str(item)
     return name
+
+
+def backward_name(name):
+    """``rnn_forward`` -> ``rnn_backward``, ``conv_forward_naive`` -> ``conv_backward_naive``."""
+    if "_forward" in name:
+        head, _, tail = name.rpartition("_forward")
+        if not tail or tail.startswith("_"):
+            return f"{head}_backward{tail}"
+    return f"{name}_backward"

@@ -6,6 +6,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   (with ``start``: ``i = k + start``);
 * ``for a, b in zip(xs, ys)`` -> ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]``;
 * ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
+* ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
+  then ``h[:, t, :] = h_part``;
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
   the statement using it, which then reads the list.  A comprehension's
@@ -64,7 +66,24 @@ class _State:
                 setattr(stmt, name, self.block(getattr(stmt, name)))
         if isinstance(stmt, ast.For):
             return before + self.loop(stmt)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
+                and any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts):
+            return before + self.parts(stmt)
         return before + [stmt]
+
+    def parts(self, stmt):
+        """``h[:, t, :], c = f(...)`` -> ``h_part, c = f(...)`` then ``h[:, t, :] = h_part``."""
+        elts, writes = [], []
+        for elt in stmt.targets[0].elts:
+            if isinstance(elt, ast.Subscript) and isinstance(elt.value, ast.Name):
+                name = self.fresh(f"{elt.value.id}_part")
+                elts.append(ast.copy_location(ast.Name(name, ast.Store()), elt))
+                write = ast.Assign([elt], ast.copy_location(ast.Name(name, ast.Load()), elt))
+                writes.append(ast.copy_location(write, stmt))
+            else:
+                elts.append(elt)
+        stmt.targets = [ast.copy_location(ast.Tuple(elts, ast.Store()), stmt.targets[0])]
+        return [stmt] + writes
 
     def hoist(self, expr, before):
         """``expr`` with each comprehension replaced by a name, its loop appended to ``before``."""

@@ -19,7 +19,7 @@ shape (``- mode: 'train' or 'test'``) declare nothing.
 import ast
 import re
 
-from .shapes import Spec
+from .shapes import Spec, dim_name
 
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
 _ANY = re.compile(r"\b(of|in|with)\s+any\s+shape\b", re.IGNORECASE)
@@ -84,8 +84,8 @@ def _dims(text):
             break  # (N, d_1, ..., d_k): the code reshapes what follows
         if part.isdigit():
             dims.append(int(part))
-        elif re.fullmatch(r"[A-Za-z_]\w*", part):
-            dims.append(part)
+        elif re.fullmatch(r"[A-Za-z_]\w*|\d+\s*\*?\s*[A-Za-z_]\w*", part):
+            dims.append(dim_name(part))  # N, or a multiple: 4H
         else:
             return None  # an expression (2 * N): not a shape backgen reads
     return tuple(dims)

@@ -82,6 +82,8 @@ def function_source(backward):
 
 def _unpack_lines(layout):
     """``x, w, b = cache`` (or ``x = cache``, or ``x = cache["x"]`` per key of a dict)."""
+    if layout.form == "steps":  # a list or dict of step caches, read step by step
+        return []
     names = [n or "_" for n in layout.names]
     if layout.form == "dict":
         return [f'{n} = cache[{k!r}]' for n, k in zip(names, layout.keys) if n != "_"]

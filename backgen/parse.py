@@ -555,6 +555,8 @@ def _fence_stmt(forward, stmt, last):
         for value in values:
             _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
+        if builds_collection(stmt):  # cache = {}, cache["cache%d" % t] = c: the layer's cache
+            return
         target = stmt.targets[0]
         names = target.elts if isinstance(target, ast.Tuple) else [target]
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
@@ -584,6 +586,26 @@ def _fence_stmt(forward, stmt, last):
         raise forward.error("expression statements have no effect on the result and are not supported", stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def builds_collection(stmt):
+    """A statement building a layer's cache: ``c = {}``, ``c = {"x": x}``, ``c = [None] * T``,
+    ``c["cache%d" % t] = step_cache`` (keys are strings, values are names)."""
+    if len(stmt.targets) != 1:
+        return False
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, ast.Name):
+        if isinstance(value, ast.Dict):
+            return all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys) \
+                and all(isinstance(v, ast.Name) for v in value.values)
+        return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and isinstance(value.left, ast.List) \
+            and len(value.left.elts) == 1 and isinstance(value.left.elts[0], ast.Constant) \
+            and value.left.elts[0].value is None
+    key = target.slice if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
+    if isinstance(key, ast.BinOp) and isinstance(key.op, ast.Mod):
+        key = key.left
+    return isinstance(value, ast.Name) and (isinstance(key, ast.JoinedStr) or isinstance(key, ast.Constant)
+                                            and isinstance(key.value, str))
 
 
 def is_pop(value):

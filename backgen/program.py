@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from . import emit
-from .cache import from_user_cache
+from .cache import backward_name as layer_backward_name, from_user_cache
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir
@@ -132,8 +132,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
-        stem = result.name[:-len("_forward")] if result.name.endswith("_forward") else result.name
-        main = dataclasses.replace(main, name=f"{stem}_backward")
+        main = dataclasses.replace(main, name=layer_backward_name(result.name))
     if main.name in forward.helpers:  # the user has a function of that name: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
     return Program(main, tuple(forwards.values()), tuple(unique))

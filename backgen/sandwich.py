@@ -14,11 +14,15 @@ not such a sandwich (it is then staged as any other function).
 import ast
 
 from . import ir
-from .cache import Layout, output_roles
+from .cache import Layout, backward_name, output_roles
+from .loop_layers import loop_layer
 from .parse import is_docstring, read_helper
 
 
 def sandwich(forward, build):
+    looped = loop_layer(forward, build)  # rnn_forward: a step layer called in a loop
+    if looped is not None:
+        return looped
     func = forward.func
     body = [s for s in func.body if not is_docstring(s)]
     if len(body) < 2 or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Tuple):
@@ -105,8 +109,7 @@ def _compose(forward, calls, layout, programs, outputs):
     if missing:
         raise forward.error(f"{missing[0]!r} reaches none of the layers: leave it out, or use it")
     zeros = ()
-    stem = func.name[:-len("_forward")] if func.name.endswith("_forward") else func.name
-    main = ir.Backward(f"{stem}_backward", func.name, (), (), upstreams, wrt, (), tuple(groups), zeros,
+    main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), zeros,
                        tuple("d" + p for p in wrt), {"np": "np", "math": "math"}, "numpy", cache=layout)
     helpers = []
     for program in programs.values():

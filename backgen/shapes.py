@@ -20,6 +20,7 @@ on which dimensions are 1, which is what these shapes decide.
 """
 
 import ast
+import re
 import itertools
 import math
 from dataclasses import dataclass, replace
@@ -71,7 +72,7 @@ def spec(value):
             if text.startswith(prefix + " ") or text == prefix:
                 kind, text = prefix, text[len(prefix):].strip()
         text = text.strip("()[] ")
-        dims = tuple(int(d) if d.strip().lstrip("-").isdigit() else d.strip()
+        dims = tuple(int(d) if d.strip().lstrip("-").isdigit() else dim_name(d)
                      for d in text.split(",") if d.strip())
         return Spec(dims, kind)
     if isinstance(value, (tuple, list)):
@@ -81,13 +82,32 @@ def spec(value):
     raise TypeError(f"cannot read a shape from {value!r}: use a tuple like (64, 10) or a string like 'N, D'")
 
 
-def examples(staged, specs):
-    """Sample inputs of the declared shapes, in parameter order."""
-    sizes = {}
+def dim_name(text):
+    """A dimension as written: ``N``; ``4H``, ``4 * H`` and ``4*H`` are all ``4*H`` (a multiple of H)."""
+    text = text.strip()
+    multiple = re.fullmatch(r"(\d+)\s*\*?\s*([A-Za-z_]\w*)", text)
+    return f"{multiple.group(1)}*{multiple.group(2)}" if multiple else text
+
+
+def dim_sizes(specs):
+    """A sample size for each named dimension: distinct primes; ``4*H`` (a multiple) four times H's."""
+    sizes, multiples = {}, []
     for s in specs.values():
         for dim in s.dims:
+            if isinstance(dim, str) and re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim):
+                multiples.append(dim)
+                dim = dim.split("*")[1]
             if isinstance(dim, str) and dim not in sizes:
                 sizes[dim] = PRIMES[len(sizes) % len(PRIMES)] + 50 * (len(sizes) // len(PRIMES))
+    for dim in multiples:
+        factor, base = dim.split("*")
+        sizes[dim] = int(factor) * sizes[base]
+    return sizes
+
+
+def examples(staged, specs):
+    """Sample inputs of the declared shapes, in parameter order."""
+    sizes = dim_sizes(specs)
     rng = np.random.default_rng(0)
     args = []
     for name in staged.params:

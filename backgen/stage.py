@@ -28,7 +28,7 @@ import keyword
 from . import ir, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
-from .cache import CacheStager, output_roles, specialize
+from .cache import CacheStager, inline_expressions, output_roles, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
@@ -155,7 +155,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
-            body = specialize(body, self.cache_name)
+            body = specialize(inline_expressions(body, self.forward), self.cache_name)
         if roles != ["out"]:
             self.keep_outputs(body, roles)
         body = single_exit(body)

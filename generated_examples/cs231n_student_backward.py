@@ -32,6 +32,80 @@ def relu_backward(dout, cache):
     return dx
 
 
+def rnn_step_backward(dout, cache):
+    """Gradient of rnn_step_forward() with respect to x, prev_h, Wx, Wh, b, times the output gradient dout."""
+    x, prev_h, Wx, Wh, next_h = cache
+    # backward pass
+    # (4) next_h = np.tanh(s)
+    ds = (1 - next_h ** 2) * dout
+    # (3) s = prod + xdot + b
+    db = ds.sum(axis=0)
+    # (2) xdot = x.dot(Wx)
+    dx = ds.dot(Wx.T)
+    dWx = x.T.dot(ds)
+    # (1) prod = prev_h.dot(Wh)
+    dprev_h = ds.dot(Wh.T)
+    dWh = prev_h.T.dot(ds)
+    return dx, dprev_h, dWx, dWh, db
+
+
+def lstm_step_backward(dnext_h, dnext_c, cache):
+    """Gradient of lstm_step_forward() with respect to x, prev_h, prev_c, Wx, Wh, b, times the output gradients dnext_h, dnext_c (None for an output whose gradient is zero)."""
+    x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c = cache
+    # forward pass
+    H = prev_h.shape[1]     # (1)
+    prod2 = 2 * H           # (7)
+    prod3 = 2 * H           # (10)
+    prod4 = 3 * H           # (11)
+    prod5 = 3 * H           # (14)
+    tanh = np.tanh(next_c)  # (20)
+    next_h = o * tanh       # (21)
+    if dnext_h is None:
+        dnext_h = np.zeros_like(next_h)
+    if dnext_c is None:
+        dnext_c = np.zeros_like(next_c)
+    # backward pass
+    # return next_h, next_c
+    d_next_c = dnext_c.copy()
+    # (21) next_h = o * tanh
+    do = tanh * dnext_h
+    dtanh = o * dnext_h
+    # (20) tanh = np.tanh(next_c)
+    d_next_c += (1 - tanh ** 2) * dtanh
+    # (18) ig = i * g
+    di = g * d_next_c
+    dg = i * d_next_c
+    # (17) prod6 = f * prev_c
+    df = prev_c * d_next_c
+    dprev_c = f * d_next_c
+    # (16) g = np.tanh(sel4)
+    dsel4 = (1 - g ** 2) * dg
+    # (15) sel4 = a[:, prod5:]
+    da = np.zeros((dnext_h.shape[0], Wx.shape[1]))
+    da[:, prod5:] = dsel4
+    # (13) o = 1 / (1 + np.exp(-sel3))
+    dsel3 = ((1 - o) * o) * do
+    # (12) sel3 = a[:, prod3:prod4]
+    da[:, prod3:prod4] += dsel3
+    # (9) f = 1 / (1 + np.exp(-sel2))
+    dsel2 = ((1 - f) * f) * df
+    # (8) sel2 = a[:, H:prod2]
+    da[:, H:prod2] += dsel2
+    # (6) i = 1 / (1 + np.exp(-sel))
+    dsel = ((1 - i) * i) * di
+    # (5) sel = a[:, :H]
+    da[:, :H] += dsel
+    # (4) a = xdot + prod + b
+    db = da.sum(axis=0)
+    # (3) prod = prev_h.dot(Wh)
+    dprev_h = da.dot(Wh.T)
+    dWh = prev_h.T.dot(da)
+    # (2) xdot = x.dot(Wx)
+    dx = da.dot(Wx.T)
+    dWx = x.T.dot(da)
+    return dx, dprev_h, dprev_c, dWx, dWh, db
+
+
 def affine_relu_backward(dout, cache):
     """Gradient of affine_relu_forward() with respect to x, w, b, times the output gradient dout."""
     fc_cache, relu_cache = cache
@@ -178,23 +252,6 @@ def layernorm_backward(dout, cache):
     return dx, dgamma, dbeta
 
 
-def rnn_step_backward(dout, cache):
-    """Gradient of rnn_step_forward() with respect to x, prev_h, Wx, Wh, b, times the output gradient dout."""
-    x, prev_h, Wx, Wh, next_h = cache
-    # backward pass
-    # (4) next_h = np.tanh(s)
-    ds = (1 - next_h ** 2) * dout
-    # (3) s = prod + xdot + b
-    db = ds.sum(axis=0)
-    # (2) xdot = x.dot(Wx)
-    dx = ds.dot(Wx.T)
-    dWx = x.T.dot(ds)
-    # (1) prod = prev_h.dot(Wh)
-    dprev_h = ds.dot(Wh.T)
-    dWh = prev_h.T.dot(ds)
-    return dx, dprev_h, dWx, dWh, db
-
-
 def word_embedding_backward(dout, cache):
     """Gradient of word_embedding_forward() with respect to W, times the output gradient dout."""
     x, W = cache
@@ -227,3 +284,57 @@ def temporal_affine_backward(dout, cache):
     # (7) reshapex = x.reshape(n, D)
     dx = dreshapex.reshape(x.shape).copy()
     return dx, dw, db
+
+
+def rnn_backward(dout, cache):
+    """Gradient of rnn_forward() with respect to x, h0, Wx, Wh, b, times the output gradient dout."""
+    # backward pass
+    N, T, H = dout.shape
+    D = cache[0][0].shape[1]
+    dx = np.zeros((N, T, D))
+    dWx = np.zeros((D, H))
+    dWh = np.zeros((H, H))
+    db = np.zeros((H,))
+    dprev_h = np.zeros((N, H))
+    for t in reversed(range(T)):
+        # (1) next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        dx[:, t, :], dprev_h, dWx_t, dWh_t, db_t = rnn_step_backward(dout[:, t, :] + dprev_h, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    dh0 = dprev_h
+    return dx, dh0, dWx, dWh, db
+
+
+def sigmoid_backward(x, dout):
+    """Gradient of sigmoid() with respect to x, times the output gradient dout."""
+    # forward pass
+    out = 1 / (1 + np.exp(-x))  # (1)
+    # backward pass
+    # (1) out = 1 / (1 + np.exp(-x))
+    dx = ((1 - out) * out) * dout
+    return dx
+
+
+def lstm_backward(dout, cache):
+    """Gradient of lstm_forward() with respect to x, h0, Wx, Wh, b, times the output gradient dout."""
+    # backward pass
+    N, T, H = dout.shape
+    D = cache[0][0].shape[1]
+    dh = dout.copy()
+    dx = np.zeros((N, T, D))
+    dWx = np.zeros((D, 4 * H))
+    dWh = np.zeros((H, 4 * H))
+    db = np.zeros((4 * H,))
+    dprev_c = np.zeros((N, H))
+    dprev_h = np.zeros((N, H))
+    for t in reversed(range(T)):
+        # (4) prev_h = h[:, t, :]
+        dh[:, t, :] += dprev_h
+        # (1) h[:, t, :], prev_c, cache[t] = lstm_step_forward(x[:, t, :], prev_h, prev_c, Wx, Wh, b)
+        dx[:, t, :], dprev_h, dprev_c, dWx_t, dWh_t, db_t = lstm_step_backward(dh[:, t, :], dprev_c, cache[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    dh0 = dprev_h
+    return dx, dh0, dWx, dWh, db

@@ -37,22 +37,47 @@ def numeric(f, x, dout, eps=1e-6):
     return grad
 
 
+def frozen(cache):
+    """A deep copy of a cache (tuples, lists and dicts of arrays and settings)."""
+    if isinstance(cache, np.ndarray):
+        return cache.copy()
+    if isinstance(cache, (tuple, list)):
+        return type(cache)(frozen(c) for c in cache)
+    if isinstance(cache, dict):
+        return {k: frozen(v) for k, v in cache.items()}
+    return cache
+
+
+def assert_same(before, after):
+    if isinstance(before, np.ndarray):
+        np.testing.assert_array_equal(before, after, err_msg="the backward changed the cache")
+    elif isinstance(before, (tuple, list)):
+        assert len(before) == len(after)
+        for b, a in zip(before, after):
+            assert_same(b, a)
+    elif isinstance(before, dict):
+        assert before.keys() == after.keys()
+        for key in before:
+            assert_same(before[key], after[key])
+
+
 def check_layer(forward, backward, args, wrt):
+    """The generated backward, given the forward's own cache and random upstream gradients (one per
+    output), against central differences of sum(out * dout) over the outputs; the cache unchanged."""
     rng = np.random.default_rng(0)
-    out, cache = forward(*args)
-    dout = rng.standard_normal(np.shape(out))
-    frozen = [np.copy(c) if isinstance(c, np.ndarray) else c for c in (cache if isinstance(cache, tuple) else [cache])]
-    grads = backward(dout, cache)
+    *outs, cache = forward(*args)
+    douts = [rng.standard_normal(np.shape(out)) for out in outs]
+    before = frozen(cache)
+    grads = backward(*douts, cache)
+    assert_same(before, cache)
     grads = grads if isinstance(grads, tuple) else (grads,)
-    for before, after in zip(frozen, cache if isinstance(cache, tuple) else [cache]):
-        if isinstance(before, np.ndarray):
-            np.testing.assert_array_equal(before, after, err_msg="the backward changed the cache")
     assert len(grads) == len(wrt)
     for k, grad in zip(wrt, grads):
         def f(value, k=k):
             trial = list(args)
             trial[k] = value
-            return forward(*trial)[0]
+            return np.concatenate([np.ravel(out) for out in forward(*trial)[:-1]])
+        dout = np.concatenate([np.ravel(d) for d in douts])
         np.testing.assert_allclose(grad, numeric(f, args[k], dout), rtol=1e-5, atol=1e-7)
 
 
@@ -213,3 +238,167 @@ def test_astype_to_a_float_type_keeps_the_gradient():
     exec(backgen.generate(source), namespace)
     x = np.array([0.5, 0.6])
     assert np.allclose(namespace["f_backward"](x), 8 * x)
+
+
+def rnn_args(rng, gates=1, N=3, T=4, D=5, H=3):
+    return (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((D, gates * H)),
+            rng.standard_normal((H, gates * H)), rng.standard_normal(gates * H))
+
+
+def test_rnn_loops_over_the_generated_step_backward(student, generated):
+    check_layer(student.rnn_forward, generated.rnn_backward, rnn_args(np.random.default_rng(8)), range(5))
+    text = Path(generated.__file__).read_text().split("def rnn_backward")[1].split("\ndef ")[0]
+    assert "for t in reversed(range(T)):" in text
+    assert "rnn_step_backward(dout[:, t, :] + dprev_h, cache[t])" in text
+    code = [line for line in text.splitlines() if not line.strip().startswith("#")]
+    assert not any("rnn_step_forward(" in line for line in code)  # the step caches, never the forward again
+
+
+def test_lstm_step_takes_two_upstream_gradients_and_uses_the_cached_gates(student, generated):
+    rng = np.random.default_rng(9)
+    N, D, H = 3, 4, 5
+    args = (rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H)),
+            rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H))
+    check_layer(student.lstm_step_forward, generated.lstm_step_backward, args, range(6))
+    text = Path(generated.__file__).read_text().split("def lstm_step_backward(dnext_h, dnext_c, cache)")[1]
+    assert "((1 - i) * i)" in text.split("\ndef ")[0]  # the sigmoid's output from the cache
+
+
+def test_lstm_over_time_with_tuple_targets_into_slots_and_a_dict_of_caches(student, generated):
+    check_layer(student.lstm_forward, generated.lstm_backward, rnn_args(np.random.default_rng(10), gates=4),
+                range(5))
+
+
+RNN_STEP = '''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    """
+    - x: of shape (N, D)
+    - prev_h: of shape (N, H)
+    - Wx: of shape (D, H)
+    - Wh: of shape (H, H)
+    - b: of shape (H,)
+    """
+    next_h = np.tanh(prev_h.dot(Wh) + x.dot(Wx) + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+'''
+
+DOC = '''
+    """
+    - x: of shape (N, T, D)
+    - h0: of shape (N, H)
+    - Wx: of shape (D, H)
+    - Wh: of shape (H, H)
+    - b: of shape (H,)
+    """
+'''
+
+RNN_VARIANTS = {
+    "a dict of caches, if idx is 0 and the previous slot": '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
+    _, H = h0.shape
+    h = np.zeros((N, T, H))
+    cache = {}
+    for idx in range(T):
+        if idx is 0:
+            h[:, idx, :], cache_idx = rnn_step_forward(x[:, idx, :], h0, Wx, Wh, b)
+        else:
+            h[:, idx, :], cache_idx = rnn_step_forward(x[:, idx, :], h[:, idx - 1, :], Wx, Wh, b)
+        cache["cache%d" % idx] = cache_idx
+    return h, cache
+''',
+    "a list made first, the cache written by the call": '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = [None] * T
+    prev_h = h0
+    for t in range(T):
+        prev_h, cache[t] = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t, :] = prev_h
+    return h, cache
+''',
+    "two layers stacked in each step": '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    caches = []
+    prev_h = h0
+    for t in range(T):
+        mid, c1 = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        top, c2 = rnn_step_forward(x[:, t, :], mid, Wx, Wh, b)
+        caches.append(c1)
+        h[:, t, :] = top
+        caches.append(c2)
+        prev_h = top
+    return h, caches
+''',
+}
+
+
+def _module(source):
+    namespace = {}
+    exec(compile(source, "<student>", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("variant", sorted(RNN_VARIANTS))
+def test_rnn_as_students_write_it(variant):
+    source = RNN_STEP + RNN_VARIANTS[variant]
+    if variant.startswith("two layers"):  # two caches per step: the cache list is not one per step
+        with pytest.raises(backgen.BackgenError, match="exactly one step cache"):
+            backgen.generate(source, name="rnn_forward")
+        return
+    text = backgen.generate(source, name="rnn_forward")
+    assert "import backgen" not in text
+    user, generated = _module(source), _module(text)
+    check_layer(user["rnn_forward"], generated["rnn_backward"], rnn_args(np.random.default_rng(11)), range(5))
+
+
+@pytest.mark.parametrize("line, message", [
+    ("        h[:, t, :] = 2 * next_h\n", "write a step's output into the output by its name"),
+    ("        h[:, t, :] = next_h[0]\n", "write a step's output into the output by its name"),
+    ("        h[:, t, :] = next_h\n        prev_h = next_h * 2\n", "a step layer takes parameters"),
+])
+def test_a_loop_over_a_step_layer_outside_what_is_supported_is_refused_at_its_line(line, message):
+    source = RNN_STEP + '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+''' + line + '''        cache.append(step_cache)
+    return h, cache
+'''
+    with pytest.raises(backgen.BackgenError, match=message):
+        backgen.generate(source, name="rnn_forward")
+
+
+def test_a_write_that_broadcasts_into_its_slot_is_refused():
+    source = RNN_STEP + '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, 2, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t] = next_h[:, None, :]
+        cache.append(step_cache)
+        prev_h = next_h
+    return h, cache
+'''
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate(source, name="rnn_forward")
+
+
+def test_layer_names_keep_their_suffix():
+    from backgen.cache import backward_name
+    assert backward_name("conv_forward_naive") == "conv_backward_naive"
+    assert backward_name("affine_forward") == "affine_backward"
+    assert backward_name("softmax_loss") == "softmax_loss_backward"
+    assert backward_name("forwarder") == "forwarder_backward"

@@ -1,0 +1,780 @@
+"""Layers that loop over a step layer: ``rnn_forward`` calling ``rnn_step_forward`` per time step.
+
+Contract: ``loop_layer(forward, build) -> ir.Program or None``.  A forward in
+CS231n's convention whose one ``for t in range(...)`` loop calls a layer of the
+file (``next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)``)
+and collects the step caches (``cache.append(step_cache)``,
+``cache["cache%d" % t] = step_cache``, ``next_h, cache[t] = ...``) gets the
+backward a person writes: it loops over the steps in reverse, calling the
+step layer's generated backward with the gradient arriving at each step's
+outputs (from the output slots ``dh[:, t, :]`` and from the next step,
+``dprev_h``), and adds up the gradients of the weights every step uses.
+``build(helper_forward)`` returns the ``ir.Program`` of the step layer.  None
+when the forward calls no layer in a loop; a forward that does but is written
+outside what is described here is a ``BackgenError`` at its line.
+
+What the forward may hold: before the loop, shapes (``N, T, D = x.shape``),
+zero arrays (``h = np.zeros((N, T, H))``), the cache's list or dict and names
+for parameters (``prev_h = h0``); in the loop, calls of step layers whose
+arguments are parameters, slices of parameters (``x[:, t, :]``), values of the
+loop and slots of an output (``h[:, t - 1, :]``), writes into an output's
+slots (``h[:, t, :] = next_h``), the collection of the step caches, renamings
+(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``).
+backgen runs the forward (its step layers as the user wrote them) on sample
+arrays of the docstring's shapes, to check that every write fills its slot
+exactly and to learn where the backward finds each dimension (``N, T, H =
+dh.shape``, ``D = cache[0][0].shape[1]``).
+"""
+
+import ast
+import types
+import warnings
+
+import numpy as np
+
+from . import ir
+from .cache import Layout, backward_name, output_roles
+from .parse import is_docstring, read_helper
+
+
+def loop_layer(forward, build):
+    func = forward.func
+    body = [s for s in func.body if not is_docstring(s)]
+    if not body or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Tuple):
+        return None
+    loops = [s for s in body[:-1] if isinstance(s, ast.For)]
+    if len(loops) != 1 or not _calls_layer(loops[0], forward):
+        return None
+    returned = body[-1].value.elts
+    roles = output_roles(func, returned)
+    if roles[-1] != "cache" or "gradient" in roles or not all(isinstance(e, ast.Name) for e in returned):
+        raise forward.error("a layer looping over a step layer returns its outputs, then the cache: "
+                            "return h, cache", body[-1])
+    return _LoopLayer(forward, build, body, loops[0], [e.id for e in returned]).program()
+
+
+def _calls_layer(loop, forward):
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers:
+            helper = read_helper(forward, node.func.id)
+            rets = [n for n in ast.walk(helper.func) if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)]
+            if rets and all(isinstance(e, ast.Name) for e in rets[-1].value.elts) and \
+                    output_roles(helper.func, rets[-1].value.elts)[-1] == "cache":
+                return True
+    return False
+
+
+class _LoopLayer:
+    def __init__(self, forward, build, body, loop, returned):
+        self.forward, self.build, self.loop = forward, build, loop
+        self.func = forward.func
+        self.pre = body[:body.index(loop)]
+        self.post = body[body.index(loop) + 1:-1]
+        self.outputs, self.cache = returned[:-1], returned[-1]
+        from .program import declared_shapes  # the caller's rule for shapes
+        from .sandwich import _float_params
+        self.specs = declared_shapes(forward)
+        self.params = [a.arg for a in self.func.args.args]
+        self.wrt = [p for p in _float_params(forward)
+                    if not (p in self.specs and self.specs[p].kind in ("int", "bool", "str"))]
+
+    def error(self, message, node):
+        return self.forward.error(message, node)
+
+    # ---- reading the forward -------------------------------------------------------------
+    def program(self):
+        if self.post:
+            raise self.error("nothing may follow the loop of a layer looping over a step layer but its "
+                             "return", self.post[0])
+        self.kinds = {}  # name before the loop -> "int", "zeros", "collection" or ("alias", param)
+        for stmt in self.pre:
+            self.read_pre(stmt)
+        if self.kinds.get(self.cache) != "collection":
+            raise self.error(f"the cache {self.cache!r} must be the list or dict the loop collects the step "
+                             f"caches in ({self.cache} = [] before the loop)", self.loop)
+        loop = self.loop
+        iterable = loop.iter
+        if not (isinstance(loop.target, ast.Name) and isinstance(iterable, ast.Call)
+                and isinstance(iterable.func, ast.Name) and iterable.func.id == "range" and not iterable.keywords
+                and (len(iterable.args) == 1 or len(iterable.args) == 2 and isinstance(iterable.args[0], ast.Constant)
+                     and iterable.args[0].value == 0)) or loop.orelse:
+            raise self.error("loop over the steps as for t in range(T)", loop)
+        self.t = loop.target.id
+        self.assigned = set()
+        for node in ast.walk(ast.Module(loop.body, [])):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.assigned.add(node.id)
+        self.buffers = {n for n in self.assigned_slots(loop.body) if self.kinds.get(n) == "zeros"}
+        self.nodes = self.read_body(loop.body)
+        for name in self.outputs:
+            if name not in self.buffers and name not in self.assigned:
+                raise self.error(f"{name!r} is returned but the loop does not compute it", self.loop)
+        self.run_sample()
+        return self.reverse()
+
+    def read_pre(self, stmt):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            names = [target.id] if isinstance(target, ast.Name) else \
+                [e.id for e in target.elts] if isinstance(target, ast.Tuple) and \
+                all(isinstance(e, ast.Name) for e in target.elts) else None
+            if names is not None:
+                kind = self.pre_kind(value, len(names))
+                if kind is not None:
+                    for name in names:
+                        self.kinds[name] = kind
+                    return
+        raise self.error("before the loop over the steps, a layer looping over a step layer may only read "
+                         "shapes (N, T, D = x.shape), make zero arrays (h = np.zeros((N, T, H))), start the "
+                         "cache (cache = []) and name parameters (prev_h = h0)", stmt)
+
+    def pre_kind(self, value, count):
+        if _is_shape(value, self.params):
+            return "int"
+        if count != 1:
+            return None
+        if isinstance(value, ast.Name) and value.id in self.params:
+            return ("alias", value.id)
+        if isinstance(value, (ast.List, ast.Dict)) and not getattr(value, "elts", None) \
+                and not getattr(value, "keys", None):
+            return "collection"
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and isinstance(value.left, ast.List) \
+                and len(value.left.elts) == 1 and isinstance(value.left.elts[0], ast.Constant):
+            return "collection"
+        if isinstance(value, ast.Call) and _dotted(value.func) in ("np.zeros", "np.empty", "np.zeros_like",
+                                                                  "np.empty_like"):
+            return "zeros"
+        if isinstance(value, (ast.Constant, ast.BinOp)) and all(
+                isinstance(n, (ast.Constant, ast.BinOp, ast.operator)) or isinstance(n, ast.Name)
+                and self.kinds.get(n.id) == "int" for n in ast.walk(value)):
+            return "int"
+        return None
+
+    def assigned_slots(self, stmts):
+        found = set()
+        for node in ast.walk(ast.Module(stmts, [])):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for target in targets:
+                for elt in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                    if isinstance(elt, ast.Subscript) and isinstance(elt.value, ast.Name):
+                        found.add(elt.value.id)
+        return found
+
+    def read_body(self, stmts):
+        nodes = []
+        for stmt in stmts:
+            if isinstance(stmt, ast.If):
+                self.check_index(stmt.test, stmt, "the test")
+                nodes.append(("if", stmt, _test_source(stmt.test), self.read_body(stmt.body),
+                              self.read_body(stmt.orelse)))
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr == "append" \
+                    and _name(stmt.value.func.value) == self.cache and len(stmt.value.args) == 1 \
+                    and isinstance(stmt.value.args[0], ast.Name):
+                nodes.append(("collect", stmt, None, stmt.value.args[0].id))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                nodes.append(self.read_assign(stmt, stmt.targets[0], stmt.value))
+            else:
+                raise self.error("in the loop of a layer looping over a step layer, only calls of step layers, "
+                                 "writes into the outputs, the collection of the step caches, renamings and "
+                                 "if on the step are supported", stmt)
+        return nodes
+
+    def read_assign(self, stmt, target, value):
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.forward.helpers:
+            if value.keywords or not isinstance(target, ast.Tuple) or len(target.elts) < 2:
+                raise self.error(f"call {value.func.id}() with its arguments in order and take its outputs and "
+                                 "its cache (next_h, step_cache = ...)", stmt)
+            targets = [self.read_target(e, stmt, k == len(target.elts) - 1) for k, e in enumerate(target.elts)]
+            args = [self.read_arg(a, stmt) for a in value.args]
+            return ("call", stmt, targets, value.func.id, args)
+        if isinstance(target, ast.Subscript) and _name(target.value) == self.cache:
+            if not isinstance(value, ast.Name):
+                raise self.error("collect the step's cache by its name", stmt)
+            self.check_index(target.slice, stmt, "the key")
+            return ("collect", stmt, _index(target.slice), value.id)
+        if isinstance(target, ast.Subscript) and _name(target.value) in self.buffers:
+            self.check_index(target.slice, stmt, "the index")
+            if not isinstance(value, ast.Name):
+                raise self.error("write a step's output into the output by its name (h[:, t, :] = next_h)", stmt)
+            return ("write", stmt, target.value.id, _index(target.slice), value.id)
+        if isinstance(target, ast.Name):
+            return ("rebind", stmt, target.id, self.read_arg(value, stmt))
+        raise self.error("in the loop of a layer looping over a step layer, only calls of step layers, writes "
+                         "into the outputs, the collection of the step caches and renamings are supported", stmt)
+
+    def read_target(self, node, stmt, last):
+        if isinstance(node, ast.Name):
+            return ("name", node.id)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            self.check_index(node.slice, stmt, "the index")
+            if last and node.value.id == self.cache:
+                return ("collect", _index(node.slice))
+            if not last and node.value.id in self.buffers:
+                return ("slot", node.value.id, _index(node.slice))
+        raise self.error("a step's outputs go to names or to slots of an output, its cache to a name or "
+                         "into the cache", stmt)
+
+    def read_arg(self, node, stmt):
+        if isinstance(node, ast.Constant):
+            return ("const", ast.unparse(node))
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in self.assigned:
+                return ("name", name)
+            alias = self.kinds.get(name)
+            if isinstance(alias, tuple):
+                name = alias[1]
+            if name in self.wrt:
+                return ("param", name)
+            if name in self.params or self.kinds.get(name) in ("int", "zeros") or name == self.t:
+                return ("const", node.id)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            self.check_index(node.slice, stmt, "the index")
+            name = node.value.id
+            alias = self.kinds.get(name)
+            if isinstance(alias, tuple) and name not in self.assigned:
+                name = alias[1]
+            if name in self.wrt:
+                return ("slice", name, _index(node.slice))
+            if name in self.buffers:
+                return ("read", name, _index(node.slice))
+        raise self.error("a step layer takes parameters, slices of them (x[:, t, :]), values of the loop or "
+                         "slots of an output here: compute anything else inside the step layer", stmt)
+
+    def check_index(self, node, stmt, what):
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and sub.id != self.t:
+                raise self.error(f"{what} may only use the step {self.t!r} and numbers: the backward does not "
+                                 f"know {sub.id!r}", stmt)
+            if isinstance(sub, (ast.Call, ast.Attribute, ast.Subscript)):
+                raise self.error(f"{what} may only use the step {self.t!r} and numbers", stmt)
+
+    # ---- the sample run ----------------------------------------------------------------------
+    def run_sample(self):
+        with warnings.catch_warnings():  # `if t is 0:` as students write it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            self.run_steps()
+
+    def run_steps(self):
+        from .shapes import dim_sizes, examples
+        unknown = [p for p in self.params if p not in self.specs]
+        if unknown:
+            raise self.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
+                             f"(- {unknown[0]}: ... of shape (N, T, D)), annotate the parameters or pass shapes= "
+                             f"(on the command line: --shape {unknown[0]}=N,T,D)", self.func)
+        self.sizes = dim_sizes(self.specs)
+        args = examples(types.SimpleNamespace(params=tuple(self.params)), self.specs)
+        helpers = _user_functions(self.forward)
+        env = dict(zip(self.params, args), np=np)
+        self.param_shapes = {p: np.shape(v) for p, v in env.items() if isinstance(v, np.ndarray)}
+        for stmt in self.pre:
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+        count = eval(compile(ast.Expression(self.loop.iter), "<sample>", "eval"), env)
+        self.step_caches = []
+        self.iterations = 0
+        for t in count:
+            env[self.t] = t
+            self.collected = []
+            self.run_nodes(self.nodes, env, helpers)
+            if len(self.collected) != 1:
+                raise self.error("each step must collect exactly one step cache", self.loop)
+            self.iterations += 1
+        if len(env[self.cache]) != self.iterations:
+            raise self.error(f"{self.cache!r} must hold one step cache per step", self.loop)
+        self.final = {n: env[n] for n in self.assigned if n in env}
+        self.output_values = [env[n] for n in self.outputs]
+
+    def run_nodes(self, nodes, env, helpers):
+        for node in nodes:
+            kind, stmt = node[0], node[1]
+            if kind == "if":
+                test = eval(compile(ast.Expression(stmt.test), "<sample>", "eval"), env)
+                self.run_nodes(node[3] if test else node[4], env, helpers)
+                continue
+            if kind == "write":
+                slot = eval(f"{node[2]}[{node[3]}]", env)
+                if np.shape(slot) != np.shape(env[node[4]]):
+                    raise self.error(f"this writes a value of shape {np.shape(env[node[4]])} into a slot of shape "
+                                     f"{np.shape(slot)}: write values of the slot's shape", stmt)
+            if kind == "collect" or kind == "call" and node[2][-1][0] == "collect":
+                self.collected.append(stmt)
+            if kind == "call":
+                args = [eval(compile(ast.Expression(a), "<sample>", "eval"), env) for a in stmt.value.args]
+                results = helpers[node[3]](*args)
+                if not isinstance(results, tuple) or len(results) != len(node[2]):
+                    raise self.error(f"{node[3]}() does not return {len(node[2])} values here", stmt)
+                for target, value in zip(node[2][:-1], results[:-1]):
+                    if target[0] == "slot" and np.shape(eval(f"{target[1]}[{target[2]}]", env)) != np.shape(value):
+                        raise self.error("this writes a step's output into a slot of another shape", stmt)
+                self.step_caches.append(results[-1])
+                env["_step_results"] = results
+                stmt = ast.fix_missing_locations(ast.Assign(stmt.targets, ast.Name("_step_results", ast.Load())))
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+
+    # ---- the backward ---------------------------------------------------------------------------
+    def reverse(self):
+        self.taken = set(self.params) | self.assigned | {self.cache, self.t, "np"} | set(self.kinds)
+        self.upstreams = ["dout"] if len(self.outputs) == 1 else [self.fresh("d" + n) for n in self.outputs]
+        self.programs = {}
+        self.uses = self.param_uses(self.nodes)
+        self.retrieve = {}
+        self.find_collects(self.nodes)
+        self.needs_copy = set()
+        self.adjoint_of_buffer = {}
+        for name, up in zip(self.outputs, self.upstreams):
+            if name in self.buffers:
+                self.adjoint_of_buffer[name] = up
+        carried = sorted(n for n in self.assigned if self.is_carried(n))
+        self.carried = {n: self.fresh("d" + n) for n in carried}
+        self.accumulators = {p: self.fresh("d" + p) for p in self.wrt}
+        adj = {n: [v] for n, v in self.carried.items()}
+        self.numbers = {id(node[1]): k for k, node in enumerate(_all_nodes(self.nodes), 1) if node[0] != "if"}
+        body = self.reverse_nodes(list(self.nodes), adj)
+        for n, var in self.carried.items():
+            pending = adj.get(n, [])
+            if pending != [var]:
+                body.append(ir.AdjointLine(var, False, _sum(pending, self.carried.values()) if pending else "0"))
+        # the buffers' gradients: a copy where the loop adds into them
+        setup = []
+        for name, up in zip(self.outputs, self.upstreams):
+            if name in self.buffers and name in self.needs_copy:
+                var = self.fresh("d" + name)
+                setup.append(ir.AdjointLine(var, False, f"{up}.copy()"))
+                body = _rename(body, up, var)
+        self.bindings, self.bound = [], {}
+        zeros = []
+        for p, var in self.accumulators.items():
+            if p in self.uses:
+                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.shape_source(self.param_shapes[p])})"))
+        for n, var in self.carried.items():
+            if n in self.outputs:
+                zeros.append(ir.AdjointLine(var, False, self.upstreams[self.outputs.index(n)]))
+            else:
+                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.shape_source(np.shape(self.final[n]))})"))
+        count = self.count_source()
+        loop = ir.Block(f"for {self.t} in reversed(range({count})):", tuple(body))
+        after, returns = [], []
+        for p in self.wrt:
+            contributions = [var for n, var in self.carried.items()
+                             if self.kinds.get(n) == ("alias", p) or n == p]
+            if p in self.uses:
+                after += [ir.AdjointLine(self.accumulators[p], True, c) for c in contributions]
+            elif contributions:
+                after.append(ir.AdjointLine(self.accumulators[p], False, " + ".join(contributions)))
+            else:
+                raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
+            returns.append(self.accumulators[p])
+        groups = tuple(self.bindings + setup + zeros + [loop] + after)
+        stem = backward_name(self.func.name)
+        layout = Layout("steps", (), (), self.loop.lineno)
+        main = ir.Backward(stem, self.func.name, (), (), tuple(self.upstreams), tuple(self.wrt), (), groups, (),
+                           tuple(returns), {"np": "np", "math": "math"}, "numpy", cache=layout)
+        helpers, forwards = [], []
+        for program in self.programs.values():
+            helpers += list(program.helper_backwards) + [program.main]
+            forwards += list(program.helper_forwards)
+        return ir.Program(main, tuple({f.name: f for f in forwards}.values()),
+                          tuple({b.name: b for b in helpers}.values()))
+
+    def fresh(self, base):
+        name, k = base, 2
+        while name in self.taken:
+            name, k = f"{base}{k}", k + 1
+        self.taken.add(name)
+        return name
+
+    def is_carried(self, name):
+        """Read in the loop before the loop (re)computes it: its value crosses from one step to the next."""
+        if name not in self.kinds and name not in self.outputs:
+            return self.read_before_set(self.nodes, name, set()) is True
+        return True
+
+    def read_before_set(self, nodes, name, seen):
+        for node in nodes:
+            if node[0] == "if":
+                a = self.read_before_set(node[3], name, seen)
+                b = self.read_before_set(node[4], name, seen)
+                if a is True or b is True:
+                    return True
+                if a == "set" and b == "set":
+                    return "set"
+                continue
+            if name in _reads(node):
+                return True
+            if name in _sets(node):
+                return "set"
+        return False
+
+    def param_uses(self, nodes):
+        uses = {}
+        for node in nodes:
+            if node[0] == "if":
+                for p, (count, slices) in list(self.param_uses(node[3]).items()) + \
+                        list(self.param_uses(node[4]).items()):
+                    old = uses.get(p, (0, set()))
+                    uses[p] = (old[0] + count, old[1] | slices)
+                continue
+            for arg in _args(node):
+                if arg[0] in ("param", "slice"):
+                    old = uses.get(arg[1], (0, set()))
+                    uses[arg[1]] = (old[0] + 1, old[1] | ({arg[2]} if arg[0] == "slice" else {None}))
+        return uses
+
+    def once_per_step(self, p, index):
+        """The slice ``p[index]`` is p's only use, and distinct steps read distinct slots."""
+        paths = self.max_on_path(self.nodes, p)
+        count, slices = self.uses[p]
+        parts = _index_parts(index)
+        return paths == 1 and slices == {index} and any(part == self.t for part in parts) and \
+            sum(self.t in part for part in parts) == 1
+
+    def max_on_path(self, nodes, p):
+        total = 0
+        for node in nodes:
+            if node[0] == "if":
+                total += max(self.max_on_path(node[3], p), self.max_on_path(node[4], p))
+            else:
+                total += sum(1 for arg in _args(node) if arg[0] in ("param", "slice") and arg[1] == p)
+        return total
+
+    def find_collects(self, nodes):
+        for node in nodes:
+            if node[0] == "if":
+                self.find_collects(node[3])
+                self.find_collects(node[4])
+            elif node[0] == "collect":
+                key = node[2] if node[2] is not None else self.t
+                if node[3] in self.retrieve:
+                    raise self.error(f"{node[3]!r} is collected twice", node[1])
+                self.retrieve[node[3]] = f"{self.cache}[{key}]"
+
+    def reverse_nodes(self, nodes, adj):
+        lines = []
+        for node in reversed(nodes):
+            kind, stmt = node[0], node[1]
+            if kind == "if":
+                left, right = _copy(adj), _copy(adj)
+                body = self.reverse_nodes(node[3], left)
+                orelse = self.reverse_nodes(node[4], right)
+                if left != right:
+                    raise self.error("the branches of this if use the values of the loop differently: "
+                                     "not supported in a layer looping over a step layer", stmt)
+                adj.clear()
+                adj.update(left)
+                lines.append(ir.Block(f"if {node[2]}:", tuple(body) or (ir.Statement("pass"),)))
+                if node[4]:
+                    lines.append(ir.Block("else:", tuple(orelse) or (ir.Statement("pass"),)))
+                continue
+            undoes = ir.ForwardLine(self.numbers[id(stmt)], *_split(stmt, self.forward.lines))
+            if kind == "collect":
+                continue
+            if kind == "write":
+                adj.setdefault(node[4], []).append(f"{self.buffer_adjoint(node[2])}[{node[3]}]")
+                continue
+            if kind == "rebind":
+                pending = adj.pop(node[2], [])
+                sent = self.send(node[3], _sum(pending, self.carried.values()), adj) if pending else []
+                if sent:
+                    lines.append(ir.Group(undoes, tuple(sent)))
+                continue
+            lines.append(ir.Group(undoes, tuple(self.reverse_call(node, adj))))
+        return lines
+
+    def buffer_adjoint(self, buffer):
+        if buffer not in self.adjoint_of_buffer:
+            raise self.error(f"{buffer!r} is written in the loop but not returned: only outputs may be "
+                             "written into", self.loop)
+        return self.adjoint_of_buffer[buffer]
+
+    def send(self, arg, gradient, adj):
+        """Lines giving ``gradient`` to the argument ``arg`` (a name's pending list, a parameter, a slot)."""
+        if arg[0] == "name":
+            adj.setdefault(arg[1], []).append(gradient)
+            return []
+        if arg[0] == "param":
+            return [ir.AdjointLine(self.accumulators[arg[1]], True, gradient)]
+        if arg[0] == "slice":
+            return [ir.AdjointLine(f"{self.accumulators[arg[1]]}[{arg[2]}]", True, gradient)]
+        if arg[0] == "read":
+            self.needs_copy.add(arg[1])
+            return [ir.AdjointLine(f"{self.buffer_adjoint(arg[1])}[{arg[2]}]", True, gradient)]
+        return []
+
+    def reverse_call(self, node, adj):
+        _, stmt, targets, helper_name, args = node
+        if helper_name not in self.programs:
+            self.programs[helper_name] = self.build(read_helper(self.forward, helper_name))
+        helper = self.programs[helper_name].main
+        if helper.cache is None:
+            raise self.error(f"{helper_name}() is not a layer returning (out, cache)", stmt)
+        outs, cache_target = targets[:-1], targets[-1]
+        if len(outs) != len(helper.upstreams):
+            raise self.error(f"{helper_name}() returns {len(helper.upstreams)} output(s) before its cache", stmt)
+        ups = []
+        for target in outs:
+            if target[0] == "slot":
+                ups.append(f"{self.buffer_adjoint(target[1])}[{target[2]}]")
+            else:
+                pending = adj.pop(target[1], [])
+                if not pending:
+                    raise self.error(f"{target[1]!r} is computed here but not used: a step's every output must "
+                                     "flow on to the result", stmt)
+                ups.append(_sum(pending, self.carried.values()))
+        if cache_target[0] == "collect":
+            cache = f"{self.cache}[{cache_target[1]}]"
+        elif cache_target[1] in self.retrieve:
+            cache = self.retrieve[cache_target[1]]
+        else:
+            raise self.error(f"the step cache {cache_target[1]!r} is not collected in {self.cache!r}", stmt)
+        helper_params = [a.arg for a in read_helper(self.forward, helper_name).func.args.args]
+        if len(args) != len(helper_params):
+            raise self.error(f"{helper_name}() takes {len(helper_params)} arguments", stmt)
+        grads, after = [], []
+        referenced = " + ".join(term for terms in adj.values() for term in terms)
+        for arg, name in zip(args, helper_params):
+            if name not in helper.wrt:
+                continue
+            if arg[0] == "const":
+                grads.append("_")
+            elif arg[0] == "slice" and self.once_per_step(arg[1], arg[2]):
+                grads.append(f"{self.accumulators[arg[1]]}[{arg[2]}]")
+            elif arg[0] == "name" and arg[1] in self.carried and not adj.get(arg[1]) \
+                    and not _mentions(referenced, self.carried[arg[1]]):
+                grads.append(self.carried[arg[1]])
+                adj[arg[1]] = [self.carried[arg[1]]]
+            else:
+                base = arg[1] if arg[0] == "name" else name if arg[0] == "read" else f"{arg[1]}_{self.t}"
+                var = self.fresh("d" + base)
+                grads.append(var)
+                after += self.send(arg, var, adj)
+        call = ir.CallLine(tuple(grads) if grads else ("_",), f"{helper.name}({', '.join(ups)}, {cache})")
+        return [call] + after
+
+    # ---- shapes in the backward -----------------------------------------------------------------
+    def sources(self):
+        found = [(up, np.shape(v)) for up, v in zip(self.upstreams, self.output_values)]
+        first = self.first_cache_source()
+
+        def walk(value, expr, depth):
+            if isinstance(value, np.ndarray):
+                found.append((expr, value.shape))
+            elif isinstance(value, (tuple, list)) and depth < 2:
+                for k, item in enumerate(value):
+                    walk(item, f"{expr}[{k}]", depth + 1)
+            elif isinstance(value, dict) and depth < 2:
+                for key, item in value.items():
+                    if isinstance(key, (str, int)):
+                        walk(item, f"{expr}[{key!r}]", depth + 1)
+        if first is not None and self.step_caches:
+            walk(self.step_caches[0], first, 0)
+        return found
+
+    def first_cache_source(self):
+        exprs = set(self.retrieve.values())
+        for node in _all_nodes(self.nodes):
+            if node[0] == "call" and node[2][-1][0] == "collect":
+                exprs.add(f"{self.cache}[{node[2][-1][1]}]")
+        if len(exprs) != 1:
+            return None
+        tree = ast.parse(exprs.pop(), mode="eval")
+        for sub in ast.walk(tree):
+            if isinstance(sub, ast.Name) and sub.id == self.t:
+                sub.__class__, sub.value = ast.Constant, 0
+                del sub.id, sub.ctx
+        key = tree.body.slice
+        if not any(isinstance(n, ast.Name) for n in ast.walk(key)):  # cache["cache%d" % 0]: cache["cache0"]
+            tree.body.slice = ast.Constant(eval(compile(ast.Expression(key), "<key>", "eval"), {}))
+        return ast.unparse(tree)
+
+    def size_source(self, size):
+        names = {v: k for k, v in self.sizes.items() if "*" not in k}
+        if size in names:
+            return self.bind(names[size], size)
+        for k in range(2, 7):
+            if size % k == 0 and size // k in names:
+                return f"{k} * {self.bind(names[size // k], size // k)}"
+        return self.bind(self.fresh("n"), size)
+
+    def bind(self, name, size):
+        if size in self.bound:
+            return self.bound[size]
+        for expr, shape in self.sources():
+            if size in shape:
+                if name in self.taken and name not in self.sizes:
+                    name = self.fresh(name)
+                self.taken.add(name)
+                axis = list(shape).index(size)
+                if expr in self.upstreams:  # all the dimensions an upstream gives, unpacked as people do
+                    names = [next((k for k, v in self.sizes.items() if v == s and "*" not in k), "_")
+                             for s in shape]
+                    if len(set(names) - {"_"}) == len([n for n in names if n != "_"]) and \
+                            all(n == "_" or n not in self.taken - set(self.sizes) for n in names):
+                        self.bindings.append(ir.Statement(f"{', '.join(names)}{',' if len(names) == 1 else ''} = "
+                                                          f"{expr}.shape"))
+                        for n, s in zip(names, shape):
+                            if n != "_":
+                                self.bound[s] = n
+                                self.taken.add(n)
+                        return self.bound[size]
+                self.bindings.append(ir.Statement(f"{name} = {expr}.shape[{axis}]"))
+                self.bound[size] = name
+                return name
+        raise self.error("the backward cannot learn a dimension of size "
+                         f"{size} in the samples from the upstream gradient or the step caches: keep the "
+                         "step's inputs in its cache", self.func)
+
+    def shape_source(self, shape):
+        parts = [self.size_source(s) if s > 1 else str(s) for s in shape]
+        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+    def count_source(self):
+        names = {v: k for k, v in self.sizes.items() if "*" not in k}
+        if self.iterations in names:
+            try:
+                return self.bind(names[self.iterations], self.iterations)
+            except Exception:
+                pass
+        return f"len({self.cache})"
+
+
+def _user_functions(forward):
+    """The file's functions as the user wrote them (step layers run on sample arrays)."""
+    namespace = {"np": np}
+    for name, value in forward.helpers.items():
+        if isinstance(value, tuple):
+            text, filename = value
+            tree = ast.parse(text, filename)
+            defs = [d for d in tree.body if isinstance(d, ast.FunctionDef)]
+            with warnings.catch_warnings():  # `if t is 0:` as students write it
+                warnings.simplefilter("ignore", SyntaxWarning)
+                exec(compile(ast.Module(defs, []), filename, "exec"), namespace)
+            break
+        namespace[name] = value
+    return namespace
+
+
+def _is_shape(value, params):
+    if isinstance(value, ast.Attribute) and value.attr == "shape" and _name(value.value) in params:
+        return True
+    return isinstance(value, ast.Subscript) and _is_shape(value.value, params) \
+        and isinstance(value.slice, ast.Constant)
+
+
+def _dotted(node):
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else None
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _name(node):
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _test_source(node):
+    """The test as the backward writes it: ``t is 0`` compares values (``t == 0``)."""
+    class Is(ast.NodeTransformer):
+        def visit_Compare(self, compare):
+            compare.ops = [ast.Eq() if isinstance(op, ast.Is) else ast.NotEq() if isinstance(op, ast.IsNot)
+                           else op for op in compare.ops]
+            return compare
+    import copy
+    return ast.unparse(Is().visit(copy.deepcopy(node)))
+
+
+def _args(node):
+    if node[0] == "call":
+        return node[4]
+    if node[0] == "rebind":
+        return [node[3]]
+    return []
+
+
+def _reads(node):
+    found = {a[1] for a in _args(node) if a[0] == "name"}
+    if node[0] in ("write", "collect"):
+        found.add(node[-1])
+    return found
+
+
+def _sets(node):
+    if node[0] == "call":
+        return {t[1] for t in node[2] if t[0] == "name"}
+    if node[0] == "rebind":
+        return {node[2]}
+    return set()
+
+
+def _all_nodes(nodes):
+    for node in nodes:
+        yield node
+        if node[0] == "if":
+            yield from _all_nodes(node[3])
+            yield from _all_nodes(node[4])
+
+
+def _index_parts(index):
+    tree = ast.parse(f"_[{index}]", mode="eval").body.slice
+    parts = tree.elts if isinstance(tree, ast.Tuple) else [tree]
+    return [ast.unparse(p) for p in parts]
+
+
+def _sum(terms, carried):
+    carried = set(carried)
+    ordered = [t for t in terms if t not in carried] + [t for t in terms if t in carried]
+    return " + ".join(ordered)
+
+
+def _copy(adj):
+    return {k: list(v) for k, v in adj.items()}
+
+
+def _mentions(text, name):
+    return any(isinstance(n, ast.Name) and n.id == name
+               for part in text.split(" + ") if part.strip()
+               for n in ast.walk(ast.parse(part.strip(), mode="eval")))
+
+
+def _rename(items, old, new):
+    def fix(text):
+        tree = ast.parse(text)
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id == old:
+                n.id = new
+        return ast.unparse(tree)
+    out = []
+    for item in items:
+        if isinstance(item, ir.Block):
+            item = ir.Block(item.header, tuple(_rename(item.body, old, new)))
+        elif isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_rename(item.lines, old, new)))
+        elif isinstance(item, ir.AdjointLine):
+            item = ir.AdjointLine(fix(item.target), item.accumulate, fix(item.source))
+        elif isinstance(item, ir.CallLine):
+            item = ir.CallLine(item.targets, fix(item.source))
+        out.append(item)
+    return out
+
+
+def _split(stmt, lines):
+    """``(target, value)`` of a statement as the user wrote it (before ``h[:, t, :], c = ...`` was
+    taken apart)."""
+    if stmt.lineno == getattr(stmt, "end_lineno", None) and 0 < stmt.lineno <= len(lines):
+        try:
+            written = ast.parse(lines[stmt.lineno - 1].strip()).body
+        except SyntaxError:
+            written = []
+        if len(written) == 1 and isinstance(written[0], ast.Assign) and ast.dump(written[0].value) == \
+                ast.dump(stmt.value if isinstance(stmt, ast.Assign) else ast.Constant(None)):
+            stmt = written[0]
+    if isinstance(stmt, ast.Assign):
+        target = stmt.targets[0]
+        parts = target.elts if isinstance(target, ast.Tuple) else [target]
+        return ", ".join(ast.unparse(p) for p in parts), ast.unparse(stmt.value)
+    return "", ast.unparse(stmt)
+
+
+def _index(node):
+    """An index as written between the brackets (``:, t, :``)."""
+    return ast.unparse(ast.Subscript(ast.Name("_", ast.Load()), node, ast.Load()))[2:-1]
