@@ -11,6 +11,8 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
 * ``Forward.env`` maps each free name the function may use to what it means:
   ``"math"`` or ``"numpy"`` for a module, ``"math.exp"`` for a function taken
   from one, ``"abs"``/``"max"``/``"min"``/``"pow"`` for the builtins.
+* Imports and ``def``s at the top of the body are lifted to module level
+  (``nested``): a nested function becomes a helper taking its closure.
 * The fence raises ``BackgenError`` at the first construct outside the
   supported subset, naming it.
 """
@@ -18,6 +20,7 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
 import ast
 import builtins
 import codecs
+import copy
 import inspect
 import io
 import math
@@ -30,6 +33,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
+from .nested import Nested, lift
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -77,11 +81,18 @@ def read(func_or_source, name=None, filename=None):
     elif isinstance(func_or_source, types.FunctionType):
         forward = _read_function(func_or_source)
         key = id(func_or_source)
+    elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
+        nested = func_or_source
+        forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
+                          dict(nested.helpers), constants=dict(nested.constants))
+        key = id(nested)
     else:
         raise TypeError(
             "backgen needs a Python function or a string of source code, "
             f"not {type(func_or_source).__name__}"
         )
+    if not isinstance(forward.func, ast.AsyncFunctionDef):
+        forward.helpers.update(lift(forward, _bind_import))
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.placeholders.update(tidy(forward.func, forward.error))
@@ -201,6 +212,10 @@ def _helper_calls(func, names):
 def _helper_unit(value, name, units):
     """``(key, (name, FunctionDef, filename, lines, helpers))`` of a helper, without fencing it
     (``(key, None)`` where its source cannot be read: staging reports that)."""
+    if isinstance(value, Nested):
+        key = id(value)
+        units[key] = (name, value.func, value.filename, value.lines, value.helpers)
+        return key, units[key]
     if isinstance(value, tuple):
         source, filename = value
         key = _source_key(source, name)
@@ -381,6 +396,8 @@ def _function_helpers(func, func_node):
 def read_helper(forward, name):
     """The ``Forward`` of a helper function that ``forward`` calls."""
     value = forward.helpers[name]
+    if isinstance(value, Nested):
+        return read(value)
     if isinstance(value, tuple):
         text, filename = value
         return read(text, name=name, filename=filename)
@@ -433,7 +450,7 @@ UNSUPPORTED = {
     ast.AsyncFunctionDef: "async functions",
     ast.Lambda: "lambda expressions",
     ast.ClassDef: "class definitions",
-    ast.FunctionDef: "nested function definitions",
+    ast.FunctionDef: "function definitions inside a branch or a loop",
     ast.Try: "try statements",
     ast.With: "with statements",
     ast.AsyncWith: "async with statements",
@@ -447,8 +464,8 @@ UNSUPPORTED = {
     ast.DictComp: "dict comprehensions",
     ast.GeneratorExp: "generator expressions",
     ast.AsyncFor: "async for loops",
-    ast.Import: "import statements inside the function",
-    ast.ImportFrom: "import statements inside the function",
+    ast.Import: "import statements inside a branch or a loop",
+    ast.ImportFrom: "import statements inside a branch or a loop",
     ast.Delete: "del statements",
     ast.Raise: "raise statements",
     ast.Assert: "assert statements",

@@ -212,3 +212,63 @@ def test_a_comprehension_in_a_while_test_is_refused():
 ], ids=["np.array-of-numbers", "np.array-of-arrays", "float", "item", "list-to-numpy", "asarray-astype"])
 def test_values_converted_keep_their_gradient(source, args):
     check_source(source, args)
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(x: "3", w: "3"):
+        """A layer whose activation is written inside it, reading w from the closure."""
+        def act(z):
+            return np.tanh(z) * w
+        h = act(x * 2.0)
+        return np.sum(act(h))
+    ''', [V, W]),
+    ('''
+    def f(x, a):
+        import math as m
+        def h(z):
+            return a * m.sin(z)
+        def k(z):
+            return h(z) * z
+        return h(x) + k(2 * x)
+    ''', [0.3, 0.7]),
+    ('''
+    def f(x, a):
+        def scaled(z, c=2.0):
+            return c * z * a
+        a = a * 3.0
+        return scaled(x) + scaled(x, c=0.5) * x
+    ''', [0.3, 0.7]),
+    ('''
+    def f(x: "3"):
+        from numpy import exp
+        def soft(z):
+            e = exp(z - z.max())
+            return e / e.sum()
+        return np.sum(soft(x) * np.arange(3.0))
+    ''', [V]),
+    ('''
+    def f(x, y):
+        def g(t):
+            return t * t - 0.1
+        if g(x) > 0:
+            return g(x) * y
+        return x * y
+    ''', [0.5, 1.5]),
+], ids=["closure-over-a-parameter", "sibling-and-import-inside", "closure-read-when-called", "import-from-numpy",
+        "called-in-a-test"])
+def test_functions_and_imports_written_inside_the_function(source, args):
+    check_source(source, args)
+
+
+def test_a_nested_function_used_as_a_value_is_refused():
+    source = textwrap.dedent('''
+        def f(x):
+            def g(t):
+                return t * 2.0
+            h = g
+            return h(x)
+    ''')
+    with pytest.raises(backgen.BackgenError, match="used here other than by calling it") as info:
+        backgen.generate(source)
+    assert info.value.lineno == 5

@@ -1,0 +1,124 @@
+"""Functions and imports written inside the forward function, made module-level.
+
+Contract: ``lift(forward) -> {name: Nested}`` rewrites ``forward.func`` in place
+and returns the helpers it made, which the caller adds to ``forward.helpers``.
+
+* ``import numpy as np`` / ``from math import sin`` at the top level of the
+  body bind their names as the same statements at module level would; the
+  statements leave the body.
+* A ``def`` at the top level of the body becomes a helper of its own.  The
+  names it reads from the enclosing function (its closure: parameters and
+  locals of the forward) become leading parameters of the helper, and every
+  call of it passes them: ``def act(z): return np.tanh(z) * w`` called as
+  ``act(h)`` becomes ``act(w, z)`` called as ``act(w, h)``.  Python reads a
+  closure's variables when the function is called, and so does the call, so
+  the meaning is kept, and gradients flow into the closure's values (``dw``)
+  as into any argument.  A helper calling a sibling takes the sibling's
+  closure too.  The helper keeps the user's line numbers.
+* Refused, with the line: a nested function used other than by calling it,
+  one whose name the body also assigns, ``nonlocal``/``global`` writes (the
+  fence refuses those statements), and a nested function defined in a branch
+  or loop (the fence refuses that ``def``).
+"""
+
+import ast
+import copy
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A helper lifted out of the forward: its ``def`` (closure parameters first) and its context."""
+
+    func: ast.FunctionDef
+    filename: str
+    lines: tuple
+    env: dict
+    helpers: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+    closure: tuple = ()
+
+
+def lift(forward, bind_import):
+    """Take the body's imports and nested functions out of ``forward.func`` (see the module doc)."""
+    func = forward.func
+    body = []
+    for stmt in func.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            bind_import(stmt, forward.env)
+            for alias in stmt.names:  # an import of something backgen does not know: the name is unknown
+                local = alias.asname or alias.name.split(".")[0]
+                if not forward.env.get(local):
+                    forward.env.pop(local, None)
+        else:
+            body.append(stmt)
+    func.body = body
+    defs = [stmt for stmt in func.body if isinstance(stmt, ast.FunctionDef)]
+    if not defs:
+        return {}
+    names = {d.name for d in defs}
+    outer = {a.arg for a in _all_args(func)} | _stored(s for s in func.body if not isinstance(s, ast.FunctionDef))
+    for d in defs:
+        if d.name in outer:
+            raise forward.error(f"the nested function {d.name}() is also assigned in {func.name}(): "
+                                "give it a name of its own", d)
+    closure = {d.name: sorted((_free(d) & outer) - names) for d in defs}
+    calls = {d.name: {n.func.id for n in ast.walk(d) if isinstance(n, ast.Call)
+                      and isinstance(n.func, ast.Name) and n.func.id in names - {d.name}} for d in defs}
+    changed = True
+    while changed:  # a function calling a sibling passes the sibling's closure along
+        changed = False
+        for name, callees in calls.items():
+            wanted = sorted(set(closure[name]).union(*(closure[c] for c in callees)))
+            if wanted != closure[name]:
+                closure[name], changed = wanted, True
+    lifted = {}
+    for d in defs:
+        helper = copy.deepcopy(d)
+        helper.args.args = [ast.copy_location(ast.arg(n), d) for n in closure[d.name]] + helper.args.args
+        _pass_closures(helper.body, closure, forward, skip={a.arg for a in _all_args(helper)})
+        lifted[d.name] = helper
+    func.body = [stmt for stmt in func.body if not isinstance(stmt, ast.FunctionDef)]
+    _pass_closures(func.body, closure, forward)
+    helpers = dict(forward.helpers)
+    result = {}
+    for name, helper in lifted.items():
+        result[name] = Nested(helper, forward.filename, forward.lines, dict(forward.env), {}, dict(forward.constants),
+                              tuple(closure[name]))
+    for name, nested in result.items():  # each sees the module's helpers and its siblings
+        nested.helpers.update({k: v for k, v in {**helpers, **result}.items() if k != name})
+    return result
+
+
+def _all_args(func):
+    args = func.args
+    return args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
+
+
+def _stored(stmts):
+    return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _free(func):
+    """Names ``func`` reads that are not its own (parameters and names it assigns)."""
+    own = {a.arg for a in _all_args(func)} | _stored(func.body)
+    return {n.id for s in func.body for n in ast.walk(s)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - own
+
+
+def _pass_closures(stmts, closure, forward, skip=()):
+    """Calls of the nested functions get their closure's values as leading arguments; any other
+    use of a nested function's name is refused."""
+    called = set()
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in closure \
+                    and node.func.id not in skip:
+                node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in closure[node.func.id]] \
+                    + node.args
+                called.add(id(node.func))
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in closure and node.id not in skip and id(node) not in called:
+                raise forward.error(f"the nested function {node.id}() is used here other than by calling it, "
+                                    "which backgen does not follow: call it, or define it at module level", node)
