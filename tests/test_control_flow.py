@@ -1362,12 +1362,13 @@ UNSUPPORTED = [
             yield y
             return y
         """, 3, None),
-    ("closure", """
+    ("def in a loop", """
         def f(x):
-            def inner(t):
-                return t * x
+            for i in range(2):
+                def inner(t):
+                    return t * x
             return inner(x)
-        """, 2, "nested function"),
+        """, 3, "function definitions inside a branch or a loop"),
 ]
 
 
