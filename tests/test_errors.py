@@ -59,8 +59,10 @@ CASES = [
     ("keyword argument", "def f(x):\n    return max(x, 2, key=x)\n", 2, 22, "keyword arguments"),
     ("attribute of variable", "def f(x):\n    return x.real\n", 2, 12, "not supported as a value"),
     ("async", "async def f(x):\n    return x\n", 1, 1, "async functions"),
-    ("nested def", "def f(x):\n    def g(t):\n        return t\n    return x\n", 2, 5, "nested function definitions"),
-    ("import inside", "def f(x):\n    import math\n    return x\n", 2, 5, "import statements"),
+    ("def in a branch", "def f(x):\n    if x > 0:\n        def g(t):\n            return t\n    return x\n", 3, 9,
+     "function definitions inside a branch or a loop"),
+    ("import in a loop", "def f(x):\n    for i in range(2):\n        import math\n    return x\n", 3, 9,
+     "import statements inside a branch or a loop"),
     ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers, True/False, strings or None"),
     ("expression statement", "def f(x):\n    x * 2\n    return x\n", 2, 5, "no effect"),
 ]
