@@ -88,7 +88,7 @@ def _unpack_lines(layout):
     if layout.form == "dict":
         return [f'{n} = cache[{k!r}]' for n, k in zip(names, layout.keys) if n != "_"]
     if layout.form == "single":
-        return [f"{names[0]} = cache"]
+        return [f"{names[0]} = cache"] if names[0] != "cache" else []
     return [f"{', '.join(names)}{',' if len(names) == 1 else ''} = cache"]
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from . import ir
 from .cache import Layout, backward_name, output_roles
+from .layer_dims import RuntimeDims
 from .parse import is_docstring, read_helper
 
 
@@ -315,6 +316,7 @@ class _LoopLayer:
     # ---- the backward ---------------------------------------------------------------------------
     def reverse(self):
         self.taken = set(self.params) | self.assigned | {self.cache, self.t, "np"} | set(self.kinds)
+        self.generated = [self.cache, self.t, "np"]
         self.upstreams = ["dout"] if len(self.outputs) == 1 else [self.fresh("d" + n) for n in self.outputs]
         self.programs = {}
         self.uses = self.param_uses(self.nodes)
@@ -342,16 +344,19 @@ class _LoopLayer:
                 var = self.fresh("d" + name)
                 setup.append(ir.AdjointLine(var, False, f"{up}.copy()"))
                 body = _rename(body, up, var)
-        self.bindings, self.bound = [], {}
+        forward_only = (set(self.kinds) | self.assigned | set(self.params)) - set(self.generated)
+        self.dims = RuntimeDims(self.sizes, self.sources(), self.taken - forward_only, lambda size: self.error(
+            f"the backward cannot learn a dimension (of size {size} in the samples) from the upstream gradient "
+            "or the step caches: keep the step's inputs in its cache", self.func))
         zeros = []
         for p, var in self.accumulators.items():
             if p in self.uses:
-                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.shape_source(self.param_shapes[p])})"))
+                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(self.param_shapes[p])})"))
         for n, var in self.carried.items():
             if n in self.outputs:
                 zeros.append(ir.AdjointLine(var, False, self.upstreams[self.outputs.index(n)]))
             else:
-                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.shape_source(np.shape(self.final[n]))})"))
+                zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(np.shape(self.final[n]))})"))
         count = self.count_source()
         loop = ir.Block(f"for {self.t} in reversed(range({count})):", tuple(body))
         after, returns = [], []
@@ -365,7 +370,7 @@ class _LoopLayer:
             else:
                 raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
             returns.append(self.accumulators[p])
-        groups = tuple(self.bindings + setup + zeros + [loop] + after)
+        groups = tuple(self.dims.bindings + setup + zeros + [loop] + after)
         stem = backward_name(self.func.name)
         layout = Layout("steps", (), (), self.loop.lineno)
         main = ir.Backward(stem, self.func.name, (), (), tuple(self.upstreams), tuple(self.wrt), (), groups, (),
@@ -382,6 +387,7 @@ class _LoopLayer:
         while name in self.taken:
             name, k = f"{base}{k}", k + 1
         self.taken.add(name)
+        self.generated.append(name)
         return name
 
     def is_carried(self, name):
@@ -587,54 +593,9 @@ class _LoopLayer:
             tree.body.slice = ast.Constant(eval(compile(ast.Expression(key), "<key>", "eval"), {}))
         return ast.unparse(tree)
 
-    def size_source(self, size):
-        names = {v: k for k, v in self.sizes.items() if "*" not in k}
-        if size in names:
-            return self.bind(names[size], size)
-        for k in range(2, 7):
-            if size % k == 0 and size // k in names:
-                return f"{k} * {self.bind(names[size // k], size // k)}"
-        return self.bind(self.fresh("n"), size)
-
-    def bind(self, name, size):
-        if size in self.bound:
-            return self.bound[size]
-        for expr, shape in self.sources():
-            if size in shape:
-                if name in self.taken and name not in self.sizes:
-                    name = self.fresh(name)
-                self.taken.add(name)
-                axis = list(shape).index(size)
-                if expr in self.upstreams:  # all the dimensions an upstream gives, unpacked as people do
-                    names = [next((k for k, v in self.sizes.items() if v == s and "*" not in k), "_")
-                             for s in shape]
-                    if len(set(names) - {"_"}) == len([n for n in names if n != "_"]) and \
-                            all(n == "_" or n not in self.taken - set(self.sizes) for n in names):
-                        self.bindings.append(ir.Statement(f"{', '.join(names)}{',' if len(names) == 1 else ''} = "
-                                                          f"{expr}.shape"))
-                        for n, s in zip(names, shape):
-                            if n != "_":
-                                self.bound[s] = n
-                                self.taken.add(n)
-                        return self.bound[size]
-                self.bindings.append(ir.Statement(f"{name} = {expr}.shape[{axis}]"))
-                self.bound[size] = name
-                return name
-        raise self.error("the backward cannot learn a dimension of size "
-                         f"{size} in the samples from the upstream gradient or the step caches: keep the "
-                         "step's inputs in its cache", self.func)
-
-    def shape_source(self, shape):
-        parts = [self.size_source(s) if s > 1 else str(s) for s in shape]
-        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-
     def count_source(self):
-        names = {v: k for k, v in self.sizes.items() if "*" not in k}
-        if self.iterations in names:
-            try:
-                return self.bind(names[self.iterations], self.iterations)
-            except Exception:
-                pass
+        if self.iterations in self.dims.names and self.dims.findable(self.iterations):
+            return self.dims.size(self.iterations)
         return f"len({self.cache})"
 
 

@@ -32,7 +32,7 @@ def sandwich(forward, build):
     if roles[-1] != "cache" or "gradient" in roles:
         return None
     cache_name = returned[-1].id
-    calls, layout = [], None
+    calls, layout, shaping = [], None, []
     for stmt in body[:-1]:
         if _is_layer_call(stmt, forward):
             calls.append(stmt)
@@ -40,9 +40,15 @@ def sandwich(forward, build):
                 and isinstance(stmt.value, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name)
                                                                           for e in stmt.value.elts):
             layout = Layout("tuple", tuple(e.id for e in stmt.value.elts), (), stmt.lineno)
+        elif _is_shape_read(stmt, forward) or _shape_chain(stmt) is not None:
+            shaping.append(stmt)  # N, C, H, W = x.shape; x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
         else:
             return None
-    if not calls or layout is None:
+    if not calls:
+        return None
+    if layout is None and any(_names(stmt.targets[0])[-1] == cache_name for stmt in calls):
+        layout = Layout("single", (cache_name,), (), body[-1].lineno)  # the layer's own cache, handed on
+    if layout is None:
         return None
     programs, call_caches = {}, {}
     for stmt in calls:
@@ -52,7 +58,9 @@ def sandwich(forward, build):
         call_caches[_names(stmt.targets[0])[-1]] = stmt
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches
-    return _compose(forward, calls, layout, programs, [e.id for e in returned[:-1]])
+    items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping]
+    dims = _sample_dims(forward, body, [e.id for e in returned[:-1]]) if shaping else None
+    return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
 
 
 def _is_layer_call(stmt, forward):
@@ -68,13 +76,32 @@ def _names(target):
     return [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
 
 
-def _compose(forward, calls, layout, programs, outputs):
+def _compose(forward, items, layout, programs, outputs, dims=None):
     func = forward.func
     params = [a.arg for a in func.args.args]
     upstreams = tuple("d" + name for name in outputs) if len(outputs) > 1 else ("dout",)
     adjoint = dict(zip(outputs, upstreams))  # value -> its gradient's name, once it has one
+    views = set(upstreams)  # gradients that are views of another array: added to, never in place
     groups = []
-    for number, stmt in reversed(list(enumerate(calls, 1))):
+    for number, stmt in reversed(list(enumerate(items, 1))):
+        if _is_shape_read(stmt, forward):
+            continue
+        if not _is_layer_call(stmt, forward):  # y = x.transpose(...).reshape(...): undone link by link
+            target, base, links = _shape_chain(stmt)
+            if target not in adjoint:
+                continue
+            gradient = adjoint[target]
+            for link, shape in zip(reversed(links), reversed(dims.link_shapes[id(stmt)])):
+                gradient += _undo(link, shape, dims)
+            line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
+            if base in adjoint:
+                groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, f"{adjoint[base]} + {gradient}"),)))
+                views.discard(adjoint[base])
+            else:
+                adjoint[base] = "d" + base
+                views.add(adjoint[base])
+                groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, gradient),)))
+            continue
         callee = stmt.value.func.id
         helper = programs[callee].main
         names = _names(stmt.targets[0])
@@ -94,7 +121,11 @@ def _compose(forward, calls, layout, programs, outputs):
             if isinstance(arg, ast.Name) and (arg.id in params and arg.id in _float_params(forward)
                                               or arg.id not in params):
                 target = "d" + arg.id
-                if arg.id in adjoint:  # used twice: add
+                if arg.id in adjoint and adjoint[arg.id] in views:  # used twice, first as a view: a new sum
+                    grads.append(target + "_" + callee)
+                    lines.append(ir.AdjointLine(target, False, f"{target} + {target}_{callee}"))
+                    views.discard(target)
+                elif arg.id in adjoint:  # used twice: add
                     grads.append(target + "_" + callee)
                     lines.append(ir.AdjointLine(target, True, target + "_" + callee))
                 else:
@@ -109,6 +140,8 @@ def _compose(forward, calls, layout, programs, outputs):
     if missing:
         raise forward.error(f"{missing[0]!r} reaches none of the layers: leave it out, or use it")
     zeros = ()
+    if dims is not None:
+        groups = list(dims.runtime.bindings) + groups
     main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), zeros,
                        tuple("d" + p for p in wrt), {"np": "np", "math": "math"}, "numpy", cache=layout)
     helpers = []
@@ -123,3 +156,114 @@ def _float_params(forward):
     from .stage import config_params  # the stager's own rule
     config = config_params(forward.func)
     return [a.arg for a in forward.func.args.args if a.arg not in config]
+
+
+def _is_shape_read(stmt, forward):
+    """``N, C, H, W = x.shape`` or ``C = x.shape[1]``: numbers the backward does not need."""
+    from .loop_layers import _is_shape
+    params = [a.arg for a in forward.func.args.args]
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and all(
+        isinstance(n, ast.Name) for n in ([stmt.targets[0]] if isinstance(stmt.targets[0], ast.Name)
+                                          else getattr(stmt.targets[0], "elts", [None]))) \
+        and _is_shape(stmt.value, params)
+
+
+def _shape_chain(stmt):
+    """``(target, base, links)`` of ``y = x.transpose(0, 2, 3, 1).reshape(-1, C)`` (reshapes and
+    transposes of a name, nothing else); None for any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    links, node = [], stmt.value
+    while not isinstance(node, ast.Name):
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            links.append(("T", node))
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+                and node.func.attr in ("reshape", "transpose", "swapaxes") \
+                and not any(isinstance(a, ast.Starred) for a in node.args):
+            if node.func.attr != "reshape" and not all(isinstance(a, ast.Constant) and isinstance(a.value, int)
+                                                       or isinstance(a, ast.Tuple) and all(
+                                                           isinstance(e, ast.Constant) for e in a.elts)
+                                                       for a in node.args):
+                return None
+            links.append((node.func.attr, node))
+            node = node.func.value
+        else:
+            return None
+    if not links:
+        return None
+    return stmt.targets[0].id, node.id, links[::-1]
+
+
+def _undo(link, shape, dims):
+    """The adjoint of one link, applied to the gradient of its result: ``.reshape(N, H, W, C)``."""
+    kind, node = link
+    if kind == "T":
+        return ".T"
+    if kind == "reshape":
+        return f".reshape{dims.runtime.shape(shape)}"
+    axes = [a.value for a in node.args] if not (len(node.args) == 1 and isinstance(node.args[0], ast.Tuple)) \
+        else [e.value for e in node.args[0].elts]
+    if kind == "swapaxes":
+        return f".swapaxes({axes[0]}, {axes[1]})"
+    if not axes:
+        return ".transpose()"
+    inverse = [axes.index(k) for k in range(len(axes))]
+    return f".transpose({', '.join(map(str, inverse))})"
+
+
+class _Dims:
+    def __init__(self, runtime, link_shapes):
+        self.runtime, self.link_shapes = runtime, link_shapes
+
+
+def _sample_dims(forward, body, outputs):
+    """Runs the forward (its layers as the user wrote them) on sample arrays of the docstring's
+    shapes: the shape each reshape undoes, and where the backward finds each dimension."""
+    import types
+
+    import numpy as np
+
+    from .layer_dims import RuntimeDims
+    from .loop_layers import _user_functions
+    from .program import declared_shapes
+    from .shapes import dim_sizes, examples
+    params = [a.arg for a in forward.func.args.args]
+    specs = declared_shapes(forward)
+    unknown = [p for p in params if p not in specs]
+    if unknown:
+        raise forward.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
+                            f"(- {unknown[0]}: ... of shape (N, C, H, W)), annotate the parameters or pass "
+                            f"shapes= (on the command line: --shape {unknown[0]}=N,C,H,W)")
+    env = dict(zip(params, examples(types.SimpleNamespace(params=tuple(params)), specs)), np=np)
+    env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
+    link_shapes = {}
+    for stmt in body[:-1]:
+        chain = _shape_chain(stmt)
+        if chain is not None:
+            link_shapes[id(stmt)] = [np.shape(eval(compile(ast.Expression(_inner(node)), "<sample>", "eval"), env))
+                                     for _, node in chain[2]]
+        exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+    sources = [("dout" if len(outputs) == 1 else "d" + n, np.shape(env[n])) for n in outputs]
+
+    def walk(value, expr, depth):
+        if isinstance(value, np.ndarray):
+            sources.append((expr, value.shape))
+        elif isinstance(value, (tuple, list)) and depth < 3:
+            for k, item in enumerate(value):
+                walk(item, f"{expr}[{k}]", depth + 1)
+        elif isinstance(value, dict) and depth < 3:
+            for key, item in value.items():
+                if isinstance(key, (str, int)):
+                    walk(item, f"{expr}[{key!r}]", depth + 1)
+    walk(env[body[-1].value.elts[-1].id], "cache", 0)
+    taken = {"cache", "np", "dout"} | {"d" + p for p in params} | {"d" + n for n in outputs}
+
+    def fail(size):
+        return forward.error(f"the backward cannot learn a dimension (of size {size} in the samples) from the "
+                             "upstream gradient or the cache: keep the input in the cache")
+    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes)
+
+
+def _inner(node):
+    return node.value if isinstance(node, ast.Attribute) else node.func.value

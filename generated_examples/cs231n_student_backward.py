@@ -106,6 +106,36 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     return dx, dprev_h, dprev_c, dWx, dWh, db
 
 
+def batchnorm_backward(dout, cache):
+    """Gradient of batchnorm_forward() with respect to x, gamma, beta, times the output gradient dout."""
+    x, x_hat, sample_mean, sample_var, gamma, eps = cache
+    # forward pass
+    num = x - sample_mean  # (15)
+    s = sample_var + eps   # (16)
+    den = np.sqrt(s)       # (17)
+    # backward pass
+    # (20) out = prod + beta
+    dbeta = dout.sum(axis=0)
+    # (19) prod = gamma * x_hat
+    dgamma = (x_hat * dout).sum(axis=0)
+    dx_hat = gamma * dout
+    # (18) x_hat = num / den
+    dnum = dx_hat / den
+    dden = ((-num / den ** 2) * dx_hat).sum(axis=0)
+    # (17) den = np.sqrt(s)
+    ds = (0.5 / den) * dden
+    # (16) s = sample_var + eps
+    dsample_var = ds
+    # (15) num = x - sample_mean
+    dx = dnum
+    dsample_mean = -dnum.sum(axis=0)
+    # (14) sample_var = x.var(axis=0)
+    dx += (2 / x.shape[0]) * (x - x.mean(axis=0, keepdims=True)) * dsample_var
+    # (13) sample_mean = x.mean(axis=0)
+    dx += dsample_mean / x.shape[0]
+    return dx, dgamma, dbeta
+
+
 def affine_relu_backward(dout, cache):
     """Gradient of affine_relu_forward() with respect to x, w, b, times the output gradient dout."""
     fc_cache, relu_cache = cache
@@ -141,36 +171,6 @@ def softmax_loss_backward(x, y, dout=1.0):
     # (6) log_probs = log-softmax of x along axis 1, lines (1)-(6)
     d_x = dlog_probs - np.exp(log_probs) * dlog_probs.sum(axis=1, keepdims=True)
     return d_x
-
-
-def batchnorm_backward(dout, cache):
-    """Gradient of batchnorm_forward() with respect to x, gamma, beta, times the output gradient dout."""
-    x, x_hat, sample_mean, sample_var, gamma, eps = cache
-    # forward pass
-    num = x - sample_mean  # (15)
-    s = sample_var + eps   # (16)
-    den = np.sqrt(s)       # (17)
-    # backward pass
-    # (20) out = prod + beta
-    dbeta = dout.sum(axis=0)
-    # (19) prod = gamma * x_hat
-    dgamma = (x_hat * dout).sum(axis=0)
-    dx_hat = gamma * dout
-    # (18) x_hat = num / den
-    dnum = dx_hat / den
-    dden = ((-num / den ** 2) * dx_hat).sum(axis=0)
-    # (17) den = np.sqrt(s)
-    ds = (0.5 / den) * dden
-    # (16) s = sample_var + eps
-    dsample_var = ds
-    # (15) num = x - sample_mean
-    dx = dnum
-    dsample_mean = -dnum.sum(axis=0)
-    # (14) sample_var = x.var(axis=0)
-    dx += (2 / x.shape[0]) * (x - x.mean(axis=0, keepdims=True)) * dsample_var
-    # (13) sample_mean = x.mean(axis=0)
-    dx += dsample_mean / x.shape[0]
-    return dx, dgamma, dbeta
 
 
 def dropout_backward(dout, cache):
@@ -338,3 +338,16 @@ def lstm_backward(dout, cache):
         db += db_t
     dh0 = dprev_h
     return dx, dh0, dWx, dWh, db
+
+
+def spatial_batchnorm_backward(dout, cache):
+    """Gradient of spatial_batchnorm_forward() with respect to x, gamma, beta, times the output gradient dout."""
+    # backward pass
+    N, C, H, W = dout.shape
+    # (4) out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    dout_flat = dout.transpose(0, 2, 3, 1).reshape(N * H * W, C)
+    # (3) out_flat, cache = batchnorm_forward(x_flat, gamma, beta, bn_param)
+    dx_flat, dgamma, dbeta = batchnorm_backward(dout_flat, cache)
+    # (2) x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    dx = dx_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    return dx, dgamma, dbeta

@@ -146,7 +146,18 @@ def test_svm_loss_layernorm_rnn_step_embedding_and_temporal_affine(student, gene
     check_layer(student.temporal_affine_forward, generated.temporal_affine_backward, args, (0, 1, 2))
 
 
-def test_a_layer_with_computation_around_a_layer_call_is_refused_clearly():
+def test_spatial_batchnorm_reshapes_around_the_generated_batchnorm_backward(student, generated):
+    rng = np.random.default_rng(12)
+    x, gamma, beta = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal(3), rng.standard_normal(3)
+
+    def forward(x, gamma, beta):
+        return student.spatial_batchnorm_forward(x, gamma, beta, {"mode": "train"})
+    check_layer(forward, generated.spatial_batchnorm_backward, (x, gamma, beta), (0, 1, 2))
+    text = Path(generated.__file__).read_text().split("def spatial_batchnorm_backward")[1].split("\ndef ")[0]
+    assert "N, C, H, W = dout.shape" in text and "batchnorm_backward(dout_flat, cache)" in text
+
+
+def test_computation_around_a_layer_call_other_than_reshapes_is_refused_clearly():
     source = '''
 import numpy as np
 
@@ -167,7 +178,7 @@ def spatial_forward(x, gamma, beta, bn_param):
     - beta: of shape (C,)
     """
     N, C, H, W = x.shape
-    out_flat, cache = bn_forward(x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_param)
+    out_flat, cache = bn_forward(2 * x.transpose(0, 2, 3, 1).reshape(-1, C), gamma, beta, bn_param)
     out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
     return out, cache
 '''
@@ -382,17 +393,17 @@ def test_a_write_that_broadcasts_into_its_slot_is_refused():
     source = RNN_STEP + '''
 def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
     H = h0.shape[1]
-    h = np.zeros((N, T, 2, H))
+    h = np.zeros((2, N, T, H))
     cache = []
     prev_h = h0
     for t in range(T):
         next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
-        h[:, t] = next_h[:, None, :]
+        h[:, :, t, :] = next_h
         cache.append(step_cache)
         prev_h = next_h
     return h, cache
 '''
-    with pytest.raises(backgen.BackgenError):
+    with pytest.raises(backgen.BackgenError, match="into a slot of shape"):
         backgen.generate(source, name="rnn_forward")
 
 
