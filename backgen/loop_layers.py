@@ -463,6 +463,7 @@ class _LoopLayer:
                 left, right = _copy(adj), _copy(adj)
                 body = self.reverse_nodes(node[3], left)
                 orelse = self.reverse_nodes(node[4], right)
+                left, right = {k: v for k, v in left.items() if v}, {k: v for k, v in right.items() if v}
                 if left != right:
                     raise self.error("the branches of this if use the values of the loop differently: "
                                      "not supported in a layer looping over a step layer", stmt)
