@@ -276,6 +276,18 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 f"command line: --shape {unknown[0]}=N,D), or call the decorated function's .backward() "
                 "with arrays")
         args = examples(result, specs)
+        try:
+            return _with_sample_shapes(result, args, functions, probe_body, helper)
+        except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
+            try:                       # first-declared dimensions largest
+                return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
+                                           probe_body, helper)
+            except BackgenError:
+                raise first from None
+    return _with_sample_shapes(result, args, functions, probe_body, helper)
+
+
+def _with_sample_shapes(result, args, functions, probe_body, helper):
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
     shapes = infer(probe, args, functions)

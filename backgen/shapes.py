@@ -89,8 +89,9 @@ def dim_name(text):
     return f"{multiple.group(1)}*{multiple.group(2)}" if multiple else text
 
 
-def dim_sizes(specs):
-    """A sample size for each named dimension: distinct primes; ``4*H`` (a multiple) four times H's."""
+def dim_sizes(specs, larger_first=False):
+    """A sample size for each named dimension: distinct primes, growing in the order the dimensions
+    are declared (``larger_first``: the first parameter's the largest); ``4*H`` four times H's."""
     sizes, multiples = {}, []
     for s in specs.values():
         for dim in s.dims:
@@ -99,15 +100,19 @@ def dim_sizes(specs):
                 dim = dim.split("*")[1]
             if isinstance(dim, str) and dim not in sizes:
                 sizes[dim] = PRIMES[len(sizes) % len(PRIMES)] + 50 * (len(sizes) // len(PRIMES))
+    if larger_first:  # the parameters declared first get the larger sizes
+        last_first = list(dict.fromkeys(d for s in reversed(list(specs.values())) for d in s.dims
+                                        if isinstance(d, str) and "*" not in d))
+        sizes = dict(zip(last_first, sorted(sizes[d] for d in last_first)))
     for dim in multiples:
         factor, base = dim.split("*")
         sizes[dim] = int(factor) * sizes[base]
     return sizes
 
 
-def examples(staged, specs):
+def examples(staged, specs, larger_first=False):
     """Sample inputs of the declared shapes, in parameter order."""
-    sizes = dim_sizes(specs)
+    sizes = dim_sizes(specs, larger_first)
     rng = np.random.default_rng(0)
     args = []
     for name in staged.params:

@@ -380,3 +380,44 @@ def spatial_batchnorm_forward(x, gamma, beta, bn_param):
     out_flat, cache = batchnorm_forward(x_flat, gamma, beta, bn_param)
     out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
     return out, cache
+
+
+def max_pool_forward_naive(x, pool_param):
+    """
+    A naive implementation of the forward pass for a max-pooling layer.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W)
+    - pool_param: dictionary with the following keys:
+      - 'pool_height': The height of each pooling region
+      - 'pool_width': The width of each pooling region
+      - 'stride': The distance between adjacent pooling regions
+
+    No padding is necessary here, eg you can assume:
+      - (H - pool_height) % stride == 0
+      - (W - pool_width) % stride == 0
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H', W') where H' and W' are given by
+      H' = 1 + (H - pool_height) / stride
+      W' = 1 + (W - pool_width) / stride
+    - cache: (x, pool_param)
+    """
+    out = None
+    N, C, H, W = x.shape
+    pool_height = pool_param["pool_height"]
+    pool_width = pool_param["pool_width"]
+    stride = pool_param["stride"]
+    H_out = 1 + (H - pool_height) // stride
+    W_out = 1 + (W - pool_width) // stride
+    out = np.zeros((N, C, H_out, W_out))
+    for n in range(N):
+        for c in range(C):
+            for i in range(H_out):
+                for j in range(W_out):
+                    h_start = i * stride
+                    w_start = j * stride
+                    window = x[n, c, h_start:h_start + pool_height, w_start:w_start + pool_width]
+                    out[n, c, i, j] = np.max(window)
+    cache = (x, pool_param)
+    return out, cache

@@ -351,3 +351,112 @@ def spatial_batchnorm_backward(dout, cache):
     # (2) x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
     dx = dx_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
     return dx, dgamma, dbeta
+
+
+def max_pool_backward_naive(dout, cache):
+    """Gradient of max_pool_forward_naive() with respect to x, times the output gradient dout."""
+    x, pool_param = cache
+    # forward pass
+    parts = x.shape                                          # (1)
+    N = parts[0]                                             # (2)
+    C = parts[1]                                             # (3)
+    H = parts[2]                                             # (4)
+    W = parts[3]                                             # (5)
+    pool_height = pool_param['pool_height']                  # (6)
+    pool_width = pool_param['pool_width']                    # (7)
+    stride = pool_param['stride']                            # (8)
+    diff = H - pool_height                                   # (9)
+    mask = diff // stride                                    # (10)
+    H_out = 1 + mask                                         # (11)
+    diff2 = W - pool_width                                   # (12)
+    mask2 = diff2 // stride                                  # (13)
+    W_out = 1 + mask2                                        # (14)
+    out = np.zeros((N, C, H_out, W_out))                     # (15)
+    outs = []
+    for n in range(N):
+        outs.append(out)
+        outs2 = []
+        for c in range(C):
+            outs2.append(out)
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                for j in range(W_out):
+                    h_start = i * stride                     # (16)
+                    w_start = j * stride                     # (17)
+                    s = h_start + pool_height                # (18)
+                    s2 = w_start + pool_width                # (19)
+                    window = x[n, c, h_start:s, w_start:s2]  # (20)
+                    peak = np.max(window)                    # (21)
+                    out = out.copy()                         # (22)
+                    out[n, c, i, j] = peak
+    # backward pass
+    # return out
+    d_out = dout.copy()
+    dx = np.zeros_like(x)
+    for n in reversed(range(N)):
+        out = np.copy(outs.pop())
+        outs2 = []
+        for c in range(C):
+            outs2.append(out)
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    h_start = i * stride
+                    w_start = j * stride
+                    s = h_start + pool_height
+                    s2 = w_start + pool_width
+                    window = x[n, c, h_start:s, w_start:s2]
+                    peak = np.max(window)
+                    out = out.copy()
+                    out[n, c, i, j] = peak
+        for c in reversed(range(C)):
+            out = np.copy(outs2.pop())
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    h_start = i * stride
+                    w_start = j * stride
+                    s = h_start + pool_height
+                    s2 = w_start + pool_width
+                    window = x[n, c, h_start:s, w_start:s2]
+                    peak = np.max(window)
+                    out = out.copy()
+                    out[n, c, i, j] = peak
+            for i in reversed(range(H_out)):
+                out = np.copy(outs3.pop())
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    h_start = i * stride
+                    w_start = j * stride
+                    s = h_start + pool_height
+                    s2 = w_start + pool_width
+                    window = x[n, c, h_start:s, w_start:s2]
+                    peak = np.max(window)
+                    out = out.copy()
+                    out[n, c, i, j] = peak
+                for j in reversed(range(W_out)):
+                    h_start = i * stride
+                    w_start = j * stride
+                    s = h_start + pool_height
+                    s2 = w_start + pool_width
+                    window = x[n, c, h_start:s, w_start:s2]
+                    peak = np.max(window)
+                    dout_1 = d_out
+                    # (22) out_1[n, c, i, j] = peak
+                    dpeak = dout_1[n, c, i, j]
+                    d_out = dout_1.copy()
+                    d_out[n, c, i, j] = 0
+                    # (21) peak = np.max(window)
+                    mask3 = window == peak
+                    dwindow = mask3 * (dpeak / mask3.sum())
+                    # (20) window = x[n, c, h_start:s, w_start:s2]
+                    dx[n, c, h_start:s, w_start:s2] += dwindow
+    return dx

@@ -251,6 +251,14 @@ def test_astype_to_a_float_type_keeps_the_gradient():
     assert np.allclose(namespace["f_backward"](x), 8 * x)
 
 
+def test_naive_max_pool_routes_the_gradient_to_each_window_maximum(student, generated):
+    rng = np.random.default_rng(13)
+    x = rng.permutation(2 * 3 * 6 * 8).reshape(2, 3, 6, 8) / 10.0  # no ties: the maximum is one element
+    for pool in ({"pool_height": 2, "pool_width": 2, "stride": 2}, {"pool_height": 3, "pool_width": 2, "stride": 1}):
+        check_layer(lambda x, pool=pool: student.max_pool_forward_naive(x, pool), generated.max_pool_backward_naive,
+                    (x,), (0,))
+
+
 def rnn_args(rng, gates=1, N=3, T=4, D=5, H=3):
     return (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((D, gates * H)),
             rng.standard_normal((H, gates * H)), rng.standard_normal(gates * H))
