@@ -17,6 +17,7 @@ Problems with the user's code are ``BackgenError``; nothing else escapes from
 code generation (an unexpected failure is reported as a BackgenError too).
 """
 
+import ast
 import collections
 import functools
 import inspect
@@ -27,7 +28,7 @@ import types
 
 import numpy as np
 
-from . import emit
+from . import emit, structured
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module
 from .parse import read
@@ -183,7 +184,13 @@ class Differentiable:
     def _setup(self, wrt):
         forward = read(self._func)
         specs = declared_shapes(forward, self._shapes)
-        first = guarded(forward, lambda: stage(forward, wrt, specs))
+        try:
+            first = guarded(forward, lambda: stage(forward, wrt, specs))
+        except BackgenError:
+            if not structured.candidates(forward.func) - set(specs):
+                raise
+            self._defer(forward, wrt)  # a parameter may be a list of arrays: known at the first call
+            return
         params = list(self._signature.parameters)
         if wrt is None and _is_method(self._func) and params[0] in first.wrt:  # self is no input
             first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
@@ -196,6 +203,14 @@ class Differentiable:
         self.outputs = len(first.outputs)
         if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params):
             self._latest = self._fixed = self._build(None)
+
+    def _defer(self, forward, wrt):
+        """What is known before the first call: every parameter but flags is differentiated."""
+        flags = {name for name, p in self._signature.parameters.items() if isinstance(p.default, (bool, str))}
+        self.wrt = tuple(wrt) if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
+        self._int_defaults = ()
+        returns = [n.value for n in ast.walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
+        self.outputs = len(returns[0].elts) if returns and isinstance(returns[0], ast.Tuple) else 1
 
     def __get__(self, instance, owner=None):
         """On a method, ``obj.method`` binds ``obj`` as the first argument, as a function does."""
@@ -446,6 +461,8 @@ def _shape_key(value):
         return ("array", tuple(min(d, 2) for d in value.shape), value.dtype.kind)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return ("int", int(value))
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
+        return (type(value).__name__, tuple(map(_shape_key, value)))  # a list of arrays: its structure
     if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
         return (type(value).__name__, np.shape(value))
     return (type(value).__name__,)  # an object passed through, such as a method's self

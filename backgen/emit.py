@@ -57,6 +57,7 @@ def function_source(backward):
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
+    unpack = list(backward.unpack) + unpack
     forward = numbered_lines(backward.forward)
     backward_lines = _backward_lines(backward.groups)
     owner = dict(zip(backward.returns, backward.wrt))

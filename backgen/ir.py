@@ -227,6 +227,7 @@ class Backward:
     outputs: tuple = ()  # the returned values' sources
     full_forward: tuple = ()  # the forward computing the outputs too (for the layer form)
     cache: object = None  # cache.Layout: the backward takes (dout..., cache) and unpacks it so
+    unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir
+from . import ir, structured
 from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
@@ -71,6 +71,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     helper and pattern of argument ranks (``affine_backward``, ``affine_backward2``).
     """
     registry = {} if registry is None else registry
+    packing = ()
+    if not chain:  # lists of tuples of arrays: a parameter per array
+        forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     specs = declared_shapes(forward, shapes)
     arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
     result = stage(forward, wrt, specs, arrays)
@@ -135,6 +138,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     if main.name in forward.helpers:  # the user has a function of that name: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
+    if packing:
+        main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
 
 

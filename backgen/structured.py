@@ -1,0 +1,453 @@
+"""Parameters that are lists of tuples of arrays (``params = [(W1, b1), (W2, b2)]``).
+
+Contract: ``flatten(forward, wrt, shapes, args) -> (forward, wrt, shapes, args, packing)``
+and ``pack(backward, packing) -> backward``.
+
+A parameter is *structured* when its example value (or its entry in
+``shapes=``) is a list or tuple holding lists or tuples, or arrays of
+different shapes.  Its structure is then part of the code, as a shape is:
+``flatten`` gives each leaf a parameter of its own and rewrites the function
+on the AST, before staging:
+
+* ``for W, b in params`` (also over ``enumerate(params)``, ``zip(params, ...)``
+  and ``range(len(params))``) is unrolled, one copy of the body per element,
+  its names bound to the leaves: the first layer's ``W`` reads the leaf ``W1``,
+  the second's ``W2``;
+* ``params[0]``, ``params[-1][1]``, ``W, b = params[0]`` and ``len(params)``
+  are resolved to leaves and numbers;
+* any other use of a structured value (passing the whole list to a function,
+  arithmetic on it, ``break`` in a loop over it) is a ``BackgenError`` at its line.
+
+A leaf is named after the name the code first binds it to (``W`` in the first
+iteration of a loop: ``W1``; ``W1, b1 = params[0]``: ``W1``), otherwise
+``params_0_1``.  ``pack`` gives the generated backward the parameter back
+(``(W1, b1), (W2, b2) = params``) and returns its gradient with the same
+structure (``[(dW1, db1), (dW2, db2)]``; ``None`` for a leaf that is not
+differentiated, such as an integer).
+"""
+
+import ast
+import copy
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class _Leaf:
+    path: tuple
+    name: str = ""
+    nodes: list = dataclasses.field(default_factory=list)  # Name nodes to be given the final name
+
+
+@dataclasses.dataclass
+class _Node:
+    kind: type  # list or tuple
+    children: list
+
+
+@dataclasses.dataclass(frozen=True)
+class _Sized:
+    size: int  # a name holding a list display, whose len() is known
+
+
+@dataclasses.dataclass(frozen=True)
+class Packing:
+    param: str
+    structure: object  # _Node of _Leaf
+    leaves: tuple  # leaf names, in order
+
+
+def is_structured(value):
+    """Whether ``value`` (an example argument or a ``shapes=`` entry) is a structure of arrays."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return False
+    if any(isinstance(v, (list, tuple)) for v in value):
+        return True
+    return len({v.shape for v in value if isinstance(v, np.ndarray)}) > 1
+
+
+def _tree(value, declared, path=()):
+    """The structure of ``value``; in a ``shapes=`` entry (``declared``) a tuple of integers is a shape."""
+    shape = declared and isinstance(value, tuple) and all(type(v) is int for v in value)
+    if isinstance(value, (list, tuple)) and not shape:
+        return _Node(type(value), [_tree(v, declared, path + (k,)) for k, v in enumerate(value)])
+    return _Leaf(path)
+
+
+def _leaves(node):
+    if isinstance(node, _Leaf):
+        return [node]
+    return [leaf for child in node.children for leaf in _leaves(child)]
+
+
+def _values(value, node):
+    if isinstance(node, _Leaf):
+        return [value]
+    return [v for child, item in zip(node.children, value) for v in _values(item, child)]
+
+
+def flatten(forward, wrt, shapes, args):
+    """The forward with each structured parameter replaced by its leaves (see the module doc)."""
+    params = [a.arg for a in forward.func.args.args]
+    found = {}
+    for k, name in enumerate(params):
+        value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
+        if is_structured(value):
+            found[name] = (_tree(value, args is None), value)
+    if not found:
+        return forward, wrt, shapes, args, ()
+    func = copy.deepcopy(forward.func)
+    trees = {name: tree for name, (tree, _) in found.items()}
+    rewriter = _Rewriter(forward, trees, _all_names(func))
+    func.body = rewriter.block(func.body)
+    rewriter.name_leaves(params)
+    new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
+    for k, arg in enumerate(func.args.args):
+        if arg.arg not in found:
+            new_args.append(arg)
+            if args is not None:
+                new_values.append(args[k])
+            continue
+        tree, value = found[arg.arg]
+        leaves = _leaves(tree)
+        new_args += [ast.copy_location(ast.arg(leaf.name), arg) for leaf in leaves]
+        if args is not None:
+            new_values += _values(args[k], tree)
+        else:
+            new_shapes.update({leaf.name: v for leaf, v in zip(leaves, _values(value, tree))})
+        new_shapes.pop(arg.arg, None)
+        packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves)))
+    if func.args.defaults and any(a.arg in found for a in func.args.args[-len(func.args.defaults):]):
+        raise forward.error("a parameter holding a list of arrays cannot have a default")
+    func.args.args = new_args
+    if wrt is not None:
+        wrt = tuple(n for w in wrt for n in (
+            [p.leaves for p in packing if p.param == w][0] if w in found else (w,)))
+    forward = dataclasses.replace(forward, func=func)
+    return forward, wrt, new_shapes or shapes, (new_values if args is not None else None), tuple(packing)
+
+
+def pack(backward, packing):
+    """The generated backward taking the structured parameters whole and returning their gradients
+    with the same structure."""
+    adjoints = dict(zip(backward.wrt, backward.returns))
+    params, wrt, returns, unpack = [], [], [], []
+    for name in backward.params:
+        owner = next((p for p in packing if name in p.leaves), None)
+        if owner is None:
+            params.append(name)
+            if name in adjoints:
+                wrt.append(name)
+                returns.append(adjoints[name])
+        elif name == owner.leaves[0]:
+            params.append(owner.param)
+            unpack.append(f"{_pattern(owner.structure, lambda leaf: leaf.name, top=True)} = {owner.param}")
+            if any(leaf in adjoints for leaf in owner.leaves):
+                wrt.append(owner.param)
+                returns.append(_pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None")))
+    return dataclasses.replace(backward, params=tuple(params), wrt=tuple(wrt), returns=tuple(returns),
+                               unpack=tuple(unpack) + tuple(backward.unpack))
+
+
+def _pattern(node, text, top=False):
+    if isinstance(node, _Leaf):
+        return text(node)
+    inner = ", ".join(_pattern(child, text) for child in node.children)
+    if node.kind is tuple or top:
+        return f"({inner},)" if len(node.children) == 1 else (inner if top else f"({inner})")
+    return f"[{inner}]"
+
+
+def _all_names(func):
+    names = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
+    return names | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
+
+
+class _Rewriter:
+    """Unrolls loops over structured values and resolves their indexing, statement by statement.
+
+    ``aliases`` maps a name to what it holds now: a ``_Node``, a ``_Leaf`` or a constant (an AST),
+    until the code assigns that name again."""
+
+    def __init__(self, forward, trees, taken):
+        self.forward = forward
+        self.aliases = dict(trees)
+        self.roots = dict(trees)
+        self.taken = set(taken)
+        self.leaf_names = set()
+        self.iteration = None  # the element a loop being unrolled is at
+
+    def error(self, message, node):
+        return self.forward.error(message, node)
+
+    # --- statements ---
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            out += self.statement(stmt)
+        return out
+
+    def statement(self, stmt):
+        if isinstance(stmt, ast.For):
+            unrolled = self.unroll(stmt)
+            if unrolled is not None:
+                return unrolled
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            held = self.resolve(value)
+            if isinstance(held, (_Node, _Leaf)):
+                return self.bind(target, held, None, stmt)
+            if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                    and len(target.elts) == len(value.elts) \
+                    and any(isinstance(self.resolve(v), (_Node, _Leaf)) for v in value.elts):
+                values = [self.resolve(v) or self.expression(v) for v in value.elts]  # all read first
+                return [line for t, v in zip(target.elts, values) for line in self.bind(t, v, None, stmt)]
+        if isinstance(stmt, (ast.If, ast.For, ast.While)):
+            before = self.release(_stored([stmt]) | _mutated([stmt]), stmt)
+            for field in ("test", "iter"):
+                if getattr(stmt, field, None) is not None:
+                    setattr(stmt, field, self.expression(getattr(stmt, field)))
+            stmt.body = self.block(stmt.body)
+            stmt.orelse = self.block(stmt.orelse)
+            return before + [stmt]
+        stmt = self.expressions_of(stmt)
+        for name in _stored([stmt]) | _mutated([stmt]):
+            self.aliases.pop(name, None)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, (ast.List, ast.Tuple)):
+            self.aliases[stmt.targets[0].id] = _Sized(len(stmt.value.elts))  # its len() is known
+        return [stmt]
+
+    def release(self, names, stmt):
+        """Names a branch or loop assigns stop being aliases: a leaf's becomes an assignment before it."""
+        out = []
+        for name in sorted(names):
+            held = self.aliases.pop(name, None)
+            if isinstance(held, _Sized):
+                continue
+            if isinstance(held, _Node):
+                raise self.error(f"{name!r} holds part of a list of arrays and is assigned again in this "
+                                 "block; backgen follows such lists only where they are read", stmt)
+            if held is not None:
+                out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], self.load(held)), stmt))
+        return out
+
+    def unroll(self, stmt):
+        """``for ... in params`` (or enumerate, zip, range(len(...))) over a structured value: one
+        copy of the body per element."""
+        it = stmt.iter
+        call = it if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and not it.keywords else None
+        parts = None
+        node = self.resolve(it)
+        if isinstance(node, _Node):
+            parts = [[child] for child in node.children]
+            target = [stmt.target]
+        elif call is not None and call.func.id == "enumerate" and len(call.args) == 1:
+            node = self.resolve(call.args[0])
+            if isinstance(node, _Node):
+                parts = [[ast.Constant(k), child] for k, child in enumerate(node.children)]
+                target = self.split(stmt.target, 2, stmt)
+        elif call is not None and call.func.id == "zip" and call.args:
+            nodes = [self.resolve(a) for a in call.args]
+            sized = [n for n in nodes if isinstance(n, _Node)]
+            if sized:
+                count = min(len(n.children) for n in sized)
+                parts = [[n.children[k] if isinstance(n, _Node) else
+                          ast.Subscript(self.expression(copy.deepcopy(a)), ast.Constant(k), ast.Load())
+                          for n, a in zip(nodes, call.args)] for k in range(count)]
+                target = self.split(stmt.target, len(call.args), stmt)
+        elif call is not None and call.func.id == "range" and len(call.args) == 1:
+            bound = self.length(call.args[0])
+            if bound is not None and isinstance(stmt.target, ast.Name):
+                parts = [[ast.Constant(k)] for k in range(bound)]
+                target = [stmt.target]
+        if parts is None:
+            return None
+        if stmt.orelse or any(isinstance(n, (ast.Break, ast.Continue)) for s in stmt.body for n in ast.walk(s)):
+            raise self.error("a loop over a list of arrays is written out one element after another, so it "
+                             "cannot break, continue or have an else", stmt)
+        out = []
+        outer = self.iteration
+        try:
+            for k, values in enumerate(parts):
+                self.iteration = k
+                for name, value in zip(target, values):
+                    out += self.bind(name, value, k, stmt)
+                out += self.block(copy.deepcopy(stmt.body))
+        finally:
+            self.iteration = outer
+        return out
+
+    def split(self, target, count, stmt):
+        if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != count:
+            raise self.error(f"unpack the {count} values of each element here (for a, b in ...)", stmt)
+        return target.elts
+
+    def bind(self, target, value, iteration, stmt):
+        """``target`` now holds ``value`` (a node, a leaf, or an AST of an ordinary value)."""
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if not isinstance(value, _Node):
+                if isinstance(value, _Leaf):
+                    raise self.error("this unpacks one array of a list of arrays into several names", stmt)
+                return self.bind_ast(target, value, stmt)
+            if len(target.elts) != len(value.children):
+                raise self.error(f"this unpacks {len(value.children)} values into {len(target.elts)} names", stmt)
+            out = []
+            for t, v in zip(target.elts, value.children):
+                out += self.bind(t, v, iteration, stmt)
+            return out
+        if not isinstance(target, ast.Name):
+            raise self.error("part of a list of arrays can only be given a name here", stmt)
+        if isinstance(value, (_Node, _Leaf)):
+            if isinstance(value, _Leaf) and not value.name:
+                self.name_leaf(value, target.id, iteration)
+            self.aliases[target.id] = value
+            return []
+        if isinstance(value, ast.Constant):  # a loop's counter: read as the number it is
+            self.aliases[target.id] = value
+            return []
+        return self.bind_ast(target, value, stmt)
+
+    def bind_ast(self, target, value, stmt):
+        for name in _stored([ast.Assign([target], value)]):
+            if isinstance(self.aliases.pop(name, None), _Node):
+                raise self.error(f"{name!r} holds part of a list of arrays and is assigned again here; backgen "
+                                 "follows such lists only where they are read", stmt)
+        return [ast.copy_location(ast.Assign([target], self.expression(value)), stmt)]
+
+    def name_leaf(self, leaf, name, iteration):
+        """Name ``leaf`` after ``name``, the first name the code gives it (``W1`` in a loop's first
+        iteration); a name another leaf or the code already has is not taken."""
+        iteration = self.iteration if iteration is None else iteration
+        candidates = [name] if iteration is None else [f"{name}{iteration + 1}", f"{name}_{iteration + 1}"]
+        for candidate in candidates:
+            own = candidate == name and candidate not in self.leaf_names
+            if own or candidate not in self.taken:
+                leaf.name = candidate
+                self.taken.add(candidate)
+                self.leaf_names.add(candidate)
+                return
+
+    def name_leaves(self, params):
+        for param, tree in self.roots.items():
+            for leaf in _leaves(tree):
+                if not leaf.name:
+                    base = "_".join([param] + [str(k) for k in leaf.path])
+                    candidate, k = base, 2
+                    while candidate in self.taken:
+                        candidate, k = f"{base}_{k}", k + 1
+                    leaf.name = candidate
+                    self.taken.add(candidate)
+                    self.leaf_names.add(candidate)
+                for node in leaf.nodes:
+                    node.id = leaf.name
+
+    # --- expressions ---
+
+    def load(self, held):
+        if isinstance(held, _Leaf):
+            node = ast.Name(held.name or "_leaf", ast.Load())
+            held.nodes.append(node)
+            return node
+        return copy.deepcopy(held)
+
+    def resolve(self, node):
+        """What an expression holds when it reads a structured value: a _Node, a _Leaf, or None."""
+        if isinstance(node, ast.Name):
+            held = self.aliases.get(node.id)
+            return held if isinstance(held, (_Node, _Leaf)) else None
+        if isinstance(node, ast.Subscript):
+            base = self.resolve(node.value)
+            if isinstance(base, _Node):
+                index = self.constant(node.slice)
+                if index is None or not -len(base.children) <= index < len(base.children):
+                    raise self.error("an element of a list of arrays is read here at an index backgen cannot "
+                                     "work out before running the code (use a number or a loop over the list)",
+                                     node)
+                return base.children[index]
+        return None
+
+    def constant(self, node):
+        if isinstance(node, ast.Name) and isinstance(self.aliases.get(node.id), ast.Constant):
+            node = self.aliases[node.id]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.constant(node.operand)
+            return None if inner is None else -inner
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        return None
+
+    def length(self, node):
+        """The number ``len(...)`` of a structured value (or of a list display) gives, or
+        ``min`` of such numbers; None if it is not known."""
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.keywords:
+            return None
+        if node.func.id == "len" and len(node.args) == 1:
+            held = self.resolve(node.args[0])
+            if isinstance(held, _Node):
+                return len(held.children)
+            if isinstance(node.args[0], ast.Name) and isinstance(self.aliases.get(node.args[0].id), _Sized):
+                return self.aliases[node.args[0].id].size
+        if node.func.id == "min" and node.args:
+            sizes = [self.length(a) for a in node.args]
+            if all(size is not None for size in sizes) and \
+                    any(isinstance(self.resolve(a.args[0]), _Node) for a in node.args):
+                return min(sizes)
+        return None
+
+    def expression(self, node):
+        rewriter = self
+
+        class Substitute(ast.NodeTransformer):
+            def visit(self, child):
+                length = rewriter.length(child)
+                if length is not None:
+                    return ast.copy_location(ast.Constant(length), child)
+                held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) else None
+                if isinstance(held, _Leaf):
+                    return ast.copy_location(rewriter.load(held), child)
+                if isinstance(held, _Node):
+                    raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
+                                         "loops over them, indexing and len()", child)
+                if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):
+                    return ast.copy_location(copy.deepcopy(rewriter.aliases[child.id]), child)
+                return super().visit(child)
+
+        return Substitute().visit(node)
+
+    def expressions_of(self, stmt):
+        for field, value in ast.iter_fields(stmt):
+            if isinstance(value, ast.expr) and not (field == "target" or field == "targets"):
+                setattr(stmt, field, self.expression(value))
+            elif field == "targets":
+                stmt.targets = [t if isinstance(t, ast.Name) else self.expression(t) for t in value]
+            elif field == "target" and not isinstance(value, ast.Name):
+                stmt.target = self.expression(value)
+        return stmt
+
+
+def candidates(func):
+    """Parameters the code iterates, indexes or takes len() of: they may be lists of arrays."""
+    params = {a.arg for a in func.args.args}
+    found = set()
+    for node in ast.walk(func):
+        if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
+            found.add(node.iter.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("len", "enumerate", "zip"):
+            found |= {a.id for a in node.args if isinstance(a, ast.Name)}
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            found.add(node.value.id)
+    return found & params
+
+
+def _mutated(stmts):
+    """Names whose attributes are used (``xs.append(v)``): their length may change."""
+    return {n.value.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name)}
+
+
+def _stored(stmts):
+    return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

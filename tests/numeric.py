@@ -1,0 +1,59 @@
+"""Central finite differences in float64, the oracle of the gradient tests.
+
+``gradient(f, args, k)`` is the gradient of the number ``f(*args)`` with respect
+to ``args[k]``: a number, an array, or a list/tuple of those (the same
+structure back).  ``weighted(f, douts)`` turns a function with any outputs into
+the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product.
+"""
+
+import numpy as np
+
+EPS = 1e-6
+
+
+def weighted(f, douts):
+    def objective(*args):
+        result = f(*args)
+        result = result if isinstance(result, tuple) else (result,)
+        return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
+    return objective
+
+
+def gradient(f, args, k, eps=EPS):
+    def at(value):
+        trial = list(args)
+        trial[k] = value
+        return f(*trial)
+    return _structured(at, args[k], eps)
+
+
+def _structured(at, value, eps):
+    if isinstance(value, (list, tuple)):
+        parts = []
+        for i in range(len(value)):
+            def inner(v, i=i):
+                changed = list(value)
+                changed[i] = v
+                return at(type(value)(changed))
+            parts.append(_structured(inner, value[i], eps))
+        return type(value)(parts)
+    if isinstance(value, np.ndarray):
+        grad = np.zeros(value.shape)
+        for index in np.ndindex(value.shape):
+            plus, minus = value.astype(float), value.astype(float)
+            plus[index] += eps
+            minus[index] -= eps
+            grad[index] = (at(plus) - at(minus)) / (2 * eps)
+        return grad
+    return (at(value + eps) - at(value - eps)) / (2 * eps)
+
+
+def assert_close(got, want, rtol=1e-5, atol=1e-7):
+    """``got`` matches ``want`` in structure (list/tuple kinds and lengths) and in every number."""
+    if isinstance(want, (list, tuple)):
+        assert isinstance(got, type(want)) and len(got) == len(want), f"{type(got).__name__} for {want!r}"
+        for g, w in zip(got, want):
+            assert_close(g, w, rtol, atol)
+        return
+    assert np.shape(got) == np.shape(want), f"shape {np.shape(got)}, expected {np.shape(want)}"
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)

@@ -1,0 +1,139 @@
+"""Parameters that are lists of tuples of arrays, as autograd's examples pass them:
+``for W, b in params`` is differentiated, and the gradient comes back with the same
+structure.  Every gradient is checked against central finite differences."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, gradient, weighted
+
+RNG = np.random.default_rng(7)
+
+
+def layers(*sizes):
+    return [(RNG.normal(size=(m, n)) * 0.5, RNG.normal(size=n) * 0.1) for m, n in zip(sizes, sizes[1:])]
+
+
+def check(source, args, dout=None, shapes=None, name="f"):
+    """The generated backward (from source, with ``shapes``) against finite differences, for every
+    argument; the arguments are left as they were."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    text = backgen.generate(source, name=name, shapes=shapes)
+    generated = {}
+    exec(text, generated)
+    dout = 1.0 if dout is None else dout
+    copies = [[tuple(a.copy() for a in t) for t in v] if isinstance(v, list) else np.copy(v) for v in args]
+    got = generated[f"{name}_backward"](*copies, dout)
+    got = got if isinstance(got, tuple) and len(args) > 1 else (got,)
+    objective = weighted(namespace[name], (dout,))
+    for k, value in enumerate(args):
+        assert_close(got[k], gradient(objective, args, k))
+    assert_close(copies, args)  # untouched
+    return text
+
+
+NET = '''
+def f(params, inputs, targets):
+    """A multilayer perceptron with a softmax cross-entropy loss, as autograd's example writes it."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    log_probs = outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+    return -np.sum(log_probs * targets)
+'''
+
+
+def test_a_network_over_a_list_of_layers_from_source():
+    params = layers(3, 4, 2)
+    inputs, targets = RNG.normal(size=(5, 3)), np.eye(2)[[0, 1, 1, 0, 1]]
+    text = check(NET, [params, inputs, targets],
+                 shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "inputs": "5, 3", "targets": "5, 2"})
+    assert "(W1, b1), (W2, b2) = params" in text
+    assert "return [(dW1, db1), (dW2, db2)], dinputs, dtargets" in text
+
+
+def net_loss(params, inputs, targets):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    log_probs = outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+    return -np.sum(log_probs * targets)
+
+
+def test_the_decorator_learns_the_structure_from_the_call():
+    f = backgen.backward(net_loss)
+    for sizes in [(3, 4, 2), (3, 5, 4, 2)]:  # another depth: another backward
+        params = layers(*sizes)
+        inputs, targets = RNG.normal(size=(6, 3)), np.eye(2)[[0, 1, 1, 0, 1, 0]]
+        got = f.backward(params, inputs, targets)
+        for k, value in enumerate([params, inputs, targets]):
+            assert_close(got[k], gradient(net_loss, [params, inputs, targets], k))
+        assert len(got[0]) == len(sizes) - 1
+    assert "(W1, b1), (W2, b2), (W3, b3) = params" in f.backward_source
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x):
+        for i, (W, b) in enumerate(params):
+            x = np.tanh(x @ W + b) * (i + 1)
+        return np.sum(x * x)
+    ''',
+    '''
+    def f(params, x):
+        for k in range(len(params)):
+            W, b = params[k]
+            x = np.tanh(x @ W + b)
+        return np.sum(x * x)
+    ''',
+    '''
+    def f(params, x):
+        W1, b1 = params[0]
+        W, b = params[-1]
+        h = np.maximum(x @ W1 + b1, 0.0)
+        return np.sum((h @ W + b) ** 2) / len(params)
+    ''',
+    '''
+    def f(params, x):
+        h = x
+        for (W, b), scale in zip(params, [1.0, 0.5]):
+            h = np.tanh(h @ W + b) * scale
+        return np.sum(h)
+    ''',
+], ids=["enumerate", "range-len", "indexing", "zip"])
+def test_ways_of_reading_a_list_of_layers(source):
+    params = layers(3, 4, 2)
+    x = RNG.normal(size=(5, 3))
+    check(source, [params, x], shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"})
+
+
+@pytest.mark.parametrize("source, match, line", [
+    ('''
+    def f(params, x):
+        return np.sum(x) * np.sum(params)
+    ''', "a list of arrays is used whole here", 3),
+    ('''
+    def f(params, x):
+        for W, b in params:
+            if np.sum(W) > 100.0:
+                break
+            x = x @ W + b
+        return np.sum(x)
+    ''', "cannot break, continue or have an else", 3),
+    ('''
+    def f(params, x, n: int):
+        W, b = params[n]
+        return np.sum(x @ W + b)
+    ''', "at an index backgen cannot work out", 3),
+])
+def test_uses_of_a_list_of_arrays_backgen_does_not_follow_are_refused(source, match, line):
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate(textwrap.dedent("import numpy as np\n" + textwrap.dedent(source).lstrip("\n")),
+                         name="f", shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"})
+    assert info.value.lineno == line
