@@ -304,8 +304,9 @@ class _Walker:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
             return
         self.record(op.target, env[op.target], op.line, origin=op)
-        if op.rule in ("select", "np.select_if"):  # a if c else b: both must give the shape
-            for atom in op.args[1:]:
+        if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
+            choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
+            for atom in choices:
                 value = self.atom(atom, env)
                 if value is not None:
                     self.record(op.target, value, op.line)

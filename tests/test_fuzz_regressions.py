@@ -579,3 +579,12 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
 ])
 def test_writes_seen_through_views_lists_loops_and_branches_are_refused(source, match, line):
     assert_refused(source, match, line)
+
+
+def test_builtin_max_of_an_array_and_a_number_is_refused():
+    # max() gives back one of its operands: which one, and so the shape, depends on the data
+    assert_refused('''
+    def f(s: float, X: "1, 4"):
+        s = max(np.var(X, axis=-1, ddof=1), s * 2.0)
+        return s * 3.0
+    ''', "'s' has shape", 3)
