@@ -11,7 +11,10 @@ dimensions are 1 are used.
 """
 
 import ast
+import math
 import string
+
+import numpy
 
 from . import ir, source
 from .errors import BackgenError
@@ -67,8 +70,22 @@ class GradContext:
         try:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
+            value = self._module_constant(text)
+            if value is None:
+                self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
         return default if value is None and default is not None else value
+
+    def _module_constant(self, text):
+        """A number written with module constants (``np.inf``, ``-math.pi``), else None."""
+        modules = self._reverse.staged.modules
+        namespace = {modules["np"]: numpy, modules["math"]: math}
+        if not source.names_in(text) <= set(namespace):
+            return None
+        try:
+            value = eval(text, {"__builtins__": {}}, namespace)
+        except Exception:
+            return None
+        return float(value) if isinstance(value, (float, int, numpy.floating)) else None
 
     def axes(self, which):
         """The reduced axes, normalized, or None for all."""
@@ -366,6 +383,23 @@ class GradContext:
         raise BackgenError(message, staged.filename, line, col, text)
 
 
+def refuse_varied_static(staged, op, rule, varied):
+    """A static argument (``a_min`` of ``np.clip``) holding a differentiated value: its gradient
+    would be lost, so the call is refused at its line."""
+    statics = [p.strip().split("=")[0].lstrip("*") for p in rule.signature.split(",")]
+    for key in statics:
+        text = op.param(key)
+        if key in rule.inputs or text is None:
+            continue
+        found = sorted(source.names_in(text) & set(varied))
+        if found:
+            line = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
+            col = len(line) - len(line.lstrip()) + 1 if line else None
+            raise BackgenError(f"the argument {key}={text} depends on {found[0]}, which is differentiated, but "
+                               f"backgen takes {key} as a constant here: its gradient would be lost",
+                               staged.filename, op.line, col, line)
+
+
 def unbroadcast(text, target, from_shape):
     """``text``, of shape ``from_shape``, summed over the axes NumPy broadcast to reach it
     from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``)."""
@@ -405,7 +439,7 @@ def index_tuple(index):
     class Slices(ast.NodeTransformer):
         def visit_Slice(self, s):
             parts = [p if p is not None else ast.Constant(None) for p in (s.lower, s.upper, s.step)]
-            while len(parts) > 1 and isinstance(parts[-1], ast.Constant) and parts[-1].value is None:
+            while len(parts) > 2 and isinstance(parts[-1], ast.Constant) and parts[-1].value is None:
                 parts.pop()
             return ast.Call(ast.Name("slice", ast.Load()), [self.visit(p) for p in parts], [])
 

@@ -21,7 +21,7 @@ import keyword
 from dataclasses import replace
 
 from . import ir, source
-from .context import GradContext, index_tuple, unbroadcast
+from .context import GradContext, index_tuple, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
 from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
@@ -66,7 +66,11 @@ class _Reverser(FlowReverser):
 
     def run(self):
         staged = self.staged = replace(self.staged, body=tuple(keep_unset(self.staged.body, self.refuse_unset)))
-        active = self.activity() & self.useful()
+        varied, useful = self.activity(), self.useful()
+        active = varied & useful
+        for op in ir.ops_in(staged.body):  # a static argument (np.clip's a_min) must not be differentiated
+            if op.target in useful and op.rule in RULES and RULES[op.rule].signature:
+                refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
         self.uses = self.count_uses(active)
         self.sized, self.masks = _data_sized(staged) if self.numpy else ({}, {})

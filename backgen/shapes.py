@@ -30,6 +30,7 @@ import numpy as np
 from . import ir
 from .emit import staged_lines
 from .errors import BackgenError
+from .rules import RULES
 
 PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
 
@@ -415,7 +416,8 @@ def _shape(value):
 def list_names(staged, args, functions=None):
     """The names holding Python lists: built by list operations, sliced, copied or carried."""
     ops = list(ir.ops_in(staged.body))
-    lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"}
+    lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"
+             or RULES[op.rule].returns_list}
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "np.stack_list")
               and isinstance(op.args[0], ir.Var)}
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}

@@ -650,3 +650,9 @@ def test_generate_cs231n_gather_with_named_dimensions():
     assert np.shape(dscores) == (6, 3)
     expected = numeric_grad(forward_ns["f"], (scores, y, 6), 0, 0.7)
     np.testing.assert_allclose(dscores, expected, rtol=RTOL, atol=ATOL, err_msg=text)
+
+
+def test_slice_beside_repeated_indices_scatters_into_the_slice(tmp_path):
+    """x[2:, idx] with idx repeating: np.add.at gets slice(2, None), never slice(2)."""
+    f = forward(tmp_path, "x", "x[2:, np.array([0, 0, 1])]")
+    check(f, signed((4, 2), np.random.default_rng(7)))

@@ -40,6 +40,18 @@ POINTS = {
     "math.pow": [(1.5, 2.0), (0.3, -1.5)],
     "math.hypot": [(3.0, 4.0), (-1.0, 0.5)],
     "math.fabs": [(1.5,), (-0.3,)],
+    "math.log2": [(0.5,), (3.0,)],
+    "math.log10": [(0.5,), (30.0,)],
+    "math.exp2": [(0.0,), (-1.5,), (2.0,)],
+    "math.cbrt": [(0.5,), (-8.0,)],
+    "math.asinh": [(0.0,), (-2.0,)],
+    "math.acosh": [(1.5,), (4.0,)],
+    "math.atanh": [(0.0,), (-0.7,)],
+    "math.radians": [(30.0,), (-1.0,)],
+    "math.degrees": [(0.5,), (-2.0,)],
+    "math.erf": [(0.0,), (0.7,), (-1.5,)],
+    "math.erfc": [(0.0,), (0.7,), (-1.5,)],
+    "math.copysign": [(1.5, -2.0), (-0.3, 4.0), (2.0, 0.5)],
 }
 
 
@@ -104,6 +116,13 @@ def test_upstream_gradient_scales_every_rule(name):
 def test_table_check_rejects_malformed_rules(rule, message):
     with pytest.raises(ValueError, match=message):
         check({"bad": rule})
+
+
+@pytest.mark.parametrize("function", ["math.gamma", "math.lgamma", "math.floor"])
+def test_functions_without_a_derivative_are_refused_with_the_reason(function):
+    text = f"import math\n\ndef f(x):\n    return {function}(x) * x\n"
+    with pytest.raises(backgen.BackgenError, match=f"{function} is not differentiable: it"):
+        backgen.generate(text)
 
 
 def test_sigmoid_rule_is_the_fused_gate():

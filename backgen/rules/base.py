@@ -26,9 +26,15 @@ A ``Rule`` is one entry of the table (``backgen.rules``):
 * ``hint``: names for staged temporaries, ``"{first}sum|total"``: the first
   part with the first operand's short name, the second without one;
 * ``fresh``: the call certainly returns a new array (never a view);
-* ``domain``: where the rule is smooth, one word per input, for the coverage
-  test: ``real``, ``positive``, ``unit`` (|x| < 1), ``above_one``, ``nonzero``,
-  ``any`` (the default: real, away from 0 and from ties).
+* ``domain``: where the rule is smooth, one word per input: ``any`` (the
+  default: real, away from 0 and from ties), ``positive``, ``unit``
+  (|x| < 1), ``above_one``, ``invertible`` (a well-conditioned square
+  matrix), ``spd`` (symmetric positive definite);
+* ``examples``: calls the coverage test (``tests/test_rule_coverage.py``)
+  differentiates, ``"np.pad(a, 1) | a=2x3"`` (an expression or a body ending
+  in ``return``, then each parameter's shape, ``()`` for a number); without
+  them the test derives calls from the signature (elementwise, reductions);
+* ``returns_list``: the result is a Python list of arrays (``np.split``).
 
 A rule's result shape is NumPy's: ``shapes`` evaluates each staged line on
 values of the propagated shapes, so an entry never restates it.
@@ -54,6 +60,8 @@ class Rule:
     hint: str = ""
     fresh: bool = False
     domain: tuple = ()
+    examples: tuple = ()
+    returns_list: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,18 +27,23 @@ def _spread(c):
 
 
 RULES = {
-    "np.sigmoid": Rule(("x",), grads={"x": "(1 - out) * out"}, hint="sig{first}"),
+    "np.sigmoid": Rule(("x",), grads={"x": "(1 - out) * out"}, hint="sig{first}",
+                       examples=("1 / (1 + np.exp(-x)) | x=2x3",)),
     "np.select_if": Rule(("c", "a", "b"), grads={"a": "g if c else np.zeros_like(a)",
-                                                 "b": "np.zeros_like(b) if c else g"}),
+                                                 "b": "np.zeros_like(b) if c else g"},
+                           examples=("a if b.sum() > 0 else a * b | a=2x3, b=2x3",)),
     # values that carry no gradient: comparisons, masks, shapes, constructors
     "inert": Rule(("x",), variadic=", "),
     # a call of the user's own function: its generated backward is called (see reverse)
     "call": Rule(("args",), variadic=", "),
     # Python lists of arrays: xs_1 = xs + [v] (see reverse), np.stack(xs), sum(xs)
     "list_append": Rule(("xs", "v")),
-    "list_make": Rule(("items",), grads={"items": _item}, variadic=", "),
-    "np.stack_list": Rule(("arrays",), grads={"arrays": _unstack}),
-    "list_sum": Rule(("xs",), grads={"xs": _spread}),
+    "list_make": Rule(("items",), grads={"items": _item}, variadic=", ",
+                      examples=("xs = [a, b * a]; return np.stack(xs) | a=3, b=3",)),
+    "np.stack_list": Rule(("arrays",), grads={"arrays": _unstack},
+                          examples=("xs = []; xs.append(a); xs.append(b); return np.stack(xs, axis=1) | a=3, b=3",)),
+    "list_sum": Rule(("xs",), grads={"xs": _spread},
+                     examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
     "setitem": Rule(("a", "v")),
 }

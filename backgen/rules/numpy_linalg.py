@@ -88,13 +88,129 @@ def _tensordot(position):
     return grad
 
 
+def _square_2d(c, which, what):
+    if c.ndim(which) != 2:
+        c.unsupported(f"{what} is differentiated for one 2-D matrix (not a stack of them)")
+
+
+def _kron(position):
+    """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor."""
+    def grad(c):
+        a, b, np_ = c.a, c.b, c.np
+        ra, rb = c.ndim("a"), c.ndim("b")
+        if ra != rb or ra not in (1, 2):
+            c.unsupported("np.kron is differentiated for two vectors or two matrices")
+        if ra == 1:
+            blocks = f"{c.g}.reshape({a}.shape[0], {b}.shape[0])"
+            return f"{blocks} @ {b}" if position == 0 else f"{a} @ {blocks}"
+        blocks = c.setup("blocks", f"{c.g}.reshape({a}.shape[0], {b}.shape[0], {a}.shape[1], {b}.shape[1])")
+        if position == 0:
+            return f"{np_}.einsum('ikjl,kl->ij', {blocks}, {b})"
+        return f"{np_}.einsum('ikjl,ij->kl', {blocks}, {a})"
+    return grad
+
+
+def _cross(position):
+    def grad(c):
+        if any(c.op.param(p) is not None for p in ("axisa", "axisb", "axisc", "axis")):
+            c.unsupported("np.cross is differentiated along the last axis")
+        if c.shape("a")[-1:] != (3,) or c.shape("b")[-1:] != (3,):
+            c.unsupported("np.cross is differentiated for 3-vectors")
+        return f"{c.np}.cross({c.b}, {c.g})" if position == 0 else f"{c.np}.cross({c.g}, {c.a})"
+    return grad
+
+
+def _inner(position):
+    """np.inner sums over both last axes: an einsum."""
+    def grad(c):
+        ra, rb = c.ndim("a"), c.ndim("b")
+        if ra == 0 or rb == 0:
+            c.unsupported("np.inner of a number: use *")
+        if ra == rb == 1:
+            return f"{c.g} * {c.b}" if position == 0 else f"{c.g} * {c.a}"
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        sa, sb = letters[:ra], letters[ra:ra + rb - 1] + letters[ra - 1]
+        spec = f"{sa},{sb}->{sa[:-1]}{sb[:-1]}"
+        return c._einsum_vjp(spec, [c.a, c.b], position)
+    return grad
+
+
+def _det(c):
+    """d det(A) = det(A) inv(A).T: a singular A has no inverse, and is refused by NumPy."""
+    inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
+    if c.ndim("a") == 2:
+        return f"{c.g} * {c.out} * {inv_t}"
+    return f"({c.g} * {c.out})[..., None, None] * {inv_t}"
+
+
+def _slogdet(c):
+    """(sign, log|det|): the sign carries no gradient; d log|det(A)| = inv(A).T."""
+    inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
+    return f"{c.g}[1] * {inv_t}" if c.ndim("a") == 2 else f"{c.g}[1][..., None, None] * {inv_t}"
+
+
+def _inv(c):
+    t = ".T" if c.ndim("a") == 2 else ".swapaxes(-1, -2)"
+    return f"-{c.out}{t} @ {c.g} @ {c.out}{t}"
+
+
+def _solve(position):
+    """x = solve(a, b): db = solve(a.T, g), da = -db x.T."""
+    def grad(c):
+        _square_2d(c, "a", "np.linalg.solve")
+        if c.ndim("b") not in (1, 2):
+            c.unsupported("np.linalg.solve is differentiated for a vector or a matrix b")
+        back = f"{c.np}.linalg.solve({c.a}.T, {c.g})"
+        if position == 1:
+            return back
+        return f"-{c.np}.outer({back}, {c.out})" if c.ndim("b") == 1 else f"-{back} @ {c.out}.T"
+    return grad
+
+
+def _cholesky(c):
+    """L = cholesky(A) reads A's lower triangle: the gradient lives there (Murray's formula, with
+    each element below the diagonal standing for itself and its mirror)."""
+    _square_2d(c, "a", "np.linalg.cholesky")
+    np_, low = c.np, c.out
+    inner = c.setup("inner", f"{low}.T @ {c.g}")
+    phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {np_}.diag({np_}.diag({inner}))")
+    half = c.setup("half", f"{np_}.linalg.solve({low}.T, {np_}.linalg.solve({low}.T, {phi}.T).T)")
+    both = c.setup("both", f"{half} + {half}.T")
+    return f"{np_}.tril({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
+
+
 RULES = {
-    "np.dot": Rule(("a", "b"), grads=_dot(), signature="a, b", methods=("dot",), hint="{first}dot|prod", fresh=True),
+    "np.dot": Rule(("a", "b"), grads=_dot(), signature="a, b", methods=("dot",), hint="{first}dot|prod", fresh=True,
+                   examples=("np.dot(a, b) | a=2x3, b=3x4", "a.dot(b) | a=3, b=3x2", "np.dot(a, b) | a=2x3, b=3", "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3")),
     "np.matmul": Rule(("a", "b"), grads={"a": _matmul_a, "b": _matmul_b}, signature="a, b", hint="{first}dot|prod",
-                      fresh=True),
-    "np.outer": Rule(("a", "b"), grads={"a": _outer_a, "b": _outer_b}, signature="a, b", fresh=True),
+                      fresh=True, examples=("a @ b | a=2x3, b=3x4", "np.matmul(a, b) | a=2x2x3, b=3x4", "a @ b | a=3, b=3x2",
+                                            "a @ b | a=2x3, b=3", "a @ b | a=2x2x3, b=3", "a @ b | a=3, b=2x3x2")),
+    "np.outer": Rule(("a", "b"), grads={"a": _outer_a, "b": _outer_b}, signature="a, b", fresh=True,
+                     examples=("np.outer(a, b) | a=3, b=4", "np.outer(a, b) | a=2x2, b=3")),
     "np.tensordot": Rule(("a", "b"), grads={"a": _tensordot(0), "b": _tensordot(1)}, signature="a, b, axes=2",
-                         fresh=True),
+                         fresh=True, examples=("np.tensordot(a, b, axes=1) | a=2x3, b=3x2",
+                                               "np.tensordot(a, b, axes=([0], [1])) | a=3x2, b=4x3")),
+    "np.inner": Rule(("a", "b"), grads={"a": _inner(0), "b": _inner(1)}, signature="a, b", fresh=True,
+                     examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3", "np.inner(a, b) | a=2x3, b=4x3")),
+    "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
+                    examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
+    "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
+                     signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
+                     examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3", "np.cross(a, b) | a=2x3, b=2x3")),
+    "np.linalg.det": Rule(("a",), grads={"a": _det}, signature="a", domain=("invertible",),
+                          examples=("np.linalg.det(a) | a=3x3", "np.linalg.det(a) | a=2x2x2")),
+    "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,
+                              examples=("sign, logdet = np.linalg.slogdet(a); return logdet | a=3x3",
+                                        "return np.linalg.slogdet(a)[1] * 2.0 | a=3x3")),
+    "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
+                          examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2")),
+    "np.linalg.solve": Rule(("a", "b"), grads={"a": _solve(0), "b": _solve(1)}, signature="a, b",
+                            domain=("invertible", "any"), fresh=True,
+                            examples=("np.linalg.solve(a, b) | a=3x3, b=3", "np.linalg.solve(a, b) | a=3x3, b=3x2")),
+    "np.linalg.cholesky": Rule(("a",), grads={"a": _cholesky}, signature="a", domain=("spd",), fresh=True,
+                               examples=("np.linalg.cholesky(a) | a=3x3", "np.linalg.cholesky(a).sum() | a=4x4")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
-                      signature="subscripts, *operands", fresh=True),
+                      signature="subscripts, *operands", fresh=True,
+                      examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
+                                "np.einsum('i,i', a, b) | a=3, b=3")),
 }

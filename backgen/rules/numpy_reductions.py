@@ -5,6 +5,7 @@ Gradients are functions of a ``GradContext``: the upstream gradient gets its
 reduced axes back (``g[:, None]``) and is spread over them.
 """
 
+from ..context import _index_at
 from .base import Rule
 
 REDUCE = "a, axis=None, keepdims=False"
@@ -85,12 +86,37 @@ def _std(c):
 
 
 def _norm(c):
-    order = c.param("ord")
-    if order not in (None, 2, "fro") or (order == 2 and c.param("axis") is None and c.ndim("x") != 1):
-        c.unsupported("np.linalg.norm is differentiated for the 2-norm of vectors and the Frobenius norm")
-    if c.param("axis") is None:
-        return f"({c.g} / {c.out}) * {c.x}"
-    return f"{c.x} * {c.expand(f'({c.g} / {c.out})', 'x')}"
+    """Vector norms of every order and the matrix norms 'fro', 'nuc' and 2/-2 (through the SVD).
+    Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
+    gradient is one of the subgradients."""
+    order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
+    matrix = (axis is None and c.ndim("x") == 2 and order is not None) or (isinstance(axis, tuple) and len(axis) == 2)
+    scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
+    if order in (None, "fro") or (order == 2 and not matrix):
+        return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
+    if matrix:
+        if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
+            c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
+        if order not in ("nuc", 2, -2):
+            c.unsupported(f"np.linalg.norm of a matrix with ord={order!r}: backgen differentiates 'fro', 'nuc', 2 and -2")
+        svd = c.setup("svd", f"{np_}.linalg.svd({x}, full_matrices=False)")
+        if order == "nuc":
+            return f"{c.g} * ({svd}[0] @ {svd}[2])"
+        k = 0 if order == 2 else -1
+        return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+    g = c.expand(c.g, "x") if axis is not None else c.g
+    out = c.expand(c.out, "x") if axis is not None else c.out
+    if order == 1:
+        return f"{g} * {np_}.sign({x})"
+    if order in (float("inf"), float("-inf")):  # the largest (smallest) |x|, ties sharing
+        hits = c.setup("hits", f"{np_}.abs({x}) == {out}")
+        count = f"{hits}.sum()" if axis is None else f"{hits}.sum(axis={c.axis_text()}, keepdims=True)"
+        return f"{g} * {np_}.sign({x}) * {hits} / {count}"
+    if order == 0:  # how many are not zero: piecewise constant
+        return f"{np_}.zeros_like({x})"
+    if not isinstance(order, (int, float)):
+        c.unsupported(f"np.linalg.norm with ord={order!r} is not differentiated")
+    return f"{g} * {x} * {np_}.abs({x}) ** {order - 2} / {out} ** {order - 1}"
 
 
 def _sum_square(c):
@@ -99,6 +125,101 @@ def _sum_square(c):
 
 def _logsumexp(c):
     return f"{c.np}.exp({c.a} - {c.expand(c.out, 'a')}) * {c.expand(c.g, 'a')}"
+
+
+def _cumsum(c):
+    """The sum of the gradients from each place on: a cumulative sum from the end."""
+    axis, g = c.param("axis"), c.g
+    if c.ndim("a") == 0:  # one number: a result of one element
+        return f"{g}[0]"
+    if axis is None:
+        text = f"{g}[::-1].cumsum()[::-1]"
+        return text if c.ndim("a") == 1 else f"{text}.reshape({c.a}.shape)"
+    flip = _index_at(axis, "::-1")
+    return f"{g}[{flip}].cumsum(axis={axis})[{flip}]"
+
+
+def _cumprod(c):
+    """Each place's gradient sums, over the results after it, the product of the others in it:
+    products with that one factor set to 1 (never a division, which fails at a zero)."""
+    np_, a, g, axis = c.np, c.a, c.g, c.param("axis")
+    ndim = c.ndim("a")
+    if ndim == 0:
+        return f"{g}[0]"
+    last = axis is None or axis % ndim == ndim - 1
+    rows = f"{a}.ravel()" if axis is None else (a if last else f"{np_}.moveaxis({a}, {axis}, -1)")
+    grows = g if last else f"{np_}.moveaxis({g}, {axis}, -1)"
+    rows = c.setup("rows", rows)
+    n = f"{rows}.shape[-1]"
+    others = c.setup("others", f"{np_}.cumprod({np_}.where({np_}.eye({n}, dtype=bool), 1.0, {rows}[..., None, :]), "
+                               f"axis=-1)")
+    text = f"{np_}.einsum('...ij,...j->...i', {np_}.triu({others}), {grows})"
+    if axis is None:
+        return text if ndim == 1 else f"{text}.reshape({a}.shape)"
+    return text if last else f"{np_}.moveaxis({text}, -1, {axis})"
+
+
+def _diff(c):
+    n, axis = c.param("n", 1), c.param("axis", -1)
+    if c.param("prepend") is not None or c.param("append") is not None:
+        c.unsupported("np.diff is differentiated without prepend and append")
+    text = c.g
+    for _ in range(n):  # each difference undone: the differences of g padded with zeros, negated
+        text = f"{c.np}.diff({text}, axis={axis}, prepend=0, append=0)"
+    return f"-{text}" if n % 2 else text
+
+
+def _trace(c):
+    if c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
+        c.unsupported("np.trace is differentiated over its first two axes")
+    eye = f"{c.np}.eye({c.a}.shape[0], {c.a}.shape[1], k={c.param('offset', 0)})"
+    extra = c.ndim("a") - 2
+    return f"{c.g} * {eye}" if not extra else f"{eye}[(...,) + (None,) * {extra}] * {c.g}"
+
+
+def _weights(c):
+    """np.average's weights as they broadcast against a (a 1-D weight along ``axis`` as a column)."""
+    w = c.weights
+    axis = c.param("axis")
+    if c.shape("weights") == c.shape("a"):
+        return w, None
+    if isinstance(axis, int) and c.ndim("weights") == 1:
+        ndim = c.ndim("a")
+        shape = tuple(-1 if i == axis % ndim else 1 for i in range(ndim))
+        return c.setup("wcol", f"{w}.reshape({shape})"), tuple(i for i in range(ndim) if i != axis % ndim)
+    c.unsupported("np.average is differentiated with weights of a's shape, or 1-D weights along one axis")
+
+
+def _average_a(c):
+    if c.param("returned"):
+        c.unsupported("np.average(..., returned=True) is not differentiated")
+    if len(c.op.args) == 1:  # no weights: the mean
+        return _mean(c)
+    w, _ = _weights(c)
+    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
+                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    return f"{c.expand(c.g, 'a')} * {w} / {total}"
+
+
+def _average_weights(c):
+    w, summed = _weights(c)
+    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
+                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    text = f"{c.expand(c.g, 'a')} * ({c.a} - {c.expand(c.out, 'a')}) / {total}"
+    if summed is None:
+        return text
+    return f"({text}).sum(axis={summed if len(summed) > 1 else summed[0]})"
+
+
+def _nansum(c):
+    return f"{c.np}.where({c.np}.isnan({c.a}), 0.0, {c.expand(c.g, 'a')})"
+
+
+def _nanmean(c):
+    np_, a = c.np, c.a
+    count = c.setup("count", f"(~{np_}.isnan({a})).sum()" if c.param("axis") is None else
+                    f"(~{np_}.isnan({a})).sum(axis={c.axis_text()}, keepdims=True)")
+    return f"{np_}.where({np_}.isnan({a}), 0.0, {c.expand(c.g, 'a')} / {count})"
 
 
 RULES = {
@@ -115,8 +236,44 @@ RULES = {
     "np.std": Rule(("a",), grads={"a": _std}, signature="a, axis=None, ddof=0, keepdims=False", methods=("std",),
                    hint="{first}std|std"),
     "np.linalg.norm": Rule(("x",), grads={"x": _norm}, signature="x, ord=None, axis=None, keepdims=False",
-                           hint="norm{var}"),
+                           hint="norm{var}", examples=(
+                               "np.linalg.norm(x) | x=4", "np.linalg.norm(x) | x=2x3", "np.linalg.norm(x, axis=1) | x=2x3",
+                               "np.linalg.norm(x, axis=0, keepdims=True) | x=2x3", "np.linalg.norm(x, 'fro') | x=2x3",
+                               "np.linalg.norm(x, 1) | x=4", "np.linalg.norm(x, ord=3, axis=1) | x=2x3",
+                               "np.linalg.norm(x, np.inf) | x=5", "np.linalg.norm(x, -np.inf, axis=0) | x=3x2",
+                               "np.linalg.norm(x, 0.5) | x=3", "np.linalg.norm(x, 'nuc') | x=3x2",
+                               "np.linalg.norm(x, 2) | x=2x3", "np.linalg.norm(x, -2) | x=3x3",
+                               "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3")),
+    "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature="a, axis=None", methods=("cumsum",), fresh=True,
+                      examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
+                                "a.cumsum(axis=-1) | a=2x3", "np.cumsum(a) | a=()")),
+    "np.cumprod": Rule(("a",), grads={"a": _cumprod}, signature="a, axis=None", methods=("cumprod",), fresh=True,
+                       examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
+                                 "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
+                                 "np.cumprod(a * (a > 0.5)) | a=5")),
+    "np.diff": Rule(("a",), grads={"a": _diff}, signature="a, n=1, axis=-1, prepend=None, append=None", fresh=True,
+                    examples=("np.diff(a) | a=5", "np.diff(a, axis=0) | a=3x2", "np.diff(a, n=2) | a=2x5",
+                              "np.diff(a, 3, axis=0) | a=5x2")),
+    "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
+                     examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2")),
+    "np.average": Rule(("a", "weights"), grads={"a": _average_a, "weights": _average_weights},
+                       signature="a, axis=None, weights=None, returned=False, keepdims=False",
+                       domain=("any", "positive"),
+                       examples=("np.average(a) | a=2x3", "np.average(a, axis=1) | a=2x3",
+                                 "np.average(a, weights=weights) | a=4, weights=4",
+                                 "np.average(a, axis=1, weights=weights) | a=2x3, weights=3",
+                                 "np.average(a, axis=0, weights=weights) | a=2x3, weights=2x3",
+                                 "np.average(a, axis=0, weights=weights, keepdims=True) | a=2x3, weights=2")),
+    "np.nansum": Rule(("a",), grads={"a": _nansum}, signature=REDUCE,
+                      examples=("np.nansum(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nansum(a, axis=1) | a=2x3",
+                                "np.nansum(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=2x3")),
+    "np.nanmean": Rule(("a",), grads={"a": _nanmean}, signature=REDUCE,
+                       examples=("np.nanmean(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmean(a, axis=1) | a=2x3",
+                                 "np.nanmean(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=3x3")),
     # fused gates: np.sum(np.square(x)) and np.log(np.sum(np.exp(x))) (see stage_calls)
-    "np.sum_square": Rule(("a",), grads={"a": _sum_square}, hint="sumsq"),
-    "np.logsumexp": Rule(("a",), grads={"a": _logsumexp}),
+    "np.sum_square": Rule(("a",), grads={"a": _sum_square}, hint="sumsq",
+                          examples=("np.sum(np.square(a)) | a=2x3", "(a * a).sum(axis=1) | a=2x3",
+                                    "np.sum(a ** 2, axis=0, keepdims=True) | a=2x3")),
+    "np.logsumexp": Rule(("a",), grads={"a": _logsumexp},
+                         examples=("np.log(np.sum(np.exp(a))) | a=4", "np.log(np.sum(np.exp(a), axis=1)) | a=2x3")),
 }

@@ -5,6 +5,9 @@ to the operand's shape, sliced out of a join, summed over repeats, or
 scattered into the indexed places (``Scatter``).
 """
 
+import numpy as np
+
+from ..context import _index_at
 from .base import Rule, Scatter
 
 
@@ -63,22 +66,206 @@ def _getitem(c):
     return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
 
 
+def _roll(c):
+    shift = c.param("shift")
+    if not isinstance(shift, (int, tuple)):
+        c.unsupported("np.roll needs a constant shift")
+    back = -shift if isinstance(shift, int) else tuple(-s for s in shift)
+    axis = c.param_source("axis")
+    return f"{c.np}.roll({c.g}, {back})" if axis == "None" else f"{c.np}.roll({c.g}, {back}, axis={axis})"
+
+
+def _same(function, *params):
+    """A permutation that is its own inverse given the same static arguments (flip, transpose-like)."""
+    def grad(c):
+        given = [f"{p}={c.param_source(p)}" for p in params if c.op.param(p) is not None]
+        return f"{c.np}.{function}({', '.join([c.g] + given)})"
+    return grad
+
+
+def _rot90(c):
+    k = c.param("k", 1)
+    axes = c.param_source("axes", "(0, 1)")
+    return f"{c.np}.rot90({c.g}, {-k}, axes={axes})" if axes != "(0, 1)" else f"{c.np}.rot90({c.g}, {-k})"
+
+
+def _moveaxis(c):
+    return f"{c.np}.moveaxis({c.g}, {c.param_source('destination')}, {c.param_source('source')})"
+
+
+def _pad(c):
+    """The padded array's middle."""
+    mode = c.param("mode", "constant")
+    if mode != "constant":
+        c.unsupported(f"np.pad is differentiated in mode 'constant' (not {mode!r})")
+    widths = np.broadcast_to(np.asarray(c.param("pad_width"), dtype=int), (c.ndim("array"), 2))
+    items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
+    while items and items[-1] == ":":
+        items.pop()
+    return f"{c.g}[{', '.join(items)}]" if items else c.g
+
+
+def _sort(c):
+    """A gather: each element's gradient is at the place sorting moved it to."""
+    np_, axis = c.np, c.param_source("axis", "-1")
+    order = c.setup("order", f"{np_}.argsort({c.a}, axis={axis})")
+    if axis == "None":
+        return f"{c.g}[{np_}.argsort({order})].reshape({c.a}.shape)"
+    return f"{np_}.take_along_axis({c.g}, {np_}.argsort({order}, axis={axis}), axis={axis})"
+
+
+def _take(c):
+    if c.op.param("mode") is not None:
+        c.unsupported("np.take is differentiated without mode")
+    indices, axis = c.param_source("indices"), c.param("axis")
+    if axis is None:
+        index = indices if c.ndim("a") == 1 else f"{c.np}.unravel_index({indices}, {c.a}.shape)"
+    else:
+        index = _index_at(axis % c.ndim("a"), indices)
+    return Scatter(index, repeats=True)
+
+
+def _take_along_axis(c):
+    np_, indices, axis = c.np, c.param_source("indices"), c.param("axis")
+    if axis is None:
+        return Scatter(f"{np_}.unravel_index({indices}, {c.arr}.shape)", repeats=True)
+    axis %= c.ndim("arr")
+    grid = f"{np_}.indices({c.out}.shape, sparse=True)"
+    return Scatter(f"{grid}[:{axis}] + ({indices},) + {grid}[{axis + 1}:]", repeats=True)
+
+
+def _diag(c):
+    k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
+    if c.ndim(c.current) == 1:
+        return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
+    if c.ndim(c.current) != 2 or c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
+        c.unsupported("a diagonal is differentiated for 2-D arrays (over their first two axes)")
+    rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
+    cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
+    return Scatter(f"{rows}, {cols}", repeats=False)
+
+
+def _triangle(function):
+    def grad(c):
+        k = c.param("k", 0)
+        return f"{c.np}.{function}({c.g}, {k})" if k else f"{c.np}.{function}({c.g})"
+    return grad
+
+
+def _split_axis(c):
+    name = c.op.rule
+    if name == "np.hsplit":
+        return 1 if c.ndim("ary") > 1 else 0
+    return {"np.vsplit": 0, "np.dsplit": 2}.get(name, c.param("axis", 0))
+
+
+def _split(c):
+    """The pieces' gradients joined back (each piece has one: zeros where unused)."""
+    return f"{c.np}.concatenate({c.g}, axis={_split_axis(c)})"
+
+
+def _meshgrid(c):
+    """Each input varies along one axis of its grid: the grid's gradient summed over the others."""
+    if c.param("sparse") or c.param("copy") is False:
+        c.unsupported("np.meshgrid is differentiated without sparse and copy")
+    count = len(c.op.args)
+    axis = c.position
+    if c.param("indexing", "xy") == "xy" and count > 1 and axis < 2:
+        axis = 1 - axis
+    others = tuple(i for i in range(count) if i != axis)
+    if c.ndim(c.current) > 1:
+        c.unsupported("np.meshgrid is differentiated for 1-D inputs")
+    text = f"{c.g}[{c.position}].sum(axis={others if len(others) > 1 else others[0]})" if others else f"{c.g}[0]"
+    return text if c.ndim(c.current) == 1 else f"{text}.reshape(())"
+
+
 RULES = {
     "np.transpose": Rule(("a",), grads={"a": _transpose}, signature="a, axes=None",
-                         methods=(("transpose", "a, *axes"),), hint="{first}T|trans"),
-    "np.swapaxes": Rule(("a",), grads={"a": _swapaxes}, signature="a, axis1, axis2", methods=("swapaxes",)),
+                         methods=(("transpose", "a, *axes"),), hint="{first}T|trans",
+        examples=('np.transpose(a) | a=2x3', 'a.T | a=2x3', 'np.transpose(a, (1, 2, 0)) | a=2x3x2', 'a.transpose(0, 2, 1) | a=2x3x2')),
+    "np.swapaxes": Rule(("a",), grads={"a": _swapaxes}, signature="a, axis1, axis2", methods=("swapaxes",),
+        examples=('np.swapaxes(a, 0, 2) | a=2x3x2', 'a.swapaxes(0, 1) | a=2x3')),
     "np.reshape": Rule(("a",), grads={"a": _reshape_back}, signature="a, *newshape",
-                       methods=(("reshape", "a, *newshape"),)),
-    "np.ravel": Rule(("a",), grads={"a": _reshape_back}, signature="a", methods=("ravel", "flatten")),
-    "np.expand_dims": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis"),
-    "np.squeeze": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis=None", methods=("squeeze",)),
-    "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a"),
-    "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ", signature="arrays, axis=0"),
-    "np.stack": Rule(("arrays",), grads={"arrays": _stack}, variadic=", ", signature="arrays, axis=0"),
-    "np.hstack": Rule(("tup",), grads={"tup": _hstack}, variadic=", ", signature="tup"),
-    "np.vstack": Rule(("tup",), grads={"tup": _vstack}, variadic=", ", signature="tup"),
-    "np.broadcast_to": Rule(("array",), grads={"array": _broadcast_to}, signature="array, shape"),
-    "np.tile": Rule(("A",), grads={"A": _tile}, signature="A, reps"),
-    "np.repeat": Rule(("a",), grads={"a": _repeat}, signature="a, repeats, axis=None", methods=("repeat",)),
-    "getitem": Rule(("x",), grads={"x": _getitem}, hint="sel"),
+                       methods=(("reshape", "a, *newshape"),),
+        examples=('np.reshape(a, (3, 2)) | a=2x3', 'a.reshape(-1) | a=2x3', 'a.reshape(2, 3) | a=6', 'np.reshape(a, (1, 1)) | a=()')),
+    "np.ravel": Rule(("a",), grads={"a": _reshape_back}, signature="a", methods=("ravel", "flatten"),
+        examples=('np.ravel(a) | a=2x3', 'a.flatten() | a=2x3', 'a.ravel() | a=3x1')),
+    "np.expand_dims": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis",
+        examples=('np.expand_dims(a, 1) | a=2x3', 'np.expand_dims(a, 0) | a=4')),
+    "np.squeeze": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis=None", methods=("squeeze",),
+        examples=('np.squeeze(a) | a=2x1x3', 'a.squeeze(axis=0) | a=1x3')),
+    "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
+        examples=('np.atleast_2d(a) | a=3', 'np.atleast_2d(a) | a=()', 'np.atleast_2d(a) | a=2x3')),
+    "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ", signature="arrays, axis=0", fresh=True,
+        examples=('np.concatenate([a, b], axis=1) | a=2x3, b=2x1', 'np.concatenate((a, b, a)) | a=2, b=3')),
+    "np.stack": Rule(("arrays",), grads={"arrays": _stack}, variadic=", ", signature="arrays, axis=0", fresh=True,
+        examples=('np.stack([a, b]) | a=3, b=3', 'np.stack([a, b], axis=-1) | a=2x3, b=2x3')),
+    "np.hstack": Rule(("tup",), grads={"tup": _hstack}, variadic=", ", signature="tup", fresh=True,
+        examples=('np.hstack([a, b]) | a=2, b=3', 'np.hstack([a, b]) | a=2x2, b=2x1', 'np.hstack([a, b]) | a=(), b=2')),
+    "np.vstack": Rule(("tup",), grads={"tup": _vstack}, variadic=", ", signature="tup", fresh=True,
+        examples=('np.vstack([a, b]) | a=3, b=2x3', 'np.vstack((a, b)) | a=(), b=()')),
+    "np.broadcast_to": Rule(("array",), grads={"array": _broadcast_to}, signature="array, shape",
+        examples=('np.broadcast_to(a, (2, 3)) | a=3', 'np.broadcast_to(a, (2, 3)) | a=2x1')),
+    "np.tile": Rule(("A",), grads={"A": _tile}, signature="A, reps",
+        examples=('np.tile(a, 2) | a=3', 'np.tile(a, (2, 1)) | a=2x3', 'np.tile(a, (2, 2)) | a=3')),
+    "np.repeat": Rule(("a",), grads={"a": _repeat}, signature="a, repeats, axis=None", methods=("repeat",),
+        examples=('np.repeat(a, 2) | a=3', 'a.repeat(3, axis=1) | a=2x2', 'np.repeat(a, 2) | a=2x2', 'np.repeat(a, 3) | a=()')),
+    "np.atleast_1d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
+                          examples=("np.atleast_1d(a) | a=()", "np.atleast_1d(a) | a=3")),
+    "np.atleast_3d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
+                          examples=("np.atleast_3d(a) | a=3", "np.atleast_3d(a) | a=2x3", "np.atleast_3d(a) | a=()")),
+    "np.moveaxis": Rule(("a",), grads={"a": _moveaxis}, signature="a, source, destination",
+                        examples=("np.moveaxis(a, 0, -1) | a=2x3x2", "np.moveaxis(a, (0, 1), (2, 0)) | a=2x3x4")),
+    "np.roll": Rule(("a",), grads={"a": _roll}, signature="a, shift, axis=None", fresh=True,
+                    examples=("np.roll(a, 2) | a=5", "np.roll(a, -1, axis=1) | a=2x3", "np.roll(a, 4) | a=2x3",
+                              "np.roll(a, (1, 2), axis=(0, 1)) | a=3x3")),
+    "np.flip": Rule(("m",), grads={"m": _same("flip", "axis")}, signature="m, axis=None",
+                    examples=("np.flip(m) | m=4", "np.flip(m, axis=1) | m=2x3", "np.flip(m) | m=2x3")),
+    "np.fliplr": Rule(("m",), grads={"m": _same("fliplr")}, signature="m", examples=("np.fliplr(m) | m=2x3",)),
+    "np.flipud": Rule(("m",), grads={"m": _same("flipud")}, signature="m",
+                      examples=("np.flipud(m) | m=2x3", "np.flipud(m) | m=4")),
+    "np.rot90": Rule(("m",), grads={"m": _rot90}, signature="m, k=1, axes=(0, 1)",
+                     examples=("np.rot90(m) | m=2x3", "np.rot90(m, 3) | m=2x3", "np.rot90(m, 2, axes=(1, 2)) | m=2x2x3")),
+    "np.pad": Rule(("array",), grads={"array": _pad}, signature="array, pad_width, mode='constant', constant_values=0", fresh=True,
+                   examples=("np.pad(array, 1) | array=4", "np.pad(array, ((1, 2), (0, 1))) | array=2x3",
+                             "np.pad(array, (2, 0), constant_values=1.5) | array=2x2")),
+    "np.sort": Rule(("a",), grads={"a": _sort}, signature="a, axis=-1, kind=None, order=None", fresh=True,
+                    examples=("np.sort(a) | a=5", "np.sort(a, axis=0) | a=3x2", "np.sort(a, axis=None) | a=2x3")),
+    "np.take": Rule(("a",), grads={"a": _take}, signature="a, indices, axis=None, out=None, mode=None",
+                    methods=("take",),
+                    examples=("np.take(a, [0, 2, 2]) | a=4", "np.take(a, np.array([[1, 0], [1, 1]])) | a=2x3",
+                              "np.take(a, [2, 0, 2], axis=1) | a=2x3", "a.take([1, 1], axis=0) | a=2x3")),
+    "np.take_along_axis": Rule(("arr",), grads={"arr": _take_along_axis}, signature="arr, indices, axis", fresh=True,
+                               examples=("np.take_along_axis(arr, np.array([[0, 0], [2, 1]]), axis=1) | arr=2x3",
+                                         "np.take_along_axis(arr, np.argsort(arr, axis=0), axis=0) | arr=3x2",
+                                         "np.take_along_axis(arr, np.array([2, 2, 0]), axis=None) | arr=2x2")),
+    "np.diag": Rule(("v",), grads={"v": _diag}, signature="v, k=0",
+                    examples=("np.diag(v) | v=3", "np.diag(v, k=-1) | v=2", "np.diag(v) | v=3x2",
+                              "np.diag(v, 1) | v=3x3")),
+    "np.diagonal": Rule(("a",), grads={"a": _diag}, signature="a, offset=0, axis1=0, axis2=1", methods=("diagonal",),
+                        examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3")),
+    "np.triu": Rule(("m",), grads={"m": _triangle("triu")}, signature="m, k=0", fresh=True,
+                    examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4")),
+    "np.tril": Rule(("m",), grads={"m": _triangle("tril")}, signature="m, k=0", fresh=True,
+                    examples=("np.tril(m) | m=3x3", "np.tril(m, 1) | m=4x3")),
+    "np.split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
+                     returns_list=True,
+                     examples=("a, b = np.split(ary, 2); return a * b[::-1] | ary=6",
+                               "parts = np.split(ary, [1, 3], axis=1); return parts[0] * parts[2].sum() | ary=2x4")),
+    "np.array_split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
+                           returns_list=True,
+                           examples=("parts = np.array_split(ary, 3); return parts[1] * parts[2] | ary=7",)),
+    "np.hsplit": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections", returns_list=True,
+                      examples=("left, right = np.hsplit(ary, 2); return left * right | ary=3x4",)),
+    "np.vsplit": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections", returns_list=True,
+                      examples=("top, bottom = np.vsplit(ary, [1]); return top.sum() * bottom | ary=3x2",)),
+    "np.dsplit": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections", returns_list=True,
+                      examples=("a, b = np.dsplit(ary, 2); return a * b | ary=2x2x4",)),
+    "np.meshgrid": Rule(("xi",), grads={"xi": _meshgrid}, variadic=", ", signature="*xi, indexing='xy', sparse=False, copy=True",
+                        returns_list=True,
+                        examples=("X, Y = np.meshgrid(x, y); return X * Y ** 2 | x=3, y=2",
+                                  "X, Y = np.meshgrid(x, y, indexing='ij'); return np.sin(X) * Y | x=3, y=2",
+                                  "X, Y, Z = np.meshgrid(x, y, z); return X * Y * Z | x=2, y=3, z=2")),
+    "getitem": Rule(("x",), grads={"x": _getitem}, hint="sel",
+        examples=('a[1:, 0] | a=3x2', 'a[::-1] * a[0] | a=4', 'a[np.array([0, 2, 0])] | a=3', 'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3', 'a[:, None] | a=3', 'a[1:, np.array([0, 0, 1])] | a=3x2')),
 }

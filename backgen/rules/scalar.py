@@ -59,6 +59,19 @@ SCALAR = {
     "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
     "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a / out", "b": "b / out"}),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
+    "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))"),
+    "math.log10": _unary("math.log10(x)", "1 / (x * math.log(10))"),
+    "math.exp2": _unary("math.exp2(x)", "out * math.log(2)"),
+    "math.cbrt": _unary("math.cbrt(x)", "1 / (3 * out ** 2)"),
+    "math.asinh": _unary("math.asinh(x)", "1 / math.sqrt(x ** 2 + 1)"),
+    "math.acosh": _unary("math.acosh(x)", "1 / math.sqrt(x ** 2 - 1)"),
+    "math.atanh": _unary("math.atanh(x)", "1 / (1 - x ** 2)"),
+    "math.radians": _unary("math.radians(x)", "math.pi / 180"),
+    "math.degrees": _unary("math.degrees(x)", "180 / math.pi"),
+    "math.erf": _unary("math.erf(x)", "2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
+    "math.erfc": _unary("math.erfc(x)", "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
+    # |a| with the sign of b: the sign of a times the sign of b (b's own gradient is zero)
+    "math.copysign": Rule(("a", "b"), "math.copysign(a, b)", {"a": "math.copysign(1.0, a) * math.copysign(1.0, b)"}),
 }
 
 # How a call in user code maps to a rule: (function, number of arguments).
@@ -71,4 +84,4 @@ for _key in SCALAR:
         CALLS[(_key, len(SCALAR[_key].inputs))] = _key
 
 # Constants that module attributes may name.
-CONSTANTS = {"math.pi", "math.e", "math.tau", "math.inf", "np.pi", "np.e", "np.inf", "np.newaxis"}
+CONSTANTS = {"math.pi", "math.e", "math.tau", "math.inf", "np.pi", "np.e", "np.inf", "np.nan", "np.newaxis"}

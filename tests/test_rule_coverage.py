@@ -1,0 +1,130 @@
+"""Every NumPy entry of the rule table, checked against central finite differences.
+
+The cases come from the table itself, so the two cannot drift apart: an
+entry's ``examples`` when it has them, otherwise calls derived from its
+signature: elementwise functions at scalar, vector, matrix and broadcast
+shapes, reductions at each shape with each ``axis`` and ``keepdims``, and
+every method spelling.  Each case goes through backgen's public path
+(``backgen.backward``) and is compared with finite differences computed here
+(``test_numpy_rules.check``), never with backgen.  Scalar rules are covered
+the same way by ``test_rules``.
+"""
+
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backgen.rules import NUMPY, PUBLIC_NUMPY
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_numpy_rules import check, load  # noqa: E402
+
+# Entries undone by dedicated code in the reverse pass, each tested where that code is.
+MACHINERY = {
+    "inert": "carries no gradient (test_numpy_api)",
+    "call": "a helper's generated backward is called (test_control_flow)",
+    "list_append": "xs + [v] (test_lists_and_writes)",
+    "setitem": "a write into a copy (test_lists_and_writes)",
+}
+
+UNARY_SHAPES = [(), (4,), (2, 3)]
+BINARY_SHAPES = [((), ()), ((4,), (4,)), ((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3))]
+REDUCTION_SHAPES = [(), (4,), (2, 3), (2, 3, 2)]
+
+
+def draw(shape, domain, rng):
+    """A value of ``shape`` inside ``domain`` (see ``rules.base``), away from kinks and ties."""
+    size = tuple(shape)
+    if domain == "positive":
+        value = rng.uniform(0.5, 1.5, size=size)
+    elif domain == "unit":
+        value = rng.uniform(0.1, 0.8, size=size) * rng.choice([-1.0, 1.0], size=size)
+    elif domain == "above_one":
+        value = rng.uniform(1.2, 2.0, size=size)
+    elif domain == "invertible":
+        value = rng.uniform(-0.5, 0.5, size=size) + 2 * np.eye(size[-1])
+    elif domain == "spd":
+        m = rng.uniform(-0.5, 0.5, size=size)
+        value = m @ np.swapaxes(m, -1, -2) + size[-1] * np.eye(size[-1])
+    else:
+        value = rng.uniform(0.3, 1.2, size=size) * rng.choice([-1.0, 1.0], size=size)
+    return float(value) if size == () else value
+
+
+def _parse(example):
+    text, _, params = example.partition(" | ")
+    shapes, domains = {}, {}
+    for item in params.split(", "):
+        name, _, spec = item.partition("=")
+        spec, _, domain = spec.partition(":")
+        shapes[name] = () if spec == "()" else tuple(int(d) for d in spec.split("x"))
+        domains[name] = domain or None
+    return text, shapes, domains
+
+
+def _derived(name, rule):
+    """Calls derived from an entry's signature: elementwise or reduction."""
+    params = [p.strip() for p in rule.signature.split(",")]
+    domains = dict(zip(rule.inputs, rule.domain or ("any",) * len(rule.inputs)))
+    if rule.broadcast and len(rule.inputs) == 2 and len(params) == 2:
+        a, b = rule.inputs
+        for sa, sb in BINARY_SHAPES:
+            yield f"{name}({a}, {b})", {a: sa, b: sb}, domains
+        return
+    if params == [rule.inputs[0]]:
+        (x,) = rule.inputs
+        for shape in UNARY_SHAPES:
+            yield f"{name}({x})", {x: shape}, domains
+        for method in rule.methods:
+            yield f"{x}.{method}()", {x: (2, 3)}, domains
+        return
+    if "axis=None" in params and "keepdims=False" in params:
+        (x,) = rule.inputs
+        for shape in REDUCTION_SHAPES:
+            axes = [None] + ([0, -1] if shape else []) + ([(0, 1)] if len(shape) >= 2 else [])
+            for axis in axes:
+                for keep in (False, True):
+                    yield f"{name}({x}, axis={axis!r}, keepdims={keep})", {x: shape}, domains
+        for method in rule.methods:
+            yield f"{x}.{method}(axis=1)", {x: (2, 3)}, domains
+        return
+    raise AssertionError(f"{name}: give it examples (its signature {rule.signature!r} says nothing)")
+
+
+def cases():
+    for name, rule in sorted(NUMPY.items()):
+        if name in MACHINERY:
+            continue
+        if rule.examples:
+            found = [_parse(e) for e in rule.examples]
+        elif rule.signature:
+            found = list(_derived(name, rule))
+        else:
+            found = []
+        for i, (text, shapes, domains) in enumerate(found):
+            yield pytest.param(name, rule, text, shapes, domains, id=f"{name}-{i}")
+
+
+CASES = list(cases())
+
+
+def test_every_entry_is_covered():
+    covered = {case.values[0] for case in CASES}
+    missing = sorted(set(NUMPY) - set(MACHINERY) - covered)
+    assert not missing, f"entries with no test case: {missing}"
+    assert len(PUBLIC_NUMPY) >= 100
+
+
+@pytest.mark.parametrize("name, rule, text, shapes, domains", CASES)
+def test_entry_against_finite_differences(tmp_path, name, rule, text, shapes, domains):
+    params = list(shapes)
+    body = text if "return" in text else f"return {text}"
+    body = "\n".join("    " + line.strip() for line in body.split(";"))
+    f = load(tmp_path, f"def f({', '.join(params)}):\n{body}\n")
+    rng = np.random.default_rng(zlib.crc32(text.encode()))
+    default = dict(zip(rule.inputs, rule.domain or ()))
+    args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
+    check(f, *args)
