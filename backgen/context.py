@@ -337,10 +337,15 @@ class GradContext:
     def tile_grad(self):
         x = self.current
         ndim = self.ndim(x)
-        reps = self.param("reps")
-        reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
-        if not all(isinstance(r, int) for r in reps):
-            self.unsupported("np.tile needs constant integer repetitions")
+        node = ast.parse(self.param_source("reps"), mode="eval").body
+        if isinstance(node, ast.Name):  # reps = (n, 1) staged on a line of its own
+            found = [op.source for op in ir.ops_in(self._reverse.staged.body)
+                     if op.target == node.id and op.rule == "inert"]
+            node = ast.parse(found[0], mode="eval").body if len(found) == 1 else node
+        items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
+        reps = tuple(self._count(source.to_source(item)) for item in items)
+        if None in reps:
+            self.unsupported("np.tile needs whole-number repetitions (constants or numbers computed from shapes)")
         if len(reps) < ndim:
             reps = (1,) * (ndim - len(reps)) + reps
         promoted = len(reps) - ndim
@@ -354,11 +359,25 @@ class GradContext:
         text = f"{self.g}.reshape({', '.join(dims)}).sum(axis={_axes(tuple(summed))})"
         return text + (f".reshape({self.shape_of(x)})" if promoted else "")
 
+    def _count(self, text):
+        """A repetition count: an int constant, or the source of a number computed from shapes
+        (``len(x)``, ``x.shape[0]``: an axis repeated once is summed harmlessly)."""
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = None
+        if value is not None:
+            return value if isinstance(value, int) else None
+        if text.isidentifier() and tuple(self._reverse.staged.shapes.get(text, (None,))) == ():
+            return text
+        return None
+
     def repeat_grad(self):
         x = self.current
-        repeats = self.param("repeats")
-        if not isinstance(repeats, int):
-            self.unsupported("np.repeat needs a constant integer number of repeats")
+        repeats = self._count(self.param_source("repeats"))
+        if repeats is None:
+            self.unsupported("np.repeat needs one whole number of repeats (a constant or a number computed "
+                             "from shapes)")
         axis = self.param("axis")
         ndim = self.ndim(x)
         if ndim == 0:  # one number repeated: its gradient is the sum of the copies'

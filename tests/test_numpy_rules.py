@@ -656,3 +656,17 @@ def test_slice_beside_repeated_indices_scatters_into_the_slice(tmp_path):
     """x[2:, idx] with idx repeating: np.add.at gets slice(2, None), never slice(2)."""
     f = forward(tmp_path, "x", "x[2:, np.array([0, 0, 1])]")
     check(f, signed((4, 2), np.random.default_rng(7)))
+
+
+def test_differentiated_static_argument_is_refused(tmp_path):
+    """np.pad's constant_values is taken as a constant: a differentiated one would lose its gradient."""
+    f = forward(tmp_path, "x, w", "np.pad(x, 1, constant_values=w) * x.sum()")
+    with pytest.raises(BackgenError, match="constant_values=w depends on w, which is differentiated"):
+        backgen.backward(f).backward(np.ones(3), 0.5, dout=np.ones(5))
+
+
+def test_clip_bounds_that_are_differentiated_get_their_gradients(tmp_path):
+    f = forward(tmp_path, "x, lo, hi", "np.clip(x, lo, hi)")
+    rng = np.random.default_rng(8)
+    check(f, signed((6,), rng), -0.4, 0.5)
+    check(f, signed((6,), rng), 0.8, 0.2)  # crossed bounds: a_max everywhere

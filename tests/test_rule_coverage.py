@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import backgen
 from backgen.rules import NUMPY, PUBLIC_NUMPY
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -128,3 +129,44 @@ def test_entry_against_finite_differences(tmp_path, name, rule, text, shapes, do
     default = dict(zip(rule.inputs, rule.domain or ()))
     args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
     check(f, *args)
+
+
+# two derived cases per entry (a vector, and a broadcast pair or a second shape): second derivatives are slow
+SECOND = [case for case in CASES if not case.values[1].examples and case.id.rsplit("-", 1)[1] in ("1", "3")]
+
+
+def _second_difference(f, args, i, j, di, dj, dout, h=1e-4):
+    """d/dt d/ds of sum(dout * f(args + s di e_i + t dj e_j)) at 0, by central differences of f alone."""
+    def at(s, t):
+        trial = [np.array(a, dtype=float) if np.ndim(a) else float(a) for a in args]
+        trial[i] = trial[i] + s * di
+        trial[j] = trial[j] + t * dj
+        return float(np.sum(dout * np.asarray(f(*trial), dtype=float)))
+    return (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+
+
+@pytest.mark.parametrize("name, rule, text, shapes, domains", SECOND)
+def test_second_derivative_of_entry(tmp_path, name, rule, text, shapes, domains):
+    """The generated backward differentiated again: <V, H U> for random directions, against second
+    central differences of the forward itself.  A backward outside the subset is refused, never wrong."""
+    params = list(shapes)
+    f = load(tmp_path, f"def f({', '.join(params)}):\n    return {text}\n")
+    rng = np.random.default_rng(zlib.crc32(text.encode()) + 1)
+    default = dict(zip(rule.inputs, rule.domain or ()))
+    args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
+    out = f(*args)
+    dout = 0.7 if np.ndim(out) == 0 else rng.standard_normal(np.shape(out))
+    first = backgen.backward(f)
+    first.backward(*args, dout=dout)  # generated for these shapes
+    try:
+        second = backgen.backward(first.backward_function, wrt=tuple(params))
+        directions = [0.6 if np.ndim(a) == 0 else rng.standard_normal(np.shape(a)) for a in args]
+        hvp = second.backward(*args, dout, dout=tuple(directions) if len(args) > 1 else directions[0])
+    except backgen.BackgenError as exc:
+        pytest.skip(f"the backward is outside the subset: {exc}")
+    hvp = hvp if len(args) > 1 else (hvp,)
+    for j, (p, u) in enumerate(zip(params, directions)):
+        w = 0.9 if np.ndim(args[j]) == 0 else rng.standard_normal(np.shape(args[j]))
+        got = float(np.sum(w * np.asarray(hvp[j])))
+        want = sum(_second_difference(f, args, i, j, directions[i], w, dout) for i in range(len(args)))
+        assert got == pytest.approx(want, rel=1e-4, abs=1e-5), (p, first.backward_source)

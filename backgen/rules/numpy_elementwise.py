@@ -25,11 +25,19 @@ def _where(position):
     return grad
 
 
-def _clip_a(c):
-    lo, hi = c.param_source("a_min"), c.param_source("a_max")
-    tests = [f"({c.a} >= {lo})" if lo != "None" else "", f"({c.a} <= {hi})" if hi != "None" else ""]
-    mask = " & ".join(t for t in tests if t)
-    return f"{c.g} * ({mask})" if " & " in mask else f"{c.g} * {mask}"
+def _clip(position):
+    """Inside the bounds the gradient goes to a, below to a_min, above to a_max (a bound may be
+    None, or an array broadcast against a)."""
+    def grad(c):
+        a, lo, hi = c.a, c.a_min, c.a_max
+        if position == "a":
+            tests = [f"({a} >= {lo})" if lo != "None" else "", f"({a} <= {hi})" if hi != "None" else ""]
+            mask = " & ".join(t for t in tests if t)
+            return f"{c.g} * ({mask})" if " & " in mask else f"{c.g} * {mask}"
+        if position == "a_min":
+            return f"{c.g} * ({a} < {lo})" if hi == "None" else f"{c.g} * (({a} < {lo}) & ({lo} <= {hi}))"
+        return f"{c.g} * ({a} > {hi})" if lo == "None" else f"{c.g} * (({a} > {hi}) | ({lo} > {hi}))"
+    return grad
 
 
 RULES = {
@@ -92,7 +100,11 @@ RULES = {
     "np.where": Rule(("condition", "x", "y"), grads={"x": _where("x"), "y": _where("y")}, broadcast=True,
                      signature="condition, x, y", fresh=True,
                      examples=("np.where(a > 0, a, b) | a=2x3, b=3", "np.where(b > 0, a * a, 2.0) | a=(), b=4")),
-    "np.clip": Rule(("a",), grads={"a": _clip_a}, signature="a, a_min, a_max", methods=("clip",),
+    "np.clip": Rule(("a", "a_min", "a_max"), grads={"a": _clip("a"), "a_min": _clip("a_min"), "a_max": _clip("a_max")},
+                    broadcast=True, signature="a, a_min, a_max", methods=("clip",),
                     examples=("np.clip(a, -0.5, 0.6) | a=2x3", "a.clip(-0.5, 0.6) | a=5", "np.clip(a, None, 0.6) | a=4",
-                              "np.clip(a, -0.5, 0.6) | a=()")),
+                              "np.clip(a, -0.5, 0.6) | a=()", "np.clip(a, a_min, 0.9) | a=2x3, a_min=3",
+                              "np.clip(a, a_min, a_max) | a=5, a_min=(), a_max=():positive",
+                              "a.clip(a_min * 0.5, None) | a=2x3, a_min=2x1",
+                              "np.clip(a, a_min + 1.0, a_max) | a=4, a_min=4:positive, a_max=4:positive")),
 }

@@ -135,6 +135,17 @@ def _inner(position):
     return grad
 
 
+def _vdot(position):
+    """np.vdot: the dot product of the flattened arrays."""
+    def grad(c):
+        mine, other = ("a", "b") if position == 0 else ("b", "a")
+        text = getattr(c, other)
+        if c.shape(mine) != c.shape(other):
+            text = f"{text}.reshape({c.shape_of(getattr(c, mine))})"
+        return f"{c.g} * {text}"
+    return grad
+
+
 def _det(c):
     """d det(A) = det(A) inv(A).T: a singular A has no inverse, and is refused by NumPy."""
     inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
@@ -175,8 +186,29 @@ def _cholesky(c):
     inner = c.setup("inner", f"{low}.T @ {c.g}")
     phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {np_}.diag({np_}.diag({inner}))")
     half = c.setup("half", f"{np_}.linalg.solve({low}.T, {np_}.linalg.solve({low}.T, {phi}.T).T)")
-    both = c.setup("both", f"{half} + {half}.T")
+    return _lower(c, half)
+
+
+def _lower(c, full):
+    """A gradient for a function reading only A's lower triangle (NumPy's cholesky and eigh):
+    each element below the diagonal stands for itself and its mirror."""
+    np_ = c.np
+    both = c.setup("both", f"{full} + {full}.T")
     return f"{np_}.tril({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
+
+
+def _eigh(c):
+    """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
+    with F[i, j] = 1 / (w[j] - w[i]) off the diagonal."""
+    _square_2d(c, "a", "np.linalg.eigh")
+    if c.param("UPLO", "L") != "L":
+        c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
+    np_, out, g = c.np, c.out, c.g
+    w, v = f"{out}[0]", f"{out}[1]"
+    gaps = c.setup("gaps", f"{w}[None, :] - {w}[:, None]")
+    inverse = c.setup("inverse", f"{np_}.where({np_}.eye(len({w}), dtype=bool), 0.0, 1.0 / ({gaps} + {np_}.eye(len({w}))))")
+    middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
+    return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
 
 
 RULES = {
@@ -192,6 +224,8 @@ RULES = {
                                                "np.tensordot(a, b, axes=([0], [1])) | a=3x2, b=4x3")),
     "np.inner": Rule(("a", "b"), grads={"a": _inner(0), "b": _inner(1)}, signature="a, b", fresh=True,
                      examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3", "np.inner(a, b) | a=2x3, b=4x3")),
+    "np.vdot": Rule(("a", "b"), grads={"a": _vdot(0), "b": _vdot(1)}, signature="a, b",
+                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
                     examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
@@ -209,6 +243,10 @@ RULES = {
                             examples=("np.linalg.solve(a, b) | a=3x3, b=3", "np.linalg.solve(a, b) | a=3x3, b=3x2")),
     "np.linalg.cholesky": Rule(("a",), grads={"a": _cholesky}, signature="a", domain=("spd",), fresh=True,
                                examples=("np.linalg.cholesky(a) | a=3x3", "np.linalg.cholesky(a).sum() | a=4x4")),
+    "np.linalg.eigh": Rule(("a",), grads={"a": _eigh}, signature="a, UPLO='L'", domain=("spd",), returns_list=True,
+                           examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
+                                     "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
+                                     "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
                       signature="subscripts, *operands", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",

@@ -116,7 +116,11 @@ def _norm(c):
         return f"{np_}.zeros_like({x})"
     if not isinstance(order, (int, float)):
         c.unsupported(f"np.linalg.norm with ord={order!r} is not differentiated")
-    return f"{g} * {x} * {np_}.abs({x}) ** {order - 2} / {out} ** {order - 1}"
+    def power(base, k):
+        return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
+    scaled = " * ".join(p for p in (g, x, power(f"{np_}.abs({x})", order - 2)) if p)
+    below = power(out, order - 1)
+    return f"{scaled} / {below}" if below else scaled
 
 
 def _sum_square(c):
@@ -211,6 +215,17 @@ def _average_weights(c):
     return f"({text}).sum(axis={summed if len(summed) > 1 else summed[0]})"
 
 
+def _ptp(c):
+    """max - min: the largest's gradient less the smallest's (ties share)."""
+    a, g = c.a, c.expand(c.g, "a")
+    if c.ndim("a") == 0:  # one number: max - min is always 0
+        return f"{c.np}.zeros_like({a})"
+    keep = "" if c.param("axis") is None else f"axis={c.axis_text()}, keepdims=True"
+    high = c.setup("high", f"{a} == {a}.max({keep})")
+    low = c.setup("low", f"{a} == {a}.min({keep})")
+    return f"{g} * ({high} / {high}.sum({keep}) - {low} / {low}.sum({keep}))"
+
+
 def _nansum(c):
     return f"{c.np}.where({c.np}.isnan({c.a}), 0.0, {c.expand(c.g, 'a')})"
 
@@ -264,6 +279,12 @@ RULES = {
                                  "np.average(a, axis=1, weights=weights) | a=2x3, weights=3",
                                  "np.average(a, axis=0, weights=weights) | a=2x3, weights=2x3",
                                  "np.average(a, axis=0, weights=weights, keepdims=True) | a=2x3, weights=2")),
+    "np.ptp": Rule(("a",), grads={"a": _ptp}, signature=REDUCE),
+    "np.nanmax": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, hint="{first}max|peak",
+                      examples=("np.nanmax(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmax(a, axis=1) | a=2x3",
+                                "np.nanmax(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=3x3")),
+    "np.nanmin": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, hint="{first}min|low",
+                      examples=("np.nanmin(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmin(a, axis=0) | a=2x3")),
     "np.nansum": Rule(("a",), grads={"a": _nansum}, signature=REDUCE,
                       examples=("np.nansum(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nansum(a, axis=1) | a=2x3",
                                 "np.nansum(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=2x3")),

@@ -152,6 +152,19 @@ def _triangle(function):
     return grad
 
 
+def _column_stack(c):
+    """1-D inputs are columns, 2-D ones blocks of columns."""
+    widths = ["1" if c.ndim(o) == 1 else f"{o}.shape[1]" for o in c.inputs]
+    before = [w for w in widths[:c.position] if w != "1"]
+    ones = sum(w == "1" for w in widths[:c.position])
+    start = " + ".join(before + ([str(ones)] if ones else [])) or "0"
+    if widths[c.position] == "1":
+        return f"{c.g}[:, {start}]"
+    last = c.position == len(c.inputs) - 1
+    stop = "" if last else " + ".join(([start] if start != "0" else []) + [widths[c.position]])
+    return f"{c.g}[:, {start if start != '0' else ''}:{stop}]"
+
+
 def _split_axis(c):
     name = c.op.rule
     if name == "np.hsplit":
@@ -204,12 +217,14 @@ RULES = {
         examples=('np.hstack([a, b]) | a=2, b=3', 'np.hstack([a, b]) | a=2x2, b=2x1', 'np.hstack([a, b]) | a=(), b=2')),
     "np.vstack": Rule(("tup",), grads={"tup": _vstack}, variadic=", ", signature="tup", fresh=True,
         examples=('np.vstack([a, b]) | a=3, b=2x3', 'np.vstack((a, b)) | a=(), b=()')),
+    "np.column_stack": Rule(("tup",), grads={"tup": _column_stack}, variadic=", ", signature="tup", fresh=True,
+                            examples=("np.column_stack([a, b]) | a=3, b=3", "np.column_stack((a, b, a)) | a=3x2, b=3")),
     "np.broadcast_to": Rule(("array",), grads={"array": _broadcast_to}, signature="array, shape",
         examples=('np.broadcast_to(a, (2, 3)) | a=3', 'np.broadcast_to(a, (2, 3)) | a=2x1')),
     "np.tile": Rule(("A",), grads={"A": _tile}, signature="A, reps",
-        examples=('np.tile(a, 2) | a=3', 'np.tile(a, (2, 1)) | a=2x3', 'np.tile(a, (2, 2)) | a=3')),
+        examples=('np.tile(a, 2) | a=3', 'np.tile(a, (2, 1)) | a=2x3', 'np.tile(a, (2, 2)) | a=3', 'np.tile(a, (b.shape[0], 1)) * b[:, None] | a=3, b=2')),
     "np.repeat": Rule(("a",), grads={"a": _repeat}, signature="a, repeats, axis=None", methods=("repeat",),
-        examples=('np.repeat(a, 2) | a=3', 'a.repeat(3, axis=1) | a=2x2', 'np.repeat(a, 2) | a=2x2', 'np.repeat(a, 3) | a=()')),
+        examples=('np.repeat(a, 2) | a=3', 'a.repeat(3, axis=1) | a=2x2', 'np.repeat(a, 2) | a=2x2', 'np.repeat(a, 3) | a=()', 'np.repeat(a, len(b)) * np.repeat(b, len(a)) | a=3, b=2')),
     "np.atleast_1d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=("np.atleast_1d(a) | a=()", "np.atleast_1d(a) | a=3")),
     "np.atleast_3d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
