@@ -149,8 +149,12 @@ class GradContext:
     # --- code a person writes ----------------------------------------------------
 
     def setup(self, hint, expr):
-        """Compute ``expr`` once into a fresh name before the contribution."""
-        name = self._reverse.fresh(hint)
+        """Compute ``expr`` once into a fresh name before the contribution (once for all the
+        operands of one operation: ``shared`` is the same dictionary for them)."""
+        shared = getattr(self, "shared", {})
+        if expr in shared:
+            return shared[expr]
+        name = shared[expr] = self._reverse.fresh(hint)
         self.setups.append(ir.AdjointLine(name, False, expr))
         return name
 

@@ -269,12 +269,13 @@ class _Reverser(FlowReverser):
         if self.sized and (rule.broadcast or op.rule == "np.broadcast_to" or  # (matmul: its stacks)
                            op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
             self.check_sized(op, list(op.args), op.target)
-        lines = []
+        lines, shared = [], {}
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = rule.grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active:
                 continue
             context = GradContext(self, op, rule, position, names)
+            context.shared = shared  # a setup line two operands need is written once
             if callable(grad):
                 text = grad(context)
             else:

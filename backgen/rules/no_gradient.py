@@ -102,6 +102,8 @@ NO_GRADIENT = {
     "x.argmin()": ("constant", INDICES),
     "x.argsort()": ("constant", INDICES),
     "x.nonzero()": ("constant", INDICES),
+    "x.round()": ("constant", STEPS),
+    "x.argpartition()": ("constant", INDICES),
     "x.all()": ("constant", BOOLEAN),
     "x.any()": ("constant", BOOLEAN),
     "x.shape": ("constant", SHAPE),

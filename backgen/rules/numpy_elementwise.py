@@ -72,7 +72,8 @@ RULES = {
     "np.fabs": _unary("np.sign(x)"),
     "np.sinc": _unary("(np.cos(np.pi * x) - out) / x"),  # d/dx sin(pi x) / (pi x); x away from 0
     "np.real": _unary("1", fresh=False, aliases=("np.real_if_close",)),  # real numbers: themselves
-    "np.conjugate": _unary("1", aliases=("np.conj",)),
+    "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),
+                         fresh=True),
     "np.positive": _unary("1"),
     "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
     # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
