@@ -136,9 +136,9 @@ class _Reverser(FlowReverser):
         ops = [op for op in ir.ops_in(self.staged.body) if op.rule != "inert"]
         exits = [(c, v.name) for loop in _loops(self.staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
         changed = True
-        while changed:
+        while changed:  # last op first: straight-line code takes one pass
             size = len(needed)
-            for op in ops:
+            for op in reversed(ops):
                 if op.target in needed:
                     needed |= {a.name for a in op.args if isinstance(a, ir.Var)}
             needed |= {v for c, v in exits if c in needed}
