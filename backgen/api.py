@@ -178,6 +178,7 @@ class Differentiable:
         self._signature = inspect.signature(func)
         self._cache = collections.OrderedDict()
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
+        self._given_wrt = wrt
         self._latest = None
         deep(lambda: self._setup(wrt), _origin(func))
 
@@ -220,7 +221,11 @@ class Differentiable:
 
     def _build(self, args, wrt=None):
         forward = read(self._func)
-        return _compiled(guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args)))
+        if self._given_wrt is None and any(structured.is_structured(a) for a in args or ()):
+            wrt = None  # a dict of arrays read by key is not settings: its arrays are differentiated
+        else:
+            wrt = wrt or self.wrt
+        return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
 
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float."""

@@ -37,6 +37,7 @@ from .nested import Nested, lift
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
+NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
@@ -327,10 +328,12 @@ def _bind_import(node, env):
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            env[local] = alias.name if alias.name in MODULES and (alias.asname or "." not in alias.name) else None
-    elif node.module in MODULES and not node.level:
+            module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
+            env[local] = module if module in MODULES and (alias.asname or "." not in module) else None
+    elif (node.module in MODULES or node.module in NUMPY_LIKE) and not node.level:
+        module = "numpy" if node.module in NUMPY_LIKE else node.module
         for alias in node.names:
-            env[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            env[alias.asname or alias.name] = f"{module}.{alias.name}"
     else:
         for alias in node.names:
             env[alias.asname or alias.name] = None
@@ -427,6 +430,12 @@ def _describe(value):
     for modname, module in MODULES.items():
         if value is module:
             return modname
+    if isinstance(value, types.ModuleType) and value.__name__ in NUMPY_LIKE:
+        return "numpy"
+    owner = getattr(value, "__module__", None) or ""
+    name = getattr(value, "__name__", None)
+    if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):
+        return f"numpy.{name}"  # autograd.numpy.tanh: NumPy's tanh
     for modname, module in MODULES.items():
         attr = getattr(value, "__name__", None)
         if attr and getattr(module, attr, None) is value:

@@ -29,8 +29,11 @@ differentiated, such as an integer).
 import ast
 import copy
 import dataclasses
+import keyword
 
 import numpy as np
+
+from .parse import read_helper
 
 
 @dataclasses.dataclass
@@ -42,8 +45,9 @@ class _Leaf:
 
 @dataclasses.dataclass
 class _Node:
-    kind: type  # list or tuple
+    kind: type  # list, tuple or dict
     children: list
+    keys: tuple = ()  # a dict's keys, in order
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +62,17 @@ class Packing:
     leaves: tuple  # leaf names, in order
 
 
-def is_structured(value):
-    """Whether ``value`` (an example argument or a ``shapes=`` entry) is a structure of arrays."""
+def is_structured(value, declared=False):
+    """Whether ``value`` (an example argument, or with ``declared`` a ``shapes=`` entry) is a
+    structure of arrays."""
+    if isinstance(value, dict):  # a dict of arrays, not of settings (bn_param = {"mode": "train"...})
+        leaves = list(_flat_values(value))
+        if not value or not all(isinstance(k, str) for k in value):
+            return False
+        if declared:
+            return all(isinstance(v, (str, tuple)) for v in leaves)
+        return not any(isinstance(v, (str, bool)) or v is None for v in leaves) \
+            and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in leaves)
     if not isinstance(value, (list, tuple)) or not value:
         return False
     if any(isinstance(v, (list, tuple)) for v in value):
@@ -67,9 +80,22 @@ def is_structured(value):
     return len({v.shape for v in value if isinstance(v, np.ndarray)}) > 1
 
 
+def _flat_values(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flat_values(item)
+    else:
+        yield value
+
+
 def _tree(value, declared, path=()):
     """The structure of ``value``; in a ``shapes=`` entry (``declared``) a tuple of integers is a shape."""
     shape = declared and isinstance(value, tuple) and all(type(v) is int for v in value)
+    if isinstance(value, dict):
+        keys = tuple(value)
+        return _Node(dict, [_tree(value[k], declared, path + (k,)) for k in keys], keys)
     if isinstance(value, (list, tuple)) and not shape:
         return _Node(type(value), [_tree(v, declared, path + (k,)) for k, v in enumerate(value)])
     return _Leaf(path)
@@ -84,7 +110,8 @@ def _leaves(node):
 def _values(value, node):
     if isinstance(node, _Leaf):
         return [value]
-    return [v for child, item in zip(node.children, value) for v in _values(item, child)]
+    items = [value[k] for k in node.keys] if node.kind is dict else value
+    return [v for child, item in zip(node.children, items) for v in _values(item, child)]
 
 
 def flatten(forward, wrt, shapes, args):
@@ -93,7 +120,7 @@ def flatten(forward, wrt, shapes, args):
     found = {}
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
-        if is_structured(value):
+        if is_structured(value, args is None) and not name.endswith("_param"):
             found[name] = (_tree(value, args is None), value)
     if not found:
         return forward, wrt, shapes, args, ()
@@ -142,7 +169,11 @@ def pack(backward, packing):
                 returns.append(adjoints[name])
         elif name == owner.leaves[0]:
             params.append(owner.param)
-            unpack.append(f"{_pattern(owner.structure, lambda leaf: leaf.name, top=True)} = {owner.param}")
+            if _has_dict(owner.structure):  # W = params["W"], one line per array
+                unpack += [f"{leaf.name} = {owner.param}{_access(owner.structure, leaf.path)}"
+                           for leaf in _leaves(owner.structure)]
+            else:
+                unpack.append(f"{_pattern(owner.structure, lambda leaf: leaf.name, top=True)} = {owner.param}")
             if any(leaf in adjoints for leaf in owner.leaves):
                 wrt.append(owner.param)
                 returns.append(_pattern(owner.structure, lambda leaf: adjoints.get(leaf.name, "None")))
@@ -150,9 +181,19 @@ def pack(backward, packing):
                                unpack=tuple(unpack) + tuple(backward.unpack))
 
 
+def _has_dict(node):
+    return isinstance(node, _Node) and (node.kind is dict or any(_has_dict(c) for c in node.children))
+
+
+def _access(node, path):
+    return "".join(f"[{k!r}]" for k in path)
+
+
 def _pattern(node, text, top=False):
     if isinstance(node, _Leaf):
         return text(node)
+    if node.kind is dict:
+        return "{" + ", ".join(f"{k!r}: {_pattern(c, text)}" for k, c in zip(node.keys, node.children)) + "}"
     inner = ", ".join(_pattern(child, text) for child in node.children)
     if node.kind is tuple or top:
         return f"({inner},)" if len(node.children) == 1 else (inner if top else f"({inner})")
@@ -176,6 +217,8 @@ class _Rewriter:
         self.roots = dict(trees)
         self.taken = set(taken)
         self.leaf_names = set()
+        self.prelude = []  # statements a helper written out in the current statement puts before it
+        self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
 
     def error(self, message, node):
@@ -190,6 +233,14 @@ class _Rewriter:
         return out
 
     def statement(self, stmt):
+        saved, self.prelude = self.prelude, []
+        try:
+            lines = self._statement(stmt)
+            return self.prelude + lines
+        finally:
+            self.prelude = saved
+
+    def _statement(self, stmt):
         if isinstance(stmt, ast.For):
             unrolled = self.unroll(stmt)
             if unrolled is not None:
@@ -208,7 +259,11 @@ class _Rewriter:
             before = self.release(_stored([stmt]) | _mutated([stmt]), stmt)
             for field in ("test", "iter"):
                 if getattr(stmt, field, None) is not None:
-                    setattr(stmt, field, self.expression(getattr(stmt, field)))
+                    self.lazy += isinstance(stmt, ast.While)  # a while test runs again: nothing before it
+                    try:
+                        setattr(stmt, field, self.expression(getattr(stmt, field)))
+                    finally:
+                        self.lazy -= isinstance(stmt, ast.While)
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
             return before + [stmt]
@@ -241,7 +296,19 @@ class _Rewriter:
         call = it if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and not it.keywords else None
         parts = None
         node = self.resolve(it)
-        if isinstance(node, _Node):
+        method = it.func.attr if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) \
+            and not it.args and not it.keywords else None
+        if method in ("items", "keys", "values") and isinstance(self.resolve(it.func.value), _Node) \
+                and self.resolve(it.func.value).kind is dict:
+            node = self.resolve(it.func.value)
+            keys = [ast.Constant(k) for k in node.keys]
+            parts = {"items": [list(p) for p in zip(keys, node.children)], "keys": [[k] for k in keys],
+                     "values": [[c] for c in node.children]}[method]
+            target = self.split(stmt.target, 2, stmt) if method == "items" else [stmt.target]
+        elif isinstance(node, _Node) and node.kind is dict:  # a dict iterates its keys
+            parts = [[ast.Constant(k)] for k in node.keys]
+            target = [stmt.target]
+        elif isinstance(node, _Node):
             parts = [[child] for child in node.children]
             target = [stmt.target]
         elif call is not None and call.func.id == "enumerate" and len(call.args) == 1:
@@ -334,7 +401,10 @@ class _Rewriter:
         for param, tree in self.roots.items():
             for leaf in _leaves(tree):
                 if not leaf.name:
-                    base = "_".join([param] + [str(k) for k in leaf.path])
+                    key = leaf.path[-1] if leaf.path and isinstance(leaf.path[-1], str) else None
+                    word = None if key is None else "".join(c if c.isalnum() else "_" for c in key).strip("_")
+                    base = word if word and word.isidentifier() and not keyword.iskeyword(word) \
+                        and word not in self.taken else "_".join([param] + [str(k) for k in leaf.path])
                     candidate, k = base, 2
                     while candidate in self.taken:
                         candidate, k = f"{base}_{k}", k + 1
@@ -360,6 +430,12 @@ class _Rewriter:
             return held if isinstance(held, (_Node, _Leaf)) else None
         if isinstance(node, ast.Subscript):
             base = self.resolve(node.value)
+            if isinstance(base, _Node) and base.kind is dict:
+                key = self.constant(node.slice, str)
+                if key not in base.keys:
+                    raise self.error(f"the dict of arrays has no key {ast.unparse(node.slice)} that backgen can "
+                                     f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
+                return base.children[base.keys.index(key)]
             if isinstance(base, _Node):
                 index = self.constant(node.slice)
                 if index is None or not -len(base.children) <= index < len(base.children):
@@ -369,13 +445,14 @@ class _Rewriter:
                 return base.children[index]
         return None
 
-    def constant(self, node):
+    def constant(self, node, kind=int):
+        """The number (or string) ``node`` is before the code runs, or None."""
         if isinstance(node, ast.Name) and isinstance(self.aliases.get(node.id), ast.Constant):
             node = self.aliases[node.id]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        if kind is int and isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = self.constant(node.operand)
             return None if inner is None else -inner
-        if isinstance(node, ast.Constant) and type(node.value) is int:
+        if isinstance(node, ast.Constant) and type(node.value) is kind:
             return node.value
         return None
 
@@ -402,6 +479,17 @@ class _Rewriter:
 
         class Substitute(ast.NodeTransformer):
             def visit(self, child):
+                if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) \
+                        and child.func.id in rewriter.forward.helpers and child.func.id not in rewriter.aliases \
+                        and any(isinstance(rewriter.resolve(a), (_Node, _Leaf))
+                                for a in child.args + [k.value for k in child.keywords]):
+                    return rewriter.inline(child)
+                if isinstance(child, (ast.IfExp, ast.BoolOp, ast.Lambda)):  # evaluated lazily: no inlining
+                    rewriter.lazy += 1
+                    try:
+                        return super().visit(child)
+                    finally:
+                        rewriter.lazy -= 1
                 length = rewriter.length(child)
                 if length is not None:
                     return ast.copy_location(ast.Constant(length), child)
@@ -416,6 +504,60 @@ class _Rewriter:
                 return super().visit(child)
 
         return Substitute().visit(node)
+
+    def inline(self, call):
+        """A call of the user's function given part of a structured value: its body written here,
+        its names made its own, its statements before the current one; the call becomes the value
+        it returns."""
+        name = call.func.id
+        if self.lazy:
+            raise self.error(f"{name}() is given a list of arrays inside a while test, a conditional expression "
+                             "or and/or; call it in a statement of its own", call)
+        helper = read_helper(self.forward, name)
+        func = copy.deepcopy(helper.func)
+        body = func.body
+        returns = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Return)]
+        if not body or not isinstance(body[-1], ast.Return) or len(returns) != 1 or body[-1].value is None:
+            raise self.error(f"{name}() is given a list of arrays, so backgen writes its body out here, which "
+                             "needs a single return at its end", call)
+        params = [a.arg for a in func.args.args]
+        if func.args.vararg or func.args.kwarg or func.args.kwonlyargs:
+            raise self.error(f"{name}() takes *args, **kwargs or keyword-only parameters, which backgen does "
+                             "not follow when it is given a list of arrays", call)
+        given = dict(zip(params, call.args))
+        given.update({k.arg: k.value for k in call.keywords})
+        defaults = dict(zip(params[len(params) - len(func.args.defaults):], func.args.defaults))
+        if len(call.args) > len(params) or set(given) - set(params) or set(params) - set(given) - set(defaults):
+            raise self.error(f"this call does not match the parameters of {name}()", call)
+        local = set(params) | _stored(body)
+        renamed = {}
+        for n in sorted(local):
+            candidate, k = n, 2
+            while candidate in self.taken:  # the caller's inputs stays inputs, the helper's is inputs2
+                candidate, k = f"{n}{k}", k + 1
+            renamed[n] = candidate
+            self.taken.add(candidate)
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id in renamed:
+                node.id = renamed[node.id]
+        for n, value in helper.helpers.items():  # the functions it calls (its own nested ones too)
+            self.forward.helpers.setdefault(n, value)
+        prelude = []
+        for p in params:
+            value = given.get(p, defaults.get(p))
+            held = self.resolve(value)
+            if isinstance(held, (_Node, _Leaf)):
+                self.aliases[renamed[p]] = held
+            else:
+                prelude.append(ast.copy_location(
+                    ast.Assign([ast.Name(renamed[p], ast.Store())], self.expression(copy.deepcopy(value))), call))
+        self.prelude += prelude
+        for stmt in body[:-1]:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # its docstring
+            lines = self.statement(stmt)
+            self.prelude += lines
+        return self.expression(body[-1].value)
 
     def expressions_of(self, stmt):
         for field, value in ast.iter_fields(stmt):

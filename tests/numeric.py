@@ -1,8 +1,8 @@
 """Central finite differences in float64, the oracle of the gradient tests.
 
 ``gradient(f, args, k)`` is the gradient of the number ``f(*args)`` with respect
-to ``args[k]``: a number, an array, or a list/tuple of those (the same
-structure back).  ``weighted(f, douts)`` turns a function with any outputs into
+to ``args[k]``: a number, an array, or a list, tuple or dict of those (the
+same structure back).  ``weighted(f, douts)`` turns a function with any outputs into
 the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product.
 """
 
@@ -28,6 +28,13 @@ def gradient(f, args, k, eps=EPS):
 
 
 def _structured(at, value, eps):
+    if isinstance(value, dict):
+        parts = {}
+        for key in value:
+            def inner(v, key=key):
+                return at({**value, key: v})
+            parts[key] = _structured(inner, value[key], eps)
+        return parts
     if isinstance(value, (list, tuple)):
         parts = []
         for i in range(len(value)):
@@ -50,6 +57,11 @@ def _structured(at, value, eps):
 
 def assert_close(got, want, rtol=1e-5, atol=1e-7):
     """``got`` matches ``want`` in structure (list/tuple kinds and lengths) and in every number."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and list(got) == list(want), f"{got!r} for the keys {list(want)}"
+        for key in want:
+            assert_close(got[key], want[key], rtol, atol)
+        return
     if isinstance(want, (list, tuple)):
         assert isinstance(got, type(want)) and len(got) == len(want), f"{type(got).__name__} for {want!r}"
         for g, w in zip(got, want):

@@ -137,3 +137,66 @@ def test_uses_of_a_list_of_arrays_backgen_does_not_follow_are_refused(source, ma
         backgen.generate(textwrap.dedent("import numpy as np\n" + textwrap.dedent(source).lstrip("\n")),
                          name="f", shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"})
     assert info.value.lineno == line
+
+
+AUTOGRAD_STYLE = '''
+import autograd.numpy as np
+
+def neural_net_predict(params, inputs):
+    """A deep network for classification: class log-probabilities."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+
+def l2_norm(params):
+    total = 0.0
+    for W, b in params:
+        total = total + np.sum(W * W) + np.sum(b * b)
+    return total
+
+def log_posterior(params, inputs, targets, L2_reg):
+    log_prior = -L2_reg * l2_norm(params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+'''
+
+
+def test_helpers_given_the_list_of_layers_are_written_out_in_the_caller():
+    params = layers(3, 4, 2)
+    inputs, targets = RNG.normal(size=(5, 3)), np.eye(2)[[0, 1, 1, 0, 1]]
+    text = check(AUTOGRAD_STYLE.replace("import autograd.numpy as np", "import numpy as np"),
+                 [params, inputs, targets, 0.3], name="log_posterior",
+                 shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "inputs": "5, 3", "targets": "5, 2",
+                         "L2_reg": "()"})
+    assert "return [(dW1, db1), (dW2, db2)], dinputs, dtargets, dL2_reg" in text
+    # the same source importing autograd.numpy reads as NumPy: the same backward
+    assert backgen.generate(textwrap.dedent(AUTOGRAD_STYLE), name="log_posterior",
+                            shapes={"params": [("3, 4", "4"), ("4, 2", "2")], "inputs": "5, 3",
+                                    "targets": "5, 2", "L2_reg": "()"}) == text
+
+
+def dict_net(params, x):
+    h = np.tanh(x @ params["W1"] + params["b1"])
+    penalty = 0.0
+    for name in params:
+        penalty = penalty + np.sum(params[name] ** 2)
+    return np.sum(h @ params["W2"]) + 0.1 * penalty
+
+
+def test_a_dict_of_arrays_read_by_key_is_differentiated_and_comes_back_as_a_dict():
+    f = backgen.backward(dict_net)
+    params = {"W1": RNG.normal(size=(3, 4)), "b1": RNG.normal(size=4), "W2": RNG.normal(size=(4, 2))}
+    x = RNG.normal(size=(5, 3))
+    got = f.backward(params, x)
+    assert_close(got[0], gradient(dict_net, [params, x], 0))
+    assert_close(got[1], gradient(dict_net, [params, x], 1))
+    assert "W1 = params['W1']" in f.backward_source
+
+
+def test_settings_dicts_stay_settings():
+    # a dict of numbers and strings is configuration, not a structure of arrays
+    from backgen.structured import is_structured
+    assert not is_structured({"mode": "train", "eps": 1e-5, "running_mean": np.zeros(3)})
+    assert not is_structured({"stride": 1, "pad": 1})
+    assert is_structured({"W": np.ones((2, 2)), "b": np.zeros(2)})
