@@ -30,7 +30,7 @@ import numpy as np
 
 from . import emit, structured
 from .errors import BackgenError, NoSourceError
-from .layer import layer_module
+from .layer import layer_module, layer_names
 from .parse import read
 from .docshapes import ANY_RANK
 from .program import backward_program, declared_shapes, guarded, program
@@ -402,7 +402,8 @@ class Layer(Differentiable):
         name = result.main.forward_name
         text = layer_module([result], source_name=f"{name}()")
         namespace = _exec_module(text, f"<backgen layer: {name}>")
-        return namespace[f"{name}_forward"], text, result, namespace[f"{name}_backward"]
+        forward_name, backward_name = layer_names(name)
+        return namespace[forward_name], text, result, namespace[backward_name]
 
     @public
     def forward(self, *args, **kwargs):

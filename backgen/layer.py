@@ -9,6 +9,7 @@ unpacks the cache and runs the adjoint statements of ``<name>_backward``.
 import ast
 
 from . import emit, ir
+from .cache import backward_name
 from .reverse_flow import _flatten, _names
 
 
@@ -21,7 +22,8 @@ def cached_names(backward):
     lines = [ir.AdjointLine(n, False, z) for n, z in backward.missing]
     lines += list(_flatten(backward.groups)) + list(backward.zeros)
     for line in lines:
-        text = line.source if isinstance(line, ir.AdjointLine) and not line.accumulate else str(line)
+        text = line.source if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target \
+            else str(line)  # dx[idx, y] = g reads idx and y
         for name in sorted(_names(text) - assigned):
             if name in defined and name not in needed:
                 needed.append(name)
@@ -49,8 +51,16 @@ def layer_module(programs, source_name="<string>", command=""):
                               main_source=lambda backward: layer_source(backward, backward.forward_name))
 
 
+def layer_names(name):
+    """The layer form's two functions for a forward ``name``: ``(affine_forward, affine_backward)``
+    for ``affine`` and for ``affine_forward`` alike."""
+    forward_name = name if backward_name(name) != f"{name}_backward" else f"{name}_forward"
+    return forward_name, backward_name(forward_name)
+
+
 def layer_source(backward, name):
-    """``<name>_forward`` and ``<name>_backward`` in the layer form."""
+    """``<name>_forward`` and ``<name>_backward`` in the layer form (``affine_forward`` stays
+    ``affine_forward``, its backward ``affine_backward``)."""
     params = list(backward.params)
     first_default = len(params) - len(backward.defaults)
     signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"
@@ -61,10 +71,11 @@ def layer_source(backward, name):
     zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
     upstreams = ", ".join(backward.upstreams)
     wrt = ", ".join(backward.wrt)
+    forward_name, _ = layer_names(name)
     text = emit._render(
-        "layer.py.j2", name=name, signature=signature,
+        "layer.py.j2", forward_name=forward_name, backward_name=backward_name(forward_name), signature=signature,
         forward_summary=f"The forward of {backward.forward_name}(); returns its output(s) and the cache "
-                        f"{name}_backward needs.",
+                        f"{backward_name(forward_name)} needs.",
         forward=forward, cache="(" + ", ".join(cache) + ("," if len(cache) == 1 else "") + ")",
         outputs=", ".join(backward.outputs), upstreams=upstreams,
         backward_summary=f"Gradients of {backward.forward_name}() with respect to {wrt}, given the output "

@@ -42,7 +42,7 @@ def frozen(cache):
     if isinstance(cache, np.ndarray):
         return cache.copy()
     if isinstance(cache, (tuple, list)):
-        return type(cache)(frozen(c) for c in cache)
+        return [frozen(c) for c in cache]
     if isinstance(cache, dict):
         return {k: frozen(v) for k, v in cache.items()}
     return cache
@@ -421,3 +421,27 @@ def test_layer_names_keep_their_suffix():
     assert backward_name("affine_forward") == "affine_backward"
     assert backward_name("softmax_loss") == "softmax_loss_backward"
     assert backward_name("forwarder") == "forwarder_backward"
+
+
+def test_the_layer_form_of_a_forward_named_like_a_layer_keeps_its_name():
+    def affine_forward(x: "N, D", w: "D, M", b: "M"):
+        return x.dot(w) + b
+    layer = backgen.layer(affine_forward)
+    assert "def affine_forward(x, w, b):" in layer.source and "def affine_backward(dout, cache):" in layer.source
+    rng = np.random.default_rng(14)
+    args = (rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal(2))
+    check_layer(layer.forward, layer.backward, args, (0, 1, 2))
+
+
+def test_the_layer_form_caches_every_value_its_backward_reads():
+    def softmax_loss(x: "N, C", y: "int N"):
+        shifted = x - np.max(x, axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        N = x.shape[0]
+        return -np.sum(log_probs[np.arange(N), y]) / N
+    layer = backgen.layer(softmax_loss, wrt=("x",))
+    rng = np.random.default_rng(15)
+    x, y = rng.standard_normal((5, 4)), rng.integers(0, 4, 5)
+    loss, cache = layer.forward(x, y)
+    dx = layer.backward(1.0, cache)
+    np.testing.assert_allclose(dx, numeric(lambda v: layer.forward(v, y)[0], x, 1.0), rtol=1e-5, atol=1e-8)
