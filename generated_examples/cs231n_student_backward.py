@@ -353,6 +353,160 @@ def spatial_batchnorm_backward(dout, cache):
     return dx, dgamma, dbeta
 
 
+def conv_backward_naive(dout, cache):
+    """Gradient of conv_forward_naive() with respect to x, w, b, times the output gradient dout."""
+    x, w, b, conv_param = cache
+    # forward pass
+    stride2 = conv_param['stride']                            # (1)
+    pad2 = conv_param['pad']                                  # (2)
+    parts = x.shape                                           # (3)
+    N = parts[0]                                              # (4)
+    H = parts[2]                                              # (6)
+    W = parts[3]                                              # (7)
+    parts2 = w.shape                                          # (8)
+    F = parts2[0]                                             # (9)
+    HH = parts2[2]                                            # (11)
+    WW = parts2[3]                                            # (12)
+    prod = 2 * pad2                                           # (13)
+    s = H + prod                                              # (14)
+    smHH = s - HH                                             # (15)
+    mask = smHH // stride2                                    # (16)
+    H_out = 1 + mask                                          # (17)
+    prod2 = 2 * pad2                                          # (18)
+    s2 = W + prod2                                            # (19)
+    s2mWW = s2 - WW                                           # (20)
+    mask2 = s2mWW // stride2                                  # (21)
+    W_out = 1 + mask2                                         # (22)
+    n2 = ((0, 0), (0, 0), (pad2, pad2), (pad2, pad2))         # (23)
+    x_pad = np.pad(x, n2, mode='constant')                    # (24)
+    out = np.zeros((N, F, H_out, W_out))                      # (25)
+    outs = []
+    for n in range(N):
+        outs.append(out)
+        outs2 = []
+        for f in range(F):
+            outs2.append(out)
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                for j in range(W_out):
+                    prod3 = i * stride2                       # (26)
+                    prod4 = i * stride2                       # (27)
+                    s3 = prod4 + HH                           # (28)
+                    prod5 = j * stride2                       # (29)
+                    prod6 = j * stride2                       # (30)
+                    s4 = prod6 + WW                           # (31)
+                    window = x_pad[n, :, prod3:s3, prod5:s4]  # (32)
+                    wf = w[f]                                 # (33)
+                    prod7 = window * wf                       # (34)
+                    total = np.sum(prod7)                     # (35)
+                    bf = b[f]                                 # (36)
+                    s5 = total + bf                           # (37)
+                    out = out.copy()                          # (38)
+                    out[n, f, i, j] = s5
+    # backward pass
+    # return out
+    d_out = dout.copy()
+    dx_pad = np.zeros_like(x_pad)
+    dw = np.zeros_like(w)
+    db = np.zeros_like(b)
+    for n in reversed(range(N)):
+        out = np.copy(outs.pop())
+        outs2 = []
+        for f in range(F):
+            outs2.append(out)
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    prod3 = i * stride2
+                    prod4 = i * stride2
+                    s3 = prod4 + HH
+                    prod5 = j * stride2
+                    prod6 = j * stride2
+                    s4 = prod6 + WW
+                    window = x_pad[n, :, prod3:s3, prod5:s4]
+                    wf = w[f]
+                    prod7 = window * wf
+                    total = np.sum(prod7)
+                    bf = b[f]
+                    s5 = total + bf
+                    out = out.copy()
+                    out[n, f, i, j] = s5
+        for f in reversed(range(F)):
+            out = np.copy(outs2.pop())
+            outs3 = []
+            for i in range(H_out):
+                outs3.append(out)
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    prod3 = i * stride2
+                    prod4 = i * stride2
+                    s3 = prod4 + HH
+                    prod5 = j * stride2
+                    prod6 = j * stride2
+                    s4 = prod6 + WW
+                    window = x_pad[n, :, prod3:s3, prod5:s4]
+                    wf = w[f]
+                    prod7 = window * wf
+                    total = np.sum(prod7)
+                    bf = b[f]
+                    s5 = total + bf
+                    out = out.copy()
+                    out[n, f, i, j] = s5
+            for i in reversed(range(H_out)):
+                out = np.copy(outs3.pop())
+                outs4 = []
+                for j in range(W_out):
+                    outs4.append(out)
+                    prod3 = i * stride2
+                    prod4 = i * stride2
+                    s3 = prod4 + HH
+                    prod5 = j * stride2
+                    prod6 = j * stride2
+                    s4 = prod6 + WW
+                    window = x_pad[n, :, prod3:s3, prod5:s4]
+                    wf = w[f]
+                    prod7 = window * wf
+                    total = np.sum(prod7)
+                    bf = b[f]
+                    s5 = total + bf
+                    out = out.copy()
+                    out[n, f, i, j] = s5
+                for j in reversed(range(W_out)):
+                    prod3 = i * stride2
+                    prod4 = i * stride2
+                    s3 = prod4 + HH
+                    prod5 = j * stride2
+                    prod6 = j * stride2
+                    s4 = prod6 + WW
+                    window = x_pad[n, :, prod3:s3, prod5:s4]
+                    wf = w[f]
+                    prod7 = window * wf
+                    dout_1 = d_out
+                    # (38) out_1[n, f, i, j] = s5
+                    ds5 = dout_1[n, f, i, j]
+                    d_out = dout_1.copy()
+                    d_out[n, f, i, j] = 0
+                    # (36) bf = b[f]
+                    db[f] += ds5
+                    # (35) total = np.sum(prod7)
+                    dprod7 = np.broadcast_to(ds5, prod7.shape)
+                    # (34) prod7 = window * wf
+                    dwindow = wf * dprod7
+                    dwf = window * dprod7
+                    # (33) wf = w[f]
+                    dw[f] += dwf
+                    # (32) window = x_pad[n, :, prod3:s3, prod5:s4]
+                    dx_pad[n, :, prod3:s3, prod5:s4] += dwindow
+    # (24) x_pad = np.pad(x, n2, mode='constant')
+    dx = dx_pad[:, :, pad2:dx_pad.shape[2] - pad2, pad2:dx_pad.shape[3] - pad2].copy()
+    return dx, dw, db
+
+
 def max_pool_backward_naive(dout, cache):
     """Gradient of max_pool_forward_naive() with respect to x, times the output gradient dout."""
     x, pool_param = cache

@@ -251,6 +251,24 @@ def test_astype_to_a_float_type_keeps_the_gradient():
     assert np.allclose(namespace["f_backward"](x), 8 * x)
 
 
+def test_naive_convolution_with_its_padding_and_stride(student, generated):
+    rng = np.random.default_rng(16)
+    x, w, b = rng.standard_normal((2, 3, 5, 6)), rng.standard_normal((2, 3, 3, 2)), rng.standard_normal(2)
+    for settings in ({"stride": 2, "pad": 1}, {"stride": 1, "pad": 0}):  # no padding: nothing cut off
+        def forward(x, w, b, settings=settings):
+            return student.conv_forward_naive(x, w, b, settings)
+        check_layer(forward, generated.conv_backward_naive, (x, w, b), (0, 1, 2))
+
+
+def test_padding_widths_computed_at_run_time():
+    def padded(x: "N, C", pad: int):
+        return np.sum(np.pad(x, ((0, 0), (pad, pad + 1)), mode="constant") ** 2)
+    rng = np.random.default_rng(17)
+    x = rng.standard_normal((3, 4))
+    for pad in (0, 2):
+        assert backgen.gradcheck(padded, x, pad, wrt=("x",)) < 1e-6
+
+
 def test_naive_max_pool_routes_the_gradient_to_each_window_maximum(student, generated):
     rng = np.random.default_rng(13)
     x = rng.permutation(2 * 3 * 6 * 8).reshape(2, 3, 6, 8) / 10.0  # no ties: the maximum is one element

@@ -5,9 +5,12 @@ to the operand's shape, sliced out of a join, summed over repeats, or
 scattered into the indexed places (``Scatter``).
 """
 
+import ast
+
 import numpy as np
 
 from ..context import _index_at
+from .. import ir
 from .base import Rule, Scatter
 
 
@@ -94,15 +97,43 @@ def _moveaxis(c):
 
 
 def _pad(c):
-    """The padded array's middle."""
+    """The padded array's middle; widths computed at run time (``pad`` from ``conv_param``) are
+    sliced as ``g[:, :, pad:g.shape[2] - pad]`` (right for a width of zero too)."""
     mode = c.param("mode", "constant")
     if mode != "constant":
         c.unsupported(f"np.pad is differentiated in mode 'constant' (not {mode!r})")
-    widths = np.broadcast_to(np.asarray(c.param("pad_width"), dtype=int), (c.ndim("array"), 2))
-    items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
+    ndim = c.ndim("array")
+    try:
+        widths = np.broadcast_to(np.asarray(ast.literal_eval(c.param_source("pad_width")), dtype=int), (ndim, 2))
+        items = [f"{b or ''}:{-a if a else ''}" for b, a in widths.tolist()]
+    except (ValueError, SyntaxError):
+        items = [f"{'' if b == '0' else b}:{'' if a == '0' else f'{c.g}.shape[{k}] - {a}'}"
+                 for k, (b, a) in enumerate(_width_sources(c, ndim))]
     while items and items[-1] == ":":
         items.pop()
     return f"{c.g}[{', '.join(items)}]" if items else c.g
+
+
+def _width_sources(c, ndim):
+    """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time."""
+    node = ast.parse(c.param_source("pad_width"), mode="eval").body
+    if isinstance(node, ast.Name):  # ((0, 0), (pad, pad)) staged on a line of its own
+        found = [op.source for op in ir.ops_in(c._reverse.staged.body) if op.target == node.id]
+        node = ast.parse(found[0], mode="eval").body if len(found) == 1 else node
+    seq = (ast.Tuple, ast.List)
+    if not isinstance(node, seq):  # one width for every side
+        pairs = [(node, node)] * ndim
+    elif not any(isinstance(e, seq) for e in node.elts):  # (w,) or (before, after) for every axis
+        pairs = [tuple(node.elts) * (2 // len(node.elts))] * ndim if len(node.elts) in (1, 2) else []
+    else:
+        pairs = [tuple(r.elts) * (2 // len(r.elts)) if isinstance(r, seq) and len(r.elts) in (1, 2) else ()
+                 for r in node.elts]
+        pairs = pairs * ndim if len(pairs) == 1 else pairs
+    if len(pairs) != ndim or any(len(p) != 2 for p in pairs) or any(
+            isinstance(n, (ast.Call, ast.Starred, ast.Tuple, ast.List)) for p in pairs for e in p for n in ast.walk(e)):
+        c.unsupported(f"np.pad needs pad_width as numbers or names, one (before, after) pair per axis ({ndim}): "
+                      "((0, 0), (pad, pad))")
+    return [tuple(ast.unparse(e) for e in p) for p in pairs]
 
 
 def _sort(c):
