@@ -14,31 +14,13 @@ import numpy as np
 import pytest
 
 import backgen
+from numeric import gradient, weighted
 
 
 def finite_differences(func, args, wrt, douts, eps=1e-6):
-    def objective(values):
-        result = func(*values)
-        result = result if isinstance(result, tuple) else (result,)
-        return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
-
-    grads = []
-    for k in wrt:
-        value = args[k]
-        if not isinstance(value, np.ndarray):
-            plus, minus = list(args), list(args)
-            plus[k], minus[k] = value + eps, value - eps
-            grads.append((objective(plus) - objective(minus)) / (2 * eps))
-            continue
-        grad = np.zeros(value.shape)
-        for index in np.ndindex(value.shape):
-            plus, minus = list(args), list(args)
-            plus[k], minus[k] = value.copy(), value.copy()
-            plus[k][index] += eps
-            minus[k][index] -= eps
-            grad[index] = (objective(plus) - objective(minus)) / (2 * eps)
-        grads.append(grad)
-    return grads
+    """Central differences of sum(output * dout) with respect to each argument in ``wrt``."""
+    objective = weighted(func, douts)
+    return [gradient(objective, args, k, eps) for k in wrt]
 
 
 def assert_right(source, args, dout=1.0):
