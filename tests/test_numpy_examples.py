@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import backgen
+from numeric import gradient, weighted
 
 from conftest import EXAMPLES
 
@@ -23,21 +24,8 @@ def rng():
 
 def numeric_gradients(forward, args, wrt, dout=1.0, eps=1e-6):
     """Central finite differences of ``sum(forward(*args) * dout)`` for the arguments at ``wrt``."""
-    grads = []
-    for position in wrt:
-        value = np.array(args[position], dtype=float)
-        grad = np.zeros_like(value)
-        for index in np.ndindex(value.shape):
-            trial = []
-            for step in (eps, -eps):
-                moved = value.copy()
-                moved[index] += step
-                trial_args = list(args)
-                trial_args[position] = moved if moved.shape else float(moved)
-                trial.append(np.sum(np.asarray(forward(*trial_args)) * dout))
-            grad[index] = (trial[0] - trial[1]) / (2 * eps)
-        grads.append(grad)
-    return grads
+    objective = weighted(forward, (dout,))
+    return [np.asarray(gradient(objective, args, k, eps)) for k in wrt]
 
 
 def assert_matches_finite_differences(forward, backward, args, wrt, dout=1.0, skip=()):
