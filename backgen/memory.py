@@ -231,7 +231,9 @@ class MemoryModel:
                 kept = self.sharing(value.name) - {value.name, carried}
                 if iterated and iterated[0] in kept:
                     raise self.iterates_written(iterated[1], node)
-                lists = sorted(kept & self.list_atoms)
+                mine = kept | {value.name, carried}
+                lists = sorted(held for held in kept & self.list_atoms  # a list holding it, not itself a list
+                               if self.list_members.get(held, set()) & mine)
                 others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
                 loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept

@@ -423,6 +423,9 @@ def _function_env(func, func_node):
             env_value = None
         if env_value:
             env[name] = env_value
+    for name in BUILTINS:  # rewrites (enumerate -> range(len(...))) may use builtins the code does not name
+        if name not in env and name not in closure and _describe(func.__globals__.get(name, getattr(builtins, name))):
+            env[name] = name
     return env
 
 
@@ -609,7 +612,9 @@ def _fence_stmt(forward, stmt, last):
         if is_append(stmt):
             _fence_expr(forward, stmt.value.args[0])
             return
-        raise forward.error("expression statements have no effect on the result and are not supported", stmt)
+        raise forward.error("a call standing alone may write into its arguments (a method, out=, np.add.at, a "
+                            "function of yours), which backgen does not follow: assign what it computes to a name",
+                            stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
 

@@ -9,6 +9,9 @@ What goes, as CS231n's templates and everyday code write it:
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
   ``np.random.seed(...)``;
 * ``assert`` statements (checks, not values);
+* expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
+  when they write into nothing: a call of the user's own functions, a method
+  or ``out=`` stays, and the fence refuses it;
 * ``x = None`` / ``out, cache = None, None`` placeholders;
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
@@ -82,13 +85,34 @@ def _says_nothing(stmt):
         value = stmt.value
         if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
             return True  # a docstring, a bare name
-        if isinstance(value, ast.Call):
-            return _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed")
+        if isinstance(value, ast.Call) and \
+                _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed"):
+            return True
+        return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
         return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
     return False
+
+
+_PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow"}
+_WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal"}  # NumPy functions that write into an argument
+
+
+def _pure(node):
+    """An expression that changes nothing: arithmetic, indexing, and calls of math, NumPy and builtin
+    functions that write into none of their arguments (no ``out=``, no ``np.add.at``, no methods)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda)):
+            return False
+        if isinstance(sub, ast.Call):
+            name = _call_name(sub.func) or ""
+            parts = name.split(".")
+            module_call = len(parts) == 2 and parts[0] in ("np", "numpy", "math") and parts[1] not in _WRITING
+            if not (module_call or name in _PURE_BUILTINS) or any(k.arg == "out" for k in sub.keywords):
+                return False
+    return True
 
 
 def _call_name(node):
