@@ -570,3 +570,18 @@ def test_builtin_max_of_an_array_and_a_number_is_refused():
         s = max(np.var(X, axis=-1, ddof=1), s * 2.0)
         return s * 3.0
     ''', "'s' has shape", 3)
+
+
+def test_a_helper_whose_loop_swaps_its_values_runs_as_written():
+    # the helper's forward, called by the backward, must swap at once (q, p = p, q * 0.5 + p)
+    assert_right('''
+    def layer(p, q):
+        k = 0
+        while k < 3:
+            k = k + 1
+            q, p = p, q * 0.5 + p
+        return q * math.atan2(q, 1.5 + q * q)
+
+    def f(x):
+        return layer(+x, x) * x
+    ''', [0.41])
