@@ -32,6 +32,9 @@ installed; without it, pin threads from the shell instead, e.g.
 own thread pool, which neither affects.
 
 Run:  python benchmarks/bench_numpy.py [--check RATIO] [--show] [--threads N]
+
+``benchmarks/run_all.py`` runs these workloads with all the others in one
+process, with medians, peak memory and single-threaded BLAS.
 """
 
 import argparse

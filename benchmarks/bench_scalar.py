@@ -15,6 +15,9 @@ it exits 0, unless ``--check RATIO`` is given and the worst generated/hand
 ratio exceeds RATIO.
 
 Run:  python benchmarks/bench_scalar.py [--check RATIO] [--show]
+
+``benchmarks/run_all.py`` runs these workloads with all the others in one
+process, with medians, peak memory and single-threaded BLAS.
 """
 
 import argparse
