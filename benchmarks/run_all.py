@@ -370,8 +370,9 @@ def torch_as_xp():
 
 
 def loop_workloads(quick):
-    """The workloads of ``bench_loops.py``, with its generated functions, or None without that file."""
-    if bench_loops is None or not hasattr(bench_loops, "workloads"):
+    """The workloads of ``bench_loops.py``, with its generated functions, or None without that file
+    (or when it offers no ``workloads``/``generated``: then its own table follows this one)."""
+    if bench_loops is None or not all(hasattr(bench_loops, name) for name in ("workloads", "generated")):
         return None
     found = []
     for name, forward, hand, args, _against in bench_loops.workloads(quick):
@@ -626,7 +627,16 @@ def main(argv=None):
         print("note: the peers run the RNN, LSTM and SVM loss with the steps collected in a list "
               "(autograd and JAX cannot differentiate a write into an array); max pooling has no peer form")
     if loops is None and not options.no_loops:
-        print("note: benchmarks/bench_loops.py not found: no loop workloads")
+        if bench_loops is None:
+            print("note: benchmarks/bench_loops.py not found: no loop workloads")
+        else:  # its workloads in a form this file does not know: its own table, in this process
+            print("\nloop workloads (bench_loops.py):", flush=True)
+            saved = sys.argv
+            sys.argv = ["bench_loops.py"] + (["--quick"] if options.quick else [])
+            try:
+                bench_loops.main()
+            finally:
+                sys.argv = saved
     missing = [label for label, module, _ in PEERS if module is None]
     if missing:
         print(f"not installed: {', '.join(missing)}")
