@@ -15,6 +15,7 @@ What goes, as CS231n's templates and everyday code write it:
 * ``x = None`` / ``out, cache = None, None`` placeholders;
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
+* ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns).
 """
@@ -31,7 +32,28 @@ def tidy(func, error):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
+    counters = {n.target.id for n in ast.walk(func) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
+                and isinstance(n.iter, ast.Call) and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"}
+    stores = [n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    loops = [n.target.id for n in ast.walk(func) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
+    _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
     return placeholders
+
+
+class _IsNumber(ast.NodeTransformer):
+    """``t is 0`` on a loop counter over a range means ``t == 0`` (as CPython runs it); the
+    generated code says ``==``, which Python does not warn about."""
+
+    def __init__(self, counters):
+        self.counters = counters
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) and isinstance(node.left, ast.Name) \
+                and node.left.id in self.counters and isinstance(node.comparators[0], ast.Constant) \
+                and type(node.comparators[0].value) is int:
+            node.ops = [ast.Eq() if isinstance(node.ops[0], ast.Is) else ast.NotEq()]
+        return node
 
 
 def _block(stmts, placeholders, error, top=False):

@@ -6,6 +6,7 @@ differences of sum(out * dout), with random masks held fixed.
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -377,7 +378,9 @@ def rnn_forward(x, h0, Wx, Wh, b):''' + DOC + '''    N, T, D = x.shape
 
 def _module(source):
     namespace = {}
-    exec(compile(source, "<student>", "exec"), namespace)
+    with warnings.catch_warnings():  # `if idx is 0:` as students write it
+        warnings.simplefilter("ignore", SyntaxWarning)
+        exec(compile(source, "<student>", "exec"), namespace)
     return namespace
 
 
@@ -463,3 +466,24 @@ def test_the_layer_form_caches_every_value_its_backward_reads():
     loss, cache = layer.forward(x, y)
     dx = layer.backward(1.0, cache)
     np.testing.assert_allclose(dx, numeric(lambda v: layer.forward(v, y)[0], x, 1.0), rtol=1e-5, atol=1e-8)
+
+
+def test_a_loop_counter_compared_with_is_is_compared_by_value():
+    source = '''
+import numpy as np
+
+def first_step_squared(x: "N, D"):
+    total = 0.0
+    for t in range(3):
+        if t is 0:
+            total = total + np.sum(x * x)
+        else:
+            total = total + np.sum(x)
+    return total
+'''
+    text = backgen.generate(source)
+    assert " is 0" not in text and "if t == 0:" in text
+    user, generated = _module(source), _module(text)
+    x = np.random.default_rng(18).standard_normal((3, 4))
+    np.testing.assert_allclose(generated["first_step_squared_backward"](x),
+                               numeric(lambda v: np.asarray(user["first_step_squared"](v)), x, 1.0), rtol=1e-6)
