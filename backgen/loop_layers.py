@@ -107,6 +107,12 @@ class _LoopLayer:
                 self.assigned.add(node.id)
         self.buffers = {n for n in self.assigned_slots(loop.body) if self.kinds.get(n) == "zeros"}
         self.nodes = self.read_body(loop.body)
+        collects = [n for n in _all_nodes(self.nodes) if _collects(n)]
+        top = [n for n in self.nodes if _collects(n)]
+        self.per_step = len(top) if len(top) == len(collects) else 1  # under an if: one per step
+        if self.per_step > 1 and any(n[0] == "collect" and n[2] is None for n in top) and \
+                not all(n[0] == "collect" and n[2] is None for n in top):
+            raise self.error("collect a step's caches all with append or all with keys", self.loop)
         for name in self.outputs:
             if name not in self.buffers and name not in self.assigned:
                 raise self.error(f"{name!r} is returned but the loop does not compute it", self.loop)
@@ -278,12 +284,13 @@ class _LoopLayer:
             env[self.t] = t
             self.collected = []
             self.run_nodes(self.nodes, env, helpers)
-            if len(self.collected) != 1:
-                raise self.error("each step must collect exactly one step cache", self.loop)
+            if len(self.collected) != self.per_step:
+                raise self.error("each step must collect its step caches, the same ones at every step", self.loop)
             self.iterations += 1
-        if len(env[self.cache]) != self.iterations:
-            raise self.error(f"{self.cache!r} must hold one step cache per step", self.loop)
+        if len(env[self.cache]) != self.iterations * self.per_step:
+            raise self.error(f"{self.cache!r} must hold the step caches, one per step layer called", self.loop)
         self.final = {n: env[n] for n in self.assigned if n in env}
+        self.collection = env[self.cache]
         self.output_values = [env[n] for n in self.outputs]
 
     def run_nodes(self, nodes, env, helpers):
@@ -315,8 +322,8 @@ class _LoopLayer:
 
     # ---- the backward ---------------------------------------------------------------------------
     def reverse(self):
-        self.taken = set(self.params) | self.assigned | {self.cache, self.t, "np"} | set(self.kinds)
-        self.generated = [self.cache, self.t, "np"]
+        self.taken = set(self.params) | self.assigned | {self.cache, "cache", self.t, "np"} | set(self.kinds)
+        self.generated = ["cache", self.t, "np"]
         self.upstreams = ["dout"] if len(self.outputs) == 1 else [self.fresh("d" + n) for n in self.outputs]
         self.programs = {}
         self.uses = self.param_uses(self.nodes)
@@ -445,15 +452,19 @@ class _LoopLayer:
         return total
 
     def find_collects(self, nodes):
+        appended = 0
         for node in nodes:
             if node[0] == "if":
                 self.find_collects(node[3])
                 self.find_collects(node[4])
             elif node[0] == "collect":
                 key = node[2] if node[2] is not None else self.t
+                if node[2] is None and self.per_step > 1:  # the j-th of k appends a step: cache[k * t + j]
+                    key = f"{self.per_step} * {self.t}" + (f" + {appended}" if appended else "")
+                    appended += 1
                 if node[3] in self.retrieve:
                     raise self.error(f"{node[3]!r} is collected twice", node[1])
-                self.retrieve[node[3]] = f"{self.cache}[{key}]"
+                self.retrieve[node[3]] = f"cache[{key}]"
 
     def reverse_nodes(self, nodes, adj):
         lines = []
@@ -529,7 +540,7 @@ class _LoopLayer:
                                      "flow on to the result", stmt)
                 ups.append(_sum(pending, self.carried.values()))
         if cache_target[0] == "collect":
-            cache = f"{self.cache}[{cache_target[1]}]"
+            cache = f"cache[{cache_target[1]}]"
         elif cache_target[1] in self.retrieve:
             cache = self.retrieve[cache_target[1]]
         else:
@@ -573,18 +584,17 @@ class _LoopLayer:
                 for key, item in value.items():
                     if isinstance(key, (str, int)):
                         walk(item, f"{expr}[{key!r}]", depth + 1)
-        if first is not None and self.step_caches:
-            walk(self.step_caches[0], first, 0)
+        if first is not None and self.iterations:
+            walk(eval(first, {"cache": self.collection}), first, 0)
         return found
 
     def first_cache_source(self):
-        exprs = set(self.retrieve.values())
-        for node in _all_nodes(self.nodes):
-            if node[0] == "call" and node[2][-1][0] == "collect":
-                exprs.add(f"{self.cache}[{node[2][-1][1]}]")
-        if len(exprs) != 1:
+        """The first step cache collected, at step 0 (``cache[0]``, ``cache["cache0"]``)."""
+        exprs = [self.retrieve[n[3]] if n[0] == "collect" else f"cache[{n[2][-1][1]}]"
+                 for n in _all_nodes(self.nodes) if _collects(n)]
+        if not exprs:
             return None
-        tree = ast.parse(exprs.pop(), mode="eval")
+        tree = ast.parse(exprs[0], mode="eval")
         for sub in ast.walk(tree):
             if isinstance(sub, ast.Name) and sub.id == self.t:
                 sub.__class__, sub.value = ast.Constant, 0
@@ -597,7 +607,7 @@ class _LoopLayer:
     def count_source(self):
         if self.iterations in self.dims.names and self.dims.findable(self.iterations):
             return self.dims.size(self.iterations)
-        return f"len({self.cache})"
+        return "len(cache)" + (f" // {self.per_step}" if self.per_step > 1 else "")
 
 
 def _user_functions(forward):
@@ -666,6 +676,10 @@ def _sets(node):
     if node[0] == "rebind":
         return {node[2]}
     return set()
+
+
+def _collects(node):
+    return node[0] == "collect" or node[0] == "call" and node[2][-1][0] == "collect"
 
 
 def _all_nodes(nodes):
