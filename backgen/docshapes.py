@@ -24,6 +24,7 @@ from .shapes import Spec, dim_name
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
 _ANY = re.compile(r"\b(of|in|with)\s+any\s+shape\b", re.IGNORECASE)
 ANY_RANK = ("...",)  # the dims of a parameter of any shape
+_SCALAR = re.compile(r"^\s*\(?\s*(float|int|scalar)\b\s*\)?|\((float|int|scalar)\)\s*$", re.IGNORECASE)
 _INTEGER = re.compile(r"\b(labels?|indices|index|integers?|int)\b", re.IGNORECASE)
 
 
@@ -40,6 +41,9 @@ def docstring_shapes(func):
         if not match:
             if _ANY.search(text):  # "of any shape": code that must hold for every rank
                 found[name] = Spec(ANY_RANK)
+            elif _SCALAR.search(text):  # "- reg: (float) regularization strength", "eps (float): ..."
+                scalar = _SCALAR.search(text)
+                found[name] = Spec((), "int" if (scalar.group(1) or scalar.group(2)).lower() == "int" else "float")
             continue
         dims = _dims(match.group(1))
         if dims is None:

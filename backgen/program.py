@@ -13,6 +13,7 @@ unexpected failure inside backgen is reported as one too (``guarded``).
 import ast
 import dataclasses
 import math
+import re
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
-from .shapes import check_differentiable, examples, infer, list_names, run_check
+from .shapes import check_differentiable, dim_sizes, examples, infer, list_names, run_check
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .stage import config_params, stage
@@ -288,8 +289,36 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
                                            probe_body, helper)
             except BackgenError:
-                raise first from None
+                pass
+            fixed = {}
+            error = first
+            for _ in range(4):  # a named size that must equal a number written elsewhere: X (N, D), W1 (4, 5)
+                fixed = _matched_sizes(error, specs, fixed)
+                if fixed is None:
+                    break
+                try:
+                    return _with_sample_shapes(result, examples(result, specs, fixed=fixed), functions,
+                                               probe_body, helper)
+                except BackgenError as again:
+                    error = again
+            raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper)
+
+
+def _matched_sizes(error, specs, fixed):
+    """Sizes for named dimensions learnt from NumPy's complaint about sample inputs: a sample size
+    of a named dimension (``D``, 11) set against a size written in a declared shape (4) takes it."""
+    sizes = dim_sizes(specs)
+    sizes.update(fixed)
+    numbers = [int(n) for n in re.findall(r"\d+", str(error.msg if hasattr(error, "msg") else error))]
+    literal = {d for s in specs.values() for d in s.dims if isinstance(d, int) and d > 1}
+    named = {size: dim for dim, size in sizes.items() if isinstance(dim, str) and "*" not in dim}
+    for number in numbers:
+        if number in named and named[number] not in fixed:
+            for other in numbers:
+                if other in literal and other != number:
+                    return {**fixed, named[number]: other}
+    return None
 
 
 def _with_sample_shapes(result, args, functions, probe_body, helper):

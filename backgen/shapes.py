@@ -111,9 +111,14 @@ def dim_sizes(specs, larger_first=False):
     return sizes
 
 
-def examples(staged, specs, larger_first=False):
-    """Sample inputs of the declared shapes, in parameter order."""
+def examples(staged, specs, larger_first=False, fixed=None):
+    """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
+    named dimensions)."""
     sizes = dim_sizes(specs, larger_first)
+    sizes.update(fixed or {})
+    for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
+        factor, base = dim.split("*")
+        sizes[dim] = int(factor) * sizes[base]
     rng = np.random.default_rng(0)
     args = []
     for name in staged.params:

@@ -1,0 +1,142 @@
+"""Functions as they are written in public code (CS231n solutions, physics and statistics
+formulas), given to ``generate`` with the shapes their docstrings or a few ``shapes=``
+declare; each backward is checked against central finite differences."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient
+
+CASES = {
+"lennard_jones": ('''
+import numpy as np
+def lj_energy(pos, eps=1.0, sigma=1.0):
+    n = pos.shape[0]
+    E = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            r = np.linalg.norm(pos[i] - pos[j])
+            sr6 = (sigma / r) ** 6
+            E += 4 * eps * (sr6 * sr6 - sr6)
+    return E
+''', {"pos": "4, 3"}, lambda: [np.random.default_rng(1).normal(size=(4, 3)) * 2, 1.0, 1.1]),
+"gaussian_nll": ('''
+import numpy as np
+def gaussian_nll(x, mu, log_sigma):
+    sigma = np.exp(log_sigma)
+    z = (x - mu) / sigma
+    return np.sum(0.5 * z ** 2 + log_sigma + 0.5 * np.log(2 * np.pi))
+''', {"x": "10", "mu": "()", "log_sigma": "()"}, lambda: [np.random.default_rng(2).normal(size=10), 0.3, -0.2]),
+"projectile": ('''
+import math
+def range_of(v, theta, g=9.81, h=1.5):
+    vx = v * math.cos(theta)
+    vy = v * math.sin(theta)
+    t = (vy + math.sqrt(vy ** 2 + 2 * g * h)) / g
+    return vx * t
+''', None, lambda: [12.0, 0.7, 9.81, 1.5]),
+"logistic": ('''
+import numpy as np
+def logistic_loss(w, X, y):
+    """Negative log likelihood of logistic regression.
+    - w: weights of shape (D,)
+    - X: data of shape (N, D)
+    - y: labels of shape (N,)
+    """
+    preds = 1.0 / (1.0 + np.exp(-X.dot(w)))
+    label_probabilities = preds * y + (1 - preds) * (1 - y)
+    return -np.sum(np.log(label_probabilities))
+''', None, lambda: [np.random.default_rng(3).normal(size=3), np.random.default_rng(4).normal(size=(6, 3)), np.arange(6) % 2]),
+"kinetic_spring": ('''
+import numpy as np
+def energy(x, v, m, k):
+    ke = 0.5 * np.sum(m * np.sum(v ** 2, axis=1))
+    stretch = np.diff(x, axis=0)
+    pe = 0.5 * k * np.sum((np.linalg.norm(stretch, axis=1) - 1.0) ** 2)
+    return ke + pe
+''', {"x": "5, 2", "v": "5, 2", "m": "5", "k": "()"}, lambda: [np.random.default_rng(5).normal(size=(5, 2)) * 2, np.random.default_rng(6).normal(size=(5, 2)), np.ones(5) + 0.5, 3.0]),
+"softmax_cs231n_loop": ('''
+import numpy as np
+def softmax_loss_naive(W, X, y, reg):
+    """
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels; y[i] = c means
+      that X[i] has label c, where 0 <= c < C.
+    - reg: (float) regularization strength
+    """
+    loss = 0.0
+    num_train = X.shape[0]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores -= np.max(scores)
+        correct_class_score = scores[y[i]]
+        loss += -correct_class_score + np.log(np.sum(np.exp(scores)))
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', None, lambda: [np.random.default_rng(7).normal(size=(4, 3)), np.random.default_rng(8).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
+"svm_naive": ('''
+import numpy as np
+def svm_loss_naive(W, X, y, reg):
+    """
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels
+    - reg: (float) regularization strength
+    """
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', None, lambda: [np.random.default_rng(9).normal(size=(4, 3)), np.random.default_rng(10).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
+"two_layer_net_loss": ('''
+import numpy as np
+def loss(X, W1, b1, W2, b2, y, reg=0.0):
+    """
+    - X: Input data of shape (N, D).
+    - y: Vector of training labels, of shape (N,).
+    """
+    N, D = X.shape
+    h = np.maximum(0, X.dot(W1) + b1)
+    scores = h.dot(W2) + b2
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -np.sum(log_probs[np.arange(N), y]) / N
+    loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    return loss
+''', {"W1": "4, 5", "b1": "5", "W2": "5, 3", "b2": "3"}, lambda: [np.random.default_rng(11).normal(size=(6, 4)), np.random.default_rng(12).normal(size=(4, 5)), np.zeros(5) + 0.1, np.random.default_rng(13).normal(size=(5, 3)), np.zeros(3), np.array([0, 1, 2, 0, 1, 2]), 0.05]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_real_code(name):
+    source, shapes, make = CASES[name]
+    source = textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    forward = [v for k, v in namespace.items() if callable(v) and not k.startswith("__")][-1]
+    generated = {}
+    exec(backgen.generate(source, shapes=shapes), generated)
+    args = make()
+    got = generated[f"{forward.__name__}_backward"](*args)
+    got = got if isinstance(got, tuple) else (got,)
+    floats = [k for k, a in enumerate(args) if not (isinstance(a, np.ndarray) and a.dtype.kind == "i")]
+    assert len(got) == len(floats)
+    for g, k in zip(got, floats):
+        np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-5, atol=1e-7)
