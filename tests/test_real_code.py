@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient
+from numeric import gradient, weighted
 
 CASES = {
 "lennard_jones": ('''
@@ -121,6 +121,77 @@ def loss(X, W1, b1, W2, b2, y, reg=0.0):
     loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
     return loss
 ''', {"W1": "4, 5", "b1": "5", "W2": "5, 3", "b2": "3"}, lambda: [np.random.default_rng(11).normal(size=(6, 4)), np.random.default_rng(12).normal(size=(4, 5)), np.zeros(5) + 0.1, np.random.default_rng(13).normal(size=(5, 3)), np.zeros(3), np.array([0, 1, 2, 0, 1, 2]), 0.05]),
+
+"rosenbrock": ('''
+import numpy as np
+def rosenbrock(x):
+    return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+''', {"x": "2"}, lambda: [np.array([0.3, 0.8])]),
+"tanh_ratio": ('''
+import numpy as np
+def tanh(x):
+    y = np.exp(-2.0 * x)
+    return (1.0 - y) / (1.0 + y)
+''', {"x": "5"}, lambda: [np.linspace(-1, 1, 5)]),
+"gp_kernel_lml": ('''
+import numpy as np
+def log_marginal_likelihood(log_scale, X, y, noise):
+    scale = np.exp(log_scale)
+    diffs = np.expand_dims(X / scale, 1) - np.expand_dims(X / scale, 0)
+    K = np.exp(-0.5 * np.sum(diffs ** 2, axis=2)) + noise * np.eye(X.shape[0])
+    sign, logdet = np.linalg.slogdet(K)
+    alpha = np.linalg.solve(K, y)
+    return -0.5 * np.dot(y, alpha) - 0.5 * logdet
+''', {"log_scale": "2", "X": "5, 2", "y": "5", "noise": "()"}, lambda: [np.array([0.1, -0.2]), np.random.default_rng(1).normal(size=(5, 2)), np.random.default_rng(2).normal(size=5), 0.3]),
+"ica_like": ('''
+import numpy as np
+def nll(W, X):
+    S = X @ W.T
+    sign, logdet = np.linalg.slogdet(W)
+    return -np.sum(-np.logaddexp(0.0, S) - np.logaddexp(0.0, -S)) - X.shape[0] * logdet
+''', {"W": "3, 3", "X": "6, 3"}, lambda: [np.eye(3) + 0.1 * np.random.default_rng(3).normal(size=(3, 3)), np.random.default_rng(4).normal(size=(6, 3))]),
+"mlp_regression_l2": ('''
+import numpy as np
+def loss(W1, b1, W2, b2, X, y):
+    h = np.tanh(X @ W1 + b1)
+    pred = (h @ W2 + b2).ravel()
+    return np.mean((pred - y) ** 2) + 1e-3 * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+''', {"W1": "1, 8", "b1": "8", "W2": "8, 1", "b2": "1", "X": "10, 1", "y": "10"}, lambda: [np.random.default_rng(5).normal(size=(1, 8)), np.zeros(8) + 0.1, np.random.default_rng(6).normal(size=(8, 1)), np.zeros(1), np.linspace(-1, 1, 10)[:, None], np.sin(np.linspace(-1, 1, 10))]),
+"softmax_vectorized": ('''
+import numpy as np
+def softmax_loss_vectorized(W, X, y, reg):
+    """
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels
+    - reg: (float) regularization strength
+    """
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= np.max(scores, axis=1, keepdims=True)
+    exp_scores = np.exp(scores)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    loss = np.sum(-np.log(probs[np.arange(num_train), y])) / num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', None, lambda: [np.random.default_rng(7).normal(size=(4, 3)), np.random.default_rng(8).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
+"svm_vectorized": ('''
+import numpy as np
+def svm_loss_vectorized(W, X, y, reg):
+    """
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels
+    - reg: (float) regularization strength
+    """
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(num_train), y].reshape(-1, 1)
+    margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = np.sum(margins) / num_train + reg * np.sum(W * W)
+    return loss
+''', None, lambda: [np.random.default_rng(9).normal(size=(4, 3)), np.random.default_rng(10).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
 }
 
 
@@ -134,9 +205,12 @@ def test_real_code(name):
     generated = {}
     exec(backgen.generate(source, shapes=shapes), generated)
     args = make()
-    got = generated[f"{forward.__name__}_backward"](*args)
+    out = forward(*args)
+    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape) if isinstance(out, np.ndarray) else 1.0
+    got = generated[f"{forward.__name__}_backward"](*args, dout)
     got = got if isinstance(got, tuple) else (got,)
     floats = [k for k, a in enumerate(args) if not (isinstance(a, np.ndarray) and a.dtype.kind == "i")]
     assert len(got) == len(floats)
+    objective = weighted(forward, (dout,))
     for g, k in zip(got, floats):
-        np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-5, atol=1e-7)
