@@ -449,7 +449,7 @@ class StatementStager:
 
 
 def _names(text):
-    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+    return set(source.code_names(text))
 
 
 def _loops_in(items):

@@ -23,6 +23,8 @@ lines to recompute and the adjoint statements, already as source text.
 import ast
 from dataclasses import dataclass, field, replace
 
+from .source import code_names
+
 
 @dataclass(frozen=True)
 class Var:
@@ -65,7 +67,7 @@ class Op:
         texts = [self.source] + ([f"_[{self.param('index')}]"] if self.param("index") else [])
         names = {a.name for a in self.args if isinstance(a, Var)}
         for text in texts:
-            names |= {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name) and n.id != "_"}
+            names |= code_names(text) - {"_"}
         return names
 
     def __str__(self):

@@ -71,6 +71,12 @@ def template(text):
     return copy.deepcopy(_parsed(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def code_names(text):
+    """The names a statement of code mentions (parsed once per distinct text)."""
+    return frozenset(n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name))
+
+
 def names_in(text):
     return {n.id for n in ast.walk(_parsed(text)) if isinstance(n, ast.Name)}
 
