@@ -116,6 +116,8 @@ class _LoopLayer:
         for name in self.outputs:
             if name not in self.buffers and name not in self.assigned:
                 raise self.error(f"{name!r} is returned but the loop does not compute it", self.loop)
+        for buffer in sorted(self.buffers):
+            self.check_writes(buffer)
         self.run_sample()
         return self.reverse()
 
@@ -440,7 +442,7 @@ class _LoopLayer:
         count, slices = self.uses[p]
         parts = _index_parts(index)
         return paths == 1 and slices == {index} and any(part == self.t for part in parts) and \
-            sum(self.t in part for part in parts) == 1
+            sum(self.t in _names_in(part) for part in parts) == 1
 
     def max_on_path(self, nodes, p):
         total = 0
@@ -450,6 +452,30 @@ class _LoopLayer:
             else:
                 total += sum(1 for arg in _args(node) if arg[0] in ("param", "slice") and arg[1] == p)
         return total
+
+    def check_writes(self, buffer):
+        """Each step writes ``buffer`` once, into a slot of its own (``h[:, t, :]``): the gradient of
+        a slot is then the gradient of the one value written there."""
+        def writes(nodes):
+            found, most = [], 0
+            for node in nodes:
+                if node[0] == "if":
+                    a, b = writes(node[3]), writes(node[4])
+                    found += a[0] + b[0]
+                    most += max(a[1], b[1])
+                    continue
+                mine = [(node[1], node[3]) for _ in [0] if node[0] == "write" and node[2] == buffer]
+                mine += [(node[1], t[2]) for t in (node[2] if node[0] == "call" else []) if t[0] == "slot"
+                         and t[1] == buffer]
+                found += mine
+                most += len(mine)
+            return found, most
+        found, most = writes(self.nodes)
+        for stmt, index in found:
+            parts = _index_parts(index)
+            if most > 1 or parts.count(self.t) != 1 or sum(self.t in _names_in(p) for p in parts) != 1:
+                raise self.error(f"each step may write {buffer!r} once, into a slot of its own "
+                                 f"({buffer}[:, {self.t}, :] = ...)", stmt)
 
     def find_collects(self, nodes):
         appended = 0
@@ -694,6 +720,12 @@ def _index_parts(index):
     tree = ast.parse(f"_[{index}]", mode="eval").body.slice
     parts = tree.elts if isinstance(tree, ast.Tuple) else [tree]
     return [ast.unparse(p) for p in parts]
+
+
+def _names_in(part):
+    """The names one part of an index reads (``t - 1``; none for ``:``)."""
+    tree = ast.parse(f"_[{part}]", mode="eval").body.slice
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 def _sum(terms, carried):

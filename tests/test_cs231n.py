@@ -397,6 +397,8 @@ def test_rnn_as_students_write_it(variant):
     ("        h[:, t, :] = 2 * next_h\n", "write a step's output into the output by its name"),
     ("        h[:, t, :] = next_h[0]\n", "write a step's output into the output by its name"),
     ("        h[:, t, :] = next_h\n        prev_h = next_h * 2\n", "a step layer takes parameters"),
+    ("        h[:, t, :] = next_h\n        h[:, t, :] = next_h\n        prev_h = next_h\n", "write 'h' once"),
+    ("        h[:, 0, :] = next_h\n        prev_h = next_h\n", "write 'h' once"),
 ])
 def test_a_loop_over_a_step_layer_outside_what_is_supported_is_refused_at_its_line(line, message):
     source = RNN_STEP + '''
