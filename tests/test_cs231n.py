@@ -485,3 +485,22 @@ def first_step_squared(x: "N, D"):
     x = np.random.default_rng(18).standard_normal((3, 4))
     np.testing.assert_allclose(generated["first_step_squared_backward"](x),
                                numeric(lambda v: np.asarray(user["first_step_squared"](v)), x, 1.0), rtol=1e-6)
+
+
+def test_a_step_layer_in_a_file_with_decorators_and_constants():
+    source = '''
+import numpy as onp
+import backgen
+
+EPS = 1e-8
+
+@backgen.backward
+def unrelated(x: "N"):
+    return onp.sum(x)
+''' + RNN_STEP.replace("import numpy as np\n", "").replace("np.", "onp.").replace(
+        "x.dot(Wx) + b)", "x.dot(Wx) + b + EPS)") \
+        + RNN_VARIANTS["a list made first, the cache written by the call"].replace("np.", "onp.")
+    text = backgen.generate(source, name="rnn_forward")
+    generated = _module(text)
+    user = _module(source.replace("@backgen.backward\n", ""))
+    check_layer(user["rnn_forward"], generated["rnn_backward"], rnn_args(np.random.default_rng(19)), range(5))
