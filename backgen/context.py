@@ -300,9 +300,10 @@ class GradContext:
         others = [s for i, s in enumerate(subs) if i != position]
         other_ops = [o for i, o in enumerate(operands) if i != position]
         available = set(output).union(*others) if others else set(output)
-        if len(set(mine)) != len(mine) or not set(mine) <= available:
-            self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand or summed in one "
-                             "operand alone is not supported")
+        if len(set(mine)) != len(mine):
+            self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand is not supported")
+        if not set(mine) <= available:  # summed in this operand alone: the gradient is spread along it
+            others, other_ops = others + [mine], other_ops + [f"{self.np}.ones_like({operands[position]})"]
         grad_spec = ",".join([output] + others) + "->" + mine
         args = ", ".join([self.g] + other_ops)
         return f"{self.np}.einsum('{grad_spec}', {args})"

@@ -146,6 +146,54 @@ def _vdot(position):
     return grad
 
 
+def _svd(c):
+    """(u, s, vt) = svd(A, full_matrices=False), distinct nonzero singular values: the gradient of
+    each factor (Townsend's formulas), the parts of u and v outside their spans included."""
+    if c.param("full_matrices", True) is not False or c.param("compute_uv", True) is False:
+        c.unsupported("np.linalg.svd is differentiated with full_matrices=False")
+    _square_2d(c, "a", "np.linalg.svd")
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
+    du, dvt = f"{g}[0]", f"{g}[2]"
+    eye = f"{np_}.eye(len({s}))"
+    gaps = c.setup("gaps", f"{s}[None, :] ** 2 - {s}[:, None] ** 2")
+    inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
+    ut_du = c.setup("ut_du", f"{u}.T @ {du}")
+    vt_dv = c.setup("vt_dv", f"{vt} @ {dvt}.T")
+    core = c.setup("core", f"({inverse} * ({ut_du} - {ut_du}.T)) * {s} + {np_}.diag({g}[1]) "
+                           f"+ {s}[:, None] * ({inverse} * ({vt_dv} - {vt_dv}.T))")
+    outside_u = f"({np_}.eye({a}.shape[0]) - {u} @ {u}.T) @ {du} / {s} @ {vt}"
+    outside_v = f"({u} / {s}) @ {dvt} @ ({np_}.eye({a}.shape[1]) - {vt}.T @ {vt})"
+    return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
+
+
+def _convolve(position):
+    """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed."""
+    def grad(c):
+        if c.param("mode", "full") != "full":
+            c.unsupported("np.convolve is differentiated in mode 'full'")
+        if c.ndim("a") != 1 or c.ndim("v") != 1:
+            c.unsupported("np.convolve is differentiated for two vectors")
+        other = c.v if position == 0 else c.a
+        return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
+    return grad
+
+
+def _matrix_power(c):
+    """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k)."""
+    n = c.param("n")
+    if not isinstance(n, int) or n < 0:
+        c.unsupported("np.linalg.matrix_power is differentiated for a constant power n >= 0")
+    _square_2d(c, "a", "np.linalg.matrix_power")
+    np_, a, g = c.np, c.a, c.g
+    if n == 0:
+        return f"{np_}.zeros_like({a})"
+    if n == 1:
+        return g
+    power = f"{np_}.linalg.matrix_power"
+    return f"sum({power}({a}.T, k) @ {g} @ {power}({a}.T, {n - 1} - k) for k in range({n}))"
+
+
 def _det(c):
     """d det(A) = det(A) inv(A).T: a singular A has no inverse, and is refused by NumPy."""
     inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
@@ -236,6 +284,9 @@ RULES = {
     "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,
                               examples=("sign, logdet = np.linalg.slogdet(a); return logdet | a=3x3",
                                         "return np.linalg.slogdet(a)[1] * 2.0 | a=3x3")),
+    "np.linalg.matrix_power": Rule(("a",), grads={"a": _matrix_power}, signature="a, n", fresh=True,
+                                   examples=("np.linalg.matrix_power(a, 3) | a=3x3", "np.linalg.matrix_power(a, 1) | a=2x2",
+                                             "np.linalg.matrix_power(a, 0) * a | a=2x2")),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2")),
     "np.linalg.solve": Rule(("a", "b"), grads={"a": _solve(0), "b": _solve(1)}, signature="a, b",
@@ -247,8 +298,17 @@ RULES = {
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
                                      "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4")),
+    "np.linalg.svd": Rule(("a",), grads={"a": _svd}, signature="a, full_matrices=True, compute_uv=True, hermitian=False",
+                          returns_list=True,
+                          examples=("u, s, vt = np.linalg.svd(a, full_matrices=False); return s | a=3x2",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return u[:, 0] ** 2 * s[1] | a=4x3",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return (u * vt[0]).sum() | a=3x3",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return vt[:, 1] ** 2 | a=2x4")),
+    "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
+                        fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
                       signature="subscripts, *operands", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
-                                "np.einsum('i,i', a, b) | a=3, b=3")),
+                                "np.einsum('i,i', a, b) | a=3, b=3",
+                                "np.einsum('ij->j', a) | a=2x3", "np.einsum('ijk,k->j', a, b) | a=2x3x2, b=2")),
 }

@@ -97,8 +97,14 @@ def _norm(c):
     if matrix:
         if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
+        if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
+            along = 0 if order in (1, -1) else 1
+            sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
+            hits = c.setup("hits", f"{sums} == {c.out}")
+            spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
+            return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
         if order not in ("nuc", 2, -2):
-            c.unsupported(f"np.linalg.norm of a matrix with ord={order!r}: backgen differentiates 'fro', 'nuc', 2 and -2")
+            c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
         svd = c.setup("svd", f"{np_}.linalg.svd({x}, full_matrices=False)")
         if order == "nuc":
             return f"{c.g} * ({svd}[0] @ {svd}[2])"
@@ -226,6 +232,35 @@ def _ptp(c):
     return f"{g} * ({high} / {high}.sum({keep}) - {low} / {low}.sum({keep}))"
 
 
+def _median(c):
+    """The middle element (the mean of the two middle ones): a gather by rank; ties get one of
+    the subgradients."""
+    np_, a, axis = c.np, c.a, c.param("axis")
+    if c.ndim("a") == 0:
+        return c.g
+    axes = c.axes("a")
+    if axes is not None and len(axes) == c.ndim("a"):
+        axis = None
+    elif axes is not None and len(axes) == 1:
+        axis = axes[0]
+    if axis is None:
+        rank = c.setup("rank", f"{np_}.argsort({np_}.argsort({a}, axis=None)).reshape({a}.shape)")
+        n = f"{a}.size"
+    elif isinstance(axis, int):
+        rank = c.setup("rank", f"{np_}.argsort({np_}.argsort({a}, axis={axis}), axis={axis})")
+        n = f"{a}.shape[{axis}]"
+    else:  # several axes: moved last and flattened into one
+        last = tuple(range(-len(axes), 0))
+        moved = c.setup("moved", f"{np_}.moveaxis({a}, {axes}, {last})")
+        flat = f"{moved}.reshape({moved}.shape[:{-len(axes)}] + (-1,))"
+        rank = c.setup("rank", f"{np_}.moveaxis({np_}.argsort({np_}.argsort({flat}, axis=-1), axis=-1)"
+                               f".reshape({moved}.shape), {last}, {axes})")
+        n = " * ".join(f"{a}.shape[{i}]" for i in axes)
+        n = f"({n})"
+    middle = f"(({rank} == ({n} - 1) // 2) * 0.5 + ({rank} == {n} // 2) * 0.5)"
+    return f"{c.expand(c.g, 'a')} * {middle}"
+
+
 def _nansum(c):
     return f"{c.np}.where({c.np}.isnan({c.a}), 0.0, {c.expand(c.g, 'a')})"
 
@@ -260,7 +295,9 @@ RULES = {
                                "np.linalg.norm(x, np.inf) | x=5", "np.linalg.norm(x, -np.inf, axis=0) | x=3x2",
                                "np.linalg.norm(x, 0.5) | x=3", "np.linalg.norm(x, 'nuc') | x=3x2",
                                "np.linalg.norm(x, 2) | x=2x3", "np.linalg.norm(x, -2) | x=3x3",
-                               "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3")),
+                               "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3",
+                               "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
+                               "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3")),
     "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature="a, axis=None", methods=("cumsum",), fresh=True,
                       examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
                                 "a.cumsum(axis=-1) | a=2x3", "np.cumsum(a) | a=()")),
@@ -281,6 +318,7 @@ RULES = {
                                  "np.average(a, axis=1, weights=weights) | a=2x3, weights=3",
                                  "np.average(a, axis=0, weights=weights) | a=2x3, weights=2x3",
                                  "np.average(a, axis=0, weights=weights, keepdims=True) | a=2x3, weights=2")),
+    "np.median": Rule(("a",), grads={"a": _median}, signature="a, axis=None, out=None, overwrite_input=False, keepdims=False"),
     "np.ptp": Rule(("a",), grads={"a": _ptp}, signature=REDUCE),
     "np.nanmax": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, hint="{first}max|peak",
                       examples=("np.nanmax(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmax(a, axis=1) | a=2x3",

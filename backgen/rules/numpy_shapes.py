@@ -196,6 +196,22 @@ def _column_stack(c):
     return f"{c.g}[:, {start if start != '0' else ''}:{stop}]"
 
 
+def _append(position):
+    """np.append: a join of the two (flattened first when there is no axis)."""
+    def grad(c):
+        axis = c.param("axis")
+        first = f"{c.arr}.size" if axis is None else f"{c.arr}.shape[{axis}]"
+        if c.ndim("arr") == 0 and axis is None:
+            first = "1"
+        part = f":{first}" if position == 0 else f"{first}:"
+        if axis is None:
+            mine = c.arr if position == 0 else c.values
+            text = f"{c.g}[{part}]"
+            return text if c.ndim(mine) == 1 else f"{text}.reshape({c.shape_of(mine)})"
+        return f"{c.g}[{_index_at(axis, part)}]"
+    return grad
+
+
 def _split_axis(c):
     name = c.op.rule
     if name == "np.hsplit":
@@ -250,6 +266,11 @@ RULES = {
         examples=('np.vstack([a, b]) | a=3, b=2x3', 'np.vstack((a, b)) | a=(), b=()')),
     "np.column_stack": Rule(("tup",), grads={"tup": _column_stack}, variadic=", ", signature="tup", fresh=True,
                             examples=("np.column_stack([a, b]) | a=3, b=3", "np.column_stack((a, b, a)) | a=3x2, b=3")),
+    "np.append": Rule(("arr", "values"), grads={"arr": _append(0), "values": _append(1)},
+                      signature="arr, values, axis=None", fresh=True,
+                      examples=("np.append(arr, values) | arr=3, values=2", "np.append(arr, values) | arr=2x2, values=()",
+                                "np.append(arr, values, axis=1) | arr=2x2, values=2x3",
+                                "np.append(arr, values, axis=0) | arr=1x3, values=2x3")),
     "np.broadcast_to": Rule(("array",), grads={"array": _broadcast_to}, signature="array, shape",
         examples=('np.broadcast_to(a, (2, 3)) | a=3', 'np.broadcast_to(a, (2, 3)) | a=2x1')),
     "np.tile": Rule(("A",), grads={"A": _tile}, signature="A, reps",
