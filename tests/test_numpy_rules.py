@@ -670,3 +670,15 @@ def test_clip_bounds_that_are_differentiated_get_their_gradients(tmp_path):
     rng = np.random.default_rng(8)
     check(f, signed((6,), rng), -0.4, 0.5)
     check(f, signed((6,), rng), 0.8, 0.2)  # crossed bounds: a_max everywhere
+
+
+def test_meshgrid_of_integer_ranges_carries_no_gradient(tmp_path):
+    f = load(tmp_path, """
+        def f(x, n):
+            gx, gy = np.meshgrid(np.arange(n), np.arange(n))
+            X, Y = np.meshgrid(np.arange(3), np.arange(3))
+            return (x * gx * gy + X * x).sum()
+        """)
+    g = backgen.backward(f, wrt=("x",))
+    x = signed((3, 3), np.random.default_rng(9))
+    np.testing.assert_allclose(g.backward(x, 3), numeric_grad(lambda v: f(v, 3), [x], 0, 1.0), rtol=RTOL, atol=ATOL)

@@ -167,3 +167,19 @@ def test_second_derivative_of_entry(tmp_path, name, rule, text, shapes, domains)
         got = float(np.sum(w * np.asarray(hvp[j])))
         want = sum(_second_difference(f, args, i, j, directions[i], w, dout) for i in range(len(args)))
         assert got == pytest.approx(want, rel=1e-4, abs=1e-5), (p, first.backward_source)
+
+
+def test_every_value_without_a_gradient_has_a_reason():
+    from backgen.rules import NO_GRADIENT
+    for name, (kinds, reason) in NO_GRADIENT.items():
+        assert set(kinds.split()) <= {"refused", "constant", "built", "fresh"} and kinds.split()[0] != "fresh", name
+        assert reason.startswith(("it", "a ", "an ")), (name, reason)
+
+
+@pytest.mark.parametrize("expr", ["np.floor(x) * x", "np.round(x * 3) * x", "np.sign(x) * x",
+                                  "np.where(np.isclose(x, 0.5), 0.0, x)", "x[np.argsort(x[:, 0])] * x.argmax()",
+                                  "np.heaviside(x, 0.5) * x", "x * np.trunc(x * 2)"])
+def test_values_without_a_gradient_are_constants_for_it(tmp_path, expr):
+    """Piecewise-constant functions, masks and indices: their values enter, their gradient is zero."""
+    f = load(tmp_path, f"def f(x):\n    return {expr}\n")
+    check(f, draw((2, 3), "any", np.random.default_rng(5)))

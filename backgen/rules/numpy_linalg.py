@@ -254,14 +254,16 @@ def _eigh(c):
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
     gaps = c.setup("gaps", f"{w}[None, :] - {w}[:, None]")
-    inverse = c.setup("inverse", f"{np_}.where({np_}.eye(len({w}), dtype=bool), 0.0, 1.0 / ({gaps} + {np_}.eye(len({w}))))")
+    eye = f"{np_}.eye(len({w}))"
+    inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
     middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
     return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
 
 
 RULES = {
     "np.dot": Rule(("a", "b"), grads=_dot(), signature="a, b", methods=("dot",), hint="{first}dot|prod", fresh=True,
-                   examples=("np.dot(a, b) | a=2x3, b=3x4", "a.dot(b) | a=3, b=3x2", "np.dot(a, b) | a=2x3, b=3", "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3")),
+                   examples=("np.dot(a, b) | a=2x3, b=3x4", "a.dot(b) | a=3, b=3x2", "np.dot(a, b) | a=2x3, b=3",
+                             "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3")),
     "np.matmul": Rule(("a", "b"), grads={"a": _matmul_a, "b": _matmul_b}, signature="a, b", hint="{first}dot|prod",
                       fresh=True, examples=("a @ b | a=2x3, b=3x4", "np.matmul(a, b) | a=2x2x3, b=3x4", "a @ b | a=3, b=3x2",
                                             "a @ b | a=2x3, b=3", "a @ b | a=2x2x3, b=3", "a @ b | a=3, b=2x3x2")),
@@ -271,14 +273,17 @@ RULES = {
                          fresh=True, examples=("np.tensordot(a, b, axes=1) | a=2x3, b=3x2",
                                                "np.tensordot(a, b, axes=([0], [1])) | a=3x2, b=4x3")),
     "np.inner": Rule(("a", "b"), grads={"a": _inner(0), "b": _inner(1)}, signature="a, b", fresh=True,
-                     examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3", "np.inner(a, b) | a=2x3, b=4x3")),
+                     examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3",
+                               "np.inner(a, b) | a=2x3, b=4x3")),
     "np.vdot": Rule(("a", "b"), grads={"a": _vdot(0), "b": _vdot(1)}, signature="a, b",
-                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=2x2, b=2x2")),
+                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6",
+                              "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
                     examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
-                     examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3", "np.cross(a, b) | a=2x3, b=2x3")),
+                     examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
+                               "np.cross(a, b) | a=2x3, b=2x3")),
     "np.linalg.det": Rule(("a",), grads={"a": _det}, signature="a", domain=("invertible",),
                           examples=("np.linalg.det(a) | a=3x3", "np.linalg.det(a) | a=2x2x2")),
     "np.linalg.slogdet": Rule(("a",), grads={"a": _slogdet}, signature="a", domain=("invertible",), returns_list=True,
@@ -298,12 +303,17 @@ RULES = {
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
                                      "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4")),
-    "np.linalg.svd": Rule(("a",), grads={"a": _svd}, signature="a, full_matrices=True, compute_uv=True, hermitian=False",
+    "np.linalg.svd": Rule(("a",), grads={"a": _svd},
+                          signature="a, full_matrices=True, compute_uv=True, hermitian=False",
                           returns_list=True,
-                          examples=("u, s, vt = np.linalg.svd(a, full_matrices=False); return s | a=3x2",
-                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return u[:, 0] ** 2 * s[1] | a=4x3",
-                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return (u * vt[0]).sum() | a=3x3",
-                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); return vt[:, 1] ** 2 | a=2x4")),
+                          examples=("u, s, vt = np.linalg.svd(a, full_matrices=False); "
+                                    "return s | a=3x2",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); "
+                                    "return u[:, 0] ** 2 * s[1] | a=4x3",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); "
+                                    "return (u * vt[0]).sum() | a=3x3",
+                                    "u, s, vt = np.linalg.svd(a, full_matrices=False); "
+                                    "return vt[:, 1] ** 2 | a=2x4")),
     "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
                         fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
