@@ -264,10 +264,41 @@ class GradContext:
 
     def einsum_grad(self, position):
         spec = self.param("subscripts")
-        if not isinstance(spec, str) or "..." in spec:
-            self.unsupported("np.einsum is differentiated for explicit subscripts without '...'")
+        if not isinstance(spec, str):
+            self.unsupported("np.einsum is differentiated for constant subscripts")
         operands = self.inputs
-        return self._einsum_vjp(spec.replace(" ", ""), operands, self.position)
+        spec = spec.replace(" ", "")
+        if "..." in spec:
+            spec = self._without_ellipsis(spec)
+        return self._einsum_vjp(spec, operands, self.position)
+
+    def _without_ellipsis(self, spec):
+        """``'...ij,...jk->...ik'`` with the ellipsis written out in letters of its own, from the
+        operands' ranks; its axes must match exactly (no axis of 1 broadcast)."""
+        inputs, arrow, output = spec.partition("->")
+        subs = inputs.split(",")
+        if len(subs) != len(self.op.args):
+            self.unsupported("np.einsum is differentiated with one or two operands")
+        free = [c for c in string.ascii_letters if c not in spec]
+        shapes = [self.shape(arg) for arg in self.op.args]
+        ranks = [len(shape) - len(sub.replace("...", "")) if "..." in sub else 0 for sub, shape in zip(subs, shapes)]
+        width = max(ranks)
+        letters = "".join(free[:width])
+        dims = {}
+        for sub, shape, rank in zip(subs, shapes, ranks):
+            if "..." not in sub:
+                continue
+            start = sub.index("...")
+            for letter, dim in zip(letters[width - rank:], shape[start:start + rank]):
+                dims.setdefault(letter, set()).add(dim)
+        if any(len(sizes) > 1 for sizes in dims.values()) or any(r not in (0, width) for r in ranks):
+            self.unsupported("np.einsum with '...' is differentiated where the ellipsis covers the same axes "
+                             "in every operand")
+        subs = [sub.replace("...", letters[width - rank:]) for sub, rank in zip(subs, ranks)]
+        if not arrow:  # implicit output: the ellipsis first, then the letters seen once, sorted
+            plain = "".join(s.replace(letters, "") for s in subs)
+            output = letters + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
+        return ",".join(subs) + "->" + output.replace("...", letters)
 
     def tensordot_grad(self, position):
         ra, rb = self.ndim("a"), self.ndim("b")

@@ -194,6 +194,16 @@ def _matrix_power(c):
     return f"sum({power}({a}.T, k) @ {g} @ {power}({a}.T, {n - 1} - k) for k in range({n}))"
 
 
+def _pinv(c):
+    """P = pinv(A) where A keeps its rank: -P.T g P.T + (I - A P) g.T P P.T + P.T P g.T (I - P A)."""
+    _square_2d(c, "a", "np.linalg.pinv")
+    if c.op.param("rcond") is not None or c.op.param("hermitian") is not None:
+        c.unsupported("np.linalg.pinv is differentiated without rcond and hermitian")
+    np_, a, p, g = c.np, c.a, c.out, c.g
+    return (f"-{p}.T @ {g} @ {p}.T + ({np_}.eye({a}.shape[0]) - {a} @ {p}) @ {g}.T @ {p} @ {p}.T "
+            f"+ {p}.T @ {p} @ {g}.T @ ({np_}.eye({a}.shape[1]) - {p} @ {a})")
+
+
 def _det(c):
     """d det(A) = det(A) inv(A).T: a singular A has no inverse, and is refused by NumPy."""
     inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
@@ -292,6 +302,9 @@ RULES = {
     "np.linalg.matrix_power": Rule(("a",), grads={"a": _matrix_power}, signature="a, n", fresh=True,
                                    examples=("np.linalg.matrix_power(a, 3) | a=3x3", "np.linalg.matrix_power(a, 1) | a=2x2",
                                              "np.linalg.matrix_power(a, 0) * a | a=2x2")),
+    "np.linalg.pinv": Rule(("a",), grads={"a": _pinv}, signature="a, rcond=None, hermitian=None", fresh=True,
+                           examples=("np.linalg.pinv(a) | a=3x2", "np.linalg.pinv(a) | a=2x4",
+                                     "np.linalg.pinv(a) | a=3x3:invertible")),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2")),
     "np.linalg.solve": Rule(("a", "b"), grads={"a": _solve(0), "b": _solve(1)}, signature="a, b",
@@ -320,5 +333,7 @@ RULES = {
                       signature="subscripts, *operands", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
                                 "np.einsum('i,i', a, b) | a=3, b=3",
-                                "np.einsum('ij->j', a) | a=2x3", "np.einsum('ijk,k->j', a, b) | a=2x3x2, b=2")),
+                                "np.einsum('ij->j', a) | a=2x3", "np.einsum('ijk,k->j', a, b) | a=2x3x2, b=2",
+                                "np.einsum('...ij,...jk->...ik', a, b) | a=2x2x3, b=2x3x2",
+                                "np.einsum('...i,i', a, b) | a=2x3, b=3", "np.einsum('i...->...', a) | a=2x3")),
 }
