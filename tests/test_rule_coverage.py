@@ -183,3 +183,12 @@ def test_values_without_a_gradient_are_constants_for_it(tmp_path, expr):
     """Piecewise-constant functions, masks and indices: their values enter, their gradient is zero."""
     f = load(tmp_path, f"def f(x):\n    return {expr}\n")
     check(f, draw((2, 3), "any", np.random.default_rng(5)))
+
+
+@pytest.mark.parametrize("expr", ["np.sinc(x * (x > 0))", "np.fmax(x, np.where(x > 0.5, np.nan, -x))",
+                                  "np.fmin(np.where(x > 0.5, np.nan, x), 0.1 * x)",
+                                  "np.linalg.norm(x * (x > 0), 3)", "np.linalg.norm(x * (x > 0), 1.5)"])
+def test_points_where_a_formula_would_divide_by_zero(tmp_path, expr):
+    """sinc at 0, fmax/fmin beside NaN, p-norms of vectors holding zeros: the derivative exists there."""
+    f = load(tmp_path, f"def f(x):\n    return {expr}\n")
+    check(f, draw((6,), "any", np.random.default_rng(11)))

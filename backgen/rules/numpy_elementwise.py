@@ -70,7 +70,8 @@ RULES = {
     "np.rad2deg": _unary("180 / np.pi", aliases=("np.degrees",)),
     "np.cbrt": _unary("1 / (3 * out ** 2)"),
     "np.fabs": _unary("np.sign(x)"),
-    "np.sinc": _unary("(np.cos(np.pi * x) - out) / x"),  # d/dx sin(pi x) / (pi x); x away from 0
+    # d/dx sin(pi x) / (pi x), which is 0 at x = 0 (where the quotient's numerator is 0 too)
+    "np.sinc": _unary("(np.cos(np.pi * x) - out) / np.where(x == 0, 1.0, x)"),
     "np.real": _unary("1", fresh=False, aliases=("np.real_if_close",)),  # real numbers: themselves
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),
                          fresh=True),
@@ -96,8 +97,9 @@ RULES = {
     # selection
     "np.maximum": _binary({"a": "g * (a >= b)", "b": "g * (b > a)"}, hint="max{var}"),
     "np.minimum": _binary({"a": "g * (a <= b)", "b": "g * (b < a)"}, hint="min{var}"),
-    "np.fmax": _binary({"a": "g * (a >= b)", "b": "g * (b > a)"}, hint="max{var}"),
-    "np.fmin": _binary({"a": "g * (a <= b)", "b": "g * (b < a)"}, hint="min{var}"),
+    # fmax and fmin take the other operand where one is NaN
+    "np.fmax": _binary({"a": "g * ((a >= b) | np.isnan(b))", "b": "g * ((b > a) | np.isnan(a))"}, hint="max{var}"),
+    "np.fmin": _binary({"a": "g * ((a <= b) | np.isnan(b))", "b": "g * ((b < a) | np.isnan(a))"}, hint="min{var}"),
     "np.where": Rule(("condition", "x", "y"), grads={"x": _where("x"), "y": _where("y")}, broadcast=True,
                      signature="condition, x, y", fresh=True,
                      examples=("np.where(a > 0, a, b) | a=2x3, b=3", "np.where(b > 0, a * a, 2.0) | a=(), b=4")),

@@ -124,7 +124,8 @@ def _norm(c):
         c.unsupported(f"np.linalg.norm with ord={order!r} is not differentiated")
     def power(base, k):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
-    scaled = " * ".join(p for p in (g, x, power(f"{np_}.abs({x})", order - 2)) if p)
+    # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
+    scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
     below = power(out, order - 1)
     return f"{scaled} / {below}" if below else scaled
 
