@@ -34,6 +34,7 @@ from .layer import layer_module, layer_names
 from .parse import read
 from .docshapes import ANY_RANK
 from .program import backward_program, declared_shapes, guarded, program
+from .reverse import recomputing
 from .stage import stage
 
 
@@ -113,22 +114,28 @@ def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
 
 
 @public
-def generate(func_or_source, wrt=None, name=None, shapes=None):
+def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     """Source of a module with the backward function of ``func_or_source``.
 
     ``func_or_source`` is a function, or its source as ``str`` or ``bytes``
-    (decoded as Python decodes a file).
+    (decoded as Python decodes a file).  A loop's forward keeps, for each
+    iteration, the values its backward reads (as a hand-written backward reads
+    its cache); with ``recompute=True`` it keeps only the values carried from one
+    iteration to the next, and the backward computes the rest again: less memory
+    for long loops, about one more forward pass of time.
     """
     def work():
-        result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, user_cache=True)
+        with recomputing(recompute):
+            result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, user_cache=True)
         label = getattr(func_or_source, "__name__", None) or result.main.forward_name
         return emit.module_source([result], source_name=f"{label}()")
     return deep(work, _origin(func_or_source))
 
 
-def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None):
+def compile_backward(func_or_source, wrt=None, name=None, shapes=None, args=None, recompute=False):
     """``(callable, source, ir.Program)`` of the generated backward function."""
-    result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, args=args)
+    with recomputing(recompute):
+        result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, args=args)
     return _compiled(result)
 
 
@@ -171,10 +178,11 @@ class Differentiable:
     is bound and left out of the default ``wrt``.
     """
 
-    def __init__(self, func, wrt=None, shapes=None):
+    def __init__(self, func, wrt=None, shapes=None, recompute=False):
         functools.update_wrapper(self, func)
         self._func = func
         self._shapes = shapes
+        self._recompute = recompute
         self._signature = inspect.signature(func)
         self._cache = collections.OrderedDict()
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
@@ -225,7 +233,8 @@ class Differentiable:
             wrt = None  # a dict of arrays read by key is not settings: its arrays are differentiated
         else:
             wrt = wrt or self.wrt
-        return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
+        with recomputing(self._recompute):
+            return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
 
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float."""
@@ -475,15 +484,17 @@ def _shape_key(value):
 
 
 @public
-def backward(func=None, *, wrt=None, shapes=None):
-    """Attach the generated backward to ``func``: ``f.backward(*args, dout=1.0)``."""
+def backward(func=None, *, wrt=None, shapes=None, recompute=False):
+    """Attach the generated backward to ``func``: ``f.backward(*args, dout=1.0)``.
+
+    ``recompute=True``: loops keep only their carried values, as ``generate`` says."""
     if func is None:
-        return functools.partial(backward, wrt=wrt, shapes=shapes)
+        return functools.partial(backward, wrt=wrt, shapes=shapes, recompute=recompute)
     if isinstance(func, (str, bytes)) or not callable(func):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
-    return Differentiable(func, wrt=wrt, shapes=shapes)
+    return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 
 
 @public

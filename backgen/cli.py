@@ -21,6 +21,7 @@ from . import __version__, api, emit, learn_cli
 from .errors import BackgenError
 from .layer import layer_module
 from .parse import decode_source, function_names, parse_module
+from .reverse import recomputing
 
 
 def build_parser():
@@ -45,6 +46,9 @@ def build_parser():
     parser.add_argument("--show", "--stage", dest="stage", choices=("backward", "staged"), default="backward",
                         help="what to print: the backward module (default) or the staged forward, numbered "
                              "as the seed numbers it (--stage is the older spelling)")
+    parser.add_argument("--recompute", action="store_true",
+                        help="loops keep only the values carried from one iteration to the next and the "
+                             "backward computes the rest again: less memory, about one more forward of time")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -104,8 +108,9 @@ def run(args):
             if args.stage == "staged":
                 results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
             else:
-                results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
-                                                    user_cache=not args.layer))
+                with recomputing(getattr(args, "recompute", False)):
+                    results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
+                                                        user_cache=not args.layer))
         except BackgenError as exc:
             errors.append(exc)
     if len(errors) == 1:
@@ -124,6 +129,8 @@ def run(args):
         command += ["--shape", repr(item) if " " in item else item]
     if args.layer:
         command.append("--layer")
+    if getattr(args, "recompute", False):
+        command.append("--recompute")
     if args.output:
         command += ["-o", os.path.basename(args.output)]
     if args.layer:

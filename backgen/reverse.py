@@ -17,6 +17,8 @@ Contract: ``reverse(staged) -> ir.Backward``.
 """
 
 import ast
+import contextlib
+import contextvars
 import keyword
 from dataclasses import replace
 
@@ -24,13 +26,30 @@ from . import ir, source
 from .context import GradContext, index_tuple, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
+from .inplace import propagated, renamed_once, tidied, without_copies
 from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, Scatter
 from .stage import atom_ast, module_bindings
 
 
+RECOMPUTE = contextvars.ContextVar("backgen_recompute", default=False)
+
+
+@contextlib.contextmanager
+def recomputing(flag=True):
+    """Within it, loops' backwards compute each iteration's values again from the values carried
+    along (``recompute=True``) instead of reading the values the forward kept."""
+    token = RECOMPUTE.set(bool(flag))
+    try:
+        yield
+    finally:
+        RECOMPUTE.reset(token)
+
+
 def reverse(staged):
-    return _Reverser(staged).run()
+    reverser = _Reverser(staged)
+    reverser.recompute = RECOMPUTE.get()
+    return reverser.run()
 
 
 class _Reverser(FlowReverser):
@@ -82,6 +101,9 @@ class _Reverser(FlowReverser):
         self.gates = gates
         self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
         self.saves = {}  # id(loop) -> ((carried name, list name), ...)
+        self.hoisted_into, self.hoisted = {}, set()  # nested loops whose lists an enclosing loop makes
+        self.cached = {}
+        self.kept_shapes = {}  # list name -> what it keeps (a value's shape), where not the value  # id(loop) -> ((value, list name), ...): values of each iteration kept for the backward
         self.depth = 0
         groups = self.seed(active) + self.reverse_items(staged.body)
         groups = self.prune_saves(groups)
@@ -101,12 +123,30 @@ class _Reverser(FlowReverser):
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
+        forward, groups = self.in_place(forward, missing, groups, zeros, returns)
+        gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
+        groups = _as_printed(groups, forward, set(self.numbers.values()) - gates)
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
             full_forward=full_forward)
+
+    def in_place(self, forward, missing, groups, zeros, returns):
+        """The forward and the groups with the copies no line can observe dropped (``inplace``)."""
+        checks = tuple(ir.Block(f"if {name} is None:", (ir.AdjointLine(name, False, zero),)) for name, zero in missing)
+        parts = (ir.Group("forward", tuple(forward)), ir.Group("missing", checks), ir.Group("backward", tuple(groups)),
+                 ir.Group("zeros", tuple(zeros)))
+        if self.numpy:
+            foreign = set(self.staged.params) | set(self.staged.upstreams)
+            shapes = self.staged.shapes
+            numbers = {name for name, shape in shapes.items() if shape == ()}
+            numbers |= {name for name, var in getattr(self, "owners", {}).items() if shapes.get(var) == ()}
+            parts = without_copies(parts, foreign, returns, self.staged.modules.values(), numbers)
+            parts = renamed_once(parts, returns)
+        parts = tidied(propagated(parts, returns))
+        return tuple(parts[0].lines), list(parts[2].lines)
 
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
@@ -614,6 +654,34 @@ class _Reverser(FlowReverser):
         return tuple(self.render_forward(self.staged.body, read))
 
 
+def _as_printed(groups, forward, numbers):
+    """``groups`` whose comments name the lines of loops (``numbers``) as the forward prints them:
+    ``h[:, t, :] = next_h`` where the staged line was ``h_1[:, t, :] = next_h``."""
+    printed = {}
+    flat = list(_flatten(forward))
+    for position, line in enumerate(flat):
+        if isinstance(line, ir.ForwardLine) and line.number in numbers:
+            after = flat[position + 1] if position + 1 < len(flat) else None
+            if isinstance(after, ir.AdjointLine) and after.target.startswith(line.target + "["):
+                line = ir.ForwardLine(line.number, after.target, after.source)  # a copy, then the write
+            printed.setdefault(line.number, line)
+
+    def fix(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.Group):
+                undoes = item.undoes
+                if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
+                    undoes = printed[undoes.number]
+                out.append(ir.Group(undoes, tuple(fix(item.lines))))
+            elif isinstance(item, ir.Block):
+                out.append(ir.Block(item.header, tuple(fix(item.body))))
+            else:
+                out.append(item)
+        return out
+    return fix(groups)
+
+
 def _user(name):
     """The user's name for a staged value (``h_2`` is a version of ``h``)."""
     base, _, version = name.rpartition("_")
@@ -657,6 +725,8 @@ def _fresh(text):
         return all(isinstance(side, ast.Constant) or _fresh(source.to_source(side))
                    for side in (node.body, node.orelse))
     if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.ListComp, ast.List)):
+        return True
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):  # a number: += rebinds it
         return True
     if isinstance(node, ast.Call):
         func = node.func

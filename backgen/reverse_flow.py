@@ -144,11 +144,69 @@ class FlowReverser:
             return pre  # nothing flows back through this loop
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves if c not in (loop.var, "_")]
         read = live_reads(body + end)
-        replay = self.render_forward(loop.body, read, breaks=False, replay=True)
+        shaped = _shape_only(body + end, read, self.staged.modules.get("np", "np"))
+        cached = self.cache_values(loop, read, shaped)
+        self.cached[id(loop)] = cached
+        for value, saved in cached:
+            if value in shaped:  # only its shape is read (np.zeros_like): the shape is kept
+                np_name = self.staged.modules["np"]
+                shape = self.fresh(f"{value}_shape")
+                self.kept_shapes[saved] = f"{value}.shape"
+                moved = {}
+                body, end = (_replaced_text(lines, f"{np_name}.zeros_like({value})", f"{np_name}.zeros({shape})",
+                                            moved) for lines in (body, end))
+                self.loop_blocks = [(moved.get(id(b), b), inner) for b, inner in getattr(self, "loop_blocks", [])]
+                restore.append(ir.AdjointLine(shape, False, f"{saved}.pop()"))
+            else:
+                restore.append(ir.AdjointLine(value, False, f"{saved}.pop()"))
+        replay = self.render_forward(loop.body, read, breaks=False, replay=True,
+                                     skip=frozenset(value for value, _ in cached),
+                                     without=frozenset(map(id, self.hoisted_into.get(id(loop), ()))))
         header = self.loop_header(loop, saves)
         block = ir.Block(header, tuple(restore + replay + body + end))
         self.loop_blocks = getattr(self, "loop_blocks", []) + [(block, loop)]
         return pre + [block]
+
+    def cache_values(self, loop, read, shaped=frozenset()):
+        """``((value, list name), ...)``: the values of the iteration the backward reads (directly or
+        through what it recomputes) that cost more to compute than to keep, saved by the forward
+        (``next_hs.append(next_h)``) and restored by the backward (``next_h = next_hs.pop()``), as a
+        hand-written backward reads its cache.  Only operations every iteration runs (at the top
+        of the loop body) are kept; views, indexing and number arithmetic are recomputed."""
+        if getattr(self, "recompute", False):
+            self.hoisted_into[id(loop)] = []
+            return ()
+        needed, cached, inner = set(read), [], []
+        for item in reversed(loop.body):
+            if isinstance(item, ir.Op):
+                if synthetic(item) or item.target not in needed:
+                    continue
+                if self.costly(item) or item.target in shaped:
+                    cached.append(item.target)
+                else:
+                    needed |= item.reads()
+                    shaped = shaped - item.reads()  # read by what is computed again: kept whole
+            elif isinstance(item, ir.Loop) and item.kind == "for" and not item.breaks \
+                    and not set(item.carried) & needed:
+                # a nested loop whose values the backward does not read is not run again: its lists
+                # are made before this loop and hold every iteration's saves, popped in reverse
+                inner.append(item)
+            else:  # a nested block is recomputed from what it reads
+                reads = _reads([item]) | (set(item.carried) if isinstance(item, ir.Loop) else set())
+                needed |= reads
+                shaped = shaped - reads
+        self.hoisted_into[id(loop)] = inner
+        self.hoisted |= set(map(id, inner))
+        return tuple((value, self.fresh(_plural(value + "_shape" if value in shaped else value)))
+                     for value in reversed(cached))
+
+    def costly(self, op):
+        """Whether computing ``op`` again costs more than keeping its value."""
+        if op.rule in CHEAP:
+            return False
+        if self.numpy:
+            return self.staged.shapes.get(op.target, ()) != () or op.rule not in ARITHMETIC
+        return op.rule not in ARITHMETIC
 
     def prune_saves(self, groups):
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
@@ -215,7 +273,8 @@ class FlowReverser:
 
     # --- the forward code ---------------------------------------------------------------
 
-    def render_forward(self, items, read, breaks=False, replay=False, loops=True, skip=frozenset()):
+    def render_forward(self, items, read, breaks=False, replay=False, loops=True, skip=frozenset(),
+                       without=frozenset()):
         """Forward items computing what ``read`` names (blocks are kept whole), in order.
 
         Without ``loops`` (a branch recomputing its values in the backward) loops are
@@ -226,6 +285,8 @@ class FlowReverser:
         read = set(read)
         kept_by_loops = set(skip)  # without loops: the values loops left in the forward pass stay
         for item in reversed(items):
+            if isinstance(item, ir.Loop) and id(item) in without:  # its saves are there already
+                continue
             if not loops and isinstance(item, ir.Loop):
                 kept_by_loops |= set(item.carried) | {op.target for op in ir.ops_in(item.body)}
                 continue
@@ -265,6 +326,8 @@ class FlowReverser:
         saves = self.saves.get(id(loop), ())
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
         body = self.render_forward(loop.body, everything, breaks=True)
+        cached = self.cached.get(id(loop), ())
+        body = _with_saves(body, cached, self.kept_shapes)
         body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body
         tail = []
         body_ops = [op for op in ir.ops_in(loop.body) if not synthetic(op)]
@@ -277,7 +340,9 @@ class FlowReverser:
             where = _top_level(loop.body, exit_value.name) or (name in loop.fresh and _kept(loop.body, exit_value))
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
                     and not _read_after(loop.body, name, exit_value) and where \
-                    and name not in handed_on and exit_value.name not in renamed:
+                    and name not in handed_on and exit_value.name not in renamed \
+                    and (_user(exit_value.name) == name or exit_value.name not in self.staged.user_names):
+                # (a value the user named otherwise keeps its name: next_h, then prev_h = next_h)
                 body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
                 renamed[exit_value.name] = name
         for name, exit_value in loop.exits:
@@ -287,7 +352,83 @@ class FlowReverser:
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
-        return [ir.Statement(f"{saved} = []") for _, saved in saves] + [ir.Block(header, tuple(body + tail))]
+        if id(loop) in self.hoisted:  # made by the enclosing loop
+            return [ir.Block(header, tuple(body + tail))]
+        return [ir.Statement(f"{saved} = []") for saved in self.lists_of(loop)] + \
+            [ir.Block(header, tuple(body + tail))]
+
+    def lists_of(self, loop):
+        """The lists of a loop's saves, and of the nested loops that leave theirs to it."""
+        lists = [saved for _, saved in self.saves.get(id(loop), ())]
+        lists += [saved for _, saved in self.cached.get(id(loop), ())]
+        for inner in self.hoisted_into.get(id(loop), ()):
+            lists += self.lists_of(inner)
+        return lists
+
+
+def _with_saves(body, cached, shapes):
+    """``body`` with ``saved.append(value)`` after the line computing each cached value (and the
+    write completing it, for a write into an array); ``shapes``: lists keeping a shape only."""
+    lists = dict(cached)
+    out = []
+    pending = None
+
+    def save(value):
+        out.append(ir.Statement(f"{lists[value]}.append({shapes.get(lists[value], value)})"))
+    for line in body:
+        if pending is not None and not (isinstance(line, ir.AdjointLine) and line.target.startswith(pending + "[")):
+            save(pending)
+            pending = None
+        out.append(line)
+        if isinstance(line, ir.ForwardLine) and line.target in lists:
+            pending = line.target
+    if pending is not None:
+        save(pending)
+    return out
+
+
+def _shape_only(lines, read, np_name):
+    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)``."""
+    found = set()
+    texts = [_text(line) for line in _flatten(lines)]
+    for name in read:
+        call = f"{np_name}.zeros_like({name})"
+        if any(call in text for text in texts) and not any(name in _names(text.replace(call, "0"))
+                                                           for text in texts):
+            found.add(name)
+    return found
+
+
+def _text(line):
+    if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target:
+        return line.source
+    return str(line)
+
+
+def _replaced_text(lines, old, new, moved):
+    """``lines`` with the text ``old`` written ``new`` in each line's right-hand side (unchanged
+    lines kept as they are; ``moved`` maps each block changed to its new version)."""
+    out = []
+    for line in lines:
+        if isinstance(line, ir.Group):
+            inner = tuple(_replaced_text(line.lines, old, new, moved))
+            line = line if inner == line.lines else ir.Group(line.undoes, inner)
+        elif isinstance(line, ir.Block):
+            inner = tuple(_replaced_text(line.body, old, new, moved))
+            if any(a is not b for a, b in zip(inner, line.body)):
+                moved[id(line)] = line = ir.Block(line.header, inner)
+        elif isinstance(line, ir.AdjointLine) and old in line.source:
+            line = ir.AdjointLine(line.target, line.accumulate, line.source.replace(old, new))
+        elif isinstance(line, ir.Statement) and old in line.source:
+            line = ir.Statement(line.source.replace(old, new))
+        out.append(line)
+    return out
+
+
+CHEAP = {"inert", "copy", "getitem", "np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
+         "np.squeeze", "np.atleast_2d", "np.broadcast_to", "np.positive", "list_make"}  # views, names, shapes
+ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", "np.add", "np.subtract",
+              "np.multiply", "np.divide", "np.negative", "np.abs", "np.maximum", "np.minimum", "np.square"}
 
 
 def live_reads(lines):

@@ -200,14 +200,13 @@ def svm_loss_backward(x, y, dout=1.0):
     xmsel = x - sel                            # (4)
     s = xmsel + 1.0                            # (5)
     margins = np.maximum(0, s)                 # (6)
-    margins_1 = margins.copy()                 # (7)
-    margins_1[np.arange(N), y] = 0
+    margins[np.arange(N), y] = 0               # (7)
     # backward pass
     # (9) loss = num / N
     dnum = dout / N
-    # (8) num = np.sum(margins_1)
-    dmargins_1 = np.broadcast_to(dnum, margins_1.shape)
-    # (7) margins_1[np.arange(N), y] = 0
+    # (8) num = np.sum(margins)
+    dmargins_1 = np.broadcast_to(dnum, margins.shape)
+    # (7) margins[np.arange(N), y] = 0
     dmargins = dmargins_1.copy()
     dmargins[np.arange(N), y] = 0
     # (6) margins = np.maximum(0, s)
@@ -525,16 +524,10 @@ def max_pool_backward_naive(dout, cache):
     diff2 = W - pool_width                                   # (12)
     mask2 = diff2 // stride                                  # (13)
     W_out = 1 + mask2                                        # (14)
-    out = np.zeros((N, C, H_out, W_out))                     # (15)
-    outs = []
+    peaks = []
     for n in range(N):
-        outs.append(out)
-        outs2 = []
         for c in range(C):
-            outs2.append(out)
-            outs3 = []
             for i in range(H_out):
-                outs3.append(out)
                 for j in range(W_out):
                     h_start = i * stride                     # (16)
                     w_start = j * stride                     # (17)
@@ -542,71 +535,23 @@ def max_pool_backward_naive(dout, cache):
                     s2 = w_start + pool_width                # (19)
                     window = x[n, c, h_start:s, w_start:s2]  # (20)
                     peak = np.max(window)                    # (21)
-                    out = out.copy()                         # (22)
-                    out[n, c, i, j] = peak
+                    peaks.append(peak)
     # backward pass
     # return out
     d_out = dout.copy()
     dx = np.zeros_like(x)
     for n in reversed(range(N)):
-        out = np.copy(outs.pop())
-        outs2 = []
-        for c in range(C):
-            outs2.append(out)
-            outs3 = []
-            for i in range(H_out):
-                outs3.append(out)
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    h_start = i * stride
-                    w_start = j * stride
-                    s = h_start + pool_height
-                    s2 = w_start + pool_width
-                    window = x[n, c, h_start:s, w_start:s2]
-                    peak = np.max(window)
-                    out = out.copy()
-                    out[n, c, i, j] = peak
         for c in reversed(range(C)):
-            out = np.copy(outs2.pop())
-            outs3 = []
-            for i in range(H_out):
-                outs3.append(out)
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    h_start = i * stride
-                    w_start = j * stride
-                    s = h_start + pool_height
-                    s2 = w_start + pool_width
-                    window = x[n, c, h_start:s, w_start:s2]
-                    peak = np.max(window)
-                    out = out.copy()
-                    out[n, c, i, j] = peak
             for i in reversed(range(H_out)):
-                out = np.copy(outs3.pop())
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    h_start = i * stride
-                    w_start = j * stride
-                    s = h_start + pool_height
-                    s2 = w_start + pool_width
-                    window = x[n, c, h_start:s, w_start:s2]
-                    peak = np.max(window)
-                    out = out.copy()
-                    out[n, c, i, j] = peak
                 for j in reversed(range(W_out)):
+                    peak = peaks.pop()
                     h_start = i * stride
                     w_start = j * stride
                     s = h_start + pool_height
                     s2 = w_start + pool_width
                     window = x[n, c, h_start:s, w_start:s2]
-                    peak = np.max(window)
-                    dout_1 = d_out
-                    # (22) out_1[n, c, i, j] = peak
-                    dpeak = dout_1[n, c, i, j]
-                    d_out = dout_1.copy()
+                    # (22) out[n, c, i, j] = peak
+                    dpeak = d_out[n, c, i, j]
                     d_out[n, c, i, j] = 0
                     # (21) peak = np.max(window)
                     mask3 = window == peak

@@ -11,6 +11,7 @@ def rnn_backward(x, h, Wx, Wh, b, dout):
     # forward pass
     T = x.shape[0]            # (1)
     hs = []
+    h_1s = []
     for t in range(T):
         hs.append(h)
         xt = x[t]             # (2)
@@ -18,6 +19,7 @@ def rnn_backward(x, h, Wx, Wh, b, dout):
         hdot = h.dot(Wh)      # (4)
         s = xtdot + hdot + b  # (5)
         h = np.tanh(s)        # (6)
+        h_1s.append(h)
     # backward pass
     # return h
     dh = dout.copy()
@@ -27,14 +29,10 @@ def rnn_backward(x, h, Wx, Wh, b, dout):
     db = np.zeros_like(b)
     for t in reversed(range(T)):
         h = hs.pop()
+        h_1 = h_1s.pop()
         xt = x[t]
-        xtdot = xt.dot(Wx)
-        hdot = h.dot(Wh)
-        s = xtdot + hdot + b
-        h_1 = np.tanh(s)
-        dh_1 = dh
-        # (6) h_1 = np.tanh(s)
-        ds = (1 - h_1 ** 2) * dh_1
+        # (6) h = np.tanh(s)
+        ds = (1 - h_1 ** 2) * dh
         # (5) s = xtdot + hdot + b
         db += ds.sum(axis=0)
         # (4) hdot = h.dot(Wh)
@@ -54,6 +52,7 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
     n = x.shape[0]             # (1)
     loss = 0.0                 # (2)
     hs = []
+    h_1s = []
     for t in range(n):
         hs.append(h)
         xt = x[t]              # (3)
@@ -61,6 +60,7 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
         hdot = h.dot(Wh)       # (5)
         s = xtdot + hdot + b   # (6)
         h = np.tanh(s)         # (7)
+        h_1s.append(h)
         sumsq = np.sum(h * h)  # (8)
         loss = loss + sumsq    # (9)
     # backward pass
@@ -73,19 +73,15 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
     dh = np.zeros_like(h)
     for t in reversed(range(n)):
         h = hs.pop()
+        h_1 = h_1s.pop()
         xt = x[t]
-        xtdot = xt.dot(Wx)
-        hdot = h.dot(Wh)
-        s = xtdot + hdot + b
-        h_1 = np.tanh(s)
-        dh_1 = dh.copy()
         dloss_1 = dloss
-        # (9) loss_1 = loss + sumsq
+        # (9) loss = loss + sumsq
         dloss = dloss_1
-        # (8) sumsq = np.sum(h_1 * h_1)
-        dh_1 += (2 * h_1) * dloss_1
-        # (7) h_1 = np.tanh(s)
-        ds = (1 - h_1 ** 2) * dh_1
+        # (8) sumsq = np.sum(h * h)
+        dh += (2 * h_1) * dloss_1
+        # (7) h = np.tanh(s)
+        ds = (1 - h_1 ** 2) * dh
         # (6) s = xtdot + hdot + b
         db += ds.sum(axis=0)
         # (5) hdot = h.dot(Wh)

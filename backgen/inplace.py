@@ -1,0 +1,493 @@
+"""Copies nothing can tell from the original: written in place instead.
+
+Contract: ``without_copies(items, foreign, returns, modules) -> items`` takes the
+lines of one generated function (forward and backward, blocks and groups as
+``ir`` builds them) and drops each ``x = y.copy()`` whose copy no line could
+observe: the old array is not caller memory or read-only (no name of
+``foreign``, a parameter or upstream gradient, and no ``broadcast_to`` view
+can reach it), and no name other than ``x`` that may hold it (an alias, a
+view, a list it was appended to) is read again on any path, through loops'
+next iterations and breaks included, before being assigned anew.  Then
+``h = h.copy(); h[:, t, :] = v`` in a loop is the write ``h[:, t, :] = v``,
+and ``dh = dh_1.copy(); dh[:, t, :] = 0`` zeroes the slice of the adjoint in
+place.  ``renamed_once`` then drops a hand-over ``a = b`` ... ``b = a`` that
+leaves both names on one array, reading ``b`` in between.
+
+Which names may share memory is worked out over the whole function, in every
+direction (an over-approximation: a doubt keeps the copy).  The forward of a
+loop can then no longer grow with the whole array at each iteration.
+"""
+
+import ast
+import io
+import tokenize
+
+from . import ir, source
+
+# calls that certainly return a new array (or a new number)
+FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "empty_like", "arange", "copy",
+         "dot", "outer", "einsum", "matmul", "tensordot", "sum", "mean", "exp", "log", "tanh", "sin", "cos", "sqrt",
+         "square", "where", "maximum", "minimum", "abs", "sign", "log1p", "expm1", "clip", "stack", "concatenate",
+         "hstack", "vstack", "tile", "repeat", "max", "min", "prod", "var", "std", "power", "cumsum", "array"}
+
+
+def without_copies(items, foreign, returns, modules, numbers=frozenset()):
+    """``items`` without the copies nothing observes; ``numbers`` names values known to be numbers
+    (an element read from an array is a copy of it)."""
+    items = list(items)
+    modules = set(modules)
+    while True:
+        graph = _Graph(items, returns, modules, numbers)
+        for line in graph.candidates():
+            if graph.droppable(line, foreign):
+                items = _replace(items, line, graph.renamable(line))
+                break
+        else:
+            return items
+
+
+def renamed_once(items, returns):
+    """Drop ``a = b`` ... ``b = a`` (one block, neither reassigned in between, ``a`` not read after):
+    the lines between read ``b`` for ``a``."""
+    items = list(items)
+    changed = True
+    while changed:
+        changed = False
+        graph = _Graph(items, returns, set())
+        for flat in graph.containers:
+            for i, first in enumerate(flat):
+                pair = _alias(first)
+                if pair is None:
+                    continue
+                a, b = pair
+                for j in range(i + 1, len(flat)):
+                    line = flat[j]
+                    if _alias(line) == (b, a):
+                        if not graph.live_after(line, {a}) and not any(_breaks(x) for x in flat[i + 1:j]):
+                            items = _rename_between(items, first, line, a, b)
+                            changed = True
+                        break
+                    if _assigns(line) & {a, b}:
+                        break
+                if changed:
+                    break
+            if changed:
+                break
+    return items
+
+
+def propagated(items, returns):
+    """In loops: drop ``dx_1 = dx`` (a version of a name handed the name's value), the lines after
+    it reading ``dx`` for ``dx_1`` until ``dx`` is assigned again, where nothing else reads ``dx_1``."""
+    items = list(items)
+    changed = True
+    while changed:
+        changed = False
+        graph = _Graph(items, returns, set())
+        for flat in graph.loop_bodies:
+            for i, line in enumerate(flat):
+                pair = _alias(line)
+                if pair is None or not _version_of(*pair):
+                    continue
+                a, b = pair
+                if sum(a in kills for _, _, kills in graph.nodes) != 1:
+                    continue
+                end = next((j for j in range(i + 1, len(flat)) if b in _assigns(flat[j]) or _adds_to(flat[j], b)),
+                           None)
+                span = flat[i + 1:] if end is None else flat[i + 1:end + 1]
+                if end is not None and isinstance(flat[end], ir.Block):
+                    span = span[:-1]
+                inside = {id(inner) for other in span for inner in _walk(other)}
+                readers = [node_line for node_line, reads, _ in graph.nodes if a in reads]
+                if any(id(reader) not in inside for reader in readers) or any(_breaks(x) for x in span):
+                    continue
+                items = _rename_span(items, line, span, a, b)
+                changed = True
+                break
+            if changed:
+                break
+    return items
+
+
+def tidied(items):
+    """``items`` without groups left empty, every block holding a statement (``pass``)."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            lines = tidied(item.lines)
+            if lines or not isinstance(item.undoes, ir.ForwardLine):
+                out.append(ir.Group(item.undoes, tuple(lines)))
+        elif isinstance(item, ir.Block):
+            body = tidied(item.body)
+            if not list(_flat(body)):
+                body.append(ir.Statement("pass"))
+            out.append(ir.Block(item.header, tuple(body)))
+        else:
+            out.append(item)
+    return out
+
+
+def _version_of(a, b):
+    """Whether ``a`` is a version of ``b`` (``dx_1`` of ``dx``)."""
+    return a.startswith(b + "_") and a[len(b) + 1:].isdigit()
+
+
+def _adds_to(line, name):
+    """Whether a line is ``name += ...`` (which rebinds a number)."""
+    if isinstance(line, ir.Block):
+        return any(_adds_to(inner, name) for inner in _flat(line.body))
+    return isinstance(line, ir.AdjointLine) and line.accumulate and line.target == name
+
+
+def _walk(line):
+    yield line
+    if isinstance(line, ir.Block):
+        for inner in _flat(line.body):
+            yield from _walk(inner)
+
+
+def _rename_span(items, first, span, old, new):
+    """Drop ``first``; the lines of ``span`` read ``new`` for ``old``."""
+    inside = {id(line) for line in span}
+
+    def walk(items):
+        out = []
+        for item in items:
+            if item is first:
+                continue
+            if isinstance(item, ir.Group):
+                out.append(ir.Group(item.undoes, tuple(walk(item.lines))))
+            elif id(item) in inside:
+                out.append(_rename_deep(item, old, new))
+            elif isinstance(item, ir.Block):
+                out.append(ir.Block(item.header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
+            else:
+                out.append(item)
+        return out
+    return walk(items)
+
+
+def _rename_deep(line, old, new):
+    if isinstance(line, ir.Block):
+        return ir.Block(_rename(line.header, old, new), tuple(_rename_deep(inner, old, new) for inner in line.body))
+    if isinstance(line, ir.Group):
+        return ir.Group(line.undoes, tuple(_rename_deep(inner, old, new) for inner in line.lines))
+    return _rename_line(line, old, new)
+
+
+class _Graph:
+    """The lines as a flow graph: what each reads and assigns, where control goes next."""
+
+    def __init__(self, items, returns, modules, numbers=frozenset()):
+        self.modules = modules
+        self.numbers = numbers
+        self.nodes = []  # (line or None, reads, kills)
+        self.succ = []
+        self.index = {}  # id(line) -> node
+        self.containers = []  # each block's lines (groups flattened)
+        self.loop_bodies = []  # those of loops
+        self.edges = {}
+        self.assigned = set()
+        self.returns = set(returns)
+        end = self._node(None, set(returns), set())
+        self.entry = self._lay(items, end, end)
+        self.top = self.containers[0]
+
+    def _node(self, line, reads, kills):
+        self.nodes.append((line, reads, kills))
+        self.succ.append(set())
+        if line is not None:
+            self.index[id(line)] = len(self.nodes) - 1
+        return len(self.nodes) - 1
+
+    def _lay(self, items, after, leave, loop=False):
+        flat = list(_flat(items))
+        self.containers.append(flat)
+        if loop:
+            self.loop_bodies.append(flat)
+        nxt = after
+        for line in reversed(flat):
+            if isinstance(line, ir.Block):
+                header = self._node(line, _names(line.header), set())
+                if line.header.startswith(("for ", "while ")):
+                    self.assigned |= _for_targets(line.header)
+                    body = self._lay(line.body, header, nxt, loop=True)
+                else:
+                    body = self._lay(line.body, nxt, leave)
+                self.succ[header] |= {body, nxt}
+                nxt = header
+                continue
+            reads, kills, shares = self._effects(line)
+            node = self._node(line, reads, kills)
+            self.assigned |= kills
+            for target, others in shares:
+                for other in others - self.modules:
+                    self.edges.setdefault(target, set()).add(other)
+                    self.edges.setdefault(other, set()).add(target)
+            self.succ[node].add(leave if isinstance(line, ir.Statement) and line.source == "break" else nxt)
+            nxt = node
+        return nxt
+
+    def _effects(self, line):
+        """``(reads, kills, [(name, names it may share memory with)])`` of one line."""
+        if isinstance(line, ir.CallLine):
+            reads = _names(line.source)
+            kills = {t for t in line.targets if t != "_"}
+            return reads, kills, [(t, reads) for t in kills]
+        if isinstance(line, ir.Statement):
+            reads = _names(line.source)
+            call = _parse(line.source)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append" \
+                    and isinstance(call.func.value, ast.Name):
+                return reads, set(), [(call.func.value.id, reads)]
+            return reads, set(), []
+        target, text = line.target, line.source
+        if getattr(line, "accumulate", False) or "[" in target:
+            return _names(text) | _names(target), set(), []
+        kills = {t.strip() for t in target.split(",")}
+        reads = _names(text)
+        if "broadcast_to" in text:  # a read-only view: as good as foreign
+            return reads, kills, [(t, reads | {" read-only"}) for t in kills]
+        if kills <= self.numbers and isinstance(_parse(text), ast.Subscript) and "..." not in text:
+            return reads, kills, []  # an element of an array: a number, a copy
+        return reads, kills, ([] if _fresh(text) else [(t, reads) for t in kills])
+
+    def candidates(self):
+        for line, _, _ in self.nodes:
+            if isinstance(line, (ir.ForwardLine, ir.AdjointLine)) and _copied(line) is not None:
+                yield line
+
+    def sharing(self, name):
+        found, todo = {name}, [name]
+        while todo:
+            for other in self.edges.get(todo.pop(), ()):
+                if other not in found:
+                    found.add(other)
+                    todo.append(other)
+        return found
+
+    def droppable(self, line, foreign):
+        target, copied = line.target, _copied(line)
+        group = self.sharing(copied) | {target}
+        if " read-only" in group or group & set(foreign) or group - self.assigned - {" read-only"}:
+            return False  # the caller's memory, a read-only view, or a name never assigned here
+        return not self.live_after(line, group - {target})
+
+    def renamable(self, line):
+        """Whether ``x = y`` (the copy dropped) can go, ``x`` read as ``y`` after it: a line outside loops,
+        the only one assigning ``x``, with no line after it assigning ``y``."""
+        target, copied = line.target, _copied(line)
+        position = next((i for i, other in enumerate(self.top) if other is line), None)
+        if target == copied or position is None or target in self.returns:
+            return False
+        if sum(target in kills for _, _, kills in self.nodes) != 1:
+            return False
+        return not any(copied in _assigns(other) for other in self.top[position + 1:])
+
+    def live_after(self, line, names):
+        """Whether some path after ``line`` reads one of ``names`` before assigning it."""
+        start = self.index[id(line)]
+        for name in names:
+            seen, todo = set(), list(self.succ[start])
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                _, reads, kills = self.nodes[node]
+                if name in reads:
+                    return True
+                if name not in kills:
+                    todo.extend(self.succ[node])
+        return False
+
+
+def _flat(items):
+    for item in items:
+        if isinstance(item, ir.Group):
+            yield from _flat(item.lines)
+        else:
+            yield item
+
+
+def _replace(items, line, rename=False):
+    """``items`` with the copy ``line`` dropped: ``x = y`` where the names differ, or, with ``rename``,
+    nothing, and ``y`` for ``x`` in every line after it.  A forward line's number moves to the write
+    that follows it."""
+    target, copied = line.target, _copied(line)
+    state = {"carry": None, "after": False}
+
+    def walk(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.Group):
+                undoes = item.undoes
+                if rename and (state["after"] or any(inner is line for inner in _flat(item.lines))):
+                    undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
+                        else _rename(undoes, target, copied)  # (the comment too)
+                out.append(ir.Group(undoes, tuple(walk(item.lines))))
+                continue
+            if isinstance(item, ir.Block):
+                header = _rename(item.header, target, copied) if state["after"] else item.header
+                out.append(ir.Block(header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
+                continue
+            if item is line:
+                state["after"] = rename
+                if target != copied and not rename:
+                    out.append(type(line)(line.number, target, copied) if isinstance(line, ir.ForwardLine)
+                               else ir.AdjointLine(target, False, copied))
+                elif isinstance(line, ir.ForwardLine):
+                    state["carry"] = line.number
+                continue
+            if state["after"]:
+                item = _rename_line(item, target, copied)
+            if state["carry"] is not None:
+                written = copied if rename else target
+                if isinstance(item, ir.AdjointLine) and not item.accumulate and item.target.startswith(written + "["):
+                    item = ir.ForwardLine(state["carry"], item.target, item.source)
+                state["carry"] = None
+            out.append(item)
+        return out
+    return walk(items)
+
+
+def _rename_line(line, old, new):
+    if isinstance(line, ir.CallLine):
+        return ir.CallLine(tuple(new if t == old else t for t in line.targets), _rename(line.source, old, new))
+    if isinstance(line, ir.ForwardLine):
+        return ir.ForwardLine(line.number, _rename(line.target, old, new), _rename(line.source, old, new))
+    if isinstance(line, ir.AdjointLine):
+        return ir.AdjointLine(_rename(line.target, old, new), line.accumulate, _rename(line.source, old, new))
+    if isinstance(line, ir.Statement):
+        return ir.Statement(_rename(line.source, old, new))
+    return line
+
+
+def _rename(text, old, new):
+    """``text`` with the name ``old`` read as ``new``, as written otherwise (attributes, keywords kept)."""
+    if old not in text:
+        return text
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    spots = []
+    for k, token in enumerate(tokens):
+        if token.type != tokenize.NAME or token.string != old:
+            continue
+        before = tokens[k - 1].string if k else ""
+        after = tokens[k + 1].string if k + 1 < len(tokens) else ""
+        if before == "." or (after == "=" and before in ("(", ",")):
+            continue
+        spots.append(token.start[1])
+    for column in reversed(spots):
+        text = text[:column] + new + text[column + len(old):]
+    return text
+
+
+def _rename_between(items, first, last, old, new):
+    """Drop ``first`` and ``last``; lines between them (in their block) read ``new`` for ``old``."""
+    from .reverse_flow import _rename_lines
+    out, inside = [], [False]
+
+    def walk(items):
+        result = []
+        for item in items:
+            if item is first:
+                inside[0] = True
+                continue
+            if item is last:
+                inside[0] = False
+                continue
+            if isinstance(item, ir.Group):
+                result.append(ir.Group(item.undoes, tuple(walk(item.lines))))
+            elif inside[0]:
+                result.extend(_rename_lines([item], old, new))
+            elif isinstance(item, ir.Block):
+                result.append(ir.Block(item.header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
+            else:
+                result.append(item)
+        return result
+    out = walk(items)
+    return out
+
+
+def _copied(line):
+    """``y`` for a line ``x = y.copy()``, else None."""
+    if getattr(line, "accumulate", False) or "[" in line.target or "," in line.target:
+        return None
+    node = _parse(line.source)
+    if isinstance(node, ast.Call) and not node.args and not node.keywords and \
+            isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and isinstance(node.func.value, ast.Name):
+        return node.func.value.id
+    return None
+
+
+def _alias(line):
+    """``(a, b)`` for an adjoint line ``a = b`` between two names."""
+    if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target.isidentifier() \
+            and line.source.isidentifier() and line.target != line.source:
+        return line.target, line.source
+    return None
+
+
+def _breaks(line):
+    """Whether a line is, or a block holds, a ``break`` of an enclosing loop."""
+    if isinstance(line, ir.Statement):
+        return line.source == "break"
+    if isinstance(line, ir.Block) and not line.header.startswith(("for ", "while ")):
+        return any(_breaks(inner) for inner in _flat(line.body))
+    return False
+
+
+def _assigns(line):
+    """Every name a line (a block: any line in it) assigns."""
+    if isinstance(line, ir.Block):
+        found = _for_targets(line.header)
+        for inner in _flat(line.body):
+            found |= _assigns(inner)
+        return found
+    if isinstance(line, ir.CallLine):
+        return set(line.targets)
+    if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and not getattr(line, "accumulate", False) \
+            and "[" not in line.target:
+        return {t.strip() for t in line.target.split(",")}
+    return set()
+
+
+def _for_targets(header):
+    if not header.startswith("for "):
+        return set()
+    return _names(header[4:].split(" in ", 1)[0])
+
+
+def _fresh(text):
+    node = _parse(text)
+    if node is None:
+        return False
+    if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Compare)):  # (a list holds its items)
+        return True
+    if isinstance(node, ast.IfExp):
+        return all(_fresh(source.to_source(side)) for side in (node.body, node.orelse))
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in FRESH
+    return False
+
+
+def _parse(text):
+    try:
+        return ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+
+
+def _names(text):
+    for attempt in (text, text + " pass"):
+        try:
+            return {n.id for n in ast.walk(ast.parse(attempt)) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            continue
+    return set()

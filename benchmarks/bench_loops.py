@@ -1,0 +1,353 @@
+"""Speed and memory of backgen's backward functions for loops, against hand-written code.
+
+Each workload runs in this one process, side by side:
+
+* ``rnn T=...``: a CS231n ``rnn_forward`` over time (``h[:, t, :] = next_h``) with
+  the loss ``np.sum(h * h)``, (N, D, H) = (64, 128, 128) at T = 25, 50, 100 and
+  (32, 64, 64) at T = 400; hand-written: CS231n's ``rnn_forward`` keeping a cache
+  per step, then ``rnn_backward`` reading it.
+* ``lstm T=...``: an LSTM over time with the same loss, (N, D, H) = (32, 64, 64);
+  hand-written in CS231n's style, with a cache per step.
+* ``max_pool_naive``, ``svm_loss_naive``: CS231n's naive loops (four nested loops
+  over (8, 16, 32, 32) for the pool; N, D, C = 500, 3073, 10 for the SVM loss): the
+  generated backward (which runs the forward too) against the forward alone, and
+  against the hand-written naive backward.
+* ``scalar loop``: 1,000 iterations of ``x = math.tanh(w * x + 0.5)``.
+
+It prints the median time of each function (the repeats of one workload are
+interleaved, so a busy spell slows them alike), the ratio generated/hand, and
+the peak memory that ``tracemalloc`` sees during one call (NumPy reports its
+arrays to it), with that ratio.  The time ratios are the medians of the ratios
+within each round.  Every generated gradient is checked against
+the hand-written one before timing.  BLAS runs single-threaded (the thread
+variables default to 1 unless set), so the matrix products time alike in
+every function.  This is a report, not a test: it exits 0.
+
+Run:  python benchmarks/bench_loops.py [--quick] [--recompute]
+"""
+
+import os
+
+for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from backgen.api import compile_backward  # noqa: E402
+
+
+# --- forward functions, as a user writes them ----------------------------------
+
+def rnn_loss(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        next_h = np.tanh(x[:, t, :] @ Wx + prev_h @ Wh + b)
+        h[:, t, :] = next_h
+        prev_h = next_h
+    return np.sum(h * h)
+
+
+def lstm_loss(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    prev_c = np.zeros_like(h0)
+    for t in range(T):
+        a = x[:, t, :] @ Wx + prev_h @ Wh + b
+        i = 1 / (1 + np.exp(-a[:, :H]))
+        f = 1 / (1 + np.exp(-a[:, H:2 * H]))
+        o = 1 / (1 + np.exp(-a[:, 2 * H:3 * H]))
+        g = np.tanh(a[:, 3 * H:])
+        next_c = f * prev_c + i * g
+        next_h = o * np.tanh(next_c)
+        h[:, t, :] = next_h
+        prev_h = next_h
+        prev_c = next_c
+    return np.sum(h * h)
+
+
+def max_pool_forward_naive(x, pool_param):
+    N, C, H, W = x.shape
+    ph = pool_param['pool_height']
+    pw = pool_param['pool_width']
+    stride = pool_param['stride']
+    Ho = 1 + (H - ph) // stride
+    Wo = 1 + (W - pw) // stride
+    out = np.zeros((N, C, Ho, Wo))
+    for n in range(N):
+        for c in range(C):
+            for i in range(Ho):
+                for j in range(Wo):
+                    out[n, c, i, j] = np.max(x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw])
+    return out
+
+
+def svm_loss_naive(W, X, y, reg):
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+
+
+def scalar_loop(x, w):
+    for i in range(1000):
+        x = math.tanh(w * x + 0.5)
+    return x
+
+
+# --- hand-written forward + backward -------------------------------------------
+
+def rnn_hand(x, h0, Wx, Wh, b):
+    """CS231n's rnn_forward / rnn_backward, the step functions inlined."""
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        next_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        cache.append((x[:, t, :], prev_h, Wx, Wh, next_h))
+        h[:, t, :] = next_h
+        prev_h = next_h
+    loss = np.sum(h * h)
+    dh = 2 * h
+    dx = np.zeros((N, T, D))
+    dWx = np.zeros_like(Wx)
+    dWh = np.zeros_like(Wh)
+    db = np.zeros_like(b)
+    dprev_h = np.zeros((N, H))
+    for t in reversed(range(T)):
+        xt, prev_h, Wx, Wh, next_h = cache[t]
+        da = (1 - next_h ** 2) * (dh[:, t, :] + dprev_h)
+        dx[:, t, :] = da.dot(Wx.T)
+        dprev_h = da.dot(Wh.T)
+        dWx += xt.T.dot(da)
+        dWh += prev_h.T.dot(da)
+        db += da.sum(axis=0)
+    return dx, dprev_h, dWx, dWh, db
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def lstm_hand(x, h0, Wx, Wh, b):
+    """CS231n's lstm_forward / lstm_backward, the step functions inlined."""
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h, prev_c = h0, np.zeros_like(h0)
+    for t in range(T):
+        a = x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b
+        i, f, o, g = _sigmoid(a[:, :H]), _sigmoid(a[:, H:2 * H]), _sigmoid(a[:, 2 * H:3 * H]), np.tanh(a[:, 3 * H:])
+        next_c = f * prev_c + i * g
+        tanh_c = np.tanh(next_c)
+        next_h = o * tanh_c
+        cache.append((x[:, t, :], prev_h, prev_c, i, f, o, g, tanh_c))
+        h[:, t, :] = next_h
+        prev_h, prev_c = next_h, next_c
+    loss = np.sum(h * h)
+    dh = 2 * h
+    dx = np.zeros((N, T, D))
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    dprev_h, dprev_c = np.zeros((N, H)), np.zeros((N, H))
+    for t in reversed(range(T)):
+        xt, prev_h, prev_c, i, f, o, g, tanh_c = cache[t]
+        dnext_h = dh[:, t, :] + dprev_h
+        dnext_c = dprev_c + o * (1 - tanh_c ** 2) * dnext_h
+        da = np.hstack((i * (1 - i) * g * dnext_c, f * (1 - f) * prev_c * dnext_c,
+                        o * (1 - o) * tanh_c * dnext_h, (1 - g ** 2) * i * dnext_c))
+        dprev_c = f * dnext_c
+        dx[:, t, :] = da.dot(Wx.T)
+        dprev_h = da.dot(Wh.T)
+        dWx += xt.T.dot(da)
+        dWh += prev_h.T.dot(da)
+        db += da.sum(axis=0)
+    return dx, dprev_h, dWx, dWh, db
+
+
+def max_pool_backward_hand(x, pool_param):
+    """CS231n's max_pool_forward_naive, then max_pool_backward_naive (dout of ones)."""
+    out = max_pool_forward_naive(x, pool_param)
+    dout = np.ones_like(out)
+    N, C, H, W = x.shape
+    ph, pw, stride = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
+    dx = np.zeros_like(x)
+    for n in range(N):
+        for c in range(C):
+            for i in range(out.shape[2]):
+                for j in range(out.shape[3]):
+                    window = x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw]
+                    mask = window == np.max(window)
+                    dx[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw] += \
+                        mask * dout[n, c, i, j] / mask.sum()
+    return dx
+
+
+def svm_hand(W, X, y, reg):
+    """CS231n's svm_loss_naive with its gradient."""
+    dW = np.zeros(W.shape)
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss /= num_train
+    dW /= num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return dW
+
+
+def scalar_hand(x, w):
+    xs = []
+    for i in range(1000):
+        xs.append(x)
+        x = math.tanh(w * x + 0.5)
+        xs.append(x)
+    dx, dw = 1.0, 0.0
+    for i in reversed(range(1000)):
+        t = xs.pop()
+        prev = xs.pop()
+        da = (1 - t * t) * dx
+        dw += prev * da
+        dx = w * da
+    return dx, dw
+
+
+# --- timing ------------------------------------------------------------------
+
+def median_times(functions, args, seconds):
+    """Median seconds per call of each function, and the median of each one's time over the first's
+    in the same round (the repeats are interleaved: a busy spell slows a round alike)."""
+    loops = []
+    for function in functions:
+        start = time.perf_counter()
+        function(*args)
+        once = time.perf_counter() - start
+        loops.append(max(1, int(0.05 / max(once, 1e-7))))
+    samples = [[] for _ in functions]
+    end = time.perf_counter() + seconds
+    rounds = 0
+    while rounds < 5 or (time.perf_counter() < end and rounds < 41):
+        for k, function in enumerate(functions):
+            start = time.perf_counter()
+            for _ in range(loops[k]):
+                function(*args)
+            samples[k].append((time.perf_counter() - start) / loops[k])
+        rounds += 1
+    ratios = [statistics.median(a / b for a, b in zip(samples[0], other)) for other in samples]
+    return [statistics.median(s) for s in samples], ratios
+
+
+def peak_memory(function, args):
+    """Bytes allocated at the peak of one call, over what was allocated before it."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    before, _ = tracemalloc.get_traced_memory()
+    function(*args)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak - before
+
+
+def generated(forward, args, recompute):
+    kwargs = {"recompute": True} if recompute else {}
+    wrt = ("W",) if forward is svm_loss_naive else None  # as CS231n: dW
+    function, _, _ = compile_backward(forward, wrt=wrt, args=args, **kwargs)
+    out = forward(*args)
+    if isinstance(out, np.ndarray) and out.size > 1:  # the gradient of every output element: ones
+        dout = np.ones_like(out)
+        return lambda *values: function(*values, dout)
+    return function
+
+
+def agree(ours, theirs):
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    return all(np.allclose(a, b, rtol=1e-7, atol=1e-9) for a, b in zip(ours, theirs))
+
+
+# --- workloads -----------------------------------------------------------------
+
+def workloads(quick):
+    rng = np.random.default_rng(0)
+
+    def rnn_args(N, T, D, H, gates=1):
+        return (rng.standard_normal((N, T, D)) * 0.5, rng.standard_normal((N, H)) * 0.5,
+                rng.standard_normal((D, gates * H)) * 0.1, rng.standard_normal((H, gates * H)) * 0.1,
+                rng.standard_normal(gates * H) * 0.1)
+
+    found = []
+    sizes = [(64, 25, 128, 128), (64, 50, 128, 128), (64, 100, 128, 128), (32, 400, 64, 64)]
+    if quick:
+        sizes = sizes[:1]
+    for N, T, D, H in sizes:
+        found.append((f"rnn T={T} N,D,H={N},{D},{H}", rnn_loss, rnn_hand, rnn_args(N, T, D, H), "hand"))
+    for T in ((25,) if quick else (25, 100)):
+        found.append((f"lstm T={T} N,D,H=32,64,64", lstm_loss, lstm_hand, rnn_args(32, T, 64, 64, 4), "hand"))
+    pool = (rng.standard_normal((2, 4, 16, 16) if quick else (8, 16, 32, 32)),
+            {'pool_height': 2, 'pool_width': 2, 'stride': 2})
+    found.append(("max_pool_naive", max_pool_forward_naive, max_pool_backward_hand, pool, "forward"))
+    N, D, C = (50, 300, 10) if quick else (500, 3073, 10)
+    svm = (rng.standard_normal((D, C)) * 1e-3, rng.standard_normal((N, D)), rng.integers(0, C, N), 0.5)
+    found.append(("svm_loss_naive", svm_loss_naive, svm_hand, svm, "forward"))
+    found.append(("scalar loop 1000", scalar_loop, scalar_hand, (0.3, 0.9), "hand"))
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, to try it")
+    parser.add_argument("--recompute", action="store_true", help="generate with recompute=True")
+    parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each workload")
+    options = parser.parse_args()
+    print(f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+          f"MKL_NUM_THREADS={os.environ['MKL_NUM_THREADS']}; NumPy {np.__version__}")
+    print(f"{'workload':32} {'generated':>11} {'hand':>11} {'forward':>11} {'gen/hand':>9} {'gen/fwd':>8}"
+          f" {'mem gen/hand':>13}")
+    for name, forward, hand, args, against in workloads(options.quick):
+        ours = generated(forward, args, options.recompute)
+        result, reference = ours(*args), hand(*args)
+        if not agree(result, reference):
+            raise SystemExit(f"{name}: the generated gradient disagrees with the hand-written one")
+        times, ratios = median_times([ours, hand, forward], args, options.seconds)
+        memory = [peak_memory(ours, args), peak_memory(hand, args)]
+        gen_hand, gen_fwd = ratios[1], ratios[2]
+        print(f"{name:32} {times[0] * 1e3:9.3f}ms {times[1] * 1e3:9.3f}ms {times[2] * 1e3:9.3f}ms "
+              f"{gen_hand:9.2f} {gen_fwd:8.2f} {memory[0] / max(memory[1], 1):13.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""Loops written as a careful person writes them: no quadratic copies, a cache instead of a replay.
+
+Structural checks on the generated code (no whole-array copy inside a loop, no
+matrix product or transcendental function computed again in the backward
+loop, nested loops not run again per level, names as the user wrote them,
+comments naming the lines the forward prints), each with the gradient checked
+against central finite differences in float64.
+"""
+
+import re
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from test_never_wrong import finite_differences
+
+RNN = '''
+def rnn_loss(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        next_h = np.tanh(x[:, t, :] @ Wx + prev_h @ Wh + b)
+        h[:, t, :] = next_h
+        prev_h = next_h
+    return np.sum(h * h)
+'''
+
+LSTM = '''
+def lstm_loss(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    prev_c = np.zeros_like(h0)
+    for t in range(T):
+        a = x[:, t, :] @ Wx + prev_h @ Wh + b
+        i = 1 / (1 + np.exp(-a[:, :H]))
+        f = 1 / (1 + np.exp(-a[:, H:2 * H]))
+        o = 1 / (1 + np.exp(-a[:, 2 * H:3 * H]))
+        g = np.tanh(a[:, 3 * H:])
+        next_c = f * prev_c + i * g
+        next_h = o * np.tanh(next_c)
+        h[:, t, :] = next_h
+        prev_h = next_h
+        prev_c = next_c
+    return np.sum(h * h)
+'''
+
+MAX_POOL = '''
+def max_pool_forward_naive(x, pool_param):
+    N, C, H, W = x.shape
+    ph = pool_param['pool_height']
+    pw = pool_param['pool_width']
+    stride = pool_param['stride']
+    Ho = 1 + (H - ph) // stride
+    Wo = 1 + (W - pw) // stride
+    out = np.zeros((N, C, Ho, Wo))
+    for n in range(N):
+        for c in range(C):
+            for i in range(Ho):
+                for j in range(Wo):
+                    out[n, c, i, j] = np.max(x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw])
+    return out
+'''
+
+SVM = '''
+def svm_loss_naive(W, X, y, reg):
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+'''
+
+SCALAR = '''
+def scalar_loop(x, w):
+    for i in range(50):
+        x = math.tanh(w * x + 0.5)
+    return x
+'''
+
+
+def generated(source, name, args, wrt=None, dout=None):
+    """The generated source, its backward's gradients for ``args``, and finite differences."""
+    source = "import math\nimport numpy as np\n" + textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    func = namespace[name]
+    function, text, _ = backgen.api.compile_backward(source, name=name, wrt=wrt, args=args)
+    wrt = wrt or [p for p, a in zip(func.__code__.co_varnames, args) if isinstance(a, (float, np.ndarray))]
+    positions = [func.__code__.co_varnames.index(w) for w in wrt]
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    got = function(*copies) if dout is None else function(*copies, dout)
+    for before, after in zip(args, copies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward changed its arguments")
+    got = got if isinstance(got, tuple) else (got,)
+    def fresh(*values):  # the forward may write into its arguments: each evaluation gets its own
+        return func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])
+    want = finite_differences(fresh, list(args), positions, (1.0 if dout is None else dout,))
+    return text, got, want
+
+
+def assert_close(got, want):
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def code(text):
+    """``text`` without its comments (``# (12) next_h = np.tanh(s)`` is no computation)."""
+    return "\n".join(line.split("#", 1)[0].rstrip() for line in text.splitlines()
+                     if line.split("#", 1)[0].strip())
+
+
+def loop_bodies(text):
+    """The code lines inside the loops of the backward pass."""
+    backward = code(text.split("# backward pass", 1)[1])
+    return [line for line in backward.splitlines() if line.startswith("        ")]
+
+
+def forward_part(text):
+    return text.split("# forward pass", 1)[1].split("# backward pass", 1)[0]
+
+
+def comments_name_printed_lines(text):
+    """Every ``# (n) line`` comment of the backward shows line n as the forward prints it."""
+    printed = {}
+    for line in forward_part(text).splitlines():
+        found = re.match(r"\s*(.*?)\s+# \((\d+)\)$", line)
+        if found:
+            printed[found.group(2)] = found.group(1)
+    for line in text.split("# backward pass", 1)[1].splitlines():
+        found = re.match(r"\s*# \((\d+)\) (.*)$", line)
+        if found and found.group(1) in printed:
+            assert printed[found.group(1)] == found.group(2), line
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def test_rnn_writes_in_place_and_reads_its_cache(rng):
+    args = (rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 5)), rng.standard_normal((3, 5)) * 0.5,
+            rng.standard_normal((5, 5)) * 0.5, rng.standard_normal(5))
+    text, got, want = generated(RNN, "rnn_loss", args)
+    assert_close(got, want)
+    assert ".copy()" not in text  # neither h in the forward nor dh in the backward
+    backward = "\n".join(loop_bodies(text))
+    assert "np.tanh(" not in backward and "@ Wx" not in backward.replace("Wx.T", "") \
+        and "prev_h @ Wh" not in backward
+    assert "h[:, t, :] = next_h" in forward_part(text) and "dh[:, t, :] = 0" in text
+    assert "next_h = np.tanh(s)" in forward_part(text) and "prev_h = next_h" in forward_part(text)
+    assert "# (13) h[:, t, :] = next_h" in text  # the name the forward shows
+    comments_name_printed_lines(text)
+
+
+def test_lstm_keeps_each_step_once_and_not_its_preactivation(rng):
+    N, T, D, H = 2, 3, 3, 2
+    args = (rng.standard_normal((N, T, D)), rng.standard_normal((N, H)), rng.standard_normal((D, 4 * H)) * 0.5,
+            rng.standard_normal((H, 4 * H)) * 0.5, rng.standard_normal(4 * H))
+    text, got, want = generated(LSTM, "lstm_loss", args)
+    assert_close(got, want)
+    backward = "\n".join(loop_bodies(text))
+    assert "np.exp(" not in backward and "np.tanh(" not in backward and "@ Wh\n" not in backward
+    assert "as_.append(a)" not in text and "a_shapes.append(a.shape)" in text  # only its shape is read
+    assert ".copy()" not in text
+    comments_name_printed_lines(text)
+
+
+def test_naive_max_pool_is_not_run_again_per_nesting_level(rng):
+    x = rng.standard_normal((2, 2, 4, 4))
+    pool = {'pool_height': 2, 'pool_width': 2, 'stride': 2}
+    dout = rng.standard_normal((2, 2, 2, 2))
+    text, got, want = generated(MAX_POOL, "max_pool_forward_naive", (x, pool), wrt=["x"], dout=dout)
+    assert_close(got, want)
+    assert code(text).count("np.max(") == 1  # computed in the forward, read from its list in the backward
+    assert text.count("for j in range") == 1 and text.count("for j in reversed") == 1  # one forward, one back
+    assert "out = out.copy()" not in text and "outs" not in text  # nothing saved that is never read
+    assert "d_out = dout.copy()" in text and text.count(".copy()") == 1  # dout is the caller's
+    comments_name_printed_lines(text)
+
+
+def test_naive_svm_loss(rng):
+    N, D, C = 5, 4, 3
+    args = (rng.standard_normal((D, C)) * 0.1, rng.standard_normal((N, D)), rng.integers(0, C, N), 0.3)
+    text, got, want = generated(SVM, "svm_loss_naive", args, wrt=["W", "X", "reg"])
+    assert_close(got, want)
+    assert code(text).count(".dot(W)") == 1  # the scores are kept, not computed again
+    assert "np.copy(0.0)" not in text
+
+
+def test_scalar_loop_keeps_the_transcendental_values(rng):
+    text, got, want = generated(SCALAR, "scalar_loop", (0.3, 0.9))
+    assert_close(got, want)
+    assert code(text).count("math.tanh(") == 1
+    assert "dx_1" not in text  # the carried adjoint is not handed to a second name
+
+
+def test_recompute_trades_memory_for_time(rng):
+    args = (rng.standard_normal((2, 3, 3)), rng.standard_normal((2, 4)), rng.standard_normal((3, 4)) * 0.5,
+            rng.standard_normal((4, 4)) * 0.5, rng.standard_normal(4))
+    source = "import numpy as np\n" + RNN
+    function, text, _ = backgen.api.compile_backward(source, name="rnn_loss", args=args, recompute=True)
+    assert "next_hs" not in text and code(text).count("np.tanh(") == 2  # computed again in the backward
+    cached, _, _ = backgen.api.compile_backward(source, name="rnn_loss", args=args)
+    for a, b in zip(function(*args), cached(*args)):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert "recompute" in backgen.generate.__doc__
+
+
+@pytest.mark.parametrize("body", [
+    # a list keeps the array before each write: the write must not change what it kept
+    """
+    h = x * 1.0
+    kept = []
+    for t in range(3):
+        kept.append(h)
+        h[t] = h[t] * w
+    return np.sum(kept[0] * kept[1]) + np.sum(h)
+    """,
+    # a view taken before the write, read after it
+    """
+    h = x * 1.0
+    for t in range(3):
+        r = h[:2]
+        h = h * 1.0
+        h[t] = w * h[t]
+        h = h + r[0]
+    return np.sum(h * h)
+    """,
+    # the array written is a parameter: the caller's array stays as it was
+    """
+    for t in range(3):
+        x[t] = x[t] * w
+    return np.sum(x * x)
+    """,
+    # a value written in a nested loop, read by the outer loop after it
+    """
+    a = np.zeros(3)
+    for i in range(3):
+        d = x * 1.0
+        for j in range(2):
+            d[j] = d[j] * w
+        a[i] = np.tanh(d[i]) * w
+    return np.sum(a * a)
+    """,
+    # the same array under two names, one read after the other is written
+    """
+    h = x * 2.0
+    for t in range(2):
+        g = h
+        h = h.copy()
+        h[t] = w
+        w = w + np.sum(g)
+    return np.sum(h) * w
+    """,
+])
+def test_writes_stay_right_where_the_old_value_is_seen(body):
+    source = "def f(x, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    x = np.array([0.3, -0.2, 0.5])
+    try:
+        text, got, want = generated(source, "f", (x, 0.7))
+    except backgen.BackgenError:
+        return  # refused: fine, never wrong
+    assert_close(got, want)
+
+
+def test_comments_of_loops_name_the_printed_lines():
+    text = backgen.generate("import numpy as np\n" + RNN, shapes={"x": "N, T, D", "h0": "N, H", "Wx": "D, H",
+                                                                  "Wh": "H, H", "b": "H"})
+    comments_name_printed_lines(text)
+    assert "h_1" not in text and "prev_h = np.tanh" not in text
