@@ -124,7 +124,26 @@ def tidied(items):
             out.append(ir.Block(item.header, tuple(body)))
         else:
             out.append(item)
+    return _without_empty_branches(out)
+
+
+def _without_empty_branches(items):
+    """``if c: ... else: pass`` without its ``else``; ``if c: pass else: ...`` as ``if not (c): ...``."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Block) and item.header == "else:" and _empty(item.body) and out \
+                and isinstance(out[-1], ir.Block) and out[-1].header.startswith("if "):
+            continue
+        if isinstance(item, ir.Block) and item.header == "else:" and out and isinstance(out[-1], ir.Block) \
+                and out[-1].header.startswith("if ") and _empty(out[-1].body):
+            out[-1] = ir.Block(f"if not ({out[-1].header[3:-1]}):", item.body)
+            continue
+        out.append(item)
     return out
+
+
+def _empty(body):
+    return all(isinstance(line, ir.Statement) and line.source == "pass" for line in _flat(body))
 
 
 def _version_of(a, b):
@@ -186,6 +205,7 @@ class _Graph:
         self.index = {}  # id(line) -> node
         self.containers = []  # each block's lines (groups flattened)
         self.loop_bodies = []  # those of loops
+        self.after = {}  # id(block) -> the node control reaches after it
         self.edges = {}
         self.assigned = set()
         self.returns = set(returns)
@@ -215,6 +235,7 @@ class _Graph:
                 else:
                     body = self._lay(line.body, nxt, leave)
                 self.succ[header] |= {body, nxt}
+                self.after[id(line)] = nxt
                 nxt = header
                 continue
             reads, kills, shares = self._effects(line)
@@ -286,9 +307,15 @@ class _Graph:
 
     def live_after(self, line, names):
         """Whether some path after ``line`` reads one of ``names`` before assigning it."""
-        start = self.index[id(line)]
+        return self.live_from(self.succ[self.index[id(line)]], names)
+
+    def live_at(self, node, names):
+        """Whether some path from ``node`` (itself included) reads one of ``names`` before assigning it."""
+        return self.live_from({node}, names)
+
+    def live_from(self, starts, names):
         for name in names:
-            seen, todo = set(), list(self.succ[start])
+            seen, todo = set(), list(starts)
             while todo:
                 node = todo.pop()
                 if node in seen:

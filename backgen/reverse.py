@@ -26,6 +26,7 @@ from . import ir, source
 from .context import GradContext, index_tuple, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
+from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, Scatter
@@ -145,6 +146,7 @@ class _Reverser(FlowReverser):
             numbers |= {name for name, var in getattr(self, "owners", {}).items() if shapes.get(var) == ()}
             parts = without_copies(parts, foreign, returns, self.staged.modules.values(), numbers)
             parts = renamed_once(parts, returns)
+        parts = handed_over(parts, returns)
         parts = tidied(propagated(parts, returns))
         return tuple(parts[0].lines), list(parts[2].lines)
 

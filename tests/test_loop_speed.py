@@ -202,6 +202,9 @@ def test_naive_svm_loss(rng):
     assert_close(got, want)
     assert code(text).count(".dot(W)") == 1  # the scores are kept, not computed again
     assert "np.copy(0.0)" not in text
+    # the loss's adjoint passes through every branch unchanged: handed on once, not per branch
+    backward = code(text.split("# backward pass", 1)[1])
+    assert "dloss_3" not in text and "if not (j == y[i]):" in backward and "else:" not in backward
 
 
 def test_scalar_loop_keeps_the_transcendental_values(rng):
@@ -278,6 +281,47 @@ def test_writes_stay_right_where_the_old_value_is_seen(body):
     except backgen.BackgenError:
         return  # refused: fine, never wrong
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("body", [
+    """
+    s = 0.0
+    for i in range(4):
+        if x * i > 0.5:
+            s = s + x * w
+        else:
+            s = s + w
+    return s * s
+    """,
+    """
+    s = 0.0
+    t = 0.0
+    for i in range(4):
+        if x * i > 0.5:
+            s = s + x * w
+        else:
+            s = s + w
+        t = t + s * s
+    return t
+    """,
+    """
+    s = 0.0
+    for i in range(4):
+        if x * i > 0.5:
+            if w > 0:
+                s = s + x
+            else:
+                s = s + w
+        else:
+            s = s * w
+    return s
+    """,
+])
+def test_an_adjoint_handed_through_branches_stays_right(body):
+    source = "def f(x, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    for x, w in ((0.4, 0.7), (0.9, -0.3)):
+        text, got, want = generated(source, "f", (x, w))
+        assert_close(got, want)
 
 
 def test_comments_of_loops_name_the_printed_lines():
