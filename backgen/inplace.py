@@ -499,6 +499,10 @@ def _fresh(text):
         return all(_fresh(source.to_source(side)) for side in (node.body, node.orelse))
     if isinstance(node, ast.Call):
         func = node.func
+        if any(k.arg == "copy" for k in node.keywords):  # np.array(x, copy=False) may be x itself
+            return False
+        if isinstance(func, ast.Name) and func.id in ("max", "min"):  # max(a, b) is one of them
+            return False
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return name in FRESH
     return False
