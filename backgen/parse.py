@@ -24,6 +24,7 @@ import copy
 import inspect
 import io
 import math
+import sys
 import textwrap
 import tokenize
 import types
@@ -34,6 +35,8 @@ import numpy
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
+from . import scipy_calls
+from .scipy_calls import SCIPY_SPECIAL
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -94,6 +97,7 @@ def read(func_or_source, name=None, filename=None):
         )
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
+        scipy_calls.rewrite(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.placeholders.update(tidy(forward.func, forward.error))
@@ -325,6 +329,18 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
+    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL and a.asname for a in node.names):
+        for alias in node.names:  # import scipy.special as sp
+            env[alias.asname or alias.name.split(".")[0]] = "scipy.special" if alias.name in SCIPY_SPECIAL else None
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_SPECIAL:
+        for alias in node.names:  # from scipy.special import expit, logsumexp
+            env[alias.asname or alias.name] = f"scipy.special.{alias.name}"
+        return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy", "autograd.scipy", "jax.scipy"):
+        for alias in node.names:  # from scipy import special
+            env[alias.asname or alias.name] = "scipy.special" if alias.name == "special" else None
+        return
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
@@ -435,6 +451,12 @@ def _describe(value):
             return modname
     if isinstance(value, types.ModuleType) and value.__name__ in NUMPY_LIKE:
         return "numpy"
+    if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_SPECIAL:
+        return "scipy.special"
+    special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them
+    name = getattr(value, "__name__", None)
+    if name and any(m is not None and getattr(m, name, None) is value for m in special):
+        return f"scipy.special.{name}"
     owner = getattr(value, "__module__", None) or ""
     name = getattr(value, "__name__", None)
     if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):

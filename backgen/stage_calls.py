@@ -158,6 +158,11 @@ class CallStager:
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
                               opaque=qualified in OPAQUE)
+        if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate
+            params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
+            if params is None:
+                raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
+            return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         fused = self.match_fused(qualified, node)
