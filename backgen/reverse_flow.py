@@ -18,7 +18,6 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
 
 import ast
 import keyword
-import re
 from dataclasses import replace
 
 from . import ir, source
@@ -154,8 +153,8 @@ class FlowReverser:
                 shape = self.fresh(f"{value}_shape")
                 self.kept_shapes[saved] = f"{value}.shape"
                 moved = {}
-                body, end = (_replaced_text(lines, lambda text: _shape_text(text, value, np_name, shape), moved)
-                             for lines in (body, end))
+                body, end = (_replaced_text(lines, f"{np_name}.zeros_like({value})", f"{np_name}.zeros({shape})",
+                                            moved) for lines in (body, end))
                 self.loop_blocks = [(moved.get(id(b), b), inner) for b, inner in getattr(self, "loop_blocks", [])]
                 restore.append(ir.AdjointLine(shape, False, f"{saved}.pop()"))
             else:
@@ -389,26 +388,15 @@ def _with_saves(body, cached, shapes):
 
 
 def _shape_only(lines, read, np_name):
-    """The names of ``read`` that ``lines`` read only for their shape: ``np.zeros_like(name)``, ``name.shape``."""
+    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)``."""
     found = set()
     texts = [_text(line) for line in _flatten(lines)]
     for name in read:
-        uses = _shape_uses(name, np_name)
-        if any(uses.search(text) for text in texts) and not any(name in _names(uses.sub("0", text))
-                                                                for text in texts):
+        call = f"{np_name}.zeros_like({name})"
+        if any(call in text for text in texts) and not any(name in _names(text.replace(call, "0"))
+                                                           for text in texts):
             found.add(name)
     return found
-
-
-def _shape_uses(name, np_name):
-    return re.compile(rf"(?<![\w.]){re.escape(np_name)}\.zeros_like\({re.escape(name)}\)|"
-                      rf"(?<![\w.]){re.escape(name)}\.shape\b")
-
-
-def _shape_text(text, name, np_name, shape):
-    """``text`` reading the name ``shape`` for ``name``'s shape."""
-    return _shape_uses(name, np_name).sub(
-        lambda m: f"{np_name}.zeros({shape})" if m.group(0).startswith(np_name + ".zeros_like") else shape, text)
 
 
 def _text(line):
@@ -417,27 +405,22 @@ def _text(line):
     return str(line)
 
 
-def _replaced_text(lines, change, moved):
-    """``lines`` with ``change`` applied to the text of each line (unchanged lines kept as they
-    are; ``moved`` maps each block changed to its new version)."""
+def _replaced_text(lines, old, new, moved):
+    """``lines`` with the text ``old`` written ``new`` in each line's right-hand side (unchanged
+    lines kept as they are; ``moved`` maps each block changed to its new version)."""
     out = []
     for line in lines:
         if isinstance(line, ir.Group):
-            inner = tuple(_replaced_text(line.lines, change, moved))
-            line = line if all(a is b for a, b in zip(inner, line.lines)) else ir.Group(line.undoes, inner)
+            inner = tuple(_replaced_text(line.lines, old, new, moved))
+            line = line if inner == line.lines else ir.Group(line.undoes, inner)
         elif isinstance(line, ir.Block):
-            inner = tuple(_replaced_text(line.body, change, moved))
-            header = change(line.header)
-            if header != line.header or any(a is not b for a, b in zip(inner, line.body)):
-                moved[id(line)] = line = ir.Block(header, inner)
-        elif isinstance(line, ir.AdjointLine):
-            target, text = change(line.target), change(line.source)
-            if (target, text) != (line.target, line.source):
-                line = ir.AdjointLine(target, line.accumulate, text)
-        elif isinstance(line, ir.Statement) and change(line.source) != line.source:
-            line = ir.Statement(change(line.source))
-        elif isinstance(line, ir.CallLine) and change(line.source) != line.source:
-            line = ir.CallLine(line.targets, change(line.source))
+            inner = tuple(_replaced_text(line.body, old, new, moved))
+            if any(a is not b for a, b in zip(inner, line.body)):
+                moved[id(line)] = line = ir.Block(line.header, inner)
+        elif isinstance(line, ir.AdjointLine) and old in line.source:
+            line = ir.AdjointLine(line.target, line.accumulate, line.source.replace(old, new))
+        elif isinstance(line, ir.Statement) and old in line.source:
+            line = ir.Statement(line.source.replace(old, new))
         out.append(line)
     return out
 
