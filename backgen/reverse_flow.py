@@ -64,7 +64,18 @@ class FlowReverser:
             if name not in self.adjoint:
                 self.adjoint[name] = self.adjoint_name(name)
                 lines.append(ir.AdjointLine(self.adjoint[name], False, self.zeros_like(name)))
+            else:
+                lines += self.own_adjoint(name)
         return lines
+
+    def own_adjoint(self, name):
+        """Before a block adds to ``name``'s adjoint in place: if that is still the caller's upstream
+        array (``dout1``), a copy of it, so the caller's array is never changed."""
+        if self.adjoint.get(name) in self.staged.upstreams and self.numpy and self.staged.shapes.get(name, ()) != ():
+            held = self.adjoint.pop(name)
+            self.adjoint[name] = self.adjoint_name(name)
+            return [ir.AdjointLine(self.adjoint[name], False, f"{held}.copy()")]
+        return []
 
     # --- loops ------------------------------------------------------------------------
 
@@ -84,6 +95,8 @@ class FlowReverser:
                     and exit_value.name not in loop.carried and exit_value.name not in self.adjoint:
                 self.adjoint[exit_value.name] = self.adjoint_name(exit_value.name)
                 pre.append(ir.AdjointLine(self.adjoint[exit_value.name], False, self.zeros_like(exit_value.name)))
+            elif isinstance(exit_value, ir.Var) and exit_value.name not in inside:
+                pre += self.own_adjoint(exit_value.name)
         for name in carried:
             if name not in self.adjoint:
                 self.adjoint[name] = self.adjoint_name(name)
