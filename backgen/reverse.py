@@ -125,6 +125,7 @@ class _Reverser(FlowReverser):
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
         forward, groups = self.in_place(forward, missing, groups, zeros, returns)
+        missing = tuple(self.missing_after) if len(self.missing_after) == len(missing) else missing  # names as printed
         gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
         groups = _as_printed(groups, forward, set(self.numbers.values()) - gates)
         return ir.Backward(
@@ -148,6 +149,7 @@ class _Reverser(FlowReverser):
             parts = renamed_once(parts, returns)
         parts = handed_over(parts, returns)
         parts = tidied(propagated(parts, returns))
+        self.missing_after = [_missing_zero(block, entry) for block, entry in zip(parts[1].lines, missing)]
         return tuple(parts[0].lines), list(parts[2].lines)
 
     def activity(self):
@@ -682,6 +684,14 @@ def _as_printed(groups, forward, numbers):
                 out.append(item)
         return out
     return fix(groups)
+
+
+def _missing_zero(block, entry):
+    """``(upstream, zero)`` of an ``if dout is None: dout = zero`` check, as the copies' removal left it."""
+    body = getattr(block, "body", ())
+    if len(body) == 1 and isinstance(body[0], ir.AdjointLine) and body[0].target == entry[0]:
+        return (body[0].target, body[0].source)
+    return entry
 
 
 def _user(name):

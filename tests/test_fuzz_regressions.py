@@ -585,3 +585,64 @@ def test_a_helper_whose_loop_swaps_its_values_runs_as_written():
     def f(x):
         return layer(+x, x) * x
     ''', [0.41])
+
+
+def test_a_loop_adding_to_the_callers_dout_adds_to_a_copy():
+    source = textwrap.dedent('''
+    def f(v: "3", n: int):
+        a = v - 3.0
+        k = 0
+        while k < 1:
+            k = k + 1
+            b = a
+        return a, b[k]
+    ''')
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    dout1 = np.array([1.0, 2.0, 3.0])
+    got = generated["f_backward"](V3, 3, dout1, 0.5)
+    np.testing.assert_array_equal(dout1, [1.0, 2.0, 3.0])  # the caller's array is as it was
+    np.testing.assert_allclose(got, [1.0, 2.5, 3.0])
+
+
+def test_a_loop_replaying_a_view_of_a_value_keeps_the_value():
+    # sel = np.sin(v)[-3:] is computed again in the backward from the saved sine, not its shape
+    assert_right('''
+    def f(s: float, v: "3"):
+        v = v ** 2.0
+        if v.max() < 0.5:
+            for i in reversed(range(3)):
+                v *= np.sin(v)[-3:]
+                v += np.clip(v, -0.5, 0.8)
+        return v * s
+    ''', [1.13, np.array([0.47, -0.58, -0.48])], dout=np.array([0.3, -0.6, 0.9]))
+
+
+def test_a_loop_reading_a_reshaped_value_in_a_nested_loop():
+    assert_right('''
+    def f(v: "3"):
+        v = v.dot(np.ones((3, 3)))
+        for i in range(2):
+            v = v * 0.5 + v
+            a = v.reshape(1, -1)[-1]
+            for row in v:
+                row = row * 0.5 + a
+                if row[[0, 2, 0]][0] > -0.1:
+                    break
+        return a
+    ''', [np.array([0.3, -0.2, 0.5])], dout=np.array([0.3, -0.6, 0.9]))
+
+
+def test_a_missing_dout_is_zeros_of_the_value_as_printed():
+    source = textwrap.dedent('''
+    def f(v: "3", w: "3"):
+        w[[2, 0, 2, 0]] = np.sum(w.dot(np.ones((3, 3))))
+        a = w.copy()
+        a[::-1] = a / (1.0 + 0.25 * 0.25)
+        w += v
+        return a, v
+    ''')
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    got = generated["f_backward"](V3.copy(), D3.copy(), None, D3.copy())  # the first output's gradient: None
+    np.testing.assert_allclose(got[0], D3)
