@@ -159,7 +159,8 @@ class FlowReverser:
         read = live_reads(body + end)
         shaped = _shape_only(body + end, read, self.staged.modules.get("np", "np"))
         # a value the replay may compute again from it (sel = s[-3:]) is read whole: kept whole
-        shaped -= set().union(*(op.reads() for op in ir.ops_in(loop.body) if op.target in read))
+        shaped -= set().union(*(op.reads() for op in ir.ops_in(loop.body) if op.target in read
+                                and op.rule != "setitem"))
         cached = self.cache_values(loop, read, shaped)
         self.cached[id(loop)] = cached
         for value, saved in cached:

@@ -378,16 +378,10 @@ def conv_backward_naive(dout, cache):
     W_out = 1 + mask2                                         # (22)
     n2 = ((0, 0), (0, 0), (pad2, pad2), (pad2, pad2))         # (23)
     x_pad = np.pad(x, n2, mode='constant')                    # (24)
-    out = np.zeros((N, F, H_out, W_out))                      # (25)
-    outs = []
+    prod7s = []
     for n in range(N):
-        outs.append(out)
-        outs2 = []
         for f in range(F):
-            outs2.append(out)
-            outs3 = []
             for i in range(H_out):
-                outs3.append(out)
                 for j in range(W_out):
                     prod3 = i * stride2                       # (26)
                     prod4 = i * stride2                       # (27)
@@ -398,11 +392,7 @@ def conv_backward_naive(dout, cache):
                     window = x_pad[n, :, prod3:s3, prod5:s4]  # (32)
                     wf = w[f]                                 # (33)
                     prod7 = window * wf                       # (34)
-                    total = np.sum(prod7)                     # (35)
-                    bf = b[f]                                 # (36)
-                    s5 = total + bf                           # (37)
-                    out = out.copy()                          # (38)
-                    out[n, f, i, j] = s5
+                    prod7s.append(prod7)
     # backward pass
     # return out
     d_out = dout.copy()
@@ -410,72 +400,10 @@ def conv_backward_naive(dout, cache):
     dw = np.zeros_like(w)
     db = np.zeros_like(b)
     for n in reversed(range(N)):
-        out = np.copy(outs.pop())
-        outs2 = []
-        for f in range(F):
-            outs2.append(out)
-            outs3 = []
-            for i in range(H_out):
-                outs3.append(out)
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    prod3 = i * stride2
-                    prod4 = i * stride2
-                    s3 = prod4 + HH
-                    prod5 = j * stride2
-                    prod6 = j * stride2
-                    s4 = prod6 + WW
-                    window = x_pad[n, :, prod3:s3, prod5:s4]
-                    wf = w[f]
-                    prod7 = window * wf
-                    total = np.sum(prod7)
-                    bf = b[f]
-                    s5 = total + bf
-                    out = out.copy()
-                    out[n, f, i, j] = s5
         for f in reversed(range(F)):
-            out = np.copy(outs2.pop())
-            outs3 = []
-            for i in range(H_out):
-                outs3.append(out)
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    prod3 = i * stride2
-                    prod4 = i * stride2
-                    s3 = prod4 + HH
-                    prod5 = j * stride2
-                    prod6 = j * stride2
-                    s4 = prod6 + WW
-                    window = x_pad[n, :, prod3:s3, prod5:s4]
-                    wf = w[f]
-                    prod7 = window * wf
-                    total = np.sum(prod7)
-                    bf = b[f]
-                    s5 = total + bf
-                    out = out.copy()
-                    out[n, f, i, j] = s5
             for i in reversed(range(H_out)):
-                out = np.copy(outs3.pop())
-                outs4 = []
-                for j in range(W_out):
-                    outs4.append(out)
-                    prod3 = i * stride2
-                    prod4 = i * stride2
-                    s3 = prod4 + HH
-                    prod5 = j * stride2
-                    prod6 = j * stride2
-                    s4 = prod6 + WW
-                    window = x_pad[n, :, prod3:s3, prod5:s4]
-                    wf = w[f]
-                    prod7 = window * wf
-                    total = np.sum(prod7)
-                    bf = b[f]
-                    s5 = total + bf
-                    out = out.copy()
-                    out[n, f, i, j] = s5
                 for j in reversed(range(W_out)):
+                    prod7 = prod7s.pop()
                     prod3 = i * stride2
                     prod4 = i * stride2
                     s3 = prod4 + HH
@@ -484,11 +412,8 @@ def conv_backward_naive(dout, cache):
                     s4 = prod6 + WW
                     window = x_pad[n, :, prod3:s3, prod5:s4]
                     wf = w[f]
-                    prod7 = window * wf
-                    dout_1 = d_out
-                    # (38) out_1[n, f, i, j] = s5
-                    ds5 = dout_1[n, f, i, j]
-                    d_out = dout_1.copy()
+                    # (38) out[n, f, i, j] = s5
+                    ds5 = d_out[n, f, i, j]
                     d_out[n, f, i, j] = 0
                     # (36) bf = b[f]
                     db[f] += ds5
