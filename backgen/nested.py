@@ -57,7 +57,7 @@ def lift(forward, bind_import):
     if not defs:
         return {}
     names = {d.name for d in defs}
-    outer = {a.arg for a in _all_args(func)} | _stored(s for s in func.body if not isinstance(s, ast.FunctionDef))
+    outer = {a.arg for a in _all_args(func)} | stored_names(s for s in func.body if not isinstance(s, ast.FunctionDef))
     for d in defs:
         if d.name in outer:
             raise forward.error(f"the nested function {d.name}() is also assigned in {func.name}(): "
@@ -95,13 +95,14 @@ def _all_args(func):
     return args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
 
 
-def _stored(stmts):
+def stored_names(stmts):
+    """The names ``stmts`` assign anywhere in them."""
     return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _free(func):
     """Names ``func`` reads that are not its own (parameters and names it assigns)."""
-    own = {a.arg for a in _all_args(func)} | _stored(func.body)
+    own = {a.arg for a in _all_args(func)} | stored_names(func.body)
     return {n.id for s in func.body for n in ast.walk(s)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - own
 

@@ -103,8 +103,8 @@ class _Reverser(FlowReverser):
         self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
         self.saves = {}  # id(loop) -> ((carried name, list name), ...)
         self.hoisted_into, self.hoisted = {}, set()  # nested loops whose lists an enclosing loop makes
-        self.cached = {}
-        self.kept_shapes = {}  # list name -> what it keeps (a value's shape), where not the value  # id(loop) -> ((value, list name), ...): values of each iteration kept for the backward
+        self.cached = {}  # id(loop) -> ((value, list name), ...): values of each iteration kept for the backward
+        self.kept_shapes = {}  # list name -> what it keeps (a value's shape), where not the value
         self.depth = 0
         groups = self.seed(active) + self.reverse_items(staged.body)
         groups = self.prune_saves(groups)
@@ -124,8 +124,7 @@ class _Reverser(FlowReverser):
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
-        forward, groups = self.in_place(forward, missing, groups, zeros, returns)
-        missing = tuple(self.missing_after) if len(self.missing_after) == len(missing) else missing  # names as printed
+        forward, groups, missing = self.in_place(forward, missing, groups, zeros, returns)
         gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
         groups = _as_printed(groups, forward, set(self.numbers.values()) - gates)
         return ir.Backward(
@@ -136,7 +135,8 @@ class _Reverser(FlowReverser):
             full_forward=full_forward)
 
     def in_place(self, forward, missing, groups, zeros, returns):
-        """The forward and the groups with the copies no line can observe dropped (``inplace``)."""
+        """The forward, the groups and the missing upstreams' zeros with the copies no line can observe
+        dropped (``inplace``)."""
         checks = tuple(ir.Block(f"if {name} is None:", (ir.AdjointLine(name, False, zero),)) for name, zero in missing)
         parts = (ir.Group("forward", tuple(forward)), ir.Group("missing", checks), ir.Group("backward", tuple(groups)),
                  ir.Group("zeros", tuple(zeros)))
@@ -149,8 +149,9 @@ class _Reverser(FlowReverser):
             parts = renamed_once(parts, returns)
         parts = handed_over(parts, returns)
         parts = tidied(propagated(parts, returns))
-        self.missing_after = [_missing_zero(block, entry) for block, entry in zip(parts[1].lines, missing)]
-        return tuple(parts[0].lines), list(parts[2].lines)
+        if len(parts[1].lines) == len(missing):  # the checks as printed (a renamed value in the zero)
+            missing = tuple(_missing_zero(block, entry) for block, entry in zip(parts[1].lines, missing))
+        return tuple(parts[0].lines), list(parts[2].lines), missing
 
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""

@@ -33,6 +33,7 @@ import keyword
 
 import numpy as np
 
+from .nested import stored_names as _stored
 from .parse import read_helper
 
 
@@ -589,7 +590,3 @@ def _mutated(stmts):
     """Names whose attributes are used (``xs.append(v)``): their length may change."""
     return {n.value.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Attribute)
             and isinstance(n.value, ast.Name)}
-
-
-def _stored(stmts):
-    return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
