@@ -3,7 +3,9 @@
 ``gradient(f, args, k)`` is the gradient of the number ``f(*args)`` with respect
 to ``args[k]``: a number, an array, or a list, tuple or dict of those (the
 same structure back).  ``weighted(f, douts)`` turns a function with any outputs into
-the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product.
+the number ``sum(output * dout)`` whose gradient is the vector-Jacobian product;
+``finite_differences(f, args, wrt, douts)`` is that product for each position in
+``wrt`` (``douts`` one per output, ``None`` for an output not used).
 """
 
 import numpy as np
@@ -15,8 +17,14 @@ def weighted(f, douts):
     def objective(*args):
         result = f(*args)
         result = result if isinstance(result, tuple) else (result,)
-        return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
+        return float(sum(np.sum(np.asarray(r, dtype=float) * d) for r, d in zip(result, douts) if d is not None))
     return objective
+
+
+def finite_differences(f, args, wrt, douts, eps=EPS):
+    """Central differences of ``sum(output * dout)`` with respect to ``args[k]`` for each k in ``wrt``."""
+    objective = weighted(f, douts)
+    return [gradient(objective, args, k, eps) for k in wrt]
 
 
 def gradient(f, args, k, eps=EPS):

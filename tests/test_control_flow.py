@@ -18,6 +18,7 @@ import backgen
 from backgen import BackgenError
 
 from conftest import load_module
+import numeric
 
 EPS = 1e-6
 RTOL = 1e-5
@@ -36,39 +37,17 @@ def case(forward, args, wrt, marks=()):
 # --- the checking machinery ---------------------------------------------------------------
 
 
-def _objective(forward, values, dout):
-    """``sum(output * dout)`` over the outputs (None in ``dout``: that output is not used)."""
-    out = forward(**values)
-    if isinstance(out, tuple):
-        return float(sum(np.sum(np.asarray(o, dtype=float) * d) for o, d in zip(out, dout) if d is not None))
-    return float(np.sum(np.asarray(out, dtype=float) * dout))
-
-
 def finite_differences(forward, args, kwargs, wrt, dout, h=EPS):
     """Central differences, in float64, of ``sum(forward(...) * dout)`` for each name in ``wrt``."""
     bound = inspect.signature(forward).bind(*args, **kwargs)
     bound.apply_defaults()
-    values = dict(bound.arguments)
-    grads = []
-    for name in wrt:
-        value = values[name]
-        if isinstance(value, np.ndarray):
-            base = np.array(value, dtype=np.float64)
-            grad = np.zeros_like(base)
-            for index in np.ndindex(base.shape):
-                sides = []
-                for step in (h, -h):
-                    moved = base.copy()
-                    moved[index] += step
-                    sides.append(_objective(forward, {**values, name: moved}, dout))
-                grad[index] = (sides[0] - sides[1]) / (2 * h)
-        else:
-            base = float(value)
-            grad = (_objective(forward, {**values, name: base + h}, dout)
-                    - _objective(forward, {**values, name: base - h}, dout)) / (2 * h)
-        grads.append(grad)
-    return grads
+    names = list(bound.arguments)
 
+    def by_position(*values):
+        return forward(**dict(zip(names, values)))
+    douts = dout if isinstance(dout, tuple) else (dout,)
+    values = [bound.arguments[n] for n in names]
+    return numeric.finite_differences(by_position, values, [names.index(n) for n in wrt], douts, h)
 
 def default_dout(forward, args, kwargs):
     """1.0 for a scalar output, a fixed random array for an array output (one per tuple item)."""

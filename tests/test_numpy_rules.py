@@ -20,6 +20,7 @@ import pytest
 
 import backgen
 from backgen import BackgenError
+from numeric import gradient, weighted
 
 H = 1e-6
 RTOL = 1e-5
@@ -45,24 +46,9 @@ def forward(tmp_path, params, expr):
 
 def numeric_grad(f, args, i, dout, h=H):
     """Central finite differences of ``sum(dout * f(*args))`` with respect to ``args[i]``."""
-    def objective(value):
-        trial = list(args)
-        trial[i] = value
-        return float(np.sum(np.asarray(dout, dtype=float) * np.asarray(f(*trial), dtype=float)))
-
-    value = args[i]
-    if np.ndim(value) == 0 and not isinstance(value, np.ndarray):
-        x = float(value)
-        return (objective(x + h) - objective(x - h)) / (2 * h)
-    base = np.array(value, dtype=float)
-    grad = np.zeros_like(base)
-    for index in np.ndindex(base.shape):
-        plus, minus = base.copy(), base.copy()
-        plus[index] += h
-        minus[index] -= h
-        grad[index] = (objective(plus) - objective(minus)) / (2 * h)
-    return grad
-
+    def as_array(*trial):
+        return np.asarray(f(*trial), dtype=float)
+    return gradient(weighted(as_array, (np.asarray(dout, dtype=float),)), list(args), i, h)
 
 def upstream(out, seed=1234):
     """A fixed upstream gradient of the output's shape (a non-unit number for scalars)."""

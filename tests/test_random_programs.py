@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import backgen  # noqa: E402
 from conftest import load_module  # noqa: E402
+import numeric  # noqa: E402
 
 H = 1e-6
 RTOL = 1e-5
@@ -1184,34 +1185,9 @@ class Recorder:
         return {"_rcmp": _rcmp, "_rmax": _rmax, "_rmin": _rmin, "_rrelu": _rrelu}
 
 
-def objective(f, args, dout):
-    out = f(*args)
-    if isinstance(out, tuple):
-        return float(sum(np.sum(np.asarray(o, dtype=float) * d) for o, d in zip(out, dout) if d is not None))
-    return float(np.sum(np.asarray(out, dtype=float) * dout))
-
-
 def finite_differences(f, params, args, wrt, dout, h=H):
-    grads = []
-    for name in wrt:
-        k = params.index(name)
-        value = args[k]
-        if isinstance(value, np.ndarray):
-            grad = np.zeros(value.shape)
-            for index in np.ndindex(value.shape):
-                sides = []
-                for step in (h, -h):
-                    moved = np.array(value, dtype=np.float64)
-                    moved[index] += step
-                    sides.append(objective(f, args[:k] + [moved] + args[k + 1:], dout))
-                grad[index] = (sides[0] - sides[1]) / (2 * h)
-        else:
-            plus = objective(f, args[:k] + [value + h] + args[k + 1:], dout)
-            minus = objective(f, args[:k] + [value - h] + args[k + 1:], dout)
-            grad = (plus - minus) / (2 * h)
-        grads.append(grad)
-    return grads
-
+    douts = dout if isinstance(dout, tuple) else (dout,)
+    return numeric.finite_differences(f, args, [params.index(name) for name in wrt], douts, h)
 
 def copy_args(args):
     return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
