@@ -5,6 +5,7 @@ entry in the function's docstring names a shape:
 
     - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
     - y: Vector of labels, of shape (N,) where 0 <= y[i] < C
+    - G: Integer number of groups         (a number: also "(float)", "Scalar ...")
     x : ndarray, shape (N, D)
     x (np.ndarray): input of shape (N, T, D)
 
@@ -24,7 +25,9 @@ from .shapes import Spec, dim_name
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
 _ANY = re.compile(r"\b(of|in|with)\s+any\s+shape\b", re.IGNORECASE)
 ANY_RANK = ("...",)  # the dims of a parameter of any shape
-_SCALAR = re.compile(r"^\s*\(?\s*(float|int|scalar)\b\s*\)?|\((float|int|scalar)\)\s*$", re.IGNORECASE)
+_SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
+                     r"(?!\s*(?:arrays?|vectors?|matrix|matrices|tensors?|lists?)\b)"
+                     r"|\((?P<tail>float|int|integer|scalar)\)\s*$", re.IGNORECASE)
 _INTEGER = re.compile(r"\b(labels?|indices|index|integers?|int)\b", re.IGNORECASE)
 
 
@@ -43,7 +46,8 @@ def docstring_shapes(func):
                 found[name] = Spec(ANY_RANK)
             elif _SCALAR.search(text):  # "- reg: (float) regularization strength", "eps (float): ..."
                 scalar = _SCALAR.search(text)
-                found[name] = Spec((), "int" if (scalar.group(1) or scalar.group(2)).lower() == "int" else "float")
+                word = (scalar.group("lead") or scalar.group("tail")).lower()
+                found[name] = Spec((), "int" if word in ("int", "integer") else "float")
             continue
         dims = _dims(match.group(1))
         if dims is None:
@@ -70,7 +74,7 @@ def _entries(doc, params):
         width = len(line) - len(line.lstrip())
         if head and head.group(1) in params:
             current, indent = head.group(1), width
-            entries[current] = stripped[head.end():] + (f" {head.group(2)}" if head.group(2) else "")
+            entries[current] = stripped[head.end():] + (f" ({head.group(2)})" if head.group(2) else "")
         elif current and stripped and width > indent:
             entries[current] += " " + stripped
         else:

@@ -26,7 +26,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
-from .shapes import check_differentiable, dim_sizes, examples, infer, list_names, run_check
+from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer, list_names, run_check
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .stage import config_params, stage
@@ -290,6 +290,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper)
             except BackgenError:
                 pass
+            if any(s.kind == "int" and not s.dims for s in specs.values()):
+                try:  # a dimension split by an integer parameter: sizes it divides
+                    return _with_sample_shapes(result, examples(result, specs, multiple=INT_SAMPLE),
+                                               functions, probe_body, helper)
+                except BackgenError:
+                    pass
             fixed = {}
             error = first
             for _ in range(4):  # a named size that must equal a number written elsewhere: X (N, D), W1 (4, 5)

@@ -111,10 +111,14 @@ def dim_sizes(specs, larger_first=False):
     return sizes
 
 
-def examples(staged, specs, larger_first=False, fixed=None):
+INT_SAMPLE = 3  # the sample value of an integer parameter (a count of groups, a stride)
+
+
+def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
     """Sample inputs of the declared shapes, in parameter order (``fixed``: sizes given to some
-    named dimensions)."""
-    sizes = dim_sizes(specs, larger_first)
+    named dimensions; ``multiple``: every named size a multiple of it, for code that splits a
+    dimension by an integer parameter, ``x.reshape(N, G, C // G)``)."""
+    sizes = {dim: size * multiple for dim, size in dim_sizes(specs, larger_first).items()}
     sizes.update(fixed or {})
     for dim in [d for d in sizes if isinstance(d, str) and "*" in d]:
         factor, base = dim.split("*")
@@ -126,7 +130,7 @@ def examples(staged, specs, larger_first=False, fixed=None):
         if s.kind == "config":
             args.append(SampleSettings())
         elif not s.dims and s.kind == "int":
-            args.append(sizes.get(name, 3))
+            args.append(sizes.get(name, INT_SAMPLE))
         elif not s.dims and s.kind in ("bool", "str"):
             args.append(s.value if s.value is not None else True)
         elif not s.dims:

@@ -499,3 +499,48 @@ def unrelated(x: "N"):
     generated = _module(text)
     user = _module(source.replace("@backgen.backward\n", ""))
     check_layer(user["rnn_forward"], generated["rnn_backward"], rnn_args(np.random.default_rng(19)), range(5))
+
+
+GROUPNORM = '''
+import numpy as np
+
+
+def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
+    """
+    Inputs:
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (1, C, 1, 1)
+    - beta: Shift parameter, of shape (1, C, 1, 1)
+    - G: Integer mumber of groups to split into, should be a divisor of C
+    - gn_param: Dictionary with the following keys:
+      - eps: Constant for numeric stability
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W)
+    - cache: Values needed for the backward pass
+    """
+    out, cache = None, None
+    eps = gn_param.get("eps", 1e-5)
+    N, C, H, W = x.shape
+    x_group = np.reshape(x, (N, G, C // G, H, W))
+    mean = np.mean(x_group, axis=(2, 3, 4), keepdims=True)
+    var = np.var(x_group, axis=(2, 3, 4), keepdims=True)
+    x_groupnorm = (x_group - mean) / np.sqrt(var + eps)
+    x_norm = np.reshape(x_groupnorm, (N, C, H, W))
+    out = x_norm * gamma + beta
+    cache = (G, x, x_norm, mean, var, beta, gamma, eps)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("groups", [1, 2, 3, 6])
+def test_spatial_groupnorm_splits_channels_by_an_integer_read_from_the_docstring(groups):
+    text = backgen.generate(GROUPNORM)
+    user, generated = _module(GROUPNORM), _module(text)
+    rng = np.random.default_rng(groups)
+    x = rng.standard_normal((2, 6, 3, 4))
+    gamma, beta = rng.standard_normal((1, 6, 1, 1)), rng.standard_normal((1, 6, 1, 1))
+
+    def forward(x, gamma, beta):
+        return user["spatial_groupnorm_forward"](x, gamma, beta, groups, {"eps": 1e-5})
+    check_layer(forward, generated["spatial_groupnorm_backward"], (x, gamma, beta), range(3))
