@@ -2,7 +2,8 @@
 
 Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
 a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
-module with the imports its functions need.  The output is deterministic and
+module with the imports its functions need, and the ``runtime`` helpers they
+call (``_unbroadcast``...), copied once after the imports.  The output is deterministic and
 always compiles.  Templates (in ``templates/``) shape the file and the
 function; they hold no derivative math, which all comes from the rule table.
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import ir
+from . import ir, runtime
+from .errors import BackgenError
 
 _HERE = Path(__file__).resolve().parent
 TEMPLATE_DIRS = [str(_HERE / "templates"), str(_HERE.parent / "templates")]
@@ -212,6 +214,37 @@ def forward_source(staged):
     return "\n".join(lines) + "\n"
 
 
+def _runtime_helpers(functions, module_maps):
+    """``(name, source, modules)`` of each ``runtime`` helper the functions call, in a fixed order,
+    spelt with the modules' aliases (a module imported under none gets its canonical name)."""
+    called = set()
+    bound = set()
+    for text in functions:
+        called |= runtime.calls(text)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.FunctionDef):
+                bound.add(node.name)
+    names = runtime.needed(called)
+    clash = sorted(set(names) & bound)
+    if clash:
+        raise BackgenError(f"the name {clash[0]} is backgen's own helper in the generated code: rename the "
+                           "variable or function of that name")
+    aliases = {}
+    for modules in module_maps:
+        for canonical, alias in modules.items():
+            aliases.setdefault(canonical, alias)
+    helpers = []
+    for name in names:
+        needs = runtime.modules(name)
+        spelt = {m: aliases.get(m, m) for m in needs}
+        helpers.append((name, runtime.renamed(runtime.source(name), spelt), spelt))
+    return helpers
+
+
 def import_line(canonical, alias):
     module = "numpy" if canonical == "np" else canonical
     return f"import {module}" if module == alias else f"import {module} as {alias}"
@@ -240,6 +273,11 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     for text, modules in texts.values():
         for canonical in _modules_in(text, modules):
             imports[import_line(canonical, modules[canonical])] = None
+    helpers = _runtime_helpers(functions, [modules for _, modules in texts.values()])
+    for _, text, modules in helpers:
+        for canonical, alias in modules.items():
+            imports[import_line(canonical, alias)] = None
+    functions = [text for _, text, _ in helpers] + functions
     text = _render("module.py.j2", title=title, source_name=source_name, command=command,
                    imports=sorted(imports), functions=functions)
     text = text.rstrip("\n") + "\n"

@@ -8,7 +8,9 @@ A ``Rule`` is one entry of the table (``backgen.rules``):
 * ``grads``: for each differentiable input, an expression in the inputs,
   ``out`` (the operation's result) and ``g`` (the upstream adjoint).  An
   expression that does not mention ``g`` is the *local* partial derivative and
-  is multiplied by ``g``, as in ``dx = (local) * dout``; one that mentions
+  is multiplied by ``g``, as in ``dx = (local) * dout``; it may call a
+  helper of ``backgen.runtime`` by name (``_unbroadcast(g, x)``), which the
+  generated module then holds; one that mentions
   ``g`` is the whole vector-Jacobian product (routers such as ``max``).  Where
   the expression depends on ranks or static arguments (``axis``) the entry is
   a function of a ``GradContext`` (``backgen.context``) returning the source
@@ -42,7 +44,7 @@ values of the propagated shapes, so an entry never restates it.
 
 from dataclasses import dataclass, field
 
-from .. import source
+from .. import runtime, source
 
 MODULE_NAMES = {"math", "np"}
 
@@ -101,7 +103,7 @@ def check(table):
                 continue
             if not isinstance(grad, str):
                 raise ValueError(f"{where}: gradient of {input_name!r} must be an expression or a function")
-            allowed = set(rule.inputs) | {"out", "g"} | MODULE_NAMES
+            allowed = set(rule.inputs) | {"out", "g"} | MODULE_NAMES | set(runtime.HELPERS)
             unknown = source.names_in(grad) - allowed
             if unknown:
                 raise ValueError(f"{where}: gradient of {input_name!r} uses unknown names {sorted(unknown)}")

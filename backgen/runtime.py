@@ -1,0 +1,102 @@
+"""Small functions the generated code may call, written into the generated module itself.
+
+Contract: ``HELPERS`` maps each helper's name to its source: one short,
+readable function with a docstring, written with the canonical module names
+``np`` and ``math``.  A rule's gradient text uses a helper simply by calling it
+by name (``_unbroadcast(g, x)``); ``emit`` then copies exactly the helpers the
+module calls (``needed``: with the helpers those call, in the order of
+``HELPERS``), once, after the imports, so the generated module stays
+standalone.  ``modules(name)`` says which canonical modules a helper needs.
+"""
+
+import ast
+import re
+
+HELPERS = {
+    "_unbroadcast": '''
+def _unbroadcast(grad, x):
+    """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
+    shape = np.shape(x)
+    grad = np.asarray(grad)
+    if grad.shape == shape:
+        return grad
+    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape)))) if grad.ndim > len(shape) else grad
+    ones = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
+    grad = grad.sum(axis=ones, keepdims=True) if ones else grad
+    return np.broadcast_to(grad, shape)
+''',
+    "_dot_grad_a": '''
+def _dot_grad_a(grad, a, b):
+    """The gradient of a in a.dot(b) (NumPy's np.dot, for operands of every rank)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return _unbroadcast(grad * b, a)
+    nb = np.ndim(b)
+    b_axes = [i for i in range(nb) if i != max(nb - 2, 0)]  # all but the one summed with a's last
+    grad_axes = list(range(np.ndim(grad) - len(b_axes), np.ndim(grad)))
+    return np.tensordot(grad, b, axes=(grad_axes, b_axes))
+''',
+    "_dot_grad_b": '''
+def _dot_grad_b(grad, a, b):
+    """The gradient of b in a.dot(b) (NumPy's np.dot, for operands of every rank)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return _unbroadcast(grad * a, b)
+    lead = list(range(np.ndim(a) - 1))  # a's axes but its last, which the product sums over
+    summed = np.tensordot(a, grad, axes=(lead, lead))  # (k, the rest of b's axes)
+    return np.moveaxis(summed, 0, max(np.ndim(b) - 2, 0))
+''',
+    "_matmul_grad_a": '''
+def _matmul_grad_a(grad, a, b):
+    """The gradient of a in a @ b (1-D operands promoted as NumPy does, stacks broadcast)."""
+    a2 = a if np.ndim(a) > 1 else np.reshape(a, (1, -1))
+    b2 = b if np.ndim(b) > 1 else np.reshape(b, (-1, 1))
+    grad = grad if np.ndim(b) > 1 else np.expand_dims(grad, -1)
+    grad = grad if np.ndim(a) > 1 else np.expand_dims(grad, -2)
+    return np.reshape(_unbroadcast(grad @ np.swapaxes(b2, -1, -2), a2), np.shape(a))
+''',
+    "_matmul_grad_b": '''
+def _matmul_grad_b(grad, a, b):
+    """The gradient of b in a @ b (1-D operands promoted as NumPy does, stacks broadcast)."""
+    a2 = a if np.ndim(a) > 1 else np.reshape(a, (1, -1))
+    b2 = b if np.ndim(b) > 1 else np.reshape(b, (-1, 1))
+    grad = grad if np.ndim(b) > 1 else np.expand_dims(grad, -1)
+    grad = grad if np.ndim(a) > 1 else np.expand_dims(grad, -2)
+    return np.reshape(_unbroadcast(np.swapaxes(a2, -1, -2) @ grad, b2), np.shape(b))
+''',
+}
+
+
+def source(name):
+    """The source of one helper, without surrounding blank lines."""
+    return HELPERS[name].strip("\n") + "\n"
+
+
+def calls(text):
+    """The helpers ``text`` (Python source) calls, by name."""
+    return {node.func.id for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in HELPERS}
+
+
+def needed(names):
+    """``names`` with every helper they call, in the order of ``HELPERS``."""
+    found, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += calls(HELPERS[name])
+    return [name for name in HELPERS if name in found]
+
+
+def modules(name):
+    """The canonical modules (``np``, ``math``) a helper refers to."""
+    names = {node.id for node in ast.walk(ast.parse(HELPERS[name])) if isinstance(node, ast.Name)}
+    return sorted(names & {"np", "math"})
+
+
+def renamed(text, aliases):
+    """A helper's source with ``np.``/``math.`` spelt as the module imports them (``aliases``:
+    canonical name -> alias)."""
+    for canonical, alias in aliases.items():
+        if alias != canonical:
+            text = re.sub(rf"\b{canonical}\.", f"{alias}.", text)
+    return text

@@ -1,0 +1,78 @@
+"""The helpers written into generated modules (backgen.runtime): each one's gradient against
+central differences, for operands of several ranks, and how emit includes them."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from backgen import emit, runtime
+from backgen.errors import BackgenError
+from numeric import assert_close, gradient, weighted
+
+NAMESPACE = {"np": np}
+for _name in runtime.HELPERS:
+    exec(runtime.source(_name), NAMESPACE)
+
+
+def test_every_helper_is_one_documented_function():
+    for name in runtime.HELPERS:
+        namespace = {"np": np}
+        exec(runtime.source(name), namespace)
+        assert callable(namespace[name]) and namespace[name].__doc__, name
+
+
+@pytest.mark.parametrize("grad_shape, shape", [((4, 3), (3,)), ((4, 3), (4, 1)), ((2, 4, 3), (1, 3)),
+                                               ((4, 3), ()), ((4, 3), (4, 3)), ((3, 1, 5), (4, 1))])
+def test_unbroadcast_is_the_gradient_of_broadcasting(grad_shape, shape):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=shape)
+    grad = rng.normal(size=np.broadcast_shapes(grad_shape, shape))
+    want = gradient(lambda x: float(np.sum(np.broadcast_to(x, grad.shape) * grad)), [x], 0)
+    got = NAMESPACE["_unbroadcast"](grad, x)
+    assert np.shape(got) == np.shape(x)
+    assert_close(np.asarray(got, dtype=float), want)
+
+
+SHAPES = [(), (3,), (2, 3), (3, 3, 2), (2, 2, 3, 4)]
+
+
+@pytest.mark.parametrize("kind, product", [("dot", np.dot), ("matmul", np.matmul)])
+def test_product_helpers_for_every_rank(kind, product):
+    rng = np.random.default_rng(1)
+    checked = 0
+    for sa, sb in itertools.product(SHAPES, SHAPES):
+        a = rng.normal(size=sa)
+        if sa and len(sb) >= 2:  # b's next-to-last axis is summed with a's last
+            sb = sb[:-2] + (sa[-1],) + sb[-1:]
+        elif sa and len(sb) == 1:
+            sb = (sa[-1],)
+        b = rng.normal(size=sb)
+        try:
+            out = product(a, b)
+        except ValueError:
+            continue
+        dout = rng.normal(size=np.shape(out))
+        objective = weighted(product, [dout])
+        for k, helper in enumerate([f"_{kind}_grad_a", f"_{kind}_grad_b"]):
+            want = gradient(objective, [a, b], k)
+            got = NAMESPACE[helper](dout, a, b)
+            assert np.shape(got) == np.shape([a, b][k]), (helper, a.shape, b.shape)
+            assert_close(np.asarray(got, dtype=float), want)
+        checked += 1
+    assert checked >= 8
+
+
+def test_emit_includes_called_helpers_once_in_order_with_their_callees():
+    functions = ["def f_backward(x, dout=1.0):\n    return _dot_grad_a(dout, x, x) + _unbroadcast(dout, x)\n",
+                 "def g_backward(x, dout=1.0):\n    return _unbroadcast(dout, x)\n"]
+    helpers = emit._runtime_helpers(functions, [{"np": "onp", "math": "math"}])
+    assert [name for name, _, _ in helpers] == ["_unbroadcast", "_dot_grad_a"]
+    assert all("onp." in text and "np." not in text.replace("onp.", "") for _, text, _ in helpers)
+    assert helpers[0][2] == {"np": "onp"}
+
+
+def test_a_user_name_that_is_a_helper_is_refused():
+    functions = ["def f_backward(x, dout=1.0):\n    _unbroadcast = 2\n    return _dot_grad_a(dout, x, x)\n"]
+    with pytest.raises(BackgenError, match="_unbroadcast"):
+        emit._runtime_helpers(functions, [{"np": "np"}])
