@@ -8,6 +8,12 @@ write what a person writes: ``g[:, None]`` to restore a reduced axis,
 ``g.sum(axis=0)`` to undo broadcasting, slices of ``g`` to undo a
 concatenation.  Shapes are concrete (see ``shapes``); only ranks and which
 dimensions are 1 are used.
+
+Shape-free (``shape_free``: the staged function's parameters of no given
+shape): the shapes seen are samples, so no rule may read them.  The helpers
+then write forms valid for every rank and broadcast (``_unbroadcast(g, x)``
+from ``runtime``, ``np.expand_dims(g, axis)``), and ``shape``/``ndim`` refuse
+at the user's line, asking for the shapes.
 """
 
 import ast
@@ -31,6 +37,7 @@ class GradContext:
         self.out = op.target
         self.np = reverse.staged.modules["np"]
         self.setups = []
+        self.shape_free = bool(reverse.staged.shape_free)
 
     # --- names ---------------------------------------------------------------
 
@@ -124,6 +131,8 @@ class GradContext:
                 return tuple(getattr(ast.literal_eval(atom.source), "shape", ()))
             except ValueError:
                 return ()
+        if self.shape_free:
+            self.needs_shapes()
         if atom.name not in shapes:
             self.unsupported(f"the shape of {atom.name} is unknown: declare the shapes of the parameters "
                              "(for example x: 'N, D')")
@@ -162,6 +171,8 @@ class GradContext:
         """``text`` (shaped like the reduction's result) with the reduced axes restored."""
         if self.param("keepdims", False) or self.param("axis") is None:
             return text
+        if self.shape_free:  # the axes as written: expand_dims counts them as the reduction did
+            return f"{self.np}.expand_dims({text}, {self.axis_text()})"
         axes = self.axes(which)
         ndim = self.ndim(which)
         index = ["None" if i in axes else ":" for i in range(ndim)]
@@ -177,6 +188,8 @@ class GradContext:
         """The gradient of a reduction: ``text`` spread over the reduced axes."""
         expanded = self.expand(text, which)
         operand = getattr(self, which)
+        if self.shape_free:  # np.shape: the operand may be a number
+            return f"{self.np}.broadcast_to({expanded}{scale}, {self.np}.shape({operand}))"
         if self.shape("out") == self.shape(which):
             return f"{expanded}{scale}"
         return f"{self.np}.broadcast_to({expanded}{scale}, {operand}.shape)"
@@ -184,6 +197,12 @@ class GradContext:
     def count(self, which):
         """How many elements each result of the reduction summarizes."""
         operand = getattr(self, which)
+        if self.shape_free:  # the axes as written (negative ones count from the end as NumPy does)
+            axis = self.param("axis")
+            if axis is None:
+                return f"{self.np}.size({operand})"
+            parts = [f"{self.np}.shape({operand})[{a}]" for a in (axis if isinstance(axis, tuple) else (axis,))]
+            return parts[0] if len(parts) == 1 else "(" + " * ".join(parts) + ")"
         axes = self.axes(which)
         if axes is None:
             return "1" if self.ndim(which) == 0 else f"{operand}.size"
@@ -218,6 +237,9 @@ class GradContext:
         """Sum ``text`` over the axes NumPy broadcast to reach it from ``which``'s shape."""
         if self._reverse.staged.mode != "numpy":
             return text
+        if self.shape_free:
+            operand = self.text(which) if isinstance(which, (ir.Var, ir.Const)) else getattr(self, which)
+            return f"_unbroadcast({text}, {operand})"
         target = self.shape(which)
         if from_shape is None:
             from_shape = self._contribution_shape(which)
@@ -429,6 +451,19 @@ class GradContext:
         return f"{self.g}.reshape({', '.join(dims)}).sum(axis={axis + 1})"
 
     # --- errors --------------------------------------------------------------------------
+
+    def needs_shapes(self):
+        """Refuse, at the user's line, a gradient whose form depends on shapes that are not given."""
+        names = self._reverse.staged.shape_free
+        what = self.op.rule if self.op.rule.startswith("np.") else "this operation"
+        try:
+            self.unsupported(
+                f"the gradient of {what} depends on the shapes of its operands, and the shapes of "
+                f"{', '.join(names)} are not given: annotate the parameters ({names[0]}: 'N, D'; \"int N\" "
+                f"for integer labels), pass shapes=, or on the command line --shape {names[0]}=N,D")
+        except BackgenError as error:
+            error.shape_free = True
+            raise
 
     def unsupported(self, message):
         staged = self._reverse.staged

@@ -10,6 +10,7 @@ function; they hold no derivative math, which all comes from the rule table.
 
 import ast
 import functools
+import textwrap
 from pathlib import Path
 
 import jinja2
@@ -214,6 +215,22 @@ def forward_source(staged):
     return "\n".join(lines) + "\n"
 
 
+def _shape_free_note(programs):
+    """What the header says of backward functions written without shapes ("" if none is)."""
+    free = [item.main for item in programs if item.main.shape_free]
+    if not free:
+        return ""
+    names = list(dict.fromkeys(name for main in free for name in main.shape_free))
+    example = f'def {free[0].forward_name}({free[0].shape_free[0]}: "N, D", ...)'.replace(" ", "\0")  # one line
+    text = textwrap.fill(
+        f"Shape-generic: the shapes of {', '.join(names)} were not given, so this code holds for arrays "
+        "of every rank and for broadcasting, with the small helpers below doing at run time what "
+        "depends on shapes.  For the hand-style code written for your shapes, give them: annotations "
+        f"({example}), the docstring, --shape {names[0]}=N,D on the command line, or shapes= in "
+        "backgen.generate().", width=88)
+    return text.replace("\0", " ")
+
+
 def _runtime_helpers(functions, module_maps):
     """``(name, source, modules)`` of each ``runtime`` helper the functions call, in a fixed order,
     spelt with the modules' aliases (a module imported under none gets its canonical name)."""
@@ -279,7 +296,7 @@ def module_source(programs, source_name="<string>", command="", main_source=None
             imports[import_line(canonical, alias)] = None
     functions = [text for _, text, _ in helpers] + functions
     text = _render("module.py.j2", title=title, source_name=source_name, command=command,
-                   imports=sorted(imports), functions=functions)
+                   imports=sorted(imports), functions=functions, note=_shape_free_note(programs))
     text = text.rstrip("\n") + "\n"
     compile(text, source_name, "exec")
     return text

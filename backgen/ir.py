@@ -148,6 +148,7 @@ class Staged:
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
     cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
+    shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Backward:
     full_forward: tuple = ()  # the forward computing the outputs too (for the layer form)
     cache: object = None  # cache.Layout: the backward takes (dout..., cache) and unpacks it so
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
+    shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
 
 
 @dataclass(frozen=True)

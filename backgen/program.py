@@ -53,7 +53,12 @@ def _build(forward, wrt, shapes, args, user_cache):
     specs = declared_shapes(forward, shapes)
     anyrank = [n for n, s in specs.items() if s.dims == ANY_RANK]
     if args is not None or not anyrank:
-        return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache))
+        try:
+            return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache))
+        except ShapesNeeded as needed:
+            if args is not None:
+                raise
+            return _shape_free(forward, wrt, shapes, needed, user_cache)
     # "of any shape": the backward written for two ranks must be the same code
     results = []
     for dims in (("A1", "A2"), ("A1", "A2", "A3")):
@@ -65,11 +70,72 @@ def _build(forward, wrt, shapes, args, user_cache):
     return results[0]
 
 
-def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False):
+# The shapes a shape-free backward is written on: every parameter of no given shape an array of
+# each of these shapes in turn; the code written must be the same for all (or it is refused).
+PROBES = ((6, 6), (6, 6, 6), (6, 6, 6, 6))
+
+
+class ShapesNeeded(BackgenError):
+    """NumPy code whose parameters' shapes are neither given nor seen (``unknown``: their names)."""
+
+    def __init__(self, message, filename, lineno, offset, text, unknown=()):
+        super().__init__(message, filename, lineno, offset, text)
+        self.unknown = tuple(unknown)
+
+
+def shapes_needed(forward, name, unknown, reason=""):
+    """The error naming every way to give the shapes of ``unknown``."""
+    first = unknown[0]
+    message = (f"{reason}: " if reason else "") + (
+        f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients for {name}(): annotate the "
+        f"parameters (def {name}({first}: 'N, D', ...); \"int N\" for integer labels), give them in the "
+        f"docstring (- {first}: ... of shape (N, D)), pass shapes= (on the command line: --shape {first}=N,D), "
+        "or call the decorated function's .backward() with arrays")
+    error = forward.error(message)
+    return ShapesNeeded(error.msg, error.filename, error.lineno, error.offset, error.text, unknown)
+
+
+def _shape_free(forward, wrt, shapes, needed, user_cache):
+    """The backward of NumPy code whose shapes are not given: written with rules valid for every
+    rank and broadcast (``GradContext`` in its shape-free form), on sample arrays of each rank of
+    ``PROBES``.  The code written must be the same at every rank the forward runs at (a forward
+    written for one rank runs at that one only), else the shapes are asked for."""
+    results = []
+    declared = declared_shapes(forward, shapes)
+    name = forward.func.name
+    for dims in PROBES:
+        # the arrays declared keep their ranks and their 1s; every size named is one sample size
+        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else dims[0] for d in s.dims))
+                 for n, s in declared.items() if s.dims and s.dims != ANY_RANK}
+        probe.update({n: Spec(dims) for n in needed.unknown})
+        try:
+            results.append(guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
+                                                            shape_free=needed.unknown)))
+        except BackgenError as exc:
+            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
+                raise
+            if not getattr(exc, "sample_run", False):  # refused at this rank: may be wrong at others
+                raise shapes_needed(forward, name, needed.unknown,
+                                    f"{exc.msg} (on sample arrays of rank {len(dims)})") from None
+    if not results:
+        raise shapes_needed(forward, name, needed.unknown) from None
+    if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
+        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
+                   for item in results]
+    if len({emit.module_source([item]) for item in results}) > 1:
+        raise shapes_needed(forward, name, needed.unknown,
+                            "the backward backgen writes depends on the ranks of the arrays") from None
+    return results[0]
+
+
+def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
+            shape_free=()):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
     helper and pattern of argument ranks (``affine_backward``, ``affine_backward2``).
+    ``shape_free`` names the parameters whose shapes were not given: the backward (and its
+    helpers') is then written for every shape (``shapes`` holds sample shapes for them).
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -115,12 +181,13 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         name = op.param("function")
         helper, staged_helper = helpers[name]
         call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
-        key = (name, None if call_args is None else tuple(map(_rank_pattern, call_args)))
+        key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)))
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
-            sub = program(helper, None, None, call_args, chain + (result.name,), registry)
+            sub = program(helper, None, None, call_args, chain + (result.name,), registry,
+                          shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else ())
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
         backward_name, helper_wrt, sub, main = registry[key]
@@ -133,6 +200,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
+    if shape_free:
+        result = dataclasses.replace(result, shape_free=tuple(shape_free))
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
@@ -275,12 +344,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
     if args is None:
         unknown = [p for p in result.params if p not in specs]
         if unknown:
-            raise forward.error(
-                f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients: annotate the "
-                f"parameters (def {result.name}({unknown[0]}: 'N, D', ...); 'int N' for integer labels), "
-                f"give them in the docstring (- {unknown[0]}: ... of shape (N, D)), pass shapes= (on the "
-                f"command line: --shape {unknown[0]}=N,D), or call the decorated function's .backward() "
-                "with arrays")
+            raise shapes_needed(forward, result.name, unknown)
         args = examples(result, specs)
         try:
             return _with_sample_shapes(result, args, functions, probe_body, helper)

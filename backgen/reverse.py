@@ -132,7 +132,7 @@ class _Reverser(FlowReverser):
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
-            full_forward=full_forward)
+            full_forward=full_forward, shape_free=staged.shape_free)
 
     def in_place(self, forward, missing, groups, zeros, returns):
         """The forward, the groups and the missing upstreams' zeros with the copies no line can observe
@@ -418,7 +418,9 @@ class _Reverser(FlowReverser):
                           ir.AdjointLine(f"{last}[{index}]", False, order)]
                 text = f"{np_name}.where({last}[{index}] == {order}, {text}, 0.0)"
             written = self.staged.shapes.get(f"{op.target}[{index}]")
-            if written is not None:  # a value broadcast over the part it fills
+            if self.staged.shape_free:  # a value broadcast over the part it fills, at run time
+                text = f"_unbroadcast({text}, {value.name})"
+            elif written is not None:  # a value broadcast over the part it fills
                 text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written))
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
@@ -542,14 +544,14 @@ class _Reverser(FlowReverser):
             if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target \
                     and not _fresh(line.source):
                 ever.setdefault(line.target, {line.target}).update(
-                    *(ever.get(n, {n}) for n in _names(line.source)))
+                    *(ever.get(n, {n}) for n in _held_names(line.source)))
         copies, scalars, claimed = set(), set(), set()
         seen_returned = set()
         for position, line in enumerate(lines):
             if not isinstance(line, ir.AdjointLine) or line.accumulate or "[" in line.target:
                 continue  # every plain assignment (re)binds its target: look at each
             fresh = _fresh(line.source)
-            shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _names(line.source)))
+            shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _held_names(line.source)))
             roots[line.target] = shared or {line.target}
             if not fresh and ("broadcast_to" in line.source or shared & readonly):
                 readonly.add(line.target)
@@ -592,9 +594,9 @@ class _Reverser(FlowReverser):
                     out.append(ir.Group(line.undoes, tuple(fix(line.lines))))
                 elif isinstance(line, ir.Block):
                     out.append(ir.Block(line.header, tuple(fix(line.body))))
-                elif id(line) in copies:
+                elif id(line) in copies and not self.staged.shape_free:  # (shape-free: it may be a float)
                     out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
-                elif id(line) in scalars:
+                elif id(line) in scalars or id(line) in copies:
                     out.append(ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})"))
                 else:
                     out.append(line)
@@ -731,9 +733,25 @@ def _mutates(line, target):
     return line.target.split("[")[0] == target and (line.accumulate or "[" in line.target)
 
 
+def _unbroadcast_operand(node):
+    """The gradient in ``_unbroadcast(grad, x)``, which returns it, or a new array (else None)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_unbroadcast" \
+            and len(node.args) == 2:
+        return node.args[0]
+    return None
+
+
+def _held_names(text):
+    """The names whose memory ``text``'s value may share."""
+    inner = _unbroadcast_operand(ast.parse(text, mode="eval").body)
+    return _names(text) if inner is None else _held_names(source.to_source(inner))
+
+
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
     node = ast.parse(text, mode="eval").body
+    if _unbroadcast_operand(node) is not None:
+        return _fresh(source.to_source(_unbroadcast_operand(node)))
     if isinstance(node, ast.IfExp):  # z if c else None: fresh when each side is (a constant is)
         return all(isinstance(side, ast.Constant) or _fresh(source.to_source(side))
                    for side in (node.body, node.orelse))

@@ -74,7 +74,8 @@ class FlowReverser:
         if self.adjoint.get(name) in self.staged.upstreams and self.numpy and self.staged.shapes.get(name, ()) != ():
             held = self.adjoint.pop(name)
             self.adjoint[name] = self.adjoint_name(name)
-            return [ir.AdjointLine(self.adjoint[name], False, f"{held}.copy()")]
+            copied = f"{self.staged.modules['np']}.copy({held})" if self.staged.shape_free else f"{held}.copy()"
+            return [ir.AdjointLine(self.adjoint[name], False, copied)]
         return []
 
     # --- loops ------------------------------------------------------------------------

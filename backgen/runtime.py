@@ -23,7 +23,7 @@ def _unbroadcast(grad, x):
     grad = grad.sum(axis=tuple(range(grad.ndim - len(shape)))) if grad.ndim > len(shape) else grad
     ones = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
     grad = grad.sum(axis=ones, keepdims=True) if ones else grad
-    return np.broadcast_to(grad, shape)
+    return grad if grad.shape == shape else np.broadcast_to(grad, shape).copy()
 ''',
     "_dot_grad_a": '''
 def _dot_grad_a(grad, a, b):
@@ -63,6 +63,9 @@ def _matmul_grad_b(grad, a, b):
     return np.reshape(_unbroadcast(np.swapaxes(a2, -1, -2) @ grad, b2), np.shape(b))
 ''',
 }
+
+# Helpers certainly returning a new array, never one of their arguments or a view of one.
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b"})
 
 
 def source(name):

@@ -215,8 +215,10 @@ def run_check(staged, args, functions=None):
     except _Unfinished:
         pass
     except Exception as exc:
-        raise error_at_def(staged, f"could not run the staged forward of {staged.name}() on inputs of the given "
-                           f"shapes: {type(exc).__name__}: {exc}") from None
+        error = error_at_def(staged, f"could not run the staged forward of {staged.name}() on inputs of the "
+                             f"given shapes: {type(exc).__name__}: {exc}")
+        error.sample_run = True  # the inputs' fault, not the code's
+        raise error from None
 
 
 class _Unfinished(Exception):

@@ -296,10 +296,10 @@ def test_internal_error_is_one_line(forward_file, capsys, monkeypatch):
 
 def test_every_function_s_problem_is_reported(tmp_path, capsys):
     path = tmp_path / "two.py"
-    path.write_text("import numpy as np\ndef f(x):\n    return np.sum(x * x)\n\n"
+    path.write_text("import numpy as np\ndef f(x, i):\n    return np.sum(np.take(x, i))\n\n"
                     "def g(x, y):\n    return np.sum(x[np.arange(3), y])\n")
     assert main([str(path)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{path}:2:1:") and "--shape x=N,D" in lines[0]
-    assert lines[1].startswith(f"{path}:5:1:") and "'int N' for integer labels" in lines[1]
+    assert lines[1].startswith(f"{path}:5:1:") and '"int N" for integer labels' in lines[1]

@@ -48,9 +48,14 @@ def test_shapes_argument_overrides_annotations():
     assert "db = (x * dout).sum(axis=0)" not in backgen.generate(source, shapes={"b": "N, D"})
 
 
-def test_missing_shapes_are_named():
-    with pytest.raises(BackgenError, match="the shapes of b are needed"):
-        backgen.generate("def f(x: 'N', b):\n    return np.sum(x * b)\n")
+def test_missing_shapes_give_the_shape_generic_backward():
+    text = backgen.generate("def f(x: 'N', b):\n    return np.sum(x * b)\n")
+    assert "Shape-generic: the shapes of b were not given" in text and "_unbroadcast(" in text
+
+
+def test_missing_shapes_are_named_where_the_code_needs_them():
+    with pytest.raises(BackgenError, match="the shapes of y are needed"):
+        backgen.generate("def f(x: 'N, C', y):\n    return np.sum(x[np.arange(x.shape[0]), y])\n")
 
 
 def test_integer_arrays_in_wrt_are_refused(module):
@@ -96,8 +101,8 @@ def test_cli_shape_option(tmp_path, capsys):
     assert "dxdot = dout * (xdot > 0)" in out or "dout * (" in out
     assert "db = " in out and ".sum(axis=0)" in out
     assert "--shape x=N,D --shape w=D,M --shape b=M" in out
-    assert main([str(path)]) == 1
-    assert "the shapes of x, w, b are needed" in capsys.readouterr().err
+    assert main([str(path)]) == 0
+    assert "Shape-generic: the shapes of x, w, b were not given" in capsys.readouterr().out
 
 
 def test_generated_numpy_backward_matches_finite_differences(module):

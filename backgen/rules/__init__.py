@@ -16,6 +16,7 @@ entries (``SIGNATURES``, ``METHODS``, ``ALIASES``, ``FRESH_CALLS``...), and
 the whole table is checked when this package is imported.
 """
 
+from .. import runtime
 from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes
 from .base import MODULE_NAMES, Rule, Scatter, check
 from .no_gradient import FRESH, INERT, INERT_ATTRIBUTES, INERT_METHODS, NO_GRADIENT, NOT_DIFFERENTIABLE, OPAQUE
@@ -53,7 +54,7 @@ for _name, _rule in NUMPY.items():
             METHOD_SIGNATURES[_method] = _signature
 
 # Calls certainly returning a new array (never a view of another), by their last name.
-FRESH_CALLS = FRESH | {name.split(".")[-1] for name, rule in NUMPY.items() if rule.fresh} | {
+FRESH_CALLS = FRESH | runtime.FRESH | {name.split(".")[-1] for name, rule in NUMPY.items() if rule.fresh} | {
     m if isinstance(m, str) else m[0] for rule in NUMPY.values() if rule.fresh for m in rule.methods}
 
 

@@ -10,6 +10,8 @@ from .base import Rule
 def _dot():
     """np.dot / .dot: the rule depends on which operands are vectors."""
     def dot_a(c):
+        if c.shape_free:  # np.dot's rules for every rank, at run time
+            return f"_dot_grad_a({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.b) if rb == 0 else f"({c.g} * {c.b}).sum()"
@@ -21,6 +23,8 @@ def _dot():
         return c.dot(c.g, f"{c.b}.T")
 
     def dot_b(c):
+        if c.shape_free:
+            return f"_dot_grad_b({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.a) if ra == 0 else f"({c.g} * {c.a}).sum()"
@@ -35,6 +39,8 @@ def _dot():
 
 
 def _matmul_a(c):
+    if c.shape_free:  # 1-D operands and stacks of matrices, at run time
+        return f"_matmul_grad_a({c.g}, {c.a}, {c.b})"
     ra, rb = c.ndim("a"), c.ndim("b")
     out = c.shape("out")
     if ra == 1 and rb == 1:
@@ -52,6 +58,8 @@ def _matmul_a(c):
 
 
 def _matmul_b(c):
+    if c.shape_free:
+        return f"_matmul_grad_b({c.g}, {c.a}, {c.b})"
     ra, rb = c.ndim("a"), c.ndim("b")
     out = c.shape("out")
     if ra == 1 and rb == 1:

@@ -15,12 +15,20 @@ from .base import Rule, Scatter
 
 
 def _reshape_back(c):
+    if c.shape_free:  # np.reshape: the gradient (or the input) may be a number
+        return f"{c.np}.reshape({c.g}, {c.np}.shape({c.inputs[0]}))"
     if c.shape("out") == ():  # a number's gradient may be a Python float: no .reshape
         return f"{c.np}.reshape({c.g}, {c.shape_of(c.inputs[0])})"
     return f"{c.g}.reshape({c.shape_of(c.inputs[0])})"
 
 
 def _transpose(c):
+    if c.shape_free:
+        axes = c.param("axes")
+        if axes is None:
+            return f"{c.np}.transpose({c.g})"
+        inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i] % len(axes)))
+        return f"{c.np}.transpose({c.g}, {inverse})"
     if c.shape("out") == ():  # a number transposed is itself
         return c.g
     axes = c.param("axes")

@@ -1,0 +1,260 @@
+"""NumPy backwards written with no shapes given: one module, run at several shapes and ranks.
+
+Each forward is generated once without annotations, ``shapes=`` or ``--shape``; the module is
+then run on inputs of several shapes (ranks, broadcasting, numbers among arrays), and each
+gradient is compared with central differences (``numeric``) and with the backward backgen writes
+for those very shapes.
+"""
+
+import ast
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import BackgenError
+from backgen.api import compile_backward
+from backgen.cli import main
+from numeric import assert_close, gradient, weighted
+
+
+def _run(text, name):
+    namespace = {"__builtins__": __builtins__}
+    exec(compile(text, f"<{name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def check(source, name, *cases, wrt=None):
+    """Generate ``name``'s backward with no shapes, then check it on each case (a tuple of inputs)."""
+    text = backgen.generate(source, name=name, wrt=wrt)
+    assert "Shape-generic" in text
+    backward = _run(text, f"{name}_backward")
+    forward = _run("import numpy as np\n" + source, name)
+    rng = np.random.default_rng(0)
+    checked = []
+    for args in cases:
+        out = forward(*args)
+        dout = 1.0 if np.ndim(out) == 0 else rng.normal(size=np.shape(out))
+        grads = _separate(backward, args, dout, len(wrt or _params(source, name)))
+        params = wrt or [p for p in _params(source, name)]
+        positions = [_params(source, name).index(p) for p in params]
+        try:
+            special, _, _ = compile_backward(source, name=name, wrt=wrt, args=args)
+        except BackgenError:  # beyond what the code written for shapes takes (np.dot of 3-D arrays)
+            special = None
+        else:
+            expected = special(*args, dout)
+            expected = expected if isinstance(expected, tuple) else (expected,)
+        for j, (k, got) in enumerate(zip(positions, grads)):
+            assert np.shape(got) == np.shape(args[k]), (name, k, [np.shape(a) for a in args])
+            want = gradient(weighted(forward, [dout]), list(args), k)
+            assert_close(np.asarray(got, dtype=float), want)
+            if special is not None:
+                assert_close(np.asarray(got, dtype=float), np.asarray(expected[j], dtype=float),
+                             rtol=1e-10, atol=1e-12)
+        checked.append(special is not None)
+    assert sum(checked) >= 2  # compared with the code written for the shapes at least twice
+    return text
+
+
+def _separate(backward, args, dout, count):
+    """The gradients, checked to leave the inputs and dout alone and to be arrays of their own."""
+    before, dout_before = [np.copy(a) for a in args], np.copy(dout)
+    grads = backward(*args, dout)
+    grads = grads if count > 1 else (grads,)
+    for a, b in zip(args, before):
+        assert np.array_equal(a, b)
+    assert np.array_equal(dout, dout_before)
+    for i, g in enumerate(grads):
+        if isinstance(g, np.ndarray) and g.ndim:
+            assert g.flags.writeable
+            others = [h for j, h in enumerate(grads) if j != i] + [a for a in args] + [dout]
+            assert not any(isinstance(h, np.ndarray) and np.shares_memory(g, h) for h in others)
+    return grads
+
+
+def _params(source, name):
+    func = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return [a.arg for a in func.args.args]
+
+
+def r(*shape, seed=[0]):
+    seed[0] += 1
+    return np.random.default_rng(seed[0]).normal(size=shape)
+
+
+WX_NORM = """
+def wx_norm(W, x):
+    q = W.dot(x)
+    f = np.sum(np.square(q), axis=0)
+    return f
+"""
+
+TWO_LAYER = """
+def two_layer_net(x, y, w1, w2):
+    h = 1 / (1 + np.exp(-x.dot(w1)))
+    y_pred = h.dot(w2)
+    loss = np.square(y_pred - y).sum()
+    return loss
+"""
+
+
+def test_seed_wx_norm_without_shapes():
+    text = check(WX_NORM, "wx_norm", (r(2, 2), r(2, 1)), (r(3, 4), r(4, 2)), (r(3, 4), r(4)),
+                 (r(2, 3, 4), r(4, 2)), (r(3), r(3, 2)))
+    assert "dq = (2 * q) * np.expand_dims(dout, 0)" in text and "dW = _dot_grad_a(dq, W, x)" in text
+
+
+def test_seed_two_layer_net_without_shapes():
+    check(TWO_LAYER, "two_layer_net", (r(5, 4), r(5, 3), r(4, 6), r(6, 3)),
+          (r(2, 7), r(2, 2), r(7, 3), r(3, 2)),
+          (r(5, 4), r(3), r(4, 6), r(6, 3)),  # targets broadcast along the batch
+          (r(4), r(2), r(4, 3), r(3, 2)))  # one example, as vectors
+
+
+def test_the_cli_writes_the_shape_free_backward(tmp_path, capsys):
+    path = tmp_path / "wx.py"
+    path.write_text("import numpy as np\n" + WX_NORM + TWO_LAYER)
+    out = tmp_path / "wx_backward.py"
+    assert main([str(path), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "--shape W=N,D" in text and "def wx_norm_backward(" in text and "def two_layer_net_backward(" in text
+    assert text.count("def _dot_grad_a(") == 1  # each helper once, though both functions call it
+    tree = ast.parse(text)
+    imported = [a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in n.names] + [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert imported == ["numpy"]  # standalone: nothing of backgen
+    namespace = {}
+    exec(compile(text, str(out), "exec"), namespace)
+    W, x = r(3, 4), r(4, 2)
+    dW, dx = namespace["wx_norm_backward"](W, x, np.ones(2))
+    assert_close(dW, 2 * (W @ x) @ x.T)
+    assert_close(dx, 2 * W.T @ (W @ x))
+
+
+def test_shapes_given_still_write_the_hand_style_code():
+    text = backgen.generate(WX_NORM, shapes={"W": "2, 2", "x": "2, 1"})
+    assert "Shape-generic" not in text and "_dot_grad" not in text and "dW = dq.dot(x.T)" in text
+
+
+BIAS = """
+def layer(x, w, b):
+    return np.tanh(x.dot(w) + b)
+"""
+
+
+def test_bias_broadcast_along_the_batch():
+    text = check(BIAS, "layer", (r(4, 3), r(3, 5), r(5)), (r(4, 3), r(3, 5), r(1, 5)),
+                 (r(4, 3), r(3, 5), r(4, 1)), (r(4, 3), r(3, 5), r(4, 5)), (r(4, 3), r(3, 5), 0.3),
+                 (r(2, 4, 3), r(3, 5), r(5)))
+    assert "_unbroadcast(" in text
+
+
+def test_column_against_row_and_numbers_against_arrays():
+    source = "def f(a, b, s):\n    return np.sum(s * a * b + a / (2.0 + b * b))\n"
+    check(source, "f", (r(3, 1), r(1, 4), 0.7), (r(3, 1), r(1, 4), r(3, 4)), (r(4), r(2, 4), r(2, 1)),
+          (0.5, r(3, 2), r(2)))
+
+
+def test_reductions_with_axes_and_keepdims():
+    source = """
+def f(x, w):
+    centered = x - x.mean(axis=-1, keepdims=True)
+    top = np.max(x * w, axis=0)
+    return np.sum(centered ** 2, axis=1) * 2.0 + np.sum(top) + np.mean(x * w, axis=(0, 1)).sum()
+"""
+    check(source, "f", (r(3, 4), r(4)), (r(3, 4), r(3, 1)), (r(2, 3, 4), r(4)), (r(5, 2, 3), r(2, 1)))
+
+
+def test_dot_and_matmul_with_vectors_and_matrices():
+    source = """
+def f(A, v, B):
+    u = A @ v
+    s = u.dot(B)
+    return np.sum(s * s) + np.dot(v, v)
+"""
+    check(source, "f", (r(3, 4), r(4), r(3, 2)), (r(3, 4), r(4, 4), r(4, 2)), (r(2, 3, 4), r(4), r(3)),
+          (r(4), r(4, 4), r(4)))
+
+
+def test_reshape_transpose_and_indexing():
+    source = """
+def f(x, w):
+    flat = x.reshape(x.shape[0], -1)
+    scores = flat.T.dot(w)
+    first = scores[0]
+    return np.sum(first * first) + np.sum(np.transpose(x)[..., 0] * 2.0) + np.sum(x[:, 1:] ** 3)
+"""
+    check(source, "f", (r(3, 4), r(3, 2)), (r(3, 2, 2), r(3, 5)), (r(3, 4), r(3)))
+
+
+def test_a_loop():
+    source = """
+def f(h, W, b):
+    for t in range(3):
+        h = np.tanh(h @ W + b)
+    return np.sum(h ** 2)
+"""
+    check(source, "f", (r(2, 4), r(4, 4), r(4)), (r(4), r(4, 4), 0.1), (r(3, 2, 4), r(4, 4), r(1, 2, 4)))
+
+
+def test_a_rule_with_no_shape_free_form_asks_for_the_shapes():
+    with pytest.raises(BackgenError, match="--shape x=N,D") as caught:
+        backgen.generate("def f(x):\n    s = np.std(x, axis=0)\n    return np.sum(s)\n")
+    assert caught.value.lineno == 2 and '"int N"' in str(caught.value)
+
+
+def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_path, capsys):
+    path = tmp_path / "labels.py"
+    path.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(x * x)\n\n"
+                    "def loss(scores, y):\n    return -np.sum(scores[np.arange(scores.shape[0]), y])\n\n"
+                    "def pick(x, idx):\n    return np.sum(np.take(x, idx))\n")
+    assert main([str(path)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{path}:6:1:") and "--shape scores=N,D" in lines[0] and '"int N"' in lines[0]
+    assert lines[1].startswith(f"{path}:9:1:") and "--shape x=N,D" in lines[1] and '"int N"' in lines[1]
+
+
+def test_every_rule_written_without_shapes_is_right_at_the_coverage_shapes():
+    """Each case of the rule-coverage test, generated without its shapes (once per call text):
+    refused, or right at every shape the coverage test tries it with."""
+    from test_rule_coverage import CASES, draw
+
+    generated, refused, ran = {}, [], 0
+    for case in CASES:
+        name, rule, text, shapes, domains = case.values
+        params = list(shapes)
+        body = text if "return" in text else f"return {text}"
+        body = "\n".join("    " + line.strip() for line in body.split(";"))
+        source = f"def f({', '.join(params)}):\n{body}\n"
+        if source not in generated:
+            try:
+                generated[source] = _run(backgen.generate(source), "f_backward")
+            except BackgenError:
+                generated[source] = None
+                refused.append(name)
+        backward = generated[source]
+        if backward is None:
+            continue
+        forward = _run("import numpy as np\n" + source, "f")
+        rng = np.random.default_rng(ran)
+        default = dict(zip(rule.inputs, rule.domain or ()))
+        args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
+        out = forward(*args)
+        if not np.issubdtype(np.asarray(out).dtype, np.floating):
+            continue
+        dout = 1.0 if np.ndim(out) == 0 else rng.normal(size=np.shape(out))
+        grads = _separate(backward, args, dout, len(params))
+        for k, got in enumerate(grads):
+            want = gradient(weighted(forward, [dout]), list(args), k)
+            assert np.shape(got) == np.shape(args[k]), (text, shapes)
+            assert_close(np.asarray(got, dtype=float), want, rtol=1e-4, atol=1e-6), (text, shapes)
+        ran += 1
+    assert ran >= 300, (ran, sorted(set(refused)))
+
+
+def test_gradients_that_are_the_same_values_are_separate_arrays():
+    check("def f(x, b):\n    return np.sum(x + b) + np.sum(x - b)\n", "f", (r(3, 4), r(3, 4)), (r(3, 4), r(4)),
+          (r(3, 4), 0.5), (r(2), r(2)))
+    check("def f(x, b):\n    return np.add(x, b)\n", "f", (r(3, 4), r(3, 4)), (r(3, 4), r(4)), (r(2), r(2)))
