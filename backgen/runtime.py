@@ -20,7 +20,9 @@ def _unbroadcast(grad, x):
     grad = np.asarray(grad)
     if grad.shape == shape:
         return grad
-    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape)))) if grad.ndim > len(shape) else grad
+    if grad.ndim > len(shape):  # the leading axes NumPy added
+        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    grad = grad.reshape((1,) * (len(shape) - grad.ndim) + grad.shape)  # (a gradient smaller than x)
     ones = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
     grad = grad.sum(axis=ones, keepdims=True) if ones else grad
     return grad if grad.shape == shape else np.broadcast_to(grad, shape).copy()

@@ -23,12 +23,15 @@ def test_every_helper_is_one_documented_function():
 
 
 @pytest.mark.parametrize("grad_shape, shape", [((4, 3), (3,)), ((4, 3), (4, 1)), ((2, 4, 3), (1, 3)),
-                                               ((4, 3), ()), ((4, 3), (4, 3)), ((3, 1, 5), (4, 1))])
+                                               ((4, 3), ()), ((4, 3), (4, 3)), ((3, 1, 5), (4, 1)),
+                                               ((4,), (1, 4)), ((), (2, 3)), ((3, 1), (2, 1, 4))])
 def test_unbroadcast_is_the_gradient_of_broadcasting(grad_shape, shape):
+    """Also for a gradient smaller than x (an upstream gradient broadcast against the output)."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=shape)
-    grad = rng.normal(size=np.broadcast_shapes(grad_shape, shape))
-    want = gradient(lambda x: float(np.sum(np.broadcast_to(x, grad.shape) * grad)), [x], 0)
+    grad = rng.normal(size=grad_shape)
+    out = np.broadcast_shapes(grad_shape, shape)
+    want = gradient(lambda x: float(np.sum(np.broadcast_to(x, out) * grad)), [x], 0)
     got = NAMESPACE["_unbroadcast"](grad, x)
     assert np.shape(got) == np.shape(x)
     assert_close(np.asarray(got, dtype=float), want)

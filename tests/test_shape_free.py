@@ -198,10 +198,22 @@ def f(h, W, b):
     check(source, "f", (r(2, 4), r(4, 4), r(4)), (r(4), r(4, 4), 0.1), (r(3, 2, 4), r(4, 4), r(1, 2, 4)))
 
 
+def test_batchnorm_spreads_without_shapes():
+    source = """
+def bn(x, gamma, beta):
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    xhat = (x - mu) / np.sqrt(var + 1e-5)
+    return gamma * xhat + beta + np.std(x, axis=-1, keepdims=True)
+"""
+    check(source, "bn", (r(5, 3), r(3), r(3)), (r(5, 3), r(1, 3), 0.2), (r(4, 5, 3), r(3), r(5, 1)))
+
+
 def test_a_rule_with_no_shape_free_form_asks_for_the_shapes():
     with pytest.raises(BackgenError, match="--shape x=N,D") as caught:
-        backgen.generate("def f(x):\n    s = np.std(x, axis=0)\n    return np.sum(s)\n")
+        backgen.generate("def f(x, y):\n    s = np.concatenate([x, y], axis=0)\n    return np.sum(s * s)\n")
     assert caught.value.lineno == 2 and '"int N"' in str(caught.value)
+    assert "np.concatenate depends on the shapes of its operands" in str(caught.value)
 
 
 def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_path, capsys):

@@ -60,6 +60,8 @@ def _prod(c):
 
 
 def _centered(c):
+    if c.shape_free:  # np.mean: the operand may be a number
+        return f"({c.a} - {c.np}.mean({c.a}, axis={c.axis_text()}, keepdims=True))"
     if c.param("axis") is None:
         return f"({c.a} - {c.a}.mean())"
     return f"({c.a} - {c.a}.mean(axis={c.axis_text()}, keepdims=True))"
@@ -71,12 +73,17 @@ def _dof(c):
 
 
 def _var(c):
+    if c.shape_free:  # (a number: centered is 0, and so is the gradient)
+        return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
     if c.ndim("a") == 0:  # the spread of one number: always 0
         return f"{c.np}.zeros_like({c.a})"
     return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
 
 
 def _std(c):
+    if c.shape_free:  # the spread of one number (or of equal ones) is 0: its gradient 0, never 0 / 0
+        out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
+        return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
     if c.ndim("a") == 0:
         return f"{c.np}.zeros_like({c.a})"
     axes, shape = c.axes("a"), c.shape("a")
