@@ -39,6 +39,7 @@ from .stage_calls import CallStager, _same_name
 BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
                ast.MatMult: "np.matmul"}
 INERT_BINOPS = (ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)
+_INERT_ROLES = {ast.FloorDiv: "quot", ast.Mod: "rem"}  # integer arithmetic; the bitwise ops make masks
 MODULE_SPELLING = {"math": "math", "numpy": "np"}
 
 
@@ -399,7 +400,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
         if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient
-            return self.inert(node, [node.left, node.right], name, role or "mask")
+            return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"))
         rule = BINOP_RULES[type(node.op)]
         if rule == "mul" and _same_name(node.left, node.right):
             return self.op("square", [node.left], node, name, role)

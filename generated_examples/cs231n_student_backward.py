@@ -369,13 +369,13 @@ def conv_backward_naive(dout, cache):
     prod = 2 * pad2                                           # (13)
     s = H + prod                                              # (14)
     smHH = s - HH                                             # (15)
-    mask = smHH // stride2                                    # (16)
-    H_out = 1 + mask                                          # (17)
+    quot = smHH // stride2                                    # (16)
+    H_out = 1 + quot                                          # (17)
     prod2 = 2 * pad2                                          # (18)
     s2 = W + prod2                                            # (19)
     s2mWW = s2 - WW                                           # (20)
-    mask2 = s2mWW // stride2                                  # (21)
-    W_out = 1 + mask2                                         # (22)
+    quot2 = s2mWW // stride2                                  # (21)
+    W_out = 1 + quot2                                         # (22)
     n2 = ((0, 0), (0, 0), (pad2, pad2), (pad2, pad2))         # (23)
     x_pad = np.pad(x, n2, mode='constant')                    # (24)
     prod7s = []
@@ -444,11 +444,11 @@ def max_pool_backward_naive(dout, cache):
     pool_width = pool_param['pool_width']                    # (7)
     stride = pool_param['stride']                            # (8)
     diff = H - pool_height                                   # (9)
-    mask = diff // stride                                    # (10)
-    H_out = 1 + mask                                         # (11)
+    quot = diff // stride                                    # (10)
+    H_out = 1 + quot                                         # (11)
     diff2 = W - pool_width                                   # (12)
-    mask2 = diff2 // stride                                  # (13)
-    W_out = 1 + mask2                                        # (14)
+    quot2 = diff2 // stride                                  # (13)
+    W_out = 1 + quot2                                        # (14)
     peaks = []
     for n in range(N):
         for c in range(C):
@@ -479,8 +479,8 @@ def max_pool_backward_naive(dout, cache):
                     dpeak = d_out[n, c, i, j]
                     d_out[n, c, i, j] = 0
                     # (21) peak = np.max(window)
-                    mask3 = window == peak
-                    dwindow = mask3 * (dpeak / mask3.sum())
+                    mask = window == peak
+                    dwindow = mask * (dpeak / mask.sum())
                     # (20) window = x[n, c, h_start:s, w_start:s2]
                     dx[n, c, h_start:s, w_start:s2] += dwindow
     return dx
