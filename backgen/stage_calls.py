@@ -132,7 +132,7 @@ class CallStager:
         if method == "astype":  # to a float type: the same numbers; to an integer type: no gradient
             dtype = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "dtype"), None)
             if _integral_dtype(dtype):
-                return self.inert(node, [receiver] + node.args, name, role or method)
+                return self.inert(node, [receiver], name, role or method)  # the dtype is not a value
             if not _float_dtype(dtype):
                 raise self.error("astype to this type: backgen follows float types (float, np.float64, "
                                  "x.dtype) and integer types", node)

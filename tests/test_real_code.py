@@ -12,6 +12,53 @@ import backgen
 from numeric import gradient, weighted
 
 CASES = {
+"fluid_advect": ('''
+import numpy as np
+def advect(f, vx, vy):
+    """Move field f according to x and y velocities (u and v)
+       using an implicit Euler integrator."""
+    rows, cols = f.shape
+    cell_ys, cell_xs = np.meshgrid(np.arange(rows), np.arange(cols))
+    center_xs = (cell_xs - vx).ravel()
+    center_ys = (cell_ys - vy).ravel()
+
+    # Compute indices of source cells.
+    left_ix = np.floor(center_xs).astype(int)
+    top_ix  = np.floor(center_ys).astype(int)
+    rw = center_xs - left_ix              # Relative weight of right-hand cells.
+    bw = center_ys - top_ix               # Relative weight of bottom cells.
+    left_ix  = np.mod(left_ix,     rows)  # Wrap around edges of simulation.
+    right_ix = np.mod(left_ix + 1, rows)
+    top_ix   = np.mod(top_ix,      cols)
+    bot_ix   = np.mod(top_ix  + 1, cols)
+
+    # A linearly-weighted sum of the 4 surrounding cells.
+    flat_f = (1 - rw) * ((1 - bw)*f[left_ix,  top_ix] + bw*f[left_ix,  bot_ix]) \\
+                 + rw * ((1 - bw)*f[right_ix, top_ix] + bw*f[right_ix, bot_ix])
+    return np.reshape(flat_f, (rows, cols))
+''', {"f": "N, N", "vx": "N, N", "vy": "N, N"},
+    lambda: [np.random.default_rng(5).normal(size=(5, 5)),
+             np.random.default_rng(6).uniform(0.1, 0.4, size=(5, 5)) + np.arange(5) % 2,
+             np.random.default_rng(7).uniform(0.1, 0.4, size=(5, 5)) - np.arange(5)[:, None] % 3]),
+"fluid_project": ('''
+import numpy as np
+def project(vx, vy):
+    """Project the velocity field to be approximately mass-conserving,
+       using a few iterations of Gauss-Seidel."""
+    p = np.zeros(vx.shape)
+    h = 1.0/vx.shape[0]
+    div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
+                    + np.roll(vy, -1, axis=1) - np.roll(vy, 1, axis=1))
+
+    for k in range(10):
+        p = (div + np.roll(p, 1, axis=0) + np.roll(p, -1, axis=0)
+                 + np.roll(p, 1, axis=1) + np.roll(p, -1, axis=1))/4.0
+
+    vx -= 0.5*(np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0))/h
+    vy -= 0.5*(np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1))/h
+    return vx, vy
+''', {"vx": "N, M", "vy": "N, M"},
+    lambda: [np.random.default_rng(8).normal(size=(4, 5)), np.random.default_rng(9).normal(size=(4, 5))]),
 "lennard_jones": ('''
 import numpy as np
 def lj_energy(pos, eps=1.0, sigma=1.0):
@@ -201,16 +248,24 @@ def test_real_code(name):
     source = textwrap.dedent(source)
     namespace = {}
     exec(source, namespace)
-    forward = [v for k, v in namespace.items() if callable(v) and not k.startswith("__")][-1]
+    user = [v for k, v in namespace.items() if callable(v) and not k.startswith("__")][-1]
+
+    def forward(*args):  # on copies: a forward may write into its arguments (vx -= ...)
+        return user(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args])
     generated = {}
     exec(backgen.generate(source, shapes=shapes), generated)
     args = make()
-    out = forward(*args)
-    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape) if isinstance(out, np.ndarray) else 1.0
-    got = generated[f"{forward.__name__}_backward"](*args, dout)
+    outs = forward(*args)
+    outs = outs if isinstance(outs, tuple) else (outs,)
+    douts = [np.linspace(0.5, 1.5, out.size).reshape(out.shape) if isinstance(out, np.ndarray) else 1.0
+             for out in outs]
+    kept = [np.copy(a) for a in args]
+    got = generated[f"{user.__name__}_backward"](*args, *douts)
+    for before, after in zip(kept, args):
+        np.testing.assert_array_equal(before, after, err_msg="the backward wrote into its arguments")
     got = got if isinstance(got, tuple) else (got,)
     floats = [k for k, a in enumerate(args) if not (isinstance(a, np.ndarray) and a.dtype.kind == "i")]
     assert len(got) == len(floats)
-    objective = weighted(forward, (dout,))
+    objective = weighted(forward, douts)
     for g, k in zip(got, floats):
         np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-5, atol=1e-7)
