@@ -64,6 +64,22 @@ def _matmul_grad_b(grad, a, b):
     grad = grad if np.ndim(a) > 1 else np.expand_dims(grad, -2)
     return np.reshape(_unbroadcast(np.swapaxes(a2, -1, -2) @ grad, b2), np.shape(b))
 ''',
+    "_digamma": '''
+def _digamma(x):
+    """The digamma function, the derivative of math.lgamma (about 1e-15 relative away from its poles)."""
+    if x <= 0 and x == math.floor(x):
+        raise ValueError("digamma is undefined at zero and the negative integers")
+    result = 0.0
+    if x < 0.5:  # reflection: digamma(1 - x) - digamma(x) = pi / tan(pi x)
+        result -= math.pi / math.tan(math.pi * x)
+        x = 1.0 - x
+    while x < 10.0:  # recurrence: digamma(x) = digamma(x + 1) - 1 / x
+        result -= 1.0 / x
+        x += 1.0
+    inv2 = 1.0 / (x * x)  # the asymptotic series, whose next term is below 1e-16 from x = 10
+    series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
+    return result + math.log(x) - 0.5 / x - series
+''',
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.

@@ -32,8 +32,6 @@ NO_GRADIENT = {
     "math.isnan": ("refused", "it returns a boolean"),
     "math.isinf": ("refused", "it returns a boolean"),
     "math.isfinite": ("refused", "it returns a boolean"),
-    "math.gamma": ("refused", "its derivative needs the digamma function, which the math module lacks"),
-    "math.lgamma": ("refused", "its derivative needs the digamma function, which the math module lacks"),
     "round": ("refused", "it is piecewise constant"),
     "int": ("refused built", "it is piecewise constant"),
     # constructors

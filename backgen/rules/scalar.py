@@ -70,6 +70,9 @@ SCALAR = {
     "math.degrees": _unary("math.degrees(x)", "180 / math.pi"),
     "math.erf": _unary("math.erf(x)", "2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
     "math.erfc": _unary("math.erfc(x)", "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
+    # digamma is not in math: the generated module carries its own (backgen.runtime)
+    "math.lgamma": _unary("math.lgamma(x)", "_digamma(x)"),
+    "math.gamma": _unary("math.gamma(x)", "out * _digamma(x)"),
     # |a| with the sign of b: the sign of a times the sign of b (b's own gradient is zero)
     "math.copysign": Rule(("a", "b"), "math.copysign(a, b)", {"a": "math.copysign(1.0, a) * math.copysign(1.0, b)"}),
 }
