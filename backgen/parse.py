@@ -36,7 +36,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
-from .scipy_calls import SCIPY_SPECIAL
+from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -329,9 +329,13 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
-    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL and a.asname for a in node.names):
-        for alias in node.names:  # import scipy.special as sp
-            env[alias.asname or alias.name.split(".")[0]] = "scipy.special" if alias.name in SCIPY_SPECIAL else None
+    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL for a in node.names):
+        for alias in node.names:  # import scipy.special as sp; import scipy.special (scipy.special.erf)
+            package = alias.name.split(".")[0]
+            if alias.name in SCIPY_SPECIAL:
+                env[alias.asname or package] = "scipy.special" if alias.asname else package
+            else:
+                env[alias.asname or package] = None
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_SPECIAL:
         for alias in node.names:  # from scipy.special import expit, logsumexp
@@ -453,6 +457,8 @@ def _describe(value):
         return "numpy"
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_SPECIAL:
         return "scipy.special"
+    if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
+        return value.__name__  # import scipy.special: scipy.special.erf(x) reads through the package
     special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them
     name = getattr(value, "__name__", None)
     if name and any(m is not None and getattr(m, name, None) is value for m in special):

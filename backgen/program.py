@@ -21,7 +21,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir, structured
+from . import ir, runtime, structured
 from .ir import Program, map_ops, ops_in
 from .parse import read, read_helper
 from .reverse import reverse

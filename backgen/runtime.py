@@ -10,7 +10,11 @@ standalone.  ``modules(name)`` says which canonical modules a helper needs.
 """
 
 import ast
+import functools
+import math
 import re
+
+import numpy as np
 
 HELPERS = {
     "_unbroadcast": '''
@@ -64,6 +68,16 @@ def _matmul_grad_b(grad, a, b):
     grad = grad if np.ndim(a) > 1 else np.expand_dims(grad, -2)
     return np.reshape(_unbroadcast(np.swapaxes(a2, -1, -2) @ grad, b2), np.shape(b))
 ''',
+    "_erf": '''
+def _erf(x):
+    """scipy.special.erf of a number or an array, computed element by element with math.erf."""
+    return np.vectorize(math.erf, otypes=[float])(x)[()]
+''',
+    "_erfc": '''
+def _erfc(x):
+    """scipy.special.erfc of a number or an array, computed element by element with math.erfc."""
+    return np.vectorize(math.erfc, otypes=[float])(x)[()]
+''',
     "_digamma": '''
 def _digamma(x):
     """The digamma function, the derivative of math.lgamma (about 1e-15 relative away from its poles)."""
@@ -84,6 +98,19 @@ def _digamma(x):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b"})
+
+
+def callables():
+    """Every helper as a Python function, for running staged code that calls one."""
+    return dict(_compiled())
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled():
+    namespace = {"np": np, "math": math}
+    for text in HELPERS.values():
+        exec(compile(text, "<backgen runtime>", "exec"), namespace)
+    return tuple((name, namespace[name]) for name in HELPERS)
 
 
 def source(name):

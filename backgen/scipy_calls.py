@@ -11,6 +11,10 @@ call of a function the environment binds to ``scipy.special`` (imported from
   without overflow, differentiated as the log-sum-exp gate
   (``np.exp(a - out) * dout``);
 
+* ``erf(x)`` and ``erfc(x)`` become ``_erf(x)`` / ``_erfc(x)``, small helpers
+  (``backgen.runtime``) the generated module carries, computing ``math.erf``
+  element by element, with the rules ``np._erf`` / ``np._erfc``;
+
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 ``logsumexp`` with ``b=`` or ``return_sign=``) are refused at the call.
 """
@@ -18,10 +22,12 @@ so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 import ast
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
+SCIPY_PACKAGES = ("scipy", "autograd", "jax")  # bound by ``import scipy.special`` (no ``as``)
 
 
 def rewrite(forward):
-    if not any(str(meaning).startswith("scipy.special") for meaning in forward.env.values()):
+    if not any(str(meaning).startswith("scipy.special") or meaning in SCIPY_PACKAGES
+               for meaning in forward.env.values()):
         return
     numpy_name = _numpy_name(forward)
 
@@ -45,7 +51,10 @@ def _meaning(forward, func):
             func = func.value
         if isinstance(func, ast.Name) and forward.env.get(func.id):
             full = ".".join([forward.env[func.id]] + parts)
-            return full if full.startswith("scipy.special.") else None
+            for module in SCIPY_SPECIAL:  # autograd.scipy.special.erf: scipy.special.erf
+                if full.startswith(module + "."):
+                    return "scipy.special." + full[len(module) + 1:]
+            return None
     return None
 
 
@@ -67,9 +76,13 @@ def _replace(forward, call, numpy_name):
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         new = ast.Call(reduce, [given["a"]], keywords)
+    elif name in ("erf", "erfc") and len(call.args) == 1 and not call.keywords:
+        helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
+        forward.env[helper] = f"numpy.{helper}"
+        new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     else:
-        raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit and logsumexp "
-                            "(as the NumPy they compute)", call)
+        raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
+                            "erf and erfc", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

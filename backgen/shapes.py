@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ir
+from . import ir, runtime
 from .emit import staged_lines
 from .errors import BackgenError
 from .rules import RULES
@@ -171,7 +171,7 @@ def infer(staged, args, functions=None):
     their shapes under their source text.  ``functions`` are the helper
     functions the staged code calls.
     """
-    namespace = {staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
+    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
     walker = _Walker(staged, namespace)
     env = dict(zip(staged.params, args))
     for name, value in env.items():
@@ -207,7 +207,7 @@ def run_check(staged, args, functions=None):
         return tuple(out)
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(guarded(staged.body), 1)
     lines.append(f"    return {', '.join(map(str, staged.outputs))}")
-    namespace = {staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
+    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
     exec(compile("\n".join(lines) + "\n", f"<backgen check of {staged.name}>", "exec"), namespace)
     try:
         with np.errstate(all="ignore"):

@@ -25,7 +25,7 @@ import copy
 import functools
 import keyword
 
-from . import ir, source
+from . import ir, runtime, source
 from .errors import BackgenError
 from .flow import RETURN, StatementStager, single_exit
 from .cache import CacheStager, inline_expressions, output_roles, specialize
@@ -364,8 +364,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return not set(known[1]) <= set(self.guards)
 
     def alias(self, qualified):
-        """``np.exp`` spelled with the module names of the generated code."""
+        """``np.exp`` spelled with the module names of the generated code (``np._erf``, a function the
+        generated module carries, ``backgen.runtime``, by its own name)."""
         module, dot, rest = qualified.partition(".")
+        if module == "np" and rest in runtime.HELPERS:
+            return rest
         return self.modules.get(module, module) + dot + rest
 
     def qualify(self, node):

@@ -87,7 +87,7 @@ def check(table):
             missing = set(rule.inputs) - forward_names
             if missing:
                 raise ValueError(f"{where}: forward does not use {sorted(missing)}")
-            extra = forward_names - set(rule.inputs) - MODULE_NAMES - {"abs", "max", "min", "pow"}
+            extra = forward_names - set(rule.inputs) - MODULE_NAMES - {"abs", "max", "min", "pow"} - set(runtime.HELPERS)
             if extra:
                 raise ValueError(f"{where}: forward uses unknown names {sorted(extra)}")
         if rule.signature:
