@@ -319,6 +319,9 @@ class _Reverser(FlowReverser):
             grad = rule.grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active:
                 continue
+            if (id(op), position) in getattr(self, "stacked", {}):  # summed after the loop (row_products)
+                lines.append(ir.AdjointLine(self.stacked[id(op), position], False, upstream))
+                continue
             context = GradContext(self, op, rule, position, names)
             context.shared = shared  # a setup line two operands need is written once
             if callable(grad):

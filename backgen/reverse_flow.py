@@ -21,6 +21,7 @@ import keyword
 from dataclasses import replace
 
 from . import ir, source
+from .row_products import row_products
 
 
 class FlowReverser:
@@ -90,7 +91,14 @@ class FlowReverser:
                 self.refuse_at(loop.line, f"{_user(name)!r} is selected by a boolean mask in this loop, so its "
                                           "length may change from one iteration to the next: backgen writes code "
                                           f"for one shape per value; give {_user(name)!r} a value before the loop")
-        pre = self.zero_outer(loop.body, inside, exclude=loop.carried)
+        rows = row_products(loop, inside, self.staged, self.active, self.fresh)
+        self.stacked = getattr(self, "stacked", {})
+        self.stacked.update({(id(r.op), r.position): f"{r.rows}[{loop.var}]" for r in rows})
+        summed = {r.weight for r in rows} - {arg.name for op in ir.ops_in(loop.body) if op.rule != "inert"
+                                              and (id(op), 0) not in self.stacked and (id(op), 1) not in self.stacked
+                                              for arg in op.args if isinstance(arg, ir.Var)}
+        pre = self.zero_outer(loop.body, inside, exclude=loop.carried + tuple(summed))
+        pre += [ir.AdjointLine(r.rows, False, r.zeros) for r in rows]
         for _, exit_value in loop.exits:  # an outside value carried along gathers over iterations
             if isinstance(exit_value, ir.Var) and exit_value.name in self.active and exit_value.name not in inside \
                     and exit_value.name not in loop.carried and exit_value.name not in self.adjoint:
@@ -182,7 +190,15 @@ class FlowReverser:
         header = self.loop_header(loop, saves)
         block = ir.Block(header, tuple(restore + replay + body + end))
         self.loop_blocks = getattr(self, "loop_blocks", []) + [(block, loop)]
-        return pre + [block]
+        return pre + [block] + self.sum_rows(rows)
+
+    def sum_rows(self, rows):
+        """After a loop: each loop-invariant operand's adjoint from the rows kept (``row_products``)."""
+        groups = []
+        for r in rows:
+            lines = self.own_adjoint(r.weight) + [self.accumulate(r.weight, r.total)]
+            groups.append(ir.Group(self.forward_line(None, r.op), tuple(lines)))
+        return groups
 
     def cache_values(self, loop, read, shaped=frozenset()):
         """``((value, list name), ...)``: the values of the iteration the backward reads (directly or

@@ -329,3 +329,104 @@ def test_comments_of_loops_name_the_printed_lines():
                                                                   "Wh": "H, H", "b": "H"})
     comments_name_printed_lines(text)
     assert "h_1" not in text and "prev_h = np.tanh" not in text
+
+
+@pytest.mark.parametrize("body, summed, outer", [
+    ("""
+    n = X.shape[0]
+    s = 0.0
+    for i in range(n):
+        scores = X[i].dot(W)
+        s += np.sum(np.tanh(scores) * scores)
+    return s
+    """, "X.T.dot(dscores_rows)", 0),
+    ("""
+    s = 0.0
+    for i in range(len(X)):
+        scores = V.dot(X[i])
+        s += np.sum(scores ** 2) * w[0]
+    return s
+    """, "dscores_rows.T.dot(X)", 0),
+    ("""
+    n = len(X)
+    s = 0.0
+    for i in range(n):
+        z = X[i] @ w
+        s = s + np.tanh(z) * z
+    return s
+    """, "X.T @ dz_rows", 0),
+    ("""
+    n = X.shape[0]
+    s = 0.0
+    for i in range(n):
+        scores = X[i].dot(W)
+        scores2 = X[i].dot(W * 2.0)
+        s += np.sum(scores * scores2) + np.sum(W[:, 0] * scores[0])
+    return s
+    """, "X.T.dot(dscores_rows)", 1),  # (W * 2.0 is made in the loop: its outer products stay)
+    ("""
+    n = X.shape[0]
+    s = 0.0
+    for k in range(2):
+        for i in range(n):
+            scores = X[i].dot(W)
+            s += np.sum(np.sin(scores)) * k
+    return s
+    """, "X.T.dot(dscores_rows)", 0),
+])
+def test_a_product_with_the_loops_row_is_summed_after_the_loop(rng, body, summed, outer):
+    source = "def f(W, V, X, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((4, 3)), rng.standard_normal((3, 4)), rng.standard_normal((5, 4)),
+            rng.standard_normal(4))
+    text, got, want = generated(source, "f", args)
+    assert_close(got, want)
+    assert summed in text and code(text).count("np.outer(") == outer
+
+
+@pytest.mark.parametrize("body", [
+    # fewer iterations than rows: X.T would read rows the loop never reached
+    """
+    s = 0.0
+    for i in range(3):
+        s += np.sum(np.tanh(X[i].dot(W)))
+    return s
+    """,
+    # W changes in the loop: each iteration's product reads another W
+    """
+    s = 0.0
+    for i in range(len(X)):
+        s += np.sum(np.tanh(X[i].dot(W)))
+        W = W * 0.9
+    return s
+    """,
+    # the product runs on some iterations only
+    """
+    s = 0.0
+    for i in range(len(X)):
+        if i % 2 == 0:
+            s += np.sum(np.tanh(X[i].dot(W)))
+    return s
+    """,
+])
+def test_a_product_not_once_per_row_keeps_its_outer_products(rng, body):
+    source = "def f(W, X):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((4, 3)), rng.standard_normal((5, 4)))
+    text, got, want = generated(source, "f", args)
+    assert_close(got, want)
+    assert "_rows" not in text
+
+
+def test_rows_of_a_matrix_an_outer_loop_changes_stay_right(rng):
+    source = textwrap.dedent("""
+    def f(W, X):
+        n = X.shape[0]
+        s = 0.0
+        for k in range(2):
+            for i in range(n):
+                s += np.sum(np.tanh(X[i].dot(W)))
+            X = X * 0.5 + np.sum(W)
+        return s
+    """)
+    args = (rng.standard_normal((4, 3)), rng.standard_normal((5, 4)))
+    text, got, want = generated(source, "f", args)
+    assert_close(got, want)
