@@ -21,6 +21,7 @@ loop can then no longer grow with the whole array at each iteration.
 import ast
 import io
 import tokenize
+from dataclasses import replace
 
 from . import ir, source
 
@@ -42,6 +43,18 @@ def without_copies(items, foreign, returns, modules, numbers=frozenset()):
             if graph.droppable(line, foreign):
                 items = _replace(items, line, graph.renamable(line))
                 break
+            loop = graph.hoistable(line, foreign)
+            if loop is not None:
+                items = _replace(_hoisted(items, loop, line.target), line)
+                break
+            views = graph.views_kept(line)
+            if views:  # a part read before the copy: copied itself, the whole array is not
+                tried = _with_copied_views(items, views)
+                graph_tried = _Graph(tried, returns, modules, numbers)
+                copy = next((other for other in graph_tried.candidates() if other == line), None)
+                if copy is not None and graph_tried.droppable(copy, foreign):
+                    items = _replace(tried, copy, graph_tried.renamable(copy))
+                    break
         else:
             return items
 
@@ -271,6 +284,10 @@ class _Graph:
             return reads, kills, [(t, reads | {" read-only"}) for t in kills]
         if kills <= self.numbers and isinstance(_parse(text), ast.Subscript) and "..." not in text:
             return reads, kills, []  # an element of an array: a number, a copy
+        node = _parse(text)
+        if isinstance(node, ast.Subscript):  # a part of an array shares its memory, never its index's
+            reads_base = _names(source.to_source(node.value))
+            return reads, kills, [(t, reads_base) for t in kills]
         return reads, kills, ([] if _fresh(text) else [(t, reads) for t in kills])
 
     def candidates(self):
@@ -293,6 +310,52 @@ class _Graph:
         if " read-only" in group or group & set(foreign) or group - self.assigned - {" read-only"}:
             return False  # the caller's memory, a read-only view, or a name never assigned here
         return not self.live_after(line, group - {target})
+
+    def hoistable(self, line, foreign):
+        """The loop (at the top level) before which ``x = x.copy()``, made in it, can be made once: ``x`` holds
+        the caller's array as the loop starts and nothing in the loop assigns ``x`` otherwise, so after one copy
+        before it every iteration finds ``x`` its own; no other name that may hold the array is read after
+        the copy.  None where that does not hold."""
+        name = _copied(line)
+        group = self.sharing(name) | {name}
+        if line.target != name or not group & set(foreign) or " read-only" in group:
+            return None
+        loop = next((b for b in self.top if isinstance(b, ir.Block) and b.header.startswith(("for ", "while "))
+                     and any(inner is line for inner in _walk(b))), None)
+        if loop is None or self.live_after(line, group - {name}):
+            return None
+        inside = list(_walk(loop))
+        if any(name in _for_targets(b.header) for b in inside if isinstance(b, ir.Block)):
+            return None
+        if any(name in kills for node_line, _, kills in self.nodes
+               if node_line is not line and any(node_line is other for other in inside)):
+            return None
+        position = next(i for i, other in enumerate(self.top) if other is loop)
+        before = [other for other in self.top[:position] if name in _assigns(other)]
+        if before and (_copied(before[-1]) is None and getattr(before[-1], "source", "") == "None"):
+            return None  # (unset until the loop sets it)
+        if not before and name not in foreign:
+            return None
+        return loop
+
+    def views_kept(self, line):
+        """In a loop, the lines before the copy ``y = x.copy()`` in its block that take a part of ``x``
+        (``v = x[t]``, a view) read after the copy, which may keep the copy from being dropped."""
+        name = _copied(line)
+        flat = next((f for f in self.loop_bodies if any(other is line for other in f)), None)
+        if flat is None:
+            return ()
+        position = next(i for i, other in enumerate(flat) if other is line)
+        views = []
+        for other in flat[:position]:
+            node = _parse(getattr(other, "source", "") or "")
+            if isinstance(other, (ir.AdjointLine, ir.ForwardLine)) and not getattr(other, "accumulate", False) \
+                    and other.target.isidentifier() and isinstance(node, ast.Subscript) \
+                    and isinstance(node.value, ast.Name) and node.value.id == name \
+                    and sum(other.target in kills for _, _, kills in self.nodes) == 1 \
+                    and self.live_after(line, {other.target}):
+                views.append(other)
+        return tuple(views)
 
     def renamable(self, line):
         """Whether ``x = y`` (the copy dropped) can go, ``x`` read as ``y`` after it: a line outside loops,
@@ -376,6 +439,32 @@ def _replace(items, line, rename=False):
             out.append(item)
         return out
     return walk(items)
+
+
+def _with_copied_views(items, views):
+    """``items`` with each line of ``views`` (``v = x[t]``) taking a copy (``v = x[t].copy()``)."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_with_copied_views(item.lines, views)))
+        elif isinstance(item, ir.Block):
+            item = ir.Block(item.header, tuple(_with_copied_views(item.body, views)))
+        elif any(item is view for view in views):
+            item = replace(item, source=f"{item.source}.copy()")
+        out.append(item)
+    return out
+
+
+def _hoisted(items, loop, name):
+    """``items`` with ``name = name.copy()`` before ``loop``."""
+    out = []
+    for item in items:
+        if item is loop:
+            out.append(ir.AdjointLine(name, False, f"{name}.copy()"))
+        if isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_hoisted(item.lines, loop, name)))
+        out.append(item)
+    return out
 
 
 def _rename_line(line, old, new):

@@ -430,3 +430,59 @@ def test_rows_of_a_matrix_an_outer_loop_changes_stay_right(rng):
     args = (rng.standard_normal((4, 3)), rng.standard_normal((5, 4)))
     text, got, want = generated(source, "f", args)
     assert_close(got, want)
+
+
+PARAMETER_WRITTEN = '''
+def f(x, h, w):
+    for t in range(x.shape[0]):
+        h[t] = np.tanh(x[t] * w + h[t])
+    return np.sum(h * h)
+'''
+
+
+def test_a_parameter_written_in_a_loop_is_copied_once_before_it(rng):
+    args = (rng.standard_normal((5, 4)), rng.standard_normal((5, 4)), rng.standard_normal(4))
+    text, got, want = generated(PARAMETER_WRITTEN, "f", args)  # (the caller's h is checked unchanged)
+    assert_close(got, want)
+    assert code(forward_part(text)).count(".copy()") == 1 and "\n    h = h.copy()\n    for t in" in text
+    assert all("dh.copy()" not in line and "dh_1.copy()" not in line for line in loop_bodies(text))
+
+
+@pytest.mark.parametrize("body", [
+    # the caller's array, under another name, read after the loop
+    """
+    k = h
+    for t in range(3):
+        h[t] = np.tanh(x[t] * w)
+    return np.sum(h * h) + np.sum(k * x)
+    """,
+    # a view of the array as the iteration starts, read after the write
+    """
+    for t in range(3):
+        r = h[1:]
+        h[t] = np.tanh(x[t] * w)
+        w = w + np.sum(r)
+    return np.sum(h * h) * w
+    """,
+    # the array read whole by the backward: each iteration's is kept
+    """
+    for t in range(3):
+        h[t] = np.tanh(np.sum(h) * x[t] * w)
+    return np.sum(h * h)
+    """,
+    # a parameter written in a nested loop
+    """
+    for t in range(3):
+        for s in range(2):
+            h[t, s] = np.tanh(x[t, s] * w + h[t - 1, s])
+    return np.sum(h * h)
+    """,
+])
+def test_a_parameter_written_in_a_loop_stays_right(rng, body):
+    source = "def f(x, h, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((3, 2)), rng.standard_normal((3, 2)), 0.7)
+    try:
+        text, got, want = generated(source, "f", args)
+    except backgen.BackgenError:
+        return  # refused: fine, never wrong
+    assert_close(got, want)
