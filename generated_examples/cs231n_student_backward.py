@@ -480,7 +480,7 @@ def max_pool_backward_naive(dout, cache):
                     d_out[n, c, i, j] = 0
                     # (21) peak = np.max(window)
                     mask = window == peak
-                    dwindow = mask * (dpeak / mask.sum())
+                    dwindow = mask * (dpeak / np.count_nonzero(mask))
                     # (20) window = x[n, c, h_start:s, w_start:s2]
                     dx[n, c, h_start:s, w_start:s2] += dwindow
     return dx

@@ -24,7 +24,7 @@ def _extreme(c):
     out = c.expand(c.out, "a")
     mask = c.setup("mask", f"{c.a} == {out}")
     if c.param("axis") is None:
-        return f"{mask} * ({c.g} / {mask}.sum())"
+        return f"{mask} * ({c.g} / {c.np}.count_nonzero({mask}))"  # (a count: faster than a sum of bools)
     keep = c.axis_text()
     return f"{mask} * ({c.expand(c.g, 'a')} / {mask}.sum(axis={keep}, keepdims=True))"
 
