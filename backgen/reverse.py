@@ -28,6 +28,7 @@ from .errors import BackgenError
 from .fuse import fusions
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
+from .parts import assigned_parts
 from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, Scatter
 from .stage import atom_ast, module_bindings
@@ -149,6 +150,8 @@ class _Reverser(FlowReverser):
             parts = renamed_once(parts, returns)
         parts = handed_over(parts, returns)
         parts = tidied(propagated(parts, returns))
+        if self.numpy:
+            parts = tuple(assigned_parts(parts))
         if len(parts[1].lines) == len(missing):  # the checks as printed (a renamed value in the zero)
             missing = tuple(_missing_zero(block, entry) for block, entry in zip(parts[1].lines, missing))
         return tuple(parts[0].lines), list(parts[2].lines), missing

@@ -86,15 +86,15 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     # (13) o = 1 / (1 + np.exp(-sel3))
     dsel3 = ((1 - o) * o) * do
     # (12) sel3 = a[:, prod3:prod4]
-    da[:, prod3:prod4] += dsel3
+    da[:, prod3:prod4] = dsel3
     # (9) f = 1 / (1 + np.exp(-sel2))
     dsel2 = ((1 - f) * f) * df
     # (8) sel2 = a[:, H:prod2]
-    da[:, H:prod2] += dsel2
+    da[:, H:prod2] = dsel2
     # (6) i = 1 / (1 + np.exp(-sel))
     dsel = ((1 - i) * i) * di
     # (5) sel = a[:, :H]
-    da[:, :H] += dsel
+    da[:, :H] = dsel
     # (4) a = xdot + prod + b
     db = da.sum(axis=0)
     # (3) prod = prev_h.dot(Wh)

@@ -42,7 +42,7 @@ def rnn_backward(x, h, Wx, Wh, b, dout):
         dxt = ds.dot(Wx.T)
         dWx += xt.T.dot(ds)
         # (2) xt = x[t]
-        dx[t] += dxt
+        dx[t] = dxt
     return dx, dh, dWx, dWh, db
 
 
@@ -91,5 +91,5 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
         dxt = ds.dot(Wx.T)
         dWx += xt.T.dot(ds)
         # (3) xt = x[t]
-        dx[t] += dxt
+        dx[t] = dxt
     return dx, dh, dWx, dWh, db

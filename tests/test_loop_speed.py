@@ -486,3 +486,49 @@ def test_a_parameter_written_in_a_loop_stays_right(rng, body):
     except backgen.BackgenError:
         return  # refused: fine, never wrong
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("body, assigned, added", [
+    # gates cut from one array: each part of its adjoint is set once
+    ("""
+    H = w.shape[0] // 4
+    a = x[0] * w
+    return np.sum(np.tanh(a[:H]) * np.exp(a[H:2 * H]) + a[2 * H:3 * H] ** 2 * a[3 * H:])
+    """, ["da[:H] = ", "da[H:prod] = ", "da[prod3:prod4] = "], []),
+    # parts that overlap: the second adds
+    ("""
+    H = w.shape[0] // 4
+    a = x[0] * w
+    return np.sum(np.tanh(a[:2 * H]) * np.exp(a[H:3 * H]))
+    """, ["da[H:prod2] = "], ["da[:prod] += "]),
+    # each iteration reads its own row: set, not added
+    ("""
+    s = 0.0
+    for t in range(x.shape[0]):
+        s = s + np.sum(np.tanh(x[t] * w))
+    return s
+    """, ["dx[t] = "], []),
+    # two rows an iteration (t - 1 is the last row when t is 0): added
+    ("""
+    s = 0.0
+    for t in range(x.shape[0]):
+        s = s + np.sum(np.tanh(x[t] * w) * x[t - 1])
+    return s
+    """, [], ["dx[t] += ", "dx[diff] += "]),
+    # the same row in every iteration: added
+    ("""
+    s = 0.0
+    for t in range(x.shape[0]):
+        s = s + np.sum(np.tanh(x[0] * w) * t)
+    return s
+    """, [], ["dx[0] += "]),
+])
+def test_a_part_no_earlier_line_wrote_is_assigned(rng, body, assigned, added):
+    source = "def f(x, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((4, 8)), rng.standard_normal(8))
+    text, got, want = generated(source, "f", args)
+    assert_close(got, want)
+    for line in assigned:
+        assert line in text, line
+    for line in added:
+        assert line in text, line
