@@ -8,10 +8,11 @@ Each workload runs in this one process, side by side:
   per step, then ``rnn_backward`` reading it.
 * ``lstm T=...``: an LSTM over time with the same loss, (N, D, H) = (32, 64, 64);
   hand-written in CS231n's style, with a cache per step.
-* ``max_pool_naive``, ``svm_loss_naive``: CS231n's naive loops (four nested loops
-  over (8, 16, 32, 32) for the pool; N, D, C = 500, 3073, 10 for the SVM loss): the
-  generated backward (which runs the forward too) against the forward alone, and
-  against the hand-written naive backward.
+* ``max_pool_naive``, ``svm_loss_naive``: CS231n's naive loops as a student writes
+  them, read from generated_examples/cs231n_student.py (four nested loops over
+  (8, 16, 32, 32) for the pool; N, D, C = 500, 3073, 10 for the SVM loss, its
+  gradient for W alone as CS231n asks): the generated backward (which runs the
+  forward too) against the forward alone, and against the hand-written naive backward.
 * ``scalar loop``: 1,000 iterations of ``x = math.tanh(w * x + 0.5)``.
 
 It prints the median time of each function (the repeats of one workload are
@@ -37,9 +38,20 @@ import statistics  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
 
+import importlib.util  # noqa: E402
+import pathlib  # noqa: E402
+
 import numpy as np  # noqa: E402
 
 from backgen.api import compile_backward  # noqa: E402
+
+# CS231n's naive loops as a student writes them: the one copy, generated_examples/cs231n_student.py
+_STUDENT = pathlib.Path(__file__).resolve().parent.parent / "generated_examples" / "cs231n_student.py"
+_spec = importlib.util.spec_from_file_location("cs231n_student", _STUDENT)
+student = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(student)
+max_pool_forward_naive = student.max_pool_forward_naive  # returns (out, cache)
+svm_loss_naive = student.svm_loss_naive
 
 
 # --- forward functions, as a user writes them ----------------------------------
@@ -74,40 +86,6 @@ def lstm_loss(x, h0, Wx, Wh, b):
         prev_h = next_h
         prev_c = next_c
     return np.sum(h * h)
-
-
-def max_pool_forward_naive(x, pool_param):
-    N, C, H, W = x.shape
-    ph = pool_param['pool_height']
-    pw = pool_param['pool_width']
-    stride = pool_param['stride']
-    Ho = 1 + (H - ph) // stride
-    Wo = 1 + (W - pw) // stride
-    out = np.zeros((N, C, Ho, Wo))
-    for n in range(N):
-        for c in range(C):
-            for i in range(Ho):
-                for j in range(Wo):
-                    out[n, c, i, j] = np.max(x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw])
-    return out
-
-
-def svm_loss_naive(W, X, y, reg):
-    num_classes = W.shape[1]
-    num_train = X.shape[0]
-    loss = 0.0
-    for i in range(num_train):
-        scores = X[i].dot(W)
-        correct_class_score = scores[y[i]]
-        for j in range(num_classes):
-            if j == y[i]:
-                continue
-            margin = scores[j] - correct_class_score + 1
-            if margin > 0:
-                loss += margin
-    loss /= num_train
-    loss += reg * np.sum(W * W)
-    return loss
 
 
 def scalar_loop(x, w):
@@ -190,7 +168,7 @@ def lstm_hand(x, h0, Wx, Wh, b):
 
 def max_pool_backward_hand(x, pool_param):
     """CS231n's max_pool_forward_naive, then max_pool_backward_naive (dout of ones)."""
-    out = max_pool_forward_naive(x, pool_param)
+    out, _ = max_pool_forward_naive(x, pool_param)
     dout = np.ones_like(out)
     N, C, H, W = x.shape
     ph, pw, stride = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
@@ -287,6 +265,7 @@ def generated(forward, args, recompute):
     wrt = ("W",) if forward is svm_loss_naive else None  # as CS231n: dW
     function, _, _ = compile_backward(forward, wrt=wrt, args=args, **kwargs)
     out = forward(*args)
+    out = out[0] if isinstance(out, tuple) else out  # a layer's (out, cache): the gradient of out
     if isinstance(out, np.ndarray) and out.size > 1:  # the gradient of every output element: ones
         dout = np.ones_like(out)
         return lambda *values: function(*values, dout)

@@ -221,6 +221,73 @@ def svm_loss_backward(x, y, dout=1.0):
     return d_x
 
 
+def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
+    """Gradient of svm_loss_naive() with respect to W, X, reg, times the output gradient dout."""
+    # forward pass
+    num_classes = W.shape[1]                      # (1)
+    num_train = X.shape[0]                        # (2)
+    loss = 0.0                                    # (3)
+    scoreses = []
+    for i in range(num_train):
+        Xi = X[i]                                 # (4)
+        scores = Xi.dot(W)                        # (5)
+        scoreses.append(scores)
+        yi = y[i]                                 # (6)
+        correct_class_score = scores[yi]          # (7)
+        for j in range(num_classes):
+            if j == y[i]:
+                loss_3 = loss                     # (8)
+            else:
+                sel = scores[j]                   # (9)
+                diff = sel - correct_class_score  # (10)
+                margin = diff + 1                 # (11)
+                if margin > 0:
+                    loss_3 = loss + margin        # (12)
+                else:
+                    loss_3 = loss                 # (13)
+            loss = loss_3
+    sumsq = np.sum(W * W)                         # (15)
+    # backward pass
+    # (16) prod = reg * sumsq
+    dreg = sumsq * dout
+    dsumsq = reg * dout
+    # (15) sumsq = np.sum(W * W)
+    dW = (2 * W) * dsumsq
+    # (14) loss_4 = loss / num_train
+    dloss = dout / num_train
+    dX = np.zeros_like(X)
+    dscores_rows = np.zeros((num_train, num_classes))
+    for i in reversed(range(num_train)):
+        scores = scoreses.pop()
+        yi = y[i]
+        correct_class_score = scores[yi]
+        dscores = np.zeros_like(scores)
+        dcorrect_class_score = 0.0
+        for j in reversed(range(num_classes)):
+            if not (j == y[i]):
+                sel = scores[j]
+                diff = sel - correct_class_score
+                margin = diff + 1
+                dmargin = 0.0
+                if margin > 0:
+                    # (12) loss_3 = loss + margin
+                    dmargin += dloss
+                # (10) diff = sel - correct_class_score
+                dcorrect_class_score += -dmargin
+                # (9) sel = scores[j]
+                dscores[j] += dmargin
+        # (7) correct_class_score = scores[yi]
+        dscores[yi] += dcorrect_class_score
+        # (5) scores = Xi.dot(W)
+        dXi = W.dot(dscores)
+        dscores_rows[i] = dscores
+        # (4) Xi = X[i]
+        dX[i] = dXi
+    # (5) scores = Xi.dot(W)
+    dW += X.T.dot(dscores_rows)
+    return dW, dX, dreg
+
+
 def layernorm_backward(dout, cache):
     """Gradient of layernorm_forward() with respect to x, gamma, beta, times the output gradient dout."""
     x, mean, var, x_hat, gamma, eps = cache

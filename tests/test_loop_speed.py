@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 import backgen
-from test_never_wrong import finite_differences
+from conftest import student_source
+from numeric import finite_differences
 
 RNN = '''
 def rnn_loss(x, h0, Wx, Wh, b):
@@ -50,41 +51,9 @@ def lstm_loss(x, h0, Wx, Wh, b):
     return np.sum(h * h)
 '''
 
-MAX_POOL = '''
-def max_pool_forward_naive(x, pool_param):
-    N, C, H, W = x.shape
-    ph = pool_param['pool_height']
-    pw = pool_param['pool_width']
-    stride = pool_param['stride']
-    Ho = 1 + (H - ph) // stride
-    Wo = 1 + (W - pw) // stride
-    out = np.zeros((N, C, Ho, Wo))
-    for n in range(N):
-        for c in range(C):
-            for i in range(Ho):
-                for j in range(Wo):
-                    out[n, c, i, j] = np.max(x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw])
-    return out
-'''
+MAX_POOL = student_source("max_pool_forward_naive")
 
-SVM = '''
-def svm_loss_naive(W, X, y, reg):
-    num_classes = W.shape[1]
-    num_train = X.shape[0]
-    loss = 0.0
-    for i in range(num_train):
-        scores = X[i].dot(W)
-        correct_class_score = scores[y[i]]
-        for j in range(num_classes):
-            if j == y[i]:
-                continue
-            margin = scores[j] - correct_class_score + 1
-            if margin > 0:
-                loss += margin
-    loss /= num_train
-    loss += reg * np.sum(W * W)
-    return loss
-'''
+SVM = student_source("svm_loss_naive")
 
 SCALAR = '''
 def scalar_loop(x, w):

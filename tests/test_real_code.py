@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
+from conftest import student_source
 from numeric import gradient, weighted
 
 CASES = {
@@ -127,31 +128,7 @@ def softmax_loss_naive(W, X, y, reg):
     loss += reg * np.sum(W * W)
     return loss
 ''', None, lambda: [np.random.default_rng(7).normal(size=(4, 3)), np.random.default_rng(8).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
-"svm_naive": ('''
-import numpy as np
-def svm_loss_naive(W, X, y, reg):
-    """
-    - W: A numpy array of shape (D, C) containing weights.
-    - X: A numpy array of shape (N, D) containing a minibatch of data.
-    - y: A numpy array of shape (N,) containing training labels
-    - reg: (float) regularization strength
-    """
-    num_classes = W.shape[1]
-    num_train = X.shape[0]
-    loss = 0.0
-    for i in range(num_train):
-        scores = X[i].dot(W)
-        correct_class_score = scores[y[i]]
-        for j in range(num_classes):
-            if j == y[i]:
-                continue
-            margin = scores[j] - correct_class_score + 1
-            if margin > 0:
-                loss += margin
-    loss /= num_train
-    loss += reg * np.sum(W * W)
-    return loss
-''', None, lambda: [np.random.default_rng(9).normal(size=(4, 3)), np.random.default_rng(10).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
+"svm_naive": (student_source("svm_loss_naive"), None, lambda: [np.random.default_rng(9).normal(size=(4, 3)), np.random.default_rng(10).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
 "two_layer_net_loss": ('''
 import numpy as np
 def loss(X, W1, b1, W2, b2, y, reg=0.0):
