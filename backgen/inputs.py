@@ -24,6 +24,7 @@ import inspect
 import numpy as np
 
 from .errors import BackgenError
+from .parse import default_value
 from .shapes import spec as shape_spec
 
 SIZES = (4, 5, 3, 6, 7, 8, 9, 10, 11, 12)  # distinct, so a transposed gradient has the wrong shape
@@ -98,7 +99,7 @@ def signature_of(forward):
         default = inspect.Parameter.empty
         if k >= first:
             try:
-                default = ast.literal_eval(args.defaults[k - first])
+                default = default_value(args.defaults[k - first])
             except ValueError:
                 default = None
         params.append(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))

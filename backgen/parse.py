@@ -18,6 +18,7 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
 """
 
 import ast
+import operator
 import builtins
 import codecs
 import copy
@@ -538,7 +539,13 @@ def fence(forward):
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
         if not (_is_number(default) or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
-            raise forward.error("parameter defaults must be numbers, True/False, strings or None", default)
+            try:
+                value = default_value(default)  # arithmetic on numbers: beta=8.0 / 3.0
+            except ValueError:
+                value = None
+            if type(value) not in (int, float):
+                raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
+                                    "strings or None", default)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
@@ -595,6 +602,29 @@ def _is_number(node):
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, UNARYOPS):
         node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+               ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow}
+
+
+def default_value(node):
+    """The value of a parameter's default: a literal, or arithmetic on numbers (``beta=8.0 / 3.0``);
+    ValueError for anything else."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        left, right = default_value(node.left), default_value(node.right)
+        if all(type(v) in (int, float) for v in (left, right)):
+            try:
+                return _ARITHMETIC[type(node.op)](left, right)
+            except (ArithmeticError, ValueError):
+                pass
+        raise ValueError("not a number")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = default_value(node.operand)
+        if type(value) in (int, float):
+            return -value if isinstance(node.op, ast.USub) else value
+        raise ValueError("not a number")
+    return ast.literal_eval(node)
 
 
 def _fence_stmt(forward, stmt, last):

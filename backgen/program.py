@@ -23,7 +23,7 @@ from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir, runtime, structured
 from .ir import Program, map_ops, ops_in
-from .parse import read, read_helper
+from .parse import default_value, read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer, list_names, run_check
@@ -320,7 +320,7 @@ def declared_shapes(forward, shapes=None):
     for arg in args.args:
         found = shape_spec(arg.annotation) if arg.annotation is not None else None
         if found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
-            value = ast.literal_eval(defaults[arg.arg])
+            value = default_value(defaults[arg.arg])
             if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples
                 found = Spec((), type(value).__name__, value)
             else:

@@ -308,3 +308,27 @@ def test_second_derivatives_of_idioms(forward):
         return v[0] * da + v[1] * db
     for k in range(2):
         assert got[k] == pytest.approx(gradient(directional, args, k), rel=1e-5, abs=1e-8)
+
+
+def test_defaults_written_as_arithmetic_on_numbers():
+    source = textwrap.dedent('''
+        import numpy as np
+        def lorenz_step(state, sigma=10.0, rho=28.0, beta=8.0 / 3.0, dt=-(-1 / 100)):
+            x, y, z = state
+            dx = sigma * (y - x)
+            dy = x * (rho - z) - y
+            dz = x * y - beta * z
+            return np.array([x + dt * dx, y + dt * dy, z + dt * dz])
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    text = backgen.generate(source, shapes={"state": "3"})
+    assert "beta=8.0 / 3.0, dt=-(-1 / 100)" in text  # the user's defaults, as written
+    generated = {}
+    exec(text, generated)
+    state, dout = np.array([1.0, 2.0, 3.0]), np.array([0.3, -0.5, 0.7])
+    got = generated["lorenz_step_backward"](state, dout=dout)
+    np.testing.assert_allclose(got[0], gradient(weighted(namespace["lorenz_step"], (dout,)), [state], 0),
+                               rtol=1e-6, atol=1e-9)
+    with pytest.raises(backgen.BackgenError, match="defaults must be numbers"):
+        backgen.generate("def f(x, k=len('ab')):\n    return x * k\n")
