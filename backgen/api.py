@@ -192,6 +192,7 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = read(self._func)
+        self._sequences = structured.read_as_sequences(forward.func)
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -292,13 +293,24 @@ class Differentiable:
             douts = tuple(dout)
         else:
             douts = (dout,)
-        values = self._bind(args, kwargs)
+        given = self._bind(args, kwargs)
+        numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
+                   if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
+        values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
         entry = self._entry(values)
         if dout is UNSET:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
-        return entry[0](*values, *douts)
+        grads = entry[0](*values, *douts)
+        if not numbers:
+            return grads
+        wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
+        positions = [list(self._signature.parameters).index(name) for name in wrt]
+        many = len(wrt) > 1
+        grads = tuple(type(given[k])(g.tolist()) if k in numbers else g
+                      for k, g in zip(positions, grads if many else (grads,)))
+        return grads if many else grads[0]
 
     def _needs_dout(self, values):
         name = self.__name__
@@ -467,6 +479,12 @@ def layer(func=None, *, wrt=None, shapes=None):
     if isinstance(func, (str, bytes)) or not callable(func):
         raise TypeError(f"backgen.layer takes a function, not {type(func).__name__}")
     return Layer(getattr(func, "_func", func), wrt=wrt, shapes=shapes)
+
+
+def _number_list(value):
+    """A list or tuple of plain numbers (not of arrays, which are structured parameters)."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) for v in value)
 
 
 def _shape_key(value):

@@ -586,6 +586,28 @@ def candidates(func):
     return found & params
 
 
+def read_as_sequences(func):
+    """Parameters the code only indexes, iterates, takes len() of or passes to NumPy (``np.sum(xs)``):
+    a list of numbers given for one behaves as the array of those numbers."""
+    params = {a.arg for a in func.args.args}
+    parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    found, other = set(), set()
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id in params):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(node.ctx, ast.Load) and (
+                isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
+                or isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
+                or isinstance(parent, ast.Call) and node in parent.args and (
+                    isinstance(parent.func, ast.Name) and parent.func.id in ("len", "enumerate", "zip", "reversed")
+                    or isinstance(parent.func, ast.Attribute) and isinstance(parent.func.value, ast.Name))):
+            found.add(node.id)
+        elif not isinstance(parent, ast.arguments):
+            other.add(node.id)
+    return found - other
+
+
 def _mutated(stmts):
     """Names whose attributes are used (``xs.append(v)``): their length may change."""
     return {n.value.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Attribute)

@@ -332,3 +332,20 @@ def test_defaults_written_as_arithmetic_on_numbers():
                                rtol=1e-6, atol=1e-9)
     with pytest.raises(backgen.BackgenError, match="defaults must be numbers"):
         backgen.generate("def f(x, k=len('ab')):\n    return x * k\n")
+
+
+def polynomial(coeffs, x):
+    y = 0.0
+    for c in coeffs:
+        y = y * x + c
+    return y
+
+
+def test_a_list_of_numbers_given_for_a_parameter_the_code_iterates_gets_a_list_back():
+    g = backgen.backward(polynomial)
+    for coeffs in ([0.5, -1.0, 2.0], (0.5, -1.0, 2.0, 3.0), np.array([0.5, -1.0])):
+        dcoeffs, dx = g.backward(coeffs, 0.7)
+        assert type(dcoeffs) is type(coeffs)
+        want = gradient(lambda c: polynomial(c, 0.7), [np.asarray(coeffs, dtype=float)], 0)
+        np.testing.assert_allclose(np.asarray(dcoeffs), want, rtol=1e-6, atol=1e-9)
+        assert dx == pytest.approx(gradient(lambda x: polynomial(coeffs, x), [0.7], 0), rel=1e-6)
