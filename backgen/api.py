@@ -525,16 +525,14 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     array-valued output a fixed random upstream gradient is used.
     """
     forward = getattr(func, "__wrapped__", func)
-    if hasattr(func, "backward") and wrt is None:
-        grad_fn, wrt_names = func.backward, func.wrt
-    else:
-        decorated = backward(forward, wrt=wrt)
-        grad_fn, wrt_names = decorated.backward, decorated.wrt
+    decorated = func if hasattr(func, "backward") and wrt is None else backward(forward, wrt=wrt)
+    grad_fn = decorated.backward
     if isinstance(func, Differentiable):
         forward = func._func
     signature = inspect.signature(forward)
     bound = signature.bind(*args)
     bound.apply_defaults()
+    wrt_names = decorated.wrt_for(bound.args) if isinstance(decorated, Differentiable) else decorated.wrt
     values = dict(bound.arguments)
     output = forward(*bound.args)
     several = isinstance(output, tuple)

@@ -143,6 +143,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     specs = declared_shapes(forward, shapes)
     arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
+    if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
+        wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
     result = stage(forward, wrt, specs, arrays)
     calls = [op for op in ops_in(result.body) if op.rule == "call"]
     helpers = {}
@@ -373,6 +375,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     error = again
             raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper)
+
+
+def _integral(value):
+    """An integer or boolean number or array: it carries no gradient."""
+    return isinstance(value, (bool, int, np.bool_, np.integer)) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "biu")
 
 
 def _matched_sizes(error, specs, fixed):

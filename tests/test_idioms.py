@@ -349,3 +349,19 @@ def test_a_list_of_numbers_given_for_a_parameter_the_code_iterates_gets_a_list_b
         want = gradient(lambda c: polynomial(c, 0.7), [np.asarray(coeffs, dtype=float)], 0)
         np.testing.assert_allclose(np.asarray(dcoeffs), want, rtol=1e-6, atol=1e-9)
         assert dx == pytest.approx(gradient(lambda x: polynomial(coeffs, x), [0.7], 0), rel=1e-6)
+
+
+def scaled_tanh_sum(x, a=1):
+    def act(z):
+        return np.tanh(z) * a
+    return np.sum(act(x))
+
+
+def test_a_nested_helper_closing_over_an_integer_default_given_a_float():
+    g = backgen.backward(scaled_tanh_sum)
+    x = np.array([0.3, -0.7, 1.1])
+    dx, da = g.backward(x, 0.9)  # the float given for a is differentiated, also inside act()
+    np.testing.assert_allclose(dx, gradient(scaled_tanh_sum, [x, 0.9], 0), rtol=1e-6)
+    assert da == pytest.approx(gradient(scaled_tanh_sum, [x, 0.9], 1), rel=1e-6)
+    np.testing.assert_allclose(g.backward(x), gradient(scaled_tanh_sum, [x, 1], 0), rtol=1e-6)
+    assert backgen.gradcheck(g, x, 0.9) < 1e-6 and backgen.gradcheck(scaled_tanh_sum, x) < 1e-6
