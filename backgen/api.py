@@ -19,7 +19,9 @@ code generation (an unexpected failure is reported as a BackgenError too).
 
 import ast
 import collections
+import contextlib
 import functools
+import gc
 import inspect
 import linecache
 import sys
@@ -35,6 +37,7 @@ from .parse import read
 from .docshapes import ANY_RANK
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
+from .source import walk
 from .stage import stage
 
 
@@ -54,10 +57,28 @@ DEEP_STACK_SIZE = 256 << 20  # bytes; 50,000 levels need about 16 MiB
 _deep_lock = threading.Lock()
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused: generation allocates many small trees and no cycles, and
+    on a large function the collector's passes over them would cost a quarter of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def deep(work, filename="<string>"):
     """``work()``; if a deeply nested function exhausts Python's recursion limit, ``work()`` again
     on a thread with a large stack and a raised limit (then put back), and a BackgenError where
     even that is not enough."""
+    with _collector_paused():
+        return _deep(work, filename)
+
+
+def _deep(work, filename):
     try:
         return work()
     except (RecursionError, MemoryError) as exc:
@@ -219,7 +240,7 @@ class Differentiable:
         flags = {name for name, p in self._signature.parameters.items() if isinstance(p.default, (bool, str))}
         self.wrt = tuple(wrt) if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
         self._int_defaults = ()
-        returns = [n.value for n in ast.walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
+        returns = [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
         self.outputs = len(returns[0].elts) if returns and isinstance(returns[0], ast.Tuple) else 1
 
     def __get__(self, instance, owner=None):

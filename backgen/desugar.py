@@ -22,9 +22,12 @@ import ast
 import copy
 import itertools
 
+from .source import walk
+
+
 
 def desugar(func, error):
-    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
     state = _State(used, error)
     func.body = state.block(func.body)
 
@@ -100,7 +103,7 @@ class _State:
 
     def comprehension(self, node, before):
         target = self.fresh("items")
-        names = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+        names = {n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name)}
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own
         node = copy.deepcopy(node)
         rename = _Rename(renamed)
@@ -123,7 +126,7 @@ class _State:
         for stmt in loop:
             ast.copy_location(stmt, node)
             ast.fix_missing_locations(stmt)
-            for child in ast.walk(stmt):
+            for child in walk(stmt):
                 if hasattr(child, "lineno"):
                     child.lineno, child.col_offset = node.lineno, node.col_offset
         before.extend(self.block(loop))
@@ -200,4 +203,4 @@ def _at(name, index):
 
 
 def _comprehensions(node):
-    return any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in ast.walk(node))
+    return any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in walk(node))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import ir, runtime
+from . import ir, runtime, source
 from .errors import BackgenError
 
 _HERE = Path(__file__).resolve().parent
@@ -198,7 +198,7 @@ def needed_modules(backward):
 
 
 def _modules_in(text, modules):
-    names = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+    names = source.name_ids(ast.parse(text))
     return [m for m, alias in sorted(modules.items()) if alias in names]
 
 

@@ -263,7 +263,7 @@ class StatementStager:
     def condition(self, node):
         """A test's source, kept whole (it carries no gradient), reading the current versions."""
         replaced = {}
-        for sub in ast.walk(node):
+        for sub in source.walk(node):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.versions:
                 self.check_fresh(sub.id, sub)  # a test reading an array changed unseen
                 replaced[id(sub)] = self.versions[sub.id]
@@ -405,20 +405,20 @@ class StatementStager:
 
     def carried_names(self, stmt, body):
         """Names assigned in the body and read before assignment in it, or read after the loop."""
-        assigned = {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)
+        assigned = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Store)}
-        assigned |= {n.target.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.AugAssign)
+        assigned |= {n.target.value.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
                      and isinstance(n.target, ast.Subscript) and isinstance(n.target.value, ast.Name)}
-        assigned |= {t.value.id for s in body for n in ast.walk(s) if isinstance(n, ast.Assign)
+        assigned |= {t.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Assign)
                      for t in n.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
-        assigned |= {n.value.func.value.id for s in body for n in ast.walk(s)
+        assigned |= {n.value.func.value.id for s in body for n in source.walk(s)
                      if isinstance(n, ast.Expr) and is_append(n)}
-        assigned |= {n.func.value.id for s in body for n in ast.walk(s) if is_pop(n)}
+        assigned |= {n.func.value.id for s in body for n in source.walk(s) if is_pop(n)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
-            early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+            early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
         later = self.read_outside(stmt, body)
         enclosing = {name for entry in getattr(self, "loop_entries", []) for name in entry}
         return {name for name in assigned if name in early or name in later or name in enclosing}
@@ -433,8 +433,8 @@ class StatementStager:
         """
         path = _path_to(self.forward.func.body, stmt)
         if path is None:
-            inside = {id(n) for s in body for n in ast.walk(s)} | {id(n) for n in ast.walk(stmt)}
-            return {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name)
+            inside = {id(n) for s in body for n in source.walk(s)} | {id(n) for n in source.walk(stmt)}
+            return {n.id for n in source.walk(self.func) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Load) and id(n) not in inside}
         live = set()
         for block, index, owner in path:
@@ -485,28 +485,28 @@ def _read_before_written(stmts, written):
     written = set(written)
     for stmt in stmts:
         if isinstance(stmt, ast.If):
-            early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
+            early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             early |= _read_before_written(stmt.body, written) | _read_before_written(stmt.orelse, written)
             continue
         if isinstance(stmt, (ast.For, ast.While)):  # each iteration starts from the values before the loop
             head = stmt.test if isinstance(stmt, ast.While) else stmt.iter
-            early |= {n.id for n in ast.walk(head) if isinstance(n, ast.Name) and n.id not in written}
+            early |= {n.id for n in source.walk(head) if isinstance(n, ast.Name) and n.id not in written}
             inner = set(written)
             if isinstance(stmt, ast.For):
-                inner |= {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+                inner |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
             early |= _read_before_written(stmt.body, inner)
             if isinstance(stmt, ast.While):  # the test runs again after each iteration
-                early |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+                early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
             continue
         value = getattr(stmt, "value", None)
-        reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
+        reads = {n.id for n in source.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
         if isinstance(stmt, ast.AugAssign):
-            reads |= {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+            reads |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
-                reads |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                reads |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
         if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs
-            reads |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+            reads |= {n.id for n in source.walk(stmt.value) if isinstance(n, ast.Name)}
             written.add(stmt.value.func.value.id)
         if isinstance(stmt, ast.Assign) and is_pop(stmt.value):  # x = xs.pop() reads xs
             early |= {stmt.value.func.value.id} - written
@@ -516,7 +516,7 @@ def _read_before_written(stmts, written):
             if isinstance(target, ast.Subscript):
                 target = target.value  # a[i] = v writes a
             if target is not None:
-                written |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+                written |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
     return early
 
 
@@ -575,7 +575,7 @@ def single_exit(stmts):
 
 
 def _contains_return(stmt):
-    return any(isinstance(n, ast.Return) for n in ast.walk(stmt))
+    return any(isinstance(n, ast.Return) for n in source.walk(stmt))
 
 
 def _always_returns(stmts):

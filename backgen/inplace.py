@@ -19,7 +19,10 @@ loop can then no longer grow with the whole array at each iteration.
 """
 
 import ast
+import bisect
+import functools
 import io
+import math
 import tokenize
 from dataclasses import replace
 
@@ -68,25 +71,41 @@ def renamed_once(items, returns):
         changed = False
         graph = _Graph(items, returns, set())
         for flat in graph.containers:
-            for i, first in enumerate(flat):
-                pair = _alias(first)
+            aliases = [_alias(line) for line in flat]
+            at = _positions(aliases, flat)
+            for i, pair in enumerate(aliases):
                 if pair is None:
                     continue
                 a, b = pair
-                for j in range(i + 1, len(flat)):
-                    line = flat[j]
-                    if _alias(line) == (b, a):
-                        if not graph.live_after(line, {a}) and not any(_breaks(x) for x in flat[i + 1:j]):
-                            items = _rename_between(items, first, line, a, b)
-                            changed = True
-                        break
-                    if _assigns(line) & {a, b}:
-                        break
-                if changed:
+                back = _next_after(at.get((b, a), ()), i)  # the line handing b back, if it is the first
+                stop = min(_next_after(at.get(a, ()), i), _next_after(at.get(b, ()), i))  # to assign a or b
+                if back != stop or back == math.inf:
+                    continue
+                line = flat[back]
+                if not graph.live_after(line, {a}) and not any(_breaks(x) for x in flat[i + 1:back]):
+                    items = _rename_between(items, flat[i], line, a, b)
+                    changed = True
                     break
             if changed:
                 break
     return items
+
+
+def _positions(aliases, flat):
+    """``{(a, b): positions of the lines a = b, name: positions of the lines assigning it}``, ascending."""
+    at = {}
+    for position, (pair, line) in enumerate(zip(aliases, flat)):
+        if pair is not None:
+            at.setdefault(pair, []).append(position)
+        for name in _assigns(line):
+            at.setdefault(name, []).append(position)
+    return at
+
+
+def _next_after(positions, i):
+    """The first of the ascending ``positions`` after ``i``, else infinity."""
+    k = bisect.bisect_right(positions, i)
+    return positions[k] if k < len(positions) else math.inf
 
 
 def propagated(items, returns):
@@ -597,7 +616,9 @@ def _fresh(text):
     return False
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _parse(text):
+    """The expression ``text`` as a tree (one per text: read, never changed), else None."""
     try:
         return ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -605,9 +626,5 @@ def _parse(text):
 
 
 def _names(text):
-    for attempt in (text, text + " pass"):
-        try:
-            return {n.id for n in ast.walk(ast.parse(attempt)) if isinstance(n, ast.Name)}
-        except SyntaxError:
-            continue
-    return set()
+    """The names a line of generated code reads or writes (a block header too)."""
+    return set(source.line_names(text))

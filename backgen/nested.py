@@ -25,6 +25,9 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
+from .source import walk
+
+
 
 @dataclass(frozen=True)
 class Nested:
@@ -63,7 +66,7 @@ def lift(forward, bind_import):
             raise forward.error(f"the nested function {d.name}() is also assigned in {func.name}(): "
                                 "give it a name of its own", d)
     closure = {d.name: sorted((_free(d) & outer) - names) for d in defs}
-    calls = {d.name: {n.func.id for n in ast.walk(d) if isinstance(n, ast.Call)
+    calls = {d.name: {n.func.id for n in walk(d) if isinstance(n, ast.Call)
                       and isinstance(n.func, ast.Name) and n.func.id in names - {d.name}} for d in defs}
     changed = True
     while changed:  # a function calling a sibling passes the sibling's closure along
@@ -97,13 +100,13 @@ def _all_args(func):
 
 def stored_names(stmts):
     """The names ``stmts`` assign anywhere in them."""
-    return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for s in stmts for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _free(func):
     """Names ``func`` reads that are not its own (parameters and names it assigns)."""
     own = {a.arg for a in _all_args(func)} | stored_names(func.body)
-    return {n.id for s in func.body for n in ast.walk(s)
+    return {n.id for s in func.body for n in walk(s)
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - own
 
 
@@ -112,14 +115,14 @@ def _pass_closures(stmts, closure, forward, skip=()):
     use of a nested function's name is refused."""
     called = set()
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in closure \
                     and node.func.id not in skip:
                 node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in closure[node.func.id]] \
                     + node.args
                 called.add(id(node.func))
     for stmt in stmts:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and node.id in closure and node.id not in skip and id(node) not in called:
                 raise forward.error(f"the nested function {node.id}() is used here other than by calling it, "
                                     "which backgen does not follow: call it, or define it at module level", node)

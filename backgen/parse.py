@@ -38,6 +38,7 @@ from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
+from .source import walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -207,9 +208,9 @@ def _refuse_recursion(forward, key):
 def _helper_calls(func, names):
     """Calls of the user's functions ``names`` in a function's body, in the order of the source."""
     local = {a.arg for a in func.args.args}
-    local |= {n.id for stmt in func.body for n in ast.walk(stmt)
-              if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    calls = [n for stmt in func.body for n in ast.walk(stmt)
+    nodes = [n for stmt in func.body for n in walk(stmt)]
+    local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    calls = [n for n in nodes
              if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names
              and n.func.id not in local]
     return sorted(calls, key=lambda n: (n.lineno, n.col_offset))
@@ -291,7 +292,7 @@ def _read_source(source, name, filename):
             _unbind({node.name}, env)
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            _unbind({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}, env)
+            _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
     constants = {}
@@ -314,7 +315,7 @@ def _number_value(node):
     """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``), else None."""
     try:
         if not all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop))
-                   for n in ast.walk(node)):
+                   for n in walk(node)):
             return None
         value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}})
     except Exception:
@@ -364,7 +365,7 @@ def _read_function(func):
     func_node, filename, lines = _function_node(func)
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
                       _function_helpers(func, func_node))
-    names = {n.id for n in ast.walk(func_node) if isinstance(n, ast.Name)}
+    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
     return forward
@@ -389,7 +390,7 @@ def _function_node(func):
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
     module = parse_module(source, filename)
     func_node = module.body[0]
-    for node in ast.walk(module):
+    for node in walk(module):
         if hasattr(node, "lineno"):
             node.lineno += first - 1
             node.col_offset += indent
@@ -408,7 +409,7 @@ def _function_helpers(func, func_node):
     """The user's own functions a live function calls (read from their source when used)."""
     helpers = {}
     closure = inspect.getclosurevars(func).nonlocals
-    for node in ast.walk(func_node):
+    for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             value = closure.get(name, func.__globals__.get(name))
@@ -431,7 +432,7 @@ def read_helper(forward, name):
 def _function_env(func, func_node):
     """What the free names of a live function refer to, from its globals."""
     env = {}
-    names = {n.id for n in ast.walk(func_node) if isinstance(n, ast.Name)}
+    names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     closure = inspect.getclosurevars(func).nonlocals
     for name in names:
         if name in closure:

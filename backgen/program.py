@@ -29,6 +29,7 @@ from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer, list_names, run_check
 from .shapes import Spec
 from .shapes import spec as shape_spec
+from .source import walk
 from .stage import config_params, stage
 
 
@@ -230,7 +231,7 @@ def _tested_helpers(forward, staged):
     texts += [item.iterable for item in _blocks(staged.body) if getattr(item, "iterable", "")]
     names = []
     for text in texts:
-        for node in ast.walk(ast.parse(text, mode="eval")):
+        for node in walk(ast.parse(text, mode="eval")):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
                     and node.func.id not in names:
                 names.append(node.func.id)
@@ -260,7 +261,7 @@ def _forwards_called(forward, staged):
 
 def _reaches(forward, names, seen):
     """Whether ``forward`` calls (through its helpers) any of ``names``."""
-    for node in ast.walk(forward.func):
+    for node in walk(forward.func):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers:
             callee = node.func.id
             if callee in names:

@@ -330,7 +330,7 @@ class _Reverser(FlowReverser):
             if callable(grad):
                 text = grad(context)
             else:
-                expr = source.simplify(source.fill(grad, bindings))
+                expr = source.filled_simply(grad, bindings)
                 if source.is_zero(expr):
                     continue
                 text = source.to_source(expr) if "g" in source.names_in(grad) else source.times(expr, upstream)
@@ -829,7 +829,7 @@ def _selects(op, masks):
         node = ast.parse(op.source, mode="eval").body
     except SyntaxError:
         return False
-    for sub in ast.walk(node):
+    for sub in source.walk(node):
         if isinstance(sub, ast.Call):
             func = sub.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")

@@ -586,12 +586,7 @@ def _flatten(lines):
 
 def _names(text):
     """The names a line of generated code reads or writes (a block header too)."""
-    for attempt in (text, text + " pass"):
-        try:
-            return {n.id for n in ast.walk(ast.parse(attempt)) if isinstance(n, ast.Name)}
-        except SyntaxError:
-            continue
-    return set()
+    return set(source.line_names(text))
 
 
 def _user(name):

@@ -12,8 +12,10 @@ Contract:
 """
 
 import ast
+import collections
 import copy
 import functools
+import math
 import operator
 
 try:
@@ -24,6 +26,16 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 
 def to_source(node):
     """Source text of an expression or statement AST."""
+    if isinstance(node, ast.expr):
+        try:
+            return _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP)
+        except _Unprintable:
+            pass
+    return _astor_source(node)
+
+
+def _astor_source(node):
+    """``to_source`` through astor, checked (what ``_printed`` cannot print: strings, lambdas...)."""
     text = None
     if astor is not None:
         try:
@@ -35,6 +47,96 @@ def to_source(node):
             if not _same_tree(text, node):
                 text = None
     return text if text is not None else ast.unparse(node)
+
+
+# --- the printer ----------------------------------------------------------------
+#
+# Binding strengths, weakest first.  A node is parenthesized where its parent asks for more than
+# its operator gives; a parent asks its left operand for the operator's own strength and its
+# right operand for one more (``a - (b - c)``).  A value read by ``.attr``, ``(...)`` or ``[...]``
+# is asked for more than anything gives: only names, calls, attributes and subscripts go bare.
+
+_TOP, _SLICE, _TUPLE, _COMMA, _ONE_ARG, _IFEXP, _OR, _AND, _NOT, _COMPARE = -2, 0, 2, 4, 6, 8, 10, 12, 14, 16
+_BITOR, _BITXOR, _BITAND, _SHIFT, _ADD, _MUL, _POW_RIGHT, _UNARY, _POW, _NUMBER = 18, 20, 22, 24, 26, 28, 30, 32, 34, 36
+_TOP_TUPLE = _TRAILER = 40
+
+_BINARY = {
+    ast.BitOr: (" | ", _BITOR), ast.BitXor: (" ^ ", _BITXOR), ast.BitAnd: (" & ", _BITAND),
+    ast.LShift: (" << ", _SHIFT), ast.RShift: (" >> ", _SHIFT), ast.Add: (" + ", _ADD), ast.Sub: (" - ", _ADD),
+    ast.Mult: (" * ", _MUL), ast.Div: (" / ", _MUL), ast.Mod: (" % ", _MUL), ast.FloorDiv: (" // ", _MUL),
+    ast.MatMult: (" @ ", _MUL), ast.Pow: (" ** ", _POW),
+}
+_UNARY_OPS = {ast.USub: ("-", _UNARY), ast.UAdd: ("+", _UNARY), ast.Invert: ("~", _UNARY), ast.Not: ("not ", _NOT)}
+_COMPARISONS = {
+    ast.Eq: " == ", ast.NotEq: " != ", ast.Lt: " < ", ast.LtE: " <= ", ast.Gt: " > ", ast.GtE: " >= ",
+    ast.Is: " is ", ast.IsNot: " is not ", ast.In: " in ", ast.NotIn: " not in ",
+}
+
+
+class _Unprintable(Exception):
+    """A node ``_printed`` leaves to astor."""
+
+
+def _printed(node, asked):
+    """The source of the expression ``node`` where its context asks for the strength ``asked``."""
+    kind = node.__class__
+    if kind is ast.Name:
+        return node.id
+    if kind is ast.BinOp:
+        symbol, own = _BINARY[node.op.__class__]
+        if own == _POW:
+            text = _printed(node.left, _POW + 1) + symbol + _printed(node.right, _POW_RIGHT)
+        else:
+            text = _printed(node.left, own) + symbol + _printed(node.right, own + 1)
+        return text if own >= asked else f"({text})"
+    if kind is ast.Constant:
+        value = node.value
+        if value is None or value is Ellipsis:
+            return "None" if value is None else "..."
+        if value.__class__ not in (int, float, bool) or value != value or value in (math.inf, -math.inf) \
+                or math.copysign(1, value) < 0:
+            raise _Unprintable  # strings, negative, infinite and complex numbers: astor's spelling
+        return repr(value) if _NUMBER >= asked else f"({value!r})"
+    if kind is ast.Call:
+        args = [_printed(a, _COMMA if len(node.args) + len(node.keywords) > 1 else _ONE_ARG) for a in node.args]
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise _Unprintable
+            args.append(f"{keyword.arg}={_printed(keyword.value, _COMMA)}")
+        return f"{_printed(node.func, _TRAILER)}({', '.join(args)})"
+    if kind is ast.Attribute:
+        return f"{_printed(node.value, _TRAILER)}.{node.attr}"
+    if kind is ast.Subscript:
+        return f"{_printed(node.value, _TRAILER)}[{_printed(node.slice, _SLICE)}]"
+    if kind is ast.UnaryOp:
+        symbol, own = _UNARY_OPS[node.op.__class__]
+        text = symbol + _printed(node.operand, own)
+        return text if own >= asked else f"({text})"
+    if kind is ast.Tuple:
+        text = ", ".join(_printed(e, _COMMA) for e in node.elts) + ("," if len(node.elts) == 1 else "")
+        return text if _TUPLE >= asked and node.elts else f"({text})"
+    if kind is ast.Slice:
+        text = ("" if node.lower is None else _printed(node.lower, _SLICE)) + ":" + \
+            ("" if node.upper is None else _printed(node.upper, _SLICE))
+        if node.step is not None:
+            step = node.step
+            text += ":" + ("" if step.__class__ is ast.Name and step.id == "None" else _printed(step, _SLICE))
+        return text
+    if kind is ast.Compare:
+        text = _printed(node.left, _COMPARE + 1) + "".join(
+            _COMPARISONS[op.__class__] + _printed(right, _COMPARE + 1) for op, right in zip(node.ops, node.comparators))
+        return text if _COMPARE >= asked else f"({text})"
+    if kind is ast.BoolOp:
+        own = _AND if node.op.__class__ is ast.And else _OR
+        text = (" and " if own == _AND else " or ").join(_printed(v, own + 1) for v in node.values)
+        return text if own >= asked else f"({text})"
+    if kind is ast.IfExp:
+        text = f"{_printed(node.body, _IFEXP + 1)} if {_printed(node.test, _IFEXP + 1)} else " \
+               f"{_printed(node.orelse, _IFEXP)}"
+        return text if _IFEXP >= asked else f"({text})"
+    if kind is ast.List:
+        return "[" + ", ".join(_printed(e, _COMMA) for e in node.elts) + "]"
+    raise _Unprintable
 
 
 def _one_line(pieces):
@@ -54,11 +156,29 @@ def _strip_outer_parens(text):
 
 
 def _same_tree(text, node):
+    """Whether ``text`` parses to the tree ``node`` stands for (as ``ast.unparse`` prints it)."""
     mode = "eval" if isinstance(node, ast.expr) else "exec"
     try:
-        return ast.dump(ast.parse(text, mode=mode)) == ast.dump(ast.parse(ast.unparse(node), mode=mode))
+        parsed = ast.parse(text, mode=mode)
     except SyntaxError:
         return False
+    if _equal(parsed.body, node):  # then printing node and parsing it back gives this tree too
+        return True
+    try:
+        return ast.dump(parsed) == ast.dump(ast.parse(ast.unparse(node), mode=mode))
+    except SyntaxError:
+        return False
+
+
+def _equal(a, b):
+    """Whether two trees are equal as ``ast.dump`` shows them (False where in doubt)."""
+    if a.__class__ is not b.__class__:
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    if not isinstance(a, ast.AST):
+        return a == b and (a is None or a.__class__ in (int, float, str, bool, complex, bytes))
+    return all(_equal(getattr(a, name, _ABSENT), getattr(b, name, _ABSENT)) for name in a._fields)
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,32 +188,120 @@ def _parsed(text):
 
 def template(text):
     """A fresh AST of the expression ``text``."""
-    return copy.deepcopy(_parsed(text))
+    return clone(_parsed(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+def clone(node):
+    """A deep copy of a syntax tree (what ``copy.deepcopy`` gives, without its bookkeeping)."""
+    if isinstance(node, list):
+        return [clone(item) for item in node]
+    if not isinstance(node, ast.AST):
+        return node  # a name, a number, None: immutable
+    new = node.__class__.__new__(node.__class__)
+    for name in node._fields + node._attributes:
+        value = getattr(node, name, _ABSENT)
+        if value is not _ABSENT:
+            setattr(new, name, clone(value) if isinstance(value, (ast.AST, list)) else value)
+    return new
+
+
+_ABSENT = object()
+
+
+def walk(node):
+    """Every node of a tree, breadth first: ``ast.walk``, in its order, at half its cost."""
+    todo = collections.deque([node])
+    pop, push, tree = todo.popleft, todo.append, ast.AST
+    while todo:
+        node = pop()
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, tree):
+                        push(item)
+            elif isinstance(value, tree):
+                push(value)
+        yield node
+
+
+def name_ids(node):
+    """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
+    found, todo = set(), [node]
+    while todo:
+        node = todo.pop()
+        if node.__class__ is ast.Name:
+            found.add(node.id)
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return found
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def code_names(text):
     """The names a statement of code mentions (parsed once per distinct text)."""
-    return frozenset(n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name))
+    return frozenset(name_ids(ast.parse(text)))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def line_names(text):
+    """The names a line of generated code mentions, a block header (``for t in range(T):``) too;
+    none where it does not parse."""
+    for attempt in (text, text + " pass"):
+        try:
+            return frozenset(name_ids(ast.parse(attempt)))
+        except SyntaxError:
+            continue
+    return frozenset()
 
 
 def names_in(text):
-    return {n.id for n in ast.walk(_parsed(text)) if isinstance(n, ast.Name)}
+    return set(_template_names(text))
 
 
-class _Fill(ast.NodeTransformer):
-    def __init__(self, bindings):
-        self.bindings = bindings
-
-    def visit_Name(self, node):
-        if node.id in self.bindings:
-            return copy.deepcopy(self.bindings[node.id])
-        return node
+@functools.lru_cache(maxsize=None)
+def _template_names(text):
+    return frozenset(name_ids(_parsed(text)))
 
 
 def fill(text, bindings):
     """The expression ``text`` with each name in ``bindings`` replaced by its AST."""
-    return _Fill(bindings).visit(template(text))
+    return _substituted(_parsed(text), bindings)
+
+
+def filled_simply(text, bindings):
+    """``simplify(fill(text, bindings))``: the template simplified once (when every binding is a
+    name, no simplification can depend on which), then filled."""
+    if all(value.__class__ is ast.Name for value in bindings.values()):
+        return _substituted(_simplified(text), bindings)
+    return simplify(fill(text, bindings))
+
+
+@functools.lru_cache(maxsize=None)
+def _simplified(text):
+    return simplify(template(text))  # never handed out: filled, which copies it
+
+
+def _substituted(node, bindings):
+    """A copy of the tree ``node`` with each name in ``bindings`` replaced by a copy of its tree."""
+    if node.__class__ is ast.Name and node.id in bindings:
+        return clone(bindings[node.id])
+    new = node.__class__.__new__(node.__class__)
+    for name in node._fields + node._attributes:
+        value = getattr(node, name, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if isinstance(value, ast.AST):
+            value = _substituted(value, bindings)
+        elif value.__class__ is list:
+            value = [_substituted(item, bindings) if isinstance(item, ast.AST) else item for item in value]
+        setattr(new, name, value)
+    return new
 
 
 # --- simplification ------------------------------------------------------

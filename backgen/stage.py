@@ -84,7 +84,8 @@ def stage(forward, wrt=None, specs=None, arrays=False):
 def uses_numpy(forward, seen=()):
     """Whether the function (or a helper it calls) is NumPy code, rather than scalar code."""
     func = forward.func
-    for node in ast.walk(func):
+    nodes = list(source.walk(func))
+    for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
                 and node.func.id not in seen:
             try:
@@ -94,12 +95,12 @@ def uses_numpy(forward, seen=()):
             if uses_numpy(helper, seen + (func.name,)):
                 return True
     local = {a.arg for a in func.args.args}
-    local |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    lists = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
+    local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    lists = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
              for t in n.targets if isinstance(t, ast.Name)}  # vals = [a, b]: a list, not an array
-    lists -= {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and not isinstance(n.value, ast.List)
+    lists -= {t.id for n in nodes if isinstance(n, ast.Assign) and not isinstance(n.value, ast.List)
               for t in n.targets if isinstance(t, ast.Name)}
-    for node in ast.walk(func):
+    for node in nodes:
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in lists:
             continue
         if isinstance(node, ast.Name) and node.id not in local and \
@@ -117,12 +118,12 @@ def uses_numpy(forward, seen=()):
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def __init__(self, forward, arrays=False):
         self.forward = forward
-        self.func = copy.deepcopy(forward.func)  # staging rewrites nodes as it goes: never the caller's
+        self.func = source.clone(forward.func)  # staging rewrites nodes as it goes: never the caller's
         self.env = forward.env
         self.numpy = arrays or uses_numpy(forward)
         self.ops = []
         self.line = self.func.lineno
-        user = {n.id for n in ast.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        user = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
         free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
@@ -152,7 +153,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.config = config_params(self.func)
         wrt = self.check_wrt(params, wrt, specs)
         body = [s for s in self.func.body if not is_docstring(s)]
-        returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
+        returns = next(n for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
         roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
@@ -160,7 +161,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if roles != ["out"]:
             self.keep_outputs(body, roles)
         body = single_exit(body)
-        returns = next(n for n in ast.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
+        returns = next(n for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
         upstreams = self.upstream_names(values, named=self.cache_name is not None)
         self.upstreams = upstreams
@@ -183,7 +184,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def keep_outputs(self, body, roles):
         """Every ``return`` gives only the values to differentiate (not a cache, not the user's gradients)."""
-        for node in ast.walk(ast.Module(body, [])):
+        for node in source.walk(ast.Module(body, [])):
             if isinstance(node, ast.Return) and node.value is not None:
                 values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
                 if len(values) != len(roles):
@@ -238,7 +239,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def func_stores(self, name):
         """The assignments to ``name`` in the function (it is returned as assigned last)."""
-        return [n for n in ast.walk(self.func) if isinstance(n, ast.Name) and n.id == name
+        return [n for n in source.walk(self.func) if isinstance(n, ast.Name) and n.id == name
                 and isinstance(n.ctx, ast.Store)]
 
     def returned(self, value, upstream):
@@ -511,14 +512,15 @@ def config_params(func):
     (``bn_param``).  They carry no gradient."""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in ast.walk(func):
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in params \
+    for node in source.walk(func):
+        kind = node.__class__
+        if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
             found.add(node.value.id)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+        elif kind is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
                 and isinstance(node.func.value, ast.Name) and node.func.value.id in params:
             found.add(node.func.value.id)
-        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
+        elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
                 and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in params:
             found.add(node.comparators[0].id)
     return frozenset(found)

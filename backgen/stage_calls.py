@@ -102,7 +102,7 @@ class CallStager:
             helper = read_helper(self.forward, function)
         except BackgenError:
             raise
-        returned = next(n.value for n in ast.walk(helper.func) if isinstance(n, ast.Return))
+        returned = next(n.value for n in source.walk(helper.func) if isinstance(n, ast.Return))
         outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
         args = helper.func.args
         names = [a.arg for a in args.args]

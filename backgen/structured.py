@@ -35,6 +35,7 @@ import numpy as np
 
 from .nested import stored_names as _stored
 from .parse import read_helper
+from .source import walk
 
 
 @dataclasses.dataclass
@@ -202,8 +203,8 @@ def _pattern(node, text, top=False):
 
 
 def _all_names(func):
-    names = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
-    return names | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
+    names = {n.id for n in walk(func) if isinstance(n, ast.Name)}
+    return names | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
 
 
 class _Rewriter:
@@ -333,7 +334,7 @@ class _Rewriter:
                 target = [stmt.target]
         if parts is None:
             return None
-        if stmt.orelse or any(isinstance(n, (ast.Break, ast.Continue)) for s in stmt.body for n in ast.walk(s)):
+        if stmt.orelse or any(isinstance(n, (ast.Break, ast.Continue)) for s in stmt.body for n in walk(s)):
             raise self.error("a loop over a list of arrays is written out one element after another, so it "
                              "cannot break, continue or have an else", stmt)
         out = []
@@ -517,7 +518,7 @@ class _Rewriter:
         helper = read_helper(self.forward, name)
         func = copy.deepcopy(helper.func)
         body = func.body
-        returns = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Return)]
+        returns = [n for s in body for n in walk(s) if isinstance(n, ast.Return)]
         if not body or not isinstance(body[-1], ast.Return) or len(returns) != 1 or body[-1].value is None:
             raise self.error(f"{name}() is given a list of arrays, so backgen writes its body out here, which "
                              "needs a single return at its end", call)
@@ -538,7 +539,7 @@ class _Rewriter:
                 candidate, k = f"{n}{k}", k + 1
             renamed[n] = candidate
             self.taken.add(candidate)
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, ast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
         for n, value in helper.helpers.items():  # the functions it calls (its own nested ones too)
@@ -575,7 +576,7 @@ def candidates(func):
     """Parameters the code iterates, indexes or takes len() of: they may be lists of arrays."""
     params = {a.arg for a in func.args.args}
     found = set()
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
             found.add(node.iter.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
@@ -610,5 +611,5 @@ def read_as_sequences(func):
 
 def _mutated(stmts):
     """Names whose attributes are used (``xs.append(v)``): their length may change."""
-    return {n.value.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Attribute)
+    return {n.value.id for s in stmts for n in walk(s) if isinstance(n, ast.Attribute)
             and isinstance(n.value, ast.Name)}

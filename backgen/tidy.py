@@ -23,6 +23,7 @@ What goes, as CS231n's templates and everyday code write it:
 import ast
 
 from .errors import BackgenError
+from .source import walk
 
 
 def tidy(func, error):
@@ -32,11 +33,13 @@ def tidy(func, error):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
-    counters = {n.target.id for n in ast.walk(func) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
+    nodes = list(walk(func))
+    counters = {n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
                 and isinstance(n.iter, ast.Call) and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"}
-    stores = [n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
-    loops = [n.target.id for n in ast.walk(func) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
-    _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
+    if counters:  # (no loop over a range: nothing to change)
+        stores = [n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+        loops = [n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
+        _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
     return placeholders
 
 
@@ -125,7 +128,7 @@ _WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal"}  # NumPy funct
 def _pure(node):
     """An expression that changes nothing: arithmetic, indexing, and calls of math, NumPy and builtin
     functions that write into none of their arguments (no ``out=``, no ``np.add.at``, no methods)."""
-    for sub in ast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.Lambda)):
             return False
         if isinstance(sub, ast.Call):

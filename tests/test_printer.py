@@ -1,0 +1,63 @@
+"""The expression printer (``source.to_source``): what it prints parses back to the tree it was
+given, with the parentheses a person writes and no others, as the checked astor path prints it."""
+
+import ast
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backgen import source
+
+EXPRESSIONS = [
+    "a - (b - c)", "a - b - c", "(a + b).T", "(a + b)(c)", "(a + b)[0]", "x[:, None]", "x[1:2, ::2]", "x[::-1]",
+    "-x ** 2", "(-x) ** 2", "x ** -y", "(x ** y) ** z", "x ** y ** z", "2 ** x", "(1).real", "f((a, b))",
+    "(a, b)", "(a,)", "()", "f(a, (b, c))", "a if b else c", "(a if b else c) + 1", "f(a if b else c)",
+    "not a == b", "a and (b or c)", "(a and b) or c", "not (a and b)", "a < b < c", "(a < b) < c",
+    "x is not None", "a not in b", "~a & b", "a | b ^ c & d", "(a | b) & c", "a << 1 >> 2",
+    "np.sum(a, axis=0, keepdims=True)", "[a, b + c]", "a @ b @ c", "a @ (b @ c)", "a / (b * c)",
+    "a * b / c", "a / b * c", "-(a + b)", "-a * b", "+a", "1.0 / (1 + math.exp(-x))", "x[a + 1:b - 1]",
+    "f(*args)", "f(**kw)", "'text' + a", "lambda v: v + 1", "[v for v in a]", "{a: b}", "-1.5 * x", "x[...]",
+]
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+def test_prints_as_the_checked_astor_path(text):
+    node = ast.parse(text, mode="eval").body
+    printed = source.to_source(node)
+    assert printed == source._astor_source(ast.parse(text, mode="eval").body)
+    assert ast.dump(ast.parse(printed, mode="eval")) == ast.dump(ast.parse(text, mode="eval"))
+
+
+NAMES = st.sampled_from(["a", "b", "x", "np"])
+NUMBERS = st.one_of(st.integers(0, 20), st.sampled_from([0.5, 1.0, 2.0, 1e-08]))
+BINARY = st.sampled_from([ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.FloorDiv, ast.Mod,
+                          ast.BitAnd, ast.BitOr, ast.LShift])
+UNARY = st.sampled_from([ast.USub, ast.UAdd, ast.Invert, ast.Not])
+COMPARE = st.sampled_from([ast.Lt, ast.Eq, ast.Is, ast.NotIn])
+
+
+def _trees(children):
+    return st.one_of(
+        st.builds(lambda l, o, r: ast.BinOp(l, o(), r), children, BINARY, children),
+        st.builds(lambda o, v: ast.UnaryOp(o(), v), UNARY, children),
+        st.builds(lambda l, o, r: ast.Compare(l, [o()], [r]), children, COMPARE, children),
+        st.builds(lambda a, b: ast.BoolOp(ast.And(), [a, b]), children, children),
+        st.builds(lambda a, b, c: ast.IfExp(a, b, c), children, children, children),
+        st.builds(lambda v, attr: ast.Attribute(v, attr, ast.Load()), children, st.sampled_from(["T", "shape"])),
+        st.builds(lambda v, i: ast.Subscript(v, i, ast.Load()), children, children),
+        st.builds(lambda f, args: ast.Call(f, args, []), children, st.lists(children, max_size=2)),
+        st.builds(lambda elts: ast.Tuple(elts, ast.Load()), st.lists(children, max_size=2)),
+    )
+
+
+TREES = st.recursive(st.one_of(st.builds(lambda n: ast.Name(n, ast.Load()), NAMES),
+                               st.builds(ast.Constant, NUMBERS)), _trees, max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TREES)
+def test_printed_trees_parse_back_to_themselves(tree):
+    printed = source.to_source(tree)
+    assert ast.dump(ast.parse(printed, mode="eval").body) == ast.dump(tree)
+    assert printed == source._astor_source(tree)
