@@ -719,7 +719,7 @@ def _reads_of(line):
 
 def _without_broadcast_to(text):
     """``np.broadcast_to(e, x.shape)`` -> ``e``, for an in-place ``+=`` into an array of that shape."""
-    node = ast.parse(text, mode="eval").body
+    node = source.expression(text)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "broadcast_to":
         return source.to_source(node.args[0])
     return text
@@ -727,7 +727,7 @@ def _without_broadcast_to(text):
 
 def _statement_target(statement):
     """The array ``np.add.at(dx, idx, g)`` writes into."""
-    call = ast.parse(statement.source, mode="eval").body
+    call = source.expression(statement.source)
     return source.to_source(call.args[0])
 
 
@@ -755,7 +755,7 @@ def _held_names(text):
 
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
-    node = ast.parse(text, mode="eval").body
+    node = source.expression(text)
     if _unbroadcast_operand(node) is not None:
         return _fresh(source.to_source(_unbroadcast_operand(node)))
     if isinstance(node, ast.IfExp):  # z if c else None: fresh when each side is (a constant is)

@@ -39,7 +39,7 @@ def _astor_source(node):
     text = None
     if astor is not None:
         try:
-            text = astor.to_source(node, pretty_source=_one_line).strip()
+            text = astor.to_source(clone(node), pretty_source=_one_line).strip()  # (astor marks the nodes)
         except Exception:  # astor 0.8.1 predates some AST nodes
             text = None
         if text is not None and not isinstance(node, ast.Tuple):
@@ -136,6 +136,9 @@ def _printed(node, asked):
         return text if _IFEXP >= asked else f"({text})"
     if kind is ast.List:
         return "[" + ", ".join(_printed(e, _COMMA) for e in node.elts) + "]"
+    if kind is Part:
+        text = to_source(node.value)
+        return f"({text})" if node.parens else text
     raise _Unprintable
 
 
@@ -409,32 +412,53 @@ def is_zero(node):
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def wrap(text):
     """``text`` in parentheses unless it is atomic (a name, a call, an index...)."""
-    try:
-        node = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        return f"({text})"
+    node = expression(text)
     return text if isinstance(node, ATOMIC) else f"({text})"
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def expression(text):
+    """The tree of the expression ``text``, parsed once per text (shared: read it, never change
+    it), or None where it is not an expression."""
+    try:
+        return ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+
+
 def times(local, upstream):
-    """Source of ``local * upstream`` as a person writes it.
+    """Source of ``local * upstream`` as a person writes it (``product``, printed)."""
+    return to_source(product(local, upstream))
+
+
+def product(local, upstream):
+    """The tree of ``local * upstream`` as a person writes it.
 
     The local gradient is parenthesized when it is compound, as in
     ``(2 * xpy) * dxpysqr``, so the chain rule stays visible.
     """
     local = simplify(local)
+    g = ast.Name(upstream, ast.Load())
     if is_number(local, 1):
-        return upstream
+        return g
     if is_number(local, -1):
-        return f"-{upstream}"
+        return ast.UnaryOp(ast.USub(), g)
     if isinstance(local, ast.BinOp) and isinstance(local.op, ast.Div) and is_number(local.left, 1):
-        right = to_source(local.right)
-        if not isinstance(local.right, ATOMIC):
-            right = f"({right})"
-        return f"{upstream} / {right}"
-    text = to_source(local)
-    if not isinstance(local, ATOMIC) or number(local) is not None and number(local) < 0:
-        text = f"({text})"
-    return f"{text} * {upstream}"
+        return ast.BinOp(g, ast.Div(), Part(local.right, not isinstance(local.right, ATOMIC)))
+    negative = number(local) is not None and number(local) < 0
+    return ast.BinOp(Part(local, not isinstance(local, ATOMIC) or negative), ast.Mult(), g)
+
+
+class Part(ast.expr):
+    """A subexpression printed on its own, in parentheses where ``parens`` says (where a person
+    groups what the printer would not: the local gradient of ``(2 * xpy) * dxpysqr``); without
+    them it must bind as tightly as a name."""
+
+    _fields = ("value",)
+
+    def __init__(self, value, parens):
+        super().__init__(value)
+        self.parens = parens
