@@ -90,6 +90,9 @@ class _State:
 
     def hoist(self, expr, before):
         """``expr`` with each comprehension replaced by a name, its loop appended to ``before``."""
+        if not _comprehensions(expr):
+            return expr
+
         class Replace(ast.NodeTransformer):
             def visit_ListComp(inner, node):
                 return self.comprehension(node, before)

@@ -235,17 +235,19 @@ def _runtime_helpers(functions, module_maps):
     """``(name, source, modules)`` of each ``runtime`` helper the functions call, in a fixed order,
     spelt with the modules' aliases (a module imported under none gets its canonical name)."""
     called = set()
-    bound = set()
     for text in functions:
-        called |= runtime.calls(text)
-        for node in ast.walk(ast.parse(text)):
+        if any(name in text for name in runtime.HELPERS):  # (a text naming none calls none)
+            called |= runtime.calls(text)
+    names = runtime.needed(called)
+    bound = set()
+    for text in functions if names else ():  # (no helper: no clash)
+        for node in source.walk(ast.parse(text)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 bound.add(node.id)
             elif isinstance(node, ast.arg):
                 bound.add(node.arg)
             elif isinstance(node, ast.FunctionDef):
                 bound.add(node.name)
-    names = runtime.needed(called)
     clash = sorted(set(names) & bound)
     if clash:
         raise BackgenError(f"the name {clash[0]} is backgen's own helper in the generated code: rename the "
