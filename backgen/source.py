@@ -346,63 +346,77 @@ def negate(node):
     return ast.UnaryOp(ast.USub(), node)
 
 
-class _Simplify(ast.NodeTransformer):
-    def visit_UnaryOp(self, node):
-        self.generic_visit(node)
-        if isinstance(node.op, ast.UAdd):
-            return node.operand
-        if isinstance(node.op, ast.USub):
-            return negate(node.operand)
-        return node
+def _simplified_tree(node):
+    """``node`` simplified bottom up: its children first (in place), then itself."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            setattr(node, name, _simplified_tree(value))
+        elif value.__class__ is list:
+            value[:] = [_simplified_tree(item) if isinstance(item, ast.AST) else item for item in value]
+    kind = node.__class__
+    if kind is ast.BinOp:
+        return _simpler_binary(node)
+    if kind is ast.UnaryOp:
+        return _simpler_unary(node)
+    return node
 
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        left, right, op = node.left, node.right, type(node.op)
-        a, b = number(left), number(right)
-        if a is not None and b is not None and op in _FOLD:
-            try:
-                value = _FOLD[op](a, b)
-            except (ArithmeticError, ValueError):
-                return node
-            if type(value) in (int, float) and abs(value) < 1e15 and (type(value) is int or value == value):
-                if type(value) is float and value.is_integer() and op is ast.Pow:
-                    value = float(value)
-                return literal(value)
+
+def _simpler_unary(node):
+    if isinstance(node.op, ast.UAdd):
+        return node.operand
+    if isinstance(node.op, ast.USub):
+        return negate(node.operand)
+    return node
+
+
+def _simpler_binary(node):
+    left, right, op = node.left, node.right, type(node.op)
+    a, b = number(left), number(right)
+    if a is not None and b is not None and op in _FOLD:
+        try:
+            value = _FOLD[op](a, b)
+        except (ArithmeticError, ValueError):
             return node
-        if op is ast.Mult:
-            if a == 0 or b == 0:  # a zero factor: b * a ** (b - 1) at b = 0 is 0, even at a = 0
-                return literal(0)
-            if a == 1:
-                return right
-            if b == 1:
-                return left
-            if a == -1:
-                return negate(right)
-            if b == -1:
-                return negate(left)
-            if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Div) and is_number(left.left, 1):
-                return ast.BinOp(right, ast.Div(), left.right)  # (1 / b) * g  ->  g / b
-        elif op is ast.Div:
-            if b == 1:
-                return left
-        elif op is ast.Add:
-            if a == 0:
-                return right
-            if b == 0:
-                return left
-        elif op is ast.Sub:
-            if b == 0:
-                return left
-            if a == 0:
-                return negate(right)
-        elif op is ast.Pow:
-            if b == 1:
-                return left
+        if type(value) in (int, float) and abs(value) < 1e15 and (type(value) is int or value == value):
+            if type(value) is float and value.is_integer() and op is ast.Pow:
+                value = float(value)
+            return literal(value)
         return node
+    if op is ast.Mult:
+        if a == 0 or b == 0:  # a zero factor: b * a ** (b - 1) at b = 0 is 0, even at a = 0
+            return literal(0)
+        if a == 1:
+            return right
+        if b == 1:
+            return left
+        if a == -1:
+            return negate(right)
+        if b == -1:
+            return negate(left)
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Div) and is_number(left.left, 1):
+            return ast.BinOp(right, ast.Div(), left.right)  # (1 / b) * g  ->  g / b
+    elif op is ast.Div:
+        if b == 1:
+            return left
+    elif op is ast.Add:
+        if a == 0:
+            return right
+        if b == 0:
+            return left
+    elif op is ast.Sub:
+        if b == 0:
+            return left
+        if a == 0:
+            return negate(right)
+    elif op is ast.Pow:
+        if b == 1:
+            return left
+    return node
 
 
 def simplify(node):
-    return ast.fix_missing_locations(_Simplify().visit(node))
+    return _simplified_tree(node)
 
 
 def is_zero(node):
