@@ -23,12 +23,14 @@ branches may read or assign either name.
 """
 
 from . import ir
-from .inplace import _Graph, _names
+from .inplace import _Graph, _holds_block, _names
 
 
 def handed_over(items, returns):
     """``items`` (the whole function) with each such hand-over written once."""
     items = list(items)
+    if not _holds_block(items, ("else:",)):  # (no if with an else: nothing to do)
+        return items
     while True:
         graph = _Graph(items, returns, set())
         site = _site(graph)

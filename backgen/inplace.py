@@ -112,6 +112,8 @@ def propagated(items, returns):
     """In loops: drop ``dx_1 = dx`` (a version of a name handed the name's value), the lines after
     it reading ``dx`` for ``dx_1`` until ``dx`` is assigned again, where nothing else reads ``dx_1``."""
     items = list(items)
+    if not _holds_block(items, ("for ", "while ")):  # (no loop: nothing to do)
+        return items
     changed = True
     while changed:
         changed = False
@@ -188,6 +190,12 @@ def _adds_to(line, name):
     if isinstance(line, ir.Block):
         return any(_adds_to(inner, name) for inner in _flat(line.body))
     return isinstance(line, ir.AdjointLine) and line.accumulate and line.target == name
+
+
+def _holds_block(items, headers):
+    """Whether a block whose header starts with one of ``headers`` is among ``items``, at any depth."""
+    return any(isinstance(inner, ir.Block) and inner.header.startswith(headers)
+               for line in _flat(items) for inner in _walk(line))
 
 
 def _walk(line):
