@@ -364,7 +364,12 @@ class GradContext:
     # --- undoing shape operations ------------------------------------------------------
 
     def concat_grad(self, axis):
-        sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
+        if self.shape_free:  # np.concatenate: every operand has the axis; its sizes at run time
+            if self.op.param("axis") == "None":
+                self.needs_shapes()
+            sizes = [f"{self.np}.shape({o})[{axis}]" for o in self.inputs]
+        else:
+            sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
         ones = sum(size == "1" for size in sizes[:self.position])
         previous = [size for size in sizes[:self.position] if size != "1"] + ([str(ones)] if ones else [])
         start = " + ".join(previous)

@@ -12,6 +12,7 @@ unexpected failure inside backgen is reported as one too (``guarded``).
 
 import ast
 import dataclasses
+import itertools
 import math
 import re
 
@@ -98,35 +99,54 @@ def shapes_needed(forward, name, unknown, reason=""):
 
 def _shape_free(forward, wrt, shapes, needed, user_cache):
     """The backward of NumPy code whose shapes are not given: written with rules valid for every
-    rank and broadcast (``GradContext`` in its shape-free form), on sample arrays of each rank of
-    ``PROBES``.  The code written must be the same at every rank the forward runs at (a forward
-    written for one rank runs at that one only), else the shapes are asked for."""
-    results = []
-    declared = declared_shapes(forward, shapes)
-    name = forward.func.name
-    for dims in PROBES:
-        # the arrays declared keep their ranks and their 1s; every size named is one sample size
-        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else dims[0] for d in s.dims))
-                 for n, s in declared.items() if s.dims and s.dims != ANY_RANK}
-        probe.update({n: Spec(dims) for n in needed.unknown})
-        try:
-            results.append(guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
-                                                            shape_free=needed.unknown)))
-        except BackgenError as exc:
-            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
-                raise
-            if not getattr(exc, "sample_run", False):  # refused at this rank: may be wrong at others
-                raise shapes_needed(forward, name, needed.unknown,
-                                    f"{exc.msg} (on sample arrays of rank {len(dims)})") from None
+    rank and broadcast (``GradContext`` in its shape-free form), on sample arrays of the ranks of
+    ``PROBES`` (all parameters of one rank; where the forward runs at none, of ranks 1 to 3 each,
+    for up to three parameters).  The code written must be the same at every rank the forward runs
+    at (a forward written for one rank runs at that one only; mixed ranks need two agreeing), else
+    the shapes are asked for."""
+    unknown, name = needed.unknown, forward.func.name
+    results = _written_at(forward, wrt, shapes, unknown, user_cache, [dict.fromkeys(unknown, len(dims))
+                                                                      for dims in PROBES])
+    if not results and len(unknown) <= 3:
+        mixed = [dict(zip(unknown, ranks)) for ranks in itertools.product((1, 2, 3), repeat=len(unknown))
+                 if len(set(ranks)) > 1]
+        results = _written_at(forward, wrt, shapes, unknown, user_cache, mixed)
+        if len(results) == 1:
+            raise shapes_needed(forward, name, unknown, "the forward runs on sample arrays of one mix of ranks "
+                                "only") from None
     if not results:
-        raise shapes_needed(forward, name, needed.unknown) from None
+        raise shapes_needed(forward, name, unknown) from None
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
     if len({emit.module_source([item]) for item in results}) > 1:
-        raise shapes_needed(forward, name, needed.unknown,
+        raise shapes_needed(forward, name, unknown,
                             "the backward backgen writes depends on the ranks of the arrays") from None
     return results[0]
+
+
+def _written_at(forward, wrt, shapes, unknown, user_cache, rank_sets):
+    """The programs written shape-free on sample arrays of each of ``rank_sets`` ({param: rank})
+    the forward runs at."""
+    results = []
+    declared = declared_shapes(forward, shapes)
+    size = PROBES[0][0]
+    for ranks in rank_sets:
+        # the arrays declared keep their ranks and their 1s; every size named is the sample size
+        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
+                 for n, s in declared.items() if s.dims and s.dims != ANY_RANK}
+        probe.update({n: Spec((size,) * rank) for n, rank in ranks.items()})
+        try:
+            results.append(guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
+                                                            shape_free=unknown)))
+        except BackgenError as exc:
+            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
+                raise
+            if not getattr(exc, "sample_run", False):  # refused at these ranks: may be wrong at others
+                at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
+                raise shapes_needed(forward, forward.func.name, unknown, f"{exc.msg} (on sample arrays: {at})") \
+                    from None
+    return results
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,

@@ -211,9 +211,14 @@ def bn(x, gamma, beta):
 
 def test_a_rule_with_no_shape_free_form_asks_for_the_shapes():
     with pytest.raises(BackgenError, match="--shape x=N,D") as caught:
-        backgen.generate("def f(x, y):\n    s = np.concatenate([x, y], axis=0)\n    return np.sum(s * s)\n")
+        backgen.generate("def f(x, y):\n    s = np.prod(x * y, axis=0)\n    return np.sum(s * s)\n")
     assert caught.value.lineno == 2 and '"int N"' in str(caught.value)
-    assert "np.concatenate depends on the shapes of its operands" in str(caught.value)
+    assert "np.prod depends on the shapes of its operands" in str(caught.value)
+
+
+def test_concatenation_along_an_axis():
+    check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
+          (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))
 
 
 def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_path, capsys):
@@ -270,3 +275,29 @@ def test_gradients_that_are_the_same_values_are_separate_arrays():
     check("def f(x, b):\n    return np.sum(x + b) + np.sum(x - b)\n", "f", (r(3, 4), r(3, 4)), (r(3, 4), r(4)),
           (r(3, 4), 0.5), (r(2), r(2)))
     check("def f(x, b):\n    return np.add(x, b)\n", "f", (r(3, 4), r(3, 4)), (r(3, 4), r(4)), (r(2), r(2)))
+
+
+def test_a_helper_called_twice():
+    source = """
+def affine(x, w, b):
+    return x.dot(w) + b
+
+def net(x, w1, b1, w2, b2):
+    h = np.maximum(0, affine(x, w1, b1))
+    return np.sum(affine(h, w2, b2) ** 2)
+"""
+    text = check(source, "net", (r(4, 3), r(3, 5), r(5), r(5, 2), r(2)), (r(3), r(3, 5), r(1, 5), r(5, 2), 0.3),
+                 (r(2, 4, 3), r(3, 5), r(5), r(5, 2), r(4, 1)))
+    assert text.count("def affine_backward(") == 1
+
+
+def test_a_write_of_a_lower_rank_value_and_a_softmax():
+    check("def f(x, v):\n    y = x.copy()\n    y[0] = v\n    return np.sum(y * y)\n", "f",
+          (r(3, 4), r(4)), (r(3, 4), r(1)), (r(2, 3, 4), r(3, 4)), (r(3, 4), 0.5))
+    source = """
+def loss(x, w):
+    e = np.exp(x - np.max(x, axis=1, keepdims=True))
+    p = e / np.sum(e, axis=1, keepdims=True)
+    return np.sum(p * w)
+"""
+    check(source, "loss", (r(3, 4), r(3, 4)), (r(3, 4), r(4)), (r(2, 3, 4), r(3, 1)))
