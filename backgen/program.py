@@ -90,7 +90,8 @@ def shapes_needed(forward, name, unknown, reason=""):
     first = unknown[0]
     message = (f"{reason}: " if reason else "") + (
         f"the shapes of {', '.join(unknown)} are needed to write NumPy gradients for {name}(): annotate the "
-        f"parameters (def {name}({first}: 'N, D', ...); \"int N\" for integer labels), give them in the "
+        f"parameters (def {name}({first}: 'N, D', ...); \"int N\" for integer labels, float for a number), "
+        "give them in the "
         f"docstring (- {first}: ... of shape (N, D)), pass shapes= (on the command line: --shape {first}=N,D), "
         "or call the decorated function's .backward() with arrays")
     error = forward.error(message)

@@ -301,3 +301,7 @@ def loss(x, w):
     return np.sum(p * w)
 """
     check(source, "loss", (r(3, 4), r(3, 4)), (r(3, 4), r(4)), (r(2, 3, 4), r(3, 1)))
+
+
+def test_outer_products_of_any_ranks():
+    check("def f(a, b):\n    return np.sum(np.outer(a, b) ** 2)\n", "f", (r(3), r(4)), (r(2, 3), r(4)), (0.5, r(2, 2)))

@@ -77,10 +77,14 @@ def _matmul_b(c):
 
 
 def _outer_a(c):
+    if c.shape_free:  # the operands flattened, as np.outer does, whatever their ranks
+        return f"{c.np}.reshape({c.g}.dot({c.np}.ravel({c.b})), {c.np}.shape({c.a}))"
     return c.reshaped(f"{c.g}.dot({c.ravel('b')})", "a")
 
 
 def _outer_b(c):
+    if c.shape_free:
+        return f"{c.np}.reshape({c.np}.ravel({c.a}).dot({c.g}), {c.np}.shape({c.b}))"
     return c.reshaped(f"{c.ravel('a')}.dot({c.g})", "b")
 
 
