@@ -74,7 +74,7 @@ def _build(forward, wrt, shapes, args, user_cache):
 
 # The shapes a shape-free backward is written on: every parameter of no given shape an array of
 # each of these shapes in turn; the code written must be the same for all (or it is refused).
-PROBES = ((6, 6), (6, 6, 6), (6, 6, 6, 6))
+PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))  # (rank 4 smaller: products of them have rank 6, 8...)
 
 
 class ShapesNeeded(BackgenError):
@@ -131,8 +131,8 @@ def _written_at(forward, wrt, shapes, unknown, user_cache, rank_sets):
     the forward runs at."""
     results = []
     declared = declared_shapes(forward, shapes)
-    size = PROBES[0][0]
     for ranks in rank_sets:
+        size = next(dims[0] for dims in PROBES if len(dims) >= max(ranks.values()))
         # the arrays declared keep their ranks and their 1s; every size named is the sample size
         probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
                  for n, s in declared.items() if s.dims and s.dims != ANY_RANK}
