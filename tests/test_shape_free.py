@@ -305,3 +305,17 @@ def loss(x, w):
 
 def test_outer_products_of_any_ranks():
     check("def f(a, b):\n    return np.sum(np.outer(a, b) ** 2)\n", "f", (r(3), r(4)), (r(2, 3), r(4)), (0.5, r(2, 2)))
+
+
+def test_labels_annotated_and_scores_free():
+    source = '''
+def softmax_loss(x, y: "int N"):
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    Z = np.sum(np.exp(shifted), axis=1, keepdims=True)
+    log_probs = shifted - np.log(Z)
+    N = x.shape[0]
+    return -np.sum(log_probs[np.arange(N), y]) / N
+'''
+    text = check(source, "softmax_loss", (r(4, 3), np.array([0, 2, 1, 2])), (r(2, 5), np.array([4, 4])),
+                 (r(3, 4, 2), np.array([1, 0, 1])), wrt=["x"])
+    assert "Shape-generic: the shapes of x were not given" in text
