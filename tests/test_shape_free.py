@@ -319,3 +319,33 @@ def softmax_loss(x, y: "int N"):
     text = check(source, "softmax_loss", (r(4, 3), np.array([0, 2, 1, 2])), (r(2, 5), np.array([4, 4])),
                  (r(3, 4, 2), np.array([1, 0, 1])), wrt=["x"])
     assert "Shape-generic: the shapes of x were not given" in text
+
+
+def test_random_programs_generated_without_their_shapes():
+    """The fuzzer's NumPy programs (float parameters only), generated with no shapes given: each is
+    refused or right (the fuzzer's oracle: finite differences, inputs and dout left alone, the
+    same text twice), never wrong."""
+    import random
+
+    from fuzz_programs import Program, RandomChooser, build
+    from fuzz_programs import check as oracle
+
+    outcomes = []
+    for seed in range(60):
+        program = build(RandomChooser(random.Random(seed)), "numpy")
+        if program.annotated or any(s is int for s in program.shapes.values()):
+            continue  # (an integer parameter, without its annotation, reads as an array)
+        try:
+            text = backgen.generate(program.source, name="f")
+        except BackgenError:
+            outcomes.append("refused")
+            continue
+        if "Shape-generic" not in text:
+            continue  # a function using no NumPy itself is written for numbers
+        # annotated=True: the oracle then passes no shapes= either
+        free = Program(program.kind, program.source, program.params, program.shapes, program.args, True,
+                       program.dout_seed, program.none_output)
+        outcome = oracle(free)
+        assert outcome.kind not in ("wrong", "crashed"), outcome.message
+        outcomes.append(outcome.kind)
+    assert outcomes.count("ok") >= 15, outcomes
