@@ -349,3 +349,13 @@ def test_random_programs_generated_without_their_shapes():
         assert outcome.kind not in ("wrong", "crashed"), outcome.message
         outcomes.append(outcome.kind)
     assert outcomes.count("ok") >= 15, outcomes
+
+
+def test_cumulative_sums_and_norms():
+    source = """
+def f(x, w):
+    c = np.cumsum(x * w)
+    d = np.cumsum(x, axis=-1)
+    return np.sum(c * c) + np.sum(d ** 3) + np.linalg.norm(x) + np.sum(np.linalg.norm(x * w, axis=0) ** 2)
+"""
+    check(source, "f", (r(3, 4), r(4)), (r(5), r(5)), (r(2, 3, 4), r(3, 1)))

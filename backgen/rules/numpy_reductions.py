@@ -97,6 +97,11 @@ def _norm(c):
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
     gradient is one of the subgradients."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
+    if c.shape_free:  # the default order only: the 2-norm of the values (flattened, or along axis)
+        if order is not None:
+            c.needs_shapes()
+        scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
+        return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     matrix = (axis is None and c.ndim("x") == 2 and order is not None) or (isinstance(axis, tuple) and len(axis) == 2)
     scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
     if order in (None, "fro") or (order == 2 and not matrix):
@@ -148,6 +153,11 @@ def _logsumexp(c):
 def _cumsum(c):
     """The sum of the gradients from each place on: a cumulative sum from the end."""
     axis, g = c.param("axis"), c.g
+    if c.shape_free and axis is None:  # the flattened sums, back in the operand's shape (of any rank)
+        return f"{c.np}.reshape({g}[::-1].cumsum()[::-1], {c.np}.shape({c.a}))"
+    if c.shape_free:  # an axis given: the operand has it
+        flip = _index_at(axis, "::-1")
+        return f"{g}[{flip}].cumsum(axis={axis})[{flip}]"
     if c.ndim("a") == 0:  # one number: a result of one element
         return f"{g}[0]"
     if axis is None:
