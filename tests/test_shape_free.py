@@ -356,6 +356,7 @@ def test_cumulative_sums_and_norms():
 def f(x, w):
     c = np.cumsum(x * w)
     d = np.cumsum(x, axis=-1)
-    return np.sum(c * c) + np.sum(d ** 3) + np.linalg.norm(x) + np.sum(np.linalg.norm(x * w, axis=0) ** 2)
+    p = np.prod(np.tanh(x) + 1.5)
+    return np.sum(c * c) + np.sum(d ** 3) + np.linalg.norm(x) + np.sum(np.linalg.norm(x * w, axis=0) ** 2) + p
 """
     check(source, "f", (r(3, 4), r(4)), (r(5), r(5)), (r(2, 3, 4), r(3, 1)))

@@ -32,7 +32,15 @@ def _extreme(c):
 def _prod(c):
     """g times the product of the other elements, built from running products from
     both ends: never ``out / a``, which is nan where an element is zero."""
-    np_, a, axes = c.np, c.a, c.axes("a")
+    np_, a = c.np, c.a
+    if c.shape_free:  # of all the elements only (an axis needs the rank)
+        if c.param("axis") is not None:
+            c.needs_shapes()
+        flat = c.setup("flat", f"{np_}.ravel({a})")
+        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:-1])))")
+        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:0:-1])))[::-1]")
+        return f"{c.g} * {np_}.reshape({left} * {right}, {np_}.shape({a}))"
+    axes = c.axes("a")
     if axes == () or c.ndim("a") == 0:  # a number: the product of one factor
         return c.g
     if axes is None:
