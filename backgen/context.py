@@ -399,7 +399,7 @@ class GradContext:
 
     def tile_grad(self):
         x = self.current
-        ndim = self.ndim(x)
+        ndim = None if self.shape_free else self.ndim(x)
         node = ast.parse(self.param_source("reps"), mode="eval").body
         if isinstance(node, ast.Name):  # reps = (n, 1) staged on a line of its own
             found = [op.source for op in ir.ops_in(self._reverse.staged.body)
@@ -409,6 +409,8 @@ class GradContext:
         reps = tuple(self._count(source.to_source(item)) for item in items)
         if None in reps:
             self.unsupported("np.tile needs whole-number repetitions (constants or numbers computed from shapes)")
+        if self.shape_free:  # the copies summed at run time, whatever the rank
+            return f"_untile({self.g}, {x}, {self.param_source('reps')})"
         if len(reps) < ndim:
             reps = (1,) * (ndim - len(reps)) + reps
         promoted = len(reps) - ndim
@@ -442,6 +444,8 @@ class GradContext:
             self.unsupported("np.repeat needs one whole number of repeats (a constant or a number computed "
                              "from shapes)")
         axis = self.param("axis")
+        if self.shape_free:
+            return f"_unrepeat({self.g}, {x}, {repeats}, {axis})"
         ndim = self.ndim(x)
         if ndim == 0:  # one number repeated: its gradient is the sum of the copies'
             return f"{self.g}.sum()"

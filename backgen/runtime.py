@@ -96,8 +96,30 @@ def _digamma(x):
 ''',
 }
 
+HELPERS.update({
+    "_untile": '''
+def _untile(grad, x, reps):
+    """The gradient of x in np.tile(x, reps): the copies of each element summed (any rank)."""
+    shape = np.shape(x)
+    reps = tuple(np.atleast_1d(reps))
+    n = max(len(reps), len(shape))
+    reps, full = (1,) * (n - len(reps)) + reps, (1,) * (n - len(shape)) + shape
+    split = [d for pair in zip(reps, full) for d in pair]  # each axis as (copies, size)
+    return np.reshape(np.reshape(grad, split).sum(axis=tuple(range(0, 2 * n, 2))), shape)
+''',
+    "_unrepeat": '''
+def _unrepeat(grad, x, repeats, axis):
+    """The gradient of x in np.repeat(x, repeats, axis) for a whole number of repeats."""
+    shape = np.shape(x)
+    if axis is None:  # the flattened elements, each repeated
+        return np.reshape(np.reshape(grad, (-1, repeats)).sum(axis=1), shape)
+    axis %= len(shape)
+    return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
+''',
+})
+
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b"})
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat"})
 
 
 def callables():

@@ -79,3 +79,27 @@ def test_a_user_name_that_is_a_helper_is_refused():
     functions = ["def f_backward(x, dout=1.0):\n    _unbroadcast = 2\n    return _dot_grad_a(dout, x, x)\n"]
     with pytest.raises(BackgenError, match="_unbroadcast"):
         emit._runtime_helpers(functions, [{"np": "np"}])
+
+
+@pytest.mark.parametrize("shape, reps", [((3,), 2), ((3,), (2, 2)), ((2, 3), (2, 1)), ((2, 3), (2, 1, 3)),
+                                         ((2, 1, 3), (2, 2)), ((), 3), ((), (2, 2))])
+def test_untile_is_the_gradient_of_tile(shape, reps):
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=shape)
+    grad = rng.normal(size=np.shape(np.tile(x, reps)))
+    want = gradient(weighted(lambda x: np.tile(x, reps), [grad]), [x], 0)
+    got = NAMESPACE["_untile"](grad, x, reps)
+    assert np.shape(got) == np.shape(x)
+    assert_close(np.asarray(got, dtype=float), want)
+
+
+@pytest.mark.parametrize("shape, repeats, axis", [((3,), 2, None), ((2, 3), 2, None), ((2, 3), 3, 0),
+                                                  ((2, 3), 2, -1), ((2, 2, 3), 2, 1), ((), 3, None)])
+def test_unrepeat_is_the_gradient_of_repeat(shape, repeats, axis):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=shape)
+    grad = rng.normal(size=np.shape(np.repeat(x, repeats, axis)))
+    want = gradient(weighted(lambda x: np.repeat(x, repeats, axis), [grad]), [x], 0)
+    got = NAMESPACE["_unrepeat"](grad, x, repeats, axis)
+    assert np.shape(got) == np.shape(x)
+    assert_close(np.asarray(got, dtype=float), want)

@@ -360,3 +360,15 @@ def f(x, w):
     return np.sum(c * c) + np.sum(d ** 3) + np.linalg.norm(x) + np.sum(np.linalg.norm(x * w, axis=0) ** 2) + p
 """
     check(source, "f", (r(3, 4), r(4)), (r(5), r(5)), (r(2, 3, 4), r(3, 1)))
+
+
+def test_tiles_and_repeats():
+    source = """
+def f(x, b):
+    N = x.shape[0]
+    t = np.tile(b, (N, 1))
+    u = np.repeat(x, 2, axis=0)
+    v = np.repeat(b, 3)
+    return np.sum(x * t) + np.sum(u ** 3) + np.sum(v ** 2)
+"""
+    check(source, "f", (r(3, 4), r(4)), (r(3, 4), r(1, 4)), (r(2, 4), r(2, 1, 4)), (r(2), r(2)))
