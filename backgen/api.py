@@ -139,11 +139,14 @@ def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     """Source of a module with the backward function of ``func_or_source``.
 
     ``func_or_source`` is a function, or its source as ``str`` or ``bytes``
-    (decoded as Python decodes a file).  A loop's forward keeps, for each
-    iteration, the values its backward reads (as a hand-written backward reads
-    its cache); with ``recompute=True`` it keeps only the values carried from one
-    iteration to the next, and the backward computes the rest again: less memory
-    for long loops, about one more forward pass of time.
+    (decoded as Python decodes a file).  NumPy code whose shapes are neither
+    annotated nor given in ``shapes`` gets the shape-generic backward (correct
+    for every rank and broadcast, with small helpers written into the module).
+    A loop's forward keeps, for each iteration, the values its backward reads
+    (as a hand-written backward reads its cache); with ``recompute=True`` it
+    keeps only the values carried from one iteration to the next, and the
+    backward computes the rest again: less memory for long loops, about one
+    more forward pass of time.
     """
     def work():
         with recomputing(recompute):

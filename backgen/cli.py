@@ -1,7 +1,8 @@
 """The command line: ``backgen FILE.py [--function NAME ...] [--wrt a,b] [-o OUT.py]``.
 
 A thin shell over the library.  It only parses FILE.py (never imports or runs
-it) and writes a module with one ``<name>_backward`` per forward function.
+it) and writes a module with one ``<name>_backward`` per forward function
+(for NumPy code of no given shapes, the shape-generic one).
 ``--show staged`` (or ``--stage staged``) prints the staged forward instead,
 to show what the backward is built from.  ``backgen check|explain|graph|html
 FILE.py ...`` are the learning view's subcommands (``learn_cli``).  Errors are one line on stderr,
@@ -37,7 +38,8 @@ def build_parser():
                         help="parameters to differentiate with respect to (default: all)")
     parser.add_argument("--shape", action="append", metavar="NAME=DIMS", default=[],
                         help="shape of a NumPy parameter, e.g. x=N,D or y='int N' (repeatable; "
-                             "overrides annotations)")
+                             "overrides annotations); without any, NumPy code gets a shape-generic "
+                             "backward")
     parser.add_argument("-o", "--output", metavar="OUT.py",
                         help="write here instead of stdout (- for stdout); never the input file")
     parser.add_argument("--layer", action="store_true",

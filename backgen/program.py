@@ -6,8 +6,11 @@ pipeline for one parsed forward function: ``stage`` (with the declared
 shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
 declared shapes), then ``reverse``; each helper it calls is built the same way,
 once per pattern of argument ranks.  ``backward_program`` does the same from a
-function or source text.  Problems with user code are ``BackgenError``; an
-unexpected failure inside backgen is reported as one too (``guarded``).
+function or source text; for NumPy code whose shapes are not given it writes
+the shape-generic backward (``_shape_free``: rules in forms valid for every
+shape, checked to write the same code on sample arrays of several ranks).
+Problems with user code are ``BackgenError``; an unexpected failure inside
+backgen is reported as one too (``guarded``).
 """
 
 import ast
