@@ -116,6 +116,20 @@ def _unrepeat(grad, x, repeats, axis):
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',
+    "_stacked_part": '''
+def _stacked_part(grad, arrays, k, how):
+    """The part of grad that arrays[k] filled in np.hstack, np.vstack or np.column_stack(arrays)."""
+    if how == "vstack":  # rows: a vector (or a number) is one
+        blocks, axis = [np.atleast_2d(a) for a in arrays], 0
+    elif how == "column_stack":  # columns: a vector (or a number) is one
+        blocks, axis = [np.reshape(a, (-1, 1)) if np.ndim(a) < 2 else a for a in arrays], 1
+    else:  # hstack: along the first axis of vectors, the second of anything else
+        blocks = [np.atleast_1d(a) for a in arrays]
+        axis = 0 if blocks[0].ndim == 1 else 1
+    start = sum(np.shape(b)[axis] for b in blocks[:k])
+    part = grad[(slice(None),) * axis + (slice(start, start + np.shape(blocks[k])[axis]),)]
+    return np.reshape(part, np.shape(arrays[k]))
+''',
 })
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.

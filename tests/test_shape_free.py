@@ -372,3 +372,14 @@ def f(x, b):
     return np.sum(x * t) + np.sum(u ** 3) + np.sum(v ** 2)
 """
     check(source, "f", (r(3, 4), r(4)), (r(3, 4), r(1, 4)), (r(2, 4), r(2, 1, 4)), (r(2), r(2)))
+
+
+def test_stacks_of_vectors_matrices_and_numbers():
+    source = """
+def f(a, b):
+    h = np.hstack([a, b * 2.0, a])
+    v = np.vstack((b, a))
+    c = np.column_stack([a, b])
+    return np.sum(h ** 2) + np.sum(np.sin(v)) + np.sum(c * c * c)
+"""
+    check(source, "f", (r(3), r(3)), (r(2, 3), r(2, 3)), (r(1, 3), r(1, 3)))

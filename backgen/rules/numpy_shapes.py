@@ -51,11 +51,20 @@ def _stack(c):
     return c.stack_grad(c.param("axis", 0))
 
 
+def _stacked_part(c, how):
+    """Shape-free: the operand's part of the gradient, found at run time."""
+    return f"_stacked_part({c.g}, [{', '.join(c.inputs)}], {c.position}, {how!r})"
+
+
 def _hstack(c):
+    if c.shape_free:
+        return _stacked_part(c, "hstack")
     return c.concat_grad(0 if c.ndim(c.current) <= 1 else 1)
 
 
 def _vstack(c):
+    if c.shape_free:
+        return _stacked_part(c, "vstack")
     return c.vstack_grad()
 
 
@@ -193,6 +202,8 @@ def _triangle(function):
 
 def _column_stack(c):
     """1-D inputs are columns, 2-D ones blocks of columns."""
+    if c.shape_free:
+        return _stacked_part(c, "column_stack")
     widths = ["1" if c.ndim(o) == 1 else f"{o}.shape[1]" for o in c.inputs]
     before = [w for w in widths[:c.position] if w != "1"]
     ones = sum(w == "1" for w in widths[:c.position])
