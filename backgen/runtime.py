@@ -94,9 +94,6 @@ def _digamma(x):
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     return result + math.log(x) - 0.5 / x - series
 ''',
-}
-
-HELPERS.update({
     "_untile": '''
 def _untile(grad, x, reps):
     """The gradient of x in np.tile(x, reps): the copies of each element summed (any rank)."""
@@ -130,7 +127,7 @@ def _stacked_part(grad, arrays, k, how):
     part = grad[(slice(None),) * axis + (slice(start, start + np.shape(blocks[k])[axis]),)]
     return np.reshape(part, np.shape(arrays[k]))
 ''',
-})
+}
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat"})
