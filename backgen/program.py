@@ -371,7 +371,10 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
     if args is None:
         unknown = [p for p in result.params if p not in specs]
         if unknown:
-            raise shapes_needed(forward, result.name, unknown)
+            needed = shapes_needed(forward, result.name, unknown)
+            if helper:  # a helper no sample run called: its caller's shapes were given
+                raise BackgenError(needed.msg, needed.filename, needed.lineno, needed.offset, needed.text)
+            raise needed
         args = examples(result, specs)
         try:
             return _with_sample_shapes(result, args, functions, probe_body, helper)
