@@ -318,12 +318,12 @@ class _Reverser(FlowReverser):
                            op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
             self.check_sized(op, list(op.args), op.target)
         lines, shared = [], {}
+        row, summed = getattr(self, "stacked", {}).get(id(op), (None, ()))
+        if row is not None:  # each iteration's adjoint kept as a row, summed after the loop (row_products)
+            lines.append(ir.AdjointLine(row, False, upstream))
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = rule.grads.get(input_name)
-            if grad is None or not isinstance(arg, ir.Var) or arg.name not in active:
-                continue
-            if (id(op), position) in getattr(self, "stacked", {}):  # summed after the loop (row_products)
-                lines.append(ir.AdjointLine(self.stacked[id(op), position], False, upstream))
+            if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
                 continue
             context = GradContext(self, op, rule, position, names)
             context.shared = shared  # a setup line two operands need is written once

@@ -92,11 +92,13 @@ class FlowReverser:
                                           "length may change from one iteration to the next: backgen writes code "
                                           f"for one shape per value; give {_user(name)!r} a value before the loop")
         rows = row_products(loop, inside, self.staged, self.active, self.fresh)
-        self.stacked = getattr(self, "stacked", {})
-        self.stacked.update({(id(r.op), r.position): f"{r.rows}[{loop.var}]" for r in rows})
-        summed = {r.weight for r in rows} - {arg.name for op in ir.ops_in(loop.body) if op.rule != "inert"
-                                              and (id(op), 0) not in self.stacked and (id(op), 1) not in self.stacked
-                                              for arg in op.args if isinstance(arg, ir.Var)}
+        self.stacked = getattr(self, "stacked", {})  # id(op) -> (rows[i], operand positions summed after)
+        self.stacked.update({id(r.op): (f"{r.rows}[{loop.var}]", {p for p, _, _ in r.sums}) for r in rows})
+        gone = {r.op.args[p].name for r in rows for p, _, _ in r.sums}  # rows Xi: no adjoint in the loop
+        elsewhere = {arg.name for op in ir.ops_in(loop.body) if op.rule != "inert" for position, arg
+                     in enumerate(op.args) if isinstance(arg, ir.Var) and position not in
+                     self.stacked.get(id(op), ("", ()))[1] and not (op.rule == "getitem" and op.target in gone)}
+        summed = {name for r in rows for _, name, _ in r.sums} - elsewhere
         pre = self.zero_outer(loop.body, inside, exclude=loop.carried + tuple(summed))
         pre += [ir.AdjointLine(r.rows, False, r.zeros) for r in rows]
         for _, exit_value in loop.exits:  # an outside value carried along gathers over iterations
@@ -196,8 +198,11 @@ class FlowReverser:
         """After a loop: each loop-invariant operand's adjoint from the rows kept (``row_products``)."""
         groups = []
         for r in rows:
-            lines = self.own_adjoint(r.weight) + [self.accumulate(r.weight, r.total)]
-            groups.append(ir.Group(self.forward_line(None, r.op), tuple(lines)))
+            lines = []
+            for _, name, total in r.sums:
+                lines += self.own_adjoint(name) + [self.accumulate(name, total)]
+            if lines:
+                groups.append(ir.Group(self.forward_line(None, r.op), tuple(lines)))
         return groups
 
     def cache_values(self, loop, read, shaped=frozenset()):

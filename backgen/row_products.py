@@ -11,9 +11,14 @@ person keeps each iteration's ``ds`` as a row instead (``ds_rows[i] = ds``) and
 forms ``dW`` once after the loop (``dW += X.T.dot(ds_rows)``): the same sum, one
 matrix product instead of ``n`` outer products added one by one.
 
-Each ``RowProduct`` names the product (``op``), the operand position of ``W``
-in it, the list of rows (``rows``, made as ``zeros`` before the backward loop)
-and the sum the adjoint of ``W`` receives after it (``total``).
+Where the product is the only use the loop makes of ``Xi`` (and ``X`` needs a
+gradient), ``dX`` is formed the same way (``dX += ds_rows.dot(W.T)``) instead of
+``dX[i] += W.dot(ds)`` per iteration.
+
+Each ``RowProduct`` names the product (``op``), the array of rows (``rows``,
+made as ``zeros`` before the backward loop, ``rows[i] = ds`` where the product
+is undone) and, per operand summed after the loop, its position, the name
+whose adjoint receives the sum and the sum (``sums``).
 """
 
 import re
@@ -27,15 +32,15 @@ PRODUCTS = {"np.dot": "{a}.dot({b})", "np.matmul": "{a} @ {b}"}
 @dataclass(frozen=True)
 class RowProduct:
     op: ir.Op
-    position: int  # of W among the product's operands
-    weight: str  # W
     rows: str  # the name of the array of each iteration's adjoints of the product
     zeros: str  # the array's initial value
-    total: str  # what the adjoint of W receives after the loop
+    sums: tuple  # ((operand position, name, what its adjoint receives after the loop), ...)
 
 
 def row_products(loop, inside, staged, active, fresh):
-    """The products in ``loop`` whose adjoint for the loop-invariant operand is summed after the loop."""
+    """The products in ``loop`` whose operands' adjoints are summed after the loop: the loop-invariant
+    operand ``W`` (``dW += X.T.dot(ds_rows)``) where it needs one, and the row ``Xi`` too
+    (``dX += ds_rows.dot(W.T)``) where the product is all the loop does with it."""
     if loop.kind != "for" or loop.breaks or not loop.var:
         return ()
     found = re.fullmatch(r"range\((\w+)\)", loop.iterable)
@@ -54,32 +59,46 @@ def row_products(loop, inside, staged, active, fresh):
                 and op.args[0].name not in staged.lists and len(shapes.get(op.args[0].name, ())) == 2 \
                 and _counts_rows(count, op.args[0].name, staged):
             rows_of[op.target] = op.args[0].name
+    readers = {}  # how many operations of the loop differentiate through each name
+    for op in ir.ops_in(loop.body):
+        if op.rule != "inert":
+            for arg in op.args:
+                if isinstance(arg, ir.Var):
+                    readers[arg.name] = readers.get(arg.name, 0) + 1
+    handed = {value.name for _, value in loop.exits if isinstance(value, ir.Var)}
     out = []
     for op in body_ops:
         if op.rule not in PRODUCTS or op.target not in active or len(op.args) != 2 \
                 or not all(isinstance(a, ir.Var) for a in op.args):
             continue
         names = [a.name for a in op.args]
-        for position in (0, 1):
+        for position in (0, 1):  # of W
             row, weight = names[1 - position], names[position]
-            if row not in rows_of or weight not in active or weight in inside or weight in staged.lists \
-                    or weight == row or len(shapes.get(weight, ())) not in (1, 2):
-                continue
-            if len(shapes.get(row, ())) != 1:
+            if row not in rows_of or weight in inside or weight in staged.lists or weight == row \
+                    or len(shapes.get(weight, ())) not in (1, 2) or len(shapes.get(row, ())) != 1:
                 continue
             matrix = rows_of[row]
+            whole_row = row in active and readers.get(row) == 1 and row not in handed
+            if weight not in active and not whole_row:
+                continue
             rows = fresh(f"d{op.target}_rows")
             form = PRODUCTS[op.rule]
-            if len(shapes[weight]) == 1:  # a number per row: dW = X.T . rows
+            if len(shapes[weight]) == 1:  # a number per row
                 zeros = f"{np_name}.zeros({count})"
-                total = form.format(a=f"{matrix}.T", b=rows)
-            elif position == 1:  # Xi . W: dW = X.T . rows
+                weight_total = form.format(a=f"{matrix}.T", b=rows)
+                row_total = f"{np_name}.outer({rows}, {weight})"
+            elif position == 1:  # Xi . W
                 zeros = f"{np_name}.zeros(({count}, {_dim(weight, 1, staged, loop)}))"
-                total = form.format(a=f"{matrix}.T", b=rows)
-            else:  # W . Xi: dW = rows.T . X
+                weight_total = form.format(a=f"{matrix}.T", b=rows)
+                row_total = form.format(a=rows, b=f"{weight}.T")
+            else:  # W . Xi
                 zeros = f"{np_name}.zeros(({count}, {_dim(weight, 0, staged, loop)}))"
-                total = form.format(a=f"{rows}.T", b=matrix)
-            out.append(RowProduct(op, position, weight, rows, zeros, total))
+                weight_total = form.format(a=f"{rows}.T", b=matrix)
+                row_total = form.format(a=rows, b=weight)
+            sums = ((position, weight, weight_total),) if weight in active else ()
+            if whole_row:
+                sums += ((1 - position, matrix, row_total),)
+            out.append(RowProduct(op, rows, zeros, sums))
             break
     return tuple(out)
 

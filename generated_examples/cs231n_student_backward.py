@@ -255,7 +255,6 @@ def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
     dW = (2 * W) * dsumsq
     # (14) loss_4 = loss / num_train
     dloss = dout / num_train
-    dX = np.zeros_like(X)
     dscores_rows = np.zeros((num_train, num_classes))
     for i in reversed(range(num_train)):
         scores = scoreses.pop()
@@ -279,12 +278,10 @@ def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
         # (7) correct_class_score = scores[yi]
         dscores[yi] += dcorrect_class_score
         # (5) scores = Xi.dot(W)
-        dXi = W.dot(dscores)
         dscores_rows[i] = dscores
-        # (4) Xi = X[i]
-        dX[i] = dXi
     # (5) scores = Xi.dot(W)
     dW += X.T.dot(dscores_rows)
+    dX = dscores_rows.dot(W.T)
     return dW, dX, dreg
 
 

@@ -308,14 +308,14 @@ def test_comments_of_loops_name_the_printed_lines():
         scores = X[i].dot(W)
         s += np.sum(np.tanh(scores) * scores)
     return s
-    """, "X.T.dot(dscores_rows)", 0),
+    """, "X.T.dot(dscores_rows)\n    dX = dscores_rows.dot(W.T)", 0),
     ("""
     s = 0.0
     for i in range(len(X)):
         scores = V.dot(X[i])
         s += np.sum(scores ** 2) * w[0]
     return s
-    """, "dscores_rows.T.dot(X)", 0),
+    """, "dscores_rows.T.dot(X)\n    dX = dscores_rows.dot(V)", 0),
     ("""
     n = len(X)
     s = 0.0
@@ -323,7 +323,16 @@ def test_comments_of_loops_name_the_printed_lines():
         z = X[i] @ w
         s = s + np.tanh(z) * z
     return s
-    """, "X.T @ dz_rows", 0),
+    """, "X.T @ dz_rows\n    dX = np.outer(dz_rows, w)", 1),
+    ("""
+    n = len(X)
+    s = 0.0
+    for i in range(n):
+        xi = X[i]
+        z = xi @ w
+        s = s + np.tanh(z) * z + np.sum(xi * xi)
+    return s
+    """, "dw = X.T @ dz_rows", 0),  # (xi is read twice: its adjoint is formed in the loop)
     ("""
     n = X.shape[0]
     s = 0.0
