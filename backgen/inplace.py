@@ -379,6 +379,7 @@ class _Graph:
             if isinstance(other, (ir.AdjointLine, ir.ForwardLine)) and not getattr(other, "accumulate", False) \
                     and other.target.isidentifier() and isinstance(node, ast.Subscript) \
                     and isinstance(node.value, ast.Name) and node.value.id == name \
+                    and other.target not in self.numbers and other.target in self.sharing(name) \
                     and sum(other.target in kills for _, _, kills in self.nodes) == 1 \
                     and self.live_after(line, {other.target}):
                 views.append(other)
