@@ -30,7 +30,7 @@ import types
 
 import numpy as np
 
-from . import emit, structured
+from . import emit, source, structured
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
 from .parse import read
@@ -57,15 +57,23 @@ DEEP_STACK_SIZE = 256 << 20  # bytes; 50,000 levels need about 16 MiB
 _deep_lock = threading.Lock()
 
 
+_depth = threading.local()
+
+
 @contextlib.contextmanager
-def _collector_paused():
+def _generation():
     """Python's cycle collector paused: generation allocates many small trees and no cycles, and
-    on a large function the collector's passes over them would cost a quarter of the time."""
+    on a large function the collector's passes over them would cost a quarter of the time.  When
+    the outermost generation ends, the texts it parsed are forgotten."""
     enabled = gc.isenabled()
     gc.disable()
+    _depth.value = getattr(_depth, "value", 0) + 1
     try:
         yield
     finally:
+        _depth.value -= 1
+        if not _depth.value:
+            source.forget_texts()
         if enabled:
             gc.enable()
 
@@ -74,7 +82,7 @@ def deep(work, filename="<string>"):
     """``work()``; if a deeply nested function exhausts Python's recursion limit, ``work()`` again
     on a thread with a large stack and a raised limit (then put back), and a BackgenError where
     even that is not enough."""
-    with _collector_paused():
+    with _generation():
         return _deep(work, filename)
 
 

@@ -20,7 +20,6 @@ loop can then no longer grow with the whole array at each iteration.
 
 import ast
 import bisect
-import functools
 import io
 import math
 import tokenize
@@ -625,7 +624,7 @@ def _fresh(text):
     return False
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@source.text_cache
 def _parse(text):
     """The expression ``text`` as a tree (one per text: read, never changed), else None."""
     try:

@@ -184,6 +184,23 @@ def _equal(a, b):
     return all(_equal(getattr(a, name, _ABSENT), getattr(b, name, _ABSENT)) for name in a._fields)
 
 
+_TEXT_CACHES = []
+
+
+def text_cache(function):
+    """``function`` of a text (pure) remembered per text until ``forget_texts()``: within one
+    generation each line is parsed once; between generations nothing is kept."""
+    cached = functools.lru_cache(maxsize=None)(function)
+    _TEXT_CACHES.append(cached)
+    return cached
+
+
+def forget_texts():
+    """Empty the caches of ``text_cache`` (what a generation parsed is not kept after it)."""
+    for cached in _TEXT_CACHES:
+        cached.cache_clear()
+
+
 @functools.lru_cache(maxsize=None)
 def _parsed(text):
     return ast.parse(text, mode="eval").body
@@ -245,13 +262,13 @@ def name_ids(node):
     return found
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@text_cache
 def code_names(text):
     """The names a statement of code mentions (parsed once per distinct text)."""
     return frozenset(name_ids(ast.parse(text)))
 
 
-@functools.lru_cache(maxsize=1 << 18)
+@text_cache
 def line_names(text):
     """The names a line of generated code mentions, a block header (``for t in range(T):``) too;
     none where it does not parse."""
@@ -426,14 +443,14 @@ def is_zero(node):
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@text_cache
 def wrap(text):
     """``text`` in parentheses unless it is atomic (a name, a call, an index...)."""
     node = expression(text)
     return text if isinstance(node, ATOMIC) else f"({text})"
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@text_cache
 def expression(text):
     """The tree of the expression ``text``, parsed once per text (shared: read it, never change
     it), or None where it is not an expression."""
