@@ -2,13 +2,23 @@
 
 Contract:
 
-* ``to_source(node)`` is the one place an AST becomes text.  It uses astor
-  and falls back to ``ast.unparse`` where astor fails or prints something that
-  does not parse back to the same tree.
+* ``to_source(node)`` is the one place an AST becomes text.  Expressions are
+  printed by ``_printed``, which parenthesizes by binding strength (as astor
+  does: ``(a + b).T``, ``a - (b - c)``, ``(-x) ** 2``); what it does not print
+  (strings, negative or infinite numbers, lambdas, comprehensions, statements)
+  goes through astor, checked, falling back to ``ast.unparse`` where astor
+  fails or prints something that does not parse back to the same tree.
+  ``Part`` marks a subexpression a person groups in parentheses the printer
+  would not write (the local gradient of ``(2 * xpy) * dxpysqr``).
 * ``template(text)`` parses an expression once (cached); ``fill`` returns a
-  copy with placeholder names replaced by expressions.
+  copy with placeholder names replaced by expressions; ``filled_simply`` fills
+  a template simplified once; ``product`` builds ``local * g`` as a tree.
 * ``simplify`` removes what a person would not write: ``1 * g``, ``g / 1``,
   ``x ** 1``, ``--x``, constant arithmetic.  It never changes a value.
+* ``walk``, ``name_ids`` and ``clone`` are ``ast.walk``, a walk collecting
+  names and ``copy.deepcopy`` for trees, faster; ``text_cache`` remembers a
+  pure function of a line of text until ``forget_texts()`` (the end of each
+  generation).
 """
 
 import ast
