@@ -228,6 +228,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
     if shape_free:
+        _refuse_carried_arrays(result, shape_free)
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
@@ -238,6 +239,34 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _refuse_carried_arrays(staged, unknown):
+    """Shape-free: a loop carrying an array from one iteration to the next is refused at its line.
+    Its backward holds for one shape per value, and without the shapes nothing tells that a
+    broadcast (h = h + b, b of more rows) does not change the carried array's shape at run time."""
+    for loop in _all_loops(staged.body):
+        for name, _ in loop.exits:
+            if staged.shapes.get(name) not in ((), None):
+                line = staged.lines[loop.line - 1] if 0 < loop.line <= len(staged.lines) else None
+                col = len(line) - len(line.lstrip()) + 1 if line else None
+                error = BackgenError(
+                    f"this loop carries the array {name} from one iteration to the next, which backgen "
+                    f"differentiates for one shape only: give the shapes of {', '.join(unknown)} (annotations "
+                    f"such as {unknown[0]}: 'N, D'; \"int N\" for integer labels, shapes=, or on the command "
+                    f"line --shape {unknown[0]}=N,D)", staged.filename, loop.line, col, line)
+                error.shape_free = True
+                raise error
+
+
+def _all_loops(items):
+    for item in items:
+        if isinstance(item, ir.Loop):
+            yield item
+            yield from _all_loops(item.body)
+        elif isinstance(item, ir.If):
+            yield from _all_loops(item.body)
+            yield from _all_loops(item.orelse)
 
 
 def _free_name(base, start, taken):

@@ -190,12 +190,21 @@ def f(x, w):
 
 def test_a_loop():
     source = """
-def f(h, W, b):
-    for t in range(3):
-        h = np.tanh(h @ W + b)
-    return np.sum(h ** 2)
+def f(x, w):
+    total = 0.0
+    for k in range(3):
+        total = total + np.sum(np.tanh(x * w + k) ** 2)
+    return total
 """
-    check(source, "f", (r(2, 4), r(4, 4), r(4)), (r(4), r(4, 4), 0.1), (r(3, 2, 4), r(4, 4), r(1, 2, 4)))
+    check(source, "f", (r(2, 4), r(4)), (r(4), r(4)), (r(3, 2, 4), r(2, 1)), (0.5, r(3)))
+
+
+def test_a_loop_carrying_an_array_asks_for_the_shapes():
+    """h + b may give h more rows at run time: no sample says it cannot."""
+    with pytest.raises(BackgenError, match="carries the array h") as caught:
+        backgen.generate("def f(h, W, b):\n    for t in range(3):\n        h = np.tanh(h @ W + b)\n"
+                         "    return np.sum(h ** 2)\n")
+    assert caught.value.lineno == 2 and "--shape h=N,D" in str(caught.value)
 
 
 def test_batchnorm_spreads_without_shapes():
@@ -348,7 +357,7 @@ def test_random_programs_generated_without_their_shapes():
         outcome = oracle(free)
         assert outcome.kind not in ("wrong", "crashed"), outcome.message
         outcomes.append(outcome.kind)
-    assert outcomes.count("ok") >= 15, outcomes
+    assert outcomes.count("ok") >= 10, outcomes
 
 
 def test_cumulative_sums_and_norms():
