@@ -531,8 +531,7 @@ def _rename(text, old, new):
 
 def _rename_between(items, first, last, old, new):
     """Drop ``first`` and ``last``; lines between them (in their block) read ``new`` for ``old``."""
-    from .reverse_flow import _rename_lines
-    out, inside = [], [False]
+    inside = [False]
 
     def walk(items):
         result = []
@@ -546,14 +545,13 @@ def _rename_between(items, first, last, old, new):
             if isinstance(item, ir.Group):
                 result.append(ir.Group(item.undoes, tuple(walk(item.lines))))
             elif inside[0]:
-                result.extend(_rename_lines([item], old, new))
+                result.append(_rename_deep(item, old, new))
             elif isinstance(item, ir.Block):
                 result.append(ir.Block(item.header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
             else:
                 result.append(item)
         return result
-    out = walk(items)
-    return out
+    return walk(items)
 
 
 def _copied(line):

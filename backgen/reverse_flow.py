@@ -172,7 +172,7 @@ class FlowReverser:
         # a value the replay may compute again from it (sel = s[-3:]) is read whole: kept whole
         shaped -= set().union(*(op.reads() for op in ir.ops_in(loop.body) if op.target in read
                                 and op.rule != "setitem"))
-        cached = self.cache_values(loop, read, shaped)
+        cached, shaped = self.cache_values(loop, read, shaped)
         self.cached[id(loop)] = cached
         for value, saved in cached:
             if value in shaped:  # only its shape is read (np.zeros_like): the shape is kept
@@ -206,14 +206,16 @@ class FlowReverser:
         return groups
 
     def cache_values(self, loop, read, shaped=frozenset()):
-        """``((value, list name), ...)``: the values of the iteration the backward reads (directly or
+        """``(((value, list name), ...), shaped)``: the values of the iteration the backward reads (directly or
         through what it recomputes) that cost more to compute than to keep, saved by the forward
         (``next_hs.append(next_h)``) and restored by the backward (``next_h = next_hs.pop()``), as a
         hand-written backward reads its cache.  Only operations every iteration runs (at the top
-        of the loop body) are kept; views, indexing and number arithmetic are recomputed."""
+        of the loop body) are kept; views, indexing and number arithmetic are recomputed.  ``shaped``
+        (values the backward reads only for their shape) comes back without those the replay
+        computes something from: those are kept whole."""
         if getattr(self, "recompute", False):
             self.hoisted_into[id(loop)] = []
-            return ()
+            return (), frozenset(shaped)
         needed, cached, inner = set(read), [], []
         for item in reversed(loop.body):
             if isinstance(item, ir.Op):
@@ -236,7 +238,7 @@ class FlowReverser:
         self.hoisted_into[id(loop)] = inner
         self.hoisted |= set(map(id, inner))
         return tuple((value, self.fresh(_plural(value + "_shape" if value in shaped else value)))
-                     for value in reversed(cached))
+                     for value in reversed(cached)), frozenset(shaped)
 
     def costly(self, op):
         """Whether computing ``op`` again costs more than keeping its value."""

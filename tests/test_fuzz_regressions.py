@@ -25,7 +25,7 @@ def finite_differences(func, args, wrt, douts, eps=1e-6):
 
 def assert_right(source, args, dout=1.0):
     """The generated backward matches finite differences for every float argument (integers are
-    counts, left out of ``wrt``) and leaves its arguments alone."""
+    counts, left out of ``wrt``) and leaves its arguments and output gradients alone."""
     source = textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)
@@ -34,18 +34,24 @@ def assert_right(source, args, dout=1.0):
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
     douts = dout if isinstance(dout, tuple) else (dout,)
-    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    got = generated["f_backward"](*copies, *douts)
-    for before, after in zip(args, copies):
+    copies, dcopies = _copies(args), _copies(douts)
+    got = generated["f_backward"](*copies, *dcopies)
+    for before, after in zip(list(args) + list(douts), copies + dcopies):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
     wrt = [k for k, a in enumerate(args) if not isinstance(a, (int, np.integer))]
     got = got if len(wrt) > 1 else (got,)
-    fresh = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    want = finite_differences(namespace["f"], fresh, wrt, douts)
+
+    def forward(*trial):  # on copies: a program may write into its arguments
+        return namespace["f"](*_copies(trial))
+    want = finite_differences(forward, _copies(args), wrt, douts)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _copies(values):
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
 
 def assert_refused(source, match, line):
@@ -646,3 +652,46 @@ def test_a_missing_dout_is_zeros_of_the_value_as_printed():
     exec(backgen.generate(source, name="f"), generated)
     got = generated["f_backward"](V3.copy(), D3.copy(), None, D3.copy())  # the first output's gradient: None
     np.testing.assert_allclose(got[0], D3)
+
+
+X34 = np.arange(12.0).reshape(3, 4) / 10 - 0.5
+
+
+def test_an_adjoint_handed_on_around_a_nested_loop_is_renamed_in_it_too():
+    # dX_2 = dX_1 ... dX_1 = dX_2 around the inner loop's backward: one name, inside its lines too
+    assert_right('''
+    def f(w: "3", X: "3, 4"):
+        for i in range(2):
+            X[0, :2] = np.max(w * 2.0)
+            for row in X:
+                a = X ** 2.0
+        return a
+    ''', [V3, X34], dout=X34[::-1].copy())
+    assert_right('''
+    def f(v: "4", X: "3, 4"):
+        k = 0
+        while k < 2:
+            k = k + 1
+            X[:, [3]] = np.sum(X)
+            k2 = 0
+            while k2 < 3:
+                k2 = k2 + 1
+                a = v + X
+                if np.sum(a) > 1.0:
+                    break
+        return a * X
+    ''', [np.array([0.3, -0.2, 0.5, 0.1]), X34], dout=X34[::-1].copy())
+
+
+def test_a_value_a_nested_loop_replays_from_is_kept_whole():
+    # the backward reads a only for its shape, but runs the inner loop again, which indexes a
+    assert_right('''
+    def f(w: "4"):
+        for i in range(2):
+            a = np.sin(w) * (i + 1.0)
+            hs = []
+            for j in range(1):
+                hs.append(a[[2, 0]])
+            b = hs[-1]
+        return b * a[1]
+    ''', [np.array([0.3, -0.2, 0.5, 0.1])], dout=np.array([0.7, -1.1]))
