@@ -181,13 +181,13 @@ class StatementStager:
                     target = self.merged_name(name)
                     items.append(ir.Op(target, "copy", (merged[name],), self.line, (), str(merged[name])))
                     self.note(items[-1])
+                    self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
-                body = self.deliver(body, a, target)
-                orelse = self.deliver(orelse, b, target)
+                body, orelse = self.deliver_both(body, a, orelse, b, target)
                 merged[name] = ir.Var(target)
         self.versions = {**before, **merged}
         breaks = getattr(stmt, "breaks", False)
@@ -212,8 +212,7 @@ class StatementStager:
             self.ops = saved
         target = name() if name is not None else self.namer.fresh(role or "pick")
         self.defined.add(target)
-        body = self.deliver(body, then_value, target)
-        orelse = self.deliver(orelse, else_value, target)
+        body, orelse = self.deliver_both(body, then_value, orelse, else_value, target)
         self.add(ir.If(test, tuple(body), tuple(orelse), self.line))
         return ir.Var(target)
 
@@ -244,6 +243,16 @@ class StatementStager:
         if isinstance(atom, ir.Var) and atom.name == name and any(op.target == name for op in ir.ops_in(items)):
             return name
         return None
+
+    def deliver_both(self, body, then_value, orelse, else_value, target):
+        """Both branches end with ``target`` holding their value; its memory is shared as on each path."""
+        relations = [self.storage.get(target) if atom == ir.Var(target) else
+                     (atom.name, "same", None) if isinstance(atom, ir.Var) else None
+                     for atom in (then_value, else_value)]
+        body = self.deliver(body, then_value, target)
+        orelse = self.deliver(orelse, else_value, target)
+        self.set_on_paths(target, relations)
+        return body, orelse
 
     def deliver(self, items, atom, target):
         """Make ``items`` end with ``target`` holding ``atom``: rename its definition, or copy."""

@@ -72,6 +72,16 @@ class MemoryModel:
         elif op.rule in VIEWS:
             storage[op.target] = (base.name, "view", None)
 
+    def set_on_paths(self, target, relations):
+        """``target`` is set on several paths, sharing memory on each as ``relations`` says (a ``storage``
+        entry, or None: a new array or one backgen does not know).  Where the paths agree it is that;
+        otherwise it may share with each, which backgen cannot follow (a write makes it stale)."""
+        if len(set(relations)) == 1 and relations[0] is not None:
+            self.storage[target] = relations[0]
+            return
+        self.storage.pop(target, None)
+        self.shared_edges += [(target, base) for base, kind, _ in filter(None, relations) if kind != "copy"]
+
     def _index_kind(self, op):
         """"index" for a basic index (a view), "copy" for an advanced one, "maybe" if unknown."""
         try:
@@ -158,8 +168,23 @@ class MemoryModel:
                 continue
             if atom.name in shared and self.versions.get(other_name) == atom:  # not followed
                 self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
-                                                    "reshape, a list or an index that may be an array",
-                            only_if_array=atom.name)  # a number read from an array is a copy
+                                                    "reshape, a list, an index that may be an array, or on "
+                                                    "some paths only",
+                            only_if_array=self._number_link(atom.name, old.name))
+
+    def _number_link(self, name, written):
+        """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
+        read from an array is a copy): the first index on the way from ``name`` to ``written``, or
+        where that way is not known, its last name.  None where every step keeps an array: a view
+        (``np.squeeze``, ``.T``, ``reshape``) of an array is one, of any shape, 0-d included."""
+        seen = set()
+        while name != written and name in self.storage and name not in seen:
+            seen.add(name)
+            base, kind, _ = self.storage[name]
+            if kind not in ("view", "same"):
+                return name
+            name = base
+        return None if name == written else name
 
     def _follow(self, name, old, new, seen):
         """Give the names that are ``old`` or a basic view of it (or that ``old`` is a basic view of)

@@ -576,7 +576,8 @@ class _Reverser(FlowReverser):
                     needs = True
                 else:
                     # a later read of an alias made before or after this line sees the change too
-                    later = set().union(*(_reads_of(other) for other in lines[mutation + 1:]))
+                    # (the return reads the gradients: a number's adjoint may be a 0-d array)
+                    later = set().union(*(_reads_of(other) for other in lines[mutation + 1:])) | returned
                     needs = foreign or any((roots.get(n, {n}) | ever.get(n, set())) & shared
                                            for n in later - {line.target})
             if line.target in returned and not scalar and line.target not in seen_returned:

@@ -695,3 +695,52 @@ def test_a_value_a_nested_loop_replays_from_is_kept_whole():
             b = hs[-1]
         return b * a[1]
     ''', [np.array([0.3, -0.2, 0.5, 0.1])], dout=np.array([0.7, -1.1]))
+
+
+@pytest.mark.parametrize("source, match, line", [
+    ('''
+    def f(X: "3, 4"):
+        a = X * 0.0 + 0.7
+        b = a if a[2, 3] < -0.3 else np.ones((3, 4))
+        a[[1, 0, 0]] += X
+        return np.dot(np.dot(b, X.T), X)
+    ''', "'b' may have been changed by the write into 'a' on line 5", 6),
+    ('''
+    def f(X: "3, 4"):
+        a = X * 2.0
+        if X[0, 0] > 0.5:
+            b = a
+        else:
+            b = np.tanh(X)
+        a[0] = 1.0
+        return b * X
+    ''', "'b' may have been changed by the write into 'a' on line 8", 9),
+    ('''
+    def f(X: "1, 4"):
+        b = np.mean(X, axis=-1) * 2.0
+        c = np.squeeze(b)
+        b[b > 0.5] += X[[0], [3]]
+        return c
+    ''', "'c' may have been changed by the write into 'b' on line 5", 6),
+])
+def test_a_name_sharing_an_array_on_some_paths_or_as_a_0d_view_is_refused_after_a_write(source, match, line):
+    # b is a on one path only; c = np.squeeze(b) is a 0-d view of b, not a number
+    assert_refused(source, match, line)
+
+
+def test_an_alias_of_an_adjoint_added_to_later_does_not_change_a_gradient_returned():
+    # dprod2 = da; dp = da; dprod2 += da must not change dp (an array, or a 0-d array for a number)
+    assert_right('''
+    def f(p: "3", q: "3"):
+        a = q * 2.0
+        a += p + a
+        return a, a
+    ''', [V3, V3 * 2], dout=(D3, D3[::-1].copy()))
+    assert_right('''
+    def f(s: float, t: float):
+        s += t * 1.0
+        a = np.add(t, s)
+        b = a
+        b = b * 0.5 + a
+        return b
+    ''', [0.7, 1.2], dout=0.9)
