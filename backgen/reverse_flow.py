@@ -227,7 +227,7 @@ class FlowReverser:
                     needed |= item.reads()
                     shaped = shaped - item.reads()  # read by what is computed again: kept whole
             elif isinstance(item, ir.Loop) and item.kind == "for" and not item.breaks \
-                    and not set(item.carried) & needed:
+                    and not (set(item.carried) | {item.var}) & needed:
                 # a nested loop whose values the backward does not read is not run again: its lists
                 # are made before this loop and hold every iteration's saves, popped in reverse
                 inner.append(item)
@@ -472,15 +472,33 @@ ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", 
 
 
 def live_reads(lines):
-    """Names the lines read before assigning them (in order; both branches of a block counted)."""
-    assigned, needed = set(), set()
-    for line in _flatten(lines):
-        needed |= _reads_line(line) - assigned
-        if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and "[" not in line.target:
-            assigned |= {name.strip() for name in line.target.split(",")}
-        elif isinstance(line, ir.CallLine):
-            assigned |= set(line.targets)
+    """Names the lines read before assigning them (in order; both branches of a block counted).  A
+    ``for`` loop's variable is assigned by its header for the lines of its body only."""
+    needed = set()
+    _live(lines, set(), needed)
     return needed
+
+
+def _live(lines, assigned, needed):
+    for line in lines:
+        if isinstance(line, ir.Group):
+            _live(line.lines, assigned, needed)
+        elif isinstance(line, ir.Block) and line.header.startswith("for ") and " in " in line.header:
+            target, iterable = line.header[4:-1].split(" in ", 1)
+            targets = _names(target) - assigned
+            needed |= _names(iterable) - assigned
+            assigned |= targets
+            _live(line.body, assigned, needed)
+            assigned -= targets
+        elif isinstance(line, ir.Block):
+            needed |= _reads_line(line) - assigned
+            _live(line.body, assigned, needed)
+        else:
+            needed |= _reads_line(line) - assigned
+            if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and "[" not in line.target:
+                assigned |= {name.strip() for name in line.target.split(",")}
+            elif isinstance(line, ir.CallLine):
+                assigned |= set(line.targets)
 
 
 def _reads_line(line):

@@ -744,3 +744,18 @@ def test_an_alias_of_an_adjoint_added_to_later_does_not_change_a_gradient_return
         b = b * 0.5 + a
         return b
     ''', [0.7, 1.2], dout=0.9)
+
+
+def test_a_nested_loops_variable_read_after_it_is_replayed():
+    # s = j + 1.0 reads the inner loop's variable: the backward runs the inner loop again for it
+    assert_right('''
+    def f(W: "3, 4"):
+        hs = []
+        for i in range(3):
+            gs = []
+            for j in range(3):
+                gs.append(W / 3.0)
+            a = np.stack(gs)
+            hs.append(np.divide(a, 1.0 + (j + 1.0) * (j + 1.0)))
+        return sum(hs)
+    ''', [X34], dout=np.arange(36.0).reshape(3, 3, 4) / 10)
