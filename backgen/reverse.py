@@ -580,7 +580,9 @@ class _Reverser(FlowReverser):
                     later = set().union(*(_reads_of(other) for other in lines[mutation + 1:])) | returned
                     needs = foreign or any((roots.get(n, {n}) | ever.get(n, set())) & shared
                                            for n in later - {line.target})
-            if line.target in returned and not scalar and line.target not in seen_returned:
+            # (a number's gradient may be a 0-d view of an upstream array: dout.reshape(()))
+            if line.target in returned and (not scalar or foreign and not line.source.isidentifier()) \
+                    and line.target not in seen_returned:
                 seen_returned.add(line.target)
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared

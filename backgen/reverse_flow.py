@@ -263,7 +263,7 @@ class FlowReverser:
                 spans[id(item)] = (start, len(order))
         spans = {}
         walk(groups)
-        replaced = {}
+        replaced, dropped = {}, set()
         for block, loop in getattr(self, "loop_blocks", []):
             start, end = spans[id(block)]
             saves = self.saves[id(loop)]
@@ -275,6 +275,7 @@ class FlowReverser:
             if not kept and saves and (loop.kind == "while" or loop.breaks):
                 kept = saves[:1]  # the number of iterations
             self.saves[id(loop)] = kept
+            dropped |= {saved for _, saved in set(saves) - set(kept)}
             self.needs_init |= {c for c, _ in kept if c in loop.fresh}  # saved before it is first set
             body = tuple(line for line in block.body[:count] if line.target in dict(kept)) + block.body[count:]
             replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
@@ -287,10 +288,10 @@ class FlowReverser:
                     out.append(ir.Block(item.header, tuple(rebuild(item.body))))
                 elif isinstance(item, ir.Group):
                     out.append(ir.Group(item.undoes, tuple(rebuild(item.lines))))
-                else:
+                elif not _fills(item, dropped):
                     out.append(item)
             return out
-        return rebuild(groups)
+        return rebuild(groups)  # (a replay of a loop in the backward saved into the lists dropped too)
 
     def accumulate(self, var, upstream):
         accumulate = var in self.adjoint
@@ -404,6 +405,14 @@ class FlowReverser:
         for inner in self.hoisted_into.get(id(loop), ()):
             lists += self.lists_of(inner)
         return lists
+
+
+def _fills(line, lists):
+    """Whether a line makes or appends to one of ``lists`` (``hs = []``, ``hs.append(h)``)."""
+    if not isinstance(line, ir.Statement) or not lists:
+        return False
+    name = line.source.split(" = []")[0] if line.source.endswith(" = []") else line.source.split(".append(")[0]
+    return name in lists and (line.source == f"{name} = []" or line.source.startswith(f"{name}.append("))
 
 
 def _with_saves(body, cached, shapes):

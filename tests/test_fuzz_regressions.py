@@ -759,3 +759,29 @@ def test_a_nested_loops_variable_read_after_it_is_replayed():
             hs.append(np.divide(a, 1.0 + (j + 1.0) * (j + 1.0)))
         return sum(hs)
     ''', [X34], dout=np.arange(36.0).reshape(3, 3, 4) / 10)
+
+
+def test_a_loop_replayed_in_the_backward_saves_only_what_its_backward_reads():
+    # the inner loop's replay must not save x_1 (set by a line the replay leaves out)
+    assert_right('''
+    def f(x: float, z: float):
+        for i in range(2):
+            x = x + x
+            if z > 0.0:
+                for j in range(2):
+                    x = z * 1.5
+                    z = math.sin(x) * z
+        return z + x
+    ''', [0.3, 0.6])
+
+
+def test_a_helpers_gradient_of_a_number_is_not_a_view_of_its_dout():
+    # step_backward gives dout.reshape(()), which the caller adds to in place
+    assert_right('''
+    def step(p):
+        return p.reshape(-1)
+
+    def f(v: "3"):
+        b = np.sum(v * v)
+        return b * 2.0, step(b)
+    ''', [V3], dout=(0.7, np.array([1.3])))
