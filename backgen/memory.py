@@ -37,6 +37,7 @@ class MemoryModel:
         self.list_members = {}  # list atom -> the atoms it holds
         self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
                                 # a loop's carried value and its values, a branch's value renamed
+        self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.param_writes = []  # (value or None, BackgenError): writes reaching a parameter's array
@@ -61,6 +62,10 @@ class MemoryModel:
             if op.rule == "copy" or ":" in (op.param("index") or ""):  # a copy or a slice: another list
                 lists.add(op.target)
                 self.list_members[op.target] = set(self.list_members.get(items[0], ()))
+            else:  # an item: the array of any member (of any version of the list, a loop's too)
+                held = set().union(*(self.list_members.get(version, set()) for version in self.sharing(items[0])
+                                     if version in lists))
+                self.item_edges += [(op.target, member) for member in sorted(held)]
         if not isinstance(base, ir.Var):
             return
         if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
@@ -134,12 +139,14 @@ class MemoryModel:
             return ("base-of",) + found[1:]
         return None
 
-    def sharing(self, atom_name):
+    def sharing(self, atom_name, items=False):
         """Every atom that may share memory with ``atom_name``: through any chain of aliases and
-        views (not copies), and the lists holding one of them and what was read from those."""
+        views (not copies), and the lists holding one of them and what was read from those; with
+        ``items``, an item read from a list reaches each value appended to it too (what a write
+        into an array changes)."""
         edges = {}
         pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind != "copy"]
-        for atom, base in pairs + self.shared_edges:
+        for atom, base in pairs + self.shared_edges + (self.item_edges if items else []):
             edges.setdefault(atom, set()).add(base)
             edges.setdefault(base, set()).add(atom)
         found, todo = set(), [atom_name]
@@ -158,7 +165,7 @@ class MemoryModel:
         Every other name sharing that memory gets its new value (aliases and basic
         views, as NumPy has them), or is marked stale where backgen cannot follow
         the sharing (reading it later is refused)."""
-        shared = self.sharing(old.name)
+        shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
         before = dict(self.versions)
         self._follow(name, old, new, {old.name})
@@ -233,7 +240,7 @@ class MemoryModel:
             return
         if not isinstance(old, ir.Var):
             return
-        shared = self.sharing(old.name)
+        shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
         self._note_parameter_write(shared, name, node, old.name)
         for other_name, atom in list(self.versions.items()):

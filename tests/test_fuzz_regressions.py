@@ -722,9 +722,19 @@ def test_a_value_a_nested_loop_replays_from_is_kept_whole():
         b[b > 0.5] += X[[0], [3]]
         return c
     ''', "'c' may have been changed by the write into 'b' on line 5", 6),
+    ('''
+    def f(v: "4", X: "3, 4"):
+        hs = []
+        for i in range(2):
+            hs.append(X)
+        b = hs[-1]
+        b[-1] += v[1::2].mean()
+        return b, X[2]
+    ''', "'X' may have been changed by the write into 'b' on line 7", 8),
 ])
 def test_a_name_sharing_an_array_on_some_paths_or_as_a_0d_view_is_refused_after_a_write(source, match, line):
-    # b is a on one path only; c = np.squeeze(b) is a 0-d view of b, not a number
+    # b is a on one path only; c = np.squeeze(b) is a 0-d view of b, not a number; an item
+    # read from a list a loop appended X to is X
     assert_refused(source, match, line)
 
 
