@@ -259,7 +259,7 @@ class StatementStager:
         if atom == ir.Var(target):
             return list(items)  # already there (a loop updated it in place): no ``d = d``
         defined_here = {op.target for op in ir.ops_in(items) if op.rule != "copy" or op.target != target}
-        carried = {c for loop in _loops_in(items) for c in loop.carried}
+        carried = {c for loop in ir.loops_in(items) for c in loop.carried}
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
                 and atom not in getattr(self, "shared_atoms", ()):
             self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
@@ -460,15 +460,6 @@ class StatementStager:
 def _names(text):
     return set(source.code_names(text))
 
-
-def _loops_in(items):
-    for item in items:
-        if isinstance(item, ir.Loop):
-            yield item
-            yield from _loops_in(item.body)
-        elif isinstance(item, ir.If):
-            yield from _loops_in(item.body)
-            yield from _loops_in(item.orelse)
 
 
 def _breaking_ifs(items):

@@ -152,7 +152,7 @@ def tidied(items):
                 out.append(ir.Group(item.undoes, tuple(lines)))
         elif isinstance(item, ir.Block):
             body = tidied(item.body)
-            if not list(_flat(body)):
+            if not list(ir.group_lines(body)):
                 body.append(ir.Statement("pass"))
             out.append(ir.Block(item.header, tuple(body)))
         else:
@@ -176,7 +176,7 @@ def _without_empty_branches(items):
 
 
 def _empty(body):
-    return all(isinstance(line, ir.Statement) and line.source == "pass" for line in _flat(body))
+    return all(isinstance(line, ir.Statement) and line.source == "pass" for line in ir.group_lines(body))
 
 
 def _version_of(a, b):
@@ -187,20 +187,20 @@ def _version_of(a, b):
 def _adds_to(line, name):
     """Whether a line is ``name += ...`` (which rebinds a number)."""
     if isinstance(line, ir.Block):
-        return any(_adds_to(inner, name) for inner in _flat(line.body))
+        return any(_adds_to(inner, name) for inner in ir.group_lines(line.body))
     return isinstance(line, ir.AdjointLine) and line.accumulate and line.target == name
 
 
 def _holds_block(items, headers):
     """Whether a block whose header starts with one of ``headers`` is among ``items``, at any depth."""
     return any(isinstance(inner, ir.Block) and inner.header.startswith(headers)
-               for line in _flat(items) for inner in _walk(line))
+               for line in ir.group_lines(items) for inner in _walk(line))
 
 
 def _walk(line):
     yield line
     if isinstance(line, ir.Block):
-        for inner in _flat(line.body):
+        for inner in ir.group_lines(line.body):
             yield from _walk(inner)
 
 
@@ -260,7 +260,7 @@ class _Graph:
         return len(self.nodes) - 1
 
     def _lay(self, items, after, leave, loop=False):
-        flat = list(_flat(items))
+        flat = list(ir.group_lines(items))
         self.containers.append(flat)
         if loop:
             self.loop_bodies.append(flat)
@@ -419,13 +419,6 @@ class _Graph:
         return False
 
 
-def _flat(items):
-    for item in items:
-        if isinstance(item, ir.Group):
-            yield from _flat(item.lines)
-        else:
-            yield item
-
 
 def _replace(items, line, rename=False):
     """``items`` with the copy ``line`` dropped: ``x = y`` where the names differ, or, with ``rename``,
@@ -439,7 +432,7 @@ def _replace(items, line, rename=False):
         for item in items:
             if isinstance(item, ir.Group):
                 undoes = item.undoes
-                if rename and (state["after"] or any(inner is line for inner in _flat(item.lines))):
+                if rename and (state["after"] or any(inner is line for inner in ir.group_lines(item.lines))):
                     undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
                         else _rename(undoes, target, copied)  # (the comment too)
                 out.append(ir.Group(undoes, tuple(walk(item.lines))))
@@ -578,7 +571,7 @@ def _breaks(line):
     if isinstance(line, ir.Statement):
         return line.source == "break"
     if isinstance(line, ir.Block) and not line.header.startswith(("for ", "while ")):
-        return any(_breaks(inner) for inner in _flat(line.body))
+        return any(_breaks(inner) for inner in ir.group_lines(line.body))
     return False
 
 
@@ -586,7 +579,7 @@ def _assigns(line):
     """Every name a line (a block: any line in it) assigns."""
     if isinstance(line, ir.Block):
         found = _for_targets(line.header)
-        for inner in _flat(line.body):
+        for inner in ir.group_lines(line.body):
             found |= _assigns(inner)
         return found
     if isinstance(line, ir.CallLine):

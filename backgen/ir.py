@@ -113,6 +113,26 @@ def ops_in(items):
             yield from ops_in(item.body)
 
 
+def loops_in(items):
+    """Every Loop in ``items``, nested ones (in loops and in both branches of ifs) included, in order."""
+    for item in items:
+        if isinstance(item, Loop):
+            yield item
+            yield from loops_in(item.body)
+        elif isinstance(item, If):
+            yield from loops_in(item.body)
+            yield from loops_in(item.orelse)
+
+
+def group_lines(items):
+    """The lines of a backward's ``items`` with its Groups opened (Blocks kept whole)."""
+    for item in items:
+        if isinstance(item, Group):
+            yield from group_lines(item.lines)
+        else:
+            yield item
+
+
 def map_ops(items, change):
     """``items`` with every Op (nested blocks included) replaced by ``change(op)``."""
     out = []

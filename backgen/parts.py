@@ -81,7 +81,7 @@ def _across(rest, name):
             if loop is None or (line.header.count("(") != line.header.count(")")):
                 return set()
             var = loop.group(1)
-            body = list(_flat(line.body))
+            body = list(ir.group_lines(line.body))
             touching = [inner for inner in _walk_all(line.body) if _mentions(inner, name)]
             if len(touching) != 1 or not any(inner is touching[0] for inner in body):
                 return set()
@@ -284,23 +284,16 @@ def _parse(text):
         return None
 
 
-def _flat(items):
-    for item in items:
-        if isinstance(item, ir.Group):
-            yield from _flat(item.lines)
-        else:
-            yield item
-
 
 def _walk_all(items):
-    for item in _flat(items):
+    for item in ir.group_lines(items):
         yield item
         if isinstance(item, ir.Block):
             yield from _walk_all(item.body)
 
 
 def _containers(items):
-    flat = list(_flat(items))
+    flat = list(ir.group_lines(items))
     yield flat
     for item in flat:
         if isinstance(item, ir.Block):

@@ -29,7 +29,7 @@ from .fuse import fusions
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
-from .reverse_flow import FlowReverser, _flatten, _loops, _names, keep_unset, live_reads, synthetic
+from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, Scatter
 from .stage import atom_ast, module_bindings
 
@@ -171,7 +171,7 @@ class _Reverser(FlowReverser):
                     continue  # masks, shapes and indices carry no gradient
                 active.add(op.target)
                 changed = True
-            for loop in _loops(self.staged.body):
+            for loop in ir.loops_in(self.staged.body):
                 for carried, exit_value in loop.exits:
                     if isinstance(exit_value, ir.Var) and exit_value.name in active and carried not in active:
                         active.add(carried)
@@ -182,7 +182,7 @@ class _Reverser(FlowReverser):
         """The values an output depends on (through loops' carried values too): only they need adjoints."""
         needed = {o.name for o in self.staged.outputs if isinstance(o, ir.Var)}
         ops = [op for op in ir.ops_in(self.staged.body) if op.rule != "inert"]
-        exits = [(c, v.name) for loop in _loops(self.staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+        exits = [(c, v.name) for loop in ir.loops_in(self.staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
         changed = True
         while changed:  # last op first: straight-line code takes one pass
             size = len(needed)
@@ -464,7 +464,7 @@ class _Reverser(FlowReverser):
                 for arg in op.args:
                     if isinstance(arg, ir.Var):
                         uses[arg.name] = uses.get(arg.name, 0) + 1
-            for loop in _loops(self.staged.body):
+            for loop in ir.loops_in(self.staged.body):
                 for name, exit_value in loop.exits:
                     uses[name] = uses.get(name, 0) + 2
             return uses
@@ -789,7 +789,7 @@ def _data_sized(staged):
         if op.rule in ("inert", "copy") and _selects(op, masks):
             masks[op.target] = masks.get(op.args[0].name) if op.rule == "copy" else (op.source, loop)
     sized = {}
-    exits = [(c, v.name) for loop in _loops(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+    exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
     changed = True
     while changed:
         before = dict(sized)

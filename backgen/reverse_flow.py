@@ -55,7 +55,7 @@ class FlowReverser:
         """Start at zero the adjoints of outside values that ``items`` add to."""
         outer = []
         read = [arg for op in ir.ops_in(items) if op.rule != "inert" for arg in op.args]
-        read += [value for loop in _loops(items) for _, value in loop.exits]  # handed along by a loop
+        read += [value for loop in ir.loops_in(items) for _, value in loop.exits]  # handed along by a loop
         for arg in read:
             if isinstance(arg, ir.Var) and arg.name in self.active and arg.name not in inside \
                     and arg.name not in exclude and arg.name not in outer:
@@ -84,7 +84,7 @@ class FlowReverser:
     def reverse_loop(self, loop):
         inside = {op.target for op in ir.ops_in(loop.body)} | {loop.var}
         carried = [c for c in loop.carried if c in self.active]
-        here = {id(loop)} | {id(inner) for inner in _loops(loop.body)}
+        here = {id(loop)} | {id(inner) for inner in ir.loops_in(loop.body)}
         for name, value in loop.exits:  # a length chosen by the data anew in each iteration
             if name in carried and name in loop.fresh and \
                     any(where in here for _, where in self.sized.get(str(value), ())):
@@ -341,7 +341,7 @@ class FlowReverser:
                     read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
-                if not defines & read and not (breaks and item.breaks) and (not loops or not list(_loops([item]))):
+                if not defines & read and not (breaks and item.breaks) and (not loops or not list(ir.loops_in([item]))):
                     continue
                 body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops)
                 orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops)
@@ -520,15 +520,6 @@ def _reads_line(line):
         return set()
     return _names(str(line))
 
-
-def _loops(items):
-    for item in items:
-        if isinstance(item, ir.Loop):
-            yield item
-            yield from _loops(item.body)
-        elif isinstance(item, ir.If):
-            yield from _loops(item.body)
-            yield from _loops(item.orelse)
 
 
 def _reads(items):

@@ -106,7 +106,7 @@ def row_products(loop, inside, staged, active, fresh):
 def _counts_rows(count, matrix, staged):
     """Whether the name ``count`` holds the number of rows of ``matrix`` (len(X), X.shape[0]), both
     set once for the whole function (outside every loop, and carried by none)."""
-    carried = {name for loop in _loops(staged.body) for name in loop.carried}
+    carried = {name for loop in ir.loops_in(staged.body) for name in loop.carried}
     top = {op.target for op in staged.body if isinstance(op, ir.Op)} | set(staged.params)
     if count in carried or matrix in carried or matrix not in top:
         return False
@@ -115,14 +115,6 @@ def _counts_rows(count, matrix, staged):
             return op.rule == "inert" and op.source in (f"{matrix}.shape[0]", f"len({matrix})")
     return False
 
-
-def _loops(items):
-    for item in items:
-        if isinstance(item, ir.Loop):
-            yield item
-        if isinstance(item, (ir.Loop, ir.If)):
-            yield from _loops(item.body)
-            yield from _loops(getattr(item, "orelse", ()))
 
 
 def _dim(weight, axis, staged, loop):

@@ -440,22 +440,13 @@ def list_names(staged, args, functions=None):
             if isinstance(base, ir.Var) and base.name in lists and (
                     op.rule == "copy" or (op.rule == "getitem" and ":" in (op.param("index") or ""))):
                 lists.add(op.target)
-        for loop in _loops(staged.body):
+        for loop in ir.loops_in(staged.body):
             for carried, value in loop.exits:
                 if isinstance(value, ir.Var) and value.name in lists:
                     lists.add(carried)
         changed = len(lists) != size
     return frozenset(lists)
 
-
-def _loops(items):
-    for item in items:
-        if isinstance(item, ir.Loop):
-            yield item
-        if isinstance(item, (ir.Loop, ir.If)):
-            yield from _loops(item.body)
-        if isinstance(item, ir.If):
-            yield from _loops(item.orelse)
 
 
 def error_at_def(staged, message):
