@@ -795,3 +795,18 @@ def test_a_helpers_gradient_of_a_number_is_not_a_view_of_its_dout():
         b = np.sum(v * v)
         return b * 2.0, step(b)
     ''', [V3], dout=(0.7, np.array([1.3])))
+
+
+def test_iterating_a_name_a_tuple_swap_bound_to_another_parameter():
+    # W, X = X, ...: the loop iterates the old X under the name W, not the new X
+    assert_right('''
+        import math
+        import numpy as np
+
+        def f(X: "3, 1", W: "3, 4"):
+            W, X = X, W * 0.5 + X
+            for row in W:
+                a = row[0]
+                b = math.exp(-a)
+            return a * b + np.sum(X * X)
+    ''', (np.array([[-0.8], [0.58], [0.94]]), np.linspace(-1.0, 1.0, 12).reshape(3, 4)))
