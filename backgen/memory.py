@@ -271,6 +271,10 @@ class MemoryModel:
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
                                  and not other.startswith(" ") and v.name not in loop_values
                                  and other not in self.stale)  # a stale name is refused where it is read
+                if value.name != carried:  # w = v ends the iteration: the next one writes into v's array
+                    others += sorted(other for other, v in after.items() if isinstance(v, ir.Var)
+                                     and v.name == value.name and other != name and other in self.param_names
+                                     and other not in self.stale)
                 if lists or others:
                     raise self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "

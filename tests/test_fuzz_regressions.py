@@ -810,3 +810,16 @@ def test_iterating_a_name_a_tuple_swap_bound_to_another_parameter():
                 b = math.exp(-a)
             return a * b + np.sum(X * X)
     ''', (np.array([[-0.8], [0.58], [0.94]]), np.linspace(-1.0, 1.0, 12).reshape(3, 4)))
+
+
+def test_a_write_into_a_carried_name_that_the_previous_iteration_bound_to_a_parameter():
+    # from the second iteration w is v: the write goes into v's array (the gradient came back wrong)
+    assert_refused('''
+        import numpy as np
+
+        def f(v: "3", w: "3"):
+            for i in range(3):
+                w[w > 0.0] += (i + 1.0)
+                w = v
+            return np.sum(np.tanh(v) * w)
+    ''', "kept under another name", 6)
