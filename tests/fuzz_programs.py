@@ -764,6 +764,8 @@ class Gen:
             return self.make(f"float({a.text})", env)
         ch = self.ch
         form = ch.weighted([("sum", 3), ("index", 3), ("mean", 1), ("max", 1)])
+        if 0 in a.value.shape:  # an empty array (an empty selection): no element to index, none to take the max of
+            form = "sum"
         if form == "index":
             idx = ", ".join(str(ch.int(0, d - 1)) for d in a.value.shape)
             return self.make(f"{a.w(ATOM)}[{idx}]", env)
