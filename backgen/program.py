@@ -245,7 +245,7 @@ def _refuse_carried_arrays(staged, unknown):
     """Shape-free: a loop carrying an array from one iteration to the next is refused at its line.
     Its backward holds for one shape per value, and without the shapes nothing tells that a
     broadcast (h = h + b, b of more rows) does not change the carried array's shape at run time."""
-    for loop in _all_loops(staged.body):
+    for loop in ir.loops_in(staged.body):
         for name, _ in loop.exits:
             if staged.shapes.get(name) not in ((), None):
                 line = staged.lines[loop.line - 1] if 0 < loop.line <= len(staged.lines) else None
@@ -258,15 +258,6 @@ def _refuse_carried_arrays(staged, unknown):
                 error.shape_free = True
                 raise error
 
-
-def _all_loops(items):
-    for item in items:
-        if isinstance(item, ir.Loop):
-            yield item
-            yield from _all_loops(item.body)
-        elif isinstance(item, ir.If):
-            yield from _all_loops(item.body)
-            yield from _all_loops(item.orelse)
 
 
 def _free_name(base, start, taken):

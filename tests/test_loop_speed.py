@@ -9,47 +9,19 @@ against central finite differences in float64.
 
 import re
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import backgen
-from conftest import student_source
+from conftest import function_source, student_source
 from numeric import finite_differences
 
-RNN = '''
-def rnn_loss(x, h0, Wx, Wh, b):
-    N, T, D = x.shape
-    H = h0.shape[1]
-    h = np.zeros((N, T, H))
-    prev_h = h0
-    for t in range(T):
-        next_h = np.tanh(x[:, t, :] @ Wx + prev_h @ Wh + b)
-        h[:, t, :] = next_h
-        prev_h = next_h
-    return np.sum(h * h)
-'''
-
-LSTM = '''
-def lstm_loss(x, h0, Wx, Wh, b):
-    N, T, D = x.shape
-    H = h0.shape[1]
-    h = np.zeros((N, T, H))
-    prev_h = h0
-    prev_c = np.zeros_like(h0)
-    for t in range(T):
-        a = x[:, t, :] @ Wx + prev_h @ Wh + b
-        i = 1 / (1 + np.exp(-a[:, :H]))
-        f = 1 / (1 + np.exp(-a[:, H:2 * H]))
-        o = 1 / (1 + np.exp(-a[:, 2 * H:3 * H]))
-        g = np.tanh(a[:, 3 * H:])
-        next_c = f * prev_c + i * g
-        next_h = o * np.tanh(next_c)
-        h[:, t, :] = next_h
-        prev_h = next_h
-        prev_c = next_c
-    return np.sum(h * h)
-'''
+# the loss workloads of the loop benchmark (one copy, there)
+BENCH_LOOPS = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_loops.py"
+RNN = "\n" + function_source(BENCH_LOOPS, "rnn_loss")
+LSTM = "\n" + function_source(BENCH_LOOPS, "lstm_loss")
 
 MAX_POOL = student_source("max_pool_forward_naive")
 
