@@ -615,13 +615,9 @@ def _fresh(text):
     return False
 
 
-@source.text_cache
 def _parse(text):
     """The expression ``text`` as a tree (one per text: read, never changed), else None."""
-    try:
-        return ast.parse(text, mode="eval").body
-    except SyntaxError:
-        return None
+    return source.expression(text)
 
 
 def _names(text):

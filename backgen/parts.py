@@ -21,7 +21,7 @@ it; the values are the same.  Any doubt keeps the ``+=``.
 import ast
 import re
 
-from . import ir
+from . import ir, source
 
 INFINITY = None  # an open upper bound
 
@@ -278,10 +278,8 @@ def _names(text):
 
 
 def _parse(text):
-    try:
-        return ast.parse(text, mode="eval").body
-    except (SyntaxError, TypeError):
-        return None
+    """The expression ``text`` as a tree (shared: read, never changed), else None."""
+    return source.expression(text) if isinstance(text, str) else None
 
 
 

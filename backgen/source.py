@@ -274,14 +274,20 @@ def name_ids(node):
 
 @text_cache
 def code_names(text):
-    """The names a statement of code mentions (parsed once per distinct text)."""
-    return frozenset(name_ids(ast.parse(text)))
+    """The names a statement of code mentions (parsed once per distinct text; an expression shares
+    the parse of ``expression``)."""
+    node = expression(text)
+    return frozenset(name_ids(node if node is not None else ast.parse(text)))
 
 
 @text_cache
 def line_names(text):
     """The names a line of generated code mentions, a block header (``for t in range(T):``) too;
-    none where it does not parse."""
+    none where it does not parse.  An expression (most lines' right-hand sides) shares the parse of
+    ``expression``."""
+    node = expression(text)
+    if node is not None:
+        return frozenset(name_ids(node))
     for attempt in (text, text + " pass"):
         try:
             return frozenset(name_ids(ast.parse(attempt)))
@@ -463,7 +469,8 @@ def wrap(text):
 @text_cache
 def expression(text):
     """The tree of the expression ``text``, parsed once per text (shared: read it, never change
-    it), or None where it is not an expression."""
+    it), or None where it is not an expression.  The one parse of generated text: ``line_names``,
+    ``code_names`` and the passes reading lines' right-hand sides all read this tree."""
     try:
         return ast.parse(text, mode="eval").body
     except SyntaxError:
