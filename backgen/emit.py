@@ -10,6 +10,7 @@ function; they hold no derivative math, which all comes from the rule table.
 
 import ast
 import functools
+import re
 import textwrap
 from pathlib import Path
 
@@ -198,8 +199,40 @@ def needed_modules(backward):
 
 
 def _modules_in(text, modules):
-    names = source.name_ids(ast.parse(text))
-    return [m for m, alias in sorted(modules.items()) if alias in names]
+    """The canonical modules whose aliases ``text`` (a function) reads as names.
+
+    Where no string spans lines, each line's tokens are the ones it has in the whole text: a line
+    that parses on its own, without quotes, and reads the alias as a name settles it; only an alias
+    no such line reads costs a parse of the whole text."""
+    found, whole = [], None
+    lines = text.splitlines()
+    if "\\\n" in text or any(line.count('"""') % 2 or line.count("'''") % 2 for line in lines):
+        lines = ()  # a string or a line continued onto the next: the whole text is parsed
+    for canonical, alias in sorted(modules.items()):
+        if alias not in text:
+            continue
+        mention = re.compile(rf"(?<![\w.]){re.escape(alias)}(?!\w)")
+        if any(mention.search(line) and _reads_name(line, alias) for line in lines):
+            found.append(canonical)
+            continue
+        if whole is None:
+            whole = source.name_ids(ast.parse(text))
+        if alias in whole:
+            found.append(canonical)
+    return found
+
+
+def _reads_name(line, alias):
+    """Whether ``line``, a line of code without quotes, parsed on its own reads ``alias`` as a name."""
+    line = line.strip()
+    if not line or '"' in line or "'" in line or line.startswith("#"):
+        return False
+    for attempt in (line, line + " pass"):
+        try:
+            return alias in source.name_ids(ast.parse(attempt))
+        except SyntaxError:
+            continue
+    return False
 
 
 def forward_source(staged):
