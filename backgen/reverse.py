@@ -752,7 +752,7 @@ def _unbroadcast_operand(node):
 
 def _held_names(text):
     """The names whose memory ``text``'s value may share."""
-    inner = _unbroadcast_operand(ast.parse(text, mode="eval").body)
+    inner = _unbroadcast_operand(source.expression(text))
     return _names(text) if inner is None else _held_names(source.to_source(inner))
 
 

@@ -518,6 +518,8 @@ def _reads_line(line):
         return _names(line.source)
     if isinstance(line, ir.Group):
         return set()
+    if isinstance(line, ir.AdjointLine):  # dx += g, dx[i] = g: the names of each side (parsed once each)
+        return _names(line.target) | _names(line.source)
     return _names(str(line))
 
 

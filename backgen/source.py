@@ -222,19 +222,33 @@ def template(text):
 
 
 def clone(node):
-    """A deep copy of a syntax tree (what ``copy.deepcopy`` gives, without its bookkeeping)."""
-    if isinstance(node, list):
-        return [clone(item) for item in node]
+    """A deep copy of a syntax tree (what ``copy.deepcopy`` gives, without its bookkeeping).  The
+    contexts and operators (``Load``, ``Add``...), which have no fields, are shared, as ``ast.parse``
+    shares them."""
+    if node.__class__ is list:
+        return [clone(item) if isinstance(item, ast.AST) else item for item in node]
     if not isinstance(node, ast.AST):
         return node  # a name, a number, None: immutable
-    new = node.__class__.__new__(node.__class__)
-    for name in node._fields + node._attributes:
+    kind = node.__class__
+    if isinstance(node, _SHARED):
+        return node
+    new = kind.__new__(kind)
+    for name in kind._fields:
+        value = getattr(node, name, _ABSENT)
+        if value.__class__ is list:
+            setattr(new, name, [clone(item) if isinstance(item, ast.AST) else item for item in value])
+        elif isinstance(value, ast.AST):
+            setattr(new, name, clone(value))
+        elif value is not _ABSENT:
+            setattr(new, name, value)
+    for name in kind._attributes:
         value = getattr(node, name, _ABSENT)
         if value is not _ABSENT:
-            setattr(new, name, clone(value) if isinstance(value, (ast.AST, list)) else value)
+            setattr(new, name, value)
     return new
 
 
+_SHARED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 _ABSENT = object()
 
 
