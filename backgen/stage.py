@@ -81,37 +81,49 @@ def stage(forward, wrt=None, specs=None, arrays=False):
     return _Stager(forward, arrays).run(wrt, specs)
 
 
-def uses_numpy(forward, seen=()):
-    """Whether the function (or a helper it calls) is NumPy code, rather than scalar code."""
+def uses_numpy(forward, seen=(), nodes=None):
+    """Whether the function (or a helper it calls) is NumPy code, rather than scalar code.
+    ``nodes``: every node of the function, where a walk already listed them."""
     func = forward.func
-    nodes = list(source.walk(func))
+    nodes = list(source.walk(func)) if nodes is None else nodes
+    local = {a.arg for a in func.args.args}
+    lists, others, calls = set(), set(), []
     for node in nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers \
-                and node.func.id not in seen:
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is ast.Store:
+                local.add(node.id)
+        elif kind is ast.Assign:
+            named = (others, lists)[node.value.__class__ is ast.List]  # vals = [a, b]: a list, not an array
+            named.update(t.id for t in node.targets if t.__class__ is ast.Name)
+        elif kind is ast.Call and node.func.__class__ is ast.Name and node.func.id in forward.helpers:
+            calls.append(node)
+    for node in calls:
+        if node.func.id not in seen:
             try:
                 helper = read_helper(forward, node.func.id)
             except (BackgenError, TypeError):
                 continue  # reported where the call is staged
             if uses_numpy(helper, seen + (func.name,)):
                 return True
-    local = {a.arg for a in func.args.args}
-    local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    lists = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.List)
-             for t in n.targets if isinstance(t, ast.Name)}  # vals = [a, b]: a list, not an array
-    lists -= {t.id for n in nodes if isinstance(n, ast.Assign) and not isinstance(n.value, ast.List)
-              for t in n.targets if isinstance(t, ast.Name)}
+    lists -= others
+    env = forward.env
     for node in nodes:
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in lists:
-            continue
-        if isinstance(node, ast.Name) and node.id not in local and \
-                (forward.env.get(node.id) or "").startswith("numpy"):
+        kind = node.__class__
+        if kind is ast.Subscript:
+            if node.value.__class__ is ast.Name and node.value.id in lists:
+                continue
             return True
-        if isinstance(node, ast.Subscript) or isinstance(getattr(node, "op", None), ast.MatMult):
-            return True
-        if isinstance(node, ast.Attribute) and node.attr not in ("append", "pop"):  # list methods are not NumPy
-            base = getattr(node.value, "id", None)
-            if base is None or base in local or not forward.env.get(base):
+        if kind is ast.Name:
+            if node.id not in local and (env.get(node.id) or "").startswith("numpy"):
                 return True
+        elif kind is ast.Attribute:
+            if node.attr not in ("append", "pop"):  # list methods are not NumPy
+                base = getattr(node.value, "id", None)
+                if base is None or base in local or not env.get(base):
+                    return True
+        elif isinstance(getattr(node, "op", None), ast.MatMult):
+            return True
     return False
 
 
@@ -120,10 +132,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.forward = forward
         self.func = source.clone(forward.func)  # staging rewrites nodes as it goes: never the caller's
         self.env = forward.env
-        self.numpy = arrays or uses_numpy(forward)
+        nodes = list(source.walk(self.func))  # (the function as the caller has it, not yet rewritten)
+        self.numpy = arrays or uses_numpy(forward, nodes=nodes)
+        self.config = config_params(self.func, nodes)
         self.ops = []
         self.line = self.func.lineno
-        user = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        user = {n.id for n in nodes if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store}
+        self.stored = frozenset(user)  # the names the function assigns
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
         free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
@@ -150,10 +165,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def run(self, wrt, specs):
         params = tuple(a.arg for a in self.func.args.args)
-        self.config = config_params(self.func)
         wrt = self.check_wrt(params, wrt, specs)
         body = [s for s in self.func.body if not is_docstring(s)]
-        returns = next(n for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
+        returns = _first_return(body).value
         roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
@@ -161,7 +175,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if roles != ["out"]:
             self.keep_outputs(body, roles)
         body = single_exit(body)
-        returns = next(n for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return)).value
+        returns = _first_return(body).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
         upstreams = self.upstream_names(values, named=self.cache_name is not None)
         self.upstreams = upstreams
@@ -226,7 +240,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         def free(stem):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                returned = value.id if isinstance(value, ast.Name) and list(self.func_stores(value.id)) else None
+                returned = value.id if isinstance(value, ast.Name) and value.id in self.stored else None
                 if name in self.user_names or (name[1:] in self.user_names and name[1:] != returned):
                     return False
             return True
@@ -236,11 +250,6 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         names = tuple(stem + ("" if count == 1 else str(i)) for i in range(1, count + 1))
         self.namer.taken.update(names)
         return names
-
-    def func_stores(self, name):
-        """The assignments to ``name`` in the function (it is returned as assigned last)."""
-        return [n for n in source.walk(self.func) if isinstance(n, ast.Name) and n.id == name
-                and isinstance(n.ctx, ast.Store)]
 
     def returned(self, value, upstream):
         """Stage one returned value; a computed one is named ``out`` (adjoint ``dout``)."""
@@ -499,6 +508,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return arg.operand
         return None
 
+def _first_return(body):
+    """The first ``return`` a walk of ``body`` meets: one at the top level before any nested."""
+    top = next((stmt for stmt in body if stmt.__class__ is ast.Return), None)
+    return top if top is not None else next(n for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return))
+
+
 def _spell(meaning):
     """Canonical spelling: 'numpy.exp' -> 'np.exp'."""
     module, _, attr = meaning.partition(".")
@@ -506,13 +521,14 @@ def _spell(meaning):
     return f"{module}.{attr}" if attr else module
 
 
-def config_params(func):
+def config_params(func, nodes=None):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
     ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
-    (``bn_param``).  They carry no gradient."""
+    (``bn_param``).  They carry no gradient.  ``nodes``: every node of ``func``, where a walk
+    already listed them."""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in source.walk(func):
+    for node in source.walk(func) if nodes is None else nodes:
         kind = node.__class__
         if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
