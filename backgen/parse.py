@@ -22,6 +22,7 @@ import operator
 import builtins
 import codecs
 import copy
+import functools
 import inspect
 import io
 import math
@@ -58,6 +59,13 @@ class Forward:
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
     placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
     constants: dict = field(default_factory=dict)  # module-level number -> its source (EPS = 1e-8)
+
+    @functools.cached_property
+    def settings(self):
+        """The parameters used as dictionaries of settings (``stage.config_params`` of the function
+        as read, which nothing changes after: worked out once)."""
+        from .stage import config_params  # the stager's own rule
+        return config_params(self.func)
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""

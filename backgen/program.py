@@ -34,7 +34,7 @@ from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import walk
-from .stage import config_params, stage
+from .stage import stage
 
 
 def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
@@ -361,7 +361,7 @@ def _op_error(staged, op, message):
 def declared_shapes(forward, shapes=None):
     """``{param: Spec}`` from annotations, overridden by ``shapes``."""
     specs = dict(docstring_shapes(forward.func))  # the docstring's, where annotations say nothing
-    specs.update({name: shape_spec("config") for name in config_params(forward.func)})
+    specs.update({name: shape_spec("config") for name in forward.settings})
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     for arg in args.args:

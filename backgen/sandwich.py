@@ -153,8 +153,7 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
 
 def _float_params(forward):
     """Parameters that carry a gradient: not settings dicts (``bn_param``), not integers."""
-    from .stage import config_params  # the stager's own rule
-    config = config_params(forward.func)
+    config = forward.settings  # (the stager's own rule)
     return [a.arg for a in forward.func.args.args if a.arg not in config]
 
 

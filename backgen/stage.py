@@ -134,7 +134,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = list(source.walk(self.func))  # (the function as the caller has it, not yet rewritten)
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        self.config = config_params(self.func, nodes)
+        self.config = forward.settings
         self.ops = []
         self.line = self.func.lineno
         user = {n.id for n in nodes if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store}
@@ -521,14 +521,13 @@ def _spell(meaning):
     return f"{module}.{attr}" if attr else module
 
 
-def config_params(func, nodes=None):
+def config_params(func):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
     ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
-    (``bn_param``).  They carry no gradient.  ``nodes``: every node of ``func``, where a walk
-    already listed them."""
+    (``bn_param``).  They carry no gradient.  (``Forward.settings`` keeps them for a function read.)"""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in source.walk(func) if nodes is None else nodes:
+    for node in source.walk(func):
         kind = node.__class__
         if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
