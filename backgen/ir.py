@@ -54,7 +54,10 @@ class Op:
     source: str = ""  # the right-hand side as staged code spells it
 
     def param(self, name, default=None):
-        return dict(self.params).get(name, default)
+        for key, value in reversed(self.params):  # (the last of a name given twice, as a dict keeps it)
+            if key == name:
+                return value
+        return default
 
     def lines(self):
         """``(target, source)`` statements computing it (a write into an array takes two)."""

@@ -119,9 +119,10 @@ class _Reverser(FlowReverser):
         returns = tuple(self.adjoint[w] for w in staged.wrt)
         missing = self.missing_upstreams()
         extra = zeros + [ir.AdjointLine(n, False, z) for n, z in missing]
-        forward = self.needed_forward(groups, extra)
+        live = live_reads(groups)
+        forward = self.needed_forward(live, extra)
         outputs = tuple(str(o) for o in staged.outputs)
-        full_forward = self.needed_forward(groups, extra, also=set().union(*(_names(o) for o in outputs)))
+        full_forward = self.needed_forward(live, extra, also=set().union(*(_names(o) for o in outputs)))
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
@@ -662,9 +663,10 @@ class _Reverser(FlowReverser):
         raise BackgenError(f"{op.source}: building a value this way from differentiated inputs is not "
                            "supported (use np.stack or arithmetic)", self.staged.filename, op.line, None, line)
 
-    def needed_forward(self, groups, zeros, also=()):
-        """The forward lines whose values the adjoint lines (and ``also``) read, in order."""
-        read = set(also) | live_reads(groups)
+    def needed_forward(self, live, zeros, also=()):
+        """The forward lines whose values the adjoint lines (``live``: what their ``live_reads`` are),
+        ``zeros`` and ``also`` read, in order."""
+        read = set(also) | live
         for line in zeros:
             read |= _names(line.source)
         return tuple(self.render_forward(self.staged.body, read))

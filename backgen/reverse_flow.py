@@ -511,16 +511,18 @@ def _live(lines, assigned, needed):
 
 
 def _reads_line(line):
-    """The names a backward line reads (an assignment's own target is written, not read)."""
+    """The names a backward line reads (an assignment's own target is written, not read), as a
+    frozenset."""
+    names = source.line_names
     if isinstance(line, ir.ForwardLine):
-        return _names(line.source)
+        return names(line.source)
     if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target:
-        return _names(line.source)
+        return names(line.source)
     if isinstance(line, ir.Group):
-        return set()
+        return frozenset()
     if isinstance(line, ir.AdjointLine):  # dx += g, dx[i] = g: the names of each side (parsed once each)
-        return _names(line.target) | _names(line.source)
-    return _names(str(line))
+        return names(line.target) | names(line.source)
+    return names(str(line))
 
 
 

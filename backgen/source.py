@@ -25,6 +25,7 @@ import ast
 import collections
 import copy
 import functools
+import keyword
 import math
 import operator
 
@@ -197,10 +198,29 @@ def _equal(a, b):
 _TEXT_CACHES = []
 
 
+class _TextCache:
+    """A pure function of a text, remembered per text until ``forget_texts()``."""
+
+    def __init__(self, function):
+        self.function = function
+        self.known = {}
+        functools.update_wrapper(self, function)
+
+    def __call__(self, text):
+        try:
+            return self.known[text]
+        except KeyError:
+            value = self.known[text] = self.function(text)
+            return value
+
+    def cache_clear(self):
+        self.known.clear()
+
+
 def text_cache(function):
     """``function`` of a text (pure) remembered per text until ``forget_texts()``: within one
     generation each line is parsed once; between generations nothing is kept."""
-    cached = functools.lru_cache(maxsize=None)(function)
+    cached = _TextCache(function)
     _TEXT_CACHES.append(cached)
     return cached
 
@@ -308,6 +328,19 @@ def line_names(text):
         except SyntaxError:
             continue
     return frozenset()
+
+
+def printed(node):
+    """``to_source(node)`` of an expression built as a tree, its names remembered for
+    ``line_names`` and ``code_names`` (the text is not parsed again to find them).  Only plain
+    names are remembered: a tree naming anything else (``Name("dout.T")``, ``None``) is left to the
+    parse."""
+    text = to_source(node)
+    if text not in line_names.known:
+        names = frozenset(name_ids(node))
+        if all(name.isidentifier() and not keyword.iskeyword(name) for name in names):
+            line_names.known[text] = code_names.known[text] = names
+    return text
 
 
 def names_in(text):

@@ -545,12 +545,12 @@ def render_template(rule, args, modules):
     """Source of a template rule applied to ``args``, with the generated code's module names."""
     nodes = [atom_ast(arg) for arg in args]
     if rule.variadic.strip() == "+":  # a + b + c: one tree, printed once (precedence is the printer's)
-        return source.to_source(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes))
+        return source.printed(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes))
     if rule.variadic:
         return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
-    return source.to_source(source.fill(rule.forward, bindings))
+    return source.printed(source.fill(rule.forward, bindings))
 
 
 def _shallow_copy(node):
