@@ -15,7 +15,6 @@ backgen is reported as one too (``guarded``).
 
 import ast
 import dataclasses
-import itertools
 import math
 import re
 
@@ -31,6 +30,7 @@ from .parse import default_value, read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer, list_names, run_check
+from .shape_free import refuse_carried_arrays, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import walk
@@ -75,11 +75,6 @@ def _build(forward, wrt, shapes, args, user_cache):
     return results[0]
 
 
-# The shapes a shape-free backward is written on: every parameter of no given shape an array of
-# each of these shapes in turn; the code written must be the same for all (or it is refused).
-PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))  # (rank 4 smaller: products of them have rank 6, 8...)
-
-
 class ShapesNeeded(BackgenError):
     """NumPy code whose parameters' shapes are neither given nor seen (``unknown``: their names)."""
 
@@ -102,55 +97,14 @@ def shapes_needed(forward, name, unknown, reason=""):
 
 
 def _shape_free(forward, wrt, shapes, needed, user_cache):
-    """The backward of NumPy code whose shapes are not given: written with rules valid for every
-    rank and broadcast (``GradContext`` in its shape-free form), on sample arrays of the ranks of
-    ``PROBES`` (all parameters of one rank; where the forward runs at none, of ranks 1 to 3 each,
-    for up to three parameters).  The code written must be the same at every rank the forward runs
-    at (a forward written for one rank runs at that one only; mixed ranks need two agreeing), else
-    the shapes are asked for."""
-    unknown, name = needed.unknown, forward.func.name
-    results = _written_at(forward, wrt, shapes, unknown, user_cache, [dict.fromkeys(unknown, len(dims))
-                                                                      for dims in PROBES])
-    if not results and len(unknown) <= 3:
-        mixed = [dict(zip(unknown, ranks)) for ranks in itertools.product((1, 2, 3), repeat=len(unknown))
-                 if len(set(ranks)) > 1]
-        results = _written_at(forward, wrt, shapes, unknown, user_cache, mixed)
-        if len(results) == 1:
-            raise shapes_needed(forward, name, unknown, "the forward runs on sample arrays of one mix of ranks "
-                                "only") from None
-    if not results:
-        raise shapes_needed(forward, name, unknown) from None
-    if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
-        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
-                   for item in results]
-    if len({emit.module_source([item]) for item in results}) > 1:
-        raise shapes_needed(forward, name, unknown,
-                            "the backward backgen writes depends on the ranks of the arrays") from None
-    return results[0]
+    """The shape-generic backward of NumPy code whose shapes are not given (``shape_free.write``)."""
+    def attempt(probe, unknown):
+        return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
+                                                shape_free=unknown))
 
-
-def _written_at(forward, wrt, shapes, unknown, user_cache, rank_sets):
-    """The programs written shape-free on sample arrays of each of ``rank_sets`` ({param: rank})
-    the forward runs at."""
-    results = []
-    declared = declared_shapes(forward, shapes)
-    for ranks in rank_sets:
-        size = next(dims[0] for dims in PROBES if len(dims) >= max(ranks.values()))
-        # the arrays declared keep their ranks and their 1s; every size named is the sample size
-        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
-                 for n, s in declared.items() if s.dims and s.dims != ANY_RANK}
-        probe.update({n: Spec((size,) * rank) for n, rank in ranks.items()})
-        try:
-            results.append(guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
-                                                            shape_free=unknown)))
-        except BackgenError as exc:
-            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
-                raise
-            if not getattr(exc, "sample_run", False):  # refused at these ranks: may be wrong at others
-                at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
-                raise shapes_needed(forward, forward.func.name, unknown, f"{exc.msg} (on sample arrays: {at})") \
-                    from None
-    return results
+    def asked(reason):
+        return shapes_needed(forward, forward.func.name, needed.unknown, reason)
+    return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
@@ -228,7 +182,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
     if shape_free:
-        _refuse_carried_arrays(result, shape_free)
+        if user_cache and result.cache is not None:  # its backward reads the user's cache: no loop to check
+            refuse_carried_arrays(result, shape_free)
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
@@ -239,25 +194,6 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
-
-
-def _refuse_carried_arrays(staged, unknown):
-    """Shape-free: a loop carrying an array from one iteration to the next is refused at its line.
-    Its backward holds for one shape per value, and without the shapes nothing tells that a
-    broadcast (h = h + b, b of more rows) does not change the carried array's shape at run time."""
-    for loop in ir.loops_in(staged.body):
-        for name, _ in loop.exits:
-            if staged.shapes.get(name) not in ((), None):
-                line = staged.lines[loop.line - 1] if 0 < loop.line <= len(staged.lines) else None
-                col = len(line) - len(line.lstrip()) + 1 if line else None
-                error = BackgenError(
-                    f"this loop carries the array {name} from one iteration to the next, which backgen "
-                    f"differentiates for one shape only: give the shapes of {', '.join(unknown)} (annotations "
-                    f"such as {unknown[0]}: 'N, D'; \"int N\" for integer labels, shapes=, or on the command "
-                    f"line --shape {unknown[0]}=N,D)", staged.filename, loop.line, col, line)
-                error.shape_free = True
-                raise error
-
 
 
 def _free_name(base, start, taken):

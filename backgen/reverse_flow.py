@@ -393,10 +393,27 @@ class FlowReverser:
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
+        before, checks = self.shape_guards(loop)
+        block = [ir.Block(header, tuple(checks + body + tail))] + checks
         if id(loop) in self.hoisted:  # made by the enclosing loop
-            return [ir.Block(header, tuple(body + tail))]
-        return [ir.Statement(f"{saved} = []") for saved in self.lists_of(loop)] + \
-            [ir.Block(header, tuple(body + tail))]
+            return before + block
+        return [ir.Statement(f"{saved} = []") for saved in self.lists_of(loop)] + before + block
+
+    def shape_guards(self, loop):
+        """Shape-generic code: each value the loop carries keeps the shape it entered with, checked
+        as each iteration starts and after the loop (its backward is written for one shape)."""
+        if not self.staged.shape_free:
+            return [], []
+        np_name = self.staged.modules["np"]
+        entry_read = set(loop.fresh) & _reads(loop.body)
+        before, checks = [], []
+        for name, _ in loop.exits:
+            if name == loop.var or name in loop.fresh and name not in entry_read or name in self.staged.lists:
+                continue  # set anew in each iteration, or a list
+            shape = self.fresh(f"{_user(name)}_shape")
+            before.append(ir.Statement(f"{shape} = {np_name}.shape({name})"))
+            checks.append(ir.Statement(f"_same_shape({name}, {shape}, {_user(name)!r})"))
+        return before, checks
 
     def lists_of(self, loop):
         """The lists of a loop's saves, and of the nested loops that leave theirs to it."""

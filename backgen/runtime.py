@@ -127,6 +127,14 @@ def _stacked_part(grad, arrays, k, how):
     part = grad[(slice(None),) * axis + (slice(start, start + np.shape(blocks[k])[axis]),)]
     return np.reshape(part, np.shape(arrays[k]))
 ''',
+    "_same_shape": '''
+def _same_shape(value, shape, name):
+    """Stops a loop whose carried value changes shape: the backward is written for one shape."""
+    if np.shape(value) != shape:
+        raise ValueError(f"{name} changes shape in this loop, from {shape} to {np.shape(value)}: "
+                         "this shape-generic backward holds for one shape per value; regenerate "
+                         "it with the shapes given")
+''',
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.

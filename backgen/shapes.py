@@ -277,8 +277,10 @@ class _Walker:
             else:
                 what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
                         f"{_show(shape)} on another (line {line})")
-            raise _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give it a "
-                                                      "new name where its shape changes")
+            error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
+                                                        "it a new name where its shape changes")
+            error.carried_shape = loop  # (shape-generic code checks carried shapes as it runs)
+            raise error
         if known is None or isinstance(known, Items) and known.element is None:
             self.shapes[name] = shape
             self.lines[name] = line

@@ -199,12 +199,52 @@ def f(x, w):
     check(source, "f", (r(2, 4), r(4)), (r(4), r(4)), (r(3, 2, 4), r(2, 1)), (0.5, r(3)))
 
 
-def test_a_loop_carrying_an_array_asks_for_the_shapes():
-    """h + b may give h more rows at run time: no sample says it cannot."""
-    with pytest.raises(BackgenError, match="carries the array h") as caught:
-        backgen.generate("def f(h, W, b):\n    for t in range(3):\n        h = np.tanh(h @ W + b)\n"
-                         "    return np.sum(h ** 2)\n")
-    assert caught.value.lineno == 2 and "--shape h=N,D" in str(caught.value)
+RNN = """
+def rnn(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    h = h0
+    total = 0.0
+    for t in range(T):
+        h = np.tanh(x[:, t, :].dot(Wx) + h.dot(Wh) + b)
+        total = total + np.sum(h * h)
+    return total
+"""
+
+
+def test_a_loop_carrying_an_array():
+    """x's rank comes from N, T, D = x.shape; the others' from the sample runs that work."""
+    text = check(RNN, "rnn", (r(3, 4, 5), r(3, 6), r(5, 6), r(6, 6), r(6)),
+                 (r(2, 3, 4), r(2, 5), r(4, 5), r(5, 5), r(1, 5)), (r(1, 2, 3), r(1, 3), r(3, 3), r(3, 3), r(3)))
+    assert "_same_shape(h, h_shape, 'h')" in text
+
+
+def test_a_carried_array_that_changes_shape_stops_the_backward():
+    """h + b gives h more rows at run time: the shape-generic backward, written for one shape per
+    value, says so rather than return a gradient."""
+    text = backgen.generate("def f(h, W, b):\n    for t in range(3):\n        h = np.tanh(h @ W + b)\n"
+                            "    return np.sum(h ** 2)\n")
+    backward = _run(text, "f_backward")
+    with pytest.raises(ValueError, match="h changes shape in this loop, from \\(4,\\) to \\(3, 4\\)"):
+        backward(r(4), r(4, 4), r(3, 4))
+    forward = _run("import numpy as np\ndef f(h, W, b):\n    for t in range(3):\n        h = np.tanh(h @ W + b)\n"
+                   "    return np.sum(h ** 2)\n", "f")
+    args = [r(3, 4) * 0.5, r(4, 4) * 0.5, r(1, 4) * 0.5]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(weighted(forward, [1.0]), list(args), k))
+
+
+def test_integer_labels_and_counts_without_shapes():
+    """y indexes (an integer array, not differentiated); k bounds a slice (an integer)."""
+    source = """
+def loss(scores, y, k):
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    N = scores.shape[0]
+    return -np.sum(log_probs[np.arange(N), y][:k]) / N
+"""
+    labels = np.array([2, 0, 1, 2])
+    text = check(source, "loss", (r(4, 3), labels, 3), (r(4, 5), labels, 4), wrt=("scores",))
+    assert "def loss_backward(scores, y, k, dout=1.0):" in text
 
 
 def test_batchnorm_spreads_without_shapes():
@@ -233,13 +273,13 @@ def test_concatenation_along_an_axis():
 def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_path, capsys):
     path = tmp_path / "labels.py"
     path.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(x * x)\n\n"
-                    "def loss(scores, y):\n    return -np.sum(scores[np.arange(scores.shape[0]), y])\n\n"
-                    "def pick(x, idx):\n    return np.sum(np.take(x, idx))\n")
+                    "def pick(x, idx):\n    return np.sum(np.take(x, idx))\n\n"
+                    "def outer(x, y):\n    return np.sum(np.kron(x, y))\n")
     assert main([str(path)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{path}:6:1:") and "--shape scores=N,D" in lines[0] and '"int N"' in lines[0]
-    assert lines[1].startswith(f"{path}:9:1:") and "--shape x=N,D" in lines[1] and '"int N"' in lines[1]
+    assert lines[0].startswith(f"{path}:6:1:") and "--shape x=N,D" in lines[0] and '"int N"' in lines[0]
+    assert lines[1].startswith(f"{path}:10:5:") and "--shape x=N,D" in lines[1] and '"int N"' in lines[1]
 
 
 def test_every_rule_written_without_shapes_is_right_at_the_coverage_shapes():

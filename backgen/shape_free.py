@@ -1,0 +1,146 @@
+"""The backward of NumPy code whose shapes are not given: one code for every shape.
+
+Contract: ``write(forward, unknown, attempt)`` returns the ``ir.Program`` that
+``attempt(probe_specs)`` writes (``program`` with ``shape_free=unknown``) on
+sample arrays of several ranks: every parameter of ``unknown`` an array of each
+shape of ``PROBES`` in turn (where the forward runs at none, of ranks 1 to 3
+each, for up to three parameters).  The code written must be the same at every
+rank the forward runs at (a forward written for one rank runs at that one only;
+mixed ranks need two agreeing), else the shapes are asked for (``ShapesNeeded``
+from ``needed``).  The rules themselves write forms valid for every rank and
+broadcast (``GradContext`` in its shape-free form), so the samples decide only
+whether the code runs, never what a rule writes.
+
+How the forward uses a parameter says what kind of sample it takes
+(``integer_uses``): a count (``range(T)``, a slice bound ``x[:k]``, a size
+``np.zeros(N)``) is an integer; a label (an index, ``x[np.arange(N), y]``,
+``W[idx]``) is an integer array, whose values and rank the samples vary like
+any array's.  Neither is differentiated.
+"""
+
+import ast
+import dataclasses
+import itertools
+
+from . import emit, ir
+from .docshapes import ANY_RANK
+from .errors import BackgenError
+from .shapes import Spec
+
+# The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
+PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
+
+# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)).
+SIZE_CALLS = {"range", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"}
+
+
+def integer_uses(func, names):
+    """``{name: "count" | "label"}`` for those of ``names`` the function uses as integers:
+    a count where a number of items or a slice bound is expected, a label where an index is."""
+    kinds = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if callee in SIZE_CALLS:
+                for arg in node.args:
+                    _mark(kinds, names, arg, "count")
+        elif isinstance(node, ast.Slice):
+            for bound in (node.lower, node.upper, node.step):
+                _mark(kinds, names, bound, "count")
+        elif isinstance(node, ast.Subscript):
+            index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            for part in index:
+                if not isinstance(part, ast.Slice):
+                    _mark(kinds, names, part, "label")
+    return kinds
+
+
+def unpacked_ranks(func, names):
+    """``{name: rank}`` for those of ``names`` whose shape the function unpacks (``N, T, D = x.shape``):
+    the forward runs at that rank only."""
+    ranks = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)) and \
+                not any(isinstance(t, ast.Starred) for t in node.targets[0].elts) and \
+                isinstance(node.value, ast.Attribute) and node.value.attr == "shape" and \
+                isinstance(node.value.value, ast.Name) and node.value.value.id in names:
+            ranks[node.value.value.id] = len(node.targets[0].elts)
+    return ranks
+
+
+def _mark(kinds, names, node, kind):
+    """``kind`` for the parameter ``node`` is, or for a label the parameter ``node`` reads an
+    element of (``scores[y[i]]``: y holds labels), unless its use said count first."""
+    if kind == "label" and isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in names and kinds.get(node.id) != "count":
+        kinds[node.id] = kind
+
+
+def write(forward, unknown, declared, attempt, needed):
+    """The program ``attempt(probe_specs, unknown)`` writes for every rank of ``unknown`` (see the
+    module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise."""
+    uses = integer_uses(forward.func, unknown)
+    counts = {n: Spec((), "int") for n in unknown if uses.get(n) == "count"}
+    unknown = tuple(n for n in unknown if n not in counts)
+    declared = {**declared, **counts}
+    labels = {n for n in unknown if uses.get(n) == "label"}
+    fixed = unpacked_ranks(forward.func, unknown)
+    free = [n for n in unknown if n not in fixed]
+    results = _written_at(unknown, declared, labels, attempt, needed,
+                          [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    if not results and len(free) <= 3:
+        mixed = [{**dict(zip(free, ranks)), **fixed} for ranks in itertools.product((1, 2, 3), repeat=len(free))
+                 if len(set(ranks)) > 1]
+        results = _written_at(unknown, declared, labels, attempt, needed, mixed)
+        if len(results) == 1:
+            raise needed("the forward runs on sample arrays of one mix of ranks only")
+    if not results:
+        raise needed("")
+    if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
+        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
+                   for item in results]
+    if len({emit.module_source([item]) for item in results}) > 1:
+        raise needed("the backward backgen writes depends on the ranks of the arrays")
+    return results[0]
+
+
+def _written_at(unknown, declared, labels, attempt, needed, rank_sets):
+    """The programs written on sample arrays of each of ``rank_sets`` ({param: rank}) the forward runs at."""
+    results = []
+    for ranks in rank_sets:
+        size = next(dims[0] for dims in PROBES if len(dims) >= max(ranks.values(), default=0))
+        # the arrays declared keep their ranks and their 1s; every size named is the sample size
+        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
+                 for n, s in declared.items() if s.dims != ANY_RANK}
+        probe.update({n: Spec((size,) * rank, "int" if n in labels else "float") for n, rank in ranks.items()})
+        try:
+            results.append(attempt(probe, unknown))
+        except BackgenError as exc:
+            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
+                raise
+            # a loop's carried value changing shape at these ranks: the code checks it as it runs
+            if not getattr(exc, "sample_run", False) and not getattr(exc, "carried_shape", False):
+                at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
+                raise needed(f"{exc.msg} (on sample arrays: {at})")
+        if not ranks:  # nothing to vary: one sample run says it all
+            break
+    return results
+
+
+def refuse_carried_arrays(staged, unknown):
+    """A loop carrying an array from one iteration to the next is refused at its line.
+    Its backward holds for one shape per value, and without the shapes nothing tells that a
+    broadcast (h = h + b, b of more rows) does not change the carried array's shape at run time."""
+    for loop in ir.loops_in(staged.body):
+        for name, _ in loop.exits:
+            if staged.shapes.get(name) not in ((), None):
+                line = staged.lines[loop.line - 1] if 0 < loop.line <= len(staged.lines) else None
+                col = len(line) - len(line.lstrip()) + 1 if line else None
+                error = BackgenError(
+                    f"this loop carries the array {name} from one iteration to the next, which backgen "
+                    f"differentiates for one shape only: give the shapes of {', '.join(unknown)} (annotations "
+                    f"such as {unknown[0]}: 'N, D'; \"int N\" for integer labels, shapes=, or on the command "
+                    f"line --shape {unknown[0]}=N,D)", staged.filename, loop.line, col, line)
+                error.shape_free = True
+                raise error
