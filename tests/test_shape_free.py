@@ -260,9 +260,27 @@ def bn(x, gamma, beta):
 
 def test_a_rule_with_no_shape_free_form_asks_for_the_shapes():
     with pytest.raises(BackgenError, match="--shape x=N,D") as caught:
-        backgen.generate("def f(x, y):\n    s = np.prod(x * y, axis=0)\n    return np.sum(s * s)\n")
+        backgen.generate("def f(x, y):\n    s = np.kron(x * y, y)\n    return np.sum(s * s)\n")
     assert caught.value.lineno == 2 and '"int N"' in str(caught.value)
-    assert "np.prod depends on the shapes of its operands" in str(caught.value)
+    assert "np.kron depends on the shapes of its operands" in str(caught.value)
+
+
+def _invertible(*shape):
+    return r(*shape) * 0.3 + 2 * np.eye(shape[-1])
+
+
+def test_matrix_functions_of_one_matrix_or_a_stack():
+    check("def f(A, B):\n    return np.sum(np.linalg.inv(A) * B) + np.linalg.det(A) * np.trace(B)\n", "f",
+          (_invertible(3, 3), r(3, 3)), (_invertible(2, 2), r(4, 2, 2)))
+    check("def f(A, B):\n    return np.sum(np.linalg.slogdet(A)[1] * B) + np.sum(np.linalg.matrix_power(A, 3))\n",
+          "f", (_invertible(3, 3), 0.5), (_invertible(4, 2, 2), r(4)), (_invertible(2, 2), r(3)))
+
+
+def test_products_medians_and_ranges_along_an_axis():
+    check("def f(x, w):\n    return np.sum(np.prod(x, axis=1) * w) + np.sum(np.cumprod(x, axis=-1) ** 2)\n", "f",
+          (r(3, 4), r(3)), (r(2, 3, 4), r(2, 4)), (r(5, 2), 1.5))
+    check("def f(x, w):\n    return np.sum(np.median(x, axis=0) * w) + np.ptp(x * w) + np.median(x)\n", "f",
+          (r(3, 4), r(4)), (r(4, 3, 2), r(3, 2)), (r(5), 0.5))
 
 
 def test_concatenation_along_an_axis():
@@ -306,7 +324,11 @@ def test_every_rule_written_without_shapes_is_right_at_the_coverage_shapes():
         forward = _run("import numpy as np\n" + source, "f")
         rng = np.random.default_rng(ran)
         default = dict(zip(rule.inputs, rule.domain or ()))
-        args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
+        for _ in range(20):  # values of different operands may tie too (np.maximum(a, b)): drawn again
+            args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
+            magnitudes = np.sort(np.concatenate([np.abs(np.ravel(a)) for a in args]))
+            if np.all(np.diff(magnitudes) > 1e-4):
+                break
         out = forward(*args)
         if not np.issubdtype(np.asarray(out).dtype, np.floating) or not np.all(np.isfinite(out)):
             continue  # (an all-NaN slice: no finite differences to compare with)

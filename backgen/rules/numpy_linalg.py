@@ -196,14 +196,15 @@ def _matrix_power(c):
     n = c.param("n")
     if not isinstance(n, int) or n < 0:
         c.unsupported("np.linalg.matrix_power is differentiated for a constant power n >= 0")
-    _square_2d(c, "a", "np.linalg.matrix_power")
     np_, a, g = c.np, c.a, c.g
+    if not c.shape_free:
+        _square_2d(c, "a", "np.linalg.matrix_power")
     if n == 0:
         return f"{np_}.zeros_like({a})"
     if n == 1:
         return g
-    power = f"{np_}.linalg.matrix_power"
-    return f"sum({power}({a}.T, k) @ {g} @ {power}({a}.T, {n - 1} - k) for k in range({n}))"
+    power, a_t = f"{np_}.linalg.matrix_power", _swapped(c, a) if c.shape_free else f"{a}.T"
+    return f"sum({power}({a_t}, k) @ {g} @ {power}({a_t}, {n - 1} - k) for k in range({n}))"
 
 
 def _pinv(c):
@@ -216,8 +217,16 @@ def _pinv(c):
             f"+ {p}.T @ {p} @ {g}.T @ ({np_}.eye({a}.shape[1]) - {p} @ {a})")
 
 
+def _swapped(c, text):
+    """``text`` with its last two axes swapped, as every rank needs (shape-free code)."""
+    return f"{c.np}.swapaxes({text}, -1, -2)"
+
+
 def _det(c):
     """d det(A) = det(A) inv(A).T: a singular A has no inverse, and is refused by NumPy."""
+    if c.shape_free:  # one matrix or a stack of them
+        inv_t = _swapped(c, f"{c.np}.linalg.inv({c.a})")
+        return f"{c.np}.expand_dims({c.g} * {c.out}, (-2, -1)) * {inv_t}"
     inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
     if c.ndim("a") == 2:
         return f"{c.g} * {c.out} * {inv_t}"
@@ -226,11 +235,15 @@ def _det(c):
 
 def _slogdet(c):
     """(sign, log|det|): the sign carries no gradient; d log|det(A)| = inv(A).T."""
+    if c.shape_free:
+        return f"{c.np}.expand_dims({c.g}[1], (-2, -1)) * {_swapped(c, f'{c.np}.linalg.inv({c.a})')}"
     inv_t = f"{c.np}.linalg.inv({c.a}).T" if c.ndim("a") == 2 else f"{c.np}.linalg.inv({c.a}).swapaxes(-1, -2)"
     return f"{c.g}[1] * {inv_t}" if c.ndim("a") == 2 else f"{c.g}[1][..., None, None] * {inv_t}"
 
 
 def _inv(c):
+    if c.shape_free:
+        return f"-{_swapped(c, c.out)} @ {c.g} @ {_swapped(c, c.out)}"
     t = ".T" if c.ndim("a") == 2 else ".swapaxes(-1, -2)"
     return f"-{c.out}{t} @ {c.g} @ {c.out}{t}"
 

@@ -33,7 +33,15 @@ def _prod(c):
     """g times the product of the other elements, built from running products from
     both ends: never ``out / a``, which is nan where an element is zero."""
     np_, a = c.np, c.a
-    if c.shape_free:  # of all the elements only (an axis needs the rank)
+    if c.shape_free and isinstance(c.param("axis"), int):  # along one axis, counted as written
+        axis = c.param("axis")
+        rows = c.setup("rows", f"{np_}.moveaxis({a}, {axis}, -1)")
+        ones = f"{np_}.ones_like({rows}[..., :1])"
+        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :-1]), axis=-1), axis=-1)")
+        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :0:-1]), axis=-1), "
+                                 f"axis=-1)[..., ::-1]")
+        return f"{c.expand(c.g, 'a')} * {np_}.moveaxis({left} * {right}, -1, {axis})"
+    if c.shape_free:  # of all the elements (several axes need the rank)
         if c.param("axis") is not None:
             c.needs_shapes()
         flat = c.setup("flat", f"{np_}.ravel({a})")
@@ -179,6 +187,13 @@ def _cumprod(c):
     """Each place's gradient sums, over the results after it, the product of the others in it:
     products with that one factor set to 1 (never a division, which fails at a zero)."""
     np_, a, g, axis = c.np, c.a, c.g, c.param("axis")
+    if c.shape_free:  # flattened, or along the axis as written
+        rows = c.setup("rows", f"{np_}.ravel({a})" if axis is None else f"{np_}.moveaxis({a}, {axis}, -1)")
+        grows = g if axis is None else f"{np_}.moveaxis({g}, {axis}, -1)"
+        others = c.setup("others", f"{np_}.cumprod({np_}.where({np_}.eye({rows}.shape[-1], dtype=bool), 1.0, "
+                                   f"{rows}[..., None, :]), axis=-1)")
+        text = f"{np_}.einsum('...ij,...j->...i', {np_}.triu({others}), {grows})"
+        return f"{np_}.reshape({text}, {np_}.shape({a}))" if axis is None else f"{np_}.moveaxis({text}, -1, {axis})"
     ndim = c.ndim("a")
     if ndim == 0:
         return f"{g}[0]"
@@ -209,6 +224,8 @@ def _trace(c):
     if c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
         c.unsupported("np.trace is differentiated over its first two axes")
     eye = f"{c.np}.eye({c.a}.shape[0], {c.a}.shape[1], k={c.param('offset', 0)})"
+    if c.shape_free:  # the identity, times g along the axes after the first two
+        return f"{c.np}.multiply.outer({eye}, {c.g})"
     extra = c.ndim("a") - 2
     return f"{c.g} * {eye}" if not extra else f"{eye}[(...,) + (None,) * {extra}] * {c.g}"
 
@@ -250,6 +267,11 @@ def _average_weights(c):
 def _ptp(c):
     """max - min: the largest's gradient less the smallest's (ties share)."""
     a, g = c.a, c.expand(c.g, "a")
+    if c.shape_free:  # np.max: a may be a number (max - min then 0: both tests hold)
+        keep = "" if c.param("axis") is None else f", axis={c.axis_text()}, keepdims=True"
+        high = c.setup("high", f"{a} == {c.np}.max({a}{keep})")
+        low = c.setup("low", f"{a} == {c.np}.min({a}{keep})")
+        return f"{g} * ({high} / {c.np}.sum({high}{keep}) - {low} / {c.np}.sum({low}{keep}))"
     if c.ndim("a") == 0:  # one number: max - min is always 0
         return f"{c.np}.zeros_like({a})"
     keep = "" if c.param("axis") is None else f"axis={c.axis_text()}, keepdims=True"
@@ -262,6 +284,14 @@ def _median(c):
     """The middle element (the mean of the two middle ones): a gather by rank; ties get one of
     the subgradients."""
     np_, a, axis = c.np, c.a, c.param("axis")
+    if c.shape_free and (axis is None or isinstance(axis, int)):  # flattened, or along the axis as written
+        if axis is None:
+            rank = c.setup("rank", f"{np_}.reshape({np_}.argsort({np_}.argsort({a}, axis=None)), {np_}.shape({a}))")
+            n = f"{np_}.size({a})"
+        else:
+            rank = c.setup("rank", f"{np_}.argsort({np_}.argsort({a}, axis={axis}), axis={axis})")
+            n = f"{np_}.shape({a})[{axis}]"
+        return f"{c.expand(c.g, 'a')} * (({rank} == ({n} - 1) // 2) * 0.5 + ({rank} == {n} // 2) * 0.5)"
     if c.ndim("a") == 0:
         return c.g
     axes = c.axes("a")
