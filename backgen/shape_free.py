@@ -12,10 +12,11 @@ broadcast (``GradContext`` in its shape-free form), so the samples decide only
 whether the code runs, never what a rule writes.
 
 How the forward uses a parameter says what kind of sample it takes
-(``integer_uses``): a count (``range(T)``, a slice bound ``x[:k]``, a size
-``np.zeros(N)``) is an integer; a label (an index, ``x[np.arange(N), y]``,
-``W[idx]``) is an integer array, whose values and rank the samples vary like
-any array's.  Neither is differentiated.
+(``uses``): a count (``range(T)``, a slice bound ``x[:k]``, a size
+``np.zeros(N)``) is an integer and a label (an index, ``x[np.arange(N), y]``,
+``W[idx]``) an integer array, whose values and rank the samples vary like any
+array's: neither is differentiated; a parameter compared in a test
+(``if reg > 0:``) is a number.
 """
 
 import ast
@@ -34,11 +35,16 @@ PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
 SIZE_CALLS = {"range", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"}
 
 
-def integer_uses(func, names):
-    """``{name: "count" | "label"}`` for those of ``names`` the function uses as integers:
-    a count where a number of items or a slice bound is expected, a label where an index is."""
+def uses(func, names):
+    """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
+    integers or numbers: a count where a number of items or a slice bound is expected, a label
+    where an index is, a number where a test compares it (``if reg > 0:``, never an array)."""
     kinds = {}
     for node in ast.walk(func):
+        if isinstance(node, (ast.If, ast.While, ast.IfExp)):
+            for name in _plain_names(node.test):
+                if name in names and name not in kinds:
+                    kinds[name] = "number"
         if isinstance(node, ast.Call):
             callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if callee in SIZE_CALLS:
@@ -53,6 +59,15 @@ def integer_uses(func, names):
                 if not isinstance(part, ast.Slice):
                     _mark(kinds, names, part, "label")
     return kinds
+
+
+def _plain_names(test):
+    """The names a test reads as themselves, outside calls, subscripts and attributes."""
+    if isinstance(test, ast.Name):
+        return [test.id]
+    if isinstance(test, (ast.Call, ast.Subscript, ast.Attribute)):
+        return []
+    return [name for child in ast.iter_child_nodes(test) for name in _plain_names(child)]
 
 
 def unpacked_ranks(func, names):
@@ -73,18 +88,19 @@ def _mark(kinds, names, node, kind):
     element of (``scores[y[i]]``: y holds labels), unless its use said count first."""
     if kind == "label" and isinstance(node, ast.Subscript):
         node = node.value
-    if isinstance(node, ast.Name) and node.id in names and kinds.get(node.id) != "count":
+    if isinstance(node, ast.Name) and node.id in names and kinds.get(node.id) not in ("count", "number"):
         kinds[node.id] = kind
 
 
 def write(forward, unknown, declared, attempt, needed):
     """The program ``attempt(probe_specs, unknown)`` writes for every rank of ``unknown`` (see the
     module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise."""
-    uses = integer_uses(forward.func, unknown)
-    counts = {n: Spec((), "int") for n in unknown if uses.get(n) == "count"}
-    unknown = tuple(n for n in unknown if n not in counts)
-    declared = {**declared, **counts}
-    labels = {n for n in unknown if uses.get(n) == "label"}
+    kinds = uses(forward.func, unknown)
+    numbers = {n: Spec((), "int" if kinds[n] == "count" else "float") for n in unknown
+               if kinds.get(n) in ("count", "number")}
+    unknown = tuple(n for n in unknown if n not in numbers)
+    declared = {**declared, **numbers}
+    labels = {n for n in unknown if kinds.get(n) == "label"}
     fixed = unpacked_ranks(forward.func, unknown)
     free = [n for n in unknown if n not in fixed]
     results = _written_at(unknown, declared, labels, attempt, needed,

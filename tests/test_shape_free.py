@@ -288,6 +288,19 @@ def test_concatenation_along_an_axis():
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))
 
 
+def test_a_number_compared_in_a_test():
+    """reg > 0 in an if: reg is a number (an array there would make the forward fail)."""
+    source = """
+def loss(W, X, reg):
+    data = np.sum(X.dot(W) ** 2)
+    if reg > 0:
+        data = data + reg * np.sum(W * W)
+    return data
+"""
+    text = check(source, "loss", (r(3, 2), r(4, 3), 0.5), (r(3), r(4, 3), 0.1), (r(3, 2), r(5, 4, 3), -0.2))
+    assert "if reg > 0:" in text
+
+
 def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_path, capsys):
     path = tmp_path / "labels.py"
     path.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(x * x)\n\n"
