@@ -3,8 +3,9 @@
 Contract: ``write(forward, unknown, attempt)`` returns the ``ir.Program`` that
 ``attempt(probe_specs)`` writes (``program`` with ``shape_free=unknown``) on
 sample arrays of several ranks: every parameter of ``unknown`` an array of each
-shape of ``PROBES`` in turn (where the forward runs at none, of ranks 1 to 3
-each, for up to three parameters).  The code written must be the same at every
+shape of ``PROBES`` in turn (where the forward runs at none, the integer labels
+vectors and the others of each shape; where it still runs at none, of ranks 1
+to 3 each, for up to three parameters).  The code written must be the same at every
 rank the forward runs at (a forward written for one rank runs at that one only;
 mixed ranks need two agreeing), else the shapes are asked for (``ShapesNeeded``
 from ``needed``).  The rules themselves write forms valid for every rank and
@@ -105,6 +106,10 @@ def write(forward, unknown, declared, attempt, needed):
     free = [n for n in unknown if n not in fixed]
     results = _written_at(unknown, declared, labels, attempt, needed,
                           [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    if not results and labels - set(fixed):  # labels as vectors (one per row), the rest of every rank
+        results = _written_at(unknown, declared, labels, attempt, needed,
+                              [{**dict.fromkeys(free, len(dims)), **dict.fromkeys(labels, 1), **fixed}
+                               for dims in PROBES])
     if not results and len(free) <= 3:
         mixed = [{**dict(zip(free, ranks)), **fixed} for ranks in itertools.product((1, 2, 3), repeat=len(free))
                  if len(set(ranks)) > 1]
