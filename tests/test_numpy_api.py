@@ -54,8 +54,10 @@ def test_missing_shapes_give_the_shape_generic_backward():
 
 
 def test_missing_shapes_are_named_where_the_code_needs_them():
-    with pytest.raises(BackgenError, match="the shapes of y are needed"):
-        backgen.generate("def f(x: 'N, C', y):\n    return np.sum(x[np.arange(x.shape[0]), y])\n")
+    with pytest.raises(BackgenError, match="np.kron depends on the shapes of its operands, and the shapes of y are "
+                                           "not given") as caught:
+        backgen.generate("def f(x: 'N, C', y):\n    return np.sum(np.kron(x, y))\n")
+    assert caught.value.lineno == 2 and "--shape y=N,D" in str(caught.value)
 
 
 def test_integer_arrays_in_wrt_are_refused(module):
