@@ -30,7 +30,7 @@ from .parse import default_value, read, read_helper
 from .reverse import reverse
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer, list_names, run_check
-from .shape_free import refuse_carried_arrays, write as write_shape_free
+from .shape_free import write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import walk
@@ -182,8 +182,6 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
     if shape_free:
-        if user_cache and result.cache is not None:  # its backward reads the user's cache: no loop to check
-            refuse_carried_arrays(result, shape_free)
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
@@ -386,7 +384,12 @@ def _matched_sizes(error, specs, fixed):
 def _with_sample_shapes(result, args, functions, probe_body, helper):
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
-    shapes = infer(probe, args, functions)
+    try:
+        shapes = infer(probe, args, functions)
+    except BackgenError as error:
+        if getattr(error, "varying_shape", None):  # the forward itself may fail on these inputs: then
+            run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
+        raise
     for value, error in result.hazards + (result.param_writes if helper else ()):
         if value is None or len(shapes.get(value, ())) > 0:  # an array (or list): op= wrote into it
             raise error

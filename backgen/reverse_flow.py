@@ -408,8 +408,9 @@ class FlowReverser:
         entry_read = set(loop.fresh) & _reads(loop.body)
         before, checks = [], []
         for name, _ in loop.exits:
-            if name == loop.var or name in loop.fresh and name not in entry_read or name in self.staged.lists:
-                continue  # set anew in each iteration, or a list
+            if name == loop.var or name in loop.fresh and name not in entry_read or name in self.staged.lists \
+                    or _written_in_place(loop, name):
+                continue  # set anew in each iteration, a list, or only written into (out[i] = ...)
             shape = self.fresh(f"{_user(name)}_shape")
             before.append(ir.Statement(f"{shape} = {np_name}.shape({name})"))
             checks.append(ir.Statement(f"_same_shape({name}, {shape}, {_user(name)!r})"))
@@ -422,6 +423,22 @@ class FlowReverser:
         for inner in self.hoisted_into.get(id(loop), ()):
             lists += self.lists_of(inner)
         return lists
+
+
+def _written_in_place(loop, name):
+    """Whether the loop (its inner loops too) changes ``name`` only by writing into it
+    (``out[n, c] = ...``), which keeps its shape."""
+    makers = {}
+    for op in ir.ops_in(loop.body):
+        makers.setdefault(op.target, []).append(op)
+
+    def kept(value):
+        if value == ir.Var(name):
+            return True
+        ops = makers.get(getattr(value, "name", None), [])
+        return bool(ops) and all(op.rule == "setitem" and kept(op.args[0]) for op in ops)
+    return all(kept(value) for inner in [loop, *ir.loops_in(loop.body)] for carried, value in inner.exits
+               if carried == name)
 
 
 def _fills(line, lists):

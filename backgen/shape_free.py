@@ -3,9 +3,9 @@
 Contract: ``write(forward, unknown, attempt)`` returns the ``ir.Program`` that
 ``attempt(probe_specs)`` writes (``program`` with ``shape_free=unknown``) on
 sample arrays of several ranks: every parameter of ``unknown`` an array of each
-shape of ``PROBES`` in turn (where the forward runs at none, the integer labels
-vectors and the others of each shape; where it still runs at none, of ranks 1
-to 3 each, for up to three parameters).  The code written must be the same at every
+shape of ``PROBES`` in turn, integer labels first as vectors (where the
+forward runs at none, of each shape as the rest; where it still runs at none,
+of ranks 1 to 3 each, for up to three parameters).  The code written must be the same at every
 rank the forward runs at (a forward written for one rank runs at that one only;
 mixed ranks need two agreeing), else the shapes are asked for (``ShapesNeeded``
 from ``needed``).  The rules themselves write forms valid for every rank and
@@ -24,7 +24,7 @@ import ast
 import dataclasses
 import itertools
 
-from . import emit, ir
+from . import emit
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .shapes import Spec
@@ -104,12 +104,12 @@ def write(forward, unknown, declared, attempt, needed):
     labels = {n for n in unknown if kinds.get(n) == "label"}
     fixed = unpacked_ranks(forward.func, unknown)
     free = [n for n in unknown if n not in fixed]
+    vectors = dict.fromkeys(labels - set(fixed), 1)  # labels first as vectors, one per row
     results = _written_at(unknown, declared, labels, attempt, needed,
-                          [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
-    if not results and labels - set(fixed):  # labels as vectors (one per row), the rest of every rank
+                          [{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
+    if not results and vectors:  # then of every rank, as the rest
         results = _written_at(unknown, declared, labels, attempt, needed,
-                              [{**dict.fromkeys(free, len(dims)), **dict.fromkeys(labels, 1), **fixed}
-                               for dims in PROBES])
+                              [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     if not results and len(free) <= 3:
         mixed = [{**dict(zip(free, ranks)), **fixed} for ranks in itertools.product((1, 2, 3), repeat=len(free))
                  if len(set(ranks)) > 1]
@@ -141,27 +141,9 @@ def _written_at(unknown, declared, labels, attempt, needed, rank_sets):
             if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
                 raise
             # a loop's carried value changing shape at these ranks: the code checks it as it runs
-            if not getattr(exc, "sample_run", False) and not getattr(exc, "carried_shape", False):
+            if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
                 at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
                 raise needed(f"{exc.msg} (on sample arrays: {at})")
         if not ranks:  # nothing to vary: one sample run says it all
             break
     return results
-
-
-def refuse_carried_arrays(staged, unknown):
-    """A loop carrying an array from one iteration to the next is refused at its line.
-    Its backward holds for one shape per value, and without the shapes nothing tells that a
-    broadcast (h = h + b, b of more rows) does not change the carried array's shape at run time."""
-    for loop in ir.loops_in(staged.body):
-        for name, _ in loop.exits:
-            if staged.shapes.get(name) not in ((), None):
-                line = staged.lines[loop.line - 1] if 0 < loop.line <= len(staged.lines) else None
-                col = len(line) - len(line.lstrip()) + 1 if line else None
-                error = BackgenError(
-                    f"this loop carries the array {name} from one iteration to the next, which backgen "
-                    f"differentiates for one shape only: give the shapes of {', '.join(unknown)} (annotations "
-                    f"such as {unknown[0]}: 'N, D'; \"int N\" for integer labels, shapes=, or on the command "
-                    f"line --shape {unknown[0]}=N,D)", staged.filename, loop.line, col, line)
-                error.shape_free = True
-                raise error

@@ -279,7 +279,7 @@ class _Walker:
                         f"{_show(shape)} on another (line {line})")
             error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
                                                         "it a new name where its shape changes")
-            error.carried_shape = loop  # (shape-generic code checks carried shapes as it runs)
+            error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             raise error
         if known is None or isinstance(known, Items) and known.element is None:
             self.shapes[name] = shape
