@@ -127,6 +127,12 @@ def _stacked_part(grad, arrays, k, how):
     part = grad[(slice(None),) * axis + (slice(start, start + np.shape(blocks[k])[axis]),)]
     return np.reshape(part, np.shape(arrays[k]))
 ''',
+    "_unpad": '''
+def _unpad(grad, pad_width):
+    """The part of grad that np.pad(x, pad_width) filled with x: its middle along every axis."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
+    return grad[tuple(slice(before, n - after) for (before, after), n in zip(widths, np.shape(grad)))]
+''',
     "_same_shape": '''
 def _same_shape(value, shape, name):
     """Stops a loop whose carried value changes shape: the backward is written for one shape."""

@@ -1,16 +1,16 @@
 """The backward of NumPy code whose shapes are not given: one code for every shape.
 
-Contract: ``write(forward, unknown, attempt)`` returns the ``ir.Program`` that
-``attempt(probe_specs)`` writes (``program`` with ``shape_free=unknown``) on
-sample arrays of several ranks: every parameter of ``unknown`` an array of each
-shape of ``PROBES`` in turn, integer labels first as vectors (where the
-forward runs at none, of each shape as the rest; where it still runs at none,
-of ranks 1 to 3 each, for up to three parameters).  The code written must be the same at every
-rank the forward runs at (a forward written for one rank runs at that one only;
-mixed ranks need two agreeing), else the shapes are asked for (``ShapesNeeded``
-from ``needed``).  The rules themselves write forms valid for every rank and
-broadcast (``GradContext`` in its shape-free form), so the samples decide only
-whether the code runs, never what a rule writes.
+Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
+``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
+``shape_free=unknown``) on sample arrays of several ranks: every parameter of
+``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
+as vectors (where the forward runs at none, labels of those shapes too; where
+it still runs at none, of ranks 1 to 3 each, for up to three parameters).  The
+code written must be the same at every rank the forward runs at (a forward
+written for one rank runs at that one only), else the shapes are asked for
+(the error ``needed(reason)`` makes).  The rules themselves write forms valid
+for every rank and broadcast (``GradContext`` in its shape-free form), so the
+samples decide only whether the code runs, never what a rule writes.
 
 How the forward uses a parameter says what kind of sample it takes
 (``uses``): a count (``range(T)``, a slice bound ``x[:k]``, a size
@@ -32,8 +32,12 @@ from .shapes import Spec
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
 
-# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)).
-SIZE_CALLS = {"range", "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"}
+# Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
+# those arguments (None: all of them) and their keywords.
+SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
+              "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
+              "identity": ((0,), ("n",)), "arange": (None, ()), "linspace": ((2,), ("num",)),
+              "pad": ((1,), ("pad_width",))}
 
 
 def uses(func, names):
@@ -47,19 +51,49 @@ def uses(func, names):
                 if name in names and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
-            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if callee in SIZE_CALLS:
-                for arg in node.args:
-                    _mark(kinds, names, arg, "count")
+            for arg in _size_arguments(node):
+                for name in _counted(arg):
+                    _mark(kinds, names, ast.Name(name), "count")
         elif isinstance(node, ast.Slice):
             for bound in (node.lower, node.upper, node.step):
-                _mark(kinds, names, bound, "count")
+                for name in _counted(bound):
+                    _mark(kinds, names, ast.Name(name), "count")
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
             for part in index:
                 if not isinstance(part, ast.Slice):
                     _mark(kinds, names, part, "label")
     return kinds
+
+
+def _size_arguments(call):
+    """The arguments of ``call`` that are sizes or counts: np.zeros((N, D)), range(T), np.pad's
+    widths, x.reshape(N, -1) (np.reshape(x, (N, -1)) after its array)."""
+    func = call.func
+    callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    keywords = {k.arg: k.value for k in call.keywords}
+    if callee in SIZE_CALLS:
+        positions, names = SIZE_CALLS[callee]
+        return [arg for i, arg in enumerate(call.args) if positions is None or i in positions] + \
+            [keywords[k] for k in names if k in keywords]
+    if callee == "reshape":
+        function_form = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+            func.value.id in ("np", "numpy")
+        return call.args[1:] if function_form else call.args
+    return []
+
+
+def _counted(node):
+    """The names an integer expression is made of: N in (N, D), pad + 1, (pad, pad)."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [name for elt in node.elts for name in _counted(elt)]
+    if isinstance(node, ast.BinOp):
+        return _counted(node.left) + _counted(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _counted(node.operand)
+    return []
 
 
 def _plain_names(test):
@@ -110,12 +144,11 @@ def write(forward, unknown, declared, attempt, needed):
     if not results and vectors:  # then of every rank, as the rest
         results = _written_at(unknown, declared, labels, attempt, needed,
                               [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
-    if not results and len(free) <= 3:
-        mixed = [{**dict(zip(free, ranks)), **fixed} for ranks in itertools.product((1, 2, 3), repeat=len(free))
-                 if len(set(ranks)) > 1]
+    if not results and len(free) <= 3:  # ranks 1 to 3 each, those not tried above
+        tried = {(len(dims),) * len(free) for dims in PROBES}
+        mixed = [{**dict(zip(free, ranks)), **vectors, **fixed}
+                 for ranks in itertools.product((1, 2, 3), repeat=len(free)) if ranks not in tried]
         results = _written_at(unknown, declared, labels, attempt, needed, mixed)
-        if len(results) == 1:
-            raise needed("the forward runs on sample arrays of one mix of ranks only")
     if not results:
         raise needed("")
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for

@@ -177,12 +177,12 @@ def dropout_backward(dout, cache):
     """Gradient of dropout_forward() with respect to x, times the output gradient dout."""
     dropout_param, mask = cache
     # forward pass
-    mode2 = dropout_param['mode']  # (2)
+    mode = dropout_param['mode']  # (2)
     # backward pass
     # (9) out_2 = out.astype(x.dtype, copy=False)
     d_out = dout
     dx = np.zeros_like(dout)
-    if mode2 == 'train':
+    if mode == 'train':
         # (7) out = x * mask
         dx += mask * d_out
     else:
@@ -420,8 +420,8 @@ def conv_backward_naive(dout, cache):
     """Gradient of conv_forward_naive() with respect to x, w, b, times the output gradient dout."""
     x, w, b, conv_param = cache
     # forward pass
-    stride2 = conv_param['stride']                            # (1)
-    pad2 = conv_param['pad']                                  # (2)
+    stride = conv_param['stride']                             # (1)
+    pad = conv_param['pad']                                   # (2)
     parts = x.shape                                           # (3)
     N = parts[0]                                              # (4)
     H = parts[2]                                              # (6)
@@ -430,28 +430,28 @@ def conv_backward_naive(dout, cache):
     F = parts2[0]                                             # (9)
     HH = parts2[2]                                            # (11)
     WW = parts2[3]                                            # (12)
-    prod = 2 * pad2                                           # (13)
+    prod = 2 * pad                                            # (13)
     s = H + prod                                              # (14)
     smHH = s - HH                                             # (15)
-    quot = smHH // stride2                                    # (16)
+    quot = smHH // stride                                     # (16)
     H_out = 1 + quot                                          # (17)
-    prod2 = 2 * pad2                                          # (18)
+    prod2 = 2 * pad                                           # (18)
     s2 = W + prod2                                            # (19)
     s2mWW = s2 - WW                                           # (20)
-    quot2 = s2mWW // stride2                                  # (21)
+    quot2 = s2mWW // stride                                   # (21)
     W_out = 1 + quot2                                         # (22)
-    n2 = ((0, 0), (0, 0), (pad2, pad2), (pad2, pad2))         # (23)
+    n2 = ((0, 0), (0, 0), (pad, pad), (pad, pad))             # (23)
     x_pad = np.pad(x, n2, mode='constant')                    # (24)
     prod7s = []
     for n in range(N):
         for f in range(F):
             for i in range(H_out):
                 for j in range(W_out):
-                    prod3 = i * stride2                       # (26)
-                    prod4 = i * stride2                       # (27)
+                    prod3 = i * stride                        # (26)
+                    prod4 = i * stride                        # (27)
                     s3 = prod4 + HH                           # (28)
-                    prod5 = j * stride2                       # (29)
-                    prod6 = j * stride2                       # (30)
+                    prod5 = j * stride                        # (29)
+                    prod6 = j * stride                        # (30)
                     s4 = prod6 + WW                           # (31)
                     window = x_pad[n, :, prod3:s3, prod5:s4]  # (32)
                     wf = w[f]                                 # (33)
@@ -468,11 +468,11 @@ def conv_backward_naive(dout, cache):
             for i in reversed(range(H_out)):
                 for j in reversed(range(W_out)):
                     prod7 = prod7s.pop()
-                    prod3 = i * stride2
-                    prod4 = i * stride2
+                    prod3 = i * stride
+                    prod4 = i * stride
                     s3 = prod4 + HH
-                    prod5 = j * stride2
-                    prod6 = j * stride2
+                    prod5 = j * stride
+                    prod6 = j * stride
                     s4 = prod6 + WW
                     window = x_pad[n, :, prod3:s3, prod5:s4]
                     wf = w[f]
@@ -491,7 +491,7 @@ def conv_backward_naive(dout, cache):
                     # (32) window = x_pad[n, :, prod3:s3, prod5:s4]
                     dx_pad[n, :, prod3:s3, prod5:s4] += dwindow
     # (24) x_pad = np.pad(x, n2, mode='constant')
-    dx = dx_pad[:, :, pad2:dx_pad.shape[2] - pad2, pad2:dx_pad.shape[3] - pad2].copy()
+    dx = dx_pad[:, :, pad:dx_pad.shape[2] - pad, pad:dx_pad.shape[3] - pad].copy()
     return dx, dw, db
 
 

@@ -321,6 +321,13 @@ def test_a_layer_whose_loops_write_into_its_output():
     assert_close(dx, gradient(lambda x: np.sum(forward(x, param)[0] * dout), [x], 0))
 
 
+def test_padding_of_every_width_spelling():
+    check("def f(a, w):\n    return np.sum(np.pad(a * w, 1) ** 2) + np.sum(np.pad(a, (2, 0), constant_values=1.5) ** 3)\n",
+          "f", (r(3), r(3)), (r(2, 3), r(3)), (r(2, 2, 3), r(2, 1, 3)))
+    check("def f(x, pad):\n    return np.sum(np.pad(x, ((0, 0), (pad, pad + 1))) ** 2)\n", "f",
+          (r(2, 3), 1), (r(4, 2), 0), wrt=("x",))
+
+
 def test_a_number_compared_in_a_test():
     """reg > 0 in an if: reg is a number (an array there would make the forward fail)."""
     source = """
