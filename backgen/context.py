@@ -355,11 +355,38 @@ class GradContext:
         available = set(output).union(*others) if others else set(output)
         if len(set(mine)) != len(mine):
             self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand is not supported")
-        if not set(mine) <= available:  # summed in this operand alone: the gradient is spread along it
+        spread, summed = self._einsum_broadcast(subs, output, position)
+        if not set(mine) <= available or spread:  # summed in this operand alone: the gradient is spread along it
             others, other_ops = others + [mine], other_ops + [f"{self.np}.ones_like({operands[position]})"]
-        grad_spec = ",".join([output] + others) + "->" + mine
+        kept = "".join(c for c in mine if c not in summed)
+        grad_spec = ",".join([output] + others) + "->" + kept
         args = ", ".join([self.g] + other_ops)
-        return f"{self.np}.einsum('{grad_spec}', {args})"
+        text = f"{self.np}.einsum('{grad_spec}', {args})"
+        if summed:  # an axis of 1 NumPy broadcast: its gradient is the sum along the axis, kept as 1
+            text += f".reshape({self.shape_of(operands[position])})"
+        return text
+
+    def _einsum_broadcast(self, subs, output, position):
+        """The letters of operand ``position`` that NumPy broadcast: those it has as 1 where
+        another operand has more (summed in the gradient), and those it has as more where every
+        other operand and the output have 1 (spread).  None without shapes."""
+        if self.shape_free or len(self.op.args) != len(subs):
+            return False, ()
+        shapes = [self.shape(arg) for arg in self.op.args]
+        out = self.shape("out")
+        if any(len(shape) != len(sub) for shape, sub in zip(shapes, subs)) or len(out) != len(output):
+            return False, ()
+        seen = {}  # letter: the sizes the gradient's operands (output, other operands) give it
+        for i, (sub, shape) in enumerate(zip(subs, shapes)):
+            if i != position:
+                for letter, size in zip(sub, shape):
+                    seen.setdefault(letter, set()).add(size)
+        for letter, size in zip(output, out):
+            seen.setdefault(letter, set()).add(size)
+        mine = dict(zip(subs[position], shapes[position]))
+        summed = tuple(c for c, n in mine.items() if n == 1 and max(seen.get(c, {1})) > 1)
+        spread = any(n > 1 and c in seen and max(seen[c]) == 1 for c, n in mine.items())
+        return spread, summed
 
     # --- undoing shape operations ------------------------------------------------------
 

@@ -823,3 +823,35 @@ def test_a_write_into_a_carried_name_that_the_previous_iteration_bound_to_a_para
                 w = v
             return np.sum(np.tanh(v) * w)
     ''', "kept under another name", 6)
+
+
+# --- axes of 1 NumPy broadcast inside a product, and writes through a boolean mask --------------
+
+@pytest.mark.parametrize("expr, shapes", [
+    ("np.einsum('i,ik->k', p, np.arange(8.0).reshape(4, 2))", ((1,), (4, 2))),  # i: 1 against 4
+    ("np.einsum('ij,jk->ik', p, q)", ((3, 1), (4, 4))),
+    ("np.einsum('ij,jk->ik', p, q)", ((2, 3), (1, 2))),  # j of q broadcast: p's gradient spread along it
+    ("np.einsum('ij,jk->ik', p, q)", ((2, 1), (1, 3))),
+])
+def test_einsum_of_operands_broadcasting_an_axis_of_1(expr, shapes):
+    rng = np.random.default_rng(3)
+    p, q = (rng.uniform(-1.0, 1.0, shape) for shape in shapes)
+    assert_right(f'''
+    def f(p: "{', '.join(map(str, p.shape))}", q: "{', '.join(map(str, q.shape))}"):
+        return {expr} * (1.0 + q.sum())
+    ''', [p, q], dout=rng.uniform(-1.0, 1.0, np.einsum(expr.split("'")[1], p, q).shape if "arange" not in expr
+                                  else (2,)))
+
+
+def test_dot_of_a_stack_and_a_vector():
+    # np.dot((1, 3, 4), (4,)): each row of the stack times the vector
+    assert_right('''
+    def f(X: "3, 4", v: "4"):
+        p = (X * X)[np.newaxis]
+        return np.sum(p, keepdims=True) * np.dot(p, v)
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([0.5, -0.2, 0.3, 1.1])],
+        dout=np.array([[[1.0, -0.5, 2.0]]]))
+    assert_refused('''
+    def f(v: "2", X: "3, 2, 4"):
+        return np.dot(v, X)
+    ''', "more than 2 dimensions", 3)

@@ -15,9 +15,12 @@ def _dot():
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.b) if rb == 0 else f"({c.g} * {c.b}).sum()"
-        if rb == 1:
+        if rb == 1:  # (..., k) . (k,) -> (...): each row of a times b
+            if ra > 2:
+                return f"{c.np}.expand_dims({c.g}, -1) * {c.b}"
             return c.outer(c.g, c.b) if ra == 2 else c.mul(c.g, c.b)
         if ra == 1:
+            c.at_most_2d("b")
             return c.dot(c.b, c.g)
         c.at_most_2d("a", "b")
         return c.dot(c.g, f"{c.b}.T")
@@ -29,8 +32,11 @@ def _dot():
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.a) if ra == 0 else f"({c.g} * {c.a}).sum()"
         if ra == 1:
+            c.at_most_2d("b")
             return c.outer(c.a, c.g) if rb == 2 else c.mul(c.g, c.a)
         if rb == 1:
+            if ra > 2:  # (..., k) . (k,): summed over every axis but the last
+                return f"{c.np}.tensordot({c.g}, {c.a}, axes={ra - 1})"
             return c.dot(f"{c.a}.T", c.g)
         c.at_most_2d("a", "b")
         return c.dot(f"{c.a}.T", c.g)
