@@ -243,6 +243,10 @@ class GradContext:
         target = self.shape(which)
         if from_shape is None:
             from_shape = self._contribution_shape(which)
+        sized = self._reverse.sized
+        if sized and not sized.get(self.text(which) if isinstance(which, (ir.Var, ir.Const)) else getattr(self, which)) \
+                and any(isinstance(a, ir.Var) and sized.get(a.name) for a in self.op.args):
+            from_shape = (None,) * len(from_shape)  # against a boolean mask's selection: of the data's length
         return unbroadcast(text, target, from_shape)
 
     def _contribution_shape(self, which):

@@ -409,13 +409,14 @@ class _Reverser(FlowReverser):
         """``a_1 = a.copy(); a_1[idx] = v``: ``dv = da_1[idx]``, and ``da`` is ``da_1`` without it."""
         g, index = self.adjoint[op.target], op.param("index")
         base, value = op.args
-        if self.sized:
+        if self.sized and not self.fills_rows(op):
             self.check_sized(op, [value], f"{op.target}[{index}]", part=op)
         lines = []
         if isinstance(value, ir.Var) and value.name in self.active:
             text = f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
-            if context.advanced_index() and not context.distinct_rows():
+            masked = _index_origins(op, self.masks)  # as many elements as the data says, each once
+            if context.advanced_index() and not context.distinct_rows() and not _one_mask(op, self.masks):
                 # an index may name an element twice: NumPy keeps the last value written there
                 np_name = self.staged.modules["np"]
                 order = self.fresh("order")
@@ -430,6 +431,8 @@ class _Reverser(FlowReverser):
                 if isinstance(base, ir.Var) and base.name in self.active:
                     text = f"{self.staged.modules['np']}.copy({text})"
             elif written is not None:  # a value broadcast over the part it fills
+                if masked or self.sized.get(base.name if isinstance(base, ir.Var) else None):
+                    written = (None,) * len(written)  # of sizes the data says: a value's axis of 1 may broadcast
                 text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written))
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
@@ -621,11 +624,24 @@ class _Reverser(FlowReverser):
             var = next((v for v, name in self.adjoint.items() if name == adjoint), None)
         return self.staged.shapes.get(var) if var is not None else None
 
+    def fills_rows(self, op):
+        """Whether the write ``x[m] = v`` (``m`` one mask, ``x`` of a length the data does not
+        choose) broadcasts ``v`` along the mask's selection only where ``v`` has one row there:
+        ``v`` reaches only the axes ``x[m]`` keeps of ``x`` (a row ``w`` for ``X[m] = w``)."""
+        base, value = op.args
+        if not _one_mask(op, self.masks) or isinstance(base, ir.Var) and self.sized.get(base.name):
+            return False
+        written = self.staged.shapes.get(f"{op.target}[{op.param('index')}]")
+        shape = _shape_of(value, self.staged.shapes)
+        return written is not None and (len(shape) < len(written) or len(shape) == len(written) and shape[0] == 1)
+
     def check_sized(self, op, operands, result, part=None):
         """Refuse broadcasting where a value's length depends on the data (a boolean mask's selection):
         the shapes seen say nothing about whether it has one element, and so broadcasts.
 
-        Allowed: with numbers only, or with values of the same shape selected by the same masks.
+        Allowed: with numbers and arrays of one element only (``v`` of shape ``(1,)``: the gradient's
+        ``unbroadcast`` sums it whatever the length), or with values of the same shape selected by the
+        same masks.
         """
         shapes = self.staged.shapes
         arrays = []
@@ -638,6 +654,7 @@ class _Reverser(FlowReverser):
             shape = shapes.get(result)
             if shape:
                 arrays.append((result, tuple(shape), origins or None))
+        arrays = [a for a in arrays if a[2] or any(d != 1 for d in a[1])]  # (all 1s: broadcast to any length)
         sized = [a for a in arrays if a[2]]
         if not sized or len(arrays) < 2:
             return
@@ -804,7 +821,7 @@ def _data_sized(staged):
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
             if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
-                    not (isinstance(a, ir.Var) and a.name in sized) and _shape_of(a, staged.shapes)
+                    not (isinstance(a, ir.Var) and a.name in sized) and any(d != 1 for d in _shape_of(a, staged.shapes))
                     for a in op.args):
                 continue
             if origins and staged.shapes.get(op.target, ()) != ():
@@ -856,6 +873,11 @@ def _index_origins(op, masks):
     """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``): two
     masks written alike in the same loop (or outside loops) are one (its values are named once)."""
     return frozenset(masks[n] for n in ast.literal_eval(op.param("index_vars") or "()") if n in masks)
+
+
+def _one_mask(op, masks):
+    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice."""
+    return op.param("index") in masks and ast.literal_eval(op.param("index_vars") or "()") == (op.param("index"),)
 
 
 def _shape_of(atom, shapes):

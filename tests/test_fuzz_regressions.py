@@ -855,3 +855,42 @@ def test_dot_of_a_stack_and_a_vector():
     def f(v: "2", X: "3, 2, 4"):
         return np.dot(v, X)
     ''', "more than 2 dimensions", 3)
+
+
+@pytest.mark.parametrize("X", [np.array([[-0.5, 0.2, -0.3, 0.4]]), np.array([[-0.5, -0.2, -0.3, -0.4]]),
+                               np.array([[0.5, 0.2, 0.3, 0.4]]), np.array([[-0.5, 0.2, -0.3, -0.4]])])
+def test_a_write_through_a_boolean_mask_of_any_length(X):
+    # as many elements selected as the data says (none, one, all): a value of one element broadcasts
+    d = np.array([[1.0, -2.0, 0.5, 0.3]])
+    assert_right('''
+    def f(X: "1, 4", s: float):
+        a = np.expm1(X * 1.0)
+        a[a > 0.0] = np.sum(a, axis=-1) * s
+        return a * a
+    ''', [X.copy(), 0.7], dout=d)
+    assert_right('''
+    def f(X: "1, 4", v: "1"):
+        X = X * 1.0
+        X[X > 0.0] += v * v
+        return X * X
+    ''', [X.copy(), np.array([0.7])], dout=d)
+    assert_right('''
+    def f(X: "4, 1", w: "2"):
+        Y = X * np.ones(2)
+        Y[Y[:, 0] > 0.0] = w * 2.0
+        Y[Y > 0.3] -= np.sum(w)
+        return Y * Y
+    ''', [X.T.copy(), np.array([0.7, -0.2])], dout=np.arange(8.0).reshape(4, 2))
+
+
+@pytest.mark.parametrize("v", [np.array([-1.05, -1.06, -1.03, -0.68]), np.array([0.1, 0.2, -0.2, 0.3])])
+def test_a_write_through_a_boolean_mask_of_a_selection(v):
+    assert_right('''
+    def f(v: "4", s: float):
+        while s < 0.7:
+            s = s + 0.5 + np.sum(v) * np.sum(v)
+            a = v.min(axis=0, keepdims=True)
+        a[a > -0.3] = a[[0]]
+        a *= s
+        return a * np.prod(a, keepdims=True)
+    ''', [v, -0.6], dout=np.array([0.8]))
