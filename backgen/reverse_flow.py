@@ -315,14 +315,16 @@ class FlowReverser:
     # --- the forward code ---------------------------------------------------------------
 
     def render_forward(self, items, read, breaks=False, replay=False, loops=True, skip=frozenset(),
-                       without=frozenset()):
+                       without=frozenset(), kept=frozenset()):
         """Forward items computing what ``read`` names (blocks are kept whole), in order.
 
         Without ``loops`` (a branch recomputing its values in the backward) loops are
         left out: they ran in the forward pass, which saved what their backward needs;
         the values they left (``skip``, in nested blocks too) are not computed again.
+        ``kept``: the values whose ``keep_unset`` copies run (a loop hands them on under
+        another name, so that the carried name does not hold them already).
         """
-        kept = []
+        runs, kept = kept, []
         read = set(read)
         kept_by_loops = set(skip)  # without loops: the values loops left in the forward pass stay
         for item in reversed(items):
@@ -333,7 +335,10 @@ class FlowReverser:
                 continue
             if isinstance(item, ir.Op):
                 if synthetic(item):
-                    continue  # the forward never runs it: the value is already there
+                    if item.target in runs and item.target in read:  # (a copy of no line of the user's)
+                        kept.append(ir.AdjointLine(item.target, False, item.source))
+                        read |= item.reads()
+                    continue  # else the forward never runs it: the value is already there
                 if item.target in read and item.target not in kept_by_loops:
                     first, *rest = item.lines()
                     kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
@@ -343,10 +348,10 @@ class FlowReverser:
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
                 if not defines & read and not (breaks and item.breaks) and (not loops or not list(ir.loops_in([item]))):
                     continue
-                body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops)
-                orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops)
+                body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
+                orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
                 if breaks and item.breaks:
-                    kept_as_is = {op.target for op in item.body if isinstance(op, ir.Op) and synthetic(op)}
+                    kept_as_is = {op.target for op in item.body if isinstance(op, ir.Op) and synthetic(op)} - runs
                     leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and str(v) not in kept_as_is]
                     if leaving:  # the carried values as the loop is left
                         body.append(ir.AdjointLine(", ".join(c for c, _ in leaving), False,
@@ -365,12 +370,6 @@ class FlowReverser:
 
     def render_loop(self, loop):
         saves = self.saves.get(id(loop), ())
-        everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
-        body = self.render_forward(loop.body, everything, breaks=True)
-        cached = self.cached.get(id(loop), ())
-        body = _with_saves(body, cached, self.kept_shapes)
-        body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body
-        tail = []
         body_ops = [op for op in ir.ops_in(loop.body) if not synthetic(op)]
         handed_on = {e.name for _, e in loop.exits if isinstance(e, ir.Var)}
         parallel, renamed = [], {}
@@ -384,8 +383,18 @@ class FlowReverser:
                     and name not in handed_on and exit_value.name not in renamed \
                     and (_user(exit_value.name) == name or exit_value.name not in self.staged.user_names):
                 # (a value the user named otherwise keeps its name: next_h, then prev_h = next_h)
-                body = _rename_lines(body, exit_value.name, name)  # h = np.tanh(...) updates h itself
                 renamed[exit_value.name] = name
+        # a value set on some paths only and handed on under another name: the other paths copy it
+        runs = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)} - set(renamed)
+        self.needs_init |= {c for c, v in loop.exits if str(v) in runs and c in loop.fresh}  # (None until set)
+        everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
+        body = self.render_forward(loop.body, everything, breaks=True, kept=frozenset(runs))
+        cached = self.cached.get(id(loop), ())
+        body = _with_saves(body, cached, self.kept_shapes)
+        body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body
+        for value, name in renamed.items():
+            body = _rename_lines(body, value, name)  # h = np.tanh(...) updates h itself
+        tail = []
         for name, exit_value in loop.exits:
             if exit_value != ir.Var(name) and renamed.get(str(exit_value)) != name:
                 parallel.append((name, renamed.get(str(exit_value), str(exit_value))))

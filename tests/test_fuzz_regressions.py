@@ -894,3 +894,35 @@ def test_a_write_through_a_boolean_mask_of_a_selection(v):
         a *= s
         return a * np.prod(a, keepdims=True)
     ''', [v, -0.6], dout=np.array([0.8]))
+
+
+@pytest.mark.parametrize("x", [0.3, 0.78, 1.05, 1.7, 2.0])
+def test_a_swap_of_a_carried_name_some_paths_leave_unset(x):
+    # x, a = a, x on one path only: the others hand on a as the iteration began, unset at first
+    assert_right('''
+    import math
+
+    def f(x: float):
+        for i in range(3):
+            if x > 1.8:
+                continue
+            if not math.sqrt(x * x + 0.5) < 1.2:
+                for j in reversed(range(1)):
+                    a = x * 1.5
+                x, a = a, x
+            x = x * 1.2
+        return x
+    ''', [x])
+    assert_right('''
+    def f(x: float):
+        s = 0.0
+        for i in range(4):
+            if x > 1.8:
+                break
+            if x > 0.9:
+                a = x * 1.5
+                x, a = a, x
+                s = s + a
+            x = x * 1.3
+        return x + s
+    ''', [x])
