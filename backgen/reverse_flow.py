@@ -380,6 +380,7 @@ class FlowReverser:
             where = _top_level(loop.body, exit_value.name) or (name in loop.fresh and _kept(loop.body, exit_value))
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
                     and not _read_after(loop.body, name, exit_value) and where \
+                    and not any(name in _names(str(v)) for _, v in loop.exits if isinstance(v, ir.Const)) \
                     and name not in handed_on and exit_value.name not in renamed \
                     and (_user(exit_value.name) == name or exit_value.name not in self.staged.user_names):
                 # (a value the user named otherwise keeps its name: next_h, then prev_h = next_h)
@@ -397,7 +398,10 @@ class FlowReverser:
         tail = []
         for name, exit_value in loop.exits:
             if exit_value != ir.Var(name) and renamed.get(str(exit_value)) != name:
-                parallel.append((name, renamed.get(str(exit_value), str(exit_value))))
+                text = str(exit_value)
+                for value, new in ([] if isinstance(exit_value, ir.Var) else renamed.items()):
+                    text = _rename_text(text, value, new)  # a constant of the iteration's values: np.eye(4)[k]
+                parallel.append((name, renamed.get(text, text)))
         body = _without_self_assignments(body)
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))

@@ -926,3 +926,17 @@ def test_a_swap_of_a_carried_name_some_paths_leave_unset(x):
             x = x * 1.3
         return x + s
     ''', [x])
+
+
+@pytest.mark.parametrize("after", [True, False])
+def test_a_loop_leaving_a_constant_that_reads_its_counter(after):
+    # b = np.eye(4)[k]: no gradient, a value of the iteration all the same (k as it is there)
+    step, pick = "        k = k + 1\n", "        b = np.dot(np.ones(4), np.eye(4))[k] * 2.0 + np.arange(4.0)[k]\n"
+    body = step + pick if after else pick + step
+    assert_right(f'''
+    def f(t: float):
+        k = 0
+        while k < 3:
+{textwrap.indent(body, "    ")}
+        return b * t, 0.3 / (1.0 + t * b)
+    ''', [0.7], dout=(1.0, -0.5))
