@@ -151,14 +151,17 @@ class StatementStager:
         before = dict(self.versions)
         unset = set(getattr(self, "unset", set()))  # as the if starts: each branch may set some
         self.tests.append(set(_names(test)))
+        stale = dict(self.stale)  # each path from the names as the if starts; after it, stale if on either
         try:
             self.guards.append((test, True))
             body, then_versions = self.sub_block(stmt.body, before)
             self.guards[-1] = (test, False)
+            self.stale, stale = {**stale}, self.stale
             orelse, else_versions = self.sub_block(stmt.orelse, before)
         finally:
             self.tests.pop()
             self.guards.pop()
+        self.stale.update(stale)
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]

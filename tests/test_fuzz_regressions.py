@@ -940,3 +940,17 @@ def test_a_loop_leaving_a_constant_that_reads_its_counter(after):
 {textwrap.indent(body, "    ")}
         return b * t, 0.3 / (1.0 + t * b)
     ''', [0.7], dout=(1.0, -0.5))
+
+
+def test_a_name_an_in_place_write_changes_on_one_path_and_the_other_rebinds():
+    # a -= ... writes into v's array on one path, the other binds v anew: v after the if may be either
+    assert_refused('''
+    def f(v: "4"):
+        a = v
+        a[1::2] = a @ np.arange(4.0)
+        if a[3] > 1.7:
+            a -= a * 0.5
+        else:
+            v = a.copy()
+        return a * np.sinh(v)
+    ''', "'v' may have been changed by the write into 'a' on line 6", 9)
