@@ -954,3 +954,19 @@ def test_a_name_an_in_place_write_changes_on_one_path_and_the_other_rebinds():
             v = a.copy()
         return a * np.sinh(v)
     ''', "'v' may have been changed by the write into 'a' on line 6", 9)
+
+
+def test_a_view_whose_base_a_loop_rebinds_is_refused_after_a_write():
+    # a = X[::-1] is a view of the X before the loop; after the loop X may be the loop's new array
+    assert_refused('''
+    def f(X: "3, 1"):
+        a = X[::-1]
+        a[:, [0, 0]] = np.max(a, axis=0, keepdims=True)
+        k = 0
+        while k < 3:
+            k = k + 1
+            X = 0.3 / (1.5 + a * a)
+        if np.sum(a) > 0.0:
+            a[1] *= np.sum(X)
+        return a * X
+    ''', "'X' may have been changed by the write into 'a' on line 10", 11)
