@@ -257,8 +257,9 @@ class MemoryModel:
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends): refused, backgen does not follow that."""
         for name, written, node in writes:
+            bases = self._bases(written)  # a write into a view of the carried value writes into it too
             for carried, value in exits:
-                if carried != written or not isinstance(value, ir.Var):
+                if carried not in bases or not isinstance(value, ir.Var):
                     continue
                 kept = self.sharing(value.name) - {value.name, carried}
                 if iterated and iterated[0] in kept:
@@ -280,6 +281,14 @@ class MemoryModel:
                         f"this writes into {name!r}, whose value from the previous iteration is kept "
                         f"{'in a list' if lists else 'under another name'}, which sees the write; backgen does "
                         f"not follow that: start the iteration with {name} = {name}.copy()", node)
+
+    def _bases(self, atom):
+        """``atom`` and the arrays it is the same as or a view of (``v[::-1]``, ``x.T``), in turn."""
+        found = [atom]
+        while atom in self.storage and self.storage[atom][1] != "copy" and self.storage[atom][0] not in found:
+            atom = self.storage[atom][0]
+            found.append(atom)
+        return found
 
     def value_renamed(self, old, new):
         """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it."""

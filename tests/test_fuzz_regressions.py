@@ -970,3 +970,31 @@ def test_a_view_whose_base_a_loop_rebinds_is_refused_after_a_write():
             a[1] *= np.sum(X)
         return a * X
     ''', "'X' may have been changed by the write into 'a' on line 10", 11)
+
+
+def test_a_write_into_a_view_of_a_carried_value_a_list_keeps_is_refused():
+    # v = v[::-1] views the array the previous iteration appended: the write changes that item too
+    assert_refused('''
+    import math
+    import numpy as np
+
+    def f(v: "4"):
+        v = v * 1.0
+        hs = []
+        for i in range(3):
+            v = v[::-1]
+            v[-3] += math.atan(v[0])
+            hs.append(v)
+        a = np.stack(hs)
+        return a * a[i]
+    ''', "whose value from the previous iteration is kept in a list", 10)
+    assert_right('''
+    def f(v: "4"):
+        hs = []
+        for i in range(3):
+            v = v[::-1] * 2.0
+            r = v[1:]
+            r[1] = v[0] * 0.5
+            hs.append(v)
+        return np.stack(hs)
+    ''', [np.array([0.99, 1.18, 1.08, -0.92])], dout=np.linspace(-1.0, 1.0, 12).reshape(3, 4))
