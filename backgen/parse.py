@@ -279,6 +279,10 @@ def _read_source(source, name, filename):
     if not defs:
         raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
                            lines[0] if lines else None)
+    if name is None and len(defs) > 1:  # the one function no other calls, the others its helpers
+        called = {n.id for d in defs for n in ast.walk(d) if isinstance(n, ast.Name) and n.id != d.name}
+        roots = [d.name for d in defs if d.name not in called]
+        name = roots[0] if len(roots) == 1 else None
     if name is None:
         if len(defs) > 1:
             names = ", ".join(d.name for d in defs)

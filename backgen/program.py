@@ -14,6 +14,7 @@ backgen is reported as one too (``guarded``).
 """
 
 import ast
+import copy
 import dataclasses
 import math
 import re
@@ -162,12 +163,14 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         name = op.param("function")
         helper, staged_helper = helpers[name]
         call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
-        key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)))
+        constants = _literal_arguments(helper, op)
+        key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
+               tuple(sorted(constants.items())))
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
-            sub = program(helper, None, None, call_args, chain + (result.name,), registry,
+            sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,), registry,
                           shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else ())
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
@@ -192,6 +195,51 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _literal_arguments(helper, op):
+    """``{param: source}`` for the helper's parameters this call gives a constant that is not a
+    float (``axis=1``, a flag, None), or leaves at such a default: the helper's backward is
+    written for those values, as np.sum's axis must be a constant."""
+    try:
+        call = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return {}
+    args = helper.func.args
+    if not isinstance(call, ast.Call) or args.vararg or args.kwarg or args.kwonlyargs or \
+            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return {}
+    params = [a.arg for a in args.args]
+    given = dict(zip(params, call.args))
+    given.update({k.arg: k.value for k in call.keywords})
+    defaults = dict(zip(params[len(params) - len(args.defaults):], args.defaults))
+    assigned = {n.id for n in walk(helper.func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    found = {}
+    for name in params:
+        node = given.get(name, defaults.get(name))
+        try:
+            value = ast.literal_eval(node) if node is not None else float("nan")
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, (bool, int, str, tuple, type(None))) and name not in assigned:
+            found[name] = repr(value)
+    return found
+
+
+def _with_constants(helper, constants):
+    """The helper with each parameter of ``constants`` read as that constant."""
+    if not constants:
+        return helper
+    func = copy.deepcopy(helper.func)
+    for node in walk(func):
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, ast.Name) and value.id in constants and isinstance(value.ctx, ast.Load):
+                setattr(node, field, ast.copy_location(ast.parse(constants[value.id], mode="eval").body, value))
+            elif isinstance(value, list):
+                value[:] = [ast.copy_location(ast.parse(constants[v.id], mode="eval").body, v)
+                            if isinstance(v, ast.Name) and v.id in constants and isinstance(v.ctx, ast.Load) else v
+                            for v in value]
+    return dataclasses.replace(helper, func=func)
 
 
 def _free_name(base, start, taken):

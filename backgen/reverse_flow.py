@@ -244,9 +244,41 @@ class FlowReverser:
         """Whether computing ``op`` again costs more than keeping its value."""
         if op.rule in CHEAP:
             return False
+        if self.numpy and self.staged.shape_free:  # the samples' shapes are not the arrays': a number
+            return op.rule not in ARITHMETIC or not self.surely_number(op.target)  # whatever the ranks
         if self.numpy:
             return self.staged.shapes.get(op.target, ()) != () or op.rule not in ARITHMETIC
         return op.rule not in ARITHMETIC
+
+    def surely_number(self, name, seen=frozenset()):
+        """Shape-generic code: whether ``name`` is a number whatever the ranks of the arrays given (a
+        number given, a count, a reduction of all elements, their arithmetic)."""
+        if name in self.staged.params:
+            return name not in self.staged.shape_free and self.staged.shapes.get(name) == ()
+        if name in seen:
+            return True  # a loop's carried value: a number if every value it takes is one
+        if not hasattr(self, "_makers"):
+            self._makers = {}
+            for op in ir.ops_in(self.staged.body):
+                self._makers.setdefault(op.target, []).append(op)
+            for loop in ir.loops_in(self.staged.body):
+                for carried, value in loop.exits:
+                    self._makers.setdefault(carried, []).append(value)
+                if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
+                    self._makers.setdefault(loop.var, []).append(ir.Const("0"))
+        makers, seen = self._makers.get(name, []), seen | {name}
+        return bool(makers) and all(self._number_made(maker, seen) for maker in makers)
+
+    def _number_made(self, maker, seen):
+        if isinstance(maker, ir.Const):
+            return isinstance(_literal(maker.source), (int, float))
+        if isinstance(maker, ir.Var):
+            return self.surely_number(maker.name, seen)
+        if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
+            return True
+        if maker.rule == "inert" and maker.source.startswith("len("):
+            return True
+        return maker.rule in ARITHMETIC | {"copy"} and all(self._number_made(arg, seen) for arg in maker.args)
 
     def prune_saves(self, groups):
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
@@ -525,6 +557,18 @@ CHEAP = {"inert", "copy", "getitem", "np.transpose", "np.swapaxes", "np.reshape"
          "np.squeeze", "np.atleast_2d", "np.broadcast_to", "np.positive", "list_make"}  # views, names, shapes
 ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", "np.add", "np.subtract",
               "np.multiply", "np.divide", "np.negative", "np.abs", "np.maximum", "np.minimum", "np.square"}
+
+
+# Reductions of every element to one number (with no axis given), whatever the operand's rank.
+FULL_REDUCTIONS = {"np.sum", "np.mean", "np.max", "np.min", "np.prod", "np.sum_square", "np.std", "np.var",
+                   "np.linalg.norm"}
+
+
+def _literal(text):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
 
 
 def live_reads(lines):

@@ -105,6 +105,21 @@ def _plain_names(test):
     return [name for child in ast.iter_child_nodes(test) for name in _plain_names(child)]
 
 
+def arithmetic_only(func, names):
+    """Those of ``names`` the function uses only as operands of arithmetic and comparisons
+    (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes."""
+    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    found = set(names)
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \
+                not isinstance(parents.get(node), (ast.BinOp, ast.UnaryOp, ast.Compare)):
+            found.discard(node.id)
+        elif isinstance(node, (ast.Name, ast.arg)) and getattr(node, "ctx", None) is not None and \
+                isinstance(node.ctx, ast.Store) and node.id in found:
+            found.discard(node.id)  # given a new value
+    return found
+
+
 def unpacked_ranks(func, names):
     """``{name: rank}`` for those of ``names`` whose shape the function unpacks (``N, T, D = x.shape``):
     the forward runs at that rank only."""
@@ -144,6 +159,11 @@ def write(forward, unknown, declared, attempt, needed):
     if not results and vectors:  # then of every rank, as the rest
         results = _written_at(unknown, declared, labels, attempt, needed,
                               [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    operands = [n for n in free if n in arithmetic_only(forward.func, free)]
+    if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
+        results = _written_at(unknown, declared, labels, attempt, needed,
+                              [{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
+                                **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
     if not results and len(free) <= 3:  # ranks 1 to 3 each, those not tried above
         tried = {(len(dims),) * len(free) for dims in PROBES}
         mixed = [{**dict(zip(free, ranks)), **vectors, **fixed}
@@ -163,11 +183,13 @@ def _written_at(unknown, declared, labels, attempt, needed, rank_sets):
     """The programs written on sample arrays of each of ``rank_sets`` ({param: rank}) the forward runs at."""
     results = []
     for ranks in rank_sets:
-        size = next(dims[0] for dims in PROBES if len(dims) >= max(ranks.values(), default=0))
+        size = next(dims[0] for dims in PROBES
+                    if len(dims) >= max((r for r in ranks.values() if isinstance(r, int)), default=0))
         # the arrays declared keep their ranks and their 1s; every size named is the sample size
         probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
                  for n, s in declared.items() if s.dims != ANY_RANK}
-        probe.update({n: Spec((size,) * rank, "int" if n in labels else "float") for n, rank in ranks.items()})
+        probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank, "int" if n in labels else "float")
+                      for n, rank in ranks.items()})  # (a rank, or the very shape)
         try:
             results.append(attempt(probe, unknown))
         except BackgenError as exc:

@@ -135,6 +135,15 @@ def test_several_functions_need_a_name():
         backgen.generate(source, name="h")
 
 
+def test_the_one_function_no_other_calls_is_the_forward():
+    source = "def sq(x):\n    return x * x\n\ndef f(x, y):\n    return sq(x) + y\n"
+    text = backgen.generate(source)
+    assert "def f_backward(x, y, dout=1.0):" in text
+    namespace = {}
+    exec(text, namespace)
+    assert namespace["f_backward"](3.0, 1.0) == (6.0, 1.0)
+
+
 def test_generated_code_always_compiles_for_awkward_names():
     source = textwrap.dedent("""
         def f(d, dout, math, np, out):

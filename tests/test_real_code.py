@@ -216,6 +216,65 @@ def svm_loss_vectorized(W, X, y, reg):
     loss = np.sum(margins) / num_train + reg * np.sum(W * W)
     return loss
 ''', None, lambda: [np.random.default_rng(9).normal(size=(4, 3)), np.random.default_rng(10).normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]),
+"autograd_neural_net_no_shapes": ('''
+import numpy as np
+
+def logsumexp(X, axis=0):
+    max_X = np.max(X, axis=axis, keepdims=True)
+    return max_X + np.log(np.sum(np.exp(X - max_X), axis=axis, keepdims=True))
+
+def neural_net_predict(W1, b1, W2, b2, inputs):
+    outputs = np.tanh(np.dot(inputs, W1) + b1)
+    outputs = np.dot(outputs, W2) + b2
+    return outputs - logsumexp(outputs, axis=1)
+
+def log_posterior(W1, b1, W2, b2, inputs, targets, L2_reg):
+    log_prior = -L2_reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+    log_lik = np.sum(neural_net_predict(W1, b1, W2, b2, inputs) * targets)
+    return log_prior + log_lik
+''', None, lambda: [np.random.default_rng(k).normal(size=s) for k, s in
+                     enumerate([(3, 4), (4,), (4, 2), (2,), (5, 3), (5, 2)])] + [0.1]),
+"helper_with_two_axes": ('''
+import numpy as np
+
+def logsumexp(X, axis=0):
+    max_X = np.max(X, axis=axis, keepdims=True)
+    return max_X + np.log(np.sum(np.exp(X - max_X), axis=axis, keepdims=True))
+
+def f(x):
+    return np.sum(logsumexp(x)) + np.sum(logsumexp(x * 2, axis=1) ** 2)
+''', {"x": "N, D"}, lambda: [np.random.default_rng(6).normal(size=(3, 4))]),
+"coulomb_energy_no_shapes": ('''
+import numpy as np
+
+def coulomb(q, r):
+    k = 8.99e9
+    n = len(q)
+    U = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = np.sqrt(np.sum((r[i] - r[j]) ** 2))
+            U += k * q[i] * q[j] / d
+    return U * 1e-9
+''', None, lambda: [np.random.default_rng(3).normal(size=4), np.random.default_rng(4).normal(size=(4, 3))]),
+"springs_no_shapes": ('''
+import numpy as np
+
+def spring_potential(x, k, rest):
+    d = np.diff(x)
+    return 0.5 * k * np.sum((d - rest) ** 2)
+''', None, lambda: [np.random.default_rng(5).normal(size=6), 2.0, 0.3]),
+"attention_no_shapes": ('''
+import numpy as np
+
+def attention(Q, K, V):
+    d = Q.shape[-1]
+    scores = Q @ K.T / np.sqrt(d)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    w = np.exp(scores)
+    w = w / w.sum(axis=-1, keepdims=True)
+    return w @ V
+''', None, lambda: [np.random.default_rng(k).normal(size=s) for k, s in enumerate([(3, 4), (5, 4), (5, 2)])]),
 }
 
 
