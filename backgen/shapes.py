@@ -250,7 +250,7 @@ class _Walker:
         self.namespace = namespace
         self.shapes = {}
         self.lines = {}  # name -> line of the value that fixed its shape
-        self.compiled = {}  # op -> its compiled lines
+        self.compiled = {}  # id(op) -> its compiled lines
         self.origins = {}  # name -> the operation that first gave it a shape
 
     def record(self, name, value, line, loop=False, origin=None):
@@ -333,10 +333,10 @@ class _Walker:
             self.record(f"{op.target}[{index}]", part, op.line, origin=op)
 
     def _code(self, op):
-        code = self.compiled.get(op)
+        code = self.compiled.get(id(op))  # (the staged items outlive the walk: an id is the op's)
         if code is None:
             text = "\n".join(f"{target} = {source}" for target, source in op.lines())
-            code = self.compiled[op] = compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
+            code = self.compiled[id(op)] = compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
         return code
 
     def branches(self, item, env):

@@ -340,6 +340,9 @@ def printed(node):
         names = frozenset(name_ids(node))
         if all(name.isidentifier() and not keyword.iskeyword(name) for name in names):
             line_names.known[text] = code_names.known[text] = names
+            kind = node.__class__
+            if kind in _PRINTED_AS:  # the text parses to a tree of the same kind: wrap needs no parse
+                wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
     return text
 
 
@@ -504,6 +507,8 @@ def is_zero(node):
 
 
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
+_PRINTED_AS = (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.BinOp, ast.UnaryOp)  # (printed without
+# outer parentheses, and parsed back as the same kind of node)
 
 
 @text_cache
