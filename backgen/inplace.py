@@ -38,6 +38,8 @@ def without_copies(items, foreign, returns, modules, numbers=frozenset()):
     """``items`` without the copies nothing observes; ``numbers`` names values known to be numbers
     (an element read from an array is a copy of it)."""
     items = list(items)
+    if not any("copy" in getattr(line, "source", "") for item in ir.group_lines(items) for line in _walk(item)):
+        return items  # (no line copies: nothing to drop)
     modules = set(modules)
     while True:
         graph = _Graph(items, returns, modules, numbers)

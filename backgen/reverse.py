@@ -743,6 +743,8 @@ def _reads_of(line):
 
 def _without_broadcast_to(text):
     """``np.broadcast_to(e, x.shape)`` -> ``e``, for an in-place ``+=`` into an array of that shape."""
+    if "broadcast_to" not in text:
+        return text
     node = source.expression(text)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "broadcast_to":
         return source.to_source(node.args[0])

@@ -250,7 +250,7 @@ def clone(node):
     if not isinstance(node, ast.AST):
         return node  # a name, a number, None: immutable
     kind = node.__class__
-    if isinstance(node, _SHARED):
+    if isinstance(node, SHARED):
         return node
     new = kind.__new__(kind)
     for name in kind._fields:
@@ -268,7 +268,7 @@ def clone(node):
     return new
 
 
-_SHARED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+SHARED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)  # nodes without fields
 _ABSENT = object()
 
 
@@ -330,16 +330,20 @@ def line_names(text):
     return frozenset()
 
 
-def printed(node):
+def printed(node, plain=False):
     """``to_source(node)`` of an expression built as a tree, its names remembered for
     ``line_names`` and ``code_names`` (the text is not parsed again to find them).  Only plain
     names are remembered: a tree naming anything else (``Name("dout.T")``, ``None``) is left to the
-    parse."""
+    parse.  ``plain``: the caller hands the tree over, never to change it, and it is what parsing
+    the text gives (no ``Part``, every context ``Load``, as a template filled with names and
+    templates is): ``expression`` of the text is then this tree."""
     text = to_source(node)
     if text not in line_names.known:
         names = frozenset(name_ids(node))
         if all(name.isidentifier() and not keyword.iskeyword(name) for name in names):
             line_names.known[text] = code_names.known[text] = names
+            if plain:
+                expression.known.setdefault(text, node)
             kind = node.__class__
             if kind in _PRINTED_AS:  # the text parses to a tree of the same kind: wrap needs no parse
                 wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")

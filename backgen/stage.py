@@ -21,7 +21,6 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 
 import ast
 import builtins
-import copy
 import functools
 import keyword
 
@@ -459,21 +458,30 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def spell(self, node, replaced):
         """Source of ``node`` with staged children replaced and modules spelled canonically."""
-        stager = self
+        versions = self.versions
 
-        class Replace(ast.NodeTransformer):
-            def visit(self, child):
-                if id(child) in replaced:
-                    return atom_ast(replaced[id(child)])
-                if isinstance(child, ast.Name) and child.id in stager.versions \
-                        and stager.versions[child.id] is not None:
-                    return atom_ast(stager.versions[child.id])  # a name read again (x * x)
-                qualified = stager.qualify(child) if isinstance(child, (ast.Name, ast.Attribute)) else None
-                if qualified and isinstance(child, (ast.Name, ast.Attribute)):
-                    return source.template(stager.alias(qualified))
-                return super().visit(_shallow_copy(child))  # the user's tree stays as written
+        def spelled(child):
+            if id(child) in replaced:
+                return atom_ast(replaced[id(child)])
+            kind = child.__class__
+            if kind is ast.Name and versions.get(child.id) is not None:
+                return atom_ast(versions[child.id])  # a name read again (x * x)
+            if kind is ast.Name or kind is ast.Attribute:
+                qualified = self.qualify(child)
+                if qualified:
+                    return source.template(self.alias(qualified))
+            if isinstance(child, source.SHARED):  # (a context or an operator: nothing to spell)
+                return child
+            new = kind.__new__(kind)  # a copy: the user's tree stays as written
+            for field, value in child.__dict__.items():
+                if value.__class__ is list:
+                    value = [spelled(item) if isinstance(item, ast.AST) else item for item in value]
+                elif isinstance(value, ast.AST):
+                    value = spelled(value)
+                setattr(new, field, value)
+            return new
 
-        return source.to_source(Replace().visit(node))
+        return source.printed(spelled(node))
 
     def flatten_add(self, node):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and self.match_sigmoid(node) is None:
@@ -545,21 +553,12 @@ def render_template(rule, args, modules):
     """Source of a template rule applied to ``args``, with the generated code's module names."""
     nodes = [atom_ast(arg) for arg in args]
     if rule.variadic.strip() == "+":  # a + b + c: one tree, printed once (precedence is the printer's)
-        return source.printed(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes))
+        return source.printed(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes), plain=True)
     if rule.variadic:
         return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
-    return source.printed(source.fill(rule.forward, bindings))
-
-
-def _shallow_copy(node):
-    """A copy of ``node`` whose fields (lists too) can be replaced without touching ``node``."""
-    clone = copy.copy(node)
-    for field, value in ast.iter_fields(clone):
-        if isinstance(value, list):
-            setattr(clone, field, list(value))
-    return clone
+    return source.printed(source.fill(rule.forward, bindings), plain=True)
 
 
 def module_bindings(modules):
