@@ -22,12 +22,13 @@ import ast
 import copy
 import itertools
 
+from . import source
 from .source import walk
 
 
 
 def desugar(func, error):
-    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)
     func.body = state.block(func.body)
 
@@ -206,4 +207,4 @@ def _at(name, index):
 
 
 def _comprehensions(node):
-    return any(isinstance(n, (ast.ListComp, ast.GeneratorExp)) for n in walk(node))
+    return source.holds(node, (ast.ListComp, ast.GeneratorExp))

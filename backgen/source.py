@@ -15,10 +15,15 @@ Contract:
   a template simplified once; ``product`` builds ``local * g`` as a tree.
 * ``simplify`` removes what a person would not write: ``1 * g``, ``g / 1``,
   ``x ** 1``, ``--x``, constant arithmetic.  It never changes a value.
-* ``walk``, ``name_ids`` and ``clone`` are ``ast.walk``, a walk collecting
-  names and ``copy.deepcopy`` for trees, faster; ``text_cache`` remembers a
+* ``walk``, ``name_ids``, ``holds`` and ``clone`` are ``ast.walk``, a walk collecting
+  names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster; ``text_cache`` remembers a
   pure function of a line of text until ``forget_texts()`` (the end of each
   generation).
+* A line of generated text is parsed at most once per generation
+  (``expression``; ``line_names``, ``code_names`` and ``wrap`` read that tree), and
+  not at all where it was printed from a tree by ``printed``, which remembers
+  what the tree tells of its text: its names, its kind, the tree itself when
+  it is the one parsing would give.
 """
 
 import ast
@@ -304,6 +309,22 @@ def name_ids(node):
             elif isinstance(value, ast.AST):
                 todo.append(value)
     return found
+
+
+def holds(node, kinds):
+    """Whether a tree has a node of one of the classes ``kinds`` (``any`` over a walk, faster)."""
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, kinds):
+            return True
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return False
 
 
 @text_cache
