@@ -133,6 +133,24 @@ def _unpad(grad, pad_width):
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
     return grad[tuple(slice(before, n - after) for (before, after), n in zip(widths, np.shape(grad)))]
 ''',
+    "_solve_grad_b": '''
+def _solve_grad_b(grad, a, b):
+    """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one
+    matrix or a stack of them) or matrices."""
+    a_t = np.swapaxes(a, -1, -2)
+    if np.ndim(b) == 1:  # the vectors as columns, as NumPy solves them
+        return _unbroadcast(np.linalg.solve(a_t, grad[..., None])[..., 0], b)
+    return _unbroadcast(np.linalg.solve(a_t, grad), b)
+''',
+    "_solve_grad_a": '''
+def _solve_grad_a(grad, a, x, b):
+    """The gradient of a in x = np.linalg.solve(a, b): minus b's gradient times x transposed."""
+    a_t = np.swapaxes(a, -1, -2)
+    if np.ndim(b) == 1:  # x holds vectors: outer products with b's gradient
+        db = np.linalg.solve(a_t, grad[..., None])[..., 0]
+        return _unbroadcast(-db[..., :, None] * x[..., None, :], a)
+    return _unbroadcast(-np.linalg.solve(a_t, grad) @ np.swapaxes(x, -1, -2), a)
+''',
     "_same_shape": '''
 def _same_shape(value, shape, name):
     """Stops a loop whose carried value changes shape: the backward is written for one shape."""

@@ -44,7 +44,8 @@ def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is, a number where a test compares it (``if reg > 0:``, never an array)."""
-    kinds = {}
+    kinds, sources = {}, _reshaped_from(func)
+    names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
     for node in ast.walk(func):
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             for name in _plain_names(node.test):
@@ -63,7 +64,31 @@ def uses(func, names):
             for part in index:
                 if not isinstance(part, ast.Slice):
                     _mark(kinds, names, part, "label")
+    for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
+        source, kind = sources[name], kinds.pop(name)
+        if kind == "label" and kinds.get(source) is None:
+            kinds[source] = kind
     return kinds
+
+
+def _reshaped_from(func):
+    """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
+    ``np.ravel(y)``, ``y.T``), whose elements are the parameter's."""
+    params = {a.arg for a in func.args.args}
+    found = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value, source = node.value, None
+            if isinstance(value, ast.Attribute) and value.attr == "T":
+                source = value.value
+            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
+                    receiver = value.func.value
+                    is_module = isinstance(receiver, ast.Name) and receiver.id in ("np", "numpy")
+                    source = value.args[0] if is_module and value.args else None if is_module else receiver
+            if isinstance(source, ast.Name) and source.id in params and node.targets[0].id not in params:
+                found[node.targets[0].id] = source.id
+    return found
 
 
 def _size_arguments(call):

@@ -244,6 +244,57 @@ def logsumexp(X, axis=0):
 def f(x):
     return np.sum(logsumexp(x)) + np.sum(logsumexp(x * 2, axis=1) ** 2)
 ''', {"x": "N, D"}, lambda: [np.random.default_rng(6).normal(size=(3, 4))]),
+"lennard_jones_no_shapes": ('''
+import numpy as np
+
+def lj_potential(pos, epsilon=1.0, sigma=1.0):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1)
+    n = pos.shape[0]
+    iu = np.triu_indices(n, k=1)
+    r2 = r2[iu]
+    sr6 = (sigma ** 2 / r2) ** 3
+    return np.sum(4 * epsilon * (sr6 ** 2 - sr6))
+''', None, lambda: [np.random.default_rng(11).normal(size=(4, 3)) * 2, 1.2, 0.9]),
+"gp_marginal_likelihood_no_shapes": ('''
+import numpy as np
+
+def gp_log_marginal(log_ls, X, y, noise):
+    ls = np.exp(log_ls)
+    d = X[:, None, :] - X[None, :, :]
+    K = np.exp(-0.5 * np.sum(d ** 2, axis=-1) / ls ** 2) + noise * np.eye(X.shape[0])
+    alpha = np.linalg.solve(K, y)
+    sign, logdet = np.linalg.slogdet(K)
+    return -0.5 * y @ alpha - 0.5 * logdet
+''', None, lambda: [0.2, np.random.default_rng(12).normal(size=(5, 2)), np.random.default_rng(13).normal(size=5), 0.3]),
+"cs231n_two_layer_range_index_no_shapes": ('''
+import numpy as np
+
+def two_layer_loss(W1, b1, W2, b2, X, y, reg):
+    N = X.shape[0]
+    hidden = np.maximum(0, X.dot(W1) + b1)
+    scores = hidden.dot(W2) + b2
+    scores -= np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores)
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(np.log(probs[range(N), y])) / N
+    loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    return loss
+''', None, lambda: [np.random.default_rng(k).normal(size=s) for k, s in
+                     enumerate([(4, 5), (5,), (5, 3), (3,), (6, 4)])] + [np.array([0, 2, 1, 1, 0, 2]), 0.1]),
+"temporal_softmax_no_shapes": ('''
+import numpy as np
+
+def temporal_softmax_loss(x, y, mask):
+    N, T, V = x.shape
+    x_flat = x.reshape(N * T, V)
+    y_flat = y.reshape(N * T)
+    mask_flat = mask.reshape(N * T)
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    return -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
+''', None, lambda: [np.random.default_rng(14).normal(size=(2, 3, 4)), np.array([[0, 3, 1], [2, 2, 0]]),
+                     np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])]),
 "coulomb_energy_no_shapes": ('''
 import numpy as np
 

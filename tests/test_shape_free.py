@@ -276,6 +276,12 @@ def test_matrix_functions_of_one_matrix_or_a_stack():
           "f", (_invertible(3, 3), 0.5), (_invertible(4, 2, 2), r(4)), (_invertible(2, 2), r(3)))
 
 
+def test_solve_with_vectors_matrices_and_stacks():
+    check("def f(a, b, w):\n    return np.sum(np.linalg.solve(a, b) * w)\n", "f",
+          (_invertible(3, 3), r(3), r(3)), (_invertible(3, 3), r(3, 2), 1.0),
+          (_invertible(2, 3, 3), r(3), r(2, 3)), (_invertible(2, 3, 3), r(3, 4), 1.0))
+
+
 def test_products_medians_and_ranges_along_an_axis():
     check("def f(x, w):\n    return np.sum(np.prod(x, axis=1) * w) + np.sum(np.cumprod(x, axis=-1) ** 2)\n", "f",
           (r(3, 4), r(3)), (r(2, 3, 4), r(2, 4)), (r(5, 2), 1.5))

@@ -257,6 +257,9 @@ def _inv(c):
 def _solve(position):
     """x = solve(a, b): db = solve(a.T, g), da = -db x.T."""
     def grad(c):
+        if c.shape_free:  # b one vector or matrices, a one matrix or a stack, at run time
+            return f"_solve_grad_b({c.g}, {c.a}, {c.b})" if position == 1 else \
+                f"_solve_grad_a({c.g}, {c.a}, {c.out}, {c.b})"
         _square_2d(c, "a", "np.linalg.solve")
         if c.ndim("b") not in (1, 2):
             c.unsupported("np.linalg.solve is differentiated for a vector or a matrix b")
