@@ -178,12 +178,17 @@ class CallStager:
         for arg in args:
             if isinstance(arg, ast.Starred):
                 raise self.error("starred arguments are not supported", arg)
+        renamed = KEYWORD_ALIASES.get(rule_name, {})
         try:
-            bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+            bound = _signature(signature).bind(*args, **{renamed.get(k.arg, k.arg): k.value for k in keywords})
         except TypeError as exc:
             raise self.error(f"{function}: {exc}", node) from None
+        for param in bound.signature.parameters.values():  # a bound left out: None, which the rule reads
+            if rule_name in KEYWORD_ALIASES and param.name in rule.inputs and param.name not in bound.arguments \
+                    and param.default is not param.empty:
+                bound.arguments[param.name] = ast.copy_location(ast.Constant(param.default), node)
         operands, params = [], {}
-        for param, value in bound.arguments.items():
+        for param, value in sorted(bound.arguments.items(), key=lambda item: _order(rule.inputs, item[0])):
             if param in rule.inputs:
                 if rule.variadic and isinstance(value, (ast.List, ast.Tuple)):
                     operands.extend(value.elts)
@@ -331,6 +336,16 @@ def _square_operand(stager, node):
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and source.number(node.right) == 2:
         return node.left
     return None
+
+
+# Keywords NumPy accepts under a second name (np.clip(x, min=0), NumPy 2.1's spelling of a_min); the
+# operands of these rules left out are passed as their defaults (a bound of None).
+KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}}
+
+
+def _order(inputs, name):
+    """A bound argument's place: the operands in the rule's order, the static parameters after."""
+    return inputs.index(name) if name in inputs else len(inputs)
 
 
 def _bind_params(signature, args, keywords, operand):

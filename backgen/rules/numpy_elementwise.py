@@ -109,10 +109,11 @@ RULES = {
                      signature="condition, x, y", fresh=True,
                      examples=("np.where(a > 0, a, b) | a=2x3, b=3", "np.where(b > 0, a * a, 2.0) | a=(), b=4")),
     "np.clip": Rule(("a", "a_min", "a_max"), grads={"a": _clip("a"), "a_min": _clip("a_min"), "a_max": _clip("a_max")},
-                    broadcast=True, signature="a, a_min, a_max", methods=("clip",),
+                    broadcast=True, signature="a, a_min=None, a_max=None", methods=("clip",),
                     examples=("np.clip(a, -0.5, 0.6) | a=2x3", "a.clip(-0.5, 0.6) | a=5", "np.clip(a, None, 0.6) | a=4",
                               "np.clip(a, -0.5, 0.6) | a=()", "np.clip(a, a_min, 0.9) | a=2x3, a_min=3",
                               "np.clip(a, a_min, a_max) | a=5, a_min=(), a_max=():positive",
                               "a.clip(a_min * 0.5, None) | a=2x3, a_min=2x1",
-                              "np.clip(a, a_min + 1.0, a_max) | a=4, a_min=4:positive, a_max=4:positive")),
+                              "np.clip(a, a_min + 1.0, a_max) | a=4, a_min=4:positive, a_max=4:positive",
+                              "a.clip(min=0.1) | a=2x3", "np.clip(a, max=a_max) | a=3, a_max=3")),
 }
