@@ -151,7 +151,8 @@ def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     annotated nor given in ``shapes`` gets the shape-generic backward (correct
     for every rank and broadcast, with small helpers written into the module).
     A loop's forward keeps, for each iteration, the values its backward reads
-    (as a hand-written backward reads its cache); with ``recompute=True`` it
+    (as a hand-written backward reads its cache), unless it would run only for
+    them: then its backward computes them itself; with ``recompute=True`` it
     keeps only the values carried from one iteration to the next, and the
     backward computes the rest again: less memory for long loops, about one
     more forward pass of time.

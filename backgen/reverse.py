@@ -49,14 +49,31 @@ def recomputing(flag=True):
 
 
 def reverse(staged):
+    """The backward of ``staged``.  A loop whose forward would run only to keep values for its
+    backward (``peaks.append(peak)``, nothing else read after it) is not run: its backward computes
+    those values again (as it computes views and numbers again), at no more cost and without the
+    lists.  Found on a first pass; a loop whose backward then needs its forward after all (to
+    restore a carried value) keeps its lists."""
+    recompute = RECOMPUTE.get()
     reverser = _Reverser(staged)
-    reverser.recompute = RECOMPUTE.get()
-    return reverser.run()
+    reverser.recompute = recompute
+    backward = reverser.run()
+    unkept = reverser.runs_to_keep
+    while unkept:
+        again = _Reverser(staged, unkept)
+        again.recompute = recompute
+        result = again.run()
+        still = unkept & again.runs_for_values
+        if not still:
+            return result
+        unkept -= still
+    return backward
 
 
 class _Reverser(FlowReverser):
-    def __init__(self, staged):
+    def __init__(self, staged, unkept=frozenset()):
         self.staged = staged
+        self.unkept = frozenset(unkept)  # numbers of loops (ir.loops_in order) whose backward keeps nothing
         self.modules = module_bindings(staged.modules)
         self.numpy = staged.mode == "numpy"
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
@@ -97,6 +114,11 @@ class _Reverser(FlowReverser):
         self.sized, self.masks = _data_sized(staged) if self.numpy else ({}, {})
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
+        loops = list(ir.loops_in(staged.body))
+        self.loop_numbers = {id(loop): number for number, loop in enumerate(loops)}
+        self.uncached = {id(inner) for number, loop in enumerate(loops) if number in self.unkept
+                         for inner in (loop, *ir.loops_in(loop.body))}
+        self.runs_for_values, self.runs_to_keep = set(), set()  # loops the forward pass runs, and why
         real = (op for op in ir.ops_in(staged.body) if not synthetic(op))
         self.numbers = {id(op): number for number, op in enumerate(real, 1)}
         gates = fusions(staged) if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
@@ -120,7 +142,9 @@ class _Reverser(FlowReverser):
         missing = self.missing_upstreams()
         extra = zeros + [ir.AdjointLine(n, False, z) for n, z in missing]
         live = live_reads(groups)
+        self.noting = True
         forward = self.needed_forward(live, extra)
+        self.noting = False
         outputs = tuple(str(o) for o in staged.outputs)
         full_forward = self.needed_forward(live, extra, also=set().union(*(_names(o) for o in outputs)))
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
@@ -128,7 +152,9 @@ class _Reverser(FlowReverser):
         forward, full_forward = unset + forward, unset + full_forward
         forward, groups, missing = self.in_place(forward, missing, groups, zeros, returns)
         gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
-        groups = _as_printed(groups, forward, set(self.numbers.values()) - gates)
+        # (a loop the forward pass does not run: its lines as the forward computing the outputs prints them)
+        loops = tuple(b for b in full_forward if isinstance(b, ir.Block) and b.header.startswith(("for ", "while ")))
+        groups = _as_printed(groups, tuple(forward) + loops, set(self.numbers.values()) - gates)
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,

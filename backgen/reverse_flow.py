@@ -13,7 +13,10 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
   recomputes what that iteration computed, and applies its adjoints.  The
   adjoint of a carried value flows from one backward iteration to the next;
   adjoints of values from outside the loop are accumulated over iterations.
-* ``render_forward`` writes the forward code the backward function needs.
+* ``render_forward`` writes the forward code the backward function needs: a
+  loop runs only if the code after it reads something it computes or keeps.
+  A loop that would run only to keep values (``runs_to_keep``) keeps none on
+  the reverse pass's second try (``uncached``): its backward computes them.
 """
 
 import ast
@@ -210,7 +213,8 @@ class FlowReverser:
         through what it recomputes) that cost more to compute than to keep, saved by the forward
         (``next_hs.append(next_h)``) and restored by the backward (``next_h = next_hs.pop()``), as a
         hand-written backward reads its cache.  Only operations every iteration runs (at the top
-        of the loop body) are kept; views, indexing and number arithmetic are recomputed.  ``shaped``
+        of the loop body) are kept; views, indexing and number arithmetic are recomputed (and
+        everything, in a loop of ``uncached``: one the forward pass would run only to keep values).  ``shaped``
         (values the backward reads only for their shape) comes back without those the replay
         computes something from: those are kept whole."""
         if getattr(self, "recompute", False):
@@ -221,7 +225,7 @@ class FlowReverser:
             if isinstance(item, ir.Op):
                 if synthetic(item) or item.target not in needed:
                     continue
-                if self.costly(item) or item.target in shaped:
+                if (self.costly(item) or item.target in shaped) and id(loop) not in self.uncached:
                     cached.append(item.target)
                 else:
                     needed |= item.reads()
@@ -378,7 +382,8 @@ class FlowReverser:
                     read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
-                if not defines & read and not (breaks and item.breaks) and (not loops or not list(ir.loops_in([item]))):
+                if not defines & read and not (breaks and item.breaks) and \
+                        not (loops and any(self.runs(inner, read, note=False) for inner in ir.loops_in([item]))):
                     continue
                 body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
                 orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
@@ -395,10 +400,30 @@ class FlowReverser:
                 kept.extend(reversed(block))
                 read |= _names(item.test) | _reads(item.body + item.orelse)
             else:
+                if not self.runs(item, read):
+                    continue  # nothing it computes or keeps is read after it
                 kept.extend(reversed(self.render_loop(item)))
                 read |= _reads([item]) | _names(item.iterable or "0") | _names(item.test or "0")
                 read |= set(item.carried) - set(item.fresh)  # the values the loop starts from
         return list(reversed(kept))
+
+    def runs(self, loop, read, note=True):
+        """Whether the code after ``loop`` (``read``: the names it reads) needs the loop to run: it
+        reads a value the loop computes, or a list the loop keeps values in for the backward.  The
+        forward pass notes which loops it runs for their values (``runs_for_values``: a carried
+        value's list counts as its value), and which only to keep values (``runs_to_keep``)."""
+        loops = (loop, *ir.loops_in(loop.body))
+        values = {op.target for op in ir.ops_in(loop.body)} | {name for inner in loops
+                                                                for name in (inner.var, *inner.carried) if name}
+        values |= {saved for inner in loops for _, saved in self.saves.get(id(inner), ())}
+        kept = {saved for inner in loops for _, saved in self.cached.get(id(inner), ())}
+        number = self.loop_numbers.get(id(loop)) if note and getattr(self, "noting", False) else None
+        if number is not None and not getattr(self, "rendering", 0):
+            if read & values:
+                self.runs_for_values.add(number)
+            elif read & kept:
+                self.runs_to_keep.add(number)
+        return bool(read & (values | kept))
 
     def render_loop(self, loop):
         saves = self.saves.get(id(loop), ())
@@ -421,7 +446,9 @@ class FlowReverser:
         runs = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)} - set(renamed)
         self.needs_init |= {c for c, v in loop.exits if str(v) in runs and c in loop.fresh}  # (None until set)
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
+        self.rendering = getattr(self, "rendering", 0) + 1  # the loops inside it are its own
         body = self.render_forward(loop.body, everything, breaks=True, kept=frozenset(runs))
+        self.rendering -= 1
         cached = self.cached.get(id(loop), ())
         body = _with_saves(body, cached, self.kept_shapes)
         body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body

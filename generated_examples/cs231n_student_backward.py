@@ -224,29 +224,9 @@ def svm_loss_backward(x, y, dout=1.0):
 def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
     """Gradient of svm_loss_naive() with respect to W, X, reg, times the output gradient dout."""
     # forward pass
-    num_classes = W.shape[1]                      # (1)
-    num_train = X.shape[0]                        # (2)
-    loss = 0.0                                    # (3)
-    scoreses = []
-    for i in range(num_train):
-        Xi = X[i]                                 # (4)
-        scores = Xi.dot(W)                        # (5)
-        scoreses.append(scores)
-        yi = y[i]                                 # (6)
-        correct_class_score = scores[yi]          # (7)
-        for j in range(num_classes):
-            if j == y[i]:
-                loss_3 = loss                     # (8)
-            else:
-                sel = scores[j]                   # (9)
-                diff = sel - correct_class_score  # (10)
-                margin = diff + 1                 # (11)
-                if margin > 0:
-                    loss_3 = loss + margin        # (12)
-                else:
-                    loss_3 = loss                 # (13)
-            loss = loss_3
-    sumsq = np.sum(W * W)                         # (15)
+    num_classes = W.shape[1]  # (1)
+    num_train = X.shape[0]    # (2)
+    sumsq = np.sum(W * W)     # (15)
     # backward pass
     # (16) prod = reg * sumsq
     dreg = sumsq * dout
@@ -257,7 +237,8 @@ def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
     dloss = dout / num_train
     dscores_rows = np.zeros((num_train, num_classes))
     for i in reversed(range(num_train)):
-        scores = scoreses.pop()
+        Xi = X[i]
+        scores = Xi.dot(W)
         yi = y[i]
         correct_class_score = scores[yi]
         dscores = np.zeros_like(scores)
@@ -420,43 +401,28 @@ def conv_backward_naive(dout, cache):
     """Gradient of conv_forward_naive() with respect to x, w, b, times the output gradient dout."""
     x, w, b, conv_param = cache
     # forward pass
-    stride = conv_param['stride']                             # (1)
-    pad = conv_param['pad']                                   # (2)
-    parts = x.shape                                           # (3)
-    N = parts[0]                                              # (4)
-    H = parts[2]                                              # (6)
-    W = parts[3]                                              # (7)
-    parts2 = w.shape                                          # (8)
-    F = parts2[0]                                             # (9)
-    HH = parts2[2]                                            # (11)
-    WW = parts2[3]                                            # (12)
-    prod = 2 * pad                                            # (13)
-    s = H + prod                                              # (14)
-    smHH = s - HH                                             # (15)
-    quot = smHH // stride                                     # (16)
-    H_out = 1 + quot                                          # (17)
-    prod2 = 2 * pad                                           # (18)
-    s2 = W + prod2                                            # (19)
-    s2mWW = s2 - WW                                           # (20)
-    quot2 = s2mWW // stride                                   # (21)
-    W_out = 1 + quot2                                         # (22)
-    n2 = ((0, 0), (0, 0), (pad, pad), (pad, pad))             # (23)
-    x_pad = np.pad(x, n2, mode='constant')                    # (24)
-    prod7s = []
-    for n in range(N):
-        for f in range(F):
-            for i in range(H_out):
-                for j in range(W_out):
-                    prod3 = i * stride                        # (26)
-                    prod4 = i * stride                        # (27)
-                    s3 = prod4 + HH                           # (28)
-                    prod5 = j * stride                        # (29)
-                    prod6 = j * stride                        # (30)
-                    s4 = prod6 + WW                           # (31)
-                    window = x_pad[n, :, prod3:s3, prod5:s4]  # (32)
-                    wf = w[f]                                 # (33)
-                    prod7 = window * wf                       # (34)
-                    prod7s.append(prod7)
+    stride = conv_param['stride']                  # (1)
+    pad = conv_param['pad']                        # (2)
+    parts = x.shape                                # (3)
+    N = parts[0]                                   # (4)
+    H = parts[2]                                   # (6)
+    W = parts[3]                                   # (7)
+    parts2 = w.shape                               # (8)
+    F = parts2[0]                                  # (9)
+    HH = parts2[2]                                 # (11)
+    WW = parts2[3]                                 # (12)
+    prod = 2 * pad                                 # (13)
+    s = H + prod                                   # (14)
+    smHH = s - HH                                  # (15)
+    quot = smHH // stride                          # (16)
+    H_out = 1 + quot                               # (17)
+    prod2 = 2 * pad                                # (18)
+    s2 = W + prod2                                 # (19)
+    s2mWW = s2 - WW                                # (20)
+    quot2 = s2mWW // stride                        # (21)
+    W_out = 1 + quot2                              # (22)
+    n2 = ((0, 0), (0, 0), (pad, pad), (pad, pad))  # (23)
+    x_pad = np.pad(x, n2, mode='constant')         # (24)
     # backward pass
     # return out
     d_out = dout.copy()
@@ -467,7 +433,6 @@ def conv_backward_naive(dout, cache):
         for f in reversed(range(F)):
             for i in reversed(range(H_out)):
                 for j in reversed(range(W_out)):
-                    prod7 = prod7s.pop()
                     prod3 = i * stride
                     prod4 = i * stride
                     s3 = prod4 + HH
@@ -476,6 +441,7 @@ def conv_backward_naive(dout, cache):
                     s4 = prod6 + WW
                     window = x_pad[n, :, prod3:s3, prod5:s4]
                     wf = w[f]
+                    prod7 = window * wf
                     # (38) out[n, f, i, j] = s5
                     ds5 = d_out[n, f, i, j]
                     d_out[n, f, i, j] = 0
@@ -499,32 +465,20 @@ def max_pool_backward_naive(dout, cache):
     """Gradient of max_pool_forward_naive() with respect to x, times the output gradient dout."""
     x, pool_param = cache
     # forward pass
-    parts = x.shape                                          # (1)
-    N = parts[0]                                             # (2)
-    C = parts[1]                                             # (3)
-    H = parts[2]                                             # (4)
-    W = parts[3]                                             # (5)
-    pool_height = pool_param['pool_height']                  # (6)
-    pool_width = pool_param['pool_width']                    # (7)
-    stride = pool_param['stride']                            # (8)
-    diff = H - pool_height                                   # (9)
-    quot = diff // stride                                    # (10)
-    H_out = 1 + quot                                         # (11)
-    diff2 = W - pool_width                                   # (12)
-    quot2 = diff2 // stride                                  # (13)
-    W_out = 1 + quot2                                        # (14)
-    peaks = []
-    for n in range(N):
-        for c in range(C):
-            for i in range(H_out):
-                for j in range(W_out):
-                    h_start = i * stride                     # (16)
-                    w_start = j * stride                     # (17)
-                    s = h_start + pool_height                # (18)
-                    s2 = w_start + pool_width                # (19)
-                    window = x[n, c, h_start:s, w_start:s2]  # (20)
-                    peak = np.max(window)                    # (21)
-                    peaks.append(peak)
+    parts = x.shape                          # (1)
+    N = parts[0]                             # (2)
+    C = parts[1]                             # (3)
+    H = parts[2]                             # (4)
+    W = parts[3]                             # (5)
+    pool_height = pool_param['pool_height']  # (6)
+    pool_width = pool_param['pool_width']    # (7)
+    stride = pool_param['stride']            # (8)
+    diff = H - pool_height                   # (9)
+    quot = diff // stride                    # (10)
+    H_out = 1 + quot                         # (11)
+    diff2 = W - pool_width                   # (12)
+    quot2 = diff2 // stride                  # (13)
+    W_out = 1 + quot2                        # (14)
     # backward pass
     # return out
     d_out = dout.copy()
@@ -533,12 +487,12 @@ def max_pool_backward_naive(dout, cache):
         for c in reversed(range(C)):
             for i in reversed(range(H_out)):
                 for j in reversed(range(W_out)):
-                    peak = peaks.pop()
                     h_start = i * stride
                     w_start = j * stride
                     s = h_start + pool_height
                     s2 = w_start + pool_width
                     window = x[n, c, h_start:s, w_start:s2]
+                    peak = np.max(window)
                     # (22) out[n, c, i, j] = peak
                     dpeak = d_out[n, c, i, j]
                     d_out[n, c, i, j] = 0

@@ -129,9 +129,10 @@ def test_naive_max_pool_is_not_run_again_per_nesting_level(rng):
     dout = rng.standard_normal((2, 2, 2, 2))
     text, got, want = generated(MAX_POOL, "max_pool_forward_naive", (x, pool), wrt=["x"], dout=dout)
     assert_close(got, want)
-    assert code(text).count("np.max(") == 1  # computed in the forward, read from its list in the backward
-    assert text.count("for j in range") == 1 and text.count("for j in reversed") == 1  # one forward, one back
-    assert "out = out.copy()" not in text and "outs" not in text  # nothing saved that is never read
+    assert code(text).count("np.max(") == 1  # computed once, by the backward (as CS231n's backward does)
+    # the forward would run only to keep each window's maximum: not run, nothing kept
+    assert text.count("for j in range") == 0 and text.count("for j in reversed") == 1
+    assert ".append(" not in text and ".pop()" not in text and "    out = " not in text
     assert "d_out = dout.copy()" in text and text.count(".copy()") == 1  # dout is the caller's
     comments_name_printed_lines(text)
 
@@ -141,11 +142,60 @@ def test_naive_svm_loss(rng):
     args = (rng.standard_normal((D, C)) * 0.1, rng.standard_normal((N, D)), rng.integers(0, C, N), 0.3)
     text, got, want = generated(SVM, "svm_loss_naive", args, wrt=["W", "X", "reg"])
     assert_close(got, want)
-    assert code(text).count(".dot(W)") == 1  # the scores are kept, not computed again
+    assert code(text).count(".dot(W)") == 1  # the scores computed once, by the backward: no forward loop
+    assert ".append(" not in text and "for j in range" not in text
     assert "np.copy(0.0)" not in text
     # the loss's adjoint passes through every branch unchanged: handed on once, not per branch
     backward = code(text.split("# backward pass", 1)[1])
     assert "dloss_3" not in text and "if not (j == y[i]):" in backward and "else:" not in backward
+
+
+@pytest.mark.parametrize("body, runs", [
+    # only the total is carried, and its backward reads nothing of it: v is computed by the backward
+    ("""
+    total = 0.0
+    for i in range(x.shape[0]):
+        v = np.tanh(x[i] * w)
+        total = total + np.sum(v * v)
+    return total
+    """, False),
+    # the same in two nested loops, the inner one over a window of the row
+    ("""
+    total = 0.0
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1] - 1):
+            v = np.exp(x[i, j:j + 2] * w[j:j + 2])
+            total = total + np.max(v)
+    return total
+    """, False),
+    # computing v again would need h as each iteration began, which the backward reads nowhere
+    # else: the forward runs and keeps v
+    ("""
+    h = 0.5
+    total = 0.0
+    for i in range(3):
+        v = np.tanh(x[i] * w + h)
+        total = total + np.sum(v)
+        h = h * 0.5 + 1.0
+    return total
+    """, True),
+    # the loop's value h is read after it: the forward runs and keeps v
+    ("""
+    h = x[0] * 1.0
+    for i in range(3):
+        v = np.sin(x[i] * w)
+        h = h + v * v
+    return np.sum(h * h)
+    """, True),
+])
+def test_a_loop_run_only_to_keep_values_is_not_run(rng, body, runs):
+    source = "def f(x, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((4, 3)), rng.standard_normal(3))
+    text, got, want = generated(source, "f", args)
+    assert_close(got, want)
+    forward = code(forward_part(text))
+    assert ("for i in range" in forward) == runs and (".append(" in text) == runs
+    assert ("vs.append(v)" in forward) == runs  # then v is kept, not computed again
 
 
 def test_scalar_loop_keeps_the_transcendental_values(rng):
