@@ -8,11 +8,15 @@ Each workload runs in this one process, side by side:
   per step, then ``rnn_backward`` reading it.
 * ``lstm T=...``: an LSTM over time with the same loss, (N, D, H) = (32, 64, 64);
   hand-written in CS231n's style, with a cache per step.
-* ``max_pool_naive``, ``svm_loss_naive``: CS231n's naive loops as a student writes
-  them, read from generated_examples/cs231n_student.py (four nested loops over
-  (8, 16, 32, 32) for the pool; N, D, C = 500, 3073, 10 for the SVM loss, its
-  gradient for W alone as CS231n asks): the generated backward (which runs the
-  forward too) against the forward alone, and against the hand-written naive backward.
+* ``max_pool_naive``, ``conv_naive``, ``svm_loss_naive``: CS231n's naive loops as a
+  student writes them, read from generated_examples/cs231n_student.py (four nested
+  loops over (8, 16, 32, 32) for the pool, 2 x 2 windows; over (4, 8, 32, 32) for
+  the convolution of x (4, 3, 32, 32) with 8 filters 3 x 3, pad 1; N, D, C = 500,
+  3073, 10 for the SVM loss, its gradient for W alone as CS231n asks): the
+  generated backward against the forward alone, and against the hand-written
+  naive backward (CS231n's ``max_pool_backward_naive`` and ``conv_backward_naive``
+  from x and dout, or ``svm_loss_naive`` computing the loss and its gradient).
+  None of these backwards runs the forward first.
 * ``scalar loop``: 1,000 iterations of ``x = math.tanh(w * x + 0.5)``.
 
 It prints the median time of each function (the repeats of one workload are
@@ -51,6 +55,7 @@ _spec = importlib.util.spec_from_file_location("cs231n_student", _STUDENT)
 student = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(student)
 max_pool_forward_naive = student.max_pool_forward_naive  # returns (out, cache)
+conv_forward_naive = student.conv_forward_naive  # returns (out, cache)
 svm_loss_naive = student.svm_loss_naive
 
 
@@ -167,21 +172,44 @@ def lstm_hand(x, h0, Wx, Wh, b):
 
 
 def max_pool_backward_hand(x, pool_param):
-    """CS231n's max_pool_forward_naive, then max_pool_backward_naive (dout of ones)."""
-    out, _ = max_pool_forward_naive(x, pool_param)
-    dout = np.ones_like(out)
+    """CS231n's max_pool_backward_naive (dout of ones), each window's maximum found again."""
     N, C, H, W = x.shape
     ph, pw, stride = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
+    H_out, W_out = 1 + (H - ph) // stride, 1 + (W - pw) // stride
+    dout = np.ones((N, C, H_out, W_out))
     dx = np.zeros_like(x)
     for n in range(N):
         for c in range(C):
-            for i in range(out.shape[2]):
-                for j in range(out.shape[3]):
+            for i in range(H_out):
+                for j in range(W_out):
                     window = x[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw]
                     mask = window == np.max(window)
                     dx[n, c, i * stride:i * stride + ph, j * stride:j * stride + pw] += \
                         mask * dout[n, c, i, j] / mask.sum()
     return dx
+
+
+def conv_backward_hand(x, w, b, conv_param):
+    """CS231n's conv_backward_naive (dout of ones)."""
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    stride, pad = conv_param['stride'], conv_param['pad']
+    H_out, W_out = 1 + (H + 2 * pad - HH) // stride, 1 + (W + 2 * pad - WW) // stride
+    dout = np.ones((N, F, H_out, W_out))
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant')
+    dx_pad = np.zeros_like(x_pad)
+    dw = np.zeros_like(w)
+    db = np.zeros_like(b)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    db[f] += dout[n, f, i, j]
+                    dw[f] += window * dout[n, f, i, j]
+                    dx_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += w[f] * dout[n, f, i, j]
+    dx = dx_pad[:, :, pad:pad + H, pad:pad + W]
+    return dx, dw, db
 
 
 def svm_hand(W, X, y, reg):
@@ -299,6 +327,10 @@ def workloads(quick):
     pool = (rng.standard_normal((2, 4, 16, 16) if quick else (8, 16, 32, 32)),
             {'pool_height': 2, 'pool_width': 2, 'stride': 2})
     found.append(("max_pool_naive", max_pool_forward_naive, max_pool_backward_hand, pool, "forward"))
+    conv = (rng.standard_normal((2, 3, 8, 8) if quick else (4, 3, 32, 32)),
+            rng.standard_normal((4 if quick else 8, 3, 3, 3)), rng.standard_normal(4 if quick else 8),
+            {'stride': 1, 'pad': 1})
+    found.append(("conv_naive", conv_forward_naive, conv_backward_hand, conv, "forward"))
     N, D, C = (50, 300, 10) if quick else (500, 3073, 10)
     svm = (rng.standard_normal((D, C)) * 1e-3, rng.standard_normal((N, D)), rng.integers(0, C, N), 0.5)
     found.append(("svm_loss_naive", svm_loss_naive, svm_hand, svm, "forward"))
