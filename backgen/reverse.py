@@ -305,7 +305,8 @@ class _Reverser(FlowReverser):
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
                 return f"[0.0 * v for v in {name}] if {guard} else None"
             return f"[0.0 * v for v in {name}]"
-        if not self.numpy or self.staged.shapes.get(name, ()) == ():
+        if not self.numpy or self.staged.shapes.get(name, ()) == () and (
+                not self.staged.shape_free or self.surely_number(name)):  # (shape-generic: at every rank)
             return "0.0"
         if guard:  # set on one path of an if: it exists, and its adjoint is read, only there
             return f"{np_name}.zeros_like({name}) if {guard} else None"

@@ -295,6 +295,15 @@ def temporal_softmax_loss(x, y, mask):
     return -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
 ''', None, lambda: [np.random.default_rng(14).normal(size=(2, 3, 4)), np.array([[0, 3, 1], [2, 2, 0]]),
                      np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0]])]),
+"heat_equation_no_shapes": ('''
+import numpy as np
+
+def heat_1d(u0, alpha, steps):
+    u = u0.copy()
+    for _ in range(steps):
+        u[1:-1] = u[1:-1] + alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
+    return np.sum(u ** 2)
+''', None, lambda: [np.random.default_rng(15).normal(size=7), 0.2, 4]),
 "coulomb_energy_no_shapes": ('''
 import numpy as np
 
