@@ -303,7 +303,7 @@ def heat_1d(u0, alpha, steps):
     for _ in range(steps):
         u[1:-1] = u[1:-1] + alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
     return np.sum(u ** 2)
-''', None, lambda: [np.random.default_rng(15).normal(size=7), 0.2, 4]),
+''', None, lambda: [np.random.default_rng(15).normal(size=7), 0.2, np.array(4)]),
 "coulomb_energy_no_shapes": ('''
 import numpy as np
 
