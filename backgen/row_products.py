@@ -41,8 +41,8 @@ def row_products(loop, inside, staged, active, fresh):
     """The products in ``loop`` whose operands' adjoints are summed after the loop: the loop-invariant
     operand ``W`` (``dW += X.T.dot(ds_rows)``) where it needs one, and the row ``Xi`` too
     (``dX += ds_rows.dot(W.T)``) where the product is all the loop does with it."""
-    if loop.kind != "for" or loop.breaks or not loop.var:
-        return ()
+    if loop.kind != "for" or loop.breaks or not loop.var or staged.shape_free:
+        return ()  # (shape-generic code: the rows' ranks are not known)
     found = re.fullmatch(r"range\((\w+)\)", loop.iterable)
     if not found:
         return ()

@@ -5,7 +5,8 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
 ``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
 as vectors (where the forward runs at none, labels of those shapes too; where
-it still runs at none, of ranks 1 to 3 each, for up to three parameters).  The
+it still runs at none, of ranks 1 to 3 each for up to three parameters, 1 and 2
+for up to six).  The
 code written must be the same at every rank the forward runs at (a forward
 written for one rank runs at that one only), else the shapes are asked for
 (the error ``needed(reason)`` makes).  The rules themselves write forms valid
@@ -31,6 +32,9 @@ from .shapes import Spec
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
+
+# The most parameters of no given shape whose ranks are tried in every mix (3 ** 3, 2 ** 6 samples).
+MIXED_MAX = 6
 
 # Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
 # those arguments (None: all of them) and their keywords.
@@ -189,10 +193,11 @@ def write(forward, unknown, declared, attempt, needed):
         results = _written_at(unknown, declared, labels, attempt, needed,
                               [{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
                                 **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
-    if not results and len(free) <= 3:  # ranks 1 to 3 each, those not tried above
-        tried = {(len(dims),) * len(free) for dims in PROBES}
+    if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
+        tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
+        choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
         mixed = [{**dict(zip(free, ranks)), **vectors, **fixed}
-                 for ranks in itertools.product((1, 2, 3), repeat=len(free)) if ranks not in tried]
+                 for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried]
         results = _written_at(unknown, declared, labels, attempt, needed, mixed)
     if not results:
         raise needed("")

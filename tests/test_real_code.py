@@ -304,6 +304,20 @@ def heat_1d(u0, alpha, steps):
         u[1:-1] = u[1:-1] + alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
     return np.sum(u ** 2)
 ''', None, lambda: [np.random.default_rng(15).normal(size=7), 0.2, np.array(4)]),
+"karpathy_rnn_no_shapes": ('''
+import numpy as np
+
+def vanilla_rnn_loss(xs, h0, Wxh, Whh, Why, targets):
+    h = h0
+    loss = 0.0
+    for t in range(len(xs)):
+        h = np.tanh(Wxh @ xs[t] + Whh @ h)
+        y = Why @ h
+        p = np.exp(y) / np.sum(np.exp(y))
+        loss += -np.log(p[targets[t]])
+    return loss
+''', None, lambda: [np.random.default_rng(k).normal(size=s) * 0.5 for k, s in
+                     enumerate([(6, 3), (4,), (4, 3), (4, 4), (5, 4)])] + [np.array([0, 4, 2, 2, 1, 3])]),
 "coulomb_energy_no_shapes": ('''
 import numpy as np
 
