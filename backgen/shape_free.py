@@ -4,14 +4,15 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 ``ir.Program`` that ``attempt(probe_specs, unknown)`` writes (``program`` with
 ``shape_free=unknown``) on sample arrays of several ranks: every parameter of
 ``unknown`` an array of each shape of ``PROBES`` in turn, integer labels first
-as vectors (where the forward runs at none, labels of those shapes too; where
-it still runs at none, of ranks 1 to 3 each for up to three parameters, 1 and 2
-for up to six).  The
-code written must be the same at every rank the forward runs at (a forward
-written for one rank runs at that one only), else the shapes are asked for
-(the error ``needed(reason)`` makes).  The rules themselves write forms valid
-for every rank and broadcast (``GradContext`` in its shape-free form), so the
-samples decide only whether the code runs, never what a rule writes.
+as vectors.  Where the forward runs at none of them, it tries labels of those
+shapes too, then parameters used only in arithmetic as numbers and size-one
+arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
+up to six).  The code written must be the same at every rank the forward runs
+at (a forward written for one rank runs at that one only), else the shapes are
+asked for (the error ``needed(reason)`` makes).  The rules themselves write
+forms valid for every rank and broadcast (``GradContext`` in its shape-free
+form), and the passes after them decide by rank-independent rules
+(``surely_number``), so the samples decide only whether the code runs.
 
 How the forward uses a parameter says what kind of sample it takes
 (``uses``): a count (``range(T)``, a slice bound ``x[:k]``, a size
