@@ -334,6 +334,12 @@ def test_padding_of_every_width_spelling():
           (r(2, 3), 1), (r(4, 2), 0), wrt=("x",))
 
 
+def test_a_shape_kept_by_a_loop_for_a_number_or_an_array():
+    """Only a's shape is kept per iteration (np.shape: a may be a number)."""
+    check("def f(s):\n    for i in range(3):\n        a = (s - (i + 1.0)) / (1.0 + s * s)\n"
+          "        b = np.arange(4.0)\n    return np.max(b) * a\n", "f", (0.88,), (r(3),), (r(2, 3),))
+
+
 def test_a_number_compared_in_a_test():
     """reg > 0 in an if: reg is a number (an array there would make the forward fail)."""
     source = """
