@@ -360,6 +360,7 @@ class GradContext:
         if len(set(mine)) != len(mine):
             self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand is not supported")
         spread, summed = self._einsum_broadcast(subs, output, position)
+        shared = set(mine).intersection(*others) if others else set()  # an axis NumPy may broadcast
         if not set(mine) <= available or spread:  # summed in this operand alone: the gradient is spread along it
             others, other_ops = others + [mine], other_ops + [f"{self.np}.ones_like({operands[position]})"]
         kept = "".join(c for c in mine if c not in summed)
@@ -368,6 +369,8 @@ class GradContext:
         text = f"{self.np}.einsum('{grad_spec}', {args})"
         if summed:  # an axis of 1 NumPy broadcast: its gradient is the sum along the axis, kept as 1
             text += f".reshape({self.shape_of(operands[position])})"
+        if self.shape_free and shared and self.op.rule == "np.einsum":  # which axes broadcast: at run time
+            text = f"_unbroadcast({text}, {operands[position]})"
         return text
 
     def _einsum_broadcast(self, subs, output, position):

@@ -998,3 +998,12 @@ def test_a_write_into_a_view_of_a_carried_value_a_list_keeps_is_refused():
             hs.append(v)
         return np.stack(hs)
     ''', [np.array([0.99, 1.18, 1.08, -0.92])], dout=np.linspace(-1.0, 1.0, 12).reshape(3, 4))
+
+
+def test_einsum_without_shapes_broadcasting_an_axis_of_1():
+    # the code for every shape sums (or spreads) the gradient along the axes that broadcast at run time
+    from test_shape_free import check, r
+    check("def f(p, B):\n    return np.einsum('i,ik->k', p, B) * 2.0\n", "f",
+          (r(4), r(4, 2)), (r(1), r(4, 2)), (r(4), r(1, 2)))
+    check("def f(a, b):\n    return np.einsum('ij,jk->ik', a, b)\n", "f",
+          (r(2, 3), r(3, 2)), (r(2, 1), r(4, 2)), (r(2, 3), r(1, 2)))
