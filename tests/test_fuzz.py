@@ -90,3 +90,24 @@ def test_oracle_leaves_out_an_input_on_a_branch_boundary():
     off = fuzz_programs.Program("math", source, ["z"], {"z": ()}, [0.3], False, 0, None)
     assert check(on).kind == "skipped", check(on).message
     assert check(off).kind == "ok", check(off).message
+
+
+def test_oracle_leaves_out_a_derivative_rounding_decides():
+    """np.std of a column a write made constant is 1e-17 here, not 0: its derivative is rounding
+    over rounding, another number at inputs 1e-9 away, and is not compared; the others are, and right."""
+    source = fuzz_programs.HEADER + """
+
+def f(X, s):
+    while s < 0.7:
+        s = s + 0.5 + s * s
+        if s < X.max():
+            X[:, -2] = np.std(X, axis=0).mean()
+        c = np.linalg.norm(X)
+    return c * s
+"""
+    X = fuzz_programs.np.array([[-0.47, 1.150731, 0.351462, 0.362193],
+                                [1.1729239999999999, 1.193655, 0.384386, -0.325117],
+                                [1.015848, 0.34657899999999997, 0.30730999999999997, -0.9280409999999999]])
+    program = fuzz_programs.Program("numpy", source, ["X", "s"], {"X": (3, 4), "s": ()}, [X, -0.618772], False, 0,
+                                     None)
+    assert check(program).kind == "ok", check(program).message
