@@ -190,9 +190,27 @@ class GradContext:
         operand = getattr(self, which)
         if self.shape_free:  # np.shape: the operand may be a number
             return f"{self.np}.broadcast_to({expanded}{scale}, {self.np}.shape({operand}))"
-        if self.shape("out") == self.shape(which):
+        if self.shape("out") == self.shape(which) or self.spread_by_product(which):
             return f"{expanded}{scale}"
         return f"{self.np}.broadcast_to({expanded}{scale}, {operand}.shape)"
+
+    def spread_by_product(self, which):
+        """Whether the operand (``which``) is read by this operation alone and is the product of two
+        factors of its own shape (``np.sum(window * wf)``): the gradient of each factor, the other
+        one times this gradient, then has the operand's shape without ``np.broadcast_to``."""
+        operand = self.op.args[self._names.index(which)] if which in self._names else None
+        reverse = self._reverse
+        if not isinstance(operand, ir.Var) or reverse.uses.get(operand.name) != 1 or reverse.sized \
+                or operand.name in reverse.staged.lists or operand.name in reverse.staged.params:
+            return False
+        made = [op for op in ir.ops_in(reverse.staged.body) if op.target == operand.name]
+        if len(made) != 1 or made[0].rule not in ("mul", "np.multiply") or len(made[0].args) != 2:
+            return False
+        if any(operand.name in loop.carried for loop in ir.loops_in(reverse.staged.body)):
+            return False
+        shape = self.shape(operand)
+        return all(isinstance(factor, ir.Var) and reverse.staged.shapes.get(factor.name) == shape
+                   for factor in made[0].args)
 
     def count(self, which):
         """How many elements each result of the reduction summarizes."""

@@ -58,18 +58,14 @@ def svm_loss_backward(x, y, dout=1.0):
     sel = correct[:, np.newaxis]  # (4)
     xmsel = x - sel               # (5)
     s = xmsel + 1.0               # (6)
-    margins = np.maximum(0, s)    # (7)
     t = np.arange(C)              # (8)
     sel2 = y[:, np.newaxis]       # (9)
     mask = t != sel2              # (10)
-    margins_1 = margins * mask    # (11)
     # backward pass
     # (13) loss = num / N
     dnum = dout / N
-    # (12) num = np.sum(margins_1)
-    dmargins_1 = np.broadcast_to(dnum, margins_1.shape)
     # (11) margins_1 = margins * mask
-    dmargins = mask * dmargins_1
+    dmargins = mask * dnum
     # (7) margins = np.maximum(0, s)
     ds = dmargins * (s > 0)
     # (5) xmsel = x - sel

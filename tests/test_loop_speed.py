@@ -198,6 +198,18 @@ def test_a_loop_run_only_to_keep_values_is_not_run(rng, body, runs):
     assert ("vs.append(v)" in forward) == runs  # then v is kept, not computed again
 
 
+def test_naive_conv_computes_no_product_for_its_shape(rng):
+    x, w, b = rng.standard_normal((2, 2, 4, 4)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
+    conv = {'stride': 1, 'pad': 1}
+    dout = rng.standard_normal((2, 3, 4, 4))
+    source = student_source("conv_forward_naive")
+    text, got, want = generated(source, "conv_forward_naive", (x, w, b, conv), wrt=["x", "w", "b"], dout=dout)
+    assert_close(got, want)
+    backward = "\n".join(loop_bodies(text))
+    assert "broadcast_to" not in text and " = window * wf" not in backward  # no product computed again
+    assert "dwindow = wf * ds5" in backward
+
+
 def test_scalar_loop_keeps_the_transcendental_values(rng):
     text, got, want = generated(SCALAR, "scalar_loop", (0.3, 0.9))
     assert_close(got, want)
