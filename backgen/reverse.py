@@ -29,6 +29,7 @@ from .fuse import fusions
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
+from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, Scatter
 from .stage import atom_ast, module_bindings
@@ -177,6 +178,8 @@ class _Reverser(FlowReverser):
             parts = renamed_once(parts, returns)
         parts = handed_over(parts, returns)
         parts = tidied(propagated(parts, returns))
+        if self.numpy:
+            parts = tuple(unzeroed(parts, returns))
         if self.numpy:
             parts = tuple(assigned_parts(parts))
         if len(parts[1].lines) == len(missing):  # the checks as printed (a renamed value in the zero)

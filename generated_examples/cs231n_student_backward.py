@@ -425,7 +425,6 @@ def conv_backward_naive(dout, cache):
     x_pad = np.pad(x, n2, mode='constant')         # (24)
     # backward pass
     # return out
-    d_out = dout.copy()
     dx_pad = np.zeros_like(x_pad)
     dw = np.zeros_like(w)
     db = np.zeros_like(b)
@@ -442,8 +441,7 @@ def conv_backward_naive(dout, cache):
                     window = x_pad[n, :, prod3:s3, prod5:s4]
                     wf = w[f]
                     # (38) out[n, f, i, j] = s5
-                    ds5 = d_out[n, f, i, j]
-                    d_out[n, f, i, j] = 0
+                    ds5 = dout[n, f, i, j]
                     # (36) bf = b[f]
                     db[f] += ds5
                     # (34) prod7 = window * wf
@@ -478,7 +476,6 @@ def max_pool_backward_naive(dout, cache):
     W_out = 1 + quot2                        # (14)
     # backward pass
     # return out
-    d_out = dout.copy()
     dx = np.zeros_like(x)
     for n in reversed(range(N)):
         for c in reversed(range(C)):
@@ -491,8 +488,7 @@ def max_pool_backward_naive(dout, cache):
                     window = x[n, c, h_start:s, w_start:s2]
                     peak = np.max(window)
                     # (22) out[n, c, i, j] = peak
-                    dpeak = d_out[n, c, i, j]
-                    d_out[n, c, i, j] = 0
+                    dpeak = dout[n, c, i, j]
                     # (21) peak = np.max(window)
                     mask = window == peak
                     dwindow = mask * (dpeak / np.count_nonzero(mask))

@@ -133,7 +133,8 @@ def test_naive_max_pool_is_not_run_again_per_nesting_level(rng):
     # the forward would run only to keep each window's maximum: not run, nothing kept
     assert text.count("for j in range") == 0 and text.count("for j in reversed") == 1
     assert ".append(" not in text and ".pop()" not in text and "    out = " not in text
-    assert "d_out = dout.copy()" in text and text.count(".copy()") == 1  # dout is the caller's
+    # each element of out is written once: its gradient is read once, from dout, never zeroed in a copy
+    assert "dpeak = dout[n, c, i, j]" in text and ".copy()" not in text and "= 0\n" not in text
     comments_name_printed_lines(text)
 
 
@@ -198,7 +199,7 @@ def test_a_loop_run_only_to_keep_values_is_not_run(rng, body, runs):
     assert ("vs.append(v)" in forward) == runs  # then v is kept, not computed again
 
 
-def test_naive_conv_computes_no_product_for_its_shape(rng):
+def test_naive_conv_reads_each_gradient_once_and_computes_no_product_for_its_shape(rng):
     x, w, b = rng.standard_normal((2, 2, 4, 4)), rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
     conv = {'stride': 1, 'pad': 1}
     dout = rng.standard_normal((2, 3, 4, 4))
@@ -207,7 +208,60 @@ def test_naive_conv_computes_no_product_for_its_shape(rng):
     assert_close(got, want)
     backward = "\n".join(loop_bodies(text))
     assert "broadcast_to" not in text and " = window * wf" not in backward  # no product computed again
-    assert "dwindow = wf * ds5" in backward
+    assert "dwindow = wf * ds5" in backward and "ds5 = dout[n, f, i, j]" in backward and "= 0\n" not in text
+
+
+@pytest.mark.parametrize("body", [
+    # the inner loop writes the same element again: the last write wins, the others get no gradient
+    """
+    out = np.zeros((3, 4))
+    for n in range(3):
+        for c in range(4):
+            for k in range(2):
+                out[n, c] = x[n, c] * w[k]
+    return out
+    """,
+    # the index names one counter twice and not the other: each element is written thrice
+    """
+    out = np.zeros((3, 4))
+    for n in range(3):
+        for c in range(3):
+            out[n, n] = x[n, c] * w[0]
+    return out
+    """,
+    # the array before the loop depends on x: the gradient of what the loop overwrites is zero
+    """
+    out = x * 2.0
+    for n in range(2):
+        for c in range(4):
+            out[n, c] = x[n, c] * w[0]
+    return out
+    """,
+    # the element is read after it is written in the same iteration
+    """
+    out = np.zeros((3, 4))
+    for n in range(3):
+        for c in range(4):
+            out[n, c] = x[n, c] * w[1]
+            out[n, c] = out[n, c] * w[0]
+    return out
+    """,
+])
+def test_a_gradient_element_read_again_is_zeroed_after_its_read(rng, body):
+    source = "def f(x, w):\n" + textwrap.indent(textwrap.dedent(body).strip(), "    ") + "\n"
+    args = (rng.standard_normal((3, 4)), rng.standard_normal(2))
+    text, got, want = generated(source, "f", args, dout=rng.standard_normal((3, 4)))
+    assert_close(got, want)
+    assert "] = 0\n" in text
+
+
+def test_a_parameter_overwritten_element_by_element_gets_no_gradient_there(rng):
+    source = "def f(x, w):\n    for i in range(2):\n        for j in range(3):\n" \
+             "            x[i, j] = w[j] * i\n    return x\n"
+    args = (rng.standard_normal((3, 3)), rng.standard_normal(3))
+    text, got, want = generated(source, "f", args, dout=rng.standard_normal((3, 3)))
+    assert_close(got, want)
+    assert np.all(got[0][:2] == 0)
 
 
 def test_scalar_loop_keeps_the_transcendental_values(rng):
