@@ -129,9 +129,9 @@ def uses_numpy(forward, seen=(), nodes=None):
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def __init__(self, forward, arrays=False):
         self.forward = forward
-        self.func = source.clone(forward.func)  # staging rewrites nodes as it goes: never the caller's
+        self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
         self.env = forward.env
-        nodes = list(source.walk(self.func))  # (the function as the caller has it, not yet rewritten)
+        nodes = list(source.walk(self.func))
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
         self.config = forward.settings
         self.ops = []
@@ -168,6 +168,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         body = [s for s in self.func.body if not is_docstring(s)]
         returns = _first_return(body).value
         roles = output_roles(self.func, returns.elts if isinstance(returns, ast.Tuple) else [returns])
+        if roles != ["out"]:  # the returns are rewritten, calls inlined: in a copy, never the caller's tree
+            body = source.clone(body)
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
             body = specialize(inline_expressions(body, self.forward), self.cache_name)
