@@ -93,17 +93,20 @@ class _Unprintable(Exception):
     """A node ``_printed`` leaves to astor."""
 
 
-def _printed(node, asked):
-    """The source of the expression ``node`` where its context asks for the strength ``asked``."""
+def _printed(node, asked, names=None):
+    """The source of the expression ``node`` where its context asks for the strength ``asked``;
+    ``names`` (a list), where given, gathers the ids of the names printed."""
     kind = node.__class__
     if kind is ast.Name:
+        if names is not None:
+            names.append(node.id)
         return node.id
     if kind is ast.BinOp:
         symbol, own = _BINARY[node.op.__class__]
         if own == _POW:
-            text = _printed(node.left, _POW + 1) + symbol + _printed(node.right, _POW_RIGHT)
+            text = _printed(node.left, _POW + 1, names) + symbol + _printed(node.right, _POW_RIGHT, names)
         else:
-            text = _printed(node.left, own) + symbol + _printed(node.right, own + 1)
+            text = _printed(node.left, own, names) + symbol + _printed(node.right, own + 1, names)
         return text if own >= asked else f"({text})"
     if kind is ast.Constant:
         value = node.value
@@ -114,46 +117,54 @@ def _printed(node, asked):
             raise _Unprintable  # strings, negative, infinite and complex numbers: astor's spelling
         return repr(value) if _NUMBER >= asked else f"({value!r})"
     if kind is ast.Call:
-        args = [_printed(a, _COMMA if len(node.args) + len(node.keywords) > 1 else _ONE_ARG) for a in node.args]
+        args = [_printed(a, _COMMA if len(node.args) + len(node.keywords) > 1 else _ONE_ARG, names) for a in node.args]
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise _Unprintable
-            args.append(f"{keyword.arg}={_printed(keyword.value, _COMMA)}")
-        return f"{_printed(node.func, _TRAILER)}({', '.join(args)})"
+            args.append(f"{keyword.arg}={_printed(keyword.value, _COMMA, names)}")
+        return f"{_printed(node.func, _TRAILER, names)}({', '.join(args)})"
     if kind is ast.Attribute:
-        return f"{_printed(node.value, _TRAILER)}.{node.attr}"
+        return f"{_printed(node.value, _TRAILER, names)}.{node.attr}"
     if kind is ast.Subscript:
-        return f"{_printed(node.value, _TRAILER)}[{_printed(node.slice, _SLICE)}]"
+        return f"{_printed(node.value, _TRAILER, names)}[{_printed(node.slice, _SLICE, names)}]"
     if kind is ast.UnaryOp:
         symbol, own = _UNARY_OPS[node.op.__class__]
-        text = symbol + _printed(node.operand, own)
+        text = symbol + _printed(node.operand, own, names)
         return text if own >= asked else f"({text})"
     if kind is ast.Tuple:
-        text = ", ".join(_printed(e, _COMMA) for e in node.elts) + ("," if len(node.elts) == 1 else "")
+        text = ", ".join(_printed(e, _COMMA, names) for e in node.elts) + ("," if len(node.elts) == 1 else "")
         return text if _TUPLE >= asked and node.elts else f"({text})"
     if kind is ast.Slice:
-        text = ("" if node.lower is None else _printed(node.lower, _SLICE)) + ":" + \
-            ("" if node.upper is None else _printed(node.upper, _SLICE))
+        text = ("" if node.lower is None else _printed(node.lower, _SLICE, names)) + ":" + \
+            ("" if node.upper is None else _printed(node.upper, _SLICE, names))
         if node.step is not None:
             step = node.step
-            text += ":" + ("" if step.__class__ is ast.Name and step.id == "None" else _printed(step, _SLICE))
+            text += ":" + ("" if step.__class__ is ast.Name and step.id == "None" else _printed(step, _SLICE, names))
         return text
     if kind is ast.Compare:
-        text = _printed(node.left, _COMPARE + 1) + "".join(
-            _COMPARISONS[op.__class__] + _printed(right, _COMPARE + 1) for op, right in zip(node.ops, node.comparators))
+        text = _printed(node.left, _COMPARE + 1, names) + "".join(
+            _COMPARISONS[op.__class__] + _printed(right, _COMPARE + 1, names)
+            for op, right in zip(node.ops, node.comparators))
         return text if _COMPARE >= asked else f"({text})"
     if kind is ast.BoolOp:
         own = _AND if node.op.__class__ is ast.And else _OR
-        text = (" and " if own == _AND else " or ").join(_printed(v, own + 1) for v in node.values)
+        text = (" and " if own == _AND else " or ").join(_printed(v, own + 1, names) for v in node.values)
         return text if own >= asked else f"({text})"
     if kind is ast.IfExp:
-        text = f"{_printed(node.body, _IFEXP + 1)} if {_printed(node.test, _IFEXP + 1)} else " \
-               f"{_printed(node.orelse, _IFEXP)}"
+        text = f"{_printed(node.body, _IFEXP + 1, names)} if {_printed(node.test, _IFEXP + 1, names)} else " \
+               f"{_printed(node.orelse, _IFEXP, names)}"
         return text if _IFEXP >= asked else f"({text})"
     if kind is ast.List:
-        return "[" + ", ".join(_printed(e, _COMMA) for e in node.elts) + "]"
+        return "[" + ", ".join(_printed(e, _COMMA, names) for e in node.elts) + "]"
     if kind is Part:
-        text = to_source(node.value)
+        if names is None:
+            text = to_source(node.value)
+        else:  # (as to_source prints it, its names gathered)
+            try:
+                text = _printed(node.value, _TOP_TUPLE if node.value.__class__ is ast.Tuple else _TOP, names)
+            except _Unprintable:
+                text = _astor_source(node.value)
+                names.extend(name_ids(node.value))
         return f"({text})" if node.parens else text
     raise _Unprintable
 
@@ -358,10 +369,14 @@ def printed(node, plain=False):
     parse.  ``plain``: the caller hands the tree over, never to change it, and it is what parsing
     the text gives (no ``Part``, every context ``Load``, as a template filled with names and
     templates is): ``expression`` of the text is then this tree."""
-    text = to_source(node)
+    names = []
+    try:
+        text = _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP, names)
+    except _Unprintable:  # (to_source's way: astor)
+        text, names = to_source(node), name_ids(node)
     if text not in line_names.known:
-        names = frozenset(name_ids(node))
-        if all(name.isidentifier() and not keyword.iskeyword(name) for name in names):
+        names = frozenset(names)
+        if all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS):
             line_names.known[text] = code_names.known[text] = names
             if plain:
                 expression.known.setdefault(text, node)
@@ -532,6 +547,7 @@ def is_zero(node):
 
 
 ATOMIC = (ast.Name, ast.Constant, ast.Call, ast.Attribute, ast.Subscript)
+_KEYWORDS = frozenset(keyword.kwlist)
 _PRINTED_AS = (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.BinOp, ast.UnaryOp)  # (printed without
 # outer parentheses, and parsed back as the same kind of node)
 
