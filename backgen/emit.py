@@ -82,6 +82,13 @@ def function_source(backward):
         text = (f"{docstring}{sep}    if {guard} is None:\n"
                 f"        raise TypeError(\"{backward.name}() needs {guard}, the gradient of the output \"\n"
                 f"                        \"(an array of its shape)\")\n{body}")
+    if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
+        docstring, sep, body = text.partition('"""\n')
+        names = ", ".join(backward.numbers)
+        test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
+        text = (f"{docstring}{sep}    if {test}:\n"
+                f"        raise TypeError(\"{backward.name}() is written for numbers {names}: for arrays, \"\n"
+                f"                        \"generate it with their shapes given\")\n{body}")
     return text.rstrip("\n") + "\n"
 
 

@@ -255,6 +255,7 @@ class Backward:
     cache: object = None  # cache.Layout: the backward takes (dout..., cache) and unpacks it so
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
+    numbers: tuple = ()  # parameters of no given shape taken as numbers (the forward runs on no array)
 
 
 @dataclass(frozen=True)

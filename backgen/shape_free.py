@@ -7,7 +7,8 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six).  The code written must be the same at every rank the forward runs
+up to six); where arrays turned a loop's numbers into arrays at every one, as
+numbers (the code then checks that it is given numbers).  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
 asked for (the error ``needed(reason)`` makes).  The rules themselves write
 forms valid for every rank and broadcast (``GradContext`` in its shape-free
@@ -179,27 +180,29 @@ def write(forward, unknown, declared, attempt, needed):
     numbers = {n: Spec((), "int" if kinds[n] == "count" else "float") for n in unknown
                if kinds.get(n) in ("count", "number")}
     unknown = tuple(n for n in unknown if n not in numbers)
-    declared = {**declared, **numbers}
-    labels = {n for n in unknown if kinds.get(n) == "label"}
+    samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
+                       attempt, needed)
     fixed = unpacked_ranks(forward.func, unknown)
     free = [n for n in unknown if n not in fixed]
-    vectors = dict.fromkeys(labels - set(fixed), 1)  # labels first as vectors, one per row
-    results = _written_at(unknown, declared, labels, attempt, needed,
-                          [{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
+    vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
+    results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
     if not results and vectors:  # then of every rank, as the rest
-        results = _written_at(unknown, declared, labels, attempt, needed,
-                              [{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+        results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
     operands = [n for n in free if n in arithmetic_only(forward.func, free)]
     if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-        results = _written_at(unknown, declared, labels, attempt, needed,
-                              [{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
-                                **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
+        results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
+                                    **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
     if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
         tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
         choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
-        mixed = [{**dict(zip(free, ranks)), **vectors, **fixed}
-                 for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried]
-        results = _written_at(unknown, declared, labels, attempt, needed, mixed)
+        results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
+                                   for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+    if not results and free and samples.carried_changes:  # arrays turn a loop's numbers into arrays: the
+        as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
+                              {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
+                              samples.labels, attempt, needed)  # get numbers as it starts
+        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
+                   for item in as_numbers.written([{**vectors, **fixed}])]
     if not results:
         raise needed("")
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
@@ -210,26 +213,37 @@ def write(forward, unknown, declared, attempt, needed):
     return results[0]
 
 
-def _written_at(unknown, declared, labels, attempt, needed, rank_sets):
-    """The programs written on sample arrays of each of ``rank_sets`` ({param: rank}) the forward runs at."""
-    results = []
-    for ranks in rank_sets:
-        size = next(dims[0] for dims in PROBES
-                    if len(dims) >= max((r for r in ranks.values() if isinstance(r, int)), default=0))
-        # the arrays declared keep their ranks and their 1s; every size named is the sample size
-        probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
-                 for n, s in declared.items() if s.dims != ANY_RANK}
-        probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank, "int" if n in labels else "float")
-                      for n, rank in ranks.items()})  # (a rank, or the very shape)
-        try:
-            results.append(attempt(probe, unknown))
-        except BackgenError as exc:
-            if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
-                raise
-            # a loop's carried value changing shape at these ranks: the code checks it as it runs
-            if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
-                at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
-                raise needed(f"{exc.msg} (on sample arrays: {at})")
-        if not ranks:  # nothing to vary: one sample run says it all
-            break
-    return results
+class _Samples:
+    """Programs written on sample arrays of given ranks; ``carried_changes``: whether some sample
+    run saw a loop's carried value change shape (the arrays given to a loop of numbers)."""
+
+    def __init__(self, unknown, declared, labels, attempt, needed):
+        self.unknown, self.declared, self.labels = unknown, declared, labels
+        self.attempt, self.needed = attempt, needed
+        self.carried_changes = False
+
+    def written(self, rank_sets):
+        """The programs written on each of ``rank_sets`` ({param: rank, or the very shape}) the
+        forward runs at."""
+        results = []
+        for ranks in rank_sets:
+            size = next(dims[0] for dims in PROBES
+                        if len(dims) >= max((r for r in ranks.values() if isinstance(r, int)), default=0))
+            # the arrays declared keep their ranks and their 1s; every size named is the sample size
+            probe = {n: dataclasses.replace(s, dims=tuple(d if isinstance(d, int) else size for d in s.dims))
+                     for n, s in self.declared.items() if s.dims != ANY_RANK}
+            probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
+                                  "int" if n in self.labels else "float") for n, rank in ranks.items()})
+            try:
+                results.append(self.attempt(probe, self.unknown))
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
+                    raise
+                # a loop's carried value changing shape at these ranks: the code checks it as it runs
+                self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
+                if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
+                    at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
+                    raise self.needed(f"{exc.msg} (on sample arrays: {at})")
+            if not ranks:  # nothing to vary: one sample run says it all
+                break
+        return results

@@ -340,6 +340,34 @@ def test_a_shape_kept_by_a_loop_for_a_number_or_an_array():
           "        b = np.arange(4.0)\n    return np.max(b) * a\n", "f", (0.88,), (r(3),), (r(2, 3),))
 
 
+DRAG = """
+def drag_projectile(v0, theta, c):
+    vx = v0 * np.cos(theta)
+    vy = v0 * np.sin(theta)
+    x, y = 0.0, 0.0
+    for _ in range(20):
+        speed = np.sqrt(vx ** 2 + vy ** 2)
+        vx += -c * speed * vx * 0.05
+        vy += (-9.81 - c * speed * vy) * 0.05
+        x += vx * 0.05
+    return x
+"""
+
+
+def test_a_forward_running_on_numbers_only():
+    """x and y start as numbers, so arrays change their shapes in the loop: the code is written
+    for numbers, and says so when given arrays."""
+    text = backgen.generate(DRAG)
+    assert "Shape-generic" not in text and "_unbroadcast" not in text
+    backward = _run(text, "drag_projectile_backward")
+    forward = _run("import numpy as np\n" + DRAG, "drag_projectile")
+    args = [12.0, 0.7, 0.05]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(weighted(forward, [1.0]), args, k))
+    with pytest.raises(TypeError, match="written for numbers v0, theta, c"):
+        backward(np.ones(3), 0.7, 0.05)
+
+
 def test_a_number_compared_in_a_test():
     """reg > 0 in an if: reg is a number (an array there would make the forward fail)."""
     source = """
