@@ -28,6 +28,8 @@ from .source import walk
 
 
 def desugar(func, error):
+    if not _sugared(func):
+        return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)
     func.body = state.block(func.body)
@@ -204,6 +206,27 @@ def _len(name):
 
 def _at(name, index):
     return ast.Subscript(ast.Name(name, ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+
+
+def _sugared(func):
+    """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, or an
+    assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
+    todo = list(func.body)
+    while todo:
+        node = todo.pop()
+        kind = node.__class__
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For):
+            return True
+        if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
+                and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
+            return True
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return False
 
 
 def _comprehensions(node):

@@ -39,7 +39,7 @@ from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
-from .source import walk
+from .source import name_ids as source_names, walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -215,6 +215,8 @@ def _refuse_recursion(forward, key):
 
 def _helper_calls(func, names):
     """Calls of the user's functions ``names`` in a function's body, in the order of the source."""
+    if names.isdisjoint(source_names(func)):  # (a call names its function)
+        return []
     local = {a.arg for a in func.args.args}
     nodes = [n for stmt in func.body for n in walk(stmt)]
     local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
