@@ -23,7 +23,7 @@ What goes, as CS231n's templates and everyday code write it:
 import ast
 
 from .errors import BackgenError
-from .source import walk
+from .source import holds, walk
 
 
 def tidy(func, error):
@@ -33,6 +33,8 @@ def tidy(func, error):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
+    if not holds(func, ast.For):
+        return placeholders  # (no loop over a range: nothing to change)
     nodes = list(walk(func))
     counters = {n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
                 and isinstance(n.iter, ast.Call) and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"}
