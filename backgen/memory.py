@@ -250,7 +250,19 @@ class MemoryModel:
                 self._stale(other_name, name, node,
                             f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
-                            only_if_array=old.name)
+                            only_if_array=self._array_link(old.name))
+
+    def _array_link(self, name):
+        """The value whose being an array makes ``name`` one (op= then writes into it): ``name``, or
+        for a view of another value (``np.squeeze(v)``, 0-d where v has one element) that value."""
+        seen = set()
+        while name in self.storage and name not in seen:
+            seen.add(name)
+            base, kind, _ = self.storage[name]
+            if kind not in ("view", "same"):
+                return name
+            name = base
+        return name
 
     def check_loop_writes(self, writes, exits, after, iterated=None):
         """A loop body that writes into the value it carried in changes what the previous iteration

@@ -1007,3 +1007,21 @@ def test_einsum_without_shapes_broadcasting_an_axis_of_1():
           (r(4), r(4, 2)), (r(1), r(4, 2)), (r(4), r(1, 2)))
     check("def f(a, b):\n    return np.einsum('ij,jk->ik', a, b)\n", "f",
           (r(2, 3), r(3, 2)), (r(2, 1), r(4, 2)), (r(2, 3), r(1, 2)))
+
+
+def test_an_in_place_write_into_a_0d_view_is_refused_where_its_array_is_read():
+    # np.squeeze of one element is a 0-d array viewing v, not a number: b -= ... writes into v
+    assert_refused('''
+    def f(v: "4"):
+        v = np.max(v, axis=0, keepdims=True)
+        b = np.squeeze(v)
+        b -= v.max()
+        return v[[0, 0, 0]]
+    ''', "'v' may have been changed by the write into 'b' on line 5", 6)
+    assert_right('''
+    def f(v: "4"):
+        s = np.sum(v)
+        t = s
+        s -= 1.0
+        return v * t * s
+    ''', [np.array([0.75, -0.36, 1.14, 0.87])], dout=np.array([1.0, -0.5, 0.3, 2.0]))
