@@ -251,12 +251,21 @@ class GradContext:
             return text
         return f"{text}.reshape({self.shape_of(getattr(self, which))})"
 
+    def _number(self, text):
+        """Shape-generic code: whether the operand or value ``text`` is a number at every rank."""
+        try:
+            return isinstance(ast.literal_eval(text), (int, float))
+        except (ValueError, SyntaxError):
+            return text.isidentifier() and self._reverse.surely_number(text)
+
     def unbroadcast(self, text, which, from_shape=None):
         """Sum ``text`` over the axes NumPy broadcast to reach it from ``which``'s shape."""
         if self._reverse.staged.mode != "numpy":
             return text
         if self.shape_free:
             operand = self.text(which) if isinstance(which, (ir.Var, ir.Const)) else getattr(self, which)
+            if self._number(self.op.target) and self._number(operand):  # numbers at every rank: nothing
+                return text  # was broadcast
             return f"_unbroadcast({text}, {operand})"
         target = self.shape(which)
         if from_shape is None:

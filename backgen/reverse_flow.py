@@ -21,6 +21,7 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
 
 import ast
 import keyword
+import re
 from dataclasses import replace
 
 from . import ir, source
@@ -280,8 +281,11 @@ class FlowReverser:
             return self.surely_number(maker.name, seen)
         if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
             return True
-        if maker.rule == "inert" and maker.source.startswith("len("):
-            return True
+        if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source)):
+            return True  # a count, a size
+        if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):  # N = parts[0], parts = x.shape
+            return any(isinstance(m, ir.Op) and m.rule == "inert" and SHAPE.search(m.source)
+                       for m in self._makers.get(maker.args[0].name, []))
         return maker.rule in ARITHMETIC | {"copy"} and all(self._number_made(arg, seen) for arg in maker.args)
 
     def prune_saves(self, groups):
@@ -585,6 +589,10 @@ CHEAP = {"inert", "copy", "getitem", "np.transpose", "np.swapaxes", "np.reshape"
 ARITHMETIC = {"add", "sub", "mul", "div", "neg", "abs", "max", "min", "square", "np.add", "np.subtract",
               "np.multiply", "np.divide", "np.negative", "np.abs", "np.maximum", "np.minimum", "np.square"}
 
+
+# Sources of a size (x.shape[0], x.ndim, np.size(x)) and of a shape (x.shape, np.shape(x)).
+SIZE = re.compile(r"(\.shape\[[^\]]*\]|\.ndim|\.size|np\.(ndim|size)\(.*\))$")
+SHAPE = re.compile(r"(\.shape|np\.shape\(.*\))$")
 
 # Reductions of every element to one number (with no axis given), whatever the operand's rank.
 FULL_REDUCTIONS = {"np.sum", "np.mean", "np.max", "np.min", "np.prod", "np.sum_square", "np.std", "np.var",
