@@ -266,6 +266,12 @@ class GradContext:
             operand = self.text(which) if isinstance(which, (ir.Var, ir.Const)) else getattr(self, which)
             if self._number(self.op.target) and self._number(operand):  # numbers at every rank: nothing
                 return text  # was broadcast
+            position = self.op.args.index(which) if isinstance(which, (ir.Var, ir.Const)) else \
+                self._names.index(which) if which in self._names and not self.rule.variadic else None
+            others = [self.text(a) for k, a in enumerate(self.op.args) if k != position]
+            if position is not None and self.rule.broadcast and others and \
+                    all(self._number(t) for t in others):  # against numbers alone: the operand's own shape
+                return text
             return f"_unbroadcast({text}, {operand})"
         target = self.shape(which)
         if from_shape is None:

@@ -197,6 +197,18 @@ def _convolve(position):
     return grad
 
 
+def _polyval(position):
+    """np.polyval(p, x), p's coefficients highest power first: x's gradient is the derivative's
+    value, p[i]'s the sum of g times x to the power len(p) - 1 - i."""
+    def grad(c):
+        np_, p, x = c.np, c.p, c.x
+        if position == 1:
+            return f"{c.g} * {np_}.polyval({np_}.polyder({p}), {x})"
+        powers = f"{np_}.asarray({x})[..., None] ** {np_}.arange(len({p}) - 1, -1, -1)"
+        return f"({np_}.asarray({c.g})[..., None] * {powers}).reshape(-1, len({p})).sum(axis=0)"
+    return grad
+
+
 def _matrix_power(c):
     """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k)."""
     n = c.param("n")
@@ -363,6 +375,9 @@ RULES = {
                                     "return vt[:, 1] ** 2 | a=2x4")),
     "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
                         fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4")),
+    "np.polyval": Rule(("p", "x"), grads={"p": _polyval(0), "x": _polyval(1)}, signature="p, x", fresh=True,
+                       examples=("np.polyval(p, x) | p=3, x=4", "np.polyval(p, x) | p=4, x=2x3",
+                                 "np.polyval(p, x) | p=2, x=()", "np.polyval(p, x * 2.0) * x | p=1, x=3")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
                       signature="subscripts, *operands", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
