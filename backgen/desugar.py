@@ -220,12 +220,7 @@ def _sugared(func):
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
             return True
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                todo.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append(value)
+        source.push_children(todo, node)
     return False
 
 
