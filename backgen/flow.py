@@ -351,7 +351,7 @@ class StatementStager:
             in_use = before is not None and (before.name in self.read_so_far if isinstance(before, ir.Var) else True
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
-                    not any(before.name in t for t in self.tests) and self.sharing(before.name) == {before.name} and \
+                    not any(before.name in t for t in self.tests) and not self.viewed(before.name) and \
                     (before.name == name or before.name.startswith(name + "_")):
                 entry[name] = before.name  # nothing else reads the value before the loop: update it in place
             else:

@@ -252,6 +252,11 @@ class MemoryModel:
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
                             only_if_array=self._array_link(old.name))
 
+    def viewed(self, name):
+        """Whether another value is ``name`` or a view of it (``a = X[::-1]``): a write through it
+        writes into ``name``'s array."""
+        return any(base == name and kind != "copy" for base, kind, _ in self.storage.values())
+
     def _array_link(self, name):
         """The value whose being an array makes ``name`` one (op= then writes into it): ``name``, or
         for a view of another value (``np.squeeze(v)``, 0-d where v has one element) that value."""
