@@ -1540,19 +1540,19 @@ def _check(program):
 
 def _rounding_decides(backward, program, douts, k, j, got):
     """Whether element ``j`` of the ``k``-th gradient changes beyond the tolerance when the float
-    inputs move by about 1e-9: a derivative where a value is zero but for rounding (the
+    inputs move by about 1e-9 (or 1e-7): a derivative where a value is zero but for rounding (the
     deviations of a column a write made constant, over its standard deviation of 1e-17)
     is rounding divided by rounding, another number at each input."""
     rng = np.random.default_rng(j)
-    for _ in range(3):
+    for scale in (1e-9, 1e-9, 1e-7):
         moved = _copy(program.args)
         for i, (name, x) in enumerate(zip(program.params, moved)):
             if program.shapes[name] is int:
                 continue
             if isinstance(x, np.ndarray):
-                x += 1e-9 * (1.0 + np.abs(x)) * rng.standard_normal(x.shape)
+                x += scale * (1.0 + np.abs(x)) * rng.standard_normal(x.shape)
             else:
-                moved[i] = x + 1e-9 * (1.0 + abs(x)) * rng.standard_normal()
+                moved[i] = x + scale * (1.0 + abs(x)) * rng.standard_normal()
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
