@@ -461,7 +461,8 @@ class _Reverser(FlowReverser):
                 if isinstance(base, ir.Var) and base.name in self.active:
                     text = f"{self.staged.modules['np']}.copy({text})"
             elif written is not None:  # a value broadcast over the part it fills
-                if masked or self.sized.get(base.name if isinstance(base, ir.Var) else None):
+                if (masked or self.sized.get(base.name if isinstance(base, ir.Var) else None)) and \
+                        not self.sized.get(value.name):  # (a value selected alike has the part's length)
                     written = (None,) * len(written)  # of sizes the data says: a value's axis of 1 may broadcast
                 text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written))
             accumulate = value.name in self.adjoint

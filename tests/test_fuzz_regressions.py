@@ -1025,3 +1025,17 @@ def test_an_in_place_write_into_a_0d_view_is_refused_where_its_array_is_read():
         s -= 1.0
         return v * t * s
     ''', [np.array([0.75, -0.36, 1.14, 0.87])], dout=np.array([1.0, -0.5, 0.3, 2.0]))
+
+
+@pytest.mark.parametrize("v", [np.array([-1.01, -0.4, -0.72, 0.85]), np.array([1.01, -0.4, 0.72, 0.85]),
+                               np.array([-1.01, -0.4, -0.72, -0.85])])
+def test_a_value_selected_by_the_mask_it_is_written_through_is_not_summed(v):
+    # a[m] += np.max(a): the value a[m] + max has the selection's length, whatever the sample had
+    assert_right('''
+    def f(v: "4", w: "3"):
+        a = v.copy()
+        a += np.max(-w)
+        a[[1, 2]] += np.sum(a.ravel())
+        a[a > 0.0] += np.max(a)
+        return a * np.full(4, 0.5)
+    ''', [v, np.array([0.50, 0.33, -0.92])], dout=np.array([-0.48, 0.03, -0.56, 0.67]))
