@@ -348,6 +348,12 @@ class StatementStager:
         entry = {}
         for name in carried:
             before = None if self.unguarded(name) else self.versions.get(name)  # unguarded: the loop sets it
+            sharing = [k for k, v in self.versions.items() if k != name and v is before and k.isidentifier()]
+            if isinstance(before, ir.Const) and sharing and source.number_text(before.source) is None \
+                    and _writes_into(body, name):  # (a number is never written into: += binds a new one)
+                raise self.error(f"{name} is the same array as {sharing[0]} here, and this loop writes into it: "
+                                 f"backgen does not follow the write to {sharing[0]}; write into a copy "
+                                 f"({name} = {sharing[0]}.copy()) or by one name", stmt)
             in_use = before is not None and (before.name in self.read_so_far if isinstance(before, ir.Var) else True
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
@@ -470,6 +476,19 @@ class StatementStager:
 def _names(text):
     return set(source.code_names(text))
 
+
+
+def _writes_into(stmts, name):
+    """Whether ``stmts`` write into the array ``name`` holds (``name[i] = v``, ``name += v``)."""
+    for node in (n for s in stmts for n in source.walk(s)):
+        target = node.target if isinstance(node, ast.AugAssign) else None
+        if isinstance(node, ast.Assign):
+            target = next((t for t in node.targets if isinstance(t, ast.Subscript)), None)
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        if isinstance(target, ast.Name) and target.id == name:
+            return True
+    return False
 
 
 def _breaking_ifs(items):

@@ -448,6 +448,15 @@ def number(node):
     return None
 
 
+def number_text(text):
+    """The number ``text`` spells (``0.5``, ``-2``), else None."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def is_number(node, value):
     got = number(node)
     return got is not None and got == value
