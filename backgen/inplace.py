@@ -136,6 +136,8 @@ def propagated(items, returns):
                 readers = [node_line for node_line, reads, _ in graph.nodes if a in reads]
                 if any(id(reader) not in inside for reader in readers) or any(_breaks(x) for x in span):
                     continue
+                if _changed_then_read(span, a, b, graph):  # dx_1 += ... then dx read: they must stay two
+                    continue
                 items = _rename_span(items, line, span, a, b)
                 changed = True
                 break
@@ -179,6 +181,15 @@ def _without_empty_branches(items):
 
 def _empty(body):
     return all(isinstance(line, ir.Statement) and line.source == "pass" for line in ir.group_lines(body))
+
+
+def _changed_then_read(span, a, b, graph):
+    """Whether a line of ``span`` changes ``a`` (``a += ...``) and a later one reads ``b``: read as
+    one name, ``b`` would have changed too."""
+    reads = {id(node_line): node_reads for node_line, node_reads, _ in graph.nodes}
+    lines = [inner for other in span for inner in _walk(other)]
+    changed = next((k for k, x in enumerate(lines) if _adds_to(x, a) or a in _assigns(x)), None)
+    return changed is not None and any(b in reads.get(id(x), ()) for x in lines[changed + 1:])
 
 
 def _version_of(a, b):

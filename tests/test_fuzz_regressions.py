@@ -1039,3 +1039,43 @@ def test_a_value_selected_by_the_mask_it_is_written_through_is_not_summed(v):
         a[a > 0.0] += np.max(a)
         return a * np.full(4, 0.5)
     ''', [v, np.array([0.50, 0.33, -0.92])], dout=np.array([-0.48, 0.03, -0.56, 0.67]))
+
+
+def test_a_loop_writing_into_a_constant_array_another_name_shares_is_refused():
+    """b = a, both the constant np.ones(...) * 0.9 + 0.25: the loop's writes through b change a too,
+    which backgen does not follow: refused at the loop (it once read a as the constant)."""
+    source = """
+def f(X: "3, 4"):
+    a = np.ones((3, 4))
+    a = a * 0.9 + 0.25
+    b = a
+    for row in b:
+        b[0:3, 2:4] -= np.sum(row, axis=0)
+    return np.sum(np.power(X * X + 0.5, a))
+"""
+    with pytest.raises(backgen.BackgenError, match="b is the same array as a here, and this loop writes into it") as caught:
+        backgen.generate(source)
+    assert caught.value.lineno == 6
+
+
+def test_a_version_changed_while_the_value_it_copied_is_still_read_keeps_its_name():
+    """dx_1 = dx; dx_1 += dx; dstep = dx: dx_1 must not become dx (dstep would read it doubled)."""
+    source = """
+import math
+
+def step(p, q):
+    return math.pow(p * p + 0.5, q) - q / (1.0 + p * p)
+
+def f(x):
+    for i in range(1):
+        for j in range(1):
+            x = -1.5 + x
+            x = x + x + step(x, 0.3)
+            a = step((j + 1.0), x ** 3)
+    return a
+"""
+    namespace = {}
+    exec(backgen.generate(source, name="f"), namespace)
+    user = {}
+    exec(source, user)
+    assert abs(namespace["f_backward"](0.43) - gradient(weighted(user["f"], [1.0]), [0.43], 0)) < 1e-6
