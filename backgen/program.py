@@ -439,10 +439,22 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
     for value, error in result.hazards + (result.param_writes if helper else ()):
-        if value is None or len(shapes.get(value, ())) > 0:  # an array (or list): op= wrote into it
+        if value is None or len(shapes.get(value, ())) > 0 or \
+                value not in shapes and _constant_array(result, value):  # an array (or list): op= wrote into it
             raise error
     run_check(probe, args, functions)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
+
+
+def _constant_array(staged, text):
+    """Whether the constant ``text`` (np.ones((3, 1))[0], never read as an operand) is an array;
+    one that cannot be evaluated here counts as one."""
+    namespace = {"__builtins__": {}, staged.modules["np"]: np, staged.modules["math"]: math}
+    try:
+        with np.errstate(all="ignore"):
+            return np.ndim(eval(text, namespace)) > 0
+    except Exception:  # (not a constant expression after all: a name the staged code binds)
+        return not text.isidentifier()
 
 
 def guarded(forward, work):

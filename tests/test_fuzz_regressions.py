@@ -1079,3 +1079,17 @@ def f(x):
     user = {}
     exec(source, user)
     assert abs(namespace["f_backward"](0.43) - gradient(weighted(user["f"], [1.0]), [0.43], 0)) < 1e-6
+
+
+def test_an_in_place_write_into_a_view_of_a_constant_array_is_refused_where_the_constant_is_read_after():
+    """c = a[0] views the constant a; c *= ... writes into a, which is read after as the constant."""
+    source = """
+def f(X: "3, 1"):
+    a = np.log1p((np.ones((3, 1)) * 0.5) * (np.ones((3, 1)) * 0.5))
+    c = a[0]
+    c *= c.min(axis=0)
+    return np.sum(X * a[:, :1]) + np.sum(c * X)
+"""
+    with pytest.raises(backgen.BackgenError, match="'a' may have been changed by the write into 'c'") as caught:
+        backgen.generate(source)
+    assert caught.value.lineno == 6
