@@ -261,6 +261,10 @@ class _Reverser(FlowReverser):
             lines = self.undo_setitem(op)
             header = ir.ForwardLine(number, f"{op.target}[{op.param('index')}]", str(op.args[1]))
         else:
+            if op.rule in ("max", "min") and self.numpy and any(
+                    isinstance(a, ir.Var) and self.staged.shapes.get(a.name, ()) != () for a in op.args):
+                self.refuse_at(op.line, f"Python's {op.rule}() of arrays compares them as a whole: use "
+                                        f"np.{op.rule}imum for the elementwise {op.rule}imum")
             lines = self.undo(op, self.active)
             header = self.forward_line(number, op)
         return ir.Group(header, tuple(lines)) if lines else None

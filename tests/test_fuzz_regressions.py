@@ -1093,3 +1093,15 @@ def f(X: "3, 1"):
     with pytest.raises(backgen.BackgenError, match="'a' may have been changed by the write into 'c'") as caught:
         backgen.generate(source)
     assert caught.value.lineno == 6
+
+
+def test_python_max_of_arrays_is_refused_for_np_maximum():
+    """max(s - b, b + 0.25) of arrays of one element ran, and its gradient 0.0 had no .sum()."""
+    source = """
+def f(X: "1, 4", s: float):
+    b = X.mean(axis=1, keepdims=True)
+    return np.sum(max(s - b, b + 0.25) * X)
+"""
+    with pytest.raises(backgen.BackgenError, match="use np.maximum") as caught:
+        backgen.generate(source)
+    assert caught.value.lineno == 4
