@@ -203,7 +203,7 @@ class GradContext:
         if not isinstance(operand, ir.Var) or reverse.uses.get(operand.name) != 1 or reverse.sized \
                 or operand.name in reverse.staged.lists or operand.name in reverse.staged.params:
             return False
-        made = [op for op in ir.ops_in(reverse.staged.body) if op.target == operand.name]
+        made = reverse.made_by(operand.name)
         if len(made) != 1 or made[0].rule not in ("mul", "np.multiply") or len(made[0].args) != 2:
             return False
         if any(operand.name in loop.carried for loop in ir.loops_in(reverse.staged.body)):
@@ -253,10 +253,9 @@ class GradContext:
 
     def _number(self, text):
         """Shape-generic code: whether the operand or value ``text`` is a number at every rank."""
-        try:
-            return isinstance(ast.literal_eval(text), (int, float))
-        except (ValueError, SyntaxError):
-            return text.isidentifier() and self._reverse.surely_number(text)
+        if source.number_text(text) is not None:
+            return True
+        return text.isidentifier() and self._reverse.surely_number(text)
 
     def unbroadcast(self, text, which, from_shape=None):
         """Sum ``text`` over the axes NumPy broadcast to reach it from ``which``'s shape."""

@@ -76,20 +76,22 @@ def function_source(backward):
     returns = ", ".join(backward.returns)
     text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
                    unpack=unpack, forward=forward, missing=backward.missing, backward=backward_lines,
-                   zeros=zeros, returns=returns)
-    if guard:  # right after the docstring
-        docstring, sep, body = text.partition('"""\n')
-        text = (f"{docstring}{sep}    if {guard} is None:\n"
-                f"        raise TypeError(\"{backward.name}() needs {guard}, the gradient of the output \"\n"
-                f"                        \"(an array of its shape)\")\n{body}")
-    if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
-        docstring, sep, body = text.partition('"""\n')
-        names = ", ".join(backward.numbers)
-        test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
-        text = (f"{docstring}{sep}    if {test}:\n"
-                f"        raise TypeError(\"{backward.name}() is written for numbers {names}: for arrays, \"\n"
-                f"                        \"generate it with their shapes given\")\n{body}")
+                   zeros=zeros, returns=returns, checks=_checks(backward, guard))
     return text.rstrip("\n") + "\n"
+
+
+def _checks(backward, guard):
+    """``(test, message)`` for the checks opening the function: numbers given where the code is
+    written for numbers, and the upstream gradient an array output needs."""
+    checks = []
+    if backward.numbers:  # taken as numbers, the forward running on no array: arrays are refused
+        test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
+        checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
+                             'arrays, "\n                        "generate it with their shapes given"'))
+    if guard:
+        checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
+                                           '                        "(an array of its shape)"'))
+    return checks
 
 
 def _unpack_lines(layout):

@@ -77,8 +77,7 @@ class StatementStager:
                              "it: backgen builds such a backward only for a layer made of layer calls alone "
                              "(affine_relu_forward); cache the values themselves", target)
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
-            read = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
-            if not read & set(names) and len(set(names)) == len(names) and not any(
+            if not source.name_ids(value) & set(names) and len(set(names)) == len(names) and not any(
                     isinstance(elt, ast.Starred) for elt in value.elts):
                 for name, elt in zip(names, value.elts):  # no value reads a name set here: one at a time,
                     self.assign_target(ast.copy_location(ast.Name(name, ast.Store()), target), elt)  # named so

@@ -218,8 +218,8 @@ def _literal_arguments(helper, op):
     for name in params:
         node = given.get(name, defaults.get(name))
         try:
-            value = ast.literal_eval(node) if node is not None else float("nan")
-        except (ValueError, SyntaxError):
+            value = ast.literal_eval(node)
+        except (ValueError, SyntaxError):  # (not a constant, or not given)
             continue
         if isinstance(value, (bool, int, str, tuple, type(None))) and name not in assigned:
             found[name] = repr(value)
@@ -230,16 +230,12 @@ def _with_constants(helper, constants):
     """The helper with each parameter of ``constants`` read as that constant."""
     if not constants:
         return helper
-    func = copy.deepcopy(helper.func)
-    for node in walk(func):
-        for field, value in ast.iter_fields(node):
-            if isinstance(value, ast.Name) and value.id in constants and isinstance(value.ctx, ast.Load):
-                setattr(node, field, ast.copy_location(ast.parse(constants[value.id], mode="eval").body, value))
-            elif isinstance(value, list):
-                value[:] = [ast.copy_location(ast.parse(constants[v.id], mode="eval").body, v)
-                            if isinstance(v, ast.Name) and v.id in constants and isinstance(v.ctx, ast.Load) else v
-                            for v in value]
-    return dataclasses.replace(helper, func=func)
+    class Constants(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in constants and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(ast.parse(constants[node.id], mode="eval").body, node)
+            return node
+    return dataclasses.replace(helper, func=Constants().visit(copy.deepcopy(helper.func)))
 
 
 def _free_name(base, start, taken):

@@ -255,6 +255,14 @@ class FlowReverser:
             return self.staged.shapes.get(op.target, ()) != () or op.rule not in ARITHMETIC
         return op.rule not in ARITHMETIC
 
+    def made_by(self, name):
+        """The staged operations that assign ``name`` (worked out once: the staged body is fixed)."""
+        if not hasattr(self, "_made_by"):
+            self._made_by = {}
+            for op in ir.ops_in(self.staged.body):
+                self._made_by.setdefault(op.target, []).append(op)
+        return self._made_by.get(name, [])
+
     def surely_number(self, name, seen=frozenset()):
         """Shape-generic code: whether ``name`` is a number whatever the ranks of the arrays given (a
         number given, a count, a reduction of all elements, their arithmetic)."""
@@ -262,21 +270,19 @@ class FlowReverser:
             return name not in self.staged.shape_free and self.staged.shapes.get(name) == ()
         if name in seen:
             return True  # a loop's carried value: a number if every value it takes is one
-        if not hasattr(self, "_makers"):
-            self._makers = {}
-            for op in ir.ops_in(self.staged.body):
-                self._makers.setdefault(op.target, []).append(op)
+        if not hasattr(self, "_loop_values"):  # what loops hand their carried names and counters
+            self._loop_values = {}
             for loop in ir.loops_in(self.staged.body):
                 for carried, value in loop.exits:
-                    self._makers.setdefault(carried, []).append(value)
+                    self._loop_values.setdefault(carried, []).append(value)
                 if loop.kind == "for" and loop.var and loop.iterable.startswith("range("):
-                    self._makers.setdefault(loop.var, []).append(ir.Const("0"))
-        makers, seen = self._makers.get(name, []), seen | {name}
+                    self._loop_values.setdefault(loop.var, []).append(ir.Const("0"))
+        makers, seen = self.made_by(name) + self._loop_values.get(name, []), seen | {name}
         return bool(makers) and all(self._number_made(maker, seen) for maker in makers)
 
     def _number_made(self, maker, seen):
         if isinstance(maker, ir.Const):
-            return isinstance(_literal(maker.source), (int, float))
+            return source.number_text(maker.source) is not None
         if isinstance(maker, ir.Var):
             return self.surely_number(maker.name, seen)
         if maker.rule in FULL_REDUCTIONS and maker.param("axis") is None and not maker.param("keepdims"):
@@ -284,8 +290,7 @@ class FlowReverser:
         if maker.rule == "inert" and (maker.source.startswith("len(") or SIZE.search(maker.source)):
             return True  # a count, a size
         if maker.rule == "getitem" and isinstance(maker.args[0], ir.Var):  # N = parts[0], parts = x.shape
-            return any(isinstance(m, ir.Op) and m.rule == "inert" and SHAPE.search(m.source)
-                       for m in self._makers.get(maker.args[0].name, []))
+            return any(m.rule == "inert" and SHAPE.search(m.source) for m in self.made_by(maker.args[0].name))
         return maker.rule in ARITHMETIC | {"copy"} and all(self._number_made(arg, seen) for arg in maker.args)
 
     def prune_saves(self, groups):
@@ -597,13 +602,6 @@ SHAPE = re.compile(r"(\.shape|np\.shape\(.*\))$")
 # Reductions of every element to one number (with no axis given), whatever the operand's rank.
 FULL_REDUCTIONS = {"np.sum", "np.mean", "np.max", "np.min", "np.prod", "np.sum_square", "np.std", "np.var",
                    "np.linalg.norm"}
-
-
-def _literal(text):
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
 
 
 def live_reads(lines):

@@ -31,6 +31,7 @@ from . import emit
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .shapes import Spec
+from .source import walk
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
@@ -52,24 +53,23 @@ def uses(func, names):
     where an index is, a number where a test compares it (``if reg > 0:``, never an array)."""
     kinds, sources = {}, _reshaped_from(func)
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             for name in _plain_names(node.test):
                 if name in names and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
-            for arg in _size_arguments(node):
-                for name in _counted(arg):
-                    _mark(kinds, names, ast.Name(name), "count")
+            for name in (name for arg in _size_arguments(node) for name in _counted(arg)):
+                _mark(kinds, names, name, "count")
         elif isinstance(node, ast.Slice):
-            for bound in (node.lower, node.upper, node.step):
-                for name in _counted(bound):
-                    _mark(kinds, names, ast.Name(name), "count")
+            for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
+                _mark(kinds, names, name, "count")
         elif isinstance(node, ast.Subscript):
             index = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            for part in index:
-                if not isinstance(part, ast.Slice):
-                    _mark(kinds, names, part, "label")
+            for part in index:  # y, or y[i] in scores[y[i]]: y holds labels
+                part = part.value if isinstance(part, ast.Subscript) else part
+                if isinstance(part, ast.Name):
+                    _mark(kinds, names, part.id, "label")
     for name in [n for n in kinds if n in sources]:  # y_flat = y.reshape(N * T) a label: so is y
         source, kind = sources[name], kinds.pop(name)
         if kind == "label" and kinds.get(source) is None:
@@ -82,7 +82,7 @@ def _reshaped_from(func):
     ``np.ravel(y)``, ``y.T``), whose elements are the parameter's."""
     params = {a.arg for a in func.args.args}
     found = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
@@ -139,14 +139,13 @@ def _plain_names(test):
 def arithmetic_only(func, names):
     """Those of ``names`` the function uses only as operands of arithmetic and comparisons
     (``k * d``, ``d - rest``): arrays of size-one axes serve there for any shapes."""
-    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
     found = set(names)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load) and \
                 not isinstance(parents.get(node), (ast.BinOp, ast.UnaryOp, ast.Compare)):
             found.discard(node.id)
-        elif isinstance(node, (ast.Name, ast.arg)) and getattr(node, "ctx", None) is not None and \
-                isinstance(node.ctx, ast.Store) and node.id in found:
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             found.discard(node.id)  # given a new value
     return found
 
@@ -155,7 +154,7 @@ def unpacked_ranks(func, names):
     """``{name: rank}`` for those of ``names`` whose shape the function unpacks (``N, T, D = x.shape``):
     the forward runs at that rank only."""
     ranks = {}
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], (ast.Tuple, ast.List)) and \
                 not any(isinstance(t, ast.Starred) for t in node.targets[0].elts) and \
                 isinstance(node.value, ast.Attribute) and node.value.attr == "shape" and \
@@ -164,13 +163,10 @@ def unpacked_ranks(func, names):
     return ranks
 
 
-def _mark(kinds, names, node, kind):
-    """``kind`` for the parameter ``node`` is, or for a label the parameter ``node`` reads an
-    element of (``scores[y[i]]``: y holds labels), unless its use said count first."""
-    if kind == "label" and isinstance(node, ast.Subscript):
-        node = node.value
-    if isinstance(node, ast.Name) and node.id in names and kinds.get(node.id) not in ("count", "number"):
-        kinds[node.id] = kind
+def _mark(kinds, names, name, kind):
+    """``kind`` for ``name``, one of ``names``, unless its use said count or number first."""
+    if name in names and kinds.get(name) not in ("count", "number"):
+        kinds[name] = kind
 
 
 def write(forward, unknown, declared, attempt, needed):

@@ -1570,14 +1570,8 @@ def _difference(run, args, index, j, h, douts, base):
     """Central difference of the objective along element ``j`` of argument ``index``, and its bend
     ``(f(x + h) + f(x - h) - 2 f(x)) / h``: about ``h f''`` where f is smooth, the jump of the slope at a kink."""
     def at(delta):
-        moved = _copy(args)
-        x = moved[index]
-        if isinstance(x, np.ndarray):
-            x.reshape(-1)[j] += delta
-        else:
-            moved[index] = x + delta
         try:
-            return _objective(run, moved, douts)
+            return _objective(run, _moved(args, index, j, delta), douts)
         except Exception:  # noqa: BLE001
             return None
 
@@ -1590,17 +1584,19 @@ def _difference(run, args, index, j, h, douts, base):
 def _branches_near(run, args, index, j):
     """Whether moving element ``j`` of argument ``index`` by a finite-difference step changes the path
     the program takes (a branch, an iteration count): finite differences then straddle two programs."""
-    def moved(delta):
-        out = _copy(args)
-        x = out[index]
-        if isinstance(x, np.ndarray):
-            x.reshape(-1)[j] += delta
-        else:
-            out[index] = x + delta
-        return out
-
     here = run.path(args)
-    return any(run.path(moved(delta)) != here for h in (H1, H2) for delta in (h, -h))
+    return any(run.path(_moved(args, index, j, delta)) != here for h in (H1, H2) for delta in (h, -h))
+
+
+def _moved(args, index, j, delta):
+    """A copy of ``args`` with element ``j`` of argument ``index`` moved by ``delta``."""
+    moved = _copy(args)
+    x = moved[index]
+    if isinstance(x, np.ndarray):
+        x.reshape(-1)[j] += delta
+    else:
+        moved[index] = x + delta
+    return moved
 
 
 def _same(before, after):

@@ -10,7 +10,6 @@ import ast
 import numpy as np
 
 from ..context import _index_at
-from .. import ir
 from .base import Rule, Scatter
 
 
@@ -137,7 +136,7 @@ def _width_sources(c, ndim):
     """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time."""
     node = ast.parse(c.param_source("pad_width"), mode="eval").body
     if isinstance(node, ast.Name):  # ((0, 0), (pad, pad)) staged on a line of its own
-        found = [op.source for op in ir.ops_in(c._reverse.staged.body) if op.target == node.id]
+        found = [op.source for op in c._reverse.made_by(node.id)]
         node = ast.parse(found[0], mode="eval").body if len(found) == 1 else node
     seq = (ast.Tuple, ast.List)
     if not isinstance(node, seq):  # one width for every side
