@@ -182,7 +182,9 @@ class FlowReverser:
             if value in shaped:  # only its shape is read (np.zeros_like): the shape is kept
                 np_name = self.staged.modules["np"]
                 shape = self.fresh(f"{value}_shape")
-                self.kept_shapes[saved] = f"{np_name}.shape({value})" if self.staged.shape_free else f"{value}.shape"
+                number = self.staged.shapes.get(value, ()) == ()  # (a Python float has no .shape)
+                self.kept_shapes[saved] = f"{np_name}.shape({value})" if self.staged.shape_free or number \
+                    else f"{value}.shape"
                 moved = {}
                 body, end = (_replaced_text(lines, f"{np_name}.zeros_like({value})", f"{np_name}.zeros({shape})",
                                             moved) for lines in (body, end))

@@ -1105,3 +1105,18 @@ def f(X: "1, 4", s: float):
     with pytest.raises(backgen.BackgenError, match="use np.maximum") as caught:
         backgen.generate(source)
     assert caught.value.lineno == 4
+
+
+def test_a_loop_keeping_only_the_shape_of_a_python_float():
+    """a = hs[-1] is a Python float (math.log): the loop keeps np.shape(a), a float has no .shape."""
+    assert_right('''
+    def f(s: float, t: float):
+        for i in range(2):
+            hs = []
+            hs.append(math.log(t * t + 1.0))
+            a = hs[-1]
+            c = a if t < 5.5 else t
+            t = t + t
+        return c + np.minimum(c, s)
+    ''', [0.3, 0.7])
+
