@@ -440,6 +440,8 @@ class FlowReverser:
         saves = self.saves.get(id(loop), ())
         body_ops = [op for op in ir.ops_in(loop.body) if not synthetic(op)]
         handed_on = {e.name for _, e in loop.exits if isinstance(e, ir.Var)}
+        # names the body sets itself (a nested loop carrying it): a value renamed to one would be overwritten
+        set_inside = {op.target for op in body_ops} | {c for inner in ir.loops_in(loop.body) for c in inner.carried}
         parallel, renamed = [], {}
         for name, exit_value in loop.exits:
             if exit_value == ir.Var(name) or not isinstance(exit_value, ir.Var):
@@ -449,7 +451,7 @@ class FlowReverser:
             if isinstance(exit_value, ir.Var) and any(op.target == exit_value.name for op in body_ops) \
                     and not _read_after(loop.body, name, exit_value) and where \
                     and not any(name in _names(str(v)) for _, v in loop.exits if isinstance(v, ir.Const)) \
-                    and name not in handed_on and exit_value.name not in renamed \
+                    and name not in handed_on and name not in set_inside and exit_value.name not in renamed \
                     and (_user(exit_value.name) == name or exit_value.name not in self.staged.user_names):
                 # (a value the user named otherwise keeps its name: next_h, then prev_h = next_h)
                 renamed[exit_value.name] = name

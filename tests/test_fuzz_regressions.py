@@ -1120,3 +1120,18 @@ def test_a_loop_keeping_only_the_shape_of_a_python_float():
         return c + np.minimum(c, s)
     ''', [0.3, 0.7])
 
+
+@pytest.mark.parametrize("x", [0.91, 1.3, 2.5])
+def test_a_value_handed_on_under_a_name_a_nested_loop_sets_keeps_its_own_name(x):
+    """x = x + 0.5 leaves the loop as a, which the nested loop also sets: not renamed to a there."""
+    assert_right('''
+    def f(x):
+        while x < 3.0:
+            x = x + 0.5
+            for i in range(2):
+                a = x * x
+            a = x
+            if a > 2.1:
+                break
+        return a * a
+    ''', [x])
