@@ -199,6 +199,8 @@ class MemoryModel:
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
+            if self.versions.get(other_name) != atom:
+                continue  # given its new value already, as the same array as a name followed before it
             if atom.name in seen:
                 if atom == old:
                     self.bind(other_name, new)  # the same array: it sees the write

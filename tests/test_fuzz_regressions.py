@@ -1135,3 +1135,16 @@ def test_a_value_handed_on_under_a_name_a_nested_loop_sets_keeps_its_own_name(x)
                 break
         return a * a
     ''', [x])
+
+
+def test_two_names_of_one_array_written_through_a_view_stay_one_array():
+    """a = v; X = a[1:]; X[[1]] += ...: a and v take one new value, so v[0] *= ... is seen through a."""
+    assert_right('''
+    def f(v: "3"):
+        v = v * 1.0
+        a = v
+        X = a[1:]
+        X[[1]] += 1.0
+        v[0] *= v[1]
+        return a
+    ''', [V3], dout=D3)
