@@ -411,6 +411,10 @@ class StatementStager:
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
+            value = after.get(name)
+            if isinstance(value, ir.Var) and value.name != carried_name and carried_name in self.storage:
+                # after the loop: the value it entered with, or the last iteration's (s = v[::-1])
+                self.set_on_paths(carried_name, [self.storage[carried_name], (value.name, "same", None)])
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))

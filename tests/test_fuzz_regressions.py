@@ -1148,3 +1148,17 @@ def test_two_names_of_one_array_written_through_a_view_stay_one_array():
         v[0] *= v[1]
         return a
     ''', [V3], dout=D3)
+
+
+def test_a_write_into_a_value_a_loop_may_have_made_a_view_is_refused_where_its_base_is_read():
+    """s = v, then s = v[::-1] in the loop: after it s is v or its reversed view, and a write into s
+    is not a write into v as it was before the loop."""
+    assert_refused('''
+    def f(v: "3"):
+        v = v * 1.0
+        s = v
+        for k in range(2):
+            s = v[::-1]
+        s[0] = 0.0
+        return v * v
+    ''', "'v' may have been changed by the write into 's' on line 7", 8)
