@@ -272,13 +272,19 @@ def _blocks(items):
 def _forwards_called(forward, staged):
     """The staged forward of ``staged`` and of every helper it calls, callees first."""
     found = {}
-    for op in ops_in(staged.body):
-        if op.rule == "call" and op.param("function") not in found:
-            inner = read_helper(forward, op.param("function"))
+    for name in _called(forward, staged):
+        if name not in found:
+            inner = read_helper(forward, name)
             inner_staged = stage(inner, None, declared_shapes(inner), staged.mode == "numpy")
             found.update({f.name: f for f in _forwards_called(inner, inner_staged)})
     found[staged.name] = staged
     return list(found.values())
+
+
+def _called(forward, staged):
+    """The user's functions ``staged`` calls: in its operations, then in its tests."""
+    names = [op.param("function") for op in ops_in(staged.body) if op.rule == "call"]
+    return list(dict.fromkeys(names + _tested_helpers(forward, staged)))
 
 
 def _reaches(forward, names, seen):
@@ -298,11 +304,10 @@ def _reaches(forward, names, seen):
 def _callable(forward, staged):
     """A helper's staged forward as a Python function (with the helpers it calls)."""
     namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
-    for op in ops_in(staged.body):
-        if op.rule == "call" and op.param("function") not in namespace:
-            inner = read_helper(forward, op.param("function"))
-            namespace[op.param("function")] = _callable(inner, stage(inner, None, declared_shapes(inner),
-                                                                     staged.mode == "numpy"))
+    for name in _called(forward, staged):
+        if name not in namespace:
+            inner = read_helper(forward, name)
+            namespace[name] = _callable(inner, stage(inner, None, declared_shapes(inner), staged.mode == "numpy"))
     exec(compile(emit.forward_source(staged), f"<backgen {staged.name}>", "exec"), namespace)
     return namespace[staged.name]
 

@@ -1162,3 +1162,28 @@ def test_a_write_into_a_value_a_loop_may_have_made_a_view_is_refused_where_its_b
         s[0] = 0.0
         return v * v
     ''', "'v' may have been changed by the write into 's' on line 7", 8)
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+def test_a_helper_called_in_a_test_brings_the_helpers_its_own_tests_call(numpy):
+    """layer() runs in the backward for its test; step(), which layer's own test calls, comes with it."""
+    source = '''
+    def step(q):
+        return np.sum(q * q)
+
+
+    def layer(q):
+        if step(q) > 1.9:
+            q = q * 2.0
+        return q
+
+
+    def f(y):
+        if np.sum(layer(y)) < -1.0:
+            return y
+        return y * y
+    '''
+    if numpy:
+        assert_right(source.replace("f(y)", 'f(y: "3")'), [V3], dout=D3)
+    else:
+        assert_right(source.replace("np.sum", ""), [0.5])
