@@ -284,6 +284,8 @@ class StatementStager:
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.versions:
                 self.check_fresh(sub.id, sub)  # a test reading an array changed unseen
                 replaced[id(sub)] = self.versions[sub.id]
+                if isinstance(replaced[id(sub)], ir.Var):  # read again by the backward, as it was here
+                    self.read_so_far.add(replaced[id(sub)].name)
             elif isinstance(sub, ast.Name) and sub.id in self.user_names and self.qualify(sub) is None:
                 self.name(sub)  # raises: used before assignment
         return self.spell(node, replaced)
@@ -473,6 +475,8 @@ class StatementStager:
 
     def static_int(self, node):
         atom = self.expr(node, role="n")
+        if isinstance(atom, ir.Var):  # a loop's bound, read again by the backward
+            self.read_so_far.add(atom.name)
         return str(atom)
 
 

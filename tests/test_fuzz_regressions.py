@@ -1187,3 +1187,30 @@ def test_a_helper_called_in_a_test_brings_the_helpers_its_own_tests_call(numpy):
         assert_right(source.replace("f(y)", 'f(y: "3")'), [V3], dout=D3)
     else:
         assert_right(source.replace("np.sum", ""), [0.5])
+
+
+def test_a_test_replayed_by_the_backward_reads_its_value_before_a_later_loop_changes_it():
+    """The backward replays if z < 0.3 after the second loop left z changed: z keeps a value of its own."""
+    assert_right('''
+    def f(x, z):
+        k = 0
+        while k < 2:
+            k = k + 1
+            if z < 0.3:
+                break
+            a = x * x
+        for i in range(2):
+            z = z * a
+        return a
+    ''', [0.5, 0.5])
+
+
+def test_a_loops_bound_replayed_by_the_backward_reads_its_value_before_a_later_loop_changes_it():
+    assert_right('''
+    def f(x, n: int):
+        for i in range(n):
+            x = x * x
+        for j in range(2):
+            n = n + 1
+        return x
+    ''', [0.9, 2])
