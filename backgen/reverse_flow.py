@@ -410,6 +410,8 @@ class FlowReverser:
                     block.append(ir.Block("else:", tuple(orelse)))
                 kept.extend(reversed(block))
                 read |= _names(item.test) | _reads(item.body + item.orelse)
+                if loops:  # the values its loops start from (kept for their backward as each iteration starts)
+                    read |= {c for inner in ir.loops_in([item]) for c in set(inner.carried) - set(inner.fresh)}
             else:
                 if not self.runs(item, read):
                     continue  # nothing it computes or keeps is read after it

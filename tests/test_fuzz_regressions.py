@@ -1214,3 +1214,18 @@ def test_a_loops_bound_replayed_by_the_backward_reads_its_value_before_a_later_l
             n = n + 1
         return x
     ''', [0.9, 2])
+
+
+@pytest.mark.parametrize("y", [0.69, -0.5])
+def test_a_loop_inside_an_if_starts_from_a_value_the_forward_pass_computes(y):
+    """The loop in the if keeps x as each iteration starts: x = x * 2.0 + y runs in the forward pass."""
+    assert_right('''
+    def f(x, y):
+        x = x * 2.0 + y
+        if y > 0.2:
+            for i in range(2):
+                x = math.fabs(y)
+                if y < 2.1:
+                    break
+        return x
+    ''', [0.1, y])
