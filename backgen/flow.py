@@ -313,8 +313,9 @@ class StatementStager:
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
+            reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
             if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and \
-                    (call.id in self.carried_names(stmt, body) or renamed):  # renamed: W, X = X, W * 0.5
+                    (call.id in self.carried_names(stmt, reading + body) or renamed):  # renamed: W, X = X, W * 0.5
                 # Python iterates the value the name had as the loop started, whatever the body rebinds
                 start = self.namer.fresh(call.id + "_start")
                 self.add(ir.Op(start, "copy", (sequence,), stmt.lineno, (), str(sequence)))

@@ -1229,3 +1229,14 @@ def test_a_loop_inside_an_if_starts_from_a_value_the_forward_pass_computes(y):
                     break
         return x
     ''', [0.1, y])
+
+
+def test_a_loop_over_an_array_the_body_rebinds_iterates_the_array_it_started_with():
+    """for row in v iterates the v it started with, whatever the body binds v to."""
+    assert_right('''
+    def f(v: "3"):
+        for row in v:
+            v = np.zeros(3)
+            a = row * 1.5
+        return a
+    ''', [V3])
