@@ -136,6 +136,7 @@ class _Reverser(FlowReverser):
         zeros = []
         for w in staged.wrt:
             if w not in self.adjoint:
+                self.refuse_resized(w)
                 self.adjoint[w] = self.adjoint_name(w)
                 zero = self.zeros_like(w)
                 zeros.append(ir.AdjointLine(self.adjoint[w], False, zero))
@@ -705,6 +706,17 @@ class _Reverser(FlowReverser):
         line = self.staged.lines[number - 1] if 0 < number <= len(self.staged.lines) else None
         col = len(line) - len(line.lstrip()) + 1 if line else None
         raise BackgenError(message, self.staged.filename, number or None, col, line)
+
+    def refuse_resized(self, param):
+        """Refuse a zero gradient of a parameter that a loop rebinds to a selection by a boolean mask
+        (``v = v[v > 0]``): after the loop it may be shorter than the input, whose shape the zero has."""
+        if not self.sized.get(param):
+            return
+        for loop in ir.loops_in(self.staged.body):
+            if param in loop.carried:
+                self.refuse_at(loop.line, f"{param!r} is selected by a boolean mask in this loop, so its length "
+                                          "may change, and its gradient (zero) has the length it came with: give "
+                                          f"the selection a name of its own ({param}_kept = {param}[...])")
 
     def refuse_unset(self, loop, name):
         line = self.staged.lines[loop.line - 1] if 0 < loop.line <= len(self.staged.lines) else None

@@ -1240,3 +1240,20 @@ def test_a_loop_over_an_array_the_body_rebinds_iterates_the_array_it_started_wit
             a = row * 1.5
         return a
     ''', [V3])
+
+
+def test_a_parameter_a_loop_shortens_by_a_mask_with_no_gradient_flowing_is_refused():
+    """v = v[v > 0.0] in the loop rebinds v, whose zero gradient must keep the input's length."""
+    assert_refused('''
+    def f(v: "3", w: "3"):
+        for row in w:
+            v = v[v > 0.0]
+        return np.max(w, keepdims=True)
+    ''', "'v' is selected by a boolean mask in this loop", 3)
+    assert_right('''
+    def f(v: "3", w: "3"):
+        u = v
+        for row in w:
+            u = u[u > 0.0]
+        return np.max(w, keepdims=True) + np.sum(v)
+    ''', [np.array([0.87, -1.1, 1.14]), V3], dout=np.array([0.5]))
