@@ -1257,3 +1257,15 @@ def test_a_parameter_a_loop_shortens_by_a_mask_with_no_gradient_flowing_is_refus
             u = u[u > 0.0]
         return np.max(w, keepdims=True) + np.sum(v)
     ''', [np.array([0.87, -1.1, 1.14]), V3], dout=np.array([0.5]))
+
+
+def test_a_write_through_a_view_of_a_view_reaches_both_names_of_the_array():
+    """s and X name one array, a = X[0], b = a[1:]: the write into b reaches a, then s and X alike."""
+    assert_right('''
+    def f(s: float, X: "1, 4"):
+        s, a = X, X[0]
+        b = a[1:]
+        a[[0]] -= 1.0
+        b[[2]] = np.max(b[1] - a * X)
+        return a, a - s
+    ''', [0.5, np.array([[0.67, 0.38, -0.86, -1.02]])], dout=(None, np.array([[1.0, -2.0, 0.5, 0.3]])))
