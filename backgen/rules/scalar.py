@@ -55,7 +55,7 @@ SCALAR = {
     }),
     "math.sinh": _unary("math.sinh(x)", "math.cosh(x)"),
     "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
-    "math.tanh": _unary("math.tanh(x)", "1 - out ** 2"),
+    "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
     "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
     "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a / out", "b": "b / out"}),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
