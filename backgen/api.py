@@ -30,7 +30,7 @@ import types
 
 import numpy as np
 
-from . import emit, source, structured
+from . import emit, shape_free, source, structured
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
 from .parse import read
@@ -200,6 +200,15 @@ class _Unset:
 UNSET = _Unset()
 
 
+def _no_gradient(value, index):
+    """Whether a parameter given ``value`` carries no gradient: booleans (a mask), or integers
+    where the forward uses the parameter as an ``index`` (class labels)."""
+    if not isinstance(value, (np.ndarray, np.bool_, np.integer)):
+        return False
+    kind = np.asarray(value).dtype.kind
+    return kind == "b" or index and kind in "iu"
+
+
 class Differentiable:
     """A forward function with its generated backward attached.
 
@@ -208,7 +217,8 @@ class Differentiable:
     call, for the shapes of its arrays, and kept for later calls with arrays
     of the same ranks and the same dimensions of size 1 (what the generated
     code depends on), up to ``CACHE_SIZE`` of them.  On a method, ``self``
-    is bound and left out of the default ``wrt``.
+    is bound and left out of the default ``wrt``; so are the parameters a
+    call gives boolean arrays (masks) or integer arrays it indexes with (labels).
     """
 
     def __init__(self, func, wrt=None, shapes=None, recompute=False):
@@ -225,6 +235,8 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = read(self._func)
+        self._indices = {name for name, kind in shape_free.uses(forward.func, self._signature.parameters).items()
+                         if kind == "label"}
         self._sequences = structured.read_as_sequences(forward.func)
         specs = declared_shapes(forward, self._shapes)
         try:
@@ -271,13 +283,17 @@ class Differentiable:
             return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
 
     def wrt_for(self, values):
-        """``wrt``, with the parameters defaulting to an integer that this call gives a float."""
+        """``wrt``, with the parameters defaulting to an integer that this call gives a float; unless
+        ``wrt`` was given, without those this call gives integer or boolean arrays (labels, masks),
+        which carry no gradient."""
         names = list(self._signature.parameters)
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
             isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
-        if not given:
+        labels = set() if self._given_wrt is not None else {
+            n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices)}
+        if not given and not labels:
             return self.wrt
-        return tuple(n for n in names if n in self.wrt or n in given)
+        return tuple(n for n in names if (n in self.wrt or n in given) and n not in labels)
 
     def _entry(self, values):
         """The generated code for these argument values (generated once per pattern of shapes)."""

@@ -336,7 +336,7 @@ class GradContext:
         inputs, arrow, output = spec.partition("->")
         subs = inputs.split(",")
         if len(subs) != len(self.op.args):
-            self.unsupported("np.einsum is differentiated with one or two operands")
+            self.unsupported(f"np.einsum('{spec}') names {len(subs)} operands and is given {len(self.op.args)}")
         free = [c for c in string.ascii_letters if c not in spec]
         shapes = [self.shape(arg) for arg in self.op.args]
         ranks = [len(shape) - len(sub.replace("...", "")) if "..." in sub else 0 for sub, shape in zip(subs, shapes)]
@@ -380,8 +380,8 @@ class GradContext:
     def _einsum_vjp(self, spec, operands, position):
         inputs, _, output = spec.partition("->")
         subs = inputs.split(",")
-        if len(subs) != len(operands) or len(subs) > 2:
-            self.unsupported("np.einsum is differentiated with one or two operands")
+        if len(subs) != len(operands):
+            self.unsupported(f"np.einsum('{spec}') names {len(subs)} operands and is given {len(operands)}")
         if not _:
             letters = "".join(subs)
             output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))

@@ -8,6 +8,7 @@ from backgen import BackgenError
 from backgen.cli import main
 
 from conftest import load_module
+from numeric import gradient
 
 
 @pytest.fixture
@@ -168,3 +169,18 @@ def test_a_helper_called_with_a_float_and_a_numpy_float_is_differentiated_once(m
     assert backgen.gradcheck(f, W, 1.39, c) < 1e-6  # s a Python float, c.dot(c) a NumPy float
     text = f.backward_source
     assert text.count("def scale_backward") == 1 and "scale_backward2" not in text
+
+
+def test_the_decorator_leaves_labels_and_masks_out_of_the_default_wrt(module):
+    f = backgen.backward(module(
+        "def loss(scores, y, keep):\n"
+        "    shifted = np.where(keep, scores, 0.0)\n"
+        "    probs = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)\n"
+        "    return -np.mean(np.log(probs[np.arange(scores.shape[0]), y]))\n").loss)
+    rng = np.random.default_rng(5)
+    scores, y, keep = rng.standard_normal((4, 3)), rng.integers(0, 3, 4), rng.standard_normal((4, 3)) > -0.5
+    dscores = f.backward(scores, y, keep)  # y (integers) and keep (booleans) carry no gradient
+    assert dscores.shape == scores.shape
+    np.testing.assert_allclose(dscores, gradient(f, [scores, y, keep], 0), rtol=1e-6, atol=1e-8)
+    with pytest.raises(BackgenError, match="carries no gradient"):  # named in wrt: still an error
+        backgen.backward(f.__wrapped__, wrt=("scores", "y")).backward(scores, y, keep)
