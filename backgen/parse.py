@@ -581,7 +581,7 @@ def _fence_block(forward, stmts, in_loop, last):
     for i, stmt in enumerate(stmts):
         final = last and i == len(stmts) - 1
         if isinstance(stmt, ast.If):
-            _fence_expr(forward, stmt.test)
+            _fence_expr(forward, stmt.test, "test")
             _fence_block(forward, stmt.body, in_loop, last)
             _fence_block(forward, stmt.orelse, in_loop, last)
         elif isinstance(stmt, (ast.For, ast.While)):
@@ -593,7 +593,7 @@ def _fence_block(forward, stmts, in_loop, last):
                     raise forward.error("the loop variable must be a single name", stmt.target)
                 _fence_expr(forward, stmt.iter)
             else:
-                _fence_expr(forward, stmt.test)
+                _fence_expr(forward, stmt.test, "test")
             _fence_block(forward, stmt.body, in_loop=True, last=False)
         elif isinstance(stmt, (ast.Break, ast.Continue)):
             word = "break" if isinstance(stmt, ast.Break) else "continue"
@@ -726,8 +726,16 @@ def is_append(stmt):
 
 
 def _fence_expr(forward, node, where="value"):
-    """Check an expression; ``where`` is "value", "arg" (a call argument) or "index"."""
+    """Check an expression; ``where`` is "value", "arg" (a call argument), "index" or "test" (an
+    ``if``'s or ``while``'s, where ``and``/``or`` decide the way and carry no value)."""
     kind = type(node)
+    if kind is ast.BoolOp and where == "test":
+        for value in node.values:
+            _fence_expr(forward, value, "test")
+        return
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and where == "test":
+        _fence_expr(forward, node.operand, "test")
+        return
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", node)
     if isinstance(node, ast.BinOp):

@@ -421,6 +421,56 @@ def test_if_numpy_both_sides_with_one_decorated_function():
     assert g.backward_source.count("def if_numpy_two_step_branches_backward(") == 1
 
 
+def test_and_or_not_in_tests_keep_python_s_short_circuit():
+    # the test of a while reads x[i] only while i is in range; and/or/not decide the way
+    for forward, args, wrt in [(scan_while_in_range, (np.array([0.5, 1.2, -0.3, 0.9]),), ("x",)),
+                               (scan_while_in_range, (np.array([0.5, -2.5, 0.9]),), ("x",)),
+                               (branch_on_and_or, (0.8, 1.7), ("x", "y")),
+                               (branch_on_and_or, (-0.8, 2.7), ("x", "y")),
+                               (break_on_either, (0.4, 1.3), ("x", "r")),
+                               (break_on_either, (0.4, -1.1), ("x", "r")),
+                               (numpy_branch_on_and_or, (rng(1).standard_normal((4, 3)),), ("X",)),
+                               (numpy_branch_on_and_or, (-rng(2).uniform(0.5, 1.0, (2, 3)),), ("X",))]:
+        check(forward, *args, wrt=wrt)
+
+
+def scan_while_in_range(x):
+    i = 0
+    acc = 0.0
+    while i < x.shape[0] and x[i] > -2.0:
+        acc = acc + x[i] * x[i]
+        i += 1
+    return acc
+
+
+def branch_on_and_or(x, y):
+    s = 0.0
+    for t in range(4):
+        if (t % 2 == 0 and x > 0) or (t == 3 and not y > 2):
+            s = s + x * y
+        elif not (x < 0 or y < 0):
+            s = s - y
+    return s
+
+
+def break_on_either(x, r):
+    y = x
+    for k in range(30):
+        y = y * r + 0.1
+        if y > 3.0 or y < -3.0 or (k > 10 and abs(y) < 1e-3):
+            break
+    return y
+
+
+def numpy_branch_on_and_or(X):
+    h = np.tanh(X)
+    if np.sum(h) > 0 and h.shape[0] > 2:
+        h = h * 2.0
+    elif np.max(h) < 0.0 or np.sum(h * h) > 100.0:
+        h = h - 1.0
+    return np.sum(h * h)
+
+
 # =========================================================================================
 # 3. loops
 # =========================================================================================
