@@ -6,7 +6,9 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 * ``import numpy as np`` / ``from math import sin`` at the top level of the
   body bind their names as the same statements at module level would; the
   statements leave the body.
-* A ``def`` at the top level of the body becomes a helper of its own.  The
+* A ``def`` at the top level of the body becomes a helper of its own (and so
+  does a lambda given a name there, ``f = lambda z: ...``, as the ``def`` it
+  means).  The
   names it reads from the enclosing function (its closure: parameters and
   locals of the forward) become leading parameters of the helper, and every
   call of it passes them: ``def act(z): return np.tanh(z) * w`` called as
@@ -42,6 +44,16 @@ class Nested:
     closure: tuple = ()
 
 
+def _as_def(stmt):
+    """``f = lambda a: expr`` at the top level of the body: the ``def f(a): return expr`` it means."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Lambda)):
+        return stmt
+    body = [ast.copy_location(ast.Return(stmt.value.body), stmt.value.body)]
+    func = ast.FunctionDef(stmt.targets[0].id, stmt.value.args, body, [], None, type_params=[])
+    return ast.copy_location(func, stmt)
+
+
 def lift(forward, bind_import):
     """Take the body's imports and nested functions out of ``forward.func`` (see the module doc)."""
     func = forward.func
@@ -54,7 +66,7 @@ def lift(forward, bind_import):
                 if not forward.env.get(local):
                     forward.env.pop(local, None)
         else:
-            body.append(stmt)
+            body.append(_as_def(stmt))
     func.body = body
     defs = [stmt for stmt in func.body if isinstance(stmt, ast.FunctionDef)]
     if not defs:

@@ -152,8 +152,15 @@ W = np.array([1.5, -0.6, 0.2])
     def f(x: "3"):
         return np.sum(np.stack([x * i for i in range(3)]) ** 2)
     ''', [V]),
+    ('''
+    def f(z: "3", w: "3"):
+        softmax = lambda a: np.exp(a) / np.sum(np.exp(a))
+        scale = lambda a, k=2.0: a * k * w
+        return -np.log(softmax(scale(z))[0])
+    ''', [V, W]),
 ], ids=["enumerate", "enumerate-start", "zip", "generator", "list-comprehension", "comprehension-if",
-        "scalar-generator", "comprehension-variable-is-its-own", "scalar-list", "comprehension-in-a-call"])
+        "scalar-generator", "comprehension-variable-is-its-own", "scalar-list", "comprehension-in-a-call",
+        "named-lambdas"])
 def test_iteration_idioms_are_the_loops_they_are(source, args):
     check_source(source, args)
 

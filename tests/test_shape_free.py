@@ -289,6 +289,11 @@ def test_products_medians_and_ranges_along_an_axis():
           (r(3, 4), r(4)), (r(4, 3, 2), r(3, 2)), (r(5), 0.5))
 
 
+def test_frobenius_and_two_norms_along_an_axis():
+    check("def f(W, v):\n    return np.linalg.norm(W, 'fro') ** 2 + np.sum(np.linalg.norm(v, 2, axis=-1))\n", "f",
+          (r(3, 4), r(2, 5)), (r(2, 2), r(3)), (r(4, 1), r(2, 3, 4)))
+
+
 def test_concatenation_along_an_axis():
     check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))

@@ -113,8 +113,8 @@ def _norm(c):
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
     gradient is one of the subgradients."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
-    if c.shape_free:  # the default order only: the 2-norm of the values (flattened, or along axis)
-        if order is not None:
+    if c.shape_free:  # the 2-norm of the values (flattened, or along axis): 'fro' too, ord=2 along one axis
+        if order not in (None, "fro") and not (order == 2 and isinstance(axis, int)):
             c.needs_shapes()
         scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
