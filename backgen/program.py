@@ -15,6 +15,7 @@ backgen is reported as one too (``guarded``).
 
 import ast
 import copy
+import operator
 import dataclasses
 import math
 import re
@@ -227,7 +228,8 @@ def _literal_arguments(helper, op):
 
 
 def _with_constants(helper, constants):
-    """The helper with each parameter of ``constants`` read as that constant."""
+    """The helper with each parameter of ``constants`` read as that constant, and the tests those
+    constants decide (``out if keepdims else ...``, ``if axis is not None:``) decided."""
     if not constants:
         return helper
     class Constants(ast.NodeTransformer):
@@ -235,7 +237,55 @@ def _with_constants(helper, constants):
             if node.id in constants and isinstance(node.ctx, ast.Load):
                 return ast.copy_location(ast.parse(constants[node.id], mode="eval").body, node)
             return node
+
+        def visit_IfExp(self, node):
+            self.generic_visit(node)
+            decided = _decided(node.test)
+            return node if decided is None else node.body if decided else node.orelse
+
+        def visit_If(self, node):
+            self.generic_visit(node)
+            decided = _decided(node.test)
+            if decided is None:
+                return node
+            return (node.body if decided else node.orelse) or ast.copy_location(ast.Pass(), node)
     return dataclasses.replace(helper, func=Constants().visit(copy.deepcopy(helper.func)))
+
+
+_COMPARE = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,
+            ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def _decided(test):
+    """The truth of a test made of constants only (``True``, ``1 is not None``, ``not False and
+    mode == "train"``), or None where it reads anything else."""
+    try:
+        value = _constant(test)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    return None if value is _UNKNOWN else bool(value)
+
+
+_UNKNOWN = object()
+
+
+def _constant(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+        value = _constant(node.operand)
+        return value if value is _UNKNOWN else (not value) if isinstance(node.op, ast.Not) else -value
+    if isinstance(node, ast.BoolOp):
+        values = [_constant(v) for v in node.values]
+        if _UNKNOWN in values:
+            return _UNKNOWN
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
+        values = [_constant(node.left)] + [_constant(c) for c in node.comparators]
+        if _UNKNOWN in values:
+            return _UNKNOWN
+        return all(_COMPARE[type(op)](a, b) for op, a, b in zip(node.ops, values, values[1:]))
+    return _UNKNOWN
 
 
 def _free_name(base, start, taken):

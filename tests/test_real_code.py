@@ -379,3 +379,47 @@ def test_real_code(name):
     objective = weighted(forward, douts)
     for g, k in zip(got, floats):
         np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-5, atol=1e-7)
+
+
+AUTOGRAD_NET = '''
+import numpy as np
+
+def logsumexp(x, axis=None, keepdims=False):
+    max_x = np.max(x, axis=axis, keepdims=True)
+    out = max_x + np.log(np.sum(np.exp(x - max_x), axis=axis, keepdims=True))
+    return out if keepdims else np.squeeze(out, axis=axis) if axis is not None else np.squeeze(out)
+
+def neural_net_predict(params, inputs):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - logsumexp(outputs, axis=1, keepdims=True)
+
+def log_posterior(params, inputs, targets, L2_reg):
+    log_prior = -L2_reg * sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+'''
+
+
+def test_a_net_over_a_list_of_layers_with_a_helper_whose_settings_decide_its_tests(tmp_path):
+    # logsumexp(..., axis=1, keepdims=True): its `out if keepdims else ...` and `axis is not None`
+    # are decided by the constants it is called with (no path of another shape, no SyntaxWarning)
+    path = tmp_path / "net.py"
+    path.write_text(AUTOGRAD_NET)
+    from conftest import load_module
+    module = load_module(path)
+    rng = np.random.default_rng(0)
+    params = [(rng.normal(size=(4, 5)), rng.normal(size=5)), (rng.normal(size=(5, 3)), rng.normal(size=3))]
+    inputs, targets = rng.normal(size=(6, 4)), np.eye(3)[rng.integers(0, 3, 6)]
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SyntaxWarning)
+        dparams = backgen.backward(module.log_posterior, wrt=("params",)).backward(params, inputs, targets, 0.1)
+    for layer, (W, b) in enumerate(params):
+        for part, value in enumerate((W, b)):
+            def moved(v, layer=layer, part=part):
+                changed = [list(p) for p in params]
+                changed[layer][part] = v
+                return module.log_posterior([tuple(p) for p in changed], inputs, targets, 0.1)
+            np.testing.assert_allclose(dparams[layer][part], gradient(moved, [value], 0), rtol=1e-5, atol=1e-7)
