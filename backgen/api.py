@@ -200,13 +200,14 @@ class _Unset:
 UNSET = _Unset()
 
 
-def _no_gradient(value, index):
-    """Whether a parameter given ``value`` carries no gradient: booleans (a mask), or integers
-    where the forward uses the parameter as an ``index`` (class labels)."""
+def _no_gradient(value, index, arithmetic):
+    """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
+    parameter as an ``index`` (class labels), booleans unless it uses it in ``arithmetic`` only
+    (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integers are)."""
     if not isinstance(value, (np.ndarray, np.bool_, np.integer)):
         return False
     kind = np.asarray(value).dtype.kind
-    return kind == "b" or index and kind in "iu"
+    return kind in "iu" and index or kind == "b" and (index or not arithmetic)
 
 
 class Differentiable:
@@ -218,7 +219,8 @@ class Differentiable:
     of the same ranks and the same dimensions of size 1 (what the generated
     code depends on), up to ``CACHE_SIZE`` of them.  On a method, ``self``
     is bound and left out of the default ``wrt``; so are the parameters a
-    call gives boolean arrays (masks) or integer arrays it indexes with (labels).
+    call gives integer arrays the forward indexes with (labels) or boolean
+    arrays it uses other than in arithmetic (masks).
     """
 
     def __init__(self, func, wrt=None, shapes=None, recompute=False):
@@ -235,8 +237,9 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = read(self._func)
-        self._indices = {name for name, kind in shape_free.uses(forward.func, self._signature.parameters).items()
-                         if kind == "label"}
+        params = list(self._signature.parameters)
+        self._indices = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
+        self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._sequences = structured.read_as_sequences(forward.func)
         specs = declared_shapes(forward, self._shapes)
         try:
@@ -290,7 +293,8 @@ class Differentiable:
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
             isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
         labels = set() if self._given_wrt is not None else {
-            n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices)}
+            n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices,
+                                                                             n in self._arithmetic)}
         if not given and not labels:
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given) and n not in labels)
