@@ -57,6 +57,9 @@ class CallStager:
             return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
         if node.keywords:
             raise self.error("keyword arguments are not supported in this call", node.keywords[0])
+        if qualified in ("max", "min") and len(node.args) > 2:  # max(a, b, c) is max(max(a, b), c): the
+            inner = ast.copy_location(ast.Call(func, node.args[:-1], []), node)  # first of equal ones wins
+            node = ast.copy_location(ast.Call(func, [inner, node.args[-1]], []), node)
         rule = CALLS.get((qualified, len(node.args)))
         if rule is None:
             arities = sorted(n for (f, n) in CALLS if f == qualified)

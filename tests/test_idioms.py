@@ -372,3 +372,14 @@ def test_a_nested_helper_closing_over_an_integer_default_given_a_float():
     assert da == pytest.approx(gradient(scaled_tanh_sum, [x, 0.9], 1), rel=1e-6)
     np.testing.assert_allclose(g.backward(x), gradient(scaled_tanh_sum, [x, 1], 0), rtol=1e-6)
     assert backgen.gradcheck(g, x, 0.9) < 1e-6 and backgen.gradcheck(scaled_tanh_sum, x) < 1e-6
+
+
+def test_max_and_min_of_several_numbers_route_to_the_first_extreme():
+    source = "def f(x, y, z, w):\n    return max(x, y, z) * min(y, z, w, x) + max(x * y, z, w)\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    for args in [(0.3, 0.9, 0.5, -0.2), (0.9, -0.2, 0.3, 0.5), (-0.2, 0.5, 0.9, 0.3), (0.5, 0.3, -0.2, 0.9)]:
+        got = generated["f_backward"](*args)
+        for k in range(4):
+            assert got[k] == pytest.approx(gradient(namespace["f"], list(args), k), abs=1e-7)
