@@ -133,6 +133,17 @@ def _unpad(grad, pad_width):
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
     return grad[tuple(slice(before, n - after) for (before, after), n in zip(widths, np.shape(grad)))]
 ''',
+    "_diag_grad": '''
+def _diag_grad(grad, v, k=0):
+    """The gradient of v in np.diag(v, k): grad's k-th diagonal where v is a vector (np.diag made
+    a matrix of it), else an array of v's shape holding grad on that diagonal (np.diag read it)."""
+    if np.ndim(v) == 1:
+        return np.diagonal(grad, offset=k).copy()
+    out = np.zeros(np.shape(v))
+    steps = np.arange(np.size(grad))
+    out[steps + max(-k, 0), steps + max(k, 0)] = grad
+    return out
+''',
     "_solve_grad_b": '''
 def _solve_grad_b(grad, a, b):
     """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one

@@ -103,3 +103,15 @@ def test_unrepeat_is_the_gradient_of_repeat(shape, repeats, axis):
     got = NAMESPACE["_unrepeat"](grad, x, repeats, axis)
     assert np.shape(got) == np.shape(x)
     assert_close(np.asarray(got, dtype=float), want)
+
+
+@pytest.mark.parametrize("shape, k", [((3,), 0), ((3,), 2), ((4,), -1), ((3, 3), 0), ((3, 5), 1), ((5, 3), -2),
+                                      ((2, 4), 3), ((1, 1), 0)])
+def test_diag_grad_is_the_gradient_of_diag(shape, k):
+    rng = np.random.default_rng(4)
+    v = rng.normal(size=shape)
+    grad = rng.normal(size=np.shape(np.diag(v, k)))
+    want = gradient(weighted(lambda v: np.diag(v, k), [grad]), [v], 0)
+    got = NAMESPACE["_diag_grad"](grad, v, k)
+    assert np.shape(got) == np.shape(v) and got.flags.writeable
+    assert_close(got, want)

@@ -185,6 +185,8 @@ def _take_along_axis(c):
 
 def _diag(c):
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
+    if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
+        return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
     if c.ndim(c.current) != 2 or c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
