@@ -359,6 +359,8 @@ class GradContext:
         return ",".join(subs) + "->" + output.replace("...", letters)
 
     def tensordot_grad(self, position):
+        if self.shape_free:  # the subscripts from the ranks, at run time
+            return f"_tensordot_grad({self.g}, {self.a}, {self.b}, {self.param_source('axes', '2')}, {position})"
         ra, rb = self.ndim("a"), self.ndim("b")
         axes = self.param("axes", 2)
         if isinstance(axes, int):

@@ -144,6 +144,26 @@ def _diag_grad(grad, v, k=0):
     out[steps + max(-k, 0), steps + max(k, 0)] = grad
     return out
 ''',
+    "_tensordot_grad": '''
+def _tensordot_grad(grad, a, b, axes, position):
+    """The gradient of a (position 0) or b (1) in np.tensordot(a, b, axes): an einsum of grad and
+    the other operand, its subscripts worked out from the ranks."""
+    ra, rb = np.ndim(a), np.ndim(b)
+    if isinstance(axes, int):
+        axes = (list(range(ra - axes, ra)), list(range(axes)))
+    axes_a, axes_b = [[i % rank for i in np.atleast_1d(ax)] for ax, rank in zip(axes, (ra, rb))]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sub_a, sub_b = letters[:ra], [None] * rb
+    for i, j in zip(axes_a, axes_b):
+        sub_b[j] = sub_a[i]
+    spare = iter(letters[ra:])
+    sub_b = "".join(s or next(spare) for s in sub_b)
+    sub_out = "".join(s for i, s in enumerate(sub_a) if i not in axes_a) + \
+        "".join(s for j, s in enumerate(sub_b) if j not in axes_b)
+    if position == 0:
+        return np.einsum(f"{sub_out},{sub_b}->{sub_a}", grad, b)
+    return np.einsum(f"{sub_out},{sub_a}->{sub_b}", grad, a)
+''',
     "_solve_grad_b": '''
 def _solve_grad_b(grad, a, b):
     """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one

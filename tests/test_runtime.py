@@ -115,3 +115,16 @@ def test_diag_grad_is_the_gradient_of_diag(shape, k):
     got = NAMESPACE["_diag_grad"](grad, v, k)
     assert np.shape(got) == np.shape(v) and got.flags.writeable
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("sa, sb, axes", [((3, 4), (4, 2), 1), ((3, 4, 2), (4, 2), 2), ((4, 3), (2, 4, 5), ([0], [1])),
+                                          ((3, 2), (2, 5, 3), ([1, 0], [0, 2])), ((3,), (2,), 0),
+                                          ((2, 3), (3, 2), ([-1], [0]))])
+def test_tensordot_grad_is_the_gradient_of_tensordot(sa, sb, axes):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=sa), rng.normal(size=sb)
+    grad = rng.normal(size=np.shape(np.tensordot(a, b, axes)))
+    objective = weighted(lambda a, b: np.tensordot(a, b, axes), [grad])
+    for position in (0, 1):
+        got = NAMESPACE["_tensordot_grad"](grad, a, b, axes, position)
+        assert_close(got, gradient(objective, [a, b], position))

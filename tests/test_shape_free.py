@@ -299,6 +299,11 @@ def test_diag_of_a_vector_or_of_a_matrix():
           (r(3), r(4, 4)), (r(3, 3), r(2)), (r(2, 4), 1.5))
 
 
+def test_tensordot_of_operands_of_several_ranks():
+    check("def f(a, b):\n    return np.sum(np.sin(np.tensordot(a, b, axes=1)))\n", "f",
+          (r(3, 4), r(4, 2)), (r(3, 2), r(2, 5, 3)), (r(4), r(4, 3)))
+
+
 def test_concatenation_along_an_axis():
     check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))
