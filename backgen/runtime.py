@@ -94,6 +94,16 @@ def _digamma(x):
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     return result + math.log(x) - 0.5 / x - series
 ''',
+    "_gammaln": '''
+def _gammaln(x):
+    """scipy.special.gammaln of a number or an array, computed element by element with math.lgamma."""
+    return np.vectorize(math.lgamma, otypes=[float])(x)[()]
+''',
+    "_digammas": '''
+def _digammas(x):
+    """The digamma function of a number or an array, element by element: the derivative of _gammaln."""
+    return np.vectorize(_digamma, otypes=[float])(x)[()]
+''',
     "_untile": '''
 def _untile(grad, x, reps):
     """The gradient of x in np.tile(x, reps): the copies of each element summed (any rank)."""
@@ -221,13 +231,15 @@ def calls(text):
 
 
 def needed(names):
-    """``names`` with every helper they call, in the order of ``HELPERS``."""
+    """``names`` with every helper they call or name (``np.vectorize(_digamma)``), in the order of
+    ``HELPERS``."""
     found, todo = set(), list(names)
     while todo:
         name = todo.pop()
         if name not in found:
             found.add(name)
-            todo += calls(HELPERS[name])
+            todo += [node.id for node in ast.walk(ast.parse(HELPERS[name]))
+                     if isinstance(node, ast.Name) and node.id in HELPERS and node.id != name]
     return [name for name in HELPERS if name in found]
 
 

@@ -11,9 +11,11 @@ call of a function the environment binds to ``scipy.special`` (imported from
   without overflow, differentiated as the log-sum-exp gate
   (``np.exp(a - out) * dout``);
 
-* ``erf(x)`` and ``erfc(x)`` become ``_erf(x)`` / ``_erfc(x)``, small helpers
-  (``backgen.runtime``) the generated module carries, computing ``math.erf``
-  element by element, with the rules ``np._erf`` / ``np._erfc``;
+* ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
+  ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
+  carries, computing ``math.erf`` (``math.lgamma``) element by element, with
+  the rules ``np._erf``, ``np._erfc``, ``np._gammaln`` (whose gradient is
+  ``_digammas(x)``, digamma element by element);
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 ``logsumexp`` with ``b=`` or ``return_sign=``) are refused at the call.
@@ -76,13 +78,13 @@ def _replace(forward, call, numpy_name):
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         new = ast.Call(reduce, [given["a"]], keywords)
-    elif name in ("erf", "erfc") and len(call.args) == 1 and not call.keywords:
+    elif name in ("erf", "erfc", "gammaln") and len(call.args) == 1 and not call.keywords:
         helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf and erfc", call)
+                            "erf, erfc and gammaln", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

@@ -96,7 +96,7 @@ def _derived(name, rule):
 
 
 # Entries computed by a helper the generated module carries, as users spell them (SciPy: optional)
-SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc"}
+SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln"}
 
 
 def cases():

@@ -49,11 +49,13 @@ RULES = {
     "np.square": _unary("2 * x", hint="sq{var}"),
     "np.abs": _unary("np.sign(x)", aliases=("np.absolute",)),
     "np.sign": Rule(("x",), signature="x", fresh=True),  # zero gradient almost everywhere
-    # scipy.special.erf and erfc (backgen.scipy_calls), computed by the generated module's own helpers
+    # scipy.special.erf, erfc and gammaln (backgen.scipy_calls), computed by the generated module's own helpers
     "np._erf": Rule(("x",), "_erf(x)", {"x": "2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
                     hint="erf{var}", fresh=True),
     "np._erfc": Rule(("x",), "_erfc(x)", {"x": "-2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
                      hint="erfc{var}", fresh=True),
+    "np._gammaln": Rule(("x",), "_gammaln(x)", {"x": "_digammas(x)"}, signature="x", hint="gammaln{var}",
+                        fresh=True, domain=("positive",)),
     "np.sin": _unary("np.cos(x)"),
     "np.cos": _unary("-np.sin(x)"),
     "np.tan": _unary("1 + out ** 2"),
