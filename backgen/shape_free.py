@@ -50,7 +50,8 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is, a number where a test compares it (``if reg > 0:``, never an array)."""
+    where an index is, a number where a test compares it (``if reg > 0:``, never an array) or a
+    ``math`` function takes it (``math.lgamma(a)``)."""
     kinds, sources = {}, _reshaped_from(func)
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
     for node in walk(func):
@@ -61,6 +62,11 @@ def uses(func, names):
         if isinstance(node, ast.Call):
             for name in (name for arg in _size_arguments(node) for name in _counted(arg)):
                 _mark(kinds, names, name, "count")
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
+                    node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
+                for name in (name for arg in node.args for name in _plain_names(arg)):
+                    if name in names and name not in kinds:
+                        kinds[name] = "number"
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):
                 _mark(kinds, names, name, "count")

@@ -304,6 +304,17 @@ def test_tensordot_of_operands_of_several_ranks():
           (r(3, 4), r(4, 2)), (r(3, 2), r(2, 5, 3)), (r(4), r(4, 3)))
 
 
+def test_cholesky_of_one_matrix_or_a_stack():
+    check("def f(B, W):\n    A = B @ np.swapaxes(B, -1, -2) + 2.0 * np.eye(B.shape[-1])\n"
+          "    return np.sum(np.linalg.cholesky(A) * W)\n", "f",
+          (r(3, 3), r(3, 3)), (r(2, 4, 4), r(2, 4, 4)), (r(2, 2), 1.0))
+
+
+def test_a_parameter_a_math_function_takes_is_a_number():
+    check("import math\ndef f(x, a, b):\n    return np.sum((a - 1) * np.log(x)) - x.size * (math.lgamma(a) + math.lgamma(b))\n",
+          "f", (np.abs(r(4)) + 0.5, 2.0, 3.0), (np.abs(r(2, 3)) + 0.5, 1.5, 2.5))
+
+
 def test_concatenation_along_an_axis():
     check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))

@@ -285,8 +285,17 @@ def _solve(position):
 def _cholesky(c):
     """L = cholesky(A) reads A's lower triangle: the gradient lives there (Murray's formula, with
     each element below the diagonal standing for itself and its mirror)."""
-    _square_2d(c, "a", "np.linalg.cholesky")
     np_, low = c.np, c.out
+    if c.shape_free:  # one matrix or a stack: transposes of the last two axes, the diagonal by np.eye
+        def t(x):
+            return f"{np_}.swapaxes({x}, -1, -2)"
+        inner = c.setup("inner", f"{t(low)} @ {c.g}")
+        eye = c.setup("eye", f"{np_}.eye({inner}.shape[-1])")
+        phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {inner} * {eye}")
+        half = c.setup("half", f"{np_}.linalg.solve({t(low)}, {t(f'{np_}.linalg.solve({t(low)}, {t(phi)})')})")
+        both = c.setup("both", f"{half} + {t(half)}")
+        return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
+    _square_2d(c, "a", "np.linalg.cholesky")
     inner = c.setup("inner", f"{low}.T @ {c.g}")
     phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {np_}.diag({np_}.diag({inner}))")
     half = c.setup("half", f"{np_}.linalg.solve({low}.T, {np_}.linalg.solve({low}.T, {phi}.T).T)")
