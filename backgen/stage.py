@@ -405,6 +405,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.numpy_op("np.transpose", [node.value], node, name, role, {"axes": "None"})
         if node.attr in INERT_ATTRIBUTES:
             return self.inert(node, [node.value], name, role or node.attr)
+        first = self.func.args.args[0].arg if self.func.args.args else None
+        if isinstance(node.value, ast.Name) and node.value.id == first == "self":
+            raise self.error(f"self.{node.attr}: backgen differentiates a function of its parameters, and reads "
+                             "no attributes of self; write the computation as a function taking the arrays "
+                             f"(or a dict of them, params['W1']) and call it with self.{node.attr}", node)
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):
