@@ -577,15 +577,37 @@ def unbroadcast(text, target, from_shape):
         return text
     negated = text.startswith("-") and source.wrap(text[1:]) == text[1:]
     if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
-        return "-" + unbroadcast(text[1:], target, from_shape)
+        inner = unbroadcast(text[1:], target, from_shape)
+        return source.parsed_as("-" + inner, _tree(source.expression(inner), lambda node: ast.UnaryOp(ast.USub(), node)))
+    node = source.expression(text)
+    if node.__class__ is ast.Constant:  # (2.sum() does not parse: no tree is noted)
+        node = None
     if not target:
-        return f"{source.wrap(text)}.sum()"
+        return source.parsed_as(f"{source.wrap(text)}.sum()", _tree(node, _summed))
     result = source.wrap(text)
     if leading:
         result += f".sum(axis={_axes(leading)})"
+        node = _tree(node, lambda node: _summed(node, leading))
     if ones:
         result += f".sum(axis={_axes(ones)}, keepdims=True)"
-    return result
+        node = _tree(node, lambda node: _summed(node, ones, keepdims=True))
+    return source.parsed_as(result, node)
+
+
+def _tree(node, build):
+    """``build(node)``, where the tree ``node`` is known (else None)."""
+    return None if node is None else build(node)
+
+
+def _summed(node, axes=(), keepdims=False):
+    """The tree of ``node.sum(axis=axes, keepdims=True)`` as ``unbroadcast`` spells it."""
+    keywords = []
+    if axes:
+        axis = ast.Constant(axes[0]) if len(axes) == 1 else ast.Tuple([ast.Constant(a) for a in axes], ast.Load())
+        keywords.append(ast.keyword("axis", axis))
+    if keepdims:
+        keywords.append(ast.keyword("keepdims", ast.Constant(True)))
+    return ast.Call(ast.Attribute(node, "sum", ast.Load()), [], keywords)
 
 
 def _axes(axes):

@@ -70,9 +70,11 @@ def renamed_once(items, returns):
     changed = True
     while changed:
         changed = False
-        graph = _Graph(items, returns, set())
-        for flat in graph.containers:
+        graph = None  # (the flow graph, built where a hand-over back is found: most functions have none)
+        for flat in _containers(items):
             aliases = [_alias(line) for line in flat]
+            if aliases.count(None) == len(aliases):
+                continue
             at = _positions(aliases, flat)
             for i, pair in enumerate(aliases):
                 if pair is None:
@@ -82,6 +84,7 @@ def renamed_once(items, returns):
                 stop = min(_next_after(at.get(a, ()), i), _next_after(at.get(b, ()), i))  # to assign a or b
                 if back != stop or back == math.inf:
                     continue
+                graph = graph or _Graph(items, returns, set())
                 line = flat[back]
                 if not graph.live_after(line, {a}) and not any(_breaks(x) for x in flat[i + 1:back]):
                     items = _rename_between(items, flat[i], line, a, b)
@@ -90,6 +93,15 @@ def renamed_once(items, returns):
             if changed:
                 break
     return items
+
+
+def _containers(items):
+    """Each block's lines (groups flattened), in the order ``_Graph.containers`` lists them."""
+    flat = list(ir.group_lines(items))
+    yield flat
+    for line in reversed(flat):
+        if isinstance(line, ir.Block):
+            yield from _containers(line.body)
 
 
 def _positions(aliases, flat):

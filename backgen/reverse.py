@@ -369,7 +369,8 @@ class _Reverser(FlowReverser):
                 expr = source.filled_simply(grad, bindings)
                 if source.is_zero(expr):
                     continue
-                text = source.printed(expr if "g" in source.names_in(grad) else source.product(expr, upstream))
+                text = source.printed(expr, parsed=expr) if "g" in source.names_in(grad) \
+                    else source.printed_product(expr, upstream)
             lines.extend(context.setups)
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream))

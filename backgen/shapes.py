@@ -14,6 +14,9 @@ Contract:
   ``{name: shape}`` for every parameter and staged value; a value whose shape
   depends on the path is refused.
 * ``run_check(staged, args)`` runs the staged forward once as a safety net.
+  ``infer_ran`` also says whether the walk ran it as that check would: a
+  forward without blocks whose every line and output the walk evaluated (the
+  check then adds nothing).
 
 The generated code does not depend on the sizes themselves, only on ranks and
 on which dimensions are 1, which is what these shapes decide.
@@ -171,6 +174,12 @@ def infer(staged, args, functions=None):
     their shapes under their source text.  ``functions`` are the helper
     functions the staged code calls.
     """
+    return infer_ran(staged, args, functions)[0]
+
+
+def infer_ran(staged, args, functions=None):
+    """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
+    forward without blocks, in order, on ``args``: the run ``run_check`` makes."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
     walker = _Walker(staged, namespace)
     env = dict(zip(staged.params, args))
@@ -178,9 +187,11 @@ def infer(staged, args, functions=None):
         walker.record(name, value, staged.line)
     with np.errstate(all="ignore"):
         walker.block(staged.body, env)
-        for atom in staged.outputs:
-            walker.atom(atom, env)
-    return walker.shapes
+        outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \
+        all(value is not None or isinstance(atom, ir.Var) and atom.name in env
+            for atom, value in zip(staged.outputs, outputs))
+    return walker.shapes, ran
 
 
 def run_check(staged, args, functions=None):
@@ -252,6 +263,7 @@ class _Walker:
         self.lines = {}  # name -> line of the value that fixed its shape
         self.compiled = {}  # id(op) -> its compiled lines
         self.origins = {}  # name -> the operation that first gave it a shape
+        self.ran = True  # every operation walked was evaluated (none raised, none skipped)
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -311,11 +323,13 @@ class _Walker:
             self.atom(atom, env)
         if any(isinstance(a, ir.Var) and a.name not in env for a in op.args):
             env.pop(op.target, None)  # computed from a value of unknown shape
+            self.ran = False
             return
         try:
             exec(self._code(op), self.namespace, env)
         except Exception:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
+            self.ran = False
             return
         self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is

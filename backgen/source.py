@@ -362,27 +362,38 @@ def line_names(text):
     return frozenset()
 
 
-def printed(node, plain=False):
+def printed(node, plain=False, parsed=None):
     """``to_source(node)`` of an expression built as a tree, its names remembered for
     ``line_names`` and ``code_names`` (the text is not parsed again to find them).  Only plain
     names are remembered: a tree naming anything else (``Name("dout.T")``, ``None``) is left to the
     parse.  ``plain``: the caller hands the tree over, never to change it, and it is what parsing
     the text gives (no ``Part``, every context ``Load``, as a template filled with names and
-    templates is): ``expression`` of the text is then this tree."""
+    templates is): ``expression`` of the text is then this tree.  ``parsed``: that tree, where
+    ``node`` is not it (``node`` without its ``Part`` wrappers), noted where the printer wrote
+    the text itself."""
     names = []
     try:
         text = _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP, names)
     except _Unprintable:  # (to_source's way: astor)
-        text, names = to_source(node), name_ids(node)
+        text, names, parsed = to_source(node), name_ids(node), None
     if text not in line_names.known:
         names = frozenset(names)
         if all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS):
             line_names.known[text] = code_names.known[text] = names
-            if plain:
-                expression.known.setdefault(text, node)
+            if plain or parsed is not None:
+                expression.known.setdefault(text, node if plain else parsed)
             kind = node.__class__
             if kind in _PRINTED_AS:  # the text parses to a tree of the same kind: wrap needs no parse
                 wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
+    return text
+
+
+def parsed_as(text, node):
+    """``text``, noted to parse to the tree ``node`` (built alongside it, handed over: read, never
+    changed), so that ``expression`` and the names of a line holding it need no parse.  ``node``
+    None: nothing is noted."""
+    if node is not None:
+        expression.known.setdefault(text, node)
     return text
 
 
@@ -572,7 +583,10 @@ def wrap(text):
 def expression(text):
     """The tree of the expression ``text``, parsed once per text (shared: read it, never change
     it), or None where it is not an expression.  The one parse of generated text: ``line_names``,
-    ``code_names`` and the passes reading lines' right-hand sides all read this tree."""
+    ``code_names`` and the passes reading lines' right-hand sides all read this tree.  A plain name
+    (``dout``) is the tree parsing gives without the parse."""
+    if text.isidentifier() and text not in _KEYWORDS:
+        return ast.Name(text, ast.Load())
     try:
         return ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -582,6 +596,20 @@ def expression(text):
 def times(local, upstream):
     """Source of ``local * upstream`` as a person writes it (``product``, printed)."""
     return to_source(product(local, upstream))
+
+
+def printed_product(local, upstream):
+    """``printed(product(local, upstream))``, with the tree its text parses to noted."""
+    node = product(local, upstream)
+    plain = node
+    if node.__class__ is ast.BinOp and (node.left.__class__ is Part or node.right.__class__ is Part):
+        plain = ast.BinOp(_unwrapped(node.left), node.op, _unwrapped(node.right))
+    return printed(node, parsed=plain)
+
+
+def _unwrapped(node):
+    """A ``Part``'s value (``product`` wraps its operands in one, at the top)."""
+    return node.value if node.__class__ is Part else node
 
 
 def product(local, upstream):

@@ -488,7 +488,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 setattr(new, field, value)
             return new
 
-        return source.printed(spelled(node))
+        tree = spelled(node)  # (a copy of its own: the tree its text parses to, where the printer writes it)
+        return source.printed(tree, parsed=tree)
 
     def flatten_add(self, node):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and self.match_sigmoid(node) is None:
