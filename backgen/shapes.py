@@ -23,6 +23,7 @@ on which dimensions are 1, which is what these shapes decide.
 """
 
 import ast
+import builtins
 import re
 import itertools
 import math
@@ -30,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ir, runtime
+from . import ir, runtime, source
 from .emit import staged_lines
 from .errors import BackgenError
 from .rules import RULES
@@ -261,7 +262,8 @@ class _Walker:
         self.namespace = namespace
         self.shapes = {}
         self.lines = {}  # name -> line of the value that fixed its shape
-        self.compiled = {}  # id(op) -> its compiled lines
+        self.compiled = {}  # id(op) -> its compiled lines, or its expression in a common form (see _common)
+        self.common = {}  # the text of an expression in that form -> its code
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
 
@@ -326,7 +328,7 @@ class _Walker:
             self.ran = False
             return
         try:
-            exec(self._code(op), self.namespace, env)
+            self._run(op, env)
         except Exception:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
             self.ran = False
@@ -346,12 +348,40 @@ class _Walker:
                 return
             self.record(f"{op.target}[{index}]", part, op.line, origin=op)
 
+    def _run(self, op, env):
+        """Run ``op``'s lines in ``env`` (``exec`` of its text, in the namespace)."""
+        known = self.compiled.get(id(op))  # (the staged items outlive the walk: an id is the op's)
+        if known is None:
+            known = self.compiled[id(op)] = self._common(op) or self._code(op)
+        if known.__class__ is tuple:
+            code, renamed, kept = known
+            if not any(name in env for name in kept):  # (else a name of the namespace is the user's here)
+                env[op.target] = eval(code, self.namespace, {alias: env[name] for alias, name in renamed})
+                return
+            known = self.compiled[id(op)] = self._code(op)
+        exec(known, self.namespace, env)
+
     def _code(self, op):
-        code = self.compiled.get(id(op))  # (the staged items outlive the walk: an id is the op's)
+        text = "\n".join(f"{target} = {source}" for target, source in op.lines())
+        return compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
+
+    def _common(self, op):
+        """``(code, ((alias, name), ...), kept)``: the expression of a one-line ``op`` whose tree is
+        known, compiled with each name the namespace does not define read as an alias from a
+        dictionary of its own (``np.tanh(_backgen_0)``), so that operations alike share one compile;
+        ``kept``: the names it reads from the namespace.  None for other operations."""
+        node = source.expression.known.get(op.source) if op.rule != "setitem" else None
+        if node is None:
+            return None
+        renamed, kept = {}, set()
+        try:
+            text = source.to_source(_commoned(node, renamed, kept, self.namespace))
+        except _Uncommon:
+            return None
+        code = self.common.get(text)
         if code is None:
-            text = "\n".join(f"{target} = {source}" for target, source in op.lines())
-            code = self.compiled[id(op)] = compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
-        return code
+            code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
+        return code, tuple((alias, name) for name, alias in renamed.items()), frozenset(kept)
 
     def branches(self, item, env):
         body, orelse = dict(env), dict(env)
@@ -400,6 +430,47 @@ class _Walker:
 
 
 _MISSING = object()
+_ALIAS = "_backgen_"
+_COMMON = {ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.keyword, ast.BinOp, ast.UnaryOp, ast.Subscript,
+           ast.Slice, ast.Tuple, ast.List, ast.Compare, ast.BoolOp, ast.IfExp}  # (no scope of their own)
+
+
+class _Uncommon(Exception):
+    """An expression ``_commoned`` leaves as it is."""
+
+
+def _commoned(node, renamed, kept, namespace):
+    """A copy of the expression ``node`` whose names the namespace does not define are aliases
+    (``renamed``: name -> alias); ``kept`` gathers the others."""
+    kind = node.__class__
+    if isinstance(node, source.SHARED):  # (an operator, a context)
+        return node
+    if kind is ast.Name:
+        name = node.id
+        if name.startswith(_ALIAS):
+            raise _Uncommon
+        if name in namespace or name in _BUILTINS:
+            kept.add(name)
+            return node
+        alias = renamed.get(name)
+        if alias is None:
+            alias = renamed[name] = f"{_ALIAS}{len(renamed)}"
+        return ast.Name(alias, ast.Load())
+    if kind not in _COMMON:
+        raise _Uncommon
+    new = kind.__new__(kind)
+    for field in kind._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            value = [_commoned(item, renamed, kept, namespace) if isinstance(item, ast.AST) else item
+                     for item in value]
+        elif isinstance(value, ast.AST):
+            value = _commoned(value, renamed, kept, namespace)
+        setattr(new, field, value)
+    return new
+
+
+_BUILTINS = frozenset(vars(builtins))
 
 
 def _exact(shape):
