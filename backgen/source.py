@@ -266,6 +266,8 @@ def clone(node):
     if not isinstance(node, ast.AST):
         return node  # a name, a number, None: immutable
     kind = node.__class__
+    if kind is ast.Name and len(node.__dict__) == 2:  # (the most common: a name without a position)
+        return ast.Name(node.id, node.ctx)
     if isinstance(node, SHARED):
         return node
     new = kind.__new__(kind)
@@ -411,12 +413,63 @@ def fill(text, bindings):
     return _substituted(_parsed(text), bindings)
 
 
+def fill_template(text, bindings):
+    """``fill`` for a rule's template (one of few texts, each filled many times): built by a
+    function made for the template once (``_builder``), without walking it."""
+    return _builder(text, False)(bindings)
+
+
 def filled_simply(text, bindings):
-    """``simplify(fill(text, bindings))``: the template simplified once (when every binding is a
-    name, no simplification can depend on which), then filled."""
+    """``simplify(fill(text, bindings))`` of a rule's template: the template simplified once (when
+    every binding is a name, no simplification can depend on which), then filled."""
     if all(value.__class__ is ast.Name for value in bindings.values()):
-        return _substituted(_simplified(text), bindings)
-    return simplify(fill(text, bindings))
+        return _builder(text, True)(bindings)
+    return simplify(fill_template(text, bindings))
+
+
+@functools.lru_cache(maxsize=None)
+def _builder(text, simplified):
+    """A function of the bindings building ``fill(text, bindings)`` (of the template simplified
+    first, with ``simplified``): the template's tree written out as calls of the node classes,
+    each name a binding may replace looked up (``_named``)."""
+    tree = _simplified(text) if simplified else _parsed(text)
+    values = []  # the template's leaves (operators, contexts, strings, numbers): shared, never changed
+
+    def held(value):
+        values.append(value)
+        return f"_v[{len(values) - 1}]"
+
+    def built(node):
+        kind = node.__class__
+        if kind is ast.Name:
+            return f"_named(b, {held(node.id)}, {held(node.ctx)})"
+        if isinstance(node, SHARED):
+            return held(node)
+        parts, whole = [], True
+        for name in kind._fields:
+            value = getattr(node, name, _ABSENT)
+            if value is _ABSENT:
+                whole = False  # (the fields given are then named)
+                continue
+            if value.__class__ is list:
+                value = "[" + ", ".join(built(item) if isinstance(item, ast.AST) else held(item) for item in value) + "]"
+            elif isinstance(value, ast.AST):
+                value = built(value)
+            else:
+                value = held(value)
+            parts.append((name, value))
+        return f"{held(kind)}({', '.join(value if whole else f'{name}={value}' for name, value in parts)})"
+
+    body = built(tree)
+    namespace = {"_v": values, "_named": _named}
+    exec(compile(f"def build(b):\n    return {body}\n", f"<backgen template {text!r}>", "exec"), namespace)
+    return namespace["build"]
+
+
+def _named(bindings, name, ctx):
+    """A copy of the binding of ``name``, else the name itself."""
+    value = bindings.get(name)
+    return ast.Name(name, ctx) if value is None else clone(value)
 
 
 @functools.lru_cache(maxsize=None)

@@ -566,7 +566,7 @@ def render_template(rule, args, modules):
         return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
-    return source.printed(source.fill(rule.forward, bindings), plain=True)
+    return source.printed(source.fill_template(rule.forward, bindings), plain=True)
 
 
 def module_bindings(modules):
