@@ -220,7 +220,7 @@ def _sugared(func):
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
             return True
-        source.push_children(todo, node)
+        source.push_parts(todo, node)
     return False
 
 

@@ -16,7 +16,8 @@ Contract:
 * ``simplify`` removes what a person would not write: ``1 * g``, ``g / 1``,
   ``x ** 1``, ``--x``, constant arithmetic.  It never changes a value.
 * ``walk``, ``name_ids``, ``holds`` and ``clone`` are ``ast.walk``, a walk collecting
-  names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster; ``text_cache`` remembers a
+  names, ``any`` over a walk and ``copy.deepcopy`` for trees, faster (``walk_parts`` and
+  ``push_parts`` leave out contexts and operators); ``text_cache`` remembers a
   pure function of a line of text until ``forget_texts()`` (the end of each
   generation).
 * A line of generated text is parsed at most once per generation
@@ -307,6 +308,17 @@ def walk(node):
         yield node
 
 
+def walk_parts(node):
+    """``walk`` without the contexts and operators (leaves: the other nodes come in ``walk``'s
+    order), for walks that look for other nodes."""
+    todo = collections.deque([node])
+    pop, push = todo.popleft, push_parts
+    while todo:
+        node = pop()
+        push(todo, node)
+        yield node
+
+
 def name_ids(node):
     """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
     found, todo = set(), [node]
@@ -315,8 +327,33 @@ def name_ids(node):
         if node.__class__ is ast.Name:
             found.add(node.id)
             continue
-        push_children(todo, node)
+        push_parts(todo, node)
     return found
+
+
+def push_parts(todo, node):
+    """``push_children`` without the contexts and operators (``Load``, ``Add``: no node of a
+    walk that looks for others), nor the fields a class never holds a node in (``Name.id``)."""
+    kind = node.__class__
+    fields = _PARTS.get(kind)
+    if fields is None:
+        fields = _PARTS[kind] = tuple(name for name in kind._fields if name not in _NO_PARTS
+                                      and (kind.__name__, name) not in _LEAVES)
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    todo.append(item)
+        elif isinstance(value, ast.AST):
+            todo.append(value)
+
+
+_PARTS = {}
+_NO_PARTS = frozenset({"ctx", "op", "ops"})  # (every class's: contexts, operators, comparisons)
+_LEAVES = frozenset({("Name", "id"), ("Attribute", "attr"), ("Constant", "value"), ("Constant", "kind"),
+                     ("keyword", "arg"), ("arg", "arg"), ("FunctionDef", "name"), ("alias", "name"),
+                     ("alias", "asname")})
 
 
 def push_children(todo, node):
@@ -330,13 +367,14 @@ def push_children(todo, node):
 
 
 def holds(node, kinds):
-    """Whether a tree has a node of one of the classes ``kinds`` (``any`` over a walk, faster)."""
+    """Whether a tree has a node of one of the classes ``kinds`` (``any`` over a walk, faster; no
+    context or operator is among ``kinds``)."""
     todo = [node]
     while todo:
         node = todo.pop()
         if isinstance(node, kinds):
             return True
-        push_children(todo, node)
+        push_parts(todo, node)
     return False
 
 

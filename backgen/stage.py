@@ -82,9 +82,10 @@ def stage(forward, wrt=None, specs=None, arrays=False):
 
 def uses_numpy(forward, seen=(), nodes=None):
     """Whether the function (or a helper it calls) is NumPy code, rather than scalar code.
-    ``nodes``: every node of the function, where a walk already listed them."""
+    ``nodes``: every node of the function but contexts and operators (``source.walk_parts``),
+    where a walk already listed them."""
     func = forward.func
-    nodes = list(source.walk(func)) if nodes is None else nodes
+    nodes = list(source.walk_parts(func)) if nodes is None else nodes
     local = {a.arg for a in func.args.args}
     lists, others, calls = set(), set(), []
     for node in nodes:
@@ -131,7 +132,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.forward = forward
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
         self.env = forward.env
-        nodes = list(source.walk(self.func))
+        nodes = list(source.walk_parts(self.func))
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
         self.config = forward.settings
         self.ops = []
@@ -543,7 +544,7 @@ def config_params(func):
     (``bn_param``).  They carry no gradient.  (``Forward.settings`` keeps them for a function read.)"""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in source.walk(func):
+    for node in source.walk_parts(func):
         kind = node.__class__
         if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
