@@ -361,21 +361,25 @@ class _Reverser(FlowReverser):
             grad = rule.grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
                 continue
-            context = GradContext(self, op, rule, position, names)
-            context.shared = shared  # a setup line two operands need is written once
+            context = None  # (made where a rule function or broadcasting needs it)
             if callable(grad):
+                context = GradContext(self, op, rule, position, names)
+                context.shared = shared  # a setup line two operands need is written once
                 text = grad(context)
+                lines.extend(context.setups)
             else:
                 expr = source.filled_simply(grad, bindings)
                 if source.is_zero(expr):
                     continue
-                text = source.printed(expr, parsed=expr) if "g" in source.names_in(grad) \
+                text = source.printed(expr, parsed=expr) if source.mentions(grad, "g") \
                     else source.printed_product(expr, upstream)
-            lines.extend(context.setups)
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream))
                 continue
             if rule.broadcast:
+                if context is None:
+                    context = GradContext(self, op, rule, position, names)
+                    context.shared = shared
                 text = context.unbroadcast(text, input_name if not rule.variadic else arg)
             if self.renames_only(arg.name, text):
                 self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself

@@ -441,6 +441,11 @@ def names_in(text):
     return set(_template_names(text))
 
 
+def mentions(text, name):
+    """Whether the template ``text`` reads ``name`` (``name in names_in(text)``, without a copy)."""
+    return name in _template_names(text)
+
+
 @functools.lru_cache(maxsize=None)
 def _template_names(text):
     return frozenset(name_ids(_parsed(text)))
@@ -690,8 +695,9 @@ def times(local, upstream):
 
 
 def printed_product(local, upstream):
-    """``printed(product(local, upstream))``, with the tree its text parses to noted."""
-    node = product(local, upstream)
+    """``printed(product(local, upstream))`` of a simplified ``local`` (a filled template:
+    ``filled_simply``), with the tree its text parses to noted."""
+    node = product(local, upstream, simplified=True)
     plain = node
     if node.__class__ is ast.BinOp and (node.left.__class__ is Part or node.right.__class__ is Part):
         plain = ast.BinOp(_unwrapped(node.left), node.op, _unwrapped(node.right))
@@ -703,13 +709,15 @@ def _unwrapped(node):
     return node.value if node.__class__ is Part else node
 
 
-def product(local, upstream):
-    """The tree of ``local * upstream`` as a person writes it.
+def product(local, upstream, simplified=False):
+    """The tree of ``local * upstream`` as a person writes it (``simplified``: ``local`` is
+    already, and simplifying it again changes nothing).
 
     The local gradient is parenthesized when it is compound, as in
     ``(2 * xpy) * dxpysqr``, so the chain rule stays visible.
     """
-    local = simplify(local)
+    if not simplified:
+        local = simplify(local)
     g = ast.Name(upstream, ast.Load())
     if is_number(local, 1):
         return g
