@@ -108,6 +108,7 @@ def read(func_or_source, name=None, filename=None):
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
         scipy_calls.rewrite(forward)
+        _write_add_at(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.placeholders.update(tidy(forward.func, forward.error))
@@ -115,6 +116,33 @@ def read(func_or_source, name=None, filename=None):
     fence(forward)
     _refuse_recursion(forward, key)
     return forward
+
+
+def _write_add_at(forward):
+    """``np.add.at(a, indices, b)``, which adds b into a at the indices (each time one repeats), as
+    the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
+    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write."""
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+
+    def rewrite(stmts):
+        for i, stmt in enumerate(stmts):
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                    rewrite(getattr(stmt, field))
+            call = stmt.value if isinstance(stmt, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
+                    and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
+                    and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
+                continue
+            if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
+                raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
+            forward.env["_added_at"] = "numpy._added_at"
+            target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            value = ast.Call(ast.Name("_added_at", ast.Load()), list(call.args), [])
+            stmts[i] = ast.Assign([target], value)
+            for node in ast.walk(stmts[i]):
+                ast.copy_location(node, stmt)
+    rewrite(forward.func.body)
 
 
 def _drop_argument_checks(func):

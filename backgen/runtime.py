@@ -104,6 +104,13 @@ def _digammas(x):
     """The digamma function of a number or an array, element by element: the derivative of _gammaln."""
     return np.vectorize(_digamma, otypes=[float])(x)[()]
 ''',
+    "_added_at": '''
+def _added_at(a, indices, b):
+    """A copy of a with b added at the indices, once for each time an index repeats (np.add.at)."""
+    out = np.array(a, dtype=np.result_type(a, b, float))
+    np.add.at(out, indices, b)
+    return out
+''',
     "_untile": '''
 def _untile(grad, x, reps):
     """The gradient of x in np.tile(x, reps): the copies of each element summed (any rank)."""
@@ -203,7 +210,8 @@ def _same_shape(value, shape, name):
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
-FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat"})
+FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
+                   "_added_at"})
 
 
 def callables():

@@ -63,6 +63,27 @@ def write_then_read(x, v):
     return y + z
 
 
+def add_at_repeats(x, v):
+    y = x * 1.0
+    np.add.at(y, [0, 2, 0], v)  # y[0] gets v[0] and v[2]: added once per repeat
+    return y * y
+
+
+def add_at_through_aliases(x, v):
+    y = x * 1.0
+    z = y  # the same array
+    tail = y[1:]  # a view of it
+    np.add.at(z, [1, 1, 3], v)
+    return np.tanh(tail) + y[:3]
+
+
+def scatter_messages(h, W):
+    out = np.zeros_like(h)
+    msg = np.tanh(h[[0, 1, 2, 3, 0]] @ W)
+    np.add.at(out, [1, 1, 0, 2, 3], msg)
+    return out
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -74,6 +95,9 @@ CASES = [
     (write_twice, (RNG.standard_normal(5), RNG.standard_normal(2))),
     (write_scalar_over_slice, (RNG.standard_normal(4), 0.3)),
     (write_then_read, (RNG.standard_normal(3), 0.4)),
+    (add_at_repeats, (RNG.standard_normal(4), RNG.standard_normal(3))),
+    (add_at_through_aliases, (RNG.standard_normal(4), RNG.standard_normal(3))),
+    (scatter_messages, (RNG.standard_normal((4, 3)), RNG.standard_normal((3, 3)))),
 ]
 
 

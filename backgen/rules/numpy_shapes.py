@@ -183,6 +183,12 @@ def _take_along_axis(c):
     return Scatter(f"{grid}[:{axis}] + ({indices},) + {grid}[{axis + 1}:]", repeats=True)
 
 
+def _added_at(c):
+    """b added into a at the indices, once per occurrence: each occurrence reads the gradient there
+    (summed where b was broadcast)."""
+    return f"_unbroadcast({c.g}[{c.param_source('indices')}], {c.b})"
+
+
 def _diag(c):
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
@@ -331,6 +337,11 @@ RULES = {
                              "np.pad(array, ((0, 0), (b.shape[0], 0))) * b.sum() | array=2x3, b=2")),
     "np.sort": Rule(("a",), grads={"a": _sort}, signature="a, axis=-1, kind=None, order=None", fresh=True,
                     examples=("np.sort(a) | a=5", "np.sort(a, axis=0) | a=3x2", "np.sort(a, axis=None) | a=2x3")),
+    "np._added_at": Rule(("a", "b"), grads={"a": "g", "b": _added_at}, signature="a, indices, b", fresh=True,
+                         hint="added", examples=(
+                             "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
+                             "y = a * 1.0\n    np.add.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
+                             "y = a * 1.0\n    np.add.at(y, ([0, 0], [1, 1]), b)\n    return y | a=2x3, b=()")),
     "np.take": Rule(("a",), grads={"a": _take}, signature="a, indices, axis=None, out=None, mode=None",
                     methods=("take",),
                     examples=("np.take(a, [0, 2, 2]) | a=4", "np.take(a, np.array([[1, 0], [1, 1]])) | a=2x3",
