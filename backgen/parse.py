@@ -713,7 +713,7 @@ def _fence_stmt(forward, stmt, last):
         if is_append(stmt):
             _fence_expr(forward, stmt.value.args[0])
             return
-        raise forward.error("a call standing alone may write into its arguments (a method, out=, np.add.at, a "
+        raise forward.error("a call standing alone may write into its arguments (a method, out=, a "
                             "function of yours), which backgen does not follow: assign what it computes to a name",
                             stmt)
     else:
