@@ -772,7 +772,11 @@ def _rename_lines(lines, old, new):
             out.append(ir.AdjointLine(_rename_text(line.target, old, new), line.accumulate,
                                       _rename_text(line.source, old, new)))
         elif isinstance(line, ir.Statement):
-            out.append(ir.Statement(_rename_text(line.source, old, new)))
+            target, sep, value = line.source.partition(" = ")
+            if sep and target.isidentifier():  # an inner loop's shape guard: h_shape = np.shape(h)
+                out.append(ir.Statement(f"{_rename_text(target, old, new)} = {_rename_text(value, old, new)}"))
+            else:
+                out.append(ir.Statement(_rename_text(line.source, old, new)))
         else:
             out.append(line)
     return out
