@@ -73,7 +73,12 @@ def _is_layer_call(stmt, forward):
 
 
 def _names(target):
-    return [target.id] if isinstance(target, ast.Name) else [e.id for e in target.elts]
+    """The names an assignment binds; none for a write into an array (``v[1] = ...``)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+        return [e.id for e in target.elts]
+    return []
 
 
 def _compose(forward, items, layout, programs, outputs, dims=None):
