@@ -298,6 +298,12 @@ class StatementStager:
         if not isinstance(stmt.target, ast.Name):
             raise self.error("the loop variable must be a single name", stmt.target)
         body = restructure(stmt.body, self)
+        rebound = [n for s in stmt.body for n in source.walk(s) if isinstance(n, ast.Name)
+                   and isinstance(n.ctx, ast.Store) and n.id == stmt.target.id]
+        if rebound and stmt.target.id in self.read_outside(stmt, body):  # it leaves the loop with the body's value
+            raise self.error(f"the loop variable {stmt.target.id!r} is assigned in the loop and read after it, "
+                             "where it holds the value the body gave it last, which backgen does not follow: give "
+                             "that value a name of its own", rebound[0])
         call = stmt.iter
         var = stmt.target.id
         backwards = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "reversed" \
