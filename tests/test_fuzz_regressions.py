@@ -1269,3 +1269,70 @@ def test_a_write_through_a_view_of_a_view_reaches_both_names_of_the_array():
         b[[2]] = np.max(b[1] - a * X)
         return a, a - s
     ''', [0.5, np.array([[0.67, 0.38, -0.86, -1.02]])], dout=(None, np.array([[1.0, -2.0, 0.5, 0.3]])))
+
+
+def test_an_inner_loops_shape_guard_reads_the_carried_value_under_its_kept_name():
+    """Shape-generic code checks that a while loop's counter keeps its shape; the enclosing loop
+    names the counter's last version j again, and the guard made before the inner loop reads j too
+    (it read j_2, never set in the forward pass)."""
+    source = """
+    def f(p, k):
+        total = 0.0
+        for i in range(2):
+            d = p[i]
+            j = 0
+            while j < 2:
+                length = np.sum(d * d)
+                j += 1
+                j += 1
+            total += k * length
+        return total
+    """
+    assert_right(source, (np.array([[0.4, 0.6], [0.37, -0.8]]), 0.95))
+
+
+def test_a_layer_writing_into_a_view_of_its_input_is_refused_not_an_internal_error():
+    """A layer returning (out, cache) whose body writes into an array (v[1] = ...) is not a
+    sandwich of layers: the write is a target with no name, and the write through the view of
+    h is refused where h is read after it."""
+    source = """
+    def f(x, h):
+        v = h.reshape(-1)
+        v[1] = v[0] * 3.0
+        out = x * h
+        cache = (x, h)
+        return out, cache
+    """
+    with pytest.raises(backgen.BackgenError, match="'h' may have been changed by the write into 'v'") as info:
+        backgen.generate(textwrap.dedent(source), name="f", shapes={"x": "2, 4", "h": "2, 4"})
+    assert info.value.lineno == 5 and "internal error" not in str(info.value)
+
+
+def test_a_loop_variable_assigned_in_the_body_and_read_after_the_loop_is_refused():
+    """After ``for k in range(2): k = k + x`` k holds the body's last value (1 + x), not the range's
+    last number (the backward gave df/dx = 1 for (1 + x) * x); and a while loop testing k after a
+    for loop rebinding it never ended.  Refused at the assignment; a body rebinding its variable for
+    its own use only is still differentiated."""
+    assert_refused("""
+    def f(x):
+        for k in range(2):
+            k = k + x
+        return k * x
+    """, "the loop variable 'k' is assigned in the loop and read after it", 4)
+    assert_refused("""
+    def f(x):
+        k = 0
+        while k < 2:
+            m = x * x
+            for k in range(2):
+                k += 1
+        return m
+    """, "the loop variable 'k'", 7)
+    assert_right("""
+    def f(x):
+        y = x
+        for k in range(3):
+            k = k * 0.5 + x
+            y = y * k
+        return y
+    """, (0.7,))
