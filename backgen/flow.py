@@ -538,8 +538,9 @@ def _read_before_written(stmts, written):
             if isinstance(stmt, ast.For):
                 inner |= {n.id for n in source.walk(stmt.target) if isinstance(n, ast.Name)}
             early |= _read_before_written(stmt.body, inner)
-            if isinstance(stmt, ast.While):  # the test runs again after each iteration
-                early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
+            if isinstance(stmt, ast.While):  # the test runs again after each iteration (a name written
+                # before the loop holds a value then, the body's or the one it entered with)
+                early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             continue
         value = getattr(stmt, "value", None)
         reads = {n.id for n in source.walk(value) if isinstance(n, ast.Name)} if value is not None else set()
