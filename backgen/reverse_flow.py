@@ -492,12 +492,11 @@ class FlowReverser:
         if not self.staged.shape_free:
             return [], []
         np_name = self.staged.modules["np"]
-        entry_read = set(loop.fresh) & _reads(loop.body)
         before, checks = [], []
         for name, _ in loop.exits:
-            if name == loop.var or name in loop.fresh and name not in entry_read or name in self.staged.lists \
-                    or _written_in_place(loop, name):
-                continue  # set anew in each iteration, a list, or only written into (out[i] = ...)
+            if name == loop.var or name in loop.fresh or name in self.staged.lists or _written_in_place(loop, name):
+                continue  # set anew in each iteration (unset, or None, as the loop starts), a list, or only
+                # written into (out[i] = ...)
             shape = self.fresh(f"{_user(name)}_shape")
             before.append(ir.Statement(f"{shape} = {np_name}.shape({name})"))
             checks.append(ir.Statement(f"_same_shape({name}, {shape}, {_user(name)!r})"))
