@@ -1336,3 +1336,42 @@ def test_a_loop_variable_assigned_in_the_body_and_read_after_the_loop_is_refused
             y = y * k
         return y
     """, (0.7,))
+
+
+def test_a_while_counter_set_before_its_loop_is_not_carried_by_the_enclosing_loops():
+    """k = 0 before the while loop testing it: the test's reads after each iteration find k written,
+    so the enclosing for loops do not carry k (their shape guards read k before it was ever set)."""
+    source = """
+    def f(x):
+        N, C, H, W = x.shape
+        out = np.zeros((N, C, 2, 2))
+        for n in range(N):
+            for c in range(C):
+                for i in range(2):
+                    for j in range(2):
+                        window = x[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+                        k = 0
+                        while k < 2:
+                            out[n, c, i, j] = np.max(window)
+                            k += 1
+        return out
+    """
+    x = np.random.default_rng(3).permutation(32).reshape(1, 2, 4, 4) / 10.0 - 1.3
+    assert_right(source, (x,), np.random.default_rng(4).standard_normal((1, 2, 2, 2)))
+
+
+def test_a_value_first_set_in_a_loop_is_not_held_to_the_shape_it_had_before_it():
+    """v is carried by the for loop (the while loop setting it may not run) but has no value as the
+    loop starts: shape-generic code held it to np.shape(None) == () and stopped at its second iteration."""
+    source = """
+    def f(p):
+        total = 0.0
+        for i in range(3):
+            j = 0
+            while j < 1:
+                v = p[i] * 2.0
+                j += 1
+            total = total + np.sum(v * v)
+        return total
+    """
+    assert_right(source, (np.array([[0.3, -0.5], [0.7, 0.9], [-1.1, 0.4]]),))
