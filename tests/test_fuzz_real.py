@@ -52,6 +52,6 @@ def test_the_layer_oracle_catches_a_wrong_gradient(monkeypatch):
     program = real_mutants.RealProgram(source, params, args, "shapes=", {"x": "3, 4"}, 0, None, "test", [], True)
     assert real_mutants.check(program).kind == "ok"
     real = backgen.generate
-    monkeypatch.setattr(backgen, "generate", lambda *a, **k: real(*a, **k).replace("* 2.0", "* 2.001"))
+    monkeypatch.setattr(backgen, "generate", lambda *a, **k: real(*a, **k).replace("2.0 * dout", "2.001 * dout"))
     outcome = real_mutants.check(program)
     assert outcome.kind == "wrong" and outcome.category == "gradient mismatch", outcome.message
