@@ -424,6 +424,11 @@ class StatementStager:
             if isinstance(value, ir.Var) and value.name != carried_name and carried_name in self.storage:
                 # after the loop: the value it entered with, or the last iteration's (s = v[::-1])
                 self.set_on_paths(carried_name, [self.storage[carried_name], (value.name, "same", None)])
+        by_constant = {}  # a = np.zeros(3); b = a in the body: both leave with that one array
+        for carried_name, value in exits:
+            if isinstance(value, ir.Const):
+                by_constant.setdefault(id(value), []).append(carried_name)
+        self.shared_edges += [(names[0], other) for names in by_constant.values() for other in names[1:]]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))

@@ -1375,3 +1375,15 @@ def test_a_value_first_set_in_a_loop_is_not_held_to_the_shape_it_had_before_it()
         return total
     """
     assert_right(source, (np.array([[0.3, -0.5], [0.7, 0.9], [-1.1, 0.4]]),))
+
+
+def test_two_names_a_loop_leaves_with_one_constant_array_are_refused_after_a_write_into_one():
+    """a = np.zeros(3); b = a in the loop: after it a and b are one array, which a[-1] -= s writes."""
+    assert_refused('''
+    def f(s: float):
+        for i in range(2):
+            a = np.zeros(3)
+            b = a
+        a[-1] -= s
+        return b * a
+    ''', "'b' may have been changed by the write into 'a' on line 6", 7)
