@@ -66,10 +66,10 @@ class MemoryModel:
                 held = set().union(*(self.list_members.get(version, set()) for version in self.sharing(items[0])
                                      if version in lists))
                 self.item_edges += [(op.target, member) for member in sorted(held)]
-        if not isinstance(base, ir.Var):
-            return
         if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+        elif not isinstance(base, ir.Var):
+            return
         elif op.rule == "copy":
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":

@@ -1387,3 +1387,17 @@ def test_two_names_a_loop_leaves_with_one_constant_array_are_refused_after_a_wri
         a[-1] -= s
         return b * a
     ''', "'b' may have been changed by the write into 'a' on line 6", 7)
+
+
+def test_a_helpers_result_shares_an_array_argument_after_a_constant_one():
+    """step(0.7, v) may return v itself (it does): X -= 1.0 then writes into v, read after it."""
+    assert_refused('''
+    def step(p, q):
+        return q
+
+
+    def f(v: "3"):
+        X = step(0.7, v)
+        X -= 1.0
+        return v * v
+    ''', "'v' may have been changed by the write into 'X' on line 8", 9)
