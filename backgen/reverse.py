@@ -690,6 +690,13 @@ class _Reverser(FlowReverser):
             shape = shapes.get(atom.name) if isinstance(atom, ir.Var) else _const_shape(atom, shapes)
             if shape:  # rank >= 1
                 arrays.append((str(atom), tuple(shape), self.sized.get(str(atom))))
+        if op.rule == "np.broadcast_to":  # to a shape the code gives (np.broadcast_to(v[m], (4,))): not the data
+            try:
+                given = ast.literal_eval(op.param("shape") or "None")
+            except (ValueError, SyntaxError):
+                given = None
+            if isinstance(given, int) or isinstance(given, tuple) and all(isinstance(d, int) for d in given):
+                arrays.append((result, (given,) if isinstance(given, int) else given, None))
         if part is not None:  # a write: the part written takes the value
             origins = self.sized.get(part.args[0].name, frozenset()) | _index_origins(part, self.masks)
             shape = shapes.get(result)

@@ -1401,3 +1401,12 @@ def test_a_helpers_result_shares_an_array_argument_after_a_constant_one():
         X -= 1.0
         return v * v
     ''', "'v' may have been changed by the write into 'X' on line 8", 9)
+
+
+def test_broadcasting_a_selection_by_a_mask_to_a_given_shape_is_refused():
+    """v[v > 0.0] of one element broadcasts to (4,), of four is the same array: not known before it runs."""
+    assert_refused('''
+    def f(v: "4"):
+        v = v * 0.9 + v
+        return np.broadcast_to(v[v > 0.0], (4,))
+    ''', "selected by a boolean mask, so its length depends on the data", 4)
