@@ -4,12 +4,16 @@ Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
 a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
 module with the imports its functions need, and the ``runtime`` helpers they
 call (``_unbroadcast``...), copied once after the imports.  The output is deterministic and
-always compiles.  Templates (in ``templates/``) shape the file and the
+always compiles: ``module_source`` compiles what is not right by construction, the
+module with each assignment of an expression whose tree is known (printed from
+it, or parsed once already) left out (``_frame``), a run of them as one ``pass``.
+Templates (in ``templates/``) shape the file and the
 function; they hold no derivative math, which all comes from the rule table.
 """
 
 import ast
 import functools
+import keyword
 import re
 import textwrap
 from pathlib import Path
@@ -74,10 +78,49 @@ def function_source(backward):
         summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, times the output "
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     returns = ", ".join(backward.returns)
-    text = _render("backward.py.j2", name=backward.name, signature=", ".join(parts), summary=summary,
-                   unpack=unpack, forward=forward, missing=backward.missing, backward=backward_lines,
-                   zeros=zeros, returns=returns, checks=_checks(backward, guard))
-    return text.rstrip("\n") + "\n"
+    context = dict(name=backward.name, signature=", ".join(parts), summary=summary, unpack=unpack,
+                   missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
+    text = _render("backward.py.j2", forward=forward, backward=backward_lines, **context).rstrip("\n") + "\n"
+    forward_frame, backward_frame = _frame(backward.forward), _frame(backward.groups)
+    if len(forward_frame) < len(forward) or len(backward_frame) < len(backward_lines):
+        _FRAMES.known[text] = _render("backward.py.j2", forward=forward_frame, backward=backward_frame, **context)
+    return text
+
+
+_FRAMES = source.text_cache(lambda text: text)  # a function's text -> what compiling it checks (_frame)
+
+
+def _frame(items, depth=0):
+    """The lines of ``items`` (``_forward_lines``'s or ``_backward_lines``'s, without comments) that
+    compiling them checks: an assignment of an expression whose tree is known to a name or a part
+    (``_right``) is right as it stands, and a run of them is one ``pass``."""
+    lines = []
+    indent = "    " * depth
+    for item in items:
+        if isinstance(item, ir.Group):
+            lines += _frame(item.lines, depth)
+        elif isinstance(item, ir.Block):
+            lines.append(indent + item.header)
+            lines += _frame(item.body, depth + 1) or [indent + "    pass"]
+        elif not _right(item):
+            lines.append(indent + str(item))
+        elif not lines or lines[-1] != indent + "pass":
+            lines.append(indent + "pass")
+    return lines
+
+
+def _right(line):
+    """Whether ``line`` is an assignment known to be right Python without parsing it: of an
+    expression whose tree is known (``source.expression``'s) to a name or to a part whose is."""
+    if line.__class__ is not ir.ForwardLine and line.__class__ is not ir.AdjointLine:
+        return False
+    known = source.expression.known
+    if known.get(line.source) is None:
+        return False
+    target = line.target
+    if target.isidentifier():
+        return not keyword.iskeyword(target) and target != "__debug__"
+    return known.get(target).__class__ in (ast.Subscript, ast.Attribute)
 
 
 def _checks(backward, guard):
@@ -339,8 +382,14 @@ def module_source(programs, source_name="<string>", command="", main_source=None
         for canonical, alias in modules.items():
             imports[import_line(canonical, alias)] = None
     functions = [text for _, text, _ in helpers] + functions
-    text = _render("module.py.j2", title=title, source_name=source_name, command=command,
-                   imports=sorted(imports), functions=functions, note=_shape_free_note(programs))
-    text = text.rstrip("\n") + "\n"
-    compile(text, source_name, "exec")
+    context = dict(title=title, source_name=source_name, command=command, imports=sorted(imports),
+                   note=_shape_free_note(programs))
+    text = _render("module.py.j2", functions=functions, **context).rstrip("\n") + "\n"
+    frames = [_FRAMES.known.get(function, function) for function in functions]
+    try:
+        compile(_render("module.py.j2", functions=frames, **context) if frames != functions else text,
+                source_name, "exec")
+    except SyntaxError:
+        compile(text, source_name, "exec")  # (the error as the text itself has it)
+        raise
     return text

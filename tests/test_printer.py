@@ -61,3 +61,23 @@ def test_printed_trees_parse_back_to_themselves(tree):
     printed = source.to_source(tree)
     assert ast.dump(ast.parse(printed, mode="eval").body) == ast.dump(tree)
     assert printed == source._astor_source(tree)
+
+
+def test_module_check_compiles_what_is_not_known_to_parse():
+    """``emit.module_source`` leaves out of its compile the assignments whose trees are known (printed
+    from them), and still refuses a line that is not Python."""
+    from dataclasses import replace
+
+    from backgen import emit, ir
+    from backgen.program import backward_program
+
+    program = backward_program("import math\n\ndef f(x, y):\n    return math.sin(x * y) + x\n")
+    main = program.main
+    assert len(emit._frame(main.groups)) < len(emit._backward_lines(main.groups))
+    compile(emit.module_source([program]), "<test>", "exec")
+    broken = ir.Group("broken", (ir.AdjointLine("dx", True, "x +"),))
+    with pytest.raises(SyntaxError):
+        emit.module_source([replace(program, main=replace(main, groups=main.groups + (broken,)))])
+    with pytest.raises(SyntaxError):  # (a target that is not one)
+        emit.module_source([replace(program, main=replace(main, groups=(ir.Group("bad", (ir.AdjointLine(
+            "f(x)", False, "x"),)),) + main.groups))])
