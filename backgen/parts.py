@@ -27,14 +27,15 @@ INFINITY = None  # an open upper bound
 
 
 def assigned_parts(items):
-    lines = list(_walk_all(items))
-    definitions = _definitions(lines)
+    definitions = None  # (worked out where an adjoint starts as zeros: most functions have none)
     convert = set()
     for container in _containers(items):
         for position, line in enumerate(container):
             name = _zeros(line)
             if name is None:
                 continue
+            if definitions is None:
+                definitions = _definitions(list(_walk_all(items)))
             convert |= _within(container[position + 1:], name, definitions)
             convert |= _across(container[position + 1:], name)
     return _rebuild(items, convert) if convert else items
@@ -199,6 +200,10 @@ def _definitions(lines):
     """name -> its one definition's text, or ``"size"`` for a nonnegative integer that is not a
     sum (a size, a ``range(n)`` loop variable); names assigned more than one way are left out."""
     seen = {}
+    texts = {}  # name -> the texts assigned to it
+    for line in lines:
+        if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and not getattr(line, "accumulate", False):
+            texts.setdefault(line.target, set()).add(line.source)
     for line in lines:
         if isinstance(line, ir.Block):
             loop = re.fullmatch(r"for (\w+) in (?:reversed\()?range\(([^,]+)\)\)?:", line.header)
@@ -208,7 +213,7 @@ def _definitions(lines):
             continue
         if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and not getattr(line, "accumulate", False):
             if line.target.isidentifier():
-                seen.setdefault(line.target, set()).add(_kind(line.source, line.target, lines))
+                seen.setdefault(line.target, set()).add(_kind(line.source, line.target, texts))
             elif "[" not in line.target:
                 for target in line.target.split(","):
                     seen.setdefault(target.strip(), set()).add("?")
@@ -218,7 +223,7 @@ def _definitions(lines):
     return {name: next(iter(kinds)) for name, kinds in seen.items() if len(kinds) == 1 and "?" not in kinds}
 
 
-def _kind(text, target, lines):
+def _kind(text, target, texts):
     node = _parse(text)
     if node is None:
         return "?"
@@ -226,16 +231,16 @@ def _kind(text, target, lines):
         return "size"
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
         return "size"
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and _is_shape(node.value.id, lines):
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and _is_shape(node.value.id, texts):
         return "size"  # parts[0], parts = x.shape
     if isinstance(node, (ast.BinOp, ast.Constant, ast.Name)):
         return text
     return "?"
 
 
-def _is_shape(name, lines):
-    texts = {line.source for line in lines if isinstance(line, (ir.AdjointLine, ir.ForwardLine))
-             and line.target == name and not getattr(line, "accumulate", False)}
+def _is_shape(name, texts):
+    """Whether ``name`` is assigned one text, ``x.shape`` (``texts``: name -> the texts assigned to it)."""
+    texts = texts.get(name, ())
     return len(texts) == 1 and re.fullmatch(r"\w+\.shape", next(iter(texts))) is not None
 
 
@@ -271,6 +276,8 @@ def _assigned(line):
 
 
 def _names(text):
+    if source.expression(text) is not None:  # (an expression: its names as worked out once)
+        return set(source.line_names(text))
     try:
         return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
     except SyntaxError:
