@@ -66,11 +66,14 @@ class Op:
         return ((self.target, self.source),)
 
     def reads(self):
-        """The names computing it reads."""
-        texts = [self.source] + ([f"_[{self.param('index')}]"] if self.param("index") else [])
-        names = {a.name for a in self.args if isinstance(a, Var)}
-        for text in texts:
-            names |= code_names(text) - {"_"}
+        """The names computing it reads (a frozenset, worked out once)."""
+        names = self.__dict__.get("_reads")
+        if names is None:
+            texts = [self.source] + ([f"_[{self.param('index')}]"] if self.param("index") else [])
+            names = {a.name for a in self.args if isinstance(a, Var)}
+            for text in texts:
+                names |= code_names(text) - {"_"}
+            names = self.__dict__["_reads"] = frozenset(names)  # (no field: equality and copies ignore it)
         return names
 
     def __str__(self):

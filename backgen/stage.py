@@ -476,8 +476,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 return atom_ast(versions[child.id])  # a name read again (x * x)
             if kind is ast.Name or kind is ast.Attribute:
                 qualified = self.qualify(child)
-                if qualified:
-                    return source.template(self.alias(qualified))
+                if qualified:  # (a module's function: one of few texts, each built many times)
+                    return source.fill_template(self.alias(qualified), {})
             if isinstance(child, source.SHARED):  # (a context or an operator: nothing to spell)
                 return child
             new = kind.__new__(kind)  # a copy: the user's tree stays as written
