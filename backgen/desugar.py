@@ -27,8 +27,9 @@ from .source import walk
 
 
 
-def desugar(func, error):
-    if not _sugared(func):
+def desugar(func, error, maybe=True):
+    """``maybe`` False: the function holds nothing ``desugar`` rewrites (known without a walk)."""
+    if not maybe or not _sugared(func):
         return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)

@@ -39,7 +39,7 @@ from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
-from .source import name_ids as source_names, walk
+from .source import census, name_ids as source_names, walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -110,11 +110,13 @@ def read(func_or_source, name=None, filename=None):
         scipy_calls.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
+    names = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
-        forward.placeholders.update(tidy(forward.func, forward.error))
-        desugar(forward.func, forward.error)
+        kinds, names = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds))
+        desugar(forward.func, forward.error, maybe=not kinds.isdisjoint(_SUGAR))
     fence(forward)
-    _refuse_recursion(forward, key)
+    _refuse_recursion(forward, key, names)
     return forward
 
 
@@ -213,17 +215,21 @@ def _checked_text(text, filename):
     return text
 
 
+_SUGAR = frozenset({ast.ListComp, ast.GeneratorExp, ast.For, ast.Tuple})  # (what desugar may rewrite holds one)
+
+
 def _source_key(source, name):
     return ("source", id(source), name)
 
 
-def _refuse_recursion(forward, key):
-    """Refuse recursion (a call leading back to a function on the way to it) at that call."""
+def _refuse_recursion(forward, key, names=None):
+    """Refuse recursion (a call leading back to a function on the way to it) at that call.
+    ``names``: every name the function mentions, or more, where known."""
     units = {}
 
-    def visit(unit, path):
+    def visit(unit, path, present=None):
         name, func, filename, lines, helpers = unit
-        for call in _helper_calls(func, set(helpers) | {name}):
+        for call in _helper_calls(func, set(helpers) | {name}, present):
             callee = call.func.id
             if callee == name:
                 raise error_at(f"{name}() calls itself: recursion is not supported", filename, lines, call)
@@ -238,13 +244,14 @@ def _refuse_recursion(forward, key):
                 visit(callee_unit, path | {callee_key})
 
     units["done"] = {key}
-    visit((forward.func.name, forward.func, forward.filename, forward.lines, forward.helpers), {key})
+    visit((forward.func.name, forward.func, forward.filename, forward.lines, forward.helpers), {key}, names)
 
 
-def _helper_calls(func, names):
-    """Calls of the user's functions ``names`` in a function's body, in the order of the source."""
-    if names.isdisjoint(source_names(func)):  # (a call names its function)
-        return []
+def _helper_calls(func, names, present=None):
+    """Calls of the user's functions ``names`` in a function's body, in the order of the source
+    (``present``: the names the body mentions, or more, where known)."""
+    if present is not None and names.isdisjoint(present) or names.isdisjoint(source_names(func)):
+        return []  # (a call names its function)
     local = {a.arg for a in func.args.args}
     nodes = [n for stmt in func.body for n in walk(stmt)]
     local |= {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

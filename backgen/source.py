@@ -308,6 +308,21 @@ def walk(node):
         yield node
 
 
+def census(node):
+    """``(classes, names)``: the classes of a tree's nodes (contexts and operators left out) and
+    the ids of its names, in one walk."""
+    kinds, names, todo = set(), set(), [node]
+    while todo:
+        node = todo.pop()
+        kind = node.__class__
+        kinds.add(kind)
+        if kind is ast.Name:
+            names.add(node.id)
+        else:
+            push_parts(todo, node)
+    return kinds, names
+
+
 def walk_parts(node):
     """``walk`` without the contexts and operators (leaves: the other nodes come in ``walk``'s
     order), for walks that look for other nodes."""

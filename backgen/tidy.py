@@ -26,14 +26,15 @@ from .errors import BackgenError
 from .source import holds, walk
 
 
-def tidy(func, error):
-    """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError."""
+def tidy(func, error, loops=True):
+    """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError.
+    ``loops`` False: the function holds no ``for`` loop (known without a walk)."""
     placeholders = {}
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
-    if not holds(func, ast.For):
+    if not loops or not holds(func, ast.For):
         return placeholders  # (no loop over a range: nothing to change)
     nodes = list(walk(func))
     counters = {n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)
