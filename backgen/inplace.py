@@ -38,7 +38,7 @@ def without_copies(items, foreign, returns, modules, numbers=frozenset()):
     """``items`` without the copies nothing observes; ``numbers`` names values known to be numbers
     (an element read from an array is a copy of it)."""
     items = list(items)
-    if not any("copy" in getattr(line, "source", "") for item in ir.group_lines(items) for line in _walk(item)):
+    if not any("copy" in getattr(line, "source", "") for line in _every_line(items)):
         return items  # (no line copies: nothing to drop)
     modules = set(modules)
     while True:
@@ -218,8 +218,22 @@ def _adds_to(line, name):
 
 def _holds_block(items, headers):
     """Whether a block whose header starts with one of ``headers`` is among ``items``, at any depth."""
-    return any(isinstance(inner, ir.Block) and inner.header.startswith(headers)
-               for line in ir.group_lines(items) for inner in _walk(line))
+    return any(isinstance(inner, ir.Block) and inner.header.startswith(headers) for inner in _every_line(items))
+
+
+def _every_line(items):
+    """Every line of ``items``, in blocks too, blocks themselves included (groups opened), in no
+    particular order: what ``_walk`` of each of their lines gives."""
+    out, todo = [], list(items)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, ir.Group):
+            todo += item.lines
+            continue
+        out.append(item)
+        if isinstance(item, ir.Block):
+            todo += item.body
+    return out
 
 
 def _walk(line):

@@ -131,12 +131,14 @@ def loops_in(items):
 
 
 def group_lines(items):
-    """The lines of a backward's ``items`` with its Groups opened (Blocks kept whole)."""
+    """The lines of a backward's ``items`` with its Groups opened (Blocks kept whole), as a list."""
+    out = []
     for item in items:
         if isinstance(item, Group):
-            yield from group_lines(item.lines)
+            out += group_lines(item.lines)
         else:
-            yield item
+            out.append(item)
+    return out
 
 
 def map_ops(items, change):
