@@ -134,11 +134,17 @@ def _counted(node):
 
 
 def _plain_names(test):
-    """The names a test reads as themselves, outside calls, subscripts and attributes."""
+    """The names a test surely reads as themselves: outside calls, subscripts and attributes, and
+    outside what Python may not evaluate (the branches of ``a if c else b``, ``and``/``or`` after
+    the first operand)."""
     if isinstance(test, ast.Name):
         return [test.id]
     if isinstance(test, (ast.Call, ast.Subscript, ast.Attribute)):
         return []
+    if isinstance(test, ast.IfExp):
+        return _plain_names(test.test)
+    if isinstance(test, ast.BoolOp):
+        return _plain_names(test.values[0])
     return [name for child in ast.iter_child_nodes(test) for name in _plain_names(child)]
 
 

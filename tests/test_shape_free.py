@@ -315,6 +315,12 @@ def test_a_parameter_a_math_function_takes_is_a_number():
           "f", (np.abs(r(4)) + 0.5, 2.0, 3.0), (np.abs(r(2, 3)) + 0.5, 1.5, 2.5))
 
 
+def test_a_name_in_a_branch_python_may_not_evaluate_is_not_taken_for_a_number():
+    # X in `X if c else 3.0` is compared only where c is false: it may be an array
+    check("def f(v, X, W):\n    if (X if not v.max() > 1.0 else 3.0) > 2.9:\n        return W * 2.0\n"
+          "    return W * W\n", "f", (np.array([1.5, 0.2]), r(3, 4), r(3, 4)), (np.array([2.5]), r(2), r(2)))
+
+
 def test_concatenation_along_an_axis():
     check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))
