@@ -51,13 +51,16 @@ def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is, a number where a test compares it (``if reg > 0:``, never an array) or a
-    ``math`` function takes it (``math.lgamma(a)``)."""
+    ``math`` function takes it (``math.lgamma(a)``), unless the function gives the name a new value
+    (the test may read that one)."""
     kinds, sources = {}, _reshaped_from(func)
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
+    rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
     for node in walk(func):
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             for name in _plain_names(node.test):
-                if name in names and name not in kinds:
+                if name in numbers and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
             for name in (name for arg in _size_arguments(node) for name in _counted(arg)):
@@ -65,7 +68,7 @@ def uses(func, names):
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
                 for name in (name for arg in node.args for name in _plain_names(arg)):
-                    if name in names and name not in kinds:
+                    if name in numbers and name not in kinds:
                         kinds[name] = "number"
         elif isinstance(node, ast.Slice):
             for name in (name for bound in (node.lower, node.upper, node.step) for name in _counted(bound)):

@@ -321,6 +321,13 @@ def test_a_name_in_a_branch_python_may_not_evaluate_is_not_taken_for_a_number():
           "    return W * W\n", "f", (np.array([1.5, 0.2]), r(3, 4), r(3, 4)), (np.array([2.5]), r(2), r(2)))
 
 
+def test_a_parameter_given_a_new_value_is_not_taken_for_a_number_by_later_tests():
+    # the test and math.fabs read the new W and v, not the arrays given
+    check("import math\ndef f(X, v, W):\n    W = v[0]\n    v = np.sum(X * W)\n    if not W > 0.7:\n"
+          "        v = v * 0.9\n    return math.fabs(v) + np.sum(X)\n", "f",
+          (r(3, 1), np.array([0.5, 0.2, 0.1]), r(1, 4)), (r(2), np.array([1.5]), r(3)))
+
+
 def test_concatenation_along_an_axis():
     check("def f(x, y):\n    s = np.concatenate([x, y * 2.0], axis=-1)\n    return np.sum(s * s)\n", "f",
           (r(3, 4), r(3, 2)), (r(4), r(5)), (r(2, 3, 4), r(2, 3, 1)))
