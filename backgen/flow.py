@@ -105,6 +105,10 @@ class StatementStager:
         base = self.versions[name]
         if not isinstance(base, ir.Var):
             raise self.error(f"{name} is a constant here: write into an array variable", target)
+        if self.linked_constant(base.name) is not None:
+            raise self.error(f"{name} may be the constant array {self.linked_constant(base.name)} another name "
+                             f"holds (it was on some path of a branch or a loop), which this write would change "
+                             f"too; backgen does not follow that: write into a copy ({name} = {name}.copy())", target)
         written = self.expr(value)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)
@@ -257,6 +261,8 @@ class StatementStager:
         relations = [self.storage.get(target) if atom == ir.Var(target) else
                      (atom.name, "same", None) if isinstance(atom, ir.Var) else None
                      for atom in (then_value, else_value)]
+        for atom in (then_value, else_value):
+            self.link_constant(target, atom, self.versions)
         body = self.deliver(body, then_value, target)
         orelse = self.deliver(orelse, else_value, target)
         self.set_on_paths(target, relations)
@@ -418,6 +424,8 @@ class StatementStager:
                              stmt)
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+            self.link_constant(carried_name, after.get(name), {k: v for k, v in after.items() if k != name})
+            self.link_constant(carried_name, self.versions.get(name), {k: v for k, v in inner.items() if k != name})
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
             value = after.get(name)

@@ -44,6 +44,7 @@ class MemoryModel:
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
+        self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
@@ -228,11 +229,29 @@ class MemoryModel:
                 self.bind(other_name, ir.Var(updated))
                 self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
 
+    def link_constant(self, atom, value, others):
+        """``atom`` (a branch's or a loop's merged value) may be the constant array ``value`` that a name
+        of ``others`` ({name: value}) holds too: a write into it is a write into that constant."""
+        if isinstance(value, ir.Const) and self.numpy and len(value.source) > 3 and \
+                any(isinstance(c, ir.Const) and len(c.source) > 3 and (c.source in value.source or
+                                                                      value.source in c.source)
+                    for c in others.values()):
+            self.constant_links[atom] = value
+
+    def linked_constant(self, name):
+        """The constant array the value ``name`` (or an array it is a view of) may be, or None."""
+        for base in self._bases(name):
+            if base in self.constant_links:
+                return self.constant_links[base]
+        return None
+
     def changed_in_place(self, name, old, node):
         """``name op= v`` on a value ``old`` other names may share: NumPy writes into an array there,
         so names sharing it become stale (reading them later is refused)."""
         if not self.numpy:
             return
+        if isinstance(old, ir.Var) and self.linked_constant(old.name) is not None:
+            old = self.linked_constant(old.name)  # on some path the constant array itself
         if isinstance(old, ir.Const):  # a constant array (np.ones(3)[:2]) others may be views of
             for other_name, atom in list(self.versions.items()):
                 if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
