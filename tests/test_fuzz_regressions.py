@@ -1410,3 +1410,16 @@ def test_broadcasting_a_selection_by_a_mask_to_a_given_shape_is_refused():
         v = v * 0.9 + v
         return np.broadcast_to(v[v > 0.0], (4,))
     ''', "selected by a boolean mask, so its length depends on the data", 4)
+
+
+@pytest.mark.parametrize("head", ["for k in range(1):\n    z = y", "for k in range(1):\n    z = y[1:]",
+                                  "if v.sum() > 0:\n    z = y\nelse:\n    z = v * 1.0"])
+@pytest.mark.parametrize("write", ["z[0] = 2.0 * v[1]", "z *= 2.0 * v[0]"])
+def test_a_name_a_branch_or_a_loop_may_leave_holding_a_constant_array_another_name_holds_is_not_written_into(
+        head, write):
+    """z = y inside a loop or on one branch, y = np.ones(4): after it z may be y's own array, and a
+    write into z changes y too; backgen took z for a new array and gave y's reads no gradient."""
+    body = "\n".join(["y = np.ones(4)", head, write, "return np.sum(y * y) + z.sum()"])
+    source = "def f(v):\n" + textwrap.indent(body, "    ") + "\n"
+    with pytest.raises(backgen.BackgenError, match="constant array"):
+        backgen.generate(source, name="f", shapes={"v": "4"})
