@@ -183,7 +183,10 @@ def from_user_cache(backward, staged, error):
 
 def _zeros_from_what_is_there(backward, staged, cached):
     """``np.zeros_like(x)`` for an ``x`` the cache does not hold: zeros like a value of the very
-    same shape that the backward has (an upstream gradient, a cached value)."""
+    same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
+    code, whose sample shapes may agree where the shapes given at run time do not (a gather)."""
+    if getattr(staged, "shape_free", ()):
+        return backward
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
