@@ -1423,3 +1423,24 @@ def test_a_name_a_branch_or_a_loop_may_leave_holding_a_constant_array_another_na
     source = "def f(v):\n" + textwrap.indent(body, "    ") + "\n"
     with pytest.raises(backgen.BackgenError, match="constant array"):
         backgen.generate(source, name="f", shapes={"v": "4"})
+
+
+def test_a_shape_generic_layer_gathering_rows_makes_its_zeros_like_the_value_gathered_from():
+    """o = np.exp(W)[x] in a layer returning (o, cache): on the samples x is a vector and o has W's
+    shape, but not at run time (x of rank 2); the zeros scattered into are like np.exp(W), not dout."""
+    source = textwrap.dedent("""
+    def f(x, W):
+        o = np.exp(W)[x]
+        cache = (x, W)
+        return o, cache
+    """)
+    namespace = {"np": np}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    x = np.array([[3, 4, 0], [4, 4, 4]])
+    W = np.linspace(-1.0, 1.0, 20).reshape(5, 4)
+    dout = np.random.default_rng(5).standard_normal((2, 3, 4))
+    o, cache = namespace["f"](x, W)
+    want = finite_differences(lambda W: namespace["f"](x, W)[0], [W], [0], [dout])[0]
+    np.testing.assert_allclose(generated["f_backward"](dout, cache), want, rtol=1e-5, atol=1e-7)
