@@ -297,6 +297,8 @@ class FlowReverser:
 
     def prune_saves(self, groups):
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
+        if not getattr(self, "loop_blocks", []):
+            return list(groups)  # (no loop saves anything)
         order = []
 
         def walk(items):
