@@ -96,10 +96,13 @@ class _Reverser(FlowReverser):
         return candidate
 
     def fresh(self, base):
-        candidate, k = base, 1
+        tried = self.__dict__.setdefault("tried", {})  # base -> its last fresh name's number (names are only taken)
+        k = tried.get(base, 1)
+        candidate = base if k == 1 else f"{base}{k}"
         while candidate in self.staged.taken or candidate in self.names_used:
             k += 1
             candidate = f"{base}{k}"
+        tried[base] = k
         self.names_used.add(candidate)
         return candidate
 

@@ -43,23 +43,28 @@ MODULE_SPELLING = {"math": "math", "numpy": "np"}
 
 
 class Namer:
-    """Deterministic fresh names that avoid every taken name and its adjoint."""
+    """Deterministic fresh names that avoid every taken name and its adjoint.  Names are only ever
+    taken, so the search for a base's next name starts where its last one ended (``tried``)."""
 
     def __init__(self, taken):
         self.taken = set(taken)
+        self.tried = {}  # (base, kind) -> the number of its last fresh name or version
 
     def fresh(self, base):
-        candidate, k = base, 1
+        k = self.tried.get((base, "fresh"), 1)
+        candidate = base if k == 1 else f"{base}{k}"
         while candidate in self.taken or "d" + candidate in self.taken or keyword.iskeyword(candidate):
             k += 1
             candidate = f"{base}{k}"
+        self.tried[base, "fresh"] = k
         self.take(candidate)
         return candidate
 
     def version(self, base):
-        k = 1
+        k = self.tried.get((base, "version"), 1)
         while f"{base}_{k}" in self.taken or f"d{base}_{k}" in self.taken:
             k += 1
+        self.tried[base, "version"] = k
         self.take(f"{base}_{k}")
         return f"{base}_{k}"
 
