@@ -432,11 +432,10 @@ class StatementStager:
             if isinstance(value, ir.Var) and value.name != carried_name and carried_name in self.storage:
                 # after the loop: the value it entered with, or the last iteration's (s = v[::-1])
                 self.set_on_paths(carried_name, [self.storage[carried_name], (value.name, "same", None)])
-        by_constant = {}  # a = np.zeros(3); b = a in the body: both leave with that one array
-        for carried_name, value in exits:
-            if isinstance(value, ir.Const):
-                by_constant.setdefault(id(value), []).append(carried_name)
-        self.shared_edges += [(names[0], other) for names in by_constant.values() for other in names[1:]]
+        # a = np.zeros(3); b = a (or b = a[::2]) in the body: both leave with that one array (or a view of it)
+        constants = [(carried_name, value) for carried_name, value in exits if isinstance(value, ir.Const)]
+        self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
+                              if one is other or _within(one.source, other.source)]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -503,6 +502,12 @@ class StatementStager:
 def _names(text):
     return set(source.code_names(text))
 
+
+
+def _within(one, other):
+    """Whether one constant's text is part of the other's, longer (``np.arange(4.0)[::2]``)."""
+    return len(one) != len(other) and (one in other or other in one) and source.number_text(one) is None \
+        and source.number_text(other) is None
 
 
 def _writes_into(stmts, name):

@@ -1378,7 +1378,8 @@ def test_a_value_first_set_in_a_loop_is_not_held_to_the_shape_it_had_before_it()
 
 
 def test_two_names_a_loop_leaves_with_one_constant_array_are_refused_after_a_write_into_one():
-    """a = np.zeros(3); b = a in the loop: after it a and b are one array, which a[-1] -= s writes."""
+    """a = np.zeros(3); b = a in the loop: after it a and b are one array, which a[-1] -= s writes;
+    so are c and its view d = c[::2]."""
     assert_refused('''
     def f(s: float):
         for i in range(2):
@@ -1387,6 +1388,14 @@ def test_two_names_a_loop_leaves_with_one_constant_array_are_refused_after_a_wri
         a[-1] -= s
         return b * a
     ''', "'b' may have been changed by the write into 'a' on line 6", 7)
+    assert_refused('''
+    def f(X: "1, 4"):
+        for i in range(2):
+            c = np.arange(4.0)
+            d = c[::2]
+        d[1:] += np.sum(X)
+        return c
+    ''', "'c' may have been changed by the write into 'd' on line 6", 7)
 
 
 def test_a_helpers_result_shares_an_array_argument_after_a_constant_one():
