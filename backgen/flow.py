@@ -362,12 +362,13 @@ class StatementStager:
         entry = {}
         for name in carried:
             before = None if self.unguarded(name) else self.versions.get(name)  # unguarded: the loop sets it
-            sharing = [k for k, v in self.versions.items() if k != name and v is before and k.isidentifier()]
+            sharing = [k for k, v in self.versions.items() if k != name and k.isidentifier() and
+                       (v is before or isinstance(before, ir.Const) and _view_of_constant(v, before.source))]
             if isinstance(before, ir.Const) and sharing and source.number_text(before.source) is None \
                     and _writes_into(body, name):  # (a number is never written into: += binds a new one)
-                raise self.error(f"{name} is the same array as {sharing[0]} here, and this loop writes into it: "
-                                 f"backgen does not follow the write to {sharing[0]}; write into a copy "
-                                 f"({name} = {sharing[0]}.copy()) or by one name", stmt)
+                raise self.error(f"{name} shares its array with {sharing[0]} here, and this loop writes into it: "
+                                 f"backgen does not follow the write to {sharing[0]}; give {name} a copy of its "
+                                 f"own before the loop ({name} = {name}.copy()), or write by one name", stmt)
             in_use = before is not None and (before.name in self.read_so_far if isinstance(before, ir.Var) else True
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
@@ -508,6 +509,30 @@ def _within(one, other):
     """Whether one constant's text is part of the other's, longer (``np.arange(4.0)[::2]``)."""
     return len(one) != len(other) and (one in other or other in one) and source.number_text(one) is None \
         and source.number_text(other) is None
+
+
+_VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
+
+
+def _view_of_constant(atom, text):
+    """Whether the constant ``atom`` is a view of the constant array ``text`` spells: that text
+    under reshapes, transposes and indexing (``np.ones(4).reshape(2, 2)``, ``np.ones(4)[1:]``)."""
+    if not isinstance(atom, ir.Const) or atom.source == text:
+        return False
+    try:
+        node = ast.parse(atom.source, mode="eval").body
+        base = ast.dump(ast.parse(text, mode="eval").body)
+    except SyntaxError:
+        return False
+    while True:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
+            node = node.func.value
+        elif isinstance(node, ast.Attribute) and node.attr == "T" or isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return False
+        if ast.dump(node) == base:
+            return True
 
 
 def _writes_into(stmts, name):

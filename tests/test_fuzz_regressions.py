@@ -1053,7 +1053,7 @@ def f(X: "3, 4"):
         b[0:3, 2:4] -= np.sum(row, axis=0)
     return np.sum(np.power(X * X + 0.5, a))
 """
-    with pytest.raises(backgen.BackgenError, match="b is the same array as a here, and this loop writes into it") as caught:
+    with pytest.raises(backgen.BackgenError, match="b shares its array with a here, and this loop writes into it") as caught:
         backgen.generate(source)
     assert caught.value.lineno == 6
 
@@ -1453,3 +1453,20 @@ def test_a_shape_generic_layer_gathering_rows_makes_its_zeros_like_the_value_gat
     o, cache = namespace["f"](x, W)
     want = finite_differences(lambda W: namespace["f"](x, W)[0], [W], [0], [dout])[0]
     np.testing.assert_allclose(generated["f_backward"](dout, cache), want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_loop_writing_into_a_constant_array_a_view_reads_is_refused():
+    """b = a.reshape(-1, 1), a view of the constant np.linspace(...): the loop's writes into a
+    change b too (it was read as the constant's reshape: a wrong gradient, seed 7777 program 1959)."""
+    source = """
+def f(s: float):
+    a = np.linspace(0.5, 1.5, 4)
+    b = a.reshape(-1, 1)
+    for i in range(2):
+        a[::2] += s + s
+    return np.sum(b * s)
+"""
+    with pytest.raises(backgen.BackgenError, match="a shares its array with b here, and this loop writes into it"):
+        backgen.generate(source)
+    copied = source.replace("b = a.reshape(-1, 1)", "b = a.reshape(-1, 1).copy()")
+    assert_right(copied, [0.69])
