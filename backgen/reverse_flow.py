@@ -438,7 +438,17 @@ class FlowReverser:
                 self.runs_for_values.add(number)
             elif read & kept:
                 self.runs_to_keep.add(number)
-        return bool(read & (values | kept))
+        return bool(read & (values | kept)) or bool(self.guarded(loop))
+
+    def guarded(self, loop):
+        """Shape-generic code: the values ``loop`` carries whose shape its forward checks (see
+        ``shape_guards``); such a loop runs in the forward pass, which checks them."""
+        if not self.staged.shape_free:
+            return []
+        return [name for name, _ in loop.exits
+                if not (name == loop.var or name in loop.fresh or name in self.staged.lists
+                        or _written_in_place(loop, name))]  # set anew in each iteration (unset, or None,
+        # as the loop starts), a list, or only written into (out[i] = ...)
 
     def render_loop(self, loop):
         saves = self.saves.get(id(loop), ())
@@ -495,10 +505,7 @@ class FlowReverser:
             return [], []
         np_name = self.staged.modules["np"]
         before, checks = [], []
-        for name, _ in loop.exits:
-            if name == loop.var or name in loop.fresh or name in self.staged.lists or _written_in_place(loop, name):
-                continue  # set anew in each iteration (unset, or None, as the loop starts), a list, or only
-                # written into (out[i] = ...)
+        for name in self.guarded(loop):
             shape = self.fresh(f"{_user(name)}_shape")
             before.append(ir.Statement(f"{shape} = {np_name}.shape({name})"))
             checks.append(ir.Statement(f"_same_shape({name}, {shape}, {_user(name)!r})"))

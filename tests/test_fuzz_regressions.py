@@ -1470,3 +1470,25 @@ def f(s: float):
         backgen.generate(source)
     copied = source.replace("b = a.reshape(-1, 1)", "b = a.reshape(-1, 1).copy()")
     assert_right(copied, [0.69])
+
+
+def test_a_shape_generic_loop_in_a_branch_checks_its_carried_shape_in_the_forward_pass():
+    """x (3, 4) becomes relu(a) (3, 5) in a loop inside a branch the forward pass did not run: its
+    shape check never ran and the backward failed on (3, 4) + (3, 5) (real-code fuzzer, seed 1
+    program 955).  Now the loop runs in the forward pass and stops with the documented error."""
+    source = """
+def f(x, w, b):
+    a = np.maximum(0, x.dot(w) + b)
+    if np.max(x) > 1.0:
+        for _k in range(2):
+            x = a * 2.0
+    return x
+"""
+    generated = {}
+    exec(backgen.generate(source), generated)
+    rng = np.random.default_rng(0)
+    x, w, b = rng.uniform(0.5, 1.5, (3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)
+    with pytest.raises(ValueError, match="x changes shape in this loop, from \\(3, 4\\) to \\(3, 5\\)"):
+        generated["f_backward"](x, w, b, np.ones((3, 5)))
+    w_square, b_square = rng.normal(size=(4, 4)), rng.normal(size=4)  # x keeps its shape: right
+    assert_right(source, [x, w_square, b_square], dout=rng.normal(size=(3, 4)))
