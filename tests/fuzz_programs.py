@@ -65,6 +65,7 @@ import warnings
 import numpy as np
 
 LIMIT = 1e3  # largest magnitude of any value a program computes (keeps finite differences accurate)
+SIZE_LIMIT = 10_000  # most elements of any array a program computes (np.outer in a loop squares the size)
 H1, H2 = 1e-5, 2.5e-6  # finite-difference steps; an element where they disagree is skipped
 RTOL, ATOL = 1e-4, 1e-6
 
@@ -303,6 +304,8 @@ def _sane(value):
     if not _floaty(value):
         return False
     a = np.asarray(value)
+    if a.size > SIZE_LIMIT:
+        return False
     return a.size == 0 or (bool(np.all(np.isfinite(a))) and float(np.max(np.abs(a))) <= LIMIT)
 
 
