@@ -1427,7 +1427,11 @@ def check(program, timeout=None):
         return Outcome("crashed", f"{program.describe()}\n\ntimeout: {exc}", "timeout")
 
 
-def _check(program):
+def generated(program, sane):
+    """What every check starts with: the forward at the inputs (``sane(outs)`` says whether its
+    outputs make a fair test), the backward generated, twice alike, and compiled.  Returns
+    ``(run, outs, backward, text, fail)``, ``fail(kind, category, detail, text=None)`` making the
+    Outcome of a failure, or the Outcome ending the check (skipped, refused, wrong, crashed)."""
     import backgen
 
     # the forward, at the inputs
@@ -1436,7 +1440,7 @@ def _check(program):
         outs = run(program.args)
     except Exception as exc:  # noqa: BLE001
         return Outcome("skipped", f"forward raises {type(exc).__name__}: {exc}")
-    if not all(_sane(o) for o in outs):
+    if not sane(outs):
         return Outcome("skipped", "forward output not finite, not float, or huge")
 
     def fail(kind, category, detail, text=None):
@@ -1466,13 +1470,21 @@ def _check(program):
     if again != text:
         return fail("wrong", "nondeterministic text", "generating twice gave different text", text)
 
-    # 2. compile and run the backward
+    # 2. compile the backward
     ns = {}
     try:
         exec(compile(text, "<generated>", "exec"), ns)
         backward = ns["f_backward"]
     except Exception as exc:  # noqa: BLE001
         return fail("crashed", f"generated module: {type(exc).__name__}", f"{type(exc).__name__}: {exc}", text)
+    return run, outs, backward, text, fail
+
+
+def _check(program):
+    started = generated(program, lambda outs: all(_sane(o) for o in outs))
+    if isinstance(started, Outcome):
+        return started
+    run, outs, backward, text, fail = started
     douts = _douts(program, outs)
     args = _copy(program.args)
     saved_args = _copy(program.args)

@@ -1141,40 +1141,10 @@ def _same_tree(a, b):
 
 
 def _check_layer(program):
-    import backgen
-
-    try:
-        run = fuzz_programs._forward(program)
-        outs = run(program.args)
-    except Exception as exc:  # noqa: BLE001
-        return Outcome("skipped", f"forward raises {type(exc).__name__}: {exc}")
-    if not _sane_outputs(outs, True):
-        return Outcome("skipped", "forward output not finite, not float, or huge")
-
-    def fail(kind, category, detail, text=None):
-        parts = [program.describe(), ""]
-        if text is not None:
-            parts += ["# generated:", text.rstrip(), ""]
-        parts.append(f"{kind}: {detail}")
-        return Outcome(kind, "\n".join(parts), category)
-
-    shapes = None if program.annotated else program.shapes
-    try:
-        text = backgen.generate(program.source, name="f", shapes=shapes)
-    except backgen.BackgenError as exc:
-        if "internal error" in str(exc):
-            return fail("crashed", "generate: internal error", f"{type(exc).__name__}: {exc}")
-        return Outcome("refused", str(exc))
-    except Exception as exc:  # noqa: BLE001
-        return fail("crashed", f"generate: {type(exc).__name__}", f"{type(exc).__name__}: {exc}")
-    if backgen.generate(program.source, name="f", shapes=shapes) != text:
-        return fail("wrong", "nondeterministic text", "generating twice gave different text", text)
-    ns = {}
-    try:
-        exec(compile(text, "<generated>", "exec"), ns)
-        backward = ns["f_backward"]
-    except Exception as exc:  # noqa: BLE001
-        return fail("crashed", f"generated module: {type(exc).__name__}", f"{type(exc).__name__}: {exc}", text)
+    started = fuzz_programs.generated(program, lambda outs: _sane_outputs(outs, True))
+    if isinstance(started, Outcome):
+        return started
+    run, outs, backward, text, fail = started
     douts = fuzz_programs._douts(program, outs[:-1]) + [None]
     given = fuzz_programs._copy(douts[:-1])
     cache = run(program.args)[-1]
