@@ -436,7 +436,8 @@ class StatementStager:
         # a = np.zeros(3); b = a (or b = a[::2]) in the body: both leave with that one array (or a view of it)
         constants = [(carried_name, value) for carried_name, value in exits if isinstance(value, ir.Const)]
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
-                              if one is other or _within(one.source, other.source)]
+                              if one is other or _view_of_constant(one, other.source)
+                              or _view_of_constant(other, one.source)]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -503,12 +504,6 @@ class StatementStager:
 def _names(text):
     return set(source.code_names(text))
 
-
-
-def _within(one, other):
-    """Whether one constant's text is part of the other's, longer (``np.arange(4.0)[::2]``)."""
-    return len(one) != len(other) and (one in other or other in one) and source.number_text(one) is None \
-        and source.number_text(other) is None
 
 
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}

@@ -6,10 +6,9 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 * ``import numpy as np`` / ``from math import sin`` at the top level of the
   body bind their names as the same statements at module level would; the
   statements leave the body.
-* A ``def`` at the top level of the body becomes a helper of its own (and so
-  does a lambda given a name there, ``f = lambda z: ...``, as the ``def`` it
-  means).  The
-  names it reads from the enclosing function (its closure: parameters and
+* A ``def`` at the top level of the body becomes a helper of its own, and so
+  does a lambda given a name there (``f = lambda z: ...``, the ``def`` it
+  means).  The names it reads from the enclosing function (its closure: parameters and
   locals of the forward) become leading parameters of the helper, and every
   call of it passes them: ``def act(z): return np.tanh(z) * w`` called as
   ``act(h)`` becomes ``act(w, z)`` called as ``act(w, h)``.  Python reads a

@@ -15,9 +15,9 @@ backgen is reported as one too (``guarded``).
 
 import ast
 import copy
-import operator
 import dataclasses
 import math
+import operator
 import re
 
 import numpy as np
