@@ -445,10 +445,13 @@ class FlowReverser:
         ``shape_guards``); such a loop runs in the forward pass, which checks them."""
         if not self.staged.shape_free:
             return []
-        return [name for name, _ in loop.exits
-                if not (name == loop.var or name in loop.fresh or name in self.staged.lists
-                        or _written_in_place(loop, name))]  # set anew in each iteration (unset, or None,
-        # as the loop starts), a list, or only written into (out[i] = ...)
+        known = self.__dict__.setdefault("_guarded", {})  # (asked for each loop at every read set)
+        if id(loop) not in known:
+            known[id(loop)] = [name for name, _ in loop.exits
+                               if not (name == loop.var or name in loop.fresh or name in self.staged.lists
+                                       or _written_in_place(loop, name))]  # set anew in each iteration
+            # (unset, or None, as the loop starts), a list, or only written into (out[i] = ...)
+        return known[id(loop)]
 
     def render_loop(self, loop):
         saves = self.saves.get(id(loop), ())

@@ -49,7 +49,7 @@ import warnings
 import numpy as np
 
 import fuzz_programs
-from fuzz_programs import ATOL, H1, H2, RTOL, Outcome
+from fuzz_programs import Outcome
 
 # =========================================================================================
 # idioms: (name, params, source); params are "name:kind" with kind a shape "3,4", "()",
@@ -857,6 +857,11 @@ def m_constant(rng, fn, shapes):
     if len(shape) == 1:
         text = rng.choice([f"np.ones({size})", f"np.arange({float(size)}) * 0.1", f"np.linspace(-1.0, 1.0, {size})"])
     new = ast.parse(text, mode="eval").body
+    return _replaced(fn, node, new)
+
+
+def _replaced(fn, node, new):
+    """Put ``new`` where ``node`` is in ``fn``'s tree; False if it is not there."""
     for parent in ast.walk(fn):
         for field, value in ast.iter_fields(parent):
             if value is node:
@@ -928,15 +933,7 @@ def m_wrap(rng, fn):
         return False
     node = rng.choice(reads)
     new = ast.parse(rng.choice(WRAPS).format(e=node.id), mode="eval").body
-    for parent in ast.walk(fn):
-        for field, value in ast.iter_fields(parent):
-            if value is node:
-                setattr(parent, field, new)
-                return True
-            if isinstance(value, list) and any(v is node for v in value):
-                value[[k for k, v in enumerate(value) if v is node][0]] = new
-                return True
-    return False
+    return _replaced(fn, node, new)
 
 
 def m_extra_output(rng, fn):
@@ -1159,42 +1156,5 @@ def _check_layer(program):
         return fail("wrong", "backward modifies the cache", "the backward modified its cache", text)
     if not all(fuzz_programs._same(a, b) for a, b in zip(douts[:-1], given)):
         return fail("wrong", "backward modifies a dout", "the backward modified a dout", text)
-    wrt = program.wrt
-    if len(wrt) == 1:
-        grads = (grads,)
-    if not isinstance(grads, tuple) or len(grads) != len(wrt):
-        return fail("wrong", "gradient count", f"expected {len(wrt)} gradients, got {grads!r}", text)
-    position = {p: k for k, p in enumerate(program.params)}
-    base = fuzz_programs._objective(run, program.args, douts)
-    compared, worst = 0, None
-    for name, g in zip(wrt, grads):
-        x = program.args[position[name]]
-        if g is None or np.shape(g) != np.shape(x):
-            return fail("wrong", "gradient shape", f"d{name} has shape {np.shape(g)}, {name} has {np.shape(x)}", text)
-        g = np.asarray(g, dtype=np.float64)
-        for j in range(max(1, np.size(x))):
-            estimates = [fuzz_programs._difference(run, program.args, position[name], j, h, douts, base)
-                         for h in (H1, H2)]
-            if any(e is None for e in estimates):
-                continue
-            (fa, bend_a), (fb, bend_b) = estimates
-            if not abs(fa - fb) <= 0.5 * (ATOL + RTOL * abs(fa)):
-                continue
-            if abs(bend_b) > 1e-6 and abs(bend_b) > 0.5 * abs(bend_a):
-                continue
-            got = float(g.reshape(-1)[j])
-            if not math.isfinite(got):
-                continue
-            if not abs(got - fa) <= ATOL + RTOL * abs(fa) and \
-                    fuzz_programs._branches_near(run, program.args, position[name], j):
-                continue
-            compared += 1
-            if not abs(got - fa) <= ATOL + RTOL * abs(fa) and worst is None:
-                where = f"d{name}" + (f"[{np.unravel_index(j, np.shape(x))}]" if np.shape(x) else "")
-                worst = f"{where}: backward gives {got!r}, finite differences {fa!r}"
-    if worst is not None:
-        return fail("wrong", "gradient mismatch", worst, text)
-    if wrt and not compared:
-        return Outcome("skipped", "finite differences unstable everywhere")
-    return Outcome("ok")
+    return fuzz_programs.compared_with_differences(program, run, grads, douts, text, fail)
 
