@@ -189,6 +189,7 @@ def infer_ran(staged, args, functions=None):
     with np.errstate(all="ignore"):
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    walker.refuse_unevaluated()
     ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \
         all(value is not None or isinstance(atom, ir.Var) and atom.name in env
             for atom, value in zip(staged.outputs, outputs))
@@ -266,6 +267,8 @@ class _Walker:
         self.common = {}  # the text of an expression in that form -> its code
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
+        self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
+        self.evaluated = set()  # the operations evaluated at least once
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -300,6 +303,16 @@ class _Walker:
             self.lines[name] = line
             self.origins[name] = origin
 
+    def refuse_unevaluated(self):
+        """Refuse an operation NumPy raised on at every walk of it whose result's name took a shape
+        from another line (the other branch of ``a if c else b``): that shape is a guess for this
+        line.  One whose name has no shape at all is left to the lines that read it."""
+        for op, exc in self.failed.items():
+            if op not in self.evaluated and op.target in self.shapes and op.rule != "setitem":
+                raise _error_at(self.staged, op.line, f"NumPy raises on this line at the given shapes "
+                                f"({type(exc).__name__}: {exc}), so backgen cannot tell the shape of its "
+                                f"result; check the shapes given for the inputs, or write this path for them")
+
     def atom(self, atom, env):
         if isinstance(atom, ir.Const):
             try:
@@ -329,10 +342,12 @@ class _Walker:
             return
         try:
             self._run(op, env)
-        except Exception:
-            env.pop(op.target, None)  # cannot happen on this path with these shapes (a rule that needs it says so)
+        except Exception as exc:
+            env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
             self.ran = False
+            self.failed.setdefault(op, exc)
             return
+        self.evaluated.add(op)
         self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
