@@ -261,6 +261,7 @@ class Backward:
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
     numbers: tuple = ()  # parameters of no given shape taken as numbers (the forward runs on no array)
+    sized_outputs: tuple = ()  # positions of the outputs whose length the data decides (``q[q > 0]``)
 
 
 @dataclass(frozen=True)

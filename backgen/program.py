@@ -179,8 +179,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
+        sized = (("sized", "1"),) if main.sized_outputs else ()  # its length the data decides
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
-                                                                      ("wrt", ",".join(helper_wrt))))
+                                                                      ("wrt", ",".join(helper_wrt))) + sized)
     result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})

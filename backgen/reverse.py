@@ -165,7 +165,9 @@ class _Reverser(FlowReverser):
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
-            full_forward=full_forward, shape_free=staged.shape_free)
+            full_forward=full_forward, shape_free=staged.shape_free,
+            sized_outputs=tuple(k for k, atom in enumerate(staged.outputs) if isinstance(atom, ir.Var) and
+                                atom.name in self.sized))
 
     def in_place(self, forward, missing, groups, zeros, returns):
         """The forward, the groups and the missing upstreams' zeros with the copies no line can observe
@@ -713,6 +715,9 @@ class _Reverser(FlowReverser):
             return  # selected alike: the same length
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"
+        calls = [o.param("function") for o in ir.ops_in(self.staged.body) if o.rule == "call" and o.target == sized[0][0]]
+        if calls:
+            what = f"the result of {calls[0]}()"
         self.refuse_at(op.line, f"{what} is selected by a boolean mask, so its length depends on the data: "
                                 "whether it broadcasts against the other operands is not known before the code "
                                 "runs; select the same elements of them too, or reduce it first")
@@ -866,8 +871,8 @@ SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many
 
 def _data_sized(staged):
     """``({name: origins}, masks)``: the values whose length depends on the data, as selected by a
-    boolean mask (or by indices ``np.nonzero`` finds), each with the masks that select it; and the
-    masks.  Values computed from them are marked too (an over-approximation: a reduction along
+    boolean mask (or by indices ``np.nonzero`` finds) here or in a helper returning them, each with
+    the masks that select it (a helper's call: its own); and the masks.  Values computed from them are marked too (an over-approximation: a reduction along
     another axis keeps the mark), numbers are not."""
     masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
     for op, loop in _ops_in_loops(staged.body, None):
@@ -880,6 +885,8 @@ def _data_sized(staged):
         before = dict(sized)
         for op in ir.ops_in(staged.body):
             origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
+                origins = frozenset({(f"{op.param('function')}() on line {op.line}", id(op))})
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
             for atom in args:
                 if isinstance(atom, ir.Var):

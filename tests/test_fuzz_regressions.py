@@ -1492,3 +1492,39 @@ def f(x, w, b):
         generated["f_backward"](x, w, b, np.ones((3, 5)))
     w_square, b_square = rng.normal(size=(4, 4)), rng.normal(size=4)  # x keeps its shape: right
     assert_right(source, [x, w_square, b_square], dout=rng.normal(size=(3, 4)))
+
+
+def test_a_branch_numpy_cannot_run_at_the_given_shapes_is_refused_not_given_the_other_branchs_shape():
+    """p (3, 1) @ np.ones((3, 3)) raises in NumPy; the walk of shapes skipped it and a took the
+    other branch's shape, (), for which the reverse pass failed (an internal error, seed 4747
+    program 9265).  Now the line is refused with NumPy's reason."""
+    source = """
+def f(p: "3, 1"):
+    a = p @ np.ones((3, 3)) if np.sum(p) > 2.3 else -2.0 * p
+    return 0.3 - a
+"""
+    with pytest.raises(backgen.BackgenError, match=r"<string>:3:5: NumPy raises on this line at the given shapes "
+                                                   r"\(ValueError: matmul"):
+        backgen.generate(source)
+    for p in (np.full((3, 3), 0.5), np.full((3, 3), 0.1)):  # both branches, at shapes they both run at
+        assert_right(source.replace('"3, 1"', '"3, 3"'), [p], dout=np.arange(9.0).reshape(3, 3))
+
+
+def test_a_helpers_selection_by_a_mask_broadcast_in_the_caller_is_refused():
+    """step() returns q[q > -0.3], as long as the data says; the caller added it to w (3,): at
+    inputs where it held one element it broadcast, and the backward raised in np.add.at (seed
+    3131 program 18331).  The mark of a data-sized value now crosses the helper's return."""
+    helper = '''
+def step(q):
+    return q[q > -0.3]
+'''
+    assert_refused(helper + '''
+def f(w: "3"):
+    return w * 2.0 + step(w)
+''', "the result of step\\(\\) is selected by a boolean mask, so its length depends on the data", 6)
+    reduced = helper + '''
+def f(w: "3"):
+    return w * 2.0 + np.sum(step(w) ** 2)
+'''
+    for w in (np.array([0.9, -0.85, -1.2]), np.array([0.5, 0.4, -0.1])):  # one element kept, three kept
+        assert_right(reduced, [w], dout=np.array([1.0, -2.0, 0.5]))
