@@ -202,7 +202,7 @@ UNSET = _Unset()
 
 def _no_gradient(value, index, arithmetic):
     """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
-    parameter as an ``index`` (class labels), booleans unless it uses it in ``arithmetic`` only
+    parameter as an ``index`` (class labels) or never reads it, booleans unless it uses it in ``arithmetic`` only
     (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integers are)."""
     if not isinstance(value, (np.ndarray, np.bool_, np.integer)):
         return False
@@ -219,8 +219,8 @@ class Differentiable:
     of the same ranks and the same dimensions of size 1 (what the generated
     code depends on), up to ``CACHE_SIZE`` of them.  On a method, ``self``
     is bound and left out of the default ``wrt``; so are the parameters a
-    call gives integer arrays the forward indexes with (labels) or boolean
-    arrays it uses other than in arithmetic (masks).
+    call gives integer arrays the forward indexes with (labels) or never
+    reads, or boolean arrays it uses other than in arithmetic (masks).
     """
 
     def __init__(self, func, wrt=None, shapes=None, recompute=False):
@@ -239,6 +239,8 @@ class Differentiable:
         forward = read(self._func)
         params = list(self._signature.parameters)
         self._indices = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
+        loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+        self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._sequences = structured.read_as_sequences(forward.func)
         specs = declared_shapes(forward, self._shapes)

@@ -184,3 +184,17 @@ def test_the_decorator_leaves_labels_and_masks_out_of_the_default_wrt(module):
     np.testing.assert_allclose(dscores, gradient(f, [scores, y, keep], 0), rtol=1e-6, atol=1e-8)
     with pytest.raises(BackgenError, match="carries no gradient"):  # named in wrt: still an error
         backgen.backward(f.__wrapped__, wrt=("scores", "y")).backward(scores, y, keep)
+
+
+def test_the_decorator_leaves_an_integer_array_the_forward_never_reads_out_of_the_default_wrt(module):
+    """A loss kept to a common signature (W, X, y, reg) that does not read its labels."""
+    f = backgen.backward(module(
+        "def loss(W, X, y, reg):\n"
+        "    s = X @ W\n"
+        "    return np.sum(s * s) + reg * np.sum(W * W)\n").loss)
+    rng = np.random.default_rng(6)
+    W, X, y = rng.standard_normal((4, 3)), rng.standard_normal((5, 4)), rng.integers(0, 3, 5)
+    dW, dX, dreg = f.backward(W, X, y, 0.1)
+    np.testing.assert_allclose(dW, gradient(f, [W, X, y, 0.1], 0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dX, gradient(f, [W, X, y, 0.1], 1), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dreg, np.sum(W * W), rtol=1e-10)
