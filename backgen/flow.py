@@ -342,8 +342,9 @@ class StatementStager:
                 self.read_so_far.add(sequence.name)
             var = index
         iterated = (str(sequence), ast.unparse(call)) if prefix else None
+        stale_before = self.stale.get(iterated[0]) if prefix else None  # (stale already: refused as any read is)
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated)
-        if prefix and str(sequence) in self.stale:
+        if prefix and self.stale.get(iterated[0], stale_before) != stale_before:
             raise self.iterates_written(ast.unparse(call), call)
 
     def while_stmt(self, stmt):

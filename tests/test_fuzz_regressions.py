@@ -1528,3 +1528,20 @@ def f(w: "3"):
 '''
     for w in (np.array([0.9, -0.85, -1.2]), np.array([0.5, 0.4, -0.1])):  # one element kept, three kept
         assert_right(reduced, [w], dout=np.array([1.0, -2.0, 0.5]))
+
+
+def test_iterating_a_name_a_write_through_a_view_changed_before_the_loop_names_that_write():
+    """v3 changed by the write into its view v4 before the loop: the refusal named the loop's body
+    (which writes nothing) as the writer."""
+    source = '''
+def f(x: "2, 3"):
+    v3 = x + 0.0
+    v4 = v3[::-1]
+    v4 += 2.0
+    total = 0.0
+    for row in v3:
+        total = total + np.sum(row * row) * 0.5
+    return total
+'''
+    assert_refused(source, "'v3' may have been changed by the write into 'v4' on line 5", 7)
+    assert_right(source.replace("v3[::-1]", "v3[::-1].copy()"), [np.array([[0.5, -1.0, 2.0], [0.3, 0.1, -0.7]])])
