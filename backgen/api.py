@@ -247,7 +247,8 @@ class Differentiable:
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
         except BackgenError:
-            if not structured.candidates(forward.func) - set(specs):
+            # a dict read by key (settings at first sight) may hold arrays: known at the first call
+            if not structured.candidates(forward.func) - (set(specs) - forward.settings):
                 raise
             self._defer(forward, wrt)  # a parameter may be a list of arrays: known at the first call
             return

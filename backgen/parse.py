@@ -764,6 +764,10 @@ def _fence_expr(forward, node, where="value"):
     """Check an expression; ``where`` is "value", "arg" (a call argument), "index" or "test" (an
     ``if``'s or ``while``'s, where ``and``/``or`` decide the way and carry no value)."""
     kind = type(node)
+    if where == "index" and kind in (ast.JoinedStr, ast.BinOp) and key_parts(node) is not None:
+        for part in key_parts(node):  # params["W%d" % (i + 1)]: a key, resolved where the dict is
+            _fence_expr(forward, part, "index")
+        return
     if kind is ast.BoolOp and where == "test":
         for value in node.values:
             _fence_expr(forward, value, "test")
@@ -832,6 +836,37 @@ def _fence_expr(forward, node, where="value"):
         pass
     else:
         raise forward.error(f"{type(node).__name__} expressions are not supported", node)
+
+
+def key_parts(node):
+    """The values a string key is made of (``"W%d" % (i + 1)``: ``i + 1``; ``f"b{i}"``: ``i``;
+    ``"W" + str(i)``: ``i``), or None if ``node`` does not make a string that way."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return []
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.conversion != -1 or value.format_spec is not None and key_parts(value.format_spec) != []:
+                    return None
+                parts.append(value.value)
+            elif key_parts(value) is None:
+                return None
+        return parts
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+            and isinstance(node.left.value, str):
+        return list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        sides = [key_parts(node.left), key_parts(node.right)]
+        for k, side in enumerate((node.left, node.right)):
+            if sides[k] is None and isinstance(side, ast.Call) and isinstance(side.func, ast.Name) \
+                    and side.func.id == "str" and len(side.args) == 1 and not side.keywords:
+                sides[k] = [side.args[0]]
+        if None in sides or not any(isinstance(side, ast.Constant) or isinstance(side, (ast.JoinedStr, ast.BinOp))
+                                    for side in (node.left, node.right)):
+            return None
+        return sides[0] + sides[1]
+    return None
 
 
 def _op_symbol(op):

@@ -409,6 +409,9 @@ def declared_shapes(forward, shapes=None):
         if found is not None:
             specs[arg.arg] = found
     for key, value in (shapes or {}).items():
+        if structured.is_structured(value, declared=True):  # a list or dict of arrays: flatten()'s
+            specs.pop(key, None)
+            continue
         specs[key] = shape_spec(value)
     return specs
 

@@ -225,8 +225,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  f" (parameters: {', '.join(params) or 'none'})", self.func)
         for name in wrt:
             if name in self.config:
-                raise self.error(f"{name!r} is a dictionary of settings ({name}[...] reads it): it carries no "
-                                 "gradient; leave it out of wrt", self.func)
+                raise self.error(f"{name!r} is read by key ({name}[...]) as a dictionary of settings, which carries "
+                                 f"no gradient: leave it out of wrt, or for a dictionary of arrays give their shapes "
+                                 f"(shapes={{{name!r}: {{'W1': 'D, H', ...}}}}) or call the decorator with it", self.func)
         if len(set(wrt)) != len(wrt) or not wrt:
             raise self.error("wrt must name each parameter at most once, and at least one", self.func)
         return wrt

@@ -15,7 +15,7 @@ import inspect
 from . import ir, source
 from .errors import BackgenError
 from .hints import hint as _hint
-from .parse import read_helper
+from .parse import key_parts, read_helper
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
@@ -274,6 +274,11 @@ class CallStager:
 
     def subscript(self, node, name, role):
         value = node.value
+        if not isinstance(node.slice, ast.Constant) and key_parts(node.slice) is not None:
+            raise self.error(f"{source.to_source(node)} reads a key made as the code runs: backgen reads such keys "
+                             "of a dict of arrays whose keys it knows (the decorator learns them from the call, "
+                             f"generate from shapes={{{source.to_source(value)!r}: {{'W1': 'D, H', ...}}}}), in "
+                             "loops of constant bounds, which it writes out one iteration after another", node)
         if isinstance(value, ast.Attribute) and value.attr in INERT_ATTRIBUTES:
             return self.inert(node, [value.value] + _index_parts(node.slice), name, role or "n")
         if isinstance(value, ast.Name) and value.id in self.config:  # bn_param["mode"]: a setting

@@ -207,6 +207,10 @@ def _all_names(func):
     return names | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
 
 
+_FOLDED = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b}
+
+
 class _Rewriter:
     """Unrolls loops over structured values and resolves their indexing, statement by statement.
 
@@ -222,6 +226,7 @@ class _Rewriter:
         self.prelude = []  # statements a helper written out in the current statement puts before it
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
+        self.numbers = {}  # names assigned an integer the code computes from constants: num_layers = 3
 
     def error(self, message, node):
         return self.forward.error(message, node)
@@ -268,10 +273,17 @@ class _Rewriter:
                         self.lazy -= isinstance(stmt, ast.While)
             stmt.body = self.block(stmt.body)
             stmt.orelse = self.block(stmt.orelse)
+            for name in _stored([stmt]) | _mutated([stmt]):  # a number set on some paths only is not known
+                self.numbers.pop(name, None)
             return before + [stmt]
         stmt = self.expressions_of(stmt)
         for name in _stored([stmt]) | _mutated([stmt]):
             self.aliases.pop(name, None)
+            self.numbers.pop(name, None)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            value = self.folded(stmt.value)
+            if type(value) is int:
+                self.numbers[stmt.targets[0].id] = ast.Constant(value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)):
             self.aliases[stmt.targets[0].id] = _Sized(len(stmt.value.elts))  # its len() is known
@@ -281,6 +293,7 @@ class _Rewriter:
         """Names a branch or loop assigns stop being aliases: a leaf's becomes an assignment before it."""
         out = []
         for name in sorted(names):
+            self.numbers.pop(name, None)
             held = self.aliases.pop(name, None)
             if isinstance(held, _Sized):
                 continue
@@ -327,10 +340,17 @@ class _Rewriter:
                           ast.Subscript(self.expression(copy.deepcopy(a)), ast.Constant(k), ast.Load())
                           for n, a in zip(nodes, call.args)] for k in range(count)]
                 target = self.split(stmt.target, len(call.args), stmt)
-        elif call is not None and call.func.id == "range" and len(call.args) == 1:
+        elif call is not None and call.func.id == "range" and len(call.args) == 1 \
+                and self.length(call.args[0]) is not None:
             bound = self.length(call.args[0])
-            if bound is not None and isinstance(stmt.target, ast.Name):
+            if isinstance(stmt.target, ast.Name):
                 parts = [[ast.Constant(k)] for k in range(bound)]
+                target = [stmt.target]
+        elif call is not None and call.func.id == "range" and 1 <= len(call.args) <= 3 \
+                and isinstance(stmt.target, ast.Name) and self.reads_by_counter(stmt.body, stmt.target.id):
+            bounds = [self.constant(a) for a in call.args]  # for i in range(1, num_layers): params["W%d" % i]
+            if None not in bounds and (len(bounds) < 3 or bounds[2] != 0) and len(range(*bounds)) <= 1000:
+                parts = [[ast.Constant(k)] for k in range(*bounds)]
                 target = [stmt.target]
         if parts is None:
             return None
@@ -348,6 +368,20 @@ class _Rewriter:
         finally:
             self.iteration = outer
         return out
+
+    def reads_by_counter(self, body, counter):
+        """Whether ``body`` reads a list or dict of arrays at an index or key it computes (from the
+        ``counter`` of the loop it is in: ``params["W%d" % (i + 1)]``), which only writing the loop
+        out one iteration after another resolves."""
+        held = self.aliases.pop(counter, None), self.numbers.pop(counter, None)
+        try:
+            return any(isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+                       and isinstance(self.aliases.get(node.value.id), _Node) and self.folded(node.slice) is None
+                       for node in walk(ast.Module(body, [])))
+        finally:
+            for table, value in zip((self.aliases, self.numbers), held):
+                if value is not None:
+                    table[counter] = value
 
     def split(self, target, count, stmt):
         if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) != count:
@@ -381,6 +415,7 @@ class _Rewriter:
 
     def bind_ast(self, target, value, stmt):
         for name in _stored([ast.Assign([target], value)]):
+            self.numbers.pop(name, None)
             if isinstance(self.aliases.pop(name, None), _Node):
                 raise self.error(f"{name!r} holds part of a list of arrays and is assigned again here; backgen "
                                  "follows such lists only where they are read", stmt)
@@ -449,13 +484,51 @@ class _Rewriter:
 
     def constant(self, node, kind=int):
         """The number (or string) ``node`` is before the code runs, or None."""
-        if isinstance(node, ast.Name) and isinstance(self.aliases.get(node.id), ast.Constant):
-            node = self.aliases[node.id]
-        if kind is int and isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            inner = self.constant(node.operand)
-            return None if inner is None else -inner
-        if isinstance(node, ast.Constant) and type(node.value) is kind:
-            return node.value
+        value = self.folded(node)
+        return value if type(value) is kind else None
+
+    def folded(self, node):
+        """The integer or string ``node`` computes from constants, loop counters being written out,
+        names assigned such a value and ``len()`` of lists of arrays (``"W%d" % (i + 1)``,
+        ``f"b{i}"``, ``num_layers - 1``), or None."""
+        if isinstance(node, ast.Name):
+            held = self.aliases.get(node.id)
+            held = held if isinstance(held, ast.Constant) else self.numbers.get(node.id)
+            return held.value if held is not None and type(held.value) in (int, str) else None
+        if isinstance(node, ast.Constant):
+            return node.value if type(node.value) in (int, str) else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.folded(node.operand)
+            return -inner if type(inner) is int else None
+        if isinstance(node, ast.BinOp) and type(node.op) in _FOLDED:
+            left, right = self.folded(node.left), self.folded(node.right)
+            if isinstance(node.op, ast.Mod) and type(left) is str and isinstance(node.right, ast.Tuple):
+                right = tuple(self.folded(e) for e in node.right.elts)
+                right = None if None in right else right
+            kinds = (type(left), type(right))
+            if kinds in ((int, int), (str, str)) or isinstance(node.op, ast.Mod) and kinds[0] is str \
+                    and right is not None:
+                try:
+                    value = _FOLDED[type(node.op)](left, right)
+                except (ArithmeticError, TypeError, ValueError):
+                    return None
+                return value if type(value) in (int, str) else None
+            return None
+        if isinstance(node, ast.JoinedStr):
+            text = []
+            for part in node.values:
+                value = self.folded(part.value if isinstance(part, ast.FormattedValue) else part)
+                if value is None or isinstance(part, ast.FormattedValue) and (
+                        part.conversion != -1 or part.format_spec is not None):
+                    return None
+                text.append(str(value))
+            return "".join(text)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" \
+                and node.func.id not in self.aliases and len(node.args) == 1 and not node.keywords:
+            value = self.folded(node.args[0])
+            return str(value) if type(value) is int else None
+        if isinstance(node, ast.Call):
+            return self.length(node)
         return None
 
     def length(self, node):

@@ -186,6 +186,9 @@ def test_a_dict_of_arrays_read_by_key_is_differentiated_and_comes_back_as_a_dict
     assert_close(got[0], gradient(dict_net, [params, x], 0))
     assert_close(got[1], gradient(dict_net, [params, x], 1))
     assert "W1 = params['W1']" in f.backward_source
+    named = backgen.backward(dict_net, wrt=("params", "x")).backward(params, x)  # named in wrt: the same
+    assert_close(named[0], got[0])
+    assert_close(named[1], got[1])
 
 
 def test_settings_dicts_stay_settings():
@@ -194,3 +197,80 @@ def test_settings_dicts_stay_settings():
     assert not is_structured({"mode": "train", "eps": 1e-5, "running_mean": np.zeros(3)})
     assert not is_structured({"stride": 1, "pad": 1})
     assert is_structured({"W": np.ones((2, 2)), "b": np.zeros(2)})
+
+
+def _dict_layers(*sizes):
+    params = {}
+    for i, (m, n) in enumerate(zip(sizes, sizes[1:])):
+        params[f"W{i + 1}"], params[f"b{i + 1}"] = RNG.normal(size=(m, n)) * 0.5, RNG.normal(size=n) * 0.1
+    return params
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x, reg=0.1):
+        num_layers = 3
+        h = x
+        for i in range(num_layers - 1):
+            W, b = params['W%d' % (i + 1)], params['b%d' % (i + 1)]
+            h = np.maximum(0, h.dot(W) + b)
+        scores = h.dot(params['W%d' % num_layers]) + params['b%d' % num_layers]
+        loss = np.sum(scores ** 2)
+        for i in range(num_layers):
+            W = params['W%d' % (i + 1)]
+            loss += 0.5 * reg * np.sum(W * W)
+        return loss
+    ''',
+    '''
+    def f(params, x, reg=0.1):
+        L = len(params) // 2
+        for i in range(1, L + 1):
+            x = np.tanh(x @ params[f'W{i}'] + params[f'b{i}'])
+        return np.sum(x) + reg * sum(np.sum(params['W' + str(i)] ** 2) for i in range(1, L + 1))
+    ''',
+    '''
+    def f(params, x, reg=0.1):
+        for i in range(3, 0, -1):
+            if i > 1:
+                x = x + 0.0
+        h = x
+        for layer in range(3):
+            h = h @ params["W%d" % (layer + 1)] + params["b%s" % (layer + 1)]
+            if layer < 2:
+                h = np.tanh(h)
+        return np.sum(h ** 2) * reg
+    ''',
+], ids=["percent", "fstring-and-str", "test-on-the-counter"])
+def test_a_dict_of_layers_read_at_keys_made_from_a_loop_counter(source, tmp_path):
+    # the loop has constant bounds: it is written out, each key read as the one it makes
+    from conftest import load_module
+    source = "import numpy as np\n" + textwrap.dedent(source).lstrip("\n")
+    (tmp_path / "keys.py").write_text(source)
+    forward = load_module(tmp_path / "keys.py").f
+    params, x = _dict_layers(3, 4, 4, 2), RNG.normal(size=(5, 3))
+    got = backgen.backward(forward).backward(params, x, 0.1)
+    for k in range(3):
+        assert_close(got[k], gradient(forward, [params, x, 0.1], k))
+    shapes = {"params": {k: ", ".join(map(str, v.shape)) for k, v in params.items()}, "x": "5, 3"}
+    generated = {}
+    exec(backgen.generate(source, name="f", shapes=shapes), generated)
+    again = generated["f_backward"](params, x, 0.1)
+    for k in range(3):
+        assert_close(again[k], got[k])
+
+
+@pytest.mark.parametrize("shapes, match", [
+    ({"params": {"W0": "3, 3", "W1": "3, 3"}, "x": "5, 3"}, "no key f'W{i}' that backgen can read here"),
+    (None, "reads a key made as the code runs"),
+], ids=["bound-not-constant", "keys-not-known"])
+def test_a_key_made_as_the_code_runs_is_refused_where_it_is_not_known(shapes, match):
+    source = '''import numpy as np
+
+def f(params, x, n: int):
+    for i in range(n):
+        x = np.tanh(x @ params[f'W{i}'])
+    return np.sum(x)
+'''
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate(source, name="f", shapes=shapes)
+    assert info.value.lineno == 5
