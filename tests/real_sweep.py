@@ -464,7 +464,9 @@ def fc_net_loss(params, X, y, reg=0.0):
     return loss
 ''', "fc_net_loss", lambda: [{"W1": _normal(47, 4, 5), "b1": _normal(48, 5), "W2": _normal(49, 5, 5),
                              "b2": _normal(50, 5), "W3": _normal(51, 5, 3), "b3": _normal(52, 3)},
-                            _normal(53, 6, 4), np.array([0, 1, 2, 2, 1, 0]), 0.1]),
+                            _normal(53, 6, 4), np.array([0, 1, 2, 2, 1, 0]), 0.1],
+    {"shapes": {"params": {"W1": "D, H", "b1": "H", "W2": "H, H", "b2": "H", "W3": "H, C", "b3": "C"},
+                "X": "N, D", "y": "int N", "reg": "float"}}),
 
 "fc_net_dict_fstring_keys": ('''
 import numpy as np
@@ -494,7 +496,8 @@ def two_layer_loss(params, X, y, reg=0.0):
     loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
     return loss
 ''', "two_layer_loss", lambda: [{"W1": _normal(59, 4, 5), "b1": _normal(60, 5), "W2": _normal(61, 5, 3),
-                                "b2": _normal(62, 3)}, _normal(63, 6, 4), np.array([0, 1, 2, 2, 1, 0]), 0.05]),
+                                "b2": _normal(62, 3)}, _normal(63, 6, 4), np.array([0, 1, 2, 2, 1, 0]), 0.05],
+    {"shapes": {"params": {"W1": "D, H", "b1": "H", "W2": "H, C", "b2": "C"}, "X": "N, D", "y": "int N"}}),
 
 "spatial_batchnorm_transpose": ('''
 import numpy as np
