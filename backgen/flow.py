@@ -36,6 +36,8 @@ class StatementStager:
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
                 before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
+                if before is not None and self.written_through_view(stmt.target.id, before, stmt):
+                    continue  # row = y[0]; row *= 2.0: the write y[0] = row * 2.0
                 self.assign_target(stmt.target, value)  # a += v, a[i] += v: a new version
                 if before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)

@@ -174,6 +174,7 @@ class Staged:
     shapes: dict = field(default_factory=dict)  # name -> shape, for NumPy code
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
+    number_hazards: tuple = ()  # (value, error, error without shapes): op= through a view, wrong for a number
     param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
     cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape

@@ -40,6 +40,8 @@ class MemoryModel:
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
+        self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
+                                  # one where shapes are not given
         self.param_writes = []  # (value or None, BackgenError): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
@@ -273,6 +275,48 @@ class MemoryModel:
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
                             only_if_array=self._array_link(old.name))
 
+    def written_through_view(self, name, old, stmt):
+        """``row op= v`` where ``row`` holds a basic-index view (``row = y[0]``, ``y[:, 1:3]``) of an array
+        the function made, which a name holds: NumPy writes into that array.  Staged as that write,
+        ``y_1 = y.copy(); y_1[0] = row_1`` with ``row_1 = row op v``, names sharing ``y`` following it
+        (``written``) and ``row_1`` the view of ``y_1``; True where so staged.  Not for an input's array,
+        a constant one, one in a list, or a view of another kind (left to ``changed_in_place``).
+        Without a slice in the index (``y[0]``), ``row`` is a view only where it is an array: where
+        shapes make it a number (a copy, which op= rebinds), the write is refused."""
+        if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage:
+            return False
+        base, kind, index = self.storage[old.name]
+        holders = [other for other, atom in self.versions.items() if other != name and not other.startswith(" ")
+                   and atom == ir.Var(base) and other not in self.stale]
+        if kind != "index" or not holders or self.list_atoms & {old.name, base} or \
+                self.sharing(old.name, items=True) & (set(self.param_names) | self.list_atoms) or \
+                self.linked_constant(old.name) is not None:
+            return False
+        holder = holders[0]
+        load = ast.copy_location(ast.Name(name, ast.Load()), stmt.target)
+        value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
+        new_view = self.expr(value, name=lambda: self.namer.version(name))
+        if not isinstance(new_view, ir.Var):
+            return False  # (not reached: row is an array variable)
+        new_base = self.namer.version(holder)
+        self.defined.add(new_base)
+        params = (("index", index), ("index_vars", "()"))
+        self.add(ir.Op(new_base, "setitem", (ir.Var(base), new_view), self.line, params, f"{base}.copy()"))
+        if not _has_slice(index):
+            op = _symbol(stmt)
+            what = (f"{name} {op}= ... writes into {holder!r} where {name} = {holder}[{index}] is an array (a view "
+                    f"of it), and gives {name} a new value alone where it is a number (a copy)")
+            advice = f"write {name} = {name} {op} ... for a number, or {holder}[{index}] {op}= ... for a write"
+            self.number_hazards.append((old.name, self.error(f"{what}, as here; backgen writes code for one of "
+                                                             f"the two: {advice}", stmt),
+                                        self.error(f"{what}, which the shapes decide: give them, or {advice}",
+                                                   stmt)))
+        self.bind(name, new_view)
+        self.storage[new_view.name] = (new_base, "index", index)
+        self.bind(holder, ir.Var(new_base))
+        self.written(holder, ir.Var(base), ir.Var(new_base), stmt)
+        return True
+
     def viewed(self, name):
         """Whether another value is ``name`` or a view of it (``a = X[::-1]``): a write through it
         writes into ``name``'s array."""
@@ -333,6 +377,7 @@ class MemoryModel:
         def follow(value):
             return new if value == old else value
         self.hazards = [(follow(value), error) for value, error in self.hazards]
+        self.number_hazards = [(follow(value),) + errors for value, *errors in self.number_hazards]
         self.param_writes = [(follow(value), error) for value, error in self.param_writes]
         self.stale = {name: (follow(value), message) for name, (value, message) in self.stale.items()}
 

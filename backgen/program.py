@@ -188,6 +188,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     unique = list({b.name: b for b in backwards}.values())
     if shape_free:
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
+        for _, _, error in result.number_hazards[:1]:  # row = y[0]; row *= 2.0 writes into y by y's rank
+            raise error
     main = reverse(result)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
@@ -496,6 +498,9 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
     for value, error in result.hazards + (result.param_writes if helper else ()):
         if value is None or len(shapes.get(value, ())) > 0 or \
                 value not in shapes and _constant_array(result, value):  # an array (or list): op= wrote into it
+            raise error
+    for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
+        if value not in shapes or len(shapes[value]) == 0:
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)

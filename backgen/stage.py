@@ -200,7 +200,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return ir.Staged(self.func.name, params, defaults, tuple(self.ops), outputs, wrt, upstreams,
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
-                         hazards=tuple(self.hazards), param_writes=tuple(self.param_writes),
+                         hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
+                         param_writes=tuple(self.param_writes),
                          cache=self.cache_layout)
 
     def keep_outputs(self, body, roles):

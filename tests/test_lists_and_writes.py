@@ -84,6 +84,31 @@ def scatter_messages(h, W):
     return out
 
 
+def op_into_a_row_view(x, w):  # row *= w writes into y: NumPy's in-place operators write through views
+    y = x * 1.0
+    row = y[0]
+    row *= w
+    return y * x + row
+
+
+def op_into_a_slice_view(x, v):
+    y = np.exp(x)
+    r = y[:, 1:3]
+    r += v
+    z = y
+    r /= 2.0
+    return np.sum(z * x, axis=0) + r[0, 0]
+
+
+def op_into_a_view_of_a_view(x, s):
+    y = x * s
+    a = y[1:]
+    r = a[0, :]
+    r -= np.sin(x[0])
+    y[2, 1] = 5.0  # r is a view of y: it sees this write too
+    return np.sum(y * x) + np.sum(a ** 2) + np.sum(r * r)
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -98,6 +123,9 @@ CASES = [
     (add_at_repeats, (RNG.standard_normal(4), RNG.standard_normal(3))),
     (add_at_through_aliases, (RNG.standard_normal(4), RNG.standard_normal(3))),
     (scatter_messages, (RNG.standard_normal((4, 3)), RNG.standard_normal((3, 3)))),
+    (op_into_a_row_view, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (op_into_a_slice_view, (RNG.standard_normal((3, 4)), RNG.standard_normal((3, 2)))),
+    (op_into_a_view_of_a_view, (RNG.standard_normal((3, 4)), 1.7)),
 ]
 
 
@@ -171,3 +199,42 @@ def test_a_helper_returning_a_tuple_is_unpacked():
     g = backgen.backward(unrolled)
     assert backgen.gradcheck(g, *args) < 1e-5
     assert "step_backward(xt, h, c, W, *dparts)" in g.backward_source
+
+
+def test_an_op_into_a_view_is_the_write_into_its_array_at_the_shapes_given():
+    source = """import numpy as np
+
+def f(x: "N, D", w: "D"):
+    y = x * 1.0
+    row = y[0]
+    row *= w
+    return np.sum(y * x) + np.sum(row)
+"""
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    x, w = RNG.standard_normal((3, 4)), RNG.standard_normal(4)
+
+    def f(x, w):
+        y = x * 1.0
+        row = y[0]
+        row *= w
+        return np.sum(y * x) + np.sum(row)
+    for got, want in zip(namespace["f_backward"](x, w), finite_differences(f, [x, w], range(2), (1.0,))):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("source, shapes, match, line", [
+    # y[0] of a vector is a number, a copy: *= gives row a new value and leaves y alone
+    ("y = x * 1.0\n    row = y[0]\n    row *= 2.0\n    return np.sum(y * x) + row", {"x": "4"},
+     "row = y\\[0\\] is an array .* a number \\(a copy\\), as here", 6),
+    # without shapes, which of the two it is depends on the rank of x
+    ("y = x * 1.0\n    row = y[0]\n    row *= 2.0\n    return np.sum(y * x)", None,
+     "which the shapes decide: give them", 3),
+    # the view of a parameter: a write into the caller's array
+    ("row = x[0]\n    row *= 2.0\n    return np.sum(x * x)", {"x": "3, 4"},
+     "'x' may have been changed by the write into 'row'", 6),
+])
+def test_an_op_into_a_view_backgen_cannot_follow_is_refused(source, shapes, match, line):
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate("import numpy as np\n\ndef f(x):\n    " + source + "\n", shapes=shapes)
+    assert info.value.lineno == line
