@@ -19,6 +19,7 @@ call) and returns ``("ok", "")``, ``("refused", message)``, ``("wrong", detail)`
 
 import importlib.util
 import inspect
+import shutil
 import sys
 import tempfile
 import textwrap
@@ -282,7 +283,7 @@ def conv_forward_naive(x, w, b, conv_param):
     cache = (x, w, b, conv_param)
     return out, cache
 ''', "conv_forward_naive", lambda: [_normal(22, 2, 2, 4, 4), _normal(23, 2, 2, 3, 3), _normal(24, 2),
-                                   {"stride": 1, "pad": 1}]),
+                                   {"stride": 1, "pad": 1}], {"slow": True}),
 
 "max_pool_naive": ('''
 import numpy as np
@@ -305,7 +306,8 @@ def max_pool_forward_naive(x, pool_param):
                     out[n, c, i, j] = np.max(x[n, c, i * s:i * s + ph, j * s:j * s + pw])
     cache = (x, pool_param)
     return out, cache
-''', "max_pool_forward_naive", lambda: [_normal(25, 2, 2, 4, 4), {"pool_height": 2, "pool_width": 2, "stride": 2}]),
+''', "max_pool_forward_naive", lambda: [_normal(25, 2, 2, 4, 4), {"pool_height": 2, "pool_width": 2, "stride": 2}],
+    {"slow": True}),
 
 "rnn_step": ('''
 import numpy as np
@@ -969,13 +971,47 @@ def row_softmax(x):
 }
 
 
+# What the cases not accepted give today, (case, how) -> (kind, a part of the message); every
+# other case is accepted and right both ways (a layer, ``(out, cache)``, is tried by generate).
+KNOWN = {
+    # CS231n: a cache without what the generated backward reads; a step layer without shapes
+    ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
+    ("rnn_forward_loop", "generate"): ("refused", "the backward needs b (read by `db = _unbroadcast(ds, b)`)"),
+    ("rnn_forward_loop", "decorator"): ("refused", "could not run the staged forward of rnn_forward()"),
+    # shapes asked for: none given, and the code holds for one rank only
+    ("dropout_mask_given", "generate"): ("refused", "the shapes of mask, p are needed"),
+    ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),
+    ("lstm_seq_list", "generate"): ("refused", "the shapes of Wx, Wh, b, xs, h0 are needed"),
+    ("rk4_helper", "generate"): ("refused", "the shapes of y0, k are needed"),
+    ("nbody_potential_loops", "generate"): ("refused", "'U' has shape (6,) on one path"),
+    ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
+    ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
+    ("net_list_relu", "generate"): ("refused", "inputs changes shape in this loop"),
+    ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
+    # a list of arrays of several shapes given to code written without shapes for one stacked array
+    ("accumulate_list_layers", "generate"): ("crashed", "inhomogeneous shape"),
+    # not supported: a slice of a list of layers, *args, attributes of self, a number becoming an array
+    ("net_list_relu", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
+    ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
+    ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
+    ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
+    ("class_net_self_params", "decorator"): ("refused", "self.params: backgen differentiates a function"),
+    ("batchnorm_loop_accumulate", "decorator"): ("refused", "'mu' changes shape in this loop"),
+}
+
+
+def slow(name):
+    """Cases whose generation takes seconds (naive convolution and pooling: their loops' shapes are
+    worked out iteration by iteration); the suite leaves them to this file's own run."""
+    return len(CASES[name]) > 3 and CASES[name][3].get("slow", False)
+
+
 # =========================================================================================
 # the oracle
 # =========================================================================================
 
 
-def _module(source, tag):
-    folder = Path(tempfile.mkdtemp(prefix="backgen_sweep_"))
+def _module(source, tag, folder):
     path = folder / f"sweep_{tag}.py"
     path.write_text(textwrap.dedent(source))
     spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -1022,10 +1058,18 @@ def _wrt(name, args, params):
 
 def outcome(name, how="generate"):
     """``(kind, detail)`` of the case ``name`` tried by ``generate`` or by the decorator."""
+    folder = Path(tempfile.mkdtemp(prefix="backgen_sweep_"))
+    try:
+        return _outcome(name, how, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _outcome(name, how, folder):
     source, function, make = CASES[name][:3]
     options = CASES[name][3] if len(CASES[name]) > 3 else {}
     try:
-        module, path = _module(source, name)
+        module, path = _module(source, name, folder)
     except Exception as exc:  # noqa: BLE001 - the case itself is broken
         return "crashed", f"the case does not run: {exc}"
     owner, _, method = function.partition(".")
@@ -1098,16 +1142,20 @@ def outcome(name, how="generate"):
 def main():
     import warnings
     warnings.simplefilter("ignore")
-    counts = {}
+    counts, outcomes = {}, {}
     for name in sys.argv[1:] or CASES:
         for how in ("generate", "decorator"):
-            kind, detail = outcome(name, how)
+            kind, detail = outcomes[name, how] = outcome(name, how)
             counts[how, kind] = counts.get((how, kind), 0) + 1
             if kind != "skipped":
                 print(f"{name:32s} {how:9s} {kind:8s} {detail.splitlines()[0][:150] if detail else ''}")
     print(f"{len(CASES)} cases")
     for how in ("generate", "decorator"):
         print(how, {k: v for (h, k), v in sorted(counts.items()) if h == how})
+    changed = [(name, how, kind) for name in sys.argv[1:] or CASES for how in ("generate", "decorator")
+               for kind in [outcomes[name, how][0]] if kind != KNOWN.get((name, how), ("ok",))[0]
+               and kind != "skipped"]
+    print("not as KNOWN says:", changed or "none")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
+import real_sweep
 from conftest import student_source
 from numeric import gradient, weighted
 
@@ -423,3 +424,15 @@ def test_a_net_over_a_list_of_layers_with_a_helper_whose_settings_decide_its_tes
                 changed[layer][part] = v
                 return module.log_posterior([tuple(p) for p in changed], inputs, targets, 0.1)
             np.testing.assert_allclose(dparams[layer][part], gradient(moved, [value], 0), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", [n for n in real_sweep.CASES if not real_sweep.slow(n)])
+def test_a_sweep_of_code_as_people_write_it(name):
+    # each case by generate (shapes as the source declares them, or none) and by the decorator: right
+    # where accepted (finite differences), refused with the message real_sweep.KNOWN records otherwise
+    for how in ("generate", "decorator"):
+        kind, detail = real_sweep.outcome(name, how)
+        expected, part = real_sweep.KNOWN.get((name, how), ("ok", ""))
+        if kind == "skipped":  # a layer returning (out, cache): tried by generate only
+            continue
+        assert (kind, part in detail) == (expected, True), f"{how}: {kind}: {detail}"
