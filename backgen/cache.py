@@ -156,15 +156,16 @@ def from_user_cache(backward, staged, error):
     """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
     layout = staged.cache
     cached = {n for n in layout.names if n}
-    result = dataclasses.replace(backward, forward=tuple(_drop(backward.forward, cached)),
-                                 groups=tuple(_drop(backward.groups, cached)), cache=layout, params=(), defaults=())
+    result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
+                                 groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
+                                 defaults=())
     result = _zeros_from_what_is_there(result, staged, cached)
     while True:  # lines computing what nothing reads any more (what fed a cached value)
-        unread = {line.target for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
+        unread = {_base(line.target) for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
         if not unread:
             break
-        result = dataclasses.replace(result, forward=tuple(_drop(result.forward, unread)),
-                                     groups=tuple(_drop(result.groups, unread)))
+        result = dataclasses.replace(result, forward=tuple(without_cached(result.forward, unread, writes=True)),
+                                     groups=tuple(without_cached(result.groups, unread)))
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
         raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
@@ -229,46 +230,66 @@ def _dimension(size, there):
     return None
 
 
-def _drop(items, names):
-    """``items`` without the forward lines computing ``names`` (in blocks and groups too)."""
+def without_cached(items, names, writes=False):
+    """``items`` without the forward lines computing ``names`` or writing into them (``h_1[0] = s``),
+    in blocks and groups too; with ``writes``, without the writes of adjoint lines into them either
+    (the forward pass's ``h_1 = h.copy()`` then ``h_1[0] = s``): the cache holds them as written."""
     out = []
     for item in items:
-        if isinstance(item, ir.ForwardLine) and item.target in names:
+        if isinstance(item, ir.ForwardLine) and _base(item.target) in names or \
+                writes and isinstance(item, ir.AdjointLine) and "[" in item.target and _base(item.target) in names:
             continue
         if isinstance(item, ir.Block):
-            item = ir.Block(item.header, tuple(_drop(item.body, names)) or (ir.Statement("pass"),))
+            item = ir.Block(item.header, tuple(without_cached(item.body, names, writes)) or (ir.Statement("pass"),))
         elif isinstance(item, ir.Group):
-            item = ir.Group(item.undoes, tuple(_drop(item.lines, names)))
+            item = ir.Group(item.undoes, tuple(without_cached(item.lines, names, writes)))
         out.append(item)
     return out
 
 
+def _base(target):
+    """The name a line's target writes into: ``h`` for ``h[:, t]``."""
+    return target.split("[", 1)[0].strip()
+
+
 def _reads(backward):
+    """The names the backward's lines read; a write into an array of the forward pass
+    (``out_v[0] = 0.0``) reads its index and value, not the array."""
     found = set()
+    forward_writes = {id(item) for item in _walked(backward.forward)
+                      if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target}
     for item in _lines(backward):
         tree = _parsed(item)
-        found |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-        if isinstance(item, ir.AdjointLine) and ("[" in item.target or item.accumulate):
-            found.add(item.target.split("[")[0])
+        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if id(item) in forward_writes:
+            target = ast.parse(item.target, mode="eval").body
+            loads = (loads - {_base(item.target)}) | {n.id for n in ast.walk(target.slice) if isinstance(n, ast.Name)}
+            loads |= {n.id for n in ast.walk(ast.parse(item.source, mode="eval")) if isinstance(n, ast.Name)}
+        found |= loads
+        if isinstance(item, ir.AdjointLine) and item.accumulate:
+            found.add(_base(item.target))
     return found
 
 
 def _lines(backward):
-    def walk(items):
-        for item in items:
-            if isinstance(item, ir.Group):
-                yield from walk(item.lines)
-            elif isinstance(item, ir.Block):
-                yield item
-                yield from walk(item.body)
-            else:
-                yield item
-    yield from walk(backward.forward)
+    yield from _walked(backward.forward)
     for upstream, zero in backward.missing:
         yield ir.AdjointLine(upstream, False, zero)
-    yield from walk(backward.groups)
-    yield from walk(backward.zeros)
+    yield from _walked(backward.groups)
+    yield from _walked(backward.zeros)
     yield ir.Statement(f"_ = ({', '.join(backward.returns)},)")
+
+
+def _walked(items):
+    """The lines of ``items``, blocks' headers and bodies and groups' lines in order."""
+    for item in items:
+        if isinstance(item, ir.Group):
+            yield from _walked(item.lines)
+        elif isinstance(item, ir.Block):
+            yield item
+            yield from _walked(item.body)
+        else:
+            yield item
 
 
 def _parsed(item):

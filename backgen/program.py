@@ -190,7 +190,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
         for _, _, error in result.number_hazards[:1]:  # row = y[0]; row *= 2.0 writes into y by y's rank
             raise error
-    main = reverse(result)
+    cached = frozenset(n for n in result.cache.names if n) if user_cache and result.cache is not None else frozenset()
+    main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))

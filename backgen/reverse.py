@@ -23,6 +23,7 @@ import keyword
 from dataclasses import replace
 
 from . import ir, source
+from .cache import without_cached
 from .context import GradContext, index_tuple, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
@@ -49,19 +50,19 @@ def recomputing(flag=True):
         RECOMPUTE.reset(token)
 
 
-def reverse(staged):
+def reverse(staged, cached=frozenset()):
     """The backward of ``staged``.  A loop whose forward would run only to keep values for its
     backward (``peaks.append(peak)``, nothing else read after it) is not run: its backward computes
     those values again (as it computes views and numbers again), at no more cost and without the
     lists.  Found on a first pass; a loop whose backward then needs its forward after all (to
     restore a carried value) keeps its lists."""
     recompute = RECOMPUTE.get()
-    reverser = _Reverser(staged)
+    reverser = _Reverser(staged, cached=cached)
     reverser.recompute = recompute
     backward = reverser.run()
     unkept = reverser.runs_to_keep
     while unkept:
-        again = _Reverser(staged, unkept)
+        again = _Reverser(staged, unkept, cached)
         again.recompute = recompute
         result = again.run()
         still = unkept & again.runs_for_values
@@ -72,8 +73,9 @@ def reverse(staged):
 
 
 class _Reverser(FlowReverser):
-    def __init__(self, staged, unkept=frozenset()):
+    def __init__(self, staged, unkept=frozenset(), cached=frozenset()):
         self.staged = staged
+        self.from_cache = frozenset(cached)  # values a layer's cache holds: the backward computes them no more
         self.unkept = frozenset(unkept)  # numbers of loops (ir.loops_in order) whose backward keeps nothing
         self.modules = module_bindings(staged.modules)
         self.numpy = staged.mode == "numpy"
@@ -175,8 +177,11 @@ class _Reverser(FlowReverser):
         checks = tuple(ir.Block(f"if {name} is None:", (ir.AdjointLine(name, False, zero),)) for name, zero in missing)
         parts = (ir.Group("forward", tuple(forward)), ir.Group("missing", checks), ir.Group("backward", tuple(groups)),
                  ir.Group("zeros", tuple(zeros)))
+        if self.from_cache:  # taken from the cache as the forward left them: neither computed nor written
+            parts = tuple(ir.Group(part.undoes, tuple(without_cached(part.lines, self.from_cache, writes=k == 0)))
+                          for k, part in enumerate(parts))
         if self.numpy:
-            foreign = set(self.staged.params) | set(self.staged.upstreams)
+            foreign = set(self.staged.params) | set(self.staged.upstreams) | self.from_cache  # (the caller's)
             shapes = self.staged.shapes
             numbers = {name for name, shape in shapes.items() if shape == ()}
             numbers |= {name for name, var in getattr(self, "owners", {}).items() if shapes.get(var) == ()}

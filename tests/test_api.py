@@ -182,7 +182,7 @@ def test_gradcheck_reports_the_input_that_is_wrong():
 def test_internal_errors_become_backgen_errors(monkeypatch):
     from backgen import program
 
-    def broken(staged):
+    def broken(staged, cached=frozenset()):
         raise KeyError("boom")
 
     monkeypatch.setattr(program, "reverse", broken)

@@ -1547,3 +1547,32 @@ def f(x: "2, 3"):
     x = np.array([[0.5, -1.0, 2.0], [0.3, 0.1, -0.7]])
     assert_right(source.replace("v3.T", "v3.T.copy()"), [x])
     assert_right(source.replace("v3.T", "v3[::-1]"), [x])  # a basic index's view: the write is v3's, followed
+
+
+@pytest.mark.parametrize("body", [
+    # out_v[0] = 0.0 was dropped from the backward's forward pass as unread (its target is not a name)
+    "out = W * 1.0\n    out_v = out.copy()\n    out_v[0] = 0.0\n    out = out * out_v\n    cache = (W,)",
+    # h (cached as written) was read as recomputed without its write: dh from 2 * (W * 2.0)
+    "h = W * 2.0\n    h[0] += 1.0\n    out = h * h\n    cache = (W, h)",
+    # the backward wrote h[0] into the cache's array again
+    "h = np.tanh(W)\n    h[0] = h[0] * 3.0\n    out = h * W\n    cache = (W, h)",
+])
+def test_a_layers_backward_reads_cached_arrays_as_written_and_leaves_the_cache_alone(body):
+    """Layers writing into arrays (real-code fuzzer, seed 11 program 618): the backward's forward
+    pass kept every write, read a cached array as the forward left it, and never wrote into it."""
+    source = f"def f(W: '3, 4'):\n    {body}\n    return out, cache\n"
+    namespace = {"np": np}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    rng = np.random.default_rng(11)
+    W, dout = rng.uniform(-1.5, 1.5, (3, 4)), rng.uniform(-1, 1, (3, 4))
+    out, cache = namespace["f"](W.copy())
+    kept = [np.copy(value) for value in cache]
+    for value in cache:
+        value.flags.writeable = False  # a write into the cache raises
+    dW = generated["f_backward"](dout.copy(), cache)
+    want = gradient(lambda w: np.sum(namespace["f"](w)[0] * dout), [W], 0)
+    np.testing.assert_allclose(dW, want, rtol=1e-6, atol=1e-8)
+    for before, after in zip(kept, cache):
+        np.testing.assert_array_equal(before, after)
