@@ -1124,17 +1124,14 @@ def check(program, timeout=None):
 
 
 def _frozen(value):
+    """A copy of ``value``'s arrays (in tuples and lists) that a write into raises."""
     if isinstance(value, np.ndarray):
-        return value.copy()
+        copy = value.copy()
+        copy.flags.writeable = False
+        return copy
     if isinstance(value, (tuple, list)):
         return type(value)(_frozen(v) for v in value)
     return value
-
-
-def _same_tree(a, b):
-    if isinstance(a, (tuple, list)):
-        return isinstance(b, (tuple, list)) and len(a) == len(b) and all(_same_tree(x, y) for x, y in zip(a, b))
-    return fuzz_programs._same(a, b)
 
 
 def _check_layer(program):
@@ -1145,15 +1142,16 @@ def _check_layer(program):
     douts = fuzz_programs._douts(program, outs[:-1]) + [None]
     given = fuzz_programs._copy(douts[:-1])
     cache = run(program.args)[-1]
-    before = _frozen(cache)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            grads = backward(*given, cache)
+            grads = backward(*given, _frozen(cache))
+    except ValueError as exc:
+        if "read-only" in str(exc):
+            return fail("wrong", "backward writes into the cache", f"the backward wrote into its cache: {exc}", text)
+        return fail("crashed", "backward raises ValueError", f"ValueError: {exc}", text)
     except Exception as exc:  # noqa: BLE001
         return fail("crashed", f"backward raises {type(exc).__name__}", f"{type(exc).__name__}: {exc}", text)
-    if not _same_tree(before, cache):
-        return fail("wrong", "backward modifies the cache", "the backward modified its cache", text)
     if not all(fuzz_programs._same(a, b) for a, b in zip(douts[:-1], given)):
         return fail("wrong", "backward modifies a dout", "the backward modified a dout", text)
     return fuzz_programs.compared_with_differences(program, run, grads, douts, text, fail)

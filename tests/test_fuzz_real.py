@@ -55,3 +55,6 @@ def test_the_layer_oracle_catches_a_wrong_gradient(monkeypatch):
     monkeypatch.setattr(backgen, "generate", lambda *a, **k: real(*a, **k).replace("2.0 * dout", "2.001 * dout"))
     outcome = real_mutants.check(program)
     assert outcome.kind == "wrong" and outcome.category == "gradient mismatch", outcome.message
+    monkeypatch.setattr(backgen, "generate", lambda *a, **k: real(*a, **k).replace("    return dx", "    x[0] = 0.0\n    return dx"))
+    outcome = real_mutants.check(program)  # a backward writing into its cache
+    assert outcome.kind == "wrong" and outcome.category == "backward writes into the cache", outcome.message
