@@ -377,7 +377,7 @@ class MemoryModel:
         def follow(value):
             return new if value == old else value
         self.hazards = [(follow(value), error) for value, error in self.hazards]
-        self.number_hazards = [(follow(value),) + errors for value, *errors in self.number_hazards]
+        self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
         self.param_writes = [(follow(value), error) for value, error in self.param_writes]
         self.stale = {name: (follow(value), message) for name, (value, message) in self.stale.items()}
 

@@ -109,6 +109,16 @@ def op_into_a_view_of_a_view(x, s):
     return np.sum(y * x) + np.sum(a ** 2) + np.sum(r * r)
 
 
+def op_into_a_view_on_both_paths(x, w):  # the branches' merge renames the views it marks
+    y = x + 0.0
+    r = y[1]
+    if x.mean() < 0.2:
+        r *= w
+    else:
+        r *= w * 2.0
+    return np.sum(y * x) + np.sum(r)
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -126,6 +136,8 @@ CASES = [
     (op_into_a_row_view, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
     (op_into_a_slice_view, (RNG.standard_normal((3, 4)), RNG.standard_normal((3, 2)))),
     (op_into_a_view_of_a_view, (RNG.standard_normal((3, 4)), 1.7)),
+    (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)) + 1.0, RNG.standard_normal(4))),
 ]
 
 
