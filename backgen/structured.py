@@ -473,6 +473,14 @@ class _Rewriter:
                     raise self.error(f"the dict of arrays has no key {ast.unparse(node.slice)} that backgen can "
                                      f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
                 return base.children[base.keys.index(key)]
+            if isinstance(base, _Node) and isinstance(node.slice, ast.Slice):  # params[:-1]: those layers
+                bounds = [None if part is None else self.constant(part)
+                          for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+                if any(b is None and part is not None for b, part in
+                       zip(bounds, (node.slice.lower, node.slice.upper, node.slice.step))) or bounds[2] == 0:
+                    raise self.error("a list of arrays is sliced here with bounds backgen cannot work out before "
+                                     "running the code (use numbers)", node)
+                return _Node(base.kind, base.children[slice(*bounds)])
             if isinstance(base, _Node):
                 index = self.constant(node.slice)
                 if index is None or not -len(base.children) <= index < len(base.children):

@@ -990,8 +990,7 @@ KNOWN = {
     ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
     # a list of arrays of several shapes given to code written without shapes for one stacked array
     ("accumulate_list_layers", "generate"): ("crashed", "inhomogeneous shape"),
-    # not supported: a slice of a list of layers, *args, attributes of self, a number becoming an array
-    ("net_list_relu", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
+    # not supported: *args, attributes of self, a number becoming an array
     ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),

@@ -100,7 +100,14 @@ def test_the_decorator_learns_the_structure_from_the_call():
             h = np.tanh(h @ W + b) * scale
         return np.sum(h)
     ''',
-], ids=["enumerate", "range-len", "indexing", "zip"])
+    '''
+    def f(params, x):
+        for W, b in params[:-1]:
+            x = np.maximum(0, x @ W + b)
+        W, b = params[-1]
+        return np.sum((x @ W + b) ** 2) * len(params[1:])
+    ''',
+], ids=["enumerate", "range-len", "indexing", "zip", "slices"])
 def test_ways_of_reading_a_list_of_layers(source):
     params = layers(3, 4, 2)
     x = RNG.normal(size=(5, 3))
@@ -125,6 +132,12 @@ def test_ways_of_reading_a_list_of_layers(source):
         W, b = params[n]
         return np.sum(x @ W + b)
     ''', "at an index backgen cannot work out", 3),
+    ('''
+    def f(params, x, n: int):
+        for W, b in params[:n]:
+            x = x @ W + b
+        return np.sum(x)
+    ''', "sliced here with bounds backgen cannot work out", 3),
 ])
 def test_uses_of_a_list_of_arrays_backgen_does_not_follow_are_refused(source, match, line):
     with pytest.raises(backgen.BackgenError, match=match) as info:
