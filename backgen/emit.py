@@ -131,6 +131,9 @@ def _checks(backward, guard):
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
+    for name in backward.required:  # if y is None: return scores, a path not differentiated
+        checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
+                                          f'returns with {name} given: pass {name}"'))
     if guard:
         checks.append((f"{guard} is None", f'"{backward.name}() needs {guard}, the gradient of the output "\n'
                                            '                        "(an array of its shape)"'))

@@ -175,6 +175,7 @@ class Staged:
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     number_hazards: tuple = ()  # (value, error, error without shapes): op= through a view, wrong for a number
+    required: tuple = ()  # parameters defaulting to None whose None path (return scores) is not differentiated
     param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
     cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
@@ -262,6 +263,7 @@ class Backward:
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
     numbers: tuple = ()  # parameters of no given shape taken as numbers (the forward runs on no array)
+    required: tuple = ()  # parameters defaulting to None the backward needs given (if y is None: return scores)
     sized_outputs: tuple = ()  # positions of the outputs whose length the data decides (``q[q > 0]``)
 
 

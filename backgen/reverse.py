@@ -167,7 +167,7 @@ class _Reverser(FlowReverser):
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
-            full_forward=full_forward, shape_free=staged.shape_free,
+            full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=tuple(k for k, atom in enumerate(staged.outputs) if isinstance(atom, ir.Var) and
                                 atom.name in self.sized))
 

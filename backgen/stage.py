@@ -156,6 +156,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
         self.init_memory()
         self.cache_name = None  # the name returned as a layer's cache
+        self.required = []  # parameters defaulting to None that the path differentiated needs given
         self.cache_layout = None
         self.modules = {}
         for canonical in ("math", "np"):
@@ -180,6 +181,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.cache_name = returns.elts[roles.index("cache")].id
             body = specialize(inline_expressions(body, self.forward), self.cache_name)
         if roles != ["out"]:
+            body = self.given_path(body, len(roles))
+            gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient"}
+            body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
             self.keep_outputs(body, roles)
         body = single_exit(body)
         returns = _first_return(body).value
@@ -201,8 +205,30 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
+                         required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          cache=self.cache_layout)
+
+    def given_path(self, body, count):
+        """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
+        returning other than the ``count`` values the function ends returning (``loss, grads``): the
+        backward serves the path where ``y`` is given, and refuses a None (``self.required``)."""
+        args = self.func.args
+        optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
+                    if isinstance(d, ast.Constant) and d.value is None}
+        kept = []
+        for stmt in body:
+            test = stmt.test if isinstance(stmt, ast.If) else None
+            if test is not None and not stmt.orelse and isinstance(test, ast.Compare) and len(test.ops) == 1 \
+                    and isinstance(test.ops[0], ast.Is) and isinstance(test.left, ast.Name) \
+                    and test.left.id in optional and isinstance(test.comparators[0], ast.Constant) \
+                    and test.comparators[0].value is None and isinstance(stmt.body[-1], ast.Return) \
+                    and stmt.body[-1].value is not None and count != (
+                        len(stmt.body[-1].value.elts) if isinstance(stmt.body[-1].value, ast.Tuple) else 1):
+                self.required.append(test.left.id)
+                continue
+            kept.append(stmt)
+        return kept
 
     def keep_outputs(self, body, roles):
         """Every ``return`` gives only the values to differentiate (not a cache, not the user's gradients)."""
@@ -531,6 +557,20 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub):
             return arg.operand
         return None
+
+def _fills_dict(stmt, names):
+    """``grads = {}`` (or ``dict()``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Name) and target.id in names:
+            return isinstance(value, ast.Dict) and not value.keys or isinstance(value, ast.Call) and \
+                isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and not value.keywords
+    elif isinstance(stmt, ast.AugAssign):
+        target = stmt.target
+    else:
+        return False
+    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in names
+
 
 def _first_return(body):
     """The first ``return`` a walk of ``body`` meets: one at the top level before any nested."""
