@@ -968,6 +968,178 @@ def row_softmax(x):
         out[i] = e / e.sum()
     return np.sum(out * np.arange(x.shape[1]))
 ''', "row_softmax", lambda: [_normal(125, 3, 4)]),
+
+# ----------------------------------------------------------------------------- more idioms
+"affine_np_prod_shape": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    N = x.shape[0]
+    D = np.prod(x.shape[1:])
+    x2 = np.reshape(x, (N, D))
+    out = np.dot(x2, w) + b
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward", lambda: [_normal(130, 3, 2, 2), _normal(131, 4, 5), _normal(132, 5)]),
+
+"asarray_first": ('''
+import numpy as np
+
+def mse(w, X, y):
+    X = np.asarray(X)
+    w = np.asarray(w, dtype=float)
+    r = X @ w - y
+    return r @ r / len(y)
+''', "mse", lambda: [_normal(133, 3), _normal(134, 5, 3), _normal(135, 5)], {"wrt": [0, 1, 2]}),
+
+"astype_float": ('''
+import numpy as np
+
+def weighted_sum(x, counts):
+    c = counts.astype(float)
+    return np.sum(np.log1p(np.exp(x)) * c)
+''', "weighted_sum", lambda: [_normal(136, 4), np.array([1, 0, 2, 3])], {"wrt": [0]}),
+
+"unpack_flat_param_list": ('''
+import numpy as np
+
+def mlp(params, x):
+    W1, b1, W2, b2 = params
+    h = np.tanh(x @ W1 + b1)
+    return np.sum((h @ W2 + b2) ** 2)
+''', "mlp", lambda: [[_normal(137, 3, 4), _normal(138, 4), _normal(139, 4, 2), _normal(140, 2)], _normal(141, 5, 3)]),
+
+"einsum_bilinear": ('''
+import numpy as np
+
+def bilinear(x, A, y):
+    return np.sum(np.einsum('ni,ij,nj->n', x, A, y) ** 2)
+''', "bilinear", lambda: [_normal(142, 4, 3), _normal(143, 3, 2), _normal(144, 4, 2)]),
+
+"ode_trajectory_list": ('''
+import numpy as np
+
+def trajectory_cost(y0, k, dt=0.1, steps=8):
+    ys = [y0]
+    y = y0
+    for _ in range(steps):
+        y = y + dt * np.array([y[1], -k * y[0]])
+        ys.append(y)
+    traj = np.array(ys)
+    return np.sum(traj[:, 0] ** 2)
+''', "trajectory_cost", lambda: [np.array([1.0, 0.2]), 1.5]),
+
+"norm_regularizer": ('''
+import numpy as np
+
+def ridge(w, X, y, lam):
+    return 0.5 * np.linalg.norm(X @ w - y) ** 2 + lam * np.linalg.norm(w) ** 2
+''', "ridge", lambda: [_normal(145, 3), _normal(146, 6, 3), _normal(147, 6), 0.1]),
+
+"ndim_branch": ('''
+import numpy as np
+
+def softplus_sum(x):
+    if x.ndim == 1:
+        x = x[None, :]
+    return np.sum(np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0), axis=1).mean()
+''', "softplus_sum", lambda: [_normal(148, 3, 4)]),
+
+"newton_while_tolerance": ('''
+def cube_root(a):
+    x = a
+    while True:
+        step = (x ** 3 - a) / (3 * x ** 2)
+        x = x - step
+        if abs(step) < 1e-12:
+            break
+    return x
+''', "cube_root", lambda: [2.5]),
+
+"gan_losses": ('''
+import numpy as np
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+def discriminator_loss(w, real, fake):
+    d_real = sigmoid(real @ w)
+    d_fake = sigmoid(fake @ w)
+    return -np.mean(np.log(d_real) + np.log(1 - d_fake))
+''', "discriminator_loss", lambda: [_normal(149, 3) * .5, _normal(150, 5, 3), _normal(151, 5, 3)]),
+
+"mean_tuple_axes": ('''
+import numpy as np
+
+def global_pool(x, gamma):
+    """x: (N, C, H, W), gamma: (C,)"""
+    pooled = np.mean(x, axis=(2, 3))
+    return np.sum(pooled * gamma) + np.sum(np.max(x, axis=(2, 3)) ** 2)
+''', "global_pool", lambda: [_normal(152, 2, 3, 2, 2), _normal(153, 3)]),
+
+"cross_product_torque": ('''
+import numpy as np
+
+def torque_energy(r, F):
+    tau = np.cross(r, F)
+    return 0.5 * np.sum(tau ** 2)
+''', "torque_energy", lambda: [_normal(154, 4, 3), _normal(155, 4, 3)]),
+
+"pairwise_distances_vectorized": ('''
+import numpy as np
+
+def soft_nn_loss(X, Y, temp=0.5):
+    d = np.sum(X ** 2, axis=1)[:, None] + np.sum(Y ** 2, axis=1)[None, :] - 2 * X @ Y.T
+    p = np.exp(-d / temp)
+    p = p / p.sum(axis=1, keepdims=True)
+    return -np.sum(np.log(np.diag(p)))
+''', "soft_nn_loss", lambda: [_normal(156, 4, 2), _normal(157, 4, 2)], {"wrt": [0, 1]}),
+
+"sgd_unrolled_inner_loop": ('''
+import numpy as np
+
+def meta_loss(w0, lr, X, y, steps=3):
+    w = w0
+    for _ in range(steps):
+        grad = X.T @ (X @ w - y) / len(y)
+        w = w - lr * grad
+    return np.mean((X @ w - y) ** 2)
+''', "meta_loss", lambda: [_normal(158, 3), 0.1, _normal(159, 6, 3), _normal(160, 6)]),
+
+"loss_grads_dict_cs231n": ('''
+import numpy as np
+
+def loss(X, W1, b1, W2, b2, y=None, reg=0.0):
+    """
+    - X: Input data of shape (N, D).
+    - y: Vector of training labels, of shape (N,).
+    """
+    N, D = X.shape
+    scores = None
+    h1 = np.maximum(0, X.dot(W1) + b1)
+    scores = h1.dot(W2) + b2
+    if y is None:
+        return scores
+    loss = None
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
+    loss = np.sum(-np.log(probs[np.arange(N), y])) / N
+    loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    grads = {}
+    dscores = probs.copy()
+    dscores[np.arange(N), y] -= 1
+    dscores /= N
+    grads['W2'] = h1.T.dot(dscores) + 2 * reg * W2
+    grads['b2'] = np.sum(dscores, axis=0)
+    return loss, grads
+''', "loss", lambda: [_normal(161, 5, 4), _normal(162, 4, 6), _normal(163, 6), _normal(164, 6, 3), _normal(165, 3),
+                      np.array([0, 1, 2, 1, 0]), 0.05],
+    {"shapes": {"W1": "D, H", "b1": "H", "W2": "H, C", "b2": "C"}}),
 }
 
 
@@ -983,6 +1155,8 @@ KNOWN = {
     ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),
     ("lstm_seq_list", "generate"): ("refused", "the shapes of Wx, Wh, b, xs, h0 are needed"),
     ("rk4_helper", "generate"): ("refused", "the shapes of y0, k are needed"),
+    ("ode_trajectory_list", "generate"): ("refused", "the shapes of y0, k are needed"),
+    ("cross_product_torque", "generate"): ("refused", "the shapes of r, F are needed"),
     ("nbody_potential_loops", "generate"): ("refused", "'U' has shape (6,) on one path"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
@@ -990,6 +1164,10 @@ KNOWN = {
     ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
     # a list of arrays of several shapes given to code written without shapes for one stacked array
     ("accumulate_list_layers", "generate"): ("crashed", "inhomogeneous shape"),
+    ("unpack_flat_param_list", "generate"): ("crashed", "inhomogeneous shape"),
+    # a branch on the rank (if x.ndim == 1: x = x[None, :]): both paths are written, for one shape each
+    ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
+    ("ndim_branch", "decorator"): ("refused", "on one path (line 6)"),
     # not supported: *args, attributes of self, a number becoming an array
     ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
@@ -1087,7 +1265,7 @@ def _outcome(name, how, folder):
     outs = forward(*args)
     layer = isinstance(outs, tuple) and "_forward" in function
     loss_pair = isinstance(outs, tuple) and not layer and len(outs) == 2 and not np.ndim(outs[0]) \
-        and np.ndim(outs[1])
+        and (isinstance(outs[1], dict) or np.ndim(outs[1]))  # (loss, dx) or (loss, grads)
     values = outs[:-1] if layer else outs[:1] if loss_pair else (outs if isinstance(outs, tuple) else (outs,))
     douts = [np.linspace(0.5, 1.5, np.size(v)).reshape(np.shape(v)) if np.ndim(v) else 1.0 for v in values]
     kept = _copy(args)

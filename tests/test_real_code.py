@@ -436,3 +436,15 @@ def test_a_sweep_of_code_as_people_write_it(name):
         if kind == "skipped":  # a layer returning (out, cache): tried by generate only
             continue
         assert (kind, part in detail) == (expected, True), f"{how}: {kind}: {detail}"
+
+
+def test_a_loss_returning_scores_without_labels_is_differentiated_where_they_are_given():
+    # CS231n's loss(X, ..., y=None): `if y is None: return scores` is the prediction path; the
+    # backward is the gradient of the loss (the student's grads dict left out) and refuses y=None
+    source, _, make, options = real_sweep.CASES["loss_grads_dict_cs231n"]
+    namespace = {}
+    exec(backgen.generate(textwrap.dedent(source), shapes=options["shapes"]), namespace)
+    X, W1, b1, W2, b2, y, reg = make()
+    assert len(namespace["loss_backward"](X, W1, b1, W2, b2, y, reg)) == 6  # X, W1, b1, W2, b2, reg
+    with pytest.raises(TypeError, match="the gradient of what loss\\(\\) returns with y given: pass y"):
+        namespace["loss_backward"](X, W1, b1, W2, b2)
