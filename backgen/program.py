@@ -522,7 +522,7 @@ def _constant_array(staged, text):
 def guarded(forward, work):
     try:
         return work()
-    except (BackgenError, TypeError):
+    except BackgenError:
         raise
     except Exception as exc:  # a bug in backgen: still point at the user's function
         raise forward.error(f"internal error while differentiating {forward.func.name}(): "

@@ -179,14 +179,15 @@ def test_gradcheck_reports_the_input_that_is_wrong():
         backgen.gradcheck(wrong, 2.0, 3.0)
 
 
-def test_internal_errors_become_backgen_errors(monkeypatch):
+@pytest.mark.parametrize("error", [KeyError, TypeError])
+def test_internal_errors_become_backgen_errors(monkeypatch, error):
     from backgen import program
 
     def broken(staged, cached=frozenset()):
-        raise KeyError("boom")
+        raise error("boom")
 
     monkeypatch.setattr(program, "reverse", broken)
-    with pytest.raises(BackgenError, match="internal error.*KeyError"):
+    with pytest.raises(BackgenError, match=f"internal error.*{error.__name__}"):
         backgen.generate("def f(x):\n    return x * 2\n")
 
 
