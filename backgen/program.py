@@ -123,6 +123,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     specs = declared_shapes(forward, shapes)
+    if not shape_free:  # (code for every rank decides nothing by rank)
+        forward = _rank_tests_decided(forward, _ranks(forward, specs, args))
     arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
@@ -254,6 +256,74 @@ def _with_constants(helper, constants):
                 return node
             return (node.body if decided else node.orelse) or ast.copy_location(ast.Pass(), node)
     return dataclasses.replace(helper, func=Constants().visit(copy.deepcopy(helper.func)))
+
+
+def _ranks(forward, specs, args):
+    """``{parameter: rank}`` where the shapes given or the arguments say it."""
+    ranks = {name: len(spec.dims) for name, spec in specs.items()
+             if spec.kind in ("float", "int", "bool") and spec.dims != ANY_RANK}
+    if args is not None:
+        params = [a.arg for a in forward.func.args.args]
+        ranks.update({name: np.ndim(value) for name, value in zip(params, args)
+                      if isinstance(value, (np.ndarray, np.generic, float, int))})
+    return ranks
+
+
+def _rank_tests_decided(forward, ranks):
+    """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
+    (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``), before anything rebinds them, replaced by the
+    branch the ranks take: ``if x.ndim == 1: x = x[None, :]`` for a vector.  The backward is
+    written for these ranks (as the decorator keys its backwards on ranks), and each branch may
+    then give a name its own shape."""
+    if not ranks:
+        return forward
+    numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
+    pending, body, changed, bound = list(forward.func.body), [], False, set()
+    while pending:
+        stmt = pending.pop(0)
+        if isinstance(stmt, ast.If):
+            test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names)
+            decided = None if test is None else _decided(test)
+            if decided is not None:
+                pending[:0] = stmt.body if decided else stmt.orelse
+                changed = True
+                continue
+        body.append(stmt)
+        bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    if not changed:
+        return forward
+    func = copy.copy(forward.func)
+    func.body = body or [ast.copy_location(ast.Pass(), forward.func.body[-1])]
+    return dataclasses.replace(forward, func=func)
+
+
+def _with_ranks(test, ranks, numpy_names):
+    """``test`` with each rank of a parameter in ``ranks`` read as its number; None where it
+    reads none."""
+    def rank_of(node):
+        if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
+            return ranks.get(node.value.id)
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+            func, arg = node.func, node.args[0]
+            if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) and \
+                    func.value.id in numpy_names and isinstance(arg, ast.Name):
+                return ranks.get(arg.id)
+            if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Attribute) and \
+                    arg.attr == "shape" and isinstance(arg.value, ast.Name):
+                return ranks.get(arg.value.id)
+        return None
+
+    class Ranks(ast.NodeTransformer):
+        def visit(self, node):
+            rank = rank_of(node)
+            if rank is None:
+                return self.generic_visit(node)
+            self.found = True
+            return ast.copy_location(ast.Constant(rank), node)
+    substitute = Ranks()
+    substitute.found = False
+    tree = substitute.visit(copy.deepcopy(test))
+    return tree if substitute.found else None
 
 
 _COMPARE = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,

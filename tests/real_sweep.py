@@ -1165,9 +1165,9 @@ KNOWN = {
     # a list of arrays of several shapes given to code written without shapes for one stacked array
     ("accumulate_list_layers", "generate"): ("crashed", "inhomogeneous shape"),
     ("unpack_flat_param_list", "generate"): ("crashed", "inhomogeneous shape"),
-    # a branch on the rank (if x.ndim == 1: x = x[None, :]): both paths are written, for one shape each
+    # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
+    # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
-    ("ndim_branch", "decorator"): ("refused", "on one path (line 6)"),
     # not supported: *args, attributes of self, a number becoming an array
     ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),

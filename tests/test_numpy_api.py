@@ -198,3 +198,36 @@ def test_the_decorator_leaves_an_integer_array_the_forward_never_reads_out_of_th
     np.testing.assert_allclose(dW, gradient(f, [W, X, y, 0.1], 0), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(dX, gradient(f, [W, X, y, 0.1], 1), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(dreg, np.sum(W * W), rtol=1e-10)
+
+
+def test_a_branch_on_a_parameters_rank_is_decided_by_the_ranks_of_the_call(module):
+    """``if x.ndim == 1: x = x[None, :]``: each path gives x its own rank; the backward is written
+    for the rank of the arguments (the decorator keeps one per pattern of ranks)."""
+    f = backgen.backward(module(
+        "def loss(x, W):\n"
+        "    if x.ndim == 1:\n"
+        "        x = x[None, :]\n"
+        "    elif np.ndim(x) == 3 and len(W.shape) == 2:\n"
+        "        x = x.reshape(x.shape[0], -1)\n"
+        "    return np.sum(np.tanh(x @ W) ** 2)\n").loss)
+    rng = np.random.default_rng(7)
+    W = rng.standard_normal((6, 4))
+    for x in (rng.standard_normal(6), rng.standard_normal((5, 6)), rng.standard_normal((5, 2, 3))):
+        dx, dW = f.backward(x, W)
+        np.testing.assert_allclose(dx, gradient(f, [x, W], 0), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(dW, gradient(f, [x, W], 1), rtol=1e-6, atol=1e-8)
+    text = backgen.generate("import numpy as np\n\ndef f(x: '6', W: '6, 4'):\n    if x.ndim == 1:\n"
+                            "        x = x[None, :]\n    return np.sum(np.tanh(x @ W))\n")
+    assert "x_1 = x[None, :]" in text and "if " not in text
+
+
+def test_a_rank_tested_after_the_name_is_rebound_is_not_decided_by_the_parameters_rank(module):
+    """x.sum(axis=0) has rank 1 where x has rank 2: the test reads the new x, not the parameter."""
+    f = backgen.backward(module(
+        "def loss(x):\n"
+        "    x = x.sum(axis=0)\n"
+        "    if x.ndim == 1:\n"
+        "        x = x[None, :]\n"
+        "    return np.sum(x ** 2)\n").loss)
+    with pytest.raises(BackgenError, match="on one path"):
+        f.backward(np.ones((2, 3)))
