@@ -282,7 +282,9 @@ class Differentiable:
     def _build(self, args, wrt=None):
         forward = read(self._func)
         if self._given_wrt is None and any(structured.is_structured(a) for a in args or ()):
-            wrt = None  # a dict of arrays read by key is not settings: its arrays are differentiated
+            # a dict of arrays read by key is not settings: its arrays are differentiated (labels are not)
+            wrt = tuple(n for n, a in zip(self._signature.parameters, args) if n in (wrt or self.wrt) or
+                        structured.is_structured(a))
         else:
             wrt = wrt or self.wrt
         with recomputing(self._recompute):

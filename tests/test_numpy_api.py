@@ -231,3 +231,30 @@ def test_a_rank_tested_after_the_name_is_rebound_is_not_decided_by_the_parameter
         "    return np.sum(x ** 2)\n").loss)
     with pytest.raises(BackgenError, match="on one path"):
         f.backward(np.ones((2, 3)))
+
+
+def test_the_decorator_differentiates_a_dict_of_parameters_and_leaves_labels_out(module):
+    """FullyConnectedNet's style: params read at keys made from the layer's number, y the labels
+    (read for its length and as an index); y was taken into wrt with the dict and refused."""
+    f = backgen.backward(module(
+        "def loss(params, X, y):\n"
+        "    h = X\n"
+        "    for i in range(1, 3):\n"
+        "        h = np.maximum(0, h @ params['W%d' % i] + params['b%d' % i])\n"
+        "    scores = h @ params['W3'] + params['b3']\n"
+        "    scores = scores - scores.max(axis=1, keepdims=True)\n"
+        "    p = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)\n"
+        "    return -np.mean(np.log(p[np.arange(len(y)), y]))\n").loss)
+    rng = np.random.default_rng(8)
+    dims = [5, 4, 4, 3]
+    params = {}
+    for i in range(3):
+        params[f"W{i + 1}"] = rng.standard_normal((dims[i], dims[i + 1]))
+        params[f"b{i + 1}"] = rng.standard_normal(dims[i + 1])
+    X, y = rng.standard_normal((6, 5)), rng.integers(0, 3, 6)
+    dparams, dX = f.backward(params, X, y)
+    for key, value in params.items():
+        def at(v, key=key):
+            return f({**params, key: v}, X, y)
+        np.testing.assert_allclose(dparams[key], gradient(at, [value], 0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dX, gradient(lambda x: f(params, x, y), [X], 0), rtol=1e-6, atol=1e-8)
