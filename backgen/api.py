@@ -30,11 +30,11 @@ import types
 
 import numpy as np
 
-from . import emit, shape_free, source, structured
+from . import emit, methods, shape_free, source, structured
+from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
 from .parse import read
-from .docshapes import ANY_RANK
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .source import walk
@@ -229,14 +229,25 @@ class Differentiable:
         self._shapes = shapes
         self._recompute = recompute
         self._signature = inspect.signature(func)
+        self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
+        if _is_method(func):
+            method = read(func).func
+            self._attributes = methods.attributes(method)
+            if self._attributes:
+                self._signature = methods.signature(self._signature, method, self._attributes)
         self._cache = collections.OrderedDict()
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._given_wrt = wrt
         self._latest = None
         deep(lambda: self._setup(wrt), _origin(func))
 
-    def _setup(self, wrt):
+    def _read(self):
+        """The forward as read; a method reading attributes of self as the function of them it is."""
         forward = read(self._func)
+        return methods.as_function(forward, self._attributes) if self._attributes else forward
+
+    def _setup(self, wrt):
+        forward = self._read()
         params = list(self._signature.parameters)
         self._indices = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
@@ -253,7 +264,7 @@ class Differentiable:
             self._defer(forward, wrt)  # a parameter may be a list of arrays: known at the first call
             return
         params = list(self._signature.parameters)
-        if wrt is None and _is_method(self._func) and params[0] in first.wrt:  # self is no input
+        if wrt is None and _is_method(self._func) and not self._attributes and params[0] in first.wrt:  # self
             first = guarded(forward, lambda: stage(forward, [p for p in first.wrt if p != params[0]], specs))
         self.wrt = first.wrt
         defaults = {name: p.default for name, p in self._signature.parameters.items()}
@@ -280,7 +291,7 @@ class Differentiable:
         return BoundDifferentiable(self, instance)
 
     def _build(self, args, wrt=None):
-        forward = read(self._func)
+        forward = self._read()
         if self._given_wrt is None and any(structured.is_structured(a) for a in args or ()):
             # a dict of arrays read by key is not settings: its arrays are differentiated (labels are not)
             wrt = tuple(n for n, a in zip(self._signature.parameters, args) if n in (wrt or self.wrt) or
@@ -300,6 +311,9 @@ class Differentiable:
         labels = set() if self._given_wrt is not None else {
             n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices,
                                                                              n in self._arithmetic)}
+        if self._given_wrt is None:  # a model's settings (self.reg, self.num_layers): no inputs
+            labels |= {n for n, v in zip(names[:len(self._attributes)], values)
+                       if not isinstance(v, np.ndarray) and not structured.is_structured(v)}
         if not given and not labels:
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given) and n not in labels)
@@ -322,6 +336,8 @@ class Differentiable:
         return entry
 
     def _bind(self, args, kwargs):
+        if self._attributes and args:  # (the object, then the method's arguments)
+            args = methods.arguments(args, self._attributes)
         try:
             bound = self._signature.bind(*args, **kwargs)
         except TypeError as exc:
@@ -476,7 +492,7 @@ class Layer(Differentiable):
         return BoundLayer(self, instance)
 
     def _build(self, args, wrt=None):
-        forward = read(self._func)
+        forward = self._read()
         result = guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args))
         name = result.main.forward_name
         text = layer_module([result], source_name=f"{name}()")

@@ -441,9 +441,16 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.inert(node, [node.value], name, role or node.attr)
         first = self.func.args.args[0].arg if self.func.args.args else None
         if isinstance(node.value, ast.Name) and node.value.id == first == "self":
-            raise self.error(f"self.{node.attr}: backgen differentiates a function of its parameters, and reads "
-                             "no attributes of self; write the computation as a function taking the arrays "
-                             f"(or a dict of them, params['W1']) and call it with self.{node.attr}", node)
+            calls = [n for n in source.walk(self.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                     and isinstance(n.func.value, ast.Name) and n.func.value.id == "self"]
+            if calls:  # (the decorator reads a method's attributes of self where it calls no method of it)
+                raise self.error(f"self.{calls[0].func.attr}(): backgen does not follow calls of the object's "
+                                 f"own methods; write {calls[0].func.attr} as a function of the arrays it reads "
+                                 "and call that", calls[0].func)
+            raise self.error(f"self.{node.attr}: backgen differentiates a function of its parameters: decorate "
+                             "the method (backgen.backward), which reads the attributes of self it only reads, "
+                             "or write the computation as a function taking the arrays (or a dict of them, "
+                             f"params['W1']) and call it with self.{node.attr}", node)
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):

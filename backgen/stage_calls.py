@@ -145,6 +145,10 @@ class CallStager:
         if method in INERT_METHODS:
             return self.inert(node, [node.func.value] + node.args, name, role or method)
         function = METHODS.get(method)
+        if function is None and isinstance(receiver, ast.Name) and receiver.id == "self" and \
+                self.func.args.args and self.func.args.args[0].arg == "self":
+            raise self.error(f"self.{method}(): backgen does not follow calls of the object's own methods; "
+                             f"write {method} as a function of the arrays it reads and call that", node.func)
         if function is None:
             raise self.error(f"unknown method .{method}(): backgen differentiates the NumPy array "
                              f"methods {', '.join(sorted(METHODS))}", node.func)

@@ -12,7 +12,7 @@ from backgen import BackgenError
 # (name, source, line, column, message fragment); columns are 1-based.
 CASES = [
     ("lambda", "def f(x):\n    return np.sum(x, key=lambda t: t)\n", 2, 26, "lambda expressions are not supported"),
-    ("self attribute", "def f(self, x):\n    return self.w * x\n", 2, 12, "reads no attributes of self"),
+    ("self attribute", "def f(self, x):\n    return self.w * x\n", 2, 12, "decorate the method (backgen.backward)"),
     ("class", "def f(x):\n    class A: pass\n    return x\n", 2, 5, "class definitions"),
     ("try", "def f(x):\n    try:\n        y = x\n    except E:\n        y = 0\n    return y\n", 2, 5, "try statements"),
     ("with", "def f(x):\n    with x:\n        y = x\n    return y\n", 2, 5, "with statements"),

@@ -258,3 +258,49 @@ def test_the_decorator_differentiates_a_dict_of_parameters_and_leaves_labels_out
             return f({**params, key: v}, X, y)
         np.testing.assert_allclose(dparams[key], gradient(at, [value], 0), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(dX, gradient(lambda x: f(params, x, y), [X], 0), rtol=1e-6, atol=1e-8)
+
+
+NET = '''
+import backgen
+
+
+class TwoLayerNet:
+    def __init__(self, params, reg):
+        self.params = params
+        self.reg = reg
+
+    @backgen.backward
+    def loss(self, X, y):
+        W1, b1 = self.params['W1'], self.params['b1']
+        W2, b2 = self.params['W2'], self.params['b2']
+        h = np.maximum(0, X.dot(W1) + b1)
+        scores = h.dot(W2) + b2
+        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        data = -np.mean(np.log(probs[np.arange(X.shape[0]), y]))
+        return data + 0.5 * self.reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+'''
+
+
+def test_a_method_reading_its_objects_weights_is_differentiated_with_respect_to_them(module):
+    """CS231n's model classes: loss(self, X, y) reads self.params (a dict of arrays, differentiated)
+    and self.reg (a setting, left out of wrt), each at the call's current values."""
+    net_class = module(NET, "net").TwoLayerNet
+    rng = np.random.default_rng(9)
+    params = {"W1": rng.standard_normal((4, 5)), "b1": rng.standard_normal(5),
+              "W2": rng.standard_normal((5, 3)), "b2": rng.standard_normal(3)}
+    X, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    net = net_class(params, 0.1)
+    for _ in range(2):  # the second time at other weights, with the backward generated once
+        dparams, dX = net.loss.backward(X, y)
+        for key, value in params.items():
+            def at(v, key=key):
+                return net_class({**params, key: v}, 0.1).loss(X, y)
+            np.testing.assert_allclose(dparams[key], gradient(at, [value], 0), rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(dX, gradient(lambda x: net.loss(x, y), [X], 0), rtol=1e-6, atol=1e-8)
+        params["W1"] = params["W1"] * 1.5
+    assert "def loss_backward(params, reg, X, y, dout=1.0):" in net.loss.backward_source
+    calling = NET.replace("return data + ", "return self.penalty(W1) + data + ") + \
+        "\n    def penalty(self, W):\n        return np.sum(W * W)\n"
+    with pytest.raises(BackgenError, match=r"self.penalty\(\): backgen does not follow calls of the object"):
+        module(calling, "calling")  # a method calling another of the object's methods

@@ -1,0 +1,100 @@
+"""A method reading attributes of ``self`` differentiated as the function of them it is.
+
+Contract:
+
+* ``attributes(func)`` lists, in order of first reading, the attributes a
+  method ``def loss(self, X, y)`` reads from ``self`` (``self.params``,
+  ``self.reg``), or gives ``()`` where it reads none, or uses ``self``
+  otherwise (calls ``self.affine(...)``, passes ``self`` on, writes
+  ``self.cache = ...``): then it stays a method, refused where staged.
+* ``parameter_names(func, attrs)``: the parameter each attribute becomes, its
+  own name (``params``) unless the function already has that name
+  (``self_params``).
+* ``as_function(forward, attrs)``: the parsed method as that function,
+  ``def loss(params, reg, X, y)``, each ``self.params`` read as ``params``;
+  lines and columns stay the user's, so errors point at the method.
+* ``signature(signature, func, attrs)`` is the function's signature;
+  ``arguments(args, attrs)`` turns a call's ``(obj, X, y)`` into
+  ``(obj.params, obj.reg, X, y)``.
+
+The object's attributes are read at each call, so a model whose weights
+change between calls is differentiated at its current weights.
+"""
+
+import ast
+import copy
+import dataclasses
+import inspect
+
+from .source import walk
+
+
+def attributes(func):
+    """The attributes of ``self`` the method ``func`` (an ast.FunctionDef) only reads."""
+    if not func.args.args or func.args.args[0].arg != "self":
+        return ()
+    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in walk(func):
+        if not (isinstance(node, ast.Name) and node.id == "self") or node is func.args.args[0]:
+            continue
+        read = parents.get(node)
+        if not isinstance(read, ast.Attribute) or not isinstance(read.ctx, ast.Load) or \
+                isinstance(parents.get(read), ast.Call) and parents[read].func is read:  # self.affine(x)
+            return ()
+        if isinstance(node.ctx, ast.Store):
+            return ()
+        if read.attr not in found:
+            found.append(read.attr)
+    stored = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    if "self" in stored or _writes_into_attributes(func, parents):
+        return ()
+    return tuple(found)
+
+
+def _writes_into_attributes(func, parents):
+    """Whether the method writes into an attribute's object (``self.params['W1'] = W``)."""
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            base = node.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
+                return True
+    return False
+
+
+def parameter_names(func, attrs):
+    """``{attribute: parameter}``: the attribute's own name where the function has no such name."""
+    taken = {node.id for node in walk(func) if isinstance(node, ast.Name)} | {a.arg for a in func.args.args}
+    return {attr: attr if attr not in taken else f"self_{attr}" for attr in attrs}
+
+
+def as_function(forward, attrs):
+    """The parsed method ``forward`` as the function of ``self``'s attributes ``attrs`` it is."""
+    names = parameter_names(forward.func, attrs)
+    func = copy.deepcopy(forward.func)
+
+    class Read(ast.NodeTransformer):
+        def visit_Attribute(self, node):
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in names:
+                return ast.copy_location(ast.Name(names[node.attr], ast.Load()), node)
+            return self.generic_visit(node)
+    func = Read().visit(func)
+    first = func.args.args[0]
+    func.args.args[:1] = [ast.copy_location(ast.arg(names[attr]), first) for attr in attrs]
+    return dataclasses.replace(forward, func=func)
+
+
+def signature(method_signature, func, attrs):
+    """The signature of the function ``as_function`` makes of the method."""
+    names = parameter_names(func, attrs)
+    params = list(method_signature.parameters.values())[1:]
+    made = [inspect.Parameter(names[attr], inspect.Parameter.POSITIONAL_OR_KEYWORD) for attr in attrs]
+    return method_signature.replace(parameters=made + params)
+
+
+def arguments(args, attrs):
+    """``(obj, *rest)`` as the function's arguments: the object's attributes, then the rest."""
+    obj, *rest = args
+    return tuple(getattr(obj, attr) for attr in attrs) + tuple(rest)
