@@ -112,12 +112,12 @@ class CallStager:
         defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
         signature = ", ".join(f"{n}={source.to_source(defaults[n])}" if n in defaults else n for n in names)
         try:
-            bound = _signature(signature).bind(*node.args, **{k.arg: k.value for k in node.keywords})
+            bound = _bound(signature, node.args, {k.arg: k.value for k in node.keywords})
         except TypeError as exc:
             raise self.error(f"{function}(): {exc}", node) from None
         atoms = []
         for param in names:
-            value = bound.arguments.get(param)
+            value = bound.get(param)
             atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
@@ -187,15 +187,15 @@ class CallStager:
                 raise self.error("starred arguments are not supported", arg)
         renamed = KEYWORD_ALIASES.get(rule_name, {})
         try:
-            bound = _signature(signature).bind(*args, **{renamed.get(k.arg, k.arg): k.value for k in keywords})
+            bound = _bound(signature, args, {renamed.get(k.arg, k.arg): k.value for k in keywords})
         except TypeError as exc:
             raise self.error(f"{function}: {exc}", node) from None
-        for param in bound.signature.parameters.values():  # a bound left out: None, which the rule reads
-            if rule_name in KEYWORD_ALIASES and param.name in rule.inputs and param.name not in bound.arguments \
-                    and param.default is not param.empty:
-                bound.arguments[param.name] = ast.copy_location(ast.Constant(param.default), node)
+        if rule_name in KEYWORD_ALIASES:
+            for param in _signature(signature).parameters.values():  # a bound left out: None, which the rule reads
+                if param.name in rule.inputs and param.name not in bound and param.default is not param.empty:
+                    bound[param.name] = ast.copy_location(ast.Constant(param.default), node)
         operands, params = [], {}
-        for param, value in sorted(bound.arguments.items(), key=lambda item: _order(rule.inputs, item[0])):
+        for param, value in sorted(bound.items(), key=lambda item: _order(rule.inputs, item[0])):
             if param in rule.inputs:
                 if rule.variadic and isinstance(value, (ast.List, ast.Tuple)):
                     operands.extend(value.elts)
@@ -362,10 +362,10 @@ def _order(inputs, name):
 
 def _bind_params(signature, args, keywords, operand):
     try:
-        bound = _signature(signature).bind(*args, **{k.arg: k.value for k in keywords})
+        bound = _bound(signature, args, {k.arg: k.value for k in keywords})
     except TypeError:
         return None
-    return {k: v for k, v in bound.arguments.items() if k != operand}
+    return {k: v for k, v in bound.items() if k != operand}
 
 
 @functools.lru_cache(maxsize=None)
@@ -373,6 +373,50 @@ def _signature(text):
     namespace = {}
     exec(f"def f({text}): pass", namespace)
     return inspect.signature(namespace["f"])
+
+
+def _bound(text, args, keywords):
+    """``_signature(text).bind(*args, **keywords).arguments`` (the parameters given, in the
+    signature's order), through a function made once per signature (``_binder``): a call that does
+    not bind raises inspect's own TypeError."""
+    binder = _binder(text)
+    if binder is not None:
+        try:
+            return binder(*args, **keywords)
+        except TypeError:
+            pass
+    return _signature(text).bind(*args, **keywords).arguments
+
+
+@functools.lru_cache(maxsize=None)
+def _binder(text):
+    """A function taking the arguments of the signature ``text`` and returning what inspect's
+    ``bind`` gives as ``arguments``: every parameter with a default takes a mark of its own in
+    its place, so that only the arguments given are kept.  None where the signature has
+    parameters of other kinds (positional-only, ``**kwargs``)."""
+    plain, rest, keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.VAR_POSITIONAL, \
+        inspect.Parameter.KEYWORD_ONLY
+    parameters = list(_signature(text).parameters.values())
+    if any(p.kind not in (plain, rest, keyword) or p.name.startswith("_backgen") for p in parameters):
+        return None
+    heads, lines = [], []
+    for p in parameters:
+        if p.kind is keyword and not any(q.kind is rest for q in parameters) and "*" not in heads:
+            heads.append("*")
+        if p.kind is rest:
+            heads.append(f"*{p.name}")
+            lines.append(f"    if {p.name}:\n        _backgen_bound[{p.name!r}] = {p.name}")
+        elif p.default is p.empty:
+            heads.append(p.name)
+            lines.append(f"    _backgen_bound[{p.name!r}] = {p.name}")
+        else:
+            heads.append(f"{p.name}=_backgen_unset")
+            lines.append(f"    if {p.name} is not _backgen_unset:\n        _backgen_bound[{p.name!r}] = {p.name}")
+    code = f"def bind({', '.join(heads)}):\n    _backgen_bound = {{}}\n" + "\n".join(lines) + \
+        "\n    return _backgen_bound\n"
+    namespace = {"_backgen_unset": object()}
+    exec(compile(code, f"<backgen binder of {text!r}>", "exec"), namespace)
+    return namespace["bind"]
 
 
 def _literal(node):
