@@ -22,6 +22,7 @@ import ast
 import bisect
 import io
 import math
+import operator
 import tokenize
 from dataclasses import replace
 
@@ -165,7 +166,8 @@ def tidied(items):
         if isinstance(item, ir.Group):
             lines = tidied(item.lines)
             if lines or not isinstance(item.undoes, ir.ForwardLine):
-                out.append(ir.Group(item.undoes, tuple(lines)))
+                same = len(lines) == len(item.lines) and all(map(operator.is_, lines, item.lines))
+                out.append(item if same else ir.Group(item.undoes, tuple(lines)))
         elif isinstance(item, ir.Block):
             body = tidied(item.body)
             if not list(ir.group_lines(body)):

@@ -20,6 +20,7 @@ import ast
 import contextlib
 import contextvars
 import keyword
+import operator
 from dataclasses import replace
 
 from . import ir, source
@@ -200,6 +201,7 @@ class _Reverser(FlowReverser):
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
         active = set(self.staged.wrt)
+        loops = any(True for _ in ir.loops_in(self.staged.body))  # (without, one pass in order reaches all)
         changed = True
         while changed:
             changed = False
@@ -217,6 +219,7 @@ class _Reverser(FlowReverser):
                     if isinstance(exit_value, ir.Var) and exit_value.name in active and carried not in active:
                         active.add(carried)
                         changed = True
+            changed = changed and loops
         return active
 
     def useful(self):
@@ -224,14 +227,15 @@ class _Reverser(FlowReverser):
         needed = {o.name for o in self.staged.outputs if isinstance(o, ir.Var)}
         ops = [op for op in ir.ops_in(self.staged.body) if op.rule != "inert"]
         exits = [(c, v.name) for loop in ir.loops_in(self.staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+        loops = any(True for _ in ir.loops_in(self.staged.body))
         changed = True
-        while changed:  # last op first: straight-line code takes one pass
+        while changed:  # last op first: code without loops takes one pass
             size = len(needed)
             for op in reversed(ops):
                 if op.target in needed:
                     needed |= {a.name for a in op.args if isinstance(a, ir.Var)}
             needed |= {v for c, v in exits if c in needed}
-            changed = len(needed) != size
+            changed = len(needed) != size and loops
         return needed
 
     def reverse_items(self, items):
@@ -347,7 +351,11 @@ class _Reverser(FlowReverser):
     def forward_line(self, number, op):
         if number is None:
             number = self.numbers[id(op)]
-        return ir.ForwardLine(number, op.target, op.source)
+        made = self.__dict__.setdefault("forward_lines", {})  # id(op) -> (op, its line): made once
+        known = made.get(id(op))
+        if known is None or known[0] is not op or known[1].number != number:
+            known = made[id(op)] = (op, ir.ForwardLine(number, op.target, op.source))
+        return known[1]
 
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
@@ -651,6 +659,8 @@ class _Reverser(FlowReverser):
                 (scalars if scalar or maybe_number else copies).add(id(line))
                 roots[line.target] = {line.target}
                 readonly.discard(line.target)
+        if not copies and not scalars:
+            return groups
         np_name = self.staged.modules["np"]
 
         def fix(items):
@@ -782,7 +792,11 @@ def _as_printed(groups, forward, numbers):
                 undoes = item.undoes
                 if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
                     undoes = printed[undoes.number]
-                out.append(ir.Group(undoes, tuple(fix(item.lines))))
+                lines = fix(item.lines)
+                if undoes == item.undoes and all(map(operator.is_, lines, item.lines)):
+                    out.append(item)  # (as it was: most groups)
+                else:
+                    out.append(ir.Group(undoes, tuple(lines)))
             elif isinstance(item, ir.Block):
                 out.append(ir.Block(item.header, tuple(fix(item.body))))
             else:
