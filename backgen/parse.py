@@ -39,7 +39,7 @@ from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
-from .source import census, name_ids as source_names, walk
+from .source import census, name_ids as source_names, walk, walk_parts
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -65,7 +65,13 @@ class Forward:
         """The parameters used as dictionaries of settings (``stage.config_params`` of the function
         as read, which nothing changes after: worked out once)."""
         from .stage import config_params  # the stager's own rule
-        return config_params(self.func)
+        return config_params(self.func, self.nodes)
+
+    @functools.cached_property
+    def nodes(self):
+        """Every node of the function as read but contexts and operators (``source.walk_parts``, in
+        its order), listed once: read, never changed."""
+        return tuple(walk_parts(self.func))
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""

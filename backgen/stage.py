@@ -137,7 +137,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.forward = forward
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
         self.env = forward.env
-        nodes = list(source.walk_parts(self.func))
+        nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
         self.config = forward.settings
         self.ops = []
@@ -592,13 +592,14 @@ def _spell(meaning):
     return f"{module}.{attr}" if attr else module
 
 
-def config_params(func):
+def config_params(func, nodes=None):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
     ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
-    (``bn_param``).  They carry no gradient.  (``Forward.settings`` keeps them for a function read.)"""
+    (``bn_param``).  They carry no gradient.  (``Forward.settings`` keeps them for a function read.)
+    ``nodes``: its nodes as ``source.walk_parts`` lists them, where a walk already did."""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in source.walk_parts(func):
+    for node in source.walk_parts(func) if nodes is None else nodes:
         kind = node.__class__
         if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
