@@ -113,10 +113,10 @@ class GradContext:
     def shape(self, which):
         """Shape of an operand (an atom, or by input name or text) or of ``"out"``."""
         shapes = self._reverse.staged.shapes
+        if which == "out":
+            return self._named_shape(self.op.target)
         if isinstance(which, (ir.Var, ir.Const)):
             atom = which  # an operand itself (a variadic rule's, whatever its name)
-        elif which == "out":
-            atom = ir.Var(self.op.target)
         elif which in self._names and not self.rule.variadic:
             atom = self.op.args[self._names.index(which)]
         else:
@@ -131,12 +131,17 @@ class GradContext:
                 return tuple(getattr(ast.literal_eval(atom.source), "shape", ()))
             except ValueError:
                 return ()
+        return self._named_shape(atom.name)
+
+    def _named_shape(self, name):
+        """The shape of the value ``name`` (an operand's, the result's)."""
+        shapes = self._reverse.staged.shapes
         if self.shape_free:
             self.needs_shapes()
-        if atom.name not in shapes:
-            self.unsupported(f"the shape of {atom.name} is unknown: declare the shapes of the parameters "
+        if name not in shapes:
+            self.unsupported(f"the shape of {name} is unknown: declare the shapes of the parameters "
                              "(for example x: 'N, D')")
-        return tuple(shapes[atom.name])
+        return tuple(shapes[name])
 
     def ndim(self, which):
         return len(self.shape(which))

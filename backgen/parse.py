@@ -770,6 +770,8 @@ def _fence_expr(forward, node, where="value"):
     """Check an expression; ``where`` is "value", "arg" (a call argument), "index" or "test" (an
     ``if``'s or ``while``'s, where ``and``/``or`` decide the way and carry no value)."""
     kind = type(node)
+    if kind is ast.Name:  # (the most common node: nothing to check)
+        return
     if where == "index" and kind in (ast.JoinedStr, ast.BinOp) and key_parts(node) is not None:
         for part in key_parts(node):  # params["W%d" % (i + 1)]: a key, resolved where the dict is
             _fence_expr(forward, part, "index")

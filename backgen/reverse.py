@@ -394,7 +394,7 @@ class _Reverser(FlowReverser):
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream))
                 continue
-            if rule.broadcast:
+            if rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
                 if context is None:
                     context = GradContext(self, op, rule, position, names)
                     context.shared = shared

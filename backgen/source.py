@@ -562,6 +562,9 @@ _FOLD = {
 
 def number(node):
     """The numeric value of a literal (``2``, ``-1.0``), else None."""
+    kind = node.__class__
+    if kind is not ast.Constant and kind is not ast.UnaryOp:  # (most nodes: no number)
+        return None
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -733,15 +736,19 @@ def product(local, upstream, simplified=False):
     """
     if not simplified:
         local = simplify(local)
-    g = ast.Name(upstream, ast.Load())
-    if is_number(local, 1):
+    g = ast.Name(upstream, _LOAD)
+    value = number(local)
+    if value is not None and value == 1:
         return g
-    if is_number(local, -1):
+    if value is not None and value == -1:
         return ast.UnaryOp(ast.USub(), g)
-    if isinstance(local, ast.BinOp) and isinstance(local.op, ast.Div) and is_number(local.left, 1):
+    if local.__class__ is ast.BinOp and local.op.__class__ is ast.Div and is_number(local.left, 1):
         return ast.BinOp(g, ast.Div(), Part(local.right, not isinstance(local.right, ATOMIC)))
-    negative = number(local) is not None and number(local) < 0
+    negative = value is not None and value < 0
     return ast.BinOp(Part(local, not isinstance(local, ATOMIC) or negative), ast.Mult(), g)
+
+
+_LOAD = ast.Load()  # (shared, as ast.parse shares it)
 
 
 class Part(ast.expr):
