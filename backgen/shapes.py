@@ -26,6 +26,7 @@ import ast
 import builtins
 import re
 import itertools
+import keyword
 import math
 from dataclasses import dataclass, replace
 
@@ -389,10 +390,12 @@ class _Walker:
         if node is None:
             return None
         renamed, kept = {}, set()
-        try:
-            text = source.to_source(_commoned(node, renamed, kept, self.namespace))
-        except _Uncommon:
-            return None
+        text = _commoned_text(op.source, renamed, kept, self.namespace)
+        if text is None:
+            try:
+                text = source.to_source(_commoned(node, renamed, kept, self.namespace))
+            except _Uncommon:
+                return None
         code = self.common.get(text)
         if code is None:
             code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
@@ -452,6 +455,32 @@ _COMMON = {ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.keyword, ast.Bin
 
 class _Uncommon(Exception):
     """An expression ``_commoned`` leaves as it is."""
+
+
+def _commoned_text(text, renamed, kept, namespace):
+    """``_commoned`` of the expression ``text`` (printed by backgen, its tree known), read from the
+    text: its names are the identifiers after no dot and before no keyword argument's ``=``.  None
+    where the text may hold other identifiers (strings, a scope of its own, non-ASCII names)."""
+    if not text.isascii() or _NOT_PLAIN.search(text):
+        return None
+
+    def alias(match):
+        name = match.group()
+        if name in _KEYWORDS:
+            return name
+        if name in namespace or name in _BUILTINS:
+            kept.add(name)
+            return name
+        known = renamed.get(name)
+        if known is None:
+            known = renamed[name] = f"{_ALIAS}{len(renamed)}"
+        return known
+    return _IDENTIFIER.sub(alias, text)
+
+
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?!\w)(?!\s*=(?!=))")
+_NOT_PLAIN = re.compile(r"['\"#]|\blambda\b|\bfor\b|:=|" + _ALIAS)
+_KEYWORDS = frozenset(keyword.kwlist)
 
 
 def _commoned(node, renamed, kept, namespace):

@@ -93,16 +93,24 @@ def uses_numpy(forward, seen=(), nodes=None):
     nodes = list(source.walk_parts(func)) if nodes is None else nodes
     local = {a.arg for a in func.args.args}
     lists, others, calls = set(), set(), []
+    names, subscripts, attributes, matmul = set(), [], [], False  # (what the test below reads: one walk)
     for node in nodes:
         kind = node.__class__
         if kind is ast.Name:
             if node.ctx.__class__ is ast.Store:
                 local.add(node.id)
+            names.add(node.id)
         elif kind is ast.Assign:
             named = (others, lists)[node.value.__class__ is ast.List]  # vals = [a, b]: a list, not an array
             named.update(t.id for t in node.targets if t.__class__ is ast.Name)
         elif kind is ast.Call and node.func.__class__ is ast.Name and node.func.id in forward.helpers:
             calls.append(node)
+        elif kind is ast.Subscript:
+            subscripts.append(node)
+        elif kind is ast.Attribute:
+            attributes.append(node)
+        elif isinstance(getattr(node, "op", None), ast.MatMult):
+            matmul = True
     for node in calls:
         if node.func.id not in seen:
             try:
@@ -113,22 +121,15 @@ def uses_numpy(forward, seen=(), nodes=None):
                 return True
     lists -= others
     env = forward.env
-    for node in nodes:
-        kind = node.__class__
-        if kind is ast.Subscript:
-            if node.value.__class__ is ast.Name and node.value.id in lists:
-                continue
-            return True
-        if kind is ast.Name:
-            if node.id not in local and (env.get(node.id) or "").startswith("numpy"):
+    if matmul or any(node.value.__class__ is not ast.Name or node.value.id not in lists for node in subscripts):
+        return True
+    if any((env.get(name) or "").startswith("numpy") for name in names - local):
+        return True
+    for node in attributes:
+        if node.attr not in ("append", "pop"):  # list methods are not NumPy
+            base = getattr(node.value, "id", None)
+            if base is None or base in local or not env.get(base):
                 return True
-        elif kind is ast.Attribute:
-            if node.attr not in ("append", "pop"):  # list methods are not NumPy
-                base = getattr(node.value, "id", None)
-                if base is None or base in local or not env.get(base):
-                    return True
-        elif isinstance(getattr(node, "op", None), ast.MatMult):
-            return True
     return False
 
 
