@@ -74,8 +74,9 @@ def renamed_once(items, returns):
         graph = None  # (the flow graph, built where a hand-over back is found: most functions have none)
         for flat in _containers(items):
             aliases = [_alias(line) for line in flat]
-            if aliases.count(None) == len(aliases):
-                continue
+            pairs = set(aliases)
+            if not any(pair is not None and pair[::-1] in pairs for pair in pairs):
+                continue  # (no a = b handed back by a b = a: most blocks)
             at = _positions(aliases, flat)
             for i, pair in enumerate(aliases):
                 if pair is None:

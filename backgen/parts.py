@@ -43,8 +43,8 @@ def assigned_parts(items):
 
 def _zeros(line):
     """``dA`` for a line ``dA = np.zeros(...)`` or ``np.zeros_like(...)``."""
-    if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target.isidentifier() \
-            and re.match(r"^\w+\.zeros(_like)?\(", line.source):
+    if isinstance(line, ir.AdjointLine) and not line.accumulate and "zeros" in line.source \
+            and line.target.isidentifier() and re.match(r"^\w+\.zeros(_like)?\(", line.source):
         return line.target
     return None
 

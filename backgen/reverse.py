@@ -371,7 +371,7 @@ class _Reverser(FlowReverser):
         if self.sized and (rule.broadcast or op.rule == "np.broadcast_to" or  # (matmul: its stacks)
                            op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
             self.check_sized(op, list(op.args), op.target)
-        lines, shared = [], {}
+        lines, shared, broadcasts = [], {}, None
         row, summed = getattr(self, "stacked", {}).get(id(op), (None, ()))
         if row is not None:  # each iteration's adjoint kept as a row, summed after the loop (row_products)
             lines.append(ir.AdjointLine(row, False, upstream))
@@ -395,8 +395,8 @@ class _Reverser(FlowReverser):
                 lines.extend(self.scatter(arg.name, text, upstream))
                 continue
             if rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
-                if context is None:
-                    context = GradContext(self, op, rule, position, names)
+                if context is None:  # (one for the operation: undoing broadcasting reads no position)
+                    context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
                     context.shared = shared
                 text = context.unbroadcast(text, input_name if not rule.variadic else arg)
             if self.renames_only(arg.name, text):
