@@ -230,11 +230,12 @@ def _every_line(items):
     out, todo = [], list(items)
     while todo:
         item = todo.pop()
-        if isinstance(item, ir.Group):
+        kind = item.__class__
+        if kind is ir.Group:
             todo += item.lines
             continue
         out.append(item)
-        if isinstance(item, ir.Block):
+        if kind is ir.Block:
             todo += item.body
     return out
 

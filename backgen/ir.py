@@ -110,22 +110,26 @@ class Loop:
 def ops_in(items):
     """Every Op in ``items``, nested blocks included, in order."""
     for item in items:
-        if isinstance(item, Op):
+        kind = item.__class__  # (no class derives from these)
+        if kind is Op:
             yield item
-        elif isinstance(item, If):
+        elif kind is If:
             yield from ops_in(item.body)
             yield from ops_in(item.orelse)
-        elif isinstance(item, Loop):
+        elif kind is Loop:
             yield from ops_in(item.body)
 
 
 def loops_in(items):
     """Every Loop in ``items``, nested ones (in loops and in both branches of ifs) included, in order."""
     for item in items:
-        if isinstance(item, Loop):
+        kind = item.__class__
+        if kind is Op:
+            continue
+        if kind is Loop:
             yield item
             yield from loops_in(item.body)
-        elif isinstance(item, If):
+        elif kind is If:
             yield from loops_in(item.body)
             yield from loops_in(item.orelse)
 
@@ -134,7 +138,7 @@ def group_lines(items):
     """The lines of a backward's ``items`` with its Groups opened (Blocks kept whole), as a list."""
     out = []
     for item in items:
-        if isinstance(item, Group):
+        if item.__class__ is Group:
             out += group_lines(item.lines)
         else:
             out.append(item)

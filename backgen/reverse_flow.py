@@ -631,7 +631,16 @@ def live_reads(lines):
 
 def _live(lines, assigned, needed):
     for line in lines:
-        if isinstance(line, ir.Group):
+        kind = line.__class__
+        if kind is ir.AdjointLine or kind is ir.ForwardLine:  # (most lines)
+            needed |= _reads_line(line) - assigned
+            target = line.target
+            if "[" not in target:
+                if "," in target:
+                    assigned |= {name.strip() for name in target.split(",")}
+                else:
+                    assigned.add(target.strip())
+        elif kind is ir.Group:
             _live(line.lines, assigned, needed)
         elif isinstance(line, ir.Block) and line.header.startswith("for ") and " in " in line.header:
             target, iterable = line.header[4:-1].split(" in ", 1)
@@ -645,9 +654,7 @@ def _live(lines, assigned, needed):
             _live(line.body, assigned, needed)
         else:
             needed |= _reads_line(line) - assigned
-            if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and "[" not in line.target:
-                assigned |= {name.strip() for name in line.target.split(",")}
-            elif isinstance(line, ir.CallLine):
+            if isinstance(line, ir.CallLine):
                 assigned |= set(line.targets)
 
 
@@ -745,10 +752,11 @@ def _without_self_assignments(lines):
 
 def _flatten(lines):
     for line in lines:
-        if isinstance(line, ir.Block):
+        kind = line.__class__
+        if kind is ir.Block:
             yield line
             yield from _flatten(line.body)
-        elif isinstance(line, ir.Group):
+        elif kind is ir.Group:
             yield from _flatten(line.lines)
         else:
             yield line

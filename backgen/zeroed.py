@@ -53,9 +53,10 @@ def unzeroed(items, returns):
 
 def _walk(items, blocks):
     for item in items:
-        if isinstance(item, ir.Group):
+        kind = item.__class__
+        if kind is ir.Group:
             yield from _walk(item.lines, blocks)
-        elif isinstance(item, ir.Block):
+        elif kind is ir.Block:
             yield item, blocks
             yield from _walk(item.body, blocks + (item,))
         else:
