@@ -583,12 +583,13 @@ def unbroadcast(text, target, from_shape):
     negated = text.startswith("-") and source.wrap(text[1:]) == text[1:]
     if negated:  # -g.sum(axis=0) reads better than (-g).sum(axis=0)
         inner = unbroadcast(text[1:], target, from_shape)
-        return source.parsed_as("-" + inner, _tree(source.expression(inner), lambda node: ast.UnaryOp(ast.USub(), node)))
+        return source.parsed_as("-" + inner, _tree(source.expression(inner), lambda node: ast.UnaryOp(ast.USub(), node)),
+                                like=inner)
     node = source.expression(text)
     if node.__class__ is ast.Constant:  # (2.sum() does not parse: no tree is noted)
         node = None
-    if not target:
-        return source.parsed_as(f"{source.wrap(text)}.sum()", _tree(node, _summed))
+    if not target:  # (summing adds no name: the result names what the text names)
+        return source.parsed_as(f"{source.wrap(text)}.sum()", _tree(node, _summed), like=text)
     result = source.wrap(text)
     if leading:
         result += f".sum(axis={_axes(leading)})"
@@ -596,7 +597,7 @@ def unbroadcast(text, target, from_shape):
     if ones:
         result += f".sum(axis={_axes(ones)}, keepdims=True)"
         node = _tree(node, lambda node: _summed(node, ones, keepdims=True))
-    return source.parsed_as(result, node)
+    return source.parsed_as(result, node, like=text)
 
 
 def _tree(node, build):

@@ -611,17 +611,15 @@ class _Reverser(FlowReverser):
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
         roots, readonly = {}, set()  # adjoint -> the arrays its memory may belong to
         ever = {}  # adjoint -> every array its memory may belong to, at any line (no copies made)
-        for line in lines:
-            if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target \
-                    and not _fresh(line.source):
+        assignments = [(position, line, _fresh(line.source)) for position, line in enumerate(lines)
+                       if line.__class__ is ir.AdjointLine and not line.accumulate and "[" not in line.target]
+        for _, line, fresh in assignments:
+            if not fresh:
                 ever.setdefault(line.target, {line.target}).update(
                     *(ever.get(n, {n}) for n in _held_names(line.source)))
         copies, scalars, claimed = set(), set(), set()
         seen_returned = set()
-        for position, line in enumerate(lines):
-            if not isinstance(line, ir.AdjointLine) or line.accumulate or "[" in line.target:
-                continue  # every plain assignment (re)binds its target: look at each
-            fresh = _fresh(line.source)
+        for position, line, fresh in assignments:  # every plain assignment (re)binds its target: look at each
             shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _held_names(line.source)))
             roots[line.target] = shared or {line.target}
             if not fresh and ("broadcast_to" in line.source or shared & readonly):

@@ -443,12 +443,17 @@ def printed(node, plain=False, parsed=None):
     return text
 
 
-def parsed_as(text, node):
+def parsed_as(text, node, like=None):
     """``text``, noted to parse to the tree ``node`` (built alongside it, handed over: read, never
     changed), so that ``expression`` and the names of a line holding it need no parse.  ``node``
-    None: nothing is noted."""
+    None: nothing is noted.  ``like``: a text naming the same names (``g`` for ``g.sum(axis=0)``),
+    whose names are then its names, found without a walk of ``node``."""
     if node is not None:
         expression.known.setdefault(text, node)
+        if like is not None and text not in line_names.known:
+            names = line_names.known.get(like)
+            if names is not None:
+                line_names.known[text] = code_names.known[text] = names
     return text
 
 
