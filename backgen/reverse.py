@@ -150,11 +150,8 @@ class _Reverser(FlowReverser):
         missing = self.missing_upstreams()
         extra = zeros + [ir.AdjointLine(n, False, z) for n, z in missing]
         live = live_reads(groups)
-        self.noting = True
-        forward = self.needed_forward(live, extra)
-        self.noting = False
         outputs = tuple(str(o) for o in staged.outputs)
-        full_forward = self.needed_forward(live, extra, also=set().union(*(_names(o) for o in outputs)))
+        forward, full_forward = self.needed_forwards(live, extra, set().union(*(_names(o) for o in outputs)))
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
@@ -769,6 +766,35 @@ class _Reverser(FlowReverser):
         for line in zeros:
             read |= _names(line.source)
         return tuple(self.render_forward(self.staged.body, read))
+
+    def needed_forwards(self, live, zeros, outputs):
+        """``(needed_forward(live, zeros), needed_forward(live, zeros, also=outputs))``: the forward the
+        backward runs, and the one computing the outputs too.  Straight-line code (operations alone)
+        gets both from one pass: a line is in the first where its value is read by what the first
+        keeps, in the second where by what the second keeps."""
+        body = self.staged.body
+        if not all(item.__class__ is ir.Op and not synthetic(item) for item in body):
+            self.noting = True
+            forward = self.needed_forward(live, zeros)
+            self.noting = False
+            return forward, self.needed_forward(live, zeros, also=outputs)
+        read = set(live)
+        for line in zeros:
+            read |= _names(line.source)
+        full_read = read | set(outputs)
+        kept, full = [], []
+        for op in reversed(body):  # (render_forward's way with operations)
+            if op.target not in full_read:
+                continue
+            first, *rest = op.lines()
+            lines = [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
+            lines.append(self.forward_line(None, op))
+            full += lines
+            full_read |= op.reads()
+            if op.target in read:
+                kept += lines
+                read |= op.reads()
+        return tuple(reversed(kept)), tuple(reversed(full))
 
 
 def _as_printed(groups, forward, numbers):
