@@ -20,6 +20,7 @@ code generation (an unexpected failure is reported as a BackgenError too).
 import ast
 import collections
 import contextlib
+import copy
 import functools
 import gc
 import inspect
@@ -292,31 +293,29 @@ class Differentiable:
 
     def _build(self, args, wrt=None):
         forward = self._read()
-        if self._given_wrt is None and any(structured.is_structured(a) for a in args or ()):
-            # a dict of arrays read by key is not settings: its arrays are differentiated (labels are not)
-            wrt = tuple(n for n, a in zip(self._signature.parameters, args) if n in (wrt or self.wrt) or
-                        structured.is_structured(a))
-        else:
-            wrt = wrt or self.wrt
+        wrt = wrt or self.wrt
         with recomputing(self._recompute):
             return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
 
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float; unless
-        ``wrt`` was given, without those this call gives integer or boolean arrays (labels, masks),
-        which carry no gradient."""
+        ``wrt`` was given, with those it gives dicts or lists of arrays, and without those it gives
+        integer or boolean arrays (labels, masks), which carry no gradient, or, being attributes of
+        self a method reads, anything but arrays (a model's settings)."""
         names = list(self._signature.parameters)
         given = {n for n, v in zip(names, values) if n in self._int_defaults and (
             isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
         labels = set() if self._given_wrt is not None else {
             n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices,
                                                                              n in self._arithmetic)}
-        if self._given_wrt is None:  # a model's settings (self.reg, self.num_layers): no inputs
-            labels |= {n for n, v in zip(names[:len(self._attributes)], values)
-                       if not isinstance(v, np.ndarray) and not structured.is_structured(v)}
-        if not given and not labels:
+        arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
+        if self._given_wrt is None:
+            arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
+            labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
+                       if not isinstance(v, np.ndarray) and n not in arrays}       # (self.reg): no inputs
+        if not given and not labels and arrays <= set(self.wrt):
             return self.wrt
-        return tuple(n for n in names if (n in self.wrt or n in given) and n not in labels)
+        return tuple(n for n in names if (n in self.wrt or n in given or n in arrays) and n not in labels)
 
     def _entry(self, values):
         """The generated code for these argument values (generated once per pattern of shapes)."""
@@ -445,6 +444,41 @@ class Source(str):
         from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
 
         return highlighted_html(str(self))
+
+
+def _replaced(sequence, k, value):
+    items = list(sequence)
+    items[k] = value
+    return type(sequence)(items)
+
+
+class _MethodAsFunction:
+    """A decorated method reading attributes of self, seen by ``gradcheck`` as the function of them
+    it is: called with the attributes' values first, on a copy of the object holding them."""
+
+    def __init__(self, owner, instance):
+        self._owner, self._instance = owner, instance
+        self.__signature__ = owner._signature
+        self.__name__ = owner.__name__
+
+    def __call__(self, *values, **named):
+        bound = self._owner._signature.bind(*values, **named)
+        bound.apply_defaults()
+        return self._owner._func(*self._method_arguments(bound.args))
+
+    def backward(self, *values, dout=UNSET):
+        return self._owner.backward(*self._method_arguments(values), dout=dout)
+
+    def _method_arguments(self, values):
+        """``(obj, *rest)``: a copy of the object holding the attributes' values, then the rest."""
+        clone = copy.copy(self._instance)
+        attributes = self._owner._attributes
+        for attribute, value in zip(attributes, values):
+            setattr(clone, attribute, value)
+        return (clone,) + tuple(values[len(attributes):])
+
+    def wrt_for(self, values):
+        return self._owner.wrt_for(values)
 
 
 class BoundDifferentiable:
@@ -598,6 +632,9 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     Array inputs are perturbed element by element (use float64).  For an
     array-valued output a fixed random upstream gradient is used.
     """
+    if isinstance(func, BoundDifferentiable) and func._owner._attributes:  # the function of self's attributes
+        func, args = _MethodAsFunction(func._owner, func.__self__), methods.arguments((func.__self__,) + args,
+                                                                                    func._owner._attributes)
     forward = getattr(func, "__wrapped__", func)
     decorated = func if hasattr(func, "backward") and wrt is None else backward(forward, wrt=wrt)
     grad_fn = decorated.backward
@@ -606,7 +643,7 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     signature = inspect.signature(forward)
     bound = signature.bind(*args)
     bound.apply_defaults()
-    wrt_names = decorated.wrt_for(bound.args) if isinstance(decorated, Differentiable) else decorated.wrt
+    wrt_names = decorated.wrt_for(bound.args) if hasattr(decorated, "wrt_for") else decorated.wrt
     values = dict(bound.arguments)
     output = forward(*bound.args)
     several = isinstance(output, tuple)
@@ -628,13 +665,15 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
         return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
 
     worst = 0.0
+    leaves = []
     for name, got in zip(wrt_names, analytic):
-        value = values[name]
-        numeric = _numeric_gradient(lambda v: objective(name, v), value, eps)
-        got_array = np.broadcast_to(np.asarray(got, dtype=float), np.shape(numeric))
+        numeric = _numeric_gradient(lambda v, name=name: objective(name, v), values[name], eps)
+        leaves += _leaves(name, got, numeric)
+    for name, got, numeric in leaves:
         if np.shape(got) != np.shape(numeric):
-            raise AssertionError(f"gradient of {name!r} has shape {np.shape(got)}, "
+            raise AssertionError(f"gradient of {name} has shape {np.shape(got)}, "
                                  f"expected {np.shape(numeric)}")
+        got_array = np.broadcast_to(np.asarray(got, dtype=float), np.shape(numeric))
         for index in np.ndindex(np.shape(numeric)):
             a, n = float(got_array[index]), float(np.asarray(numeric)[index])
             error = abs(a - n) / max(abs(a), abs(n), atol / rtol)
@@ -642,12 +681,33 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
             if error > rtol and abs(a - n) > atol:
                 where = f" element {index}" if index else ""
                 raise AssertionError(
-                    f"gradcheck failed for input {name!r}{where}: backward gives {a!r}, "
+                    f"gradcheck failed for input {name}{where}: backward gives {a!r}, "
                     f"finite differences give {n!r} (relative error {error:.3g} > {rtol:g})")
     return worst
 
 
+def _leaves(name, got, numeric):
+    """``(label, got, numeric)`` for each array of a gradient, into dicts, lists and tuples of them
+    (``'params'['W1']``)."""
+    if isinstance(numeric, dict):
+        if not isinstance(got, dict) or set(got) != set(numeric):
+            raise AssertionError(f"gradient of {name!r} has keys {sorted(got) if isinstance(got, dict) else got!r}, "
+                                 f"expected {sorted(numeric)}")
+        return [leaf for key in numeric for leaf in _leaves(f"{name}[{key!r}]", got[key], numeric[key])]
+    if isinstance(numeric, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(numeric):
+            raise AssertionError(f"gradient of {name!r} is not a sequence of {len(numeric)} gradients")
+        return [leaf for k, (a, b) in enumerate(zip(got, numeric)) for leaf in _leaves(f"{name}[{k}]", a, b)]
+    return [(repr(name) if "[" not in name else name, got, numeric)]
+
+
 def _numeric_gradient(objective, value, eps):
+    if isinstance(value, dict):  # a dict of arrays: each entry moved alone
+        return {key: _numeric_gradient(lambda v, key=key: objective({**value, key: v}), item, eps)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
+        return type(value)(_numeric_gradient(lambda v, k=k: objective(_replaced(value, k, v)), item, eps)
+                           for k, item in enumerate(value))
     if np.ndim(value) == 0 and not isinstance(value, np.ndarray):
         value = float(value)
         return (objective(value + eps) - objective(value - eps)) / (2 * eps)

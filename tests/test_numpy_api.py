@@ -300,7 +300,21 @@ def test_a_method_reading_its_objects_weights_is_differentiated_with_respect_to_
         np.testing.assert_allclose(dX, gradient(lambda x: net.loss(x, y), [X], 0), rtol=1e-6, atol=1e-8)
         params["W1"] = params["W1"] * 1.5
     assert "def loss_backward(params, reg, X, y, dout=1.0):" in net.loss.backward_source
+    assert backgen.gradcheck(net.loss, X, y) < 1e-5  # every entry of self.params and X moved alone
     calling = NET.replace("return data + ", "return self.penalty(W1) + data + ") + \
         "\n    def penalty(self, W):\n        return np.sum(W * W)\n"
     with pytest.raises(BackgenError, match=r"self.penalty\(\): backgen does not follow calls of the object"):
         module(calling, "calling")  # a method calling another of the object's methods
+
+
+def test_gradcheck_moves_each_array_of_a_dict_and_names_the_entry_it_finds_wrong(module):
+    f = backgen.backward(module(
+        "def loss(params, x):\n"
+        "    return np.sum(np.tanh(x @ params['W']) * params['b'])\n").loss)
+    rng = np.random.default_rng(10)
+    params, x = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(2)}, rng.standard_normal((4, 3))
+    assert backgen.gradcheck(f, params, x) < 1e-5
+    real = f.backward
+    f.backward = lambda *a, **k: ({**real(*a, **k)[0], "b": real(*a, **k)[0]["b"] * 1.01}, real(*a, **k)[1])
+    with pytest.raises(AssertionError, match=r"gradcheck failed for input params\['b'\] element"):
+        backgen.gradcheck(f, params, x)
