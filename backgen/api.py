@@ -35,7 +35,7 @@ from . import emit, methods, shape_free, source, structured
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import read
+from .parse import read, read_helper
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .source import walk
@@ -201,6 +201,28 @@ class _Unset:
 UNSET = _Unset()
 
 
+def _labels(forward, params, depth=3):
+    """The parameters ``forward`` indexes with, itself or in the helpers it passes them to
+    (``softmax_loss(scores, y)``)."""
+    found = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
+    if depth == 0:
+        return found
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
+            continue
+        passed = {k: arg.id for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id in params}
+        if not passed or node.func.id == forward.func.name:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except (BackgenError, NoSourceError):
+            continue
+        names = [a.arg for a in helper.func.args.args]
+        inner = _labels(helper, [names[k] for k in passed if k < len(names)], depth - 1)
+        found |= {name for k, name in passed.items() if k < len(names) and names[k] in inner}
+    return found
+
+
 def _no_gradient(value, index, arithmetic):
     """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
     parameter as an ``index`` (class labels) or never reads it, booleans unless it uses it in ``arithmetic`` only
@@ -250,7 +272,7 @@ class Differentiable:
     def _setup(self, wrt):
         forward = self._read()
         params = list(self._signature.parameters)
-        self._indices = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
+        self._indices = _labels(forward, params)
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
@@ -480,6 +502,10 @@ class _MethodAsFunction:
     def wrt_for(self, values):
         return self._owner.wrt_for(values)
 
+    @property
+    def outputs(self):
+        return self._owner.outputs
+
 
 class BoundDifferentiable:
     """A decorated method of an object: ``obj.method(x)`` and ``obj.method.backward(x)``."""
@@ -645,8 +671,13 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     bound.apply_defaults()
     wrt_names = decorated.wrt_for(bound.args) if hasattr(decorated, "wrt_for") else decorated.wrt
     values = dict(bound.arguments)
-    output = forward(*bound.args)
-    several = isinstance(output, tuple)
+    count = getattr(decorated, "outputs", None)  # (loss, grads): the loss alone is differentiated
+
+    def differentiated(result):
+        return result[:count] if isinstance(result, tuple) and count is not None and count < len(result) else result
+    output = differentiated(forward(*bound.args))
+    several = isinstance(output, tuple) and len(output) > 1
+    output = output[0] if isinstance(output, tuple) and not several else output
     outputs = output if several else (output,)
     if dout is None:
         rng = np.random.default_rng(0)
@@ -660,7 +691,8 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     def objective(name, value):
         trial = dict(values)
         trial[name] = value
-        result = forward(**trial)
+        result = differentiated(forward(**trial))
+        result = result if several else result[0] if isinstance(result, tuple) else result
         result = result if several else (result,)
         return float(sum(np.sum(np.asarray(r) * d) for r, d in zip(result, douts) if d is not None))
 

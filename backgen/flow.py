@@ -18,7 +18,9 @@ import ast
 import copy
 
 from . import ir, source
-from .parse import is_append, is_pop
+from .errors import BackgenError
+from .parse import is_append, is_pop, read_helper
+from .stage_calls import helper_roles
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -68,6 +70,11 @@ class StatementStager:
             if is_pop(value):  # x = xs.pop(): the last item, and the list without it
                 self.pop(target.id, value.func.value)
                 return
+            held = self.not_value(value)
+            if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
+                self.not_values[target.id] = held
+                self.versions.pop(target.id, None)
+                return
             self.assign(target.id, value)
             return
         if isinstance(target, ast.Subscript):
@@ -89,12 +96,48 @@ class StatementStager:
                 getattr(self, "unset", set()).discard(name)  # set here, as by an assignment
                 self.bind(name, atom)  # the names take the staged values
             return
+        roles = self.unpacked_roles(value, len(names))
+        if roles is not None:  # out, cache = layer(x): out alone is a value; the cache is the user's own
+            outs = [ast.copy_location(ast.Name(n, ast.Store()), target) for n, r in zip(names, roles) if r == "out"]
+            for name, role in zip(names, roles):
+                if role != "out":
+                    self.not_values[name] = (value.func.id, role, self.line)
+                    self.versions.pop(name, None)
+            self.unpacking_roles = True
+            try:
+                self.assign_target(outs[0] if len(outs) == 1 else ast.copy_location(ast.Tuple(outs, ast.Store()),
+                                                                                    target), value)
+            finally:
+                self.unpacking_roles = False
+            return
         whole = self.expr(value, role="parts")
         for i, name in enumerate(names):
             item = ast.Subscript(ast.Name(str(whole), ast.Load()), ast.Constant(i), ast.Load())
             ast.copy_location(item, value)
             self.versions.setdefault(str(whole), whole)
             self.assign(name, item)
+
+    def not_value(self, value):
+        """What a name holding a cache (or gradient) a helper returned holds, or a tuple holding one
+        (``cache = (fc_cache, relu_cache)``: a cache too): the first's ``(helper, role, line)``; None
+        for anything else."""
+        if isinstance(value, ast.Name):
+            return self.not_values.get(value.id) if value.id not in self.versions else None
+        if isinstance(value, (ast.Tuple, ast.List)):
+            return next((found for found in map(self.not_value, value.elts) if found is not None), None)
+        return None
+
+    def unpacked_roles(self, value, count):
+        """The roles of what a call of the user's helper returns, unpacked into ``count`` names, where
+        some are not outputs (``out, cache = affine_forward(x, w, b)``); else None."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and
+                value.func.id in self.forward.helpers and value.func.id not in self.versions):
+            return None
+        try:
+            roles = helper_roles(read_helper(self.forward, value.func.id))
+        except BackgenError:
+            return None
+        return roles if roles is not None and len(roles) == count and "out" in roles else None
 
     def setitem(self, target, value):
         """``a[idx] = v``: a new version of ``a``, a copy with that part replaced."""
@@ -142,6 +185,10 @@ class StatementStager:
         if name not in self.versions:
             raise self.error(f"{name!r} is not a list assigned in the function", target)
         base = self.versions[name]
+        held = self.not_value(value)
+        if held is not None:  # cache.append(step_cache): a list of caches, no value (its reads refused)
+            self.not_values[name] = held
+            return
         item = self.expr(value)
         new = self.namer.version(name) if name in self.defined else name
         self.namer.take(new)

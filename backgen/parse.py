@@ -707,7 +707,11 @@ def _fence_stmt(forward, stmt, last):
         elif len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
                                 "(a[i] = v) are supported", target)
-        if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
+        if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \
+                len(target.elts) == len(stmt.value.elts):  # loss, grads = 0, {}: each pair as its own
+            for name, value in zip(target.elts, stmt.value.elts):
+                _fence_stmt(forward, ast.copy_location(ast.Assign([name], value), stmt), last)
+        elif not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
             _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):
         target = stmt.target

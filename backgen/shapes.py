@@ -548,7 +548,10 @@ def _error_at(staged, line, message):
 def _shape(value):
     """A value's shape; a list of arrays gets the shape of its first element with its length first."""
     if isinstance(value, (list, tuple)):
-        element = np.shape(value[0]) if value else None
+        try:
+            element = np.shape(value[0]) if value else None
+        except ValueError:  # a tuple of arrays of several shapes (a layer's cache): no one shape
+            element = None
         shape = Items((len(value),) + (element or ()))
         shape.element = element
         return shape

@@ -157,6 +157,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
         self.init_memory()
         self.cache_name = None  # the name returned as a layer's cache
+        self.not_values = {}  # name -> (helper, role, line): a cache (or gradient) a helper returned
+        self.unpacking_roles = False  # a helper returning (out, cache) is staged as its outputs alone
         self.required = []  # parameters defaulting to None that the path differentiated needs given
         self.cache_layout = None
         self.modules = {}
@@ -184,6 +186,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if roles != ["out"]:
             body = self.given_path(body, len(roles))
             gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient"}
+            body = [_without_dicts(s, gradients) for s in body]  # loss, grads = 0, {}: loss = 0
             body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
             self.keep_outputs(body, roles)
         body = single_exit(body)
@@ -375,6 +378,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def name(self, node):
         self.check_fresh(node.id, node)
+        if node.id in self.not_values:
+            function, role, line = self.not_values[node.id]
+            raise self.error(f"{node.id!r} holds the {role} {function}() returns (line {line}), which backgen "
+                             f"leaves to the user's own backward: the backward it writes reads {function}()'s "
+                             "outputs only", node)
         if node.id in self.versions:
             if self.unguarded(node.id):
                 atom, guards, line = self.conditional[node.id]
@@ -565,6 +573,23 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub):
             return arg.operand
         return None
+
+def _without_dicts(stmt, names):
+    """``loss, grads = 0, {}`` as ``loss = 0`` where ``grads`` is one of ``names`` (the dict the user
+    fills with gradients); other statements as they are."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Tuple) and len(stmt.targets[0].elts) == len(stmt.value.elts)):
+        return stmt
+    pairs = [(t, v) for t, v in zip(stmt.targets[0].elts, stmt.value.elts)
+             if not _fills_dict(ast.Assign([t], v), names)]
+    if len(pairs) == len(stmt.value.elts) or not pairs:
+        return stmt if pairs else ast.copy_location(ast.Pass(), stmt)
+    if len(pairs) == 1:
+        return ast.copy_location(ast.Assign([pairs[0][0]], pairs[0][1]), stmt)
+    targets = ast.copy_location(ast.Tuple([t for t, _ in pairs], ast.Store()), stmt.targets[0])
+    return ast.copy_location(ast.Assign([targets], ast.copy_location(ast.Tuple([v for _, v in pairs], ast.Load()),
+                                                                     stmt.value)), stmt)
+
 
 def _fills_dict(stmt, names):
     """``grads = {}`` (or ``dict()``), ``grads["W2"] = ...`` or ``+=`` for a name of ``names``."""

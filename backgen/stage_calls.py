@@ -107,6 +107,13 @@ class CallStager:
             raise
         returned = next(n.value for n in source.walk(helper.func) if isinstance(n, ast.Return))
         outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
+        roles = helper_roles(helper)
+        if roles is not None:  # (out, cache), (loss, dx): the call's values are the outputs alone
+            if not getattr(self, "unpacking_roles", False):
+                raise self.error(f"{function}() returns {', '.join(roles)}: unpack its result where you call it "
+                                 f"({', '.join(roles)} = {function}(...)) so backgen can tell its outputs from "
+                                 f"its {' and '.join(r for r in roles if r != 'out')}", node)
+            outputs = roles.count("out")
         args = helper.func.args
         names = [a.arg for a in args.args]
         defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
@@ -463,3 +470,16 @@ def _float_dtype(node):
         return True
     text = ast.unparse(node).strip("'\"")
     return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16")
+
+
+def helper_roles(helper):
+    """The roles of what a helper returns where some are not outputs: ``["out", "cache"]`` for a
+    layer in CS231n's form, ``["out", "gradient"]`` for a loss returning the user's own ``dx``; None
+    where all are outputs."""
+    from .cache import output_roles  # (the layer convention's rule)
+    body = [stmt for stmt in helper.func.body]
+    returned = next((n.value for n in source.walk(ast.Module(body, [])) if isinstance(n, ast.Return)), None)
+    if not isinstance(returned, ast.Tuple):
+        return None
+    roles = output_roles(helper.func, returned.elts)
+    return roles if set(roles) != {"out"} else None

@@ -1149,7 +1149,6 @@ KNOWN = {
     # CS231n: a cache without what the generated backward reads; a step layer without shapes
     ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
     ("rnn_forward_loop", "generate"): ("refused", "the backward needs b (read by `db = _unbroadcast(ds, b)`)"),
-    ("rnn_forward_loop", "decorator"): ("refused", "could not run the staged forward of rnn_forward()"),
     # shapes asked for: none given, and the code holds for one rank only
     ("dropout_mask_given", "generate"): ("refused", "the shapes of mask, p are needed"),
     ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),

@@ -318,3 +318,114 @@ def test_gradcheck_moves_each_array_of_a_dict_and_names_the_entry_it_finds_wrong
     f.backward = lambda *a, **k: ({**real(*a, **k)[0], "b": real(*a, **k)[0]["b"] * 1.01}, real(*a, **k)[1])
     with pytest.raises(AssertionError, match=r"gradcheck failed for input params\['b'\] element"):
         backgen.gradcheck(f, params, x)
+
+
+LAYERS = '''
+def affine_forward(x, w, b):
+    out = None
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+
+def affine_relu_forward(x, w, b):
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+
+
+def softmax_loss(x, y):
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    N = x.shape[0]
+    loss = -np.sum(log_probs[np.arange(N), y]) / N
+    dx = np.exp(log_probs)
+    dx[np.arange(N), y] -= 1
+    dx /= N
+    return loss, dx
+'''
+
+
+def test_a_function_calling_layers_differentiates_their_outputs_and_leaves_their_caches(module):
+    """out, cache = affine_forward(...) in a loss (CS231n's FullyConnectedNet): the call's value was
+    taken for the pair, out[0] read as out (a wrong gradient where shapes allowed it)."""
+    forward = module(LAYERS + '''
+
+def loss(params, X, y):
+    h, cache1 = affine_relu_forward(X, params['W1'], params['b1'])
+    scores, cache2 = affine_forward(h, params['W2'], params['b2'])
+    loss, dscores = softmax_loss(scores, y)
+    return loss
+
+
+def tanh_sum(x):
+    h, c = relu_forward(np.tanh(x))
+    return np.sum(h * h)
+
+
+def reads_cache(x):
+    h, c = relu_forward(x)
+    return np.sum(h * c)
+
+
+def unpacked_later(x):
+    pair = relu_forward(x)
+    return np.sum(pair[0])
+''', "layered")
+    rng = np.random.default_rng(11)
+    params = {"W1": rng.standard_normal((6, 5)), "b1": rng.standard_normal(5),
+              "W2": rng.standard_normal((5, 3)), "b2": rng.standard_normal(3)}
+    X, y = rng.standard_normal((4, 6)), np.array([0, 1, 2, 1])
+    assert backgen.gradcheck(backgen.backward(forward.loss), params, X, y) < 1e-5
+    x = rng.uniform(-1.0, 1.0, (3, 3))
+    f = backgen.backward(forward.tanh_sum)
+    np.testing.assert_allclose(f.backward(x), gradient(forward.tanh_sum, [x], 0), rtol=1e-6, atol=1e-8)
+    with pytest.raises(BackgenError, match="'c' holds the cache relu_forward\\(\\) returns"):
+        backgen.backward(forward.reads_cache).backward(x)
+    with pytest.raises(BackgenError, match=r"relu_forward\(\) returns out, cache: unpack its result"):
+        backgen.backward(forward.unpacked_later).backward(x)
+
+
+def test_cs231n_two_layer_net_as_the_student_writes_its_forward(module):
+    """The model class with loss(self, X, y=None): out = None, a return of scores without labels,
+    loss, grads = 0, {}, layers called, self.params and self.reg read."""
+    net_module = module(LAYERS + '''
+import backgen
+
+
+class TwoLayerNet(object):
+    def __init__(self, params, reg=0.0):
+        self.params = params
+        self.reg = reg
+
+    @backgen.backward
+    def loss(self, X, y=None):
+        """
+        Compute loss and gradient for a minibatch of data.
+        """
+        scores = None
+        h, cache1 = affine_relu_forward(X, self.params['W1'], self.params['b1'])
+        scores, cache2 = affine_forward(h, self.params['W2'], self.params['b2'])
+        if y is None:
+            return scores
+
+        loss, grads = 0, {}
+        loss, dscores = softmax_loss(scores, y)
+        loss += 0.5 * self.reg * (np.sum(self.params['W1'] ** 2) + np.sum(self.params['W2'] ** 2))
+        return loss, grads
+''', "fc_net")
+    rng = np.random.default_rng(12)
+    params = {"W1": rng.standard_normal((6, 5)), "b1": rng.standard_normal(5) + 0.1,
+              "W2": rng.standard_normal((5, 3)), "b2": rng.standard_normal(3)}
+    net = net_module.TwoLayerNet(params, reg=0.1)
+    X, y = rng.standard_normal((4, 6)), np.array([0, 1, 2, 1])
+    dparams, dX = net.loss.backward(X, y)
+    assert sorted(dparams) == ["W1", "W2", "b1", "b2"] and dX.shape == X.shape
+    assert backgen.gradcheck(net.loss, X, y) < 1e-5
