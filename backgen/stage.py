@@ -189,6 +189,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             body = [_without_dicts(s, gradients) for s in body]  # loss, grads = 0, {}: loss = 0
             body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
             self.keep_outputs(body, roles)
+            if gradients:
+                body = _without_users_backward(body, gradients)
         body = single_exit(body)
         returns = _first_return(body).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
@@ -589,6 +591,25 @@ def _without_dicts(stmt, names):
     targets = ast.copy_location(ast.Tuple([t for t, _ in pairs], ast.Store()), stmt.targets[0])
     return ast.copy_location(ast.Assign([targets], ast.copy_location(ast.Tuple([v for _, v in pairs], ast.Load()),
                                                                      stmt.value)), stmt)
+
+
+def _without_users_backward(body, gradients):
+    """A loss returning ``(loss, grads)`` (its returns already giving the loss alone) without the
+    backward the user wrote in it: each assignment to names only that nothing after it reads
+    (``dh, grads_W2, grads_b2 = affine_backward(dscores, cache2)``, its parts then written into
+    ``grads``, which ``_fills_dict`` leaves out), last first.  Statements in blocks and writes
+    into arrays are kept, and an augmented assignment reads its name (it may write into an array
+    the name shares)."""
+    live, kept = set(), []
+    for stmt in reversed(body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            parts = target.elts if isinstance(target, ast.Tuple) else [target]
+            if all(isinstance(p, ast.Name) for p in parts) and not {p.id for p in parts} & live:
+                continue
+        kept.append(stmt)
+        live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
+    return kept[::-1]
 
 
 def _fills_dict(stmt, names):

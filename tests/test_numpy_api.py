@@ -341,6 +341,20 @@ def affine_relu_forward(x, w, b):
     return out, cache
 
 
+def affine_backward(dout, cache):
+    x, w, b = cache
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x.reshape(x.shape[0], -1).T.dot(dout)
+    db = np.sum(dout, axis=0)
+    return dx, dw, db
+
+
+def affine_relu_backward(dout, cache):
+    fc_cache, relu_cache = cache
+    da = dout * (relu_cache > 0)
+    return affine_backward(da, fc_cache)
+
+
 def softmax_loss(x, y):
     shifted = x - np.max(x, axis=1, keepdims=True)
     log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
@@ -395,7 +409,8 @@ def unpacked_later(x):
 
 def test_cs231n_two_layer_net_as_the_student_writes_its_forward(module):
     """The model class with loss(self, X, y=None): out = None, a return of scores without labels,
-    loss, grads = 0, {}, layers called, self.params and self.reg read."""
+    loss, grads = 0, {}, layers called, self.params and self.reg read, and the student's own
+    backward filling grads (left out: backgen's gradients agree with it)."""
     net_module = module(LAYERS + '''
 import backgen
 
@@ -419,6 +434,10 @@ class TwoLayerNet(object):
         loss, grads = 0, {}
         loss, dscores = softmax_loss(scores, y)
         loss += 0.5 * self.reg * (np.sum(self.params['W1'] ** 2) + np.sum(self.params['W2'] ** 2))
+        dh, grads['W2'], grads['b2'] = affine_backward(dscores, cache2)
+        dx, grads['W1'], grads['b1'] = affine_relu_backward(dh, cache1)
+        grads['W2'] += self.reg * self.params['W2']
+        grads['W1'] += self.reg * self.params['W1']
         return loss, grads
 ''', "fc_net")
     rng = np.random.default_rng(12)
@@ -429,3 +448,6 @@ class TwoLayerNet(object):
     dparams, dX = net.loss.backward(X, y)
     assert sorted(dparams) == ["W1", "W2", "b1", "b2"] and dX.shape == X.shape
     assert backgen.gradcheck(net.loss, X, y) < 1e-5
+    _, students = net.loss(X, y)
+    for key, value in students.items():
+        np.testing.assert_allclose(dparams[key], value, rtol=1e-10, atol=1e-12)
