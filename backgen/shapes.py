@@ -269,7 +269,8 @@ class _Walker:
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
         self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
-        self.evaluated = set()  # the operations evaluated at least once
+        self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
+                                # the walk; an id is cheaper than an operation's hash)
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -308,8 +309,9 @@ class _Walker:
         """Refuse an operation NumPy raised on at every walk of it whose result's name took a shape
         from another line (the other branch of ``a if c else b``): that shape is a guess for this
         line.  One whose name has no shape at all is left to the lines that read it."""
+        evaluated = {op for op in ir.ops_in(self.staged.body) if id(op) in self.evaluated} if self.failed else ()
         for op, exc in self.failed.items():
-            if op not in self.evaluated and op.target in self.shapes and op.rule != "setitem":
+            if op not in evaluated and op.target in self.shapes and op.rule != "setitem":
                 raise _error_at(self.staged, op.line, f"NumPy raises on this line at the given shapes "
                                 f"({type(exc).__name__}: {exc}), so backgen cannot tell the shape of its "
                                 f"result; check the shapes given for the inputs, or write this path for them")
@@ -348,7 +350,7 @@ class _Walker:
             self.ran = False
             self.failed.setdefault(op, exc)
             return
-        self.evaluated.add(op)
+        self.evaluated.add(id(op))
         self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
