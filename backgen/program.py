@@ -275,7 +275,7 @@ def _rank_tests_decided(forward, ranks):
     branch the ranks take: ``if x.ndim == 1: x = x[None, :]`` for a vector.  The backward is
     written for these ranks (as the decorator keys its backwards on ranks), and each branch may
     then give a name its own shape."""
-    if not ranks:
+    if not ranks or not any(stmt.__class__ is ast.If for stmt in forward.func.body):  # (no if: nothing to decide)
         return forward
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     pending, body, changed, bound = list(forward.func.body), [], False, set()
