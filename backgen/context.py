@@ -575,6 +575,8 @@ def refuse_varied_static(staged, op, rule, varied):
 def unbroadcast(text, target, from_shape):
     """``text``, of shape ``from_shape``, summed over the axes NumPy broadcast to reach it
     from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``)."""
+    if target == from_shape:  # (nothing broadcast: most operands)
+        return text
     lead = len(from_shape) - len(target)
     leading = tuple(range(lead))
     ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)

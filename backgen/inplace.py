@@ -162,21 +162,23 @@ def propagated(items, returns):
 
 def tidied(items):
     """``items`` without groups left empty, every block holding a statement (``pass``)."""
-    out = []
+    out, blocks = [], False
     for item in items:
-        if isinstance(item, ir.Group):
+        kind = item.__class__
+        if kind is ir.Group:
             lines = tidied(item.lines)
             if lines or not isinstance(item.undoes, ir.ForwardLine):
                 same = len(lines) == len(item.lines) and all(map(operator.is_, lines, item.lines))
                 out.append(item if same else ir.Group(item.undoes, tuple(lines)))
-        elif isinstance(item, ir.Block):
+        elif kind is ir.Block:
+            blocks = True
             body = tidied(item.body)
             if not list(ir.group_lines(body)):
                 body.append(ir.Statement("pass"))
             out.append(ir.Block(item.header, tuple(body)))
         else:
             out.append(item)
-    return _without_empty_branches(out)
+    return _without_empty_branches(out) if blocks else out  # (branches are blocks)
 
 
 def _without_empty_branches(items):
@@ -221,7 +223,17 @@ def _adds_to(line, name):
 
 def _holds_block(items, headers):
     """Whether a block whose header starts with one of ``headers`` is among ``items``, at any depth."""
-    return any(isinstance(inner, ir.Block) and inner.header.startswith(headers) for inner in _every_line(items))
+    todo = list(items)
+    while todo:
+        item = todo.pop()
+        kind = item.__class__
+        if kind is ir.Group:
+            todo += item.lines
+        elif kind is ir.Block:
+            if item.header.startswith(headers):
+                return True
+            todo += item.body
+    return False
 
 
 def _every_line(items):

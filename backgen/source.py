@@ -485,9 +485,10 @@ def fill_template(text, bindings):
 def filled_simply(text, bindings):
     """``simplify(fill(text, bindings))`` of a rule's template: the template simplified once (when
     every binding is a name, no simplification can depend on which), then filled."""
-    if all(value.__class__ is ast.Name for value in bindings.values()):
-        return _builder(text, True)(bindings)
-    return simplify(fill_template(text, bindings))
+    for value in bindings.values():
+        if value.__class__ is not ast.Name:
+            return simplify(fill_template(text, bindings))
+    return _builder(text, True)(bindings)
 
 
 @functools.lru_cache(maxsize=None)

@@ -28,8 +28,10 @@ def unzeroed(items, returns):
     flat = list(_walk(items, ()))
     dropped, renamed = set(), {}
     for line, blocks in flat:
+        if not blocks:  # (only a zero in a loop is dropped: most lines are in none)
+            continue
         found = _zeroed(line)
-        if found is None or not blocks or found[0] in returns:
+        if found is None or found[0] in returns:
             continue
         name, index = found
         counters = _counters(blocks)
