@@ -592,17 +592,19 @@ class _Reverser(FlowReverser):
 
         def mark(items, inside):
             for item in items:
-                if isinstance(item, ir.Block):
+                kind = item.__class__
+                if kind is ir.Block:
                     mark(item.body, inside or item.header.startswith(("for ", "while ")))
-                elif isinstance(item, ir.Group):
-                    mark(item.lines, inside)
+                elif kind is ir.Group:
+                    if inside or any(line.__class__ is ir.Block or line.__class__ is ir.Group for line in item.lines):
+                        mark(item.lines, inside)  # (outside loops, only its blocks have lines to mark)
                 elif inside:
                     in_loops.add(id(item))
         mark(groups, False)
         accumulated = {line.target.split("[")[0] for line in lines
-                       if isinstance(line, ir.AdjointLine) and (line.accumulate or "[" in line.target)}
+                       if line.__class__ is ir.AdjointLine and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines
-                        if isinstance(line, ir.Statement) and ".add.at(" in line.source}
+                        if line.__class__ is ir.Statement and ".add.at(" in line.source}
         upstreams = set(self.staged.upstreams)
         adjoints = set(self.adjoint.values()) - upstreams
         returned = {self.adjoint[w] for w in self.staged.wrt if w in self.adjoint}
@@ -892,6 +894,9 @@ def _held_names(text):
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
     node = source.expression(text)
+    kind = node.__class__
+    if kind is ast.BinOp or kind is ast.UnaryOp:  # (most lines)
+        return True
     if _unbroadcast_operand(node) is not None:
         return _fresh(source.to_source(_unbroadcast_operand(node)))
     if isinstance(node, ast.IfExp):  # z if c else None: fresh when each side is (a constant is)
