@@ -32,6 +32,7 @@ import types
 import numpy as np
 
 from . import emit, methods, shape_free, source, structured
+from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
@@ -264,10 +265,17 @@ class Differentiable:
         self._latest = None
         deep(lambda: self._setup(wrt), _origin(func))
 
-    def _read(self):
-        """The forward as read; a method reading attributes of self as the function of them it is."""
+    def _read(self, args=None):
+        """The forward as read; a method reading attributes of self as the function of them it is
+        (those ``args`` give integers read as those numbers)."""
         forward = read(self._func)
-        return methods.as_function(forward, self._attributes) if self._attributes else forward
+        if not self._attributes:
+            return forward
+        counts = {attr: int(value) for attr, value in zip(self._attributes, args or ())
+                  if isinstance(value, (int, np.integer)) and not isinstance(value, bool)}
+        counts.update({attr: value for attr, value in zip(self._attributes, args or ())
+                       if value in (float, np.float64, np.float32, np.float16)})  # a dtype
+        return methods.as_function(forward, self._attributes, counts)
 
     def _setup(self, wrt):
         forward = self._read()
@@ -304,8 +312,10 @@ class Differentiable:
         flags = {name for name, p in self._signature.parameters.items() if isinstance(p.default, (bool, str))}
         self.wrt = tuple(wrt) if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
         self._int_defaults = ()
-        returns = [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
-        self.outputs = len(returns[0].elts) if returns and isinstance(returns[0], ast.Tuple) else 1
+        top = [n.value for n in forward.func.body if isinstance(n, ast.Return) and n.value is not None]
+        returns = top or [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]
+        values = returns[0].elts if returns and isinstance(returns[0], ast.Tuple) else [None]
+        self.outputs = output_roles(forward.func, values).count("out") if None not in values else 1  # (loss, grads): 1
 
     def __get__(self, instance, owner=None):
         """On a method, ``obj.method`` binds ``obj`` as the first argument, as a function does."""
@@ -314,7 +324,7 @@ class Differentiable:
         return BoundDifferentiable(self, instance)
 
     def _build(self, args, wrt=None):
-        forward = self._read()
+        forward = self._read(args)
         wrt = wrt or self.wrt
         with recomputing(self._recompute):
             return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
@@ -552,7 +562,7 @@ class Layer(Differentiable):
         return BoundLayer(self, instance)
 
     def _build(self, args, wrt=None):
-        forward = self._read()
+        forward = self._read(args)
         result = guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args))
         name = result.main.forward_name
         text = layer_module([result], source_name=f"{name}()")
@@ -632,6 +642,8 @@ def _shape_key(value):
         return (type(value).__name__, tuple(map(_shape_key, value)))  # a list of arrays: its structure
     if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
         return (type(value).__name__, np.shape(value))
+    if isinstance(value, type):  # a dtype (self.dtype = np.float64): read as that type
+        return ("type", value.__module__, value.__qualname__)
     return (type(value).__name__,)  # an object passed through, such as a method's self
 
 

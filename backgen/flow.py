@@ -71,6 +71,8 @@ class StatementStager:
                 self.pop(target.id, value.func.value)
                 return
             held = self.not_value(value)
+            if held is None and isinstance(value, ast.Dict) and not value.keys:  # caches = {}: for caches
+                held = (None, "dict", self.line)
             if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
                 self.not_values[target.id] = held
                 self.versions.pop(target.id, None)
@@ -141,6 +143,9 @@ class StatementStager:
 
     def setitem(self, target, value):
         """``a[idx] = v``: a new version of ``a``, a copy with that part replaced."""
+        if isinstance(target.value, ast.Name) and target.value.id in self.not_values and \
+                target.value.id not in self.versions:  # caches[i] = cache: a dict of caches, no value (any
+            return                                      # read of it is refused)
         if not self.numpy:
             raise self.error("writes into arrays are supported for NumPy arrays", target)
         if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:

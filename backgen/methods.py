@@ -10,9 +10,10 @@ Contract:
 * ``parameter_names(func, attrs)``: the parameter each attribute becomes, its
   own name (``params``) unless the function already has that name
   (``self_params``).
-* ``as_function(forward, attrs)``: the parsed method as that function,
-  ``def loss(params, reg, X, y)``, each ``self.params`` read as ``params``;
-  lines and columns stay the user's, so errors point at the method.
+* ``as_function(forward, attrs, counts)``: the parsed method as that function,
+  ``def loss(params, reg, X, y)``, each ``self.params`` read as ``params``
+  (an attribute holding an integer, as that number); lines and columns stay
+  the user's, so errors point at the method.
 * ``signature(signature, func, attrs)`` is the function's signature;
   ``arguments(args, attrs)`` turns a call's ``(obj, X, y)`` into
   ``(obj.params, obj.reg, X, y)``.
@@ -70,13 +71,24 @@ def parameter_names(func, attrs):
     return {attr: attr if attr not in taken else f"self_{attr}" for attr in attrs}
 
 
-def as_function(forward, attrs):
-    """The parsed method ``forward`` as the function of ``self``'s attributes ``attrs`` it is."""
+def as_function(forward, attrs, counts=None):
+    """The parsed method ``forward`` as the function of ``self``'s attributes ``attrs`` it is;
+    ``counts``: attributes holding integers or float types, read as those numbers (``range(
+    self.num_layers)``: loops of known bounds; the decorator keys its backwards on integers'
+    values) and types (``X.astype(self.dtype)``)."""
     names = parameter_names(forward.func, attrs)
+    counts = counts or {}
     func = copy.deepcopy(forward.func)
 
     class Read(ast.NodeTransformer):
         def visit_Attribute(self, node):
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in counts:
+                value = counts[node.attr]
+                if isinstance(value, type):  # a float type: as NumPy names it (np.float64)
+                    value = ast.Attribute(ast.Name("np", ast.Load()), value.__name__, ast.Load()) \
+                        if value is not float else ast.Name("float", ast.Load())
+                    return ast.copy_location(ast.fix_missing_locations(ast.copy_location(value, node)), node)
+                return ast.copy_location(ast.Constant(value), node)
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in names:
                 return ast.copy_location(ast.Name(names[node.attr], ast.Load()), node)
             return self.generic_visit(node)

@@ -711,6 +711,9 @@ def _fence_stmt(forward, stmt, last):
                 len(target.elts) == len(stmt.value.elts):  # loss, grads = 0, {}: each pair as its own
             for name, value in zip(target.elts, stmt.value.elts):
                 _fence_stmt(forward, ast.copy_location(ast.Assign([name], value), stmt), last)
+        elif isinstance(stmt.value, ast.IfExp) and all(isinstance(v, ast.Constant) and isinstance(v.value, str)
+                                                       for v in (stmt.value.body, stmt.value.orelse)):
+            _fence_expr(forward, stmt.value.test, "test")  # mode = "test" if y is None else "train"
         elif not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
             _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):

@@ -21,6 +21,7 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
 
 import ast
 import builtins
+import copy
 import functools
 import keyword
 
@@ -222,8 +223,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         args = self.func.args
         optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
                     if isinstance(d, ast.Constant) and d.value is None}
-        kept = []
+        kept, settings = [], {}
         for stmt in body:
+            stmt = _given_setting(stmt, optional, settings, self.required)  # mode = "test" if y is None else ...
+            if stmt is None:
+                continue
             test = stmt.test if isinstance(stmt, ast.If) else None
             if test is not None and not stmt.orelse and isinstance(test, ast.Compare) and len(test.ops) == 1 \
                     and isinstance(test.ops[0], ast.Is) and isinstance(test.left, ast.Name) \
@@ -382,6 +386,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.check_fresh(node.id, node)
         if node.id in self.not_values:
             function, role, line = self.not_values[node.id]
+            if function is None:
+                raise self.error(f"{node.id!r} is the empty dict of line {line}: dicts are not supported as values "
+                                 "(a dict filled with layers' caches is left to the user's own backward)", node)
             raise self.error(f"{node.id!r} holds the {role} {function}() returns (line {line}), which backgen "
                              f"leaves to the user's own backward: the backward it writes reads {function}()'s "
                              "outputs only", node)
@@ -593,6 +600,37 @@ def _without_dicts(stmt, names):
                                                                      stmt.value)), stmt)
 
 
+def _given_setting(stmt, optional, settings, required):
+    """``stmt`` on the path where the parameters of ``optional`` (defaulting to None) are given:
+    ``mode = "test" if y is None else "train"`` as ``mode = "train"`` (``y`` then ``required``), and
+    an ``if mode == "test": ...`` on such a setting (``settings``: name -> its string) decided, as
+    the branch it takes (None: nothing).  Other statements as they are; a name assigned again is
+    no setting any more."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        name, value = stmt.targets[0].id, stmt.value
+        settings.pop(name, None)
+        if isinstance(value, ast.IfExp) and isinstance(value.test, ast.Compare) and len(value.test.ops) == 1 and \
+                isinstance(value.test.ops[0], (ast.Is, ast.IsNot)) and isinstance(value.test.left, ast.Name) and \
+                value.test.left.id in optional and isinstance(value.test.comparators[0], ast.Constant) and \
+                value.test.comparators[0].value is None and isinstance(value.body, ast.Constant) and \
+                isinstance(value.orelse, ast.Constant) and isinstance(value.body.value, str):
+            chosen = value.orelse if isinstance(value.test.ops[0], ast.Is) else value.body
+            required.append(value.test.left.id)
+            settings[name] = chosen.value
+            return ast.copy_location(ast.Assign([stmt.targets[0]], copy.copy(chosen)), stmt)
+        return stmt
+    if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare) and len(stmt.test.ops) == 1 and \
+            isinstance(stmt.test.ops[0], (ast.Eq, ast.NotEq)) and isinstance(stmt.test.left, ast.Name) and \
+            stmt.test.left.id in settings and isinstance(stmt.test.comparators[0], ast.Constant):
+        equal = settings[stmt.test.left.id] == stmt.test.comparators[0].value
+        taken = stmt.body if equal == isinstance(stmt.test.ops[0], ast.Eq) else stmt.orelse
+        return ast.copy_location(ast.If(ast.Constant(True), taken, []), stmt) if taken else None
+    for node in source.walk(stmt):  # assigned in a block: no setting after it
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            settings.pop(node.id, None)
+    return stmt
+
+
 def _without_users_backward(body, gradients):
     """A loss returning ``(loss, grads)`` (its returns already giving the loss alone) without the
     backward the user wrote in it: each assignment to names only that nothing after it reads
@@ -607,9 +645,27 @@ def _without_users_backward(body, gradients):
             parts = target.elts if isinstance(target, ast.Tuple) else [target]
             if all(isinstance(p, ast.Name) for p in parts) and not {p.id for p in parts} & live:
                 continue
+        if isinstance(stmt, (ast.For, ast.While, ast.If)) and _only_users_backward(stmt, gradients, live):
+            continue  # for i in reversed(range(L)): dout, grads['W%d' % i], ... = affine_backward(...)
         kept.append(stmt)
         live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
     return kept[::-1]
+
+
+def _only_users_backward(block, gradients, live):
+    """Whether the block sets no name ``live`` after it and writes into nothing but the dicts of
+    ``gradients`` (no op=, which may write into an array a name shares): the user's backward."""
+    for node in source.walk(block):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in live:
+            return False
+        if isinstance(node, ast.AugAssign) and not _fills_dict(node, gradients):
+            return False
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and not (
+                isinstance(node.value, ast.Name) and node.value.id in gradients):
+            return False
+        if isinstance(node, (ast.Return, ast.Break, ast.Continue)) or isinstance(node, ast.Expr):
+            return False
+    return True
 
 
 def _fills_dict(stmt, names):

@@ -305,9 +305,12 @@ class _Rewriter:
         return out
 
     def unroll(self, stmt):
-        """``for ... in params`` (or enumerate, zip, range(len(...))) over a structured value: one
-        copy of the body per element."""
+        """``for ... in params`` (or enumerate, zip, range(len(...)), each maybe reversed) over a
+        structured value: one copy of the body per element."""
         it = stmt.iter
+        backwards = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" \
+            and len(it.args) == 1 and not it.keywords  # for i in reversed(range(L)): the same, last first
+        it = it.args[0] if backwards else it
         call = it if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and not it.keywords else None
         parts = None
         node = self.resolve(it)
@@ -354,6 +357,7 @@ class _Rewriter:
                 target = [stmt.target]
         if parts is None:
             return None
+        parts = parts[::-1] if backwards else parts
         if stmt.orelse or any(isinstance(n, (ast.Break, ast.Continue)) for s in stmt.body for n in walk(s)):
             raise self.error("a loop over a list of arrays is written out one element after another, so it "
                              "cannot break, continue or have an else", stmt)

@@ -451,3 +451,59 @@ class TwoLayerNet(object):
     _, students = net.loss(X, y)
     for key, value in students.items():
         np.testing.assert_allclose(dparams[key], value, rtol=1e-10, atol=1e-12)
+
+
+def test_cs231n_fully_connected_net_as_the_student_writes_it(module):
+    """FullyConnectedNet.loss: layers in a loop over self.num_layers reading params['W%d' % (i + 1)],
+    mode = 'test' if y is None else 'train', a dict of caches, X.astype(self.dtype), and the
+    student's backward looping in reverse: backgen's gradients agree with it and with gradcheck."""
+    net_module = module(LAYERS + '''
+import backgen
+
+
+class FullyConnectedNet(object):
+    def __init__(self, params, num_layers, reg=0.0, dtype=np.float64):
+        self.params, self.num_layers, self.reg, self.dtype = params, num_layers, reg, dtype
+
+    @backgen.backward
+    def loss(self, X, y=None):
+        X = X.astype(self.dtype)
+        mode = 'test' if y is None else 'train'
+        scores = None
+        caches = {}
+        out = X
+        for i in range(self.num_layers - 1):
+            W, b = self.params['W%d' % (i + 1)], self.params['b%d' % (i + 1)]
+            out, caches[i] = affine_relu_forward(out, W, b)
+        W, b = self.params['W%d' % self.num_layers], self.params['b%d' % self.num_layers]
+        scores, caches[self.num_layers - 1] = affine_forward(out, W, b)
+        if mode == 'test':
+            return scores
+        loss, grads = 0.0, {}
+        loss, dscores = softmax_loss(scores, y)
+        for i in range(self.num_layers):
+            W = self.params['W%d' % (i + 1)]
+            loss += 0.5 * self.reg * np.sum(W * W)
+        dout, grads['W%d' % self.num_layers], grads['b%d' % self.num_layers] = affine_backward(
+            dscores, caches[self.num_layers - 1])
+        grads['W%d' % self.num_layers] += self.reg * self.params['W%d' % self.num_layers]
+        for i in reversed(range(self.num_layers - 1)):
+            dout, dw, db = affine_relu_backward(dout, caches[i])
+            grads['W%d' % (i + 1)] = dw + self.reg * self.params['W%d' % (i + 1)]
+            grads['b%d' % (i + 1)] = db
+        return loss, grads
+''', "fcn")
+    rng = np.random.default_rng(13)
+    dims = [6, 5, 4, 3]
+    params = {}
+    for i in range(3):
+        params[f"W{i + 1}"] = rng.standard_normal((dims[i], dims[i + 1]))
+        params[f"b{i + 1}"] = rng.standard_normal(dims[i + 1]) + 0.1
+    net = net_module.FullyConnectedNet(params, 3, reg=0.1)
+    X, y = rng.standard_normal((4, 6)), np.array([0, 1, 2, 1])
+    dparams, dX = net.loss.backward(X, y)
+    _, students = net.loss(X, y)
+    assert sorted(students) == sorted(dparams)
+    for key, value in students.items():
+        np.testing.assert_allclose(dparams[key], value, rtol=1e-10, atol=1e-12)
+    assert backgen.gradcheck(net.loss, X, y) < 1e-5
