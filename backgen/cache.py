@@ -14,14 +14,18 @@ Contract:
   one-expression functions (``sigmoid``) by their expressions.
 * ``CacheStager`` (a stager mixin) records the cache's layout where the user
   builds it (``cache = (x, w, b)``, ``cache = x``, ``cache = {"x": x}``) instead
-  of staging it as a value.
+  of staging it as a value; a later write into an array it holds
+  (``cache_written``) makes the entry that array's value as written, or is
+  refused where the write reaches it through another name or on some paths.
 * ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
   ``conv_forward_naive`` -> ``conv_backward_naive``, ``f`` -> ``f_backward``.
 * ``from_user_cache(backward, staged)`` turns a backward of the parameters into
   one of ``(dout, cache)``: the cache is unpacked into the staged names it
   holds, forward lines computing cached values are dropped, and every value
   the backward reads must come from the cache or be computed from it; if not,
-  a ``BackgenError`` names what is missing.
+  a ``BackgenError`` names what is missing.  A value a loop sets
+  (``set_in_loops``) is computed step by step, not taken from the cache, which
+  holds its last value only.
 """
 
 import ast
@@ -138,7 +142,7 @@ class CacheStager:
             form, entries, keys = "dict", value.values, tuple(k.value for k in value.keys)
         else:
             form, entries, keys = "single", [value], ()
-        names = []
+        names, texts = [], []
         for entry in entries:
             if isinstance(entry, (ast.Tuple, ast.List, ast.Dict)):
                 raise self.error("a cache of caches (a layer built from layers) is not supported yet: "
@@ -151,12 +155,51 @@ class CacheStager:
             else:
                 atom = self.expr(entry)
             names.append(atom.name if isinstance(atom, ir.Var) else None)
+            texts.append(ast.unparse(entry))
         self.cache_layout = Layout(form, tuple(names), keys, node.lineno)
+        self.cache_held = (tuple(texts), list(self.guards), len(getattr(self, "loop_entries", ())))
+
+    def cache_written(self, name, old, node, rebinds=False, same_only=False):
+        """A write after the cache is built into the array of ``old`` (an ir.Var), ``name`` now
+        holding it as written: the cache holds that array, so an entry that is that array takes its
+        new value, where the write is on the cache's path (not in a later branch or loop).  Any
+        other entry sharing its memory (a view, an alias written on some paths) is refused.  With
+        ``rebinds`` (``h *= v``, a new value where ``h`` is a number) the entry follows where it is
+        an array, and a number is refused; with ``same_only`` (a list appended to) only the very
+        value counts."""
+        held = getattr(self, "cache_held", None)
+        if held is None or not isinstance(old, ir.Var):
+            return
+        texts, guards, loops = held
+        names = list(self.cache_layout.names)
+        shared = {old.name} if same_only else self.sharing(old.name, items=True)
+        here = self.guards == guards and len(getattr(self, "loop_entries", ())) == loops
+        new = self.versions.get(name)
+        for k, held_name in enumerate(names):
+            if held_name is None or held_name not in shared:
+                continue
+            what = (f"this changes the array of {texts[k]!r}, which the cache built on line "
+                    f"{self.cache_layout.line} holds, after the cache is built")
+            if held_name != old.name or not here or not isinstance(new, ir.Var):
+                where = "through another name" if held_name != old.name else "on some paths only"
+                raise self.error(f"{what} ({where}): backgen does not follow that; build the cache after the "
+                                 f"last write, or cache a copy ({texts[k]}.copy())", node)
+            names[k] = new.name
+            if rebinds:
+                self.number_hazards.append((old.name, self.error(
+                    f"{what}: {name} is a number here, which this rebinds: the cache keeps the number it "
+                    f"held; build the cache after this line", node), self.error(
+                    f"{what}: where {name} is a number the cache keeps the old one; give the shapes, or "
+                    "build the cache after this line", node)))
+        self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names))
 
 
 def from_user_cache(backward, staged, error):
     """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
     layout = staged.cache
+    looped = set_in_loops(staged.body)
+    if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
+        layout = dataclasses.replace(layout, names=tuple(None if n in looped else n for n in layout.names))
     cached = {n for n in layout.names if n}
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
@@ -184,6 +227,21 @@ def from_user_cache(backward, staged, error):
     return result
 
 
+def set_in_loops(items, looped=False):
+    """The names the staged ``items`` set inside loops (``h = np.tanh(h) * 0.9 + h1``: one name for
+    every step, of which a cache holds the last value only)."""
+    found = set()
+    for item in items:
+        if isinstance(item, ir.Op):
+            if looped:
+                found.add(item.target)
+        elif isinstance(item, ir.If):
+            found |= set_in_loops(item.body + item.orelse, looped)
+        else:  # a loop: its values, and the names it carries from step to step
+            found |= set_in_loops(item.body, True) | set(item.carried)
+    return found
+
+
 def _zeros_from_what_is_there(backward, staged, cached):
     """``np.zeros_like(x)`` for an ``x`` the cache does not hold: zeros like a value of the very
     same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
@@ -193,6 +251,7 @@ def _zeros_from_what_is_there(backward, staged, cached):
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
+    floats = set(backward.upstreams) | set(staged.wrt)  # of floats surely: gradients, the differentiated
     np_name = staged.modules["np"]
 
     def fix(items):
@@ -206,8 +265,8 @@ def _zeros_from_what_is_there(backward, staged, cached):
                     and item.source.endswith(")"):
                 name = item.source[len(np_name) + len(".zeros_like("):-1]
                 if name.isidentifier() and name not in cached and shapes.get(name) is not None:
-                    like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])),
-                                None)
+                    like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
+                                 and n in floats), None)  # (zeros like a mask would be booleans)
                     if like is not None:
                         item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
                     else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1]))

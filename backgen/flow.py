@@ -200,6 +200,7 @@ class StatementStager:
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
         self.bind(name, ir.Var(new))
+        self.cache_written(name, base, target, same_only=True)  # a cached list holds what is appended
 
     # --- if ------------------------------------------------------------------------
 

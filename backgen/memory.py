@@ -173,6 +173,7 @@ class MemoryModel:
         before = dict(self.versions)
         self._follow(name, old, new, {old.name})
         self._note_parameter_write(shared, name, node, None)
+        self.cache_written(name, old, node)
         for other_name, atom in before.items():
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -266,6 +267,7 @@ class MemoryModel:
         shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
         self._note_parameter_write(shared, name, node, old.name)
+        self.cache_written(name, old, node, rebinds=True)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue

@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from . import emit
-from .cache import backward_name as layer_backward_name, from_user_cache
+from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir, runtime, structured
@@ -192,7 +192,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
         for _, _, error in result.number_hazards[:1]:  # row = y[0]; row *= 2.0 writes into y by y's rank
             raise error
-    cached = frozenset(n for n in result.cache.names if n) if user_cache and result.cache is not None else frozenset()
+    cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) \
+        if user_cache and result.cache is not None else frozenset()
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))

@@ -1576,3 +1576,102 @@ def test_a_layers_backward_reads_cached_arrays_as_written_and_leaves_the_cache_a
     np.testing.assert_allclose(dW, want, rtol=1e-6, atol=1e-8)
     for before, after in zip(kept, cache):
         np.testing.assert_array_equal(before, after)
+
+
+@pytest.mark.parametrize("body", [
+    # the cache built before a write into h holds h as written (layer fuzzer seed a program 18)
+    "h = W * 2.0\n    cache = (W, h)\n    h[0] += 1.0\n    out = h * h",
+    "h = np.tanh(W)\n    cache = [h, W]\n    h *= 3.0\n    out = h * W",
+    # a loop's carried value, cached at its last value: the forward pass computes it step by step
+    # (seed a program 309: every step read the last value)
+    "h = W * 1.0\n    for k in range(2):\n        h = np.tanh(h) * 0.9 + W\n    out = h * W\n    cache = (W, h)",
+])
+def test_a_layers_cache_holds_its_arrays_as_the_forward_leaves_them(body):
+    """Layer fuzzer: what the cache holds is what its arrays hold when the forward returns."""
+    test_a_layers_backward_reads_cached_arrays_as_written_and_leaves_the_cache_alone(body)
+
+
+def test_a_write_after_the_cache_through_another_name_is_refused():
+    source = '''
+    import numpy as np
+    def f(W: '3, 4'):
+        h = W * 2.0
+        r = h[1:]
+        cache = (W, r)
+        h[2] = 1.0
+        out = h * W
+        return out, cache
+    '''
+    assert_refused(source, "the array of 'r', which the cache built on line 6 holds, after the cache is built", 7)
+
+
+def _layer_right(source, args):
+    """``f_backward(dout, cache)`` on a read-only copy of the cache matches finite differences of
+    sum(out * dout) for every float array argument, and leaves the cache alone."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source), generated)
+
+    def frozen(value):
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+            value.flags.writeable = False
+        elif isinstance(value, (tuple, list)):
+            value = type(value)(frozen(v) for v in value)
+        elif isinstance(value, dict):
+            value = {k: frozen(v) for k, v in value.items()}
+        return value
+
+    def run(*trial):
+        return namespace["f"](*[t.copy() if isinstance(t, np.ndarray) else dict(t) if isinstance(t, dict) else t
+                                for t in trial])
+    out, cache = run(*args)
+    dout = np.random.default_rng(5).uniform(-1, 1, np.shape(out))
+    got = generated["f_backward"](dout.copy(), frozen(cache))
+    wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray)]
+    got = got if len(wrt) > 1 else (got,)
+    for g, k in zip(got, wrt):
+        want = gradient(lambda *t: np.sum(run(*t)[0] * dout), list(args), k)
+        np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-8)
+
+
+def test_a_cached_parameter_an_alias_writes_into_before_a_branch_on_the_settings():
+    """h1 = gamma; h1 += gamma after the cache: the cache holds gamma as written (2 gamma); the
+    branch after it raised a TypeError in generate (seed a program 9)."""
+    source = '''
+    import numpy as np
+    def f(x: '3, 4', w: '4, 5', b: '5', gamma: '5', cfg):
+        cache = (x, gamma, w, b, cfg)
+        mode = cfg['mode']
+        h1 = gamma
+        h1 += gamma
+        if mode == 'train':
+            h3 = x.dot(w) * h1
+        else:
+            h3 = np.tanh(x).dot(w)
+        out = h3 + b
+        return out, cache
+    '''
+    rng = np.random.default_rng(4)
+    args = [rng.uniform(-1, 1, s) for s in [(3, 4), (4, 5), (5,), (5,)]]
+    for mode in ("train", "test"):
+        _layer_right(source, args + [{"mode": mode}])
+
+
+def test_a_gradient_started_as_zeros_is_never_zeros_like_a_cached_mask():
+    """dw = np.zeros_like(mask5), the mask cached being of w's shape, was an array of booleans:
+    dw[1:] = dv2 wrote True (layer fuzzer seed b program 221)."""
+    source = '''
+    import numpy as np
+    def f(w: '4, 5', b: '5'):
+        v2 = w[1:]
+        v2[1:] -= 0.5 * v2[:-1]
+        mask5 = w > 0
+        out = (v2 + b) * 2.0
+        cache = (b, mask5, w, v2)
+        return out, cache
+    '''
+    rng = np.random.default_rng(6)
+    _layer_right(source, [rng.uniform(-1, 1, (4, 5)), rng.uniform(-1, 1, 5)])
