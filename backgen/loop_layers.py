@@ -35,6 +35,7 @@ import numpy as np
 
 from . import ir
 from .cache import Layout, backward_name, output_roles
+from .errors import BackgenError
 from .layer_dims import RuntimeDims
 from .parse import is_docstring, read_helper
 
@@ -264,7 +265,15 @@ class _LoopLayer:
     def run_sample(self):
         with warnings.catch_warnings():  # `if t is 0:` as students write it
             warnings.simplefilter("ignore", SyntaxWarning)
-            self.run_steps()
+            try:
+                self.run_steps()
+            except BackgenError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the user's code, at sizes it was not written for
+                raise self.error(f"could not run {self.func.name}() on sample arrays of the declared shapes: "
+                                 f"{type(exc).__name__}: {exc} (a size written as a number, where the shapes "
+                                 "name it, takes the sample's size: declare the sizes as numbers)", self.func) \
+                    from None
 
     def run_steps(self):
         from .shapes import dim_sizes, examples

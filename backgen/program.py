@@ -36,7 +36,7 @@ from .shape_free import write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import walk
-from .stage import stage
+from .stage import stage, uses_numpy
 
 
 def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
@@ -51,17 +51,22 @@ def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=
     return _build(forward, wrt, shapes, args, user_cache)
 
 
-def _build(forward, wrt, shapes, args, user_cache):
-    """``backward_program`` of a read forward: a sandwich of layers, a forward of any rank, or any other."""
+def _build(forward, wrt, shapes, args, user_cache, arrays=False):
+    """``backward_program`` of a read forward: a sandwich of layers, a forward of any rank, or any other.
+    ``arrays``: the inputs are arrays, though the code calls no NumPy (a layer ``x * gamma + beta``
+    that a sandwich of NumPy layers calls)."""
     if user_cache and args is None:
-        composed = guarded(forward, lambda: sandwich(forward, lambda helper: _build(helper, None, None, None, True)))
+        numpy = arrays or uses_numpy(forward)  # the layers a sandwich calls pass one another arrays
+        composed = guarded(forward, lambda: sandwich(forward, lambda helper: _build(helper, None, None, None, True,
+                                                                                    numpy)))
         if composed is not None:
             return composed
     specs = declared_shapes(forward, shapes)
     anyrank = [n for n, s in specs.items() if s.dims == ANY_RANK]
     if args is not None or not anyrank:
         try:
-            return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache))
+            return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache,
+                                                    arrays=arrays))
         except ShapesNeeded as needed:
             if args is not None:
                 raise
@@ -110,7 +115,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=()):
+            shape_free=(), arrays=False):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -125,7 +130,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     specs = declared_shapes(forward, shapes)
     if not shape_free:  # (code for every rank decides nothing by rank)
         forward = _rank_tests_decided(forward, _ranks(forward, specs, args))
-    arrays = args is not None and any(isinstance(a, np.ndarray) for a in args)
+    arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
     result = stage(forward, wrt, specs, arrays)

@@ -1605,6 +1605,26 @@ def test_a_write_after_the_cache_through_another_name_is_refused():
     assert_refused(source, "the array of 'r', which the cache built on line 6 holds, after the cache is built", 7)
 
 
+def test_a_layer_returning_a_cache_called_among_other_computation_is_differentiated_through_its_output():
+    """Its backward was called with the cache as a gradient (layer fuzzer seed a program 8): a
+    TypeError, or a row of the value read as the value where the shapes allowed it."""
+    source = '''
+    import numpy as np
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        cache = x
+        return out, cache
+
+    def f(x: '3, 4', w: '4, 5'):
+        a, a_cache = relu_forward(x.dot(w))
+        out = np.sin(a) * a
+        cache = (x, w)
+        return out, cache
+    '''
+    rng = np.random.default_rng(2)
+    _layer_right(source, [rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 5))])
+
+
 def _layer_right(source, args):
     """``f_backward(dout, cache)`` on a read-only copy of the cache matches finite differences of
     sum(out * dout) for every float array argument, and leaves the cache alone."""
@@ -1637,6 +1657,31 @@ def _layer_right(source, args):
         np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-8)
 
 
+def test_a_sandwich_calling_a_layer_of_plain_arithmetic_broadcasts_its_parameters():
+    """scale_forward (x * gamma + beta, no NumPy call) was written as code for numbers: dgamma had
+    x's shape (seed a program 60).  Called with arrays in a sandwich, its backward is NumPy's."""
+    source = '''
+    import numpy as np
+    def affine_forward(x, w, b):
+        out = x.dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def scale_forward(x, gamma, beta):
+        out = x * gamma + beta
+        cache = (x, gamma, beta)
+        return out, cache
+
+    def f(x: '3, 4', w: '4, 5', b: '5', gamma: '5', beta: '5'):
+        a, fc_cache = affine_forward(x, w, b)
+        out, scale_cache = scale_forward(a, gamma, beta)
+        cache = (fc_cache, scale_cache)
+        return out, cache
+    '''
+    rng = np.random.default_rng(3)
+    _layer_right(source, [rng.uniform(-1, 1, s) for s in [(3, 4), (4, 5), (5,), (5,), (5,)]])
+
+
 def test_a_cached_parameter_an_alias_writes_into_before_a_branch_on_the_settings():
     """h1 = gamma; h1 += gamma after the cache: the cache holds gamma as written (2 gamma); the
     branch after it raised a TypeError in generate (seed a program 9)."""
@@ -1658,6 +1703,29 @@ def test_a_cached_parameter_an_alias_writes_into_before_a_branch_on_the_settings
     args = [rng.uniform(-1, 1, s) for s in [(3, 4), (4, 5), (5,), (5,)]]
     for mode in ("train", "test"):
         _layer_right(source, args + [{"mode": mode}])
+
+
+def test_a_step_layer_that_fails_at_the_sample_sizes_is_refused_not_an_internal_error():
+    source = '''
+    import numpy as np
+    def step_forward(x, prev_h, Wx, Wh, b):
+        next_h = np.tanh(x.dot(Wx) + prev_h.dot(Wh.reshape(5, 5)) + b)
+        cache = (x, prev_h, Wx, Wh, next_h)
+        return next_h, cache
+
+    def f(x: 'N, T, D', h0: 'N, H', Wx: 'D, H', Wh: 'H, H', b: 'H'):
+        N, T, D = x.shape
+        h = np.zeros((N, T, h0.shape[1]))
+        prev_h = h0
+        cache = []
+        for t in range(T):
+            next_h, step_cache = step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+            h[:, t, :] = next_h
+            cache.append(step_cache)
+            prev_h = next_h
+        return h, cache
+    '''
+    assert_refused(source, "could not run f\\(\\) on sample arrays of the declared shapes: ValueError", 8)
 
 
 def test_a_gradient_started_as_zeros_is_never_zeros_like_a_cached_mask():
