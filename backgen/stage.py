@@ -698,7 +698,8 @@ def _spell(meaning):
 def config_params(func, nodes=None):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
     ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
-    (``bn_param``).  They carry no gradient.  (``Forward.settings`` keeps them for a function read.)
+    (``bn_param``); and settings given as text, compared with a string (``mode == "train"``).
+    They carry no gradient.  (``Forward.settings`` keeps them for a function read.)
     ``nodes``: its nodes as ``source.walk_parts`` lists them, where a walk already did."""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
@@ -713,6 +714,10 @@ def config_params(func, nodes=None):
         elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
                 and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in params:
             found.add(node.comparators[0].id)
+        elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) and \
+                any(isinstance(a, ast.Name) and a.id in params for a in (node.left, node.comparators[0])) and \
+                any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in (node.left, node.comparators[0])):
+            found.update(a.id for a in (node.left, node.comparators[0]) if isinstance(a, ast.Name))
     return frozenset(found)
 
 

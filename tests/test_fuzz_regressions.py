@@ -1625,6 +1625,21 @@ def test_a_layer_returning_a_cache_called_among_other_computation_is_differentia
     _layer_right(source, [rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 5))])
 
 
+def test_a_parameter_compared_with_a_string_is_a_setting_without_gradient():
+    source = textwrap.dedent('''
+    import numpy as np
+    def f(x: '3, 4', mode):
+        if mode == 'train':
+            out = x * 2.0
+        else:
+            out = x
+        cache = (x, mode)
+        return out, cache
+    ''')
+    text = backgen.generate(source)
+    assert "with respect to x, times" in text and "dmode" not in text
+
+
 def _layer_right(source, args):
     """``f_backward(dout, cache)`` on a read-only copy of the cache matches finite differences of
     sum(out * dout) for every float array argument, and leaves the cache alone."""
