@@ -1,11 +1,12 @@
 """A long differential run of backgen on programs shaped like real code: idioms of CS231n, autograd's
 examples and NumPy's aliasing and indexing, recombined and mutated, each checked against finite differences.
 
-    python benchmarks/fuzz_real.py --count 3000 [--seed S] [--jobs J] [--report fuzz_real_report.txt]
+    python benchmarks/fuzz_real.py --count 3000 [--seed S] [--jobs J] [--report fuzz_real_report.txt] [--layers]
 
 Programs come from ``tests/real_mutants.py``: program ``i`` of seed ``S`` is built from
 ``random.Random(f"{S}:{i}")``, so any program can be rebuilt alone
-(``--show I``).  Each is checked by ``real_mutants.check`` (``fuzz_programs.check``, or
+(``--show I``).  With ``--layers`` they come from ``tests/layer_programs.py`` instead: random
+forwards in CS231n's layer form (``return out, cache``), their backward handed a read-only cache.  Each is checked by ``real_mutants.check`` (``fuzz_programs.check``, or
 the same checks on ``f_backward(dout, cache)`` for a layer returning ``(out, cache)``), and
 the run prints how many were ok, refused, skipped, wrong or crashed, the failure categories,
 how often each idiom failed, and writes the failing programs to the report.
@@ -21,19 +22,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import layer_programs  # noqa: E402
 import real_mutants  # noqa: E402
 
 KINDS = ("ok", "refused", "skipped", "wrong", "crashed")
 
 
 def run_one(job):
-    seed, index, timeout = job
+    seed, index, timeout, layers = job
     try:
-        program = real_mutants.build(seed, index)
+        program = _builder(layers)(seed, index)
     except Exception as exc:  # noqa: BLE001 - a bug of the generator: reported, the run goes on
         return index, "?", "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}"
     outcome = real_mutants.check(program, timeout=timeout)
     return index, program.idiom, outcome.kind, outcome.category, outcome.message
+
+
+def _builder(layers):
+    return layer_programs.build if layers else real_mutants.build
 
 
 def main(argv=None):
@@ -44,10 +50,11 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per program (default 60)")
     parser.add_argument("--report", default="fuzz_real_report.txt", help="file for the failing programs")
     parser.add_argument("--show", type=int, metavar="I", help="only build program I, check it and print everything")
+    parser.add_argument("--layers", action="store_true", help="random layers returning (out, cache) instead")
     args = parser.parse_args(argv)
 
     if args.show is not None:
-        program = real_mutants.build(args.seed, args.show)
+        program = _builder(args.layers)(args.seed, args.show)
         outcome = real_mutants.check(program, timeout=args.timeout)
         print(outcome.message if outcome.kind in ("wrong", "crashed") else program.describe())
         print(f"--- {outcome.kind} {outcome.category} {outcome.message if outcome.kind == 'refused' else ''}")
@@ -59,7 +66,7 @@ def main(argv=None):
     counts, categories, idioms = collections.Counter(), collections.Counter(), collections.Counter()
     failures = []
     start = time.time()
-    jobs = [(args.seed, i, args.timeout) for i in range(args.count)]
+    jobs = [(args.seed, i, args.timeout, args.layers) for i in range(args.count)]
     pool = multiprocessing.Pool(args.jobs) if args.jobs > 1 else None
     results = pool.imap(run_one, jobs, chunksize=4) if pool else map(run_one, jobs)
     for done, (index, idiom, kind, category, message) in enumerate(results, 1):
@@ -75,8 +82,9 @@ def main(argv=None):
         pool.close()
 
     with open(args.report, "w") as report:
-        report.write(f"# backgen real-code fuzz run: seed {args.seed}, {args.count} programs\n")
-        report.write(f"# rebuild one: python benchmarks/fuzz_real.py --seed {args.seed} --show INDEX\n\n")
+        layers = " --layers" if args.layers else ""
+        report.write(f"# backgen real-code fuzz run{layers}: seed {args.seed}, {args.count} programs\n")
+        report.write(f"# rebuild one: python benchmarks/fuzz_real.py{layers} --seed {args.seed} --show INDEX\n\n")
         for index, idiom, kind, category, message in failures:
             report.write(f"{'=' * 100}\n# program {index} ({idiom}): {kind}: {category}\n")
             report.write(message.rstrip() + "\n\n")

@@ -55,6 +55,7 @@ To look at one program of the long run: ``python benchmarks/fuzz_long.py --show 
 """
 
 import ast
+import copy
 import math
 import re
 import signal
@@ -288,7 +289,8 @@ def _namespace():
 
 
 def _copy(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+    return [v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v) if isinstance(v, (dict, list)) else v
+            for v in values]
 
 
 def _floaty(value):

@@ -502,7 +502,8 @@ class Param:
         self.name, _, kind = text.partition(":")
         self.labels = kind.startswith("labels")
         self.text = kind == "str"
-        if self.text:
+        self.config = kind == "cfg"  # a layer's settings: {"mode": "train", "eps": 1e-5, "p": 0.6, "seed": 3}
+        if self.text or self.config:
             self.shape = None
         elif self.labels:
             count, _, below = kind[len("labels"):].partition("of")
@@ -514,7 +515,7 @@ class Param:
 
     @property
     def declares(self):
-        return not self.text
+        return not self.text and not self.config
 
     @property
     def differentiated(self):
@@ -537,6 +538,9 @@ def draw_inputs(rng, params):
     for p in params:
         if p.text:
             values.append(rng.choice(["train", "train", "test"]))
+        elif p.config:
+            values.append({"mode": rng.choice(["train", "train", "test"]), "eps": 1e-5, "p": 0.6,
+                           "seed": rng.randrange(100)})
         elif p.shape is None:
             values.append(p.value)
         elif p.labels:
@@ -1055,6 +1059,8 @@ def _with_docstring(source, params, letters):
     for p in params:
         if p.text:
             lines.append(f"- {p.name}: 'train' or 'test'")
+        elif p.config:
+            lines.append(f"- {p.name}: Dictionary with the keys mode ('train' or 'test'), eps, p and seed")
         elif p.shape is None:
             lines.append(f"- {p.name}: (int) a count")
         elif p.labels:
@@ -1131,7 +1137,20 @@ def _frozen(value):
         return copy
     if isinstance(value, (tuple, list)):
         return type(value)(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
     return value
+
+
+def _same_cache(before, after):
+    """Whether ``after`` holds what ``before`` does, in tuples, lists and dicts alike."""
+    if isinstance(before, (tuple, list)):
+        return type(after) is type(before) and len(after) == len(before) and \
+            all(_same_cache(a, b) for a, b in zip(before, after))
+    if isinstance(before, dict):
+        return isinstance(after, dict) and after.keys() == before.keys() and \
+            all(_same_cache(before[k], after[k]) for k in before)
+    return fuzz_programs._same(before, after)
 
 
 def _check_layer(program):
@@ -1145,7 +1164,8 @@ def _check_layer(program):
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            grads = backward(*given, _frozen(cache))
+            held = _frozen(cache)
+            grads = backward(*given, held)
     except ValueError as exc:
         if "read-only" in str(exc):
             return fail("wrong", "backward writes into the cache", f"the backward wrote into its cache: {exc}", text)
@@ -1154,5 +1174,7 @@ def _check_layer(program):
         return fail("crashed", f"backward raises {type(exc).__name__}", f"{type(exc).__name__}: {exc}", text)
     if not all(fuzz_programs._same(a, b) for a, b in zip(douts[:-1], given)):
         return fail("wrong", "backward modifies a dout", "the backward modified a dout", text)
+    if not _same_cache(cache, held):
+        return fail("wrong", "backward writes into the cache", "the backward changed what its cache holds", text)
     return fuzz_programs.compared_with_differences(program, run, grads, douts, text, fail)
 
