@@ -15,6 +15,7 @@ import ast
 
 from . import ir
 from .cache import Layout, backward_name, output_roles
+from .errors import BackgenError
 from .loop_layers import loop_layer
 from .parse import is_docstring, read_helper
 
@@ -243,11 +244,18 @@ def _sample_dims(forward, body, outputs):
     env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
     link_shapes = {}
     for stmt in body[:-1]:
-        chain = _shape_chain(stmt)
-        if chain is not None:
-            link_shapes[id(stmt)] = [np.shape(eval(compile(ast.Expression(_inner(node)), "<sample>", "eval"), env))
-                                     for _, node in chain[2]]
-        exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+        try:
+            chain = _shape_chain(stmt)
+            if chain is not None:
+                link_shapes[id(stmt)] = [np.shape(eval(compile(ast.Expression(_inner(node)), "<sample>", "eval"),
+                                                       env)) for _, node in chain[2]]
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+        except BackgenError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the user's code, at sizes it was not written for
+            raise forward.error(f"could not run this on sample arrays of the declared shapes: "
+                                f"{type(exc).__name__}: {exc} (a size written as a number, where the shapes "
+                                "name it, takes the sample's size: declare the sizes as numbers)", stmt) from None
     sources = [("dout" if len(outputs) == 1 else "d" + n, np.shape(env[n])) for n in outputs]
 
     def walk(value, expr, depth):

@@ -1758,3 +1758,28 @@ def test_a_gradient_started_as_zeros_is_never_zeros_like_a_cached_mask():
     '''
     rng = np.random.default_rng(6)
     _layer_right(source, [rng.uniform(-1, 1, (4, 5)), rng.uniform(-1, 1, 5)])
+
+
+def test_a_sandwich_line_that_fails_at_the_sample_sizes_is_refused_not_an_internal_error():
+    """x = x.reshape(3, 4) with x declared (N, D): run at the sample sizes it raised, an internal
+    error (layer fuzzer seed r program 160)."""
+    source = '''
+    import numpy as np
+    def affine_forward(x, w, b):
+        out = x.dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        cache = x
+        return out, cache
+
+    def f(x: 'N, D', w: 'D, M', b: 'M'):
+        a1, fc_cache = affine_forward(x, w, b)
+        x = x.reshape(3, 4)
+        out, relu_cache = relu_forward(a1)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    '''
+    assert_refused(source, "could not run this on sample arrays of the declared shapes: ValueError", 15)
