@@ -27,6 +27,7 @@ a ``real_mutants.RealProgram`` with ``layer`` set; shapes come as annotations, d
 """
 
 import random
+import re
 
 import real_mutants
 from real_mutants import HEADER, Param, RealProgram
@@ -283,13 +284,14 @@ def _finish(rng, params, body, setting, extra_entries=()):
     chosen += [n for n in others if rng.random() < 0.4]
     chosen += list(extra_entries)
     arrays = [n for n in others if body.env[n]]
-    if rng.random() < 0.15 and arrays:
-        chosen.append(rng.choice([f"{rng.choice(arrays)}.copy()", "x.shape"]))
+    if rng.random() < 0.25 and arrays:  # a copy, a view or a shape made where the cache is built
+        a = rng.choice(arrays)
+        chosen.append(rng.choice([f"{a}.copy()", "x.shape", f"{a}.T", f"{a}[0]", f"{a}.reshape(-1)", f"{a} * 1.0"]))
     if not chosen:
         chosen = [names[0]]
     rng.shuffle(chosen)
     # the first line after which every entry is set (on every path: names set in branches count too)
-    bases = {e.split(".")[0] for e in chosen}
+    bases = {re.match(r"\w+", e).group() for e in chosen}
     last_set = 0
     for k, line in enumerate(lines):
         head = line.split("\n")
@@ -298,7 +300,13 @@ def _finish(rng, params, body, setting, extra_entries=()):
             if any(target == b or target.startswith(b + ",") or target.endswith(", " + b) for b in bases):
                 last_set = k + 1
     where = rng.randint(last_set, len(lines))
-    lines = lines[:where] + [f"cache = {_cache_text(rng, chosen)}"] + lines[where:]
+    built = f"cache = {_cache_text(rng, chosen)}"
+    if setting and rng.random() < 0.3:  # built in training mode only, as batch normalization does
+        built = f"if {body.mode} == 'train':\n    {built}"
+        lines = lines[:where] + [built] + lines[where:]
+        lines = ["out, cache = (None, None)"] + [line for line in lines if line != "out = None"]
+    else:
+        lines = lines[:where] + [built] + lines[where:]
     helpers = "".join(HELPERS[h] + "\n\n" for h in sorted(body.helpers))
     text = "def f(" + ", ".join(p.name for p in params) + "):\n"
     text += "".join("    " + line.replace("\n", "\n    ") + "\n" for line in lines)
@@ -421,6 +429,9 @@ def build(seed, index):
         kind = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
         source, params = kind(rng)
         args = real_mutants.draw_inputs(rng, params)
+        if "== 'train':\n        cache = " in source:  # the cache is built in training mode only
+            args = [dict(a, mode="train") if isinstance(a, dict) else "train" if isinstance(a, str) else a
+                    for a in args]
         source = HEADER + source
         outs = real_mutants._runs(source, args)
         if outs is not None and real_mutants._sane_outputs(outs, True):
