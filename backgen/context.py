@@ -615,7 +615,7 @@ def _summed(node, axes=(), keepdims=False):
         keywords.append(ast.keyword("axis", axis))
     if keepdims:
         keywords.append(ast.keyword("keepdims", ast.Constant(True)))
-    return ast.Call(ast.Attribute(node, "sum", ast.Load()), [], keywords)
+    return ast.Call(ast.Attribute(node, "sum", source.LOAD), [], keywords)
 
 
 def _axes(axes):

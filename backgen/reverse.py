@@ -363,8 +363,8 @@ class _Reverser(FlowReverser):
         names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
         bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}
         bindings.update(self.modules)
-        bindings["out"] = ast.Name(op.target, ast.Load())
-        bindings["g"] = ast.Name(upstream, ast.Load())
+        bindings["out"] = ast.Name(op.target, source.LOAD)
+        bindings["g"] = ast.Name(upstream, source.LOAD)
         if self.sized and (rule.broadcast or op.rule == "np.broadcast_to" or  # (matmul: its stacks)
                            op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
             self.check_sized(op, list(op.args), op.target)

@@ -706,7 +706,7 @@ def expression(text):
     ``code_names`` and the passes reading lines' right-hand sides all read this tree.  A plain name
     (``dout``) is the tree parsing gives without the parse."""
     if text.isidentifier() and text not in _KEYWORDS:
-        return ast.Name(text, ast.Load())
+        return ast.Name(text, LOAD)
     try:
         return ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -742,7 +742,7 @@ def product(local, upstream, simplified=False):
     """
     if not simplified:
         local = simplify(local)
-    g = ast.Name(upstream, _LOAD)
+    g = ast.Name(upstream, LOAD)
     value = number(local)
     if value is not None and value == 1:
         return g
@@ -754,7 +754,7 @@ def product(local, upstream, simplified=False):
     return ast.BinOp(Part(local, not isinstance(local, ATOMIC) or negative), ast.Mult(), g)
 
 
-_LOAD = ast.Load()  # (shared, as ast.parse shares it)
+LOAD = ast.Load()  # the one context of names read in the trees backgen builds (ast.parse shares one too)
 
 
 class Part(ast.expr):

@@ -735,12 +735,12 @@ def render_template(rule, args, modules):
 
 def module_bindings(modules):
     """Rule templates say ``math``/``np``: the names the generated code binds them to."""
-    return {canonical: ast.Name(alias, ast.Load()) for canonical, alias in modules.items() if alias != canonical}
+    return {canonical: ast.Name(alias, source.LOAD) for canonical, alias in modules.items() if alias != canonical}
 
 
 def atom_ast(atom):
     """The AST of an atom (its source already uses the generated code's module names)."""
-    return ast.Name(atom.name, ast.Load()) if isinstance(atom, ir.Var) else source.template(atom.source)
+    return ast.Name(atom.name, source.LOAD) if atom.__class__ is ir.Var else source.template(atom.source)
 
 
 def _op_symbol(op):
