@@ -345,6 +345,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         made) names the operation computing ``node``; otherwise a temporary
         is named from ``role`` or from the operation itself.
         """
+        kind = node.__class__  # (the most common kinds told by class at once)
+        if kind is ast.Name:
+            return self.name(node)
+        if kind is ast.BinOp:
+            return self.binop(node, name, role)
+        if kind is ast.Call:
+            return self.call(node, name, role)
         if isinstance(node, ast.Constant):
             return ir.Const(repr(node.value))
         if isinstance(node, ast.Name):
