@@ -131,6 +131,12 @@ def _checks(backward, guard):
         test = " or ".join(f"{backward.modules.get('np', 'np')}.ndim({n})" for n in backward.numbers)
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
+    np_name = backward.modules.get("np", "np")
+    for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
+        checks.append((f"isinstance({name}, (list, tuple)) and len({{{np_name}.shape(v) for v in {name}}}) > 1",
+                       f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'
+                       f'                        "shapes, generate it with their shapes given (shapes={{{name!r}: '
+                       f'[...]}}) or use the decorator"'))
     for name in backward.required:  # if y is None: return scores, a path not differentiated
         checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
                                           f'returns with {name} given: pass {name}"'))

@@ -268,6 +268,7 @@ class Backward:
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape
     numbers: tuple = ()  # parameters of no given shape taken as numbers (the forward runs on no array)
     required: tuple = ()  # parameters defaulting to None the backward needs given (if y is None: return scores)
+    stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes
     sized_outputs: tuple = ()  # positions of the outputs whose length the data decides (``q[q > 0]``)
 
 

@@ -203,6 +203,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
+    if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
+        main = dataclasses.replace(main, stacked=tuple(p for p in structured.iterated(forward.func) if p in shape_free))
     if main.name in forward.helpers:  # the user has a function of that name: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
     if packing:

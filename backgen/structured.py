@@ -672,6 +672,22 @@ def candidates(func):
     return found & params
 
 
+def iterated(func):
+    """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``) or unpacks
+    (``W1, b1, W2, b2 = params``), in order: code written without shapes takes each for one array."""
+    params = [a.arg for a in func.args.args]
+    found = set()
+    for node in walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            found.add(node.iter.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
+            found |= {a.id for a in node.args if isinstance(a, ast.Name)}
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and \
+                any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):
+            found.add(node.value.id)
+    return tuple(p for p in params if p in found)
+
+
 def read_as_sequences(func):
     """Parameters the code only indexes, iterates, takes len() of or passes to NumPy (``np.sum(xs)``):
     a list of numbers given for one behaves as the array of those numbers."""

@@ -586,3 +586,24 @@ def f(a, b):
     return np.sum(h ** 2) + np.sum(np.sin(v)) + np.sum(c * c * c)
 """
     check(source, "f", (r(3), r(3)), (r(2, 3), r(2, 3)), (r(1, 3), r(1, 3)))
+
+
+def test_a_list_of_arrays_of_several_shapes_is_refused_where_the_code_takes_one_array():
+    # written without shapes, `for W in Ws` and `W1, b1 = params` take Ws and params for one array
+    # each (or a list of arrays of one shape); arrays of several shapes are refused as the code starts
+    source = '''
+def f(Ws, x):
+    for W in Ws:
+        x = np.tanh(x @ W)
+    return np.sum(x)
+'''
+    rng = np.random.default_rng(1)
+    check(source, "f", (rng.normal(size=(3, 4, 4)), np.ones((2, 4)) * 0.3),
+          (rng.normal(size=(2, 3, 3)), rng.normal(size=3)))
+    backward = _run(backgen.generate(source, name="f"), "f_backward")
+    same = [np.eye(4) * 0.5, np.ones((4, 4)) * 0.1]
+    got = backward(same, np.ones((2, 4)) * 0.3)
+    forward = _run("import numpy as np\n" + source, "f")
+    assert_close(got[0], gradient(forward, [np.array(same), np.ones((2, 4)) * 0.3], 0))
+    with pytest.raises(TypeError, match="f_backward\\(\\) is written for Ws as one array: for a list of arrays"):
+        backward([np.eye(4), np.ones((4, 2))], np.ones((2, 4)))
