@@ -291,6 +291,7 @@ class _LoopLayer:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
         count = eval(compile(ast.Expression(self.loop.iter), "<sample>", "eval"), env)
         self.step_caches = []
+        self.call_args = {}  # step layer -> the arguments of its first call
         self.iterations = 0
         for t in count:
             env[self.t] = t
@@ -321,6 +322,7 @@ class _LoopLayer:
                 self.collected.append(stmt)
             if kind == "call":
                 args = [eval(compile(ast.Expression(a), "<sample>", "eval"), env) for a in stmt.value.args]
+                self.call_args.setdefault(node[3], args)
                 results = helpers[node[3]](*args)
                 if not isinstance(results, tuple) or len(results) != len(node[2]):
                     raise self.error(f"{node[3]}() does not return {len(node[2])} values here", stmt)
@@ -555,10 +557,41 @@ class _LoopLayer:
             return [ir.AdjointLine(f"{self.buffer_adjoint(arg[1])}[{arg[2]}]", True, gradient)]
         return []
 
+    def step_shapes(self, helper, name):
+        """The shapes of the step layer's parameters it does not declare, as the sample run called it,
+        each size named as the layer names it (``x[:, t, :]`` of ``x: (N, T, D)``: ``"N, D"``); None
+        where a size has no name of its own or nothing is missing."""
+        from .program import declared_shapes
+        params = [a.arg for a in helper.func.args.args]
+        declared = declared_shapes(helper)
+        missing = [p for p in params if p not in declared]
+        args = self.call_args.get(name)
+        if not missing or args is None or len(args) != len(params):
+            return None
+        named = {}
+        for dim, size in self.sizes.items():
+            named.setdefault(size, []).append(dim)
+        shapes = {}
+        for param, value in zip(params, args):
+            if param not in missing:
+                continue
+            if isinstance(value, float):
+                shapes[param] = "float"
+                continue
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+                return None
+            dims = [named.get(size, []) for size in value.shape]
+            if not dims or any(len(d) != 1 for d in dims):
+                return None  # a 0-d array, a size no dimension is named for, or two are
+            kind = "" if value.dtype.kind == "f" else "int " if value.dtype.kind in "iu" else "bool "
+            shapes[param] = kind + ", ".join(d[0] for d in dims)
+        return shapes
+
     def reverse_call(self, node, adj):
         _, stmt, targets, helper_name, args = node
         if helper_name not in self.programs:
-            self.programs[helper_name] = self.build(read_helper(self.forward, helper_name))
+            helper_forward = read_helper(self.forward, helper_name)
+            self.programs[helper_name] = self.build(helper_forward, self.step_shapes(helper_forward, helper_name))
         helper = self.programs[helper_name].main
         if helper.cache is None:
             raise self.error(f"{helper_name}() is not a layer returning (out, cache)", stmt)

@@ -57,8 +57,8 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     that a sandwich of NumPy layers calls)."""
     if user_cache and args is None:
         numpy = arrays or uses_numpy(forward)  # the layers a sandwich calls pass one another arrays
-        composed = guarded(forward, lambda: sandwich(forward, lambda helper: _build(helper, None, None, None, True,
-                                                                                    numpy)))
+        composed = guarded(forward, lambda: sandwich(
+            forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy)))
         if composed is not None:
             return composed
     specs = declared_shapes(forward, shapes)

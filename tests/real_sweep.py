@@ -1146,9 +1146,8 @@ def loss(X, W1, b1, W2, b2, y=None, reg=0.0):
 # What the cases not accepted give today, (case, how) -> (kind, a part of the message); every
 # other case is accepted and right both ways (a layer, ``(out, cache)``, is tried by generate).
 KNOWN = {
-    # CS231n: a cache without what the generated backward reads; a step layer without shapes
+    # CS231n: a cache without what the generated backward reads
     ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
-    ("rnn_forward_loop", "generate"): ("refused", "the backward needs b (read by `db = _unbroadcast(ds, b)`)"),
     # shapes asked for: none given, and the code holds for one rank only
     ("dropout_mask_given", "generate"): ("refused", "the shapes of mask, p are needed"),
     ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),
