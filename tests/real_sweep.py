@@ -1140,6 +1140,97 @@ def loss(X, W1, b1, W2, b2, y=None, reg=0.0):
 ''', "loss", lambda: [_normal(161, 5, 4), _normal(162, 4, 6), _normal(163, 6), _normal(164, 6, 3), _normal(165, 3),
                       np.array([0, 1, 2, 1, 0]), 0.05],
     {"shapes": {"W1": "D, H", "b1": "H", "W2": "H, C", "b2": "C"}}),
+
+# ----------------------------------------------------------------------------- a third batch
+"groupnorm_reshape": ('''
+import numpy as np
+
+def groupnorm(x, gamma, beta, G, eps=1e-5):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (1, C, 1, 1)
+    - beta: Shift parameter, of shape (1, C, 1, 1)
+    - G: Integer number of groups to split into, should be a divisor of C
+    """
+    N, C, H, W = x.shape
+    xg = x.reshape(N, G, C // G, H, W)
+    mu = xg.mean(axis=(2, 3, 4), keepdims=True)
+    var = xg.var(axis=(2, 3, 4), keepdims=True)
+    xhat = ((xg - mu) / np.sqrt(var + eps)).reshape(N, C, H, W)
+    return gamma * xhat + beta
+''', "groupnorm", lambda: [_normal(170, 2, 4, 2, 2), _normal(171, 1, 4, 1, 1), _normal(172, 1, 4, 1, 1), 2],
+    {"wrt": [0, 1, 2]}),
+
+"lstm_split_gates": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+def lstm_cell(x, h, c, W, U, b):
+    a = x @ W + h @ U + b
+    ai, af, ao, ag = np.split(a, 4, axis=1)
+    c_next = sigmoid(af) * c + sigmoid(ai) * np.tanh(ag)
+    h_next = sigmoid(ao) * np.tanh(c_next)
+    return np.sum(h_next ** 2) + np.sum(c_next)
+''', "lstm_cell", lambda: [_normal(173, 2, 3), _normal(174, 2, 2), _normal(175, 2, 2), _normal(176, 3, 8) * .5,
+                           _normal(177, 2, 8) * .5, _normal(178, 8)]),
+
+"max_over_time": ('''
+import numpy as np
+
+def text_cnn_pool(h, w):
+    """h: (N, T, D), w: (D,)"""
+    pooled = np.max(h, axis=1)
+    return np.sum(np.tanh(pooled @ w))
+''', "text_cnn_pool", lambda: [_normal(179, 2, 5, 3), _normal(180, 3)]),
+
+"central_difference_laplacian": ('''
+import numpy as np
+
+def dirichlet_energy(u, dx=0.1):
+    du = (u[2:] - u[:-2]) / (2 * dx)
+    return 0.5 * np.sum(du ** 2) * dx
+''', "dirichlet_energy", lambda: [_normal(181, 7)]),
+
+"scipy_logsumexp": ('''
+import numpy as np
+from scipy.special import logsumexp
+
+def log_softmax_nll(logits, y):
+    return -np.mean(logits[np.arange(len(y)), y] - logsumexp(logits, axis=1))
+''', "log_softmax_nll", lambda: [_normal(182, 4, 3), np.array([0, 2, 1, 1])]),
+
+"bisection_free_projection": ('''
+import numpy as np
+
+def project_simplex_loss(v, z=1.0):
+    mu = np.sort(v)[::-1]
+    cssv = np.cumsum(mu) - z
+    theta = cssv[-1] / len(v)
+    w = np.maximum(v - theta, 0)
+    return np.sum(w ** 2)
+''', "project_simplex_loss", lambda: [np.array([0.9, 0.3, 1.4, 0.6])]),
+
+"loss_and_accuracy": ('''
+import numpy as np
+
+def loss_acc(W, X, y):
+    scores = X @ W
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(probs[np.arange(len(y)), y]))
+    acc = np.mean(np.argmax(scores, axis=1) == y)
+    return loss, acc
+''', "loss_acc", lambda: [_normal(183, 3, 4), _normal(184, 5, 3), np.array([0, 1, 2, 3, 1])]),
+
+"kl_divergence_gaussians": ('''
+import numpy as np
+
+def kl_diag(mu, log_var):
+    """KL(q || N(0, I)) of a VAE's encoder, summed over the batch."""
+    return -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var))
+''', "kl_diag", lambda: [_normal(185, 4, 2), _normal(186, 4, 2) * .3]),
 }
 
 
