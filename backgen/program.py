@@ -164,6 +164,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         if op.rule != "call":
             return op
         return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
+    if shape_free:  # (the walk of the shapes tells code for every rank)
+        result = dataclasses.replace(result, shape_free=tuple(shape_free))
     result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
     backwards, forwards = [], {}
     patched = {}

@@ -271,6 +271,7 @@ class _Walker:
         self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
+        self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -278,6 +279,11 @@ class _Walker:
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         shape = _shape(value)
         known = self.shapes.get(name)
+        if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
+            if shape == ():
+                return
+            if known == ():
+                known = None
         same_origin = origin is not None and self.origins.get(name) == origin
         if known is None:
             differs = False
@@ -403,6 +409,27 @@ class _Walker:
             code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
         return code, tuple((alias, name) for name, alias in renamed.items()), frozenset(kept)
 
+    def zero_start(self, carried, value, loop):
+        """Whether the loop carries ``carried`` from a number written in the code (``mu = 0.0``), which
+        the first iteration's arithmetic broadcasts to an array (``mu += x[i]``): it then has the
+        array's shape, the number being the value the first iteration starts from, which carries no
+        gradient.  Every value the iterations compute still has one shape, the first's included.  Not
+        in code written for every rank, whose loops check their carried values' shapes as they run."""
+        origin = self.origins.get(carried)
+        if carried in self.zero_starts:
+            return True
+        if self.staged.shape_free:  # code for every rank checks, as it runs, that carried values keep theirs
+            return False
+        if not (type(value) in (int, float) and origin is not None and origin.rule == "copy"
+                and len(origin.args) == 1 and isinstance(origin.args[0], ir.Const)
+                and source.number_text(origin.args[0].source) is not None and loop.kind == "for"):
+            return False
+        exit = dict(loop.exits)[carried]
+        if not isinstance(exit, ir.Var) or exit.name == carried:
+            return False
+        self.zero_starts.add(carried)
+        return True
+
     def branches(self, item, env):
         body, orelse = dict(env), dict(env)
         self.block(item.body, body)
@@ -423,6 +450,8 @@ class _Walker:
     def loop(self, loop, env):
         for carried in loop.carried:
             if carried in env:
+                if self.zero_start(carried, env[carried], loop):
+                    continue
                 self.record(carried, env[carried], loop.line)
         if loop.kind == "for":  # every iteration: a list built in the loop gets its length
             try:

@@ -1257,12 +1257,10 @@ KNOWN = {
     # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
     # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
-    # not supported: *args, a method given as source (the decorator reads its attributes of self), a number
-    # becoming an array
+    # not supported: *args, a method given as source (the decorator reads its attributes of self)
     ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
-    ("batchnorm_loop_accumulate", "decorator"): ("refused", "'mu' changes shape in this loop"),
 }
 
 

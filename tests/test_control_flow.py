@@ -1490,3 +1490,67 @@ def loop_variable_reused_after_a_loop_under_a_test(x, c):
 @pytest.mark.parametrize("args", [(0.7, 1.0), (0.7, -1.0)])
 def test_a_loop_variable_set_under_a_test_and_set_again(args):
     check(loop_variable_reused_after_a_loop_under_a_test, *args, wrt=("x", "c"))
+
+
+# --- a loop adding arrays to a number written as such: total = 0.0; for ...: total += x[i] ---------
+
+def acc_mean_var(x):
+    N = x.shape[0]
+    mu = 0.0
+    for i in range(N):
+        mu += x[i]
+    mu /= N
+    var = 0.0
+    for i in range(N):
+        var += (x[i] - mu) ** 2
+    return np.sum(var / N) + np.sum(mu ** 2)
+
+
+def acc_product(x, w):
+    p = 1.0
+    for i in range(x.shape[0]):
+        p = p * x[i] + w * np.tanh(x[i])
+    return np.sum(p)
+
+
+def acc_nested(A, v):
+    total = 0
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            total = total + A[i, j] * v
+    return np.sum(np.sin(total))
+
+
+def acc_read_in_the_loop(x, w):
+    s = 0.0
+    out = 0.0
+    for row in x:
+        s = s + row
+        out = out + np.sum(s * w)
+    return out
+
+
+@pytest.mark.parametrize("f, args", [
+    (acc_mean_var, (np.random.default_rng(1).normal(size=(4, 3)),)),
+    (acc_product, (np.random.default_rng(2).normal(size=(3, 4)), 0.6)),
+    (acc_nested, (np.random.default_rng(3).normal(size=(2, 3)), np.random.default_rng(4).normal(size=4))),
+    (acc_read_in_the_loop, (np.random.default_rng(5).normal(size=(3, 4)), np.random.default_rng(6).normal(size=4))),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_arrays_added_in_a_loop_to_a_number_written_as_such(f, args):
+    # the number is where the first iteration starts: the loop's value has the arrays' shape
+    got = backgen.backward(f).backward(*args)
+    got = got if isinstance(got, tuple) else (got,)
+    for k, value in enumerate(got):
+        np.testing.assert_allclose(value, numeric.gradient(f, list(args), k), rtol=RTOL, atol=ATOL)
+
+
+def acc_times_a_number(x, w):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s * w + x[i]  # s * w is a number in the first iteration, an array in the next
+    return np.sum(s ** 2)
+
+
+def test_a_value_the_first_iteration_computes_of_another_shape_is_refused():
+    with pytest.raises(BackgenError, match="'sw' has shape \\(\\) on one path .* and \\(3,\\) on another"):
+        backgen.backward(acc_times_a_number).backward(np.ones((4, 3)), 0.5)
