@@ -56,7 +56,7 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     ``arrays``: the inputs are arrays, though the code calls no NumPy (a layer ``x * gamma + beta``
     that a sandwich of NumPy layers calls)."""
     if user_cache and args is None:
-        numpy = arrays or uses_numpy(forward)  # the layers a sandwich calls pass one another arrays
+        numpy = arrays or uses_numpy(forward, nodes=forward.nodes)  # a sandwich's layers pass one another arrays
         composed = guarded(forward, lambda: sandwich(
             forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy)))
         if composed is not None:
