@@ -16,7 +16,8 @@ Contract:
   builds it (``cache = (x, w, b)``, ``cache = x``, ``cache = {"x": x}``) instead
   of staging it as a value; a later write into an array it holds
   (``cache_written``) makes the entry that array's value as written, or is
-  refused where the write reaches it through another name or on some paths.
+  refused where the write reaches it through another name or in a later
+  branch or loop.
 * ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
   ``conv_forward_naive`` -> ``conv_backward_naive``, ``f`` -> ``f_backward``.
 * ``from_user_cache(backward, staged)`` turns a backward of the parameters into
@@ -162,11 +163,11 @@ class CacheStager:
     def cache_written(self, name, old, node, rebinds=False, same_only=False):
         """A write after the cache is built into the array of ``old`` (an ir.Var), ``name`` now
         holding it as written: the cache holds that array, so an entry that is that array takes its
-        new value, where the write is on the cache's path (not in a later branch or loop).  Any
-        other entry sharing its memory (a view, an alias written on some paths) is refused.  With
-        ``rebinds`` (``h *= v``, a new value where ``h`` is a number) the entry follows where it is
-        an array, and a number is refused; with ``same_only`` (a list appended to) only the very
-        value counts."""
+        new value, where the write is on the cache's path.  Any other entry sharing its memory (a
+        view, an alias), or a write in a later branch or loop, is refused.  With ``rebinds``
+        (``h *= v``, a new value where ``h`` is a number) the entry follows where it is an array,
+        and a number is refused; with ``same_only`` (a list appended to) only the very value
+        counts."""
         held = getattr(self, "cache_held", None)
         if held is None or not isinstance(old, ir.Var):
             return
@@ -181,7 +182,7 @@ class CacheStager:
             what = (f"this changes the array of {texts[k]!r}, which the cache built on line "
                     f"{self.cache_layout.line} holds, after the cache is built")
             if held_name != old.name or not here or not isinstance(new, ir.Var):
-                where = "through another name" if held_name != old.name else "on some paths only"
+                where = "in a branch or a loop after it" if not here else "through another name"
                 raise self.error(f"{what} ({where}): backgen does not follow that; build the cache after the "
                                  f"last write, or cache a copy ({texts[k]}.copy())", node)
             names[k] = new.name

@@ -1603,6 +1603,9 @@ def test_a_write_after_the_cache_through_another_name_is_refused():
         return out, cache
     '''
     assert_refused(source, "the array of 'r', which the cache built on line 6 holds, after the cache is built", 7)
+    looped = source.replace("        h[2] = 1.0\n", "        for i in range(2):\n            h[i] *= 2.0\n")
+    assert_refused(looped.replace("cache = (W, r)", "cache = (W, h)"), "the array of 'h', which the cache built "
+                   "on line 6 holds, after the cache is built \\(in a branch or a loop after it\\)", 8)
 
 
 def test_a_layer_returning_a_cache_called_among_other_computation_is_differentiated_through_its_output():
