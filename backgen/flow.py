@@ -333,6 +333,8 @@ class StatementStager:
                 and atom not in getattr(self, "shared_atoms", ()):
             self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
             self.value_renamed(atom.name, target)
+            if atom.name in self.read_so_far:  # read under its new name: a later loop must not reuse it
+                self.read_so_far.add(target)
             return rename(items, atom.name, target)
         copy = ir.Op(target, "copy", (atom,), self.line, (), str(atom))
         self.note(copy)  # the same array under the new name

@@ -1786,3 +1786,22 @@ def test_a_sandwich_line_that_fails_at_the_sample_sizes_is_refused_not_an_intern
         return out, cache
     '''
     assert_refused(source, "could not run this on sample arrays of the declared shapes: ValueError", 15)
+
+
+def test_a_value_a_branch_renamed_and_an_op_read_is_not_reused_by_a_later_loop():
+    """y set in a branch and read there (z = y * (3 - y)) took the merged name y_2, but the names
+    read so far still held the branch's own name: the loop after it reused y_2, and the backward's
+    replay of z (for abs's sign) read the loop's last y (seed 6262 program 16538, the wrong sign)."""
+    source = '''
+def f(x, y, z):
+    if y < z:
+        return z
+    if z < -1.0:
+        y = math.exp(y) + x
+        z = y * (3.0 - y)
+    for i in range(2):
+        y -= math.cosh(y / 3.0)
+    return abs(z)
+'''
+    assert_right(source, [0.77, 0.35, -1.12])
+    assert_right(source, [0.77, 0.35, -0.5])
