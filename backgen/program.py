@@ -26,7 +26,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir, runtime, structured
+from . import ir, structured
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .reverse import reverse

@@ -497,16 +497,19 @@ def _commoned_text(text, renamed, kept, namespace):
 
     def alias(match):
         name = match.group()
-        if name in _KEYWORDS:
-            return name
-        if name in namespace or name in _BUILTINS:
-            kept.add(name)
-            return name
-        known = renamed.get(name)
-        if known is None:
-            known = renamed[name] = f"{_ALIAS}{len(renamed)}"
-        return known
+        return name if name in _KEYWORDS else _aliased(name, renamed, kept, namespace)
     return _IDENTIFIER.sub(alias, text)
+
+
+def _aliased(name, renamed, kept, namespace):
+    """``name`` where the namespace defines it (noted in ``kept``), else its alias in ``renamed``."""
+    if name in namespace or name in _BUILTINS:
+        kept.add(name)
+        return name
+    alias = renamed.get(name)
+    if alias is None:
+        alias = renamed[name] = f"{_ALIAS}{len(renamed)}"
+    return alias
 
 
 _IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?!\w)(?!\s*=(?!=))")
@@ -521,16 +524,10 @@ def _commoned(node, renamed, kept, namespace):
     if isinstance(node, source.SHARED):  # (an operator, a context)
         return node
     if kind is ast.Name:
-        name = node.id
-        if name.startswith(_ALIAS):
+        if node.id.startswith(_ALIAS):
             raise _Uncommon
-        if name in namespace or name in _BUILTINS:
-            kept.add(name)
-            return node
-        alias = renamed.get(name)
-        if alias is None:
-            alias = renamed[name] = f"{_ALIAS}{len(renamed)}"
-        return ast.Name(alias, ast.Load())
+        alias = _aliased(node.id, renamed, kept, namespace)
+        return node if alias == node.id else ast.Name(alias, ast.Load())
     if kind not in _COMMON:
         raise _Uncommon
     new = kind.__new__(kind)
