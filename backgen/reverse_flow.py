@@ -395,8 +395,13 @@ class FlowReverser:
                     read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
+                left = set()  # without loops: what loops in the branches leave, kept before the if too
+                if not loops:  # (a = math.log(s); if c: while ...: a = ...: the forward pass left a)
+                    left = {name for inner in ir.loops_in([item])
+                            for name in (*inner.carried, *(op.target for op in ir.ops_in(inner.body)))}
                 if not defines & read and not (breaks and item.breaks) and \
                         not (loops and any(self.runs(inner, read, note=False) for inner in ir.loops_in([item]))):
+                    kept_by_loops |= left
                     continue
                 body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
                 orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
@@ -414,6 +419,7 @@ class FlowReverser:
                 read |= _names(item.test) | _reads(item.body + item.orelse)
                 if loops:  # the values its loops start from (kept for their backward as each iteration starts)
                     read |= {c for inner in ir.loops_in([item]) for c in set(inner.carried) - set(inner.fresh)}
+                kept_by_loops |= left
             else:
                 if not self.runs(item, read):
                     continue  # nothing it computes or keeps is read after it

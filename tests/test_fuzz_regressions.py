@@ -1805,3 +1805,28 @@ def f(x, y, z):
 '''
     assert_right(source, [0.77, 0.35, -1.12])
     assert_right(source, [0.77, 0.35, -0.5])
+
+
+def test_a_branch_replay_keeps_a_value_a_loop_in_a_later_branch_left():
+    """The backward's replay of the else path computed a = math.log(s) again after the forward
+    pass had left the while loop's a in it (the loop inside a later if): a * a read the loop's
+    start, not its end (seed 6363 program 6956, pre-existing)."""
+    source = '''
+def f(x, y, z):
+    if y + z < 0.9:
+        return y ** 2, y * z, z
+    z = z * 0.5 + z
+    a = math.log(math.log1p(y * y) * math.log1p(y * y) + 1.0)
+    if math.pow(0.75, z) > 0.7:
+        while z < 2.8:
+            if a > 0.3:
+                break
+            z = z + 0.5 + 2 ** a * 2 ** a
+            a = z
+    else:
+        x /= 1.0 + z * z
+    return a * a, y ** 2, a
+'''
+    douts = (0.05, 0.48, 0.45)
+    for args in ([-0.62, 0.630731, 0.471462], [-0.62, 0.63, 1.0], [-0.62, 0.2, 0.1]):  # loop, no loop, return
+        assert_right(source, args, dout=douts)
