@@ -2,6 +2,7 @@
 formulas), given to ``generate`` with the shapes their docstrings or a few ``shapes=``
 declare; each backward is checked against central finite differences."""
 
+import importlib.util
 import math
 import textwrap
 
@@ -428,6 +429,8 @@ def test_a_net_over_a_list_of_layers_with_a_helper_whose_settings_decide_its_tes
 
 @pytest.mark.parametrize("name", [n for n in real_sweep.CASES if not real_sweep.slow(n)])
 def test_a_sweep_of_code_as_people_write_it(name):
+    if "scipy" in real_sweep.CASES[name][0] and importlib.util.find_spec("scipy") is None:
+        pytest.skip("the case calls SciPy, which is not installed")
     # each case by generate (shapes as the source declares them, or none) and by the decorator: right
     # where accepted (finite differences), refused with the message real_sweep.KNOWN records otherwise
     for how in ("generate", "decorator"):
