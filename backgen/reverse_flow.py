@@ -691,6 +691,9 @@ def _reads(items):
         else:
             names |= _reads(item.body) | _names(item.iterable or "0") | _names(item.test or "0")
             names |= {e.name for _, e in item.exits if isinstance(e, ir.Var)}
+            for _, e in item.exits:  # a constant the loop leaves, reading names (np.ones(24).reshape(n, V))
+                if isinstance(e, ir.Const):
+                    names |= _names(e.source)
     return names
 
 

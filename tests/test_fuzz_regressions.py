@@ -1830,3 +1830,19 @@ def f(x, y, z):
     douts = (0.05, 0.48, 0.45)
     for args in ([-0.62, 0.630731, 0.471462], [-0.62, 0.63, 1.0], [-0.62, 0.2, 0.1]):  # loop, no loop, return
         assert_right(source, args, dout=douts)
+
+
+def test_a_constant_a_loop_leaves_reading_a_size_brings_the_size_into_the_forward_pass():
+    """x_flat = np.arange(24.0).reshape(N * T, V) set in a while loop: the backward's forward pass
+    wrote it after the loop without computing V (real-code fuzzer seed 14 program 573, NameError)."""
+    source = '''
+def f(x: "2, 3, 4", mask: "2, 3"):
+    N, T, V = x.shape
+    k = 0
+    while k < 2:
+        x_flat = (np.arange(24.0) * 0.1).reshape(N * T, V)
+        k += 1
+    return np.sum(mask.reshape(N * T) * np.log(np.sum(np.exp(x_flat), axis=1))), x_flat
+'''
+    rng = np.random.default_rng(14)
+    assert_right(source, [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3))], dout=(1.0, np.ones((6, 4))))
