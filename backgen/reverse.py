@@ -362,6 +362,11 @@ class _Reverser(FlowReverser):
         upstream = self.adjoint[op.target]
         names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
         bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}
+        if self.numpy and rule.signature == "x" and names == ["x"]:  # np.square(rows) of a list of arrays: the
+            for n, a in zip(names, op.args):  # elementwise rule reads its numbers as an array (2 * rows repeats it)
+                if isinstance(a, ir.Var) and a.name in self.staged.lists:
+                    bindings[n] = ast.Call(ast.Attribute(ast.Name(self.staged.modules["np"], ast.Load()), "asarray",
+                                                         ast.Load()), [bindings[n]], [])
         bindings.update(self.modules)
         bindings["out"] = ast.Name(op.target, source.LOAD)
         bindings["g"] = ast.Name(upstream, source.LOAD)

@@ -1846,3 +1846,17 @@ def f(x: "2, 3, 4", mask: "2, 3"):
 '''
     rng = np.random.default_rng(14)
     assert_right(source, [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3))], dout=(1.0, np.ones((6, 4))))
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_an_elementwise_function_of_a_list_of_arrays_reads_its_numbers_as_an_array(count):
+    """np.square(rows) with rows a list: its gradient 2 * rows repeated the list (real-code fuzzer
+    seed 14 program 506: a ValueError for two rows; for one row, half the gradient, silently)."""
+    source = f'''
+def f(z: "3, 4"):
+    rows = []
+    for t in range({count}):
+        rows.append(np.sum(z[t:] ** 2, axis=0))
+    return np.sum(np.square(rows)[0] * np.tanh(z))
+'''
+    assert_right(source, [np.random.default_rng(15).normal(size=(3, 4))])
