@@ -148,7 +148,7 @@ class CacheStager:
             if isinstance(entry, (ast.Tuple, ast.List, ast.Dict)):
                 raise self.error("a cache of caches (a layer built from layers) is not supported yet: "
                                  "cache the values themselves", entry)
-            if isinstance(entry, ast.Name) and entry.id in getattr(self, "not_values", {}):
+            if isinstance(entry, ast.Name) and entry.id in self.not_values:
                 atom = None  # a layer's cache it called (affine_relu_forward's fc_cache): no value here
             elif isinstance(entry, ast.Name) and entry.id in self.forward.placeholders and (
                     entry.id not in self.versions or self.unguarded(entry.id)):

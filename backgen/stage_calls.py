@@ -109,7 +109,7 @@ class CallStager:
         outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
         roles = helper_roles(helper)
         if roles is not None:  # (out, cache), (loss, dx): the call's values are the outputs alone
-            if not getattr(self, "unpacking_roles", False):
+            if not self.unpacking_roles:
                 raise self.error(f"{function}() returns {', '.join(roles)}: unpack its result where you call it "
                                  f"({', '.join(roles)} = {function}(...)) so backgen can tell its outputs from "
                                  f"its {' and '.join(r for r in roles if r != 'out')}", node)
