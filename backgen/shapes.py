@@ -272,6 +272,7 @@ class _Walker:
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
+        self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -357,6 +358,7 @@ class _Walker:
             self.failed.setdefault(op, exc)
             return
         self.evaluated.add(id(op))
+        self.counted_by(op, env)
         self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
@@ -371,6 +373,30 @@ class _Walker:
             except Exception:
                 return
             self.record(f"{op.target}[{index}]", part, op.line, origin=op)
+
+    def counted_by(self, op, env):
+        """Follow lists whose length the path decides (see ``counted``): a list made from one is one
+        too; an array made from one, of other than its elements' shape, has no one shape: refused
+        where the code is written for given shapes (the walk's length is one path's; an array of
+        one row broadcasts where one of several does not).  Code for every rank is left alone: its
+        gradients undo broadcasting by the shapes they are given at run time."""
+        lists = [a.name for a in op.args if isinstance(a, ir.Var) and a.name in self.counted]
+        if not lists:
+            return
+        value = env[op.target]
+        if isinstance(value, list):
+            self.counted[op.target] = self.counted[lists[0]]
+            return
+        if self.staged.shape_free or np.ndim(value) == 0:
+            return
+        items = env.get(lists[0])
+        element = np.shape(items[0]) if isinstance(items, list) and items else None
+        if np.shape(value) == element:  # np.sum(hs, axis=0), sum(hs): the elements' shape
+            return
+        raise _error_at(self.staged, op.line, f"{_user(lists[0])} holds as many values as the path through line "
+                        f"{self.counted[lists[0]]} adds (a branch, or a loop that may stop early, decides how "
+                        f"many): the array made of it here has no one shape, and backgen writes code for one "
+                        f"shape per value; give the list a fixed length (a zero where nothing is added)")
 
     def _run(self, op, env):
         """Run ``op``'s lines in ``env`` (``exec`` of its text, in the namespace)."""
@@ -441,6 +467,9 @@ class _Walker:
                     self.record(carried, body[value.name] if isinstance(value, ir.Var) else found, item.line)
         for name in sorted(set(body) | set(orelse)):  # a name either branch set (or dropped) anew
             before = env.get(name, _MISSING)
+            sides = [branch.get(name, before) for branch in (body, orelse)]
+            if all(isinstance(side, list) for side in sides) and len(sides[0]) != len(sides[1]):
+                self.counted.setdefault(name, item.line)  # (as long as one branch or the other makes it)
             for branch in (body, orelse):
                 value = branch.get(name, _MISSING)
                 if value is not before and value is not _MISSING:
@@ -475,6 +504,13 @@ class _Walker:
                     ends[carried] = self.atom(exit, env)
             for carried, value_at_end in ends.items():
                 self.record(carried, value_at_end, loop.line, loop=True)
+                exit = dict(loop.exits)[carried]
+                if isinstance(value_at_end, list):
+                    if isinstance(exit, ir.Var) and exit.name in self.counted:
+                        self.counted.setdefault(carried, self.counted[exit.name])
+                    elif (loop.kind == "while" or loop.breaks) and \
+                            not (isinstance(env.get(carried), list) and len(env[carried]) == len(value_at_end)):
+                        self.counted.setdefault(carried, loop.line)  # as many as the iterations that ran
                 env[carried] = value_at_end
 
 

@@ -1860,3 +1860,39 @@ def f(z: "3, 4"):
     return np.sum(np.square(rows)[0] * np.tanh(z))
 '''
     assert_right(source, [np.random.default_rng(15).normal(size=(3, 4))])
+
+
+@pytest.mark.parametrize("loop, deciding", [
+    # appended on one path of a branch: the walk's length is the branch's, not the data's
+    ("    for t in range(3):\n        if t > 1:\n            hs.append(x[t] * 2.0)\n", 4),
+    ("    for t in range(3):\n        if np.sum(x[t]) < 0.5:\n            continue\n        hs.append(x[t] * 2.0)\n", 4),
+    # a loop that may stop early
+    ("    for t in range(3):\n        hs.append(x[t] * 2.0)\n        if np.sum(x[t]) > 0.5:\n            break\n", 3),
+])
+def test_an_array_made_of_a_list_whose_length_the_path_decides_is_refused_for_given_shapes(loop, deciding):
+    """np.stack(hs) of rows appended under a branch had the walk's three rows in the code: for one
+    row at run time s * w broadcast, dw came out of one row's shape and dhs = list(ds) paired three
+    gradients with one row (a wrong dx, silently; layer-form fuzzing: dv4 = np.zeros_like(dout), a
+    ValueError).  Code written for every rank undoes broadcasting as it runs, and is right."""
+    body = "    hs = []\n" + loop + "    s = np.stack(hs)\n    return np.sum(s * w)\n"
+    assert_refused('def f(x: "3, 4", w: "3, 4"):\n' + body, f"'hs' holds as many values as the path through line {deciding} ",
+                   loop.count("\n") + 3)
+    w = np.arange(12.0).reshape(3, 4) / 10
+    for x in (np.array([[0.2, 0.4, 0.1, 0.3], [-1.0, -2.0, -1.5, -0.5], [-0.1, 0.9, -0.3, -0.6]]),
+              np.full((3, 4), 0.3), np.array([[-1.0] * 4, [-0.5] * 4, [0.3] * 4])):  # one row or three
+        assert_right("def f(x, w):\n" + body, [x, w])
+
+
+def test_a_while_loops_list_made_an_array_is_refused_for_given_shapes_and_a_sum_of_it_is_not():
+    source = '''
+    def f(x: "4", w: "3, 4"):
+        hs = []
+        h = x
+        while np.sum(h) < 3.0:
+            h = h * 2.0 + 0.1
+            hs.append(h)
+        return np.sum(np.stack(hs) * w)
+    '''
+    assert_refused(source, "'hs' holds as many values as the path through line 5 adds", 8)
+    assert_right(source.replace("np.stack(hs) * w", "sum(hs) * w[0]").replace("np.stack", ""),
+                 [np.array([1.0, 0.5, 0.2, 0.1]), np.ones((3, 4))])
