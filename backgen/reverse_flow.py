@@ -28,6 +28,9 @@ from . import ir, source
 from .row_products import row_products
 
 
+_METHODS = {"np.max": "max", "np.min": "min", "np.sum": "sum"}  # reductions an array has as methods
+
+
 class FlowReverser:
 
     # --- if ---------------------------------------------------------------------------
@@ -391,7 +394,9 @@ class FlowReverser:
                 if item.target in read and item.target not in kept_by_loops:
                     first, *rest = item.lines()
                     kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
-                    kept.append(self.forward_line(None, item))
+                    method = self.method_form(item) if replay else None
+                    kept.append(self.forward_line(None, item) if method is None else
+                                ir.ForwardLine(self.numbers[id(item)], item.target, method))
                     read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops
@@ -403,8 +408,8 @@ class FlowReverser:
                         not (loops and any(self.runs(inner, read, note=False) for inner in ir.loops_in([item]))):
                     kept_by_loops |= left
                     continue
-                body = self.render_forward(item.body, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
-                orelse = self.render_forward(item.orelse, read, breaks, loops=loops, skip=kept_by_loops, kept=runs)
+                body = self.render_forward(item.body, read, breaks, replay, loops, skip=kept_by_loops, kept=runs)
+                orelse = self.render_forward(item.orelse, read, breaks, replay, loops, skip=kept_by_loops, kept=runs)
                 if breaks and item.breaks:
                     kept_as_is = {op.target for op in item.body if isinstance(op, ir.Op) and synthetic(op)} - runs
                     leaving = [(c, str(v)) for c, v in item.exits if v != ir.Var(c) and str(v) not in kept_as_is]
@@ -427,6 +432,22 @@ class FlowReverser:
                 read |= _reads([item]) | _names(item.iterable or "0") | _names(item.test or "0")
                 read |= set(item.carried) - set(item.fresh)  # the values the loop starts from
         return list(reversed(kept))
+
+    def method_form(self, op):
+        """``window.max()`` for a reduction ``np.max(window)`` of an array (axis and keepdims as
+        keywords), else None.  The backward spells what it computes again this way: the same NumPy
+        reduction without the function's Python-level dispatch, which costs more than the reduction
+        itself on the small arrays a loop's iteration reads (a pooling window)."""
+        method = _METHODS.get(op.rule)
+        if method is None or len(op.args) != 1 or not isinstance(op.args[0], ir.Var) or \
+                not {key for key, _ in op.params} <= {"axis", "keepdims"}:
+            return None
+        name = op.args[0].name
+        shape = self.staged.shapes.get(name)
+        if type(shape) is not tuple or not shape or name in self.staged.lists or self.staged.shape_free:
+            return None  # (a number, a list, or a rank not known: the function form takes them all)
+        keywords = ", ".join(f"{key}={value}" for key, value in op.params)
+        return f"{name}.{method}({keywords})"
 
     def runs(self, loop, read, note=True):
         """Whether the code after ``loop`` (``read``: the names it reads) needs the loop to run: it

@@ -4,12 +4,14 @@ Contract: ``unzeroed(items) -> items`` takes the lines of one generated function
 (``ir`` lines, blocks and groups, as ``reverse`` has them once its copies are
 dropped) and leaves out each ``dA[n, c, i, j] = 0`` that no line can observe:
 
-* every line naming ``dA`` is its one assignment before any block, a copy of a
-  name nothing writes (``dA = g.copy()``), or a read of that very element
-  (``v = dA[n, c, i, j]``) before the zero, in the same block;
-* the index is the counters of the enclosing loops, one each, every loop a
-  ``for`` over a ``range`` whose counter no line assigns: each iteration of
-  the nest reads and zeroes an element no other iteration reads.
+* every line naming ``dA`` is its one assignment before any block (a copy of a
+  name nothing writes, ``dA = g.copy()``, or a new array computed by arithmetic,
+  ``dA = (2 * h) * dout``), or a read of that very element (``v = dA[n, c, i,
+  j]``) before the zero, in the same block;
+* the index is the counters of the enclosing loops, one each, and whole axes
+  (``dh[:, t, :]``), every loop a ``for`` over a ``range`` whose counter no line
+  assigns: each iteration of the nest reads and zeroes a part no other
+  iteration reads (the counters take distinct values, each in its own axis).
 
 A forward that writes each element of its output once (``out[n, c, i, j] =
 ...`` in four nested loops) gets a backward that reads each element of the
@@ -40,11 +42,12 @@ def unzeroed(items, returns):
         outer = blocks[0]
         if any(_assigns(other, counters) for other, chain in flat if chain[:1] == (outer,)):
             continue
-        copied = _observed_only_here(flat, line, blocks, name, index)
-        if copied is None:
+        found = _observed_only_here(flat, line, blocks, name)
+        if found is None:
             continue
         dropped.add(id(line))
-        renamed[name] = copied
+        if found[0] is not None:
+            renamed[name] = found[0]
     if not dropped:
         return items
     # a copy nothing writes any more is the array it copies (one no line assigns), read in its place
@@ -66,16 +69,22 @@ def _walk(items, blocks):
 
 
 def _zeroed(line):
-    """``(name, index names)`` of ``name[i, j] = 0``, else None."""
+    """``(name, index names)`` of ``name[i, j] = 0`` (or ``name[:, t] = 0``: the whole axes left out of
+    the names), else None."""
     if not isinstance(line, ir.AdjointLine) or line.accumulate or line.source.strip() != "0":
         return None
     node = _parse(line.target)
     if not isinstance(node, ast.Subscript) or not isinstance(node.value, ast.Name):
         return None
     parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-    if not all(isinstance(p, ast.Name) for p in parts):
+    if not all(isinstance(p, ast.Name) or _whole(p) for p in parts):
         return None
-    return node.value.id, [p.id for p in parts]
+    return node.value.id, [p.id for p in parts if isinstance(p, ast.Name)]
+
+
+def _whole(part):
+    """Whether an index part is ``:``, a whole axis."""
+    return isinstance(part, ast.Slice) and part.lower is None and part.upper is None and part.step is None
 
 
 def _counters(blocks):
@@ -91,10 +100,24 @@ def _counters(blocks):
         iterable = iterable.strip()
         if iterable.startswith("reversed(") and iterable.endswith(")"):
             iterable = iterable[len("reversed("):-1]
-        if not target.strip().isidentifier() or not iterable.startswith("range("):
+        if not target.strip().isidentifier() or not _counts_up(iterable):
             return None
         counters.append(target.strip())
     return counters
+
+
+def _counts_up(iterable):
+    """Whether ``iterable`` is ``range(stop)`` or ``range(start, stop[, step])`` from a whole number
+    0 or more, by a positive step: counters that never repeat and never index from the end."""
+    node = _parse(iterable)
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range"
+            and 1 <= len(node.args) <= 3 and not node.keywords):
+        return False
+    if len(node.args) == 1:
+        return True
+    start, *step = node.args[0], *node.args[2:]
+    return all(isinstance(n, ast.Constant) and type(n.value) is int for n in (start, *step)) \
+        and start.value >= 0 and all(n.value > 0 for n in step)
 
 
 def _assigns(line, names):
@@ -108,26 +131,34 @@ def _assigns(line, names):
     return False
 
 
-def _observed_only_here(flat, zero, blocks, name, index):
-    """The name ``name`` copies (``dA = g.copy()``), where every other line naming ``name`` is that
-    copy, before any block, or a read of the element zeroed before it in its block; else None."""
-    element = f"{name}[{', '.join(index)}]"
+def _observed_only_here(flat, zero, blocks, name):
+    """``(the name dA copies, or None)`` where every other line naming ``name`` is its one assignment
+    before any block (``dA = g.copy()``, or arithmetic), or a read of the element zeroed before it in
+    its block; else None."""
+    element = zero.target
     position = {id(line): k for k, (line, _) in enumerate(flat)}
-    copied = None
+    copied, made = None, False
     for line, chain in flat:
         if line is zero or name not in _line_names(line):
             continue
         if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target == name and not chain:
-            original = _copy_of(line.source)
-            if original is None or copied is not None:
+            if made:
                 return None
-            copied = original
+            made, copied = True, _copy_of(line.source)
+            if copied is None and not _fresh(line.source):
+                return None
             continue
         if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and chain == blocks and name not in \
                 _line_names_of(line.target) and _same(line.source, element) and position[id(line)] < position[id(zero)]:
             continue
         return None
-    return copied
+    return (copied,) if made else None
+
+
+def _fresh(text):
+    """Whether ``text`` certainly makes a new array no other name holds: arithmetic on operands."""
+    node = _parse(text)
+    return isinstance(node, (ast.BinOp, ast.UnaryOp))
 
 
 def _copy_of(text):

@@ -28,7 +28,7 @@ the hand-written one before timing.  BLAS runs single-threaded (the thread
 variables default to 1 unless set), so the matrix products time alike in
 every function.  This is a report, not a test: it exits 0.
 
-Run:  python benchmarks/bench_loops.py [--quick] [--recompute]
+Run:  python benchmarks/bench_loops.py [--quick] [--recompute] [--clock cpu]
 """
 
 import os
@@ -254,9 +254,11 @@ def scalar_hand(x, w):
 
 # --- timing ------------------------------------------------------------------
 
-def median_times(functions, args, seconds):
+def median_times(functions, args, seconds, clock=time.perf_counter):
     """Median seconds per call of each function, and the median of each one's time over the first's
-    in the same round (the repeats are interleaved: a busy spell slows a round alike)."""
+    in the same round (the repeats are interleaved: a busy spell slows a round alike).  ``clock``
+    measures the samples (``time.process_time``: CPU time of this process, which other processes
+    on a busy machine do not add to)."""
     loops = []
     for function in functions:
         start = time.perf_counter()
@@ -268,10 +270,10 @@ def median_times(functions, args, seconds):
     rounds = 0
     while rounds < 5 or (time.perf_counter() < end and rounds < 41):
         for k, function in enumerate(functions):
-            start = time.perf_counter()
+            start = clock()
             for _ in range(loops[k]):
                 function(*args)
-            samples[k].append((time.perf_counter() - start) / loops[k])
+            samples[k].append((clock() - start) / loops[k])
         rounds += 1
     ratios = [statistics.median(a / b for a, b in zip(samples[0], other)) for other in samples]
     return [statistics.median(s) for s in samples], ratios
@@ -343,9 +345,14 @@ def main():
     parser.add_argument("--quick", action="store_true", help="small sizes, to try it")
     parser.add_argument("--recompute", action="store_true", help="generate with recompute=True")
     parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each workload")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="time the calls by the wall clock, or by this process's CPU time (steadier "
+                             "on a busy machine)")
     options = parser.parse_args()
+    clock = time.process_time if options.clock == "cpu" else time.perf_counter
     print(f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
-          f"MKL_NUM_THREADS={os.environ['MKL_NUM_THREADS']}; NumPy {np.__version__}")
+          f"MKL_NUM_THREADS={os.environ['MKL_NUM_THREADS']}; NumPy {np.__version__}; "
+          f"{'CPU time of this process' if options.clock == 'cpu' else 'wall clock'}")
     print(f"{'workload':32} {'generated':>11} {'hand':>11} {'forward':>11} {'gen/hand':>9} {'gen/fwd':>8}"
           f" {'mem gen/hand':>13}")
     for name, forward, hand, args, against in workloads(options.quick):
@@ -353,7 +360,7 @@ def main():
         result, reference = ours(*args), hand(*args)
         if not agree(result, reference):
             raise SystemExit(f"{name}: the generated gradient disagrees with the hand-written one")
-        times, ratios = median_times([ours, hand, forward], args, options.seconds)
+        times, ratios = median_times([ours, hand, forward], args, options.seconds, clock)
         memory = [peak_memory(ours, args), peak_memory(hand, args)]
         gen_hand, gen_fwd = ratios[1], ratios[2]
         print(f"{name:32} {times[0] * 1e3:9.3f}ms {times[1] * 1e3:9.3f}ms {times[2] * 1e3:9.3f}ms "

@@ -486,7 +486,7 @@ def max_pool_backward_naive(dout, cache):
                     s = h_start + pool_height
                     s2 = w_start + pool_width
                     window = x[n, c, h_start:s, w_start:s2]
-                    peak = np.max(window)
+                    peak = window.max()
                     # (22) out[n, c, i, j] = peak
                     dpeak = dout[n, c, i, j]
                     # (21) peak = np.max(window)
