@@ -498,7 +498,18 @@ class _Reverser(FlowReverser):
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
             lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))
-        if isinstance(base, ir.Var) and base.name in self.active:
+        if isinstance(base, ir.Var) and base.name in self.active and base.name in self.staged.lists:
+            # a list's adjoint is a list: added element by element, its written item rebound
+            part = f"[0.0 * v for v in {g}[{index}]]" if ":" in index else f"0.0 * {g}[{index}]"
+            if base.name in self.adjoint:
+                name = self.adjoint[base.name]
+                lines += [ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g})]"),
+                          ir.AdjointLine(f"{name}[{index}]", False, f"[a - b for a, b in zip({name}[{index}], {g}[{index}])]"
+                                         if ":" in index else f"{name}[{index}] - {g}[{index}]")]
+            else:
+                name = self.adjoint[base.name] = self.adjoint_name(base.name)
+                lines += [ir.AdjointLine(name, False, f"list({g})"), ir.AdjointLine(f"{name}[{index}]", False, part)]
+        elif isinstance(base, ir.Var) and base.name in self.active:
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
                 lines += [ir.AdjointLine(name, True, g), ir.AdjointLine(f"{name}[{index}]", True, f"-{g}[{index}]")]
@@ -653,6 +664,8 @@ class _Reverser(FlowReverser):
                 seen_returned.add(line.target)
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared
+            if needs and line.source.startswith("list("):  # a list of its own already: its items are
+                needs = False                                # rebound, never written into
             if needs:
                 outputs = dict(zip(self.staged.upstreams, map(str, self.staged.outputs)))
                 source_shape = self.staged.shapes.get(outputs[line.source]) if line.source in outputs \

@@ -623,7 +623,8 @@ def _shape(value):
 
 
 def list_names(staged, args, functions=None):
-    """The names holding Python lists: built by list operations, sliced, copied or carried."""
+    """The names holding Python lists: built by list operations, sliced, copied, written into
+    (``hs[0] = h``) or carried."""
     ops = list(ir.ops_in(staged.body))
     lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"
              or RULES[op.rule].returns_list}
@@ -636,7 +637,7 @@ def list_names(staged, args, functions=None):
         for op in ops:
             base = op.args[0] if op.args else None
             if isinstance(base, ir.Var) and base.name in lists and (
-                    op.rule == "copy" or (op.rule == "getitem" and ":" in (op.param("index") or ""))):
+                    op.rule in ("copy", "setitem") or (op.rule == "getitem" and ":" in (op.param("index") or ""))):
                 lists.add(op.target)
         for loop in ir.loops_in(staged.body):
             for carried, value in loop.exits:

@@ -1896,3 +1896,17 @@ def test_a_while_loops_list_made_an_array_is_refused_for_given_shapes_and_a_sum_
     assert_refused(source, "'hs' holds as many values as the path through line 5 adds", 8)
     assert_right(source.replace("np.stack(hs) * w", "sum(hs) * w[0]").replace("np.stack", ""),
                  [np.array([1.0, 0.5, 0.2, 0.1]), np.ones((3, 4))])
+
+
+@pytest.mark.parametrize("annotated", [True, False])
+@pytest.mark.parametrize("body", [
+    "L = [x * 1.0, y * 2.0]\n    L[0] *= 3.0\n    return np.sum(L[0] * L[0]) + np.sum(L[1])",
+    "L = [x * 1.0, y * 2.0]\n    L[-1] = np.tanh(L[0][:2]) * y\n    return np.sum(L[0]) + np.sum(L[1] ** 2)",
+    "L = []\n    L.append(x * 2.0)\n    L.append(y)\n    L[0] = L[0] + 1.0\n    return np.sum(L[0] ** 2) * np.sum(L[1])",
+])
+def test_a_write_into_a_list_of_arrays_of_several_shapes_has_a_list_as_its_adjoint(body, annotated):
+    """L[0] *= 3.0 on a list of arrays of two shapes: the list written into was not known as a
+    list, so its adjoint started as np.zeros_like(L), a ValueError for arrays of several shapes
+    (and an array, not a list, for arrays of one shape) (independent fuzzer: L11[0] *= 3.0)."""
+    params = 'x: "3", y: "2"' if annotated else "x, y"
+    assert_right(f"def f({params}):\n    {body}\n", [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.7])])
