@@ -78,14 +78,18 @@ class CallStager:
         if dtype is not None and not _float_dtype(dtype):
             return None
         arg = node.args[0]
-        if qualified in ("float", "np.float64", "np.float32") and not node.keywords:
+        if qualified == "float" and not node.keywords:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
+        if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself
+            return self.numpy_op("np.astype", [arg], node, name, role or "value")
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):
             if not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
                 return None  # nested: a constant table, or refused where a gradient must flow
             return self.numpy_op("np.stack", list(arg.elts), node, name, role or "stacked")
+        if qualified == "np.asarray":  # the array itself where it is one already: written into, it may be
+            return self.numpy_op("np.astype", [arg], node, name, role or "values")  # (the memory of astype)
         return self.numpy_op("np.copy", [arg], node, name, role or "values")
 
     def random(self, node, qualified, name, role):

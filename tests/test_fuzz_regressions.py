@@ -1910,3 +1910,22 @@ def test_a_write_into_a_list_of_arrays_of_several_shapes_has_a_list_as_its_adjoi
     (and an array, not a list, for arrays of one shape) (independent fuzzer: L11[0] *= 3.0)."""
     params = 'x: "3", y: "2"' if annotated else "x, y"
     assert_right(f"def f({params}):\n    {body}\n", [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.7])])
+
+
+@pytest.mark.parametrize("view", ["np.asarray(c)", "np.asarray(c, dtype=float)", "np.asarray(c).reshape(-1)",
+                                  "np.atleast_1d(c)", "np.real(c)", "np.flip(c)", "np.fliplr(c)", "np.flipud(c)",
+                                  "np.rot90(c)", "c.conj()", "c.conjugate()", "np.float64(c)",
+                                  "np.linalg.matrix_power(c, 1)"])
+def test_a_write_through_a_function_giving_the_array_itself_or_a_view_is_followed_or_refused(view):
+    """d = np.asarray(c) is c itself, np.flip(c) a view of it: d *= 0.5 changed c, which the
+    backward read as it was before the write, a wrong gradient silently (independent fuzzer:
+    d3 = np.asarray(c2); d3 *= 0.5; np.sum(c2) * np.sum(d3))."""
+    source = f'''
+    def f(x: "2, 2"):
+        c = x * 1.0
+        d = {view}
+        d *= 0.5
+        return np.sum(c * c)
+    '''
+    assert_refused(source, "'c' may have been changed by the write into 'd' on line 5", 6)
+    assert_right(source.replace("return np.sum(c * c)", "return np.sum(d * d)"), [np.array([[0.5, -1.0], [2.0, 0.3]])])
