@@ -500,7 +500,8 @@ class _Reverser(FlowReverser):
             lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))
         if isinstance(base, ir.Var) and base.name in self.active and base.name in self.staged.lists:
             # a list's adjoint is a list: added element by element, its written item rebound
-            part = f"[0.0 * v for v in {g}[{index}]]" if ":" in index else f"0.0 * {g}[{index}]"
+            old = f"{base.name}[{index}]"  # the items written over, of their own shapes
+            part = f"[0.0 * v for v in {old}]" if ":" in index else f"0.0 * {old}"
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
                 lines += [ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g})]"),
@@ -664,8 +665,8 @@ class _Reverser(FlowReverser):
                 seen_returned.add(line.target)
                 needs = needs or foreign or bool(shared & claimed)
                 claimed |= shared
-            if needs and line.source.startswith("list("):  # a list of its own already: its items are
-                needs = False                                # rebound, never written into
+            if needs and self.new_list(line):  # a list of its own already: its items are rebound, never
+                needs = False                     # written into
             if needs:
                 outputs = dict(zip(self.staged.upstreams, map(str, self.staged.outputs)))
                 source_shape = self.staged.shapes.get(outputs[line.source]) if line.source in outputs \
@@ -693,6 +694,17 @@ class _Reverser(FlowReverser):
                     out.append(line)
             return out
         return fix(groups)
+
+    def new_list(self, line):
+        """Whether ``line`` makes a list's adjoint a new list (``list(g)``, ``g[:-1]``)."""
+        var = getattr(self, "owners", {}).get(line.target)
+        if var is None:
+            var = next((v for v, name in self.adjoint.items() if name == line.target), None)
+        if var not in self.staged.lists:
+            return False
+        node = source.expression(line.source)
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "list" or \
+            isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)
 
     def shape_of_adjoint(self, adjoint):
         var = getattr(self, "owners", {}).get(adjoint)

@@ -1929,3 +1929,19 @@ def test_a_write_through_a_function_giving_the_array_itself_or_a_view_is_followe
     '''
     assert_refused(source, "'c' may have been changed by the write into 'd' on line 5", 6)
     assert_right(source.replace("return np.sum(c * c)", "return np.sum(d * d)"), [np.array([[0.5, -1.0], [2.0, 0.3]])])
+
+
+@pytest.mark.parametrize("annotated", [True, False])
+@pytest.mark.parametrize("body", [
+    # the item written over has another shape than the one written: its zero gradient is of its shape
+    "L = [y * 1.0, x * 2.0]\n    L[0] = L[1]\n    return np.sum(L[0] * L[1])",
+    "L = [y * 1.0, x * 2.0]\n    L[0] = np.tanh(x)\n    return np.sum(L[0] * L[1])",
+    # undoing an append made the rest a slice of the list's adjoint, then copied as an array
+    "L = [y * 1.0, x * 2.0]\n    L.append(L[0] * L[0])\n    return np.sum(L[1]) * np.sum(L[-1])",
+])
+def test_a_list_item_written_over_gets_a_zero_gradient_of_its_own_shape(body, annotated):
+    """dL[0] = 0.0 * dL_1[0] had the new item's shape: y's gradient came out of x's shape (independent
+    fuzzer: L5[0] = L5[1]); code for every rank copied dL7_1[:-1] with np.copy, a ValueError for
+    arrays of several shapes."""
+    params = 'x: "3", y: "2"' if annotated else "x, y"
+    assert_right(f"def f({params}):\n    {body}\n", [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.7])])
