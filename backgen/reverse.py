@@ -80,6 +80,12 @@ class _Reverser(FlowReverser):
         self.unkept = frozenset(unkept)  # numbers of loops (ir.loops_in order) whose backward keeps nothing
         self.modules = module_bindings(staged.modules)
         self.numpy = staged.mode == "numpy"
+        # in plain Python code, a value read at an index (xs[i], for x in xs) is a list or tuple of numbers:
+        # its adjoint is a list of them, to which each element's contribution is added
+        reads = [] if self.numpy else [(op.args[0].name, op.target) for op in ir.ops_in(staged.body)
+                                       if op.rule == "getitem" and isinstance(op.args[0], ir.Var)]
+        self.sequences = frozenset(base for base, _ in reads)
+        self.nested = frozenset(base for base, item in reads if item in self.sequences)  # (rows of a list)
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
         self.names_used = set()
 
@@ -320,18 +326,30 @@ class _Reverser(FlowReverser):
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
         guard = self.guard(name)
-        if name in self.staged.lists:  # 0.0 * v: a float stays a float (a 0-d array could be changed in place)
+        if name in self.staged.lists or name in self.sequences:  # 0.0 * v: a float stays a float (a 0-d
+            # array could be changed in place)
+            zeros = f"[0.0 * v for v in {name}]" if name not in self.nested else \
+                f"[[0.0 * v for v in row] for row in {name}]"  # (a list of lists of numbers)
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
-                return f"[0.0 * v for v in {name}] if {guard} else None"
-            return f"[0.0 * v for v in {name}]"
+                return f"{zeros} if {guard} else None"
+            return zeros
         if not self.numpy or self.staged.shapes.get(name, ()) == () and (
                 not self.staged.shape_free or self.surely_number(name)):  # (shape-generic: at every rank)
             return "0.0"
+        zeros = self.zeros_of(name)
         if guard:  # set on one path of an if: it exists, and its adjoint is read, only there
-            return f"{np_name}.zeros_like({name}) if {guard} else None"
+            return f"{zeros} if {guard} else None"
         if name in self.maybe_unbound:  # first set in a loop that may leave it unset: the forward says None
             self.needs_init.add(name)   # (then no adjoint but this zero flows through it, and 0.0 will do)
-            return f"{np_name}.zeros_like({name}) if {name} is not None else 0.0"
+            return f"{zeros} if {name} is not None else 0.0"
+        return zeros
+
+    def zeros_of(self, name):
+        """``np.zeros_like(x)``; in shape-generic code, of floats: x may be given as integers there
+        (a list of ints, an int array), and a gradient written into zeros of x's dtype would be truncated."""
+        np_name = self.staged.modules["np"]
+        if self.staged.shape_free:
+            return f"{np_name}.zeros_like({name}, dtype=float)"
         return f"{np_name}.zeros_like({name})"
 
     def guard(self, name):
@@ -394,7 +412,7 @@ class _Reverser(FlowReverser):
                 text = source.printed(expr, parsed=expr) if source.mentions(grad, "g") \
                     else source.printed_product(expr, upstream)
             if isinstance(text, Scatter):
-                lines.extend(self.scatter(arg.name, text, upstream))
+                lines.extend(self.scatter(arg.name, text, upstream, op.target))
                 continue
             if rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
@@ -562,8 +580,8 @@ class _Reverser(FlowReverser):
         return (self.numpy and var not in staged.user_names and var not in self.adjoint
                 and self.uses.get(var) == 1 and text.isidentifier())
 
-    def scatter(self, var, scatter, upstream):
-        """``dx[index] += g``: the adjoint of reading ``x[index]``."""
+    def scatter(self, var, scatter, upstream, element=None):
+        """``dx[index] += g``: the adjoint of reading ``x[index]`` (into ``element``)."""
         np_name = self.staged.modules["np"]
         lines = []
         name = self.adjoint_name(var)
@@ -571,19 +589,19 @@ class _Reverser(FlowReverser):
             accumulate = var in self.adjoint
             self.adjoint[var] = name
             return [ir.AdjointLine(name, accumulate, f"{np_name}.sum({upstream})")]
-        if var in self.staged.lists:  # an element of a list: rebind it, never add in place
+        if var in self.staged.lists or var in self.sequences:  # an element of a list: rebind it, never add in place
             if var not in self.adjoint:
                 self.adjoint[var] = name
                 lines.append(ir.AdjointLine(name, False, self.zeros_like(var)))
             part = f"{name}[{scatter.index}]"
-            if ":" in scatter.index:  # a slice of a list: add element by element
+            if ":" in scatter.index or element in self.sequences:  # a slice of a list, a row: add element by element
                 lines.append(ir.AdjointLine(part, False, f"[a + b for a, b in zip({part}, {upstream})]"))
             else:
                 lines.append(ir.AdjointLine(part, False, f"{part} + {upstream}"))
             return lines
         if var not in self.adjoint:
             self.adjoint[var] = name
-            lines.append(ir.AdjointLine(name, False, f"{np_name}.zeros_like({var})"))
+            lines.append(ir.AdjointLine(name, False, self.zeros_of(var)))
             if not scatter.repeats:
                 lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", False, upstream))
                 return lines

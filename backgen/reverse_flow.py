@@ -175,7 +175,7 @@ class FlowReverser:
             return pre  # nothing flows back through this loop
         restore = [ir.AdjointLine(c, False, f"{saved}.pop()") for c, saved in saves if c not in (loop.var, "_")]
         read = live_reads(body + end)
-        shaped = _shape_only(body + end, read, self.staged.modules.get("np", "np"))
+        shaped = _shape_only(body + end, read, self.zeros_of)
         # a value the replay may compute again from it (sel = s[-3:]) is read whole: kept whole
         shaped -= set().union(*(op.reads() for op in ir.ops_in(loop.body) if op.target in read
                                 and op.rule != "setitem"))
@@ -189,8 +189,9 @@ class FlowReverser:
                 self.kept_shapes[saved] = f"{np_name}.shape({value})" if self.staged.shape_free or number \
                     else f"{value}.shape"
                 moved = {}
-                body, end = (_replaced_text(lines, f"{np_name}.zeros_like({value})", f"{np_name}.zeros({shape})",
-                                            moved) for lines in (body, end))
+                zeros = self.zeros_of(value)  # (of floats in shape-generic code: np.zeros keeps that)
+                body, end = (_replaced_text(lines, zeros, f"{np_name}.zeros({shape})", moved)
+                             for lines in (body, end))
                 self.loop_blocks = [(moved.get(id(b), b), inner) for b, inner in getattr(self, "loop_blocks", [])]
                 restore.append(ir.AdjointLine(shape, False, f"{saved}.pop()"))
             else:
@@ -595,12 +596,12 @@ def _with_saves(body, cached, shapes):
     return out
 
 
-def _shape_only(lines, read, np_name):
-    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)``."""
+def _shape_only(lines, read, zeros_of):
+    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)`` (``zeros_of(name)``)."""
     found = set()
     texts = [_text(line) for line in _flatten(lines)]
     for name in read:
-        call = f"{np_name}.zeros_like({name})"
+        call = zeros_of(name)
         if any(call in text for text in texts) and not any(name in _names(text.replace(call, "0"))
                                                            for text in texts):
             found.add(name)

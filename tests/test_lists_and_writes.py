@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, gradient
 
 
 def rnn_states(x, h, Wx, Wh, b):
@@ -250,3 +250,45 @@ def test_an_op_into_a_view_backgen_cannot_follow_is_refused(source, shapes, matc
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate("import numpy as np\n\ndef f(x):\n    " + source + "\n", shapes=shapes)
     assert info.value.lineno == line
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+import math
+def rastrigin(xs, A=10):
+    total = A * len(xs)
+    for x in xs:
+        total += x * x - A * math.cos(2 * math.pi * x)
+    return total
+''', ([0.3, -1.2, 2.1],)),
+    ('''
+def horner(coeffs, x):
+    result = 0.0
+    for c in coeffs:
+        result = result * x + c
+    return result
+''', ((1.0, -2.0, 0.5, 3.0), 0.7)),
+    ('''
+def f(M):
+    s = 0.0
+    for row in M:
+        for v in row:
+            s += v * v * 0.5 + v
+    return s
+''', ([[1.0, 2.0], [3.0, -1.0]],)),
+])
+def test_a_list_of_numbers_plain_python_code_iterates_gets_a_list_of_gradients(source, args):
+    """Plain Python (math, no NumPy) iterating a parameter, generated without shapes: the gradient
+    started as 0.0 and was added into with np.add.at (TypeError); it is a list, a row's gradient
+    added to its row element by element (not joined to it)."""
+    namespace = {}
+    exec(source, namespace)
+    name = next(n for n in namespace if not n.startswith("__") and n != "math")
+    text = backgen.generate(source, name=name)
+    exec(text, namespace)
+    grads = namespace[f"{name}_backward"](*args)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    for k, got in enumerate(grads):
+        want = gradient(namespace[name], list(args), k)
+        assert isinstance(got, list) == isinstance(args[k], (list, tuple))
+        assert np.allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float))

@@ -607,3 +607,31 @@ def f(Ws, x):
     assert_close(got[0], gradient(forward, [np.array(same), np.ones((2, 4)) * 0.3], 0))
     with pytest.raises(TypeError, match="f_backward\\(\\) is written for Ws as one array: for a list of arrays"):
         backward([np.eye(4), np.ones((4, 2))], np.ones((2, 4)))
+
+
+def test_gradients_written_into_zeros_are_floats_where_the_inputs_are_integers():
+    """A list of ints or an int array given to shape-generic code: the gradient written element by
+    element into zeros like x was truncated to x's dtype (a cosine of int lists gave zeros)."""
+    source = '''
+import math
+def cosine_similarity(a, b):
+    dot = sum(x * y for x, y in zip(a, b))
+    norm_a = math.sqrt(sum(x * x for x in a))
+    norm_b = math.sqrt(sum(y * y for y in b))
+    return dot / (norm_a * norm_b)
+
+def squares(xs):
+    s = 0.0
+    for i in range(len(xs)):
+        s += 0.3 * xs[i] ** 2
+    return s
+'''
+    namespace = {}
+    exec(source, namespace)
+    for name, args in (("cosine_similarity", ([1, 2, 3], [4, 5, 7])), ("squares", (np.array([1, 2, 3]),))):
+        backward = _run(backgen.generate(source, name=name), f"{name}_backward")
+        grads = backward(*args, 1.0)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        for k, got in enumerate(grads):
+            want = gradient(lambda *a: namespace[name](*a), [np.asarray(a, dtype=float) for a in args], k)
+            assert_close(np.asarray(got), want)
