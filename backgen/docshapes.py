@@ -8,6 +8,10 @@ entry in the function's docstring names a shape:
     - G: Integer number of groups         (a number: also "(float)", "Scalar ...")
     x : ndarray, shape (N, D)
     x (np.ndarray): input of shape (N, T, D)
+    query: (N, S, E), key: (N, T, E)      (several to a line, a shape right after the colon)
+    Wq, Wk, Wv: (E, E)                    (names sharing a shape)
+    masses (N,), positions (N, 3): ...    (a shape right after the name, then a comma or colon)
+    Pools x of shape (N, C, H, W) ...     (a name, then "of shape")
 
 ``(N, d_1, ..., d_k)`` means two or more dimensions, which the code reshapes:
 backgen takes the dimensions before the ``...`` (``(N, D)`` when another
@@ -23,6 +27,7 @@ import re
 from .shapes import Spec, dim_name
 
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
+_LEADING = re.compile(r"^\s*[\(\[]([^\(\)\[\]]*)[\)\]]")
 _ANY = re.compile(r"\b(of|in|with)\s+any\s+shape\b", re.IGNORECASE)
 ANY_RANK = ("...",)  # the dims of a parameter of any shape
 _SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
@@ -40,7 +45,10 @@ def docstring_shapes(func):
     entries = _entries(doc, params)
     found, reshaped = {}, set()
     for name, text in entries.items():
-        match = _SHAPE.search(text)
+        match = _SHAPE.search(text) or _LEADING.match(text)  # "of shape (N, D)"; "- x: (N, D) inputs"
+        if match and match.re is _LEADING and "," not in match.group(1) and \
+                not re.fullmatch(r"\s*[A-Z]\s*", match.group(1)):
+            match = None  # "- mode: (train or test)"
         if not match:
             if _ANY.search(text):  # "of any shape": code that must hold for every rank
                 found[name] = Spec(ANY_RANK)
@@ -54,7 +62,11 @@ def docstring_shapes(func):
             continue
         if "..." in match.group(1) or "\u2026" in match.group(1):
             reshaped.add(name)
-        kind = "int" if _INTEGER.search(text[:match.start()] + " " + text[match.end():]) else "float"
+        said = text[:match.start()] + " " + text[match.end():] if match.re is _SHAPE else \
+            re.split(r"[,;]|\w+\s*:", text[match.end():])[0]  # (up to the next parameter: "y: (N,) labels")
+        kind = "int" if _INTEGER.search(said) else "float"
+        found[name] = Spec(dims, kind)
+    for name, (dims, kind) in _inline(doc, [p for p in params if p not in entries]).items():
         found[name] = Spec(dims, kind)
     named = {d for s in found.values() for d in s.dims}
     for name in reshaped:  # (N, d_1, ..., d_k) flattened to D = d_1 * ... * d_k: take it as (N, D)
@@ -97,3 +109,29 @@ def _dims(text):
         else:
             return None  # an expression (2 * N): not a shape backgen reads
     return tuple(dims)
+
+
+def _inline(doc, params):
+    """``{param: (dims, kind)}`` for parameters with no entry of their own whose name a shape follows
+    anywhere in the docstring,
+    several to a line: ``x: (N, D)`` (``Wq, Wk: (E, E)``), ``x (N, D)`` then a comma, colon or the
+    line's end, or ``x of shape (N, D)``.  A single dimension without a comma is read where it is a
+    capital letter: ``b: (M)``."""
+    found = {}
+    for name in params:
+        pattern = rf"(?<![\w.])({re.escape(name)})(?:(?:\s*,\s*\w+)*\s*:\s*[\(\[]([^\(\)\[\]]*)[\)\]]|" \
+                  rf"\s+[\(\[]([^\(\)\[\]]*)[\)\]](?=\s*(?:[,:;]|$))|" \
+                  rf"\s+(?:of|with|has)\s+shape\s*[\(\[]([^\(\)\[\]]*)[\)\]])"
+        for match in re.finditer(pattern, doc, re.MULTILINE):
+            text = next(group for group in match.groups()[1:] if group is not None)
+            if "," not in text and not re.fullmatch(r"\s*[A-Z]\s*", text):
+                continue
+            dims = _dims(text)
+            if dims is None or "..." in text or "\u2026" in text:
+                continue
+            line = doc[doc.rfind("\n", 0, match.start()) + 1:doc.find("\n", match.end()) % (len(doc) + 1)]
+            rest = re.split(r"[,;]|\w+\s*:", line[line.find(match.group(0)) + len(match.group(0)):])[0]
+            kind = "int" if _INTEGER.search(rest) else "float"
+            found[name] = (dims, kind)
+            break
+    return found

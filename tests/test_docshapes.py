@@ -45,3 +45,25 @@ def test_numpy_and_google_styles():
         """
     ''')
     assert found == {"x": Spec(("N", "D")), "h": Spec(("N", "T", "D")), "k": Spec((), "int")}
+
+
+def test_shapes_written_after_the_names_anywhere_in_the_docstring():
+    found = read('''
+    def f(query, key, Wq, Wk, data, masses, positions, x, b, labels, mode):
+        """Attention: query: (N, S, E), key: (N, T, E); Wq, Wk: (E, E)
+        data (N, D), masses (N,), positions (N, 3): a rigid body
+        Pools x of shape (N, C, H, W); b: (M) a bias; labels: (N,) integer labels
+        mode: (train or test) is not a shape, nor is exp(x) (elementwise)
+        """
+    ''')
+    assert found == {"query": Spec(("N", "S", "E")), "key": Spec(("N", "T", "E")), "Wq": Spec(("E", "E")),
+                     "Wk": Spec(("E", "E")), "data": Spec(("N", "D")), "masses": Spec(("N",)),
+                     "positions": Spec(("N", 3)), "x": Spec(("N", "C", "H", "W")), "b": Spec(("M",)),
+                     "labels": Spec(("N",), "int")}
+    found = read('''
+    def f(logits, labels, center, idx):
+        """logits: (N, C); labels: int (N,)
+        center: (D,) a float vector; idx: int array (K,)
+        """
+    ''')
+    assert found == {"logits": Spec(("N", "C")), "center": Spec(("D",))}
