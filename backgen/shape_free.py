@@ -57,13 +57,20 @@ def uses(func, names):
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     numbers = names - rebound  # (a test or math may read a rebound name's new value: W = v[0]; if W > 0.7)
+    made = _made_of(func)
+
+    def counts(name, seen=()):  # a size made of names (d = E // H, H = num_heads): each is an integer
+        yield name
+        for part in made.get(name, ()):
+            if part not in seen:
+                yield from counts(part, seen + (name,))
     for node in walk(func):
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             for name in _plain_names(node.test):
                 if name in numbers and name not in kinds:
                     kinds[name] = "number"
         if isinstance(node, ast.Call):
-            for name in (name for arg in _size_arguments(node) for name in _counted(arg)):
+            for name in (name for arg in _size_arguments(node) for part in _counted(arg) for name in counts(part)):
                 _mark(kinds, names, name, "count")
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
@@ -84,6 +91,21 @@ def uses(func, names):
         if kind == "label" and kinds.get(source) is None:
             kinds[source] = kind
     return kinds
+
+
+def _made_of(func):
+    """``{name: names}`` for the names set once to integer arithmetic of names (``H = num_heads``,
+    ``d = E // H``): a size made of such a name is made of those."""
+    made, once = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            once[node.id] = once.get(node.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, (ast.Name, ast.BinOp)) and \
+                all(isinstance(n, (ast.Name, ast.BinOp, ast.Constant, ast.operator, ast.Load))
+                    for n in ast.walk(node.value)):
+            made[node.targets[0].id] = _counted(node.value)
+    return {name: parts for name, parts in made.items() if once.get(name) == 1}
 
 
 def _reshaped_from(func):
@@ -215,7 +237,7 @@ def write(forward, unknown, declared, attempt, needed):
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}])]
     if not results:
-        raise needed("")
+        raise needed(samples.failure)
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
@@ -232,6 +254,7 @@ class _Samples:
         self.unknown, self.declared, self.labels = unknown, declared, labels
         self.attempt, self.needed = attempt, needed
         self.carried_changes = False
+        self.failure = ""  # why the forward did not run on the first sample it failed at
 
     def written(self, rank_sets):
         """The programs written on each of ``rank_sets`` ({param: rank, or the very shape}) the
@@ -252,6 +275,10 @@ class _Samples:
                     raise
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
+                if getattr(exc, "sample_run", False) and not self.failure:
+                    at = ", ".join(f"{n} of shape {s.dims}" for n, s in probe.items() if n in self.unknown)
+                    self.failure = f"{exc.msg.partition(' of the given shapes: ')[2] or exc.msg} on sample " \
+                                   f"arrays ({at})"
                 if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
                     at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
                     raise self.needed(f"{exc.msg} (on sample arrays: {at})")

@@ -635,3 +635,38 @@ def squares(xs):
         for k, got in enumerate(grads):
             want = gradient(lambda *a: namespace[name](*a), [np.asarray(a, dtype=float) for a in args], k)
             assert_close(np.asarray(got), want)
+
+
+def test_a_count_given_a_name_of_its_own_is_an_integer():
+    """``H = num_heads`` then ``d = E // H`` and ``reshape(N, S, H, d)``: num_heads is a count (an
+    integer sample), not an array, so code for every shape is written."""
+    source = '''
+import numpy as np
+def heads(query, Wq, Wk, num_heads):
+    N, S, E = query.shape
+    H = num_heads
+    d = E // H
+    q = (query @ Wq).reshape(N, S, H, d).transpose(0, 2, 1, 3)
+    k = (query @ Wk).reshape(N, S, H, d).transpose(0, 2, 1, 3)
+    scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(d)
+    return np.sum(np.tanh(scores))
+'''
+    backward = _run(backgen.generate(source, name="heads"), "heads_backward")
+    forward = _run(source, "heads")
+    rng = np.random.default_rng(1)
+    for E, H in ((4, 2), (6, 3), (6, 1)):
+        args = [rng.normal(size=(2, 3, E)), rng.normal(size=(E, E)), rng.normal(size=(E, E)), H]
+        for k, got in enumerate(backward(*args, 1.0)):
+            assert_close(got, gradient(forward, args, k))
+
+
+def test_a_forward_that_runs_on_no_sample_says_why():
+    source = '''
+import numpy as np
+def f(x, y):
+    return np.sum(x.reshape(3, 2) * y)
+'''
+    with pytest.raises(BackgenError, match=r"ValueError: cannot reshape array of size 36 into shape \(3,\s?2\) on "
+                                           r"sample arrays \(x of shape \(6, 6\), y of shape \(6, 6\)\): the shapes "
+                                           r"of x, y are needed"):
+        backgen.generate(source)
