@@ -32,6 +32,7 @@ Contract:
 import ast
 import copy
 import dataclasses
+import re
 
 from . import ir
 
@@ -219,6 +220,9 @@ def from_user_cache(backward, staged, error):
     values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
     free = (_free(result) & values) - cached
     if free:
+        result = _shapes_from_what_is_there(result, staged, cached, free)
+        free = (_free(result) & values) - cached
+    if free:
         missing = sorted(free)
         where = _first_use(result, missing[0])
         held = ", ".join(n for n in layout.names if n) or "nothing"
@@ -275,6 +279,53 @@ def _zeros_from_what_is_there(backward, staged, cached):
                         if dims and None not in dims:
                             item = ir.AdjointLine(item.target, item.accumulate,
                                                   f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))")
+            out.append(item)
+        return out
+    return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
+                               zeros=tuple(fix(backward.zeros)))
+
+
+def _shapes_from_what_is_there(backward, staged, cached, free):
+    """``x.shape`` for an ``x`` the cache does not hold, where the backward reads nothing else of it:
+    the shape the cache holds (``cache = x.shape``), else the shape of a value of the very same shape
+    that the backward has (an upstream gradient, a cached value: ``xc.shape`` for ``xc = x - mu``),
+    but in shape-generic code, whose sample shapes may agree where the shapes at run time do not."""
+    np_name = staged.modules["np"]
+    texts = [str(item) for item in _lines(backward)]
+    there = [(n, staged.shapes.get(n)) for n in backward.cache.names if n]
+    if len(backward.upstreams) == 1 and isinstance(staged.outputs[0], ir.Var):  # (of several, one may be None)
+        there.append((backward.upstreams[0], staged.shapes.get(staged.outputs[0].name)))
+    swaps = {}
+    for name in sorted(free):
+        forms = (f"{name}.shape", f"{np_name}.shape({name})")
+        mentions = sum(len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) for text in texts)
+        if not mentions or mentions != sum(text.count(form) for text in texts for form in forms):
+            continue  # (read as more than its shape)
+        held = next((op.target for op in ir.ops_in(staged.body) if op.target in cached and
+                     getattr(op, "source", None) in forms), None)
+        shape = staged.shapes.get(name)
+        if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
+            like = next((n for n, other in there if other is not None and tuple(other) == tuple(shape)), None)
+            held = like and f"{like}.shape"
+        if held is not None:
+            swaps.update({form: held for form in forms})
+    if not swaps:
+        return backward
+    pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(form)}(?![\w(])" for form in sorted(swaps, key=len,
+                                                                                               reverse=True)))
+
+    def swapped(text):
+        return pattern.sub(lambda match: swaps[match.group(0)], text)
+
+    def fix(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.Block):
+                item = ir.Block(swapped(item.header), tuple(fix(item.body)))
+            elif isinstance(item, ir.Group):
+                item = ir.Group(item.undoes, tuple(fix(item.lines)))
+            elif isinstance(item, (ir.ForwardLine, ir.AdjointLine, ir.Statement, ir.CallLine)):
+                item = dataclasses.replace(item, source=swapped(item.source))
             out.append(item)
         return out
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),

@@ -524,9 +524,12 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper)
             except BackgenError:
                 pass
-            if any(s.kind == "int" and not s.dims for s in specs.values()):
-                try:  # a dimension split by an integer parameter: sizes it divides
-                    return _with_sample_shapes(result, examples(result, specs, multiple=INT_SAMPLE),
+            # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
+            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes
+            for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
+                    [2] * any(s.kind == "config" for s in specs.values()):
+                try:
+                    return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
                                                functions, probe_body, helper)
                 except BackgenError:
                     pass

@@ -16,6 +16,8 @@ What goes, as CS231n's templates and everyday code write it:
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
+* a tuple returned inside the tuple returned is named first: ``return out, (x, w, b)`` becomes
+  ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns).
 """
@@ -34,6 +36,10 @@ def tidy(func, error, loops=True):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
+    if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and
+           any(isinstance(e, (ast.Tuple, ast.List)) for e in n.value.elts) for n in walk(func)):
+        used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+        func.body = _named_parts(func.body, used)
     if not loops or not holds(func, ast.For):
         return placeholders  # (no loop over a range: nothing to change)
     nodes = list(walk(func))
@@ -97,6 +103,30 @@ def _block(stmts, placeholders, error, top=False):
             stmt.body = _block(stmt.body, placeholders, error) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
+        out.append(stmt)
+    return out
+
+
+def _named_parts(stmts, used):
+    """``stmts`` with each tuple or list returned inside a returned tuple assigned to a name of its
+    own first (``cache``, or ``cache2``... where that is taken)."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, (ast.If, ast.For, ast.While)):
+            stmt.body = _named_parts(stmt.body, used)
+            stmt.orelse = _named_parts(stmt.orelse, used)
+        elif isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple):
+            elts = []
+            for part in stmt.value.elts:
+                if isinstance(part, (ast.Tuple, ast.List)):
+                    name = next(f"cache{k if k > 1 else ''}" for k in range(1, len(used) + 2)
+                                if f"cache{k if k > 1 else ''}" not in used)
+                    used.add(name)
+                    out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), part)],
+                                                            part), stmt))
+                    part = ast.copy_location(ast.Name(name, ast.Load()), part)
+                elts.append(part)
+            stmt.value.elts = elts
         out.append(stmt)
     return out
 

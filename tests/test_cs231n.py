@@ -544,3 +544,90 @@ def test_spatial_groupnorm_splits_channels_by_an_integer_read_from_the_docstring
     def forward(x, gamma, beta):
         return user["spatial_groupnorm_forward"](x, gamma, beta, groups, {"eps": 1e-5})
     check_layer(forward, generated["spatial_groupnorm_backward"], (x, gamma, beta), range(3))
+
+
+LAYERS_AS_WRITTEN = {
+    # a helper returning its cache as a tuple display, its caller discarding it
+    "tuple_returned_inside": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.dot(w) + b
+    return out, (x, w, b)
+
+def relu_forward(x):
+    return np.maximum(0, x), (x,)
+
+def affine_relu_forward(x, w, b):
+    """
+    - x: (N, D), w: (D, M), b: (M,)
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    return out, (fc_cache, relu_cache)
+''', "affine_relu_forward", lambda rng: [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]),
+    # a cache holding the input's shape only
+    "cache_of_a_shape": ('''
+import numpy as np
+
+def avg_pool_forward(x):
+    """Global average pooling of x of shape (N, C, H, W)."""
+    N, C, H, W = x.shape
+    out = x.sum(axis=(2, 3)) / (H * W)
+    cache = x.shape
+    return out, cache
+''', "avg_pool_forward", lambda rng: [rng.normal(size=(2, 3, 2, 4))]),
+    # the batch size read from a cached value of x's shape, x itself not cached
+    "shape_of_a_cached_value": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    eps = 1e-5
+    mu = x.mean(axis=0)
+    xc = x - mu
+    var = np.mean(xc ** 2, axis=0)
+    std = np.sqrt(var + eps)
+    xn = xc / std
+    out = gamma * xn + beta
+    cache = {'xn': xn, 'std': std, 'gamma': gamma, 'xc': xc}
+    return out, cache
+''', "batchnorm_forward", lambda rng: [rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=3)]),
+    # pooling windows that tile the image: the sample sizes must be even
+    "pool_by_reshaping": ('''
+import numpy as np
+
+def max_pool_forward_reshape(x, pool_param):
+    """
+    - x: Input data, of shape (N, C, H, W)
+    """
+    N, C, H, W = x.shape
+    pool_height, pool_width = pool_param['pool_height'], pool_param['pool_width']
+    stride = pool_param['stride']
+    assert pool_height == pool_width == stride, 'Invalid pool params'
+    assert H % pool_height == 0
+    assert W % pool_height == 0
+    x_reshaped = x.reshape(N, C, H // pool_height, pool_height, W // pool_width, pool_width)
+    out = x_reshaped.max(axis=3).max(axis=4)
+    cache = (x, x_reshaped, out)
+    return out, cache
+''', "max_pool_forward_reshape", lambda rng: [rng.normal(size=(2, 3, 4, 6)),
+                                             {"pool_height": 2, "pool_width": 2, "stride": 2}]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAYERS_AS_WRITTEN))
+def test_layers_as_written(case):
+    """A tuple returned inside the returned tuple (``return out, (x, w, b)``) is the cache it names;
+    a cache of ``x.shape``, or of a value of x's shape, serves the backward's reads of x's shape; a
+    reshape into windows that must tile the image runs on even sample sizes."""
+    source, name, make = LAYERS_AS_WRITTEN[case]
+    text = backgen.generate(source, name=name)
+    user, generated = _module(source), _module(text)
+    args = make(np.random.default_rng(3))
+    wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray)]
+    check_layer(user[name], generated[name.replace("_forward", "_backward")], args, wrt)
