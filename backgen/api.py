@@ -202,26 +202,10 @@ class _Unset:
 UNSET = _Unset()
 
 
-def _labels(forward, params, depth=3):
+def _labels(forward, params):
     """The parameters ``forward`` indexes with, itself or in the helpers it passes them to
     (``softmax_loss(scores, y)``)."""
-    found = {name for name, kind in shape_free.uses(forward.func, params).items() if kind == "label"}
-    if depth == 0:
-        return found
-    for node in walk(forward.func):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
-            continue
-        passed = {k: arg.id for k, arg in enumerate(node.args) if isinstance(arg, ast.Name) and arg.id in params}
-        if not passed or node.func.id == forward.func.name:
-            continue
-        try:
-            helper = read_helper(forward, node.func.id)
-        except (BackgenError, NoSourceError):
-            continue
-        names = [a.arg for a in helper.func.args.args]
-        inner = _labels(helper, [names[k] for k in passed if k < len(names)], depth - 1)
-        found |= {name for k, name in passed.items() if k < len(names) and names[k] in inner}
-    return found
+    return shape_free.labels(forward, params)
 
 
 def _no_gradient(value, index, arithmetic):

@@ -132,6 +132,11 @@ def _checks(backward, guard):
         checks.append((test, f'"{backward.name}() is written for numbers {", ".join(backward.numbers)}: for '
                              'arrays, "\n                        "generate it with their shapes given"'))
     np_name = backward.modules.get("np", "np")
+    for name, rank in backward.sequences:  # (with numbers: xs[i] a number, or xs[i][0] for rank 2)
+        kind = "a list or vector of numbers" if rank == 1 else f"numbers in {rank} levels of lists or axes"
+        checks.append((f"{np_name}.ndim({name}) != {rank}",
+                       f'"{backward.name}() is written for {name} as {kind}: "\n'
+                       f'                        "for arrays of other ranks, generate it with their shapes given"'))
     for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
         checks.append((f"isinstance({name}, (list, tuple)) and len({{{np_name}.shape(v) for v in {name}}}) > 1",
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'

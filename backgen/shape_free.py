@@ -108,15 +108,48 @@ def _made_of(func):
     return {name: parts for name, parts in made.items() if once.get(name) == 1}
 
 
+def labels(forward, params, depth=3):
+    """The parameters ``forward`` indexes with, itself or in the helpers it passes them to, as they
+    are or reshaped or sliced (``softmax_loss(scores, y)``, ``embed(captions[:, :-1], W)``)."""
+    from .parse import read_helper  # (parse reads files: imported where needed)
+    found = {name for name, kind in uses(forward.func, params).items() if kind == "label"}
+    if depth == 0:
+        return found
+    derived = {name: source for name, source in _reshaped_from(forward.func).items() if source in params}
+    for node in walk(forward.func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
+            continue
+        passed = {k: derived.get(arg.id, arg.id) for k, arg in enumerate(node.args)
+                  if isinstance(arg, ast.Name) and derived.get(arg.id, arg.id) in params}
+        if not passed or node.func.id == forward.func.name:
+            continue
+        try:
+            helper = read_helper(forward, node.func.id)
+        except (BackgenError, OSError, TypeError):
+            continue
+        names = [a.arg for a in helper.func.args.args]
+        inner = labels(helper, [names[k] for k in passed if k < len(names)], depth - 1)
+        found |= {name for k, name in passed.items() if k < len(names) and names[k] in inner}
+    return found
+
+
+def _sliced(node):
+    """Whether ``node`` indexes with slices only (``y[:, :-1]``, ``y[1:]``): its elements are y's."""
+    parts = node.elts if isinstance(node, ast.Tuple) else [node]
+    return all(isinstance(part, ast.Slice) for part in parts)
+
+
 def _reshaped_from(func):
     """``{name: parameter}`` for the names set to a parameter reshaped (``y.reshape(N * T)``,
-    ``np.ravel(y)``, ``y.T``), whose elements are the parameter's."""
+    ``np.ravel(y)``, ``y.T``) or sliced (``y[:, 1:]``), whose elements are the parameter's."""
     params = {a.arg for a in func.args.args}
     found = {}
     for node in walk(func):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value, source = node.value, None
             if isinstance(value, ast.Attribute) and value.attr == "T":
+                source = value.value
+            elif isinstance(value, ast.Subscript) and _sliced(value.slice):
                 source = value.value
             elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                 if value.func.attr in ("reshape", "ravel", "flatten", "astype", "copy"):
@@ -200,6 +233,39 @@ def unpacked_ranks(func, names):
     return ranks
 
 
+def indexed_ranks(func, names):
+    """``{name: rank}`` for those of ``names`` the function reads elements of, as deep as it reads
+    them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
+    an element unpacked (``x0, x1 = xs[i]``, or ``x = xs[i]`` then ``x0, x1 = x``) gives one level more,
+    and the shape, of that many items last: ``{"xs": (6, 2)}``."""
+    def chain(node):  # (the name a chain of subscripts reads, how deep)
+        depth = 0
+        while isinstance(node, ast.Subscript):
+            depth += len(node.slice.elts) if isinstance(node.slice, ast.Tuple) else 1
+            node = node.value
+        return (node.id, depth) if isinstance(node, ast.Name) else (None, 0)
+    ranks, items, aliases = {}, {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Subscript):
+            name, depth = chain(node)
+            if name in names:
+                ranks[name] = max(ranks.get(name, 0), depth)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            name, depth = chain(value) if isinstance(value, ast.Subscript) else aliases.get(
+                getattr(value, "id", None), (None, 0))
+            if name not in names:
+                continue
+            if isinstance(target, ast.Name):
+                aliases[target.id] = (name, depth)
+            elif isinstance(target, ast.Tuple) and not any(isinstance(t, ast.Starred) for t in target.elts):
+                items[name] = (depth + 1, len(target.elts))
+    for name, (depth, count) in items.items():
+        if depth > ranks.get(name, 0):
+            ranks[name] = (PROBES[0][0],) * (depth - 1) + (count,)
+    return ranks
+
+
 def _mark(kinds, names, name, kind):
     """``kind`` for ``name``, one of ``names``, unless its use said count or number first."""
     if name in names and kinds.get(name) not in ("count", "number"):
@@ -210,6 +276,9 @@ def write(forward, unknown, declared, attempt, needed):
     """The program ``attempt(probe_specs, unknown)`` writes for every rank of ``unknown`` (see the
     module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise."""
     kinds = uses(forward.func, unknown)
+    for name in labels(forward, unknown):  # (those a helper indexes with: word_embedding_forward(captions, W))
+        if kinds.get(name) not in ("count", "number"):
+            kinds[name] = "label"
     numbers = {n: Spec((), "int" if kinds[n] == "count" else "float") for n in unknown
                if kinds.get(n) in ("count", "number")}
     unknown = tuple(n for n in unknown if n not in numbers)
@@ -236,6 +305,15 @@ def write(forward, unknown, declared, attempt, needed):
                               samples.labels, attempt, needed)  # get numbers as it starts
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}])]
+        indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
+        if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
+            numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
+            as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
+                                  {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                                  samples.labels, attempt, needed)
+            results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers, sequences=tuple(
+                sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
+                for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
         raise needed(samples.failure)
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for

@@ -2334,11 +2334,11 @@ KNOWN = {
     # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
     # holds only as x_hat / inv_std
     ("layernorm_axis1", "generate"): ("refused", "which the cache built on line 22 does not hold"),
-    # no shapes: the labels are used as indices in a helper only (W[x, :] of captions[:, :-1])
-    ("rnn_captioning_loss", "generate"): ("refused", "arrays used as indices must be of integer"),
+    # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
+    ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     ("tanh_net_list", "generate"): ("refused", "inputs changes shape in this loop"),
-    # points given as a list of pairs, unpacked in the loop header (for (x0, x1), y in zip(xs, ys))
-    ("logistic_regression_l2_scalar_loop", "generate"): ("refused", "only 0-dimensional arrays can be converted"),
+    # points given as a list of pairs, unpacked in the loop header (for (x0, x1), y in zip(xs, ys)): the
+    # decorator takes them for a list of arrays, read at an index it cannot know before running
     ("logistic_regression_l2_scalar_loop", "decorator"): ("refused", "an element of a list of arrays is read here"),
     # no rule
     ("polynomial_features_fit", "generate"): ("refused", "np.vander has no derivative rule in backgen"),

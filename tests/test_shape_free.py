@@ -670,3 +670,46 @@ def f(x, y):
                                            r"sample arrays \(x of shape \(6, 6\), y of shape \(6, 6\)\): the shapes "
                                            r"of x, y are needed"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("loop", [
+    "    for (x0, x1), y in zip(xs, ys):\n",
+    "    for i in range(len(xs)):\n        x0, x1, y = xs[i][0], xs[i][1], ys[i]\n",
+])
+def test_plain_python_over_lists_of_numbers_takes_them_as_sequences_and_the_rest_as_numbers(loop):
+    """Plain Python looping over lists of points: arrays given for every parameter turn the loop's
+    number into an array, and numbers cannot be indexed; the code is written for the lists as
+    sequences of numbers (of pairs here) and the rest as numbers, and checks both as it starts."""
+    source = ("import math\n\ndef loss(w0, w1, b, xs, ys, lam=0.01):\n    total = 0.0\n" + loop +
+              "        z = w0 * x0 + w1 * x1 + b\n"
+              "        p = 1.0 / (1.0 + math.exp(-z))\n"
+              "        total -= y * math.log(p) + (1 - y) * math.log(1 - p)\n"
+              "    return total / len(xs) + lam * (w0 ** 2 + w1 ** 2)\n")
+    backward = _run(backgen.generate(source, name="loss", wrt=("w0", "w1", "b", "xs")), "loss_backward")
+    forward = _run(source, "loss")
+    args = [0.3, -0.5, 0.1, [(0.5, 1.0), (-1.0, 0.2), (0.3, -0.7)], [1, 0, 1]]
+    for k, got in enumerate(backward(*args)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+    with pytest.raises(TypeError, match="written for numbers w0, w1, b"):
+        backward(np.ones(2), -0.5, 0.1, *args[3:])
+    with pytest.raises(TypeError, match="written for xs as numbers in 2 levels"):
+        backward(*args[:3], np.ones((3, 2, 2)), args[4])
+
+
+def test_labels_a_helper_indexes_with_after_slicing_are_labels():
+    """captions[:, :-1] handed to a helper reading W[x, :]: captions holds labels (integer samples)."""
+    source = '''
+import numpy as np
+
+def embed(x, W):
+    return W[x, :]
+
+def f(captions, W):
+    captions_in = captions[:, :-1]
+    out = embed(captions_in, W)
+    return np.sum(np.tanh(out))
+'''
+    backward = _run(backgen.generate(source, name="f", wrt=("W",)), "f_backward")
+    forward = _run(source, "f")
+    args = [np.array([[1, 3, 2, 0], [1, 2, 4, 3]]), np.random.default_rng(2).normal(size=(5, 3))]
+    assert_close(backward(*args, 1.0), gradient(forward, args, 1))
