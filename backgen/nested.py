@@ -8,7 +8,7 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
   statements leave the body.
 * A ``def`` at the top level of the body becomes a helper of its own, and so
   does a lambda given a name there (``f = lambda z: ...``, the ``def`` it
-  means).  The names it reads from the enclosing function (its closure: parameters and
+  means), or in a loop or branch where nothing else assigns its name.  The names it reads from the enclosing function (its closure: parameters and
   locals of the forward) become leading parameters of the helper, and every
   call of it passes them: ``def act(z): return np.tanh(z) * w`` called as
   ``act(h)`` becomes ``act(w, z)`` called as ``act(w, h)``.  Python reads a
@@ -53,6 +53,29 @@ def _as_def(stmt):
     return ast.copy_location(func, stmt)
 
 
+def _lambdas_lifted(body, func):
+    """``body`` with each lambda given a name in a loop or branch (``p = lambda k: np.exp(f[k]) / s``
+    in a loop), whose name nothing else assigns, made the ``def`` it means at the top level: its
+    closure is read when it is called, as the helper's closure parameters are."""
+    stored = [n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    lifted = []
+
+    def pull(stmts):
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and stored.count(stmt.targets[0].id) == 1:
+                lifted.append(_as_def(stmt))
+                continue
+            for field in ("body", "orelse"):
+                if isinstance(stmt, (ast.For, ast.While, ast.If)) and getattr(stmt, field):
+                    setattr(stmt, field, pull(getattr(stmt, field)) or [ast.copy_location(ast.Pass(), stmt)])
+            out.append(stmt)
+        return out
+    inner = [pull([stmt])[0] if isinstance(stmt, (ast.For, ast.While, ast.If)) else stmt for stmt in body]
+    return lifted + inner
+
+
 def lift(forward, bind_import):
     """Take the body's imports and nested functions out of ``forward.func`` (see the module doc)."""
     func = forward.func
@@ -66,7 +89,7 @@ def lift(forward, bind_import):
                     forward.env.pop(local, None)
         else:
             body.append(_as_def(stmt))
-    func.body = body
+    func.body = _lambdas_lifted(body, func)
     defs = [stmt for stmt in func.body if isinstance(stmt, ast.FunctionDef)]
     if not defs:
         return {}

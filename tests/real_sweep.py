@@ -2328,9 +2328,6 @@ KNOWN = {
     ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
-    # a lambda (p = lambda k: np.exp(f[k]) / sum_j, in a loop): not supported
-    ("softmax_loss_naive_stable", "generate"): ("refused", "lambda expressions are not supported"),
-    ("softmax_loss_naive_stable", "decorator"): ("refused", "lambda expressions are not supported"),
     # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
     # holds only as x_hat / inv_std
     ("layernorm_axis1", "generate"): ("refused", "which the cache built on line 22 does not hold"),

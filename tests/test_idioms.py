@@ -158,9 +158,22 @@ W = np.array([1.5, -0.6, 0.2])
         scale = lambda a, k=2.0: a * k * w
         return -np.log(softmax(scale(z))[0])
     ''', [V, W]),
+    ('''
+    def f(z: "3", w: "3"):
+        total = 0.0
+        for i in range(3):
+            e = np.exp(z * w[i])
+            s = np.sum(e)
+            p = lambda k: e[k] / s
+            total += -np.log(p(i))
+            if i > 0:
+                q = lambda a, b: a * b * s
+                total += q(p(0), w[i])
+        return total
+    ''', [V, W]),
 ], ids=["enumerate", "enumerate-start", "zip", "generator", "list-comprehension", "comprehension-if",
         "scalar-generator", "comprehension-variable-is-its-own", "scalar-list", "comprehension-in-a-call",
-        "named-lambdas"])
+        "named-lambdas", "lambdas-named-in-a-loop-and-a-branch"])
 def test_iteration_idioms_are_the_loops_they_are(source, args):
     check_source(source, args)
 
