@@ -355,8 +355,8 @@ class _Samples:
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
                 if getattr(exc, "sample_run", False) and not self.failure:
                     at = ", ".join(f"{n} of shape {s.dims}" for n, s in probe.items() if n in self.unknown)
-                    self.failure = f"{exc.msg.partition(' of the given shapes: ')[2] or exc.msg} on sample " \
-                                   f"arrays ({at})"
+                    said = " ".join((exc.msg.partition(" of the given shapes: ")[2] or exc.msg).split())
+                    self.failure = f"{said} on sample arrays ({at})"
                 if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
                     at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
                     raise self.needed(f"{exc.msg} (on sample arrays: {at})")
