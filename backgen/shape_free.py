@@ -52,7 +52,8 @@ def uses(func, names):
     integers or numbers: a count where a number of items or a slice bound is expected, a label
     where an index is, a number where a test compares it (``if reg > 0:``, never an array) or a
     ``math`` function takes it (``math.lgamma(a)``), unless the function gives the name a new value
-    (the test may read that one)."""
+    (the test may read that one), and where the code gives it a number when it is None (``if reg is
+    None: reg = 0.0``)."""
     kinds, sources = {}, _reshaped_from(func)
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
@@ -65,6 +66,11 @@ def uses(func, names):
             if part not in seen:
                 yield from counts(part, seen + (name,))
     for node in walk(func):
+        if isinstance(node, ast.If) and _none_test(node.test) in names and any(  # if reg is None: reg = 0.0
+                isinstance(stmt, ast.Assign) and [getattr(t, "id", None) for t in stmt.targets] == [_none_test(
+                    node.test)] and isinstance(stmt.value, ast.Constant) and type(stmt.value.value) in (int, float)
+                for stmt in node.body):
+            kinds.setdefault(_none_test(node.test), "number")
         if isinstance(node, (ast.If, ast.While, ast.IfExp)):
             for name in _plain_names(node.test):
                 if name in numbers and name not in kinds:
@@ -189,6 +195,15 @@ def _counted(node):
     if isinstance(node, ast.UnaryOp):
         return _counted(node.operand)
     return []
+
+
+def _none_test(test):
+    """``x`` for a test ``x is None``."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and \
+            isinstance(test.left, ast.Name) and isinstance(test.comparators[0], ast.Constant) and \
+            test.comparators[0].value is None:
+        return test.left.id
+    return None
 
 
 def _plain_names(test):

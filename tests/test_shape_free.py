@@ -713,3 +713,23 @@ def f(captions, W):
     forward = _run(source, "f")
     args = [np.array([[1, 3, 2, 0], [1, 2, 4, 3]]), np.random.default_rng(2).normal(size=(5, 3))]
     assert_close(backward(*args, 1.0), gradient(forward, args, 1))
+
+
+def test_a_parameter_given_a_number_when_it_is_none_is_a_number():
+    """``if reg is None: reg = 0.0``: reg is a number on one path, so a number on the other (an array
+    sample made its shape differ between the paths)."""
+    source = '''
+import numpy as np
+def ridge_loss(w, X, y, reg=None):
+    if reg is None:
+        reg = 0.0
+    pred = X @ w
+    return np.mean((pred - y) ** 2) + reg * np.sum(w ** 2)
+'''
+    backward = _run(backgen.generate(source, name="ridge_loss"), "ridge_loss_backward")
+    forward = _run(source, "ridge_loss")
+    rng = np.random.default_rng(4)
+    args = [rng.normal(size=3), rng.normal(size=(5, 3)), rng.normal(size=5), 0.3]
+    for k, got in enumerate(backward(*args, 1.0)):
+        assert_close(got, gradient(forward, args, k))
+    assert_close(backward(*args[:3], None, 1.0)[0], gradient(forward, args[:3] + [0.0], 0))
