@@ -16,6 +16,7 @@ What goes, as CS231n's templates and everyday code write it:
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
+* ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * a tuple returned inside the tuple returned is named first: ``return out, (x, w, b)`` becomes
   ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
@@ -23,6 +24,7 @@ What goes, as CS231n's templates and everyday code write it:
 """
 
 import ast
+import copy
 
 from .errors import BackgenError
 from .source import holds, walk
@@ -77,6 +79,9 @@ def _block(stmts, placeholders, error, top=False):
             for name in _target_names(stmt.targets[0]):
                 placeholders.setdefault(name, stmt.lineno)
             continue
+        if _starred_shape(stmt):
+            out.extend(_starred_shape(stmt))
+            continue
         if isinstance(stmt, ast.Raise):
             if top:
                 raise error("the function raises here on every path: there is no value to differentiate", stmt)
@@ -104,6 +109,35 @@ def _block(stmts, placeholders, error, top=False):
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
         out.append(stmt)
+    return out
+
+
+def _starred_shape(stmt):
+    """``N, *rest = x.shape`` as the assignments it makes (``N = x.shape[0]``, ``rest = x.shape[1:]``);
+    None for any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "shape"
+            and isinstance(stmt.value.value, ast.Name)):
+        return None
+    targets = stmt.targets[0].elts
+    starred = [k for k, t in enumerate(targets) if isinstance(t, ast.Starred)]
+    if len(starred) != 1 or not all(isinstance(t.value if isinstance(t, ast.Starred) else t, ast.Name)
+                                    for t in targets):
+        return None
+    k, after = starred[0], len(targets) - starred[0] - 1
+    out = []
+    for position, target in enumerate(targets):
+        if position == k:
+            index = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
+            target = target.value
+        else:
+            index = ast.Constant(position if position < k else position - len(targets))
+        value = ast.Subscript(copy.deepcopy(stmt.value), index, ast.Load())
+        out.append(ast.fix_missing_locations(ast.copy_location(
+            ast.Assign([ast.Name(target.id, ast.Store())], value), stmt)))
+    for node in out:
+        for child in ast.walk(node):
+            ast.copy_location(child, stmt)
     return out
 
 

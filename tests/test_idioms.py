@@ -171,9 +171,15 @@ W = np.array([1.5, -0.6, 0.2])
                 total += q(p(0), w[i])
         return total
     ''', [V, W]),
+    ('''
+    def f(x: "2, 3", w: "3, 2"):
+        N, *rest = x.shape
+        *batch, D = x.shape
+        return np.sum(np.tanh(x.reshape(N, -1) @ w)) * len(rest) * len(batch) * D
+    ''', [np.arange(6.0).reshape(2, 3) / 7, np.arange(6.0).reshape(3, 2) / 5]),
 ], ids=["enumerate", "enumerate-start", "zip", "generator", "list-comprehension", "comprehension-if",
         "scalar-generator", "comprehension-variable-is-its-own", "scalar-list", "comprehension-in-a-call",
-        "named-lambdas", "lambdas-named-in-a-loop-and-a-branch"])
+        "named-lambdas", "lambdas-named-in-a-loop-and-a-branch", "starred-shape"])
 def test_iteration_idioms_are_the_loops_they_are(source, args):
     check_source(source, args)
 
