@@ -2299,6 +2299,179 @@ def poly_fit_loss(coef, x, y):
     pred = powers @ coef
     return np.mean((pred - y) ** 2)
 ''', "poly_fit_loss", lambda: [_normal(424, 3), np.linspace(-1, 1, 6), _normal(425, 6)], {"wrt": [0, 1, 2]}),
+
+# ----------------------------------------------------------------------------- idioms: a GRU, RL, KL, PPO...
+"gru_cell": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def gru_cell(x, h, Wz, Uz, Wr, Ur, Wh, Uh):
+    """x: (N, D); h: (N, H); W*: (D, H); U*: (H, H)"""
+    z = sigmoid(x @ Wz + h @ Uz)
+    r = sigmoid(x @ Wr + h @ Ur)
+    h_tilde = np.tanh(x @ Wh + (r * h) @ Uh)
+    return (1 - z) * h + z * h_tilde
+''', "gru_cell", lambda: [_normal(501, 3, 2), _normal(502, 3, 4), *[_normal(503 + k, 2, 4) * .5 if k % 2 == 0 else
+                                                                     _normal(503 + k, 4, 4) * .5 for k in range(6)]]),
+
+"policy_gradient_returns": ('''
+import numpy as np
+
+def pg_loss(logits, actions, rewards, gamma=0.99):
+    """REINFORCE: logits (T, A), actions int (T,), rewards (T,)."""
+    T = len(rewards)
+    returns = np.zeros(T)
+    G = 0.0
+    for t in reversed(range(T)):
+        G = rewards[t] + gamma * G
+        returns[t] = G
+    returns = (returns - returns.mean()) / (returns.std() + 1e-8)
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return -np.sum(log_probs[np.arange(T), actions] * returns)
+''', "pg_loss", lambda: [_normal(510, 5, 3), np.array([0, 2, 1, 1, 0]), _normal(511, 5)], {"wrt": [0, 2]}),
+
+"quadratic_form_trace": ('''
+import numpy as np
+
+def gaussian_kl(mu0, A0, mu1, S1):
+    """KL(N(mu0, A0 A0^T) || N(mu1, S1)), all of dimension k."""
+    k = mu0.shape[0]
+    S0 = A0 @ A0.T
+    S1_inv = np.linalg.inv(S1)
+    diff = mu1 - mu0
+    return 0.5 * (np.trace(S1_inv @ S0) + diff @ S1_inv @ diff - k
+                  + np.log(np.linalg.det(S1) / np.linalg.det(S0)))
+''', "gaussian_kl", lambda: [_normal(512, 3), np.eye(3) + .2 * _normal(513, 3, 3), _normal(514, 3),
+                             np.eye(3) * 2 + .1 * (lambda a: a + a.T)(_normal(515, 3, 3))]),
+
+"l1_elastic_net": ('''
+import numpy as np
+
+def elastic_net(w, X, y, alpha=0.1, l1_ratio=0.5):
+    n = X.shape[0]
+    r = y - X.dot(w)
+    return (0.5 / n) * r.dot(r) + alpha * l1_ratio * np.abs(w).sum() + 0.5 * alpha * (1 - l1_ratio) * w.dot(w)
+''', "elastic_net", lambda: [_normal(516, 4), _normal(517, 6, 4), _normal(518, 6)], {"wrt": [0, 1, 2]}),
+
+"clip_and_sign": ('''
+import numpy as np
+
+def clipped_surrogate(ratio, adv, eps=0.2):
+    """PPO's clipped objective."""
+    unclipped = ratio * adv
+    clipped = np.clip(ratio, 1 - eps, 1 + eps) * adv
+    return -np.mean(np.minimum(unclipped, clipped))
+''', "clipped_surrogate", lambda: [1 + .3 * _normal(519, 8), _normal(520, 8)], {"wrt": [0, 1]}),
+
+"concat_features": ('''
+import numpy as np
+
+def concat_mlp(a, b, W, v):
+    """a: (N, 2), b: (N, 3), W: (5, 4), v: (4,)"""
+    h = np.concatenate([a, b], axis=1)
+    h = np.tanh(h @ W)
+    return np.sum(h @ v)
+''', "concat_mlp", lambda: [_normal(521, 3, 2), _normal(522, 3, 3), _normal(523, 5, 4), _normal(524, 4)]),
+
+"outer_and_diag": ('''
+import numpy as np
+
+def hebbian_energy(x, W):
+    """x: (D,); W: (D, D)"""
+    C = np.outer(x, x)
+    return -0.5 * np.sum(W * C) + 0.5 * np.sum(np.diag(W) ** 2)
+''', "hebbian_energy", lambda: [_normal(525, 4), _normal(526, 4, 4)]),
+
+"builtin_max_abs_scalar": ('''
+def hinge_pair(a, b, margin=1.0):
+    loss = max(0.0, margin - a + b)
+    return loss + 0.01 * (abs(a) + abs(b))
+''', "hinge_pair", lambda: [0.3, 0.1], {"wrt": [0, 1]}),
+
+"expand_dims_pairwise": ('''
+import numpy as np
+
+def rbf_kernel_sum(X, gamma=0.5):
+    diff = np.expand_dims(X, 1) - np.expand_dims(X, 0)
+    return np.exp(-gamma * (diff ** 2).sum(-1)).sum()
+''', "rbf_kernel_sum", lambda: [_normal(527, 4, 2)], {"wrt": [0]}),
+
+"variance_ddof": ('''
+import numpy as np
+
+def sharpe(returns: "T", risk_free=0.0):
+    excess = returns - risk_free
+    return excess.mean() / excess.std(ddof=1)
+''', "sharpe", lambda: [_normal(528, 7) * .1 + .02], {"wrt": [0]}),
+
+"einsum_batch_bilinear": ('''
+import numpy as np
+
+def bilinear_scores(X, W, Y):
+    """X: (N, D), W: (D, E), Y: (N, E)"""
+    return np.einsum('nd,de,ne->n', X, W, Y).sum()
+''', "bilinear_scores", lambda: [_normal(529, 3, 2), _normal(530, 2, 4), _normal(531, 3, 4)]),
+
+"newton_sqrt_while": ('''
+def newton_sqrt(a, tol=1e-12):
+    x = a
+    while abs(x * x - a) > tol:
+        x = 0.5 * (x + a / x)
+    return x
+''', "newton_sqrt", lambda: [2.0], {"wrt": [0]}),
+
+"optional_reg_none": ('''
+import numpy as np
+
+def ridge_loss(w, X, y, reg=None):
+    if reg is None:
+        reg = 0.0
+    pred = X @ w
+    return np.mean((pred - y) ** 2) + reg * np.sum(w ** 2)
+''', "ridge_loss", lambda: [_normal(532, 3), _normal(533, 5, 3), _normal(534, 5), 0.3], {"wrt": [0, 1, 2]}),
+
+"star_unpack_shape": ('''
+import numpy as np
+
+def flatten_affine(x, w, b):
+    N, *rest = x.shape
+    out = x.reshape(N, -1) @ w + b
+    return np.sum(out ** 2)
+''', "flatten_affine", lambda: [_normal(535, 2, 3, 2), _normal(536, 6, 4), _normal(537, 4)]),
+
+"logaddexp_binary_ce": ('''
+import numpy as np
+
+def bce_with_logits(z, y):
+    """Numerically stable binary cross-entropy from logits; y in {0, 1}."""
+    return np.mean(np.logaddexp(0, z) - y * z)
+''', "bce_with_logits", lambda: [_normal(538, 6) * 2, (_rng(539).random(6) > .5).astype(float)], {"wrt": [0]}),
+
+"cumsum_discount": ('''
+import numpy as np
+
+def cumulative_cost(u, dt=0.1):
+    """Position after integrating a control signal twice; cost of distance to 1 and effort."""
+    v = np.cumsum(u) * dt
+    x = np.cumsum(v) * dt
+    return (x[-1] - 1.0) ** 2 + 0.01 * np.sum(u ** 2)
+''', "cumulative_cost", lambda: [_normal(540, 10)], {"wrt": [0]}),
+
+"dict_params_mlp": ('''
+import numpy as np
+
+def mlp_loss(params, X, y):
+    h = np.maximum(0, X @ params['W1'] + params['b1'])
+    scores = h @ params['W2'] + params['b2']
+    scores -= scores.max(axis=1, keepdims=True)
+    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    return -np.log(probs[np.arange(len(y)), y]).mean()
+''', "mlp_loss", lambda: [{"W1": _normal(541, 3, 4) * .5, "b1": _normal(542, 4) * .1, "W2": _normal(543, 4, 3) * .5,
+                           "b2": _normal(544, 3) * .1}, _normal(545, 5, 3), np.array([0, 2, 1, 1, 0])]),
+
 }
 
 
@@ -2337,6 +2510,8 @@ KNOWN = {
     # points given as a list of pairs, unpacked in the loop header (for (x0, x1), y in zip(xs, ys)): the
     # decorator takes them for a list of arrays, read at an index it cannot know before running
     ("logistic_regression_l2_scalar_loop", "decorator"): ("refused", "an element of a list of arrays is read here"),
+    # a dict of arrays whose shapes are not given: read as a dict of settings
+    ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # no rule
     ("polynomial_features_fit", "generate"): ("refused", "np.vander has no derivative rule in backgen"),
     ("polynomial_features_fit", "decorator"): ("refused", "np.vander has no derivative rule in backgen"),
