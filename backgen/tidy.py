@@ -17,8 +17,8 @@ What goes, as CS231n's templates and everyday code write it:
   side effects of the forward, not part of its value;
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
-* a tuple returned inside the tuple returned is named first: ``return out, (x, w, b)`` becomes
-  ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
+* a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
+  b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns).
 """
@@ -38,8 +38,8 @@ def tidy(func, error, loops=True):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
-    if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and
-           any(isinstance(e, (ast.Tuple, ast.List)) for e in n.value.elts) for n in walk(func)):
+    if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
+           isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in walk(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
         func.body = _named_parts(func.body, used)
     if not loops or not holds(func, ast.For):
@@ -142,8 +142,8 @@ def _starred_shape(stmt):
 
 
 def _named_parts(stmts, used):
-    """``stmts`` with each tuple or list returned inside a returned tuple assigned to a name of its
-    own first (``cache``, or ``cache2``... where that is taken)."""
+    """``stmts`` with a tuple or list of names returned last inside a returned tuple, a layer's cache,
+    assigned to a name of its own first (``cache``, or ``cache2``... where that is taken)."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
@@ -151,8 +151,9 @@ def _named_parts(stmts, used):
             stmt.orelse = _named_parts(stmt.orelse, used)
         elif isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple):
             elts = []
-            for part in stmt.value.elts:
-                if isinstance(part, (ast.Tuple, ast.List)):
+            for position, part in enumerate(stmt.value.elts):
+                if isinstance(part, (ast.Tuple, ast.List)) and position == len(stmt.value.elts) - 1 and \
+                        all(isinstance(e, (ast.Name, ast.Constant)) for e in part.elts):
                     name = next(f"cache{k if k > 1 else ''}" for k in range(1, len(used) + 2)
                                 if f"cache{k if k > 1 else ''}" not in used)
                     used.add(name)
