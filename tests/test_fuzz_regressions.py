@@ -1945,3 +1945,22 @@ def test_a_list_item_written_over_gets_a_zero_gradient_of_its_own_shape(body, an
     arrays of several shapes."""
     params = 'x: "3", y: "2"' if annotated else "x, y"
     assert_right(f"def f({params}):\n    {body}\n", [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.7])])
+
+
+@pytest.mark.parametrize("split", ["np.split(c, 3)", "np.split(c, 3, axis=1)", "np.array_split(c, 3)",
+                                   "np.vsplit(c, 3)", "np.hsplit(c, 3)", "np.dsplit(c[None], 3)"])
+def test_the_parts_np_split_gives_are_views_of_the_array_split(split):
+    """a, b, d = np.split(c, 3); a *= 2.0 changed c, which the backward read as it was before the
+    write: a wrong gradient silently.  Writes through the parts, and into c, are now seen."""
+    source = f'''
+    def f(x: "3, 3", y: "3"):
+        c = x * 1.0
+        a, b, d = {split}
+        a *= 2.0
+        return np.sum(c * x) + np.sum(a)
+    '''
+    assert_refused(source, "'c' may have been changed by the write into 'parts' on line 5", 6)
+    assert_refused(source.replace("a *= 2.0", "c[0] *= 2.0").replace("np.sum(c * x) + ", ""),
+                   "'a' may have been changed by the write into 'c' on line 5", 6)
+    rng = np.random.default_rng(7)
+    assert_right(source.replace("np.sum(c * x) + ", ""), [rng.normal(size=(3, 3)), rng.normal(size=3)])
