@@ -20,6 +20,7 @@ import copy
 from . import ir, source
 from .errors import BackgenError
 from .parse import is_append, is_pop, read_helper
+from .rules import FRESH_CALLS, RULES
 from .stage_calls import helper_roles
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
@@ -153,8 +154,8 @@ class StatementStager:
         name = target.value.id
         self.check_fresh(name, target.value)  # writing into an array changed unseen is reading it
         base = self.versions[name]
-        if not isinstance(base, ir.Var):
-            raise self.error(f"{name} is a constant here: write into an array variable", target)
+        if isinstance(base, ir.Const):  # mask = np.ones(N); mask[0] = 0: the array is staged, then written
+            base = self.constant_written(name, base, target)
         if self.linked_constant(base.name) is not None:
             raise self.error(f"{name} may be the constant array {self.linked_constant(base.name)} another name "
                              f"holds (it was on some path of a branch or a loop), which this write would change "
@@ -173,6 +174,32 @@ class StatementStager:
         self.add(op)
         self.bind(name, ir.Var(new))
         self.written(name, base, ir.Var(new), target)  # names sharing its memory see the write
+
+    def constant_written(self, name, constant, target):
+        """The staged value ``name`` holds before a write into the constant array it names, which a
+        line of its own now makes (``mask = np.ones(4)``); other names of the same array (``b = a``)
+        hold it too.  Refused where the constant may not be a new array of its own (a number, a
+        module's array), or where a view, a list or a tuple holds it."""
+        if source.number_text(constant.source) is not None or not _new_array(constant.source):
+            raise self.error(f"{name} is a constant here, which backgen cannot tell is a new array of its own: "
+                             f"write into a copy ({name} = np.array({name}))", target)
+        same = [other for other, atom in self.versions.items() if atom is constant]  # b = a: one array
+        others = [other for other, atom in self.versions.items() if other.isidentifier() and other not in same and
+                  isinstance(atom, ir.Const) and (_holds_constant(atom.source, constant.source)
+                                                  or _holds_constant(constant.source, atom.source))]
+        others += [f"{op.target} (line {op.line})" for op in self.constants_held.get(constant.source, ())
+                   if not _makes_new_array(op)]
+        if others:
+            raise self.error(f"{name} shares its array with {others[0]} here, and this line writes into it: "
+                             f"backgen does not follow the write to {others[0]}; give {name} a copy of its own "
+                             f"({name} = {name}.copy()), or write by one name", target)
+        made = self.namer.version(name) if name in self.defined else name
+        self.namer.take(made)
+        self.defined.add(made)
+        self.add(ir.Op(made, "copy", (constant,), self.line, (), str(constant)))
+        for other in same:  # every name of the array holds the staged value: the write reaches them all
+            self.bind(other, ir.Var(made))
+        return ir.Var(made)
 
     def pop(self, name, items):
         """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
@@ -565,6 +592,55 @@ def _names(text):
 
 
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
+
+
+def _new_array(text):
+    """Whether the constant expression ``text`` makes an array of its own each time it runs (or a view
+    of one): arithmetic, or a call that returns a new array (``np.ones(4)``, ``np.eye(3)[1:]``)."""
+    node = source.expression(text)
+    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T" or \
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
+        node = node.value if not isinstance(node, ast.Call) else node.func.value
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return True
+    if isinstance(node, ast.Call) and not any(k.arg == "copy" for k in node.keywords):
+        func = node.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FRESH_CALLS
+    return False
+
+
+def _holds_constant(text, held):
+    """Whether the constant expression ``text`` may hold the very array that ``held`` spells: as it
+    is, a view of it (indexing, ``.T``, a reshape) or an item of a tuple or list (``(a, 2.0)[0]``)."""
+    target = ast.dump(source.expression(held))
+
+    def holds(node):
+        if ast.dump(node) == target:
+            return True
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return any(holds(item) for item in node.elts)
+        if isinstance(node, ast.IfExp):
+            return holds(node.body) or holds(node.orelse)
+        if isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
+            return holds(node.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
+            return holds(node.func.value)
+        return False
+    return holds(source.expression(text))
+
+
+_NEW_FROM_OPERANDS = {"add", "sub", "mul", "div", "neg", "pow", "builtins.pow", "square", "abs", "sigmoid"}
+
+
+def _makes_new_array(op):
+    """Whether the staged operation ``op`` certainly returns a new array, holding none of its operands
+    (arithmetic, a NumPy function that computes): not a list, a view, an alias or a helper's result."""
+    if op.rule in _NEW_FROM_OPERANDS:
+        return True
+    if not op.rule.startswith(("np.", "math.")) or op.rule not in RULES:
+        return False
+    rule = RULES[op.rule]
+    return rule.broadcast or rule.fresh or op.rule.rsplit(".", 1)[-1] in FRESH_CALLS
 
 
 def _view_of_constant(atom, text):

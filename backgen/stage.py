@@ -153,6 +153,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.versions = {}
         self.defined = set()  # every name a parameter, an operation or a merge defines
         self.read_so_far = set()  # every name an operation staged so far reads
+        self.constants_held = {}  # a constant's text -> the operations staged so far that read it
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
@@ -320,6 +321,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.note(item)
             self.defined.add(item.target)
             self.read_so_far |= item.reads()
+            for atom in item.args:
+                if atom.__class__ is ir.Const:  # (a constant array written later must be in no other value)
+                    self.constants_held.setdefault(atom.source, []).append(item)
 
     def assign(self, name, value):
         getattr(self, "unset", set()).discard(name)

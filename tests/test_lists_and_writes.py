@@ -292,3 +292,90 @@ def test_a_list_of_numbers_plain_python_code_iterates_gets_a_list_of_gradients(s
         want = gradient(namespace[name], list(args), k)
         assert isinstance(got, list) == isinstance(args[k], (list, tuple))
         assert np.allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float))
+
+
+# --- writes into a constant array the function makes ------------------------------------------------
+
+CONSTANT_WRITES = {
+    "mask": """
+    mask = np.ones(4)
+    mask[0] = 0.0
+    return np.sum(x * mask[:, None] * x)
+""",
+    "weights_by_a_view_write": """
+    w = np.linspace(0.0, 1.0, 3)
+    w[1:] -= 0.5 * w[:-1]
+    return np.sum(np.tanh(x * w))
+""",
+    "rows_and_columns": """
+    a = np.ones((3, 3))
+    a[0] = 5.0
+    a[1, :] *= 2.0
+    a[:, 2] += np.arange(3.0)
+    return np.sum(np.sin(x @ a))
+""",
+    "written_on_one_path": """
+    a = np.ones(3)
+    if x[0, 0] > 0:
+        a[0] = 5.0
+    return np.sum(x * a * x)
+""",
+    "written_in_a_loop": """
+    a = np.ones(3)
+    for i in range(2):
+        a[i] = 3.0
+        x = x * a
+    return np.sum(x * a)
+""",
+    "written_with_the_input": """
+    a = np.zeros(3)
+    a[0] = x[0, 0]
+    a[1:] = 2.0
+    return np.sum(x * a * a)
+""",
+    "two_names_of_one_array": """
+    a = np.ones(3)
+    b = a
+    b[0] = 5.0
+    a[1] += 2.0
+    return np.sum(x * a * x) + np.sum(np.cos(x * b))
+""",
+    "read_before_the_write": """
+    a = np.ones(3)
+    s = np.sum(x * a)
+    a[0] = 5.0
+    return s * np.sum(x * a)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTANT_WRITES))
+def test_a_write_into_a_constant_array_made_here(name):
+    source = "import numpy as np\n\ndef f(x):" + CONSTANT_WRITES[name]
+    text = backgen.generate(source, shapes={"x": "4, 3"})
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    for seed in range(3):  # both paths of the branch
+        x = np.random.default_rng(seed).standard_normal((4, 3))
+        kept = x.copy()
+        got = namespace["f_backward"](x)
+        np.testing.assert_array_equal(x, kept)
+        want, = finite_differences(forward["f"], [x], [0], (1.0,))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    if name == "mask":  # staged under the user's name, written in place
+        assert "mask = np.ones(4)" in text and "mask[0] = 0.0" in text and ".copy()" not in text
+
+
+@pytest.mark.parametrize("body, match", [
+    # a view of the constant, written: the array it views changes too
+    ("a = np.ones(3)\n    v = a[1:]\n    v[0] = 5.0\n    return np.sum(x * a)", "v shares its array with a"),
+    # a list, a tuple and a reshape holding it: they see the write
+    ("a = np.ones(3)\n    held = [a, a * 2]\n    a[0] = 5.0\n    return np.sum(x * held[0])", "a shares its array"),
+    ("a = np.ones(3)\n    held = (a, 2.0)\n    a[0] = 5.0\n    return np.sum(x * held[0])", "a shares its array"),
+    ("a = np.ones(3)\n    b = a.reshape(3, 1)\n    a[0] = 5.0\n    return np.sum(x * b.T)", "a shares its array"),
+])
+def test_a_write_into_a_constant_array_other_values_hold_is_refused(body, match):
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate("import numpy as np\n\ndef f(x):\n    " + body + "\n", shapes={"x": "4, 3"})
+    assert info.value.lineno == 6
