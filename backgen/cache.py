@@ -32,6 +32,7 @@ Contract:
 import ast
 import copy
 import dataclasses
+import keyword
 import re
 
 from . import ir
@@ -145,7 +146,7 @@ class CacheStager:
         else:
             form, entries, keys = "single", [value], ()
         names, texts = [], []
-        for entry in entries:
+        for k, entry in enumerate(entries):
             if isinstance(entry, (ast.Tuple, ast.List, ast.Dict)):
                 raise self.error("a cache of caches (a layer built from layers) is not supported yet: "
                                  "cache the values themselves", entry)
@@ -154,6 +155,8 @@ class CacheStager:
             elif isinstance(entry, ast.Name) and entry.id in self.forward.placeholders and (
                     entry.id not in self.versions or self.unguarded(entry.id)):
                 atom = self.versions.get(entry.id)  # None on some paths (dropout's mask in test mode)
+            elif keys and keys[k].isidentifier() and not keyword.iskeyword(keys[k]):
+                atom = self.expr(entry, name=lambda key=keys[k]: self.namer.fresh(key))  # named by its key
             else:
                 atom = self.expr(entry)
             names.append(atom.name if isinstance(atom, ir.Var) else None)

@@ -699,6 +699,8 @@ def _fence_stmt(forward, stmt, last):
             _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
         if builds_collection(stmt):  # cache = {}, cache["cache%d" % t] = c: the layer's cache
+            for value in stmt.value.values if isinstance(stmt.value, ast.Dict) else ():
+                _fence_expr(forward, value)  # cache = {"x": x, "xhat": xhat.copy()}: values computed here
             return
         target = stmt.targets[0]
         names = target.elts if isinstance(target, ast.Tuple) else [target]
@@ -742,14 +744,15 @@ def _fence_stmt(forward, stmt, last):
 
 def builds_collection(stmt):
     """A statement building a layer's cache: ``c = {}``, ``c = {"x": x}``, ``c = [None] * T``,
-    ``c["cache%d" % t] = step_cache`` (keys are strings, values are names)."""
+    ``c["cache%d" % t] = step_cache`` (keys are strings, values are names; a name like a cache's may
+    hold expressions, ``cache = {"x_flat": x.reshape(N, -1)}``)."""
     if len(stmt.targets) != 1:
         return False
     target, value = stmt.targets[0], stmt.value
     if isinstance(target, ast.Name):
         if isinstance(value, ast.Dict):
             return all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys) \
-                and all(isinstance(v, ast.Name) for v in value.values)
+                and all(isinstance(v, ast.Name) or "cache" in target.id.lower() for v in value.values)
         return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and isinstance(value.left, ast.List) \
             and len(value.left.elts) == 1 and isinstance(value.left.elts[0], ast.Constant) \
             and value.left.elts[0].value is None

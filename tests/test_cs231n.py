@@ -200,6 +200,40 @@ def affine_forward(x, w, b):
         backgen.generate(source)
 
 
+def test_a_cache_dict_may_hold_values_computed_where_it_is_built():
+    source = '''
+import numpy as np
+
+def batchnorm_like_forward(x, gamma, bn_param):
+    """
+    - x: data of shape (N, D)
+    - gamma: scale of shape (D,)
+    """
+    out = None
+    eps = bn_param.get("eps", 1e-5)
+    mu = x.mean(axis=0)
+    xc = x - mu
+    std = np.sqrt((xc ** 2).mean(axis=0) + eps)
+    out = gamma * (xc / std)
+    cache = {"x": x, "xc": xc, "std": std, "gamma": gamma, "inv_std": 1.0 / std, "xhat": xc / std}
+    return out, cache
+'''
+    text = backgen.generate(source)
+    assert "inv_std = cache['inv_std']" in text and "xhat = cache['xhat']" in text  # named by their keys
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    rng = np.random.default_rng(3)
+    x, gamma, dout = rng.standard_normal((5, 3)), rng.standard_normal(3), rng.standard_normal((5, 3))
+    out, cache = forward["batchnorm_like_forward"](x, gamma, {"eps": 1e-5})
+    dx, dgamma = namespace["batchnorm_like_backward"](dout, cache)
+    def layer(x, gamma):
+        return forward["batchnorm_like_forward"](x, gamma, {"eps": 1e-5})[0]
+    want = [gradient(weighted(layer, (dout,)), (x, gamma), k) for k in range(2)]
+    np.testing.assert_allclose(dx, want[0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dgamma, want[1], rtol=1e-5, atol=1e-7)
+
+
 def test_template_lines_are_accepted():
     source = '''
 import numpy as np
