@@ -187,8 +187,9 @@ class StatementStager:
         others = [other for other, atom in self.versions.items() if other.isidentifier() and other not in same and
                   isinstance(atom, ir.Const) and (_holds_constant(atom.source, constant.source)
                                                   or _holds_constant(constant.source, atom.source))]
-        others += [f"{op.target} (line {op.line})" for op in self.constants_held.get(constant.source, ())
-                   if not _makes_new_array(op)]
+        others += [f"the value made on line {op.line}" for text, ops in self.constants_held.items()
+                   if _holds_constant(text, constant.source) for op in ops
+                   if not _makes_new_array(op) and op not in self.constants_staged]
         if others:
             raise self.error(f"{name} shares its array with {others[0]} here, and this line writes into it: "
                              f"backgen does not follow the write to {others[0]}; give {name} a copy of its own "
@@ -196,7 +197,9 @@ class StatementStager:
         made = self.namer.version(name) if name in self.defined else name
         self.namer.take(made)
         self.defined.add(made)
-        self.add(ir.Op(made, "copy", (constant,), self.line, (), str(constant)))
+        staged = ir.Op(made, "copy", (constant,), self.line, (), str(constant))
+        self.constants_staged.add(staged)  # (the line made here holds an array of its own)
+        self.add(staged)
         for other in same:  # every name of the array holds the staged value: the write reaches them all
             self.bind(other, ir.Var(made))
         return ir.Var(made)

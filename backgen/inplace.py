@@ -369,7 +369,7 @@ class _Graph:
         if isinstance(node, ast.Subscript):  # a part of an array shares its memory, never its index's
             reads_base = _names(source.to_source(node.value))
             return reads, kills, [(t, reads_base) for t in kills]
-        return reads, kills, ([] if _fresh(text) else [(t, reads) for t in kills])
+        return reads, kills, ([] if fresh(text) else [(t, reads) for t in kills])
 
     def candidates(self):
         for line, _, _ in self.nodes:
@@ -651,14 +651,16 @@ def _for_targets(header):
     return _names(header[4:].split(" in ", 1)[0])
 
 
-def _fresh(text):
+def fresh(text):
+    """Whether the expression ``text`` certainly makes a new array (or number): arithmetic, a
+    comparison, a constant, or a call of ``FRESH``."""
     node = _parse(text)
     if node is None:
         return False
     if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Compare)):  # (a list holds its items)
         return True
     if isinstance(node, ast.IfExp):
-        return all(_fresh(source.to_source(side)) for side in (node.body, node.orelse))
+        return all(fresh(source.to_source(side)) for side in (node.body, node.orelse))
     if isinstance(node, ast.Call):
         func = node.func
         if any(k.arg == "copy" for k in node.keywords):  # np.array(x, copy=False) may be x itself

@@ -154,6 +154,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.defined = set()  # every name a parameter, an operation or a merge defines
         self.read_so_far = set()  # every name an operation staged so far reads
         self.constants_held = {}  # a constant's text -> the operations staged so far that read it
+        self.constants_staged = set()  # the lines staging a constant array written into (its own array)
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
@@ -321,9 +322,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.note(item)
             self.defined.add(item.target)
             self.read_so_far |= item.reads()
-            for atom in item.args:
+        for op in (item,) if isinstance(item, ir.Op) else ir.ops_in([item]):  # (a block's merges too)
+            for atom in op.args:
                 if atom.__class__ is ir.Const:  # (a constant array written later must be in no other value)
-                    self.constants_held.setdefault(atom.source, []).append(item)
+                    self.constants_held.setdefault(atom.source, []).append(op)
 
     def assign(self, name, value):
         getattr(self, "unset", set()).discard(name)

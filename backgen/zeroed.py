@@ -5,9 +5,9 @@ Contract: ``unzeroed(items) -> items`` takes the lines of one generated function
 dropped) and leaves out each ``dA[n, c, i, j] = 0`` that no line can observe:
 
 * every line naming ``dA`` is its one assignment before any block (a copy of a
-  name nothing writes, ``dA = g.copy()``, or a new array computed by arithmetic,
-  ``dA = (2 * h) * dout``), or a read of that very element (``v = dA[n, c, i,
-  j]``) before the zero, in the same block;
+  name nothing writes, ``dA = g.copy()``, or a new array, ``dA = (2 * h) *
+  dout``), or a read of that very element (``v = dA[n, c, i, j]``) before the
+  zero, in the same block;
 * the index is the counters of the enclosing loops, one each, and whole axes
   (``dh[:, t, :]``), every loop a ``for`` over a ``range`` whose counter no line
   assigns: each iteration of the nest reads and zeroes a part no other
@@ -22,6 +22,7 @@ is dropped too and the element is read from ``g`` itself.
 import ast
 
 from . import ir, source
+from .inplace import fresh
 
 
 def unzeroed(items, returns):
@@ -133,7 +134,7 @@ def _assigns(line, names):
 
 def _observed_only_here(flat, zero, blocks, name):
     """``(the name dA copies, or None)`` where every other line naming ``name`` is its one assignment
-    before any block (``dA = g.copy()``, or arithmetic), or a read of the element zeroed before it in
+    before any block (``dA = g.copy()``, or a new array), or a read of the element zeroed before it in
     its block; else None."""
     element = zero.target
     position = {id(line): k for k, (line, _) in enumerate(flat)}
@@ -145,7 +146,7 @@ def _observed_only_here(flat, zero, blocks, name):
             if made:
                 return None
             made, copied = True, _copy_of(line.source)
-            if copied is None and not _fresh(line.source):
+            if copied is None and not fresh(line.source):
                 return None
             continue
         if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and chain == blocks and name not in \
@@ -153,12 +154,6 @@ def _observed_only_here(flat, zero, blocks, name):
             continue
         return None
     return (copied,) if made else None
-
-
-def _fresh(text):
-    """Whether ``text`` certainly makes a new array no other name holds: arithmetic on operands."""
-    node = _parse(text)
-    return isinstance(node, (ast.BinOp, ast.UnaryOp))
 
 
 def _copy_of(text):
