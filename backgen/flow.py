@@ -184,12 +184,7 @@ class StatementStager:
             raise self.error(f"{name} is a constant here, which backgen cannot tell is a new array of its own: "
                              f"write into a copy ({name} = np.array({name}))", target)
         same = [other for other, atom in self.versions.items() if atom is constant]  # b = a: one array
-        others = [other for other, atom in self.versions.items() if other.isidentifier() and other not in same and
-                  isinstance(atom, ir.Const) and (_holds_constant(atom.source, constant.source)
-                                                  or _holds_constant(constant.source, atom.source))]
-        others += [f"the value made on line {op.line}" for text, ops in self.constants_held.items()
-                   if _holds_constant(text, constant.source) for op in ops
-                   if not _makes_new_array(op) and op not in self.constants_staged]
+        others = self.constant_holders(name, constant, same)
         if others:
             raise self.error(f"{name} shares its array with {others[0]} here, and this line writes into it: "
                              f"backgen does not follow the write to {others[0]}; give {name} a copy of its own "
@@ -203,6 +198,18 @@ class StatementStager:
         for other in same:  # every name of the array holds the staged value: the write reaches them all
             self.bind(other, ir.Var(made))
         return ir.Var(made)
+
+    def constant_holders(self, name, constant, same=()):
+        """What else may hold the constant array ``name`` holds (a write into it would change them
+        too): other names of it (but ``same``), names holding a view of it or it in a tuple, and the
+        values made from it that may hold it (a list, a branch's merge, a helper's result)."""
+        holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
+                   and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
+                       _holds_constant(atom.source, constant.source) or _holds_constant(constant.source, atom.source)))]
+        holders += [f"the value made on line {op.line}" for text, ops in self.constants_held.items()
+                    if _holds_constant(text, constant.source) for op in ops
+                    if not _makes_new_array(op) and op not in self.constants_staged]
+        return holders
 
     def pop(self, name, items):
         """``x = xs.pop()``: ``x = xs[-1]`` and a new version of the list, ``xs[:-1]``."""
@@ -450,10 +457,9 @@ class StatementStager:
         entry = {}
         for name in carried:
             before = None if self.unguarded(name) else self.versions.get(name)  # unguarded: the loop sets it
-            sharing = [k for k, v in self.versions.items() if k != name and k.isidentifier() and
-                       (v is before or isinstance(before, ir.Const) and _view_of_constant(v, before.source))]
-            if isinstance(before, ir.Const) and sharing and source.number_text(before.source) is None \
-                    and _writes_into(body, name):  # (a number is never written into: += binds a new one)
+            sharing = isinstance(before, ir.Const) and source.number_text(before.source) is None and \
+                _writes_into(body, name) and self.constant_holders(name, before)  # (a number: += binds anew)
+            if sharing:
                 raise self.error(f"{name} shares its array with {sharing[0]} here, and this loop writes into it: "
                                  f"backgen does not follow the write to {sharing[0]}; give {name} a copy of its "
                                  f"own before the loop ({name} = {name}.copy()), or write by one name", stmt)

@@ -34,7 +34,7 @@ from .memory import MemoryModel
 from .parse import is_docstring, read_helper
 from .rules import CONSTANTS, INERT_ATTRIBUTES, RULES
 from .shapes import spec
-from .stage_calls import CallStager, _same_name
+from .stage_calls import CallStager, _literal, _same_name
 
 BINOP_RULES = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
                ast.MatMult: "np.matmul"}
@@ -391,6 +391,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return ir.Const("[]")
         if isinstance(node, ast.List) and all(not isinstance(e, ast.Starred) for e in node.elts):
             return self.numpy_op("list_make", list(node.elts), node, name, role or "items")  # a list of values
+        if isinstance(node, ast.Tuple) and self.numpy and not all(_literal(e) for e in node.elts) and \
+                all(not isinstance(e, ast.Starred) for e in node.elts):
+            # pair = (h, c): its items carry their gradients, as a list's do
+            return self.numpy_op("list_make", list(node.elts), node, name, role or "items")
         if isinstance(node, (ast.Tuple, ast.List)) and self.numpy:
             return self.inert(node, node.elts, name, role or "seq")
         raise self.error(f"{type(node).__name__} expressions are not supported here", node)

@@ -384,3 +384,39 @@ def test_a_write_into_a_constant_array_other_values_hold_is_refused(body, match)
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate("import numpy as np\n\ndef f(x):\n    " + body + "\n", shapes={"x": "4, 3"})
     assert info.value.lineno == 3 + body[:body.index("] = 5.0")].count("\n") + 1  # the write's line
+
+
+def test_a_tuple_of_values_carries_their_gradients():
+    source = """import numpy as np
+
+def f(x, c):
+    a = x * 2.0
+    a[1] += c * 3.0
+    pair = (a, np.tanh(x))
+    h, s = pair
+    return np.sum(x * pair[0]) + np.sum(h * s) * c
+"""
+    text = backgen.generate(source, shapes={"x": "3", "c": float})
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    x, c = np.array([0.3, -0.2, 0.5]), 0.7
+    got = namespace["f_backward"](x, c)
+    want = finite_differences(forward["f"], [x, c], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_a_loop_writing_into_a_constant_array_a_tuple_holds_is_refused():
+    source = """import numpy as np
+
+def f(x):
+    a = np.arange(3.0) + 1.0
+    held = (a, 1.0)
+    for i in range(2):
+        a[1:] = x[:2]
+    return np.sum(x * held[0])
+"""
+    with pytest.raises(backgen.BackgenError, match="a shares its array with held here, and this loop writes") as info:
+        backgen.generate(source, shapes={"x": "3"})
+    assert info.value.lineno == 6
