@@ -420,3 +420,34 @@ def f(x):
     with pytest.raises(backgen.BackgenError, match="a shares its array with held here, and this loop writes") as info:
         backgen.generate(source, shapes={"x": "3"})
     assert info.value.lineno == 6
+
+
+TUPLES = {  # each was a silent wrong gradient while a tuple of values carried none
+    "unpacked_later": "t = (x * 2.0, np.sin(x))\n    a, b = t\n    return np.sum(a * b)",
+    "carried_by_a_loop": "acc = (x, x * 0.0)\n    for i in range(2):\n        acc = (acc[0] * 2.0, acc[1] + acc[0])\n"
+                         "    return np.sum(acc[1])",
+    "stacked": "t = (x, x * 2.0)\n    return np.sum(np.stack(t) ** 2)",
+    "indexed_by_its_length": "t = (x, x * 2.0)\n    return np.sum(t[len(t) - 1] * x)",
+    "sliced": "t = (x, x * 2.0, x * 3.0)\n    u = t[1:]\n    return np.sum(u[0] * u[1])",
+    "summed": "t = (x, x * 2.0)\n    return np.sum(sum(t) * x)",
+    "of_numbers": "t = (x[0], 2.0)\n    return x[0] * t[0] * t[1]",
+    "iterated": "t = (x, x * 2.0)\n    tot = 0.0\n    for u in t:\n        tot = tot + np.sum(u ** 2)\n    return tot",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TUPLES))
+def test_a_tuple_passes_its_items_gradients_on(name):
+    source = "import numpy as np\n\ndef f(x):\n    " + TUPLES[name] + "\n"
+    namespace, forward = {}, {}
+    exec(backgen.generate(source, shapes={"x": "3"}), namespace)
+    exec(source, forward)
+    x = np.array([0.3, -0.2, 0.5])
+    want, = finite_differences(forward["f"], [x], [0], (1.0,))
+    np.testing.assert_allclose(namespace["f_backward"](x), want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_tuple_holding_a_tuple_of_differentiated_values_is_refused():
+    source = "import numpy as np\n\ndef f(x):\n    t = ((x, 2.0), x * 3.0)\n    return np.sum(t[0][0] * t[1])\n"
+    with pytest.raises(backgen.BackgenError, match="building a value this way") as info:
+        backgen.generate(source, shapes={"x": "3"})
+    assert (info.value.lineno, info.value.offset) == (4, 5)
