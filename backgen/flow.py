@@ -206,9 +206,10 @@ class StatementStager:
         holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
                    and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
                        _holds_constant(atom.source, constant.source) or _holds_constant(constant.source, atom.source)))]
-        holders += [f"the value made on line {op.line}" for text, ops in self.constants_held.items()
-                    if _holds_constant(text, constant.source) for op in ops
-                    if not _makes_new_array(op) and op not in self.constants_staged]
+        holders += [f"the value made on line {op.line}" for text, uses in self.constants_held.items()
+                    if _holds_constant(text, constant.source) for op, atom in uses
+                    if (atom is constant or text != constant.source)  # (the same text again: another array)
+                    and not _makes_new_array(op) and op not in self.constants_staged]
         return holders
 
     def pop(self, name, items):

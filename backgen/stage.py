@@ -153,7 +153,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.versions = {}
         self.defined = set()  # every name a parameter, an operation or a merge defines
         self.read_so_far = set()  # every name an operation staged so far reads
-        self.constants_held = {}  # a constant's text -> the operations staged so far that read it
+        self.constants_held = {}  # a constant's text -> (operation, the Const) for each staged so far reading it
         self.constants_staged = set()  # the lines staging a constant array written into (its own array)
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
@@ -325,7 +325,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         for op in (item,) if isinstance(item, ir.Op) else ir.ops_in([item]):  # (a block's merges too)
             for atom in op.args:
                 if atom.__class__ is ir.Const:  # (a constant array written later must be in no other value)
-                    self.constants_held.setdefault(atom.source, []).append(op)
+                    self.constants_held.setdefault(atom.source, []).append((op, atom))
 
     def assign(self, name, value):
         getattr(self, "unset", set()).discard(name)
