@@ -391,9 +391,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return ir.Const("[]")
         if isinstance(node, ast.List) and all(not isinstance(e, ast.Starred) for e in node.elts):
             return self.numpy_op("list_make", list(node.elts), node, name, role or "items")  # a list of values
-        if isinstance(node, ast.Tuple) and self.numpy and not all(_literal(e) for e in node.elts) and \
+        if isinstance(node, ast.Tuple) and self.numpy and name is not None and \
+                not all(_literal(e) for e in node.elts) and \
                 not any(isinstance(e, (ast.Starred, ast.Tuple, ast.List)) for e in node.elts):
-            # pair = (h, c): its items carry their gradients, as a list's do
+            # pair = (h, c), a value of its own: its items carry their gradients, as a list's do (a tuple
+            # an operation reads, np.tile(a, (n, 1)), is its settings or its operands)
             return self.numpy_op("list_make", list(node.elts), node, name, role or "items")
         if isinstance(node, (ast.Tuple, ast.List)) and self.numpy:  # widths = ((0, 0), (p, p)): no gradient;
             return self.inert(node, node.elts, name, role or "seq", opaque=True)  # refused where one flows in
