@@ -33,7 +33,7 @@ from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
-from .rules import FRESH_CALLS, RULES, Scatter
+from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter
 from .stage import atom_ast, module_bindings
 
 
@@ -212,7 +212,7 @@ class _Reverser(FlowReverser):
                 if op.target in active or not any(isinstance(a, ir.Var) and a.name in active for a in op.args):
                     continue
                 if op.rule == "inert":
-                    if op.param("opaque") == "True":
+                    if op.param("opaque") == "True" or self.fills_with(op, active):
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
                 active.add(op.target)
@@ -803,6 +803,16 @@ class _Reverser(FlowReverser):
         raise BackgenError(f"{_user(name)} is first set in this loop inside a nested loop, which may not set it: "
                            f"give {_user(name)} a value before this loop", self.staged.filename, loop.line, None,
                            line)
+
+    def fills_with(self, op, active):
+        """Whether ``op`` is a constructor whose numbers an ``active`` value gives (np.full(n, s))."""
+        node = source.expression(op.source)
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute) or \
+                not isinstance(node.func.value, ast.Name) or node.func.value.id != self.staged.modules["np"]:
+            return False
+        values = [node.args[k] if k < len(node.args) else next((kw.value for kw in node.keywords if kw.arg == word), None)
+                  for k, word in VALUE_ARGUMENTS.get("np." + node.func.attr, ())]
+        return any(value is not None and source.name_ids(value) & active for value in values)
 
     def refuse_opaque(self, op):
         line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None

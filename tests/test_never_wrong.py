@@ -644,3 +644,28 @@ def test_a_number_read_from_an_array_is_a_copy_a_row_is_a_view():
 ])
 def test_writes_into_arrays_changed_unseen_are_refused(source, args):
     assert_refused(source, args, "may have been changed")
+
+
+@pytest.mark.parametrize("body", [
+    "v = np.full(3, s)\n    return np.sum(v * x)",
+    "v = np.full_like(x, s * 2.0)\n    return np.sum(v * x)",
+    "v = np.linspace(0.0, s, 3)\n    return np.sum(v * x)",
+    "v = np.linspace(start=s, stop=2.0, num=3)\n    return np.sum(v * x)",
+    "v = np.arange(s, s + 3.0)\n    return np.sum(v * x)",
+])
+def test_a_constructor_filled_with_a_differentiated_value_is_refused(body):
+    # its numbers are the value's: the gradient is not zero, and backgen writes none
+    with pytest.raises(backgen.BackgenError, match="building a value this way") as info:
+        backgen.generate("import numpy as np\n\ndef f(x, s):\n    " + body + "\n", shapes={"x": "3", "s": float})
+    assert (info.value.lineno, info.value.offset) == (4, 5)
+
+
+def test_a_constructor_shaped_like_a_differentiated_value_carries_no_gradient():
+    source = "import numpy as np\n\ndef f(x, s):\n    v = np.full_like(x, 0.5) + np.full(x.shape, 2.0)\n" \
+             "    w = np.linspace(0.0, 1.0, x.shape[0])\n    return np.sum(v * x * w * s)\n"
+    namespace, forward = {}, {}
+    exec(backgen.generate(source, shapes={"x": "3", "s": float}), namespace)
+    exec(source, forward)
+    x, s = np.array([0.3, -0.2, 0.5]), 0.7
+    for got, want in zip(namespace["f_backward"](x, s), finite_differences(forward["f"], [x, s], [0, 1], (1.0,))):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)

@@ -19,7 +19,8 @@ the whole table is checked when this package is imported.
 from .. import runtime
 from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes
 from .base import MODULE_NAMES, Rule, Scatter, check
-from .no_gradient import FRESH, INERT, INERT_ATTRIBUTES, INERT_METHODS, NO_GRADIENT, NOT_DIFFERENTIABLE, OPAQUE
+from .no_gradient import (FRESH, INERT, INERT_ATTRIBUTES, INERT_METHODS, NO_GRADIENT, NOT_DIFFERENTIABLE, OPAQUE,
+                          VALUE_ARGUMENTS)
 from .scalar import CALLS, CONSTANTS, SCALAR
 
 PUBLIC_NUMPY = {}  # NumPy functions a user calls, by canonical name
@@ -73,4 +74,4 @@ _check_all()
 
 __all__ = ["ALIASES", "CALLS", "CONSTANTS", "FRESH_CALLS", "INERT", "INERT_ATTRIBUTES", "INERT_METHODS",
            "METHODS", "METHOD_SIGNATURES", "MODULE_NAMES", "NOT_DIFFERENTIABLE", "NO_GRADIENT", "NUMPY",
-           "OPAQUE", "PUBLIC_NUMPY", "RULES", "Rule", "SCALAR", "SIGNATURES", "Scatter", "check"]
+           "OPAQUE", "PUBLIC_NUMPY", "RULES", "Rule", "SCALAR", "SIGNATURES", "Scatter", "VALUE_ARGUMENTS", "check"]

@@ -118,6 +118,17 @@ NO_GRADIENT = {
 }
 
 
+# constructors whose numbers are some of their arguments' (the rest give a shape): a differentiated
+# value in one of these would need a gradient, which backgen does not write; it refuses the line
+# (position, keyword) of each such argument
+VALUE_ARGUMENTS = {
+    "np.full": ((1, "fill_value"),),
+    "np.full_like": ((1, "fill_value"),),
+    "np.linspace": ((0, "start"), (1, "stop")),
+    "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
+}
+
+
 def _functions(kind):
     return {name for name, (kinds, _) in NO_GRADIENT.items() if kind in kinds.split() and not name.startswith("x.")}
 
