@@ -496,8 +496,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         operand = self.match_sigmoid(node)
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
-        if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient
-            return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"))
+        if isinstance(node.op, ast.Mod) and self.numpy:  # x % 1.0: a remainder, of slope 1 in x
+            return self.numpy_op("np.mod", [node.left, node.right], node, name, role or "rem")
+        if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient (a remainder of
+            opaque = isinstance(node.op, ast.Mod)  # numbers is refused where a differentiated one flows in)
+            return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"),
+                              opaque=opaque)
         rule = BINOP_RULES[type(node.op)]
         if rule == "mul" and _same_name(node.left, node.right):
             return self.op("square", [node.left], node, name, role)
