@@ -817,8 +817,9 @@ class _Reverser(FlowReverser):
     def refuse_opaque(self, op):
         line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else None
         column = len(line) - len(line.lstrip()) + 1 if line else None  # (the statement's)
-        raise BackgenError(f"{op.source}: building a value this way from differentiated inputs is not "
-                           "supported (use np.stack or arithmetic)", self.staged.filename, op.line, column, line)
+        message = op.param("reason") or (f"{op.source}: building a value this way from differentiated inputs "
+                                          "is not supported (use np.stack or arithmetic)")
+        raise BackgenError(message, self.staged.filename, op.line, column, line)
 
     def needed_forward(self, live, zeros, also=()):
         """The forward lines whose values the adjoint lines (``live``: what their ``live_reads`` are),

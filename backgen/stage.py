@@ -305,8 +305,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
                 and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
-            raise self.error("the function returns a value that carries no gradient "
-                             "(a comparison, a shape, a constructed constant)", value)
+            raise self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
+                             "gradient (a comparison, a shape, a constructed constant)", value)
         return output
 
     def output_name(self, base):

@@ -44,8 +44,9 @@ class CallStager:
             raise self.error(
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "
                 "builtins abs, max, min and pow", func)
-        if qualified in NOT_DIFFERENTIABLE and not self.numpy:
-            raise self.error(f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}", func)
+        if qualified in NOT_DIFFERENTIABLE and not self.numpy:  # math.factorial(k) of a count is a constant;
+            return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
+                              reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")
         converted = self.conversion(qualified, node, name, role)
         if converted is not None:
             return converted
@@ -262,10 +263,11 @@ class CallStager:
             return ir.Const(source.to_source(node))
         return self.expr(node, role="n")
 
-    def inert(self, node, children, name, role, opaque=False, inline=False):
+    def inert(self, node, children, name, role, opaque=False, inline=False, reason=None):
         """A value that carries no gradient: a mask, a shape, a constructor's result.
 
-        ``inline`` keeps it as an expression (a constant atom) instead of a line.
+        ``inline`` keeps it as an expression (a constant atom) instead of a line; ``opaque``: refused
+        where a differentiated value flows into it, saying ``reason`` if given.
         """
         replaced = {}
         args = []
@@ -283,7 +285,7 @@ class CallStager:
         if not args or inline:
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or "t")
-        params = (("opaque", repr(bool(opaque))),)
+        params = (("opaque", repr(bool(opaque))),) + ((("reason", reason),) if reason else ())
         self.add(ir.Op(target, "inert", tuple(args), self.line, params, text))
         return ir.Var(target)
 

@@ -130,6 +130,14 @@ def test_functions_without_a_derivative_are_refused_with_the_reason(function):
         backgen.generate(text)
 
 
+def test_functions_without_a_derivative_of_a_count_are_constants():
+    # math.factorial(k) of a loop's counter carries no gradient: no refusal
+    text = "import math\n\ndef f(x):\n    return sum(x ** k / math.factorial(k) for k in range(6))\n"
+    namespace = {}
+    exec(backgen.generate(text), namespace)
+    assert abs(namespace["f_backward"](0.5) - sum(k * 0.5 ** (k - 1) / math.factorial(k) for k in range(1, 6))) < 1e-12
+
+
 def test_sigmoid_rule_is_the_fused_gate():
     assert SCALAR["sigmoid"].grads["x"] == "(1 - out) * out"
 
