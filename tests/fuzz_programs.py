@@ -397,7 +397,7 @@ NP_BINARY = [
     ("np.maximum({0}, {1})", ATOM), ("np.minimum({0}, {1})", ATOM), ("np.add({0}, {1})", ATOM),
     ("np.subtract({0}, {1})", ATOM), ("np.multiply({0}, {1})", ATOM), ("np.divide({0}, 1.0 + {v} * {v})", ATOM),
     ("np.where({u} > {v}, {0}, {1})", ATOM), ("np.where({u} > 0.5, {0}, {1})", ATOM),
-    ("np.power({u} * {u} + 0.5, {1})", ATOM), ("max({0}, {1})", ATOM),
+    ("np.power({u} * {u} + 0.5, {1})", ATOM), ("max({0}, {1})", ATOM), ("({u} % 1.7 + {1})", ATOM),
 ]
 
 REDUCTIONS = ["sum", "mean", "max", "min", "prod", "var", "std"]
@@ -878,7 +878,8 @@ class Gen:
                    ("while", 3 if nest < 2 and self.budget >= 1 else 0),
                    ("call", 5 if self.helpers else 0)]
         if numpy:
-            options += [("alias", 6), ("write", 10 if arrays else 0), ("listloop", 2 if nest < 2 else 0)]
+            options += [("alias", 6), ("write", 10 if arrays else 0), ("listloop", 2 if nest < 2 else 0),
+                        ("pack", 3)]
         kind = ch.weighted(options)
         return getattr(self, "s_" + kind)(block, chain, env, loop)
 
@@ -939,6 +940,15 @@ class Gen:
         t1 = self.fresh() if not names or ch.coin(50) else ch.pick(names)
         t2 = self.fresh()
         return self.add(block, [Line(f"{t1}, {t2} = {e1.text}, {e2.text}")], chain)
+
+    def s_pack(self, block, chain, env, loop):
+        """A tuple of values as a value of its own, read by index or unpacked (pair = (h, c))."""
+        ch = self.ch
+        e1, e2 = self.expr(env, self.expr_depth()), self.expr(env, self.expr_depth())
+        pair, a = self.fresh(), self.fresh()
+        read = ch.pick([f"{a} = {pair}[{ch.pick([0, 1, -1])}]", f"{a}, {self.fresh()} = {pair}",
+                        f"{a} = {pair}[0] * 2.0"])
+        return self.add(block, [Line(f"{pair} = ({e1.text}, {e2.text})"), Line(read)], chain)
 
     def s_call(self, block, chain, env, loop):
         ch = self.ch
