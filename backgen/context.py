@@ -26,6 +26,13 @@ from . import ir, source
 from .errors import BackgenError
 
 
+def reads_as_array(op):
+    """Whether NumPy's ``op`` reads a list of arrays as the array of its numbers (np.mean(hs, axis=0),
+    np.maximum(hs, 0.1), np.sum(np.square(hs))): its gradient must read it so too (2 * hs, hs.shape
+    and hs >= 0.1 are a list's repetition, no attribute and an error).  np.stack_list reads the list."""
+    return op.rule.startswith("np.") and op.rule != "np.stack_list"
+
+
 class GradContext:
     def __init__(self, reverse, op, rule, position, names):
         self._reverse = reverse
@@ -43,6 +50,9 @@ class GradContext:
 
     def text(self, atom):
         if isinstance(atom, ir.Var):
+            if atom.name in self._reverse.staged.lists and self._reverse.numpy and reads_as_array(self.op):
+                # np.mean(hs, axis=0) of a list of arrays: its numbers, as an array
+                return f"{self.np}.asarray({atom.name})"
             return atom.name
         return source.wrap(atom.source)  # (np.ones((4, 1)) * 0.5).T, never np.ones((4, 1)) * 0.5.T
 

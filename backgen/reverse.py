@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from . import ir, source
 from .cache import without_cached
-from .context import GradContext, index_tuple, refuse_varied_static, unbroadcast
+from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
 from .handover import handed_over
@@ -380,8 +380,8 @@ class _Reverser(FlowReverser):
         upstream = self.adjoint[op.target]
         names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
         bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}
-        if self.numpy and rule.signature == "x" and names == ["x"]:  # np.square(rows) of a list of arrays: the
-            for n, a in zip(names, op.args):  # elementwise rule reads its numbers as an array (2 * rows repeats it)
+        if self.numpy and not rule.variadic and reads_as_array(op):  # np.square(rows) of a list of arrays: its
+            for n, a in zip(names, op.args):  # rule reads its numbers as an array (2 * rows repeats the list)
                 if isinstance(a, ir.Var) and a.name in self.staged.lists:
                     bindings[n] = ast.Call(ast.Attribute(ast.Name(self.staged.modules["np"], ast.Load()), "asarray",
                                                          ast.Load()), [bindings[n]], [])
@@ -423,8 +423,8 @@ class _Reverser(FlowReverser):
                 self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself
                 continue
             accumulate = arg.name in self.adjoint
-            if accumulate:
-                text = _without_broadcast_to(text)  # += broadcasts by itself
+            if accumulate and arg.name not in self.staged.lists:
+                text = _without_broadcast_to(text)  # += broadcasts by itself (a list's zip does not)
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
             if accumulate and arg.name in self.staged.lists:  # lists add element by element

@@ -1964,3 +1964,28 @@ def test_the_parts_np_split_gives_are_views_of_the_array_split(split):
                    "'a' may have been changed by the write into 'c' on line 5", 6)
     rng = np.random.default_rng(7)
     assert_right(source.replace("np.sum(c * x) + ", ""), [rng.normal(size=(3, 3)), rng.normal(size=3)])
+
+
+@pytest.mark.parametrize("annotated", [True, False])
+@pytest.mark.parametrize("body", [
+    "s = np.mean([x[t] * y for t in range(3)], axis=0)\n    return np.sum(s * y)",
+    "hs = [x[0] * y, x[1]]\n    s = np.sum(hs, axis=0)\n    m = np.mean(hs)\n    return np.sum(s * y) * m",
+    "hs = [x[0] * y, x[1]]\n    s = np.std(hs, axis=0)\n    m = np.var(hs)\n    return np.sum(s * y) * m",
+    "hs = [x[0] * y, x[1]]\n    s = np.sum(hs, axis=1, keepdims=True)\n    return np.sum(s * s) + np.sum(np.square(hs))",
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.square(hs)) + np.log(np.sum(np.exp(hs)))",
+    # other NumPy functions of a list
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.maximum(hs, 0.1) * x[:2])",
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.dot(hs, y) ** 2)",
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.reshape(hs, -1) ** 2)",
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.multiply(hs, x[:2]))",
+    "hs = [x[0] * y, x[1]]\n    return np.sum(np.power(hs, 2)) + np.sum(np.einsum('ij,j->i', hs, y))",
+])
+def test_a_reduction_of_a_list_of_arrays_reads_its_numbers_as_an_array(body, annotated):
+    """np.mean(hs, axis=0) of a list: its gradient read hs.shape and hs.size of the list (an
+    AttributeError), and a second gradient of the list dropped its np.broadcast_to, so zip paired
+    each item with a row of ds, not with ds (independent fuzzer: np.mean of a comprehension).  Every
+    NumPy function of a list reads its numbers as an array: np.maximum(hs, 0.1) compared the list
+    with 0.1 (a TypeError), np.multiply(hs, w) repeated it."""
+    params = 'x: "3, 3", y: "3"' if annotated else "x, y"
+    rng = np.random.default_rng(3)
+    assert_right(f"def f({params}):\n    {body}\n", [rng.normal(size=(3, 3)), rng.normal(size=3)])
