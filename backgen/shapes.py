@@ -311,6 +311,8 @@ class _Walker:
             self.shapes[name] = shape
             self.lines[name] = line
             self.origins[name] = origin
+        elif isinstance(known, Items) and isinstance(shape, Items) and shape.element is not None:
+            self.shapes[name] = shape  # a list built in a loop: the length it has when the walk leaves it
 
     def refuse_unevaluated(self):
         """Refuse an operation NumPy raised on at every walk of it whose result's name took a shape

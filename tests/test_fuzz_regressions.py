@@ -1989,3 +1989,16 @@ def test_a_reduction_of_a_list_of_arrays_reads_its_numbers_as_an_array(body, ann
     params = 'x: "3, 3", y: "3"' if annotated else "x, y"
     rng = np.random.default_rng(3)
     assert_right(f"def f({params}):\n    {body}\n", [rng.normal(size=(3, 3)), rng.normal(size=3)])
+
+
+@pytest.mark.parametrize("annotated", [True, False])
+@pytest.mark.parametrize("use", ["np.where(np.array(L) > 0, L, 0.0)", "np.maximum(L, 0.2) * x[:2]", "np.multiply(L, y) * L[0]"])
+def test_a_list_built_in_a_loop_has_the_length_the_loop_gives_it(use, annotated):
+    """L appended to in a loop kept the length of its first iteration in the shapes backgen reads, so
+    the gradient of np.where(mask, L, 0.0) was summed to one row (dL[-1] then an IndexError: the
+    independent fuzzer's L8 of two rows)."""
+    params = 'x: "3, 3", y: "3"' if annotated else "x, y"
+    source = f"def f({params}):\n    L = []\n    for k in range(2):\n        L.append(y * (k + 1.0))\n" \
+             f"    return np.sum({use}) + np.sum(x)\n"
+    rng = np.random.default_rng(4)
+    assert_right(source, [rng.normal(size=(3, 3)), rng.normal(size=3)])
