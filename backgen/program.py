@@ -579,12 +579,13 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
         if getattr(error, "varying_shape", None):  # the forward itself may fail on these inputs: then
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
+    arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     for value, error in result.hazards + (result.param_writes if helper else ()):
-        if value is None or len(shapes.get(value, ())) > 0 or \
+        if value is None or len(shapes.get(value, ())) > 0 or value in arrays or \
                 value not in shapes and _constant_array(result, value):  # an array (or list): op= wrote into it
             raise error
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
-        if value not in shapes or len(shapes[value]) == 0:
+        if value not in shapes or len(shapes[value]) == 0 and value not in arrays:
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)

@@ -246,6 +246,15 @@ def pattern(shape):
     return tuple(d == 1 for d in shape)
 
 
+class _Shapes(dict):
+    """``{name: shape}``, and in ``arrays`` the names that held an array of no dimensions (a 0-d
+    array, not a number: ``a += 1`` writes into it, where other names may hold it too)."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrays = set()
+
+
 class Items(tuple):
     """The shape of a Python list of arrays: ``(length, *element)``, the element's
     own shape in ``element`` (None while the list is empty)."""
@@ -262,7 +271,7 @@ class _Walker:
     def __init__(self, staged, namespace):
         self.staged = staged
         self.namespace = namespace
-        self.shapes = {}
+        self.shapes = _Shapes()
         self.lines = {}  # name -> line of the value that fixed its shape
         self.compiled = {}  # id(op) -> its compiled lines, or its expression in a common form (see _common)
         self.common = {}  # the text of an expression in that form -> its code
@@ -279,6 +288,8 @@ class _Walker:
         give other sizes of the same pattern; a value from elsewhere (a branch, the end of an
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         shape = _shape(value)
+        if type(value) is np.ndarray and shape == ():  # (np.tensordot(X, Y, axes=2)): op= writes into it
+            self.shapes.arrays.add(name)
         known = self.shapes.get(name)
         if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
             if shape == ():

@@ -2002,3 +2002,20 @@ def test_a_list_built_in_a_loop_has_the_length_the_loop_gives_it(use, annotated)
              f"    return np.sum({use}) + np.sum(x)\n"
     rng = np.random.default_rng(4)
     assert_right(source, [rng.normal(size=(3, 3)), rng.normal(size=3)])
+
+
+@pytest.mark.parametrize("op", ["a += np.sum(X)", "a *= 2.0"])
+def test_a_write_into_a_zero_dimensional_array_another_name_holds_is_refused(op):
+    """np.tensordot(X, Y, axes=2) is an array of no dimensions, not a number: a += ... wrote into it,
+    so b = a changed too, where backgen took a for a number rebound (long fuzzer seed 7904 program
+    433, a wrong gradient silently).  A number (np.sum) is rebound, b keeping its value."""
+    source = f'''
+    def f(X: "1, 4"):
+        a = {{}}
+        b = a
+        {op}
+        return b * X
+    '''
+    assert_refused(source.format("np.tensordot(X, X * 0.5, axes=2)"), "'b' may have been changed by the write into 'a'", 6)
+    X = np.array([[-0.85, 0.3, -0.54, 0.71]])
+    assert_right(source.format("np.sum(X * X)"), [X], dout=np.array([[0.5, -1.0, 0.3, 0.2]]))
