@@ -131,26 +131,28 @@ def _write_add_at(forward):
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
     ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    _rewrite_add_at(forward.func.body, forward, numpy_names)
 
-    def rewrite(stmts):
-        for i, stmt in enumerate(stmts):
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                    rewrite(getattr(stmt, field))
-            call = stmt.value if isinstance(stmt, ast.Expr) else None
-            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
-                    and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
-                    and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
-                continue
-            if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
-                raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
-            forward.env["_added_at"] = "numpy._added_at"
-            target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
-            value = ast.Call(ast.Name("_added_at", ast.Load()), list(call.args), [])
-            stmts[i] = ast.Assign([target], value)
-            for node in ast.walk(stmts[i]):
-                ast.copy_location(node, stmt)
-    rewrite(forward.func.body)
+
+def _rewrite_add_at(stmts, forward, numpy_names):
+    """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks."""
+    for i, stmt in enumerate(stmts):
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                _rewrite_add_at(getattr(stmt, field), forward, numpy_names)
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
+                and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
+                and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
+            continue
+        if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
+            raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
+        forward.env["_added_at"] = "numpy._added_at"
+        target = ast.Subscript(ast.Name(call.args[0].id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+        value = ast.Call(ast.Name("_added_at", ast.Load()), list(call.args), [])
+        stmts[i] = ast.Assign([target], value)
+        for node in ast.walk(stmts[i]):
+            ast.copy_location(node, stmt)
 
 
 def _drop_argument_checks(func):
@@ -231,26 +233,28 @@ def _source_key(source, name):
 def _refuse_recursion(forward, key, names=None):
     """Refuse recursion (a call leading back to a function on the way to it) at that call.
     ``names``: every name the function mentions, or more, where known."""
-    units = {}
+    units = {"done": {key}}
+    _refuse_recursion_from((forward.func.name, forward.func, forward.filename, forward.lines, forward.helpers),
+                           {key}, units, names)
 
-    def visit(unit, path, present=None):
-        name, func, filename, lines, helpers = unit
-        for call in _helper_calls(func, set(helpers) | {name}, present):
-            callee = call.func.id
-            if callee == name:
-                raise error_at(f"{name}() calls itself: recursion is not supported", filename, lines, call)
-            callee_key, callee_unit = _helper_unit(helpers[callee], callee, units)
-            if callee_unit is None:
-                continue
-            if callee_key in path:
-                raise error_at(f"{name}() calls {callee}() back: recursion is not supported",
-                               filename, lines, call)
-            if callee_key not in units["done"]:
-                units["done"].add(callee_key)
-                visit(callee_unit, path | {callee_key})
 
-    units["done"] = {key}
-    visit((forward.func.name, forward.func, forward.filename, forward.lines, forward.helpers), {key}, names)
+def _refuse_recursion_from(unit, path, units, present=None):
+    """``_refuse_recursion`` for the calls of one function (``unit``), reached by the functions of
+    ``path`` (keys); ``units``: the helpers' units read so far, and the keys of those visited."""
+    name, func, filename, lines, helpers = unit
+    for call in _helper_calls(func, set(helpers) | {name}, present):
+        callee = call.func.id
+        if callee == name:
+            raise error_at(f"{name}() calls itself: recursion is not supported", filename, lines, call)
+        callee_key, callee_unit = _helper_unit(helpers[callee], callee, units)
+        if callee_unit is None:
+            continue
+        if callee_key in path:
+            raise error_at(f"{name}() calls {callee}() back: recursion is not supported",
+                           filename, lines, call)
+        if callee_key not in units["done"]:
+            units["done"].add(callee_key)
+            _refuse_recursion_from(callee_unit, path | {callee_key}, units)
 
 
 def _helper_calls(func, names, present=None):

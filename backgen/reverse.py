@@ -624,18 +624,7 @@ class _Reverser(FlowReverser):
             return groups
         lines = list(_flatten(groups))
         in_loops = set()
-
-        def mark(items, inside):
-            for item in items:
-                kind = item.__class__
-                if kind is ir.Block:
-                    mark(item.body, inside or item.header.startswith(("for ", "while ")))
-                elif kind is ir.Group:
-                    if inside or any(line.__class__ is ir.Block or line.__class__ is ir.Group for line in item.lines):
-                        mark(item.lines, inside)  # (outside loops, only its blocks have lines to mark)
-                elif inside:
-                    in_loops.add(id(item))
-        mark(groups, False)
+        _mark_in_loops(groups, False, in_loops)
         accumulated = {line.target.split("[")[0] for line in lines
                        if line.__class__ is ir.AdjointLine and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines
@@ -871,24 +860,42 @@ def _as_printed(groups, forward, numbers):
                 line = ir.ForwardLine(line.number, after.target, after.source)  # a copy, then the write
             printed.setdefault(line.number, line)
 
-    def fix(items):
-        out = []
-        for item in items:
-            if isinstance(item, ir.Group):
-                undoes = item.undoes
-                if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
-                    undoes = printed[undoes.number]
-                lines = fix(item.lines)
-                if undoes == item.undoes and all(map(operator.is_, lines, item.lines)):
-                    out.append(item)  # (as it was: most groups)
-                else:
-                    out.append(ir.Group(undoes, tuple(lines)))
-            elif isinstance(item, ir.Block):
-                out.append(ir.Block(item.header, tuple(fix(item.body))))
+    return _with_printed(groups, printed)
+
+
+def _with_printed(items, printed):
+    """``_as_printed`` of a block's items: each group's comment the line of ``printed`` (number ->
+    line) of its number, where there is one."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            undoes = item.undoes
+            if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
+                undoes = printed[undoes.number]
+            lines = _with_printed(item.lines, printed)
+            if undoes == item.undoes and all(map(operator.is_, lines, item.lines)):
+                out.append(item)  # (as it was: most groups)
             else:
-                out.append(item)
-        return out
-    return fix(groups)
+                out.append(ir.Group(undoes, tuple(lines)))
+        elif isinstance(item, ir.Block):
+            out.append(ir.Block(item.header, tuple(_with_printed(item.body, printed))))
+        else:
+            out.append(item)
+    return out
+
+
+def _mark_in_loops(items, inside, in_loops):
+    """Add to ``in_loops`` the ids of the lines of ``items`` (groups and blocks opened) inside a loop
+    (``inside``: the items are)."""
+    for item in items:
+        kind = item.__class__
+        if kind is ir.Block:
+            _mark_in_loops(item.body, inside or item.header.startswith(("for ", "while ")), in_loops)
+        elif kind is ir.Group:
+            if inside or any(line.__class__ is ir.Block or line.__class__ is ir.Group for line in item.lines):
+                _mark_in_loops(item.lines, inside, in_loops)  # (outside loops, only its blocks have lines to mark)
+        elif inside:
+            in_loops.add(id(item))
 
 
 def _missing_zero(block, entry):
@@ -1078,23 +1085,25 @@ def _maybe_unbound(body):
     """The values first set in a loop that may end with them unset: it may run no iteration, not
     set them on some path, or be inside a block that may not run."""
     names = set()
-
-    def visit(items, top):
-        for item in items:
-            if isinstance(item, ir.If):
-                visit(item.body, False)
-                visit(item.orelse, False)
-            elif isinstance(item, ir.Loop):
-                exits = dict(item.exits)
-                for name in item.fresh:
-                    value = exits.get(name)
-                    kept = any(synthetic(op) and isinstance(value, ir.Var) and op.target == value.name
-                               for op in ir.ops_in(item.body))
-                    if not (top and _runs(item) and not kept):
-                        names.add(name)
-                visit(item.body, False)
-    visit(body, True)
+    _unbound_in(body, True, names)
     return names
+
+
+def _unbound_in(items, top, names):
+    """``_maybe_unbound`` of the items of a block (``top``: the function's own), added to ``names``."""
+    for item in items:
+        if isinstance(item, ir.If):
+            _unbound_in(item.body, False, names)
+            _unbound_in(item.orelse, False, names)
+        elif isinstance(item, ir.Loop):
+            exits = dict(item.exits)
+            for name in item.fresh:
+                value = exits.get(name)
+                kept = any(synthetic(op) and isinstance(value, ir.Var) and op.target == value.name
+                           for op in ir.ops_in(item.body))
+                if not (top and _runs(item) and not kept):
+                    names.add(name)
+            _unbound_in(item.body, False, names)
 
 
 def _runs(loop):

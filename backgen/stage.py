@@ -547,31 +547,30 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def spell(self, node, replaced):
         """Source of ``node`` with staged children replaced and modules spelled canonically."""
-        versions = self.versions
+        tree = self.spelled(node, replaced)  # (a copy of its own: the tree its text parses to, where the
+        return source.printed(tree, parsed=tree)  # printer writes it)
 
-        def spelled(child):
-            if id(child) in replaced:
-                return atom_ast(replaced[id(child)])
-            kind = child.__class__
-            if kind is ast.Name and versions.get(child.id) is not None:
-                return atom_ast(versions[child.id])  # a name read again (x * x)
-            if kind is ast.Name or kind is ast.Attribute:
-                qualified = self.qualify(child)
-                if qualified:  # (a module's function: one of few texts, each built many times)
-                    return source.fill_template(self.alias(qualified), {})
-            if isinstance(child, source.SHARED):  # (a context or an operator: nothing to spell)
-                return child
-            new = kind.__new__(kind)  # a copy: the user's tree stays as written
-            for field, value in child.__dict__.items():
-                if value.__class__ is list:
-                    value = [spelled(item) if isinstance(item, ast.AST) else item for item in value]
-                elif isinstance(value, ast.AST):
-                    value = spelled(value)
-                setattr(new, field, value)
-            return new
-
-        tree = spelled(node)  # (a copy of its own: the tree its text parses to, where the printer writes it)
-        return source.printed(tree, parsed=tree)
+    def spelled(self, child, replaced):
+        """A copy of the tree ``child`` (``spell``'s) with the children ``replaced`` (by id) staged."""
+        if id(child) in replaced:
+            return atom_ast(replaced[id(child)])
+        kind = child.__class__
+        if kind is ast.Name and self.versions.get(child.id) is not None:
+            return atom_ast(self.versions[child.id])  # a name read again (x * x)
+        if kind is ast.Name or kind is ast.Attribute:
+            qualified = self.qualify(child)
+            if qualified:  # (a module's function: one of few texts, each built many times)
+                return source.fill_template(self.alias(qualified), {})
+        if isinstance(child, source.SHARED):  # (a context or an operator: nothing to spell)
+            return child
+        new = kind.__new__(kind)  # a copy: the user's tree stays as written
+        for field, value in child.__dict__.items():
+            if value.__class__ is list:
+                value = [self.spelled(item, replaced) if isinstance(item, ast.AST) else item for item in value]
+            elif isinstance(value, ast.AST):
+                value = self.spelled(value, replaced)
+            setattr(new, field, value)
+        return new
 
     def flatten_add(self, node):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and self.match_sigmoid(node) is None:
