@@ -261,23 +261,25 @@ def _walk(line):
 
 def _rename_span(items, first, span, old, new):
     """Drop ``first``; the lines of ``span`` read ``new`` for ``old``."""
-    inside = {id(line) for line in span}
+    return _renamed_in(items, first, {id(line) for line in span}, old, new)
 
-    def walk(items):
-        out = []
-        for item in items:
-            if item is first:
-                continue
-            if isinstance(item, ir.Group):
-                out.append(ir.Group(item.undoes, tuple(walk(item.lines))))
-            elif id(item) in inside:
-                out.append(_rename_deep(item, old, new))
-            elif isinstance(item, ir.Block):
-                out.append(ir.Block(item.header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
-            else:
-                out.append(item)
-        return out
-    return walk(items)
+
+def _renamed_in(items, first, inside, old, new):
+    """``_rename_span`` of a block's items, ``inside`` the ids of the span's lines."""
+    out = []
+    for item in items:
+        if item is first:
+            continue
+        if isinstance(item, ir.Group):
+            out.append(ir.Group(item.undoes, tuple(_renamed_in(item.lines, first, inside, old, new))))
+        elif id(item) in inside:
+            out.append(_rename_deep(item, old, new))
+        elif isinstance(item, ir.Block):
+            out.append(ir.Block(item.header, tuple(_renamed_in(item.body, first, inside, old, new))
+                                or (ir.Statement("pass"),)))
+        else:
+            out.append(item)
+    return out
 
 
 def _rename_deep(line, old, new):
@@ -479,41 +481,44 @@ def _replace(items, line, rename=False):
     """``items`` with the copy ``line`` dropped: ``x = y`` where the names differ, or, with ``rename``,
     nothing, and ``y`` for ``x`` in every line after it.  A forward line's number moves to the write
     that follows it."""
-    target, copied = line.target, _copied(line)
-    state = {"carry": None, "after": False}
+    state = {"target": line.target, "copied": _copied(line), "carry": None, "after": False}
+    return _replaced(items, line, rename, state)
 
-    def walk(items):
-        out = []
-        for item in items:
-            if isinstance(item, ir.Group):
-                undoes = item.undoes
-                if rename and (state["after"] or any(inner is line for inner in ir.group_lines(item.lines))):
-                    undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
-                        else _rename(undoes, target, copied)  # (the comment too)
-                out.append(ir.Group(undoes, tuple(walk(item.lines))))
-                continue
-            if isinstance(item, ir.Block):
-                header = _rename(item.header, target, copied) if state["after"] else item.header
-                out.append(ir.Block(header, tuple(walk(item.body)) or (ir.Statement("pass"),)))
-                continue
-            if item is line:
-                state["after"] = rename
-                if target != copied and not rename:
-                    out.append(type(line)(line.number, target, copied) if isinstance(line, ir.ForwardLine)
-                               else ir.AdjointLine(target, False, copied))
-                elif isinstance(line, ir.ForwardLine):
-                    state["carry"] = line.number
-                continue
-            if state["after"]:
-                item = _rename_line(item, target, copied)
-            if state["carry"] is not None:
-                written = copied if rename else target
-                if isinstance(item, ir.AdjointLine) and not item.accumulate and item.target.startswith(written + "["):
-                    item = ir.ForwardLine(state["carry"], item.target, item.source)
-                state["carry"] = None
-            out.append(item)
-        return out
-    return walk(items)
+
+def _replaced(items, line, rename, state):
+    """``_replace`` of a block's items; ``state``: the copy's target and what it copies, the number
+    of a forward line dropped waiting for its write, and whether the copy is behind."""
+    target, copied = state["target"], state["copied"]
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            undoes = item.undoes
+            if rename and (state["after"] or any(inner is line for inner in ir.group_lines(item.lines))):
+                undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
+                    else _rename(undoes, target, copied)  # (the comment too)
+            out.append(ir.Group(undoes, tuple(_replaced(item.lines, line, rename, state))))
+            continue
+        if isinstance(item, ir.Block):
+            header = _rename(item.header, target, copied) if state["after"] else item.header
+            out.append(ir.Block(header, tuple(_replaced(item.body, line, rename, state)) or (ir.Statement("pass"),)))
+            continue
+        if item is line:
+            state["after"] = rename
+            if target != copied and not rename:
+                out.append(type(line)(line.number, target, copied) if isinstance(line, ir.ForwardLine)
+                           else ir.AdjointLine(target, False, copied))
+            elif isinstance(line, ir.ForwardLine):
+                state["carry"] = line.number
+            continue
+        if state["after"]:
+            item = _rename_line(item, target, copied)
+        if state["carry"] is not None:
+            written = copied if rename else target
+            if isinstance(item, ir.AdjointLine) and not item.accumulate and item.target.startswith(written + "["):
+                item = ir.ForwardLine(state["carry"], item.target, item.source)
+            state["carry"] = None
+        out.append(item)
+    return out
 
 
 def _with_copied_views(items, views):

@@ -310,30 +310,38 @@ def _rank_tests_decided(forward, ranks):
 def _with_ranks(test, ranks, numpy_names):
     """``test`` with each rank of a parameter in ``ranks`` read as its number; None where it
     reads none."""
-    def rank_of(node):
+    substitute = _Ranks(ranks, numpy_names)
+    tree = substitute.visit(copy.deepcopy(test))
+    return tree if substitute.found else None
+
+
+class _Ranks(ast.NodeTransformer):
+    """``_with_ranks``'s rewrite: ``x.ndim``, ``np.ndim(x)``, ``len(x.shape)`` of a parameter of
+    ``ranks`` (name -> rank) as the number; ``found`` once one is."""
+
+    def __init__(self, ranks, numpy_names):
+        self.ranks, self.numpy_names, self.found = ranks, numpy_names, False
+
+    def visit(self, node):
+        rank = self.rank_of(node)
+        if rank is None:
+            return self.generic_visit(node)
+        self.found = True
+        return ast.copy_location(ast.Constant(rank), node)
+
+    def rank_of(self, node):
+        ranks = self.ranks
         if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
             return ranks.get(node.value.id)
         if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
             func, arg = node.func, node.args[0]
             if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) and \
-                    func.value.id in numpy_names and isinstance(arg, ast.Name):
+                    func.value.id in self.numpy_names and isinstance(arg, ast.Name):
                 return ranks.get(arg.id)
             if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Attribute) and \
                     arg.attr == "shape" and isinstance(arg.value, ast.Name):
                 return ranks.get(arg.value.id)
         return None
-
-    class Ranks(ast.NodeTransformer):
-        def visit(self, node):
-            rank = rank_of(node)
-            if rank is None:
-                return self.generic_visit(node)
-            self.found = True
-            return ast.copy_location(ast.Constant(rank), node)
-    substitute = Ranks()
-    substitute.found = False
-    tree = substitute.visit(copy.deepcopy(test))
-    return tree if substitute.found else None
 
 
 _COMPARE = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,

@@ -684,23 +684,7 @@ class _Reverser(FlowReverser):
                 readonly.discard(line.target)
         if not copies and not scalars:
             return groups
-        np_name = self.staged.modules["np"]
-
-        def fix(items):
-            out = []
-            for line in items:
-                if isinstance(line, ir.Group):
-                    out.append(ir.Group(line.undoes, tuple(fix(line.lines))))
-                elif isinstance(line, ir.Block):
-                    out.append(ir.Block(line.header, tuple(fix(line.body))))
-                elif id(line) in copies and not self.staged.shape_free:  # (shape-free: it may be a float)
-                    out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
-                elif id(line) in scalars or id(line) in copies:
-                    out.append(ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})"))
-                else:
-                    out.append(line)
-            return out
-        return fix(groups)
+        return _with_copies(groups, copies, scalars, self.staged.modules["np"], bool(self.staged.shape_free))
 
     def new_list(self, line):
         """Whether ``line`` makes a list's adjoint a new list (``list(g)``, ``g[:-1]``)."""
@@ -881,6 +865,24 @@ def _with_printed(items, printed):
             out.append(ir.Block(item.header, tuple(_with_printed(item.body, printed))))
         else:
             out.append(item)
+    return out
+
+
+def _with_copies(items, copies, scalars, np_name, shape_free):
+    """``items`` with the lines of ``copies`` (ids) assigning a copy (``x.copy()``), and those of
+    ``scalars`` ``np.copy(x)`` (a float too); shape-free code (``shape_free``) copies all so."""
+    out = []
+    for line in items:
+        if isinstance(line, ir.Group):
+            out.append(ir.Group(line.undoes, tuple(_with_copies(line.lines, copies, scalars, np_name, shape_free))))
+        elif isinstance(line, ir.Block):
+            out.append(ir.Block(line.header, tuple(_with_copies(line.body, copies, scalars, np_name, shape_free))))
+        elif id(line) in copies and not shape_free:  # (shape-free: it may be a float)
+            out.append(ir.AdjointLine(line.target, False, f"{source.wrap(line.source)}.copy()"))
+        elif id(line) in scalars or id(line) in copies:
+            out.append(ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})"))
+        else:
+            out.append(line)
     return out
 
 
@@ -1129,18 +1131,20 @@ def _guards(items, chain=()):
     outside any if, or on several paths, are left out.
     """
     found = {}
-
-    def visit(items, chain):
-        for item in items:
-            if isinstance(item, ir.Op):
-                found.setdefault(item.target, set()).add(chain)
-            elif isinstance(item, ir.If):
-                visit(item.body, chain + (item.test,))
-                visit(item.orelse, chain + (f"not ({item.test})",))
-            elif isinstance(item, ir.Loop):
-                visit(item.body, chain)
-    visit(items, chain)
+    _chains(items, chain, found)
     return {name: only for name, chains in found.items() if len(chains) == 1 for only in chains if only}
+
+
+def _chains(items, chain, found):
+    """Add to ``found`` (name -> chains) the chain of tests under which each item sets its name."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            found.setdefault(item.target, set()).add(chain)
+        elif isinstance(item, ir.If):
+            _chains(item.body, chain + (item.test,), found)
+            _chains(item.orelse, chain + (f"not ({item.test})",), found)
+        elif isinstance(item, ir.Loop):
+            _chains(item.body, chain, found)
 
 
 def _joined(tests):

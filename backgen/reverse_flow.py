@@ -303,19 +303,8 @@ class FlowReverser:
         """Save and restore only the carried values the backward reads (in the loop or after it)."""
         if not getattr(self, "loop_blocks", []):
             return list(groups)  # (no loop saves anything)
-        order = []
-
-        def walk(items):
-            for item in items:
-                start = len(order)
-                order.append(item)
-                if isinstance(item, ir.Block):
-                    walk(item.body)
-                elif isinstance(item, ir.Group):
-                    walk(item.lines)
-                spans[id(item)] = (start, len(order))
-        spans = {}
-        walk(groups)
+        order, spans = [], {}
+        _spans(groups, order, spans)
         replaced, dropped = {}, set()
         for block, loop in getattr(self, "loop_blocks", []):
             start, end = spans[id(block)]
@@ -332,19 +321,8 @@ class FlowReverser:
             self.needs_init |= {c for c, _ in kept if c in loop.fresh}  # saved before it is first set
             body = tuple(line for line in block.body[:count] if line.target in dict(kept)) + block.body[count:]
             replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
-
-        def rebuild(items):
-            out = []
-            for item in items:
-                if isinstance(item, ir.Block):
-                    item = replaced.get(id(item), item)
-                    out.append(ir.Block(item.header, tuple(rebuild(item.body))))
-                elif isinstance(item, ir.Group):
-                    out.append(ir.Group(item.undoes, tuple(rebuild(item.lines))))
-                elif not _fills(item, dropped):
-                    out.append(item)
-            return out
-        return rebuild(groups)  # (a replay of a loop in the backward saved into the lists dropped too)
+        return _rebuilt(groups, replaced, dropped)  # (a replay of a loop in the backward saved into the lists
+        # dropped too)
 
     def accumulate(self, var, upstream):
         accumulate = var in self.adjoint
@@ -567,6 +545,34 @@ def _written_in_place(loop, name):
                if carried == name)
 
 
+def _spans(items, order, spans):
+    """List ``items`` in ``order``, groups and blocks opened (each before its lines), and note in
+    ``spans`` (id -> (start, end)) where each one's lines lie in that order."""
+    for item in items:
+        start = len(order)
+        order.append(item)
+        if isinstance(item, ir.Block):
+            _spans(item.body, order, spans)
+        elif isinstance(item, ir.Group):
+            _spans(item.lines, order, spans)
+        spans[id(item)] = (start, len(order))
+
+
+def _rebuilt(items, replaced, dropped):
+    """``items`` with each block of ``replaced`` (by id) replaced, and no line filling the lists
+    ``dropped`` (``prune_saves``)."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Block):
+            item = replaced.get(id(item), item)
+            out.append(ir.Block(item.header, tuple(_rebuilt(item.body, replaced, dropped))))
+        elif isinstance(item, ir.Group):
+            out.append(ir.Group(item.undoes, tuple(_rebuilt(item.lines, replaced, dropped))))
+        elif not _fills(item, dropped):
+            out.append(item)
+    return out
+
+
 def _fills(line, lists):
     """Whether a line makes or appends to one of ``lists`` (``hs = []``, ``hs.append(h)``)."""
     if not isinstance(line, ir.Statement) or not lists:
@@ -724,30 +730,30 @@ def _read_after(items, name, exit_value):
     an operation, an if's test, a loop's bounds or test, in the order they run."""
     if not isinstance(exit_value, ir.Var):
         return False
-    seen = False
+    return _reads_after(items, name, exit_value.name, [False])
 
-    def reads(items):
-        nonlocal seen
-        for item in items:
-            if isinstance(item, ir.Op):
-                if synthetic(item):
-                    continue
-                if seen and name in item.reads():
-                    return True
-                if item.target == exit_value.name:
-                    seen = True
-            elif isinstance(item, ir.If):
-                if seen and name in _names(item.test):
-                    return True
-                if reads(item.body) or reads(item.orelse):
-                    return True
-            else:
-                if seen and name in _names(item.iterable or "0") | _names(item.test or "0"):
-                    return True
-                if reads(item.body):
-                    return True
-        return False
-    return reads(items)
+
+def _reads_after(items, name, target, seen):
+    """``_read_after`` in ``items``: ``seen[0]`` once the operation defining ``target`` has run."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            if synthetic(item):
+                continue
+            if seen[0] and name in item.reads():
+                return True
+            if item.target == target:
+                seen[0] = True
+        elif isinstance(item, ir.If):
+            if seen[0] and name in _names(item.test):
+                return True
+            if _reads_after(item.body, name, target, seen) or _reads_after(item.orelse, name, target, seen):
+                return True
+        else:
+            if seen[0] and name in _names(item.iterable or "0") | _names(item.test or "0"):
+                return True
+            if _reads_after(item.body, name, target, seen):
+                return True
+    return False
 
 
 def _top_level(items, name):

@@ -207,19 +207,7 @@ def run_check(staged, args, functions=None):
         if next(rounds) > 10_000:
             raise _Unfinished
 
-    def guarded(items):
-        out = []
-        for item in items:
-            if isinstance(item, ir.Loop):
-                body = guarded(item.body)
-                if item.kind == "while":
-                    body = (ir.Op("_", "call", (), item.line, (), "_guard()"),) + body
-                item = replace(item, body=body)
-            elif isinstance(item, ir.If):
-                item = replace(item, body=guarded(item.body), orelse=guarded(item.orelse))
-            out.append(item)
-        return tuple(out)
-    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(guarded(staged.body), 1)
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
     lines.append(f"    return {', '.join(map(str, staged.outputs))}")
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
     exec(compile("\n".join(lines) + "\n", f"<backgen check of {staged.name}>", "exec"), namespace)
@@ -233,6 +221,23 @@ def run_check(staged, args, functions=None):
                              f"given shapes: {type(exc).__name__}: {exc}")
         error.sample_run = True  # the inputs' fault, not the code's
         raise error from None
+    finally:
+        namespace.clear()  # (the probe and the namespace it reads hold each other)
+
+
+def _guarded(items):
+    """``items`` with each ``while`` loop's body opening with a call of ``_guard()`` (``run_check``'s)."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Loop):
+            body = _guarded(item.body)
+            if item.kind == "while":
+                body = (ir.Op("_", "call", (), item.line, (), "_guard()"),) + body
+            item = replace(item, body=body)
+        elif isinstance(item, ir.If):
+            item = replace(item, body=_guarded(item.body), orelse=_guarded(item.orelse))
+        out.append(item)
+    return tuple(out)
 
 
 class _Unfinished(Exception):
