@@ -406,11 +406,9 @@ class _Reverser(FlowReverser):
                 text = grad(context)
                 lines.extend(context.setups)
             else:
-                expr = source.filled_simply(grad, bindings)
-                if source.is_zero(expr):
+                text = source.contribution(grad, bindings, upstream)
+                if text is None:
                     continue
-                text = source.printed(expr, parsed=expr) if source.mentions(grad, "g") \
-                    else source.printed_product(expr, upstream)
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream, op.target))
                 continue

@@ -728,6 +728,78 @@ def printed_product(local, upstream):
     return printed(node, parsed=plain)
 
 
+def contribution(grad, bindings, upstream):
+    """The text of a rule's template ``grad`` filled with ``bindings`` (``filled_simply``), printed
+    as is where it mentions ``g``, else times ``upstream`` (``printed_product``); None where it
+    is zero.  Where every binding is a name, the text is the template's printed form (``_form``)
+    with the names put in, and the tree its text parses to is built without printing it."""
+    form = _form(grad)
+    if form is not None and upstream.isidentifier():
+        for value in bindings.values():
+            if value.__class__ is not ast.Name:
+                break
+        else:
+            zero, layout, slots, times, kind = form
+            if zero:
+                return None
+            ids = [upstream if slot is None else bindings[slot].id if slot in bindings else slot for slot in slots]
+            text = layout.format(*ids)
+            if text not in line_names.known:
+                names = frozenset(ids)
+                if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
+                    return text  # (as printed notes nothing: the names are parsed where asked)
+                line_names.known[text] = code_names.known[text] = names
+                local = _builder(grad, True)(bindings)
+                if times is None:
+                    tree = local
+                elif times == "g":
+                    tree = ast.Name(upstream, LOAD)
+                elif times == "-g":
+                    tree = ast.UnaryOp(ast.USub(), ast.Name(upstream, LOAD))
+                elif times == "g /":
+                    tree = ast.BinOp(ast.Name(upstream, LOAD), ast.Div(), local.right)
+                else:
+                    tree = ast.BinOp(local, ast.Mult(), ast.Name(upstream, LOAD))
+                expression.known.setdefault(text, tree)
+                if kind in _PRINTED_AS:
+                    wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
+            return text
+    expr = filled_simply(grad, bindings)
+    if is_zero(expr):
+        return None
+    return printed(expr, parsed=expr) if mentions(grad, "g") else printed_product(expr, upstream)
+
+
+@functools.lru_cache(maxsize=None)
+def _form(grad):
+    """``(zero, layout, slots, times, kind)``: how ``contribution`` prints the template ``grad``
+    filled with names: whether it is zero; the text, a format with a field for each name (names
+    print as themselves wherever they stand); the template's name each field holds (None:
+    the upstream gradient); how the text multiplies by ``g`` (None: it is the filled template,
+    which mentions ``g``; ``"g"``, ``"-g"``, ``"g /"``, ``"* g"``: as ``product`` writes it) and
+    the class of the tree printed.  None where the printer leaves the template to astor."""
+    slots = sorted(name_ids(_simplified(grad)))
+    marks = {name: ast.Name(f"\0{k}\0", LOAD) for k, name in enumerate(slots)}
+    local = _builder(grad, True)(marks)
+    zero = is_zero(local)
+    try:
+        _printed(local, _TOP_TUPLE if local.__class__ is ast.Tuple else _TOP, [])
+    except _Unprintable:
+        return None
+    if mentions(grad, "g"):
+        node, times = local, None
+    else:
+        node = product(local, f"\0{len(slots)}\0", simplified=True)
+        slots.append(None)
+        kind = node.__class__
+        times = "g" if kind is ast.Name else "-g" if kind is ast.UnaryOp else \
+            "g /" if node.op.__class__ is ast.Div else "* g"
+    text = _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP, [])
+    parts = text.replace("{", "{{").replace("}", "}}").split("\0")
+    layout = "".join(part if k % 2 == 0 else f"{{{int(part)}}}" for k, part in enumerate(parts))
+    return zero, layout, tuple(slots), times, node.__class__
+
+
 def _unwrapped(node):
     """A ``Part``'s value (``product`` wraps its operands in one, at the top)."""
     return node.value if node.__class__ is Part else node
