@@ -412,7 +412,12 @@ class _Reverser(FlowReverser):
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream, op.target))
                 continue
-            if rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
+            shapes = self.staged.shapes
+            if rule.broadcast and self.numpy and context is None and not self.staged.shape_free and not self.sized \
+                    and op.rule != "np.matmul" and arg.name in shapes and op.target in shapes:
+                text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
+                # directly: from the result's shape to the operand's)
+            elif rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
                     context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
                     context.shared = shared
