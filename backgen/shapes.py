@@ -548,11 +548,12 @@ def _commoned_text(text, renamed, kept, namespace):
     where the text may hold other identifiers (strings, a scope of its own, non-ASCII names)."""
     if not text.isascii() or _NOT_PLAIN.search(text):
         return None
-
-    def alias(match):
-        name = match.group()
-        return name if name in _KEYWORDS else _aliased(name, renamed, kept, namespace)
-    return _IDENTIFIER.sub(alias, text)
+    pieces = _IDENTIFIER.split(text)  # (the identifiers at the odd positions: the pattern captures them)
+    for k in range(1, len(pieces), 2):
+        name = pieces[k]
+        if name not in _KEYWORDS:
+            pieces[k] = _aliased(name, renamed, kept, namespace)
+    return "".join(pieces)
 
 
 def _aliased(name, renamed, kept, namespace):
@@ -566,7 +567,7 @@ def _aliased(name, renamed, kept, namespace):
     return alias
 
 
-_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?!\w)(?!\s*=(?!=))")
+_IDENTIFIER = re.compile(r"((?<![\w.])[A-Za-z_]\w*(?!\w)(?!\s*=(?!=)))")
 _NOT_PLAIN = re.compile(r"['\"#]|\blambda\b|\bfor\b|:=|" + _ALIAS)
 _KEYWORDS = frozenset(keyword.kwlist)
 
