@@ -272,7 +272,7 @@ def _modules_in(text, modules):
     no such line reads costs a parse of the whole text."""
     found, whole = [], None
     lines = text.splitlines()
-    if "\\\n" in text or any(line.count('"""') % 2 or line.count("'''") % 2 for line in lines):
+    if "\\\n" in text or _spans_lines(text, '"""') or _spans_lines(text, "'''"):
         lines = ()  # a string or a line continued onto the next: the whole text is parsed
     for canonical, alias in sorted(modules.items()):
         if alias not in text:
@@ -286,6 +286,14 @@ def _modules_in(text, modules):
         if alias in whole:
             found.append(canonical)
     return found
+
+
+def _spans_lines(text, quotes):
+    """Whether a line of ``text`` holds ``quotes`` an odd number of times: whether the text, cut
+    at each of them, has an odd number of them or a piece between the first and second, the
+    third and fourth... (each pair on one line otherwise) holding a line's end (``splitlines``')."""
+    pieces = text.split(quotes)
+    return len(pieces) % 2 == 0 or any(len(f"{piece}.".splitlines()) > 1 for piece in pieces[1::2])
 
 
 def _reads_name(line, alias):
