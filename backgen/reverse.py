@@ -1011,6 +1011,8 @@ def _data_sized(staged):
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
+            if not origins:  # (nothing to mark: most operations)
+                continue
             if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
                     not (isinstance(a, ir.Var) and a.name in sized) and any(d != 1 for d in _shape_of(a, staged.shapes))
                     for a in op.args):

@@ -788,15 +788,22 @@ def _without_self_assignments(lines):
 
 
 def _flatten(lines):
+    """Every line of ``lines`` in order, as a list: groups opened, each block before its lines."""
+    out = []
+    _flatten_into(lines, out)
+    return out
+
+
+def _flatten_into(lines, out):
     for line in lines:
         kind = line.__class__
         if kind is ir.Block:
-            yield line
-            yield from _flatten(line.body)
+            out.append(line)
+            _flatten_into(line.body, out)
         elif kind is ir.Group:
-            yield from _flatten(line.lines)
+            _flatten_into(line.lines, out)
         else:
-            yield line
+            out.append(line)
 
 
 def _names(text):

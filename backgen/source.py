@@ -482,6 +482,51 @@ def fill_template(text, bindings):
     return _builder(text, False)(bindings)
 
 
+def printed_filled(text, bindings):
+    """``printed(fill_template(text, bindings), plain=True)``.  Where every binding is a name, the
+    text is the template's printed form (``_filled_form``) with the names put in, and the tree is
+    built only for a text not printed before (``printed`` notes nothing else)."""
+    form = _filled_form(text)
+    if form is not None:
+        for value in bindings.values():
+            if value.__class__ is not ast.Name:
+                break
+        else:
+            layout, slots, kind = form
+            ids = [bindings[slot].id if slot in bindings else slot for slot in slots]
+            result = layout.format(*ids)
+            if result not in line_names.known:
+                names = frozenset(ids)
+                if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
+                    return result  # (as printed notes nothing: the names are parsed where asked)
+                line_names.known[result] = code_names.known[result] = names
+                expression.known.setdefault(result, _builder(text, False)(bindings))
+                if kind in _PRINTED_AS:
+                    wrap.known.setdefault(result, result if kind in ATOMIC else f"({result})")
+            return result
+    return printed(fill_template(text, bindings), plain=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _filled_form(text):
+    """``(layout, slots, kind)``: the template ``text`` filled with names as printed, a format with
+    a field for each name (names print as themselves wherever they stand), the template's name each
+    field holds, and the class of the tree; None where the printer leaves the template to astor."""
+    slots = sorted(name_ids(_parsed(text)))
+    tree = _builder(text, False)({name: ast.Name(f"\0{k}\0", LOAD) for k, name in enumerate(slots)})
+    try:
+        printed_text = _printed(tree, _TOP_TUPLE if tree.__class__ is ast.Tuple else _TOP, [])
+    except _Unprintable:
+        return None
+    return _layout(printed_text), tuple(slots), tree.__class__
+
+
+def _layout(text):
+    """A format of ``text`` printed with marks ``\\0k\\0`` for names: field ``k`` for each."""
+    parts = text.replace("{", "{{").replace("}", "}}").split("\0")
+    return "".join(part if k % 2 == 0 else f"{{{int(part)}}}" for k, part in enumerate(parts))
+
+
 def filled_simply(text, bindings):
     """``simplify(fill(text, bindings))`` of a rule's template: the template simplified once (when
     every binding is a name, no simplification can depend on which), then filled."""
@@ -795,9 +840,7 @@ def _form(grad):
         times = "g" if kind is ast.Name else "-g" if kind is ast.UnaryOp else \
             "g /" if node.op.__class__ is ast.Div else "* g"
     text = _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP, [])
-    parts = text.replace("{", "{{").replace("}", "}}").split("\0")
-    layout = "".join(part if k % 2 == 0 else f"{{{int(part)}}}" for k, part in enumerate(parts))
-    return zero, layout, tuple(slots), times, node.__class__
+    return zero, _layout(text), tuple(slots), times, node.__class__
 
 
 def _unwrapped(node):

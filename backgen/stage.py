@@ -752,7 +752,7 @@ def render_template(rule, args, modules):
         return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
     bindings.update(module_bindings(modules))
-    return source.printed(source.fill_template(rule.forward, bindings), plain=True)
+    return source.printed_filled(rule.forward, bindings)
 
 
 def module_bindings(modules):
