@@ -57,23 +57,30 @@ def _lambdas_lifted(body, func):
     """``body`` with each lambda given a name in a loop or branch (``p = lambda k: np.exp(f[k]) / s``
     in a loop), whose name nothing else assigns, made the ``def`` it means at the top level: its
     closure is read when it is called, as the helper's closure parameters are."""
+    if not any(isinstance(stmt, (ast.For, ast.While, ast.If)) for stmt in body):
+        return list(body)  # (no loop or branch: no lambda in one)
     stored = [n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
     lifted = []
-
-    def pull(stmts):
-        out = []
-        for stmt in stmts:
-            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 \
-                    and isinstance(stmt.targets[0], ast.Name) and stored.count(stmt.targets[0].id) == 1:
-                lifted.append(_as_def(stmt))
-                continue
-            for field in ("body", "orelse"):
-                if isinstance(stmt, (ast.For, ast.While, ast.If)) and getattr(stmt, field):
-                    setattr(stmt, field, pull(getattr(stmt, field)) or [ast.copy_location(ast.Pass(), stmt)])
-            out.append(stmt)
-        return out
-    inner = [pull([stmt])[0] if isinstance(stmt, (ast.For, ast.While, ast.If)) else stmt for stmt in body]
+    inner = [_pulled([stmt], stored, lifted)[0] if isinstance(stmt, (ast.For, ast.While, ast.If)) else stmt
+             for stmt in body]
     return lifted + inner
+
+
+def _pulled(stmts, stored, lifted):
+    """``_lambdas_lifted`` of statements in a block: each lambda so named, whose name is once in
+    ``stored`` (every name the function assigns), taken out into ``lifted`` as its ``def``."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name) and stored.count(stmt.targets[0].id) == 1:
+            lifted.append(_as_def(stmt))
+            continue
+        for field in ("body", "orelse"):
+            if isinstance(stmt, (ast.For, ast.While, ast.If)) and getattr(stmt, field):
+                setattr(stmt, field, _pulled(getattr(stmt, field), stored, lifted)
+                        or [ast.copy_location(ast.Pass(), stmt)])
+        out.append(stmt)
+    return out
 
 
 def lift(forward, bind_import):
