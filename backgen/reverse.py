@@ -627,7 +627,8 @@ class _Reverser(FlowReverser):
             return groups
         lines = list(_flatten(groups))
         in_loops = set()
-        _mark_in_loops(groups, False, in_loops)
+        if any(line.__class__ is ir.Block for line in lines):  # (else no line is in a loop: straight-line code)
+            _mark_in_loops(groups, False, in_loops)
         accumulated = {line.target.split("[")[0] for line in lines
                        if line.__class__ is ir.AdjointLine and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines
