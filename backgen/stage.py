@@ -102,7 +102,7 @@ def uses_numpy(forward, seen=(), nodes=None):
                 local.add(node.id)
             names.add(node.id)
         elif kind is ast.Assign:
-            named = (others, lists)[node.value.__class__ is ast.List]  # vals = [a, b]: a list, not an array
+            named = (others, lists)[node.value.__class__ in (ast.List, ast.Tuple)]  # vals = [a, b]: not an array
             named.update(t.id for t in node.targets if t.__class__ is ast.Name)
         elif kind is ast.Call and node.func.__class__ is ast.Name and node.func.id in forward.helpers:
             calls.append(node)
@@ -391,7 +391,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return ir.Const("[]")
         if isinstance(node, ast.List) and all(not isinstance(e, ast.Starred) for e in node.elts):
             return self.numpy_op("list_make", list(node.elts), node, name, role or "items")  # a list of values
-        if isinstance(node, ast.Tuple) and self.numpy and name is not None and \
+        if isinstance(node, ast.Tuple) and name is not None and \
                 not all(_literal(e) for e in node.elts) and \
                 not any(isinstance(e, (ast.Starred, ast.Tuple, ast.List)) for e in node.elts):
             # pair = (h, c), a value of its own: its items carry their gradients, as a list's do (a tuple

@@ -1,5 +1,7 @@
 """Python lists of arrays and writes into arrays, checked against finite differences."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -451,3 +453,20 @@ def test_a_tuple_holding_a_tuple_of_differentiated_values_is_refused():
     with pytest.raises(backgen.BackgenError, match="building a value this way") as info:
         backgen.generate(source, shapes={"x": "3"})
     assert (info.value.lineno, info.value.offset) == (4, 5)
+
+
+@pytest.mark.parametrize("body", [
+    "t = (x * 2.0, math.sin(x))\n    a, b = t\n    return a * b * y",
+    "acc = (x, 0.0)\n    for i in range(3):\n        acc = (acc[0] * 2.0, acc[1] + acc[0] * y)\n    return acc[1]",
+    "t = (x * y, math.exp(x))\n    return t[0] * t[-1] + t[1]",
+])
+def test_a_tuple_of_numbers_in_plain_python(body):
+    source = "import math\n\ndef f(x, y):\n    " + body + "\n"
+    text = backgen.generate(source)
+    assert "import numpy" not in text  # plain Python, as the function is
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    got = namespace["f_backward"](0.7, -0.4)
+    want = finite_differences(forward["f"], [0.7, -0.4], [0, 1], (1.0,))
+    np.testing.assert_allclose(got, [float(w) for w in want], rtol=1e-6, atol=1e-8)
