@@ -361,7 +361,7 @@ class Differentiable:
                     "is the upstream gradient)" if upstream else "")
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
-        return bound.args
+        return tuple(bound.arguments.values())  # (keyword-only ones last, as the backward takes them)
 
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)

@@ -593,6 +593,13 @@ def fence(forward):
     if args.vararg or args.kwarg:
         node = args.vararg or args.kwarg
         raise forward.error(f"variable arguments (*{node.arg} / **{node.arg}) are not supported", node)
+    if args.kwonlyargs and not args.posonlyargs and (all(d is not None for d in args.kw_defaults) or
+                                                     not args.defaults and None not in args.kw_defaults[
+                                                         next((k for k, d in enumerate(args.kw_defaults)
+                                                               if d is not None), len(args.kw_defaults)):]):
+        # def f(x, *, s=2.0): s is a parameter like the others (the backward takes it by name or place)
+        args.defaults = args.defaults + [d for d in args.kw_defaults if d is not None]
+        args.args, args.kwonlyargs, args.kw_defaults = args.args + args.kwonlyargs, [], []
     if args.kwonlyargs or args.posonlyargs:
         node = (args.kwonlyargs or args.posonlyargs)[0]
         raise forward.error("keyword-only and positional-only parameters are not supported", node)

@@ -9,6 +9,7 @@ What goes, as CS231n's templates and everyday code write it:
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
   ``np.random.seed(...)``;
 * ``assert`` statements (checks, not values);
+* annotations of assignments (``h: np.ndarray = x @ W`` is ``h = x @ W``; ``h: float`` alone goes);
 * expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
   when they write into nothing: a call of the user's own functions, a method
   or ``out=`` stays, and the fence refuses it;
@@ -73,6 +74,10 @@ class _IsNumber(ast.NodeTransformer):
 def _block(stmts, placeholders, error, top=False):
     out = []
     for stmt in stmts:
+        if isinstance(stmt, ast.AnnAssign):  # y: float = 2.0 is y = 2.0; y: float alone declares nothing
+            if stmt.value is None:
+                continue
+            stmt = ast.copy_location(ast.Assign([stmt.target], stmt.value, type_comment=None), stmt)
         if _says_nothing(stmt):
             continue
         if _is_none_placeholder(stmt):

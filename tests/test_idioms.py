@@ -402,3 +402,41 @@ def test_max_and_min_of_several_numbers_route_to_the_first_extreme():
         got = generated["f_backward"](*args)
         for k in range(4):
             assert got[k] == pytest.approx(gradient(namespace["f"], list(args), k), abs=1e-7)
+
+
+def test_annotated_assignments_are_assignments():
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(x, w):
+            out: np.ndarray = None
+            h: np.ndarray = np.tanh(x @ w)
+            n: int
+            scale: float = 2.0
+            out = h * scale
+            return np.sum(out ** 2)
+    ''')
+    namespace, forward = {}, {}
+    exec(backgen.generate(source, shapes={"x": "3, 4", "w": "4, 2"}), namespace)
+    exec(source, forward)
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    for k, got in enumerate(namespace["f_backward"](x, w)):
+        np.testing.assert_allclose(got, gradient(forward["f"], (x, w), k), rtol=1e-5, atol=1e-7)
+
+
+def test_keyword_only_parameters():
+    @backgen.backward
+    def f(x, *, shift, scale=2.0):
+        return np.sum(np.tanh(x * scale + shift))
+
+    x = np.array([0.1, -0.4, 0.3])
+    dx, dshift, dscale = f.backward(x, shift=0.2)
+    want = [gradient(lambda x, shift, scale: f(x, scale=scale, shift=shift), (x, 0.2, 2.0), k) for k in range(3)]
+    for got, expected in zip((dx, dshift, dscale), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-8)
+    text = backgen.generate("import numpy as np\n\ndef g(x, *, s=2.0):\n    return np.sum(x * s)\n",
+                            shapes={"x": "3", "s": float})
+    assert "def g_backward(x, s=2.0, dout=1.0):" in text  # taken by name or by place
+    with pytest.raises(backgen.BackgenError, match="keyword-only and positional-only"):
+        backgen.generate("import numpy as np\n\ndef g(x, s=1.0, *, t):\n    return np.sum(x * s * t)\n")
