@@ -600,9 +600,12 @@ def fence(forward):
         # def f(x, *, s=2.0): s is a parameter like the others (the backward takes it by name or place)
         args.defaults = args.defaults + [d for d in args.kw_defaults if d is not None]
         args.args, args.kwonlyargs, args.kw_defaults = args.args + args.kwonlyargs, [], []
-    if args.kwonlyargs or args.posonlyargs:
-        node = (args.kwonlyargs or args.posonlyargs)[0]
-        raise forward.error("keyword-only and positional-only parameters are not supported", node)
+    if args.posonlyargs:
+        raise forward.error("positional-only parameters are not supported", args.posonlyargs[0])
+    if args.kwonlyargs:
+        node = next(a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None)
+        raise forward.error("a keyword-only parameter without a default after parameters with defaults is not "
+                            "supported: give it a default, or put it before them", node)
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
         if not (_is_number(default) or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):

@@ -21,7 +21,7 @@ CASES = [
     ("nonlocal", "def f(x):\n    nonlocal k\n    return x\n", 2, 5, "nonlocal statements"),
     ("*args", "def f(x, *rest):\n    return x\n", 1, 11, "variable arguments"),
     ("**kwargs", "def f(x, **options):\n    return x\n", 1, 12, "variable arguments"),
-    ("keyword-only", "def f(x, *, y):\n    return x\n", 1, 13, "keyword-only"),
+    ("keyword-only after defaults", "def f(x, y=1.0, *, z):\n    return x * y * z\n", 1, 20, "keyword-only parameter without a default"),
     ("unknown function", "def f(x):\n    return foo(x)\n", 2, 12, "unknown function 'foo'"),
     ("unknown math function", "import math\ndef f(x):\n    return math.ulp(x)\n", 3, 12, "math.ulp has no derivative rule"),
     ("non-differentiable", "import math\ndef f(x):\n    return math.floor(x)\n", 3, 12, "math.floor is not differentiable"),
