@@ -257,7 +257,8 @@ class StatementStager:
         finally:
             self.tests.pop()
             self.guards.pop()
-        self.stale.update(stale)
+        for name, marks in stale.items():  # stale after the if where either path made it so
+            self.stale[name] = self.stale.get(name, ()) + tuple(m for m in marks if m not in self.stale.get(name, ()))
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]

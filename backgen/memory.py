@@ -384,7 +384,8 @@ class MemoryModel:
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
         self.param_writes = [(follow(value), error) for value, error in self.param_writes]
-        self.stale = {name: (follow(value), message) for name, (value, message) in self.stale.items()}
+        self.stale = {name: tuple((follow(value), message) for value, message in marks)
+                      for name, marks in self.stale.items()}
 
     def iterates_written(self, iterable, node):
         return self.error(f"the loop iterates {iterable}, which its body writes into: copy it first "
@@ -400,17 +401,18 @@ class MemoryModel:
                 "or copy the parameter first (.copy())", node)))
 
     def _stale(self, other_name, name, node, why, only_if_array=None):
-        """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array."""
-        self.stale[other_name] = only_if_array, (f"{other_name!r} may have been changed by the write into {name!r} on line "
-                             f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())")
+        """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.
+        The marks of several writes add up: stale if any of them holds."""
+        mark = (only_if_array, f"{other_name!r} may have been changed by the write into {name!r} on line "
+                               f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())")
+        self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
 
     def check_fresh(self, name, node):
         """Refuse reading a name a write made stale (or note it, when that depends on shapes)."""
-        found = self.stale.get(name)
-        if found:
-            only_if_array, message = found
+        for only_if_array, message in self.stale.get(name, ()):
             if only_if_array is None:
-                raise self.error(found[1], node)
+                raise self.error(message, node)
+        for only_if_array, message in self.stale.get(name, ()):
             self.hazards.append((only_if_array, self.error(message, node)))  # decided once shapes are known
 
     def forget_stale(self, name):

@@ -470,3 +470,17 @@ def test_a_tuple_of_numbers_in_plain_python(body):
     got = namespace["f_backward"](0.7, -0.4)
     want = finite_differences(forward["f"], [0.7, -0.4], [0, 1], (1.0,))
     np.testing.assert_allclose(got, [float(w) for w in want], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("body", [
+    # a view of the parameter held in a list or tuple, written through an item in a loop: v changes from one
+    # iteration to the next (a later write into the number c once hid the first write's mark)
+    "for i in range(3):\n        a = [v.T, s * 1.0]\n        b = a[0]\n        c = a[1]\n        b[0] += np.sum(v)\n"
+    "        c += b * 0.7\n    return c",
+    "for i in range(3):\n        a = (v.T, s * 1.0)\n        b, c = a\n        b[0] += np.sum(v)\n        c += b * 0.7\n"
+    "    return c",
+])
+def test_a_write_through_an_item_of_a_list_holding_a_view_in_a_loop_is_refused(body):
+    with pytest.raises(backgen.BackgenError, match="'v' may have been changed by the write into 'b'") as info:
+        backgen.generate("import numpy as np\n\ndef f(v, s):\n    " + body + "\n", shapes={"v": "3", "s": float})
+    assert info.value.lineno == 4
