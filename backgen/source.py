@@ -495,14 +495,7 @@ def printed_filled(text, bindings):
             layout, slots, kind = form
             ids = [bindings[slot].id if slot in bindings else slot for slot in slots]
             result = layout.format(*ids)
-            if result not in line_names.known:
-                names = frozenset(ids)
-                if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
-                    return result  # (as printed notes nothing: the names are parsed where asked)
-                line_names.known[result] = code_names.known[result] = names
-                expression.known.setdefault(result, _builder(text, False)(bindings))
-                if kind in _PRINTED_AS:
-                    wrap.known.setdefault(result, result if kind in ATOMIC else f"({result})")
+            _note_form(result, ids, kind, lambda: _builder(text, False)(bindings))
             return result
     return printed(fill_template(text, bindings), plain=True)
 
@@ -789,30 +782,40 @@ def contribution(grad, bindings, upstream):
                 return None
             ids = [upstream if slot is None else bindings[slot].id if slot in bindings else slot for slot in slots]
             text = layout.format(*ids)
-            if text not in line_names.known:
-                names = frozenset(ids)
-                if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
-                    return text  # (as printed notes nothing: the names are parsed where asked)
-                line_names.known[text] = code_names.known[text] = names
-                local = _builder(grad, True)(bindings)
-                if times is None:
-                    tree = local
-                elif times == "g":
-                    tree = ast.Name(upstream, LOAD)
-                elif times == "-g":
-                    tree = ast.UnaryOp(ast.USub(), ast.Name(upstream, LOAD))
-                elif times == "g /":
-                    tree = ast.BinOp(ast.Name(upstream, LOAD), ast.Div(), local.right)
-                else:
-                    tree = ast.BinOp(local, ast.Mult(), ast.Name(upstream, LOAD))
-                expression.known.setdefault(text, tree)
-                if kind in _PRINTED_AS:
-                    wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
+            _note_form(text, ids, kind, lambda: _times_tree(_builder(grad, True)(bindings), times, upstream))
             return text
     expr = filled_simply(grad, bindings)
     if is_zero(expr):
         return None
     return printed(expr, parsed=expr) if mentions(grad, "g") else printed_product(expr, upstream)
+
+
+def _times_tree(local, times, upstream):
+    """The tree of a filled template ``local`` times ``upstream`` as ``_form``'s ``times`` says."""
+    if times is None:
+        return local
+    if times == "g":
+        return ast.Name(upstream, LOAD)
+    if times == "-g":
+        return ast.UnaryOp(ast.USub(), ast.Name(upstream, LOAD))
+    if times == "g /":
+        return ast.BinOp(ast.Name(upstream, LOAD), ast.Div(), local.right)
+    return ast.BinOp(local, ast.Mult(), ast.Name(upstream, LOAD))
+
+
+def _note_form(text, ids, kind, tree):
+    """Note, for ``text`` printed from a template's form with the names ``ids`` put in, what
+    ``printed`` notes: its names, the tree it parses to (``tree()``, built here only) and how it
+    wraps.  Nothing where a name is not an identifier: the names are then parsed where asked."""
+    if text in line_names.known:
+        return
+    names = frozenset(ids)
+    if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
+        return
+    line_names.known[text] = code_names.known[text] = names
+    expression.known.setdefault(text, tree())
+    if kind in _PRINTED_AS:
+        wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
 
 
 @functools.lru_cache(maxsize=None)

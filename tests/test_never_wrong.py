@@ -661,23 +661,20 @@ def test_a_constructor_filled_with_a_differentiated_value_is_refused(body):
 
 
 def test_a_constructor_shaped_like_a_differentiated_value_carries_no_gradient():
-    source = "import numpy as np\n\ndef f(x, s):\n    v = np.full_like(x, 0.5) + np.full(x.shape, 2.0)\n" \
-             "    w = np.linspace(0.0, 1.0, x.shape[0])\n    return np.sum(v * x * w * s)\n"
-    namespace, forward = {}, {}
-    exec(backgen.generate(source, shapes={"x": "3", "s": float}), namespace)
-    exec(source, forward)
-    x, s = np.array([0.3, -0.2, 0.5]), 0.7
-    for got, want in zip(namespace["f_backward"](x, s), finite_differences(forward["f"], [x, s], [0, 1], (1.0,))):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    assert_right("""
+        def f(x: "3", s: float):
+            v = np.full_like(x, 0.5) + np.full(x.shape, 2.0)
+            w = np.linspace(0.0, 1.0, x.shape[0])
+            return np.sum(v * x * w * s)
+        """, (V3, 0.7))
 
 
 def test_a_remainder_of_differentiated_numbers_has_their_slope():
     # x % 1.0 was taken for integer arithmetic, its gradient silently zero
-    source = "import numpy as np\n\ndef f(x, s):\n    k = 0\n    for i in range(3):\n        k = k + i % 2\n" \
-             "    return np.sum((x * 3.0) % 1.0 + x[k] * (s % 0.5)) * s\n"
-    namespace, forward = {}, {}
-    exec(backgen.generate(source, shapes={"x": "3", "s": float}), namespace)
-    exec(source, forward)
-    x, s = np.array([0.31, -0.23, 0.52]), 0.77
-    for got, want in zip(namespace["f_backward"](x, s), finite_differences(forward["f"], [x, s], [0, 1], (1.0,))):
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+    assert_right("""
+        def f(x: "3", s: float):
+            k = 0
+            for i in range(3):
+                k = k + i % 2
+            return np.sum((x * 3.0) % 1.0 + x[k] * (s % 0.5)) * s
+        """, (np.array([0.31, -0.23, 0.52]), 0.77))
