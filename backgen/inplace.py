@@ -662,6 +662,9 @@ def fresh(text):
     node = _parse(text)
     if node is None:
         return False
+    if isinstance(node, ast.BinOp) and (isinstance(node.left, (ast.List, ast.Tuple)) or
+                                        isinstance(node.right, (ast.List, ast.Tuple))):
+        return False  # hs + [h]: a new list, holding the very arrays it is made of
     if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Constant, ast.Compare)):  # (a list holds its items)
         return True
     if isinstance(node, ast.IfExp):

@@ -374,8 +374,11 @@ class FlowReverser:
                     first, *rest = item.lines()
                     kept += [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
                     method = self.method_form(item) if replay else None
-                    kept.append(self.forward_line(None, item) if method is None else
-                                ir.ForwardLine(self.numbers[id(item)], item.target, method))
+                    if replay:  # a line of its own, not the forward pass's: a pass dropping the forward's
+                        line = ir.ForwardLine(self.numbers[id(item)], item.target, method or item.source)
+                    else:       # copy (Y_2 = Y_1.copy()) must not drop this one, which later reads may need
+                        line = self.forward_line(None, item)
+                    kept.append(line)
                     read |= item.reads()
             elif isinstance(item, ir.If):
                 defines = {op.target for op in ir.ops_in(item.body + item.orelse)} - kept_by_loops

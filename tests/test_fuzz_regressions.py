@@ -2019,3 +2019,38 @@ def test_a_write_into_a_zero_dimensional_array_another_name_holds_is_refused(op)
     assert_refused(source.format("np.tensordot(X, X * 0.5, axes=2)"), "'b' may have been changed by the write into 'a'", 6)
     X = np.array([[-0.85, 0.3, -0.54, 0.71]])
     assert_right(source.format("np.sum(X * X)"), [X], dout=np.array([[0.5, -1.0, 0.3, 0.2]]))
+
+
+def test_a_branch_computed_again_in_the_backward_keeps_its_own_copy_before_a_write():
+    """The backward computed the branch's values again with the forward pass's very line objects, so
+    dropping the forward's copy (Y_2 = Y_1.copy(), nothing read Y_1 after it there) dropped the
+    backward's too, where Y_1 and its view Y_1[:, 3] are read after the write (long fuzzer seed 6767
+    program 5418, a wrong gradient silently)."""
+    source = '''
+    def f(X: "3, 4"):
+        Y = X * 2.0
+        if Y.mean() < 1.7:
+            Y[:, 0] = np.sum(Y)
+            Y[:, 3] *= np.max(Y)
+            Y[0] = Y.mean()
+        return Y[-3, 1]
+    '''
+    assert_right(source, [np.random.default_rng(1).uniform(-0.5, 0.5, (3, 4))])
+
+
+def test_a_write_into_an_array_a_list_holds_keeps_a_copy_where_an_item_is_read_after():
+    """hs + [w] was taken for a new array, holding none of its operands' memory, so w[2] = ... wrote
+    into w in place, changing hs[0] and hs[-1], which the backward reads (long fuzzer seed 6767 program
+    6963, a wrong gradient silently)."""
+    source = '''
+    def f(X: "3, 1", v: "4"):
+        w = v * 1.0 + np.sum(X)
+        hs = []
+        for i in range(2):
+            hs.append(w)
+        a = hs[0] * hs[-1]
+        w[2] = np.mean(np.cosh(a))
+        return np.sum(a * (1.0 + w * w))
+    '''
+    rng = np.random.default_rng(2)
+    assert_right(source, [rng.uniform(-0.5, 0.5, (3, 1)), rng.uniform(-0.5, 0.5, 4)])
