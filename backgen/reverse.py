@@ -744,11 +744,13 @@ class _Reverser(FlowReverser):
             shape = shapes.get(result)
             if shape:
                 arrays.append((result, tuple(shape), origins or None))
+        # a write that raised at the sizes seen: the length of the part written is not known
+        unknown = part is not None and shapes.get(result) is None
         arrays = [a for a in arrays if a[2] or any(d != 1 for d in a[1])]  # (all 1s: broadcast to any length)
         sized = [a for a in arrays if a[2]]
-        if not sized or len(arrays) < 2:
+        if not sized or len(arrays) < 2 and not unknown:
             return
-        if all(a[2] == sized[0][2] and a[1] == sized[0][1] for a in arrays):
+        if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] for a in arrays):
             return  # selected alike: the same length
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"

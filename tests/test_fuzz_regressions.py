@@ -2054,3 +2054,17 @@ def test_a_write_into_an_array_a_list_holds_keeps_a_copy_where_an_item_is_read_a
     '''
     rng = np.random.default_rng(2)
     assert_right(source, [rng.uniform(-0.5, 0.5, (3, 1)), rng.uniform(-0.5, 0.5, 4)])
+
+
+def test_a_mask_selection_written_into_a_part_of_a_length_not_seen_is_refused():
+    """v[1:] = v[v > 0.5] runs where the mask selects one element (broadcast) or three; at the sizes
+    seen it raised, so the part's length was unknown and the backward added the selection's gradient
+    as if it had the part's length (long fuzzer seed 7070 program 1392: a ValueError in np.add.at)."""
+    source = '''
+    def f(v: "4"):
+        v = v / 1.25
+        if np.sum(v) < 0.0:
+            v[1:] = v[v > 0.5]
+        return v
+    '''
+    assert_refused(source, "is selected by a boolean mask, so its length depends on the data", 5)
