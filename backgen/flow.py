@@ -534,7 +534,8 @@ class StatementStager:
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
                               if one is other or _view_of_constant(one, other.source)
                               or _view_of_constant(other, one.source)]
-        self.check_loop_writes(self.writes[writes_before:], exits, after, iterated)
+        self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
+                               _read_before_written(again, set()))
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
         leaving = list(_breaking_ifs(items))

@@ -339,10 +339,11 @@ class MemoryModel:
             name = base
         return name
 
-    def check_loop_writes(self, writes, exits, after, iterated=None):
+    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
-        iteration ends): refused, backgen does not follow that."""
+        iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
+        before it binds them): refused, backgen does not follow that."""
         for name, written, node in writes:
             bases = self._bases(written)  # a write into a view of the carried value writes into it too
             for carried, value in exits:
@@ -359,15 +360,19 @@ class MemoryModel:
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
                                  and not other.startswith(" ") and v.name not in loop_values
                                  and other not in self.stale)  # a stale name is refused where it is read
-                if value.name != carried:  # w = v ends the iteration: the next one writes into v's array
+                if value.name != carried:  # w = v ends the iteration: the next one writes into v's array,
+                    # which v shows where it is read again: a name the loop does not bind, or one an
+                    # iteration reads before binding it
                     others += sorted(other for other, v in after.items() if isinstance(v, ir.Var)
-                                     and v.name == value.name and other != name and other in self.param_names
-                                     and other not in self.stale)
-                if lists or others:
-                    raise self.error(
+                                     and v.name == value.name and other != name and not other.startswith(" ")
+                                     and other not in self.stale
+                                     and (other in self.param_names or (inner or {}).get(other) == v
+                                          or other in reads_first))
+                if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
+                    self.hazards.append((written, self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "
-                        f"{'in a list' if lists else 'under another name'}, which sees the write; backgen does "
-                        f"not follow that: start the iteration with {name} = {name}.copy()", node)
+                        f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees the "
+                        f"write; backgen does not follow that: start the iteration with {name} = {name}.copy()", node)))
 
     def _bases(self, atom):
         """``atom`` and the arrays it is the same as or a view of (``v[::-1]``, ``x.T``), in turn."""

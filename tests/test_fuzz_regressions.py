@@ -2068,3 +2068,65 @@ def test_a_mask_selection_written_into_a_part_of_a_length_not_seen_is_refused():
         return v
     '''
     assert_refused(source, "is selected by a boolean mask, so its length depends on the data", 5)
+
+
+def test_a_write_into_a_carried_name_the_previous_iteration_bound_to_a_value_made_before_the_loop():
+    # w = a ends an iteration, so the next one's w /= ... divides a's array, which a shows: the backward
+    # took a as unchanged (the gradient came back wrong)
+    assert_refused('''
+        import numpy as np
+
+        def f(v: "3", w: "3"):
+            a = np.power(w, 2)
+            for i in range(v.shape[0]):
+                w /= 1.0 + (w + a) * (w + a)
+                w = a
+            b = (w - 1.0)[1]
+            return b
+    ''', "kept under another name", 7)
+
+
+def test_a_write_into_a_carried_name_bound_to_a_value_the_next_iteration_reads_first_is_refused():
+    assert_refused('''
+        import numpy as np
+
+        def f(x: "3"):
+            w = x * 1.0
+            v = x * 2.0
+            for i in range(3):
+                w *= 0.5
+                u = w * v
+                w = v
+                v = u
+            return np.sum(w * v)
+    ''', "kept under another name", 8)
+
+
+def test_a_write_into_a_carried_name_bound_to_a_value_the_next_iteration_binds_first_is_right():
+    # the next iteration's w *= 0.5 writes into v's array, but v is bound again before it is read
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3"):
+            w = x * 1.0
+            for i in range(3):
+                w *= 0.5
+                v = w + 1.0
+                w = v
+            return np.sum(w * v)
+    ''', (np.array([0.3, -0.7, 1.1]),))
+
+
+def test_a_write_into_a_carried_number_bound_to_a_value_made_before_the_loop_rebinds_it():
+    # w is a number: w /= ... gives it a new value and leaves a alone
+    assert_right('''
+        import numpy as np
+
+        def f(v: "3", w: float):
+            a = np.power(w, 2)
+            for i in range(v.shape[0]):
+                w /= 1.0 + (w + a) * (w + a)
+                w = a
+            return (w - 1.0) * v[1] + w * np.sum(v)
+    ''', (np.array([0.59, -0.52, 0.92]), 0.62))
+
