@@ -253,11 +253,14 @@ def pattern(shape):
 
 class _Shapes(dict):
     """``{name: shape}``, and in ``arrays`` the names that held an array of no dimensions (a 0-d
-    array, not a number: ``a += 1`` writes into it, where other names may hold it too)."""
+    array, not a number: ``a += 1`` writes into it, where other names may hold it too); in
+    ``numbers_first`` the names a loop carries from a number to arrays of their shape (see
+    ``_Walker.zero_start``): a number as the first iteration starts."""
 
     def __init__(self):
         super().__init__()
         self.arrays = set()
+        self.numbers_first = set()
 
 
 class Items(tuple):
@@ -472,6 +475,7 @@ class _Walker:
         if not isinstance(exit, ir.Var) or exit.name == carried:
             return False
         self.zero_starts.add(carried)
+        self.shapes.numbers_first.add(carried)
         return True
 
     def branches(self, item, env):

@@ -2130,3 +2130,21 @@ def test_a_write_into_a_carried_number_bound_to_a_value_made_before_the_loop_reb
             return (w - 1.0) * v[1] + w * np.sum(v)
     ''', (np.array([0.59, -0.52, 0.92]), 0.62))
 
+
+def test_the_adjoint_of_a_value_a_loop_carries_from_a_number_to_arrays_starts_as_a_number():
+    # v is 3.0 as the first iteration starts: np.zeros_like(3.0) is a 0-d array, into which the inner
+    # loop's array gradients could not be added (ValueError)
+    assert_right('''
+        import numpy as np
+
+        def f(W: "3, 1"):
+            v = 3.0
+            for i in range(3):
+                k = 0
+                while k < 2:
+                    k = k + 1
+                    a = W * v
+                v = W * 1.0
+                v[:, 0:] -= np.tan(0.5 * np.sin(v))
+            return np.sum(a * a) + np.sum(v)
+    ''', (np.array([[0.57], [-1.2], [1.15]]),))
