@@ -44,6 +44,8 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 def to_source(node):
     """Source text of an expression or statement AST."""
     if isinstance(node, ast.expr):
+        if node.__class__ is ast.Constant and isinstance(node.value, (str, bytes)):
+            return repr(node.value)  # (astor prints a string alone as a docstring: """train""")
         try:
             return _printed(node, _TOP_TUPLE if node.__class__ is ast.Tuple else _TOP)
         except _Unprintable:

@@ -81,3 +81,16 @@ def test_module_check_compiles_what_is_not_known_to_parse():
     with pytest.raises(SyntaxError):  # (a target that is not one)
         emit.module_source([replace(program, main=replace(main, groups=(ir.Group("bad", (ir.AdjointLine(
             "f(x)", False, "x"),)),) + main.groups))])
+
+
+@pytest.mark.parametrize("value", ["train", 'it\'s "quoted"', b"raw", ""])
+def test_a_string_alone_prints_as_a_string_not_a_docstring(value):
+    printed = source.to_source(ast.Constant(value))
+    assert printed == repr(value) and not printed.startswith('"""')
+
+
+def test_a_string_default_of_the_forward_is_the_backward_s_default():
+    import backgen
+    text = backgen.generate('import numpy as np\n\ndef f(x: "3", mode="train"):\n'
+                            '    if mode == "train":\n        return np.sum(x * x)\n    return np.sum(x)\n')
+    assert "def f_backward(x, mode='train', dout=1.0):" in text
