@@ -963,9 +963,31 @@ def _unbroadcast_operand(node):
 
 
 def _held_names(text):
-    """The names whose memory ``text``'s value may share."""
-    inner = _unbroadcast_operand(source.expression(text))
-    return _names(text) if inner is None else _held_names(source.to_source(inner))
+    """The names whose memory ``text``'s value may share: not those read only for their shape
+    (``g.reshape(x.shape)``, ``np.zeros(np.shape(x))``)."""
+    node = source.expression(text)
+    inner = _unbroadcast_operand(node)
+    if inner is not None:
+        return _held_names(source.to_source(inner))
+    names = _names(text)
+    if node is None:
+        return names
+    nodes = list(source.walk(node))
+    sized = {id(n.value) for n in nodes if n.__class__ is ast.Attribute and n.attr in _SIZES}
+    sized |= {id(n.args[0]) for n in nodes
+              if n.__class__ is ast.Call and len(n.args) == 1 and _called(n.func) in _SIZES}
+    if not sized:  # (most lines)
+        return names
+    read = [n for n in nodes if n.__class__ is ast.Name]
+    return names - ({n.id for n in read} - {n.id for n in read if id(n) not in sized})
+
+
+_SIZES = {"shape", "ndim", "size", "dtype", "len"}  # what they give shares no array's memory
+
+
+def _called(func):
+    """``shape`` of ``np.shape``, ``len`` of ``len``: the name of the function called."""
+    return func.attr if func.__class__ is ast.Attribute else getattr(func, "id", None)
 
 
 def _fresh(text):

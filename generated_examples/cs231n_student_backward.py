@@ -19,7 +19,7 @@ def affine_backward(dout, cache):
     dreshapex = dout.dot(w.T)
     dw = reshapex.T.dot(dout)
     # (2) reshapex = x.reshape(N, -1)
-    dx = dreshapex.reshape(x.shape).copy()
+    dx = dreshapex.reshape(x.shape)
     return dx, dw, db
 
 
@@ -326,7 +326,7 @@ def temporal_affine_backward(dout, cache):
     dreshapex = dprod.dot(w.T)
     dw = reshapex.T.dot(dprod)
     # (7) reshapex = x.reshape(n, D)
-    dx = dreshapex.reshape(x.shape).copy()
+    dx = dreshapex.reshape(x.shape)
     return dx, dw, db
 
 

@@ -517,6 +517,27 @@ def test_gradients_are_separate_arrays(tmp_path, expr):
         assert not np.shares_memory(grad, x) and not np.shares_memory(grad, y)
 
 
+@pytest.mark.parametrize("expr", ["x.reshape(4, 3)", "np.reshape(x * 2.0, (2, 6))", "(x.T @ y).reshape(-1)"])
+def test_a_gradient_reshaped_to_an_input_s_shape_shares_no_memory_with_it(tmp_path, expr):
+    """``dx = g.reshape(x.shape)`` reads only x's shape: x's memory is not the gradient's (no copy is
+    needed for that), and the upstream gradient's is not either (a copy is, where g is dout)."""
+    f = forward(tmp_path, "x, y", expr)
+    rng = np.random.default_rng(31)
+    x, y = _around_one((3, 4), rng), _around_one((3, 4), rng)
+    dout = upstream(f(x, y))
+    dx, dy = backgen.backward(f).backward(x, y, dout=dout)
+    for grad in (dx, dy):
+        assert not np.shares_memory(grad, dout) and not np.shares_memory(grad, x) and not np.shares_memory(grad, y)
+    np.testing.assert_allclose(dx, numeric_grad(f, (x, y), 0, dout), rtol=RTOL, atol=ATOL)
+
+
+def test_an_adjoint_reshaped_to_an_input_s_shape_is_not_copied():
+    text = backgen.generate('import numpy as np\n\ndef f(x: "N, D, E", w: "F, M"):\n'
+                            '    return np.sum(np.tanh(x.reshape(x.shape[0], -1).dot(w)))\n',
+                            shapes={"x": (3, 2, 4), "w": (8, 5)})
+    assert "dx = dreshapex.reshape(x.shape)\n" in text
+
+
 @pytest.mark.parametrize("expr", [
     "x.sum()",
     "np.sum(x) * 3.0",
