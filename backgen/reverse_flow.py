@@ -5,8 +5,11 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
 ``zeros_like``) and ``reverse_items``.
 
 * An ``if`` is undone by the same ``if``: each branch's adjoints, in reverse.
-  Adjoints of values from outside the block that either branch adds to are
-  set to zero before it, so both paths leave them defined.
+  An adjoint of a value from outside the block that the block starts and
+  both branches add to is assigned in each (``dx = w * dout`` in one, ``dx =
+  dout`` in the other); other adjoints of outside values are set to zero
+  before the block (where they do not exist yet) and added to, so both paths
+  leave every adjoint defined.
 * A loop is undone by a loop over the same iterations in reverse.  The
   forward loop saves each carried value as the iteration starts
   (``hs.append(h)``); the backward loop restores it (``h = hs.pop()``),
@@ -37,16 +40,26 @@ class FlowReverser:
 
     def reverse_if(self, item):
         inside = {op.target for op in ir.ops_in(item.body + item.orelse)}
-        pre = self.zero_outer(item.body + item.orelse, inside)
+        # an outside value whose adjoint this block starts and both branches add to: each branch assigns it
+        # (dx = mask * dout in one, dx = dout in the other, as a hand-written backward does)
+        both = set(self.outer_reads(item.body, inside)) & set(self.outer_reads(item.orelse, inside))
+        own = {name: self.adjoint_name(name) for name in self.outer_reads(item.body + item.orelse, inside)
+               if name in both and name not in self.adjoint and name not in getattr(self, "fixed", {})}
+        pre = self.zero_outer(item.body + item.orelse, inside, exclude=tuple(own))
         saved = dict(self.adjoint)
+        self.fixed = getattr(self, "fixed", {})
+        outer_fixed = dict(self.fixed)
+        self.fixed.update(own)
         self.depth += 1
         self.branches = getattr(self, "branches", []) + [item.test]  # the tests holding in each branch
-        then = self.reverse_items(item.body)
+        then = self.reverse_items(item.body) + self.owned(own)
         self.adjoint = dict(saved)
         self.branches[-1] = f"not ({item.test})"
-        orelse = self.reverse_items(item.orelse)
+        orelse = self.reverse_items(item.orelse) + self.owned(own)
         self.branches = self.branches[:-1]
         self.adjoint = saved
+        self.adjoint.update(own)
+        self.fixed = outer_fixed
         self.depth -= 1
         if not then and not orelse:
             return pre
@@ -58,8 +71,8 @@ class FlowReverser:
             blocks.append(ir.Block("else:", tuple(orelse)))
         return pre + blocks
 
-    def zero_outer(self, items, inside, exclude=()):
-        """Start at zero the adjoints of outside values that ``items`` add to."""
+    def outer_reads(self, items, inside, exclude=()):
+        """The outside values (not of ``inside``) with a gradient that ``items`` read, in order."""
         outer = []
         read = [arg for op in ir.ops_in(items) if op.rule != "inert" for arg in op.args]
         read += [value for loop in ir.loops_in(items) for _, value in loop.exits]  # handed along by a loop
@@ -67,6 +80,24 @@ class FlowReverser:
             if isinstance(arg, ir.Var) and arg.name in self.active and arg.name not in inside \
                     and arg.name not in exclude and arg.name not in outer:
                 outer.append(arg.name)
+        return outer
+
+    def owned(self, own):
+        """At the end of a branch: each adjoint of ``own`` ({value: adjoint}) under its own name, zeros
+        where the branch gave it none, the adjoint it renames where the branch left it another's name."""
+        lines = []
+        for name, adjoint in own.items():
+            if name not in self.adjoint:
+                self.adjoint[name] = adjoint
+                lines.append(ir.AdjointLine(adjoint, False, self.zeros_like(name)))
+            elif self.adjoint[name] != adjoint:
+                lines.append(ir.AdjointLine(adjoint, False, self.adjoint[name]))
+                self.adjoint[name] = adjoint
+        return lines
+
+    def zero_outer(self, items, inside, exclude=()):
+        """Start at zero the adjoints of outside values that ``items`` add to."""
+        outer = self.outer_reads(items, inside, exclude)
         lines = []
         for name in outer:
             if name not in self.adjoint:

@@ -181,13 +181,12 @@ def dropout_backward(dout, cache):
     # backward pass
     # (9) out_2 = out.astype(x.dtype, copy=False)
     d_out = dout
-    dx = np.zeros_like(dout)
     if mode == 'train':
         # (7) out = x * mask
-        dx += mask * d_out
+        dx = mask * d_out
     else:
         # (8) out = x
-        dx += d_out
+        dx = d_out.copy()
     return dx
 
 

@@ -421,6 +421,44 @@ def test_if_numpy_both_sides_with_one_decorated_function():
     assert g.backward_source.count("def if_numpy_two_step_branches_backward(") == 1
 
 
+def if_train_or_test(x, w, train):
+    if train:
+        out = x * w
+    else:
+        out = x
+    return np.sum(out * out)
+
+
+def if_scalar_one_side(x, y):
+    z = x * 0.5
+    if x > 0.5:
+        z = x * y
+    else:
+        w = math.sin(y)
+        z = z * w
+    return z * x
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_an_adjoint_both_branches_start_is_assigned_in_each_branch(train):
+    """As written by hand: dx = w * dout in one branch, dx = dout in the other (no zeros before the if
+    and += in each); dw, which one branch only adds to, starts at zero before the if."""
+    r = rng(4)
+    g = check(if_train_or_test, r.standard_normal((3, 4)), r.standard_normal(4), train, wrt=("x", "w"))
+    before, if_block = g.backward_source.split("# backward pass")[1].split("if train:")
+    then, orelse = if_block.split("return")[0].split("else:")
+    assert "dx = w * dout" in then and "dw += (x * dout).sum(axis=0)" in then
+    assert "dx = dout" in orelse and "dw" not in orelse
+    assert "dw = np.zeros_like(w)" in before and "dx" not in before
+
+
+@pytest.mark.parametrize("x", [0.9, 0.2])
+def test_a_scalar_adjoint_a_branch_starts_is_assigned_in_each_branch(x):
+    g = check(if_scalar_one_side, x, 1.3, wrt=("x", "y"))
+    body = g.backward_source.split("# backward pass")[1]
+    assert "dy = 0.0" not in body and body.count("dy = ") == 2
+
+
 def test_and_or_not_in_tests_keep_python_s_short_circuit():
     # the test of a while reads x[i] only while i is in range; and/or/not decide the way
     for forward, args, wrt in [(scan_while_in_range, (np.array([0.5, 1.2, -0.3, 0.9]),), ("x",)),
