@@ -63,11 +63,25 @@ class StatementStager:
 
     # --- assignments ------------------------------------------------------------
 
+    def set_to_none(self, target):
+        """``y = None`` where ``y`` may hold a value (``tidy`` leaves out the others): ``y`` holds no
+        value from here, and reading it is refused as a None.  Refused in a loop, whose next
+        iteration would read the value as the loop carries it."""
+        if getattr(self, "loop_entries", None):
+            raise self.error(f"{target.id} = None in a loop, where {target.id} holds a value: backgen does not "
+                             f"follow a value that is None on some iterations; give {target.id} a value, or "
+                             "use another name", target)
+        self.versions.pop(target.id, None)
+        self.forward.placeholders[target.id] = target.lineno
+
     def assign_target(self, target, value):
         if isinstance(target, ast.Name) and target.id == self.cache_name:
             self.cache_assignment(value, target)  # the layer's cache: its layout, not a value
             return
         if isinstance(target, ast.Name):
+            if isinstance(value, ast.Constant) and value.value is None:  # y = None where y held a value
+                self.set_to_none(target)
+                return
             if is_pop(value):  # x = xs.pop(): the last item, and the list without it
                 self.pop(target.id, value.func.value)
                 return

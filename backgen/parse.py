@@ -730,6 +730,8 @@ def _fence_stmt(forward, stmt, last):
         elif isinstance(stmt.value, ast.IfExp) and all(isinstance(v, ast.Constant) and isinstance(v.value, str)
                                                        for v in (stmt.value.body, stmt.value.orelse)):
             _fence_expr(forward, stmt.value.test, "test")  # mode = "test" if y is None else "train"
+        elif isinstance(target, ast.Name) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
+            pass  # y = None where y held a value (tidy leaves out the others): the stager takes it away
         elif not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
             _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):

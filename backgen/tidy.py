@@ -38,7 +38,14 @@ def tidy(func, error, loops=True):
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
-    func.body = docstring + (_block(body[len(docstring):], placeholders, error, top=True) or [ast.Pass()])
+    stores = {}  # name -> the lines binding it (a parameter: line 0)
+    for node in walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores.setdefault(node.id, []).append(node.lineno)
+    for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs:
+        stores.setdefault(arg.arg, []).append(0)
+    context = _Context(placeholders, error, stores)
+    func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in walk(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
@@ -71,18 +78,39 @@ class _IsNumber(ast.NodeTransformer):
         return node
 
 
-def _block(stmts, placeholders, error, top=False):
+class _Context:
+    """What ``_block`` reads and gathers: the placeholders left out, the error maker, and
+    ``stores`` (name -> the lines binding it)."""
+
+    def __init__(self, placeholders, error, stores):
+        self.placeholders, self.error, self.stores = placeholders, error, stores
+
+    def bound_before(self, name, line):
+        """Whether ``name`` may hold a value before ``line``: a parameter, or bound on an earlier line."""
+        return any(other < line for other in self.stores.get(name, ()))
+
+
+def _block(stmts, context, top=False):
+    placeholders, error = context.placeholders, context.error
     out = []
-    for stmt in stmts:
+    for position, stmt in enumerate(stmts):
         if isinstance(stmt, ast.AnnAssign):  # y: float = 2.0 is y = 2.0; y: float alone declares nothing
             if stmt.value is None:
                 continue
             stmt = ast.copy_location(ast.Assign([stmt.target], stmt.value, type_comment=None), stmt)
         if _says_nothing(stmt):
             continue
-        if _is_none_placeholder(stmt):
-            for name in _target_names(stmt.targets[0]):
+        nones = _none_parts(stmt)
+        if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
+            names, rest = nones
+            if any(context.bound_before(name, stmt.lineno) and not _bound_next(name, stmts[position + 1:])
+                   for name in names):
+                out.append(stmt)  # y = None where y may hold a value: the stager takes the value away
+                continue
+            for name in names:
                 placeholders.setdefault(name, stmt.lineno)
+            if rest is not None:
+                out.append(rest)
             continue
         if _starred_shape(stmt):
             out.extend(_starred_shape(stmt))
@@ -93,8 +121,8 @@ def _block(stmts, placeholders, error, top=False):
             out.append(stmt)  # the enclosing if drops this branch
             break
         if isinstance(stmt, ast.If):
-            stmt.body = _block(stmt.body, placeholders, error)
-            stmt.orelse = _block(stmt.orelse, placeholders, error)
+            stmt.body = _block(stmt.body, context)
+            stmt.orelse = _block(stmt.orelse, context)
             body_raises, else_raises = _raises(stmt.body), _raises(stmt.orelse)
             if body_raises and else_raises:
                 if top:
@@ -110,7 +138,7 @@ def _block(stmts, placeholders, error, top=False):
             if not stmt.body:
                 stmt.body = [ast.copy_location(ast.Pass(), stmt)]
         elif isinstance(stmt, (ast.For, ast.While)):
-            stmt.body = _block(stmt.body, placeholders, error) or [ast.copy_location(ast.Pass(), stmt)]
+            stmt.body = _block(stmt.body, context) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
         out.append(stmt)
@@ -222,20 +250,44 @@ def _call_name(node):
     return None
 
 
-def _is_none_placeholder(stmt):
+def _none_parts(stmt):
+    """``(names set to None, the assignment of the others or None)`` of ``x = None`` and of a tuple of
+    names given a tuple of values some of which are None (``dx, x = None, cache``); None for any
+    other statement."""
     if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
-        return False
+        return None
     target, value = stmt.targets[0], stmt.value
     if isinstance(target, ast.Name):
-        return isinstance(value, ast.Constant) and value.value is None
-    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
-        return all(isinstance(t, ast.Name) for t in target.elts) and \
-            all(isinstance(v, ast.Constant) and v.value is None for v in value.elts)
+        return ([target.id], None) if _is_none(value) else None
+    if not (isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts)
+            and all(isinstance(t, ast.Name) for t in target.elts) and any(map(_is_none, value.elts))):
+        return None
+    names = [t.id for t, v in zip(target.elts, value.elts) if _is_none(v)]
+    rest = [(t, v) for t, v in zip(target.elts, value.elts) if not _is_none(v)]
+    if not rest:
+        return names, None
+    if len(rest) == 1:
+        (t, v), = rest
+        return names, ast.copy_location(ast.Assign([t], v, type_comment=None), stmt)
+    targets = ast.copy_location(ast.Tuple([t for t, _ in rest], ast.Store()), target)
+    values = ast.copy_location(ast.Tuple([v for _, v in rest], ast.Load()), value)
+    return names, ast.copy_location(ast.Assign([targets], values, type_comment=None), stmt)
+
+
+def _bound_next(name, stmts):
+    """Whether the first of ``stmts`` that mentions ``name`` gives it a value without reading it
+    (``y = None`` then ``y = x * i``: the None is never seen)."""
+    for stmt in stmts:
+        mentions = [n for n in walk(stmt) if isinstance(n, ast.Name) and n.id == name]
+        if not mentions:
+            continue
+        return isinstance(stmt, ast.Assign) and all(isinstance(n.ctx, ast.Store) for n in mentions) and \
+            any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
     return False
 
 
-def _target_names(target):
-    return [target.id] if isinstance(target, ast.Name) else [t.id for t in target.elts]
+def _is_none(node):
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 __all__ = ["tidy", "BackgenError"]

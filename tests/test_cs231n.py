@@ -267,6 +267,42 @@ def test_a_none_that_reaches_arithmetic_is_an_error_at_its_line():
     assert info.value.lineno == 3
 
 
+@pytest.mark.parametrize("body, line", [
+    ("    y = x * 2.0\n    y = None\n    return x * y\n", 4),
+    # the test reads the None: dropping y = None would return x * 2.0, a wrong gradient
+    ("    y = x * 2.0\n    y = None\n    if y is None:\n        y = x * 3.0\n    return y\n", 4),
+])
+def test_a_value_set_to_none_is_none_where_it_is_read_next(body, line):
+    with pytest.raises(backgen.BackgenError, match="'y' is None here \\(set to None on line 3") as info:
+        backgen.generate("def f(x: float):\n" + body)
+    assert info.value.lineno == line
+
+
+def test_a_value_set_to_none_in_a_loop_is_refused_unless_given_a_value_next():
+    source = ('import numpy as np\n\ndef f(x: "3"):\n    y = x * 2.0\n    for i in range(2):\n'
+              '        s = np.sum(y)\n        y = None\n        y = x * s\n    return np.sum(y)\n')
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    x = np.array([0.5, -0.6, 0.9])
+    s0 = np.sum(2 * x)  # y = x * s1 with s1 = sum(x * s0) = s0 * sum(x): y = x * s0 * sum(x), s0 = 2 * sum(x)
+    assert np.allclose(namespace["f_backward"](x), 6 * np.sum(x) ** 2 * np.ones(3))
+    with pytest.raises(backgen.BackgenError, match="y = None in a loop"):
+        backgen.generate(source.replace("        y = None\n        y = x * s\n", "        y = x * s\n"
+                                        "        y = None\n"))
+
+
+@pytest.mark.parametrize("statement", ["dx, x = None, cache", "x, dx = cache, None"])
+def test_placeholders_beside_values_in_one_assignment(statement):
+    """CS231n's relu_backward: dx, x = None, cache is the placeholder dx and x = cache."""
+    source = (f'import numpy as np\n\ndef f(dout: "N, D", cache: "N, D"):\n    {statement}\n'
+              '    dx = dout * (x > 0)\n    return np.sum(dx * dx)\n')
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    dout, cache = np.array([[0.5, -0.3]]), np.array([[0.7, -0.2]])
+    ddout, dcache = namespace["f_backward"](dout, cache)
+    assert np.allclose(ddout, 2 * dout * (cache > 0)) and np.allclose(dcache, 0.0)
+
+
 def test_random_numbers_outside_a_cache_are_refused():
     source = 'import numpy as np\ndef f(x: "N"):\n    mask = np.random.rand(*x.shape) < 0.5\n    return x * mask\n'
     with pytest.raises(backgen.BackgenError, match="draws new numbers on every call"):
