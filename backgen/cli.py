@@ -20,6 +20,7 @@ import sys
 
 from . import __version__, api, emit, learn_cli
 from .errors import BackgenError
+from .cache import backward_name
 from .layer import layer_module
 from .parse import decode_source, function_names, parse_module
 from .reverse import recomputing
@@ -94,7 +95,8 @@ def run(args):
         if name not in defined:
             raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
                                f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
-    names = args.function or defined
+    left_out = () if args.function else written_backwards(defined)
+    names = args.function or [name for name in defined if name not in dict(left_out)]
     shapes = {}
     for item in args.shape:
         key, sep, dims = item.partition("=")
@@ -136,8 +138,17 @@ def run(args):
     if args.output:
         command += ["-o", os.path.basename(args.output)]
     if args.layer:
-        return layer_module(results, source_name=source_name, command=" ".join(command))
-    return emit.module_source(results, source_name=source_name, command=" ".join(command))
+        return layer_module(results, source_name=source_name, command=" ".join(command), left_out=left_out)
+    return emit.module_source(results, source_name=source_name, command=" ".join(command), left_out=left_out)
+
+
+def written_backwards(defined):
+    """``(name, forward)`` for each function of ``defined`` that is the backward of another one by its
+    name (``affine_backward`` of ``affine_forward``, ``conv_backward_naive`` of ``conv_forward_naive``,
+    ``sigmoid_backward`` of ``sigmoid``): the user's own, not a forward to differentiate."""
+    backwards = {backward_name(name): name for name in defined}
+    return tuple((name, backwards[name]) for name in dict.fromkeys(defined)
+                 if name in backwards and backwards[name] != name)
 
 
 class SeveralErrors(BackgenError):

@@ -322,6 +322,15 @@ def forward_source(staged):
     return "\n".join(lines) + "\n"
 
 
+def _left_out_note(left_out):
+    """What the header says of the source file's own backward functions, left out ("" if none)."""
+    if not left_out:
+        return ""
+    own = ", ".join(f"{name}() (of {forward}())" for name, forward in left_out)
+    return textwrap.fill(f"Left out: {own}, backward functions written in the source file; name one "
+                         "with --function to differentiate it.", width=88)
+
+
 def _shape_free_note(programs):
     """What the header says of backward functions written without shapes ("" if none is)."""
     free = [item.main for item in programs if item.main.shape_free]
@@ -377,12 +386,13 @@ def import_line(canonical, alias):
 
 
 def module_source(programs, source_name="<string>", command="", main_source=None,
-                  title="Backward functions"):
+                  title="Backward functions", left_out=()):
     """Source of a module holding the backward functions of ``programs`` (``ir.Program``),
     after the helpers they call: each helper's staged forward, then its backward.
 
     ``main_source(backward)`` writes each program's own function(s) (default:
-    ``function_source``; the layer form passes its own).
+    ``function_source``; the layer form passes its own).  ``left_out``: ``(function, its
+    forward)`` pairs of backward functions the source file has, which the header names.
     """
     main_source = main_source or function_source
     texts = {}  # function name -> (source, modules)
@@ -404,8 +414,9 @@ def module_source(programs, source_name="<string>", command="", main_source=None
         for canonical, alias in modules.items():
             imports[import_line(canonical, alias)] = None
     functions = [text for _, text, _ in helpers] + functions
+    notes = [note for note in (_left_out_note(left_out), _shape_free_note(programs)) if note]
     context = dict(title=title, source_name=source_name, command=command, imports=sorted(imports),
-                   note=_shape_free_note(programs))
+                   note="\n\n".join(notes))
     text = _render("module.py.j2", functions=functions, **context).rstrip("\n") + "\n"
     frames = [_FRAMES.known.get(function, function) for function in functions]
     try:

@@ -5,6 +5,7 @@ import stat
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import backgen
@@ -303,3 +304,70 @@ def test_every_function_s_problem_is_reported(tmp_path, capsys):
     assert len(lines) == 2
     assert lines[0].startswith(f"{path}:2:1:") and "--shape x=N,D" in lines[0]
     assert lines[1].startswith(f"{path}:5:1:") and '"int N" for integer labels' in lines[1]
+
+
+STUDENT_LAYERS = '''\
+import numpy as np
+
+
+def affine_forward(x, w, b):
+    """
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, D)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    out = None
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    dx, dw, db = None, None, None
+    # TODO: Implement the affine backward pass.
+    return dx, dw, db
+
+
+def relu_forward(x):
+    """
+    Input:
+    - x: Inputs, of shape (N, D)
+    """
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+
+def relu_backward(dout, cache):
+    dx, x = None, cache
+    dx = dout * (x > 0)
+    return dx
+'''
+
+
+def test_a_file_s_own_backward_functions_are_left_out(tmp_path, capsys):
+    """The student's layers.py holds forward functions and their backward stubs (or answers): the
+    backward of each forward is written, under the name the course uses, and the file's own backward
+    functions are left out, not differentiated (a stub's None is not a number)."""
+    path = tmp_path / "layers.py"
+    path.write_text(STUDENT_LAYERS)
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Left out: affine_backward() (of affine_forward()), relu_backward() (of relu_forward())" in out
+    assert "def affine_backward(dout, cache):" in out and "def relu_backward(dout, cache):" in out
+    assert "backward_backward" not in out and "affine_backward2" not in out
+    namespace = {}
+    exec(out, namespace)
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2)
+    dout = rng.standard_normal((4, 2))
+    dx, dw, db = namespace["affine_backward"](dout, (x, w, b))
+    np.testing.assert_allclose(dx, dout @ w.T)
+    np.testing.assert_allclose(dw, x.T @ dout)
+    np.testing.assert_allclose(db, dout.sum(axis=0))
+    np.testing.assert_allclose(namespace["relu_backward"](dout, x[:, :2]), dout * (x[:, :2] > 0))
+    # named with --function, a backward of the file is differentiated as any function is
+    assert main([str(path), "--function", "relu_backward"]) == 0
+    assert "def relu_backward_backward(" in capsys.readouterr().out
