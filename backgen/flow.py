@@ -434,6 +434,11 @@ class StatementStager:
             self.int_names.add(var)
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
+            if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and any(
+                    _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
+                    isinstance(atom, ir.Const) and (_holds_constant(atom.source, sequence.source)
+                                                    or _holds_constant(sequence.source, atom.source))):
+                raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
             if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and \

@@ -1042,8 +1042,9 @@ def test_a_value_selected_by_the_mask_it_is_written_through_is_not_summed(v):
 
 
 def test_a_loop_writing_into_a_constant_array_another_name_shares_is_refused():
-    """b = a, both the constant np.ones(...) * 0.9 + 0.25: the loop's writes through b change a too,
-    which backgen does not follow: refused at the loop (it once read a as the constant)."""
+    """b = a, both the constant np.ones(...) * 0.9 + 0.25: the loop's writes through b change a too, and
+    the rows it iterates, which backgen does not follow: refused at the loop (it once read a as the
+    constant)."""
     source = """
 def f(X: "3, 4"):
     a = np.ones((3, 4))
@@ -1053,7 +1054,7 @@ def f(X: "3, 4"):
         b[0:3, 2:4] -= np.sum(row, axis=0)
     return np.sum(np.power(X * X + 0.5, a))
 """
-    with pytest.raises(backgen.BackgenError, match="b shares its array with a here, and this loop writes into it") as caught:
+    with pytest.raises(backgen.BackgenError, match="the loop iterates b, which its body writes into") as caught:
         backgen.generate(source)
     assert caught.value.lineno == 6
 
@@ -2148,3 +2149,31 @@ def test_the_adjoint_of_a_value_a_loop_carries_from_a_number_to_arrays_starts_as
                 v[:, 0:] -= np.tan(0.5 * np.sin(v))
             return np.sum(a * a) + np.sum(v)
     ''', (np.array([[0.57], [-1.2], [1.15]]),))
+
+
+@pytest.mark.parametrize("loop", ["for row in a:\n                a += row", "for row in a:\n                b[0] = row",
+                                  "for row in b:\n                a += row"])
+def test_iterating_a_constant_array_the_body_writes_into_is_refused(loop):
+    # Python iterates the array itself, whose later rows the write changes: the backward read the
+    # constant's own rows (long fuzzer seed 7272 program 16530, a wrong gradient)
+    assert_refused(f'''
+        import numpy as np
+
+        def f(X: "3, 4"):
+            a = np.arange(4.0)
+            b = a
+            {loop}
+            return np.sum(X * np.mean(a))
+    ''', "which its body writes into", 7)
+
+
+def test_iterating_a_constant_array_the_body_rebinds_is_right():
+    assert_right('''
+        import numpy as np
+
+        def f(X: "3, 4"):
+            a = np.arange(4.0)
+            for row in a:
+                a = a + row * X[0]
+            return np.sum(X * np.mean(a))
+    ''', (np.linspace(-1.0, 1.0, 12).reshape(3, 4),))
