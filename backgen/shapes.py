@@ -286,6 +286,7 @@ class _Walker:
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
         self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
+        self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
@@ -336,13 +337,34 @@ class _Walker:
     def refuse_unevaluated(self):
         """Refuse an operation NumPy raised on at every walk of it whose result's name took a shape
         from another line (the other branch of ``a if c else b``): that shape is a guess for this
-        line.  One whose name has no shape at all is left to the lines that read it."""
-        evaluated = {op for op in ir.ops_in(self.staged.body) if id(op) in self.evaluated} if self.failed else ()
+        line.  One whose name has no shape at all is left to the lines that read it.  Likewise an
+        operation never evaluated because a value it reads was not (NumPy raised before it, on the
+        same path): refused at the line that raised."""
+        if not self.failed:
+            return
+        evaluated = {op for op in ir.ops_in(self.staged.body) if id(op) in self.evaluated}
         for op, exc in self.failed.items():
             if op not in evaluated and op.target in self.shapes and op.rule != "setitem":
                 raise _error_at(self.staged, op.line, f"NumPy raises on this line at the given shapes "
                                 f"({type(exc).__name__}: {exc}), so backgen cannot tell the shape of its "
                                 f"result; check the shapes given for the inputs, or write this path for them")
+        for op in self.skipped:
+            if op not in evaluated and op.target in self.shapes and op.rule != "setitem":
+                failed = self.cause(op)
+                exc = self.failed[failed]
+                also = "" if failed.line == op.line else f", nor of what line {op.line} computes from it"
+                raise _error_at(self.staged, failed.line, f"NumPy raises on this line at the given shapes "
+                                f"({type(exc).__name__}: {exc}), so backgen cannot tell the shape of its result"
+                                f"{also}; check the shapes given for the inputs, or write this path for them")
+
+    def cause(self, op):
+        """The operation NumPy raised on whose value the skipped ``op`` reads (through others skipped)."""
+        made = {other.target: other for other in list(self.failed) + list(self.skipped)}
+        seen = set()
+        while op in self.skipped and op not in seen:
+            seen.add(op)
+            op = made.get(self.skipped[op], op)
+        return op if op in self.failed else next(iter(self.failed))
 
     def atom(self, atom, env):
         if isinstance(atom, ir.Const):
@@ -367,9 +389,11 @@ class _Walker:
     def op(self, op, env):
         for atom in op.args:
             self.atom(atom, env)
-        if any(isinstance(a, ir.Var) and a.name not in env for a in op.args):
+        missing = next((a.name for a in op.args if isinstance(a, ir.Var) and a.name not in env), None)
+        if missing is not None:
             env.pop(op.target, None)  # computed from a value of unknown shape
             self.ran = False
+            self.skipped.setdefault(op, missing)
             return
         try:
             self._run(op, env)

@@ -2177,3 +2177,22 @@ def test_iterating_a_constant_array_the_body_rebinds_is_right():
                 a = a + row * X[0]
             return np.sum(X * np.mean(a))
     ''', (np.linspace(-1.0, 1.0, 12).reshape(3, 4),))
+
+
+def test_a_value_never_computed_on_a_path_because_numpy_raised_before_it_is_refused():
+    # X[n] raises at the sample n = 3 for three rows, so v * X_2 was never computed on that path and
+    # the output took the other path's shape, a number (long fuzzer seed 7373 program 1374: an
+    # IndexError inside backgen)
+    source = textwrap.dedent('''
+        import math
+        import numpy as np
+
+        def f(X, v, n):
+            if v.max() > 1.0:
+                return math.sin(2.0)
+            X += X[n]
+            return v * X
+    ''')
+    with pytest.raises(backgen.BackgenError, match="NumPy raises on this line at the given shapes") as caught:
+        backgen.generate(source, shapes={"X": (3, 1), "v": (3,), "n": int})
+    assert caught.value.lineno == 8
