@@ -180,7 +180,8 @@ class Staged:
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     number_hazards: tuple = ()  # (value, error, error without shapes): op= through a view, wrong for a number
     required: tuple = ()  # parameters defaulting to None whose None path (return scores) is not differentiated
-    param_writes: tuple = ()  # (value or None, BackgenError): writes into a parameter's array (a helper's: refused)
+    param_writes: tuple = ()  # (value or None, BackgenError, parameter): writes into a parameter's array (a
+                              # helper's: refused, but where its caller passes a new array no name holds)
     cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
 

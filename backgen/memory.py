@@ -45,7 +45,7 @@ class MemoryModel:
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
                                   # one where shapes are not given
-        self.param_writes = []  # (value or None, BackgenError): writes reaching a parameter's array
+        self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
@@ -388,7 +388,7 @@ class MemoryModel:
             return new if value == old else value
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
-        self.param_writes = [(follow(value), error) for value, error in self.param_writes]
+        self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
         self.stale = {name: tuple((follow(value), message) for value, message in marks)
                       for name, marks in self.stale.items()}
 
@@ -403,7 +403,7 @@ class MemoryModel:
             self.param_writes.append((only_if_array, self.error(
                 f"this writes into the array passed as the parameter {param!r}, which changes the caller's "
                 f"array too; backgen does not follow writes across calls: write {name} = ... for a new array, "
-                "or copy the parameter first (.copy())", node)))
+                "or copy the parameter first (.copy())", node), param))
 
     def _stale(self, other_name, name, node, why, only_if_array=None):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.

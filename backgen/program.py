@@ -27,6 +27,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir, structured
+from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .reverse import reverse
@@ -115,13 +116,15 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False):
+            shape_free=(), arrays=False, passed_new=()):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
     helper and pattern of argument ranks (``affine_backward``, ``affine_backward2``).
     ``shape_free`` names the parameters whose shapes were not given: the backward (and its
     helpers') is then written for every shape (``shapes`` holds sample shapes for them).
+    ``passed_new``: a helper's parameters its caller passes a new array no name holds (``relu_(x @ W)``),
+    which the helper may write into: nothing else sees that array.
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -134,6 +137,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
     result = stage(forward, wrt, specs, arrays)
+    if passed_new:
+        result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
+                                                                if write[2] not in passed_new))
     calls = [op for op in ops_in(result.body) if op.rule == "call"]
     helpers = {}
     for op in calls:
@@ -174,14 +180,17 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         helper, staged_helper = helpers[name]
         call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
         constants = _literal_arguments(helper, op)
+        written = {write[2] for write in staged_helper.param_writes}  # (a helper writing into none: one key)
+        passed_new = tuple(param for param in _passed_new(result, op) if param in written)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
-               tuple(sorted(constants.items())))
+               tuple(sorted(constants.items())), passed_new)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
             sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,), registry,
-                          shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else ())
+                          shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
+                          passed_new=passed_new)
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
         backward_name, helper_wrt, sub, main = registry[key]
@@ -212,6 +221,31 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _passed_new(result, op):
+    """The parameters of the helper called by ``op`` that it passes a new array no name holds: a value
+    the caller computed for this argument alone (``relu_(x @ W)``), read by nothing else."""
+    params = op.param("params").split(",")  # (the arguments' order)
+    made = {o.target: o for o in ops_in(result.body)}
+    reads = {}
+    for other in ops_in(result.body):
+        for arg in other.args:
+            if isinstance(arg, ir.Var):
+                reads[arg.name] = reads.get(arg.name, 0) + 1
+    for loop in ir.loops_in(result.body):
+        for _, value in loop.exits:
+            if isinstance(value, ir.Var):
+                reads[value.name] = reads.get(value.name, 0) + 1
+    for atom in result.outputs:
+        if isinstance(atom, ir.Var):
+            reads[atom.name] = reads.get(atom.name, 0) + 1
+    new = []
+    for param, arg in zip(params, op.args):
+        if isinstance(arg, ir.Var) and arg.name in made and arg.name not in result.user_names and \
+                reads.get(arg.name) == 1 and fresh(made[arg.name].source) and made[arg.name].rule != "call":
+            new.append(param)
+    return tuple(new)
 
 
 def _called_names(func):
@@ -593,7 +627,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
-    for value, error in result.hazards + (result.param_writes if helper else ()):
+    for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
         if value is None or len(shapes.get(value, ())) > 0 or value in arrays or \
                 value not in shapes and _constant_array(result, value):  # an array (or list): op= wrote into it
             raise error

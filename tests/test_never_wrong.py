@@ -410,6 +410,38 @@ def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
 
 
+@pytest.mark.parametrize("call", ["relu_(x @ W)", "relu_(x @ W + 0.0)", "relu_(np.dot(x, W).copy())"])
+def test_a_helper_may_write_into_a_new_array_its_caller_passes(call):
+    """The caller computes the argument for the call alone: nothing but the helper sees the array."""
+    assert_right(f'''
+    def relu_(h):
+        h[h < 0] = 0.0
+        h *= 2.0
+        return h
+
+    def f(x: "4, 3", W: "3, 5"):
+        a = {call}
+        return np.sum(a * np.tanh(a))
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+
+
+@pytest.mark.parametrize("body", [
+    "z = x @ W\n        a = relu_(z)\n        return np.sum(a * z)",  # z is read after the call
+    "a = relu_(x[0:2] @ W)\n        b = relu_(x)\n        return np.sum(a) + np.sum(b * x)",  # x: the caller's
+    "z = x @ W\n        a = relu_(z[1:3])\n        return np.sum(a * z[0:2])",  # a view of z, read again
+])
+def test_a_helper_writing_into_an_array_its_caller_holds_is_refused(body):
+    assert_refused(f'''
+    def relu_(h):
+        h[h < 0] = 0.0
+        return h
+
+    def f(x: "4, 3", W: "3, 5"):
+        {body}
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)],
+        "writes into the array passed as the parameter 'h'")
+
+
 def test_a_helper_may_rebind_its_number_parameters():
     assert_right('''
     def step(p, q):
