@@ -1035,6 +1035,8 @@ def _data_sized(staged):
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
                 origins = frozenset({(f"{op.param('function')}() on line {op.line}", id(op))})
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
+            if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 0]]: as many as listed
+                args = args[1:]
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
@@ -1093,6 +1095,17 @@ def _index_origins(op, masks):
     """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``): two
     masks written alike in the same loop (or outside loops) are one (its values are named once)."""
     return frozenset(masks[n] for n in ast.literal_eval(op.param("index_vars") or "()") if n in masks)
+
+
+def _listed_rows(index):
+    """Whether an index picks its first axis's elements by a list written out (``[0, 0, 3]``, ``[[0, 1], :]``):
+    as many as the list holds, whatever the length of the array read."""
+    node = source.expression(f"_[{index}]") if index else None
+    first = node.slice if node is not None else None
+    if isinstance(first, ast.Tuple) and first.elts:
+        first = first.elts[0]
+    return isinstance(first, ast.List) and bool(first.elts) and all(
+        isinstance(e, ast.Constant) and type(e.value) is int for e in first.elts)
 
 
 def _one_mask(op, masks):

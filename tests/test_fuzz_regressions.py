@@ -2196,3 +2196,24 @@ def test_a_value_never_computed_on_a_path_because_numpy_raised_before_it_is_refu
     with pytest.raises(backgen.BackgenError, match="NumPy raises on this line at the given shapes") as caught:
         backgen.generate(source, shapes={"X": (3, 1), "v": (3,), "n": int})
     assert caught.value.lineno == 8
+
+
+def test_elements_listed_from_a_masked_selection_have_the_list_s_length():
+    # a[[0, 0, 0, 0]] has four elements whatever a's length: b * it broadcasts where b, selected by the
+    # mask, has one element, and the backward added four into one (long fuzzer seed 7373 program 7339,
+    # a ValueError in the backward); it was taken as selected alike with b
+    assert_refused('''
+        import numpy as np
+
+        def f(X: "1, 4"):
+            a = X[X > 0.5]
+            b = a.reshape(-1)
+            return b * a[[0, 0, 0, 0]]
+    ''', "'b' is selected by a boolean mask", 7)
+    assert_right('''
+        import numpy as np
+
+        def f(X: "1, 4", w: "2"):
+            a = X[X > 0.5]
+            return np.sum(a[[0, 1]] * w) + np.sum(a * a)
+    ''', (np.array([[0.73, 0.72, -0.49, 0.94]]), np.array([0.3, -1.2])))
