@@ -493,6 +493,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def binop(self, node, name, role):
         if isinstance(node.op, ast.Add) and (self._is_list(node.left) or self._is_list(node.right)):
             return self.list_concat(node, name, role)
+        if isinstance(node.op, ast.Mult) and (self._is_list(node.left) or self._is_list(node.right)):
+            repeated = self.list_repeat(node, name, role)
+            if repeated is not None:
+                return repeated
         operand = self.match_sigmoid(node)
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
@@ -531,6 +535,26 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         item = self.expr(node.right.elts[0])
         target = name() if name is not None else self.namer.fresh(role or "items")
         self.add(ir.Op(target, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
+        return ir.Var(target)
+
+    def list_repeat(self, node, name, role):
+        """``[a, b] * 2``: the list holding the same values again (``[a, b, a, b]``, each value computed
+        once and held twice, as Python's repetition holds the same objects); None for a list of
+        constants (``[0.0] * n``), which carries no gradient."""
+        items, count = (node.left, node.right) if self._is_list(node.left) else (node.right, node.left)
+        if isinstance(items, ast.List) and all(_literal(e) for e in items.elts):
+            return None
+        if not (isinstance(items, ast.List) and not any(isinstance(e, ast.Starred) for e in items.elts)
+                and isinstance(count, ast.Constant) and type(count.value) is int and count.value >= 0):
+            raise self.error("repeating a list of values is followed for a list written out and a whole-number "
+                             "constant count only ([h] * 2); write the list out ([h, h]) or build it with append",
+                             node)
+        atoms = [self.expr(e) for e in items.elts] * count.value
+        text = "[" + ", ".join(map(str, atoms)) + "]"
+        if not atoms or all(isinstance(a, ir.Const) for a in atoms):
+            return ir.Const(text)
+        target = name() if name is not None else self.namer.fresh(role or "items")
+        self.add(ir.Op(target, "list_make", tuple(atoms), self.line, (), text))
         return ir.Var(target)
 
     def op(self, rule_name, operands, node, name, role, roles=None):

@@ -2217,3 +2217,31 @@ def test_elements_listed_from_a_masked_selection_have_the_list_s_length():
             a = X[X > 0.5]
             return np.sum(a[[0, 1]] * w) + np.sum(a * a)
     ''', (np.array([[0.73, 0.72, -0.49, 0.94]]), np.array([0.3, -1.2])))
+# --- a list repeated: the same values held again ---------------------------------------------
+
+def test_a_list_of_arrays_repeated_holds_the_same_values_again():
+    """[x * s] * 2 was staged as the product of an array by 2, so the backward doubled the items'
+    gradients (2 * dL) and read .sum() of a list where an item was appended after (a wrong gradient
+    silently; an AttributeError)."""
+    source = '''
+    def f(x: "3", s: float):
+        L = [x * s] * 2
+        L.append(L[0] * s)
+        return np.sum(L[1] * L[0] * L[2])
+    '''
+    assert_right(source, [V3.copy(), 0.7])
+    scalar = '''
+    def f(x, s):
+        L = 2 * [x * s, x + s]
+        return L[1] * L[0] ** 2 + L[2] * L[3] ** 3
+    '''
+    assert_right(scalar, [1.3, 0.7])
+
+
+def test_a_list_repeated_a_number_of_times_not_written_is_refused():
+    source = '''
+    def f(x: "3", n: int):
+        L = [x * 2.0] * n
+        return np.sum(L[0])
+    '''
+    assert_refused(source, r"repeating a list of values is followed .* constant count only", 3)
