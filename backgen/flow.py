@@ -41,9 +41,15 @@ class StatementStager:
                 before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
                 if before is not None and self.written_through_view(stmt.target.id, before, stmt):
                     continue  # row = y[0]; row *= 2.0: the write y[0] = row * 2.0
+                held = stmt.target.value.id if isinstance(stmt.target, ast.Subscript) and \
+                    isinstance(stmt.target.value, ast.Name) else None
+                before_list = self.versions.get(held) if held is not None else None
                 self.assign_target(stmt.target, value)  # a += v, a[i] += v: a new version
                 if before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)
+                if before_list is not None:  # xs[i] += v: into the array xs[i] holds
+                    after = self.versions.get(held)
+                    self.item_changed_in_place(held, before_list, after, self._written_item(after), stmt)
             elif isinstance(stmt, ast.Return):
                 values = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
                 if len(values) != len(self.upstreams):

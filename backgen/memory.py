@@ -38,6 +38,7 @@ class MemoryModel:
         self.storage = {}
         self.list_atoms = set()
         self.list_members = {}  # list atom -> the atoms it holds
+        self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
@@ -58,16 +59,28 @@ class MemoryModel:
         items = [a.name for a in op.args if isinstance(a, ir.Var)]
         if op.rule == "list_make" or (op.rule == "copy" and op.source == "[]"):
             lists.add(op.target)
-            self.list_members[op.target] = set(items)
+            self.list_members[op.target] = set()
+            for item in items:
+                self._hold(op.target, item)
         elif op.rule == "list_append":
             lists.add(op.target)
             xs, item = op.args
-            self.list_members[op.target] = (self.list_members.get(xs.name, set()) if isinstance(xs, ir.Var)
-                                            else set()) | ({item.name} if isinstance(item, ir.Var) else set())
+            self.list_members[op.target] = set()
+            if isinstance(xs, ir.Var):
+                self._held_by(op.target, xs.name)
+            if isinstance(item, ir.Var):
+                self._hold(op.target, item.name)
+        elif op.rule == "setitem" and items and items[0] in lists:  # xs[i] = v: the list holding v there
+            lists.add(op.target)  # (and, as far as backgen knows, what it held before)
+            self.list_members[op.target] = set()
+            self._held_by(op.target, items[0])
+            if len(items) > 1 and isinstance(op.args[1], ir.Var):
+                self._hold(op.target, op.args[1].name)
         elif op.rule in ("copy", "getitem") and items and items[0] in lists:
             if op.rule == "copy" or ":" in (op.param("index") or ""):  # a copy or a slice: another list
                 lists.add(op.target)
-                self.list_members[op.target] = set(self.list_members.get(items[0], ()))
+                self.list_members[op.target] = set()
+                self._held_by(op.target, items[0])
             else:  # an item: the array of any member (of any version of the list, a loop's too)
                 held = set().union(*(self.list_members.get(version, set()) for version in self.sharing(items[0])
                                      if version in lists))
@@ -82,6 +95,47 @@ class MemoryModel:
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
         elif op.rule in VIEWS:
             storage[op.target] = (base.name, "view", None)
+
+    def _hold(self, held, item):
+        """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item
+        it held already shares memory with ``item`` (``[v, v]``, ``[v, v[::-1]]``)."""
+        members = self.list_members[held]
+        if item in members or members & self.sharing(item, items=True):
+            self.lists_sharing.add(held)
+        members.add(item)
+
+    def _held_by(self, held, other):
+        """The list ``held`` holds what the list ``other`` holds."""
+        self.list_members[held] |= self.list_members.get(other, set())
+        if other in self.lists_sharing:
+            self.lists_sharing.add(held)
+
+    def item_changed_in_place(self, name, old, new, value, node):
+        """``xs[i] op= v`` on the list ``xs`` (its value ``old``, now ``new``): where the item is an array
+        Python changes that array in place, so every other name holding it sees the change, and so
+        does ``new`` where another of its items may be that array (``xs = [v, v]``): those become stale."""
+        if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.list_atoms:
+            return
+        link = value.name if isinstance(value, ir.Var) else None
+        for other_name, atom in list(self.versions.items()):
+            if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
+                continue
+            if atom.name in self.sharing(old.name, items=True):
+                self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes "
+                                                    "into the array it holds, which other names may hold too",
+                            only_if_array=link)
+        if old.name in self.lists_sharing and isinstance(new, ir.Var):
+            self._stale(name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes into the "
+                                          f"array it holds, which another of its items may be too",
+                        only_if_array=link)
+
+    def _written_item(self, new):
+        """The value the write ``new`` (a staged setitem of the current block) put in, or None."""
+        if isinstance(new, ir.Var):
+            for op in reversed(self.ops):
+                if isinstance(op, ir.Op) and op.target == new.name and op.rule == "setitem":
+                    return op.args[1]
+        return None
 
     def set_on_paths(self, target, relations):
         """``target`` is set on several paths, sharing memory on each as ``relations`` says (a ``storage``

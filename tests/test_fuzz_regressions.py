@@ -2245,3 +2245,48 @@ def test_a_list_repeated_a_number_of_times_not_written_is_refused():
         return np.sum(L[0])
     '''
     assert_refused(source, r"repeating a list of values is followed .* constant count only", 3)
+
+
+# --- a list's items changed in place ----------------------------------------------------------
+
+def test_an_op_assignment_on_a_list_item_holding_an_array_held_twice_is_refused():
+    """L[0] -= 1.0 on L = [v, v] changes v in place, so L[1] changes too; it was staged as L[0] = L[0]
+    - 1.0 alone and L[1] read as before (a wrong gradient silently)."""
+    for make in ("L = [v, v]", "L = [v, v[::-1]]", "L = []\n        L.append(v)\n        L.append(v)",
+                 "L = [v] * 2", "L = [v, v * 1.0]\n        L[1] = L[0]"):
+        source = f'''
+    def f(x: "3"):
+        v = x * 2.0
+        {make}
+        L[0] -= x
+        return L[1] * x
+    '''
+        with pytest.raises(backgen.BackgenError, match="another of its items may be too"):
+            backgen.generate(textwrap.dedent(source), name="f")
+
+
+def test_op_assignments_on_list_items_of_their_own_arrays():
+    source = '''
+    def f(x: "3", y: "3", s: float):
+        L = [x * 1.0, y * 2.0]
+        L[0] += y
+        L[1] *= L[0]
+        N = [s, s]
+        N[0] += 1.0
+        return L[0] * L[1] * N[1] + N[0]
+    '''
+    assert_right(source, [V3.copy(), D3.copy(), 0.3], dout=D3.copy())
+
+
+def test_a_write_into_an_array_a_list_holds_after_another_item_was_replaced_is_refused():
+    """L[0] = ... made a new version of L that backgen did not know held b, so b[0] = 5.0 after it
+    left L[1] as before (a wrong gradient silently)."""
+    source = '''
+    def f(x: "3", y: "3"):
+        b = y * 2.0
+        L = [x * 1.0, b]
+        L[0] = x * 3.0
+        b[0] = 5.0
+        return L[1] * x
+    '''
+    assert_refused(source, "'L' may have been changed by the write into 'b'", 7)
