@@ -26,7 +26,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir, structured
+from . import ir, runtime, structured
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
@@ -489,6 +489,7 @@ def _callable(forward, staged):
         if name not in namespace:
             inner = read_helper(forward, name)
             namespace[name] = _callable(inner, stage(inner, None, declared_shapes(inner), staged.mode == "numpy"))
+    namespace = {**runtime.callables(), **namespace}  # (np.add.at's write calls _added_at)
     exec(compile(emit.forward_source(staged), f"<backgen {staged.name}>", "exec"), namespace)
     return namespace[staged.name]
 

@@ -2290,3 +2290,18 @@ def test_a_write_into_an_array_a_list_holds_after_another_item_was_replaced_is_r
         return L[1] * x
     '''
     assert_refused(source, "'L' may have been changed by the write into 'b'", 7)
+
+
+def test_a_helper_adding_at_indices():
+    """The helper's staged forward, run to learn shapes at its call, lacked the function np.add.at's
+    write calls (a refusal: NameError: name '_added_at' is not defined)."""
+    source = '''
+    def h(u, k):
+        u = u * 1.0
+        np.add.at(u, [0, 0, 2], k)
+        return u
+
+    def f(x: "3", s: float):
+        return np.sum(h(x, s) * x)
+    '''
+    assert_right(source, [V3.copy(), 0.5])
