@@ -39,6 +39,7 @@ class MemoryModel:
         self.list_atoms = set()
         self.list_members = {}  # list atom -> the atoms it holds
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
+        self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
         self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
@@ -105,10 +106,19 @@ class MemoryModel:
         members.add(item)
 
     def _held_by(self, held, other):
-        """The list ``held`` holds what the list ``other`` holds."""
+        """The list ``held`` holds what the list ``other`` holds (it is made from it)."""
+        self.list_sources[held] = other
         self.list_members[held] |= self.list_members.get(other, set())
         if other in self.lists_sharing:
             self.lists_sharing.add(held)
+
+    def _list_lineage(self, held):
+        """The list ``held`` and the lists it was made from (by xs[i] = v, append, a copy or a slice)."""
+        found = {held}
+        while held in self.list_sources and self.list_sources[held] not in found:
+            held = self.list_sources[held]
+            found.add(held)
+        return found
 
     def item_changed_in_place(self, name, old, new, value, node):
         """``xs[i] op= v`` on the list ``xs`` (its value ``old``, now ``new``): where the item is an array
@@ -408,7 +418,8 @@ class MemoryModel:
                     raise self.iterates_written(iterated[1], node)
                 mine = kept | {value.name, carried}
                 lists = sorted(held for held in kept & self.list_atoms  # a list holding it, not itself a list
-                               if self.list_members.get(held, set()) & mine)
+                               if self.list_members.get(held, set()) & mine  # (nor a version of the list
+                               and not self._list_lineage(held) & {carried, value.name})  # carried)
                 others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
                 loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept

@@ -2305,3 +2305,31 @@ def test_a_helper_adding_at_indices():
         return np.sum(h(x, s) * x)
     '''
     assert_right(source, [V3.copy(), 0.5])
+
+
+def test_a_loop_replacing_items_of_the_list_it_carries():
+    source = '''
+    def f(x: "3, 4"):
+        hs = [x[0] * 1.0, x[1] * 1.0]
+        for t in range(3):
+            hs[0] = hs[1]
+            hs[1] = hs[0] * x[t]
+        return hs[0] * hs[1]
+    '''
+    rng = np.random.default_rng(4)
+    assert_right(source, [rng.uniform(-1, 1, (3, 4))], dout=rng.uniform(-1, 1, 4))
+
+
+def test_a_loop_changing_in_place_an_item_its_list_holds_twice_is_refused():
+    """hs[1] = hs[0], then hs[0] *= x[t]: both items are one array, changed in place (a wrong
+    gradient silently)."""
+    source = '''
+    def f(x: "3, 4"):
+        hs = [x[0] * 1.0, x[1] * 1.0]
+        for t in range(2):
+            hs[1] = hs[0]
+            hs[0] *= x[t]
+        return hs[0] * hs[1]
+    '''
+    with pytest.raises(backgen.BackgenError, match="another of its items may be too"):
+        backgen.generate(textwrap.dedent(source), name="f")
