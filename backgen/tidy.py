@@ -44,7 +44,7 @@ def tidy(func, error, loops=True):
             stores.setdefault(node.id, []).append(node.lineno)
     for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs:
         stores.setdefault(arg.arg, []).append(0)
-    context = _Context(placeholders, error, stores)
+    context = _Context(placeholders, error, stores, _read_again(func))
     func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in walk(func)):
@@ -80,10 +80,10 @@ class _IsNumber(ast.NodeTransformer):
 
 class _Context:
     """What ``_block`` reads and gathers: the placeholders left out, the error maker, and
-    ``stores`` (name -> the lines binding it)."""
+    ``stores`` (name -> the lines binding it), ``read_again`` (see ``_read_again``)."""
 
-    def __init__(self, placeholders, error, stores):
-        self.placeholders, self.error, self.stores = placeholders, error, stores
+    def __init__(self, placeholders, error, stores, read_again):
+        self.placeholders, self.error, self.stores, self.read_again = placeholders, error, stores, read_again
 
     def bound_before(self, name, line):
         """Whether ``name`` may hold a value before ``line``: a parameter, or bound on an earlier line."""
@@ -91,14 +91,14 @@ class _Context:
 
 
 def _block(stmts, context, top=False):
-    placeholders, error = context.placeholders, context.error
+    placeholders, error, read_again = context.placeholders, context.error, context.read_again
     out = []
     for position, stmt in enumerate(stmts):
         if isinstance(stmt, ast.AnnAssign):  # y: float = 2.0 is y = 2.0; y: float alone declares nothing
             if stmt.value is None:
                 continue
             stmt = ast.copy_location(ast.Assign([stmt.target], stmt.value, type_comment=None), stmt)
-        if _says_nothing(stmt):
+        if _says_nothing(stmt) and not (read_again and _dict_written(stmt) and read_again(stmt, _dict_written(stmt))):
             continue
         nones = _none_parts(stmt)
         if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
@@ -220,6 +220,47 @@ def _says_nothing(stmt):
         return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
     return False
+
+
+def _dict_written(stmt):
+    """The name of the dict ``d`` a statement ``d["key"] = value`` writes into, or None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
+            and isinstance(stmt.targets[0].value, ast.Name):
+        return stmt.targets[0].value.id
+    return None
+
+
+def _read_again(func):
+    """``read_again(stmt, name)``: whether the function reads ``name`` after the statement ``stmt`` (or
+    anywhere in a loop holding it), other than to write into it or to return it whole: a write of
+    configuration into a dict (``bn_param["running_mean"] = m``) is a side effect only where nothing
+    reads the dict again (``p["b"] = p["b"] * 2.0`` then ``p["b"]`` read is part of the value)."""
+    skip = set()
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+            skip.add(id(node.value))
+        if isinstance(node, ast.Return) and node.value is not None:
+            skip.update(id(part) for part in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value])
+                        if isinstance(part, ast.Name))
+    loads = [n for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in skip
+             and getattr(n, "lineno", None) is not None]
+    loops = [n for n in walk(func) if isinstance(n, (ast.For, ast.While)) and getattr(n, "end_lineno", None)]
+
+    def read_again(stmt, name):
+        if getattr(stmt, "end_lineno", None) is None:
+            return True
+        end = (stmt.end_lineno, stmt.end_col_offset)
+        spans = [((loop.lineno, loop.col_offset), (loop.end_lineno, loop.end_col_offset)) for loop in loops
+                 if (loop.lineno, loop.col_offset) <= (stmt.lineno, stmt.col_offset) and end <= (loop.end_lineno,
+                                                                                                loop.end_col_offset)]
+        for load in loads:
+            if load.id != name:
+                continue
+            at = (load.lineno, load.col_offset)
+            if at > end or any(start <= at <= stop for start, stop in spans):
+                return True
+        return False
+    return read_again
 
 
 _PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow"}

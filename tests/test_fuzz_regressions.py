@@ -2333,3 +2333,41 @@ def test_a_loop_changing_in_place_an_item_its_list_holds_twice_is_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="another of its items may be too"):
         backgen.generate(textwrap.dedent(source), name="f")
+
+
+def test_a_dict_item_replaced_then_read_is_part_of_the_value():
+    """p['b'] = p['b'] * 2.0 was left out as a write of configuration into a dict (a side effect),
+    though p['b'] is read after: the gradient was that of the forward without it (wrong silently)."""
+    source = textwrap.dedent('''
+    def f(x, p):
+        p['b'] = p['b'] * 2.0
+        return np.sum((x @ p['W'] + p['b']) ** 2)
+    ''')
+    shapes = {"x": "3, 4", "p": {"W": "4, 4", "b": "4"}}
+    text = backgen.generate(source, name="f", shapes=shapes)
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    rng = np.random.default_rng(3)
+    x, p = rng.uniform(-1, 1, (3, 4)), {"W": rng.uniform(-1, 1, (4, 4)), "b": rng.uniform(-1, 1, 4)}
+    dx, dp = generated["f_backward"](x, dict(p), 0.8)
+
+    def forward(x, p):
+        return namespace["f"](x.copy(), {k: v.copy() for k, v in p.items()})
+    objective = weighted(forward, (0.8,))
+    np.testing.assert_allclose(dx, gradient(objective, [x, p], 0), rtol=1e-5, atol=1e-6)
+    want = gradient(objective, [x, p], 1)
+    for key in p:
+        np.testing.assert_allclose(dp[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+def test_a_write_into_a_settings_dict_nothing_reads_after_is_left_out():
+    source = '''
+    def f(x: "3", cfg):
+        eps = cfg.get("eps", 1e-5)
+        y = x / np.sqrt(np.sum(x ** 2) + eps)
+        cfg["last"] = y
+        return y
+    '''
+    text = backgen.generate(textwrap.dedent(source), name="f")
+    assert "last" not in text
