@@ -240,7 +240,9 @@ class StatementStager:
         self.assign(name, last)
         rest = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()),
                                                ast.Slice(None, ast.Constant(-1), None), ast.Load()), items)
+        before = self.versions[items.id]
         self.assign(items.id, rest)
+        self.list_changed(items.id, before, self.versions[items.id], items)
 
     def append(self, target, value):
         """``xs.append(v)``: a new version of the list, ``xs_1 = xs + [v]``."""
@@ -258,6 +260,7 @@ class StatementStager:
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
         self.bind(name, ir.Var(new))
+        self.list_changed(name, base, ir.Var(new), target)
         self.cache_written(name, base, target, same_only=True)  # a cached list holds what is appended
 
     # --- if ------------------------------------------------------------------------

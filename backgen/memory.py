@@ -139,6 +139,36 @@ class MemoryModel:
                                           f"array it holds, which another of its items may be too",
                         only_if_array=link)
 
+    def list_changed(self, name, old, new, node):
+        """``xs.append(v)`` or ``xs.pop()`` changed the list ``name`` held (``old``, now ``new``): the list
+        object itself, so every other name of it (``ys = xs``) takes the new value, and a name that may be
+        it on some path (a branch's merge, a helper's result) becomes stale; a helper doing it to a
+        parameter changes its caller's list (refused)."""
+        if old is None:
+            return
+        same = set()
+        if isinstance(old, ir.Var):
+            edges = {}
+            pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind == "same"]
+            for atom, base in pairs + self.shared_edges:
+                edges.setdefault(atom, set()).add(base)
+                edges.setdefault(base, set()).add(atom)
+            todo = [old.name]
+            while todo:
+                atom = todo.pop()
+                if atom not in same:
+                    same.add(atom)
+                    todo += edges.get(atom, ())
+            self._note_parameter_write(same | {old.name}, name, node, None)
+        for other_name, atom in list(self.versions.items()):
+            if other_name == name or other_name.startswith(" "):
+                continue
+            if atom is old or isinstance(old, ir.Var) and atom == old:
+                self.bind(other_name, new)
+            elif isinstance(atom, ir.Var) and atom.name in same:
+                self._stale(other_name, name, node, f"{other_name!r} may be the list {name!r} (on some path), "
+                                                    "which this changes")
+
     def _written_item(self, new):
         """The value the write ``new`` (a staged setitem of the current block) put in, or None."""
         if isinstance(new, ir.Var):

@@ -2371,3 +2371,55 @@ def test_a_write_into_a_settings_dict_nothing_reads_after_is_left_out():
     '''
     text = backgen.generate(textwrap.dedent(source), name="f")
     assert "last" not in text
+
+
+# --- a list changed by append or pop under another name -----------------------------------------
+
+@pytest.mark.parametrize("change, read", [("M.append(x * 2.0)", "L[-1]"), ("h = M.pop()", "L[-1] * h")])
+def test_a_list_changed_through_another_name_of_it(change, read):
+    """M = L; M.append(v) (or M.pop()) changes the one list both names hold: L was read as before (a
+    wrong gradient silently)."""
+    source = f'''
+    def f(x: "3"):
+        L = [x * 1.0, x * 3.0]
+        M = L
+        {change}
+        return {read} * x
+    '''
+    assert_right(source, [V3.copy()], dout=D3.copy())
+    scalar = '''
+    def f(x):
+        L = [x]
+        M = L
+        M.append(x ** 3)
+        return sum(L)
+    '''
+    assert_right(scalar, [0.7])
+
+
+def test_a_list_that_may_be_another_appended_to_is_refused_where_read():
+    source = '''
+    def f(x: "3"):
+        L = [x * 1.0, x * 3.0]
+        if np.sum(x) > 0:
+            M = L
+        else:
+            M = [x, x]
+        M.append(x * 5.0)
+        return L[-1] * x
+    '''
+    assert_refused(source, r"'L' may be the list 'M' \(on some path\), which this changes", 9)
+
+
+def test_a_helper_appending_to_the_list_it_is_given_is_refused():
+    source = '''
+    def g(L, v):
+        L.append(v)
+        return v * 2.0
+
+    def f(x: "3"):
+        L = [x * 1.0]
+        t = g(L, x * 3.0)
+        return L[-1] * t
+    '''
+    assert_refused(source, "changes the caller's", 3)
