@@ -720,6 +720,12 @@ def _fence_stmt(forward, stmt, last):
         names = target.elts if isinstance(target, ast.Tuple) else [target]
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
             _fence_expr(forward, target.slice, "index")
+        elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and \
+                isinstance(target.slice.value, str):  # (one nothing reads after is left out as a side effect)
+            raise forward.error(f"this writes into {ast.unparse(target.value)}[{target.slice.value!r}], which "
+                                "the function reads again after: backgen follows writes into dicts only "
+                                "for a dict passed as a parameter; compute the value under a name of its own",
+                                target)
         elif len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
                                 "(a[i] = v) are supported", target)

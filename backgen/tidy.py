@@ -223,10 +223,19 @@ def _says_nothing(stmt):
 
 
 def _dict_written(stmt):
-    """The name of the dict ``d`` a statement ``d["key"] = value`` writes into, or None."""
+    """The dict a statement ``d["key"] = value`` writes into, as text (``d``, ``self.params``), or None."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
-            and isinstance(stmt.targets[0].value, ast.Name):
-        return stmt.targets[0].value.id
+            and _dotted(stmt.targets[0].value):
+        return _dotted(stmt.targets[0].value)
+    return None
+
+
+def _dotted(node):
+    """``d`` or ``self.params`` as text; None for any other expression."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and _dotted(node.value):
+        return f"{_dotted(node.value)}.{node.attr}"
     return None
 
 
@@ -237,13 +246,12 @@ def _read_again(func):
     reads the dict again (``p["b"] = p["b"] * 2.0`` then ``p["b"]`` read is part of the value)."""
     skip = set()
     for node in walk(func):
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
             skip.add(id(node.value))
         if isinstance(node, ast.Return) and node.value is not None:
-            skip.update(id(part) for part in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value])
-                        if isinstance(part, ast.Name))
-    loads = [n for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in skip
-             and getattr(n, "lineno", None) is not None]
+            skip.update(id(part) for part in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]))
+    loads = [(n, _dotted(n)) for n in walk(func) if isinstance(n, (ast.Name, ast.Attribute))
+             and isinstance(n.ctx, ast.Load) and id(n) not in skip and getattr(n, "lineno", None) is not None]
     loops = [n for n in walk(func) if isinstance(n, (ast.For, ast.While)) and getattr(n, "end_lineno", None)]
 
     def read_again(stmt, name):
@@ -253,8 +261,8 @@ def _read_again(func):
         spans = [((loop.lineno, loop.col_offset), (loop.end_lineno, loop.end_col_offset)) for loop in loops
                  if (loop.lineno, loop.col_offset) <= (stmt.lineno, stmt.col_offset) and end <= (loop.end_lineno,
                                                                                                 loop.end_col_offset)]
-        for load in loads:
-            if load.id != name:
+        for load, text in loads:
+            if text != name:
                 continue
             at = (load.lineno, load.col_offset)
             if at > end or any(start <= at <= stop for start, stop in spans):

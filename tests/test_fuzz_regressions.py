@@ -2423,3 +2423,23 @@ def test_a_helper_appending_to_the_list_it_is_given_is_refused():
         return L[-1] * t
     '''
     assert_refused(source, "changes the caller's", 3)
+
+
+def test_a_write_into_a_dict_of_self_read_again_after_is_refused(tmp_path, monkeypatch):
+    """self.params['b'] = self.params['b'] * 2.0 in a decorated method was left out as a side effect
+    though self.params['b'] is read after (a wrong gradient silently)."""
+    (tmp_path / "net_with_write.py").write_text(textwrap.dedent('''
+    import numpy as np
+
+    class Net:
+        def __init__(self):
+            self.params = {"W": np.ones((4, 3)) * 0.3, "b": np.arange(3.0) * 0.1}
+
+        def loss(self, X):
+            self.params["b"] = self.params["b"] * 2.0
+            return np.sum(np.tanh(X @ self.params["W"] + self.params["b"]) ** 2)
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import net_with_write
+    with pytest.raises(backgen.BackgenError, match=r"writes into self.params\['b'\], which the function reads"):
+        backgen.backward(net_with_write.Net.loss).__get__(net_with_write.Net()).backward(np.ones((2, 4)))
