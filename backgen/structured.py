@@ -276,6 +276,7 @@ class _Rewriter:
             for name in _stored([stmt]) | _mutated([stmt]):  # a number set on some paths only is not known
                 self.numbers.pop(name, None)
             return before + [stmt]
+        before = self.keep_aliases(stmt)
         stmt = self.expressions_of(stmt)
         for name in _stored([stmt]) | _mutated([stmt]):
             self.aliases.pop(name, None)
@@ -287,7 +288,26 @@ class _Rewriter:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)):
             self.aliases[stmt.targets[0].id] = _Sized(len(stmt.value.elts))  # its len() is known
-        return [stmt]
+        return before + [stmt]
+
+    def keep_aliases(self, stmt):
+        """``params['W'] = v`` gives the key a new array: a name that held the old one (``W =
+        params['W']`` before it) keeps it, by an assignment before the statement (where the array went
+        by that name, it gets another)."""
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)
+                and isinstance(self.resolve(stmt.targets[0].value), _Node)):
+            return []
+        leaf = self.resolve(stmt.targets[0])
+        out = []
+        for name, held in list(self.aliases.items()):
+            if held is not leaf or name in self.roots:
+                continue
+            if name == leaf.name:  # (named at the end, as a leaf no name was given)
+                leaf.name = ""
+                self.leaf_names.discard(name)
+            out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], self.load(leaf)), stmt))
+            self.aliases.pop(name)
+        return out
 
     def release(self, names, stmt):
         """Names a branch or loop assigns stop being aliases: a leaf's becomes an assignment before it."""

@@ -2443,3 +2443,29 @@ def test_a_write_into_a_dict_of_self_read_again_after_is_refused(tmp_path, monke
     import net_with_write
     with pytest.raises(backgen.BackgenError, match=r"writes into self.params\['b'\], which the function reads"):
         backgen.backward(net_with_write.Net.loss).__get__(net_with_write.Net()).backward(np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("body", [
+    "W = p['W']\n    p['W'] = W * 2.0\n    return np.sum((x @ W + p['b']) ** 2) + np.sum(p['W'])",
+    "b0 = p['b']\n    W0 = p['W']\n    p['b'] = b0 * 2.0\n"
+    "    return np.sum((x @ W0 + p['b']) ** 2) + np.sum(b0 ** 3) + np.sum(p['W'])",
+])
+def test_a_name_holding_a_dicts_array_keeps_it_when_the_key_gets_a_new_one(body):
+    """W = p['W'], then p['W'] = W * 2.0: the dict's array and the name W were one name in the code
+    written out, so W read after was the new array (a wrong gradient silently)."""
+    source = "def f(x, p):\n    " + body + "\n"
+    text = backgen.generate(source, name="f", shapes={"x": "3, 4", "p": {"W": "4, 4", "b": "4"}})
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    rng = np.random.default_rng(5)
+    x, p = rng.uniform(-1, 1, (3, 4)), {"W": rng.uniform(-1, 1, (4, 4)), "b": rng.uniform(-1, 1, 4)}
+    dx, dp = generated["f_backward"](x, dict(p), 0.8)
+
+    def forward(x, p):
+        return namespace["f"](x.copy(), {k: v.copy() for k, v in p.items()})
+    objective = weighted(forward, (0.8,))
+    np.testing.assert_allclose(dx, gradient(objective, [x, p], 0), rtol=1e-5, atol=1e-6)
+    want = gradient(objective, [x, p], 1)
+    for key in p:
+        np.testing.assert_allclose(dp[key], want[key], rtol=1e-5, atol=1e-6)
