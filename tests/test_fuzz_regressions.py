@@ -2469,3 +2469,19 @@ def test_a_name_holding_a_dicts_array_keeps_it_when_the_key_gets_a_new_one(body)
     want = gradient(objective, [x, p], 1)
     for key in p:
         np.testing.assert_allclose(dp[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("call", ["np.cumsum(y, axis=0)", "np.cumprod(y * 2.0, axis=-1)"])
+def test_a_cumulative_sum_or_product_of_a_number_along_an_axis_without_shapes(call):
+    """np.cumsum(y, axis=0) of a number y is one element: the shape-generic backward gave y a
+    gradient of shape (1,) (cumsum) or raised an AxisError in np.moveaxis (cumprod)."""
+    source = f"def f(x, y):\n    return np.sum({call} * x)\n"
+    text = backgen.generate(source, name="f")
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    x = np.array([[0.3, -0.2], [0.5, 0.1]])
+    dx, dy = generated["f_backward"](x, 0.7, 1.0)
+    want = gradient(namespace["f"], [x, 0.7], 1)
+    assert np.shape(dy) == ()
+    np.testing.assert_allclose(dy, want, rtol=1e-6)

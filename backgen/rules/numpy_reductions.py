@@ -171,9 +171,9 @@ def _cumsum(c):
     axis, g = c.param("axis"), c.g
     if c.shape_free and axis is None:  # the flattened sums, back in the operand's shape (of any rank)
         return f"{c.np}.reshape({g}[::-1].cumsum()[::-1], {c.np}.shape({c.a}))"
-    if c.shape_free:  # an axis given: the operand has it
+    if c.shape_free:  # an axis given: the operand has it, or is a number (a result of one element)
         flip = _index_at(axis, "::-1")
-        return f"{g}[{flip}].cumsum(axis={axis})[{flip}]"
+        return f"{c.np}.reshape({g}[{flip}].cumsum(axis={axis})[{flip}], {c.np}.shape({c.a}))"
     if c.ndim("a") == 0:  # one number: a result of one element
         return f"{g}[0]"
     if axis is None:
@@ -188,12 +188,14 @@ def _cumprod(c):
     products with that one factor set to 1 (never a division, which fails at a zero)."""
     np_, a, g, axis = c.np, c.a, c.g, c.param("axis")
     if c.shape_free:  # flattened, or along the axis as written
-        rows = c.setup("rows", f"{np_}.ravel({a})" if axis is None else f"{np_}.moveaxis({a}, {axis}, -1)")
+        rows = c.setup("rows", f"{np_}.ravel({a})" if axis is None else  # (a number: one element along it)
+                       f"{np_}.moveaxis({np_}.atleast_1d({a}), {axis}, -1)")
         grows = g if axis is None else f"{np_}.moveaxis({g}, {axis}, -1)"
         others = c.setup("others", f"{np_}.cumprod({np_}.where({np_}.eye({rows}.shape[-1], dtype=bool), 1.0, "
                                    f"{rows}[..., None, :]), axis=-1)")
         text = f"{np_}.einsum('...ij,...j->...i', {np_}.triu({others}), {grows})"
-        return f"{np_}.reshape({text}, {np_}.shape({a}))" if axis is None else f"{np_}.moveaxis({text}, -1, {axis})"
+        text = text if axis is None else f"{np_}.moveaxis({text}, -1, {axis})"
+        return f"{np_}.reshape({text}, {np_}.shape({a}))"
     ndim = c.ndim("a")
     if ndim == 0:
         return f"{g}[0]"
