@@ -131,8 +131,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
     specs = declared_shapes(forward, shapes)
-    if not shape_free:  # (code for every rank decides nothing by rank)
-        forward = _rank_tests_decided(forward, _ranks(forward, specs, args))
+    forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
+                                  _nones(forward, args))  # every rank decides nothing by rank)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
@@ -304,7 +304,13 @@ def _with_constants(helper, constants):
             if decided is None:
                 return node
             return (node.body if decided else node.orelse) or ast.copy_location(ast.Pass(), node)
-    return dataclasses.replace(helper, func=Constants().visit(copy.deepcopy(helper.func)))
+    func = Constants().visit(copy.deepcopy(helper.func))
+    for node in walk(func):  # if w is None: return x decided: what follows the return never runs
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and any(isinstance(stmt, ast.Return) for stmt in block):
+                setattr(node, field, block[:next(k for k, stmt in enumerate(block) if isinstance(stmt, ast.Return)) + 1])
+    return dataclasses.replace(helper, func=func)
 
 
 def _ranks(forward, specs, args):
@@ -318,23 +324,34 @@ def _ranks(forward, specs, args):
     return ranks
 
 
-def _rank_tests_decided(forward, ranks):
+def _nones(forward, args):
+    """``{parameter: whether it is None}`` where the arguments say it (the decorator's, a helper's)."""
+    if args is None:
+        return {}
+    return {a.arg: value is None for a, value in zip(forward.func.args.args, args)}
+
+
+def _rank_tests_decided(forward, ranks, nones=None):
     """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
     (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``), before anything rebinds them, replaced by the
     branch the ranks take: ``if x.ndim == 1: x = x[None, :]`` for a vector.  The backward is
     written for these ranks (as the decorator keys its backwards on ranks), and each branch may
-    then give a name its own shape."""
-    if not ranks or not any(stmt.__class__ is ast.If for stmt in forward.func.body):  # (no if: nothing to decide)
-        return forward
+    then give a name its own shape.  So are tests of parameters being None (``if b is None:
+    return x @ w``), with ``nones`` (the arguments given): the path not taken may not run at all."""
+    nones = nones or {}
+    if not (ranks or nones) or not any(stmt.__class__ is ast.If for stmt in forward.func.body):
+        return forward  # (no if: nothing to decide)
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     pending, body, changed, bound = list(forward.func.body), [], False, set()
     while pending:
         stmt = pending.pop(0)
         if isinstance(stmt, ast.If):
-            test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names)
+            test = _with_ranks(stmt.test, {p: r for p, r in ranks.items() if p not in bound}, numpy_names,
+                               {p: n for p, n in nones.items() if p not in bound})
             decided = None if test is None else _decided(test)
             if decided is not None:
-                pending[:0] = stmt.body if decided else stmt.orelse
+                taken = stmt.body if decided else stmt.orelse
+                pending = taken + ([] if taken and isinstance(taken[-1], ast.Return) else pending)
                 changed = True
                 continue
         body.append(stmt)
@@ -346,10 +363,10 @@ def _rank_tests_decided(forward, ranks):
     return dataclasses.replace(forward, func=func)
 
 
-def _with_ranks(test, ranks, numpy_names):
-    """``test`` with each rank of a parameter in ``ranks`` read as its number; None where it
-    reads none."""
-    substitute = _Ranks(ranks, numpy_names)
+def _with_ranks(test, ranks, numpy_names, nones=None):
+    """``test`` with each rank of a parameter in ``ranks`` read as its number (and each test of one in
+    ``nones`` being None as its truth); None where it reads none."""
+    substitute = _Ranks(ranks, numpy_names, nones or {})
     tree = substitute.visit(copy.deepcopy(test))
     return tree if substitute.found else None
 
@@ -358,10 +375,15 @@ class _Ranks(ast.NodeTransformer):
     """``_with_ranks``'s rewrite: ``x.ndim``, ``np.ndim(x)``, ``len(x.shape)`` of a parameter of
     ``ranks`` (name -> rank) as the number; ``found`` once one is."""
 
-    def __init__(self, ranks, numpy_names):
-        self.ranks, self.numpy_names, self.found = ranks, numpy_names, False
+    def __init__(self, ranks, numpy_names, nones):
+        self.ranks, self.numpy_names, self.nones, self.found = ranks, numpy_names, nones, False
 
     def visit(self, node):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
+                and isinstance(node.left, ast.Name) and node.left.id in self.nones and \
+                isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
+            self.found = True  # b is None, b is not None: decided by the argument
+            return ast.copy_location(ast.Constant(self.nones[node.left.id] == isinstance(node.ops[0], ast.Is)), node)
         rank = self.rank_of(node)
         if rank is None:
             return self.generic_visit(node)

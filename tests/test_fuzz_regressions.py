@@ -2485,3 +2485,42 @@ def test_a_cumulative_sum_or_product_of_a_number_along_an_axis_without_shapes(ca
     want = gradient(namespace["f"], [x, 0.7], 1)
     assert np.shape(dy) == ()
     np.testing.assert_allclose(dy, want, rtol=1e-6)
+
+
+def test_a_helper_returning_early_where_an_argument_is_none():
+    """g(x) with def g(u, w=None): if w is None: return u * 2.0; return u * 2.0 + w: the call's None
+    decided the if, but the return after it stayed, and running it raised (a refusal: could not run
+    the staged forward of g(): TypeError)."""
+    source = '''
+    def g(u, w=None):
+        if w is None:
+            return u * 2.0
+        return u * 2.0 + w
+
+    def f(x: "3", s: float):
+        return g(x) + g(x, x * s)
+    '''
+    assert_right(source, [V3.copy(), 0.6], dout=D3.copy())
+
+
+def test_the_decorator_on_a_function_returning_early_where_an_argument_is_none(tmp_path, monkeypatch):
+    """Called with b = None, the shape walk walked the path for a given b too, where NumPy raised (a
+    refusal: NumPy raises on this line at the given shapes)."""
+    (tmp_path / "layer_with_optional_bias.py").write_text(textwrap.dedent('''
+    import numpy as np
+
+    def affine(x, w, b=None):
+        if b is None:
+            return x @ w
+        return x @ w + b
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import layer_with_optional_bias
+    affine = backgen.backward(layer_with_optional_bias.affine)
+    rng = np.random.default_rng(0)
+    x, w, dout = rng.uniform(-1, 1, (2, 3)), rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (2, 4))
+    dx, dw = affine.backward(x, w, dout=dout)[:2]
+    np.testing.assert_allclose(dx, dout @ w.T)
+    np.testing.assert_allclose(dw, x.T @ dout)
+    dx, dw, db = affine.backward(x, w, np.ones(4), dout=dout)
+    np.testing.assert_allclose(db, dout.sum(axis=0))
