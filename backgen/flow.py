@@ -44,8 +44,11 @@ class StatementStager:
                 held = stmt.target.value.id if isinstance(stmt.target, ast.Subscript) and \
                     isinstance(stmt.target.value, ast.Name) else None
                 before_list = self.versions.get(held) if held is not None else None
+                extended = isinstance(stmt.op, ast.Add) and before is not None and self._is_list(stmt.target)
                 self.assign_target(stmt.target, value)  # a += v, a[i] += v: a new version
-                if before is not None:
+                if extended:  # xs += [v] extends the list itself: every name of it sees that
+                    self.list_changed(stmt.target.id, before, self.versions.get(stmt.target.id), stmt)
+                elif before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)
                 if before_list is not None:  # xs[i] += v: into the array xs[i] holds
                     after = self.versions.get(held)

@@ -2524,3 +2524,24 @@ def test_the_decorator_on_a_function_returning_early_where_an_argument_is_none(t
     np.testing.assert_allclose(dw, x.T @ dout)
     dx, dw, db = affine.backward(x, w, np.ones(4), dout=dout)
     np.testing.assert_allclose(db, dout.sum(axis=0))
+
+
+def test_a_list_extended_in_place_under_another_name_of_it():
+    """L = [x]; M = L; L += [x * 3.0]: += extends the one list both names hold; in plain Python code
+    M was read as before (a wrong gradient silently)."""
+    scalar = '''
+    def f(x):
+        L = [x]
+        M = L
+        L += [x * 3.0]
+        return sum(M)
+    '''
+    assert_right(scalar, [0.7])
+    arrays = '''
+    def f(x: "3"):
+        L = [x * 1.0]
+        M = L
+        M += [x * 2.0]
+        return L[-1] * x
+    '''
+    assert_right(arrays, [V3.copy()], dout=D3.copy())
