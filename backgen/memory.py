@@ -85,6 +85,10 @@ class MemoryModel:
             else:  # an item: the array of any member (of any version of the list, a loop's too)
                 held = set().union(*(self.list_members.get(version, set()) for version in self.sharing(items[0])
                                      if version in lists))
+                if held & lists:  # grid[0] of grid = [[a, b], [c]]: its gradient would be a list of lists
+                    raise self.error("this reads an item of a list holding lists, which backgen does not "
+                                     "differentiate: use one list, or make an array of it (np.array(...))",
+                                     _Line(self.line))
                 self.item_edges += [(op.target, member) for member in sorted(held)]
         if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
@@ -517,6 +521,13 @@ class MemoryModel:
 
     def forget_stale(self, name):
         self.stale.pop(name, None)
+
+
+class _Line:
+    """A position for errors about a staged line."""
+
+    def __init__(self, line):
+        self.lineno, self.col_offset = line, 0
 
 
 def _symbol(node):

@@ -2545,3 +2545,23 @@ def test_a_list_extended_in_place_under_another_name_of_it():
         return L[-1] * x
     '''
     assert_right(arrays, [V3.copy()], dout=D3.copy())
+
+
+@pytest.mark.parametrize("make", ["grid = [[x * 1.0, x * 2.0], [x * 3.0]]",
+                                  "grid = []\n        for i in range(2):\n            grid.append([x * i, x + i])"])
+def test_an_item_of_a_list_of_lists_is_refused(make):
+    """grid[0][1] of a list of lists: the backward's adjoint of grid, [0.0 * v for v in grid], raised a
+    TypeError (a list times a float)."""
+    source = f'''
+    def f(x: "3"):
+        {make}
+        return grid[1][0] * x
+    '''
+    with pytest.raises(backgen.BackgenError, match="an item of a list holding lists"):
+        backgen.generate(textwrap.dedent(source), name="f")
+    whole = '''
+    def f(x: "3"):
+        grid = [[x * 1.0, x * 2.0], [x * 3.0, x]]
+        return np.sum(grid, axis=(0, 1)) + np.array(grid)[1, 0]
+    '''
+    assert_right(whole, [V3.copy()], dout=D3.copy())
