@@ -130,6 +130,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
+    _refuse_list_item_writes(forward, args)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
                                   _nones(forward, args))  # every rank decides nothing by rank)
@@ -322,6 +323,26 @@ def _ranks(forward, specs, args):
         ranks.update({name: np.ndim(value) for name, value in zip(params, args)
                       if isinstance(value, (np.ndarray, np.generic, float, int))})
     return ranks
+
+
+def _refuse_list_item_writes(forward, args):
+    """A list of arrays of one shape given as an argument is differentiated as the one array they
+    make; a write into one of its items (``Ws[0] = Ws[1]``, ``Ws[1] *= 2.0``) changes which arrays the
+    list holds, which the array's rows do not follow: refused."""
+    if args is None:
+        return
+    lists = {a.arg for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
+    for node in walk(forward.func):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AugAssign) else []
+        for target in targets:
+            for part in walk(target):
+                if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
+                        isinstance(part.value, ast.Name) and part.value.id in lists:
+                    raise forward.error(f"{part.value.id} is a list of arrays, which backgen differentiates as the "
+                                        f"one array they make, and this writes into one of its items, which "
+                                        f"changes the arrays the list holds, not that array's rows: build a new "
+                                        f"list (or array) instead", part)
 
 
 def _nones(forward, args):

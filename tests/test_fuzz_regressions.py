@@ -2565,3 +2565,23 @@ def test_an_item_of_a_list_of_lists_is_refused(make):
         return np.sum(grid, axis=(0, 1)) + np.array(grid)[1, 0]
     '''
     assert_right(whole, [V3.copy()], dout=D3.copy())
+
+
+def test_the_decorator_refuses_a_write_into_an_item_of_a_list_of_arrays_it_is_given(tmp_path, monkeypatch):
+    """A list of arrays of one shape is differentiated as the array they make: Ws[0] = Ws[1] then
+    Ws[0] *= 2.0 was taken as a row copied, then doubled, where the list holds one array twice,
+    doubled (a wrong gradient silently)."""
+    (tmp_path / "list_item_writes.py").write_text(textwrap.dedent('''
+    import numpy as np
+
+    def f(x, Ws):
+        Ws[0] = Ws[1]
+        Ws[0] *= 2.0
+        return np.sum((x @ Ws[1]) ** 2)
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import list_item_writes
+    rng = np.random.default_rng(3)
+    Ws = [rng.uniform(-1, 1, (4, 4)), rng.uniform(-1, 1, (4, 4))]
+    with pytest.raises(backgen.BackgenError, match="Ws is a list of arrays, which backgen differentiates as"):
+        backgen.backward(list_item_writes.f).backward(rng.uniform(-1, 1, (3, 4)), Ws, dout=0.8)
