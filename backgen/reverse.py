@@ -628,9 +628,10 @@ class _Reverser(FlowReverser):
         if not self.numpy:
             return groups
         lines = list(_flatten(groups))
-        in_loops = set()
+        in_loops, in_branches = set(), set()
         if any(line.__class__ is ir.Block for line in lines):  # (else no line is in a loop: straight-line code)
             _mark_in_loops(groups, False, in_loops)
+            _mark_in_loops(groups, False, in_branches, ("if ", "elif ", "else:"))
         accumulated = {line.target.split("[")[0] for line in lines
                        if line.__class__ is ir.AdjointLine and (line.accumulate or "[" in line.target)}
         accumulated |= {_statement_target(line) for line in lines
@@ -650,7 +651,10 @@ class _Reverser(FlowReverser):
         seen_returned = set()
         for position, line, fresh in assignments:  # every plain assignment (re)binds its target: look at each
             shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _held_names(line.source)))
-            roots[line.target] = shared or {line.target}
+            if id(line) in in_branches:  # dx = dout in one branch, dx = 2 * dout in the other: after the if,
+                roots[line.target] = (shared or {line.target}) | roots.get(line.target, set())  # either
+            else:
+                roots[line.target] = shared or {line.target}
             if not fresh and ("broadcast_to" in line.source or shared & readonly):
                 readonly.add(line.target)
             if fresh:
@@ -894,16 +898,16 @@ def _with_copies(items, copies, scalars, np_name, shape_free):
     return out
 
 
-def _mark_in_loops(items, inside, in_loops):
+def _mark_in_loops(items, inside, in_loops, headers=("for ", "while ")):
     """Add to ``in_loops`` the ids of the lines of ``items`` (groups and blocks opened) inside a loop
-    (``inside``: the items are)."""
+    (``inside``: the items are); with ``headers``, inside blocks opened so (``if``: in a branch)."""
     for item in items:
         kind = item.__class__
         if kind is ir.Block:
-            _mark_in_loops(item.body, inside or item.header.startswith(("for ", "while ")), in_loops)
+            _mark_in_loops(item.body, inside or item.header.startswith(headers), in_loops, headers)
         elif kind is ir.Group:
             if inside or any(line.__class__ is ir.Block or line.__class__ is ir.Group for line in item.lines):
-                _mark_in_loops(item.lines, inside, in_loops)  # (outside loops, only its blocks have lines to mark)
+                _mark_in_loops(item.lines, inside, in_loops, headers)  # (outside loops, only its blocks' lines)
         elif inside:
             in_loops.add(id(item))
 

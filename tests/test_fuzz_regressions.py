@@ -2585,3 +2585,22 @@ def test_the_decorator_refuses_a_write_into_an_item_of_a_list_of_arrays_it_is_gi
     Ws = [rng.uniform(-1, 1, (4, 4)), rng.uniform(-1, 1, (4, 4))]
     with pytest.raises(backgen.BackgenError, match="Ws is a list of arrays, which backgen differentiates as"):
         backgen.backward(list_item_writes.f).backward(rng.uniform(-1, 1, (3, 4)), Ws, dout=0.8)
+
+
+@pytest.mark.parametrize("W10", [-3.0, 3.0])  # either branch taken
+def test_an_adjoint_assigned_the_upstream_gradient_in_one_branch_is_copied_before_a_write(W10):
+    # da_1 = dout in one branch, (2 * a_1) * dout in the other, then dW = da_1 and dW[0, 1] += ...:
+    # the copy was missed, the other branch's assignment taken for the one that holds after the if,
+    # and the caller's dout was written into (long fuzzer seed 7373 program 13245)
+    W = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    W[1, 0] = W10
+    assert_right('''
+        import numpy as np
+
+        def f(X: "1, 4", W: "3, 4"):
+            a = W[0, 1] ** 2 + (X + X)
+            a = a * 0.5 + W
+            if W[1, 0] < np.sum(a):
+                return a
+            return a * a
+    ''', (np.array([[0.56, 0.79, -0.86, 0.93]]), W), dout=np.linspace(0.5, 1.5, 12).reshape(3, 4))
