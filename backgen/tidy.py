@@ -38,13 +38,8 @@ def tidy(func, error, loops=True):
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
-    stores = {}  # name -> the lines binding it (a parameter: line 0)
-    for node in walk(func):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            stores.setdefault(node.id, []).append(node.lineno)
-    for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs:
-        stores.setdefault(arg.arg, []).append(0)
-    context = _Context(placeholders, error, stores, _read_again(func))
+    params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    context = _Context(placeholders, error, params, _read_again(func))
     func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in walk(func)):
@@ -79,15 +74,12 @@ class _IsNumber(ast.NodeTransformer):
 
 
 class _Context:
-    """What ``_block`` reads and gathers: the placeholders left out, the error maker, and
-    ``stores`` (name -> the lines binding it), ``read_again`` (see ``_read_again``)."""
+    """What ``_block`` reads and gathers: the placeholders left out, the error maker, ``bound`` (the
+    names that may hold a value where the statement looked at runs: parameters, names bound on a way
+    to it, in an earlier iteration of a loop around it too) and ``read_again`` (see ``_read_again``)."""
 
-    def __init__(self, placeholders, error, stores, read_again):
-        self.placeholders, self.error, self.stores, self.read_again = placeholders, error, stores, read_again
-
-    def bound_before(self, name, line):
-        """Whether ``name`` may hold a value before ``line``: a parameter, or bound on an earlier line."""
-        return any(other < line for other in self.stores.get(name, ()))
+    def __init__(self, placeholders, error, bound, read_again):
+        self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
 
 
 def _block(stmts, context, top=False):
@@ -103,26 +95,30 @@ def _block(stmts, context, top=False):
         nones = _none_parts(stmt)
         if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
             names, rest = nones
-            if any(context.bound_before(name, stmt.lineno) and not _bound_next(name, stmts[position + 1:])
-                   for name in names):
+            if any(name in context.bound and not _bound_next(name, stmts[position + 1:]) for name in names):
                 out.append(stmt)  # y = None where y may hold a value: the stager takes the value away
                 continue
             for name in names:
                 placeholders.setdefault(name, stmt.lineno)
             if rest is not None:
                 out.append(rest)
+                context.bound |= _stored(rest)
             continue
         if _starred_shape(stmt):
             out.extend(_starred_shape(stmt))
+            context.bound |= _stored(stmt)
             continue
         if isinstance(stmt, ast.Raise):
             if top:
                 raise error("the function raises here on every path: there is no value to differentiate", stmt)
             out.append(stmt)  # the enclosing if drops this branch
             break
-        if isinstance(stmt, ast.If):
+        if isinstance(stmt, ast.If):  # each branch sees the names bound before the if, the rest those of both
+            before = set(context.bound)
             stmt.body = _block(stmt.body, context)
+            context.bound, after_body = set(before), context.bound
             stmt.orelse = _block(stmt.orelse, context)
+            context.bound |= after_body
             body_raises, else_raises = _raises(stmt.body), _raises(stmt.orelse)
             if body_raises and else_raises:
                 if top:
@@ -138,11 +134,18 @@ def _block(stmts, context, top=False):
             if not stmt.body:
                 stmt.body = [ast.copy_location(ast.Pass(), stmt)]
         elif isinstance(stmt, (ast.For, ast.While)):
+            context.bound |= _stored(stmt)  # (bound by an earlier iteration)
             stmt.body = _block(stmt.body, context) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
         out.append(stmt)
+        context.bound |= _stored(stmt)
     return out
+
+
+def _stored(stmt):
+    """The names a statement binds (anywhere in it)."""
+    return {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
 
 
 def _starred_shape(stmt):

@@ -291,6 +291,17 @@ def test_a_value_set_to_none_in_a_loop_is_refused_unless_given_a_value_next():
                                         "        y = None\n"))
 
 
+def test_a_placeholder_in_the_branch_not_binding_the_name_is_left_out():
+    """cache = (...) in one branch, cache = None in the other: no value of cache reaches the None."""
+    source = ('import numpy as np\n\ndef f(x: "N, D", mode="train"):\n    out, cache = None, None\n'
+              '    if mode == "train":\n        out = x * 2.0\n        cache = (x,)\n    else:\n'
+              '        out = x * 3.0\n        cache = None\n    return out, cache\n')
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    x, dout = np.array([[0.5, -0.3]]), np.array([[1.0, 2.0]])
+    assert np.allclose(namespace["f_backward"](dout, (x,)), 2.0 * dout)
+
+
 @pytest.mark.parametrize("statement", ["dx, x = None, cache", "x, dx = cache, None"])
 def test_placeholders_beside_values_in_one_assignment(statement):
     """CS231n's relu_backward: dx, x = None, cache is the placeholder dx and x = cache."""
