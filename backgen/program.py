@@ -376,6 +376,9 @@ def _rank_tests_decided(forward, ranks, nones=None):
                 changed = True
                 continue
         body.append(stmt)
+        if isinstance(stmt, ast.Return):  # (a branch taken that returns: what follows the if is never run)
+            changed |= bool(pending)
+            break
         bound |= {node.id for node in walk(stmt) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     if not changed:
         return forward

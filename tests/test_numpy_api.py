@@ -221,6 +221,19 @@ def test_a_branch_on_a_parameters_rank_is_decided_by_the_ranks_of_the_call(modul
     assert "x_1 = x[None, :]" in text and "if " not in text
 
 
+def test_a_branch_decided_by_the_call_that_returns_ends_the_function_there(module):
+    """``if x.ndim == 1: return np.sum(x)`` taken: what follows the if never runs (it was kept, and its
+    return differentiated: 2 * x for a vector, silently wrong)."""
+    f = backgen.backward(module(
+        "def f(x):\n"
+        "    if x.ndim == 1:\n"
+        "        return np.sum(x)\n"
+        "    return np.sum(x ** 2)\n").f)
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(f.backward(x), np.ones(3))
+    np.testing.assert_allclose(f.backward(np.ones((2, 3))), 2 * np.ones((2, 3)))
+
+
 def test_a_rank_tested_after_the_name_is_rebound_is_not_decided_by_the_parameters_rank(module):
     """x.sum(axis=0) has rank 1 where x has rank 2: the test reads the new x, not the parameter."""
     f = backgen.backward(module(
