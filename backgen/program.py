@@ -354,11 +354,12 @@ def _nones(forward, args):
 
 def _rank_tests_decided(forward, ranks, nones=None):
     """``forward`` with each ``if`` of its body whose test reads only parameters' ranks
-    (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``), before anything rebinds them, replaced by the
-    branch the ranks take: ``if x.ndim == 1: x = x[None, :]`` for a vector.  The backward is
-    written for these ranks (as the decorator keys its backwards on ranks), and each branch may
-    then give a name its own shape.  So are tests of parameters being None (``if b is None:
-    return x @ w``), with ``nones`` (the arguments given): the path not taken may not run at all."""
+    (``x.ndim``, ``np.ndim(x)``, ``len(x.shape)``) or whether they are None (``y is None``, of
+    ``nones``: name -> whether the argument given is None), before anything rebinds them, replaced
+    by the branch they take: ``if x.ndim == 1: x = x[None, :]`` for a vector, ``if y is None:
+    return scores`` dropped where y is given.  The backward is written for these ranks and Nones
+    (as the decorator keys its backwards on ranks and types), and each branch may then give a name
+    its own shape."""
     nones = nones or {}
     if not (ranks or nones) or not any(stmt.__class__ is ast.If for stmt in forward.func.body):
         return forward  # (no if: nothing to decide)
@@ -388,8 +389,8 @@ def _rank_tests_decided(forward, ranks, nones=None):
 
 
 def _with_ranks(test, ranks, numpy_names, nones=None):
-    """``test`` with each rank of a parameter in ``ranks`` read as its number (and each test of one in
-    ``nones`` being None as its truth); None where it reads none."""
+    """``test`` with each rank of a parameter in ``ranks`` read as its number, and each ``p is
+    None`` (``is not``) of a parameter in ``nones`` as its truth; None where it reads none."""
     substitute = _Ranks(ranks, numpy_names, nones or {})
     tree = substitute.visit(copy.deepcopy(test))
     return tree if substitute.found else None

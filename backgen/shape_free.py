@@ -209,11 +209,13 @@ def _none_test(test):
 def _plain_names(test):
     """The names a test surely reads as themselves: outside calls, subscripts and attributes, and
     outside what Python may not evaluate (the branches of ``a if c else b``, ``and``/``or`` after
-    the first operand)."""
+    the first operand), nor a name tested against None."""
     if isinstance(test, ast.Name):
         return [test.id]
-    if isinstance(test, (ast.Call, ast.Subscript, ast.Attribute)):
-        return []
+    if isinstance(test, (ast.Call, ast.Subscript, ast.Attribute)) or _none_test(test) or (
+            isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) and
+            isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None):
+        return []  # (y is None: y may be anything)
     if isinstance(test, ast.IfExp):
         return _plain_names(test.test)
     if isinstance(test, ast.BoolOp):

@@ -187,13 +187,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.cache_name = returns.elts[roles.index("cache")].id
             body = specialize(inline_expressions(body, self.forward), self.cache_name)
         if roles != ["out"]:
-            body = self.given_path(body, len(roles))
+            body = self.given_path(body)
             gradients = {v.id for v, role in zip(returns.elts, roles) if role == "gradient"}
             body = [_without_dicts(s, gradients) for s in body]  # loss, grads = 0, {}: loss = 0
             body = [s for s in body if not _fills_dict(s, gradients)]  # grads = {}; grads['W2'] = ...: the user's
             self.keep_outputs(body, roles)
             if gradients:
                 body = _without_users_backward(body, gradients)
+        else:  # if y is None: return scores, then the loss: the backward serves the loss
+            body = self.given_path(body)
         body = single_exit(body)
         returns = _first_return(body).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
@@ -218,10 +220,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          param_writes=tuple(self.param_writes),
                          cache=self.cache_layout)
 
-    def given_path(self, body, count):
+    def given_path(self, body):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
-        returning other than the ``count`` values the function ends returning (``loss, grads``): the
-        backward serves the path where ``y`` is given, and refuses a None (``self.required``)."""
+        returning early, what the function returns without ``y`` (the scores, where it ends returning
+        ``loss`` or ``loss, grads``): the backward serves the path where ``y`` is given, and refuses a
+        None (``self.required``)."""
         args = self.func.args
         optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
                     if isinstance(d, ast.Constant) and d.value is None}
@@ -235,8 +238,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                     and isinstance(test.ops[0], ast.Is) and isinstance(test.left, ast.Name) \
                     and test.left.id in optional and isinstance(test.comparators[0], ast.Constant) \
                     and test.comparators[0].value is None and isinstance(stmt.body[-1], ast.Return) \
-                    and stmt.body[-1].value is not None and count != (
-                        len(stmt.body[-1].value.elts) if isinstance(stmt.body[-1].value, ast.Tuple) else 1):
+                    and stmt.body[-1].value is not None:
                 self.required.append(test.left.id)
                 continue
             kept.append(stmt)

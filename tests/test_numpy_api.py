@@ -223,7 +223,8 @@ def test_a_branch_on_a_parameters_rank_is_decided_by_the_ranks_of_the_call(modul
 
 def test_a_branch_decided_by_the_call_that_returns_ends_the_function_there(module):
     """``if x.ndim == 1: return np.sum(x)`` taken: what follows the if never runs (it was kept, and its
-    return differentiated: 2 * x for a vector, silently wrong)."""
+    return differentiated: 2 * x for a vector, silently wrong); ``if y is None: return scores``
+    likewise, decided by whether the call gives y."""
     f = backgen.backward(module(
         "def f(x):\n"
         "    if x.ndim == 1:\n"
@@ -232,6 +233,17 @@ def test_a_branch_decided_by_the_call_that_returns_ends_the_function_there(modul
     x = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(f.backward(x), np.ones(3))
     np.testing.assert_allclose(f.backward(np.ones((2, 3))), 2 * np.ones((2, 3)))
+    g = backgen.backward(module(
+        "def g(X, W, y=None):\n"
+        "    scores = X.dot(W)\n"
+        "    if y is None:\n"
+        "        return scores\n"
+        "    return np.sum(scores[np.arange(len(y)), y])\n").g, wrt=("X", "W"))
+    rng = np.random.default_rng(8)
+    X, W, dout = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+    np.testing.assert_allclose(g.backward(X, W, dout=dout)[1], X.T @ dout)
+    y = np.array([0, 4, 2, 2])
+    np.testing.assert_allclose(g.backward(X, W, y)[1], gradient(lambda W: g(X, W, y), [W], 0), rtol=1e-6, atol=1e-8)
 
 
 def test_a_rank_tested_after_the_name_is_rebound_is_not_decided_by_the_parameters_rank(module):

@@ -3,6 +3,7 @@ formulas), given to ``generate`` with the shapes their docstrings or a few ``sha
 declare; each backward is checked against central finite differences."""
 
 import importlib.util
+import inspect
 import math
 import textwrap
 
@@ -451,3 +452,41 @@ def test_a_loss_returning_scores_without_labels_is_differentiated_where_they_are
     assert len(namespace["loss_backward"](X, W1, b1, W2, b2, y, reg)) == 6  # X, W1, b1, W2, b2, reg
     with pytest.raises(TypeError, match="the gradient of what loss\\(\\) returns with y given: pass y"):
         namespace["loss_backward"](X, W1, b1, W2, b2)
+
+
+def _checked(function, args, wrt):
+    """The decorator's gradients of ``function`` at ``args`` against finite differences."""
+    got = backgen.backward(function, wrt=tuple(wrt)).backward(*args)
+    got = got if isinstance(got, tuple) else (got,)
+    names = list(inspect.signature(function).parameters)
+    for g, name in zip(got, wrt):
+        np.testing.assert_allclose(g, gradient(function, args, names.index(name)), rtol=1e-5, atol=1e-7)
+
+
+def test_a_single_loss_returning_scores_without_labels_is_differentiated_both_ways(tmp_path):
+    # `if y is None: return scores` then `return loss`, one value either way: generate writes the
+    # gradient of the loss and refuses y=None; the decorator decides the test by the call's y, and
+    # a call without y is another backward (the scores' gradient)
+    module = real_sweep._module('''
+import numpy as np
+
+def loss(X, W, y=None):
+    scores = X.dot(W)
+    if y is None:
+        return scores
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.mean(log_probs[np.arange(X.shape[0]), y])
+''', "early_exit", tmp_path)[0]
+    rng = np.random.default_rng(40)
+    X, W, y = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), np.array([0, 4, 2, 2])
+    namespace = {}
+    exec(backgen.generate(inspect.getsource(module)), namespace)
+    dX, dW = namespace["loss_backward"](X, W, y)
+    np.testing.assert_allclose(dW, gradient(lambda W: module.loss(X, W, y), [W], 0), rtol=1e-5, atol=1e-7)
+    with pytest.raises(TypeError, match="pass y"):
+        namespace["loss_backward"](X, W)
+    _checked(module.loss, [X, W, y], ["X", "W"])
+    decorated = backgen.backward(module.loss, wrt=("X", "W"))
+    dout = np.linspace(0.5, 1.5, 20).reshape(4, 5)
+    np.testing.assert_allclose(decorated.backward(X, W, dout=dout)[1], X.T @ dout)
