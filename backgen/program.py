@@ -76,7 +76,12 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     results = []
     for dims in (("A1", "A2"), ("A1", "A2", "A3")):
         ranked = dict(specs, **{n: dataclasses.replace(specs[n], dims=dims) for n in anyrank})
-        results.append(guarded(forward, lambda: program(forward, wrt, ranked, None, user_cache=user_cache)))
+        try:
+            results.append(guarded(forward, lambda: program(forward, wrt, ranked, None, user_cache=user_cache)))
+        except ShapesNeeded as needed:  # others of no shape given: code for every shape of all of them
+            unknown = tuple(a.arg for a in forward.func.args.args if a.arg in anyrank or a.arg in needed.unknown)
+            return _shape_free(forward, wrt, shapes, shapes_needed(forward, forward.func.name, unknown),
+                               user_cache)
     if emit.function_source(results[0].main) != emit.function_source(results[1].main):
         raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
                             "depends on the rank: declare the shape (an annotation, shapes= or --shape)")

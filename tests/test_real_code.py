@@ -490,3 +490,25 @@ def loss(X, W, y=None):
     decorated = backgen.backward(module.loss, wrt=("X", "W"))
     dout = np.linspace(0.5, 1.5, 20).reshape(4, 5)
     np.testing.assert_allclose(decorated.backward(X, W, dout=dout)[1], X.T @ dout)
+
+
+def test_code_for_any_shape_of_x_learns_the_rest_by_samples():
+    # "x: of any shape" beside a parameter of no shape given: code for every shape of both
+    source = '''
+import numpy as np
+
+def leaky_relu_forward(x, alpha):
+    """
+    - x: Inputs, of any shape
+    - alpha: slope for negative inputs
+    """
+    out = np.where(x > 0, x, alpha * x)
+    cache = (x, alpha)
+    return out, cache
+'''
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    x = np.random.default_rng(43).standard_normal((2, 3, 4))
+    dx, dalpha = namespace["leaky_relu_backward"](np.ones_like(x), (x, 0.1))
+    np.testing.assert_allclose(dx, np.where(x > 0, 1.0, 0.1))
+    np.testing.assert_allclose(dalpha, np.sum(np.minimum(x, 0)))
