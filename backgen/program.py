@@ -141,7 +141,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                                   _nones(forward, args))  # every rank decides nothing by rank)
     arrays = arrays or args is not None and any(isinstance(a, np.ndarray) for a in args)
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
-        wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args) if not _integral(v))  # count, a flag)
+        wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
+                    if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
     result = stage(forward, wrt, specs, arrays)
     if passed_new:
         result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
