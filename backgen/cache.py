@@ -209,21 +209,15 @@ def from_user_cache(backward, staged, error):
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
                                  defaults=())
-    result = _zeros_from_what_is_there(result, staged, cached)
-    while True:  # lines computing what nothing reads any more (what fed a cached value)
-        unread = {_base(line.target) for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
-        if not unread:
-            break
-        result = dataclasses.replace(result, forward=tuple(without_cached(result.forward, unread, writes=True)),
-                                     groups=tuple(without_cached(result.groups, unread)))
+    result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached))
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
         raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
                     f"to the cache built on line {layout.line}", layout.line)
     values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
     free = (_free(result) & values) - cached
-    if free:
-        result = _shapes_from_what_is_there(result, staged, cached, free)
+    if free:  # (values read for their shapes only, or lines computing them, read for their shapes)
+        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
         free = (_free(result) & values) - cached
     if free:
         missing = sorted(free)
@@ -233,6 +227,17 @@ def from_user_cache(backward, staged, error):
                     f"line {layout.line} does not hold (it holds {held}): add "
                     f"{'it' if len(missing) == 1 else 'them'} to the cache", layout.line)
     return result
+
+
+def _unread_dropped(result):
+    """``result`` without the forward lines computing what nothing reads any more (what fed a cached
+    value, or a value read for its shape only, now taken from what is there)."""
+    while True:
+        unread = {_base(line.target) for line in _lines(result) if isinstance(line, ir.ForwardLine)} - _reads(result)
+        if not unread:
+            return result
+        result = dataclasses.replace(result, forward=tuple(without_cached(result.forward, unread, writes=True)),
+                                     groups=tuple(without_cached(result.groups, unread)))
 
 
 def set_in_loops(items, looped=False):
@@ -288,18 +293,25 @@ def _zeros_from_what_is_there(backward, staged, cached):
                                zeros=tuple(fix(backward.zeros)))
 
 
-def _shapes_from_what_is_there(backward, staged, cached, free):
+def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset()):
     """``x.shape`` for an ``x`` the cache does not hold, where the backward reads nothing else of it:
     the shape the cache holds (``cache = x.shape``), else the shape of a value of the very same shape
     that the backward has (an upstream gradient, a cached value: ``xc.shape`` for ``xc = x - mu``),
-    but in shape-generic code, whose sample shapes may agree where the shapes at run time do not."""
+    else a tuple of their dimensions (``(dout.shape[0], dout.shape[2], dout.shape[1])``), but in
+    shape-generic code, whose sample shapes may agree where the shapes at run time do not.  ``x``
+    is one of ``free``, or a value a forward line computes once, outside loops (``xT = x.T``, of
+    which the backward reads ``xT.shape`` alone: the line is then left out)."""
     np_name = staged.modules["np"]
-    texts = [str(item) for item in _lines(backward)]
+    lines = list(_lines(backward))
     there = [(n, staged.shapes.get(n)) for n in backward.cache.names if n]
     if len(backward.upstreams) == 1 and isinstance(staged.outputs[0], ir.Var):  # (of several, one may be None)
         there.append((backward.upstreams[0], staged.shapes.get(staged.outputs[0].name)))
+    computed = [line.target for line in lines if isinstance(line, ir.ForwardLine)]
+    once = {name for name in computed if name.isidentifier() and computed.count(name) == 1 and
+            sum(_base(other) == name for other in computed) == 1 and name not in looped and name not in cached}
     swaps = {}
-    for name in sorted(free):
+    for name in sorted(set(free) | once):
+        texts = [str(item) for item in lines if not (isinstance(item, ir.ForwardLine) and item.target == name)]
         forms = (f"{name}.shape", f"{np_name}.shape({name})")
         mentions = sum(len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) for text in texts)
         if not mentions or mentions != sum(text.count(form) for text in texts for form in forms):
@@ -310,6 +322,9 @@ def _shapes_from_what_is_there(backward, staged, cached, free):
         if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
             like = next((n for n, other in there if other is not None and tuple(other) == tuple(shape)), None)
             held = like and f"{like}.shape"
+            dims = [_dimension(size, there) for size in shape]
+            if held is None and None not in dims:
+                held = f"({', '.join(dims)}{',' if len(dims) == 1 else ''})"
         if held is not None:
             swaps.update({form: held for form in forms})
     if not swaps:
