@@ -8,6 +8,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
   then ``h[:, t, :] = h_part``;
+* ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
+* ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
   the statement using it, which then reads the list.  A comprehension's
@@ -73,6 +75,12 @@ class _State:
                 setattr(stmt, name, self.block(getattr(stmt, name)))
         if isinstance(stmt, ast.For):
             return before + self.loop(stmt)
+        if _written_out(stmt):  # np.exp(scores, out=scores) -> scores[...] = np.exp(scores)
+            call = stmt.value
+            out = next(k.value for k in call.keywords if k.arg == "out")
+            value = ast.Call(call.func, call.args, [k for k in call.keywords if k.arg != "out"])
+            target = ast.Subscript(ast.Name(out.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            return before + [ast.fix_missing_locations(ast.copy_location(ast.Assign([target], value), stmt))]
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
                 and any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts):
             return before + self.parts(stmt)
@@ -140,7 +148,11 @@ class _State:
         return ast.copy_location(ast.Name(target, ast.Load()), node)
 
     def loop(self, stmt):
-        """``for`` over enumerate/zip, or with a tuple target, as an index loop."""
+        """``for`` over enumerate/zip, or with a tuple target, as an index loop; over a display of
+        names, written out (``unrolled``)."""
+        unrolled = self.unrolled(stmt)
+        if unrolled is not None:
+            return unrolled
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
         prefix, body = [], []
@@ -181,6 +193,34 @@ class _State:
         stmt.body = body + stmt.body
         return prefix + [stmt]
 
+    def unrolled(self, stmt):
+        """``for W in [W1, W2]: body`` (also ``(W1, W2)``, ``[(W1, b1), (W2, b2)]``) as ``W = W1``, body,
+        ``W = W2``, body: the names may hold arrays of different shapes, as a list of parameters does.
+        Only where the body rebinds none of the names listed (the display reads them once, before
+        the loop), and neither breaks, continues nor has an else."""
+        def names_only(node):
+            if isinstance(node, (ast.Tuple, ast.List)):
+                return bool(node.elts) and all(names_only(e) for e in node.elts)
+            return isinstance(node, ast.Name)
+        display = stmt.iter
+        if not isinstance(display, (ast.List, ast.Tuple)) or not display.elts or stmt.orelse or \
+                not all(names_only(e) for e in display.elts):
+            return None
+        if any(isinstance(n, (ast.Break, ast.Continue, ast.FunctionDef, ast.Lambda, ast.Global, ast.Nonlocal))
+               for s in stmt.body for n in walk(s)):
+            return None
+        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
+        stored = {n.id for n in walk(stmt.target) if isinstance(n, ast.Name)} | {
+            n.id for s in stmt.body for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if listed & stored:
+            return None
+        out = []
+        for element in display.elts:
+            bind = ast.Assign([copy.deepcopy(stmt.target)], copy.deepcopy(element))
+            out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))
+            out.extend(copy.deepcopy(stmt.body))
+        return out
+
     def named(self, expr, prefix, base):
         """A name holding ``expr``: itself if it is one, else a new name bound once before the loop."""
         if isinstance(expr, ast.Name):
@@ -216,13 +256,24 @@ def _sugared(func):
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For):
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and _written_out(node):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
             return True
         source.push_parts(todo, node)
     return False
+
+
+def _written_out(stmt):
+    """Whether ``stmt`` is a NumPy call standing alone that writes its result into a named array
+    (``np.exp(scores, out=scores)``): the same as ``scores[...] = np.exp(scores)``; not with
+    ``where=``, which leaves the rest of the array as it was."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+        isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy") and \
+        any(k.arg == "out" and isinstance(k.value, ast.Name) for k in call.keywords) and \
+        not any(k.arg in ("where", None) for k in call.keywords)
 
 
 def _comprehensions(node):

@@ -492,6 +492,57 @@ def loss(X, W, y=None):
     np.testing.assert_allclose(decorated.backward(X, W, dout=dout)[1], X.T @ dout)
 
 
+def test_loops_over_a_display_of_arrays_of_several_shapes_are_written_out():
+    # for W in [W1, W2] (a comprehension's too, and (W, b) pairs): each element its own shape
+    def reg(W1, W2, lam=0.1):
+        return 0.5 * lam * sum(np.sum(W * W) for W in (W1, W2)) + sum([np.sum(W ** 3) for W in [W1, W2]])
+
+    def net(X, W1, b1, W2, b2):
+        h = X
+        for W, b in [(W1, b1), (W2, b2)]:
+            h = np.tanh(h @ W + b)
+        return np.sum(h ** 2)
+
+    def rebinding(a, b):  # the body rebinds a listed name: the display read it before the loop
+        total = 0.0
+        for v in [a, b]:
+            total = total + np.sum(v * a)
+            a = a * 2.0
+        return total
+    rng = np.random.default_rng(41)
+    W1, W2 = rng.standard_normal((3, 4)), rng.standard_normal((4, 2))
+    _checked(reg, [W1, W2], ["W1", "W2"])
+    _checked(net, [rng.standard_normal((5, 3)), W1, rng.standard_normal(4), W2, rng.standard_normal(2)],
+             ["X", "W1", "b1", "W2", "b2"])
+    _checked(rebinding, [rng.standard_normal(3), rng.standard_normal(3)], ["a", "b"])
+
+
+def test_an_out_argument_is_the_write_it_is():
+    # np.exp(scores, out=scores): scores[...] = np.exp(scores); with where= the rest of out is kept,
+    # and np.fill_diagonal's diagonal runs through every axis: both refused at the call
+    def softmax_first(x):
+        scores = x - x.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return np.sum(scores[:, 0] ** 2)
+
+    def masked_divide(a, b):
+        out = np.zeros_like(a)
+        np.divide(a, b, out=out, where=b != 0)
+        return np.sum(out)
+
+    def off_diagonal(A):
+        B = A * 1.0
+        np.fill_diagonal(B, 0.0)
+        return np.sum(B ** 2)
+    rng = np.random.default_rng(42)
+    _checked(softmax_first, [rng.standard_normal((3, 4))], ["x"])
+    with pytest.raises(backgen.BackgenError, match="standing alone"):
+        backgen.backward(masked_divide).backward(rng.standard_normal(3), rng.standard_normal(3))
+    with pytest.raises(backgen.BackgenError, match="standing alone"):
+        backgen.backward(off_diagonal).backward(rng.standard_normal((3, 3)))
+
+
 def test_code_for_any_shape_of_x_learns_the_rest_by_samples():
     # "x: of any shape" beside a parameter of no shape given: code for every shape of both
     source = '''
