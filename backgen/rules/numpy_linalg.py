@@ -186,14 +186,23 @@ def _svd(c):
 
 
 def _convolve(position):
-    """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed."""
+    """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed.
+    In mode 'valid' (the longer factor slid along the shorter, NumPy's order whichever comes
+    first): the longer's is g convolved fully with the shorter reversed, the shorter's the
+    longer correlated with g, reversed (``np.convolve(prices, np.ones(k) / k, 'valid')``)."""
     def grad(c):
-        if c.param("mode", "full") != "full":
-            c.unsupported("np.convolve is differentiated in mode 'full'")
+        mode = c.param("mode", "full")
+        if mode not in ("full", "valid"):
+            c.unsupported("np.convolve is differentiated in modes 'full' and 'valid'")
         if c.ndim("a") != 1 or c.ndim("v") != 1:
             c.unsupported("np.convolve is differentiated for two vectors")
-        other = c.v if position == 0 else c.a
-        return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
+        mine, other = (c.a, c.v) if position == 0 else (c.v, c.a)
+        if mode == "full":
+            return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
+        longer = c.shape("a")[0] >= c.shape("v")[0] if position == 0 else c.shape("v")[0] > c.shape("a")[0]
+        if longer:
+            return f"{c.np}.convolve({c.g}, {other}[::-1], 'full')"
+        return f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1]"
     return grad
 
 
@@ -207,6 +216,18 @@ def _polyval(position):
         powers = f"{np_}.asarray({x})[..., None] ** {np_}.arange(len({p}) - 1, -1, -1)"
         return f"({np_}.asarray({c.g})[..., None] * {powers}).reshape(-1, len({p})).sum(axis=0)"
     return grad
+
+
+def _vander(c):
+    """V = np.vander(x, N): V[:, j] = x ** p[j], p = N-1, ..., 0 (0, ..., N-1 increasing); x's
+    gradient is the sum over j of g[:, j] times p[j] x ** (p[j] - 1), a power V already holds."""
+    increasing = c.param("increasing", False)
+    if not isinstance(increasing, bool):
+        c.unsupported("np.vander is differentiated with increasing=True or False")
+    np_, g, out = c.np, c.g, c.out
+    if increasing:
+        return f"({g}[:, 1:] * {np_}.arange(1, {out}.shape[1]) * {out}[:, :-1]).sum(axis=1)"
+    return f"({g}[:, :-1] * {np_}.arange({out}.shape[1] - 1, 0, -1) * {out}[:, 1:]).sum(axis=1)"
 
 
 def _matrix_power(c):
@@ -383,10 +404,16 @@ RULES = {
                                     "u, s, vt = np.linalg.svd(a, full_matrices=False); "
                                     "return vt[:, 1] ** 2 | a=2x4")),
     "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
-                        fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4")),
+                        fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4",
+                                              "np.convolve(a, v, 'valid') | a=5, v=3",
+                                              "np.convolve(a, v, mode='valid') | a=2, v=4",
+                                              "np.convolve(a, v, 'valid') | a=3, v=3")),
     "np.polyval": Rule(("p", "x"), grads={"p": _polyval(0), "x": _polyval(1)}, signature="p, x", fresh=True,
                        examples=("np.polyval(p, x) | p=3, x=4", "np.polyval(p, x) | p=4, x=2x3",
                                  "np.polyval(p, x) | p=2, x=()", "np.polyval(p, x * 2.0) * x | p=1, x=3")),
+    "np.vander": Rule(("x",), grads={"x": _vander}, signature="x, N=None, increasing=False", fresh=True,
+                      examples=("np.vander(x, 4) | x=3", "np.vander(x, 3, increasing=True) | x=4",
+                                "np.vander(x) * x[:, None] | x=3", "np.vander(x, 1) | x=2")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
                       signature="subscripts, *operands", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
