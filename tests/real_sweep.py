@@ -2472,6 +2472,1004 @@ def mlp_loss(params, X, y):
 ''', "mlp_loss", lambda: [{"W1": _normal(541, 3, 4) * .5, "b1": _normal(542, 4) * .1, "W2": _normal(543, 4, 3) * .5,
                            "b2": _normal(544, 3) * .1}, _normal(545, 5, 3), np.array([0, 2, 1, 1, 0])]),
 
+# ----------------------------------------------------------------------------- more of the same, as written:
+# CS231n's spatial batchnorm, sandwiches, dict caches and early exits; autograd's loops over layers;
+# physics, finance and statistics
+"spatial_batchnorm_running": ('''
+import numpy as np
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Computes the forward pass for spatial batch normalization.
+
+    Inputs:
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (C,)
+    - beta: Shift parameter, of shape (C,)
+    - bn_param: Dictionary with the following keys:
+      - mode: 'train' or 'test'; required
+      - eps: Constant for numeric stability
+      - momentum: Constant for running mean / variance
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W)
+    - cache: Values needed for the backward pass
+    """
+    out, cache = None, None
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    running_mean = bn_param.get("running_mean", np.zeros(C, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(C, dtype=x.dtype))
+    if mode == "train":
+        sample_mean = x_flat.mean(axis=0)
+        sample_var = x_flat.var(axis=0)
+        x_norm = (x_flat - sample_mean) / np.sqrt(sample_var + eps)
+        out_flat = gamma * x_norm + beta
+        running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * sample_var
+        cache = (x_flat, x_norm, sample_mean, sample_var, gamma, eps)
+    else:
+        x_norm = (x_flat - running_mean) / np.sqrt(running_var + eps)
+        out_flat = gamma * x_norm + beta
+        cache = None
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    return out, cache
+''', "spatial_batchnorm_forward", lambda: [_normal(601, 2, 3, 2, 2), _normal(602, 3), _normal(603, 3), {"mode": "train"}]),
+
+"conv_pad_compact": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: A dictionary with the following keys:
+      - 'stride': The number of pixels between adjacent receptive fields.
+      - 'pad': The number of pixels that will be used to zero-pad the input.
+    """
+    out = None
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    x_pad = np.pad(x, ((0,), (0,), (pad,), (pad,)), 'constant')
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(604, 1, 2, 3, 3), _normal(605, 2, 2, 2, 2), _normal(606, 2),
+                                   {"stride": 1, "pad": 1}], {"slow": True}),
+
+"neural_net_range_index": ('''
+import numpy as np
+
+def two_layer_loss(X, y, W, b, W2, b2, reg=1e-3):
+    """The case study's two-layer net: ReLU hidden layer, softmax scores."""
+    num_examples = X.shape[0]
+    hidden_layer = np.maximum(0, np.dot(X, W) + b)
+    scores = np.dot(hidden_layer, W2) + b2
+    exp_scores = np.exp(scores)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    correct_logprobs = -np.log(probs[range(num_examples), y])
+    data_loss = np.sum(correct_logprobs) / num_examples
+    reg_loss = 0.5 * reg * np.sum(W * W) + 0.5 * reg * np.sum(W2 * W2)
+    loss = data_loss + reg_loss
+    return loss
+''', "two_layer_loss", lambda: [_normal(607, 5, 3), np.array([0, 1, 2, 1, 0]), _normal(608, 3, 4) * .5,
+                                _normal(609, 1, 4) * .1, _normal(610, 4, 3) * .5, _normal(611, 1, 3) * .1],
+    {"wrt": [0, 2, 3, 4, 5]}),
+
+"l2_generator_sum": ('''
+import numpy as np
+
+def l2_norm(params):
+    """Squared norm of every weight matrix in a list of (W, b) layers."""
+    return sum(np.sum(W ** 2) for W, b in params)
+
+def net_objective(params, inputs, targets, lam=0.1):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return np.sum((outputs - targets) ** 2) + lam * l2_norm(params)
+''', "net_objective", lambda: [[(_normal(612, 3, 4) * .5, _normal(613, 4) * .1), (_normal(614, 4, 2) * .5, _normal(615, 2) * .1)],
+                               _normal(616, 5, 3), _normal(617, 5, 2)], {"wrt": [0]}),
+
+"rosenbrock_generator": ('''
+def rosenbrock(x):
+    """The n-dimensional Rosenbrock function of a list of numbers."""
+    return sum(100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1))
+''', "rosenbrock", lambda: [np.array([0.5, -0.3, 1.2, 0.8])]),
+
+"autograd_tanh_exp": ('''
+import numpy as np
+
+def tanh(x):
+    y = np.exp(-2.0 * x)
+    return (1.0 - y) / (1.0 + y)
+
+def deep_tanh(x):
+    return tanh(tanh(tanh(x)))
+''', "deep_tanh", lambda: [np.linspace(-2, 2, 7)]),
+
+"black_scholes_put_helper": ('''
+import math
+
+def norm_cdf(x):
+    """Standard normal cumulative distribution function."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+def bs_put(S, K, T, r, sigma):
+    """Price of a European put option under Black-Scholes."""
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    return K * math.exp(-r * T) * norm_cdf(-d2) - S * norm_cdf(-d1)
+''', "bs_put", lambda: [100.0, 95.0, 0.5, 0.02, 0.25]),
+
+"projectile_range": ('''
+import math
+
+def projectile_range(v0, theta, h0=0.0, g=9.81):
+    """Horizontal distance travelled by a projectile launched at angle theta from height h0."""
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    t_flight = (vy + math.sqrt(vy ** 2 + 2 * g * h0)) / g
+    return vx * t_flight
+''', "projectile_range", lambda: [20.0, 0.7, 1.5]),
+
+"spring_energy_norm": ('''
+import numpy as np
+
+def spring_energy(x1, x2, k=10.0, rest_length=1.0):
+    """Potential energy of a spring between two points in space."""
+    stretch = np.linalg.norm(x1 - x2) - rest_length
+    return 0.5 * k * stretch ** 2
+''', "spring_energy", lambda: [_normal(618, 3), _normal(619, 3)], {"wrt": [0, 1]}),
+
+"lj_triu_indices": ('''
+import numpy as np
+
+def lennard_jones(positions, epsilon=1.0, sigma=1.0):
+    """
+    positions: (N, 3) array of particle coordinates
+    """
+    n = positions.shape[0]
+    i, j = np.triu_indices(n, k=1)
+    r = np.linalg.norm(positions[i] - positions[j], axis=1)
+    sr6 = (sigma / r) ** 6
+    return np.sum(4.0 * epsilon * (sr6 ** 2 - sr6))
+''', "lennard_jones", lambda: [_normal(620, 4, 3) * 1.5], {"wrt": [0]}),
+
+"orbit_leapfrog": ('''
+import numpy as np
+
+def orbit_energy_drift(r0, v0, GM=1.0, dt=0.01, n_steps=50):
+    """Integrate a Kepler orbit with kick-drift-kick and return the final energy."""
+    r = r0.copy()
+    v = v0.copy()
+    for step in range(n_steps):
+        a = -GM * r / np.linalg.norm(r) ** 3
+        v = v + 0.5 * dt * a
+        r = r + dt * v
+        a = -GM * r / np.linalg.norm(r) ** 3
+        v = v + 0.5 * dt * a
+    kinetic = 0.5 * np.dot(v, v)
+    potential = -GM / np.linalg.norm(r)
+    return kinetic + potential
+''', "orbit_energy_drift", lambda: [np.array([1.0, 0.0]), np.array([0.0, 1.1])], {"wrt": [0, 1]}),
+
+"logsumexp_manual": ('''
+import numpy as np
+
+def logsumexp(x):
+    """log(sum(exp(x))) without overflow."""
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+''', "logsumexp", lambda: [_normal(621, 6)]),
+
+"kl_categorical_softmax": ('''
+import numpy as np
+
+def softmax(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+def kl_divergence(logits_p, logits_q):
+    """KL(p || q) between two categorical distributions given by logits."""
+    p = softmax(logits_p)
+    q = softmax(logits_q)
+    return np.sum(p * np.log(p / q))
+''', "kl_divergence", lambda: [_normal(622, 5), _normal(623, 5)]),
+
+"huber_boolean_index": ('''
+import numpy as np
+
+def huber_loss(pred, target, delta=1.0):
+    r = pred - target
+    small = np.abs(r) <= delta
+    loss = np.sum(0.5 * r[small] ** 2) + np.sum(delta * (np.abs(r[~small]) - 0.5 * delta))
+    return loss / r.size
+''', "huber_loss", lambda: [_normal(624, 8) * 2, _normal(625, 8)], {"wrt": [0, 1]}),
+
+"bce_clip": ('''
+import numpy as np
+
+def binary_cross_entropy(p, y, eps=1e-12):
+    """p: predicted probabilities, y: 0/1 targets."""
+    p = np.clip(p, eps, 1.0 - eps)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+''', "binary_cross_entropy", lambda: [_rng(626).uniform(0.05, 0.95, 6), (_rng(627).random(6) > .5).astype(float)],
+    {"wrt": [0]}),
+
+"cosine_similarity_eps": ('''
+import numpy as np
+
+def cosine_similarity(a, b, eps=1e-8):
+    """Cosine of the angle between two vectors."""
+    dot = np.dot(a, b)
+    norm_a = np.sqrt(np.sum(a ** 2))
+    norm_b = np.sqrt(np.sum(b ** 2))
+    return dot / (norm_a * norm_b + eps)
+''', "cosine_similarity", lambda: [_normal(628, 5), _normal(629, 5)], {"wrt": [0, 1]}),
+
+"gaussian_nll_var": ('''
+import numpy as np
+
+def gaussian_nll(x, mu, var):
+    """Average negative log-likelihood of x under N(mu, var), elementwise."""
+    return np.mean(0.5 * np.log(2 * np.pi * var) + (x - mu) ** 2 / (2 * var))
+''', "gaussian_nll", lambda: [_normal(630, 6), _normal(631, 6), _rng(632).uniform(0.5, 2, 6)]),
+
+"asserts_and_dict_cache": ('''
+import numpy as np
+
+def affine_tanh_forward(x, w, b):
+    """
+    - x: (N, D) inputs
+    - w: (D, M) weights
+    - b: (M,) biases
+    """
+    assert x.ndim == 2, "x must be a matrix"
+    N, D = x.shape
+    assert w.shape[0] == D, "weights do not match the input size"
+    out = None
+    a = x.dot(w) + b
+    out = np.tanh(a)
+    cache = {"x": x, "w": w, "out": out}
+    return out, cache
+''', "affine_tanh_forward", lambda: [_normal(633, 3, 4), _normal(634, 4, 2), _normal(635, 2)]),
+
+"early_return_scores": ('''
+import numpy as np
+
+def loss(X, W, b, y=None):
+    """Returns the scores when y is None, else the softmax loss."""
+    scores = X.dot(W) + b
+    if y is None:
+        return scores
+    shifted = scores - np.max(scores, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    N = X.shape[0]
+    data_loss = -np.sum(log_probs[np.arange(N), y]) / N
+    return data_loss
+''', "loss", lambda: [_normal(636, 4, 3), _normal(637, 3, 5), _normal(638, 5), np.array([0, 4, 2, 2])],
+    {"wrt": [0, 1, 2]}),
+
+"reg_list_comprehension": ('''
+import numpy as np
+
+def regularized_loss(W1, W2, X, y, reg=0.01):
+    h = np.maximum(0, X @ W1)
+    pred = h @ W2
+    data = 0.5 * np.mean((pred - y) ** 2)
+    reg_loss = 0.5 * reg * sum([np.sum(W * W) for W in [W1, W2]])
+    return data + reg_loss
+''', "regularized_loss", lambda: [_normal(639, 3, 4), _normal(640, 4, 1), _normal(641, 5, 3), _normal(642, 5, 1)],
+    {"wrt": [0, 1, 2]}),
+
+"stable_sigmoid_where": ('''
+import numpy as np
+
+def log_loss(w, X, y):
+    """Logistic regression loss with a sigmoid that never overflows."""
+    z = X @ w
+    p = np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+''', "log_loss", lambda: [_normal(643, 3), _normal(644, 6, 3), (_rng(645).random(6) > .5).astype(float)],
+    {"wrt": [0, 1]}),
+
+"row_normalize_norm_keepdims": ('''
+import numpy as np
+
+def normalized_scores(X, W):
+    """Scores of L2-normalized rows against normalized class weights."""
+    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    Wn = W / np.linalg.norm(W, axis=0, keepdims=True)
+    return np.sum(np.tanh(Xn @ Wn))
+''', "normalized_scores", lambda: [_normal(646, 4, 3), _normal(647, 3, 2)]),
+
+"slogdet_gaussian_loglik": ('''
+import numpy as np
+
+def mvn_loglik(X, mu, S):
+    """Log-likelihood of the rows of X under a multivariate normal N(mu, S)."""
+    N, D = X.shape
+    sign, logdet = np.linalg.slogdet(S)
+    diff = X - mu
+    sol = np.linalg.solve(S, diff.T)
+    quad = np.sum(diff.T * sol)
+    return -0.5 * (N * D * np.log(2 * np.pi) + N * logdet + quad)
+''', "mvn_loglik", lambda: [_normal(648, 5, 2), _normal(649, 2), np.array([[2.0, 0.3], [0.3, 1.0]])]),
+
+"pinball_quantile": ('''
+import numpy as np
+
+def pinball_loss(pred, y, q=0.9):
+    """Quantile regression loss."""
+    e = y - pred
+    return np.mean(np.maximum(q * e, (q - 1) * e))
+''', "pinball_loss", lambda: [_normal(650, 7), _normal(651, 7)], {"wrt": [0, 1]}),
+
+"pendulum_hypot_atan2": ('''
+import math
+
+def tip_angle_error(x, y, target=0.5):
+    """Angle and length of a pendulum arm from its tip's coordinates."""
+    length = math.hypot(x, y)
+    angle = math.atan2(y, x)
+    return (angle - target) ** 2 + 0.1 * (length - 1.0) ** 2
+''', "tip_angle_error", lambda: [0.8, 0.3], {"wrt": [0, 1]}),
+
+"clip_method_kwargs": ('''
+import numpy as np
+
+def relu6_sum(x):
+    return x.clip(min=0, max=6).sum()
+''', "relu6_sum", lambda: [_normal(652, 3, 4) * 4]),
+
+"float_item_loss": ('''
+import numpy as np
+
+def mse(w, X, y):
+    residual = X.dot(w) - y
+    loss = float(np.mean(residual ** 2))
+    return loss
+''', "mse", lambda: [_normal(653, 3), _normal(654, 5, 3), _normal(655, 5)], {"wrt": [0]}),
+
+"portfolio_variance": ('''
+import numpy as np
+
+def portfolio_risk(w, cov, returns, risk_aversion=3.0):
+    """Mean-variance objective of normalized portfolio weights."""
+    w = w / w.sum()
+    variance = w @ cov @ w
+    expected = w @ returns
+    return 0.5 * risk_aversion * variance - expected
+''', "portfolio_risk", lambda: [_rng(656).uniform(0.5, 1.5, 3), np.array([[.1, .02, .01], [.02, .2, .03], [.01, .03, .15]]),
+                                np.array([.05, .08, .06])], {"wrt": [0]}),
+
+"logistic_growth_euler": ('''
+def logistic_population(r, K, P0=10.0, dt=0.1, steps=40):
+    """Population after Euler steps of dP/dt = r P (1 - P / K)."""
+    P = P0
+    for _ in range(steps):
+        P += dt * r * P * (1 - P / K)
+    return P
+''', "logistic_population", lambda: [0.8, 100.0, 10.0], {"wrt": [0, 1, 2]}),
+
+"enumerate_layers_last": ('''
+import numpy as np
+
+def mlp(params, x):
+    """params: list of (W, b); ReLU after every layer but the last."""
+    h = x
+    for i, (W, b) in enumerate(params):
+        h = h @ W + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0)
+    return np.sum(h ** 2)
+''', "mlp", lambda: [[(_normal(657, 3, 4), _normal(658, 4)), (_normal(659, 4, 2), _normal(660, 2))], _normal(661, 5, 3)]),
+
+"keyword_helper_call": ('''
+import numpy as np
+
+def layer_norm(x, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps)
+
+def block(x, W, eps=1e-6):
+    return np.sum(layer_norm(x @ W, eps=eps) ** 3)
+''', "block", lambda: [_normal(662, 3, 4), _normal(663, 4, 5)], {"wrt": [0, 1]}),
+
+"zeros_like_slice_fill": ('''
+import numpy as np
+
+def finite_diff_energy(u, h=0.1):
+    """Dirichlet energy of u with its gradient by forward differences."""
+    du = np.zeros_like(u)
+    du[:-1] = (u[1:] - u[:-1]) / h
+    return 0.5 * h * np.sum(du ** 2)
+''', "finite_diff_energy", lambda: [_normal(664, 8)], {"wrt": [0]}),
+
+"temporal_softmax_mask_no_dx": ('''
+import numpy as np
+
+def temporal_softmax_loss(x, y, mask):
+    """
+    - x: Input scores, of shape (N, T, V)
+    - y: Ground-truth indices, of shape (N, T) where each element is in the range 0 <= y[i, t] < V
+    - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not
+      the scores at x[i, t] should contribute to the loss.
+    """
+    N, T, V = x.shape
+    x_flat = x.reshape(N * T, V)
+    y_flat = y.reshape(N * T)
+    mask_flat = mask.reshape(N * T)
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
+    return loss
+''', "temporal_softmax_loss", lambda: [_normal(665, 2, 3, 4), _rng(666).integers(0, 4, (2, 3)),
+                                       _rng(667).random((2, 3)) > .3], {"wrt": [0]}),
+
+"vanilla_rnn_step_dict_cache": ('''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    """
+    - x: Input data for this timestep, of shape (N, D).
+    - prev_h: Hidden state from previous timestep, of shape (N, H)
+    - Wx: Weight matrix for input-to-hidden connections, of shape (D, H)
+    - Wh: Weight matrix for hidden-to-hidden connections, of shape (H, H)
+    - b: Biases of shape (H,)
+    """
+    next_h, cache = None, None
+    next_h = np.tanh(x @ Wx + prev_h @ Wh + b)
+    cache = {"x": x, "prev_h": prev_h, "Wx": Wx, "Wh": Wh, "next_h": next_h}
+    return next_h, cache
+''', "rnn_step_forward", lambda: [_normal(668, 3, 2), _normal(669, 3, 4), _normal(670, 2, 4), _normal(671, 4, 4),
+                                  _normal(672, 4)]),
+
+"softmax_naive_loop_dw_none": ('''
+import numpy as np
+
+def softmax_loss_naive(W, X, y, reg):
+    """
+    Inputs:
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels.
+    - reg: (float) regularization strength
+    """
+    loss = 0.0
+    num_train = X.shape[0]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores -= np.max(scores)
+        exp_scores = np.exp(scores)
+        loss += -np.log(exp_scores[y[i]] / np.sum(exp_scores))
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', "softmax_loss_naive", lambda: [_normal(673, 3, 4) * .5, _normal(674, 5, 3), np.array([0, 3, 1, 2, 0]), 0.1],
+    {"wrt": [0, 1]}),
+
+"mlp_tuple_display_loop": ('''
+import numpy as np
+
+def mlp_forward_loss(X, y, W1, b1, W2, b2):
+    """Two layers written as a loop over the layers' pairs."""
+    h = X
+    for W, b in [(W1, b1), (W2, b2)]:
+        h = np.tanh(h @ W + b)
+    return 0.5 * np.sum((h - y) ** 2)
+''', "mlp_forward_loss", lambda: [_normal(701, 4, 3), _normal(702, 4, 2), _normal(703, 3, 5), _normal(704, 5),
+                                  _normal(705, 5, 2), _normal(706, 2)], {"wrt": [0, 2, 3, 4, 5]}),
+
+"npv_enumerate_generator": ('''
+def npv(rate, cashflows):
+    """Net present value of cash flows at the end of each period."""
+    return sum(cf / (1 + rate) ** t for t, cf in enumerate(cashflows))
+''', "npv", lambda: [0.05, [-100.0, 30.0, 40.0, 50.0]], {"wrt": [0]}),
+
+"attention_where_mask": ('''
+import numpy as np
+
+def masked_attention(Q, K, V, mask):
+    """Q: (T, d), K: (T, d), V: (T, d); mask: (T, T) booleans, True where attending is allowed."""
+    d = Q.shape[-1]
+    scores = Q @ K.T / np.sqrt(d)
+    scores = np.where(mask, scores, -1e9)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    return np.sum((weights @ V) ** 2)
+''', "masked_attention", lambda: [_normal(707, 4, 3), _normal(708, 4, 3), _normal(709, 4, 3),
+                                  np.tril(np.ones((4, 4), dtype=bool))], {"wrt": [0, 1, 2]}),
+
+"gp_solve_loglik": ('''
+import numpy as np
+
+def gp_log_marginal(log_ell, log_sf, X, y, noise=0.1):
+    """Log marginal likelihood of a GP with a squared-exponential kernel."""
+    ell = np.exp(log_ell)
+    sf2 = np.exp(2 * log_sf)
+    sqdist = np.sum(X ** 2, 1).reshape(-1, 1) + np.sum(X ** 2, 1) - 2 * X @ X.T
+    K = sf2 * np.exp(-0.5 * sqdist / ell ** 2) + noise * np.eye(len(y))
+    alpha = np.linalg.solve(K, y)
+    sign, logdet = np.linalg.slogdet(K)
+    return -0.5 * y @ alpha - 0.5 * logdet - 0.5 * len(y) * np.log(2 * np.pi)
+''', "gp_log_marginal", lambda: [0.2, -0.1, _normal(710, 5, 2), _normal(711, 5)], {"wrt": [0, 1]}),
+
+"coulomb_pairs_if": ('''
+import numpy as np
+
+def coulomb_energy(q, pos):
+    """
+    Electrostatic energy of point charges.
+
+    q: (N,) charges
+    pos: (N, 3) positions
+    """
+    n = len(q)
+    U = 0.0
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                U += 0.5 * q[i] * q[j] / np.linalg.norm(pos[i] - pos[j])
+    return U
+''', "coulomb_energy", lambda: [_normal(712, 3), _normal(713, 3, 3) * 2]),
+
+"standardize_features": ('''
+import numpy as np
+
+def standardized_regression(X, w, y):
+    Xs = (X - X.mean(0)) / (X.std(0) + 1e-8)
+    return np.mean((Xs @ w - y) ** 2)
+''', "standardized_regression", lambda: [_normal(714, 6, 3), _normal(715, 3), _normal(716, 6)]),
+
+"lambda_activation": ('''
+import numpy as np
+
+def two_layer(x, W1, W2):
+    relu = lambda z: np.maximum(z, 0)
+    h = relu(x @ W1)
+    return np.sum(relu(h @ W2))
+''', "two_layer", lambda: [_normal(717, 3, 4), _normal(718, 4, 5), _normal(719, 5, 2)]),
+
+"take_along_axis_ce": ('''
+import numpy as np
+
+def cross_entropy(logits, y):
+    """logits: (N, C); y: (N,) integer labels"""
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    picked = np.take_along_axis(log_probs, y[:, None], axis=1)
+    return -picked.mean()
+''', "cross_entropy", lambda: [_normal(720, 5, 3), np.array([0, 2, 1, 1, 2])]),
+
+"softplus_log1p": ('''
+import numpy as np
+
+def logistic_nll(w, X, y):
+    """y in {-1, +1}"""
+    m = y * (X @ w)
+    return np.mean(np.log1p(np.exp(-np.abs(m))) + np.maximum(-m, 0))
+''', "logistic_nll", lambda: [_normal(721, 3), _normal(722, 6, 3), np.array([1., -1., 1., 1., -1., -1.])], {"wrt": [0, 1]}),
+
+"spring_chain_diff": ('''
+import numpy as np
+
+def chain_energy(x, k=2.0, L=1.0, g=9.81, m=0.5):
+    """Masses on a vertical chain of springs: x holds their heights."""
+    stretch = np.diff(x) - L
+    return 0.5 * k * np.sum(stretch ** 2) + m * g * np.sum(x)
+''', "chain_energy", lambda: [np.cumsum(_rng(723).uniform(0.5, 1.5, 5))], {"wrt": [0]}),
+
+"trapezoid_manual": ('''
+import numpy as np
+
+def trapezoid_energy(y, h=0.1):
+    """Integral of y**2 on a uniform grid by the trapezoid rule."""
+    f = y ** 2
+    return h * (0.5 * f[0] + f[1:-1].sum() + 0.5 * f[-1])
+''', "trapezoid_energy", lambda: [_normal(724, 7)], {"wrt": [0]}),
+
+"verlet_traj_array": ('''
+import numpy as np
+
+def verlet_path_length(x0, v0, k=1.0, dt=0.05, steps=30):
+    """Velocity Verlet for a harmonic oscillator in 2-d; the summed squared positions."""
+    x, v = x0, v0
+    a = -k * x
+    traj = [x]
+    for _ in range(steps):
+        x = x + v * dt + 0.5 * a * dt ** 2
+        a_new = -k * x
+        v = v + 0.5 * (a + a_new) * dt
+        a = a_new
+        traj.append(x)
+    traj = np.array(traj)
+    return np.sum(traj ** 2) * dt
+''', "verlet_path_length", lambda: [np.array([1.0, 0.5]), np.array([0.0, 0.3])], {"wrt": [0, 1]}),
+
+"angle_arccos_clip": ('''
+import numpy as np
+
+def bond_angle(a, b, c):
+    """Angle at b between bonds b->a and b->c."""
+    u = a - b
+    v = c - b
+    cos = np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v))
+    return np.arccos(np.clip(cos, -1.0, 1.0))
+''', "bond_angle", lambda: [np.array([1.0, 0.2, 0.1]), np.array([0.0, 0.0, 0.0]), np.array([-0.3, 1.0, 0.2])]),
+
+"entropy_temperature": ('''
+import numpy as np
+
+def policy_entropy(logits, T=2.0):
+    z = logits / T
+    p = np.exp(z - np.max(z))
+    p /= p.sum()
+    return -np.sum(p * np.log(p + 1e-12))
+''', "policy_entropy", lambda: [_normal(725, 6)], {"wrt": [0]}),
+
+"centered_kernel_hsic": ('''
+import numpy as np
+
+def hsic(X, Y, gamma=0.5):
+    """Biased HSIC estimate with RBF kernels."""
+    n = X.shape[0]
+    Kx = np.exp(-gamma * np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1))
+    Ky = np.exp(-gamma * np.sum((Y[:, None, :] - Y[None, :, :]) ** 2, axis=-1))
+    H = np.eye(n) - np.ones((n, n)) / n
+    return np.trace(Kx @ H @ Ky @ H) / (n - 1) ** 2
+''', "hsic", lambda: [_normal(726, 5, 2), _normal(727, 5, 3)], {"wrt": [0, 1]}),
+
+"rnn_stack_hidden": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def rnn_readout(xs, h0, Wx, Wh, Wo):
+    """xs: (T, N, D) inputs; returns the mean squared readout over time."""
+    h = h0
+    hs = []
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ Wx + h @ Wh)
+        hs.append(h)
+    H = np.stack(hs, axis=1)
+    return np.mean(sigmoid(H @ Wo) ** 2)
+''', "rnn_readout", lambda: [_normal(728, 3, 2, 3), _normal(729, 2, 4), _normal(730, 3, 4), _normal(731, 4, 4) * .5,
+                             _normal(732, 4, 1)]),
+
+"while_counter_iterations": ('''
+import numpy as np
+
+def power_iteration_rayleigh(A, v, n_iter=5):
+    i = 0
+    while i < n_iter:
+        v = A @ v
+        v = v / np.linalg.norm(v)
+        i += 1
+    return v @ A @ v
+''', "power_iteration_rayleigh", lambda: [np.array([[2.0, 0.3, 0.1], [0.3, 1.0, 0.2], [0.1, 0.2, 0.5]]),
+                                          np.array([1.0, 0.5, 0.2])], {"wrt": [0, 1]}),
+
+"guard_reg_zero": ('''
+import numpy as np
+
+def svm_loss(W, X, y, reg=0.0):
+    """
+    - W: (D, C) weights
+    - X: (N, D) data
+    - y: (N,) labels
+    """
+    N = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(N), y][:, np.newaxis]
+    margins = np.maximum(0, scores - correct + 1.0)
+    margins[np.arange(N), y] = 0
+    data_loss = margins.sum() / N
+    if reg == 0:
+        return data_loss
+    return data_loss + reg * np.sum(W * W)
+''', "svm_loss", lambda: [_normal(733, 3, 4) * .5, _normal(734, 5, 3), np.array([0, 3, 1, 2, 0]), 0.1], {"wrt": [0, 1]}),
+
+"isinstance_list_input": ('''
+import numpy as np
+
+def weighted_sq(x, w):
+    if isinstance(x, list):
+        x = np.array(x)
+    return np.sum(w * x ** 2)
+''', "weighted_sq", lambda: [_normal(735, 4), _normal(736, 4)]),
+
+"kwonly_eps": ('''
+import numpy as np
+
+def rms_norm(x, g, *, eps=1e-6):
+    rms = np.sqrt(np.mean(x ** 2, axis=-1, keepdims=True) + eps)
+    return np.sum(g * x / rms)
+''', "rms_norm", lambda: [_normal(737, 3, 4), _normal(738, 4)]),
+
+"helper_three_returns": ('''
+import numpy as np
+
+def softmax_stats(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    log_probs = np.log(probs)
+    return probs, log_probs, shifted
+
+def nll(scores, y):
+    probs, log_probs, _ = softmax_stats(scores)
+    N = scores.shape[0]
+    return -np.sum(log_probs[np.arange(N), y]) / N
+''', "nll", lambda: [_normal(739, 4, 3), np.array([0, 2, 1, 1])]),
+
+"poisson_glm_exp": ('''
+import numpy as np
+
+def poisson_nll(beta, X, counts):
+    eta = X @ beta
+    return np.sum(np.exp(eta) - counts * eta)
+''', "poisson_nll", lambda: [_normal(740, 3) * .3, _normal(741, 6, 3), np.array([1., 0., 3., 2., 0., 1.])], {"wrt": [0, 1]}),
+
+"inv_trace": ('''
+import numpy as np
+
+def precision_trace(A, B):
+    """tr(A^-1 B) + log det A for a positive definite A."""
+    return np.trace(np.linalg.inv(A) @ B) + np.log(np.linalg.det(A))
+''', "precision_trace", lambda: [np.array([[2.0, 0.3], [0.3, 1.5]]), _normal(742, 2, 2)]),
+
+"compound_interest": ('''
+def future_value(P, r, n=12, t=10):
+    """Principal P compounded n times a year at rate r for t years."""
+    return P * (1 + r / n) ** (n * t)
+''', "future_value", lambda: [1000.0, 0.05], {"wrt": [0, 1]}),
+
+"sir_tuple_update": ('''
+def sir_final_infected(beta, gamma, S0=0.99, I0=0.01, dt=0.1, steps=50):
+    """Euler steps of the SIR epidemic model; the infected fraction at the end."""
+    S, I, R = S0, I0, 0.0
+    for _ in range(steps):
+        S, I, R = S - beta * S * I * dt, I + (beta * S * I - gamma * I) * dt, R + gamma * I * dt
+    return I
+''', "sir_final_infected", lambda: [1.5, 0.3], {"wrt": [0, 1]}),
+
+"heat_inplace_slices": ('''
+import numpy as np
+
+def heat_1d(u0, alpha=0.2, steps=10):
+    """Explicit finite differences for u_t = u_xx with fixed ends."""
+    u = u0.copy()
+    for _ in range(steps):
+        u[1:-1] = u[1:-1] + alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
+    return np.sum(u ** 2)
+''', "heat_1d", lambda: [_normal(801, 7)], {"wrt": [0]}),
+
+"exp_out_argument": ('''
+import numpy as np
+
+def softmax_rows(x):
+    scores = x - x.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(axis=1, keepdims=True)
+    return np.sum(scores[:, 0] ** 2)
+''', "softmax_rows", lambda: [_normal(802, 3, 4)]),
+
+"leaky_inplace_masked_scale": ('''
+import numpy as np
+
+def leaky_relu_forward(x, alpha=0.01):
+    """
+    - x: Inputs, of any shape
+    """
+    out = x.copy()
+    out[out < 0] *= alpha
+    cache = (x, alpha)
+    return out, cache
+''', "leaky_relu_forward", lambda: [_normal(803, 3, 4), 0.1], {"wrt": [0]}),
+
+"swap_tuple_assign": ('''
+import numpy as np
+
+def alternating(a, b, n=3):
+    for _ in range(n):
+        a, b = b, a + 0.5 * np.tanh(b)
+    return np.sum(a * b)
+''', "alternating", lambda: [_normal(804, 4), _normal(805, 4)], {"wrt": [0, 1]}),
+
+"fill_diagonal_gravity": ('''
+import numpy as np
+
+def gravitational_energy(pos, m, G=1.0):
+    """
+    pos: (N, 3) positions
+    m: (N,) masses
+    """
+    diff = pos[:, None, :] - pos[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1)
+    np.fill_diagonal(r2, 1.0)  # no self-interaction (and no square root of zero)
+    pair = G * m[:, None] * m[None, :] / np.sqrt(r2)
+    np.fill_diagonal(pair, 0.0)
+    return -0.5 * np.sum(pair)
+''', "gravitational_energy", lambda: [_normal(806, 4, 3) * 2, _rng(807).uniform(0.5, 2, 4)]),
+
+"median_abs_residual": ('''
+import numpy as np
+
+def robust_fit(w, X, y):
+    r = X @ w - y
+    return np.median(np.abs(r)) + 0.01 * np.sum(w ** 2)
+''', "robust_fit", lambda: [_normal(808, 3), _normal(809, 7, 3), _normal(810, 7)], {"wrt": [0]}),
+
+"kalman_update_inv": ('''
+import numpy as np
+
+def kalman_nll(x, P, z, H, R):
+    """Negative log-likelihood of a measurement z after a Kalman update."""
+    y = z - H @ x
+    S = H @ P @ H.T + R
+    S_inv = np.linalg.inv(S)
+    K = P @ H.T @ S_inv
+    x_new = x + K @ y
+    return 0.5 * y @ S_inv @ y + 0.5 * np.log(np.linalg.det(S)) + 0.1 * np.sum(x_new ** 2)
+''', "kalman_nll", lambda: [_normal(811, 2), np.array([[1.0, 0.2], [0.2, 0.8]]), _normal(812, 2),
+                            np.array([[1.0, 0.0], [0.5, 1.0]]), np.eye(2) * 0.3], {"wrt": [0, 1, 2]}),
+
+"moving_average_valid": ('''
+import numpy as np
+
+def smoothness(prices, k=3):
+    """Squared distance of a price series from its moving average.
+
+    prices: (T,) closing prices
+    """
+    avg = np.convolve(prices, np.ones(k) / k, mode='valid')
+    return np.sum((prices[k - 1:] - avg) ** 2)
+''', "smoothness", lambda: [np.cumsum(_normal(813, 8))], {"wrt": [0]}),
+
+"im2col_loops": ('''
+import numpy as np
+
+def conv_im2col(x, w, b):
+    """
+    - x: (N, C, H, W) inputs
+    - w: (F, C, HH, WW) filters
+    - b: (F,) biases
+    Stride 1, no padding.
+    """
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out, W_out = H - HH + 1, W - WW + 1
+    cols = np.zeros((C * HH * WW, N * H_out * W_out))
+    col = 0
+    for n in range(N):
+        for i in range(H_out):
+            for j in range(W_out):
+                cols[:, col] = x[n, :, i:i + HH, j:j + WW].reshape(-1)
+                col += 1
+    out = w.reshape(F, -1) @ cols + b.reshape(-1, 1)
+    out = out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3)
+    return np.sum(out ** 2)
+''', "conv_im2col", lambda: [_normal(814, 2, 2, 3, 3), _normal(815, 2, 2, 2, 2), _normal(816, 2)], {"slow": True}),
+
+"fro_norm_mae": ('''
+import numpy as np
+
+def mae_fro(W, X, y, lam=0.01):
+    pred = X @ W
+    return np.mean(np.abs(pred - y)) + lam * np.linalg.norm(W, 'fro') ** 2
+''', "mae_fro", lambda: [_normal(817, 3, 2), _normal(818, 5, 3), _normal(819, 5, 2)], {"wrt": [0, 1]}),
+
+"affine_bn_relu_sandwich": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    eps = bn_param.get("eps", 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    x_hat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * x_hat + beta
+    cache = (x, x_hat, mu, var, gamma, beta, eps)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def affine_bn_relu_forward(x, w, b, gamma, beta, bn_param):
+    """
+    - x: (N, D) inputs
+    - w: (D, M) weights
+    - b: (M,) biases
+    - gamma, beta: (M,) scale and shift
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    a_bn, bn_cache = batchnorm_forward(a, gamma, beta, bn_param)
+    out, relu_cache = relu_forward(a_bn)
+    cache = (fc_cache, bn_cache, relu_cache)
+    return out, cache
+''', "affine_bn_relu_forward", lambda: [_normal(820, 4, 3), _normal(821, 3, 5), _normal(822, 5), _normal(823, 5),
+                                        _normal(824, 5), {"mode": "train"}]),
+
+"lstm_hsplit_dict_cache": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """
+    - x: Input data, of shape (N, D)
+    - prev_h: Previous hidden state, of shape (N, H)
+    - prev_c: previous cell state, of shape (N, H)
+    - Wx: Input-to-hidden weights, of shape (D, 4H)
+    - Wh: Hidden-to-hidden weights, of shape (H, 4H)
+    - b: Biases, of shape (4H,)
+    """
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    ai, af, ao, ag = np.hsplit(a, 4)
+    i, f, o, g = sigmoid(ai), sigmoid(af), sigmoid(ao), np.tanh(ag)
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = {"x": x, "prev_h": prev_h, "prev_c": prev_c, "Wx": Wx, "Wh": Wh,
+             "i": i, "f": f, "o": o, "g": g, "next_c": next_c}
+    return next_h, next_c, cache
+''', "lstm_step_forward", lambda: [_normal(825, 2, 3), _normal(826, 2, 2), _normal(827, 2, 2), _normal(828, 3, 8),
+                                   _normal(829, 2, 8), _normal(830, 8)]),
+
+"positional_axis_methods": ('''
+import numpy as np
+
+def row_softmax_ce(x, y):
+    """x: (N, C) scores; y: (N,) labels"""
+    shifted = x - x.max(1)[:, None]
+    log_z = np.log(np.sum(np.exp(shifted), 1))
+    return np.mean(log_z - shifted[np.arange(len(y)), y])
+''', "row_softmax_ce", lambda: [_normal(831, 4, 3), np.array([2, 0, 1, 1])]),
+
+"scalar_ternary_chain": ('''
+import math
+
+def soft_barrier(x, lo=0.0, hi=1.0):
+    if lo < x < hi:
+        return -math.log(x - lo) - math.log(hi - x)
+    y = x if x > hi else -x
+    return 100.0 * math.pow(abs(y), 1.5)
+''', "soft_barrier", lambda: [0.3]),
+
+"inverse_sqrt_power": ('''
+import numpy as np
+
+def whiten(X):
+    """Scale each column by the inverse square root of its second moment."""
+    s = np.mean(X ** 2, axis=0)
+    Z = X * s ** -0.5
+    return np.sum(np.tanh(Z))
+''', "whiten", lambda: [_normal(832, 5, 3)]),
 }
 
 
@@ -2480,8 +3478,10 @@ def mlp_loss(params, X, y):
 KNOWN = {
     # CS231n: a cache without what the generated backward reads
     ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
+    # x of any shape, no shapes for mask and p: code for every shape of them all cannot know that mask
+    # has x's shape, and would sum x's gradient to the shape of x, which the cache does not hold
+    ("dropout_mask_given", "generate"): ("refused", "the backward needs x (read by `num = x * mask`)"),
     # shapes asked for: none given, and the code holds for one rank only
-    ("dropout_mask_given", "generate"): ("refused", "the shapes of mask, p are needed"),
     ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),
     ("lstm_seq_list", "generate"): ("refused", "the shapes of Wx, Wh, b, xs, h0 are needed"),
     ("rk4_helper", "generate"): ("refused", "the shapes of y0, k are needed"),
@@ -2512,9 +3512,14 @@ KNOWN = {
     ("logistic_regression_l2_scalar_loop", "decorator"): ("refused", "an element of a list of arrays is read here"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
     ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
-    # no rule
-    ("polynomial_features_fit", "generate"): ("refused", "np.vander has no derivative rule in backgen"),
-    ("polynomial_features_fit", "decorator"): ("refused", "np.vander has no derivative rule in backgen"),
+    # code for every shape: layers of several shapes in a loop (as net_list_relu)
+    ("l2_generator_sum", "generate"): ("refused", "inputs changes shape in this loop"),
+    ("enumerate_layers_last", "generate"): ("refused", "h changes shape in this loop"),
+    # np.fill_diagonal writes into its argument, a[i, i, ..., i] through every axis: not followed
+    ("fill_diagonal_gravity", "generate"): ("refused", "a call standing alone may write into its arguments"),
+    ("fill_diagonal_gravity", "decorator"): ("refused", "a call standing alone may write into its arguments"),
+    # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
+    ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
 }
 
 
@@ -2524,7 +3529,9 @@ LATER = "svm_loss_naive_loops"
 LATER_IN_THE_SUITE = frozenset({
     "rastrigin_loop", "horner_poly", "avg_pool_global", "batchnorm_alt_train", "max_pool_reshape",
     "moment_of_inertia", "label_smoothing_ce", "star_unpack_shape", "optional_reg_none", "layernorm_axis1",
-    "leaky_relu_layer", "black_scholes_call", "variance_ddof", "newton_sqrt_while"})
+    "leaky_relu_layer", "black_scholes_call", "variance_ddof", "newton_sqrt_while", "polynomial_features_fit",
+    "spatial_batchnorm_running", "early_return_scores", "reg_list_comprehension", "mlp_tuple_display_loop",
+    "exp_out_argument", "moving_average_valid", "affine_bn_relu_sandwich"})
 
 
 def slow(name):

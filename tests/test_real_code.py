@@ -5,6 +5,7 @@ declare; each backward is checked against central finite differences."""
 import importlib.util
 import inspect
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -541,6 +542,28 @@ def test_an_out_argument_is_the_write_it_is():
         backgen.backward(masked_divide).backward(rng.standard_normal(3), rng.standard_normal(3))
     with pytest.raises(backgen.BackgenError, match="standing alone"):
         backgen.backward(off_diagonal).backward(rng.standard_normal((3, 3)))
+
+
+def test_a_layer_backward_takes_shapes_from_what_the_cache_holds():
+    # spatial batchnorm by transposes and reshapes: the backward reads x's and out_flat's shapes only,
+    # which the cache's x_flat and the upstream dout give; x and beta need not be cached
+    source, function, make = real_sweep.CASES["spatial_batchnorm_running"][:3]
+    text = backgen.generate(textwrap.dedent(source), name=function, wrt=("x", "gamma", "beta"))
+    assert not re.search(r"^\s+xT = ", text, re.MULTILINE)  # (a group's comment names it)
+    assert "dout.shape[0], dout.shape[2], dout.shape[3]" in text
+
+
+def test_settings_a_sandwich_passes_its_helper_are_not_differentiated(tmp_path):
+    # affine_bn_relu_forward(x, ..., bn_param) hands bn_param to batchnorm_forward: a dict of settings
+    source, function, make = real_sweep.CASES["affine_bn_relu_sandwich"][:3]
+    module = real_sweep._module(source, "sandwich", tmp_path)[0]
+    args = make()
+    decorated = backgen.backward(module.affine_bn_relu_forward, wrt=("x", "w", "b", "gamma", "beta"))
+    out, cache = module.affine_bn_relu_forward(*args)
+    dout = np.linspace(-1, 1, out.size).reshape(out.shape)
+    got = decorated.backward(*args, dout=dout)
+    np.testing.assert_allclose(got[1], gradient(weighted(lambda w: module.affine_bn_relu_forward(
+        args[0], w, *args[2:])[0], [dout]), [args[1]], 0), rtol=1e-5, atol=1e-7)
 
 
 def test_code_for_any_shape_of_x_learns_the_rest_by_samples():
