@@ -177,7 +177,7 @@ class _State:
                 bounds = ast.Call(ast.Name("min", ast.Load()), [bounds, _len(seq)], [])
             for element, seq in zip(target.elts, seqs):
                 body.append(ast.Assign([element], _at(seq, index)))
-        elif isinstance(target, (ast.Tuple, ast.List)):
+        elif isinstance(target, (ast.Tuple, ast.List)) and not _items(call):
             seq = self.named(call, prefix, "seq")
             index = self.fresh("k")
             bounds = _len(seq)
@@ -263,6 +263,13 @@ def _sugared(func):
             return True
         source.push_parts(todo, node)
     return False
+
+
+def _items(call):
+    """Whether ``call`` is ``d.items()``: a loop over a dict of arrays' items is written out where its
+    keys are known (``structured``), not indexed (a dict's items are not a sequence)."""
+    return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "items" \
+        and not call.args and not call.keywords
 
 
 def _written_out(stmt):

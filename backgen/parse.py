@@ -170,6 +170,14 @@ def _drop_argument_checks(func):
     func.body[start:end] = []
 
 
+def _dict_items_loop(stmt):
+    """``for key, value in params.items()``: written out where params is a dict of arrays (``structured``)."""
+    call, target = stmt.iter, stmt.target
+    return isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts) \
+        and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "items" \
+        and isinstance(call.func.value, ast.Name) and not call.args and not call.keywords
+
+
 def _is_argument_check(stmt, optional):
     test = getattr(stmt, "test", None)
     return (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1
@@ -644,7 +652,7 @@ def _fence_block(forward, stmts, in_loop, last):
                 raise forward.error(f"{'for' if isinstance(stmt, ast.For) else 'while'} ... else is not supported",
                                     stmt.orelse[0])
             if isinstance(stmt, ast.For):
-                if not isinstance(stmt.target, ast.Name):
+                if not isinstance(stmt.target, ast.Name) and not _dict_items_loop(stmt):
                     raise forward.error("the loop variable must be a single name", stmt.target)
                 _fence_expr(forward, stmt.iter)
             else:

@@ -586,3 +586,21 @@ def leaky_relu_forward(x, alpha):
     dx, dalpha = namespace["leaky_relu_backward"](np.ones_like(x), (x, 0.1))
     np.testing.assert_allclose(dx, np.where(x > 0, 1.0, 0.1))
     np.testing.assert_allclose(dalpha, np.sum(np.minimum(x, 0)))
+
+
+def test_a_loop_over_a_dict_of_arrays_items_is_written_out():
+    # for name, value in params.items(): reg += ... (a key tested too): one copy per entry
+    def loss(params, X, y, reg=0.1):
+        h = np.maximum(0, X @ params["W1"] + params["b1"])
+        penalty = 0.0
+        for name, value in params.items():
+            if name.startswith("W"):
+                penalty += np.sum(value ** 2)
+        return np.mean((h @ params["W2"] - y) ** 2) + reg * penalty
+    rng = np.random.default_rng(44)
+    params = {"W1": rng.standard_normal((3, 4)), "b1": rng.standard_normal(4), "W2": rng.standard_normal((4, 1))}
+    X, y = rng.standard_normal((5, 3)), rng.standard_normal((5, 1))
+    got = backgen.backward(loss, wrt=("params",)).backward(params, X, y)
+    want = gradient(lambda p: loss(p, X, y), [params], 0)
+    for key in params:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-5, atol=1e-7)
