@@ -9,6 +9,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
   then ``h[:, t, :] = h_part``;
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
+* ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
+  after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
@@ -35,7 +37,7 @@ def desugar(func, error, maybe=True):
         return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)
-    func.body = state.block(func.body)
+    func.body = state.lifted(state.block(func.body))
 
 
 class _State:
@@ -85,6 +87,30 @@ class _State:
                 and any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts):
             return before + self.parts(stmt)
         return before + [stmt]
+
+    def lifted(self, stmts):
+        """``stmts`` with each loop (outside other loops) that returns from within (``for ...: if v >
+        threshold: return v * i``) setting the value, a flag and breaking instead, then returning the
+        value after the loop where the flag is set: ``result = v * i; done = 1; break``, then
+        ``if done > 0: return result``.  Not where a loop inside it returns (a break leaves that loop only)."""
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, ast.If):
+                stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
+            if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
+                    not any(_returns_in(n.body) for s in stmt.body for n in walk(s)
+                            if isinstance(n, (ast.For, ast.While))) and \
+                    all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
+                result, done = self.fresh("result"), self.fresh("done")
+                stmt.body = _breaking(stmt.body, result, done)
+                flag = ast.Assign([ast.Name(done, ast.Store())], ast.Constant(0))  # (a number: no booleans)
+                exit_ = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]),
+                               [ast.Return(ast.Name(result, ast.Load()))], [])
+                out += [ast.fix_missing_locations(ast.copy_location(flag, stmt)), stmt,
+                        ast.fix_missing_locations(ast.copy_location(exit_, stmt))]
+                continue
+            out.append(stmt)
+        return out
 
     def parts(self, stmt):
         """``h[:, t, :], c = f(...)`` -> ``h_part, c = f(...)`` then ``h[:, t, :] = h_part``."""
@@ -256,13 +282,34 @@ def _sugared(func):
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and _written_out(node):
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and _written_out(node) or \
+                kind is ast.While and _returns_in(node.body):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
             return True
         source.push_parts(todo, node)
     return False
+
+
+def _returns_in(stmts):
+    """Whether ``stmts`` return from within (a nested function's returns are its own)."""
+    return any(isinstance(n, ast.Return) for s in stmts for n in walk(s))
+
+
+def _breaking(stmts, result, done):
+    """``stmts`` (a loop's body) with each ``return v`` as ``result = v; done = 1; break``."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return):
+            lines = [ast.Assign([ast.Name(result, ast.Store())], stmt.value),
+                     ast.Assign([ast.Name(done, ast.Store())], ast.Constant(1)), ast.Break()]
+            out += [ast.fix_missing_locations(ast.copy_location(line, stmt)) for line in lines]
+            continue
+        if isinstance(stmt, ast.If):
+            stmt.body, stmt.orelse = _breaking(stmt.body, result, done), _breaking(stmt.orelse, result, done)
+        out.append(stmt)
+    return out
 
 
 def _items(call):

@@ -604,3 +604,37 @@ def test_a_loop_over_a_dict_of_arrays_items_is_written_out():
     want = gradient(lambda p: loss(p, X, y), [params], 0)
     for key in params:
         np.testing.assert_allclose(got[key], want[key], rtol=1e-5, atol=1e-7)
+
+
+def test_a_return_inside_a_loop_leaves_the_loop_with_its_value():
+    # for ...: if ...: return v  ->  the value, a flag and break, then the return after the loop
+    def first_passage(x, W):
+        h = x
+        for t in range(6):
+            h = np.tanh(W @ h)
+            if np.sum(h ** 2) < 0.5:
+                return np.sum(h) * t
+        return np.sum(h ** 2)
+
+    def newton(x):
+        v, n = x, 0
+        while n < 50:
+            v = 0.5 * (v + 2.0 / v)
+            n += 1
+            if abs(v * v - 2.0) < 1e-3:
+                return v * x
+        return v
+
+    def shapes_differ(x, W):  # the two returns give two shapes: refused
+        h = x
+        for _ in range(3):
+            h = W @ h
+            if np.sum(h) > 100.0:
+                return h[:1] * 2.0
+        return h
+    rng = np.random.default_rng(45)
+    for scale in (1.0, 0.1):  # the loop returns early, or runs to its end
+        _checked(first_passage, [rng.standard_normal(3) * scale, rng.standard_normal((3, 3)) * scale], ["x", "W"])
+    _checked(newton, [1.3], ["x"])
+    with pytest.raises(backgen.BackgenError, match="one shape per value"):
+        backgen.backward(shapes_differ).backward(np.ones(2), np.eye(2), dout=np.ones(2))
