@@ -3470,6 +3470,130 @@ def whiten(X):
     Z = X * s ** -0.5
     return np.sum(np.tanh(Z))
 ''', "whiten", lambda: [_normal(832, 5, 3)]),
+
+# early exits and guards, optional arguments, loops returning, a dict's items
+"return_inside_loop_scalar": ('''
+import math
+
+def first_passage_value(x, threshold=2.0, steps=20):
+    """Iterate a logistic-like map; return the value the first time it passes the threshold."""
+    v = x
+    for i in range(steps):
+        v = v + 0.3 * math.tanh(v) + 0.05
+        if v > threshold:
+            return v * (i + 1)
+    return v
+''', "first_passage_value", lambda: [0.4]),
+
+"empty_guard_shape": ('''
+import numpy as np
+
+def mean_sq(x):
+    if x.shape[0] == 0:
+        return 0.0
+    return np.mean(x ** 2)
+''', "mean_sq", lambda: [_normal(901, 5)]),
+
+"reg_positive_guard": ('''
+import numpy as np
+
+def ridge(w, X, y, reg=0.1):
+    loss = np.mean((X @ w - y) ** 2)
+    if reg > 0:
+        loss += reg * np.sum(w ** 2)
+    return loss
+''', "ridge", lambda: [_normal(902, 3), _normal(903, 6, 3), _normal(904, 6), 0.1], {"wrt": [0, 1]}),
+
+"smoothstep_elif": ('''
+def smoothstep(x, edge0=0.0, edge1=1.0):
+    t = (x - edge0) / (edge1 - edge0)
+    if t <= 0.0:
+        return 0.0
+    elif t >= 1.0:
+        return 1.0
+    else:
+        return t * t * (3.0 - 2.0 * t)
+''', "smoothstep", lambda: [0.3], {"wrt": [0]}),
+
+"default_weights_none": ('''
+import numpy as np
+
+def weighted_mse(pred, target, weights=None):
+    if weights is None:
+        weights = np.ones_like(pred)
+    return np.sum(weights * (pred - target) ** 2) / np.sum(weights)
+''', "weighted_mse", lambda: [_normal(905, 6), _normal(906, 6)], {"wrt": [0, 1]}),
+
+"optional_term_is_not_none": ('''
+import numpy as np
+
+def objective(w, X, y, prior_mean=None, lam=0.5):
+    loss = 0.5 * np.sum((X @ w - y) ** 2)
+    if prior_mean is not None:
+        loss = loss + lam * np.sum((w - prior_mean) ** 2)
+    return loss
+''', "objective", lambda: [_normal(907, 3), _normal(908, 5, 3), _normal(909, 5), _normal(910, 3)], {"wrt": [0]}),
+
+"view_scaled_inplace": ('''
+import numpy as np
+
+def head_boost(x):
+    y = x.copy()
+    top = y[:2]
+    top *= 3.0
+    return np.sum(np.tanh(y) * x)
+''', "head_boost", lambda: [_normal(911, 5)]),
+
+"empty_like_fill_ellipsis": ('''
+import numpy as np
+
+def squash(x):
+    out = np.empty_like(x)
+    out[...] = x / (1.0 + np.abs(x))
+    return np.sum(out ** 2)
+''', "squash", lambda: [_normal(912, 3, 4)]),
+
+"max_norm_abs": ('''
+import numpy as np
+
+def max_norm_penalty(W, X):
+    return np.sum(np.tanh(X @ W)) + 0.1 * np.abs(W).max()
+''', "max_norm_penalty", lambda: [_normal(913, 3, 2), _normal(914, 4, 3)]),
+
+"dict_items_reg": ('''
+import numpy as np
+
+def l2_of(params):
+    reg = 0.0
+    for name, value in params.items():
+        if name.startswith("W"):
+            reg += np.sum(value ** 2)
+    return reg
+
+def loss(params, X, y, reg=0.1):
+    h = np.maximum(0, X @ params["W1"] + params["b1"])
+    pred = h @ params["W2"] + params["b2"]
+    return np.mean((pred - y) ** 2) + reg * l2_of(params)
+''', "loss", lambda: [{"W1": _normal(915, 3, 4), "b1": _normal(916, 4), "W2": _normal(917, 4, 1), "b2": _normal(918, 1)},
+                      _normal(919, 5, 3), _normal(920, 5, 1)], {"wrt": [0],
+    "shapes": {"params": {"W1": "D, H", "b1": "H", "W2": "H, 1", "b2": "1"}, "X": "N, D", "y": "N, 1"}}),
+
+"rank_promote_then_loss": ('''
+import numpy as np
+
+def predict_loss(x, W, b):
+    """Works for one example (D,) or a batch (N, D)."""
+    if x.ndim == 1:
+        x = x[np.newaxis, :]
+    scores = x @ W + b
+    return np.sum(np.log1p(np.exp(scores)))
+''', "predict_loss", lambda: [_normal(921, 3), _normal(922, 3, 2), _normal(923, 2)]),
+
+"builtin_max_scalar_list": ('''
+def worst_case(a, b, c):
+    losses = [(a - 1.0) ** 2, (b + 0.5) ** 2, (a * c) ** 2]
+    return max(losses) + 0.1 * sum(losses)
+''', "worst_case", lambda: [0.2, 0.7, 1.3]),
 }
 
 
@@ -3515,6 +3639,11 @@ KNOWN = {
     # code for every shape: layers of several shapes in a loop (as net_list_relu)
     ("l2_generator_sum", "generate"): ("refused", "inputs changes shape in this loop"),
     ("enumerate_layers_last", "generate"): ("refused", "h changes shape in this loop"),
+    # one example or a batch (if x.ndim == 1: x = x[np.newaxis, :]) without shapes, as ndim_branch
+    ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
+    # the builtin max of a list (of numbers): max of two values only
+    ("builtin_max_scalar_list", "generate"): ("refused", "max takes 2 argument(s) here, got 1"),
+    ("builtin_max_scalar_list", "decorator"): ("refused", "max takes 2 argument(s) here, got 1"),
     # np.fill_diagonal writes into its argument, a[i, i, ..., i] through every axis: not followed
     ("fill_diagonal_gravity", "generate"): ("refused", "a call standing alone may write into its arguments"),
     ("fill_diagonal_gravity", "decorator"): ("refused", "a call standing alone may write into its arguments"),
@@ -3531,7 +3660,8 @@ LATER_IN_THE_SUITE = frozenset({
     "moment_of_inertia", "label_smoothing_ce", "star_unpack_shape", "optional_reg_none", "layernorm_axis1",
     "leaky_relu_layer", "black_scholes_call", "variance_ddof", "newton_sqrt_while", "polynomial_features_fit",
     "spatial_batchnorm_running", "early_return_scores", "reg_list_comprehension", "mlp_tuple_display_loop",
-    "exp_out_argument", "moving_average_valid", "affine_bn_relu_sandwich"})
+    "exp_out_argument", "moving_average_valid", "affine_bn_relu_sandwich", "return_inside_loop_scalar",
+    "dict_items_reg", "default_weights_none"})
 
 
 def slow(name):
