@@ -194,8 +194,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.keep_outputs(body, roles)
             if gradients:
                 body = _without_users_backward(body, gradients)
-        else:  # if y is None: return scores, then the loss: the backward serves the loss
-            body = self.given_path(body)
+        else:  # if y is None: return scores, then the loss of the labels y: the backward serves the loss
+            body = self.given_path(body, labels_only=True)
         body = single_exit(body)
         returns = _first_return(body).value
         values = returns.elts if isinstance(returns, ast.Tuple) else [returns]
@@ -220,14 +220,19 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          param_writes=tuple(self.param_writes),
                          cache=self.cache_layout)
 
-    def given_path(self, body):
+    def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
         returning early, what the function returns without ``y`` (the scores, where it ends returning
-        ``loss`` or ``loss, grads``): the backward serves the path where ``y`` is given, and refuses a
-        None (``self.required``)."""
+        ``loss, grads``): the backward serves the path where ``y`` is given, and refuses a None
+        (``self.required``).  ``labels_only`` (a function returning one value either way): only for a
+        ``y`` the function indexes with, the labels of a loss (``log_probs[np.arange(N), y]``); an
+        optional number or array (``if w is None: return np.sum(x)``) keeps both paths."""
         args = self.func.args
         optional = {a.arg for a, d in zip(args.args[len(args.args) - len(args.defaults):], args.defaults)
                     if isinstance(d, ast.Constant) and d.value is None}
+        if labels_only and optional:
+            from .shape_free import labels  # (shape_free reads helpers through parse)
+            optional &= labels(self.forward, sorted(optional))
         kept, settings = [], {}
         for stmt in body:
             stmt = _given_setting(stmt, optional, settings, self.required)  # mode = "test" if y is None else ...

@@ -493,6 +493,20 @@ def loss(X, W, y=None):
     np.testing.assert_allclose(decorated.backward(X, W, dout=dout)[1], X.T @ dout)
 
 
+def test_an_optional_number_tested_against_none_keeps_both_paths():
+    # if w is None: return ..., w no labels: the backward serves both paths, by generate and decorated
+    def f(x, w=None):
+        if w is None:
+            return math.sin(x) * 2.0
+        return math.sin(x) * w
+    namespace = {"math": math}
+    exec(backgen.generate(textwrap.dedent(inspect.getsource(f))), namespace)
+    decorated = backgen.backward(f)
+    for backward in (namespace["f_backward"], decorated.backward):
+        np.testing.assert_allclose(backward(0.3), (2.0 * math.cos(0.3), 0.0))
+        np.testing.assert_allclose(backward(0.3, 1.5), (1.5 * math.cos(0.3), math.sin(0.3)))
+
+
 def test_loops_over_a_display_of_arrays_of_several_shapes_are_written_out():
     # for W in [W1, W2] (a comprehension's too, and (W, b) pairs): each element its own shape
     def reg(W1, W2, lam=0.1):
