@@ -92,12 +92,14 @@ class _State:
         """``stmts`` with each loop (outside other loops) that returns from within (``for ...: if v >
         threshold: return v * i``) setting the value, a flag and breaking instead, then returning the
         value after the loop where the flag is set: ``result = v * i; done = 1; break``, then
-        ``if done > 0: return result``.  Not where a loop inside it returns (a break leaves that loop only)."""
+        ``if done > 0: return result``.  Only returns in a branch (a loop returning unconditionally
+        runs once), and not where a loop inside it returns (a break leaves that loop only)."""
         out = []
         for stmt in stmts:
             if isinstance(stmt, ast.If):
                 stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
             if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
+                    not any(isinstance(s, ast.Return) for s in stmt.body) and \
                     not any(_returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):

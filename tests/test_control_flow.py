@@ -1401,14 +1401,15 @@ UNSUPPORTED = [
                 return x
             return x
         """, 4, "return inside a loop"),
-    ("return in a while loop", """
+    ("return in a loop in a loop", """
         def f(x):
             while x > 1.0:
-                if x > 5.0:
-                    return x
+                for i in range(2):
+                    if x > 5.0:
+                        return x
                 x = x * 0.5
             return x
-        """, 4, "return inside a loop"),
+        """, 5, "return inside a loop"),
     ("for else", """
         def f(x, n):
             for i in range(n):
