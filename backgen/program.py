@@ -378,8 +378,7 @@ def _rank_tests_decided(forward, ranks, nones=None):
                                {p: n for p, n in nones.items() if p not in bound})
             decided = None if test is None else _decided(test)
             if decided is not None:
-                taken = stmt.body if decided else stmt.orelse
-                pending = taken + ([] if taken and isinstance(taken[-1], ast.Return) else pending)
+                pending[:0] = stmt.body if decided else stmt.orelse
                 changed = True
                 continue
         body.append(stmt)
