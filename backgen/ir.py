@@ -21,12 +21,37 @@ lines to recompute and the adjoint statements, already as source text.
 """
 
 import ast
+import dataclasses
 from dataclasses import dataclass, field, replace
 
 from .source import code_names
 
 
-@dataclass(frozen=True)
+def form(cls):
+    """``dataclass(frozen=True)``, its ``__init__`` filling the instance's ``__dict__`` directly
+    rather than field by field through ``object.__setattr__`` (at twice the cost: these forms are
+    made by the hundred thousand for a large function).  Instances are the same: equal, hashed,
+    printed, copied and replaced alike.  Fields have plain defaults (no ``default_factory``)."""
+    cls = dataclass(frozen=True)(cls)
+    params, stores, defaults = [], [], {}
+    for f in dataclasses.fields(cls):
+        assert f.default_factory is dataclasses.MISSING, f.name
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            defaults[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        stores.append(f"    fields[{f.name!r}] = {f.name}\n")
+    namespace = {}
+    exec(f"def __init__(self, {', '.join(params)}):\n    fields = self.__dict__\n{''.join(stores)}",
+         defaults, namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init
+    return cls
+
+
+@form
 class Var:
     name: str
 
@@ -34,7 +59,7 @@ class Var:
         return self.name
 
 
-@dataclass(frozen=True)
+@form
 class Const:
     source: str
 
@@ -42,7 +67,7 @@ class Const:
         return self.source
 
 
-@dataclass(frozen=True)
+@form
 class Op:
     """``target = rule(*args)``, staged from the user's line ``line``."""
 
@@ -80,7 +105,7 @@ class Op:
         return f"{self.target} = {self.source}"
 
 
-@dataclass(frozen=True)
+@form
 class If:
     test: str  # the condition's source (a condition carries no gradient)
     body: tuple
@@ -90,7 +115,7 @@ class If:
     exits: tuple = ()  # with breaks: (carried name, value) as the loop is left
 
 
-@dataclass(frozen=True)
+@form
 class Loop:
     kind: str  # "for" or "while"
     var: str  # the loop variable ("" for while)
@@ -186,7 +211,7 @@ class Staged:
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
 
 
-@dataclass(frozen=True)
+@form
 class ForwardLine:
     number: int  # 1-based position in the staged forward
     target: str
@@ -196,7 +221,7 @@ class ForwardLine:
         return f"{self.target} = {self.source}"
 
 
-@dataclass(frozen=True)
+@form
 class AdjointLine:
     target: str
     accumulate: bool  # += instead of =
@@ -206,7 +231,7 @@ class AdjointLine:
         return f"{self.target} {'+=' if self.accumulate else '='} {self.source}"
 
 
-@dataclass(frozen=True)
+@form
 class Statement:
     """A statement that is not an assignment (``np.add.at(dx, idx, g)``)."""
 
@@ -216,7 +241,7 @@ class Statement:
         return self.source
 
 
-@dataclass(frozen=True)
+@form
 class CallLine:
     """``dx, dw, _ = affine_backward(x, w, b, dout)``: adjoints from a helper's backward."""
 
@@ -227,7 +252,7 @@ class CallLine:
         return f"{', '.join(self.targets)} = {self.source}"
 
 
-@dataclass(frozen=True)
+@form
 class Block:
     """An indented block of generated code under ``header`` (``if c:``, ``for t in ...:``)."""
 
@@ -238,7 +263,7 @@ class Block:
         return self.header
 
 
-@dataclass(frozen=True)
+@form
 class Group:
     """The adjoint lines that undo one forward line."""
 

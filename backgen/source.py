@@ -310,6 +310,23 @@ def walk(node):
         yield node
 
 
+def statements(node):
+    """The nodes of a tree outside its expressions (statements, handlers, arguments...), in no set
+    order: what a walk finds but the expressions and what they hold.  No expression holds a
+    statement, so every ``Return`` of the tree is among them."""
+    todo = [node]
+    expr = ast.expr
+    while todo:
+        node = todo.pop()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                todo.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, expr))
+            elif isinstance(value, ast.AST) and not isinstance(value, expr):
+                todo.append(value)
+
+
 def census(node):
     """``(classes, names)``: the classes of a tree's nodes (contexts and operators left out) and
     the ids of its names, in one walk."""

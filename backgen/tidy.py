@@ -28,7 +28,7 @@ import ast
 import copy
 
 from .errors import BackgenError
-from .source import holds, walk
+from .source import holds, statements, walk
 
 
 def tidy(func, error, loops=True):
@@ -42,7 +42,7 @@ def tidy(func, error, loops=True):
     context = _Context(placeholders, error, params, _read_again(func))
     func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
-           isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in walk(func)):
+           isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
         func.body = _named_parts(func.body, used)
     if not loops or not holds(func, ast.For):
