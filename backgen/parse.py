@@ -734,7 +734,7 @@ def _fence_stmt(forward, stmt, last):
                                 "the function reads again after: backgen follows writes into dicts only "
                                 "for a dict passed as a parameter; compute the value under a name of its own",
                                 target)
-        elif len(stmt.targets) != 1 or not all(isinstance(n, ast.Name) for n in names):
+        elif len(stmt.targets) != 1 or not (target.__class__ is ast.Name or all(isinstance(n, ast.Name) for n in names)):
             raise forward.error("only assignments to a name, a tuple of names or a part of an array "
                                 "(a[i] = v) are supported", target)
         if isinstance(target, ast.Tuple) and isinstance(stmt.value, ast.Tuple) and \

@@ -574,7 +574,7 @@ def _commoned_text(text, renamed, kept, namespace):
     """``_commoned`` of the expression ``text`` (printed by backgen, its tree known), read from the
     text: its names are the identifiers after no dot and before no keyword argument's ``=``.  None
     where the text may hold other identifiers (strings, a scope of its own, non-ASCII names)."""
-    if not text.isascii() or _NOT_PLAIN.search(text):
+    if not text.isascii() or _may_not_be_plain(text) and _NOT_PLAIN.search(text):
         return None
     pieces = _IDENTIFIER.split(text)  # (the identifiers at the odd positions: the pattern captures them)
     for k in range(1, len(pieces), 2):
@@ -593,6 +593,13 @@ def _aliased(name, renamed, kept, namespace):
     if alias is None:
         alias = renamed[name] = f"{_ALIAS}{len(renamed)}"
     return alias
+
+
+def _may_not_be_plain(text):
+    """Whether ``text`` holds a piece of what ``_NOT_PLAIN`` finds (most texts hold none: told by
+    looking for the pieces, many times faster than a search with the pattern)."""
+    return "'" in text or '"' in text or "#" in text or "lambda" in text or "for" in text or ":=" in text \
+        or _ALIAS in text
 
 
 _IDENTIFIER = re.compile(r"((?<![\w.])[A-Za-z_]\w*(?!\w)(?!\s*=(?!=)))")

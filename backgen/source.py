@@ -217,29 +217,22 @@ def _equal(a, b):
 _TEXT_CACHES = []
 
 
-class _TextCache:
-    """A pure function of a text, remembered per text until ``forget_texts()``."""
-
-    def __init__(self, function):
-        self.function = function
-        self.known = {}
-        functools.update_wrapper(self, function)
-
-    def __call__(self, text):
-        try:
-            return self.known[text]
-        except KeyError:
-            value = self.known[text] = self.function(text)
-            return value
-
-    def cache_clear(self):
-        self.known.clear()
-
-
 def text_cache(function):
     """``function`` of a text (pure) remembered per text until ``forget_texts()``: within one
-    generation each line is parsed once; between generations nothing is kept."""
-    cached = _TextCache(function)
+    generation each line is parsed once; between generations nothing is kept.  The function
+    returned holds what it remembers in ``known`` (text -> value), which callers may read and
+    fill, and forgets it with ``cache_clear()``."""
+    known = {}
+
+    def cached(text):
+        try:
+            return known[text]
+        except KeyError:
+            value = known[text] = function(text)
+            return value
+    functools.update_wrapper(cached, function)
+    cached.known = known
+    cached.cache_clear = known.clear
     _TEXT_CACHES.append(cached)
     return cached
 

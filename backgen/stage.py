@@ -103,7 +103,9 @@ def uses_numpy(forward, seen=(), nodes=None):
             names.add(node.id)
         elif kind is ast.Assign:
             named = (others, lists)[node.value.__class__ in (ast.List, ast.Tuple)]  # vals = [a, b]: not an array
-            named.update(t.id for t in node.targets if t.__class__ is ast.Name)
+            for target in node.targets:
+                if target.__class__ is ast.Name:
+                    named.add(target.id)
         elif kind is ast.Call and node.func.__class__ is ast.Name and node.func.id in forward.helpers:
             calls.append(node)
         elif kind is ast.Subscript:
