@@ -377,14 +377,15 @@ class _Reverser(FlowReverser):
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
-        if op.rule == "abs" and self.numpy and any(_shape_of(a, self.staged.shapes) for a in op.args):
+        staged, numpy = self.staged, self.numpy
+        if op.rule == "abs" and numpy and any(_shape_of(a, staged.shapes) for a in op.args):
             rule = RULES["np.abs"]  # abs(x) of an array: elementwise, as np.abs
         upstream = self.adjoint[op.target]
         names = [rule.inputs[0]] * len(op.args) if rule.variadic else list(rule.inputs)
         bindings = {} if rule.variadic else {n: atom_ast(a) for n, a in zip(names, op.args)}
-        if self.numpy and not rule.variadic and reads_as_array(op):  # np.square(rows) of a list of arrays: its
-            for n, a in zip(names, op.args):  # rule reads its numbers as an array (2 * rows repeats the list)
-                if isinstance(a, ir.Var) and a.name in self.staged.lists:
+        if numpy and not rule.variadic and staged.lists and reads_as_array(op):  # np.square(rows) of a list of
+            for n, a in zip(names, op.args):  # arrays: its rule reads its numbers as an array (2 * rows repeats
+                if isinstance(a, ir.Var) and a.name in staged.lists:  # the list)
                     bindings[n] = ast.Call(ast.Attribute(ast.Name(self.staged.modules["np"], ast.Load()), "asarray",
                                                          ast.Load()), [bindings[n]], [])
         bindings.update(self.modules)
@@ -394,11 +395,13 @@ class _Reverser(FlowReverser):
                            op.rule == "np.matmul" and any(len(_shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
             self.check_sized(op, list(op.args), op.target)
         lines, shared, broadcasts = [], {}, None
-        row, summed = getattr(self, "stacked", {}).get(id(op), (None, ()))
+        stacked = getattr(self, "stacked", None)
+        row, summed = stacked.get(id(op), (None, ())) if stacked else (None, ())
         if row is not None:  # each iteration's adjoint kept as a row, summed after the loop (row_products)
             lines.append(ir.AdjointLine(row, False, upstream))
+        grads, shapes = rule.grads, staged.shapes
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
-            grad = rule.grads.get(input_name)
+            grad = grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
                 continue
             context = None  # (made where a rule function or broadcasting needs it)
@@ -414,12 +417,11 @@ class _Reverser(FlowReverser):
             if isinstance(text, Scatter):
                 lines.extend(self.scatter(arg.name, text, upstream, op.target))
                 continue
-            shapes = self.staged.shapes
-            if rule.broadcast and self.numpy and context is None and not self.staged.shape_free and not self.sized \
+            if rule.broadcast and numpy and context is None and not staged.shape_free and not self.sized \
                     and op.rule != "np.matmul" and arg.name in shapes and op.target in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)
-            elif rule.broadcast and self.numpy:  # (plain Python broadcasts nothing)
+            elif rule.broadcast and numpy:  # (plain Python broadcasts nothing)
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
                     context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
                     context.shared = shared
@@ -428,11 +430,11 @@ class _Reverser(FlowReverser):
                 self.adjoint[arg.name] = text  # dxdot = dout says nothing: use dout itself
                 continue
             accumulate = arg.name in self.adjoint
-            if accumulate and arg.name not in self.staged.lists:
+            if accumulate and arg.name not in staged.lists:
                 text = _without_broadcast_to(text)  # += broadcasts by itself (a list's zip does not)
             name = self.adjoint_name(arg.name)
             self.adjoint[arg.name] = name
-            if accumulate and arg.name in self.staged.lists:  # lists add element by element
+            if accumulate and arg.name in staged.lists:  # lists add element by element
                 lines.append(ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]"))
                 continue
             lines.append(ir.AdjointLine(name, accumulate, text))

@@ -387,9 +387,13 @@ class _Walker:
                 self.loop(item, env)
 
     def op(self, op, env):
+        missing = None  # an operand whose value is unknown here (each constant is evaluated: its shape is noted)
         for atom in op.args:
-            self.atom(atom, env)
-        missing = next((a.name for a in op.args if isinstance(a, ir.Var) and a.name not in env), None)
+            if isinstance(atom, ir.Var):
+                if missing is None and atom.name not in env:
+                    missing = atom.name
+            else:
+                self.atom(atom, env)
         if missing is not None:
             env.pop(op.target, None)  # computed from a value of unknown shape
             self.ran = False
@@ -425,6 +429,8 @@ class _Walker:
         where the code is written for given shapes (the walk's length is one path's; an array of
         one row broadcasts where one of several does not).  Code for every rank is left alone: its
         gradients undo broadcasting by the shapes they are given at run time."""
+        if not self.counted:  # (no such list: most functions)
+            return
         lists = [a.name for a in op.args if isinstance(a, ir.Var) and a.name in self.counted]
         if not lists:
             return
@@ -450,7 +456,7 @@ class _Walker:
             known = self.compiled[id(op)] = self._common(op) or self._code(op)
         if known.__class__ is tuple:
             code, renamed, kept = known
-            if not any(name in env for name in kept):  # (else a name of the namespace is the user's here)
+            if not kept or not any(name in env for name in kept):  # (else a namespace name is the user's here)
                 env[op.target] = eval(code, self.namespace, {alias: env[name] for alias, name in renamed})
                 return
             known = self.compiled[id(op)] = self._code(op)
@@ -665,6 +671,8 @@ def _error_at(staged, line, message):
 
 def _shape(value):
     """A value's shape; a list of arrays gets the shape of its first element with its length first."""
+    if type(value) is np.ndarray:  # (most values: np.shape's answer, without its dispatch)
+        return value.shape
     if isinstance(value, (list, tuple)):
         try:
             element = np.shape(value[0]) if value else None

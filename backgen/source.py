@@ -583,7 +583,11 @@ def _builder(text, simplified):
 def _named(bindings, name, ctx):
     """A copy of the binding of ``name``, else the name itself."""
     value = bindings.get(name)
-    return ast.Name(name, ctx) if value is None else clone(value)
+    if value is None:
+        return ast.Name(name, ctx)
+    if value.__class__ is ast.Name and len(value.__dict__) == 2:  # (most bindings: ``clone``'s first case)
+        return ast.Name(value.id, value.ctx)
+    return clone(value)
 
 
 @functools.lru_cache(maxsize=None)
