@@ -90,22 +90,28 @@ def function_source(backward):
 _FRAMES = source.text_cache(lambda text: text)  # a function's text -> what compiling it checks (_frame)
 
 
-def _frame(items, depth=0):
+def _frame(items, depth=0, lines=None):
     """The lines of ``items`` (``_forward_lines``'s or ``_backward_lines``'s, without comments) that
     compiling them checks: an assignment of an expression whose tree is known to a name or a part
-    (``_right``) is right as it stands, and a run of them is one ``pass``."""
-    lines = []
+    (``_right``) is right as it stands, and a run of them is one ``pass`` (appended to ``lines``,
+    where given)."""
+    lines = [] if lines is None else lines
     indent = "    " * depth
+    passed = indent + "pass"
     for item in items:
-        if isinstance(item, ir.Group):
-            lines += _frame(item.lines, depth)
-        elif isinstance(item, ir.Block):
+        kind = item.__class__
+        if kind is ir.Group:
+            _frame(item.lines, depth, lines)
+        elif kind is ir.Block:
             lines.append(indent + item.header)
-            lines += _frame(item.body, depth + 1) or [indent + "    pass"]
+            start = len(lines)
+            _frame(item.body, depth + 1, lines)
+            if len(lines) == start:
+                lines.append(indent + "    pass")
         elif not _right(item):
             lines.append(indent + str(item))
-        elif not lines or lines[-1] != indent + "pass":
-            lines.append(indent + "pass")
+        elif not lines or lines[-1] != passed:
+            lines.append(passed)
     return lines
 
 
@@ -185,19 +191,24 @@ def _forward_lines(items, depth=0):
     return lines
 
 
-def _backward_lines(items, depth=0):
-    """The backward pass as indented lines, each group under a comment naming what it undoes."""
-    lines = []
+def _backward_lines(items, depth=0, lines=None):
+    """The backward pass as indented lines, each group under a comment naming what it undoes
+    (appended to ``lines``, where given)."""
+    lines = [] if lines is None else lines
+    indent = "    " * depth
     for item in items:
-        indent = "    " * depth
-        if isinstance(item, ir.Group):
+        kind = item.__class__
+        if kind is ir.Group:
             undoes = item.undoes
             header = undoes if isinstance(undoes, str) else f"({undoes.number}) {undoes}"
             lines.append(f"{indent}# {header}")
-            lines += _backward_lines(item.lines, depth)
-        elif isinstance(item, ir.Block):
+            _backward_lines(item.lines, depth, lines)
+        elif kind is ir.Block:
             lines.append(indent + item.header)
-            lines += _backward_lines(item.body, depth + 1) or [indent + "    pass"]
+            start = len(lines)
+            _backward_lines(item.body, depth + 1, lines)
+            if len(lines) == start:
+                lines.append(indent + "    pass")
         else:
             lines.append(indent + str(item))
     return lines

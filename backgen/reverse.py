@@ -871,7 +871,7 @@ def _with_printed(items, printed):
             if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
                 undoes = printed[undoes.number]
             lines = _with_printed(item.lines, printed)
-            if undoes == item.undoes and all(map(operator.is_, lines, item.lines)):
+            if (undoes is item.undoes or undoes == item.undoes) and all(map(operator.is_, lines, item.lines)):
                 out.append(item)  # (as it was: most groups)
             else:
                 out.append(ir.Group(undoes, tuple(lines)))
