@@ -94,10 +94,11 @@ class Op:
         """The names computing it reads (a frozenset, worked out once)."""
         names = self.__dict__.get("_reads")
         if names is None:
-            texts = [self.source] + ([f"_[{self.param('index')}]"] if self.param("index") else [])
+            index = self.param("index") if self.params else None
             names = {a.name for a in self.args if isinstance(a, Var)}
-            for text in texts:
-                names |= code_names(text) - {"_"}
+            for text in (self.source, f"_[{index}]") if index else (self.source,):
+                found = code_names(text)
+                names |= found - {"_"} if "_" in found else found
             names = self.__dict__["_reads"] = frozenset(names)  # (no field: equality and copies ignore it)
         return names
 
@@ -132,6 +133,14 @@ class Loop:
         return tuple(name for name, _ in self.exits)
 
 
+def all_constant(atoms):
+    """Whether every atom is a Const (``all(isinstance(a, Const) for a in atoms)``, without a generator)."""
+    for atom in atoms:
+        if atom.__class__ is not Const:
+            return False
+    return True
+
+
 def ops_in(items):
     """Every Op in ``items``, nested blocks included, in order."""
     for item in items:
@@ -157,6 +166,19 @@ def loops_in(items):
         elif kind is If:
             yield from loops_in(item.body)
             yield from loops_in(item.orelse)
+
+
+def holds_block(items):
+    """Whether a Block is among ``items``, their Groups opened (at any depth)."""
+    todo = list(items)
+    while todo:
+        item = todo.pop()
+        kind = item.__class__
+        if kind is Block:
+            return True
+        if kind is Group:
+            todo += item.lines
+    return False
 
 
 def group_lines(items):

@@ -191,10 +191,13 @@ class _Reverser(FlowReverser):
             numbers |= {name for name, var in getattr(self, "owners", {}).items() if shapes.get(var) == ()}
             parts = without_copies(parts, foreign, returns, self.staged.modules.values(), numbers)
             parts = renamed_once(parts, returns)
-        parts = handed_over(parts, returns)
-        parts = tidied(propagated(parts, returns))
-        if self.numpy:
-            parts = tuple(unzeroed(parts, returns))
+        blocks = ir.holds_block(parts)  # (no pass makes a block: without one, those for blocks have nothing to do)
+        if blocks:
+            parts = handed_over(parts, returns)
+            parts = propagated(parts, returns)
+        parts = tidied(parts)
+        if self.numpy and blocks:
+            parts = unzeroed(parts, returns)
         if self.numpy:
             parts = tuple(assigned_parts(parts))
         if len(parts[1].lines) == len(missing):  # the checks as printed (a renamed value in the zero)

@@ -569,10 +569,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def op(self, rule_name, operands, node, name, role, roles=None):
         """An operator or math call, spelled by its rule's template."""
         roles = roles or (None,) * len(operands)
-        args = tuple(self.expr(child, role=r) for child, r in zip(operands, roles))
+        args = tuple([self.expr(child, role=r) for child, r in zip(operands, roles)])
         rule = RULES[rule_name]
         text = render_template(rule, args, self.modules)
-        if all(isinstance(a, ir.Const) for a in args):
+        if ir.all_constant(args):
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
         self.add(ir.Op(target, rule_name, args, self.line, (), text))

@@ -249,7 +249,7 @@ class CallStager:
             else:
                 texts[key] = str(atoms[0])
         text = self.spell(node, replaced)
-        if all(isinstance(a, ir.Const) for a in args):
+        if ir.all_constant(args):
             return ir.Const(text)
         target = name() if name is not None else self.namer.fresh(role or _hint(rule_name, args))
         self.add(ir.Op(target, rule_name, tuple(args), self.line, tuple(sorted(texts.items())), text))
