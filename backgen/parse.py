@@ -39,7 +39,7 @@ from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
-from .source import census, name_ids as source_names, walk, walk_parts
+from .source import census, name_ids as source_names, parts_list, walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -69,9 +69,9 @@ class Forward:
 
     @functools.cached_property
     def nodes(self):
-        """Every node of the function as read but contexts and operators (``source.walk_parts``, in
+        """Every node of the function as read but contexts and operators (``source.parts_list``, in
         its order), listed once: read, never changed."""
-        return tuple(walk_parts(self.func))
+        return tuple(parts_list(self.func))
 
     def error(self, message, node=None):
         """A BackgenError pointing at ``node`` (or at the ``def`` line)."""

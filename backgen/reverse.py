@@ -1035,6 +1035,8 @@ def _data_sized(staged):
         if op.rule in ("inert", "copy") and _selects(op, masks):
             masks[op.target] = masks.get(op.args[0].name) if op.rule == "copy" else (op.source, loop)
     sized = {}
+    if not masks and not any(op.rule == "call" and op.param("sized") for op in ir.ops_in(staged.body)):
+        return sized, masks  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
     changed = True
     while changed:

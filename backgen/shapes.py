@@ -693,7 +693,7 @@ def list_names(staged, args, functions=None):
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "np.stack_list")
               and isinstance(op.args[0], ir.Var)}
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
-    changed = True
+    changed = bool(lists)  # (no list made: none sliced, copied or carried either)
     while changed:  # slices and copies of lists are lists; so are loops' carried lists
         size = len(lists)
         for op in ops:

@@ -323,27 +323,35 @@ def statements(node):
 def census(node):
     """``(classes, names)``: the classes of a tree's nodes (contexts and operators left out) and
     the ids of its names, in one walk."""
-    kinds, names, todo = set(), set(), [node]
-    while todo:
-        node = todo.pop()
-        kind = node.__class__
-        kinds.add(kind)
-        if kind is ast.Name:
-            names.add(node.id)
-        else:
-            push_parts(todo, node)
-    return kinds, names
+    nodes = parts_list(node)
+    return set(map(type, nodes)), {node.id for node in nodes if node.__class__ is ast.Name}
 
 
 def walk_parts(node):
     """``walk`` without the contexts and operators (leaves: the other nodes come in ``walk``'s
     order), for walks that look for other nodes."""
-    todo = collections.deque([node])
-    pop, push = todo.popleft, push_parts
-    while todo:
-        node = pop()
-        push(todo, node)
-        yield node
+    return iter(parts_list(node))
+
+
+def parts_list(node):
+    """The nodes ``walk_parts`` gives, as a list (made without a generator or a queue: the list
+    itself is the queue, read as it grows)."""
+    found = [node]
+    parts, tree = _PARTS, ast.AST
+    for node in found:  # (each node's parts appended after it: breadth first, as walk's order)
+        kind = node.__class__
+        fields = parts.get(kind)
+        if fields is None:
+            fields = _parts_of(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, tree):
+                        found.append(item)
+            elif isinstance(value, tree):
+                found.append(value)
+    return found
 
 
 def name_ids(node):
@@ -364,8 +372,7 @@ def push_parts(todo, node):
     kind = node.__class__
     fields = _PARTS.get(kind)
     if fields is None:
-        fields = _PARTS[kind] = tuple(name for name in kind._fields if name not in _NO_PARTS
-                                      and (kind.__name__, name) not in _LEAVES)
+        fields = _parts_of(kind)
     for name in fields:
         value = getattr(node, name, None)
         if value.__class__ is list:
@@ -374,6 +381,14 @@ def push_parts(todo, node):
                     todo.append(item)
         elif isinstance(value, ast.AST):
             todo.append(value)
+
+
+def _parts_of(kind):
+    """The fields of the class ``kind`` that may hold nodes other than contexts and operators
+    (remembered in ``_PARTS``)."""
+    fields = _PARTS[kind] = tuple(name for name in kind._fields if name not in _NO_PARTS
+                                  and (kind.__name__, name) not in _LEAVES)
+    return fields
 
 
 _PARTS = {}
