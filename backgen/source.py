@@ -834,6 +834,14 @@ def _times_tree(local, times, upstream):
     return ast.BinOp(local, ast.Mult(), ast.Name(upstream, LOAD))
 
 
+def noted(text, names, node):
+    """``text``, written without printing the tree ``node`` that parsing it gives, noted as
+    ``printed(node, parsed=node)`` notes what it prints: its names ``names``, its tree and how it
+    wraps."""
+    _note_form(text, names, node.__class__, lambda: node)
+    return text
+
+
 def _note_form(text, ids, kind, tree):
     """Note, for ``text`` printed from a template's form with the names ``ids`` put in, what
     ``printed`` notes: its names, the tree it parses to (``tree()``, built here only) and how it

@@ -580,8 +580,38 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def spell(self, node, replaced):
         """Source of ``node`` with staged children replaced and modules spelled canonically."""
+        text = self.spelled_call(node, replaced)
+        if text is not None:
+            return text
         tree = self.spelled(node, replaced)  # (a copy of its own: the tree its text parses to, where the
         return source.printed(tree, parsed=tree)  # printer writes it)
+
+    def spelled_call(self, node, replaced):
+        """``spell`` of a call of a module's function on staged values alone, without keywords
+        (``np.tanh(a4)``, the most common call), written as the printer writes it, its tree (what
+        ``spelled`` makes) built for the notes only; None for other nodes."""
+        if node.__class__ is not ast.Call or node.keywords or not node.args:
+            return None
+        func = node.func
+        if id(func) in replaced or func.__class__ is not ast.Attribute and (
+                func.__class__ is not ast.Name or self.versions.get(func.id) is not None):
+            return None  # (a value called, or a name read again: ``spelled``'s cases)
+        ids = []
+        for arg in node.args:
+            atom = replaced.get(id(arg))
+            if atom.__class__ is not ir.Var:
+                return None
+            ids.append(atom.name)
+        qualified = self.qualify(func)
+        if not qualified:
+            return None
+        alias = self.alias(qualified)
+        head, names = _call_head(alias)
+        tree = ast.Call(source.fill_template(alias, {}), [ast.Name(i, source.LOAD) for i in ids], [])
+        for attribute in ast.Call._attributes:  # (the user's positions, as ``spelled`` copies them)
+            if attribute in node.__dict__:
+                setattr(tree, attribute, node.__dict__[attribute])
+        return source.noted(f"{head}({', '.join(ids)})", names.union(ids), tree)
 
     def spelled(self, child, replaced):
         """A copy of the tree ``child`` (``spell``'s) with the children ``replaced`` (by id) staged."""
@@ -774,6 +804,13 @@ def config_params(func, nodes=None):
                 any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in (node.left, node.comparators[0])):
             found.update(a.id for a in (node.left, node.comparators[0]) if isinstance(a, ast.Name))
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=None)
+def _call_head(alias):
+    """``(text, names)`` of the function ``alias`` (``np.tanh``) as the printer writes it at the head of a call."""
+    text = source.printed(source.fill_template(alias, {}))
+    return text, source.line_names(text)
 
 
 def render_template(rule, args, modules):
