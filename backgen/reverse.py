@@ -92,16 +92,19 @@ class _Reverser(FlowReverser):
     def adjoint_name(self, var):
         if var in self.adjoint:
             return self.adjoint[var]
-        if var in getattr(self, "fixed", {}):  # a loop's carried value keeps its adjoint's name
-            return self.fixed[var]
+        fixed = getattr(self, "fixed", None)
+        if fixed and var in fixed:  # a loop's carried value keeps its adjoint's name
+            return fixed[var]
         staged = self.staged
         candidate = "d" + var
         if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used \
                 or keyword.iskeyword(candidate):  # del, def: d_el
             candidate = self.fresh("d_" + var)
         self.names_used.add(candidate)
-        self.owners = getattr(self, "owners", {})
-        self.owners[candidate] = var
+        owners = getattr(self, "owners", None)
+        if owners is None:
+            owners = self.owners = {}
+        owners[candidate] = var
         return candidate
 
     def fresh(self, base):
@@ -371,7 +374,9 @@ class _Reverser(FlowReverser):
     def forward_line(self, number, op):
         if number is None:
             number = self.numbers[id(op)]
-        made = self.__dict__.setdefault("forward_lines", {})  # id(op) -> (op, its line): made once
+        made = self.__dict__.get("forward_lines")  # id(op) -> (op, its line): made once
+        if made is None:
+            made = self.forward_lines = {}
         known = made.get(id(op))
         if known is None or known[0] is not op or known[1].number != number:
             known = made[id(op)] = (op, ir.ForwardLine(number, op.target, op.source))
@@ -838,8 +843,8 @@ class _Reverser(FlowReverser):
         for op in reversed(body):  # (render_forward's way with operations)
             if op.target not in full_read:
                 continue
-            first, *rest = op.lines()
-            lines = [ir.AdjointLine(target, False, text) for target, text in reversed(rest)]
+            rest = op.lines()[1:]  # (the write into a copy's part: a setitem's second line)
+            lines = [ir.AdjointLine(target, False, text) for target, text in reversed(rest)] if rest else []
             lines.append(self.forward_line(None, op))
             full += lines
             full_read |= op.reads()

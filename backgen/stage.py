@@ -817,7 +817,10 @@ def render_template(rule, args, modules):
     """Source of a template rule applied to ``args``, with the generated code's module names."""
     nodes = [atom_ast(arg) for arg in args]
     if rule.variadic.strip() == "+":  # a + b + c: one tree, printed once (precedence is the printer's)
-        return source.printed(functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes), plain=True)
+        tree = functools.reduce(lambda a, b: ast.BinOp(a, ast.Add(), b), nodes)
+        if all(node.__class__ is ast.Name for node in nodes):  # (names: written as the printer writes them)
+            return source.noted(" + ".join(node.id for node in nodes), [node.id for node in nodes], tree)
+        return source.printed(tree, plain=True)
     if rule.variadic:
         return rule.variadic.join(source.to_source(n) for n in nodes)
     bindings = dict(zip(rule.inputs, nodes))
