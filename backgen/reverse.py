@@ -413,18 +413,18 @@ class _Reverser(FlowReverser):
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
                 continue
             context = None  # (made where a rule function or broadcasting needs it)
-            if callable(grad):
+            if grad.__class__ is str:  # a template
+                text = source.contribution(grad, bindings, upstream)
+                if text is None:
+                    continue
+            else:  # a rule function
                 context = GradContext(self, op, rule, position, names)
                 context.shared = shared  # a setup line two operands need is written once
                 text = grad(context)
                 lines.extend(context.setups)
-            else:
-                text = source.contribution(grad, bindings, upstream)
-                if text is None:
+                if isinstance(text, Scatter):
+                    lines.extend(self.scatter(arg.name, text, upstream, op.target))
                     continue
-            if isinstance(text, Scatter):
-                lines.extend(self.scatter(arg.name, text, upstream, op.target))
-                continue
             if rule.broadcast and numpy and context is None and not staged.shape_free and not self.sized \
                     and op.rule != "np.matmul" and arg.name in shapes and op.target in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read

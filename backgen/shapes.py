@@ -484,7 +484,7 @@ class _Walker:
         code = self.common.get(text)
         if code is None:
             code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
-        return code, tuple((alias, name) for name, alias in renamed.items()), frozenset(kept)
+        return code, tuple(zip(renamed.values(), renamed)), frozenset(kept)  # ((alias, name), ...)
 
     def zero_start(self, carried, value, loop):
         """Whether the loop carries ``carried`` from a number written in the code (``mu = 0.0``), which
@@ -585,7 +585,10 @@ def _commoned_text(text, renamed, kept, namespace):
     pieces = _IDENTIFIER.split(text)  # (the identifiers at the odd positions: the pattern captures them)
     for k in range(1, len(pieces), 2):
         name = pieces[k]
-        if name not in _KEYWORDS:
+        if name in namespace or name in _BUILTINS or name in _KEYWORDS:  # (``_aliased``'s first case, inline)
+            if name not in _KEYWORDS:
+                kept.add(name)
+        else:
             pieces[k] = _aliased(name, renamed, kept, namespace)
     return "".join(pieces)
 

@@ -112,8 +112,8 @@ def uses_numpy(forward, seen=(), nodes=None):
             subscripts.append(node)
         elif kind is ast.Attribute:
             attributes.append(node)
-        elif isinstance(getattr(node, "op", None), ast.MatMult):
-            matmul = True
+        elif (kind is ast.BinOp or kind is ast.AugAssign) and node.op.__class__ is ast.MatMult:  # (the nodes
+            matmul = True  # whose operator may be one)
     for node in calls:
         if node.func.id not in seen:
             try:
