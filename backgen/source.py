@@ -31,6 +31,7 @@ import ast
 import collections
 import copy
 import functools
+import itertools
 import keyword
 import math
 import operator
@@ -324,7 +325,13 @@ def census(node):
     """``(classes, names)``: the classes of a tree's nodes (contexts and operators left out) and
     the ids of its names, in one walk."""
     nodes = parts_list(node)
-    return set(map(type, nodes)), {node.id for node in nodes if node.__class__ is ast.Name}
+    return set(map(type, nodes)), {node.id for node in of_kinds(nodes, _NAME)}
+
+
+def of_kinds(nodes, kinds):
+    """The nodes among ``nodes`` whose class is one of ``kinds`` (a set), in their order: told
+    without a Python step per node (most nodes are of other kinds)."""
+    return itertools.compress(nodes, map(kinds.__contains__, map(type, nodes)))
 
 
 def walk_parts(node):
@@ -392,6 +399,7 @@ def _parts_of(kind):
 
 
 _PARTS = {}
+_NAME = frozenset({ast.Name})
 _NO_PARTS = frozenset({"ctx", "op", "ops"})  # (every class's: contexts, operators, comparisons)
 _LEAVES = frozenset({("Name", "id"), ("Attribute", "attr"), ("Constant", "value"), ("Constant", "kind"),
                      ("keyword", "arg"), ("arg", "arg"), ("FunctionDef", "name"), ("alias", "name"),

@@ -86,16 +86,21 @@ def stage(forward, wrt=None, specs=None, arrays=False):
     return _Stager(forward, arrays).run(wrt, specs)
 
 
+_NUMPY_KINDS = frozenset({ast.Name, ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
+                          ast.AugAssign})  # (the nodes uses_numpy reads)
+_NAMES = frozenset({ast.Name})
+
+
 def uses_numpy(forward, seen=(), nodes=None):
     """Whether the function (or a helper it calls) is NumPy code, rather than scalar code.
     ``nodes``: every node of the function but contexts and operators (``source.walk_parts``),
     where a walk already listed them."""
     func = forward.func
-    nodes = list(source.walk_parts(func)) if nodes is None else nodes
+    nodes = source.parts_list(func) if nodes is None else nodes
     local = {a.arg for a in func.args.args}
     lists, others, calls = set(), set(), []
     names, subscripts, attributes, matmul = set(), [], [], False  # (what the test below reads: one walk)
-    for node in nodes:
+    for node in source.of_kinds(nodes, _NUMPY_KINDS):
         kind = node.__class__
         if kind is ast.Name:
             if node.ctx.__class__ is ast.Store:
@@ -146,7 +151,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.config = forward.settings
         self.ops = []
         self.line = self.func.lineno
-        user = {n.id for n in nodes if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store}
+        user = {n.id for n in source.of_kinds(nodes, _NAMES) if n.ctx.__class__ is ast.Store}
         self.stored = frozenset(user)  # the names the function assigns
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
@@ -780,6 +785,9 @@ def _spell(meaning):
     return f"{module}.{attr}" if attr else module
 
 
+_SETTING_KINDS = frozenset({ast.Subscript, ast.Call, ast.Compare})  # (the nodes config_params reads)
+
+
 def config_params(func, nodes=None):
     """Parameters used as dictionaries of settings: read with a string key (``p["mode"]``,
     ``p.get("eps", 1e-5)``), tested with ``"seed" in p``, or named as CS231n names them
@@ -788,7 +796,7 @@ def config_params(func, nodes=None):
     ``nodes``: its nodes as ``source.walk_parts`` lists them, where a walk already did."""
     params = {a.arg for a in func.args.args}
     found = {p for p in params if p.endswith("_param")}  # CS231n's bn_param, conv_param, pool_param...
-    for node in source.walk_parts(func) if nodes is None else nodes:
+    for node in source.of_kinds(source.parts_list(func) if nodes is None else nodes, _SETTING_KINDS):
         kind = node.__class__
         if kind is ast.Subscript and isinstance(node.value, ast.Name) and node.value.id in params \
                 and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
