@@ -166,6 +166,10 @@ def tidied(items):
     for item in items:
         kind = item.__class__
         if kind is ir.Group:
+            if ir.plain_lines(item.lines):  # (most groups: nothing in them to tidy)
+                if item.lines or not isinstance(item.undoes, ir.ForwardLine):
+                    out.append(item)
+                continue
             lines = tidied(item.lines)
             if lines or not isinstance(item.undoes, ir.ForwardLine):
                 same = len(lines) == len(item.lines) and all(map(operator.is_, lines, item.lines))

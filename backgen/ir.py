@@ -142,20 +142,36 @@ def all_constant(atoms):
 
 
 def ops_in(items):
-    """Every Op in ``items``, nested blocks included, in order."""
+    """Every Op in ``items``, nested blocks included, in order (an iterator)."""
+    if items.__class__ in (tuple, list) and set(map(type, items)) == _OP:  # (operations alone: the items)
+        return iter(items)
+    return _ops_in(items)
+
+
+_OP = {Op}
+
+
+def _ops_in(items):
     for item in items:
         kind = item.__class__  # (no class derives from these)
         if kind is Op:
             yield item
         elif kind is If:
-            yield from ops_in(item.body)
-            yield from ops_in(item.orelse)
+            yield from _ops_in(item.body)
+            yield from _ops_in(item.orelse)
         elif kind is Loop:
-            yield from ops_in(item.body)
+            yield from _ops_in(item.body)
 
 
 def loops_in(items):
-    """Every Loop in ``items``, nested ones (in loops and in both branches of ifs) included, in order."""
+    """Every Loop in ``items``, nested ones (in loops and in both branches of ifs) included, in order
+    (an iterator)."""
+    if items.__class__ in (tuple, list) and set(map(type, items)) == _OP:  # (operations alone: none)
+        return iter(())
+    return _loops_in(items)
+
+
+def _loops_in(items):
     for item in items:
         kind = item.__class__
         if kind is Op:
@@ -186,10 +202,16 @@ def group_lines(items):
     out = []
     for item in items:
         if item.__class__ is Group:
-            out += group_lines(item.lines)
+            lines = item.lines
+            out += lines if _GROUP.isdisjoint(map(type, lines)) else group_lines(lines)
         else:
             out.append(item)
     return out
+
+
+def plain_lines(lines):
+    """Whether ``lines`` hold neither a Group nor a Block (told without a Python step per line)."""
+    return _NESTING.isdisjoint(map(type, lines))
 
 
 def map_ops(items, change):
@@ -328,3 +350,7 @@ class Program:
     main: Backward
     helper_forwards: tuple = ()  # Staged helpers, recomputed by the backward functions
     helper_backwards: tuple = ()  # Backward of each helper, per distinct set of shapes
+
+
+_GROUP = frozenset({Group})  # (group_lines' and plain_lines' classes)
+_NESTING = frozenset({Group, Block})

@@ -878,7 +878,8 @@ def _with_printed(items, printed):
             undoes = item.undoes
             if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
                 undoes = printed[undoes.number]
-            lines = _with_printed(item.lines, printed)
+            plain = ir.plain_lines(item.lines)  # (most groups: lines alone, as they are)
+            lines = item.lines if plain else _with_printed(item.lines, printed)
             if (undoes is item.undoes or undoes == item.undoes) and all(map(operator.is_, lines, item.lines)):
                 out.append(item)  # (as it was: most groups)
             else:
