@@ -70,7 +70,8 @@ class Forward:
     @functools.cached_property
     def nodes(self):
         """Every node of the function as read but contexts and operators (``source.parts_list``, in
-        its order), listed once: read, never changed."""
+        its order), listed once: read, never changed (``read`` sets it where its census walked the
+        function as read)."""
         return tuple(parts_list(self.func))
 
     def error(self, message, node=None):
@@ -116,14 +117,30 @@ def read(func_or_source, name=None, filename=None):
         scipy_calls.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
-    names = None
+    names = nodes = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
-        kinds, names = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        body, sugar = list(forward.func.body), not kinds.isdisjoint(_SUGAR)
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds))
-        desugar(forward.func, forward.error, maybe=not kinds.isdisjoint(_SUGAR))
+        desugar(forward.func, forward.error, maybe=sugar)
+        if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
+            nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     fence(forward)
     _refuse_recursion(forward, key, names)
+    if nodes is not None:  # the nodes of the function as read: those the census walked
+        forward.__dict__["nodes"] = tuple(nodes)
     return forward
+
+
+def _same_statements(body, before):
+    """Whether ``body`` is the list of statements ``before`` (the same objects), each a simple one:
+    tidying (which rewrites statements by replacing them, and blocks only within them) left the
+    tree as it was."""
+    return len(body) == len(before) and all(map(operator.is_, body, before)) and \
+        _SIMPLE_STATEMENTS.issuperset(map(type, body))
+
+
+_SIMPLE_STATEMENTS = frozenset({ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass})
 
 
 def _write_add_at(forward):

@@ -322,10 +322,10 @@ def statements(node):
 
 
 def census(node):
-    """``(classes, names)``: the classes of a tree's nodes (contexts and operators left out) and
-    the ids of its names, in one walk."""
+    """``(classes, names, nodes)``: the classes of a tree's nodes (contexts and operators left out),
+    the ids of its names and the nodes (``parts_list``), in one walk."""
     nodes = parts_list(node)
-    return set(map(type, nodes)), {node.id for node in of_kinds(nodes, _NAME)}
+    return set(map(type, nodes)), {node.id for node in of_kinds(nodes, _NAME)}, nodes
 
 
 def of_kinds(nodes, kinds):
