@@ -307,18 +307,19 @@ def walk(node):
 def statements(node):
     """The nodes of a tree outside its expressions (statements, handlers, arguments...), in no set
     order: what a walk finds but the expressions and what they hold.  No expression holds a
-    statement, so every ``Return`` of the tree is among them."""
-    todo = [node]
-    expr = ast.expr
-    while todo:
-        node = todo.pop()
-        yield node
+    statement, so every ``Return`` of the tree is among them.  A list."""
+    found = [node]
+    tree, expr = ast.AST, ast.expr
+    for node in found:  # (the list is the queue, read as it grows)
         for name in node._fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
-                todo.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, expr))
-            elif isinstance(value, ast.AST) and not isinstance(value, expr):
-                todo.append(value)
+                for item in value:
+                    if isinstance(item, tree) and not isinstance(item, expr):
+                        found.append(item)
+            elif isinstance(value, tree) and not isinstance(value, expr):
+                found.append(value)
+    return found
 
 
 def census(node):

@@ -86,8 +86,8 @@ def stage(forward, wrt=None, specs=None, arrays=False):
     return _Stager(forward, arrays).run(wrt, specs)
 
 
-_NUMPY_KINDS = frozenset({ast.Name, ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
-                          ast.AugAssign})  # (the nodes uses_numpy reads)
+_NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
+                          ast.AugAssign})  # (the nodes uses_numpy reads, its names apart)
 _NAMES = frozenset({ast.Name})
 
 
@@ -97,16 +97,14 @@ def uses_numpy(forward, seen=(), nodes=None):
     where a walk already listed them."""
     func = forward.func
     nodes = source.parts_list(func) if nodes is None else nodes
-    local = {a.arg for a in func.args.args}
+    name_nodes = list(source.of_kinds(nodes, _NAMES))
+    names = {node.id for node in name_nodes}
+    local = {a.arg for a in func.args.args} | {node.id for node in name_nodes if node.ctx.__class__ is ast.Store}
     lists, others, calls = set(), set(), []
-    names, subscripts, attributes, matmul = set(), [], [], False  # (what the test below reads: one walk)
+    subscripts, attributes, matmul = [], [], False  # (what the test below reads: one walk)
     for node in source.of_kinds(nodes, _NUMPY_KINDS):
         kind = node.__class__
-        if kind is ast.Name:
-            if node.ctx.__class__ is ast.Store:
-                local.add(node.id)
-            names.add(node.id)
-        elif kind is ast.Assign:
+        if kind is ast.Assign:
             named = (others, lists)[node.value.__class__ in (ast.List, ast.Tuple)]  # vals = [a, b]: not an array
             for target in node.targets:
                 if target.__class__ is ast.Name:
