@@ -305,10 +305,9 @@ class _Walker:
                 return
             if known == ():
                 known = None
-        same_origin = origin is not None and self.origins.get(name) == origin
         if known is None:
             differs = False
-        elif same_origin:
+        elif origin is not None and self.origins.get(name) == origin:  # the same operation seen again
             differs = pattern(known) != pattern(shape)
         else:
             differs = _exact(known) != _exact(shape) and not _growing(known, shape)
@@ -455,9 +454,9 @@ class _Walker:
         if known is None:
             known = self.compiled[id(op)] = self._common(op) or self._code(op)
         if known.__class__ is tuple:
-            code, renamed, kept = known
+            code, aliases, names, kept = known
             if not kept or not any(name in env for name in kept):  # (else a namespace name is the user's here)
-                env[op.target] = eval(code, self.namespace, {alias: env[name] for alias, name in renamed})
+                env[op.target] = eval(code, self.namespace, dict(zip(aliases, map(env.__getitem__, names))))
                 return
             known = self.compiled[id(op)] = self._code(op)
         exec(known, self.namespace, env)
@@ -467,10 +466,11 @@ class _Walker:
         return compile(text, f"<backgen shapes of {self.staged.name}>", "exec")
 
     def _common(self, op):
-        """``(code, ((alias, name), ...), kept)``: the expression of a one-line ``op`` whose tree is
-        known, compiled with each name the namespace does not define read as an alias from a
-        dictionary of its own (``np.tanh(_backgen_0)``), so that operations alike share one compile;
-        ``kept``: the names it reads from the namespace.  None for other operations."""
+        """``(code, aliases, names, kept)``: the expression of a one-line ``op`` whose tree is known,
+        compiled with each name the namespace does not define (``names``) read as its alias
+        (``aliases``, in the same order) from a dictionary of its own (``np.tanh(_backgen_0)``), so
+        that operations alike share one compile; ``kept``: the names it reads from the namespace.
+        None for other operations."""
         node = source.expression.known.get(op.source) if op.rule != "setitem" else None
         if node is None:
             return None
@@ -484,7 +484,7 @@ class _Walker:
         code = self.common.get(text)
         if code is None:
             code = self.common[text] = compile(text, f"<backgen shapes of {self.staged.name}>", "eval")
-        return code, tuple(zip(renamed.values(), renamed)), frozenset(kept)  # ((alias, name), ...)
+        return code, tuple(renamed.values()), tuple(renamed), frozenset(kept)
 
     def zero_start(self, carried, value, loop):
         """Whether the loop carries ``carried`` from a number written in the code (``mu = 0.0``), which

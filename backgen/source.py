@@ -523,16 +523,12 @@ def printed_filled(text, bindings):
     text is the template's printed form (``_filled_form``) with the names put in, and the tree is
     built only for a text not printed before (``printed`` notes nothing else)."""
     form = _filled_form(text)
-    if form is not None:
-        for value in bindings.values():
-            if value.__class__ is not ast.Name:
-                break
-        else:
-            layout, slots, kind = form
-            ids = [bindings[slot].id if slot in bindings else slot for slot in slots]
-            result = layout.format(*ids)
-            _note_form(result, ids, kind, lambda: _builder(text, False)(bindings))
-            return result
+    if form is not None and _NAME.issuperset(map(type, bindings.values())):  # (names alone)
+        layout, slots, kind = form
+        ids = [bindings[slot].id if slot in bindings else slot for slot in slots]
+        result = layout.format(*ids)
+        _note_form(result, ids, kind, lambda: _builder(text, False)(bindings))
+        return result
     return printed(fill_template(text, bindings), plain=True)
 
 
@@ -812,18 +808,15 @@ def contribution(grad, bindings, upstream):
     is zero.  Where every binding is a name, the text is the template's printed form (``_form``)
     with the names put in, and the tree its text parses to is built without printing it."""
     form = _form(grad)
-    if form is not None and upstream.isidentifier():
-        for value in bindings.values():
-            if value.__class__ is not ast.Name:
-                break
-        else:
-            zero, layout, slots, times, kind = form
-            if zero:
-                return None
-            ids = [upstream if slot is None else bindings[slot].id if slot in bindings else slot for slot in slots]
-            text = layout.format(*ids)
-            _note_form(text, ids, kind, lambda: _times_tree(_builder(grad, True)(bindings), times, upstream))
-            return text
+    names = _NAME.issuperset(map(type, bindings.values()))  # (every binding a name)
+    if form is not None and upstream.isidentifier() and names:
+        zero, layout, slots, times, kind = form
+        if zero:
+            return None
+        ids = [upstream if slot is None else bindings[slot].id if slot in bindings else slot for slot in slots]
+        text = layout.format(*ids)
+        _note_form(text, ids, kind, lambda: _times_tree(_builder(grad, True)(bindings), times, upstream))
+        return text
     expr = filled_simply(grad, bindings)
     if is_zero(expr):
         return None
