@@ -57,7 +57,7 @@ class MemoryModel:
         """Record how ``op``'s value shares memory with its first operand."""
         storage, lists = self.storage, self.list_atoms
         base = op.args[0] if op.args else None
-        items = [a.name for a in op.args if isinstance(a, ir.Var)]
+        items = [a.name for a in op.args if isinstance(a, ir.Var)] if lists or op.rule in ("list_make", "copy") else ()
         if op.rule == "list_make" or (op.rule == "copy" and op.source == "[]"):
             lists.add(op.target)
             self.list_members[op.target] = set()

@@ -86,6 +86,11 @@ def _block(stmts, context, top=False):
     placeholders, error, read_again = context.placeholders, context.error, context.read_again
     out = []
     for position, stmt in enumerate(stmts):
+        if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \
+                and stmt.value.__class__ is not ast.Constant:  # (the most common statement, x = an expression:
+            out.append(stmt)  # it says something, holds no placeholder and unpacks no shape)
+            context.bound.add(stmt.targets[0].id)
+            continue
         if isinstance(stmt, ast.AnnAssign):  # y: float = 2.0 is y = 2.0; y: float alone declares nothing
             if stmt.value is None:
                 continue
