@@ -607,6 +607,8 @@ UNSUPPORTED = {
 BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.FloorDiv, ast.Mod)
 UNARYOPS = (ast.USub, ast.UAdd)
+_FENCED_BINOPS = BINOPS + ARRAY_BINOPS  # (the operators a value may use)
+_FENCED_UNARYOPS = UNARYOPS + (ast.Invert, ast.Not)  # ~ and not: masks, no gradient
 
 
 def fence(forward):
@@ -843,12 +845,12 @@ def _fence_expr(forward, node, where="value"):
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", node)
     if isinstance(node, ast.BinOp):
-        if not isinstance(node.op, BINOPS + ARRAY_BINOPS):
+        if not isinstance(node.op, _FENCED_BINOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.left)
         _fence_expr(forward, node.right)
     elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, UNARYOPS + (ast.Invert, ast.Not)):  # ~ and not: masks, no gradient
+        if not isinstance(node.op, _FENCED_UNARYOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
     elif isinstance(node, ast.IfExp):

@@ -305,21 +305,22 @@ def walk(node):
 
 
 def statements(node):
-    """The nodes of a tree outside its expressions (statements, handlers, arguments...), in no set
-    order: what a walk finds but the expressions and what they hold.  No expression holds a
-    statement, so every ``Return`` of the tree is among them.  A list."""
+    """The statements of a function (or module, or statement) ``node``, at any depth, with the
+    exception handlers and match cases holding some, ``node`` first: every ``Return`` of the tree
+    is among them (no expression holds a statement).  A list, in no set order."""
     found = [node]
-    tree, expr = ast.AST, ast.expr
     for node in found:  # (the list is the queue, read as it grows)
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, tree) and not isinstance(item, expr):
-                        found.append(item)
-            elif isinstance(value, tree) and not isinstance(value, expr):
-                found.append(value)
+        kind = node.__class__
+        fields = _BODIES.get(kind)
+        if fields is None:
+            fields = _BODIES[kind] = tuple(name for name in ("body", "orelse", "finalbody", "handlers", "cases")
+                                           if name in kind._fields and not issubclass(kind, ast.expr))
+        for name in fields:
+            found += getattr(node, name, None) or ()
     return found
+
+
+_BODIES = {}  # class -> its fields holding statements (handlers, cases): none for an expression's
 
 
 def census(node):
