@@ -513,10 +513,13 @@ class MemoryModel:
 
     def check_fresh(self, name, node):
         """Refuse reading a name a write made stale (or note it, when that depends on shapes)."""
-        for only_if_array, message in self.stale.get(name, ()):
+        marks = self.stale.get(name)
+        if not marks:  # (most names)
+            return
+        for only_if_array, message in marks:
             if only_if_array is None:
                 raise self.error(message, node)
-        for only_if_array, message in self.stale.get(name, ()):
+        for only_if_array, message in marks:
             self.hazards.append((only_if_array, self.error(message, node)))  # decided once shapes are known
 
     def forget_stale(self, name):

@@ -408,6 +408,8 @@ class _Reverser(FlowReverser):
         if row is not None:  # each iteration's adjoint kept as a row, summed after the loop (row_products)
             lines.append(ir.AdjointLine(row, False, upstream))
         grads, shapes = rule.grads, staged.shapes
+        broadcast = rule.broadcast and numpy  # (plain Python broadcasts nothing)
+        shaped = broadcast and not staged.shape_free and op.rule != "np.matmul" and op.target in shapes
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = grads.get(input_name)
             if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
@@ -425,11 +427,10 @@ class _Reverser(FlowReverser):
                 if isinstance(text, Scatter):
                     lines.extend(self.scatter(arg.name, text, upstream, op.target))
                     continue
-            if rule.broadcast and numpy and context is None and not staged.shape_free and not self.sized \
-                    and op.rule != "np.matmul" and arg.name in shapes and op.target in shapes:
+            if shaped and context is None and not self.sized and arg.name in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)
-            elif rule.broadcast and numpy:  # (plain Python broadcasts nothing)
+            elif broadcast:
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
                     context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
                     context.shared = shared
