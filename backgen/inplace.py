@@ -39,7 +39,7 @@ def without_copies(items, foreign, returns, modules, numbers=frozenset()):
     """``items`` without the copies nothing observes; ``numbers`` names values known to be numbers
     (an element read from an array is a copy of it)."""
     items = list(items)
-    if not any("copy" in getattr(line, "source", "") for line in _every_line(items)):
+    if not _mention(items, "copy"):
         return items  # (no line copies: nothing to drop)
     modules = set(modules)
     while True:
@@ -240,20 +240,19 @@ def _holds_block(items, headers):
     return False
 
 
-def _every_line(items):
-    """Every line of ``items``, in blocks too, blocks themselves included (groups opened), in no
-    particular order: what ``_walk`` of each of their lines gives."""
-    out, todo = [], list(items)
-    while todo:
-        item = todo.pop()
+def _mention(items, word):
+    """Whether a line of ``items`` (in groups and blocks too) mentions ``word`` in its source."""
+    for item in items:
         kind = item.__class__
         if kind is ir.Group:
-            todo += item.lines
-            continue
-        out.append(item)
-        if kind is ir.Block:
-            todo += item.body
-    return out
+            if _mention(item.lines, word):
+                return True
+        elif kind is ir.Block:
+            if _mention(item.body, word):
+                return True
+        elif word in getattr(item, "source", ""):
+            return True
+    return False
 
 
 def _walk(line):

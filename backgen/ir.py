@@ -186,14 +186,12 @@ def _loops_in(items):
 
 def holds_block(items):
     """Whether a Block is among ``items``, their Groups opened (at any depth)."""
-    todo = list(items)
-    while todo:
-        item = todo.pop()
+    for item in items:
         kind = item.__class__
         if kind is Block:
             return True
-        if kind is Group:
-            todo += item.lines
+        if kind is Group and not plain_lines(item.lines) and holds_block(item.lines):
+            return True
     return False
 
 

@@ -698,10 +698,14 @@ def live_reads(lines):
 
 
 def _live(lines, assigned, needed):
+    names = source.line_names
     for line in lines:
         kind = line.__class__
         if kind is ir.AdjointLine or kind is ir.ForwardLine:  # (most lines)
-            needed |= _reads_line(line) - assigned
+            if kind is ir.ForwardLine or not line.accumulate and "[" not in line.target:  # (_reads_line's
+                needed |= names(line.source) - assigned  # most common case, inline)
+            else:
+                needed |= _reads_line(line) - assigned
             target = line.target
             if "[" not in target:
                 if "," in target:
@@ -835,7 +839,10 @@ def _flatten_into(lines, out):
             out.append(line)
             _flatten_into(line.body, out)
         elif kind is ir.Group:
-            _flatten_into(line.lines, out)
+            if ir.plain_lines(line.lines):  # (most groups: their lines as they are)
+                out += line.lines
+            else:
+                _flatten_into(line.lines, out)
         else:
             out.append(line)
 
