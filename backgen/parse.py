@@ -726,6 +726,11 @@ def default_value(node):
 
 def _fence_stmt(forward, stmt, last):
     kind = type(stmt)
+    if kind is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name:
+        value = stmt.value  # (the most common statement, a name = a call or arithmetic: its value is fenced
+        if value.__class__ is ast.Call or value.__class__ is ast.BinOp and value.left.__class__ is not ast.List:
+            _fence_expr(forward, value)  # alone, as below where it builds no cache, [None] * T)
+            return
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", stmt)
     if isinstance(stmt, ast.Return):
