@@ -583,13 +583,16 @@ def _commoned_text(text, renamed, kept, namespace):
     if not text.isascii() or _may_not_be_plain(text) and _NOT_PLAIN.search(text):
         return None
     pieces = _IDENTIFIER.split(text)  # (the identifiers at the odd positions: the pattern captures them)
-    for k in range(1, len(pieces), 2):
+    for k in range(1, len(pieces), 2):  # (``_aliased`` of each name but keywords, inline)
         name = pieces[k]
-        if name in namespace or name in _BUILTINS or name in _KEYWORDS:  # (``_aliased``'s first case, inline)
+        if name in namespace or name in _BUILTINS or name in _KEYWORDS:
             if name not in _KEYWORDS:
                 kept.add(name)
-        else:
-            pieces[k] = _aliased(name, renamed, kept, namespace)
+            continue
+        alias = renamed.get(name)
+        if alias is None:
+            alias = renamed[name] = f"{_ALIAS}{len(renamed)}"
+        pieces[k] = alias
     return "".join(pieces)
 
 
