@@ -67,7 +67,8 @@ def function_source(backward):
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
     unpack = list(backward.unpack) + unpack
     forward = numbered_lines(backward.forward)
-    backward_lines = _backward_lines(backward.groups)
+    backward_lines, backward_frame = [], []
+    _backward_lines(backward.groups, 0, backward_lines, backward_frame)
     owner = dict(zip(backward.returns, backward.wrt))
     zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
     wrt = ", ".join(backward.wrt)
@@ -81,7 +82,7 @@ def function_source(backward):
     context = dict(name=backward.name, signature=", ".join(parts), summary=summary, unpack=unpack,
                    missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
     text = _render("backward.py.j2", forward=forward, backward=backward_lines, **context).rstrip("\n") + "\n"
-    forward_frame, backward_frame = _frame(backward.forward), _frame(backward.groups)
+    forward_frame = _frame(backward.forward)
     if len(forward_frame) < len(forward) or len(backward_frame) < len(backward_lines):
         _FRAMES.known[text] = _render("backward.py.j2", forward=forward_frame, backward=backward_frame, **context)
     return text
@@ -191,26 +192,40 @@ def _forward_lines(items, depth=0):
     return lines
 
 
-def _backward_lines(items, depth=0, lines=None):
+def _backward_lines(items, depth=0, lines=None, frame=None):
     """The backward pass as indented lines, each group under a comment naming what it undoes
-    (appended to ``lines``, where given)."""
+    (appended to ``lines``, where given); with ``frame`` (a list), ``_frame``'s lines of the same
+    items appended to it too."""
     lines = [] if lines is None else lines
     indent = "    " * depth
+    passed = indent + "pass"
     for item in items:
         kind = item.__class__
         if kind is ir.Group:
             undoes = item.undoes
             header = undoes if isinstance(undoes, str) else f"({undoes.number}) {undoes}"
             lines.append(f"{indent}# {header}")
-            _backward_lines(item.lines, depth, lines)
+            _backward_lines(item.lines, depth, lines, frame)
         elif kind is ir.Block:
             lines.append(indent + item.header)
             start = len(lines)
-            _backward_lines(item.body, depth + 1, lines)
+            if frame is not None:
+                frame.append(indent + item.header)
+                frame_start = len(frame)
+            _backward_lines(item.body, depth + 1, lines, frame)
             if len(lines) == start:
                 lines.append(indent + "    pass")
+            if frame is not None and len(frame) == frame_start:
+                frame.append(indent + "    pass")
         else:
-            lines.append(indent + str(item))
+            text = indent + str(item)
+            lines.append(text)
+            if frame is None:
+                continue
+            if not _right(item):
+                frame.append(text)
+            elif not frame or frame[-1] != passed:
+                frame.append(passed)
     return lines
 
 
