@@ -223,8 +223,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in structured.iterated(forward.func) if p in shape_free))
-    if main.name in forwards or main.name in _called_names(forward.func):  # the user has a function of
-        main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))  # that name it calls
+    if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
+        # the user has a function of that name, which the forward calls: never replace it
+        main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))

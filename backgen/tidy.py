@@ -251,18 +251,14 @@ def _read_again(func):
     """``read_again(stmt, name)``: whether the function reads ``name`` after the statement ``stmt`` (or
     anywhere in a loop holding it), other than to write into it or to return it whole: a write of
     configuration into a dict (``bn_param["running_mean"] = m``) is a side effect only where nothing
-    reads the dict again (``p["b"] = p["b"] * 2.0`` then ``p["b"]`` read is part of the value)."""
-    skip = set()
-    for node in walk(func):
-        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
-            skip.add(id(node.value))
-        if isinstance(node, ast.Return) and node.value is not None:
-            skip.update(id(part) for part in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]))
-    loads = [(n, _dotted(n)) for n in walk(func) if isinstance(n, (ast.Name, ast.Attribute))
-             and isinstance(n.ctx, ast.Load) and id(n) not in skip and getattr(n, "lineno", None) is not None]
-    loops = [n for n in walk(func) if isinstance(n, (ast.For, ast.While)) and getattr(n, "end_lineno", None)]
+    reads the dict again (``p["b"] = p["b"] * 2.0`` then ``p["b"]`` read is part of the value).  The
+    function's reads are gathered at the first question (most functions write into no dict)."""
+    found = []
 
     def read_again(stmt, name):
+        if not found:
+            found.append(_reads_and_loops(func))
+        loads, loops = found[0]
         if getattr(stmt, "end_lineno", None) is None:
             return True
         end = (stmt.end_lineno, stmt.end_col_offset)
@@ -277,6 +273,21 @@ def _read_again(func):
                 return True
         return False
     return read_again
+
+
+def _reads_and_loops(func):
+    """``_read_again``'s ``(loads, loops)``: the reads of names and dotted names (not those written
+    into, not a value returned whole), each with its text, and the loops."""
+    skip = set()
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            skip.add(id(node.value))
+        if isinstance(node, ast.Return) and node.value is not None:
+            skip.update(id(part) for part in (node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]))
+    loads = [(n, _dotted(n)) for n in walk(func) if isinstance(n, (ast.Name, ast.Attribute))
+             and isinstance(n.ctx, ast.Load) and id(n) not in skip and getattr(n, "lineno", None) is not None]
+    loops = [n for n in walk(func) if isinstance(n, (ast.For, ast.While)) and getattr(n, "end_lineno", None)]
+    return loads, loops
 
 
 _PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow"}
