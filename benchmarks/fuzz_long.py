@@ -68,6 +68,20 @@ def run_one(job):
     return index, outcome.kind, outcome.category, message
 
 
+def limit_memory(gib):
+    """Limit this process's address space (and its workers', which inherit it) to ``gib`` GiB, where
+    the system lets a process do so."""
+    try:
+        import resource
+    except ImportError:  # (not on this system: no limit)
+        return
+    limit = int(gib * 2 ** 30)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=2000, help="programs to check (default 2000)")
@@ -75,11 +89,15 @@ def main(argv=None):
     parser.add_argument("--kind", choices=["both", "numpy", "math"], default="both")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per program (default 60)")
+    parser.add_argument("--memory", type=float, default=4.0,
+                        help="GiB of address space each process may use (default 4): a random program (or its "
+                             "generation) allocating more raises MemoryError instead of taking the machine's memory")
     parser.add_argument("--report", default="fuzz_report.txt", help="file for the failing programs")
     parser.add_argument("--shrink", action="store_true",
                         help="also shrink each failing program (slower) and report the smaller one too")
     parser.add_argument("--show", type=int, metavar="N", help="only build program N, check it and print everything")
     args = parser.parse_args(argv)
+    limit_memory(args.memory)
 
     if args.show is not None:
         program = make(args.seed, args.show, args.kind)
