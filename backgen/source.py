@@ -346,20 +346,8 @@ def parts_list(node):
     """The nodes ``walk_parts`` gives, as a list (made without a generator or a queue: the list
     itself is the queue, read as it grows)."""
     found = [node]
-    parts, tree = _PARTS, ast.AST
     for node in found:  # (each node's parts appended after it: breadth first, as walk's order)
-        kind = node.__class__
-        fields = parts.get(kind)
-        if fields is None:
-            fields = _parts_of(kind)
-        for name in fields:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, tree):
-                        found.append(item)
-            elif isinstance(value, tree):
-                found.append(value)
+        push_parts(found, node)
     return found
 
 

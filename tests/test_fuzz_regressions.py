@@ -2335,20 +2335,14 @@ def test_a_loop_changing_in_place_an_item_its_list_holds_twice_is_refused():
         backgen.generate(textwrap.dedent(source), name="f")
 
 
-def test_a_dict_item_replaced_then_read_is_part_of_the_value():
-    """p['b'] = p['b'] * 2.0 was left out as a write of configuration into a dict (a side effect),
-    though p['b'] is read after: the gradient was that of the forward without it (wrong silently)."""
-    source = textwrap.dedent('''
-    def f(x, p):
-        p['b'] = p['b'] * 2.0
-        return np.sum((x @ p['W'] + p['b']) ** 2)
-    ''')
-    shapes = {"x": "3, 4", "p": {"W": "4, 4", "b": "4"}}
-    text = backgen.generate(source, name="f", shapes=shapes)
+def assert_right_with_a_dict(source, seed):
+    """``f(x, p)`` with ``p`` a dict of arrays W (4, 4) and b (4,): its backward's gradients of x and of
+    each array of p match finite differences."""
+    text = backgen.generate(source, name="f", shapes={"x": "3, 4", "p": {"W": "4, 4", "b": "4"}})
     namespace, generated = {"np": np}, {}
     exec(source, namespace)
     exec(text, generated)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     x, p = rng.uniform(-1, 1, (3, 4)), {"W": rng.uniform(-1, 1, (4, 4)), "b": rng.uniform(-1, 1, 4)}
     dx, dp = generated["f_backward"](x, dict(p), 0.8)
 
@@ -2359,6 +2353,17 @@ def test_a_dict_item_replaced_then_read_is_part_of_the_value():
     want = gradient(objective, [x, p], 1)
     for key in p:
         np.testing.assert_allclose(dp[key], want[key], rtol=1e-5, atol=1e-6)
+
+
+def test_a_dict_item_replaced_then_read_is_part_of_the_value():
+    """p['b'] = p['b'] * 2.0 was left out as a write of configuration into a dict (a side effect),
+    though p['b'] is read after: the gradient was that of the forward without it (wrong silently)."""
+    source = textwrap.dedent('''
+    def f(x, p):
+        p['b'] = p['b'] * 2.0
+        return np.sum((x @ p['W'] + p['b']) ** 2)
+    ''')
+    assert_right_with_a_dict(source, seed=3)
 
 
 def test_a_write_into_a_settings_dict_nothing_reads_after_is_left_out():
@@ -2454,21 +2459,7 @@ def test_a_name_holding_a_dicts_array_keeps_it_when_the_key_gets_a_new_one(body)
     """W = p['W'], then p['W'] = W * 2.0: the dict's array and the name W were one name in the code
     written out, so W read after was the new array (a wrong gradient silently)."""
     source = "def f(x, p):\n    " + body + "\n"
-    text = backgen.generate(source, name="f", shapes={"x": "3, 4", "p": {"W": "4, 4", "b": "4"}})
-    namespace, generated = {"np": np}, {}
-    exec(source, namespace)
-    exec(text, generated)
-    rng = np.random.default_rng(5)
-    x, p = rng.uniform(-1, 1, (3, 4)), {"W": rng.uniform(-1, 1, (4, 4)), "b": rng.uniform(-1, 1, 4)}
-    dx, dp = generated["f_backward"](x, dict(p), 0.8)
-
-    def forward(x, p):
-        return namespace["f"](x.copy(), {k: v.copy() for k, v in p.items()})
-    objective = weighted(forward, (0.8,))
-    np.testing.assert_allclose(dx, gradient(objective, [x, p], 0), rtol=1e-5, atol=1e-6)
-    want = gradient(objective, [x, p], 1)
-    for key in p:
-        np.testing.assert_allclose(dp[key], want[key], rtol=1e-5, atol=1e-6)
+    assert_right_with_a_dict(source, seed=5)
 
 
 @pytest.mark.parametrize("call", ["np.cumsum(y, axis=0)", "np.cumprod(y * 2.0, axis=-1)"])
