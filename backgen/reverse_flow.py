@@ -186,7 +186,7 @@ class FlowReverser:
         for var, snapshot in handed:
             start.append(self.accumulate(var, snapshot))
         self.depth += 1
-        work = self.reverse_items(loop.body)
+        work = self.reverse_items(_rest_in_orelse(loop.body))
         body = start + work
         self.depth -= 1
         end = []
@@ -975,6 +975,32 @@ def _cover(items, value, carried, copy):
             state = then
         out.append(item)
     return out, state
+
+
+def _rest_in_orelse(items):
+    """A loop body with the items after an ``if`` that breaks (merges of the path that goes on) moved
+    into its ``else``, in the branches of other ifs too (``if c: continue`` holds the rest of the body
+    in its ``else``): they run only where it does not break, and are undone only there."""
+    out = []
+    for k, item in enumerate(items):
+        rest = tuple(items[k + 1:])
+        if isinstance(item, ir.If) and item.breaks:
+            out.append(replace(item, orelse=_rest_in_orelse(tuple(item.orelse) + rest)))
+            return tuple(out)
+        if isinstance(item, ir.If) and rest and _breaks_within(item):  # on each path of it that goes on
+            out.append(replace(item, body=_rest_in_orelse(tuple(item.body) + rest),
+                               orelse=_rest_in_orelse(tuple(item.orelse) + rest)))
+            return tuple(out)
+        if isinstance(item, ir.If):
+            item = replace(item, body=_rest_in_orelse(item.body), orelse=_rest_in_orelse(item.orelse))
+        out.append(item)
+    return tuple(out)
+
+
+def _breaks_within(item):
+    """Whether an ``if`` holds, in its branches (not in a loop of them), an ``if`` that breaks."""
+    return isinstance(item, ir.If) and (item.breaks or any(_breaks_within(inner)
+                                                           for inner in item.body + item.orelse))
 
 
 def synthetic(op):

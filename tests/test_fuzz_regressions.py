@@ -2595,3 +2595,21 @@ def test_an_adjoint_assigned_the_upstream_gradient_in_one_branch_is_copied_befor
                 return a
             return a * a
     ''', (np.array([[0.56, 0.79, -0.86, 0.93]]), W), dout=np.linspace(0.5, 1.5, 12).reshape(3, 4))
+
+
+@pytest.mark.parametrize("guard", ["", "if x > 0.5:\n" + " " * 20 + "continue\n" + " " * 16])
+@pytest.mark.parametrize("y", [0.35, 0.9])  # breaks in the first iteration, or never
+def test_what_follows_an_if_that_breaks_is_undone_only_where_it_does_not_break(guard, y):
+    # a's merge for the path that goes on (a_2 = a) was undone on the path that breaks too, its
+    # adjoint added to that of a * 2.0: dy = 3 where it is 2 (long fuzzer seed 7575 program 12314,
+    # wrong on the last stop's code too)
+    assert_right(f'''
+        def f(x: float, y: float):
+            for i in range(2):
+                for j in range(3):
+                    a = y
+                {guard}if a < 0.5:
+                    a = a * 2.0 + y * y
+                    break
+            return a * 1.0
+    ''', (-0.88, y))
