@@ -182,13 +182,16 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
     backwards, forwards = [], {}
     patched = {}
+    reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
     for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
         call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
         constants = _literal_arguments(helper, op)
         written = {write[2] for write in staged_helper.param_writes}  # (a helper writing into none: one key)
-        passed_new = tuple(param for param in _passed_new(result, op) if param in written)
+        if written and reads is None:
+            reads = _read_counts(result)
+        passed_new = tuple(param for param in _passed_new(result, op, reads) if param in written) if written else ()
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
                tuple(sorted(constants.items())), passed_new)
         if key not in registry:
@@ -231,29 +234,28 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     return Program(main, tuple(forwards.values()), tuple(unique))
 
 
-def _passed_new(result, op):
+def _passed_new(result, op, reads):
     """The parameters of the helper called by ``op`` that it passes a new array no name holds: a value
-    the caller computed for this argument alone (``relu_(x @ W)``), read by nothing else."""
+    the caller computed for this argument alone (``relu_(x @ W)``), read by nothing else (``reads``:
+    ``_read_counts``)."""
     params = op.param("params").split(",")  # (the arguments' order)
     made = {o.target: o for o in ops_in(result.body)}
+    return tuple(param for param, arg in zip(params, op.args)
+                 if isinstance(arg, ir.Var) and arg.name in made and arg.name not in result.user_names
+                 and reads.get(arg.name) == 1 and fresh(made[arg.name].source) and made[arg.name].rule != "call")
+
+
+def _read_counts(result):
+    """``{value: how many times it is read}``: by operations, as a loop's value at the end of an
+    iteration, and as an output."""
+    atoms = [arg for op in ops_in(result.body) for arg in op.args]
+    atoms += [value for loop in ir.loops_in(result.body) for _, value in loop.exits]
+    atoms += list(result.outputs)
     reads = {}
-    for other in ops_in(result.body):
-        for arg in other.args:
-            if isinstance(arg, ir.Var):
-                reads[arg.name] = reads.get(arg.name, 0) + 1
-    for loop in ir.loops_in(result.body):
-        for _, value in loop.exits:
-            if isinstance(value, ir.Var):
-                reads[value.name] = reads.get(value.name, 0) + 1
-    for atom in result.outputs:
+    for atom in atoms:
         if isinstance(atom, ir.Var):
             reads[atom.name] = reads.get(atom.name, 0) + 1
-    new = []
-    for param, arg in zip(params, op.args):
-        if isinstance(arg, ir.Var) and arg.name in made and arg.name not in result.user_names and \
-                reads.get(arg.name) == 1 and fresh(made[arg.name].source) and made[arg.name].rule != "call":
-            new.append(param)
-    return tuple(new)
+    return reads
 
 
 def _called_names(func):
@@ -316,8 +318,10 @@ def _with_constants(helper, constants):
     for node in walk(func):  # if w is None: return x decided: what follows the return never runs
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
-            if isinstance(block, list) and any(isinstance(stmt, ast.Return) for stmt in block):
-                setattr(node, field, block[:next(k for k, stmt in enumerate(block) if isinstance(stmt, ast.Return)) + 1])
+            returns = [k for k, stmt in enumerate(block) if isinstance(stmt, ast.Return)] \
+                if isinstance(block, list) else []
+            if returns:
+                setattr(node, field, block[:returns[0] + 1])
     return dataclasses.replace(helper, func=func)
 
 

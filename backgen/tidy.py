@@ -83,7 +83,7 @@ class _Context:
 
 
 def _block(stmts, context, top=False):
-    placeholders, error, read_again = context.placeholders, context.error, context.read_again
+    placeholders, error = context.placeholders, context.error
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \
@@ -95,7 +95,8 @@ def _block(stmts, context, top=False):
             if stmt.value is None:
                 continue
             stmt = ast.copy_location(ast.Assign([stmt.target], stmt.value, type_comment=None), stmt)
-        if _says_nothing(stmt) and not (read_again and _dict_written(stmt) and read_again(stmt, _dict_written(stmt))):
+        written = _dict_written(stmt)
+        if _says_nothing(stmt) and not (written and context.read_again(stmt, written)):
             continue
         nones = _none_parts(stmt)
         if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
@@ -143,8 +144,9 @@ def _block(stmts, context, top=False):
             stmt.body = _block(stmt.body, context) or [ast.copy_location(ast.Pass(), stmt)]
             if _raises(stmt.body):
                 raise error("this loop raises on every iteration", stmt)
+        else:  # (a branch's and a loop's names are bound above)
+            context.bound |= _stored(stmt)
         out.append(stmt)
-        context.bound |= _stored(stmt)
     return out
 
 
