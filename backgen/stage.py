@@ -353,6 +353,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.versions[name] = atom
         self.conditional.pop(name, None)
         self.forget_stale(name)
+        getattr(self, "unset", set()).discard(name)  # (a write into it, a[i] = v, sets it too)
 
     # --- expressions ------------------------------------------------------
 

@@ -2613,3 +2613,25 @@ def test_what_follows_an_if_that_breaks_is_undone_only_where_it_does_not_break(g
                     break
             return a * 1.0
     ''', (-0.88, y))
+
+
+@pytest.mark.parametrize("X", [[0.3, -0.2, 0.7], [-0.3, -0.2, -0.7], [0.3, 0.2, 0.7]])
+def test_a_write_into_a_value_a_while_may_leave_unset_sets_it_for_a_continue_after(X):
+    # a, set in a while that may not run, was taken as still unset after a[[1, 1]] -= ...: the path
+    # that continues kept a's value before the write (a_3 = a, not a_2), so ds = 0 where finite
+    # differences give 0.15 (long fuzzer seed 7878 program 10642, wrong on the last stop's code too)
+    assert_right('''
+        import numpy as np
+
+        def f(X: "3", s: float):
+            for row in X:
+                k = 0
+                while k < 1:
+                    k = k + 1
+                    a = np.arange(3.0)
+                a[[1, 1]] -= s * s
+                if row > 0.0:
+                    continue
+                a[-2] -= row * s
+            return a
+    ''', (np.array(X), -0.7), dout=np.array([0.45, 0.16, 0.84]))
