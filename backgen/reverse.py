@@ -520,8 +520,10 @@ class _Reverser(FlowReverser):
                           ir.AdjointLine(f"{last}[{index}]", False, order)]
                 text = f"{np_name}.where({last}[{index}] == {order}, {text}, 0.0)"
             written = self.staged.shapes.get(f"{op.target}[{index}]")
-            if self.staged.shape_free:  # a value broadcast over the part it fills, at run time; a copy of
-                text = f"_unbroadcast({text}, {value.name})"  # the part where it may be a view of g, zeroed next
+            if self.staged.shape_free or written is None:  # a value broadcast over the part it fills, at run
+                # time (also where NumPy raised on the write at the sample shapes, on a path they do not
+                # take: the part's shape is unknown); a copy of the part where it may be a view of g, zeroed next
+                text = f"_unbroadcast({text}, {value.name})"
                 if isinstance(base, ir.Var) and base.name in self.active:
                     text = f"{self.staged.modules['np']}.copy({text})"
             elif written is not None:  # a value broadcast over the part it fills

@@ -2635,3 +2635,19 @@ def test_a_write_into_a_value_a_while_may_leave_unset_sets_it_for_a_continue_aft
                 a[-2] -= row * s
             return a
     ''', (np.array(X), -0.7), dout=np.array([0.45, 0.16, 0.84]))
+
+
+@pytest.mark.parametrize("v", ["W.mean()", "W[1]", "W[:1]", "W * 2.0"])
+def test_a_write_numpy_raises_on_at_the_sample_shapes_sums_its_value_over_the_part_at_run_time(v):
+    # X[n] = W.mean() on a branch the samples do not take: at the sample n = 3 NumPy raises (X has 3
+    # rows), so the part's shape was unknown and the mean's gradient was not summed over the row it
+    # fills: dW a quarter of finite differences' (long fuzzer seed 7979 program 18888)
+    assert_right(f'''
+        import numpy as np
+
+        def f(X: "3, 4", W: "4", n: int):
+            W = W * 0.9 + X[2]
+            if X[1, 0] < 0.0:
+                X[n] = {v}
+            return (X * X).sum()
+    ''', (np.linspace(-0.9, 0.8, 12).reshape(3, 4), np.array([0.3, -0.2, 0.5, 0.1]), 1))
