@@ -288,6 +288,9 @@ class StatementStager:
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
+        dead = self.dead_after(stmt, changed) if getattr(self, "unmerged", False) else ()
+        then_versions = {n: v for n, v in then_versions.items() if n not in dead}
+        else_versions = {n: v for n, v in else_versions.items() if n not in dead}
         shared = {atom for versions in (then_versions, else_versions) for atom in
                   [versions.get(n) for n in changed] if [versions.get(n) for n in changed].count(atom) > 1}
         self.shared_atoms = shared  # a value two names take: copied, not renamed
@@ -322,6 +325,8 @@ class StatementStager:
                 body, orelse = self.deliver_both(body, a, orelse, b, target)
                 merged[name] = ir.Var(target)
         self.versions = {**before, **merged}
+        for name in dead:  # read nowhere after the if: a read would be refused as of a name never set
+            self.versions.pop(name, None)
         breaks = getattr(stmt, "breaks", False)
         exits = ()
         if breaks:  # the carried values as the loop is left
@@ -601,6 +606,22 @@ class StatementStager:
         later = self.read_outside(stmt, body)
         enclosing = {name for entry in getattr(self, "loop_entries", []) for name in entry}
         return {name for name in assigned if name in early or name in later or name in enclosing}
+
+    def dead_after(self, stmt, changed):
+        """The names of ``changed`` (each set by the if ``stmt``) that no path from its end reads
+        before writing them, nor a function defined in this one; the values and the outputs
+        backgen keeps under names of its own (not identifiers) are never among them."""
+        if any(node is stmt for node in source.walk(self.func)):
+            live = self.read_outside(stmt, [])
+        else:  # an if a rewrite made (the rest of its block moved into it): any read outside it
+            inside = {id(node) for node in source.walk(stmt)}
+            augmented = {id(node.target) for node in source.walk(self.func) if isinstance(node, ast.AugAssign)}
+            live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and id(n) not in inside
+                    and (isinstance(n.ctx, ast.Load) or id(n) in augmented)}
+        for node in source.walk(self.func):
+            if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
+                live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}
+        return frozenset(n for n in changed if n.isidentifier() and n not in live and n in self.stored)
 
     def read_outside(self, stmt, body):
         """Names some path from the end of this loop may read before writing them.

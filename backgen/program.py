@@ -143,43 +143,14 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    result = stage(forward, wrt, specs, arrays)
-    if passed_new:
-        result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
-                                                                if write[2] not in passed_new))
-    calls = [op for op in ops_in(result.body) if op.rule == "call"]
-    helpers = {}
-    for op in calls:
-        name = op.param("function")
-        if name in chain or name == result.name:
-            raise _op_error(result, op, f"{name}() calls itself: recursion is not supported")
-        if name not in helpers:
-            helper = read_helper(forward, name)
-            if _reaches(helper, {result.name, *chain}, set()):
-                raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
-            helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
-    tested = {}
-    for name in _tested_helpers(forward, result):
-        if name in chain or name == result.name:
-            raise forward.error(f"{name}() calls itself: recursion is not supported")
-        helper = read_helper(forward, name)
-        tested[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
-        if tested[name][1].param_writes:  # it would change the caller's arrays where nothing follows it
-            raise tested[name][1].param_writes[0][1]
-    # each call site records the arguments it was called with, to learn their shapes
-    sites = {id(op): k for k, op in enumerate(calls)}
-    recorded = {k: [] for k in range(len(calls))}
-    functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
-                 for k, op in enumerate(calls)}
-    functions.update({name: _callable(*pair) for name, pair in tested.items()})
-
-    def probed(op):
-        if op.rule != "call":
-            return op
-        return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
-    if shape_free:  # (the walk of the shapes tells code for every rank)
-        result = dataclasses.replace(result, shape_free=tuple(shape_free))
-    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
+    try:
+        result, calls, helpers, tested, sites, recorded = _staged(
+            forward, wrt, specs, args, arrays, chain, shape_free, passed_new, False)
+    except BackgenError as varying:  # a name of two shapes where an if merges its paths: merged only where read
+        if getattr(varying, "varying_shape", None) != "path":
+            raise
+        result, calls, helpers, tested, sites, recorded = _staged(
+            forward, wrt, specs, args, arrays, chain, shape_free, passed_new, True)
     backwards, forwards = [], {}
     patched = {}
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
@@ -602,6 +573,51 @@ def declared_shapes(forward, shapes=None):
             continue
         specs[key] = shape_spec(value)
     return specs
+
+
+
+def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged):
+    """``forward`` staged (``stage``, with ``unmerged`` as it says) with the shapes of its values,
+    and what ``program`` writes its helpers' backwards from: the calls, the helpers staged (those
+    called in tests only apart), each call's site and the arguments recorded there."""
+    result = stage(forward, wrt, specs, arrays, unmerged)
+    if passed_new:
+        result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
+                                                                if write[2] not in passed_new))
+    calls = [op for op in ops_in(result.body) if op.rule == "call"]
+    helpers = {}
+    for op in calls:
+        name = op.param("function")
+        if name in chain or name == result.name:
+            raise _op_error(result, op, f"{name}() calls itself: recursion is not supported")
+        if name not in helpers:
+            helper = read_helper(forward, name)
+            if _reaches(helper, {result.name, *chain}, set()):
+                raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
+            helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+    tested = {}
+    for name in _tested_helpers(forward, result):
+        if name in chain or name == result.name:
+            raise forward.error(f"{name}() calls itself: recursion is not supported")
+        helper = read_helper(forward, name)
+        tested[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+        if tested[name][1].param_writes:  # it would change the caller's arrays where nothing follows it
+            raise tested[name][1].param_writes[0][1]
+    # each call site records the arguments it was called with, to learn their shapes
+    sites = {id(op): k for k, op in enumerate(calls)}
+    recorded = {k: [] for k in range(len(calls))}
+    functions = {f"_site{k}": _recorder(_callable(*helpers[op.param("function")]), recorded[k])
+                 for k, op in enumerate(calls)}
+    functions.update({name: _callable(*pair) for name, pair in tested.items()})
+
+    def probed(op):
+        if op.rule != "call":
+            return op
+        return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
+    if shape_free:  # (the walk of the shapes tells code for every rank)
+        result = dataclasses.replace(result, shape_free=tuple(shape_free))
+    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
+    return result, calls, helpers, tested, sites, recorded
 
 
 def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None, helper=False):

@@ -74,16 +74,21 @@ class Namer:
         self.taken.add("d" + name)
 
 
-def stage(forward, wrt=None, specs=None, arrays=False):
+def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False):
     """Stage ``forward``.  ``specs`` ({param: shapes.Spec}) are its declared
     shapes; NumPy rules are used when the code uses NumPy, when a declared shape
-    is an array, or when ``arrays`` says the inputs are arrays."""
+    is an array, or when ``arrays`` says the inputs are arrays.  With ``unmerged``,
+    a name an ``if`` sets that nothing reads after it is not merged there (each
+    path's value may then have a shape of its own: ``y = np.sum(x)`` on one,
+    ``y = x * 2.0`` on the other, each read in its branch only)."""
     specs = dict(specs or {})
     for arg in forward.func.args.args:
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    return _Stager(forward, arrays).run(wrt, specs)
+    stager = _Stager(forward, arrays)
+    stager.unmerged = unmerged
+    return stager.run(wrt, specs)
 
 
 _NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
