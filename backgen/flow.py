@@ -458,9 +458,11 @@ class StatementStager:
                 raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
-            if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and \
-                    (call.id in self.carried_names(stmt, reading + body) or renamed):  # renamed: W, X = X, W * 0.5
+            if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and (
+                    renamed or {call.id, sequence.name} & set(self.carried_names(stmt, reading + body))):
                 # Python iterates the value the name had as the loop started, whatever the body rebinds
+                # (renamed: W, X = X, W * 0.5; d = b, then for row in d: b = b * 0.9 + row, the value
+                # the loop carries under the name b_1 read as b)
                 start = self.namer.fresh(call.id + "_start")
                 self.add(ir.Op(start, "copy", (sequence,), stmt.lineno, (), str(sequence)))
                 sequence = ir.Var(start)

@@ -2704,3 +2704,19 @@ def f(x: "3, 4", W: "4"):
     return np.sum(y * W)
 ''', name="f")
 
+
+@pytest.mark.parametrize("second", ["", "b = b * 0.9 + row\n            b = b * b"])
+def test_a_loop_iterating_another_name_of_a_value_it_carries_iterates_the_value_as_it_starts(second):
+    # d = b; for row in d: b = b * 0.9 + row iterated b as the loop carried it (row = b_1[i]), not the
+    # value d holds: dv = [23.1, 11.7, 6.3] where finite differences give [6.3, 6.9, 7.5] (long fuzzer
+    # seed 8080 program 3096)
+    assert_right(f'''
+        import numpy as np
+
+        def f(v: "3"):
+            b = v * 2.0
+            d = b
+            for row in d:
+                {second or "b = b * 0.9 + row"}
+            return b, d.max(axis=-1)
+    ''', (np.array([0.34, 0.42, 0.67]),), dout=(np.array([-0.65, -0.32, 0.2]), 0.07))
