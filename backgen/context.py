@@ -149,6 +149,11 @@ class GradContext:
         if self.shape_free:
             self.needs_shapes()
         if name not in shapes:
+            line, exc = getattr(shapes, "raised", {}).get(name, (None, None))
+            if exc is not None:
+                self.unsupported(f"NumPy raises on line {line} at the sample shapes ({type(exc).__name__}: {exc}), "
+                                 "so backgen cannot tell the shape of a value this line computes or reads; check "
+                                 "the shapes given for the inputs, or write this path for them")
             self.unsupported(f"the shape of {name} is unknown: declare the shapes of the parameters "
                              "(for example x: 'N, D')")
         return tuple(shapes[name])

@@ -191,6 +191,10 @@ def infer_ran(staged, args, functions=None):
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
+    for op in list(walker.failed) + list(walker.skipped):
+        if op.target not in walker.shapes:
+            cause = walker.cause(op)
+            walker.shapes.raised.setdefault(op.target, (cause.line, walker.failed[cause]))
     ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \
         all(value is not None or isinstance(atom, ir.Var) and atom.name in env
             for atom, value in zip(staged.outputs, outputs))
@@ -255,12 +259,15 @@ class _Shapes(dict):
     """``{name: shape}``, and in ``arrays`` the names that held an array of no dimensions (a 0-d
     array, not a number: ``a += 1`` writes into it, where other names may hold it too); in
     ``numbers_first`` the names a loop carries from a number to arrays of their shape (see
-    ``_Walker.zero_start``): a number as the first iteration starts."""
+    ``_Walker.zero_start``): a number as the first iteration starts; in ``raised``, for a value
+    of no shape because NumPy raised on its line (or on one it is computed from) at the sample
+    shapes, that line and the exception."""
 
     def __init__(self):
         super().__init__()
         self.arrays = set()
         self.numbers_first = set()
+        self.raised = {}
 
 
 class Items(tuple):

@@ -307,3 +307,17 @@ def test_generated_source_displays_as_code_in_a_notebook():
     text = f.backward_source
     assert isinstance(text, str) and text.startswith('"""Backward functions')
     assert text._repr_markdown_().startswith("```python\n") and "<" in text._repr_html_()
+
+
+def test_a_value_numpy_raises_on_at_the_sample_shapes_is_refused_naming_that_line():
+    # shapes were given: "declare the shapes" would send the user the wrong way
+    with pytest.raises(BackgenError) as info:
+        backgen.generate(textwrap.dedent('''
+            def f(X: "3, 4", W: "4", n: int):
+                if X[1, 0] < 0.0:
+                    X[n] += W
+                return (X * X).sum()
+        '''), name="f")
+    assert info.value.lineno == 4
+    assert "NumPy raises on line 4 at the sample shapes (IndexError" in info.value.msg
+    assert "declare the shapes" not in info.value.msg
