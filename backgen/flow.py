@@ -787,13 +787,13 @@ def _read_before_written(stmts, written):
         for target in getattr(stmt, "targets", []):
             if isinstance(target, ast.Subscript):  # a[i] = v reads a (and its index) too
                 reads |= {n.id for n in source.walk(target) if isinstance(n, ast.Name)}
-        if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs
-            reads |= {n.id for n in source.walk(stmt.value) if isinstance(n, ast.Name)}
-            written.add(stmt.value.func.value.id)
         if isinstance(stmt, ast.Assign) and is_pop(stmt.value):  # x = xs.pop() reads xs
             early |= {stmt.value.func.value.id} - written
             written.add(stmt.value.func.value.id)
         early |= reads - written
+        if isinstance(stmt, ast.Expr) and is_append(stmt):  # xs.append(v) reads xs, then writes it
+            early |= {n.id for n in source.walk(stmt.value) if isinstance(n, ast.Name)} - written
+            written.add(stmt.value.func.value.id)
         for target in getattr(stmt, "targets", [getattr(stmt, "target", None)]):
             if isinstance(target, ast.Subscript):
                 target = target.value  # a[i] = v writes a

@@ -2720,3 +2720,21 @@ def test_a_loop_iterating_another_name_of_a_value_it_carries_iterates_the_value_
                 {second or "b = b * 0.9 + row"}
             return b, d.max(axis=-1)
     ''', (np.array([0.34, 0.42, 0.67]),), dout=(np.array([-0.65, -0.32, 0.2]), 0.07))
+
+
+@pytest.mark.parametrize("after, count", [("cols.append(X[:, :2] * X[:, :2])", 3),
+                                          ("cols.append(X[:, 1:3])\n    cols.append(w[0] * X[:, :2])", 4)])
+def test_an_append_after_a_loop_that_appends_reads_the_list_the_loop_built(after, count):
+    # the append after the loop was taken to write cols without reading it, so the loop did not
+    # carry cols: the list it built was dropped (cols_1 = [] + [prod]) and dw came out 0
+    assert_right(f'''
+import numpy as np
+
+def f(X: "3, 4", w: "2"):
+    cols = []
+    for j in range(2):
+        cols.append(X[:, j:j + 2] * w[j])
+    {after}
+    return np.stack(cols, axis=-1)
+''', (np.linspace(-0.8, 0.9, 12).reshape(3, 4), np.array([0.7, -0.4])),
+                 dout=np.linspace(-1.0, 1.0, 6 * count).reshape(3, 2, count))
