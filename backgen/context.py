@@ -29,8 +29,9 @@ from .errors import BackgenError
 def reads_as_array(op):
     """Whether NumPy's ``op`` reads a list of arrays as the array of its numbers (np.mean(hs, axis=0),
     np.maximum(hs, 0.1), np.sum(np.square(hs))): its gradient must read it so too (2 * hs, hs.shape
-    and hs >= 0.1 are a list's repetition, no attribute and an error).  np.stack_list reads the list."""
-    return op.rule.startswith("np.") and op.rule != "np.stack_list"
+    and hs >= 0.1 are a list's repetition, no attribute and an error).  np.stack_list (and the
+    other rules of a list built by append, ``*_list``) reads the list."""
+    return op.rule.startswith("np.") and not op.rule.endswith("_list")
 
 
 class GradContext:

@@ -699,12 +699,13 @@ def _shape(value):
 
 def list_names(staged, args, functions=None):
     """The names holding Python lists: built by list operations, sliced, copied, written into
-    (``hs[0] = h``) or carried."""
+    (``hs[0] = h``) or carried, and the parameters given lists (``args``).  np.stack(X) of an
+    array X reads its rows: X is not one."""
     ops = list(ir.ops_in(staged.body))
     lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"
              or RULES[op.rule].returns_list}
-    lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "np.stack_list")
-              and isinstance(op.args[0], ir.Var)}
+    lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum") and isinstance(op.args[0], ir.Var)}
+    lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list)}
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
     changed = bool(lists)  # (no list made: none sliced, copied or carried either)
     while changed:  # slices and copies of lists are lists; so are loops' carried lists

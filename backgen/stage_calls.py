@@ -20,6 +20,8 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
 
+_OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
+
 class CallStager:
 
     def call(self, node, name, role):
@@ -213,8 +215,8 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
-                elif rule_name == "np.stack" and isinstance(value, ast.Name):  # a list built by append
-                    rule_name = "np.stack_list"
+                elif rule_name in _OF_LISTS and isinstance(value, ast.Name):  # a list built by append
+                    rule_name = f"{rule_name}_list"
                     operands.append(value)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)

@@ -121,6 +121,48 @@ def op_into_a_view_on_both_paths(x, w):  # the branches' merge renames the views
     return np.sum(y * x) + np.sum(r)
 
 
+def growing_concatenated(x, w):
+    parts = [np.tanh(x[:1] * w)]
+    parts.append(x[:2] * x[1:])  # 1, 2, then 3 rows
+    parts.append(np.exp(x * w))
+    return np.concatenate(parts) * np.concatenate(parts, axis=0)[::-1]
+
+
+def columns_concatenated(X, w):
+    cols = []
+    for j in range(2):
+        cols.append(X[:, j:j + 2] * w[j])
+    cols.append(X * X)
+    return np.concatenate(cols, axis=-1)
+
+
+def rows_vstacked(x, W):
+    rows = []
+    h = x
+    for t in range(3):
+        h = np.tanh(h @ W)
+        rows.append(h)
+    return np.vstack(rows) * np.hstack(rows)[:4]
+
+
+def blocks_stacked(X, s):
+    blocks = []
+    for t in range(2):
+        blocks.append(X * s ** t)
+    return np.vstack(blocks) @ np.hstack(blocks)[:, 1:4].T
+
+
+def numbers_stacked(x, s):
+    totals = []
+    for t in range(3):
+        totals.append(np.sum(x * s ** t))
+    return np.hstack(totals) * np.vstack(totals).ravel()
+
+
+def array_stacked(X, w):
+    return np.stack(X, axis=1) * w[:, None]
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -140,6 +182,12 @@ CASES = [
     (op_into_a_view_of_a_view, (RNG.standard_normal((3, 4)), 1.7)),
     (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
     (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)) + 1.0, RNG.standard_normal(4))),
+    (growing_concatenated, (RNG.standard_normal((3, 2)), RNG.standard_normal(2))),
+    (columns_concatenated, (RNG.standard_normal((3, 4)), RNG.standard_normal(2))),
+    (rows_vstacked, (RNG.standard_normal(4), 0.5 * RNG.standard_normal((4, 4)))),
+    (blocks_stacked, (RNG.standard_normal((2, 3)), 0.8)),
+    (numbers_stacked, (RNG.standard_normal(4), 0.8)),
+    (array_stacked, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
 ]
 
 
@@ -484,3 +532,17 @@ def test_a_write_through_an_item_of_a_list_holding_a_view_in_a_loop_is_refused(b
     with pytest.raises(backgen.BackgenError, match="'v' may have been changed by the write into 'b'") as info:
         backgen.generate("import numpy as np\n\ndef f(v, s):\n    " + body + "\n", shapes={"v": "3", "s": float})
     assert info.value.lineno == 4
+
+
+def test_lists_concatenated_are_cut_where_their_elements_end():
+    g = backgen.backward(growing_concatenated)
+    grads = g.backward(RNG.standard_normal((3, 2)), 0.5 * np.ones(2), dout=np.ones((6, 2)))
+    assert all(isinstance(grad, np.ndarray) for grad in grads)
+    assert "dparts_2 = np.split(dconcatenated2, np.cumsum([len(part) for part in parts_2])[:-1])" in \
+        g.backward_source
+
+
+def test_the_rows_of_an_array_stacked_get_an_array_gradient():
+    g = backgen.backward(array_stacked)
+    dX, dw = g.backward(RNG.standard_normal((3, 4)), RNG.standard_normal(4), dout=np.ones((4, 3)))
+    assert isinstance(dX, np.ndarray) and dX.shape == (3, 4)  # it was a list of the rows' gradients

@@ -9,11 +9,42 @@ into a copy of an array (``setitem``, undone in ``reverse``).
 from .base import Rule
 
 
+def _listed(c):
+    """Whether the operand is a Python list (built by append), not an array whose rows NumPy reads."""
+    return c.current in c._reverse.staged.lists
+
+
 def _unstack(c):
     axis = c.param("axis", 0)
+    if not _listed(c):  # np.stack(X) of an array: its rows, moved to ``axis``
+        return c.g if axis == 0 else f"{c.np}.moveaxis({c.g}, {axis}, 0)"
     if axis == 0:
         return f"list({c.g})"
     return f"list({c.np}.moveaxis({c.g}, {axis}, 0))"
+
+
+def _parts(c):
+    """np.concatenate(xs, axis=k), np.vstack(xs), np.hstack(xs) of a list built by append: the list
+    of each element's part of g, cut where the elements' sizes along the axis (read as the code
+    runs: they may differ) say."""
+    rule, xs = c.op.rule, c.current
+    if not _listed(c):
+        c.unsupported(f"{rule.removesuffix('_list')} of an array (not a list built by append): reshape the "
+                      "array instead, or build a list")
+    if rule == "np.concatenate_list":
+        axis = c.param("axis", 0)
+        if c.op.param("axis") == "None":
+            c.unsupported("np.concatenate(..., axis=None) of a list: concatenate the arrays raveled")
+    else:
+        rank = c.ndim(c.op.args[0]) - 1  # each element's (a list's shape is its length, then its elements')
+        if rule == "np.vstack_list" and rank <= 1:  # numbers and vectors are rows
+            return f"list({c.g})" if rank == 1 else f"list({c.g}[:, 0])"
+        if rule == "np.hstack_list" and rank == 0:
+            return f"list({c.g})"
+        axis = 1 if rule == "np.hstack_list" and rank >= 2 else 0
+    size = "len(part)" if axis == 0 else f"part.shape[{axis}]"
+    where = "" if axis == 0 else f", axis={axis}"
+    return f"{c.np}.split({c.g}, {c.np}.cumsum([{size} for part in {xs}])[:-1]{where})"
 
 
 def _item(c):
@@ -40,8 +71,23 @@ RULES = {
     "list_append": Rule(("xs", "v")),
     "list_make": Rule(("items",), grads={"items": _item}, variadic=", ",
                       examples=("xs = [a, b * a]; return np.stack(xs) | a=3, b=3",)),
-    "np.stack_list": Rule(("arrays",), grads={"arrays": _unstack},
-                          examples=("xs = []; xs.append(a); xs.append(b); return np.stack(xs, axis=1) | a=3, b=3",)),
+    "np.stack_list": Rule(("arrays",), grads={"arrays": _unstack}, hint="stacked",
+                          examples=("xs = []; xs.append(a); xs.append(b); return np.stack(xs, axis=1) | a=3, b=3",
+                                    "return np.stack(a, axis=-1) | a=2x3")),
+    # np.concatenate(xs), np.vstack(xs), np.hstack(xs) of a list built by append: its gradient a list
+    "np.concatenate_list": Rule(("arrays",), grads={"arrays": _parts}, hint="concatenated",
+                                examples=("xs = []; xs.append(a); xs.append(b * a); return np.concatenate(xs) "
+                                          "| a=2x3, b=2x3",
+                                          "xs = [a]; xs.append(b[:, :1]); return np.concatenate(xs, axis=-1) "
+                                          "| a=2x3, b=2x3")),
+    "np.vstack_list": Rule(("tup",), grads={"tup": _parts}, hint="stacked",
+                           examples=("xs = []; xs.append(a); xs.append(b); return np.vstack(xs) | a=3, b=3",
+                                     "xs = []; xs.append(a); xs.append(b[:1]); return np.vstack(xs) | a=2x3, b=2x3",
+                                     "xs = []; xs.append(a); xs.append(b); return np.vstack(xs) | a=(), b=()")),
+    "np.hstack_list": Rule(("tup",), grads={"tup": _parts}, hint="stacked",
+                           examples=("xs = []; xs.append(a); xs.append(b[1:]); return np.hstack(xs) | a=3, b=3",
+                                     "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=2x3, b=2x1",
+                                     "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=(), b=()")),
     "list_sum": Rule(("xs",), grads={"xs": _spread},
                      examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
