@@ -612,14 +612,25 @@ class StatementStager:
     def dead_after(self, stmt, changed):
         """The names of ``changed`` (each set by the if ``stmt``) that no path from its end reads
         before writing them, nor a function defined in this one; the values and the outputs
-        backgen keeps under names of its own (not identifiers) are never among them."""
-        if any(node is stmt for node in source.walk(self.func)):
+        backgen keeps under names of its own (not identifiers) are never among them.
+
+        In a loop, or where the if is as written, that is what follows it where the function
+        as written has it (for an ``if c: break`` whose else a rewrite made of the rest of the
+        loop's body, that rest too), with the next iteration.  Elsewhere a rewrite moved the rest
+        of the block into the if (``if c: return a``, the rest its else): any read outside it."""
+        in_loop = bool(getattr(self, "loop_entries", []))
+        augmented = {node.target.id for node in source.walk(self.func)
+                     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)}
+        if in_loop or any(node is stmt for node in source.walk(self.func)):
             live = self.read_outside(stmt, [])
-        else:  # an if a rewrite made (the rest of its block moved into it): any read outside it
+            if _path_to(self.forward.func.body, stmt) is None:  # not found: every read outside it,
+                live |= augmented  # and in a loop its own (the next iteration's)
+                if in_loop:
+                    live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
+        else:
             inside = {id(node) for node in source.walk(stmt)}
-            augmented = {id(node.target) for node in source.walk(self.func) if isinstance(node, ast.AugAssign)}
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and id(n) not in inside
-                    and (isinstance(n.ctx, ast.Load) or id(n) in augmented)}
+                    and isinstance(n.ctx, ast.Load)} | augmented
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
                 live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}

@@ -2738,3 +2738,36 @@ def f(X: "3, 4", w: "2"):
     return np.stack(cols, axis=-1)
 ''', (np.linspace(-0.8, 0.9, 12).reshape(3, 4), np.array([0.7, -0.4])),
                  dout=np.linspace(-1.0, 1.0, 6 * count).reshape(3, 2, count))
+
+
+@pytest.mark.parametrize("source, line", [('''
+    import numpy as np
+
+    def f(X: "1, 4", W: "3, 1"):
+        k = 0
+        while k < 3:
+            k = k + 1
+            if (1.0 / (1.0 + np.exp(-W)))[0, 0] > 1.0:
+                break
+            a = X - W + np.tan(0.5 * np.sin(W))
+            X = W[:, 0]
+            W[..., -1] += X
+        return a
+    ''', 12), ('''
+    import numpy as np
+
+    def f(v: "4", X: "3, 1", w: "4"):
+        for i in range(3):
+            if np.sum(np.outer(w, X)) < -0.2:
+                X = v[-4:].max(axis=-1)
+                break
+            X *= (i + 1.0)
+            w, b = np.mean(np.outer(w, X), axis=1), w.std(axis=-1, keepdims=True, ddof=1)
+        return b * b
+    ''', 9)])
+def test_a_value_of_two_shapes_an_if_that_breaks_sets_is_read_by_the_next_iteration(source, line):
+    # X, set on the path that breaks and on the one that goes on to shapes of their own, was taken
+    # as read by neither (its reads are in the if, where the rest of the loop's body went), so the
+    # if did not merge it: the backward raised (seed 8181 program 17994) or dX came out wrong
+    # (program 10173).  The next iteration reads it: one shape per value, refused
+    assert_refused(source, "'X' has shape", line)
