@@ -12,6 +12,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
+* ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
+* ``for h in reversed(hs)`` (not of a range) -> ``for h in hs[::-1]`` (also inside enumerate and zip);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
   the statement using it, which then reads the list.  A comprehension's
@@ -77,6 +79,11 @@ class _State:
                 setattr(stmt, name, self.block(getattr(stmt, name)))
         if isinstance(stmt, ast.For):
             return before + self.loop(stmt)
+        if _extended(stmt):  # xs.extend([a, b]) -> xs.append(a); xs.append(b)
+            call = stmt.value
+            appends = [ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
+                                         [element], [])) for element in call.args[0].elts]
+            return before + [ast.fix_missing_locations(ast.copy_location(new, stmt)) for new in appends]
         if _written_out(stmt):  # np.exp(scores, out=scores) -> scores[...] = np.exp(scores)
             call = stmt.value
             out = next(k.value for k in call.keywords if k.arg == "out")
@@ -181,6 +188,10 @@ class _State:
         unrolled = self.unrolled(stmt)
         if unrolled is not None:
             return unrolled
+        stmt.iter = _backwards(stmt.iter)
+        if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and \
+                stmt.iter.func.id in ("enumerate", "zip"):
+            stmt.iter.args = [_backwards(arg) for arg in stmt.iter.args]
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
         prefix, body = [], []
@@ -269,6 +280,18 @@ class _Rename(ast.NodeTransformer):
         return node
 
 
+def _backwards(node):
+    """``reversed(xs)`` iterated, of a list or an array: ``xs[::-1]`` (``reversed(range(n))`` stays,
+    a loop counting down)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "reversed" and \
+            len(node.args) == 1 and not node.keywords and not (
+                isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name)
+                and node.args[0].func.id == "range"):
+        flipped = ast.Subscript(node.args[0], ast.Slice(None, None, ast.Constant(-1)), ast.Load())
+        return ast.fix_missing_locations(ast.copy_location(flipped, node))
+    return node
+
+
 def _len(name):
     return ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
 
@@ -284,7 +307,8 @@ def _sugared(func):
     while todo:
         node = todo.pop()
         kind = node.__class__
-        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and _written_out(node) or \
+        if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
+                _written_out(node) or _extended(node)) or \
                 kind is ast.While and _returns_in(node.body):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
@@ -292,6 +316,17 @@ def _sugared(func):
             return True
         source.push_parts(todo, node)
     return False
+
+
+def _extended(stmt):
+    """``xs.extend([a, b])`` standing alone, with a display none of whose elements reads ``xs``."""
+    call = getattr(stmt, "value", None)
+    if not (isinstance(stmt, ast.Expr) and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "extend" and isinstance(call.func.value, ast.Name) and len(call.args) == 1
+            and not call.keywords and isinstance(call.args[0], (ast.List, ast.Tuple))):
+        return False
+    name = call.func.value.id
+    return not any(isinstance(n, ast.Name) and n.id == name for n in walk(call.args[0]))
 
 
 def _returns_in(stmts):

@@ -215,8 +215,9 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
-                elif rule_name in _OF_LISTS and isinstance(value, ast.Name):  # a list built by append
-                    rule_name = f"{rule_name}_list"
+                elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
+                                                 and isinstance(value.slice, ast.Slice)):
+                    rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
                     operands.append(value)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)

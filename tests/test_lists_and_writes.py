@@ -163,6 +163,30 @@ def array_stacked(X, w):
     return np.stack(X, axis=1) * w[:, None]
 
 
+def extended_then_stacked(X, W):
+    hs = []
+    for t in range(2):
+        hs.extend([X[t] * W[t], X[t] + 1.0])
+    return np.stack(hs) ** 2
+
+
+def read_in_reverse(X, W):
+    hs = []
+    for t in range(3):
+        hs.append(X[t] @ W)
+    out = 0.0
+    for t, h in enumerate(reversed(hs)):
+        out = out + t * np.sum(h ** 2)
+    return out
+
+
+def stacked_from_the_second(X, W):
+    hs = [X[0]]
+    for t in range(3):
+        hs.append(np.tanh(hs[-1] @ W + X[t]))
+    return np.stack(hs[1:]) * 2.0 + np.sum(hs[0])
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -188,6 +212,9 @@ CASES = [
     (blocks_stacked, (RNG.standard_normal((2, 3)), 0.8)),
     (numbers_stacked, (RNG.standard_normal(4), 0.8)),
     (array_stacked, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (extended_then_stacked, (RNG.standard_normal((3, 4)), RNG.standard_normal((4, 4)))),
+    (read_in_reverse, (RNG.standard_normal((3, 4)), RNG.standard_normal((4, 4)))),
+    (stacked_from_the_second, (RNG.standard_normal((3, 4)), 0.5 * RNG.standard_normal((4, 4)))),
 ]
 
 
