@@ -1128,9 +1128,17 @@ class Gen:
             del block[start:]
             return False
         e = self.expr(env2, ch.int(0, 2))
-        node.body.append(Line(f"{lst}.append({e.text})"))
+        node.body.append(Line(f"{lst}.append({e.text})" if ch.coin(80) else f"{lst}.extend([{e.text}, {e.text} * 0.5])"))
+        if ch.coin(25):  # one more after the loop, of the same shape (NumPy stacks only those)
+            after = self.env_at(block, len(block), chain)
+            same = [name for name, value in (after or {}).items() if name != lst and _floaty(value)
+                    and not isinstance(value, (list, tuple)) and np.shape(value) == np.shape(e.value)]
+            if same:
+                block.append(Line(f"{lst}.append({ch.pick(same)} * 1.5)"))
         combine = ch.pick([f"np.stack({lst})", f"sum({lst})", f"np.stack({lst}, axis=1)" if np.ndim(e.value) else
-                           f"sum({lst})", f"{lst}[-1]", f"{lst}[0] * {lst}[-1]", f"np.concatenate({lst})"])
+                           f"sum({lst})", f"{lst}[-1]", f"{lst}[0] * {lst}[-1]", f"np.concatenate({lst})",
+                           f"np.vstack({lst})", f"np.hstack({lst})", f"np.concatenate({lst}, axis=-1)",
+                           f"np.stack({lst}[1:])", f"sum(h * (k + 1.0) for k, h in enumerate(reversed({lst})))"])
         block.append(Line(f"{self.fresh()} = {combine}"))
         if self.valid(block, len(block) - 1, chain) is None:
             del block[start:]
