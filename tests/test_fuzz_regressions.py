@@ -2771,3 +2771,16 @@ def test_a_value_of_two_shapes_an_if_that_breaks_sets_is_read_by_the_next_iterat
     # if did not merge it: the backward raised (seed 8181 program 17994) or dX came out wrong
     # (program 10173).  The next iteration reads it: one shape per value, refused
     assert_refused(source, "'X' has shape", line)
+@pytest.mark.parametrize("shape, n, declared", [((3, 1), 2, ""), ((3, 1), 2, ': "N, 1"'), ((2, 2), 3, ': "N, D"'),
+                                                ((2, 3), 5, ""), ((4,), 2, "")])
+def test_more_differences_than_elements_give_a_zero_gradient_of_the_operand_s_shape(shape, n, declared):
+    # np.diff(x, n=2) of a column of one element is empty (each difference takes one element away,
+    # down to none): undoing 2 differences of nothing gave 2 columns where x has 1 (dx of shape
+    # (3, 2), or a ValueError from a reshape after it), where the gradient is zero of x's shape
+    dout = np.ones(np.diff(np.zeros(shape), n=n).shape)
+    assert_right(f'''
+        import numpy as np
+
+        def f(x{declared}):
+            return np.diff(x, axis=-1, n={n}) * 2.0
+    ''', [np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) ** 2], dout=dout)

@@ -219,7 +219,19 @@ def _diff(c):
     text = c.g
     for _ in range(n):  # each difference undone: the differences of g padded with zeros, negated
         text = f"{c.np}.diff({text}, axis={axis}, prepend=0, append=0)"
-    return f"-{text}" if n % 2 else text
+    text = f"-{text}" if n % 2 else text
+    # n differences of fewer than n elements leave none (each takes one away, down to none): the
+    # gradient is zero, of a's shape, which undoing n of them would not give
+    zeros = f"{c.np}.zeros({c.np}.shape({c.a}))"
+    if n == 1:
+        return text
+    if not c.shape_free:
+        length = c.shape("a")[axis]
+        if length == 1:  # declared 1
+            return zeros
+        if n == 2:  # a named dimension is not 1
+            return text
+    return f"({text} if {c.np}.shape({c.a})[{axis}] >= {n} else {zeros})"
 
 
 def _trace(c):
