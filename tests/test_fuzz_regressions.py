@@ -2784,3 +2784,33 @@ def test_more_differences_than_elements_give_a_zero_gradient_of_the_operand_s_sh
         def f(x{declared}):
             return np.diff(x, axis=-1, n={n}) * 2.0
     ''', [np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) ** 2], dout=dout)
+
+
+def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays_has_one_row():
+    # p = x[1:] has one row where x has 2 and broadcasts against y's 2 rows; with 3 rows it has 2 and
+    # does not: the code written at the first call (dp summed over the rows, or not) was kept for
+    # the second, as the arrays' ranks and size-one dimensions are the same (dx[1] = -2.67 where
+    # finite differences give 0.49; dx[1:] = dp raised ValueError the other way round)
+    import importlib.util
+    import pathlib
+    import tempfile
+    folder = pathlib.Path(tempfile.mkdtemp())
+    (folder / "rows_forward.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        def f(x, y):
+            p = x[1:]
+            return np.sum((p + y) ** 2)
+    '''))
+    spec = importlib.util.spec_from_file_location("rows_forward", folder / "rows_forward.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    r = np.random.default_rng(0)
+    for rows in ((2, 3, 2), (3, 2, 3)):
+        f = backgen.backward(module.f)
+        for n in rows:
+            x, y = r.standard_normal((n, 4)), r.standard_normal((2, 4))
+            got = f.backward(x, y)
+            want = finite_differences(module.f, [x, y], [0, 1], (1.0,))
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
