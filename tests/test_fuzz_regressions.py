@@ -2814,3 +2814,27 @@ def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays
             want = finite_differences(module.f, [x, y], [0, 1], (1.0,))
             for g, w in zip(got, want):
                 np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("declared", ["", ': "N, 1"'])
+def test_the_product_of_no_elements_has_an_empty_gradient(declared):
+    # np.prod of an empty array (the difference of one element) is 1: the running products from
+    # both ends had one element each where the array has none, and the reshape to its shape
+    # raised ValueError (cannot reshape array of size 1 into shape (0,))
+    assert_right(f'''
+        import numpy as np
+
+        def f(x{declared}):
+            d = np.diff(x, axis=-1)
+            return np.prod(np.sqrt(d * d + 1.0)) * np.sum(x * x)
+    ''', [np.array([[0.5], [-1.2], [0.3]])])
+
+
+@pytest.mark.parametrize("x", [[0.5, -1.2, 0.0, 2.0], [0.7], [[1.5, -0.5], [0.0, 0.0]]])
+def test_the_product_of_all_elements_is_right_at_zeros(x):
+    assert_right('''
+        import numpy as np
+
+        def f(x):
+            return np.prod(x * 1.5)
+    ''', [np.array(x)])

@@ -41,20 +41,21 @@ def _prod(c):
         right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :0:-1]), axis=-1), "
                                  f"axis=-1)[..., ::-1]")
         return f"{c.expand(c.g, 'a')} * {np_}.moveaxis({left} * {right}, -1, {axis})"
+    # (of all the elements: the products before and after each, none for an empty array)
     if c.shape_free:  # of all the elements (several axes need the rank)
         if c.param("axis") is not None:
             c.needs_shapes()
         flat = c.setup("flat", f"{np_}.ravel({a})")
-        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:-1])))")
-        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:0:-1])))[::-1]")
+        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat})))[:-1]")
+        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[::-1])))[:-1][::-1]")
         return f"{c.g} * {np_}.reshape({left} * {right}, {np_}.shape({a}))"
     axes = c.axes("a")
     if axes == () or c.ndim("a") == 0:  # a number: the product of one factor
         return c.g
     if axes is None:
         flat = c.setup("flat", f"{a}.ravel()")
-        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:-1])))")
-        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[:0:-1])))[::-1]")
+        left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat})))[:-1]")
+        right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(([1.0], {flat}[::-1])))[:-1][::-1]")
         return f"{c.g} * ({left} * {right}).reshape({a}.shape)"
     last = tuple(range(-len(axes), 0))
     moved = f"{np_}.moveaxis({a}, {axes[0] if len(axes) == 1 else axes}, {last[0] if len(axes) == 1 else last})"
