@@ -224,9 +224,10 @@ class Differentiable:
     Scalar code (and NumPy code whose shapes are declared) is differentiated
     at once.  Otherwise the backward is generated at the first ``.backward``
     call, for the shapes of its arrays, and kept for later calls with arrays
-    of the same ranks and the same dimensions of size 1 (what the generated
-    code depends on), up to ``CACHE_SIZE`` of them; code that differs where
-    written at other sizes is kept for its own sizes only.  On a method, ``self``
+    of the same shapes (the code depends on the ranks and on which dimensions
+    are 1, of the arrays and of the values made from them, which other sizes
+    may change: ``x[1:]`` of 2 rows has 1), up to ``CACHE_SIZE`` of them, the
+    code written alike for several kept once.  On a method, ``self``
     is bound and left out of the default ``wrt``; so are the parameters a
     call gives integer arrays the forward indexes with (labels) or never
     reads, or boolean arrays it uses other than in arithmetic (masks).
@@ -340,18 +341,14 @@ class Differentiable:
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
             entry = self._fixed
         else:
-            key = (wrt,) + tuple(map(_shape_key, values))
+            # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
+            # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
+            key = (wrt,) + tuple(map(_shape_key, values)) + (tuple(map(_sizes, values)),)
             entry = self._cache.get(key)
-            by_size = entry is _BY_SIZE
-            if by_size:  # the code of this pattern holds for the sizes it was written for only
-                self._cache.move_to_end(key)
-                key = (key, tuple(map(_sizes, values)))
-                entry = self._cache.get(key)
             if entry is None:
                 entry = deep(lambda: self._build(values, wrt), _origin(self._func))
-                if not by_size and not self._same_for_other_sizes(entry, values, wrt):
-                    self._cache[key] = _BY_SIZE
-                    key = (key, tuple(map(_sizes, values)))
+                # (the same code as for other sizes, as it mostly is: that function, kept once)
+                entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
                 self._cache[key] = entry
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
@@ -359,30 +356,6 @@ class Differentiable:
                 self._cache.move_to_end(key)
         self._latest = entry
         return entry
-
-    def _same_for_other_sizes(self, entry, values, wrt):
-        """Whether the code ``entry`` written for ``values`` is the code written for arrays of the same
-        ranks and size-one dimensions, other sizes (each size a distinct prime above it): sizes derived
-        from the arrays' (``x[1:]`` of 2 rows has 1, ``np.split(x, 2)`` of 2 rows halves of 1 row) may
-        be 1 at some sizes only, which changes the code (a sum where such a value broadcasts), and such
-        code holds for those sizes only."""
-        sizes = sorted({d for v in _arrays_in(values) for d in v.shape if d > 1})
-        primes, candidate = {}, 7
-        for size in sizes:
-            candidate = max(candidate, size + 1)
-            while any(candidate % k == 0 for k in range(2, int(candidate ** 0.5) + 1)):
-                candidate += 1
-            primes[size] = candidate
-            candidate += 1
-        if not primes:
-            return True
-        others = _resized(values, primes)
-        try:
-            with np.errstate(all="ignore"):
-                other = deep(lambda: self._build(others, wrt), _origin(self._func))
-        except Exception:  # (the forward does not run at other sizes: code for these only)
-            return False
-        return other[1] == entry[1]
 
     def _bind(self, args, kwargs):
         if self._attributes and args:  # (the object, then the method's arguments)
@@ -649,9 +622,6 @@ def _number_list(value):
         isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) for v in value)
 
 
-_BY_SIZE = object()  # a cache key whose code is kept per sizes of the arrays
-
-
 def _sizes(value):
     """The sizes of the arrays in an argument (the key of code written for these sizes only)."""
     if isinstance(value, np.ndarray):
@@ -661,31 +631,6 @@ def _sizes(value):
     if isinstance(value, dict):
         return tuple((k, _sizes(v)) for k, v in value.items())
     return None
-
-
-def _arrays_in(values):
-    for value in values:
-        if isinstance(value, np.ndarray):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            yield from _arrays_in(value)
-        elif isinstance(value, dict):
-            yield from _arrays_in(value.values())
-
-
-def _resized(values, primes):
-    """``values`` with each array's sizes above 1 changed as ``primes`` says (its elements repeated)."""
-    out = []
-    for value in values:
-        if isinstance(value, np.ndarray):
-            out.append(np.resize(value, tuple(primes.get(d, d) for d in value.shape)))
-        elif isinstance(value, (list, tuple)) and not isinstance(value, str):
-            out.append(type(value)(_resized(value, primes)) if not hasattr(value, "_fields") else value)
-        elif isinstance(value, dict):
-            out.append(dict(zip(value, _resized(list(value.values()), primes))))
-        else:
-            out.append(value)
-    return out
 
 
 def _shape_key(value):

@@ -2786,21 +2786,23 @@ def test_more_differences_than_elements_give_a_zero_gradient_of_the_operand_s_sh
     ''', [np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) ** 2], dout=dout)
 
 
-def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays_has_one_row():
-    # p = x[1:] has one row where x has 2 and broadcasts against y's 2 rows; with 3 rows it has 2 and
-    # does not: the code written at the first call (dp summed over the rows, or not) was kept for
-    # the second, as the arrays' ranks and size-one dimensions are the same (dx[1] = -2.67 where
-    # finite differences give 0.49; dx[1:] = dp raised ValueError the other way round)
+@pytest.mark.parametrize("body, second", [("np.sum((x[1:] + y) ** 2)", (2, 4)),
+                                          ("np.sum(np.squeeze(x[1:]) @ y)", (4, 2))])
+def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays_has_one_row(body, second):
+    # x[1:] has one row where x has 2, and broadcasts against y's 2 rows (or loses the axis to
+    # np.squeeze); with 3 rows it has 2: the code written at the first call (dp summed over the rows,
+    # or not) was kept for the second, as the arrays' ranks and size-one dimensions are the same
+    # (dx[1] = -2.67 where finite differences give 0.49; dx[1:] = dp raised ValueError the other way
+    # round; with the row squeezed, half of dx wrong)
     import importlib.util
     import pathlib
     import tempfile
     folder = pathlib.Path(tempfile.mkdtemp())
-    (folder / "rows_forward.py").write_text(textwrap.dedent('''
+    (folder / "rows_forward.py").write_text(textwrap.dedent(f'''
         import numpy as np
 
         def f(x, y):
-            p = x[1:]
-            return np.sum((p + y) ** 2)
+            return {body}
     '''))
     spec = importlib.util.spec_from_file_location("rows_forward", folder / "rows_forward.py")
     module = importlib.util.module_from_spec(spec)
@@ -2809,7 +2811,7 @@ def test_the_decorator_writes_again_for_sizes_where_a_value_made_from_the_arrays
     for rows in ((2, 3, 2), (3, 2, 3)):
         f = backgen.backward(module.f)
         for n in rows:
-            x, y = r.standard_normal((n, 4)), r.standard_normal((2, 4))
+            x, y = r.standard_normal((n, 4)), r.standard_normal(second)
             got = f.backward(x, y)
             want = finite_differences(module.f, [x, y], [0, 1], (1.0,))
             for g, w in zip(got, want):
