@@ -858,8 +858,9 @@ def _fence_expr(forward, node, where="value"):
         if not isinstance(node.op, _FENCED_UNARYOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
-    elif isinstance(node, ast.IfExp):
-        for child in (node.test, node.body, node.orelse):
+    elif isinstance(node, ast.IfExp):  # its test is a test, as an if's (x if a < b and b > 0 else y)
+        _fence_expr(forward, node.test, "test")
+        for child in (node.body, node.orelse):
             _fence_expr(forward, child)
     elif isinstance(node, ast.Compare):
         for op, child in zip(node.ops, node.comparators):  # x is None: an optional output gradient

@@ -395,7 +395,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(node, ast.IfExp):
             simple = all(isinstance(b, (ast.Name, ast.Constant, ast.Attribute)) or source.number(b) is not None
                          for b in (node.body, node.orelse))
-            if not simple:  # Python computes only the branch taken: an if block does the same
+            if not simple or any(isinstance(n, ast.BoolOp) for n in ast.walk(node.test)):
+                # Python computes only the branch taken (and the right side of an and/or where the left
+                # does not decide): an if block does the same
                 return self.if_expression(node, name, role)
             operands = [node.test, node.body, node.orelse]
             if self.numpy:

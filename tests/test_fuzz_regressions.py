@@ -2840,3 +2840,24 @@ def test_the_product_of_all_elements_is_right_at_zeros(x):
         def f(x):
             return np.prod(x * 1.5)
     ''', [np.array(x)])
+
+
+@pytest.mark.parametrize("x, y", [(1.5, 0.4), (-1.5, 0.4), (-0.5, 1.4), (-1.5, 2.0)])
+def test_a_conditional_expression_tests_with_and_or_not_as_an_if_does(x, y):
+    # the test of a conditional expression was fenced as a value, so `x if x > 0 and y > 0 else y`
+    # was refused (boolean operators are not supported) where `if x > 0 and y > 0:` is not: it is
+    # now staged as that if, the right side evaluated only where the left does not decide
+    assert_right('''
+        def f(x, y):
+            a = x if x > 0 and y > 0 else y if y < 1 or not x < -1 else x * y
+            t = 0.0
+            for i in range(3):
+                t = t + (x * i if x > t or y < 0 else y * t)
+            return a * x + t
+    ''', (x, y))
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3", y: "3"):
+            return np.sum(x * 2.0 if np.sum(x) > 0 and y[0] < 1 else x * y)
+    ''', [np.array([0.5, -0.2, x]), np.array([y, 0.3, -0.7])])
