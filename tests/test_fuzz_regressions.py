@@ -2861,3 +2861,32 @@ def test_a_conditional_expression_tests_with_and_or_not_as_an_if_does(x, y):
         def f(x: "3", y: "3"):
             return np.sum(x * 2.0 if np.sum(x) > 0 and y[0] < 1 else x * y)
     ''', [np.array([0.5, -0.2, x]), np.array([y, 0.3, -0.7])])
+
+
+@pytest.mark.parametrize("x", [0.0, 1.3])
+def test_a_power_of_zero_has_a_zero_gradient_in_its_exponent(x):
+    # d(a ** b)/db = a ** b * log(a) is 0 where a is 0 (a ** b is 0 for every b > 0): math.log(0)
+    # raised ValueError (math domain error) in the backward of a ** y at a = 0, and np.log(0) made
+    # dp nan (0 * -inf) in NumPy code (so too for relu(x) ** p)
+    assert_right('''
+        import math
+
+        def f(x, y):
+            a = x * x
+            return a ** y + pow(a, y) + math.pow(a, y) + 2.0 ** y
+    ''', (x, 2.5))
+    assert_right('''
+        import numpy as np
+
+        def f(x: "4", p: float):
+            a = x * x
+            return np.sum(a ** p + np.power(a, p) + np.e ** p)
+    ''', [np.array([0.5, -1.0, 2.0, x]), 1.7])
+
+
+def test_a_negative_number_raised_to_a_differentiated_power_is_refused():
+    # (-2.0) ** x is real at whole x only: its derivative was math.log(-2.0), which raised ValueError
+    assert_refused('''
+        def f(x):
+            return (-2.0) ** x
+    ''', "negative number raised to a differentiated power", 3)

@@ -5,6 +5,7 @@ its operand's shape); string gradients are local derivatives or, mentioning
 ``g``, whole vector-Jacobian products (see ``base``).
 """
 
+from .. import ir
 from .base import Rule
 
 
@@ -15,6 +16,19 @@ def _unary(grad, hint="", fresh=True, domain=("any",), aliases=()):
 def _binary(grads, domain=("any", "any"), aliases=(), hint="", fresh=True):
     return Rule(("a", "b"), grads=grads, broadcast=True, signature="a, b", domain=domain, aliases=aliases,
                 hint=hint, fresh=fresh)
+
+
+def _exponent(c):
+    """d(a ** b)/db = a ** b * log(a): 0 where a is 0 (a ** b is 0 for every b > 0 there, where
+    log(a) has no value); a negative number raised to a differentiated power has no real derivative."""
+    atom = c.op.args[0]
+    base = c._module_constant(atom.source) if isinstance(atom, ir.Const) else None  # (2.0, np.e)
+    if base is not None:
+        if base < 0:
+            c.unsupported(f"{c.a} ** {c.b}: a negative number raised to a differentiated power has no real "
+                          "derivative")
+        return f"{c.out} * {c.np}.log({c.a}) * {c.g}" if base > 0 else f"{c.np}.zeros_like({c.out})"
+    return f"{c.out} * {c.np}.log({c.np}.where({c.a} == 0, 1.0, {c.a})) * {c.g}"
 
 
 def _where(position):
@@ -86,12 +100,12 @@ RULES = {
     "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
     # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
     "np.astype": Rule(("x",), grads={"x": "1"}, examples=("x.astype(float) * x | x=2x3", "x.astype(x.dtype) | x=4")),
-    "np.power": _binary({"a": "b * a ** (b - 1)", "b": "out * np.log(a)"}, domain=("positive", "any")),
+    "np.power": _binary({"a": "b * a ** (b - 1)", "b": _exponent}, domain=("positive", "any")),
     "np.add": _binary({"a": "1", "b": "1"}),
     "np.subtract": _binary({"a": "1", "b": "-1"}),
     "np.multiply": _binary({"a": "b", "b": "a"}),
     "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",)),
-    "np.float_power": _binary({"a": "b * a ** (b - 1)", "b": "out * np.log(a)"}, domain=("positive", "any")),
+    "np.float_power": _binary({"a": "b * a ** (b - 1)", "b": _exponent}, domain=("positive", "any")),
     "np.arctan2": Rule(("y", "x"), grads={"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 2 + y ** 2)"},
                        broadcast=True, signature="y, x", fresh=True),
     "np.hypot": _binary({"a": "a / out", "b": "b / out"}),

@@ -5,11 +5,25 @@ call as written, ``(function, number of arguments)``, to its rule;
 ``CONSTANTS`` lists the module attributes that are numbers.
 """
 
+from .. import ir
 from .base import Rule
 
 
 def _unary(forward, grad):
     return Rule(("x",), forward, {"x": grad})
+
+
+def _exponent(c):
+    """d(a ** b)/db = a ** b * log(a): 0 where a is 0 (a ** b is 0 for every b > 0 there, where
+    log(a) has no value); a negative number raised to a differentiated power has no real derivative."""
+    atom = c.op.args[0]
+    base = c._module_constant(atom.source) if isinstance(atom, ir.Const) else None  # (2.0, math.e)
+    if base is not None:
+        if base < 0:
+            c.unsupported(f"{c.a} ** {c.b}: a negative number raised to a differentiated power has no real "
+                          "derivative")
+        return f"{c.out} * math.log({c.a}) * {c.g}" if base > 0 else "0.0"
+    return f"({c.out} * math.log({c.a}) if {c.a} else 0.0) * {c.g}"
 
 
 SCALAR = {
@@ -19,7 +33,7 @@ SCALAR = {
     "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True, hint="prod"),
     "square": Rule(("x",), "x * x", {"x": "2 * x"}, hint="{first}sqr|t"),  # x * x: one gate, not two branches
     "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot"),
-    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}, broadcast=True,
+    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": _exponent}, broadcast=True,
                 hint="pw"),
     "neg": Rule(("x",), "-x", {"x": "-1"}, hint="neg{first}"),
     # a value passed along unchanged (a branch's result, a loop's initial value)
@@ -32,7 +46,7 @@ SCALAR = {
     "abs": _unary("abs(x)", "g if x >= 0 else -g"),
     "max": Rule(("a", "b"), "max(a, b)", {"a": "g if a >= b else 0.0", "b": "g if b > a else 0.0"}),
     "min": Rule(("a", "b"), "min(a, b)", {"a": "g if a <= b else 0.0", "b": "g if b < a else 0.0"}),
-    "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
+    "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
     # the math module
     "math.exp": _unary("math.exp(x)", "out"),
     "math.log": _unary("math.log(x)", "1 / x"),
@@ -56,7 +70,7 @@ SCALAR = {
     "math.sinh": _unary("math.sinh(x)", "math.cosh(x)"),
     "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
     "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
-    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": "out * math.log(a)"}),
+    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
     "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a / out", "b": "b / out"}),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
     "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))"),
