@@ -2890,3 +2890,16 @@ def test_a_negative_number_raised_to_a_differentiated_power_is_refused():
         def f(x):
             return (-2.0) ** x
     ''', "negative number raised to a differentiated power", 3)
+
+
+@pytest.mark.parametrize("z", [[[0.98]], [[0.98, -0.3, 0.5]]])
+def test_a_number_repeated_along_an_axis_gets_the_sum_of_its_copies(z):
+    # np.repeat of a 0-d array (np.squeeze of a 1 x 1 one) along axis -1 repeats it as a vector: the
+    # shape-generic _unrepeat took the axis modulo its rank, 0 (ZeroDivisionError)
+    z = np.array(z)
+    assert_right('''
+        import numpy as np
+
+        def f(z):
+            return np.sort(np.repeat(np.squeeze(z), 2, axis=-1))
+    ''', [z], dout=np.linspace(-1.0, 1.0, 2 * z.size))
