@@ -2903,3 +2903,15 @@ def test_a_number_repeated_along_an_axis_gets_the_sum_of_its_copies(z):
         def f(z):
             return np.sort(np.repeat(np.squeeze(z), 2, axis=-1))
     ''', [z], dout=np.linspace(-1.0, 1.0, 2 * z.size))
+
+
+@pytest.mark.parametrize("declared", ["", ': "N"'])
+def test_a_vector_transposed_with_one_axis_given_as_a_number(declared):
+    # w.transpose(0) binds its axes to the number 0, not a tuple: the rule iterated it (an internal
+    # TypeError, 'int' object is not iterable, reported as an internal error)
+    assert_right(f'''
+        import numpy as np
+
+        def f(w{declared}):
+            return w.transpose(0) * w + np.transpose(w, -1)
+    ''', [np.array([0.5, -1.0, 2.0])], dout=np.array([1.0, 2.0, -1.0]))

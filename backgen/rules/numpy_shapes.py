@@ -21,16 +21,22 @@ def _reshape_back(c):
     return f"{c.g}.reshape({c.shape_of(c.inputs[0])})"
 
 
+def _transpose_axes(c):
+    """The axes of a transpose, a tuple (``v.transpose(0)`` of a vector gives one number)."""
+    axes = c.param("axes")
+    return (axes,) if isinstance(axes, int) else axes
+
+
 def _transpose(c):
     if c.shape_free:
-        axes = c.param("axes")
+        axes = _transpose_axes(c)
         if axes is None:
             return f"{c.np}.transpose({c.g})"
         inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i] % len(axes)))
         return f"{c.np}.transpose({c.g}, {inverse})"
     if c.shape("out") == ():  # a number transposed is itself
         return c.g
-    axes = c.param("axes")
+    axes = _transpose_axes(c)
     if axes is None:
         return f"{c.g}.T"
     axes = [a % len(axes) for a in axes]
