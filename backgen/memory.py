@@ -20,6 +20,7 @@ share ``h`` become stale.
 import ast
 
 from . import ir
+from .rules import einsum_view
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -98,8 +99,8 @@ class MemoryModel:
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
-        elif op.rule in VIEWS:
-            storage[op.target] = (base.name, "view", None)
+        elif op.rule in VIEWS or op.rule == "np.einsum" and einsum_view(op.param("subscripts"), len(op.args)):
+            storage[op.target] = (base.name, "view", None)  # (np.einsum('ij->ji', a): a view of a)
 
     def _hold(self, held, item):
         """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item

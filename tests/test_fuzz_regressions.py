@@ -2915,3 +2915,37 @@ def test_a_vector_transposed_with_one_axis_given_as_a_number(declared):
         def f(w{declared}):
             return w.transpose(0) * w + np.transpose(w, -1)
     ''', [np.array([0.5, -1.0, 2.0])], dout=np.array([1.0, 2.0, -1.0]))
+
+
+def test_an_einsum_that_sums_over_no_index_is_a_view_of_its_operand():
+    # np.einsum('ij->ji', a) returns a view of a, as NumPy does where it sums over no index: taken for a
+    # new array, the shape-generic backward wrote the zeros of a masked write into dout through
+    # dt1 = np.einsum('ji->ij', np.reshape(dout, ...)), and a write into the einsum's result was not
+    # seen by its operand (dx wrong by the 5.0 written)
+    x = np.array([[1.79, 0.44, 0.1, -1.86], [-0.28, -0.35, -0.08, -0.63], [-0.04, -0.48, -1.31, 0.88]])
+    assert_right('''
+        import numpy as np
+
+        def f(x):
+            t1 = x * 1.0
+            t1[x < 0.0] *= 3.0
+            t2 = np.einsum('ij->ji', t1)
+            return t2.reshape(-1)
+    ''', [x], dout=np.linspace(-1.0, 1.0, 12))
+    assert_refused('''
+        import numpy as np
+
+        def f(x: "N, D"):
+            t1 = x * 2.0
+            t2 = np.einsum('ij->ji', t1)
+            t2[0] = 5.0
+            return t1 * x
+    ''', "may have been changed by the write into 't2'", 8)
+    assert_right('''
+        import numpy as np
+
+        def f(x: "N, D"):
+            t2 = np.einsum('ij', x) * 1.0
+            t2[0] = 5.0
+            return np.einsum('ji', t2) * x.T + np.einsum('ij->j', x)[:, None]
+    ''', [x], dout=np.linspace(-1.0, 1.0, 12).reshape(4, 3))

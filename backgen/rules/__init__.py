@@ -16,6 +16,8 @@ entries (``SIGNATURES``, ``METHODS``, ``ALIASES``, ``FRESH_CALLS``...), and
 the whole table is checked when this package is imported.
 """
 
+import ast
+
 from .. import runtime
 from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes
 from .base import MODULE_NAMES, Rule, Scatter, check
@@ -53,6 +55,34 @@ for _name, _rule in NUMPY.items():
         METHODS[_method] = _name
         if _signature:
             METHOD_SIGNATURES[_method] = _signature
+
+def einsum_view(subscripts, operands):
+    """Whether ``np.einsum(subscripts, ...)`` of ``operands`` operands returns a view of its one
+    operand (as NumPy does where it sums over no index: a transpose ``'ij->ji'``, a diagonal
+    ``'ii->i'``), not a new array; ``subscripts``: the string, or its source."""
+    if isinstance(subscripts, str) and subscripts[:1] in "'\"":
+        try:
+            subscripts = ast.literal_eval(subscripts)
+        except (ValueError, SyntaxError):
+            return False
+    if operands != 1 or not isinstance(subscripts, str):
+        return operands == 1  # (subscripts not known: it may be one)
+    spec = subscripts.replace(" ", "").replace("...", "")
+    inputs, arrow, output = spec.partition("->")
+    if not arrow:  # implicit: the indices seen once, in order
+        output = "".join(c for c in inputs if inputs.count(c) == 1)
+    return set(output) == set(inputs)
+
+
+def einsum_call_view(node):
+    """Whether the call ``node`` (an ``ast.Call`` of ``einsum``) may return a view of its operand."""
+    operands = [a for a in node.args[1:]]
+    if any(isinstance(a, ast.Starred) for a in operands):
+        return True
+    first = node.args[0] if node.args else None
+    subscripts = first.value if isinstance(first, ast.Constant) else None
+    return einsum_view(subscripts, len(operands))
+
 
 # Calls certainly returning a new array (never a view of another), by their last name.
 FRESH_CALLS = FRESH | runtime.FRESH | {name.split(".")[-1] for name, rule in NUMPY.items() if rule.fresh} | {
