@@ -20,7 +20,7 @@ import copy
 from . import ir, source
 from .errors import BackgenError
 from .parse import is_append, is_pop, read_helper
-from .rules import FRESH_CALLS, RULES, einsum_view
+from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
@@ -716,7 +716,7 @@ def _makes_new_array(op):
         return True
     if not op.rule.startswith(("np.", "math.")) or op.rule not in RULES:
         return False
-    if op.rule == "np.einsum" and einsum_view(op.param("subscripts"), len(op.args)):  # 'ij->ji': a view
+    if operand_view(op):  # np.einsum('ij->ji', a): a view of a
         return False
     rule = RULES[op.rule]
     return rule.broadcast or rule.fresh or op.rule.rsplit(".", 1)[-1] in FRESH_CALLS

@@ -20,7 +20,7 @@ share ``h`` become stale.
 import ast
 
 from . import ir
-from .rules import einsum_view
+from .rules import operand_view
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -99,8 +99,8 @@ class MemoryModel:
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
-        elif op.rule in VIEWS or op.rule == "np.einsum" and einsum_view(op.param("subscripts"), len(op.args)):
-            storage[op.target] = (base.name, "view", None)  # (np.einsum('ij->ji', a): a view of a)
+        elif op.rule in VIEWS or operand_view(op):  # (np.einsum('ij->ji', a): a view of a; np.diff(a, n=0): a)
+            storage[op.target] = (base.name, "same" if op.rule == "np.diff" else "view", None)
 
     def _hold(self, held, item):
         """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item

@@ -2949,3 +2949,19 @@ def test_an_einsum_that_sums_over_no_index_is_a_view_of_its_operand():
             t2[0] = 5.0
             return np.einsum('ji', t2) * x.T + np.einsum('ij->j', x)[:, None]
     ''', [x], dout=np.linspace(-1.0, 1.0, 12).reshape(4, 3))
+
+
+@pytest.mark.parametrize("declared", ["", ': "N, N"'])
+def test_no_differences_are_the_array_itself(declared):
+    # np.diff(a, n=0) returns a itself, but was taken for a new array: the write into it was not seen
+    # by t1, whose gradient missed it (dx[0] = 2 x + 2 t1 where it is 2 x, t1[0] being 5.0)
+    assert_right(f'''
+        import numpy as np
+
+        def f(x{declared}):
+            t1 = x * 2.0
+            t2 = np.diff(t1, n=0)
+            t2[0] = 5.0
+            return t1 * x
+    ''', [np.array([[1.79, 0.44, 0.1], [-1.86, -0.28, -0.35], [-0.08, -0.63, -0.04]])],
+        dout=np.linspace(-1.0, 1.0, 9).reshape(3, 3))

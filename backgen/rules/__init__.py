@@ -74,6 +74,18 @@ def einsum_view(subscripts, operands):
     return set(output) == set(inputs)
 
 
+def operand_view(op):
+    """Whether the staged operation ``op`` of a rule marked fresh returns its operand or a view of it
+    for these arguments: ``np.einsum`` summing over no index, ``np.diff`` with ``n=0`` (the array
+    itself)."""
+    if op.rule == "np.einsum":
+        return einsum_view(op.param("subscripts"), len(op.args))
+    if op.rule == "np.diff":
+        n = op.param("n")
+        return n is not None and n.strip() in ("0", "False")
+    return False
+
+
 def einsum_call_view(node):
     """Whether the call ``node`` (an ``ast.Call`` of ``einsum``) may return a view of its operand."""
     operands = [a for a in node.args[1:]]
