@@ -27,7 +27,7 @@ import tokenize
 from dataclasses import replace
 
 from . import ir, source
-from .rules import einsum_call_view
+from .rules import call_view
 
 # calls that certainly return a new array (or a new number)
 FRESH = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "empty_like", "arange", "copy",
@@ -680,7 +680,7 @@ def fresh(text):
         if isinstance(func, ast.Name) and func.id in ("max", "min"):  # max(a, b) is one of them
             return False
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name == "einsum" and einsum_call_view(node):  # np.einsum('ij->ji', a): a view of a
+        if call_view(node):  # np.einsum('ij->ji', a): a view of a
             return False
         return name in FRESH
     return False

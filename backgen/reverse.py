@@ -33,7 +33,7 @@ from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
-from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, einsum_call_view
+from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
 from .stage import atom_ast, module_bindings
 
 
@@ -1026,7 +1026,7 @@ def _fresh(text):
     if isinstance(node, ast.Call):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name == "einsum" and einsum_call_view(node):  # np.einsum('ij->ji', g): a view of g
+        if call_view(node):  # np.einsum('ij->ji', g): a view of g
             return False
         return name in FRESH_CALLS
     return False

@@ -86,8 +86,16 @@ def operand_view(op):
     return False
 
 
-def einsum_call_view(node):
-    """Whether the call ``node`` (an ``ast.Call`` of ``einsum``) may return a view of its operand."""
+def call_view(node):
+    """Whether the call ``node`` (an ``ast.Call``) of a function that computes may return its operand
+    or a view of it: ``np.einsum`` summing over no index, ``np.diff`` with ``n=0``."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name == "diff":
+        n = next((k.value for k in node.keywords if k.arg == "n"), node.args[1] if len(node.args) > 1 else None)
+        return isinstance(n, ast.Constant) and n.value == 0
+    if name != "einsum":
+        return False
     operands = [a for a in node.args[1:]]
     if any(isinstance(a, ast.Starred) for a in operands):
         return True
