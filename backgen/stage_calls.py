@@ -54,6 +54,15 @@ class CallStager:
             return converted
         if qualified.startswith("np."):
             return self.numpy_call(qualified, node, name, role)
+        if qualified in ("sum", "max", "min") and len(node.args) == 1 and not node.keywords and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)) and node.args[0].elts and \
+                not any(isinstance(e, ast.Starred) for e in node.args[0].elts):
+            items = node.args[0].elts  # sum([a, b, c]) is a + b + c, max([a, b]) is max(a, b)
+            if len(items) == 1:
+                return self.expr(items[0], name, role)
+            if qualified == "sum":
+                return self.op("add", list(items), node, name, role)
+            node = ast.copy_location(ast.Call(func, list(items), []), node)
         if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
             return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list
         if qualified in INERT or qualified in OPAQUE:

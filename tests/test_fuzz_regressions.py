@@ -2965,3 +2965,19 @@ def test_no_differences_are_the_array_itself(declared):
             return t1 * x
     ''', [np.array([[1.79, 0.44, 0.1], [-1.86, -0.28, -0.35], [-0.08, -0.63, -0.04]])],
         dout=np.linspace(-1.0, 1.0, 9).reshape(3, 3))
+
+
+@pytest.mark.parametrize("x, y", [(1.5, 2.4), (0.5, -2.4)])
+def test_the_sum_min_and_max_of_a_list_written_out(x, y):
+    # sum([a, b]), min([a, b, c]) and max((a, b)) were refused (sum has no derivative rule, min takes
+    # 2 arguments) where sum(v) of a list v and min(a, b, c) are not: they are a + b and min(a, b, c)
+    assert_right('''
+        def f(x, y):
+            return sum([x, y, x * y]) + sum((x, 2.0)) + sum([y]) + min([x, y, 1.0]) * max((x, y)) + max([x * y])
+    ''', (x, y))
+    assert_right('''
+        import numpy as np
+
+        def f(x: "2", y: "2"):
+            return np.sum(sum([x, y, x * y]) * x)
+    ''', [np.array([x, y]), np.array([y, -1.0])])
