@@ -193,6 +193,9 @@ class GradContext:
         if self.param("keepdims", False) or self.param("axis") is None:
             return text
         if self.shape_free:  # the axes as written: expand_dims counts them as the reduction did
+            axis = self.param("axis")
+            if all(a in (0, -1) for a in (axis if isinstance(axis, tuple) else (axis,))):  # a number too
+                return f"_unreduced({text}, {getattr(self, which)}, {self.axis_text()})"
             return f"{self.np}.expand_dims({text}, {self.axis_text()})"
         axes = self.axes(which)
         ndim = self.ndim(which)

@@ -111,6 +111,12 @@ def _added_at(a, indices, b):
     np.add.at(out, indices, b)
     return out
 ''',
+    "_unreduced": '''
+def _unreduced(grad, x, axis):
+    """The gradient of a reduction of x along axis, the reduced axes back (of size one); a number,
+    which NumPy reduces along 0 or -1 to itself, keeps it as it is."""
+    return np.expand_dims(grad, axis) if np.ndim(x) else grad
+''',
     "_untile": '''
 def _untile(grad, x, reps):
     """The gradient of x in np.tile(x, reps): the copies of each element summed (any rank)."""

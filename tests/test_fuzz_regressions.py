@@ -2981,3 +2981,20 @@ def test_the_sum_min_and_max_of_a_list_written_out(x, y):
         def f(x: "2", y: "2"):
             return np.sum(sum([x, y, x * y]) * x)
     ''', [np.array([x, y]), np.array([y, -1.0])])
+
+
+@pytest.mark.parametrize("reduction", ["np.sum(x, axis=0)", "np.max(x, axis=-1)", "np.amin(x, 0)", "np.prod(x, axis=0)",
+                                       "np.ptp(x, axis=-1)", "np.nansum(x, axis=0)", "np.sum(x * s, axis=-1)"])
+@pytest.mark.parametrize("x", [0.7, np.array([[0.7, -0.2], [0.4, 1.1]])])
+def test_a_number_reduced_along_axis_0_or_minus_1_has_a_number_for_gradient(reduction, x):
+    # NumPy reduces a number along axis 0 or -1 to itself: the shape-generic backward restored the axis
+    # with np.expand_dims, giving dx of shape (1,) where x is a number (np.max, np.min, np.ptp,
+    # np.nansum) or a ValueError in np.broadcast_to to its shape () (np.sum, and np.moveaxis for np.prod)
+    out = eval(reduction, {"np": np, "x": x, "s": 1.3}) * 1.3
+    assert_right(f'''
+        import numpy as np
+
+        def f(x, s):
+            y = {reduction}
+            return y * s
+    ''', [x, 1.3], dout=np.linspace(0.5, 1.0, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.8)

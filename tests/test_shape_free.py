@@ -102,7 +102,7 @@ def two_layer_net(x, y, w1, w2):
 def test_seed_wx_norm_without_shapes():
     text = check(WX_NORM, "wx_norm", (r(2, 2), r(2, 1)), (r(3, 4), r(4, 2)), (r(3, 4), r(4)),
                  (r(2, 3, 4), r(4, 2)), (r(3), r(3, 2)))
-    assert "dq = (2 * q) * np.expand_dims(dout, 0)" in text and "dW = _dot_grad_a(dq, W, x)" in text
+    assert "dq = (2 * q) * _unreduced(dout, q, 0)" in text and "dW = _dot_grad_a(dq, W, x)" in text
 
 
 def test_seed_two_layer_net_without_shapes():

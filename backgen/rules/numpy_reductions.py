@@ -35,12 +35,14 @@ def _prod(c):
     np_, a = c.np, c.a
     if c.shape_free and isinstance(c.param("axis"), int):  # along one axis, counted as written
         axis = c.param("axis")
-        rows = c.setup("rows", f"{np_}.moveaxis({a}, {axis}, -1)")
+        number = axis in (0, -1)  # (a number, which NumPy reduces along 0 or -1: one factor, as a row)
+        rows = c.setup("rows", f"{np_}.moveaxis({f'{np_}.atleast_1d({a})' if number else a}, {axis}, -1)")
         ones = f"{np_}.ones_like({rows}[..., :1])"
         left = c.setup("left", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :-1]), axis=-1), axis=-1)")
         right = c.setup("right", f"{np_}.cumprod({np_}.concatenate(({ones}, {rows}[..., :0:-1]), axis=-1), "
                                  f"axis=-1)[..., ::-1]")
-        return f"{c.expand(c.g, 'a')} * {np_}.moveaxis({left} * {right}, -1, {axis})"
+        text = f"{c.expand(c.g, 'a')} * {np_}.moveaxis({left} * {right}, -1, {axis})"
+        return f"{np_}.reshape({text}, {np_}.shape({a}))" if number else text
     # (of all the elements: the products before and after each, none for an empty array)
     if c.shape_free:  # of all the elements (several axes need the rank)
         if c.param("axis") is not None:
