@@ -506,8 +506,13 @@ class _Reverser(FlowReverser):
         if self.sized and not self.fills_rows(op):
             self.check_sized(op, [value], f"{op.target}[{index}]", part=op)
         lines = []
+        # a 0-d array written into (x = np.squeeze(y) of one element; x[x > 0] = 1.5): its adjoint may be a
+        # number (dout=1.0, arithmetic on 0-d arrays), which cannot be written into (nor indexed, a float)
+        # (shape-generic code writes for arrays of every rank alike: there, such an array is not followed)
+        np_name = self.staged.modules["np"]
+        number = isinstance(base, ir.Var) and self.staged.shapes.get(base.name) == () and not self.staged.shape_free
         if isinstance(value, ir.Var) and value.name in self.active:
-            text = f"{g}[{index}]"
+            text = f"{np_name}.asarray({g})[{index}]" if number else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = _index_origins(op, self.masks)  # as many elements as the data says, each once
             if context.advanced_index() and not context.distinct_rows() and not _one_mask(op, self.masks):
@@ -549,10 +554,15 @@ class _Reverser(FlowReverser):
         elif isinstance(base, ir.Var) and base.name in self.active:
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
-                lines += [ir.AdjointLine(name, True, g), ir.AdjointLine(f"{name}[{index}]", True, f"-{g}[{index}]")]
+                lines.append(ir.AdjointLine(name, True, g))
+                if number:
+                    lines.append(ir.AdjointLine(name, False, f"{np_name}.asarray({name})"))
+                lines.append(ir.AdjointLine(f"{name}[{index}]", True, f"-{np_name}.asarray({g})[{index}]" if number
+                                            else f"-{g}[{index}]"))
             else:
                 name = self.adjoint[base.name] = self.adjoint_name(base.name)
-                lines += [ir.AdjointLine(name, False, f"{g}.copy()"), ir.AdjointLine(f"{name}[{index}]", False, "0")]
+                lines += [ir.AdjointLine(name, False, f"{np_name}.copy({g})" if number else f"{g}.copy()"),
+                          ir.AdjointLine(f"{name}[{index}]", False, "0")]
         return lines
 
     def undo_gate(self, gate, op, active):

@@ -2998,3 +2998,27 @@ def test_a_number_reduced_along_axis_0_or_minus_1_has_a_number_for_gradient(redu
             y = {reduction}
             return y * s
     ''', [x, 1.3], dout=np.linspace(0.5, 1.0, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.8)
+
+
+@pytest.mark.parametrize("y", [-0.625, 0.625])
+def test_a_write_into_an_array_of_no_dimensions(y):
+    # t, np.squeeze of an array of one element, is an array of no dimensions: arithmetic on it gives a
+    # NumPy number, so the adjoint dt4_1 = (2 * t4) * dout could not be written into (dt4_1[mask] = 0:
+    # TypeError, 'numpy.float64' object does not support item assignment), nor dout = 1.0 indexed
+    assert_right('''
+        import numpy as np
+
+        def f(y: "1"):
+            t1 = np.squeeze(y)
+            t4 = t1.copy()
+            t4[t1 > 0.2] = 1.5
+            return np.sum(t4 * t4)
+    ''', [np.array([y])])
+    assert_right('''
+        import numpy as np
+
+        def f(y: "1"):
+            t = np.squeeze(y).copy()
+            t[()] = np.tanh(t)
+            return t
+    ''', [np.array([y])], dout=0.7)
