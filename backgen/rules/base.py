@@ -44,7 +44,7 @@ values of the propagated shapes, so an entry never restates it.
 
 from dataclasses import dataclass, field
 
-from .. import runtime, source
+from .. import ir, runtime, source
 
 MODULE_NAMES = {"math", "np"}
 
@@ -72,6 +72,16 @@ class Scatter:
 
     index: str
     repeats: bool  # an index may pick the same element twice: needs np.add.at
+
+
+def constant_base(c):
+    """The number ``a`` is in ``a ** b`` where the code writes one (2.0, np.e), else None; a negative
+    one is refused: a negative number raised to a differentiated power has no real derivative."""
+    atom = c.op.args[0]
+    base = c._module_constant(atom.source) if isinstance(atom, ir.Const) else None
+    if base is not None and base < 0:
+        c.unsupported(f"{c.a} ** {c.b}: a negative number raised to a differentiated power has no real derivative")
+    return base
 
 
 def check(table):

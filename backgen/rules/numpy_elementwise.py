@@ -5,8 +5,7 @@ its operand's shape); string gradients are local derivatives or, mentioning
 ``g``, whole vector-Jacobian products (see ``base``).
 """
 
-from .. import ir
-from .base import Rule
+from .base import Rule, constant_base
 
 
 def _unary(grad, hint="", fresh=True, domain=("any",), aliases=()):
@@ -20,13 +19,9 @@ def _binary(grads, domain=("any", "any"), aliases=(), hint="", fresh=True):
 
 def _exponent(c):
     """d(a ** b)/db = a ** b * log(a): 0 where a is 0 (a ** b is 0 for every b > 0 there, where
-    log(a) has no value); a negative number raised to a differentiated power has no real derivative."""
-    atom = c.op.args[0]
-    base = c._module_constant(atom.source) if isinstance(atom, ir.Const) else None  # (2.0, np.e)
+    log(a) has no value)."""
+    base = constant_base(c)  # (2.0, np.e)
     if base is not None:
-        if base < 0:
-            c.unsupported(f"{c.a} ** {c.b}: a negative number raised to a differentiated power has no real "
-                          "derivative")
         return f"{c.out} * {c.np}.log({c.a}) * {c.g}" if base > 0 else f"{c.np}.zeros_like({c.out})"
     return f"{c.out} * {c.np}.log({c.np}.where({c.a} == 0, 1.0, {c.a})) * {c.g}"
 

@@ -5,8 +5,7 @@ call as written, ``(function, number of arguments)``, to its rule;
 ``CONSTANTS`` lists the module attributes that are numbers.
 """
 
-from .. import ir
-from .base import Rule
+from .base import Rule, constant_base
 
 
 def _unary(forward, grad):
@@ -15,13 +14,9 @@ def _unary(forward, grad):
 
 def _exponent(c):
     """d(a ** b)/db = a ** b * log(a): 0 where a is 0 (a ** b is 0 for every b > 0 there, where
-    log(a) has no value); a negative number raised to a differentiated power has no real derivative."""
-    atom = c.op.args[0]
-    base = c._module_constant(atom.source) if isinstance(atom, ir.Const) else None  # (2.0, math.e)
+    log(a) has no value)."""
+    base = constant_base(c)  # (2.0, math.e)
     if base is not None:
-        if base < 0:
-            c.unsupported(f"{c.a} ** {c.b}: a negative number raised to a differentiated power has no real "
-                          "derivative")
         return f"{c.out} * math.log({c.a}) * {c.g}" if base > 0 else "0.0"
     return f"({c.out} * math.log({c.a}) if {c.a} else 0.0) * {c.g}"
 
