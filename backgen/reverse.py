@@ -812,6 +812,13 @@ class _Reverser(FlowReverser):
                            f"give {_user(name)} a value before this loop", self.staged.filename, loop.line, None,
                            line)
 
+    def refuse_rebuilt_list(self, loop, name):
+        line = self.staged.lines[loop.line - 1] if 0 < loop.line <= len(self.staged.lines) else None
+        raise BackgenError(f"{_user(name)} is a list this loop builds anew in a loop inside it, and the list one "
+                           "iteration leaves is not read: backgen cannot tell its length when undoing the loop; "
+                           f"give {_user(name)} a name of its own in each iteration, or build it once",
+                           self.staged.filename, loop.line, None, line)
+
     def fills_with(self, op, active):
         """Whether ``op`` is a constructor whose numbers an ``active`` value gives (np.full(n, s))."""
         node = source.expression(op.source)

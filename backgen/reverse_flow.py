@@ -198,6 +198,8 @@ class FlowReverser:
                 like = value.name if isinstance(value, ir.Var) and value.name in inside else name
                 if name not in loop.fresh and self.sized.get(like):  # the length may change: as it started
                     like = name
+                if like in self.staged.lists and any(like in inner.carried for inner in ir.loops_in(loop.body)):
+                    self.refuse_rebuilt_list(loop, name)  # (undone, the inner loop leaves it as it started)
                 end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
         self.adjoint = before
         if not work and not end and not handed and \

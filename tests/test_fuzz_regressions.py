@@ -3022,3 +3022,24 @@ def test_a_write_into_an_array_of_no_dimensions(y):
             t[()] = np.tanh(t)
             return t
     ''', [np.array([y])], dout=0.7)
+
+
+def test_a_list_a_loop_builds_anew_in_an_inner_loop_and_reads_after_it_is_refused():
+    # undoing the while loop zeroed the adjoint of the list an earlier iteration left from the list
+    # the inner loop's undoing had brought back to [] (real-code fuzzer seed 50 program 689): the
+    # next iteration's undoing took an item of an empty list, IndexError
+    with pytest.raises(backgen.BackgenError, match="builds anew in a loop inside it"):
+        backgen.generate(textwrap.dedent('''
+            import numpy as np
+
+            def f(x, w):
+                z = x
+                k = 0
+                while k < 2:
+                    z = np.tanh(z) * w
+                    rows = []
+                    for t in range(2):
+                        rows.append(np.sum(z[t:] ** 2, axis=0))
+                    k += 1
+                return rows[0] + np.stack(rows, axis=1).sum(axis=1)
+        '''), name="f")
