@@ -265,6 +265,36 @@ def test_linalg_norm(tmp_path, shape):
     check(f, signed(shape, np.random.default_rng(49)))
 
 
+@pytest.mark.parametrize("source, shapes", [
+    ("np.sum(np.linalg.norm(x - x[:, None] + 0 * x[:1], axis=-1) * w)", {"x": "N, D", "w": "N, N"}),
+    ("np.sum(np.linalg.norm(x - x[:, None], axis=2) * w)", None),
+    ("np.linalg.norm(x - x) * np.sum(w) + np.sum(x * w[:, :1])", {"x": "N, D", "w": "N, N"}),
+    ("np.sum(np.linalg.norm(x - x[:, None], ord=3, axis=2) * w)", {"x": "N, D", "w": "N, N"}),
+])
+def test_linalg_norm_of_zeros_has_gradient_zero_there(source, shapes):
+    """A norm of an all-zero part (a point's distance to itself, np.linalg.norm(pos[:, None] -
+    pos[None], axis=2) with the diagonal masked) takes the subgradient 0 there, not 0 / 0: the
+    Coulomb energy over all pairs got a gradient of nan, where finite differences are finite."""
+    text = backgen.generate(f"import numpy as np\ndef f(x, w):\n    return {source}\n", shapes=shapes)
+    namespace = {}
+    exec(text, namespace)
+    rng = np.random.default_rng(50)
+    x, w = rng.normal(size=(4, 3)), rng.normal(size=(4, 4))
+    f = eval(f"lambda x, w: {source}", {"np": np})
+    dx, dw = namespace["f_backward"](x, w)
+    assert np.all(np.isfinite(dx)) and np.all(np.isfinite(dw)), text
+    for got, k in ((dx, 0), (dw, 1)):
+        want = np.zeros_like(got)
+        args = [x, w]
+        for i in np.ndindex(got.shape):
+            up = [a.copy() for a in args]
+            down = [a.copy() for a in args]
+            up[k][i] += 1e-6
+            down[k][i] -= 1e-6
+            want[i] = (f(*up) - f(*down)) / 2e-6
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=text)
+
+
 @pytest.mark.parametrize("expr, value", [
     ("np.max(x)", [1.0, 3.0, 3.0]),
     ("x.max()", [1.0, 3.0, 3.0]),

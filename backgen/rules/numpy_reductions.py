@@ -116,14 +116,19 @@ def _norm(c):
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
     gradient is one of the subgradients."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
+
+    def nonzero():
+        """The norm with its zeros read as 1: where a norm is 0 every element it reduces is 0, so
+        x / norm and |x|^(p-1) / norm^(p-1) are 0 there (the subgradient 0), never 0 / 0."""
+        return c.setup("nrm", f"{np_}.where({c.out} == 0, 1.0, {c.out})")
     if c.shape_free:  # the 2-norm of the values (flattened, or along axis): 'fro' too, ord=2 along one axis
         if order not in (None, "fro") and not (order == 2 and isinstance(axis, int)):
             c.needs_shapes()
-        scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
+        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     matrix = (axis is None and c.ndim("x") == 2 and order is not None) or (isinstance(axis, tuple) and len(axis) == 2)
-    scale = c.expand(f"({c.g} / {c.out})", "x") if axis is not None else f"({c.g} / {c.out})"
     if order in (None, "fro") or (order == 2 and not matrix):
+        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
         if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
@@ -157,7 +162,7 @@ def _norm(c):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
     # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
     scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
-    below = power(out, order - 1)
+    below = power(c.expand(nonzero(), "x") if axis is not None else nonzero(), order - 1)
     return f"{scaled} / {below}" if below else scaled
 
 
