@@ -15,8 +15,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
 * ``for h in reversed(hs)`` (not of a range) -> ``for h in hs[::-1]`` (also inside enumerate and zip);
 * a list comprehension or generator expression (``sum(w * x for w, x in
-  zip(ws, xs))``, ``[f(x) for x in xs]``) -> a list built by a loop just before
-  the statement using it, which then reads the list.  A comprehension's
+  zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
+  list built by a loop just before the statement using it, which then reads the list (a
+  ``tuple(...)`` or ``list(...)`` of one is that new list).  A comprehension's
   variables stay its own: they are renamed where the function uses the same
   names.  One in a ``while`` test (evaluated again each time round) is refused.
 
@@ -146,6 +147,12 @@ class _State:
 
             def visit_GeneratorExp(inner, node):
                 return self.comprehension(node, before)
+
+            def visit_Call(inner, node):  # tuple(... for ...), list(...): the new list the loop builds
+                if isinstance(node.func, ast.Name) and node.func.id in ("tuple", "list") and not node.keywords \
+                        and len(node.args) == 1 and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):
+                    return self.comprehension(node.args[0], before)
+                return inner.generic_visit(node)
 
             def visit_Lambda(inner, node):
                 return node

@@ -461,7 +461,7 @@ class _Reverser(FlowReverser):
                 if isinstance(arg, ir.Var) and arg.name in assigned:
                     temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
                     targets.append(temp)
-                    later.append(ir.AdjointLine(self.adjoint[arg.name], True, temp))
+                    later.append(self.added(arg.name, temp))
                 else:
                     targets.append("_")
                 continue
@@ -469,7 +469,7 @@ class _Reverser(FlowReverser):
             if arg.name in self.adjoint:
                 temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
                 targets.append(temp)
-                later.append(ir.AdjointLine(self.adjoint[arg.name], True, temp))
+                later.append(self.added(arg.name, temp))
             else:
                 self.adjoint[arg.name] = self.adjoint_name(arg.name)
                 targets.append(self.adjoint[arg.name])
@@ -480,6 +480,14 @@ class _Reverser(FlowReverser):
             upstream = "*" + upstream
         call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {upstream})"
         return [ir.CallLine(tuple(targets), call)] + later
+
+    def added(self, var, text):
+        """``dx += text``, or for a list (a tuple) element by element: ``+=`` on a list joins it to
+        the other list, as a helper's gradient of a list it was given is."""
+        name = self.adjoint[var]
+        if var in self.staged.lists or var in self.sequences:
+            return ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]")
+        return ir.AdjointLine(name, True, text)
 
     def undo_append(self, op):
         """``xs_1 = xs + [v]``: ``dv`` is the last adjoint of ``dxs_1``, ``dxs`` the others."""

@@ -573,3 +573,25 @@ def test_the_rows_of_an_array_stacked_get_an_array_gradient():
     g = backgen.backward(array_stacked)
     dX, dw = g.backward(RNG.standard_normal((3, 4)), RNG.standard_normal(4), dout=np.ones((4, 3)))
     assert isinstance(dX, np.ndarray) and dX.shape == (3, 4)  # it was a list of the rows' gradients
+@pytest.mark.parametrize("source, args", [
+    # the tuple is read by the helper and again after it: dstate came back as a list, and ds += dstate
+    # joined the two lists (ds[0] lost the helper's part: dx0 = 0.5 where it is 2.5)
+    ("def energy(state, k=2.0):\n    x, v = state\n    return 0.5 * k * x * x + 0.5 * v * v\n\n"
+     "def f(x0, v0, k=2.0):\n    s = (x0, v0)\n    return energy(s, k) + s[0] * s[1]\n", [1.0, 0.5]),
+    # an RK step as written with tuples (tuple(... for ...) is the list the loop builds)
+    ("def lorenz(state, sigma, rho, beta):\n    x, y, z = state\n"
+     "    return (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)\n\n"
+     "def f(x0, y0, z0, sigma=10.0, rho=28.0, beta=8.0 / 3.0, h=0.005):\n    s = (x0, y0, z0)\n"
+     "    for _ in range(2):\n        k1 = lorenz(s, sigma, rho, beta)\n"
+     "        k2 = lorenz(tuple(si + 0.5 * h * ki for si, ki in zip(s, k1)), sigma, rho, beta)\n"
+     "        s = tuple(si + h * (a + b) / 2 for si, a, b in zip(s, k1, k2))\n"
+     "    return s[0] + s[1] + s[2]\n", [1.0, 1.2, 0.9]),
+])
+def test_a_tuple_given_to_a_helper_and_read_again_adds_its_gradients_element_by_element(source, args):
+    text = backgen.generate(source, name="f")
+    namespace, forward = {}, {}
+    exec(text, namespace)
+    exec(source, forward)
+    got = namespace["f_backward"](*args, dout=1.0)[:len(args)]
+    want = finite_differences(forward["f"], args, list(range(len(args))), (1.0,))
+    np.testing.assert_allclose([float(g) for g in got], [float(w) for w in want], rtol=1e-6, atol=1e-8)
