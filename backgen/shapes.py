@@ -312,10 +312,11 @@ class _Walker:
                 return
             if known == ():
                 known = None
+        again = False  # the same operation seen again, in a later iteration of its loop
         if known is None:
             differs = False
-        elif origin is not None and self.origins.get(name) == origin:  # the same operation seen again
-            differs = pattern(known) != pattern(shape)
+        elif origin is not None and self.origins.get(name) == origin:
+            differs = again = pattern(known) != pattern(shape)
         else:
             differs = _exact(known) != _exact(shape) and not _growing(known, shape)
         if differs:
@@ -326,6 +327,17 @@ class _Walker:
             if loop:
                 what = (f"{_user(name)} changes shape in this loop: {_show(known)} as an iteration starts, "
                         f"{_show(shape)} as it ends")
+            elif again and not isinstance(shape, Items) and not isinstance(known, Items) and \
+                    len(known) == len(shape):  # x[i + 1:] at the last i: a size of 1 changes what NumPy broadcasts
+                error = _error_at(self.staged, line, (
+                    f"a value line {line} computes has shape {_show(known)} in one iteration of its loop and "
+                    f"{_show(shape)} in another: "
+                    "backgen writes code for one pattern of shapes per value, and a size that is 1 in some "
+                    "iterations only (a slice such as x[i + 1:] at the last i) changes how NumPy broadcasts "
+                    "it; loop over single elements (for j in range(i + 1, n)) or compute it for every "
+                    "iteration at once"))
+                error.varying_shape = "path"
+                raise error
             else:
                 what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
                         f"{_show(shape)} on another (line {line})")

@@ -321,3 +321,14 @@ def test_a_value_numpy_raises_on_at_the_sample_shapes_is_refused_naming_that_lin
     assert info.value.lineno == 4
     assert "NumPy raises on line 4 at the sample shapes (IndexError" in info.value.msg
     assert "declare the shapes" not in info.value.msg
+def test_a_slice_shrinking_to_one_row_in_a_loop_is_refused_saying_so():
+    # positions[i + 1:] has one row at the last i, where NumPy may broadcast it: the code is written for
+    # one pattern of shapes (the message said "on one path", and named a value backgen made)
+    source = ("import numpy as np\n\ndef lj(positions):\n    energy = 0.0\n    n = len(positions)\n"
+              "    for i in range(n - 1):\n        d = positions[i + 1:] - positions[i]\n"
+              "        r2 = np.sum(d * d, axis=1)\n        energy += np.sum(1.0 / r2 ** 6 - 1.0 / r2 ** 3)\n"
+              "    return energy\n")
+    with pytest.raises(BackgenError, match=r"a value line 7 computes has shape \(3, 3\) in one iteration of its "
+                                           r"loop and \(1, 3\) in another: .* loop over single elements") as info:
+        backgen.generate(source, shapes={"positions": "4, 3"})
+    assert info.value.lineno == 7
