@@ -459,7 +459,7 @@ class GradContext:
         if self.shape_free:  # np.concatenate: every operand has the axis; its sizes at run time
             if self.op.param("axis") == "None":
                 self.needs_shapes()
-            sizes = [f"{self.np}.shape({o})[{axis}]" for o in self.inputs]
+            sizes = [_display_length(o, axis) or f"{self.np}.shape({o})[{axis}]" for o in self.inputs]
         else:
             sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
         ones = sum(size == "1" for size in sizes[:self.position])
@@ -662,3 +662,16 @@ def index_tuple(index):
     node = Slices().visit(node)
     text = source.to_source(ast.fix_missing_locations(node))
     return f"({text})" if isinstance(node, ast.Tuple) and not text.startswith("(") else text
+
+
+def _display_length(text, axis):
+    """The length of a list or tuple of numbers written out (``[0.0]`` at a boundary), along axis 0 of
+    what np.concatenate makes of it; else None."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if axis in (0, "0", -1, "-1") and isinstance(node, (ast.List, ast.Tuple)) and node.elts and \
+            all(source.number(e) is not None for e in node.elts):
+        return str(len(node.elts))
+    return None

@@ -316,6 +316,14 @@ def write(forward, unknown, declared, attempt, needed):
         choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
         results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
                                    for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+    others = [n for n in free if n not in operands]
+    if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
+        # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
+        # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
+        choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
+        results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
+                                   for ranks in itertools.product(choices, repeat=len(others))
+                                   for ones in ((), (1,) * max(ranks))])
     if not results and free and samples.carried_changes:  # arrays turn a loop's numbers into arrays: the
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to

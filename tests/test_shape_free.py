@@ -664,9 +664,9 @@ def test_a_forward_that_runs_on_no_sample_says_why():
     source = '''
 import numpy as np
 def f(x, y):
-    return np.sum(x.reshape(3, 2) * y)
+    return np.sum(x.reshape(5, 7) * y)
 '''
-    with pytest.raises(BackgenError, match=r"ValueError: cannot reshape array of size 36 into shape \(3,\s?2\) on "
+    with pytest.raises(BackgenError, match=r"ValueError: cannot reshape array of size 36 into shape \(5,\s?7\) on "
                                            r"sample arrays \(x of shape \(6, 6\), y of shape \(6, 6\)\): the shapes "
                                            r"of x, y are needed"):
         backgen.generate(source)
@@ -733,3 +733,27 @@ def ridge_loss(w, X, y, reg=None):
     for k, got in enumerate(backward(*args, 1.0)):
         assert_close(got, gradient(forward, args, k))
     assert_close(backward(*args[:3], None, 1.0)[0], gradient(forward, args[:3] + [0.0], 0))
+
+
+def test_a_vector_with_a_number_used_only_in_arithmetic_is_written_for():
+    """An explicit heat step on a vector, boundaries put back with np.concatenate(([0.0], interior,
+    [0.0])): u runs at rank 1 only, and alpha, used only in arithmetic, as a number or a size-one array
+    (alpha of the vector's rank broke the broadcast, so no sample ran).  A boundary written out has the
+    length it is written with."""
+    source = '''
+import numpy as np
+
+def heat(u0, alpha, dx=0.1, dt=0.001, n_steps=5):
+    u = u0
+    r = alpha * dt / dx ** 2
+    for n in range(n_steps):
+        interior = u[1:-1] + r * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u = np.concatenate(([0.0], interior, [0.0]))
+    return np.sum(u ** 2)
+'''
+    text = backgen.generate(source, wrt=("u0", "alpha"))
+    assert "dinterior = du[1:1 + np.shape(interior)[0]]" in text
+    backward, forward = _run(text, "heat_backward"), _run(source, "heat")
+    args = [np.random.default_rng(3).normal(size=7), 0.5]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(forward, args, k))
