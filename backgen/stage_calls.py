@@ -65,6 +65,13 @@ class CallStager:
             node = ast.copy_location(ast.Call(func, list(items), []), node)
         if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
             return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list
+        if qualified in ("max", "min") and len(node.args) == 1 and not node.keywords:  # of a list of numbers
+            items = node.args[0]
+            if isinstance(items, (ast.List, ast.Tuple)) and len(items.elts) > 1 and \
+                    not any(isinstance(e, ast.Starred) for e in items.elts):  # max([a, b, c]) is max(a, b, c)
+                node = ast.copy_location(ast.Call(func, list(items.elts), []), node)
+            elif isinstance(items, ast.Name) and self._is_list(items):  # (an array's elements: not followed)
+                return self.numpy_op(f"list_{qualified}", [items], node, name, role)
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
         if node.keywords:
@@ -73,6 +80,10 @@ class CallStager:
             inner = ast.copy_location(ast.Call(func, node.args[:-1], []), node)  # first of equal ones wins
             node = ast.copy_location(ast.Call(func, [inner, node.args[-1]], []), node)
         rule = CALLS.get((qualified, len(node.args)))
+        if rule is None and qualified in ("max", "min") and len(node.args) == 1:
+            raise self.error(f"{label}() of one argument is followed for a list the function builds (xs = [a, b]; "
+                             f"{label}(xs)) or writes out ({label}([a, b, c])); for the largest or smallest "
+                             f"element of an array use np.{label}(x)", node)
         if rule is None:
             arities = sorted(n for (f, n) in CALLS if f == qualified)
             if arities:

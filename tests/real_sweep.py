@@ -3594,6 +3594,602 @@ def worst_case(a, b, c):
     losses = [(a - 1.0) ** 2, (b + 0.5) ** 2, (a * c) ** 2]
     return max(losses) + 0.1 * sum(losses)
 ''', "worst_case", lambda: [0.2, 0.7, 1.3]),
+# ----------------------------------------------------------------------------- batch 6
+"ppo_clipped_objective": ('''
+import numpy as np
+
+def ppo_loss(logp, old_logp, adv, clip_eps=0.2):
+    ratio = np.exp(logp - old_logp)
+    surr1 = ratio * adv
+    surr2 = np.clip(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * adv
+    return -np.mean(np.minimum(surr1, surr2))
+''', "ppo_loss", lambda: [_normal(1001, 8) * 0.3, _normal(1002, 8) * 0.3, _normal(1003, 8)], {"wrt": [0]}),
+
+"hinge_loss_binary_l2": ('''
+import numpy as np
+
+def svm_objective(w, b, X, y, lam=0.01):
+    """Soft-margin linear SVM, labels y in {-1, +1}."""
+    margins = y * (X.dot(w) + b)
+    hinge = np.maximum(0, 1 - margins)
+    return np.mean(hinge) + lam * np.dot(w, w)
+''', "svm_objective", lambda: [_normal(1004, 3), 0.1, _normal(1005, 7, 3),
+                               np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0])], {"wrt": [0, 1]}),
+
+"contrastive_pairs": ('''
+import numpy as np
+
+def contrastive_loss(a, b, same, margin=1.0):
+    d = np.sqrt(np.sum((a - b) ** 2, axis=1) + 1e-8)
+    pos = same * d ** 2
+    neg = (1 - same) * np.maximum(margin - d, 0) ** 2
+    return 0.5 * np.mean(pos + neg)
+''', "contrastive_loss", lambda: [_normal(1006, 5, 3) * 0.4, _normal(1007, 5, 3) * 0.4,
+                                  np.array([1.0, 0.0, 1.0, 0.0, 0.0])], {"wrt": [0, 1]}),
+
+"rms_norm_layer": ('''
+import numpy as np
+
+def rmsnorm_forward(x, g, eps=1e-6):
+    """
+    Inputs:
+    - x: data of shape (N, D)
+    - g: gain of shape (D,)
+    """
+    ms = np.mean(x ** 2, axis=-1, keepdims=True)
+    inv = 1.0 / np.sqrt(ms + eps)
+    out = x * inv * g
+    cache = (x, g, inv)
+    return out, cache
+''', "rmsnorm_forward", lambda: [_normal(1008, 4, 5), _normal(1009, 5)]),
+
+"additive_attention": ('''
+import numpy as np
+
+def softmax(z):
+    z = z - np.max(z)
+    e = np.exp(z)
+    return e / np.sum(e)
+
+def bahdanau_context(H, s, Wa, Ua, v):
+    """H: encoder states (T, D); s: decoder state (D,)."""
+    energies = np.tanh(H @ Wa + s @ Ua) @ v
+    alpha = softmax(energies)
+    context = alpha @ H
+    return np.sum(context ** 2)
+''', "bahdanau_context", lambda: [_normal(1010, 4, 3), _normal(1011, 3), _normal(1012, 3, 5),
+                                  _normal(1013, 3, 5), _normal(1014, 5)]),
+
+"additive_mask_attention": ('''
+import numpy as np
+
+def masked_attention(q, k, v, mask):
+    d = q.shape[-1]
+    scores = q @ k.T / np.sqrt(d)
+    scores = scores + (1.0 - mask) * -1e9
+    scores -= scores.max(axis=-1, keepdims=True)
+    w = np.exp(scores)
+    w /= w.sum(axis=-1, keepdims=True)
+    return w @ v
+''', "masked_attention", lambda: [_normal(1015, 3, 4), _normal(1016, 5, 4), _normal(1017, 5, 2),
+                                  np.tril(np.ones((3, 5)))], {"wrt": [0, 1, 2]}),
+
+"adam_step_function": ('''
+import numpy as np
+
+def adam_update(w, g, m, v, t=3, lr=1e-2, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return np.sum(w ** 2)
+''', "adam_update", lambda: [_normal(1018, 4), _normal(1019, 4), _normal(1020, 4) * 0.1,
+                             np.abs(_normal(1021, 4)) + 0.5], {"wrt": [0, 1, 2, 3]}),
+
+"dropout_test_mode": ('''
+import numpy as np
+
+def dropout_forward(x, dropout_param):
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    mask = None
+    out = None
+    if mode == "train":
+        mask = (np.random.rand(*x.shape) < p) / p
+        out = x * mask
+    elif mode == "test":
+        out = x
+    cache = (dropout_param, mask)
+    out = out.astype(x.dtype, copy=False)
+    return out, cache
+''', "dropout_forward", lambda: [_normal(1022, 3, 4), {"p": 0.5, "mode": "test"}]),
+
+"batchnorm_test_mode": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    out, cache = None, None
+    if mode == "train":
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        x_hat = (x - mu) / np.sqrt(var + eps)
+        out = gamma * x_hat + beta
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+        cache = (x, x_hat, mu, var, gamma, eps)
+    elif mode == "test":
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        out = gamma * x_hat + beta
+        cache = (x_hat, gamma, running_var, eps)
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(1023, 4, 3), _normal(1024, 3), _normal(1025, 3),
+                                  {"mode": "test", "running_mean": _normal(1026, 3),
+                                   "running_var": np.abs(_normal(1027, 3)) + 0.5}]),
+
+"softmax_ce_onehot": ('''
+import numpy as np
+
+def cross_entropy(logits, Y):
+    """logits (N, C); Y one-hot targets (N, C)."""
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -(Y * log_probs).sum() / logits.shape[0]
+''', "cross_entropy", lambda: [_normal(1028, 4, 3), np.eye(3)[[0, 2, 1, 1]]], {"wrt": [0]}),
+
+"distillation_kl": ('''
+import numpy as np
+
+def softmax(x, T=1.0):
+    x = x / T
+    x = x - np.max(x, axis=1, keepdims=True)
+    e = np.exp(x)
+    return e / np.sum(e, axis=1, keepdims=True)
+
+def distill_loss(student, teacher, T=2.0):
+    p_t = softmax(teacher, T)
+    p_s = softmax(student, T)
+    kl = np.sum(p_t * (np.log(p_t) - np.log(p_s)), axis=1)
+    return T ** 2 * np.mean(kl)
+''', "distill_loss", lambda: [_normal(1029, 4, 5), _normal(1030, 4, 5)], {"wrt": [0, 1]}),
+
+"sigmoid_ce_with_logits_stable": ('''
+import numpy as np
+
+def sigmoid_cross_entropy_with_logits(x, z):
+    # max(x, 0) - x * z + log(1 + exp(-|x|))
+    loss = np.maximum(x, 0) - x * z + np.log1p(np.exp(-np.abs(x)))
+    return loss.mean()
+''', "sigmoid_cross_entropy_with_logits", lambda: [_normal(1031, 6), np.array([1.0, 0, 1, 1, 0, 0])],
+    {"wrt": [0]}),
+
+"log_cosh_loss": ('''
+import numpy as np
+
+def log_cosh(w, X, y):
+    r = X @ w - y
+    return np.mean(np.log(np.cosh(r)))
+''', "log_cosh", lambda: [_normal(1032, 3), _normal(1033, 6, 3), _normal(1034, 6)], {"wrt": [0]}),
+
+"dice_loss_sigmoid": ('''
+import numpy as np
+
+def dice_loss(logits, target, smooth=1.0):
+    p = 1 / (1 + np.exp(-logits))
+    inter = (p * target).sum()
+    return 1 - (2. * inter + smooth) / (p.sum() + target.sum() + smooth)
+''', "dice_loss", lambda: [_normal(1035, 4, 4), (_normal(1036, 4, 4) > 0).astype(float)], {"wrt": [0]}),
+
+"elu_selu_net": ('''
+import numpy as np
+
+def elu(x, alpha=1.0):
+    return np.where(x > 0, x, alpha * (np.exp(x) - 1))
+
+def selu(x):
+    scale, alpha = 1.0507, 1.67326
+    return scale * elu(x, alpha)
+
+def net(W1, W2, X):
+    return np.sum(selu(elu(X @ W1) @ W2) ** 2)
+''', "net", lambda: [_normal(1037, 3, 4), _normal(1038, 4, 2), _normal(1039, 5, 3)], {"wrt": [0, 1]}),
+
+"softplus_layers_zip": ('''
+import numpy as np
+
+def softplus(x):
+    return np.log(1.0 + np.exp(x))
+
+def mlp(weights, biases, x):
+    h = x
+    for W, b in zip(weights[:-1], biases[:-1]):
+        h = softplus(h @ W + b)
+    return h @ weights[-1] + biases[-1]
+
+def loss(weights, biases, x, y):
+    return np.mean((mlp(weights, biases, x) - y) ** 2)
+''', "loss", lambda: [[_normal(1040, 3, 4), _normal(1041, 4, 4), _normal(1042, 4, 1)],
+                      [_normal(1043, 4), _normal(1044, 4), _normal(1045, 1)],
+                      _normal(1046, 5, 3), _normal(1047, 5, 1)], {"wrt": [0, 1]}),
+
+"gaussian_kernel_matrix": ('''
+import numpy as np
+
+def rbf_kernel(X, lengthscale):
+    sq = np.sum(X ** 2, axis=1)
+    d2 = sq[:, None] + sq[None, :] - 2 * X @ X.T
+    return np.exp(-0.5 * d2 / lengthscale ** 2)
+
+def kernel_ridge_loss(alpha, X, y, lengthscale=1.0, lam=0.1):
+    K = rbf_kernel(X, lengthscale)
+    f = K @ alpha
+    return np.sum((f - y) ** 2) + lam * alpha @ K @ alpha
+''', "kernel_ridge_loss", lambda: [_normal(1048, 5), _normal(1049, 5, 2), _normal(1050, 5), 0.8],
+    {"wrt": [0, 1, 3]}),
+
+"rkhs_function_eval": ('''
+import numpy as np
+
+def kernel(x, xp, s=0.5):
+    return np.exp(-(x[:, None] - xp[None, :]) ** 2 / (2 * s ** 2))
+
+def rkhs_fit(coefs, centers, xs, ys):
+    f = kernel(xs, centers) @ coefs
+    norm = coefs @ kernel(centers, centers) @ coefs
+    return np.mean((f - ys) ** 2) + 0.01 * norm
+''', "rkhs_fit", lambda: [_normal(1051, 4), _normal(1052, 4), _normal(1053, 6), _normal(1054, 6)],
+    {"wrt": [0, 1]}),
+
+"mahalanobis_inv": ('''
+import numpy as np
+
+def mahalanobis(x, mu, cov):
+    diff = x - mu
+    return np.sqrt(diff @ np.linalg.inv(cov) @ diff)
+''', "mahalanobis", lambda: [_normal(1055, 3), _normal(1056, 3), np.eye(3) * 2 + 0.3], {"wrt": [0, 1, 2]}),
+
+"bernoulli_loglik_clip": ('''
+import numpy as np
+
+def bernoulli_log_likelihood(w, X, y):
+    p = 1.0 / (1.0 + np.exp(-X.dot(w)))
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+''', "bernoulli_log_likelihood", lambda: [_normal(1057, 3), _normal(1058, 8, 3),
+                                          (_normal(1059, 8) > 0).astype(float)], {"wrt": [0]}),
+
+"normal_loglik_scalar_loop": ('''
+import math
+
+def normal_log_likelihood(mu, log_sigma, data):
+    sigma = math.exp(log_sigma)
+    ll = 0.0
+    for x in data:
+        ll += -0.5 * math.log(2 * math.pi) - log_sigma - (x - mu) ** 2 / (2 * sigma ** 2)
+    return ll
+''', "normal_log_likelihood", lambda: [0.3, -0.2, [0.1, 1.2, -0.7, 0.4]], {"wrt": [0, 1]}),
+
+"mixing_entropy": ('''
+import numpy as np
+
+def mixing_entropy(n, R=8.314):
+    x = n / n.sum()
+    return -R * n.sum() * np.sum(x * np.log(x))
+''', "mixing_entropy", lambda: [np.array([1.0, 2.0, 0.5])]),
+
+"arrhenius_fit": ('''
+import numpy as np
+
+def arrhenius_residual(logA, Ea, T, k_obs, R=8.314):
+    k = np.exp(logA) * np.exp(-Ea / (R * T))
+    return np.sum((np.log(k) - np.log(k_obs)) ** 2)
+''', "arrhenius_residual", lambda: [2.0, 5000.0, np.array([300.0, 350.0, 400.0]),
+                                   np.array([1.0, 2.0, 3.5])], {"wrt": [0, 1]}),
+
+"damped_oscillation_fit": ('''
+import numpy as np
+
+def model(t, A, gamma, omega, phi):
+    return A * np.exp(-gamma * t) * np.cos(omega * t + phi)
+
+def fit_loss(A, gamma, omega, phi, t, data):
+    return np.mean((model(t, A, gamma, omega, phi) - data) ** 2)
+''', "fit_loss", lambda: [1.2, 0.3, 2.0, 0.1, np.linspace(0, 3, 10), _normal(1060, 10)],
+    {"wrt": [0, 1, 2, 3]}),
+
+"van_der_pol_euler": ('''
+def van_der_pol(x0, v0, mu, dt=0.01, steps=100):
+    x, v = x0, v0
+    for _ in range(steps):
+        a = mu * (1 - x ** 2) * v - x
+        x, v = x + dt * v, v + dt * a
+    return x ** 2 + v ** 2
+''', "van_der_pol", lambda: [1.0, 0.5, 0.8], {"wrt": [0, 1, 2]}),
+
+"lorenz_rk4_tuples": ('''
+def lorenz(state, sigma, rho, beta):
+    x, y, z = state
+    return (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)
+
+def integrate(x0, y0, z0, sigma=10.0, rho=28.0, beta=8.0 / 3.0, h=0.005, n=20):
+    s = (x0, y0, z0)
+    for _ in range(n):
+        k1 = lorenz(s, sigma, rho, beta)
+        k2 = lorenz(tuple(si + 0.5 * h * ki for si, ki in zip(s, k1)), sigma, rho, beta)
+        k3 = lorenz(tuple(si + 0.5 * h * ki for si, ki in zip(s, k2)), sigma, rho, beta)
+        k4 = lorenz(tuple(si + h * ki for si, ki in zip(s, k3)), sigma, rho, beta)
+        s = tuple(si + h / 6 * (a + 2 * b + 2 * c + d) for si, a, b, c, d in zip(s, k1, k2, k3, k4))
+    return s[0] + s[1] + s[2]
+''', "integrate", lambda: [1.0, 1.0, 1.0, 10.0, 28.0], {"wrt": [0, 1, 2, 3, 4]}),
+
+"damped_spring_rk4_array": ('''
+import numpy as np
+
+def f(state, k, c):
+    x, v = state
+    return np.array([v, -k * x - c * v])
+
+def simulate(state0, k, c, dt=0.05, steps=20):
+    s = state0
+    for i in range(steps):
+        k1 = f(s, k, c)
+        k2 = f(s + dt / 2 * k1, k, c)
+        k3 = f(s + dt / 2 * k2, k, c)
+        k4 = f(s + dt * k3, k, c)
+        s = s + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return s[0] ** 2
+''', "simulate", lambda: [np.array([1.0, 0.0]), 2.0, 0.3], {"wrt": [0, 1, 2]}),
+
+"heat_concatenate_boundaries": ('''
+import numpy as np
+
+def heat(u0, alpha, dx=0.1, dt=0.001, n_steps=5):
+    u = u0
+    r = alpha * dt / dx ** 2
+    for n in range(n_steps):
+        interior = u[1:-1] + r * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u = np.concatenate(([0.0], interior, [0.0]))
+    return np.sum(u ** 2)
+''', "heat", lambda: [_normal(1061, 7), 0.5]),
+
+"nbody_triu_broadcast": ('''
+import numpy as np
+
+def potential_energy(pos, m, G=1.0, soft=0.1):
+    """pos: (N, 3); m: (N,)"""
+    dx = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(dx ** 2, axis=-1) + soft ** 2)
+    pair = m[:, None] * m[None, :] / r
+    return -G * np.sum(np.triu(pair, 1))
+''', "potential_energy", lambda: [_normal(1062, 4, 3), np.abs(_normal(1063, 4)) + 0.5]),
+
+"coulomb_eye_mask": ('''
+import numpy as np
+
+def coulomb_energy(q, pos, k=8.99):
+    N = len(q)
+    diff = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
+    r = np.linalg.norm(diff, axis=2) + np.eye(N)
+    E = k * q[:, None] * q[None, :] / r * (1 - np.eye(N))
+    return 0.5 * E.sum()
+''', "coulomb_energy", lambda: [_normal(1064, 4), _normal(1065, 4, 3)]),
+
+"lennard_jones_loop_vec": ('''
+import numpy as np
+
+def lj_potential(positions, epsilon=1.0, sigma=1.0):
+    energy = 0.0
+    n = len(positions)
+    for i in range(n - 1):
+        d = positions[i + 1:] - positions[i]
+        r2 = np.sum(d * d, axis=1)
+        s6 = (sigma ** 2 / r2) ** 3
+        energy += np.sum(4 * epsilon * (s6 ** 2 - s6))
+    return energy
+''', "lj_potential", lambda: [_normal(1066, 4, 3) * 1.5]),
+
+"pendulum_energy_arrays": ('''
+import numpy as np
+
+def total_energy(theta, omega, m=1.0, L=1.0, g=9.81):
+    """theta, omega: angles and angular velocities of N independent pendulums."""
+    kinetic = 0.5 * m * (L * omega) ** 2
+    potential = m * g * L * (1 - np.cos(theta))
+    return np.sum(kinetic + potential)
+''', "total_energy", lambda: [_normal(1067, 5), _normal(1068, 5)]),
+
+"projectile_drag_while": ('''
+import math
+
+def range_with_drag(v0, angle, k=0.1, g=9.81, dt=0.01):
+    vx = v0 * math.cos(angle)
+    vy = v0 * math.sin(angle)
+    x, y = 0.0, 0.0
+    steps = 0
+    while steps < 60:
+        v = math.sqrt(vx * vx + vy * vy)
+        vx = vx - k * v * vx * dt
+        vy = vy - (g + k * v * vy) * dt
+        x += vx * dt
+        y += vy * dt
+        steps += 1
+    return x
+''', "range_with_drag", lambda: [10.0, 0.7], {"wrt": [0, 1]}),
+
+"sinkhorn_iterations": ('''
+import numpy as np
+
+def sinkhorn_cost(C, a, b, reg=0.5, n_iter=20):
+    K = np.exp(-C / reg)
+    u = np.ones_like(a)
+    v = np.ones_like(b)
+    for _ in range(n_iter):
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+    P = u[:, None] * K * v[None, :]
+    return np.sum(P * C)
+''', "sinkhorn_cost", lambda: [np.abs(_normal(1069, 3, 4)), np.array([0.2, 0.3, 0.5]),
+                              np.array([0.25, 0.25, 0.25, 0.25])], {"wrt": [0, 1, 2]}),
+
+"power_iteration_spectral_norm": ('''
+import numpy as np
+
+def spectral_norm(W, u0, n_power=5):
+    u = u0
+    for _ in range(n_power):
+        v = W.T @ u
+        v = v / np.linalg.norm(v)
+        u = W @ v
+        u = u / np.linalg.norm(u)
+    return u @ W @ v
+''', "spectral_norm", lambda: [_normal(1070, 4, 3), _normal(1071, 4)], {"wrt": [0]}),
+
+"gae_reversed_loop": ('''
+import numpy as np
+
+def gae_value_loss(values, rewards, gamma=0.99, lam=0.95):
+    T = len(rewards)
+    adv = np.zeros(T)
+    last = 0.0
+    for t in reversed(range(T)):
+        next_value = values[t + 1] if t + 1 < T else 0.0
+        delta = rewards[t] + gamma * next_value - values[t]
+        last = delta + gamma * lam * last
+        adv[t] = last
+    returns = adv + values
+    return np.mean(adv ** 2) + 0.5 * np.mean(returns)
+''', "gae_value_loss", lambda: [_normal(1072, 5), _normal(1073, 5)], {"wrt": [0, 1]}),
+
+"dtw_min_three": ('''
+import numpy as np
+
+def dtw_distance(a, b):
+    n, m = len(a), len(b)
+    R = np.full((n + 1, m + 1), np.inf)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = (a[i - 1] - b[j - 1]) ** 2
+            R[i, j] = cost + min(R[i - 1, j], R[i, j - 1], R[i - 1, j - 1])
+    return R[n, m]
+''', "dtw_distance", lambda: [np.array([0.0, 1.1, 2.3, 1.7]), np.array([0.2, 0.9, 2.0])]),
+
+"trimmed_mean_sort": ('''
+import numpy as np
+
+def trimmed_mse(pred, y, trim=1):
+    err = np.sort((pred - y) ** 2)
+    return np.mean(err[:-trim])
+''', "trimmed_mse", lambda: [_normal(1074, 6), _normal(1075, 6)], {"wrt": [0, 1]}),
+
+"survival_cumprod": ('''
+import numpy as np
+
+def survival_nll(logits, event_time):
+    hazard = 1 / (1 + np.exp(-logits))
+    surv = np.cumprod(1 - hazard)
+    return -np.log(hazard[event_time]) - np.log(surv[event_time - 1])
+''', "survival_nll", lambda: [_normal(1076, 6), 3], {"wrt": [0]}),
+
+"weighted_least_squares_diag": ('''
+import numpy as np
+
+def wls_loss(beta, X, y, w):
+    r = y - X @ beta
+    W = np.diag(w)
+    return r @ W @ r
+''', "wls_loss", lambda: [_normal(1077, 3), _normal(1078, 6, 3), _normal(1079, 6),
+                          np.abs(_normal(1080, 6))], {"wrt": [0, 3]}),
+
+"conv2d_single_channel_loops": ('''
+import numpy as np
+
+def conv2d(image, kernel):
+    kh, kw = kernel.shape
+    H, W = image.shape
+    out = np.zeros((H - kh + 1, W - kw + 1))
+    for i in range(H - kh + 1):
+        for j in range(W - kw + 1):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+    return out
+
+def conv_loss(image, kernel):
+    return np.sum(np.tanh(conv2d(image, kernel)) ** 2)
+''', "conv_loss", lambda: [_normal(1081, 5, 5), _normal(1082, 3, 3)]),
+
+"rnn_tanh_list_outputs": ('''
+import numpy as np
+
+def rnn_loss(Wxh, Whh, Why, xs, targets, h0):
+    h = h0
+    loss = 0
+    for t in range(len(xs)):
+        h = np.tanh(Wxh @ xs[t] + Whh @ h)
+        y = Why @ h
+        p = np.exp(y) / np.sum(np.exp(y))
+        loss += -np.log(p[targets[t]])
+    return loss
+''', "rnn_loss", lambda: [_normal(1083, 4, 3) * 0.5, _normal(1084, 4, 4) * 0.5, _normal(1085, 3, 4) * 0.5,
+                         _normal(1086, 5, 3), np.array([0, 2, 1, 1, 0]), np.zeros(4)], {"wrt": [0, 1, 2, 5]}),
+
+"lstm_np_split_gates": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_cell(x, h, c, W, U, b):
+    z = x @ W + h @ U + b
+    i, f, o, g = np.split(z, 4, axis=1)
+    i, f, o, g = sigmoid(i), sigmoid(f), sigmoid(o), np.tanh(g)
+    c_next = f * c + i * g
+    h_next = o * np.tanh(c_next)
+    return np.sum(h_next) + np.sum(c_next ** 2)
+''', "lstm_cell", lambda: [_normal(1087, 2, 3), _normal(1088, 2, 4), _normal(1089, 2, 4),
+                           _normal(1090, 3, 16), _normal(1091, 4, 16), _normal(1092, 16)]),
+
+"js_divergence": ('''
+import numpy as np
+
+def js_divergence(p_logits, q_logits):
+    p = np.exp(p_logits) / np.sum(np.exp(p_logits))
+    q = np.exp(q_logits) / np.sum(np.exp(q_logits))
+    m = 0.5 * (p + q)
+    kl_pm = np.sum(p * np.log(p / m))
+    kl_qm = np.sum(q * np.log(q / m))
+    return 0.5 * (kl_pm + kl_qm)
+''', "js_divergence", lambda: [_normal(1093, 5), _normal(1094, 5)]),
+
+"std_normalize_features": ('''
+import numpy as np
+
+def zscore_loss(X, w):
+    Xn = (X - X.mean(axis=0)) / X.std(axis=0)
+    return np.mean((Xn @ w) ** 2)
+''', "zscore_loss", lambda: [_normal(1095, 6, 3), _normal(1096, 3)]),
+
+"log_sigmoid_logaddexp": ('''
+import numpy as np
+
+def log_sigmoid(x):
+    return -np.logaddexp(0, -x)
+
+def logistic_nll(w, X, y):
+    """y in {-1, +1}"""
+    return -np.sum(log_sigmoid(y * (X @ w)))
+''', "logistic_nll", lambda: [_normal(1097, 3), _normal(1098, 6, 3),
+                              np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])], {"wrt": [0]}),
 }
 
 
@@ -3641,9 +4237,6 @@ KNOWN = {
     ("enumerate_layers_last", "generate"): ("refused", "h changes shape in this loop"),
     # one example or a batch (if x.ndim == 1: x = x[np.newaxis, :]) without shapes, as ndim_branch
     ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
-    # the builtin max of a list (of numbers): max of two values only
-    ("builtin_max_scalar_list", "generate"): ("refused", "max takes 2 argument(s) here, got 1"),
-    ("builtin_max_scalar_list", "decorator"): ("refused", "max takes 2 argument(s) here, got 1"),
     # np.fill_diagonal writes into its argument, a[i, i, ..., i] through every axis: not followed
     ("fill_diagonal_gravity", "generate"): ("refused", "a call standing alone may write into its arguments"),
     ("fill_diagonal_gravity", "decorator"): ("refused", "a call standing alone may write into its arguments"),

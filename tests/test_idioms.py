@@ -440,3 +440,26 @@ def test_keyword_only_parameters():
     assert "def g_backward(x, s=2.0, dout=1.0):" in text  # taken by name or by place
     with pytest.raises(backgen.BackgenError, match="keyword-only parameter without a default"):
         backgen.generate("import numpy as np\n\ndef g(x, s=1.0, *, t):\n    return np.sum(x * s * t)\n")
+
+
+@pytest.mark.parametrize("body, args", [
+    ("losses = [(a - 1.0) ** 2, (b + 0.5) ** 2, (a * b) ** 2]\n    return max(losses) + 0.1 * sum(losses)", [0.2, 0.7]),
+    ("return min([a * b, b, a]) + max(x * x for x in (a, b))", [0.7, -1.3]),
+    ("xs = []\n    for i in range(3):\n        xs.append(a * i - b)\n    return max(xs) ** 2", [0.7, -1.3]),
+    ("xs = [a, b]\n    xs = xs + [a * b]\n    return max(xs) * min(xs)", [0.7, -1.3]),
+    ("xs = [a, a, b]\n    return max(xs) * 3.0", [0.9, 0.2]),  # a tie: the first (the builtin's) takes it all
+])
+def test_builtin_max_and_min_of_a_list_the_function_builds(body, args):
+    source = "def f(a, b):\n    " + body + "\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["f_backward"](*args)
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, gradient(namespace["f"], args, k) if "a, a, b" not in body else [3.0, 0.0][k],
+                                   rtol=1e-6, atol=1e-8)
+
+
+def test_builtin_max_of_an_array_is_refused_naming_np_max():
+    with pytest.raises(backgen.BackgenError, match=r"max\(\) of one argument .* use np.max\(x\)"):
+        backgen.generate("import numpy as np\n\ndef f(x):\n    return max(x) * np.sum(x)\n", shapes={"x": "5"})

@@ -57,6 +57,13 @@ def _spread(c):
     return f"[{c.np}.copy({c.g}) for _ in {c.current}]"
 
 
+def _first_extreme(c):
+    """max(xs), min(xs) of a list of numbers: the whole gradient to the first element equal to the
+    result (the one the builtin returns), none to the others."""
+    first = c.setup("first", f"{c.current}.index({c.out})")
+    return f"[{c.g} if i == {first} else 0.0 * v for i, v in enumerate({c.current})]"
+
+
 RULES = {
     "np.sigmoid": Rule(("x",), grads={"x": "(1 - out) * out"}, hint="sig{first}",
                        examples=("1 / (1 + np.exp(-x)) | x=2x3",)),
@@ -88,6 +95,10 @@ RULES = {
                            examples=("xs = []; xs.append(a); xs.append(b[1:]); return np.hstack(xs) | a=3, b=3",
                                      "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=2x3, b=2x1",
                                      "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=(), b=()")),
+    "list_max": Rule(("xs",), grads={"xs": _first_extreme}, hint="peak",
+                     examples=("xs = [a, a * b, b]; return max(xs) | a=(), b=()",)),
+    "list_min": Rule(("xs",), grads={"xs": _first_extreme}, hint="low",
+                     examples=("xs = [a, a * b, b]; return min(xs) | a=(), b=()",)),
     "list_sum": Rule(("xs",), grads={"xs": _spread},
                      examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
