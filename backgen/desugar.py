@@ -248,19 +248,42 @@ class _State:
             if isinstance(node, (ast.Tuple, ast.List)):
                 return bool(node.elts) and all(names_only(e) for e in node.elts)
             return isinstance(node, ast.Name)
+        def shaped_as_target(node, target):  # a display of tuples as deep as the target's
+            if isinstance(target, (ast.Tuple, ast.List)):
+                return isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == len(target.elts) and \
+                    all(shaped_as_target(e, t) for e, t in zip(node.elts, target.elts))
+            return not isinstance(node, ast.Starred)
         display = stmt.iter
-        if not isinstance(display, (ast.List, ast.Tuple)) or not display.elts or stmt.orelse or \
-                not all(names_only(e) for e in display.elts):
+        if not isinstance(display, (ast.List, ast.Tuple)) or not display.elts or stmt.orelse:
             return None
         if any(isinstance(n, (ast.Break, ast.Continue, ast.FunctionDef, ast.Lambda, ast.Global, ast.Nonlocal))
                for s in stmt.body for n in walk(s)):
             return None
+        out = []
+        if not all(names_only(e) for e in display.elts):
+            # ((pred, target), (pred[::2], target[::2])): the values Python computes as the loop starts,
+            # each bound to a name of its own there, in order; the loop is then over a display of names
+            if not all(shaped_as_target(e, stmt.target) for e in display.elts) or \
+                    _comprehensions(display) or any(isinstance(n, ast.Starred) for n in walk(display)):
+                return None
+            display = copy.deepcopy(display)
+
+            def bound(node, target):
+                if isinstance(node, (ast.Tuple, ast.List)):
+                    node.elts = [bound(e, t) for e, t in zip(node.elts, target.elts)]
+                    return node
+                if isinstance(node, ast.Name):
+                    return node
+                name = self.fresh(target.id if isinstance(target, ast.Name) else "item")
+                out.append(ast.fix_missing_locations(ast.copy_location(
+                    ast.Assign([ast.Name(name, ast.Store())], node), stmt)))
+                return ast.copy_location(ast.Name(name, ast.Load()), node)
+            display.elts = [bound(e, stmt.target) for e in display.elts]
         listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
         stored = {n.id for n in walk(stmt.target) if isinstance(n, ast.Name)} | {
             n.id for s in stmt.body for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         if listed & stored:
             return None
-        out = []
         for element in display.elts:
             bind = ast.Assign([copy.deepcopy(stmt.target)], copy.deepcopy(element))
             out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))

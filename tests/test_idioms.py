@@ -463,3 +463,21 @@ def test_builtin_max_and_min_of_a_list_the_function_builds(body, args):
 def test_builtin_max_of_an_array_is_refused_naming_np_max():
     with pytest.raises(backgen.BackgenError, match=r"max\(\) of one argument .* use np.max\(x\)"):
         backgen.generate("import numpy as np\n\ndef f(x):\n    return max(x) * np.sum(x)\n", shapes={"x": "5"})
+
+
+@pytest.mark.parametrize("source, args", [
+    ("import numpy as np\n\ndef f(pred, target):\n    total = 0.0\n"
+     "    for p, t in ((pred, target), (pred[::2], target[::2]), (pred[1::2], target[1::2])):\n"
+     "        total += np.mean((p - t) ** 2)\n    return total\n", [np.linspace(-1, 1, 6), np.cos(np.arange(6.0))]),
+    ("def f(x, y):\n    s = 0.0\n    for v in (x, 2 * x, x * y):\n        s = s + v * v\n    return s\n", [0.3, -0.8]),
+    # the display is computed as the loop starts: x rebound in the body does not change what it holds
+    ("def f(x, y):\n    s = 0.0\n    for v in (x * y, x + 1.0):\n        s = s + v * x\n        x = x * 2.0\n    return s\n",
+     [0.3, -0.8]),
+])
+def test_a_loop_over_a_display_of_values_computed_as_it_starts(source, args):
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["f_backward"](*args)
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
