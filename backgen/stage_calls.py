@@ -196,6 +196,8 @@ class CallStager:
                                node, name, role)
 
     def numpy_call(self, qualified, node, name, role):
+        if qualified == "np.where" and len(node.args) == 1 and not node.keywords:
+            qualified = "np.nonzero"  # np.where(y == 1): the indices where it holds, as np.nonzero gives them
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
                               opaque=qualified in OPAQUE)

@@ -481,3 +481,16 @@ def test_a_loop_over_a_display_of_values_computed_as_it_starts(source, args):
     got = generated["f_backward"](*args)
     for k, g in enumerate(got):
         np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("shapes", [{"logits": "N", "y": "int N"}, None])
+def test_np_where_of_a_condition_alone_gives_indices(shapes):
+    """np.where(y == 1)[0] is np.nonzero's index (it was refused as np.where missing x and y)."""
+    source = ("import numpy as np\n\ndef f(logits, y):\n    p = 1.0 / (1.0 + np.exp(-logits))\n"
+              "    pos = np.where(y == 1)[0]\n    neg = np.where(y == 0)[0]\n"
+              "    return -np.mean(np.log(p[pos])) - np.mean(np.log(1 - p[neg]))\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, shapes=shapes, wrt=("logits",)), generated)
+    args = [np.linspace(-1.5, 2.0, 8), np.array([1, 0, 0, 1, 1, 0, 1, 0])]
+    np.testing.assert_allclose(generated["f_backward"](*args), gradient(namespace["f"], args, 0), rtol=1e-6, atol=1e-8)
