@@ -26,7 +26,9 @@ import functools
 import inspect
 import io
 import math
+import os
 import sys
+import sysconfig
 import textwrap
 import tokenize
 import types
@@ -497,9 +499,24 @@ def _function_helpers(func, func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             value = closure.get(name, func.__globals__.get(name))
-            if isinstance(value, types.FunctionType) and _describe(value) is None:
+            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value):
                 helpers[name] = value
     return helpers
+
+
+@functools.lru_cache(maxsize=None)
+def _library_folders():
+    paths = sysconfig.get_paths()
+    return tuple(os.path.realpath(paths[k]) + os.sep for k in ("stdlib", "platstdlib", "purelib", "platlib")
+                 if paths.get(k))
+
+
+def _library(func):
+    """Whether ``func`` comes from an installed library or Python's own (scipy.linalg.cho_factor): not the
+    user's helper, whose source backgen would read; calling it is refused as an unknown function."""
+    code = getattr(func, "__code__", None)
+    path = os.path.realpath(code.co_filename) if code is not None else ""
+    return path.startswith(_library_folders())
 
 
 def read_helper(forward, name):
