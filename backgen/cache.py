@@ -135,8 +135,9 @@ class CacheStager:
     def cache_assignment(self, value, node):
         """``cache = ...``: record what it holds; nothing is staged for the cache itself."""
         if getattr(self, "cache_layout", None) is not None:
-            raise self.error(f"{self.cache_name!r} is built twice: build the cache once, on the path that "
-                             "returns it", node)
+            raise self.error(f"{self.cache_name!r} is built twice (first on line {self.cache_layout.line}): the "
+                             "backward reads one cache; build it once, after the branches, or on the one path "
+                             "whose backward is needed (the training path), leaving it None on the others", node)
         if isinstance(value, (ast.Tuple, ast.List)):
             form, entries, keys = "tuple", value.elts, ()
         elif isinstance(value, ast.Dict):

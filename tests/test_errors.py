@@ -332,3 +332,16 @@ def test_a_slice_shrinking_to_one_row_in_a_loop_is_refused_saying_so():
                                            r"loop and \(1, 3\) in another: .* loop over single elements") as info:
         backgen.generate(source, shapes={"positions": "4, 3"})
     assert info.value.lineno == 7
+
+
+def test_a_cache_built_on_two_paths_is_refused_saying_where_and_what_to_do():
+    source = ('import numpy as np\n\ndef bn_forward(x: "N, D", gamma: "D", beta: "D", bn_param):\n'
+              '    if bn_param["mode"] == "train":\n        mu = x.mean(axis=0)\n'
+              '        x_hat = (x - mu) / np.sqrt(x.var(axis=0) + 1e-5)\n        out = gamma * x_hat + beta\n'
+              '        cache = (x, x_hat, mu, gamma)\n    else:\n'
+              '        x_hat = (x - bn_param["running_mean"]) / np.sqrt(bn_param["running_var"] + 1e-5)\n'
+              '        out = gamma * x_hat + beta\n        cache = (x_hat, gamma)\n    return out, cache\n')
+    with pytest.raises(BackgenError, match=r"'cache' is built twice \(first on line 8\): .* on the one path whose "
+                                           r"backward is needed") as info:
+        backgen.generate(source)
+    assert info.value.lineno == 12
