@@ -263,6 +263,12 @@ def indexed_ranks(func, names):
         return (node.id, depth) if isinstance(node, ast.Name) else (None, 0)
     ranks, items, aliases = {}, {}, {}
     for node in walk(func):
+        if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id in names:
+            ranks[node.iter.id] = max(ranks.get(node.iter.id, 0), 1)  # for z in zs: zs[k] as each round starts
+            if isinstance(node.target, ast.Name):
+                aliases[node.target.id] = (node.iter.id, 1)
+            elif isinstance(node.target, ast.Tuple) and not any(isinstance(t, ast.Starred) for t in node.target.elts):
+                items[node.iter.id] = (1, len(node.target.elts))
         if isinstance(node, ast.Subscript):
             name, depth = chain(node)
             if name in names:

@@ -757,3 +757,32 @@ def heat(u0, alpha, dx=0.1, dt=0.001, n_steps=5):
     args = [np.random.default_rng(3).normal(size=7), 0.5]
     for k, got in enumerate(backward(*args)):
         assert_close(got, gradient(forward, args, k))
+
+
+def test_numpy_code_over_a_list_of_numbers_iterated_directly():
+    """for z in zs in code calling NumPy on numbers (np.log(2 * np.pi * S)), as a scalar Kalman filter's
+    likelihood is written: zs a sequence of numbers, q and r numbers (zs was not seen as a sequence where
+    the loop reads it directly, not by index, so no sample ran)."""
+    source = '''
+import numpy as np
+
+def kalman_nll(q, r, zs, F=0.9):
+    x, P = 0.0, 1.0
+    nll = 0.0
+    for z in zs:
+        x = F * x
+        P = F * P * F + q
+        S = P + r
+        nll += 0.5 * (np.log(2 * np.pi * S) + (z - x) ** 2 / S)
+        K = P / S
+        x = x + K * (z - x)
+        P = (1 - K) * P
+    return nll
+'''
+    backward = _run(backgen.generate(source, wrt=("q", "r")), "kalman_nll_backward")
+    forward = _run(source, "kalman_nll")
+    args = [0.3, 0.5, [0.1, -0.4, 0.8, 0.3]]
+    for k, got in enumerate(backward(*args)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+    with pytest.raises(TypeError, match="written for numbers q, r"):
+        backward(np.ones(2), *args[1:])
