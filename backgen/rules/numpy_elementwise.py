@@ -49,6 +49,30 @@ def _clip(position):
     return grad
 
 
+def _interp(position):
+    """np.interp(x, xp, fp): on the segment of the knots xp holding x (the one to its right at a knot,
+    the first or last outside them, where the value is fp's end, constant), the value is fp[k] + t *
+    (fp[k + 1] - fp[k]), t = (x - xp[k]) / (xp[k + 1] - xp[k]).  fp[k] and fp[k + 1] get (1 - t) and t
+    of the gradient, x the slope, xp[k] and xp[k + 1] minus the slope times (1 - t) and t."""
+    def grad(c):
+        if any(c.param(p) is not None for p in ("left", "right", "period")):
+            c.unsupported("np.interp with left, right or period is not differentiated")
+        np_, x, xp, fp = c.np, c.x, c.xp, c.fp
+        seg = c.setup("seg", f"{np_}.clip({np_}.searchsorted({xp}, {x}, side='right') - 1, 0, len({xp}) - 2)")
+        width = c.setup("width", f"{xp}[{seg} + 1] - {xp}[{seg}]")
+        if position in ("x", "xp"):  # the segment's slope inside the knots, 0 outside
+            slope = c.setup("slope", f"{np_}.where(({x} > {xp}[0]) & ({x} < {xp}[-1]), "
+                                     f"({fp}[{seg} + 1] - {fp}[{seg}]) / {width}, 0.0)")
+            if position == "x":
+                return f"{c.g} * {slope}"
+        t = c.setup("frac", f"{np_}.clip(({x} - {xp}[{seg}]) / {width}, 0.0, 1.0)")
+        segs = c.setup("segs", f"{np_}.ravel({seg})")
+        g, n = (c.g if position == "fp" else f"-{c.g} * {slope}"), f"len({fp})"
+        return (f"{np_}.bincount({segs}, {np_}.ravel({g} * (1 - {t})), minlength={n}) + "
+                f"{np_}.bincount({segs} + 1, {np_}.ravel({g} * {t}), minlength={n})")
+    return grad
+
+
 RULES = {
     "np.exp": _unary("out"),
     "np.log": _unary("1 / x", domain=("positive",)),
@@ -119,6 +143,12 @@ RULES = {
     "np.where": Rule(("condition", "x", "y"), grads={"x": _where("x"), "y": _where("y")}, broadcast=True,
                      signature="condition, x, y", fresh=True,
                      examples=("np.where(a > 0, a, b) | a=2x3, b=3", "np.where(b > 0, a * a, 2.0) | a=(), b=4")),
+    "np.interp": Rule(("x", "xp", "fp"), grads={"x": _interp("x"), "xp": _interp("xp"), "fp": _interp("fp")},
+                      signature="x, xp, fp, left=None, right=None, period=None", fresh=True,
+                      examples=("np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=3, fp=5",
+                                "np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=2x3, fp=5",
+                                "np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=(), fp=5",
+                                "np.interp(x * 2.0 + 2.0, np.cumsum(np.abs(xp)) - 0.5, fp) | x=4, xp=5, fp=5")),
     "np.clip": Rule(("a", "a_min", "a_max"), grads={"a": _clip("a"), "a_min": _clip("a_min"), "a_max": _clip("a_max")},
                     broadcast=True, signature="a, a_min=None, a_max=None", methods=("clip",),
                     examples=("np.clip(a, -0.5, 0.6) | a=2x3", "a.clip(-0.5, 0.6) | a=5", "np.clip(a, None, 0.6) | a=4",
