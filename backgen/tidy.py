@@ -82,8 +82,26 @@ class _Context:
         self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
 
 
+def _chained(stmt):
+    """``a = b = v`` as Python runs it, one target after another: ``a = v`` then ``b = a`` (the same
+    object), or ``a = None`` then ``b = None`` for a constant (placeholders, ``dx = dw = None``)."""
+    if stmt.__class__ is not ast.Assign or len(stmt.targets) < 2:
+        return [stmt]
+    first = stmt.targets[0]
+    if isinstance(stmt.value, ast.Constant):
+        parts = [ast.Assign([target], copy.deepcopy(stmt.value)) for target in stmt.targets]
+    elif isinstance(first, ast.Name):
+        parts = [ast.Assign([first], stmt.value)] + [ast.Assign([target], ast.Name(first.id, ast.Load()))
+                                                     for target in stmt.targets[1:]]
+    else:
+        return [stmt]  # (the fence says what it takes)
+    return [ast.fix_missing_locations(ast.copy_location(part, stmt)) for part in parts]
+
+
 def _block(stmts, context, top=False):
     placeholders, error = context.placeholders, context.error
+    if any(s.__class__ is ast.Assign and len(s.targets) > 1 for s in stmts):
+        stmts = [part for s in stmts for part in _chained(s)]
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \

@@ -494,3 +494,27 @@ def test_np_where_of_a_condition_alone_gives_indices(shapes):
     exec(backgen.generate(source, shapes=shapes, wrt=("logits",)), generated)
     args = [np.linspace(-1.5, 2.0, 8), np.array([1, 0, 0, 1, 1, 0, 1, 0])]
     np.testing.assert_allclose(generated["f_backward"](*args), gradient(namespace["f"], args, 0), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("source, args", [
+    ("import numpy as np\n\ndef f(x, w):\n    a = b = np.zeros(x.shape[1])\n    for i in range(x.shape[0]):\n"
+     "        a = a + x[i] * w\n        b = b + x[i] ** 2\n    return np.sum(a * b)\n",
+     [np.arange(6.0).reshape(2, 3) / 5, np.array([0.5, -1.0, 2.0])]),
+    ("import numpy as np\n\ndef f(x, w):\n    dx = dw = None\n    s = t = np.tanh(x * w)\n"
+     "    for k in range(2):\n        u = v = s * t\n        s = u + v * 0.5\n    return np.sum(s)\n",
+     [np.array([0.3, -0.2, 0.9]), np.array([0.5, -1.0, 2.0])]),
+])
+def test_a_chained_assignment_binds_each_name_to_the_one_value(source, args):
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, shapes={"x": "N, D" if args[0].ndim == 2 else "D", "w": "D"}), generated)
+    got = generated["f_backward"](*[np.copy(a) for a in args])
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_a_write_through_one_name_of_a_chained_assignment_is_refused_where_the_other_is_read():
+    # a = b = np.zeros(3) is one array under two names, as b = a is: a += ... writes into b too
+    source = "import numpy as np\n\ndef f(x, w):\n    a = b = np.zeros(3)\n    a += x * w\n    return np.sum(b * x)\n"
+    with pytest.raises(backgen.BackgenError, match="'b' may have been changed by the write into 'a' on line 5"):
+        backgen.generate(source, shapes={"x": "3", "w": "3"})
