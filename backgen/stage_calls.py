@@ -42,6 +42,10 @@ class CallStager:
             raise self.error(f"{func.id}() calls itself: recursion is not supported", node)
         if qualified is None and isinstance(func, ast.Name) and func.id in self.forward.helpers:
             return self.helper_call(node, name, role)
+        if qualified is None and label == "slice":
+            raise self.error("slice(...) is followed where it is bound to a name once and the name is read only as "
+                             "an index (s = slice(a, b), then x[:, s]); else write the slice in the index (x[:, a:b])",
+                             func)
         if qualified is None:
             raise self.error(
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "

@@ -18,6 +18,8 @@ What goes, as CS231n's templates and everyday code write it:
   side effects of the forward, not part of its value;
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
+* ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
+* ``a = b = v`` becomes ``a = v`` then ``b = a``;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
   b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
@@ -35,10 +37,11 @@ def tidy(func, error, loops=True):
     """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError.
     ``loops`` False: the function holds no ``for`` loop (known without a walk)."""
     placeholders = {}
+    params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    _slices_written_out(func, params)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
-    params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     context = _Context(placeholders, error, params, _read_again(func))
     func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
@@ -80,6 +83,75 @@ class _Context:
 
     def __init__(self, placeholders, error, bound, read_again):
         self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
+
+
+def _slices_written_out(func, params):
+    """``s = slice(h * hd, (h + 1) * hd)`` then ``q[:, s]``: the bounds under names of their own,
+    ``s_start = h * hd`` and ``s_stop = (h + 1) * hd``, read as ``q[:, s_start:s_stop]``.  Only where
+    ``s`` is bound once, by that call, and read only as an index or a part of one."""
+    made = [n for n in walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1 and
+            isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call) and
+            isinstance(n.value.func, ast.Name) and n.value.func.id == "slice" and 1 <= len(n.value.args) <= 3
+            and not n.value.keywords and not any(isinstance(a, ast.Starred) for a in n.value.args)]
+    if not made or any(isinstance(n, ast.Name) and n.id == "slice" and isinstance(n.ctx, ast.Store) or
+                       isinstance(n, ast.arg) and n.arg == "slice" for n in walk(func)):
+        return
+    names = [n for n in walk(func) if isinstance(n, ast.Name)]
+    parents = {child: node for node in walk(func) for child in ast.iter_child_nodes(node)}
+    used = {n.id for n in names} | params
+    bounds = {}  # the slice's name -> (its assignment, the names of its bounds)
+    for stmt in made:
+        name = stmt.targets[0].id
+        stores = sum(1 for n in names if n.id == name and not isinstance(n.ctx, ast.Load))
+        reads = [n for n in names if n.id == name and isinstance(n.ctx, ast.Load)]
+        if stores != 1 or name in params or not all(
+                isinstance(parents.get(n), ast.Subscript) and parents[n].slice is n or
+                isinstance(parents.get(n), ast.Tuple) and isinstance(parents.get(parents[n]), ast.Subscript)
+                and parents[parents[n]].slice is parents[n] for n in reads):
+            continue
+        args = stmt.value.args
+        parts = [None] + list(args) if len(args) == 1 else list(args)
+        fresh = []
+        for part, suffix in zip(parts, ("start", "stop", "step")):
+            if part is None or isinstance(part, ast.Constant):
+                fresh.append(part)
+                continue
+            base = f"{name}_{suffix}"
+            label = base
+            k = 1
+            while label in used:
+                label, k = f"{base}{k}", k + 1
+            used.add(label)
+            fresh.append(label)
+        bounds[name] = (stmt, parts, fresh)
+    if not bounds:
+        return
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in bounds and isinstance(node.ctx, ast.Load):
+                _, parts, fresh = bounds[node.id]
+                def bound(f):
+                    return None if f is None else copy.deepcopy(f) if isinstance(f, ast.AST) else ast.Name(f, ast.Load())
+                return ast.copy_location(ast.Slice(*[bound(f) for f in fresh] + [None] * (3 - len(fresh))), node)
+            return node
+
+    def block(stmts):
+        out = []
+        for stmt in stmts:
+            entry = next((b for b in bounds.values() if b[0] is stmt), None)
+            if entry is not None:
+                _, parts, fresh = entry
+                out += [ast.fix_missing_locations(ast.copy_location(
+                    ast.Assign([ast.Name(f, ast.Store())], part), stmt))
+                    for part, f in zip(parts, fresh) if isinstance(f, str)]
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                    setattr(stmt, field, block(getattr(stmt, field)))
+            out.append(Rewrite().visit(stmt))
+        return out
+    func.body = block(func.body)
 
 
 def _chained(stmt):

@@ -518,3 +518,60 @@ def test_a_write_through_one_name_of_a_chained_assignment_is_refused_where_the_o
     source = "import numpy as np\n\ndef f(x, w):\n    a = b = np.zeros(3)\n    a += x * w\n    return np.sum(b * x)\n"
     with pytest.raises(backgen.BackgenError, match="'b' may have been changed by the write into 'a' on line 5"):
         backgen.generate(source, shapes={"x": "3", "w": "3"})
+
+
+def test_slices_made_with_slice_and_a_list_of_heads_concatenated():
+    """Multi-head attention as written with s = slice(h * hd, (h + 1) * hd) and np.concatenate(heads,
+    axis=1) of a list built in the loop: both were refused (unknown function 'slice'; np.concatenate
+    needing a list written out)."""
+    source = '''
+import numpy as np
+
+def softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+def f(x, Wq, Wk, Wv, Wo, n_heads=2):
+    T, D = x.shape
+    hd = D // n_heads
+    q, k, v = x @ Wq, x @ Wk, x @ Wv
+    heads = []
+    for h in range(n_heads):
+        s = slice(h * hd, (h + 1) * hd)
+        a = softmax(q[:, s] @ k[:, s].T / np.sqrt(hd))
+        heads.append(a @ v[:, s])
+    return np.sum(np.tanh(np.concatenate(heads, axis=1) @ Wo))
+'''
+    rng = np.random.default_rng(11)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), rng.normal(size=(4, 4)),
+            rng.normal(size=(4, 2))]
+    namespace = {}
+    exec(source, namespace)
+    for shapes in (None, {"x": "T, D", "Wq": "D, D", "Wk": "D, D", "Wv": "D, D", "Wo": "D, M"}):
+        text = backgen.generate(source, name="f", shapes=shapes)
+        assert "s_start = h * hd" in text and "joined = np.concatenate(heads, axis=1)" in text
+        generated = {}
+        exec(text, generated)
+        got = generated["f_backward"](*args)
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("body, want", [
+    ("s = slice(2)\n    return np.sum(x[s] ** 2)", [0.0, 2.0, 0.0, 0.0, 0.0]),
+    ("s = slice(1, None, 2)\n    t = x[s]\n    return np.sum(t * x[s])", [0.0, 2.0, 0.0, 6.0, 0.0]),
+    # the bounds as the slice is made: lo bound again after it does not move it
+    ("lo = 1\n    s = slice(lo, lo + 2)\n    lo = 3\n    return np.sum(x[s] ** 2) + lo", [0.0, 2.0, 4.0, 0.0, 0.0]),
+])
+def test_a_slice_object_bound_once_is_the_slice_it_makes(body, want):
+    text = backgen.generate("import numpy as np\n\ndef f(x):\n    " + body + "\n", shapes={"x": "5"})
+    namespace = {}
+    exec(text, namespace)
+    np.testing.assert_allclose(namespace["f_backward"](np.arange(5.0)), want)
+
+
+def test_a_slice_object_bound_twice_is_refused_saying_how_to_write_it():
+    with pytest.raises(backgen.BackgenError, match=r"slice\(\.\.\.\) is followed where it is bound to a name once"):
+        backgen.generate("import numpy as np\n\ndef f(x):\n    s = slice(0, 2)\n    s = slice(1, 3)\n"
+                         "    return np.sum(x[s])\n", shapes={"x": "5"})
