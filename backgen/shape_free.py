@@ -78,6 +78,13 @@ def uses(func, names):
         if isinstance(node, ast.Call):
             for name in (name for arg in _size_arguments(node) for part in _counted(arg) for name in counts(part)):
                 _mark(kinds, names, name, "count")
+            if (isinstance(node.func, ast.Attribute) and node.func.attr == "at" or isinstance(node.func, ast.Name)
+                    and node.func.id == "_added_at") and len(node.args) >= 2:  # np.add.at(out, groups, x): groups index out
+                index = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+                for part in index:
+                    part = part.value if isinstance(part, ast.Subscript) else part
+                    if isinstance(part, ast.Name):
+                        _mark(kinds, names, part.id, "label")
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
                 for name in (name for arg in node.args for name in _plain_names(arg)):

@@ -786,3 +786,20 @@ def kalman_nll(q, r, zs, F=0.9):
         assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
     with pytest.raises(TypeError, match="written for numbers q, r"):
         backward(np.ones(2), *args[1:])
+
+
+def test_the_indices_np_add_at_writes_at_are_labels():
+    """np.add.at(out, groups, x): groups index out, so they are integer labels (the samples gave them
+    floats, and no sample ran)."""
+    source = '''
+import numpy as np
+
+def pool_by_group(x, groups, n_groups):
+    out = np.zeros((n_groups, x.shape[1]))
+    np.add.at(out, groups, x)
+    return np.sum(np.tanh(out))
+'''
+    backward = _run(backgen.generate(source, wrt=("x",)), "pool_by_group_backward")
+    forward = _run(source, "pool_by_group")
+    args = [np.random.default_rng(4).normal(size=(6, 2)), np.array([0, 1, 0, 2, 2, 0]), 3]
+    assert_close(backward(*args), gradient(forward, args, 0))
