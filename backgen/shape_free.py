@@ -337,7 +337,10 @@ def write(forward, unknown, declared, attempt, needed):
         results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
                                    for ranks in itertools.product(choices, repeat=len(others))
                                    for ones in ((), (1,) * max(ranks))])
-    if not results and free and samples.carried_changes:  # arrays turn a loop's numbers into arrays: the
+    math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                     and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
+    if not results and free and (samples.carried_changes or math_calls):  # arrays turn a loop's numbers into
+        # arrays, or meet math's functions (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
                               samples.labels, attempt, needed)  # get numbers as it starts

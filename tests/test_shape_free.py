@@ -803,3 +803,27 @@ def pool_by_group(x, groups, n_groups):
     forward = _run(source, "pool_by_group")
     args = [np.random.default_rng(4).normal(size=(6, 2)), np.array([0, 1, 0, 2, 2, 0]), 3]
     assert_close(backward(*args), gradient(forward, args, 0))
+
+
+def test_plain_python_filling_a_list_of_numbers_with_math_is_written_for_numbers():
+    """xs = [0.0] * (n + 1) filled from x0 and read by math.sin: arrays given for x0 and v0 meet math.sin
+    (no loop carries them), so no sample ran; the code is written for numbers and checks them."""
+    source = '''
+import math
+
+def trajectory_energy(x0, v0, k=1.0, dt=0.05, n=40):
+    xs = [0.0] * (n + 1)
+    vs = [0.0] * (n + 1)
+    xs[0], vs[0] = x0, v0
+    for i in range(n):
+        vs[i + 1] = vs[i] - k * math.sin(xs[i]) * dt
+        xs[i + 1] = xs[i] + vs[i + 1] * dt
+    return sum(x * x for x in xs) * dt
+'''
+    backward = _run(backgen.generate(source, wrt=("x0", "v0")), "trajectory_energy_backward")
+    forward = _run(source, "trajectory_energy")
+    args = [0.4, 0.1]
+    for k, got in enumerate(backward(*args)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+    with pytest.raises(TypeError, match="written for numbers x0, v0"):
+        backward(np.ones(2), 0.1)
