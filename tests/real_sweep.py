@@ -4190,6 +4190,515 @@ def logistic_nll(w, X, y):
     return -np.sum(log_sigmoid(y * (X @ w)))
 ''', "logistic_nll", lambda: [_normal(1097, 3), _normal(1098, 6, 3),
                               np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])], {"wrt": [0]}),
+"closure_inner_predict": ('''
+import numpy as np
+
+def make_loss(X, y, reg):
+    def predict(w):
+        return np.tanh(X @ w)
+    def loss(w):
+        return np.mean((predict(w) - y) ** 2) + reg * np.sum(w ** 2)
+    return loss
+
+def objective(w, X, y, reg=0.1):
+    def predict(w):
+        return np.tanh(X @ w)
+    err = predict(w) - y
+    return np.mean(err ** 2) + reg * np.sum(w ** 2)
+''', "objective", lambda: [_normal(1099, 3), _normal(1100, 5, 3), _normal(1101, 5)], {"wrt": [0, 1]}),
+
+"batched_matvec_ellipsis": ('''
+import numpy as np
+
+def batched_quadratic(A, x):
+    """A: (B, D, D) batch of matrices; x: (B, D) batch of vectors."""
+    Ax = np.matmul(A, x[..., None])[..., 0]
+    return np.sum(x * Ax)
+''', "batched_quadratic", lambda: [_normal(1102, 2, 3, 3), _normal(1103, 2, 3)]),
+
+"gp_cho_solve_scipy": ('''
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve
+
+def gp_nll(log_ls, log_noise, X, y):
+    d2 = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = np.exp(-0.5 * d2 / np.exp(2 * log_ls)) + np.exp(2 * log_noise) * np.eye(len(y))
+    c, low = cho_factor(K)
+    alpha = cho_solve((c, low), y)
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(c))) + 0.5 * len(y) * np.log(2 * np.pi)
+''', "gp_nll", lambda: [0.1, -1.0, _normal(1104, 5, 2), _normal(1105, 5)], {"wrt": [0, 1]}),
+
+"where_index_positive_class": ('''
+import numpy as np
+
+def balanced_bce(logits, y):
+    p = 1.0 / (1.0 + np.exp(-logits))
+    pos = np.where(y == 1)[0]
+    neg = np.where(y == 0)[0]
+    return -np.mean(np.log(p[pos])) - np.mean(np.log(1 - p[neg]))
+''', "balanced_bce", lambda: [_normal(1106, 8), np.array([1, 0, 0, 1, 1, 0, 1, 0])], {"wrt": [0]}),
+
+"student_t_gammaln": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def student_t_logpdf(x, mu, log_scale, nu=4.0):
+    s = np.exp(log_scale)
+    z = (x - mu) / s
+    return np.sum(gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * np.log(nu * np.pi) - log_scale
+                  - (nu + 1) / 2 * np.log1p(z ** 2 / nu))
+''', "student_t_logpdf", lambda: [_normal(1107, 6), 0.2, -0.3], {"wrt": [0, 1, 2]}),
+
+"loop_over_tuple_of_expressions": ('''
+import numpy as np
+
+def multi_scale_loss(pred, target):
+    total = 0.0
+    for p, t in ((pred, target), (pred[::2], target[::2]), (pred[1::2], target[1::2])):
+        total += np.mean((p - t) ** 2)
+    return total
+''', "multi_scale_loss", lambda: [_normal(1108, 8), _normal(1109, 8)], {"wrt": [0]}),
+
+"rk2_midpoint_orbit_arrays": ('''
+import numpy as np
+
+def accel(r, GM):
+    return -GM * r / np.linalg.norm(r) ** 3
+
+def orbit_error(r0, v0, GM=1.0, dt=0.01, steps=50):
+    r, v = r0, v0
+    for _ in range(steps):
+        a1 = accel(r, GM)
+        r_mid = r + 0.5 * dt * v
+        v_mid = v + 0.5 * dt * a1
+        r = r + dt * v_mid
+        v = v + dt * accel(r_mid, GM)
+    return 0.5 * v @ v - GM / np.linalg.norm(r)
+''', "orbit_error", lambda: [np.array([1.0, 0.0]), np.array([0.0, 1.1])], {"wrt": [0, 1]}),
+
+"mixture_logsumexp_loop": ('''
+import numpy as np
+
+def mog_loglik(x, means, log_sigmas, logits):
+    K = len(means)
+    log_w = logits - np.log(np.sum(np.exp(logits)))
+    comps = []
+    for k in range(K):
+        s = np.exp(log_sigmas[k])
+        comps.append(log_w[k] - 0.5 * ((x - means[k]) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi))
+    L = np.stack(comps, axis=1)
+    m = L.max(axis=1, keepdims=True)
+    return np.sum(m[:, 0] + np.log(np.sum(np.exp(L - m), axis=1)))
+''', "mog_loglik", lambda: [_normal(1110, 6), _normal(1111, 3), _normal(1112, 3) * 0.3, _normal(1113, 3)],
+    {"wrt": [0, 1, 2, 3]}),
+"nbody_forces_loops_verlet": ('''
+import numpy as np
+
+def forces(pos, m, G=1.0, eps=0.1):
+    n = pos.shape[0]
+    acc = np.zeros_like(pos)
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                d = pos[j] - pos[i]
+                r3 = (np.sum(d ** 2) + eps ** 2) ** 1.5
+                acc[i] += G * m[j] * d / r3
+    return acc
+
+def simulate(pos, vel, m, dt=0.01, steps=3):
+    a = forces(pos, m)
+    for _ in range(steps):
+        vel = vel + 0.5 * dt * a
+        pos = pos + dt * vel
+        a = forces(pos, m)
+        vel = vel + 0.5 * dt * a
+    return np.sum(pos ** 2) + np.sum(vel ** 2)
+''', "simulate", lambda: [_normal(1114, 3, 2), _normal(1115, 3, 2) * 0.1, np.abs(_normal(1116, 3)) + 0.5]),
+
+"matrix_exp_taylor": ('''
+import numpy as np
+
+def expm_taylor(A, terms=10):
+    result = np.eye(A.shape[0])
+    term = np.eye(A.shape[0])
+    for k in range(1, terms):
+        term = term @ A / k
+        result = result + term
+    return result
+
+def loss(A, x):
+    return np.sum((expm_taylor(A) @ x) ** 2)
+''', "loss", lambda: [_normal(1117, 3, 3) * 0.3, _normal(1118, 3)]),
+
+"kalman_filter_loop": ('''
+import numpy as np
+
+def kalman_nll(q, r, zs, F=0.9):
+    x, P = 0.0, 1.0
+    nll = 0.0
+    for z in zs:
+        x = F * x
+        P = F * P * F + q
+        S = P + r
+        nll += 0.5 * (np.log(2 * np.pi * S) + (z - x) ** 2 / S)
+        K = P / S
+        x = x + K * (z - x)
+        P = (1 - K) * P
+    return nll
+''', "kalman_nll", lambda: [0.3, 0.5, [0.1, -0.4, 0.8, 0.3]], {"wrt": [0, 1]}),
+
+"em_responsibilities": ('''
+import numpy as np
+
+def expected_complete_loglik(mu, log_var, pi_logits, X):
+    """X: (N,) data; mu, log_var, pi_logits: (K,)"""
+    var = np.exp(log_var)
+    log_pi = pi_logits - np.log(np.sum(np.exp(pi_logits)))
+    log_p = log_pi - 0.5 * np.log(2 * np.pi * var) - 0.5 * (X[:, None] - mu) ** 2 / var
+    log_norm = np.log(np.sum(np.exp(log_p), axis=1, keepdims=True))
+    resp = np.exp(log_p - log_norm)
+    return np.sum(resp * log_p)
+''', "expected_complete_loglik", lambda: [_normal(1119, 3), _normal(1120, 3) * 0.2, _normal(1121, 3),
+                                          _normal(1122, 7)], {"wrt": [0, 1, 2]}),
+
+"reinforce_baseline": ('''
+import numpy as np
+
+def policy_loss(W, states, actions, returns, baseline):
+    logits = states @ W
+    logits = logits - logits.max(axis=1, keepdims=True)
+    logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    T = states.shape[0]
+    chosen = logp[np.arange(T), actions]
+    advantage = returns - baseline
+    return -np.sum(chosen * advantage) / T
+''', "policy_loss", lambda: [_normal(1123, 4, 3), _normal(1124, 5, 4), np.array([0, 2, 1, 1, 0]),
+                             _normal(1125, 5), 0.1], {"wrt": [0]}),
+
+"polyval_fit": ('''
+import numpy as np
+
+def poly_loss(coeffs, x, y):
+    pred = np.polyval(coeffs, x)
+    return np.mean((pred - y) ** 2)
+''', "poly_loss", lambda: [_normal(1126, 4), np.linspace(-1, 1, 7), _normal(1127, 7)], {"wrt": [0]}),
+
+"diff_smoothness_penalty": ('''
+import numpy as np
+
+def smooth_fit(f, y, lam=0.5):
+    data = np.sum((f - y) ** 2)
+    curvature = np.sum(np.diff(f, n=2) ** 2)
+    return data + lam * curvature
+''', "smooth_fit", lambda: [_normal(1128, 8), _normal(1129, 8)], {"wrt": [0]}),
+
+"leaky_inplace_mask_times": ('''
+import numpy as np
+
+def leaky_layer(x, W):
+    h = x @ W
+    out = h.copy()
+    out[out < 0] *= 0.01
+    return np.sum(out ** 2)
+''', "leaky_layer", lambda: [_normal(1130, 4, 3), _normal(1131, 3, 5)]),
+
+"power_iteration_inplace": ('''
+import numpy as np
+
+def top_eigenvalue(A, v0, iters=6):
+    v = v0.copy()
+    for _ in range(iters):
+        v = A @ v
+        v /= np.linalg.norm(v)
+    return v @ A @ v
+''', "top_eigenvalue", lambda: [(lambda M: M + M.T)(_normal(1132, 4, 4)), _normal(1133, 4)], {"wrt": [0]}),
+
+"flip_correlate_1d": ('''
+import numpy as np
+
+def conv1d_full(x, k):
+    kf = k[::-1]
+    n, m = len(x), len(k)
+    out = np.zeros(n - m + 1)
+    for i in range(n - m + 1):
+        out[i] = np.dot(x[i:i + m], kf)
+    return np.sum(np.tanh(out))
+''', "conv1d_full", lambda: [_normal(1134, 7), _normal(1135, 3)]),
+
+"interp_lookup": ('''
+import numpy as np
+
+def interp_loss(yp, xq, xp):
+    return np.sum(np.interp(xq, xp, yp) ** 2)
+''', "interp_loss", lambda: [_normal(1136, 5), np.array([0.3, 1.7, 2.2, 3.9]), np.arange(5.0)], {"wrt": [0]}),
+
+"accumulate_rows_inner_loop_scatter": ('''
+import numpy as np
+
+def segment_means(x, seg, n_seg):
+    sums = np.zeros((n_seg, x.shape[1]))
+    counts = np.zeros(n_seg)
+    for i in range(x.shape[0]):
+        sums[seg[i]] += x[i]
+        counts[seg[i]] += 1
+    means = sums / np.maximum(counts, 1)[:, None]
+    return np.sum(means ** 2)
+''', "segment_means", lambda: [_normal(1137, 6, 2), np.array([0, 1, 0, 2, 1, 0]), 3], {"wrt": [0]}),
+"chained_zeros_alias": ('''
+import numpy as np
+
+def two_accumulators(x, w):
+    a = b = np.zeros(x.shape[1])
+    for i in range(x.shape[0]):
+        a = a + x[i] * w
+        b = b + x[i] ** 2
+    return np.sum(a * b)
+''', "two_accumulators", lambda: [_normal(1138, 4, 3), _normal(1139, 3)]),
+
+"column_writes_loop": ('''
+import numpy as np
+
+def rbf_features(X, centers, gamma=0.5):
+    N, K = X.shape[0], centers.shape[0]
+    Phi = np.empty((N, K))
+    for k in range(K):
+        diff = X - centers[k]
+        Phi[:, k] = np.exp(-gamma * np.sum(diff ** 2, axis=1))
+    return Phi
+
+def rbf_regression(w, X, centers, y):
+    return np.mean((rbf_features(X, centers) @ w - y) ** 2)
+''', "rbf_regression", lambda: [_normal(1140, 3), _normal(1141, 6, 2), _normal(1142, 3, 2), _normal(1143, 6)]),
+
+"add_at_forward_scatter": ('''
+import numpy as np
+
+def pool_by_group(x, groups, n_groups):
+    out = np.zeros((n_groups, x.shape[1]))
+    np.add.at(out, groups, x)
+    return np.sum(np.tanh(out))
+''', "pool_by_group", lambda: [_normal(1144, 6, 2), np.array([0, 1, 0, 2, 2, 0]), 3], {"wrt": [0]}),
+
+"reverse_time_backprop_style_loop": ('''
+import numpy as np
+
+def discounted_value_error(values, rewards, gamma=0.9):
+    T = len(rewards)
+    G = np.zeros(T)
+    running = 0.0
+    for t in range(T - 1, -1, -1):
+        running = rewards[t] + gamma * running
+        G[t] = running
+    return 0.5 * np.sum((values - G) ** 2)
+''', "discounted_value_error", lambda: [_normal(1145, 5), _normal(1146, 5)], {"wrt": [0, 1]}),
+
+"inplace_param_copy_update": ('''
+import numpy as np
+
+def sgd_two_steps(w, X, y, lr=0.1):
+    w = w.copy()
+    for _ in range(2):
+        grad = X.T @ (X @ w - y) / len(y)
+        w -= lr * grad
+    return np.sum((X @ w - y) ** 2)
+''', "sgd_two_steps", lambda: [_normal(1147, 3), _normal(1148, 5, 3), _normal(1149, 5)], {"wrt": [0, 1, 2]}),
+
+"masked_mean_where_loop": ('''
+import numpy as np
+
+def masked_sequence_loss(pred, target, lengths):
+    N, T = pred.shape
+    total = 0.0
+    count = 0
+    for n in range(N):
+        for t in range(T):
+            if t < lengths[n]:
+                total += (pred[n, t] - target[n, t]) ** 2
+                count += 1
+    return total / count
+''', "masked_sequence_loss", lambda: [_normal(1150, 3, 4), _normal(1151, 3, 4), np.array([2, 4, 1])], {"wrt": [0, 1]}),
+
+"cumsum_axis_cdf_loss": ('''
+import numpy as np
+
+def ordinal_loss(logits, y):
+    """logits (N, K); y (N,) ordinal labels"""
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = p / p.sum(axis=1, keepdims=True)
+    cdf = np.cumsum(p, axis=1)
+    target = (np.arange(logits.shape[1])[None, :] >= y[:, None]).astype(float)
+    return np.sum((cdf - target) ** 2) / logits.shape[0]
+''', "ordinal_loss", lambda: [_normal(1152, 4, 5), np.array([0, 3, 2, 4])], {"wrt": [0]}),
+
+"swap_rows_fancy_index_write": ('''
+import numpy as np
+
+def permuted_energy(x, perm):
+    y = x.copy()
+    y[perm] = x
+    return np.sum(y[:-1] * y[1:])
+''', "permuted_energy", lambda: [_normal(1153, 5), np.array([2, 0, 4, 1, 3])], {"wrt": [0]}),
+
+"attention_loop_over_heads_list": ('''
+import numpy as np
+
+def softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+def mha(x, Wq, Wk, Wv, Wo, n_heads=2):
+    T, D = x.shape
+    hd = D // n_heads
+    q, k, v = x @ Wq, x @ Wk, x @ Wv
+    heads = []
+    for h in range(n_heads):
+        s = slice(h * hd, (h + 1) * hd)
+        a = softmax(q[:, s] @ k[:, s].T / np.sqrt(hd))
+        heads.append(a @ v[:, s])
+    return np.sum(np.concatenate(heads, axis=1) @ Wo)
+''', "mha", lambda: [_normal(1154, 3, 4), _normal(1155, 4, 4), _normal(1156, 4, 4), _normal(1157, 4, 4),
+                     _normal(1158, 4, 2)]),
+
+"gru_sequence_helper_tuple": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def gru_step(x, h, Wz, Wr, Wh):
+    xh = np.concatenate([x, h])
+    z = sigmoid(Wz @ xh)
+    r = sigmoid(Wr @ xh)
+    h_tilde = np.tanh(Wh @ np.concatenate([x, r * h]))
+    h_new = (1 - z) * h + z * h_tilde
+    return h_new, z
+
+def gru_loss(Wz, Wr, Wh, xs, h0):
+    h = h0
+    gates = 0.0
+    for x in xs:
+        h, z = gru_step(x, h, Wz, Wr, Wh)
+        gates += np.sum(z)
+    return np.sum(h ** 2) + 0.1 * gates
+''', "gru_loss", lambda: [_normal(1159, 3, 5) * 0.5, _normal(1160, 3, 5) * 0.5, _normal(1161, 3, 5) * 0.5,
+                         _normal(1162, 4, 2), _normal(1163, 3)]),
+"euler_list_prealloc_fill": ('''
+import math
+
+def trajectory_energy(x0, v0, k=1.0, dt=0.05, n=40):
+    xs = [0.0] * (n + 1)
+    vs = [0.0] * (n + 1)
+    xs[0], vs[0] = x0, v0
+    for i in range(n):
+        vs[i + 1] = vs[i] - k * math.sin(xs[i]) * dt
+        xs[i + 1] = xs[i] + vs[i + 1] * dt
+    return sum(x * x for x in xs) * dt
+''', "trajectory_energy", lambda: [0.4, 0.1], {"wrt": [0, 1]}),
+
+"break_on_threshold_scalar": ('''
+def time_to_fall(h0, v0, g=9.81, dt=0.01):
+    h, v, t = h0, v0, 0.0
+    for _ in range(1000):
+        v -= g * dt
+        h += v * dt
+        t += dt
+        if h <= 0.0:
+            break
+    return t + h / (-v)
+''', "time_to_fall", lambda: [2.0, 1.0], {"wrt": [0, 1]}),
+
+"piecewise_abs_max_scalar": ('''
+def tax(income, rate1=0.1, rate2=0.3, bracket=50.0):
+    low = min(income, bracket)
+    high = max(income - bracket, 0.0)
+    return rate1 * low + rate2 * high + 0.01 * abs(income - 60.0)
+''', "tax", lambda: [72.5, 0.1, 0.3], {"wrt": [0, 1, 2]}),
+
+"list_of_dicts_layers": ('''
+import numpy as np
+
+def forward(layers, x):
+    h = x
+    for layer in layers:
+        h = np.tanh(h @ layer["W"] + layer["b"])
+    return np.sum(h ** 2)
+''', "forward", lambda: [[{"W": _normal(1164, 3, 4), "b": _normal(1165, 4)}, {"W": _normal(1166, 4, 2),
+                                                                               "b": _normal(1167, 2)}],
+                        _normal(1168, 5, 3)], {"wrt": [0, 1]}),
+
+"recurrence_xs_index_minus_one": ('''
+import numpy as np
+
+def ar1_nll(phi, log_sigma, y):
+    sigma2 = np.exp(2 * log_sigma)
+    nll = 0.0
+    for t in range(1, len(y)):
+        r = y[t] - phi * y[t - 1]
+        nll += 0.5 * (np.log(2 * np.pi * sigma2) + r ** 2 / sigma2)
+    return nll
+''', "ar1_nll", lambda: [0.5, -0.2, _normal(1169, 6)], {"wrt": [0, 1, 2]}),
+
+"outer_product_loop_accumulate": ('''
+import numpy as np
+
+def scatter_matrix(X, mu):
+    S = np.zeros((X.shape[1], X.shape[1]))
+    for x in X:
+        d = x - mu
+        S += np.outer(d, d)
+    return np.trace(S) + np.sum(S ** 2)
+''', "scatter_matrix", lambda: [_normal(1170, 4, 3), _normal(1171, 3)]),
+
+"softmax_loss_naive_dw_return": ('''
+import numpy as np
+
+def softmax_loss_naive(W, X, y, reg):
+    """
+    Inputs have dimension D, there are C classes, and we operate on minibatches
+    of N examples.
+
+    Inputs:
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels; y[i] = c means
+      that X[i] has label c, where 0 <= c < C.
+    - reg: (float) regularization strength
+
+    Returns a tuple of:
+    - loss as single float
+    - gradient with respect to weights W; an array of same shape as W
+    """
+    loss = 0.0
+    dW = np.zeros_like(W)
+    num_train = X.shape[0]
+    num_classes = W.shape[1]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores -= np.max(scores)
+        sum_exp = np.sum(np.exp(scores))
+        loss += -scores[y[i]] + np.log(sum_exp)
+        for j in range(num_classes):
+            p = np.exp(scores[j]) / sum_exp
+            dW[:, j] += (p - (j == y[i])) * X[i]
+    loss /= num_train
+    dW /= num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW
+''', "softmax_loss_naive", lambda: [_normal(1172, 4, 3) * 0.1, _normal(1173, 5, 4), np.array([0, 2, 1, 1, 0]), 0.1],
+    {"wrt": [0]}),
+
+"spring_pendulum_lagrangian": ('''
+import numpy as np
+
+def lagrangian(q, qdot, m=1.0, k=10.0, L0=1.0, g=9.81):
+    r, theta = q
+    rdot, thetadot = qdot
+    T = 0.5 * m * (rdot ** 2 + (r * thetadot) ** 2)
+    V = 0.5 * k * (r - L0) ** 2 - m * g * r * np.cos(theta)
+    return T - V
+''', "lagrangian", lambda: [np.array([1.2, 0.3]), np.array([0.1, -0.5])]),
 }
 
 
@@ -4242,6 +4751,30 @@ KNOWN = {
     ("fill_diagonal_gravity", "decorator"): ("refused", "a call standing alone may write into its arguments"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
     ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
+    # a cache of x, g and 1 / sqrt(ms + eps): the backward differentiates the square root, reading ms + eps
+    ("rms_norm_layer", "generate"): ("refused", "the backward needs eps (read by `mspeps = ms + eps`)"),
+    # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
+    ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
+    # a cache in each mode: the backward reads one
+    ("batchnorm_test_mode", "generate"): ("refused", "'cache' is built twice (first on line 19)"),
+    # code for every shape: layers of several shapes in a loop (as net_list_relu)
+    ("softplus_layers_zip", "generate"): ("refused", "h changes shape in this loop"),
+    # the state unpacked in a helper (x, v = state) needs two rows: no sample of any rank has them
+    ("damped_spring_rk4_array", "generate"): ("refused", "the shapes of state0, k, c are needed"),
+    # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
+    ("lennard_jones_loop_vec", "generate"): ("refused", "in one iteration of its loop and (1, 6) in another"),
+    ("lennard_jones_loop_vec", "decorator"): ("refused", "in one iteration of its loop and (1, 3) in another"),
+    # scipy.linalg's Cholesky solve: no derivative rule
+    ("gp_cho_solve_scipy", "generate"): ("refused", "unknown function 'cho_factor'"),
+    ("gp_cho_solve_scipy", "decorator"): ("refused", "unknown function 'cho_factor'"),
+    # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
+    # and of a higher rank makes total an array on one path only (as ndim_branch)
+    ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
+    # no shapes: the helper joins x (a row of xs) and h0 with np.concatenate, of one rank at no sample
+    ("gru_sequence_helper_tuple", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
+    # a list of dicts of layers of several shapes, read in a loop: one shape per value (as net_list_relu)
+    ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
+    ("list_of_dicts_layers", "decorator"): ("refused", "'h' changes shape in this loop"),
 }
 
 
@@ -4254,7 +4787,10 @@ LATER_IN_THE_SUITE = frozenset({
     "leaky_relu_layer", "black_scholes_call", "variance_ddof", "newton_sqrt_while", "polynomial_features_fit",
     "spatial_batchnorm_running", "early_return_scores", "reg_list_comprehension", "mlp_tuple_display_loop",
     "exp_out_argument", "moving_average_valid", "affine_bn_relu_sandwich", "return_inside_loop_scalar",
-    "dict_items_reg", "default_weights_none"})
+    "dict_items_reg", "default_weights_none", "coulomb_eye_mask", "lorenz_rk4_tuples", "heat_concatenate_boundaries",
+    "builtin_max_scalar_list", "loop_over_tuple_of_expressions", "where_index_positive_class", "kalman_filter_loop",
+    "lennard_jones_loop_vec", "batchnorm_test_mode", "attention_loop_over_heads_list", "chained_zeros_alias",
+    "add_at_forward_scatter", "euler_list_prealloc_fill", "interp_lookup"})
 
 
 def slow(name):
