@@ -202,6 +202,14 @@ class _State:
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
         prefix, body = [], []
+        if is_call and call.func.id == "zip" and len(call.args) == 1 and isinstance(call.args[0], ast.Starred) \
+                and isinstance(target, ast.Tuple) and not any(isinstance(t, ast.Starred) for t in target.elts):
+            # for a, b in zip(*parts): parts holds as many sequences as the target names (else Python
+            # raises), each bound to a name of its own before the loop: seq, seq1 = parts
+            names = [self.fresh("seq") for _ in target.elts]
+            unpack = ast.Assign([ast.Tuple([ast.Name(n, ast.Store()) for n in names], ast.Store())], call.args[0].value)
+            prefix.append(ast.fix_missing_locations(ast.copy_location(unpack, call)))
+            call = ast.copy_location(ast.Call(call.func, [ast.Name(n, ast.Load()) for n in names], []), call)
         if is_call and call.func.id == "enumerate" and len(call.args) in (1, 2) and \
                 isinstance(target, ast.Tuple) and len(target.elts) == 2:
             seq = self.named(call.args[0], prefix, "seq")

@@ -575,3 +575,42 @@ def test_a_slice_object_bound_twice_is_refused_saying_how_to_write_it():
     with pytest.raises(backgen.BackgenError, match=r"slice\(\.\.\.\) is followed where it is bound to a name once"):
         backgen.generate("import numpy as np\n\ndef f(x):\n    s = slice(0, 2)\n    s = slice(1, 3)\n"
                          "    return np.sum(x[s])\n", shapes={"x": "5"})
+
+
+def test_autograds_mixture_of_gaussians_as_written():
+    """autograd's Gaussian mixture: for log_proportion, mean, cov_sqrt in zip(*unpack_gmm_params(params)),
+    then np.vstack(cluster_lls) of the list built in the loop (both were refused: a starred argument, and
+    np.vstack needing a list written out)."""
+    source = '''
+import numpy as np
+from scipy.special import logsumexp
+
+def unpack_gmm_params(params):
+    normalized_log_proportions = params['log proportions'] - logsumexp(params['log proportions'])
+    return normalized_log_proportions, params['means'], params['lower triangles']
+
+def gmm_log_likelihood(params, data):
+    cluster_lls = []
+    for log_proportion, mean, cov_sqrt in zip(*unpack_gmm_params(params)):
+        cov = np.dot(cov_sqrt.T, cov_sqrt)
+        diff = data - mean
+        sol = np.linalg.solve(cov, diff.T).T
+        ll = -0.5 * np.sum(diff * sol, axis=1) - 0.5 * np.linalg.slogdet(2 * np.pi * cov)[1]
+        cluster_lls.append(log_proportion + ll)
+    return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
+'''
+    pytest.importorskip("scipy")
+    rng = np.random.default_rng(12)
+    params = {"log proportions": rng.normal(size=2), "means": rng.normal(size=(2, 2)),
+              "lower triangles": np.eye(2) + 0.1 * rng.normal(size=(2, 2, 2))}
+    data = rng.normal(size=(5, 2))
+    text = backgen.generate(source, name="gmm_log_likelihood", wrt=("params",), shapes={
+        "params": {"log proportions": "K", "means": "K, D", "lower triangles": "K, D, D"}, "data": "N, D"})
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    got = generated["gmm_log_likelihood_backward"](params, data)
+    for key in params:
+        def f(value, key=key):
+            return namespace["gmm_log_likelihood"](dict(params, **{key: value}), data)
+        np.testing.assert_allclose(got[key], gradient(f, [params[key]], 0), rtol=1e-5, atol=1e-7)

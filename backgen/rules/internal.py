@@ -86,11 +86,14 @@ RULES = {
                                 examples=("xs = []; xs.append(a); xs.append(b * a); return np.concatenate(xs) "
                                           "| a=2x3, b=2x3",
                                           "xs = [a]; xs.append(b[:, :1]); return np.concatenate(xs, axis=-1) "
-                                          "| a=2x3, b=2x3")),
+                                          "| a=2x3, b=2x3",
+                                          "xs = []; xs.append(a); xs.append(b); return np.concatenate(xs, axis=1) "
+                                          "| a=2x3, b=2x1")),
     "np.vstack_list": Rule(("tup",), grads={"tup": _parts}, hint="stacked",
                            examples=("xs = []; xs.append(a); xs.append(b); return np.vstack(xs) | a=3, b=3",
                                      "xs = []; xs.append(a); xs.append(b[:1]); return np.vstack(xs) | a=2x3, b=2x3",
-                                     "xs = []; xs.append(a); xs.append(b); return np.vstack(xs) | a=(), b=()")),
+                                     "xs = []; xs.append(a); xs.append(b); return np.vstack(xs) | a=(), b=()",
+                                     "xs = [a]; xs.append(b); return np.vstack(xs) | a=2x3, b=1x3")),
     "np.hstack_list": Rule(("tup",), grads={"tup": _parts}, hint="stacked",
                            examples=("xs = []; xs.append(a); xs.append(b[1:]); return np.hstack(xs) | a=3, b=3",
                                      "xs = []; xs.append(a); xs.append(b); return np.hstack(xs) | a=2x3, b=2x1",
@@ -99,10 +102,6 @@ RULES = {
                      examples=("xs = [a, a * b, b]; return max(xs) | a=(), b=()",)),
     "list_min": Rule(("xs",), grads={"xs": _first_extreme}, hint="low",
                      examples=("xs = [a, a * b, b]; return min(xs) | a=(), b=()",)),
-    "np.concatenate_list": Rule(("arrays",), grads={"arrays": _unconcatenate}, hint="joined",
-                                examples=("xs = []; xs.append(a); xs.append(b); return np.concatenate(xs, axis=1) "
-                                          "| a=2x3, b=2x1",
-                                          "xs = [a * b]; xs.append(b); return np.concatenate(xs) | a=3, b=3")),
     "list_sum": Rule(("xs",), grads={"xs": _spread},
                      examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
