@@ -4699,6 +4699,141 @@ def lagrangian(q, qdot, m=1.0, k=10.0, L0=1.0, g=9.81):
     V = 0.5 * k * (r - L0) ** 2 - m * g * r * np.cos(theta)
     return T - V
 ''', "lagrangian", lambda: [np.array([1.2, 0.3]), np.array([0.1, -0.5])]),
+"conv_forward_naive_docstring_pad": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    Input:
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: A dictionary with the following keys:
+      - 'stride': The number of pixels between adjacent receptive fields.
+      - 'pad': The number of pixels that will be used to zero-pad the input.
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, F, H', W')
+    - cache: (x, w, b, conv_param)
+    """
+    out = None
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant')
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(1174, 1, 2, 4, 4), _normal(1175, 2, 2, 3, 3), _normal(1176, 2),
+                                   {"stride": 1, "pad": 1}], {"slow": True}),
+
+"temporal_softmax_flatten_mask": ('''
+import numpy as np
+
+def temporal_softmax_loss(x, y, mask):
+    """
+    Inputs:
+    - x: Input scores, of shape (N, T, V)
+    - y: Ground-truth indices, of shape (N, T) where each element is in the range
+         0 <= y[i, t] < V
+    - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not
+      the scores at x[i, t] should contribute to the loss.
+    """
+    N, T, V = x.shape
+    x_flat = x.reshape(N * T, V)
+    y_flat = y.reshape(N * T)
+    mask_flat = mask.reshape(N * T)
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
+    return loss
+''', "temporal_softmax_loss", lambda: [_normal(1177, 2, 3, 4), np.array([[0, 3, 1], [2, 2, 0]]),
+                                      np.array([[True, True, False], [True, False, False]])], {"wrt": [0]}),
+
+"svm_loss_vectorized_margins_mask": ('''
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg):
+    loss = 0.0
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(num_train), y][:, np.newaxis]
+    margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = np.sum(margins) / num_train + reg * np.sum(W * W)
+    return loss
+''', "svm_loss_vectorized", lambda: [_normal(1178, 4, 3) * 0.1, _normal(1179, 6, 4), np.array([0, 2, 1, 1, 0, 2]), 0.05],
+    {"wrt": [0, 1]}),
+
+"lstm_step_cs231n_slices": ('''
+import numpy as np
+
+def sigmoid(x):
+    pos_mask = x >= 0
+    neg_mask = x < 0
+    z = np.zeros_like(x)
+    z[pos_mask] = np.exp(-x[pos_mask])
+    z[neg_mask] = np.exp(x[neg_mask])
+    top = np.ones_like(x)
+    top[neg_mask] = z[neg_mask]
+    return top / (1 + z)
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    next_h, next_c, cache = None, None, None
+    N, H = prev_h.shape
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    o = sigmoid(a[:, 2 * H:3 * H])
+    g = np.tanh(a[:, 3 * H:])
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
+    return next_h, next_c, cache
+''', "lstm_step_forward", lambda: [_normal(1180, 2, 3), _normal(1181, 2, 4), _normal(1182, 2, 4),
+                                  _normal(1183, 3, 16), _normal(1184, 4, 16), _normal(1185, 16)]),
+
+"autograd_gmm_logsumexp_scipy": ('''
+import numpy as np
+from scipy.special import logsumexp
+
+def unpack_gmm_params(params):
+    normalized_log_proportions = params['log proportions'] - logsumexp(params['log proportions'])
+    return normalized_log_proportions, params['means'], params['lower triangles']
+
+def gmm_log_likelihood(params, data):
+    cluster_lls = []
+    for log_proportion, mean, cov_sqrt in zip(*unpack_gmm_params(params)):
+        cov = np.dot(cov_sqrt.T, cov_sqrt)
+        diff = data - mean
+        sol = np.linalg.solve(cov, diff.T).T
+        ll = -0.5 * np.sum(diff * sol, axis=1) - 0.5 * np.linalg.slogdet(2 * np.pi * cov)[1]
+        cluster_lls.append(log_proportion + ll)
+    return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
+''', "gmm_log_likelihood", lambda: [{"log proportions": _normal(1186, 2),
+                                     "means": _normal(1187, 2, 2),
+                                     "lower triangles": np.array([np.eye(2) + 0.1 * _normal(1188, 2, 2),
+                                                                  np.eye(2) + 0.1 * _normal(1189, 2, 2)])},
+                                    _normal(1190, 5, 2)], {"wrt": [0]}),
+
+"projectile_range_angle_scalar": ('''
+import math
+
+def projectile_range(v0, theta, h=0.0, g=9.81):
+    """Range of a projectile launched from height h at speed v0 and angle theta (radians)."""
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    t_flight = (vy + math.sqrt(vy ** 2 + 2 * g * h)) / g
+    return vx * t_flight
+''', "projectile_range", lambda: [12.0, 0.6, 1.5], {"wrt": [0, 1, 2]}),
 }
 
 
@@ -4775,6 +4910,10 @@ KNOWN = {
     # a list of dicts of layers of several shapes, read in a loop: one shape per value (as net_list_relu)
     ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
     ("list_of_dicts_layers", "decorator"): ("refused", "'h' changes shape in this loop"),
+    # no shapes: the gates are a[:, 3 * H:] of a 4H-wide a, which no sample of equal sizes has
+    ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
+    # no shapes: a dict of arrays (params['means']) read as an array
+    ("autograd_gmm_logsumexp_scipy", "generate"): ("refused", "are valid indices on sample arrays (params of shape"),
 }
 
 
@@ -4790,7 +4929,7 @@ LATER_IN_THE_SUITE = frozenset({
     "dict_items_reg", "default_weights_none", "coulomb_eye_mask", "lorenz_rk4_tuples", "heat_concatenate_boundaries",
     "builtin_max_scalar_list", "loop_over_tuple_of_expressions", "where_index_positive_class", "kalman_filter_loop",
     "lennard_jones_loop_vec", "batchnorm_test_mode", "attention_loop_over_heads_list", "chained_zeros_alias",
-    "add_at_forward_scatter", "euler_list_prealloc_fill", "interp_lookup"})
+    "add_at_forward_scatter", "euler_list_prealloc_fill", "interp_lookup", "autograd_gmm_logsumexp_scipy"})
 
 
 def slow(name):
