@@ -4834,6 +4834,97 @@ def projectile_range(v0, theta, h=0.0, g=9.81):
     t_flight = (vy + math.sqrt(vy ** 2 + 2 * g * h)) / g
     return vx * t_flight
 ''', "projectile_range", lambda: [12.0, 0.6, 1.5], {"wrt": [0, 1, 2]}),
+"autograd_neural_net_flatten": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+from autograd.misc.flatten import flatten
+
+def neural_net_predict(params, inputs):
+    """Implements a deep neural network for classification.
+       params is a list of (weights, bias) tuples.
+       inputs is an (N x D) matrix.
+       returns normalized class log-probabilities."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - logsumexp(outputs, axis=1, keepdims=True)
+
+def l2_norm(params):
+    """Computes l2 norm of params by flattening them into a vector."""
+    flattened, _ = flatten(params)
+    return np.dot(flattened, flattened)
+
+def log_posterior(params, inputs, targets, L2_reg):
+    log_prior = -L2_reg * l2_norm(params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+''', "log_posterior", lambda: [[(_normal(1191, 3, 4), _normal(1192, 4)), (_normal(1193, 4, 2), _normal(1194, 2))],
+                              _normal(1195, 5, 3), np.eye(2)[[0, 1, 1, 0, 1]], 0.1], {"wrt": [0]}),
+
+"autograd_bnn_unpack_layers": ('''
+import autograd.numpy as np
+
+def make_nn_funs(layer_sizes):
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    num_weights = sum((m + 1) * n for m, n in shapes)
+    return shapes, num_weights
+
+def predictions(weights, inputs, layer_sizes=(1, 4, 1)):
+    shapes = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    for m, n in shapes:
+        W = weights[:m * n].reshape(m, n)
+        b = weights[m * n:m * n + n]
+        weights = weights[(m + 1) * n:]
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs
+
+def loss(weights, inputs, targets):
+    return np.sum((predictions(weights, inputs) - targets) ** 2)
+''', "loss", lambda: [_normal(1196, 13), _normal(1197, 6, 1), _normal(1198, 6, 1)], {"wrt": [0]}),
+
+"autograd_tanh_example": ('''
+import autograd.numpy as np
+
+def tanh(x):
+    y = np.exp(-2.0 * x)
+    return (1.0 - y) / (1.0 + y)
+''', "tanh", lambda: [np.linspace(-2, 2, 5)]),
+
+"autograd_logistic_regression_example": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x / 2.) + 1)
+
+def logistic_predictions(weights, inputs):
+    # Outputs probability of a label being true according to logistic model.
+    return sigmoid(np.dot(inputs, weights))
+
+def training_loss(weights, inputs, targets):
+    # Training loss is the negative log-likelihood of the training labels.
+    preds = logistic_predictions(weights, inputs)
+    label_probabilities = preds * targets + (1 - preds) * (1 - targets)
+    return -np.sum(np.log(label_probabilities))
+''', "training_loss", lambda: [_normal(1199, 3), _normal(1200, 4, 3), np.array([1.0, 1.0, 0.0, 1.0])], {"wrt": [0]}),
+
+"autograd_sinusoid_nn": ('''
+import autograd.numpy as np
+
+def init_random_params(scale, layer_sizes, rs=np.random.RandomState(0)):
+    return [(scale * rs.randn(m, n), scale * rs.randn(n))
+            for m, n in zip(layer_sizes[:-1], layer_sizes[1:])]
+
+def nn_predict(params, inputs, nonlinearity=np.tanh):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = nonlinearity(outputs)
+    return outputs
+
+def objective(params, inputs, targets):
+    return np.mean((nn_predict(params, inputs) - targets) ** 2)
+''', "objective", lambda: [[(_normal(1201, 1, 5), _normal(1202, 5)), (_normal(1203, 5, 1), _normal(1204, 1))],
+                          _normal(1205, 7, 1), _normal(1206, 7, 1)], {"wrt": [0]}),
 }
 
 
@@ -4914,6 +5005,14 @@ KNOWN = {
     ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
     # no shapes: a dict of arrays (params['means']) read as an array
     ("autograd_gmm_logsumexp_scipy", "generate"): ("refused", "are valid indices on sample arrays (params of shape"),
+    # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
+    ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
+    ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
+    # defaults that are not numbers: a tuple of layer sizes, a function (nonlinearity=np.tanh)
+    ("autograd_bnn_unpack_layers", "generate"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_sinusoid_nn", "generate"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_sinusoid_nn", "decorator"): ("refused", "parameter defaults must be numbers"),
 }
 
 
