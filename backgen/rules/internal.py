@@ -44,7 +44,8 @@ def _parts(c):
         axis = 1 if rule == "np.hstack_list" and rank >= 2 else 0
     size = "len(part)" if axis == 0 else f"part.shape[{axis}]"
     where = "" if axis == 0 else f", axis={axis}"
-    return f"{c.np}.split({c.g}, {c.np}.cumsum([{size} for part in {xs}])[:-1]{where})"
+    return f"list({c.np}.split({c.g}, {c.np}.cumsum([{size} for part in {xs}])[:-1]{where}))"  # (views of g: a
+    # new list, as list(g) is, so that they are copied where they become an input's gradient)
 
 
 def _item(c):
