@@ -4925,6 +4925,88 @@ def objective(params, inputs, targets):
     return np.mean((nn_predict(params, inputs) - targets) ** 2)
 ''', "objective", lambda: [[(_normal(1201, 1, 5), _normal(1202, 5)), (_normal(1203, 5, 1), _normal(1204, 1))],
                           _normal(1205, 7, 1), _normal(1206, 7, 1)], {"wrt": [0]}),
+"overlapping_inplace_shift_add": ('''
+import numpy as np
+
+def prefix_smooth(x):
+    y = x.copy()
+    y[1:] += y[:-1]
+    return np.sum(y ** 2)
+''', "prefix_smooth", lambda: [_normal(1207, 6)]),
+
+"self_referencing_mask_write": ('''
+import numpy as np
+
+def boost_positive(x, w):
+    h = x * w
+    m = h > 0
+    h[m] = h[m] * 2.0 + w[m]
+    return np.sum(np.tanh(h))
+''', "boost_positive", lambda: [_normal(1208, 6), _normal(1209, 6)]),
+
+"reshape_view_written": ('''
+import numpy as np
+
+def blockwise(x, s):
+    y = x.copy()
+    blocks = y.reshape(2, 3)
+    blocks[:, 0] *= s
+    return np.sum(y * x)
+''', "blockwise", lambda: [_normal(1210, 6), 1.7]),
+
+"reversed_view_inplace_add": ('''
+import numpy as np
+
+def mirror_add(x, v):
+    y = x.copy()
+    r = y[::-1]
+    r += v
+    return np.sum(y * np.arange(len(x)))
+''', "mirror_add", lambda: [_normal(1211, 5), _normal(1212, 5)]),
+
+"helper_returns_view_then_written": ('''
+import numpy as np
+
+def first_half(a):
+    return a[:len(a) // 2]
+
+def f(x):
+    y = x.copy()
+    h = first_half(y)
+    h *= 3.0
+    return np.sum(y ** 2)
+''', "f", lambda: [_normal(1213, 6)]),
+
+"branch_inplace_on_copy": ('''
+import numpy as np
+
+def clipped_update(w, g, lr=0.1, max_norm=1.0):
+    step = lr * g
+    n = np.linalg.norm(step)
+    if n > max_norm:
+        step *= max_norm / n
+    w_new = w - step
+    return np.sum(w_new ** 2)
+''', "clipped_update", lambda: [_normal(1214, 4), _normal(1215, 4) * 10], {"wrt": [0, 1]}),
+
+"sort_then_weights": ('''
+import numpy as np
+
+def owa(x, weights):
+    """Ordered weighted average: weights applied to x sorted descending."""
+    xs = np.sort(x)[::-1]
+    return np.dot(weights, xs)
+''', "owa", lambda: [_normal(1216, 5), np.array([0.4, 0.3, 0.15, 0.1, 0.05])]),
+
+"transpose_view_write": ('''
+import numpy as np
+
+def sym_write(A, v):
+    B = A.copy()
+    Bt = B.T
+    Bt[0] = v
+    return np.sum(B * A)
+''', "sym_write", lambda: [_normal(1217, 3, 3), _normal(1218, 3)]),
 }
 
 
@@ -5013,6 +5095,14 @@ KNOWN = {
     ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
     ("autograd_sinusoid_nn", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_sinusoid_nn", "decorator"): ("refused", "parameter defaults must be numbers"),
+    # a write through a reshape, a transpose or a helper's slice of a copy, read again by the copy's name:
+    # not followed through such views
+    ("reshape_view_written", "generate"): ("refused", "'y' may have been changed by the write into 'blocks'"),
+    ("reshape_view_written", "decorator"): ("refused", "'y' may have been changed by the write into 'blocks'"),
+    ("helper_returns_view_then_written", "generate"): ("refused", "'y' may have been changed by the write into 'h'"),
+    ("helper_returns_view_then_written", "decorator"): ("refused", "'y' may have been changed by the write into 'h'"),
+    ("transpose_view_write", "generate"): ("refused", "'B' may have been changed by the write into 'Bt'"),
+    ("transpose_view_write", "decorator"): ("refused", "'B' may have been changed by the write into 'Bt'"),
 }
 
 
