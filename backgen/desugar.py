@@ -260,7 +260,7 @@ class _State:
             if isinstance(target, (ast.Tuple, ast.List)):
                 return isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == len(target.elts) and \
                     all(shaped_as_target(e, t) for e, t in zip(node.elts, target.elts))
-            return not isinstance(node, ast.Starred)
+            return not isinstance(node, (ast.Starred, ast.Tuple, ast.List))  # (a tuple under one name: refused)
         display = stmt.iter
         if not isinstance(display, (ast.List, ast.Tuple)) or not display.elts or stmt.orelse:
             return None

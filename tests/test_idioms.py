@@ -614,3 +614,12 @@ def gmm_log_likelihood(params, data):
         def f(value, key=key):
             return namespace["gmm_log_likelihood"](dict(params, **{key: value}), data)
         np.testing.assert_allclose(got[key], gradient(f, [params[key]], 0), rtol=1e-5, atol=1e-7)
+
+
+def test_a_loop_naming_each_tuple_of_a_display_of_values_whole_is_refused():
+    # for pair in ((a, b), (a * 2.0, b)): a tuple under one name, as before (the display's values are bound
+    # only where the loop unpacks them)
+    source = "def f(a, b):\n    s = 0.0\n    for pair in ((a, b), (a * 2.0, b)):\n        s = s + pair[0] * pair[1]\n" \
+             "    return s\n"
+    with pytest.raises(backgen.BackgenError, match="tuples are only supported as arguments of calls and in indexing"):
+        backgen.generate(source)
