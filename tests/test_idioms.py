@@ -550,7 +550,7 @@ def f(x, Wq, Wk, Wv, Wo, n_heads=2):
     exec(source, namespace)
     for shapes in (None, {"x": "T, D", "Wq": "D, D", "Wk": "D, D", "Wv": "D, D", "Wo": "D, M"}):
         text = backgen.generate(source, name="f", shapes=shapes)
-        assert "s_start = h * hd" in text and "joined = np.concatenate(heads, axis=1)" in text
+        assert "s_start = h * hd" in text and "concatenated = np.concatenate(heads, axis=1)" in text
         generated = {}
         exec(text, generated)
         got = generated["f_backward"](*args)

@@ -565,7 +565,7 @@ def test_lists_concatenated_are_cut_where_their_elements_end():
     g = backgen.backward(growing_concatenated)
     grads = g.backward(RNG.standard_normal((3, 2)), 0.5 * np.ones(2), dout=np.ones((6, 2)))
     assert all(isinstance(grad, np.ndarray) for grad in grads)
-    assert "dparts_2 = np.split(dconcatenated2, np.cumsum([len(part) for part in parts_2])[:-1])" in \
+    assert "dparts_2 = list(np.split(dconcatenated2, np.cumsum([len(part) for part in parts_2])[:-1]))" in \
         g.backward_source
 
 
