@@ -660,6 +660,9 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
+    if inspect.ismethod(func) and not isinstance(func.__self__, type):  # backgen.backward(net.loss): the
+        # method, bound to the object as the decorator on the class binds it
+        return Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute).__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 
 
@@ -672,6 +675,8 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     Array inputs are perturbed element by element (use float64).  For an
     array-valued output a fixed random upstream gradient is used.
     """
+    if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
+        func = backward(func)
     if isinstance(func, BoundDifferentiable) and func._owner._attributes:  # the function of self's attributes
         func, args = _MethodAsFunction(func._owner, func.__self__), methods.arguments((func.__self__,) + args,
                                                                                     func._owner._attributes)

@@ -101,9 +101,10 @@ def read(func_or_source, name=None, filename=None):
         source = _checked_text(func_or_source, filename or "<string>")
         forward = _read_source(source, name, filename or "<string>")
         key = _source_key(source, forward.func.name)
-    elif isinstance(func_or_source, types.FunctionType):
-        forward = _read_function(func_or_source)
-        key = id(func_or_source)
+    elif isinstance(func_or_source, (types.FunctionType, types.MethodType)):
+        func = getattr(func_or_source, "__func__", func_or_source)  # a bound method: its function (self first)
+        forward = _read_function(func)
+        key = id(func)
     elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
         nested = func_or_source
         forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
