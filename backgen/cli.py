@@ -22,7 +22,7 @@ from . import __version__, api, emit, learn_cli
 from .errors import BackgenError
 from .cache import backward_name
 from .layer import layer_module
-from .parse import decode_source, function_names, parse_module
+from .parse import decode_source, function_names, method_names, parse_module
 from .reverse import recomputing
 
 
@@ -89,6 +89,10 @@ def run(args):
         raise BackgenError(f"cannot read file: {exc.strerror or exc}", path) from None
     text = decode_source(data, path)
     defined = function_names(text, path)
+    methods = method_names(text, path)
+    if not defined and methods:
+        raise BackgenError(f"no top-level function to differentiate, only methods ({', '.join(methods)}): "
+                           "decorate a method with @backgen.backward and call model.loss.backward(X, y)", path, 1, 1)
     if not defined:
         raise BackgenError("no function definitions found", path, 1, 1)
     for name in args.function or ():
@@ -138,8 +142,10 @@ def run(args):
     if args.output:
         command += ["-o", os.path.basename(args.output)]
     if args.layer:
-        return layer_module(results, source_name=source_name, command=" ".join(command), left_out=left_out)
-    return emit.module_source(results, source_name=source_name, command=" ".join(command), left_out=left_out)
+        return layer_module(results, source_name=source_name, command=" ".join(command), left_out=left_out,
+                            methods=() if args.function else methods)
+    return emit.module_source(results, source_name=source_name, command=" ".join(command), left_out=left_out,
+                              methods=() if args.function else methods)
 
 
 def written_backwards(defined):

@@ -357,6 +357,15 @@ def _left_out_note(left_out):
                          "with --function to differentiate it.", width=88)
 
 
+def _methods_note(methods):
+    """What the header says of the source file's methods (``Class.method``), not written ("" if none)."""
+    if not methods:
+        return ""
+    return textwrap.fill(f"Methods not written: {', '.join(f'{m}()' for m in methods)}; decorate one with "
+                         "@backgen.backward, which reads the object's attributes at each call "
+                         "(model.loss.backward(X, y)).", width=88)
+
+
 def _shape_free_note(programs):
     """What the header says of backward functions written without shapes ("" if none is)."""
     free = [item.main for item in programs if item.main.shape_free]
@@ -412,13 +421,14 @@ def import_line(canonical, alias):
 
 
 def module_source(programs, source_name="<string>", command="", main_source=None,
-                  title="Backward functions", left_out=()):
+                  title="Backward functions", left_out=(), methods=()):
     """Source of a module holding the backward functions of ``programs`` (``ir.Program``),
     after the helpers they call: each helper's staged forward, then its backward.
 
     ``main_source(backward)`` writes each program's own function(s) (default:
     ``function_source``; the layer form passes its own).  ``left_out``: ``(function, its
-    forward)`` pairs of backward functions the source file has, which the header names.
+    forward)`` pairs of backward functions the source file has, and ``methods`` (``Class.method``)
+    its classes' methods, which the header names.
     """
     main_source = main_source or function_source
     texts = {}  # function name -> (source, modules)
@@ -440,7 +450,7 @@ def module_source(programs, source_name="<string>", command="", main_source=None
         for canonical, alias in modules.items():
             imports[import_line(canonical, alias)] = None
     functions = [text for _, text, _ in helpers] + functions
-    notes = [note for note in (_left_out_note(left_out), _shape_free_note(programs)) if note]
+    notes = [note for note in (_left_out_note(left_out), _methods_note(methods), _shape_free_note(programs)) if note]
     context = dict(title=title, source_name=source_name, command=command, imports=sorted(imports),
                    note="\n\n".join(notes))
     text = _render("module.py.j2", functions=functions, **context).rstrip("\n") + "\n"

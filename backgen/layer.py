@@ -45,10 +45,11 @@ def _assigned(line):
     return set()
 
 
-def layer_module(programs, source_name="<string>", command="", left_out=()):
-    """A module with ``<name>_forward`` and ``<name>_backward`` for each program (``left_out``: as
-    ``emit.module_source`` takes it)."""
+def layer_module(programs, source_name="<string>", command="", left_out=(), methods=()):
+    """A module with ``<name>_forward`` and ``<name>_backward`` for each program (``left_out`` and
+    ``methods``: as ``emit.module_source`` takes them)."""
     return emit.module_source(programs, source_name, command, title="Layer functions", left_out=left_out,
+                              methods=methods,
                               main_source=lambda backward: layer_source(backward, backward.forward_name))
 
 

@@ -337,6 +337,13 @@ def function_names(source, filename="<string>"):
     return [n.name for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
+def method_names(source, filename="<string>"):
+    """``Class.method`` for the public methods of the top-level classes a source text defines."""
+    module = parse_module(source, filename)
+    return [f"{c.name}.{n.name}" for c in module.body if isinstance(c, ast.ClassDef) for n in c.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.name.startswith("_")]
+
+
 def parse_module(source, filename):
     try:
         return ast.parse(source, filename=filename)

@@ -371,3 +371,35 @@ def test_a_file_s_own_backward_functions_are_left_out(tmp_path, capsys):
     # named with --function, a backward of the file is differentiated as any function is
     assert main([str(path), "--function", "relu_backward"]) == 0
     assert "def relu_backward_backward(" in capsys.readouterr().out
+
+
+FC_NET = '''import numpy as np
+
+
+def affine_relu(x, w, b):
+    """x: (N, D), w: (D, M), b: (M,)"""
+    return np.maximum(0, x.dot(w) + b)
+
+
+class TwoLayerNet(object):
+    def __init__(self, hidden_dim=100):
+        self.params = {}
+
+    def loss(self, X, y=None):
+        return np.sum(affine_relu(X, self.params["W1"], self.params["b1"]))
+'''
+
+
+def test_a_file_s_methods_are_named_with_the_way_to_differentiate_them(tmp_path, capsys):
+    path = tmp_path / "fc_net.py"
+    path.write_text(FC_NET)
+    assert main([str(path), "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "Methods not written: TwoLayerNet.loss(); decorate one with @backgen.backward" in out
+    assert "def affine_relu_backward(x, w, b, dout):" in out
+    only = tmp_path / "net.py"  # no function but the methods: said so, at the file
+    only.write_text(FC_NET.replace("def affine_relu", "def _affine_relu").split("def _affine_relu")[0] +
+                    "class Net:\n    def loss(self, X):\n        return np.sum(X * X)\n")
+    assert main([str(only)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{only}:1:1: no top-level function to differentiate, only methods (Net.loss)")
