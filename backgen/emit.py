@@ -382,12 +382,15 @@ def _shape_free_note(programs):
     return text.replace("\0", " ")
 
 
+_HELPER_NAMES = re.compile("|".join(map(re.escape, runtime.HELPERS)))  # any helper's name: one scan of a text
+
+
 def _runtime_helpers(functions, module_maps):
     """``(name, source, modules)`` of each ``runtime`` helper the functions call, in a fixed order,
     spelt with the modules' aliases (a module imported under none gets its canonical name)."""
     called = set()
     for text in functions:
-        if any(name in text for name in runtime.HELPERS):  # (a text naming none calls none)
+        if _HELPER_NAMES.search(text):  # (a text naming none calls none)
             called |= runtime.calls(text)
     names = runtime.needed(called)
     bound = set()
