@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import keyword
 import operator
+import re
 from dataclasses import replace
 
 from . import ir, source
@@ -1013,8 +1014,8 @@ def _held_names(text):
     if inner is not None:
         return _held_names(source.to_source(inner))
     names = _names(text)
-    if node is None:
-        return names
+    if node is None or text.isascii() and not _SIZE_WORDS.search(text):  # (most lines: an ASCII text spells
+        return names  # every name its tree holds, and none here is a size)
     nodes = list(source.walk(node))
     sized = {id(n.value) for n in nodes if n.__class__ is ast.Attribute and n.attr in _SIZES}
     sized |= {id(n.args[0]) for n in nodes
@@ -1026,6 +1027,7 @@ def _held_names(text):
 
 
 _SIZES = {"shape", "ndim", "size", "dtype", "len"}  # what they give shares no array's memory
+_SIZE_WORDS = re.compile("|".join(sorted(_SIZES)))  # in a text whose tree may read a size
 
 
 def _called(func):
