@@ -16,6 +16,7 @@ backgen is reported as one too (``guarded``).
 import ast
 import copy
 import dataclasses
+import functools
 import math
 import operator
 import re
@@ -57,9 +58,9 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     ``arrays``: the inputs are arrays, though the code calls no NumPy (a layer ``x * gamma + beta``
     that a sandwich of NumPy layers calls)."""
     if user_cache and args is None:
-        numpy = arrays or uses_numpy(forward, nodes=forward.nodes)  # a sandwich's layers pass one another arrays
-        composed = guarded(forward, lambda: sandwich(
-            forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy)))
+        numpy = functools.cache(lambda: arrays or uses_numpy(forward, nodes=forward.nodes))  # a sandwich's layers
+        composed = guarded(forward, lambda: sandwich(  # pass one another arrays (asked of a sandwich only: a walk)
+            forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy())))
         if composed is not None:
             return composed
     specs = declared_shapes(forward, shapes)
