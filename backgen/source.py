@@ -346,8 +346,20 @@ def parts_list(node):
     """The nodes ``walk_parts`` gives, as a list (made without a generator or a queue: the list
     itself is the queue, read as it grows)."""
     found = [node]
-    for node in found:  # (each node's parts appended after it: breadth first, as walk's order)
-        push_parts(found, node)
+    append, tree = found.append, ast.AST
+    for node in found:  # (each node's parts appended after it: breadth first, as walk's order;
+        kind = node.__class__  # push_parts inline, as this walk of every node calls it for each)
+        fields = _PARTS.get(kind)
+        if fields is None:
+            fields = _parts_of(kind)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, tree):
+                        append(item)
+            elif isinstance(value, tree):
+                append(value)
     return found
 
 
@@ -390,7 +402,8 @@ def _parts_of(kind):
 
 _PARTS = {}
 _NAME = frozenset({ast.Name})
-_NO_PARTS = frozenset({"ctx", "op", "ops"})  # (every class's: contexts, operators, comparisons)
+_NO_PARTS = frozenset({"ctx", "op", "ops", "type_comment"})  # (every class's: contexts, operators, comparisons;
+# a comment's text)
 _LEAVES = frozenset({("Name", "id"), ("Attribute", "attr"), ("Constant", "value"), ("Constant", "kind"),
                      ("keyword", "arg"), ("arg", "arg"), ("FunctionDef", "name"), ("alias", "name"),
                      ("alias", "asname")})
