@@ -30,6 +30,10 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
          "np.astype"}  # astype(copy=False) and np.asarray may give the array itself
 
 
+_NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
+                    *VIEWS})  # the rules whose values note records anything of
+
+
 class MemoryModel:
     """Mixin: needs ``versions``, ``bind``, ``add``, ``namer``, ``line``, ``numpy``, ``error``, and
     sets up ``storage`` (atom -> (atom it shares memory with, kind, index)), ``list_atoms``, ``list_members``,
@@ -56,6 +60,8 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
+        if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
+            return
         storage, lists = self.storage, self.list_atoms
         base = op.args[0] if op.args else None
         items = [a.name for a in op.args if isinstance(a, ir.Var)] if lists or op.rule in ("list_make", "copy") else ()
