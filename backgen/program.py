@@ -182,7 +182,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         sized = (("sized", "1"),) if main.sized_outputs else ()  # its length the data decides
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))) + sized)
-    result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
+    if patched:
+        result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows
         forwards.update({f.name: f for f in _forwards_called(helper, staged_helper)})
     unique = list({b.name: b for b in backwards}.values())
@@ -617,7 +618,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
         return dataclasses.replace(op, source=f"_site{sites[id(op)]}({op.source.split('(', 1)[1]}")
     if shape_free:  # (the walk of the shapes tells code for every rank)
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
-    result = with_shapes(forward, result, specs, args, functions, map_ops(result.body, probed), bool(chain))
+    probe_body = map_ops(result.body, probed) if calls else None  # (no call: the body runs as it is)
+    result = with_shapes(forward, result, specs, args, functions, probe_body, bool(chain))
     return result, calls, helpers, tested, sites, recorded
 
 
