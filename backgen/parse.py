@@ -157,6 +157,8 @@ def _write_add_at(forward):
 def _rewrite_add_at(stmts, forward, numpy_names):
     """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks."""
     for i, stmt in enumerate(stmts):
+        if stmt.__class__ is ast.Assign:  # (most statements: neither a block nor a call standing alone)
+            continue
         for field in ("body", "orelse"):
             if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
                 _rewrite_add_at(getattr(stmt, field), forward, numpy_names)
@@ -687,7 +689,10 @@ def _fence_block(forward, stmts, in_loop, last):
     """Check a block; ``last`` says whether it ends the function (a return may end it)."""
     for i, stmt in enumerate(stmts):
         final = last and i == len(stmts) - 1
-        if isinstance(stmt, ast.If):
+        kind = stmt.__class__  # (told by class: one test for most statements, an assignment)
+        if kind is ast.Assign:
+            _fence_stmt(forward, stmt, final)
+        elif kind is ast.If:
             _fence_expr(forward, stmt.test, "test")
             _fence_block(forward, stmt.body, in_loop, last)
             _fence_block(forward, stmt.orelse, in_loop, last)
@@ -869,32 +874,32 @@ def _fence_expr(forward, node, where="value"):
         for value in node.values:
             _fence_expr(forward, value, "test")
         return
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and where == "test":
+    if kind is ast.UnaryOp and isinstance(node.op, ast.Not) and where == "test":
         _fence_expr(forward, node.operand, "test")
         return
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", node)
-    if isinstance(node, ast.BinOp):
+    if kind is ast.BinOp:  # (told by class: the common kinds first)
         if not isinstance(node.op, _FENCED_BINOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.left)
         _fence_expr(forward, node.right)
-    elif isinstance(node, ast.UnaryOp):
+    elif kind is ast.UnaryOp:
         if not isinstance(node.op, _FENCED_UNARYOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         _fence_expr(forward, node.operand)
-    elif isinstance(node, ast.IfExp):  # its test is a test, as an if's (x if a < b and b > 0 else y)
+    elif kind is ast.IfExp:  # its test is a test, as an if's (x if a < b and b > 0 else y)
         _fence_expr(forward, node.test, "test")
         for child in (node.body, node.orelse):
             _fence_expr(forward, child)
-    elif isinstance(node, ast.Compare):
+    elif kind is ast.Compare:
         for op, child in zip(node.ops, node.comparators):  # x is None: an optional output gradient
             if isinstance(child, ast.Constant) and child.value is None and not isinstance(op, (ast.Is, ast.IsNot)):
                 raise forward.error("None can only be tested with `is None` or `is not None`", child)
         for child in [node.left] + node.comparators:  # mode == "train": settings may be strings
             if not (isinstance(child, ast.Constant) and (child.value is None or isinstance(child.value, str))):
                 _fence_expr(forward, child)
-    elif isinstance(node, ast.Call):
+    elif kind is ast.Call:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
         if isinstance(node.func, ast.Attribute):
@@ -905,14 +910,14 @@ def _fence_expr(forward, node, where="value"):
             if keyword.arg is None:
                 raise forward.error("**keyword arguments are not supported", keyword)
             _fence_expr(forward, keyword.value, "arg")
-    elif isinstance(node, ast.Subscript):
+    elif kind is ast.Subscript:
         _fence_expr(forward, node.value)
         _fence_expr(forward, node.slice, "index")
-    elif isinstance(node, ast.Slice):
+    elif kind is ast.Slice:
         for part in (node.lower, node.upper, node.step):
             if part is not None:
                 _fence_expr(forward, part, "index")
-    elif isinstance(node, (ast.Tuple, ast.List)):
+    elif kind is ast.Tuple or kind is ast.List:
         if where == "value" and isinstance(node, ast.List):  # a list of arrays: xs = [a, b]
             for elt in node.elts:
                 _fence_expr(forward, elt)
@@ -922,15 +927,15 @@ def _fence_expr(forward, node, where="value"):
             raise forward.error(f"{what} are only supported as arguments of calls and in indexing", node)
         for elt in node.elts:
             _fence_expr(forward, elt, where)
-    elif isinstance(node, ast.Attribute):
+    elif kind is ast.Attribute:
         _fence_expr(forward, node.value)
-    elif isinstance(node, ast.Constant):
+    elif kind is ast.Constant:
         value = node.value
         if where == "value" and isinstance(value, str):
             raise forward.error("strings are not supported", node)
         if where == "value" and type(value) not in (int, float):
             raise forward.error(f"the constant {value!r} is not a number", node)
-    elif isinstance(node, ast.Name):
+    elif kind is ast.Name:
         pass
     else:
         raise forward.error(f"{type(node).__name__} expressions are not supported", node)
