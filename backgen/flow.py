@@ -84,18 +84,19 @@ class StatementStager:
         self.forward.placeholders[target.id] = target.lineno
 
     def assign_target(self, target, value):
-        if isinstance(target, ast.Name) and target.id == self.cache_name:
+        kind = target.__class__  # (told by class: a name, for most assignments)
+        if kind is ast.Name and target.id == self.cache_name:
             self.cache_assignment(value, target)  # the layer's cache: its layout, not a value
             return
-        if isinstance(target, ast.Name):
-            if isinstance(value, ast.Constant) and value.value is None:  # y = None where y held a value
+        if kind is ast.Name:
+            if value.__class__ is ast.Constant and value.value is None:  # y = None where y held a value
                 self.set_to_none(target)
                 return
             if is_pop(value):  # x = xs.pop(): the last item, and the list without it
                 self.pop(target.id, value.func.value)
                 return
             held = self.not_value(value)
-            if held is None and isinstance(value, ast.Dict) and not value.keys:  # caches = {}: for caches
+            if held is None and value.__class__ is ast.Dict and not value.keys:  # caches = {}: for caches
                 held = (None, "dict", self.line)
             if held is not None:  # cache = (fc_cache, relu_cache): caches of layers, still no values
                 self.not_values[target.id] = held

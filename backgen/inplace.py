@@ -103,7 +103,7 @@ def _containers(items):
     flat = list(ir.group_lines(items))
     yield flat
     for line in reversed(flat):
-        if isinstance(line, ir.Block):
+        if line.__class__ is ir.Block:
             yield from _containers(line.body)
 
 
@@ -624,7 +624,7 @@ def _copied(line):
 
 def _alias(line):
     """``(a, b)`` for an adjoint line ``a = b`` between two names."""
-    if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target.isidentifier() \
+    if line.__class__ is ir.AdjointLine and not line.accumulate and line.target.isidentifier() \
             and line.source.isidentifier() and line.target != line.source:
         return line.target, line.source
     return None

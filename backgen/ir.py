@@ -95,7 +95,7 @@ class Op:
         names = self.__dict__.get("_reads")
         if names is None:
             index = self.param("index") if self.params else None
-            names = {a.name for a in self.args if isinstance(a, Var)}
+            names = {a.name for a in self.args if a.__class__ is Var}
             for text in (self.source, f"_[{index}]") if index else (self.source,):
                 found = code_names(text)
                 names |= found - {"_"} if "_" in found else found

@@ -43,7 +43,7 @@ def assigned_parts(items):
 
 def _zeros(line):
     """``dA`` for a line ``dA = np.zeros(...)`` or ``np.zeros_like(...)``."""
-    if isinstance(line, ir.AdjointLine) and not line.accumulate and "zeros" in line.source \
+    if line.__class__ is ir.AdjointLine and not line.accumulate and "zeros" in line.source \
             and line.target.isidentifier() and re.match(r"^\w+\.zeros(_like)?\(", line.source):
         return line.target
     return None
@@ -301,7 +301,7 @@ def _containers(items):
     flat = list(ir.group_lines(items))
     yield flat
     for item in flat:
-        if isinstance(item, ir.Block):
+        if item.__class__ is ir.Block:
             yield from _containers(item.body)
 
 

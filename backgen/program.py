@@ -476,7 +476,7 @@ def _blocks(items):
         if isinstance(item, (ir.If, ir.Loop)):
             yield item
             yield from _blocks(item.body)
-            if isinstance(item, ir.If):
+            if item.__class__ is ir.If:
                 yield from _blocks(item.orelse)
 
 

@@ -243,7 +243,7 @@ class _Reverser(FlowReverser):
             size = len(needed)
             for op in reversed(ops):
                 if op.target in needed:
-                    needed |= {a.name for a in op.args if isinstance(a, ir.Var)}
+                    needed |= {a.name for a in op.args if a.__class__ is ir.Var}
             needed |= {v for c, v in exits if c in needed}
             changed = len(needed) != size and loops
         return needed
@@ -252,9 +252,9 @@ class _Reverser(FlowReverser):
         """The backward of a block: its items' adjoints, last item first."""
         out = []
         for item in reversed(items):
-            if isinstance(item, ir.If):
+            if item.__class__ is ir.If:
                 out.extend(self.reverse_if(item))
-            elif isinstance(item, ir.Loop):
+            elif item.__class__ is ir.Loop:
                 out.extend(self.reverse_loop(item))
             else:
                 group = self.reverse_op(item)
@@ -413,7 +413,7 @@ class _Reverser(FlowReverser):
         shaped = broadcast and not staged.shape_free and op.rule != "np.matmul" and op.target in shapes
         for position, (input_name, arg) in enumerate(zip(names, op.args)):
             grad = grads.get(input_name)
-            if grad is None or not isinstance(arg, ir.Var) or arg.name not in active or position in summed:
+            if grad is None or arg.__class__ is not ir.Var or arg.name not in active or position in summed:
                 continue
             context = None  # (made where a rule function or broadcasting needs it)
             if grad.__class__ is str:  # a template
@@ -606,7 +606,7 @@ class _Reverser(FlowReverser):
             if op.target not in reaches or op.target not in active:
                 continue
             for arg in op.args:
-                if isinstance(arg, ir.Var) and arg.name in active:
+                if arg.__class__ is ir.Var and arg.name in active:
                     reaches.add(arg.name)
                     uses[arg.name] = uses.get(arg.name, 0) + 1
         return uses
@@ -889,9 +889,9 @@ def _as_printed(groups, forward, numbers):
     printed = {}
     flat = list(_flatten(forward))
     for position, line in enumerate(flat):
-        if isinstance(line, ir.ForwardLine) and line.number in numbers:
+        if line.__class__ is ir.ForwardLine and line.number in numbers:
             after = flat[position + 1] if position + 1 < len(flat) else None
-            if isinstance(after, ir.AdjointLine) and after.target.startswith(line.target + "["):
+            if after.__class__ is ir.AdjointLine and after.target.startswith(line.target + "["):
                 line = ir.ForwardLine(line.number, after.target, after.source)  # a copy, then the write
             printed.setdefault(line.number, line)
 
@@ -903,9 +903,9 @@ def _with_printed(items, printed):
     line) of its number, where there is one."""
     out = []
     for item in items:
-        if isinstance(item, ir.Group):
+        if item.__class__ is ir.Group:
             undoes = item.undoes
-            if isinstance(undoes, ir.ForwardLine) and undoes.number in printed:
+            if undoes.__class__ is ir.ForwardLine and undoes.number in printed:
                 undoes = printed[undoes.number]
             plain = ir.plain_lines(item.lines)  # (most groups: lines alone, as they are)
             lines = item.lines if plain else _with_printed(item.lines, printed)
@@ -1188,10 +1188,10 @@ def _maybe_unbound(body):
 def _unbound_in(items, top, names):
     """``_maybe_unbound`` of the items of a block (``top``: the function's own), added to ``names``."""
     for item in items:
-        if isinstance(item, ir.If):
+        if item.__class__ is ir.If:
             _unbound_in(item.body, False, names)
             _unbound_in(item.orelse, False, names)
-        elif isinstance(item, ir.Loop):
+        elif item.__class__ is ir.Loop:
             exits = dict(item.exits)
             for name in item.fresh:
                 value = exits.get(name)

@@ -920,13 +920,13 @@ def keep_unset(items, refuse):
     """
     out = []
     for item in items:
-        if isinstance(item, ir.If):
+        if item.__class__ is ir.If:
             item = replace(item, body=tuple(keep_unset(item.body, refuse)),
                            orelse=tuple(keep_unset(item.orelse, refuse)))
-        elif isinstance(item, ir.Loop):
+        elif item.__class__ is ir.Loop:
             body = tuple(keep_unset(item.body, refuse))
             for carried, value in item.exits:
-                if carried not in item.fresh or not isinstance(value, ir.Var) or value.name == carried:
+                if carried not in item.fresh or value.__class__ is not ir.Var or value.name == carried:
                     continue
                 if value.name not in {op.target for op in ir.ops_in(body)}:
                     continue  # a value from before the loop

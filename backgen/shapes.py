@@ -397,9 +397,9 @@ class _Walker:
 
     def block(self, items, env):
         for item in items:
-            if isinstance(item, ir.Op):
+            if item.__class__ is ir.Op:
                 self.op(item, env)
-            elif isinstance(item, ir.If):
+            elif item.__class__ is ir.If:
                 self.branches(item, env)
             else:
                 self.loop(item, env)
@@ -407,7 +407,7 @@ class _Walker:
     def op(self, op, env):
         missing = None  # an operand whose value is unknown here (each constant is evaluated: its shape is noted)
         for atom in op.args:
-            if isinstance(atom, ir.Var):
+            if atom.__class__ is ir.Var:
                 if missing is None and atom.name not in env:
                     missing = atom.name
             else:

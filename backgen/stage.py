@@ -335,11 +335,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def add(self, item):
         """Append a staged item to the current block."""
         self.ops.append(item)
-        if isinstance(item, ir.Op):
+        if item.__class__ is ir.Op:
             self.note(item)
             self.defined.add(item.target)
             self.read_so_far |= item.reads()
-        for op in (item,) if isinstance(item, ir.Op) else ir.ops_in([item]):  # (a block's merges too)
+        for op in (item,) if item.__class__ is ir.Op else ir.ops_in([item]):  # (a block's merges too)
             for atom in op.args:
                 if atom.__class__ is ir.Const:  # (a constant array written later must be in no other value)
                     self.constants_held.setdefault(atom.source, []).append((op, atom))
@@ -511,16 +511,17 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):
-        if isinstance(node.op, ast.Add) and (self._is_list(node.left) or self._is_list(node.right)):
+        op = node.op.__class__
+        if op is ast.Add and (self._is_list(node.left) or self._is_list(node.right)):
             return self.list_concat(node, name, role)
-        if isinstance(node.op, ast.Mult) and (self._is_list(node.left) or self._is_list(node.right)):
+        if op is ast.Mult and (self._is_list(node.left) or self._is_list(node.right)):
             repeated = self.list_repeat(node, name, role)
             if repeated is not None:
                 return repeated
         operand = self.match_sigmoid(node)
         if operand is not None:
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
-        if isinstance(node.op, ast.Mod) and self.numpy:  # x % 1.0: a remainder, of slope 1 in x
+        if op is ast.Mod and self.numpy:  # x % 1.0: a remainder, of slope 1 in x
             return self.numpy_op("np.mod", [node.left, node.right], node, name, role or "rem")
         if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient (a remainder of
             opaque = isinstance(node.op, ast.Mod)  # numbers is refused where a differentiated one flows in)
@@ -541,11 +542,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def _is_list(self, node):
         """A list display, or a name holding a list (lists add by concatenation, not elementwise)."""
-        if isinstance(node, ast.List):
+        kind = node.__class__  # (told by class: called twice for most operations)
+        if kind is ast.List:
             return True
-        atom = self.versions.get(node.id) if isinstance(node, ast.Name) else None
-        return isinstance(atom, ir.Var) and atom.name in self.list_atoms or \
-            isinstance(atom, ir.Const) and atom.source == "[]"
+        atom = self.versions.get(node.id) if kind is ast.Name else None
+        return atom.__class__ is ir.Var and atom.name in self.list_atoms or \
+            atom.__class__ is ir.Const and atom.source == "[]"
 
     def list_concat(self, node, name, role):
         """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""
@@ -657,11 +659,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def match_sigmoid(self, node):
         """The ``z`` of ``1 / (1 + exp(-z))`` or ``(1 + exp(-z)) ** -1``, else None."""
-        if not isinstance(node, ast.BinOp):
+        if node.__class__ is not ast.BinOp:
             return None
-        if isinstance(node.op, ast.Div) and source.number(node.left) == 1:
+        op = node.op.__class__
+        if op is ast.Div and source.number(node.left) == 1:
             denominator = node.right
-        elif isinstance(node.op, ast.Pow) and source.number(node.right) == -1:
+        elif op is ast.Pow and source.number(node.right) == -1:
             denominator = node.left
         else:
             return None
