@@ -121,13 +121,15 @@ def _right(line):
     expression whose tree is known (``source.expression``'s) to a name or to a part whose is."""
     if line.__class__ is not ir.ForwardLine and line.__class__ is not ir.AdjointLine:
         return False
-    known = source.expression.known
-    if known.get(line.source) is None:
+    known, later = source.expression.known, source.unbuilt  # (a tree noted, built or to be built)
+    if known.get(line.source) is None and line.source not in later:
         return False
     target = line.target
     if target.isidentifier():
         return not keyword.iskeyword(target) and target != "__debug__"
-    return known.get(target).__class__ in (ast.Subscript, ast.Attribute)
+    if known.get(target) is None and target not in later:
+        return False
+    return source.expression(target).__class__ in (ast.Subscript, ast.Attribute)
 
 
 def _checks(backward, guard):

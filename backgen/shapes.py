@@ -490,14 +490,14 @@ class _Walker:
         (``aliases``, in the same order) from a dictionary of its own (``np.tanh(_backgen_0)``), so
         that operations alike share one compile; ``kept``: the names it reads from the namespace.
         None for other operations."""
-        node = source.expression.known.get(op.source) if op.rule != "setitem" else None
-        if node is None:
+        if op.rule == "setitem" or source.expression.known.get(op.source) is None and \
+                op.source not in source.unbuilt:  # (no tree noted, built or to be built)
             return None
         renamed, kept = {}, set()
         text = _commoned_text(op.source, renamed, kept, self.namespace)
         if text is None:
             try:
-                text = source.to_source(_commoned(node, renamed, kept, self.namespace))
+                text = source.to_source(_commoned(source.expression(op.source), renamed, kept, self.namespace))
             except _Uncommon:
                 return None
         code = self.common.get(text)

@@ -239,9 +239,14 @@ def text_cache(function):
 
 
 def forget_texts():
-    """Empty the caches of ``text_cache`` (what a generation parsed is not kept after it)."""
+    """Empty the caches of ``text_cache`` (what a generation parsed is not kept after it), and
+    ``unbuilt``."""
     for cached in _TEXT_CACHES:
         cached.cache_clear()
+    unbuilt.clear()
+
+
+unbuilt = {}  # text -> the function building its tree: noted to be built where ``expression`` is asked for it
 
 
 @functools.lru_cache(maxsize=None)
@@ -487,7 +492,8 @@ def parsed_as(text, node, like=None):
     None: nothing is noted.  ``like``: a text naming the same names (``g`` for ``g.sum(axis=0)``),
     whose names are then its names, found without a walk of ``node``."""
     if node is not None:
-        expression.known.setdefault(text, node)
+        if text not in unbuilt:  # (the tree noted first stays: ``_note_form``'s, built later)
+            expression.known.setdefault(text, node)
         if like is not None and text not in line_names.known:
             names = line_names.known.get(like)
             if names is not None:
@@ -523,13 +529,14 @@ def fill_template(text, bindings):
 def printed_filled(text, bindings):
     """``printed(fill_template(text, bindings), plain=True)``.  Where every binding is a name, the
     text is the template's printed form (``_filled_form``) with the names put in, and the tree is
-    built only for a text not printed before (``printed`` notes nothing else)."""
+    noted only for a text not printed before (``printed`` notes nothing else), to be built where it
+    is asked for (a staged line's: ``unbuilt``)."""
     form = _filled_form(text)
     if form is not None and _NAME.issuperset(map(type, bindings.values())):  # (names alone)
         layout, slots, kind = form
         ids = [bindings[slot].id if slot in bindings else slot for slot in slots]
         result = layout.format(*ids)
-        _note_form(result, ids, kind, lambda: _builder(text, False)(bindings))
+        _note_form(result, ids, kind, lambda: _builder(text, False)(bindings), later=True)
         return result
     return printed(fill_template(text, bindings), plain=True)
 
@@ -780,7 +787,11 @@ def expression(text):
     """The tree of the expression ``text``, parsed once per text (shared: read it, never change
     it), or None where it is not an expression.  The one parse of generated text: ``line_names``,
     ``code_names`` and the passes reading lines' right-hand sides all read this tree.  A plain name
-    (``dout``) is the tree parsing gives without the parse."""
+    (``dout``) is the tree parsing gives without the parse; a tree noted to be built later
+    (``unbuilt``) is built, not parsed."""
+    build = unbuilt.pop(text, None)
+    if build is not None:
+        return build()
     if text.isidentifier() and text not in _KEYWORDS:
         return ast.Name(text, LOAD)
     try:
@@ -846,17 +857,28 @@ def noted(text, names, node):
     return text
 
 
-def _note_form(text, ids, kind, tree):
+def noted_later(text, names, kind, tree):
+    """``noted`` of a tree of the class ``kind`` that ``tree()`` builds where it is asked for (the
+    tree of a staged line, which most passes never read: ``unbuilt``)."""
+    _note_form(text, names, kind, tree, later=True)
+    return text
+
+
+def _note_form(text, ids, kind, tree, later=False):
     """Note, for ``text`` printed from a template's form with the names ``ids`` put in, what
-    ``printed`` notes: its names, the tree it parses to (``tree()``, built here only) and how it
-    wraps.  Nothing where a name is not an identifier: the names are then parsed where asked."""
+    ``printed`` notes: its names, the tree it parses to (``tree()``, built here only; with
+    ``later``, where ``expression`` is asked for it) and how it wraps.  Nothing where a name is
+    not an identifier: the names are then parsed where asked."""
     if text in line_names.known:
         return
     names = frozenset(ids)
     if not (all(map(str.isidentifier, names)) and names.isdisjoint(_KEYWORDS)):
         return
     line_names.known[text] = code_names.known[text] = names
-    expression.known.setdefault(text, tree())
+    if not later:
+        expression.known.setdefault(text, tree())
+    elif text not in expression.known:
+        unbuilt[text] = tree
     if kind in _PRINTED_AS:
         wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
 

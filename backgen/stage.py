@@ -620,11 +620,14 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return None
         alias = self.alias(qualified)
         head, names = _call_head(alias)
-        tree = ast.Call(source.fill_template(alias, {}), [ast.Name(i, source.LOAD) for i in ids], [])
-        for attribute in ast.Call._attributes:  # (the user's positions, as ``spelled`` copies them)
-            if attribute in node.__dict__:
-                setattr(tree, attribute, node.__dict__[attribute])
-        return source.noted(f"{head}({', '.join(ids)})", names.union(ids), tree)
+
+        def tree():
+            call = ast.Call(source.fill_template(alias, {}), [ast.Name(i, source.LOAD) for i in ids], [])
+            for attribute in ast.Call._attributes:  # (the user's positions, as ``spelled`` copies them)
+                if attribute in node.__dict__:
+                    setattr(call, attribute, node.__dict__[attribute])
+            return call
+        return source.noted_later(f"{head}({', '.join(ids)})", names.union(ids), ast.Call, tree)
 
     def spelled(self, child, replaced):
         """A copy of the tree ``child`` (``spell``'s) with the children ``replaced`` (by id) staged."""
