@@ -606,19 +606,24 @@ def unbroadcast(text, target, from_shape):
         inner = unbroadcast(text[1:], target, from_shape)
         return source.parsed_as("-" + inner, _tree(source.expression(inner), lambda node: ast.UnaryOp(ast.USub(), node)),
                                 like=inner)
-    node = source.expression(text)
-    if node.__class__ is ast.Constant:  # (2.sum() does not parse: no tree is noted)
-        node = None
+    kind = source.tree_kind(text)  # (the sum's tree is noted, built where a pass asks for it: most ask
+    noted = kind is not ast.Constant and kind is not type(None)  # only whether one is known; 2.sum() does not parse)
     if not target:  # (summing adds no name: the result names what the text names)
-        return source.parsed_as(f"{source.wrap(text)}.sum()", _tree(node, _summed), like=text)
+        result = f"{source.wrap(text)}.sum()"
+        return source.parsed_later(result, ast.Call, lambda: _summed(source.expression(text)), like=text) \
+            if noted else result
     result = source.wrap(text)
     if leading:
         result += f".sum(axis={_axes(leading)})"
-        node = _tree(node, lambda node: _summed(node, leading))
     if ones:
         result += f".sum(axis={_axes(ones)}, keepdims=True)"
-        node = _tree(node, lambda node: _summed(node, ones, keepdims=True))
-    return source.parsed_as(result, node, like=text)
+    if not noted:
+        return result
+
+    def tree():
+        summed = _summed(source.expression(text), leading) if leading else source.expression(text)
+        return _summed(summed, ones, keepdims=True) if ones else summed
+    return source.parsed_later(result, ast.Call, tree, like=text)
 
 
 def _tree(node, build):

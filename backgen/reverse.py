@@ -1037,10 +1037,10 @@ def _called(func):
 
 def _fresh(text):
     """Whether ``text`` certainly evaluates to a new array (not a view of another)."""
-    node = source.expression(text)
-    kind = node.__class__
-    if kind is ast.BinOp or kind is ast.UnaryOp:  # (most lines)
+    kind = source.tree_kind(text)
+    if kind is ast.BinOp or kind is ast.UnaryOp:  # (most lines, told without building their trees)
         return True
+    node = source.expression(text)
     if _unbroadcast_operand(node) is not None:
         return _fresh(source.to_source(_unbroadcast_operand(node)))
     if isinstance(node, ast.IfExp):  # z if c else None: fresh when each side is (a constant is)

@@ -246,7 +246,7 @@ def forget_texts():
     unbuilt.clear()
 
 
-unbuilt = {}  # text -> the function building its tree: noted to be built where ``expression`` is asked for it
+unbuilt = {}  # text -> (its tree's class, the function building the tree): built where ``expression`` is asked
 
 
 @functools.lru_cache(maxsize=None)
@@ -498,6 +498,18 @@ def parsed_as(text, node, like=None):
             names = line_names.known.get(like)
             if names is not None:
                 line_names.known[text] = code_names.known[text] = names
+    return text
+
+
+def parsed_later(text, kind, tree, like=None):
+    """``parsed_as(text, tree(), like)``, the tree (of the class ``kind``) built where
+    ``expression`` is asked for it (``unbuilt``)."""
+    if text not in expression.known:
+        unbuilt.setdefault(text, (kind, tree))
+    if like is not None and text not in line_names.known:
+        names = line_names.known.get(like)
+        if names is not None:
+            line_names.known[text] = code_names.known[text] = names
     return text
 
 
@@ -789,15 +801,21 @@ def expression(text):
     ``code_names`` and the passes reading lines' right-hand sides all read this tree.  A plain name
     (``dout``) is the tree parsing gives without the parse; a tree noted to be built later
     (``unbuilt``) is built, not parsed."""
-    build = unbuilt.pop(text, None)
-    if build is not None:
-        return build()
+    later = unbuilt.pop(text, None)
+    if later is not None:
+        return later[1]()
     if text.isidentifier() and text not in _KEYWORDS:
         return ast.Name(text, LOAD)
     try:
         return ast.parse(text, mode="eval").body
     except SyntaxError:
         return None
+
+
+def tree_kind(text):
+    """``expression(text).__class__``, told without building a tree noted to be built later."""
+    later = unbuilt.get(text)
+    return later[0] if later is not None else expression(text).__class__
 
 
 def times(local, upstream):
@@ -819,7 +837,8 @@ def contribution(grad, bindings, upstream):
     """The text of a rule's template ``grad`` filled with ``bindings`` (``filled_simply``), printed
     as is where it mentions ``g``, else times ``upstream`` (``printed_product``); None where it
     is zero.  Where every binding is a name, the text is the template's printed form (``_form``)
-    with the names put in, and the tree its text parses to is built without printing it."""
+    with the names put in, and the tree its text parses to is noted, to be built (without printing
+    it) where a pass asks for it."""
     form = _form(grad)
     names = _NAME.issuperset(map(type, bindings.values()))  # (every binding a name)
     if form is not None and upstream.isidentifier() and names:
@@ -828,7 +847,8 @@ def contribution(grad, bindings, upstream):
             return None
         ids = [upstream if slot is None else bindings[slot].id if slot in bindings else slot for slot in slots]
         text = layout.format(*ids)
-        _note_form(text, ids, kind, lambda: _times_tree(_builder(grad, True)(bindings), times, upstream))
+        _note_form(text, ids, kind, lambda: _times_tree(_builder(grad, True)(bindings), times, upstream),
+                   later=True)
         return text
     expr = filled_simply(grad, bindings)
     if is_zero(expr):
@@ -878,7 +898,7 @@ def _note_form(text, ids, kind, tree, later=False):
     if not later:
         expression.known.setdefault(text, tree())
     elif text not in expression.known:
-        unbuilt[text] = tree
+        unbuilt[text] = (kind, tree)
     if kind in _PRINTED_AS:
         wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
 
