@@ -243,6 +243,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if labels_only and optional:
             from .shape_free import labels  # (shape_free reads helpers through parse)
             optional &= labels(self.forward, sorted(optional))
+        if not optional:  # (no parameter defaulting to None: no path to leave out, and no setting decided by one)
+            return list(body)
         kept, settings = [], {}
         for stmt in body:
             stmt = _given_setting(stmt, optional, settings, self.required)  # mode = "test" if y is None else ...
