@@ -45,8 +45,8 @@ class Nested:
 
 def _as_def(stmt):
     """``f = lambda a: expr`` at the top level of the body: the ``def f(a): return expr`` it means."""
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            and isinstance(stmt.value, ast.Lambda)):
+    if stmt.__class__ is not ast.Assign or stmt.value.__class__ is not ast.Lambda or len(stmt.targets) != 1 \
+            or stmt.targets[0].__class__ is not ast.Name:  # (told by class, the value first: most are no lambda)
         return stmt
     body = [ast.copy_location(ast.Return(stmt.value.body), stmt.value.body)]
     func = ast.FunctionDef(stmt.targets[0].id, stmt.value.args, body, [], None, type_params=[])
