@@ -89,6 +89,7 @@ class _Reverser(FlowReverser):
         self.nested = frozenset(base for base, item in reads if item in self.sequences)  # (rows of a list)
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
         self.names_used = set()
+        self.forward_lines = {}  # id(op) -> (op, its line): made once (forward_line)
 
     def adjoint_name(self, var):
         if var in self.adjoint:
@@ -375,9 +376,7 @@ class _Reverser(FlowReverser):
     def forward_line(self, number, op):
         if number is None:
             number = self.numbers[id(op)]
-        made = self.__dict__.get("forward_lines")  # id(op) -> (op, its line): made once
-        if made is None:
-            made = self.forward_lines = {}
+        made = self.forward_lines
         known = made.get(id(op))
         if known is None or known[0] is not op or known[1].number != number:
             known = made[id(op)] = (op, ir.ForwardLine(number, op.target, op.source))
@@ -909,7 +908,8 @@ def _with_printed(items, printed):
                 undoes = printed[undoes.number]
             plain = ir.plain_lines(item.lines)  # (most groups: lines alone, as they are)
             lines = item.lines if plain else _with_printed(item.lines, printed)
-            if (undoes is item.undoes or undoes == item.undoes) and all(map(operator.is_, lines, item.lines)):
+            if (undoes is item.undoes or undoes == item.undoes) and \
+                    (plain or all(map(operator.is_, lines, item.lines))):
                 out.append(item)  # (as it was: most groups)
             else:
                 out.append(ir.Group(undoes, tuple(lines)))
