@@ -882,8 +882,9 @@ def _fence_expr(forward, node, where="value"):
     if kind is ast.BinOp:  # (told by class: the common kinds first)
         if not isinstance(node.op, _FENCED_BINOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
-        _fence_expr(forward, node.left)
-        _fence_expr(forward, node.right)
+        for child in (node.left, node.right):
+            if child.__class__ is not ast.Name:  # (a name: nothing to check, as below)
+                _fence_expr(forward, child)
     elif kind is ast.UnaryOp:
         if not isinstance(node.op, _FENCED_UNARYOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
@@ -902,10 +903,11 @@ def _fence_expr(forward, node, where="value"):
     elif kind is ast.Call:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):
             raise forward.error("only calls of named functions are supported", node.func)
-        if isinstance(node.func, ast.Attribute):
+        if isinstance(node.func, ast.Attribute) and node.func.value.__class__ is not ast.Name:  # (np.tanh: a name)
             _fence_expr(forward, node.func.value)
         for arg in node.args:  # np.random.rand(*x.shape): a starred argument (staging says where)
-            _fence_expr(forward, arg.value if isinstance(arg, ast.Starred) else arg, "arg")
+            if arg.__class__ is not ast.Name:  # (a name: nothing to check, as below)
+                _fence_expr(forward, arg.value if isinstance(arg, ast.Starred) else arg, "arg")
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise forward.error("**keyword arguments are not supported", keyword)
