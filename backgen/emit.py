@@ -119,17 +119,21 @@ def _frame(items, depth=0, lines=None):
 def _right(line):
     """Whether ``line`` is an assignment known to be right Python without parsing it: of an
     expression whose tree is known (``source.expression``'s) to a name or to a part whose is."""
-    if line.__class__ is not ir.ForwardLine and line.__class__ is not ir.AdjointLine:
+    kind = line.__class__
+    if kind is not ir.ForwardLine and kind is not ir.AdjointLine:
         return False
-    known, later = source.expression.known, source.unbuilt  # (a tree noted, built or to be built)
-    if known.get(line.source) is None and line.source not in later:
+    text = line.source
+    if _TREES.get(text) is None and text not in _UNBUILT:
         return False
     target = line.target
     if target.isidentifier():
         return not keyword.iskeyword(target) and target != "__debug__"
-    if known.get(target) is None and target not in later:
+    if _TREES.get(target) is None and target not in _UNBUILT:
         return False
     return source.expression(target).__class__ in (ast.Subscript, ast.Attribute)
+
+
+_TREES, _UNBUILT = source.expression.known, source.unbuilt  # the trees noted, built or to be built
 
 
 def _checks(backward, guard):
