@@ -31,7 +31,8 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
-                    *VIEWS})  # the rules whose values note records anything of
+                    "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
+                    # and np.diff: where ``operand_view`` says they return their operand or a view of it)
 
 
 class MemoryModel:
