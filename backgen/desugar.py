@@ -160,8 +160,8 @@ class _State:
 
     def comprehension(self, node, before):
         target = self.fresh("items")
-        names = {n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name)}
-        renamed = {name: self.fresh(name) for name in names}  # its variables are its own
+        names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
+        renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
         node = copy.deepcopy(node)
         rename = _Rename(renamed)
         for k, generator in enumerate(node.generators):  # the first iterable is read outside it

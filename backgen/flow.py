@@ -550,7 +550,7 @@ class StatementStager:
             self.unset = unset
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
                    and not name.startswith(" ") and name != var and name in outside]
-        for name in outside:  # made stale in the body (a write through shared memory), read again
+        for name in sorted(outside):  # made stale in the body (a write through shared memory), read again
             if name in self.stale and self.stale[name] != stale_before.get(name):
                 self.check_fresh(name, stmt)
         if changed:  # a safety net: every value the body changes must be carried
