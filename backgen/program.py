@@ -67,8 +67,11 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     anyrank = [n for n, s in specs.items() if s.dims == ANY_RANK]
     if args is not None or not anyrank:
         try:
-            return guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache,
-                                                    arrays=arrays))
+            result = guarded(forward, lambda: program(forward, wrt, shapes, args, user_cache=user_cache,
+                                                      arrays=arrays))
+            if args is None and not arrays and not any(s.dims for s in specs.values()):
+                result = _numbers_checked(forward, result)
+            return result
         except ShapesNeeded as needed:
             if args is not None:
                 raise
@@ -87,6 +90,57 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
         raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
                             "depends on the rank: declare the shape (an annotation, shapes= or --shape)")
     return results[0]
+
+
+_NUMPY_IMPORT = re.compile(r"\s*(import\s+(numpy|autograd\.numpy|jax\.numpy)\b|from\s+(numpy|autograd|jax)\b)")
+
+
+def _numbers_checked(forward, result):
+    """Code using no NumPy is written for numbers; in a module importing NumPy its parameters may be
+    given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
+    where it broadcasts; an upstream gradient added to in place): the backward checks that the
+    parameters it differentiates, used as numbers only, are numbers."""
+    main = result.main
+    if main.numbers or main.cache is not None or main.mode != "scalar":
+        return result
+    if not any(_NUMPY_IMPORT.match(line) for line in forward.lines) or uses_numpy(forward, nodes=forward.nodes):
+        return result
+    numbers = tuple(n for n in main.wrt if _number_only(forward, n))
+    if not numbers:
+        return result
+    return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
+
+
+def _number_only(forward, name):
+    """Whether the function reads parameter ``name`` only where a number can stand (arithmetic, tests,
+    math's functions, ``abs``, ``max(a, b)``), not where a sequence may (indexed, iterated, given to
+    ``sum``, ``zip`` or a function of yours, named anew)."""
+    func, env = forward.func, forward.env
+    parents = {}
+    for node in ast.walk(func):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, (ast.Subscript, ast.Attribute, ast.Starred, ast.comprehension, ast.For)):
+            return False
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            callee = parent.func
+            of_math = (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
+                       and env.get(callee.value.id) == "math"
+                       or isinstance(callee, ast.Name) and (env.get(callee.id) or "").startswith("math."))
+            builtin = isinstance(callee, ast.Name) and env.get(callee.id) in ("abs", "pow", "float") or (
+                isinstance(callee, ast.Name) and env.get(callee.id) in ("max", "min") and len(parent.args) > 1)
+            if not (of_math or builtin):
+                return False
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            return False
+        if isinstance(parent, (ast.Tuple, ast.List, ast.Set)) and isinstance(
+                parents.get(parent), (ast.For, ast.comprehension, ast.Starred, ast.Call)):
+            return False  # (for v in (xs, ys): a sequence may be iterated)
+    return True
 
 
 class ShapesNeeded(BackgenError):

@@ -3043,3 +3043,34 @@ def test_a_list_a_loop_builds_anew_in_an_inner_loop_and_reads_after_it_is_refuse
                     k += 1
                 return rows[0] + np.stack(rows, axis=1).sum(axis=1)
         '''), name="f")
+
+
+@pytest.mark.parametrize("body", ["x *= w\n    x += 1.0\n    return x ** 2", "t = x + x\n    return t * w"])
+def test_code_calling_no_numpy_in_a_module_importing_it_refuses_arrays(body):
+    # written for numbers, f(x, w) given x (3, 4) and w (4,) returned dw of shape (3, 4), not (4,), and
+    # for x + x added to the upstream gradient in place (dx = dout; dx += dout): the backward checks
+    # that the parameters it takes as numbers are numbers
+    source = f"import numpy as np\n\n\ndef f(x, w):\n    {body}\n"
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    dout = np.ones((3, 4))
+    with pytest.raises(TypeError, match="written for numbers x, w"):
+        generated["f_backward"](np.ones((3, 4)), np.arange(4.0), dout)
+    np.testing.assert_array_equal(dout, np.ones((3, 4)))
+    assert_right(source, [0.3, 0.7])
+    assert_right(source.replace("def f(x, w)", "def f(x: '3, 4', w: '4')"),
+                 [np.linspace(-1, 1, 12).reshape(3, 4), np.array([0.5, -0.2, 0.3, 0.9])],
+                 dout=np.linspace(0.5, -0.5, 12).reshape(3, 4))
+
+
+def test_code_calling_no_numpy_returning_a_parameter_refuses_arrays():
+    # return t, x with x (4,) and w a number: dx = dout2 then dx += -dout1 added into the second
+    # upstream gradient in place
+    source = "import numpy as np\n\n\ndef f(x, w):\n    t = w - x\n    return t, x\n"
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    dout1, dout2 = np.ones(4), np.full(4, 2.0)
+    with pytest.raises(TypeError, match="written for numbers x, w"):
+        generated["f_backward"](np.ones(4), 0.5, dout1, dout2)
+    np.testing.assert_array_equal(dout2, np.full(4, 2.0))
+    assert_right(source, [0.3, 0.7], dout=(0.4, -1.2))
