@@ -604,6 +604,9 @@ class _Cache(tuple):
         self.backward = backward
         return self
 
+    def __reduce__(self):  # copy.copy, copy.deepcopy (the arrays copied, the backward shared)
+        return (_Cache, (tuple(self), self.backward))
+
 
 @public
 def layer(func=None, *, wrt=None, shapes=None):

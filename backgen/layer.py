@@ -7,6 +7,7 @@ unpacks the cache and runs the adjoint statements of ``<name>_backward``.
 """
 
 import ast
+import re
 
 from . import emit, ir
 from .cache import backward_name
@@ -74,6 +75,8 @@ def layer_source(backward, name):
     upstreams = ", ".join(backward.upstreams)
     wrt = ", ".join(backward.wrt)
     forward_name, _ = layer_names(name)
+    backward_lines = emit._backward_lines(backward.groups)
+    popped = [n for n in cache if any(re.search(rf"\b{re.escape(n)}\.pop\(\)", line) for line in backward_lines)]
     text = emit._render(
         "layer.py.j2", forward_name=forward_name, backward_name=backward_name(forward_name), signature=signature,
         forward_summary=f"The forward of {backward.forward_name}(); returns its output(s) and the cache "
@@ -83,7 +86,8 @@ def layer_source(backward, name):
         backward_summary=f"Gradients of {backward.forward_name}() with respect to {wrt}, given the output "
                          f"gradient{'s' if len(backward.upstreams) > 1 else ''} and the cache.",
         unpack=", ".join(cache) + ("," if len(cache) == 1 else ""), missing=backward.missing,
-        backward=emit._backward_lines(backward.groups), zeros=zeros, returns=", ".join(backward.returns))
+        popped=", ".join(popped), popped_copies=", ".join(f"list({n})" for n in popped),
+        backward=backward_lines, zeros=zeros, returns=", ".join(backward.returns))
     text = text.rstrip("\n") + "\n"
     ast.parse(text)
     return text

@@ -468,3 +468,37 @@ def test_a_library_function_the_forward_calls_is_not_read_as_a_helper(tmp_path):
     with pytest.raises(backgen.BackgenError, match="unknown function 'cho_factor'") as info:
         backgen.backward(load_module(path).nll).backward(np.eye(3) * 2.0, np.ones(3))
     assert (info.value.filename, info.value.lineno) == (str(path), 5)
+
+
+def test_a_layers_cache_copies_and_serves_its_backward_twice():
+    # the RNN layer's backward took its per-step values back with hs2.pop() from the lists the cache
+    # holds: a second backward(dout, cache) raised IndexError (pop from empty list); and the cache,
+    # a tuple knowing its backward, could not be copied (copy.deepcopy: TypeError in __new__)
+    import copy
+
+    def rnn(x, h0, Wx, Wh, b):
+        N, T, D = x.shape
+        h = h0
+        hs = np.zeros((N, T, h0.shape[1]))
+        for t in range(T):
+            h = np.tanh(x[:, t, :] @ Wx + h @ Wh + b)
+            hs[:, t, :] = h
+        return hs
+    layer = backgen.layer(rnn)
+    rng = np.random.default_rng(4)
+    args = [rng.uniform(-1, 1, s) for s in ((2, 3, 4), (2, 5), (4, 5), (5, 5), (5,))]
+    out, cache = layer.forward(*args)
+    dout = rng.uniform(-1, 1, out.shape)
+    copied = copy.deepcopy(cache)
+    first = layer.backward(dout, cache)
+    for again in (layer.backward(dout, cache), layer.backward(dout, copied), layer.backward(dout, copy.copy(cache))):
+        for g, want in zip(again, first):
+            np.testing.assert_array_equal(g, want)
+    for k in range(len(args)):
+        def loss(*values):
+            return np.sum(rnn(*values) * dout)
+        step = np.zeros_like(args[k])
+        step.flat[0] = 1e-6
+        plus, minus = list(args), list(args)
+        plus[k], minus[k] = args[k] + step, args[k] - step
+        assert abs((loss(*plus) - loss(*minus)) / 2e-6 - first[k].flat[0]) < 1e-6
