@@ -23,8 +23,9 @@ def cached_names(backward):
     lines = [ir.AdjointLine(n, False, z) for n, z in backward.missing]
     lines += list(_flatten(backward.groups)) + list(backward.zeros)
     for line in lines:
-        text = line.source if isinstance(line, ir.AdjointLine) and not line.accumulate and "[" not in line.target \
-            else str(line)  # dx[idx, y] = g reads idx and y
+        text = line.source if (isinstance(line, ir.AdjointLine) and not line.accumulate
+                               or isinstance(line, ir.ForwardLine)) and "[" not in line.target \
+            else str(line)  # dx[idx, y] = g reads idx and y; var = x.var(axis=0), recomputed, reads x only
         for name in sorted(_names(text) - assigned):
             if name in defined and name not in needed:
                 needed.append(name)
@@ -32,6 +33,31 @@ def cached_names(backward):
     order = list(backward.params) + [n for line in _flatten(backward.full_forward)
                                      for n in sorted(_assigned(line))]
     return sorted(needed, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _always_set(lines):
+    """The names ``lines`` (forward lines and blocks) set on every path through them (a loop's body as
+    run: the backward reads its values where it ran)."""
+    names, branches = set(), None  # branches: what each branch of the if chain being read sets
+    for line in list(lines) + [None]:
+        header = line.header if isinstance(line, ir.Block) else ""
+        if branches is not None and not header.startswith(("elif ", "else")):
+            branches = None  # (no else: a path sets none of them)
+        if line is None:
+            break
+        if header.startswith("if "):
+            branches = [_always_set(line.body)]
+        elif header.startswith("elif ") and branches is not None:
+            branches.append(_always_set(line.body))
+        elif header.startswith("else") and branches is not None:
+            branches.append(_always_set(line.body))
+            names |= set.intersection(*branches)
+            branches = None
+        elif isinstance(line, ir.Block):
+            names |= _assigned(line) | _always_set(line.body)
+        else:
+            names |= _assigned(line)
+    return names
 
 
 def _assigned(line):
@@ -77,6 +103,11 @@ def layer_source(backward, name):
     forward_name, _ = layer_names(name)
     backward_lines = emit._backward_lines(backward.groups)
     popped = [n for n in cache if any(re.search(rf"\b{re.escape(n)}\.pop\(\)", line) for line in backward_lines)]
+    always = set(backward.params) | _always_set(backward.full_forward)
+    sometimes = [n for n in cache if n not in always]  # set on some paths only: None (a list: []) on the others
+    if sometimes:
+        forward = [", ".join(sometimes) + " = " + ", ".join("[]" if n in popped else "None" for n in sometimes)
+                   + "  # (set on some paths only; cached on all)"] + forward
     text = emit._render(
         "layer.py.j2", forward_name=forward_name, backward_name=backward_name(forward_name), signature=signature,
         forward_summary=f"The forward of {backward.forward_name}(); returns its output(s) and the cache "

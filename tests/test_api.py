@@ -502,3 +502,44 @@ def test_a_layers_cache_copies_and_serves_its_backward_twice():
         plus, minus = list(args), list(args)
         plus[k], minus[k] = args[k] + step, args[k] - step
         assert abs((loss(*plus) - loss(*minus)) / 2e-6 - first[k].flat[0]) < 1e-6
+
+
+def bn_of_modes(x, gamma, bn_param):
+    if bn_param["mode"] == "train":
+        var = x.var(axis=0)
+        xhat = x / np.sqrt(var + 1e-5)
+    else:
+        xhat = x * 2.0
+    return gamma * xhat
+
+
+def rnn_of_modes(x, gamma, bn_param):
+    h = x
+    if bn_param["mode"] == "train":
+        for t in range(3):
+            h = np.tanh(h * gamma)
+    else:
+        h = x * 2.0
+    return h * gamma
+
+
+@pytest.mark.parametrize("bn", [bn_of_modes, rnn_of_modes])
+def test_a_layers_cache_holds_no_value_of_a_branch_not_taken(bn):
+    # batch normalization's layer cached var, s and den, set in the train branch only, though its
+    # backward computes them again there: the forward in test mode raised UnboundLocalError ('var');
+    # a loop in that branch keeps its per-step values in lists the cache must hold (hs, h_1s, t): they
+    # are now [] or None where the branch is not taken
+    layer = backgen.layer(bn)
+    rng = np.random.default_rng(6)
+    x, gamma, dout = rng.uniform(-1, 1, (4, 3)), rng.uniform(-1, 1, 3), rng.uniform(-1, 1, (4, 3))
+    for mode in ("train", "test", "train"):
+        out, cache = layer.forward(x, gamma, {"mode": mode})
+        dx, dgamma = layer.backward(dout, cache)
+        for value, grad, k in ((x, dx, 0), (gamma, dgamma, 1)):
+            for index in np.ndindex(value.shape):
+                step = np.zeros_like(value)
+                step[index] = 1e-6
+                plus, minus = [x, gamma], [x, gamma]
+                plus[k], minus[k] = value + step, value - step
+                want = (np.sum(bn(*plus, {"mode": mode}) * dout) - np.sum(bn(*minus, {"mode": mode}) * dout)) / 2e-6
+                assert abs(grad[index] - want) < 1e-6
