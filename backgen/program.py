@@ -137,6 +137,9 @@ def _number_only(forward, name):
                 return False
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             return False
+        if isinstance(parent, ast.BinOp) and any(isinstance(side, (ast.List, ast.ListComp))
+                                                 for side in (parent.left, parent.right)):
+            return False  # xs + [v]: a list joined
         if isinstance(parent, (ast.Tuple, ast.List, ast.Set)) and isinstance(
                 parents.get(parent), (ast.For, ast.comprehension, ast.Starred, ast.Call)):
             return False  # (for v in (xs, ys): a sequence may be iterated)

@@ -3074,3 +3074,23 @@ def test_code_calling_no_numpy_returning_a_parameter_refuses_arrays():
         generated["f_backward"](np.ones(4), 0.5, dout1, dout2)
     np.testing.assert_array_equal(dout2, np.full(4, 2.0))
     assert_right(source, [0.3, 0.7], dout=(0.4, -1.2))
+
+
+def test_code_calling_no_numpy_checks_numbers_only_where_used_as_numbers():
+    # the lists it joins (xs + [v]), iterates or sums are lists, given as lists: not checked as numbers
+    source = '''
+    import numpy as np
+
+    def f(xs, zs, v):
+        ys = xs + [v]
+        s = sum(zs) * v
+        for y in ys:
+            s = s + y * v
+        return s
+    '''
+    text = backgen.generate(textwrap.dedent(source), name="f")
+    assert "np.ndim(v):" in text
+    generated = {}
+    exec(text, generated)
+    dxs, dzs, dv = generated["f_backward"]([0.5, 0.25], [0.3, -0.1], 2.0)
+    assert dxs == [2.0, 2.0] and dzs == [2.0, 2.0] and dv == pytest.approx(0.2 + 0.75 + 4.0)
