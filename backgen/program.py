@@ -99,27 +99,28 @@ def _numbers_checked(forward, result):
     """Code using no NumPy is written for numbers; in a module importing NumPy its parameters may be
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
     where it broadcasts; an upstream gradient added to in place): the backward checks that the
-    parameters it differentiates, used as numbers only, are numbers."""
+    parameters it uses as numbers only (differentiated or not) are numbers."""
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
     if not any(_NUMPY_IMPORT.match(line) for line in forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
-    numbers = tuple(n for n in main.wrt if _number_only(forward, n))
+    numbers = tuple(n for n in main.params if _number_only(forward, n))
     if not numbers:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
 
 
 def _number_only(forward, name):
-    """Whether the function reads parameter ``name`` only where a number can stand (arithmetic, tests,
-    math's functions, ``abs``, ``max(a, b)``), not where a sequence may (indexed, iterated, given to
+    """Whether the function reads parameter ``name`` in arithmetic (an operand, math's functions,
+    ``abs``, ``max(a, b)``) and nowhere a sequence may stand (indexed, iterated, joined, given to
     ``sum``, ``zip`` or a function of yours, named anew)."""
     func, env = forward.func, forward.env
     parents = {}
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
+    arithmetic = False
     for node in ast.walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
             continue
@@ -135,15 +136,19 @@ def _number_only(forward, name):
                 isinstance(callee, ast.Name) and env.get(callee.id) in ("max", "min") and len(parent.args) > 1)
             if not (of_math or builtin):
                 return False
+            arithmetic = True
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             return False
-        if isinstance(parent, ast.BinOp) and any(isinstance(side, (ast.List, ast.ListComp))
-                                                 for side in (parent.left, parent.right)):
-            return False  # xs + [v]: a list joined
+        if isinstance(parent, ast.BinOp):
+            if any(isinstance(side, (ast.List, ast.ListComp)) for side in (parent.left, parent.right)):
+                return False  # xs + [v]: a list joined
+            arithmetic = True
+        if isinstance(parent, (ast.UnaryOp, ast.AugAssign)):
+            arithmetic = True
         if isinstance(parent, (ast.Tuple, ast.List, ast.Set)) and isinstance(
                 parents.get(parent), (ast.For, ast.comprehension, ast.Starred, ast.Call)):
             return False  # (for v in (xs, ys): a sequence may be iterated)
-    return True
+    return arithmetic
 
 
 class ShapesNeeded(BackgenError):

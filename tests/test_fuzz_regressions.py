@@ -3094,3 +3094,16 @@ def test_code_calling_no_numpy_checks_numbers_only_where_used_as_numbers():
     exec(text, generated)
     dxs, dzs, dv = generated["f_backward"]([0.5, 0.25], [0.3, -0.1], 2.0)
     assert dxs == [2.0, 2.0] and dzs == [2.0, 2.0] and dv == pytest.approx(0.2 + 0.75 + 4.0)
+
+
+def test_code_calling_no_numpy_checks_the_numbers_it_does_not_differentiate():
+    # with wrt=("x",), f(x, y) = x * y given y (3,) returned dx = y * dout of shape (3,) for the number
+    # x; a flag compared with a string is not checked
+    source = "import numpy as np\n\n\ndef f(x, y, mode='a'):\n    if mode == 'a':\n        return x * y\n    return x\n"
+    text = backgen.generate(source, name="f", wrt=("x",))
+    assert "np.ndim(x) or np.ndim(y):" in text
+    generated = {}
+    exec(text, generated)
+    assert generated["f_backward"](0.5, 2.0) == 2.0
+    with pytest.raises(TypeError, match="written for numbers x, y"):
+        generated["f_backward"](0.5, np.ones(3), "a", np.ones(3))
