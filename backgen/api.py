@@ -670,13 +670,14 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
 
 
 @public
-def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
+def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None, **kwargs):
     """Check the generated backward against central finite differences.
 
     Returns the largest relative error over all inputs in ``wrt``; raises
     AssertionError naming the input and element where it exceeds ``rtol``.
     Array inputs are perturbed element by element (use float64).  For an
-    array-valued output a fixed random upstream gradient is used.
+    array-valued output a fixed random upstream gradient is used.  Other
+    keyword arguments go to ``func`` (``gradcheck(f, x, w, b=b)``).
     """
     if inspect.ismethod(func) and not isinstance(func.__self__, type):  # gradcheck(net.loss, X, y)
         func = backward(func)
@@ -689,7 +690,7 @@ def gradcheck(func, *args, wrt=None, eps=1e-6, rtol=1e-5, atol=1e-8, dout=None):
     if isinstance(func, Differentiable):
         forward = func._func
     signature = inspect.signature(forward)
-    bound = signature.bind(*args)
+    bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
     wrt_names = decorated.wrt_for(bound.args) if hasattr(decorated, "wrt_for") else decorated.wrt
     values = dict(bound.arguments)

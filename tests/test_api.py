@@ -544,3 +544,13 @@ def test_a_layers_cache_holds_no_value_of_a_branch_not_taken(bn):
                 plus[k], minus[k] = value + step, value - step
                 want = (np.sum(bn(*plus, {"mode": mode}) * dout) - np.sum(bn(*minus, {"mode": mode}) * dout)) / 2e-6
                 assert abs(grad[index] - want) < 1e-6
+
+
+def affine_tanh(x, w, b=None):
+    return np.sum(np.tanh(x @ w + b))
+
+
+def test_gradcheck_passes_keyword_arguments_to_the_function():
+    r = np.random.default_rng(4)
+    x, w, b = r.standard_normal((3, 4)), r.standard_normal((4, 2)), r.standard_normal(2)
+    assert backgen.gradcheck(affine_tanh, x, w, b=b) < 1e-6  # it was a TypeError (no keyword b)
