@@ -612,8 +612,9 @@ def _rename_between(items, first, last, old, new):
 
 
 def _copied(line):
-    """``y`` for a line ``x = y.copy()``, else None."""
-    if getattr(line, "accumulate", False) or "[" in line.target or "," in line.target:
+    """``y`` for a line ``x = y.copy()``, else None (for a block too: an if assigning ``x``)."""
+    target = getattr(line, "target", None)
+    if target is None or getattr(line, "accumulate", False) or "[" in target or "," in target:
         return None
     node = _parse(line.source)
     if isinstance(node, ast.Call) and not node.args and not node.keywords and \

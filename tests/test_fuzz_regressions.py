@@ -3107,3 +3107,25 @@ def test_code_calling_no_numpy_checks_the_numbers_it_does_not_differentiate():
     assert generated["f_backward"](0.5, 2.0) == 2.0
     with pytest.raises(TypeError, match="written for numbers x, y"):
         generated["f_backward"](0.5, np.ones(3), "a", np.ones(3))
+
+
+@pytest.mark.parametrize("v", [[-0.39, 0.98, 0.68], [0.39, 0.18, 0.68]])  # either path of the if
+def test_a_copy_hoisted_before_a_loop_after_an_if_that_may_assign_the_array(v):
+    # X = X * 1.0 on one path of an if, then writes into X in a loop: looking for the last assignment
+    # of X before the loop met the if's block, and asked it for a target (internal error: 'Block'
+    # object has no attribute 'target'; long fuzzer seed 9494 program 46, the same on the last stop's code)
+    X = np.array([[0.97, 1.09, 0.66, 1.2], [0.53, -0.41, 0.44, 0.5], [-1.12, 0.74, 1.0, -0.46]])
+    assert_right('''
+        import numpy as np
+
+        def f(v: "3", X: "3, 4"):
+            if np.sum(v[:-1]) < 0.5:
+                a = X[:, -4]
+            else:
+                X[-3] += v @ v
+                X = X * 1.0
+            for i in range(3):
+                X[2:, ::2] = np.sum(v)
+            return v, X, np.prod(X, axis=0, keepdims=True)
+    ''', (np.array(v), X), dout=(np.array([0.3, -0.2, 0.5]), np.linspace(-1.0, 1.0, 12).reshape(3, 4),
+                                 np.array([[0.4, -0.7, 0.2, 0.9]])))
