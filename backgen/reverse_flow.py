@@ -788,12 +788,20 @@ def _reads_after(items, name, target, seen):
                 return True
             if _reads_after(item.body, name, target, seen) or _reads_after(item.orelse, name, target, seen):
                 return True
+            if seen[0] and _exits_read(item, name):  # the values an if that breaks hands on
+                return True
         else:
             if seen[0] and name in _names(item.iterable or "0") | _names(item.test or "0"):
                 return True
             if _reads_after(item.body, name, target, seen):
                 return True
+            if seen[0] and _exits_read(item, name):  # what the loop hands on at each iteration's end
+                return True  # (c = a in an inner loop is its exit c <- a, no operation of its body)
     return False
+
+
+def _exits_read(item, name):
+    return any(name in _names(str(value)) for _, value in item.exits)
 
 
 def _top_level(items, name):

@@ -3129,3 +3129,23 @@ def test_a_copy_hoisted_before_a_loop_after_an_if_that_may_assign_the_array(v):
             return v, X, np.prod(X, axis=0, keepdims=True)
     ''', (np.array(v), X), dout=(np.array([0.3, -0.2, 0.5]), np.linspace(-1.0, 1.0, 12).reshape(3, 4),
                                  np.array([[0.4, -0.7, 0.2, 0.9]])))
+
+
+@pytest.mark.parametrize("head", ["for k in range(2):", "while k < 2:\n" + " " * 16 + "k = k + 1"])
+@pytest.mark.parametrize("update", ["y += y * y", "y = y + y * y"])
+def test_a_value_an_inner_loop_hands_on_is_read_before_the_outer_loop_updates_it(head, update):
+    # a = y, then y updated, then an inner loop's c = a: the inner loop reads the value y had as the
+    # outer iteration started (its exit c <- y_1, no operation of its body), but the forward updated
+    # y_1 in place (y_1 = y_1 + y_1sqr) before it, so c took the new y: dx = -0.291 where finite
+    # differences give -0.270 (long fuzzer seed 9595 program 7907, the same on the last stop's code)
+    assert_right(f'''
+        def f(x: float, y: float):
+            y = y + x
+            k = 0
+            {head}
+                a = y
+                {update}
+                for i in range(2):
+                    c = a
+            return c * c
+    ''', (0.59, -0.73))
