@@ -347,6 +347,14 @@ def write(forward, unknown, declared, attempt, needed):
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}])]
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
+        if not results and indexed and len(indexed) < len(free):  # those it indexes arrays of every rank,
+            numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
+            as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
+                                  {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                                  samples.labels, attempt, needed)
+            results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+                       for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
+                                                       for dims in PROBES])]
         if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
             numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),

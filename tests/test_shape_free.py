@@ -827,3 +827,25 @@ def trajectory_energy(x0, v0, k=1.0, dt=0.05, n=40):
         assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
     with pytest.raises(TypeError, match="written for numbers x0, v0"):
         backward(np.ones(2), 0.1)
+
+
+SPRINGS_TESTED = """
+def springs(p, k):
+    total = 0.0
+    for i in range(p.shape[0] - 1):
+        d = p[i + 1] - p[i]
+        length = np.linalg.norm(d)
+        total += 0.5 * k * (length - 1.0) ** 2
+    if np.sum(k) > 0.0:
+        return total
+    return total * 2.0
+"""
+
+
+def test_an_indexed_parameter_stays_an_array_of_every_rank_beside_numbers_it_meets():
+    # k, read in a test (np.sum(k) > 0), made the loop's number an array at every rank tried, so the
+    # code was written for numbers with p a vector of numbers: given points in 2-D, it raised its own
+    # TypeError (real-code fuzzer seed 50 programs 1035, 1617, 2129); p is indexed: arrays of every rank
+    p2 = np.array([[0.86, 0.9], [1.2, 0.8], [1.2, -1.07]])
+    text = check(SPRINGS_TESTED, "springs", (p2, 0.81), (p2[:, 0].copy(), 0.81), (p2[None].repeat(2, 0), 0.5))
+    assert "written for numbers k" in text and "list or vector of numbers" not in text
