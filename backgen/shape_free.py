@@ -8,7 +8,8 @@ as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
 up to six); where arrays turned a loop's numbers into arrays at every one, as
-numbers (the code then checks that it is given numbers).  The code written must be the same at every rank the forward runs
+numbers (the code then checks that it is given numbers), those it indexes
+first kept arrays of every rank.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
 asked for (the error ``needed(reason)`` makes).  The rules themselves write
 forms valid for every rank and broadcast (``GradContext`` in its shape-free
