@@ -678,6 +678,12 @@ class _Reverser(FlowReverser):
             if not fresh:
                 ever.setdefault(line.target, {line.target}).update(
                     *(ever.get(n, {n}) for n in _held_names(line.source)))
+        calls = {position: line for position, line in enumerate(lines) if line.__class__ is ir.CallLine}
+        for line in calls.values():  # a helper's backward may hand back the dout it is given (dq = dout)
+            held = _held_names(line.source)
+            for target in line.targets:
+                if target != "_":
+                    ever.setdefault(target, {target}).update(*(ever.get(n, {n}) for n in held))
         copies, scalars, claimed = set(), set(), set()
         seen_returned = set()
         for position, line, fresh in assignments:  # every plain assignment (re)binds its target: look at each

@@ -3149,3 +3149,26 @@ def test_a_value_an_inner_loop_hands_on_is_read_before_the_outer_loop_updates_it
                     c = a
             return c * c
     ''', (0.59, -0.73))
+
+
+def test_an_adjoint_a_helpers_backward_hands_back_is_not_added_into_in_place():
+    # step_backward hands back the dout it is given (dq = dout), here a 0-d array (np.copy of a number):
+    # dt = dt_1, then dt += dsubtractt added dt_1 into itself through both names, and ds read the
+    # doubled value: ds = -4.96 where finite differences give -2.48 (long fuzzer seed 10303 program
+    # 11166, the same on the last stop's code)
+    assert_right('''
+        import math
+        import numpy as np
+
+        def step(p, q):
+            p -= np.transpose(p)
+            return q + 1.0
+
+        def f(s: float, t: float):
+            t += step(s * t, np.subtract(t, s))
+            if math.atan(s) < 0.6:
+                s += max(t, s)
+            else:
+                t = t * 2.0 + t
+            return t * t
+    ''', (-0.39, 0.770731))
