@@ -701,8 +701,22 @@ def live_reads(lines):
 
 def _live(lines, assigned, needed):
     names = source.line_names
+    branch = None  # what the if just walked assigns: after its else, what both assign is assigned
     for line in lines:
         kind = line.__class__
+        if isinstance(line, ir.Block) and (line.header.startswith(("if ", "elif ")) or line.header == "else:"):
+            before = set(assigned)
+            needed |= _reads_line(line) - assigned
+            _live(line.body, before, needed)  # (a name one path assigns is not assigned on the other)
+            if line.header == "else:" and branch is not None:
+                assigned |= branch & before
+                branch = None
+            elif line.header.startswith("elif ") and branch is not None:
+                branch &= before  # (if, elif, ..., else: what every path assigns)
+            else:
+                branch = before
+            continue
+        branch = None
         if kind is ir.AdjointLine or kind is ir.ForwardLine:  # (most lines)
             if kind is ir.ForwardLine or not line.accumulate and "[" not in line.target:  # (_reads_line's
                 needed |= names(line.source) - assigned  # most common case, inline)

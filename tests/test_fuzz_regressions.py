@@ -3172,3 +3172,23 @@ def test_an_adjoint_a_helpers_backward_hands_back_is_not_added_into_in_place():
                 t = t * 2.0 + t
             return t * t
     ''', (-0.39, 0.770731))
+
+
+@pytest.mark.parametrize("x", [0.3, 1.01, 2.5])  # returns early, runs the loop, or not
+def test_a_value_a_loop_in_an_if_sets_after_an_early_return_is_computed_again(x):
+    # the backward recomputes the forward in the branch that does not return; a was read there after
+    # the if that sets it, and the lines after an if took what it assigns as assigned on every path,
+    # so the loop setting a ran nowhere: UnboundLocalError (long fuzzer seed 10404 program 11417, the
+    # same on the last stop's code)
+    assert_right('''
+        import math
+
+        def f(x: float):
+            if x < 0.5:
+                return x
+            a = 1.5
+            if x < 2.0:
+                for i in range(1):
+                    a = math.expm1(a * 0.5)
+            return (x + a) * (x + a)
+    ''', (x,))
