@@ -163,7 +163,7 @@ class CacheStager:
             names.append(atom.name if isinstance(atom, ir.Var) else None)
             texts.append(ast.unparse(entry))
         self.cache_layout = Layout(form, tuple(names), keys, node.lineno)
-        self.cache_held = (tuple(texts), list(self.guards), len(getattr(self, "loop_entries", ())))
+        self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))
 
     def cache_written(self, name, old, node, rebinds=False, same_only=False):
         """A write after the cache is built into the array of ``old`` (an ir.Var), ``name`` now
@@ -179,7 +179,7 @@ class CacheStager:
         texts, guards, loops = held
         names = list(self.cache_layout.names)
         shared = {old.name} if same_only else self.sharing(old.name, items=True)
-        here = self.guards == guards and len(getattr(self, "loop_entries", ())) == loops
+        here = self.guards == guards and len(self.loop_entries) == loops
         new = self.versions.get(name)
         for k, held_name in enumerate(names):
             if held_name is None or held_name not in shared:

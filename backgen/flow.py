@@ -76,7 +76,7 @@ class StatementStager:
         """``y = None`` where ``y`` may hold a value (``tidy`` leaves out the others): ``y`` holds no
         value from here, and reading it is refused as a None.  Refused in a loop, whose next
         iteration would read the value as the loop carries it."""
-        if getattr(self, "loop_entries", None):
+        if self.loop_entries:
             raise self.error(f"{target.id} = None in a loop, where {target.id} holds a value: backgen does not "
                              f"follow a value that is None on some iterations; give {target.id} a value, or "
                              "use another name", target)
@@ -120,8 +120,7 @@ class StatementStager:
                 return
             atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
             for name, atom in zip(names, atoms):
-                getattr(self, "unset", set()).discard(name)  # set here, as by an assignment
-                self.bind(name, atom)  # the names take the staged values
+                self.bind(name, atom)  # the names take the staged values (set here, as by an assignment)
             return
         roles = self.unpacked_roles(value, len(names))
         if roles is not None:  # out, cache = layer(x): out alone is a value; the cache is the user's own
@@ -272,7 +271,7 @@ class StatementStager:
     def if_stmt(self, stmt):
         test = self.condition(stmt.test)
         before = dict(self.versions)
-        unset = set(getattr(self, "unset", set()))  # as the if starts: each branch may set some
+        unset = set(self.unset)  # as the if starts: each branch may set some
         self.tests.append(set(_names(test)))
         stale = dict(self.stale)  # each path from the names as the if starts; after it, stale if on either
         try:
@@ -289,7 +288,7 @@ class StatementStager:
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
-        dead = self.dead_after(stmt, changed) if getattr(self, "unmerged", False) else ()
+        dead = self.dead_after(stmt, changed) if self.unmerged else ()
         then_versions = {n: v for n, v in then_versions.items() if n not in dead}
         else_versions = {n: v for n, v in else_versions.items() if n not in dead}
         shared = {atom for versions in (then_versions, else_versions) for atom in
@@ -533,11 +532,11 @@ class StatementStager:
             self.versions = inner
             test = self.condition(stmt.test)
             self.versions = saved
-        unset = getattr(self, "unset", set())  # carried names an enclosing loop has not given a value yet
+        unset = self.unset  # carried names an enclosing loop has not given a value yet
         fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset
                        or self.unguarded(name)}
         fresh = tuple(entry[name] for name in carried if name in fresh_names)
-        self.loop_entries = getattr(self, "loop_entries", []) + [entry]
+        self.loop_entries = self.loop_entries + [entry]
         self.unset = unset | fresh_names
         writes_before = len(self.writes)
         stale_before = dict(self.stale)
@@ -607,7 +606,7 @@ class StatementStager:
         if isinstance(stmt, ast.While):
             early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
         later = self.read_outside(stmt, body)
-        enclosing = {name for entry in getattr(self, "loop_entries", []) for name in entry}
+        enclosing = {name for entry in self.loop_entries for name in entry}
         return {name for name in assigned if name in early or name in later or name in enclosing}
 
     def dead_after(self, stmt, changed):
@@ -619,7 +618,7 @@ class StatementStager:
         as written has it (for an ``if c: break`` whose else a rewrite made of the rest of the
         loop's body, that rest too), with the next iteration.  Elsewhere a rewrite moved the rest
         of the block into the if (``if c: return a``, the rest its else): any read outside it."""
-        in_loop = bool(getattr(self, "loop_entries", []))
+        in_loop = bool(self.loop_entries)
         augmented = {node.target.id for node in source.walk(self.func)
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)}
         if in_loop or any(node is stmt for node in source.walk(self.func)):

@@ -86,9 +86,7 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False):
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    stager = _Stager(forward, arrays)
-    stager.unmerged = unmerged
-    return stager.run(wrt, specs)
+    return _Stager(forward, arrays, unmerged).run(wrt, specs)
 
 
 _NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
@@ -145,8 +143,11 @@ def uses_numpy(forward, seen=(), nodes=None):
 
 
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
-    def __init__(self, forward, arrays=False):
+    def __init__(self, forward, arrays=False, unmerged=False):
         self.forward = forward
+        self.unmerged = unmerged  # (see ``stage``)
+        self.unset = set()  # carried names an enclosing loop has not given a value yet
+        self.loop_entries = []  # each enclosing loop's {name: the name it carries it under}
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
         self.env = forward.env
         nodes = forward.nodes
@@ -347,7 +348,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                     self.constants_held.setdefault(atom.source, []).append((op, atom))
 
     def assign(self, name, value):
-        getattr(self, "unset", set()).discard(name)
+        self.unset.discard(name)
         if name in self.versions or name in self.defined:
             target = self.namer.version(name)
         else:
@@ -360,7 +361,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.versions[name] = atom
         self.conditional.pop(name, None)
         self.forget_stale(name)
-        getattr(self, "unset", set()).discard(name)  # (a write into it, a[i] = v, sets it too)
+        self.unset.discard(name)  # (a write into it, a[i] = v, sets it too)
 
     # --- expressions ------------------------------------------------------
 
