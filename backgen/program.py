@@ -105,21 +105,18 @@ def _numbers_checked(forward, result):
         return result
     if not any(_NUMPY_IMPORT.match(line) for line in forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
-    numbers = tuple(n for n in main.params if _number_only(forward, n))
+    parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
+    numbers = tuple(n for n in main.params if _number_only(forward, n, parents))
     if not numbers:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
 
 
-def _number_only(forward, name):
+def _number_only(forward, name, parents):
     """Whether the function reads parameter ``name`` in arithmetic (an operand, math's functions,
     ``abs``, ``max(a, b)``) and nowhere a sequence may stand (indexed, iterated, joined, given to
-    ``sum``, ``zip`` or a function of yours, named anew)."""
+    ``sum``, ``zip`` or a function of yours, named anew); ``parents``: each node's parent."""
     func, env = forward.func, forward.env
-    parents = {}
-    for node in ast.walk(func):
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
     arithmetic = False
     for node in ast.walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
