@@ -3192,3 +3192,24 @@ def test_a_value_a_loop_in_an_if_sets_after_an_early_return_is_computed_again(x)
                     a = math.expm1(a * 0.5)
             return (x + a) * (x + a)
     ''', (x,))
+
+
+@pytest.mark.parametrize("stack", ["np.vstack(hs)", "np.hstack(gs)"])
+def test_a_list_stacked_of_elements_of_several_ranks_gives_each_its_own_shape(stack):
+    # np.vstack takes a vector as one row beside blocks of rows: the gradient was cut by the first
+    # element's rank, so the vector p got len(p) rows back, dv of shape (1, 4) for v of (4,) (long
+    # fuzzer seed 10707 program 10248); np.hstack likewise takes numbers beside vectors
+    assert_right(f'''
+        import numpy as np
+
+        def f(v: "4"):
+            hs = []
+            gs = [v[1:]]
+            for i in range(2):
+                hs.append(np.arange(4.0).reshape(1, 4) * v)
+                gs.append(v[0] * 2.0)
+            hs.append(v * 1.5)
+            out = {stack}
+            return out * out
+    ''', (np.array([0.48, -0.79, 0.98, -0.57]),),
+                 dout=np.linspace(-1.0, 1.0, 12).reshape(3, 4) if "v" in stack else np.linspace(-1.0, 1.0, 5))

@@ -26,25 +26,30 @@ def _unstack(c):
 def _parts(c):
     """np.concatenate(xs, axis=k), np.vstack(xs), np.hstack(xs) of a list built by append: the list
     of each element's part of g, cut where the elements' sizes along the axis (read as the code
-    runs: they may differ) say."""
-    rule, xs = c.op.rule, c.current
+    runs: they may differ) say.  np.vstack takes numbers and vectors as rows beside blocks of rows,
+    and np.hstack numbers beside vectors: there each part takes its element's own shape back."""
+    rule, xs, np_ = c.op.rule, c.current, c.np
     if not _listed(c):
         c.unsupported(f"{rule.removesuffix('_list')} of an array (not a list built by append): reshape the "
                       "array instead, or build a list")
+    mixed = None  # the np.atleast_* that makes the elements alike, where their ranks may differ
     if rule == "np.concatenate_list":
         axis = c.param("axis", 0)
         if c.op.param("axis") == "None":
             c.unsupported("np.concatenate(..., axis=None) of a list: concatenate the arrays raveled")
     else:
-        rank = c.ndim(c.op.args[0]) - 1  # each element's (a list's shape is its length, then its elements')
-        if rule == "np.vstack_list" and rank <= 1:  # numbers and vectors are rows
-            return f"list({c.g})" if rank == 1 else f"list({c.g}[:, 0])"
-        if rule == "np.hstack_list" and rank == 0:
-            return f"list({c.g})"
-        axis = 1 if rule == "np.hstack_list" and rank >= 2 else 0
+        rank = c.ndim(c.op.args[0]) - 1  # the first element's (a list's shape is its length, then its elements')
+        axis = 1 if rule == "np.hstack_list" and rank >= 2 else 0  # (NumPy's choice, by the first element)
+        if rule == "np.vstack_list" and rank <= 2:
+            mixed = "atleast_2d"
+        elif rule == "np.hstack_list" and rank <= 1:
+            mixed = "atleast_1d"
+    if mixed is not None:  # (views of g: a new list, so that they are copied where they become an
+        cuts = f"{np_}.cumsum([{np_}.{mixed}(part).shape[0] for part in {xs}])[:-1]"  # input's gradient)
+        return f"list(piece.reshape({np_}.shape(part)) for piece, part in zip({np_}.split({c.g}, {cuts}), {xs}))"
     size = "len(part)" if axis == 0 else f"part.shape[{axis}]"
     where = "" if axis == 0 else f", axis={axis}"
-    return f"list({c.np}.split({c.g}, {c.np}.cumsum([{size} for part in {xs}])[:-1]{where}))"  # (views of g: a
+    return f"list({np_}.split({c.g}, {np_}.cumsum([{size} for part in {xs}])[:-1]{where}))"  # (views of g: a
     # new list, as list(g) is, so that they are copied where they become an input's gradient)
 
 
