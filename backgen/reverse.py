@@ -17,6 +17,7 @@ Contract: ``reverse(staged) -> ir.Backward``.
 """
 
 import ast
+import collections
 import contextlib
 import contextvars
 import keyword
@@ -1082,6 +1083,7 @@ def _data_sized(staged):
     if not masks and not any(op.rule == "call" and op.param("sized") for op in ir.ops_in(staged.body)):
         return sized, masks  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+    displays = _displays(staged)
     changed = True
     while changed:
         before = dict(sized)
@@ -1092,6 +1094,9 @@ def _data_sized(staged):
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
             if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 0]]: as many as listed
                 args = args[1:]
+            item = _display_item(op, displays)
+            if item is not None:  # g[0] of g = (a, b): a's mark alone
+                args = (item,)
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
@@ -1108,6 +1113,32 @@ def _data_sized(staged):
                 sized[carried] = sized.get(carried, frozenset()) | sized[value]
         changed = sized != before
     return sized, masks
+
+
+def _displays(staged):
+    """``{name: items}`` for each tuple or list written out (``g = (a, b)``) under a name no other
+    line (and no loop) sets: an item read from it by a number is that item."""
+    made, counts = {}, collections.Counter()
+    for op in ir.ops_in(staged.body):
+        counts[op.target] += 1
+        if op.rule == "list_make":
+            made[op.target] = op.args
+    carried = {c for loop in ir.loops_in(staged.body) for c in loop.carried}
+    return {name: items for name, items in made.items() if counts[name] == 1 and name not in carried}
+
+
+def _display_item(op, displays):
+    """The item ``op`` reads (``g[0]``, ``g[-1]``) of a display in ``displays``, else None."""
+    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in displays:
+        return None
+    try:
+        index = ast.literal_eval(op.param("index") or "None")
+    except (ValueError, SyntaxError):
+        return None
+    items = displays[op.args[0].name]
+    if type(index) is not int or not -len(items) <= index < len(items):
+        return None
+    return items[index]
 
 
 def _ops_in_loops(items, loop):

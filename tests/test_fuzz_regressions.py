@@ -287,6 +287,25 @@ def test_a_selection_broadcast_against_an_array_of_known_length_is_refused():
     ''', "selected by a boolean mask", 5)
 
 
+def test_an_item_of_a_tuple_is_marked_by_that_item_alone():
+    # long fuzzer seed 10303, program 4246: h = g[0] took the mark of g's other item (made from a
+    # selection), so c * h was taken as two values selected alike and accepted; it raised at other lengths
+    assert_refused('''
+    def f(b: "3"):
+        c = b[b > 0.5]
+        g = (np.dot(b, np.ones((3, 3))), np.exp(-c))
+        h = g[0] * 2.0
+        return c * h
+    ''', "'c' is selected by a boolean mask", 6)
+    assert_right('''
+    def f(b: "3"):
+        c = b[b > 0.5]
+        g = (np.dot(b, np.ones((3, 3))), np.exp(-c))
+        h = g[1] * 2.0
+        return c * h
+    ''', [np.array([0.7, 0.2, 0.9])], dout=np.array([1.0, -2.0]))
+
+
 def test_a_selection_whose_length_changes_from_one_iteration_to_the_next_is_refused():
     assert_refused('''
     def f(x: "5"):
