@@ -3232,3 +3232,29 @@ def test_a_list_stacked_of_elements_of_several_ranks_gives_each_its_own_shape(st
             return out * out
     ''', (np.array([0.48, -0.79, 0.98, -0.57]),),
                  dout=np.linspace(-1.0, 1.0, 12).reshape(3, 4) if "v" in stack else np.linspace(-1.0, 1.0, 5))
+
+
+# --- smooth by symmetry where the formula divides by zero -------------------------------------
+
+def test_hypot_at_the_origin_has_the_subgradient_zero():
+    # a / hypot(a, b) raised ZeroDivisionError (math) or gave nan (NumPy) at a = b = 0, where
+    # central differences give 0, as np.linalg.norm's gradient at 0 does
+    assert_right('''
+    def f(x, y):
+        return math.hypot(x, y) * 2.0 + math.hypot(y, 3.0)
+    ''', [0.0, 0.0])
+    assert_right('''
+    def f(x: "3", y: "3"):
+        return np.hypot(x, y * 0.5) * 2.0
+    ''', [np.array([0.0, 0.4, -1.2]), np.array([0.0, 0.3, 0.7])], dout=np.array([1.0, 2.0, -1.0]))
+
+
+def test_std_of_equal_values_has_the_gradient_zero():
+    # (x - mean) / (N * std) was 0 / 0 = nan where the values reduced are all equal; central
+    # differences give 0 there (the spread grows alike either way)
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        Y = X * 0.0 + s
+        return np.sum(np.std(Y, axis=1) * 2.0) + np.std(X, axis=0)
+    ''', [np.array([[0.1, 0.5, -0.3, 0.9], [1.1, -0.4, 0.2, 0.6], [0.7, 0.8, -1.0, 0.3]]), 0.7],
+        dout=np.array([1.0, 2.0, 3.0, 0.5]))

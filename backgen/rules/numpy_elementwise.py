@@ -127,7 +127,8 @@ RULES = {
     "np.float_power": _binary({"a": "b * a ** (b - 1)", "b": _exponent}, domain=("positive", "any")),
     "np.arctan2": Rule(("y", "x"), grads={"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 2 + y ** 2)"},
                        broadcast=True, signature="y, x", fresh=True),
-    "np.hypot": _binary({"a": "a / out", "b": "b / out"}),
+    # at a = b = 0 the subgradient 0 (np.linalg.norm's too; central differences give it), never 0 / 0
+    "np.hypot": _binary({"a": "a / np.where(out == 0, 1.0, out)", "b": "b / np.where(out == 0, 1.0, out)"}),
     "np.logaddexp": _binary({"a": "np.exp(a - out)", "b": "np.exp(b - out)"}),
     "np.logaddexp2": _binary({"a": "2 ** (a - out)", "b": "2 ** (b - out)"}),
     # piecewise: a jump where a / b is a whole number, away from it

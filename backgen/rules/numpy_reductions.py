@@ -100,15 +100,16 @@ def _var(c):
 
 
 def _std(c):
-    if c.shape_free:  # the spread of one number (or of equal ones) is 0: its gradient 0, never 0 / 0
-        out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
-        return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
-    if c.ndim("a") == 0:
-        return f"{c.np}.zeros_like({c.a})"
-    axes, shape = c.axes("a"), c.shape("a")
-    if all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
-        return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (never 0 / 0)
-    return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {c.expand(c.out, 'a')})"
+    """(a - mean) / (dof * std), times g: 0 where the values reduced are all equal (their std 0, as
+    central differences give: std(a + h) = std(a - h) there), never 0 / 0."""
+    if not c.shape_free:
+        if c.ndim("a") == 0:
+            return f"{c.np}.zeros_like({c.a})"
+        axes, shape = c.axes("a"), c.shape("a")
+        if all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
+            return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0
+    out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
+    return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
 
 
 def _norm(c):

@@ -66,7 +66,8 @@ SCALAR = {
     "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
     "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
     "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
-    "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a / out", "b": "b / out"}),
+    # at a = b = 0 the subgradient 0, as central differences give it, never a division by 0
+    "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a * g / out if out else 0.0", "b": "b * g / out if out else 0.0"}),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
     "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))"),
     "math.log10": _unary("math.log10(x)", "1 / (x * math.log(10))"),
