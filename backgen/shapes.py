@@ -192,7 +192,7 @@ def infer_ran(staged, args, functions=None):
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
     for op in list(walker.failed) + list(walker.skipped):
-        if op.target not in walker.shapes:
+        if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
             walker.shapes.raised.setdefault(op.target, (cause.line, walker.failed[cause]))
     ran = walker.ran and all(isinstance(item, ir.Op) for item in staged.body) and \

@@ -426,6 +426,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
 
     def name(self, node):
         self.check_fresh(node.id, node)
+        if node.id == self.cache_name and self.cache_layout is not None:
+            raise self.error(f"{node.id!r}, the cache built on line {self.cache_layout.line}, is read here as a "
+                             "value: backgen holds the cache for the backward only and does not follow its values "
+                             "through it; compute from the values themselves", node)
         if node.id in self.not_values:
             function, role, line = self.not_values[node.id]
             if function is None:

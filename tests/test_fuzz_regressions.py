@@ -3258,3 +3258,28 @@ def test_std_of_equal_values_has_the_gradient_zero():
         return np.sum(np.std(Y, axis=1) * 2.0) + np.std(X, axis=0)
     ''', [np.array([[0.1, 0.5, -0.3, 0.9], [1.1, -0.4, 0.2, 0.6], [0.7, 0.8, -1.0, 0.3]]), 0.7],
         dout=np.array([1.0, 2.0, 3.0, 0.5]))
+
+
+def test_a_layer_reading_its_cache_as_a_value_is_refused():
+    # real-code fuzzer seed 60, program 1334: the cache's assignment stages nothing (it is the
+    # backward's), so a later read of the name (a view of it written into) read a name never set:
+    # an internal error (StopIteration) where x has no given shape, UnboundLocalError where it has
+    assert_refused('''
+    def f(x: "3, 4"):
+        k = 0
+        while k < 2:
+            out = np.maximum(0, x)
+            cache = x
+            v = cache[:, 1]
+            v -= cache[:, 0]
+            k += 1
+        return out, cache
+    ''', "'cache', the cache built on line 6, is read here as a value", 7)
+    with pytest.raises(backgen.BackgenError, match="the cache built on line 4, is read here as a value"):
+        backgen.generate(textwrap.dedent('''
+        import numpy as np
+        def f(x):
+            cache = x
+            v = cache[:, 1] * 2.0
+            return np.maximum(0, v), cache
+        '''))
