@@ -46,7 +46,7 @@ from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
-BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range")
+BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
 

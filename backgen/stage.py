@@ -530,6 +530,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.numpy_op(self.sigmoid_rule, [operand], node, name, role)
         if op is ast.Mod and self.numpy:  # x % 1.0: a remainder, of slope 1 in x
             return self.numpy_op("np.mod", [node.left, node.right], node, name, role or "rem")
+        if op is ast.Mod and not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+            return self.op("mod", [node.left, node.right], node, name, role or "rem")  # (not "%s" % v)
         if isinstance(node.op, INERT_BINOPS):  # masks and integer arithmetic carry no gradient (a remainder of
             opaque = isinstance(node.op, ast.Mod)  # numbers is refused where a differentiated one flows in)
             return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"),

@@ -623,3 +623,40 @@ def test_a_loop_naming_each_tuple_of_a_display_of_values_whole_is_refused():
              "    return s\n"
     with pytest.raises(backgen.BackgenError, match="tuples are only supported as arguments of calls and in indexing"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("source, args", [
+    # the minimum image of a separation in a periodic box: round() is a step, of slope 0
+    ('''
+    def f(x1, x2, L):
+        dx = x2 - x1
+        dx = dx - L * round(dx / L)
+        return 4.0 * ((1.0 / dx) ** 12 - (1.0 / dx) ** 6)
+    ''', [0.37, 1.91, 1.3]),
+    # a phase's fractional part, remainders of numbers (% and math.fmod), int() of a value
+    ('''
+    def f(a, b):
+        t = a * 3.7
+        frac = t - math.floor(t) + math.ceil(b) * a - math.trunc(a * 2.0)
+        return frac * b + math.fmod(a * 5.0, b) + (a * b) % 0.7 + int(a * 10) * b + round(b, 2) * a
+    ''', [1.23, 0.61]),
+    ('''
+    def f(a, b):
+        s = 0.0
+        for i in range(6):
+            if i % 2 == 0:
+                s += a * i
+            s += (b * i) % 1.3 + math.fmod(-a * i, 0.9)
+        return s
+    ''', [0.37, 1.91]),
+])
+def test_steps_and_remainders_of_numbers(source, args):
+    # the steps (floor, ceil, trunc, round, int) have the slope 0 and the remainders the slopes of
+    # a - b * floor(a / b) (a - b * trunc(a / b) for math.fmod), away from their jumps
+    source = textwrap.dedent(source)
+    namespace, generated = {"math": math}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["f_backward"](*args)
+    for k, g in enumerate(got):
+        assert g == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6, abs=1e-8)

@@ -19,11 +19,13 @@ STEPS = "it is piecewise constant: its derivative is zero almost everywhere"
 SHAPE = "it describes the shape, not the values"
 
 NO_GRADIENT = {
+    # scalar code: steps, as NumPy's below (x - L * round(x / L) has the slope 1 in x)
+    "math.floor": ("constant", STEPS),
+    "math.ceil": ("constant", STEPS),
+    "math.trunc": ("constant", STEPS),
+    "round": ("constant", STEPS),
+    "int": ("constant", STEPS),
     # scalar code: refused where a gradient would flow through them
-    "math.floor": ("refused", "it is piecewise constant"),
-    "math.ceil": ("refused", "it is piecewise constant"),
-    "math.trunc": ("refused", "it is piecewise constant"),
-    "math.fmod": ("refused", "it is discontinuous"),
     "math.factorial": ("refused", "it is defined on integers only"),
     "math.gcd": ("refused", "it is defined on integers only"),
     "math.comb": ("refused", "it is defined on integers only"),
@@ -32,8 +34,6 @@ NO_GRADIENT = {
     "math.isnan": ("refused", "it returns a boolean"),
     "math.isinf": ("refused", "it returns a boolean"),
     "math.isfinite": ("refused", "it returns a boolean"),
-    "round": ("refused", "it is piecewise constant"),
-    "int": ("refused built", "it is piecewise constant"),
     # constructors
     "np.zeros": ("constant fresh", CONSTANT_ARRAY),
     "np.ones": ("constant fresh", CONSTANT_ARRAY),

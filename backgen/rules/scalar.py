@@ -28,6 +28,8 @@ SCALAR = {
     "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True, hint="prod"),
     "square": Rule(("x",), "x * x", {"x": "2 * x"}, hint="{first}sqr|t"),  # x * x: one gate, not two branches
     "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot"),
+    # Python's remainder of numbers (floored, as np.mod): the same slopes
+    "mod": Rule(("a", "b"), "a % b", {"a": "1", "b": "-(a // b)"}, hint="rem"),
     "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": _exponent}, broadcast=True,
                 hint="pw"),
     "neg": Rule(("x",), "-x", {"x": "-1"}, hint="neg{first}"),
@@ -67,6 +69,8 @@ SCALAR = {
     "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
     "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
     # at a = b = 0 the subgradient 0, as central differences give it, never a division by 0
+    # a remainder: slope 1 in a, and -(how many times b fits) in b, away from its jumps (as np.mod)
+    "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "-math.trunc(a / b)"}),
     "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a * g / out if out else 0.0", "b": "b * g / out if out else 0.0"}),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
     "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))"),
