@@ -38,6 +38,11 @@ class StatementStager:
                 load = copy.deepcopy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
+                if isinstance(stmt.target, ast.Name) and (stmt.lineno, stmt.col_offset) in self.written_in_place:
+                    whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
+                    self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
+                        ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
+                    continue
                 before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
                 if before is not None and self.written_through_view(stmt.target.id, before, stmt):
                     continue  # row = y[0]; row *= 2.0: the write y[0] = row * 2.0

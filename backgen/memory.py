@@ -384,7 +384,7 @@ class MemoryModel:
                 self._stale(other_name, name, node,
                             f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
-                            only_if_array=self._array_link(old.name))
+                            only_if_array=self._array_link(old.name), in_place=isinstance(node, ast.AugAssign))
 
     def written_through_view(self, name, old, stmt):
         """``row op= v`` where ``row`` holds a basic-index view (``row = y[0]``, ``y[:, 1:3]``) of an array
@@ -496,7 +496,7 @@ class MemoryModel:
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
         self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
-        self.stale = {name: tuple((follow(value), message) for value, message in marks)
+        self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)
                       for name, marks in self.stale.items()}
 
     def iterates_written(self, iterable, node):
@@ -512,11 +512,14 @@ class MemoryModel:
                 f"array too; backgen does not follow writes across calls: write {name} = ... for a new array, "
                 "or copy the parameter first (.copy())", node), param))
 
-    def _stale(self, other_name, name, node, why, only_if_array=None):
+    def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.
-        The marks of several writes add up: stale if any of them holds."""
+        The marks of several writes add up: stale if any of them holds.  With ``in_place`` (``name op= v``
+        where ``name`` is a variable), the error made of the mark says where that statement is
+        (``written_in_place``): staged again as the write it is where it writes into an array."""
         mark = (only_if_array, f"{other_name!r} may have been changed by the write into {name!r} on line "
-                               f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())")
+                               f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())",
+                (node.lineno, node.col_offset) if in_place else None)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
 
     def check_fresh(self, name, node):
@@ -524,11 +527,13 @@ class MemoryModel:
         marks = self.stale.get(name)
         if not marks:  # (most names)
             return
-        for only_if_array, message in marks:
+        for only_if_array, message, _ in marks:
             if only_if_array is None:
                 raise self.error(message, node)
-        for only_if_array, message in marks:
-            self.hazards.append((only_if_array, self.error(message, node)))  # decided once shapes are known
+        for only_if_array, message, in_place in marks:
+            error = self.error(message, node)
+            error.written_in_place = in_place
+            self.hazards.append((only_if_array, error))  # decided once shapes are known
 
     def forget_stale(self, name):
         self.stale.pop(name, None)

@@ -203,14 +203,20 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    try:
-        result, calls, helpers, tested, sites, recorded = _staged(
-            forward, wrt, specs, args, arrays, chain, shape_free, passed_new, False)
-    except BackgenError as varying:  # a name of two shapes where an if merges its paths: merged only where read
-        if getattr(varying, "varying_shape", None) != "path":
-            raise
-        result, calls, helpers, tested, sites, recorded = _staged(
-            forward, wrt, specs, args, arrays, chain, shape_free, passed_new, True)
+    unmerged, written = False, frozenset()
+    while True:
+        try:
+            result, calls, helpers, tested, sites, recorded = _staged(
+                forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written)
+            break
+        except BackgenError as error:
+            if getattr(error, "varying_shape", None) == "path" and not unmerged:
+                unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
+                continue
+            in_place = getattr(error, "written_in_place", None)
+            if in_place is None or in_place in written or shape_free:  # (code for every shape: h may be
+                raise                                                  # a number there, which op= rebinds)
+            written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     backwards, forwards = [], {}
     patched = {}
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
@@ -637,11 +643,11 @@ def declared_shapes(forward, shapes=None):
 
 
 
-def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged):
-    """``forward`` staged (``stage``, with ``unmerged`` as it says) with the shapes of its values,
-    and what ``program`` writes its helpers' backwards from: the calls, the helpers staged (those
-    called in tests only apart), each call's site and the arguments recorded there."""
-    result = stage(forward, wrt, specs, arrays, unmerged)
+def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written):
+    """``forward`` staged (``stage``, with ``unmerged`` and ``written`` as it says) with the shapes of
+    its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
+    (those called in tests only apart), each call's site and the arguments recorded there."""
+    result = stage(forward, wrt, specs, arrays, unmerged, written)
     if passed_new:
         result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
                                                                 if write[2] not in passed_new))

@@ -548,6 +548,8 @@ class _Reverser(FlowReverser):
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
             lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))
+        if index == "...":  # the whole array written over (h += v on a name others share): none of the
+            return lines    # value before is left, nor is its gradient
         if isinstance(base, ir.Var) and base.name in self.active and base.name in self.staged.lists:
             # a list's adjoint is a list: added element by element, its written item rebound
             old = f"{base.name}[{index}]"  # the items written over, of their own shapes

@@ -74,19 +74,22 @@ class Namer:
         self.taken.add("d" + name)
 
 
-def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False):
+def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=frozenset()):
     """Stage ``forward``.  ``specs`` ({param: shapes.Spec}) are its declared
     shapes; NumPy rules are used when the code uses NumPy, when a declared shape
     is an array, or when ``arrays`` says the inputs are arrays.  With ``unmerged``,
     a name an ``if`` sets that nothing reads after it is not merged there (each
     path's value may then have a shape of its own: ``y = np.sum(x)`` on one,
-    ``y = x * 2.0`` on the other, each read in its branch only)."""
+    ``y = x * 2.0`` on the other, each read in its branch only).  ``written``
+    holds the (line, column) of each ``h op= v`` known to write into an array
+    other names share (``h = x`` before): it is staged as the write it is,
+    ``h[...] = h op v``, which those names then follow (``memory``)."""
     specs = dict(specs or {})
     for arg in forward.func.args.args:
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    return _Stager(forward, arrays, unmerged).run(wrt, specs)
+    return _Stager(forward, arrays, unmerged, written).run(wrt, specs)
 
 
 _NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
@@ -143,9 +146,10 @@ def uses_numpy(forward, seen=(), nodes=None):
 
 
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
-    def __init__(self, forward, arrays=False, unmerged=False):
+    def __init__(self, forward, arrays=False, unmerged=False, written=frozenset()):
         self.forward = forward
         self.unmerged = unmerged  # (see ``stage``)
+        self.written_in_place = written  # (see ``stage``)
         self.unset = set()  # carried names an enclosing loop has not given a value yet
         self.loop_entries = []  # each enclosing loop's {name: the name it carries it under}
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
