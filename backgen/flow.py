@@ -890,14 +890,27 @@ def _always_returns(stmts):
 
 
 def rename(items, old, new):
-    """``items`` with the name ``old`` replaced by ``new`` everywhere."""
+    """``items`` with the name ``old`` replaced by ``new`` everywhere (in an index as written between
+    brackets, ``:, :H``, and in the names an index reads, ``index_vars``, too)."""
     def text(value):
         if not value or old not in value:
             return value
         try:
             return source.to_source(source.fill(value, {old: ast.Name(new, ast.Load())}))
         except SyntaxError:
+            pass
+        try:  # an index: read between brackets
+            whole = source.to_source(source.fill(f"_[{value}]", {old: ast.Name(new, ast.Load())}))
+        except SyntaxError:
             return value
+        return whole[2:-1] if whole.startswith("_[") and whole.endswith("]") else value
+
+    def param(key, value):
+        if key == "function":
+            return value
+        if key == "index_vars" and value and old in value:
+            return repr(tuple(new if n == old else n for n in ast.literal_eval(value)))
+        return text(value)
 
     def atom(a):
         return ir.Var(new) if isinstance(a, ir.Var) and a.name == old else a
@@ -905,7 +918,7 @@ def rename(items, old, new):
     result = []
     for item in items:
         if isinstance(item, ir.Op):
-            params = tuple((k, text(v) if k != "function" else v) for k, v in item.params)
+            params = tuple((k, param(k, v)) for k, v in item.params)
             result.append(ir.Op(new if item.target == old else item.target, item.rule,
                                 tuple(atom(a) for a in item.args), item.line, params, text(item.source)))
         elif isinstance(item, ir.If):

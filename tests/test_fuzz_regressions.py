@@ -3334,3 +3334,25 @@ def test_an_in_place_operator_whose_value_and_adjoint_are_read_again():
         h *= np.tanh(s)
         return np.sum(h * s) + np.sum(s * a)
     ''', [np.array([0.5, -0.4, 0.6]), np.array([1.2, 0.3, -0.7])])
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_an_index_reading_a_name_both_branches_set_is_renamed_with_it(sign):
+    # real-code fuzzer seed 62, program 92: H set in both branches is one name after the if; the
+    # index of a[:, :H] in the else kept the staged H_1, so the backward raised NameError there
+    X = np.array([[0.4, -0.3, 0.8], [0.1, 0.9, -0.5]])
+    W = sign * np.array([[0.5, 0.2, -0.1, 0.3], [0.4, -0.6, 0.7, 0.2], [0.3, 0.1, 0.2, -0.4]])
+    assert_right('''
+    def f(x: "2, 3", W: "3, 4", p: "2, 2"):
+        if np.sum(W) > 0:
+            H = p.shape[1]
+            a = x @ W
+            i = np.tanh(a[:, :H])
+        else:
+            H = p.shape[1]
+            a = x @ W * 2.0
+            a[:, H:] = a[:, H:] * 3.0
+            i = np.tanh(a[:, :H])
+        g = a[:, H:]
+        return i * g
+    ''', [X, W, np.ones((2, 2))], dout=np.array([[1.0, -0.5], [0.3, 2.0]]))
