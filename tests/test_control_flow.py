@@ -1593,3 +1593,12 @@ def acc_times_a_number(x, w):
 def test_a_value_the_first_iteration_computes_of_another_shape_is_refused():
     with pytest.raises(BackgenError, match="'sw' has shape \\(\\) on one path .* and \\(3,\\) on another"):
         backgen.backward(acc_times_a_number).backward(np.ones((4, 3)), 0.5)
+
+
+def test_a_loop_header_renamed_keeps_its_target_and_iterable_apart():
+    # the header read as one expression made a tuple of the target and a comparison:
+    # for (i, x in enumerate(xs)): is no Python
+    from backgen.reverse_flow import _rename_text
+    assert _rename_text("for i, x in enumerate(xs_1):", "xs_1", "xs") == "for i, x in enumerate(xs):"
+    assert _rename_text("for k in range(n_1):", "n_1", "n") == "for k in range(n):"
+    assert _rename_text("while a_1 > 0:", "a_1", "a") == "while a > 0:"
