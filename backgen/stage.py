@@ -273,6 +273,13 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
                 if len(values) != len(roles):
                     raise self.error(f"every return must give {len(roles)} values", node)
+                for value, role in zip(values, roles):  # (each path's backward reads the cache it is given)
+                    if role == "cache" and not (isinstance(value, ast.Name) and value.id == self.cache_name
+                                                or isinstance(value, ast.Constant) and value.value is None):
+                        raise self.error(f"this return gives {source.to_source(value)} where the others give the cache "
+                                         f"{self.cache_name!r}: the backward reads what the forward gives it as its "
+                                         f"cache, so every return must give {self.cache_name!r} there (or None, on "
+                                         "a path whose backward is not needed)", value)
                 kept = [v for v, role in zip(values, roles) if role == "out"]
                 node.value = kept[0] if len(kept) == 1 else ast.copy_location(ast.Tuple(kept, ast.Load()), node)
 

@@ -3356,3 +3356,18 @@ def test_an_index_reading_a_name_both_branches_set_is_renamed_with_it(sign):
         g = a[:, H:]
         return i * g
     ''', [X, W, np.ones((2, 2))], dout=np.array([[1.0, -0.5], [0.3, 2.0]]))
+
+
+def test_a_layer_whose_early_return_gives_another_value_as_its_cache_is_refused():
+    # real-code fuzzer seed 63, program 1325: the cache is what the last return gives (x); the early
+    # return gave np.exp(-x ** 2) in its place, which the caller then handed to the backward as the
+    # cache: dx = dout * (x > 0) of the wrong x, -0.94 where finite differences give 0
+    assert_refused('''
+    def f(x):
+        out = None
+        out = np.maximum(0, x)
+        cache = x
+        if np.sum(x) > 0.0:
+            return (out, np.exp(-cache ** 2))
+        return (out, cache)
+    ''', "this return gives np.exp\\(-cache \\*\\* 2\\) where the others give the cache 'cache'", 7)
