@@ -12,6 +12,7 @@ not such a sandwich (it is then staged as any other function).
 """
 
 import ast
+import copy
 
 from . import ir
 from .cache import Layout, backward_name, output_roles
@@ -33,6 +34,7 @@ def sandwich(forward, build):
     if roles[-1] != "cache" or "gradient" in roles:
         return None
     cache_name = returned[-1].id
+    body, returned = _without_aliases(body, cache_name, {a.arg for a in func.args.args})
     calls, layout, shaping = [], None, []
     for stmt in body[:-1]:
         if _is_layer_call(stmt, forward):
@@ -62,6 +64,38 @@ def sandwich(forward, build):
     items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping]
     dims = _sample_dims(forward, body, [e.id for e in returned[:-1]]) if shaping else None
     return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
+
+
+def _without_aliases(body, cache_name, params):
+    """``(body, returned)`` with each name bound once to another (``out = a4``) read as that other
+    name, the binding left out, where neither is a parameter or the cache and the other is not bound
+    again after it; the body as it is otherwise."""
+    stored = {}
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored[node.id] = stored.get(node.id, 0) + 1
+    aliases, kept = {}, []
+    for position, stmt in enumerate(body[:-1]):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Name):
+            target, value = stmt.targets[0].id, aliases.get(stmt.value.id, stmt.value.id)
+            later = [n.id for s in body[position + 1:] for n in ast.walk(s)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+            if stored.get(target) == 1 and value not in later and not {target, value} & (params | {cache_name}):
+                aliases[target] = value
+                continue
+        kept.append(stmt)
+    if not aliases:
+        return body, body[-1].value.elts
+
+    class Substitute(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if isinstance(node.ctx, ast.Load) and node.id in aliases:
+                return ast.copy_location(ast.Name(aliases[node.id], ast.Load()), node)
+            return node
+    body = [Substitute().visit(copy.deepcopy(stmt)) for stmt in kept + [body[-1]]]
+    return body, body[-1].value.elts
 
 
 def _is_layer_call(stmt, forward):
