@@ -9,6 +9,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
   then ``h[:, t, :] = h_part``;
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
+  also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
+  ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
+  it lists: the loops iterate the display itself, the binding left out;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
@@ -40,7 +43,42 @@ def desugar(func, error, maybe=True):
         return  # (nothing to rewrite)
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)
+    _iterate_displays(func)
     func.body = state.lifted(state.block(func.body))
+
+
+def _iterate_displays(func):
+    """``params = [(W1, b1), (W2, b2)]``, then ``for W, b in params``: each loop iterates the display
+    itself (which ``unrolled`` then writes out), the binding left out.  Only for a binding at the top
+    of the body, of the only value the name ever has, read nowhere but as the sequence of those
+    loops (nothing appends to it, indexes it or hands it on), where nothing after it rebinds a name
+    the display lists (the display reads them once, where it is bound)."""
+    loads, stores = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name):
+            (loads if isinstance(node.ctx, ast.Load) else stores).setdefault(node.id, []).append(node)
+    for position, stmt in enumerate(func.body):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, (ast.List, ast.Tuple)) and stmt.value.elts):
+            continue
+        name, display = stmt.targets[0].id, stmt.value
+        if len(stores.get(name, ())) != 1 or _comprehensions(display) or \
+                any(isinstance(n, (ast.Starred, ast.NamedExpr)) for n in walk(display)):
+            continue
+        after = func.body[position + 1:]
+        loops = [n for s in after for n in walk(s) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)
+                 and n.iter.id == name]
+        if not loops or {id(n) for n in loads.get(name, ())} != {id(loop.iter) for loop in loops}:
+            continue
+        listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
+        if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in listed
+               for s in after for n in walk(s)):
+            continue
+        for loop in loops:
+            loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+        func.body = func.body[:position] + after
+        _iterate_displays(func)  # (the next one, in the body as it is now)
+        return
 
 
 class _State:

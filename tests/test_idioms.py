@@ -660,3 +660,42 @@ def test_steps_and_remainders_of_numbers(source, args):
     got = generated["f_backward"](*args)
     for k, g in enumerate(got):
         assert g == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6, abs=1e-8)
+
+
+def test_a_loop_over_a_list_of_layers_bound_to_a_name_first():
+    # params = [(W1, b1), (W2, b2)], then for W, b in params: the layers' sizes differ, so the loop's
+    # value changes shape: refused ('tuples are only supported ...'); the loop over the display
+    # itself is written out, as for W, b in [(W1, b1), (W2, b2)] is
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=2),
+            rng.normal(size=(2, 3))]
+    check_source('''
+    def f(W1: "3, 4", b1: "4", W2: "4, 2", b2: "2", inputs: "2, 3"):
+        params = [(W1, b1), (W2, b2)]
+        for W, b in params:
+            outputs = np.dot(inputs, W) + b
+            inputs = np.tanh(outputs)
+        return np.sum(inputs ** 2) + np.sum(outputs)
+    ''', args)
+
+
+def test_a_list_bound_first_whose_names_change_after_is_not_written_out():
+    # the display read W1 once, as it was bound: a loop reading W1 again after W1 = ... would not
+    source = textwrap.dedent('''
+    def f(W1: "3, 3", W2: "3, 3", x: "3"):
+        Ws = [W1, W2]
+        W1 = W1 * 2.0
+        for W in Ws:
+            x = np.tanh(W @ x)
+        return np.sum(x) + np.sum(W1)
+    ''')
+    text = backgen.generate(source)  # (a loop over the list: Ws[i])
+    assert "for i in range(len(Ws)):" in text
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    rng = np.random.default_rng(6)
+    args = [rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), rng.normal(size=3)]
+    got = generated["f_backward"](*[a.copy() for a in args])
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-5, atol=1e-8)
