@@ -57,10 +57,13 @@ class MemoryModel:
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
+        self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
+        if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
+            self.mask_names.add(op.target)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
         storage, lists = self.storage, self.list_atoms
@@ -223,6 +226,8 @@ class MemoryModel:
                 continue
             if isinstance(item, ast.Attribute) and item.attr == "newaxis":
                 continue
+            if isinstance(item, ast.Name) and item.id in self.mask_names:
+                return "copy"  # booleans, even one: NumPy's advanced indexing, which copies
             kind = "maybe"
         return kind
 
@@ -544,6 +549,32 @@ class _Line:
 
     def __init__(self, line):
         self.lineno, self.col_offset = line, 0
+
+
+_BOOLEAN_CALLS = frozenset({"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite",
+                            "isinf", "signbit", "isclose"})
+
+
+def _boolean(text, masks):
+    """Whether the expression ``text`` certainly gives booleans: a comparison, a NumPy test
+    (``np.isnan``), or ``~``, ``&``, ``|``, ``^`` of those or of ``masks`` (names holding booleans)."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+
+    def boolean(node):
+        if isinstance(node, ast.Compare):
+            return True
+        if isinstance(node, ast.Name):
+            return node.id in masks
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+            return boolean(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+            return boolean(node.left) and boolean(node.right)
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in _BOOLEAN_CALLS
+    return boolean(node)
 
 
 def _symbol(node):

@@ -3371,3 +3371,19 @@ def test_a_layer_whose_early_return_gives_another_value_as_its_cache_is_refused(
             return (out, np.exp(-cache ** 2))
         return (out, cache)
     ''', "this return gives np.exp\\(-cache \\*\\* 2\\) where the others give the cache 'cache'", 7)
+
+
+def test_a_selection_by_a_mask_is_a_copy_a_write_into_leaves_alone():
+    # pos = x[x > 0] is a copy (a boolean index is advanced indexing): pos[pos > 0.5] *= 2.0 changes
+    # pos only; it was refused as a write x might see ('an index that may be an array'; real-code
+    # fuzzer seed 67, program 0)
+    X = np.array([[0.4, -0.3, 0.8, 0.65], [0.1, 0.9, -0.5, 0.7], [-0.2, 0.3, 0.55, -0.9]])
+    assert_right('''
+    def f(x: "3, 4", w: "4"):
+        pos = x[x > 0]
+        pos[pos > 0.5] *= 2.0
+        m = (x < 0.6) & ~(x < -0.4)
+        mid = x[m]
+        mid += 1.0
+        return np.sum(pos) + np.sum(x * w) + np.sum(mid * mid)
+    ''', [X, np.array([0.5, -1.0, 0.3, 0.2])])
