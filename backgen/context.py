@@ -328,7 +328,10 @@ class GradContext:
         return all(plain(i) for i in items) and not all(isinstance(i, ast.Slice) for i in items)
 
     def distinct_rows(self):
-        """``x[np.arange(N), y]`` picks one element per row: no element twice."""
+        """``x[np.arange(N), y]`` picks one element per row, ``x[m]`` of one boolean mask (or of the
+        indices ``np.nonzero`` finds) each element once at most: no element twice."""
+        if self.op.param("index") in getattr(self._reverse, "masks", {}):
+            return True
         items = self._index_items()
         first = items[0] if items else None
         return (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
