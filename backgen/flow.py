@@ -371,7 +371,9 @@ class StatementStager:
         if name.startswith(" return"):
             index = int(name.split()[-1])
             base = self.upstreams[index][1:] if self.upstreams[index].startswith("d") else "out"
-            return self.output_name(base)
+            target = self.output_name(base)
+            self.output_merges.add(target)
+            return target
         if name not in self.defined:
             self.namer.take(name)
             self.defined.add(name)
@@ -405,7 +407,8 @@ class StatementStager:
         defined_here = {op.target for op in ir.ops_in(items) if op.rule != "copy" or op.target != target}
         carried = {c for loop in ir.loops_in(items) for c in loop.carried}
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
-                and atom not in getattr(self, "shared_atoms", ()):
+                and atom not in getattr(self, "shared_atoms", ()) and not (
+                    self.split_outputs and target in self.output_merges):  # (its line keeps its own shape)
             self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
             self.value_renamed(atom.name, target)
             if atom.name in self.read_so_far:  # read under its new name: a later loop must not reuse it

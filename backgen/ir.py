@@ -251,6 +251,8 @@ class Staged:
                               # helper's: refused, but where its caller passes a new array no name holds)
     cache: object = None  # cache.Layout: the cache a layer in CS231n's convention builds
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
+    path_outputs: frozenset = frozenset()  # outputs each path of an if copies its own value into, of a
+                                           # shape of its own (read by nothing but the return)
 
 
 @form

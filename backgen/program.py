@@ -203,15 +203,18 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, written = False, frozenset()
+    unmerged, written, split = False, frozenset(), False
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
-                forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written)
+                forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split)
             break
         except BackgenError as error:
             if getattr(error, "varying_shape", None) == "path" and not unmerged:
                 unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
+                continue
+            if getattr(error, "varying_output", False) and not split:
+                split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
             in_place = getattr(error, "written_in_place", None)
             if in_place is None or in_place in written or shape_free:  # (code for every shape: h may be
@@ -643,11 +646,11 @@ def declared_shapes(forward, shapes=None):
 
 
 
-def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written):
-    """``forward`` staged (``stage``, with ``unmerged`` and ``written`` as it says) with the shapes of
+def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split=False):
+    """``forward`` staged (``stage``, with ``unmerged``, ``written`` and ``split`` (its ``split_outputs``) as it says) with the shapes of
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
-    result = stage(forward, wrt, specs, arrays, unmerged, written)
+    result = stage(forward, wrt, specs, arrays, unmerged, written, split)
     if passed_new:
         result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
                                                                 if write[2] not in passed_new))

@@ -330,6 +330,8 @@ class _Reverser(FlowReverser):
         outputs = self.staged.outputs
         if len(outputs) != 1 or not self.numpy or not isinstance(outputs[0], ir.Var):
             return True
+        if outputs[0].name in self.staged.path_outputs:  # of a shape each path gives: dout is asked for
+            return False
         return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
 
     def zeros_like(self, name):
@@ -343,7 +345,8 @@ class _Reverser(FlowReverser):
                 return f"{zeros} if {guard} else None"
             return zeros
         if not self.numpy or self.staged.shapes.get(name, ()) == () and (
-                not self.staged.shape_free or self.surely_number(name)):  # (shape-generic: at every rank)
+                not self.staged.shape_free or self.surely_number(name)) and \
+                name not in self.staged.path_outputs:  # (shape-generic: at every rank; the shape of a path)
             return "0.0"
         zeros = self.zeros_of(name)
         if guard:  # set on one path of an if: it exists, and its adjoint is read, only there

@@ -307,6 +307,10 @@ class _Walker:
         if type(value) is np.ndarray and shape == ():  # (np.tensordot(X, Y, axes=2)): op= writes into it
             self.shapes.arrays.add(name)
         known = self.shapes.get(name)
+        if name in self.staged.path_outputs:  # each path's own output, copied: read by nothing but the return
+            if known is None:
+                self.shapes[name], self.lines[name], self.origins[name] = shape, line, origin
+            return
         if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
             if shape == ():
                 return
@@ -344,6 +348,8 @@ class _Walker:
             error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
                                                         "it a new name where its shape changes")
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
+            error.varying_output = not loop and name in {a.name for a in self.staged.outputs
+                                                         if isinstance(a, ir.Var)}
             raise error
         if known is None or isinstance(known, Items) and known.element is None:
             self.shapes[name] = shape

@@ -74,7 +74,7 @@ class Namer:
         self.taken.add("d" + name)
 
 
-def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=frozenset()):
+def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=frozenset(), split_outputs=False):
     """Stage ``forward``.  ``specs`` ({param: shapes.Spec}) are its declared
     shapes; NumPy rules are used when the code uses NumPy, when a declared shape
     is an array, or when ``arrays`` says the inputs are arrays.  With ``unmerged``,
@@ -83,13 +83,16 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
     ``y = x * 2.0`` on the other, each read in its branch only).  ``written``
     holds the (line, column) of each ``h op= v`` known to write into an array
     other names share (``h = x`` before): it is staged as the write it is,
-    ``h[...] = h op v``, which those names then follow (``memory``)."""
+    ``h[...] = h op v``, which those names then follow (``memory``).  With ``split_outputs``, an
+    output the paths of an if give (``return a`` early, ``return b`` at the end) is each path's own
+    value copied into the output's name (never that value's own line renamed): the paths may give
+    it shapes of their own (``Staged.path_outputs``)."""
     specs = dict(specs or {})
     for arg in forward.func.args.args:
         if arg.arg not in specs and arg.annotation is not None and spec(arg.annotation) is not None:
             specs[arg.arg] = spec(arg.annotation)
     arrays = arrays or any(s.dims for s in specs.values())
-    return _Stager(forward, arrays, unmerged, written).run(wrt, specs)
+    return _Stager(forward, arrays, unmerged, written, split_outputs).run(wrt, specs)
 
 
 _NUMPY_KINDS = frozenset({ast.Assign, ast.Call, ast.Subscript, ast.Attribute, ast.BinOp,
@@ -146,10 +149,12 @@ def uses_numpy(forward, seen=(), nodes=None):
 
 
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
-    def __init__(self, forward, arrays=False, unmerged=False, written=frozenset()):
+    def __init__(self, forward, arrays=False, unmerged=False, written=frozenset(), split_outputs=False):
         self.forward = forward
         self.unmerged = unmerged  # (see ``stage``)
         self.written_in_place = written  # (see ``stage``)
+        self.split_outputs = split_outputs  # (see ``stage``)
+        self.output_merges = set()  # the names an if's paths deliver an output to
         self.unset = set()  # carried names an enclosing loop has not given a value yet
         self.loop_entries = []  # each enclosing loop's {name: the name it carries it under}
         self.func = forward.func  # read, never changed: what staging rewrites (returns, calls inlined) it copies
@@ -233,7 +238,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
-                         cache=self.cache_layout)
+                         cache=self.cache_layout,
+                         path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset())
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)

@@ -3387,3 +3387,33 @@ def test_a_selection_by_a_mask_is_a_copy_a_write_into_leaves_alone():
         mid += 1.0
         return np.sum(pos) + np.sum(x * w) + np.sum(mid * mid)
     ''', [X, np.array([0.5, -1.0, 0.3, 0.2])])
+
+
+# --- outputs of a shape each path gives --------------------------------------------------------
+
+@pytest.mark.parametrize("v", [np.array([0.5, -0.4, 3.6, -2.2]), np.array([0.5, -0.4, 0.6, 0.2])])
+def test_an_output_each_return_gives_a_shape_of_its_own(v):
+    # return a early and b at the end, of two shapes: refused ('out' has shape (8,) on one path and (4,)
+    # on another; long fuzzer, about one NumPy program in eight); each path now copies its own value
+    # into the output, and the backward takes dout of the shape the path gave
+    source = '''
+    def f(v: "4"):
+        if np.std(v) > 2.0:
+            return np.concatenate([v, v * 2.0])
+        b = v * 3.0
+        return np.sin(b)
+    '''
+    size = 8 if np.std(v) > 2.0 else 4
+    assert_right(source, [v], dout=np.linspace(-1.0, 1.5, size))
+
+
+@pytest.mark.parametrize("scale", [1.0, -1.0])
+def test_outputs_of_a_number_on_one_path_and_an_array_on_the_other(scale):
+    X = scale * np.array([[0.4, -0.3, 0.8, 0.65], [0.1, 0.9, -0.5, 0.7], [0.2, 0.3, 0.55, -0.9]])
+    first = 1.5 if np.sum(X) > 0 else np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    assert_right('''
+    def f(X: "3, 4"):
+        if np.sum(X) > 0:
+            return np.sum(X ** 2), X[0] * 3.0
+        return X * 2.0, np.sum(np.tanh(X), axis=0)
+    ''', [X], dout=(first, np.array([1.0, -2.0, 0.5, 0.3])))
