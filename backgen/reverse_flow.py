@@ -122,7 +122,8 @@ class FlowReverser:
     def reverse_loop(self, loop):
         inside = {op.target for op in ir.ops_in(loop.body)} | {loop.var}
         carried = [c for c in loop.carried if c in self.active]
-        here = {id(loop)} | {id(inner) for inner in ir.loops_in(loop.body)}
+        here = {id(loop)} | {id(inner) for inner in ir.loops_in(loop.body)}  # (and a helper's selection
+        here |= {id(op) for op in ir.ops_in(loop.body) if op.rule == "call"}  # called in it: its call's)
         for name, value in loop.exits:  # a length chosen by the data anew in each iteration
             if name in carried and name in loop.fresh and \
                     any(where in here for _, where in self.sized.get(str(value), ())):

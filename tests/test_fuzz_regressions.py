@@ -3417,3 +3417,19 @@ def test_outputs_of_a_number_on_one_path_and_an_array_on_the_other(scale):
             return np.sum(X ** 2), X[0] * 3.0
         return X * 2.0, np.sum(np.tanh(X), axis=0)
     ''', [X], dout=(first, np.array([1.0, -2.0, 0.5, 0.3])))
+
+
+def test_a_selection_made_anew_in_each_iteration_and_read_after_the_loop_is_refused():
+    # long fuzzer seed 11313, program 16987 (so on the last stop's code too): b, a helper's selection by
+    # a mask made in each iteration, the last one returned; its gradient's zero for the iteration
+    # before had the length of this iteration's selection: ValueError (shapes (0,) and (4,)) in the
+    # backward.  A selection made in the loop itself was refused already; one a helper makes now too
+    assert_refused('''
+    def step(p):
+        return p[p > 0.5]
+
+    def f(x: "6", ts: "3"):
+        for t in ts:
+            b = step(x * t)
+        return b
+    ''', "'b' is selected by a boolean mask in this loop, so its length may change from one iteration", 6)
