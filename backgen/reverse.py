@@ -30,6 +30,7 @@ from .cache import without_cached
 from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
+from .guarded import guarded
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
@@ -131,6 +132,7 @@ class _Reverser(FlowReverser):
         self.active = active
         self.uses = self.count_uses(active)
         self.sized, self.masks = _data_sized(staged) if self.numpy else ({}, {})
+        self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
         loops = list(ir.loops_in(staged.body))
@@ -431,6 +433,8 @@ class _Reverser(FlowReverser):
                 if isinstance(text, Scatter):
                     lines.extend(self.scatter(arg.name, text, upstream, op.target))
                     continue
+            if id(op) in self.left_out:
+                text = self.where_taken(op, text, upstream)
             if shaped and context is None and not self.sized and arg.name in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)
@@ -484,6 +488,23 @@ class _Reverser(FlowReverser):
             upstream = "*" + upstream
         call = f"{op.param('backward')}({', '.join(map(str, op.args))}, {upstream})"
         return [ir.CallLine(tuple(targets), call)] + later
+
+    def where_taken(self, op, text, upstream):
+        """``text``, a contribution of an operation in a branch np.where leaves out (``guarded``), with 0
+        where it is left out: the products there may be nan (``0 * inf``) while the true gradient is 0."""
+        if re.sub(r"[-()\s]", "", text) == upstream:  # the upstream gradient itself: 0 there already
+            return text
+        condition, taken = self.left_out[id(op)]
+        np_name = self.staged.modules["np"]
+        if self.staged.shape_free:
+            return f"_where_taken({condition}, {text})" if taken else f"_where_taken({condition}, {text}, False)"
+        shapes = self.staged.shapes
+        if condition not in shapes or op.target not in shapes:
+            return text
+        mask, shape = tuple(shapes[condition]), tuple(shapes[op.target])
+        if len(mask) > len(shape) or any(m not in (1, n) for m, n in zip(mask[::-1], shape[::-1])):
+            return text  # (the condition varies along an axis the value is broadcast along)
+        return f"{np_name}.where({condition}, {text}, 0)" if taken else f"{np_name}.where({condition}, 0, {text})"
 
     def added(self, var, text):
         """``dx += text``, or for a list (a tuple) element by element: ``+=`` on a list joins it to

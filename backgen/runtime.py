@@ -205,6 +205,16 @@ def _solve_grad_a(grad, a, x, b):
         return _unbroadcast(-db[..., :, None] * x[..., None, :], a)
     return _unbroadcast(-np.linalg.solve(a_t, grad) @ np.swapaxes(x, -1, -2), a)
 ''',
+    "_where_taken": '''
+def _where_taken(condition, grad, taken=True):
+    """grad with 0 where np.where(condition, a, b) leaves the branch out (a where condition is
+    False, b where it is True), its entries there reaching the output nowhere; grad as it is where
+    condition does not broadcast into grad's shape (then it is not the same along grad's axes)."""
+    grad = np.asarray(grad)
+    if np.broadcast_shapes(np.shape(condition), grad.shape) != grad.shape:
+        return grad[()]
+    return (np.where(condition, grad, 0) if taken else np.where(condition, 0, grad))[()]
+''',
     "_same_shape": '''
 def _same_shape(value, shape, name):
     """Stops a loop whose carried value changes shape: the backward is written for one shape."""

@@ -699,3 +699,64 @@ def test_a_list_bound_first_whose_names_change_after_is_not_written_out():
     got = generated["f_backward"](*[a.copy() for a in args])
     for k, g in enumerate(got):
         np.testing.assert_allclose(g, gradient(namespace["f"], args, k), rtol=1e-5, atol=1e-8)
+
+
+def _where_case(source, name, args, wrt, **options):
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name=name, wrt=tuple(wrt), **options), generated)
+    params = list(namespace[name].__code__.co_varnames[:len(args)])
+    with np.errstate(all="ignore"):
+        got = generated[f"{name}_backward"](*args)
+        got = got if isinstance(got, tuple) else (got,)
+        for g, w in zip(got, wrt):
+            want = gradient(namespace[name], args, params.index(w))
+            assert np.all(np.isfinite(g))
+            np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("shapes", [None, {"p": "N", "q": "N"}])
+def test_the_branch_np_where_leaves_out_gives_no_nan(shapes):
+    # where p is 0 the left-out branch is 0 * log(0), nan, and so were the chain rule's products there
+    # (dlogquot / quot, 0 / 0): the output does not depend on those entries, their gradient is 0
+    source = textwrap.dedent('''
+        import numpy as np
+        def kl(p, q):
+            return np.sum(np.where(p != 0, p * np.log(p / q), 0))
+    ''')
+    p, q = np.array([0.2, 0.0, 0.5, 0.3, 0.0]), np.array([0.25, 0.25, 0.2, 0.2, 0.1])
+    _where_case(source, "kl", [p, q], ["q"], **({"shapes": shapes} if shapes else {}))
+
+
+def test_the_stable_sigmoid_where_exp_overflows_in_the_other_branch():
+    source = textwrap.dedent('''
+        import numpy as np
+        def loss(z: "N", y: "N"):
+            p = np.where(z >= 0, 1.0 / (1.0 + np.exp(-z)), np.exp(z) / (1.0 + np.exp(z)))
+            return np.sum(y * p)
+    ''')
+    _where_case(source, "loss", [np.array([-800.0, -3.0, 0.5, 2.0, 800.0]), np.linspace(0.5, 1.5, 5)], ["z"])
+
+
+@pytest.mark.parametrize("shapes", [None, {"m": "N, D", "x": "D"}])
+def test_a_where_broadcasting_its_branch_along_the_condition_is_left_as_it_was(shapes):
+    # x has one row, the condition several: x's gradient sums rows the condition treats differently, so
+    # the condition says nothing about where x's gradient is 0
+    source = textwrap.dedent('''
+        import numpy as np
+        def f(m, x):
+            return np.sum(np.where(m, np.log(x) * 2.0, x))
+    ''')
+    m = np.array([[True, False, True], [False, False, True]])
+    _where_case(source, "f", [m, np.array([0.5, 1.5, 2.5])], ["x"], **({"shapes": shapes} if shapes else {}))
+
+
+def test_a_value_of_the_left_out_branch_read_elsewhere_keeps_its_gradient():
+    source = textwrap.dedent('''
+        import numpy as np
+        def f(x: "N", y: "N"):
+            r = np.log(x)
+            return np.sum(np.where(y > 0, r / y, 0.0)) + np.sum(r ** 2)
+    ''')
+    _where_case(source, "f", [np.array([0.5, 1.5, 2.5, 0.7]), np.array([1.0, -1.0, -2.0, 0.5])], ["x", "y"])
+

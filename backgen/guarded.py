@@ -1,0 +1,133 @@
+"""The branch np.where leaves out: its gradient kept at zero where it is not taken.
+
+Contract: ``guarded(staged) -> {id(op): (condition, taken)}`` for each operation
+of ``staged`` whose every contribution to its operands' adjoints is to be
+written ``np.where(condition, text, 0)`` (``taken`` True: the branch the
+condition selects, ``np.where(c, a, b)``'s ``a``) or ``np.where(condition, 0,
+text)`` (``taken`` False: ``b``).
+
+``np.where(p != 0, p * np.log(p / q), 0)``: where ``p`` is 0 the left-out
+branch holds ``0 * log(0)``, nan, and so do the chain rule's products there
+(``dquot = dlogquot / quot`` is ``0 / 0``), although the output does not depend
+on those entries at all: their true gradient is 0.  The same with the stable
+sigmoid ``np.where(z >= 0, 1 / (1 + np.exp(-z)), ...)`` (``exp(-z)`` overflows
+where ``z`` is very negative).  An operation belongs to a branch's region when
+it is elementwise, runs once (not in a loop or an if) and its value is read by
+the region alone (by the ``np.where`` as that branch, or by operations of the
+region); the entries of such a value where the condition leaves the branch out
+reach the output nowhere, so writing 0 there for the operation's contributions
+is exact.  Its contribution texts have the operation's shape, into which the
+condition must broadcast (the condition is then the same along every axis the
+value is broadcast along): the reverse pass checks that on the shapes where
+they are known and writes ``_where_taken`` (checking it as it runs) where they
+are not.  Only branches whose region computes a value that may be infinite
+or nan, or reads one (a division, a logarithm, a square root, a power, an
+exponential...), are written so: elsewhere the products are finite and the
+code stays as it was.
+"""
+
+import re
+
+from . import ir
+
+# Elementwise operations: each entry of the value depends on the same entry (after broadcasting) of
+# each operand only.
+ELEMENTWISE = frozenset({
+    "add", "sub", "mul", "div", "pow", "neg", "abs", "square", "copy", "sigmoid", "np.sigmoid",
+    "np.abs", "np.add", "np.arccos", "np.arccosh", "np.arcsin", "np.arcsinh", "np.arctan", "np.arctan2",
+    "np.arctanh", "np.cbrt", "np.copy", "np.cos", "np.cosh", "np.divide", "np.exp", "np.exp2", "np.expm1",
+    "np.fabs", "np.float_power", "np.hypot", "np.log", "np.log10", "np.log1p", "np.log2", "np.logaddexp",
+    "np.logaddexp2", "np.maximum", "np.minimum", "np.multiply", "np.negative", "np.positive", "np.power",
+    "np.reciprocal", "np.sin", "np.sinh", "np.sqrt", "np.square", "np.subtract", "np.tan", "np.tanh",
+    "np._erf", "np._erfc", "np._gammaln", "np.deg2rad", "np.rad2deg"})
+
+# Elementwise operations whose value, or derivative, may be infinite or nan at finite operands.
+SINGULAR = frozenset({
+    "div", "pow", "np.divide", "np.reciprocal", "np.power", "np.float_power", "np.log", "np.log10", "np.log1p",
+    "np.log2", "np.sqrt", "np.cbrt", "np.exp", "np.exp2", "np.expm1", "np.arccos", "np.arccosh", "np.arcsin",
+    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np.hypot", "np.arctan2"})
+
+
+def guarded(staged):
+    if staged.mode != "numpy":
+        return {}
+    top = [item for item in staged.body if isinstance(item, ir.Op)]
+    defined = {op.target: op for op in top}
+    uses = _uses(staged)
+    found = {}
+    for where in top:
+        if where.rule != "np.where" or len(where.args) != 3 or not isinstance(where.args[0], ir.Var):
+            continue
+        condition = where.args[0].name
+        for taken, branch in ((True, where.args[1]), (False, where.args[2])):
+            if not isinstance(branch, ir.Var) or sum(a == branch for a in where.args) != 1:
+                continue
+            region = _region(branch.name, where, defined, uses)
+            ops = [defined[name] for name in region]
+            read = [defined.get(a.name) for op in ops for a in op.args if isinstance(a, ir.Var)]
+            if any(op.rule in SINGULAR for op in ops) or any(o is not None and o.rule in SINGULAR for o in read):
+                for op in ops:
+                    found.setdefault(id(op), (condition, taken))
+    return found
+
+
+def _region(branch, where, defined, uses):
+    """The values only the branch ``branch`` of ``where`` reads, computed by elementwise operations
+    that run once, from the branch back."""
+    region, todo = [], [branch]
+    readers = {branch: [where]}
+    while todo:
+        name = todo.pop()
+        op = defined.get(name)
+        if op is None or op.rule not in ELEMENTWISE or name in region:
+            continue
+        if uses.get(name, 0) != len(readers.get(name, ())):  # read elsewhere too
+            continue
+        region.append(name)
+        for arg in op.args:
+            if isinstance(arg, ir.Var) and arg.name != name:
+                readers.setdefault(arg.name, []).append(op)
+                todo.append(arg.name)
+    return region
+
+
+def _uses(staged):
+    """How many times each value is read: by operations (anywhere), as an output, as a loop's exit,
+    in a test (an if's, a while's, a loop's iterable: counted as many uses, never matched)."""
+    uses = {}
+
+    def add(name, n=1):
+        uses[name] = uses.get(name, 0) + n
+    for op in ir.ops_in(staged.body):
+        for arg in op.args:
+            if isinstance(arg, ir.Var):
+                add(arg.name)
+    for atom in staged.outputs:
+        if isinstance(atom, ir.Var):
+            add(atom.name)
+    texts = []
+    for item in _items(staged.body):
+        if isinstance(item, ir.Loop):
+            texts += [item.iterable, item.test]
+            for _, value in item.exits:
+                if isinstance(value, ir.Var):
+                    add(value.name)
+        elif isinstance(item, ir.If):
+            texts.append(item.test)
+            for _, value in item.exits:
+                if isinstance(value, ir.Var):
+                    add(value.name)
+    for text in texts:
+        for name in re.findall(r"[A-Za-z_]\w*", text or ""):
+            add(name, 1000)
+    return uses
+
+
+def _items(items):
+    for item in items:
+        yield item
+        if isinstance(item, ir.Loop):
+            yield from _items(item.body)
+        elif isinstance(item, ir.If):
+            yield from _items(item.body)
+            yield from _items(item.orelse)
