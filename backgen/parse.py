@@ -451,10 +451,18 @@ def _bind_import(node, env):
     elif (node.module in MODULES or node.module in NUMPY_LIKE) and not node.level:
         module = "numpy" if node.module in NUMPY_LIKE else node.module
         for alias in node.names:
-            env[alias.asname or alias.name] = f"{module}.{alias.name}"
+            if alias.name == "*":  # from math import *: every public name of the module, as Python binds them
+                env.update({name: f"{module}.{name}" for name in _public(MODULES[module])})
+            else:
+                env[alias.asname or alias.name] = f"{module}.{alias.name}"
     else:
         for alias in node.names:
             env[alias.asname or alias.name] = None
+
+
+def _public(module):
+    """The names ``from module import *`` binds: its ``__all__``, else those not starting with ``_``."""
+    return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
 
 
 def _read_function(func):

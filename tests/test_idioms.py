@@ -760,3 +760,32 @@ def test_a_value_of_the_left_out_branch_read_elsewhere_keeps_its_gradient():
     ''')
     _where_case(source, "f", [np.array([0.5, 1.5, 2.5, 0.7]), np.array([1.0, -1.0, -2.0, 0.5])], ["x", "y"])
 
+
+def test_from_math_import_star_binds_maths_names():
+    source = textwrap.dedent('''
+        from math import *
+        def reach(v0, theta, g=9.81):
+            return v0 ** 2 * sin(2 * theta) / g + sqrt(v0) * exp(-theta) + pi
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["reach_backward"](12.0, 0.7)
+    for k in range(2):
+        assert got[k] == pytest.approx(gradient(namespace["reach"], [12.0, 0.7], k), rel=1e-6)
+
+
+def test_from_numpy_import_star_makes_sum_and_max_numpys():
+    source = textwrap.dedent('''
+        from numpy import *
+        def f(x: "N", w: "N"):
+            return sum(exp(x) * w) + max(x * w) + abs(x).sum()
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    x, w = np.array([0.3, -1.2, 0.8]), np.array([1.0, 2.0, -0.5])
+    got = generated["f_backward"](x, w)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], [x, w], k), rtol=1e-6)
+
