@@ -360,6 +360,16 @@ def _read_source(source, name, filename):
     lines = tuple(source.splitlines())
     module = parse_module(source, filename)
     defs = [n for n in module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    methods = [(c, n) for c in module.body if isinstance(c, ast.ClassDef) for n in c.body
+               if isinstance(n, ast.FunctionDef) and (n.name == name or name is None and not n.name.startswith("_"))]
+    if methods and (not defs or name is not None and name not in {d.name for d in defs}):
+        owner, method = methods[0]  # generate reads functions: a method's self is known only as it is called
+        found = "no function definition (def) found in the source at its top level" if not defs else \
+            f"no function named {name!r} at the source's top level"
+        raise BackgenError(f"{found}: {owner.name}.{method.name} is a method, whose attributes of self (self.params) "
+                           f"backgen knows only from a call: decorate it with @backgen.backward, or write it "
+                           f"as a function taking them as parameters", filename, method.lineno,
+                           method.col_offset + 1, lines[method.lineno - 1])
     if not defs:
         raise BackgenError("no function definition (def) found in the source", filename, 1, 1,
                            lines[0] if lines else None)

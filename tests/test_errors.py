@@ -33,6 +33,8 @@ CASES = [
     ("syntax error", "def f(x):\n    return x +\n", 2, 15, "invalid Python syntax"),
     ("empty source", "", 1, 1, "no function definition"),
     ("no def", "x = 1\n", 1, 1, "no function definition"),
+    ("a method as source", "class Net:\n    def loss(self, X):\n        return X * self.w\n", 2, 5,
+     "Net.loss is a method, whose attributes of self (self.params) backgen knows only from a call"),
     ("no return", "def f(x):\n    y = x * 2\n", 2, 5, "must end with a return"),
     ("bare return", "def f(x):\n    return\n", 2, 5, "return needs a value"),
     ("early return", "def f(x):\n    return x\n    y = 2\n", 2, 5, "return must be the last"),
