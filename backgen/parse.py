@@ -40,7 +40,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
 from . import scipy_calls
-from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL
+from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .source import census, name_ids as source_names, parts_list, walk
 from .tidy import tidy
 
@@ -437,11 +437,13 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
-    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL for a in node.names):
+    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) for a in node.names):
         for alias in node.names:  # import scipy.special as sp; import scipy.special (scipy.special.erf)
             package = alias.name.split(".")[0]
             if alias.name in SCIPY_SPECIAL:
                 env[alias.asname or package] = "scipy.special" if alias.asname else package
+            elif stats_meaning(alias.name):  # import autograd.scipy.stats.norm as norm; import scipy.stats
+                env[alias.asname or package] = stats_meaning(alias.name) if alias.asname else package
             else:
                 env[alias.asname or package] = None
         return
@@ -449,9 +451,13 @@ def _bind_import(node, env):
         for alias in node.names:  # from scipy.special import expit, logsumexp
             env[alias.asname or alias.name] = f"scipy.special.{alias.name}"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_STATS:
+        for alias in node.names:  # from scipy.stats import norm
+            env[alias.asname or alias.name] = f"scipy.stats.{alias.name}"
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy", "autograd.scipy", "jax.scipy"):
         for alias in node.names:  # from scipy import special
-            env[alias.asname or alias.name] = "scipy.special" if alias.name == "special" else None
+            env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats"}.get(alias.name)
         return
     if isinstance(node, ast.Import):
         for alias in node.names:
@@ -588,6 +594,11 @@ def _describe(value):
         return "numpy"
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_SPECIAL:
         return "scipy.special"
+    if isinstance(value, types.ModuleType) and stats_meaning(value.__name__):
+        return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
+    stats = sys.modules.get("scipy.stats")
+    if stats is not None and value is getattr(stats, "norm", None):
+        return "scipy.stats.norm"
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
         return value.__name__  # import scipy.special: scipy.special.erf(x) reads through the package
     special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them

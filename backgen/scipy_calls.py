@@ -17,18 +17,49 @@ call of a function the environment binds to ``scipy.special`` (imported from
   the rules ``np._erf``, ``np._erfc``, ``np._gammaln`` (whose gradient is
   ``_digammas(x)``, digamma element by element);
 
+and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
+``scipy.stats``, ``autograd.scipy.stats`` or ``jax.scipy.stats``, or
+``import autograd.scipy.stats.norm as norm``), ``norm.logpdf``, ``pdf``,
+``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
+their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
+log(2 pi) / 2``; the cumulative ones through ``_erfc``); an argument written
+twice there is an expression without side effects, as arguments are;
+
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
-``logsumexp`` with ``b=`` or ``return_sign=``) are refused at the call.
+``logsumexp`` with ``b=`` or ``return_sign=``), other distributions and a
+frozen ``norm(loc, scale)`` are refused at the call.
 """
 
 import ast
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
+SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
 SCIPY_PACKAGES = ("scipy", "autograd", "jax")  # bound by ``import scipy.special`` (no ``as``)
+
+# scipy.stats.norm's functions as NumPy, in Z = (x - loc) / scale (SCALE where the scale is written)
+NORM = {
+    "logpdf": "-0.5 * Z ** 2 - np.log(SCALE) - 0.9189385332046727",  # (log(2 pi) / 2)
+    "pdf": "np.exp(-0.5 * Z ** 2) / (SCALE * 2.5066282746310002)",  # (sqrt(2 pi))
+    "cdf": "0.5 * _erfc(-Z / 1.4142135623730951)",
+    "logcdf": "np.log(0.5 * _erfc(-Z / 1.4142135623730951))",
+    "sf": "0.5 * _erfc(Z / 1.4142135623730951)",
+    "logsf": "np.log(0.5 * _erfc(Z / 1.4142135623730951))",
+}
+
+
+def stats_meaning(name):
+    """``scipy.stats`` or ``scipy.stats.norm`` for a module's dotted name that is one of them (as
+    autograd's and JAX's copies), else None."""
+    for module in SCIPY_STATS:
+        if name == module:
+            return "scipy.stats"
+        if name == module + ".norm":
+            return "scipy.stats.norm"
+    return None
 
 
 def rewrite(forward):
-    if not any(str(meaning).startswith("scipy.special") or meaning in SCIPY_PACKAGES
+    if not any(str(meaning).startswith(("scipy.special", "scipy.stats")) or meaning in SCIPY_PACKAGES
                for meaning in forward.env.values()):
         return
     numpy_name = _numpy_name(forward)
@@ -56,6 +87,9 @@ def _meaning(forward, func):
             for module in SCIPY_SPECIAL:  # autograd.scipy.special.erf: scipy.special.erf
                 if full.startswith(module + "."):
                     return "scipy.special." + full[len(module) + 1:]
+            for module in SCIPY_STATS:  # autograd.scipy.stats.norm.logpdf: scipy.stats.norm.logpdf
+                if full.startswith(module + "."):
+                    return "scipy.stats." + full[len(module) + 1:]
             return None
     return None
 
@@ -64,6 +98,8 @@ def _replace(forward, call, numpy_name):
     meaning = _meaning(forward, call.func)
     if meaning is None:
         return call
+    if meaning.startswith("scipy.stats."):
+        return _norm_call(forward, call, meaning, numpy_name)
     name = meaning.rpartition(".")[2]
     np_ = ast.Name(numpy_name, ast.Load())
     if name == "expit" and len(call.args) == 1 and not call.keywords:
@@ -85,6 +121,39 @@ def _replace(forward, call, numpy_name):
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
                             "erf, erfc and gammaln", call)
+    for sub in ast.walk(new):
+        ast.copy_location(sub, call)
+    return new
+
+
+def _norm_call(forward, call, meaning, numpy_name):
+    """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...) as the NumPy of ``NORM``."""
+    owner, _, name = meaning.rpartition(".")
+    if owner != "scipy.stats.norm" or name not in NORM:
+        raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats.norm's "
+                            f"{', '.join(NORM)} (of x, loc, scale)", call)
+    given = dict(zip(("x", "loc", "scale"), call.args))
+    for keyword in call.keywords if len(call.args) <= 3 else [ast.keyword(None, call.args[3])]:
+        if keyword.arg not in ("x", "loc", "scale") or keyword.arg in given:
+            raise forward.error(f"{meaning} with these arguments is not supported: give it x, loc and scale",
+                                call)
+        given[keyword.arg] = keyword.value
+    if "x" not in given or any(isinstance(a, ast.Starred) for a in call.args):
+        raise forward.error(f"{meaning} needs its argument x written out", call)
+    z = "(X - LOC)" if "loc" in given else "X"
+    z = f"({z} / SCALE)" if "scale" in given else z
+    text = NORM[name].replace("Z", z)
+    if "scale" not in given:
+        text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)", "2.5066282746310002")
+    if "_erfc" in text:
+        forward.env["_erfc"] = "numpy._erfc"
+    new = ast.parse(text.replace("np.", f"{numpy_name}."), mode="eval").body
+    parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):
+            return parts[node.id] if node.id in parts else node
+    new = Parts().visit(new)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

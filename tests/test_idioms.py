@@ -3,6 +3,7 @@
 Every gradient is checked against central finite differences.
 """
 
+import importlib.util
 import math
 import textwrap
 
@@ -788,4 +789,50 @@ def test_from_numpy_import_star_makes_sum_and_max_numpys():
     got = generated["f_backward"](x, w)
     for k in range(2):
         np.testing.assert_allclose(got[k], gradient(namespace["f"], [x, w], k), rtol=1e-6)
+
+
+@pytest.mark.parametrize("imports, call", [
+    ("from scipy.stats import norm", "norm.logpdf(y, loc=mu, scale=s)"),
+    ("from scipy.stats import norm", "np.log(norm.pdf(y, mu, s))"),
+    ("import scipy.stats as st", "st.norm.logpdf(y, mu, s) + st.norm.logcdf(mu)"),
+    ("from scipy import stats", "np.log(stats.norm.cdf(y - mu, scale=s)) + stats.norm.logsf(y)"),
+    ("import scipy.stats", "scipy.stats.norm.logpdf((y - mu) / s) - np.log(s) + np.log(scipy.stats.norm.sf(mu))"),
+    ("import autograd.scipy.stats.norm as norm", "norm.logpdf(y, mu, s)"),
+    ("from autograd.scipy.stats import norm", "norm.logpdf(x=y, loc=mu, scale=s)"),
+])
+def test_scipy_stats_norm_is_read_as_its_formulas(imports, call, tmp_path):
+    pytest.importorskip("scipy")
+    if "autograd" in imports:
+        pytest.importorskip("autograd")
+    source = f"import numpy as np\n{imports}\n\ndef f(mu, log_s, y):\n    s = np.exp(log_s)\n" \
+             f"    return np.sum({call})\n"
+    generated = {}
+    path = tmp_path / "norm_user.py"  # (the decorator reads the function's file)
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("norm_user", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    namespace = vars(module)
+    args = [np.array([0.3, -0.4, 1.1]), np.array([0.2, -0.3, 0.1]), np.array([0.5, 0.1, -0.7])]
+    for text in (backgen.generate(source, name="f", wrt=("mu", "log_s")),
+                 backgen.generate(source, name="f", wrt=("mu", "log_s"), shapes={"mu": "N", "log_s": "N", "y": "N"})):
+        exec(text, generated)
+        got = generated["f_backward"](*args)
+        for k in range(2):
+            np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+    decorated = backgen.backward(namespace["f"], wrt=("mu", "log_s"))
+    got = decorated.backward(*args, dout=1.0)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("call, message", [
+    ("st.t.logpdf(x, 3.0)", "scipy.stats.t.logpdf is not supported"),
+    ("st.norm(0.0, 2.0).logpdf(x)", "not supported"),
+    ("st.norm.logpdf(x, 0.0, 1.0, 2.0)", "not supported"),
+])
+def test_scipy_stats_beyond_norms_functions_is_refused(call, message):
+    source = f"import numpy as np\nimport scipy.stats as st\n\ndef f(x: 'N'):\n    return np.sum({call})\n"
+    with pytest.raises(backgen.BackgenError, match=message):
+        backgen.generate(source, name="f")
 
