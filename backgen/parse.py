@@ -18,6 +18,7 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
 """
 
 import ast
+import itertools
 import operator
 import builtins
 import codecs
@@ -39,7 +40,7 @@ import numpy
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
-from . import scipy_calls
+from . import combinations, scipy_calls
 from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .source import census, name_ids as source_names, parts_list, walk
 from .tidy import tidy
@@ -118,6 +119,7 @@ def read(func_or_source, name=None, filename=None):
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
         scipy_calls.rewrite(forward)
+        combinations.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
     names = nodes = None
@@ -459,9 +461,16 @@ def _bind_import(node, env):
         for alias in node.names:  # from scipy import special
             env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats"}.get(alias.name)
         return
+    if isinstance(node, ast.ImportFrom) and node.module == "itertools":
+        for alias in node.names:  # from itertools import combinations (pairs, written as two loops)
+            env[alias.asname or alias.name] = f"itertools.{alias.name}" if not node.level else None
+        return
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
+            if alias.name == "itertools":
+                env[local] = "itertools"
+                continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
             env[local] = module if module in MODULES and (alias.asname or "." not in module) else None
     elif (node.module in MODULES or node.module in NUMPY_LIKE) and not node.level:
@@ -596,6 +605,8 @@ def _describe(value):
         return "scipy.special"
     if isinstance(value, types.ModuleType) and stats_meaning(value.__name__):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
+    if value is itertools or value is itertools.combinations:
+        return "itertools" if value is itertools else "itertools.combinations"
     stats = sys.modules.get("scipy.stats")
     if stats is not None and value is getattr(stats, "norm", None):
         return "scipy.stats.norm"

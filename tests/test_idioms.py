@@ -836,3 +836,46 @@ def test_scipy_stats_beyond_norms_functions_is_refused(call, message):
     with pytest.raises(backgen.BackgenError, match=message):
         backgen.generate(source, name="f")
 
+
+@pytest.mark.parametrize("imports, loop", [
+    ("import itertools", "for i, j in itertools.combinations(range(len(q)), 2):"),
+    ("from itertools import combinations", "for i, j in combinations(range(len(q)), 2):"),
+    ("import itertools as it", "for i, j in it.combinations(range(1, len(q)), r=2):"),
+])
+def test_pairs_of_itertools_combinations_are_the_two_loops_they_are(imports, loop):
+    source = f"import numpy as np\n{imports}\n\ndef coulomb(q, pos):\n    e = 0.0\n    {loop}\n" \
+             f"        e += q[i] * q[j] / np.linalg.norm(pos[i] - pos[j])\n    return e\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="coulomb", shapes={"q": "N", "pos": "N, 3"}), generated)
+    args = [np.array([1.0, -1.0, 0.5, 2.0]), np.random.default_rng(3).normal(size=(4, 3))]
+    got = generated["coulomb_backward"](*args)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["coulomb"], args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_pairs_of_itertools_combinations_of_a_list_of_arrays():
+    source = textwrap.dedent('''
+        import itertools
+        import numpy as np
+        def spread(a, b, c):
+            total = 0.0
+            for u, v in itertools.combinations([a, b * 2.0, c], 2):
+                total += np.sum((u - v) ** 2)
+            return total
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="spread", shapes={"a": "3", "b": "3", "c": "3"}), generated)
+    args = [np.array([0.1, 0.2, 0.3]), np.array([1.0, -1.0, 0.5]), np.array([0.7, 0.0, -0.4])]
+    got = generated["spread_backward"](*args)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], gradient(namespace["spread"], args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_itertools_combinations_left_by_a_break_is_refused():
+    source = "import itertools\n\ndef f(xs: 'N'):\n    s = 0.0\n" \
+             "    for i, j in itertools.combinations(range(len(xs)), 2):\n        if s > 3.0:\n            break\n" \
+             "        s += xs[i] * xs[j]\n    return s\n"
+    with pytest.raises(backgen.BackgenError, match="itertools.combinations"):
+        backgen.generate(source, name="f")

@@ -1,0 +1,118 @@
+"""Pairs from ``itertools.combinations``, written as the two loops they are.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+``for i, j in itertools.combinations(seq, 2):`` (``combinations`` as the
+environment binds it: ``import itertools``, ``from itertools import
+combinations``) with the loops over the same pairs in the same order:
+
+* of ``range(n)`` (or ``range(a, b)``): ``for i in range(n): for j in
+  range(i + 1, n):``, the loop variables the values themselves;
+* of another sequence, bound to a name first where it is not one (evaluated
+  once, as Python does): ``for k in range(len(seq)): for k1 in range(k + 1,
+  len(seq)): i = seq[k]; j = seq[k1]``.
+
+Only with ``r`` 2 written as a number, a target of two names, no ``else`` and
+no ``break`` leaving the loop (in two loops it would leave the inner one only);
+other uses are left as they are (and refused as an unknown function).
+"""
+
+import ast
+import itertools
+
+from .source import name_ids, walk
+
+
+def rewrite(forward):
+    if not any(meaning in ("itertools", "itertools.combinations") for meaning in forward.env.values()):
+        return
+    used = set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args}
+    counter = itertools.count()
+
+    def fresh(base):
+        while True:
+            name = f"{base}{next(counter) or ''}"
+            if name not in used:
+                used.add(name)
+                return name
+
+    def block(stmts):
+        out = []
+        for stmt in stmts:
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                    setattr(stmt, field, block(getattr(stmt, field)))
+            out.extend(_pairs(forward, stmt, fresh) or [stmt])
+        return out
+    forward.func.body = block(forward.func.body)
+
+
+def _pairs(forward, stmt, fresh):
+    """The statements ``stmt`` becomes, or None where it is not such a loop."""
+    if not (isinstance(stmt, ast.For) and _is_combinations(forward, stmt.iter) and not stmt.orelse
+            and isinstance(stmt.target, ast.Tuple) and len(stmt.target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in stmt.target.elts) and not _breaks(stmt.body)):
+        return None
+    call = stmt.iter
+    r = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "r"), None)
+    if not (isinstance(r, ast.Constant) and r.value == 2 and not isinstance(r.value, bool)) or \
+            len(call.args) + len(call.keywords) != 2 or not call.args:
+        return None
+    seq = call.args[0]
+    first, second = (e.id for e in stmt.target.elts)
+    before, body = [], []
+    stored = {n.id for s in stmt.body for n in walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if _is_range(forward, seq) and first != second and not {first, second} & stored:
+        start, stop = (seq.args if len(seq.args) == 2 else [None, seq.args[0]])
+        outer_range, index, index2 = seq, first, second
+    else:
+        if not isinstance(seq, ast.Name):
+            name = fresh("seq")
+            before.append(ast.Assign([ast.Name(name, ast.Store())], seq))
+            seq = ast.Name(name, ast.Load())
+        stop = ast.Call(ast.Name("len", ast.Load()), [ast.Name(seq.id, ast.Load())], [])
+        outer_range = ast.Call(ast.Name("range", ast.Load()), [stop], [])
+        index, index2 = fresh("k"), fresh("k")
+        body = [ast.Assign([ast.Name(first, ast.Store())],
+                           ast.Subscript(ast.Name(seq.id, ast.Load()), ast.Name(index, ast.Load()), ast.Load())),
+                ast.Assign([ast.Name(second, ast.Store())],
+                           ast.Subscript(ast.Name(seq.id, ast.Load()), ast.Name(index2, ast.Load()), ast.Load()))]
+    after = ast.BinOp(ast.Name(index, ast.Load()), ast.Add(), ast.Constant(1))
+    inner = ast.For(ast.Name(index2, ast.Store()), ast.Call(ast.Name("range", ast.Load()), [after, stop], []),
+                    body + stmt.body, [])
+    outer = ast.For(ast.Name(index, ast.Store()), outer_range, [inner], [])
+    new = before + [outer]
+    for node in new + [inner] + body:
+        ast.copy_location(node, stmt)
+    for node in new:
+        ast.fix_missing_locations(node)
+    return new
+
+
+def _is_combinations(forward, node):
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        return forward.env.get(func.id) == "itertools.combinations"
+    return isinstance(func, ast.Attribute) and func.attr == "combinations" and isinstance(func.value, ast.Name) \
+        and forward.env.get(func.value.id) == "itertools"
+
+
+def _is_range(forward, node):
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and \
+        forward.env.get("range") == "range" and \
+        1 <= len(node.args) <= 2 and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+
+
+def _breaks(stmts):
+    """Whether ``stmts`` (a loop's body) break out of that loop (not a loop inside it)."""
+    todo = list(stmts)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if isinstance(node, (ast.For, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo.extend(node.orelse if isinstance(node, (ast.For, ast.While)) else [])
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return False
