@@ -41,7 +41,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
 from . import combinations, scipy_calls
-from .scipy_calls import SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
+from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .source import census, name_ids as source_names, parts_list, walk
 from .tidy import tidy
 
@@ -608,8 +608,9 @@ def _describe(value):
     if value is itertools or value is itertools.combinations:
         return "itertools" if value is itertools else "itertools.combinations"
     stats = sys.modules.get("scipy.stats")
-    if stats is not None and value is getattr(stats, "norm", None):
-        return "scipy.stats.norm"
+    for distribution in DISTRIBUTIONS if stats is not None else ():
+        if value is getattr(stats, distribution, None):
+            return f"scipy.stats.{distribution}"
     if isinstance(value, types.ModuleType) and value.__name__ in SCIPY_PACKAGES:
         return value.__name__  # import scipy.special: scipy.special.erf(x) reads through the package
     special = [sys.modules.get(m) for m in SCIPY_SPECIAL]  # expit, logsumexp from any of them

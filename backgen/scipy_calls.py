@@ -22,8 +22,11 @@ and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``import autograd.scipy.stats.norm as norm``), ``norm.logpdf``, ``pdf``,
 ``cdf``, ``logcdf``, ``sf`` and ``logsf`` of ``(x, loc=0, scale=1)`` become
 their formulas in ``z = (x - loc) / scale`` (``-z ** 2 / 2 - log(scale) -
-log(2 pi) / 2``; the cumulative ones through ``_erfc``); an argument written
-twice there is an expression without side effects, as arguments are;
+log(2 pi) / 2``; the cumulative ones through ``_erfc``), and
+``multivariate_normal.logpdf`` and ``pdf`` of ``(x, mean, cov)`` (a point or a
+row per point, ``cov`` a matrix, given) theirs in ``d = x - mean``, through
+``np.linalg.solve(cov, d.T)`` and ``np.linalg.slogdet(cov)``; an argument
+written twice there is an expression without side effects, as arguments are;
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
 ``logsumexp`` with ``b=`` or ``return_sign=``), other distributions and a
@@ -31,6 +34,7 @@ frozen ``norm(loc, scale)`` are refused at the call.
 """
 
 import ast
+import copy
 
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
@@ -46,15 +50,25 @@ NORM = {
     "logsf": "np.log(0.5 * _erfc(Z / 1.4142135623730951))",
 }
 
+# scipy.stats.multivariate_normal's, in D = x - mean, a point or a row per point (log(2 pi) written out)
+MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(COV, D.T).T, axis=-1) - " \
+             "0.5 * (len(COV) * 1.8378770664093453 + np.linalg.slogdet(COV)[1]))"
+MVN = {"logpdf": MVN_LOGPDF, "pdf": f"np.exp{MVN_LOGPDF}"}
+
+# each distribution read: its parameters (in order), those it needs given, its functions
+DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
+                 "multivariate_normal": (("x", "mean", "cov"), ("x", "cov"), MVN)}
+
 
 def stats_meaning(name):
-    """``scipy.stats`` or ``scipy.stats.norm`` for a module's dotted name that is one of them (as
-    autograd's and JAX's copies), else None."""
+    """``scipy.stats`` or ``scipy.stats.norm`` (``multivariate_normal``) for a module's dotted name
+    that is one of them (as autograd's and JAX's copies), else None."""
     for module in SCIPY_STATS:
         if name == module:
             return "scipy.stats"
-        if name == module + ".norm":
-            return "scipy.stats.norm"
+        for distribution in DISTRIBUTIONS:
+            if name == f"{module}.{distribution}":
+                return f"scipy.stats.{distribution}"
     return None
 
 
@@ -99,7 +113,7 @@ def _replace(forward, call, numpy_name):
     if meaning is None:
         return call
     if meaning.startswith("scipy.stats."):
-        return _norm_call(forward, call, meaning, numpy_name)
+        return _stats_call(forward, call, meaning, numpy_name)
     name = meaning.rpartition(".")[2]
     np_ = ast.Name(numpy_name, ast.Load())
     if name == "expit" and len(call.args) == 1 and not call.keywords:
@@ -126,33 +140,42 @@ def _replace(forward, call, numpy_name):
     return new
 
 
-def _norm_call(forward, call, meaning, numpy_name):
-    """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...) as the NumPy of ``NORM``."""
+def _stats_call(forward, call, meaning, numpy_name):
+    """``norm.logpdf(x, loc, scale)`` (and pdf, cdf...; ``multivariate_normal.logpdf(x, mean, cov)``)
+    as the NumPy of ``NORM`` (``MVN``)."""
     owner, _, name = meaning.rpartition(".")
-    if owner != "scipy.stats.norm" or name not in NORM:
-        raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats.norm's "
-                            f"{', '.join(NORM)} (of x, loc, scale)", call)
-    given = dict(zip(("x", "loc", "scale"), call.args))
-    for keyword in call.keywords if len(call.args) <= 3 else [ast.keyword(None, call.args[3])]:
-        if keyword.arg not in ("x", "loc", "scale") or keyword.arg in given:
-            raise forward.error(f"{meaning} with these arguments is not supported: give it x, loc and scale",
-                                call)
+    distribution = owner.rpartition(".")[2]
+    if not owner.startswith("scipy.stats.") or distribution not in DISTRIBUTIONS or \
+            name not in DISTRIBUTIONS[distribution][2]:
+        read = "; ".join(f"{d}'s {', '.join(fs)} (of {', '.join(ps)})" for d, (ps, _, fs) in DISTRIBUTIONS.items())
+        raise forward.error(f"{meaning} is not supported: backgen reads scipy.stats's {read}", call)
+    params, needed, templates = DISTRIBUTIONS[distribution]
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords if len(call.args) <= len(params) else [ast.keyword(None, call.args[-1])]:
+        if keyword.arg not in params or keyword.arg in given:
+            raise forward.error(f"{meaning} with these arguments is not supported: give it "
+                                f"{', '.join(params)}", call)
         given[keyword.arg] = keyword.value
-    if "x" not in given or any(isinstance(a, ast.Starred) for a in call.args):
-        raise forward.error(f"{meaning} needs its argument x written out", call)
-    z = "(X - LOC)" if "loc" in given else "X"
-    z = f"({z} / SCALE)" if "scale" in given else z
-    text = NORM[name].replace("Z", z)
-    if "scale" not in given:
-        text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)", "2.5066282746310002")
+    if any(p not in given for p in needed) or any(isinstance(a, ast.Starred) for a in call.args):
+        raise forward.error(f"{meaning} needs its arguments {', '.join(needed)} written out", call)
+    if distribution == "norm":
+        z = "(X - LOC)" if "loc" in given else "X"
+        z = f"({z} / SCALE)" if "scale" in given else z
+        text = templates[name].replace("Z", z)
+        if "scale" not in given:
+            text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)",
+                                                                 "2.5066282746310002")
+        parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
+    else:
+        text = templates[name].replace("D", "(X - MEAN)" if "mean" in given else "X")
+        parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given["cov"]}
     if "_erfc" in text:
         forward.env["_erfc"] = "numpy._erfc"
     new = ast.parse(text.replace("np.", f"{numpy_name}."), mode="eval").body
-    parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
 
     class Parts(ast.NodeTransformer):
-        def visit_Name(self, node):
-            return parts[node.id] if node.id in parts else node
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
     new = Parts().visit(new)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)

@@ -5923,6 +5923,39 @@ def elbo(mu, log_sigma, X, y, eps, prior_var=1.0):
     return np.mean(loglik + logprior) + entropy
 ''', "elbo", lambda: [_normal(1408, 3), 0.3 * _normal(1409, 3), _normal(1410, 7, 3),
                      np.where(_normal(1411, 7) > 0, 1.0, -1.0), _normal(1412, 4, 3)], {"wrt": [0, 1]}),
+"autograd_gp_mvn_logpdf": ('''
+import autograd.numpy as np
+from autograd.scipy.stats import multivariate_normal as mvn
+
+def rbf_covariance(kernel_params, x, xp):
+    output_scale = np.exp(kernel_params[0])
+    lengthscales = np.exp(kernel_params[1:])
+    diffs = np.expand_dims(x / lengthscales, 1) - np.expand_dims(xp / lengthscales, 0)
+    return output_scale * np.exp(-0.5 * np.sum(diffs ** 2, axis=2))
+
+def log_marginal_likelihood(params, x, y):
+    mean, noise_scale = params[0], np.exp(params[1]) + 0.0001
+    cov_params = params[2:]
+    cov_y_y = rbf_covariance(cov_params, x, x) + noise_scale * np.eye(len(y))
+    prior_mean = mean * np.ones(len(y))
+    return mvn.logpdf(y, prior_mean, cov_y_y)
+''', "log_marginal_likelihood", lambda: [np.array([0.1, -1.0, 0.3, -0.2, 0.1]), _normal(1413, 6, 2), _normal(1414, 6)],
+    {"wrt": [0]}),
+
+"scipy_mvn_rows_mixture": ('''
+import numpy as np
+from scipy.stats import multivariate_normal
+
+def mixture_nll(weights_logits, mus, X, cov):
+    """Negative log-likelihood of a mixture of Gaussians sharing one covariance."""
+    w = np.exp(weights_logits - np.max(weights_logits))
+    w = w / np.sum(w)
+    lik = 0.0
+    for k in range(len(w)):
+        lik = lik + w[k] * multivariate_normal.pdf(X, mean=mus[k], cov=cov)
+    return -np.sum(np.log(lik))
+''', "mixture_nll", lambda: [_normal(1415, 3), _normal(1416, 3, 2), _normal(1417, 7, 2),
+                            np.array([[1.2, 0.3], [0.3, 0.8]])], {"wrt": [0, 1]}),
 }
 
 
@@ -6036,6 +6069,8 @@ KNOWN = {
     ("dihedral_cross_arctan2", "generate"): ("refused", "incompatible dimensions for cross product"),
     # no shapes: k a number or a size-one array of any rank, and y[0] of k * xs ** 2 then reads another axis
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
+    # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
+    ("scipy_mvn_rows_mixture", "generate"): ("refused", "lik changes shape in this loop"),
 }
 
 

@@ -879,3 +879,33 @@ def test_itertools_combinations_left_by_a_break_is_refused():
              "        s += xs[i] * xs[j]\n    return s\n"
     with pytest.raises(backgen.BackgenError, match="itertools.combinations"):
         backgen.generate(source, name="f")
+
+
+@pytest.mark.parametrize("imports, call, rows", [
+    ("from scipy.stats import multivariate_normal as mvn", "mvn.logpdf(y, m, S)", False),
+    ("from scipy.stats import multivariate_normal as mvn", "mvn.logpdf(Y, mean=m, cov=S)", True),
+    ("import scipy.stats as st", "np.log(st.multivariate_normal.pdf(Y - m, cov=S))", True),
+    ("import autograd.scipy.stats.multivariate_normal as mvn", "mvn.logpdf(y, m, S)", False),
+])
+def test_scipy_stats_multivariate_normal_is_read_as_its_formula(imports, call, rows, tmp_path):
+    pytest.importorskip("scipy")
+    if "autograd" in imports:
+        pytest.importorskip("autograd")
+    source = f"import numpy as np\n{imports}\n\ndef f(m, A, y, Y):\n    S = A @ A.T + np.eye(3)\n" \
+             f"    return np.sum({call})\n"
+    path = tmp_path / "mvn_user.py"  # (the decorator reads the function's file)
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("mvn_user", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(21)
+    args = [rng.normal(size=3), rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=(5, 3))]
+    want = [gradient(module.f, args, k) for k in range(2)]
+    generated = {}
+    exec(backgen.generate(source, name="f", wrt=("m", "A"), shapes={"m": "3", "A": "3, 3", "y": "3", "Y": "5, 3"}),
+         generated)
+    got = generated["f_backward"](*args)
+    got_decorated = backgen.backward(module.f, wrt=("m", "A")).backward(*args, dout=1.0)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], want[k], rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(got_decorated[k], want[k], rtol=1e-6, atol=1e-8)
