@@ -40,8 +40,9 @@ import numpy
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
-from . import combinations, scipy_calls
+from . import combinations, scipy_calls, scipy_linalg
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
+from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, name_ids as source_names, parts_list, walk
 from .tidy import tidy
 
@@ -120,6 +121,7 @@ def read(func_or_source, name=None, filename=None):
         forward.helpers.update(lift(forward, _bind_import))
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
+        scipy_linalg.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
     names = nodes = None
@@ -439,13 +441,16 @@ def _unbind(names, env):
 
 
 def _bind_import(node, env):
-    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) for a in node.names):
+    if isinstance(node, ast.Import) and any(a.name in SCIPY_SPECIAL or stats_meaning(a.name) or linalg_meaning(a.name)
+                                            for a in node.names):
         for alias in node.names:  # import scipy.special as sp; import scipy.special (scipy.special.erf)
             package = alias.name.split(".")[0]
             if alias.name in SCIPY_SPECIAL:
                 env[alias.asname or package] = "scipy.special" if alias.asname else package
             elif stats_meaning(alias.name):  # import autograd.scipy.stats.norm as norm; import scipy.stats
                 env[alias.asname or package] = stats_meaning(alias.name) if alias.asname else package
+            elif linalg_meaning(alias.name):  # import scipy.linalg as sla; import scipy.linalg
+                env[alias.asname or package] = "scipy.linalg" if alias.asname else package
             else:
                 env[alias.asname or package] = None
         return
@@ -453,13 +458,18 @@ def _bind_import(node, env):
         for alias in node.names:  # from scipy.special import expit, logsumexp
             env[alias.asname or alias.name] = f"scipy.special.{alias.name}"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_LINALG:
+        for alias in node.names:  # from scipy.linalg import cho_factor, cho_solve
+            env[alias.asname or alias.name] = f"scipy.linalg.{alias.name}"
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_STATS:
         for alias in node.names:  # from scipy.stats import norm
             env[alias.asname or alias.name] = f"scipy.stats.{alias.name}"
         return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in ("scipy", "autograd.scipy", "jax.scipy"):
         for alias in node.names:  # from scipy import special
-            env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats"}.get(alias.name)
+            env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats",
+                                               "linalg": "scipy.linalg"}.get(alias.name)
         return
     if isinstance(node, ast.ImportFrom) and node.module == "itertools":
         for alias in node.names:  # from itertools import combinations (pairs, written as two loops)
@@ -607,6 +617,12 @@ def _describe(value):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
     if value is itertools or value is itertools.combinations:
         return "itertools" if value is itertools else "itertools.combinations"
+    if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
+        return "scipy.linalg"
+    linalg = sys.modules.get("scipy.linalg")
+    name = getattr(value, "__name__", None)
+    if linalg is not None and name and getattr(linalg, name, None) is value:
+        return f"scipy.linalg.{name}"  # cho_factor: read (or refused) as scipy.linalg's
     stats = sys.modules.get("scipy.stats")
     for distribution in DISTRIBUTIONS if stats is not None else ():
         if value is getattr(stats, distribution, None):

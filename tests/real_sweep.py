@@ -6021,9 +6021,6 @@ KNOWN = {
     # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
     ("lennard_jones_loop_vec", "generate"): ("refused", "in one iteration of its loop and (1, 6) in another"),
     ("lennard_jones_loop_vec", "decorator"): ("refused", "in one iteration of its loop and (1, 3) in another"),
-    # scipy.linalg's Cholesky solve: no derivative rule
-    ("gp_cho_solve_scipy", "generate"): ("refused", "unknown function 'cho_factor'"),
-    ("gp_cho_solve_scipy", "decorator"): ("refused", "unknown function 'cho_factor'"),
     # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
     # and of a higher rank makes total an array on one path only (as ndim_branch)
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),

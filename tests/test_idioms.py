@@ -909,3 +909,58 @@ def test_scipy_stats_multivariate_normal_is_read_as_its_formula(imports, call, r
     for k in range(2):
         np.testing.assert_allclose(got[k], want[k], rtol=1e-6, atol=1e-8)
         np.testing.assert_allclose(got_decorated[k], want[k], rtol=1e-6, atol=1e-8)
+
+
+GP_KERNEL = "    K = np.exp(-0.5 * (x[:, None] - x[None, :]) ** 2 / np.exp(2 * log_ls)) + 0.1 * np.eye(len(x))\n"
+
+
+@pytest.mark.parametrize("imports, body", [
+    ("from scipy.linalg import cho_factor, cho_solve",
+     "    c, low = cho_factor(K)\n    alpha = cho_solve((c, low), y)\n"
+     "    return 0.5 * y @ alpha + np.sum(np.log(np.diag(c)))\n"),
+    ("from scipy.linalg import cho_factor, cho_solve",
+     "    c, low = cho_factor(K, lower=True, check_finite=False)\n    alpha = cho_solve((c, low), y)\n"
+     "    return 0.5 * y @ alpha + np.sum(np.log(c.diagonal()))\n"),
+    ("import scipy.linalg",
+     "    factor = scipy.linalg.cho_factor(K)\n    alpha = scipy.linalg.cho_solve(factor, y)\n"
+     "    return 0.5 * np.dot(y, alpha) + np.log(np.diag(factor[0])).sum()\n"),
+    ("from scipy.linalg import cholesky, solve_triangular",
+     "    L = cholesky(K, lower=True)\n"
+     "    alpha = solve_triangular(L.T, solve_triangular(L, y, lower=True), lower=False)\n"
+     "    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))\n"),
+    ("import scipy.linalg as sla",
+     "    U = sla.cholesky(K)\n    z = sla.solve_triangular(U, y, trans='T')\n"
+     "    return 0.5 * z @ z + np.sum(np.log(np.diag(U)))\n"),
+])
+def test_scipy_linalg_cholesky_solves_are_read_as_numpys(imports, body, tmp_path):
+    pytest.importorskip("scipy")
+    source = f"import numpy as np\n{imports}\n\ndef gp_nll(log_ls, x, y):\n{GP_KERNEL}{body}"
+    path = tmp_path / "gp_user.py"  # (the decorator reads the function's file)
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("gp_user", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(8)
+    args = [0.2, rng.normal(size=5), rng.normal(size=5)]
+    want = gradient(module.gp_nll, args, 0)
+    generated = {}
+    exec(backgen.generate(source, name="gp_nll", wrt=("log_ls",), shapes={"log_ls": "float", "x": "N", "y": "N"}),
+         generated)
+    assert generated["gp_nll_backward"](*args) == pytest.approx(want, rel=1e-6)
+    assert backgen.backward(module.gp_nll, wrt=("log_ls",)).backward(*args, dout=1.0) == pytest.approx(want, rel=1e-6)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("    c, low = cho_factor(K)\n    return np.sum(c) + cho_solve((c, low), y)[0]\n",
+     "'c' holds the matrix cho_factor returns, whose other triangle SciPy leaves unspecified"),
+    ("    c, low = cho_factor(K)\n    return np.sum(cho_solve((c, not low), y))\n", "read it only by cho_solve"),
+    ("    L = cholesky(K, lower=True)\n    return np.sum(solve_triangular(L, y, lower=True, unit_diagonal=True))\n",
+     "unit_diagonal must be written as one of False"),
+    ("    return np.sum(expm(K) @ y)\n", "scipy.linalg.expm is not supported"),
+])
+def test_scipy_linalg_beyond_what_is_read_is_refused(body, message):
+    source = "import numpy as np\n" \
+             "from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular, expm\n\n" \
+             f"def f(log_ls, x: 'N', y: 'N'):\n{GP_KERNEL}{body}"
+    with pytest.raises(backgen.BackgenError, match=message):
+        backgen.generate(source, name="f")
