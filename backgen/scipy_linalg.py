@@ -5,17 +5,18 @@ use of a function the environment binds to ``scipy.linalg`` (imported from
 ``scipy.linalg``, ``autograd.scipy.linalg`` or ``jax.scipy.linalg``):
 
 * ``cholesky(a, lower=False)`` becomes ``np.linalg.cholesky(a)`` where lower,
-  its transpose ``.T`` where upper (SciPy, as NumPy, zeroes the other triangle);
+  ``np.linalg.cholesky(np.triu(a).T).T`` where upper: each reads the triangle
+  SciPy reads (NumPy reads the lower) and zeroes the other, as SciPy does;
 * ``solve_triangular(a, b, trans=0, lower=False)`` becomes
   ``np.linalg.solve(np.triu(a), b)`` (``np.tril`` where lower, the triangle
   transposed where ``trans`` is 1 or ``'T'``): the triangle SciPy reads, the
   other left out;
-* ``c, low = cho_factor(a, lower=False)`` standing alone becomes ``c =
-  np.linalg.cholesky(a)`` (or its transpose) and ``low = lower``, and ``f =
-  cho_factor(a)`` the same, ``f[0]`` then ``c``: SciPy leaves the other
-  triangle of ``c`` unspecified, so ``c`` may be read only by ``np.diag``,
-  ``np.diagonal``, ``c.diagonal()`` and ``cho_solve``; any other read is
-  refused;
+* ``c, low = cho_factor(a, lower=False)`` standing alone becomes ``c = `` what
+  ``cholesky(a, lower)`` becomes, ``low`` the constant ``cho_solve`` then reads
+  (nothing else may), and ``f = cho_factor(a)`` the same, ``f[0]`` then ``c``:
+  SciPy leaves the other triangle of ``c`` unspecified, so ``c`` may be read
+  only by ``np.diag``, ``np.diagonal``, ``c.diagonal()`` and ``cho_solve``;
+  any other read is refused;
 * ``cho_solve((c, lower), b)`` (or ``cho_solve(f, b)``) becomes
   ``np.linalg.solve(np.tril(c).T, np.linalg.solve(np.tril(c), b))`` (with
   ``np.triu``, the other way round, where upper), ``lower`` a constant or the
@@ -145,7 +146,7 @@ def _factor(forward, call, np_name):
     if "a" not in given:
         raise forward.error(f"scipy.linalg.{name} needs its matrix written out", call)
     lower = _constant(forward, given.get("lower"), "lower", call, (False, True))
-    text = "np.linalg.cholesky(A)" if lower else "np.linalg.cholesky(A).T"
+    text = "np.linalg.cholesky(A)" if lower else "np.linalg.cholesky(np.triu(A).T).T"  # (the triangle read)
     return _with(_np(np_name, text), A=given["a"]), lower
 
 

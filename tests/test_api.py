@@ -9,6 +9,7 @@ import pytest
 
 import backgen
 from backgen import BackgenError
+from numeric import gradient
 
 
 @backgen.backward
@@ -458,17 +459,27 @@ def test_cache_is_bounded(monkeypatch):
 
 
 def test_a_library_function_the_forward_calls_is_not_read_as_a_helper(tmp_path):
-    """scipy.linalg.cho_factor is refused at the user's line as an unknown function; the decorator read
-    scipy's own source as the user's helper and refused a line of it (recursion in scipy's cholesky)."""
+    """A library function backgen does not read (scipy.optimize.rosen) is refused at the user's line as an
+    unknown function; the decorator read scipy's own source as the user's helper and refused a line of it
+    (so it did with scipy.linalg.cho_factor, recursion in scipy's cholesky, which backgen now reads as
+    NumPy's: right)."""
     pytest.importorskip("scipy")
+    path = tmp_path / "rosen_user.py"
+    path.write_text("import numpy as np\nfrom scipy.optimize import rosen\n\n"
+                    "def f(x, y):\n    r = rosen(x)\n    return r * np.sum(y)\n")
+    from conftest import load_module
+
+    with pytest.raises(backgen.BackgenError, match="unknown function 'rosen'") as info:
+        backgen.backward(load_module(path).f).backward(np.ones(3) * 2.0, np.ones(3))
+    assert (info.value.filename, info.value.lineno) == (str(path), 5)
     path = tmp_path / "gp.py"
     path.write_text("import numpy as np\nfrom scipy.linalg import cho_factor, cho_solve\n\n"
                     "def nll(K, y):\n    c, low = cho_factor(K)\n    return 0.5 * y @ cho_solve((c, low), y)\n")
-    from conftest import load_module
-
-    with pytest.raises(backgen.BackgenError, match="unknown function 'cho_factor'") as info:
-        backgen.backward(load_module(path).nll).backward(np.eye(3) * 2.0, np.ones(3))
-    assert (info.value.filename, info.value.lineno) == (str(path), 5)
+    nll = load_module(path).nll
+    K, y = np.eye(3) * 2.0 + 0.1, np.array([1.0, -0.5, 0.3])
+    dK, dy = backgen.backward(nll).backward(K, y)
+    np.testing.assert_allclose(dK, gradient(nll, [K, y], 0), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(dy, gradient(nll, [K, y], 1), rtol=1e-6, atol=1e-9)
 
 
 def test_a_layers_cache_copies_and_serves_its_backward_twice():

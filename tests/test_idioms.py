@@ -964,3 +964,33 @@ def test_scipy_linalg_beyond_what_is_read_is_refused(body, message):
              f"def f(log_ls, x: 'N', y: 'N'):\n{GP_KERNEL}{body}"
     with pytest.raises(backgen.BackgenError, match=message):
         backgen.generate(source, name="f")
+
+
+@pytest.mark.parametrize("imports, body", [
+    ("from scipy.linalg import cho_factor, cho_solve",
+     "    c, low = cho_factor(K)\n    return y @ cho_solve((c, low), y) + np.sum(np.log(np.diag(c)))\n"),
+    ("from scipy.linalg import cho_factor, cho_solve",
+     "    f = cho_factor(K, lower=True)\n    return y @ cho_solve(f, y) + np.sum(np.log(np.diag(f[0])))\n"),
+    ("from scipy.linalg import cholesky, solve_triangular",
+     "    U = cholesky(K)\n    z = solve_triangular(U, y, trans=1)\n    return z @ z + np.sum(np.log(np.diag(U)))\n"),
+    ("from scipy.linalg import cholesky, solve_triangular",
+     "    L = cholesky(K, lower=True)\n    z = solve_triangular(L, y, lower=True)\n    return z @ z + np.sum(L ** 3)\n"),
+])
+def test_scipy_linalg_reads_the_triangle_scipy_reads(imports, body, tmp_path):
+    # SciPy's factors read one triangle of K (the upper unless lower=True): the gradient with respect to K
+    # itself is in that triangle only (NumPy's cholesky reads the lower)
+    pytest.importorskip("scipy")
+    source = f"import numpy as np\n{imports}\n\ndef f(B, y):\n    K = B + 10.0 * np.eye(4)\n{body}"
+    path = tmp_path / "tri_user.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("tri_user", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rng = np.random.default_rng(31)
+    args = [rng.normal(size=(4, 4)), rng.normal(size=4)]  # (B not symmetric: one triangle is read)
+    want = gradient(module.f, args, 0)
+    generated = {}
+    exec(backgen.generate(source, name="f", wrt=("B",), shapes={"B": "4, 4", "y": "4"}), generated)
+    np.testing.assert_allclose(generated["f_backward"](*args), want, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(backgen.backward(module.f, wrt=("B",)).backward(*args, dout=1.0), want,
+                               rtol=1e-6, atol=1e-8)
