@@ -63,6 +63,7 @@ class Forward:
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
     placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
     constants: dict = field(default_factory=dict)  # module-level number -> its source (EPS = 1e-8)
+    inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
 
     @functools.cached_property
     def settings(self):
@@ -91,11 +92,14 @@ def error_at(message, filename, lines, node):
     return BackgenError(message, filename, lineno, None if col is None else col + 1, text)
 
 
-def read(func_or_source, name=None, filename=None):
+def read(func_or_source, name=None, filename=None, helper=False):
     """Parse and fence a forward function given as a function or as source text.
 
     Source may be ``str`` or ``bytes`` (decoded as Python decodes a file: a
-    UTF-8 byte-order mark or a coding declaration, UTF-8 otherwise).
+    UTF-8 byte-order mark or a coding declaration, UTF-8 otherwise).  A helper
+    (``helper``: a function the one differentiated calls) has its last
+    parameters defaulting to functions (``nonlinearity=np.tanh``) made those
+    functions (``_inline_function_defaults``).
     """
     if isinstance(func_or_source, (bytes, bytearray)):
         func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
@@ -132,6 +136,8 @@ def read(func_or_source, name=None, filename=None):
         desugar(forward.func, forward.error, maybe=sugar)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
+    if helper:
+        _inline_function_defaults(forward)
     fence(forward)
     _refuse_recursion(forward, key, names)
     if nodes is not None:  # the nodes of the function as read: those the census walked
@@ -576,11 +582,58 @@ def read_helper(forward, name):
     """The ``Forward`` of a helper function that ``forward`` calls."""
     value = forward.helpers[name]
     if isinstance(value, Nested):
-        return read(value)
+        return read(value, helper=True)
     if isinstance(value, tuple):
         text, filename = value
-        return read(text, name=name, filename=filename)
-    return read(getattr(value, "__wrapped__", value))
+        return read(text, name=name, filename=filename, helper=True)
+    return read(getattr(value, "__wrapped__", value), helper=True)
+
+
+def _inline_function_defaults(forward):
+    """``def nn_predict(params, inputs, nonlinearity=np.tanh)``, a helper: the last parameters that
+    default to a function (a NumPy or math function, or another of the user's, named), read nowhere
+    but as that function, are that function: their uses become it and they leave the signature, so
+    that a call passing one is refused (it names a parameter the helper no longer has) rather than
+    taken for the default."""
+    args = forward.func.args
+    stored = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    inlined = {}
+    for arg, default in reversed(list(zip(args.args[len(args.args) - len(args.defaults):], args.defaults))):
+        if not _function_default(forward, default) or arg.arg in stored:
+            break
+        inlined[arg.arg] = default
+    if not inlined:
+        return
+
+    class Uses(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in inlined and isinstance(node.ctx, ast.Load):
+                return ast.copy_location(copy.deepcopy(inlined[node.id]), node)
+            return node
+    forward.func.body = [Uses().visit(stmt) for stmt in forward.func.body]
+    ast.fix_missing_locations(forward.func)
+    forward.inlined.update({name: ast.unparse(default) for name, default in inlined.items()})
+    args.args = args.args[:len(args.args) - len(inlined)]
+    args.defaults = args.defaults[:len(args.defaults) - len(inlined)]
+
+
+def inlined_note(helper):
+    """What a refused call of ``helper`` should know of its parameters read as their defaults."""
+    if not helper.inlined:
+        return ""
+    given = ", ".join(f"{name}={text}" for name, text in reversed(helper.inlined.items()))
+    return f" ({given}: read as the function it defaults to; backgen does not follow a function passed in its place)"
+
+
+def _function_default(forward, node):
+    """Whether a default names a function: one of the user's (a helper), or of NumPy or math."""
+    if isinstance(node, ast.Name):
+        return node.id in forward.helpers or str(forward.env.get(node.id)).startswith(("numpy.", "math."))
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.insert(0, node.attr)
+        node = node.value
+    return bool(parts) and isinstance(node, ast.Name) and forward.env.get(node.id) in ("numpy", "math")
 
 
 def _function_env(func, func_node):

@@ -15,7 +15,7 @@ import inspect
 from . import ir, source
 from .errors import BackgenError
 from .hints import hint as _hint
-from .parse import key_parts, read_helper
+from .parse import inlined_note, key_parts, read_helper
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
@@ -152,7 +152,7 @@ class CallStager:
         try:
             bound = _bound(signature, node.args, {k.arg: k.value for k in node.keywords})
         except TypeError as exc:
-            raise self.error(f"{function}(): {exc}", node) from None
+            raise self.error(f"{function}(): {exc}{inlined_note(helper)}", node) from None
         atoms = []
         for param in names:
             value = bound.get(param)

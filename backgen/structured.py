@@ -34,7 +34,7 @@ import keyword
 import numpy as np
 
 from .nested import stored_names as _stored
-from .parse import read_helper
+from .parse import inlined_note, read_helper
 from .source import walk
 
 
@@ -635,7 +635,7 @@ class _Rewriter:
         given.update({k.arg: k.value for k in call.keywords})
         defaults = dict(zip(params[len(params) - len(func.args.defaults):], func.args.defaults))
         if len(call.args) > len(params) or set(given) - set(params) or set(params) - set(given) - set(defaults):
-            raise self.error(f"this call does not match the parameters of {name}()", call)
+            raise self.error(f"this call does not match the parameters of {name}(){inlined_note(helper)}", call)
         local = set(params) | _stored(body)
         renamed = {}
         for n in sorted(local):

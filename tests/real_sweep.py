@@ -6036,11 +6036,11 @@ KNOWN = {
     # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
     ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
     ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
-    # defaults that are not numbers: a tuple of layer sizes, a function (nonlinearity=np.tanh)
+    # a default that is not a number: a tuple of layer sizes
     ("autograd_bnn_unpack_layers", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_sinusoid_nn", "generate"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_sinusoid_nn", "decorator"): ("refused", "parameter defaults must be numbers"),
+    # code for every shape: layers of several shapes in a loop (as net_list_relu)
+    ("autograd_sinusoid_nn", "generate"): ("refused", "inputs changes shape in this loop"),
     # a write through a reshape, a transpose or a helper's slice of a copy, read again by the copy's name:
     # not followed through such views
     ("reshape_view_written", "generate"): ("refused", "'y' may have been changed by the write into 'blocks'"),
