@@ -9,7 +9,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
 * ``logsumexp(a, axis=None, keepdims=False)`` becomes
   ``np.logaddexp.reduce(a, axis=..., keepdims=...)``, which NumPy computes
   without overflow, differentiated as the log-sum-exp gate
-  (``np.exp(a - out) * dout``);
+  (``np.exp(a - out) * dout``); ``log_softmax(x, axis=None)`` becomes ``x -
+  np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
@@ -128,13 +129,23 @@ def _replace(forward, call, numpy_name):
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         new = ast.Call(reduce, [given["a"]], keywords)
+    elif name in ("softmax", "log_softmax") and 1 <= len(call.args) <= 2 and \
+            all(k.arg == "axis" for k in call.keywords):
+        given = dict(zip(["x", "axis"], call.args))  # x - logsumexp(x, axis, keepdims=True), its exp
+        given.update({k.arg: k.value for k in call.keywords})
+        reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
+        keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
+                    ast.keyword("keepdims", ast.Constant(True))]
+        new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
+        if name == "softmax":
+            new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
     elif name in ("erf", "erfc", "gammaln") and len(call.args) == 1 and not call.keywords:
         helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc and gammaln", call)
+                            "softmax, log_softmax, erf, erfc and gammaln", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

@@ -5956,6 +5956,125 @@ def mixture_nll(weights_logits, mus, X, cov):
     return -np.sum(np.log(lik))
 ''', "mixture_nll", lambda: [_normal(1415, 3), _normal(1416, 3, 2), _normal(1417, 7, 2),
                             np.array([[1.2, 0.3], [0.3, 0.8]])], {"wrt": [0, 1]}),
+"scipy_special_softmax_ce": ('''
+import numpy as np
+from scipy.special import softmax, log_softmax
+
+def cross_entropy(W, X, y):
+    probs = softmax(X @ W, axis=1)
+    N = X.shape[0]
+    return -np.mean(np.log(probs[np.arange(N), y])) + 0.01 * np.sum(W ** 2)
+
+def nll_log_softmax(W, X, y):
+    logp = log_softmax(X @ W, axis=-1)
+    return -np.sum(logp[np.arange(len(y)), y]) / len(y)
+
+def both(W, X, y):
+    return cross_entropy(W, X, y) + nll_log_softmax(W, X, y)
+''', "both", lambda: [_normal(1420, 4, 3), _normal(1421, 6, 4), np.array([0, 2, 1, 1, 0, 2])], {"wrt": [0]}),
+
+"causal_attention_neg_inf_triu": ('''
+import numpy as np
+
+def causal_self_attention(x, Wq, Wk, Wv):
+    T, d = x.shape
+    q, k, v = x @ Wq, x @ Wk, x @ Wv
+    scores = q @ k.T / np.sqrt(d)
+    mask = np.triu(np.full((T, T), -np.inf), k=1)
+    scores = scores + mask
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores)
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return np.sum((weights @ v) ** 2)
+''', "causal_self_attention", lambda: [_normal(1422, 4, 3), _normal(1423, 3, 3), _normal(1424, 3, 3),
+                                      _normal(1425, 3, 3)]),
+
+"einsum_row_dot_contrastive": ('''
+import numpy as np
+
+def alignment_loss(z1, z2, temperature=0.5):
+    z1 = z1 / np.linalg.norm(z1, axis=1, keepdims=True)
+    z2 = z2 / np.linalg.norm(z2, axis=1, keepdims=True)
+    pos = np.einsum('ij,ij->i', z1, z2) / temperature
+    logits = np.einsum('ik,jk->ij', z1, z2) / temperature
+    return np.mean(np.log(np.sum(np.exp(logits), axis=1)) - pos)
+''', "alignment_loss", lambda: [_normal(1426, 5, 3), _normal(1427, 5, 3)]),
+
+"elastic_rod_np_diff": ('''
+import numpy as np
+
+def rod_energy(X, L0=1.0, k_s=10.0, k_b=1.0):
+    """Stretching and bending energy of a discrete rod through the points X (n, 3)."""
+    t = np.diff(X, axis=0)
+    lengths = np.linalg.norm(t, axis=1)
+    stretch = 0.5 * k_s * np.sum((lengths - L0) ** 2)
+    tangents = t / lengths[:, None]
+    cos_angles = np.sum(tangents[1:] * tangents[:-1], axis=1)
+    bend = k_b * np.sum(1.0 - cos_angles)
+    return stretch + bend
+''', "rod_energy", lambda: [np.cumsum(_normal(1428, 5, 3) * 0.3 + np.array([1.0, 0.0, 0.0]), axis=0)]),
+
+"tv_denoise_np_diff": ('''
+import numpy as np
+
+def tv_objective(u, f, lam=0.1, eps=1e-3):
+    """ROF denoising: fidelity plus a smoothed total variation."""
+    dx = np.diff(u, axis=1)[:-1, :]
+    dy = np.diff(u, axis=0)[:, :-1]
+    tv = np.sum(np.sqrt(dx ** 2 + dy ** 2 + eps))
+    return 0.5 * np.sum((u - f) ** 2) + lam * tv
+''', "tv_objective", lambda: [_normal(1429, 5, 6), _normal(1430, 5, 6)], {"wrt": [0]}),
+
+"kde_leave_one_out_eye": ('''
+import numpy as np
+
+def loo_log_likelihood(log_h, X):
+    """Leave-one-out log-likelihood of a Gaussian kernel density estimate, bandwidth exp(log_h)."""
+    n, d = X.shape
+    h = np.exp(log_h)
+    sq = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = np.exp(-0.5 * sq / h ** 2) / ((2 * np.pi) ** (d / 2) * h ** d)
+    K = K * (1 - np.eye(n))
+    dens = K.sum(axis=1) / (n - 1)
+    return np.sum(np.log(dens))
+''', "loo_log_likelihood", lambda: [-0.3, _normal(1431, 6, 2)], {"wrt": [0]}),
+
+"bradley_terry_pairs": ('''
+import numpy as np
+
+def bt_neg_log_lik(skill, winners, losers, reg=0.01):
+    """Bradley-Terry: P(i beats j) = sigmoid(skill[i] - skill[j])."""
+    diff = skill[winners] - skill[losers]
+    return np.sum(np.logaddexp(0.0, -diff)) + reg * np.dot(skill, skill)
+''', "bt_neg_log_lik", lambda: [_normal(1432, 4), np.array([0, 1, 2, 0, 3, 1]), np.array([1, 2, 3, 3, 0, 0])],
+    {"wrt": [0]}),
+
+"onehot_eye_softmax_regression": ('''
+import numpy as np
+
+def softmax_regression_loss(W, b, X, y, num_classes=3):
+    """Cross-entropy with one-hot targets built by np.eye."""
+    Y = np.eye(num_classes)[y]
+    logits = X.dot(W) + b
+    logits -= logits.max(axis=1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -(Y * log_probs).sum() / X.shape[0]
+''', "softmax_regression_loss", lambda: [_normal(1433, 4, 3), _normal(1434, 3), _normal(1435, 7, 4),
+                                        np.array([0, 1, 2, 2, 1, 0, 1])], {"wrt": [0, 1]}),
+
+"damped_oscillator_fit_math_list": ('''
+import math
+
+def residuals_sq(A, zeta, omega, ts, ys):
+    """Sum of squared residuals of an underdamped oscillator fit to samples (t, y)."""
+    wd = omega * math.sqrt(1.0 - zeta ** 2)
+    total = 0.0
+    for t, y in zip(ts, ys):
+        model = A * math.exp(-zeta * omega * t) * math.cos(wd * t)
+        total += (model - y) ** 2
+    return total
+''', "residuals_sq", lambda: [1.2, 0.15, 3.0, [0.0, 0.3, 0.6, 0.9, 1.2, 1.5], [1.0, 0.5, -0.6, -0.9, -0.1, 0.6]],
+    {"wrt": [0, 1, 2]}),
 }
 
 

@@ -1014,7 +1014,8 @@ def test_a_call_passing_a_function_default_positionally_is_refused():
     ("from scipy.linalg import cholesky, solve_triangular",
      "    U = cholesky(K)\n    z = solve_triangular(U, y, trans=1)\n    return z @ z + np.sum(np.log(np.diag(U)))\n"),
     ("from scipy.linalg import cholesky, solve_triangular",
-     "    L = cholesky(K, lower=True)\n    z = solve_triangular(L, y, lower=True)\n    return z @ z + np.sum(L ** 3)\n"),
+     "    L = cholesky(K, lower=True)\n    z = solve_triangular(L, y, lower=True)\n"
+     "    return z @ z + np.sum(L ** 3)\n"),
 ])
 def test_scipy_linalg_reads_the_triangle_scipy_reads(imports, body, tmp_path):
     # SciPy's factors read one triangle of K (the upper unless lower=True): the gradient with respect to K
@@ -1034,3 +1035,18 @@ def test_scipy_linalg_reads_the_triangle_scipy_reads(imports, body, tmp_path):
     np.testing.assert_allclose(generated["f_backward"](*args), want, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(backgen.backward(module.f, wrt=("B",)).backward(*args, dout=1.0), want,
                                rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("call", ["softmax(z, axis=1)", "softmax(z, 0)", "softmax(z)",
+                                  "np.exp(log_softmax(z, axis=-1))",
+                                  "log_softmax(z) * 0.5"])
+def test_scipy_special_softmax_and_log_softmax_are_read(call):
+    pytest.importorskip("scipy")
+    source = "import numpy as np\nfrom scipy.special import softmax, log_softmax\n\n" \
+             f"def f(z: 'N, C', w: 'N, C'):\n    return np.sum(w * {call})\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", wrt=("z",)), generated)
+    rng = np.random.default_rng(17)
+    args = [rng.normal(size=(4, 3)), rng.normal(size=(4, 3))]
+    np.testing.assert_allclose(generated["f_backward"](*args), gradient(namespace["f"], args, 0), rtol=1e-6, atol=1e-8)
