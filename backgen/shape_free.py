@@ -51,10 +51,10 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is, a number where a test compares it (``if reg > 0:``, never an array) or a
-    ``math`` function takes it (``math.lgamma(a)``), unless the function gives the name a new value
-    (the test may read that one), and where the code gives it a number when it is None (``if reg is
-    None: reg = 0.0``)."""
+    where an index is (also ``np.take_along_axis``'s indices), a number where a test compares it
+    (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
+    the function gives the name a new value (the test may read that one), and where the code gives
+    it a number when it is None (``if reg is None: reg = 0.0``)."""
     kinds, sources = {}, _reshaped_from(func)
     names = set(names) | set(sources)  # (a label's reshaped copy makes its source a label)
     rebound = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
@@ -86,6 +86,12 @@ def uses(func, names):
                     part = part.value if isinstance(part, ast.Subscript) else part
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "take_along_axis":
+                given = node.args[1:2] + [k.value for k in node.keywords if k.arg == "indices"]
+                for part in given:  # np.take_along_axis(log_p, y[:, None], axis=1): y holds labels
+                    name = _reshaped_name(part)
+                    if name is not None:
+                        _mark(kinds, names, name, "label")
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
                     node.func.value.id == "math":  # math.lgamma(a): math takes numbers, never arrays
                 for name in (name for arg in node.args for name in _plain_names(arg)):
@@ -105,6 +111,26 @@ def uses(func, names):
         if kind == "label" and kinds.get(source) is None:
             kinds[source] = kind
     return kinds
+
+
+def _reshaped_name(node):
+    """``y`` of ``y``, ``y[:, None]``, ``np.expand_dims(y, 1)``, ``y.reshape(-1, 1)``: the name whose
+    values an index made of it reads, else None."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("expand_dims", "reshape", "squeeze", "ravel", "atleast_2d"):
+            if isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"):
+                if not node.args:
+                    return None
+                node = node.args[0]
+            else:
+                node = node.func.value
+        else:
+            return None
 
 
 def _made_of(func):

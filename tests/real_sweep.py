@@ -6075,6 +6075,108 @@ def residuals_sq(A, zeta, omega, ts, ys):
     return total
 ''', "residuals_sq", lambda: [1.2, 0.15, 3.0, [0.0, 0.3, 0.6, 0.9, 1.2, 1.5], [1.0, 0.5, -0.6, -0.9, -0.1, 0.6]],
     {"wrt": [0, 1, 2]}),
+"gan_bce_clip_min_method": ('''
+import numpy as np
+
+def bce_loss(input, target):
+    """Numerically stable binary cross-entropy on logits (the GAN notebook's helper)."""
+    neg_abs = -np.abs(input)
+    loss = input.clip(min=0) - input * target + np.log(1 + np.exp(neg_abs))
+    return loss.mean()
+
+def discriminator_loss(logits_real, logits_fake):
+    N = logits_real.shape[0]
+    true_labels = np.ones(N)
+    return bce_loss(logits_real, true_labels) + bce_loss(logits_fake, 1 - true_labels)
+''', "discriminator_loss", lambda: [_normal(1440, 6), _normal(1441, 6)]),
+
+"rk_butcher_tableau_lists": ('''
+import numpy as np
+
+A = [[0.0, 0.0, 0.0, 0.0], [0.5, 0.0, 0.0, 0.0], [0.0, 0.5, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]
+B = [1 / 6, 1 / 3, 1 / 3, 1 / 6]
+
+def f(y, k):
+    return -k * y + np.sin(y)
+
+def rk_step(y, k, h):
+    ks = []
+    for i in range(4):
+        yi = y + h * sum(A[i][j] * ks[j] for j in range(i))
+        ks.append(f(yi, k))
+    return y + h * sum(b * kk for b, kk in zip(B, ks))
+
+def final_state(y0, k, h=0.1, n=5):
+    y = y0
+    for _ in range(n):
+        y = rk_step(y, k, h)
+    return np.sum(y ** 2)
+''', "final_state", lambda: [_normal(1442, 3), 0.7]),
+
+"fem_1d_assembly_solve": ('''
+import numpy as np
+
+def fem_compliance(E, f, L=1.0):
+    """1D bar, linear elements with stiffness E[e], fixed at node 0: the compliance f . u."""
+    n_el = len(E)
+    h = L / n_el
+    K = np.zeros((n_el + 1, n_el + 1))
+    for e in range(n_el):
+        ke = E[e] / h * np.array([[1.0, -1.0], [-1.0, 1.0]])
+        K[e:e + 2, e:e + 2] += ke
+    u = np.linalg.solve(K[1:, 1:], f)
+    return f @ u
+''', "fem_compliance", lambda: [_rng(1443).uniform(1.0, 2.0, 4), _normal(1444, 4)]),
+
+"naive_bayes_masked_means": ('''
+import numpy as np
+
+def gaussian_nb_nll(X, y, log_var, n_classes=2):
+    """Negative log-likelihood of Gaussian naive Bayes with class means estimated from X."""
+    total = 0.0
+    for c in range(n_classes):
+        Xc = X[y == c]
+        mu = Xc.mean(axis=0)
+        total += 0.5 * np.sum((Xc - mu) ** 2 / np.exp(log_var) + log_var)
+    return total
+''', "gaussian_nb_nll", lambda: [_normal(1445, 8, 3), np.array([0, 1, 1, 0, 1, 0, 0, 1]), 0.1 * _normal(1446, 3)],
+    {"wrt": [0, 2]}),
+
+"take_along_axis_focal": ('''
+import numpy as np
+
+def focal_loss(logits, labels, gamma=2.0):
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    log_pt = np.take_along_axis(log_p, labels[:, None], axis=1).squeeze(1)
+    pt = np.exp(log_pt)
+    return np.mean(-((1 - pt) ** gamma) * log_pt)
+''', "focal_loss", lambda: [_normal(1447, 5, 4), np.array([0, 3, 1, 2, 1])], {"wrt": [0]}),
+
+"center_loss_index_rows": ('''
+import numpy as np
+
+def center_loss(features, centers, labels, lam=0.5):
+    diff = features - centers[labels]
+    return lam * 0.5 * np.sum(diff ** 2) / features.shape[0]
+''', "center_loss", lambda: [_normal(1448, 6, 3), _normal(1449, 3, 3), np.array([0, 2, 1, 1, 0, 2])],
+    {"wrt": [0, 1]}),
+
+"gumbel_softmax_given_noise": ('''
+import numpy as np
+
+def gumbel_softmax_sample(logits, u, tau=0.5):
+    """Relaxed one-hot sample from uniform noise u (same shape as logits)."""
+    g = -np.log(-np.log(u))
+    y = (logits + g) / tau
+    y = y - np.max(y, axis=-1, keepdims=True)
+    e = np.exp(y)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+def expected_reward(logits, u, rewards):
+    return np.sum(gumbel_softmax_sample(logits, u) * rewards)
+''', "expected_reward", lambda: [_normal(1450, 3, 4), _rng(1451).uniform(0.05, 0.95, (3, 4)), _normal(1452, 3, 4)],
+    {"wrt": [0]}),
 }
 
 
@@ -6187,6 +6289,14 @@ KNOWN = {
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
     # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
     ("scipy_mvn_rows_mixture", "generate"): ("refused", "lik changes shape in this loop"),
+    # a Butcher tableau in module-level lists, a global value (and the stage sums, sum(... for j in
+    # range(i)), are the number 0 at the first stage and arrays after: one shape per value)
+    ("rk_butcher_tableau_lists", "generate"): ("refused", "name 'A' is not a parameter or a variable assigned"),
+    ("rk_butcher_tableau_lists", "decorator"): ("refused", "name 'A' is not a parameter or a variable assigned"),
+    # class means of rows a boolean mask selects (X[y == c].mean(axis=0)): the mean keeps the mark of a
+    # length the data decides, and its broadcast against the selection is refused as unknown
+    ("naive_bayes_masked_means", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
+    ("naive_bayes_masked_means", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
 }
 
 

@@ -1050,3 +1050,22 @@ def test_scipy_special_softmax_and_log_softmax_are_read(call):
     rng = np.random.default_rng(17)
     args = [rng.normal(size=(4, 3)), rng.normal(size=(4, 3))]
     np.testing.assert_allclose(generated["f_backward"](*args), gradient(namespace["f"], args, 0), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("axis", [1, -1, 0])
+def test_take_along_axis_without_shapes_holds_at_every_rank(axis):
+    # labels read by np.take_along_axis are integer labels to the code written for every shape, and its
+    # gradient scatters back along the axis counted from the start (a negative one as the code runs)
+    source = "import numpy as np\n\ndef f(logp, labels, w):\n" \
+             f"    picked = np.take_along_axis(logp, np.expand_dims(labels, {axis}), axis={axis})\n" \
+             "    return np.sum(w * np.exp(picked))\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", wrt=("logp",)), generated)
+    rng = np.random.default_rng(5)
+    for shape in [(4, 3), (2, 4, 3)]:
+        logp = rng.normal(size=shape)
+        labels = rng.integers(0, shape[axis], size=tuple(np.delete(shape, axis % len(shape))))
+        w = rng.normal(size=np.take_along_axis(logp, np.expand_dims(labels, axis), axis=axis).shape)
+        got = generated["f_backward"](logp, labels, w, 1.0)
+        np.testing.assert_allclose(got, gradient(namespace["f"], [logp, labels, w], 0), rtol=1e-6, atol=1e-8)

@@ -184,8 +184,11 @@ def _take_along_axis(c):
     np_, indices, axis = c.np, c.param_source("indices"), c.param("axis")
     if axis is None:
         return Scatter(f"{np_}.unravel_index({indices}, {c.arr}.shape)", repeats=True)
-    axis %= c.ndim("arr")
     grid = f"{np_}.indices({c.out}.shape, sparse=True)"
+    if c.shape_free and axis < 0:  # (the rank known as the code runs: the axis counted from the start then)
+        at = f"{axis} % {c.arr}.ndim"
+        return Scatter(f"{grid}[:{at}] + ({indices},) + {grid}[{at} + 1:]", repeats=True)
+    axis = axis if c.shape_free else axis % c.ndim("arr")  # (an axis from the start: the same at every rank)
     return Scatter(f"{grid}[:{axis}] + ({indices},) + {grid}[{axis + 1}:]", repeats=True)
 
 
