@@ -145,7 +145,7 @@ def _replace(forward, call, numpy_name):
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "softmax, log_softmax, erf, erfc and gammaln", call)
+                            "erf, erfc and gammaln, and softmax and log_softmax", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new
