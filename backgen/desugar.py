@@ -3,7 +3,7 @@
 Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 
 * ``for i, x in enumerate(xs)`` -> ``for i in range(len(xs)): x = xs[i]``
-  (with ``start``: ``i = k + start``);
+  (with ``start``, given by place or by name: ``i = k + start``);
 * ``for a, b in zip(xs, ys)`` -> ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]``;
 * ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
@@ -234,6 +234,9 @@ class _State:
         if unrolled is not None:
             return unrolled
         stmt.iter = _backwards(stmt.iter)
+        if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "enumerate" \
+                and len(stmt.iter.args) == 1 and [k.arg for k in stmt.iter.keywords] == ["start"]:
+            stmt.iter.args, stmt.iter.keywords = stmt.iter.args + [stmt.iter.keywords[0].value], []  # start=1: 1
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and \
                 stmt.iter.func.id in ("enumerate", "zip"):
             stmt.iter.args = [_backwards(arg) for arg in stmt.iter.args]

@@ -8,7 +8,7 @@ What goes, as CS231n's templates and everyday code write it:
 
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
   ``np.random.seed(...)``;
-* ``assert`` statements (checks, not values);
+* ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
 * annotations of assignments (``h: np.ndarray = x @ W`` is ``h = x @ W``; ``h: float`` alone goes);
 * expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
   when they write into nothing: a call of the user's own functions, a method
@@ -307,6 +307,8 @@ def _says_nothing(stmt):
     """A statement that computes no value the function returns."""
     if isinstance(stmt, (ast.Pass, ast.Assert)):
         return True
+    if isinstance(stmt, ast.Delete) and all(isinstance(t, ast.Name) for t in stmt.targets):
+        return True  # del tmp: the name unbound (code reading it after raises), no value changed
     if isinstance(stmt, ast.Expr):
         value = stmt.value
         if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):

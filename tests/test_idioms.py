@@ -1069,3 +1069,45 @@ def test_take_along_axis_without_shapes_holds_at_every_rank(axis):
         w = rng.normal(size=np.take_along_axis(logp, np.expand_dims(labels, axis), axis=axis).shape)
         got = generated["f_backward"](logp, labels, w, 1.0)
         np.testing.assert_allclose(got, gradient(namespace["f"], [logp, labels, w], 0), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("body", [
+    "    total = 0.0\n    for k, w in enumerate(ws, start=1):\n        total = total + k * np.sum(w * x)\n    return total\n",
+    "    return sum(k * np.sum(w * x) for k, w in enumerate(ws, start=2))\n",
+])
+def test_enumerate_with_start_by_name(body):
+    source = f"import numpy as np\n\ndef f(ws, x):\n{body}"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", shapes={"ws": ["3", "3"], "x": "3"}), generated)
+    rng = np.random.default_rng(2)
+    args = [[rng.normal(size=3), rng.normal(size=3)], rng.normal(size=3)]
+    got = generated["f_backward"](*args)
+    want = [gradient(namespace["f"], args, k) for k in range(2)]
+    for g, w in zip(got[0], want[0]):
+        np.testing.assert_allclose(g, w, rtol=1e-6)
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-6)
+
+
+def test_del_of_names_computes_nothing():
+    source = textwrap.dedent('''
+        import numpy as np
+        def f(x: "N, D", w: "D"):
+            *_, D = x.shape
+            tmp = x * 2.0
+            y = tmp @ w + 1.0
+            del tmp
+            for i in range(2):
+                h = np.tanh(y)
+                y = h * y
+                del h
+            return np.sum(y ** 2) / D
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(4, 3)), rng.normal(size=3)]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-9)
