@@ -1111,3 +1111,20 @@ def test_del_of_names_computes_nothing():
     got = generated["f_backward"](*args)
     for k in range(2):
         np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("sizes", [(6, 3), (3, 6), (4, 4)])
+def test_convolve_valid_with_lengths_declared_by_name_is_right_whichever_is_longer(sizes):
+    # the lengths N and K say nothing of which is the longer: the samples took x for the shorter and
+    # wrote dx of K - N + 1 numbers (dx of shape (2,) for x of shape (6,))
+    source = "import numpy as np\n\ndef f(x: 'N', k: 'K'):\n    return np.sum(np.convolve(x, k, mode='valid') ** 2)\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(9)
+    args = [rng.normal(size=sizes[0]), rng.normal(size=sizes[1])]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        want = gradient(namespace["f"], args, k)
+        assert np.shape(got[k]) == np.shape(want)
+        np.testing.assert_allclose(got[k], want, rtol=1e-6, atol=1e-8)

@@ -189,7 +189,8 @@ def _convolve(position):
     """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed.
     In mode 'valid' (the longer factor slid along the shorter, NumPy's order whichever comes
     first): the longer's is g convolved fully with the shorter reversed, the shorter's the
-    longer correlated with g, reversed (``np.convolve(prices, np.ones(k) / k, 'valid')``)."""
+    longer correlated with g, reversed (``np.convolve(prices, np.ones(k) / k, 'valid')``); which is
+    the longer is decided as the code runs (the lengths declared, T and k, say nothing of it)."""
     def grad(c):
         mode = c.param("mode", "full")
         if mode not in ("full", "valid"):
@@ -199,10 +200,9 @@ def _convolve(position):
         mine, other = (c.a, c.v) if position == 0 else (c.v, c.a)
         if mode == "full":
             return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
-        longer = c.shape("a")[0] >= c.shape("v")[0] if position == 0 else c.shape("v")[0] > c.shape("a")[0]
-        if longer:
-            return f"{c.np}.convolve({c.g}, {other}[::-1], 'full')"
-        return f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1]"
+        longer = f"len({c.a}) >= len({c.v})" if position == 0 else f"len({c.v}) > len({c.a})"
+        return f"({c.np}.convolve({c.g}, {other}[::-1], 'full') if {longer} else " \
+               f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1])"
     return grad
 
 
