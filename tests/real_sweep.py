@@ -6177,6 +6177,21 @@ def expected_reward(logits, u, rewards):
     return np.sum(gumbel_softmax_sample(logits, u) * rewards)
 ''', "expected_reward", lambda: [_normal(1450, 3, 4), _rng(1451).uniform(0.05, 0.95, (3, 4)), _normal(1452, 3, 4)],
     {"wrt": [0]}),
+"conv1d_convolve_docstring_lengths": ('''
+import numpy as np
+
+def conv1d_relu_energy(x, w, b):
+    """
+    A 1-D convolutional unit: the filter slid along the signal, a ReLU, the energy of the result.
+
+    Inputs:
+    - x: input signal, of shape (N,)
+    - w: filter, of shape (K,)
+    - b: (float) bias
+    """
+    out = np.convolve(x, w[::-1], mode='valid') + b
+    return np.sum(np.maximum(out, 0) ** 2)
+''', "conv1d_relu_energy", lambda: [_normal(1460, 9), _normal(1461, 3), 0.1]),
 }
 
 
@@ -6314,7 +6329,8 @@ LATER_IN_THE_SUITE = frozenset({
     "lennard_jones_loop_vec", "batchnorm_test_mode", "attention_loop_over_heads_list", "chained_zeros_alias",
     "add_at_forward_scatter", "euler_list_prealloc_fill", "interp_lookup", "autograd_gmm_logsumexp_scipy",
     "kl_where_zero_terms", "scipy_stats_norm_logpdf", "mog_scipy_stats_pdf", "coulomb_itertools_combinations",
-    "from_math_import_star", "morse_pair_loops_math", "two_layer_net_scores_none"})
+    "from_math_import_star", "morse_pair_loops_math", "two_layer_net_scores_none", "gp_cho_solve_scipy",
+    "autograd_gp_mvn_logpdf", "scipy_special_softmax_ce", "take_along_axis_focal", "conv1d_convolve_docstring_lengths"})
 
 
 def slow(name):
