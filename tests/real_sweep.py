@@ -6192,6 +6192,15 @@ def conv1d_relu_energy(x, w, b):
     out = np.convolve(x, w[::-1], mode='valid') + b
     return np.sum(np.maximum(out, 0) ** 2)
 ''', "conv1d_relu_energy", lambda: [_normal(1460, 9), _normal(1461, 3), 0.1]),
+"work_trapezoid_spring_profile": ('''
+import numpy as np
+
+def work_done(k, x_max, c=0.3, n=41):
+    """Work of a nonlinear spring force F = k x + c x**3 from 0 to x_max (trapezoidal rule)."""
+    x = np.linspace(0.0, 1.0, n) * x_max
+    F = k * x + c * x ** 3
+    return np.trapezoid(F, x)
+''', "work_done", lambda: [2.0, 0.8]),
 }
 
 

@@ -1128,3 +1128,27 @@ def test_convolve_valid_with_lengths_declared_by_name_is_right_whichever_is_long
         want = gradient(namespace["f"], args, k)
         assert np.shape(got[k]) == np.shape(want)
         np.testing.assert_allclose(got[k], want, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("header, call, shapes", [
+    ("import numpy as np", "np.trapezoid(y ** 2, x)", {"y": "N", "x": "N"}),
+    ("import numpy as np", "np.trapezoid(np.sin(y), dx=0.1)", {"y": "N", "x": "N"}),
+    ("import numpy as np", "np.sum(np.trapezoid(y[None, :] * x[:, None], x=y, axis=-1))", {"y": "N", "x": "N"}),
+    ("from numpy import trapezoid, exp", "trapezoid(exp(-y) * x, y)", {"y": "N", "x": "N"}),
+    ("import numpy as np", "np.trapezoid(y ** 2, x)", None),
+])
+def test_trapezoid_is_read_as_the_sum_it_computes(header, call, shapes):
+    source = f"{header}\n\ndef f(y, x):\n    return {call}\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f", **({"shapes": shapes} if shapes else {})), generated)
+    args = [np.sort(np.random.default_rng(6).uniform(0.0, 2.0, 6)), np.random.default_rng(7).normal(size=6)]
+    got = generated["f_backward"](*args, *([] if shapes else [1.0]))
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_trapezoid_along_another_axis_is_refused():
+    source = "import numpy as np\n\ndef f(y: 'N, M'):\n    return np.sum(np.trapezoid(y, axis=0))\n"
+    with pytest.raises(backgen.BackgenError, match="along its last axis"):
+        backgen.generate(source, name="f")

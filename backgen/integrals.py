@@ -1,0 +1,72 @@
+"""NumPy's trapezoidal rule, written as the sum it computes.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+call ``np.trapezoid(y, x=None, dx=1.0, axis=-1)`` (and ``np.trapz``, its older
+name, where the NumPy installed has it) of a function the environment binds
+to NumPy with the sum NumPy computes:
+``np.sum((y[..., 1:] + y[..., :-1]) * np.diff(x, axis=-1), axis=-1) / 2.0``
+with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
+whose gradients the rules of its parts give (``x``'s too).  ``y``, written
+twice, is an expression without side effects, as arguments are.  Other axes
+are refused at the call.
+"""
+
+import ast
+import copy
+
+NAMES = ("trapezoid", "trapz")
+TEMPLATE_X = "np.sum((Y[..., 1:] + Y[..., :-1]) * np.diff(X, axis=-1), axis=-1) / 2.0"
+TEMPLATE_DX = "np.sum(Y[..., 1:] + Y[..., :-1], axis=-1) * DX / 2.0"
+
+
+def rewrite(forward):
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    direct = {name for name, meaning in forward.env.items() if meaning in {f"numpy.{n}" for n in NAMES}}
+    if not numpy_names and not direct:
+        return
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in NAMES and isinstance(func.value, ast.Name) \
+                    and func.value.id in numpy_names or isinstance(func, ast.Name) and func.id in direct:
+                new = _sum(forward, node, numpy_names)
+                for sub in ast.walk(new):
+                    ast.copy_location(sub, node)
+                return new
+            return node
+    Calls().visit(forward.func)
+
+
+def _sum(forward, call, numpy_names):
+    params = ("y", "x", "dx", "axis")
+    if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
+        raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
+        given[keyword.arg] = keyword.value
+    axis = given.get("axis")
+    if axis is not None and not (isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub)
+                                 and isinstance(axis.operand, ast.Constant) and axis.operand.value == 1):
+        raise forward.error("np.trapezoid is read along its last axis (axis=-1): move the axis there first", call)
+    if "y" not in given:
+        raise forward.error("np.trapezoid needs its y written out", call)
+    x = given.get("x")
+    if isinstance(x, ast.Constant) and x.value is None:
+        x = None
+    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    text = TEMPLATE_X if x is not None else TEMPLATE_DX
+    parts = {"Y": given["y"], "X": x, "DX": given.get("dx", ast.Constant(1.0))}
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+    return Parts().visit(ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body)
+
+
+def _numpy_name(forward):
+    from .scipy_calls import _numpy_name as numpy_name
+    return numpy_name(forward)
