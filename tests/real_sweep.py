@@ -6201,6 +6201,18 @@ def work_done(k, x_max, c=0.3, n=41):
     F = k * x + c * x ** 3
     return np.trapezoid(F, x)
 ''', "work_done", lambda: [2.0, 0.8]),
+"matched_filter_correlate": ('''
+import numpy as np
+
+def matched_filter_loss(template, signal, target_lag=4):
+    """Cross-correlate a template with a signal; a softmax over lags should peak at the target lag."""
+    t = template - template.mean()
+    t = t / np.sqrt(np.sum(t ** 2))
+    scores = np.correlate(signal, t, mode='valid')
+    scores = scores - scores.max()
+    log_p = scores - np.log(np.sum(np.exp(scores)))
+    return -log_p[target_lag]
+''', "matched_filter_loss", lambda: [_normal(1470, 4), _normal(1471, 12)]),
 }
 
 
@@ -6321,6 +6333,8 @@ KNOWN = {
     # length the data decides, and its broadcast against the selection is refused as unknown
     ("naive_bayes_masked_means", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("naive_bayes_masked_means", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
+    # no shapes: at samples of one length the valid correlation has one lag, and log_p[4] reads past it
+    ("matched_filter_correlate", "generate"): ("refused", "the shapes of template, signal are needed"),
 }
 
 

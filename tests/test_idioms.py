@@ -1072,7 +1072,8 @@ def test_take_along_axis_without_shapes_holds_at_every_rank(axis):
 
 
 @pytest.mark.parametrize("body", [
-    "    total = 0.0\n    for k, w in enumerate(ws, start=1):\n        total = total + k * np.sum(w * x)\n    return total\n",
+    "    total = 0.0\n    for k, w in enumerate(ws, start=1):\n"
+    "        total = total + k * np.sum(w * x)\n    return total\n",
     "    return sum(k * np.sum(w * x) for k, w in enumerate(ws, start=2))\n",
 ])
 def test_enumerate_with_start_by_name(body):
@@ -1117,7 +1118,8 @@ def test_del_of_names_computes_nothing():
 def test_convolve_valid_with_lengths_declared_by_name_is_right_whichever_is_longer(sizes):
     # the lengths N and K say nothing of which is the longer: the samples took x for the shorter and
     # wrote dx of K - N + 1 numbers (dx of shape (2,) for x of shape (6,))
-    source = "import numpy as np\n\ndef f(x: 'N', k: 'K'):\n    return np.sum(np.convolve(x, k, mode='valid') ** 2)\n"
+    source = "import numpy as np\n\ndef f(x: 'N', k: 'K'):\n" \
+             "    return np.sum(np.convolve(x, k, mode='valid') ** 2)\n"
     namespace, generated = {}, {}
     exec(source, namespace)
     exec(backgen.generate(source, name="f"), generated)
@@ -1152,3 +1154,39 @@ def test_trapezoid_along_another_axis_is_refused():
     source = "import numpy as np\n\ndef f(y: 'N, M'):\n    return np.sum(np.trapezoid(y, axis=0))\n"
     with pytest.raises(backgen.BackgenError, match="along its last axis"):
         backgen.generate(source, name="f")
+
+
+@pytest.mark.parametrize("call", ["np.correlate(x, k, 'valid')", "np.correlate(x, k, mode='full')",
+                                  "np.correlate(x, k)"])
+@pytest.mark.parametrize("sizes", [(6, 3), (3, 6), (4, 4)])
+def test_correlate_is_read_as_the_convolution_with_the_filter_reversed(call, sizes):
+    source = f"import numpy as np\n\ndef f(x: 'N', k: 'K'):\n    c = {call}\n" \
+             "    return np.sum(c ** 2) + np.sum(c)\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(sum(sizes))
+    args = [rng.normal(size=sizes[0]), rng.normal(size=sizes[1])]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_correlate_in_mode_same_is_refused_as_written():
+    source = "import numpy as np\n\ndef f(x: 'N', k: 'K'):\n    return np.sum(np.correlate(x, k, 'same'))\n"
+    with pytest.raises(backgen.BackgenError, match="np.correlate is differentiated in modes 'full' and 'valid'"):
+        backgen.generate(source, name="f")
+
+
+@pytest.mark.parametrize("call", ["np.convolve(x, k, 'valid')", "np.convolve(x, k)", "np.correlate(x, k)"])
+def test_convolve_without_shapes_holds_at_every_pair_of_lengths(call):
+    source = f"import numpy as np\n\ndef f(x, k):\n    return np.sum({call} ** 2)\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    for sizes in [(6, 3), (3, 6), (4, 4), (1, 5)]:
+        rng = np.random.default_rng(sum(sizes))
+        args = [rng.normal(size=sizes[0]), rng.normal(size=sizes[1])]
+        got = generated["f_backward"](*args, 1.0)
+        for k in range(2):
+            np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)

@@ -195,8 +195,8 @@ def _convolve(position):
         mode = c.param("mode", "full")
         if mode not in ("full", "valid"):
             c.unsupported("np.convolve is differentiated in modes 'full' and 'valid'")
-        if c.ndim("a") != 1 or c.ndim("v") != 1:
-            c.unsupported("np.convolve is differentiated for two vectors")
+        if not c.shape_free and (c.ndim("a") != 1 or c.ndim("v") != 1):  # (without shapes: NumPy raises
+            c.unsupported("np.convolve is differentiated for two vectors")  # for others as the code runs)
         mine, other = (c.a, c.v) if position == 0 else (c.v, c.a)
         if mode == "full":
             return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"

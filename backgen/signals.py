@@ -1,0 +1,50 @@
+"""NumPy's correlation, written as the convolution it is.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+call ``np.correlate(a, v, mode='valid')`` of a function the environment binds
+to NumPy with ``np.convolve(a, v[::-1], mode)``, which NumPy computes the same
+for real vectors in every mode and at every pair of lengths; the rule of
+``np.convolve`` then differentiates it.  Modes other than 'valid' and 'full'
+(written as constants) are refused at the call.
+"""
+
+import ast
+
+
+def rewrite(forward):
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    direct = {name for name, meaning in forward.env.items() if meaning == "numpy.correlate"}
+    if not numpy_names and not direct:
+        return
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            func = node.func
+            if not (isinstance(func, ast.Attribute) and func.attr == "correlate" and isinstance(func.value, ast.Name)
+                    and func.value.id in numpy_names or isinstance(func, ast.Name) and func.id in direct):
+                return node
+            given = dict(zip(("a", "v", "mode"), node.args))
+            if len(node.args) > 3 or any(isinstance(a, ast.Starred) for a in node.args) or \
+                    any(k.arg not in ("a", "v", "mode") or k.arg in given for k in node.keywords):
+                raise forward.error("np.correlate is read with a, v and mode", node)
+            given.update({k.arg: k.value for k in node.keywords})
+            if "a" not in given or "v" not in given:
+                raise forward.error("np.correlate needs a and v written out", node)
+            mode = given.get("mode", ast.Constant("valid"))
+            if not (isinstance(mode, ast.Constant) and mode.value in ("valid", "full")):
+                raise forward.error("np.correlate is differentiated in modes 'full' and 'valid'", node)
+            np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+            convolve = ast.Attribute(ast.Name(np_name, ast.Load()), "convolve", ast.Load())
+            flipped = ast.Subscript(given["v"], ast.Slice(None, None, ast.UnaryOp(ast.USub(), ast.Constant(1))),
+                                    ast.Load())
+            new = ast.Call(convolve, [given["a"], flipped, mode], [])
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)
+
+
+def _numpy_name(forward):
+    from .scipy_calls import _numpy_name as numpy_name
+    return numpy_name(forward)
