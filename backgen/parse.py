@@ -40,7 +40,7 @@ import numpy
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .nested import Nested, lift
-from . import combinations, integrals, scipy_calls, scipy_linalg, signals
+from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, name_ids as source_names, parts_list, walk
@@ -128,6 +128,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         scipy_linalg.rewrite(forward)
         integrals.rewrite(forward)
         signals.rewrite(forward)
+        math_calls.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
     names = nodes = None

@@ -6213,6 +6213,16 @@ def matched_filter_loss(template, signal, target_lag=4):
     log_p = scores - np.log(np.sum(np.exp(scores)))
     return -log_p[target_lag]
 ''', "matched_filter_loss", lambda: [_normal(1470, 4), _normal(1471, 12)]),
+"three_body_math_hypot_dist": ('''
+import math
+
+def potential(x1, y1, z1, x2, y2, z2, m1=1.0, m2=2.0, m3=0.5, G=1.0):
+    """Potential energy of three bodies, the third fixed at the origin: distances by math.hypot and math.dist."""
+    r12 = math.dist((x1, y1, z1), (x2, y2, z2))
+    r13 = math.hypot(x1, y1, z1)
+    r23 = math.hypot(x2, y2, z2)
+    return -G * math.fsum([m1 * m2 / r12, m1 * m3 / r13, m2 * m3 / r23])
+''', "potential", lambda: [1.0, 0.2, -0.3, -0.5, 1.1, 0.4]),
 }
 
 

@@ -1190,3 +1190,24 @@ def test_convolve_without_shapes_holds_at_every_pair_of_lengths(call):
         got = generated["f_backward"](*args, 1.0)
         for k in range(2):
             np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("source", [
+    "import math\n\ndef f(a, b):\n    return math.hypot(a, b, a * b) + math.hypot(a - 2.0)\n",
+    "import math\n\ndef f(a, b):\n    return math.dist((a, b, 1.0), (1.0, 2.0, a * b))\n",
+    "import math\n\ndef f(a, b):\n    return math.fsum(a ** k * b for k in range(3)) + math.fsum([a, b])\n",
+    "from math import fsum, hypot, dist\n\ndef f(a, b):\n"
+    "    return fsum([a, b * b]) + hypot(a, b, 1.0) + dist([a], [b])\n",
+])
+def test_maths_fsum_hypot_and_dist_are_read_as_their_arithmetic(source):
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    got = generated["f_backward"](0.7, 1.3)
+    for k in range(2):
+        assert got[k] == pytest.approx(gradient(namespace["f"], [0.7, 1.3], k), rel=1e-6)
+
+
+def test_math_dist_of_points_not_written_out_is_refused():
+    with pytest.raises(backgen.BackgenError, match="math.dist"):
+        backgen.generate("import math\n\ndef f(p, q):\n    return math.dist(p, q)\n", name="f")
