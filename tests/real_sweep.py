@@ -6363,7 +6363,8 @@ LATER_IN_THE_SUITE = frozenset({
     "add_at_forward_scatter", "euler_list_prealloc_fill", "interp_lookup", "autograd_gmm_logsumexp_scipy",
     "kl_where_zero_terms", "scipy_stats_norm_logpdf", "mog_scipy_stats_pdf", "coulomb_itertools_combinations",
     "from_math_import_star", "morse_pair_loops_math", "two_layer_net_scores_none", "gp_cho_solve_scipy",
-    "autograd_gp_mvn_logpdf", "scipy_special_softmax_ce", "take_along_axis_focal", "conv1d_convolve_docstring_lengths"})
+    "autograd_gp_mvn_logpdf", "scipy_special_softmax_ce", "take_along_axis_focal", "conv1d_convolve_docstring_lengths",
+    "work_trapezoid_spring_profile", "three_body_math_hypot_dist", "matched_filter_correlate"})
 
 
 def slow(name):
