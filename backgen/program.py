@@ -217,8 +217,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                 split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
             in_place = getattr(error, "written_in_place", None)
-            if in_place is None or in_place in written or shape_free:  # (code for every shape: h may be
-                raise                                                  # a number there, which op= rebinds)
+            if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
+                raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
+                       # every call, is the one its callers run)
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     backwards, forwards = [], {}
     patched = {}

@@ -3433,3 +3433,21 @@ def test_a_selection_made_anew_in_each_iteration_and_read_after_the_loop_is_refu
             b = step(x * t)
         return b
     ''', "'b' is selected by a boolean mask in this loop, so its length may change from one iteration", 6)
+
+
+def test_a_helper_writing_into_its_parameter_through_an_alias_with_op_is_refused():
+    # long fuzzer seed 11414, program 8466: a = q; a += 0.3 in a helper called with a new array (W ** 3).
+    # Its backward was written with the write followed, but the forward its caller runs is staged once
+    # for every call, without it (q / (1 + b * b) of the q before): dW = 0.0062 where finite
+    # differences give 0.0396.  In a helper this stays refused
+    assert_refused('''
+    def step(p, q):
+        a = q
+        a += 0.3
+        b = a
+        return b * (q / (1.0 + b * b))
+
+    def f(X: "1, 4", W: "3, 1"):
+        a = step(W, W ** 3)
+        return a * np.tile(a, 2)
+    ''', "'q' may have been changed by the write into 'a' on line 4", 6)
