@@ -17,23 +17,14 @@ other uses are left as they are (and refused as an unknown function).
 """
 
 import ast
-import itertools
 
-from .source import name_ids, walk
+from .source import fresh_names, name_ids, walk
 
 
 def rewrite(forward):
     if not any(meaning in ("itertools", "itertools.combinations") for meaning in forward.env.values()):
         return
-    used = set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args}
-    counter = itertools.count()
-
-    def fresh(base):
-        while True:
-            name = f"{base}{next(counter) or ''}"
-            if name not in used:
-                used.add(name)
-                return name
+    fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
 
     def block(stmts):
         out = []

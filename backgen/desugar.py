@@ -30,7 +30,6 @@ evaluates them once.  ``error(message, node)`` makes a BackgenError.
 
 import ast
 import copy
-import itertools
 
 from . import source
 from .source import walk
@@ -85,14 +84,7 @@ class _State:
     def __init__(self, used, error):
         self.used = set(used)
         self.error = error
-        self.counter = itertools.count()
-
-    def fresh(self, base):
-        while True:
-            name = f"{base}{next(self.counter) or ''}" if base in self.used else base
-            if name not in self.used:
-                self.used.add(name)
-                return name
+        self.fresh = source.fresh_names(self.used, bare=True)
 
     def block(self, stmts):
         out = []

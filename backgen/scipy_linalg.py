@@ -29,9 +29,8 @@ flag not known where the code is read are refused at the call.
 
 import ast
 import copy
-import itertools
 
-from .source import name_ids, walk
+from .source import fresh_names, name_ids, walk
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
 FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve")
@@ -154,15 +153,8 @@ def _factors(forward, np_name, used):
     """Rewrite each ``c, low = cho_factor(a)`` (``f = cho_factor(a)``) standing alone; what each
     name now holds, ``{c: (c, lower, False), f: (c made, lower, True)}``, and the flags bound,
     ``{low: lower}``."""
-    counter = itertools.count()
+    fresh = fresh_names(used)
     factors, flags = {}, {}
-
-    def fresh(base):
-        while True:
-            name = f"{base}{next(counter) or ''}"
-            if name not in used:
-                used.add(name)
-                return name
 
     def block(stmts):
         out = []

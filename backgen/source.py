@@ -368,6 +368,21 @@ def parts_list(node):
     return found
 
 
+def fresh_names(used, bare=False):
+    """A function ``fresh(base)`` giving names none of ``used`` (a set, which it adds to) holds:
+    ``base`` followed by a number (``seq``, ``seq1``, ``seq2``...); with ``bare``, ``base`` itself
+    first where it is free."""
+    counter = itertools.count()
+
+    def fresh(base):
+        while True:
+            name = f"{base}{next(counter) or ''}" if base in used or not bare else base
+            if name not in used:
+                used.add(name)
+                return name
+    return fresh
+
+
 def name_ids(node):
     """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
     found, todo = set(), [node]
