@@ -600,6 +600,10 @@ def unbroadcast(text, target, from_shape):
     if target == from_shape:  # (nothing broadcast: most operands)
         return text
     lead = len(from_shape) - len(target)
+    if lead < 0:  # a value written into fewer axes (v[0] = w of (1, 4), v[0] of (4,)): NumPy drops w's
+        # leading axes, of length one; the part of the gradient that reaches them comes back reshaped
+        inner = unbroadcast(text, target[-lead:], from_shape)
+        return f"{source.wrap(inner)}.reshape({target})"
     leading = tuple(range(lead))
     ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
     if not leading and not ones:

@@ -3451,3 +3451,28 @@ def test_a_helper_writing_into_its_parameter_through_an_alias_with_op_is_refused
         a = step(W, W ** 3)
         return a * np.tile(a, 2)
     ''', "'q' may have been changed by the write into 'a' on line 4", 6)
+
+
+def test_a_value_of_more_axes_written_into_a_row_gets_its_gradient_reshaped_not_summed():
+    # v[0] = v * 0.55 with v of shape (1, 4): NumPy drops the value's leading axis of length one.
+    # Taken back, the row's gradient (4,) was summed over axis 0 with keepdims, to (1,), and broadcast
+    # back: dx = [-1.139, -1.139, -1.139, -1.139] where finite differences give [0.151, -0.253, -0.505,
+    # -0.532]; it is reshaped to the value's (1, 4) now
+    assert_right('''
+        import numpy as np
+
+        def f(x: "1, 4"):
+            v = x + 0.0
+            v[0] = v * 0.55
+            return v
+    ''', (np.array([[-0.4563, 0.8382, 0.5063, -0.9094]]),), dout=np.array([[0.3, -0.6, -1.0, -0.7]]))
+    assert_right('''
+        import numpy as np
+
+        def f(x: "2, 3, 4", w: "1, 1, 1, 4"):
+            v = x * 1.0
+            v[0] = np.tanh(x[1:]) * w
+            v[1, :, 2] = w[..., 0] * 2.0
+            return v
+    ''', (np.arange(24.0).reshape(2, 3, 4) / 15 - 0.7, np.array([[[[0.3, 0.5, -0.2, 0.9]]]])),
+                 dout=np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4))
