@@ -167,10 +167,18 @@ class GradContext:
             if self.ndim(name) > 2:
                 self.unsupported("np.dot of arrays with more than 2 dimensions: use np.matmul or np.einsum")
 
+    def operand(self, text):
+        """The operand whose source is ``text`` (``text`` itself where none is): a user's name may be
+        one of the rule's parameter names (``np.outer(b, x)``, whose ``b`` is ``x``), so a text is
+        looked up among the operands before the names."""
+        if self.rule.variadic:
+            return text
+        return next((a for a in self.op.args if self.text(a) == text), text)
+
     def shape_of(self, text):
         """The source of an operand's shape (``()`` for a number, which may be a Python float)."""
         try:
-            if self.ndim(text) == 0:
+            if self.ndim(self.operand(text)) == 0:
                 return "()"
         except (KeyError, BackgenError):  # not an operand, or of a shape not known here
             pass

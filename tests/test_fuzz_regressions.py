@@ -3476,3 +3476,24 @@ def test_a_value_of_more_axes_written_into_a_row_gets_its_gradient_reshaped_not_
             return v
     ''', (np.arange(24.0).reshape(2, 3, 4) / 15 - 0.7, np.array([[[[0.3, 0.5, -0.2, 0.9]]]])),
                  dout=np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4))
+
+
+def test_an_operand_named_like_another_parameter_of_the_rule_is_looked_up_by_its_own_text():
+    # np.outer(b, x): the rule's parameters are a and b, and the user's b is its a.  The shape of the
+    # user's b, a number, was read as the rule's b, the vector x: db = ....reshape(b.shape) raised
+    # AttributeError ('float' object has no attribute 'shape'); np.append(values, arr) likewise took
+    # the 2-D values for the 1-D arr, and gave dvalues of shape (4,) for values of (2, 2)
+    assert_right('''
+        import numpy as np
+
+        def f(x: "4", b: float):
+            return np.outer(b, x)
+    ''', (np.array([-0.58, 1.33, 0.53, 0.65]), 0.556), dout=np.array([[0.3, -0.6, -1.0, -0.7]]))
+    assert_right('''
+        import numpy as np
+
+        def f(values: "2, 2", arr: "3"):
+            out = np.append(values, arr)
+            return out * out
+    ''', (np.array([[0.5, -0.3], [0.8, 1.1]]), np.array([0.7, -0.4, 0.2])),
+                 dout=np.linspace(-1.0, 1.0, 7))

@@ -244,7 +244,7 @@ def _append(position):
         if axis is None:
             mine = c.arr if position == 0 else c.values
             text = f"{c.g}[{part}]"
-            return text if c.ndim(mine) == 1 else f"{text}.reshape({c.shape_of(mine)})"
+            return text if c.ndim(c.operand(mine)) == 1 else f"{text}.reshape({c.shape_of(mine)})"
         return f"{c.g}[{_index_at(axis, part)}]"
     return grad
 
