@@ -37,6 +37,7 @@ from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
+from .shapes import Items
 from .stage import atom_ast, module_bindings
 
 
@@ -420,6 +421,8 @@ class _Reverser(FlowReverser):
             grad = grads.get(input_name)
             if grad is None or arg.__class__ is not ir.Var or arg.name not in active or position in summed:
                 continue
+            if broadcast and not staged.shape_free:
+                self.refuse_number_first(op, arg.name)
             context = None  # (made where a rule function or broadcasting needs it)
             if grad.__class__ is str:  # a template
                 text = source.contribution(grad, bindings, upstream)
@@ -830,6 +833,25 @@ class _Reverser(FlowReverser):
         self.refuse_at(op.line, f"{what} is selected by a boolean mask, so its length depends on the data: "
                                 "whether it broadcasts against the other operands is not known before the code "
                                 "runs; select the same elements of them too, or reduce it first")
+
+    def refuse_number_first(self, op, name):
+        """Refuse an elementwise operation reading a value a loop carries from a number to arrays
+        (``acc = 1.5``, then ``acc = acc * 0.8 + b``) whose result is smaller than the arrays: it
+        read the number, in the loop's first iteration, and would read an array after it; the shapes
+        known are the arrays', and undoing broadcasting by them would be wrong."""
+        if name not in getattr(self.staged.shapes, "numbers_first", ()):
+            return
+        shape, result = self.staged.shapes.get(name), self.staged.shapes.get(op.target)
+        if not isinstance(shape, tuple) or not isinstance(result, tuple) or \
+                isinstance(shape, Items) or isinstance(result, Items):
+            return
+        if len(shape) <= len(result) and all(d in (1, r) for d, r in zip(shape[::-1], result[::-1])):
+            return  # (the arrays broadcast to the result: the number did too)
+        self.refuse_at(op.line, f"{_user(name)} starts as a number and this loop makes it an array of shape "
+                                f"{tuple(shape)}, but the value computed from it here has shape "
+                                f"{tuple(result)} in the first iteration, another after it: backgen writes "
+                                f"code for one shape per value; start {_user(name)} as an array of its shape "
+                                f"(np.full({tuple(shape)}, ...))")
 
     def refuse_at(self, number, message):
         line = self.staged.lines[number - 1] if 0 < number <= len(self.staged.lines) else None

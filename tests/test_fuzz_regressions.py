@@ -3497,3 +3497,29 @@ def test_an_operand_named_like_another_parameter_of_the_rule_is_looked_up_by_its
             return out * out
     ''', (np.array([[0.5, -0.3], [0.8, 1.1]]), np.array([0.7, -0.4, 0.2])),
                  dout=np.linspace(-1.0, 1.0, 7))
+
+
+def test_a_loop_carrying_a_number_to_arrays_is_refused_where_a_value_read_the_number_alone():
+    # acc = 1.37, then acc = acc * 0.82 + b * i in one iteration: acc * 0.82 has shape () there, and
+    # would have (3, 1) in a second iteration; the backward undid its broadcasting by acc's shape as
+    # an array, (3, 1): an internal error (IndexError), then .reshape((3, 1)) of one number, which
+    # raised ValueError in the backward
+    assert_refused('''
+        import numpy as np
+
+        def f(x: "1, 4", b: "3, 1"):
+            acc = 1.37
+            for i in range(1):
+                acc = acc * 0.82 + b * i
+            return np.sum(acc) + np.sum(x)
+    ''', "acc starts as a number and this loop makes it an array of shape \\(3, 1\\)", 7)
+    # (a number the iterations' arithmetic broadcasts at once stays right)
+    assert_right('''
+        import numpy as np
+
+        def f(b: "3"):
+            acc = 1.5
+            for i in range(2):
+                acc = b * acc + 0.5
+            return acc
+    ''', (np.array([0.5, -0.7, 1.2]),), dout=np.array([0.3, -1.0, 0.6]))
