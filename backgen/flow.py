@@ -55,6 +55,9 @@ class StatementStager:
                     self.list_changed(stmt.target.id, before, self.versions.get(stmt.target.id), stmt)
                 elif before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)
+                    after = self.versions.get(stmt.target.id)
+                    if self.numpy and isinstance(before, ir.Var) and isinstance(after, ir.Var):
+                        self.in_place_values[after.name] = before.name  # (a 0-d array stays one: see shapes)
                 if before_list is not None:  # xs[i] += v: into the array xs[i] holds
                     after = self.versions.get(held)
                     self.item_changed_in_place(held, before_list, after, self._written_item(after), stmt)

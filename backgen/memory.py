@@ -59,6 +59,7 @@ class MemoryModel:
         self.int_names = set()
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
+        self.in_place_values = {}  # the value of h op= v -> h's value before: the same array where that is one
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
@@ -499,6 +500,7 @@ class MemoryModel:
         def follow(value):
             return new if value == old else value
         self.hazards = [(follow(value), error) for value, error in self.hazards]
+        self.in_place_values = {follow(value): follow(before) for value, before in self.in_place_values.items()}
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
         self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
         self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)

@@ -298,6 +298,7 @@ class _Walker:
                                 # the walk; an id is cheaper than an operation's hash)
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
+        self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -432,6 +433,11 @@ class _Walker:
             return
         self.evaluated.add(id(op))
         self.counted_by(op, env)
+        before = self.in_place.get(op.target)
+        if before is not None and type(env.get(before)) is np.ndarray and type(env[op.target]) is not np.ndarray:
+            # h op= v with h a 0-d array wrote into it: h is that array still, which a later op= through
+            # another name for it writes into (h + v alone would be a NumPy number)
+            env[op.target] = np.asarray(env[op.target])
         self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape

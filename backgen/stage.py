@@ -238,6 +238,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
+                         in_place=tuple(self.in_place_values.items()),
                          cache=self.cache_layout,
                          path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset())
 

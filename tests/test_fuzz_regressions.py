@@ -3523,3 +3523,33 @@ def test_a_loop_carrying_a_number_to_arrays_is_refused_where_a_value_read_the_nu
                 acc = b * acc + 0.5
             return acc
     ''', (np.array([0.5, -0.7, 1.2]),), dout=np.array([0.3, -1.0, 0.6]))
+
+
+def test_a_zero_dimensional_array_op_assigned_stays_an_array_written_through_its_aliases():
+    # v = np.zeros_like(x) of a number x is a 0-d array; v += w writes into it and v stays that array,
+    # but v + w evaluated alone is a NumPy number, so al = v; al += x * 1.5 was taken as rebinding al:
+    # dx = 0 where finite differences give 1.5 (v is x * 1.5 + w); refused now, as for arrays of rank 1
+    assert_refused('''
+        import numpy as np
+
+        def f(x: float, w: float):
+            v = np.zeros_like(x)
+            v += w
+            al = v
+            al += x * 1.5
+            return v
+    ''', "'v' may have been changed by the write into 'al' on line 8", 9)
+    # (a number op= a 0-d array is a new number: nothing shared)
+    assert_right('''
+        import numpy as np
+
+        def f(x: float, w: float):
+            v = np.zeros_like(x)
+            v += w
+            v *= x
+            t = 0.0
+            t += v
+            u = t
+            u += 1.0
+            return v * x + t * u
+    ''', (-1.405, -0.658))
