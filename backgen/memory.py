@@ -440,16 +440,17 @@ class MemoryModel:
         return any(base == name and kind != "copy" for base, kind, _ in self.storage.values())
 
     def _array_link(self, name):
-        """The value whose being an array makes ``name`` one (op= then writes into it): ``name``, or
-        for a view of another value (``np.squeeze(v)``, 0-d where v has one element) that value."""
-        seen = set()
-        while name in self.storage and name not in seen:
-            seen.add(name)
+        """The values whose being an array makes ``name`` one (op= then writes into it), as a tuple:
+        ``name`` itself (``np.asarray(p)`` of a number p is a 0-d array), and for a view of another
+        value (``np.squeeze(v)``, 0-d where v has one element) that value, in turn."""
+        chain = [name]
+        while name in self.storage and name not in chain[:-1]:
             base, kind, _ = self.storage[name]
             if kind not in ("view", "same"):
-                return name
+                break
             name = base
-        return name
+            chain.append(name)
+        return tuple(dict.fromkeys(chain))
 
     def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=()):
         """A loop body that writes into the value it carried in changes what the previous iteration
@@ -498,6 +499,8 @@ class MemoryModel:
     def value_renamed(self, old, new):
         """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it."""
         def follow(value):
+            if value.__class__ is tuple:  # (the values any of which being an array makes one: _array_link)
+                return tuple(map(follow, value))
             return new if value == old else value
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.in_place_values = {follow(value): follow(before) for value, before in self.in_place_values.items()}

@@ -774,9 +774,9 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
         raise
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
-        if value is None or len(shapes.get(value, ())) > 0 or value in arrays or \
-                value not in shapes and _constant_array(result, value):  # an array (or list): op= wrote into it
-            raise error
+        if value is None or any(len(shapes.get(v, ())) > 0 or v in arrays or v not in shapes and _constant_array(
+                result, v) for v in (value if value.__class__ is tuple else (value,))):  # an array (or a list):
+            raise error  # op= wrote into it
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
         if value not in shapes or len(shapes[value]) == 0 and value not in arrays:
             raise error
