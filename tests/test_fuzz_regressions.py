@@ -3568,3 +3568,16 @@ def test_an_array_made_of_a_number_is_written_into_by_op_assign_through_an_alias
             t += w
             return v * w
     ''', "'v' may have been changed by the write into 't' on line 7", 8)
+
+
+def test_gradcheck_leaves_out_a_parameter_left_at_its_default_none():
+    # the backward gives 0.0 for w left at None, and gradcheck moved w by finite differences:
+    # float(None) raised TypeError instead of checking x
+    def f(x, w=None):
+        if w is None:
+            return np.tanh(x).sum()
+        return (np.tanh(x) * w).sum()
+
+    x = np.array([0.3, -0.5, 0.8])
+    assert backgen.gradcheck(f, x) < 1e-5
+    assert backgen.gradcheck(f, x, np.array([1.0, 2.0, -0.5])) < 1e-5
