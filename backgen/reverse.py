@@ -548,6 +548,11 @@ class _Reverser(FlowReverser):
         np_name = self.staged.modules["np"]
         number = isinstance(base, ir.Var) and self.staged.shapes.get(base.name) == () and not self.staged.shape_free
         if isinstance(value, ir.Var) and value.name in self.active:
+            if op.target in getattr(self.staged.shapes, "integers", ()):
+                kind = "a boolean" if op.target in self.staged.shapes.integers.bool else "an integer"
+                self.refuse_at(op.line, f"this writes a differentiated value into {kind} array "
+                                        f"({_user(op.target)}), which NumPy converts to its dtype, so its gradient "
+                                        f"is lost: make the array one of floats (np.zeros(n), .astype(float))")
             text = f"{np_name}.asarray({g})[{index}]" if number else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = _index_origins(op, self.masks)  # as many elements as the data says, each once

@@ -255,6 +255,15 @@ def pattern(shape):
     return tuple(d == 1 for d in shape)
 
 
+class _Integers(set):
+    """The names of arrays written into (``y[i] = v``) that held integers or booleans (``np.arange(3)``,
+    ``x > 0``), in ``bool`` those of booleans: NumPy converts a value written into one to its dtype."""
+
+    def __init__(self):
+        super().__init__()
+        self.bool = set()
+
+
 class _Shapes(dict):
     """``{name: shape}``, and in ``arrays`` the names that held an array of no dimensions (a 0-d
     array, not a number: ``a += 1`` writes into it, where other names may hold it too); in
@@ -268,6 +277,7 @@ class _Shapes(dict):
         self.arrays = set()
         self.numbers_first = set()
         self.raised = {}
+        self.integers = _Integers()
 
 
 class Items(tuple):
@@ -446,6 +456,11 @@ class _Walker:
                 if value is not None:
                     self.record(op.target, value, op.line)
         if op.rule == "setitem":  # the part written: a value may broadcast over it
+            written = env[op.target]
+            if type(written) is np.ndarray and written.dtype.kind in "biu":
+                self.shapes.integers.add(op.target)
+                if written.dtype.kind == "b":
+                    self.shapes.integers.bool.add(op.target)
             index = op.param("index")
             try:
                 part = eval(f"{op.target}[{index}]", self.namespace, env)

@@ -3581,3 +3581,24 @@ def test_gradcheck_leaves_out_a_parameter_left_at_its_default_none():
     x = np.array([0.3, -0.5, 0.8])
     assert backgen.gradcheck(f, x) < 1e-5
     assert backgen.gradcheck(f, x, np.array([1.0, 2.0, -0.5])) < 1e-5
+
+
+
+@pytest.mark.parametrize("make, write, kind", [
+    ("np.arange(3)", "y[1] = x[1] * 7", "an integer"),
+    ("np.full(3, 2)", "y[0] += x[0] * 5", "an integer"),
+    ("np.empty_like(np.arange(3))", "y[...] = x * 10", "an integer"),
+    ("x > 0", "y[0] = x[1] * 3", "a boolean"),
+])
+def test_a_differentiated_value_written_into_an_integer_array_is_refused(make, write, kind):
+    # NumPy converts a value written into an array of integers (booleans) to its dtype: the gradient
+    # through the write is lost.  It was taken as flowing: for y = np.arange(3); y[1] = x[1] * 7;
+    # return y * x, dx[1] = 4.91 where finite differences give 2.3 (y[1] = int(x[1] * 7))
+    assert_refused(f'''
+        import numpy as np
+
+        def f(x: "3"):
+            y = {make}
+            {write}
+            return y * x
+    ''', f"this writes a differentiated value into {kind} array \\(y\\)", 6)
