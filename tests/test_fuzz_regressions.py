@@ -3539,6 +3539,17 @@ def test_a_zero_dimensional_array_op_assigned_stays_an_array_written_through_its
             al += x * 1.5
             return v
     ''', "'v' may have been changed by the write into 'al' on line 8", 9)
+    # (v[...] = after v += w: the backward's replay computes v + w, a number, and cannot write into it;
+    # the walk must not take v for an array there either, or the backward raised TypeError)
+    assert_refused('''
+        import numpy as np
+
+        def f(x: "1"):
+            v = np.asarray(x.sum() * 1.0)
+            v += x.sum()
+            v[...] = v * 2.0
+            return v * x
+    ''', "could not run the staged forward", 4)
     # (a number op= a 0-d array is a new number: nothing shared)
     assert_right('''
         import numpy as np
