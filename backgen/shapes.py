@@ -443,13 +443,15 @@ class _Walker:
             return
         self.evaluated.add(id(op))
         self.counted_by(op, env)
-        self.record(op.target, env[op.target], op.line, origin=op)
         before = self.in_place.get(op.target)
-        if before is not None and type(env.get(before)) is np.ndarray and np.ndim(env[before]) == 0:
-            # h op= v with h a 0-d array wrote into it: h is that array still, which a later op= through
-            # another name for it writes into (h + v alone, as the walk and the backward's replay compute
-            # it, is a NumPy number: a write into it, h[...] = v, fails there and is refused)
-            self.shapes.arrays.add(op.target)
+        if before is not None and type(env.get(before)) is np.ndarray and type(env[op.target]) is not np.ndarray:
+            # h op= v with h a 0-d array wrote into it: h is that array still (and so are its copies), which
+            # a later op= through another name for it writes into.  The backward's replay computes h + v, a
+            # NumPy number, as the line does alone: the staged forward is run as it is, to refuse a write
+            # into that number (h[...] = v), which would fail there
+            env[op.target] = np.asarray(env[op.target])
+            self.ran = False
+        self.record(op.target, env[op.target], op.line, origin=op)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
             for atom in choices:

@@ -3550,6 +3550,19 @@ def test_a_zero_dimensional_array_op_assigned_stays_an_array_written_through_its
             v[...] = v * 2.0
             return v * x
     ''', "could not run the staged forward", 4)
+    # (a copy of it is a 0-d array too, which v2 += c3 writes into: the walk took v + x for a number, and
+    # its .copy() as well, so c3 kept its value, dx = 1.10 where finite differences give 2.19)
+    assert_refused('''
+        import numpy as np
+
+        def f(x: float):
+            v = np.array(x)
+            v += x
+            c3 = v.copy()
+            v2 = c3
+            v2 += c3
+            return c3 * 2.0
+    ''', "'c3' may have been changed by the write into 'v2' on line 9", 10)
     # (a number op= a 0-d array is a new number: nothing shared)
     assert_right('''
         import numpy as np
