@@ -56,8 +56,9 @@ class StatementStager:
                 elif before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)
                     after = self.versions.get(stmt.target.id)
-                    if self.numpy and isinstance(before, ir.Var) and isinstance(after, ir.Var):
-                        self.in_place_values[after.name] = before.name  # (a 0-d array stays one: see shapes)
+                    if self.numpy and isinstance(after, ir.Var) and isinstance(before, (ir.Var, ir.Const)):
+                        # (a 0-d array stays one, np.zeros(()) too: see shapes)
+                        self.in_place_values[after.name] = before.name if isinstance(before, ir.Var) else before
                 if before_list is not None:  # xs[i] += v: into the array xs[i] holds
                     after = self.versions.get(held)
                     self.item_changed_in_place(held, before_list, after, self._written_item(after), stmt)

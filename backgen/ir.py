@@ -253,7 +253,8 @@ class Staged:
     shape_free: tuple = ()  # parameters of no given shape: the backward is written for every shape
     path_outputs: frozenset = frozenset()  # outputs each path of an if copies its own value into, of a
                                            # shape of its own (read by nothing but the return)
-    in_place: tuple = ()  # (value of h op= v, h's value before): NumPy wrote into h where it is an array
+    in_place: tuple = ()  # (value of h op= v, h's value before: a name or a Const): NumPy wrote into h where
+                          # it is an array
 
 
 @form

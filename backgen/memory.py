@@ -59,7 +59,8 @@ class MemoryModel:
         self.int_names = set()
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
-        self.in_place_values = {}  # the value of h op= v -> h's value before: the same array where that is one
+        self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
+                                   # the same array where that is one
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""

@@ -444,7 +444,11 @@ class _Walker:
         self.evaluated.add(id(op))
         self.counted_by(op, env)
         before = self.in_place.get(op.target)
-        if before is not None and type(env.get(before)) is np.ndarray and type(env[op.target]) is not np.ndarray:
+        if before is not None and not isinstance(before, str):  # a constant (np.zeros(()))
+            before = self.atom(before, env)
+        elif before is not None:
+            before = env.get(before)
+        if type(before) is np.ndarray and type(env[op.target]) is not np.ndarray:
             # h op= v with h a 0-d array wrote into it: h is that array still (and so are its copies), which
             # a later op= through another name for it writes into.  The backward's replay computes h + v, a
             # NumPy number, as the line does alone: the staged forward is run as it is, to refuse a write
