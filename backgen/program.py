@@ -773,10 +773,14 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
+    mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
+        values = value if value.__class__ is tuple else (value,)
         if value is None or any(len(shapes.get(v, ())) > 0 or v in arrays or v not in shapes and _constant_array(
-                result, v) for v in (value if value.__class__ is tuple else (value,))):  # an array (or a list):
-            raise error  # op= wrote into it
+                result, v) for v in values):  # an array (or a list): op= wrote into it
+            if any(v in mixed for v in values):  # an array on one path, a number on another: op= writes
+                error.written_in_place = None  # into it on the one, rebinds on the other; staged as the write
+            raise error                        # h[...] = h + v, the number's path would fail
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
         if value not in shapes or len(shapes[value]) == 0 and value not in arrays:
             raise error

@@ -270,7 +270,8 @@ class _Shapes(dict):
     ``numbers_first`` the names a loop carries from a number to arrays of their shape (see
     ``_Walker.zero_start``): a number as the first iteration starts; in ``raised``, for a value
     of no shape because NumPy raised on its line (or on one it is computed from) at the sample
-    shapes, that line and the exception."""
+    shapes, that line and the exception; in ``mixed`` the names of no dimensions that held a 0-d array
+    on one path (or iteration) and a number on another."""
 
     def __init__(self):
         super().__init__()
@@ -278,6 +279,7 @@ class _Shapes(dict):
         self.numbers_first = set()
         self.raised = {}
         self.integers = _Integers()
+        self.mixed = set()
 
 
 class Items(tuple):
@@ -309,14 +311,19 @@ class _Walker:
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
+        self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
         give other sizes of the same pattern; a value from elsewhere (a branch, the end of an
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         shape = _shape(value)
-        if type(value) is np.ndarray and shape == ():  # (np.tensordot(X, Y, axes=2)): op= writes into it
-            self.shapes.arrays.add(name)
+        if shape == ():
+            array = type(value) is np.ndarray
+            if array:  # (np.tensordot(X, Y, axes=2)): op= writes into it
+                self.shapes.arrays.add(name)
+            if self.zero_d.setdefault(name, array) != array:  # an array on one path, a number on another
+                self.shapes.mixed.add(name)
         known = self.shapes.get(name)
         if name in self.staged.path_outputs:  # each path's own output, copied: read by nothing but the return
             if known is None:
