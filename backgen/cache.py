@@ -41,9 +41,10 @@ from . import ir
 def output_roles(func, values):
     params = {a.arg for a in func.args.args}
 
-    def gradient_like(value):
-        name = value.id if isinstance(value, ast.Name) else None
-        return bool(name) and (name in ("grads", "grad", "gradients") or (name.startswith("d") and name[1:] in params))
+    def gradient_like(value):  # (a parameter returned as it is, named dx beside x, is no gradient the function
+        name = value.id if isinstance(value, ast.Name) else None  # computed: it is an input)
+        return bool(name) and name not in params and \
+            (name in ("grads", "grad", "gradients") or (name.startswith("d") and name[1:] in params))
     loss_like = bool(values) and not gradient_like(values[0])  # (loss, dx); a backward (dx, dw) keeps all
     roles = []
     for k, value in enumerate(values):

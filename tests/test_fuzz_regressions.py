@@ -3653,3 +3653,15 @@ def test_a_differentiated_value_written_into_an_integer_array_is_refused(make, w
             {write}
             return y * x
     ''', f"this writes a differentiated value into {kind} array \\(y\\)", 6)
+
+
+def test_a_parameter_named_like_a_gradient_and_returned_is_an_output():
+    # return loss, dx with dx a parameter (beside x): it was read as the student's own gradient of a
+    # loss function and left out, so the backward took one upstream gradient for two outputs, and the
+    # second output's gradient (dout2 for dx) was lost; a parameter returned is an output like any
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3", dx: "3"):
+            return np.sum(x * dx), dx
+    ''', (np.array([0.3, -0.5, 0.8]), np.array([1.2, 0.4, -0.7])), dout=(1.0, np.array([0.5, -1.0, 2.0])))
