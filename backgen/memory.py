@@ -24,6 +24,7 @@ from .rules import operand_view
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
+         "np.diag",  # (of a matrix, its diagonal as np.diagonal gives it: a view; of a vector a new matrix)
          "np.flip", "np.fliplr", "np.flipud", "np.rot90", "np.linalg.matrix_power",  # (its power 1)
          "np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit",  # lists of views
          "np.real", "np.conjugate",  # of real numbers: the array itself (x.conj(), not np.conj(x), but alike)

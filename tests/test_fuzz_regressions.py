@@ -3665,3 +3665,26 @@ def test_a_parameter_named_like_a_gradient_and_returned_is_an_output():
         def f(x: "3", dx: "3"):
             return np.sum(x * dx), dx
     ''', (np.array([0.3, -0.5, 0.8]), np.array([1.2, 0.4, -0.7])), dout=(1.0, np.array([0.5, -1.0, 2.0])))
+
+
+def test_the_diagonal_np_diag_reads_of_a_matrix_is_a_view_that_sees_later_writes():
+    # np.diag(v, 1) of a matrix is a view of its diagonal (as np.diagonal is): al = v; al += 1.69
+    # changed it too, but it was taken for a copy made before the write, dv[0, 1] = 0.99 where finite
+    # differences give 1.92; refused now as for np.diagonal
+    assert_refused('''
+        import numpy as np
+
+        def f(v: "3, 3"):
+            e = np.diag(v, 1)
+            al = v
+            al += 1.69
+            return np.sum(e * e) + np.sum(v)
+    ''', "'e' may have been changed by the write into 'al' on line 7", 8)
+    # (of a vector, a new matrix: read, it needs no refusal)
+    assert_right('''
+        import numpy as np
+
+        def f(w: "3", v: "3"):
+            d = np.diag(w) * 1.0
+            return np.diag(d) * v + np.diag(w * v).sum()
+    ''', (np.array([0.4, -0.9, 1.3]), np.array([1.1, 0.3, -0.6])), dout=np.array([0.5, -1.0, 2.0]))
