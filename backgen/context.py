@@ -471,6 +471,8 @@ class GradContext:
             if self.op.param("axis") == "None":
                 self.needs_shapes()
             sizes = [_display_length(o, axis) or f"{self.np}.shape({o})[{axis}]" for o in self.inputs]
+        elif self.op.param("axis") == "None":  # the operands flattened, then joined: each its run of elements
+            return self._flat_concat_grad()
         else:
             sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
         ones = sum(size == "1" for size in sizes[:self.position])
@@ -481,6 +483,17 @@ class GradContext:
         last = self.position == len(self.op.args) - 1
         stop = "" if last else " + ".join(previous + [sizes[self.position]])
         return f"{self.g}[{_index_at(axis, start + ':' + stop)}]"
+
+    def _flat_concat_grad(self):
+        """np.concatenate(..., axis=None): the operand's run of the flat gradient, in its shape."""
+        sizes = [str(math.prod(self.shape(a))) for a in self.op.args]
+        start = sum(int(s) for s in sizes[:self.position])
+        stop = start + int(sizes[self.position])
+        ndim = self.ndim(self.op.args[self.position])
+        if ndim == 0:  # a number: one element
+            return f"{self.g}[{start}]"
+        part = f"{self.g}[{start or ''}:{stop}]"
+        return part if ndim == 1 else f"{part}.reshape({self.shape_of(self.current)})"
 
     def vstack_grad(self):
         """np.vstack: 1-D inputs (and numbers) are rows, 2-D inputs blocks of rows."""

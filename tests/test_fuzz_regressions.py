@@ -3688,3 +3688,27 @@ def test_the_diagonal_np_diag_reads_of_a_matrix_is_a_view_that_sees_later_writes
             d = np.diag(w) * 1.0
             return np.diag(d) * v + np.diag(w * v).sum()
     ''', (np.array([0.4, -0.9, 1.3]), np.array([1.1, 0.3, -0.6])), dout=np.array([0.5, -1.0, 2.0]))
+
+
+def test_np_concatenate_with_axis_none_gives_each_operand_its_run_of_the_flat_gradient():
+    # axis=None flattens the operands before joining them; it was read as axis 0, dx = dout[:x.shape[0]]
+    # of shape (3,) for x of (3, 3), which raised in the backward (operands could not be broadcast)
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3, 3", v: "3", s: float):
+            y = np.concatenate([v, x, [s], x[0]], axis=None)
+            return y * y
+    ''', (np.arange(9.0).reshape(3, 3) / 7 - 0.6, np.array([0.4, -0.9, 1.3]), 0.7),
+                 dout=np.linspace(-1.0, 1.0, 16))
+
+
+def test_np_clip_without_bounds_passes_the_gradient_on():
+    # np.clip(x, None, None) is x: the gradient's mask of no tests was empty, dx = dout * , which is no
+    # Python (an internal error: the generated module did not compile)
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3", v: "3"):
+            return np.clip(x, None, None) * v
+    ''', (np.array([0.7, -1.3, 0.2]), np.array([0.4, -0.9, 1.3])), dout=np.array([1.0, 0.5, -2.0]))

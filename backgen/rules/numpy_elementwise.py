@@ -42,6 +42,8 @@ def _clip(position):
         if position == "a":
             tests = [f"({a} >= {lo})" if lo != "None" else "", f"({a} <= {hi})" if hi != "None" else ""]
             mask = " & ".join(t for t in tests if t)
+            if not mask:  # np.clip(a, None, None): a itself
+                return c.g
             return f"{c.g} * ({mask})" if " & " in mask else f"{c.g} * {mask}"
         if position == "a_min":
             return f"{c.g} * ({a} < {lo})" if hi == "None" else f"{c.g} * (({a} < {lo}) & ({lo} <= {hi}))"
