@@ -404,7 +404,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(node, ast.Attribute):
             return self.attribute(node, name, role)
         if isinstance(node, ast.UnaryOp):
-            if isinstance(node.op, ast.UAdd):
+            if isinstance(node.op, ast.UAdd):  # +x of an array is a new array (np.positive): no alias of x
+                if self.numpy and source.number(node.operand) is None:
+                    return self.numpy_op("np.positive", [node.operand], node, name, role)
                 return self.expr(node.operand, name, role)
             if isinstance(node.op, (ast.Invert, ast.Not)):
                 return self.inert(node, [node.operand], name, role or "mask")

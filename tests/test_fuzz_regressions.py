@@ -3712,3 +3712,20 @@ def test_np_clip_without_bounds_passes_the_gradient_on():
         def f(x: "3", v: "3"):
             return np.clip(x, None, None) * v
     ''', (np.array([0.7, -1.3, 0.2]), np.array([0.4, -0.9, 1.3])), dout=np.array([1.0, 0.5, -2.0]))
+
+
+def test_unary_plus_of_an_array_is_a_new_array_not_an_alias():
+    # t = +c is np.positive(c), a new array; it was staged as c itself, so t *= 2.0 was taken as a write
+    # into c: dx[0, 0] = 2.80 where finite differences give 1.40 (c * x does not see the write)
+    assert_right('''
+        import numpy as np
+
+        def f(x: "3, 3", v: "3"):
+            c = x * 1.0
+            t = +c
+            t *= 2.0
+            t[0] = v * 2.0
+            c += v
+            return c * x, t * 1.0, +v
+    ''', (np.arange(9.0).reshape(3, 3) / 7 - 0.6, np.array([0.4, -0.9, 1.3])),
+                 dout=(np.linspace(-1.0, 1.0, 9).reshape(3, 3), np.full((3, 3), 0.5), np.array([1.0, -1.0, 0.3])))
