@@ -252,6 +252,8 @@ class GradContext:
             if axis is None:
                 return f"{self.np}.size({operand})"
             parts = [f"{self.np}.shape({operand})[{a}]" for a in (axis if isinstance(axis, tuple) else (axis,))]
+            if not parts:  # axis=(): each result summarizes one element, itself
+                return "1"
             return parts[0] if len(parts) == 1 else "(" + " * ".join(parts) + ")"
         axes = self.axes(which)
         if axes is None:

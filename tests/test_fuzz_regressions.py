@@ -3753,3 +3753,15 @@ def test_an_assignment_to_several_targets_the_first_a_part_of_an_array_is_refuse
             return c * x + a
     ''', (np.arange(9.0).reshape(3, 3) / 7 - 0.6, np.array([0.4, -0.9, 1.3])),
                  dout=np.linspace(-1.0, 1.0, 9).reshape(3, 3))
+
+
+def test_a_reduction_over_no_axes_counts_one_element_in_shape_generic_code():
+    # np.mean(x, axis=()) is x: each result summarizes one element, but shape-generic code counted the
+    # elements as the product of no sizes written as (), and dx = ... / () raised TypeError (or broadcast
+    # against an empty array)
+    assert_right('''
+        import numpy as np
+
+        def f(x):
+            return np.mean(x, axis=()) * 2 + np.var(x, axis=(), keepdims=True) * x
+    ''', (np.arange(24.0).reshape(2, 3, 4) / 11 - 0.9,), dout=np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4))
