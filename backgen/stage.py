@@ -405,7 +405,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.attribute(node, name, role)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):  # +x of an array is a new array (np.positive): no alias of x
-                if self.numpy and source.number(node.operand) is None:
+                if self.numpy and source.number(node.operand) is None and not (  # (a count stays itself)
+                        isinstance(node.operand, ast.Name) and node.operand.id in self.int_names):
                     return self.numpy_op("np.positive", [node.operand], node, name, role)
                 return self.expr(node.operand, name, role)
             if isinstance(node.op, (ast.Invert, ast.Not)):
