@@ -56,6 +56,9 @@ class StatementStager:
                 elif before is not None:
                     self.changed_in_place(stmt.target.id, before, stmt)
                     after = self.versions.get(stmt.target.id)
+                    if self.numpy and isinstance(before, ir.Const) and isinstance(after, ir.Const):
+                        self.constants_in_place[after.source] = before.source  # (folded: h = np.zeros(()),
+                        # h *= 2.0 is the constant np.zeros(()) * 2.0, still the 0-d array where op= wrote)
                     if self.numpy and isinstance(after, ir.Var) and isinstance(before, (ir.Var, ir.Const)):
                         # (a 0-d array stays one, np.zeros(()) too: see shapes)
                         self.in_place_values[after.name] = before.name if isinstance(before, ir.Var) else before

@@ -60,6 +60,7 @@ class MemoryModel:
         self.int_names = set()
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
+        self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
                                    # the same array where that is one
 
@@ -377,7 +378,7 @@ class MemoryModel:
                 if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
                         len(atom.source) > 3 and (atom.source in old.source or old.source in atom.source):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
-                                only_if_array=old.source)
+                                only_if_array=self._constant_link(old.source))
             return
         if not isinstance(old, ir.Var):
             return
@@ -440,6 +441,14 @@ class MemoryModel:
         """Whether another value is ``name`` or a view of it (``a = X[::-1]``): a write through it
         writes into ``name``'s array."""
         return any(base == name and kind != "copy" for base, kind, _ in self.storage.values())
+
+    def _constant_link(self, text):
+        """The constants whose being an array makes the constant ``text`` one, as a tuple: ``text``, and
+        where an op= was folded into it (h = np.zeros(()); h *= 2.0) the constant it wrote into, in turn."""
+        chain = [text]
+        while chain[-1] in self.constants_in_place and self.constants_in_place[chain[-1]] not in chain:
+            chain.append(self.constants_in_place[chain[-1]])
+        return tuple(chain)
 
     def _array_link(self, name):
         """The values whose being an array makes ``name`` one (op= then writes into it), as a tuple:

@@ -795,7 +795,7 @@ def _constant_array(staged, text):
     namespace = {"__builtins__": {}, staged.modules["np"]: np, staged.modules["math"]: math}
     try:
         with np.errstate(all="ignore"):
-            return np.ndim(eval(text, namespace)) > 0
+            return isinstance(eval(text, namespace), np.ndarray)  # (0-d too: op= writes into one)
     except Exception:  # (not a constant expression after all: a name the staged code binds)
         return not text.isidentifier()
 

@@ -3765,3 +3765,19 @@ def test_a_reduction_over_no_axes_counts_one_element_in_shape_generic_code():
         def f(x):
             return np.mean(x, axis=()) * 2 + np.var(x, axis=(), keepdims=True) * x
     ''', (np.arange(24.0).reshape(2, 3, 4) / 11 - 0.9,), dout=np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4))
+
+
+def test_an_op_assign_folded_into_a_constant_0_d_array_is_followed_through_its_aliases():
+    # v = np.zeros_like(np.float64(1.0)) is a 0-d array, a constant: v *= 0.52 was folded into the
+    # constant np.zeros_like(...) * 0.52, a number when evaluated apart, so al = v; al += w.sum() was
+    # taken as rebinding al, dw = 0.27 where finite differences give 0.07 (v holds w.sum() after)
+    assert_refused('''
+        import numpy as np
+
+        def f(w: "1, 1"):
+            v = np.zeros_like(np.float64(1.0))
+            v *= 0.52
+            al = v
+            al += w.sum()
+            return v * w + al
+    ''', "'v' may have been changed by the write into 'al' on line 8", 9)
