@@ -579,9 +579,11 @@ class StatementStager:
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
             value = after.get(name)
-            if isinstance(value, ir.Var) and value.name != carried_name and carried_name in self.storage:
-                # after the loop: the value it entered with, or the last iteration's (s = v[::-1])
-                self.set_on_paths(carried_name, [self.storage[carried_name], (value.name, "same", None)])
+            if value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
+                # after the loop: the value it entered with, or the last iteration's (s = v[::-1]; a constant
+                # array, a = np.ones(3), shares nothing with the value it entered with)
+                self.set_on_paths(carried_name, [self.storage[carried_name],
+                                                 (value.name, "same", None) if isinstance(value, ir.Var) else None])
         # a = np.zeros(3); b = a (or b = a[::2]) in the body: both leave with that one array (or a view of it)
         constants = [(carried_name, value) for carried_name, value in exits if isinstance(value, ir.Const)]
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]

@@ -3781,3 +3781,19 @@ def test_an_op_assign_folded_into_a_constant_0_d_array_is_followed_through_its_a
             al += w.sum()
             return v * w + al
     ''', "'v' may have been changed by the write into 'al' on line 8", 9)
+
+
+def test_a_loop_value_entering_as_an_alias_and_leaving_as_a_constant_array_is_refused_after_a_write():
+    # long fuzzer seed 11717, program 15186 (so on the last stop's code too): a = X, then a = np.ones(...)
+    # in a while that may not run: after it a is X on one path only, but was taken to share X's array,
+    # so the write into X made a the written X: dX[0, 3] = -0.22 where finite differences give 0
+    assert_refused('''
+    def f(X: "3, 4", w: "4"):
+        a = X
+        k = 0
+        while k < 2:
+            k = k + 1
+            a = np.ones((3, 4))
+        X[0:, :-1] = a.mean()
+        return a * w
+    ''', "'a' may have been changed by the write into 'X' on line 8", 9)
