@@ -40,6 +40,23 @@ from .layer_dims import RuntimeDims
 from .parse import is_docstring, read_helper
 
 
+def refuse_parameter_writes(helper_forward, call, error):
+    """Refuse composing a layer that writes into an array its caller passes (``Wh[0] += ...``): the
+    caller's array then changes from one call to the next, which the composed backward, calling each
+    layer's backward as if its inputs were left alone, does not follow.  ``error(message, node)``."""
+    from .stage import stage
+    try:
+        written = stage(helper_forward, None, None, True).param_writes
+    except BackgenError:
+        return  # (refused when built, with its own reason)
+    if written:
+        _, write, param = written[0]
+        raise error(f"{helper_forward.func.name}() writes into {param!r}, the array its caller passes (line "
+                    f"{write.lineno}), which then changes from one call to the next: backgen composes layers that "
+                    f"leave their inputs alone; write {param} = ... for a new array in {helper_forward.func.name}()",
+                    call)
+
+
 def loop_layer(forward, build):
     func = forward.func
     body = [s for s in func.body if not is_docstring(s)]
@@ -591,6 +608,7 @@ class _LoopLayer:
         _, stmt, targets, helper_name, args = node
         if helper_name not in self.programs:
             helper_forward = read_helper(self.forward, helper_name)
+            refuse_parameter_writes(helper_forward, stmt, self.error)
             self.programs[helper_name] = self.build(helper_forward, self.step_shapes(helper_forward, helper_name))
         helper = self.programs[helper_name].main
         if helper.cache is None:

@@ -17,7 +17,7 @@ import copy
 from . import ir
 from .cache import Layout, backward_name, output_roles
 from .errors import BackgenError
-from .loop_layers import loop_layer
+from .loop_layers import loop_layer, refuse_parameter_writes
 from .parse import is_docstring, read_helper
 
 
@@ -57,6 +57,7 @@ def sandwich(forward, build):
     for stmt in calls:
         callee = stmt.value.func.id
         if callee not in programs:
+            refuse_parameter_writes(read_helper(forward, callee), stmt, forward.error)
             programs[callee] = build(read_helper(forward, callee))
         call_caches[_names(stmt.targets[0])[-1]] = stmt
     if set(layout.names) != set(call_caches):

@@ -3797,3 +3797,40 @@ def test_a_loop_value_entering_as_an_alias_and_leaving_as_a_constant_array_is_re
         X[0:, :-1] = a.mean()
         return a * w
     ''', "'a' may have been changed by the write into 'X' on line 8", 9)
+
+
+@pytest.mark.parametrize("caller", ['''
+    def f(x: "N, T, D", h0: "N, H", Wx: "D, H", Wh: "H, H", b: "H"):
+        N, T, D = x.shape
+        H = h0.shape[1]
+        h = np.zeros((N, T, H))
+        prev_h = h0
+        cache = {}
+        for t in range(T):
+            next_h, step_cache = step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+            h[:, t, :] = next_h
+            cache['step%d' % t] = step_cache
+            prev_h = next_h
+        return h, cache
+    ''', '''
+    def f(x: "N, D", prev_h: "N, H", Wx: "D, H", Wh: "H, H", b: "H"):
+        h1, cache1 = step_forward(x, prev_h, Wx, Wh, b)
+        h2, cache2 = step_forward(x, h1, Wx, Wh, b)
+        cache = (cache1, cache2)
+        return h2, cache
+    '''])
+def test_a_layer_writing_into_an_array_its_caller_passes_is_not_composed(caller):
+    # real-code fuzzer seed 72 (layers), program 561 (so on the last stop's code too): the step layer's
+    # Wh[0] += np.tanh(b) changed the caller's Wh at every step; the composed backward called each
+    # step's backward as if Wh stayed: dh0[0, 0] = -1.05 where finite differences give -0.51
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def step_forward(x, prev_h, Wx, Wh, b):
+        Wh[0] += np.tanh(b)
+        next_h = np.tanh(x.dot(Wx) + prev_h.dot(Wh) + b)
+        cache = (x, prev_h, Wx, Wh, next_h)
+        return next_h, cache
+    ''') + textwrap.dedent(caller)
+    with pytest.raises(backgen.BackgenError, match=r"step_forward\(\) writes into 'Wh', the array its caller passes"):
+        backgen.generate(source, name="f")
