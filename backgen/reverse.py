@@ -132,7 +132,7 @@ class _Reverser(FlowReverser):
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
         self.uses = self.count_uses(active)
-        self.sized, self.masks = _data_sized(staged) if self.numpy else ({}, {})
+        self.sized, self.masks, self.partly_sized = _data_sized(staged) if self.numpy else ({}, {}, frozenset())
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
@@ -828,8 +828,9 @@ class _Reverser(FlowReverser):
         sized = [a for a in arrays if a[2]]
         if not sized or len(arrays) < 2 and not unknown:
             return
-        if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] for a in arrays):
-            return  # selected alike: the same length
+        if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] and a[0] not in self.partly_sized
+                               for a in arrays):
+            return  # selected alike: the same length (on every path)
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"
         calls = [o.param("function") for o in ir.ops_in(self.staged.body) if o.rule == "call" and o.target == sized[0][0]]
@@ -1124,22 +1125,24 @@ SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many
 
 
 def _data_sized(staged):
-    """``({name: origins}, masks)``: the values whose length depends on the data, as selected by a
-    boolean mask (or by indices ``np.nonzero`` finds) here or in a helper returning them, each with
-    the masks that select it (a helper's call: its own); and the masks.  Values computed from them are marked too (an over-approximation: a reduction along
-    another axis keeps the mark), numbers are not."""
+    """``({name: origins}, masks, partly)``: the values whose length depends on the data, as selected
+    by a boolean mask (or by indices ``np.nonzero`` finds) here or in a helper returning them, each with
+    the masks that select it (a helper's call: its own); the masks; and those of the values that some
+    line sets to a value of another length (an if's other path, a loop's value before it), which are
+    never of the same length as another selection for sure.  Values computed from them are marked too
+    (an over-approximation: a reduction along another axis keeps the mark), numbers are not."""
     masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
     for op, loop in _ops_in_loops(staged.body, None):
         if op.rule in ("inert", "copy") and _selects(op, masks):
             masks[op.target] = masks.get(op.args[0].name) if op.rule == "copy" else (op.source, loop)
     sized = {}
     if not masks and not any(op.rule == "call" and op.param("sized") for op in ir.ops_in(staged.body)):
-        return sized, masks  # (no mask, and no helper's selection by one: no length the data decides)
+        return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
     displays = _displays(staged)
     changed = True
     while changed:
-        before = dict(sized)
+        before, unmarked = dict(sized), set()  # unmarked: set by a line to a value of a length not selected
         for op in ir.ops_in(staged.body):
             origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
@@ -1154,10 +1157,12 @@ def _data_sized(staged):
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
             if not origins:  # (nothing to mark: most operations)
+                unmarked.add(op.target)
                 continue
             if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
                     not (isinstance(a, ir.Var) and a.name in sized) and any(d != 1 for d in _shape_of(a, staged.shapes))
                     for a in op.args):
+                unmarked.add(op.target)
                 continue
             if origins and staged.shapes.get(op.target, ()) != ():
                 sized[op.target] = sized.get(op.target, frozenset()) | origins
@@ -1165,7 +1170,7 @@ def _data_sized(staged):
             if value in sized:
                 sized[carried] = sized.get(carried, frozenset()) | sized[value]
         changed = sized != before
-    return sized, masks
+    return sized, masks, frozenset(name for name in sized if name in unmarked)
 
 
 def _displays(staged):

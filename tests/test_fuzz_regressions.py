@@ -3834,3 +3834,23 @@ def test_a_layer_writing_into_an_array_its_caller_passes_is_not_composed(caller)
     ''') + textwrap.dedent(caller)
     with pytest.raises(backgen.BackgenError, match=r"step_forward\(\) writes into 'Wh', the array its caller passes"):
         backgen.generate(source, name="f")
+
+
+def test_a_name_selected_on_one_path_only_is_not_taken_for_a_selection_alike():
+    # long fuzzer seed 11919, program 7129: v is np.tanh(a) of the selection a on one path and the
+    # whole v on the other; a * v took both for selections alike (marked by the same mask) and was
+    # accepted, and raised ValueError in the backward where a has one element and v three
+    assert_refused('''
+    def f(v: "3"):
+        a = v[v > 0.0]
+        a += a
+        if np.sum(a) < 1.6:
+            v = np.tanh(a)
+        return a * v
+    ''', "'a' is selected by a boolean mask, so its length depends on the data", 7)
+    assert_right('''
+    def f(v: "3"):
+        a = v[v > 0.0]
+        b = np.tanh(a) if np.sum(a) < 1.6 else a * 2.0
+        return a * b
+    ''', [np.array([0.7, -0.2, 0.4])], dout=np.array([1.0, -2.0]))
