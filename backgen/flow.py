@@ -241,6 +241,12 @@ class StatementStager:
         holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
                    and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
                        _holds_constant(atom.source, constant.source) or _holds_constant(constant.source, atom.source)))]
+        for other, atom in self.versions.items():  # a loop's or a branch's value that may be that array
+            linked = self.linked_constant(atom.name) if isinstance(atom, ir.Var) and other != name and \
+                other.isidentifier() and other not in same and other not in holders else None
+            if linked is not None and (_holds_constant(linked.source, constant.source) or
+                                       _holds_constant(constant.source, linked.source)):
+                holders.append(other)
         holders += [f"the value made on line {op.line}" for text, uses in self.constants_held.items()
                     if _holds_constant(text, constant.source) for op, atom in uses
                     if (atom is constant or text != constant.source)  # (the same text again: another array)

@@ -3854,3 +3854,18 @@ def test_a_name_selected_on_one_path_only_is_not_taken_for_a_selection_alike():
         b = np.tanh(a) if np.sum(a) < 1.6 else a * 2.0
         return a * b
     ''', [np.array([0.7, -0.2, 0.4])], dout=np.array([1.0, -2.0]))
+
+
+def test_a_write_into_a_constant_array_a_loop_value_may_hold_is_refused():
+    # long fuzzer seed 12020, program 5730 (so on the last stop's code too): d = b in a loop, b a
+    # constant array the function makes, then b[:, 0] = ... after the loop: d is that array and saw
+    # the write, which was not followed: dW[0, 0] = 486.4 where finite differences give 587.0
+    assert_refused('''
+    def f(W: "1, 4"):
+        a, b = (W + W) ** 2, np.arange(3.0).reshape(3, 1)
+        for i in range(2):
+            c = a.dot(np.ones((4, 3)))
+            d = b
+        b[:, 0] = np.vstack([a, a * 0.5]).mean()
+        return c ** 2.0 * np.log1p(d * d)
+    ''', "b shares its array with d here, and this line writes into it", 7)
