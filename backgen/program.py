@@ -282,9 +282,24 @@ def _passed_new(result, op, reads):
     ``_read_counts``)."""
     params = op.param("params").split(",")  # (the arguments' order)
     made = {o.target: o for o in ops_in(result.body)}
-    return tuple(param for param, arg in zip(params, op.args)
+    loops = _innermost_loops(result.body, None, {})  # a value made outside the loop calling: read again by
+    return tuple(param for param, arg in zip(params, op.args)  # its next iteration
                  if isinstance(arg, ir.Var) and arg.name in made and arg.name not in result.user_names
-                 and reads.get(arg.name) == 1 and fresh(made[arg.name].source) and made[arg.name].rule != "call")
+                 and reads.get(arg.name) == 1 and fresh(made[arg.name].source)
+                 and made[arg.name].rule not in ("call", "setitem")  # (a write's array: a view may hold it)
+                 and loops.get(id(made[arg.name])) == loops.get(id(op)))
+
+
+def _innermost_loops(items, loop, found):
+    """``{id(op): id of the innermost loop around it (None outside loops)}`` for every operation."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            found[id(item)] = loop
+        elif isinstance(item, ir.If):
+            _innermost_loops(item.body + item.orelse, loop, found)
+        else:
+            _innermost_loops(item.body, id(item), found)
+    return found
 
 
 def _read_counts(result):

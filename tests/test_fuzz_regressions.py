@@ -3869,3 +3869,33 @@ def test_a_write_into_a_constant_array_a_loop_value_may_hold_is_refused():
         b[:, 0] = np.vstack([a, a * 0.5]).mean()
         return c ** 2.0 * np.log1p(d * d)
     ''', "b shares its array with d here, and this line writes into it", 7)
+
+
+def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused():
+    # long fuzzer seed 12121, programs 16123 and 5434 (both so on the last stop's code too): the array
+    # passed was taken for a new one no name holds, so the helper's write into it was allowed; but
+    # the loop's next iteration passes it again (dX = 0.51 where finite differences give 2.04), and a
+    # write's array is the one a view of it holds (a = X[:, 0]; a[0] += 1.5; dX[2, 0] = 0.64 for 0)
+    assert_refused('''
+    def step(p):
+        p += p - 0.5
+        return p
+
+    def f(X: "2, 3"):
+        X = X * 1.0 + 0.25
+        for i in range(3):
+            a = np.abs(step(X))
+        return a
+    ''', "this writes into the array passed as the parameter 'p'", 3)
+    assert_refused('''
+    def step(p):
+        b = p[::-1]
+        b[[0, 0]] = 2.0
+        return p * 2.0
+
+    def f(X: "3, 2"):
+        a = X[:, 0]
+        a[0] += 1.5
+        c = np.sum(step(X))
+        return a * c
+    ''', "this writes into the array passed as the parameter 'p'", 4)
