@@ -375,6 +375,8 @@ class MemoryModel:
             old = self.linked_constant(old.name)  # on some path the constant array itself
         if isinstance(old, ir.Const):  # a constant array (np.ones(3)[:2]) others may be views of
             for other_name, atom in list(self.versions.items()):
+                if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
+                    atom = self.linked_constant(atom.name)  # (a merge that is the constant on some path)
                 if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
                         len(atom.source) > 3 and (atom.source in old.source or old.source in atom.source):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",

@@ -3899,3 +3899,19 @@ def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused():
         c = np.sum(step(X))
         return a * c
     ''', "this writes into the array passed as the parameter 'p'", 4)
+
+
+def test_an_in_place_operator_on_a_constant_array_a_merge_may_hold_is_refused_where_read():
+    # h6 = h1 on one path of an if, h1 a constant array the function makes; h1 += x.dot(w) then
+    # wrote into h6 too, which was missed: dx = 0 (real-code fuzzer seed 75 with --layers, program
+    # 1239, in this smaller form; the same on the last stop's code)
+    assert_refused('''
+    def f(x: "3, 4", w: "4, 5", mode: str = "test"):
+        h1 = np.full((3, 5), 0.5)
+        if mode == "train":
+            h6 = h1 * 2.0
+        else:
+            h6 = h1
+        h1 += x.dot(w)
+        return h6 + h6
+    ''', "'h6' may have been changed by the write into 'h1' on line 8", 9)
