@@ -371,9 +371,11 @@ class MemoryModel:
         so names sharing it become stale (reading them later is refused)."""
         if not self.numpy:
             return
+        constant = old if isinstance(old, ir.Const) else None
         if isinstance(old, ir.Var) and self.linked_constant(old.name) is not None:
-            old = self.linked_constant(old.name)  # on some path the constant array itself
-        if isinstance(old, ir.Const):  # a constant array (np.ones(3)[:2]) others may be views of
+            constant = self.linked_constant(old.name)  # on some path the constant array itself (and on the
+        if constant is not None:  # others the array old is: followed below too)
+            old, named = constant, old  # a constant array (np.ones(3)[:2]) others may be views of
             for other_name, atom in list(self.versions.items()):
                 if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
                     atom = self.linked_constant(atom.name)  # (a merge that is the constant on some path)
@@ -381,7 +383,9 @@ class MemoryModel:
                         len(atom.source) > 3 and (atom.source in old.source or old.source in atom.source):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
                                 only_if_array=self._constant_link(old.source))
-            return
+            if not isinstance(named, ir.Var):
+                return
+            old = named
         if not isinstance(old, ir.Var):
             return
         shared = self.sharing(old.name, items=True)

@@ -3915,3 +3915,20 @@ def test_an_in_place_operator_on_a_constant_array_a_merge_may_hold_is_refused_wh
         h1 += x.dot(w)
         return h6 + h6
     ''', "'h6' may have been changed by the write into 'h1' on line 8", 9)
+
+
+def test_an_in_place_operator_on_a_merge_that_may_be_a_constant_array_follows_its_other_names_too():
+    # real-code fuzzer seed 75 with --layers, program 1239: h1 a constant array on one path only, h6 = h1;
+    # h1 += x.dot(w) looked for the names holding the constant and missed h6, which holds h1 itself
+    assert_refused('''
+    def f(x: "3, 4", w: "4, 5", mode: str = "test"):
+        h1 = np.full((3, 5), 0.5)
+        if mode == "train":
+            h1 = h1 * x.dot(w)
+        if mode == "train":
+            h6 = h1 * 2.0
+        else:
+            h6 = h1
+        h1 += x.dot(w)
+        return h6 + h6
+    ''', "h1 may be the constant array np.full", 10)
