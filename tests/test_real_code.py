@@ -2,6 +2,7 @@
 formulas), given to ``generate`` with the shapes their docstrings or a few ``shapes=``
 declare; each backward is checked against central finite differences."""
 
+import ast
 import importlib.util
 import inspect
 import math
@@ -429,10 +430,22 @@ def test_a_net_over_a_list_of_layers_with_a_helper_whose_settings_decide_its_tes
             np.testing.assert_allclose(dparams[layer][part], gradient(moved, [value], 0), rtol=1e-5, atol=1e-7)
 
 
+def _imported_modules(source):
+    """The top-level modules a case's source imports (``scipy`` for ``from scipy.special import expit``)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return sorted(found)
+
+
 @pytest.mark.parametrize("name", [n for n in real_sweep.CASES if not real_sweep.slow(n)])
 def test_a_sweep_of_code_as_people_write_it(name):
-    if "scipy" in real_sweep.CASES[name][0] and importlib.util.find_spec("scipy") is None:
-        pytest.skip("the case calls SciPy, which is not installed")
+    missing = [m for m in _imported_modules(real_sweep.CASES[name][0]) if importlib.util.find_spec(m) is None]
+    if missing:  # (SciPy, autograd: optional extras)
+        pytest.skip(f"the case imports {missing[0]}, which is not installed")
     # each case by generate (shapes as the source declares them, or none) and by the decorator: right
     # where accepted (finite differences), refused with the message real_sweep.KNOWN records otherwise
     for how in ("generate", "decorator"):
