@@ -18,23 +18,14 @@ other uses are left as they are (and refused as an unknown function).
 
 import ast
 
-from .source import fresh_names, name_ids, walk
+from .source import fresh_names, name_ids, rewrite_statements, walk
 
 
 def rewrite(forward):
     if not any(meaning in ("itertools", "itertools.combinations") for meaning in forward.env.values()):
         return
     fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
-
-    def block(stmts):
-        out = []
-        for stmt in stmts:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                    setattr(stmt, field, block(getattr(stmt, field)))
-            out.extend(_pairs(forward, stmt, fresh) or [stmt])
-        return out
-    forward.func.body = block(forward.func.body)
+    forward.func.body = rewrite_statements(forward.func.body, lambda stmt: _pairs(forward, stmt, fresh) or [stmt])
 
 
 def _pairs(forward, stmt, fresh):

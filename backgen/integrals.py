@@ -14,23 +14,24 @@ are refused at the call.
 import ast
 import copy
 
+from .source import module_calls
+
+
 NAMES = ("trapezoid", "trapz")
 TEMPLATE_X = "np.sum((Y[..., 1:] + Y[..., :-1]) * np.diff(X, axis=-1), axis=-1) / 2.0"
 TEMPLATE_DX = "np.sum(Y[..., 1:] + Y[..., :-1], axis=-1) * DX / 2.0"
 
 
 def rewrite(forward):
-    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
-    direct = {name for name, meaning in forward.env.items() if meaning in {f"numpy.{n}" for n in NAMES}}
-    if not numpy_names and not direct:
+    calls = module_calls(forward.env, "numpy", NAMES)
+    if calls is None:
         return
+    which, numpy_names = calls
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in NAMES and isinstance(func.value, ast.Name) \
-                    and func.value.id in numpy_names or isinstance(func, ast.Name) and func.id in direct:
+            if which(node.func) is not None:
                 new = _sum(forward, node, numpy_names)
                 for sub in ast.walk(new):
                     ast.copy_location(sub, node)

@@ -14,18 +14,14 @@ call of a function the environment binds to ``math``:
 import ast
 import copy
 
+from .source import module_calls
+
 
 def rewrite(forward):
-    math_names = {name for name, meaning in forward.env.items() if meaning == "math"}
-    direct = {name: meaning[5:] for name, meaning in forward.env.items()
-              if meaning in ("math.fsum", "math.hypot", "math.dist")}
-    if not math_names and not direct:
+    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist"))
+    if calls is None:
         return
-
-    def which(func):
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in math_names:
-            return func.attr
-        return direct.get(func.id) if isinstance(func, ast.Name) else None
+    which, math_names = calls
 
     def sqrt():
         if math_names:

@@ -30,7 +30,7 @@ flag not known where the code is read are refused at the call.
 import ast
 import copy
 
-from .source import fresh_names, name_ids, walk
+from .source import fresh_names, name_ids, rewrite_statements, walk
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
 FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve")
@@ -156,37 +156,30 @@ def _factors(forward, np_name, used):
     fresh = fresh_names(used)
     factors, flags = {}, {}
 
-    def block(stmts):
-        out = []
-        for stmt in stmts:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                    setattr(stmt, field, block(getattr(stmt, field)))
-            value = getattr(stmt, "value", None)
-            if not (isinstance(stmt, ast.Assign) and isinstance(value, ast.Call) and
-                    _function(forward, value.func) == "cho_factor"):
-                out.append(stmt)
-                continue
-            target = stmt.targets[0] if len(stmt.targets) == 1 else None
-            factor, lower = _factor(forward, value, np_name)
-            if isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
-                    all(isinstance(e, ast.Name) for e in target.elts):
-                c, flag = (e.id for e in target.elts)
-                factors[c], flags[flag] = (c, lower, False), lower
-                new = [ast.Assign([ast.Name(c, ast.Store())], factor)]  # (the flag: read by cho_solve only)
-            elif isinstance(target, ast.Name):
-                c = fresh(f"{target.id}_c")
-                factors[target.id] = (c, lower, True)
-                new = [ast.Assign([ast.Name(c, ast.Store())], factor)]
-            else:
-                raise forward.error("the pair cho_factor returns must be bound to one name or unpacked into "
-                                    "two (c, low = cho_factor(a))", stmt)
-            for node in new:
-                ast.copy_location(node, stmt)
-                ast.fix_missing_locations(node)
-            out += new
-        return out
-    forward.func.body = block(forward.func.body)
+    def each(stmt):
+        value = getattr(stmt, "value", None)
+        if not (isinstance(stmt, ast.Assign) and isinstance(value, ast.Call) and
+                _function(forward, value.func) == "cho_factor"):
+            return [stmt]
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        factor, lower = _factor(forward, value, np_name)
+        if isinstance(target, ast.Tuple) and len(target.elts) == 2 and \
+                all(isinstance(e, ast.Name) for e in target.elts):
+            c, flag = (e.id for e in target.elts)
+            factors[c], flags[flag] = (c, lower, False), lower
+            new = [ast.Assign([ast.Name(c, ast.Store())], factor)]  # (the flag: read by cho_solve only)
+        elif isinstance(target, ast.Name):
+            c = fresh(f"{target.id}_c")
+            factors[target.id] = (c, lower, True)
+            new = [ast.Assign([ast.Name(c, ast.Store())], factor)]
+        else:
+            raise forward.error("the pair cho_factor returns must be bound to one name or unpacked into "
+                                "two (c, low = cho_factor(a))", stmt)
+        for node in new:
+            ast.copy_location(node, stmt)
+            ast.fix_missing_locations(node)
+        return new
+    forward.func.body = rewrite_statements(forward.func.body, each)
     stored = {}
     for node in walk(forward.func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):

@@ -10,19 +10,19 @@ for real vectors in every mode and at every pair of lengths; the rule of
 
 import ast
 
+from .source import module_calls
+
 
 def rewrite(forward):
-    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
-    direct = {name for name, meaning in forward.env.items() if meaning == "numpy.correlate"}
-    if not numpy_names and not direct:
+    calls = module_calls(forward.env, "numpy", ("correlate",))
+    if calls is None:
         return
+    which, numpy_names = calls
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            func = node.func
-            if not (isinstance(func, ast.Attribute) and func.attr == "correlate" and isinstance(func.value, ast.Name)
-                    and func.value.id in numpy_names or isinstance(func, ast.Name) and func.id in direct):
+            if which(node.func) is None:
                 return node
             given = dict(zip(("a", "v", "mode"), node.args))
             if len(node.args) > 3 or any(isinstance(a, ast.Starred) for a in node.args) or \

@@ -383,6 +383,36 @@ def fresh_names(used, bare=False):
     return fresh
 
 
+def module_calls(env, module, names):
+    """How a function's calls of ``module``'s functions ``names`` are spelled, ``env`` binding its names:
+    ``(which, aliases)``, ``which(func)`` the one of ``names`` a call's ``func`` names (``np.trapz``,
+    ``trapz`` imported by name) or None, ``aliases`` the names bound to ``module`` itself; None where
+    nothing could spell one."""
+    aliases = sorted(name for name, meaning in env.items() if meaning == module)
+    direct = {name: meaning[len(module) + 1:] for name, meaning in env.items()
+              if meaning in {f"{module}.{n}" for n in names}}
+    if not aliases and not direct:
+        return None
+
+    def which(func):
+        if func.__class__ is ast.Attribute and func.value.__class__ is ast.Name and func.value.id in aliases:
+            return func.attr if func.attr in names else None
+        return direct.get(func.id) if func.__class__ is ast.Name else None
+    return which, aliases
+
+
+def rewrite_statements(stmts, each):
+    """``stmts`` with every statement, in blocks too (not in functions defined inside), replaced by
+    the list ``each(stmt)`` gives (its blocks rewritten first)."""
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                setattr(stmt, field, rewrite_statements(getattr(stmt, field), each))
+        out.extend(each(stmt))
+    return out
+
+
 def name_ids(node):
     """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
     found, todo = set(), [node]
