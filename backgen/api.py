@@ -28,6 +28,7 @@ import linecache
 import sys
 import threading
 import types
+import warnings
 
 import numpy as np
 
@@ -223,11 +224,14 @@ class Differentiable:
 
     Scalar code (and NumPy code whose shapes are declared) is differentiated
     at once.  Otherwise the backward is generated at the first ``.backward``
-    call, for the shapes of its arrays, and kept for later calls with arrays
-    of the same shapes (the code depends on the ranks and on which dimensions
-    are 1, of the arrays and of the values made from them, which other sizes
-    may change: ``x[1:]`` of 2 rows has 1), up to ``CACHE_SIZE`` of them, the
-    code written alike for several kept once.  On a method, ``self``
+    call, for the shapes of its arrays.  The code depends on the ranks, on
+    which dimensions are 1, on which sizes are equal or larger, and on
+    integer values; where it is the same text for the sizes moved up and (if
+    the values fit them) for the least sizes in that order, it is kept for
+    every size of that pattern (100 batch sizes generate once).  Otherwise
+    it is kept per set of shapes, as the values made from the arrays may
+    differ (``x[1:]`` of 2 rows has 1, and broadcasts), the code written
+    alike for several kept once; up to ``CACHE_SIZE`` of each.  On a method, ``self``
     is bound and left out of the default ``wrt``; so are the parameters a
     call gives integer arrays the forward indexes with (labels) or never
     reads, or boolean arrays it uses other than in arithmetic (masks).
@@ -246,6 +250,7 @@ class Differentiable:
             if self._attributes:
                 self._signature = methods.signature(self._signature, method, self._attributes)
         self._cache = collections.OrderedDict()
+        self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._given_wrt = wrt
         self._latest = None
@@ -309,11 +314,18 @@ class Differentiable:
             return self
         return BoundDifferentiable(self, instance)
 
-    def _build(self, args, wrt=None):
+    def _generate(self, args, wrt=None):
+        """The generated program for these argument values and its module's text."""
         forward = self._read(args)
         wrt = wrt or self.wrt
         with recomputing(self._recompute):
-            return _compiled(guarded(forward, lambda: program(forward, wrt, self._shapes, args)))
+            result = guarded(forward, lambda: program(forward, wrt, self._shapes, args))
+        return result, emit.module_source([result], source_name=f"{result.main.forward_name}()")
+
+    def _build(self, args, wrt=None):
+        result, text = self._generate(args, wrt)
+        namespace = _exec_module(text, f"<backgen: {result.main.name}>")
+        return namespace[result.main.name], text, result
 
     def wrt_for(self, values):
         """``wrt``, with the parameters defaulting to an integer that this call gives a float; unless
@@ -343,19 +355,40 @@ class Differentiable:
         else:
             # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
-            key = (wrt,) + tuple(map(_shape_key, values)) + (tuple(map(_sizes, values)),)
-            entry = self._cache.get(key)
+            pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values),)
+            key = pattern + (tuple(map(_sizes, values)),)
+            entry = self._cache.get(key) or self._general.get(pattern)
             if entry is None:
                 entry = deep(lambda: self._build(values, wrt), _origin(self._func))
                 # (the same code as for other sizes, as it mostly is: that function, kept once)
                 entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
-                self._cache[key] = entry
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(key)
+                if pattern not in self._general:
+                    self._general[pattern] = entry if self._for_every_size(values, wrt, entry) else None
+                    _bound(self._general)
+            self._cache[key] = entry
+            self._cache.move_to_end(key)
+            _bound(self._cache)
         self._latest = entry
         return entry
+
+    def _for_every_size(self, values, wrt, entry):
+        """Whether the code ``entry`` written for these values is the code for every size of their
+        pattern: generated again for the sizes moved up alike (their differences kept), it is the
+        same text, and so it is for the least sizes in the same order (where sizes made from them
+        are 0 or 1, which broadcast or empty) unless the values do not fit those (labels of 10
+        classes given 3)."""
+        for probe, needed in _probe_sizes(values):
+            try:
+                with warnings.catch_warnings():  # (of values nobody gave)
+                    warnings.simplefilter("ignore")
+                    _, text = deep(lambda: self._generate(probe, wrt), _origin(self._func))
+            except Exception:  # noqa: BLE001 (any failure on sizes nobody asked for)
+                if needed:
+                    return False
+                continue
+            if text != entry[1]:
+                return False
+        return True
 
     def _bind(self, args, kwargs):
         if self._attributes and args:  # (the object, then the method's arguments)
@@ -552,11 +585,14 @@ class Layer(Differentiable):
             return self
         return BoundLayer(self, instance)
 
-    def _build(self, args, wrt=None):
+    def _generate(self, args, wrt=None):
         forward = self._read(args)
         result = guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args))
+        return result, layer_module([result], source_name=f"{result.main.forward_name}()")
+
+    def _build(self, args, wrt=None):
+        result, text = self._generate(args, wrt)
         name = result.main.forward_name
-        text = layer_module([result], source_name=f"{name}()")
         namespace = _exec_module(text, f"<backgen layer: {name}>")
         forward_name, backward_name = layer_names(name)
         return namespace[forward_name], text, result, namespace[backward_name]
@@ -634,6 +670,52 @@ def _sizes(value):
     if isinstance(value, dict):
         return tuple((k, _sizes(v)) for k, v in value.items())
     return None
+
+
+def _bound(cache):
+    while len(cache) > CACHE_SIZE:
+        cache.popitem(last=False)
+
+
+def _array_sizes(value):
+    """The sizes of the arrays in an argument, in order."""
+    if isinstance(value, np.ndarray):
+        return list(value.shape)
+    if isinstance(value, (list, tuple)):
+        return [d for v in value for d in _array_sizes(v)]
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _array_sizes(v)]
+    return []
+
+
+def _size_order(values):
+    """Which of the arrays' sizes above 1 are equal and which larger: each one's place among them."""
+    sizes = [d for v in values for d in _array_sizes(v)]
+    distinct = sorted({d for d in sizes if d > 1})
+    return tuple(distinct.index(d) if d > 1 else -1 for d in sizes)
+
+
+def _resized(value, size):
+    """``value`` with each array's sizes above 1 changed by ``size``, its numbers repeated to fill it."""
+    if isinstance(value, np.ndarray):
+        return np.resize(value, tuple(size(d) if d > 1 else d for d in value.shape))
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, dict, np.ndarray)) for v in value):
+        return type(value)(_resized(v, size) for v in value)
+    if isinstance(value, dict):
+        return {k: _resized(v, size) for k, v in value.items()}
+    return value
+
+
+def _probe_sizes(values):
+    """The values again at other sizes of their pattern, each with whether it must be generated: every
+    size above 1 moved up by 3 (sizes made by slicing keep theirs), and the least sizes in the same
+    order (2, 3, ...)."""
+    distinct = sorted({d for v in values for d in _array_sizes(v) if d > 1})
+    least = {d: i + 2 for i, d in enumerate(distinct)}
+    probes = [(tuple(_resized(v, lambda d: d + 3) for v in values), True)] if distinct else []
+    if any(least[d] != d for d in distinct):
+        probes.append((tuple(_resized(v, least.__getitem__) for v in values), False))
+    return probes
 
 
 def _shape_key(value):

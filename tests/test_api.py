@@ -423,14 +423,35 @@ def test_cache_is_keyed_on_what_the_code_depends_on(monkeypatch):
         x = r.standard_normal((n, 3))
         dx, dw, db = affine.backward(x, w, b, dout=np.ones((n, 2)))
         assert dx.shape == (n, 3) and db == pytest.approx([n, n])
-    # written for each batch size (a size made from the arrays' may be 1 at some only), the same code,
-    # kept once
-    assert len(builds) == 100 and len({id(entry[0]) for entry in affine._cache.values()}) == 1
+    # three patterns: a batch of 2 (the size of b), of 3 (the size of a row of x) and of more; each
+    # generated once, and once more at other sizes of it (the same code: kept for all its sizes)
+    assert len(builds) == 6 and len({id(entry[0]) for entry in affine._cache.values()}) == 1
     affine.backward(x, w, b, dout=np.ones((101, 2)))  # sizes seen: not written again
-    assert len(builds) == 100
+    assert len(builds) == 6
     # a batch of one is a different pattern (b is not broadcast along a dimension of size 1)
     assert backgen.gradcheck(affine, r.standard_normal((1, 3)), w, b) < 1e-6
-    assert len(builds) == 101
+    assert len(builds) == 8
+
+
+def test_code_that_differs_between_sizes_of_one_pattern_is_kept_per_size(monkeypatch):
+    from backgen import api
+
+    builds = []
+    real = api.program
+    monkeypatch.setattr(api, "program", lambda *a, **k: builds.append(1) or real(*a, **k))
+
+    @backgen.backward
+    def f(x):
+        return np.sum(np.tanh(x[1:] * x[:1]))
+
+    r = np.random.default_rng(2)
+    # x[1:] of 2 rows has 1, as x[:1] has: no sum over the rows of x[:1]'s gradient, which other
+    # sizes (x of 2 to 6 rows of 7, one pattern) need; nor is the code of 5 rows kept for 2
+    for n in (2, 5, 3, 6, 2, 4):
+        assert backgen.gradcheck(f, r.standard_normal((n, 7))) < 1e-6
+    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), ((2, 7),))][1]
+    texts = {entry[1] for entry in f._cache.values()}
+    assert len(texts) == 2 and len(f._cache) == 5
 
 
 def test_cache_is_bounded(monkeypatch):
@@ -451,11 +472,12 @@ def test_cache_is_bounded(monkeypatch):
     x = np.array([1.0, 2.0])
     for n in range(6):
         assert list(power.backward(x, n)) == pytest.approx(list((n + 1) * x ** n))
-    assert len(builds) == 6 and len(power._cache) == 3
+    # each n generated, and again for x of other sizes, to learn that its code holds for them all
+    assert len(builds) == 12 and len(power._cache) == 3 and len(power._general) == 3
     power.backward(x, 5)  # among the latest: kept
-    assert len(builds) == 6
+    assert len(builds) == 12
     power.backward(x, 0)  # the oldest: dropped, generated again
-    assert len(builds) == 7
+    assert len(builds) == 14
 
 
 def test_a_library_function_the_forward_calls_is_not_read_as_a_helper(tmp_path):
