@@ -31,6 +31,7 @@ from . import ir, runtime, structured
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
+from .peel import peeled
 from .reverse import reverse
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
@@ -39,6 +40,9 @@ from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import walk
 from .stage import stage, uses_numpy
+
+
+MAX_PEELS = 4  # loop iterations written out, in all, to let values settle their shapes
 
 
 def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
@@ -203,13 +207,20 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, written, split = False, frozenset(), False
+    unmerged, written, split, peels = False, frozenset(), False, 0
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
                 forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split)
             break
         except BackgenError as error:
+            if getattr(error, "varying_shape", None) and not (chain or shape_free) and peels < MAX_PEELS:
+                func = peeled(forward.func, error.lineno, (error.offset or 1) - 1,
+                              inside=getattr(error, "iteration", False))
+                if func is not None:  # a value that changes shape in a loop's first iterations only: those
+                    forward = dataclasses.replace(forward, func=func)  # written out before the loop
+                    peels += 1
+                    continue
             if getattr(error, "varying_shape", None) == "path" and not unmerged:
                 unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
                 continue

@@ -337,7 +337,7 @@ class _Walker:
         again = False  # the same operation seen again, in a later iteration of its loop
         if known is None:
             differs = False
-        elif origin is not None and self.origins.get(name) == origin:
+        elif origin is not None and self.origins.get(name) is origin:
             differs = again = pattern(known) != pattern(shape)
         else:
             differs = _exact(known) != _exact(shape) and not _growing(known, shape)
@@ -359,6 +359,7 @@ class _Walker:
                     "it; loop over single elements (for j in range(i + 1, n)) or compute it for every "
                     "iteration at once"))
                 error.varying_shape = "path"
+                error.iteration = True
                 raise error
             else:
                 what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
@@ -366,6 +367,7 @@ class _Walker:
             error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
                                                         "it a new name where its shape changes")
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
+            error.iteration = again  # (the same line in another iteration of its loop)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error
