@@ -640,7 +640,9 @@ class StatementStager:
         In a loop, or where the if is as written, that is what follows it where the function
         as written has it (for an ``if c: break`` whose else a rewrite made of the rest of the
         loop's body, that rest too), with the next iteration.  Elsewhere a rewrite moved the rest
-        of the block into the if (``if c: return a``, the rest its else): any read outside it."""
+        of the block into the if (``if c: return a``, the rest its else): any read outside it
+        that, where the function as written has the if it was made from, also follows that one
+        (reads on another path of an enclosing if do not)."""
         in_loop = bool(self.loop_entries)
         augmented = {node.target.id for node in source.walk(self.func)
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)}
@@ -654,6 +656,8 @@ class StatementStager:
             inside = {id(node) for node in source.walk(stmt)}
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and id(n) not in inside
                     and isinstance(n.ctx, ast.Load)} | augmented
+            if _path_to(self.forward.func.body, stmt) is not None:  # and what follows the if it was made
+                live &= self.read_outside(stmt, []) | augmented  # from (each of the two holds all that is live)
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
                 live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}

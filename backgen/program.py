@@ -27,7 +27,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir, runtime, structured
+from . import ir, runtime, structured, tails
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
@@ -43,6 +43,7 @@ from .stage import stage, uses_numpy
 
 
 MAX_PEELS = 4  # loop iterations written out, in all, to let values settle their shapes
+MAX_SPLITS = 4  # branches whose tails are written into each path, in all
 
 
 def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
@@ -207,7 +208,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, written, split, peels = False, frozenset(), False, 0
+    unmerged, written, split, peels, splits = False, frozenset(), False, 0, 0
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
@@ -227,6 +228,13 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             if getattr(error, "varying_output", False) and not split:
                 split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
+            if getattr(error, "varying_shape", None) == "path" and not getattr(error, "iteration", False) \
+                    and not (chain or shape_free) and splits < MAX_SPLITS:
+                func = tails.split(forward.func, error.lineno, (error.offset or 1) - 1, _module_names(forward))
+                if func is not None:  # a value of two shapes after an if: what follows written into each path
+                    forward = dataclasses.replace(forward, func=func)
+                    splits += 1
+                    continue
             in_place = getattr(error, "written_in_place", None)
             if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
                 raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
@@ -285,6 +293,11 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _module_names(forward):
+    """The names the forward's module gives NumPy and math (``np``, ``numpy``, ``math``)."""
+    return {"np", "numpy", "math"} | {name for name, value in forward.env.items() if value is np or value is math}
 
 
 def _passed_new(result, op, reads):

@@ -34,7 +34,8 @@ def run_case(source, args, dout=1.0, name="f"):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
     func_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    want = finite_differences(func, func_args, range(len(args)), douts)
+    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
+    want = finite_differences(fresh, func_args, range(len(args)), douts)  # (a forward writing into its inputs)
     got = got if len(args) > 1 else (got,)
     return got, want
 
@@ -110,15 +111,23 @@ def test_a_while_value_that_changes_shape_is_refused():
     ''', [np.full((3, 1), 0.3), X], "changes shape in this loop")
 
 
-def test_a_value_whose_shape_depends_on_the_branch_is_refused():
-    assert_refused('''
+@pytest.mark.parametrize("x", [[0.2, -0.2, 0.3], [0.7, -0.2, 0.3]])
+def test_a_value_whose_shape_depends_on_the_branch_is_right_on_each_path(x):
+    # y is () on one path and (3,) on the other: the return is written into each path, and so the
+    # backward takes the path the forward took (at x = [0.2, -0.2, 0.3] it gave [0.5, 0.2, 1.8] for
+    # [1, 1.3, 1.6], then was refused)
+    source = '''
     def f(x: "3"):
         if x[0] < 0.5:
             y = np.sum(x)
         else:
             y = x * 1.0
         return y * x
-    ''', [np.array([0.2, -0.2, 0.3])], "'y' has shape \\(\\) on one path")
+    '''
+    dout = np.array([1.0, 2.0, 3.0])
+    assert_right(source, [np.array(x)], dout=dout)
+    if x[0] < 0.5:
+        np.testing.assert_allclose(run_case(source, [np.array(x)], dout)[0][0], [1.0, 1.3, 1.6])
 
 
 def test_branches_with_one_shape_are_right_whichever_is_taken():
@@ -518,11 +527,6 @@ def test_a_fancy_index_by_a_list_names_its_value_plainly():
 
 @pytest.mark.parametrize("source, args, match", [
     ('''
-    def f(W: "3, 4", v: "4"):
-        W *= v if v.mean() > v[2] else W
-        return W * 1.0
-    ''', [np.arange(12.0).reshape(3, 4) / 10, np.array([0.5, 0.6, 0.9, 0.2])], "'pick' has shape"),
-    ('''
     def step(p):
         return p[None]
 
@@ -748,3 +752,55 @@ def test_a_remainder_of_differentiated_numbers_has_their_slope():
                 k = k + i % 2
             return np.sum((x * 3.0) % 1.0 + x[k] * (s % 0.5)) * s
         """, (np.array([0.31, -0.23, 0.52]), 0.77))
+
+
+@pytest.mark.parametrize("v", [[0.5, 0.6, 0.9, 0.2], [0.5, 0.6, 0.1, 0.2]])
+def test_a_conditional_expression_is_written_as_the_if_it_is(v):
+    # pick, the value of W *= (v if ... else W), is (4,) on one path and (3, 4) on the other: the
+    # statement is written as an if, W *= v on one path and W *= W on the other (it was refused)
+    assert_right('''
+    def f(W: "3, 4", v: "4"):
+        W *= v if v.mean() > v[2] else W
+        return W * 1.0
+    ''', [np.arange(12.0).reshape(3, 4) / 10, np.array(v)], dout=np.linspace(0.5, 1.5, 12).reshape(3, 4))
+
+
+@pytest.mark.parametrize("x", [[0.7, 0.2, -0.4, 0.1], [0.3, 0.2, -0.4, 0.1], [0.3, -0.2, -0.4, 0.1]])
+def test_each_path_of_an_elif_chain_gets_what_follows_it(x):
+    # h is (3,), (4,) or () by the path: what follows is written into each of the three
+    assert_right('''
+    def f(x: "4", W: "3, 4"):
+        if x[0] > 0.5:
+            h = W @ x
+        elif x[1] > 0.0:
+            h = x * 2.0
+        else:
+            h = np.sum(x)
+        g = np.tanh(h) * 3.0
+        return np.sum(g * h)
+    ''', [np.array(x), np.linspace(-1.0, 1.0, 12).reshape(3, 4)])
+
+
+@pytest.mark.parametrize("x", [[0.7, 0.2, -0.4, 0.1], [0.7, -0.2, -0.4, 0.1], [-6.0, 0.2, 0.4, 0.1]])
+def test_a_branch_inside_a_branch_gets_what_follows_both(x):
+    assert_right('''
+    def f(x: "4", W: "3, 4"):
+        h = x
+        if x[0] > -5.0:
+            if x[1] > 0.0:
+                h = W @ x
+            g = np.sum(h ** 2)
+        else:
+            g = 1.0
+        return g + np.sum(np.sin(h))
+    ''', [np.array(x), np.linspace(-1.0, 1.0, 12).reshape(3, 4)])
+
+
+@pytest.mark.parametrize("shift", [0.5, -0.5])
+def test_a_conditional_expression_in_a_returned_tuple_gives_each_path_its_output(shift):
+    X = np.linspace(-1.0, 1.0, 12).reshape(3, 4) + shift
+    dout = np.linspace(0.5, 1.5, 12).reshape(3, 4) if X.mean() < 0.0 else 1.5
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        return np.sum(X ** 2) * 2.0, X * s if X.mean() < 0.0 else s * s
+    ''', [X, 0.7], dout=(1.0, dout))

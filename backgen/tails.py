@@ -1,0 +1,172 @@
+"""Tail duplication: the code after a branch written into each of its paths.
+
+Contract: ``split(func, lineno, col) -> ast.FunctionDef | None``.  Where a
+name has one shape on one path of an ``if`` and another shape on the other
+(``b = X.std(axis=1) if c else X``, or ``v = v * 2.0 + X`` in one branch), the
+code after the branch reads a value of two shapes, for which backgen writes no
+one line.  ``split`` takes the branch holding the place ``lineno``/``col``
+(0-based column) and writes all that runs after it, up to the function's
+return, into each of its paths, so that each path has one shape per value:
+
+    if c:                    if c:
+        A                        A
+    else:           ->           REST
+        B                    else:
+    REST                         B
+                                 REST
+
+A statement whose value is a conditional expression (``b = X if c else s``,
+``return a, (X if c else s)``) is first written as that ``if``.  The result is
+the same program: the copies keep their line numbers (the code staged from
+them still points at the user's lines), a path ending in ``return`` or
+``raise`` gets nothing after it, and nothing is split inside a loop (whose
+tail is the next iteration), a ``with`` or a ``try``.  A conditional
+expression is written as an ``if`` only where whatever its statement evaluates
+before it has no effect the order could change (no call but of NumPy's and
+math's functions and of methods that write into nothing).  None where the
+place is in no such branch, or the function would grow past ``MAX_NODES``.
+"""
+
+import ast
+import copy
+
+MAX_NODES = 4000  # AST nodes a function may grow to by splitting
+
+_WRITING_METHODS = {"sort", "fill", "put", "resize", "itemset", "setfield", "partition", "byteswap", "append",
+                    "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add",
+                    "setflags", "__setitem__", "__iadd__"}
+_PURE_BUILTINS = {"len", "abs", "float", "int", "min", "max", "sum", "round", "range", "bool", "tuple", "list",
+                  "zip", "enumerate", "reversed", "sorted", "pow", "divmod", "isinstance"}
+_STOPS = (ast.Return, ast.Raise)
+_SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
+
+
+def split(func, lineno, col, modules=("np", "numpy", "math")):
+    """``func`` with the branch at ``lineno``/``col`` and all after it written once per path, or None."""
+    func = copy.deepcopy(func)
+    body = _split_block(func.body, [], (lineno, col), set(modules))
+    if body is None:
+        return None
+    func.body = body
+    if sum(1 for _ in ast.walk(func)) > MAX_NODES:
+        return None
+    return ast.fix_missing_locations(func)
+
+
+def _holds(stmt, place):
+    return (stmt.lineno, stmt.col_offset) <= place <= (stmt.end_lineno, stmt.end_col_offset)
+
+
+def _split_block(block, after, place, modules):
+    """``block`` followed by ``after`` (the statements that run after it), with the innermost branch
+    holding ``place`` split; None where there is none that can be."""
+    for index, stmt in enumerate(block):
+        if not _holds(stmt, place):
+            continue
+        tail = block[index + 1:] + after
+        if isinstance(stmt, ast.If):
+            for field, other in (("body", "orelse"), ("orelse", "body")):
+                if any(_holds(inner, place) for inner in getattr(stmt, field)):
+                    deeper = _split_block(getattr(stmt, field), tail, place, modules)
+                    if deeper is not None:  # a branch inside this one's: the tail goes into both paths
+                        setattr(stmt, field, deeper)
+                        setattr(stmt, other, _then(getattr(stmt, other), tail))
+                        return block[:index] + [_stretched(stmt)]
+                    break
+            return block[:index] + [_with_tail(stmt, tail)]  # the place is in this if's branches (or test)
+        if isinstance(stmt, _SIMPLE):
+            branch = _conditional(stmt, modules)
+            return None if branch is None else block[:index] + [_with_tail(branch, tail)]
+        return None  # a loop, with, try or def: its tail is not only what follows it
+    return None
+
+
+def _with_tail(branch, tail):
+    branch.body, branch.orelse = _then(branch.body, tail), _then(branch.orelse, tail)
+    return _stretched(branch)
+
+
+def _stretched(stmt):
+    """``stmt``, its place ending where the last of what it now holds ends (the tail's copies are in it)."""
+    ends = [(node.end_lineno, node.end_col_offset) for node in ast.walk(stmt)
+            if getattr(node, "end_lineno", None) is not None]
+    stmt.end_lineno, stmt.end_col_offset = max(ends)
+    return stmt
+
+
+def _then(statements, tail):
+    """``statements`` then a copy of ``tail``, unless they end the function (return, raise)."""
+    if statements and isinstance(statements[-1], _STOPS):
+        return statements
+    return list(statements) + copy.deepcopy(tail) or []
+
+
+def _conditional(stmt, modules):
+    """``stmt`` written as an ``if`` on its first conditional expression (outside comprehensions and
+    lambdas): ``if c: <stmt with A> else: <stmt with B>``; None where it has none, or where what it
+    evaluates before the test may have an effect."""
+    found = _first_conditional(stmt)
+    if found is None or not _pure(stmt, modules):
+        return None
+    parent, field, position, node = found
+    paths = []
+    for value in (node.body, node.orelse):
+        new = copy.deepcopy(stmt)
+        holder = _same_node(stmt, new, parent)
+        if position is None:
+            setattr(holder, field, copy.deepcopy(value))
+        else:
+            getattr(holder, field)[position] = copy.deepcopy(value)
+        paths.append([new])
+    return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+
+
+def _first_conditional(stmt):
+    """``(parent, field, index or None, node)`` of the first conditional expression in ``stmt``
+    (outermost first), not inside a comprehension or lambda; None if none."""
+    pending = [stmt]
+    while pending:
+        parent = pending.pop(0)
+        for field, value in ast.iter_fields(parent):
+            children = value if isinstance(value, list) else [value]
+            for position, child in enumerate(children):
+                if not isinstance(child, ast.AST):
+                    continue
+                if isinstance(child, ast.IfExp):
+                    return parent, field, position if isinstance(value, list) else None, child
+                if isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                    continue
+                pending.append(child)
+    return None
+
+
+def _same_node(original, copied, target):
+    """The node of ``copied`` (a deep copy of ``original``) that stands where ``target`` is in ``original``."""
+    for a, b in zip(ast.walk(original), ast.walk(copied)):
+        if a is target:
+            return b
+    raise LookupError(target)
+
+
+def _pure(stmt, modules):
+    """Whether evaluating ``stmt``'s expressions can have no effect but its own assignment."""
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
+            return False
+        if isinstance(node, ast.Call):
+            if any(keyword.arg == "out" for keyword in node.keywords):
+                return False
+            func = node.func
+            if isinstance(func, ast.Name):
+                if func.id not in _PURE_BUILTINS:
+                    return False
+            elif isinstance(func, ast.Attribute):
+                root = func.value
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                module_call = isinstance(root, ast.Name) and root.id in modules
+                if not module_call and func.attr in _WRITING_METHODS:
+                    return False
+            else:
+                return False
+    return True
