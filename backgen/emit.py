@@ -151,7 +151,7 @@ def _checks(backward, guard):
                        f'"{backward.name}() is written for {name} as {kind}: "\n'
                        f'                        "for arrays of other ranks, generate it with their shapes given"'))
     for name in backward.stacked:  # for W in Ws without shapes: Ws is one array (or arrays of one shape)
-        checks.append((f"isinstance({name}, (list, tuple)) and len({{{np_name}.shape(v) for v in {name}}}) > 1",
+        checks.append((f"_several_shapes({name})",
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'
                        f'                        "shapes, generate it with their shapes given (shapes={{{name!r}: '
                        f'[...]}}) or use the decorator"'))

@@ -242,6 +242,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     backwards, forwards = [], {}
     patched = {}
+    iterates = set(structured.iterated(forward.func))
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
     for op in calls:
         name = op.param("function")
@@ -264,6 +265,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
         backward_name, helper_wrt, sub, main = registry[key]
+        iterates |= {a.name for a, p in zip(op.args, op.param("params").split(","))  # (passed on to a helper
+                     if a.__class__ is ir.Var and p in main.iterates}  # iterating or unpacking it: Ws itself)
         backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
@@ -285,8 +288,10 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
+    params = [a.arg for a in forward.func.args.args]
+    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
-        main = dataclasses.replace(main, stacked=tuple(p for p in structured.iterated(forward.func) if p in shape_free))
+        main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free))
     if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
         # the user has a function of that name, which the forward calls: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))

@@ -17,6 +17,16 @@ import re
 import numpy as np
 
 HELPERS = {
+    "_several_shapes": '''
+def _several_shapes(values):
+    """Whether values is a list or tuple of arrays of several shapes (pairs (W, b) of two among them)."""
+    if not isinstance(values, (list, tuple)):
+        return False
+    try:
+        return len({np.shape(v) for v in values}) > 1
+    except ValueError:  # an item itself holds arrays of several shapes
+        return True
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""

@@ -694,7 +694,8 @@ def candidates(func):
 
 def iterated(func):
     """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``) or unpacks
-    (``W1, b1, W2, b2 = params``), in order: code written without shapes takes each for one array."""
+    (``W1, b1, W2, b2 = params``, ``W, b = params[k]``), in order: code written without shapes takes
+    each for one array."""
     params = [a.arg for a in func.args.args]
     found = set()
     for node in walk(func):
@@ -702,9 +703,10 @@ def iterated(func):
             found.add(node.iter.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             found |= {a.id for a in node.args if isinstance(a, ast.Name)}
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and \
-                any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):
-            found.add(node.value.id)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):
+            value = node.value.value if isinstance(node.value, ast.Subscript) else node.value  # (W, b = params[k]:
+            if isinstance(value, ast.Name):  # a helper's for W, b in params as desugared)
+                found.add(value.id)
     return tuple(p for p in params if p in found)
 
 

@@ -6242,7 +6242,7 @@ KNOWN = {
     ("cross_product_torque", "generate"): ("refused", "the shapes of r, F are needed"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    ("net_list_relu", "generate"): ("refused", "inputs changes shape in this loop"),
+    ("net_list_relu", "generate"): ("refused", "is written for params as one array"),
     ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
     # a list of arrays of several shapes given to code written without shapes for one array
     ("accumulate_list_layers", "generate"): ("refused", "is written for Ws as one array"),

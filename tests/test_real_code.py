@@ -709,3 +709,45 @@ def test_a_layer_of_layers_naming_its_output_again_is_composed_of_their_backward
     want = finite_differences(lambda *a: namespace["affine_relu_forward"](*a)[0], [x, w, b], range(3), (dout,))
     for g, v in zip(got, want):
         np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
+
+
+def test_a_list_of_pairs_unpacked_only_in_a_helper_is_refused_by_shape_generic_code_as_it_runs():
+    # params unpacked (W, b = params) or iterated (for W, b in params) by a helper the loss passes it
+    # to, at one or two calls' depth: the code written without shapes takes params for one array, and a
+    # list of (W, b) pairs of several shapes is refused as it is called, not a crash in np.zeros_like
+    source = '''
+import numpy as np
+
+def unpack(params):
+    W, b = params
+    return W, b
+
+def hinge(params, X, y):
+    W, b = unpack(params)
+    return np.mean(np.maximum(0.0, 1.0 - y * (X @ W + b))) + 0.5 * np.sum(W ** 2)
+
+def predict(inputs, params):
+    for W, b in params:
+        inputs = np.tanh(inputs @ W + b)
+    return inputs
+
+def euler(y0, params, dt=0.1):
+    y = y0
+    for _ in range(3):
+        y = y + dt * predict(y, params)
+    return y
+
+def ode_loss(params, y0):
+    return np.sum(euler(y0, params) ** 2)
+'''
+    rng = np.random.default_rng(81)
+    X, y = rng.standard_normal((5, 3)), np.array([1.0, -1.0, 1.0, 1.0, -1.0])
+    namespace = {}
+    exec(backgen.generate(source, name="hinge", wrt=("params",)), namespace)
+    with pytest.raises(TypeError, match="is written for params as one array"):
+        namespace["hinge_backward"](params=(rng.standard_normal(3), 0.2), X=X, y=y)
+    namespace = {}
+    exec(backgen.generate(source, name="ode_loss", wrt=("params",)), namespace)
+    params = [(rng.standard_normal((2, 4)), rng.standard_normal(4)), (rng.standard_normal((4, 2)), rng.standard_normal(2))]
+    with pytest.raises(TypeError, match="is written for params as one array"):
+        namespace["ode_loss_backward"](params, rng.standard_normal((3, 2)))
