@@ -42,7 +42,7 @@ def docstring_shapes(func):
     if not doc:
         return {}
     params = [a.arg for a in func.args.args]
-    entries = _entries(doc, params)
+    entries, shared = _entries(doc, params)
     found, reshaped = {}, set()
     for name, text in entries.items():
         match = _SHAPE.search(text) or _LEADING.match(text)  # "of shape (N, D)"; "- x: (N, D) inputs"
@@ -50,6 +50,8 @@ def docstring_shapes(func):
                 not re.fullmatch(r"\s*[A-Z]\s*", match.group(1)):
             match = None  # "- mode: (train or test)"
         if not match:
+            if name in shared:  # an entry sharing a line ("y: int (N,)"): read for a shape only
+                continue
             if _ANY.search(text):  # "of any shape": code that must hold for every rank
                 found[name] = Spec(ANY_RANK)
             elif _SCALAR.search(text):  # "- reg: (float) regularization strength", "eps (float): ..."
@@ -77,21 +79,40 @@ def docstring_shapes(func):
 
 
 def _entries(doc, params):
-    """The text of each parameter's entry: its line and the more indented lines under it."""
+    """The text of each parameter's entry: its line and the more indented lines under it; and the
+    parameters whose entry follows another's on its line."""
     lines = doc.splitlines()
-    entries, current, indent = {}, None, 0
+    entries, current, indent, shared = {}, None, 0, set()
     for line in lines:
         stripped = line.strip()
         head = re.match(r"^[-*]?\s*(\w+)\s*(?:\(([^)]*)\))?\s*:", stripped)
         width = len(line) - len(line.lstrip())
         if head and head.group(1) in params:
             current, indent = head.group(1), width
-            entries[current] = stripped[head.end():] + (f" ({head.group(2)})" if head.group(2) else "")
+            entries[current] = ""
+            current = _split(entries, current, stripped[head.end():], params, shared)
+            entries[current] += f" ({head.group(2)})" if head.group(2) else ""
         elif current and stripped and width > indent:
-            entries[current] += " " + stripped
+            current = _split(entries, current, " " + stripped, params, shared)
         else:
             current = None
-    return entries
+    return entries, shared
+
+
+def _split(entries, current, text, params, shared):
+    """``text`` added to ``current``'s entry, up to another parameter's entry on the same line
+    (``x: scores of shape (N, C); y: labels of shape (N,)``), which gets the rest: the entry then
+    current."""
+    while True:
+        match = next((m for m in re.finditer(r"[;,]\s*(\w+)\s*:", text)
+                      if m.group(1) in params and m.group(1) != current and m.group(1) not in entries), None)
+        if match is None:
+            entries[current] += text
+            return current
+        entries[current] += text[:match.start()]
+        current, text = match.group(1), text[match.end():]
+        entries[current] = ""
+        shared.add(current)
 
 
 def _dims(text):

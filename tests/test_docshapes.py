@@ -67,3 +67,15 @@ def test_shapes_written_after_the_names_anywhere_in_the_docstring():
         """
     ''')
     assert found == {"logits": Spec(("N", "C")), "center": Spec(("D",))}
+
+
+def test_entries_of_several_parameters_on_one_line_end_where_the_next_begins():
+    # "x: scores of shape (N, C); y: labels of shape (N,)": the labels are y's, not x's (x read as
+    # integers refused x's gradient); an entry sharing a line is read for a shape only
+    found = read('''
+    def multiclass_svm(x, y, w, b, k):
+        """x: scores of shape (N, C); y: labels of shape (N,).
+        - w: the weights, b: the biases of shape (M,); k: int (N,)
+        """
+    ''')
+    assert found == {"x": Spec(("N", "C")), "y": Spec(("N",), "int"), "b": Spec(("M",))}
