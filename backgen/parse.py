@@ -983,7 +983,7 @@ def _fence_expr(forward, node, where="value"):
     kind = type(node)
     if kind is ast.Name:  # (the most common node: nothing to check)
         return
-    if where == "index" and kind in (ast.JoinedStr, ast.BinOp) and key_parts(node) is not None:
+    if where == "index" and kind in (ast.JoinedStr, ast.BinOp, ast.Call) and key_parts(node) is not None:
         for part in key_parts(node):  # params["W%d" % (i + 1)]: a key, resolved where the dict is
             _fence_expr(forward, part, "index")
         return
@@ -1062,9 +1062,14 @@ def _fence_expr(forward, node, where="value"):
 
 def key_parts(node):
     """The values a string key is made of (``"W%d" % (i + 1)``: ``i + 1``; ``f"b{i}"``: ``i``;
-    ``"W" + str(i)``: ``i``), or None if ``node`` does not make a string that way."""
+    ``"W" + str(i)``: ``i``; ``"W{}".format(i)``: ``i``), or None if ``node`` does not make a string
+    that way."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return []
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str) \
+            and all(not isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
+        return list(node.args) + [k.value for k in node.keywords]
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:

@@ -129,6 +129,11 @@ def flatten(forward, wrt, shapes, args):
     func = copy.deepcopy(forward.func)
     trees = {name: tree for name, (tree, _) in found.items()}
     rewriter = _Rewriter(forward, trees, _all_names(func))
+    if args is not None:  # an integer argument bounds a loop as a constant would (for i in range(1, num_layers):
+        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
+                                 if isinstance(value, (int, np.integer)) and not isinstance(value, bool)  # code
+                                 and name not in stored})  # is for that value: the decorator's, keyed by it)
     func.body = rewriter.block(func.body)
     rewriter.name_leaves(params)
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
@@ -555,6 +560,16 @@ class _Rewriter:
                     return None
                 text.append(str(value))
             return "".join(text)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+                and isinstance(node.func.value, ast.Constant) and type(node.func.value.value) is str:
+            values = [self.folded(a) for a in node.args]  # "W{}".format(i + 1)
+            keywords = {k.arg: self.folded(k.value) for k in node.keywords if k.arg is not None}
+            if None in values or None in keywords.values() or len(keywords) < len(node.keywords):
+                return None
+            try:
+                return node.func.value.value.format(*values, **keywords)
+            except (IndexError, KeyError, ValueError):
+                return None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" \
                 and node.func.id not in self.aliases and len(node.args) == 1 and not node.keywords:
             value = self.folded(node.args[0])

@@ -751,3 +751,35 @@ def ode_loss(params, y0):
     params = [(rng.standard_normal((2, 4)), rng.standard_normal(4)), (rng.standard_normal((4, 2)), rng.standard_normal(2))]
     with pytest.raises(TypeError, match="is written for params as one array"):
         namespace["ode_loss_backward"](params, rng.standard_normal((3, 2)))
+
+
+def test_dict_keys_made_by_str_format_and_loops_bounded_by_an_integer_argument(tmp_path):
+    # params['W' + str(i)] in a loop over range(1, num_layers), num_layers an argument, and
+    # params['W{}'.format(i)]: the decorator writes the loops out for the integer the call gives
+    # (refused before: a key made as the code runs; "strings are not supported")
+    module = real_sweep._module('''
+import numpy as np
+
+def fc_scores(params, X, num_layers):
+    h = X
+    for i in range(1, num_layers):
+        h = np.maximum(0, h @ params['W' + str(i)] + params['b' + str(i)])
+    return np.sum((h @ params['W' + str(num_layers)]) ** 2)
+
+def mlp_loss(params, X, y, hidden_layers=2):
+    h = X
+    for i in range(1, hidden_layers + 1):
+        h = np.tanh(h @ params['W{}'.format(i)] + params['b{n}'.format(n=i)])
+    return np.mean((h @ params['W_out'] - y) ** 2)
+''', "str_format_keys", tmp_path)[0]
+    rng = np.random.default_rng(82)
+    params = {"W1": rng.standard_normal((3, 4)), "b1": rng.standard_normal(4), "W2": rng.standard_normal((4, 4)),
+              "b2": rng.standard_normal(4), "W3": rng.standard_normal((4, 2)), "W_out": rng.standard_normal((4, 2))}
+    X, y = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    for function, args in ((module.fc_scores, [params, X, 3]), (module.fc_scores, [params, X, 2]),
+                           (module.mlp_loss, [params, X, y])):
+        decorated = backgen.backward(function, wrt=("params",))
+        got = decorated.backward(*args)
+        for key in got:
+            want = gradient(lambda W, key=key: function({**params, key: W}, *args[1:]), [params[key]], 0)
+            np.testing.assert_allclose(got[key], want, rtol=1e-5, atol=1e-7)
