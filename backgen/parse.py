@@ -141,6 +141,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)
     if helper:
         _inline_function_defaults(forward)
+    _constant_defaults(forward)
     fence(forward)
     _refuse_recursion(forward, key, names)
     if nodes is not None:  # the nodes of the function as read: those the census walked
@@ -507,6 +508,24 @@ def _bind_import(node, env):
 def _public(module):
     """The names ``from module import *`` binds: its ``__all__``, else those not starting with ``_``."""
     return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
+
+
+def _constant_defaults(forward):
+    """Defaults written with the module's numbers (``Cv=1.5 * R``, ``R = 8.314`` above): those numbers
+    put in, so that the default is arithmetic on numbers."""
+    constants, args = forward.constants, forward.func.args
+    if not constants:
+        return
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in constants:
+                return ast.copy_location(ast.parse(constants[node.id], mode="eval").body, node)
+            return node
+    for defaults in (args.defaults, args.kw_defaults):
+        for k, default in enumerate(defaults):
+            if default is not None and any(isinstance(n, ast.Name) and n.id in constants for n in ast.walk(default)):
+                defaults[k] = Put().visit(copy.deepcopy(default))
 
 
 def _read_function(func):

@@ -783,3 +783,22 @@ def mlp_loss(params, X, y, hidden_layers=2):
         for key in got:
             want = gradient(lambda W, key=key: function({**params, key: W}, *args[1:]), [params[key]], 0)
             np.testing.assert_allclose(got[key], want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_default_written_with_a_module_constant(tmp_path):
+    # Cv=1.5 * R with R = 8.314 at the module's top: refused before ("parameter defaults must be numbers")
+    source = '''
+import math
+
+R = 8.314
+
+def entropy_change(T1, T2, V1, V2, n=1.0, Cv=1.5 * R):
+    return n * Cv * math.log(T2 / T1) + n * R * math.log(V2 / V1)
+'''
+    module = real_sweep._module(source, "constant_default", tmp_path)[0]
+    args = [300.0, 450.0, 0.02, 0.035]
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    for got in (namespace["entropy_change_backward"](*args), backgen.backward(module.entropy_change).backward(*args)):
+        for k, g in enumerate(got[:4]):
+            np.testing.assert_allclose(g, gradient(module.entropy_change, args, k), rtol=1e-5)
