@@ -112,7 +112,13 @@ class CallStager:
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):
-            if not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
+            rows = [isinstance(e, (ast.List, ast.Tuple)) for e in arg.elts]
+            if any(rows) and all(rows) and len({len(e.elts) for e in arg.elts}) == 1 and not all(
+                    isinstance(n, (ast.Constant, ast.List, ast.Tuple, ast.UnaryOp, ast.unaryop, ast.Load))
+                    for n in ast.walk(arg)):  # [[c, -s], [s, c]]: each row converted, the rows stacked
+                arg = ast.copy_location(ast.List([ast.copy_location(ast.Call(node.func, [e], []), e)
+                                                  for e in arg.elts], ast.Load()), arg)
+            elif not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
                 return None  # nested: a constant table, or refused where a gradient must flow
             return self.numpy_op("np.stack", list(arg.elts), node, name, role or "stacked")
         if qualified == "np.asarray":  # the array itself where it is one already: written into, it may be

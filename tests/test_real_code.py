@@ -802,3 +802,25 @@ def entropy_change(T1, T2, V1, V2, n=1.0, Cv=1.5 * R):
     for got in (namespace["entropy_change_backward"](*args), backgen.backward(module.entropy_change).backward(*args)):
         for k, g in enumerate(got[:4]):
             np.testing.assert_allclose(g, gradient(module.entropy_change, args, k), rtol=1e-5)
+
+
+def test_a_rotation_matrix_built_from_nested_lists_of_differentiated_numbers(tmp_path):
+    # np.array([[c, -s], [s, c]]) of c, s = cos(theta), sin(theta): each row stacked, then the rows (refused
+    # before: building a value this way from differentiated inputs); a constant table stays a constant
+    source = '''
+import numpy as np
+
+def alignment_error(theta, points, target):
+    c, s = np.cos(theta), np.sin(theta)
+    R = np.array([[c, -s], [s, c]])
+    flip = np.array([[1.0, 0.0], [0.0, -1.0]])
+    return np.sum((points @ R.T @ flip - target) ** 2)
+'''
+    module = real_sweep._module(source, "rotation_nested", tmp_path)[0]
+    rng = np.random.default_rng(83)
+    args = [0.3, rng.standard_normal((5, 2)), rng.standard_normal((5, 2))]
+    namespace = {}
+    exec(backgen.generate(source, shapes={"theta": "float", "points": "N, 2", "target": "N, 2"}), namespace)
+    for got in (namespace["alignment_error_backward"](*args), backgen.backward(module.alignment_error).backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(module.alignment_error, args, k), rtol=1e-5, atol=1e-7)
