@@ -166,6 +166,22 @@ def _unpad(grad, pad_width):
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
     return grad[tuple(slice(before, n - after) for (before, after), n in zip(widths, np.shape(grad)))]
 ''',
+    "_unpad_copies": '''
+def _unpad_copies(grad, pad_width, mode):
+    """The gradient of x in np.pad(x, pad_width, mode) for the modes padding with copies of x's
+    cells ('edge': the nearest edge cell; 'wrap': the cell a period away): each cell's gradient
+    added to the cell of x it copies, axis by axis."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
+    for axis, (before, after) in enumerate(widths):
+        n = np.shape(grad)[axis] - before - after
+        source = np.arange(np.shape(grad)[axis]) - before
+        source = np.clip(source, 0, n - 1) if mode == "edge" else source % n
+        moved = np.moveaxis(grad, axis, 0)
+        out = np.zeros((n,) + moved.shape[1:])
+        np.add.at(out, source, moved)
+        grad = np.moveaxis(out, 0, axis)
+    return grad
+''',
     "_diag_grad": '''
 def _diag_grad(grad, v, k=0):
     """The gradient of v in np.diag(v, k): grad's k-th diagonal where v is a vector (np.diag made

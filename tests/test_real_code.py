@@ -824,3 +824,36 @@ def alignment_error(theta, points, target):
     for got in (namespace["alignment_error_backward"](*args), backgen.backward(module.alignment_error).backward(*args)):
         for k, g in enumerate(got):
             np.testing.assert_allclose(g, gradient(module.alignment_error, args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_stencils_padding_by_edge_and_wrap_copies(tmp_path):
+    # np.pad(c, 1, mode='edge') (zero-flux boundaries) and mode='wrap' (periodic) around a 2-D Laplacian:
+    # each padded cell's gradient goes back to the cell it copies (refused before: mode 'constant' only)
+    source = '''
+import numpy as np
+
+def diffuse(c, D, dt=0.01, steps=2):
+    for _ in range(steps):
+        cp = np.pad(c, 1, mode='edge')
+        lap = cp[:-2, 1:-1] + cp[2:, 1:-1] + cp[1:-1, :-2] + cp[1:-1, 2:] - 4 * c
+        c = c + D * dt * lap
+    return np.sum(c ** 3)
+
+def periodic(u, k):
+    up = np.pad(u, ((2, 1), (0, 3)), 'wrap')
+    return np.sum(np.sin(up) * k)
+'''
+    module = real_sweep._module(source, "pad_modes", tmp_path)[0]
+    rng = np.random.default_rng(84)
+    cases = (("diffuse", [rng.uniform(0.5, 1.5, (4, 5)), 2.0], {"c": "N, M", "D": "float"}),
+             ("periodic", [rng.standard_normal((3, 2)), rng.standard_normal((6, 5))], {"u": "3, 2", "k": "6, 5"}))
+    for name, args, shapes in cases:
+        function = getattr(module, name)
+        for given in (shapes, None):
+            namespace = {}
+            exec(backgen.generate(source, name=name, shapes=given), namespace)
+            got = namespace[f"{name}_backward"](*args)
+            for k, g in enumerate(got[:len(args)]):
+                np.testing.assert_allclose(g, gradient(function, args, k), rtol=1e-5, atol=1e-7)
+        got = backgen.backward(function).backward(*args)
+        np.testing.assert_allclose(got[0], gradient(function, args, 0), rtol=1e-5, atol=1e-7)
