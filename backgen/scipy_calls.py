@@ -9,7 +9,9 @@ call of a function the environment binds to ``scipy.special`` (imported from
 * ``logsumexp(a, axis=None, keepdims=False)`` becomes
   ``np.logaddexp.reduce(a, axis=..., keepdims=...)``, which NumPy computes
   without overflow, differentiated as the log-sum-exp gate
-  (``np.exp(a - out) * dout``); ``log_softmax(x, axis=None)`` becomes ``x -
+  (``np.exp(a - out) * dout``), with weights ``b`` that plus ``np.log(np.sum(b *
+  np.exp(a - shift), axis=...))``, ``shift`` the same reduction keeping a's axes;
+  ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
@@ -30,7 +32,7 @@ row per point, ``cov`` a matrix, given) theirs in ``d = x - mean``, through
 written twice there is an expression without side effects, as arguments are;
 
 so generated code needs NumPy only.  Other ``scipy.special`` functions (and
-``logsumexp`` with ``b=`` or ``return_sign=``), other distributions and a
+``logsumexp`` with ``return_sign=``), other distributions and a
 frozen ``norm(loc, scale)`` are refused at the call.
 """
 
@@ -120,15 +122,22 @@ def _replace(forward, call, numpy_name):
     if name == "expit" and len(call.args) == 1 and not call.keywords:
         exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.UnaryOp(ast.USub(), call.args[0])], [])
         new = ast.BinOp(ast.Constant(1.0), ast.Div(), ast.BinOp(ast.Constant(1.0), ast.Add(), exp))
-    elif name == "logsumexp" and 1 <= len(call.args) <= 3 and all(k.arg in ("axis", "keepdims") for k in call.keywords):
-        given = dict(zip(["a", "axis", "b"], call.args))
-        if "b" in given:
-            raise forward.error("logsumexp with weights b is not supported", call)
+    elif name == "logsumexp" and 1 <= len(call.args) <= 4 and all(k.arg in ("axis", "keepdims", "b")
+                                                                  for k in call.keywords):
+        given = dict(zip(["a", "axis", "b", "keepdims"], call.args))
         given.update({k.arg: k.value for k in call.keywords})
         keywords = [ast.keyword("axis", given.get("axis", ast.Constant(None))),
                     ast.keyword("keepdims", given.get("keepdims", ast.Constant(False)))]
         reduce = ast.Attribute(ast.Attribute(np_, "logaddexp", ast.Load()), "reduce", ast.Load())
         new = ast.Call(reduce, [given["a"]], keywords)
+        if "b" in given:  # log(sum(b * exp(a))): the exponentials shifted by the reduction above, kept
+            kept = [keywords[0], ast.keyword("keepdims", ast.Constant(True))]  # as a's axes (a - shift <= 0)
+            shift = ast.Call(copy.deepcopy(reduce), [copy.deepcopy(given["a"])], copy.deepcopy(kept))
+            exp = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [ast.BinOp(copy.deepcopy(given["a"]), ast.Sub(),
+                                                                              shift)], [])
+            total = ast.Call(ast.Attribute(np_, "sum", ast.Load()), [ast.BinOp(given["b"], ast.Mult(), exp)],
+                             copy.deepcopy(keywords))
+            new = ast.BinOp(new, ast.Add(), ast.Call(ast.Attribute(np_, "log", ast.Load()), [total], []))
     elif name in ("softmax", "log_softmax") and 1 <= len(call.args) <= 2 and \
             all(k.arg == "axis" for k in call.keywords):
         given = dict(zip(["x", "axis"], call.args))  # x - logsumexp(x, axis, keepdims=True), its exp

@@ -857,3 +857,25 @@ def periodic(u, k):
                 np.testing.assert_allclose(g, gradient(function, args, k), rtol=1e-5, atol=1e-7)
         got = backgen.backward(function).backward(*args)
         np.testing.assert_allclose(got[0], gradient(function, args, 0), rtol=1e-5, atol=1e-7)
+
+
+def test_scipy_logsumexp_with_weights_b(tmp_path):
+    # logsumexp(a, axis=1, b=w): log(sum(w * exp(a))) along the axis, w broadcast against a and one
+    # weight 0 (refused before: "logsumexp with weights b is not supported")
+    pytest.importorskip("scipy")
+    source = '''
+import numpy as np
+from scipy.special import logsumexp
+
+def log_mixture(x, mus, w):
+    d = x[:, None] - mus[None, :]
+    return np.sum(logsumexp(-0.5 * d ** 2, axis=1, b=w)) + logsumexp(mus, b=w, keepdims=True)[0]
+'''
+    module = real_sweep._module(source, "logsumexp_b", tmp_path)[0]
+    rng = np.random.default_rng(85)
+    args = [rng.standard_normal(6), rng.standard_normal(3), np.array([0.2, 0.0, 0.8])]
+    namespace = {}
+    exec(backgen.generate(source, shapes={"x": "N", "mus": "K", "w": "K"}), namespace)
+    for got in (namespace["log_mixture_backward"](*args), backgen.backward(module.log_mixture).backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(module.log_mixture, args, k), rtol=1e-5, atol=1e-7)
