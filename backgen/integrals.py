@@ -1,4 +1,5 @@
-"""NumPy's trapezoidal rule, written as the sum it computes.
+"""NumPy's trapezoidal rule, and np.linspace between end points the code computes, written as
+what they compute.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
 call ``np.trapezoid(y, x=None, dx=1.0, axis=-1)`` (and ``np.trapz``, its older
@@ -9,6 +10,13 @@ with ``x``, ``np.sum(y[..., 1:] + y[..., :-1], axis=-1) * dx / 2.0`` without,
 whose gradients the rules of its parts give (``x``'s too).  ``y``, written
 twice, is an expression without side effects, as arguments are.  Other axes
 are refused at the call.
+
+Each ``np.linspace(start, stop, num=50, endpoint=True)`` whose end points are
+not both numbers written out becomes
+``start + np.tensordot(np.linspace(0.0, 1.0, num, endpoint=endpoint), stop -
+start, axes=0)``: the same points (of numbers, or of arrays along a first axis,
+as NumPy's), whose gradients in ``start`` and ``stop`` the rules of its parts
+give.  With ``retstep``, ``dtype`` or ``axis`` it is left as it is.
 """
 
 import ast
@@ -17,9 +25,10 @@ import copy
 from .source import module_calls
 
 
-NAMES = ("trapezoid", "trapz")
+NAMES = ("trapezoid", "trapz", "linspace")
 TEMPLATE_X = "np.sum((Y[..., 1:] + Y[..., :-1]) * np.diff(X, axis=-1), axis=-1) / 2.0"
 TEMPLATE_DX = "np.sum(Y[..., 1:] + Y[..., :-1], axis=-1) * DX / 2.0"
+TEMPLATE_LINSPACE = "A + np.tensordot(np.linspace(0.0, 1.0, NUM, endpoint=END), B - A, axes=0)"
 
 
 def rewrite(forward):
@@ -31,8 +40,14 @@ def rewrite(forward):
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            if which(node.func) is not None:
+            name = which(node.func)
+            if name == "linspace":
+                new = _linspace(node, numpy_names, forward)
+                if new is node:
+                    return node
+            elif name is not None:
                 new = _sum(forward, node, numpy_names)
+            if name is not None:
                 for sub in ast.walk(new):
                     ast.copy_location(sub, node)
                 return new
@@ -66,6 +81,34 @@ def _sum(forward, call, numpy_names):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
     return Parts().visit(ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body)
+
+
+def _linspace(call, numpy_names, forward):
+    params = ("start", "stop", "num", "endpoint")
+    if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
+        return call
+    given = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in given:
+            return call  # (retstep, dtype, axis: NumPy's own)
+        given[keyword.arg] = keyword.value
+    if "start" not in given or "stop" not in given or all(_number(given[k]) for k in ("start", "stop")):
+        return call
+    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    parts = {"A": given["start"], "B": given["stop"], "NUM": given.get("num", ast.Constant(50)),
+             "END": given.get("endpoint", ast.Constant(True))}
+
+    class Parts(ast.NodeTransformer):
+        def visit_Name(self, node):  # (a copy where an argument is written twice)
+            return copy.deepcopy(parts[node.id]) if node.id in parts else node
+    return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
+
+
+def _number(node):
+    """Whether ``node`` is a number written out (``2.0``, ``-1``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _numpy_name(forward):

@@ -7831,7 +7831,6 @@ KNOWN = {
     ("rodrigues_rotation_cross", "generate"): ("refused", "incompatible dimensions for cross product"),
     ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
     ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
-    ("van_der_waals_isotherm_work", "generate"): ("refused", "operands could not be broadcast together"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a list of (W, b) pairs of several shapes given to code written without shapes for one array
     ("autograd_nn_list_tuples_logsumexp_scipy", "generate"): ("refused", "is written for params as one array"),
@@ -7843,8 +7842,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "parameter defaults must be numbers"),
-    # np.linspace between differentiated end points: no gradient rule for its start and stop
-    ("van_der_waals_isotherm_work", "decorator"): ("refused", "np.linspace(V1, V2, steps): building a value this way"),
     # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
     ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
@@ -7872,7 +7869,7 @@ LATER_IN_THE_SUITE = frozenset({
     "autograd_gp_mvn_logpdf", "scipy_special_softmax_ce", "take_along_axis_focal", "conv1d_convolve_docstring_lengths",
     "work_trapezoid_spring_profile", "three_body_math_hypot_dist", "matched_filter_correlate",
     "carnot_entropy_ideal_gas", "rotation_matrix_points_energy", "diffusion_2d_np_pad_edge", "scipy_logsumexp_b_weights",
-    "svm_one_vs_all_margins_reshape", "fc_net_str_keys_loop", "tuple_unpack_params_minmax_helper"})
+    "svm_one_vs_all_margins_reshape", "van_der_waals_isotherm_work", "fc_net_str_keys_loop", "tuple_unpack_params_minmax_helper"})
 
 
 def slow(name):

@@ -723,8 +723,6 @@ def test_writes_into_arrays_changed_unseen_are_refused(source, args):
 @pytest.mark.parametrize("body", [
     "v = np.full(3, s)\n    return np.sum(v * x)",
     "v = np.full_like(x, s * 2.0)\n    return np.sum(v * x)",
-    "v = np.linspace(0.0, s, 3)\n    return np.sum(v * x)",
-    "v = np.linspace(start=s, stop=2.0, num=3)\n    return np.sum(v * x)",
     "v = np.arange(s, s + 3.0)\n    return np.sum(v * x)",
 ])
 def test_a_constructor_filled_with_a_differentiated_value_is_refused(body):
@@ -732,6 +730,27 @@ def test_a_constructor_filled_with_a_differentiated_value_is_refused(body):
     with pytest.raises(backgen.BackgenError, match="building a value this way") as info:
         backgen.generate("import numpy as np\n\ndef f(x, s):\n    " + body + "\n", shapes={"x": "3", "s": float})
     assert (info.value.lineno, info.value.offset) == (4, 5)
+
+
+@pytest.mark.parametrize("body", [
+    "v = np.linspace(0.0, s, 3)\n    return np.sum(v * x)",
+    "v = np.linspace(start=s, stop=2.0, num=3)\n    return np.sum(v * x)",
+    "v = np.linspace(s, 2.0 * s, 4, endpoint=False)\n    return np.sum(v[:3] ** 2 * x)",
+    "v = np.linspace(x, s, 5)\n    return np.sum(np.sin(v) * np.arange(5.0)[:, None])",
+])
+def test_points_between_differentiated_end_points_carry_their_gradients(body):
+    # np.linspace(a, b, n) is a + t (b - a) at n points t from 0 to 1 (of numbers, or of arrays along a first
+    # axis): its numbers are the end points', refused before ("building a value this way")
+    source = "import numpy as np\n\ndef f(x, s):\n    " + body + "\n"
+    namespace = {}
+    exec(source, namespace)
+    want = finite_differences(namespace["f"], [V3.copy(), 0.7], range(2), (1.0,))
+    for shapes in ({"x": "3", "s": float}, None):
+        generated = {}
+        exec(backgen.generate(source, shapes=shapes), generated)
+        for g, w in zip(generated["f_backward"](V3.copy(), 0.7), want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+            assert np.shape(g) == np.shape(w)
 
 
 def test_a_constructor_shaped_like_a_differentiated_value_carries_no_gradient():
