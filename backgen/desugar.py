@@ -3,7 +3,8 @@
 Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 
 * ``for i, x in enumerate(xs)`` -> ``for i in range(len(xs)): x = xs[i]``
-  (with ``start``, given by place or by name: ``i = k + start``);
+  (with ``start``, given by place or by name: ``i = k + start``); ``for i, (a, b) in
+  enumerate(zip(xs, ys))`` -> ``for i in range(min(len(xs), len(ys))): a = xs[i]; b = ys[i]``;
 * ``for a, b in zip(xs, ys)`` -> ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]``;
 * ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
@@ -245,8 +246,16 @@ class _State:
             call = ast.copy_location(ast.Call(call.func, [ast.Name(n, ast.Load()) for n in names], []), call)
         if is_call and call.func.id == "enumerate" and len(call.args) in (1, 2) and \
                 isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            seq = self.named(call.args[0], prefix, "seq")
             counter, item = target.elts
+            zipped = call.args[0]
+            if isinstance(zipped, ast.Call) and isinstance(zipped.func, ast.Name) and zipped.func.id == "zip" and \
+                    zipped.args and not zipped.keywords and not any(isinstance(a, ast.Starred) for a in zipped.args) \
+                    and isinstance(item, ast.Tuple) and len(item.elts) == len(zipped.args):
+                # for k, (W, a) in enumerate(zip(Ws, alphas)): the counter, and each sequence read at it
+                seqs = [self.named(_backwards(arg), prefix, "seq") for arg in zipped.args]
+                seq, item = seqs[0], None
+            else:
+                seq = self.named(call.args[0], prefix, "seq")
             if len(call.args) == 1 and isinstance(counter, ast.Name):
                 index = counter.id
             else:
@@ -254,7 +263,12 @@ class _State:
                 body.append(ast.Assign([counter], ast.BinOp(ast.Name(index, ast.Load()), ast.Add(), call.args[1])
                                        if len(call.args) == 2 else ast.Name(index, ast.Load())))
             bounds = _len(seq)
-            body.append(ast.Assign([item], _at(seq, index)))
+            if item is not None:
+                body.append(ast.Assign([item], _at(seq, index)))
+            else:
+                for other in seqs[1:]:  # zip stops at the shortest
+                    bounds = ast.Call(ast.Name("min", ast.Load()), [bounds, _len(other)], [])
+                body += [ast.Assign([element], _at(other, index)) for element, other in zip(target.elts[1].elts, seqs)]
         elif is_call and call.func.id == "zip" and call.args and isinstance(target, ast.Tuple) \
                 and len(target.elts) == len(call.args):
             seqs = [self.named(arg, prefix, "seq") for arg in call.args]

@@ -134,6 +134,11 @@ def flatten(forward, wrt, shapes, args):
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
                                  if isinstance(value, (int, np.integer)) and not isinstance(value, bool)  # code
                                  and name not in stored})  # is for that value: the decorator's, keyed by it)
+        rewriter.aliases.update({name: _Sized(len(value)) for name, value in zip(params, args)  # so is the
+                                 if (isinstance(value, (list, tuple)) or isinstance(value, np.ndarray)  # length
+                                     and value.ndim > 0)  # of a list
+                                 and name not in found and name not in stored})  # of numbers or an array's (the
+                                 # code is for arrays of its sizes): zip(Ws, alphas) reads it
     func.body = rewriter.block(func.body)
     rewriter.name_leaves(params)
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []

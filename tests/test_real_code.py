@@ -879,3 +879,31 @@ def log_mixture(x, mus, w):
     for got in (namespace["log_mixture_backward"](*args), backgen.backward(module.log_mixture).backward(*args)):
         for k, g in enumerate(got):
             np.testing.assert_allclose(g, gradient(module.log_mixture, args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_enumerate_of_zip_unpacked_in_the_loop_header(tmp_path):
+    # for k, (W, a) in enumerate(zip(Ws, alphas)): refused before ("unknown function 'zip'"), both ways
+    source = '''
+import numpy as np
+
+def weighted_layer_sum(x, Ws, alphas):
+    total = 0.0
+    for k, (W, a) in enumerate(zip(Ws, alphas), start=1):
+        total = total + a * np.sum(np.tanh(x @ W) ** 2) / k
+    return total
+'''
+    module = real_sweep._module(source, "enumerate_zip", tmp_path)[0]
+    rng = np.random.default_rng(86)
+    x, Ws, alphas = rng.standard_normal((4, 3)), [rng.standard_normal((3, 2)), rng.standard_normal((3, 5))], [0.5, 1.5]
+    f = module.weighted_layer_sum
+    dx, dWs = backgen.backward(f, wrt=("x", "Ws")).backward(x, Ws, alphas)
+    np.testing.assert_allclose(dx, gradient(f, [x, Ws, alphas], 0), rtol=1e-5, atol=1e-7)
+    for k in range(2):
+        want = gradient(lambda W: f(x, [W if j == k else Ws[j] for j in range(2)], alphas), [Ws[k]], 0)
+        np.testing.assert_allclose(dWs[k], want, rtol=1e-5, atol=1e-7)
+    namespace = {}  # without shapes, for layers of one shape: Ws one array
+    exec(backgen.generate(source, wrt=("x", "Ws")), namespace)
+    Ws = [Ws[0], rng.standard_normal((3, 2))]
+    got = namespace["weighted_layer_sum_backward"](x, Ws, alphas)
+    np.testing.assert_allclose(got[0], gradient(f, [x, Ws, alphas], 0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got[1], np.array(gradient(f, [x, Ws, alphas], 1)), rtol=1e-5, atol=1e-7)
