@@ -7687,6 +7687,167 @@ def explained_variance(X, v):
     cov = Xc.T @ Xc / (X.shape[0] - 1)
     return (v @ cov @ v) / (v @ v)
 ''', "explained_variance", lambda: [_normal(1858, 8, 3), _normal(1859, 3)]),
+"adiabatic_work_fractional_power": ('''
+def adiabatic_work(P1, V1, P2, gamma=1.4):
+    """Work done by an ideal gas expanding adiabatically from (P1, V1) to pressure P2 (bar, m^3: 1e5 J)."""
+    V2 = V1 * (P1 / P2) ** (1.0 / gamma)
+    return (P1 * V1 - P2 * V2) / (gamma - 1.0)
+''', "adiabatic_work", lambda: [3.0, 0.01, 1.0]),
+
+"rocket_equation_math_log_exp": ('''
+import math
+
+def final_speed(m0, mf, v_e, burn_time, g=9.81):
+    """Tsiolkovsky's equation less gravity losses during a vertical burn (masses in tonnes)."""
+    if mf <= 0 or m0 <= mf:
+        raise ValueError("need m0 > mf > 0")
+    return v_e * math.log(m0 / mf) - g * burn_time
+''', "final_speed", lambda: [500.0, 120.0, 3000.0, 150.0]),
+
+"biot_savart_segments_cross_loop": ('''
+import numpy as np
+
+def field_at(point, wire, I=1.0, mu0=1.0):
+    """Magnetic field of a polyline wire by summing Biot-Savart contributions of its segments' midpoints."""
+    B = np.zeros(3)
+    for k in range(len(wire) - 1):
+        dl = wire[k + 1] - wire[k]
+        mid = 0.5 * (wire[k + 1] + wire[k])
+        r = point - mid
+        B += mu0 * I / (4 * np.pi) * np.cross(dl, r) / np.linalg.norm(r) ** 3
+    return B[2]
+''', "field_at", lambda: [np.array([0.2, 0.5, 0.3]), np.array([[0.0, 0.0, -1.0], [0.1, 0.0, 0.0], [0.0, 0.1, 1.0]])]),
+
+"ring_potential_math_loop": ('''
+import math
+
+def ring_potential(x, y, z, R=1.0, M=1.0, G=1.0, n=24):
+    """Gravitational potential of a ring of n point masses in the xy-plane at the point (x, y, z)."""
+    phi = 0.0
+    for k in range(n):
+        a = 2 * math.pi * k / n
+        dx = x - R * math.cos(a)
+        dy = y - R * math.sin(a)
+        phi -= G * (M / n) / math.sqrt(dx * dx + dy * dy + z * z)
+    return phi
+''', "ring_potential", lambda: [0.3, -0.2, 0.5]),
+
+"debye_energy_midpoint_loop": ('''
+import math
+
+def debye_energy(T, theta_D, N=1.0, k=1.0, n=40):
+    """Internal energy of a Debye solid, the integral by the midpoint rule in a loop."""
+    xD = theta_D / T
+    h = xD / n
+    total = 0.0
+    for i in range(n):
+        x = (i + 0.5) * h
+        total += x ** 3 / (math.exp(x) - 1.0) * h
+    return 9 * N * k * T * (T / theta_D) ** 3 * total
+''', "debye_energy", lambda: [120.0, 300.0]),
+
+"square_power_clip_cumsum_losses": ('''
+import numpy as np
+
+def returns_loss(w, R, target=0.05, cap=0.3):
+    """Clipped portfolio weights, cumulative returns, a squared shortfall and an L1 penalty."""
+    w = np.clip(w, -cap, cap)
+    r = R @ w
+    wealth = np.cumsum(r)
+    shortfall = np.maximum(target - wealth, 0.0)
+    return np.mean(np.square(shortfall)) + 0.01 * np.sum(np.abs(w)) + np.power(np.sum(w) - 1.0, 2)
+''', "returns_loss", lambda: [np.array([0.1, 0.25, -0.2, 0.5]), 0.02 * _normal(1900, 8, 4)], {"wrt": [0]}),
+
+"hstack_vstack_split_squeeze": ('''
+import numpy as np
+
+def pair_features(a, b, W):
+    """Features [a, b, a * b] stacked, projected, split back into two halves."""
+    feats = np.hstack([a, b, a * b])
+    both = np.vstack([feats, feats[::-1]])
+    out = both @ W
+    top, bottom = np.split(out, 2, axis=0)
+    return np.sum(np.squeeze(top[..., None] - bottom[..., None], axis=-1) ** 2)
+''', "pair_features", lambda: [_normal(1901, 3, 2), _normal(1902, 3, 2), _normal(1903, 6, 4)]),
+
+"batched_einsum_bij_bjk_det": ('''
+import numpy as np
+
+def batched_logdet_loss(A, B):
+    """log|det(A_i B_i)| summed over a batch of 2x2 products."""
+    C = np.einsum('bij,bjk->bik', A, B)
+    return np.sum(np.log(np.abs(np.linalg.det(C))))
+''', "batched_logdet_loss", lambda: [np.eye(2) + 0.3 * _normal(1904, 3, 2, 2), np.eye(2) + 0.3 * _normal(1905, 3, 2, 2)]),
+
+"outer_trace_inv_quadratic": ('''
+import numpy as np
+
+def gaussian_update(mu, P, z, H, R):
+    """Kalman measurement update; the trace of the updated covariance plus the squared innovation."""
+    S = H @ P @ H.T + R
+    K = P @ H.T @ np.linalg.inv(S)
+    innovation = z - H @ mu
+    mu_new = mu + K @ innovation
+    P_new = (np.eye(len(mu)) - K @ H) @ P
+    return np.trace(P_new) + np.sum(np.outer(mu_new, mu_new))
+''', "gaussian_update", lambda: [_normal(1906, 3), np.eye(3) * 0.5 + 0.1, _normal(1907, 2), _normal(1908, 2, 3),
+                                 np.eye(2) * 0.3], {"wrt": [0, 1, 2, 3]}),
+
+"builtin_clamp_min_max_scalar_loop": ('''
+def bounded_growth(x0, r, lo=0.0, hi=10.0, steps=20):
+    """Logistic-like growth clamped to [lo, hi] with builtin min and max."""
+    x = x0
+    for _ in range(steps):
+        x = min(max(x + r * x * (1 - x / hi), lo), hi)
+    return x
+''', "bounded_growth", lambda: [0.5, 0.3]),
+
+"enumerate_zip_weighted_layers": ('''
+import numpy as np
+
+def weighted_layer_sum(x, Ws, alphas):
+    """Sum over layers of alpha_k * ||tanh(x W_k)||^2, the layers and weights zipped and enumerated."""
+    total = 0.0
+    for k, (W, a) in enumerate(zip(Ws, alphas)):
+        total = total + a * np.sum(np.tanh(x @ W) ** 2) / (k + 1)
+    return total
+''', "weighted_layer_sum", lambda: [_normal(1909, 4, 3), [_normal(1910, 3, 2), _normal(1911, 3, 2)], [0.5, 1.5]],
+    {"wrt": [0, 1]}),
+
+"var_ddof_std_zscore_axis0": ('''
+import numpy as np
+
+def standardized_loss(X, w, y):
+    Xs = (X - X.mean(0)) / X.std(axis=0, ddof=1)
+    resid = Xs @ w - y
+    return resid @ resid / (2 * len(y)) + np.var(w, ddof=1)
+''', "standardized_loss", lambda: [_normal(1912, 7, 3), _normal(1913, 3), _normal(1914, 7)], {"wrt": [0, 1]}),
+
+"conditional_expression_huber_list_comp": ('''
+def huber_total(residuals, delta=1.0):
+    """Huber loss of a list of residuals with a conditional expression in a list comprehension."""
+    return sum([0.5 * r ** 2 if abs(r) <= delta else delta * (abs(r) - 0.5 * delta) for r in residuals])
+''', "huber_total", lambda: [[0.3, -1.7, 2.2, -0.4, 0.9]]),
+
+"prod_of_probabilities_geometric_mean": ('''
+import numpy as np
+
+def geometric_mean_prob(logits):
+    """Geometric mean of softmax probabilities, through np.prod."""
+    p = np.exp(logits) / np.exp(logits).sum()
+    return np.prod(p) ** (1.0 / p.size)
+''', "geometric_mean_prob", lambda: [_normal(1915, 5) * 0.5]),
+
+"inplace_slice_scale_copy_x": ('''
+import numpy as np
+
+def scaled_columns(x, s):
+    """Scale the first column in place on a copy, then a squared sum."""
+    y = x.copy()
+    y[:, 0] *= s
+    y[:, 1:] += 0.5 * y[:, :1]
+    return np.sum(y ** 2)
+''', "scaled_columns", lambda: [_normal(1916, 4, 3), 1.3]),
 }
 
 
@@ -7829,6 +7990,7 @@ KNOWN = {
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     ("orbital_elements_vectors", "generate"): ("refused", "incompatible dimensions for cross product"),
     ("rodrigues_rotation_cross", "generate"): ("refused", "incompatible dimensions for cross product"),
+    ("biot_savart_segments_cross_loop", "generate"): ("refused", "incompatible dimensions for cross product"),
     ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
     ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
@@ -7917,14 +8079,21 @@ def _close(got, want):
     if isinstance(want, dict):
         return isinstance(got, dict) and set(got) == set(want) and all(_close(got[k], want[k]) for k in want)
     if isinstance(want, (list, tuple)) and isinstance(got, np.ndarray) and got.dtype.kind == "f" and \
-            _numbers(want) and np.shape(want) == got.shape:  # a list of numbers (of lists of numbers, as
-        return _close(list(got), want)  # [(x, y, z), ...]) is an array to shape-generic code
+            (_numbers(want) or _same_shapes(want)) and np.shape(want) == got.shape:  # a list of numbers (of
+        return _close(list(got), want)  # lists of numbers, [(x, y, z), ...], or arrays of one shape) is an
+                                        # array to shape-generic code
     if isinstance(want, (list, tuple)):
         return isinstance(got, (list, tuple)) and len(got) == len(want) and \
             all(_close(g, w) for g, w in zip(got, want))
     if isinstance(want, str) or isinstance(got, str):
         return got == want
     return np.allclose(got, want, rtol=1e-5, atol=1e-7) and np.shape(got) == np.shape(want)
+
+
+def _same_shapes(value):
+    """Whether ``value`` is a list or tuple of float arrays of one shape."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == value[0].shape for v in value)
 
 
 def _numbers(value):
