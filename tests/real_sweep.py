@@ -7885,9 +7885,6 @@ KNOWN = {
     # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     ("tanh_net_list", "generate"): ("refused", "inputs changes shape in this loop"),
-    # points given as a list of pairs, unpacked in the loop header (for (x0, x1), y in zip(xs, ys)): the
-    # decorator takes them for a list of arrays, read at an index it cannot know before running
-    ("logistic_regression_l2_scalar_loop", "decorator"): ("refused", "an element of a list of arrays is read here"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
     ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # code for every shape: layers of several shapes in a loop (as net_list_relu)
