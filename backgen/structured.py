@@ -79,6 +79,8 @@ def is_structured(value, declared=False):
         return False
     if any(isinstance(v, (list, tuple)) for v in value):
         return True
+    if declared and any(isinstance(v, str) and "," in v for v in value):
+        return True  # ["3, 2", "3, 5"]: a shape per array (dimensions are one each: ["N", "D"])
     return len({v.shape for v in value if isinstance(v, np.ndarray)}) > 1
 
 
@@ -139,6 +141,17 @@ def flatten(forward, wrt, shapes, args):
                                      and value.ndim > 0)  # of a list
                                  and name not in found and name not in stored})  # of numbers or an array's (the
                                  # code is for arrays of its sizes): zip(Ws, alphas) reads it
+    if args is None:  # so is the length of an array of declared size (zip(Ws, alphas), alphas "2")
+        from .shapes import spec  # (shapes reads this module's helpers: imported where needed)
+        stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        for name in params:
+            value = (shapes or {}).get(name)
+            try:
+                dims = spec(value).dims if name not in found and name not in stored and value is not None else ()
+            except TypeError:
+                dims = ()
+            if dims and type(dims[0]) is int:
+                rewriter.aliases[name] = _Sized(dims[0])
     func.body = rewriter.block(func.body)
     rewriter.name_leaves(params)
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []

@@ -907,3 +907,30 @@ def weighted_layer_sum(x, Ws, alphas):
     got = namespace["weighted_layer_sum_backward"](x, Ws, alphas)
     np.testing.assert_allclose(got[0], gradient(f, [x, Ws, alphas], 0), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(got[1], np.array(gradient(f, [x, Ws, alphas], 1)), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("second", [(3, 2), (3, 5)])
+def test_shapes_given_as_a_list_of_shape_strings_for_a_list_of_arrays(second):
+    # shapes={"Ws": ["3, 2", "3, 5"]}: a shape per array of the list, as [("3, 2"), ...] is; it was read
+    # as one array of two dimensions named "3, 2" and "3, 5", the code written for vectors W crashing
+    # (operands could not be broadcast); zip(Ws, alphas) with alphas of declared size "2" is written out
+    source = '''
+import numpy as np
+
+def wls(x, Ws, alphas):
+    total = 0.0
+    for W, a in zip(Ws, alphas):
+        total = total + a * np.sum(np.tanh(x @ W) ** 2)
+    return total
+'''
+    namespace = {}
+    exec(source, namespace)
+    rng = np.random.default_rng(87)
+    x, Ws, alphas = rng.standard_normal((4, 3)), [rng.standard_normal((3, 2)), rng.standard_normal(second)], np.array([0.5, 1.5])
+    generated = {}
+    exec(backgen.generate(source, wrt=("x", "Ws"), shapes={"x": "4, 3", "Ws": ["3, 2", "%d, %d" % second],
+                                                            "alphas": "2"}), generated)
+    dx, dWs = generated["wls_backward"](x, Ws, alphas)
+    np.testing.assert_allclose(dx, gradient(namespace["wls"], [x, Ws, alphas], 0), rtol=1e-5, atol=1e-7)
+    for got, want in zip(dWs, gradient(namespace["wls"], [x, Ws, alphas], 1)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
