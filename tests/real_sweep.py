@@ -7848,6 +7848,103 @@ def scaled_columns(x, s):
     y[:, 1:] += 0.5 * y[:, :1]
     return np.sum(y ** 2)
 ''', "scaled_columns", lambda: [_normal(1916, 4, 3), 1.3]),
+"mask_times_scores_mean_keepdims_norm": ('''
+import numpy as np
+
+def masked_cosine_loss(A, B, mask):
+    """Cosine similarity of rows, averaged over the rows the mask keeps."""
+    An = A / np.linalg.norm(A, axis=-1, keepdims=True)
+    Bn = B / np.linalg.norm(B, axis=-1, keepdims=True)
+    sims = (An * Bn).sum(-1)
+    return -(sims * mask).sum() / mask.sum()
+''', "masked_cosine_loss", lambda: [_normal(1950, 5, 3), _normal(1951, 5, 3), np.array([1.0, 0.0, 1.0, 1.0, 0.0])],
+    {"wrt": [0, 1]}),
+
+"while_loop_bisection_free_newton_kepler_array": ('''
+import numpy as np
+
+def eccentric_anomaly(M, e, iters=6):
+    """Newton's method for Kepler's equation E - e sin E = M, elementwise over an array of M."""
+    E = M.copy()
+    for _ in range(iters):
+        E = E - (E - e * np.sin(E) - M) / (1 - e * np.cos(E))
+    return np.sum(np.cos(E))
+''', "eccentric_anomaly", lambda: [np.array([0.3, 1.1, 2.0, 2.9]), 0.3]),
+
+"augmented_dict_grads_loss_dict_out": ('''
+import numpy as np
+
+def loss(params, X, y, reg=0.1):
+    """A linear softmax classifier; params a dict with W and b, the loss alone returned."""
+    W, b = params['W'], params['b']
+    scores = X.dot(W) + b
+    scores -= scores.max(axis=1, keepdims=True)
+    probs = np.exp(scores)
+    probs /= probs.sum(axis=1, keepdims=True)
+    N = X.shape[0]
+    data_loss = -np.log(probs[np.arange(N), y]).mean()
+    reg_loss = 0.5 * reg * (W ** 2).sum()
+    return data_loss + reg_loss
+''', "loss", lambda: [{"W": _normal(1952, 4, 3), "b": _normal(1953, 3)}, _normal(1954, 6, 4), np.array([0, 1, 2, 2, 1, 0])],
+    {"wrt": [0]}),
+
+"np_diff_append_prepend_curvature": ('''
+import numpy as np
+
+def curvature_energy(y, dx=0.1):
+    """Bending energy of a sampled curve with free ends: second differences padded by prepend/append."""
+    d1 = np.diff(y, prepend=y[0], append=y[-1]) / dx
+    d2 = np.diff(d1) / dx
+    return 0.5 * np.sum(d2 ** 2) * dx
+''', "curvature_energy", lambda: [np.sin(np.linspace(0, 2, 8)) + 0.05 * _normal(1955, 8)]),
+
+"where_piecewise_potential_array": ('''
+import numpy as np
+
+def piecewise_potential(r, r_cut=2.5, eps=1.0, sigma=1.0):
+    """Shifted Lennard-Jones potential, zero beyond the cutoff, for an array of distances."""
+    sr6 = (sigma / r) ** 6
+    v = 4 * eps * (sr6 ** 2 - sr6)
+    src6 = (sigma / r_cut) ** 6
+    v_cut = 4 * eps * (src6 ** 2 - src6)
+    return np.sum(np.where(r < r_cut, v - v_cut, 0.0))
+''', "piecewise_potential", lambda: [np.array([0.95, 1.1, 1.6, 2.2, 2.7, 3.1])]),
+
+"tuple_return_helper_energy_and_force": ('''
+import numpy as np
+
+def spring(x, k):
+    e = 0.5 * k * x ** 2
+    f = -k * x
+    return e, f
+
+def work_and_energy(x, k, dx=0.01):
+    e, f = spring(x, k)
+    return np.sum(e) - np.sum(f * dx)
+''', "work_and_energy", lambda: [_normal(1956, 5), 3.0]),
+
+"chained_comparison_clamped_speed_scalar": ('''
+import math
+
+def drag_force(v, rho=1.225, Cd=0.47, A=0.01):
+    """Drag on a sphere; a laminar law below a speed, quadratic above (a chained comparison picks)."""
+    if 0.0 <= v < 1.0:
+        return 6 * math.pi * 1.8e-5 * 0.05 * v
+    return 0.5 * rho * Cd * A * v * abs(v)
+''', "drag_force", lambda: [3.2]),
+
+"reshape_minus_one_then_transpose_back": ('''
+import numpy as np
+
+def channel_norm(x, g, eps=1e-5):
+    """x: (N, C, H, W); normalise each channel over N, H, W via a reshape and transpose back."""
+    N, C, H, W = x.shape
+    xt = x.transpose(1, 0, 2, 3).reshape(C, -1)
+    mu = xt.mean(axis=1, keepdims=True)
+    var = ((xt - mu) ** 2).mean(axis=1, keepdims=True)
+    y = (xt - mu) / np.sqrt(var + eps) * g[:, None]
+    return np.sum(y.reshape(C, N, H, W).transpose(1, 0, 2, 3) ** 3)
+''', "channel_norm", lambda: [_normal(1957, 2, 3, 2, 2), _normal(1958, 3)]),
 }
 
 
@@ -8007,6 +8104,11 @@ KNOWN = {
     # (as naive_bayes_masked_means)
     ("kmeans_assign_given_labels_center_update", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("kmeans_assign_given_labels_center_update", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
+    # a dict of arrays whose shapes are not given (as dict_params_mlp)
+    ("augmented_dict_grads_loss_dict_out", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
+    # np.diff's prepend and append taken as constants: a differentiated end value (y[0]) is refused there
+    ("np_diff_append_prepend_curvature", "generate"): ("refused", "backgen takes prepend as a constant here"),
+    ("np_diff_append_prepend_curvature", "decorator"): ("refused", "backgen takes prepend as a constant here"),
 }
 
 
