@@ -1,12 +1,16 @@
 """Loop peeling: a loop's first iteration written out before the loop.
 
-Contract: ``peeled(func, lineno, col) -> ast.FunctionDef | None``.  ``func``
-with the ``for`` statement at ``lineno``/``col`` (0-based column, as the AST
-has it; or, with ``inside``, the innermost one holding that place) replaced by its first iteration (the target bound to the first item,
-then a copy of the body) followed by the loop over the remaining items; None
-where that is not the same program or is not known to be: the loop must
-iterate a ``range`` of integer literals or a tuple or list display, have at
-least one item, and its body must hold no ``break`` or ``continue`` of its own.
+Contract: ``peeled(func, lineno, col, inside=False) -> ast.FunctionDef | None``.
+``func`` with the loop at ``lineno``/``col`` (0-based column, as the AST has
+it; with ``inside``, the innermost loop holding that place) replaced by its
+first iteration followed by the loop over the rest; None where that is not
+the same program or is not known to be.  A ``for`` must iterate a ``range``
+of integer literals (or ``reversed`` of one) or a tuple or list display with
+at least one item: its target is bound to the first item, then the body runs
+once, then the loop goes over the other items.  A ``while`` must have a test
+that is true on entry as the code before it in its block says (``k = 0``
+then ``while k < 2``): the body runs once, then the loop as it was.  Either
+body must hold no ``break`` or ``continue`` of its own.
 
 A value the loop carries may change shape in its first iteration only
 (``h = x[0]``, then ``h = h * 0.5 + W`` grows it to ``W``'s shape): written
@@ -18,48 +22,101 @@ points at the user's lines.
 import ast
 import copy
 
+_BLOCKS = ("body", "orelse", "finalbody")
+_COMPARE = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.cmpop, ast.boolop,
+            ast.Not, ast.USub)
+
 
 def peeled(func, lineno, col, inside=False):
-    """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost ``for`` holding that
+    """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost loop holding that
     place) peeled once, or None (see the module)."""
     if inside:
-        loops = [node for node in _statements(func) if isinstance(node, ast.For)
+        loops = [node for node in _statements(func) if isinstance(node, (ast.For, ast.While))
                  and (node.lineno, node.col_offset) < (lineno, col) <= (node.end_lineno, node.end_col_offset)]
         if not loops:
             return None
         loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
         lineno, col = loop.lineno, loop.col_offset
-    peeler = _Peeler(lineno, col)
-    tree = peeler.generic_visit(copy.deepcopy(func))
-    return ast.fix_missing_locations(tree) if peeler.done else None
+    func = copy.deepcopy(func)
+    return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col)) else None
 
 
-class _Peeler(ast.NodeTransformer):
-    def __init__(self, lineno, col):
-        self.lineno, self.col, self.done = lineno, col, False
+def _peel_in(node, place):
+    """Peel the loop at ``place`` in the blocks of ``node`` (not in functions defined there)."""
+    for field in _BLOCKS:
+        block = getattr(node, field, None)
+        if not isinstance(block, list):
+            continue
+        for index, stmt in enumerate(block):
+            if isinstance(stmt, (ast.For, ast.While)) and (stmt.lineno, stmt.col_offset) == place:
+                written = _written_out(stmt, block[:index])
+                if written is None:
+                    return False
+                block[index:index + 1] = written
+                return True
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if _peel_in(stmt, place):
+                return True
+    for handler in getattr(node, "handlers", []):
+        if _peel_in(handler, place):
+            return True
+    return False
 
-    def visit_For(self, node):
-        self.generic_visit(node)
-        if (node.lineno, node.col_offset) != (self.lineno, self.col) or self.done:
-            return node
-        items = _items(node.iter)
-        if items is None or _own_jumps(node.body):
-            return node
-        first, rest = items
-        self.done = True
-        target = copy.deepcopy(node.target)
-        bind = ast.copy_location(ast.Assign(targets=[target], value=first), node)
-        body = copy.deepcopy(node.body)
-        if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
-            return [bind, *body, *node.orelse]
-        loop = ast.copy_location(ast.For(target=node.target, iter=rest, body=node.body, orelse=node.orelse,
-                                         type_comment=None), node)
-        return [bind, *body, loop]
 
-    def visit_FunctionDef(self, node):
-        return node  # (a nested function: not this function's statements)
+def _written_out(loop, before):
+    """The statements of ``loop`` peeled once (``before``: its block up to it), or None."""
+    if _own_jumps(loop.body):
+        return None
+    body = copy.deepcopy(loop.body)
+    if isinstance(loop, ast.While):
+        if not _true_on_entry(loop.test, before):
+            return None
+        return [*body, loop]
+    items = _items(loop.iter)
+    if items is None:
+        return None
+    first, rest = items
+    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
+        return [bind, *body, *loop.orelse]
+    loop.iter = rest
+    return [bind, *body, loop]
 
-    visit_Lambda = visit_ClassDef = visit_AsyncFunctionDef = visit_FunctionDef
+
+def _true_on_entry(test, before):
+    """Whether ``test`` (comparisons of names and literals) is true where the statements ``before``
+    end: each name it reads bound last there to a literal, by a plain assignment at that level."""
+    values = {}
+    for node in ast.walk(test):
+        if not isinstance(node, _COMPARE):
+            return False
+        if isinstance(node, ast.Name):
+            values[node.id] = _last_literal(node.id, before)
+            if values[node.id] is None:
+                return False
+    try:
+        return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}}, values))
+    except Exception:  # noqa: BLE001 (a test that fails on these values: not known true)
+        return False
+
+
+def _last_literal(name, before):
+    """The number or truth ``name`` is bound to by the last statement of ``before`` that binds it,
+    where that is ``name = <literal>`` (no later statement binding it in a nested block); else None."""
+    for stmt in reversed(before):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name:
+            value = stmt.value
+            if isinstance(value, ast.Constant) and type(value.value) in (int, float, bool):
+                return value.value
+            return None
+        if any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+               for node in ast.walk(stmt)):
+            return None
+        if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in ast.walk(stmt)):
+            return None
+    return None
 
 
 def _statements(func):
@@ -77,28 +134,45 @@ def _statements(func):
 
 def _items(iterable):
     """``(first, rest)``: the first item's expression and the iterable of the others (None when there
-    are none), for a non-empty ``range`` of integer literals or a display; None otherwise."""
+    are none), for a non-empty ``range`` of integer literals (or ``reversed`` of one) or a display;
+    None otherwise."""
     if isinstance(iterable, (ast.Tuple, ast.List)):
         if not iterable.elts or any(isinstance(e, ast.Starred) for e in iterable.elts):
             return None
         rest = iterable.elts[1:]
         return iterable.elts[0], (ast.copy_location(type(iterable)(elts=rest, ctx=ast.Load()), iterable)
                                   if rest else None)
-    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
-            and not iterable.keywords and 1 <= len(iterable.args) <= 3):
+    backwards = _call_of(iterable, "reversed", 1)
+    numbers = _range(iterable.args[0] if backwards else iterable)
+    if numbers is None:
         return None
-    bounds = [_integer(arg) for arg in iterable.args]
-    if None in bounds or len(bounds) == 3 and bounds[2] == 0:
-        return None
-    numbers = range(*bounds)
     if not numbers:
         return None
-    first = ast.copy_location(ast.Constant(numbers[0]), iterable)
+    first = ast.copy_location(ast.Constant(numbers[-1] if backwards else numbers[0]), iterable)
     if len(numbers) == 1:
         return first, None
-    rest = numbers[1:]
+    rest = numbers[:-1] if backwards else numbers[1:]
     args = [ast.Constant(rest.start), ast.Constant(rest.stop)] + ([ast.Constant(rest.step)] if rest.step != 1 else [])
-    return first, ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()), args=args, keywords=[]), iterable)
+    rest = ast.Call(func=ast.Name("range", ast.Load()), args=args, keywords=[])
+    if backwards:
+        rest = ast.Call(func=ast.Name("reversed", ast.Load()), args=[rest], keywords=[])
+    return first, ast.copy_location(rest, iterable)
+
+
+def _call_of(node, name, count):
+    """Whether ``node`` calls the builtin ``name`` with ``count`` positional arguments only."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name \
+        and not node.keywords and len(node.args) == count
+
+
+def _range(node):
+    """The ``range`` a call ``range(...)`` of integer literals makes, else None."""
+    if not any(_call_of(node, "range", count) for count in (1, 2, 3)):
+        return None
+    bounds = [_integer(arg) for arg in node.args]
+    if None in bounds or len(bounds) == 3 and bounds[2] == 0:
+        return None
+    return range(*bounds)
 
 
 def _integer(node):

@@ -99,16 +99,30 @@ def test_a_loop_value_that_changes_shape_is_refused(loop):
     ''', [X, 2], "'h' (changes shape in this loop: |has shape )\\(4,\\)")
 
 
-def test_a_while_value_that_changes_shape_is_refused():
-    assert_refused('''
+def test_a_while_value_that_changes_shape_in_its_first_iteration_has_it_written_out():
+    # n = 0 before it: the loop runs at least once, and that iteration is written out before it (the
+    # issue's case gave a (3, 4) gradient for W (3, 1), then was refused)
+    assert_right('''
     def f(W: "3, 1", X: "3, 4"):
         h = W
         n = 0
-        while n < 1:
+        while n < 2:
+            h = h * 0.5 + X * np.sin(h)
+            n = n + 1
+        return np.sum(h)
+    ''', [np.full((3, 1), 0.3), X])
+
+
+def test_a_while_not_known_to_run_whose_value_changes_shape_is_refused():
+    assert_refused('''
+    def f(W: "3, 1", X: "3, 4", m: int):
+        h = W
+        n = 0
+        while n < m:
             h = h * 0.5 + X
             n = n + 1
         return np.sum(h)
-    ''', [np.full((3, 1), 0.3), X], "changes shape in this loop")
+    ''', [np.full((3, 1), 0.3), X, 1], "changes shape in this loop")
 
 
 @pytest.mark.parametrize("x", [[0.2, -0.2, 0.3], [0.7, -0.2, 0.3]])
@@ -823,3 +837,12 @@ def test_a_conditional_expression_in_a_returned_tuple_gives_each_path_its_output
     def f(X: "3, 4", s: float):
         return np.sum(X ** 2) * 2.0, X * s if X.mean() < 0.0 else s * s
     ''', [X, 0.7], dout=(1.0, dout))
+
+
+def test_a_reversed_range_has_its_first_iteration_written_out():
+    assert_right('''
+    def f(X: "3, 4", v: "4"):
+        for i in reversed(range(1, 4)):
+            v = X * i + np.cos(v)
+        return np.sum(v ** 2)
+    ''', [X, V3[[0, 1, 2, 0]]])
