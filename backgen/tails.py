@@ -96,9 +96,16 @@ def _stretched(stmt):
 
 def _then(statements, tail):
     """``statements`` then a copy of ``tail``, unless they end the function (return, raise)."""
-    if statements and isinstance(statements[-1], _STOPS):
-        return statements
-    return list(statements) + copy.deepcopy(tail) or []
+    return list(statements) if _ends(statements) else list(statements) + copy.deepcopy(tail)
+
+
+def _ends(statements):
+    """Whether ``statements`` end the function on every path: a return or raise last, or an ``if``
+    each of whose branches does."""
+    last = statements[-1] if statements else None
+    if isinstance(last, ast.If):
+        return _ends(last.body) and _ends(last.orelse)
+    return isinstance(last, _STOPS)
 
 
 def _conditional(stmt, modules):
