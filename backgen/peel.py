@@ -78,6 +78,7 @@ def _written_out(loop, before):
         return None
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
         return [bind, *body, *loop.orelse]
     loop.iter = rest

@@ -215,25 +215,32 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                 forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split)
             break
         except BackgenError as error:
-            if getattr(error, "varying_shape", None) and not (chain or shape_free) and peels < MAX_PEELS:
-                func = peeled(forward.func, error.lineno, (error.offset or 1) - 1,
-                              inside=getattr(error, "iteration", False))
-                if func is not None:  # a value that changes shape in a loop's first iterations only: those
-                    forward = dataclasses.replace(forward, func=func)  # written out before the loop
-                    peels += 1
-                    continue
-            if getattr(error, "varying_shape", None) == "path" and not unmerged:
+            varying = getattr(error, "varying_shape", None)
+            place = (error.lineno, (error.offset or 1) - 1)
+            rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
+            iteration = getattr(error, "iteration", False)
+            # a value that changes shape in a loop's first iterations only: those written out before it
+            func = peeled(forward.func, *place, inside=iteration) if varying and rewrites and peels < MAX_PEELS \
+                else None
+            if func is not None:
+                forward, peels = dataclasses.replace(forward, func=func), peels + 1
+                continue
+            if varying == "path" and not unmerged:
                 unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
                 continue
             if getattr(error, "varying_output", False) and not split:
                 split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
-            if getattr(error, "varying_shape", None) == "path" and not getattr(error, "iteration", False) \
-                    and not (chain or shape_free) and splits < MAX_SPLITS:
-                func = tails.split(forward.func, error.lineno, (error.offset or 1) - 1, _module_names(forward))
-                if func is not None:  # a value of two shapes after an if: what follows written into each path
-                    forward = dataclasses.replace(forward, func=func)
-                    splits += 1
+            if varying == "path" and not iteration and rewrites:
+                # a value of two shapes after an if: what follows written into each path; else one of
+                # two shapes as a loop holding this place starts and ends: its first iteration written out
+                func = tails.split(forward.func, *place, _module_names(forward)) if splits < MAX_SPLITS else None
+                if func is not None:
+                    forward, splits = dataclasses.replace(forward, func=func), splits + 1
+                    continue
+                func = peeled(forward.func, *place, inside=True) if peels < MAX_PEELS else None
+                if func is not None:
+                    forward, peels = dataclasses.replace(forward, func=func), peels + 1
                     continue
             in_place = getattr(error, "written_in_place", None)
             if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
