@@ -226,9 +226,11 @@ class Differentiable:
     at once.  Otherwise the backward is generated at the first ``.backward``
     call, for the shapes of its arrays.  The code depends on the ranks, on
     which dimensions are 1, on which sizes are equal or larger, and on
-    integer values; where it is the same text for the sizes moved up and (if
-    the values fit them) for the least sizes in that order, it is kept for
-    every size of that pattern (100 batch sizes generate once).  Otherwise
+    integer values; where it makes no sizes of its own (no ``x[1:]``,
+    ``x[::8]``, ``reshape``, ``np.split``, arithmetic on sizes) and is the
+    same text for the sizes moved up and (if the values fit them) for the
+    least sizes in that order, it is kept for every size of that pattern
+    (100 batch sizes generate once).  Otherwise
     it is kept per set of shapes, as the values made from the arrays may
     differ (``x[1:]`` of 2 rows has 1, and broadcasts), the code written
     alike for several kept once; up to ``CACHE_SIZE`` of each.  On a method, ``self``
@@ -373,10 +375,12 @@ class Differentiable:
 
     def _for_every_size(self, values, wrt, entry):
         """Whether the code ``entry`` written for these values is the code for every size of their
-        pattern: generated again for the sizes moved up alike (their differences kept), it is the
-        same text, and so it is for the least sizes in the same order (where sizes made from them
-        are 0 or 1, which broadcast or empty) unless the values do not fit those (labels of 10
-        classes given 3)."""
+        pattern: it makes no size of its own from the arrays' (``_makes_sizes``), and generated
+        again for the sizes moved up alike (their differences kept), it is the same text, and so
+        it is for the least sizes in the same order unless the values do not fit those (labels of
+        10 classes given 3)."""
+        if _makes_sizes(entry[1]):
+            return False
         for probe, needed in _probe_sizes(values):
             try:
                 with warnings.catch_warnings():  # (of values nobody gave)
@@ -670,6 +674,32 @@ def _sizes(value):
     if isinstance(value, dict):
         return tuple((k, _sizes(v)) for k, v in value.items())
     return None
+
+
+_SIZE_MAKERS = {"reshape", "split", "array_split", "hsplit", "vsplit", "dsplit", "diff", "ediff1d", "pad",
+                "convolve", "correlate", "repeat", "tile", "resize", "trim_zeros", "arange", "linspace",
+                "as_strided", "sliding_window_view"}
+
+
+def _makes_sizes(text):
+    """Whether the generated module ``text`` makes sizes from those it is given other than alike at
+    every size: a slice with a bound or step (``x[::8]`` has 1 row of 5 to 8 and 2 of 9, ``x[5:]``
+    1 of 6 only), a call that sizes its result by its arguments (``reshape``, ``np.split``,
+    ``np.arange``) or arithmetic on sizes (``x.shape[0] // 2``).  Such a size may be 1 or 0 at sizes
+    no probe tries, where the code broadcasts or sums otherwise."""
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Slice) and (node.lower, node.upper, node.step) != (None, None, None):
+            return True
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name in _SIZE_MAKERS:
+                return True
+        if isinstance(node, ast.BinOp) and any(
+                isinstance(part, ast.Attribute) and part.attr in ("shape", "size")
+                or isinstance(part, ast.Call) and getattr(part.func, "id", None) == "len"
+                for part in ast.walk(node)):
+            return True
+    return False
 
 
 def _bound(cache):

@@ -587,3 +587,24 @@ def test_gradcheck_passes_keyword_arguments_to_the_function():
     r = np.random.default_rng(4)
     x, w, b = r.standard_normal((3, 4)), r.standard_normal((4, 2)), r.standard_normal(2)
     assert backgen.gradcheck(affine_tanh, x, w, b=b) < 1e-6  # it was a TypeError (no keyword b)
+
+
+def test_code_making_sizes_of_its_own_is_not_kept_for_every_size():
+    # x[::8] has 1 row for x of 5 to 8 rows (x[:2] broadcasts against it: the code sums its
+    # gradient over the rows) and 2 of 9: the code of 5 rows, the same at 8 and at the least
+    # sizes, was kept for 9 and wrote one summed row into both (dx[0, 0] -0.92, finite
+    # differences -1.26); x[5:] * w[3:] at (8, 3) and (6, 3), kept for (6, 3) and (5, 3), where
+    # x[5:] has 1 row, raised ValueError (could not broadcast (2,3) into (1,3))
+    @backgen.backward
+    def f(x):
+        return np.sum(np.sin(x[::8] * x[:2]))
+
+    @backgen.backward
+    def g(x, w):
+        return np.sum(np.sin(x[5:] * w[3:]))
+
+    r = np.random.default_rng(5)
+    for n in (5, 9):
+        assert backgen.gradcheck(f, r.standard_normal((n, 3))) < 1e-6
+    for n, m in ((8, 6), (6, 5)):
+        assert backgen.gradcheck(g, r.standard_normal((n, 3)), r.standard_normal((m, 3))) < 1e-6
