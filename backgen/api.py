@@ -225,8 +225,9 @@ class Differentiable:
     Scalar code (and NumPy code whose shapes are declared) is differentiated
     at once.  Otherwise the backward is generated at the first ``.backward``
     call, for the shapes of its arrays.  The code depends on the ranks, on
-    which dimensions are 1, on which sizes are equal or larger, and on
-    integer values; where it makes no sizes of its own (no ``x[1:]``,
+    which dimensions are 1, on which sizes are equal or larger, on whether
+    boolean arrays select none, one or more (``x[m]``), and on integer
+    values; where it makes no sizes of its own (no ``x[1:]``,
     ``x[::8]``, ``reshape``, ``np.split``, arithmetic on sizes) and is the
     same text for the sizes moved up and (if the values fit them) for the
     least sizes in that order, it is kept for every size of that pattern
@@ -357,7 +358,7 @@ class Differentiable:
         else:
             # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
-            pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values),)
+            pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)))
             key = pattern + (tuple(map(_sizes, values)),)
             entry = self._cache.get(key) or self._general.get(pattern)
             if entry is None:
@@ -700,6 +701,20 @@ def _makes_sizes(text):
                 for part in ast.walk(node)):
             return True
     return False
+
+
+def _selected(value):
+    """How many items a boolean array selects (0, 1 or more; overall and along each axis): ``x[m]``
+    has a row per true of ``m``, which broadcasts where there is one (the code sums its gradient)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "b":
+        along = tuple(tuple(sorted(set(np.minimum(np.count_nonzero(value, axis=a), 2).ravel().tolist())))
+                      for a in range(value.ndim)) if value.ndim > 1 else ()
+        return (min(int(np.count_nonzero(value)), 2),) + along
+    if isinstance(value, (list, tuple)):
+        return tuple(map(_selected, value))
+    if isinstance(value, dict):
+        return tuple(_selected(v) for v in value.values())
+    return None
 
 
 def _bound(cache):

@@ -449,7 +449,7 @@ def test_code_that_differs_between_sizes_of_one_pattern_is_kept_per_size(monkeyp
     # sizes (x of 2 to 6 rows of 7, one pattern) need; nor is the code of 5 rows kept for 2
     for n in (2, 5, 3, 6, 2, 4):
         assert backgen.gradcheck(f, r.standard_normal((n, 7))) < 1e-6
-    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), ((2, 7),))][1]
+    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), (None,), ((2, 7),))][1]
     texts = {entry[1] for entry in f._cache.values()}
     assert len(texts) == 2 and len(f._cache) == 5
 
@@ -608,3 +608,18 @@ def test_code_making_sizes_of_its_own_is_not_kept_for_every_size():
         assert backgen.gradcheck(f, r.standard_normal((n, 3))) < 1e-6
     for n, m in ((8, 6), (6, 5)):
         assert backgen.gradcheck(g, r.standard_normal((n, 3)), r.standard_normal((m, 3))) < 1e-6
+
+
+def test_code_is_kept_per_count_of_what_a_mask_selects():
+    # x[m] has a row per true of m: with one it broadcasts against w's 2 rows and the code sums its
+    # gradient; the code of a mask of two trues, reused for one, raised ValueError (array is not
+    # broadcastable), and that of one, reused for two, gave dx[0, 0] -1.98 (finite differences -0.72)
+    def f(x, w, m):
+        return np.sum(np.sin(x[m] * w))
+
+    r = np.random.default_rng(6)
+    two, one = np.array([True, False, True, False]), np.array([True, False, False, False])
+    for masks in ((two, one), (one, two)):
+        decorated = backgen.backward(f)
+        for m in masks:
+            assert backgen.gradcheck(decorated, r.standard_normal((4, 3)), r.standard_normal((2, 3)), m) < 1e-6
