@@ -772,6 +772,8 @@ def _shape_key(value):
         return ("int", int(value))
     if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
         return (type(value).__name__, tuple(map(_shape_key, value)))  # a list of arrays: its structure
+    if isinstance(value, dict):  # a dict of arrays: its keys and their values' (each array's rank...)
+        return ("dict", tuple((k, _shape_key(v)) for k, v in value.items()))
     if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
         return (type(value).__name__, np.shape(value))
     if isinstance(value, type):  # a dtype (self.dtype = np.float64): read as that type

@@ -623,3 +623,16 @@ def test_code_is_kept_per_count_of_what_a_mask_selects():
         decorated = backgen.backward(f)
         for m in masks:
             assert backgen.gradcheck(decorated, r.standard_normal((4, 3)), r.standard_normal((2, 3)), m) < 1e-6
+
+
+def test_code_for_a_dict_of_arrays_is_kept_per_rank_of_each():
+    # {"a": (3, 4), "b": (4,)} and {"a": (3,), "b": (4, 4)} have the same sizes in the same order:
+    # the pattern held no rank of a dict's arrays, and the code of the first, kept for every size
+    # of it, raised ValueError on the second (more dimensions than allowed by the axis remapping)
+    @backgen.backward(wrt=("p",))
+    def f(p):
+        return np.sum(np.sin(np.sum(p["a"], axis=0) * p["b"]))
+
+    r = np.random.default_rng(7)
+    for a, b in (((3, 4), (4,)), ((3,), (4, 4))):
+        assert backgen.gradcheck(f, {"a": r.standard_normal(a), "b": r.standard_normal(b)}) < 1e-6
