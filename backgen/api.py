@@ -227,7 +227,7 @@ class Differentiable:
     call, for the shapes of its arrays.  The code depends on the ranks, on
     which dimensions are 1, on which sizes are equal or larger, on whether
     boolean arrays select none, one or more (``x[m]``), and on integer
-    values; where it makes no sizes of its own (no ``x[1:]``,
+    values (those of integer arrays too, but for labels); where it makes no sizes of its own (no ``x[1:]``,
     ``x[::8]``, ``reshape``, ``np.split``, arithmetic on sizes) and is the
     same text for the sizes moved up and (if the values fit them) for the
     least sizes in that order, it is kept for every size of that pattern
@@ -358,7 +358,8 @@ class Differentiable:
         else:
             # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
-            pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)))
+            pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
+                                                                 self._integers(values))
             key = pattern + (tuple(map(_sizes, values)),)
             entry = self._cache.get(key) or self._general.get(pattern)
             if entry is None:
@@ -373,6 +374,12 @@ class Differentiable:
             _bound(self._cache)
         self._latest = entry
         return entry
+
+    def _integers(self, values):
+        """The numbers of the integer arrays the forward does not index with (``x.reshape(shape)``,
+        ``shape`` given as a tuple: the code for (3, 2) is not that for (6, 1)); labels' are left out."""
+        return tuple((v.shape, v.tobytes()) if isinstance(v, np.ndarray) and v.dtype.kind in "iu"
+                     and name not in self._indices else None for name, v in zip(self._signature.parameters, values))
 
     def _for_every_size(self, values, wrt, entry):
         """Whether the code ``entry`` written for these values is the code for every size of their
@@ -765,13 +772,17 @@ def _probe_sizes(values):
 
 def _shape_key(value):
     """What the generated code depends on: an array's rank, which dimensions are 1 (or 0) and the
-    kind of its numbers; an integer's value (it may bound a loop); a number's type."""
+    kind of its numbers; an integer's value (it may bound a loop), and those of a list or tuple of
+    integers (it may be a shape); a number's type."""
     if isinstance(value, np.ndarray):
         return ("array", tuple(min(d, 2) for d in value.shape), value.dtype.kind)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return ("int", int(value))
     if isinstance(value, (list, tuple)) and any(isinstance(v, (list, tuple, np.ndarray)) for v in value):
         return (type(value).__name__, tuple(map(_shape_key, value)))  # a list of arrays: its structure
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return (type(value).__name__, tuple(map(int, value)))  # integers: a shape (x.reshape(shape)) or bounds
     if isinstance(value, dict):  # a dict of arrays: its keys and their values' (each array's rank...)
         return ("dict", tuple((k, _shape_key(v)) for k, v in value.items()))
     if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
@@ -888,6 +899,9 @@ def _leaves(name, got, numeric):
 
 
 def _numeric_gradient(objective, value, eps):
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return (type(value).__name__, tuple(map(int, value)))  # integers: a shape (x.reshape(shape)) or bounds
     if isinstance(value, dict):  # a dict of arrays: each entry moved alone
         return {key: _numeric_gradient(lambda v, key=key: objective({**value, key: v}), item, eps)
                 for key, item in value.items()}

@@ -449,7 +449,7 @@ def test_code_that_differs_between_sizes_of_one_pattern_is_kept_per_size(monkeyp
     # sizes (x of 2 to 6 rows of 7, one pattern) need; nor is the code of 5 rows kept for 2
     for n in (2, 5, 3, 6, 2, 4):
         assert backgen.gradcheck(f, r.standard_normal((n, 7))) < 1e-6
-    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), (None,), ((2, 7),))][1]
+    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), (None,), (None,), ((2, 7),))][1]
     texts = {entry[1] for entry in f._cache.values()}
     assert len(texts) == 2 and len(f._cache) == 5
 
@@ -636,3 +636,16 @@ def test_code_for_a_dict_of_arrays_is_kept_per_rank_of_each():
     r = np.random.default_rng(7)
     for a, b in (((3, 4), (4,)), ((3,), (4, 4))):
         assert backgen.gradcheck(f, {"a": r.standard_normal(a), "b": r.standard_normal(b)}) < 1e-6
+
+
+def test_code_is_kept_per_value_of_a_shape_given_as_integers():
+    # shape (3, 2) and (6, 1) are both two integers: x.reshape(shape) * w's code for (3, 2), kept
+    # for (6, 1) (where w broadcasts along the rows), raised ValueError (cannot reshape array of
+    # size 12 into shape (6,))
+    @backgen.backward(wrt=("x", "w"))
+    def f(x, w, shape):
+        return np.sum(np.sin(x.reshape(shape) * w))
+
+    r = np.random.default_rng(8)
+    for shape in ((3, 2), (6, 1), [3, 2]):
+        assert backgen.gradcheck(f, r.standard_normal(6), r.standard_normal(2), shape) < 1e-6
