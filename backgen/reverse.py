@@ -1133,8 +1133,8 @@ def _data_sized(staged):
     (an over-approximation: a reduction along another axis keeps the mark), numbers are not."""
     masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
     for op, loop in _ops_in_loops(staged.body, None):
-        if op.rule in ("inert", "copy") and _selects(op, masks):
-            masks[op.target] = masks.get(op.args[0].name) if op.rule == "copy" else (op.source, loop)
+        if op.rule in ("inert", "copy", "getitem") and _selects(op, masks):
+            masks[op.target] = masks.get(op.args[0].name) if op.rule != "inert" else (op.source, loop)
     sized = {}
     if not masks and not any(op.rule == "call" and op.param("sized") for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
@@ -1145,6 +1145,9 @@ def _data_sized(staged):
         before, unmarked = dict(sized), set()  # unmarked: set by a line to a value of a length not selected
         for op in ir.ops_in(staged.body):
             origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
+                origins |= frozenset().union(*(sized.get(part, frozenset())
+                                               for part in ast.literal_eval(op.param("index_vars") or "()")))
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
                 origins = frozenset({(f"{op.param('function')}() on line {op.line}", id(op))})
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
@@ -1213,8 +1216,9 @@ def _ops_in_loops(items, loop):
 def _selects(op, masks):
     """Whether ``op`` makes a boolean mask (a comparison, ``~m``, ``m & n``) or indices found in the
     data (``np.nonzero(m)``): an index by it selects as many elements as the data says."""
-    if op.rule == "copy":
-        return bool(op.args) and isinstance(op.args[0], ir.Var) and op.args[0].name in masks
+    if op.rule in ("copy", "getitem"):  # (t[0] of t = np.nonzero(m): the indices, m[0]: a mask too)
+        return bool(op.args) and isinstance(op.args[0], ir.Var) and op.args[0].name in masks and (
+            op.rule == "copy" or op.param("index_vars") in (None, "()"))
     try:
         node = ast.parse(op.source, mode="eval").body
     except SyntaxError:
@@ -1236,9 +1240,29 @@ def _selects(op, masks):
 
 
 def _index_origins(op, masks):
-    """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``): two
-    masks written alike in the same loop (or outside loops) are one (its values are named once)."""
-    return frozenset(masks[n] for n in ast.literal_eval(op.param("index_vars") or "()") if n in masks)
+    """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``), and the
+    indices a part finds in the data itself (``x[np.flatnonzero(m)]``): two masks written alike in
+    the same loop (or outside loops) are one (its values are named once)."""
+    origins = set()
+    for part in ast.literal_eval(op.param("index_vars") or "()"):
+        if part in masks:
+            origins.add(masks[part])
+            continue
+        try:
+            node = ast.parse(part, mode="eval").body
+        except SyntaxError:
+            continue
+        if any(isinstance(sub, ast.Call) and _call_selects(sub) for sub in source.walk(node)):
+            origins |= {masks[sub.id] for sub in source.walk(node) if isinstance(sub, ast.Name) and sub.id in masks} \
+                or {(part, None)}
+    return frozenset(origins)
+
+
+def _call_selects(call):
+    """Whether ``call`` finds indices in the data (``np.nonzero(m)``, ``np.where(m)``)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in SELECTIONS or name == "where" and len(call.args) == 1
 
 
 def _listed_rows(index):

@@ -649,3 +649,27 @@ def test_code_is_kept_per_value_of_a_shape_given_as_integers():
     r = np.random.default_rng(8)
     for shape in ((3, 2), (6, 1), [3, 2]):
         assert backgen.gradcheck(f, r.standard_normal(6), r.standard_normal(2), shape) < 1e-6
+
+
+def _rows_found(x, w):
+    return np.sum(np.sin(x[np.flatnonzero(x[:, 0] > 0)] * w))
+
+
+def _rows_nonzero(x, w):
+    idx = np.nonzero(x[:, 0] > 0)[0]
+    return np.sum(np.sin(x[idx] * w))
+
+
+def _rows_ordered(x, w):
+    return np.sum(np.sin(x[np.argsort(x[:, 0])[np.sort(x[:, 0]) > 0]] * w))
+
+
+@pytest.mark.parametrize("f", [_rows_found, _rows_nonzero, _rows_ordered])
+def test_indices_found_in_the_data_broadcasting_are_refused(f):
+    # rows picked by indices np.nonzero finds are as many as the data says: the code written where
+    # two rows of x are positive (x[...] * w, w of 2 rows, no broadcast) was reused where one is,
+    # and raised ValueError (array is not broadcastable), or, the other way, gave dx[0, 0] 0.23 where
+    # finite differences give 0.12; a boolean mask's selection was refused so already
+    x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
+    with pytest.raises(backgen.BackgenError, match="length depends on the data"):
+        backgen.backward(f).backward(x, np.ones((2, 3)))
