@@ -1122,11 +1122,13 @@ def _fresh(text):
 
 MASKS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite", "isinf", "signbit"}
 SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many as the data says
+COUNTS = {"int", "round", "floor", "ceil", "trunc"}  # an integer of a number: x[:int(s)] as long as s says
 
 
 def _data_sized(staged):
     """``({name: origins}, masks, partly)``: the values whose length depends on the data, as selected
-    by a boolean mask (or by indices ``np.nonzero`` finds) here or in a helper returning them, each with
+    by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
+    number) here or in a helper returning them, each with
     the masks that select it (a helper's call: its own); the masks; and those of the values that some
     line sets to a value of another length (an if's other path, a loop's value before it), which are
     never of the same length as another selection for sure.  Values computed from them are marked too
@@ -1136,7 +1138,8 @@ def _data_sized(staged):
         if op.rule in ("inert", "copy", "getitem") and _selects(op, masks):
             masks[op.target] = masks.get(op.args[0].name) if op.rule != "inert" else (op.source, loop)
     sized = {}
-    if not masks and not any(op.rule == "call" and op.param("sized") for op in ir.ops_in(staged.body)):
+    if not masks and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
+                             and _index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
     displays = _displays(staged)
@@ -1214,8 +1217,9 @@ def _ops_in_loops(items, loop):
 
 
 def _selects(op, masks):
-    """Whether ``op`` makes a boolean mask (a comparison, ``~m``, ``m & n``) or indices found in the
-    data (``np.nonzero(m)``): an index by it selects as many elements as the data says."""
+    """Whether ``op`` makes a boolean mask (a comparison, ``~m``, ``m & n``), indices found in the
+    data (``np.nonzero(m)``) or an integer of a number (``int(np.sum(m))``, a bound): an index by it
+    selects as many elements as the data says."""
     if op.rule in ("copy", "getitem"):  # (t[0] of t = np.nonzero(m): the indices, m[0]: a mask too)
         return bool(op.args) and isinstance(op.args[0], ir.Var) and op.args[0].name in masks and (
             op.rule == "copy" or op.param("index_vars") in (None, "()"))
@@ -1224,11 +1228,8 @@ def _selects(op, masks):
     except SyntaxError:
         return False
     for sub in source.walk(node):
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in SELECTIONS or (name == "where" and len(sub.args) == 1):
-                return True
+        if isinstance(sub, ast.Call) and _call_selects(sub):
+            return True
     if isinstance(node, ast.Compare) or isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
         return True
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
@@ -1259,10 +1260,11 @@ def _index_origins(op, masks):
 
 
 def _call_selects(call):
-    """Whether ``call`` finds indices in the data (``np.nonzero(m)``, ``np.where(m)``)."""
+    """Whether ``call`` finds indices in the data (``np.nonzero(m)``, ``np.where(m)``) or makes an
+    integer of a number (``int(s)``, ``round(np.sum(m))``), which may be a bound the data decides."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in SELECTIONS or name == "where" and len(call.args) == 1
+    return name in SELECTIONS or name in COUNTS or name == "where" and len(call.args) == 1
 
 
 def _listed_rows(index):

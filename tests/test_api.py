@@ -673,3 +673,22 @@ def test_indices_found_in_the_data_broadcasting_are_refused(f):
     x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
     with pytest.raises(backgen.BackgenError, match="length depends on the data"):
         backgen.backward(f).backward(x, np.ones((2, 3)))
+
+
+def _rows_counted(x, w):
+    n = int(np.sum(x[:, 0] > 0))
+    return np.sum(np.sin(x[:n] * w))
+
+
+def _rows_of_s(x, w, s):
+    return np.sum(np.sin(x[:int(s)] * w))
+
+
+@pytest.mark.parametrize("f, extra", [(_rows_counted, ()), (_rows_of_s, (2.5,))])
+def test_a_bound_the_data_decides_broadcasting_is_refused(f, extra):
+    # x[:n] has as many rows as n says, which the data (a count of a mask, a float argument) decides:
+    # the code written for 2 rows, against w's 2, was reused for 1 (s = 1.5, or one row positive)
+    # and raised ValueError (could not broadcast (2,3) into (1,3))
+    x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
+    with pytest.raises(backgen.BackgenError, match="length depends on the data"):
+        backgen.backward(f, wrt=("x", "w")).backward(x, np.ones((2, 3)), *extra)
