@@ -227,7 +227,8 @@ class Differentiable:
     call, for the shapes of its arrays.  The code depends on the ranks, on
     which dimensions are 1, on which sizes are equal or larger, on whether
     boolean arrays select none, one or more (``x[m]``), and on integer
-    values (those of integer arrays too, but for labels); where it makes no sizes of its own (no ``x[1:]``,
+    values (those of integer arrays too, but for labels, and those of
+    numbers where the forward makes integers of them, ``int(s)``); where it makes no sizes of its own (no ``x[1:]``,
     ``x[::8]``, ``reshape``, ``np.split``, arithmetic on sizes) and is the
     same text for the sizes moved up and (if the values fit them) for the
     least sizes in that order, it is kept for every size of that pattern
@@ -254,6 +255,7 @@ class Differentiable:
                 self._signature = methods.signature(self._signature, method, self._attributes)
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
+        self._rounds = True  # whether the forward makes integers of numbers (int(s)): their values are keyed
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._given_wrt = wrt
         self._latest = None
@@ -279,6 +281,8 @@ class Differentiable:
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._sequences = structured.read_as_sequences(forward.func)
+        self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
+            node.func, "id", None)) in ("int", "round", "floor", "ceil", "trunc") for node in ast.walk(forward.func))
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -359,7 +363,7 @@ class Differentiable:
             # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
             pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
-                                                                 self._integers(values))
+                                                                 self._integers(values), self._numbers(values))
             key = pattern + (tuple(map(_sizes, values)),)
             entry = self._cache.get(key) or self._general.get(pattern)
             if entry is None:
@@ -380,6 +384,11 @@ class Differentiable:
         ``shape`` given as a tuple: the code for (3, 2) is not that for (6, 1)); labels' are left out."""
         return tuple((v.shape, v.tobytes()) if isinstance(v, np.ndarray) and v.dtype.kind in "iu"
                      and name not in self._indices else None for name, v in zip(self._signature.parameters, values))
+
+    def _numbers(self, values):
+        """The numbers given, where the forward makes integers of numbers: ``x.reshape(int(s), -1)``
+        and ``x[:int(s)]`` are of other shapes at s = 1.5 than at 2.5."""
+        return tuple(float(v) if self._rounds and isinstance(v, (float, np.floating)) else None for v in values)
 
     def _for_every_size(self, values, wrt, entry):
         """Whether the code ``entry`` written for these values is the code for every size of their

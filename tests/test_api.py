@@ -449,7 +449,7 @@ def test_code_that_differs_between_sizes_of_one_pattern_is_kept_per_size(monkeyp
     # sizes (x of 2 to 6 rows of 7, one pattern) need; nor is the code of 5 rows kept for 2
     for n in (2, 5, 3, 6, 2, 4):
         assert backgen.gradcheck(f, r.standard_normal((n, 7))) < 1e-6
-    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), (None,), (None,), ((2, 7),))][1]
+    assert "keepdims" not in f._cache[(("x",), ("array", (2, 2), "f"), (0, 1), (None,), (None,), (None,), ((2, 7),))][1]
     texts = {entry[1] for entry in f._cache.values()}
     assert len(texts) == 2 and len(f._cache) == 5
 
@@ -692,3 +692,16 @@ def test_a_bound_the_data_decides_broadcasting_is_refused(f, extra):
     x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
     with pytest.raises(backgen.BackgenError, match="length depends on the data"):
         backgen.backward(f, wrt=("x", "w")).backward(x, np.ones((2, 3)), *extra)
+
+
+def test_code_is_kept_per_value_of_a_number_made_an_integer():
+    # x.reshape(int(s), -1) is (2, 3) at s = 2.5 and (1, 6) at 1.5, where w of (2, 1) broadcasts it:
+    # a float was keyed by its type alone, and the code for 2.5, reused for 1.5, raised ValueError
+    # (cannot reshape array of size 12 into shape (6,))
+    @backgen.backward(wrt=("x", "w"))
+    def f(x, w, s):
+        return np.sum(np.sin(x.reshape(int(s), -1) * w))
+
+    r = np.random.default_rng(9)
+    for s in (2.5, 1.5, 2.5):
+        assert backgen.gradcheck(f, r.standard_normal(6), r.standard_normal((2, 1)), s) < 1e-6
