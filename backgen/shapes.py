@@ -280,6 +280,7 @@ class _Shapes(dict):
         self.raised = {}
         self.integers = _Integers()
         self.mixed = set()
+        self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
 
 
 class Items(tuple):
@@ -452,6 +453,10 @@ class _Walker:
             return
         self.evaluated.add(id(op))
         self.counted_by(op, env)
+        if op.rule == "list_sum" and isinstance(op.args[0], ir.Var):  # sum([s, X]): s broadcast
+            items, total = env.get(op.args[0].name), np.shape(env[op.target])
+            if not isinstance(items, list) or any(np.shape(item) != total for item in items):
+                self.shapes.uneven.add(op.target)
         before = self.in_place.get(op.target)
         if before is not None and not isinstance(before, str):  # a constant (np.zeros(()))
             before = self.atom(before, env)

@@ -846,3 +846,22 @@ def test_a_reversed_range_has_its_first_iteration_written_out():
             v = X * i + np.cos(v)
         return np.sum(v ** 2)
     ''', [X, V3[[0, 1, 2, 0]]])
+
+@pytest.mark.parametrize("source", [
+    """
+    def f(s: float, a: "3, 1", u: "4"):
+        parts = [np.ones((3, 4)), s]
+        parts.append(a)
+        parts.append(u)
+        return np.sum(sum(parts) * np.arange(12.0).reshape(3, 4))
+    """,
+    """
+    def f(s, a, u):
+        parts = [s, a]
+        parts.append(u)
+        return np.sum(np.tanh(sum(parts)))
+    """,
+])
+def test_a_sum_of_a_list_of_several_shapes_sums_each_gradient_back(source):
+    # sum(parts) broadcasts its elements: each got the whole (3, 4) gradient, ds of shape (3, 4)
+    assert_right(source, (0.3, np.array([[0.1], [0.2], [0.5]]), np.array([0.3, -0.2, 0.5, 0.7])))

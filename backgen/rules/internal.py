@@ -59,7 +59,11 @@ def _item(c):
 
 
 def _spread(c):
-    """sum(xs): each element gets the whole gradient (its own copy)."""
+    """sum(xs): each element gets the whole gradient (its own copy), summed back over the axes it was
+    broadcast along where the elements' shapes differ (``sum([np.ones((3, 4)), s])``)."""
+    staged = c._reverse.staged
+    if c.shape_free or c.op.target in getattr(staged.shapes, "uneven", ()):
+        return f"[_unbroadcast({c.g}, part) for part in {c.current}]"
     return f"[{c.np}.copy({c.g}) for _ in {c.current}]"
 
 
