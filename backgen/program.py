@@ -104,24 +104,34 @@ def _numbers_checked(forward, result):
     """Code using no NumPy is written for numbers; in a module importing NumPy its parameters may be
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
     where it broadcasts; an upstream gradient added to in place): the backward checks that the
-    parameters it uses as numbers only (differentiated or not) are numbers."""
+    parameters it uses as numbers only (differentiated or not), and the differentiated ones the output
+    does not depend on (whose gradient it writes as the number 0.0), are numbers."""
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
     if not any(_NUMPY_IMPORT.match(line) for line in forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
     parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
-    numbers = tuple(n for n in main.params if _number_only(forward, n, parents))
+    zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
+    numbers = tuple(n for n in main.params if n in zero or _number_only(forward, n, parents))
     if not numbers:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
 
 
-def _number_only(forward, name, parents):
+def _read(func, name):
+    """Whether ``name`` is read anywhere in ``func``."""
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               for node in ast.walk(func))
+
+
+def _number_only(forward, name, parents, seen=None):
     """Whether the function reads parameter ``name`` in arithmetic (an operand, math's functions,
     ``abs``, ``max(a, b)``) and nowhere a sequence may stand (indexed, iterated, joined, given to
-    ``sum``, ``zip`` or a function of yours, named anew); ``parents``: each node's parent."""
+    ``sum``, ``zip`` or a function of yours, named anew unless the new name is read so too: ``a = x``
+    then ``a * 2.0``); ``parents``: each node's parent."""
     func, env = forward.func, forward.env
+    seen = {name} if seen is None else seen
     arithmetic = False
     for node in ast.walk(func):
         if not (isinstance(node, ast.Name) and node.id == name):
@@ -140,7 +150,18 @@ def _number_only(forward, name, parents):
                 return False
             arithmetic = True
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
-            return False
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if not all(isinstance(t, ast.Name) for t in targets):
+                return False
+            for target in targets:  # named anew: the new name is read as a number too, or not at all
+                if target.id in seen:
+                    continue
+                seen.add(target.id)
+                if _number_only(forward, target.id, parents, seen):
+                    arithmetic = True
+                elif _read(func, target.id):
+                    return False
+            continue
         if isinstance(parent, ast.BinOp):
             if any(isinstance(side, (ast.List, ast.ListComp)) for side in (parent.left, parent.right)):
                 return False  # xs + [v]: a list joined

@@ -865,3 +865,33 @@ def test_a_reversed_range_has_its_first_iteration_written_out():
 def test_a_sum_of_a_list_of_several_shapes_sums_each_gradient_back(source):
     # sum(parts) broadcasts its elements: each got the whole (3, 4) gradient, ds of shape (3, 4)
     assert_right(source, (0.3, np.array([[0.1], [0.2], [0.5]]), np.array([0.3, -0.2, 0.5, 0.7])))
+
+
+def test_code_for_numbers_checks_a_parameter_named_anew_is_a_number():
+    # a2 = X kept X out of the check: given arrays, dX = dout; dX += -dout zeroed the caller's dout
+    source = textwrap.dedent("""
+        import math
+        import numpy as np
+
+        def f(X, y):
+            a = X
+            b = a
+            return (X - b) * y + a
+        """)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](0.5, 2.0, 1.0) == (1.0, 0.0)
+    dout = np.ones((2, 3))
+    with pytest.raises(TypeError, match="written for numbers X"):
+        generated["f_backward"](np.full((2, 3), 0.5), 2.0, dout)
+    np.testing.assert_array_equal(dout, np.ones((2, 3)))
+
+
+def test_code_for_numbers_checks_a_parameter_the_output_does_not_depend_on_is_a_number():
+    # dW = 0.0 was returned for an array W: a gradient of another shape than W's
+    source = "import numpy as np\n\ndef f(x, W):\n    a = W\n    return x ** 2\n"
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](0.5, 2.0, 1.0) == (1.0, 0.0)
+    with pytest.raises(TypeError, match="written for numbers x, W"):
+        generated["f_backward"](0.5, np.ones((3, 1)), 1.0)
