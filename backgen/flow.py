@@ -290,6 +290,7 @@ class StatementStager:
         test = self.condition(stmt.test)
         before = dict(self.versions)
         unset = set(self.unset)  # as the if starts: each branch may set some
+        conditional = dict(self.conditional)  # names an earlier if set on one path only
         self.tests.append(set(_names(test)))
         stale = dict(self.stale)  # each path from the names as the if starts; after it, stale if on either
         try:
@@ -322,6 +323,14 @@ class StatementStager:
                 b = None if b == before.get(name) else b
                 if a is None and b is None:
                     continue  # neither branch set it: it stays as it was
+                earlier = conditional.get(name)
+                if (a is None or b is None) and earlier is not None and earlier[0] == before.get(name):
+                    # set on one path of an earlier if too: on this if's other path it holds that if's value
+                    # or, where that if did not set it, an earlier iteration's; backgen keeps one of them
+                    raise self.error(f"{name!r} is set on one path of this if and on one path of the if on line "
+                                     f"{earlier[2]}, in a loop that gives it no value before them: backgen cannot "
+                                     f"follow which value each path leaves in it; give {name} a value before the "
+                                     "loop (or on every path of the first if)", stmt)
             if a == b:
                 merged[name] = a
             elif a is None or b is None:  # assigned on one path only: as in Python, bound where that path ran
@@ -536,9 +545,9 @@ class StatementStager:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
         if var:
-            if var in self.read_so_far and self.versions.get(var) == ir.Var(var):
-                # the value an earlier loop left in ``var`` is read: the backward, which undoes this
-                # loop before those reads, must not overwrite it
+            if (var in self.read_so_far or self.aliased(var)) and self.versions.get(var) == ir.Var(var):
+                # the value an earlier loop left in ``var`` is read (or held by another name, a = i, read
+                # later): the backward, which undoes this loop before those reads, must not overwrite it
                 renamed = self.namer.version(var)
                 self.int_names.add(renamed)
                 self.bind(var, ir.Var(renamed))
@@ -873,12 +882,29 @@ def restructure(stmts, stager):
             new.breaks = isinstance(stmt.body[-1], ast.Break)
             out.append(ast.copy_location(new, stmt))
             return out
+        if isinstance(stmt, ast.If) and stmts[i + 1:] and _jumps(stmt):
+            # a break or continue in an if inside this one: the rest of the body runs on the paths that
+            # do not jump, so each branch goes on with its own copy of it
+            rest = stmts[i + 1:]
+            new = ast.If(stmt.test, restructure(stmt.body + copy.deepcopy(rest), stager),
+                         restructure(stmt.orelse + rest, stager))
+            out.append(ast.copy_location(new, stmt))
+            return out
         if isinstance(stmt, ast.If):
             stmt = copy.copy(stmt)
             stmt.body = restructure(stmt.body, stager)
             stmt.orelse = restructure(stmt.orelse, stager)
         out.append(stmt)
     return out
+
+
+def _jumps(stmt):
+    """Whether a ``break`` or ``continue`` of the enclosing loop is inside ``stmt`` (an ``if``)."""
+    for block in (stmt.body, stmt.orelse):
+        for inner in block:
+            if isinstance(inner, (ast.Break, ast.Continue)) or isinstance(inner, ast.If) and _jumps(inner):
+                return True
+    return False
 
 
 def single_exit(stmts):

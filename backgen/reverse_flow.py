@@ -420,7 +420,7 @@ class FlowReverser:
                 if not loops:  # (a = math.log(s); if c: while ...: a = ...: the forward pass left a)
                     left = {name for inner in ir.loops_in([item])
                             for name in (*inner.carried, *(op.target for op in ir.ops_in(inner.body)))}
-                if not defines & read and not (breaks and item.breaks) and \
+                if not defines & read and not (breaks and _ends_loop(item)) and \
                         not (loops and any(self.runs(inner, read, note=False) for inner in ir.loops_in([item]))):
                     kept_by_loops |= left
                     continue
@@ -1037,3 +1037,9 @@ def _breaks_within(item):
 
 def synthetic(op):
     return KEEPS in op.params
+
+
+def _ends_loop(item):
+    """Whether the ``if`` ``item``, or one inside it (not in a loop of its own), ends the loop (a
+    break in its else: ``if c: continue`` then ``if d: break``, the rest of the body its else)."""
+    return item.breaks or any(isinstance(inner, ir.If) and _ends_loop(inner) for inner in item.body + item.orelse)

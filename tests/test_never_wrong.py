@@ -895,3 +895,74 @@ def test_code_for_numbers_checks_a_parameter_the_output_does_not_depend_on_is_a_
     assert generated["f_backward"](0.5, 2.0, 1.0) == (1.0, 0.0)
     with pytest.raises(TypeError, match="written for numbers x, W"):
         generated["f_backward"](0.5, np.ones((3, 1)), 1.0)
+
+
+@pytest.mark.parametrize("source", [
+    """
+    def f(x):
+        for k in range(2):
+            if x > 1.5:
+                if x > 1.0:
+                    continue
+            x = x * 2.0
+        return x * x
+    """,
+    """
+    def f(x):
+        k = 0
+        while k < 3:
+            k += 1
+            if x < 5.0:
+                if x > 2.0:
+                    break
+                y = x
+            x = x * 2.0
+        return x * x
+    """,
+])
+def test_a_jump_in_an_if_inside_an_if_skips_the_rest_of_the_loop_body(source):
+    # the continue (break) only skipped the rest of the outer if: x = x * 2.0 ran on every iteration
+    assert_right(source, (1.4045,))
+
+
+def test_a_break_under_a_continue_is_kept_where_the_loop_runs_again_for_its_counter():
+    # the backward's forward ran the loop without its ifs (nothing they compute is read), so i was 2, not 0
+    assert_right("""
+        def f(x, y, z):
+            for i in range(3):
+                x = z
+                if y > i:
+                    continue
+                if x > 0.1:
+                    break
+            return pow(i + 0.5, z)
+        """, (-0.019, -0.299, 0.22))
+
+
+def test_a_loop_variable_held_by_another_name_is_not_overwritten_by_a_later_loop():
+    # a1 = i held the first loop's last i; the second loop reused the name i, and the backward read 2, not 1
+    assert_right("""
+        def f(x):
+            for i in range(2):
+                a1 = x
+            x, a1 = a1, i
+            for i in range(3):
+                if x > a1:
+                    continue
+            return a1 / (1.0 + x ** 2)
+        """, (1.224,))
+
+
+def test_a_loop_value_set_on_one_path_of_two_ifs_in_turn_is_refused():
+    # on the second if's other path a9 holds the first if's value or an earlier iteration's; the
+    # backward took it for the earlier iteration's always: dx = 0.27 where finite differences give 0
+    assert_refused("""
+        def f(x, y):
+            for i in range(3):
+                if y < 1.0:
+                    a9 = x * y
+                if x > 0.5:
+                    a9 = x
+                    x = 0.3
+            return a9
+        """, (1.175, -0.662), "is set on one path of this if and on one path of the if on line 4")
