@@ -4,7 +4,7 @@ Contract: ``without_copies(items, foreign, returns, modules) -> items`` takes th
 lines of one generated function (forward and backward, blocks and groups as
 ``ir`` builds them) and drops each ``x = y.copy()`` whose copy no line could
 observe: the old array is not caller memory or read-only (no name of
-``foreign``, a parameter or upstream gradient, and no ``broadcast_to`` view
+``foreign``, a parameter or upstream gradient, and no ``broadcast_to`` or ``np.diag`` view
 can reach it), and no name other than ``x`` that may hold it (an alias, a
 view, a list it was appended to) is read again on any path, through loops'
 next iterations and breaks included, before being assigned anew.  Then
@@ -23,6 +23,7 @@ import bisect
 import io
 import math
 import operator
+import re
 import tokenize
 from dataclasses import replace
 
@@ -367,7 +368,7 @@ class _Graph:
             return _names(text) | _names(target), set(), []
         kills = {t.strip() for t in target.split(",")}
         reads = _names(text)
-        if "broadcast_to" in text:  # a read-only view: as good as foreign
+        if "broadcast_to" in text or _READ_ONLY.search(text):  # a read-only view: as good as foreign
             return reads, kills, [(t, reads | {" read-only"}) for t in kills]
         if kills <= self.numbers and isinstance(_parse(text), ast.Subscript) and "..." not in text:
             return reads, kills, []  # an element of an array: a number, a copy
@@ -659,6 +660,10 @@ def _for_targets(header):
     if not header.startswith("for "):
         return set()
     return _names(header[4:].split(" in ", 1)[0])
+
+
+# calls that may return a read-only view (np.diag and np.diagonal of a matrix, its diagonal)
+_READ_ONLY = re.compile(r"\b(diag|diagonal)\(")
 
 
 def fresh(text):

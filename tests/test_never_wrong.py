@@ -966,3 +966,32 @@ def test_a_loop_value_set_on_one_path_of_two_ifs_in_turn_is_refused():
                     x = 0.3
             return a9
         """, (1.175, -0.662), "is set on one path of this if and on one path of the if on line 4")
+
+
+@pytest.mark.parametrize("source", [
+    """
+    def f(v: "3"):
+        return np.tril(v) * np.arange(9.0).reshape(3, 3) + np.triu(v, 1)
+    """,
+    """
+    def f(v):
+        return np.tril(v * 1.0, -1) * np.tril(v) + np.triu(v)
+    """,
+])
+def test_the_triangle_of_a_vector_sums_its_rows_back(source):
+    # np.tril(v) of a vector is (3, 3), v broadcast as a row: dv had shape (3, 3)
+    assert_right(source, (np.array([-1.048, 0.335, -0.472]),), dout=np.linspace(-1.0, 1.0, 9).reshape(3, 3))
+
+
+def test_the_gradient_of_np_diag_of_a_matrix_is_copied_before_a_write():
+    # da11 = np.diag(da21) is a read-only view of da21's diagonal: the write that zeroes a part of it
+    # raised "assignment destination is read-only"
+    assert_right("""
+        def f(X: "3, 4", v: "3"):
+            d = np.diagonal(X)
+            w = v * 1.0
+            w[[1, 0, 1]] -= d - d * 0.5
+            m = np.diag(w)
+            return m, d - m
+        """, (np.arange(12.0).reshape(3, 4) / 10 - 0.5, np.array([1.143, 0.093, 0.485])),
+        dout=(np.linspace(-1.0, 1.0, 9).reshape(3, 3), np.linspace(0.5, -1.0, 9).reshape(3, 3)))

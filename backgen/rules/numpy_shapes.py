@@ -214,9 +214,14 @@ def _diag(c):
 
 
 def _triangle(function):
+    """np.triu(m), np.tril(m): the gradient's triangle; a vector m is a row broadcast over a square
+    (np.tril(v) is (N, N)), whose gradient sums the triangle's rows back."""
     def grad(c):
         k = c.param("k", 0)
-        return f"{c.np}.{function}({c.g}, {k})" if k else f"{c.np}.{function}({c.g})"
+        text = f"{c.np}.{function}({c.g}, {k})" if k else f"{c.np}.{function}({c.g})"
+        if c.shape_free:
+            return f"_unbroadcast({text}, {c.m})"
+        return f"{text}.sum(axis=0)" if c.ndim("m") == 1 else text
     return grad
 
 
@@ -370,9 +375,9 @@ RULES = {
     "np.diagonal": Rule(("a",), grads={"a": _diag}, signature="a, offset=0, axis1=0, axis2=1", methods=("diagonal",),
                         examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3")),
     "np.triu": Rule(("m",), grads={"m": _triangle("triu")}, signature="m, k=0", fresh=True,
-                    examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4")),
+                    examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4", "np.triu(m, 1) | m=3")),
     "np.tril": Rule(("m",), grads={"m": _triangle("tril")}, signature="m, k=0", fresh=True,
-                    examples=("np.tril(m) | m=3x3", "np.tril(m, 1) | m=4x3")),
+                    examples=("np.tril(m) | m=3x3", "np.tril(m, 1) | m=4x3", "np.tril(m) | m=4")),
     "np.split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
                      returns_list=True,
                      examples=("a, b = np.split(ary, 2); return a * b[::-1] | ary=6",
