@@ -525,6 +525,7 @@ class FlowReverser:
         cached = self.cached.get(id(loop), ())
         body = _with_saves(body, cached, self.kept_shapes)
         body = [ir.Statement(f"{saved}.append({c if c != '_' else 'None'})") for c, saved in saves] + body
+        self.needs_init |= {c for c, _ in saves if c in self.maybe_unbound}  # (kept as it may be: None unset)
         for value, name in renamed.items():
             body = _rename_lines(body, value, name)  # h = np.tanh(...) updates h itself
         tail = []

@@ -995,3 +995,21 @@ def test_the_gradient_of_np_diag_of_a_matrix_is_copied_before_a_write():
             return m, d - m
         """, (np.arange(12.0).reshape(3, 4) / 10 - 0.5, np.array([1.143, 0.093, 0.485])),
         dout=(np.linspace(-1.0, 1.0, 9).reshape(3, 3), np.linspace(0.5, -1.0, 9).reshape(3, 3)))
+
+
+def test_a_loop_keeping_a_value_an_earlier_loop_may_leave_unset_runs():
+    # the second loop keeps a3 as each iteration starts (a3s.append(a3)); the first loop set it on no
+    # path at x = -0.809, and the generated forward raised UnboundLocalError
+    assert_right("""
+        def f(x):
+            for i in range(4):
+                for i in range(4):
+                    if i > x:
+                        continue
+                    a3 = math.floor(i / 2.0) + i / 3.0
+            for i in range(4):
+                if (i - math.pi) > i:
+                    break
+                a3, x = x, 0.5
+            return a3 * a3
+        """, (-0.809,))
