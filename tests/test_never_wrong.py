@@ -1013,3 +1013,15 @@ def test_a_loop_keeping_a_value_an_earlier_loop_may_leave_unset_runs():
                 a3, x = x, 0.5
             return a3 * a3
         """, (-0.809,))
+
+
+def test_the_gradients_of_a_sum_of_a_list_are_arrays_of_their_own():
+    # shape-generic code: each element's gradient was dout itself, and da += ... added into dout
+    a, b = np.arange(12.0).reshape(3, 4) / 10 + 0.05, np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    assert_right("""
+        def f(a, b):
+            c = np.where(a > 0.3, a, b)
+            parts = [c * 2.0, np.clip(b, -0.8, 0.9)]
+            parts.append(c)
+            return sum(parts)
+        """, (a, b), dout=np.linspace(0.5, -0.5, 12).reshape(3, 4))

@@ -63,7 +63,7 @@ def _spread(c):
     broadcast along where the elements' shapes differ (``sum([np.ones((3, 4)), s])``)."""
     staged = c._reverse.staged
     if c.shape_free or c.op.target in getattr(staged.shapes, "uneven", ()):
-        return f"[_unbroadcast({c.g}, part) for part in {c.current}]"
+        return f"[_unbroadcast({c.np}.copy({c.g}), part) for part in {c.current}]"  # (each its own array)
     return f"[{c.np}.copy({c.g}) for _ in {c.current}]"
 
 
