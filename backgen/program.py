@@ -149,6 +149,11 @@ def _number_only(forward, name, parents, seen=None):
             if not (of_math or builtin):
                 return False
             arithmetic = True
+        unpacked = parents.get(parent)  # a, b = x, y: x named anew as a
+        if isinstance(parent, ast.Tuple) and isinstance(unpacked, ast.Assign) and unpacked.value is parent and \
+                all(isinstance(t, ast.Tuple) and len(t.elts) == len(parent.elts) for t in unpacked.targets):
+            node, parent = parent, ast.Assign(targets=[t.elts[parent.elts.index(node)] for t in unpacked.targets],
+                                              value=parent)
         if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             if not all(isinstance(t, ast.Name) for t in targets):

@@ -1025,3 +1025,13 @@ def test_the_gradients_of_a_sum_of_a_list_are_arrays_of_their_own():
             parts.append(c)
             return sum(parts)
         """, (a, b), dout=np.linspace(0.5, -0.5, 12).reshape(3, 4))
+
+
+def test_code_for_numbers_checks_a_parameter_unpacked_into_another_name_is_a_number():
+    # a2, a3 = X, a1 kept X out of the check: given a row X and a matrix W, the backward raised
+    # "non-broadcastable output operand" instead of the TypeError naming X
+    source = "import numpy as np\n\ndef f(X, W):\n    a2, a3 = X, W\n    return a3, a3 + a2\n"
+    generated = {}
+    exec(backgen.generate(source), generated)
+    with pytest.raises(TypeError, match="written for numbers X"):
+        generated["f_backward"](np.ones((1, 4)), np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4)))
