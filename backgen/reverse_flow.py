@@ -518,6 +518,9 @@ class FlowReverser:
         # a value set on some paths only and handed on under another name: the other paths copy it
         runs = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)} - set(renamed)
         self.needs_init |= {c for c, v in loop.exits if str(v) in runs and c in loop.fresh}  # (None until set)
+        # a value first set in the loop, read as an iteration starts (a4_1 = a4 on a path that keeps the value
+        # an earlier iteration may have set): None before the loop, where the first iteration has none
+        self.needs_init |= {c for c in loop.fresh if c in _reads(loop.body)}
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
         self.rendering = getattr(self, "rendering", 0) + 1  # the loops inside it are its own
         body = self.render_forward(loop.body, everything, breaks=True, kept=frozenset(runs))

@@ -1035,3 +1035,25 @@ def test_code_for_numbers_checks_a_parameter_unpacked_into_another_name_is_a_num
     exec(backgen.generate(source), generated)
     with pytest.raises(TypeError, match="written for numbers X"):
         generated["f_backward"](np.ones((1, 4)), np.ones((3, 4)), np.ones((3, 4)), np.ones((3, 4)))
+
+
+@pytest.mark.parametrize("x, y", [(0.707, 0.617), (0.3, 0.9)])
+def test_a_value_a_loop_keeps_on_a_path_before_any_iteration_set_it_starts_as_none(x, y):
+    # the path that keeps a4 (a3 > 0.1) copies the value an earlier iteration set, a4_4 = a4: in the first
+    # iteration there is none, and the generated forward raised UnboundLocalError where Python's never
+    # reads it
+    assert_right('''
+    def f(x, y):
+        a1 = 0.5 + y
+        for i in range(3):
+            a3 = a1 / (1.0 + i)
+            if 0.5 + i > a3:
+                x = x * y
+                a4 = a1 * a3
+            else:
+                if a3 > 0.1:
+                    pass
+                else:
+                    a4 = a1 * a3
+        return a4 * x
+    ''', [x, y])
