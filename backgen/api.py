@@ -365,13 +365,17 @@ class Differentiable:
             pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
                                                                  self._integers(values), self._numbers(values))
             key = pattern + (tuple(map(_sizes, values)),)
-            entry = self._cache.get(key) or self._general.get(pattern)
+            distinct = _distinct_sizes(values)
+            entry = self._cache.get(key) or next(
+                (e for fixed, e in self._general.get(pattern) or () if all(distinct[r] == v for r, v in fixed)), None)
             if entry is None:
                 entry = deep(lambda: self._build(values, wrt), _origin(self._func))
                 # (the same code as for other sizes, as it mostly is: that function, kept once)
                 entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
-                if pattern not in self._general:
-                    self._general[pattern] = entry if self._for_every_size(values, wrt, entry) else None
+                if self._general.get(pattern, ()) is not None:  # (None: its code holds for one set of sizes)
+                    fixed = self._fixed_sizes(values, wrt, entry)
+                    self._general[pattern] = None if fixed is None else \
+                        (self._general.get(pattern) or [])[-CACHE_SIZE + 1:] + [(fixed, entry)]
                     _bound(self._general)
             self._cache[key] = entry
             self._cache.move_to_end(key)
@@ -390,26 +394,43 @@ class Differentiable:
         and ``x[:int(s)]`` are of other shapes at s = 1.5 than at 2.5."""
         return tuple(float(v) if self._rounds and isinstance(v, (float, np.floating)) else None for v in values)
 
-    def _for_every_size(self, values, wrt, entry):
-        """Whether the code ``entry`` written for these values is the code for every size of their
-        pattern: it makes no size of its own from the arrays' (``_makes_sizes``), and generated
-        again for the sizes moved up alike (their differences kept), it is the same text, and so
-        it is for the least sizes in the same order unless the values do not fit those (labels of
-        10 classes given 3)."""
+    def _fixed_sizes(self, values, wrt, entry):
+        """The sizes the code ``entry`` written for these values holds for: ``((rank, size), ...)``, the
+        sizes it needs as they are (by their rank among the distinct sizes above 1), every other size
+        of the pattern being free; None where it holds for these sizes only.  The code holds for other
+        sizes where it makes no size of its own from the arrays' (``_makes_sizes``) and, generated again
+        with sizes moved up, is the same text: all of them moved up by 3 (their differences kept), and
+        then, if the least sizes in the same order fit the values (labels of 10 classes do not fit 3),
+        there too; else each size alone (a batch size is free where a layer's sizes are tied to one
+        another: a weight of 6 rows for x of (N, 2, 3) flattened)."""
         if _makes_sizes(entry[1]):
-            return False
-        for probe, needed in _probe_sizes(values):
-            try:
-                with warnings.catch_warnings():  # (of values nobody gave)
-                    warnings.simplefilter("ignore")
-                    _, text = deep(lambda: self._generate(probe, wrt), _origin(self._func))
-            except Exception:  # noqa: BLE001 (any failure on sizes nobody asked for)
-                if needed:
-                    return False
-                continue
-            if text != entry[1]:
-                return False
-        return True
+            return None
+        distinct = _distinct_sizes(values)
+        if not distinct:
+            return ()
+        if self._same_code(_resized_all(values, lambda d: d + 3), wrt, entry):
+            least = {d: i + 2 for i, d in enumerate(distinct)}
+            if any(least[d] != d for d in distinct) and \
+                    self._same_code(_resized_all(values, least.__getitem__), wrt, entry) is False:
+                return None
+            return ()
+        fixed = []
+        for rank, size in enumerate(distinct):
+            moved = next(size + step for step in range(3, 3 + len(distinct) + 1) if size + step not in distinct)
+            if not self._same_code(_resized_all(values, lambda d: moved if d == size else d), wrt, entry):
+                fixed.append((rank, size))
+        return None if len(fixed) == len(distinct) else tuple(fixed)
+
+    def _same_code(self, probe, wrt, entry):
+        """Whether the code generated for the values ``probe`` is ``entry``'s: True, False, or None
+        where the forward or its generation fails on them."""
+        try:
+            with warnings.catch_warnings():  # (of values nobody gave)
+                warnings.simplefilter("ignore")
+                _, text = deep(lambda: self._generate(probe, wrt), _origin(self._func))
+        except Exception:  # noqa: BLE001 (any failure on sizes nobody asked for)
+            return None
+        return text == entry[1]
 
     def _bind(self, args, kwargs):
         if self._attributes and args:  # (the object, then the method's arguments)
@@ -701,22 +722,87 @@ _SIZE_MAKERS = {"reshape", "split", "array_split", "hsplit", "vsplit", "dsplit",
 def _makes_sizes(text):
     """Whether the generated module ``text`` makes sizes from those it is given other than alike at
     every size: a slice with a bound or step (``x[::8]`` has 1 row of 5 to 8 and 2 of 9, ``x[5:]``
-    1 of 6 only), a call that sizes its result by its arguments (``reshape``, ``np.split``,
-    ``np.arange``) or arithmetic on sizes (``x.shape[0] // 2``).  Such a size may be 1 or 0 at sizes
-    no probe tries, where the code broadcasts or sums otherwise."""
-    for node in ast.walk(ast.parse(text)):
+    1 of 6 only), a call that sizes its result by its arguments (``np.split``, ``np.arange(n // 2)``,
+    ``reshape(-1, 2)``) or arithmetic on sizes (``x.shape[0] // 2``).  Such a size may be 1 or 0 at
+    sizes no probe tries, where the code broadcasts or sums otherwise.  A size read as it is makes
+    none: ``np.arange(N)`` (N = x.shape[0]), ``x.reshape(N, -1)``, ``g.reshape(x.shape)``, ``loss / N``."""
+    tree = ast.parse(text)
+    reads = _size_names(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Slice) and (node.lower, node.upper, node.step) != (None, None, None):
             return True
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
-            if name in _SIZE_MAKERS:
+            if name in _SIZE_MAKERS and not _sizes_as_read(node, name, reads):
                 return True
-        if isinstance(node, ast.BinOp) and any(
-                isinstance(part, ast.Attribute) and part.attr in ("shape", "size")
-                or isinstance(part, ast.Call) and getattr(part.func, "id", None) == "len"
-                for part in ast.walk(node)):
+        if isinstance(node, ast.BinOp) and _sizeish(node.left, reads) and _sizeish(node.right, reads) and \
+                not all(isinstance(side, ast.Constant) for side in (node.left, node.right)):
             return True
     return False
+
+
+def _size_names(tree):
+    """``{name: array}`` for the names the module binds to a size of an array as it is (``N = x.shape[0]``,
+    ``N, D = x.shape``, ``N = len(x)``)."""
+    names = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Name) and _size_of(value, {}) is not None:
+            names[target.id] = _size_of(value, {})
+        elif isinstance(target, ast.Tuple) and isinstance(value, ast.Attribute) and value.attr == "shape" \
+                and all(isinstance(e, ast.Name) for e in target.elts):
+            names.update({e.id: ast.unparse(value.value) for e in target.elts})
+    return names
+
+
+def _size_of(node, reads):
+    """The array whose size ``node`` is, read as it is (``x.shape[0]``, ``len(x)``, a name of ``reads``),
+    else None."""
+    if isinstance(node, ast.Name):
+        return reads.get(node.id)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "shape" \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+        return ast.unparse(node.value.value)
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
+        return ast.unparse(node.args[0])
+    return None
+
+
+def _sizeish(node, reads):
+    """Whether ``node`` is integer arithmetic on sizes and integer literals."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.BinOp):
+        return _sizeish(node.left, reads) and _sizeish(node.right, reads)
+    return _size_of(node, reads) is not None
+
+
+def _sizes_as_read(call, name, reads):
+    """Whether a call of ``_SIZE_MAKERS`` makes no size but one it reads as it is: ``np.arange(N)``,
+    ``x.reshape(N, -1)`` or ``x.reshape(x.shape[0], -1)`` (sizes of the array reshaped, at most one -1),
+    or ``reshape`` to another array's whole shape."""
+    args = list(call.args)
+    if call.keywords:
+        return False
+    if name == "arange":
+        return len(args) == 1 and _size_of(args[0], reads) is not None
+    if name != "reshape":
+        return False
+    if isinstance(call.func, ast.Attribute) and getattr(call.func.value, "id", None) not in ("np", "numpy"):
+        base = ast.unparse(call.func.value)  # x.reshape(...)
+    elif len(args) >= 2:
+        base, args = ast.unparse(args[0]), args[1:]  # np.reshape(x, ...)
+    else:
+        return False
+    if len(args) == 1 and isinstance(args[0], ast.Tuple):
+        args = args[0].elts
+    if len(args) == 1 and isinstance(args[0], ast.Attribute) and args[0].attr == "shape":
+        return True  # the whole shape of an array
+    minus = [a for a in args if isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub)
+             and isinstance(a.operand, ast.Constant) and a.operand.value == 1]
+    return len(minus) <= 1 and all(a in minus or _size_of(a, reads) == base for a in args)
 
 
 def _selected(value):
@@ -767,16 +853,13 @@ def _resized(value, size):
     return value
 
 
-def _probe_sizes(values):
-    """The values again at other sizes of their pattern, each with whether it must be generated: every
-    size above 1 moved up by 3 (sizes made by slicing keep theirs), and the least sizes in the same
-    order (2, 3, ...)."""
-    distinct = sorted({d for v in values for d in _array_sizes(v) if d > 1})
-    least = {d: i + 2 for i, d in enumerate(distinct)}
-    probes = [(tuple(_resized(v, lambda d: d + 3) for v in values), True)] if distinct else []
-    if any(least[d] != d for d in distinct):
-        probes.append((tuple(_resized(v, least.__getitem__) for v in values), False))
-    return probes
+def _distinct_sizes(values):
+    """The distinct sizes above 1 of the arrays in ``values``, least first."""
+    return sorted({d for v in values for d in _array_sizes(v) if d > 1})
+
+
+def _resized_all(values, size):
+    return tuple(_resized(v, size) for v in values)
 
 
 def _shape_key(value):

@@ -433,6 +433,46 @@ def test_cache_is_keyed_on_what_the_code_depends_on(monkeypatch):
     assert len(builds) == 8
 
 
+def test_sizes_read_as_they_are_keep_the_code_for_every_size(monkeypatch):
+    """np.arange(N) and x.reshape(N, -1), N = x.shape[0], make no size of their own, nor does loss / N:
+    a softmax loss and an affine layer of CS231n's generate once per pattern (and again at other sizes
+    to check: all moved up, then, the affine layer's sizes being tied to w's rows, each alone)."""
+    from backgen import api
+
+    builds = []
+    real = api.program
+    monkeypatch.setattr(api, "program", lambda *a, **k: builds.append(1) or real(*a, **k))
+
+    @backgen.backward
+    def softmax_loss(x, y):
+        shifted = x - np.max(x, axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        N = x.shape[0]
+        return -np.sum(log_probs[np.arange(N), y]) / N
+
+    @backgen.backward
+    def affine(x, w, b):
+        N = x.shape[0]
+        return np.tanh(x.reshape(N, -1).dot(w) + b)
+
+    r = np.random.default_rng(3)
+    w, b = r.standard_normal((6, 5)), r.standard_normal(5)
+    for n in range(11, 41):
+        x, y = r.standard_normal((n, 10)), r.integers(0, 10, n)
+        assert softmax_loss.backward(x, y).shape == (n, 10)
+        affine.backward(r.standard_normal((n, 2, 3)), w, b, dout=np.ones((n, 5)))
+        if n == 11:
+            first = len(builds)
+    assert len(builds) == first
+    x = r.standard_normal((23, 10))
+    assert backgen.gradcheck(softmax_loss, x, r.integers(0, 10, 23)) < 1e-6
+    assert backgen.gradcheck(affine, r.standard_normal((17, 2, 3)), w, b) < 1e-6
+    assert len(builds) == first
+    # w of other rows ties x's other sizes: generated for them
+    assert backgen.gradcheck(affine, r.standard_normal((17, 2, 4)), r.standard_normal((8, 5)), b) < 1e-6
+    assert len(builds) > first
+
+
 def test_code_that_differs_between_sizes_of_one_pattern_is_kept_per_size(monkeypatch):
     from backgen import api
 
