@@ -228,11 +228,13 @@ class Differentiable:
     which dimensions are 1, on which sizes are equal or larger, on whether
     boolean arrays select none, one or more (``x[m]``), and on integer
     values (those of integer arrays too, but for labels, and those of
-    numbers where the forward makes integers of them, ``int(s)``); where it makes no sizes of its own (no ``x[1:]``,
-    ``x[::8]``, ``reshape``, ``np.split``, arithmetic on sizes) and is the
-    same text for the sizes moved up and (if the values fit them) for the
-    least sizes in that order, it is kept for every size of that pattern
-    (100 batch sizes generate once).  Otherwise
+    numbers where the forward makes integers of them, ``int(s)``); where it
+    makes no sizes of its own (no ``x[1:]``, ``x[::8]``, ``np.split``,
+    arithmetic on sizes; ``np.arange(N)``, ``x.reshape(N, -1)`` read them as
+    they are) and is the same text for the sizes moved up (all, or each
+    alone where they are tied to one another) and, if the values fit them,
+    for the least sizes in that order, it is kept for every value of the
+    sizes found free (100 batch sizes generate once).  Otherwise
     it is kept per set of shapes, as the values made from the arrays may
     differ (``x[1:]`` of 2 rows has 1, and broadcasts), the code written
     alike for several kept once; up to ``CACHE_SIZE`` of each.  On a method, ``self``
