@@ -154,6 +154,10 @@ class FlowReverser:
         # a value first set in the loop is read as the iteration starts where a nested loop may leave it
         # as it was (a = a * 0.9 after a while that may not run): saved too (None before it is set)
         entry_read = set(loop.fresh) & _reads(loop.body)
+        # a value a path keeps as an earlier iteration left it (a7_2 = a7 where the if sets it on one path
+        # only): the replay copies it on that path, from the value saved as the iteration starts
+        copied = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)}
+        entry_read |= {c for c, v in loop.exits if c in loop.fresh and str(v) in copied}
         saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh or c in entry_read)
         if not saves and (loop.kind == "while" or loop.breaks):  # the number of iterations, to undo as many
             saves = ((loop.var, self.fresh(_plural(loop.var))) if loop.var else ("_", self.fresh("steps")),)
@@ -230,7 +234,7 @@ class FlowReverser:
                 restore.append(ir.AdjointLine(shape, False, f"{saved}.pop()"))
             else:
                 restore.append(ir.AdjointLine(value, False, f"{saved}.pop()"))
-        replay = self.render_forward(loop.body, read, breaks=False, replay=True,
+        replay = self.render_forward(loop.body, read, breaks=False, replay=True, kept=frozenset(copied),
                                      skip=frozenset(value for value, _ in cached),
                                      without=frozenset(map(id, self.hoisted_into.get(id(loop), ()))))
         header = self.loop_header(loop, saves)
@@ -521,6 +525,9 @@ class FlowReverser:
         # a value first set in the loop, read as an iteration starts (a4_1 = a4 on a path that keeps the value
         # an earlier iteration may have set): None before the loop, where the first iteration has none
         self.needs_init |= {c for c in loop.fresh if c in _reads(loop.body)}
+        # a copy joining two paths of a value one of them may leave unset (k1 = k1_3 after if y > 0.5, a
+        # continue's path, where only the other sets k1_3): None before the loop, where Python's has none
+        self.needs_init |= _copied_unset(loop.body)
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
         self.rendering = getattr(self, "rendering", 0) + 1  # the loops inside it are its own
         body = self.render_forward(loop.body, everything, breaks=True, kept=frozenset(runs))
@@ -825,6 +832,38 @@ def _exits_read(item, name):
 
 def _top_level(items, name):
     return any(isinstance(item, ir.Op) and item.target == name for item in items)
+
+
+def _copied_unset(items, sure=frozenset()):
+    """The values a copy (``k1 = k1_3``) reads after an if or loop of ``items`` that sets them on
+    some paths only, where nothing before set them on every path (``sure``: those set before)."""
+    found, sure, maybe = set(), set(sure), set()
+    for item in items:
+        if isinstance(item, ir.Op):
+            if item.rule == "copy" and not synthetic(item) and isinstance(item.args[0], ir.Var) \
+                    and item.args[0].name in maybe - sure:
+                found.add(item.args[0].name)
+            sure.add(item.target)
+        elif isinstance(item, ir.If):
+            found |= _copied_unset(item.body, sure) | _copied_unset(item.orelse, sure)
+            maybe |= {op.target for op in ir.ops_in(item.body + item.orelse)}
+            sure |= _surely_set(item.body) & _surely_set(item.orelse)
+        elif isinstance(item, ir.Loop):
+            found |= _copied_unset(item.body, sure)
+            maybe |= {op.target for op in ir.ops_in(item.body)} - set(item.carried) | set(item.fresh)  # (not
+            # those it carries from before it)
+    return found
+
+
+def _surely_set(items):
+    """The values every path through ``items`` sets (a loop's body may not run)."""
+    sure = set()
+    for item in items:
+        if isinstance(item, ir.Op):
+            sure.add(item.target)
+        elif isinstance(item, ir.If):
+            sure |= _surely_set(item.body) & _surely_set(item.orelse)
+    return sure
 
 
 def _kept(items, value):

@@ -1057,3 +1057,40 @@ def test_a_value_a_loop_keeps_on_a_path_before_any_iteration_set_it_starts_as_no
                     a4 = a1 * a3
         return a4 * x
     ''', [x, y])
+
+
+@pytest.mark.parametrize("x, y", [(0.5, 1.0), (2.5, 1.0)])
+def test_a_value_a_path_keeps_from_an_earlier_iteration_is_saved_for_the_backward_replay(x, y):
+    # the second iteration keeps the a the first set (x > i fails): the backward's replay of the
+    # iteration set a_2 on the other path only, and raised UnboundLocalError reading it
+    assert_right('''
+    def f(x, y):
+        for i in range(3):
+            y = y * 1.5
+            if x > i:
+                a = y
+            if a > y - 1.0:
+                x = x * 1.5
+        return x
+    ''', [x, y])
+
+
+@pytest.mark.parametrize("x, y", [(-1.297, 1.451), (0.3, 0.2), (0.3, 2.5)])
+def test_a_copy_joining_paths_of_a_value_one_path_leaves_unset_reads_none(x, y):
+    # the rest of the iteration is written into both paths of the first if (each continue's); the
+    # copy joining them, k1 = k1_3, runs where y > 0.5 skipped the part setting k1_3: the generated
+    # forward raised UnboundLocalError where Python's sets no k1
+    assert_right('''
+    def f(x, y):
+        for i in range(4):
+            if (y if y > 2.0 else i) > 2.0:
+                if math.cos(y) > i:
+                    continue
+            if y > 0.5:
+                continue
+            k1 = 0
+            while k1 < 2:
+                k1 += 1
+                x = x * y
+        return x
+    ''', [x, y])
