@@ -119,17 +119,21 @@ def _numbers_checked(forward, result):
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
 
 
-def _read(func, name):
-    """Whether ``name`` is read anywhere in ``func``."""
+def _read(func, name, parents):
+    """Whether ``name`` is read anywhere in ``func`` but as what it returns (``return a``, ``return a, b``)."""
+    def returned(node):
+        parent = parents.get(node)
+        return isinstance(parent, ast.Return) or isinstance(parent, ast.Tuple) and \
+            isinstance(parents.get(parent), ast.Return)
     return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
-               for node in ast.walk(func))
+               and not returned(node) for node in ast.walk(func))
 
 
 def _number_only(forward, name, parents, seen=None):
     """Whether the function reads parameter ``name`` in arithmetic (an operand, math's functions,
     ``abs``, ``max(a, b)``) and nowhere a sequence may stand (indexed, iterated, joined, given to
-    ``sum``, ``zip`` or a function of yours, named anew unless the new name is read so too: ``a = x``
-    then ``a * 2.0``); ``parents``: each node's parent."""
+    ``sum``, ``zip`` or a function of yours, named anew unless the new name is read so too, or only
+    returned: ``a = x`` then ``a * 2.0``); ``parents``: each node's parent."""
     func, env = forward.func, forward.env
     seen = {name} if seen is None else seen
     arithmetic = False
@@ -164,7 +168,7 @@ def _number_only(forward, name, parents, seen=None):
                 seen.add(target.id)
                 if _number_only(forward, target.id, parents, seen):
                     arithmetic = True
-                elif _read(func, target.id):
+                elif _read(func, target.id, parents):
                     return False
             continue
         if isinstance(parent, ast.BinOp):

@@ -553,7 +553,9 @@ class _Reverser(FlowReverser):
                 self.refuse_at(op.line, f"this writes a differentiated value into {kind} array "
                                         f"({_user(op.target)}), which NumPy converts to its dtype, so its gradient "
                                         f"is lost: make the array one of floats (np.zeros(n), .astype(float))")
-            text = f"{np_name}.asarray({g})[{index}]" if number else f"{g}[{index}]"
+            # (in shape-generic code the gradient of a whole array written over, x[...] += v, may be a number too)
+            whole = self.staged.shape_free and index == "..."
+            text = f"{np_name}.asarray({g})[{index}]" if number or whole else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = _index_origins(op, self.masks)  # as many elements as the data says, each once
             if context.advanced_index() and not context.distinct_rows() and not _one_mask(op, self.masks):

@@ -1094,3 +1094,44 @@ def test_a_copy_joining_paths_of_a_value_one_path_leaves_unset_reads_none(x, y):
                 x = x * y
         return x
     ''', [x, y])
+
+
+def test_code_for_numbers_checks_a_parameter_named_anew_only_to_be_returned_is_a_number():
+    # v += v, then a4 = v returned: written for numbers, the backward gave dv = dout; dv += dout, which
+    # given an array doubled the caller's dout in place; now the TypeError naming v, as for a = v read
+    # in arithmetic
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(v):
+        v += v
+        a4 = v
+        return a4
+    ''')
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](0.5, 2.0) == 4.0
+    dout = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="written for numbers v"):
+        generated["f_backward"](np.array([-0.1, 0.5, 0.2]), dout)
+    np.testing.assert_array_equal(dout, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("dout", [0.7, np.array(0.7)])
+def test_shape_generic_code_writing_over_a_whole_0d_array_takes_a_number_as_its_gradient(dout):
+    # a3 = np.array(s) of a number s, written over (a3[...] += ...) and returned: its gradient may be
+    # given as a number, and the shape-generic backward raised TypeError ('float' object is not
+    # subscriptable) at dout[...]
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(s):
+        a3 = np.array(s)
+        a3[...] += np.mean(s) * s
+        return a3
+    ''')
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    s = -0.865
+    got = generated["f_backward"](s, dout)
+    np.testing.assert_allclose(got, 0.7 * (1.0 + 2 * s))
