@@ -119,21 +119,12 @@ def _numbers_checked(forward, result):
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
 
 
-def _read(func, name, parents):
-    """Whether ``name`` is read anywhere in ``func`` but as what it returns (``return a``, ``return a, b``)."""
-    def returned(node):
-        parent = parents.get(node)
-        return isinstance(parent, ast.Return) or isinstance(parent, ast.Tuple) and \
-            isinstance(parents.get(parent), ast.Return)
-    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
-               and not returned(node) for node in ast.walk(func))
-
-
 def _number_only(forward, name, parents, seen=None):
     """Whether the function reads parameter ``name`` in arithmetic (an operand, math's functions,
     ``abs``, ``max(a, b)``) and nowhere a sequence may stand (indexed, iterated, joined, given to
-    ``sum``, ``zip`` or a function of yours, named anew unless the new name is read so too, or only
-    returned: ``a = x`` then ``a * 2.0``); ``parents``: each node's parent."""
+    ``sum``, ``zip`` or a function of yours, named anew unless the new name is read so too or
+    neither way: ``a = x`` then ``a * 2.0``, or only returned); ``parents``: each node's parent.
+    None where it reads it neither way (only returned, named anew so)."""
     func, env = forward.func, forward.env
     seen = {name} if seen is None else seen
     arithmetic = False
@@ -166,10 +157,10 @@ def _number_only(forward, name, parents, seen=None):
                 if target.id in seen:
                     continue
                 seen.add(target.id)
-                if _number_only(forward, target.id, parents, seen):
-                    arithmetic = True
-                elif _read(func, target.id, parents):
+                read = _number_only(forward, target.id, parents, seen)
+                if read is False:
                     return False
+                arithmetic = arithmetic or bool(read)
             continue
         if isinstance(parent, ast.BinOp):
             if any(isinstance(side, (ast.List, ast.ListComp)) for side in (parent.left, parent.right)):
@@ -180,7 +171,7 @@ def _number_only(forward, name, parents, seen=None):
         if isinstance(parent, (ast.Tuple, ast.List, ast.Set)) and isinstance(
                 parents.get(parent), (ast.For, ast.comprehension, ast.Starred, ast.Call)):
             return False  # (for v in (xs, ys): a sequence may be iterated)
-    return arithmetic
+    return True if arithmetic else None
 
 
 class ShapesNeeded(BackgenError):

@@ -1135,3 +1135,23 @@ def test_shape_generic_code_writing_over_a_whole_0d_array_takes_a_number_as_its_
     s = -0.865
     got = generated["f_backward"](s, dout)
     np.testing.assert_allclose(got, 0.7 * (1.0 + 2 * s))
+
+
+def test_code_for_numbers_checks_a_parameter_renamed_twice_and_returned_is_a_number():
+    # a1 = X; a5 = a1, returned beside X ** 2: written for numbers, the backward gave dX = dout2;
+    # dX += 2 * X * dout1, which given arrays changed the caller's dout2 in place
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(X):
+        a1 = X
+        a5 = a1
+        return X ** 2, a5
+    ''')
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](0.5, 1.0, 2.0) == 3.0
+    dout2 = np.array([[1.0], [2.0], [3.0]])
+    with pytest.raises(TypeError, match="written for numbers X"):
+        generated["f_backward"](np.array([[-0.226], [1.179], [-0.486]]), np.ones((3, 1)), dout2)
+    np.testing.assert_array_equal(dout2, [[1.0], [2.0], [3.0]])
