@@ -17,6 +17,19 @@ import real_sweep
 from conftest import student_source
 from numeric import finite_differences, gradient, weighted
 
+
+def assert_both_ways(source, function, args, tmp_path, shapes=None, count=None):
+    """``function`` of ``source`` differentiated by ``generate`` (with ``shapes``) and by the decorator:
+    the first ``count`` gradients (all by default) match finite differences."""
+    module = real_sweep._module(source, function, tmp_path)[0]
+    forward = getattr(module, function)
+    namespace = {}
+    exec(backgen.generate(source, name=function, shapes=shapes), namespace)
+    for got in (namespace[f"{function}_backward"](*args), backgen.backward(forward).backward(*args)):
+        for k, g in enumerate(got[:count]):
+            np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-5, atol=1e-7)
+
+
 CASES = {
 "fluid_advect": ('''
 import numpy as np
@@ -795,13 +808,7 @@ R = 8.314
 def entropy_change(T1, T2, V1, V2, n=1.0, Cv=1.5 * R):
     return n * Cv * math.log(T2 / T1) + n * R * math.log(V2 / V1)
 '''
-    module = real_sweep._module(source, "constant_default", tmp_path)[0]
-    args = [300.0, 450.0, 0.02, 0.035]
-    namespace = {}
-    exec(backgen.generate(source), namespace)
-    for got in (namespace["entropy_change_backward"](*args), backgen.backward(module.entropy_change).backward(*args)):
-        for k, g in enumerate(got[:4]):
-            np.testing.assert_allclose(g, gradient(module.entropy_change, args, k), rtol=1e-5)
+    assert_both_ways(source, "entropy_change", [300.0, 450.0, 0.02, 0.035], tmp_path, count=4)
 
 
 def test_a_rotation_matrix_built_from_nested_lists_of_differentiated_numbers(tmp_path):
@@ -816,14 +823,10 @@ def alignment_error(theta, points, target):
     flip = np.array([[1.0, 0.0], [0.0, -1.0]])
     return np.sum((points @ R.T @ flip - target) ** 2)
 '''
-    module = real_sweep._module(source, "rotation_nested", tmp_path)[0]
     rng = np.random.default_rng(83)
     args = [0.3, rng.standard_normal((5, 2)), rng.standard_normal((5, 2))]
-    namespace = {}
-    exec(backgen.generate(source, shapes={"theta": "float", "points": "N, 2", "target": "N, 2"}), namespace)
-    for got in (namespace["alignment_error_backward"](*args), backgen.backward(module.alignment_error).backward(*args)):
-        for k, g in enumerate(got):
-            np.testing.assert_allclose(g, gradient(module.alignment_error, args, k), rtol=1e-5, atol=1e-7)
+    assert_both_ways(source, "alignment_error", args, tmp_path,
+                     shapes={"theta": "float", "points": "N, 2", "target": "N, 2"})
 
 
 def test_stencils_padding_by_edge_and_wrap_copies(tmp_path):
@@ -871,14 +874,9 @@ def log_mixture(x, mus, w):
     d = x[:, None] - mus[None, :]
     return np.sum(logsumexp(-0.5 * d ** 2, axis=1, b=w)) + logsumexp(mus, b=w, keepdims=True)[0]
 '''
-    module = real_sweep._module(source, "logsumexp_b", tmp_path)[0]
     rng = np.random.default_rng(85)
     args = [rng.standard_normal(6), rng.standard_normal(3), np.array([0.2, 0.0, 0.8])]
-    namespace = {}
-    exec(backgen.generate(source, shapes={"x": "N", "mus": "K", "w": "K"}), namespace)
-    for got in (namespace["log_mixture_backward"](*args), backgen.backward(module.log_mixture).backward(*args)):
-        for k, g in enumerate(got):
-            np.testing.assert_allclose(g, gradient(module.log_mixture, args, k), rtol=1e-5, atol=1e-7)
+    assert_both_ways(source, "log_mixture", args, tmp_path, shapes={"x": "N", "mus": "K", "w": "K"})
 
 
 def test_enumerate_of_zip_unpacked_in_the_loop_header(tmp_path):
