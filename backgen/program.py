@@ -141,6 +141,8 @@ def _number_only(forward, name, parents, seen=None):
                        or isinstance(callee, ast.Name) and (env.get(callee.id) or "").startswith("math."))
             builtin = isinstance(callee, ast.Name) and env.get(callee.id) in ("abs", "pow", "float") or (
                 isinstance(callee, ast.Name) and env.get(callee.id) in ("max", "min") and len(parent.args) > 1)
+            if isinstance(callee, ast.Attribute) and callee.attr in ("append", "insert") and node is parent.args[-1]:
+                continue  # (an element put in a list: neither way)
             if not (of_math or builtin):
                 return False
             arithmetic = True

@@ -1155,3 +1155,25 @@ def test_code_for_numbers_checks_a_parameter_renamed_twice_and_returned_is_a_num
     with pytest.raises(TypeError, match="written for numbers X"):
         generated["f_backward"](np.array([[-0.226], [1.179], [-0.486]]), np.ones((3, 1)), dout2)
     np.testing.assert_array_equal(dout2, [[1.0], [2.0], [3.0]])
+
+
+def test_code_for_numbers_checks_a_parameter_also_put_in_a_list():
+    # X is read in arithmetic and put in a list as an element (neither way a sequence): written for
+    # numbers, the backward given arrays did dX_1 = dout; dX_1 += dout, doubling the caller's dout
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(X):
+            X = X * 0.5
+            L = [X, X]
+            L.append(X)
+            a5 = X
+            return X + a5
+        ''')
+    generated = {}
+    exec(backgen.generate(source), generated)
+    dout = np.ones(3)
+    with pytest.raises(TypeError, match="written for numbers X"):
+        generated["f_backward"](np.ones(3), dout)
+    np.testing.assert_array_equal(dout, np.ones(3))
+    assert generated["f_backward"](2.0, 1.5) == pytest.approx(1.5)
