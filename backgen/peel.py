@@ -22,6 +22,8 @@ points at the user's lines.
 import ast
 import copy
 
+from .source import statements
+
 _BLOCKS = ("body", "orelse", "finalbody")
 _COMPARE = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.cmpop, ast.boolop,
             ast.Not, ast.USub)
@@ -31,7 +33,7 @@ def peeled(func, lineno, col, inside=False):
     """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost loop holding that
     place) peeled once, or None (see the module)."""
     if inside:
-        loops = [node for node in _statements(func) if isinstance(node, (ast.For, ast.While))
+        loops = [node for node in statements(func)[1:] if isinstance(node, (ast.For, ast.While))
                  and (node.lineno, node.col_offset) < (lineno, col) <= (node.end_lineno, node.end_col_offset)]
         if not loops:
             return None
@@ -118,19 +120,6 @@ def _last_literal(name, before):
         if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in ast.walk(stmt)):
             return None
     return None
-
-
-def _statements(func):
-    """The statements of ``func``, at every depth (not those of functions defined in it)."""
-    pending = list(func.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        yield node
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            pending += [child for child in getattr(node, field, []) if isinstance(child, ast.AST)]
-        pending += [case for case in getattr(node, "cases", [])]
 
 
 def _items(iterable):

@@ -30,13 +30,16 @@ place is in no such branch, or the function would grow past ``MAX_NODES``.
 import ast
 import copy
 
+from .source import walk
+from .tidy import _PURE_BUILTINS as TIDY_PURE_BUILTINS, _WRITING, _call_name
+
 MAX_NODES = 4000  # AST nodes a function may grow to by splitting
 
 _WRITING_METHODS = {"sort", "fill", "put", "resize", "itemset", "setfield", "partition", "byteswap", "append",
                     "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add",
                     "setflags", "__setitem__", "__iadd__"}
-_PURE_BUILTINS = {"len", "abs", "float", "int", "min", "max", "sum", "round", "range", "bool", "tuple", "list",
-                  "zip", "enumerate", "reversed", "sorted", "pow", "divmod", "isinstance"}
+_PURE_BUILTINS = TIDY_PURE_BUILTINS | {"range", "bool", "tuple", "list", "zip", "enumerate", "reversed", "sorted",
+                                       "divmod", "isinstance"}
 _STOPS = (ast.Return, ast.Raise)
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
@@ -156,24 +159,22 @@ def _same_node(original, copied, target):
 
 
 def _pure(stmt, modules):
-    """Whether evaluating ``stmt``'s expressions can have no effect but its own assignment."""
-    for node in ast.walk(stmt):
+    """Whether evaluating ``stmt``'s expressions can have no effect but its own assignment: ``tidy``'s
+    pure expressions (no ``out=``, no NumPy function that writes into an argument, ``np.add.at``), with
+    more builtins and the methods that write into nothing (``X.mean()``, not ``X.sort()``)."""
+    for node in walk(stmt):
         if isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
             return False
         if isinstance(node, ast.Call):
             if any(keyword.arg == "out" for keyword in node.keywords):
                 return False
-            func = node.func
-            if isinstance(func, ast.Name):
-                if func.id not in _PURE_BUILTINS:
+            parts = (_call_name(node.func) or "").split(".")
+            if parts[0] in modules and len(parts) > 1:
+                if parts[-1] in _WRITING or parts[-1] in ("at", "shuffle"):
                     return False
-            elif isinstance(func, ast.Attribute):
-                root = func.value
-                while isinstance(root, ast.Attribute):
-                    root = root.value
-                module_call = isinstance(root, ast.Name) and root.id in modules
-                if not module_call and func.attr in _WRITING_METHODS:
+            elif isinstance(node.func, ast.Attribute):
+                if node.func.attr in _WRITING_METHODS:
                     return False
-            else:
+            elif not (isinstance(node.func, ast.Name) and node.func.id in _PURE_BUILTINS):
                 return False
     return True
