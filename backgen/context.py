@@ -24,6 +24,7 @@ import numpy
 
 from . import ir, source
 from .errors import BackgenError
+from .rules.no_gradient import INERT_ATTRIBUTES
 
 
 def reads_as_array(op):
@@ -608,13 +609,25 @@ def refuse_varied_static(staged, op, rule, varied):
         text = op.param(key)
         if key in rule.inputs or text is None:
             continue
-        found = sorted(source.names_in(text) & set(varied))
+        found = sorted(_values_read(text) & set(varied))
         if found:
             line = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
             col = len(line) - len(line.lstrip()) + 1 if line else None
             raise BackgenError(f"the argument {key}={text} depends on {found[0]}, which is differentiated, but "
                                f"backgen takes {key} as a constant here: its gradient would be lost",
                                staged.filename, op.line, col, line)
+
+
+def _values_read(text):
+    """The names whose values ``text`` reads: not a name read only for its shape, rank, size or type
+    (``x.shape``), which carry no gradient."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return source.names_in(text)
+    inert = {id(node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Attribute) and node.attr in INERT_ATTRIBUTES}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in inert}
 
 
 def unbroadcast(text, target, from_shape):

@@ -19,7 +19,9 @@ share ``h`` become stale.
 
 import ast
 
-from . import ir
+from dataclasses import replace
+
+from . import ir, source
 from .rules import operand_view
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
@@ -30,6 +32,10 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
          "np.real", "np.conjugate",  # of real numbers: the array itself (x.conj(), not np.conj(x), but alike)
          "np.astype"}  # astype(copy=False) and np.asarray may give the array itself
 
+
+# the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
+_FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
+                             "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"})
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -58,6 +64,8 @@ class MemoryModel:
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
+        self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
+        self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
@@ -66,6 +74,8 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
+        if self.numpy and _c_ordered(op, self.c_order):
+            self.c_order.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
@@ -113,8 +123,11 @@ class MemoryModel:
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
+        elif op.rule == "np.ravel" and _method(op.source) == "flatten":
+            return  # (a copy, in any order)
         elif op.rule in VIEWS or operand_view(op):  # (np.einsum('ij->ji', a): a view of a; np.diff(a, n=0): a)
             storage[op.target] = (base.name, "same" if op.rule == "np.diff" else "view", None)
+            self.view_ops[op.target] = op
 
     def _hold(self, held, item):
         """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item
@@ -349,6 +362,45 @@ class MemoryModel:
                 self.storage[new.name] = (updated, "index", index)
                 self.bind(other_name, ir.Var(updated))
                 self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+            elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
+                updated = self.namer.version(other_name)
+                self._view_again(self.view_ops[atom.name], new, updated)
+                self.bind(other_name, ir.Var(updated))
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+            elif kind == "view" and how == "base-of" and self._certain_view(old.name):  # the base: undone
+                undone = _undone(self.view_ops[old.name], new, atom)
+                if undone is None:
+                    continue  # (a view backgen cannot undo: written() marks the base stale)
+                updated = self.namer.version(other_name)
+                self.add(replace(undone, target=updated, line=self.line))
+                self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
+                if atom.name in self.c_order:
+                    self.c_order.add(updated)
+                self.bind(other_name, ir.Var(updated))
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+
+    def _certain_view(self, name):
+        """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
+        transpose, a dimension added or removed, always; a reshape or ravel where the base is known to be
+        C-contiguous (of another array NumPy may copy)."""
+        op = self.view_ops.get(name)
+        if op is None or op.rule not in _FOLLOWED_VIEWS:
+            return False
+        return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
+                                                            op.args[0].name in self.c_order)
+
+    def _view_again(self, op, base, target, add=True):
+        """The view ``op`` takes, taken of ``base`` (an ir.Var) as ``target``: staged where ``add``, and
+        recorded as that view either way."""
+        old = op.args[0].name
+        text = source.to_source(source.fill(op.source, {old: ast.Name(base.name, ast.Load())}))
+        again = ir.Op(target, op.rule, (base,) + op.args[1:], self.line if add else op.line, op.params, text)
+        if add:
+            self.add(again)
+            if base.name in self.c_order and op.rule in ("np.reshape", "np.ravel"):
+                self.c_order.add(target)
+        self.storage[target] = (base.name, "view", None)
+        self.view_ops[target] = again
 
     def link_constant(self, atom, value, others):
         """``atom`` (a branch's or a loop's merged value) may be the constant array ``value`` that a name
@@ -603,6 +655,56 @@ def _symbol(node):
     ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
     op = getattr(node, "op", None)
     return ops.get(type(op), "")
+
+
+def _method(text):
+    """The method a staged call spells (``"flatten"`` of ``x.flatten()``), or None."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def _c_ordered(op, known):
+    """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
+    the order), ``x.flatten()``, a product of matrices, or a reshape, a ravel or a write of one
+    (``known``: atoms already known to be)."""
+    if op.rule == "np.copy":
+        return _method(op.source) == "copy"
+    if op.rule == "np.ravel" and _method(op.source) == "flatten":
+        return True
+    if op.rule in ("np.dot", "np.matmul"):
+        return True
+    return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
+        isinstance(op.args[0], ir.Var) and op.args[0].name in known
+
+
+def _undone(view, new, base):
+    """The staged operation giving ``base``'s array back from ``new``, a new value of the view ``view``
+    took of it (``B = Bt.T`` for ``Bt = B.T``), with a placeholder target; None where backgen does not
+    know the inverse (axes not written as numbers)."""
+    if view.rule == "np.transpose":
+        try:
+            axes = ast.literal_eval(view.param("axes", "None"))
+        except (ValueError, SyntaxError):
+            return None
+        if axes is None:
+            return ir.Op("_", "np.transpose", (new,), view.line, (("axes", "None"),), f"{new}.T")
+        if isinstance(axes, int):
+            axes = (axes,)
+        if not isinstance(axes, tuple) or sorted(axes) != list(range(len(axes))):
+            return None  # (negative axes, or not numbers)
+        inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
+        return ir.Op("_", "np.transpose", (new,), view.line, (("axes", repr(inverse)),),
+                     f"{new}.transpose({', '.join(map(str, inverse))})")
+    if view.rule == "np.swapaxes":
+        first, second = view.param("axis1"), view.param("axis2")
+        return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")
+    return ir.Op("_", "np.reshape", (new,), view.line, (("newshape", f"{base}.shape"),),
+                 f"{new}.reshape({base}.shape)")  # (a reshape, a ravel, a dimension added or removed)
 
 
 def _has_slice(index):

@@ -8027,14 +8027,11 @@ KNOWN = {
     ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
     # code for every shape: layers of several shapes in a loop (as net_list_relu)
     ("autograd_sinusoid_nn", "generate"): ("refused", "inputs changes shape in this loop"),
-    # a write through a reshape, a transpose or a helper's slice of a copy, read again by the copy's name:
-    # not followed through such views
-    ("reshape_view_written", "generate"): ("refused", "'y' may have been changed by the write into 'blocks'"),
-    ("reshape_view_written", "decorator"): ("refused", "'y' may have been changed by the write into 'blocks'"),
+    # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
+    ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
+    # a write through a helper's slice of a copy, read again by the copy's name: not followed across calls
     ("helper_returns_view_then_written", "generate"): ("refused", "'y' may have been changed by the write into 'h'"),
     ("helper_returns_view_then_written", "decorator"): ("refused", "'y' may have been changed by the write into 'h'"),
-    ("transpose_view_write", "generate"): ("refused", "'B' may have been changed by the write into 'Bt'"),
-    ("transpose_view_write", "decorator"): ("refused", "'B' may have been changed by the write into 'Bt'"),
     # a method given as source (as class_net_self_params): self.params is known only from a call
     ("two_layer_net_scores_none", "generate"): ("refused", "TwoLayerNet.loss is a method"),
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),

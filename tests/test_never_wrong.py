@@ -270,8 +270,29 @@ def test_writes_through_basic_views():
     ''', [X.copy(), 0.7])
 
 
+@pytest.mark.parametrize("view", ["X.T", "np.transpose(X)", "X.transpose(1, 0)", "np.swapaxes(X, 1, 0)",
+                                  "X[None]", "np.expand_dims(X, 0)"])
+def test_writes_through_views_backgen_undoes(view):
+    # the write into the view is the array's, given back by the inverse view (X_1 = Y_1.T)
+    index = "0, 1, 2" if "None" in view or "expand" in view else "1, 2"
+    assert_right(f'''
+    def f(X: "3, 4", c: float):
+        Y = {view}
+        Y[{index}] = c * 2.0
+        return np.sum(X * X) + np.sum(Y ** 3)
+    ''', [X.copy(), 0.7])
+    assert_right(f'''
+    def f(X: "3, 4", c: float):
+        B = X.copy()
+        Y = {view}
+        Y *= c
+        return np.sum(B * X) + np.sum(np.sin(Y))
+    ''', [X.copy(), 0.7])
+
+
 @pytest.mark.parametrize("body, match", [
-    ("Y = X.T\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose"),
+    # a reshape is a view where X is C-contiguous, a copy where not: the caller's array decides
+    ("Y = X.reshape(4, 3)\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose, a reshape"),
     ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "'hs' shares its memory"),
 ])
 def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
