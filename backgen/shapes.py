@@ -24,6 +24,8 @@ on which dimensions are 1, which is what these shapes decide.
 
 import ast
 import builtins
+import contextlib
+import os
 import re
 import itertools
 import keyword
@@ -187,7 +189,7 @@ def infer_ran(staged, args, functions=None):
     env = dict(zip(staged.params, args))
     for name, value in env.items():
         walker.record(name, value, staged.line)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), bounded_memory():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
@@ -216,7 +218,7 @@ def run_check(staged, args, functions=None):
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
     exec(compile("\n".join(lines) + "\n", f"<backgen check of {staged.name}>", "exec"), namespace)
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), bounded_memory():
             namespace["probe"](*args)
     except _Unfinished:
         pass
@@ -227,6 +229,39 @@ def run_check(staged, args, functions=None):
         raise error from None
     finally:
         namespace.clear()  # (the probe and the namespace it reads hold each other)
+
+
+def sample_room():
+    """The bytes sample runs may take: half the machine's memory, at least 2 GiB."""
+    return max(2 ** 31, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2)
+
+
+@contextlib.contextmanager
+def bounded_memory():
+    """Sample runs may not take more than half the machine's memory more than the process holds:
+    code whose arrays multiply their sizes (``h = np.outer(h, h)`` in a loop) raises MemoryError on
+    sample arrays, a refusal, rather than have the system end the process.  Where the system does
+    not say (no ``resource`` module, no ``/proc``), nothing is bounded."""
+    try:
+        import resource
+        with open("/proc/self/statm") as statm:
+            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        room = sample_room()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, AttributeError):
+        yield
+        return
+    limit = held + room
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # (bounded already, as tightly)
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _guarded(items):
