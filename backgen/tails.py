@@ -75,12 +75,15 @@ def _split_block(block, after, place, modules):
                         setattr(stmt, field, deeper)
                         setattr(stmt, other, _then(getattr(stmt, other), tail))
                         return block[:index] + [_stretched(stmt)]
-                    break
-            return block[:index] + [_with_tail(stmt, tail)]  # the place is in this if's branches (or test)
+            if tail:  # the place is in this if's branches (or test)
+                return block[:index] + [_with_tail(stmt, tail)]
+            continue  # (split already: the place is also in a copy of it, further on)
         if isinstance(stmt, _SIMPLE):
             branch = _conditional(stmt, modules)
-            return None if branch is None else block[:index] + [_with_tail(branch, tail)]
-        return None  # a loop, with, try or def: its tail is not only what follows it
+            if branch is not None:
+                return block[:index] + [_with_tail(branch, tail)]
+        # a statement without a conditional expression, a loop, with, try or def (whose tail is not only
+        # what follows it): the place may be in a copy of it further on, on another path
     return None
 
 

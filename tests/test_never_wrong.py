@@ -58,6 +58,34 @@ V3 = np.array([0.5, -0.4, 0.6])
 
 # --- shapes: one shape per value, on every path --------------------------------------
 
+@pytest.mark.parametrize("v", [np.array([0.3, -0.4, 0.9]), np.array([0.3, -0.4, 0.2]),
+                               np.array([1.3, -0.4, 0.2]), np.array([0.1, 0.2, 0.7])])
+def test_two_conditional_expressions_of_two_shapes_each_are_split_in_turn(v):
+    # after the first is written as an if, the second has a copy on each path: each copy is split,
+    # where the search for the place found the first copy again and again, and refused
+    def dout_for(output):  # (the output's shape is the path's)
+        return np.linspace(-1.0, 2.0, np.size(output)).reshape(np.shape(output)) if np.ndim(output) else -0.7
+
+    first = '''
+    def f(s: float, v: "3"):
+        c = 0.25 if not v[-1] > 0.5 else v
+        b = v.max(axis=-1) if np.square(v).mean() > s else v
+        return b * c
+    '''
+    namespace = {"np": np}
+    exec(textwrap.dedent(first).replace('"3"', "None"), namespace)
+    assert_right(first, [0.2, v], dout=dout_for(namespace["f"](0.2, v)))
+    second = '''
+    def f(s: float, v: "3"):
+        v = v * 1.0
+        v[-1] += np.sum(0.25 if not v[-1] > 0.5 else v)
+        a, b = np.power(v, 3), v.max(axis=-1) if np.square(v).mean() > s else v
+        return a, b - a
+    '''
+    exec(textwrap.dedent(second).replace('"3"', "None"), namespace)
+    assert_right(second, [0.2, v], dout=tuple(map(dout_for, namespace["f"](0.2, v))))
+
+
 def test_a_loop_value_that_changes_shape_in_its_first_iteration_has_it_written_out():
     # h is (4,) as the loop starts and (3, 4) after its first iteration: that iteration is written out
     # before the loop, which then keeps h's shape
