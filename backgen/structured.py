@@ -77,8 +77,8 @@ def is_structured(value, declared=False):
             and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in leaves)
     if not isinstance(value, (list, tuple)) or not value:
         return False
-    if any(isinstance(v, (list, tuple)) for v in value):
-        return True
+    if any(isinstance(v, (list, tuple)) or isinstance(v, dict) and is_structured(v, declared) for v in value):
+        return True  # [(W1, b1), (W2, b2)] or [{"W": W1, "b": b1}, {"W": W2, "b": b2}]
     if declared and any(isinstance(v, str) and "," in v for v in value):
         return True  # ["3, 2", "3, 5"]: a shape per array (dimensions are one each: ["N", "D"])
     return len({v.shape for v in value if isinstance(v, np.ndarray)}) > 1
@@ -223,6 +223,16 @@ def _pattern(node, text, top=False):
     if node.kind is tuple or top:
         return f"({inner},)" if len(node.children) == 1 else (inner if top else f"({inner})")
     return f"[{inner}]"
+
+
+def _numbered(word, indices):
+    """The name of a dict's array ``word`` in the element at ``indices`` of a list: ``W1`` for
+    ``layers[0]["W"]`` (as a loop's first iteration names it), ``W_1_2`` deeper."""
+    if not indices:
+        return word
+    if len(indices) == 1 and not word[-1].isdigit():
+        return f"{word}{indices[0] + 1}"
+    return "_".join([word] + [str(k + 1) for k in indices])
 
 
 def _all_names(func):
@@ -487,6 +497,7 @@ class _Rewriter:
                 if not leaf.name:
                     key = leaf.path[-1] if leaf.path and isinstance(leaf.path[-1], str) else None
                     word = None if key is None else "".join(c if c.isalnum() else "_" for c in key).strip("_")
+                    word = word and _numbered(word, [k for k in leaf.path if type(k) is int])
                     base = word if word and word.isidentifier() and not keyword.iskeyword(word) \
                         and word not in self.taken else "_".join([param] + [str(k) for k in leaf.path])
                     candidate, k = base, 2

@@ -8012,9 +8012,9 @@ KNOWN = {
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
     # no shapes: the helper joins x (a row of xs) and h0 with np.concatenate, of one rank at no sample
     ("gru_sequence_helper_tuple", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    # a list of dicts of layers of several shapes, read in a loop: one shape per value (as net_list_relu)
+    # no shapes: a list of dicts of layers of several shapes, read as one array (as net_list_relu; given its
+    # shapes, a list of dicts of shape strings, and by the decorator, the loop is written out layer by layer)
     ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
-    ("list_of_dicts_layers", "decorator"): ("refused", "'h' changes shape in this loop"),
     # no shapes: the gates are a[:, 3 * H:] of a 4H-wide a, which no sample of equal sizes has
     ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
     # no shapes: a dict of arrays (params['means']) read as an array

@@ -287,3 +287,105 @@ def f(params, x, n: int):
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate(source, name="f", shapes=shapes)
     assert info.value.lineno == 5
+
+
+LIST_OF_DICTS = '''
+import numpy as np
+
+def forward(layers, x):
+    h = x
+    for layer in layers:
+        h = np.tanh(h @ layer["W"] + layer["b"])
+    return np.sum(h ** 2)
+'''
+
+
+def _layer_dicts(*sizes):
+    return [{"W": RNG.normal(size=(m, n)) * 0.5, "b": RNG.normal(size=n) * 0.1} for m, n in zip(sizes, sizes[1:])]
+
+
+def _copied(value):
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copied(v) for v in value)
+    return np.copy(value)
+
+
+def test_a_list_of_dicts_of_arrays_is_a_list_of_layers(tmp_path):
+    # for layer in layers: h @ layer["W"] + layer["b"], the dicts' arrays of several shapes: written out one
+    # layer after another as a list of tuples is, by generate (shapes a list of dicts of shape strings) and
+    # by the decorator (learnt from the call, another depth another backward); the gradient a list of dicts
+    path = tmp_path / "list_of_dicts.py"
+    path.write_text(LIST_OF_DICTS)
+    namespace = {}
+    exec(LIST_OF_DICTS, namespace)
+    forward = namespace["forward"]
+    text = backgen.generate(LIST_OF_DICTS, shapes={"layers": [{"W": "3, 4", "b": "4"}, {"W": "4, 2", "b": "2"}],
+                                                   "x": "5, 3"})
+    assert "W1 = layers[0]['W']" in text and "b2 = layers[1]['b']" in text
+    assert "return [{'W': dW1, 'b': db1}, {'W': dW2, 'b': db2}], dx" in text
+    generated = {}
+    exec(text, generated)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("list_of_dicts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    decorated = backgen.backward(module.forward)
+    for sizes, backward in [((3, 4, 2), generated["forward_backward"]), ((3, 4, 2), decorated.backward),
+                            ((3, 5, 4, 2), decorated.backward)]:
+        args = [_layer_dicts(*sizes), RNG.normal(size=(5, 3))]
+        kept = _copied(args)
+        got = backward(*args)
+        assert_close(args, kept)  # untouched
+        for k in range(2):
+            assert_close(got[k], gradient(forward, args, k))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(layers, x):
+        h = np.maximum(x @ layers[0]["W"] + layers[0]["b"], 0.0)
+        return np.sum((h @ layers[-1]["W"] + layers[-1]["b"]) ** 2)
+    ''',
+    '''
+    def f(layers, x):
+        for k in range(len(layers)):
+            x = np.tanh(x @ layers[k]["W"] + layers[k]["b"]) * (k + 1)
+        return np.sum(x * x)
+    ''',
+    '''
+    def f(layers, x):
+        for i, layer in enumerate(layers):
+            W, b = layer["W"], layer["b"]
+            x = np.tanh(x @ W + b)
+        return np.sum(x * x) + 0.1 * sum(np.sum(layer["W"] ** 2) for layer in layers)
+    ''',
+], ids=["indexing", "range-len", "enumerate"])
+def test_ways_of_reading_a_list_of_dicts_of_arrays(source):
+    source = "import numpy as np\n" + textwrap.dedent(source).lstrip("\n")
+    namespace = {}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source, name="f", shapes={"layers": [{"W": "3, 4", "b": "4"}, {"W": "4, 2", "b": "2"}],
+                                                    "x": "5, 3"}), generated)
+    args = [_layer_dicts(3, 4, 2), RNG.normal(size=(5, 3))]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        assert_close(got[k], gradient(namespace["f"], args, k))
+
+
+def test_a_list_of_dicts_whose_keys_differ_is_refused_where_the_missing_key_is_read(tmp_path):
+    path = tmp_path / "uneven_dicts.py"
+    path.write_text(LIST_OF_DICTS)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("uneven_dicts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    layers = [{"W": RNG.normal(size=(3, 4)), "b": RNG.normal(size=4)}, {"W": RNG.normal(size=(4, 2))}]
+    with pytest.raises(backgen.BackgenError, match="has no key 'b'") as info:
+        backgen.backward(module.forward).backward(layers, RNG.normal(size=(5, 3)))
+    assert info.value.lineno == 7
+    with pytest.raises(backgen.BackgenError, match="has no key 'b'") as info:
+        backgen.generate(LIST_OF_DICTS, shapes={"layers": [{"W": "3, 4", "b": "4"}, {"W": "4, 2"}], "x": "5, 3"})
+    assert info.value.lineno == 7
