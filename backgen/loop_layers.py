@@ -699,7 +699,7 @@ class _LoopLayer:
 
 def _user_functions(forward):
     """The file's functions as the user wrote them (step layers run on sample arrays), with the
-    modules and number constants they read; decorators are left out."""
+    modules, number constants and lists of numbers they read; decorators are left out."""
     modules = {"numpy": np, "math": math}
     namespace = {name: modules[meaning] for name, meaning in forward.env.items() if meaning in modules}
     namespace.setdefault("np", np)
@@ -707,6 +707,11 @@ def _user_functions(forward):
         try:
             namespace[name] = ast.literal_eval(text)
         except (ValueError, SyntaxError):
+            pass
+    for name, node in forward.literals.items():  # B = [1 / 6, 1 / 3]: lists of numbers
+        try:
+            namespace[name] = eval(compile(ast.Expression(node), "<literal>", "eval"), {"__builtins__": {}})
+        except Exception:  # noqa: BLE001 - 1 / 0 written in the module: left out
             pass
     for name, value in forward.helpers.items():
         if not isinstance(value, tuple):

@@ -39,6 +39,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
+from .literals import literal_lists, put_literal_lists
 from .nested import Nested, lift
 from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -63,6 +64,7 @@ class Forward:
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
     placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
     constants: dict = field(default_factory=dict)  # module-level number -> its source (EPS = 1e-8)
+    literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
 
     @functools.cached_property
@@ -123,6 +125,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         )
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
+        put_literal_lists(forward.func, forward.literals)  # B = [1 / 6, 1 / 3] at module level, read here
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         scipy_linalg.rewrite(forward)
@@ -428,7 +431,13 @@ def _read_source(source, name, filename):
                 constants.pop(name, None)
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
+    forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n))))
     return forward
+
+
+def _library_meaning(meaning):
+    """Whether a name's meaning (``Forward.env``) is NumPy, math, or one of their functions."""
+    return isinstance(meaning, str) and meaning.split(".")[0] in MODULES
 
 
 def _number_value(node):
@@ -535,7 +544,40 @@ def _read_function(func):
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
+    own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
+    forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _live_literal_lists(func, filename, names):
+    """The literal lists (``literals.literal_lists``) of a live function's file that it reads, each
+    holding in the running module the values its source writes."""
+    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple))}:
+        return {}
+    try:
+        with tokenize.open(filename) as handle:
+            module = ast.parse(handle.read(), filename)
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return {}
+    found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))))
+    return {n: node for n, node in found.items() if n in names and _same_literal(func.__globals__.get(n), node)}
+
+
+def _same_literal(value, node):
+    """Whether ``value`` is what the literal ``node`` (lists and tuples of numbers) computes, kind for kind
+    and number for number."""
+    try:
+        literal = eval(compile(ast.Expression(node), "<literal>", "eval"), {"__builtins__": {}})
+    except Exception:  # noqa: BLE001 - 1 / 0 written in the module: no constant
+        return False
+    return _same_value(value, literal)
+
+
+def _same_value(value, literal):
+    if isinstance(literal, (list, tuple)):
+        return type(value) is type(literal) and len(value) == len(literal) and \
+            all(_same_value(v, w) for v, w in zip(value, literal))
+    return type(value) in (int, float) and value == literal
 
 
 def _function_node(func):

@@ -1211,3 +1211,95 @@ def test_maths_fsum_hypot_and_dist_are_read_as_their_arithmetic(source):
 def test_math_dist_of_points_not_written_out_is_refused():
     with pytest.raises(backgen.BackgenError, match="math.dist"):
         backgen.generate("import math\n\ndef f(p, q):\n    return math.dist(p, q)\n", name="f")
+
+
+def _file_module(source, path):
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MODULE_LISTS = '''
+import numpy as np
+
+W = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]
+C = (1 / 6, 1 / 3, 1 / 2)
+
+def f(x, s):
+    total = 0.0
+    for c, xi in zip(C, x):
+        total = total + c * np.tanh(s * xi)
+    y = np.array(W) @ x
+    return total + np.sum(y ** 2) * W[1][0] + len(C) * s + sum(C) * s ** 2
+'''
+
+
+def test_module_lists_of_numbers_are_constants(tmp_path):
+    # lists and tuples of numbers written at module level and never changed, read inside the function:
+    # the values the module holds, as if written in the function (by generate and by the decorator)
+    module = _file_module(MODULE_LISTS, tmp_path / "module_lists.py")
+    args = [np.array([0.3, -0.8, 1.1]), 0.7]
+    generated = {}
+    exec(backgen.generate(MODULE_LISTS, shapes={"x": "3", "s": "()"}), generated)
+    for backward in (generated["f_backward"], backgen.backward(module.f).backward):
+        got = backward(*args)
+        for k in range(2):
+            np.testing.assert_allclose(got[k], gradient(module.f, args, k), rtol=1e-5, atol=1e-7)
+
+
+BUTCHER = '''
+import numpy as np
+
+A = [[0.0, 0.0, 0.0, 0.0], [0.5, 0.0, 0.0, 0.0], [0.0, 0.5, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]]
+B = [1 / 6, 1 / 3, 1 / 3, 1 / 6]
+
+def rk_step(y, k, h):
+    ks = []
+    for i in range(4):
+        yi = y + h * sum(A[i][j] * ks[j] for j in range(i))
+        ks.append(-k * yi + np.sin(yi))
+    return np.sum((y + h * sum(b * kk for b, kk in zip(B, ks))) ** 2)
+'''
+
+
+def test_a_butcher_tableau_written_at_module_level(tmp_path):
+    module = _file_module(BUTCHER, tmp_path / "butcher.py")
+    args = [np.array([0.3, -0.2, 0.5]), 0.7, 0.1]
+    generated = {}
+    exec(backgen.generate(BUTCHER, shapes={"y": "3", "k": "()", "h": "()"}), generated)
+    got = generated["rk_step_backward"](*args)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], gradient(module.rk_step, args, k), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("module_code, body", [
+    ("A = [1.0, 2.0]\nA.append(3.0)", "return np.sum(x * A[0])"),  # the module changes it
+    ("A = [1.0, 2.0]\nA[0] = 5.0", "return np.sum(x * A[0])"),
+    ("A = [1.0, 2.0]\nA = [3.0, 4.0]", "return np.sum(x * A[0])"),  # bound twice
+    ("A = [1.0, 2.0]\ndef g():\n    global A\n    A = [0.0]", "return np.sum(x * A[0])"),
+    ("A = np.array([1.0, 2.0])", "return np.sum(x * A[0])"),  # built by a call: not a literal
+    ("A = [1.0, 'a']", "return np.sum(x * A[0])"),
+    ("A = [[1.0, 2.0], [3.0, 4.0]]", "row = A[0]\n    return np.sum(x * row[0])"),  # an inner list named
+    ("A = [1.0, 2.0]\ndef g(v):\n    v.append(1.0)\n    return v[0]", "return np.sum(x * g(A))"),
+    ("A = [1.0, 2.0]", "B = A\n    return np.sum(x * B[0])"),  # named anew: a name that could change it
+])
+def test_a_module_list_that_may_change_is_refused_where_it_is_read(module_code, body, tmp_path):
+    source = f"import numpy as np\n\n{module_code}\n\ndef f(x):\n    {body}\n"
+    line = source.splitlines().index("def f(x):") + 2
+    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned") as info:
+        backgen.generate(source, name="f", shapes={"x": "2"})
+    assert info.value.lineno == line
+    module = _file_module(source, tmp_path / "changing_list.py")
+    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned"):
+        backgen.backward(module.f).backward(np.array([0.5, 1.5]))
+
+
+def test_a_module_list_changed_from_outside_is_refused_by_the_decorator(tmp_path):
+    # the source writes A = [1.0, 2.0], but the running module holds another list: not that constant
+    module = _file_module("import numpy as np\n\nA = [1.0, 2.0]\n\ndef f(x):\n    return np.sum(x * A[0])\n",
+                          tmp_path / "changed_outside.py")
+    module.A[0] = 3.0
+    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned"):
+        backgen.backward(module.f).backward(np.array([0.5, 1.5]))

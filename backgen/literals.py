@@ -1,0 +1,147 @@
+"""Module-level lists of numbers read inside the function, as constants.
+
+Contract: ``literal_lists(module, is_library) -> {name: ast.expr}`` and
+``put_literal_lists(func, literals) -> None``.
+
+A module-level name is a *literal list* when:
+
+* the module binds it once, by ``NAME = <literal>``, the literal a list or
+  tuple (at any depth) of numbers written with literals (``1 / 6``, ``-0.5``,
+  ``[[0.0, 0.5], [1.0, 0.0]]``); arrays built by calls, names and strings make
+  no literal list;
+* no function declares it ``global``, and nothing binds it again;
+* every read of it anywhere in the module (``is_library(name)`` telling which
+  names are NumPy's or math's) leaves the list as it is and lets no part of it
+  escape: an index (``A[i][j]``, also ``A[i]`` read further so), arithmetic
+  and comparisons, ``len``, ``sum``, ``float`` and the like, a NumPy or math
+  function given it, and (where what it holds are numbers, no inner list that
+  could be changed) a loop over it, ``zip``, ``enumerate``, ``min``, ``max``.
+  Anything else (a method, ``A[0] = v``, a name given the list or one of its
+  inner lists, a function of the user's given it, returning it) makes the
+  name no constant.
+
+``put_literal_lists`` puts ``NAME = <literal>`` at the top of a function
+(after its docstring) for each literal list the function reads and does not
+bind itself: the function then holds the same values as it would read from the
+module, and the rest of backgen sees a list of numbers written in the function.
+"""
+
+import ast
+import copy
+
+_SCALAR_BUILTINS = frozenset({"len", "sum", "float", "int", "abs", "round", "range", "any", "all", "bool"})
+_ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter"})
+
+
+def literal_lists(module, is_library):
+    """The literal lists of ``module`` (an ``ast.Module``), by name (see the module doc)."""
+    found = {}
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, (ast.List, ast.Tuple)) and _depth(stmt.value) is not None:
+            found.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    if not found:
+        return {}
+    parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
+    refused = set()
+    for node in ast.walk(module):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            refused.update(node.names)
+        elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
+            if not _read_only(node, _depth(found[node.id][0]), parents, is_library):
+                refused.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            refused.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            refused.update(a.asname or a.name.split(".")[0] for a in node.names)
+    bound = [n.id for s in module.body for n in _bound_at_top(s)]  # bound once: by its assignment
+    return {name: values[0] for name, values in found.items() if name not in refused and bound.count(name) == 1}
+
+
+def _bound_at_top(stmt):
+    """The names a module-level statement binds (not inside the functions and classes it defines)."""
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    return [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
+
+
+def _depth(node):
+    """How deep the literal ``node`` nests lists (0: a number), or None where it is no literal list of
+    numbers."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        depths = [_depth(e) for e in node.elts]
+        if None in depths:
+            return None
+        return 1 + max(depths, default=0)
+    return 0 if _number(node) else None
+
+
+def _number(node):
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _number(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+        return _number(node.left) and _number(node.right)
+    return False
+
+
+def _read_only(node, depth, parents, is_library):
+    """Whether the read ``node`` (of a value nesting lists ``depth`` deep) leaves the list as it is and
+    lets no inner list escape."""
+    if depth == 0:
+        return True  # a number
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript):
+        if parent.value is node:
+            return isinstance(parent.ctx, ast.Load) and _read_only(parent, depth - 1, parents, is_library)
+        return True  # used as an index: x[A]
+    if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
+        return True
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        return depth == 1
+    if isinstance(parent, ast.keyword):
+        parent = parents.get(id(parent))
+        return isinstance(parent, ast.Call) and _library_call(parent, is_library)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        if isinstance(parent.func, ast.Name) and parent.func.id in _SCALAR_BUILTINS:
+            return True
+        if isinstance(parent.func, ast.Name) and parent.func.id in _ELEMENT_BUILTINS:
+            return depth == 1
+        return _library_call(parent, is_library)
+    return False
+
+
+def _library_call(call, is_library):
+    """Whether ``call`` calls a NumPy or math function (``np.array(A)``, ``exp(A)`` imported so)."""
+    func = call.func
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return isinstance(func, ast.Name) and is_library(func.id)
+
+
+def put_literal_lists(func, literals):
+    """``NAME = <literal>`` at the top of ``func`` for each literal list it reads and does not bind
+    (see the module doc)."""
+    own = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    own |= {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    reads = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in literals \
+                and node.id not in own:
+            first = reads.get(node.id)
+            if first is None or (node.lineno, node.col_offset) < (first.lineno, first.col_offset):
+                reads[node.id] = node
+    if not reads:
+        return
+    lines = []
+    for name in sorted(reads, key=lambda n: (reads[n].lineno, reads[n].col_offset)):
+        value = copy.deepcopy(literals[name])
+        stmt = ast.Assign([ast.Name(name, ast.Store())], value)
+        for part in ast.walk(stmt):  # the first line reading it: where an error about it points
+            part.lineno, part.col_offset = reads[name].lineno, reads[name].col_offset
+            part.end_lineno, part.end_col_offset = reads[name].end_lineno, reads[name].end_col_offset
+        lines.append(stmt)
+    docstring = func.body and isinstance(func.body[0], ast.Expr) and isinstance(func.body[0].value, ast.Constant) \
+        and isinstance(func.body[0].value.value, str)
+    func.body[int(bool(docstring)):int(bool(docstring))] = lines
