@@ -12,10 +12,10 @@ A module-level name is a *literal list* when:
 * no function declares it ``global``, and nothing binds it again;
 * every read of it anywhere in the module (``is_library(name)`` telling which
   names are NumPy's or math's) leaves the list as it is and lets no part of it
-  escape: an index (``A[i][j]``, also ``A[i]`` read further so), arithmetic
-  and comparisons, ``len``, ``sum``, ``float`` and the like, a NumPy or math
-  function given it, and (where what it holds are numbers, no inner list that
-  could be changed) a loop over it, ``zip``, ``enumerate``, ``min``, ``max``.
+  escape: an index (``A[i][j]``, also ``A[i]`` read further so), comparisons,
+  ``len``, ``float`` and the like, a NumPy or math function given it, and
+  (where what it holds are numbers, no inner list that could be changed)
+  arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``.
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it) makes the
   name no constant.
@@ -29,8 +29,9 @@ module, and the rest of backgen sees a list of numbers written in the function.
 import ast
 import copy
 
-_SCALAR_BUILTINS = frozenset({"len", "sum", "float", "int", "abs", "round", "range", "any", "all", "bool"})
-_ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter"})
+_SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
+_ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
+                               "sum"})  # (sum(A, []) holds A's inner lists)
 
 
 def literal_lists(module, is_library):
@@ -93,11 +94,14 @@ def _read_only(node, depth, parents, is_library):
         return True  # a number
     parent = parents.get(id(node))
     if isinstance(parent, ast.Subscript):
-        if parent.value is node:
-            return isinstance(parent.ctx, ast.Load) and _read_only(parent, depth - 1, parents, is_library)
+        if parent.value is node:  # A[i] holds what A does one level down; A[1:] the same inner lists
+            inner = depth if isinstance(parent.slice, ast.Slice) else depth - 1
+            return isinstance(parent.ctx, ast.Load) and _read_only(parent, inner, parents, is_library)
         return True  # used as an index: x[A]
-    if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
+    if isinstance(parent, ast.Compare):
         return True
+    if isinstance(parent, (ast.BinOp, ast.UnaryOp)):
+        return depth == 1  # (A * 2, A + B hold A's inner lists themselves)
     if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
         return depth == 1
     if isinstance(parent, ast.keyword):

@@ -1284,6 +1284,8 @@ def test_a_butcher_tableau_written_at_module_level(tmp_path):
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "row = A[0]\n    return np.sum(x * row[0])"),  # an inner list named
     ("A = [1.0, 2.0]\ndef g(v):\n    v.append(1.0)\n    return v[0]", "return np.sum(x * g(A))"),
     ("A = [1.0, 2.0]", "B = A\n    return np.sum(x * B[0])"),  # named anew: a name that could change it
+    ("A = [[1.0, 2.0], [3.0, 4.0]]", "for row in A[1:]:\n        x = x * row[0]\n    return np.sum(x)"),
+    ("A = [[1.0, 2.0], [3.0, 4.0]]", "B = A * 2\n    return np.sum(x * B[0][0])"),  # B[0] is A[0]
 ])
 def test_a_module_list_that_may_change_is_refused_where_it_is_read(module_code, body, tmp_path):
     source = f"import numpy as np\n\n{module_code}\n\ndef f(x):\n    {body}\n"
