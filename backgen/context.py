@@ -340,11 +340,16 @@ class GradContext:
 
     def distinct_rows(self):
         """``x[np.arange(N), y]`` picks one element per row, ``x[m]`` of one boolean mask (or of the
-        indices ``np.nonzero`` finds) each element once at most: no element twice."""
+        indices ``np.nonzero`` finds) each element once at most, ``x[np.diag_indices_from(x)]`` each
+        element of the diagonal once: no element twice."""
         if self.op.param("index") in getattr(self._reverse, "masks", {}):
             return True
         items = self._index_items()
         first = items[0] if items else None
+        if len(items) == 1 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute) \
+                and isinstance(first.func.value, ast.Name) and first.func.value.id == self.np \
+                and first.func.attr in ("diag_indices", "diag_indices_from"):
+            return True
         return (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
                 and first.func.attr == "arange" and len(first.args) == 1)
 

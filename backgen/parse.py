@@ -172,7 +172,8 @@ def _write_add_at(forward):
 
 
 def _rewrite_add_at(stmts, forward, numpy_names):
-    """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks."""
+    """``_write_add_at`` in the statements ``stmts`` (a list, changed in place) and their blocks; and
+    ``np.fill_diagonal(a, v)`` made the write into ``a`` it is (``_fill_diagonal_write``)."""
     for i, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign:  # (most statements: neither a block nor a call standing alone)
             continue
@@ -180,6 +181,12 @@ def _rewrite_add_at(stmts, forward, numpy_names):
             if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
                 _rewrite_add_at(getattr(stmt, field), forward, numpy_names)
         call = stmt.value if isinstance(stmt, ast.Expr) else None
+        write = _fill_diagonal_write(call, forward, numpy_names)
+        if write is not None:
+            stmts[i] = write
+            for node in ast.walk(write):
+                ast.copy_location(node, stmt)
+            continue
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "at"
                 and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
                 and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
@@ -192,6 +199,32 @@ def _rewrite_add_at(stmts, forward, numpy_names):
         stmts[i] = ast.Assign([target], value)
         for node in ast.walk(stmts[i]):
             ast.copy_location(node, stmt)
+
+
+def _fill_diagonal_write(call, forward, numpy_names):
+    """``np.fill_diagonal(a, v)`` standing alone, ``a`` an array variable, as the write it is:
+    ``a[np.diag_indices_from(a)] = v`` (the same values where both run: v a number, or v's values one
+    per place of the diagonal; where ``a``'s dimensions differ, or v's values do not fit the diagonal,
+    the write raises where np.fill_diagonal would wrap or repeat them); else None."""
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "fill_diagonal" and isinstance(func.value, ast.Name) \
+            and func.value.id in numpy_names:
+        module = func.value.id
+    elif isinstance(func, ast.Name) and forward.env.get(func.id) == "numpy.fill_diagonal" and numpy_names:
+        module = min(numpy_names)
+    else:
+        return None
+    wrap = [k for k in call.keywords if k.arg == "wrap"]
+    if len(call.args) != 2 or len(call.keywords) != len(wrap) or not isinstance(call.args[0], ast.Name) \
+            or isinstance(call.args[1], ast.Starred) \
+            or any(not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in wrap):
+        return None  # (wrap=True, a value by keyword: left as the call it is, refused as one)
+    array = call.args[0].id
+    index = ast.Call(ast.Attribute(ast.Name(module, ast.Load()), "diag_indices_from", ast.Load()),
+                     [ast.Name(array, ast.Load())], [])
+    return ast.Assign([ast.Subscript(ast.Name(array, ast.Load()), index, ast.Store())], call.args[1])
 
 
 def _drop_argument_checks(func):

@@ -7989,9 +7989,6 @@ KNOWN = {
     ("enumerate_layers_last", "generate"): ("refused", "h changes shape in this loop"),
     # one example or a batch (if x.ndim == 1: x = x[np.newaxis, :]) without shapes, as ndim_branch
     ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
-    # np.fill_diagonal writes into its argument, a[i, i, ..., i] through every axis: not followed
-    ("fill_diagonal_gravity", "generate"): ("refused", "a call standing alone may write into its arguments"),
-    ("fill_diagonal_gravity", "decorator"): ("refused", "a call standing alone may write into its arguments"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
     ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # a cache of x, g and 1 / sqrt(ms + eps): the backward differentiates the square root, reading ms + eps

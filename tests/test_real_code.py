@@ -559,8 +559,8 @@ def test_loops_over_a_display_of_arrays_of_several_shapes_are_written_out():
 
 
 def test_an_out_argument_is_the_write_it_is():
-    # np.exp(scores, out=scores): scores[...] = np.exp(scores); with where= the rest of out is kept,
-    # and np.fill_diagonal's diagonal runs through every axis: both refused at the call
+    # np.exp(scores, out=scores): scores[...] = np.exp(scores); with where= the rest of out is kept: refused
+    # at the call; np.fill_diagonal(B, 0.0) is the write B[np.diag_indices_from(B)] = 0.0
     def softmax_first(x):
         scores = x - x.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
@@ -580,8 +580,7 @@ def test_an_out_argument_is_the_write_it_is():
     _checked(softmax_first, [rng.standard_normal((3, 4))], ["x"])
     with pytest.raises(backgen.BackgenError, match="standing alone"):
         backgen.backward(masked_divide).backward(rng.standard_normal(3), rng.standard_normal(3))
-    with pytest.raises(backgen.BackgenError, match="standing alone"):
-        backgen.backward(off_diagonal).backward(rng.standard_normal((3, 3)))
+    _checked(off_diagonal, [rng.standard_normal((3, 3))], ["A"])  # B[np.diag_indices_from(B)] = 0.0
 
 
 def test_a_layer_backward_takes_shapes_from_what_the_cache_holds():
@@ -932,3 +931,54 @@ def wls(x, Ws, alphas):
     np.testing.assert_allclose(dx, gradient(namespace["wls"], [x, Ws, alphas], 0), rtol=1e-5, atol=1e-7)
     for got, want in zip(dWs, gradient(namespace["wls"], [x, Ws, alphas], 1)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_fill_diagonal_standing_alone_is_the_write_into_the_diagonal_it_makes(tmp_path):
+    # np.fill_diagonal(r2, 1.0) written into the array (refused before as a call that may write into its
+    # arguments): the diagonal's old values get no gradient, the value written gets the diagonal's
+    source = '''
+import numpy as np
+
+def gravitational_energy(pos, m, G=1.0):
+    diff = pos[:, None, :] - pos[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1)
+    np.fill_diagonal(r2, 1.0)
+    pair = G * m[:, None] * m[None, :] / np.sqrt(r2)
+    np.fill_diagonal(pair, 0.0)
+    return -0.5 * np.sum(pair)
+'''
+    rng = np.random.default_rng(91)
+    args = [rng.standard_normal((4, 3)) * 2, rng.uniform(0.5, 2, 4)]
+    assert_both_ways(source, "gravitational_energy", args, tmp_path, shapes={"pos": "N, 3", "m": "N"}, count=2)
+
+
+@pytest.mark.parametrize("shapes, v", [({"X": "4, 3", "v": "()"}, 0.7), ({"X": "4, 3", "v": "4"}, np.arange(4.0))])
+def test_fill_diagonal_with_a_differentiated_value_seen_through_another_name(shapes, v, tmp_path):
+    # B = M names the array np.fill_diagonal writes into: B reads the values written, as M does
+    source = '''
+import numpy as np
+
+def f(X, v):
+    M = X @ X.T
+    B = M
+    np.fill_diagonal(M, v)
+    return np.sum(B * X[:, :1]) + np.sum(M ** 2)
+'''
+    args = [np.random.default_rng(92).standard_normal((4, 3)), v]
+    assert_both_ways(source, "f", args, tmp_path, shapes=shapes)
+
+
+@pytest.mark.parametrize("call", ["np.fill_diagonal(M, v, wrap=True)", "np.fill_diagonal(M[:2], v)"])
+def test_fill_diagonal_backgen_cannot_read_as_a_write_is_refused(call):
+    source = f"import numpy as np\n\ndef f(X, v):\n    M = X @ X.T\n    {call}\n    return np.sum(M ** 2)\n"
+    with pytest.raises(backgen.BackgenError, match="a call standing alone may write into its arguments") as info:
+        backgen.generate(source, shapes={"X": "4, 3", "v": "()"})
+    assert info.value.lineno == 5
+
+
+def test_fill_diagonal_of_an_array_of_unequal_dimensions_is_refused(tmp_path):
+    source = "import numpy as np\n\ndef f(X, v):\n    M = X * 1.0\n    np.fill_diagonal(M, v)\n    return np.sum(M ** 2)\n"
+    module = real_sweep._module(source, "unequal", tmp_path)[0]
+    with pytest.raises(backgen.BackgenError, match="All dimensions of input must be of equal length"):
+        backgen.backward(module.f).backward(np.ones((4, 3)), 0.5)
+

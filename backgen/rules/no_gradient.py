@@ -77,6 +77,7 @@ NO_GRADIENT = {
     "np.triu_indices": ("constant", INDICES),
     "np.tril_indices": ("constant", INDICES),
     "np.diag_indices": ("constant", INDICES),
+    "np.diag_indices_from": ("constant", INDICES),
     "np.indices": ("constant", INDICES),
     "np.unravel_index": ("constant", INDICES),
     "np.ravel_multi_index": ("constant", INDICES),
