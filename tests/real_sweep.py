@@ -8101,9 +8101,9 @@ KNOWN = {
     ("kmeans_assign_given_labels_center_update", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # a dict of arrays whose shapes are not given (as dict_params_mlp)
     ("augmented_dict_grads_loss_dict_out", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
-    # np.diff's prepend and append taken as constants: a differentiated end value (y[0]) is refused there
-    ("np_diff_append_prepend_curvature", "generate"): ("refused", "backgen takes prepend as a constant here"),
-    ("np_diff_append_prepend_curvature", "decorator"): ("refused", "backgen takes prepend as a constant here"),
+    # no shapes: np.diff's differentiated prepend and append are parts of the joined array, which code for
+    # every shape does not slice (the decorator, and generate given the shapes, do)
+    ("np_diff_append_prepend_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated where"),
 }
 
 

@@ -982,3 +982,37 @@ def test_fill_diagonal_of_an_array_of_unequal_dimensions_is_refused(tmp_path):
     with pytest.raises(backgen.BackgenError, match="All dimensions of input must be of equal length"):
         backgen.backward(module.f).backward(np.ones((4, 3)), 0.5)
 
+
+def test_np_diff_with_a_differentiated_prepend_and_append(tmp_path):
+    # np.diff(y, prepend=y[0], append=y[-1]) is np.diff of y[0], y and y[-1] joined: the ends get their part of
+    # the joined array's gradient (refused before: prepend was taken as a constant)
+    source = '''
+import numpy as np
+
+def curvature_energy(y, dx=0.1):
+    d1 = np.diff(y, prepend=y[0], append=y[-1]) / dx
+    d2 = np.diff(d1) / dx
+    return 0.5 * np.sum(d2 ** 2) * dx
+'''
+    args = [np.sin(np.linspace(0, 2, 8)) + 0.05 * np.random.default_rng(93).standard_normal(8), 0.1]
+    assert_both_ways(source, "curvature_energy", args, tmp_path, shapes={"y": "8"})
+
+
+def test_np_diff_with_an_append_alone_and_rows_prepended(tmp_path):
+    # append given alone is the append (the operands left out are None), along axis 0 of a matrix, and a
+    # row prepended along it
+    source = '''
+import numpy as np
+
+def f(a, p, q):
+    return np.sum(np.diff(a, axis=0, append=q) ** 2) + np.sum(np.diff(a, n=2, axis=0, prepend=p) ** 3)
+'''
+    rng = np.random.default_rng(94)
+    args = [rng.standard_normal((4, 3)), rng.standard_normal((1, 3)), rng.standard_normal((2, 3))]
+    assert_both_ways(source, "f", args, tmp_path, shapes={"a": "4, 3", "p": "1, 3", "q": "2, 3"})
+
+
+def test_np_diff_with_a_differentiated_prepend_needs_shapes():
+    source = "import numpy as np\n\ndef f(y):\n    return np.sum(np.diff(y, prepend=y[0]) ** 2)\n"
+    with pytest.raises(backgen.BackgenError, match="np.diff with prepend or append is differentiated where the shapes"):
+        backgen.generate(source)

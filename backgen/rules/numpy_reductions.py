@@ -223,8 +223,8 @@ def _cumprod(c):
 
 def _diff(c):
     n, axis = c.param("n", 1), c.param("axis", -1)
-    if c.param("prepend") is not None or c.param("append") is not None:
-        c.unsupported("np.diff is differentiated without prepend and append")
+    if _padded(c):
+        return _diff_part("a")(c)
     text = c.g
     for _ in range(n):  # each difference undone: the differences of g padded with zeros, negated
         text = f"{c.np}.diff({text}, axis={axis}, prepend=0, append=0)"
@@ -241,6 +241,47 @@ def _diff(c):
         if n == 2:  # a named dimension is not 1
             return text
     return f"({text} if {c.np}.shape({c.a})[{axis}] >= {n} else {zeros})"
+
+
+def _padded(c):
+    """Whether np.diff is given prepend or append (operands of the rule, None where the call has none)."""
+    return c.prepend != "None" or c.append != "None"
+
+
+def _diff_part(which):
+    """np.diff(a, prepend=p, append=q) is np.diff of p, a and q joined along the axis (p and q of a's
+    shape but one along it where numbers): the gradient of that joined array, undone as ``_diff``
+    undoes the differences, gives each of p, a and q its part (summed to a number where one is)."""
+    def grad(c):
+        if c.shape_free:
+            c.unsupported("np.diff with prepend or append is differentiated where the shapes are given")
+        n, ndim = c.param("n", 1), c.ndim("a")
+        if ndim == 0:
+            c.unsupported("np.diff of a number")
+        axis = c.param("axis", -1) % ndim
+        lengths = [_length_along(c, name, axis) for name in ("prepend", "a", "append")]
+        if sum(lengths) < n:  # n differences of fewer than n elements leave none: no gradient
+            return f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
+        text = c.g
+        for _ in range(n):
+            text = f"{c.np}.diff({text}, axis={axis}, prepend=0, append=0)"
+        joined = c.setup("djoined", f"-{text}" if n % 2 else text)
+        start = {"prepend": 0, "a": lengths[0], "append": lengths[0] + lengths[1]}[which]
+        end = start + lengths[("prepend", "a", "append").index(which)]
+        if which != "a" and c.ndim(which) == 0:  # a number, spread along the other axes: its one place, summed
+            part = f"{joined}[{', '.join([':'] * axis + [str(start)])}]"
+            return part if ndim == 1 else f"{part}.sum()"
+        return f"{joined}[{', '.join([':'] * axis + [f'{start}:{end}'])}]"
+    return grad
+
+
+def _length_along(c, name, axis):
+    """How many elements ``name`` (a, prepend or append) puts along the axis of np.diff: none where
+    the call has no such operand, one where it is a number."""
+    if getattr(c, name) == "None":
+        return 0
+    shape = c.shape(name)
+    return shape[axis] if len(shape) else 1
 
 
 def _trace(c):
@@ -384,9 +425,14 @@ RULES = {
                        examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
                                  "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
                                  "np.cumprod(a * (a > 0.5)) | a=5", "np.cumprod(a - a[1]) | a=4")),
-    "np.diff": Rule(("a",), grads={"a": _diff}, signature="a, n=1, axis=-1, prepend=None, append=None", fresh=True,
+    "np.diff": Rule(("a", "prepend", "append"), grads={"a": _diff, "prepend": _diff_part("prepend"),
+                                                       "append": _diff_part("append")},
+                    signature="a, n=1, axis=-1, prepend=None, append=None", fresh=True,
                     examples=("np.diff(a) | a=5", "np.diff(a, axis=0) | a=3x2", "np.diff(a, n=2) | a=2x5",
-                              "np.diff(a, 3, axis=0) | a=5x2")),
+                              "np.diff(a, 3, axis=0) | a=5x2", "np.diff(a, prepend=a[0], append=a[-1]) | a=6",
+                              "np.diff(a, prepend=p) | a=4, p=()", "np.diff(a, n=2, append=q) | a=2x3, q=2x2",
+                              "np.diff(a, axis=0, prepend=p, append=0.5) | a=3x2, p=1x2",
+                              "np.diff(a, n=3, prepend=p) | a=1, p=()")),
     "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
                      examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2")),
     "np.average": Rule(("a", "weights"), grads={"a": _average_a, "weights": _average_weights},
