@@ -125,7 +125,6 @@ def read(func_or_source, name=None, filename=None, helper=False):
         )
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
-        put_literal_lists(forward.func, forward.literals)  # B = [1 / 6, 1 / 3] at module level, read here
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         scipy_linalg.rewrite(forward)
@@ -134,6 +133,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         math_calls.rewrite(forward)
         _write_add_at(forward)
     _drop_argument_checks(forward.func)
+    if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
+        put_literal_lists(forward.func, forward.literals)
     names = nodes = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)

@@ -1305,3 +1305,24 @@ def test_a_module_list_changed_from_outside_is_refused_by_the_decorator(tmp_path
     module.A[0] = 3.0
     with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned"):
         backgen.backward(module.f).backward(np.array([0.5, 1.5]))
+
+
+def test_a_module_list_read_by_a_function_opening_with_argument_checks():
+    # the list is put after the checks of optional parameters that open the function (left out, as always)
+    source = '''
+import numpy as np
+
+A = [0.5, 1.5]
+
+def f(x, w=None):
+    if w is None:
+        raise ValueError("w is needed")
+    return np.sum(x * A[1] * w)
+'''
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, shapes={"x": "3", "w": "3"}), generated)
+    args = [np.array([0.3, -0.8, 1.1]), np.array([1.0, 2.0, -1.0])]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-5, atol=1e-7)
