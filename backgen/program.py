@@ -242,9 +242,10 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             place = (error.lineno, (error.offset or 1) - 1)
             rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
             iteration = getattr(error, "iteration", False)
-            # a value that changes shape in a loop's first iterations only: those written out before it
-            func = peeled(forward.func, *place, inside=iteration) if varying and rewrites and peels < MAX_PEELS \
-                else None
+            # a value that changes shape in a loop's first iterations only: those written out before it (in a
+            # helper too: its backward runs its own forward pass, and the loop peeled is the same program)
+            func = peeled(forward.func, *place, inside=iteration) if varying and not shape_free \
+                and peels < MAX_PEELS else None
             if func is not None:
                 forward, peels = dataclasses.replace(forward, func=func), peels + 1
                 continue

@@ -8048,11 +8048,10 @@ KNOWN = {
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
     # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
     ("scipy_mvn_rows_mixture", "generate"): ("refused", "lik changes shape in this loop"),
-    # a Butcher tableau in module-level lists, read as constants; the stage sums, sum(... for j in range(i)),
-    # are the number 0 at the first stage and arrays after, in a helper called in a loop (whose loops are not
-    # written out iteration by iteration as the function's own are): one shape per value
+    # code for every shape: a Butcher tableau in module-level lists, read as constants; the stage sums,
+    # sum(... for j in range(i)), are the number 0 at the first stage and arrays after (the decorator, and
+    # generate given the shapes, write the helper's loop's first iteration out before it)
     ("rk_butcher_tableau_lists", "generate"): ("refused", "'t' has shape () on one path"),
-    ("rk_butcher_tableau_lists", "decorator"): ("refused", "'t' has shape () on one path"),
     # class means of rows a boolean mask selects (X[y == c].mean(axis=0)): the mean keeps the mark of a
     # length the data decides, and its broadcast against the selection is refused as unknown
     ("naive_bayes_masked_means", "generate"): ("refused", "selected by a boolean mask, so its length depends"),

@@ -1307,6 +1307,32 @@ def test_a_module_list_changed_from_outside_is_refused_by_the_decorator(tmp_path
         backgen.backward(module.f).backward(np.array([0.5, 1.5]))
 
 
+RK_STEPS = BUTCHER.replace('''    return np.sum((y + h * sum(b * kk for b, kk in zip(B, ks))) ** 2)
+''', '''    return y + h * sum(b * kk for b, kk in zip(B, ks))
+
+def final_state(y0, k, h=0.1, n=3):
+    y = y0
+    for _ in range(n):
+        y = rk_step(y, k, h)
+    return np.sum(y ** 2)
+''')
+
+
+def test_a_helper_whose_loop_changes_a_shape_in_its_first_iteration_is_called_in_a_loop(tmp_path):
+    # rk_step's stage sums, sum(A[i][j] * ks[j] for j in range(i)), are the number 0 at the first stage and
+    # arrays after: the helper's loop is written out once before itself, as the function's own loops are
+    # (refused before where the helper was called, here in a loop of the function differentiated)
+    assert "def final_state" in RK_STEPS
+    module = _file_module(RK_STEPS, tmp_path / "rk_steps.py")
+    args = [np.array([0.3, -0.2, 0.5]), 0.7]
+    generated = {}
+    exec(backgen.generate(RK_STEPS, name="final_state", wrt=("y0", "k"), shapes={"y0": "3", "k": "()"}), generated)
+    for backward in (generated["final_state_backward"], backgen.backward(module.final_state, wrt=("y0", "k")).backward):
+        got = backward(*args)
+        for k in range(2):
+            np.testing.assert_allclose(got[k], gradient(module.final_state, args, k), rtol=1e-5, atol=1e-7)
+
+
 def test_a_module_list_read_by_a_function_opening_with_argument_checks():
     # the list is put after the checks of optional parameters that open the function (left out, as always)
     source = '''
