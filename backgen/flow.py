@@ -653,8 +653,14 @@ class StatementStager:
         that, where the function as written has the if it was made from, also follows that one
         (reads on another path of an enclosing if do not)."""
         in_loop = bool(self.loop_entries)
-        augmented = {node.target.id for node in source.walk(self.func)
-                     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)}
+        inside = {id(node) for node in source.walk(stmt)}
+        span = ((stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset))
+
+        def outside(node):  # (the if, or where it was rewritten, the statements at its place: its copy)
+            return id(node) not in inside and not span[0] <= (node.lineno, node.col_offset) < span[1]
+        augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
+                     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
+                     and (in_loop or outside(node))}  # not a read after it)
         if in_loop or any(node is stmt for node in source.walk(self.func)):
             live = self.read_outside(stmt, [])
             if _path_to(self.forward.func.body, stmt) is None:  # not found: every read outside it,
@@ -662,8 +668,7 @@ class StatementStager:
                 if in_loop:
                     live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
         else:
-            inside = {id(node) for node in source.walk(stmt)}
-            live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and id(n) not in inside
+            live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and outside(n)
                     and isinstance(n.ctx, ast.Load)} | augmented
             if _path_to(self.forward.func.body, stmt) is not None:  # and what follows the if it was made
                 live &= self.read_outside(stmt, []) | augmented  # from (each of the two holds all that is live)

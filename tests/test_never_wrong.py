@@ -86,6 +86,31 @@ def test_two_conditional_expressions_of_two_shapes_each_are_split_in_turn(v):
     assert_right(second, [0.2, v], dout=tuple(map(dout_for, namespace["f"](0.2, v))))
 
 
+@pytest.mark.parametrize("scale", [1.0, -1.0])
+def test_an_op_equals_in_an_if_making_a_value_of_two_shapes_read_nowhere_after_it(scale):
+    # s += W in the if makes s (3, 4) on one path and a number on the other; nothing after the if reads
+    # s, but an op= anywhere counted as a read after every if, so the merge of s was refused
+    assert_right('''
+    def f(X: "3, 1", W: "3, 4", s: float):
+        X = W[0]
+        if np.sum(W) > 1.0:
+            W = W * 0.5 + 1.0
+            s -= W[-2, -4]
+            s += W
+        return X, W
+    ''', [np.ones((3, 1)), X * scale, 0.3], dout=(np.array([1.0, -2.0, 0.5, 0.2]), X[::-1].copy()))
+    assert_right('''
+    def f(W: "3, 4", s: float):
+        if np.sum(W) > 1.0:
+            s += W
+            t = s * 2.0
+        else:
+            t = s
+        t += 1.0
+        return t * W, W
+    ''', [X * scale, 0.3], dout=(X[::-1].copy(), X))
+
+
 def test_a_loop_value_that_changes_shape_in_its_first_iteration_has_it_written_out():
     # h is (4,) as the loop starts and (3, 4) after its first iteration: that iteration is written out
     # before the loop, which then keeps h's shape
