@@ -586,10 +586,11 @@ class MemoryModel:
         """A write reaching a parameter's array changes the caller's array too: fine for the function
         differentiated, refused for a helper (its caller's names would change unseen)."""
         for param in sorted(shared & set(self.param_names)):
-            self.param_writes.append((only_if_array, self.error(
-                f"this writes into the array passed as the parameter {param!r}, which changes the caller's "
-                f"array too; backgen does not follow writes across calls: write {name} = ... for a new array, "
-                "or copy the parameter first (.copy())", node), param))
+            error = self.error(f"this writes into the array passed as the parameter {param!r}, which changes the "
+                               f"caller's array too; backgen does not follow writes across calls: write {name} = "
+                               "... for a new array, or copy the parameter first (.copy())", node)
+            error.parameter_write = self.forward.func.name  # (a helper's: written into its callers instead)
+            self.param_writes.append((only_if_array, error, param))
 
     def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.

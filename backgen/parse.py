@@ -44,7 +44,7 @@ from .nested import Nested, lift
 from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, name_ids as source_names, parts_list, walk
+from .source import census, name_ids as source_names, parts_list, rewrite_statements, walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -132,6 +132,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         signals.rewrite(forward)
         math_calls.rewrite(forward)
         _write_add_at(forward)
+        _helper_calls_assigned(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
@@ -674,6 +675,22 @@ def _library(func):
     code = getattr(func, "__code__", None)
     path = os.path.realpath(code.co_filename) if code is not None else ""
     return path.startswith(_library_folders())
+
+
+def _helper_calls_assigned(forward):
+    """A call of one of the user's functions standing alone (``clamp(h)``, for what it writes into its
+    arguments) is staged as ``_ = clamp(h)``: a helper that writes into an array its caller passed is
+    then written into the caller (``inline``), as where its value is assigned."""
+    used = source_names(forward.func)
+    unused = "_" if "_" not in used else next(f"_{k}" for k in range(1, len(used) + 2) if f"_{k}" not in used)
+
+    def each(stmt):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers:
+            return [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(unused, ast.Store()), stmt.value)],
+                                                 stmt.value), stmt)]
+        return [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)
 
 
 def read_helper(forward, name):

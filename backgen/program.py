@@ -28,6 +28,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir, runtime, structured, tails
+from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
@@ -223,6 +224,25 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
+    while True:
+        try:
+            return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
+                            packing)
+        except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
+            forward = dataclasses.replace(forward, func=done.func)
+            for key in [key for key, value in registry.items() if value is None]:
+                del registry[key]  # (claimed by the calls being staged when it was found)
+
+
+class _Inlined(Exception):
+    """``program`` again, of the function with a helper's calls written out (``inline.inlined``)."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+
+def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing):
     _refuse_list_item_writes(forward, args)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -290,9 +310,16 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
             registry[key] = None  # claimed before recursing
-            sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,), registry,
-                          shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
-                          passed_new=passed_new)
+            try:
+                sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,),
+                              registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
+                              passed_new=passed_new)
+            except BackgenError as error:
+                func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
+                    and not shape_free else None
+                if func is None:
+                    raise
+                raise _Inlined(func) from None
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
         backward_name, helper_wrt, sub, main = registry[key]

@@ -2440,7 +2440,8 @@ def test_a_list_that_may_be_another_appended_to_is_refused_where_read():
     assert_refused(source, r"'L' may be the list 'M' \(on some path\), which this changes", 9)
 
 
-def test_a_helper_appending_to_the_list_it_is_given_is_refused():
+def test_a_helper_appending_to_the_list_it_is_given_is_written_into_the_caller():
+    # g's body written where it is called: the list the caller holds gets the item appended
     source = '''
     def g(L, v):
         L.append(v)
@@ -2451,7 +2452,7 @@ def test_a_helper_appending_to_the_list_it_is_given_is_refused():
         t = g(L, x * 3.0)
         return L[-1] * t
     '''
-    assert_refused(source, "changes the caller's", 3)
+    assert_right(source, [np.array([0.5, -1.0, 2.0])], dout=np.array([1.0, 2.0, -1.0]))
 
 
 def test_a_write_into_a_dict_of_self_read_again_after_is_refused(tmp_path, monkeypatch):

@@ -527,14 +527,6 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
             X[:-1, ::2] -= s
         return np.sum(np.power(a, 3))
     ''', [np.array([[-1.15], [0.34], [-0.38]]), 1.005], "'a' may have been changed by the write into 'X'"),
-    ('''
-    def step(p, q):
-        p /= 1.0 + q * q
-        return q.std()
-
-    def f(W: "3, 4"):
-        return step(W, W)
-    ''', [np.arange(12.0).reshape(3, 4) / 10], "writes into the array passed as the parameter 'p'"),
 ])
 def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
@@ -559,15 +551,47 @@ def test_a_helper_may_write_into_a_new_array_its_caller_passes(call):
     "z = x @ W\n        a = relu_(z)\n        return np.sum(a * z)",  # z is read after the call
     "a = relu_(x[0:2] @ W)\n        b = relu_(x)\n        return np.sum(a) + np.sum(b * x)",  # x: the caller's
     "z = x @ W\n        a = relu_(z[1:3])\n        return np.sum(a * z[0:2])",  # a view of z, read again
+    "z = x @ W\n        relu_(z)\n        return np.sum(z * z)",  # called for what it writes
+    "z = x @ W\n        z2 = z\n        a = relu_(h=z2, scale=0.5)\n        return np.sum(a * z)",  # by keyword
 ])
-def test_a_helper_writing_into_an_array_its_caller_holds_is_refused(body):
-    assert_refused(f'''
-    def relu_(h):
+def test_a_helper_writing_into_an_array_its_caller_holds_is_written_into_the_caller(body):
+    # the helper's body written where it is called (h_relu = z; h_relu[h_relu < 0] = 0.0; a = h_relu): the
+    # write is into the caller's array, as NumPy has it, which the caller's names then see
+    assert_right(f'''
+    def relu_(h, scale=1.0):
         h[h < 0] = 0.0
+        h *= scale
         return h
 
     def f(x: "4, 3", W: "3, 5"):
         {body}
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+
+
+def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_into_the_caller():
+    assert_right('''
+    def step(p, q):
+        p /= 1.0 + q * q
+        return q.std()
+
+    def f(W: "3, 4"):
+        return step(W, W)
+    ''', [np.arange(12.0).reshape(3, 4) / 10])
+
+
+@pytest.mark.parametrize("helper, call", [
+    ("def relu_(h):\n        if h[0, 0] > 0.5:\n            return h\n        h[h < 0] = 0.0\n        return h",
+     "a = relu_(z)"),  # a return before the end
+    ("def relu_(h):\n        h[h < 0] = 0.0\n        return h", "a = 1.0 + relu_(z)"),  # a call in an expression
+])
+def test_a_helper_writing_into_an_array_its_caller_holds_is_refused_where_it_cannot_be_written_out(helper, call):
+    assert_refused(f'''
+    {helper}
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        {call}
+        return np.sum(a * z)
     ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)],
         "writes into the array passed as the parameter 'h'")
 

@@ -1,0 +1,175 @@
+"""Helpers that write into their parameters, written into their callers.
+
+Contract: ``inlined(forward, name) -> ast.FunctionDef | None``.  A helper that
+writes into an array passed to it (``def clamp(u): u[0] = 0.0; return u``)
+changes its caller's array, which a helper's own backward cannot follow.  Its
+body written where it is called keeps NumPy's meaning: each parameter becomes
+a name bound to the argument (``u_clamp = h``: the same array, so the write
+is the caller's, which the stager's memory model follows), each of its names
+is renamed apart from the caller's, and the returned value is assigned where
+the call's value went::
+
+    h = clamp(h)        ->      u_clamp = h
+                                u_clamp[0] = 0.0
+                                h = u_clamp
+
+Only calls standing as a whole statement's value are written out (``y =
+clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
+``return clamp(h)``), of a helper whose body ends in its one ``return`` (none
+earlier), defines no function and binds its parameters by position, keyword
+or a number default.  Names the helper reads from its module must mean the
+same in the caller.  None where any call of ``name`` is not of that kind: the
+caller then refuses as before.  The statements written keep the call's place,
+so errors point at the caller's line.
+"""
+
+import ast
+import copy
+
+from .parse import read_helper
+from .source import fresh_names
+
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
+_FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
+              ast.Yield, ast.YieldFrom, ast.Await, ast.Try, ast.With)
+
+
+def inlined(forward, name):
+    """``forward.func`` with every call of the helper ``name`` written out, or None."""
+    helper = read_helper(forward, name)
+    body = _body(helper.func)
+    if body is None:
+        return None
+    caller_names = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | \
+        {a.arg for a in forward.func.args.args}
+    helper_locals = _locals(helper.func)
+    free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
+    stored = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    if free & (stored | {a.arg for a in forward.func.args.args}) or \
+            any(helper.env.get(n) != forward.env.get(n) for n in free):
+        return None  # a name the helper reads from its module means something else here
+    func = copy.deepcopy(forward.func)
+    used = set(caller_names) | free
+    ok = [True]
+
+    def rewrite(block):
+        out = []
+        for stmt in block:
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                    setattr(stmt, field, rewrite(getattr(stmt, field)))
+            call = _call_of(stmt, name)
+            if call is None:
+                if _mentions(stmt, name):
+                    ok[0] = False  # a call inside an expression, a test, or the function passed as a value
+                out.append(stmt)
+                continue
+            written = _written(stmt, call, helper.func, body, helper_locals, used)
+            if written is None:
+                ok[0] = False
+                out.append(stmt)
+                continue
+            out += written
+        return out
+
+    func.body = rewrite(func.body)
+    return func if ok[0] else None
+
+
+def _body(func):
+    """The helper's statements (its docstring left out), or None where it cannot be written out."""
+    args = func.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+        return None
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                         and isinstance(s.value.value, str))]
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, _FORBIDDEN) or (isinstance(node, ast.Return) and node is not body[-1]):
+                return None
+    if any(not isinstance(d, ast.Constant) for d in args.defaults):
+        return None
+    return body
+
+
+def _locals(func):
+    """The helper's parameters and the names it binds."""
+    names = {a.arg for a in func.args.args}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.comprehension,)):
+            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _call_of(stmt, name):
+    """The call of ``name`` that is ``stmt``'s whole value, or None."""
+    if not isinstance(stmt, _STATEMENTS):
+        return None
+    value = stmt.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == name:
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
+            return None
+        if _mentions(value.args, name) or _mentions(value.keywords, name):
+            return None  # (a call of it in its own arguments)
+        return value
+    return None
+
+
+def _mentions(node, name):
+    nodes = node if isinstance(node, list) else [node]
+    return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in ast.walk(item))
+
+
+def _written(stmt, call, helper, body, helper_locals, used):
+    """The statements doing what ``stmt`` (holding ``call``) does, the helper's body written out; None
+    where the call does not bind its parameters plainly."""
+    params = [a.arg for a in helper.args.args]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
+            len(call.args) > len(params):
+        return None
+    bound = dict(zip(params, call.args))
+    for keyword in call.keywords:
+        if keyword.arg not in params or keyword.arg in bound:
+            return None
+        bound[keyword.arg] = keyword.value
+    defaults = dict(zip(params[len(params) - len(helper.args.defaults):], helper.args.defaults))
+    for param in params:
+        if param not in bound:
+            if param not in defaults:
+                return None
+            bound[param] = defaults[param]
+    suffix = helper.name.strip("_") or "f"
+    renamed = {}
+    for local in sorted(helper_locals):
+        fresh = f"{local}_{suffix}"
+        if fresh in used or not fresh.isidentifier():
+            fresh = fresh_names(used)(fresh)
+        used.add(fresh)
+        renamed[local] = fresh
+
+    class Rename(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id in renamed:
+                node.id = renamed[node.id]
+            return node
+
+    lines = [ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])) for p in params]
+    lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
+    value = Rename().visit(copy.deepcopy(body[-1].value))
+    if isinstance(stmt, ast.Expr):  # the value is not used: the body's writes are what the call does
+        if any(isinstance(node, ast.Call) for node in ast.walk(value)):  # (computed still, as the call would)
+            lines.append(ast.Assign([ast.Name(fresh_names(used)(f"_{suffix}"), ast.Store())], value))
+    else:
+        last = copy.deepcopy(stmt)
+        last.value = value
+        lines.append(last)
+    for line in lines:  # at the call's place: errors point at the caller's line
+        for node in ast.walk(line):
+            if isinstance(node, (ast.expr, ast.stmt)):
+                ast.copy_location(node, stmt)
+                node.end_lineno, node.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+    return lines
