@@ -65,6 +65,8 @@ class MemoryModel:
         self.writes = []  # (name, value written into, node), in staging order
         self.int_names = set()
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
+        self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
+        self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
@@ -117,6 +119,8 @@ class MemoryModel:
                 self.item_edges += [(op.target, member) for member in sorted(held)]
         if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+            if op.rule == "call":
+                self.call_results[op.target] = op.param("function")
         elif not isinstance(base, ir.Var):
             return
         elif op.rule == "copy":
@@ -231,11 +235,8 @@ class MemoryModel:
             if isinstance(item, (ast.List, ast.ListComp)) or (
                     isinstance(item, ast.Constant) and isinstance(item.value, (list, bool))):
                 return "copy"
-            if isinstance(item, ast.Slice):
-                parts = [p for p in (item.lower, item.upper, item.step) if p is not None]
-                if all(self._is_int(p) for p in parts):
-                    continue
-                return "maybe"
+            if isinstance(item, ast.Slice):  # (whatever its bounds: NumPy takes them as integers, or raises)
+                continue
             if isinstance(item, ast.Constant) and (item.value is None or item.value is Ellipsis
                                                    or isinstance(item.value, int)):
                 continue
@@ -601,18 +602,27 @@ class MemoryModel:
                                f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())",
                 (node.lineno, node.col_offset) if in_place else None)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
+        atom = self.versions.get(other_name)
+        if self.call_results and isinstance(atom, ir.Var):  # sharing through what a helper returned: followed
+            calls = {self.call_results[a] for a in self.sharing(atom.name) if a in self.call_results}  # where
+            if calls:  # the helper is written into the caller (``inline``)
+                self.stale_calls[other_name] = self.stale_calls.get(other_name, set()) | calls
 
     def check_fresh(self, name, node):
         """Refuse reading a name a write made stale (or note it, when that depends on shapes)."""
         marks = self.stale.get(name)
         if not marks:  # (most names)
             return
+        calls = tuple(sorted(self.stale_calls.get(name, ())))
         for only_if_array, message, _ in marks:
             if only_if_array is None:
-                raise self.error(message, node)
+                error = self.error(message, node)
+                error.inline_helpers = calls
+                raise error
         for only_if_array, message, in_place in marks:
             error = self.error(message, node)
             error.written_in_place = in_place
+            error.inline_helpers = calls
             self.hazards.append((only_if_array, error))  # decided once shapes are known
 
     def forget_stale(self, name):

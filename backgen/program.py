@@ -286,6 +286,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 if func is not None:
                     forward, peels = dataclasses.replace(forward, func=func), peels + 1
                     continue
+            for helper in () if chain or shape_free else getattr(error, "inline_helpers", ()):
+                func = inlined(forward, helper)  # a write into what a helper returned (a view of its argument):
+                if func is not None:  # the helper written into the caller, where the write is followed
+                    raise _Inlined(func)
             in_place = getattr(error, "written_in_place", None)
             if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
                 raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for

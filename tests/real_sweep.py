@@ -8026,9 +8026,8 @@ KNOWN = {
     ("autograd_sinusoid_nn", "generate"): ("refused", "inputs changes shape in this loop"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
-    # a write through a helper's slice of a copy, read again by the copy's name: not followed across calls
+    # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
     ("helper_returns_view_then_written", "generate"): ("refused", "'y' may have been changed by the write into 'h'"),
-    ("helper_returns_view_then_written", "decorator"): ("refused", "'y' may have been changed by the write into 'h'"),
     # a method given as source (as class_net_self_params): self.params is known only from a call
     ("two_layer_net_scores_none", "generate"): ("refused", "TwoLayerNet.loss is a method"),
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),

@@ -568,6 +568,22 @@ def test_a_helper_writing_into_an_array_its_caller_holds_is_written_into_the_cal
     ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
 
 
+@pytest.mark.parametrize("bound", ["len(a) // 2", "n", "a.shape[0] - n"])
+def test_a_write_into_a_slice_a_helper_returns_is_followed_into_the_caller(bound):
+    # h = first_half(y) is a view of y (a slice, whatever its bounds: a basic index): h *= 3.0 writes into
+    # y, read after; the helper is written where it is called
+    assert_right(f'''
+    def first_half(a, n=2):
+        return a[:{bound}]
+
+    def f(x: "6"):
+        y = x.copy()
+        h = first_half(y)
+        h *= 3.0
+        return np.sum(y ** 2) + np.sum(h)
+    ''', [np.linspace(-1.0, 1.0, 6) + 0.1])
+
+
 def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_into_the_caller():
     assert_right('''
     def step(p, q):
