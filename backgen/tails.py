@@ -66,7 +66,8 @@ def _split_block(block, after, place, modules):
     for index, stmt in enumerate(block):
         if not _holds(stmt, place):
             continue
-        tail = block[index + 1:] + after
+        rest = block[index + 1:]
+        tail = rest if _ends(rest) else rest + after  # (what follows a block that returns never runs)
         if isinstance(stmt, ast.If):
             for field, other in (("body", "orelse"), ("orelse", "body")):
                 if any(_holds(inner, place) for inner in getattr(stmt, field)):

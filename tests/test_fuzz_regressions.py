@@ -3949,3 +3949,32 @@ def test_an_in_place_operator_on_a_merge_that_may_be_a_constant_array_follows_it
         h1 += x.dot(w)
         return h6 + h6
     ''', "h1 may be the constant array np.full", 10)
+
+
+# --- code after an if written into each of its paths -------------------------------------------
+
+@pytest.mark.parametrize("s", [0.7, 1.5, -0.4])
+def test_a_branch_that_returns_gets_none_of_the_code_after_its_if(s):
+    # a2 is (3, 4) or (3, 1) by a conditional expression inside a branch that then returns: the
+    # code after that statement was written into each of its paths with the code after the outer if
+    # behind the return, and the later return won: at s = 0.7 dX was s (the gradient of
+    # np.sum(s * X)) where finite differences give cos(X) (decorator fuzzing, k == 1 with a return)
+    X = np.array([[0.4, -0.3, 0.8, 0.65], [0.1, 0.9, -0.5, 0.7], [0.2, 0.3, 0.55, -0.9]])
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        if s > 0.0:
+            a2 = X if s < 1.0 else s * X[:, 0:1]
+            return np.sum(np.sin(X))
+        return np.sum(s * X)
+    ''', [X, s])
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        if s > 0.0:
+            a2 = X if s > 1.0 else s * X[:, 0:1]
+            if s > 1.2:
+                return np.sum(np.sin(a2))
+            else:
+                return np.sum(np.cos(a2) * s)
+        y = s * 0.5
+        return np.sum(y * X)
+    ''', [X, s])
