@@ -545,9 +545,12 @@ class StatementStager:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
         if var:
-            if (var in self.read_so_far or self.aliased(var)) and self.versions.get(var) == ir.Var(var):
+            if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
+                                              for key, atom in self.versions.items() if key != var):
                 # the value an earlier loop left in ``var`` is read (or held by another name, a = i, read
-                # later): the backward, which undoes this loop before those reads, must not overwrite it
+                # later): the backward, which undoes this loop before those reads, must not overwrite it.
+                # So also where the name now stands for another value (an outer loop carrying it as i_1,
+                # its first iteration written out before it reading i itself)
                 renamed = self.namer.version(var)
                 self.int_names.add(renamed)
                 self.bind(var, ir.Var(renamed))

@@ -3978,3 +3978,54 @@ def test_a_branch_that_returns_gets_none_of_the_code_after_its_if(s):
         y = s * 0.5
         return np.sum(y * X)
     ''', [X, s])
+
+
+# --- a loop variable read after its loop, then bound again by a loop inside another ------------
+
+def test_a_loop_variable_read_after_its_loop_is_not_overwritten_by_an_inner_loop_of_the_same_name():
+    # b = a * i reads the i the first loop left (2); a later loop carrying i (read in its body before
+    # the inner loop binds it) named the inner loop's variable i itself, so the backward, undoing that
+    # loop first, left i = 0 where b = a * i is taken back: dX[0, 0] = 1.102 where finite differences
+    # give 1.124
+    X = np.arange(12.0).reshape(3, 4) / 10 - 0.5
+    assert_right('''
+    def f(X: "3, 4"):
+        a = X * 1.0
+        for i in range(3):
+            a = np.tanh(a * 0.5 + X)
+        b = a * i
+        for j in range(2):
+            b = b * (i + 1.0)
+            for i in range(2):
+                b = np.tanh(b * X)
+        return np.sum(b)
+    ''', [X])
+
+
+def test_a_loop_variable_read_in_a_first_iteration_written_out_keeps_its_value():
+    # h changes shape in the outer loop's first iteration, which is written out before the loop: its
+    # h = h * i reads the inner loop's i (2), and the loop over the rest bound i again in its inner
+    # loop, which the backward undoes first: dX[0, 0] = -3.716 where finite differences give -3.762
+    # (decorator fuzzing, the loop a while n < 2)
+    X = np.arange(12.0).reshape(3, 4) / 10 - 0.5
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        h = s
+        for j in range(2):
+            for i in range(3):
+                h = np.tanh(h * 0.5 + X)
+            h = h * i
+        return np.sum(h ** 2)
+    ''', [X, 0.3])
+    assert_right('''
+    def f(X: "3, 4", s: float):
+        a = X * 1.0
+        n = 0
+        while n < 2:
+            for i in range(3):
+                a = np.tanh(a * 0.5 + X)
+            a = a * i
+            s = np.tanh(s * 0.5 + a * n)
+            n = n + 1
+        return np.sum(s ** 2)
+    ''', [X, 0.3])
