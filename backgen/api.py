@@ -257,7 +257,7 @@ class Differentiable:
                 self._signature = methods.signature(self._signature, method, self._attributes)
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
-        self._rounds = True  # whether the forward makes integers of numbers (int(s)): their values are keyed
+        self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._given_wrt = wrt
         self._latest = None
@@ -284,7 +284,7 @@ class Differentiable:
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._sequences = structured.read_as_sequences(forward.func)
         self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
-            node.func, "id", None)) in ("int", "round", "floor", "ceil", "trunc") for node in ast.walk(forward.func))
+            node.func, "id", None)) in ("int", "round", "floor", "ceil", "trunc", "arange") for node in ast.walk(forward.func))
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -393,7 +393,8 @@ class Differentiable:
 
     def _numbers(self, values):
         """The numbers given, where the forward makes integers of numbers: ``x.reshape(int(s), -1)``
-        and ``x[:int(s)]`` are of other shapes at s = 1.5 than at 2.5."""
+        and ``x[:int(s)]`` are of other shapes at s = 1.5 than at 2.5, as ``np.arange(s)`` is (one
+        item at s = 0.5, three at 2.5)."""
         return tuple(float(v) if self._rounds and isinstance(v, (float, np.floating)) else None for v in values)
 
     def _fixed_sizes(self, values, wrt, entry):

@@ -4029,3 +4029,30 @@ def test_a_loop_variable_read_in_a_first_iteration_written_out_keeps_its_value()
             n = n + 1
         return np.sum(s ** 2)
     ''', [X, 0.3])
+
+
+def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of():
+    # np.arange(s) of a number s has 1 item at s = 0.5 and 3 at 2.5, which broadcast against v of one:
+    # the code written at s = 0.5 (dv = t * dp, not summed) was kept for s = 2.5, as the float's
+    # value was not in the key: dv of shape (3,) ([0.765, 0.340, -1.515]) where v has one element and
+    # finite differences give [-0.410]
+    import importlib.util
+    import pathlib
+    import tempfile
+    folder = pathlib.Path(tempfile.mkdtemp())
+    (folder / "arange_forward.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        def f(v, s):
+            return np.sum(np.sin((np.arange(s) + 1.0) * v))
+    '''))
+    spec = importlib.util.spec_from_file_location("arange_forward", folder / "arange_forward.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    f = backgen.backward(module.f, wrt=("v",))
+    v = np.array([0.7])
+    for s in (0.5, 2.5, 1.5, 3.5):
+        got = f.backward(v, s)
+        want, = finite_differences(lambda v: module.f(v, s), [v], [0], (1.0,))
+        assert np.shape(got) == np.shape(want)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
