@@ -39,7 +39,7 @@ from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
 from .parse import read, read_helper
 from .program import backward_program, declared_shapes, guarded, program
-from .reverse import recomputing
+from .reverse import COUNTS, recomputing
 from .source import walk
 from .stage import stage
 
@@ -284,7 +284,7 @@ class Differentiable:
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._sequences = structured.read_as_sequences(forward.func)
         self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
-            node.func, "id", None)) in ("int", "round", "floor", "ceil", "trunc", "arange") for node in ast.walk(forward.func))
+            node.func, "id", None)) in COUNTS | {"arange"} for node in ast.walk(forward.func))
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))

@@ -1124,7 +1124,8 @@ def _fresh(text):
 
 MASKS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite", "isinf", "signbit"}
 SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many as the data says
-COUNTS = {"int", "round", "floor", "ceil", "trunc"}  # an integer of a number: x[:int(s)] as long as s says
+COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x[:int(s)] as long as s says
+          "int_", "intp", "int8", "int16", "int32", "int64", "uint", "uintp", "uint8", "uint16", "uint32", "uint64"}
 
 
 def _data_sized(staged):

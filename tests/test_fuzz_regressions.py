@@ -4056,3 +4056,28 @@ def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of():
         want, = finite_differences(lambda v: module.f(v, s), [v], [0], (1.0,))
         assert np.shape(got) == np.shape(want)
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_says():
+    # x[:np.int64(s)] is as long as s says, as x[:int(s)] is: decorated and called with s = 2.5, then
+    # 1.5, the code for 2 rows was kept for 1, which broadcasts against w's 2 rows, and raised
+    # ValueError (array is not broadcastable to correct shape); now refused as int(s) is
+    import importlib.util
+    import pathlib
+    import tempfile
+    folder = pathlib.Path(tempfile.mkdtemp())
+    (folder / "int64_forward.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        def f(x, w, s):
+            return np.sum(np.sin(x[:np.int64(s)] * w))
+    '''))
+    spec = importlib.util.spec_from_file_location("int64_forward", folder / "int64_forward.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    f = backgen.backward(module.f, wrt=("x", "w"))
+    x = np.array([[0.5, -0.4], [0.1, 0.7], [0.3, 0.2]])
+    w = np.array([[0.3, 0.6], [0.2, -0.5]])
+    for s in (2.5, 1.5):
+        with pytest.raises(backgen.BackgenError, match="its length depends on the data"):
+            f.backward(x, w, s)
