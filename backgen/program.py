@@ -798,6 +798,30 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     return result, calls, helpers, tested, sites, recorded
 
 
+def _refuse_lengths_of_numbers(forward, result, specs):
+    """Refuse ``np.arange(s)`` of a number parameter ``s`` (or of numbers made of such numbers alone,
+    ``np.arange(2.0 * s)``) in code written for every value of it: its length is what the value says
+    (one item at s = 0.5, three at 2.5), and code written at a sample value broadcasts or sums
+    the other values' as that one's."""
+    numbers = {name: name for name, spec in specs.items()  # (a differentiated one's np.arange: refused as
+               if spec.kind == "float" and not spec.dims and name not in result.wrt}  # building a value)
+    for op in ops_in(result.body):
+        reads = [a.name for a in op.args if isinstance(a, ir.Var)]
+        if not reads or not all(name in numbers for name in reads):
+            continue
+        if op.rule == "inert" and any(isinstance(sub, ast.Call) and getattr(sub.func, "attr", None) == "arange"
+                                      for sub in walk(ast.parse(op.source, mode="eval"))):
+            number = numbers[reads[0]]
+            lines = forward.lines
+            raise BackgenError(
+                f"np.arange here has as many items as the number {number} says, which code written for every "
+                f"value of {number} does not know: give the length as an integer (a parameter declared int, "
+                "or int(...) of the number), or use the decorator, which writes the code for the numbers "
+                "it is called with", forward.filename, op.line,
+                None, lines[op.line - 1] if 0 < op.line <= len(lines) else None)
+        numbers[op.target] = numbers[reads[0]]
+
+
 def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None, helper=False):
     """``result`` (ir.Staged) with the shapes of every value, for NumPy code.
 
@@ -814,6 +838,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             if helper:  # a helper no sample run called: its caller's shapes were given
                 raise BackgenError(needed.msg, needed.filename, needed.lineno, needed.offset, needed.text)
             raise needed
+        _refuse_lengths_of_numbers(forward, result, specs)
         args = examples(result, specs)
         try:
             return _with_sample_shapes(result, args, functions, probe_body, helper)

@@ -4081,3 +4081,19 @@ def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_
     for s in (2.5, 1.5):
         with pytest.raises(backgen.BackgenError, match="its length depends on the data"):
             f.backward(x, w, s)
+
+
+def test_np_arange_of_a_number_declared_float_is_refused_in_code_for_every_value_of_it():
+    # generate(..., wrt=("v",)): the code was written at the sample value s = 0.5, where np.arange(s) has
+    # one item: dv = t * dp, not summed, gave dv of shape (3,) at s = 2.5 ([0.765, 0.340, -1.515])
+    # where v has one element and finite differences give [-0.410]
+    for body in ("return np.sum(np.sin((np.arange(s) + 1.0) * v))",
+                 "t = np.arange(0.0, 2.0 * s, 0.5)\n    return np.sum(np.sin((t + 1.0) * v))"):
+        with pytest.raises(backgen.BackgenError, match="np.arange here has as many items as the number s says") \
+                as info:
+            backgen.generate(f'def f(v: "1", s: float):\n    {body}\n', name="f", wrt=("v",))
+        assert info.value.lineno == 2
+    assert_right('''
+    def f(v: "1", n: int):
+        return np.sum(np.sin((np.arange(n) + 1.0) * v))
+    ''', [np.array([0.7]), 3])
