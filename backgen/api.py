@@ -460,17 +460,18 @@ class Differentiable:
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
+        given = self._bind(args, kwargs)
+        numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
+                   if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
+        values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
         if self.outputs > 1:
             if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
+                self._entry(values)  # (a function whose returns give other numbers of values: refused first)
                 raise TypeError(f"{self.__name__} returns {self.outputs} values: pass dout as a tuple of "
                                 f"{self.outputs} upstream gradients (None for unused outputs)")
             douts = tuple(dout)
         else:
             douts = (dout,)
-        given = self._bind(args, kwargs)
-        numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
-                   if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
-        values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
         entry = self._entry(values)
         if dout is UNSET:
             if not entry[2].main.scalar_output:

@@ -4097,3 +4097,27 @@ def test_np_arange_of_a_number_declared_float_is_refused_in_code_for_every_value
     def f(v: "1", n: int):
         return np.sum(np.sin((np.arange(n) + 1.0) * v))
     ''', [np.array([0.7]), 3])
+
+
+def test_the_decorator_refuses_returns_of_other_numbers_of_values_before_asking_for_a_tuple_dout():
+    # an early return of one value, a last of two: called on the early path with dout=1.0 (what that
+    # call's one value takes), the decorator raised TypeError (f returns 2 values: pass dout as a tuple
+    # ...) where generate refuses the function itself (every return must give 2 values)
+    import importlib.util
+    import pathlib
+    import tempfile
+    folder = pathlib.Path(tempfile.mkdtemp())
+    (folder / "arity_forward.py").write_text(textwrap.dedent('''
+        import numpy as np
+
+        def f(X, v):
+            if np.sum(X[0]) > 0.0:
+                return np.sum(v * X[0])
+            return np.sum(X), v * 2.0
+    '''))
+    spec = importlib.util.spec_from_file_location("arity_forward", folder / "arity_forward.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    f = backgen.backward(module.f)
+    with pytest.raises(backgen.BackgenError, match="every return must give 2 values"):
+        f.backward(np.full((2, 3), 0.3), np.full(3, 0.2), dout=1.0)
