@@ -354,8 +354,21 @@ class GradContext:
                 and first.func.attr == "arange" and len(first.args) == 1)
 
     def advanced_index(self):
+        """Whether the index may be an array: it reads a name not known to be a number outside the
+        bounds of its slices (a slice takes its bounds as integers, whatever they are)."""
         names = ast.literal_eval(self.op.param("index_vars") or "()")
         shapes = self._reverse.staged.shapes
+        try:
+            node = ast.parse(f"_[{self.op.param('index')}]", mode="eval").body.slice
+        except SyntaxError:
+            node = None
+        if node is not None:
+            items = node.elts if isinstance(node, ast.Tuple) else [node]
+            bounds = {n.id for item in items if isinstance(item, ast.Slice) for n in ast.walk(item)
+                      if isinstance(n, ast.Name)}
+            outside = {n.id for item in items if not isinstance(item, ast.Slice) for n in ast.walk(item)
+                       if isinstance(n, ast.Name)}
+            names = [name for name in names if name not in bounds - outside]  # (a bound's only)
         for name in names:
             if name not in shapes or len(shapes[name]) > 0:
                 return True

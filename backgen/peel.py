@@ -73,11 +73,11 @@ def _written_out(loop, before):
     body = copy.deepcopy(loop.body)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
-            return None
+            return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
         return [*body, loop]
     items = _items(loop.iter)
     if items is None:
-        return None
+        return _range_written_out(loop, body)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
@@ -85,6 +85,55 @@ def _written_out(loop, before):
         return [bind, *body, *loop.orelse]
     loop.iter = rest
     return [bind, *body, loop]
+
+
+def _guarded(test, statements, loop):
+    """``if test: statements``, at the loop's place (a loop that may not run: its first iteration is
+    written out where it does); None for a loop with an ``else`` clause, or one written out so once
+    already: how many iterations the sizes run decides how often that could go on, and the loop left
+    would have the shapes of the sample's last iterations only."""
+    if loop.orelse or getattr(loop, "guarded_peel", False):
+        return None
+    loop.guarded_peel = True  # (kept by the copies made of the function)
+    return [ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)]
+
+
+def _range_written_out(loop, body):
+    """``for i in range(start, stop, step)`` (bounds of any value, ``step`` an integer literal) peeled
+    where it runs: ``if start < stop: i = start; <body>; for i in range(start + step, stop, step): ...``,
+    bounds the body (or the target) may change bound first to names of their own; else None."""
+    if not any(_call_of(loop.iter, "range", count) for count in (1, 2, 3)):
+        return None
+    args = list(loop.iter.args)
+    step = _integer(args[2]) if len(args) == 3 else 1
+    if not step:
+        return None
+    start, stop = (ast.Constant(0), args[0]) if len(args) == 1 else (args[0], args[1])
+    changed = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and
+               not isinstance(n.ctx, ast.Load)} | {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    used = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name)}
+    binds = []
+    bounds = []
+    for role, bound in (("start", start), ("stop", stop)):
+        if isinstance(bound, ast.Constant) or isinstance(bound, ast.Name) and bound.id not in changed:
+            bounds.append(bound)  # (the same after the first iteration as before it)
+            continue
+        name = next(f"{role}{k or ''}" for k in range(len(used) + 2) if f"{role}{k or ''}" not in used)
+        used.add(name)
+        binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=bound), loop))
+        bounds.append(ast.Name(name, ast.Load()))
+    start, stop = bounds
+    test = ast.Compare(left=copy.deepcopy(start), ops=[ast.Lt() if step > 0 else ast.Gt()],
+                       comparators=[copy.deepcopy(stop)])
+    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(start)), loop)
+    bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+    after = ast.Constant(start.value + step) if isinstance(start, ast.Constant) and type(start.value) is int \
+        else ast.BinOp(left=copy.deepcopy(start), op=ast.Add(), right=ast.Constant(step))
+    loop.iter = ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()),
+                                           args=[after, copy.deepcopy(stop)] + ([ast.Constant(step)] if step != 1 else []),
+                                           keywords=[]), loop.iter)
+    guarded = _guarded(test, [bind, *body, loop], loop)
+    return None if guarded is None else binds + guarded
 
 
 def _true_on_entry(test, before):

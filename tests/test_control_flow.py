@@ -1590,9 +1590,16 @@ def acc_times_a_number(x, w):
     return np.sum(s ** 2)
 
 
-def test_a_value_the_first_iteration_computes_of_another_shape_is_refused():
-    with pytest.raises(BackgenError, match="'sw' has shape \\(\\) on one path .* and \\(3,\\) on another"):
-        backgen.backward(acc_times_a_number).backward(np.ones((4, 3)), 0.5)
+@pytest.mark.parametrize("rows", [4, 2])
+def test_a_value_the_first_iteration_computes_of_another_shape_has_that_iteration_written_out(rows):
+    # s * w is a number in the first iteration and an array after: where the loop runs (0 < stop), its
+    # first iteration is written out before it, and what follows is written for each path's shapes
+    f = backgen.backward(acc_times_a_number)
+    x = np.linspace(-1.0, 1.0, rows * 3).reshape(rows, 3)
+    got = f.backward(x, 0.5)
+    for k, value in enumerate(got):
+        np.testing.assert_allclose(value, numeric.gradient(acc_times_a_number, [x, 0.5], k), rtol=RTOL, atol=ATOL)
+    assert "if 0 < stop:" in backgen.generate(acc_times_a_number, shapes={"x": "N, 3", "w": ""})
 
 
 def test_a_loop_header_renamed_keeps_its_target_and_iterable_apart():

@@ -138,8 +138,28 @@ def test_a_loop_value_that_changes_shape_in_its_first_iteration_has_it_written_o
     ''', [X])
 
 
+@pytest.mark.parametrize("n", [3, 1, 0])
+def test_a_loop_value_that_changes_shape_in_a_loop_that_may_not_run_has_its_first_iteration_guarded(n):
+    # range(n): how many iterations, if any, the call decides; where the loop runs (0 < n) its first
+    # iteration is written out before it, and what follows is written for each path's shapes
+    source = textwrap.dedent('''
+    def f(X: "3, 4", n: int):
+        h = X[0]
+        for i in range(n):
+            h = h * 0.5 + X
+        return np.sum(h)
+    ''')
+    text = backgen.generate(source, name="f")
+    assert "if 0 < n:" in text
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(text, generated)
+    got = generated["f_backward"](X.copy(), n, 1.5)
+    want = finite_differences(lambda x: namespace["f"](x, n), [X.copy()], [0], (1.5,))[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("loop", [
-    "for i in range(n):",  # how many iterations, if any, the call decides
     "for i in range(3):\n            if i > 1:\n                break",  # (not the same loop written out)
 ])
 def test_a_loop_value_that_changes_shape_is_refused(loop):
@@ -166,8 +186,10 @@ def test_a_while_value_that_changes_shape_in_its_first_iteration_has_it_written_
     ''', [np.full((3, 1), 0.3), X])
 
 
-def test_a_while_not_known_to_run_whose_value_changes_shape_is_refused():
-    assert_refused('''
+@pytest.mark.parametrize("m", [2, 1, 0])
+def test_a_while_not_known_to_run_whose_value_changes_shape_has_its_first_iteration_guarded(m):
+    # if n < m: <the body>; while n < m: <the body> -- what follows written for each path's shapes
+    source = textwrap.dedent('''
     def f(W: "3, 1", X: "3, 4", m: int):
         h = W
         n = 0
@@ -175,7 +197,16 @@ def test_a_while_not_known_to_run_whose_value_changes_shape_is_refused():
             h = h * 0.5 + X
             n = n + 1
         return np.sum(h)
-    ''', [np.full((3, 1), 0.3), X, 1], "changes shape in this loop")
+    ''')
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    W = np.full((3, 1), 0.3)
+    got = generated["f_backward"](W.copy(), X.copy(), m, 1.5)
+    want = finite_differences(lambda w, x: namespace["f"](w, x, m), [W.copy(), X.copy()], [0, 1], (1.5,))
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("x", [[0.2, -0.2, 0.3], [0.7, -0.2, 0.3]])
