@@ -528,7 +528,8 @@ class MemoryModel:
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
         before it binds them): refused, backgen does not follow that."""
         for name, written, node in writes:
-            bases = self._bases(written)  # a write into a view of the carried value writes into it too
+            bases = set(self._bases(written)) | self.sharing(written) - self.list_atoms  # a write into a view of
+            # the carried value writes into it too, and one into a value an inner loop carries, into what it carries in
             for carried, value in exits:
                 if carried not in bases or not isinstance(value, ir.Var):
                     continue

@@ -989,6 +989,23 @@ def test_a_view_whose_base_a_loop_rebinds_is_refused_after_a_write():
     ''', "'X' may have been changed by the write into 'a' on line 10", 11)
 
 
+def test_a_write_in_an_inner_loop_into_what_the_outer_loop_keeps_in_a_list_is_refused():
+    """The inner loop writes into v, which the outer loop's list holds a view of from its previous
+    iteration: the check of the outer loop saw the write as one into the inner loop's own value, and
+    the backward took hs[0] as it was appended (dv[0] = -7.30 where finite differences give -12.88;
+    long fuzzer seed 16161, program 1219)."""
+    assert_refused('''
+    def f(X: "1, 4", v: "4"):
+        hs = []
+        for i in range(2):
+            for j in range(len(v)):
+                v[i] += np.max(v)
+            hs.append(np.expand_dims(v, 0))
+        hs.append(X * 1.5)
+        return np.vstack(hs)
+    ''', "whose value from the previous iteration is kept in a list", 6)
+
+
 def test_a_write_into_a_view_of_a_carried_value_a_list_keeps_is_refused():
     # v = v[::-1] views the array the previous iteration appended: the write changes that item too
     assert_refused('''
