@@ -9,9 +9,15 @@ a new version of ``y``), ``written`` gives every other name that sees that
 memory its new value, as NumPy does: the same array takes the new version, a
 view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
-Where backgen cannot follow the sharing (a view other than a basic index, an
-index that may be an array, an array held in a list) a name that would change
-is marked stale: reading it later is a ``BackgenError`` naming the write.
+A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
+dimension added or removed, and a reshape or ravel of an array known to be
+C-contiguous (``c_order``: NumPy copies one of another order), taken again of
+the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
+backgen cannot follow the sharing (another view, a reshape of an array of
+unknown order, an index that may be an array, an array held in a list) a name
+that would change is marked stale: reading it later is a ``BackgenError``
+naming the write (with the helpers whose results share it, which ``program``
+then writes into the caller).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
 into ``h`` when it is an array and rebinds it when it is a number: names that
 share ``h`` become stale.
