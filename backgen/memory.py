@@ -82,7 +82,7 @@ class MemoryModel:
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
-        if self.numpy and _c_ordered(op, self.c_order):
+        if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
             self.c_order.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
@@ -133,7 +133,7 @@ class MemoryModel:
             storage[op.target] = (base.name, "same", None)
         elif op.rule == "getitem":
             storage[op.target] = (base.name, self._index_kind(op), op.param("index"))
-        elif op.rule == "np.ravel" and _method(op.source) == "flatten":
+        elif op.rule == "np.ravel" and _method(op.source, getattr(self, "modules", {}).get("np", "np")) == "flatten":
             return  # (a copy, in any order)
         elif op.rule in VIEWS or operand_view(op):  # (np.einsum('ij->ji', a): a view of a; np.diff(a, n=0): a)
             storage[op.target] = (base.name, "same" if op.rule == "np.diff" else "view", None)
@@ -309,7 +309,7 @@ class MemoryModel:
         shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
         before = dict(self.versions)
-        self._follow(name, old, new, {old.name})
+        self._follow(name, old, new, {old.name}, node)
         self._note_parameter_write(shared, name, node, None)
         self.cache_written(name, old, node)
         for other_name, atom in before.items():
@@ -335,7 +335,7 @@ class MemoryModel:
             name = base
         return None if name == written else name
 
-    def _follow(self, name, old, new, seen):
+    def _follow(self, name, old, new, seen, node=None):
         """Give the names that are ``old`` or a basic view of it (or that ``old`` is a basic view of)
         their values after ``old`` became ``new``."""
         for other_name, atom in list(self.versions.items()):
@@ -361,30 +361,37 @@ class MemoryModel:
                                (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
                 self.storage[updated] = (new.name, "index", index)
                 self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
             elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
                 updated = self.namer.version(other_name)
                 params = (("index", index), ("index_vars", "()"))
                 self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
                 self.storage[new.name] = (updated, "index", index)
                 self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
             elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
                 updated = self.namer.version(other_name)
                 self._view_again(self.view_ops[atom.name], new, updated)
                 self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
             elif kind == "view" and how == "base-of" and self._certain_view(old.name):  # the base: undone
                 undone = _undone(self.view_ops[old.name], new, atom)
                 if undone is None:
                     continue  # (a view backgen cannot undo: written() marks the base stale)
+                if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")):
+                    what = (f"this writes into {name!r}, a view of {other_name!r} where {other_name!r} is an array, "
+                            f"and a new array where it is a number (np.sum(x), a @ b of vectors, a float: "
+                            f"{other_name!r} keeps its value)")
+                    self.number_hazards.append((atom.name, self.error(f"{what}; backgen writes code for the array: "
+                                                                      "write into a copy instead", node),
+                                                self.error(f"{what}, which the shapes decide: give them", node)))
                 updated = self.namer.version(other_name)
                 self.add(replace(undone, target=updated, line=self.line))
                 self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
                 if atom.name in self.c_order:
                     self.c_order.add(updated)
                 self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name})
+                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
 
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
@@ -675,24 +682,44 @@ def _symbol(node):
     return ops.get(type(op), "")
 
 
-def _method(text):
-    """The method a staged call spells (``"flatten"`` of ``x.flatten()``), or None."""
+def _method(text, np_name="np"):
+    """The method a staged call spells (``"flatten"`` of ``x.flatten()``), or None (a function of NumPy's,
+    ``np.copy(x)``, named by ``np_name``, is none)."""
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
         return None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not (
+            isinstance(node.func.value, ast.Name) and node.func.value.id == np_name):
         return node.func.attr
     return None
 
 
-def _c_ordered(op, known):
+def _number_gives_array(view, np_name):
+    """Whether the view ``view`` takes is a new array where its operand is a number rather than an
+    array (``np.expand_dims(s, 0)``, ``y.reshape(1)`` of ``y = np.sum(x)``, ``np.transpose(s)`` of a float),
+    so that a write into it leaves the operand as it was: every followed view but a swap of axes and the
+    methods ``.T``, ``.transpose()`` and ``.squeeze()``, which give a NumPy number back (a write into
+    it fails)."""
+    if view.rule == "np.swapaxes":
+        return False  # (of a number: an axis out of bounds)
+    if view.rule not in ("np.transpose", "np.squeeze"):
+        return True
+    try:
+        node = ast.parse(view.source, mode="eval").body
+    except SyntaxError:
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+        isinstance(node.func.value, ast.Name) and node.func.value.id == np_name  # (np.transpose(s) of a float)
+
+
+def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
     the order), ``x.flatten()``, a product of matrices, or a reshape, a ravel or a write of one
     (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
-        return _method(op.source) == "copy"
-    if op.rule == "np.ravel" and _method(op.source) == "flatten":
+        return _method(op.source, np_name) == "copy"
+    if op.rule == "np.ravel" and _method(op.source, np_name) == "flatten":
         return True
     if op.rule in ("np.dot", "np.matmul"):
         return True

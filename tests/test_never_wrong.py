@@ -375,6 +375,27 @@ def test_writes_through_views_backgen_undoes(view):
 
 
 @pytest.mark.parametrize("body, match", [
+    # np.copy keeps the order (K): of X.T it is no C-contiguous array, and its reshape a copy
+    ("Y = np.copy(X.T)\n        R = Y.reshape(-1)\n        R[1] = c\n        return np.sum(Y * Y)",
+     "through a transpose, a reshape"),
+    # a view of a number (a NumPy number, a float) is a new array: the write leaves the number as it was
+    ("y = np.sum(X).copy()\n        r = y.reshape(1)\n        r[0] = r[0] * c\n        return np.sum(y * X)",
+     "a new array where it is a number"),
+    ("y = np.dot(X[0], X[1])\n        r = np.atleast_1d(y)\n        r[0] = r[0] * c\n        return np.sum(y * X)",
+     "a new array where it is a number"),
+    ("y = X.max()\n        r = np.expand_dims(y, 0)\n        r[0] = c\n        return np.sum(y * X)",
+     "a new array where it is a number"),
+    ("r = np.transpose(c)\n        r[...] = 2.0\n        return np.sum(c * X)", "a new array where it is a number"),
+])
+def test_writes_through_views_that_may_be_copies_are_refused(body, match):
+    # each was followed as a view before: y got r's new value back (a gradient of 0 for c in the last)
+    assert_refused(f'''
+    def f(X: "3, 4", c: float):
+        {body}
+    ''', [X.copy(), 0.7], match)
+
+
+@pytest.mark.parametrize("body, match", [
     # a reshape is a view where X is C-contiguous, a copy where not: the caller's array decides
     ("Y = X.reshape(4, 3)\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose, a reshape"),
     ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "'hs' shares its memory"),
