@@ -259,6 +259,7 @@ class Differentiable:
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
+        self._fixed_globals = None  # the module's numbers and lists of numbers self._fixed was generated for
         self._given_wrt = wrt
         self._latest = None
         deep(lambda: self._setup(wrt), _origin(func))
@@ -305,6 +306,7 @@ class Differentiable:
             if type(defaults.get(name)) is int and name not in first.wrt)
         self.outputs = len(first.outputs)
         if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params):
+            self._fixed_globals = _global_values(self._func)
             self._latest = self._fixed = self._build(None)
 
     def _defer(self, forward, wrt):
@@ -359,13 +361,18 @@ class Differentiable:
     def _entry(self, values):
         """The generated code for these argument values (generated once per pattern of shapes)."""
         wrt = self.wrt_for(values)
+        module = _global_values(self._func)  # (folded in as constants: code for other values is not this call's)
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
+            if module != self._fixed_globals:
+                self._fixed = deep(lambda: self._build(None), _origin(self._func))
+                self._fixed_globals = module
             entry = self._fixed
         else:
             # the sizes too: a size made from the arrays' (x[1:] of 2 rows, np.split(x, 2) of 2 rows) may
             # be 1 at some sizes only, and broadcast or be squeezed there, which changes the code
             pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
                                                                  self._integers(values), self._numbers(values))
+            pattern += (module,) if module else ()
             key = pattern + (tuple(map(_sizes, values)),)
             distinct = _distinct_sizes(values)
             entry = self._cache.get(key) or next(
@@ -864,6 +871,40 @@ def _distinct_sizes(values):
 
 def _resized_all(values, size):
     return tuple(_resized(v, size) for v in values)
+
+
+def _global_values(func):
+    """The numbers and lists or tuples of numbers of ``func``'s module (and closure) that it names, as
+    they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
+    0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call."""
+    func = getattr(func, "__func__", func)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return ()
+    names, stack = set(), [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        names.update(c.co_freevars)
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    closure = {}
+    for name, cell in zip(code.co_freevars, func.__closure__ or ()):
+        try:
+            closure[name] = cell.cell_contents
+        except ValueError:  # (a cell not yet filled)
+            pass
+    found = []
+    for name in sorted(names):
+        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
+        if _numbers_only(value):
+            found.append((name, repr(value)))
+    return tuple(found)
+
+
+def _numbers_only(value, depth=0):
+    if type(value) in (int, float, bool):
+        return True
+    return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)
 
 
 def _shape_key(value):

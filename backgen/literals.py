@@ -33,6 +33,8 @@ _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "a
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
                                "sum"})  # (sum(A, []) holds A's inner lists)
 
+_WRITERS = frozenset({"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal"})  # (into their argument)
+
 
 def literal_lists(module, is_library):
     """The literal lists of ``module`` (an ``ast.Module``), by name (see the module doc)."""
@@ -117,8 +119,11 @@ def _read_only(node, depth, parents, is_library):
 
 
 def _library_call(call, is_library):
-    """Whether ``call`` calls a NumPy or math function (``np.array(A)``, ``exp(A)`` imported so)."""
+    """Whether ``call`` calls a NumPy or math function (``np.array(A)``, ``exp(A)`` imported so) that
+    leaves its arguments as they are (``np.random.shuffle(A)`` reorders a list in place)."""
     func = call.func
+    if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) in _WRITERS:
+        return False
     while isinstance(func, ast.Attribute):
         func = func.value
     return isinstance(func, ast.Name) and is_library(func.id)

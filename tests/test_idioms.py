@@ -1284,6 +1284,7 @@ def test_a_butcher_tableau_written_at_module_level(tmp_path):
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "row = A[0]\n    return np.sum(x * row[0])"),  # an inner list named
     ("A = [1.0, 2.0]\ndef g(v):\n    v.append(1.0)\n    return v[0]", "return np.sum(x * g(A))"),
     ("A = [1.0, 2.0]", "B = A\n    return np.sum(x * B[0])"),  # named anew: a name that could change it
+    ("A = [1.0, 2.0, 3.0]\nnp.random.seed(1)\nnp.random.shuffle(A)", "return np.sum(x * A[0])"),  # reordered
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "for row in A[1:]:\n        x = x * row[0]\n    return np.sum(x)"),
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "B = A * 2\n    return np.sum(x * B[0][0])"),  # B[0] is A[0]
 ])
@@ -1352,3 +1353,26 @@ def f(x, w=None):
     got = generated["f_backward"](*args)
     for k in range(2):
         np.testing.assert_allclose(got[k], gradient(namespace["f"], args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_module_values_changed_after_the_first_call_are_read_again_by_the_decorator(tmp_path):
+    # the code generated at the first call holds A and LR as constants: once the module changes them,
+    # that code is no longer the function's (it gave ds = 1.4 for both calls below, where 3.2 and 5.4 are)
+    module = _file_module("import numpy as np\n\nA = [[0.0, 1.0], [2.0, 0.0]]\nLR = 0.5\n\n"
+                          "def f(x, s):\n    return np.sum(x * A[1][0] * s) + LR * s\n",
+                          tmp_path / "changed_later.py")
+    differentiable = backgen.backward(module.f)
+    args = [np.array([0.3, -0.2]), 0.7]
+    for lr in (0.5, 3.0):
+        module.LR = lr
+        got = differentiable.backward(*args)
+        for k in range(2):
+            np.testing.assert_allclose(got[k], gradient(module.f, args, k), rtol=1e-5, atol=1e-7)
+    module.A = [[0.0, 1.0], [5.0, 0.0]]  # no longer the list the source writes
+    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned"):
+        differentiable.backward(*args)
+    scalar_module = _file_module("LR = 0.5\n\ndef g(s):\n    return LR * s * s\n", tmp_path / "changed_scalar.py")
+    scalar = backgen.backward(scalar_module.g)
+    assert scalar.backward(2.0) == 2.0
+    scalar_module.LR = 3.0
+    assert scalar.backward(2.0) == 12.0
