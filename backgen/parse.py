@@ -205,9 +205,11 @@ def _rewrite_add_at(stmts, forward, numpy_names):
 
 def _fill_diagonal_write(call, forward, numpy_names):
     """``np.fill_diagonal(a, v)`` standing alone, ``a`` an array variable, as the write it is:
-    ``a[np.diag_indices_from(a)] = v`` (the same values where both run: v a number, or v's values one
-    per place of the diagonal; where ``a``'s dimensions differ, or v's values do not fit the diagonal,
-    the write raises where np.fill_diagonal would wrap or repeat them); else None."""
+    ``a[np.diag_indices_from(a[:n, :n])] = v``, n = min(a.shape[0], a.shape[1]): a matrix's first n
+    places (a matrix not square too, as NumPy has it), and an error as NumPy's for other arrays of
+    unequal dimensions (the same values where both run: v a number, or v's values one per place of the
+    diagonal; where v's values do not fit the diagonal, the write raises where np.fill_diagonal would
+    repeat or drop them); else None."""
     if not isinstance(call, ast.Call):
         return None
     func = call.func
@@ -224,8 +226,8 @@ def _fill_diagonal_write(call, forward, numpy_names):
             or any(not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in wrap):
         return None  # (wrap=True, a value by keyword: left as the call it is, refused as one)
     array = call.args[0].id
-    index = ast.Call(ast.Attribute(ast.Name(module, ast.Load()), "diag_indices_from", ast.Load()),
-                     [ast.Name(array, ast.Load())], [])
+    size = f"min({array}.shape[0], {array}.shape[1])"  # (a matrix not square: its first min(N, M) places)
+    index = ast.parse(f"{module}.diag_indices_from({array}[:{size}, :{size}])", mode="eval").body
     return ast.Assign([ast.Subscript(ast.Name(array, ast.Load()), index, ast.Store())], call.args[1])
 
 

@@ -977,10 +977,30 @@ def test_fill_diagonal_backgen_cannot_read_as_a_write_is_refused(call):
 
 
 def test_fill_diagonal_of_an_array_of_unequal_dimensions_is_refused(tmp_path):
+    # (NumPy raises for them, but for a matrix)
     source = "import numpy as np\n\ndef f(X, v):\n    M = X * 1.0\n    np.fill_diagonal(M, v)\n    return np.sum(M ** 2)\n"
     module = real_sweep._module(source, "unequal", tmp_path)[0]
     with pytest.raises(backgen.BackgenError, match="All dimensions of input must be of equal length"):
-        backgen.backward(module.f).backward(np.ones((4, 3)), 0.5)
+        backgen.backward(module.f).backward(np.ones((3, 3, 4)), 0.5)
+
+
+@pytest.mark.parametrize("shape, v", [((4, 3), 0.7), ((3, 5), np.array([0.5, -1.0, 2.0])), ((5, 2), -0.3)])
+def test_fill_diagonal_of_a_matrix_not_square(shape, v, tmp_path):
+    # NumPy fills the first min(N, M) places of a matrix's diagonal (refused before, as for arrays of
+    # unequal dimensions, by np.diag_indices_from; without shapes the generated code raised ValueError)
+    source = "import numpy as np\n\ndef f(X, v):\n    M = X * X\n    np.fill_diagonal(M, v)\n    return np.sin(M) * X\n"
+    rng = np.random.default_rng(94)
+    X = rng.standard_normal(shape)
+    dout = rng.standard_normal(shape)
+    module = real_sweep._module(source, "not_square", tmp_path)[0]
+    want = finite_differences(module.f, [X, v], range(2), [dout])
+    for shapes in ({"X": ", ".join(map(str, shape)), "v": "()" if np.ndim(v) == 0 else "3"}, None):
+        generated = {}
+        exec(backgen.generate(source, name="f", shapes=shapes), generated)
+        for g, w in zip(generated["f_backward"](X.copy(), v, dout.copy()), want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+    for g, w in zip(backgen.backward(module.f).backward(X.copy(), v, dout=dout.copy()), want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
 
 
 def test_np_diff_with_a_differentiated_prepend_and_append(tmp_path):
