@@ -1343,3 +1343,13 @@ def test_code_for_numbers_checks_a_parameter_also_put_in_a_list():
         generated["f_backward"](np.ones(3), dout)
     np.testing.assert_array_equal(dout, np.ones(3))
     assert generated["f_backward"](2.0, 1.5) == pytest.approx(1.5)
+
+
+def test_np_diff_of_no_differences_leaves_prepend_and_append_out():
+    # np.diff(a, n=0, ...) is a itself, its prepend and append unused: they get no gradient (before, the
+    # backward raised IndexError given both, and given prepend alone gave s the joined array's first place
+    # and a the rest, shifted by one)
+    assert_right('''
+    def f(x: "4", s: float):
+        return np.sum(np.diff(x, n=0, prepend=s, append=2 * s) * np.arange(1.0, 5.0))
+    ''', [np.array([0.3, -0.2, 0.5, 1.1]), 0.7])
