@@ -17,8 +17,11 @@ A module-level name is a *literal list* when:
   (where what it holds are numbers, no inner list that could be changed)
   arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``.
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
-  inner lists, a function of the user's given it, returning it) makes the
-  name no constant.
+  inner lists, a function of the user's given it, returning it, a NumPy
+  function writing into it such as ``np.random.shuffle``) makes the name no
+  constant;
+* the module reaches no name unnamed (``globals()``, ``vars``, ``exec``,
+  ``setattr``, ``__dict__``): where it does, it holds no literal list.
 
 ``put_literal_lists`` puts ``NAME = <literal>`` at the top of a function
 (after its docstring) for each literal list the function reads and does not
@@ -33,6 +36,7 @@ _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "a
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
                                "sum"})  # (sum(A, []) holds A's inner lists)
 
+_DYNAMIC = frozenset({"globals", "vars", "locals", "exec", "eval", "setattr", "__import__"})  # (reach names unnamed)
 _WRITERS = frozenset({"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal"})  # (into their argument)
 
 
@@ -43,8 +47,9 @@ def literal_lists(module, is_library):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)) and _depth(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
-    if not found:
-        return {}
+    if not found or any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
+                        isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
+        return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
     parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
     refused = set()
     for node in ast.walk(module):

@@ -1285,6 +1285,7 @@ def test_a_butcher_tableau_written_at_module_level(tmp_path):
     ("A = [1.0, 2.0]\ndef g(v):\n    v.append(1.0)\n    return v[0]", "return np.sum(x * g(A))"),
     ("A = [1.0, 2.0]", "B = A\n    return np.sum(x * B[0])"),  # named anew: a name that could change it
     ("A = [1.0, 2.0, 3.0]\nnp.random.seed(1)\nnp.random.shuffle(A)", "return np.sum(x * A[0])"),  # reordered
+    ("A = [1.0, 2.0]\nglobals()['A'][0] = 7.0", "return np.sum(x * A[0])"),  # changed through globals()
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "for row in A[1:]:\n        x = x * row[0]\n    return np.sum(x)"),
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "B = A * 2\n    return np.sum(x * B[0][0])"),  # B[0] is A[0]
 ])
