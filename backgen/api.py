@@ -881,12 +881,19 @@ def _global_values(func):
     code = getattr(func, "__code__", None)
     if code is None:
         return ()
-    names, stack = set(), [code]
+    names, stack, seen = set(), [code], set()
     while stack:
         c = stack.pop()
+        if c in seen:
+            continue
+        seen.add(c)
         names.update(c.co_names)
         names.update(c.co_freevars)
         stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+        for name in c.co_names:  # a function of the module it calls (a helper reading LR)
+            value = func.__globals__.get(name)
+            if isinstance(value, types.FunctionType) and value.__globals__ is func.__globals__:
+                stack.append(value.__code__)
     closure = {}
     for name, cell in zip(code.co_freevars, func.__closure__ or ()):
         try:

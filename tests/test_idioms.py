@@ -1377,3 +1377,10 @@ def test_module_values_changed_after_the_first_call_are_read_again_by_the_decora
     assert scalar.backward(2.0) == 2.0
     scalar_module.LR = 3.0
     assert scalar.backward(2.0) == 12.0
+    # read by a helper the function calls
+    helper_module = _file_module("LR = 0.5\n\ndef g(h):\n    return h * LR\n\ndef f(s):\n    return g(s * s)\n",
+                                 tmp_path / "changed_in_helper.py")
+    helped = backgen.backward(helper_module.f)
+    assert helped.backward(2.0) == 2.0
+    helper_module.LR = 3.0
+    assert helped.backward(2.0) == 12.0
