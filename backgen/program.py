@@ -135,6 +135,11 @@ def _number_only(forward, name, parents, seen=None):
         parent = parents.get(node)
         if isinstance(parent, (ast.Subscript, ast.Attribute, ast.Starred, ast.comprehension, ast.For)):
             return False
+        helper = _helper_reads_number(forward, parent, node, seen) if isinstance(parent, ast.Call) and \
+            node is not parent.func else False
+        if helper is not False:  # given to a function of yours that reads it as a number, or neither way
+            arithmetic = arithmetic or bool(helper)
+            continue
         if isinstance(parent, ast.Call) and node is not parent.func:
             callee = parent.func
             of_math = (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)
@@ -175,6 +180,29 @@ def _number_only(forward, name, parents, seen=None):
                 parents.get(parent), (ast.For, ast.comprehension, ast.Starred, ast.Call)):
             return False  # (for v in (xs, ys): a sequence may be iterated)
     return True if arithmetic else None
+
+
+def _helper_reads_number(forward, call, node, seen):
+    """How the function of the user's that ``call`` calls reads the argument ``node`` (given by
+    position): as ``_number_only`` tells of its parameter, False where that is not known."""
+    callee = call.func
+    if not (isinstance(callee, ast.Name) and callee.id in forward.helpers) or node not in call.args or \
+            call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    key = ("helper", callee.id, call.args.index(node))
+    if key in seen:
+        return None  # (a helper calling itself: read as the other calls read it)
+    seen.add(key)
+    try:
+        helper = read_helper(forward, callee.id)
+    except Exception:  # (its source unreadable, or refused: not known)
+        return False
+    params = helper.func.args
+    if params.vararg is not None or params.posonlyargs or call.args.index(node) >= len(params.args):
+        return False
+    name = params.args[call.args.index(node)].arg
+    parents = {child: n for n in ast.walk(helper.func) for child in ast.iter_child_nodes(n)}
+    return _number_only(helper, name, parents, {k for k in seen if isinstance(k, tuple)} | {name})  # (its names)
 
 
 class ShapesNeeded(BackgenError):
