@@ -706,6 +706,11 @@ def _number_gives_array(view, np_name):
     if view.rule not in ("np.transpose", "np.squeeze"):
         return True
     try:
+        if view.rule == "np.transpose" and ast.literal_eval(view.param("axes", "None")):
+            return False  # (axes of a number: they do not match)
+    except (ValueError, SyntaxError, TypeError):
+        pass
+    try:
         node = ast.parse(view.source, mode="eval").body
     except SyntaxError:
         return True

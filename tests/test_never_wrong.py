@@ -1353,3 +1353,22 @@ def test_np_diff_of_no_differences_leaves_prepend_and_append_out():
     def f(x: "4", s: float):
         return np.sum(np.diff(x, n=0, prepend=s, append=2 * s) * np.arange(1.0, 5.0))
     ''', [np.array([0.3, -0.2, 0.5, 1.1]), 0.7])
+
+
+def test_a_write_through_np_transpose_with_axes_is_followed_without_shapes():
+    # np.transpose(y, axes) of a number raises (its axes do not match), so the write is the array's
+    # whatever the shapes: followed in the code for every shape, where np.transpose(y) is refused
+    assert_right('''
+    def f(X, c):
+        Y = X.copy()
+        T = np.transpose(Y, (1, 2, 0))
+        T[0] = c * T[1]
+        return np.sum(Y * X)
+    ''', [np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4), 0.7])
+    assert_refused('''
+    def f(X, c):
+        Y = X.copy()
+        T = np.transpose(Y)
+        T[0] = c * T[1]
+        return np.sum(Y * X)
+    ''', [np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4), 0.7], "a new array where it is a number")
