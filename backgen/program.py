@@ -135,8 +135,11 @@ def _number_only(forward, name, parents, seen=None):
         parent = parents.get(node)
         if isinstance(parent, (ast.Subscript, ast.Attribute, ast.Starred, ast.comprehension, ast.For)):
             return False
-        helper = _helper_reads_number(forward, parent, node, seen) if isinstance(parent, ast.Call) and \
-            node is not parent.func else False
+        helper = False
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            helper = _helper_reads_number(forward, parent, node, seen)
+        elif isinstance(parent, ast.keyword) and isinstance(parents.get(parent), ast.Call):  # h(b=x)
+            helper = _helper_reads_number(forward, parents[parent], parent, seen)
         if helper is not False:  # given to a function of yours that reads it as a number, or neither way
             arithmetic = arithmetic or bool(helper)
             continue
@@ -184,12 +187,15 @@ def _number_only(forward, name, parents, seen=None):
 
 def _helper_reads_number(forward, call, node, seen):
     """How the function of the user's that ``call`` calls reads the argument ``node`` (given by
-    position): as ``_number_only`` tells of its parameter, False where that is not known."""
+    position, or an ``ast.keyword``): as ``_number_only`` tells of its parameter, False where that is
+    not known."""
     callee = call.func
-    if not (isinstance(callee, ast.Name) and callee.id in forward.helpers) or node not in call.args or \
-            call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+    if not (isinstance(callee, ast.Name) and callee.id in forward.helpers) or \
+            not (node in call.args or isinstance(node, ast.keyword) and node.arg is not None) or \
+            any(isinstance(a, ast.Starred) for a in call.args):
         return False
-    key = ("helper", callee.id, call.args.index(node))
+    position = call.args.index(node) if node in call.args else node.arg
+    key = ("helper", callee.id, position)
     if key in seen:
         return None  # (a helper calling itself: read as the other calls read it)
     seen.add(key)
@@ -198,9 +204,11 @@ def _helper_reads_number(forward, call, node, seen):
     except Exception:  # (its source unreadable, or refused: not known)
         return False
     params = helper.func.args
-    if params.vararg is not None or params.posonlyargs or call.args.index(node) >= len(params.args):
+    names = [a.arg for a in params.args] + [a.arg for a in params.kwonlyargs]
+    if params.vararg is not None or params.posonlyargs or (position not in names if isinstance(position, str)
+                                                           else position >= len(params.args)):
         return False
-    name = params.args[call.args.index(node)].arg
+    name = position if isinstance(position, str) else params.args[position].arg
     parents = {child: n for n in ast.walk(helper.func) for child in ast.iter_child_nodes(n)}
     return _number_only(helper, name, parents, {k for k in seen if isinstance(k, tuple)} | {name})  # (its names)
 

@@ -3111,12 +3111,14 @@ def test_code_calling_no_numpy_in_a_module_importing_it_refuses_arrays(body):
                  dout=np.linspace(0.5, -0.5, 12).reshape(3, 4))
 
 
-@pytest.mark.parametrize("helper", ["def h(b):\n    return b * 2.0\n\n\n", ""])
-def test_code_calling_no_numpy_checks_a_parameter_given_to_a_helper_reading_it_as_a_number(helper):
+@pytest.mark.parametrize("helper, call", [("def h(b):\n    return b * 2.0\n\n\n", "h(x)"), ("", "h(x)"),
+                                          ("def h(b):\n    return b * 2.0\n\n\n", "h(b=x)"),
+                                          ("def h(b, c=1.0):\n    return b * c\n\n\n", "h(x, c=2.0)")])
+def test_code_calling_no_numpy_checks_a_parameter_given_to_a_helper_reading_it_as_a_number(helper, call):
     # x goes to h, which reads it in arithmetic only: given x (3,) and s a number, ds = h_out * dprod was
     # an array of x's shape, not the number sum(4 * x * dout); now the TypeError naming x
     inner = "" if helper else "    def h(b):\n        return b * 2.0\n"
-    source = f"import numpy as np\n\n\n{helper}def f(x, s):\n{inner}    return h(x) * s * 2.0\n"
+    source = f"import numpy as np\n\n\n{helper}def f(x, s):\n{inner}    return {call} * s * 2.0\n"
     generated = {}
     exec(backgen.generate(source, name="f"), generated)
     with pytest.raises(TypeError, match="written for numbers x, s"):
