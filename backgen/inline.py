@@ -113,6 +113,8 @@ def _call_of(stmt, name):
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == name:
         if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
             return None
+        if isinstance(stmt, ast.AugAssign) and not isinstance(stmt.target, ast.Name):
+            return None  # (z[0] += g(z) reads z[0] before the call: after its body, it would read its write)
         if _mentions(value.args, name) or _mentions(value.keywords, name):
             return None  # (a call of it in its own arguments)
         return value

@@ -647,6 +647,28 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+def test_a_helper_writing_into_the_array_of_an_op_equals_target_reads_the_target_before_the_call():
+    # z[0] += g(z) reads z[0] before g runs (a number, a copy): g's write into z[0] is then lost, where the
+    # body written before z[0] += ... had it read after the write (the gradient through u[1] * 5.0 counted)
+    source = '''
+    def g(u):
+        u[0] = u[1] * 5.0
+        return u[2]
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = (x @ W)[0] * 1.0
+        z[0] += g(z)
+        return np.sum(z ** 2)
+    '''
+    args = [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)]
+    try:
+        got, want = run_case(source, args)
+    except backgen.BackgenError:
+        return
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("helper, call", [
     ("def relu_(h):\n        if h[0, 0] > 0.5:\n            return h\n        h[h < 0] = 0.0\n        return h",
      "a = relu_(z)"),  # a return before the end
