@@ -44,7 +44,7 @@ from .nested import Nested, lift
 from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, name_ids as source_names, parts_list, rewrite_statements, walk
+from .source import census, fresh_names, name_ids as source_names, parts_list, rewrite_statements, walk
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -683,14 +683,14 @@ def _helper_calls_assigned(forward):
     """A call of one of the user's functions standing alone (``clamp(h)``, for what it writes into its
     arguments) is staged as ``_ = clamp(h)``: a helper that writes into an array its caller passed is
     then written into the caller (``inline``), as where its value is assigned."""
-    used = source_names(forward.func)
-    unused = "_" if "_" not in used else next(f"_{k}" for k in range(1, len(used) + 2) if f"_{k}" not in used)
+    used = set(source_names(forward.func))
+    unused = fresh_names(used, bare=True)
 
-    def each(stmt):
+    def each(stmt):  # (a name for each call: two in ifs not taken would leave one name unbound after them)
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers:
-            return [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(unused, ast.Store()), stmt.value)],
-                                                 stmt.value), stmt)]
+            return [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(unused("_"), ast.Store()),
+                                                                     stmt.value)], stmt.value), stmt)]
         return [stmt]
     forward.func.body = rewrite_statements(forward.func.body, each)
 

@@ -647,6 +647,25 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+@pytest.mark.parametrize("test", ["np.sum(W) < 0", "np.sum(W) > 0"])
+def test_helper_calls_standing_alone_in_two_ifs_not_taken_are_written_out(test):
+    # each call standing alone is staged as an assignment of its own unused name: one name for both was
+    # unbound after the two ifs where neither was taken, and the function was refused
+    assert_right(f'''
+    def g(u):
+        u[0] = 0.0
+        return u * 2.0
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        if {test}:
+            g(z)
+        if {test}:
+            g(z)
+        return np.sum(z ** 2)
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+
+
 def test_a_helper_writing_into_the_array_of_an_op_equals_target_reads_the_target_before_the_call():
     # z[0] += g(z) reads z[0] before g runs (a number, a copy): g's write into z[0] is then lost, where the
     # body written before z[0] += ... had it read after the write (the gradient through u[1] * 5.0 counted)
