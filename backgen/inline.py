@@ -3,15 +3,21 @@
 Contract: ``inlined(forward, name) -> ast.FunctionDef | None``.  A helper that
 writes into an array passed to it (``def clamp(u): u[0] = 0.0; return u``)
 changes its caller's array, which a helper's own backward cannot follow.  Its
-body written where it is called keeps NumPy's meaning: each parameter becomes
-a name bound to the argument (``u_clamp = h``: the same array, so the write
-is the caller's, which the stager's memory model follows), each of its names
-is renamed apart from the caller's, and the returned value is assigned where
-the call's value went::
+body written where it is called keeps NumPy's meaning: a parameter given a
+name, and never bound again in the helper, is that name (``h[0] = 0.0``: the
+write is the caller's, which the stager's memory model follows); any other
+parameter becomes a name bound to the argument (``u_clamp = h[1:]``); each of
+the helper's names is renamed apart from the caller's, and the returned value
+is assigned where the call's value went (left out for a call standing alone
+where computing it calls nothing)::
 
-    h = clamp(h)        ->      u_clamp = h
+    y = clamp(h[1:])    ->      u_clamp = h[1:]
                                 u_clamp[0] = 0.0
-                                h = u_clamp
+                                y = u_clamp
+
+Keeping the caller's name keeps its gradient's name (``dh``), and no second
+name of the array lives on (a loop's next iteration writing into ``h`` would
+be refused while ``u_clamp`` still held it).
 
 Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
@@ -159,12 +165,20 @@ def _written(stmt, call, helper, body, helper_locals, used):
                 node.id = renamed[node.id]
             return node
 
-    lines = [ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])) for p in params]
+    stored = {n.id for n in ast.walk(helper) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    lines = []
+    for p in params:  # a parameter given a name, and never bound again in the helper, is that name: the
+        if isinstance(bound[p], ast.Name) and p not in stored:  # same array, the caller's name kept (dz)
+            renamed[p] = bound[p].id
+        else:
+            lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])))
     lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
     value = Rename().visit(copy.deepcopy(body[-1].value))
     if isinstance(stmt, ast.Expr):  # the value is not used: the body's writes are what the call does
         if any(isinstance(node, ast.Call) for node in ast.walk(value)):  # (computed still, as the call would)
             lines.append(ast.Assign([ast.Name(fresh_names(used)(f"_{suffix}"), ast.Store())], value))
+    elif getattr(stmt, "standing_alone", False) and not any(isinstance(node, ast.Call) for node in ast.walk(value)):
+        pass  # (_ = clamp(h) for clamp(h): no _ = h, a name sharing h's array)
     else:
         last = copy.deepcopy(stmt)
         last.value = value

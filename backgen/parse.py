@@ -689,8 +689,10 @@ def _helper_calls_assigned(forward):
     def each(stmt):  # (a name for each call: two in ifs not taken would leave one name unbound after them)
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
                 isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers:
-            return [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(unused("_"), ast.Store()),
-                                                                     stmt.value)], stmt.value), stmt)]
+            assign = ast.copy_location(ast.Assign([ast.copy_location(ast.Name(unused("_"), ast.Store()),
+                                                                       stmt.value)], stmt.value), stmt)
+            assign.standing_alone = True  # (its value unused: inline leaves out _ = h)
+            return [assign]
         return [stmt]
     forward.func.body = rewrite_statements(forward.func.body, each)
 

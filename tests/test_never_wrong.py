@@ -647,6 +647,26 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+def test_a_helper_writing_into_the_array_it_is_given_by_name_is_written_with_that_name():
+    # u is z where the call gives it z and the helper never binds u again: z[0] *= 0.5 in the loop, its
+    # gradient dz, where u_g = z, a second name of z's array, kept over iterations, was refused
+    source = '''
+    def g(u):
+        u[0] *= 0.5
+        return u
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        for i in range(3):
+            g(z)
+            z = z * 1.1 + 0.2
+        return np.sum(z ** 2)
+    '''
+    assert_right(source, [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+    text = backgen.generate(textwrap.dedent(source), name="f")
+    assert "u_g" not in text and "z[0] = " in text
+
+
 @pytest.mark.parametrize("test", ["np.sum(W) < 0", "np.sum(W) > 0"])
 def test_helper_calls_standing_alone_in_two_ifs_not_taken_are_written_out(test):
     # each call standing alone is staged as an assignment of its own unused name: one name for both was
