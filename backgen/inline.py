@@ -1,6 +1,6 @@
 """Helpers that write into their parameters, written into their callers.
 
-Contract: ``inlined(forward, name) -> ast.FunctionDef | None``.  A helper that
+Contract: ``inlined(forward, name) -> Forward | None``.  A helper that
 writes into an array passed to it (``def clamp(u): u[0] = 0.0; return u``)
 changes its caller's array, which a helper's own backward cannot follow.  Its
 body written where it is called keeps NumPy's meaning: a parameter given a
@@ -31,6 +31,7 @@ so errors point at the caller's line.
 
 import ast
 import copy
+import dataclasses
 
 from .parse import read_helper
 from .source import fresh_names
@@ -41,7 +42,7 @@ _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, a
 
 
 def inlined(forward, name):
-    """``forward.func`` with every call of the helper ``name`` written out, or None."""
+    """``forward`` with every call of the helper ``name`` written out in its function, or None."""
     helper = read_helper(forward, name)
     body = _body(helper.func)
     if body is None:
@@ -52,7 +53,7 @@ def inlined(forward, name):
     free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
     stored = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     if free & (stored | {a.arg for a in forward.func.args.args}) or \
-            any(helper.env.get(n) != forward.env.get(n) for n in free):
+            any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
     func = copy.deepcopy(forward.func)
     used = set(caller_names) | free
@@ -79,7 +80,29 @@ def inlined(forward, name):
         return out
 
     func.body = rewrite(func.body)
-    return func if ok[0] else None
+    if not ok[0]:
+        return None
+    return dataclasses.replace(forward, func=func,  # (the module's numbers and lists the helper reads, too)
+                               constants={**forward.constants, **{n: v for n, v in helper.constants.items()
+                                                                  if n in free}},
+                               literals={**forward.literals, **{n: v for n, v in helper.literals.items()
+                                                                if n in free}})
+
+
+def _same(helper, forward, name):
+    """Whether ``name`` means in the caller's module what it means in the helper's (a number or a list
+    of numbers of the module only where the caller has it too)."""
+    for field in ("env", "constants", "literals"):
+        mine, theirs = getattr(helper, field).get(name), getattr(forward, field).get(name)
+        if field == "literals" and mine is not None and theirs is not None:
+            mine, theirs = ast.dump(mine), ast.dump(theirs)
+        if (field == "env" or mine is not None and theirs is not None) and not _equal(mine, theirs):
+            return False
+    return True
+
+
+def _equal(a, b):
+    return a is b or type(a) is type(b) and isinstance(a, (str, int, float, tuple)) and a == b
 
 
 def _body(func):

@@ -265,7 +265,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
                             packing)
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
-            forward = dataclasses.replace(forward, func=done.func)
+            forward = dataclasses.replace(forward, func=done.forward.func, constants=done.forward.constants,
+                                          literals=done.forward.literals)
             for key in [key for key, value in registry.items() if value is None]:
                 del registry[key]  # (claimed by the calls being staged when it was found)
 
@@ -273,9 +274,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
 class _Inlined(Exception):
     """``program`` again, of the function with a helper's calls written out (``inline.inlined``)."""
 
-    def __init__(self, func):
+    def __init__(self, forward):
         super().__init__()
-        self.func = func
+        self.forward = forward
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing):

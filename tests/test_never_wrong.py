@@ -7,6 +7,7 @@ function with a ``BackgenError`` naming the line.
 """
 
 import math
+import sys
 import textwrap
 
 import numpy as np
@@ -645,6 +646,35 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     def f(W: "3, 4"):
         return step(W, W)
     ''', [np.arange(12.0).reshape(3, 4) / 10])
+
+
+def test_a_helper_written_into_its_caller_reads_its_modules_numbers(tmp_path):
+    # SCALE, a number of the helper's module, is the helper's where its body is written into the
+    # caller (refused before as a global the function does not know); a caller whose module gives the
+    # name another number is refused
+    from conftest import load_module
+    from numeric import gradient
+
+    (tmp_path / "scaling.py").write_text(
+        "SCALE = 0.5\n\ndef scale_(h):\n    h[0] *= SCALE\n    return h\n")
+    (tmp_path / "scaled.py").write_text(
+        "import numpy as np\nfrom scaling import scale_\n\nSCALE = 4.0\n\n"
+        "def f(x: '4, 3', W: '3, 5'):\n    z = x @ W\n    scale_(z)\n    return np.sum(z ** 2)\n\n"
+        "def g(x: '4, 3', W: '3, 5'):\n    z = x @ W\n    scale_(z)\n    return np.sum(z ** 2) * SCALE\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = load_module(tmp_path / "scaled.py")
+    finally:
+        sys.path.remove(str(tmp_path))
+    x, W = np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)
+    namespace = {}
+    exec(backgen.generate(module.f), namespace)
+    dx, dW = namespace["f_backward"](x, W)
+    fresh = lambda a, b: module.f(a.copy(), b.copy())  # noqa: E731
+    np.testing.assert_allclose(dx, gradient(fresh, [x, W], 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dW, gradient(fresh, [x, W], 1), rtol=1e-5, atol=1e-6)
+    with pytest.raises(backgen.BackgenError, match="writes into the array passed as the parameter 'h'"):
+        backgen.generate(module.g)
 
 
 def test_a_helper_writing_into_the_array_it_is_given_by_name_is_written_with_that_name():
