@@ -26,7 +26,8 @@ earlier), defines no function and binds its parameters by position, keyword
 or a number default.  Names the helper reads from its module must mean the
 same in the caller.  None where any call of ``name`` is not of that kind: the
 caller then refuses as before.  The statements written keep the call's place,
-so errors point at the caller's line.
+so errors point at the caller's line; the function's ``written_out`` maps each
+new name to the helper's name it stands for, which a refusal naming it says.
 """
 
 import ast
@@ -58,6 +59,7 @@ def inlined(forward, name):
     func = copy.deepcopy(forward.func)
     used = set(caller_names) | free
     ok = [True]
+    func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
 
     def rewrite(block):
         out = []
@@ -71,7 +73,7 @@ def inlined(forward, name):
                     ok[0] = False  # a call inside an expression, a test, or the function passed as a value
                 out.append(stmt)
                 continue
-            written = _written(stmt, call, helper.func, body, helper_locals, used)
+            written = _written(stmt, call, helper.func, body, helper_locals, used, func.written_out)
             if written is None:
                 ok[0] = False
                 out.append(stmt)
@@ -155,7 +157,7 @@ def _mentions(node, name):
     return any(isinstance(n, ast.Name) and n.id == name for item in nodes for n in ast.walk(item))
 
 
-def _written(stmt, call, helper, body, helper_locals, used):
+def _written(stmt, call, helper, body, helper_locals, used, written_out):
     """The statements doing what ``stmt`` (holding ``call``) does, the helper's body written out; None
     where the call does not bind its parameters plainly."""
     params = [a.arg for a in helper.args.args]
@@ -181,6 +183,7 @@ def _written(stmt, call, helper, body, helper_locals, used):
             fresh = fresh_names(used)(fresh)
         used.add(fresh)
         renamed[local] = fresh
+        written_out[fresh] = f"{local} of {helper.name}()"
 
     class Rename(ast.NodeTransformer):
         def visit_Name(self, node):

@@ -264,6 +264,12 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
                             packing)
+        except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
+            names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
+                     if f"'{new}'" in error.msg or f"({new})" in error.msg]
+            if names:
+                error.msg += f" ({'; '.join(names)}, its body written where it is called)"
+            raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
             forward = dataclasses.replace(forward, func=done.forward.func, constants=done.forward.constants,
                                           literals=done.forward.literals)

@@ -648,6 +648,25 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+def test_a_refusal_naming_a_name_of_a_helper_written_out_says_whose_it_is():
+    source = '''
+    def g(u, i):
+        u[i] = u[i] ** 2
+        return u
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        for i in range(4):
+            if i % 2 == 0:
+                g(z, i)
+            else:
+                z = g(z * 1.0, 0)
+        return np.sum(z ** 2)
+    '''
+    with pytest.raises(backgen.BackgenError, match=r"u_g1 is the u of g\(\), its body written where it is called"):
+        backgen.generate(textwrap.dedent(source), name="f")
+
+
 def test_a_helper_written_into_its_caller_reads_its_modules_numbers(tmp_path):
     # SCALE, a number of the helper's module, is the helper's where its body is written into the
     # caller (refused before as a global the function does not know); a caller whose module gives the
