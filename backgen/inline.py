@@ -23,8 +23,9 @@ Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
 ``return clamp(h)``), of a helper whose body ends in its one ``return`` (none
 earlier), defines no function and binds its parameters by position, keyword
-or a number default.  Names the helper reads from its module must mean the
-same in the caller.  None where any call of ``name`` is not of that kind: the
+or a default written out (a number, ``-1.0``, ``None``; no list, which calls
+share).  Names the helper reads from its module must mean the same in the
+caller.  None where any call of ``name`` is not of that kind: the
 caller then refuses as before.  The statements written keep the call's place,
 so errors point at the caller's line; the function's ``written_out`` maps each
 new name to the helper's name it stands for, which a refusal naming it says.
@@ -120,9 +121,24 @@ def _body(func):
         for node in ast.walk(stmt):
             if isinstance(node, _FORBIDDEN) or (isinstance(node, ast.Return) and node is not body[-1]):
                 return None
-    if any(not isinstance(d, ast.Constant) for d in args.defaults):
+    if not all(map(_plain_default, args.defaults)):
         return None
     return body
+
+
+def _plain_default(node):
+    """Whether a default is a value written out, never changed (``k=-1.0``, ``axis=(0, 1)``, ``mask=None``),
+    which a call leaving it out may be given again; not a list, which each call would share."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError):
+        return False
+    return _immutable(value)
+
+
+def _immutable(value):
+    return value is None or isinstance(value, (bool, int, float, complex, str)) or \
+        isinstance(value, tuple) and all(map(_immutable, value))
 
 
 def _locals(func):

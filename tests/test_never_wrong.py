@@ -648,6 +648,22 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+@pytest.mark.parametrize("call", ["g(z)", "g(z, k=-0.5)"])
+def test_a_helper_with_a_negative_default_is_written_into_its_caller(call):
+    # k=-1.0 is -(1.0) to ast, not a constant: the helper was refused as one whose calls cannot be
+    # written out
+    assert_right(f'''
+    def g(u, k=-1.0):
+        u[0] *= k
+        return u
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        {call}
+        return np.sum(z ** 2)
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+
+
 def test_a_refusal_naming_a_name_of_a_helper_written_out_says_whose_it_is():
     source = '''
     def g(u, i):
