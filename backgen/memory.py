@@ -630,14 +630,22 @@ class MemoryModel:
         calls = tuple(sorted(self.stale_calls.get(name, ())))
         for only_if_array, message, _ in marks:
             if only_if_array is None:
-                error = self.error(message, node)
+                error = self._after_parameter_write(self.error(message, node))
                 error.inline_helpers = calls
                 raise error
         for only_if_array, message, in_place in marks:
-            error = self.error(message, node)
+            error = self._after_parameter_write(self.error(message, node))
             error.written_in_place = in_place
             error.inline_helpers = calls
             self.hazards.append((only_if_array, error))  # decided once shapes are known
+
+    def _after_parameter_write(self, error):
+        """A name made stale in a helper that has written into a parameter's array (t = u[1:]; t *= 2.0,
+        then u read): written into its callers, as the write itself would be, where the caller's names
+        follow it."""
+        if self.param_writes:
+            error.parameter_write = self.forward.func.name
+        return error
 
     def forget_stale(self, name):
         self.stale.pop(name, None)

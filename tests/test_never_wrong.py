@@ -648,6 +648,23 @@ def test_a_helper_writing_into_both_its_parameters_given_one_array_is_written_in
     ''', [np.arange(12.0).reshape(3, 4) / 10])
 
 
+@pytest.mark.parametrize("body", ["u[0] = u[1] * 2.0\n        return u", "return u.sum()"])
+def test_a_helper_reading_its_parameter_after_writing_into_a_view_of_it_is_written_into_its_caller(body):
+    # t = u[1:]; t *= 1.5 writes into the caller's array, and u read after it was refused in the helper
+    # (u may have been changed by the write into t) before its write into a parameter was seen
+    assert_right(f'''
+    def g(u):
+        t = u[1:]
+        t *= 1.5
+        {body}
+
+    def f(x: "4, 3", W: "3, 5"):
+        z = x @ W
+        s = g(z)
+        return np.sum(z ** 2) + np.sum(s)
+    ''', [np.linspace(-1.0, 1.0, 12).reshape(4, 3), np.linspace(0.9, -0.8, 15).reshape(3, 5)])
+
+
 @pytest.mark.parametrize("call", ["g(z)", "g(z, k=-0.5)"])
 def test_a_helper_with_a_negative_default_is_written_into_its_caller(call):
     # k=-1.0 is -(1.0) to ast, not a constant: the helper was refused as one whose calls cannot be
