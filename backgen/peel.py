@@ -22,7 +22,7 @@ points at the user's lines.
 import ast
 import copy
 
-from .source import statements
+from .source import fresh_names, name_ids, statements
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _COMPARE = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.cmpop, ast.boolop,
@@ -40,33 +40,34 @@ def peeled(func, lineno, col, inside=False):
         loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
         lineno, col = loop.lineno, loop.col_offset
     func = copy.deepcopy(func)
-    return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col)) else None
+    return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func)) else None
 
 
-def _peel_in(node, place):
-    """Peel the loop at ``place`` in the blocks of ``node`` (not in functions defined there)."""
+def _peel_in(node, place, used):
+    """Peel the loop at ``place`` in the blocks of ``node`` (not in functions defined there); ``used``:
+    the names of the whole function, which a name written out must not be."""
     for field in _BLOCKS:
         block = getattr(node, field, None)
         if not isinstance(block, list):
             continue
         for index, stmt in enumerate(block):
             if isinstance(stmt, (ast.For, ast.While)) and (stmt.lineno, stmt.col_offset) == place:
-                written = _written_out(stmt, block[:index])
+                written = _written_out(stmt, block[:index], used)
                 if written is None:
                     return False
                 block[index:index + 1] = written
                 return True
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            if _peel_in(stmt, place):
+            if _peel_in(stmt, place, used):
                 return True
     for handler in getattr(node, "handlers", []):
-        if _peel_in(handler, place):
+        if _peel_in(handler, place, used):
             return True
     return False
 
 
-def _written_out(loop, before):
+def _written_out(loop, before, used):
     """The statements of ``loop`` peeled once (``before``: its block up to it), or None."""
     if _own_jumps(loop.body):
         return None
@@ -77,7 +78,7 @@ def _written_out(loop, before):
         return [*body, loop]
     items = _items(loop.iter)
     if items is None:
-        return _range_written_out(loop, body)
+        return _range_written_out(loop, body, used)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
@@ -98,7 +99,7 @@ def _guarded(test, statements, loop):
     return [ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)]
 
 
-def _range_written_out(loop, body):
+def _range_written_out(loop, body, used):
     """``for i in range(start, stop, step)`` (bounds of any value, ``step`` an integer literal) peeled
     where it runs: ``if start < stop: i = start; <body>; for i in range(start + step, stop, step): ...``,
     bounds the body (or the target) may change bound first to names of their own; else None."""
@@ -111,15 +112,14 @@ def _range_written_out(loop, body):
     start, stop = (ast.Constant(0), args[0]) if len(args) == 1 else (args[0], args[1])
     changed = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and
                not isinstance(n.ctx, ast.Load)} | {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-    used = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name)}
+    fresh = fresh_names(set(used), bare=True)
     binds = []
     bounds = []
     for role, bound in (("start", start), ("stop", stop)):
         if isinstance(bound, ast.Constant) or isinstance(bound, ast.Name) and bound.id not in changed:
             bounds.append(bound)  # (the same after the first iteration as before it)
             continue
-        name = next(f"{role}{k or ''}" for k in range(len(used) + 2) if f"{role}{k or ''}" not in used)
-        used.add(name)
+        name = fresh(role)
         binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=bound), loop))
         bounds.append(ast.Name(name, ast.Load()))
     start, stop = bounds

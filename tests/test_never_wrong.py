@@ -187,6 +187,21 @@ def test_a_while_value_that_changes_shape_in_its_first_iteration_has_it_written_
     ''', [np.full((3, 1), 0.3), X])
 
 
+def test_a_loop_bound_written_out_takes_a_name_the_function_does_not_use():
+    # range(len(X) - 1) written out under 0 < stop bound its stop to a name free in the loop only: the
+    # function's own stop was overwritten (dX[0, 0] = 1.2 for 0.84)
+    source = textwrap.dedent('''
+    def f(X: "3, 4", s: float):
+        stop = s * 2.0
+        h = X[0]
+        for i in range(len(X) - 1):
+            h = h * 0.5 + X * i
+        return np.sum(h ** 2) * stop
+    ''')
+    assert_right(source, [X, 0.7])
+    assert "if 0 < stop1:" in backgen.generate(source, name="f")
+
+
 @pytest.mark.parametrize("m", [2, 1, 0])
 def test_a_while_not_known_to_run_whose_value_changes_shape_has_its_first_iteration_guarded(m):
     # if n < m: <the body>; while n < m: <the body> -- what follows written for each path's shapes
