@@ -876,11 +876,31 @@ def _resized_all(values, size):
 def _global_values(func):
     """The numbers and lists or tuples of numbers of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
-    0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call."""
+    0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call.
+    (Read on every call: the names are worked out once per function, ``_global_names``.)"""
     func = getattr(func, "__func__", func)
     code = getattr(func, "__code__", None)
     if code is None:
         return ()
+    closure = {}
+    for name, cell in zip(code.co_freevars, func.__closure__ or ()):
+        try:
+            closure[name] = cell.cell_contents
+        except ValueError:  # (a cell not yet filled)
+            pass
+    found = []
+    for name in _global_names(func):
+        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
+        if _numbers_only(value):
+            found.append((name, repr(value)))
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _global_names(func):
+    """The names ``func``'s code, the code of the functions it defines, and the code of its module's
+    functions it calls read from outside (sorted)."""
+    code = func.__code__
     names, stack, seen = set(), [code], set()
     while stack:
         c = stack.pop()
@@ -894,18 +914,7 @@ def _global_values(func):
             value = func.__globals__.get(name)
             if isinstance(value, types.FunctionType) and value.__globals__ is func.__globals__:
                 stack.append(value.__code__)
-    closure = {}
-    for name, cell in zip(code.co_freevars, func.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:  # (a cell not yet filled)
-            pass
-    found = []
-    for name in sorted(names):
-        value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
-        if _numbers_only(value):
-            found.append((name, repr(value)))
-    return tuple(found)
+    return tuple(sorted(names))
 
 
 def _numbers_only(value, depth=0):

@@ -49,20 +49,18 @@ def inlined(forward, name):
     body = _body(helper.func)
     if body is None:
         return None
-    caller_names = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | \
-        {a.arg for a in forward.func.args.args}
+    params = {a.arg for a in forward.func.args.args}
     helper_locals = _locals(helper.func)
     free = {n.id for n in ast.walk(helper.func) if isinstance(n, ast.Name)} - helper_locals
-    stored = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    if free & (stored | {a.arg for a in forward.func.args.args}) or \
-            any(not _same(helper, forward, n) for n in free):
+    if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
     func = copy.deepcopy(forward.func)
-    used = set(caller_names) | free
-    ok = [True]
+    used = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | params | free
+    ok = True
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
 
     def rewrite(block):
+        nonlocal ok
         out = []
         for stmt in block:
             for field in ("body", "orelse", "finalbody"):
@@ -71,19 +69,19 @@ def inlined(forward, name):
             call = _call_of(stmt, name)
             if call is None:
                 if _mentions(stmt, name):
-                    ok[0] = False  # a call inside an expression, a test, or the function passed as a value
+                    ok = False  # a call inside an expression, a test, or the function passed as a value
                 out.append(stmt)
                 continue
             written = _written(stmt, call, helper.func, body, helper_locals, used, func.written_out)
             if written is None:
-                ok[0] = False
+                ok = False
                 out.append(stmt)
                 continue
             out += written
         return out
 
     func.body = rewrite(func.body)
-    if not ok[0]:
+    if not ok:
         return None
     return dataclasses.replace(forward, func=func,  # (the module's numbers and lists the helper reads, too)
                                constants={**forward.constants, **{n: v for n, v in helper.constants.items()
@@ -142,14 +140,12 @@ def _immutable(value):
 
 
 def _locals(func):
-    """The helper's parameters and the names it binds."""
-    names = {a.arg for a in func.args.args}
-    for node in ast.walk(func):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            names.add(node.id)
-        elif isinstance(node, (ast.comprehension,)):
-            names |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-    return names
+    """A function's parameters and the names it binds (a comprehension's targets too)."""
+    return {a.arg for a in func.args.args} | _stored(func)
+
+
+def _stored(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
 
 
 def _call_of(stmt, name):
@@ -207,7 +203,7 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
                 node.id = renamed[node.id]
             return node
 
-    stored = {n.id for n in ast.walk(helper) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    stored = _stored(helper)
     lines = []
     for p in params:  # a parameter given a name, and never bound again in the helper, is that name: the
         if isinstance(bound[p], ast.Name) and p not in stored:  # same array, the caller's name kept (dz)
