@@ -592,7 +592,7 @@ class StatementStager:
                              stmt)
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
-            self.link_constant(carried_name, after.get(name), {k: v for k, v in after.items() if k not in entry})
+            self.link_constant(carried_name, after.get(name), {k: v for k, v in after.items() if k != name})
             self.link_constant(carried_name, self.versions.get(name), {k: v for k, v in inner.items() if k != name})
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]

@@ -418,12 +418,26 @@ class MemoryModel:
 
     def link_constant(self, atom, value, others):
         """``atom`` (a branch's or a loop's merged value) may be the constant array ``value`` that a name
-        of ``others`` ({name: value}) holds too: a write into it is a write into that constant."""
+        of ``others`` ({name: value}) holds too: a write into it is a write into that constant. A value
+        that is itself such a merge (an if's inside a loop body) stands for the constant it may be."""
+        value, others = self._as_constant(value), [self._as_constant(c) for c in others.values()]
         if isinstance(value, ir.Const) and self.numpy and len(value.source) > 3 and \
-                any(isinstance(c, ir.Const) and len(c.source) > 3 and (c.source in value.source or
-                                                                      value.source in c.source)
-                    for c in others.values()):
+                any(isinstance(c, ir.Const) and len(c.source) > 3 and self._constants_share(c.source, value.source)
+                    for c in others):
             self.constant_links[atom] = value
+
+    def _as_constant(self, atom):
+        """``atom``, or the constant array it may be where it is a merge linked to one."""
+        if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
+            return self.linked_constant(atom.name)
+        return atom
+
+    def _constants_share(self, one, other):
+        """Whether the constant arrays the texts ``one`` and ``other`` spell may share memory: one holds
+        the other (``np.ones(4)[1:]`` and ``np.ones(4)``), either written into in place as the other
+        (``constants_in_place``: ``h *= 2.0`` folded into ``np.zeros(3) * 2.0``)."""
+        return any(constant_may_hold(a, b) or constant_may_hold(b, a)
+                   for a in self._constant_link(one) for b in self._constant_link(other))
 
     def linked_constant(self, name):
         """The constant array the value ``name`` (or an array it is a view of) may be, or None."""
@@ -446,7 +460,7 @@ class MemoryModel:
                 if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
                     atom = self.linked_constant(atom.name)  # (a merge that is the constant on some path)
                 if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
-                        len(atom.source) > 3 and (atom.source in old.source or old.source in atom.source):
+                        len(atom.source) > 3 and self._constants_share(atom.source, old.source):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
                                 only_if_array=self._constant_link(old.source))
             if not isinstance(named, ir.Var):
@@ -682,6 +696,33 @@ def _boolean(text, masks):
         return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             node.func.attr in _BOOLEAN_CALLS
     return boolean(node)
+
+
+def constant_may_hold(text, held):
+    """Whether the constant expression ``text`` may hold the array the constant expression ``held``
+    spells (the same text, as far as backgen can tell, being the same array): as it is, a view of it
+    (an index, ``.T``, a view method), an item of a tuple, list or conditional, or what a call
+    backgen does not know returns of its arguments. Arithmetic and ``.copy()`` give a new array."""
+    if held not in text:
+        return False
+    target = ast.dump(source.expression(held))
+
+    def holds(node):
+        if ast.dump(node) == target:
+            return True
+        if isinstance(node, ast.BinOp) and any(isinstance(side, (ast.List, ast.Tuple))
+                                               for side in (node.left, node.right)):
+            return holds(node.left) or holds(node.right)  # ([a] * 2, (a,) + (b,): the items themselves)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant, ast.Name)):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
+                and not node.args and not node.keywords:
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                not isinstance(node.func.value, ast.Name):  # a method of a value (x.reshape(2, 2))
+            return holds(node.func.value) or any(holds(a) for a in node.args)
+        return any(holds(child) for child in ast.iter_child_nodes(node))
+    return holds(source.expression(text))
 
 
 def _symbol(node):

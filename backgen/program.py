@@ -33,7 +33,7 @@ from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
-from .reverse import reverse
+from .reverse import data_sized, reverse
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -246,7 +246,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=()):
+            shape_free=(), arrays=False, passed_new=(), sized_params=()):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -255,6 +255,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     helpers') is then written for every shape (``shapes`` holds sample shapes for them).
     ``passed_new``: a helper's parameters its caller passes a new array no name holds (``relu_(x @ W)``),
     which the helper may write into: nothing else sees that array.
+    ``sized_params``: (parameter, origins) for a helper's parameters its caller passes a selection by a
+    boolean mask (``step(b[b > 0], b)``): their length is the data's, which the helper's broadcasting
+    must not assume (``reverse.check_sized``).
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -263,7 +266,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing)
+                            packing, sized_params)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -285,7 +288,8 @@ class _Inlined(Exception):
         self.forward = forward
 
 
-def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing):
+def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
+             sized_params=()):
     _refuse_list_item_writes(forward, args)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -338,6 +342,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
                        # every call, is the one its callers run)
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
+    if sized_params:
+        result = dataclasses.replace(result, sized_params=sized_params)
+    selected = data_sized(result)[0] if calls and result.mode == "numpy" else {}
     backwards, forwards = [], {}
     patched = {}
     iterates = set(structured.iterated(forward.func))
@@ -351,8 +358,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         if written and reads is None:
             reads = _read_counts(result)
         passed_new = tuple(param for param in _passed_new(result, op, reads) if param in written) if written else ()
+        passed_sized = _passed_sized(op, selected)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
-               tuple(sorted(constants.items())), passed_new)
+               tuple(sorted(constants.items())), passed_new, passed_sized)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
@@ -360,7 +368,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             try:
                 sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,),
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
-                              passed_new=passed_new)
+                              passed_new=passed_new, sized_params=passed_sized)
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
                     and not shape_free else None
@@ -369,6 +377,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 raise _Inlined(func) from None
             main = dataclasses.replace(sub.main, name=backward_name)
             registry[key] = (backward_name, main.wrt, sub, main)
+            for other, entry in list(registry.items()):  # the same code for another key (a selection passed
+                if other[0] == name and other != key and entry is not None and \
+                        dataclasses.replace(entry[3], name=backward_name) == main:  # where an array was): one
+                    registry[key] = entry
+                    break
         backward_name, helper_wrt, sub, main = registry[key]
         iterates |= {a.name for a, p in zip(op.args, op.param("params").split(","))  # (passed on to a helper
                      if a.__class__ is ir.Var and p in main.iterates}  # iterating or unpacking it: Ws itself)
@@ -408,6 +421,20 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
 def _module_names(forward):
     """The names the forward's module gives NumPy and math (``np``, ``numpy``, ``math``)."""
     return {"np", "numpy", "math"} | {name for name, value in forward.env.items() if value is np or value is math}
+
+
+def _passed_sized(op, selected):
+    """(parameter, origins) for the arguments of the call ``op`` whose length the data decides
+    (``selected``: ``reverse.data_sized``), each selection's origins numbered in the order met, so
+    that arguments selected alike share a number and the key of the helper's backward is the same
+    at every call."""
+    numbers, passed = {}, []
+    for param, arg in zip(op.param("params").split(","), op.args):
+        origins = selected.get(arg.name) if isinstance(arg, ir.Var) else None
+        if origins:
+            number = numbers.setdefault(origins, len(numbers))
+            passed.append((param, frozenset({("a selection the caller passes", number)})))
+    return tuple(passed)
 
 
 def _passed_new(result, op, reads):

@@ -132,7 +132,7 @@ class _Reverser(FlowReverser):
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
         self.uses = self.count_uses(active)
-        self.sized, self.masks, self.partly_sized = _data_sized(staged) if self.numpy else ({}, {}, frozenset())
+        self.sized, self.masks, self.partly_sized = data_sized(staged) if self.numpy else ({}, {}, frozenset())
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
@@ -1128,20 +1128,21 @@ COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x
           "int_", "intp", "int8", "int16", "int32", "int64", "uint", "uintp", "uint8", "uint16", "uint32", "uint64"}
 
 
-def _data_sized(staged):
+def data_sized(staged):
     """``({name: origins}, masks, partly)``: the values whose length depends on the data, as selected
     by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
     number) here or in a helper returning them, each with
     the masks that select it (a helper's call: its own); the masks; and those of the values that some
     line sets to a value of another length (an if's other path, a loop's value before it), which are
     never of the same length as another selection for sure.  Values computed from them are marked too
-    (an over-approximation: a reduction along another axis keeps the mark), numbers are not."""
+    (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
+    helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too."""
     masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
     for op, loop in _ops_in_loops(staged.body, None):
         if op.rule in ("inert", "copy", "getitem") and _selects(op, masks):
             masks[op.target] = masks.get(op.args[0].name) if op.rule != "inert" else (op.source, loop)
-    sized = {}
-    if not masks and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
+    sized = {param: origins for param, origins in staged.sized_params}
+    if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and _index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
