@@ -345,7 +345,9 @@ class StatementStager:
                     self.note(items[-1])
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
-                self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
+                if not getattr(stmt, "peeled_loop", False):  # (a loop written out: as after the loop, a name
+                    # it sets is unbound where it did not run, in the user's code as in the backward)
+                    self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)

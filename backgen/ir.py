@@ -255,8 +255,7 @@ class Staged:
                                            # shape of its own (read by nothing but the return)
     in_place: tuple = ()  # (value of h op= v, h's value before: a name or a Const): NumPy wrote into h where
                           # it is an array
-    sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
-                              # boolean mask, of a length the data decides (the same origins: selected alike)
+    called: bool = False  # a helper's: its backward is called by its caller's (which may pass a 0-d array)
     sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
                               # boolean mask, of a length the data decides (the same origins: selected alike)
 

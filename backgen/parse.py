@@ -45,6 +45,7 @@ from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, si
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, parts_list, rewrite_statements, walk
+from .sentinels import decide_none_tests
 from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
@@ -140,6 +141,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
         body, sugar = list(forward.func.body), not kinds.isdisjoint(_SUGAR)
+        if ast.Compare in kinds:  # acc = None, then if acc is None: ... in a loop
+            decide_none_tests(forward.func)
         forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds))
         desugar(forward.func, forward.error, maybe=sugar)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):

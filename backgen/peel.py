@@ -96,7 +96,9 @@ def _guarded(test, statements, loop):
     if loop.orelse or getattr(loop, "guarded_peel", False):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
-    return [ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)]
+    guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
+    guard.peeled_loop = True  # a name it alone sets is set as after the loop: unbound where it did not run
+    return [guard]
 
 
 def _range_written_out(loop, body, used):

@@ -342,8 +342,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
                        # every call, is the one its callers run)
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
-    if sized_params:
-        result = dataclasses.replace(result, sized_params=sized_params)
+    if sized_params or chain:
+        result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
     selected = data_sized(result)[0] if calls and result.mode == "numpy" else {}
     backwards, forwards = [], {}
     patched = {}

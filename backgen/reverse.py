@@ -684,6 +684,23 @@ class _Reverser(FlowReverser):
             lines.append(ir.AdjointLine(f"{name}[{scatter.index}]", True, upstream))
         return lines
 
+    def scalar_aliases(self, groups):
+        """A helper's scalar code: an adjoint that starts as an upstream gradient itself (``dq = dout``,
+        or an adjoint that is one, or a helper's backward handing it back) is added to anew (``dq = dq
+        + v``), not in place: a caller in NumPy code passes a 0-d array as ``dout`` (``np.copy``),
+        which ``+=`` would change under it."""
+        lines = list(_flatten(groups))
+        aliases = set(self.staged.upstreams)
+        for line in lines:
+            if line.__class__ is ir.AdjointLine and not line.accumulate and line.source in aliases:
+                aliases.add(line.target)
+            elif line.__class__ is ir.CallLine and _held_names(line.source) & aliases:
+                aliases.update(t for t in line.targets if t != "_")
+        aliases -= set(self.staged.upstreams)
+        if not any(line.__class__ is ir.AdjointLine and line.accumulate and line.target in aliases for line in lines):
+            return groups
+        return _added_anew(groups, aliases)
+
     def copy_aliases(self, groups):
         """Copy an adjoint that starts as a view of another array, where that matters.
 
@@ -694,7 +711,7 @@ class _Reverser(FlowReverser):
         with ``dout``, the inputs, or one another.
         """
         if not self.numpy:
-            return groups
+            return self.scalar_aliases(groups) if self.staged.called else groups
         lines = list(_flatten(groups))
         in_loops, in_branches = set(), set()
         if any(line.__class__ is ir.Block for line in lines):  # (else no line is in a loop: straight-line code)
@@ -980,6 +997,21 @@ def _with_printed(items, printed):
             out.append(ir.Block(item.header, tuple(_with_printed(item.body, printed))))
         else:
             out.append(item)
+    return out
+
+
+def _added_anew(items, aliases):
+    """``items`` with each ``t += v`` of a name in ``aliases`` written ``t = t + v``."""
+    out = []
+    for line in items:
+        if isinstance(line, ir.Group):
+            out.append(ir.Group(line.undoes, tuple(_added_anew(line.lines, aliases))))
+        elif isinstance(line, ir.Block):
+            out.append(ir.Block(line.header, tuple(_added_anew(line.body, aliases))))
+        elif isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases:
+            out.append(ir.AdjointLine(line.target, False, f"{line.target} + {source.wrap(line.source)}"))
+        else:
+            out.append(line)
     return out
 
 

@@ -543,12 +543,23 @@ class _Walker:
             return
         items = env.get(lists[0])
         element = np.shape(items[0]) if isinstance(items, list) and items else None
-        if np.shape(value) == element:  # np.sum(hs, axis=0), sum(hs): the elements' shape
-            return
+        if np.shape(value) == element and self._length_free(op, env, lists[0]):
+            return  # np.sum(hs, axis=0), sum(hs): the elements' shape (np.concatenate(hs) at one item too,
+                    # which another item widens)
         raise _error_at(self.staged, op.line, f"{_user(lists[0])} holds as many values as the path through line "
                         f"{self.counted[lists[0]]} adds (a branch, or a loop that may stop early, decides how "
                         f"many): the array made of it here has no one shape, and backgen writes code for one "
                         f"shape per value; give the list a fixed length (a zero where nothing is added)")
+
+    def _length_free(self, op, env, name):
+        """Whether ``op`` gives a value of the same shape with the list ``name`` one item longer."""
+        trial = dict(env)
+        trial[name] = list(env[name]) + list(env[name][:1])
+        try:
+            self._run(op, trial)
+        except Exception:  # noqa: BLE001 (an operation that fails on more items: not of one shape)
+            return False
+        return np.shape(trial[op.target]) == np.shape(env[op.target])
 
     def _run(self, op, env):
         """Run ``op``'s lines in ``env`` (``exec`` of its text, in the namespace)."""

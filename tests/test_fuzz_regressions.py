@@ -3995,6 +3995,40 @@ def test_a_loop_value_copied_from_a_constant_array_is_written_into():
     ''', [np.array([1.0, 1.0, 2.0, 0.5])], dout=np.array([1.0, 2.0, 3.0, 4.0]))
 
 
+def test_a_list_a_break_leaves_shorter_made_into_an_array_is_refused():
+    # long fuzzer seed 20202, program 15000: hs.extend(...) after a break that may leave the loop; the
+    # array made of hs had one column on the sample's path (as one item alone has), so it passed for
+    # an array of the items' shape; on the other path c has three: da was summed along one axis only
+    # (a ValueError in the backward, or with a of shape (1,) a wrong da)
+    assert_refused('''
+    def f(X: "3, 1", a: "1", s: float):
+        hs = []
+        for i in range(1):
+            if s > 0.0:
+                break
+            hs.extend([X * 2.0, X * 0.5])
+        hs.append(X * 1.5)
+        c = np.concatenate(hs, axis=-1)
+        return c * a
+    ''', "'hs' holds as many values as the path through line 5 adds", 9)
+
+
+def test_a_scalar_helpers_backward_leaves_the_upstream_it_is_given_alone():
+    # long fuzzer seed 20202, program 14017: step(s, s) of numbers, called from NumPy code, whose
+    # backward began dq_1 = dout then dq_1 += dout: the caller passes a 0-d array (np.copy(dout2)),
+    # which that wrote into, and the caller read it again (ds = 0.034 where finite differences give 0.62)
+    assert_right('''
+    import math
+    def step(p, q):
+        q *= p
+        return q + q
+    def f(s: float):
+        s = s * 0.5 + s
+        s, a = np.ones(4), math.sinh(s) + step(s, s)
+        return a * a, a
+    ''', [-0.41], dout=(-0.135, -0.3))
+
+
 def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused():
     # long fuzzer seed 12121, programs 16123 and 5434 (both so on the last stop's code too): the array
     # passed was taken for a new one no name holds, so the helper's write into it was allowed; but

@@ -1384,3 +1384,90 @@ def test_module_values_changed_after_the_first_call_are_read_again_by_the_decora
     assert helped.backward(2.0) == 2.0
     helper_module.LR = 3.0
     assert helped.backward(2.0) == 12.0
+
+
+# --- None as "nothing yet": acc = None, then if acc is None in a loop -----------------------------
+
+X43 = np.array([[0.3, -0.5, 0.8], [0.1, 0.9, -0.4], [-0.7, 0.2, 0.6], [0.5, 0.5, -0.2]])
+W3 = np.array([0.4, -1.2, 0.7])
+
+
+@pytest.mark.parametrize("source, dout", [
+    ('''
+    def f(X: "4, 3", w: "3"):
+        acc = None
+        for i in range(X.shape[0]):
+            h = np.tanh(X[i] * w)
+            if acc is None:
+                acc = h
+            else:
+                acc = acc + h
+        return np.sum(acc ** 2)
+    ''', 1.0),
+    ('''
+    def f(X: "4, 3", w: "3"):
+        acc = None
+        for i in range(4):
+            h = np.tanh(X[i] * w)
+            acc = h if acc is None else acc * h
+        return acc
+    ''', np.array([1.0, -2.0, 0.5])),
+    ('''
+    def f(X: "4, 3", w: "3"):
+        total = None
+        for row in [X[0], X[2], X[3]]:
+            v = row * w
+            if total is not None:
+                total = total * 0.5 + v
+            else:
+                total = v
+        return np.sum(total ** 2)
+    ''', 1.0),
+    ('''
+    def f(X: "4, 3", w: "3"):
+        best = None
+        for i in range(len(X)):
+            s = np.sum(X[i] * w)
+            if best is None or s > best:
+                best = s
+        return best
+    ''', 1.0),
+    ('''
+    def f(X: "4, 3", w: "3"):
+        prev = None
+        loss = 0.0
+        for i in range(4):
+            h = np.tanh(X[i] * w)
+            if prev is not None:
+                loss += np.sum((h - prev) ** 2)
+            prev = h
+        return loss
+    ''', 1.0),
+    ('''
+    def f(X: "4, 3", w: "3"):
+        acc = None
+        k = 0
+        while k < 3:
+            t = X[k] @ w
+            acc = t if acc is None else acc * t
+            k += 1
+        return acc
+    ''', 1.0),
+])
+def test_a_value_that_is_none_until_a_loops_first_iteration_sets_it(source, dout):
+    """The first iteration, which sees None, is written out before the loop; the others see a value."""
+    check_source(source, [X43, W3], dout)
+
+
+def test_a_test_of_none_the_code_does_not_decide_is_refused_at_the_read():
+    with pytest.raises(backgen.BackgenError, match="variable 'acc' may be unassigned here") as info:
+        backgen.generate(textwrap.dedent('''
+        def f(x: "3", s: float):
+            acc = None
+            if s > 0.5:
+                acc = x * s
+            if acc is None:
+                return np.sum(x)
+            return np.sum(acc)
+        '''))
+    assert info.value.lineno == 8
