@@ -19,6 +19,7 @@ import copy
 
 from . import ir, source
 from .errors import BackgenError
+from .memory import constant_may_hold
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -193,8 +194,9 @@ class StatementStager:
             base = self.constant_written(name, base, target)
         if self.linked_constant(base.name) is not None:
             raise self.error(f"{name} may be the constant array {self.linked_constant(base.name)} another name "
-                             f"holds (it was on some path of a branch or a loop), which this write would change "
-                             f"too; backgen does not follow that: write into a copy ({name} = {name}.copy())", target)
+                             "holds (on some path of a branch or a loop, or through a list, a view or a helper's "
+                             "result), which this write would change too; backgen does not follow that: write into "
+                             f"a copy ({name} = {name}.copy())", target)
         written = self.expr(value)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)
@@ -240,15 +242,15 @@ class StatementStager:
         values made from it that may hold it (a list, a branch's merge, a helper's result)."""
         holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
                    and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
-                       _holds_constant(atom.source, constant.source) or _holds_constant(constant.source, atom.source)))]
+                       constant_may_hold(atom.source, constant.source) or constant_may_hold(constant.source, atom.source)))]
         for other, atom in self.versions.items():  # a loop's or a branch's value that may be that array
             linked = self.linked_constant(atom.name) if isinstance(atom, ir.Var) and other != name and \
                 other.isidentifier() and other not in same and other not in holders else None
-            if linked is not None and (_holds_constant(linked.source, constant.source) or
-                                       _holds_constant(constant.source, linked.source)):
+            if linked is not None and (constant_may_hold(linked.source, constant.source) or
+                                       constant_may_hold(constant.source, linked.source)):
                 holders.append(other)
         holders += [f"the value made on line {op.line}" for text, uses in self.constants_held.items()
-                    if _holds_constant(text, constant.source) for op, atom in uses
+                    if constant_may_hold(text, constant.source) for op, atom in uses
                     if (atom is constant or text != constant.source)  # (the same text again: another array)
                     and not _makes_new_array(op) and op not in self.constants_staged]
         return holders
@@ -351,7 +353,8 @@ class StatementStager:
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
-                body, orelse = self.deliver_both(body, a, orelse, b, target)
+                body, orelse = self.deliver_both(body, a, orelse, b, target, [
+                    {k: v for k, v in path.items() if k != name} for path in (then_versions, else_versions)])
                 merged[name] = ir.Var(target)
         self.versions = {**before, **merged}
         for name in dead:  # read nowhere after the if: a read would be refused as of a name never set
@@ -412,13 +415,14 @@ class StatementStager:
             return name
         return None
 
-    def deliver_both(self, body, then_value, orelse, else_value, target):
-        """Both branches end with ``target`` holding their value; its memory is shared as on each path."""
+    def deliver_both(self, body, then_value, orelse, else_value, target, paths=None):
+        """Both branches end with ``target`` holding their value; its memory is shared as on each path
+        (``paths``: the names' values at the end of each, where they differ from the current ones)."""
         relations = [self.storage.get(target) if atom == ir.Var(target) else
                      (atom.name, "same", None) if isinstance(atom, ir.Var) else None
                      for atom in (then_value, else_value)]
-        for atom in (then_value, else_value):
-            self.link_constant(target, atom, self.versions)
+        for atom, versions in zip((then_value, else_value), paths or (self.versions, self.versions)):
+            self.link_constant(target, atom, versions)  # (another name the same constant on that path)
         body = self.deliver(body, then_value, target)
         orelse = self.deliver(orelse, else_value, target)
         self.set_on_paths(target, relations)
@@ -485,8 +489,8 @@ class StatementStager:
             sequence = self.expr(call, role="seq")
             if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and any(
                     _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
-                    isinstance(atom, ir.Const) and (_holds_constant(atom.source, sequence.source)
-                                                    or _holds_constant(sequence.source, atom.source))):
+                    isinstance(atom, ir.Const) and (constant_may_hold(atom.source, sequence.source)
+                                                    or constant_may_hold(sequence.source, atom.source))):
                 raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
@@ -730,26 +734,6 @@ def _new_array(text):
         func = node.func
         return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FRESH_CALLS
     return False
-
-
-def _holds_constant(text, held):
-    """Whether the constant expression ``text`` may hold the very array that ``held`` spells: as it
-    is, a view of it (indexing, ``.T``, a reshape) or an item of a tuple or list (``(a, 2.0)[0]``)."""
-    target = ast.dump(source.expression(held))
-
-    def holds(node):
-        if ast.dump(node) == target:
-            return True
-        if isinstance(node, (ast.Tuple, ast.List)):
-            return any(holds(item) for item in node.elts)
-        if isinstance(node, ast.IfExp):
-            return holds(node.body) or holds(node.orelse)
-        if isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T":
-            return holds(node.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
-            return holds(node.func.value)
-        return False
-    return holds(source.expression(text))
 
 
 _NEW_FROM_OPERANDS = {"add", "sub", "mul", "div", "neg", "pow", "builtins.pow", "square", "abs", "sigmoid"}

@@ -28,7 +28,7 @@ import ast
 from dataclasses import replace
 
 from . import ir, source
-from .rules import operand_view
+from .rules import FRESH_CALLS, operand_view
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -88,6 +88,8 @@ class MemoryModel:
             self.mask_names.add(op.target)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
+        if self.numpy:
+            self._link_held_constant(op)
         storage, lists = self.storage, self.list_atoms
         base = op.args[0] if op.args else None
         items = [a.name for a in op.args if isinstance(a, ir.Var)] if lists or op.rule in ("list_make", "copy") else ()
@@ -138,6 +140,26 @@ class MemoryModel:
         elif op.rule in VIEWS or operand_view(op):  # (np.einsum('ij->ji', a): a view of a; np.diff(a, n=0): a)
             storage[op.target] = (base.name, "same" if op.rule == "np.diff" else "view", None)
             self.view_ops[op.target] = op
+
+    def _link_held_constant(self, op):
+        """``op``'s value may hold a constant array one of its operands is or may be (a list of it, an
+        item or a view of one, a helper's result, ``a if c else b``): a write into either is a write
+        into both (``constant_links``)."""
+        if op.rule == "setitem":
+            held = op.args[1:2] if op.args and isinstance(op.args[0], ir.Var) and \
+                op.args[0].name in self.list_atoms else ()
+        elif op.rule in ("list_make", "list_append", "call", "select", "np.select_if"):
+            held = op.args
+        else:
+            held = op.args[:1]
+        if op.rule == "copy":
+            return  # (a merge's or a loop's copy of a constant: link_constant, where another name holds it)
+        for atom in held:
+            constant = self._as_constant(atom)
+            if isinstance(constant, ir.Const) and len(constant.source) > 3 and \
+                    source.number_text(constant.source) is None:
+                self.constant_links[op.target] = constant
+                return
 
     def _hold(self, held, item):
         """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item
@@ -702,7 +724,9 @@ def constant_may_hold(text, held):
     """Whether the constant expression ``text`` may hold the array the constant expression ``held``
     spells (the same text, as far as backgen can tell, being the same array): as it is, a view of it
     (an index, ``.T``, a view method), an item of a tuple, list or conditional, or what a call
-    backgen does not know returns of its arguments. Arithmetic and ``.copy()`` give a new array."""
+    backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
+    where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
+    arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
     if held not in text:
         return False
     target = ast.dump(source.expression(held))
@@ -710,19 +734,39 @@ def constant_may_hold(text, held):
     def holds(node):
         if ast.dump(node) == target:
             return True
-        if isinstance(node, ast.BinOp) and any(isinstance(side, (ast.List, ast.Tuple))
-                                               for side in (node.left, node.right)):
-            return holds(node.left) or holds(node.right)  # ([a] * 2, (a,) + (b,): the items themselves)
-        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant, ast.Name)):
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, (ast.Add, ast.Mult)) and not any(
+                    isinstance(side, ast.Constant) and isinstance(side.value, (float, complex))
+                    for side in (node.left, node.right)):
+                return holds(node.left) or holds(node.right)  # ([a] * 2, split(a) + split(b): the items)
+            return False
+        if isinstance(node, (ast.UnaryOp, ast.Compare, ast.Constant, ast.Name)):
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
-                and not node.args and not node.keywords:
+                and not node.args and not node.keywords and _an_array(node.func.value):
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 not isinstance(node.func.value, ast.Name):  # a method of a value (x.reshape(2, 2))
             return holds(node.func.value) or any(holds(a) for a in node.args)
         return any(holds(child) for child in ast.iter_child_nodes(node))
     return holds(source.expression(text))
+
+
+_ARRAY_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "astype", "flatten", "view"}  # (no list's)
+
+
+def _an_array(node):
+    """Whether the expression ``node`` certainly gives an array (not a list): arithmetic that no list
+    takes, or an index or attribute of a NumPy call making a new array (``(np.arange(4.0) ** 2)[::-1]``)."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)) or isinstance(node, ast.Call) and \
+            isinstance(node.func, ast.Attribute) and node.func.attr in _ARRAY_METHODS:
+        node = node.func.value if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.BinOp):
+        return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
+            isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) for side in (node.left, node.right))
+    if isinstance(node, ast.UnaryOp):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FRESH_CALLS
 
 
 def _symbol(node):

@@ -4029,6 +4029,67 @@ def test_a_scalar_helpers_backward_leaves_the_upstream_it_is_given_alone():
     ''', [-0.41], dout=(-0.135, -0.3))
 
 
+@pytest.mark.parametrize("body, line", [
+    # a list's copy, and lists joined or repeated, hold the same arrays (not new ones)
+    ("b = np.arange(4.0) ** 2\nxs = [b]\nys = xs.copy()\nc = ys[0]\nc += v\nreturn b * v", 7),
+    ("b = np.arange(4.0) ** 2\nc = (np.split(b, 2) + np.split(b, 2))[0]\nc *= 3.0\nreturn b * v", 5),
+    ("b = np.arange(4.0) ** 2\nc = (np.split(b, 2) * 2)[0]\nc *= 3.0\nreturn b * v", 5),
+    # a constant and a second name for it, both set on one path of a branch (or of a loop's body)
+    ("b = v * 1.0\nc = v * 2.0\nif v[0] > 2:\n    b = np.ones(4)\n    c = b\nc[1] = v[1]\nreturn b * v", 7),
+    ("b = v * 1.0\nc = v * 2.0\nif v[0] > 2:\n    t = np.ones(4)\n    b, c = t, t\nc[1] = v[1]\nreturn b * v", 7),
+    ("b = v * 1.0\nc = v * 2.0\nfor i in range(3):\n    if v[i] > 1.9:\n        break\n    b = np.ones(4)\n"
+     "    c = b\nc[1] = v[1]\nreturn b * v", 9),
+    # a view of a constant through a NumPy function, then a write into the constant
+    ("b = np.arange(4.0)\nc = np.reshape(b, (2, 2))\nb[1] = v[0]\nreturn np.sum(c) * v", 4),
+    ("b = np.arange(4.0)\nc = np.transpose(b)\nb[:] = v\nreturn np.sum(c) * v", 4),
+    # a list or a helper's result holding a constant, written into (or the constant written into)
+    ("b = np.arange(4.0)\nxs = []\nxs.append(b)\nc = xs[0]\nc += v\nreturn b * v", 7),
+    ("b = np.arange(4.0)\nxs = [b, v]\nb += v\nreturn xs[0] * v", 5),
+    ("b = np.arange(4.0)\nc = [b for i in range(2)][0]\nc += v\nreturn b * v", 5),
+])
+def test_a_write_into_an_array_a_constant_may_be_is_refused(body, line):
+    # found by a review of the constant arrays' sharing: each gave a wrong gradient (the write into one
+    # name of the constant array was not seen by the other), the first three only after 6d193bf's
+    # relation took a list's copy and list arithmetic for new arrays
+    source = "def f(v: \"4\"):\n" + textwrap.indent(body, "    ") + "\n"
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(source, name="f")
+    assert info.value.lineno == line
+
+
+def test_a_write_through_a_helpers_result_that_may_be_a_constant_is_refused():
+    assert_refused('''
+    def ident(x):
+        return x
+    def f(v: "4"):
+        b = np.arange(4.0)
+        c = ident(b)
+        b += v
+        return c * v
+    ''', "'c' may have been changed by the write into 'b'", 8)
+    assert_refused('''
+    def rev(x):
+        return x[::-1]
+    def f(v: "4"):
+        b = np.arange(4.0)
+        c = rev(b)
+        c[1] = v[1]
+        return b * v
+    ''', "c may be the constant array np.arange", 7)
+
+
+def test_a_constant_set_on_one_path_alone_is_written_into():
+    for x in (np.array([3.0, 1.0, 2.0, 0.5]), np.array([1.0, 1.5, -2.0, 0.7])):
+        assert_right('''
+        def f(v: "4"):
+            c = v * 2.0
+            if v[0] > 2:
+                c = np.ones(4)
+            c[1] = v[1]
+            return c * v
+        ''', [x], dout=np.array([1.0, -1.0, 0.5, 2.0]))
+
+
 def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused():
     # long fuzzer seed 12121, programs 16123 and 5434 (both so on the last stop's code too): the array
     # passed was taken for a new one no name holds, so the helper's write into it was allowed; but

@@ -452,7 +452,7 @@ def test_a_write_into_a_constant_array_made_here(name):
     ("a = np.ones(3)\n    b = a.reshape(3, 1)\n    a[0] = 5.0\n    return np.sum(x * b.T)", "a shares its array"),
     # the rows a loop over it keeps, and a branch that may hand on the array itself
     ("a = np.ones((2, 3))\n    rows = []\n    for row in a:\n        rows.append(row)\n    a[0, 1] = 5.0\n"
-     "    return np.sum(x * rows[0])", "a shares its array with the value made on line 7"),
+     "    return np.sum(x * rows[0])", "a shares its array with rows here"),
     ("a = np.ones((2, 3))\n    b = a if x[0, 0] > 0 else a * 2.0\n    a[0, 1] = 5.0\n    return np.sum(x * b[0])",
      "a shares its array with b here"),
 ])
