@@ -347,9 +347,7 @@ class StatementStager:
                     self.note(items[-1])
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
-                if not getattr(stmt, "peeled_loop", False):  # (a loop written out: as after the loop, a name
-                    # it sets is unbound where it did not run, in the user's code as in the backward)
-                    self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
+                self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
@@ -450,6 +448,12 @@ class StatementStager:
         """A test's source, kept whole (it carries no gradient), reading the current versions."""
         replaced = {}
         for sub in source.walk(node):
+            if isinstance(sub, ast.Compare) and isinstance(sub.left, ast.Name) and \
+                    sub.left.id in self.forward.placeholders and len(sub.ops) == 1 and \
+                    isinstance(sub.ops[0], (ast.Is, ast.IsNot)):  # (a test the code does not decide: sentinels)
+                raise self.error(f"whether {sub.left.id!r} is None here depends on the path taken (it is set to "
+                                 f"None on line {self.forward.placeholders[sub.left.id]}), which backgen does not "
+                                 f"follow: give {sub.left.id} a value on every path, or test a flag", sub)
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.versions:
                 self.check_fresh(sub.id, sub)  # a test reading an array changed unseen
                 replaced[id(sub)] = self.versions[sub.id]
@@ -580,7 +584,20 @@ class StatementStager:
         writes_before = len(self.writes)
         stale_before = dict(self.stale)
         again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
-        outside = self.read_outside(stmt, body) | _read_before_written(again, set())  # before staging renames
+        targets = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) \
+            else set()  # (bound as each iteration starts)
+        outside = self.read_outside(stmt, body) | _read_before_written(again, targets)  # before staging renames
+        for name in sorted(_read_before_written(again, targets) & set(self.forward.placeholders)):
+            # None as the loop starts (a placeholder tidy left out, given no value since): the first
+            # iteration reads it
+            if self.versions.get(name) is None and name not in unset and not any(
+                    isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) and
+                    self.forward.placeholders[name] < n.lineno < stmt.lineno for n in source.walk(self.forward.func)):
+                raise self.error(f"{name!r} is None as this loop starts (set to None on line "
+                                 f"{self.forward.placeholders[name]}) and the loop reads it before setting it: "
+                                 "backgen follows such a None where the loop's first iteration can be written out "
+                                 f"and each test of it decided ({name} is None in the loop, no break or continue "
+                                 f"of its own, no helper given it); give {name} a value before the loop", stmt)
         try:
             items, after = self.sub_block(body, inner)
         finally:

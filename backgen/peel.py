@@ -4,10 +4,12 @@ Contract: ``peeled(func, lineno, col, inside=False) -> ast.FunctionDef | None``.
 ``func`` with the loop at ``lineno``/``col`` (0-based column, as the AST has
 it; with ``inside``, the innermost loop holding that place) replaced by its
 first iteration followed by the loop over the rest; None where that is not
-the same program or is not known to be.  A ``for`` must iterate a ``range``
+the same program or is not known to be.  A ``for`` over a ``range``
 of integer literals (or ``reversed`` of one) or a tuple or list display with
-at least one item: its target is bound to the first item, then the body runs
-once, then the loop goes over the other items.  A ``while`` must have a test
+at least one item binds its target to the first item, then the body runs
+once, then the loop goes over the other items; one over a ``range`` of other
+bounds, or over a name's rows (``for row in X``, ``enumerate(X)``,
+``zip(A, B)``), is written so under the test that it runs.  A ``while`` must have a test
 that is true on entry as the code before it in its block says (``k = 0``
 then ``while k < 2``): the body runs once, then the loop as it was.  Either
 body must hold no ``break`` or ``continue`` of its own.
@@ -78,14 +80,32 @@ def _written_out(loop, before, used):
         return [*body, loop]
     items = _items(loop.iter)
     if items is None:
-        return _range_written_out(loop, body, used)
+        return _range_written_out(loop, body, used) or _sequence_written_out(loop, body)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     if rest is None:  # one item: no loop left (its else clause runs, as after any loop without break)
         return [bind, *body, *loop.orelse]
     loop.iter = rest
-    return [bind, *body, loop]
+    return _items_first(rest, body, loop, used) + [bind, *body, loop]
+
+
+def _items_first(display, body, loop, used):
+    """The items of ``display`` (the items after the first) that read a name the body or the target
+    binds, bound to names of their own before the first iteration (Python reads them all as the loop
+    starts): ``[x, y]`` where the body sets ``y``.  Those items are then read by those names."""
+    if not isinstance(display, (ast.Tuple, ast.List)):
+        return []
+    changed = {n.id for stmt in body + [loop.target] for n in ast.walk(stmt) if isinstance(n, ast.Name)
+               and not isinstance(n.ctx, ast.Load)}
+    fresh, binds = fresh_names(set(used), bare=True), []
+    for k, item in enumerate(display.elts):
+        if name_ids(item) & changed:
+            name = fresh("item")
+            used.add(name)
+            binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=item), item))
+            display.elts[k] = ast.copy_location(ast.Name(name, ast.Load()), item)
+    return binds
 
 
 def _guarded(test, statements, loop):
@@ -97,7 +117,7 @@ def _guarded(test, statements, loop):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
-    guard.peeled_loop = True  # a name it alone sets is set as after the loop: unbound where it did not run
+    guard.peeled_loop = True  # (the test that the loop runs: sentinels gives it an else)
     return [guard]
 
 
@@ -136,6 +156,47 @@ def _range_written_out(loop, body, used):
                                            keywords=[]), loop.iter)
     guarded = _guarded(test, [bind, *body, loop], loop)
     return None if guarded is None else binds + guarded
+
+
+def _sequence_written_out(loop, body):
+    """``for row in X``, ``for i, row in enumerate(X)`` or ``for a, b in zip(A, B[::-1])`` peeled where
+    it runs: ``if 0 < len(X): row = X[0]; <body>; for row in X[1:]: ...`` (the rows after the first are
+    those of ``X[1:]``, an array's or a list's alike), what is iterated a name, an attribute or an
+    index of names the body and the target leave alone, calling nothing; else None."""
+    changed = {n.id for stmt in body + [loop.target] for n in ast.walk(stmt) if isinstance(n, ast.Name)
+               and not isinstance(n.ctx, ast.Load)}
+    iterable, start = loop.iter, None
+    if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
+            _integer(iterable.args[1]) is not None:
+        start = _integer(iterable.args[1]) if len(iterable.args) == 2 else 0
+        sequences = iterable.args[:1]
+    elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" \
+            and iterable.args and not iterable.keywords:
+        sequences = iterable.args
+    else:
+        sequences = [iterable]
+    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and not name_ids(seq) & changed and
+               not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(seq)) for seq in sequences):
+        return None  # (each read three times: an expression of names the loop leaves alone, calling nothing)
+    firsts = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
+    rests = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
+             for seq in sequences]
+    lengths = [ast.Call(func=ast.Name("len", ast.Load()), args=[copy.deepcopy(seq)], keywords=[])
+               for seq in sequences]
+    size = lengths[0] if len(lengths) == 1 else ast.Call(func=ast.Name("min", ast.Load()), args=lengths, keywords=[])
+    if start is not None:  # enumerate: the count, then the row
+        first = ast.Tuple(elts=[ast.Constant(start), firsts[0]], ctx=ast.Load())
+        rest = ast.Call(func=iterable.func, args=[rests[0], ast.Constant(start + 1)], keywords=[])
+    elif len(sequences) > 1:
+        first = ast.Tuple(elts=firsts, ctx=ast.Load())
+        rest = ast.Call(func=iterable.func, args=rests, keywords=[])
+    else:
+        first, rest = firsts[0], rests[0]
+    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+    loop.iter = ast.copy_location(rest, loop.iter)
+    test = ast.Compare(left=ast.Constant(0), ops=[ast.Lt()], comparators=[size])
+    return _guarded(test, [bind, *body, loop], loop)
 
 
 def _true_on_entry(test, before):
@@ -193,7 +254,8 @@ def _items(iterable):
     if len(numbers) == 1:
         return first, None
     rest = numbers[:-1] if backwards else numbers[1:]
-    args = [ast.Constant(rest.start), ast.Constant(rest.stop)] + ([ast.Constant(rest.step)] if rest.step != 1 else [])
+    stop = rest.stop if backwards else numbers.stop  # (range(1, 4, 2) goes on as range(3, 4, 2), as written)
+    args = [ast.Constant(rest.start), ast.Constant(stop)] + ([ast.Constant(rest.step)] if rest.step != 1 else [])
     rest = ast.Call(func=ast.Name("range", ast.Load()), args=args, keywords=[])
     if backwards:
         rest = ast.Call(func=ast.Name("reversed", ast.Load()), args=[rest], keywords=[])

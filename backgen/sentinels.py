@@ -39,7 +39,7 @@ def decide_none_tests(func):
     if not names:
         return False
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
-    folder = _Folder(names - params, name_ids(func))
+    folder = _Folder(names - params, name_ids(func), func)
     body = folder.block(copy.deepcopy(func.body), {})
     if not folder.changed or folder.undecided:
         return False
@@ -72,9 +72,10 @@ def _merge(*states):
 
 
 class _Folder:
-    def __init__(self, names, used):
+    def __init__(self, names, used, tree):
         self.names = names  # the names set to None, followed
         self.used = set(used)  # every name of the function (for the names peeling binds bounds to)
+        self.tree = tree  # the function
         self.changed = False
         self.undecided = False  # a test of a followed name left unknown
 
@@ -91,6 +92,7 @@ class _Folder:
                 written = peel._written_out(stmt, stmts[:index], self.used)
                 if written is not None:
                     self.changed = True
+                    self.raise_unless_run(written, stmt, state)
                     out += self.block(written, state)
                     continue
             out += self.statement(stmt, state)
@@ -142,11 +144,8 @@ class _Folder:
         """A loop, its body decided from what holds at the start of every iteration (what holds before
         it and what its body leaves, alike); what is known after it: that, where the body has no jump."""
         if isinstance(stmt, ast.For):
+            self.expressions(stmt.iter, state)  # (evaluated once, before the target is bound)
             self.forget(stmt.target, state)
-            if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and \
-                    stmt.iter.func.id in ("range", "enumerate", "zip", "reversed"):
-                for name in _stored([stmt.target]) if stmt.iter.func.id == "range" else ():
-                    state[name] = _VALUE
         entry = self.iteration_start(stmt, state)
         if isinstance(stmt, ast.While):
             taken, test = self.decide(stmt.test, entry)
@@ -156,9 +155,7 @@ class _Folder:
                 return ast.copy_location(ast.If(test=ast.Constant(True), body=self.block(stmt.orelse, state)
                                                 or [ast.Pass()], orelse=[]), stmt)
             self.expressions(stmt.test, entry)
-        else:
-            self.expressions(stmt.iter, state)
-        inner = dict(entry)
+        inner = self.bound_target(stmt, entry)
         stmt.body = self.block(stmt.body, inner) or [ast.Pass()]
         after = dict(entry)
         stmt.orelse = self.block(stmt.orelse, after)
@@ -167,21 +164,45 @@ class _Folder:
                      {k: v for k, v in after.items() if k not in _stored(stmt.body)})
         return stmt
 
+    @staticmethod
+    def bound_target(stmt, state):
+        """What is known as an iteration's body starts: ``state``, and a ``range`` loop's target a number."""
+        state = dict(state)
+        if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) \
+                and stmt.iter.func.id == "range":
+            state.update(dict.fromkeys(_stored([stmt.target]), _VALUE))
+        return state
+
     def iteration_start(self, stmt, state):
-        """What is known at the start of every iteration of ``stmt``: the fixed point of entering with
-        ``state`` and with what a pass of the body leaves (worked out on a copy, deciding nothing)."""
+        """What is known at the start of every iteration of ``stmt`` (and after it, its target unbound
+        by it where it runs no iteration): the fixed point of entering with ``state`` and with what a
+        pass of the body leaves (worked out on a copy, deciding nothing)."""
         entry = dict(state)
         if peel._own_jumps(stmt.body):  # (a continue ends an iteration anywhere: forget what it sets)
             return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
-            trial = _Folder(self.names, self.used)
-            ended = dict(entry)
+            trial = _Folder(self.names, self.used, self.tree)
+            ended = self.bound_target(stmt, entry)
             trial.block(copy.deepcopy(stmt.body), ended)
             merged = _merge(entry, ended)
             if merged == entry:
                 return entry
             entry = merged
         return {}
+
+    def raise_unless_run(self, written, loop, state):
+        """Where the loop written out may run no iteration (``if start < stop: ...``) and a name it
+        followed holds None before it and is read after it: that path ends there (``else: raise``),
+        as the function's does where None reaches the read (a value read by a loop that ran)."""
+        guard = written[-1]
+        if not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)) or guard.orelse:
+            return
+        nones = {name for name in self.names if state.get(name) == _NONE}
+        if any(isinstance(node, ast.Name) and node.id in nones and node.lineno > loop.end_lineno
+               for node in ast.walk(self.tree)):
+            guard.orelse = [ast.copy_location(ast.Raise(exc=ast.Call(
+                func=ast.Name("ValueError", ast.Load()), args=[ast.Constant("the loop runs no iteration")],
+                keywords=[]), cause=None), loop)]
 
     def _peels(self, stmt, state):
         """Whether writing out the first iteration of the loop ``stmt`` decides a test in it: one of a
@@ -219,8 +240,9 @@ class _Folder:
     # -- expressions -----------------------------------------------------------------------------
 
     def expressions(self, node, state):
-        """Decide the conditional expressions in ``node`` (in place)."""
-        for parent in ast.walk(node):
+        """Decide the conditional expressions in ``node`` (in place), but in a scope of their own
+        (a comprehension's or a lambda's names may be other names)."""
+        for parent in _outside_scopes(node):
             for field, value in ast.iter_fields(parent):
                 if isinstance(value, ast.IfExp):
                     setattr(parent, field, self.if_expression(value, state))
@@ -308,6 +330,19 @@ def _module_call(func):
     if isinstance(func, ast.Attribute):
         return func.attr in _ARRAY_METHODS
     return isinstance(func, ast.Name) and func.id in ("float", "abs", "len", "sum", "max", "min", "int", "list")
+
+
+def _outside_scopes(node):
+    """The nodes of ``node`` (``node`` first), none inside a comprehension, a lambda or a def."""
+    todo = [node]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo += [child for child in ast.iter_child_nodes(node) if not isinstance(child, _SCOPES)]
+
+
+_SCOPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.FunctionDef,
+           ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _stored(stmts):
