@@ -4323,3 +4323,30 @@ def test_the_decorator_refuses_returns_of_other_numbers_of_values_before_asking_
     f = backgen.backward(module.f)
     with pytest.raises(backgen.BackgenError, match="every return must give 2 values"):
         f.backward(np.full((2, 3), 0.3), np.full(3, 0.2), dout=1.0)
+
+
+@pytest.mark.parametrize("n, m", [(1, 1), (2, 0)])
+def test_a_value_set_in_two_loops_written_out_under_their_tests_is_right_or_refused(n, m):
+    # last set in two loops whose first iterations are written out under the test that each runs:
+    # taking a name set under such a test for one set after it read a stale last where the second
+    # loop did not run (dx = [-1.05, 2.25, 0] where finite differences give [0.975, 1.125, 0])
+    source = '''
+    def f(x: "3", W: "2, 3", n: int, m: int):
+        total = 0.0
+        for j in range(2):
+            h = x[0]
+            for i in range(n):
+                h = h * 0.5 + W[1]
+                last = np.sum(h)
+            g = x[1]
+            for i in range(m - j):
+                g = g * 0.5 + W[0]
+                last = np.sum(g) * last
+            total = total + last
+        return total
+    '''
+    args = [np.array([0.3, -0.5, 0.8]), np.array([[0.2, -0.3, 0.5], [0.1, 0.4, -0.2]]), n, m]
+    try:
+        assert_right(source, args)
+    except backgen.BackgenError as error:
+        assert "may be unassigned" in error.msg and error.lineno == 10
