@@ -138,8 +138,9 @@ def _range_written_out(loop, body, used):
     binds = []
     bounds = []
     for role, bound in (("start", start), ("stop", stop)):
-        if isinstance(bound, ast.Constant) or isinstance(bound, ast.Name) and bound.id not in changed:
-            bounds.append(bound)  # (the same after the first iteration as before it)
+        if isinstance(bound, ast.Constant) or not name_ids(bound) & changed and all(
+                not isinstance(n, (ast.Call, ast.NamedExpr)) or _call_of(n, "len", 1) for n in ast.walk(bound)):
+            bounds.append(bound)  # (the same after the first iteration as before it: n, X.shape[0], len(xs))
             continue
         name = fresh(role)
         binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=bound), loop))

@@ -190,16 +190,21 @@ def test_a_while_value_that_changes_shape_in_its_first_iteration_has_it_written_
 def test_a_loop_bound_written_out_takes_a_name_the_function_does_not_use():
     # range(len(X) - 1) written out under 0 < stop bound its stop to a name free in the loop only: the
     # function's own stop was overwritten (dX[0, 0] = 1.2 for 0.84)
+    # (a bound the body changes, m, is read once, as the loop starts)
     source = textwrap.dedent('''
     def f(X: "3, 4", s: float):
         stop = s * 2.0
         h = X[0]
-        for i in range(len(X) - 1):
+        m = len(X) - 1
+        for i in range(m):
             h = h * 0.5 + X * i
-        return np.sum(h ** 2) * stop
+            m = 0
+        return np.sum(h ** 2) * stop * (m + 1)
     ''')
     assert_right(source, [X, 0.7])
-    assert "if 0 < stop1:" in backgen.generate(source, name="f")
+    lines = backgen.generate(source, name="f").splitlines()
+    assert len([line for line in lines if line.strip().startswith("stop = ")]) == 1  # (the user's own)
+    assert_right(source.replace("m = len(X) - 1", "m = 2").replace("range(m)", "range(len(X) - 1)"), [X, 0.7])
 
 
 @pytest.mark.parametrize("m", [2, 1, 0])
