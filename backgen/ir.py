@@ -346,7 +346,8 @@ class Backward:
     required: tuple = ()  # parameters defaulting to None the backward needs given (if y is None: return scores)
     stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
-    sized_outputs: tuple = ()  # positions of the outputs whose length the data decides (``q[q > 0]``)
+    sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
+                             # those selected alike sharing a group
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import ast
 import copy
 import dataclasses
 import functools
+import itertools
 import math
 import operator
 import re
@@ -344,7 +345,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     if sized_params or chain:
         result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
-    selected = data_sized(result)[0] if calls and result.mode == "numpy" else {}
+    selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset())
     backwards, forwards = [], {}
     patched = {}
     iterates = set(structured.iterated(forward.func))
@@ -388,7 +389,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
-        sized = (("sized", "1"),) if main.sized_outputs else ()  # its length the data decides
+        sized = (("sized", ",".join(f"{k}:{group}" for k, group in main.sized_outputs)),) \
+            if main.sized_outputs else ()  # its results' length the data decides
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))) + sized)
     if patched:
@@ -427,13 +429,19 @@ def _passed_sized(op, selected):
     """(parameter, origins) for the arguments of the call ``op`` whose length the data decides
     (``selected``: ``reverse.data_sized``), each selection's origins numbered in the order met, so
     that arguments selected alike share a number and the key of the helper's backward is the same
-    at every call."""
-    numbers, passed = {}, []
+    at every call; a value selected otherwise on another path (``partly``) has a number of its own.
+    (parameter, None) for those passed a mask (or indices found in the data): the helper's index by
+    it selects as many elements as the data says."""
+    sized, masks, partly = selected
+    numbers, passed, count = {}, [], itertools.count()
     for param, arg in zip(op.param("params").split(","), op.args):
-        origins = selected.get(arg.name) if isinstance(arg, ir.Var) else None
+        origins = sized.get(arg.name) if isinstance(arg, ir.Var) else None
         if origins:
-            number = numbers.setdefault(origins, len(numbers))
+            number = next(count) if arg.name in partly else \
+                numbers[origins] if origins in numbers else numbers.setdefault(origins, next(count))
             passed.append((param, frozenset({("a selection the caller passes", number)})))
+        if isinstance(arg, ir.Var) and arg.name in masks:
+            passed.append((param, None))
     return tuple(passed)
 
 

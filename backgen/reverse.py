@@ -181,8 +181,18 @@ class _Reverser(FlowReverser):
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
             full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
-            sized_outputs=tuple(k for k, atom in enumerate(staged.outputs) if isinstance(atom, ir.Var) and
-                                atom.name in self.sized))
+            sized_outputs=self.sized_outputs())
+
+    def sized_outputs(self):
+        """``(position, group)`` for the outputs whose length the data decides, those selected alike
+        (the same masks, on every path) sharing a group."""
+        groups, out = {}, []
+        for k, atom in enumerate(self.staged.outputs):
+            if isinstance(atom, ir.Var) and atom.name in self.sized:
+                origins = self.sized[atom.name]
+                key = ("partly", k) if atom.name in self.partly_sized else origins
+                out.append((k, groups.setdefault(key, len(groups))))
+        return tuple(out)
 
     def in_place(self, forward, missing, groups, zeros, returns):
         """The forward, the groups and the missing upstreams' zeros with the copies no line can observe
@@ -1164,37 +1174,41 @@ def data_sized(staged):
     """``({name: origins}, masks, partly)``: the values whose length depends on the data, as selected
     by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
     number) here or in a helper returning them, each with
-    the masks that select it (a helper's call: its own); the masks; and those of the values that some
-    line sets to a value of another length (an if's other path, a loop's value before it), which are
-    never of the same length as another selection for sure.  Values computed from them are marked too
+    the masks that select it (a helper's call: its own); the masks (``_masks``); and those of the
+    values that some line sets to a value of another length or selected otherwise (an if's other
+    path, a loop's value before it), which are never of the same length as another selection for
+    sure.  Values computed from them are marked too
     (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
     helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too."""
-    masks = {}  # name -> the mask it is: its text, and the innermost loop computing it
-    for op, loop in _ops_in_loops(staged.body, None):
-        if op.rule in ("inert", "copy", "getitem") and _selects(op, masks):
-            masks[op.target] = masks.get(op.args[0].name) if op.rule != "inert" else (op.source, loop)
-    sized = {param: origins for param, origins in staged.sized_params}
+    masks = _masks(staged)
+    sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and _index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
-    exits = [(c, v.name) for loop in ir.loops_in(staged.body) for c, v in loop.exits if isinstance(v, ir.Var)]
+    exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
     displays = _displays(staged)
+    calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
     changed = True
     while changed:
         before, unmarked = dict(sized), set()  # unmarked: set by a line to a value of a length not selected
+        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it
         for op in ir.ops_in(staged.body):
             origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
             if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
                 origins |= frozenset().union(*(sized.get(part, frozenset())
                                                for part in ast.literal_eval(op.param("index_vars") or "()")))
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
-                origins = frozenset({(f"{op.param('function')}() on line {op.line}", id(op))})
+                origins = frozenset().union(*_call_items(op).values())
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
-            if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 0]]: as many as listed
+            if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 3]]: as many as listed
                 args = args[1:]
             item = _display_item(op, displays)
             if item is not None:  # g[0] of g = (a, b): a's mark alone
                 args = (item,)
+            position = _call_item(op, calls)
+            if position is not None:  # s of s, t = helper(...): the mark of its own result alone
+                args = args[1:]
+                origins |= _call_items(calls[op.args[0].name]).get(position, frozenset())
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
@@ -1208,11 +1222,111 @@ def data_sized(staged):
                 continue
             if origins and staged.shapes.get(op.target, ()) != ():
                 sized[op.target] = sized.get(op.target, frozenset()) | origins
+                made[op.target].add(origins)
         for carried, value in exits:
             if value in sized:
                 sized[carried] = sized.get(carried, frozenset()) | sized[value]
+                made[carried].add(sized[value])
+            else:  # a loop's value set to one of another length (the loop ran: not the selection before it)
+                unmarked.add(carried)
         changed = sized != before
+    # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
+    unmarked |= {name for name, origins in made.items() if len(origins) > 1}
     return sized, masks, frozenset(name for name in sized if name in unmarked)
+
+
+def _masks(staged):
+    """``{name: mask}`` for the names holding a boolean mask (a comparison, ``~m``, ``m & n``, or any
+    value the walk of the shapes saw index as booleans: ``np.greater(b, 0)``, ``(b > 0).copy()``, a
+    mask taken from a list), indices found in the data (``np.nonzero(m)``) or an integer of a number
+    (``int(np.sum(m))``, a bound), each as the text computing it and the innermost loop around it: two
+    written alike in the same loop (or outside loops) are one (its values are named once).  A name set
+    to another mask, or to none, on another path (an if's, a loop's) is a mask of its own, and so is a
+    parameter holding booleans or one its caller passes a mask (``staged.sized_params``, origins None)."""
+    boolean = getattr(staged.shapes, "boolean", frozenset())
+    passed = {param for param, origins in staged.sized_params if origins is None}
+    if not boolean and not passed and not any(
+            op.rule == "inert" and _selects(op, {}) for op in ir.ops_in(staged.body)):
+        return {}  # (no mask anywhere: most functions)
+    setters = collections.defaultdict(list)  # name -> (operation or a loop's value at its end, loop)
+    for op, loop in _ops_in_loops(staged.body, None):
+        setters[op.target].append((op, loop))
+    variables = {}  # a loop's variable -> the loop
+    for loop in ir.loops_in(staged.body):
+        for carried, value in loop.exits:
+            setters[carried].append((value, id(loop)))
+        if loop.var:
+            variables[loop.var] = id(loop)
+    masks, known, busy = {}, {}, set()
+
+    def own(name):  # a mask of its own, in the innermost loop setting it (its length may change there)
+        loops = [loop for _, loop in setters.get(name, ()) if loop is not None]
+        return f"{name} (its own)", variables.get(name, loops[0] if loops else None)
+
+    def mask(name):
+        if name in known:
+            return known[name]
+        if name in busy:  # (a loop feeding it back: its own)
+            return own(name)
+        busy.add(name)
+        found = set()
+        if name in staged.params or name not in setters:  # a parameter, a loop's variable
+            found.add(own(name) if name in boolean or name in passed else None)
+        for item, loop in setters.get(name, ()):
+            if isinstance(item, ir.Var):  # a loop's value at its end
+                found.add(mask(item.name))
+            elif not isinstance(item, ir.Op):
+                found.add(None)
+            elif item.rule in ("copy", "np.copy", "getitem") and item.args and isinstance(item.args[0], ir.Var) \
+                    and (item.rule != "getitem" or item.param("index_vars") in (None, "()")
+                         and _items_or_number(staged.shapes.get(item.args[0].name))) \
+                    and mask(item.args[0].name) is not None:  # (t[0] of t = np.nonzero(m), a copy; not M[0], a
+                # row of a mask of rows, which selects fewer)
+                found.add(mask(item.args[0].name))
+            elif item.rule == "inert" and _selects(item, {}) or name in boolean:
+                found.add((item.source, loop))
+            else:
+                found.add(None)
+        busy.discard(name)
+        if found == {None}:
+            known[name] = None
+        else:
+            known[name] = masks[name] = found.pop() if len(found) == 1 else own(name)
+        return known[name]
+
+    for name in list(setters) + list(staged.params) + sorted(boolean | passed):
+        if name in setters or name in staged.params or name.isidentifier():
+            mask(name)
+    return masks
+
+
+def _items_or_number(shape):
+    """Whether a value of ``shape`` is a tuple or list (``np.nonzero(m)``), a number, or of no shape known."""
+    return not shape or isinstance(shape, Items)
+
+
+def _call_items(op):
+    """``{position: origins}`` for the results of a helper's call ``op`` whose length the data decides
+    (its ``sized``: ``position:group`` pairs, results selected alike in the helper sharing a group)."""
+    label = f"{op.param('function')}() on line {op.line}"
+    items = {}
+    for pair in op.param("sized").split(","):
+        position, _, group = pair.partition(":")
+        items[int(position)] = frozenset({(f"{label} ({group})", id(op))})
+    return items
+
+
+def _call_item(op, calls):
+    """The position of the result ``op`` reads (``parts[1]``) of a call in ``calls`` of several, else None."""
+    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in calls \
+            or calls[op.args[0].name].param("outputs", "1") == "1":
+        return None
+    try:
+        index = ast.literal_eval(op.param("index") or "None")
+    except (ValueError, SyntaxError):
+        return None
+    count = int(calls[op.args[0].name].param("outputs"))
+    return index % count if type(index) is int and -count <= index < count else None
 
 
 def _displays(staged):

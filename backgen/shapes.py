@@ -316,6 +316,8 @@ class _Shapes(dict):
         self.integers = _Integers()
         self.mixed = set()
         self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
+        self.boolean = set()  # the parts of an index (names, constants' texts) that held booleans there: a
+                              # boolean mask, selecting as many elements as the data says (whatever spells it)
 
 
 class Items(tuple):
@@ -505,6 +507,8 @@ class _Walker:
             env[op.target] = np.asarray(env[op.target])
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
+        if op.rule in ("getitem", "setitem"):
+            self.boolean_index(op, env)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is
             choices = op.args if op.rule in ("max", "min") else op.args[1:]  # the result, it has one shape
             for atom in choices:
@@ -523,6 +527,21 @@ class _Walker:
             except Exception:
                 return
             self.record(f"{op.target}[{index}]", part, op.line, origin=op)
+
+    def boolean_index(self, op, env):
+        """Note the parts of ``op``'s index that hold booleans (``b[m]`` with ``m = np.greater(b, 0)``,
+        ``(b > 0).copy()``, a mask from a list): what the index is, not how it is spelled."""
+        for part in ast.literal_eval(op.param("index_vars") or "()"):
+            if part in self.shapes.boolean:
+                continue
+            value = env.get(part, _MISSING)
+            if value is _MISSING:
+                try:
+                    value = eval(part, self.namespace, env)
+                except Exception:  # noqa: BLE001 (a part of no value here: nothing to note)
+                    continue
+            if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype == np.bool_:
+                self.shapes.boolean.add(part)
 
     def counted_by(self, op, env):
         """Follow lists whose length the path decides (see ``counted``): a list made from one is one

@@ -315,6 +315,144 @@ def test_a_selection_passed_to_a_helper_is_right_where_selected_alike_or_reduced
         ''', [b], dout=np.array([1.0, -2.0, 0.5]))
 
 
+SELECTING = [np.array([-0.5, -1.0, -2.0]), np.array([0.5, -1.0, -2.0]), np.array([0.5, 1.0, -2.0])]  # 0, 1, 2 of b > 0
+C3 = np.array([1.5, 2.0, -3.0])
+
+
+def test_a_value_selected_on_one_path_only_is_never_selected_alike_in_a_helper():
+    # p is b[m] on one path, b * 1.0 on the other: passed with q = c[m], it was numbered as selected
+    # alike with q, and p * q accepted in the helper (a ValueError in the backward at one element selected)
+    assert_refused('''
+    def step(p, q):
+        return np.sum(p * q)
+    def f(b: "3", c: "3"):
+        m = b > 0
+        p = b[m]
+        q = c[m]
+        if c[0] > 0:
+            p = b * 1.0
+        return step(p, q)
+    ''', "'p' is selected by a boolean mask", 3)
+
+
+def test_a_mask_set_otherwise_on_one_path_is_a_mask_of_its_own():
+    # m is b > 5 or c < -5 by the path: c[m] was taken as selected by b > 5, as p is (a ValueError at
+    # one element selected by one mask, two by the other)
+    for call in ("np.sum(p * q)", "step(p, q)"):
+        assert_refused(f'''
+        def step(p, q):
+            return np.sum(p * q)
+        def f(b: "3", c: "3"):
+            m = b > 5
+            p = b[m]
+            if c[0] > 0:
+                m = c < -5
+            q = c[m]
+            return {call}
+        ''', "'p' is selected by a boolean mask", 10 if call.startswith("np") else 3)
+    assert_refused('''
+    def f(b: "3", c: "3"):
+        m1 = b > 5
+        m2 = c < -5
+        if b[0] > 0:
+            p = b[m1]
+        else:
+            p = b[m2]
+        if c[0] > 0:
+            q = c[m1]
+        else:
+            q = c[m2]
+        return np.sum(p * q)
+    ''', "'p' is selected by a boolean mask", 13)
+    for b in SELECTING:  # one mask, whichever the path: selected alike
+        for c in (C3, -C3):
+            assert_right('''
+            def f(b: "3", c: "3"):
+                if c[0] > 0:
+                    m = b > 0
+                else:
+                    m = c < 0
+                return np.sum(b[m] * c[m])
+            ''', [b, c])
+
+
+def test_a_mask_passed_to_a_helper_selects_as_the_data_says_there():
+    assert_refused('''
+    def step(p, m, q):
+        return np.sum(p[m] * q)
+    def f(b: "3", c: "3"):
+        return step(b, b > 0, c)
+    ''', "selected by a boolean mask", 3)
+    assert_refused('''
+    def step(p, i, q):
+        return np.sum(p[i] * q)
+    def f(b: "3", c: "3"):
+        return step(b, np.flatnonzero(b > 0), c)
+    ''', "selected by a boolean mask", 3)
+    assert_refused('''
+    def s(p, m):
+        return p[m]
+    def f(b: "3", c: "3"):
+        return np.sum(s(b, b > 0) * c)
+    ''', "the result of s\\(\\) is selected by a boolean mask", 5)
+    for b in SELECTING:
+        assert_right('''
+        def step(p, m, q):
+            return np.sum(p[m] * q[m])
+        def f(b: "3", c: "3"):
+            return step(b, b > 0, c)
+        ''', [b, C3])
+
+
+@pytest.mark.parametrize("made, taken", [("(b > 0).astype(bool)", "ms"), ("np.array(b > 0)", "ms"),
+                                         ("np.greater(b, 0)", "ms"), ("(b > 0).copy()", "ms"),
+                                         ("np.where(b > 0, True, False)", "ms"), ("[b > 0]", "ms[0]"),
+                                         ("(b > 0, b > 1)", "ms[0]")])
+def test_a_mask_is_known_by_the_booleans_it_holds_not_by_its_spelling(made, taken):
+    # a mask not written as a comparison went unseen: b[m] * c accepted, a ValueError at one element selected
+    assert_refused(f'''
+    def f(b: "3", c: "3"):
+        ms = {made}
+        m = {taken}
+        return np.sum(b[m] * c)
+    ''', "selected by a boolean mask", 5)
+    for b in SELECTING:
+        assert_right(f'''
+        def f(b: "3", c: "3"):
+            ms = {made}
+            m = {taken}
+            return np.sum(b[m] * c[m])
+        ''', [b, C3])
+
+
+def test_each_result_of_a_helper_keeps_its_own_length():
+    # s, t = step(...): both took the mark of the call, and s * t was taken as selected alike
+    assert_refused('''
+    def step(p, q, m):
+        return (p[m], q)
+    def f(b: "3", c: "3"):
+        s, t = step(b, c, b > 0)
+        return np.sum(s * t)
+    ''', "'s' is selected by a boolean mask", 6)
+    assert_refused('''
+    def step(p, q):
+        m = p > 0
+        return (p[m], q)
+    def f(b: "3", c: "3"):
+        s, t = step(b, c)
+        return np.sum(s * t)
+    ''', "'s' is selected by a boolean mask", 7)
+    for b in SELECTING:
+        assert_right('''
+        def step(p, q):
+            m = p > 0
+            return (p[m], q[m])
+        def f(b: "3", c: "3"):
+            s, t = step(b, c)
+            return np.sum(s * t)
+        ''', [b, C3])
+
+
 def test_an_item_of_a_tuple_is_marked_by_that_item_alone():
     # long fuzzer seed 10303, program 4246: h = g[0] took the mark of g's other item (made from a
     # selection), so c * h was taken as two values selected alike and accepted; it raised at other lengths
