@@ -389,8 +389,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
+        # its results whose length the data decides (known of a helper in NumPy code: none there, none here)
         sized = (("sized", ",".join(f"{k}:{group}" for k, group in main.sized_outputs)),) \
-            if main.sized_outputs else ()  # its results' length the data decides
+            if main.sized_outputs or main.mode == "numpy" else ()
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
                                                                       ("wrt", ",".join(helper_wrt))) + sized)
     if patched:

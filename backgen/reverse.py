@@ -1188,18 +1188,27 @@ def data_sized(staged):
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
     displays = _displays(staged)
     calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
+    lengths = {name: frozenset({mask}) for name, mask in masks.items() if staged.shapes.get(name) == ()}  # counts
     changed = True
     while changed:
-        before, unmarked = dict(sized), set()  # unmarked: set by a line to a value of a length not selected
-        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it
+        before, unmarked = (dict(sized), dict(lengths)), set()  # unmarked: set by a line to a value of a length
+        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it   (not selected)
         for op in ir.ops_in(staged.body):
+            if staged.shapes.get(op.target) == ():  # a number: a length the data decides (len(p)), or not
+                length = _length(op, sized, lengths, staged.shapes)
+                if length:
+                    lengths[op.target] = lengths.get(op.target, frozenset()) | length
+                continue
             origins = frozenset(_index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            origins |= _made_of_lengths(op, lengths, sized)
             if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
                 origins |= frozenset().union(*(sized.get(part, frozenset())
                                                for part in ast.literal_eval(op.param("index_vars") or "()")))
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
                 origins = frozenset().union(*_call_items(op).values())
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
+            if op.rule == "call" and op.param("sized") is not None:  # a helper's results: marked there (its selections,
+                args = ()  # the caller's it passes them on), else of the lengths it computes (p[-1] * q)
             if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 3]]: as many as listed
                 args = args[1:]
             item = _display_item(op, displays)
@@ -1229,10 +1238,81 @@ def data_sized(staged):
                 made[carried].add(sized[value])
             else:  # a loop's value set to one of another length (the loop ran: not the selection before it)
                 unmarked.add(carried)
-        changed = sized != before
+        changed = (sized, lengths) != before
     # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
     unmarked |= {name for name, origins in made.items() if len(origins) > 1}
     return sized, masks, frozenset(name for name in sized if name in unmarked)
+
+
+def _length(op, sized, lengths, shapes):
+    """The origins of the number ``op`` computes where it is a length the data decides: ``len(p)`` or
+    ``p.shape[0]`` of a selection ``p`` (``p``'s own: an array of that length is selected alike), and
+    a count of its own where it is computed from one otherwise (``len(p) - 1``, ``p.size``)."""
+    read = op.reads()
+    if not read & (set(sized) | set(lengths)):
+        return frozenset()
+    node = source.expression(op.source) if op.source else None
+    of = _length_of(node)
+    if of in sized and (of != _size_of(node) or len(shapes.get(of) or ()) == 1):
+        return sized[of]
+    if read & set(lengths) or any(_length_of(sub) in sized for sub in (ast.walk(node) if node is not None else ())):
+        return frozenset({(f"{op.target} (a count of its own)", None)})
+    return frozenset()  # (np.sum(p), p[0]: a number, not a length)
+
+
+def _size_of(node):
+    """``p`` of ``p.size`` or ``np.size(p)``, else None."""
+    if isinstance(node, ast.Attribute) and node.attr == "size" and isinstance(node.value, ast.Name):
+        return node.value.id
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "size" and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Name) and not node.keywords:
+        return node.args[0].id
+    return None
+
+
+def _length_of(node):
+    """``p`` of ``len(p)``, ``p.shape[0]``, ``np.shape(p)[0]``, ``p.size`` or ``np.size(p)``, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+            len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+        return node.args[0].id
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
+        shape = node.value
+        if isinstance(shape, ast.Attribute) and shape.attr == "shape" and isinstance(shape.value, ast.Name):
+            return shape.value.id
+        if isinstance(shape, ast.Call) and getattr(shape.func, "attr", None) == "shape" and len(shape.args) == 1 \
+                and isinstance(shape.args[0], ast.Name):
+            return shape.args[0].id
+    return _size_of(node)
+
+
+CONSTRUCTORS = {"ones", "zeros", "empty", "arange"}  # np.ones(n), np.ones((n, 3)): a first axis of n
+
+
+def _made_of_lengths(op, lengths, sized):
+    """The origins of an array ``op`` makes of lengths the data decides (``np.ones(len(p))``: ``p``'s,
+    its first axis that long; one of its own where such a length is read otherwise: ``np.full(3, n)``
+    and ``x[:n]`` are marked too, but not ``X[n - 1]``, a row)."""
+    if op.rule == "getitem" and (lengths or sized):  # a slice's bound (x[:n], x[:len(p)])
+        node = source.expression(f"_[{op.param('index')}]") if op.param("index") else None
+        bounds = [sub for part in (ast.walk(node.slice) if node is not None else ()) if isinstance(part, ast.Slice)
+                  for sub in ast.walk(part)]
+        if any(isinstance(sub, ast.Name) and sub.id in lengths or _length_of(sub) in sized for sub in bounds):
+            return frozenset({(f"{op.target} (made of a count)", None)})
+        return frozenset()
+    if not lengths or op.rule == "setitem":
+        return frozenset()
+    read = op.reads() & set(lengths)
+    if not read:
+        return frozenset()
+    node = source.expression(op.source) if op.source else None
+    if isinstance(node, ast.Call) and len(node.args) == 1 and getattr(node.func, "attr", None) in CONSTRUCTORS \
+            and all(k.arg == "dtype" for k in node.keywords):
+        first = node.args[0]
+        if isinstance(first, ast.Tuple) and first.elts and node.func.attr != "arange":
+            first = first.elts[0]
+        if isinstance(first, ast.Name) and read == {first.id}:
+            return lengths[first.id]
+    return frozenset({(f"{op.target} (made of a count)", None)})
 
 
 def _masks(staged):

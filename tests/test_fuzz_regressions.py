@@ -453,6 +453,60 @@ def test_each_result_of_a_helper_keeps_its_own_length():
         ''', [b, C3])
 
 
+def test_a_value_a_loop_sets_anew_is_not_the_selection_it_held_before():
+    # p = b[m], then p = c * 1.0 where the loop runs: p * c[m] was taken as selected alike (a ValueError
+    # in the backward at one element selected)
+    assert_refused('''
+    def f(b: "3", c: "3"):
+        m = b > 0
+        p = b[m]
+        for i in range(int(c[0] > 0)):
+            p = c * 1.0
+        return np.sum(p * c[m])
+    ''', "'p' is selected by a boolean mask", 7)
+
+
+def test_a_helper_result_of_a_number_of_a_selection_is_of_the_length_the_helper_computes():
+    # p[-1] * q is as long as q, whatever p's length: it was taken as selected (the call read p) and refused
+    for b in SELECTING[1:] + [np.array([0.5, 1.0, 2.0])]:
+        assert_right('''
+        def step(p, q):
+            return p[-1] * q
+        def f(b: "3", c: "3"):
+            m = b > 0
+            return np.sum(step(b[m], c) * c)
+        ''', [b, C3])
+
+
+def test_an_array_as_long_as_a_selection_is_selected_alike():
+    for b in SELECTING:
+        assert_right('''
+        def f(b: "3", c: "3"):
+            p = b[b > 0]
+            return np.sum(p * np.ones(len(p))) + np.sum(p * np.arange(len(p)) + p * np.zeros((p.shape[0],)))
+        ''', [b, C3])
+
+
+def test_an_array_as_long_as_a_count_the_data_decides_is_refused_against_another():
+    # np.ones(n) * c with n = int(np.sum(b > 0)): dc = t * dout, of one element where one was selected
+    assert_refused('''
+    def f(b: "3", c: "3"):
+        n = int(np.sum(b > 0))
+        return np.sum(np.ones(n) * c)
+    ''', "selected by a boolean mask", 4)
+    assert_refused('''
+    def f(b: "3", c: "3"):
+        p = b[b > 0]
+        return np.sum(c[:len(p)] * c)
+    ''', "selected by a boolean mask", 4)
+    assert_refused('''
+    def f(b: "3", c: "3"):
+        p = b[b > 0]
+        n = len(p) - 1
+        return np.sum(p[1:] * np.ones(n))
+    ''', "selected by a boolean mask", 5)
+
+
 def test_an_item_of_a_tuple_is_marked_by_that_item_alone():
     # long fuzzer seed 10303, program 4246: h = g[0] took the mark of g's other item (made from a
     # selection), so c * h was taken as two values selected alike and accepted; it raised at other lengths
