@@ -1188,14 +1188,20 @@ def data_sized(staged):
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
     displays = _displays(staged)
     calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
-    lengths = {name: frozenset({mask}) for name, mask in masks.items() if staged.shapes.get(name) == ()}  # counts
+    boolean = getattr(staged.shapes, "boolean", frozenset())  # (a count of the data, int(np.sum(m)); not a
+    counts = {name for name, mask in masks.items() if staged.shapes.get(name) == () and name not in boolean}  # test)
+    lengths, derived = {}, set()  # derived: numbers computed from masks or selections (np.sum(m))
     changed = True
     while changed:
-        before, unmarked = (dict(sized), dict(lengths)), set()  # unmarked: set by a line to a value of a length
+        before, unmarked = (dict(sized), dict(lengths), set(derived)), set()  # unmarked: set by a line to a value of a length
         made = collections.defaultdict(set)  # name -> the origins each line setting it gives it   (not selected)
         for op in ir.ops_in(staged.body):
             if staged.shapes.get(op.target) == ():  # a number: a length the data decides (len(p)), or not
-                length = _length(op, sized, lengths, staged.shapes)
+                if op.reads() & (derived | set(sized) | set(lengths) | (set(masks) - counts)):
+                    derived.add(op.target)
+                length = frozenset({masks[op.target]}) if op.target in counts and op.target in derived else \
+                    _length(op, sized, lengths, staged.shapes)  # (int(s) of a number the user passes: the
+                # decorator keeps its code per value)
                 if length:
                     lengths[op.target] = lengths.get(op.target, frozenset()) | length
                 continue
@@ -1238,7 +1244,7 @@ def data_sized(staged):
                 made[carried].add(sized[value])
             else:  # a loop's value set to one of another length (the loop ran: not the selection before it)
                 unmarked.add(carried)
-        changed = (sized, lengths) != before
+        changed = (sized, lengths, derived) != before
     # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
     unmarked |= {name for name, origins in made.items() if len(origins) > 1}
     return sized, masks, frozenset(name for name in sized if name in unmarked)
@@ -1322,7 +1328,9 @@ def _masks(staged):
     (``int(np.sum(m))``, a bound), each as the text computing it and the innermost loop around it: two
     written alike in the same loop (or outside loops) are one (its values are named once).  A name set
     to another mask, or to none, on another path (an if's, a loop's) is a mask of its own, and so is a
-    parameter holding booleans or one its caller passes a mask (``staged.sized_params``, origins None)."""
+    loop's variable holding booleans and a helper's parameter its caller passes a mask
+    (``staged.sized_params``, origins None); not a parameter the user passes (the decorator keeps its
+    code per count each selects: ``api._selected``)."""
     boolean = getattr(staged.shapes, "boolean", frozenset())
     passed = {param for param, origins in staged.sized_params if origins is None}
     if not boolean and not passed and not any(
@@ -1350,8 +1358,10 @@ def _masks(staged):
             return own(name)
         busy.add(name)
         found = set()
-        if name in staged.params or name not in setters:  # a parameter, a loop's variable
-            found.add(own(name) if name in boolean or name in passed else None)
+        if name in staged.params:  # (one the user passes: the decorator's code is kept per count it selects)
+            found.add(own(name) if name in passed else None)
+        elif name not in setters:  # a loop's variable
+            found.add(own(name) if name in boolean else None)
         for item, loop in setters.get(name, ()):
             if isinstance(item, ir.Var):  # a loop's value at its end
                 found.add(mask(item.name))
@@ -1374,9 +1384,8 @@ def _masks(staged):
             known[name] = masks[name] = found.pop() if len(found) == 1 else own(name)
         return known[name]
 
-    for name in list(setters) + list(staged.params) + sorted(boolean | passed):
-        if name in setters or name in staged.params or name.isidentifier():
-            mask(name)
+    for name in list(setters) + list(staged.params) + list(variables):
+        mask(name)
     return masks
 
 

@@ -316,8 +316,8 @@ class _Shapes(dict):
         self.integers = _Integers()
         self.mixed = set()
         self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
-        self.boolean = set()  # the parts of an index (names, constants' texts) that held booleans there: a
-                              # boolean mask, selecting as many elements as the data says (whatever spells it)
+        self.boolean = set()  # the values (and the parts of an index: a loop's variable) that held booleans:
+                              # a boolean mask, selecting as many elements as the data says (whatever spells it)
 
 
 class Items(tuple):
@@ -507,6 +507,9 @@ class _Walker:
             env[op.target] = np.asarray(env[op.target])
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
+        value = env[op.target]
+        if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype == np.bool_:
+            self.shapes.boolean.add(op.target)
         if op.rule in ("getitem", "setitem"):
             self.boolean_index(op, env)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is

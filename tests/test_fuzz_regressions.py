@@ -376,6 +376,26 @@ def test_a_mask_set_otherwise_on_one_path_is_a_mask_of_its_own():
             ''', [b, c])
 
 
+def test_a_mask_the_caller_never_indexes_by_is_known_as_one_in_the_helper():
+    # m = np.greater(b, 0) indexes nothing in f: it was not known there as a mask, so not passed as one,
+    # and p[m] * q was accepted in the helper (a ValueError in the backward at one element selected)
+    assert_refused('''
+    def step(p, m, q):
+        return np.sum(p[m] * q)
+    def f(b: "3", c: "3"):
+        m = np.greater(b, 0)
+        return step(b, m, c)
+    ''', "selected by a boolean mask", 3)
+    for b in SELECTING:
+        assert_right('''
+        def step(p, m, q):
+            return np.sum(p[m] * q[m])
+        def f(b: "3", c: "3"):
+            m = np.greater(b, 0)
+            return step(b, m, c)
+        ''', [b, C3])
+
+
 def test_a_mask_passed_to_a_helper_selects_as_the_data_says_there():
     assert_refused('''
     def step(p, m, q):
