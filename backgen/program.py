@@ -345,7 +345,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     if sized_params or chain:
         result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
-    selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset())
+    selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
     backwards, forwards = [], {}
     patched = {}
     iterates = set(structured.iterated(forward.func))
@@ -431,9 +431,9 @@ def _passed_sized(op, selected):
     (``selected``: ``reverse.data_sized``), each selection's origins numbered in the order met, so
     that arguments selected alike share a number and the key of the helper's backward is the same
     at every call; a value selected otherwise on another path (``partly``) has a number of its own.
-    (parameter, None) for those passed a mask (or indices found in the data): the helper's index by
-    it selects as many elements as the data says."""
-    sized, masks, partly = selected
+    (parameter, None) for those passed a mask (or indices found in the data, or a length the data
+    decides: len(p)): the helper's index by it selects as many elements as the data says."""
+    sized, masks, partly, lengths = selected
     numbers, passed, count = {}, [], itertools.count()
     for param, arg in zip(op.param("params").split(","), op.args):
         origins = sized.get(arg.name) if isinstance(arg, ir.Var) else None
@@ -441,7 +441,7 @@ def _passed_sized(op, selected):
             number = next(count) if arg.name in partly else \
                 numbers[origins] if origins in numbers else numbers.setdefault(origins, next(count))
             passed.append((param, frozenset({("a selection the caller passes", number)})))
-        if isinstance(arg, ir.Var) and arg.name in masks:
+        if isinstance(arg, ir.Var) and (arg.name in masks or arg.name in lengths):
             passed.append((param, None))
     return tuple(passed)
 

@@ -132,7 +132,7 @@ class _Reverser(FlowReverser):
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
         self.uses = self.count_uses(active)
-        self.sized, self.masks, self.partly_sized = data_sized(staged) if self.numpy else ({}, {}, frozenset())
+        self.sized, self.masks, self.partly_sized, _ = data_sized(staged) if self.numpy else ({}, {}, frozenset(), {})
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
@@ -1171,26 +1171,29 @@ COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x
 
 
 def data_sized(staged):
-    """``({name: origins}, masks, partly)``: the values whose length depends on the data, as selected
+    """``({name: origins}, masks, partly, lengths)``: the values whose length depends on the data, as selected
     by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
     number) here or in a helper returning them, each with
     the masks that select it (a helper's call: its own); the masks (``_masks``); and those of the
     values that some line sets to a value of another length or selected otherwise (an if's other
     path, a loop's value before it), which are never of the same length as another selection for
-    sure.  Values computed from them are marked too
+    sure; and the numbers that are lengths the data decides (``len(p)``, ``int(np.sum(m))``), with
+    their origins.  Values computed from them are marked too
     (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
     helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too."""
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and _index_origins(op, masks) for op in ir.ops_in(staged.body)):
-        return sized, masks, frozenset()  # (no mask, and no helper's selection by one: no length the data decides)
+        return sized, masks, frozenset(), {}  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
     displays = _displays(staged)
     calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
     boolean = getattr(staged.shapes, "boolean", frozenset())  # (a count of the data, int(np.sum(m)); not a
     counts = {name for name, mask in masks.items() if staged.shapes.get(name) == () and name not in boolean}  # test)
-    lengths, derived = {}, set()  # derived: numbers computed from masks or selections (np.sum(m))
+    lengths = {param: frozenset({masks[param]}) for param, origins in staged.sized_params  # a helper's parameter
+               if origins is None and param in masks and staged.shapes.get(param) == ()}  # passed a length
+    derived = set()  # numbers computed from masks or selections (np.sum(m))
     changed = True
     while changed:
         before, unmarked = (dict(sized), dict(lengths), set(derived)), set()  # unmarked: set by a line to a value of a length
@@ -1247,7 +1250,7 @@ def data_sized(staged):
         changed = (sized, lengths, derived) != before
     # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
     unmarked |= {name for name, origins in made.items() if len(origins) > 1}
-    return sized, masks, frozenset(name for name in sized if name in unmarked)
+    return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
 
 
 def _length(op, sized, lengths, shapes):

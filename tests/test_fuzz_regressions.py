@@ -527,6 +527,18 @@ def test_an_array_as_long_as_a_count_the_data_decides_is_refused_against_another
     ''', "selected by a boolean mask", 5)
 
 
+def test_a_length_the_data_decides_passed_to_a_helper_is_one_there():
+    # np.ones(n) * q in the helper, n = len(p) of a selection in the caller: dq = t * dout had one
+    # element where one was selected (finite differences: three)
+    assert_refused('''
+    def step(q, n):
+        return np.sum(np.ones(n) * q)
+    def f(b: "3", c: "3"):
+        p = b[b > 0]
+        return step(c, len(p))
+    ''', "selected by a boolean mask", 3)
+
+
 def test_an_item_of_a_tuple_is_marked_by_that_item_alone():
     # long fuzzer seed 10303, program 4246: h = g[0] took the mark of g's other item (made from a
     # selection), so c * h was taken as two values selected alike and accepted; it raised at other lengths
