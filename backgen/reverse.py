@@ -1189,15 +1189,17 @@ def data_sized(staged):
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
     displays = _displays(staged)
     calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
-    boolean = getattr(staged.shapes, "boolean", frozenset())  # (a count of the data, int(np.sum(m)); not a
-    counts = {name for name, mask in masks.items() if staged.shapes.get(name) == () and name not in boolean}  # test)
+    boolean = getattr(staged.shapes, "boolean", frozenset())
+    counts = {name for name, mask in masks.items()  # int(np.sum(m)), a count of the data; not a test, b[0] > 0
+              if staged.shapes.get(name) == () and name not in boolean}
     lengths = {param: frozenset({masks[param]}) for param, origins in staged.sized_params  # a helper's parameter
                if origins is None and param in masks and staged.shapes.get(param) == ()}  # passed a length
     derived = set()  # numbers computed from masks or selections (np.sum(m))
     changed = True
     while changed:
-        before, unmarked = (dict(sized), dict(lengths), set(derived)), set()  # unmarked: set by a line to a value of a length
-        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it   (not selected)
+        before = (dict(sized), dict(lengths), set(derived))
+        unmarked = set()  # set by a line to a value of a length not selected
+        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it
         for op in ir.ops_in(staged.body):
             if staged.shapes.get(op.target) == ():  # a number: a length the data decides (len(p)), or not
                 if op.reads() & (derived | set(sized) | set(lengths) | (set(masks) - counts)):
@@ -1216,8 +1218,8 @@ def data_sized(staged):
             if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
                 origins = frozenset().union(*_call_items(op).values())
             args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
-            if op.rule == "call" and op.param("sized") is not None:  # a helper's results: marked there (its selections,
-                args = ()  # the caller's it passes them on), else of the lengths it computes (p[-1] * q)
+            if op.rule == "call" and op.param("sized") is not None:  # a helper's results: marked there (its
+                args = ()  # selections, the caller's it passes them on), else of the lengths it computes (p[-1] * q)
             if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 3]]: as many as listed
                 args = args[1:]
             item = _display_item(op, displays)
