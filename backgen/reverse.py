@@ -1225,10 +1225,10 @@ def data_sized(staged):
             item = _display_item(op, displays)
             if item is not None:  # g[0] of g = (a, b): a's mark alone
                 args = (item,)
-            position = _call_item(op, calls)
+            position = _call_item(op, calls, staged.shapes)
             if position is not None:  # s of s, t = helper(...): the mark of its own result alone
                 args = args[1:]
-                origins |= _call_items(calls[op.args[0].name]).get(position, frozenset())
+                origins |= _call_items(calls[op.args[0].name], position).get(position, frozenset())
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
@@ -1399,10 +1399,13 @@ def _items_or_number(shape):
     return not shape or isinstance(shape, Items)
 
 
-def _call_items(op):
+def _call_items(op, item=None):
     """``{position: origins}`` for the results of a helper's call ``op`` whose length the data decides
-    (its ``sized``: ``position:group`` pairs, results selected alike in the helper sharing a group)."""
+    (its ``sized``: ``position:group`` pairs, results selected alike in the helper sharing a group);
+    ``item``: an item read of its one result, a tuple or list (``return t``), marked as its own."""
     label = f"{op.param('function')}() on line {op.line}"
+    if isinstance(item, tuple):
+        return {item: frozenset({(f"{label} (item {item[1]})", id(op))})}
     items = {}
     for pair in op.param("sized").split(","):
         position, _, group = pair.partition(":")
@@ -1410,17 +1413,21 @@ def _call_items(op):
     return items
 
 
-def _call_item(op, calls):
-    """The position of the result ``op`` reads (``parts[1]``) of a call in ``calls`` of several, else None."""
-    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in calls \
-            or calls[op.args[0].name].param("outputs", "1") == "1":
+def _call_item(op, calls, shapes):
+    """The position of the result ``op`` reads (``parts[1]``) of a call in ``calls`` of several, else None;
+    ``("item", k)`` where it reads item k of a call's one result that is a tuple or list."""
+    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in calls:
         return None
     try:
         index = ast.literal_eval(op.param("index") or "None")
     except (ValueError, SyntaxError):
         return None
+    if type(index) is not int:
+        return None
+    if calls[op.args[0].name].param("outputs", "1") == "1":
+        return ("item", index) if isinstance(shapes.get(op.args[0].name), Items) else None
     count = int(calls[op.args[0].name].param("outputs"))
-    return index % count if type(index) is int and -count <= index < count else None
+    return index % count if -count <= index < count else None
 
 
 def _displays(staged):

@@ -462,6 +462,15 @@ def test_each_result_of_a_helper_keeps_its_own_length():
         s, t = step(b, c)
         return np.sum(s * t)
     ''', "'s' is selected by a boolean mask", 7)
+    assert_refused('''
+    def step(p, q):
+        m = p > 0
+        t = (p[m], q)
+        return t
+    def f(b: "3", c: "3"):
+        s, t = step(b, c)
+        return np.sum(s * t)
+    ''', "'s' is selected by a boolean mask", 8)
     for b in SELECTING:
         assert_right('''
         def step(p, q):
