@@ -862,6 +862,11 @@ class _Reverser(FlowReverser):
             return  # selected alike: the same length (on every path)
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"
+        made = [o for o in ir.ops_in(self.staged.body) if o.target == sized[0][0] and o.rule == "getitem"]
+        line = self.staged.lines[op.line - 1] if 0 < op.line <= len(self.staged.lines) else ""
+        if what == "an operand here" and len(made) == 1 and len(made[0].source) <= 40 and \
+                made[0].source.replace(" ", "") in line.replace(" ", ""):  # b[m]: as the user's line spells it
+            what = repr(made[0].source)
         calls = [o.param("function") for o in ir.ops_in(self.staged.body) if o.rule == "call" and o.target == sized[0][0]]
         if calls:
             what = f"the result of {calls[0]}()"

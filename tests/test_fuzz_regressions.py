@@ -402,7 +402,7 @@ def test_a_mask_passed_to_a_helper_selects_as_the_data_says_there():
         return np.sum(p[m] * q)
     def f(b: "3", c: "3"):
         return step(b, b > 0, c)
-    ''', "selected by a boolean mask", 3)
+    ''', r"'p\[m\]' is selected by a boolean mask", 3)
     assert_refused('''
     def step(p, i, q):
         return np.sum(p[i] * q)
