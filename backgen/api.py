@@ -37,9 +37,10 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import read, read_helper
+from .parse import read
 from .program import backward_program, declared_shapes, guarded, program
-from .reverse import COUNTS, recomputing
+from .reverse import recomputing
+from .selections import COUNTS
 from .source import walk
 from .stage import stage
 

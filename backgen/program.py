@@ -34,7 +34,8 @@ from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
-from .reverse import data_sized, reverse
+from .reverse import reverse
+from .selections import data_sized
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -428,7 +429,7 @@ def _module_names(forward):
 
 def _passed_sized(op, selected):
     """(parameter, origins) for the arguments of the call ``op`` whose length the data decides
-    (``selected``: ``reverse.data_sized``), each selection's origins numbered in the order met, so
+    (``selected``: ``selections.data_sized``), each selection's origins numbered in the order met, so
     that arguments selected alike share a number and the key of the helper's backward is the same
     at every call; a value selected otherwise on another path (``partly``) has a number of its own.
     (parameter, None) for those passed a mask (or indices found in the data, or a length the data

@@ -1,0 +1,405 @@
+"""Values whose length the data decides: selections by a boolean mask, and what is made of them.
+
+Contract: ``data_sized(staged) -> (sized, masks, partly, lengths)`` finds, in a
+staged function, the values whose length depends on the data (``x[m]`` with
+``m`` a boolean mask, indices ``np.nonzero`` finds, a bound ``int(s)`` makes of a
+number, a helper's result marked so) with the masks that select them; the
+masks (known by what they held on the sample run, or by how they are spelled);
+the values selected otherwise on another path, which match no other selection;
+and the numbers that are such lengths (``len(p)``).  ``reverse.check_sized``
+refuses broadcasting between values whose lengths it cannot tell are equal:
+where one element is selected NumPy broadcasts it, and code written for the
+lengths seen would be wrong.
+"""
+
+import ast
+import collections
+
+from . import ir, source
+from .rules import RULES
+from .shapes import Items
+
+
+MASKS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite", "isinf", "signbit"}
+SELECTIONS = {"nonzero", "flatnonzero", "argwhere", "unique"}  # indices as many as the data says
+COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x[:int(s)] as long as s says
+          "int_", "intp", "int8", "int16", "int32", "int64", "uint", "uintp", "uint8", "uint16", "uint32", "uint64"}
+
+
+def data_sized(staged):
+    """``({name: origins}, masks, partly, lengths)``: the values whose length depends on the data, as selected
+    by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
+    number) here or in a helper returning them, each with
+    the masks that select it (a helper's call: its own); the masks (``_masks``); and those of the
+    values that some line sets to a value of another length or selected otherwise (an if's other
+    path, a loop's value before it), which are never of the same length as another selection for
+    sure; and the numbers that are lengths the data decides (``len(p)``, ``int(np.sum(m))``), with
+    their origins.  Values computed from them are marked too
+    (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
+    helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too."""
+    masks = _masks(staged)
+    sized = {param: origins for param, origins in staged.sized_params if origins is not None}
+    if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
+                             and index_origins(op, masks) for op in ir.ops_in(staged.body)):
+        return sized, masks, frozenset(), {}  # (no mask, and no helper's selection by one: no length the data decides)
+    exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
+    displays = _displays(staged)
+    calls = {op.target: op for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")}
+    boolean = getattr(staged.shapes, "boolean", frozenset())
+    counts = {name for name, mask in masks.items()  # int(np.sum(m)), a count of the data; not a test, b[0] > 0
+              if staged.shapes.get(name) == () and name not in boolean}
+    lengths = {param: frozenset({masks[param]}) for param, origins in staged.sized_params  # a helper's parameter
+               if origins is None and param in masks and staged.shapes.get(param) == ()}  # passed a length
+    derived = set()  # numbers computed from masks or selections (np.sum(m))
+    changed = True
+    while changed:
+        before = (dict(sized), dict(lengths), set(derived))
+        unmarked = set()  # set by a line to a value of a length not selected
+        made = collections.defaultdict(set)  # name -> the origins each line setting it gives it
+        for op in ir.ops_in(staged.body):
+            if staged.shapes.get(op.target) == ():  # a number: a length the data decides (len(p)), or not
+                if op.reads() & (derived | set(sized) | set(lengths) | (set(masks) - counts)):
+                    derived.add(op.target)
+                length = frozenset({masks[op.target]}) if op.target in counts and op.target in derived else \
+                    _length(op, sized, lengths, staged.shapes)  # (int(s) of a number the user passes: the
+                # decorator keeps its code per value)
+                if length:
+                    lengths[op.target] = lengths.get(op.target, frozenset()) | length
+                continue
+            origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            origins |= _made_of_lengths(op, lengths, sized)
+            if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
+                origins |= frozenset().union(*(sized.get(part, frozenset())
+                                               for part in ast.literal_eval(op.param("index_vars") or "()")))
+            if op.rule == "call" and op.param("sized"):  # a helper returning a selection by a mask
+                origins = frozenset().union(*_call_items(op).values())
+            args = op.args[:1] if op.rule == "setitem" else op.args  # a write keeps its array's shape
+            if op.rule == "call" and op.param("sized") is not None:  # a helper's results: marked there (its
+                args = ()  # selections, the caller's it passes them on), else of the lengths it computes (p[-1] * q)
+            if op.rule == "getitem" and _listed_rows(op.param("index")):  # a[[0, 0, 3]]: as many as listed
+                args = args[1:]
+            item = _display_item(op, displays)
+            if item is not None:  # g[0] of g = (a, b): a's mark alone
+                args = (item,)
+            position = _call_item(op, calls, staged.shapes)
+            if position is not None:  # s of s, t = helper(...): the mark of its own result alone
+                args = args[1:]
+                origins |= _call_items(calls[op.args[0].name], position).get(position, frozenset())
+            for atom in args:
+                if isinstance(atom, ir.Var):
+                    origins |= sized.get(atom.name, frozenset())
+            if not origins:  # (nothing to mark: most operations)
+                unmarked.add(op.target)
+                continue
+            if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
+                    not (isinstance(a, ir.Var) and a.name in sized) and any(d != 1 for d in shape_of(a, staged.shapes))
+                    for a in op.args):
+                unmarked.add(op.target)
+                continue
+            if origins and staged.shapes.get(op.target, ()) != ():
+                sized[op.target] = sized.get(op.target, frozenset()) | origins
+                made[op.target].add(origins)
+        for carried, value in exits:
+            if value in sized:
+                sized[carried] = sized.get(carried, frozenset()) | sized[value]
+                made[carried].add(sized[value])
+            else:  # a loop's value set to one of another length (the loop ran: not the selection before it)
+                unmarked.add(carried)
+        changed = (sized, lengths, derived) != before
+    # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
+    unmarked |= {name for name, origins in made.items() if len(origins) > 1}
+    return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
+
+
+def _length(op, sized, lengths, shapes):
+    """The origins of the number ``op`` computes where it is a length the data decides: ``len(p)`` or
+    ``p.shape[0]`` of a selection ``p`` (``p``'s own: an array of that length is selected alike), and
+    a count of its own where it is computed from one otherwise (``len(p) - 1``, ``p.size``)."""
+    read = op.reads()
+    if not read & (set(sized) | set(lengths)):
+        return frozenset()
+    node = source.expression(op.source) if op.source else None
+    of = _length_of(node)
+    if of in sized and (of != _size_of(node) or len(shapes.get(of) or ()) == 1):
+        return sized[of]
+    if read & set(lengths) or any(_length_of(sub) in sized for sub in (ast.walk(node) if node is not None else ())):
+        return frozenset({(f"{op.target} (a count of its own)", None)})
+    return frozenset()  # (np.sum(p), p[0]: a number, not a length)
+
+
+def _size_of(node):
+    """``p`` of ``p.size`` or ``np.size(p)``, else None."""
+    if isinstance(node, ast.Attribute) and node.attr == "size" and isinstance(node.value, ast.Name):
+        return node.value.id
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "size" and len(node.args) == 1 \
+            and isinstance(node.args[0], ast.Name) and not node.keywords:
+        return node.args[0].id
+    return None
+
+
+def _length_of(node):
+    """``p`` of ``len(p)``, ``p.shape[0]``, ``np.shape(p)[0]``, ``p.size`` or ``np.size(p)``, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+            len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+        return node.args[0].id
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
+        shape = node.value
+        if isinstance(shape, ast.Attribute) and shape.attr == "shape" and isinstance(shape.value, ast.Name):
+            return shape.value.id
+        if isinstance(shape, ast.Call) and getattr(shape.func, "attr", None) == "shape" and len(shape.args) == 1 \
+                and isinstance(shape.args[0], ast.Name):
+            return shape.args[0].id
+    return _size_of(node)
+
+
+CONSTRUCTORS = {"ones", "zeros", "empty", "arange"}  # np.ones(n), np.ones((n, 3)): a first axis of n
+
+
+def _made_of_lengths(op, lengths, sized):
+    """The origins of an array ``op`` makes of lengths the data decides (``np.ones(len(p))``: ``p``'s,
+    its first axis that long; one of its own where such a length is read otherwise: ``np.full(3, n)``
+    and ``x[:n]`` are marked too, but not ``X[n - 1]``, a row)."""
+    if op.rule == "getitem" and (lengths or sized):  # a slice's bound (x[:n], x[:len(p)])
+        node = source.expression(f"_[{op.param('index')}]") if op.param("index") else None
+        bounds = [sub for part in (ast.walk(node.slice) if node is not None else ()) if isinstance(part, ast.Slice)
+                  for sub in ast.walk(part)]
+        if any(isinstance(sub, ast.Name) and sub.id in lengths or _length_of(sub) in sized for sub in bounds):
+            return frozenset({(f"{op.target} (made of a count)", None)})
+        return frozenset()
+    if not lengths or op.rule == "setitem":
+        return frozenset()
+    read = op.reads() & set(lengths)
+    if not read:
+        return frozenset()
+    node = source.expression(op.source) if op.source else None
+    if isinstance(node, ast.Call) and len(node.args) == 1 and getattr(node.func, "attr", None) in CONSTRUCTORS \
+            and all(k.arg == "dtype" for k in node.keywords):
+        first = node.args[0]
+        if isinstance(first, ast.Tuple) and first.elts and node.func.attr != "arange":
+            first = first.elts[0]
+        if isinstance(first, ast.Name) and read == {first.id}:
+            return lengths[first.id]
+    return frozenset({(f"{op.target} (made of a count)", None)})
+
+
+def _masks(staged):
+    """``{name: mask}`` for the names holding a boolean mask (a comparison, ``~m``, ``m & n``, or any
+    value the walk of the shapes saw index as booleans: ``np.greater(b, 0)``, ``(b > 0).copy()``, a
+    mask taken from a list), indices found in the data (``np.nonzero(m)``) or an integer of a number
+    (``int(np.sum(m))``, a bound), each as the text computing it and the innermost loop around it: two
+    written alike in the same loop (or outside loops) are one (its values are named once).  A name set
+    to another mask, or to none, on another path (an if's, a loop's) is a mask of its own, and so is a
+    loop's variable holding booleans and a helper's parameter its caller passes a mask
+    (``staged.sized_params``, origins None); not a parameter the user passes (the decorator keeps its
+    code per count each selects: ``api._selected``)."""
+    boolean = getattr(staged.shapes, "boolean", frozenset())
+    passed = {param for param, origins in staged.sized_params if origins is None}
+    if not boolean and not passed and not any(
+            op.rule == "inert" and _selects(op, {}) for op in ir.ops_in(staged.body)):
+        return {}  # (no mask anywhere: most functions)
+    setters = collections.defaultdict(list)  # name -> (operation or a loop's value at its end, loop)
+    for op, loop in _ops_in_loops(staged.body, None):
+        setters[op.target].append((op, loop))
+    variables = {}  # a loop's variable -> the loop
+    for loop in ir.loops_in(staged.body):
+        for carried, value in loop.exits:
+            setters[carried].append((value, id(loop)))
+        if loop.var:
+            variables[loop.var] = id(loop)
+    masks, known, busy = {}, {}, set()
+
+    def own(name):  # a mask of its own, in the innermost loop setting it (its length may change there)
+        loops = [loop for _, loop in setters.get(name, ()) if loop is not None]
+        return f"{name} (its own)", variables.get(name, loops[0] if loops else None)
+
+    def mask(name):
+        if name in known:
+            return known[name]
+        if name in busy:  # (a loop feeding it back: its own)
+            return own(name)
+        busy.add(name)
+        found = set()
+        if name in staged.params:  # (one the user passes: the decorator's code is kept per count it selects)
+            found.add(own(name) if name in passed else None)
+        elif name not in setters:  # a loop's variable
+            found.add(own(name) if name in boolean else None)
+        for item, loop in setters.get(name, ()):
+            if isinstance(item, ir.Var):  # a loop's value at its end
+                found.add(mask(item.name))
+            elif not isinstance(item, ir.Op):
+                found.add(None)
+            elif item.rule in ("copy", "np.copy", "getitem") and item.args and isinstance(item.args[0], ir.Var) \
+                    and (item.rule != "getitem" or item.param("index_vars") in (None, "()")
+                         and _items_or_number(staged.shapes.get(item.args[0].name))) \
+                    and mask(item.args[0].name) is not None:  # (t[0] of t = np.nonzero(m), a copy; not M[0], a
+                # row of a mask of rows, which selects fewer)
+                found.add(mask(item.args[0].name))
+            elif item.rule == "inert" and _selects(item, {}) or name in boolean:
+                found.add((item.source, loop))
+            else:
+                found.add(None)
+        busy.discard(name)
+        if found == {None}:
+            known[name] = None
+        else:
+            known[name] = masks[name] = found.pop() if len(found) == 1 else own(name)
+        return known[name]
+
+    for name in list(setters) + list(staged.params) + list(variables):
+        mask(name)
+    return masks
+
+
+def _items_or_number(shape):
+    """Whether a value of ``shape`` is a tuple or list (``np.nonzero(m)``), a number, or of no shape known."""
+    return not shape or isinstance(shape, Items)
+
+
+def _call_items(op, item=None):
+    """``{position: origins}`` for the results of a helper's call ``op`` whose length the data decides
+    (its ``sized``: ``position:group`` pairs, results selected alike in the helper sharing a group);
+    ``item``: an item read of its one result, a tuple or list (``return t``), marked as its own."""
+    label = f"{op.param('function')}() on line {op.line}"
+    if isinstance(item, tuple):
+        return {item: frozenset({(f"{label} (item {item[1]})", id(op))})}
+    items = {}
+    for pair in op.param("sized").split(","):
+        position, _, group = pair.partition(":")
+        items[int(position)] = frozenset({(f"{label} ({group})", id(op))})
+    return items
+
+
+def _call_item(op, calls, shapes):
+    """The position of the result ``op`` reads (``parts[1]``) of a call in ``calls`` of several, else None;
+    ``("item", k)`` where it reads item k of a call's one result that is a tuple or list."""
+    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in calls:
+        return None
+    try:
+        index = ast.literal_eval(op.param("index") or "None")
+    except (ValueError, SyntaxError):
+        return None
+    if type(index) is not int:
+        return None
+    if calls[op.args[0].name].param("outputs", "1") == "1":
+        return ("item", index) if isinstance(shapes.get(op.args[0].name), Items) else None
+    count = int(calls[op.args[0].name].param("outputs"))
+    return index % count if -count <= index < count else None
+
+
+def _displays(staged):
+    """``{name: items}`` for each tuple or list written out (``g = (a, b)``) under a name no other
+    line (and no loop) sets: an item read from it by a number is that item."""
+    made, counts = {}, collections.Counter()
+    for op in ir.ops_in(staged.body):
+        counts[op.target] += 1
+        if op.rule == "list_make":
+            made[op.target] = op.args
+    carried = {c for loop in ir.loops_in(staged.body) for c in loop.carried}
+    return {name: items for name, items in made.items() if counts[name] == 1 and name not in carried}
+
+
+def _display_item(op, displays):
+    """The item ``op`` reads (``g[0]``, ``g[-1]``) of a display in ``displays``, else None."""
+    if op.rule != "getitem" or not op.args or not isinstance(op.args[0], ir.Var) or op.args[0].name not in displays:
+        return None
+    try:
+        index = ast.literal_eval(op.param("index") or "None")
+    except (ValueError, SyntaxError):
+        return None
+    items = displays[op.args[0].name]
+    if type(index) is not int or not -len(items) <= index < len(items):
+        return None
+    return items[index]
+
+
+def _ops_in_loops(items, loop):
+    """``(op, id of the innermost loop around it)`` for each operation."""
+    for item in items:
+        if isinstance(item, ir.Op):
+            yield item, loop
+        elif isinstance(item, ir.If):
+            yield from _ops_in_loops(item.body + item.orelse, loop)
+        else:
+            yield from _ops_in_loops(item.body, id(item))
+
+
+def _selects(op, masks):
+    """Whether ``op`` makes a boolean mask (a comparison, ``~m``, ``m & n``), indices found in the
+    data (``np.nonzero(m)``) or an integer of a number (``int(np.sum(m))``, a bound): an index by it
+    selects as many elements as the data says."""
+    if op.rule in ("copy", "getitem"):  # (t[0] of t = np.nonzero(m): the indices, m[0]: a mask too)
+        return bool(op.args) and isinstance(op.args[0], ir.Var) and op.args[0].name in masks and (
+            op.rule == "copy" or op.param("index_vars") in (None, "()"))
+    try:
+        node = ast.parse(op.source, mode="eval").body
+    except SyntaxError:
+        return False
+    for sub in source.walk(node):
+        if isinstance(sub, ast.Call) and _call_selects(sub):
+            return True
+    if isinstance(node, ast.Compare) or isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return True
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in MASKS
+    return False
+
+
+def index_origins(op, masks):
+    """The masks among the parts of ``op``'s index (a read ``x[m]`` or a write ``x[m] = v``), and the
+    indices a part finds in the data itself (``x[np.flatnonzero(m)]``): two masks written alike in
+    the same loop (or outside loops) are one (its values are named once)."""
+    origins = set()
+    for part in ast.literal_eval(op.param("index_vars") or "()"):
+        if part in masks:
+            origins.add(masks[part])
+            continue
+        try:
+            node = ast.parse(part, mode="eval").body
+        except SyntaxError:
+            continue
+        if any(isinstance(sub, ast.Call) and _call_selects(sub) for sub in source.walk(node)):
+            origins |= {masks[sub.id] for sub in source.walk(node) if isinstance(sub, ast.Name) and sub.id in masks} \
+                or {(part, None)}
+    return frozenset(origins)
+
+
+def _call_selects(call):
+    """Whether ``call`` finds indices in the data (``np.nonzero(m)``, ``np.where(m)``) or makes an
+    integer of a number (``int(s)``, ``round(np.sum(m))``), which may be a bound the data decides."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in SELECTIONS or name in COUNTS or name == "where" and len(call.args) == 1
+
+
+def _listed_rows(index):
+    """Whether an index picks its first axis's elements by a list written out (``[0, 0, 3]``, ``[[0, 1], :]``):
+    as many as the list holds, whatever the length of the array read."""
+    node = source.expression(f"_[{index}]") if index else None
+    first = node.slice if node is not None else None
+    if isinstance(first, ast.Tuple) and first.elts:
+        first = first.elts[0]
+    return isinstance(first, ast.List) and bool(first.elts) and all(
+        isinstance(e, ast.Constant) and type(e.value) is int for e in first.elts)
+
+
+def one_mask(op, masks):
+    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice."""
+    return op.param("index") in masks and ast.literal_eval(op.param("index_vars") or "()") == (op.param("index"),)
+
+
+def shape_of(atom, shapes):
+    if isinstance(atom, ir.Var):
+        return tuple(shapes.get(atom.name, ()))
+    return tuple(const_shape(atom, shapes))
+
+
+def const_shape(atom, shapes):
+    if atom.source in shapes:
+        return shapes[atom.source]
+    try:
+        return getattr(ast.literal_eval(atom.source), "shape", ())
+    except (ValueError, SyntaxError):
+        return ()
