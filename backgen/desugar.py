@@ -101,7 +101,7 @@ class _State:
                                  "compute it in the loop body", stmt.test)
         elif isinstance(stmt, (ast.For, ast.If)):
             field = "iter" if isinstance(stmt, ast.For) else "test"
-            setattr(stmt, field, self.hoist(getattr(stmt, field), before))
+            setattr(stmt, field, self.hoist(getattr(stmt, field), before, consumed=True))
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for name, value in ast.iter_fields(stmt):
                 if isinstance(value, ast.expr):
@@ -167,10 +167,22 @@ class _State:
         stmt.targets = [ast.copy_location(ast.Tuple(elts, ast.Store()), stmt.targets[0])]
         return [stmt] + writes
 
-    def hoist(self, expr, before):
-        """``expr`` with each comprehension replaced by a name, its loop appended to ``before``."""
+    def hoist(self, expr, before, consumed=False):
+        """``expr`` with each comprehension replaced by a name, its loop appended to ``before``
+        (``consumed``: ``expr`` is read at once, a loop's iterable: a generator there is a list).  A
+        generator expression read later than where it is written (``g = (... for r in X)``) is refused."""
         if not _comprehensions(expr):
             return expr
+        for parent in ast.walk(expr) if isinstance(expr, ast.AST) else ():
+            for child in ast.iter_child_nodes(parent):
+                if isinstance(child, ast.GeneratorExp) and not (isinstance(parent, ast.Call) and child in parent.args
+                                                                or isinstance(parent, ast.comprehension)):
+                    raise self.error("a generator expression is read as it is iterated, once, and not before: "
+                                     "backgen reads it here; pass it to the call that consumes it, or make it a "
+                                     "list ([...])", child)
+        if isinstance(expr, ast.GeneratorExp) and not consumed:
+            raise self.error("a generator expression is read as it is iterated, once, and not before: backgen reads "
+                             "it here; pass it to the call that consumes it, or make it a list ([...])", expr)
 
         class Replace(ast.NodeTransformer):
             def visit_ListComp(inner, node):

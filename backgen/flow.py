@@ -479,6 +479,10 @@ class StatementStager:
                              "that value a name of its own", rebound[0])
         call = stmt.iter
         var = stmt.target.id
+        if var in self.versions and not _runs_once_at_least(call) and var in self.read_outside(stmt, body):
+            raise self.error(f"the loop variable {var!r} is read after the loop, where it holds the last item, or, "
+                             "where the loop runs no iteration, the value it had before it: backgen does not "
+                             f"follow which; give the value read after the loop a name of its own", stmt.target)
         backwards = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "reversed" \
             and len(call.args) == 1 and "reversed" not in self.versions
         counted = call.args[0] if backwards else call
@@ -818,6 +822,23 @@ class _at:
 
     def __init__(self, line):
         self.lineno, self.col_offset = line, 0
+
+
+def _runs_once_at_least(iterable):
+    """Whether a for loop over ``iterable`` runs an iteration for sure: a ``range`` of integer literals
+    (or ``reversed`` of one) that is not empty, or a display with an item."""
+    if isinstance(iterable, (ast.Tuple, ast.List)):
+        return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "reversed" \
+            and len(iterable.args) == 1:
+        iterable = iterable.args[0]
+    if not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
+            and 1 <= len(iterable.args) <= 3 and not iterable.keywords):
+        return False
+    bounds = [source.number(arg) for arg in iterable.args]
+    if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
+        return False
+    return len(range(*bounds)) > 0
 
 
 def _read_before_written(stmts, written):

@@ -96,8 +96,7 @@ def _items_first(display, body, loop, used):
     starts): ``[x, y]`` where the body sets ``y``.  Those items are then read by those names."""
     if not isinstance(display, (ast.Tuple, ast.List)):
         return []
-    changed = {n.id for stmt in body + [loop.target] for n in ast.walk(stmt) if isinstance(n, ast.Name)
-               and not isinstance(n.ctx, ast.Load)}
+    changed = _written(body + [loop.target])
     fresh, binds = fresh_names(set(used), bare=True), []
     for k, item in enumerate(display.elts):
         if name_ids(item) & changed:
@@ -132,8 +131,7 @@ def _range_written_out(loop, body, used):
     if not step:
         return None
     start, stop = (ast.Constant(0), args[0]) if len(args) == 1 else (args[0], args[1])
-    changed = {n.id for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and
-               not isinstance(n.ctx, ast.Load)} | {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    changed = _written(body + [loop.target])
     fresh = fresh_names(set(used), bare=True)
     binds = []
     bounds = []
@@ -164,16 +162,15 @@ def _sequence_written_out(loop, body):
     it runs: ``if 0 < len(X): row = X[0]; <body>; for row in X[1:]: ...`` (the rows after the first are
     those of ``X[1:]``, an array's or a list's alike), what is iterated a name, an attribute or an
     index of names the body and the target leave alone, calling nothing; else None."""
-    changed = {n.id for stmt in body + [loop.target] for n in ast.walk(stmt) if isinstance(n, ast.Name)
-               and not isinstance(n.ctx, ast.Load)}
-    iterable, start = loop.iter, None
+    changed = _written(body + [loop.target])
+    iterable, start, zipped = loop.iter, None, False
     if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
             _integer(iterable.args[1]) is not None:
         start = _integer(iterable.args[1]) if len(iterable.args) == 2 else 0
         sequences = iterable.args[:1]
     elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" \
             and iterable.args and not iterable.keywords:
-        sequences = iterable.args
+        sequences, zipped = iterable.args, True
     else:
         sequences = [iterable]
     if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and not name_ids(seq) & changed and
@@ -188,7 +185,7 @@ def _sequence_written_out(loop, body):
     if start is not None:  # enumerate: the count, then the row
         first = ast.Tuple(elts=[ast.Constant(start), firsts[0]], ctx=ast.Load())
         rest = ast.Call(func=iterable.func, args=[rests[0], ast.Constant(start + 1)], keywords=[])
-    elif len(sequences) > 1:
+    elif zipped:  # (a tuple of one item too: zip(X) gives (X[0],) first)
         first = ast.Tuple(elts=firsts, ctx=ast.Load())
         rest = ast.Call(func=iterable.func, args=rests, keywords=[])
     else:
@@ -287,6 +284,31 @@ def _integer(node):
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return node.value
     return None
+
+
+_READING = {"len", "range", "float", "int", "abs", "min", "max", "sum", "enumerate", "zip", "reversed", "list",
+            "tuple", "round", "pow", "print", "isinstance"}  # builtins that change nothing they are given
+
+
+def _written(nodes):
+    """The names ``nodes`` may bind or change: stored or deleted, written into (``z[1] = v``, ``z += v``,
+    ``z.a = v``), or given to a method (``L.append(v)``, ``x.sort()``) or to a call of another kind."""
+    names = set()
+    for node in (n for tree in nodes for n in ast.walk(tree)):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load) or \
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = node.func.value if isinstance(node, ast.Call) else node.value
+            while isinstance(base, (ast.Subscript, ast.Attribute)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                names.add(base.id)
+        if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and isinstance(
+                node.func.value, ast.Name) and node.func.value.id in ("np", "numpy", "math")) and not (
+                isinstance(node.func, ast.Name) and node.func.id in _READING):
+            names |= {arg.id for arg in node.args if isinstance(arg, ast.Name)}  # (a helper may write into it)
+    return names
 
 
 def _own_jumps(body):

@@ -12,7 +12,8 @@ guard, a conditional expression; under ``not``, ``and``, ``or``) is
 replaced by the branch it takes.  A loop whose first iteration sees the
 name ``None`` and the others a value (the accumulator idiom, ``if acc is
 None: acc = h else: acc = acc + h``) has that iteration written out before
-it (``peel``), where the loop is known to run it or under the test that it
+it (``peel``), where the loop is known to run it (the shapes annotated decide
+it too) or under the test that it
 does: then every test is known.  Nothing is changed where one test stays
 unknown: the stager then reports the ``None`` where it is read.
 """
@@ -20,10 +21,13 @@ unknown: the stager then reports the ``None`` where it is read.
 import ast
 import copy
 
+import numpy as np
+
 from . import peel
 from .source import name_ids
 
 _NONE, _VALUE = "none", "value"
+_SIZE_BUILTINS = {"len": len, "min": min, "max": max}
 _MODULES = {"np", "numpy", "math"}
 _ARRAY_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "dot", "copy", "reshape", "ravel", "flatten",
                   "transpose", "astype", "clip", "cumsum", "cumprod", "squeeze", "swapaxes", "argmax", "argmin"}
@@ -92,8 +96,7 @@ class _Folder:
                 written = peel._written_out(stmt, stmts[:index], self.used)
                 if written is not None:
                     self.changed = True
-                    self.raise_unless_run(written, stmt, state)
-                    out += self.block(written, state)
+                    out += self.block(self.known_to_run(written), state)
                     continue
             out += self.statement(stmt, state)
             if out and isinstance(out[-1], (ast.Return, ast.Raise, ast.Break, ast.Continue)):
@@ -190,19 +193,37 @@ class _Folder:
             entry = merged
         return {}
 
-    def raise_unless_run(self, written, loop, state):
-        """Where the loop written out may run no iteration (``if start < stop: ...``) and a name it
-        followed holds None before it and is read after it: that path ends there (``else: raise``),
-        as the function's does where None reaches the read (a value read by a loop that ran)."""
+    def known_to_run(self, written):
+        """``written`` (a loop written out) with its test that the loop runs (``if 0 < len(X):``) left
+        out where the shapes the function's annotations give decide it (``X: "4, 3"``), the bounds it
+        binds first (``stop = X.shape[0] - 1``) computed from them too; as it is otherwise (a name
+        the loop alone sets is then unset where it did not run, which the stager refuses to read)."""
         guard = written[-1]
-        if not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)) or guard.orelse:
-            return
-        nones = {name for name in self.names if state.get(name) == _NONE}
-        if any(isinstance(node, ast.Name) and node.id in nones and node.lineno > loop.end_lineno
-               for node in ast.walk(self.tree)):
-            guard.orelse = [ast.copy_location(ast.Raise(exc=ast.Call(
-                func=ast.Name("ValueError", ast.Load()), args=[ast.Constant("the loop runs no iteration")],
-                keywords=[]), cause=None), loop)]
+        if not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
+            return written
+        sizes = {}
+        for arg in self.tree.args.args:
+            note = arg.annotation
+            if isinstance(note, ast.Constant) and isinstance(note.value, str):
+                try:
+                    dims = tuple(int(part) for part in note.value.replace(" ", "").split(",") if part)
+                except ValueError:
+                    continue
+                sizes[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
+        if not sizes:
+            return written
+        try:
+            for bind in written[:-1]:
+                code = ast.fix_missing_locations(ast.Module([copy.deepcopy(bind)], []))
+                exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, sizes)
+            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
+            runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, sizes)
+        except Exception:  # noqa: BLE001 (a test these shapes do not decide)
+            return written
+        if runs is not True:
+            return written
+        self.changed = True
+        return written[:-1] + guard.body
 
     def _peels(self, stmt, state):
         """Whether writing out the first iteration of the loop ``stmt`` decides a test in it: one of a

@@ -4583,3 +4583,91 @@ def test_a_value_set_in_two_loops_written_out_under_their_tests_is_right_or_refu
         assert_right(source, args)
     except backgen.BackgenError as error:
         assert "may be unassigned" in error.msg and error.lineno == 10
+
+
+# --- loops written out: the same program as Python's ----------------------------------------------
+
+X43 = np.array([[0.3, -0.5, 0.8], [0.1, 0.9, -0.4], [-0.7, 0.2, 0.6], [0.5, 0.5, -0.2]])
+W3 = np.array([0.4, -1.2, 0.7])
+
+
+def test_the_items_a_loop_iterates_are_read_as_it_starts():
+    # the items after the first were read after the first iteration wrote into z: dx = [4, 0, 0, 0]
+    # where finite differences give [1, 1, 0, 0]
+    assert_right('''
+    def f(x: "4"):
+        z = x * 1.0
+        acc = None
+        for v in [z[0], z[1]]:
+            z[1] = v * 3.0
+            acc = v if acc is None else acc + v
+        return acc
+    ''', [np.array([0.3, -0.5, 0.8, 0.2])])
+
+
+@pytest.mark.parametrize("source, match, line", [
+    # a test of the marker after a loop that may run no iteration (at n = 0: dx = [1, 0, 0, 0] for 0)
+    ('''
+    def f(x: "4", n: int):
+        acc = None
+        for i in range(n):
+            acc = x[i] if acc is None else acc + x[i]
+        if acc is None:
+            return 0.0
+        return acc
+    ''', "'acc' is None as this loop starts", 4),
+    # the array iterated, a fancy index's copy, written into by the body (dX[2] = 3 for 1)
+    ('''
+    def f(X: "4, 3", w: "3"):
+        Y = X * 1.0
+        acc = None
+        for row in Y[[0, 2, 3]]:
+            Y[2] = Y[2] * 3.0
+            acc = row * w if acc is None else acc + row
+        return acc
+    ''', "'acc' is None as this loop starts", 5),
+    # a list appended to as it is iterated
+    ('''
+    def f(x: "3", y: "3"):
+        L = [x, y]
+        acc = None
+        for v in L:
+            if len(L) < 4:
+                L.append(v * 2.0)
+            acc = v if acc is None else acc * v
+        return acc
+    ''', "", None),
+    # the loop variable read after a loop that may run no iteration, holding its value from before
+    ('''
+    def f(x: "4", n: int):
+        s = 0.0
+        i = 3
+        for i in range(n):
+            s = s + x[i] * x[i]
+        return s * x[i]
+    ''', "the loop variable 'i' is read after the loop", 5),
+    ('''
+    def f(X: "4, 3", w: "3", n: int):
+        h = 0.0
+        i = 0
+        for i in range(1, n):
+            h = h * 0.5 + X[i] * w
+        return np.sum(h) * (i + 1)
+    ''', "the loop variable 'i' is read after the loop", 5),
+    # a generator read by two loops (the second finds it spent)
+    ('''
+    def f(X: "4, 3", w: "3"):
+        g = (r * 2.0 for r in X)
+        s = 0.0
+        for a in g:
+            s = s + np.sum(a * w)
+        for a in g:
+            s = s + np.sum(a * w)
+        return s
+    ''', "a generator expression is read as it is iterated", 3),
+])
+def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match, line):
+    # found by a review of loop peeling (each a wrong gradient or a backward raising UnboundLocalError)
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate(textwrap.dedent(source), name="f")
+    assert line is None or info.value.lineno == line
