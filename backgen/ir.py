@@ -212,6 +212,20 @@ def plain_lines(lines):
     return _NESTING.isdisjoint(map(type, lines))
 
 
+def map_lines(items, change):
+    """A backward's ``items`` with every line in them (in Groups and Blocks too) replaced by
+    ``change(line)``."""
+    out = []
+    for item in items:
+        if isinstance(item, Group):
+            out.append(Group(item.undoes, tuple(map_lines(item.lines, change))))
+        elif isinstance(item, Block):
+            out.append(Block(item.header, tuple(map_lines(item.body, change))))
+        else:
+            out.append(change(item))
+    return out
+
+
 def map_ops(items, change):
     """``items`` with every Op (nested blocks included) replaced by ``change(op)``."""
     out = []

@@ -306,14 +306,5 @@ def _containers(items):
 
 
 def _rebuild(items, convert):
-    out = []
-    for item in items:
-        if isinstance(item, ir.Group):
-            out.append(ir.Group(item.undoes, tuple(_rebuild(item.lines, convert))))
-        elif isinstance(item, ir.Block):
-            out.append(ir.Block(item.header, tuple(_rebuild(item.body, convert))))
-        elif id(item) in convert:
-            out.append(ir.AdjointLine(item.target, False, item.source))
-        else:
-            out.append(item)
-    return out
+    return ir.map_lines(items, lambda item: ir.AdjointLine(item.target, False, item.source)
+                        if id(item) in convert else item)

@@ -1017,17 +1017,9 @@ def _with_printed(items, printed):
 
 def _added_anew(items, aliases):
     """``items`` with each ``t += v`` of a name in ``aliases`` written ``t = t + v``."""
-    out = []
-    for line in items:
-        if isinstance(line, ir.Group):
-            out.append(ir.Group(line.undoes, tuple(_added_anew(line.lines, aliases))))
-        elif isinstance(line, ir.Block):
-            out.append(ir.Block(line.header, tuple(_added_anew(line.body, aliases))))
-        elif isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases:
-            out.append(ir.AdjointLine(line.target, False, f"{line.target} + {source.wrap(line.source)}"))
-        else:
-            out.append(line)
-    return out
+    return ir.map_lines(items, lambda line: ir.AdjointLine(line.target, False, f"{line.target} + "
+                                                                             f"{source.wrap(line.source)}")
+                        if isinstance(line, ir.AdjointLine) and line.accumulate and line.target in aliases else line)
 
 
 def _with_copies(items, copies, scalars, np_name, shape_free):
