@@ -39,7 +39,7 @@ from .selections import data_sized
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
-from .shapes import Spec
+from .shapes import Items, Spec
 from .shapes import spec as shape_spec
 from .source import walk
 from .stage import stage, uses_numpy
@@ -997,7 +997,45 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
+    shapes.data_varying = _data_varying(probe, args, functions, shapes)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
+
+
+_DATA_LENGTHS = re.compile(r"\b(nonzero|flatnonzero|argwhere|where|unique|take|take_along_axis|compress|extract|"
+                           r"searchsorted|resize|repeat|delete|insert|trim_zeros|count_nonzero)\b")
+
+
+_DATA_NUMBERS = re.compile(r"\bnp\.|\.(sum|max|min|argmax|argmin|item|astype)\(|\b(int|round|len)\(")
+
+
+def _data_varying(staged, args, functions, shapes):
+    """The values whose shape differs when the walk of the shapes runs again on other float data of
+    the same shapes (all large, all negative): lengths the data decides however the code
+    spells them (``b[:np.sum(b > 1.0)]``, ``b[np.argwhere(b > 1.0)[:, 0]]``), which
+    ``selections.data_sized`` marks where it has not.  Only where an index reads an array or a number
+    computed from the data, or a call finds indices (not loop counters and sizes alone)."""
+    if staged.mode != "numpy":
+        return {}
+    made = {op.target: op for op in ops_in(staged.body)}
+    data = {name for name, op in made.items() if _DATA_NUMBERS.search(op.source or "")}  # (np.sum(m), int(s))
+    if not any(_DATA_LENGTHS.search(op.source or "") or op.rule in ("getitem", "setitem") and any(
+            len(shapes.get(part) or ()) > 0 or part in data  # an array as an index, or a number of the data
+            for part in ast.literal_eval(op.param("index_vars") or "()")) for op in made.values()):
+        return {}  # (indices of loop counters and sizes alone: lengths the code gives)
+    varying = {}
+    for seed, low, high in ((1, 2.0, 3.0), (2, -3.0, -2.0)):  # (the samples lie in 0.5 to 1.5: a test of
+        # the data selects otherwise on all large, or all negative, values)
+        rng = np.random.default_rng(seed)
+        other = tuple(rng.uniform(low, high, size=np.shape(a)) if isinstance(a, np.ndarray) and
+                      a.dtype.kind == "f" else float(rng.uniform(low, high)) if type(a) is float else a for a in args)
+        try:
+            again, _ = infer_ran(staged, other, functions)
+        except Exception:  # noqa: BLE001 (code that raises, or is refused, on that data: nothing learnt)
+            continue
+        varying.update({name: (shape, again[name]) for name, shape in shapes.items() if name in again and
+                        isinstance(shape, tuple) and not isinstance(shape, Items) and
+                        isinstance(again[name], tuple) and again[name] != shape})
+    return varying
 
 
 def _constant_array(staged, text):

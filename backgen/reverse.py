@@ -819,8 +819,9 @@ class _Reverser(FlowReverser):
         choose) broadcasts ``v`` along the mask's selection only where ``v`` has one row there:
         ``v`` reaches only the axes ``x[m]`` keeps of ``x`` (a row ``w`` for ``X[m] = w``)."""
         base, value = op.args
-        if not one_mask(op, self.masks) or isinstance(base, ir.Var) and self.sized.get(base.name):
-            return False
+        if not one_mask(op, self.masks) or any(isinstance(atom, ir.Var) and self.sized.get(atom.name)
+                                               for atom in (base, value)):
+            return False  # (a value of a length the data decides: one row here, more on other data)
         written = self.staged.shapes.get(f"{op.target}[{op.param('index')}]")
         shape = shape_of(value, self.staged.shapes)
         return written is not None and (len(shape) < len(written) or len(shape) == len(written) and shape[0] == 1)
@@ -870,9 +871,12 @@ class _Reverser(FlowReverser):
         calls = [o.param("function") for o in ir.ops_in(self.staged.body) if o.rule == "call" and o.target == sized[0][0]]
         if calls:
             what = f"the result of {calls[0]}()"
-        self.refuse_at(op.line, f"{what} is selected by a boolean mask, so its length depends on the data: "
-                                "whether it broadcasts against the other operands is not known before the code "
-                                "runs; select the same elements of them too, or reduce it first")
+        seen = [shapes for origin, _ in sized[0][2] if origin.endswith("(of a length the data decides)")
+                for shapes in [getattr(self.staged.shapes, "data_varying", {}).get(origin.split(" ")[0])] if shapes]
+        cause = f"has a length the data decides ({seen[0][0]} on one input, {seen[0][1]} on another)" if seen else \
+            "is selected by a boolean mask, so its length depends on the data"
+        self.refuse_at(op.line, f"{what} {cause}: whether it broadcasts against the other operands is not known "
+                                "before the code runs; select the same elements of them too, or reduce it first")
 
     def refuse_number_first(self, op, name):
         """Refuse an elementwise operation reading a value a loop carries from a number to arrays

@@ -26,7 +26,7 @@ COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x
           "int_", "intp", "int8", "int16", "int32", "int64", "uint", "uintp", "uint8", "uint16", "uint32", "uint64"}
 
 
-def data_sized(staged):
+def data_sized(staged, extra=None):
     """``({name: origins}, masks, partly, lengths)``: the values whose length depends on the data, as selected
     by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
     number) here or in a helper returning them, each with
@@ -36,9 +36,13 @@ def data_sized(staged):
     sure; and the numbers that are lengths the data decides (``len(p)``, ``int(np.sum(m))``), with
     their origins.  Values computed from them are marked too
     (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
-    helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too."""
+    helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too,
+    and so is each array whose shape another sample of the data changed (``shapes.data_varying``)
+    that nothing else marked, with a length of its own (``extra``)."""
+    extra = extra or {}
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
+    sized.update(extra)
     if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset(), {}  # (no mask, and no helper's selection by one: no length the data decides)
@@ -88,6 +92,8 @@ def data_sized(staged):
             for atom in args:
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
+            if op.rule == "getitem" and origins and _part_of_rows(op.param("index")):  # p[1:], p[:2] of a
+                origins = frozenset({(f"{op.target} (a part of a selection)", id(op))})  # selection: its own
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
@@ -108,7 +114,23 @@ def data_sized(staged):
         changed = (sized, lengths, derived) != before
     # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
     unmarked |= {name for name, origins in made.items() if len(origins) > 1}
+    missing = {name: frozenset({(f"{name} (of a length the data decides)", None)})
+               for name, (shape, _) in getattr(staged.shapes, "data_varying", {}).items()
+               if name not in sized and name not in extra and shape != ()}
+    if missing:  # (marked by what the data did, not how the code spells it: then what is made of them)
+        return data_sized(staged, {**extra, **missing})
     return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
+
+
+def _part_of_rows(index):
+    """Whether the index ``index`` (text) takes part of the first axis by a slice with a bound or a step
+    (``1:``, ``:2``, ``::2``): of a selection, a length of its own (``p[:2]`` and ``p[1:]`` differ)."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return True
+    first = node.elts[0] if isinstance(node, ast.Tuple) and node.elts else node
+    return isinstance(first, ast.Slice) and any(part is not None for part in (first.lower, first.upper, first.step))
 
 
 def _length(op, sized, lengths, shapes):

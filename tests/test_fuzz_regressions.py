@@ -4660,3 +4660,34 @@ def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match,
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate(textwrap.dedent(source), name="f")
     assert line is None or info.value.lineno == line
+
+
+# --- lengths the data decides, however the code spells them ------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "k = np.sum(b > 1.0)\nreturn np.sum(b[:k] * c)",
+    "k = np.count_nonzero(b > 1.0)\nreturn np.sum(b[:k] * c)",
+    "idx = np.argwhere(b > 1.0)[:, 0]\nreturn np.sum(b[idx] * c)",
+    "idx = np.nonzero(b > 1.0)[0]\nreturn np.sum(np.take(b, idx) * c)",
+    "m = [v > 1.0 for v in b]\nreturn np.sum(b[m] * c)",
+    # a selection written into a selection by another mask
+    "x = b * 1.0\nx[b > 0] = c[c > 1.35]\nreturn x",
+    # two parts of one selection (p[:2] and p[1:] differ in length)
+    "p = b[b > 1.0]\nreturn np.sum(p[:2] * p[1:])",
+])
+def test_a_length_the_data_decides_spelled_otherwise_is_not_broadcast_on_trust(body):
+    # found by a review of the selections: the sample selects one element, and the code written for
+    # it broadcast that one against c (db = [4.05] * 3 where finite differences give [0.73, 2.26, 1.06])
+    source = "def f(b: \"3\", c: \"3\"):\n" + textwrap.indent(body, "    ") + "\n"
+    with pytest.raises(backgen.BackgenError, match="length") as info:
+        backgen.generate(source, name="f")
+    assert info.value.lineno in (3, 4)
+
+
+def test_selections_of_fixed_length_and_alike_are_right_at_every_count():
+    for b in (np.array([2.0, 3.0, 4.0]), np.array([2.0, -1.0, -1.0]), np.array([-2.0, -1.0, 0.4])):
+        assert_right('''
+        def f(b: "3", c: "3"):
+            m = b > 1.0
+            return np.sum(b[m] * c[m]) + np.sum(b[1:] * c[:2])
+        ''', [b, np.array([0.3, 0.7, 1.1])])
