@@ -416,8 +416,9 @@ class _Reverser(FlowReverser):
         bindings.update(self.modules)
         bindings["out"] = ast.Name(op.target, source.LOAD)
         bindings["g"] = ast.Name(upstream, source.LOAD)
-        if self.sized and (rule.broadcast or op.rule == "np.broadcast_to" or  # (matmul: its stacks)
+        if self.sized and (rule.broadcast or op.rule in ("np.broadcast_to", "np.einsum") or  # (matmul: its
                            op.rule == "np.matmul" and any(len(shape_of(a, self.staged.shapes)) > 2 for a in op.args)):
+            # stacks; einsum: a label's size 1 broadcasts)
             self.check_sized(op, list(op.args), op.target)
         lines, shared, broadcasts = [], {}, None
         stacked = getattr(self, "stacked", None)

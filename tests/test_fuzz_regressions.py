@@ -4674,6 +4674,8 @@ def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match,
     "x = b * 1.0\nx[b > 0] = c[c > 1.35]\nreturn x",
     # two parts of one selection (p[:2] and p[1:] differ in length)
     "p = b[b > 1.0]\nreturn np.sum(p[:2] * p[1:])",
+    # einsum broadcasts a label of size 1
+    "return np.einsum('i,i->', b[b > 1.0], c[c > 0.5])",
 ])
 def test_a_length_the_data_decides_spelled_otherwise_is_not_broadcast_on_trust(body):
     # found by a review of the selections: the sample selects one element, and the code written for
