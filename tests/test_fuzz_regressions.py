@@ -4683,7 +4683,7 @@ def test_a_length_the_data_decides_spelled_otherwise_is_not_broadcast_on_trust(b
     source = "def f(b: \"3\", c: \"3\"):\n" + textwrap.indent(body, "    ") + "\n"
     with pytest.raises(backgen.BackgenError, match="length") as info:
         backgen.generate(source, name="f")
-    assert info.value.lineno in (3, 4)
+    assert 2 <= info.value.lineno <= source.count("\n")  # (a line of the body)
 
 
 def test_selections_of_fixed_length_and_alike_are_right_at_every_count():
