@@ -46,33 +46,43 @@ def peeled(func, lineno, col, inside=False):
 
 
 def _peel_in(node, place, used):
-    """Peel the loop at ``place`` in the blocks of ``node`` (not in functions defined there); ``used``:
-    the names of the whole function, which a name written out must not be."""
+    """Peel the loops at ``place`` in the blocks of ``node`` (not in functions defined there): every
+    copy of it (what follows an if written into each path copies a loop, at the same place), each
+    once; ``used``: the names of the whole function, which a name written out must not be.  True
+    where one was peeled and none of them refused it."""
+    found = _peel_all(node, place, used)
+    return bool(found) and None not in found
+
+
+def _peel_all(node, place, used):
+    """The outcomes (True, or None where one refused) of peeling each loop at ``place`` in ``node``."""
+    found = []
     for field in _BLOCKS:
         block = getattr(node, field, None)
         if not isinstance(block, list):
             continue
+        out = []
         for index, stmt in enumerate(block):
             if isinstance(stmt, (ast.For, ast.While)) and (stmt.lineno, stmt.col_offset) == place:
                 written = _written_out(stmt, block[:index], used)
-                if written is None:
-                    return False
-                block[index:index + 1] = written
-                return True
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append(None if written is None else True)
+                out += [stmt] if written is None else written  # (the statements written: not again)
                 continue
-            if _peel_in(stmt, place, used):
-                return True
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found += _peel_all(stmt, place, used)
+            out.append(stmt)
+        block[:] = out
     for handler in getattr(node, "handlers", []):
-        if _peel_in(handler, place, used):
-            return True
-    return False
+        found += _peel_all(handler, place, used)
+    return found
 
 
 def _written_out(loop, before, used):
-    """The statements of ``loop`` peeled once (``before``: its block up to it), or None."""
+    """The statements of ``loop`` peeled once (``before``: its block up to it), or None (``loop``
+    itself as it was: the statements are written from a copy)."""
     if _own_jumps(loop.body):
         return None
+    loop = copy.deepcopy(loop)
     body = copy.deepcopy(loop.body)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):

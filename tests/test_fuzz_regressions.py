@@ -4693,3 +4693,25 @@ def test_selections_of_fixed_length_and_alike_are_right_at_every_count():
             m = b > 1.0
             return np.sum(b[m] * c[m]) + np.sum(b[1:] * c[:2])
         ''', [b, np.array([0.3, 0.7, 1.1])])
+
+
+def test_a_loop_copied_into_both_paths_of_an_if_is_written_out_in_each():
+    # long fuzzer seed 23232, program 75 (so on the last stop's code too): what follows a conditional
+    # expression of two shapes was written into each path, the loop with it, both copies at one
+    # place; writing out the loop's first iteration peeled the first copy twice (range(2, n)) and
+    # left the other (a wrong gradient)
+    assert_right('''
+    import math
+    def f(s: float):
+        b = math.cos(s)
+        hs = []
+        for i in range(2):
+            hs.append(-b)
+        c = np.vstack(hs)
+        if c[-2, -1] < -0.3:
+            c[[0, 0, 0, 1]] *= s
+            s = c[[0]] * (c if c.var(axis=-1)[0] > -1.0 else b)
+            for i in range(s.shape[0]):
+                c = c * 0.5 + c @ c.T
+        return c * c[1::2]
+    ''', [1.18], dout=np.array([[1.0, -0.5], [0.3, 2.0]]))
