@@ -43,7 +43,7 @@ def data_sized(staged, extra=None):
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     sized.update(extra)
-    if not masks and not sized and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
+    if not masks and not sized and not getattr(staged.shapes, "data_varying", None) and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset(), {}  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
@@ -93,7 +93,8 @@ def data_sized(staged, extra=None):
                 if isinstance(atom, ir.Var):
                     origins |= sized.get(atom.name, frozenset())
             if op.rule == "getitem" and origins and _part_of_rows(op.param("index")):  # p[1:], p[:2] of a
-                origins = frozenset({(f"{op.target} (a part of a selection)", id(op))})  # selection: its own
+                origins = frozenset({(f"[{op.param('index')}] of a selection", origins)})  # selection: a length
+                # of its own, alike for the same part of values selected alike (p[1:] and q[1:])
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
@@ -124,13 +125,16 @@ def data_sized(staged, extra=None):
 
 def _part_of_rows(index):
     """Whether the index ``index`` (text) takes part of the first axis by a slice with a bound or a step
-    (``1:``, ``:2``, ``::2``): of a selection, a length of its own (``p[:2]`` and ``p[1:]`` differ)."""
+    other than 1 or -1 (``1:``, ``:2``, ``::2``): of a selection, a length of its own (``p[:2]`` and
+    ``p[1:]`` differ)."""
     try:
         node = ast.parse(f"_[{index}]", mode="eval").body.slice
     except SyntaxError:
         return True
     first = node.elts[0] if isinstance(node, ast.Tuple) and node.elts else node
-    return isinstance(first, ast.Slice) and any(part is not None for part in (first.lower, first.upper, first.step))
+    step = first.step if isinstance(first, ast.Slice) else None
+    whole_step = step is None or source.number(step) in (1, -1)  # (p[::-1]: as long as p)
+    return isinstance(first, ast.Slice) and (first.lower is not None or first.upper is not None or not whole_step)
 
 
 def _length(op, sized, lengths, shapes):

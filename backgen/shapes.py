@@ -231,6 +231,30 @@ def run_check(staged, args, functions=None):
         namespace.clear()  # (the probe and the namespace it reads hold each other)
 
 
+def run_shapes(staged, args, functions=None):
+    """``{name: shape}`` of the arrays the staged forward holds as it ends, run once on ``args`` (the
+    values each name was given last, on the path the data took); None where the run fails."""
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
+    lines.append("    return locals()")
+    rounds = itertools.count()
+
+    def guard():
+        if next(rounds) > 10_000:
+            raise _Unfinished
+
+    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
+                 **(functions or {})}
+    try:
+        exec(compile("\n".join(lines) + "\n", f"<backgen run of {staged.name}>", "exec"), namespace)
+        with np.errstate(all="ignore"), bounded_memory():
+            held = namespace["probe"](*args)
+    except Exception:  # noqa: BLE001 (a run that fails on these values: nothing learnt)
+        return None
+    finally:
+        namespace.clear()
+    return {name: value.shape for name, value in held.items() if isinstance(value, np.ndarray)}
+
+
 def sample_room():
     """The bytes sample runs may take: half the machine's memory, at least 2 GiB."""
     return max(2 ** 31, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2)

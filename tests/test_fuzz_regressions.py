@@ -4676,6 +4676,14 @@ def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match,
     "p = b[b > 1.0]\nreturn np.sum(p[:2] * p[1:])",
     # einsum broadcasts a label of size 1
     "return np.einsum('i,i->', b[b > 1.0], c[c > 0.5])",
+    # found by a review of the data-length net: a count one step of arithmetic hides, a count of a
+    # sorted search, a data-tested bound, indices and counts made by Python loops over the data
+    "return np.sum(b[:np.sum(b > 1.0) + 0] * c)",
+    "s = np.sort(b)\nk = np.searchsorted(s, 1.0)\nreturn np.sum(s[k:] * c)",
+    "return np.sum(b[:np.argmax(b) + 1] * c)",
+    "k = 1 if b[0] > 1.0 else 3\nreturn np.sum(b[:k] * c)",
+    "idx = [i for i in range(3) if b[i] > 1]\nreturn np.sum(b[idx] * c)",
+    "k = 0\nfor v in b:\n    if v > 1.0:\n        k += 1\nreturn np.sum(b[:k] * c)",
 ])
 def test_a_length_the_data_decides_spelled_otherwise_is_not_broadcast_on_trust(body):
     # found by a review of the selections: the sample selects one element, and the code written for
@@ -4691,7 +4699,9 @@ def test_selections_of_fixed_length_and_alike_are_right_at_every_count():
         assert_right('''
         def f(b: "3", c: "3"):
             m = b > 1.0
-            return np.sum(b[m] * c[m]) + np.sum(b[1:] * c[:2])
+            p, q = b[m], c[m]
+            return np.sum(b[m] * c[m]) + np.sum(b[1:] * c[:2]) + np.sum(p[1:] * q[1:]) + \\
+                np.sum(p[1:] * p[1:]) + np.sum(p * q[::-1])
         ''', [b, np.array([0.3, 0.7, 1.1])])
 
 
