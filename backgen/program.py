@@ -35,10 +35,9 @@ from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
 from .reverse import reverse
-from .selections import data_sized
+from .selections import data_sized, data_varying
 from .sandwich import sandwich
-from .shapes import (INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check,
-                     run_shapes)
+from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
@@ -998,86 +997,8 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
-    shapes.data_varying = _data_varying(probe, args, functions, shapes)
+    shapes.data_varying = data_varying(probe, args, shapes, functions)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
-
-
-_DATA_LENGTHS = re.compile(r"\b(nonzero|flatnonzero|argwhere|where|unique|take|take_along_axis|compress|extract|"
-                           r"searchsorted|resize|repeat|delete|insert|trim_zeros|count_nonzero)\b")
-
-
-_SIZES = re.compile(r"\.shape\b|\blen\(|\.size\b|\.ndim\b")
-
-
-def _data_names(staged, args):
-    """The staged values the float data decides: computed from a float parameter (but its sizes), or
-    set under a test of such a value (``k = 1 if b[0] > 1.0 else 3``, a count a data-tested loop
-    raises), as a loop's variable over such values."""
-    data = {p for p, a in zip(staged.params, args) if isinstance(a, float) or
-            isinstance(a, np.ndarray) and a.dtype.kind == "f"}
-    params = set(staged.params)
-
-    def reads(text):
-        return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text or "")) & data
-
-    def walk(items, tested):
-        for item in items:
-            if isinstance(item, ir.Op):
-                read = item.reads() & data
-                sizes = _SIZES.search(item.source or "") and read <= params  # (a parameter's shape: given)
-                if tested or read and not sizes:
-                    data.add(item.target)
-            elif isinstance(item, ir.If):
-                inner = tested or bool(reads(item.test))
-                walk(item.body, inner)
-                walk(item.orelse, inner)
-            elif isinstance(item, ir.Loop):
-                inner = tested or bool(reads(item.test)) or bool(reads(item.iterable))
-                if item.var and (tested or reads(item.iterable) and not item.iterable.startswith(("range(",
-                                                                                             "reversed(range("))):
-                    data.add(item.var)
-                walk(item.body, inner)
-                data.update(carried for carried, value in item.exits  # (what it leaves with)
-                            if tested or isinstance(value, ir.Var) and value.name in data)
-    for _ in range(3):  # (a loop's values fed back)
-        before = len(data)
-        walk(staged.body, False)
-        if len(data) == before:
-            break
-    return data
-
-
-def _ordered_sample(value, low, high, order):
-    """A sample like ``value`` (a float or float array) of values from ``low`` to ``high`` in order
-    (``order`` -1: the other way); anything else as it is."""
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return np.linspace(low, high, value.size)[::order].reshape(value.shape) if value.size else value.copy()
-    if type(value) is float:
-        return float(low)
-    return value
-
-
-def _data_varying(staged, args, functions, shapes):
-    """The arrays whose shape differs when the staged forward runs on other float data of the same
-    shapes (all large, all negative, in order) than on ``args``: lengths the data decides however the code
-    spells them (``b[:np.sum(b > 1.0)]``, ``b[np.argwhere(b > 1.0)[:, 0]]``), which
-    ``selections.data_sized`` marks where it has not.  Only where an index reads an array or a number
-    computed from the data, or a call finds indices (not loop counters and sizes alone)."""
-    if staged.mode != "numpy":
-        return {}
-    data = _data_names(staged, args)
-    if not any(_DATA_LENGTHS.search(op.source or "") or op.rule in ("getitem", "setitem") and any(
-            len(shapes.get(part) or ()) > 0 or part in data  # an array as an index, or a number of the data
-            for part in ast.literal_eval(op.param("index_vars") or "()")) for op in ops_in(staged.body)):
-        return {}  # (indices of loop counters and sizes alone: lengths the code gives)
-    varying = {}
-    first = run_shapes(staged, args, functions) or {}
-    for low, high, order in ((2.0, 3.0, 1), (-2.0, -3.0, 1), (-1.5, 1.5, -1)):  # (the samples lie in 0.5 to
-        # 1.5, in no order: a test of the data selects otherwise on all large, all negative, or ordered values)
-        again = run_shapes(staged, tuple(_ordered_sample(a, low, high, order) for a in args), functions) or {}
-        varying.update({name: (shape, again[name]) for name, shape in first.items()
-                        if name in again and again[name] != shape and name not in varying})
-    return varying
 
 
 def _constant_array(staged, text):

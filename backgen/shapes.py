@@ -28,6 +28,7 @@ import contextlib
 import os
 import re
 import itertools
+import warnings
 import keyword
 import math
 from dataclasses import dataclass, replace
@@ -246,7 +247,8 @@ def run_shapes(staged, args, functions=None):
                  **(functions or {})}
     try:
         exec(compile("\n".join(lines) + "\n", f"<backgen run of {staged.name}>", "exec"), namespace)
-        with np.errstate(all="ignore"), bounded_memory():
+        with np.errstate(all="ignore"), bounded_memory(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the mean of nothing selected, on these values)
             held = namespace["probe"](*args)
     except Exception:  # noqa: BLE001 (a run that fails on these values: nothing learnt)
         return None
