@@ -53,8 +53,9 @@ def make(seed, index, kind):
 def run_one(job):
     seed, index, kind, timeout, shrink = job
     try:
-        program = make(seed, index, kind)
-    except Exception as exc:  # noqa: BLE001 - a bug of the generator: reported, the run goes on
+        with fuzz_programs._timeout(timeout):  # (the generator runs the programs it builds: one may not end)
+            program = make(seed, index, kind)
+    except (Exception, fuzz_programs._Timeout) as exc:  # noqa: BLE001 - the generator's: reported, the run goes on
         return index, "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}"
     outcome = fuzz_programs.check(program, timeout=timeout)
     message = outcome.message
