@@ -31,8 +31,13 @@ def reads_as_array(op):
     """Whether NumPy's ``op`` reads a list of arrays as the array of its numbers (np.mean(hs, axis=0),
     np.maximum(hs, 0.1), np.sum(np.square(hs))): its gradient must read it so too (2 * hs, hs.shape
     and hs >= 0.1 are a list's repetition, no attribute and an error).  np.stack_list (and the
-    other rules of a list built by append, ``*_list``) reads the list."""
-    return op.rule.startswith("np.") and not op.rule.endswith("_list")
+    other rules of a list built by append, ``*_list``) reads the list.  So does an operator no list
+    has (``rows / np.linalg.norm(rows)``: only NumPy's number divides a list, as an array); ``+`` and
+    ``*`` of a list join and repeat it."""
+    return op.rule.startswith("np.") and not op.rule.endswith("_list") or op.rule in _ARRAY_OPERATORS
+
+
+_ARRAY_OPERATORS = {"div", "sub", "neg", "pow"}
 
 
 class GradContext:

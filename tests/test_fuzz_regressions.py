@@ -4725,3 +4725,18 @@ def test_a_loop_copied_into_both_paths_of_an_if_is_written_out_in_each():
                 c = c * 0.5 + c @ c.T
         return c * c[1::2]
     ''', [1.18], dout=np.array([[1.0, -0.5], [0.3, 2.0]]))
+
+
+def test_a_list_divided_by_a_numpy_number_is_read_as_an_array():
+    # real-code fuzzer seed 108, program 870 (so on the last stop's code too): rows / np.linalg.norm(rows)
+    # divides a list of arrays as the array of its numbers; the gradient's -rows / den ** 2 negated
+    # the list (a TypeError in the backward)
+    assert_right('''
+    def f(x: "3, 4", w: "4"):
+        z = np.tanh(x) * w
+        rows = []
+        for t in range(2):
+            rows.append(np.sum(z[t:] ** 2, axis=0))
+        return (rows / np.linalg.norm(rows))[0] * w + np.stack(rows, axis=1).sum(axis=1)
+    ''', [np.array([[1.07, 0.85, -1.14, -0.90], [0.83, -1.19, 0.77, -0.58], [-1.17, -0.90, 0.48, 0.76]]),
+          np.array([1.19, 1.17, 0.64, 1.06])], dout=np.array([1.0, -0.5, 0.3, 2.0]))
