@@ -81,6 +81,10 @@ def _iterate_displays(func):
         return
 
 
+_LAZY = ("a generator expression is read as it is iterated, once, and not before: backgen reads it here; pass it "
+         "to the call that consumes it, or make it a list ([...])")
+
+
 class _State:
     def __init__(self, used, error):
         self.used = set(used)
@@ -177,12 +181,9 @@ class _State:
             for child in ast.iter_child_nodes(parent):
                 if isinstance(child, ast.GeneratorExp) and not (isinstance(parent, ast.Call) and child in parent.args
                                                                 or isinstance(parent, ast.comprehension)):
-                    raise self.error("a generator expression is read as it is iterated, once, and not before: "
-                                     "backgen reads it here; pass it to the call that consumes it, or make it a "
-                                     "list ([...])", child)
+                    raise self.error(_LAZY, child)
         if isinstance(expr, ast.GeneratorExp) and not consumed:
-            raise self.error("a generator expression is read as it is iterated, once, and not before: backgen reads "
-                             "it here; pass it to the call that consumes it, or make it a list ([...])", expr)
+            raise self.error(_LAZY, expr)
 
         class Replace(ast.NodeTransformer):
             def visit_ListComp(inner, node):

@@ -19,7 +19,7 @@ import copy
 
 from . import ir, source
 from .errors import BackgenError
-from .memory import constant_may_hold
+from .memory import constant_may_hold, constants_may_share
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -242,12 +242,11 @@ class StatementStager:
         values made from it that may hold it (a list, a branch's merge, a helper's result)."""
         holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
                    and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
-                       constant_may_hold(atom.source, constant.source) or constant_may_hold(constant.source, atom.source)))]
+                       constants_may_share(atom.source, constant.source)))]
         for other, atom in self.versions.items():  # a loop's or a branch's value that may be that array
             linked = self.linked_constant(atom.name) if isinstance(atom, ir.Var) and other != name and \
                 other.isidentifier() and other not in same and other not in holders else None
-            if linked is not None and (constant_may_hold(linked.source, constant.source) or
-                                       constant_may_hold(constant.source, linked.source)):
+            if linked is not None and constants_may_share(linked.source, constant.source):
                 holders.append(other)
         holders += [f"the value made on line {op.line}" for text, uses in self.constants_held.items()
                     if constant_may_hold(text, constant.source) for op, atom in uses
@@ -497,8 +496,7 @@ class StatementStager:
             sequence = self.expr(call, role="seq")
             if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and any(
                     _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
-                    isinstance(atom, ir.Const) and (constant_may_hold(atom.source, sequence.source)
-                                                    or constant_may_hold(sequence.source, atom.source))):
+                    isinstance(atom, ir.Const) and constants_may_share(atom.source, sequence.source)):
                 raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
@@ -590,8 +588,9 @@ class StatementStager:
         again = stmt.body if isinstance(stmt, ast.For) else [stmt]  # what the next iteration reads first
         targets = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) \
             else set()  # (bound as each iteration starts)
-        outside = self.read_outside(stmt, body) | _read_before_written(again, targets)  # before staging renames
-        for name in sorted(_read_before_written(again, targets) & set(self.forward.placeholders)):
+        first = _read_before_written(again, targets)  # (what an iteration reads before it writes)
+        outside = self.read_outside(stmt, body) | first  # before staging renames
+        for name in sorted(first & set(self.forward.placeholders)):
             # None as the loop starts (a placeholder tidy left out, given no value since): the first
             # iteration reads it
             if self.versions.get(name) is None and name not in unset and not any(

@@ -145,6 +145,8 @@ class MemoryModel:
         """``op``'s value may hold a constant array one of its operands is or may be (a list of it, an
         item or a view of one, a helper's result, ``a if c else b``): a write into either is a write
         into both (``constant_links``)."""
+        if op.rule == "copy":
+            return  # (a merge's or a loop's copy of a constant: link_constant, where another name holds it)
         if op.rule == "setitem":
             held = op.args[1:2] if op.args and isinstance(op.args[0], ir.Var) and \
                 op.args[0].name in self.list_atoms else ()
@@ -152,8 +154,6 @@ class MemoryModel:
             held = op.args
         else:
             held = op.args[:1]
-        if op.rule == "copy":
-            return  # (a merge's or a loop's copy of a constant: link_constant, where another name holds it)
         for atom in held:
             constant = self._as_constant(atom)
             if isinstance(constant, ir.Const) and len(constant.source) > 3 and \
@@ -458,8 +458,7 @@ class MemoryModel:
         """Whether the constant arrays the texts ``one`` and ``other`` spell may share memory: one holds
         the other (``np.ones(4)[1:]`` and ``np.ones(4)``), either written into in place as the other
         (``constants_in_place``: ``h *= 2.0`` folded into ``np.zeros(3) * 2.0``)."""
-        return any(constant_may_hold(a, b) or constant_may_hold(b, a)
-                   for a in self._constant_link(one) for b in self._constant_link(other))
+        return any(constants_may_share(a, b) for a in self._constant_link(one) for b in self._constant_link(other))
 
     def linked_constant(self, name):
         """The constant array the value ``name`` (or an array it is a view of) may be, or None."""
@@ -720,6 +719,12 @@ def _boolean(text, masks):
     return boolean(node)
 
 
+def constants_may_share(one, other):
+    """Whether the constant expressions ``one`` and ``other`` may spell arrays sharing memory: either
+    holds the other (``constant_may_hold``)."""
+    return constant_may_hold(one, other) or constant_may_hold(other, one)
+
+
 def constant_may_hold(text, held):
     """Whether the constant expression ``text`` may hold the array the constant expression ``held``
     spells (the same text, as far as backgen can tell, being the same array): as it is, a view of it
@@ -735,11 +740,8 @@ def constant_may_hold(text, held):
         if ast.dump(node) == target:
             return True
         if isinstance(node, ast.BinOp):
-            if isinstance(node.op, (ast.Add, ast.Mult)) and not any(
-                    isinstance(side, ast.Constant) and isinstance(side.value, (float, complex))
-                    for side in (node.left, node.right)):
-                return holds(node.left) or holds(node.right)  # ([a] * 2, split(a) + split(b): the items)
-            return False
+            return not _array_arithmetic(node) and (holds(node.left) or holds(node.right))  # ([a] * 2,
+            # split(a) + split(b): the items)
         if isinstance(node, (ast.UnaryOp, ast.Compare, ast.Constant, ast.Name)):
             return False
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
@@ -762,11 +764,17 @@ def _an_array(node):
             isinstance(node.func, ast.Attribute) and node.func.attr in _ARRAY_METHODS:
         node = node.func.value if isinstance(node, ast.Call) else node.value
     if isinstance(node, ast.BinOp):
-        return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
-            isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) for side in (node.left, node.right))
+        return _array_arithmetic(node)
     if isinstance(node, ast.UnaryOp):
         return True
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FRESH_CALLS
+
+
+def _array_arithmetic(node):
+    """Whether the BinOp ``node`` is arithmetic no list takes (a new array): an operator lists lack, or
+    ``+``/``*`` with a float (``[a] * 2`` repeats a list, ``split(a) + split(b)`` joins two)."""
+    return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
+        isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) for side in (node.left, node.right))
 
 
 def _symbol(node):

@@ -126,7 +126,7 @@ def _guarded(test, statements, loop):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
-    guard.peeled_loop = True  # (the test that the loop runs: sentinels gives it an else)
+    guard.peeled_loop = True  # (the test that the loop runs: sentinels.known_to_run may decide it)
     return [guard]
 
 

@@ -204,10 +204,9 @@ def infer_ran(staged, args, functions=None):
     return walker.shapes, ran
 
 
-def run_check(staged, args, functions=None):
-    """Run the staged forward once on ``args`` (sample inputs), to catch staged code
-    that cannot run: a refusal rather than generated code that fails.  Shapes do
-    not come from this run; a ``while`` that runs on and on ends the check, passed."""
+def _probe(staged, returned, functions, label):
+    """The staged forward as a function of its parameters returning ``returned`` (its source), with
+    the namespace it reads; a ``while`` that runs on and on raises ``_Unfinished``."""
     rounds = itertools.count()
 
     def guard():
@@ -215,9 +214,18 @@ def run_check(staged, args, functions=None):
             raise _Unfinished
 
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
-    lines.append(f"    return {', '.join(map(str, staged.outputs))}")
-    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard, **(functions or {})}
-    exec(compile("\n".join(lines) + "\n", f"<backgen check of {staged.name}>", "exec"), namespace)
+    lines.append(f"    return {returned}")
+    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
+                 **(functions or {})}
+    exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
+    return namespace
+
+
+def run_check(staged, args, functions=None):
+    """Run the staged forward once on ``args`` (sample inputs), to catch staged code
+    that cannot run: a refusal rather than generated code that fails.  Shapes do
+    not come from this run; a ``while`` that runs on and on ends the check, passed."""
+    namespace = _probe(staged, ", ".join(map(str, staged.outputs)), functions, "check")
     try:
         with np.errstate(all="ignore"), bounded_memory():
             namespace["probe"](*args)
@@ -235,22 +243,13 @@ def run_check(staged, args, functions=None):
 def run_shapes(staged, args, functions=None):
     """``{name: shape}`` of the arrays the staged forward holds as it ends, run once on ``args`` (the
     values each name was given last, on the path the data took); None where the run fails."""
-    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
-    lines.append("    return locals()")
-    rounds = itertools.count()
-
-    def guard():
-        if next(rounds) > 10_000:
-            raise _Unfinished
-
-    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
-                 **(functions or {})}
+    namespace = {}
     try:
-        exec(compile("\n".join(lines) + "\n", f"<backgen run of {staged.name}>", "exec"), namespace)
+        namespace = _probe(staged, "locals()", functions, "run")
         with np.errstate(all="ignore"), bounded_memory(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (the mean of nothing selected, on these values)
             held = namespace["probe"](*args)
-    except Exception:  # noqa: BLE001 (a run that fails on these values: nothing learnt)
+    except Exception:  # noqa: BLE001 (a run that fails on these values, or does not end: nothing learnt)
         return None
     finally:
         namespace.clear()
