@@ -35,7 +35,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
 from .reverse import reverse
-from .selections import data_sized, data_varying
+from .selections import check_integer_values, data_sized, data_varying
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -920,12 +920,15 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             raise needed
         _refuse_lengths_of_numbers(forward, result, specs)
         args = examples(result, specs)
+        named = dim_sizes(specs)  # (an integer named like a dimension has its size)
+        integers = tuple(i for i, p in enumerate(result.params)
+                         if specs[p].kind == "int" and not specs[p].dims and p not in named)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper)
+            return _with_sample_shapes(result, args, functions, probe_body, helper, integers)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
-                                           probe_body, helper)
+                                           probe_body, helper, integers)
             except BackgenError:
                 pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
@@ -934,7 +937,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     [2] * any(s.kind == "config" for s in specs.values()):
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
-                                               functions, probe_body, helper)
+                                               functions, probe_body, helper, integers)
                 except BackgenError:
                     pass
             fixed = {}
@@ -945,7 +948,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     break
                 try:
                     return _with_sample_shapes(result, examples(result, specs, fixed=fixed), functions,
-                                               probe_body, helper)
+                                               probe_body, helper, integers)
                 except BackgenError as again:
                     error = again
             raise first from None
@@ -974,7 +977,9 @@ def _matched_sizes(error, specs, fixed):
     return None
 
 
-def _with_sample_shapes(result, args, functions, probe_body, helper):
+def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()):
+    """``result`` with the shapes of its values on the sample ``args`` (``integers``: the positions of
+    integer parameters whose values the code is written for every one of, which the data net varies)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
     try:
@@ -998,6 +1003,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper):
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
     shapes.data_varying = data_varying(probe, args, shapes, functions)
+    check_integer_values(probe, args, integers, functions)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 
 

@@ -240,15 +240,19 @@ def run_check(staged, args, functions=None):
         namespace.clear()  # (the probe and the namespace it reads hold each other)
 
 
-def run_shapes(staged, args, functions=None):
+def run_shapes(staged, args, functions=None, parts=()):
     """``{name: shape}`` of the arrays the staged forward holds as it ends, run once on ``args`` (the
-    values each name was given last, on the path the data took); None where the run fails."""
+    values each name was given last, on the path the data took); None where the run fails.  ``parts``:
+    ``(name, index)`` texts whose parts' shapes are noted too, as ``name[index]`` (what a write wrote)."""
     namespace = {}
     try:
         namespace = _probe(staged, "locals()", functions, "run")
         with np.errstate(all="ignore"), bounded_memory(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (the mean of nothing selected, on these values)
             held = namespace["probe"](*args)
+        for name, index in parts:
+            with contextlib.suppress(Exception):  # (a part of no value here: nothing noted)
+                held[f"{name}[{index}]"] = np.asarray(eval(f"{name}[{index}]", namespace, held))
     except Exception:  # noqa: BLE001 (a run that fails on these values, or does not end: nothing learnt)
         return None
     finally:

@@ -1535,3 +1535,72 @@ def test_a_write_through_np_transpose_with_axes_is_followed_without_shapes():
         T[0] = c * T[1]
         return np.sum(Y * X)
     ''', [np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4), 0.7], "a new array where it is a number")
+
+
+# --- integer parameters: code written at a sample value, for every value ---------------------
+
+def _right_at_every_count(source, shapes_of, counts):
+    """Generate ``f`` once (``k: int`` sampled at one value), then check its backward against central
+    differences at each ``k`` in ``counts`` where the forward runs."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np}
+    exec(source, namespace)
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    rng = np.random.default_rng(5)
+    checked = 0
+    for k in counts:
+        floats = [rng.uniform(0.5, 1.5, size=shape) for shape in shapes_of]
+        try:
+            namespace["f"](*floats, k)
+        except ValueError:  # (a value of k the forward itself cannot take)
+            continue
+        got = generated["f_backward"](*floats, k)
+        got = got if isinstance(got, tuple) else (got,)
+        want = finite_differences(lambda *a: namespace["f"](*a, k), floats, range(len(floats)), (1.0,))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=f"at k = {k}")
+        checked += 1
+    assert checked >= 2
+
+
+@pytest.mark.parametrize("body, shapes_of", [
+    ("return np.sum(x[:k] * w[:k])", [(7,), (7,)]),  # sliced alike
+    ("return np.sum(np.reshape(x, (k, -1)) * w)", [(12,), (1,)]),
+    ("return np.sum(np.ones((k, 1)) * x)", [(5,)]),
+    ("return np.sum(np.repeat(x[None, :], k, axis=0) * w)", [(5,), (5,)]),
+    ("h = x\n    for i in range(k):\n        h = np.tanh(h) * x\n    return np.sum(h)", [(5,)]),
+])
+def test_an_integer_parameter_that_keeps_the_pattern_of_shapes_is_right_at_every_value(body, shapes_of):
+    params = ", ".join(f'{name}: "{", ".join(map(str, shape))}"' for name, shape in zip("xw", shapes_of))
+    _right_at_every_count(f"def f({params}, k: int):\n    {body}\n", shapes_of, range(1, 9))
+
+
+@pytest.mark.parametrize("source, match", [
+    # one element at the sample k = 3, broadcast against c; five at k = 7, not: the sum was wrong there
+    ('def f(b: "7", c: "5", k: int):\n    return np.sum(b[:k - 2] * c)\n', "'b\\[:diff\\]' has shape \\(1,\\)"),
+    # a value written into one element at the sample, broadcast into several at k = 1
+    ('def f(x: "7", c: "1", k: int):\n    y = x * 1.0\n    y[:k - 2] = c\n    return np.sum(y * y)\n',
+     "'c' has shape .* where the part written has"),
+    ('def f(x: "4, 1", w: "4, 3", k: int):\n    return np.sum(np.tile(x, (1, k)) * w)\n', "broadcasts at one value"),
+    ('def f(x: "6, 7", k: int):\n    return np.sum(np.squeeze(x[:k - 2]) ** 2 * np.arange(7.0))\n',
+     "another rank"),
+])
+def test_an_integer_parameter_whose_values_change_broadcasting_is_refused(source, match):
+    with pytest.raises(backgen.BackgenError, match=match) as caught:
+        backgen.generate(source, name="f")
+    assert caught.value.lineno >= 2 and "use the decorator" in str(caught.value)
+
+
+@backgen.backward(wrt=("b", "c"))
+def _first_k_minus_2(b, c, k):
+    return np.sum(b[:k - 2] * c)
+
+
+def test_the_decorator_writes_code_for_the_integer_it_is_given():
+    b, c = np.linspace(0.5, 1.5, 7), np.linspace(-1.0, 1.0, 5)
+    for k in (3, 7, 3):
+        got = _first_k_minus_2.backward(b, c, k)
+        want = finite_differences(lambda b, c: np.sum(b[:k - 2] * c), [b, c], range(2), (1.0,))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
