@@ -251,7 +251,13 @@ class GradContext:
                    for factor in made[0].args)
 
     def count(self, which):
-        """How many elements each result of the reduction summarizes."""
+        """How many elements each result of the reduction summarizes (at least 1 for a selection by a
+        mask, which may select nothing: its gradient is then empty, not a division by zero)."""
+        text = self._elements(which)
+        sized = self._reverse.sized
+        return f"({text} or 1)" if text != "1" and sized and sized.get(getattr(self, which)) else text
+
+    def _elements(self, which):
         operand = getattr(self, which)
         if self.shape_free:  # the axes as written (negative ones count from the end as NumPy does)
             axis = self.param("axis")

@@ -1604,3 +1604,21 @@ def test_the_decorator_writes_code_for_the_integer_it_is_given():
         want = finite_differences(lambda b, c: np.sum(b[:k - 2] * c), [b, c], range(2), (1.0,))
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (NumPy's, for the mean of nothing, in the forward)
+@pytest.mark.parametrize("reduction", ["np.mean(b[b > 0])", "np.var(b[b > 0])", "np.std(b[b > 0])",
+                                       "np.mean(X[X[:, 0] > 0], axis=0).sum()"])
+def test_a_mean_of_a_selection_is_right_and_selecting_nothing_gives_no_division_by_zero(reduction):
+    source = f'''
+    def f(b: "5", X: "5, 3"):
+        return {reduction} + np.sum(b * b) + np.sum(X)
+    '''
+    b = np.array([0.7, -0.4, 1.3, 0.2, -0.9])
+    X = np.linspace(-1.0, 1.0, 15).reshape(5, 3)
+    assert_right(source, [b, X])
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    db, dX = generated["f_backward"](-np.abs(b), -np.abs(X) - 0.1)  # (the forward gives nan: nothing selected)
+    np.testing.assert_allclose(db, -2 * np.abs(b))
+    np.testing.assert_allclose(dX, np.ones((5, 3)))
