@@ -306,7 +306,9 @@ class Differentiable:
             name for name in first.params
             if type(defaults.get(name)) is int and name not in first.wrt)
         self.outputs = len(first.outputs)
-        if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params):
+        counts = first.mode == "numpy" and any(specs[p].kind == "int" and not specs[p].dims  # k: int: the code
+                                               for p in first.params if p in specs)  # is the value's
+        if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params) and not counts:
             self._fixed_globals = _global_values(self._func)
             self._latest = self._fixed = self._build(None)
 

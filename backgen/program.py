@@ -35,7 +35,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
 from .reverse import reverse
-from .selections import check_integer_values, data_sized, data_varying
+from .selections import check_other_values, data_sized, data_varying
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -1003,7 +1003,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
     shapes.data_varying = data_varying(probe, args, shapes, functions)
-    check_integer_values(probe, args, integers, functions)
+    check_other_values(probe, shapes, args, integers, functions)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 
 

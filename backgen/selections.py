@@ -25,7 +25,7 @@ import numpy as np
 from . import ir, source
 from .rules import RULES
 from .errors import BackgenError
-from .shapes import Items, _user, run_shapes
+from .shapes import Items, pattern_conflict, run_shapes
 
 
 MASKS = {"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite", "isinf", "signbit"}
@@ -474,8 +474,8 @@ def _data_names(staged, args, counts=frozenset()):
                                                                                              "reversed(range("))):
                     data.add(item.var)
                 walk(item.body, inner)
-                data.update(carried for carried, value in item.exits  # (what it leaves with)
-                            if tested or isinstance(value, ir.Var) and value.name in data)
+                data.update(carried for carried, value in item.exits  # (what it leaves with: as many
+                            if inner or isinstance(value, ir.Var) and value.name in data)  # iterations as the data says)
     for _ in range(3):  # (a loop's values fed back)
         before = len(data)
         walk(staged.body, False)
@@ -518,82 +518,50 @@ def data_varying(staged, args, shapes, functions=None):
     return varying
 
 
-def check_integer_values(staged, args, integers, functions=None):
-    """Refuse code written at the sample value of integer parameters (the positions ``integers``:
-    ``k: int``, for every value of it) that other values would change: a value of another rank, or
-    an operand that broadcasts along other axes (``b[:k - 2] * c`` with ``c: "5"``: one element at
-    the sample, broadcast; five at ``k = 7``, not).  The generated code depends on no more than that
-    in shapes.  The staged forward runs at small values and at values near the sizes given, where
-    lines that read the integers (or what is computed from them) decide a shape."""
-    if staged.mode != "numpy" or not integers:
+def check_other_values(staged, shapes, args, integers=(), functions=None):
+    """Refuse code written for the walk's ``shapes`` that the path the inputs ``args`` take makes wrong
+    (a length a branch or loop sets as a number, ``n = 1 if c else len(x)``, the walk having taken
+    another), or other values of integer parameters (the positions ``integers``: ``k: int``, sampled at
+    one value, for every value of it): a value of another rank, or an operand broadcast along other
+    axes (``b[:k - 2] * c`` with ``c: "5"``: one element at the sample, broadcast; five at ``k = 7``,
+    not).  For integers, the staged forward runs at small values and at values near the sizes given,
+    where lines that read them (or what is computed from them) decide a shape."""
+    if staged.mode != "numpy":
         return
     counts = {staged.params[i] for i in integers}
-    lengths = _data_names(staged, args, counts) - _data_names(staged, args)  # (what the integers decide)
-    if not any(op.reads() & lengths for op in ir.ops_in(staged.body)):
+    lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
+    if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)):
+        lengths = set()  # (what the integers decide)
+    if not lengths and not getattr(shapes, "forks", False):
         return
     parts = [(op.target, op.param("index")) for op in ir.ops_in(staged.body) if op.rule == "setitem"]
-    first = run_shapes(staged, args, functions, parts) or {}
-    sample = ", ".join(f"{staged.params[i]} = {args[i]}" for i in integers)
-    made = {op.target: op.source for op in ir.ops_in(staged.body) if op.rule == "getitem"}
-    for count in _other_counts(args, integers):
-        again = run_shapes(staged, tuple(count if i in integers else a for i, a in enumerate(args)), functions,
-                           parts)
-        other = ", ".join(f"{staged.params[i]} = {count}" for i in integers)
-        for op in ir.ops_in(staged.body) if again else ():
-            for name in [op.target] + [a.name for a in op.args if isinstance(a, ir.Var)]:
-                if name in first and name in again and len(first[name]) != len(again[name]):
-                    _refuse_count(staged, op.line, f"{_named(staged, name, made)} has shape {first[name]} at "
-                                  f"the sample {sample}, {again[name]} at {other}: another rank")
-            result = f"{op.target}[{op.param('index')}]" if op.rule == "setitem" else op.target
-            if not (RULES[op.rule].broadcast or op.rule == "setitem") or result not in first or result not in again:
-                continue
-            for atom in op.args[1:] if op.rule == "setitem" else op.args:  # (a write: its value, in the part)
-                if not _broadcasts_alike(shape_of(atom, first), first[result], shape_of(atom, again),
-                                         again[result]):
-                    what = _named(staged, atom.name, made) if isinstance(atom, ir.Var) else "an operand here"
-                    written = "the part written" if op.rule == "setitem" else "the result"
-                    _refuse_count(staged, op.line, f"{what} has shape {shape_of(atom, first)} at the sample "
-                                  f"{sample} and {shape_of(atom, again)} at {other}, where {written} has "
-                                  f"{first[result]} and {again[result]}: it broadcasts at one value and "
-                                  "not alike at the other")
+    runs = [(args, "the path the inputs take")]
+    if lengths:
+        sample = ", ".join(f"{staged.params[i]} = {args[i]}" for i in integers)
+        runs = [(tuple(count if i in integers else a for i, a in enumerate(args)),
+                 ", ".join(f"{staged.params[i]} = {count}" for i in integers) + f" (sampled at {sample})")
+                for count in _other_counts(staged, args, integers)] + runs
+    for sample, where in runs:
+        again = run_shapes(staged, sample, functions, parts)
+        conflict = again and pattern_conflict(staged, shapes, again, getattr(shapes, "data_varying", {}))
+        if not conflict:
+            continue
+        line, what, one, another = conflict
+        number = line if 0 < line <= len(staged.lines) else None
+        raise BackgenError(
+            f"{what} has shape {another} at {where}, but the code is written for {one}: backgen writes code for "
+            "one pattern of shapes (ranks, and which sizes are 1) per value, on every path"
+            + ("; use the decorator, which writes code for the integers it is called with, or give the length "
+               "as a size of the arrays" if where != runs[-1][1] else ""),
+            staged.filename, number, None, staged.lines[number - 1] if number else None)
 
 
-def _named(staged, name, made):
-    """How the user knows the staged value ``name``: their name for it, or the index spelling it."""
-    if _user(name).strip("'") in staged.user_names:
-        return _user(name)
-    return repr(made[name]) if name in made and len(made[name]) <= 40 else "an operand here"
-
-
-def _refuse_count(staged, number, what):
-    line = staged.lines[number - 1] if 0 < number <= len(staged.lines) else None
-    raise BackgenError(f"{what}; backgen writes code for one pattern of shapes (ranks, and which sizes are 1) "
-                       "for every value of an integer parameter: use the decorator, which writes code for the "
-                       "values it is called with, or give the length as a size of the arrays",
-                       staged.filename, number or None, None, line)
-
-
-def _broadcasts_alike(shape, result, other, other_result):
-    """Whether the gradient of an operand of ``shape`` in a result of ``result``, summed along the axes
-    it broadcasts along, is also right for one of ``other`` in ``other_result`` (of the same ranks): no
-    axis it broadcasts along in the one and not the other, but where a size of 1 meets one of 1 (a sum
-    along it changes nothing)."""
-    shape, result, other, other_result = map(tuple, (shape, result, other, other_result))
-    if len(shape) != len(other) or len(result) != len(other_result):
-        return False
-    lead = len(result) - len(shape)
-    for d, r, o, q in zip(shape, result[lead:], other, other_result[lead:]):
-        summed = d == 1 and r != 1
-        if summed and o != 1 or not summed and o == 1 and q != 1:
-            return False
-    return True
-
-
-def _other_counts(args, integers, most=24):
-    """Values to try for integer parameters besides the sample's: small ones, and each size of the
-    arrays given and near it, its double and half (``x[:k - 2]`` against a (5,) array: k = 7)."""
+def _other_counts(staged, args, integers, most=24):
+    """Values to try for integer parameters besides the sample's: their defaults, small ones, and each
+    size of the arrays given and near it, its double and half (``x[:k - 2]`` against a (5,) array: 7)."""
     sizes = sorted({d for a in args if isinstance(a, np.ndarray) for d in a.shape})
     near = {d + c for d in sizes for c in (-2, -1, 1, 2)} | {2 * d for d in sizes} | {d // 2 for d in sizes}
     sample = {args[i] for i in integers}
-    counts = [c for c in [1, 2, 5, 8, *sizes, *sorted(near)] if c > 0 and c not in sample]
+    defaults = [int(d) for d in staged.defaults if d.isdigit()]  # (their source text)
+    counts = [c for c in [*defaults, 0, 1, 2, 5, 8, *sizes, *sorted(near)] if c >= 0 and c not in sample]
     return list(dict.fromkeys(counts))[:most]

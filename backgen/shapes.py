@@ -194,6 +194,21 @@ def infer_ran(staged, args, functions=None):
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
+    walker.shapes.forks = walker.forks
+    if walker.forks:  # the other branches' numbers, loops run no time: the same pattern of shapes, or refused
+        other = _Walker(staged, namespace, other=True)
+        again = dict(zip(staged.params, args))
+        with np.errstate(all="ignore"), bounded_memory():
+            other.block(staged.body, again)
+        conflict = pattern_conflict(staged, walker.shapes, other.shapes)
+        if conflict:
+            line, what, one, another = conflict
+            error = _error_at(staged, line, f"{what} has shape {one} on one path through the branches and loops "
+                                            f"before it, and {another} on another: backgen writes code for one "
+                                            "pattern of shapes (ranks, and which sizes are 1) per value; give it "
+                                            "a new name where its shape changes")
+            error.varying_shape = "path"
+            raise error
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
@@ -219,6 +234,79 @@ def _probe(staged, returned, functions, label):
                  **(functions or {})}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     return namespace
+
+
+def _empty_list(value):
+    return type(value) is list and not value
+
+
+def _integral(value):
+    return type(value) in (int, bool) or isinstance(value, (np.integer, np.bool_))
+
+
+def pattern_conflict(staged, shapes, other, exempt=frozenset()):
+    """Where code written for the values' ``shapes`` (``{name: shape}``) would be wrong for those of
+    ``other`` (of another path, or other inputs), as ``(line, what, one, another)``: the value that
+    differs, and its shapes (against the result's) in the one and the other; None where the code holds
+    for both.
+    The code depends on no more than each value's rank and, for each operation that broadcasts (a
+    write: its value into the part written), the axes each operand is broadcast along; an axis along
+    which a size of 1 meets one of 1 in the other shapes changes nothing (a sum along it).  The values
+    ``exempt`` (selections, whose lengths the data decides, which the backward checks itself) are not
+    compared."""
+    def tuple_shape(name, shapes):
+        shape = shapes.get(name)
+        return shape if type(shape) is tuple else None  # (a list's: its items')
+
+    def operand(atom, shapes):
+        if isinstance(atom, ir.Var):
+            return tuple_shape(atom.name, shapes)
+        return tuple_shape(atom.source, shapes) or ()
+
+    made = {op.target: op.source for op in ir.ops_in(staged.body) if op.rule == "getitem"}
+    for op in ir.ops_in(staged.body):
+        for name in [op.target] + [a.name for a in op.args if isinstance(a, ir.Var)]:
+            if name in exempt:
+                continue
+            first, again = tuple_shape(name, shapes), tuple_shape(name, other)
+            if first is not None and again is not None and len(first) != len(again):
+                return op.line, named(staged, name, made), str(first), str(again)
+        result = f"{op.target}[{op.param('index')}]" if op.rule == "setitem" else op.target
+        first, again = tuple_shape(result, shapes), tuple_shape(result, other)
+        if first is None or again is None or not (RULES[op.rule].broadcast or op.rule == "setitem"):
+            continue
+        for atom in op.args[1:] if op.rule == "setitem" else op.args:  # (a write: its value, in the part)
+            if isinstance(atom, ir.Var) and atom.name in exempt:
+                continue
+            a, b = operand(atom, shapes), operand(atom, other)
+            if a is not None and b is not None and not _broadcasts_alike(a, first, b, again):
+                what = named(staged, atom.name, made) if isinstance(atom, ir.Var) else "an operand here"
+                into = "the part written" if op.rule == "setitem" else "the result"
+                return op.line, what, f"{a} against {into}'s {first}", f"{b} against {again}"
+    return None
+
+
+def named(staged, name, made=None):
+    """How the user knows the staged value ``name``: their name for it, or the index spelling it
+    (``made``: the source of each value an index makes)."""
+    if _user(name).strip("'") in staged.user_names:
+        return _user(name)
+    source = (made or {}).get(name)
+    return repr(source) if source and len(source) <= 40 else "an operand here"
+
+
+def _broadcasts_alike(shape, result, other, other_result):
+    """Whether the gradient of an operand of ``shape`` in a result of ``result``, summed along the axes
+    it broadcasts along, is also right for one of ``other`` in ``other_result`` (of the same ranks): no
+    axis it broadcasts along in the one and not the other, but where a size of 1 meets one of 1."""
+    if len(shape) != len(other) or len(result) != len(other_result):
+        return False
+    lead = len(result) - len(shape)
+    for d, r, o, q in zip(shape, result[lead:], other, other_result[lead:]):
+        summed = d == 1 and r != 1
+        if summed and o != 1 or not summed and o == 1 and q != 1:
+            return False
+    return True
 
 
 def run_check(staged, args, functions=None):
@@ -345,6 +433,8 @@ class _Shapes(dict):
         self.integers = _Integers()
         self.mixed = set()
         self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
+        self.forks = False  # whether the path the data takes may set lengths otherwise than the walk's (see
+                            # _Walker.forks): a run on the inputs checks the code against it
         self.boolean = set()  # the values (and the parts of an index: a loop's variable) that held booleans:
                               # a boolean mask, selecting as many elements as the data says (whatever spells it)
 
@@ -362,9 +452,11 @@ class _Walker:
     WHILE_ROUNDS = 2  # iterations of a while walked: the second sees the values the first carried
     MAX_ROUNDS = 100_000  # iterations of a for walked at most
 
-    def __init__(self, staged, namespace):
+    def __init__(self, staged, namespace, other=False):
         self.staged = staged
         self.namespace = namespace
+        self.other = other  # the second walk: the other branch's numbers, loops that run no iteration
+        self.forks = False  # whether the walk met a place where the second walk goes otherwise
         self.shapes = _Shapes()
         self.lines = {}  # name -> line of the value that fixed its shape
         self.compiled = {}  # id(op) -> its compiled lines, or its expression in a common form (see _common)
@@ -501,8 +593,9 @@ class _Walker:
         missing = None  # an operand whose value is unknown here (each constant is evaluated: its shape is noted)
         for atom in op.args:
             if atom.__class__ is ir.Var:
-                if missing is None and atom.name not in env:
-                    missing = atom.name
+                if missing is None and (atom.name not in env or self.other and _empty_list(env[atom.name])):
+                    missing = atom.name  # (the second walk: a list its loops left empty, sum(hs) then 0, is
+                                         # not walked on; the code takes that case as it comes)
             else:
                 self.atom(atom, env)
         if missing is not None:
@@ -686,6 +779,11 @@ class _Walker:
             sides = [branch.get(name, before) for branch in (body, orelse)]
             if all(isinstance(side, list) for side in sides) and len(sides[0]) != len(sides[1]):
                 self.counted.setdefault(name, item.line)  # (as long as one branch or the other makes it)
+            if not self.forks and _integral(sides[0]) and _integral(sides[1]) and sides[0] != sides[1]:
+                self.forks = True  # n = 1 if c else len(x): each branch's lengths made of it (x[:n]) are walked
+            if self.other and orelse.get(name, _MISSING) is not _MISSING:  # the other path's value as it is
+                env[name] = orelse[name]
+                continue
             for branch in (body, orelse):
                 value = branch.get(name, _MISSING)
                 if value is not before and value is not _MISSING:
@@ -703,9 +801,11 @@ class _Walker:
                 values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
             except Exception:
                 values = []
-            values = values or [0]  # run 0 times here: the body's shapes all the same
-        else:  # a while loop's test is data: walk two iterations, never until it ends
-            values = [None] * self.WHILE_ROUNDS
+            self.forks |= not values
+            values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
+        else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+            self.forks = True
+            values = [] if self.other else [None] * self.WHILE_ROUNDS
         for value in values:
             if loop.var:
                 env[loop.var] = value

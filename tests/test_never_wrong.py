@@ -1578,13 +1578,13 @@ def test_an_integer_parameter_that_keeps_the_pattern_of_shapes_is_right_at_every
 
 @pytest.mark.parametrize("source, match", [
     # one element at the sample k = 3, broadcast against c; five at k = 7, not: the sum was wrong there
-    ('def f(b: "7", c: "5", k: int):\n    return np.sum(b[:k - 2] * c)\n', "'b\\[:diff\\]' has shape \\(1,\\)"),
+    ('def f(b: "7", c: "5", k: int):\n    return np.sum(b[:k - 2] * c)\n', "'b\\[:diff\\]' has shape \\(5,\\) against \\(5,\\) at k = \\d+ \\(sampled at k = 3\\)"),
     # a value written into one element at the sample, broadcast into several at k = 1
     ('def f(x: "7", c: "1", k: int):\n    y = x * 1.0\n    y[:k - 2] = c\n    return np.sum(y * y)\n',
-     "'c' has shape .* where the part written has"),
-    ('def f(x: "4, 1", w: "4, 3", k: int):\n    return np.sum(np.tile(x, (1, k)) * w)\n', "broadcasts at one value"),
+     "'c' has shape .* the part written's"),
+    ('def f(x: "4, 1", w: "4, 3", k: int):\n    return np.sum(np.tile(x, (1, k)) * w)\n', "written for \\(4, 3\\) against"),
     ('def f(x: "6, 7", k: int):\n    return np.sum(np.squeeze(x[:k - 2]) ** 2 * np.arange(7.0))\n',
-     "another rank"),
+     "written for \\(7,\\):"),
 ])
 def test_an_integer_parameter_whose_values_change_broadcasting_is_refused(source, match):
     with pytest.raises(backgen.BackgenError, match=match) as caught:
@@ -1622,3 +1622,59 @@ def test_a_mean_of_a_selection_is_right_and_selecting_nothing_gives_no_division_
     db, dX = generated["f_backward"](-np.abs(b), -np.abs(X) - 0.1)  # (the forward gives nan: nothing selected)
     np.testing.assert_allclose(db, -2 * np.abs(b))
     np.testing.assert_allclose(dX, np.ones((5, 3)))
+
+
+# --- lengths a number decides, set otherwise on another path ----------------------------------
+
+@pytest.mark.parametrize("source", [
+    # a setting chooses the length; the walk of both branches went on with the first branch's number
+    'def f(w: "N", v: "N", mode="all"):\n    if mode == "first":\n        n = 1\n    else:\n        n = len(w)\n'
+    '    return np.sum(w[:n] * v)\n',
+    'def f(w: "N", v: "N", flag=False):\n    n = 1 if flag else w.shape[0]\n    return np.sum(w[:n] * v)\n',
+    # a test of the data that never holds at the sample, in a loop over the data
+    'def f(w: "N", v: "N"):\n    n = len(w)\n    for r in v:\n        if r > 10.0:\n            n = 1\n'
+    '    return np.sum(w[:n] * v)\n',
+    # a loop that may run no iteration (k's default; a while loop: below, the decorator)
+    'def f(w: "N", v: "N", k: int = 0):\n    n = len(w)\n    for i in range(k):\n        n = 1\n'
+    '    return np.sum(w[:n] * v)\n',
+    'def f(x: "N", v: "N", depth: int = 0):\n    stride = 1\n    for _ in range(depth):\n        stride *= 2\n'
+    '    return np.sum(x[::stride] * v)\n',
+])
+def test_a_length_a_number_sets_otherwise_on_another_path_is_refused(source):
+    # found by a review: each gave dw = [10, 10, 10, 10] for [1, 2, 3, 4] on the other path
+    with pytest.raises(backgen.BackgenError, match="pattern of shapes") as caught:
+        backgen.generate(source, name="f")
+    assert caught.value.lineno == source.count("\n")  # (the return, where the slice broadcasts)
+
+
+@backgen.backward
+def _first_of_long(x, v):
+    n = 1 if len(x) > 3 else len(x)
+    return np.sum(x[:n] * v)
+
+
+@backgen.backward(wrt=("w", "v"))
+def _halved_below(w, v, k):
+    n = 4
+    while n > k:
+        n = n // 2
+    return np.sum(w[:n] * v)
+
+
+def test_the_decorator_refuses_a_length_its_walk_set_otherwise_than_the_inputs_do():
+    with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
+        _first_of_long.backward(np.array([0.5, -0.3]), np.array([1.0, 2.0]))
+    with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
+        _halved_below.backward(np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0]), 4)
+
+
+def test_a_number_set_otherwise_on_another_path_that_keeps_the_pattern_is_right():
+    source = '''
+    def f(w: "4", v: "4", mode="all"):
+        if mode == "first":
+            n = 2
+        else:
+            n = 3
+        return np.sum(w[:n] * v[1:n + 1])
+    '''
+    assert_right(source, [np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0])])
