@@ -35,7 +35,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
 from .reverse import reverse
-from .selections import check_other_values, data_sized, data_varying
+from .selections import check_other_values, data_numbers, data_sized, data_varying
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -248,7 +248,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=()):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=()):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -260,6 +260,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     ``sized_params``: (parameter, origins) for a helper's parameters its caller passes a selection by a
     boolean mask (``step(b[b > 0], b)``): their length is the data's, which the helper's broadcasting
     must not assume (``reverse.check_sized``).
+    ``also``: a helper's other arguments at the same call (a loop's later iterations), for which its
+    code, written for ``args``, must hold too.
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -268,7 +270,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params)
+                            packing, sized_params, also)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -291,7 +293,7 @@ class _Inlined(Exception):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=()):
+             sized_params=(), also=()):
     _refuse_list_item_writes(forward, args)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -304,7 +306,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
-                forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split)
+                forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split,
+                (also, tuple(param for param, origins in sized_params if origins is not None)))
             break
         except BackgenError as error:
             varying = getattr(error, "varying_shape", None)
@@ -354,7 +357,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     for op in calls:
         name = op.param("function")
         helper, staged_helper = helpers[name]
-        call_args = recorded[sites[id(op)]][0] if recorded[sites[id(op)]] else None
+        calls_here = _distinct_calls(recorded[sites[id(op)]])
+        call_args = calls_here[0] if calls_here else None
         constants = _literal_arguments(helper, op)
         written = {write[2] for write in staged_helper.param_writes}  # (a helper writing into none: one key)
         if written and reads is None:
@@ -362,7 +366,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         passed_new = tuple(param for param in _passed_new(result, op, reads) if param in written) if written else ()
         passed_sized = _passed_sized(op, selected)
         key = (name, None if call_args is None or shape_free else tuple(map(_rank_pattern, call_args)),
-               tuple(sorted(constants.items())), passed_new, passed_sized)
+               tuple(sorted(constants.items())), passed_new, passed_sized,
+               None if shape_free else tuple(map(_distinct_calls.key, calls_here)))  # (a size of 1 a slice
+        # makes of one call's arguments, and not of another's: code of its own, or refused for one call)
         if key not in registry:
             count = sum(1 for k in registry if k[0] == name)
             backward_name = _free_name(f"{name}_backward", count + 1, forward.helpers)
@@ -370,7 +376,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             try:
                 sub = program(_with_constants(helper, constants), None, None, call_args, chain + (result.name,),
                               registry, shape_free=tuple(a.arg for a in helper.func.args.args) if shape_free else (),
-                              passed_new=passed_new, sized_params=passed_sized)
+                              passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
                     and not shape_free else None
@@ -789,6 +795,25 @@ def _rank_pattern(value):
     return (type(value).__name__,)
 
 
+def _distinct_calls(calls, most=16):
+    """The arguments of ``calls`` at one site, each set of sizes and integer values once (at most ``most``)."""
+    seen = {}
+    for args in calls:
+        seen.setdefault(_distinct_calls.key(args), args)
+        if len(seen) == most:
+            break
+    return list(seen.values())
+
+
+def _call_key(args):
+    return tuple(("array", v.shape, v.dtype.kind) if isinstance(v, np.ndarray) else
+                 ("int", int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) else
+                 _rank_pattern(v) for v in args)
+
+
+_distinct_calls.key = _call_key
+
+
 def _recorder(function, calls):
     """``function``, recording the arguments of each call (to learn shapes at the call)."""
     def record(*args):
@@ -833,7 +858,8 @@ def declared_shapes(forward, shapes=None):
 
 
 
-def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split=False):
+def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split=False,
+            also=((), ())):
     """``forward`` staged (``stage``, with ``unmerged``, ``written`` and ``split`` (its ``split_outputs``) as it says) with the shapes of
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
@@ -874,7 +900,7 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     if shape_free:  # (the walk of the shapes tells code for every rank)
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
     probe_body = map_ops(result.body, probed) if calls else None  # (no call: the body runs as it is)
-    result = with_shapes(forward, result, specs, args, functions, probe_body, bool(chain))
+    result = with_shapes(forward, result, specs, args, functions, probe_body, bool(chain), *also)
     return result, calls, helpers, tested, sites, recorded
 
 
@@ -902,7 +928,8 @@ def _refuse_lengths_of_numbers(forward, result, specs):
         numbers[op.target] = numbers[reads[0]]
 
 
-def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None, helper=False):
+def with_shapes(forward, result, specs, args=None, functions=None, probe_body=None, helper=False, also=(),
+                selections=()):
     """``result`` (ir.Staged) with the shapes of every value, for NumPy code.
 
     ``probe_body`` is the body to run instead (calls routed through ``functions``).
@@ -924,11 +951,11 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         integers = tuple(i for i, p in enumerate(result.params)
                          if specs[p].kind == "int" and not specs[p].dims and p not in named)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper, integers)
+            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
-                                           probe_body, helper, integers)
+                                           probe_body, helper, integers, sampled=True)
             except BackgenError:
                 pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
@@ -937,7 +964,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     [2] * any(s.kind == "config" for s in specs.values()):
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
-                                               functions, probe_body, helper, integers)
+                                               functions, probe_body, helper, integers, sampled=True)
                 except BackgenError:
                     pass
             fixed = {}
@@ -948,11 +975,11 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     break
                 try:
                     return _with_sample_shapes(result, examples(result, specs, fixed=fixed), functions,
-                                               probe_body, helper, integers)
+                                               probe_body, helper, integers, sampled=True)
                 except BackgenError as again:
                     error = again
             raise first from None
-    return _with_sample_shapes(result, args, functions, probe_body, helper)
+    return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections)
 
 
 def _integral(value):
@@ -977,9 +1004,13 @@ def _matched_sizes(error, specs, fixed):
     return None
 
 
-def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()):
+def _with_sample_shapes(result, args, functions, probe_body, helper, integers=(), also=(), sampled=False,
+                        selections=()):
     """``result`` with the shapes of its values on the sample ``args`` (``integers``: the positions of
-    integer parameters whose values the code is written for every one of, which the data net varies)."""
+    integer parameters whose values the code is written for every one of, which the data net varies;
+    ``also``: other arguments, of other calls of a helper, the code must hold for; ``sampled``: ``args``
+    are samples of the shapes declared, the code is for every value of them; ``selections``: a helper's
+    parameters its callers pass selections by masks, which its backward checks itself)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
     try:
@@ -1002,8 +1033,10 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
             raise error
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
+    shapes.sampled = sampled  # (masks the user passes: of the data's counts, not kept per count by the decorator)
     shapes.data_varying = data_varying(probe, args, shapes, functions)
-    check_other_values(probe, shapes, args, integers, functions)
+    shapes.data_numbers = data_numbers(probe, args, shapes)
+    check_other_values(probe, shapes, args, integers, functions, also, selections)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 
 

@@ -874,8 +874,10 @@ class _Reverser(FlowReverser):
             what = f"the result of {calls[0]}()"
         seen = [shapes for origin, _ in sized[0][2] if origin.endswith("(of a length the data decides)")
                 for shapes in [getattr(self.staged.shapes, "data_varying", {}).get(origin.split(" ")[0])] if shapes]
+        counted = any(origin.endswith(("(made of a count)", "(a count of its own)")) for origin, _ in sized[0][2])
         cause = f"has a length the data decides ({seen[0][0]} on one input, {seen[0][1]} on another)" if seen else \
-            "is selected by a boolean mask, so its length depends on the data"
+            "has a length a number of the data decides (a count, or a bound computed from the values)" if counted \
+            else "is selected by a boolean mask, so its length depends on the data"
         self.refuse_at(op.line, f"{what} {cause}: whether it broadcasts against the other operands is not known "
                                 "before the code runs; select the same elements of them too, or reduce it first")
 

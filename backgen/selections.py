@@ -51,7 +51,8 @@ def data_sized(staged, extra=None):
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     sized.update(extra)
-    if not masks and not sized and not getattr(staged.shapes, "data_varying", None) and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
+    numbers = getattr(staged.shapes, "data_numbers", frozenset())  # (of the data: as slices' bounds, lengths)
+    if not masks and not sized and not numbers and not getattr(staged.shapes, "data_varying", None) and not any(op.rule == "call" and op.param("sized") or op.rule in ("getitem", "setitem")
                              and index_origins(op, masks) for op in ir.ops_in(staged.body)):
         return sized, masks, frozenset(), {}  # (no mask, and no helper's selection by one: no length the data decides)
     exits = [(c, v.name if isinstance(v, ir.Var) else None) for loop in ir.loops_in(staged.body) for c, v in loop.exits]
@@ -79,7 +80,7 @@ def data_sized(staged, extra=None):
                     lengths[op.target] = lengths.get(op.target, frozenset()) | length
                 continue
             origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else frozenset()
-            origins |= _made_of_lengths(op, lengths, sized)
+            origins |= _made_of_lengths(op, lengths, sized, numbers)
             if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
                 origins |= frozenset().union(*(sized.get(part, frozenset())
                                                for part in ast.literal_eval(op.param("index_vars") or "()")))
@@ -189,15 +190,17 @@ def _length_of(node):
 CONSTRUCTORS = {"ones", "zeros", "empty", "arange"}  # np.ones(n), np.ones((n, 3)): a first axis of n
 
 
-def _made_of_lengths(op, lengths, sized):
+def _made_of_lengths(op, lengths, sized, numbers=frozenset()):
     """The origins of an array ``op`` makes of lengths the data decides (``np.ones(len(p))``: ``p``'s,
     its first axis that long; one of its own where such a length is read otherwise: ``np.full(3, n)``
-    and ``x[:n]`` are marked too, but not ``X[n - 1]``, a row)."""
-    if op.rule == "getitem" and (lengths or sized):  # a slice's bound (x[:n], x[:len(p)])
+    and ``x[:n]`` are marked too, but not ``X[n - 1]``, a row), or of other ``numbers`` the data
+    decides as a slice's bound (``x[:n]`` with ``n = 1 + 3 * (np.max(b) > 5.0)``)."""
+    if op.rule == "getitem" and (lengths or sized or numbers):  # a slice's bound (x[:n], x[:len(p)])
         node = source.expression(f"_[{op.param('index')}]") if op.param("index") else None
         bounds = [sub for part in (ast.walk(node.slice) if node is not None else ()) if isinstance(part, ast.Slice)
                   for sub in ast.walk(part)]
-        if any(isinstance(sub, ast.Name) and sub.id in lengths or _length_of(sub) in sized for sub in bounds):
+        if any(isinstance(sub, ast.Name) and (sub.id in lengths or sub.id in numbers) or _length_of(sub) in sized
+               for sub in bounds):
             return frozenset({(f"{op.target} (made of a count)", None)})
         return frozenset()
     if not lengths or op.rule == "setitem":
@@ -227,6 +230,7 @@ def _masks(staged):
     (``staged.sized_params``, origins None); not a parameter the user passes (the decorator keeps its
     code per count each selects: ``api._selected``)."""
     boolean = getattr(staged.shapes, "boolean", frozenset())
+    sampled = getattr(staged.shapes, "sampled", False)
     passed = {param for param, origins in staged.sized_params if origins is None}
     if not boolean and not passed and not any(
             op.rule == "inert" and _selects(op, {}) for op in ir.ops_in(staged.body)):
@@ -253,8 +257,9 @@ def _masks(staged):
             return own(name)
         busy.add(name)
         found = set()
-        if name in staged.params:  # (one the user passes: the decorator's code is kept per count it selects)
-            found.add(own(name) if name in passed else None)
+        if name in staged.params:  # (one the user passes: the decorator's code is kept per count it selects;
+            found.add(own(name) if name in passed or sampled and name in boolean else None)  # code for the
+            # shapes declared is for every count)
         elif name not in setters:  # a loop's variable
             found.add(own(name) if name in boolean else None)
         for item, loop in setters.get(name, ()):
@@ -444,12 +449,13 @@ _DATA_LENGTHS = re.compile(r"\b(nonzero|flatnonzero|argwhere|where|unique|take|t
 
 
 _SIZES = re.compile(r"\.shape\b|\blen\(|\.size\b|\.ndim\b")
+_SIZE_READS = re.compile(r"\blen\(\s*\w+\s*\)|\b\w+\.(shape|size|ndim)\b")
 
 
-def _data_names(staged, args, counts=frozenset()):
+def _data_names(staged, args, counts=frozenset(), control=True):
     """The staged values the float data decides (and the parameters ``counts``): computed from a float
-    parameter (but its sizes), or set under a test of such a value (``k = 1 if b[0] > 1.0 else 3``, a
-    count a data-tested loop raises), as a loop's variable over such values."""
+    parameter (but its sizes), or (``control``) set under a test of such a value (``k = 1 if b[0] > 1.0
+    else 3``, a count a data-tested loop raises), as a loop's variable over such values."""
     data = {p for p, a in zip(staged.params, args) if isinstance(a, float) or
             isinstance(a, np.ndarray) and a.dtype.kind == "f"} | set(counts)
     params = set(staged.params)
@@ -458,10 +464,13 @@ def _data_names(staged, args, counts=frozenset()):
         return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text or "")) & data
 
     def walk(items, tested):
+        tested = tested and control
         for item in items:
             if isinstance(item, ir.Op):
                 read = item.reads() & data
-                sizes = _SIZES.search(item.source or "") and read <= params  # (a parameter's shape: given)
+                sizes = _SIZES.search(item.source or "") and (read <= params or not control and not (
+                    reads(_SIZE_READS.sub("", item.source)) & read))  # (a parameter's shape: given; any shape
+                # where a test of the data is not followed: a selection's length is its mask's, see data_sized)
                 if tested or read and not sizes:
                     data.add(item.target)
             elif isinstance(item, ir.If):
@@ -475,7 +484,8 @@ def _data_names(staged, args, counts=frozenset()):
                     data.add(item.var)
                 walk(item.body, inner)
                 data.update(carried for carried, value in item.exits  # (what it leaves with: as many
-                            if inner or isinstance(value, ir.Var) and value.name in data)  # iterations as the data says)
+                            if inner and control or isinstance(value, ir.Var) and value.name in data)  # iterations
+                # as the data says)
     for _ in range(3):  # (a loop's values fed back)
         before = len(data)
         walk(staged.body, False)
@@ -492,6 +502,19 @@ def _ordered_sample(value, low, high, order):
     if type(value) is float:
         return float(low)
     return value
+
+
+def data_numbers(staged, args, shapes):
+    """The numbers the data decides: computed from float parameters (but their sizes) or the values
+    of integer arrays (labels: ``C = y.max() + 1``).
+    As a slice's bound they make a length of their own (``data_sized``), whatever value the samples
+    gave them: ``n = 1 + 3 * (np.max(b) > 5.0)`` is 1 on every sample in 0.5 to 3 and 4 beyond."""
+    if staged.mode != "numpy":
+        return frozenset()
+    labels = {p for p, a in zip(staged.params, args) if isinstance(a, np.ndarray) and a.dtype.kind in "iu"}
+    return frozenset(name for name in _data_names(staged, args, labels, control=False) - set(staged.params)
+                     if shapes.get(name) == ())  # (what a test of the data sets otherwise on each path: the
+    # walk's second path, and the data net, see)
 
 
 def data_varying(staged, args, shapes, functions=None):
@@ -518,32 +541,48 @@ def data_varying(staged, args, shapes, functions=None):
     return varying
 
 
-def check_other_values(staged, shapes, args, integers=(), functions=None):
+def check_other_values(staged, shapes, args, integers=(), functions=None, also=(), selections=()):
     """Refuse code written for the walk's ``shapes`` that the path the inputs ``args`` take makes wrong
     (a length a branch or loop sets as a number, ``n = 1 if c else len(x)``, the walk having taken
     another), or other values of integer parameters (the positions ``integers``: ``k: int``, sampled at
     one value, for every value of it): a value of another rank, or an operand broadcast along other
     axes (``b[:k - 2] * c`` with ``c: "5"``: one element at the sample, broadcast; five at ``k = 7``,
     not).  For integers, the staged forward runs at small values and at values near the sizes given,
-    where lines that read them (or what is computed from them) decide a shape."""
+    where lines that read them (or what is computed from them) decide a shape.  ``also``: other
+    arguments the code must hold for (a helper's, at its other calls); what is computed from the
+    parameters ``selections`` (a helper's, passed selections) is left to the backward's own checks."""
     if staged.mode != "numpy":
         return
     counts = {staged.params[i] for i in integers}
     lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
     if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)):
         lengths = set()  # (what the integers decide)
-    if not lengths and not getattr(shapes, "forks", False):
+    selecting = [i for i, (p, a) in enumerate(zip(staged.params, args)) if isinstance(a, np.ndarray) and
+                 a.dtype.kind == "b" and a.ndim and any(p in ast.literal_eval(op.param("index_vars") or "()")
+                                                        for op in ir.ops_in(staged.body) if op.rule == "getitem")]
+    if not lengths and not also and not selecting and not getattr(shapes, "forks", False):
         return
     parts = [(op.target, op.param("index")) for op in ir.ops_in(staged.body) if op.rule == "setitem"]
-    runs = [(args, "the path the inputs take")]
+    runs = [(args, "the path the inputs take")] + [(other, "another call of it") for other in also]
     if lengths:
         sample = ", ".join(f"{staged.params[i]} = {args[i]}" for i in integers)
         runs = [(tuple(count if i in integers else a for i, a in enumerate(args)),
                  ", ".join(f"{staged.params[i]} = {count}" for i in integers) + f" (sampled at {sample})")
                 for count in _other_counts(staged, args, integers)] + runs
+    exempt = set(getattr(shapes, "data_varying", {})) | _made_from(staged, set(selections))
+    # (selections, and what a helper computes from those its callers pass: the backward checks them itself)
+    for i in selecting:  # a mask the user passes (code kept per count: none, one, several): one more, one fewer
+        mask = args[i]  # (y = x[m], then y[1:] * y[:2]: one item against two at two, two against two at three)
+        for value, what in ((False, "more"), (True, "fewer")):
+            at = np.flatnonzero(mask.ravel() == value)
+            if len(at) and np.count_nonzero(mask) >= 2 + value:  # (within the decorator's class: several)
+                other = mask.copy()
+                other.ravel()[at[0]] = not value
+                runs.append((args[:i] + (other,) + args[i + 1:], f"a mask {staged.params[i]} selecting one item {what}"))
     for sample, where in runs:
-        again = run_shapes(staged, sample, functions, parts)
-        conflict = again and pattern_conflict(staged, shapes, again, getattr(shapes, "data_varying", {}))
+        sample = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in sample)  # (a forward may write into
+        again = run_shapes(staged, sample, functions, parts)                            # its parameters)
+        conflict = again and pattern_conflict(staged, shapes, again, exempt)
         if not conflict:
             continue
         line, what, one, another = conflict
@@ -552,8 +591,18 @@ def check_other_values(staged, shapes, args, integers=(), functions=None):
             f"{what} has shape {another} at {where}, but the code is written for {one}: backgen writes code for "
             "one pattern of shapes (ranks, and which sizes are 1) per value, on every path"
             + ("; use the decorator, which writes code for the integers it is called with, or give the length "
-               "as a size of the arrays" if where != runs[-1][1] else ""),
+               "as a size of the arrays" if "sampled at" in where else ""),
             staged.filename, number, None, staged.lines[number - 1] if number else None)
+
+
+def _made_from(staged, names):
+    """``names`` and the staged values computed from them."""
+    made = set(names)
+    for _ in range(3) if made else ():  # (a loop's values fed back)
+        for op in ir.ops_in(staged.body):
+            if op.reads() & made:
+                made.add(op.target)
+    return made
 
 
 def _other_counts(staged, args, integers, most=24):

@@ -1678,3 +1678,101 @@ def test_a_number_set_otherwise_on_another_path_that_keeps_the_pattern_is_right(
         return np.sum(w[:n] * v[1:n + 1])
     '''
     assert_right(source, [np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0])])
+
+
+@pytest.mark.parametrize("source", [
+    # a bound the values decide, the same on every sample the data net tries (1 below 5, 4 above)
+    'def f(x: "N", w: "N"):\n    n = 1 + 3 * (np.max(x) > 5.0)\n    return np.sum(w[:n] * w)\n',
+    # a bound the labels' values decide
+    'def f(scores: "N, C", y: "int N", w: "C"):\n    C = y.max() + 1\n    return np.sum(scores[0, :C] * w)\n',
+    'def f(x: "N", y: "int N", w: "N"):\n    return np.sum(x[y[0]:] * w)\n',
+])
+def test_a_slice_bound_a_value_of_the_data_decides_is_a_length_of_its_own(source):
+    # found by a review: dw = [1.6, 0.8, 1.9, 1.2] for [1, -0.6, 1.6, 0.2] where the bound was 4
+    with pytest.raises(backgen.BackgenError, match="length") as caught:
+        backgen.generate(source, name="f")
+    assert caught.value.lineno == source.count("\n")
+
+
+@backgen.backward
+def _labels_bound(scores, y, w):
+    C = y.max() + 1
+    picked = scores[np.arange(len(y)), y]
+    return np.sum(picked ** 2) + np.sum(scores[0, :C] * w)
+
+
+def test_the_decorator_refuses_a_slice_bound_the_labels_decide():
+    scores = np.array([[0.5, -0.3, 0.8, 0.1], [0.2, 0.4, -0.6, 0.9]])
+    with pytest.raises(backgen.BackgenError, match="length"):
+        _labels_bound.backward(scores, np.array([0, 0]), np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+@pytest.mark.parametrize("bound", ["len(x) // 2", "x.shape[0] - 3", "len(y)"])
+def test_a_slice_bound_of_sizes_alone_is_no_length_of_the_data(bound):
+    assert_right(f'''
+    def f(x: "6", y: "3"):
+        z = x * 1.0
+        return np.sum(z[:{bound}] * y)
+    ''', [np.linspace(-1.0, 1.0, 6) + 0.1, np.array([0.3, -0.2, 0.5])])
+
+
+# --- a helper's code holds at each of its calls ------------------------------------------------
+
+def test_a_helper_whose_slice_is_one_item_at_one_call_only_gets_code_for_each():
+    # found by a review: one backward for both calls (alike in ranks), written for a[1:] of one item
+    # at the first, broadcast: dx = [0, 12, 6, 6] for [0, 7, 2, 3]
+    assert_right('''
+    def h(a, b):
+        return np.sum(a[1:] * b)
+
+    def f(x: "4", w: "3"):
+        return h(x[:2], w) + h(x, w)
+    ''', [np.array([0.1, 0.2, 0.3, 0.4]), np.array([1.0, 2.0, 3.0])])
+
+
+def test_a_helper_called_in_a_loop_whose_pattern_of_shapes_changes_is_refused():
+    with pytest.raises(backgen.BackgenError, match="another call of it") as caught:
+        backgen.generate('''
+def h(a, b, k):
+    return np.sum(a[:k] * b)
+
+def f(x: "4", w: "4"):
+    s = 0.0
+    for k in range(1, 5, 3):
+        s = s + h(x, w, k)
+    return s
+''', name="f")
+    assert caught.value.lineno == 3
+
+
+@backgen.backward(wrt=("x",))
+def _parts_of_a_selection(x, m):
+    y = x[m]
+    return np.sum(y[1:] * y[:2])
+
+
+def test_the_decorator_refuses_parts_of_a_selection_whose_broadcasting_another_count_changes():
+    # code kept per count (none, one, several): y[1:] is one item at two, two at three
+    x = np.array([0.5, -0.3, 0.8, 0.1, 0.6])
+    with pytest.raises(backgen.BackgenError, match="selecting one item more"):
+        _parts_of_a_selection.backward(x, np.array([True, False, True, False, False]))
+
+
+@pytest.mark.parametrize("body, refused", [("np.sum(x[m] * c)", True), ("np.sum(x[m][:2] * x[m][1:3])", True),
+                                           ("np.sum(x[m] * x[m]) + np.sum(c)", False)])
+def test_a_mask_parameter_of_declared_shape_selects_a_length_of_the_data(body, refused):
+    # the code written for a declared "bool 5" is for every count it selects: x[m] of one item broadcasts
+    source = f'def f(x: "5", m: "bool 5", c: "5"):\n    return {body}\n'
+    if refused:
+        with pytest.raises(backgen.BackgenError, match="boolean mask"):
+            backgen.generate(source, name="f")
+        return
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    x, c = np.linspace(-1.0, 1.0, 5), np.linspace(0.5, 1.5, 5)
+    for m in (np.array([True, False, False, False, False]), np.array([True, True, False, True, False])):
+        got = generated["f_backward"](x, m, c)
+        want = finite_differences(lambda x, c: namespace["f"](x, m, c), [x, c], range(2), (1.0,))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
