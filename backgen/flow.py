@@ -262,9 +262,11 @@ class StatementStager:
         self.assign(name, last)
         rest = ast.copy_location(ast.Subscript(ast.Name(items.id, ast.Load()),
                                                ast.Slice(None, ast.Constant(-1), None), ast.Load()), items)
-        before = self.versions[items.id]
+        before, marks = self.versions[items.id], self.stale.get(items.id)
         self.assign(items.id, rest)
         self.list_changed(items.id, before, self.versions[items.id], items)
+        if marks:  # the same list, changed: what a write made stale in it still is (xs[0] was h, h *= 3.0)
+            self.stale[items.id] = marks
 
     def append(self, target, value):
         """``xs.append(v)``: a new version of the list, ``xs_1 = xs + [v]``."""
@@ -281,8 +283,11 @@ class StatementStager:
         self.namer.take(new)
         self.defined.add(new)
         self.add(ir.Op(new, "list_append", (base, item), self.line, (), f"{base} + [{item}]"))
+        marks = self.stale.get(name)
         self.bind(name, ir.Var(new))
         self.list_changed(name, base, ir.Var(new), target)
+        if marks:  # the same list, one item longer: what a write made stale in it still is (hs = [h];
+            self.stale[name] = marks  # h *= 3.0; hs.append(x); hs[0] is 3 * h)
         self.cache_written(name, base, target, same_only=True)  # a cached list holds what is appended
 
     # --- if ------------------------------------------------------------------------
@@ -635,8 +640,13 @@ class StatementStager:
                               or _view_of_constant(other, one.source)]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
                                _read_before_written(again, set()))
+        stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
+            marks = stale_before.get(name, ()) + tuple(m for m in stale_after.get(name, ())
+                                                       if m not in stale_before.get(name, ()))
+            if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
+                self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):

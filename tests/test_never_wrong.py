@@ -1776,3 +1776,30 @@ def test_a_mask_parameter_of_declared_shape_selects_a_length_of_the_data(body, r
         want = finite_differences(lambda x, c: namespace["f"](x, m, c), [x, c], range(2), (1.0,))
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+# --- a list appended to after a write into an array it holds ------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "h = x * 1.0\n    hs = [h]\n    h *= 3.0\n    hs.append(x)\n    return hs[0]",
+    "a = X * 1.0\n    rows = [a[0], a[1]]\n    a *= 2.0\n    rows.append(x)\n    return np.sum(rows[0] * rows[1])",
+    "hs = [X * 1.0]\n    h = hs[0]\n    h[0] = x\n    hs.append(X)\n    return np.sum(hs[0] ** 2)",
+    "h = x * 1.0\n    hs = [h, h]\n    hs[0] *= 3.0\n    hs.append(x)\n    return hs[1]",
+    "h = x * 1.0\n    hs = [h]\n    h *= 3.0\n    for i in range(2):\n        hs.append(x * i)\n    return hs[0]",
+    "h = x * 1.0\n    hs = [h, x]\n    h *= 3.0\n    last = hs.pop()\n    return hs[0] + last",
+    "acts = []\n    h = np.tanh(X)\n    acts.append(h)\n    h -= h.mean(axis=0)\n    out = h * 2.0\n"
+    "    acts.append(out)\n    return np.sum(acts[0] ** 2) + np.sum(out)",
+])
+def test_a_list_changed_after_a_write_into_an_array_it_holds_is_right_or_refused(body):
+    # found by a review: the append made a new version of the list, which forgot that the write
+    # changed what it holds: hs[0] read h before h *= 3.0 (dx = dout for 3 dout)
+    source = f'def f(x: "4", X: "3, 4"):\n    {body}\n'
+    args = [np.array([0.5, -1.0, 2.0, 0.3]), np.linspace(-1.0, 1.0, 12).reshape(3, 4)]
+    try:
+        got, want = run_case(source, args, dout=np.linspace(1.0, 2.0, 4) if "return hs" in body
+                             and "**" not in body else 1.0)
+    except backgen.BackgenError as error:
+        assert "may have been changed by the write" in str(error)
+        return
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
