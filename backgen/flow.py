@@ -313,7 +313,9 @@ class StatementStager:
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
-        dead = self.dead_after(stmt, changed) if self.unmerged else ()
+        dead = self.dead_after(stmt, changed if self.unmerged else [n for n in changed if n in conditional])
+        # (a name an earlier if set on one path only, read nowhere after this one: no copy of the value it
+        # may not have, t = x_1 where the earlier if did not run x_1 = ...)
         then_versions = {n: v for n, v in then_versions.items() if n not in dead}
         else_versions = {n: v for n, v in else_versions.items() if n not in dead}
         shared = {atom for versions in (then_versions, else_versions) for atom in

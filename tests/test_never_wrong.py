@@ -1803,3 +1803,37 @@ def test_a_list_changed_after_a_write_into_an_array_it_holds_is_right_or_refused
         return
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+# --- a value set on one path, read by nothing after ---------------------------------------------
+
+def test_a_temporary_set_on_one_path_of_two_ifs_in_a_loop_and_never_read_is_not_copied():
+    # found by a review (14 random scalar programs): t = x_1 where the first if did not set x_1, an
+    # UnboundLocalError in the backward where Python leaves t unset and never reads it
+    assert_right('''
+    def f(x, y):
+        for i in range(2):
+            if x < 0.0:
+                x = math.exp(x)
+                t = x
+            if y > 0.5:
+                y = math.sin(y)
+            else:
+                t = y
+        return x * y
+    ''', [0.061, 0.683])
+
+
+@pytest.mark.parametrize("X0", [-np.ones((3, 4)), np.linspace(0.5, 1.5, 12).reshape(3, 4)])
+def test_a_selection_set_on_one_path_in_a_loop_written_out_and_never_read_is_not_copied(X0):
+    # long fuzzer seed 24242, program 4830: a = X[X > 0.0] unread, its merge copy a_2 = a read a value
+    # the first iteration (written out) set on one path only (UnboundLocalError)
+    assert_right('''
+    def f(s: float, X: "3, 4"):
+        for i in range(2):
+            if np.sum(X) > 5.1:
+                X[i] += X.mean()
+                a = X[X > 0.0]
+            s += X @ np.arange(8.0).reshape(4, 2) / (1.0 + np.mean(X) * np.mean(X))
+        return s * s
+    ''', [0.5, X0], dout=np.linspace(-1.0, 1.0, 6).reshape(3, 2))
