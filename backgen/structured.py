@@ -81,7 +81,9 @@ def is_structured(value, declared=False):
         return True  # [(W1, b1), (W2, b2)] or [{"W": W1, "b": b1}, {"W": W2, "b": b2}]
     if declared and any(isinstance(v, str) and "," in v for v in value):
         return True  # ["3, 2", "3, 5"]: a shape per array (dimensions are one each: ["N", "D"])
-    return len({v.shape for v in value if isinstance(v, np.ndarray)}) > 1
+    arrays = [v for v in value if isinstance(v, np.ndarray)]
+    return len({v.shape for v in arrays}) > 1 or bool(arrays) and any(  # ((V, 3.0): an array and a number)
+        v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
 
 
 def _flat_values(value):

@@ -1837,3 +1837,32 @@ def test_a_selection_set_on_one_path_in_a_loop_written_out_and_never_read_is_not
             s += X @ np.arange(8.0).reshape(4, 2) / (1.0 + np.mean(X) * np.mean(X))
         return s * s
     ''', [0.5, X0], dout=np.linspace(-1.0, 1.0, 6).reshape(3, 2))
+
+
+def _weights_and_shift(x, p):
+    a, b = p
+    return np.sum(x * a) + b * np.sum(x)
+
+
+@pytest.mark.parametrize("pack", [tuple, list])
+def test_the_decorator_takes_a_tuple_of_an_array_and_a_number(pack):
+    # found by a review: (V, 3.0) was read as one array (np.zeros_like(p): ValueError)
+    x = np.array([0.5, -0.3, 0.8, 0.2])
+    dx, dp = backgen.backward(_weights_and_shift).backward(x, pack([x * 2.0, 3.0]))
+    np.testing.assert_allclose(dx, x * 2.0 + 3.0)
+    np.testing.assert_allclose(dp[0], x)
+    np.testing.assert_allclose(dp[1], np.sum(x))
+
+
+def _power(x, p):
+    return (x - 0.9) ** p
+
+
+def test_a_negative_base_gives_no_slope_in_the_exponent_and_raises_nothing():
+    # found by a review: math.log of the negative base raised ValueError in the backward of a forward
+    # that runs ((-0.6) ** 2.0 = 0.36); d/dp has no real value there
+    dx, dp = backgen.backward(_power).backward(0.3, 2.0)
+    assert dx == pytest.approx(2.0 * (0.3 - 0.9))
+    assert math.isnan(dp)
+    dx, dp = backgen.backward(_power).backward(1.5, 2.0)  # (a positive base: the slope in p)
+    assert dp == pytest.approx(0.6 ** 2.0 * math.log(0.6))

@@ -14,11 +14,11 @@ def _unary(forward, grad):
 
 def _exponent(c):
     """d(a ** b)/db = a ** b * log(a): 0 where a is 0 (a ** b is 0 for every b > 0 there, where
-    log(a) has no value)."""
+    log(a) has no value); nan where a is negative (a ** b is real at whole b alone: no slope in b)."""
     base = constant_base(c)  # (2.0, math.e)
     if base is not None:
         return f"{c.out} * math.log({c.a}) * {c.g}" if base > 0 else "0.0"
-    return f"({c.out} * math.log({c.a}) if {c.a} else 0.0) * {c.g}"
+    return f"({c.out} * math.log({c.a}) if {c.a} > 0 else 0.0 if {c.a} == 0 else math.nan) * {c.g}"
 
 
 SCALAR = {
