@@ -921,7 +921,7 @@ def _global_names(func):
 
 
 def _numbers_only(value, depth=0):
-    if type(value) in (int, float, bool):
+    if type(value) in (int, float, bool) or depth == 0 and type(value) is str:  # (a setting: MODE = "train")
         return True
     return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)
 

@@ -467,6 +467,8 @@ class StatementStager:
                     self.read_so_far.add(replaced[id(sub)].name)
             elif isinstance(sub, ast.Name) and sub.id in self.user_names and self.qualify(sub) is None:
                 self.name(sub)  # raises: used before assignment
+            elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id in self.forward.constants:
+                replaced[id(sub)] = ir.Const(self.forward.constants[sub.id])  # the module's (MODE = "train")
         return self.spell(node, replaced)
 
     # --- loops -----------------------------------------------------------------------

@@ -310,7 +310,7 @@ def _checked_text(text, filename):
     return text
 
 
-_SUGAR = frozenset({ast.ListComp, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.keyword})  # (what desugar may rewrite holds one)
+_SUGAR = frozenset({ast.ListComp, ast.GeneratorExp, ast.For, ast.While, ast.Tuple, ast.List, ast.keyword})  # (what desugar may rewrite holds one)
 
 
 def _source_key(source, name):
@@ -459,7 +459,7 @@ def _read_source(source, name, filename):
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
     constants = {}
-    for node in module.body:  # EPS = 1e-8, h = 6.62607015e-34: read, never run
+    for node in module.body:  # EPS = 1e-8, h = 6.62607015e-34, MODE = "train": read, never run
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             number = _number_value(node.value)
             if number is not None:
@@ -481,7 +481,8 @@ def _library_meaning(meaning):
 
 
 def _number_value(node):
-    """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``), else None."""
+    """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``), or of a string or
+    a boolean (a setting: ``MODE = "train"``, ``DEBUG = False``), else None."""
     try:
         if not all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop))
                    for n in walk(node)):
@@ -489,7 +490,7 @@ def _number_value(node):
         value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}})
     except Exception:
         return None
-    return value if type(value) in (int, float) else None
+    return value if type(value) in (int, float, str, bool) else None
 
 
 def _unbind(names, env):

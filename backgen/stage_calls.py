@@ -183,7 +183,10 @@ class CallStager:
             if not _float_dtype(dtype):
                 raise self.error("astype to this type: backgen follows float types (float, np.float64, "
                                  "x.dtype) and integer types", node)
-            return self.numpy_op("np.astype", [receiver], node, name, role or _hint("np.astype", []))
+            keep = any(k.arg == "copy" and not (isinstance(k.value, ast.Constant) and k.value.value is True)
+                       for k in node.keywords)  # (astype(..., copy=False) may give the array itself; else a copy)
+            return self.numpy_op("np.astype" if keep else "np.copy", [receiver], node, name,
+                                 role or _hint("np.astype", []))
         if method == "item" and not node.args:  # x.item(): the one number it holds
             return self.numpy_op("np.copy", [receiver], node, name, role or "value")
         if method in INERT_METHODS:

@@ -1866,3 +1866,31 @@ def test_a_negative_base_gives_no_slope_in_the_exponent_and_raises_nothing():
     assert math.isnan(dp)
     dx, dp = backgen.backward(_power).backward(1.5, 2.0)  # (a positive base: the slope in p)
     assert dp == pytest.approx(0.6 ** 2.0 * math.log(0.6))
+
+
+# --- code as people write it: found refused by a review ------------------------------------------
+
+X43 = np.linspace(-0.9, 1.4, 12).reshape(4, 3)
+
+
+@pytest.mark.parametrize("source, args", [
+    ('def f(x: "4, 3"):\n    m = np.any(x > 1.0, axis=1)\n    return np.sum(x[m] ** 2) + np.all(x > -1.0) * np.sum(x)\n',
+     [X43]),
+    ('MODE = "one"\nSCALE = 2.0\n\ndef f(x: "4, 3"):\n    if MODE == "one":\n        return np.sum(x * SCALE)\n'
+     '    return np.sum(x)\n', [X43]),
+    ('def f(x: "4, 3", v: "4, 3"):\n    hs = []\n    hs.extend([x, v * 2.0])\n    return np.sum(np.stack(hs) ** 2)\n',
+     [X43, X43 + 0.5]),
+    ('def f(x: "4, 3"):\n    y = x.astype(float)\n    y[0] = 3.0\n    return np.sum(x * y)\n', [X43]),
+])
+def test_code_a_review_found_refused_is_right(source, args):
+    assert_right(source, args)
+
+
+def test_astype_without_a_copy_is_followed_as_the_array_itself_or_refused():
+    source = 'def f(x: "4, 3"):\n    y = x.astype(float, copy=False)\n    y[0] = 3.0\n    return np.sum(x * y)\n'
+    try:
+        got, want = run_case(source, [X43])
+    except backgen.BackgenError as error:
+        assert "may have been changed" in str(error)
+        return
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)

@@ -85,6 +85,8 @@ NO_GRADIENT = {
     "np.searchsorted": ("constant", INDICES),
     "np.digitize": ("constant", INDICES),
     "np.logical_or": ("constant", BOOLEAN),
+    "np.any": ("constant", BOOLEAN),
+    "np.all": ("constant", BOOLEAN),
     "np.logical_not": ("constant", BOOLEAN),
     "np.equal": ("constant", BOOLEAN),
     "np.not_equal": ("constant", BOOLEAN),
