@@ -471,6 +471,8 @@ class _Walker:
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
+        self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
+                             # sizes of 1 the first did not (or the other way), decided as the iteration ends
 
     def record(self, name, value, line, loop=False, origin=None):
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
@@ -510,6 +512,9 @@ class _Walker:
                         f"{_show(shape)} as it ends")
             elif again and not isinstance(shape, Items) and not isinstance(known, Items) and \
                     len(known) == len(shape):  # x[i + 1:] at the last i: a size of 1 changes what NumPy broadcasts
+                if self.pending is not None:  # in a loop: refused at the iteration's end where it changes that
+                    self.pending.append((name, known, shape, line))
+                    return
                 error = _error_at(self.staged, line, (
                     f"a value line {line} computes has shape {_show(known)} in one iteration of its loop and "
                     f"{_show(shape)} in another: "
@@ -791,6 +796,40 @@ class _Walker:
                     break
 
     def loop(self, loop, env):
+        outer, self.pending = self.pending, []
+        try:
+            self._loop(loop, env)
+        finally:
+            self.pending = outer
+
+    def settle(self, loop, env):
+        """Refuse the sizes of 1 an iteration gave values the first did not (or the other way:
+        ``x[i:]`` at the last i) where the code written for the first iteration's would be wrong for
+        them: a rank, or what an operand broadcasts along (``x[i:] * x[i]`` is alike at every i)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        other = {name: np.shape(value) for name, value in env.items()
+                 if type(value) is np.ndarray or isinstance(value, (int, float, np.number))}
+        for op in ir.ops_in(loop.body):
+            if op.rule == "setitem" and op.target in env:
+                with contextlib.suppress(Exception):  # (the part written, as the walk notes it)
+                    other[f"{op.target}[{op.param('index')}]"] = np.shape(
+                        eval(f"{op.target}[{op.param('index')}]", self.namespace, env))
+        if pattern_conflict(self.staged, self.shapes, other) is None:
+            return
+        name, known, shape, line = pending[0]
+        error = _error_at(self.staged, line, (
+            f"a value line {line} computes has shape {_show(known)} in one iteration of its loop and "
+            f"{_show(shape)} in another: backgen writes code for one pattern of shapes per value, and a size "
+            "that is 1 in some iterations only (a slice such as x[i + 1:] at the last i) changes how NumPy "
+            "broadcasts it; loop over single elements (for j in range(i + 1, n)) or compute it for every "
+            "iteration at once"))
+        error.varying_shape = "path"
+        error.iteration = True
+        raise error
+
+    def _loop(self, loop, env):
         for carried in loop.carried:
             if carried in env:
                 if self.zero_start(carried, env[carried], loop):
@@ -811,6 +850,7 @@ class _Walker:
                 env[loop.var] = value
                 self.record(loop.var, value, loop.line)
             self.block(loop.body, env)
+            self.settle(loop, env)
             ends = {}
             for carried, exit in loop.exits:
                 if isinstance(exit, ir.Var):

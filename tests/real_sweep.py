@@ -8002,8 +8002,6 @@ KNOWN = {
     # the state unpacked in a helper (x, v = state) needs two rows: no sample of any rank has them
     ("damped_spring_rk4_array", "generate"): ("refused", "the shapes of state0, k, c are needed"),
     # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
-    ("lennard_jones_loop_vec", "generate"): ("refused", "in one iteration of its loop and (1, 6) in another"),
-    ("lennard_jones_loop_vec", "decorator"): ("refused", "in one iteration of its loop and (1, 3) in another"),
     # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
     # and of a higher rank makes total an array on one path only (as ndim_branch)
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import backgen
+from numeric import finite_differences
 from backgen import BackgenError
 
 # (name, source, line, column, message fragment); columns are 1-based.
@@ -324,17 +325,29 @@ def test_a_value_numpy_raises_on_at_the_sample_shapes_is_refused_naming_that_lin
     assert info.value.lineno == 4
     assert "NumPy raises on line 4 at the sample shapes (IndexError" in info.value.msg
     assert "declare the shapes" not in info.value.msg
-def test_a_slice_shrinking_to_one_row_in_a_loop_is_refused_saying_so():
-    # positions[i + 1:] has one row at the last i, where NumPy may broadcast it: the code is written for
-    # one pattern of shapes (the message said "on one path", and named a value backgen made)
+def test_a_slice_shrinking_to_one_row_in_a_loop_is_right_where_its_broadcasting_never_changes():
+    # positions[i + 1:] has one row at the last i, where NumPy may broadcast it; here it meets a row,
+    # broadcast along its first axis at every i, and the code written for the first iteration holds
+    # (it was refused, "a value line 7 computes has shape (3, 3) in one iteration ... and (1, 3) in another")
     source = ("import numpy as np\n\ndef lj(positions):\n    energy = 0.0\n    n = len(positions)\n"
               "    for i in range(n - 1):\n        d = positions[i + 1:] - positions[i]\n"
               "        r2 = np.sum(d * d, axis=1)\n        energy += np.sum(1.0 / r2 ** 6 - 1.0 / r2 ** 3)\n"
               "    return energy\n")
-    with pytest.raises(BackgenError, match=r"a value line 7 computes has shape \([23], 3\) in one iteration of its "
-                                           r"loop and \(1, 3\) in another: .* loop over single elements") as info:
-        backgen.generate(source, shapes={"positions": "4, 3"})
-    assert info.value.lineno == 7
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, shapes={"positions": "4, 3"}), generated)
+    positions = np.array([[0.0, 0.1, 0.2], [1.1, 0.0, 0.3], [0.2, 1.2, 0.1], [1.0, 1.1, 1.3]])
+    want = finite_differences(namespace["lj"], [positions], [0], (1.0,))[0]
+    np.testing.assert_allclose(generated["lj_backward"](positions), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_slice_shrinking_to_one_row_in_a_loop_is_refused_where_it_then_broadcasts():
+    source = ("import numpy as np\n\ndef f(x, w):\n    total = 0.0\n    for i in range(len(x)):\n"
+              "        total = total + np.sum(x[i:i + 2] * w)\n    return total\n")
+    with pytest.raises(BackgenError, match=r"a value line 6 computes has shape \(2,\) in one iteration of its "
+                                           r"loop and \(1,\) in another: .* loop over single elements") as info:
+        backgen.generate(source, shapes={"x": "6", "w": "2"})
+    assert info.value.lineno == 6
 
 
 def test_a_cache_built_on_two_paths_is_refused_saying_where_and_what_to_do():
