@@ -131,7 +131,7 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
             target, base, links = _shape_chain(stmt)
             if target not in adjoint:
                 continue
-            gradient = adjoint[target]
+            gradient = adjoint.pop(target)  # (an earlier line's value of that name is another: x = x.reshape(...))
             for link, shape in zip(reversed(links), reversed(dims.link_shapes[id(stmt)])):
                 gradient += _undo(link, shape, dims)
             line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
@@ -153,6 +153,8 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
                 raise forward.error(f"{out!r} is computed here but not used: a layer's every output must "
                                     "flow on to the result", stmt)
             douts.append(adjoint[out])
+        for out in outs:  # a name the call binds anew (out, c = relu_forward(out)): before it, another value
+            del adjoint[out]
         grads = []
         lines = []
         callee_params = [a.arg for a in read_helper(forward, callee).func.args.args]

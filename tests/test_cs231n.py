@@ -715,3 +715,48 @@ def test_layers_as_written(case):
     args = make(np.random.default_rng(3))
     wrt = [k for k, a in enumerate(args) if isinstance(a, np.ndarray)]
     check_layer(user[name], generated[name.replace("_forward", "_backward")], args, wrt)
+
+
+LAYERS = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1) @ w + b
+    cache = (x, w, b)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def tanh_forward(x):
+    out = np.tanh(x)
+    cache = out
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("body", [
+    # the student's sandwich, out reused for each layer's result
+    "out, fc_cache = affine_forward(x, w, b)\n    out, relu_cache = relu_forward(out)\n"
+    "    cache = (fc_cache, relu_cache)\n    return out, cache",
+    "h, c1 = affine_forward(x, w, b)\n    h, c2 = relu_forward(h)\n    h, c3 = tanh_forward(h)\n"
+    "    cache = (c1, c2, c3)\n    return h, cache",
+    # the input's own name reused
+    "x, c1 = affine_forward(x, w, b)\n    x, c2 = relu_forward(x)\n    cache = (c1, c2)\n    return x, cache",
+    "out, c1 = affine_forward(x, w, b)\n    out, c2 = tanh_forward(out)\n    out, c3 = relu_forward(out)\n"
+    "    cache = (c1, c2, c3)\n    return out, cache",
+])
+def test_a_sandwich_reusing_a_name_for_each_layer_s_result_is_right(body):
+    # found by a review: the first out's gradient was taken as more of the output's, dout = dout +
+    # relu_backward(dout, relu_cache) (db = [7, 5, 6, 7, 8] for [3, 1, 2, 3, 4]); x reused raised
+    # UnboundLocalError
+    source = LAYERS + '\ndef sandwich_forward(x, w, b):\n    """\n    - x: (N, D)\n    - w: (D, M)\n' \
+        '    - b: (M,)\n    """\n    ' + body + "\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="sandwich_forward"), generated)
+    rng = np.random.default_rng(11)
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal(5)
+    check_layer(namespace["sandwich_forward"], generated["sandwich_backward"], (x, w, b), (0, 1, 2))
