@@ -458,17 +458,7 @@ def _read_source(source, name, filename):
             _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
-    constants = {}
-    for node in module.body:  # EPS = 1e-8, h = 6.62607015e-34, MODE = "train": read, never run
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            number = _number_value(node.value)
-            if number is not None:
-                constants[node.targets[0].id] = repr(number)
-            else:
-                constants.pop(node.targets[0].id, None)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-            for name in [getattr(node, "name", None)] + [a.asname or a.name for a in getattr(node, "names", [])]:
-                constants.pop(name, None)
+    constants = _module_constants(module)
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n))))
@@ -480,17 +470,68 @@ def _library_meaning(meaning):
     return isinstance(meaning, str) and meaning.split(".")[0] in MODULES
 
 
-def _number_value(node):
-    """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``), or of a string or
-    a boolean (a setting: ``MODE = "train"``, ``DEBUG = False``), else None."""
+def _number_value(node, known=None):
+    """The value of a number written with literals (``1e-8``, ``-2``, ``1.0 / 3``) and the module's
+    numbers ``known`` already (``mu = G * M``), or of a string or a boolean (a setting: ``MODE =
+    "train"``, ``DEBUG = False``), else None."""
+    known = known or {}
     try:
-        if not all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop))
-                   for n in walk(node)):
+        if not all(isinstance(n, (ast.Constant, ast.UnaryOp, ast.BinOp, ast.operator, ast.unaryop, ast.Load))
+                   or isinstance(n, ast.Name) and n.id in known for n in walk(node)):
             return None
-        value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}})
+        value = eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}}, dict(known))
     except Exception:
         return None
     return value if type(value) in (int, float, str, bool) else None
+
+
+def _module_constants(module):
+    """``{name: text}`` of the numbers, strings and booleans the module's top level gives names, read in
+    order and never run: ``EPS = 1e-8``, ``R = 6371.0`` then ``R *= 1000.0``, ``mu = G * M``,
+    ``R, g0 = 6371e3, 9.81``, ``SCALE: float = 3.0``.  A name set otherwise (to anything else, in a
+    block, a loop, a ``try``, an import or a definition) is none."""
+    values = {}
+    for node in module.body:
+        pairs = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if isinstance(target, ast.Name):
+                pairs = [(target.id, value)]
+            elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and \
+                    len(target.elts) == len(value.elts) and all(isinstance(e, ast.Name) for e in target.elts):
+                pairs = [(e.id, v) for e, v in zip(target.elts, value.elts)]  # (each read before any is bound)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            pairs = [(node.target.id, node.value)]
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id in values:
+            pairs = [(node.target.id, ast.copy_location(ast.BinOp(ast.copy_location(  # R *= 1000.0
+                ast.Name(node.target.id, ast.Load()), node), node.op, node.value), node))]
+        if pairs is not None:
+            found = [(name, _number_value(value, values)) for name, value in pairs]
+            for name, value in found:
+                if value is None:
+                    values.pop(name, None)
+                else:
+                    values[name] = value
+            continue
+        for sub in walk(node):  # anything else the module binds: not a constant
+            names = []
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
+                names = [sub.id]
+            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names = [sub.name]
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                names = [(a.asname or a.name).split(".")[0] for a in sub.names]
+            elif isinstance(sub, ast.Global):
+                names = list(sub.names)
+            for name in names:
+                values.pop(name, None)
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break  # (a function's own names are its own; a global statement in it: below)
+        for sub in walk(node):  # a function of the module rebinding one (global R): not a constant
+            if isinstance(sub, ast.Global):
+                for name in sub.names:
+                    values.pop(name, None)
+    return {name: repr(value) for name, value in values.items()}
 
 
 def _unbind(names, env):

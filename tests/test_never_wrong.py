@@ -1894,3 +1894,24 @@ def test_astype_without_a_copy_is_followed_as_the_array_itself_or_refused():
         assert "may have been changed" in str(error)
         return
     np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("module, want", [
+    ("R = 6371.0\nR *= 1000.0\n", 2 * 9.81 * 6371000.0),  # (was read as 6371.0)
+    ("G = 6.674e-11\nM = 5.97e24\nR = G * M / 6.674e-11 / 5.97e24 * 6371000.0\n", 2 * 9.81 * 6371000.0),
+    ("R, g = 6371000.0, 9.81\n", 2 * 9.81 * 6371000.0),
+    ("R: float = 6371000.0\n", 2 * 9.81 * 6371000.0),
+])
+def test_a_module_number_is_read_as_the_module_leaves_it(module, want):
+    # found by a review: R *= 1000.0 after R = 6371.0 was not seen (dh = 19.62 * 6371.0)
+    generated = {}
+    exec(backgen.generate(module + "\ndef f(h):\n    return 2 * 9.81 * h * R\n", name="f"), generated)
+    assert generated["f_backward"](2.0) == pytest.approx(want)
+
+
+@pytest.mark.parametrize("module", ["C = 1.0\nif True:\n    C = 3.0\n", "C = 1.0\nfor _ in range(2):\n    C *= 2\n",
+                                    "C = 1.0\ndef setup():\n    global C\n    C = 5.0\n",
+                                    "C = 1.0\ntry:\n    C = 3.0\nexcept ValueError:\n    pass\n"])
+def test_a_module_number_set_in_a_block_is_refused(module):
+    with pytest.raises(backgen.BackgenError, match="'C' is not a parameter"):
+        backgen.generate(module + "\ndef f(h):\n    return h * C\n", name="f")
