@@ -155,6 +155,11 @@ def _checks(backward, guard):
                        f'"{backward.name}() is written for {name} as one array: for a list of arrays of several "\n'
                        f'                        "shapes, generate it with their shapes given (shapes={{{name!r}: '
                        f'[...]}}) or use the decorator"'))
+    for name in () if backward.cache is not None else backward.arrays:  # xs + ys, xs[:] of lists join and
+        # copy where arrays add and view (a layer's backward reads them from its cache)
+        checks.append((f"isinstance({name}, (list, tuple))",
+                       f'"{backward.name}() is written for {name} as an array, which + and * and slices read "\n'
+                       f'                        "otherwise than a list: pass np.asarray({name})"'))
     for name in backward.required:  # if y is None: return scores, a path not differentiated
         checks.append((f"{name} is None", f'"{backward.name}() is the gradient of what {backward.forward_name}() '
                                           f'returns with {name} given: pass {name}"'))

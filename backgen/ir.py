@@ -359,6 +359,7 @@ class Backward:
     sequences: tuple = ()  # (parameter, rank) of those the code indexes, taken as sequences of numbers then
     required: tuple = ()  # parameters defaulting to None the backward needs given (if y is None: return scores)
     stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes
+    arrays: tuple = ()  # parameters of no given shape the code reads as NumPy arrays where a list reads otherwise
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
                              # those selected alike sharing a group

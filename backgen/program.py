@@ -28,7 +28,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
-from . import ir, runtime, structured, tails
+from . import ir, runtime, source, structured, tails
 from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
@@ -419,13 +419,34 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
-        main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free))
+        main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free),
+                                   arrays=_read_as_arrays(result, shape_free))
     if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
         # the user has a function of that name, which the forward calls: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))
     if packing:
         main = structured.pack(main, packing)
     return Program(main, tuple(forwards.values()), tuple(unique))
+
+
+def _read_as_arrays(staged, params):
+    """The parameters ``params`` (of no given shape) that the code reads as NumPy arrays where a
+    Python list would be read otherwise: an operand of ``+`` or ``*`` (a list joins or repeats), or
+    sliced (a list's slice is a copy, an array's a view) or written into."""
+    found = []
+    for op in ops_in(staged.body):
+        operands = [a.name for a in op.args if isinstance(a, ir.Var) and a.name in params]
+        if not operands:
+            continue
+        node = source.expression(op.source) if op.source and op.rule not in ("setitem",) else None
+        joined = isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult))
+        sliced = op.rule in ("getitem", "setitem") and isinstance(op.args[0], ir.Var) and \
+            op.args[0].name in params and (":" in (op.param("index") or "") or op.rule == "setitem")
+        if joined:
+            found += operands
+        elif sliced:
+            found.append(op.args[0].name)
+    return tuple(p for p in params if p in found)
 
 
 def _module_names(forward):

@@ -278,7 +278,8 @@ def pattern_conflict(staged, shapes, other, exempt=frozenset()):
         for atom in op.args[1:] if op.rule == "setitem" else op.args:  # (a write: its value, in the part)
             if isinstance(atom, ir.Var) and atom.name in exempt:
                 continue
-            a, b = operand(atom, shapes), operand(atom, other)
+            a = operand(atom, shapes)
+            b = operand(atom, other) if isinstance(atom, ir.Var) else a  # (a constant's shape is its own)
             if a is not None and b is not None and not _broadcasts_alike(a, first, b, again):
                 what = named(staged, atom.name, made) if isinstance(atom, ir.Var) else "an operand here"
                 into = "the part written" if op.rule == "setitem" else "the result"

@@ -366,6 +366,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                     self.constants_held.setdefault(atom.source, []).append((op, atom))
 
     def assign(self, name, value):
+        if not self.numpy and isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mult)) and \
+                name in self._sequence_names() and not (self._is_list(value.left) or self._is_list(value.right)):
+            raise self.error(f"{name!r} is read as a sequence (indexed or iterated), so this + or * of Python "
+                             "lists joins or repeats them, which backgen does not follow: build the list with "
+                             "append (or xs + [v]), or use NumPy arrays", value)
         self.unset.discard(name)
         if name in self.versions or name in self.defined:
             target = self.namer.version(name)
@@ -571,13 +576,32 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         return self.op(rule, [node.left, node.right], node, name, role)
 
     def _is_list(self, node):
-        """A list display, or a name holding a list (lists add by concatenation, not elementwise)."""
+        """A list display, or a name holding a list (lists add by concatenation, not elementwise): in
+        code for numbers, a parameter the function reads as a sequence (indexes or iterates) too."""
         kind = node.__class__  # (told by class: called twice for most operations)
         if kind is ast.List:
             return True
         atom = self.versions.get(node.id) if kind is ast.Name else None
-        return atom.__class__ is ir.Var and atom.name in self.list_atoms or \
+        return atom.__class__ is ir.Var and (atom.name in self.list_atoms or not self.numpy and
+                                             atom.name in self.param_names and atom.name in self._sequence_names()) or \
             atom.__class__ is ir.Const and atom.source == "[]"
+
+    def _sequence_names(self):
+        """The names the function indexes or iterates (worked out once)."""
+        found = self.__dict__.get("_sequences")
+        if found is None:
+            found = set()
+            for node in source.walk(self.forward.func):
+                if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                    found.add(node.value.id)
+                elif isinstance(node, (ast.For, ast.comprehension)):
+                    iterated = [node.iter]
+                    if isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) and \
+                            node.iter.func.id in ("enumerate", "reversed", "zip", "sorted", "list", "tuple"):
+                        iterated = node.iter.args  # (for i, y in enumerate(ys))
+                    found.update(n.id for n in iterated if isinstance(n, ast.Name))
+            self.__dict__["_sequences"] = found
+        return found
 
     def list_concat(self, node, name, role):
         """``xs + [v]``: the list with one more item (as ``xs.append(v)`` on a copy)."""

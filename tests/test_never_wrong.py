@@ -1915,3 +1915,36 @@ def test_a_module_number_is_read_as_the_module_leaves_it(module, want):
 def test_a_module_number_set_in_a_block_is_refused(module):
     with pytest.raises(backgen.BackgenError, match="'C' is not a parameter"):
         backgen.generate(module + "\ndef f(h):\n    return h * C\n", name="f")
+
+
+@pytest.mark.parametrize("source, args", [
+    # a constant array in a while loop, and in a loop that runs no iteration on some path (a review of the
+    # paths' check took the constant for a number in the inputs' own run, and refused)
+    ('def f(y0: "2"):\n    y = y0\n    it = 0\n    while it < 3:\n        y = y - 0.1 * np.array([1.0, 2.0]) * np.sin(y)\n'
+     '        it += 1\n    return np.sum(y ** 2)\n', [np.array([0.4, -0.7])]),
+    ('def f(pos: "4, 2"):\n    n = pos.shape[0]\n    e = 0.0\n    for i in range(n):\n        for j in range(i + 1, n):\n'
+     '            d2 = np.sum(np.array([1.0, 2.0]) * (pos[i] - pos[j]) ** 2)\n            e = e + 1.0 / d2\n'
+     '    return e\n', [np.array([[0.0, 0.1], [1.1, 0.0], [0.2, 1.2], [1.0, 1.1]])]),
+])
+def test_a_constant_array_in_a_loop_the_paths_check_runs_is_right(source, args):
+    assert_right(source, args)
+
+
+def test_python_lists_joined_or_repeated_in_code_for_numbers_are_refused():
+    # found by a review: zs = xs + ys (lists) was differentiated as xs + ys of numbers: each gradient was
+    # the joined list's
+    with pytest.raises(backgen.BackgenError, match="joins or repeats them") as caught:
+        backgen.generate("def f(xs, ys):\n    zs = xs + ys\n    return sum(z * z for z in zs)\n", name="f")
+    assert caught.value.lineno == 2
+
+
+def test_code_written_for_arrays_refuses_a_list_where_slices_and_plus_read_it_otherwise():
+    # found by a review: ys = xs[:] of a list is a copy, of an array a view; the code is the array's
+    generated = {}
+    exec(backgen.generate("def f(xs, k):\n    ys = xs[:]\n    ys[0] = k\n    return xs[0] * 2.0\n", name="f"),
+         generated)
+    with pytest.raises(TypeError, match="pass np.asarray\\(xs\\)"):
+        generated["f_backward"]([0.3, -0.7], 1.5, 1.0)
+    dxs, dk = generated["f_backward"](np.array([0.3, -0.7]), 1.5, 1.0)  # (ys[0] = k writes into xs: f = 2 k)
+    np.testing.assert_allclose(dxs, [0.0, 0.0])
+    assert dk == pytest.approx(2.0)
