@@ -929,7 +929,7 @@ def _numbers_only(value, depth=0):
 def _shape_key(value):
     """What the generated code depends on: an array's rank, which dimensions are 1 (or 0) and the
     kind of its numbers; an integer's value (it may bound a loop), and those of a list or tuple of
-    integers (it may be a shape); a number's type."""
+    integers (it may be a shape); a setting's value (a boolean, a string); a number's type."""
     if isinstance(value, np.ndarray):
         return ("array", tuple(min(d, 2) for d in value.shape), value.dtype.kind)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
@@ -941,7 +941,9 @@ def _shape_key(value):
         return (type(value).__name__, tuple(map(int, value)))  # integers: a shape (x.reshape(shape)) or bounds
     if isinstance(value, dict):  # a dict of arrays: its keys and their values' (each array's rank...)
         return ("dict", tuple((k, _shape_key(v)) for k, v in value.items()))
-    if isinstance(value, (bool, float, complex, np.generic, list, tuple)):
+    if isinstance(value, (bool, np.bool_, str)):  # a setting (flag=True, mode="train"): the path it takes
+        return (type(value).__name__, value)        # may set lengths (n = 1 if flag else 3)
+    if isinstance(value, (float, complex, np.generic, list, tuple)):
         return (type(value).__name__, np.shape(value))
     if isinstance(value, type):  # a dtype (self.dtype = np.float64): read as that type
         return ("type", value.__module__, value.__qualname__)

@@ -971,6 +971,8 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         named = dim_sizes(specs)  # (an integer named like a dimension has its size)
         integers = tuple(i for i, p in enumerate(result.params)
                          if specs[p].kind == "int" and not specs[p].dims and p not in named)
+        integers += tuple(-1 - i for i, p in enumerate(result.params)  # (settings: flag=False, mode="all",
+                          if specs[p].kind in ("bool", "str") and not specs[p].dims)  # as negative positions)
         try:
             return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the

@@ -553,6 +553,10 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     parameters ``selections`` (a helper's, passed selections) is left to the backward's own checks."""
     if staged.mode != "numpy":
         return
+    body = "\n".join(staged.lines[staged.line:])  # (the function's lines after its def)
+    settings = [-1 - i for i in integers if i < 0 and re.search(rf"\b{staged.params[-1 - i]}\b", body)]
+    # (flags and modes the function reads: flag=False, mode="all")
+    integers = tuple(i for i in integers if i >= 0)
     counts = {staged.params[i] for i in integers}
     lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
     if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)):
@@ -560,7 +564,10 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     selecting = [i for i, (p, a) in enumerate(zip(staged.params, args)) if isinstance(a, np.ndarray) and
                  a.dtype.kind == "b" and a.ndim and any(p in ast.literal_eval(op.param("index_vars") or "()")
                                                         for op in ir.ops_in(staged.body) if op.rule == "getitem")]
-    if not lengths and not also and not selecting and not getattr(shapes, "forks", False):
+    control = any(isinstance(item, (ir.If, ir.Loop)) for item in staged.body) or any(
+        op.rule in ("select", "np.select_if") for op in ir.ops_in(staged.body))  # (a path the data takes)
+    if not lengths and not also and not selecting and not control and not settings and \
+            not getattr(shapes, "forks", False):
         return
     parts = [(op.target, op.param("index")) for op in ir.ops_in(staged.body) if op.rule == "setitem"]
     runs = [(args, "the path the inputs take")] + [(other, "another call of it") for other in also]
@@ -569,8 +576,12 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
         runs = [(tuple(count if i in integers else a for i, a in enumerate(args)),
                  ", ".join(f"{staged.params[i]} = {count}" for i in integers) + f" (sampled at {sample})")
                 for count in _other_counts(staged, args, integers)] + runs
-    exempt = set(getattr(shapes, "data_varying", {})) | _made_from(staged, set(selections))
+    exempt = set(getattr(shapes, "data_varying", {})) | _made_from(staged, set(selections)) | \
+        set(staged.path_outputs)  # (each path's output, of the path's shape: the walk notes one)
     # (selections, and what a helper computes from those its callers pass: the backward checks them itself)
+    for i in settings:  # each setting's other values (one at a time): the path each takes, the numbers each gives
+        for value in _other_settings(staged, args[i]):
+            runs.append((args[:i] + (value,) + args[i + 1:], f"{staged.params[i]} = {value!r}"))
     for i in selecting:  # a mask the user passes (code kept per count: none, one, several): one more, one fewer
         mask = args[i]  # (y = x[m], then y[1:] * y[:2]: one item against two at two, two against two at three)
         for value, what in ((False, "more"), (True, "fewer")):
@@ -603,6 +614,16 @@ def _made_from(staged, names):
             if op.reads() & made:
                 made.add(op.target)
     return made
+
+
+def _other_settings(staged, value):
+    """Other values of a setting: a flag's other; for a string, the strings the function's lines write."""
+    if isinstance(value, (bool, np.bool_)):
+        return [not value]
+    if isinstance(value, str):
+        found = re.findall(r"""(['"])([A-Za-z_][\w-]*)\1""", "\n".join(staged.lines))
+        return [text for text in dict.fromkeys([*(t for _, t in found), value + "_other"]) if text != value][:8]
+    return []
 
 
 def _other_counts(staged, args, integers, most=24):

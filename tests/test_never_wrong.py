@@ -1948,3 +1948,36 @@ def test_code_written_for_arrays_refuses_a_list_where_slices_and_plus_read_it_ot
     dxs, dk = generated["f_backward"](np.array([0.3, -0.7]), 1.5, 1.0)  # (ys[0] = k writes into xs: f = 2 k)
     np.testing.assert_allclose(dxs, [0.0, 0.0])
     assert dk == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("source", [
+    'def f(w: "4", v: "3", mode="first"):\n    n = 1 if mode == "first" else 3\n    return np.sum(w[:n] * v)\n',
+    'def f(w: "4", v: "3", flag=True):\n    n = 3 - 2 * int(flag)\n    return np.sum(w[:n] * v)\n',
+    'def f(w: "6", v: "3", a=True, b=True):\n    n = 1\n    if a:\n        n = n + 2\n    if b:\n        n = n - 2\n'
+    '    return np.sum(w[:n] * v)\n',
+    'def f(w: "4", v: "3", flag=False):\n    if flag:\n        idx = [0]\n    else:\n        idx = [0, 1, 2]\n'
+    '    return np.sum(w[idx] * v)\n',
+    'def f(w: "3", M: "3, 5", mode="a"):\n    if mode == "a":\n        n = 3\n    elif mode == "b":\n        n = 1\n'
+    '    else:\n        n = 3\n    return np.sum(w[:n, None] * M)\n',
+])
+def test_a_setting_whose_values_change_a_length_is_refused_for_code_written_for_every_value(source):
+    # found by a review of the paths' check: a conditional expression, arithmetic of a flag, two flags, a
+    # list of indices, an elif: each wrote code for one value's length (dw = [6, 6, 6, 0] for [1, 2, 3, 0])
+    with pytest.raises(backgen.BackgenError, match="pattern of shapes") as caught:
+        backgen.generate(source, name="f")
+    assert caught.value.lineno == source.count("\n")
+
+
+@backgen.backward(wrt=("w", "v"))
+def _first_or_all(w, v, mode):
+    n = 1 if mode == "first" else 3
+    return np.sum(w[:n] * v)
+
+
+def test_the_decorator_keeps_code_per_value_of_a_setting():
+    w, v = np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0])
+    for mode in ("first", "all", "first"):
+        got = _first_or_all.backward(w, v, mode)
+        want = finite_differences(lambda w, v: _first_or_all(w, v, mode), [w, v], range(2), (1.0,))
+        for g, x in zip(got, want):
+            np.testing.assert_allclose(g, x, rtol=1e-5, atol=1e-6)
