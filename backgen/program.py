@@ -35,7 +35,7 @@ from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import peeled
 from .reverse import reverse
-from .selections import check_other_values, data_numbers, data_sized, data_varying
+from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
@@ -1059,6 +1059,8 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     shapes.sampled = sampled  # (masks the user passes: of the data's counts, not kept per count by the decorator)
     shapes.data_varying = data_varying(probe, args, shapes, functions)
     shapes.data_numbers = data_numbers(probe, args, shapes)
+    known = []  # (worked out where a selection's broadcasting is asked about: few functions)
+    shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 

@@ -862,6 +862,8 @@ class _Reverser(FlowReverser):
         if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] and a[0] not in self.partly_sized
                                for a in arrays):
             return  # selected alike: the same length (on every path)
+        if not unknown and self.sized_axes_clear(sized, arrays):
+            return  # X[m] @ W + b: b has no axis of the rows' the mask selects
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"
         made = [o for o in ir.ops_in(self.staged.body) if o.target == sized[0][0] and o.rule == "getitem"]
@@ -880,6 +882,25 @@ class _Reverser(FlowReverser):
             else "is selected by a boolean mask, so its length depends on the data"
         self.refuse_at(op.line, f"{what} {cause}: whether it broadcasts against the other operands is not known "
                                 "before the code runs; select the same elements of them too, or reduce it first")
+
+    def sized_axes_clear(self, sized, arrays):
+        """Whether the one selection among ``arrays`` meets only arrays lacking the axes its length
+        changes along (``shapes.sized_axes``: seen to change on other data), which they then broadcast
+        along whatever its length: ``X[m] @ W + b``, ``x[n, :L] * w``."""
+        if len({a[0] for a in sized}) != 1 or sized[0][0] in self.partly_sized:  # (one selection alone: a
+            return False  # value marked that no variant changed, p[:2], may still be one item at another count)
+        name, shape, _ = sized[0]
+        axes = getattr(self.staged.shapes, "sized_axes", None)
+        changed = axes().get(name) if axes is not None else None
+        if not changed:
+            return False  # (no axis seen to change: not known which)
+        for other, other_shape, origins in arrays:
+            if other == name:
+                continue
+            if any(len(other_shape) >= len(shape) - axis and other_shape[axis - len(shape)] != 1
+                   for axis in changed):
+                return False
+        return True
 
     def refuse_number_first(self, op, name):
         """Refuse an elementwise operation reading a value a loop carries from a number to arrays

@@ -553,6 +553,7 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     parameters ``selections`` (a helper's, passed selections) is left to the backward's own checks."""
     if staged.mode != "numpy":
         return
+    args = tuple(args)
     body = "\n".join(staged.lines[staged.line:])  # (the function's lines after its def)
     settings = [-1 - i for i in integers if i < 0 and re.search(rf"\b{staged.params[-1 - i]}\b", body)]
     # (flags and modes the function reads: flag=False, mode="all")
@@ -564,9 +565,7 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     selecting = [i for i, (p, a) in enumerate(zip(staged.params, args)) if isinstance(a, np.ndarray) and
                  a.dtype.kind == "b" and a.ndim and any(p in ast.literal_eval(op.param("index_vars") or "()")
                                                         for op in ir.ops_in(staged.body) if op.rule == "getitem")]
-    control = any(isinstance(item, (ir.If, ir.Loop)) for item in staged.body) or any(
-        op.rule in ("select", "np.select_if") for op in ir.ops_in(staged.body))  # (a path the data takes)
-    if not lengths and not also and not selecting and not control and not settings and \
+    if not lengths and not also and not selecting and not settings and \
             not getattr(shapes, "forks", False):
         return
     parts = [(op.target, op.param("index")) for op in ir.ops_in(staged.body) if op.rule == "setitem"]
@@ -635,3 +634,37 @@ def _other_counts(staged, args, integers, most=24):
     defaults = [int(d) for d in staged.defaults if d.isdigit()]  # (their source text)
     counts = [c for c in [*defaults, 0, 1, 2, 5, 8, *sizes, *sorted(near)] if c >= 0 and c not in sample]
     return list(dict.fromkeys(counts))[:most]
+
+
+def sized_axes(staged, args, functions=None):
+    """``{name: axes}``: for each array, the axes (none: an empty set) along which its length changed when the staged
+    forward ran again on other data (all large, all negative, ordered floats), masks the user passes
+    selecting one item more or fewer, and other labels (all 0, all 1).  A selection by a mask
+    (``X[m]``, its rows) then meets an array that has none of those axes (``X[m] @ W + b``: ``b``
+    broadcast along the rows whatever their number) as it meets any: ``reverse.check_sized`` asks."""
+    if staged.mode != "numpy":
+        return {}
+    args = tuple(args)
+    variants = [tuple(_ordered_sample(a, low, high, order) for a in args)
+                for low, high, order in ((2.0, 3.0, 1), (-2.0, -3.0, 1), (-1.5, 1.5, -1))]
+    for i, value in enumerate(args):
+        if isinstance(value, np.ndarray) and value.ndim and value.dtype.kind == "b":
+            for flipped in (True, False):
+                at = np.flatnonzero(value.ravel() == (not flipped))
+                if len(at):
+                    other = value.copy()
+                    other.ravel()[at[0]] = flipped
+                    variants.append(args[:i] + (other,) + args[i + 1:])
+        elif isinstance(value, np.ndarray) and value.ndim and value.dtype.kind in "iu":
+            for label in (0, 1):
+                variants.append(args[:i] + (np.full_like(value, label),) + args[i + 1:])
+    first = run_shapes(staged, args, functions) or {}
+    axes = {name: frozenset() for name in first}  # (an array no variant changed: none)
+    for sample in variants:
+        again = run_shapes(staged, tuple(a.copy() if isinstance(a, np.ndarray) else a for a in sample),
+                           functions) or {}
+        for name, shape in first.items():
+            other = again.get(name)
+            if other is not None and len(other) == len(shape) and other != shape:
+                axes[name] = axes[name] | {k for k, (d, e) in enumerate(zip(shape, other)) if d != e}
+    return axes

@@ -240,6 +240,13 @@ def _empty_list(value):
     return type(value) is list and not value
 
 
+def _settled(value):
+    """An integer, a boolean, or a list or tuple of them (indices, a shape): what may set a length."""
+    if type(value) in (list, tuple):
+        return len(value) < 64 and all(_integral(v) for v in value)
+    return _integral(value)
+
+
 def _integral(value):
     return type(value) in (int, bool) or isinstance(value, (np.integer, np.bool_))
 
@@ -785,7 +792,7 @@ class _Walker:
             sides = [branch.get(name, before) for branch in (body, orelse)]
             if all(isinstance(side, list) for side in sides) and len(sides[0]) != len(sides[1]):
                 self.counted.setdefault(name, item.line)  # (as long as one branch or the other makes it)
-            if not self.forks and _integral(sides[0]) and _integral(sides[1]) and sides[0] != sides[1]:
+            if not self.forks and _settled(sides[0]) and _settled(sides[1]) and sides[0] != sides[1]:
                 self.forks = True  # n = 1 if c else len(x): each branch's lengths made of it (x[:n]) are walked
             if self.other and orelse.get(name, _MISSING) is not _MISSING:  # the other path's value as it is
                 env[name] = orelse[name]

@@ -1981,3 +1981,26 @@ def test_the_decorator_keeps_code_per_value_of_a_setting():
         want = finite_differences(lambda w, v: _first_or_all(w, v, mode), [w, v], range(2), (1.0,))
         for g, x in zip(got, want):
             np.testing.assert_allclose(g, x, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("source, make, wrt", [
+    # lengths the labels decide, met by an array lacking that axis (a review: refused, right before)
+    ('def f(x: "3, 4, 2", lengths: "int 3", w: "2"):\n    out = 0.0\n    for n in range(x.shape[0]):\n'
+     '        out = out + np.sum(x[n, :lengths[n]] * w)\n    return out\n',
+     lambda r, k: [r.normal(size=(3, 4, 2)), np.array([4, 1, 2]) if k else np.array([1, 1, 3]), r.normal(size=2)],
+     [0, 2]),
+    # the rows a declared mask selects, and a bias along the other axis
+    ('def f(X: "5, 3", m: "bool 5", W: "3, 4", b: "4"):\n    return np.sum(np.tanh(X[m] @ W + b) ** 2)\n',
+     lambda r, k: [r.normal(size=(5, 3)), np.array([True, False, False, False, False]) if k else
+                   np.array([True, True, False, True, False]), r.normal(size=(3, 4)), r.normal(size=4)], [0, 2, 3]),
+])
+def test_a_selection_meeting_arrays_without_its_axis_is_right_at_every_length(source, make, wrt):
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    for k in (0, 1):
+        args = make(np.random.default_rng(k), k)
+        got = generated["f_backward"](*args)
+        want = finite_differences(namespace["f"], args, wrt, (1.0,))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
