@@ -228,7 +228,10 @@ class MemoryModel:
             if other_name == name or other_name.startswith(" "):
                 continue
             if atom is old or isinstance(old, ir.Var) and atom == old:
+                marks = self.stale.get(other_name)
                 self.bind(other_name, new)
+                if marks:  # (another name of the same list: what a write made stale in it still is)
+                    self.stale[other_name] = marks
             elif isinstance(atom, ir.Var) and atom.name in same:
                 self._stale(other_name, name, node, f"{other_name!r} may be the list {name!r} (on some path), "
                                                     "which this changes")

@@ -560,7 +560,9 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     integers = tuple(i for i in integers if i >= 0)
     counts = {staged.params[i] for i in integers}
     lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
-    if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)):
+    tests = [item.iterable or item.test or "" for item in ir.loops_in(staged.body)]  # (range(k): a count)
+    if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)) and \
+            not any(set(re.findall(r"[A-Za-z_]\w*", test)) & lengths for test in tests):
         lengths = set()  # (what the integers decide)
     selecting = [i for i, (p, a) in enumerate(zip(staged.params, args)) if isinstance(a, np.ndarray) and
                  a.dtype.kind == "b" and a.ndim and any(p in ast.literal_eval(op.param("index_vars") or "()")
@@ -581,14 +583,18 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     for i in settings:  # each setting's other values (one at a time): the path each takes, the numbers each gives
         for value in _other_settings(staged, args[i]):
             runs.append((args[:i] + (value,) + args[i + 1:], f"{staged.params[i]} = {value!r}"))
-    for i in selecting:  # a mask the user passes (code kept per count: none, one, several): one more, one fewer
-        mask = args[i]  # (y = x[m], then y[1:] * y[:2]: one item against two at two, two against two at three)
-        for value, what in ((False, "more"), (True, "fewer")):
-            at = np.flatnonzero(mask.ravel() == value)
-            if len(at) and np.count_nonzero(mask) >= 2 + value:  # (within the decorator's class: several)
-                other = mask.copy()
-                other.ravel()[at[0]] = not value
-                runs.append((args[:i] + (other,) + args[i + 1:], f"a mask {staged.params[i]} selecting one item {what}"))
+    for i in selecting:  # a mask the user passes (code kept per count: none, one, several): other counts of
+        mask = args[i]  # several (y = x[m], then y[1:] * y[:2]: one item against two at two, two at three)
+        count = int(np.count_nonzero(mask))
+        if count < 2:
+            continue
+        for other_count in sorted({2, 3, 4, 5, 6, mask.size} - {count}):
+            if other_count > mask.size:
+                continue
+            other = np.zeros(mask.size, dtype=bool)
+            other[:other_count] = True
+            runs.append((args[:i] + (other.reshape(mask.shape),) + args[i + 1:],
+                         f"a mask {staged.params[i]} selecting {other_count} items"))
     for sample, where in runs:
         sample = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in sample)  # (a forward may write into
         again = run_shapes(staged, sample, functions, parts)                            # its parameters)

@@ -353,7 +353,8 @@ def run_shapes(staged, args, functions=None, parts=()):
         return None
     finally:
         namespace.clear()
-    return {name: value.shape for name, value in held.items() if isinstance(value, np.ndarray)}
+    return {name: np.shape(value) for name, value in held.items()  # (numbers too: a sum a loop run no
+            if isinstance(value, (np.ndarray, np.number)) or type(value) in (int, float)}  # time leaves 0.0)
 
 
 def sample_room():
