@@ -971,14 +971,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         named = dim_sizes(specs)  # (an integer named like a dimension has its size)
         integers = tuple(i for i, p in enumerate(result.params)
                          if specs[p].kind == "int" and not specs[p].dims and p not in named)
-        integers += tuple(-1 - i for i, p in enumerate(result.params)  # (settings: flag=False, mode="all",
-                          if specs[p].kind in ("bool", "str") and not specs[p].dims)  # as negative positions)
+        settings = tuple(i for i, p in enumerate(result.params)  # flag=False, mode="all"
+                         if specs[p].kind in ("bool", "str") and not specs[p].dims)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True)
+            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
-                                           probe_body, helper, integers, sampled=True)
+                                           probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
@@ -987,7 +987,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     [2] * any(s.kind == "config" for s in specs.values()):
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
-                                               functions, probe_body, helper, integers, sampled=True)
+                                               functions, probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError:
                     pass
             fixed = {}
@@ -998,7 +998,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     break
                 try:
                     return _with_sample_shapes(result, examples(result, specs, fixed=fixed), functions,
-                                               probe_body, helper, integers, sampled=True)
+                                               probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError as again:
                     error = again
             raise first from None
@@ -1028,12 +1028,13 @@ def _matched_sizes(error, specs, fixed):
 
 
 def _with_sample_shapes(result, args, functions, probe_body, helper, integers=(), also=(), sampled=False,
-                        selections=()):
+                        selections=(), settings=()):
     """``result`` with the shapes of its values on the sample ``args`` (``integers``: the positions of
     integer parameters whose values the code is written for every one of, which the data net varies;
     ``also``: other arguments, of other calls of a helper, the code must hold for; ``sampled``: ``args``
     are samples of the shapes declared, the code is for every value of them; ``selections``: a helper's
-    parameters its callers pass selections by masks, which its backward checks itself)."""
+    parameters its callers pass selections by masks, which its backward checks itself; ``settings``: the
+    positions of flags and modes the code is written for every value of)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
     try:
@@ -1061,7 +1062,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     shapes.data_numbers = data_numbers(probe, args, shapes)
     known = []  # (worked out where a selection's broadcasting is asked about: few functions)
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
-    check_other_values(probe, shapes, args, integers, functions, also, selections)
+    check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
 
 

@@ -13,7 +13,14 @@ lengths seen would be wrong.  ``data_varying(staged, args)`` runs the staged
 forward on other float data (all large, all negative, ordered) where an index
 may depend on it, and gives the arrays whose shape changed: lengths the data
 decides however the code spells them, which ``data_sized`` marks where nothing
-else has.
+else has.  ``data_numbers`` gives the numbers the values of floats or labels
+decide (a slice bound of one is a length of its own); ``sized_axes`` the axes
+along which each array's length changes on other data, masks and labels (a
+selection meeting arrays without those axes broadcasts alike at every length).
+``check_other_values`` refuses code written for the shape walk's values that
+another run makes wrong (a rank, or the axes an operand broadcasts along): the
+path the inputs take, other values of integer parameters, flags and modes,
+other counts of a mask passed in, a helper's other calls.
 """
 
 import ast
@@ -541,7 +548,7 @@ def data_varying(staged, args, shapes, functions=None):
     return varying
 
 
-def check_other_values(staged, shapes, args, integers=(), functions=None, also=(), selections=()):
+def check_other_values(staged, shapes, args, integers=(), functions=None, also=(), selections=(), settings=()):
     """Refuse code written for the walk's ``shapes`` that the path the inputs ``args`` take makes wrong
     (a length a branch or loop sets as a number, ``n = 1 if c else len(x)``, the walk having taken
     another), or other values of integer parameters (the positions ``integers``: ``k: int``, sampled at
@@ -550,14 +557,16 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     not).  For integers, the staged forward runs at small values and at values near the sizes given,
     where lines that read them (or what is computed from them) decide a shape.  ``also``: other
     arguments the code must hold for (a helper's, at its other calls); what is computed from the
-    parameters ``selections`` (a helper's, passed selections) is left to the backward's own checks."""
+    parameters ``selections`` (a helper's, passed selections) is left to the backward's own checks;
+    ``settings``: the positions of flags and modes (``flag=True``, ``mode="first"``) the code is written
+    for every value of, each run at its other values (``_other_settings``).  A mask the user passes
+    is run at other counts of several (the decorator keeps code per count: none, one, several)."""
     if staged.mode != "numpy":
         return
     args = tuple(args)
     body = "\n".join(staged.lines[staged.line:])  # (the function's lines after its def)
-    settings = [-1 - i for i in integers if i < 0 and re.search(rf"\b{staged.params[-1 - i]}\b", body)]
-    # (flags and modes the function reads: flag=False, mode="all")
-    integers = tuple(i for i in integers if i >= 0)
+    settings = [i for i in settings if re.search(rf"\b{staged.params[i]}\b", body)]  # (the flags and modes
+    # the function reads: flag=False, mode="all")
     counts = {staged.params[i] for i in integers}
     lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
     tests = [item.iterable or item.test or "" for item in ir.loops_in(staged.body)]  # (range(k): a count)
