@@ -8094,7 +8094,6 @@ KNOWN = {
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
     # (as naive_bayes_masked_means)
     ("kmeans_assign_given_labels_center_update", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
-    ("kmeans_assign_given_labels_center_update", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # a dict of arrays whose shapes are not given (as dict_params_mlp)
     ("augmented_dict_grads_loss_dict_out", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # no shapes: np.diff's differentiated prepend and append are parts of the joined array, which code for
