@@ -16,6 +16,10 @@ What goes, as CS231n's templates and everyday code write it:
 * ``x = None`` / ``out, cache = None, None`` placeholders;
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
   side effects of the forward, not part of its value;
+* a layer's cache built up from empty (``cache = {}`` then ``cache["x"] = x``, ``cache = []``
+  then ``cache.append(x)``) becomes the literal it ends as (``cache = {"x": x}``), made where its
+  last entry goes in; an entry whose value is computed there, or a name rebound before then, is
+  named first (``xhat = ...``, as its key where that name is free);
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
@@ -28,9 +32,10 @@ What goes, as CS231n's templates and everyday code write it:
 
 import ast
 import copy
+import keyword
 
 from .errors import BackgenError
-from .source import holds, statements, walk
+from .source import fresh_names, holds, statements, walk
 
 
 def tidy(func, error, loops=True):
@@ -39,6 +44,7 @@ def tidy(func, error, loops=True):
     placeholders = {}
     params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     _slices_written_out(func, params)
+    _caches_built_up(func)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
@@ -83,6 +89,120 @@ class _Context:
 
     def __init__(self, placeholders, error, bound, read_again):
         self.placeholders, self.error, self.bound, self.read_again = placeholders, error, set(bound), read_again
+
+
+def _caches_built_up(func):
+    """Each run of statements of one block that makes a layer's cache empty (or a literal) and then
+    puts entries in (``cache["x"] = x``, ``cache.append(x)``), nothing else naming the cache in
+    between, as the assignment of the literal it ends as, where its last entry goes in.  What the
+    function computes is the same: the entries are the same values (a name rebound between its entry
+    and that line, or an expression, is named first, where its entry went in)."""
+    caches = {part.elts[-1].id for node in statements(func) if isinstance(node, ast.Return)
+              and isinstance(node.value, ast.Tuple) and len(node.value.elts) > 1
+              for part in [node.value] if isinstance(part.elts[-1], ast.Name)
+              and "cache" in part.elts[-1].id.lower()}
+    if not caches:
+        return
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
+                        {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}, bare=True)
+    for node in statements(func):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                setattr(node, field, _built_up(block, caches, fresh))
+
+
+def _built_up(block, caches, fresh):
+    """``_caches_built_up`` in one block (a list of statements)."""
+    out, k = [], 0
+    while k < len(block):
+        stmt = block[k]
+        k += 1
+        start = _cache_made(stmt, caches)
+        if start is None:
+            out.append(stmt)
+            continue
+        name, form, entries = start
+        run, last = [], None
+        for j in range(k, len(block)):
+            entry = _cache_entry(block[j], name, form)
+            if entry is not None:
+                run.append((j, entry))
+                last = j
+            elif any(isinstance(n, ast.Name) and n.id == name for n in walk(block[j])):
+                break
+        if last is None:
+            out.append(stmt)
+            continue
+        writes = dict(run)
+        entries = [(key, value, stmt) for key, value in entries] if form == "dict" else \
+            [(None, value, stmt) for value in entries]
+        for j in range(k, last + 1):
+            if j not in writes:
+                out.append(block[j])
+                continue
+            key, value = writes[j]
+            rebound = {n.id for later in block[j + 1:last + 1] for n in walk(later)
+                       if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if not isinstance(value, ast.Constant) and not (isinstance(value, ast.Name) and value.id not in rebound):
+                base = key if isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key) \
+                    else f"{name}_entry"
+                temp = fresh(base)
+                out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(temp, ast.Store()), value)],
+                                                        value, type_comment=None), block[j]))
+                value = ast.copy_location(ast.Name(temp, ast.Load()), value)
+            if form == "dict" and any(e[0] == key for e in entries):  # (a key set again keeps its place)
+                entries = [(key, value, block[j]) if e[0] == key else e for e in entries]
+            else:
+                entries.append((key, value, block[j]))
+        keys = [ast.copy_location(ast.Constant(key), value) for key, value, _ in entries]
+        values = [value for _, value, _ in entries]
+        literal = ast.Dict(keys, values) if form == "dict" else ast.List(values, ast.Load())
+        made = ast.Assign([ast.Name(name, ast.Store())], literal, type_comment=None)
+        for node in (made, made.targets[0], literal):
+            ast.copy_location(node, block[last])
+        out.append(made)
+        k = last + 1
+    return out
+
+
+def _cache_made(stmt, caches):
+    """``(name, form, entries)`` for ``cache = {}`` (``{"x": x}``, ``dict()``: "dict", entries
+    ``(key, value)``) or ``cache = []`` (``[x]``, ``list()``: "list", the values); else None."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id in caches):
+        return None
+    name, value = stmt.targets[0].id, stmt.value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("dict", "list") \
+            and not value.args and not value.keywords:
+        return name, value.func.id, []
+    if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                           for k in value.keys):
+        if len({k.value for k in value.keys}) != len(value.keys):
+            return None
+        return name, "dict", [(k.value, v) for k, v in zip(value.keys, value.values)]
+    if isinstance(value, ast.List) and not any(isinstance(e, ast.Starred) for e in value.elts):
+        return name, "list", list(value.elts)
+    return None
+
+
+def _cache_entry(stmt, name, form):
+    """``(key, value)`` where ``stmt`` puts an entry into the cache ``name`` of that form: ``name["k"] =
+    value`` (a dict), ``name.append(value)`` (a list, key None); else None."""
+    if form == "dict" and isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == name \
+                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str) \
+                and not any(isinstance(n, ast.Name) and n.id == name for n in walk(stmt.value)):
+            return target.slice.value, stmt.value
+    if form == "list" and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "append" and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id == name and len(call.args) == 1 \
+                and not call.keywords and not isinstance(call.args[0], ast.Starred) \
+                and not any(isinstance(n, ast.Name) and n.id == name for n in walk(call.args[0])):
+            return None, call.args[0]
+    return None
 
 
 def _slices_written_out(func, params):

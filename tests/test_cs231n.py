@@ -701,6 +701,58 @@ def max_pool_forward_reshape(x, pool_param):
     return out, cache
 ''', "max_pool_forward_reshape", lambda rng: [rng.normal(size=(2, 3, 4, 6)),
                                              {"pool_height": 2, "pool_width": 2, "stride": 2}]),
+    # a cache built up from an empty dict, in the training branch: an entry an expression, a name
+    # rebound after its entry went in, a key set twice
+    "cache_built_up_as_a_dict": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    out, cache = None, None
+    if mode == 'train':
+        cache = {}
+        mu = x.mean(axis=0)
+        cache['gamma'] = gamma
+        cache['eps'] = eps
+        xc = x - mu
+        cache['xc'] = xc
+        var = np.mean(xc ** 2, axis=0)
+        cache['std'] = np.sqrt(var + eps)
+        xn = xc / np.sqrt(var + eps)
+        cache['xn'] = xn
+        xc = xc * 2.0
+        cache['gamma'] = gamma
+        out = gamma * xn + beta + xc
+    else:
+        out = gamma * (x - bn_param['running_mean']) / np.sqrt(bn_param['running_var'] + eps) + beta
+    return out, cache
+''', "batchnorm_forward", lambda rng: [rng.normal(size=(5, 3)), rng.normal(size=3), rng.normal(size=3),
+                                      {"mode": "train"}]),
+    # a cache list appended to, a value written into after its entry went in
+    "cache_built_up_as_a_list": ('''
+import numpy as np
+
+def layer_forward(x, w):
+    """
+    - x: (N, D)
+    - w: (D, M)
+    """
+    cache = []
+    h = x @ w
+    cache.append(w)
+    cache.append(h)
+    h[:, 0] = 0.0
+    cache.append(x)
+    out = np.tanh(h)
+    cache.append(out)
+    return out, cache
+''', "layer_forward", lambda rng: [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]),
 }
 
 
