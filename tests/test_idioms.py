@@ -1592,3 +1592,26 @@ def test_a_none_marker_backgen_does_not_follow_is_refused(source, match, line):
     with pytest.raises(backgen.BackgenError, match=match) as info:
         backgen.generate(textwrap.dedent(source))
     assert info.value.lineno == line
+
+
+@pytest.mark.parametrize("body, args", [
+    ("return np.sum(np.roll(x, k) * x ** 2)", (3,)),  # an integer parameter
+    ("return np.sum(np.roll(x, k // 2 + 1) * x ** 2)", (-5,)),  # computed from one
+    ("k = int(np.argmax(x))\n    return np.sum(np.sin(np.roll(x, k)) * x)", (0,)),  # read off the data
+])
+def test_a_shift_computed_rolls_the_gradient_back_by_its_negative(body, args):
+    # was refused: np.roll needed a constant shift
+    source = f"import numpy as np\ndef f(x: 'N', k: int):\n    {body}\n"
+    x = np.array([0.3, -1.2, 0.7, 2.1, -0.4, 0.9])
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["f_backward"](x, *args)
+    got = got[0] if isinstance(got, tuple) else got
+    np.testing.assert_allclose(got, gradient(lambda v: namespace["f"](v, *args), (x,), 0), rtol=1e-6, atol=1e-8)
+
+
+def test_a_shift_computed_over_several_axes_is_refused():
+    source = "import numpy as np\ndef f(x: 'N, M', k: int):\n    return np.sum(np.roll(x, (k, 1), axis=(0, 1)) * x)\n"
+    with pytest.raises(backgen.BackgenError, match="np.roll over several axes needs a constant shift"):
+        backgen.generate(source)

@@ -92,11 +92,22 @@ def _getitem(c):
 
 
 def _roll(c):
-    shift = c.param("shift")
-    if not isinstance(shift, (int, tuple)):
-        c.unsupported("np.roll needs a constant shift")
-    back = -shift if isinstance(shift, int) else tuple(-s for s in shift)
+    """Rolled back by the shift: ``np.roll(g, -shift)``; a shift computed (``k``, ``n // 2``) is
+    rolled back by its negative where it is one number (no axes, or one constant axis)."""
     axis = c.param_source("axis")
+    text = c.op.param("shift")
+    try:
+        shift = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        if axis != "None" and not isinstance(c.param("axis"), int):
+            c.unsupported("np.roll over several axes needs a constant shift")
+        shift = None
+    if shift is None:
+        back = f"-{text}" if text.isidentifier() else f"-({text})"
+    elif isinstance(shift, int) or isinstance(shift, tuple) and all(isinstance(s, int) for s in shift):
+        back = -shift if isinstance(shift, int) else tuple(-s for s in shift)
+    else:
+        c.unsupported("np.roll needs a shift of whole numbers")
     return f"{c.np}.roll({c.g}, {back})" if axis == "None" else f"{c.np}.roll({c.g}, {back}, axis={axis})"
 
 
