@@ -1078,6 +1078,9 @@ def _fence_stmt(forward, stmt, last):
             _fence_expr(forward, stmt.value.test, "test")  # mode = "test" if y is None else "train"
         elif isinstance(target, ast.Name) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
             pass  # y = None where y held a value (tidy leaves out the others): the stager takes it away
+        elif isinstance(target, ast.Subscript) and isinstance(stmt.value, ast.Constant) and \
+                isinstance(stmt.value.value, bool):
+            pass  # m[i, y] = True: a mask written into (a constant, as 1.0 written into an array of floats)
         elif not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):  # mode = "train"
             _fence_expr(forward, stmt.value, "arg" if isinstance(stmt.value, ast.Tuple) else "value")
     elif isinstance(stmt, ast.AugAssign):

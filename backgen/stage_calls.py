@@ -12,6 +12,8 @@ import ast
 import functools
 import inspect
 
+import numpy as np
+
 from . import ir, source
 from .errors import BackgenError
 from .hints import hint as _hint
@@ -301,6 +303,16 @@ class CallStager:
             return ir.Const(source.to_source(node))
         return self.expr(node, role="n")
 
+    def dtype(self, node):
+        """Whether ``node`` names a type of NumPy's arrays (``int``, ``bool``, ``np.float64``: a
+        constructor's ``dtype=``), where those names mean what they do in Python and NumPy."""
+        if isinstance(node, ast.Name):
+            return node.id in ("int", "float", "bool", "complex") and node.id not in self.versions and \
+                node.id not in self.user_names and self.env.get(node.id) in (None, node.id)
+        qualified = self.qualify(node) if isinstance(node, ast.Attribute) else None
+        return qualified is not None and qualified.startswith("np.") and \
+            isinstance(getattr(np, qualified[3:], None), type) and issubclass(getattr(np, qualified[3:]), np.generic)
+
     def inert(self, node, children, name, role, opaque=False, inline=False, reason=None):
         """A value that carries no gradient: a mask, a shape, a constructor's result.
 
@@ -315,7 +327,8 @@ class CallStager:
         for child in children:
             if isinstance(child, ast.Slice):
                 continue
-            atom = self.expr(child) if not _literal(child) else ir.Const(source.to_source(child))
+            atom = self.expr(child) if not (_literal(child) or self.dtype(child)) else \
+                ir.Const(source.to_source(child))
             replaced[id(child)] = atom
             if isinstance(atom, ir.Var):
                 args.append(atom)

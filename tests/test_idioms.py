@@ -1615,3 +1615,29 @@ def test_a_shift_computed_over_several_axes_is_refused():
     source = "import numpy as np\ndef f(x: 'N, M', k: int):\n    return np.sum(np.roll(x, (k, 1), axis=(0, 1)) * x)\n"
     with pytest.raises(backgen.BackgenError, match="np.roll over several axes needs a constant shift"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("body", [
+    # a mask made of booleans and written into with True / False
+    "m = np.zeros(x.shape, dtype=bool)\n    m[np.arange(x.shape[0]), y] = True\n    return np.sum(x[m] ** 2)",
+    "m = np.ones_like(x, dtype=bool)\n    m[np.arange(x.shape[0]), y] = False\n"
+    "    return np.sum(np.where(m, x, 0.0) ** 2)",
+    # types given as dtype= to constructors
+    "idx = np.arange(x.shape[0], dtype=int)\n    return np.sum(np.tanh(x[idx, y]))",
+    "z = np.zeros(x.shape, dtype=np.float64)\n    z[:] = x ** 2\n    return np.sum(z * x)",
+    "w = np.array([1, 2, 3], dtype=np.float32)\n    return np.sum(x * w)",
+    # True written into an array of floats is 1.0 there, a constant
+    "z = x * 2.0\n    z[:, 0] = True\n    return np.sum(z * x)",
+])
+def test_types_named_as_dtypes_and_booleans_written_into_masks(body):
+    # were refused: "the function 'int' cannot be used as a value", "np.float64 is not supported as a
+    # value", "the constant True is not a number"
+    source = f"import numpy as np\ndef f(x: 'N, 3', y: 'int N'):\n    {body}\n"
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((4, 3)), np.array([0, 2, 1, 2])
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    got = generated["f_backward"](x, y)
+    got = got[0] if isinstance(got, tuple) else got
+    np.testing.assert_allclose(got, gradient(lambda v: namespace["f"](v, y), (x,), 0), rtol=1e-6, atol=1e-8)
