@@ -24,9 +24,10 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 
 import ast
 import copy
+import functools
 from dataclasses import dataclass, field
 
-from .source import walk
+from .source import fresh_names, walk
 
 
 
@@ -100,12 +101,18 @@ def lift(forward, bind_import):
     defs = [stmt for stmt in func.body if isinstance(stmt, ast.FunctionDef)]
     if not defs:
         return {}
-    names = {d.name for d in defs}
     outer = {a.arg for a in _all_args(func)} | stored_names(s for s in func.body if not isinstance(s, ast.FunctionDef))
+    seen = set()
     for d in defs:
         if d.name in outer:
             raise forward.error(f"the nested function {d.name}() is also assigned in {func.name}(): "
                                 "give it a name of its own", d)
+        if d.name in seen:
+            raise forward.error(f"the nested function {d.name}() is defined twice in {func.name}(), each call "
+                                "meaning the one defined last before it: give each a name of its own", d)
+        seen.add(d.name)
+    _renamed_apart(forward, defs)
+    names = {d.name for d in defs}
     closure = {d.name: sorted((_free(d) & outer) - names) for d in defs}
     calls = {d.name: {n.func.id for n in walk(d) if isinstance(n, ast.Call)
                       and isinstance(n.func, ast.Name) and n.func.id in names - {d.name}} for d in defs}
@@ -132,6 +139,46 @@ def lift(forward, bind_import):
     for name, nested in result.items():  # each sees the module's helpers and its siblings
         nested.helpers.update({k: v for k, v in {**helpers, **result}.items() if k != name})
     return result
+
+
+def _renamed_apart(forward, defs):
+    """Nested functions whose names mean something else outside ``forward.func`` (a builtin or
+    an imported function, ``def abs(u)``; a function of the module; one nested in another of the
+    module's functions), renamed ``outer_name`` with the calls of them: each becomes a helper of
+    the generated module, where one name holds one function."""
+    func = forward.func
+    elsewhere = _nested_in_module(forward.lines, func.name)
+    clashing = {d.name for d in defs if d.name in forward.env or d.name in forward.helpers or d.name == func.name
+                or d.name in forward.constants or d.name in elsewhere}
+    if not clashing:
+        return
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+                        | set(forward.helpers) | set(forward.constants) | elsewhere | {d.name for d in defs}, bare=True)
+    new = {name: fresh(f"{func.name}_{name}") for name in sorted(clashing)}
+    for d in defs:
+        d.name = new.get(d.name, d.name)
+    for node in walk(func):
+        if isinstance(node, ast.Name) and node.id in new:
+            node.id = new[node.id]
+
+
+@functools.lru_cache(maxsize=64)
+def _nested_in_module(lines, name):
+    """The names of functions defined inside the module's functions other than ``name`` (``lines``:
+    the module's source); empty where the lines are not a module that parses."""
+    try:
+        module = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    found = set()
+    for top in walk(module):
+        if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) and top.name != name:
+            for node in walk(top):
+                if node is not top and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    found.add(node.name)
+                elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+                    found.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return frozenset(found)
 
 
 def _all_args(func):
