@@ -494,12 +494,15 @@ class StatementStager:
         backwards = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "reversed" \
             and len(call.args) == 1 and "reversed" not in self.versions
         counted = call.args[0] if backwards else call
+        renew = False
         if isinstance(counted, ast.Call) and isinstance(counted.func, ast.Name) and counted.func.id == "range" \
                 and "range" not in self.versions:
             bounds = [self.static_int(arg) for arg in counted.args]
             iterable = f"range({', '.join(bounds)})"
             iterable = f"reversed({iterable})" if backwards else iterable
             prefix = []
+            held = self.versions.get(var)
+            renew = held is not None and not (isinstance(held, ir.Var) and held.name in self.int_names)
             self.int_names.add(var)
         else:  # for v in xs: an index loop reading xs[i]
             sequence = self.expr(call, role="seq")
@@ -528,7 +531,7 @@ class StatementStager:
             var = index
         iterated = (str(sequence), ast.unparse(call)) if prefix else None
         stale_before = self.stale.get(iterated[0]) if prefix else None  # (stale already: refused as any read is)
-        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated)
+        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew)
         if prefix and self.stale.get(iterated[0], stale_before) != stale_before:
             raise self.iterates_written(ast.unparse(call), call)
 
@@ -538,7 +541,9 @@ class StatementStager:
         body = restructure(stmt.body, self)
         self.loop(stmt, "while", "", "", None, body)
 
-    def loop(self, stmt, kind, var, iterable, test, body, iterated=None):
+    def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False):
+        """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
+        kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own."""
         carried = sorted(self.carried_names(stmt, body))
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
@@ -567,11 +572,12 @@ class StatementStager:
                 entry[name] = carried_name
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
-                                              for key, atom in self.versions.items() if key != var):
+                                              for key, atom in self.versions.items() if key != var) or renew:
                 # the value an earlier loop left in ``var`` is read (or held by another name, a = i, read
                 # later): the backward, which undoes this loop before those reads, must not overwrite it.
                 # So also where the name now stands for another value (an outer loop carrying it as i_1,
-                # its first iteration written out before it reading i itself)
+                # its first iteration written out before it reading i itself), and where the name holds
+                # a value of another kind (x = ...; for x in range(2)): read after, it is the counter
                 renamed = self.namer.version(var)
                 self.int_names.add(renamed)
                 self.bind(var, ir.Var(renamed))

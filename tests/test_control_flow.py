@@ -1609,3 +1609,17 @@ def test_a_loop_header_renamed_keeps_its_target_and_iterable_apart():
     assert _rename_text("for i, x in enumerate(xs_1):", "xs_1", "xs") == "for i, x in enumerate(xs):"
     assert _rename_text("for k in range(n_1):", "n_1", "n") == "for k in range(n):"
     assert _rename_text("while a_1 > 0:", "a_1", "a") == "while a > 0:"
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x):\n    for x in range(2):\n        pass\n    return x * 1.0 + 0.5\n",
+    "def f(x):\n    i = x * 2.0\n    for i in range(3):\n        pass\n    return i * x\n",
+    "def f(x):\n    i = x * 2.0\n    for i in reversed(range(3)):\n        pass\n    return i * x\n",
+    "def g(u):\n    for u in range(2):\n        pass\n    return u * 1.0\ndef f(x):\n    return g(x) + x\n",
+])
+def test_a_counter_over_a_name_holding_a_value_is_the_counter_after_the_loop(source):
+    # was the value's gradient: 1.0 for 0, 4.3 for 2 (the counter staged under the value's name)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    assert generated["f_backward"](1.15) == pytest.approx(numeric.gradient(namespace["f"], [1.15], 0), abs=1e-6)
