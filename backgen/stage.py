@@ -581,6 +581,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         kind = node.__class__  # (told by class: called twice for most operations)
         if kind is ast.List:
             return True
+        if kind is ast.Subscript:  # xs[1:]: a slice of a list is a list
+            return node.slice.__class__ is ast.Slice and self._is_list(node.value)
         atom = self.versions.get(node.id) if kind is ast.Name else None
         return atom.__class__ is ir.Var and (atom.name in self.list_atoms or not self.numpy and
                                              atom.name in self.param_names and atom.name in self._sequence_names()) or \

@@ -20,6 +20,8 @@ What goes, as CS231n's templates and everyday code write it:
   then ``cache.append(x)``) becomes the literal it ends as (``cache = {"x": x}``), made where its
   last entry goes in; an entry whose value is computed there, or a name rebound before then, is
   named first (``xhat = ...``, as its key where that name is free);
+* an output array given to NumPy by position (``np.maximum(y, 0.0, y)``, ``np.dot(a, b, out)``)
+  is given by name, ``out=y``, as backgen reads it;
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
@@ -34,6 +36,8 @@ import ast
 import copy
 import keyword
 
+import numpy as np
+
 from .errors import BackgenError
 from .source import fresh_names, holds, statements, walk
 
@@ -45,6 +49,7 @@ def tidy(func, error, loops=True):
     params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     _slices_written_out(func, params)
     _caches_built_up(func)
+    _outs_named(func)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
@@ -505,7 +510,30 @@ def _reads_and_loops(func):
 
 
 _PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow"}
-_WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal"}  # NumPy functions that write into an argument
+_WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}  # NumPy functions that
+# write into an argument
+_OUT_AT = {"dot": 2, "outer": 2, "vdot": None, "clip": 3, "sum": 3, "mean": 3, "prod": 3, "nansum": 3, "nanmean": 3,
+           "cumsum": 3, "cumprod": 3, "std": 3, "var": 3, "max": 2, "min": 2, "amax": 2, "amin": 2, "argmax": 2,
+           "argmin": 2, "round": 2, "around": 2, "take": 3, "concatenate": 2, "stack": 2, "trace": 5,
+           "ptp": 2, "any": 2, "all": 2, "nanmax": 2, "nanmin": 2, "median": 2, "choose": 2}
+# the position of the output array of NumPy functions that are no ufunc (a ufunc's is its number of inputs)
+
+
+def _outs_named(func):
+    """``np.maximum(y, 0.0, y)``, ``np.dot(a, b, out)``: the output array given by position, as
+    ``out=``, the form the rest of backgen reads (a ufunc's output follows its inputs)."""
+    for node in walk(func):
+        if not isinstance(node, ast.Call) or any(isinstance(a, ast.Starred) for a in node.args) or \
+                any(k.arg == "out" for k in node.keywords):
+            continue
+        name = (_call_name(node.func) or "").split(".")
+        if len(name) != 2 or name[0] not in ("np", "numpy"):
+            continue
+        function = getattr(np, name[1], None)
+        at = function.nin if isinstance(function, np.ufunc) else _OUT_AT.get(name[1])
+        if at is not None and len(node.args) == at + 1:
+            out = node.args.pop()
+            node.keywords.append(ast.copy_location(ast.keyword("out", out), out))
 
 
 def _pure(node):

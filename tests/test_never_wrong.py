@@ -2018,3 +2018,37 @@ def test_a_sum_that_a_loop_of_no_iteration_leaves_a_number_is_refused_for_every_
     with pytest.raises(backgen.BackgenError, match="at n = 0"):
         backgen.generate('def f(x: "4", n: int = 3):\n    h = 0.0\n    for i in range(n):\n        h = h + x * i\n'
                          '    return np.sum(h)\n', name="f")
+
+
+@pytest.mark.parametrize("body, args, dout", [
+    # an output array given to a ufunc, np.clip or np.dot by position (was left out as a value dropped:
+    # dx = [1, 2] for [1, 0])
+    ("y = x * 1.0\n    np.maximum(y, 0.0, y)\n    return y", (np.array([1.0, -1.0]),), np.array([1.0, 2.0])),
+    ("y = x * 1.0\n    np.exp(y, y)\n    return y", (np.array([0.0, 1.0]),), np.array([1.0, 2.0])),
+    ("y = x * 1.0\n    np.clip(y, -0.5, 0.5, y)\n    return y", (np.array([1.0, 0.2]),), np.array([1.0, 2.0])),
+    ("y = x * 1.0\n    z = np.exp(y, y)\n    return z + y", (np.array([0.0, 1.0]),), np.array([1.0, 2.0])),
+    ("y = np.zeros((2, 2))\n    np.dot(x.reshape(2, 1), x.reshape(1, 2), y)\n    return y",
+     (np.array([0.5, 2.0]),), np.array([[1.0, 2.0], [3.0, 4.0]])),
+    # np.put_along_axis alone (was left out: the write lost)
+    ("y = x * 1.0\n    np.put_along_axis(y, np.array([1, 0]), 0.0, axis=0)\n    return y",
+     (np.array([1.0, 2.0]),), np.array([1.0, 2.0])),
+])
+def test_numpy_writing_into_an_output_given_by_position_is_right_or_refused(body, args, dout):
+    source = f"import numpy as np\ndef f(x):\n    {body}\n"
+    try:
+        assert_right(source, args, dout)
+    except backgen.BackgenError:
+        pass  # (refused: allowed; a wrong gradient is not)
+
+
+@pytest.mark.parametrize("source, args", [
+    # slices of a list joined with + (was added item by item: dx = [[11, 11], [22, 22]] for [[10, 10], [2, 2]])
+    ("import numpy as np\ndef f(x):\n    ys = [x[0], x[1] * 2.0]\n    zs = ys[1:] + ys[:1]\n    return np.sum(np.stack(zs) * np.array([[1.0], [10.0]]))\n",
+     (np.zeros((2, 2)),)),
+    ("import math\ndef f(a, b):\n    t = [math.sin(a), b]\n    u = t[1:] + t[:1]\n    return u[0] * 10 + u[1]\n",
+     (0.5, 0.7)),
+    ("import math\ndef f(a, b):\n    t = (math.sin(a), b)\n    s = t[:1]\n    u = t[1:] + s\n    return u[0] * 10 + u[1]\n",
+     (0.5, 0.7)),
+])
+def test_slices_of_lists_joined_are_refused(source, args):
+    assert_refused(source, args, "adding lists joins them")
