@@ -190,7 +190,7 @@ class CallStager:
             return self.numpy_op("np.astype" if keep else "np.copy", [receiver], node, name,
                                  role or _hint("np.astype", []))
         if method == "item" and not node.args:  # x.item(): the one number it holds
-            return self.numpy_op("np.copy", [receiver], node, name, role or "value")
+            return self.numpy_op("np.item", [receiver], node, name, role or "value")
         if method in INERT_METHODS:
             return self.inert(node, [node.func.value] + node.args, name, role or method)
         function = METHODS.get(method)

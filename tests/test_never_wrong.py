@@ -2052,3 +2052,37 @@ def test_numpy_writing_into_an_output_given_by_position_is_right_or_refused(body
 ])
 def test_slices_of_lists_joined_are_refused(source, args):
     assert_refused(source, args, "adding lists joins them")
+
+
+@pytest.mark.parametrize("source, args", [
+    # the cost of linear regression with column vectors, as the number .item() gives (was: dout[0],
+    # AttributeError: 'float' object has no attribute 'dot')
+    ('''
+     import numpy as np
+     def f(theta: "D, 1", X: "N, D", y: "N, 1"):
+         h = X.dot(theta)
+         J = np.dot((h - y).T, h - y) / (2 * len(y))
+         return J.item()
+     ''', (np.array([[0.5], [-0.2], [0.1]]), X[:, :3], np.array([[0.3], [0.1], [-0.4]]))),
+    ('''
+     import numpy as np
+     def f(theta, X, y):
+         r = X @ theta - y
+         return (r.T @ r).item()
+     ''', (np.array([[0.5], [-0.2], [0.1]]), X[:, :3], np.array([[0.3], [0.1], [-0.4]]))),
+    ('''
+     import numpy as np
+     def f(x: "3"):
+         s = np.sum(x, keepdims=True)
+         t = s + s
+         return t.item() * x[0]
+     ''', (V3,)),
+    ('''
+     import numpy as np
+     def f(x: "1"):
+         s = x.sum(axis=0, keepdims=True)
+         return (s * s).sum().item() + s.item()
+     ''', (np.array([0.7]),)),
+])
+def test_the_number_item_gives_of_an_array_of_one_element(source, args):
+    assert_right(source, args)

@@ -14,6 +14,13 @@ def _listed(c):
     return c.current in c._reverse.staged.lists
 
 
+def _one_number(c):
+    """The number's gradient given back the array's shape, as an array of that one element."""
+    if c.shape_free:
+        return f"{c.np}.reshape({c.g}, {c.np}.shape({c.x}))"
+    return c.g if c.ndim("x") == 0 else f"{c.np}.full({c.x}.shape, {c.g})"
+
+
 def _unstack(c):
     axis = c.param("axis", 0)
     if not _listed(c):  # np.stack(X) of an array: its rows, moved to ``axis``
@@ -116,4 +123,7 @@ RULES = {
                      examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
     "setitem": Rule(("a", "v")),
+    # x.item(): the one number an array of one element holds (J = (r.T @ r).item() of a (1, 1) array)
+    "np.item": Rule(("x",), grads={"x": _one_number}, fresh=True,
+                    examples=("x.item() * x | x=1x1", "np.sum(x) + x.item() | x=1", "np.sum(x * x).item() * 2.0 | x=3")),
 }
