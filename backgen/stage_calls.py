@@ -144,6 +144,12 @@ class CallStager:
             helper = read_helper(self.forward, function)
         except BackgenError:
             raise
+        changed = _list_changed(helper.func)
+        if changed is not None:
+            param, method = changed
+            raise self.error(f"{function}() changes the list passed as its parameter {param!r} ({param}.{method}(...)), "
+                             "which backgen does not follow across calls: return what it adds and add it where "
+                             "the list is made", node)
         returned = next(n.value for n in source.walk(helper.func) if isinstance(n, ast.Return))
         outputs = len(returned.elts) if isinstance(returned, ast.Tuple) else 1
         roles = helper_roles(helper)
@@ -513,6 +519,20 @@ def _setting(key):
     if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
         return key.value
     return "setting"
+
+
+_LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
+
+
+def _list_changed(func):
+    """``(parameter, method)`` where the function calls a method changing a list on one of its
+    parameters (``v.append(x)``: the caller's list), else None."""
+    params = {a.arg for a in func.args.args}
+    for node in source.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LIST_CHANGES \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in params:
+            return node.func.value.id, node.func.attr
+    return None
 
 
 def _integral_dtype(node):

@@ -1292,11 +1292,12 @@ def test_a_butcher_tableau_written_at_module_level(tmp_path):
 def test_a_module_list_that_may_change_is_refused_where_it_is_read(module_code, body, tmp_path):
     source = f"import numpy as np\n\n{module_code}\n\ndef f(x):\n    {body}\n"
     line = source.splitlines().index("def f(x):") + 2
-    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned") as info:
+    refused = "'A' is not a parameter or a variable assigned|changes the list passed as its parameter"
+    with pytest.raises(backgen.BackgenError, match=refused) as info:
         backgen.generate(source, name="f", shapes={"x": "2"})
     assert info.value.lineno == line
     module = _file_module(source, tmp_path / "changing_list.py")
-    with pytest.raises(backgen.BackgenError, match="'A' is not a parameter or a variable assigned"):
+    with pytest.raises(backgen.BackgenError, match=refused):
         backgen.backward(module.f).backward(np.array([0.5, 1.5]))
 
 

@@ -2086,3 +2086,13 @@ def test_slices_of_lists_joined_are_refused(source, args):
 ])
 def test_the_number_item_gives_of_an_array_of_one_element(source, args):
     assert_right(source, args)
+
+
+@pytest.mark.parametrize("source", [
+    "def g(v, x):\n    v.append(x * 2.0)\n    return x\ndef f(x):\n    v = []\n    g(v, x)\n    return v[0] * x\n",
+    "def g(v, x):\n    v.append(x * 2.0)\n    return x\ndef f(x):\n    v = []\n    y = g(v, x)\n    return v[0] * y\n",
+    "def f(x):\n    acc = []\n    def add(u):\n        acc.append(u * 2.0)\n        return u\n    y = add(x)\n    return acc[0] * y\n",
+])
+def test_a_helper_appending_to_its_caller_s_list_is_refused(source):
+    # was IndexError in the backward: the caller's list stayed empty there
+    assert_refused(source, (1.3,), r"changes the list passed as its parameter")
