@@ -1010,8 +1010,10 @@ def list_names(staged, args, functions=None):
     ops = list(ir.ops_in(staged.body))
     lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"
              or RULES[op.rule].returns_list}
+    arrays = {name for name, value in zip(staged.params, args or ()) if isinstance(value, np.ndarray)}
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "list_max", "list_min")
-              and isinstance(op.args[0], ir.Var)}
+              and isinstance(op.args[0], ir.Var) and not (op.rule == "list_sum" and op.args[0].name in arrays)}
+    # (sum(x) of an array parameter: its rows added)
     lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list)}
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
     changed = bool(lists)  # (no list made: none sliced, copied or carried either)

@@ -69,8 +69,10 @@ class CallStager:
             if qualified == "sum":
                 return self.op("add", list(items), node, name, role)
             node = ast.copy_location(ast.Call(func, list(items), []), node)
-        if qualified == "sum" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
-            return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list
+        if qualified == "sum" and len(node.args) == 1 and not node.keywords and \
+                (isinstance(node.args[0], ast.Name) or self.numpy and not isinstance(node.args[0], ast.Starred)):
+            return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list, or of an
+            # array's rows (sum((x - y) ** 2))
         if qualified in ("max", "min") and len(node.args) == 1 and not node.keywords:  # of a list of numbers
             items = node.args[0]
             if isinstance(items, (ast.List, ast.Tuple)) and len(items.elts) > 1 and \

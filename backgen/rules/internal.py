@@ -69,6 +69,9 @@ def _spread(c):
     """sum(xs): each element gets the whole gradient (its own copy), summed back over the axes it was
     broadcast along where the elements' shapes differ (``sum([np.ones((3, 4)), s])``)."""
     staged = c._reverse.staged
+    if not _listed(c):  # sum(x) of an array: its rows added (x.sum(axis=0)), each row the whole gradient
+        return f"{c.np}.broadcast_to({c.g}, {c.np}.shape({c.current}))" if c.shape_free else \
+            f"{c.np}.broadcast_to({c.g}, {c.current}.shape)"
     if c.shape_free or c.op.target in getattr(staged.shapes, "uneven", ()):
         return f"[_unbroadcast({c.np}.copy({c.g}), part) for part in {c.current}]"  # (each its own array)
     return f"[{c.np}.copy({c.g}) for _ in {c.current}]"
@@ -120,7 +123,8 @@ RULES = {
     "list_min": Rule(("xs",), grads={"xs": _first_extreme}, hint="low",
                      examples=("xs = [a, a * b, b]; return min(xs) | a=(), b=()",)),
     "list_sum": Rule(("xs",), grads={"xs": _spread},
-                     examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3",)),
+                     examples=("xs = [a, a * b]; return sum(xs) | a=2x3, b=2x3", "np.sum(sum(a * b) * b[0]) | a=2x3, b=2x3",
+                               "sum(a ** 2) * np.tanh(b) | a=4, b=()")),
     # a write into a copy of an array: a_1 = a.copy(); a_1[idx] = v (see reverse)
     "setitem": Rule(("a", "v")),
     # x.item(): the one number an array of one element holds (J = (r.T @ r).item() of a (1, 1) array)
