@@ -312,8 +312,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def upstream_names(self, values, named=False):
         """``dout``, or ``dout1, dout2, ...`` for a function returning a tuple.
 
-        ``dout`` may be the adjoint of a variable ``out`` only when that is what is returned.
-        ``named`` (a layer returning several named values): ``dnext_h, dnext_c``.
+        ``dout`` even where the function has a variable ``out`` it does not return (whose adjoint is
+        then ``d_out``): the backward is called with ``dout=`` by keyword.  ``named`` (a layer
+        returning several named values): ``dnext_h, dnext_c``.
         """
         count = len(values)
         if named and count > 1 and all(isinstance(v, ast.Name) for v in values):
@@ -325,8 +326,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         def free(stem):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                returned = value.id if isinstance(value, ast.Name) and value.id in self.stored else None
-                if name in self.user_names or (name[1:] in self.user_names and name[1:] != returned):
+                if name in self.user_names:
                     return False
             return True
         stem = next(c for c in ("dout", "d_out", "dout_", "grad_out", "upstream", *("d_out" + "_" * k

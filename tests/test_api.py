@@ -745,3 +745,14 @@ def test_code_is_kept_per_value_of_a_number_made_an_integer():
     r = np.random.default_rng(9)
     for s in (2.5, 1.5, 2.5):
         assert backgen.gradcheck(f, r.standard_normal(6), r.standard_normal((2, 1)), s) < 1e-6
+
+
+@pytest.mark.parametrize("body", ["out = x * 2.0\n    return np.sum(out * out)", "out = x * 2.0\n    return out * out"])
+def test_a_variable_named_out_leaves_the_upstream_gradient_named_dout(body):
+    # was d_out: f_backward(x, dout=...) raised TypeError
+    source = f"import numpy as np\ndef f(x: 'N'):\n    {body}\n"
+    namespace = {}
+    exec(backgen.generate(source), namespace)
+    x = np.array([1.0, -2.0])
+    dout = 3.0 if "np.sum" in body else np.array([3.0, 5.0])
+    np.testing.assert_allclose(namespace["f_backward"](x, dout=dout), 8.0 * x * dout)
