@@ -100,9 +100,6 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     return results[0]
 
 
-_NUMPY_IMPORT = re.compile(r"\s*(import\s+(numpy|autograd\.numpy|jax\.numpy)\b|from\s+(numpy|autograd|jax)\b)")
-
-
 def _numbers_checked(forward, result):
     """Code using no NumPy is written for numbers; in a module importing NumPy its parameters may be
     given arrays, for which that code is wrong (a gradient of the output's shape, not the parameter's
@@ -112,7 +109,7 @@ def _numbers_checked(forward, result):
     main = result.main
     if main.numbers or main.cache is not None or main.mode != "scalar":
         return result
-    if not any(_NUMPY_IMPORT.match(line) for line in forward.lines) or uses_numpy(forward, nodes=forward.nodes):
+    if not source.imports_numpy(forward.lines) or uses_numpy(forward, nodes=forward.nodes):
         return result
     parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}

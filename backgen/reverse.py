@@ -345,6 +345,8 @@ class _Reverser(FlowReverser):
             return True
         if outputs[0].name in self.staged.path_outputs:  # of a shape each path gives: dout is asked for
             return False
+        if self.staged.shape_free and not source.imports_numpy(self.staged.lines):
+            return True  # code for numbers in a module without NumPy (lists made it shape-generic): a number
         return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
 
     def zeros_like(self, name):

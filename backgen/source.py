@@ -35,6 +35,7 @@ import itertools
 import keyword
 import math
 import operator
+import re
 
 try:
     import astor
@@ -366,6 +367,14 @@ def parts_list(node):
             elif isinstance(value, tree):
                 append(value)
     return found
+
+
+_NUMPY_IMPORT = re.compile(r"\s*(import\s+(numpy|autograd\.numpy|jax\.numpy)\b|from\s+(numpy|autograd|jax)\b)")
+
+
+def imports_numpy(lines):
+    """Whether a module's source lines import NumPy (or autograd's or JAX's)."""
+    return any(_NUMPY_IMPORT.match(line) for line in lines)
 
 
 def fresh_names(used, bare=False):

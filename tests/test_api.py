@@ -756,3 +756,10 @@ def test_a_variable_named_out_leaves_the_upstream_gradient_named_dout(body):
     x = np.array([1.0, -2.0])
     dout = 3.0 if "np.sum" in body else np.array([3.0, 5.0])
     np.testing.assert_allclose(namespace["f_backward"](x, dout=dout), 8.0 * x * dout)
+
+
+def test_code_for_numbers_made_shape_generic_by_a_list_keeps_dout_1_in_a_module_without_numpy():
+    # was f_backward(x, dout): f_backward(1.5) raised TypeError
+    namespace = {}
+    exec(backgen.generate("def f(x):\n    v = [x * i for i in range(3)]\n    return v[1] * x\n"), namespace)
+    assert namespace["f_backward"](1.5) == pytest.approx(3.0)
