@@ -85,6 +85,13 @@ class StatementStager:
 
     # --- assignments ------------------------------------------------------------
 
+    def cache_built_up(self, node):
+        """The refusal of a layer's cache put together entry by entry where backgen does not follow it."""
+        return self.error(f"this puts a value into {self.cache_name!r}, the cache returned, here (in a loop or a "
+                          f"branch): backgen reads a cache built in one go ({self.cache_name} = (x, w, ...)), or "
+                          f"from empty in one block, or a list of a step layer's caches ({self.cache_name}.append"
+                          f"(cache_t) of next_h, cache_t = step_forward(...)); build it after the loop", node)
+
     def set_to_none(self, target):
         """``y = None`` where ``y`` may hold a value (``tidy`` leaves out the others): ``y`` holds no
         value from here, and reading it is refused as a None.  Refused in a loop, whose next
@@ -101,6 +108,8 @@ class StatementStager:
         if kind is ast.Name and target.id == self.cache_name:
             self.cache_assignment(value, target)  # the layer's cache: its layout, not a value
             return
+        if kind is ast.Subscript and target.value.__class__ is ast.Name and target.value.id == self.cache_name:
+            raise self.cache_built_up(target)
         if kind is ast.Name:
             if value.__class__ is ast.Constant and value.value is None:  # y = None where y held a value
                 self.set_to_none(target)
@@ -278,6 +287,8 @@ class StatementStager:
         if held is not None:  # cache.append(step_cache): a list of caches, no value (its reads refused)
             self.not_values[name] = held
             return
+        if name == self.cache_name:
+            raise self.cache_built_up(target)
         item = self.expr(value)
         new = self.namer.version(name) if name in self.defined else name
         self.namer.take(new)

@@ -812,3 +812,14 @@ def test_a_sandwich_reusing_a_name_for_each_layer_s_result_is_right(body):
     rng = np.random.default_rng(11)
     x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal(5)
     check_layer(namespace["sandwich_forward"], generated["sandwich_backward"], (x, w, b), (0, 1, 2))
+
+
+@pytest.mark.parametrize("line", ["cache.append(h)", "cache[t] = h"])
+def test_a_cache_of_values_put_in_by_a_loop_is_refused_at_its_line(line):
+    # was "could not run the staged forward ... UnboundLocalError: cannot access local variable 'cache'"
+    start = "[]" if "append" in line else "{}"
+    source = ("import numpy as np\n\ndef f(x: 'N', w: 'N'):\n    cache = " + start + "\n    h = x\n"
+              "    for t in range(3):\n        h = np.tanh(h * w)\n        " + line + "\n    return h, cache\n")
+    with pytest.raises(backgen.BackgenError, match="this puts a value into 'cache', the cache returned") as info:
+        backgen.generate(source)
+    assert info.value.lineno == 8
