@@ -30,6 +30,11 @@ import re
 
 from . import ir
 
+# Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
+# output (a part written over, left out by a selection or a triangle, clipped, not the extreme).
+ZEROING = frozenset({"setitem", "getitem", "np.triu", "np.tril", "np.where", "np.maximum", "np.minimum",
+                     "np.clip", "np.max", "np.min", "np.fmax", "np.fmin", "np.diagonal", "np.trace"})
+
 # Elementwise operations: each entry of the value depends on the same entry (after broadcasting) of
 # each operand only.
 ELEMENTWISE = frozenset({
@@ -69,6 +74,42 @@ def guarded(staged):
                 for op in ops:
                     found.setdefault(id(op), (condition, taken))
     return found
+
+
+def zero_guarded(staged):
+    """The ids of the operations of ``staged`` (NumPy code) whose contributions are to be written
+    ``np.where(g != 0, text, 0)``: singular ones (``SINGULAR``: a square root, a division, a
+    logarithm) whose value reaches, through elementwise operations, one that leaves zeros in its
+    operand's gradient (``ZEROING``).  There the zero meets the infinite derivative of the value
+    where it was not taken (the distance of a point to itself, a diagonal then written over or left
+    out by ``np.triu``), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
+    on that entry); a contribution whose upstream is not 0 is the same text."""
+    if staged.mode != "numpy":
+        return frozenset()
+    ops = list(ir.ops_in(staged.body))
+    readers = {}
+    for op in ops:
+        for arg in op.args:
+            if isinstance(arg, ir.Var):
+                readers.setdefault(arg.name, []).append(op)
+    found = set()
+    for op in ops:
+        if op.rule not in SINGULAR:
+            continue
+        seen, todo = set(), [op.target]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for reader in readers.get(name, ()):
+                if reader.rule in ZEROING:
+                    found.add(id(op))
+                    todo = []
+                    break
+                if reader.rule in ELEMENTWISE:
+                    todo.append(reader.target)
+    return frozenset(found)
 
 
 def _region(branch, where, defined, uses):

@@ -29,7 +29,7 @@ from .cache import without_cached
 from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .fuse import fusions
-from .guarded import guarded
+from .guarded import guarded, zero_guarded
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
@@ -134,6 +134,7 @@ class _Reverser(FlowReverser):
         self.uses = self.count_uses(active)
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged) if self.numpy else ({}, {}, frozenset(), {})
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
+        self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
         loops = list(ir.loops_in(staged.body))
@@ -451,6 +452,8 @@ class _Reverser(FlowReverser):
                     continue
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
+            elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
+                text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
             if shaped and context is None and not self.sized and arg.name in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)

@@ -2096,3 +2096,25 @@ def test_the_number_item_gives_of_an_array_of_one_element(source, args):
 def test_a_helper_appending_to_its_caller_s_list_is_refused(source):
     # was IndexError in the backward: the caller's list stayed empty there
     assert_refused(source, (1.3,), r"changes the list passed as its parameter")
+
+
+PAIRS = np.array([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.6, 0.9, 1.3], [0.2, 0.1, -1.5]])
+
+
+@pytest.mark.parametrize("body", [
+    # distances of every pair, the diagonal (a point to itself, 0) then left out: the square root's
+    # derivative there is infinite and its upstream 0, whose product was nan (every entry of dpos)
+    "d = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n    return np.sum(np.triu(d, 1))",
+    "diff = pos[:, None, :] - pos[None, :, :]\n    dist = np.sqrt(np.sum(diff ** 2, axis=-1))\n"
+    "    np.fill_diagonal(dist, np.inf)\n    return -0.5 * np.sum(1.0 / dist)",
+    "d = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n"
+    "    i, j = np.triu_indices(pos.shape[0], 1)\n    return np.sum(1.0 / d[i, j])",
+    "r = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n"
+    "    rm = r[~np.eye(pos.shape[0], dtype=bool)]\n    return np.sum(4 * ((1 / rm) ** 12 - (1 / rm) ** 6))",
+    "y = np.sqrt(pos * pos)\n    y[0] = 1.0\n    return np.sum(y * 2.0)",
+])
+def test_an_infinite_derivative_where_the_value_is_left_out_gives_no_nan(body):
+    source = f"import numpy as np\ndef f(pos: 'N, 3'):\n    {body}\n"
+    pos = PAIRS * 2.0 if "y[0]" not in body else np.vstack([np.zeros((1, 3)), PAIRS])
+    with np.errstate(all="ignore"):
+        assert_right(source, (pos,))
