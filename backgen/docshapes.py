@@ -36,14 +36,15 @@ _SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
 _INTEGER = re.compile(r"\b(labels?|indices|index|integers?|int)\b", re.IGNORECASE)
 
 
-def docstring_shapes(func):
-    """``{param: Spec}`` read from ``func``'s docstring (an ast.FunctionDef)."""
+def docstring_shapes(func, reshaped=None):
+    """``{param: Spec}`` read from ``func``'s docstring (an ast.FunctionDef); ``reshaped``, a set,
+    gets the parameters said to be of any rank from two up (``(N, d_1, ..., d_k)``)."""
     doc = ast.get_docstring(func) if isinstance(func, ast.FunctionDef) else None
     if not doc:
         return {}
     params = [a.arg for a in func.args.args]
     entries, shared = _entries(doc, params)
-    found, reshaped = {}, set()
+    found, flattened = {}, set()
     for name, text in entries.items():
         match = _SHAPE.search(text) or _LEADING.match(text)  # "of shape (N, D)"; "- x: (N, D) inputs"
         if match and match.re is _LEADING and "," not in match.group(1) and \
@@ -63,7 +64,7 @@ def docstring_shapes(func):
         if dims is None:
             continue
         if "..." in match.group(1) or "\u2026" in match.group(1):
-            reshaped.add(name)
+            flattened.add(name)
         said = text[:match.start()] + " " + text[match.end():] if match.re is _SHAPE else \
             re.split(r"[,;]|\w+\s*:", text[match.end():])[0]  # (up to the next parameter: "y: (N,) labels")
         kind = "int" if _INTEGER.search(said) else "float"
@@ -71,10 +72,12 @@ def docstring_shapes(func):
     for name, (dims, kind) in _inline(doc, [p for p in params if p not in entries]).items():
         found[name] = Spec(dims, kind)
     named = {d for s in found.values() for d in s.dims}
-    for name in reshaped:  # (N, d_1, ..., d_k) flattened to D = d_1 * ... * d_k: take it as (N, D)
+    for name in flattened:  # (N, d_1, ..., d_k) flattened to D = d_1 * ... * d_k: take it as (N, D)
         spec = found[name]
         if "D" in named and len(spec.dims) >= 2:
             found[name] = Spec(spec.dims[:1] + ("D",), spec.kind)
+    if reshaped is not None:
+        reshaped.update(name for name in flattened if name in found and len(found[name].dims) == 2)
     return found
 
 

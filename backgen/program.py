@@ -79,6 +79,8 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
                                                       arrays=arrays))
             if args is None and not arrays and not any(s.dims for s in specs.values()):
                 result = _numbers_checked(forward, result)
+            if args is None:
+                _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
             return result
         except ShapesNeeded as needed:
             if args is not None:
@@ -98,6 +100,34 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
         raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
                             "depends on the rank: declare the shape (an annotation, shapes= or --shape)")
     return results[0]
+
+
+def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays):
+    """A parameter the docstring says is ``(N, d_1, ..., d_k)`` is written for as ``(N, D)``: the
+    backward must come out the same for it of rank 3 (``(N, 3, 5)``, a dimension it shares with
+    another parameter, D, then 15), or it is refused."""
+    reshaped = set()
+    docstring_shapes(forward.func, reshaped)
+    declared = set(shapes or ()) | {a.arg for a in forward.func.args.args if a.annotation is not None}
+    reshaped = sorted(name for name in reshaped - declared if name in specs and len(specs[name].dims) == 2)
+    if not reshaped:
+        return
+    flat = {specs[name].dims[1] for name in reshaped}
+
+    def sized(spec):
+        return dataclasses.replace(spec, dims=tuple(15 if d in flat else d for d in spec.dims)) \
+            if isinstance(spec.dims, tuple) and spec.dims != ANY_RANK else spec
+    ranked = {n: sized(spec) for n, spec in specs.items()}
+    ranked.update({n: dataclasses.replace(specs[n], dims=(specs[n].dims[0], 3, 5)) for n in reshaped})
+    said = f"the docstring says {', '.join(reshaped)} may be of any rank from two up ((N, d_1, ..., d_k))"
+    try:
+        other = guarded(forward, lambda: program(forward, wrt, ranked, None, user_cache=user_cache, arrays=arrays))
+    except BackgenError as error:
+        raise forward.error(f"{said}, but backgen cannot write the backward for rank 3 ({error.msg}): declare "
+                            "the shape (an annotation, shapes= or --shape)") from None
+    if emit.function_source(result.main) != emit.function_source(other.main):
+        raise forward.error(f"{said}, but the backward depends on the rank: declare the shape (an annotation, "
+                            "shapes= or --shape)")
 
 
 def _numbers_checked(forward, result):

@@ -823,3 +823,64 @@ def test_a_cache_of_values_put_in_by_a_loop_is_refused_at_its_line(line):
     with pytest.raises(backgen.BackgenError, match="this puts a value into 'cache', the cache returned") as info:
         backgen.generate(source)
     assert info.value.lineno == 8
+
+
+RANKED = {
+    # the reduction's axis counted from the end: at rank 3 the code written for rank 2 took the
+    # wrong axis (transposed), at rank 4 it raised
+    "a_reduction_over_the_last_axis": '''
+import numpy as np
+
+def f(x):
+    """
+    - x: Input data, of shape (N, d_1, ..., d_k)
+    """
+    return np.sum(x.mean(axis=-1) ** 2)
+''',
+    # a branch on the rank, decided for rank 2
+    "a_branch_on_the_rank": '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    if x.ndim > 2:
+        xr = x.reshape(x.shape[0], -1)
+    else:
+        xr = x
+    out = np.maximum(xr @ w + b, 0)
+    cache = (x, w, b)
+    return out, cache
+''',
+    # a cache of the flattened input: dx came back (N, D) for x of (N, 2, 3)
+    "a_cache_without_the_input": '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    xr = x.reshape(x.shape[0], -1)
+    out = xr.dot(w) + b
+    cache = (xr, w)
+    return out, cache
+''',
+}
+
+
+@pytest.mark.parametrize("case", sorted(RANKED))
+def test_an_input_of_any_rank_from_two_whose_backward_depends_on_it_is_refused(case):
+    with pytest.raises(backgen.BackgenError, match=r"may be of any rank from two up \(\(N, d_1, \.\.\., d_k\)\)"):
+        backgen.generate(RANKED[case])
+
+
+def test_an_input_of_any_rank_from_two_flattened_is_right_at_ranks_two_to_four(student, generated):
+    rng = np.random.default_rng(12)
+    for shape in [(4, 6), (4, 2, 3), (4, 1, 2, 3)]:
+        x, w, b = rng.standard_normal(shape), rng.standard_normal((6, 5)), rng.standard_normal(5)
+        check_layer(student.affine_forward, generated.affine_backward, (x, w, b), (0, 1, 2))
