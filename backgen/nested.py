@@ -123,6 +123,11 @@ def lift(forward, bind_import):
             wanted = sorted(set(closure[name]).union(*(closure[c] for c in callees)))
             if wanted != closure[name]:
                 closure[name], changed = wanted, True
+    for d in defs:
+        clash = sorted(set(closure[d.name]) & {a.arg for a in _all_args(d)})
+        if clash:
+            raise forward.error(f"the nested function {d.name}() has a parameter {clash[0]!r}, a name of "
+                                f"{func.name}() that a function it calls reads: give the parameter another name", d)
     lifted = {}
     for d in defs:
         helper = copy.deepcopy(d)
@@ -157,9 +162,26 @@ def _renamed_apart(forward, defs):
     new = {name: fresh(f"{func.name}_{name}") for name in sorted(clashing)}
     for d in defs:
         d.name = new.get(d.name, d.name)
-    for node in walk(func):
-        if isinstance(node, ast.Name) and node.id in new:
-            node.id = new[node.id]
+    for stmt in func.body:
+        _rename(stmt, new)
+
+
+def _rename(node, new):
+    """Each read of a name of ``new`` in ``node`` renamed, but in functions binding the name anew
+    (a parameter of theirs, a function nested in them, a name they assign): there it means theirs."""
+    if isinstance(node, ast.Name):
+        node.id = new.get(node.id, node.id)
+        return
+    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+        own = {a.arg for a in _all_args(node)}
+        if isinstance(node, ast.FunctionDef):
+            own |= stored_names(node.body) | {n.name for s in node.body for n in walk(s)
+                                             if isinstance(n, ast.FunctionDef)}
+        new = {k: v for k, v in new.items() if k not in own}
+        if not new:
+            return
+    for child in ast.iter_child_nodes(node):
+        _rename(child, new)
 
 
 @functools.lru_cache(maxsize=64)

@@ -1675,3 +1675,21 @@ def test_a_nested_function_defined_twice_is_refused(source):
     # was 25 for 10: every call took the last definition
     with pytest.raises(backgen.BackgenError, match=r"g\(\) is defined twice"):
         backgen.generate(source)
+
+
+def test_a_function_nested_in_a_nested_one_under_a_name_used_outside_it_is_its_own():
+    # was 4 for 5: h's own g was renamed as the outer g, which h then called
+    source = ("def f(x):\n    def g(u):\n        return u * 2.0\n    def h(v):\n        def g(u):\n"
+              "            return u * 3.0\n        return g(v) + 1.0\n    return g(x) + h(x)\n")
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](0.7) == pytest.approx(5.0)
+
+
+def test_a_nested_function_s_parameter_named_as_a_closure_its_callee_reads_is_refused():
+    # was an internal error: SyntaxError: duplicate argument 'w'
+    source = ("import math\ndef f(x, w):\n    def act(z):\n        return math.tanh(z) * w\n    def g(w):\n"
+              "        return act(w) * 2.0\n    return g(x)\n")
+    with pytest.raises(backgen.BackgenError, match=r"g\(\) has a parameter 'w'") as info:
+        backgen.generate(source)
+    assert info.value.lineno == 5
