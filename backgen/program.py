@@ -41,7 +41,7 @@ from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer
 from .shape_free import write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
-from .source import walk
+from .source import holds, walk
 from .stage import stage, uses_numpy
 
 
@@ -654,7 +654,7 @@ def _rank_tests_decided(forward, ranks, nones=None):
     (as the decorator keys its backwards on ranks and types), and each branch may then give a name
     its own shape."""
     nones = nones or {}
-    if not (ranks or nones) or not any(stmt.__class__ is ast.If for stmt in forward.func.body):
+    if not (ranks or nones) or not any(stmt.__class__ is ast.If or holds(stmt, ast.IfExp) for stmt in forward.func.body):
         return forward  # (no if: nothing to decide)
     numpy_names = {name for name, value in forward.env.items() if value is np} | {"np"}
     pending, body, changed, bound = list(forward.func.body), [], False, set()
@@ -668,6 +668,11 @@ def _rank_tests_decided(forward, ranks, nones=None):
                 pending[:0] = stmt.body if decided else stmt.orelse
                 changed = True
                 continue
+        elif not isinstance(stmt, (ast.For, ast.While)) and holds(stmt, ast.IfExp):  # z = x if x.ndim == 1
+            chosen = _Chosen({p: r for p, r in ranks.items() if p not in bound}, numpy_names,  # else ...: the
+                             {p: n for p, n in nones.items() if p not in bound})  # value of the branch taken
+            stmt = chosen.visit(copy.deepcopy(stmt))
+            changed |= chosen.changed
         body.append(stmt)
         if isinstance(stmt, ast.Return):  # (a branch taken that returns: what follows the if is never run)
             changed |= bool(pending)
@@ -678,6 +683,22 @@ def _rank_tests_decided(forward, ranks, nones=None):
     func = copy.copy(forward.func)
     func.body = body or [ast.copy_location(ast.Pass(), forward.func.body[-1])]
     return dataclasses.replace(forward, func=func)
+
+
+class _Chosen(ast.NodeTransformer):
+    """Each conditional expression whose test ``_with_ranks`` decides replaced by the branch it takes;
+    ``changed`` once one is."""
+
+    def __init__(self, ranks, numpy_names, nones):
+        self.ranks, self.numpy_names, self.nones, self.changed = ranks, numpy_names, nones, False
+
+    def visit_IfExp(self, node):
+        test = _with_ranks(node.test, self.ranks, self.numpy_names, self.nones)
+        decided = None if test is None else _decided(test)
+        if decided is None:
+            return self.generic_visit(node)
+        self.changed = True
+        return self.visit(node.body if decided else node.orelse)
 
 
 def _with_ranks(test, ranks, numpy_names, nones=None):

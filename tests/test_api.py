@@ -763,3 +763,19 @@ def test_code_for_numbers_made_shape_generic_by_a_list_keeps_dout_1_in_a_module_
     namespace = {}
     exec(backgen.generate("def f(x):\n    v = [x * i for i in range(3)]\n    return v[1] * x\n"), namespace)
     assert namespace["f_backward"](1.5) == pytest.approx(3.0)
+
+
+def test_a_conditional_expression_on_a_rank_takes_the_branch_of_the_rank_given(tmp_path):
+    # was refused: both branches walked, the first's shape kept (z @ z of a matrix)
+    from conftest import load_module
+
+    path = tmp_path / "ranked.py"
+    path.write_text("import numpy as np\n\ndef f(x):\n    z = x if x.ndim == 1 else x.ravel()\n    return z @ z\n")
+    f = backgen.backward(load_module(path).f)
+    for shape in [(3, 2), (4,)]:
+        x = np.random.default_rng(0).standard_normal(shape)
+        np.testing.assert_allclose(f.backward(x), 2 * x)
+    namespace = {}
+    exec(backgen.generate(path.read_text(), shapes={"x": "N, D"}), namespace)
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(namespace["f_backward"](x), 2 * x)
