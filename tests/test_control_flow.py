@@ -441,14 +441,15 @@ def if_scalar_one_side(x, y):
 
 @pytest.mark.parametrize("train", [True, False])
 def test_an_adjoint_both_branches_start_is_assigned_in_each_branch(train):
-    """As written by hand: dx = w * dout in one branch, dx = dout in the other (no zeros before the if
-    and += in each); dw, which one branch only adds to, starts at zero before the if."""
+    """As written by hand: dx = w * d_out in one branch, dx = d_out in the other (no zeros before the if
+    and += in each); dw, which one branch only adds to, starts at zero before the if.  (The variable
+    out, not returned, has the adjoint d_out: dout is the upstream gradient's name.)"""
     r = rng(4)
     g = check(if_train_or_test, r.standard_normal((3, 4)), r.standard_normal(4), train, wrt=("x", "w"))
     before, if_block = g.backward_source.split("# backward pass")[1].split("if train:")
     then, orelse = if_block.split("return")[0].split("else:")
-    assert "dx = w * dout" in then and "dw += (x * dout).sum(axis=0)" in then
-    assert "dx = dout" in orelse and "dw" not in orelse
+    assert "dx = w * d_out" in then and "dw += (x * d_out).sum(axis=0)" in then
+    assert "dx = d_out" in orelse and "dw" not in orelse
     assert "dw = np.zeros_like(w)" in before and "dx" not in before
 
 
