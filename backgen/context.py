@@ -52,6 +52,7 @@ class GradContext:
         self.np = reverse.staged.modules["np"]
         self.setups = []
         self.shape_free = bool(reverse.staged.shape_free)
+        self.arrays = bool(reverse.numpy)  # NumPy code (an operand may be an array)
 
     # --- names ---------------------------------------------------------------
 
@@ -192,6 +193,11 @@ class GradContext:
 
     # --- code a person writes ----------------------------------------------------
 
+    def template(self, grad):
+        """The contribution a string entry ``grad`` of the table gives (``b * a ** (b - 1)`` filled in,
+        simplified and times ``g`` as for a template), or None where it is zero."""
+        return source.contribution(grad, self.bindings, self.g)
+
     def setup(self, hint, expr):
         """Compute ``expr`` once into a fresh name before the contribution (once for all the
         operands of one operation: ``shared`` is the same dictionary for them)."""
@@ -296,6 +302,18 @@ class GradContext:
         if self.ndim(which) == 1:
             return text
         return f"{text}.reshape({self.shape_of(getattr(self, which))})"
+
+    def number(self, atom):
+        """Whether the operand ``atom`` is certainly a number (of shape (), known without shape-free
+        code's samples)."""
+        if self._number(self.text(atom)):
+            return True
+        if self.shape_free:
+            return False
+        try:
+            return self.ndim(atom) == 0
+        except BackgenError:  # (a shape not known)
+            return False
 
     def _number(self, text):
         """Shape-generic code: whether the operand or value ``text`` is a number at every rank."""

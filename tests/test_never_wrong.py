@@ -482,6 +482,34 @@ def test_a_zeroth_power_at_zero():
     ''', [np.array([0.0, 1.0, 2.0])])
 
 
+def test_a_power_whose_exponent_may_be_zero_at_zero():
+    # d(x ** k)/dx is 0 where k is 0, at x = 0 too: k * x ** (k - 1) was nan there (0 * inf) in NumPy
+    # code and raised ZeroDivisionError in Python
+    assert_right('''
+    def f(x: "2"):
+        s = 0.0
+        for k in range(3):
+            s = s + np.sum(x ** k)
+        return s
+    ''', [np.array([0.0, 1.0])])
+    assert_right('''
+    def f(x: "2"):
+        return np.sum(x[:, None] ** np.arange(3)) + np.sum(np.power(x, np.array([0.0, 2.5])))
+    ''', [np.array([0.0, 1.0])])
+    assert_right('''
+    def f(x):
+        return sum(x ** k for k in range(3)) + sum(pow(x, k) + math.pow(x, k) for k in range(2))
+    ''', [0.0])
+    namespace = {}
+    exec(backgen.generate("def f(x, n: int):\n    return x ** n\n"), namespace)
+    assert [namespace["f_backward"](0.0, n) for n in (0, 1, 2)] == [0.0, 1.0, 0.0]
+    assert_right('''
+    def f(x, p):
+        return x ** p
+    ''', [1.5, 0.0])
+    assert "(2 * x) * dout" in backgen.generate("def f(x):\n    return x ** 2\n")
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):
