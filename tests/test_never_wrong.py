@@ -510,6 +510,16 @@ def test_a_power_whose_exponent_may_be_zero_at_zero():
     assert "(2 * x) * dout" in backgen.generate("def f(x):\n    return x ** 2\n")
 
 
+@pytest.mark.parametrize("point", [(0.0, 0.0, 0.0), (1.0, 2.0, 0.0), (0.3, -0.4, 1.2)])
+def test_hypot_of_other_than_two_numbers_and_dist_at_zero_length(point):
+    # the gradient at a length of 0 is 0, as for math.hypot of two: the square root they were read as
+    # (math.sqrt(x * x + y * y + z * z)) raised ZeroDivisionError there
+    assert_right('''
+    def f(x, y, z):
+        return math.hypot(x, y, z) + math.dist((x, y), (1.0, 2.0)) + math.hypot(z) + math.dist([x, y, z], [0.0, 0.0, 0.0])
+    ''', list(point))
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):
