@@ -270,6 +270,12 @@ class CallStager:
 
     def numpy_op(self, rule_name, operands, node, name, role, params=None):
         """An operation whose staged line keeps the user's spelling of ``node``."""
+        for key, value in (params or {}).items():
+            refused = _unfollowed_setting(rule_name, key, value)
+            if refused:
+                raise self.error(refused, value if isinstance(value, ast.AST) else node)
+            if key == "dtype" and isinstance(value, ast.AST) and _float_dtype(value):
+                params[key] = ast.unparse(value)  # np.sum(x, dtype=float): a setting, not a value
         replaced = {}
         args = []
         for child in operands:
@@ -420,6 +426,23 @@ def _square_operand(stager, node):
 KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {}}
 
 
+def _unfollowed_setting(rule_name, key, value):
+    """Why backgen cannot follow a call's setting ``key=value`` that NumPy honours (an ``out`` array
+    written into, an integer ``dtype``, a reshape in Fortran order), else None."""
+    if not isinstance(value, ast.AST):
+        return None
+    constant = value.value if isinstance(value, ast.Constant) else value
+    text = ast.unparse(value)
+    if key == "out" and constant is not None:
+        return f"{rule_name}(..., out={text}) writes its result into an array: assign the result instead"
+    if key == "dtype" and constant is not None and not _float_dtype(value):
+        return f"{rule_name}(..., dtype={text}): backgen differentiates this computed in floats (leave dtype out)"
+    if key == "order" and rule_name in ("np.reshape", "np.ravel") and constant not in ("C", None):
+        return (f"{rule_name} in order {text} is not supported: backgen follows reshapes in C order, NumPy's "
+                f"default (np.ravel(x, 'F') of a matrix x is x.T.ravel())")
+    return None
+
+
 def _order(inputs, name):
     """A bound argument's place: the operands in the rule's order, the static parameters after."""
     return inputs.index(name) if name in inputs else len(inputs)
@@ -527,7 +550,8 @@ def _float_dtype(node):
     if isinstance(node, ast.Attribute) and node.attr == "dtype":  # x.astype(x.dtype): as x (a float array)
         return True
     text = ast.unparse(node).strip("'\"")
-    return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16")
+    return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16", "f8", "f4",
+                    "double")
 
 
 def helper_roles(helper):

@@ -520,6 +520,41 @@ def test_hypot_of_other_than_two_numbers_and_dist_at_zero_length(point):
     ''', list(point))
 
 
+@pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
+                                  'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")', 'x.flatten(order="A")'])
+def test_a_reshape_in_fortran_order_is_refused(call):
+    # np.reshape(x, -1, "F") took "F" for a dimension of the new shape: the gradient came back in C order
+    assert_refused(f'''
+    def f(x: "2, 3"):
+        return np.sum({call} * np.arange(6.0))
+    ''', [X[:2, :3].copy()], "in order 'F'|in order 'A'")
+
+
+@pytest.mark.parametrize("call", ['np.reshape(x, (6, 2), "C")', 'np.ravel(x, "C")', 'np.sum(x, 1, None, None, True)',
+                                  'np.sum(x, 1, "f8")', 'x.sum(1, float, None, True)', 'np.mean(x, 0, None, None, True)',
+                                  'np.max(x, 1, None, True)', 'x.min(0, None, True)', 'np.std(x, 1, None, None, 1)',
+                                  'x.var(1, None, None, 1, True)', 'np.prod(x, 1, None, None, True)',
+                                  'np.cumsum(x, 1, None)', 'np.log(np.sum(np.exp(x), 1, None, None, True))'])
+def test_settings_written_by_position_bind_as_numpy_binds_them(call):
+    # NumPy's third parameter of np.sum is dtype (of np.max out): it was read as keepdims (np.std's as
+    # ddof), so that np.sum(x, 1, "f8") kept the dims in its gradient and np.sum(x, 1, None, None, True)
+    # was refused
+    assert_right(f'''
+    def f(x: "3, 4"):
+        return np.sum(np.sin({call}) * np.arange(1.0, 1.0 + np.size({call})).reshape(np.shape({call})))
+    ''', [X.copy()])
+
+
+@pytest.mark.parametrize("call, match", [("np.sum(x, dtype=int)", "dtype=int"), ("np.cumsum(x, 0, np.int64)", "dtype"),
+                                         ("np.mean(x, 0, None, out)", "out=out")])
+def test_an_integer_dtype_or_an_out_array_is_refused(call, match):
+    assert_refused(f'''
+    def f(x: "3, 4"):
+        out = np.zeros(4)
+        return np.sum({call} * x)
+    ''', [X.copy()], match)
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):
