@@ -11,6 +11,7 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 import ast
 import functools
 import inspect
+import string
 
 import numpy as np
 
@@ -223,11 +224,29 @@ class CallStager:
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
+        if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
+            node_before, node = node, _einsum_subscripts(node)  # np.einsum(x, [0, 1], [1]): np.einsum('ab->b', x)
+            if node is None:
+                raise self.error("np.einsum with lists of axes is differentiated where each list is written out as "
+                                 "integers (np.einsum(x, [0, 1], [1])): else write the subscripts as a string "
+                                 "(np.einsum('ij->j', x))", node_before)
         fused = self.match_fused(qualified, node)
         if fused is not None:
             rule, operand, params = fused
             return self.numpy_op(rule, [operand], node, name, role, params)
         return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+
+    def text_value(self, node):
+        """Whether ``node`` is a string: written out, or a name bound to one (spec = 'ij->j')."""
+        if isinstance(node, ast.Name) and node.id in self.versions:
+            atom = self.name(node)  # (reading a name stages nothing)
+            if not isinstance(atom, ir.Const):
+                return False
+            try:
+                return isinstance(ast.literal_eval(atom.source), str)
+            except (ValueError, SyntaxError):
+                return False
+        return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
     def bound_call(self, function, signature, args, keywords, node, name, role):
         """Bind a call to its signature: operands become args, the rest static params."""
@@ -424,6 +443,46 @@ def _square_operand(stager, node):
 # operands of these rules left out are passed as their defaults (a bound of None: np.diff(a, append=q) has
 # a prepend of None, so that q is the rule's append).
 KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {}}
+
+
+def _einsum_subscripts(node):
+    """``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (each operand followed by the labels of its axes,
+    then those of the result's) as the call with subscripts it is, ``np.einsum('ab,bc->ac', a, b)``
+    (the labels 0, 1, ... as a, b, ...; ``...`` as itself); without the result's labels, those seen
+    once in increasing order, as NumPy takes them.  None where a list of labels is not written out
+    as integers (0 to 51)."""
+    letters = string.ascii_lowercase + string.ascii_uppercase
+    args = node.args
+    if len(args) < 2 or any(isinstance(arg, ast.Starred) for arg in args):
+        return None
+    lists = args[1::2] + ([args[-1]] if len(args) % 2 else [])
+    subscripts = []
+    for labels in lists:
+        if not isinstance(labels, (ast.List, ast.Tuple)):
+            return None
+        text = ""
+        for label in labels.elts:
+            value = label.value if isinstance(label, ast.Constant) else \
+                Ellipsis if isinstance(label, ast.Name) and label.id == "Ellipsis" else None
+            if value is Ellipsis:
+                text += "..."
+            elif type(value) is int and 0 <= value < len(letters):
+                text += letters[value]
+            else:
+                return None
+        subscripts.append(text)
+    inputs = subscripts[:len(args) // 2]
+    if len(args) % 2:
+        output = subscripts[-1]
+    else:
+        seen = "".join(inputs).replace("...", "")
+        output = ("..." if any("..." in sub for sub in inputs) else "") + \
+            "".join(sorted((c for c in set(seen) if seen.count(c) == 1), key=letters.index))
+    spec = ast.Constant(",".join(inputs) + "->" + output)
+    call = ast.Call(node.func, [spec] + list(args[0:len(args) // 2 * 2:2]), node.keywords)
+    for part in (spec, call):
+        ast.copy_location(part, node)
+    return call
 
 
 def _unfollowed_setting(rule_name, key, value):

@@ -555,6 +555,25 @@ def test_an_integer_dtype_or_an_out_array_is_refused(call, match):
     ''', [X.copy()], match)
 
 
+@pytest.mark.parametrize("call", ["np.einsum(x, [0, 1], [1])", "np.einsum(x, [0, 1])", "np.einsum(x, (1, 0), (0,))",
+                                  "np.einsum(x, [0, 1], x, [1, 2], [0, 2])", "np.einsum(x, [0, 1], x * 2.0, [2, 1])",
+                                  "np.einsum(x, [..., 1], [...])", "np.einsum(x, [30, 2])"])
+def test_einsum_with_lists_of_axes(call):
+    # np.einsum(x, [0, 1], [1]) took x for its subscripts: the result was a constant, its gradient zero
+    assert_right(f'''
+    def f(x: "2, 2"):
+        return np.sum({call} ** 2)
+    ''', [np.array([[1.0, 2.0], [3.0, 4.0]])])
+
+
+def test_einsum_with_lists_of_axes_not_written_out_is_refused():
+    assert_refused('''
+    def f(x: "2, 2"):
+        axes = [0, 1]
+        return np.sum(np.einsum(x, axes, [1]) ** 2)
+    ''', [np.array([[1.0, 2.0], [3.0, 4.0]])], "np.einsum with lists of axes")
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):
