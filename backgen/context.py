@@ -403,6 +403,32 @@ class GradContext:
                 return True
         return False
 
+    def parts_read(self, count):
+        """The positions of the parts of this operation's result (a tuple of ``count``: eigh's (w, v))
+        a gradient comes back through: those read by a constant index on the way to an output; None
+        where any may (the result returned, carried by a loop, or read otherwise)."""
+        reverse, name = self._reverse, self.op.target
+        staged = reverse.staged
+        if any(isinstance(o, ir.Var) and o.name == name for o in staged.outputs):
+            return None
+        for item in ir.loops_in(staged.body):
+            if any(isinstance(value, ir.Var) and value.name == name for _, value in item.exits):
+                return None
+        found = set()
+        for op in ir.ops_in(staged.body):
+            if not any(isinstance(a, ir.Var) and a.name == name for a in op.args) or op.target not in reverse.active:
+                continue
+            if op.rule != "getitem" or len(op.args) != 1:
+                return None
+            try:
+                position = ast.literal_eval(op.param("index") or "")
+            except (ValueError, SyntaxError):
+                return None
+            if type(position) is not int or not -count <= position < count:
+                return None
+            found.add(position % count)
+        return found
+
     # --- linear algebra through einsum ---------------------------------------------
 
     def einsum_grad(self, position):

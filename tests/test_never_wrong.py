@@ -574,6 +574,21 @@ def test_einsum_with_lists_of_axes_not_written_out_is_refused():
     ''', [np.array([[1.0, 2.0], [3.0, 4.0]])], "np.einsum with lists of axes")
 
 
+@pytest.mark.parametrize("source, matrix", [
+    ("return np.linalg.eigh(x)[0][-1]", np.diag([1.0, 1.0, 3.0])),
+    ("w, v = np.linalg.eigh(x)\n        return np.sum(w ** 3)", np.diag([2.0, 2.0, 2.0])),
+    ("return np.sum(np.linalg.svd(x, full_matrices=False)[1])", np.eye(3)),
+    ("u, s, vt = np.linalg.svd(x, full_matrices=False)\n        return np.sum(s ** 2) + np.sum(s)",
+     np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 1.0]])),
+])
+def test_eigenvalues_or_singular_values_alone_where_they_repeat(source, matrix):
+    # the gradient of the values alone needs no 1 / (w[j] - w[i]): it was nan wherever two were equal
+    assert_right(f'''
+    def f(x: "3, 3"):
+        {source}
+    ''', [matrix])
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):

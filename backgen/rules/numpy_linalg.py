@@ -166,11 +166,16 @@ def _vdot(position):
 
 def _svd(c):
     """(u, s, vt) = svd(A, full_matrices=False), distinct nonzero singular values: the gradient of
-    each factor (Townsend's formulas), the parts of u and v outside their spans included."""
+    each factor (Townsend's formulas), the parts of u and v outside their spans included; of the
+    singular values alone, u diag(ds) v.T, whatever they are."""
     if c.param("full_matrices", True) is not False or c.param("compute_uv", True) is False:
         c.unsupported("np.linalg.svd is differentiated with full_matrices=False")
     _square_2d(c, "a", "np.linalg.svd")
     np_, out, g, a = c.np, c.out, c.g, c.a
+    parts = c.parts_read(3)
+    if parts is not None and not parts & {0, 2}:  # the singular values alone: u diag(ds) v.T, right where
+        u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")  # they repeat (no 1 / (s[j]² - s[i]²))
+        return f"{u} @ {np_}.diag({g}[1]) @ {vt}"
     u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
     du, dvt = f"{g}[0]", f"{g}[2]"
     eye = f"{np_}.eye(len({s}))"
@@ -333,12 +338,16 @@ def _lower(c, full):
 
 def _eigh(c):
     """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
-    with F[i, j] = 1 / (w[j] - w[i]) off the diagonal."""
+    with F[i, j] = 1 / (w[j] - w[i]) off the diagonal; of the eigenvalues alone, v diag(dw) v.T,
+    whatever they are."""
     _square_2d(c, "a", "np.linalg.eigh")
     if c.param("UPLO", "L") != "L":
         c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
+    parts = c.parts_read(2)
+    if parts is not None and 1 not in parts:  # the eigenvalues alone: v diag(dw) v.T, right where they repeat
+        return _lower(c, c.setup("full", f"{v} @ {np_}.diag({g}[0]) @ {v}.T"))  # (no 1 / (w[j] - w[i]))
     gaps = c.setup("gaps", f"{w}[None, :] - {w}[:, None]")
     eye = f"{np_}.eye(len({w}))"
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
