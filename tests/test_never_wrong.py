@@ -589,6 +589,21 @@ def test_eigenvalues_or_singular_values_alone_where_they_repeat(source, matrix):
     ''', [matrix])
 
 
+@pytest.mark.parametrize("shape, matrix", [
+    ("2, 2", np.array([[1.0, 2.0], [2.0, 4.0]])), ("3, 3", np.arange(1.0, 10.0).reshape(3, 3)), ("3, 3", np.zeros((3, 3))),
+    ("2, 3, 3", np.stack([np.eye(3), np.ones((3, 3))])), ("3, 3", np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]])),
+])
+def test_the_determinant_of_a_singular_matrix_has_its_cofactors_for_gradient(shape, matrix):
+    # the gradient was det(a) inv(a).T, and np.linalg.inv raised LinAlgError where a is singular
+    assert_right(f'''
+    def f(x: "{shape}"):
+        return np.sum(np.linalg.det(x) * np.arange(1.0, 1.0 + np.size(np.linalg.det(x))).reshape(np.shape(np.linalg.det(x))))
+    ''', [matrix])
+    namespace = {}
+    exec(backgen.generate("import numpy as np\n\ndef f(x):\n    return np.linalg.det(x)\n"), namespace)
+    np.testing.assert_allclose(namespace["f_backward"](np.array([[1.0, 2.0], [2.0, 4.0]]), 1.0), [[4.0, -2.0], [-2.0, 1.0]])
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):
