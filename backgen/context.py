@@ -52,6 +52,7 @@ class GradContext:
         self.np = reverse.staged.modules["np"]
         self.setups = []
         self.shape_free = bool(reverse.staged.shape_free)
+        self.arrays = bool(reverse.numpy)  # NumPy code (an operand may be an array)
 
     # --- names ---------------------------------------------------------------
 
@@ -192,6 +193,11 @@ class GradContext:
 
     # --- code a person writes ----------------------------------------------------
 
+    def template(self, grad):
+        """The contribution a string entry ``grad`` of the table gives (``b * a ** (b - 1)`` filled in,
+        simplified and times ``g`` as for a template), or None where it is zero."""
+        return source.contribution(grad, self.bindings, self.g)
+
     def setup(self, hint, expr):
         """Compute ``expr`` once into a fresh name before the contribution (once for all the
         operands of one operation: ``shared`` is the same dictionary for them)."""
@@ -297,6 +303,18 @@ class GradContext:
             return text
         return f"{text}.reshape({self.shape_of(getattr(self, which))})"
 
+    def number(self, atom):
+        """Whether the operand ``atom`` is certainly a number (of shape (), known without shape-free
+        code's samples)."""
+        if self._number(self.text(atom)):
+            return True
+        if self.shape_free:
+            return False
+        try:
+            return self.ndim(atom) == 0
+        except BackgenError:  # (a shape not known)
+            return False
+
     def _number(self, text):
         """Shape-generic code: whether the operand or value ``text`` is a number at every rank."""
         if source.number_text(text) is not None:
@@ -384,6 +402,32 @@ class GradContext:
             if name not in shapes or len(shapes[name]) > 0:
                 return True
         return False
+
+    def parts_read(self, count):
+        """The positions of the parts of this operation's result (a tuple of ``count``: eigh's (w, v))
+        a gradient comes back through: those read by a constant index on the way to an output; None
+        where any may (the result returned, carried by a loop, or read otherwise)."""
+        reverse, name = self._reverse, self.op.target
+        staged = reverse.staged
+        if any(isinstance(o, ir.Var) and o.name == name for o in staged.outputs):
+            return None
+        for item in ir.loops_in(staged.body):
+            if any(isinstance(value, ir.Var) and value.name == name for _, value in item.exits):
+                return None
+        found = set()
+        for op in ir.ops_in(staged.body):
+            if not any(isinstance(a, ir.Var) and a.name == name for a in op.args) or op.target not in reverse.active:
+                continue
+            if op.rule != "getitem" or len(op.args) != 1:
+                return None
+            try:
+                position = ast.literal_eval(op.param("index") or "")
+            except (ValueError, SyntaxError):
+                return None
+            if type(position) is not int or not -count <= position < count:
+                return None
+            found.add(position % count)
+        return found
 
     # --- linear algebra through einsum ---------------------------------------------
 

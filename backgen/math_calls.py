@@ -5,14 +5,14 @@ call of a function the environment binds to ``math``:
 
 * ``math.fsum(xs)`` becomes ``sum(xs)``: the same sum (fsum's only rounds once);
 * ``math.hypot(a, b, c, ...)`` of other than two arguments becomes
-  ``math.sqrt(a * a + b * b + c * c ...)`` (two keep their own rule);
+  ``math.hypot(math.hypot(a, b), c) ...`` (one, ``math.hypot(a, 0.0)``): the
+  rule of two, whose gradient at 0 is 0 (a square root's would divide by 0);
 * ``math.dist(p, q)`` of two points written out as tuples or lists of the same
-  length becomes ``math.sqrt((p0 - q0) ** 2 + (p1 - q1) ** 2 ...)``; of points
-  not written out it is left as it is (and refused: their length is not known).
+  length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
+  written out it is left as it is (and refused: their length is not known).
 """
 
 import ast
-import copy
 
 from .source import module_calls
 
@@ -23,16 +23,16 @@ def rewrite(forward):
         return
     which, math_names = calls
 
-    def sqrt():
+    def hypot_of(terms):
+        """``math.hypot`` of two numbers at a time: ``math.hypot(math.hypot(a, b), c)``."""
         if math_names:
-            return ast.Attribute(ast.Name(sorted(math_names)[0], ast.Load()), "sqrt", ast.Load())
-        forward.env["math"] = "math"  # (a name for math in the generated module)
-        return ast.Attribute(ast.Name("math", ast.Load()), "sqrt", ast.Load())
-
-    def total(terms):
+            module = sorted(math_names)[0]
+        else:
+            module = forward.env["math"] = "math"  # (a name for math in the generated module)
+        terms = terms if len(terms) > 1 else terms + [ast.Constant(0.0)]
         out = terms[0]
         for term in terms[1:]:
-            out = ast.BinOp(out, ast.Add(), term)
+            out = ast.Call(ast.Attribute(ast.Name(module, ast.Load()), "hypot", ast.Load()), [out, term], [])
         return out
 
     class Calls(ast.NodeTransformer):
@@ -45,13 +45,11 @@ def rewrite(forward):
                 new = ast.Call(ast.Name("sum", ast.Load()), node.args, [])
                 forward.env.setdefault("sum", "sum")
             elif name == "hypot" and len(node.args) not in (0, 2):
-                new = ast.Call(sqrt(), [total([ast.BinOp(a, ast.Mult(), copy.deepcopy(a)) for a in node.args])], [])
+                new = hypot_of(list(node.args))
             elif name == "dist" and len(node.args) == 2 and \
                     all(isinstance(a, (ast.Tuple, ast.List)) for a in node.args) and \
                     len(node.args[0].elts) == len(node.args[1].elts) > 0:
-                terms = [ast.BinOp(ast.BinOp(p, ast.Sub(), q), ast.Pow(), ast.Constant(2))
-                         for p, q in zip(node.args[0].elts, node.args[1].elts)]
-                new = ast.Call(sqrt(), [total(terms)], [])
+                new = hypot_of([ast.BinOp(p, ast.Sub(), q) for p, q in zip(node.args[0].elts, node.args[1].elts)])
             else:
                 return node
             for sub in ast.walk(new):

@@ -857,7 +857,7 @@ def _undone(view, new, base):
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")
-    return ir.Op("_", "np.reshape", (new,), view.line, (("newshape", f"{base}.shape"),),
+    return ir.Op("_", "np.reshape", (new,), view.line, (("shape", f"{base}.shape"),),
                  f"{new}.reshape({base}.shape)")  # (a reshape, a ravel, a dimension added or removed)
 
 

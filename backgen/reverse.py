@@ -445,8 +445,11 @@ class _Reverser(FlowReverser):
             else:  # a rule function
                 context = GradContext(self, op, rule, position, names)
                 context.shared = shared  # a setup line two operands need is written once
+                context.bindings = bindings  # (for a rule function that falls back on a template)
                 text = grad(context)
                 lines.extend(context.setups)
+                if text is None:  # (a template the function filled, zero)
+                    continue
                 if isinstance(text, Scatter):
                     lines.extend(self.scatter(arg.name, text, upstream, op.target))
                     continue

@@ -231,6 +231,16 @@ def _solve_grad_a(grad, a, x, b):
         return _unbroadcast(-db[..., :, None] * x[..., None, :], a)
     return _unbroadcast(-np.linalg.solve(a_t, grad) @ np.swapaxes(x, -1, -2), a)
 ''',
+    "_cofactors": '''
+def _cofactors(a):
+    """The cofactors of the matrix a (of each matrix of a stack), the gradient of np.linalg.det(a):
+    det(a) inv(a).T where a is invertible, and right where it is singular too.  From the SVD
+    a = u diag(s) vt they are det(u) det(vt) u diag(p) vt, p[i] the product of the s[j] but s[i]."""
+    u, s, vt = np.linalg.svd(a)
+    others = np.prod(np.where(np.eye(s.shape[-1], dtype=bool), 1.0, s[..., None, :]), axis=-1)
+    sign = np.linalg.det(u) * np.linalg.det(vt)
+    return np.asarray(sign)[..., None, None] * (u * others[..., None, :]) @ vt
+''',
     "_where_taken": '''
 def _where_taken(condition, grad, taken=True):
     """grad with 0 where np.where(condition, a, b) leaves the branch out (a where condition is
@@ -253,7 +263,7 @@ def _same_shape(value, shape, name):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
-                   "_added_at"})
+                   "_added_at", "_cofactors"})
 
 
 def callables():

@@ -11,6 +11,7 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 import ast
 import functools
 import inspect
+import string
 
 import numpy as np
 
@@ -231,11 +232,29 @@ class CallStager:
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
+        if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
+            node_before, node = node, _einsum_subscripts(node)  # np.einsum(x, [0, 1], [1]): np.einsum('ab->b', x)
+            if node is None:
+                raise self.error("np.einsum with lists of axes is differentiated where each list is written out as "
+                                 "integers (np.einsum(x, [0, 1], [1])): else write the subscripts as a string "
+                                 "(np.einsum('ij->j', x))", node_before)
         fused = self.match_fused(qualified, node)
         if fused is not None:
             rule, operand, params = fused
             return self.numpy_op(rule, [operand], node, name, role, params)
         return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+
+    def text_value(self, node):
+        """Whether ``node`` is a string: written out, or a name bound to one (spec = 'ij->j')."""
+        if isinstance(node, ast.Name) and node.id in self.versions:
+            atom = self.name(node)  # (reading a name stages nothing)
+            if not isinstance(atom, ir.Const):
+                return False
+            try:
+                return isinstance(ast.literal_eval(atom.source), str)
+            except (ValueError, SyntaxError):
+                return False
+        return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
     def bound_call(self, function, signature, args, keywords, node, name, role):
         """Bind a call to its signature: operands become args, the rest static params."""
@@ -278,6 +297,12 @@ class CallStager:
 
     def numpy_op(self, rule_name, operands, node, name, role, params=None):
         """An operation whose staged line keeps the user's spelling of ``node``."""
+        for key, value in (params or {}).items():
+            refused = _unfollowed_setting(rule_name, key, value)
+            if refused:
+                raise self.error(refused, value if isinstance(value, ast.AST) else node)
+            if key == "dtype" and isinstance(value, ast.AST) and _float_dtype(value):
+                params[key] = ast.unparse(value)  # np.sum(x, dtype=float): a setting, not a value
         replaced = {}
         args = []
         for child in operands:
@@ -428,6 +453,63 @@ def _square_operand(stager, node):
 KEYWORD_ALIASES = {"np.clip": {"min": "a_min", "max": "a_max"}, "np.diff": {}}
 
 
+def _einsum_subscripts(node):
+    """``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (each operand followed by the labels of its axes,
+    then those of the result's) as the call with subscripts it is, ``np.einsum('ab,bc->ac', a, b)``
+    (the labels 0, 1, ... as a, b, ...; ``...`` as itself); without the result's labels, those seen
+    once in increasing order, as NumPy takes them.  None where a list of labels is not written out
+    as integers (0 to 51)."""
+    letters = string.ascii_lowercase + string.ascii_uppercase
+    args = node.args
+    if len(args) < 2 or any(isinstance(arg, ast.Starred) for arg in args):
+        return None
+    lists = args[1::2] + ([args[-1]] if len(args) % 2 else [])
+    subscripts = []
+    for labels in lists:
+        if not isinstance(labels, (ast.List, ast.Tuple)):
+            return None
+        text = ""
+        for label in labels.elts:
+            value = label.value if isinstance(label, ast.Constant) else \
+                Ellipsis if isinstance(label, ast.Name) and label.id == "Ellipsis" else None
+            if value is Ellipsis:
+                text += "..."
+            elif type(value) is int and 0 <= value < len(letters):
+                text += letters[value]
+            else:
+                return None
+        subscripts.append(text)
+    inputs = subscripts[:len(args) // 2]
+    if len(args) % 2:
+        output = subscripts[-1]
+    else:
+        seen = "".join(inputs).replace("...", "")
+        output = ("..." if any("..." in sub for sub in inputs) else "") + \
+            "".join(sorted((c for c in set(seen) if seen.count(c) == 1), key=letters.index))
+    spec = ast.Constant(",".join(inputs) + "->" + output)
+    call = ast.Call(node.func, [spec] + list(args[0:len(args) // 2 * 2:2]), node.keywords)
+    for part in (spec, call):
+        ast.copy_location(part, node)
+    return call
+
+
+def _unfollowed_setting(rule_name, key, value):
+    """Why backgen cannot follow a call's setting ``key=value`` that NumPy honours (an ``out`` array
+    written into, an integer ``dtype``, a reshape in Fortran order), else None."""
+    if not isinstance(value, ast.AST):
+        return None
+    constant = value.value if isinstance(value, ast.Constant) else value
+    text = ast.unparse(value)
+    if key == "out" and constant is not None:
+        return f"{rule_name}(..., out={text}) writes its result into an array: assign the result instead"
+    if key == "dtype" and constant is not None and not _float_dtype(value):
+        return f"{rule_name}(..., dtype={text}): backgen differentiates this computed in floats (leave dtype out)"
+    if key == "order" and rule_name in ("np.reshape", "np.ravel") and constant not in ("C", None):
+        return (f"{rule_name} in order {text} is not supported: backgen follows reshapes in C order, NumPy's "
+                f"default (np.ravel(x, 'F') of a matrix x is x.T.ravel())")
+    return None
+
+
 def _order(inputs, name):
     """A bound argument's place: the operands in the rule's order, the static parameters after."""
     return inputs.index(name) if name in inputs else len(inputs)
@@ -549,7 +631,8 @@ def _float_dtype(node):
     if isinstance(node, ast.Attribute) and node.attr == "dtype":  # x.astype(x.dtype): as x (a float array)
         return True
     text = ast.unparse(node).strip("'\"")
-    return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16")
+    return text in ("float", "np.float64", "np.float32", "float64", "float32", "np.double", "np.float16", "f8", "f4",
+                    "double")
 
 
 def helper_roles(helper):

@@ -482,6 +482,128 @@ def test_a_zeroth_power_at_zero():
     ''', [np.array([0.0, 1.0, 2.0])])
 
 
+def test_a_power_whose_exponent_may_be_zero_at_zero():
+    # d(x ** k)/dx is 0 where k is 0, at x = 0 too: k * x ** (k - 1) was nan there (0 * inf) in NumPy
+    # code and raised ZeroDivisionError in Python
+    assert_right('''
+    def f(x: "2"):
+        s = 0.0
+        for k in range(3):
+            s = s + np.sum(x ** k)
+        return s
+    ''', [np.array([0.0, 1.0])])
+    assert_right('''
+    def f(x: "2"):
+        return np.sum(x[:, None] ** np.arange(3)) + np.sum(np.power(x, np.array([0.0, 2.5])))
+    ''', [np.array([0.0, 1.0])])
+    assert_right('''
+    def f(x):
+        return sum(x ** k for k in range(3)) + sum(pow(x, k) + math.pow(x, k) for k in range(2))
+    ''', [0.0])
+    namespace = {}
+    exec(backgen.generate("def f(x, n: int):\n    return x ** n\n"), namespace)
+    assert [namespace["f_backward"](0.0, n) for n in (0, 1, 2)] == [0.0, 1.0, 0.0]
+    assert_right('''
+    def f(x, p):
+        return x ** p
+    ''', [1.5, 0.0])
+    assert "(2 * x) * dout" in backgen.generate("def f(x):\n    return x ** 2\n")
+
+
+@pytest.mark.parametrize("point", [(0.0, 0.0, 0.0), (1.0, 2.0, 0.0), (0.3, -0.4, 1.2)])
+def test_hypot_of_other_than_two_numbers_and_dist_at_zero_length(point):
+    # the gradient at a length of 0 is 0, as for math.hypot of two: the square root they were read as
+    # (math.sqrt(x * x + y * y + z * z)) raised ZeroDivisionError there
+    assert_right('''
+    def f(x, y, z):
+        return math.hypot(x, y, z) + math.dist((x, y), (1.0, 2.0)) + math.hypot(z) + math.dist([x, y, z], [0.0, 0.0, 0.0])
+    ''', list(point))
+
+
+@pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
+                                  'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")', 'x.flatten(order="A")'])
+def test_a_reshape_in_fortran_order_is_refused(call):
+    # np.reshape(x, -1, "F") took "F" for a dimension of the new shape: the gradient came back in C order
+    assert_refused(f'''
+    def f(x: "2, 3"):
+        return np.sum({call} * np.arange(6.0))
+    ''', [X[:2, :3].copy()], "in order 'F'|in order 'A'")
+
+
+@pytest.mark.parametrize("call", ['np.reshape(x, (6, 2), "C")', 'np.ravel(x, "C")', 'np.sum(x, 1, None, None, True)',
+                                  'np.sum(x, 1, "f8")', 'x.sum(1, float, None, True)', 'np.mean(x, 0, None, None, True)',
+                                  'np.max(x, 1, None, True)', 'x.min(0, None, True)', 'np.std(x, 1, None, None, 1)',
+                                  'x.var(1, None, None, 1, True)', 'np.prod(x, 1, None, None, True)',
+                                  'np.cumsum(x, 1, None)', 'np.log(np.sum(np.exp(x), 1, None, None, True))'])
+def test_settings_written_by_position_bind_as_numpy_binds_them(call):
+    # NumPy's third parameter of np.sum is dtype (of np.max out): it was read as keepdims (np.std's as
+    # ddof), so that np.sum(x, 1, "f8") kept the dims in its gradient and np.sum(x, 1, None, None, True)
+    # was refused
+    assert_right(f'''
+    def f(x: "3, 4"):
+        return np.sum(np.sin({call}) * np.arange(1.0, 1.0 + np.size({call})).reshape(np.shape({call})))
+    ''', [X.copy()])
+
+
+@pytest.mark.parametrize("call, match", [("np.sum(x, dtype=int)", "dtype=int"), ("np.cumsum(x, 0, np.int64)", "dtype"),
+                                         ("np.mean(x, 0, None, out)", "out=out")])
+def test_an_integer_dtype_or_an_out_array_is_refused(call, match):
+    assert_refused(f'''
+    def f(x: "3, 4"):
+        out = np.zeros(4)
+        return np.sum({call} * x)
+    ''', [X.copy()], match)
+
+
+@pytest.mark.parametrize("call", ["np.einsum(x, [0, 1], [1])", "np.einsum(x, [0, 1])", "np.einsum(x, (1, 0), (0,))",
+                                  "np.einsum(x, [0, 1], x, [1, 2], [0, 2])", "np.einsum(x, [0, 1], x * 2.0, [2, 1])",
+                                  "np.einsum(x, [..., 1], [...])", "np.einsum(x, [30, 2])"])
+def test_einsum_with_lists_of_axes(call):
+    # np.einsum(x, [0, 1], [1]) took x for its subscripts: the result was a constant, its gradient zero
+    assert_right(f'''
+    def f(x: "2, 2"):
+        return np.sum({call} ** 2)
+    ''', [np.array([[1.0, 2.0], [3.0, 4.0]])])
+
+
+def test_einsum_with_lists_of_axes_not_written_out_is_refused():
+    assert_refused('''
+    def f(x: "2, 2"):
+        axes = [0, 1]
+        return np.sum(np.einsum(x, axes, [1]) ** 2)
+    ''', [np.array([[1.0, 2.0], [3.0, 4.0]])], "np.einsum with lists of axes")
+
+
+@pytest.mark.parametrize("source, matrix", [
+    ("return np.linalg.eigh(x)[0][-1]", np.diag([1.0, 1.0, 3.0])),
+    ("w, v = np.linalg.eigh(x)\n        return np.sum(w ** 3)", np.diag([2.0, 2.0, 2.0])),
+    ("return np.sum(np.linalg.svd(x, full_matrices=False)[1])", np.eye(3)),
+    ("u, s, vt = np.linalg.svd(x, full_matrices=False)\n        return np.sum(s ** 2) + np.sum(s)",
+     np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 1.0]])),
+])
+def test_eigenvalues_or_singular_values_alone_where_they_repeat(source, matrix):
+    # the gradient of the values alone needs no 1 / (w[j] - w[i]): it was nan wherever two were equal
+    assert_right(f'''
+    def f(x: "3, 3"):
+        {source}
+    ''', [matrix])
+
+
+@pytest.mark.parametrize("shape, matrix", [
+    ("2, 2", np.array([[1.0, 2.0], [2.0, 4.0]])), ("3, 3", np.arange(1.0, 10.0).reshape(3, 3)), ("3, 3", np.zeros((3, 3))),
+    ("2, 3, 3", np.stack([np.eye(3), np.ones((3, 3))])), ("3, 3", np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]])),
+])
+def test_the_determinant_of_a_singular_matrix_has_its_cofactors_for_gradient(shape, matrix):
+    # the gradient was det(a) inv(a).T, and np.linalg.inv raised LinAlgError where a is singular
+    assert_right(f'''
+    def f(x: "{shape}"):
+        return np.sum(np.linalg.det(x) * np.arange(1.0, 1.0 + np.size(np.linalg.det(x))).reshape(np.shape(np.linalg.det(x))))
+    ''', [matrix])
+    namespace = {}
+    exec(backgen.generate("import numpy as np\n\ndef f(x):\n    return np.linalg.det(x)\n"), namespace)
+    np.testing.assert_allclose(namespace["f_backward"](np.array([[1.0, 2.0], [2.0, 4.0]]), 1.0), [[4.0, -2.0], [-2.0, 1.0]])
+
+
 def test_an_output_returned_twice_leaves_the_upstream_gradients_alone():
     assert_right('''
     def f(h: "3"):

@@ -84,6 +84,25 @@ def constant_base(c):
     return base
 
 
+def power_base(c):
+    """d(a ** b)/da = b * a ** (b - 1), which is 0 where b is 0 (a ** 0 is 1 for every a), at a = 0 too,
+    where a ** (b - 1) is infinite (NumPy's 0 * inf, nan; Python's ZeroDivisionError).  An exponent
+    the code writes as a number (2, 0.5, -1) keeps the template's form (2 * x; none for 0); any
+    other leaves its zeros out: a number by a conditional expression, an array by an exponent of 1
+    where it is 0 (b * a ** 1 is 0 there)."""
+    template = "b * a ** (b - 1)"
+    atom = c.op.args[1]
+    if isinstance(atom, ir.Const):
+        value = source.number_text(atom.source)
+        value = c._module_constant(atom.source) if value is None else value
+        if value is not None:  # (0 leaves no contribution)
+            return c.template(template)
+    a, b, g = c.a, c.b, c.g
+    if c.arrays and not c.number(atom):
+        return f"{b} * {a} ** {c.np}.where({b} == 0, 1, {b} - 1) * {g}"
+    return f"({b} * {a} ** ({b} - 1) if {b} != 0 else 0.0) * {g}"
+
+
 def check(table):
     """Raise ValueError if a rule is malformed: the table is data, so verify it."""
     for name, rule in table.items():

@@ -5,7 +5,7 @@ its operand's shape); string gradients are local derivatives or, mentioning
 ``g``, whole vector-Jacobian products (see ``base``).
 """
 
-from .base import Rule, constant_base
+from .base import Rule, constant_base, power_base
 
 
 def _unary(grad, hint="", fresh=True, domain=("any",), aliases=()):
@@ -121,12 +121,12 @@ RULES = {
     "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
     # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
     "np.astype": Rule(("x",), grads={"x": "1"}, examples=("x.astype(float) * x | x=2x3", "x.astype(x.dtype) | x=4")),
-    "np.power": _binary({"a": "b * a ** (b - 1)", "b": _exponent}, domain=("positive", "any")),
+    "np.power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any")),
     "np.add": _binary({"a": "1", "b": "1"}),
     "np.subtract": _binary({"a": "1", "b": "-1"}),
     "np.multiply": _binary({"a": "b", "b": "a"}),
     "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",)),
-    "np.float_power": _binary({"a": "b * a ** (b - 1)", "b": _exponent}, domain=("positive", "any")),
+    "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any")),
     "np.arctan2": Rule(("y", "x"), grads={"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 2 + y ** 2)"},
                        broadcast=True, signature="y, x", fresh=True),
     # at a = b = 0 the subgradient 0 (np.linalg.norm's too; central differences give it), never 0 / 0

@@ -8,7 +8,12 @@ reduced axes back (``g[:, None]``) and is spread over them.
 from ..context import _index_at
 from .base import Rule
 
-REDUCE = "a, axis=None, keepdims=False"
+# NumPy's parameters in its order, so that each argument written by position binds as NumPy binds it
+# (np.sum(x, 0, None, None, True) keeps the dims); a dtype or out other than None is refused (stage_calls)
+REDUCE = "a, axis=None, dtype=None, out=None, keepdims=False"
+EXTREME = "a, axis=None, out=None, keepdims=False"
+SPREAD = "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
+ACCUMULATE = "a, axis=None, dtype=None, out=None"
 
 
 def _sum(c):
@@ -398,16 +403,16 @@ RULES = {
     "np.sum": Rule(("a",), grads={"a": _sum}, signature=REDUCE, methods=("sum",), hint="{first}sum|total", fresh=True),
     "np.mean": Rule(("a",), grads={"a": _mean}, signature=REDUCE, methods=("mean",), hint="{first}mean|avg",
                     fresh=True),
-    "np.max": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, methods=("max",), aliases=("np.amax",),
+    "np.max": Rule(("a",), grads={"a": _extreme}, signature=EXTREME, methods=("max",), aliases=("np.amax",),
                    hint="{first}max|peak"),
-    "np.min": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, methods=("min",), aliases=("np.amin",),
+    "np.min": Rule(("a",), grads={"a": _extreme}, signature=EXTREME, methods=("min",), aliases=("np.amin",),
                    hint="{first}min|low"),
     "np.prod": Rule(("a",), grads={"a": _prod}, signature=REDUCE, methods=("prod",), hint="{first}prod|prod",
                     examples=("np.prod(a - a[0]) | a=4", "np.prod(a - a[0, 1], axis=1) | a=3x3",
                               "np.prod(a * (a > 0), axis=(0, 1)) | a=2x3x2")),
-    "np.var": Rule(("a",), grads={"a": _var}, signature="a, axis=None, ddof=0, keepdims=False", methods=("var",),
+    "np.var": Rule(("a",), grads={"a": _var}, signature=SPREAD, methods=("var",),
                    hint="{first}var|var"),
-    "np.std": Rule(("a",), grads={"a": _std}, signature="a, axis=None, ddof=0, keepdims=False", methods=("std",),
+    "np.std": Rule(("a",), grads={"a": _std}, signature=SPREAD, methods=("std",),
                    hint="{first}std|std"),
     "np.linalg.norm": Rule(("x",), grads={"x": _norm}, signature="x, ord=None, axis=None, keepdims=False",
                            hint="norm{var}", examples=(
@@ -420,10 +425,10 @@ RULES = {
                                "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3",
                                "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
                                "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3")),
-    "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature="a, axis=None", methods=("cumsum",), fresh=True,
+    "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature=ACCUMULATE, methods=("cumsum",), fresh=True,
                       examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
                                 "a.cumsum(axis=-1) | a=2x3", "np.cumsum(a) | a=()")),
-    "np.cumprod": Rule(("a",), grads={"a": _cumprod}, signature="a, axis=None", methods=("cumprod",), fresh=True,
+    "np.cumprod": Rule(("a",), grads={"a": _cumprod}, signature=ACCUMULATE, methods=("cumprod",), fresh=True,
                        examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
                                  "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
                                  "np.cumprod(a * (a > 0.5)) | a=5", "np.cumprod(a - a[1]) | a=4")),
@@ -447,11 +452,11 @@ RULES = {
                                  "np.average(a, axis=0, weights=weights, keepdims=True) | a=2x3, weights=2")),
     "np.median": Rule(("a",), grads={"a": _median},
                       signature="a, axis=None, out=None, overwrite_input=False, keepdims=False"),
-    "np.ptp": Rule(("a",), grads={"a": _ptp}, signature=REDUCE),
-    "np.nanmax": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, hint="{first}max|peak",
+    "np.ptp": Rule(("a",), grads={"a": _ptp}, signature=EXTREME),
+    "np.nanmax": Rule(("a",), grads={"a": _extreme}, signature=EXTREME, hint="{first}max|peak",
                       examples=("np.nanmax(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmax(a, axis=1) | a=2x3",
                                 "np.nanmax(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=3x3")),
-    "np.nanmin": Rule(("a",), grads={"a": _extreme}, signature=REDUCE, hint="{first}min|low",
+    "np.nanmin": Rule(("a",), grads={"a": _extreme}, signature=EXTREME, hint="{first}min|low",
                       examples=("np.nanmin(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmin(a, axis=0) | a=2x3")),
     "np.nansum": Rule(("a",), grads={"a": _nansum}, signature=REDUCE,
                       examples=("np.nansum(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nansum(a, axis=1) | a=2x3",

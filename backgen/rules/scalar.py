@@ -5,7 +5,7 @@ call as written, ``(function, number of arguments)``, to its rule;
 ``CONSTANTS`` lists the module attributes that are numbers.
 """
 
-from .base import Rule, constant_base
+from .base import Rule, constant_base, power_base
 
 
 def _unary(forward, grad):
@@ -30,7 +30,7 @@ SCALAR = {
     "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot"),
     # Python's remainder of numbers (floored, as np.mod): the same slopes
     "mod": Rule(("a", "b"), "a % b", {"a": "1", "b": "-(a // b)"}, hint="rem"),
-    "pow": Rule(("a", "b"), "a ** b", {"a": "b * a ** (b - 1)", "b": _exponent}, broadcast=True,
+    "pow": Rule(("a", "b"), "a ** b", {"a": power_base, "b": _exponent}, broadcast=True,
                 hint="pw"),
     "neg": Rule(("x",), "-x", {"x": "-1"}, hint="neg{first}"),
     # a value passed along unchanged (a branch's result, a loop's initial value)
@@ -43,7 +43,7 @@ SCALAR = {
     "abs": _unary("abs(x)", "g if x >= 0 else -g"),
     "max": Rule(("a", "b"), "max(a, b)", {"a": "g if a >= b else 0.0", "b": "g if b > a else 0.0"}),
     "min": Rule(("a", "b"), "min(a, b)", {"a": "g if a <= b else 0.0", "b": "g if b < a else 0.0"}),
-    "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
+    "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": power_base, "b": _exponent}),
     # the math module
     "math.exp": _unary("math.exp(x)", "out"),
     "math.log": _unary("math.log(x)", "1 / x"),
@@ -67,7 +67,7 @@ SCALAR = {
     "math.sinh": _unary("math.sinh(x)", "math.cosh(x)"),
     "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
     "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
-    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": "b * a ** (b - 1)", "b": _exponent}),
+    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": power_base, "b": _exponent}),
     # at a = b = 0 the subgradient 0, as central differences give it, never a division by 0
     # a remainder: slope 1 in a, and -(how many times b fits) in b, away from its jumps (as np.mod)
     "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "-math.trunc(a / b)"}),
