@@ -669,8 +669,9 @@ def _rank_tests_decided(forward, ranks, nones=None):
                 changed = True
                 continue
         elif not isinstance(stmt, (ast.For, ast.While)) and holds(stmt, ast.IfExp):  # z = x if x.ndim == 1
-            chosen = _Chosen({p: r for p, r in ranks.items() if p not in bound}, numpy_names,  # else ...: the
-                             {p: n for p, n in nones.items() if p not in bound})  # value of the branch taken
+            chosen = _Chosen({p: r for p, r in ranks.items() if p not in bound}, numpy_names, {})  # else ...:
+            # the value of the branch taken (a None's test, mode = 'test' if y is None else 'train', is the
+            # sentinels' to follow)
             stmt = chosen.visit(copy.deepcopy(stmt))
             changed |= chosen.changed
         body.append(stmt)
