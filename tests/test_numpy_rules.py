@@ -719,3 +719,58 @@ def test_meshgrid_of_integer_ranges_carries_no_gradient(tmp_path):
     g = backgen.backward(f, wrt=("x",))
     x = signed((3, 3), np.random.default_rng(9))
     np.testing.assert_allclose(g.backward(x, 3), numeric_grad(lambda v: f(v, 3), [x], 0, 1.0), rtol=RTOL, atol=ATOL)
+
+
+# --- generate() for named dimensions: the code holds at every size of them -------------
+
+def check_at_sizes(source, shapes, calls, wrt=None):
+    """Generate ``source`` once for the declared ``shapes`` (named dimensions, sampled at primes),
+    then check its backward on each tuple of arguments in ``calls``: arrays of other sizes of the
+    same pattern, against finite differences of the forward."""
+    text = backgen.generate(source, name="f", shapes=shapes, wrt=wrt)
+    namespace, forward_ns = {}, {"np": np}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    exec(source, forward_ns)
+    f, backward = forward_ns["f"], namespace["f_backward"]
+    names = list(inspect.signature(f).parameters)
+    wrt_names = names if wrt is None else list(wrt)
+    for args in calls:
+        dout = upstream(f(*args))
+        grads = backward(*args, dout)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        assert len(grads) == len(wrt_names), text
+        for name, grad in zip(wrt_names, grads):
+            i = names.index(name)
+            where = f"d{name} at sizes {[np.shape(a) for a in args]}\n{text}"
+            assert np.shape(grad) == np.shape(args[i]), where
+            np.testing.assert_allclose(grad, numeric_grad(f, args, i, dout), rtol=RTOL, atol=ATOL, err_msg=where)
+    return text
+
+
+def _ramp(*shape):
+    """Distinct values of ``shape``, curved (np.diff of them is not constant)."""
+    return (np.arange(float(np.prod(shape))) ** 2 / 7.0 - 1.0).reshape(shape)
+
+
+@pytest.mark.parametrize("source, shapes, wrt, calls", [
+    ("def f(x, y):\n    return np.concatenate([x, y], axis=None)\n", {"x": "N", "y": "M, K"}, ["x"],
+     [(_ramp(3), _ramp(2, 3)), (_ramp(5), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.concatenate([y, x, [1.0, 2.0, 3.0], y], axis=None)\n", {"x": "N, D", "y": "M, K"}, None,
+     [(_ramp(3, 2), _ramp(2, 3)), (_ramp(2, 4), _ramp(4, 5))]),
+    ("def f(x, y):\n    return np.concatenate([x, [1.0, 2.0, 3.0], y])\n", {"x": "N", "y": "M"}, None,
+     [(_ramp(3), _ramp(4)), (_ramp(5), _ramp(2))]),
+    ("def f(x, y):\n    return np.hstack([x, [1.0, 2.0], y, 2.0])\n", {"x": "N", "y": "M"}, None,
+     [(_ramp(3), _ramp(4)), (_ramp(5), _ramp(2))]),
+    ("def f(x, y):\n    return np.vstack([x, [[1.0, 2.0, 3.0]] * 2, y])\n", {"x": "3", "y": "M, 3"}, None,
+     [(_ramp(3), _ramp(4, 3)), (_ramp(3), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.column_stack([x, [[1.0, 2.0], [3.0, 4.0]], y, x])\n", {"x": "2", "y": "2, M"}, None,
+     [(_ramp(2), _ramp(2, 4)), (_ramp(2), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.append([1.0, 2.0], y) * np.append(x, [[3.0], [4.0]], axis=1).sum(axis=1)[0]\n",
+     {"x": "2, N", "y": "M"}, None, [(_ramp(2, 3), _ramp(4)), (_ramp(2, 5), _ramp(2))]),
+], ids=["flat", "flat-with-a-constant", "constant-list", "hstack-constant", "vstack-constant", "column-stack-constant",
+        "append-constant"])
+def test_joins_hold_at_every_size_and_count_constant_lists(source, shapes, wrt, calls):
+    # concatenate(axis=None) sliced at the samples' sizes (dout[:7] for x of 3); a list of numbers
+    # written out was taken for one number (its shape (), one element), or read as x.shape (a list has none)
+    check_at_sizes(source, shapes, calls, wrt)
+
