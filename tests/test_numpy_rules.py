@@ -774,3 +774,18 @@ def test_joins_hold_at_every_size_and_count_constant_lists(source, shapes, wrt, 
     # written out was taken for one number (its shape (), one element), or read as x.shape (a list has none)
     check_at_sizes(source, shapes, calls, wrt)
 
+
+@pytest.mark.parametrize("source, shapes, wrt, calls", [
+    ("def f(x, y):\n    return np.diff(x, append=y)\n", {"x": "N", "y": "2"}, ["y"],
+     [(_ramp(9), _ramp(2)), (_ramp(3), _ramp(2))]),
+    ("def f(x):\n    return np.diff(x, append=0.0)\n", {"x": "N"}, None, [(_ramp(3),), (_ramp(5),)]),
+    ("def f(x, p):\n    return np.diff(x, axis=0, prepend=p, append=0.5)\n", {"x": "N, D", "p": "M, D"}, None,
+     [(_ramp(3, 2), _ramp(2, 2)), (_ramp(5, 4), _ramp(3, 4))]),
+    ("def f(x, q):\n    return np.diff(x, n=2, prepend=x[:, :1], append=q)\n", {"x": "N, D", "q": "N, M"}, None,
+     [(_ramp(2, 3), _ramp(2, 4)), (_ramp(4, 5), _ramp(4, 2))]),
+    ("def f(x, p):\n    return np.diff(x, n=4, prepend=p)\n", {"x": "N", "p": ""}, None,
+     [(_ramp(6), 0.5), (_ramp(2), 0.5)]),  # 3 elements at the second size: none left, no gradient
+], ids=["append-array", "append-number", "prepend-and-append-along-0", "n2-prepend-and-append", "n4-prepend"])
+def test_diff_with_prepend_or_append_holds_at_every_size(source, shapes, wrt, calls):
+    # the parts of the joined gradient were sliced at the samples' sizes (djoined[7:9] for x of 9)
+    check_at_sizes(source, shapes, calls, wrt)
