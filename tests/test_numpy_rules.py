@@ -789,3 +789,21 @@ def test_joins_hold_at_every_size_and_count_constant_lists(source, shapes, wrt, 
 def test_diff_with_prepend_or_append_holds_at_every_size(source, shapes, wrt, calls):
     # the parts of the joined gradient were sliced at the samples' sizes (djoined[7:9] for x of 9)
     check_at_sizes(source, shapes, calls, wrt)
+
+
+@pytest.mark.parametrize("expr", [
+    "np.take(x, [0, -1])",
+    "np.take(x, np.array([[-2, 1], [-12, 0]])) * 2.0",
+    "np.take_along_axis(x, np.array([2, 2, 0, -1]), axis=None)",
+])
+def test_take_of_the_flattened_array_wraps_negative_indices(tmp_path, expr):
+    # np.unravel_index was given the negative indices: ValueError 'index -1 is out of bounds'
+    check(forward(tmp_path, "x", expr), signed((3, 4), np.random.default_rng(11)))
+    check_at_sizes(f"def f(x):\n    return {expr}\n", {"x": "N, D"}, [(_ramp(3, 4),), (_ramp(5, 4),)])
+
+
+def test_take_of_the_flattened_array_by_computed_indices_wraps_negative_ones():
+    source = "def f(x, i):\n    return np.take(x, i) * x[0, 0]\n"
+    check_at_sizes(source, {"x": "N, D", "i": "int 2"}, [(_ramp(3, 4), np.array([-1, 2])),
+                                                         (_ramp(5, 2), np.array([3, -10]))], wrt=["x"])
+

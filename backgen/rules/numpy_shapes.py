@@ -187,16 +187,30 @@ def _take(c):
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
     if axis is None:
-        index = indices if c.ndim("a") == 1 else f"{c.np}.unravel_index({indices}, {c.a}.shape)"
+        index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
         index = _index_at(axis % c.ndim("a"), indices)
     return Scatter(index, repeats=True)
 
 
+def _unraveled(c, indices, array):
+    """The places in ``array`` of the flat ``indices``: np.unravel_index, the negative ones (counted
+    from the end, as np.take reads them) wrapped first (np.mod); indices written out that are none
+    negative are taken as they are."""
+    try:
+        written = np.asarray(ast.literal_eval(indices))
+        wrapped = written.dtype.kind in "iu" and (written >= 0).all()
+    except (ValueError, SyntaxError, TypeError):
+        wrapped = False
+    if not wrapped:
+        indices = f"{c.np}.mod({indices}, {array}.size)"
+    return f"{c.np}.unravel_index({indices}, {array}.shape)"
+
+
 def _take_along_axis(c):
     np_, indices, axis = c.np, c.param_source("indices"), c.param("axis")
     if axis is None:
-        return Scatter(f"{np_}.unravel_index({indices}, {c.arr}.shape)", repeats=True)
+        return Scatter(_unraveled(c, indices, c.arr), repeats=True)
     grid = f"{np_}.indices({c.out}.shape, sparse=True)"
     if c.shape_free and axis < 0:  # (the rank known as the code runs: the axis counted from the start then)
         at = f"{axis} % {c.arr}.ndim"
