@@ -623,13 +623,16 @@ class GradContext:
         ndim = self.ndim(x)
         if ndim == 0:  # one number repeated: its gradient is the sum of the copies'
             return f"{self.g}.sum()"
+        # -1 for the length, unless the repeats may be 0 (np.repeat(x, 0), a count n of 0 given): the
+        # gradient is then empty, whose reshape cannot tell the length, and x's is 0
+        counted = isinstance(repeats, int) and repeats > 0
         if axis is None:
-            text = f"{self.g}.reshape(-1, {repeats}).sum(axis=1)"
+            text = f"{self.g}.reshape({'-1' if counted else f'{x}.size'}, {repeats}).sum(axis=1)"
             return text if ndim == 1 else f"{text}.reshape({x}.shape)"
         axis %= ndim
         dims = [f"{x}.shape[{i}]" for i in range(ndim)]
         dims.insert(axis + 1, str(repeats))
-        if ndim == 1:
+        if ndim == 1 and counted:
             dims[0] = "-1"
         return f"{self.g}.reshape({', '.join(dims)}).sum(axis={axis + 1})"
 

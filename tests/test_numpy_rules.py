@@ -807,3 +807,28 @@ def test_take_of_the_flattened_array_by_computed_indices_wraps_negative_ones():
     check_at_sizes(source, {"x": "N, D", "i": "int 2"}, [(_ramp(3, 4), np.array([-1, 2])),
                                                          (_ramp(5, 2), np.array([3, -10]))], wrt=["x"])
 
+
+@pytest.mark.parametrize("expr, count", [
+    ("np.repeat(x, 0).sum() + np.sum(x)", None),
+    ("np.sum(np.repeat(x, n) ** 2) + np.sum(x)", 0),
+    ("np.sum(np.repeat(x, n) ** 2) + np.sum(x)", 2),
+    ("np.sum(x.repeat(n, axis=0) ** 2) + np.sum(x)", 0),
+])
+def test_repeat_none_times_gives_x_no_gradient_of_its_own(tmp_path, expr, count):
+    # the gradient of the copies was reshaped to (-1, 0): 'cannot reshape array of size 0 into shape (0)'
+    params = "x" if count is None else "x, n"
+    f = forward(tmp_path, params, expr)
+    rng = np.random.default_rng(12)
+    for shape in [(4,), (2, 3)]:
+        check(f, *([signed(shape, rng)] + ([] if count is None else [count])), wrt=("x",))
+    shapes = {"x": "N"} if count is None else {"x": "N", "n": int}
+    more = () if count is None else (count,)
+    check_at_sizes(f"def f({params}):\n    return {expr}\n", shapes, [(_ramp(3), *more), (_ramp(5), *more)], wrt=["x"])
+    if count is not None:  # shape-generic code: the count read as the code runs
+        text = backgen.generate(f"import numpy as np\ndef f(x, n: int):\n    return {expr}\n")
+        namespace = {}
+        exec(text, namespace)
+        for x in (_ramp(4), _ramp(2, 3)):
+            np.testing.assert_allclose(namespace["f_backward"](x, count), numeric_grad(lambda v: f(v, count), [x], 0, 1.0),
+                                       rtol=RTOL, atol=ATOL, err_msg=text)
+
