@@ -688,16 +688,19 @@ def _values_read(text):
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in inert}
 
 
-def unbroadcast(text, target, from_shape):
+def unbroadcast(text, target, from_shape, like=None):
     """``text``, of shape ``from_shape``, summed over the axes NumPy broadcast to reach it
-    from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``)."""
+    from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``).  ``like``:
+    the source of the operand's shape as the code runs (``w.shape``), where one is known."""
     if target == from_shape:  # (nothing broadcast: most operands)
         return text
     lead = len(from_shape) - len(target)
     if lead < 0:  # a value written into fewer axes (v[0] = w of (1, 4), v[0] of (4,)): NumPy drops w's
         # leading axes, of length one; the part of the gradient that reaches them comes back reshaped
+        # (to w's shape as the code runs, or given its axes of one back: never the samples' sizes)
         inner = unbroadcast(text, target[-lead:], from_shape)
-        return f"{source.wrap(inner)}.reshape({target})"
+        return f"{source.wrap(inner)}.reshape({like})" if like else \
+            f"{source.wrap(inner)}[{', '.join(['None'] * -lead)}]"
     leading = tuple(range(lead))
     ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
     if not leading and not ones:

@@ -832,3 +832,13 @@ def test_repeat_none_times_gives_x_no_gradient_of_its_own(tmp_path, expr, count)
             np.testing.assert_allclose(namespace["f_backward"](x, count), numeric_grad(lambda v: f(v, count), [x], 0, 1.0),
                                        rtol=RTOL, atol=ATOL, err_msg=text)
 
+
+@pytest.mark.parametrize("source, shapes, calls", [
+    ("def f(x, w):\n    v = x * 1.0\n    v[0] = w\n    return v * x\n", {"x": "N, D", "w": "1, D"},
+     [(_ramp(2, 3), _ramp(1, 3)), (_ramp(4, 5), _ramp(1, 5))]),
+    ("def f(x, w):\n    v = x * 1.0\n    v[1] = np.tanh(w) * 2.0\n    return v * x\n", {"x": "N, D, K", "w": "1, D, 1"},
+     [(_ramp(2, 3, 4), _ramp(1, 3, 1)), (_ramp(3, 5, 2), _ramp(1, 5, 1))]),
+], ids=["row", "computed-block"])
+def test_a_value_written_into_fewer_axes_gets_its_gradient_in_its_shape_at_every_size(source, shapes, calls):
+    # the gradient was reshaped to the samples' shape of w: reshape((1, 11)) for w of (1, 3)
+    check_at_sizes(source, shapes, calls)
