@@ -842,3 +842,27 @@ def test_repeat_none_times_gives_x_no_gradient_of_its_own(tmp_path, expr, count)
 def test_a_value_written_into_fewer_axes_gets_its_gradient_in_its_shape_at_every_size(source, shapes, calls):
     # the gradient was reshaped to the samples' shape of w: reshape((1, 11)) for w of (1, 3)
     check_at_sizes(source, shapes, calls)
+
+
+@pytest.mark.parametrize("source, shapes, calls", [
+    ("def f(x):\n    p = np.split(x, [1, 3], axis=1)\n    return p[0] * p[2].sum()\n", {"x": "N, D"},
+     [(_ramp(2, 5),), (_ramp(3, 4),)]),
+    ("def f(x):\n    p = np.array_split(x, 3)\n    return p[1].sum() * p[2] + p[0].sum()\n", {"x": "N"},
+     [(_ramp(7),), (_ramp(5),)]),
+    ("def f(x):\n    a, b = np.vsplit(x, [1])\n    return a.sum() * b\n", {"x": "N, D"}, [(_ramp(3, 2),), (_ramp(4, 5),)]),
+    ("def f(x, y):\n    return np.stack([x, y], axis=-1) ** 2\n", {"x": "N, D", "y": "N, D"},
+     [(_ramp(2, 3), _ramp(2, 3)), (_ramp(4, 5), _ramp(4, 5))]),
+    ("def f(x):\n    return np.pad(x, ((1, 2), (0, 1))) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.pad(x, ((2, 1), (1, 3)), mode='wrap') ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.tile(x, (2, 1)) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.repeat(x, 3) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.take(x, [0, -1], axis=1) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.roll(x, 2) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x, y):\n    return np.append(x, y, axis=0) ** 2\n", {"x": "N, D", "y": "M, D"},
+     [(_ramp(2, 3), _ramp(4, 3)), (_ramp(4, 5), _ramp(1, 5))]),
+    ("def f(x, y):\n    return np.concatenate([x, y, x], axis=1) ** 2\n", {"x": "N, D", "y": "N, M"},
+     [(_ramp(2, 3), _ramp(2, 4)), (_ramp(4, 5), _ramp(4, 2))]),
+], ids=["split", "array-split", "vsplit", "stack", "pad", "pad-wrap", "tile", "repeat", "take", "roll", "append",
+        "concatenate"])
+def test_shape_operations_hold_at_every_size_of_their_dimensions(source, shapes, calls):
+    check_at_sizes(source, shapes, calls)
