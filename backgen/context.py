@@ -145,11 +145,24 @@ class GradContext:
         if isinstance(atom, ir.Const):
             if atom.source in shapes:  # a constant array (np.ones(4)): its shape was propagated too
                 return tuple(shapes[atom.source])
-            try:
-                return tuple(getattr(ast.literal_eval(atom.source), "shape", ()))
-            except ValueError:
-                return ()
+            return self._constant_shape(atom.source)
         return self._named_shape(atom.name)
+
+    def _constant_shape(self, text):
+        """The shape of a constant written out: a number, a list of numbers (``[1.0, 2.0]``: of 2,
+        ``[[0.0] * 3] * 2``: of 2, 3)."""
+        try:
+            return tuple(numpy.shape(ast.literal_eval(text)))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            pass
+        modules = self._reverse.staged.modules
+        namespace = {modules["np"]: numpy, modules["math"]: math}
+        if source.names_in(text) <= set(namespace):
+            try:
+                return tuple(numpy.shape(eval(text, {"__builtins__": {}}, namespace)))
+            except Exception:
+                pass
+        return ()
 
     def _named_shape(self, name):
         """The shape of the value ``name`` (an operand's, the result's)."""
@@ -190,6 +203,21 @@ class GradContext:
         except (KeyError, BackgenError):  # not an operand, or of a shape not known here
             pass
         return f"{text}.shape"
+
+    def length(self, atom, axis=None):
+        """The source of an operand's length along ``axis`` (its size for None), read as the code
+        runs: ``x.shape[0]``, ``x.size``; ``1`` for a number, and the number itself for a constant
+        written out (``[0.0, 1.0]``, ``np.ones(3)``), whose length no size changes.  The samples'
+        sizes are never written: the code holds at every size of the declared dimensions."""
+        shape = self.shape(atom)
+        if not shape:
+            return "1"
+        if isinstance(atom, ir.Const) and not source.names_in(atom.source) - set(self._reverse.staged.modules.values()):
+            return str(math.prod(shape) if axis is None else shape[axis])
+        if isinstance(atom, ir.Const) or atom.name in self._reverse.staged.lists:  # (np.size of a list too)
+            text = source.wrap(atom.source) if isinstance(atom, ir.Const) else atom.name
+            return f"{self.np}.size({text})" if axis is None else f"{self.np}.shape({text})[{axis}]"
+        return f"{atom.name}.size" if axis is None else f"{atom.name}.shape[{axis}]"
 
     # --- code a person writes ----------------------------------------------------
 
@@ -549,10 +577,9 @@ class GradContext:
             sizes = [_display_length(o, axis) or f"{self.np}.shape({o})[{axis}]" for o in self.inputs]
         elif self.op.param("axis") == "None":  # the operands flattened, then joined: each its run of elements
             return self._flat_concat_grad()
-        else:
-            sizes = ["1" if self.ndim(o) == 0 else f"{o}.shape[{axis}]" for o in self.inputs]  # np.hstack: a number
-        ones = sum(size == "1" for size in sizes[:self.position])
-        previous = [size for size in sizes[:self.position] if size != "1"] + ([str(ones)] if ones else [])
+        else:  # read as the code runs (np.hstack: a number is one element)
+            sizes = [self.length(a, axis) for a in self.op.args]
+        previous = summed_terms(sizes[:self.position])
         start = " + ".join(previous)
         if sizes[self.position] == "1":  # a number: one element
             return f"{self.g}[{_index_at(axis, start or '0')}]"
@@ -561,23 +588,22 @@ class GradContext:
         return f"{self.g}[{_index_at(axis, start + ':' + stop)}]"
 
     def _flat_concat_grad(self):
-        """np.concatenate(..., axis=None): the operand's run of the flat gradient, in its shape."""
-        sizes = [str(math.prod(self.shape(a))) for a in self.op.args]
-        start = sum(int(s) for s in sizes[:self.position])
-        stop = start + int(sizes[self.position])
+        """np.concatenate(..., axis=None): the operand's run of the flat gradient, in its shape; the
+        runs' bounds are the operands' sizes read as the code runs (``dout[x.size:x.size + y.size]``)."""
+        sizes = [self.length(a) for a in self.op.args]
+        start = " + ".join(summed_terms(sizes[:self.position]))
         ndim = self.ndim(self.op.args[self.position])
         if ndim == 0:  # a number: one element
-            return f"{self.g}[{start}]"
-        part = f"{self.g}[{start or ''}:{stop}]"
+            return f"{self.g}[{start or 0}]"
+        last = self.position == len(self.op.args) - 1
+        stop = "" if last else " + ".join(summed_terms(sizes[:self.position]) + [sizes[self.position]])
+        part = f"{self.g}[{start}:{stop}]"
         return part if ndim == 1 else f"{part}.reshape({self.shape_of(self.current)})"
 
     def vstack_grad(self):
         """np.vstack: 1-D inputs (and numbers) are rows, 2-D inputs blocks of rows."""
-        rows = ["1" if self.ndim(o) <= 1 else f"{o}.shape[0]" for o in self.inputs]
-        start = " + ".join(r for r in rows[:self.position] if r != "1")
-        ones = sum(r == "1" for r in rows[:self.position])
-        if ones:
-            start = f"{start} + {ones}" if start else str(ones)
+        rows = ["1" if self.ndim(a) <= 1 else self.length(a, 0) for a in self.op.args]
+        start = " + ".join(summed_terms(rows[:self.position]))
         if self.ndim(self.current) == 0:  # a number: a row of one
             return f"{self.g}[{start or 0}, 0]"
         if self.ndim(self.current) == 1:
@@ -641,13 +667,16 @@ class GradContext:
         ndim = self.ndim(x)
         if ndim == 0:  # one number repeated: its gradient is the sum of the copies'
             return f"{self.g}.sum()"
+        # -1 for the length, unless the repeats may be 0 (np.repeat(x, 0), a count n of 0 given): the
+        # gradient is then empty, whose reshape cannot tell the length, and x's is 0
+        counted = isinstance(repeats, int) and repeats > 0
         if axis is None:
-            text = f"{self.g}.reshape(-1, {repeats}).sum(axis=1)"
+            text = f"{self.g}.reshape({'-1' if counted else f'{x}.size'}, {repeats}).sum(axis=1)"
             return text if ndim == 1 else f"{text}.reshape({x}.shape)"
         axis %= ndim
         dims = [f"{x}.shape[{i}]" for i in range(ndim)]
         dims.insert(axis + 1, str(repeats))
-        if ndim == 1:
+        if ndim == 1 and counted:
             dims[0] = "-1"
         return f"{self.g}.reshape({', '.join(dims)}).sum(axis={axis + 1})"
 
@@ -703,16 +732,19 @@ def _values_read(text):
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in inert}
 
 
-def unbroadcast(text, target, from_shape):
+def unbroadcast(text, target, from_shape, like=None):
     """``text``, of shape ``from_shape``, summed over the axes NumPy broadcast to reach it
-    from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``)."""
+    from ``target`` (``g.sum(axis=0)``, ``g.sum(axis=1, keepdims=True)``, ``g.sum()``).  ``like``:
+    the source of the operand's shape as the code runs (``w.shape``), where one is known."""
     if target == from_shape:  # (nothing broadcast: most operands)
         return text
     lead = len(from_shape) - len(target)
     if lead < 0:  # a value written into fewer axes (v[0] = w of (1, 4), v[0] of (4,)): NumPy drops w's
         # leading axes, of length one; the part of the gradient that reaches them comes back reshaped
+        # (to w's shape as the code runs, or given its axes of one back: never the samples' sizes)
         inner = unbroadcast(text, target[-lead:], from_shape)
-        return f"{source.wrap(inner)}.reshape({target})"
+        return f"{source.wrap(inner)}.reshape({like})" if like else \
+            f"{source.wrap(inner)}[{', '.join(['None'] * -lead)}]"
     leading = tuple(range(lead))
     ones = tuple(i for i, d in enumerate(target) if d == 1 and from_shape[lead + i] != 1)
     if not leading and not ones:
@@ -783,6 +815,14 @@ def index_tuple(index):
     node = Slices().visit(node)
     text = source.to_source(ast.fix_missing_locations(node))
     return f"({text})" if isinstance(node, ast.Tuple) and not text.startswith("(") else text
+
+
+def summed_terms(sizes):
+    """The terms of the sum of ``sizes`` (sources of lengths, None for none): the ones read as the
+    code runs, then the constant ones added up (``x.shape[0] + 2``)."""
+    sizes = [size for size in sizes if size is not None]
+    number = sum(int(size) for size in sizes if size.isdigit())
+    return [size for size in sizes if not size.isdigit()] + ([str(number)] if number else [])
 
 
 def _display_length(text, axis):

@@ -597,7 +597,9 @@ class _Reverser(FlowReverser):
                 if (masked or self.sized.get(base.name if isinstance(base, ir.Var) else None)) and \
                         not self.sized.get(value.name):  # (a value selected alike has the part's length)
                     written = (None,) * len(written)  # of sizes the data says: a value's axis of 1 may broadcast
-                text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written))
+                np_name = self.staged.modules["np"]
+                like = f"{np_name}.shape({value.name})" if value.name in self.staged.lists else f"{value.name}.shape"
+                text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written), like)
             accumulate = value.name in self.adjoint
             self.adjoint[value.name] = self.adjoint_name(value.name)
             lines.append(ir.AdjointLine(self.adjoint[value.name], accumulate, text))

@@ -142,7 +142,7 @@ def _unrepeat(grad, x, repeats, axis):
     """The gradient of x in np.repeat(x, repeats, axis) for a whole number of repeats."""
     shape = np.shape(x)
     if axis is None or not shape:  # the flattened elements, each repeated (a number: as a vector)
-        return np.reshape(np.reshape(grad, (-1, repeats)).sum(axis=1), shape)
+        return np.reshape(np.reshape(grad, (np.size(x), repeats)).sum(axis=1), shape)  # (repeats may be 0)
     axis %= len(shape)
     return np.reshape(grad, shape[:axis + 1] + (repeats,) + shape[axis + 1:]).sum(axis=axis + 1)
 ''',

@@ -719,3 +719,150 @@ def test_meshgrid_of_integer_ranges_carries_no_gradient(tmp_path):
     g = backgen.backward(f, wrt=("x",))
     x = signed((3, 3), np.random.default_rng(9))
     np.testing.assert_allclose(g.backward(x, 3), numeric_grad(lambda v: f(v, 3), [x], 0, 1.0), rtol=RTOL, atol=ATOL)
+
+
+# --- generate() for named dimensions: the code holds at every size of them -------------
+
+def check_at_sizes(source, shapes, calls, wrt=None):
+    """Generate ``source`` once for the declared ``shapes`` (named dimensions, sampled at primes),
+    then check its backward on each tuple of arguments in ``calls``: arrays of other sizes of the
+    same pattern, against finite differences of the forward."""
+    text = backgen.generate(source, name="f", shapes=shapes, wrt=wrt)
+    namespace, forward_ns = {}, {"np": np}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    exec(source, forward_ns)
+    f, backward = forward_ns["f"], namespace["f_backward"]
+    names = list(inspect.signature(f).parameters)
+    wrt_names = names if wrt is None else list(wrt)
+    for args in calls:
+        dout = upstream(f(*args))
+        grads = backward(*args, dout)
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        assert len(grads) == len(wrt_names), text
+        for name, grad in zip(wrt_names, grads):
+            i = names.index(name)
+            where = f"d{name} at sizes {[np.shape(a) for a in args]}\n{text}"
+            assert np.shape(grad) == np.shape(args[i]), where
+            np.testing.assert_allclose(grad, numeric_grad(f, args, i, dout), rtol=RTOL, atol=ATOL, err_msg=where)
+    return text
+
+
+def _ramp(*shape):
+    """Distinct values of ``shape``, curved (np.diff of them is not constant)."""
+    return (np.arange(float(np.prod(shape))) ** 2 / 7.0 - 1.0).reshape(shape)
+
+
+@pytest.mark.parametrize("source, shapes, wrt, calls", [
+    ("def f(x, y):\n    return np.concatenate([x, y], axis=None)\n", {"x": "N", "y": "M, K"}, ["x"],
+     [(_ramp(3), _ramp(2, 3)), (_ramp(5), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.concatenate([y, x, [1.0, 2.0, 3.0], y], axis=None)\n", {"x": "N, D", "y": "M, K"}, None,
+     [(_ramp(3, 2), _ramp(2, 3)), (_ramp(2, 4), _ramp(4, 5))]),
+    ("def f(x, y):\n    return np.concatenate([x, [1.0, 2.0, 3.0], y])\n", {"x": "N", "y": "M"}, None,
+     [(_ramp(3), _ramp(4)), (_ramp(5), _ramp(2))]),
+    ("def f(x, y):\n    return np.hstack([x, [1.0, 2.0], y, 2.0])\n", {"x": "N", "y": "M"}, None,
+     [(_ramp(3), _ramp(4)), (_ramp(5), _ramp(2))]),
+    ("def f(x, y):\n    return np.vstack([x, [[1.0, 2.0, 3.0]] * 2, y])\n", {"x": "3", "y": "M, 3"}, None,
+     [(_ramp(3), _ramp(4, 3)), (_ramp(3), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.column_stack([x, [[1.0, 2.0], [3.0, 4.0]], y, x])\n", {"x": "2", "y": "2, M"}, None,
+     [(_ramp(2), _ramp(2, 4)), (_ramp(2), _ramp(2, 3))]),
+    ("def f(x, y):\n    return np.append([1.0, 2.0], y) * np.append(x, [[3.0], [4.0]], axis=1).sum(axis=1)[0]\n",
+     {"x": "2, N", "y": "M"}, None, [(_ramp(2, 3), _ramp(4)), (_ramp(2, 5), _ramp(2))]),
+], ids=["flat", "flat-with-a-constant", "constant-list", "hstack-constant", "vstack-constant", "column-stack-constant",
+        "append-constant"])
+def test_joins_hold_at_every_size_and_count_constant_lists(source, shapes, wrt, calls):
+    # concatenate(axis=None) sliced at the samples' sizes (dout[:7] for x of 3); a list of numbers
+    # written out was taken for one number (its shape (), one element), or read as x.shape (a list has none)
+    check_at_sizes(source, shapes, calls, wrt)
+
+
+@pytest.mark.parametrize("source, shapes, wrt, calls", [
+    ("def f(x, y):\n    return np.diff(x, append=y)\n", {"x": "N", "y": "2"}, ["y"],
+     [(_ramp(9), _ramp(2)), (_ramp(3), _ramp(2))]),
+    ("def f(x):\n    return np.diff(x, append=0.0)\n", {"x": "N"}, None, [(_ramp(3),), (_ramp(5),)]),
+    ("def f(x, p):\n    return np.diff(x, axis=0, prepend=p, append=0.5)\n", {"x": "N, D", "p": "M, D"}, None,
+     [(_ramp(3, 2), _ramp(2, 2)), (_ramp(5, 4), _ramp(3, 4))]),
+    ("def f(x, q):\n    return np.diff(x, n=2, prepend=x[:, :1], append=q)\n", {"x": "N, D", "q": "N, M"}, None,
+     [(_ramp(2, 3), _ramp(2, 4)), (_ramp(4, 5), _ramp(4, 2))]),
+    ("def f(x, p):\n    return np.diff(x, n=4, prepend=p)\n", {"x": "N", "p": ""}, None,
+     [(_ramp(6), 0.5), (_ramp(2), 0.5)]),  # 3 elements at the second size: none left, no gradient
+], ids=["append-array", "append-number", "prepend-and-append-along-0", "n2-prepend-and-append", "n4-prepend"])
+def test_diff_with_prepend_or_append_holds_at_every_size(source, shapes, wrt, calls):
+    # the parts of the joined gradient were sliced at the samples' sizes (djoined[7:9] for x of 9)
+    check_at_sizes(source, shapes, calls, wrt)
+
+
+@pytest.mark.parametrize("expr", [
+    "np.take(x, [0, -1])",
+    "np.take(x, np.array([[-2, 1], [-12, 0]])) * 2.0",
+    "np.take_along_axis(x, np.array([2, 2, 0, -1]), axis=None)",
+])
+def test_take_of_the_flattened_array_wraps_negative_indices(tmp_path, expr):
+    # np.unravel_index was given the negative indices: ValueError 'index -1 is out of bounds'
+    check(forward(tmp_path, "x", expr), signed((3, 4), np.random.default_rng(11)))
+    check_at_sizes(f"def f(x):\n    return {expr}\n", {"x": "N, D"}, [(_ramp(3, 4),), (_ramp(5, 4),)])
+
+
+def test_take_of_the_flattened_array_by_computed_indices_wraps_negative_ones():
+    source = "def f(x, i):\n    return np.take(x, i) * x[0, 0]\n"
+    check_at_sizes(source, {"x": "N, D", "i": "int 2"}, [(_ramp(3, 4), np.array([-1, 2])),
+                                                         (_ramp(5, 2), np.array([3, -10]))], wrt=["x"])
+
+
+@pytest.mark.parametrize("expr, count", [
+    ("np.repeat(x, 0).sum() + np.sum(x)", None),
+    ("np.sum(np.repeat(x, n) ** 2) + np.sum(x)", 0),
+    ("np.sum(np.repeat(x, n) ** 2) + np.sum(x)", 2),
+    ("np.sum(x.repeat(n, axis=0) ** 2) + np.sum(x)", 0),
+])
+def test_repeat_none_times_gives_x_no_gradient_of_its_own(tmp_path, expr, count):
+    # the gradient of the copies was reshaped to (-1, 0): 'cannot reshape array of size 0 into shape (0)'
+    params = "x" if count is None else "x, n"
+    f = forward(tmp_path, params, expr)
+    rng = np.random.default_rng(12)
+    for shape in [(4,), (2, 3)]:
+        check(f, *([signed(shape, rng)] + ([] if count is None else [count])), wrt=("x",))
+    shapes = {"x": "N"} if count is None else {"x": "N", "n": int}
+    more = () if count is None else (count,)
+    check_at_sizes(f"def f({params}):\n    return {expr}\n", shapes, [(_ramp(3), *more), (_ramp(5), *more)], wrt=["x"])
+    if count is not None:  # shape-generic code: the count read as the code runs
+        text = backgen.generate(f"import numpy as np\ndef f(x, n: int):\n    return {expr}\n")
+        namespace = {}
+        exec(text, namespace)
+        for x in (_ramp(4), _ramp(2, 3)):
+            np.testing.assert_allclose(namespace["f_backward"](x, count), numeric_grad(lambda v: f(v, count), [x], 0, 1.0),
+                                       rtol=RTOL, atol=ATOL, err_msg=text)
+
+
+@pytest.mark.parametrize("source, shapes, calls", [
+    ("def f(x, w):\n    v = x * 1.0\n    v[0] = w\n    return v * x\n", {"x": "N, D", "w": "1, D"},
+     [(_ramp(2, 3), _ramp(1, 3)), (_ramp(4, 5), _ramp(1, 5))]),
+    ("def f(x, w):\n    v = x * 1.0\n    v[1] = np.tanh(w) * 2.0\n    return v * x\n", {"x": "N, D, K", "w": "1, D, 1"},
+     [(_ramp(2, 3, 4), _ramp(1, 3, 1)), (_ramp(3, 5, 2), _ramp(1, 5, 1))]),
+], ids=["row", "computed-block"])
+def test_a_value_written_into_fewer_axes_gets_its_gradient_in_its_shape_at_every_size(source, shapes, calls):
+    # the gradient was reshaped to the samples' shape of w: reshape((1, 11)) for w of (1, 3)
+    check_at_sizes(source, shapes, calls)
+
+
+@pytest.mark.parametrize("source, shapes, calls", [
+    ("def f(x):\n    p = np.split(x, [1, 3], axis=1)\n    return p[0] * p[2].sum()\n", {"x": "N, D"},
+     [(_ramp(2, 5),), (_ramp(3, 4),)]),
+    ("def f(x):\n    p = np.array_split(x, 3)\n    return p[1].sum() * p[2] + p[0].sum()\n", {"x": "N"},
+     [(_ramp(7),), (_ramp(5),)]),
+    ("def f(x):\n    a, b = np.vsplit(x, [1])\n    return a.sum() * b\n", {"x": "N, D"}, [(_ramp(3, 2),), (_ramp(4, 5),)]),
+    ("def f(x, y):\n    return np.stack([x, y], axis=-1) ** 2\n", {"x": "N, D", "y": "N, D"},
+     [(_ramp(2, 3), _ramp(2, 3)), (_ramp(4, 5), _ramp(4, 5))]),
+    ("def f(x):\n    return np.pad(x, ((1, 2), (0, 1))) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.pad(x, ((2, 1), (1, 3)), mode='wrap') ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.tile(x, (2, 1)) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.repeat(x, 3) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.take(x, [0, -1], axis=1) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x):\n    return np.roll(x, 2) ** 2\n", {"x": "N, D"}, [(_ramp(2, 3),), (_ramp(4, 5),)]),
+    ("def f(x, y):\n    return np.append(x, y, axis=0) ** 2\n", {"x": "N, D", "y": "M, D"},
+     [(_ramp(2, 3), _ramp(4, 3)), (_ramp(4, 5), _ramp(1, 5))]),
+    ("def f(x, y):\n    return np.concatenate([x, y, x], axis=1) ** 2\n", {"x": "N, D", "y": "N, M"},
+     [(_ramp(2, 3), _ramp(2, 4)), (_ramp(4, 5), _ramp(4, 2))]),
+], ids=["split", "array-split", "vsplit", "stack", "pad", "pad-wrap", "tile", "repeat", "take", "roll", "append",
+        "concatenate"])
+def test_shape_operations_hold_at_every_size_of_their_dimensions(source, shapes, calls):
+    check_at_sizes(source, shapes, calls)

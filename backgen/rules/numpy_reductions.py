@@ -5,7 +5,7 @@ Gradients are functions of a ``GradContext``: the upstream gradient gets its
 reduced axes back (``g[:, None]``) and is spread over them.
 """
 
-from ..context import _index_at
+from ..context import _index_at, summed_terms
 from .base import Rule
 
 # NumPy's parameters in its order, so that each argument written by position binds as NumPy binds it
@@ -256,39 +256,50 @@ def _padded(c):
 def _diff_part(which):
     """np.diff(a, prepend=p, append=q) is np.diff of p, a and q joined along the axis (p and q of a's
     shape but one along it where numbers): the gradient of that joined array, undone as ``_diff``
-    undoes the differences, gives each of p, a and q its part (summed to a number where one is)."""
+    undoes the differences, gives each of p, a and q its part (summed to a number where one is).
+    The parts' bounds are the operands' lengths read as the code runs (``djoined[x.shape[0]:]``)."""
     def grad(c):
         if c.shape_free:
             c.unsupported("np.diff with prepend or append is differentiated where the shapes are given")
         n, ndim = c.param("n", 1), c.ndim("a")
+        zeros = f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
         if n == 0:  # np.diff(a, n=0, ...) is a itself: prepend and append are left out
-            return c.g if which == "a" else f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
+            return c.g if which == "a" else zeros
         if ndim == 0:
             c.unsupported("np.diff of a number")
         axis = c.param("axis", -1) % ndim
-        lengths = [_length_along(c, name, axis) for name in ("prepend", "a", "append")]
-        if sum(lengths) < n:  # n differences of fewer than n elements leave none: no gradient
-            return f"{c.np}.zeros({c.np}.shape({getattr(c, which)}))"
+        names = ("prepend", "a", "append")
+        atoms = [c.op.args[c._names.index(name)] for name in names]
+        lengths = [None if getattr(c, name) == "None" else c.length(atom, axis) for name, atom in zip(names, atoms)]
+        # the fewest elements the three may join to: a size read as the code runs is not 1 where the
+        # samples' is not (a named dimension), so it is at least 2
+        least = sum(0 if t is None else int(t) if t.isdigit() else min(c.shape(atom)[axis], 2)
+                    for t, atom in zip(lengths, atoms))
+        if least < n and all(t is None or t.isdigit() for t in lengths):  # n differences of fewer than n
+            return zeros  # elements leave none: no gradient
         text = c.g
         for _ in range(n):
             text = f"{c.np}.diff({text}, axis={axis}, prepend=0, append=0)"
         joined = c.setup("djoined", f"-{text}" if n % 2 else text)
-        start = {"prepend": 0, "a": lengths[0], "append": lengths[0] + lengths[1]}[which]
-        end = start + lengths[("prepend", "a", "append").index(which)]
+        mine = names.index(which)
+        start = " + ".join(summed_terms(lengths[:mine]))
         if which != "a" and c.ndim(which) == 0:  # a number, spread along the other axes: its one place, summed
-            part = f"{joined}[{', '.join([':'] * axis + [str(start)])}]"
-            return part if ndim == 1 else f"{part}.sum()"
-        return f"{joined}[{', '.join([':'] * axis + [f'{start}:{end}'])}]"
+            part = f"{joined}[{_index_at(axis, '-1' if which == 'append' else '0')}]"
+            part = part if ndim == 1 else f"{part}.sum()"
+        else:
+            after = [t for t in lengths[mine + 1:] if t is not None]
+            if not after:
+                stop = ""
+            elif len(after) == 1 and after[0].isdigit() and after[0] != "0":  # a number, or a constant,
+                stop = f"-{after[0]}"  # after it: counted from the end
+            else:
+                stop = " + ".join(summed_terms(lengths[:mine]) + [lengths[mine]])
+            part = f"{joined}[{_index_at(axis, f'{start}:{stop}')}]"
+        if least >= n:
+            return part
+        total = " + ".join(summed_terms(lengths))
+        return f"({part} if {total} >= {n} else {zeros})"  # fewer than n elements at some sizes: none left
     return grad
-
-
-def _length_along(c, name, axis):
-    """How many elements ``name`` (a, prepend or append) puts along the axis of np.diff: none where
-    the call has no such operand, one where it is a number."""
-    if getattr(c, name) == "None":
-        return 0
-    shape = c.shape(name)
-    return shape[axis] if len(shape) else 1
 
 
 def _trace(c):

@@ -9,7 +9,7 @@ import ast
 
 import numpy as np
 
-from ..context import _index_at
+from ..context import _index_at, summed_terms
 from .base import Rule, Scatter
 
 
@@ -187,16 +187,30 @@ def _take(c):
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
     if axis is None:
-        index = indices if c.ndim("a") == 1 else f"{c.np}.unravel_index({indices}, {c.a}.shape)"
+        index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
         index = _index_at(axis % c.ndim("a"), indices)
     return Scatter(index, repeats=True)
 
 
+def _unraveled(c, indices, array):
+    """The places in ``array`` of the flat ``indices``: np.unravel_index, the negative ones (counted
+    from the end, as np.take reads them) wrapped first (np.mod); indices written out that are none
+    negative are taken as they are."""
+    try:
+        written = np.asarray(ast.literal_eval(indices))
+        wrapped = written.dtype.kind in "iu" and (written >= 0).all()
+    except (ValueError, SyntaxError, TypeError):
+        wrapped = False
+    if not wrapped:
+        indices = f"{c.np}.mod({indices}, {array}.size)"
+    return f"{c.np}.unravel_index({indices}, {array}.shape)"
+
+
 def _take_along_axis(c):
     np_, indices, axis = c.np, c.param_source("indices"), c.param("axis")
     if axis is None:
-        return Scatter(f"{np_}.unravel_index({indices}, {c.arr}.shape)", repeats=True)
+        return Scatter(_unraveled(c, indices, c.arr), repeats=True)
     grid = f"{np_}.indices({c.out}.shape, sparse=True)"
     if c.shape_free and axis < 0:  # (the rank known as the code runs: the axis counted from the start then)
         at = f"{axis} % {c.arr}.ndim"
@@ -240,11 +254,9 @@ def _column_stack(c):
     """1-D inputs are columns, 2-D ones blocks of columns."""
     if c.shape_free:
         return _stacked_part(c, "column_stack")
-    widths = ["1" if c.ndim(o) == 1 else f"{o}.shape[1]" for o in c.inputs]
-    before = [w for w in widths[:c.position] if w != "1"]
-    ones = sum(w == "1" for w in widths[:c.position])
-    start = " + ".join(before + ([str(ones)] if ones else [])) or "0"
-    if widths[c.position] == "1":
+    widths = ["1" if c.ndim(a) == 1 else c.length(a, 1) for a in c.op.args]  # (read as the code runs)
+    start = " + ".join(summed_terms(widths[:c.position])) or "0"
+    if c.ndim(c.current) == 1:
         return f"{c.g}[:, {start}]"
     last = c.position == len(c.inputs) - 1
     stop = "" if last else " + ".join(([start] if start != "0" else []) + [widths[c.position]])
@@ -255,9 +267,7 @@ def _append(position):
     """np.append: a join of the two (flattened first when there is no axis)."""
     def grad(c):
         axis = c.param("axis")
-        first = f"{c.arr}.size" if axis is None else f"{c.arr}.shape[{axis}]"
-        if c.ndim("arr") == 0 and axis is None:
-            first = "1"
+        first = c.length(c.op.args[0], axis)  # (read as the code runs)
         part = f":{first}" if position == 0 else f"{first}:"
         if axis is None:
             mine = c.arr if position == 0 else c.values
