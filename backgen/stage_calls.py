@@ -147,8 +147,8 @@ class CallStager:
             helper = read_helper(self.forward, function)
         except BackgenError:
             raise
-        changed = _list_changed(helper.func)
-        if changed is not None:
+        changed = None if self.numpy else _list_changed(helper.func)  # (NumPy code: written into the
+        if changed is not None:  # caller, as a write into a parameter's array is)
             param, method = changed
             raise self.error(f"{function}() changes the list passed as its parameter {param!r} ({param}.{method}(...)), "
                              "which backgen does not follow across calls: return what it adds and add it where "
