@@ -295,6 +295,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return tuple(p for p in params if (p not in specs or specs[p].kind == "float") and p not in self.config)
         if isinstance(wrt, str):
             wrt = tuple(w.strip() for w in wrt.split(",") if w.strip())
+        if not isinstance(wrt, (list, tuple, set, frozenset, dict)):
+            raise self.error(f"wrt must be a parameter's name or a list of them, like wrt=('x', 'w'), not "
+                             f"{type(wrt).__name__} {wrt!r}", self.func)
         wrt = tuple(wrt)
         for name in wrt:
             if name not in params:

@@ -745,3 +745,20 @@ def test_code_is_kept_per_value_of_a_number_made_an_integer():
     r = np.random.default_rng(9)
     for s in (2.5, 1.5, 2.5):
         assert backgen.gradcheck(f, r.standard_normal(6), r.standard_normal((2, 1)), s) < 1e-6
+
+
+def _summed(x):
+    return np.sum(x * 2.0)
+
+
+SUMMED = "import numpy as np\n\ndef f(x):\n    return np.sum(x * 2.0)\n"
+
+
+@pytest.mark.parametrize("wrt", [3, 2.5, b"x"])
+def test_wrt_that_is_not_names_is_a_backgen_error(wrt):
+    # (an int was an 'internal error': 'int' object is not iterable)
+    message = rf"wrt must be a parameter's name or a list of them, like wrt=\('x', 'w'\), not {type(wrt).__name__}"
+    with pytest.raises(BackgenError, match=message):
+        backgen.generate(SUMMED, wrt=wrt)
+    with pytest.raises(BackgenError, match=message):
+        backgen.backward(_summed, wrt=wrt)
