@@ -12,6 +12,7 @@ permissions of the user's umask, an existing one keeps its own.
 """
 
 import argparse
+import ast
 import itertools
 import os
 import secrets
@@ -24,6 +25,7 @@ from .cache import backward_name
 from .layer import layer_module
 from .parse import decode_source, function_names, method_names, parse_module
 from .reverse import recomputing
+from .shapes import spec as shape_spec
 
 
 def build_parser():
@@ -101,24 +103,22 @@ def run(args):
                                f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
     left_out = () if args.function else written_backwards(defined)
     names = args.function or [name for name in defined if name not in dict(left_out)]
-    shapes = {}
-    for item in args.shape:
-        key, sep, dims = item.partition("=")
-        if not sep or not key.strip():
-            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
-        shapes[key.strip()] = dims
+    shapes = shape_options(args.shape, path)
+    _check_shape_names(text, path, names, shapes)
     results = []
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
     errors = []
     for name in names:  # every function's problem is reported, not only the first
         own = _own_wrt(text, path, name, wrt) if wrt and len(names) > 1 else wrt
+        params = _params(text, path, name)
+        own_shapes = {key: dims for key, dims in shapes.items() if params is None or key in params}
         try:
             if args.stage == "staged":
-                results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
+                results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=own_shapes))
             else:
                 with recomputing(getattr(args, "recompute", False)):
-                    results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
-                                                        user_cache=not args.layer))
+                    results.append(api.backward_program(text, wrt=own, name=name, filename=path,
+                                                        shapes=own_shapes, user_cache=not args.layer))
         except BackgenError as exc:
             errors.append(exc)
     if len(errors) == 1:
@@ -167,6 +167,49 @@ class SeveralErrors(BackgenError):
 
     def __str__(self):
         return "\n".join(str(e) for e in self.errors)
+
+
+def shape_options(items, path):
+    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape."""
+    shapes = {}
+    for item in items:
+        key, sep, dims = item.partition("=")
+        if not sep or not key.strip():
+            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
+        try:
+            shape_spec(dims)
+        except ValueError as exc:
+            raise BackgenError(f"--shape {item!r}: {exc}", path) from None
+        shapes[key.strip()] = dims
+    return shapes
+
+
+def _params(text, path, name):
+    """The parameters of the function ``name`` the file defines (None where it defines none of that name)."""
+    funcs = [n for n in parse_module(text, path).body
+             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    if not funcs:
+        return None
+    args = funcs[-1].args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _check_shape_names(text, path, names, shapes):
+    """Every name --shape gives a shape to is a parameter of a function differentiated (with several
+    functions, each takes the shapes of its own parameters)."""
+    params = {name: _params(text, path, name) for name in names}
+    if None in params.values():  # (a function the file does not define by def: reported where it is read)
+        return
+    unknown = [key for key in shapes if not any(key in own for own in params.values())]
+    if unknown:
+        which = "is not a parameter" if len(unknown) == 1 else "are not parameters"
+        if len(params) == 1:
+            (name, own), = params.items()
+            where = f"of {name}() (parameters: {', '.join(own) or 'none'})"
+        else:
+            where = "of any function differentiated (" + "; ".join(
+                f"{name}(): {', '.join(own) or 'none'}" for name, own in params.items()) + ")"
+        raise BackgenError(f"--shape names {', '.join(map(repr, unknown))}, which {which} {where}", path)
 
 
 def _own_wrt(text, path, name, wrt):

@@ -111,13 +111,13 @@ def _check_output(path, source):
     check(path, source)
 
 
-def _shapes(args):
-    shapes = {}
-    for item in args.shape:
-        key, sep, dims = item.partition("=")
-        if not sep or not key.strip():
-            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", args.file)
-        shapes[key.strip()] = dims
+def _shapes(args, text=None, name=None):
+    """The ``--shape`` options; with ``text`` and ``name``, checked to name parameters of that function."""
+    from .cli import _check_shape_names, shape_options  # noqa: PLC0415
+
+    shapes = shape_options(args.shape, args.file)
+    if text is not None:
+        _check_shape_names(text, args.file, [name], shapes)
     return shapes
 
 
@@ -160,7 +160,7 @@ def inputs_for(text, path, name, args):
     from .parse import read  # noqa: PLC0415
     from .program import declared_shapes  # noqa: PLC0415
 
-    shapes = _shapes(args)
+    shapes = _shapes(args, text, name)
     forward = read(text, name=name, filename=path)
     specs = declared_shapes(forward, shapes)
     params = [a.arg for a in forward.func.args.args]
@@ -240,8 +240,8 @@ def _check(args):
                                + (f"; it defines {', '.join(defined)}" if defined else ""), path)
     forward, backward = namespace[args.forward], namespace[args.backward]
     text = _read(path)
+    shapes = _shapes(args, text, args.forward) or None
     values, random = inputs_for(text, path, args.forward, args) if args.at else ({}, True)
-    shapes = _shapes(args) or None
     tol = args.tol if args.tol is not None else TOLERANCE
     if random:
         result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol)

@@ -403,3 +403,33 @@ def test_a_file_s_methods_are_named_with_the_way_to_differentiate_them(tmp_path,
     assert main([str(only)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{only}:1:1: no top-level function to differentiate, only methods (Net.loss)")
+
+
+NUMPY_FORWARD = "import numpy as np\n\n\ndef f(x):\n    return np.sum(x)\n"
+
+
+@pytest.fixture
+def numpy_file(tmp_path):
+    path = tmp_path / "np1.py"
+    path.write_text(NUMPY_FORWARD)
+    return path
+
+
+@pytest.mark.parametrize("shape, message", [
+    ("x=-1,2", "--shape 'x=-1,2': cannot read a shape from '-1,2': the dimension -1 is negative"),
+    ("x=2**3", "--shape 'x=2**3': cannot read a shape from '2**3': the dimension '2**3' is not a size"),
+    ("y=N", "--shape names 'y', which is not a parameter of f() (parameters: x)"),
+])
+def test_a_shape_that_cannot_be_used_is_one_line(numpy_file, capsys, shape, message):
+    # (a negative size was an 'internal error'; a name of no parameter was ignored)
+    assert main([str(numpy_file), "--shape", shape]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{numpy_file}: {message}")
+
+
+def test_shapes_go_to_the_functions_with_those_parameters(forward_file, capsys):
+    assert main([str(forward_file), "--shape", "z=float"]) == 0  # circuit(x, y, z) only
+    assert "def neuron_backward(w, x, dout=1.0):" in capsys.readouterr().out
+    assert main([str(forward_file), "--shape", "q=3"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of any "
+                                               "function differentiated (circuit(): x, y, z; neuron(): w, x)")
+
