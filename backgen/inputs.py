@@ -2,7 +2,7 @@
 
 Contract:
 
-* ``parse_at(items) -> {name: value}`` reads ``--at x=-2,y=5,z=-4`` (several
+* ``parse_at(items, filename=FILE) -> {name: value}`` reads ``--at x=-2,y=5,z=-4`` (several
   ``--at`` add up; a list such as ``w=[2,-3,-3]`` is an array);
 * ``coerce(values, specs)`` turns numbers into the kinds the parameters
   declare (floats, unless declared ``int``; lists into arrays);
@@ -54,20 +54,21 @@ def split_top(text, sep=","):
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse_at(items, where="--at"):
-    """``{name: value}`` from ``["x=-2,y=5", "w=[2,-3,-3]"]``; values are Python literals."""
+def parse_at(items, where="--at", filename="<string>"):
+    """``{name: value}`` from ``["x=-2,y=5", "w=[2,-3,-3]"]``; values are Python literals (a BackgenError
+    about ``filename``, the file the command reads, where one is not)."""
     values = {}
     for item in items or ():
         for part in split_top(item):
             name, sep, text = part.partition("=")
             name = name.strip()
             if not sep or not name.isidentifier():
-                raise BackgenError(f"{where} {part!r}: write NAME=VALUE, like x=-2,y=5 or w=[2,-3,-3]")
+                raise BackgenError(f"{where} {part!r}: write NAME=VALUE, like x=-2,y=5 or w=[2,-3,-3]", filename)
             try:
                 value = ast.literal_eval(text.strip())
-            except (ValueError, SyntaxError):
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 raise BackgenError(f"{where} {part!r}: {text.strip()!r} is not a number or a list of "
-                                   "numbers") from None
+                                   "numbers", filename) from None
             values[name] = value
     return values
 

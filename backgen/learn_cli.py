@@ -164,7 +164,7 @@ def inputs_for(text, path, name, args):
     forward = read(text, name=name, filename=path)
     specs = declared_shapes(forward, shapes)
     params = [a.arg for a in forward.func.args.args]
-    given = coerce(parse_at(args.at), specs)
+    given = coerce(parse_at(args.at, filename=path), specs)
     unknown = [k for k in given if k not in params]
     if unknown:
         raise BackgenError(f"--at names {', '.join(unknown)}, which {name}() does not take "

@@ -433,3 +433,12 @@ def test_shapes_go_to_the_functions_with_those_parameters(forward_file, capsys):
     assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of any "
                                                "function differentiated (circuit(): x, y, z; neuron(): w, x)")
 
+
+@pytest.mark.parametrize("command", ["explain", "html", "graph"])
+def test_a_bad_at_value_names_the_file(forward_file, capsys, command):
+    # (named '<string>')
+    assert main([command, str(forward_file), "-f", "circuit", "--at", "x=abc"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --at 'x=abc': 'abc' is not a number")
+    assert main([command, str(forward_file), "-f", "circuit", "--at", "x=1,y=2,z=3", "--shape", "q=N"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of "
+                                               "circuit() (parameters: x, y, z)")
