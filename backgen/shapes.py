@@ -7,7 +7,8 @@ Contract:
   integer or boolean scalar), ``"int N"`` (an integer array).  It returns a
   ``Spec`` or None for "not declared"; a shape it cannot read (a negative
   size, ``2**3``, None) raises ValueError or TypeError saying why.
-* ``examples(staged, specs)`` makes sample inputs of the declared shapes.
+* ``examples(staged, specs)`` makes sample inputs of the declared shapes (a
+  BackgenError where they do not fit in memory).
   Named dimensions get distinct primes, so they never look like 1 and never
   equal one another; an integer parameter named like a dimension gets its size.
 * ``infer(staged, args)`` propagates shapes line by line through the staged
@@ -163,13 +164,25 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
             args.append(0.5)
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
-            if s.kind == "int":
-                args.append(np.zeros(shape, dtype=int))
-            elif s.kind == "bool":
-                args.append(np.ones(shape, dtype=bool))
-            else:
-                args.append(rng.uniform(0.5, 1.5, size=shape))
+            try:
+                if s.kind == "int":
+                    args.append(np.zeros(shape, dtype=int))
+                elif s.kind == "bool":
+                    args.append(np.ones(shape, dtype=bool))
+                else:
+                    args.append(rng.uniform(0.5, 1.5, size=shape))
+            except MemoryError:
+                raise _too_large(staged, name, shape, 1 if s.kind == "bool" else 8) from None
     return tuple(args)
+
+
+def _too_large(staged, name, shape, itemsize):
+    """The error for a sample array of the sizes declared that does not fit in memory."""
+    size = math.prod(shape) * itemsize / 2 ** 30
+    message = (f"the sample array of {name}, of shape {shape} ({size:.3g} GiB), does not fit in memory: backgen "
+               "runs the forward on arrays of the sizes given; give smaller sizes, or names (N, D), for which the "
+               "code holds at every size")
+    return error_at_def(staged, message) if hasattr(staged, "filename") else BackgenError(message)
 
 
 class SampleSettings(dict):

@@ -442,3 +442,11 @@ def test_a_bad_at_value_names_the_file(forward_file, capsys, command):
     assert main([command, str(forward_file), "-f", "circuit", "--at", "x=1,y=2,z=3", "--shape", "q=N"]) == 1
     assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of "
                                                "circuit() (parameters: x, y, z)")
+
+
+def test_sizes_too_large_for_memory_are_not_called_nesting(numpy_file, capsys):
+    # (the MemoryError of making the sample arrays was reported as the function nested too deeply)
+    assert main([str(numpy_file), "--shape", "x=1000000000,1000000000"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{numpy_file}:4:1: the sample array of x, of shape (1000000000, "
+                                               "1000000000) (7.45e+09 GiB), does not fit in memory: backgen runs the "
+                                               "forward on arrays of the sizes given; give smaller sizes")

@@ -376,3 +376,24 @@ def test_sample_runs_that_outgrow_the_memory_they_may_take_are_refused(monkeypat
     assert resource.getrlimit(resource.RLIMIT_AS) == before
     assert "def f_backward(X" in backgen.generate('import numpy as np\n\ndef f(X: "200"):\n'
                                                    '    h = np.outer(X, X)\n    return np.sum(h)\n')
+
+
+def test_memory_running_out_is_not_called_nesting(monkeypatch):
+    # a MemoryError from Python's parser is the nesting's; one from anywhere else is memory running out
+    # (was reported as the function nested too deeply)
+    from backgen import program
+
+    def greedy(*args, **kwargs):
+        raise MemoryError("Unable to allocate 74.5 GiB")
+
+    monkeypatch.setattr(program, "reverse", greedy)
+    with pytest.raises(BackgenError, match=r"backgen ran out of memory \(Unable to allocate 74.5 GiB\): if you "
+                                           r"gave sizes \(--shape x=100,100, shapes=\), give smaller ones") as info:
+        backgen.generate("def f(x):\n    return x * 2\n")
+    assert info.value.lineno == 1 and "nested" not in str(info.value)
+    with pytest.raises(BackgenError, match="the sample array of x, of shape \\(1000000000, 1000000000\\)"):
+        backgen.generate("import numpy as np\n\ndef f(x):\n    return np.sum(x)\n",
+                         shapes={"x": (10 ** 9, 10 ** 9)})
+    monkeypatch.undo()
+    with pytest.raises(BackgenError, match="the function is nested too deeply"):
+        backgen.generate("def f(x):\n    return " + " ** ".join(["x"] * 3000) + "\n")
