@@ -237,6 +237,9 @@ def _check_output(path, source):
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise BackgenError("cannot write the output: it is a directory (name a file in it)", path)
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise BackgenError(f"cannot write the output: {os.path.dirname(path) or directory} is not a directory",
+                           path)
     if not os.path.isdir(directory):
         raise BackgenError(f"cannot write the output: the directory {os.path.dirname(path) or directory} "
                            "does not exist", path)

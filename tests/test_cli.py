@@ -450,3 +450,10 @@ def test_sizes_too_large_for_memory_are_not_called_nesting(numpy_file, capsys):
     assert_one_line_error(capsys.readouterr(), f"{numpy_file}:4:1: the sample array of x, of shape (1000000000, "
                                                "1000000000) (7.45e+09 GiB), does not fit in memory: backgen runs the "
                                                "forward on arrays of the sizes given; give smaller sizes")
+
+
+def test_output_inside_a_file_is_not_a_missing_directory(forward_file, capsys):
+    # (said "the directory model.py does not exist")
+    target = f"{forward_file}/out.py"
+    assert main([str(forward_file), "-o", target]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{target}: cannot write the output: {forward_file} is not a directory")
