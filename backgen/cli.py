@@ -8,11 +8,13 @@ to show what the backward is built from.  ``backgen check|explain|graph|html
 FILE.py ...`` are the learning view's subcommands (``learn_cli``).  Errors are one line on stderr,
 ``FILE:LINE:COL: message``, with exit status 1; no output file is left
 behind on error.  ``-o -`` writes to stdout; a new output file gets the
-permissions of the user's umask, an existing one keeps its own.
+permissions of the user's umask, an existing one keeps its own.  A write
+that fails (standard output closed, a full disk) is such an error too.
 """
 
 import argparse
 import ast
+import io
 import itertools
 import os
 import secrets
@@ -72,7 +74,7 @@ def main(argv=None):
         if args.output:
             _write_atomically(args.output, text)
         else:
-            sys.stdout.write(text)
+            write_stdout(text, args.file)
     except BackgenError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -246,6 +248,23 @@ def _check_output(path, source):
     if os.path.exists(path) and os.path.exists(source) and os.path.samefile(path, source):
         raise BackgenError("refusing to overwrite the input file with its backward: choose another -o",
                            source)
+
+
+def write_stdout(text, source):
+    """Write ``text`` to standard output; a BackgenError about ``source`` where it cannot be written
+    (closed, a full disk, a pipe closed)."""
+    stream = sys.stdout
+    if stream is None:
+        raise BackgenError("cannot write the output: standard output is closed", source)
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError) as exc:
+        try:  # what the buffer still holds would fail again as Python exits: it goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+        raise BackgenError(f"cannot write the output: {getattr(exc, 'strerror', None) or exc}", source) from None
 
 
 def _write_atomically(path, text):

@@ -90,7 +90,7 @@ def main(command, argv):
                 with open(output, "w", encoding="utf-8") as handle:
                     handle.write(text)
         else:
-            sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+            _write_stdout(text if isinstance(text, str) else text.decode("utf-8"), args.file)
     except BackgenError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -109,6 +109,12 @@ def _check_output(path, source):
     from .cli import _check_output as check  # noqa: PLC0415
 
     check(path, source)
+
+
+def _write_stdout(text, source):
+    from .cli import write_stdout  # noqa: PLC0415
+
+    write_stdout(text, source)
 
 
 def _shapes(args, text=None, name=None):
@@ -247,5 +253,5 @@ def _check(args):
         result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol)
     else:
         result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol, **values)
-    sys.stdout.write(str(result))
+    _write_stdout(str(result), path)
     return 0 if result.passed else 1

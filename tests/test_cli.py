@@ -1,5 +1,7 @@
 """The command line, called in-process as ``main(argv)``."""
 
+import errno
+import io
 import os
 import stat
 import subprocess
@@ -457,3 +459,23 @@ def test_output_inside_a_file_is_not_a_missing_directory(forward_file, capsys):
     target = f"{forward_file}/out.py"
     assert main([str(forward_file), "-o", target]) == 1
     assert_one_line_error(capsys.readouterr(), f"{target}: cannot write the output: {forward_file} is not a directory")
+
+
+def test_standard_output_that_cannot_be_written_is_one_line(forward_file, capsys, monkeypatch):
+    # (a closed standard output was an "internal error ... 'NoneType' object has no attribute 'write'")
+    result = subprocess.run([sys.executable, "-m", "backgen", str(forward_file)], capture_output=False,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr == f"{forward_file}: cannot write the output: standard output is closed\n"
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert main([str(forward_file)]) == 1
+    assert main(["explain", str(forward_file), "-f", "circuit", "--at", "x=1,y=2,z=3"]) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err == f"{forward_file}: cannot write the output: No space left on device\n" * 2
+
