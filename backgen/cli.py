@@ -8,8 +8,10 @@ to show what the backward is built from.  ``backgen check|explain|graph|html
 FILE.py ...`` are the learning view's subcommands (``learn_cli``).  Errors are one line on stderr,
 ``FILE:LINE:COL: message``, with exit status 1; no output file is left
 behind on error.  ``-o -`` writes to stdout; a new output file gets the
-permissions of the user's umask, an existing one keeps its own.  A write
-that fails (standard output closed, a full disk) is such an error too.
+permissions of the user's umask, an existing one keeps its own and is
+replaced in one step; ``-o`` writes through a symbolic link to the file it
+names, and into a FIFO or a device as it is.  A write that fails (standard
+output closed, a full disk) is such an error too.
 """
 
 import argparse
@@ -72,7 +74,7 @@ def main(argv=None):
             _check_output(args.output, args.file)
         text = api.deep(lambda: run(args), args.file)
         if args.output:
-            _write_atomically(args.output, text)
+            write_output(args.output, text)
         else:
             write_stdout(text, args.file)
     except BackgenError as exc:
@@ -267,12 +269,35 @@ def write_stdout(text, source):
         raise BackgenError(f"cannot write the output: {getattr(exc, 'strerror', None) or exc}", source) from None
 
 
-def _write_atomically(path, text):
+def write_output(path, text):
+    """Write ``text`` to ``path`` as a shell's ``>`` would, but a regular file atomically: through a
+    symbolic link to the file it names (the link kept); into a FIFO or a device as it is; otherwise
+    ``_write_atomically``.  A write that fails is a BackgenError, the file left as it was."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:  # (a new file, or a link to one)
+        mode = None
+    except OSError as exc:  # (a loop of links)
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+    if mode is None or stat.S_ISREG(mode):
+        _write_atomically(target, text, shown=path)
+        return
+    try:
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+
+
+def _write_atomically(path, text, shown=None):
     """Write ``text`` to a new file beside ``path``, then move it over ``path`` in one step.
 
     The new file is created as any program creates one (mode 0o666 less the
-    umask); replacing an existing file keeps that file's permissions.
+    umask); replacing an existing file keeps that file's permissions.  Errors
+    name ``shown`` (the path as the user wrote it), else ``path``.
     """
+    shown = shown or path
     directory = os.path.dirname(os.path.abspath(path))
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -287,7 +312,7 @@ def _write_atomically(path, text):
             except FileExistsError:
                 continue
     except OSError as exc:
-        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", shown) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -297,5 +322,5 @@ def _write_atomically(path, text):
     except BaseException as exc:
         os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+            raise BackgenError(f"cannot write the output: {exc.strerror or exc}", shown) from None
         raise

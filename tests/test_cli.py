@@ -461,6 +461,56 @@ def test_output_inside_a_file_is_not_a_missing_directory(forward_file, capsys):
     assert_one_line_error(capsys.readouterr(), f"{target}: cannot write the output: {forward_file} is not a directory")
 
 
+def test_output_through_a_symbolic_link_writes_the_file_it_names(forward_file, tmp_path):
+    # (the link was replaced by a regular file, the file it named left as it was)
+    (tmp_path / "target.py").write_text("previous")
+    (tmp_path / "target.py").chmod(0o640)
+    (tmp_path / "link.py").symlink_to("target.py")
+    assert main([str(forward_file), "-o", str(tmp_path / "link.py")]) == 0
+    assert os.readlink(tmp_path / "link.py") == "target.py"
+    assert "def circuit_backward" in (tmp_path / "target.py").read_text()
+    assert stat.S_IMODE((tmp_path / "target.py").stat().st_mode) == 0o640
+    (tmp_path / "dangling.py").symlink_to("new.py")
+    assert main([str(forward_file), "-o", str(tmp_path / "dangling.py")]) == 0
+    assert (tmp_path / "dangling.py").is_symlink() and "def circuit_backward" in (tmp_path / "new.py").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.py", "link.py", "model.py", "new.py", "target.py"]
+
+
+def test_output_into_a_fifo_is_written_through_it(forward_file, tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    try:
+        assert main([str(forward_file), "-o", str(fifo)]) == 0
+    finally:
+        if reader.is_alive() and not received:
+            with open(fifo, "w"):  # (the reader is let go)
+                pass
+        reader.join(10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert "def circuit_backward" in received[0]
+
+
+def test_output_into_a_device_is_written_through_it_and_its_errors_reported(forward_file, tmp_path, capsys):
+    # devices made here (copies of /dev/null and /dev/full), which the old code replaced by regular files
+    null, full = tmp_path / "null", tmp_path / "full"
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except (PermissionError, OSError):
+        pytest.skip("making device nodes needs privileges")
+    assert main([str(forward_file), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    capsys.readouterr()
+    assert main([str(forward_file), "-o", str(full)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{full}: cannot write the output: No space left on device")
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
 def test_standard_output_that_cannot_be_written_is_one_line(forward_file, capsys, monkeypatch):
     # (a closed standard output was an "internal error ... 'NoneType' object has no attribute 'write'")
     result = subprocess.run([sys.executable, "-m", "backgen", str(forward_file)], capture_output=False,
@@ -478,4 +528,3 @@ def test_standard_output_that_cannot_be_written_is_one_line(forward_file, capsys
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert err == f"{forward_file}: cannot write the output: No space left on device\n" * 2
-
