@@ -107,13 +107,14 @@ def signature_of(forward):
     return inspect.Signature(params)
 
 
-def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename=None):
+def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename=None, sizes=None):
     """``{name: value}`` drawn at random for ``params`` (a list of names), of the declared shapes.
 
     Scalar code needs no declarations (a parameter declared ``int`` gets 3);
     NumPy code needs the shape of every parameter, else a BackgenError says how
     to give them.  ``positive`` draws from (0.5, 1.5) instead of N(0, 1), for
-    functions defined only there (logarithms, square roots).
+    functions defined only there (logarithms, square roots).  ``sizes``: named
+    dimensions whose sizes are known (those of the values given for others).
     """
     rng = np.random.default_rng(seed)
     params = [p for p in params if p not in skip]
@@ -127,12 +128,13 @@ def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename
                 f"(--shape {first}=N,D, or shapes={{{first!r}: 'N, D'}}, or an annotation "
                 f"def f({first}: 'N, D', ...), or a docstring line '- {first}: ... of shape (N, D)')",
                 filename or "<string>")
-    sizes = {}
+    sizes = dict(sizes or {})
     for name in params:
         for dim in getattr(specs.get(name), "dims", ()):
             if isinstance(dim, str) and dim not in sizes:
-                sizes[dim] = SIZES[len(sizes) % len(SIZES)]
-    smallest = min(sizes.values(), default=3)
+                free = [size for size in SIZES if size not in sizes.values()]
+                sizes[dim] = free[0] if free else SIZES[len(sizes) % len(SIZES)]
+    smallest = min(sizes.values(), default=3) or 3
     values = {}
     for name in params:
         declared = specs.get(name)

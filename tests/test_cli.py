@@ -528,3 +528,36 @@ def test_standard_output_that_cannot_be_written_is_one_line(forward_file, capsys
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert err == f"{forward_file}: cannot write the output: No space left on device\n" * 2
+
+
+LAYER = """\
+import numpy as np
+
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x.reshape(x.shape[0], -1).T.dot(dout)
+    db = dout.sum(axis=0)
+    return dx, dw, db
+"""
+
+
+def test_check_uses_the_inputs_given_and_draws_the_others_to_fit(tmp_path, capsys):
+    # (--at was ignored where some inputs were not given: every input was random)
+    path = tmp_path / "layers.py"
+    path.write_text(LAYER)
+    command = ["check", str(path), "--forward", "affine_forward", "--backward", "affine_backward",
+               "--shape", "x=N,D", "--shape", "w=D,M", "--shape", "b=M"]
+    assert main(command + ["--at", "x=[[1,2],[3,4],[5,6]]"]) == 0
+    out = capsys.readouterr().out
+    assert "  inputs (w, b random, seed 0): x = (3, 2) [1, 2, 3, …], w = (2, 4) " in out
+    assert main(command + ["--at", "x=1"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{path}: --at: affine_forward() fails on the inputs given (and w, b "
+                                               "drawn at random): AttributeError: 'float' object has no attribute")
