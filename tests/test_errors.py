@@ -227,7 +227,12 @@ def test_recursion_limit_is_put_back():
     ("def f(x):\n    return g(x) * 2.0\n\ndef g(x):\n    return 1.0 + f(x)\n", 5, 18, "g() calls f() back"),
     ("def f(x):\n    return 2.0 * g(x)\n\ndef g(x):\n    return h(x)\n\ndef h(x):\n    return x * g(x)\n",
      8, 16, "h() calls g() back"),
-], ids=["direct", "through a helper", "a cycle among helpers"])
+    ("def f(x):\n    def g(u):\n        return u if u > 10 else f(u * 2.0)\n    return g(x)\n", 3, 33,
+     "g() calls f() back"),  # (was: unknown function 'f')
+    ("def f(x):\n    def g(u):\n        return h(u)\n    def h(u):\n        return 1.0 + f(u)\n    return g(x)\n",
+     5, 22, "h() calls f() back"),
+], ids=["direct", "through a helper", "a cycle among helpers", "a nested function calling the one it is in",
+        "through a nested function's sibling"])
 def test_recursion_is_reported_at_the_recursive_call(source, line, column, message):
     with pytest.raises(BackgenError) as info:
         backgen.generate(source, name="f")
