@@ -887,20 +887,37 @@ def declared_shapes(forward, shapes=None):
 
 def given_shapes(forward, shapes):
     """``shapes`` (``shapes=``, ``--shape``) as a dict, checked: it must map parameters of ``forward`` to
-    shapes; else a BackgenError saying what it must be, or naming the parameters."""
+    shapes (in a source text of several functions, one dict may give those of the others' parameters
+    too, which are left out); else a BackgenError saying what it must be, or naming the parameters."""
     if shapes is None:
         return {}
     if not isinstance(shapes, dict):
         raise forward.error(f"shapes= must be a dict from parameter names to shapes, like {{'x': 'N, D'}}, "
                             f"not {type(shapes).__name__} {shapes!r}")
-    args = forward.func.args
-    params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    params = _parameters(forward.func)
     unknown = [key for key in shapes if key not in params]
+    if unknown:  # (one dict for the functions of a source text: the others' parameters are theirs)
+        others = {p for text, _ in {v for v in forward.helpers.values() if isinstance(v, tuple)}
+                  for node in _top_defs(text) for p in _parameters(node)}
+        unknown = [key for key in unknown if key not in others]
     if unknown:
         raise forward.error(f"shapes names {', '.join(map(repr, unknown))}, which "
                             f"{'is not a parameter' if len(unknown) == 1 else 'are not parameters'} of "
                             f"{forward.func.name}() (parameters: {', '.join(params) or 'none'})")
-    return shapes
+    return {key: value for key, value in shapes.items() if key in params}
+
+
+def _parameters(func):
+    args = func.args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _top_defs(text):
+    """The functions a source text defines at its top level."""
+    try:
+        return [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
 
 
 

@@ -782,6 +782,11 @@ def test_shapes_naming_no_parameter_is_an_error_listing_the_parameters():
                                            r"\(parameters: x\)"):
         backgen.backward(_summed, shapes={"zz": "N"})
     assert "def f_backward(x" in backgen.generate(SUMMED, shapes={"x": "N, D"})
+    # one dict for the functions of a source text: each takes its own parameters' shapes
+    both = SUMMED + "\n\ndef g(y):\n    return np.sum(y * y)\n"
+    assert "def f_backward(x" in backgen.generate(both, name="f", shapes={"x": "N, D", "y": "N"})
+    with pytest.raises(BackgenError, match=r"shapes names 'zz', which is not a parameter of g\(\) \(parameters: y\)"):
+        backgen.generate(both, name="g", shapes={"x": "N, D", "zz": "N"})
 
 
 @pytest.mark.parametrize("wrt", [3, 2.5, b"x"])
