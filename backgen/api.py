@@ -42,7 +42,7 @@ from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
 from .source import walk
-from .stage import stage
+from .stage import stage, wrt_names
 
 
 def public(function):
@@ -349,7 +349,11 @@ class Differentiable:
     def _defer(self, forward, wrt):
         """What is known before the first call: every parameter but flags is differentiated."""
         flags = {name for name, p in self._signature.parameters.items() if isinstance(p.default, (bool, str))}
-        self.wrt = tuple(wrt) if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
+        try:
+            given = wrt_names(wrt) if wrt is not None else None
+        except TypeError as exc:
+            raise forward.error(str(exc)) from None
+        self.wrt = given if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
         self._int_defaults = ()
         top = [n.value for n in forward.func.body if isinstance(n, ast.Return) and n.value is not None]
         returns = top or [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]

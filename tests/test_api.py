@@ -797,3 +797,9 @@ def test_wrt_that_is_not_names_is_a_backgen_error(wrt):
         backgen.generate(SUMMED, wrt=wrt)
     with pytest.raises(BackgenError, match=message):
         backgen.backward(_summed, wrt=wrt)
+    with pytest.raises(BackgenError, match=message):  # (known at the first call: was a TypeError)
+        backgen.backward(_of_settings, wrt=wrt)
+
+
+def _of_settings(params, x):
+    return np.sum(params["W"] @ x)
