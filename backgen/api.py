@@ -42,7 +42,7 @@ from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
 from .source import walk
-from .stage import stage
+from .stage import stage, wrt_names
 
 
 def public(function):
@@ -83,11 +83,41 @@ def _generation():
 
 
 def deep(work, filename="<string>"):
-    """``work()``; if a deeply nested function exhausts Python's recursion limit, ``work()`` again
-    on a thread with a large stack and a raised limit (then put back), and a BackgenError where
-    even that is not enough."""
+    """``work()``; if a deeply nested function exhausts Python's recursion limit (or its parser's
+    stack), ``work()`` again on a thread with a large stack and a raised limit (then put back), and
+    a BackgenError where even that is not enough.  Memory running out elsewhere (arrays of the
+    sizes given) is a BackgenError saying so."""
     with _generation():
         return _deep(work, filename)
+
+
+def _nesting(error):
+    """Whether ``error`` (or the cause of a BackgenError, for an internal error) is the nesting's: a
+    RecursionError, or a MemoryError Python's parser raises on deep nesting (``ast.parse``, ``compile``)
+    rather than one of memory running out (sample arrays of the sizes given)."""
+    cause = error.__cause__ if isinstance(error, BackgenError) else error
+    if isinstance(cause, RecursionError):
+        return True
+    if not isinstance(cause, MemoryError):
+        return False
+    trace = cause.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return False
+    code = trace.tb_frame.f_code
+    return code.co_filename == ast.__file__ or "compile(" in linecache.getline(code.co_filename, trace.tb_lineno)
+
+
+def _out_of_memory(error, filename):
+    """The BackgenError for memory running out (not the parser's): the sizes given may be too large."""
+    cause = error.__cause__ if isinstance(error, BackgenError) else error
+    detail = str(cause) or type(cause).__name__
+    message = (f"backgen ran out of memory ({detail}): if you gave sizes (--shape x=100,100, shapes=), give "
+               "smaller ones, or names (x=N,D), for which the code holds at every size")
+    if isinstance(error, BackgenError):
+        return BackgenError(message, error.filename, error.lineno, error.offset, error.text)
+    return BackgenError(message, filename)
 
 
 def _deep(work, filename):
@@ -99,6 +129,8 @@ def _deep(work, filename):
         if not isinstance(exc.__cause__, (RecursionError, MemoryError)):
             raise
         first = exc
+    if not _nesting(first):
+        raise _out_of_memory(first, filename) from None
     outcome = {}
 
     def target():
@@ -128,6 +160,8 @@ def _deep(work, filename):
     cause = error.__cause__ if isinstance(error, BackgenError) else error
     if not isinstance(cause, (RecursionError, MemoryError)):
         raise error
+    if not _nesting(error):
+        raise _out_of_memory(error, filename) from None
     message = ("the function is nested too deeply for backgen (Python's parser stops at a few thousand "
                "levels): split the expression into several assignments")
     if isinstance(error, BackgenError):
@@ -315,7 +349,11 @@ class Differentiable:
     def _defer(self, forward, wrt):
         """What is known before the first call: every parameter but flags is differentiated."""
         flags = {name for name, p in self._signature.parameters.items() if isinstance(p.default, (bool, str))}
-        self.wrt = tuple(wrt) if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
+        try:
+            given = wrt_names(wrt) if wrt is not None else None
+        except TypeError as exc:
+            raise forward.error(str(exc)) from None
+        self.wrt = given if wrt is not None else tuple(p for p in self._signature.parameters if p not in flags)
         self._int_defaults = ()
         top = [n.value for n in forward.func.body if isinstance(n, ast.Return) and n.value is not None]
         returns = top or [n.value for n in walk(forward.func) if isinstance(n, ast.Return) and n.value is not None]

@@ -72,6 +72,7 @@ class CheckResult:
     gradients: list
     random: bool = False
     seed: int = 0
+    drawn: tuple = ()  # the inputs drawn at random where the others were given (backgen check --at)
     failure: str = ""  # the user's backward raised, or returned the wrong number of gradients
     generated_source: str = ""
     notes: list = field(default_factory=list)
@@ -499,7 +500,8 @@ def _report(result):
         how = f"{result.backward_name}(*args, dout)"
     out.append(f"check {result.backward_name} against backgen's backward of {result.forward_name}()")
     out.append(f"  called as {how}")
-    source = f", random (seed {result.seed})" if result.random else ""
+    source = (f", random (seed {result.seed})" if result.random
+              else f" ({', '.join(result.drawn)} random, seed {result.seed})" if result.drawn else "")
     out.append(f"  inputs{source}: " + ", ".join(f"{k} = {fmt(v)}" for k, v in result.inputs.items()))
     douts = result.dout if isinstance(result.dout, tuple) else (result.dout,)
     out.append("  upstream gradient (random): " + ", ".join(fmt(d) for d in douts))

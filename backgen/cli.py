@@ -8,10 +8,15 @@ to show what the backward is built from.  ``backgen check|explain|graph|html
 FILE.py ...`` are the learning view's subcommands (``learn_cli``).  Errors are one line on stderr,
 ``FILE:LINE:COL: message``, with exit status 1; no output file is left
 behind on error.  ``-o -`` writes to stdout; a new output file gets the
-permissions of the user's umask, an existing one keeps its own.
+permissions of the user's umask, an existing one keeps its own and is
+replaced in one step; ``-o`` writes through a symbolic link to the file it
+names, and into a FIFO or a device as it is.  A write that fails (standard
+output closed, a full disk) is such an error too.
 """
 
 import argparse
+import ast
+import io
 import itertools
 import os
 import secrets
@@ -24,6 +29,7 @@ from .cache import backward_name
 from .layer import layer_module
 from .parse import decode_source, function_names, method_names, parse_module
 from .reverse import recomputing
+from .shapes import spec as shape_spec
 
 
 def build_parser():
@@ -68,9 +74,9 @@ def main(argv=None):
             _check_output(args.output, args.file)
         text = api.deep(lambda: run(args), args.file)
         if args.output:
-            _write_atomically(args.output, text)
+            write_output(args.output, text)
         else:
-            sys.stdout.write(text)
+            write_stdout(text, args.file)
     except BackgenError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -101,24 +107,22 @@ def run(args):
                                f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
     left_out = () if args.function else written_backwards(defined)
     names = args.function or [name for name in defined if name not in dict(left_out)]
-    shapes = {}
-    for item in args.shape:
-        key, sep, dims = item.partition("=")
-        if not sep or not key.strip():
-            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
-        shapes[key.strip()] = dims
+    shapes = shape_options(args.shape, path)
+    _check_shape_names(text, path, names, shapes)
     results = []
     wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
     errors = []
     for name in names:  # every function's problem is reported, not only the first
         own = _own_wrt(text, path, name, wrt) if wrt and len(names) > 1 else wrt
+        params = _params(text, path, name)
+        own_shapes = {key: dims for key, dims in shapes.items() if params is None or key in params}
         try:
             if args.stage == "staged":
-                results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=shapes))
+                results.append(api.staged(text, wrt=own, name=name, filename=path, shapes=own_shapes))
             else:
                 with recomputing(getattr(args, "recompute", False)):
-                    results.append(api.backward_program(text, wrt=own, name=name, filename=path, shapes=shapes,
-                                                        user_cache=not args.layer))
+                    results.append(api.backward_program(text, wrt=own, name=name, filename=path,
+                                                        shapes=own_shapes, user_cache=not args.layer))
         except BackgenError as exc:
             errors.append(exc)
     if len(errors) == 1:
@@ -169,6 +173,49 @@ class SeveralErrors(BackgenError):
         return "\n".join(str(e) for e in self.errors)
 
 
+def shape_options(items, path):
+    """``{name: dims}`` of the ``--shape NAME=DIMS`` options, each checked to be a shape."""
+    shapes = {}
+    for item in items:
+        key, sep, dims = item.partition("=")
+        if not sep or not key.strip():
+            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", path)
+        try:
+            shape_spec(dims)
+        except ValueError as exc:
+            raise BackgenError(f"--shape {item!r}: {exc}", path) from None
+        shapes[key.strip()] = dims
+    return shapes
+
+
+def _params(text, path, name):
+    """The parameters of the function ``name`` the file defines (None where it defines none of that name)."""
+    funcs = [n for n in parse_module(text, path).body
+             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+    if not funcs:
+        return None
+    args = funcs[-1].args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _check_shape_names(text, path, names, shapes):
+    """Every name --shape gives a shape to is a parameter of a function differentiated (with several
+    functions, each takes the shapes of its own parameters)."""
+    params = {name: _params(text, path, name) for name in names}
+    if None in params.values():  # (a function the file does not define by def: reported where it is read)
+        return
+    unknown = [key for key in shapes if not any(key in own for own in params.values())]
+    if unknown:
+        which = "is not a parameter" if len(unknown) == 1 else "are not parameters"
+        if len(params) == 1:
+            (name, own), = params.items()
+            where = f"of {name}() (parameters: {', '.join(own) or 'none'})"
+        else:
+            where = "of any function differentiated (" + "; ".join(
+                f"{name}(): {', '.join(own) or 'none'}" for name, own in params.items()) + ")"
+        raise BackgenError(f"--shape names {', '.join(map(repr, unknown))}, which {which} {where}", path)
+
+
 def _own_wrt(text, path, name, wrt):
     """With several functions, --wrt names each one's parameters among those listed."""
     func = next(n for n in parse_module(text, path).body if getattr(n, "name", None) == name)
@@ -194,6 +241,9 @@ def _check_output(path, source):
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise BackgenError("cannot write the output: it is a directory (name a file in it)", path)
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise BackgenError(f"cannot write the output: {os.path.dirname(path) or directory} is not a directory",
+                           path)
     if not os.path.isdir(directory):
         raise BackgenError(f"cannot write the output: the directory {os.path.dirname(path) or directory} "
                            "does not exist", path)
@@ -202,12 +252,52 @@ def _check_output(path, source):
                            source)
 
 
-def _write_atomically(path, text):
+def write_stdout(text, source):
+    """Write ``text`` to standard output; a BackgenError about ``source`` where it cannot be written
+    (closed, a full disk, a pipe closed)."""
+    stream = sys.stdout
+    if stream is None:
+        raise BackgenError("cannot write the output: standard output is closed", source)
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError) as exc:
+        try:  # what the buffer still holds would fail again as Python exits: it goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass
+        raise BackgenError(f"cannot write the output: {getattr(exc, 'strerror', None) or exc}", source) from None
+
+
+def write_output(path, text):
+    """Write ``text`` to ``path`` as a shell's ``>`` would, but a regular file atomically: through a
+    symbolic link to the file it names (the link kept); into a FIFO or a device as it is; otherwise
+    ``_write_atomically``.  A write that fails is a BackgenError, the file left as it was."""
+    target = os.path.realpath(path)
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:  # (a new file, or a link to one)
+        mode = None
+    except OSError as exc:  # (a loop of links)
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+    if mode is None or stat.S_ISREG(mode):
+        _write_atomically(target, text, shown=path)
+        return
+    try:
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+
+
+def _write_atomically(path, text, shown=None):
     """Write ``text`` to a new file beside ``path``, then move it over ``path`` in one step.
 
     The new file is created as any program creates one (mode 0o666 less the
-    umask); replacing an existing file keeps that file's permissions.
+    umask); replacing an existing file keeps that file's permissions.  Errors
+    name ``shown`` (the path as the user wrote it), else ``path``.
     """
+    shown = shown or path
     directory = os.path.dirname(os.path.abspath(path))
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -222,7 +312,7 @@ def _write_atomically(path, text):
             except FileExistsError:
                 continue
     except OSError as exc:
-        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+        raise BackgenError(f"cannot write the output: {exc.strerror or exc}", shown) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -232,5 +322,5 @@ def _write_atomically(path, text):
     except BaseException as exc:
         os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
+            raise BackgenError(f"cannot write the output: {exc.strerror or exc}", shown) from None
         raise

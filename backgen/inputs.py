@@ -2,7 +2,7 @@
 
 Contract:
 
-* ``parse_at(items) -> {name: value}`` reads ``--at x=-2,y=5,z=-4`` (several
+* ``parse_at(items, filename=FILE) -> {name: value}`` reads ``--at x=-2,y=5,z=-4`` (several
   ``--at`` add up; a list such as ``w=[2,-3,-3]`` is an array);
 * ``coerce(values, specs)`` turns numbers into the kinds the parameters
   declare (floats, unless declared ``int``; lists into arrays);
@@ -54,20 +54,21 @@ def split_top(text, sep=","):
     return [p.strip() for p in parts if p.strip()]
 
 
-def parse_at(items, where="--at"):
-    """``{name: value}`` from ``["x=-2,y=5", "w=[2,-3,-3]"]``; values are Python literals."""
+def parse_at(items, where="--at", filename="<string>"):
+    """``{name: value}`` from ``["x=-2,y=5", "w=[2,-3,-3]"]``; values are Python literals (a BackgenError
+    about ``filename``, the file the command reads, where one is not)."""
     values = {}
     for item in items or ():
         for part in split_top(item):
             name, sep, text = part.partition("=")
             name = name.strip()
             if not sep or not name.isidentifier():
-                raise BackgenError(f"{where} {part!r}: write NAME=VALUE, like x=-2,y=5 or w=[2,-3,-3]")
+                raise BackgenError(f"{where} {part!r}: write NAME=VALUE, like x=-2,y=5 or w=[2,-3,-3]", filename)
             try:
                 value = ast.literal_eval(text.strip())
-            except (ValueError, SyntaxError):
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 raise BackgenError(f"{where} {part!r}: {text.strip()!r} is not a number or a list of "
-                                   "numbers") from None
+                                   "numbers", filename) from None
             values[name] = value
     return values
 
@@ -106,13 +107,14 @@ def signature_of(forward):
     return inspect.Signature(params)
 
 
-def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename=None):
+def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename=None, sizes=None):
     """``{name: value}`` drawn at random for ``params`` (a list of names), of the declared shapes.
 
     Scalar code needs no declarations (a parameter declared ``int`` gets 3);
     NumPy code needs the shape of every parameter, else a BackgenError says how
     to give them.  ``positive`` draws from (0.5, 1.5) instead of N(0, 1), for
-    functions defined only there (logarithms, square roots).
+    functions defined only there (logarithms, square roots).  ``sizes``: named
+    dimensions whose sizes are known (those of the values given for others).
     """
     rng = np.random.default_rng(seed)
     params = [p for p in params if p not in skip]
@@ -126,12 +128,13 @@ def random_inputs(params, specs, mode, seed=0, positive=False, skip=(), filename
                 f"(--shape {first}=N,D, or shapes={{{first!r}: 'N, D'}}, or an annotation "
                 f"def f({first}: 'N, D', ...), or a docstring line '- {first}: ... of shape (N, D)')",
                 filename or "<string>")
-    sizes = {}
+    sizes = dict(sizes or {})
     for name in params:
         for dim in getattr(specs.get(name), "dims", ()):
             if isinstance(dim, str) and dim not in sizes:
-                sizes[dim] = SIZES[len(sizes) % len(SIZES)]
-    smallest = min(sizes.values(), default=3)
+                free = [size for size in SIZES if size not in sizes.values()]
+                sizes[dim] = free[0] if free else SIZES[len(sizes) % len(SIZES)]
+    smallest = min(sizes.values(), default=3) or 3
     values = {}
     for name in params:
         declared = specs.get(name)

@@ -2,8 +2,8 @@
 
 * ``check FILE.py --forward F --backward B [--at x=...] [--shape x=N,D]``
   imports FILE.py (it has to run the user's backward) and compares B with
-  backgen's backward of F; exit status 0 when every gradient matches, 1
-  otherwise.
+  backgen's backward of F, at the ``--at`` values (the others random);
+  exit status 0 when every gradient matches, 1 otherwise.
 * ``explain FILE.py [--function f] [--at x=-2,y=5,z=-4]`` prints the staged
   forward with its values and the backward with local gradient × upstream.
 * ``graph FILE.py [--function f] [--at ...] [-o circuit.svg]`` draws the
@@ -90,7 +90,7 @@ def main(command, argv):
                 with open(output, "w", encoding="utf-8") as handle:
                     handle.write(text)
         else:
-            sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+            _write_stdout(text if isinstance(text, str) else text.decode("utf-8"), args.file)
     except BackgenError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -111,13 +111,19 @@ def _check_output(path, source):
     check(path, source)
 
 
-def _shapes(args):
-    shapes = {}
-    for item in args.shape:
-        key, sep, dims = item.partition("=")
-        if not sep or not key.strip():
-            raise BackgenError(f"--shape {item!r}: write NAME=DIMS, like x=N,D", args.file)
-        shapes[key.strip()] = dims
+def _write_stdout(text, source):
+    from .cli import write_stdout  # noqa: PLC0415
+
+    write_stdout(text, source)
+
+
+def _shapes(args, text=None, name=None):
+    """The ``--shape`` options; with ``text`` and ``name``, checked to name parameters of that function."""
+    from .cli import _check_shape_names, shape_options  # noqa: PLC0415
+
+    shapes = shape_options(args.shape, args.file)
+    if text is not None:
+        _check_shape_names(text, args.file, [name], shapes)
     return shapes
 
 
@@ -154,17 +160,18 @@ def _choose(text, path, name):
 
 
 def inputs_for(text, path, name, args):
-    """``(values by name, random)``: the --at values, the rest random of the declared shapes."""
+    """``(values by name, drawn)``: the --at values, the rest random of the declared shapes (``drawn``:
+    their names, in order)."""
     from . import api  # noqa: PLC0415
     from .inputs import coerce, parse_at, random_inputs  # noqa: PLC0415
     from .parse import read  # noqa: PLC0415
     from .program import declared_shapes  # noqa: PLC0415
 
-    shapes = _shapes(args)
+    shapes = _shapes(args, text, name)
     forward = read(text, name=name, filename=path)
     specs = declared_shapes(forward, shapes)
     params = [a.arg for a in forward.func.args.args]
-    given = coerce(parse_at(args.at), specs)
+    given = coerce(parse_at(args.at, filename=path), specs)
     unknown = [k for k in given if k not in params]
     if unknown:
         raise BackgenError(f"--at names {', '.join(unknown)}, which {name}() does not take "
@@ -175,9 +182,22 @@ def inputs_for(text, path, name, args):
     drawn = {}
     if missing:
         mode = api.staged(text, name=name, filename=path, shapes=shapes).mode
-        drawn = random_inputs(missing, specs, mode, args.seed, filename=path)
+        drawn = random_inputs(missing, specs, mode, args.seed, filename=path, sizes=_sizes_given(given, specs))
     values = {p: given[p] if p in given else drawn[p] for p in params if p in given or p in drawn}
-    return values, bool(missing)
+    return values, tuple(missing)
+
+
+def _sizes_given(given, specs):
+    """``{dimension: size}`` of the named dimensions of the arrays given (``x: "N, D"`` given of shape
+    (3, 2): N is 3, D is 2), so that those drawn for the others fit them."""
+    sizes = {}
+    for name, value in given.items():
+        dims = getattr(specs.get(name), "dims", ())
+        if hasattr(value, "shape") and len(dims) == len(value.shape):
+            for dim, size in zip(dims, value.shape):
+                if isinstance(dim, str) and "*" not in dim:
+                    sizes.setdefault(dim, size)
+    return sizes
 
 
 def _run(command, args):
@@ -240,12 +260,19 @@ def _check(args):
                                + (f"; it defines {', '.join(defined)}" if defined else ""), path)
     forward, backward = namespace[args.forward], namespace[args.backward]
     text = _read(path)
-    values, random = inputs_for(text, path, args.forward, args) if args.at else ({}, True)
-    shapes = _shapes(args) or None
+    shapes = _shapes(args, text, args.forward) or None
     tol = args.tol if args.tol is not None else TOLERANCE
-    if random:
-        result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol)
-    else:
+    if args.at:  # the values given, the others drawn at random
+        values, drawn = inputs_for(text, path, args.forward, args)
+        try:
+            forward(**values)
+        except Exception as exc:  # noqa: BLE001 -- the user's forward, on the user's values
+            raise BackgenError(f"--at: {args.forward}() fails on the inputs given"
+                               f"{' (and ' + ', '.join(drawn) + ' drawn at random)' if drawn else ''}: "
+                               f"{type(exc).__name__}: {exc}", path) from None
         result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol, **values)
-    sys.stdout.write(str(result))
+        result.drawn = drawn
+    else:
+        result = check(forward, backward, wrt=_wrt(args), shapes=shapes, seed=args.seed, tol=tol)
+    _write_stdout(str(result), path)
     return 0 if result.passed else 1

@@ -905,12 +905,16 @@ def _op_error(staged, op, message):
 
 def declared_shapes(forward, shapes=None):
     """``{param: Spec}`` from annotations, overridden by ``shapes``."""
+    shapes = given_shapes(forward, shapes)
     specs = dict(docstring_shapes(forward.func))  # the docstring's, where annotations say nothing
     specs.update({name: shape_spec("config") for name in forward.settings})
     args = forward.func.args
     defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):], args.defaults))
     for arg in args.args:
-        found = shape_spec(arg.annotation) if arg.annotation is not None else None
+        try:
+            found = shape_spec(arg.annotation) if arg.annotation is not None else None
+        except (TypeError, ValueError) as exc:
+            raise forward.error(f"the annotation of {arg.arg}: {exc}", arg.annotation) from None
         if found is None and arg.arg in defaults:  # a number default: a scalar of its kind (None: unknown)
             value = default_value(defaults[arg.arg])
             if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples
@@ -919,12 +923,50 @@ def declared_shapes(forward, shapes=None):
                 found = shape_spec(type(value)) if value is not None else None
         if found is not None:
             specs[arg.arg] = found
-    for key, value in (shapes or {}).items():
+    for key, value in shapes.items():
         if structured.is_structured(value, declared=True):  # a list or dict of arrays: flatten()'s
             specs.pop(key, None)
             continue
-        specs[key] = shape_spec(value)
+        try:
+            specs[key] = shape_spec(value)
+        except (TypeError, ValueError) as exc:
+            raise forward.error(f"shapes={{{key!r}: {value!r}}}: {exc}") from None
     return specs
+
+
+def given_shapes(forward, shapes):
+    """``shapes`` (``shapes=``, ``--shape``) as a dict, checked: it must map parameters of ``forward`` to
+    shapes (in a source text of several functions, one dict may give those of the others' parameters
+    too, which are left out); else a BackgenError saying what it must be, or naming the parameters."""
+    if shapes is None:
+        return {}
+    if not isinstance(shapes, dict):
+        raise forward.error(f"shapes= must be a dict from parameter names to shapes, like {{'x': 'N, D'}}, "
+                            f"not {type(shapes).__name__} {shapes!r}")
+    params = _parameters(forward.func)
+    unknown = [key for key in shapes if key not in params]
+    if unknown:  # (one dict for the functions of a source text: the others' parameters are theirs)
+        others = {p for text, _ in {v for v in forward.helpers.values() if isinstance(v, tuple)}
+                  for node in _top_defs(text) for p in _parameters(node)}
+        unknown = [key for key in unknown if key not in others]
+    if unknown:
+        raise forward.error(f"shapes names {', '.join(map(repr, unknown))}, which "
+                            f"{'is not a parameter' if len(unknown) == 1 else 'are not parameters'} of "
+                            f"{forward.func.name}() (parameters: {', '.join(params) or 'none'})")
+    return {key: value for key, value in shapes.items() if key in params}
+
+
+def _parameters(func):
+    args = func.args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _top_defs(text):
+    """The functions a source text defines at its top level."""
+    try:
+        return [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
 
 
 

@@ -5,8 +5,10 @@ Contract:
 * ``spec(annotation_or_value)`` reads a declared shape: ``"N, D"`` or
   ``(64, 10)`` (an array), ``""``/``float`` (a scalar), ``int``/``bool`` (an
   integer or boolean scalar), ``"int N"`` (an integer array).  It returns a
-  ``Spec`` or None for "not declared".
-* ``examples(staged, specs)`` makes sample inputs of the declared shapes.
+  ``Spec`` or None for "not declared"; a shape it cannot read (a negative
+  size, ``2**3``, None) raises ValueError or TypeError saying why.
+* ``examples(staged, specs)`` makes sample inputs of the declared shapes (a
+  BackgenError where they do not fit in memory).
   Named dimensions get distinct primes, so they never look like 1 and never
   equal one another; an integer parameter named like a dimension gets its size.
 * ``infer(staged, args)`` propagates shapes line by line through the staged
@@ -83,12 +85,29 @@ def spec(value):
         text = text.strip("()[] ")
         dims = tuple(int(d) if d.strip().lstrip("-").isdigit() else dim_name(d)
                      for d in text.split(",") if d.strip())
-        return Spec(dims, kind)
+        return Spec(_checked(dims, value), kind)
     if isinstance(value, (tuple, list)):
-        return Spec(tuple(value))
-    if isinstance(value, int):
-        return Spec((value,))
-    raise TypeError(f"cannot read a shape from {value!r}: use a tuple like (64, 10) or a string like 'N, D'")
+        return Spec(_checked(tuple(value), value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Spec(_checked((value,), value))
+    raise TypeError(f"cannot read a shape from {value!r}: use a string like 'N, D' or 'int N', a tuple like "
+                    "(64, 10), or float, int or bool for a number")
+
+
+def _checked(dims, value):
+    """``dims`` of the shape ``value``, where each is a size (0 or more), a name (``N``) or a multiple of
+    a name (``4*H``); else a ValueError saying what is wrong."""
+    for dim in dims:
+        if isinstance(dim, str) and "*" in dim and not re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim):
+            raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size, a name "
+                             "(N) or a multiple of a name (4*H)")
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer, str)):
+            raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size or a name "
+                             "(use a tuple like (64, 10) or a string like 'N, D')")
+        if not isinstance(dim, str) and dim < 0:
+            raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim} is negative (a size is 0 "
+                             "or more)")
+    return dims
 
 
 def dim_name(text):
@@ -145,13 +164,25 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
             args.append(0.5)
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
-            if s.kind == "int":
-                args.append(np.zeros(shape, dtype=int))
-            elif s.kind == "bool":
-                args.append(np.ones(shape, dtype=bool))
-            else:
-                args.append(rng.uniform(0.5, 1.5, size=shape))
+            try:
+                if s.kind == "int":
+                    args.append(np.zeros(shape, dtype=int))
+                elif s.kind == "bool":
+                    args.append(np.ones(shape, dtype=bool))
+                else:
+                    args.append(rng.uniform(0.5, 1.5, size=shape))
+            except MemoryError:
+                raise _too_large(staged, name, shape, 1 if s.kind == "bool" else 8) from None
     return tuple(args)
+
+
+def _too_large(staged, name, shape, itemsize):
+    """The error for a sample array of the sizes declared that does not fit in memory."""
+    size = math.prod(shape) * itemsize / 2 ** 30
+    message = (f"the sample array of {name}, of shape {shape} ({size:.3g} GiB), does not fit in memory: backgen "
+               "runs the forward on arrays of the sizes given; give smaller sizes, or names (N, D), for which the "
+               "code holds at every size")
+    return error_at_def(staged, message) if hasattr(staged, "filename") else BackgenError(message)
 
 
 class SampleSettings(dict):

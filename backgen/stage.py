@@ -16,7 +16,9 @@ Contract: ``stage(forward, wrt=None) -> ir.Staged`` (grammar in ``ir``).
   ``inert`` operations.
 * NumPy calls keep the user's spelling (``x.sum(axis=1)`` stays a method
   call); their static arguments (``axis``...) are recorded as ``Op.params``.
-* Unknown names and functions raise ``BackgenError`` at the user's line.
+* Unknown names and functions raise ``BackgenError`` at the user's line, as
+  does a ``wrt`` that is not a parameter's name or a list of them
+  (``wrt_names`` reads it: ``"x"``, ``"x, w"`` or ``("x", "w")``).
 """
 
 import ast
@@ -146,6 +148,17 @@ def uses_numpy(forward, seen=(), nodes=None):
             if base is None or base in local or not env.get(base):
                 return True
     return False
+
+
+def wrt_names(wrt):
+    """``wrt`` as given (a name, names separated by commas, or a list of names) as a tuple; a TypeError
+    saying what it must be where it is none of these (``wrt=3``)."""
+    if isinstance(wrt, str):
+        return tuple(w.strip() for w in wrt.split(",") if w.strip())
+    if not isinstance(wrt, (list, tuple, set, frozenset, dict)):
+        raise TypeError(f"wrt must be a parameter's name or a list of them, like wrt=('x', 'w'), not "
+                        f"{type(wrt).__name__} {wrt!r}")
+    return tuple(wrt)
 
 
 class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
@@ -293,9 +306,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def check_wrt(self, params, wrt, specs):
         if wrt is None:  # every parameter, except those declared integer or boolean, and configuration
             return tuple(p for p in params if (p not in specs or specs[p].kind == "float") and p not in self.config)
-        if isinstance(wrt, str):
-            wrt = tuple(w.strip() for w in wrt.split(",") if w.strip())
-        wrt = tuple(wrt)
+        try:
+            wrt = wrt_names(wrt)
+        except TypeError as exc:
+            raise self.error(str(exc), self.func) from None
         for name in wrt:
             if name not in params:
                 raise self.error(f"wrt names {name!r}, which is not a parameter of {self.func.name}()"

@@ -779,3 +779,61 @@ def test_a_conditional_expression_on_a_rank_takes_the_branch_of_the_rank_given(t
     exec(backgen.generate(path.read_text(), shapes={"x": "N, D"}), namespace)
     x = np.arange(6.0).reshape(2, 3)
     np.testing.assert_allclose(namespace["f_backward"](x), 2 * x)
+
+
+def _summed(x):
+    return np.sum(x * 2.0)
+
+
+SUMMED = "import numpy as np\n\ndef f(x):\n    return np.sum(x * 2.0)\n"
+
+
+@pytest.mark.parametrize("shapes, message", [
+    ({"x": None}, r"shapes=\{'x': None\}: cannot read a shape from None: use a string like 'N, D'"),
+    (["N"], r"shapes= must be a dict from parameter names to shapes, like \{'x': 'N, D'\}, not list \['N'\]"),
+    ("x=N", r"shapes= must be a dict from parameter names to shapes, like \{'x': 'N, D'\}, not str 'x=N'"),
+    ({"x": "-1, 2"}, r"the dimension -1 is negative"),
+    ({"x": (-1, 2)}, r"the dimension -1 is negative"),
+    ({"x": "2**3"}, r"the dimension '2\*\*3' is not a size, a name \(N\) or a multiple of a name \(4\*H\)"),
+    ({"x": (2.5,)}, r"the dimension 2.5 is not a size or a name"),
+])
+def test_shapes_that_are_not_shapes_are_backgen_errors(shapes, message):
+    # (were a TypeError, an AttributeError, or an 'internal error' from the sample arrays)
+    with pytest.raises(BackgenError, match=message) as info:
+        backgen.generate(SUMMED, shapes=shapes)
+    assert info.value.lineno == 3 and "internal error" not in str(info.value)
+    for decorate in (lambda: backgen.backward(_summed, shapes=shapes), lambda: backgen.backward(shapes=shapes)(_summed),
+                     lambda: backgen.layer(_summed, shapes=shapes)):
+        with pytest.raises(BackgenError, match=message):
+            decorate()
+
+
+def test_shapes_naming_no_parameter_is_an_error_listing_the_parameters():
+    # (was ignored, while wrt naming no parameter is an error)
+    with pytest.raises(BackgenError, match=r"shapes names 'zz', which is not a parameter of f\(\) \(parameters: x\)"):
+        backgen.generate(SUMMED, shapes={"zz": "N"})
+    with pytest.raises(BackgenError, match=r"shapes names 'zz', which is not a parameter of _summed\(\) "
+                                           r"\(parameters: x\)"):
+        backgen.backward(_summed, shapes={"zz": "N"})
+    assert "def f_backward(x" in backgen.generate(SUMMED, shapes={"x": "N, D"})
+    # one dict for the functions of a source text: each takes its own parameters' shapes
+    both = SUMMED + "\n\ndef g(y):\n    return np.sum(y * y)\n"
+    assert "def f_backward(x" in backgen.generate(both, name="f", shapes={"x": "N, D", "y": "N"})
+    with pytest.raises(BackgenError, match=r"shapes names 'zz', which is not a parameter of g\(\) \(parameters: y\)"):
+        backgen.generate(both, name="g", shapes={"x": "N, D", "zz": "N"})
+
+
+@pytest.mark.parametrize("wrt", [3, 2.5, b"x"])
+def test_wrt_that_is_not_names_is_a_backgen_error(wrt):
+    # (an int was an 'internal error': 'int' object is not iterable)
+    message = rf"wrt must be a parameter's name or a list of them, like wrt=\('x', 'w'\), not {type(wrt).__name__}"
+    with pytest.raises(BackgenError, match=message):
+        backgen.generate(SUMMED, wrt=wrt)
+    with pytest.raises(BackgenError, match=message):
+        backgen.backward(_summed, wrt=wrt)
+    with pytest.raises(BackgenError, match=message):  # (known at the first call: was a TypeError)
+        backgen.backward(_of_settings, wrt=wrt)
+
+
+def _of_settings(params, x):
+    return np.sum(params["W"] @ x)

@@ -1,5 +1,7 @@
 """The command line, called in-process as ``main(argv)``."""
 
+import errno
+import io
 import os
 import stat
 import subprocess
@@ -403,3 +405,154 @@ def test_a_file_s_methods_are_named_with_the_way_to_differentiate_them(tmp_path,
     assert main([str(only)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{only}:1:1: no top-level function to differentiate, only methods (Net.loss)")
+
+
+NUMPY_FORWARD = "import numpy as np\n\n\ndef f(x):\n    return np.sum(x)\n"
+
+
+@pytest.fixture
+def numpy_file(tmp_path):
+    path = tmp_path / "np1.py"
+    path.write_text(NUMPY_FORWARD)
+    return path
+
+
+@pytest.mark.parametrize("shape, message", [
+    ("x=-1,2", "--shape 'x=-1,2': cannot read a shape from '-1,2': the dimension -1 is negative"),
+    ("x=2**3", "--shape 'x=2**3': cannot read a shape from '2**3': the dimension '2**3' is not a size"),
+    ("y=N", "--shape names 'y', which is not a parameter of f() (parameters: x)"),
+])
+def test_a_shape_that_cannot_be_used_is_one_line(numpy_file, capsys, shape, message):
+    # (a negative size was an 'internal error'; a name of no parameter was ignored)
+    assert main([str(numpy_file), "--shape", shape]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{numpy_file}: {message}")
+
+
+def test_shapes_go_to_the_functions_with_those_parameters(forward_file, capsys):
+    assert main([str(forward_file), "--shape", "z=float"]) == 0  # circuit(x, y, z) only
+    assert "def neuron_backward(w, x, dout=1.0):" in capsys.readouterr().out
+    assert main([str(forward_file), "--shape", "q=3"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of any "
+                                               "function differentiated (circuit(): x, y, z; neuron(): w, x)")
+
+
+@pytest.mark.parametrize("command", ["explain", "html", "graph"])
+def test_a_bad_at_value_names_the_file(forward_file, capsys, command):
+    # (named '<string>')
+    assert main([command, str(forward_file), "-f", "circuit", "--at", "x=abc"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --at 'x=abc': 'abc' is not a number")
+    assert main([command, str(forward_file), "-f", "circuit", "--at", "x=1,y=2,z=3", "--shape", "q=N"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{forward_file}: --shape names 'q', which is not a parameter of "
+                                               "circuit() (parameters: x, y, z)")
+
+
+def test_sizes_too_large_for_memory_are_not_called_nesting(numpy_file, capsys):
+    # (the MemoryError of making the sample arrays was reported as the function nested too deeply)
+    assert main([str(numpy_file), "--shape", "x=1000000000,1000000000"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{numpy_file}:4:1: the sample array of x, of shape (1000000000, "
+                                               "1000000000) (7.45e+09 GiB), does not fit in memory: backgen runs the "
+                                               "forward on arrays of the sizes given; give smaller sizes")
+
+
+def test_output_inside_a_file_is_not_a_missing_directory(forward_file, capsys):
+    # (said "the directory model.py does not exist")
+    target = f"{forward_file}/out.py"
+    assert main([str(forward_file), "-o", target]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{target}: cannot write the output: {forward_file} is not a directory")
+
+
+def test_output_through_a_symbolic_link_writes_the_file_it_names(forward_file, tmp_path):
+    # (the link was replaced by a regular file, the file it named left as it was)
+    (tmp_path / "target.py").write_text("previous")
+    (tmp_path / "target.py").chmod(0o640)
+    (tmp_path / "link.py").symlink_to("target.py")
+    assert main([str(forward_file), "-o", str(tmp_path / "link.py")]) == 0
+    assert os.readlink(tmp_path / "link.py") == "target.py"
+    assert "def circuit_backward" in (tmp_path / "target.py").read_text()
+    assert stat.S_IMODE((tmp_path / "target.py").stat().st_mode) == 0o640
+    (tmp_path / "dangling.py").symlink_to("new.py")
+    assert main([str(forward_file), "-o", str(tmp_path / "dangling.py")]) == 0
+    assert (tmp_path / "dangling.py").is_symlink() and "def circuit_backward" in (tmp_path / "new.py").read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.py", "link.py", "model.py", "new.py", "target.py"]
+
+
+def test_output_into_a_fifo_is_written_through_it(forward_file, tmp_path):
+    # (the FIFO was replaced by a regular file)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # (a reader there: the write does not wait for one)
+    try:
+        assert main([str(forward_file), "-o", str(fifo)]) == 0
+        received = os.read(reader, 1 << 16).decode()
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert "def circuit_backward" in received
+
+
+def test_output_into_a_device_is_written_through_it_and_its_errors_reported(forward_file, tmp_path, capsys):
+    # devices made here (copies of /dev/null and /dev/full), which the old code replaced by regular files
+    null, full = tmp_path / "null", tmp_path / "full"
+    try:
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except (PermissionError, OSError):
+        pytest.skip("making device nodes needs privileges")
+    assert main([str(forward_file), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    capsys.readouterr()
+    assert main([str(forward_file), "-o", str(full)]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{full}: cannot write the output: No space left on device")
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+def test_standard_output_that_cannot_be_written_is_one_line(forward_file, capsys, monkeypatch):
+    # (a closed standard output was an "internal error ... 'NoneType' object has no attribute 'write'")
+    result = subprocess.run([sys.executable, "-m", "backgen", str(forward_file)], capture_output=False,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr == f"{forward_file}: cannot write the output: standard output is closed\n"
+
+    class Full(io.StringIO):
+        def write(self, text):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert main([str(forward_file)]) == 1
+    assert main(["explain", str(forward_file), "-f", "circuit", "--at", "x=1,y=2,z=3"]) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err == f"{forward_file}: cannot write the output: No space left on device\n" * 2
+
+
+LAYER = """\
+import numpy as np
+
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+
+def affine_backward(dout, cache):
+    x, w, b = cache
+    dx = dout.dot(w.T).reshape(x.shape)
+    dw = x.reshape(x.shape[0], -1).T.dot(dout)
+    db = dout.sum(axis=0)
+    return dx, dw, db
+"""
+
+
+def test_check_uses_the_inputs_given_and_draws_the_others_to_fit(tmp_path, capsys):
+    # (--at was ignored where some inputs were not given: every input was random)
+    path = tmp_path / "layers.py"
+    path.write_text(LAYER)
+    command = ["check", str(path), "--forward", "affine_forward", "--backward", "affine_backward",
+               "--shape", "x=N,D", "--shape", "w=D,M", "--shape", "b=M"]
+    assert main(command + ["--at", "x=[[1,2],[3,4],[5,6]]"]) == 0
+    out = capsys.readouterr().out
+    assert "  inputs (w, b random, seed 0): x = (3, 2) [1, 2, 3, …], w = (2, 4) " in out
+    assert main(command + ["--at", "x=1"]) == 1
+    assert_one_line_error(capsys.readouterr(), f"{path}: --at: affine_forward() fails on the inputs given (and w, b "
+                                               "drawn at random): AttributeError: 'float' object has no attribute")

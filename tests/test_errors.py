@@ -227,7 +227,12 @@ def test_recursion_limit_is_put_back():
     ("def f(x):\n    return g(x) * 2.0\n\ndef g(x):\n    return 1.0 + f(x)\n", 5, 18, "g() calls f() back"),
     ("def f(x):\n    return 2.0 * g(x)\n\ndef g(x):\n    return h(x)\n\ndef h(x):\n    return x * g(x)\n",
      8, 16, "h() calls g() back"),
-], ids=["direct", "through a helper", "a cycle among helpers"])
+    ("def f(x):\n    def g(u):\n        return u if u > 10 else f(u * 2.0)\n    return g(x)\n", 3, 33,
+     "g() calls f() back"),  # (was: unknown function 'f')
+    ("def f(x):\n    def g(u):\n        return h(u)\n    def h(u):\n        return 1.0 + f(u)\n    return g(x)\n",
+     5, 22, "h() calls f() back"),
+], ids=["direct", "through a helper", "a cycle among helpers", "a nested function calling the one it is in",
+        "through a nested function's sibling"])
 def test_recursion_is_reported_at_the_recursive_call(source, line, column, message):
     with pytest.raises(BackgenError) as info:
         backgen.generate(source, name="f")
@@ -376,3 +381,24 @@ def test_sample_runs_that_outgrow_the_memory_they_may_take_are_refused(monkeypat
     assert resource.getrlimit(resource.RLIMIT_AS) == before
     assert "def f_backward(X" in backgen.generate('import numpy as np\n\ndef f(X: "200"):\n'
                                                    '    h = np.outer(X, X)\n    return np.sum(h)\n')
+
+
+def test_memory_running_out_is_not_called_nesting(monkeypatch):
+    # a MemoryError from Python's parser is the nesting's; one from anywhere else is memory running out
+    # (was reported as the function nested too deeply)
+    from backgen import program
+
+    def greedy(*args, **kwargs):
+        raise MemoryError("Unable to allocate 74.5 GiB")
+
+    monkeypatch.setattr(program, "reverse", greedy)
+    with pytest.raises(BackgenError, match=r"backgen ran out of memory \(Unable to allocate 74.5 GiB\): if you "
+                                           r"gave sizes \(--shape x=100,100, shapes=\), give smaller ones") as info:
+        backgen.generate("def f(x):\n    return x * 2\n")
+    assert info.value.lineno == 1 and "nested" not in str(info.value)
+    with pytest.raises(BackgenError, match="the sample array of x, of shape \\(1000000000, 1000000000\\)"):
+        backgen.generate("import numpy as np\n\ndef f(x):\n    return np.sum(x)\n",
+                         shapes={"x": (10 ** 9, 10 ** 9)})
+    monkeypatch.undo()
+    with pytest.raises(BackgenError, match="the function is nested too deeply"):
+        backgen.generate("def f(x):\n    return " + " ** ".join(["x"] * 3000) + "\n")
