@@ -108,21 +108,18 @@ def lift(forward, bind_import):
         if d.name in outer:
             raise forward.error(f"the nested function {d.name}() is also assigned in {func.name}(): "
                                 "give it a name of its own", d)
-<<<<<<< HEAD
         if d.name in seen:
             raise forward.error(f"the nested function {d.name}() is defined twice in {func.name}(), each call "
                                 "meaning the one defined last before it: give each a name of its own", d)
         seen.add(d.name)
     _renamed_apart(forward, defs)
     names = {d.name for d in defs}
-=======
     for d in defs:  # one calling the function it is in recurses, as a call of itself does
         own = {a.arg for a in _all_args(d)} | stored_names(d.body) | outer | names
         for node in walk(d):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == func.name \
                     and func.name not in own:
                 raise forward.error(f"{d.name}() calls {func.name}() back: recursion is not supported", node)
->>>>>>> fA
     closure = {d.name: sorted((_free(d) & outer) - names) for d in defs}
     calls = {d.name: {n.func.id for n in walk(d) if isinstance(n, ast.Call)
                       and isinstance(n.func, ast.Name) and n.func.id in names - {d.name}} for d in defs}
