@@ -7,7 +7,7 @@ later read of such a name is reported as a None that reaches arithmetic).
 What goes, as CS231n's templates and everyday code write it:
 
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
-  ``np.random.seed(...)``;
+  ``np.random.seed(...)``, ``warnings.warn(...)`` and ``logging.info(...)`` (and ``debug``, ``warning``);
 * ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
 * annotations of assignments (``h: np.ndarray = x @ W`` is ``h = x @ W``; ``h: float`` alone goes);
 * expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
@@ -439,7 +439,8 @@ def _says_nothing(stmt):
         if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
             return True  # a docstring, a bare name
         if isinstance(value, ast.Call) and \
-                _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed"):
+                _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
+                                           "warnings.warn", "logging.debug", "logging.info", "logging.warning"):
             return True
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:

@@ -296,6 +296,19 @@ def test_expressions_computed_and_dropped_are_skipped():
     ''', [V])
 
 
+def test_warnings_and_logging_are_side_effects_left_out():
+    # were refused: a call standing alone may write into its arguments
+    check_source('''
+    import logging
+    import warnings
+    def f(x: "3"):
+        if np.sum(x) < -100.0:
+            warnings.warn("very negative")
+        logging.info("f of %s", x)
+        return np.sum(np.tanh(x))
+    ''', [V])
+
+
 def idiom_enumerate(a, b):
     total = 0.0
     for i, t in enumerate([a, b, a * b]):
