@@ -15,12 +15,15 @@ on the AST, before staging:
   the second's ``W2``;
 * ``params[0]``, ``params[-1][1]``, ``W, b = params[0]`` and ``len(params)``
   are resolved to leaves and numbers;
+* a name given an array of it (``W = params['W']``) stands for that array until the code binds
+  the name again (``W = W * 2``), which leaves the entry as it was; a write through the name
+  (``W *= 2``, ``W[0] = v``) writes into the entry's array, as NumPy does;
 * any other use of a structured value (passing the whole list to a function,
   arithmetic on it, ``break`` in a loop over it) is a ``BackgenError`` at its line.
 
 A leaf is named after the name the code first binds it to (``W`` in the first
 iteration of a loop: ``W1``; ``W1, b1 = params[0]``: ``W1``), otherwise
-``params_0_1``.  ``pack`` gives the generated backward the parameter back
+``params_0_1`` (also where the code binds that name to something else as well).  ``pack`` gives the generated backward the parameter back
 (``(W1, b1), (W2, b2) = params``) and returns its gradient with the same
 structure (``[(dW1, db1), (dW2, db2)]``; ``None`` for a leaf that is not
 differentiated, such as an integer).
@@ -155,7 +158,7 @@ def flatten(forward, wrt, shapes, args):
             if dims and type(dims[0]) is int:
                 rewriter.aliases[name] = _Sized(dims[0])
     func.body = rewriter.block(func.body)
-    rewriter.name_leaves(params)
+    rewriter.name_leaves(params, _bound_names(func, found))
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
     for k, arg in enumerate(func.args.args):
         if arg.arg not in found:
@@ -225,6 +228,19 @@ def _pattern(node, text, top=False):
     if node.kind is tuple or top:
         return f"({inner},)" if len(node.children) == 1 else (inner if top else f"({inner})")
     return f"[{inner}]"
+
+
+def _bound_names(func, structured):
+    """The names the rewritten ``func`` binds: those it assigns (reads of an entry are loads), its
+    other parameters and those of the functions and lambdas in it."""
+    names = _stored(func.body)
+    names |= {a.arg for a in func.args.args if a.arg not in structured}
+    for node in walk(func):
+        if isinstance(node, ast.arg) and node is not func.args.vararg and node is not func.args.kwarg \
+                and node not in func.args.args:
+            names.add(node.arg)
+    names |= {a.arg for a in (func.args.vararg, func.args.kwarg) if a is not None}
+    return names
 
 
 def _numbered(word, indices):
@@ -311,9 +327,12 @@ class _Rewriter:
             for name in _stored([stmt]) | _mutated([stmt]):  # a number set on some paths only is not known
                 self.numbers.pop(name, None)
             return before + [stmt]
-        before = self.keep_aliases(stmt)
+        before = self.keep_aliases(stmt) + self.written_through(stmt)
         stmt = self.expressions_of(stmt)
-        for name in _stored([stmt]) | _mutated([stmt]):
+        stored = _stored([stmt])
+        for name in stored | _mutated([stmt]):
+            if name not in stored and isinstance(self.aliases.get(name), _Leaf):
+                continue  # W.sum(), W.T: the name still holds the array, whatever its methods do to it
             self.aliases.pop(name, None)
             self.numbers.pop(name, None)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -342,6 +361,23 @@ class _Rewriter:
                 self.leaf_names.discard(name)
             out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], self.load(leaf)), stmt))
             self.aliases.pop(name)
+        return out
+
+    def written_through(self, stmt):
+        """``W *= 2`` (or ``del W``) of a name holding an array of a structured value reads the name
+        as it assigns it: it is given the array by an assignment before the statement, so that the
+        statement writes into that array (as NumPy does) and the name no longer stands for the entry."""
+        if isinstance(stmt, ast.AugAssign):
+            targets = [stmt.target]
+        elif isinstance(stmt, ast.Delete):
+            targets = stmt.targets
+        else:
+            return []
+        out = []
+        for target in targets:
+            if isinstance(target, ast.Name) and isinstance(self.aliases.get(target.id), _Leaf):
+                held = self.aliases.pop(target.id)
+                out.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], self.load(held)), stmt))
         return out
 
     def release(self, names, stmt):
@@ -493,9 +529,15 @@ class _Rewriter:
                 self.leaf_names.add(candidate)
                 return
 
-    def name_leaves(self, params):
+    def name_leaves(self, params, bound=frozenset()):
+        """Give every leaf its final name; one named after a name the code also binds to something
+        else (``W = params['W']``, then ``W = W * 2``) gets another, so that the name's new value
+        is not read as the entry."""
         for param, tree in self.roots.items():
             for leaf in _leaves(tree):
+                if leaf.name in bound:
+                    self.leaf_names.discard(leaf.name)
+                    leaf.name = ""
                 if not leaf.name:
                     key = leaf.path[-1] if leaf.path and isinstance(leaf.path[-1], str) else None
                     word = None if key is None else "".join(c if c.isalnum() else "_" for c in key).strip("_")
@@ -717,10 +759,23 @@ class _Rewriter:
             if isinstance(value, ast.expr) and not (field == "target" or field == "targets"):
                 setattr(stmt, field, self.expression(value))
             elif field == "targets":
-                stmt.targets = [t if isinstance(t, ast.Name) else self.expression(t) for t in value]
-            elif field == "target" and not isinstance(value, ast.Name):
-                stmt.target = self.expression(value)
+                stmt.targets = [self.target(t) for t in value]
+            elif field == "target":
+                stmt.target = self.target(value)
         return stmt
+
+    def target(self, node):
+        """An assignment's target: its names are bound (a name holding an entry is given something
+        else, the entry is not), what it writes into (``W[0]``, ``params['W']``) is read."""
+        if isinstance(node, ast.Name):
+            return node
+        if isinstance(node, (ast.Tuple, ast.List)):
+            node.elts = [self.target(e) for e in node.elts]
+            return node
+        if isinstance(node, ast.Starred):
+            node.value = self.target(node.value)
+            return node
+        return self.expression(node)
 
 
 def candidates(func):

@@ -389,3 +389,168 @@ def test_a_list_of_dicts_whose_keys_differ_is_refused_where_the_missing_key_is_r
     with pytest.raises(backgen.BackgenError, match="has no key 'b'") as info:
         backgen.generate(LIST_OF_DICTS, shapes={"layers": [{"W": "3, 4", "b": "4"}, {"W": "4, 2"}], "x": "5, 3"})
     assert info.value.lineno == 7
+
+
+def _unchanged_objective(forward, douts):
+    """``sum(output * dout)`` of ``forward`` run on copies of its arguments (a forward that writes
+    into its arrays leaves the oracle's alone)."""
+    return weighted(lambda *args: forward(*_copied(list(args))), douts)
+
+
+def _generated_and_decorated(source, shapes, args, tmp_path, dout=None, name="f"):
+    """The gradients of ``source``'s ``name`` at ``args`` from generate (with ``shapes``) and from the
+    decorator, each checked against finite differences, the arguments left as they were."""
+    from conftest import load_module
+    source = "import numpy as np\n" + textwrap.dedent(source).lstrip("\n")
+    path = tmp_path / f"{name}_{abs(hash(source))}.py"
+    path.write_text(source)
+    forward = getattr(load_module(path), name)
+    generated = {}
+    exec(backgen.generate(source, name=name, shapes=shapes), generated)
+    objective = _unchanged_objective(forward, (1.0 if dout is None else dout,))
+    expected = [gradient(objective, args, k) for k in range(len(args))]
+    kept = _copied(args)
+    by_source = generated[f"{name}_backward"](*args, **({} if dout is None else {"dout": dout}))
+    by_decorator = backgen.backward(forward).backward(*args, **({} if dout is None else {"dout": dout}))
+    assert_close(args, kept)  # untouched
+    for got in (by_source, by_decorator):
+        for k in range(len(args)):
+            assert_close(got[k], expected[k])
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        W = p['W']
+        W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['W']
+        if c:
+            W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        for i in range(2):
+            W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        W, c = W * 2.0, 3.0
+        return (x @ W + x @ p['W']) * c
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        del W
+        W = x * 2.0
+        return W @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        y = x
+        x = p['W']
+        return y @ (x * p['W'])
+    ''',
+], ids=["rebound", "rebound-in-if", "rebound-in-loop", "rebound-by-unpacking", "deleted", "a-parameter's-name"])
+def test_a_name_given_an_entry_of_a_dict_then_something_else_leaves_the_entry_alone(source, tmp_path):
+    # W = p['W'] then W = W * 2.0: p['W'] is still the entry (was: the doubled W, dW = 4 for 3)
+    one = np.array([[1.0]])
+    _generated_and_decorated(source, {"p": {"W": "1, 1"}, "x": "1, 1"}, [{"W": one.copy()}, one.copy()],
+                             tmp_path, dout=one)
+    shapes = {"p": {"W": "3, 3"}, "x": "4, 3"}
+    _generated_and_decorated(source, shapes, [{"W": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))],
+                             tmp_path, dout=RNG.normal(size=(4, 3)))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x):
+        W, b = params[0]
+        W = W * 2.0
+        return np.sum(x @ W + b) + np.sum(x @ params[0][0])
+    ''',
+    '''
+    def f(params, x):
+        for W, b in params:
+            W = W * 2.0
+            x = np.tanh(x @ W + b)
+        return np.sum(x) + np.sum(params[0][0] ** 2) + np.sum(params[1][0] ** 2)
+    ''',
+], ids=["unpacked", "in-a-loop"])
+def test_a_name_given_an_array_of_a_list_of_layers_then_something_else_leaves_the_array_alone(source, tmp_path):
+    params = layers(3, 4, 2)
+    _generated_and_decorated(source, {"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"},
+                             [params, RNG.normal(size=(5, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        W = p['W']
+        W *= 2.0
+        return np.sum(x @ W + x @ p['W'])
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        W[0] = W[0] * 3.0
+        return np.sum(x @ W + x @ p['W'])
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        s = np.sum(W.T)
+        return np.sum(x @ W) * s + np.sum(x @ p['W'])
+    ''',
+], ids=["in-place", "written-into", "read-by-attribute"])
+def test_a_write_into_an_entry_by_the_name_it_was_given_changes_the_entry(source, tmp_path):
+    # as NumPy does: W *= 2 and W[0] = ... write into the array p['W'] holds
+    _generated_and_decorated(source, {"p": {"W": "3, 3"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x):
+        for W, b in params:
+            W *= 2.0
+            x = np.tanh(x @ W + b)
+        return np.sum(x) + np.sum(params[0][0])
+    ''',
+    '''
+    def f(params, x):
+        for W, b in params:
+            s = np.sum(W.T)
+            x = np.tanh(x @ W + b) * s
+        return np.sum(x)
+    ''',
+], ids=["in-place", "read-by-attribute"])
+def test_a_write_into_a_layer_by_a_loop_name_changes_that_layer(source, tmp_path):
+    # for W, b in params: W *= 2.0 writes into each layer's W (was refused: 'W' used before it is assigned)
+    _generated_and_decorated(source, {"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"},
+                             [layers(3, 4, 2), RNG.normal(size=(5, 3))], tmp_path)
+
+
+class _Rebinding:
+    def __init__(self):
+        self.params = {"W": RNG.normal(size=(3, 2))}
+
+    def loss(self, X):
+        W = self.params["W"]
+        W = W * 2.0
+        return np.sum(X @ W + X @ self.params["W"])
+
+
+def test_a_method_rebinding_the_name_of_an_attribute_entry_leaves_the_entry_alone():
+    model, X = _Rebinding(), RNG.normal(size=(4, 3))
+    dparams, dX = backgen.backward(model.loss).backward(X)
+    assert_close(dparams, {"W": 3.0 * X.T @ np.ones((4, 2))})  # was 4 X^T 1
+    assert_close(dX, gradient(model.loss, [X], 0))
+    assert backgen.gradcheck(model.loss, X) < 1e-6
