@@ -277,6 +277,7 @@ class _Rewriter:
         self.prelude = []  # statements a helper written out in the current statement puts before it
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
+        self.branch = 0  # inside an if, or a loop not written out: a name bound there is assigned
         self.numbers = {}  # names assigned an integer the code computes from constants: num_layers = 3
 
     def error(self, message, node):
@@ -314,7 +315,8 @@ class _Rewriter:
                 values = [self.resolve(v) or self.expression(v) for v in value.elts]  # all read first
                 return [line for t, v in zip(target.elts, values) for line in self.bind(t, v, None, stmt)]
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
-            before = self.release(_stored([stmt]) | _mutated([stmt]), stmt)
+            bound = _stored([stmt])
+            before = self.release(bound | _mutated([stmt]), stmt)
             for field in ("test", "iter"):
                 if getattr(stmt, field, None) is not None:
                     self.lazy += isinstance(stmt, ast.While)  # a while test runs again: nothing before it
@@ -322,8 +324,14 @@ class _Rewriter:
                         setattr(stmt, field, self.expression(getattr(stmt, field)))
                     finally:
                         self.lazy -= isinstance(stmt, ast.While)
-            stmt.body = self.block(stmt.body)
-            stmt.orelse = self.block(stmt.orelse)
+            self.branch += 1
+            try:
+                stmt.body = self.block(stmt.body)
+                stmt.orelse = self.block(stmt.orelse)
+            finally:
+                self.branch -= 1
+            for name in bound:  # what a name holds there it may hold or not after (if c: W = params['W'])
+                self.aliases.pop(name, None)
             for name in _stored([stmt]) | _mutated([stmt]):  # a number set on some paths only is not known
                 self.numbers.pop(name, None)
             return before + [stmt]
@@ -502,11 +510,19 @@ class _Rewriter:
             if isinstance(value, _Leaf) and not value.name:
                 self.name_leaf(value, target.id, iteration)
             self.aliases[target.id] = value
-            return []
+            return self.assigned_in_branch(target, value, stmt)
         if isinstance(value, ast.Constant):  # a loop's counter: read as the number it is
             self.aliases[target.id] = value
-            return []
+            return self.assigned_in_branch(target, value, stmt)
         return self.bind_ast(target, value, stmt)
+
+    def assigned_in_branch(self, target, value, stmt):
+        """Inside an if or a loop not written out, a name given an array or a number is also assigned
+        it, for the code after, where the name holds it on some paths only; a name given part of a
+        list of arrays there is read there only."""
+        if not self.branch or isinstance(value, _Node):
+            return []
+        return [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], self.load(value)), stmt)]
 
     def bind_ast(self, target, value, stmt):
         for name in _stored([ast.Assign([target], value)]):

@@ -397,9 +397,10 @@ def _unchanged_objective(forward, douts):
     return weighted(lambda *args: forward(*_copied(list(args))), douts)
 
 
-def _generated_and_decorated(source, shapes, args, tmp_path, dout=None, name="f"):
-    """The gradients of ``source``'s ``name`` at ``args`` from generate (with ``shapes``) and from the
-    decorator, each checked against finite differences, the arguments left as they were."""
+def _generated_and_decorated(source, shapes, args, tmp_path, dout=None, name="f", flags=()):
+    """The gradients of ``source``'s ``name`` at ``args`` (then the ``flags``, not differentiated) from
+    generate (with ``shapes``) and from the decorator, each checked against finite differences, the
+    arguments left as they were."""
     from conftest import load_module
     source = "import numpy as np\n" + textwrap.dedent(source).lstrip("\n")
     path = tmp_path / f"{name}_{abs(hash(source))}.py"
@@ -407,11 +408,12 @@ def _generated_and_decorated(source, shapes, args, tmp_path, dout=None, name="f"
     forward = getattr(load_module(path), name)
     generated = {}
     exec(backgen.generate(source, name=name, shapes=shapes), generated)
-    objective = _unchanged_objective(forward, (1.0 if dout is None else dout,))
+    objective = _unchanged_objective(lambda *a: forward(*a, *flags), (1.0 if dout is None else dout,))
     expected = [gradient(objective, args, k) for k in range(len(args))]
     kept = _copied(args)
-    by_source = generated[f"{name}_backward"](*args, **({} if dout is None else {"dout": dout}))
-    by_decorator = backgen.backward(forward).backward(*args, **({} if dout is None else {"dout": dout}))
+    upstream = {} if dout is None else {"dout": dout}
+    by_source = generated[f"{name}_backward"](*args, *flags, **upstream)
+    by_decorator = backgen.backward(forward).backward(*args, *flags, **upstream)
     assert_close(args, kept)  # untouched
     for got in (by_source, by_decorator):
         for k in range(len(args)):
@@ -554,3 +556,37 @@ def test_a_method_rebinding_the_name_of_an_attribute_entry_leaves_the_entry_alon
     assert_close(dparams, {"W": 3.0 * X.T @ np.ones((4, 2))})  # was 4 X^T 1
     assert_close(dX, gradient(model.loss, [X], 0))
     assert backgen.gradcheck(model.loss, X) < 1e-6
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x, c=True):
+        if c:
+            W = p['W']
+        else:
+            W = p['V']
+        return np.sum(x @ W)
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['V']
+        if c:
+            W = p['W']
+        return np.sum(x @ W)
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['W']
+        for i in range(3):
+            x = x @ W
+            if c:
+                W = p['V']
+        return np.sum(x)
+    ''',
+], ids=["if-else", "if", "in-a-loop"])
+@pytest.mark.parametrize("c", [True, False])
+def test_a_name_given_an_entry_on_some_paths_holds_it_on_those_only(source, c, tmp_path):
+    # if c: W = p['W'] else: W = p['V'] (was: W read as p['V'] after the if on both paths)
+    _generated_and_decorated(source, {"p": {"W": "3, 3", "V": "3, 3"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 3)), "V": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))],
+                             tmp_path, flags=(c,))
