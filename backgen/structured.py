@@ -14,7 +14,9 @@ on the AST, before staging:
   its names bound to the leaves: the first layer's ``W`` reads the leaf ``W1``,
   the second's ``W2``;
 * ``params[0]``, ``params[-1][1]``, ``W, b = params[0]`` and ``len(params)``
-  are resolved to leaves and numbers;
+  are resolved to leaves and numbers; a dict of arrays is read at string or
+  integer keys (``params['W']``, ``params[0]``), a dict of arrays with other
+  keys (tuples, floats) is refused;
 * a name given an array of it (``W = params['W']``) stands for that array until the code binds
   the name again (``W = W * 2``), which leaves the entry as it was; a write through the name
   (``W *= 2``, ``W[0] = v``) writes into the entry's array, as NumPy does;
@@ -72,7 +74,7 @@ def is_structured(value, declared=False):
     structure of arrays."""
     if isinstance(value, dict):  # a dict of arrays, not of settings (bn_param = {"mode": "train"...})
         leaves = list(_flat_values(value))
-        if not value or not all(isinstance(k, str) for k in value):
+        if not value or not all(_key(k) for k in value):
             return False
         if declared:
             return all(isinstance(v, (str, tuple)) for v in leaves)
@@ -87,6 +89,20 @@ def is_structured(value, declared=False):
     arrays = [v for v in value if isinstance(v, np.ndarray)]
     return len({v.shape for v in arrays}) > 1 or bool(arrays) and any(  # ((V, 3.0): an array and a number)
         v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
+
+
+def _key(k):
+    """Whether ``k`` is a key backgen reads a dict of arrays at: a string or an integer (not a bool)."""
+    return isinstance(k, (str, int, np.integer)) and not isinstance(k, (bool, np.bool_))
+
+
+def unread_keys(value):
+    """The first key of a dict of arrays (of floats) that is not a string or an integer (a tuple, a
+    float), which backgen does not read the dict at; None where there is none."""
+    if not isinstance(value, dict) or not any(
+            isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in _flat_values(value)):
+        return None
+    return next((k for k in value if not _key(k)), None)
 
 
 def _flat_values(value):
@@ -104,10 +120,15 @@ def _tree(value, declared, path=()):
     shape = declared and isinstance(value, tuple) and all(type(v) is int for v in value)
     if isinstance(value, dict):
         keys = tuple(value)
-        return _Node(dict, [_tree(value[k], declared, path + (k,)) for k in keys], keys)
+        return _Node(dict, [_tree(value[k], declared, path + (_plain(k),)) for k in keys], tuple(map(_plain, keys)))
     if isinstance(value, (list, tuple)) and not shape:
         return _Node(type(value), [_tree(v, declared, path + (k,)) for k, v in enumerate(value)])
     return _Leaf(path)
+
+
+def _plain(key):
+    """A dict's key as Python writes it (``np.int64(0)`` as ``0``, the same key)."""
+    return int(key) if isinstance(key, np.integer) else key
 
 
 def _leaves(node):
@@ -129,6 +150,10 @@ def flatten(forward, wrt, shapes, args):
     found = {}
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
+        key = unread_keys(value) if args is not None else None
+        if key is not None:  # (read at it as a dict of settings, its arrays would have no gradient)
+            raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
+                                "arrays at keys that are strings or integers", forward.func.args.args[k])
         if is_structured(value, args is None) and not name.endswith("_param"):
             found[name] = (_tree(value, args is None), value)
     if not found:
@@ -586,8 +611,8 @@ class _Rewriter:
         if isinstance(node, ast.Subscript):
             base = self.resolve(node.value)
             if isinstance(base, _Node) and base.kind is dict:
-                key = self.constant(node.slice, str)
-                if key not in base.keys:
+                key = self.folded(node.slice)
+                if not any(type(key) is type(k) and key == k for k in base.keys):  # (True is not 1 here)
                     raise self.error(f"the dict of arrays has no key {ast.unparse(node.slice)} that backgen can "
                                      f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
                 return base.children[base.keys.index(key)]

@@ -590,3 +590,39 @@ def test_a_name_given_an_entry_on_some_paths_holds_it_on_those_only(source, c, t
     _generated_and_decorated(source, {"p": {"W": "3, 3", "V": "3, 3"}, "x": "4, 3"},
                              [{"W": RNG.normal(size=(3, 3)), "V": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))],
                              tmp_path, flags=(c,))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        return np.sum(x @ p[0])
+    ''',
+    '''
+    def f(p, x):
+        s = 0.0
+        for k in p:
+            s = s + np.sum(np.tanh(x @ p[k])) * (k + 1)
+        return s
+    ''',
+], ids=["read-at-0", "iterated"])
+def test_a_dict_of_arrays_at_integer_keys_is_differentiated_and_comes_back_as_a_dict(source, tmp_path):
+    # p = {0: W} (was: dp a number, 24.0, the arrays' gradient lost)
+    p = {0: RNG.normal(size=(3, 2)), 1: RNG.normal(size=(3, 2))}
+    _generated_and_decorated(source, {"p": {0: "3, 2", 1: "3, 2"}, "x": "4, 3"}, [p, RNG.normal(size=(4, 3))],
+                             tmp_path)
+    from conftest import load_module
+    path = tmp_path / "integer_keys.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source).lstrip("\n"))
+    forward = load_module(path).f
+    got, _ = backgen.backward(forward).backward({np.int64(0): np.ones((3, 2))}, np.ones((4, 3)))
+    assert list(got) == [0] and got[0].shape == (3, 2)
+
+
+def test_a_dict_of_arrays_at_other_keys_is_refused(tmp_path):
+    from conftest import load_module
+    path = tmp_path / "tuple_keys.py"
+    path.write_text("import numpy as np\n\ndef f(p, x):\n    return np.sum(x @ p[(0, 1)])\n")
+    forward = load_module(path).f
+    with pytest.raises(backgen.BackgenError, match=r"dict of arrays with the key \(0, 1\)") as info:
+        backgen.backward(forward).backward({(0, 1): np.ones((3, 2))}, np.ones((4, 3)))
+    assert info.value.lineno == 3
