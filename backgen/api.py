@@ -274,7 +274,7 @@ class Differentiable:
         counts = {attr: int(value) for attr, value in zip(self._attributes, args or ())
                   if isinstance(value, (int, np.integer)) and not isinstance(value, bool)}
         counts.update({attr: value for attr, value in zip(self._attributes, args or ())
-                       if value in (float, np.float64, np.float32, np.float16)})  # a dtype
+                       if isinstance(value, type) and value in (float, np.float64, np.float32, np.float16)})  # a dtype
         return methods.as_function(forward, self._attributes, counts)
 
     def _setup(self, wrt):

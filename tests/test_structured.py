@@ -626,3 +626,37 @@ def test_a_dict_of_arrays_at_other_keys_is_refused(tmp_path):
     with pytest.raises(backgen.BackgenError, match=r"dict of arrays with the key \(0, 1\)") as info:
         backgen.backward(forward).backward({(0, 1): np.ones((3, 2))}, np.ones((4, 3)))
     assert info.value.lineno == 3
+
+
+class _ArrayAttributes:
+    def __init__(self):
+        self.W = RNG.normal(size=(3, 2))
+        self.w = np.array([2.0])
+        self.mask = np.array([True, False, True])
+
+    def loss(self, X):
+        return np.sum(np.tanh(X @ self.W))
+
+    def scaled(self, X):
+        return np.sum(X * self.w)
+
+    def masked(self, X):
+        return np.sum(X[:, self.mask] @ self.W[self.mask])
+
+
+@pytest.mark.parametrize("method, arrays", [("loss", ["W"]), ("scaled", ["w"]), ("masked", ["W"])])
+def test_a_method_reading_arrays_as_attributes_is_differentiated_with_respect_to_them(method, arrays):
+    # self.W, self.w = np.array([2.]), a mask self.mask (was: ValueError, the truth value of an array; TypeError)
+    model, X = _ArrayAttributes(), RNG.normal(size=(4, 3))
+    bound = getattr(model, method)
+    *dattributes, dX = backgen.backward(bound).backward(X)
+    assert len(dattributes) == len(arrays)  # the mask has no gradient
+    for name, got in zip(arrays, dattributes):
+        def at(value, name=name):
+            clone = _ArrayAttributes()
+            vars(clone).update(vars(model))
+            setattr(clone, name, value)
+            return getattr(clone, method)(X)
+        assert_close(got, gradient(at, [getattr(model, name)], 0))
+    assert_close(dX, gradient(bound, [X], 0))
+    assert backgen.gradcheck(bound, X) < 1e-6
