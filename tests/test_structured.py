@@ -660,3 +660,37 @@ def test_a_method_reading_arrays_as_attributes_is_differentiated_with_respect_to
         assert_close(got, gradient(at, [getattr(model, name)], 0))
     assert_close(dX, gradient(bound, [X], 0))
     assert backgen.gradcheck(bound, X) < 1e-6
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(p, x):
+        return x @ p['W'] + p['b']
+    ''', lambda: [{"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}, RNG.normal(size=(4, 3))]),
+    ('''
+    def f(params, x):
+        for W, b in params:
+            x = np.tanh(x @ W + b)
+        return x
+    ''', lambda: [layers(3, 4, 2), RNG.normal(size=(4, 3))]),
+    ('''
+    def f(p, x):
+        W = p['W']
+        W = W * 2.0
+        return x @ W + x @ p['W']
+    ''', lambda: [{"W": RNG.normal(size=(3, 2))}, RNG.normal(size=(4, 3))]),
+], ids=["dict", "list-of-layers", "rebound"])
+def test_a_layer_of_a_dict_or_list_of_arrays(source, args, tmp_path):
+    # backgen.layer(f).forward({'W': W}, x) (was: NameError, name 'W' is not defined, in the forward)
+    from conftest import load_module
+    path = tmp_path / "layer_of_arrays.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source).lstrip("\n"))
+    forward = load_module(path).f
+    args = args()
+    layer = backgen.layer(forward)
+    out, cache = layer.forward(*args)
+    assert_close(out, forward(*args))
+    dout = RNG.normal(size=out.shape)
+    got = layer.backward(dout, cache)
+    for k in range(len(args)):
+        assert_close(got[k], gradient(weighted(forward, (dout,)), args, k))
