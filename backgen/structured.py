@@ -584,7 +584,8 @@ class _Rewriter:
                     word = None if key is None else "".join(c if c.isalnum() else "_" for c in key).strip("_")
                     word = word and _numbered(word, [k for k in leaf.path if type(k) is int])
                     base = word if word and word.isidentifier() and not keyword.iskeyword(word) \
-                        and word not in self.taken else "_".join([param] + [str(k) for k in leaf.path])
+                        and word not in self.taken else "_".join(  # (keys 'W_1' and 'W-1': W_1, p_W_1)
+                            [param] + ["".join(c if c.isalnum() else "_" for c in str(k)) for k in leaf.path])
                     candidate, k = base, 2
                     while candidate in self.taken:
                         candidate, k = f"{base}_{k}", k + 1

@@ -694,3 +694,14 @@ def test_a_layer_of_a_dict_or_list_of_arrays(source, args, tmp_path):
     got = layer.backward(dout, cache)
     for k in range(len(args)):
         assert_close(got[k], gradient(weighted(forward, (dout,)), args, k))
+
+
+def test_keys_that_read_as_the_same_name_give_arrays_of_names_of_their_own(tmp_path):
+    # 'W_1' and 'W-1' (was: an internal SyntaxError, the second array named p_W-1)
+    source = '''
+    def f(p, x):
+        return np.sum(p['W_1'] * x) + np.sum(p['W-1'] ** 2) + np.sum(p['W 1'] * p['class'] * p['1'] * x)
+    '''
+    keys = ["W_1", "W-1", "W 1", "class", "1"]
+    p = {k: RNG.normal(size=2) for k in keys}
+    _generated_and_decorated(source, {"p": {k: "2" for k in keys}, "x": "2"}, [p, RNG.normal(size=2)], tmp_path)
