@@ -255,6 +255,15 @@ def _pattern(node, text, top=False):
     return f"[{inner}]"
 
 
+def _target_parts(target):
+    """The targets an assignment's ``target`` assigns (those of a tuple)."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [t for e in target.elts for t in _target_parts(e)]
+    if isinstance(target, ast.Starred):
+        return _target_parts(target.value)
+    return [target]
+
+
 def _bound_names(func, structured):
     """The names the rewritten ``func`` binds: those it assigns (reads of an entry are loads), its
     other parameters and those of the functions and lambdas in it."""
@@ -378,17 +387,20 @@ class _Rewriter:
         return before + [stmt]
 
     def keep_aliases(self, stmt):
-        """``params['W'] = v`` gives the key a new array: a name that held the old one (``W =
-        params['W']`` before it) keeps it, by an assignment before the statement (where the array went
-        by that name, it gets another)."""
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)
-                and isinstance(self.resolve(stmt.targets[0].value), _Node)):
-            return []
-        leaf = self.resolve(stmt.targets[0])
+        """``params['W'] = v`` (also ``params['s'] *= 2``, ``params['W'], c = ...``) gives the key a new
+        value: a name that held the old one (``W = params['W']`` before it) keeps it, by an assignment
+        before the statement (where the array went by that name, it gets another); an array written into
+        in place is the same array under both names, as NumPy has it."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, ast.AugAssign) else []  # (params['s'] *= 2 gives a number key another)
+        targets = [t for target in targets for t in _target_parts(target)]
+        leaves = [self.resolve(t) for t in targets
+                  if isinstance(t, ast.Subscript) and isinstance(self.resolve(t.value), _Node)]
         out = []
         for name, held in list(self.aliases.items()):
-            if held is not leaf or name in self.roots:
+            if not any(held is leaf for leaf in leaves) or name in self.roots:
                 continue
+            leaf = held
             if name == leaf.name:  # (named at the end, as a leaf no name was given)
                 leaf.name = ""
                 self.leaf_names.discard(name)

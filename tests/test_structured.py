@@ -309,7 +309,7 @@ def _copied(value):
         return {k: _copied(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_copied(v) for v in value)
-    return np.copy(value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value  # (a number stays a number)
 
 
 def test_a_list_of_dicts_of_arrays_is_a_list_of_layers(tmp_path):
@@ -705,3 +705,30 @@ def test_keys_that_read_as_the_same_name_give_arrays_of_names_of_their_own(tmp_p
     keys = ["W_1", "W-1", "W 1", "class", "1"]
     p = {k: RNG.normal(size=2) for k in keys}
     _generated_and_decorated(source, {"p": {k: "2" for k in keys}, "x": "2"}, [p, RNG.normal(size=2)], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        s = p['s']
+        p['s'] *= 2.0
+        return np.sum(x @ p['W']) * s + np.sum(x) * p['s']
+    ''',
+    '''
+    def f(p, x):
+        s = p['s']
+        p['s'], t = p['s'] * 3.0, 2.0
+        return np.sum(x @ p['W']) * s + np.sum(x) * p['s'] * t
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        p['W'] *= 2.0
+        return np.sum(x @ W) + np.sum(x @ p['W']) * p['s']
+    ''',
+], ids=["number-in-place", "number-by-unpacking", "array-in-place"])
+def test_a_key_given_another_value_through_the_dict_leaves_a_name_of_the_old_one_alone(source, tmp_path):
+    # s = p['s'] then p['s'] *= 2.0: s is still the old number (was: the doubled one), where the array
+    # W = p['W'] then p['W'] *= 2.0 is the same array, written into
+    _generated_and_decorated(source, {"p": {"W": "3, 2", "s": "()"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 2)), "s": 1.5}, RNG.normal(size=(4, 3))], tmp_path)
