@@ -345,9 +345,19 @@ class _Rewriter:
                 return self.bind(target, held, None, stmt)
             if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
                     and len(target.elts) == len(value.elts) \
+                    and all(isinstance(t, ast.Name) for t in target.elts) \
+                    and len({t.id for t in target.elts}) == len(target.elts) \
                     and any(isinstance(self.resolve(v), (_Node, _Leaf)) for v in value.elts):
                 values = [self.resolve(v) or self.expression(v) for v in value.elts]  # all read first
-                return [line for t, v in zip(target.elts, values) for line in self.bind(t, v, None, stmt)]
+                held = [(t, v) for t, v in zip(target.elts, values) if isinstance(v, (_Node, _Leaf))]
+                computed = [(t, v) for t, v in zip(target.elts, values) if not isinstance(v, (_Node, _Leaf))]
+                lines = []
+                if computed:  # (A, B = B, A: the values given the names at once, before B is the entry's)
+                    lines += self.bind_ast(
+                        ast.Tuple([t for t, _ in computed], ast.Store()) if len(computed) > 1 else computed[0][0],
+                        ast.Tuple([v for _, v in computed], ast.Load()) if len(computed) > 1 else computed[0][1],
+                        stmt)
+                return lines + [line for t, v in held for line in self.bind(t, v, None, stmt)]
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             bound = _stored([stmt])
             before = self.release(bound | _mutated([stmt]), stmt)
@@ -562,12 +572,13 @@ class _Rewriter:
         return [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], self.load(value)), stmt)]
 
     def bind_ast(self, target, value, stmt):
+        """``target = value``, ``value`` already read (its names holding entries written as those)."""
         for name in _stored([ast.Assign([target], value)]):
             self.numbers.pop(name, None)
             if isinstance(self.aliases.pop(name, None), _Node):
                 raise self.error(f"{name!r} holds part of a list of arrays and is assigned again here; backgen "
                                  "follows such lists only where they are read", stmt)
-        return [ast.copy_location(ast.Assign([target], self.expression(value)), stmt)]
+        return [ast.copy_location(ast.Assign([target], value), stmt)]  # (value: read as the statement began)
 
     def name_leaf(self, leaf, name, iteration):
         """Name ``leaf`` after ``name``, the first name the code gives it (``W1`` in a loop's first

@@ -732,3 +732,35 @@ def test_a_key_given_another_value_through_the_dict_leaves_a_name_of_the_old_one
     # W = p['W'] then p['W'] *= 2.0 is the same array, written into
     _generated_and_decorated(source, {"p": {"W": "3, 2", "s": "()"}, "x": "4, 3"},
                              [{"W": RNG.normal(size=(3, 2)), "s": 1.5}, RNG.normal(size=(4, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x, c=True):
+        A = p['W']
+        if c:
+            A = A * 2.0
+        A, B = p['V'], A
+        return np.sum(np.tanh(A * x) + B * p['W'])
+    ''',
+    '''
+    def f(p, x, c=True):
+        A = p['W'] * 2.0
+        B = p['V']
+        A, B = B, A
+        return np.sum(np.tanh(A * x) + B * p['W'])
+    ''',
+    '''
+    def f(p, x, c=True):
+        A, B, C = x * 2.0, x * 3.0, p['W']
+        A, B, C = B, A, p['V']
+        return np.sum(np.tanh(A * x) + B * C + C * p['W'])
+    ''',
+], ids=["after-an-if", "swapped", "rotated"])
+@pytest.mark.parametrize("c", [True, False])
+def test_names_given_entries_and_other_values_at_once_get_the_values_as_they_were(source, c, tmp_path):
+    # A, B = p['V'], A: B is the A of before the line (was: the entry p['V'], the name being read again
+    # after it was given the entry)
+    _generated_and_decorated(source, {"p": {"W": "3", "V": "3"}, "x": "3"},
+                             [{"W": RNG.normal(size=3), "V": RNG.normal(size=3)}, RNG.normal(size=3)], tmp_path,
+                             flags=(c,))
