@@ -356,7 +356,8 @@ class Differentiable:
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
-                       if not isinstance(v, np.ndarray) and n not in arrays}       # (self.reg): no inputs
+                       if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
+                       and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)
         if not given and not labels and arrays <= set(self.wrt):
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given or n in arrays) and n not in labels)

@@ -105,6 +105,12 @@ def unread_keys(value):
     return next((k for k in value if not _key(k)), None)
 
 
+def holds_arrays(value):
+    """Whether ``value`` is a list or tuple holding arrays of floats (``[W1, W2]`` of one shape too)."""
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in _flat_values(value))
+
+
 def _flat_values(value):
     if isinstance(value, dict):
         value = list(value.values())

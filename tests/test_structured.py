@@ -764,3 +764,28 @@ def test_names_given_entries_and_other_values_at_once_get_the_values_as_they_wer
     _generated_and_decorated(source, {"p": {"W": "3", "V": "3"}, "x": "3"},
                              [{"W": RNG.normal(size=3), "V": RNG.normal(size=3)}, RNG.normal(size=3)], tmp_path,
                              flags=(c,))
+
+
+class _ListOfWeights:
+    def __init__(self):
+        self.Ws = [RNG.normal(size=(3, 3)) * 0.5, RNG.normal(size=(3, 3)) * 0.5]  # of one shape
+        self.scales = [0.5, 2.0]  # numbers: settings
+
+    def loss(self, X):
+        for W, a in zip(self.Ws, self.scales):
+            X = np.tanh(X @ W) * a
+        return np.sum(X)
+
+
+def test_a_method_reading_a_list_of_arrays_of_one_shape_as_an_attribute_is_differentiated_with_respect_to_it():
+    # self.Ws = [W1, W2] (was: left out as a setting, only dX given back)
+    model, X = _ListOfWeights(), RNG.normal(size=(4, 3))
+    dWs, dX = backgen.backward(model.loss).backward(X)
+
+    def at(Ws):
+        clone = _ListOfWeights()
+        clone.Ws, clone.scales = Ws, model.scales
+        return clone.loss(X)
+    assert_close(dWs, gradient(at, [model.Ws], 0))
+    assert_close(dX, gradient(model.loss, [X], 0))
+    assert backgen.gradcheck(model.loss, X) < 1e-6
