@@ -242,6 +242,13 @@ def pack(backward, packing):
                                unpack=tuple(unpack) + tuple(backward.unpack))
 
 
+def spelled(packing, message):
+    """``"p_W is p['W']"`` for each array of a dict or list of arrays that ``message`` names by the
+    name backgen gave it (quoted), and the user does not."""
+    return [f"{leaf.name} is {p.param}{_access(p.structure, leaf.path)}" for p in packing
+            for leaf in _leaves(p.structure) if f"'{leaf.name}'" in message]
+
+
 def _has_dict(node):
     return isinstance(node, _Node) and (node.kind is dict or any(_has_dict(c) for c in node.children))
 

@@ -789,3 +789,16 @@ def test_a_method_reading_a_list_of_arrays_of_one_shape_as_an_attribute_is_diffe
     assert_close(dWs, gradient(at, [model.Ws], 0))
     assert_close(dX, gradient(model.loss, [X], 0))
     assert backgen.gradcheck(model.loss, X) < 1e-6
+
+
+def test_a_refusal_naming_an_array_of_a_dict_by_the_name_backgen_gave_it_says_which_it_is():
+    source = '''import numpy as np
+
+def f(p, x):
+    W = p['W'].reshape(-1)
+    W[0] = 5.0
+    return np.sum(x @ p['W'])
+'''
+    with pytest.raises(backgen.BackgenError, match=r"'p_W' may have been changed .*\(p_W is p\['W'\]\)") as info:
+        backgen.generate(source, name="f", shapes={"p": {"W": "2, 2"}, "x": "3, 2"})
+    assert info.value.lineno == 6
