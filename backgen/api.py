@@ -308,7 +308,7 @@ class Differentiable:
         counts = {attr: int(value) for attr, value in zip(self._attributes, args or ())
                   if isinstance(value, (int, np.integer)) and not isinstance(value, bool)}
         counts.update({attr: value for attr, value in zip(self._attributes, args or ())
-                       if value in (float, np.float64, np.float32, np.float16)})  # a dtype
+                       if isinstance(value, type) and value in (float, np.float64, np.float32, np.float16)})  # a dtype
         return methods.as_function(forward, self._attributes, counts)
 
     def _setup(self, wrt):
@@ -394,7 +394,8 @@ class Differentiable:
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
-                       if not isinstance(v, np.ndarray) and n not in arrays}       # (self.reg): no inputs
+                       if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
+                       and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)
         if not given and not labels and arrays <= set(self.wrt):
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given or n in arrays) and n not in labels)

@@ -4,6 +4,9 @@ Contract: ``layer_source(backward) -> str`` writes the two functions for one
 ``ir.Backward``.  The forward computes the outputs and caches exactly the
 values the backward reads before it computes them itself; the backward
 unpacks the cache and runs the adjoint statements of ``<name>_backward``.
+A dict or list of arrays (``backgen.structured``) is taken whole by the forward,
+which names its arrays first (``W = params['W']``), and its gradient comes back
+with the same structure.
 """
 
 import ast
@@ -16,7 +19,7 @@ from .reverse_flow import _flatten, _names
 
 def cached_names(backward):
     """Names the backward reads before assigning them, that the forward defines (in order)."""
-    defined = set(backward.params)
+    defined = set(backward.params) | set(_unpacked(backward))
     for line in _flatten(backward.full_forward):
         defined |= _assigned(line)
     assigned, needed = set(backward.upstreams), []
@@ -30,9 +33,20 @@ def cached_names(backward):
             if name in defined and name not in needed:
                 needed.append(name)
         assigned |= _assigned(line)
-    order = list(backward.params) + [n for line in _flatten(backward.full_forward)
+    order = list(backward.params) + _unpacked(backward) + [n for line in _flatten(backward.full_forward)
                                      for n in sorted(_assigned(line))]
     return sorted(needed, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _unpacked(backward):
+    """The names the lines opening the function give the arrays of a dict or list of arrays
+    (``W1 = params['W1']``, ``(W1, b1), (W2, b2) = params``), in order."""
+    names = []
+    for line in backward.unpack:
+        for node in ast.walk(ast.parse(line)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in names:
+                names.append(node.id)
+    return names
 
 
 def _always_set(lines):
@@ -94,8 +108,8 @@ def layer_source(backward, name):
     first_default = len(params) - len(backward.defaults)
     signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"
                           for i, p in enumerate(params))
-    forward = emit.numbered_lines(backward.full_forward)
-    cache = cached_names(backward)
+    forward = list(backward.unpack) + emit.numbered_lines(backward.full_forward)  # (the arrays of a dict
+    cache = cached_names(backward)                                                 # of arrays by name first)
     owner = dict(zip(backward.returns, backward.wrt))
     zeros = [(str(line), owner.get(line.target, line.target)) for line in backward.zeros]
     upstreams = ", ".join(backward.upstreams)
@@ -103,7 +117,7 @@ def layer_source(backward, name):
     forward_name, _ = layer_names(name)
     backward_lines = emit._backward_lines(backward.groups)
     popped = [n for n in cache if any(re.search(rf"\b{re.escape(n)}\.pop\(\)", line) for line in backward_lines)]
-    always = set(backward.params) | _always_set(backward.full_forward)
+    always = set(backward.params) | set(_unpacked(backward)) | _always_set(backward.full_forward)
     sometimes = [n for n in cache if n not in always]  # set on some paths only: None (a list: []) on the others
     if sometimes:
         forward = [", ".join(sometimes) + " = " + ", ".join("[]" if n in popped else "None" for n in sometimes)

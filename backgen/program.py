@@ -303,6 +303,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
             if names:
                 error.msg += f" ({'; '.join(names)}, its body written where it is called)"
+            arrays = structured.spelled(packing, error.msg)
+            if arrays:
+                error.msg += f" ({'; '.join(arrays)})"
             raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
             forward = dataclasses.replace(forward, func=done.forward.func, constants=done.forward.constants,

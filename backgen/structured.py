@@ -14,13 +14,18 @@ on the AST, before staging:
   its names bound to the leaves: the first layer's ``W`` reads the leaf ``W1``,
   the second's ``W2``;
 * ``params[0]``, ``params[-1][1]``, ``W, b = params[0]`` and ``len(params)``
-  are resolved to leaves and numbers;
+  are resolved to leaves and numbers; a dict of arrays is read at string or
+  integer keys (``params['W']``, ``params[0]``), a dict of arrays with other
+  keys (tuples, floats) is refused;
+* a name given an array of it (``W = params['W']``) stands for that array until the code binds
+  the name again (``W = W * 2``), which leaves the entry as it was; a write through the name
+  (``W *= 2``, ``W[0] = v``) writes into the entry's array, as NumPy does;
 * any other use of a structured value (passing the whole list to a function,
   arithmetic on it, ``break`` in a loop over it) is a ``BackgenError`` at its line.
 
 A leaf is named after the name the code first binds it to (``W`` in the first
 iteration of a loop: ``W1``; ``W1, b1 = params[0]``: ``W1``), otherwise
-``params_0_1``.  ``pack`` gives the generated backward the parameter back
+``params_0_1`` (also where the code binds that name to something else as well).  ``pack`` gives the generated backward the parameter back
 (``(W1, b1), (W2, b2) = params``) and returns its gradient with the same
 structure (``[(dW1, db1), (dW2, db2)]``; ``None`` for a leaf that is not
 differentiated, such as an integer).
@@ -69,7 +74,7 @@ def is_structured(value, declared=False):
     structure of arrays."""
     if isinstance(value, dict):  # a dict of arrays, not of settings (bn_param = {"mode": "train"...})
         leaves = list(_flat_values(value))
-        if not value or not all(isinstance(k, str) for k in value):
+        if not value or not all(_key(k) for k in value):
             return False
         if declared:
             return all(isinstance(v, (str, tuple)) for v in leaves)
@@ -84,6 +89,26 @@ def is_structured(value, declared=False):
     arrays = [v for v in value if isinstance(v, np.ndarray)]
     return len({v.shape for v in arrays}) > 1 or bool(arrays) and any(  # ((V, 3.0): an array and a number)
         v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
+
+
+def _key(k):
+    """Whether ``k`` is a key backgen reads a dict of arrays at: a string or an integer (not a bool)."""
+    return isinstance(k, (str, int, np.integer)) and not isinstance(k, (bool, np.bool_))
+
+
+def unread_keys(value):
+    """The first key of a dict of arrays (of floats) that is not a string or an integer (a tuple, a
+    float), which backgen does not read the dict at; None where there is none."""
+    if not isinstance(value, dict) or not any(
+            isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in _flat_values(value)):
+        return None
+    return next((k for k in value if not _key(k)), None)
+
+
+def holds_arrays(value):
+    """Whether ``value`` is a list or tuple holding arrays of floats (``[W1, W2]`` of one shape too)."""
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in _flat_values(value))
 
 
 def _flat_values(value):
@@ -101,10 +126,15 @@ def _tree(value, declared, path=()):
     shape = declared and isinstance(value, tuple) and all(type(v) is int for v in value)
     if isinstance(value, dict):
         keys = tuple(value)
-        return _Node(dict, [_tree(value[k], declared, path + (k,)) for k in keys], keys)
+        return _Node(dict, [_tree(value[k], declared, path + (_plain(k),)) for k in keys], tuple(map(_plain, keys)))
     if isinstance(value, (list, tuple)) and not shape:
         return _Node(type(value), [_tree(v, declared, path + (k,)) for k, v in enumerate(value)])
     return _Leaf(path)
+
+
+def _plain(key):
+    """A dict's key as Python writes it (``np.int64(0)`` as ``0``, the same key)."""
+    return int(key) if isinstance(key, np.integer) else key
 
 
 def _leaves(node):
@@ -126,6 +156,10 @@ def flatten(forward, wrt, shapes, args):
     found = {}
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
+        key = unread_keys(value) if args is not None else None
+        if key is not None:  # (read at it as a dict of settings, its arrays would have no gradient)
+            raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
+                                "arrays at keys that are strings or integers", forward.func.args.args[k])
         if is_structured(value, args is None) and not name.endswith("_param"):
             found[name] = (_tree(value, args is None), value)
     if not found:
@@ -155,7 +189,7 @@ def flatten(forward, wrt, shapes, args):
             if dims and type(dims[0]) is int:
                 rewriter.aliases[name] = _Sized(dims[0])
     func.body = rewriter.block(func.body)
-    rewriter.name_leaves(params)
+    rewriter.name_leaves(params, _bound_names(func, found))
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
     for k, arg in enumerate(func.args.args):
         if arg.arg not in found:
@@ -208,6 +242,13 @@ def pack(backward, packing):
                                unpack=tuple(unpack) + tuple(backward.unpack))
 
 
+def spelled(packing, message):
+    """``"p_W is p['W']"`` for each array of a dict or list of arrays that ``message`` names by the
+    name backgen gave it (quoted), and the user does not."""
+    return [f"{leaf.name} is {p.param}{_access(p.structure, leaf.path)}" for p in packing
+            for leaf in _leaves(p.structure) if f"'{leaf.name}'" in message]
+
+
 def _has_dict(node):
     return isinstance(node, _Node) and (node.kind is dict or any(_has_dict(c) for c in node.children))
 
@@ -225,6 +266,28 @@ def _pattern(node, text, top=False):
     if node.kind is tuple or top:
         return f"({inner},)" if len(node.children) == 1 else (inner if top else f"({inner})")
     return f"[{inner}]"
+
+
+def _target_parts(target):
+    """The targets an assignment's ``target`` assigns (those of a tuple)."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [t for e in target.elts for t in _target_parts(e)]
+    if isinstance(target, ast.Starred):
+        return _target_parts(target.value)
+    return [target]
+
+
+def _bound_names(func, structured):
+    """The names the rewritten ``func`` binds: those it assigns (reads of an entry are loads), its
+    other parameters and those of the functions and lambdas in it."""
+    names = _stored(func.body)
+    names |= {a.arg for a in func.args.args if a.arg not in structured}
+    for node in walk(func):
+        if isinstance(node, ast.arg) and node is not func.args.vararg and node is not func.args.kwarg \
+                and node not in func.args.args:
+            names.add(node.arg)
+    names |= {a.arg for a in (func.args.vararg, func.args.kwarg) if a is not None}
+    return names
 
 
 def _numbered(word, indices):
@@ -261,6 +324,7 @@ class _Rewriter:
         self.prelude = []  # statements a helper written out in the current statement puts before it
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
+        self.branch = 0  # inside an if, or a loop not written out: a name bound there is assigned
         self.numbers = {}  # names assigned an integer the code computes from constants: num_layers = 3
 
     def error(self, message, node):
@@ -294,11 +358,22 @@ class _Rewriter:
                 return self.bind(target, held, None, stmt)
             if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
                     and len(target.elts) == len(value.elts) \
+                    and all(isinstance(t, ast.Name) for t in target.elts) \
+                    and len({t.id for t in target.elts}) == len(target.elts) \
                     and any(isinstance(self.resolve(v), (_Node, _Leaf)) for v in value.elts):
                 values = [self.resolve(v) or self.expression(v) for v in value.elts]  # all read first
-                return [line for t, v in zip(target.elts, values) for line in self.bind(t, v, None, stmt)]
+                held = [(t, v) for t, v in zip(target.elts, values) if isinstance(v, (_Node, _Leaf))]
+                computed = [(t, v) for t, v in zip(target.elts, values) if not isinstance(v, (_Node, _Leaf))]
+                lines = []
+                if computed:  # (A, B = B, A: the values given the names at once, before B is the entry's)
+                    lines += self.bind_ast(
+                        ast.Tuple([t for t, _ in computed], ast.Store()) if len(computed) > 1 else computed[0][0],
+                        ast.Tuple([v for _, v in computed], ast.Load()) if len(computed) > 1 else computed[0][1],
+                        stmt)
+                return lines + [line for t, v in held for line in self.bind(t, v, None, stmt)]
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
-            before = self.release(_stored([stmt]) | _mutated([stmt]), stmt)
+            bound = _stored([stmt])
+            before = self.release(bound | _mutated([stmt]), stmt)
             for field in ("test", "iter"):
                 if getattr(stmt, field, None) is not None:
                     self.lazy += isinstance(stmt, ast.While)  # a while test runs again: nothing before it
@@ -306,14 +381,23 @@ class _Rewriter:
                         setattr(stmt, field, self.expression(getattr(stmt, field)))
                     finally:
                         self.lazy -= isinstance(stmt, ast.While)
-            stmt.body = self.block(stmt.body)
-            stmt.orelse = self.block(stmt.orelse)
+            self.branch += 1
+            try:
+                stmt.body = self.block(stmt.body)
+                stmt.orelse = self.block(stmt.orelse)
+            finally:
+                self.branch -= 1
+            for name in bound:  # what a name holds there it may hold or not after (if c: W = params['W'])
+                self.aliases.pop(name, None)
             for name in _stored([stmt]) | _mutated([stmt]):  # a number set on some paths only is not known
                 self.numbers.pop(name, None)
             return before + [stmt]
-        before = self.keep_aliases(stmt)
+        before = self.keep_aliases(stmt) + self.written_through(stmt)
         stmt = self.expressions_of(stmt)
-        for name in _stored([stmt]) | _mutated([stmt]):
+        stored = _stored([stmt])
+        for name in stored | _mutated([stmt]):
+            if name not in stored and isinstance(self.aliases.get(name), _Leaf):
+                continue  # W.sum(), W.T: the name still holds the array, whatever its methods do to it
             self.aliases.pop(name, None)
             self.numbers.pop(name, None)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -326,22 +410,42 @@ class _Rewriter:
         return before + [stmt]
 
     def keep_aliases(self, stmt):
-        """``params['W'] = v`` gives the key a new array: a name that held the old one (``W =
-        params['W']`` before it) keeps it, by an assignment before the statement (where the array went
-        by that name, it gets another)."""
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)
-                and isinstance(self.resolve(stmt.targets[0].value), _Node)):
-            return []
-        leaf = self.resolve(stmt.targets[0])
+        """``params['W'] = v`` (also ``params['s'] *= 2``, ``params['W'], c = ...``) gives the key a new
+        value: a name that held the old one (``W = params['W']`` before it) keeps it, by an assignment
+        before the statement (where the array went by that name, it gets another); an array written into
+        in place is the same array under both names, as NumPy has it."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, ast.AugAssign) else []  # (params['s'] *= 2 gives a number key another)
+        targets = [t for target in targets for t in _target_parts(target)]
+        leaves = [self.resolve(t) for t in targets
+                  if isinstance(t, ast.Subscript) and isinstance(self.resolve(t.value), _Node)]
         out = []
         for name, held in list(self.aliases.items()):
-            if held is not leaf or name in self.roots:
+            if not any(held is leaf for leaf in leaves) or name in self.roots:
                 continue
+            leaf = held
             if name == leaf.name:  # (named at the end, as a leaf no name was given)
                 leaf.name = ""
                 self.leaf_names.discard(name)
             out.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], self.load(leaf)), stmt))
             self.aliases.pop(name)
+        return out
+
+    def written_through(self, stmt):
+        """``W *= 2`` (or ``del W``) of a name holding an array of a structured value reads the name
+        as it assigns it: it is given the array by an assignment before the statement, so that the
+        statement writes into that array (as NumPy does) and the name no longer stands for the entry."""
+        if isinstance(stmt, ast.AugAssign):
+            targets = [stmt.target]
+        elif isinstance(stmt, ast.Delete):
+            targets = stmt.targets
+        else:
+            return []
+        out = []
+        for target in targets:
+            if isinstance(target, ast.Name) and isinstance(self.aliases.get(target.id), _Leaf):
+                held = self.aliases.pop(target.id)
+                out.append(ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], self.load(held)), stmt))
         return out
 
     def release(self, names, stmt):
@@ -466,19 +570,28 @@ class _Rewriter:
             if isinstance(value, _Leaf) and not value.name:
                 self.name_leaf(value, target.id, iteration)
             self.aliases[target.id] = value
-            return []
+            return self.assigned_in_branch(target, value, stmt)
         if isinstance(value, ast.Constant):  # a loop's counter: read as the number it is
             self.aliases[target.id] = value
-            return []
+            return self.assigned_in_branch(target, value, stmt)
         return self.bind_ast(target, value, stmt)
 
+    def assigned_in_branch(self, target, value, stmt):
+        """Inside an if or a loop not written out, a name given an array or a number is also assigned
+        it, for the code after, where the name holds it on some paths only; a name given part of a
+        list of arrays there is read there only."""
+        if not self.branch or isinstance(value, _Node):
+            return []
+        return [ast.copy_location(ast.Assign([ast.Name(target.id, ast.Store())], self.load(value)), stmt)]
+
     def bind_ast(self, target, value, stmt):
+        """``target = value``, ``value`` already read (its names holding entries written as those)."""
         for name in _stored([ast.Assign([target], value)]):
             self.numbers.pop(name, None)
             if isinstance(self.aliases.pop(name, None), _Node):
                 raise self.error(f"{name!r} holds part of a list of arrays and is assigned again here; backgen "
                                  "follows such lists only where they are read", stmt)
-        return [ast.copy_location(ast.Assign([target], self.expression(value)), stmt)]
+        return [ast.copy_location(ast.Assign([target], value), stmt)]  # (value: read as the statement began)
 
     def name_leaf(self, leaf, name, iteration):
         """Name ``leaf`` after ``name``, the first name the code gives it (``W1`` in a loop's first
@@ -493,15 +606,22 @@ class _Rewriter:
                 self.leaf_names.add(candidate)
                 return
 
-    def name_leaves(self, params):
+    def name_leaves(self, params, bound=frozenset()):
+        """Give every leaf its final name; one named after a name the code also binds to something
+        else (``W = params['W']``, then ``W = W * 2``) gets another, so that the name's new value
+        is not read as the entry."""
         for param, tree in self.roots.items():
             for leaf in _leaves(tree):
+                if leaf.name in bound:
+                    self.leaf_names.discard(leaf.name)
+                    leaf.name = ""
                 if not leaf.name:
                     key = leaf.path[-1] if leaf.path and isinstance(leaf.path[-1], str) else None
                     word = None if key is None else "".join(c if c.isalnum() else "_" for c in key).strip("_")
                     word = word and _numbered(word, [k for k in leaf.path if type(k) is int])
                     base = word if word and word.isidentifier() and not keyword.iskeyword(word) \
-                        and word not in self.taken else "_".join([param] + [str(k) for k in leaf.path])
+                        and word not in self.taken else "_".join(  # (keys 'W_1' and 'W-1': W_1, p_W_1)
+                            [param] + ["".join(c if c.isalnum() else "_" for c in str(k)) for k in leaf.path])
                     candidate, k = base, 2
                     while candidate in self.taken:
                         candidate, k = f"{base}_{k}", k + 1
@@ -528,8 +648,8 @@ class _Rewriter:
         if isinstance(node, ast.Subscript):
             base = self.resolve(node.value)
             if isinstance(base, _Node) and base.kind is dict:
-                key = self.constant(node.slice, str)
-                if key not in base.keys:
+                key = self.folded(node.slice)
+                if not any(type(key) is type(k) and key == k for k in base.keys):  # (True is not 1 here)
                     raise self.error(f"the dict of arrays has no key {ast.unparse(node.slice)} that backgen can "
                                      f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
                 return base.children[base.keys.index(key)]
@@ -717,10 +837,23 @@ class _Rewriter:
             if isinstance(value, ast.expr) and not (field == "target" or field == "targets"):
                 setattr(stmt, field, self.expression(value))
             elif field == "targets":
-                stmt.targets = [t if isinstance(t, ast.Name) else self.expression(t) for t in value]
-            elif field == "target" and not isinstance(value, ast.Name):
-                stmt.target = self.expression(value)
+                stmt.targets = [self.target(t) for t in value]
+            elif field == "target":
+                stmt.target = self.target(value)
         return stmt
+
+    def target(self, node):
+        """An assignment's target: its names are bound (a name holding an entry is given something
+        else, the entry is not), what it writes into (``W[0]``, ``params['W']``) is read."""
+        if isinstance(node, ast.Name):
+            return node
+        if isinstance(node, (ast.Tuple, ast.List)):
+            node.elts = [self.target(e) for e in node.elts]
+            return node
+        if isinstance(node, ast.Starred):
+            node.value = self.target(node.value)
+            return node
+        return self.expression(node)
 
 
 def candidates(func):

@@ -309,7 +309,7 @@ def _copied(value):
         return {k: _copied(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_copied(v) for v in value)
-    return np.copy(value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value  # (a number stays a number)
 
 
 def test_a_list_of_dicts_of_arrays_is_a_list_of_layers(tmp_path):
@@ -389,3 +389,416 @@ def test_a_list_of_dicts_whose_keys_differ_is_refused_where_the_missing_key_is_r
     with pytest.raises(backgen.BackgenError, match="has no key 'b'") as info:
         backgen.generate(LIST_OF_DICTS, shapes={"layers": [{"W": "3, 4", "b": "4"}, {"W": "4, 2"}], "x": "5, 3"})
     assert info.value.lineno == 7
+
+
+def _unchanged_objective(forward, douts):
+    """``sum(output * dout)`` of ``forward`` run on copies of its arguments (a forward that writes
+    into its arrays leaves the oracle's alone)."""
+    return weighted(lambda *args: forward(*_copied(list(args))), douts)
+
+
+def _generated_and_decorated(source, shapes, args, tmp_path, dout=None, name="f", flags=()):
+    """The gradients of ``source``'s ``name`` at ``args`` (then the ``flags``, not differentiated) from
+    generate (with ``shapes``) and from the decorator, each checked against finite differences, the
+    arguments left as they were."""
+    from conftest import load_module
+    source = "import numpy as np\n" + textwrap.dedent(source).lstrip("\n")
+    path = tmp_path / f"{name}_{abs(hash(source))}.py"
+    path.write_text(source)
+    forward = getattr(load_module(path), name)
+    generated = {}
+    exec(backgen.generate(source, name=name, shapes=shapes), generated)
+    objective = _unchanged_objective(lambda *a: forward(*a, *flags), (1.0 if dout is None else dout,))
+    expected = [gradient(objective, args, k) for k in range(len(args))]
+    kept = _copied(args)
+    upstream = {} if dout is None else {"dout": dout}
+    by_source = generated[f"{name}_backward"](*args, *flags, **upstream)
+    by_decorator = backgen.backward(forward).backward(*args, *flags, **upstream)
+    assert_close(args, kept)  # untouched
+    for got in (by_source, by_decorator):
+        for k in range(len(args)):
+            assert_close(got[k], expected[k])
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        W = p['W']
+        W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['W']
+        if c:
+            W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        for i in range(2):
+            W = W * 2.0
+        return x @ W + x @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        W, c = W * 2.0, 3.0
+        return (x @ W + x @ p['W']) * c
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        del W
+        W = x * 2.0
+        return W @ p['W']
+    ''',
+    '''
+    def f(p, x):
+        y = x
+        x = p['W']
+        return y @ (x * p['W'])
+    ''',
+], ids=["rebound", "rebound-in-if", "rebound-in-loop", "rebound-by-unpacking", "deleted", "a-parameter's-name"])
+def test_a_name_given_an_entry_of_a_dict_then_something_else_leaves_the_entry_alone(source, tmp_path):
+    # W = p['W'] then W = W * 2.0: p['W'] is still the entry (was: the doubled W, dW = 4 for 3)
+    one = np.array([[1.0]])
+    _generated_and_decorated(source, {"p": {"W": "1, 1"}, "x": "1, 1"}, [{"W": one.copy()}, one.copy()],
+                             tmp_path, dout=one)
+    shapes = {"p": {"W": "3, 3"}, "x": "4, 3"}
+    _generated_and_decorated(source, shapes, [{"W": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))],
+                             tmp_path, dout=RNG.normal(size=(4, 3)))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x):
+        W, b = params[0]
+        W = W * 2.0
+        return np.sum(x @ W + b) + np.sum(x @ params[0][0])
+    ''',
+    '''
+    def f(params, x):
+        for W, b in params:
+            W = W * 2.0
+            x = np.tanh(x @ W + b)
+        return np.sum(x) + np.sum(params[0][0] ** 2) + np.sum(params[1][0] ** 2)
+    ''',
+], ids=["unpacked", "in-a-loop"])
+def test_a_name_given_an_array_of_a_list_of_layers_then_something_else_leaves_the_array_alone(source, tmp_path):
+    params = layers(3, 4, 2)
+    _generated_and_decorated(source, {"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"},
+                             [params, RNG.normal(size=(5, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        W = p['W']
+        W *= 2.0
+        return np.sum(x @ W + x @ p['W'])
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        W[0] = W[0] * 3.0
+        return np.sum(x @ W + x @ p['W'])
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        s = np.sum(W.T)
+        return np.sum(x @ W) * s + np.sum(x @ p['W'])
+    ''',
+], ids=["in-place", "written-into", "read-by-attribute"])
+def test_a_write_into_an_entry_by_the_name_it_was_given_changes_the_entry(source, tmp_path):
+    # as NumPy does: W *= 2 and W[0] = ... write into the array p['W'] holds
+    _generated_and_decorated(source, {"p": {"W": "3, 3"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(params, x):
+        for W, b in params:
+            W *= 2.0
+            x = np.tanh(x @ W + b)
+        return np.sum(x) + np.sum(params[0][0])
+    ''',
+    '''
+    def f(params, x):
+        for W, b in params:
+            s = np.sum(W.T)
+            x = np.tanh(x @ W + b) * s
+        return np.sum(x)
+    ''',
+], ids=["in-place", "read-by-attribute"])
+def test_a_write_into_a_layer_by_a_loop_name_changes_that_layer(source, tmp_path):
+    # for W, b in params: W *= 2.0 writes into each layer's W (was refused: 'W' used before it is assigned)
+    _generated_and_decorated(source, {"params": [("3, 4", "4"), ("4, 2", "2")], "x": "5, 3"},
+                             [layers(3, 4, 2), RNG.normal(size=(5, 3))], tmp_path)
+
+
+class _Rebinding:
+    def __init__(self):
+        self.params = {"W": RNG.normal(size=(3, 2))}
+
+    def loss(self, X):
+        W = self.params["W"]
+        W = W * 2.0
+        return np.sum(X @ W + X @ self.params["W"])
+
+
+def test_a_method_rebinding_the_name_of_an_attribute_entry_leaves_the_entry_alone():
+    model, X = _Rebinding(), RNG.normal(size=(4, 3))
+    dparams, dX = backgen.backward(model.loss).backward(X)
+    assert_close(dparams, {"W": 3.0 * X.T @ np.ones((4, 2))})  # was 4 X^T 1
+    assert_close(dX, gradient(model.loss, [X], 0))
+    assert backgen.gradcheck(model.loss, X) < 1e-6
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x, c=True):
+        if c:
+            W = p['W']
+        else:
+            W = p['V']
+        return np.sum(x @ W)
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['V']
+        if c:
+            W = p['W']
+        return np.sum(x @ W)
+    ''',
+    '''
+    def f(p, x, c=True):
+        W = p['W']
+        for i in range(3):
+            x = x @ W
+            if c:
+                W = p['V']
+        return np.sum(x)
+    ''',
+], ids=["if-else", "if", "in-a-loop"])
+@pytest.mark.parametrize("c", [True, False])
+def test_a_name_given_an_entry_on_some_paths_holds_it_on_those_only(source, c, tmp_path):
+    # if c: W = p['W'] else: W = p['V'] (was: W read as p['V'] after the if on both paths)
+    _generated_and_decorated(source, {"p": {"W": "3, 3", "V": "3, 3"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 3)), "V": RNG.normal(size=(3, 3))}, RNG.normal(size=(4, 3))],
+                             tmp_path, flags=(c,))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        return np.sum(x @ p[0])
+    ''',
+    '''
+    def f(p, x):
+        s = 0.0
+        for k in p:
+            s = s + np.sum(np.tanh(x @ p[k])) * (k + 1)
+        return s
+    ''',
+], ids=["read-at-0", "iterated"])
+def test_a_dict_of_arrays_at_integer_keys_is_differentiated_and_comes_back_as_a_dict(source, tmp_path):
+    # p = {0: W} (was: dp a number, 24.0, the arrays' gradient lost)
+    p = {0: RNG.normal(size=(3, 2)), 1: RNG.normal(size=(3, 2))}
+    _generated_and_decorated(source, {"p": {0: "3, 2", 1: "3, 2"}, "x": "4, 3"}, [p, RNG.normal(size=(4, 3))],
+                             tmp_path)
+    from conftest import load_module
+    path = tmp_path / "integer_keys.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source).lstrip("\n"))
+    forward = load_module(path).f
+    got, _ = backgen.backward(forward).backward({np.int64(0): np.ones((3, 2))}, np.ones((4, 3)))
+    assert list(got) == [0] and got[0].shape == (3, 2)
+
+
+def test_a_dict_of_arrays_at_other_keys_is_refused(tmp_path):
+    from conftest import load_module
+    path = tmp_path / "tuple_keys.py"
+    path.write_text("import numpy as np\n\ndef f(p, x):\n    return np.sum(x @ p[(0, 1)])\n")
+    forward = load_module(path).f
+    with pytest.raises(backgen.BackgenError, match=r"dict of arrays with the key \(0, 1\)") as info:
+        backgen.backward(forward).backward({(0, 1): np.ones((3, 2))}, np.ones((4, 3)))
+    assert info.value.lineno == 3
+
+
+class _ArrayAttributes:
+    def __init__(self):
+        self.W = RNG.normal(size=(3, 2))
+        self.w = np.array([2.0])
+        self.mask = np.array([True, False, True])
+
+    def loss(self, X):
+        return np.sum(np.tanh(X @ self.W))
+
+    def scaled(self, X):
+        return np.sum(X * self.w)
+
+    def masked(self, X):
+        return np.sum(X[:, self.mask] @ self.W[self.mask])
+
+
+@pytest.mark.parametrize("method, arrays", [("loss", ["W"]), ("scaled", ["w"]), ("masked", ["W"])])
+def test_a_method_reading_arrays_as_attributes_is_differentiated_with_respect_to_them(method, arrays):
+    # self.W, self.w = np.array([2.]), a mask self.mask (was: ValueError, the truth value of an array; TypeError)
+    model, X = _ArrayAttributes(), RNG.normal(size=(4, 3))
+    bound = getattr(model, method)
+    *dattributes, dX = backgen.backward(bound).backward(X)
+    assert len(dattributes) == len(arrays)  # the mask has no gradient
+    for name, got in zip(arrays, dattributes):
+        def at(value, name=name):
+            clone = _ArrayAttributes()
+            vars(clone).update(vars(model))
+            setattr(clone, name, value)
+            return getattr(clone, method)(X)
+        assert_close(got, gradient(at, [getattr(model, name)], 0))
+    assert_close(dX, gradient(bound, [X], 0))
+    assert backgen.gradcheck(bound, X) < 1e-6
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(p, x):
+        return x @ p['W'] + p['b']
+    ''', lambda: [{"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}, RNG.normal(size=(4, 3))]),
+    ('''
+    def f(params, x):
+        for W, b in params:
+            x = np.tanh(x @ W + b)
+        return x
+    ''', lambda: [layers(3, 4, 2), RNG.normal(size=(4, 3))]),
+    ('''
+    def f(p, x):
+        W = p['W']
+        W = W * 2.0
+        return x @ W + x @ p['W']
+    ''', lambda: [{"W": RNG.normal(size=(3, 2))}, RNG.normal(size=(4, 3))]),
+], ids=["dict", "list-of-layers", "rebound"])
+def test_a_layer_of_a_dict_or_list_of_arrays(source, args, tmp_path):
+    # backgen.layer(f).forward({'W': W}, x) (was: NameError, name 'W' is not defined, in the forward)
+    from conftest import load_module
+    path = tmp_path / "layer_of_arrays.py"
+    path.write_text("import numpy as np\n" + textwrap.dedent(source).lstrip("\n"))
+    forward = load_module(path).f
+    args = args()
+    layer = backgen.layer(forward)
+    out, cache = layer.forward(*args)
+    assert_close(out, forward(*args))
+    dout = RNG.normal(size=out.shape)
+    got = layer.backward(dout, cache)
+    for k in range(len(args)):
+        assert_close(got[k], gradient(weighted(forward, (dout,)), args, k))
+
+
+def test_keys_that_read_as_the_same_name_give_arrays_of_names_of_their_own(tmp_path):
+    # 'W_1' and 'W-1' (was: an internal SyntaxError, the second array named p_W-1)
+    source = '''
+    def f(p, x):
+        return np.sum(p['W_1'] * x) + np.sum(p['W-1'] ** 2) + np.sum(p['W 1'] * p['class'] * p['1'] * x)
+    '''
+    keys = ["W_1", "W-1", "W 1", "class", "1"]
+    p = {k: RNG.normal(size=2) for k in keys}
+    _generated_and_decorated(source, {"p": {k: "2" for k in keys}, "x": "2"}, [p, RNG.normal(size=2)], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x):
+        s = p['s']
+        p['s'] *= 2.0
+        return np.sum(x @ p['W']) * s + np.sum(x) * p['s']
+    ''',
+    '''
+    def f(p, x):
+        s = p['s']
+        p['s'], t = p['s'] * 3.0, 2.0
+        return np.sum(x @ p['W']) * s + np.sum(x) * p['s'] * t
+    ''',
+    '''
+    def f(p, x):
+        W = p['W']
+        p['W'] *= 2.0
+        return np.sum(x @ W) + np.sum(x @ p['W']) * p['s']
+    ''',
+], ids=["number-in-place", "number-by-unpacking", "array-in-place"])
+def test_a_key_given_another_value_through_the_dict_leaves_a_name_of_the_old_one_alone(source, tmp_path):
+    # s = p['s'] then p['s'] *= 2.0: s is still the old number (was: the doubled one), where the array
+    # W = p['W'] then p['W'] *= 2.0 is the same array, written into
+    _generated_and_decorated(source, {"p": {"W": "3, 2", "s": "()"}, "x": "4, 3"},
+                             [{"W": RNG.normal(size=(3, 2)), "s": 1.5}, RNG.normal(size=(4, 3))], tmp_path)
+
+
+@pytest.mark.parametrize("source", [
+    '''
+    def f(p, x, c=True):
+        A = p['W']
+        if c:
+            A = A * 2.0
+        A, B = p['V'], A
+        return np.sum(np.tanh(A * x) + B * p['W'])
+    ''',
+    '''
+    def f(p, x, c=True):
+        A = p['W'] * 2.0
+        B = p['V']
+        A, B = B, A
+        return np.sum(np.tanh(A * x) + B * p['W'])
+    ''',
+    '''
+    def f(p, x, c=True):
+        A, B, C = x * 2.0, x * 3.0, p['W']
+        A, B, C = B, A, p['V']
+        return np.sum(np.tanh(A * x) + B * C + C * p['W'])
+    ''',
+], ids=["after-an-if", "swapped", "rotated"])
+@pytest.mark.parametrize("c", [True, False])
+def test_names_given_entries_and_other_values_at_once_get_the_values_as_they_were(source, c, tmp_path):
+    # A, B = p['V'], A: B is the A of before the line (was: the entry p['V'], the name being read again
+    # after it was given the entry)
+    _generated_and_decorated(source, {"p": {"W": "3", "V": "3"}, "x": "3"},
+                             [{"W": RNG.normal(size=3), "V": RNG.normal(size=3)}, RNG.normal(size=3)], tmp_path,
+                             flags=(c,))
+
+
+class _ListOfWeights:
+    def __init__(self):
+        self.Ws = [RNG.normal(size=(3, 3)) * 0.5, RNG.normal(size=(3, 3)) * 0.5]  # of one shape
+        self.scales = [0.5, 2.0]  # numbers: settings
+
+    def loss(self, X):
+        for W, a in zip(self.Ws, self.scales):
+            X = np.tanh(X @ W) * a
+        return np.sum(X)
+
+
+def test_a_method_reading_a_list_of_arrays_of_one_shape_as_an_attribute_is_differentiated_with_respect_to_it():
+    # self.Ws = [W1, W2] (was: left out as a setting, only dX given back)
+    model, X = _ListOfWeights(), RNG.normal(size=(4, 3))
+    dWs, dX = backgen.backward(model.loss).backward(X)
+
+    def at(Ws):
+        clone = _ListOfWeights()
+        clone.Ws, clone.scales = Ws, model.scales
+        return clone.loss(X)
+    assert_close(dWs, gradient(at, [model.Ws], 0))
+    assert_close(dX, gradient(model.loss, [X], 0))
+    assert backgen.gradcheck(model.loss, X) < 1e-6
+
+
+def test_a_refusal_naming_an_array_of_a_dict_by_the_name_backgen_gave_it_says_which_it_is():
+    source = '''import numpy as np
+
+def f(p, x):
+    W = p['W'].reshape(-1)
+    W[0] = 5.0
+    return np.sum(x @ p['W'])
+'''
+    with pytest.raises(backgen.BackgenError, match=r"'p_W' may have been changed .*\(p_W is p\['W'\]\)") as info:
+        backgen.generate(source, name="f", shapes={"p": {"W": "2, 2"}, "x": "3, 2"})
+    assert info.value.lineno == 6
