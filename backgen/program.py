@@ -271,7 +271,20 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
     def asked(reason):
         return shapes_needed(forward, forward.func.name, needed.unknown, reason)
-    return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
+    try:
+        return write_shape_free(forward, needed.unknown, declared_shapes(forward, shapes), attempt, asked)
+    except BackgenError as refusal:
+        if source.imports_numpy(forward.lines) or shapes or \
+                any(re.search(r"\b(np|numpy)\s*\.", line) for line in forward.lines):
+            raise
+        # a module without NumPy, code calling none: its parameters are numbers (a tuple of them made the
+        # code look like NumPy's: state = (a, b), k = rhs(state), k[0]), the code written for every number
+        numbers = tuple(0.7 + 0.1 * k for k in range(len(forward.func.args.args)))
+        try:
+            return _numbers_checked(forward, guarded(forward, lambda: program(forward, wrt, None, numbers,
+                                                                              user_cache=user_cache)))
+        except BackgenError:
+            raise refusal from None
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,

@@ -1045,7 +1045,8 @@ def list_names(staged, args, functions=None):
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "list_max", "list_min")
               and isinstance(op.args[0], ir.Var) and not (op.rule == "list_sum" and op.args[0].name in arrays)}
     # (sum(x) of an array parameter: its rows added)
-    lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list)}
+    lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list) or
+              isinstance(value, tuple) and any(isinstance(item, np.ndarray) for item in value)}  # (W, b)
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}
     changed = bool(lists)  # (no list made: none sliced, copied or carried either)
     while changed:  # slices and copies of lists are lists; so are loops' carried lists

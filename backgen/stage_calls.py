@@ -173,6 +173,11 @@ class CallStager:
         atoms = []
         for param in names:
             value = bound.get(param)
+            if isinstance(value, (ast.Tuple, ast.List)) and value.elts and not all(_literal(e) for e in value.elts) \
+                    and not any(isinstance(e, (ast.Starred, ast.Tuple, ast.List)) for e in value.elts):
+                # deriv((theta, omega), k): the values, as a list of them (state = (a, b) is one too)
+                atoms.append(self.numpy_op("list_make", list(value.elts), value, None, param))
+                continue
             atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")

@@ -1706,3 +1706,37 @@ def test_a_nested_function_s_parameter_named_as_a_closure_its_callee_reads_is_re
     with pytest.raises(backgen.BackgenError, match=r"g\(\) has a parameter 'w'") as info:
         backgen.generate(source)
     assert info.value.lineno == 5
+
+
+@pytest.mark.parametrize("source, args", [
+    # a state held as a tuple of numbers, given to a helper (was refused: sampled as arrays, math.sin
+    # of an array raised, "the shapes of a, b are needed")
+    ('''
+    import math
+    def rhs(state):
+        t, w = state
+        return (w, -math.sin(t))
+    def f(a, b):
+        state = (a, b)
+        k = rhs(state)
+        return k[0] + k[1] * a
+    ''', (0.3, 0.7)),
+    ('''
+    import math
+    def deriv(y, k):
+        return (y[1], -k * math.sin(y[0]))
+    def f(theta, omega, k):
+        h = 0.1
+        k1 = deriv((theta, omega), k)
+        k2 = deriv((theta + 0.5 * h * k1[0], omega + 0.5 * h * k1[1]), k)
+        return theta + h * k2[0] + omega * h * k2[1]
+    ''', (0.4, -0.2, 1.5)),
+])
+def test_tuples_of_numbers_in_a_module_without_numpy_are_numbers(source, args):
+    source = textwrap.dedent(source)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    got = generated["f_backward"](*args)
+    for k in range(len(args)):
+        assert got[k] == pytest.approx(gradient(namespace["f"], list(args), k), rel=1e-6, abs=1e-9)

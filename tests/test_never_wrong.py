@@ -2240,3 +2240,20 @@ def test_an_infinite_derivative_where_the_value_is_left_out_gives_no_nan(body):
     pos = PAIRS * 2.0 if "y[0]" not in body else np.vstack([np.zeros((1, 3)), PAIRS])
     with np.errstate(all="ignore"):
         assert_right(source, (pos,))
+
+
+@pytest.mark.parametrize("call", ["h = layer((W, b), x)", "p = (W, b)\n        h = layer(p, x)"])
+def test_a_tuple_of_arrays_of_two_shapes_given_to_a_helper(call):
+    # a tuple display as the argument was refused; named first, the helper's backward raised
+    # ValueError (np.zeros_like of the tuple, read as one array)
+    source = f'''
+    import numpy as np
+    def layer(params, x):
+        W, b = params
+        return np.tanh(x @ W + b)
+    def f(x: "N, D", W: "D, M", b: "M"):
+        {call}
+        return np.sum(h ** 2)
+    '''
+    rng = np.random.default_rng(4)
+    assert_right(source, (rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal(2)))
