@@ -347,6 +347,13 @@ def write(forward, unknown, declared, attempt, needed):
     results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed} for dims in PROBES])
     if not results and vectors:  # then of every rank, as the rest
         results = samples.written([{**dict.fromkeys(free, len(dims)), **fixed} for dims in PROBES])
+    crosses = any(".cross(" in line for line in forward.lines)  # (here or in a helper)
+    if not results and crosses:  # vectors of three components (np.cross(r, F)): of every rank, the last axis 3
+        results = samples.written([{**{n: shape for n in free}, **vectors, **fixed}
+                                   for shape in ((3,), (6, 3), (6, 6, 3))])
+        if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
+            results = samples.written([{**dict(zip(free, shapes)), **vectors, **fixed}
+                                       for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
     operands = [n for n in free if n in arithmetic_only(forward.func, free)]
     if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
         results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed,

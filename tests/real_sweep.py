@@ -7961,7 +7961,6 @@ KNOWN = {
     ("lstm_seq_list", "generate"): ("refused", "the shapes of Wx, Wh, b, xs, h0 are needed"),
     ("rk4_helper", "generate"): ("refused", "the shapes of y0, k are needed"),
     ("ode_trajectory_list", "generate"): ("refused", "the shapes of y0, k are needed"),
-    ("cross_product_torque", "generate"): ("refused", "the shapes of r, F are needed"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
     ("net_list_relu", "generate"): ("refused", "is written for params as one array"),
@@ -8039,8 +8038,6 @@ KNOWN = {
     ("euler_states_np_array_list", "generate"): ("refused", "setting an array element with a sequence"),
     # a list of arrays of several shapes given to code written without shapes (as accumulate_list_layers)
     ("rnn_list_of_arrays_sequence", "generate"): ("refused", "is written for params as one array"),
-    # no shapes: np.cross needs 3 (or 2) numbers along the last axis, which no sample has (as cross_product_torque)
-    ("dihedral_cross_arctan2", "generate"): ("refused", "incompatible dimensions for cross product"),
     # no shapes: k a number or a size-one array of any rank, and y[0] of k * xs ** 2 then reads another axis
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
     # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
@@ -8073,9 +8070,6 @@ KNOWN = {
     ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("autograd_convnet_loops_layers_logsoftmax", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
-    ("orbital_elements_vectors", "generate"): ("refused", "incompatible dimensions for cross product"),
-    ("rodrigues_rotation_cross", "generate"): ("refused", "incompatible dimensions for cross product"),
-    ("biot_savart_segments_cross_loop", "generate"): ("refused", "incompatible dimensions for cross product"),
     ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
     ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),

@@ -849,3 +849,22 @@ def test_an_indexed_parameter_stays_an_array_of_every_rank_beside_numbers_it_mee
     p2 = np.array([[0.86, 0.9], [1.2, 0.8], [1.2, -1.07]])
     text = check(SPRINGS_TESTED, "springs", (p2, 0.81), (p2[:, 0].copy(), 0.81), (p2[None].repeat(2, 0), 0.5))
     assert "written for numbers k" in text and "list or vector of numbers" not in text
+
+
+@pytest.mark.parametrize("source, args", [
+    # 3-vectors given no shapes (was refused: sampled as (6, 6), np.cross raised)
+    ("import numpy as np\ndef f(r, F):\n    tau = np.cross(r, F)\n    return 0.5 * np.sum(tau ** 2)\n",
+     [(3,), (3,)]),
+    ("import numpy as np\ndef f(r, F):\n    tau = np.cross(r, F)\n    return 0.5 * np.sum(tau ** 2)\n",
+     [(4, 3), (3,)]),
+    ("import numpy as np\ndef f(point, wire):\n    B = np.zeros(3)\n    for k in range(len(wire) - 1):\n"
+     "        dl = wire[k + 1] - wire[k]\n        r = point - 0.5 * (wire[k + 1] + wire[k])\n"
+     "        B += np.cross(dl, r) / np.linalg.norm(r) ** 3\n    return B[2]\n", [(3,), (4, 3)]),
+])
+def test_cross_products_of_3_vectors_without_shapes(source, args):
+    backward = _run(backgen.generate(source), "f_backward")
+    forward = _run(source, "f")
+    values = [r(*shape) for shape in args]
+    grads = backward(*values)
+    for k, got in enumerate(grads):
+        assert_close(got, gradient(forward, values, k), rtol=1e-5, atol=1e-7)
