@@ -45,12 +45,15 @@ def attributes(func):
             return ()
         if isinstance(node.ctx, ast.Store):
             return ()
-        if read.attr not in found:
-            found.append(read.attr)
+        found.append((getattr(read, "lineno", 0), getattr(read, "col_offset", 0), read.attr))
     stored = {node.id for node in walk(func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
     if "self" in stored or _writes_into_attributes(func, parents):
         return ()
-    return tuple(found)
+    ordered = []  # in the order the source reads them first (the walk goes breadth first)
+    for _, _, attr in sorted(found):
+        if attr not in ordered:
+            ordered.append(attr)
+    return tuple(ordered)
 
 
 def _writes_into_attributes(func, parents):

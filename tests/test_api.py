@@ -837,3 +837,21 @@ def test_wrt_that_is_not_names_is_a_backgen_error(wrt):
 
 def _of_settings(params, x):
     return np.sum(params["W"] @ x)
+
+
+def test_a_method_s_attribute_gradients_come_in_the_order_it_reads_them(tmp_path):
+    # were in the order of a breadth-first walk: (dW2, dW1, dx), swapped silently where shapes agree
+    from conftest import load_module
+
+    path = tmp_path / "attr_order.py"
+    path.write_text("import numpy as np\n\nclass Net:\n    def __init__(self):\n"
+                    "        rng = np.random.RandomState(0)\n        self.W1 = rng.randn(3, 3)\n"
+                    "        self.W2 = rng.randn(3, 3)\n\n    def forward(self, x):\n"
+                    "        h = np.tanh(x @ self.W1)\n        return h @ self.W2\n")
+    net = load_module(path).Net()
+    x, dout = np.random.default_rng(1).standard_normal((2, 3)), np.random.default_rng(2).standard_normal((2, 3))
+    dW1, dW2, dx = backgen.backward(net.forward).backward(x, dout=dout)
+    def objective(W1, W2, x):
+        return np.sum((np.tanh(x @ W1) @ W2) * dout)
+    for k, got in enumerate((dW1, dW2, dx)):
+        np.testing.assert_allclose(got, gradient(objective, [net.W1, net.W2, x], k), rtol=1e-6, atol=1e-8)
