@@ -916,7 +916,7 @@ def _resized_all(values, size):
 
 
 def _global_values(func):
-    """The numbers and lists or tuples of numbers of ``func``'s module (and closure) that it names, as
+    """The numbers, lists or tuples of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
     0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call.
     (Read on every call: the names are worked out once per function, ``_global_names``.)"""
@@ -935,6 +935,9 @@ def _global_values(func):
         value = closure[name] if name in closure else func.__globals__.get(name, _Unset)
         if _numbers_only(value):
             found.append((name, repr(value)))
+        elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
+            found.append((name, (value.shape, value.dtype.str, value.tobytes())))  # (an array written out
+            # in the module, np.array([...]): held as a constant, as it is now)
     return tuple(found)
 
 

@@ -7,8 +7,10 @@ A module-level name is a *literal list* when:
 
 * the module binds it once, by ``NAME = <literal>``, the literal a list or
   tuple (at any depth) of numbers written with literals (``1 / 6``, ``-0.5``,
-  ``[[0.0, 0.5], [1.0, 0.0]]``); arrays built by calls, names and strings make
-  no literal list;
+  ``[[0.0, 0.5], [1.0, 0.0]]``), or ``np.array(<literal>)`` of numbers or booleans
+  (autograd's ``inputs = np.array([[0.52, 1.12], ...])``: a constant array, read
+  as an index, in arithmetic, by NumPy or by a function of the module writing
+  into none of its parameters); other calls, names and strings make no literal;
 * no function declares it ``global``, and nothing binds it again;
 * every read of it anywhere in the module (``is_library(name)`` telling which
   names are NumPy's or math's) leaves the list as it is and lets no part of it
@@ -42,11 +44,15 @@ _WRITERS = frozenset({"shuffle", "copyto", "put", "place", "putmask", "fill_diag
 
 def literal_lists(module, is_library):
     """The literal lists of ``module`` (an ``ast.Module``), by name (see the module doc)."""
-    found = {}
+    found, arrays = {}, set()
     for stmt in module.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)) and _depth(stmt.value) is not None:
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _array_literal(stmt.value, is_library):
+            found.setdefault(stmt.targets[0].id, []).append(stmt.value)
+            arrays.add(stmt.targets[0].id)
     if not found or any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
                         isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
@@ -56,7 +62,8 @@ def literal_lists(module, is_library):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
-            if not _read_only(node, _depth(found[node.id][0]), parents, is_library):
+            if not (_array_read(node, parents, is_library, module) if node.id in arrays else
+                    _read_only(node, _depth(found[node.id][0]), parents, is_library)):
                 refused.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             refused.add(node.name)
@@ -66,6 +73,62 @@ def literal_lists(module, is_library):
     return {name: values[0] for name, values in found.items() if name not in refused and bound.count(name) == 1}
 
 
+def _array_literal(value, is_library):
+    """Whether ``value`` is ``np.array(<literal>)`` (or ``np.asarray``, with a ``dtype=`` at most): a
+    constant array, its numbers (or booleans) written out."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in
+            ("array", "asarray") and isinstance(value.func.value, ast.Name) and is_library(value.func.value.id)
+            and len(value.args) == 1 and all(k.arg == "dtype" for k in value.keywords)):
+        return False
+    return _depth(value.args[0], booleans=True) is not None
+
+
+def _array_read(node, parents, is_library, module):
+    """Whether the read ``node`` of a constant array leaves it as it is: an index, arithmetic, a
+    comparison, a NumPy function, a function of the module that writes into none of its parameters
+    (``logistic_predictions(weights, inputs)``), a loop over it."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript):
+        return parent.value is not node or isinstance(parent.ctx, ast.Load) and \
+            not isinstance(parents.get(id(parent)), (ast.AugAssign, ast.Attribute))  # (A[0] += 1, A[0].sort())
+    if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
+        return True
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        return True
+    if isinstance(parent, ast.keyword):
+        parent = parents.get(id(parent))
+        return isinstance(parent, ast.Call) and _library_call(parent, is_library)
+    if isinstance(parent, ast.Call) and node in parent.args:
+        if isinstance(parent.func, ast.Name) and parent.func.id in _SCALAR_BUILTINS | {"sum", "len", "zip", "enumerate"}:
+            return True
+        if _library_call(parent, is_library):
+            return True
+        if isinstance(parent.func, ast.Name):  # a function of the module: one writing into none of its arguments
+            defined = [d for d in module.body if isinstance(d, ast.FunctionDef) and d.name == parent.func.id]
+            return len(defined) == 1 and not _writes_into_parameters(defined[0])
+    return False
+
+
+def _writes_into_parameters(func):
+    """Whether ``func`` may write into an array a parameter holds: a part written (``a[0] = v``,
+    ``a += v``), a method called on it, or the parameter given to anything but arithmetic and NumPy."""
+    params = {a.arg for a in func.args.args}
+    for node in ast.walk(func):
+        if isinstance(node, (ast.AugAssign,)) and isinstance(node.target, (ast.Name, ast.Subscript)):
+            base = node.target.value if isinstance(node.target, ast.Subscript) else node.target
+            if isinstance(base, ast.Name) and base.id in params:
+                return True
+        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load) and \
+                isinstance(node.value, ast.Name) and node.value.id in params:
+            return True
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in params and \
+                node.attr not in ("shape", "ndim", "size", "T", "dtype"):
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return True
+    return False
+
+
 def _bound_at_top(stmt):
     """The names a module-level statement binds (not inside the functions and classes it defines)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -73,14 +136,16 @@ def _bound_at_top(stmt):
     return [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]
 
 
-def _depth(node):
+def _depth(node, booleans=False):
     """How deep the literal ``node`` nests lists (0: a number), or None where it is no literal list of
-    numbers."""
+    numbers (``booleans``: or of True and False)."""
     if isinstance(node, (ast.List, ast.Tuple)):
-        depths = [_depth(e) for e in node.elts]
+        depths = [_depth(e, booleans) for e in node.elts]
         if None in depths:
             return None
         return 1 + max(depths, default=0)
+    if booleans and isinstance(node, ast.Constant) and type(node.value) is bool:
+        return 0
     return 0 if _number(node) else None
 
 

@@ -634,7 +634,7 @@ def _read_function(func):
 def _live_literal_lists(func, filename, names):
     """The literal lists (``literals.literal_lists``) of a live function's file that it reads, each
     holding in the running module the values its source writes."""
-    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple))}:
+    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple, numpy.ndarray))}:
         return {}
     try:
         with tokenize.open(filename) as handle:
@@ -646,12 +646,18 @@ def _live_literal_lists(func, filename, names):
 
 
 def _same_literal(value, node):
-    """Whether ``value`` is what the literal ``node`` (lists and tuples of numbers) computes, kind for kind
-    and number for number."""
+    """Whether ``value`` is what the literal ``node`` (lists and tuples of numbers, or ``np.array`` of
+    one) computes, kind for kind and number for number."""
+    array = isinstance(node, ast.Call)
     try:
-        literal = eval(compile(ast.Expression(node), "<literal>", "eval"), {"__builtins__": {}})
+        literal = eval(compile(ast.Expression(node.args[0] if array else node), "<literal>", "eval"),
+                       {"__builtins__": {}})
     except Exception:  # noqa: BLE001 - 1 / 0 written in the module: no constant
         return False
+    if array:  # (the same numbers, and the same dtype where the call gives none)
+        expected = numpy.array(literal)
+        return isinstance(value, numpy.ndarray) and value.shape == expected.shape and \
+            numpy.array_equal(value, expected) and (bool(node.keywords) or value.dtype == expected.dtype)
     return _same_value(value, literal)
 
 

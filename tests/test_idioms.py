@@ -1292,7 +1292,9 @@ def test_a_butcher_tableau_written_at_module_level(tmp_path):
     ("A = [1.0, 2.0]\nA[0] = 5.0", "return np.sum(x * A[0])"),
     ("A = [1.0, 2.0]\nA = [3.0, 4.0]", "return np.sum(x * A[0])"),  # bound twice
     ("A = [1.0, 2.0]\ndef g():\n    global A\n    A = [0.0]", "return np.sum(x * A[0])"),
-    ("A = np.array([1.0, 2.0])", "return np.sum(x * A[0])"),  # built by a call: not a literal
+    ("A = np.array([1.0, 2.0])\nA[0] = 3.0", "return np.sum(x * A[0])"),  # an array the module writes into
+    ("A = np.array([1.0, 2.0])\ndef g(v):\n    v[0] = 4.0\n    return v[1]", "return np.sum(x * g(A))"),
+    ("A = np.zeros(2)", "return np.sum(x * A[0])"),  # built by a call of no literal: not a constant
     ("A = [1.0, 'a']", "return np.sum(x * A[0])"),
     ("A = [[1.0, 2.0], [3.0, 4.0]]", "row = A[0]\n    return np.sum(x * row[0])"),  # an inner list named
     ("A = [1.0, 2.0]\ndef g(v):\n    v.append(1.0)\n    return v[0]", "return np.sum(x * g(A))"),
@@ -1740,3 +1742,39 @@ def test_tuples_of_numbers_in_a_module_without_numpy_are_numbers(source, args):
     got = generated["f_backward"](*args)
     for k in range(len(args)):
         assert got[k] == pytest.approx(gradient(namespace["f"], list(args), k), rel=1e-6, abs=1e-9)
+
+
+def test_module_arrays_written_out_are_constants(tmp_path):
+    # autograd's logistic regression as its example writes it (was refused: global values are not supported)
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def sigmoid(x):
+            return 0.5 * (np.tanh(x / 2.) + 1)
+
+        def logistic_predictions(weights, inputs):
+            return sigmoid(np.dot(inputs, weights))
+
+        def training_loss(weights):
+            preds = logistic_predictions(weights, inputs)
+            label_probabilities = preds * targets + (1 - preds) * (1 - targets)
+            return -np.sum(np.log(label_probabilities))
+
+        inputs = np.array([[0.52, 1.12,  0.77],
+                           [0.88, -1.08, 0.15],
+                           [0.52, 0.06, -1.30],
+                           [0.74, -2.49, 1.39]])
+        targets = np.array([True, True, False, True])
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="training_loss", shapes={"weights": "3"}), generated)
+    w = np.array([0.1, -0.3, 0.5])
+    np.testing.assert_allclose(generated["training_loss_backward"](w), gradient(namespace["training_loss"], [w], 0),
+                               rtol=1e-6)
+    module = _file_module(source, tmp_path / "logreg.py")
+    f = backgen.backward(module.training_loss)
+    np.testing.assert_allclose(f.backward(w), gradient(namespace["training_loss"], [w], 0), rtol=1e-6)
+    module.inputs[0, 0] = 3.0  # changed where it is: no longer the array the source writes out
+    with pytest.raises(backgen.BackgenError, match="'inputs' is not a parameter"):
+        f.backward(w)
