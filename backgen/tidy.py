@@ -25,7 +25,8 @@ What goes, as CS231n's templates and everyday code write it:
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
-* ``a = b = v`` becomes ``a = v`` then ``b = a``;
+* ``a = b = v`` becomes ``a = v`` then ``b = a``; ``prev_h, prev_c = next_h, next_c`` (names given
+  names, none read after it is given) the two renamings it makes;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
   b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
@@ -295,10 +296,30 @@ def _chained(stmt):
     return [ast.fix_missing_locations(ast.copy_location(part, stmt)) for part in parts]
 
 
+def _renamings(stmt):
+    """``prev_h, prev_c = next_h, next_c`` (names given names or calls' values, none given one a later
+    one reads: ``h, c = h0, np.zeros_like(h0)``) as the assignments it makes, one a line; any other
+    statement as it is."""
+    if not (stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Tuple) and len(stmt.targets[0].elts) == len(stmt.value.elts) > 1
+            and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts)
+            and all(isinstance(e, (ast.Name, ast.Call)) for e in stmt.value.elts)):
+        return [stmt]
+    targets = [e.id for e in stmt.targets[0].elts]
+    reads = [{n.id for n in walk(v) if isinstance(n, ast.Name)} for v in stmt.value.elts]
+    if len(set(targets)) != len(targets) or any(t in set().union(*reads[k + 1:]) for k, t in enumerate(targets)):
+        return [stmt]  # (a, b = b, a: each value is read before any name is given)
+    return [ast.fix_missing_locations(ast.copy_location(ast.Assign([ast.Name(t, ast.Store())], v, type_comment=None),
+                                                        stmt))
+            for t, v in zip(targets, stmt.value.elts)]
+
+
 def _block(stmts, context, top=False):
     placeholders, error = context.placeholders, context.error
     if any(s.__class__ is ast.Assign and len(s.targets) > 1 for s in stmts):
         stmts = [part for s in stmts for part in _chained(s)]
+    if any(s.__class__ is ast.Assign and s.targets[0].__class__ is ast.Tuple for s in stmts):
+        stmts = [part for s in stmts for part in _renamings(s)]
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \

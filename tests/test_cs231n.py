@@ -6,6 +6,7 @@ differences of sum(out * dout), with random masks held fixed.
 """
 
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -884,3 +885,38 @@ def test_an_input_of_any_rank_from_two_flattened_is_right_at_ranks_two_to_four(s
     for shape in [(4, 6), (4, 2, 3), (4, 1, 2, 3)]:
         x, w, b = rng.standard_normal(shape), rng.standard_normal((6, 5)), rng.standard_normal(5)
         check_layer(student.affine_forward, generated.affine_backward, (x, w, b), (0, 1, 2))
+
+
+def test_a_layer_looping_over_a_step_layer_renames_its_state_as_a_tuple():
+    # was refused: "only calls of step layers ... renamings are supported" (prev_h, prev_c = next_h, next_c)
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def step_forward(x, prev_h, prev_c, W):
+            a = x @ W
+            next_c = prev_c * 0.5 + np.tanh(a + prev_h)
+            next_h = np.tanh(next_c)
+            cache = (x, prev_h, prev_c, W, a, next_c, next_h)
+            return next_h, next_c, cache
+
+        def seq_forward(x, h0, W):
+            """
+            - x: (N, T, D)
+            - h0: (N, D)
+            - W: (D, D)
+            """
+            N, T, D = x.shape
+            h = np.zeros((N, T, D))
+            prev_h, prev_c = h0, np.zeros_like(h0)
+            cache = []
+            for t in range(T):
+                next_h, next_c, c = step_forward(x[:, t, :], prev_h, prev_c, W)
+                h[:, t, :] = next_h
+                cache.append(c)
+                prev_h, prev_c = next_h, next_c
+            return h, cache
+    ''')
+    user, generated = _module(source), _module(backgen.generate(source, name="seq_forward"))
+    rng = np.random.default_rng(13)
+    args = (rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4)), rng.standard_normal((4, 4)))
+    check_layer(user["seq_forward"], generated["seq_backward"], args, (0, 1, 2))
