@@ -1170,7 +1170,7 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     known = []  # (worked out where a selection's broadcasting is asked about: few functions)
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
-    return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args))
+    return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args, shapes=shapes))
 
 
 def _constant_array(staged, text):

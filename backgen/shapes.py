@@ -1034,7 +1034,7 @@ def _shape(value):
     return np.shape(value)
 
 
-def list_names(staged, args, functions=None):
+def list_names(staged, args, functions=None, shapes=None):
     """The names holding Python lists: built by list operations, sliced, copied, written into
     (``hs[0] = h``) or carried, and the parameters given lists (``args``).  np.stack(X) of an
     array X reads its rows: X is not one."""
@@ -1042,9 +1042,11 @@ def list_names(staged, args, functions=None):
     lists = {op.target for op in ops if op.rule in ("list_append", "list_make") or op.param("outputs", "1") != "1"
              or RULES[op.rule].returns_list}
     arrays = {name for name, value in zip(staged.params, args or ()) if isinstance(value, np.ndarray)}
+    if shapes is not None:  # (the values the walk saw as arrays, not lists: their shapes are no Items)
+        arrays |= {name for name, shape in shapes.items() if type(shape) is tuple}
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "list_max", "list_min")
               and isinstance(op.args[0], ir.Var) and not (op.rule == "list_sum" and op.args[0].name in arrays)}
-    # (sum(x) of an array parameter: its rows added)
+    # (sum(x) of an array, sum(x + 1.0): its rows added)
     lists |= {name for name, value in zip(staged.params, args or ()) if isinstance(value, list) or
               isinstance(value, tuple) and any(isinstance(item, np.ndarray) for item in value)}  # (W, b)
     lists |= {op.target for op in ops if op.rule == "copy" and op.source == "[]"}

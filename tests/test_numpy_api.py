@@ -538,6 +538,9 @@ class FullyConnectedNet(object):
 
 @pytest.mark.parametrize("body, shapes", [
     ("return sum((x - y) ** 2) / len(x)", ((5,), (5,))),
+    # two sums of expressions: each gradient an array, added (was a list each, joined by +=)
+    ("return sum(x + 1.0) + sum(y * 2.0) + sum(x * y)", ((3,), (3,))),
+    ("return np.sum(sum(x * 2.0) ** 2) + np.sum(sum(-y) ** 2) + np.sum(sum(x.T) ** 2)", ((3, 2), (3, 2))),
     ("return np.sum(sum(x * y) * np.arange(3.0))", ((4, 3), (4, 3))),
     ("s = sum(x)\n    return np.sum(s * y[0])", ((4, 3), (4, 3))),
 ])
