@@ -462,7 +462,8 @@ def _says_nothing(stmt):
         if isinstance(value, ast.Call) and \
                 _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
                                            "warnings.warn", "logging.debug", "logging.info", "logging.warning"):
-            return True
+            return all(_pure(arg) for arg in value.args) and all(_pure(k.value) for k in value.keywords)
+            # (print(v.pop()), warnings.warn(str(y.sort())): what it is given changes something: kept, refused)
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
@@ -531,7 +532,7 @@ def _reads_and_loops(func):
     return loads, loops
 
 
-_PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow"}
+_PURE_BUILTINS = {"abs", "max", "min", "len", "sum", "float", "int", "round", "pow", "str", "repr", "format"}
 _WRITING = {"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"}  # NumPy functions that
 # write into an argument
 _OUT_AT = {"dot": 2, "outer": 2, "vdot": None, "clip": 3, "sum": 3, "mean": 3, "prod": 3, "nansum": 3, "nanmean": 3,
@@ -568,7 +569,9 @@ def _pure(node):
             name = _call_name(sub.func) or ""
             parts = name.split(".")
             module_call = len(parts) == 2 and parts[0] in ("np", "numpy", "math") and parts[1] not in _WRITING
-            if not (module_call or name in _PURE_BUILTINS) or any(k.arg == "out" for k in sub.keywords):
+            formatting = isinstance(sub.func, ast.Attribute) and sub.func.attr == "format" and \
+                isinstance(sub.func.value, ast.Constant) and isinstance(sub.func.value.value, str)  # "{}".format(x)
+            if not (module_call or formatting or name in _PURE_BUILTINS) or any(k.arg == "out" for k in sub.keywords):
                 return False
     return True
 

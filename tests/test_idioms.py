@@ -1778,3 +1778,14 @@ def test_module_arrays_written_out_are_constants(tmp_path):
     module.inputs[0, 0] = 3.0  # changed where it is: no longer the array the source writes out
     with pytest.raises(backgen.BackgenError, match="'inputs' is not a parameter"):
         f.backward(w)
+
+
+@pytest.mark.parametrize("body", [
+    "v = [x, y]\n    warnings.warn(str(v.pop()))\n    return sum(v)",
+    "v = [x, y]\n    print(v.pop())\n    return sum(v)",
+])
+def test_a_message_whose_arguments_change_something_is_refused(body):
+    # were left out with the change their arguments make: (1, 1) for (1, 0)
+    source = f"import warnings\ndef f(x, y):\n    {body}\n"
+    with pytest.raises(backgen.BackgenError, match="a call standing alone may write into its arguments"):
+        backgen.generate(source)
