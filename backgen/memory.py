@@ -129,6 +129,11 @@ class MemoryModel:
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
             if op.rule == "call":
                 self.call_results[op.target] = op.param("function")
+                for a in op.args:  # or an item of a list given (pick((v, y)) returning p[0]: v), or a view of one
+                    if isinstance(a, ir.Var) and a.name in lists:
+                        held = set().union(*(self.list_members.get(version, set())
+                                             for version in self.sharing(a.name) if version in lists))
+                        self.shared_edges += [(op.target, member) for member in sorted(held)]
         elif not isinstance(base, ir.Var):
             return
         elif op.rule == "copy":

@@ -436,6 +436,17 @@ def _guarded(items):
     return tuple(out)
 
 
+_ARITHMETIC = frozenset({"add", "sub", "mul", "div", "pow", "neg"})  # (Python's operators: on lists, + and * join)
+
+
+def _holds_values(value):
+    """Whether ``value`` is a list or tuple holding a number of floats or an array of them (a value a
+    gradient may reach; not a shape's tuple of integers)."""
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(item, (float, np.floating)) or isinstance(item, np.ndarray) and item.dtype.kind == "f"
+        or _holds_values(item) for item in value)
+
+
 class _Unfinished(Exception):
     pass
 
@@ -656,6 +667,17 @@ class _Walker:
             self.failed.setdefault(op, exc)
             return
         self.evaluated.add(id(op))
+        value = env[op.target]
+        if op.rule in _ARITHMETIC and (value.__class__ is list or value.__class__ is tuple) and any(
+                a.__class__ is ir.Var and _holds_values(env.get(a.name)) for a in op.args):  # (not [0.0] * n)
+            raise _error_at(self.staged, op.line, f"`{op.source}` joins or repeats lists (Python's + and * on them), "
+                                                  "which backgen does not differentiate: make an array of the list "
+                                                  "(np.array(...)) for arithmetic, or build the list with append")
+        if op.rule == "call" and any(isinstance(self.atom(a, env), (list, tuple)) and
+                                     any(isinstance(item, (list, tuple)) for item in self.atom(a, env))
+                                     for a in op.args):
+            raise _error_at(self.staged, op.line, f"{op.param('function')}() is given a list holding lists, which "
+                                                  "backgen does not differentiate: give it the lists themselves")
         self.counted_by(op, env)
         if op.rule == "list_sum" and isinstance(op.args[0], ir.Var):  # sum([s, X]): s broadcast
             items, total = env.get(op.args[0].name), np.shape(env[op.target])

@@ -2257,3 +2257,24 @@ def test_a_tuple_of_arrays_of_two_shapes_given_to_a_helper(call):
     '''
     rng = np.random.default_rng(4)
     assert_right(source, (rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), rng.standard_normal(2)))
+
+
+@pytest.mark.parametrize("source, args", [
+    # a tuple or list given to a helper that joins or repeats it: was added or multiplied item by item
+    # ((-0.4, 0) for (-0.2, 0.4)), or raised in the backward
+    ("import math\ndef g(p):\n    q = p * 2\n    return q[3] * q[0]\ndef f(x, y):\n    return g((x, y))\n", (0.4, -0.2)),
+    ("import math\ndef g(p):\n    q = p * 2\n    return q[3] * q[0]\ndef f(x, y):\n    t = (x, y)\n    return g(t)\n",
+     (0.4, -0.2)),
+    ("import math\ndef g(p):\n    q = p + p\n    return q[3] * q[0]\ndef f(x, y):\n    t = [x, y]\n    return g(t)\n",
+     (0.4, -0.2)),
+    # a helper's result may be an item of a tuple given it: a write into it writes into that item
+    ("import numpy as np\ndef pick(p):\n    return p[0]\ndef f(x: '3', y: '3'):\n    v = x * 1.0\n"
+     "    a = pick((v, y))\n    a[0] = 0.0\n    return np.sum(v * v)\n", (np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0]))),
+    # a tuple holding a list given to a helper (raised in the backward)
+    ("import math\ndef g(p):\n    return p[0][1] * p[1]\ndef f(x, y):\n    v = [x, y]\n    return g((v, x))\n", (0.5, 0.7)),
+])
+def test_tuples_and_lists_given_to_helpers_are_right_or_refused(source, args):
+    try:
+        assert_right(source, args)
+    except backgen.BackgenError:
+        pass  # (refused: allowed; a wrong gradient or a crash is not)
