@@ -76,6 +76,12 @@ def guarded(staged):
     return found
 
 
+# Operations that rearrange a value's entries without computing (a transpose, a reshape): a zero left
+# in the rearranged value's gradient is a zero in the value's.
+_ARRANGING = frozenset({"np.transpose", "np.reshape", "np.ravel", "np.squeeze", "np.expand_dims", "np.swapaxes",
+                        "np.moveaxis", "np.astype", "np.broadcast_to", "np.atleast_2d"})
+
+
 def zero_guarded(staged):
     """The ids of the operations of ``staged`` (NumPy code) whose contributions are to be written
     ``np.where(g != 0, text, 0)``: singular ones (``SINGULAR``: a square root, a division, a
@@ -107,7 +113,7 @@ def zero_guarded(staged):
                     found.add(id(op))
                     todo = []
                     break
-                if reader.rule in ELEMENTWISE:
+                if reader.rule in ELEMENTWISE or reader.rule in _ARRANGING:
                     todo.append(reader.target)
     return frozenset(found)
 

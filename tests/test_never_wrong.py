@@ -2234,6 +2234,10 @@ PAIRS = np.array([[0.3, -1.2, 0.5], [1.1, 0.4, -0.7], [-0.6, 0.9, 1.3], [0.2, 0.
     "r = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n"
     "    rm = r[~np.eye(pos.shape[0], dtype=bool)]\n    return np.sum(4 * ((1 / rm) ** 12 - (1 / rm) ** 6))",
     "y = np.sqrt(pos * pos)\n    y[0] = 1.0\n    return np.sum(y * 2.0)",
+    # through a transpose or a reshape first (was nan still)
+    "d = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n    return np.sum(np.triu(d.T, 1))",
+    "d = np.sqrt(np.sum((pos[:, None, :] - pos[None, :, :]) ** 2, axis=-1))\n"
+    "    return np.sum(d.reshape(-1)[1:4] * 0.5)",
 ])
 def test_an_infinite_derivative_where_the_value_is_left_out_gives_no_nan(body):
     source = f"import numpy as np\ndef f(pos: 'N, 3'):\n    {body}\n"
