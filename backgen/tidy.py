@@ -55,6 +55,8 @@ def tidy(func, error, loops=True):
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     context = _Context(placeholders, error, params, _read_again(func))
+    context.aliased = {n for node in walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+                       for n in [node.value.id] + [t.id for t in node.targets if isinstance(t, ast.Name)]}
     func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
@@ -332,8 +334,9 @@ def _block(stmts, context, top=False):
                 continue
             stmt = ast.copy_location(ast.Assign([stmt.target], stmt.value, type_comment=None), stmt)
         written = _dict_written(stmt)
-        if _says_nothing(stmt) and not (written and context.read_again(stmt, written)):
-            continue
+        if _says_nothing(stmt) and not (written and (context.read_again(stmt, written) or
+                                                     written.split(".")[0] in context.aliased)):
+            continue  # (a dict another name holds too, q = p then q["W"] = ...: kept, p["W"] may read it)
         nones = _none_parts(stmt)
         if nones is not None:  # out = None, dx, x = None, cache: placeholders of names with no value yet
             names, rest = nones

@@ -802,3 +802,19 @@ def f(p, x):
     with pytest.raises(backgen.BackgenError, match=r"'p_W' may have been changed .*\(p_W is p\['W'\]\)") as info:
         backgen.generate(source, name="f", shapes={"p": {"W": "2, 2"}, "x": "3, 2"})
     assert info.value.lineno == 6
+
+
+@pytest.mark.parametrize("body", [
+    "q = p\n    q['W'] = q['W'] * 2.0\n    return np.sum(x * p['W'])",
+    "q = p\n    p['W'] = p['W'] * 2.0\n    return np.sum(x * q['W'])",
+])
+def test_an_entry_written_through_another_name_of_the_dict(body):
+    # the write was left out as a write of configuration: dW = x, dx = W for 2x, 2W
+    source = f"import numpy as np\ndef f(p, x):\n    {body}\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, shapes={"p": {"W": "3"}, "x": "3"}), generated)
+    W, x = np.array([0.5, -1.0, 2.0]), np.array([1.0, 2.0, 3.0])
+    dp, dx = generated["f_backward"]({"W": W.copy()}, x)
+    np.testing.assert_allclose(dp["W"], gradient(lambda w: namespace["f"]({"W": w}, x), [W.copy()], 0), rtol=1e-6)
+    np.testing.assert_allclose(dx, gradient(lambda v: namespace["f"]({"W": W.copy()}, v), [x], 0), rtol=1e-6)
