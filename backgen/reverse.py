@@ -19,6 +19,7 @@ Contract: ``reverse(staged) -> ir.Backward``.
 import ast
 import contextlib
 import contextvars
+import functools
 import keyword
 import operator
 import re
@@ -75,6 +76,31 @@ def reverse(staged, cached=frozenset()):
             return result
         unkept -= still
     return backward
+
+
+@functools.lru_cache(maxsize=256)
+def _reads_as_sequence(lines, function, param):
+    """Whether the module's (``lines``) one function ``function`` reads its parameter ``param`` as a
+    sequence: indexes it, iterates it or gives it to ``len``, ``zip``, ``enumerate``, ``sum``... (a
+    function nested in another, or of no source found: False, ``+=`` as before)."""
+    try:
+        module = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    defined = [f for f in module.body if isinstance(f, ast.FunctionDef) and f.name == function]
+    if len(defined) != 1:
+        return False
+    for node in ast.walk(defined[0]):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == param:
+            return True
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name) and \
+                node.iter.id == param:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("len", "zip", "enumerate", "sum", "reversed", "max", "min", "list", "tuple") \
+                and any(isinstance(a, ast.Name) and a.id == param for a in node.args):
+            return True
+    return False
 
 
 class _Reverser(FlowReverser):
@@ -491,7 +517,8 @@ class _Reverser(FlowReverser):
                 if isinstance(arg, ir.Var) and arg.name in assigned:
                     temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
                     targets.append(temp)
-                    later.append(self.added(arg.name, temp))
+                    later.append(self.added(arg.name, temp, _reads_as_sequence(self.staged.lines,
+                                                                               op.param("function"), name)))
                 else:
                     targets.append("_")
                 continue
@@ -499,7 +526,8 @@ class _Reverser(FlowReverser):
             if arg.name in self.adjoint:
                 temp = self.fresh(f"{self.adjoint[arg.name]}_{op.param('function')}")
                 targets.append(temp)
-                later.append(self.added(arg.name, temp))
+                later.append(self.added(arg.name, temp, _reads_as_sequence(self.staged.lines, op.param("function"),
+                                                                           name)))
             else:
                 self.adjoint[arg.name] = self.adjoint_name(arg.name)
                 targets.append(self.adjoint[arg.name])
@@ -528,12 +556,16 @@ class _Reverser(FlowReverser):
             return text  # (the condition varies along an axis the value is broadcast along)
         return f"{np_name}.where({condition}, {text}, 0)" if taken else f"{np_name}.where({condition}, 0, {text})"
 
-    def added(self, var, text):
+    def added(self, var, text, sequence=False):
         """``dx += text``, or for a list (a tuple) element by element: ``+=`` on a list joins it to
-        the other list, as a helper's gradient of a list it was given is."""
+        the other list, as a helper's gradient of a list it was given is.  ``sequence``: the helper
+        reads its parameter as a sequence (indexes or iterates it): in code for numbers, the value
+        may be a list the function itself only passes on (``_added`` adds either)."""
         name = self.adjoint[var]
         if var in self.staged.lists or var in self.sequences:
             return ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]")
+        if sequence and not self.numpy:
+            return ir.AdjointLine(name, False, f"_added({name}, {text})")
         return ir.AdjointLine(name, True, text)
 
     def undo_append(self, op):

@@ -251,6 +251,14 @@ def _where_taken(condition, grad, taken=True):
         return grad[()]
     return (np.where(condition, grad, 0) if taken else np.where(condition, 0, grad))[()]
 ''',
+    "_added": '''
+def _added(grad, more):
+    """grad + more, item by item where they are lists or tuples (two functions' gradients of one list
+    given to both): + would join the lists."""
+    if isinstance(grad, (list, tuple)):
+        return [a + b for a, b in zip(grad, more)]
+    return grad + more
+''',
     "_same_shape": '''
 def _same_shape(value, shape, name):
     """Stops a loop whose carried value changes shape: the backward is written for one shape."""

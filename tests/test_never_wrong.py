@@ -2282,3 +2282,28 @@ def test_tuples_and_lists_given_to_helpers_are_right_or_refused(source, args):
         assert_right(source, args)
     except backgen.BackgenError:
         pass  # (refused: allowed; a wrong gradient or a crash is not)
+
+
+def test_two_functions_given_one_list_add_their_gradients_item_by_item():
+    # the two gradients, lists, were joined by +=: [3.0, 3.0, 0.6, 1.0] for [3.6, 4.0]
+    source = '''
+    def h1(xs):
+        return sum(x * x for x in xs)
+    def h2(xs):
+        t = 0.0
+        for x in xs:
+            t = t + 3.0 * x
+        return t
+    def f(xs):
+        return h1(xs) + h2(xs)
+    '''
+    namespace, generated = {}, {}
+    exec(textwrap.dedent(source), namespace)
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    xs = [0.3, 0.5]
+    got = generated["f_backward"](list(xs))
+    h = 1e-6
+    want = [(namespace["f"](xs[:i] + [xs[i] + h] + xs[i + 1:]) - namespace["f"](xs[:i] + [xs[i] - h] + xs[i + 1:])) / (2 * h)
+            for i in range(2)]
+    assert len(got) == 2
+    np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6)
