@@ -867,7 +867,8 @@ class _Reverser(FlowReverser):
             return False  # (a value of a length the data decides: one row here, more on other data)
         written = self.staged.shapes.get(f"{op.target}[{op.param('index')}]")
         shape = shape_of(value, self.staged.shapes)
-        return written is not None and (len(shape) < len(written) or len(shape) == len(written) and shape[0] == 1)
+        return written is not None and (len(shape) < len(written) or len(shape) == len(written) and
+                                        (not shape or shape[0] == 1))  # (a number into a number: alike)
 
     def check_sized(self, op, operands, result, part=None):
         """Refuse broadcasting where a value's length depends on the data (a boolean mask's selection):

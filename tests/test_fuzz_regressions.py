@@ -4740,3 +4740,24 @@ def test_a_list_divided_by_a_numpy_number_is_read_as_an_array():
         return (rows / np.linalg.norm(rows))[0] * w + np.stack(rows, axis=1).sum(axis=1)
     ''', [np.array([[1.07, 0.85, -1.14, -0.90], [0.83, -1.19, 0.77, -0.58], [-1.17, -0.90, 0.48, 0.76]]),
           np.array([1.19, 1.17, 0.64, 1.06])], dout=np.array([1.0, -0.5, 0.3, 2.0]))
+
+
+def test_a_write_through_a_mask_of_a_number_selected_from_a_number():
+    # long fuzz seed 51515, program 11709: an internal error (IndexError in fills_rows: the value
+    # written and the part written both numbers)
+    source = '''
+    import numpy as np
+
+    def f(X: "3, 1", v: "3"):
+        k = 0
+        while k < 2:
+            if not (v @ X).mean() < v.max():
+                break
+            k = k + 1
+            X[X > 0.5] += np.max(v - 0.5)
+        X[::2] += (v + 2.0)[k]
+        v[k] *= X.mean()
+        return np.sign(v) * v
+    '''
+    assert_right(source, [np.array([[0.98], [1.180731], [-0.621462]]), np.array([0.1, -0.602924, -0.573655])],
+                 dout=np.array([1.0, 2.0, -1.0]))
