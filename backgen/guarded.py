@@ -93,6 +93,8 @@ def zero_guarded(staged):
     if staged.mode != "numpy":
         return frozenset()
     ops = list(ir.ops_in(staged.body))
+    if not any(op.rule in SINGULAR for op in ops):
+        return frozenset()  # (most functions: nothing to guard, no readers to list)
     readers = {}
     for op in ops:
         for arg in op.args:

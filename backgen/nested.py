@@ -28,7 +28,7 @@ import copy
 import functools
 from dataclasses import dataclass, field
 
-from .source import fresh_names, walk
+from .source import fresh_names, module_tree, walk
 
 
 
@@ -195,9 +195,8 @@ def _rename(node, new):
 def _nested_in_module(lines, name):
     """The names of functions defined inside the module's functions other than ``name`` (``lines``:
     the module's source); empty where the lines are not a module that parses."""
-    try:
-        module = ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    module = module_tree(lines)
+    if module is None:
         return frozenset()
     found = set()
     for top in walk(module):

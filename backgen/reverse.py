@@ -83,9 +83,8 @@ def _reads_as_sequence(lines, function, param):
     """Whether the module's (``lines``) one function ``function`` reads its parameter ``param`` as a
     sequence: indexes it, iterates it or gives it to ``len``, ``zip``, ``enumerate``, ``sum``... (a
     function nested in another, or of no source found: False, ``+=`` as before)."""
-    try:
-        module = ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    module = source.module_tree(lines)
+    if module is None:
         return False
     defined = [f for f in module.body if isinstance(f, ast.FunctionDef) and f.name == function]
     if len(defined) != 1:

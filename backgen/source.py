@@ -369,6 +369,16 @@ def parts_list(node):
     return found
 
 
+@functools.lru_cache(maxsize=64)
+def module_tree(lines):
+    """The tree of a module's source ``lines`` (a tuple), parsed once (shared: read it, never change
+    it); None where the lines are not a module that parses."""
+    try:
+        return ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 _NUMPY_IMPORT = re.compile(r"\s*(import\s+(numpy|autograd\.numpy|jax\.numpy)\b|from\s+(numpy|autograd|jax)\b)")
 
 
