@@ -87,19 +87,24 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
                 raise
             return _shape_free(forward, wrt, shapes, needed, user_cache)
     # "of any shape": the backward written for two ranks must be the same code
-    results = []
-    for dims in (("A1", "A2"), ("A1", "A2", "A3")):
-        ranked = dict(specs, **{n: dataclasses.replace(specs[n], dims=dims) for n in anyrank})
-        try:
-            results.append(guarded(forward, lambda: program(forward, wrt, ranked, None, user_cache=user_cache)))
-        except ShapesNeeded as needed:  # others of no shape given: code for every shape of all of them
-            unknown = tuple(a.arg for a in forward.func.args.args if a.arg in anyrank or a.arg in needed.unknown)
-            return _shape_free(forward, wrt, shapes, shapes_needed(forward, forward.func.name, unknown),
-                               user_cache)
-    if emit.function_source(results[0].main) != emit.function_source(results[1].main):
-        raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
-                            "depends on the rank: declare the shape (an annotation, shapes= or --shape)")
-    return results[0]
+    def ranked(dims):
+        return dict(specs, **{n: dataclasses.replace(specs[n], dims=dims) for n in anyrank})
+    try:
+        result, other = (guarded(forward, lambda: program(forward, wrt, ranked(dims), None, user_cache=user_cache))
+                         for dims in (("A1", "A2"), ("A1", "A2", "A3")))
+    except ShapesNeeded as needed:  # others of no shape given: code for every shape of all of them
+        unknown = tuple(a.arg for a in forward.func.args.args if a.arg in anyrank or a.arg in needed.unknown)
+        return _shape_free(forward, wrt, shapes, shapes_needed(forward, forward.func.name, unknown), user_cache)
+    _written_alike(forward, result, other, f"the docstring says {', '.join(anyrank)} may have any shape")
+    return result
+
+
+def _written_alike(forward, result, other, said):
+    """``other``, the backward written for other ranks of parameters said to have any, must be ``result``'s
+    code; else a BackgenError: ``said``, but the backward depends on the rank."""
+    if emit.function_source(result.main) != emit.function_source(other.main):
+        raise forward.error(f"{said}, but the backward depends on the rank: declare the shape (an annotation, "
+                            "shapes= or --shape)")
 
 
 def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays):
@@ -125,9 +130,7 @@ def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
     except BackgenError as error:
         raise forward.error(f"{said}, but backgen cannot write the backward for rank 3 ({error.msg}): declare "
                             "the shape (an annotation, shapes= or --shape)") from None
-    if emit.function_source(result.main) != emit.function_source(other.main):
-        raise forward.error(f"{said}, but the backward depends on the rank: declare the shape (an annotation, "
-                            "shapes= or --shape)")
+    _written_alike(forward, result, other, said)
 
 
 def _numbers_checked(forward, result):
