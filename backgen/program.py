@@ -39,6 +39,7 @@ from .selections import check_other_values, data_numbers, data_sized, data_varyi
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
+from .shape_free import uses as uses_of
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import holds, walk
@@ -282,6 +283,16 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
         numbers = tuple(0.7 + 0.1 * k for k in range(len(forward.func.args.args)))
         try:
             return _numbers_checked(forward, guarded(forward, lambda: program(forward, wrt, None, numbers,
+                                                                              user_cache=user_cache)))
+        except BackgenError:
+            pass
+        # those it counts with (range(n), n=100) integers, declared so: the code for every value of each
+        declared = declared_shapes(forward)
+        kinds = uses_of(forward.func, [a.arg for a in forward.func.args.args])
+        scalars = {a.arg: "int" if kinds.get(a.arg) == "count" else "float" for a in forward.func.args.args
+                   if a.arg not in declared}
+        try:
+            return _numbers_checked(forward, guarded(forward, lambda: program(forward, wrt, scalars, None,
                                                                               user_cache=user_cache)))
         except BackgenError:
             raise refusal from None

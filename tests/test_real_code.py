@@ -1036,3 +1036,31 @@ def test_np_diff_with_a_differentiated_prepend_needs_shapes():
     source = "import numpy as np\n\ndef f(y):\n    return np.sum(np.diff(y, prepend=y[0]) ** 2)\n"
     with pytest.raises(backgen.BackgenError, match="np.diff with prepend or append is differentiated where the shapes"):
         backgen.generate(source)
+
+
+def test_plain_python_stepping_a_count_given_as_an_argument():
+    # math only, a helper returning (omega, alpha) read by k[0], k[1], and the steps a parameter n:
+    # written for numbers, n was given the number 0.9 there (range(0.9)), and it was refused
+    source = textwrap.dedent('''
+    import math
+
+    def deriv(theta, omega, g, L):
+        return omega, -(g / L) * math.sin(theta)
+
+    def angle(theta0, omega0, L, n, g=9.81, dt=0.05):
+        th, om = theta0, omega0
+        for _ in range(n):
+            k1 = deriv(th, om, g, L)
+            k2 = deriv(th + 0.5 * dt * k1[0], om + 0.5 * dt * k1[1], g, L)
+            th += dt * k2[0]
+            om += dt * k2[1]
+        return th * om
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="angle"), generated)
+    for n in (0, 1, 4):
+        args = [0.5, 0.3, 1.2, n]
+        got = generated["angle_backward"](*args)
+        for k in range(3):
+            np.testing.assert_allclose(got[k], gradient(namespace["angle"], args, k), rtol=1e-5, atol=1e-7)
