@@ -583,6 +583,8 @@ class _Walker:
                                                         "it a new name where its shape changes")
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             error.iteration = again  # (the same line in another iteration of its loop)
+            error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
+                and not isinstance(shape, Items)  # (a number on one path, an array on the other)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error
