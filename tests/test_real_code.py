@@ -1064,3 +1064,27 @@ def test_plain_python_stepping_a_count_given_as_an_argument():
         got = generated["angle_backward"](*args)
         for k in range(3):
             np.testing.assert_allclose(got[k], gradient(namespace["angle"], args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_labels_a_docstring_gives_a_shape_of_no_kind_are_labels_to_generate_and_the_decorator(tmp_path):
+    # "y: (N,)" read as floats: the code indexing with y was refused by generate, and by the decorator
+    # given integer labels ("arrays used as indices must be of integer (or boolean) type")
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def loss(X, y, W, b):
+        """X: (N, D), y: (N,), W: (D, C), b: (C,)"""
+        scores = X @ W + b
+        scores -= scores.max(axis=1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return -np.log(probs[np.arange(X.shape[0]), y]).mean()
+    ''')
+    forward, generated = real_sweep._module(source, "loss", tmp_path)[0].loss, {}
+    exec(backgen.generate(source, name="loss"), generated)
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), rng.normal(size=(4, 3)), rng.normal(size=3)]
+    for got in (generated["loss_backward"](*args), backgen.backward(forward).backward(*args)):
+        for g, k in zip(got, (0, 2, 3)):
+            np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-8)
+
