@@ -1100,9 +1100,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             except BackgenError:
                 pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
-            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes
+            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
+            # written in the code (H // 2): sizes it divides
+            configs = any(s.kind == "config" for s in specs.values())
+            divisors = sorted({node.right.value for node in walk(forward.func) if isinstance(node, ast.BinOp)
+                               and isinstance(node.op, ast.FloorDiv) and isinstance(node.right, ast.Constant)
+                               and type(node.right.value) is int and node.right.value > 1} - ({2} if configs else set()))
             for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
-                    [2] * any(s.kind == "config" for s in specs.values()):
+                    [2] * configs + divisors:
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
                                                functions, probe_body, helper, integers, sampled=True, settings=settings)

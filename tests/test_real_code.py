@@ -1088,3 +1088,21 @@ def test_labels_a_docstring_gives_a_shape_of_no_kind_are_labels_to_generate_and_
         for g, k in zip(got, (0, 2, 3)):
             np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-8)
 
+
+def test_sizes_split_by_a_number_written_in_the_code_are_sampled_as_its_multiples(tmp_path):
+    # a docstring's (N, C, H, W) sampled at odd sizes: x.reshape(N, C, H // 2, 2, W // 2, 2) raised there,
+    # and generate and the decorator refused ("cannot reshape array of size 17017 into shape (7,11,6,2,8,2)")
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def max_pool_fast(x):
+        """x: (N, C, H, W) with H, W even"""
+        N, C, H, W = x.shape
+        out = x.reshape(N, C, H // 2, 2, W // 2, 2).max(axis=(3, 5))
+        return np.sum(out ** 2)
+    ''')
+    forward, generated = real_sweep._module(source, "max_pool_fast", tmp_path)[0].max_pool_fast, {}
+    exec(backgen.generate(source, name="max_pool_fast"), generated)
+    x = np.random.default_rng(24).normal(size=(2, 2, 4, 6))
+    for got in (generated["max_pool_fast_backward"](x), backgen.backward(forward).backward(x)):
+        np.testing.assert_allclose(got, gradient(forward, [x], 0), rtol=1e-6, atol=1e-8)
