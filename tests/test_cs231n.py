@@ -920,3 +920,43 @@ def test_a_layer_looping_over_a_step_layer_renames_its_state_as_a_tuple():
     rng = np.random.default_rng(13)
     args = (rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4)), rng.standard_normal((4, 4)))
     check_layer(user["seq_forward"], generated["seq_backward"], args, (0, 1, 2))
+
+
+def test_a_value_the_backward_computes_is_zeros_like_itself_not_a_value_its_samples_shaped_alike():
+    # the padded input (pad read by conv_param.get('pad', 0): 0 at the samples) got zeros like x, and
+    # a window of (N, C, HH, WW) zeros of (N, C, Hp, WW), Hp and HH equal at the samples: at pad 1 the
+    # backward raised "operands could not be broadcast together with shapes (2,4,4,3) (2,2,3,3)"
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def conv_forward_naive(x, w, b, conv_param):
+        """
+        - x: Input data of shape (N, C, H, W)
+        - w: Filter weights of shape (F, C, HH, WW)
+        - b: Biases, of shape (F,)
+        """
+        stride = conv_param.get('stride', 1)
+        pad = conv_param.get('pad', 0)
+        N, C, H, W = x.shape
+        F, C, HH, WW = w.shape
+        Hp = 1 + (H + 2 * pad - HH) // stride
+        Wp = 1 + (W + 2 * pad - WW) // stride
+        xp = np.pad(x, ((0,), (0,), (pad,), (pad,)), 'constant')
+        out = np.zeros((N, F, Hp, Wp))
+        for i in range(Hp):
+            for j in range(Wp):
+                window = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                for f in range(F):
+                    out[:, f, i, j] = np.sum(window * w[f, :, :, :], axis=(1, 2, 3)) + b[f]
+        cache = (x, w, b, conv_param)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="conv_forward_naive"), generated)
+    rng = np.random.default_rng(6)
+    for setting in ({'stride': 1, 'pad': 1}, {'stride': 2, 'pad': 0}):
+        def forward(x, w, b):
+            return namespace["conv_forward_naive"](x, w, b, setting)
+        check_layer(forward, generated["conv_backward_naive"],
+                    [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(2, 2, 3, 3)), rng.normal(size=2)], (0, 1, 2))
