@@ -271,6 +271,13 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
     floats = set(backward.upstreams) | set(staged.wrt)  # of floats surely: gradients, the differentiated
     np_name = staged.modules["np"]
+    held_sizes = {}  # (value, axis) -> the cached name of its size there (n = W.shape[0]); (value, None): its shape
+    for op in ir.ops_in(staged.body):
+        match = re.fullmatch(rf"(?:(\w+)\.shape|{np_name}\.shape\((\w+)\))(?:\[(\d+)\])?",
+                             getattr(op, "source", None) or "")
+        if op.target in cached and match:
+            axis = int(match.group(3)) if match.group(3) is not None else None
+            held_sizes.setdefault((match.group(1) or match.group(2), axis), op.target)
 
     def fix(items, defined):
         out = []
@@ -290,10 +297,15 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                         shapes.get(name) is not None:
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
-                    if like is not None:
+                    if (name, None) in held_sizes and name in floats:  # cache = (x, W.shape)
+                        item = ir.AdjointLine(item.target, item.accumulate,
+                                              f"{np_name}.zeros({held_sizes[name, None]})")
+                    elif like is not None:
                         item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
-                    else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1]))
-                        dims = [_dimension(size, there) for size in shapes[name]]
+                    else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1])), the
+                        # cache's own where it holds it (cache = (x, W.shape[0]): n, not a size alike)
+                        dims = [held_sizes.get((name, k)) or _dimension(size, there)
+                                for k, size in enumerate(shapes[name])]
                         if dims and None not in dims:
                             item = ir.AdjointLine(item.target, item.accumulate,
                                                   f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))")

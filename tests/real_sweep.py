@@ -8063,8 +8063,6 @@ KNOWN = {
     # a layer looping over a step layer whose outputs are stacked after the loop: the loop layers backgen
     # composes end in their return
     ("rnn_forward_list_array_transpose", "generate"): ("refused", "nothing may follow the loop of a layer looping"),
-    # a cache of (x, W.shape): the backward reads W (np.zeros_like(W)), which the cache does not hold
-    ("word_embedding_docstring_N_T", "generate"): ("refused", "the backward needs W (read by `dW = np.zeros_like(W)`)"),
     # no shapes, and code of one rank per parameter (4-D images, a 3-vector for np.cross, an LSTM's
     # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
     ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),

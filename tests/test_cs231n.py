@@ -960,3 +960,27 @@ def test_a_value_the_backward_computes_is_zeros_like_itself_not_a_value_its_samp
             return namespace["conv_forward_naive"](x, w, b, setting)
         check_layer(forward, generated["conv_backward_naive"],
                     [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(2, 2, 3, 3)), rng.normal(size=2)], (0, 1, 2))
+
+
+@pytest.mark.parametrize("held, V", [("W.shape", None), ("W.shape[0]", None), ("W.shape[0]", 4)])
+def test_an_embedding_s_cache_of_the_weight_s_shape_or_its_rows_gives_the_zeros_of_its_gradient(held, V):
+    # cache = (x, W.shape) or (x, W.shape[0]): the backward read W for np.zeros_like(W), which the cache does
+    # not hold, and was refused; now np.zeros(shape), np.zeros((n, dout.shape[2]))
+    source = textwrap.dedent(f'''
+    import numpy as np
+
+    def word_embedding_forward(x, W):
+        """
+        - x: Integer array of shape (N, T) giving indices of words.
+        - W: Weight matrix of shape ({V or "V"}, D) giving word vectors for all words.
+        """
+        out = W[x]
+        cache = (x, {held})
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="word_embedding_forward"), generated)
+    rng = np.random.default_rng(2)
+    check_layer(lambda W: namespace["word_embedding_forward"](np.array([[0, 3, 1], [2, 2, 0]]), W),
+                generated["word_embedding_backward"], [rng.normal(size=(4, 3))], (0,))
