@@ -984,3 +984,40 @@ def test_an_embedding_s_cache_of_the_weight_s_shape_or_its_rows_gives_the_zeros_
     rng = np.random.default_rng(2)
     check_layer(lambda W: namespace["word_embedding_forward"](np.array([[0, 3, 1], [2, 2, 0]]), W),
                 generated["word_embedding_backward"], [rng.normal(size=(4, 3))], (0,))
+
+
+def test_a_layer_of_layers_calling_a_helper_that_returns_no_cache_of_its_own_is_right_or_refused():
+    # relu_forward returning (out, x), not (out, cache): its backward, relu_forward_backward(x, dout1, dout2),
+    # was called as a layer's, relu_forward_backward(dout, relu_cache), and dx was wrong
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def affine_forward(x, w, b):
+        out = x.dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        return out, x
+
+    def affine_relu_forward(x, w, b):
+        """
+        - x: Input of shape (N, D)
+        - w: Weights of shape (D, M)
+        - b: Biases of shape (M,)
+        """
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    try:
+        exec(backgen.generate(source, name="affine_relu_forward"), generated)
+    except backgen.BackgenError:
+        return  # (refused: allowed; a wrong gradient is not)
+    rng = np.random.default_rng(5)
+    check_layer(namespace["affine_relu_forward"], generated["affine_relu_backward"],
+                [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
