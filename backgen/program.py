@@ -82,6 +82,7 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
                 result = _numbers_checked(forward, result)
             if args is None:
                 _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
+                _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arrays)
             return result
         except ShapesNeeded as needed:
             if args is not None:
@@ -101,6 +102,32 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
         raise forward.error(f"the docstring says {', '.join(anyrank)} may have any shape, but the backward "
                             "depends on the rank: declare the shape (an annotation, shapes= or --shape)")
     return results[0]
+
+
+def _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arrays):
+    """A layer reading sizes from its settings (``pool_param['stride']``, ``conv_param['pad']``) is
+    written on samples of one value of each, at which sizes may agree that others tell apart (a
+    stride of 1 keeps x's shape): the backward written again at other values must be the same code
+    where the forward runs there, or it is refused."""
+    from .shapes import SampleSettings  # noqa: PLC0415
+    if not user_cache or result.main.cache is None or not any(s.kind == "config" for s in specs.values()) or \
+            not any(f"'{key}'" in line or f'"{key}"' in line for line in forward.lines for key in SampleSettings.OTHER):
+        return
+    keys = sorted(key for key in SampleSettings.OTHER if any(f"'{key}'" in line or f'"{key}"' in line
+                                                              for line in forward.lines))
+    said = f"the backward backgen writes depends on the values of the settings ({', '.join(keys)})"
+    SampleSettings.other = True
+    try:
+        other = guarded(forward, lambda: program(forward, wrt, shapes, None, user_cache=user_cache, arrays=arrays))
+    except BackgenError as error:
+        if getattr(error, "sample_run", False) or "could not run the staged forward" in error.msg:
+            return  # (the forward runs not at those values)
+        raise forward.error(f"{said}: at others, {error.msg}") from None
+    finally:
+        SampleSettings.other = False
+    if emit.module_source([result]) != emit.module_source([other]):
+        raise forward.error(f"{said}: sizes it takes from what the cache holds agree at some values only; add "
+                            "the values whose shapes it reads to the cache (x for the shape of dx)")
 
 
 def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays):

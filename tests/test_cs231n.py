@@ -1021,3 +1021,29 @@ def test_a_layer_of_layers_calling_a_helper_that_returns_no_cache_of_its_own_is_
     rng = np.random.default_rng(5)
     check_layer(namespace["affine_relu_forward"], generated["affine_relu_backward"],
                 [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
+
+
+def test_sizes_that_agree_at_one_value_of_a_setting_only_are_not_taken_for_one_another():
+    # x[:, :, ::s, ::s] with s = pool_param['stride'], 1 at the samples: dx was zeros like dout (x's shape
+    # there), and at stride 2 the backward raised "could not broadcast input array from shape (2,2,2,2)"
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def subsample_forward(x, pool_param):
+        """
+        - x: Input of shape (N, C, H, W)
+        """
+        s = pool_param['stride']
+        out = x[:, :, ::s, ::s] * 2.0
+        cache = (pool_param,)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    try:
+        exec(backgen.generate(source, name="subsample_forward"), generated)
+    except backgen.BackgenError as error:
+        assert "depends on the values of the settings (stride)" in str(error)
+        return
+    x = np.random.default_rng(3).normal(size=(2, 2, 4, 4))
+    check_layer(lambda x: namespace["subsample_forward"](x, {"stride": 2}), generated["subsample_backward"], [x], (0,))
