@@ -211,7 +211,9 @@ def from_user_cache(backward, staged, error):
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
                                  defaults=())
-    result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached))
+    first = _unread_dropped(_zeros_from_what_is_there(result, staged, cached))
+    kept = {line.target for line in _lines(first) if isinstance(line, ir.ForwardLine) and line.target.isidentifier()}
+    result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached, kept)) if kept else first
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
         raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
@@ -257,10 +259,11 @@ def set_in_loops(items, looped=False):
     return found
 
 
-def _zeros_from_what_is_there(backward, staged, cached):
+def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     """``np.zeros_like(x)`` for an ``x`` the cache does not hold: zeros like a value of the very
     same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
-    code, whose sample shapes may agree where the shapes given at run time do not (a gather)."""
+    code, whose sample shapes may agree where the shapes given at run time do not (a gather); nor
+    for an ``x`` of ``kept``, values the backward computes for other lines anyway, before it."""
     if getattr(staged, "shape_free", ()):
         return backward
     shapes = staged.shapes
@@ -268,31 +271,50 @@ def _zeros_from_what_is_there(backward, staged, cached):
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
     floats = set(backward.upstreams) | set(staged.wrt)  # of floats surely: gradients, the differentiated
     np_name = staged.modules["np"]
+    held_sizes = {}  # (value, axis) -> the cached name of its size there (n = W.shape[0]); (value, None): its shape
+    for op in ir.ops_in(staged.body):
+        match = re.fullmatch(rf"(?:(\w+)\.shape|{np_name}\.shape\((\w+)\))(?:\[(\d+)\])?",
+                             getattr(op, "source", None) or "")
+        if op.target in cached and match:
+            axis = int(match.group(3)) if match.group(3) is not None else None
+            held_sizes.setdefault((match.group(1) or match.group(2), axis), op.target)
 
-    def fix(items):
+    def fix(items, defined):
         out = []
         for item in items:
             if isinstance(item, ir.Block):
-                item = ir.Block(item.header, tuple(fix(item.body)))
+                item = ir.Block(item.header, tuple(fix(item.body, set(defined))))
             elif isinstance(item, ir.Group):
-                item = ir.Group(item.undoes, tuple(fix(item.lines)))
+                item = ir.Group(item.undoes, tuple(fix(item.lines, defined)))
+            elif isinstance(item, ir.ForwardLine) and item.target in kept:
+                defined.add(item.target)
             elif isinstance(item, ir.AdjointLine) and item.source.startswith(f"{np_name}.zeros_like(") \
                     and item.source.endswith(")"):
                 name = item.source[len(np_name) + len(".zeros_like("):-1]
-                if name.isidentifier() and name not in cached and shapes.get(name) is not None:
+                # (a value the backward computes before is there itself: sizes alike at the samples may
+                # differ at others, xp = np.pad(x, pad) like x at pad 0, a window (N, C, HH, WW) like Hp)
+                if name.isidentifier() and name not in cached and name not in defined and \
+                        shapes.get(name) is not None:
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
-                    if like is not None:
+                    if (name, None) in held_sizes and name in floats:  # cache = (x, W.shape)
+                        item = ir.AdjointLine(item.target, item.accumulate,
+                                              f"{np_name}.zeros({held_sizes[name, None]})")
+                    elif like is not None:
                         item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
-                    else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1]))
-                        dims = [_dimension(size, there) for size in shapes[name]]
+                    else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1])), the
+                        # cache's own where it holds it (cache = (x, W.shape[0]): n, not a size alike)
+                        dims = [held_sizes.get((name, k)) or _dimension(size, there)
+                                for k, size in enumerate(shapes[name])]
                         if dims and None not in dims:
                             item = ir.AdjointLine(item.target, item.accumulate,
                                                   f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))")
             out.append(item)
         return out
-    return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
-                               zeros=tuple(fix(backward.zeros)))
+    computed = {item.target for item in backward.forward if isinstance(item, ir.ForwardLine) and item.target in kept}
+    return dataclasses.replace(backward, forward=tuple(fix(backward.forward, set())),
+                               groups=tuple(fix(backward.groups, set(computed))),
+                               zeros=tuple(fix(backward.zeros, set(computed))))
 
 
 def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset()):

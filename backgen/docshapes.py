@@ -17,7 +17,8 @@ entry in the function's docstring names a shape:
 backgen takes the dimensions before the ``...`` (``(N, D)`` when another
 parameter names ``D``).  ``of any shape`` gives ``Spec(ANY_RANK)``: the
 backward must come out the same whatever the rank (see ``program``).  An entry that speaks of
-labels, indices or integers declares an integer array.  Entries with no
+labels, indices or integers declares an integer array; so does one the code indexes with
+(``W[y]``, ``x[np.arange(N), y]``) unless it speaks of booleans or masks.  Entries with no
 shape (``- mode: 'train' or 'test'``) declare nothing.
 """
 
@@ -71,6 +72,10 @@ def docstring_shapes(func, reshaped=None):
         found[name] = Spec(dims, kind)
     for name, (dims, kind) in _inline(doc, [p for p in params if p not in entries]).items():
         found[name] = Spec(dims, kind)
+    from .shape_free import uses  # (which imports this module)
+    kinds = uses(func, [n for n, s in found.items() if s.dims and s.kind == "float"])
+    for name in [n for n, kind in kinds.items() if kind == "label" and not _masks(doc, n)]:
+        found[name] = Spec(found[name].dims, "int")  # "y: (N,)" for labels the code indexes with (W[y])
     named = {d for s in found.values() for d in s.dims}
     for name in flattened:  # (N, d_1, ..., d_k) flattened to D = d_1 * ... * d_k: take it as (N, D)
         spec = found[name]
@@ -79,6 +84,13 @@ def docstring_shapes(func, reshaped=None):
     if reshaped is not None:
         reshaped.update(name for name in flattened if name in found and len(found[name].dims) == 2)
     return found
+
+
+def _masks(doc, name):
+    """Whether a line of ``doc`` naming ``name`` speaks of booleans or masks (an index, but no label)."""
+    said = (re.split(r"[;]|,\s*\w+\s*:", doc[m.end():].split("\n")[0])[0]  # (to the next entry on its line)
+            for m in re.finditer(rf"(?<![\w.]){re.escape(name)}\b", doc))
+    return any(re.search(r"bool|mask", text, re.IGNORECASE) for text in said) or "mask" in name.lower()
 
 
 def _entries(doc, params):

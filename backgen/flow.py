@@ -452,7 +452,7 @@ class StatementStager:
         if isinstance(atom, ir.Var) and atom.name in defined_here and atom.name not in carried \
                 and atom not in getattr(self, "shared_atoms", ()) and not (
                     self.split_outputs and target in self.output_merges):  # (its line keeps its own shape)
-            self.shared_edges.append((target, atom.name))  # what the old name shared, the new one shares
+            self.merge_edges.append((target, atom.name))  # what the old name shared, the new one may share
             self.value_renamed(atom.name, target)
             if atom.name in self.read_so_far:  # read under its new name: a later loop must not reuse it
                 self.read_so_far.add(target)
@@ -871,6 +871,20 @@ def _runs_once_at_least(iterable):
     return len(range(*bounds)) > 0
 
 
+def _set_on_every_path(stmts):
+    """The names every path through ``stmts`` gives a value of its own (``x = ...``; an if's, both
+    branches'; not a loop's, which may run no time)."""
+    names = set()
+    for stmt in stmts:
+        if isinstance(stmt, ast.If):
+            names |= _set_on_every_path(stmt.body) & _set_on_every_path(stmt.orelse)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names |= {n.id for t in targets if isinstance(t, (ast.Name, ast.Tuple, ast.List))
+                      for n in ast.walk(t) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
+
+
 def _read_before_written(stmts, written):
     """Names some path through ``stmts`` reads before writing."""
     early = set()
@@ -879,6 +893,7 @@ def _read_before_written(stmts, written):
         if isinstance(stmt, ast.If):
             early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name) and n.id not in written}
             early |= _read_before_written(stmt.body, written) | _read_before_written(stmt.orelse, written)
+            written |= _set_on_every_path(stmt.body) & _set_on_every_path(stmt.orelse)
             continue
         if isinstance(stmt, (ast.For, ast.While)):  # each iteration starts from the values before the loop
             head = stmt.test if isinstance(stmt, ast.While) else stmt.iter

@@ -62,6 +62,7 @@ class MemoryModel:
         self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
+        self.merge_edges = []  # (value, value it is on one of several paths): it may be that one, or another
         self.stale = {}
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
@@ -219,7 +220,7 @@ class MemoryModel:
         if isinstance(old, ir.Var):
             edges = {}
             pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind == "same"]
-            for atom, base in pairs + self.shared_edges:
+            for atom, base in pairs + self.shared_edges + self.merge_edges:
                 edges.setdefault(atom, set()).add(base)
                 edges.setdefault(base, set()).add(atom)
             todo = [old.name]
@@ -257,7 +258,7 @@ class MemoryModel:
             self.storage[target] = relations[0]
             return
         self.storage.pop(target, None)
-        self.shared_edges += [(target, base) for base, kind, _ in filter(None, relations) if kind != "copy"]
+        self.merge_edges += [(target, base) for base, kind, _ in filter(None, relations) if kind != "copy"]
 
     def _index_kind(self, op):
         """"index" for a basic index (a view), "copy" for an advanced one, "maybe" if unknown."""
@@ -314,20 +315,29 @@ class MemoryModel:
         """Every atom that may share memory with ``atom_name``: through any chain of aliases and
         views (not copies), and the lists holding one of them and what was read from those; with
         ``items``, an item read from a list reaches each value appended to it too (what a write
-        into an array changes)."""
-        edges = {}
+        into an array changes).  A value set on several paths (``prev = h0 if t == 0 else h[t - 1]``)
+        may be each path's: reached from one of them (h), it may be that one, not the others (h0)."""
+        edges, merged, paths = {}, {}, {}
         pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind != "copy"]
         for atom, base in pairs + self.shared_edges + (self.item_edges if items else []):
             edges.setdefault(atom, set()).add(base)
             edges.setdefault(base, set()).add(atom)
-        found, todo = set(), [atom_name]
+        for atom, base in self.merge_edges:
+            merged.setdefault(base, set()).add(atom)  # atom may be base
+            paths.setdefault(atom, set()).add(base)
+        found, seen, todo = set(), set(), [(atom_name, False)]
         while todo:  # the atoms sharing memory, then the lists holding one of them, and so on
             while todo:
-                atom = todo.pop()
-                if atom not in found:
-                    found.add(atom)
-                    todo += edges.get(atom, ())  # a list's edges reach what was read from it
-            todo = [held for held, members in self.list_members.items() if members & found and held not in found]
+                atom, one_path = todo.pop()  # one_path: reached as what a value may be on one of its paths
+                if (atom, one_path) in seen or (atom, False) in seen:
+                    continue
+                seen.add((atom, one_path))
+                found.add(atom)
+                todo += [(other, one_path) for other in edges.get(atom, ())]  # (a list's edges reach what was
+                todo += [(value, True) for value in merged.get(atom, ())]     # read from it)
+                if not one_path:
+                    todo += [(base, False) for base in paths.get(atom, ())]
+            todo = [(held, False) for held, members in self.list_members.items() if members & found and held not in found]
         return found
 
     def written(self, name, old, new, node):

@@ -39,6 +39,7 @@ from .selections import check_other_values, data_numbers, data_sized, data_varyi
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
 from .shape_free import write as write_shape_free
+from .shape_free import uses as uses_of
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import holds, walk
@@ -81,6 +82,7 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
                 result = _numbers_checked(forward, result)
             if args is None:
                 _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays)
+                _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arrays)
             return result
         except ShapesNeeded as needed:
             if args is not None:
@@ -105,6 +107,32 @@ def _written_alike(forward, result, other, said):
     if emit.function_source(result.main) != emit.function_source(other.main):
         raise forward.error(f"{said}, but the backward depends on the rank: declare the shape (an annotation, "
                             "shapes= or --shape)")
+
+
+def _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arrays):
+    """A layer reading sizes from its settings (``pool_param['stride']``, ``conv_param['pad']``) is
+    written on samples of one value of each, at which sizes may agree that others tell apart (a
+    stride of 1 keeps x's shape): the backward written again at other values must be the same code
+    where the forward runs there, or it is refused."""
+    from .shapes import SampleSettings  # noqa: PLC0415
+    if not user_cache or result.main.cache is None or not any(s.kind == "config" for s in specs.values()) or \
+            not any(f"'{key}'" in line or f'"{key}"' in line for line in forward.lines for key in SampleSettings.OTHER):
+        return
+    keys = sorted(key for key in SampleSettings.OTHER if any(f"'{key}'" in line or f'"{key}"' in line
+                                                              for line in forward.lines))
+    said = f"the backward backgen writes depends on the values of the settings ({', '.join(keys)})"
+    SampleSettings.other = True
+    try:
+        other = guarded(forward, lambda: program(forward, wrt, shapes, None, user_cache=user_cache, arrays=arrays))
+    except BackgenError as error:
+        if getattr(error, "sample_run", False) or "could not run the staged forward" in error.msg:
+            return  # (the forward runs not at those values)
+        raise forward.error(f"{said}: at others, {error.msg}") from None
+    finally:
+        SampleSettings.other = False
+    if emit.module_source([result]) != emit.module_source([other]):
+        raise forward.error(f"{said}: sizes it takes from what the cache holds agree at some values only; add "
+                            "the values whose shapes it reads to the cache (x for the shape of dx)")
 
 
 def _same_at_rank_three(forward, wrt, shapes, specs, result, user_cache, arrays):
@@ -285,6 +313,16 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
         numbers = tuple(0.7 + 0.1 * k for k in range(len(forward.func.args.args)))
         try:
             return _numbers_checked(forward, guarded(forward, lambda: program(forward, wrt, None, numbers,
+                                                                              user_cache=user_cache)))
+        except BackgenError:
+            pass
+        # those it counts with (range(n), n=100) integers, declared so: the code for every value of each
+        declared = declared_shapes(forward)
+        kinds = uses_of(forward.func, [a.arg for a in forward.func.args.args])
+        scalars = {a.arg: "int" if kinds.get(a.arg) == "count" else "float" for a in forward.func.args.args
+                   if a.arg not in declared}
+        try:
+            return _numbers_checked(forward, guarded(forward, lambda: program(forward, wrt, scalars, None,
                                                                               user_cache=user_cache)))
         except BackgenError:
             raise refusal from None
@@ -1092,9 +1130,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             except BackgenError:
                 pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
-            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes
+            # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
+            # written in the code (H // 2): sizes it divides
+            configs = any(s.kind == "config" for s in specs.values())
+            divisors = sorted({node.right.value for node in walk(forward.func) if isinstance(node, ast.BinOp)
+                               and isinstance(node.op, ast.FloorDiv) and isinstance(node.right, ast.Constant)
+                               and type(node.right.value) is int and node.right.value > 1} - ({2} if configs else set()))
             for multiple in [INT_SAMPLE] * any(s.kind == "int" and not s.dims for s in specs.values()) + \
-                    [2] * any(s.kind == "config" for s in specs.values()):
+                    [2] * configs + divisors:
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
                                                functions, probe_body, helper, integers, sampled=True, settings=settings)

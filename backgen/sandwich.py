@@ -59,6 +59,8 @@ def sandwich(forward, build):
         if callee not in programs:
             refuse_parameter_writes(read_helper(forward, callee), stmt, forward.error)
             programs[callee] = build(read_helper(forward, callee))
+        if programs[callee].main.cache is None or len(programs[callee].main.upstreams) != len(_names(stmt.targets[0])) - 1:
+            return None  # a helper returning no cache of its own (return out, x): its backward takes no cache
         call_caches[_names(stmt.targets[0])[-1]] = stmt
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches

@@ -7,9 +7,10 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six); where arrays turned a loop's numbers into arrays at every one, as
-numbers (the code then checks that it is given numbers), those it indexes
-first kept arrays of every rank.  The code written must be the same at every rank the forward runs
+up to six); where arrays turned a loop's numbers into arrays at every one (or
+a number into an array on one path of an if, or could not be written into one
+element of an array), as numbers (the code then checks that it is given
+numbers), those it indexes first kept arrays of every rank.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
 asked for (the error ``needed(reason)`` makes).  The rules themselves write
 forms valid for every rank and broadcast (``GradContext`` in its shape-free
@@ -373,11 +374,16 @@ def write(forward, unknown, declared, attempt, needed):
                                    for ones in ((), (1,) * max(ranks))])
     math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
-    if not results and free and (samples.carried_changes or math_calls):  # arrays turn a loop's numbers into
-        # arrays, or meet math's functions (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
+    if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
+        results = []
+    if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
+                                 samples.element_writes):  # arrays turn a loop's numbers into arrays (on
+        # every path, or on one: total = 0.0, then total += e under an if), are written into one element
+        # (xs = np.zeros(n), then xs[i] = x in a loop stepping x = x0 + ...), or
+        # meet math's functions (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
-                              samples.labels, attempt, needed)  # get numbers as it starts
+                              samples.labels, attempt, needed, quiet=bool(samples.paths_differ))  # get numbers as it starts
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}])]
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
@@ -385,7 +391,7 @@ def write(forward, unknown, declared, attempt, needed):
             numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
-                                  samples.labels, attempt, needed)
+                                  samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
                                                        for dims in PROBES])]
@@ -393,12 +399,12 @@ def write(forward, unknown, declared, attempt, needed):
             numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
-                                  samples.labels, attempt, needed)
+                                  samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers, sequences=tuple(
                 sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
-        raise needed(samples.failure)
+        raise samples.paths_differ or needed(samples.failure)
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
@@ -411,10 +417,13 @@ class _Samples:
     """Programs written on sample arrays of given ranks; ``carried_changes``: whether some sample
     run saw a loop's carried value change shape (the arrays given to a loop of numbers)."""
 
-    def __init__(self, unknown, declared, labels, attempt, needed):
+    def __init__(self, unknown, declared, labels, attempt, needed, quiet=False):
         self.unknown, self.declared, self.labels = unknown, declared, labels
+        self.quiet = quiet  # whether a sample the code is not written at is only left out (numbers tried last)
         self.attempt, self.needed = attempt, needed
         self.carried_changes = False
+        self.element_writes = False  # whether some sample wrote an array into one element of an array
+        self.paths_differ = None  # the refusal where arrays made a number an array on one path only
         self.failure = ""  # why the forward did not run on the first sample it failed at
 
     def written(self, rank_sets):
@@ -422,6 +431,8 @@ class _Samples:
         forward runs at."""
         results = []
         for ranks in rank_sets:
+            if self.paths_differ:
+                return []
             size = next(dims[0] for dims in PROBES
                         if len(dims) >= max((r for r in ranks.values() if isinstance(r, int)), default=0))
             # the arrays declared keep their ranks and their 1s; every size named is the sample size
@@ -436,13 +447,19 @@ class _Samples:
                     raise
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
+                self.element_writes |= getattr(exc, "sample_run", False) and \
+                    "setting an array element with a sequence" in exc.msg
                 if getattr(exc, "sample_run", False) and not self.failure:
                     at = ", ".join(f"{n} of shape {s.dims}" for n, s in probe.items() if n in self.unknown)
                     said = " ".join((exc.msg.partition(" of the given shapes: ")[2] or exc.msg).split())
                     self.failure = f"{said} on sample arrays ({at})"
                 if not getattr(exc, "sample_run", False) and getattr(exc, "varying_shape", None) != "loop":
                     at = ", ".join(f"{n} of rank {r}" for n, r in ranks.items())
-                    raise self.needed(f"{exc.msg} (on sample arrays: {at})")
+                    if getattr(exc, "number_and_array", False) and not getattr(exc, "iteration", False):
+                        self.paths_differ = self.needed(f"{exc.msg} (on sample arrays: {at})")
+                        return []  # (numbers are tried: the code then checks it is given numbers)
+                    if not self.quiet:
+                        raise self.needed(f"{exc.msg} (on sample arrays: {at})")
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results

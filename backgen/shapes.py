@@ -191,8 +191,12 @@ class SampleSettings(dict):
 
     KNOWN = {"mode": "train", "p": 0.5, "eps": 1e-5, "momentum": 0.9, "stride": 1, "pad": 1,
              "pool_height": 2, "pool_width": 2, "layernorm": 0}
+    OTHER = {"stride": 2, "pad": 2, "pool_height": 3, "pool_width": 3}  # sizes of other values, checked too
+    other = False  # (set while the backward is written again for those)
 
     def __missing__(self, key):
+        if SampleSettings.other and key in self.OTHER:
+            return self.OTHER[key]
         if key in self.KNOWN:
             return self.KNOWN[key]
         raise KeyError(f"{key!r}: pass the settings (or call .backward with them) so backgen sees their values")
@@ -583,6 +587,8 @@ class _Walker:
                                                         "it a new name where its shape changes")
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             error.iteration = again  # (the same line in another iteration of its loop)
+            error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
+                and not isinstance(shape, Items)  # (a number on one path, an array on the other)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error

@@ -920,3 +920,130 @@ def test_a_layer_looping_over_a_step_layer_renames_its_state_as_a_tuple():
     rng = np.random.default_rng(13)
     args = (rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 4)), rng.standard_normal((4, 4)))
     check_layer(user["seq_forward"], generated["seq_backward"], args, (0, 1, 2))
+
+
+def test_a_value_the_backward_computes_is_zeros_like_itself_not_a_value_its_samples_shaped_alike():
+    # the padded input (pad read by conv_param.get('pad', 0): 0 at the samples) got zeros like x, and
+    # a window of (N, C, HH, WW) zeros of (N, C, Hp, WW), Hp and HH equal at the samples: at pad 1 the
+    # backward raised "operands could not be broadcast together with shapes (2,4,4,3) (2,2,3,3)"
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def conv_forward_naive(x, w, b, conv_param):
+        """
+        - x: Input data of shape (N, C, H, W)
+        - w: Filter weights of shape (F, C, HH, WW)
+        - b: Biases, of shape (F,)
+        """
+        stride = conv_param.get('stride', 1)
+        pad = conv_param.get('pad', 0)
+        N, C, H, W = x.shape
+        F, C, HH, WW = w.shape
+        Hp = 1 + (H + 2 * pad - HH) // stride
+        Wp = 1 + (W + 2 * pad - WW) // stride
+        xp = np.pad(x, ((0,), (0,), (pad,), (pad,)), 'constant')
+        out = np.zeros((N, F, Hp, Wp))
+        for i in range(Hp):
+            for j in range(Wp):
+                window = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                for f in range(F):
+                    out[:, f, i, j] = np.sum(window * w[f, :, :, :], axis=(1, 2, 3)) + b[f]
+        cache = (x, w, b, conv_param)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="conv_forward_naive"), generated)
+    rng = np.random.default_rng(6)
+    for setting in ({'stride': 1, 'pad': 1}, {'stride': 2, 'pad': 0}):
+        def forward(x, w, b):
+            return namespace["conv_forward_naive"](x, w, b, setting)
+        check_layer(forward, generated["conv_backward_naive"],
+                    [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(2, 2, 3, 3)), rng.normal(size=2)], (0, 1, 2))
+
+
+@pytest.mark.parametrize("held, V", [("W.shape", None), ("W.shape[0]", None), ("W.shape[0]", 4)])
+def test_an_embedding_s_cache_of_the_weight_s_shape_or_its_rows_gives_the_zeros_of_its_gradient(held, V):
+    # cache = (x, W.shape) or (x, W.shape[0]): the backward read W for np.zeros_like(W), which the cache does
+    # not hold, and was refused; now np.zeros(shape), np.zeros((n, dout.shape[2]))
+    source = textwrap.dedent(f'''
+    import numpy as np
+
+    def word_embedding_forward(x, W):
+        """
+        - x: Integer array of shape (N, T) giving indices of words.
+        - W: Weight matrix of shape ({V or "V"}, D) giving word vectors for all words.
+        """
+        out = W[x]
+        cache = (x, {held})
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="word_embedding_forward"), generated)
+    rng = np.random.default_rng(2)
+    check_layer(lambda W: namespace["word_embedding_forward"](np.array([[0, 3, 1], [2, 2, 0]]), W),
+                generated["word_embedding_backward"], [rng.normal(size=(4, 3))], (0,))
+
+
+def test_a_layer_of_layers_calling_a_helper_that_returns_no_cache_of_its_own_is_right_or_refused():
+    # relu_forward returning (out, x), not (out, cache): its backward, relu_forward_backward(x, dout1, dout2),
+    # was called as a layer's, relu_forward_backward(dout, relu_cache), and dx was wrong
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def affine_forward(x, w, b):
+        out = x.dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        return out, x
+
+    def affine_relu_forward(x, w, b):
+        """
+        - x: Input of shape (N, D)
+        - w: Weights of shape (D, M)
+        - b: Biases of shape (M,)
+        """
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    try:
+        exec(backgen.generate(source, name="affine_relu_forward"), generated)
+    except backgen.BackgenError:
+        return  # (refused: allowed; a wrong gradient is not)
+    rng = np.random.default_rng(5)
+    check_layer(namespace["affine_relu_forward"], generated["affine_relu_backward"],
+                [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
+
+
+def test_sizes_that_agree_at_one_value_of_a_setting_only_are_not_taken_for_one_another():
+    # x[:, :, ::s, ::s] with s = pool_param['stride'], 1 at the samples: dx was zeros like dout (x's shape
+    # there), and at stride 2 the backward raised "could not broadcast input array from shape (2,2,2,2)"
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def subsample_forward(x, pool_param):
+        """
+        - x: Input of shape (N, C, H, W)
+        """
+        s = pool_param['stride']
+        out = x[:, :, ::s, ::s] * 2.0
+        cache = (pool_param,)
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    try:
+        exec(backgen.generate(source, name="subsample_forward"), generated)
+    except backgen.BackgenError as error:
+        assert "depends on the values of the settings (stride)" in str(error)
+        return
+    x = np.random.default_rng(3).normal(size=(2, 2, 4, 4))
+    check_layer(lambda x: namespace["subsample_forward"](x, {"stride": 2}), generated["subsample_backward"], [x], (0,))

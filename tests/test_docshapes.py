@@ -79,3 +79,15 @@ def test_entries_of_several_parameters_on_one_line_end_where_the_next_begins():
         """
     ''')
     assert found == {"x": Spec(("N", "C")), "y": Spec(("N",), "int"), "b": Spec(("M",))}
+
+
+def test_an_array_the_code_indexes_with_is_integer_unless_its_entry_speaks_of_masks():
+    found = read('''
+    def f(X, y, W, idx, keep, target, mask):
+        """X: (N, D), y: (N,), W: (V, D), idx: (N, T), keep: (N,) bool; target: (N, T), mask: (N, T)"""
+        return W[idx] * X[np.arange(X.shape[0]), y[:, None]] + X[keep] + target[mask]
+    ''')
+    assert found["y"] == Spec(("N",), "int") and found["idx"] == Spec(("N", "T"), "int")
+    assert found["X"] == Spec(("N", "D")) and found["W"] == Spec(("V", "D")) and found["target"] == Spec(("N", "T"))
+    assert found["keep"] == Spec(("N",)) and found["mask"] == Spec(("N", "T"))  # (as they were)
+

@@ -2307,3 +2307,57 @@ def test_two_functions_given_one_list_add_their_gradients_item_by_item():
             for i in range(2)]
     assert len(got) == 2
     np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("step", [
+    "prev = h0 if t == 0 else h[t - 1]",
+    "if t == 0:\n                prev = h0\n            else:\n                prev = h[t - 1]",
+])
+def test_the_previous_row_read_back_or_the_first_state_then_a_write_into_the_next_row(step):
+    # prev is h0 or a view of h: the write into h[t] made h0 stale, as though h0 shared h's memory, and
+    # the function was refused (the if statement: prev, read by no later iteration, was checked too)
+    source = f'''
+    def f(x: "T, H", h0: "H", W: "H, H"):
+        T, H = x.shape
+        h = np.zeros((T, H))
+        for t in range(T):
+            {step}
+            h[t] = np.tanh(x[t] + prev @ W)
+        return np.sum(h ** 2)
+    '''
+    rng = np.random.default_rng(7)
+    assert_right(source, [rng.normal(size=(3, 2)), np.array([0.3, -0.2]), rng.normal(size=(2, 2))])
+
+
+@pytest.mark.parametrize("source, s", [
+    # c is a on one path, b on the other: a write into a changes c there, and a write into c changes a or b
+    ('''
+    def f(x: "3", y: "3", s: float):
+        a = x * 1.0
+        b = y * 1.0
+        c = a if s > 0 else b
+        a[0] = 5.0
+        return np.sum(c * c) + np.sum(b * x)
+    ''', 0.5),
+    ('''
+    def f(x: "3", y: "3", s: float):
+        a = x * 1.0
+        b = y * 1.0
+        c = a if s > 0 else b[1:]
+        c[0] = 5.0
+        return np.sum(a * a) + np.sum(b * x)
+    ''', -0.5),
+    ('''
+    def f(x: "3", y: "3", s: float):
+        a = x * 1.0
+        b = y * 1.0
+        c = a if s > 0 else b[1:]
+        c[0] = 5.0
+        return np.sum(a * a) + np.sum(b * x)
+    ''', 0.5),
+])
+def test_a_value_of_one_path_or_another_still_shares_memory_with_each(source, s):
+    try:
+        assert_right(source, [np.array([0.3, 0.5, -0.2]), np.array([1.0, 2.0, 0.4]), s])
+    except backgen.BackgenError:
+        pass  # (refused: allowed; a wrong gradient or a crash is not)

@@ -1036,3 +1036,73 @@ def test_np_diff_with_a_differentiated_prepend_needs_shapes():
     source = "import numpy as np\n\ndef f(y):\n    return np.sum(np.diff(y, prepend=y[0]) ** 2)\n"
     with pytest.raises(backgen.BackgenError, match="np.diff with prepend or append is differentiated where the shapes"):
         backgen.generate(source)
+
+
+def test_plain_python_stepping_a_count_given_as_an_argument():
+    # math only, a helper returning (omega, alpha) read by k[0], k[1], and the steps a parameter n:
+    # written for numbers, n was given the number 0.9 there (range(0.9)), and it was refused
+    source = textwrap.dedent('''
+    import math
+
+    def deriv(theta, omega, g, L):
+        return omega, -(g / L) * math.sin(theta)
+
+    def angle(theta0, omega0, L, n, g=9.81, dt=0.05):
+        th, om = theta0, omega0
+        for _ in range(n):
+            k1 = deriv(th, om, g, L)
+            k2 = deriv(th + 0.5 * dt * k1[0], om + 0.5 * dt * k1[1], g, L)
+            th += dt * k2[0]
+            om += dt * k2[1]
+        return th * om
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="angle"), generated)
+    for n in (0, 1, 4):
+        args = [0.5, 0.3, 1.2, n]
+        got = generated["angle_backward"](*args)
+        for k in range(3):
+            np.testing.assert_allclose(got[k], gradient(namespace["angle"], args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_labels_a_docstring_gives_a_shape_of_no_kind_are_labels_to_generate_and_the_decorator(tmp_path):
+    # "y: (N,)" read as floats: the code indexing with y was refused by generate, and by the decorator
+    # given integer labels ("arrays used as indices must be of integer (or boolean) type")
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def loss(X, y, W, b):
+        """X: (N, D), y: (N,), W: (D, C), b: (C,)"""
+        scores = X @ W + b
+        scores -= scores.max(axis=1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return -np.log(probs[np.arange(X.shape[0]), y]).mean()
+    ''')
+    forward, generated = real_sweep._module(source, "loss", tmp_path)[0].loss, {}
+    exec(backgen.generate(source, name="loss"), generated)
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), rng.normal(size=(4, 3)), rng.normal(size=3)]
+    for got in (generated["loss_backward"](*args), backgen.backward(forward).backward(*args)):
+        for g, k in zip(got, (0, 2, 3)):
+            np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_sizes_split_by_a_number_written_in_the_code_are_sampled_as_its_multiples(tmp_path):
+    # a docstring's (N, C, H, W) sampled at odd sizes: x.reshape(N, C, H // 2, 2, W // 2, 2) raised there,
+    # and generate and the decorator refused ("cannot reshape array of size 17017 into shape (7,11,6,2,8,2)")
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def max_pool_fast(x):
+        """x: (N, C, H, W) with H, W even"""
+        N, C, H, W = x.shape
+        out = x.reshape(N, C, H // 2, 2, W // 2, 2).max(axis=(3, 5))
+        return np.sum(out ** 2)
+    ''')
+    forward, generated = real_sweep._module(source, "max_pool_fast", tmp_path)[0].max_pool_fast, {}
+    exec(backgen.generate(source, name="max_pool_fast"), generated)
+    x = np.random.default_rng(24).normal(size=(2, 2, 4, 6))
+    for got in (generated["max_pool_fast_backward"](x), backgen.backward(forward).backward(x)):
+        np.testing.assert_allclose(got, gradient(forward, [x], 0), rtol=1e-6, atol=1e-8)

@@ -868,3 +868,55 @@ def test_cross_products_of_3_vectors_without_shapes(source, args):
     grads = backward(*values)
     for k, got in enumerate(grads):
         assert_close(got, gradient(forward, values, k), rtol=1e-5, atol=1e-7)
+
+
+def test_a_sum_started_at_zero_and_added_to_under_an_if_is_written_for_numbers_beside_arrays():
+    # total = 0.0, then total += 4 * eps * ... under `if r < rc`: eps sampled as an array made total an
+    # array on one path only, and the function was refused; the points are indexed (arrays of every rank),
+    # eps and sigma numbers, which the code checks as it starts
+    source = '''
+import numpy as np
+
+def lj_total(positions, eps, sigma, rc=2.5):
+    total = 0.0
+    for i in range(positions.shape[0]):
+        for j in range(i):
+            r = np.linalg.norm(positions[i] - positions[j])
+            if r < rc:
+                sr6 = (sigma / r) ** 6
+                total += 4 * eps * (sr6 * sr6 - sr6)
+    return total
+'''
+    backward = _run(backgen.generate(source, wrt=("positions", "eps", "sigma")), "lj_total_backward")
+    forward = _run(source, "lj_total")
+    pos = np.array([[0.0, 0.0], [1.1, 0.1], [0.2, 1.2], [3.5, 3.0]])
+    for points in (pos, np.hstack([pos, 0.1 * pos[:, :1]])):
+        args = [points, 0.9, 1.1]
+        for k, got in enumerate(backward(*args)):
+            assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+    with pytest.raises(TypeError, match="written for numbers eps, sigma"):
+        backward(pos, np.ones(2), 1.0)
+
+
+def test_numbers_stepped_in_a_loop_and_written_into_an_array_are_written_for_numbers():
+    # xs = np.zeros(n), then xs[i] = x: arrays given x0... cannot be written into one element, no sample
+    # ran and the function was refused; the code is written for numbers, and checks them
+    source = '''
+import numpy as np
+
+def simulate(k, c, x0, v0, dt=0.05, n=40):
+    xs = np.zeros(n)
+    x, v = x0, v0
+    for i in range(n):
+        v = v + dt * (-k * x - c * v)
+        x = x + dt * v
+        xs[i] = x
+    return np.sum(xs ** 2)
+'''
+    backward = _run(backgen.generate(source, wrt=("k", "c", "x0", "v0")), "simulate_backward")
+    forward = _run(source, "simulate")
+    args = [2.0, 0.3, 1.0, -0.2]
+    for k, got in enumerate(backward(*args)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+    with pytest.raises(TypeError, match="written for numbers k, c, x0, v0"):
+        backward(np.ones(2), 0.3, 1.0, -0.2)
