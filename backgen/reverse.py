@@ -481,7 +481,10 @@ class _Reverser(FlowReverser):
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
-                text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
+                if numpy:
+                    text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
+                else:
+                    text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             if shaped and context is None and not self.sized and arg.name in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)

@@ -520,6 +520,40 @@ def test_hypot_of_other_than_two_numbers_and_dist_at_zero_length(point):
     ''', list(point))
 
 
+@pytest.mark.parametrize("singular", ["math.cbrt(y)", "y ** (1 / 3)", "math.sqrt(y * y + 0.0) ** 0.5 * 0.0 + math.cbrt(y)",
+                                      "math.asin(y * y - 1.0)", "math.acos(1.0 - y * y)", "math.atan2(y, y)"])
+def test_a_singular_value_read_on_another_path_only_gives_zero_where_it_is_infinite(singular):
+    # t read in one branch only: on the other the gradient of t is 0, and its rule divided by zero at
+    # y = 0 (math.cbrt's 1 / (3 * t ** 2), ZeroDivisionError) where the true gradient is 0
+    for args in ([-1.0, 0.0], [0.7, 0.3]):
+        assert_right(f'''
+        def f(x, y):
+            t = {singular}
+            if x > 0:
+                return x + t
+            return x * 2.0
+        ''', args)
+    assert_right('''
+    def f(x, y):
+        return max(x, math.cbrt(y)) + (0.5 if x > 0.0 else math.cbrt(y) * x)
+    ''', [1.0, 0.0])
+
+
+def test_a_singular_value_carried_by_a_loop_and_read_in_a_branch():
+    # the loop carries t out under its own name; the branch reading it is not taken: 0, not a division
+    # by zero at y = 0
+    for args in ([-1.0, 0.0], [0.5, 0.4]):
+        assert_right('''
+        def f(x, y):
+            t = 0.5
+            for i in range(2):
+                t = t + math.cbrt(y)
+            if x > 0:
+                return t * x
+            return x
+        ''', args)
+
+
 @pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
                                   'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")', 'x.flatten(order="A")'])
 def test_a_reshape_in_fortran_order_is_refused(call):
