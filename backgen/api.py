@@ -313,6 +313,7 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = self._read()
+        self._own_gradients = _own_gradients(forward)
         params = list(self._signature.parameters)
         self._indices = _labels(forward, params)
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
@@ -513,6 +514,11 @@ class Differentiable:
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
         values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
+        if self.outputs == 1 and self._own_gradients and isinstance(dout, (tuple, list)):
+            kept, own = self._own_gradients
+            raise TypeError(f"{self.__name__} returns {', '.join(own)} beside {kept}: backgen takes "
+                            f"{' and '.join(own)} for {self.__name__}'s own gradient (as a loss returns loss, dx) "
+                            f"and differentiates {kept} alone: pass dout as one upstream gradient, not a tuple")
         if self.outputs > 1:
             if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
                 self._entry(values)  # (a function whose returns give other numbers of values: refused first)
@@ -595,6 +601,21 @@ class Source(str):
         from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
 
         return highlighted_html(str(self))
+
+
+def _own_gradients(forward):
+    """``(the value differentiated, as written; names)`` of the values the forward returns beside it
+    that backgen takes for its own gradients and does not differentiate (``return loss, dx``), or ()."""
+    func = forward.func
+    top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+    returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns or not isinstance(returns[0], ast.Tuple):
+        return ()
+    values = returns[0].elts
+    roles = output_roles(func, values)
+    if "gradient" not in roles or roles.count("out") != 1:
+        return ()
+    return source.to_source(values[roles.index("out")]), [v.id for v, role in zip(values, roles) if role == "gradient"]
 
 
 def _replaced(sequence, k, value):

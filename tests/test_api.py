@@ -855,3 +855,16 @@ def test_a_method_s_attribute_gradients_come_in_the_order_it_reads_them(tmp_path
         return np.sum((np.tanh(x @ W1) @ W2) * dout)
     for k, got in enumerate((dW1, dW2, dx)):
         np.testing.assert_allclose(got, gradient(objective, [net.W1, net.W2, x], k), rtol=1e-6, atol=1e-8)
+
+
+def test_a_tuple_of_upstream_gradients_for_a_value_returned_beside_its_own_gradient_is_refused():
+    # return z, dx: dx is taken for the function's own gradient of x (a loss's loss, dx) and not
+    # differentiated; dout=(1.0, 1.0) went into the backward as it was: (0.0, (1.0, 1.0)) for (0.5, 1.0)
+    @backgen.backward
+    def f(x, z):
+        dx = x / 2.0
+        return z, dx
+
+    with pytest.raises(TypeError, match="takes dx for f's own gradient .* differentiates z alone"):
+        f.backward(1.0, 2.0, dout=(1.0, 1.0))
+    assert f.backward(1.0, 2.0, dout=2.0) == (0.0, 2.0)
