@@ -198,7 +198,8 @@ def scalar_zero_guarded(staged):
     """The ids of the operations of ``staged`` (plain Python) whose contributions are to be written
     ``text if g else 0.0``: singular ones (``SCALAR_SINGULAR``) whose value reaches, through any
     operations and the values loops carry, one that may leave its gradient 0 (``SCALAR_ZEROING``:
-    ``max``, a conditional expression) or one in an ``if`` or a loop that the singular one is not in
+    ``max``, a conditional expression; a loop writing over it) or one in an ``if`` or a loop that the
+    singular one is not in
     (``t = math.sqrt(y)``, then ``if x > 0: return x + t``: where the other branch is taken the
     gradient of ``t`` is 0).  There, at ``y = 0``, the formula ``0.5 / t * 0`` divides by zero while
     the true gradient is 0."""
@@ -206,6 +207,7 @@ def scalar_zero_guarded(staged):
     if not any(op.rule in SCALAR_SINGULAR and _may_be_singular(op) for op in ops):
         return frozenset()
     placed, readers = {}, {}  # readers: name -> [(the name read into, where, whether it may zero)]
+    carried = {}  # id(loop) -> the names it carries
 
     def walk(items, context):
         for item in items:
@@ -220,7 +222,12 @@ def scalar_zero_guarded(staged):
                 walk(item.body, context + ((id(item), True),))
                 walk(item.orelse, context + ((id(item), False),))
             elif kind is ir.Loop:
+                carried[id(item)] = set(item.carried)
                 walk(item.body, context + ((id(item), None),))
+                read = {arg.name for op in ir.ops_in(item.body) for arg in op.args if isinstance(arg, ir.Var)}
+                for name in item.carried:  # a value the loop writes over without reading it: the value it
+                    if name not in read:  # had before gets no gradient where the loop runs
+                        readers.setdefault(name, []).append((name, context, True))
             for name, value in getattr(item, "exits", ()):  # (a value carried out as ``name``)
                 if isinstance(value, ir.Var):
                     readers.setdefault(value.name, []).append((name, context, False))
@@ -236,12 +243,21 @@ def scalar_zero_guarded(staged):
                 continue
             seen.add((name, context))
             for target, where, zeroing in readers.get(name, ()):
-                if zeroing or where != context[:len(where)]:  # (a reader its writer's branches or loop
-                    found.add(id(op))  # may not reach)
+                if zeroing or _skipped(name, context, where, carried):
+                    found.add(id(op))
                     todo = []
                     break
                 todo.append((target, where))
     return frozenset(found)
+
+
+def _skipped(name, context, where, carried):
+    """Whether a reader of ``name`` at ``where`` (``walk``'s context: the ifs' branches and loops it is
+    in) may not run where its writer at ``context`` did: a branch the writer is not in, or a loop the
+    writer is not in that does not carry ``name`` (a loop carrying it, run no times, passes it on)."""
+    if where[:len(context)] != context:
+        return where != context[:len(where)]  # (read in a loop it is carried by, or after the if)
+    return any(taken is not None or name not in carried[block] for block, taken in where[len(context):])
 
 
 def _may_be_singular(op):

@@ -552,6 +552,16 @@ def test_a_singular_value_carried_by_a_loop_and_read_in_a_branch():
                 return t * x
             return x
         ''', args)
+    # a loop writing over it without reading it: its gradient is 0 where the loop runs
+    assert_right('''
+    def f(x, y):
+        t = math.cbrt(y) + math.atan2(y, y)
+        k = 0
+        while k < 2:
+            t = x * 2.0
+            k += 1
+        return t + x
+    ''', [0.5, 0.0])
 
 
 @pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
