@@ -207,7 +207,7 @@ class _Reverser(FlowReverser):
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
             full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
-            sized_outputs=self.sized_outputs())
+            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike
