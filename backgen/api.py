@@ -545,9 +545,13 @@ class Differentiable:
     def _needs_dout(self, values):
         name = self.__name__
         try:
-            shape = f"shape {np.shape(self._func(*values))}"
+            output = self._func(*values)
+            shape = f"shape {np.shape(output)}"
         except Exception:  # the forward fails on these values: say so without the shape
-            shape = "the output's shape"
+            output, shape = None, "the output's shape"
+        if isinstance(output, list):
+            return (f"{name} returns a list, so {name}.backward(...) needs its upstream gradient: pass dout=, a "
+                    f"list of {len(output)} upstream gradients, one per item")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 

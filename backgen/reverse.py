@@ -367,6 +367,8 @@ class _Reverser(FlowReverser):
 
     def scalar_output(self):
         outputs = self.staged.outputs
+        if len(outputs) == 1 and isinstance(outputs[0], ir.Var) and outputs[0].name in self.staged.lists:
+            return False  # a list: its gradient is a list (no default of 1.0)
         if len(outputs) != 1 or not self.numpy or not isinstance(outputs[0], ir.Var):
             return True
         if outputs[0].name in self.staged.path_outputs:  # of a shape each path gives: dout is asked for

@@ -868,3 +868,18 @@ def test_a_tuple_of_upstream_gradients_for_a_value_returned_beside_its_own_gradi
     with pytest.raises(TypeError, match="takes dx for f's own gradient .* differentiates z alone"):
         f.backward(1.0, 2.0, dout=(1.0, 1.0))
     assert f.backward(1.0, 2.0, dout=2.0) == (0.0, 2.0)
+
+
+def test_a_function_returning_a_list_of_numbers_needs_a_list_of_upstream_gradients():
+    # the backward of return [x, x * 2] read dout[0] and dout[1] with dout defaulting to 1.0: called
+    # without dout it raised "'float' object is not subscriptable" from the generated code
+    text = backgen.generate("def f(x):\n    return [x, x * 2]\n")
+    assert "def f_backward(x, dout):" in text
+
+    @backgen.backward
+    def g(x):
+        return [x, x * 2]
+
+    with pytest.raises(TypeError, match="g returns a list, .* a list of 2 upstream gradients"):
+        g.backward(0.7)
+    assert g.backward(0.7, dout=[1.0, 0.5]) == pytest.approx(2.0)
