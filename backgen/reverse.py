@@ -111,10 +111,17 @@ class _Reverser(FlowReverser):
         self.numpy = staged.mode == "numpy"
         # in plain Python code, a value read at an index (xs[i], for x in xs) is a list or tuple of numbers:
         # its adjoint is a list of them, to which each element's contribution is added
-        reads = [] if self.numpy else [(op.args[0].name, op.target) for op in ir.ops_in(staged.body)
+        reads = [] if self.numpy else [(op.args[0].name, op.target, ":" in (op.param("index") or ""))
+                                       for op in ir.ops_in(staged.body)
                                        if op.rule == "getitem" and isinstance(op.args[0], ir.Var)]
-        self.sequences = frozenset(base for base, _ in reads)
-        self.nested = frozenset(base for base, item in reads if item in self.sequences)  # (rows of a list)
+        self.sequences = frozenset(base for base, _, _ in reads)
+        nested = {base for base, item, part in reads if item in self.sequences and not part}  # (rows of a list;
+        while True:  # a slice, v[1:], is a list of the same items: nested where the list is)
+            more = {base for base, item, part in reads if part and item in nested} - nested
+            if not more:
+                break
+            nested |= more
+        self.nested = frozenset(nested)
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
         self.names_used = set()
         self.forward_lines = {}  # id(op) -> (op, its line): made once (forward_line)

@@ -711,6 +711,24 @@ def test_long_lines_are_printed_whole():
     assert_right(source, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
 
 
+def test_a_slice_of_a_list_of_numbers_iterated():
+    # v[1:] read item by item made v a list of lists: its gradient was built as
+    # [[0.0 * v for v in row] for row in v], and the backward raised "'float' object is not iterable"
+    assert_right('''
+    def f(x, y):
+        v = [x, y, x * y]
+        return sum(t * t for t in v[1:]) + v[0]
+    ''', [0.7, -0.4])
+    assert_right('''
+    def f(xs, w):
+        ys = [x * w for x in xs]
+        s = 0.0
+        for t in ys[1:]:
+            s = s + t * t
+        return s + ys[0]
+    ''', [[0.5, 0.3, 1.1], 0.8])
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 def test_a_helper_called_only_in_a_test_is_in_the_module():
