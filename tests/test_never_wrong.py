@@ -729,6 +729,17 @@ def test_a_slice_of_a_list_of_numbers_iterated():
     ''', [[0.5, 0.3, 1.1], 0.8])
 
 
+@pytest.mark.parametrize("total", ["sum(v[1:]) * sum(v[::-2])", "sum(v, 1.5) * y", "sum([x, y], x * y)",
+                                   "sum(v[:-1], start=y)", "sum((t * t for t in v), x)"])
+def test_the_builtin_sum_of_a_slice_or_with_a_start(total):
+    # sum(v[1:]) and sum(xs, start) were refused as "sum has no derivative rule in backgen"
+    assert_right(f'''
+    def f(x, y):
+        v = [x, y, x * y]
+        return {total}
+    ''', [0.7, -0.4])
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 def test_a_helper_called_only_in_a_test_is_in_the_module():
