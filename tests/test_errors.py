@@ -184,7 +184,9 @@ def test_byte_order_mark_in_a_string_is_accepted():
     (b"def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
     ("def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
     (b"# coding: nosuch\ndef f(x):\n    return x\n", 1, 1, "unknown encoding"),
-], ids=["not UTF-8", "null byte in bytes", "null byte in a string", "unknown encoding"])
+    # a string holding a lone surrogate raised UnicodeEncodeError from the parser
+    ("def f(x):\n    return x * 2.0  # caf\udce9\n", 2, 26, "a lone surrogate"),
+], ids=["not UTF-8", "null byte in bytes", "null byte in a string", "unknown encoding", "lone surrogate"])
 def test_undecodable_source(source, line, column, fragment):
     with pytest.raises(BackgenError) as info:
         backgen.generate(source)
