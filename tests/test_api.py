@@ -883,3 +883,12 @@ def test_a_function_returning_a_list_of_numbers_needs_a_list_of_upstream_gradien
     with pytest.raises(TypeError, match="g returns a list, .* a list of 2 upstream gradients"):
         g.backward(0.7)
     assert g.backward(0.7, dout=[1.0, 0.5]) == pytest.approx(2.0)
+
+
+def test_an_array_given_for_its_shape_says_to_give_the_shape():
+    # shapes={"x": np.zeros((3, 2))} said "The truth value of an array with more than one element is
+    # ambiguous", after the array's repr over several lines
+    source = "import numpy as np\ndef f(x, w):\n    return np.sum(np.tanh(x @ w))\n"
+    with pytest.raises(BackgenError, match=r"shapes=\{'x': \.\.\.\}: .*give its shape, like \(3, 2\)") as info:
+        backgen.generate(source, shapes={"x": np.zeros((3, 2)), "w": "2, 1"})
+    assert "\n" not in str(info.value)
