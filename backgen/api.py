@@ -532,6 +532,12 @@ class Differentiable:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
+        elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
+            for k, value in enumerate(douts):  # (a list's 2 * dout repeats it; None, a str: an error inside)
+                if value is None and len(douts) == 1 or isinstance(value, (list, tuple, str, bytes, dict)):
+                    where = f"dout[{k}]" if len(douts) > 1 else "dout"
+                    raise TypeError(f"{self.__name__} returns {'numbers' if len(douts) > 1 else 'a number'}: "
+                                    f"{where} is its upstream gradient, a number, not {type(value).__name__}")
         grads = entry[0](*values, *douts)
         if not numbers:
             return grads
@@ -1028,8 +1034,11 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
-    if inspect.ismethod(func) and not isinstance(func.__self__, type):  # backgen.backward(net.loss): the
-        # method, bound to the object as the decorator on the class binds it
+    if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
+        raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "
+                        f"{type(func).__name__}, decorate the def it calls or write one calling it")
+    if inspect.ismethod(func):  # backgen.backward(net.loss): the method, bound to the object as the decorator
+        # on the class binds it (a classmethod: to the class)
         return Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute).__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 

@@ -892,3 +892,35 @@ def test_an_array_given_for_its_shape_says_to_give_the_shape():
     with pytest.raises(BackgenError, match=r"shapes=\{'x': \.\.\.\}: .*give its shape, like \(3, 2\)") as info:
         backgen.generate(source, shapes={"x": np.zeros((3, 2)), "w": "2, 1"})
     assert "\n" not in str(info.value)
+
+
+def test_an_upstream_gradient_that_is_no_number_is_refused_for_a_number():
+    # dout=[1.0, 2.0] for a function returning a number: 2 * dout repeated the list, and
+    # f.backward(1.0, dout=[1.0, 2.0]) returned [1.0, 2.0, 1.0, 2.0]; dout=None raised from inside
+    @backgen.backward
+    def f(x):
+        return 2 * x
+
+    for dout in ([1.0, 2.0], (1.0,), None, "1"):
+        with pytest.raises(TypeError, match="f returns a number: dout is its upstream gradient, a number"):
+            f.backward(1.0, dout=dout)
+    assert f.backward(1.0, dout=0.5) == 1.0
+
+
+def test_a_partial_or_a_classmethod_given_to_the_decorator():
+    # functools.partial raised AttributeError ('__qualname__'); a classmethod, bound to its class, was
+    # differentiated in cls too: (0.0, 4.0) for 4.0
+    import functools
+
+    def h(x, y):
+        return x * y
+
+    with pytest.raises(TypeError, match="decorates a function .*not partial"):
+        backgen.backward(functools.partial(h, 1.0))
+
+    class M:
+        @classmethod
+        def c(cls, x):
+            return x * 4.0
+
+    assert backgen.backward(M.c).backward(1.5) == 4.0
