@@ -314,6 +314,7 @@ class Differentiable:
     def _setup(self, wrt):
         forward = self._read()
         self._own_gradients = _own_gradients(forward)
+        self._returns_tuple = _returns_tuple(forward)
         params = list(self._signature.parameters)
         self._indices = _labels(forward, params)
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
@@ -533,11 +534,7 @@ class Differentiable:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
-            for k, value in enumerate(douts):  # (a list's 2 * dout repeats it; None, a str: an error inside)
-                if value is None and len(douts) == 1 or isinstance(value, (list, tuple, str, bytes, dict)):
-                    where = f"dout[{k}]" if len(douts) > 1 else "dout"
-                    raise TypeError(f"{self.__name__} returns {'numbers' if len(douts) > 1 else 'a number'}: "
-                                    f"{where} is its upstream gradient, a number, not {type(value).__name__}")
+            self._number_douts(values, douts)
         grads = entry[0](*values, *douts)
         if not numbers:
             return grads
@@ -547,6 +544,31 @@ class Differentiable:
         grads = tuple(type(given[k])(g.tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
+
+    def _number_douts(self, values, douts):
+        """Refuse an upstream gradient that is no number for an output that is one (plain Python: a
+        list's ``2 * dout`` repeats it; None or a string raise inside the generated code)."""
+        outputs = None
+        for k, value in enumerate(douts):
+            if not (value is None and len(douts) == 1 or isinstance(value, (list, tuple, str, bytes, dict))):
+                continue
+            if len(douts) > 1 and isinstance(value, (list, tuple)):  # the gradient of a list the function
+                if outputs is None:  # returns beside its numbers is a list
+                    try:
+                        outputs = self._func(*values)
+                    except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+                        return
+                if not isinstance(outputs, tuple) or len(outputs) != len(douts) or \
+                        isinstance(outputs[k], (list, tuple)):
+                    continue
+            where = f"dout[{k}]" if len(douts) > 1 else "dout"
+            if len(douts) == 1 and self._returns_tuple:
+                raise TypeError(f"{self.__name__} returns a tuple of which backgen differentiates the first value "
+                                f"alone (the rest taken for a cache or for its own gradients): dout is that "
+                                f"value's upstream gradient, a number, not {type(value).__name__}")
+            raise TypeError(f"{self.__name__} returns {'numbers' if len(douts) > 1 else 'a number'}"
+                            f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
+                            f"not {type(value).__name__}")
 
     def _needs_dout(self, values):
         name = self.__name__
@@ -611,6 +633,14 @@ class Source(str):
         from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
 
         return highlighted_html(str(self))
+
+
+def _returns_tuple(forward):
+    """Whether the forward's first ``return`` gives a tuple written out (``return out, cache``)."""
+    func = forward.func
+    top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+    returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    return bool(returns) and isinstance(returns[0], ast.Tuple)
 
 
 def _own_gradients(forward):

@@ -924,3 +924,22 @@ def test_a_partial_or_a_classmethod_given_to_the_decorator():
             return x * 4.0
 
     assert backgen.backward(M.c).backward(1.5) == 4.0
+
+
+def test_upstream_gradients_of_several_outputs_one_a_list():
+    # the gradient of a list returned beside a number is a list; of a number, a number
+    @backgen.backward
+    def g(x, y):
+        return x * y, [x * 2, y]
+
+    assert g.backward(1.0, 2.0, dout=(1.0, [1.0, 1.0])) == (4.0, 2.0)
+    with pytest.raises(TypeError, match=r"dout\[0\] is its upstream gradient, a number, not list"):
+        g.backward(1.0, 2.0, dout=([1.0, 2.0], [1.0, 1.0]))
+
+    @backgen.backward
+    def f(x, y):
+        return x * y, (x, y)
+
+    with pytest.raises(TypeError, match="returns a tuple of which backgen differentiates the first value alone"):
+        f.backward(1.0, 2.0, dout=(1.0, 1.0))
+    assert f.backward(1.0, 2.0, dout=2.0) == (4.0, 2.0)
