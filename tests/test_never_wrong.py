@@ -740,6 +740,15 @@ def test_the_builtin_sum_of_a_slice_or_with_a_start(total):
     ''', [0.7, -0.4])
 
 
+@pytest.mark.parametrize("body", ["return c if 0.5 < c < math.log(x) else x",
+                                  "m = 0.5 < c < math.sqrt(x)\n    return x * 2.0 if m else c * x"])
+def test_a_chained_comparison_computes_its_later_operands_only_where_the_first_pair_holds(body):
+    # 0.5 < c < math.log(x) was staged computing math.log(x) first: at x = -1 (0.5 < c false, the
+    # forward never takes the log) the backward raised ValueError: math domain error
+    for args in ([-1.0, 0.1], [4.0, 0.9], [4.0, 0.7]):
+        assert_right(f"def f(x, c):\n    {body}\n", args)
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 def test_a_helper_called_only_in_a_test_is_in_the_module():
