@@ -749,6 +749,21 @@ def test_a_chained_comparison_computes_its_later_operands_only_where_the_first_p
         assert_right(f"def f(x, c):\n    {body}\n", args)
 
 
+def test_a_value_named_dx_is_an_output_where_another_return_gives_an_expression_in_its_place():
+    # return z, dx at the end was read as a loss and the user's own gradient of x, and the second value
+    # of every return left out, the early return's dx ** 2 too: the backward had one dout, and
+    # f_backward(x, z, 1.0, 1.0) raised TypeError
+    source = '''
+    def f(x, z):
+        dx = x * 3.0
+        if z > 1.0:
+            return z * x, dx ** 2
+        return z, dx
+    '''
+    assert_right(source, [0.7, 1.5], dout=(1.3, -0.6))
+    assert_right(source, [0.7, 0.5], dout=(1.3, -0.6))
+
+
 # --- helpers ----------------------------------------------------------------------------
 
 def test_a_helper_called_only_in_a_test_is_in_the_module():
