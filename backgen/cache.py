@@ -5,7 +5,8 @@ Contract:
 * ``output_roles(func, values)`` says what each returned value is: ``"out"`` (a
   value to differentiate), ``"cache"`` (the last value, named like a cache) or
   ``"gradient"`` (a gradient the user computed, ``dx`` for a parameter ``x``, or
-  ``grads``: returned by loss functions, not differentiated).
+  ``grads``: returned by loss functions, not differentiated, where every return gives such a
+  name in its place).
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
