@@ -93,9 +93,10 @@ def zero_guarded(staged):
     (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
         return scalar_zero_guarded(staged)
+    numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
     if not any(op.rule in SINGULAR for op in ops):
-        return frozenset()  # (most functions: nothing to guard, no readers to list)
+        return numbers  # (most functions: nothing to guard, no readers to list)
     readers = {}
     for op in ops:
         for arg in op.args:
@@ -118,7 +119,7 @@ def zero_guarded(staged):
                     break
                 if reader.rule in ELEMENTWISE or reader.rule in _ARRANGING:
                     todo.append(reader.target)
-    return frozenset(found)
+    return frozenset(found) | numbers
 
 
 def _region(branch, where, defined, uses):
@@ -194,9 +195,10 @@ SCALAR_SINGULAR = frozenset({"math.sqrt", "math.cbrt", "math.asin", "math.acos",
 SCALAR_ZEROING = frozenset({"max", "min", "select", "setitem", "getitem"})
 
 
-def scalar_zero_guarded(staged):
-    """The ids of the operations of ``staged`` (plain Python) whose contributions are to be written
-    ``text if g else 0.0``: singular ones (``SCALAR_SINGULAR``) whose value reaches, through any
+def scalar_zero_guarded(staged, numbers_only=False):
+    """The ids of the operations of ``staged`` (plain Python; with ``numbers_only``, NumPy code's
+    operations of ``math``, on numbers) whose contributions are to be written ``text if g else
+    0.0``: singular ones (``SCALAR_SINGULAR``) whose value reaches, through any
     operations and the values loops carry, one that may leave its gradient 0 (``SCALAR_ZEROING``:
     ``max``, a conditional expression; a loop writing over it) or one in an ``if`` or a loop that the
     singular one is not in
@@ -204,7 +206,9 @@ def scalar_zero_guarded(staged):
     gradient of ``t`` is 0).  There, at ``y = 0``, the formula ``0.5 / t * 0`` divides by zero while
     the true gradient is 0."""
     ops = list(ir.ops_in(staged.body))
-    if not any(op.rule in SCALAR_SINGULAR and _may_be_singular(op) for op in ops):
+    singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
+    zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
+    if not any(op.rule in singular and _may_be_singular(op) for op in ops):
         return frozenset()
     placed, readers = {}, {}  # readers: name -> [(the name read into, where, whether it may zero)]
     carried = {}  # id(loop) -> the names it carries
@@ -216,8 +220,7 @@ def scalar_zero_guarded(staged):
                 placed[id(item)] = context
                 for arg in item.args:
                     if isinstance(arg, ir.Var):
-                        readers.setdefault(arg.name, []).append((item.target, context,
-                                                                 item.rule in SCALAR_ZEROING))
+                        readers.setdefault(arg.name, []).append((item.target, context, item.rule in zeroing))
             elif kind is ir.If:
                 walk(item.body, context + ((id(item), True),))
                 walk(item.orelse, context + ((id(item), False),))
@@ -234,7 +237,7 @@ def scalar_zero_guarded(staged):
     walk(staged.body, ())
     found = set()
     for op in ops:
-        if op.rule not in SCALAR_SINGULAR or not _may_be_singular(op):
+        if op.rule not in singular or not _may_be_singular(op):
             continue
         seen, todo = set(), [(op.target, placed[id(op)])]
         while todo:

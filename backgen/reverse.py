@@ -490,7 +490,7 @@ class _Reverser(FlowReverser):
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
-                if numpy:
+                if numpy and not op.rule.startswith(("math.", "builtins.")):  # (math.sqrt(s): a number)
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)

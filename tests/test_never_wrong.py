@@ -539,6 +539,19 @@ def test_a_singular_value_read_on_another_path_only_gives_zero_where_it_is_infin
     ''', [1.0, 0.0])
 
 
+@pytest.mark.parametrize("signature", ['x: "3", s: float', "x, s"])
+def test_a_singular_number_of_math_in_numpy_code_read_in_one_branch(signature):
+    # t = math.cbrt(s) read in the branch not taken: dt / (3 * t ** 2) raised ZeroDivisionError at s = 0
+    for s in (0.0, 4.0):
+        assert_right(f'''
+        def f({signature}):
+            t = math.cbrt(s)
+            if s > 1:
+                return np.sum(x) * t
+            return np.sum(x * 2.0)
+        ''', [V3.copy(), s])
+
+
 def test_a_singular_value_carried_by_a_loop_and_read_in_a_branch():
     # the loop carries t out under its own name; the branch reading it is not taken: 0, not a division
     # by zero at y = 0
