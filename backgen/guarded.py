@@ -24,6 +24,11 @@ are not.  Only branches whose region computes a value that may be infinite
 or nan, or reads one (a division, a logarithm, a square root, a power, an
 exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
+
+``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
+gradient may be 0 where their derivative is infinite: their contributions are
+written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
+in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
 """
 
 import re
