@@ -313,6 +313,8 @@ class Differentiable:
 
     def _setup(self, wrt):
         forward = self._read()
+        self._own_gradients = _own_gradients(forward)
+        self._returns_tuple = _returns_tuple(forward)
         params = list(self._signature.parameters)
         self._indices = _labels(forward, params)
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
@@ -513,6 +515,11 @@ class Differentiable:
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
         values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
+        if self.outputs == 1 and self._own_gradients and isinstance(dout, (tuple, list)):
+            kept, own = self._own_gradients
+            raise TypeError(f"{self.__name__} returns {', '.join(own)} beside {kept}: backgen takes "
+                            f"{' and '.join(own)} for {self.__name__}'s own gradient (as a loss returns loss, dx) "
+                            f"and differentiates {kept} alone: pass dout as one upstream gradient, not a tuple")
         if self.outputs > 1:
             if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
                 self._entry(values)  # (a function whose returns give other numbers of values: refused first)
@@ -526,6 +533,8 @@ class Differentiable:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
+        elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
+            self._number_douts(values, douts)
         grads = entry[0](*values, *douts)
         if not numbers:
             return grads
@@ -536,12 +545,41 @@ class Differentiable:
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 
+    def _number_douts(self, values, douts):
+        """Refuse an upstream gradient that is no number for an output that is one (plain Python: a
+        list's ``2 * dout`` repeats it; None or a string raise inside the generated code)."""
+        outputs = None
+        for k, value in enumerate(douts):
+            if not (value is None and len(douts) == 1 or isinstance(value, (list, tuple, str, bytes, dict))):
+                continue
+            if len(douts) > 1 and isinstance(value, (list, tuple)):  # the gradient of a list the function
+                if outputs is None:  # returns beside its numbers is a list
+                    try:
+                        outputs = self._func(*values)
+                    except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+                        return
+                if not isinstance(outputs, tuple) or len(outputs) != len(douts) or \
+                        isinstance(outputs[k], (list, tuple)):
+                    continue
+            where = f"dout[{k}]" if len(douts) > 1 else "dout"
+            if len(douts) == 1 and self._returns_tuple:
+                raise TypeError(f"{self.__name__} returns a tuple of which backgen differentiates the first value "
+                                f"alone (the rest taken for a cache or for its own gradients): dout is that "
+                                f"value's upstream gradient, a number, not {type(value).__name__}")
+            raise TypeError(f"{self.__name__} returns {'numbers' if len(douts) > 1 else 'a number'}"
+                            f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
+                            f"not {type(value).__name__}")
+
     def _needs_dout(self, values):
         name = self.__name__
         try:
-            shape = f"shape {np.shape(self._func(*values))}"
+            output = self._func(*values)
+            shape = f"shape {np.shape(output)}"
         except Exception:  # the forward fails on these values: say so without the shape
-            shape = "the output's shape"
+            output, shape = None, "the output's shape"
+        if isinstance(output, list):
+            return (f"{name} returns a list, so {name}.backward(...) needs its upstream gradient: pass dout=, a "
+                    f"list of {len(output)} upstream gradients, one per item")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 
@@ -595,6 +633,29 @@ class Source(str):
         from .page import highlighted_html  # noqa: PLC0415 -- only notebooks display
 
         return highlighted_html(str(self))
+
+
+def _returns_tuple(forward):
+    """Whether the forward's first ``return`` gives a tuple written out (``return out, cache``)."""
+    func = forward.func
+    top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+    returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    return bool(returns) and isinstance(returns[0], ast.Tuple)
+
+
+def _own_gradients(forward):
+    """``(the value differentiated, as written; names)`` of the values the forward returns beside it
+    that backgen takes for its own gradients and does not differentiate (``return loss, dx``), or ()."""
+    func = forward.func
+    top = [n.value for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+    returns = top or [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns or not isinstance(returns[0], ast.Tuple):
+        return ()
+    values = returns[0].elts
+    roles = output_roles(func, values)
+    if "gradient" not in roles or roles.count("out") != 1:
+        return ()
+    return source.to_source(values[roles.index("out")]), [v.id for v, role in zip(values, roles) if role == "gradient"]
 
 
 def _replaced(sequence, k, value):
@@ -1003,8 +1064,11 @@ def backward(func=None, *, wrt=None, shapes=None, recompute=False):
         raise TypeError(f"backgen.backward decorates a function, not {type(func).__name__}")
     if isinstance(func, Differentiable):
         func = func._func
-    if inspect.ismethod(func) and not isinstance(func.__self__, type):  # backgen.backward(net.loss): the
-        # method, bound to the object as the decorator on the class binds it
+    if not isinstance(func, (types.FunctionType, types.MethodType)):  # functools.partial, a callable object
+        raise TypeError(f"backgen.backward decorates a function (a def), not {type(func).__name__}: for a "
+                        f"{type(func).__name__}, decorate the def it calls or write one calling it")
+    if inspect.ismethod(func):  # backgen.backward(net.loss): the method, bound to the object as the decorator
+        # on the class binds it (a classmethod: to the class)
         return Differentiable(func.__func__, wrt=wrt, shapes=shapes, recompute=recompute).__get__(func.__self__)
     return Differentiable(func, wrt=wrt, shapes=shapes, recompute=recompute)
 

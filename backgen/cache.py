@@ -5,7 +5,8 @@ Contract:
 * ``output_roles(func, values)`` says what each returned value is: ``"out"`` (a
   value to differentiate), ``"cache"`` (the last value, named like a cache) or
   ``"gradient"`` (a gradient the user computed, ``dx`` for a parameter ``x``, or
-  ``grads``: returned by loss functions, not differentiated).
+  ``grads``: returned by loss functions, not differentiated, where every return gives such a
+  name in its place).
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
@@ -46,16 +47,30 @@ def output_roles(func, values):
         return bool(name) and name not in params and \
             (name in ("grads", "grad", "gradients") or (name.startswith("d") and name[1:] in params))
     loss_like = bool(values) and not gradient_like(values[0])  # (loss, dx); a backward (dx, dw) keeps all
-    roles = []
+    others = [node.value.elts for node in _returns(func.body)  # (a value some return gives in its place, as
+              if isinstance(node.value, ast.Tuple) and len(node.value.elts) == len(values)]  # return z, dx ** 2,
+    roles = []  # is an output: so is the dx of the others)
     for k, value in enumerate(values):
         name = value.id if isinstance(value, ast.Name) else None
         if k == len(values) - 1 and k > 0 and name and "cache" in name.lower():
             roles.append("cache")
-        elif k > 0 and loss_like and gradient_like(value):
+        elif k > 0 and loss_like and gradient_like(value) and all(gradient_like(other[k]) for other in others):
             roles.append("gradient")
         else:
             roles.append("out")
     return roles
+
+
+def _returns(stmts):
+    """The ``return`` statements of a function's body, those of functions defined in it left out."""
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            yield stmt
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "handlers", "finalbody"):
+                yield from _returns([s for s in getattr(stmt, field, ()) if isinstance(s, ast.AST)])
+            for case in getattr(stmt, "cases", ()):
+                yield from _returns(case.body)
 
 
 def specialize(stmts, cache):

@@ -396,9 +396,24 @@ def _shape_free_note(programs):
 _HELPER_NAMES = re.compile("|".join(map(re.escape, runtime.HELPERS)))  # any helper's name: one scan of a text
 
 
+def _located(error, programs):
+    """``error``, of a name of the user's that a helper of the generated code needs (``_runtime_helpers``),
+    at the first line of the user's functions naming it."""
+    name, message = error.clash, error.msg
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    for item in programs:
+        for backward in (item.main, *item.helper_backwards):
+            for number, line in enumerate(backward.lines, 1):
+                found = pattern.search(line)
+                if found and not line.lstrip().startswith("#"):
+                    return BackgenError(message, backward.filename, number, found.start() + 1, line)
+    return BackgenError(message, next((item.main.filename for item in programs), "<string>"))
+
+
 def _runtime_helpers(functions, module_maps):
     """``(name, source, modules)`` of each ``runtime`` helper the functions call, in a fixed order,
-    spelt with the modules' aliases (a module imported under none gets its canonical name)."""
+    spelt with the modules' aliases (a module imported under none gets its canonical name); a
+    BackgenError (its ``clash`` the name) where the functions bind one of their names themselves."""
     called = set()
     for text in functions:
         if _HELPER_NAMES.search(text):  # (a text naming none calls none)
@@ -415,8 +430,10 @@ def _runtime_helpers(functions, module_maps):
                 bound.add(node.name)
     clash = sorted(set(names) & bound)
     if clash:
-        raise BackgenError(f"the name {clash[0]} is backgen's own helper in the generated code: rename the "
-                           "variable or function of that name")
+        error = BackgenError(f"the name {clash[0]} is backgen's own helper in the generated code: rename the "
+                             "variable or function of that name")
+        error.clash = clash[0]
+        raise error
     aliases = {}
     for modules in module_maps:
         for canonical, alias in modules.items():
@@ -459,7 +476,10 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     for text, modules in texts.values():
         for canonical in _modules_in(text, modules):
             imports[import_line(canonical, modules[canonical])] = None
-    helpers = _runtime_helpers(functions, [modules for _, modules in texts.values()])
+    try:
+        helpers = _runtime_helpers(functions, [modules for _, modules in texts.values()])
+    except BackgenError as error:
+        raise _located(error, programs) from None
     for _, text, modules in helpers:
         for canonical, alias in modules.items():
             imports[import_line(canonical, alias)] = None

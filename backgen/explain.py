@@ -450,12 +450,23 @@ def trace(func_or_source, args=(), kwargs=None, *, name=None, wrt=None, shapes=N
     main = program.main
     module_text = emit.module_source([program], source_name=f"{main.forward_name}()")
     runner = _Runner(main, module_text)
-    forward_locals = runner.run_forward(values)
-    outputs = {}
-    for text in main.outputs:
-        outputs[text] = eval(text, runner.globals, dict(forward_locals))  # noqa: S307 -- generated code
+    given = ", ".join(f"{p}={fmt(v)}" for p, v in zip(main.params, values))
+    try:
+        forward_locals = runner.run_forward(values)
+        outputs = {}
+        for text in main.outputs:
+            outputs[text] = eval(text, runner.globals, dict(forward_locals))  # noqa: S307 -- generated code
+    except (ArithmeticError, ValueError, TypeError) as exc:  # the user's function at the user's values
+        raise BackgenError(f"{main.forward_name}() fails at {given}: {type(exc).__name__}: {exc}",
+                           filename or "<string>") from None
     douts = _douts(main, list(outputs.values()), dout)
-    backward_locals = runner.run_backward(values, douts)
+    try:
+        backward_locals = runner.run_backward(values, douts)
+    except (ArithmeticError, ValueError) as exc:  # a derivative infinite there (math.sqrt at 0)
+        line = _failing_line(exc, "<backgen explain: backward>", runner.backward_code)
+        raise BackgenError(f"the backward of {main.forward_name}() fails at {given}"
+                           f"{f' on {line}' if line else ''}: {type(exc).__name__}: {exc} (a derivative "
+                           "there is infinite, or not a number)", filename or "<string>") from None
     gradients = {w: backward_locals.get(r) for w, r in zip(main.wrt, main.returns)}
     for line in main.zeros:  # inputs the output does not depend on
         owner = dict(zip(main.returns, main.wrt)).get(line.target)
@@ -479,6 +490,20 @@ def trace(func_or_source, args=(), kwargs=None, *, name=None, wrt=None, shapes=N
                  backward_values=backward_locals, gradients=gradients,
                  adjoint_of=dict(zip(main.wrt, main.returns)), module_source=module_text,
                  user_source=user["source"], user_first=user["first"], cs231n=cs231n, mode=main.mode)
+
+
+def _failing_line(exc, code_name, code):
+    """The text of the innermost line of ``code``, compiled as ``code_name``, that ``exc`` came from
+    ("" if none), without the recording calls explain adds."""
+    import traceback  # noqa: PLC0415
+
+    lines = code.splitlines()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == code_name and frame.lineno and 0 < frame.lineno <= len(lines):
+            text = lines[frame.lineno - 1]
+            return (text.split("  # ", 1)[1] if text.lstrip().startswith("__v = (") and "  # " in text
+                    else text).strip()
+    return ""
 
 
 def _has_arrays(values):
@@ -585,6 +610,7 @@ class _Runner:
             lines.append(f"    {line}")
         params = ", ".join(list(main.params) + list(main.upstreams))
         code = f"def __backward({params}):\n" + "\n".join(lines or ["    pass"]) + "\n    return locals()\n"
+        self.backward_code = code  # (for the line an error comes from)
         namespace = dict(self.globals, __b=self._record_backward, __t=self._record_total)
         exec(compile(code, "<backgen explain: backward>", "exec"), namespace)  # noqa: S102
         found = namespace["__backward"](*values, *douts)
@@ -645,7 +671,7 @@ class _Runner:
         self.backward_steps.append(step)
         ups = "{" + ", ".join(f"{u!r}: {u}" for u in upstreams) + "}"
         local_code = f"lambda: ({local})" if local else "None"
-        lines.append(f"{indent}__v = ({item.source})")
+        lines.append(f"{indent}__v = ({item.source})  # {item.target} {'+=' if item.accumulate else '='} {item.source}")
         lines.append(f"{indent}__b({index}, __v, {ups}, {local_code})")
         lines.append(f"{indent}{item.target} {'+=' if item.accumulate else '='} __v")
         lines.append(f"{indent}__t({index}, {item.target})")

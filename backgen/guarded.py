@@ -24,6 +24,11 @@ are not.  Only branches whose region computes a value that may be infinite
 or nan, or reads one (a division, a logarithm, a square root, a power, an
 exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
+
+``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
+gradient may be 0 where their derivative is infinite: their contributions are
+written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
+in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
 """
 
 import re
@@ -89,12 +94,14 @@ def zero_guarded(staged):
     operand's gradient (``ZEROING``).  There the zero meets the infinite derivative of the value
     where it was not taken (the distance of a point to itself, a diagonal then written over or left
     out by ``np.triu``), ``0 * inf`` is nan, and the true gradient is 0 (the output does not depend
-    on that entry); a contribution whose upstream is not 0 is the same text."""
+    on that entry); a contribution whose upstream is not 0 is the same text.  In plain Python
+    (``scalar_zero_guarded``) the contributions are written ``text if g else 0.0``."""
     if staged.mode != "numpy":
-        return frozenset()
+        return scalar_zero_guarded(staged)
+    numbers = scalar_zero_guarded(staged, numbers_only=True)  # math.sqrt(s) of a number in NumPy code
     ops = list(ir.ops_in(staged.body))
     if not any(op.rule in SINGULAR for op in ops):
-        return frozenset()  # (most functions: nothing to guard, no readers to list)
+        return numbers  # (most functions: nothing to guard, no readers to list)
     readers = {}
     for op in ops:
         for arg in op.args:
@@ -117,7 +124,7 @@ def zero_guarded(staged):
                     break
                 if reader.rule in ELEMENTWISE or reader.rule in _ARRANGING:
                     todo.append(reader.target)
-    return frozenset(found)
+    return frozenset(found) | numbers
 
 
 def _region(branch, where, defined, uses):
@@ -180,3 +187,99 @@ def _items(items):
         elif isinstance(item, ir.If):
             yield from _items(item.body)
             yield from _items(item.orelse)
+
+
+# Plain Python's operations whose derivative's formula fails (a division by zero, 0 raised to a
+# negative power, a nan) at operands where the value itself is finite: a root at 0, asin and acos
+# at 1 or -1, acosh at 1, atan2 at (0, 0), a power at a base of 0 (its exponent below 1) or of a
+# negative base (the exponent's slope).
+SCALAR_SINGULAR = frozenset({"math.sqrt", "math.cbrt", "math.asin", "math.acos", "math.acosh", "math.atan2",
+                             "pow", "math.pow", "builtins.pow"})
+
+# Plain Python's operations giving an operand a gradient of 0 where it does not reach the output.
+SCALAR_ZEROING = frozenset({"max", "min", "select", "setitem", "getitem"})
+
+
+def scalar_zero_guarded(staged, numbers_only=False):
+    """The ids of the operations of ``staged`` (plain Python; with ``numbers_only``, NumPy code's
+    operations of ``math``, on numbers) whose contributions are to be written ``text if g else
+    0.0``: singular ones (``SCALAR_SINGULAR``) whose value reaches, through any
+    operations and the values loops carry, one that may leave its gradient 0 (``SCALAR_ZEROING``:
+    ``max``, a conditional expression; a loop writing over it) or one in an ``if`` or a loop that the
+    singular one is not in
+    (``t = math.sqrt(y)``, then ``if x > 0: return x + t``: where the other branch is taken the
+    gradient of ``t`` is 0).  There, at ``y = 0``, the formula ``0.5 / t * 0`` divides by zero while
+    the true gradient is 0."""
+    ops = list(ir.ops_in(staged.body))
+    singular = SCALAR_SINGULAR - {"pow"} if numbers_only else SCALAR_SINGULAR  # (x ** 0.5 of an array: np.where)
+    zeroing = SCALAR_ZEROING | ZEROING | {"np.select_if"} if numbers_only else SCALAR_ZEROING
+    if not any(op.rule in singular and _may_be_singular(op) for op in ops):
+        return frozenset()
+    placed, readers = {}, {}  # readers: name -> [(the name read into, where, whether it may zero)]
+    carried = {}  # id(loop) -> the names it carries
+
+    def walk(items, context):
+        for item in items:
+            kind = item.__class__
+            if kind is ir.Op:
+                placed[id(item)] = context
+                for arg in item.args:
+                    if isinstance(arg, ir.Var):
+                        readers.setdefault(arg.name, []).append((item.target, context, item.rule in zeroing))
+            elif kind is ir.If:
+                walk(item.body, context + ((id(item), True),))
+                walk(item.orelse, context + ((id(item), False),))
+            elif kind is ir.Loop:
+                carried[id(item)] = set(item.carried)
+                walk(item.body, context + ((id(item), None),))
+                read = {arg.name for op in ir.ops_in(item.body) for arg in op.args if isinstance(arg, ir.Var)}
+                for name in item.carried:  # a value the loop writes over without reading it: the value it
+                    if name not in read:  # had before gets no gradient where the loop runs
+                        readers.setdefault(name, []).append((name, context, True))
+            for name, value in getattr(item, "exits", ()):  # (a value carried out as ``name``)
+                if isinstance(value, ir.Var):
+                    readers.setdefault(value.name, []).append((name, context, False))
+    walk(staged.body, ())
+    found = set()
+    for op in ops:
+        if op.rule not in singular or not _may_be_singular(op):
+            continue
+        seen, todo = set(), [(op.target, placed[id(op)])]
+        while todo:
+            name, context = todo.pop()
+            if (name, context) in seen:
+                continue
+            seen.add((name, context))
+            for target, where, zeroing in readers.get(name, ()):
+                if zeroing or _skipped(name, context, where, carried):
+                    found.add(id(op))
+                    todo = []
+                    break
+                todo.append((target, where))
+    return frozenset(found)
+
+
+def _skipped(name, context, where, carried):
+    """Whether a reader of ``name`` at ``where`` (``walk``'s context: the ifs' branches and loops it is
+    in) may not run where its writer at ``context`` did: a branch the writer is not in, or a loop the
+    writer is not in that does not carry ``name`` (a loop carrying it, run no times, passes it on)."""
+    if where[:len(context)] != context:
+        return where != context[:len(where)]  # (read in a loop it is carried by, or after the if)
+    return any(taken is not None or name not in carried[block] for block, taken in where[len(context):])
+
+
+def _may_be_singular(op):
+    """A power whose exponent is a whole number from 0, or one at least 1, written in the code, and
+    one of a positive base written in the code, have derivatives finite everywhere."""
+    if op.rule not in ("pow", "math.pow", "builtins.pow"):
+        return True
+    base, exponent = op.args
+    for atom, finite in ((exponent, lambda v: v >= 1 or (v >= 0 and v == int(v))), (base, lambda v: v > 0)):
+        if isinstance(atom, ir.Const):
+            try:
+                value = float(atom.source)
+            except ValueError:
+                continue
+            if finite(value):
+                return False
+    return True

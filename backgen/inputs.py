@@ -69,8 +69,18 @@ def parse_at(items, where="--at", filename="<string>"):
             except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
                 raise BackgenError(f"{where} {part!r}: {text.strip()!r} is not a number or a list of "
                                    "numbers", filename) from None
+            if not _finite(value):  # (1e400 reads as inf)
+                raise BackgenError(f"{where} {part!r}: {text.strip()!r} is not finite: give finite numbers",
+                                   filename)
             values[name] = value
     return values
+
+
+def _finite(value):
+    """Whether no float in ``value`` (a literal: a number, or lists and tuples of them) is inf or nan."""
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    return not isinstance(value, (float, complex)) or np.isfinite(value)
 
 
 def coerce(values, specs=None):

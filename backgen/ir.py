@@ -363,6 +363,8 @@ class Backward:
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
                              # those selected alike sharing a group
+    filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for
+    lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
 
 
 @dataclass(frozen=True)

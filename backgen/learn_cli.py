@@ -262,6 +262,8 @@ def _check(args):
     text = _read(path)
     shapes = _shapes(args, text, args.forward) or None
     tol = args.tol if args.tol is not None else TOLERANCE
+    if not tol >= 0 or tol == float("inf"):  # (nan too)
+        raise BackgenError(f"--tol {args.tol}: give a finite relative error of 0 or more, like 1e-6", path)
     if args.at:  # the values given, the others drawn at random
         values, drawn = inputs_for(text, path, args.forward, args)
         try:

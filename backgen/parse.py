@@ -297,7 +297,8 @@ def decode_source(data, filename="<string>"):
 
 
 def _checked_text(text, filename):
-    """Source text without a leading byte-order mark; a null byte is a BackgenError where it is."""
+    """Source text without a leading byte-order mark; a null byte or a lone surrogate is a BackgenError
+    where it is."""
     text = text[1:] if text.startswith("\ufeff") else text
     index = text.find("\0")
     if index >= 0:
@@ -307,6 +308,15 @@ def _checked_text(text, filename):
         shown = text[start:end if end >= 0 else len(text)].replace("\0", "\\0")
         raise BackgenError("the source contains a null byte (is this a binary file?)", filename, line,
                            index - start + 1, shown)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate ('\udcff', from bytes decoded with surrogateescape)
+        start = text.rfind("\n", 0, exc.start) + 1
+        end = text.find("\n", exc.start)
+        shown = text[start:end if end >= 0 else len(text)].encode("utf-8", "backslashreplace").decode("utf-8")
+        raise BackgenError(f"the source holds {text[exc.start]!r}, a lone surrogate, which is no character: "
+                           "decode the file's bytes as its encoding says", filename,
+                           text.count("\n", 0, exc.start) + 1, exc.start - start + 1, shown) from None
     return text
 
 

@@ -987,7 +987,8 @@ def declared_shapes(forward, shapes=None):
         try:
             specs[key] = shape_spec(value)
         except (TypeError, ValueError) as exc:
-            raise forward.error(f"shapes={{{key!r}: {value!r}}}: {exc}") from None
+            shown = "..." if hasattr(value, "shape") and hasattr(value, "dtype") else repr(value)  # (an array's
+            raise forward.error(f"shapes={{{key!r}: {shown}}}: {exc}") from None  # repr: many lines)
     return specs
 
 

@@ -111,10 +111,17 @@ class _Reverser(FlowReverser):
         self.numpy = staged.mode == "numpy"
         # in plain Python code, a value read at an index (xs[i], for x in xs) is a list or tuple of numbers:
         # its adjoint is a list of them, to which each element's contribution is added
-        reads = [] if self.numpy else [(op.args[0].name, op.target) for op in ir.ops_in(staged.body)
+        reads = [] if self.numpy else [(op.args[0].name, op.target, ":" in (op.param("index") or ""))
+                                       for op in ir.ops_in(staged.body)
                                        if op.rule == "getitem" and isinstance(op.args[0], ir.Var)]
-        self.sequences = frozenset(base for base, _ in reads)
-        self.nested = frozenset(base for base, item in reads if item in self.sequences)  # (rows of a list)
+        self.sequences = frozenset(base for base, _, _ in reads)
+        nested = {base for base, item, part in reads if item in self.sequences and not part}  # (rows of a list;
+        while True:  # a slice, v[1:], is a list of the same items: nested where the list is)
+            more = {base for base, item, part in reads if part and item in nested} - nested
+            if not more:
+                break
+            nested |= more
+        self.nested = frozenset(nested)
         self.adjoint = {}  # variable -> its adjoint's name, once it has a contribution
         self.names_used = set()
         self.forward_lines = {}  # id(op) -> (op, its line): made once (forward_line)
@@ -207,7 +214,7 @@ class _Reverser(FlowReverser):
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
             full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
-            sized_outputs=self.sized_outputs())
+            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike
@@ -367,6 +374,8 @@ class _Reverser(FlowReverser):
 
     def scalar_output(self):
         outputs = self.staged.outputs
+        if len(outputs) == 1 and isinstance(outputs[0], ir.Var) and outputs[0].name in self.staged.lists:
+            return False  # a list: its gradient is a list (no default of 1.0)
         if len(outputs) != 1 or not self.numpy or not isinstance(outputs[0], ir.Var):
             return True
         if outputs[0].name in self.staged.path_outputs:  # of a shape each path gives: dout is asked for
@@ -481,7 +490,10 @@ class _Reverser(FlowReverser):
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
-                text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
+                if numpy and not op.rule.startswith(("math.", "builtins.")):  # (math.sqrt(s): a number)
+                    text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
+                else:
+                    text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             if shaped and context is None and not self.sized and arg.name in shapes:
                 text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
                 # directly: from the result's shape to the operand's)

@@ -72,8 +72,11 @@ def spec(value):
                     return None
             return Spec(tuple(dims))
         return None
-    if value in (float, int, bool):
+    if value is float or value is int or value is bool:  # (is: an array's == is elementwise)
         return Spec((), value.__name__)
+    if hasattr(value, "shape") and hasattr(value, "dtype"):  # an array itself, for its shape
+        raise TypeError(f"cannot read a shape from an array (of shape {tuple(value.shape)}): give its shape, "
+                        f"like {tuple(value.shape)} or x.shape, not the array")
     if isinstance(value, str):
         text = value.strip()
         kind = "float"

@@ -150,6 +150,13 @@ def uses_numpy(forward, seen=(), nodes=None):
     return False
 
 
+def _lazy_chain(node):
+    """Whether a chained comparison (``a < b < c``) has an operand after the first pair that is more
+    than a name or a number (``math.log(x)``): Python computes it only where the pairs before hold."""
+    return len(node.ops) > 1 and any(not (isinstance(c, (ast.Name, ast.Constant, ast.Attribute)) or
+                                          source.number(c) is not None) for c in node.comparators[1:])
+
+
 def wrt_names(wrt):
     """``wrt`` as given (a name, names separated by commas, or a list of names) as a tuple; a TypeError
     saying what it must be where it is none of these (``wrt=3``)."""
@@ -434,11 +441,17 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(node, ast.BinOp):
             return self.binop(node, name, role)
         if isinstance(node, ast.Compare):
+            if _lazy_chain(node):  # a < b < log(x): log(x) is computed where a < b only, as Python does
+                first = ast.copy_location(ast.Compare(node.left, node.ops[:1], node.comparators[:1]), node)
+                rest = ast.copy_location(ast.Compare(node.comparators[0], node.ops[1:], node.comparators[1:]), node)
+                lazy = ast.copy_location(ast.IfExp(first, rest, ast.copy_location(ast.Constant(False), node)), node)
+                return self.expr(lazy, name, role or "mask")
             return self.inert(node, [node.left] + node.comparators, name, role or "mask")
         if isinstance(node, ast.IfExp):
             simple = all(isinstance(b, (ast.Name, ast.Constant, ast.Attribute)) or source.number(b) is not None
                          for b in (node.body, node.orelse))
-            if not simple or any(isinstance(n, ast.BoolOp) for n in ast.walk(node.test)):
+            if not simple or any(isinstance(n, ast.BoolOp) or isinstance(n, ast.Compare) and _lazy_chain(n)
+                                 for n in ast.walk(node.test)):
                 # Python computes only the branch taken (and the right side of an and/or where the left
                 # does not decide): an if block does the same
                 return self.if_expression(node, name, role)

@@ -61,6 +61,11 @@ class CallStager:
             return converted
         if qualified.startswith("np."):
             return self.numpy_call(qualified, node, name, role)
+        if qualified == "sum" and len(node.args) + len(node.keywords) == 2 and len(node.args) >= 1 and \
+                all(k.arg == "start" for k in node.keywords) and not isinstance(node.args[0], ast.Starred):
+            start = node.args[1] if len(node.args) == 2 else node.keywords[0].value  # sum(xs, s): s + sum(xs)
+            total = ast.copy_location(ast.Call(func, [node.args[0]], []), node)
+            return self.expr(ast.copy_location(ast.BinOp(start, ast.Add(), total), node), name, role)
         if qualified in ("sum", "max", "min") and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (ast.List, ast.Tuple)) and node.args[0].elts and \
                 not any(isinstance(e, ast.Starred) for e in node.args[0].elts):
@@ -71,7 +76,8 @@ class CallStager:
                 return self.op("add", list(items), node, name, role)
             node = ast.copy_location(ast.Call(func, list(items), []), node)
         if qualified == "sum" and len(node.args) == 1 and not node.keywords and \
-                (isinstance(node.args[0], ast.Name) or self.numpy and not isinstance(node.args[0], ast.Starred)):
+                (isinstance(node.args[0], ast.Name) or self.numpy and not isinstance(node.args[0], ast.Starred) or
+                 isinstance(node.args[0], ast.Subscript) and isinstance(node.args[0].slice, ast.Slice)):  # (v[1:])
             return self.numpy_op("list_sum", [node.args[0]], node, name, role)  # the sum of a list, or of an
             # array's rows (sum((x - y) ** 2))
         if qualified in ("max", "min") and len(node.args) == 1 and not node.keywords:  # of a list of numbers

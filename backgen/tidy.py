@@ -57,7 +57,8 @@ def tidy(func, error, loops=True):
     context = _Context(placeholders, error, params, _read_again(func))
     context.aliased = {n for node in walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
                        for n in [node.value.id] + [t.id for t in node.targets if isinstance(t, ast.Name)]}
-    func.body = docstring + (_block(body[len(docstring):], context, top=True) or [ast.Pass()])
+    func.body = docstring + (_block(body[len(docstring):], context, top=True)
+                             or [ast.copy_location(ast.Pass(), body[-1] if body else func)])  # (errors point at it)
     if any(isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and n.value.elts and
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}

@@ -855,3 +855,91 @@ def test_a_method_s_attribute_gradients_come_in_the_order_it_reads_them(tmp_path
         return np.sum((np.tanh(x @ W1) @ W2) * dout)
     for k, got in enumerate((dW1, dW2, dx)):
         np.testing.assert_allclose(got, gradient(objective, [net.W1, net.W2, x], k), rtol=1e-6, atol=1e-8)
+
+
+def test_a_tuple_of_upstream_gradients_for_a_value_returned_beside_its_own_gradient_is_refused():
+    # return z, dx: dx is taken for the function's own gradient of x (a loss's loss, dx) and not
+    # differentiated; dout=(1.0, 1.0) went into the backward as it was: (0.0, (1.0, 1.0)) for (0.5, 1.0)
+    @backgen.backward
+    def f(x, z):
+        dx = x / 2.0
+        return z, dx
+
+    with pytest.raises(TypeError, match="takes dx for f's own gradient .* differentiates z alone"):
+        f.backward(1.0, 2.0, dout=(1.0, 1.0))
+    assert f.backward(1.0, 2.0, dout=2.0) == (0.0, 2.0)
+
+
+def test_a_function_returning_a_list_of_numbers_needs_a_list_of_upstream_gradients():
+    # the backward of return [x, x * 2] read dout[0] and dout[1] with dout defaulting to 1.0: called
+    # without dout it raised "'float' object is not subscriptable" from the generated code
+    text = backgen.generate("def f(x):\n    return [x, x * 2]\n")
+    assert "def f_backward(x, dout):" in text
+
+    @backgen.backward
+    def g(x):
+        return [x, x * 2]
+
+    with pytest.raises(TypeError, match="g returns a list, .* a list of 2 upstream gradients"):
+        g.backward(0.7)
+    assert g.backward(0.7, dout=[1.0, 0.5]) == pytest.approx(2.0)
+
+
+def test_an_array_given_for_its_shape_says_to_give_the_shape():
+    # shapes={"x": np.zeros((3, 2))} said "The truth value of an array with more than one element is
+    # ambiguous", after the array's repr over several lines
+    source = "import numpy as np\ndef f(x, w):\n    return np.sum(np.tanh(x @ w))\n"
+    with pytest.raises(BackgenError, match=r"shapes=\{'x': \.\.\.\}: .*give its shape, like \(3, 2\)") as info:
+        backgen.generate(source, shapes={"x": np.zeros((3, 2)), "w": "2, 1"})
+    assert "\n" not in str(info.value)
+
+
+def test_an_upstream_gradient_that_is_no_number_is_refused_for_a_number():
+    # dout=[1.0, 2.0] for a function returning a number: 2 * dout repeated the list, and
+    # f.backward(1.0, dout=[1.0, 2.0]) returned [1.0, 2.0, 1.0, 2.0]; dout=None raised from inside
+    @backgen.backward
+    def f(x):
+        return 2 * x
+
+    for dout in ([1.0, 2.0], (1.0,), None, "1"):
+        with pytest.raises(TypeError, match="f returns a number: dout is its upstream gradient, a number"):
+            f.backward(1.0, dout=dout)
+    assert f.backward(1.0, dout=0.5) == 1.0
+
+
+def test_a_partial_or_a_classmethod_given_to_the_decorator():
+    # functools.partial raised AttributeError ('__qualname__'); a classmethod, bound to its class, was
+    # differentiated in cls too: (0.0, 4.0) for 4.0
+    import functools
+
+    def h(x, y):
+        return x * y
+
+    with pytest.raises(TypeError, match="decorates a function .*not partial"):
+        backgen.backward(functools.partial(h, 1.0))
+
+    class M:
+        @classmethod
+        def c(cls, x):
+            return x * 4.0
+
+    assert backgen.backward(M.c).backward(1.5) == 4.0
+
+
+def test_upstream_gradients_of_several_outputs_one_a_list():
+    # the gradient of a list returned beside a number is a list; of a number, a number
+    @backgen.backward
+    def g(x, y):
+        return x * y, [x * 2, y]
+
+    assert g.backward(1.0, 2.0, dout=(1.0, [1.0, 1.0])) == (4.0, 2.0)
+    with pytest.raises(TypeError, match=r"dout\[0\] is its upstream gradient, a number, not list"):
+        g.backward(1.0, 2.0, dout=([1.0, 2.0], [1.0, 1.0]))
+
+    @backgen.backward
+    def f(x, y):
+        return x * y, (x, y)
+
+    with pytest.raises(TypeError, match="returns a tuple of which backgen differentiates the first value alone"):
+        f.backward(1.0, 2.0, dout=(1.0, 1.0))
+    assert f.backward(1.0, 2.0, dout=2.0) == (4.0, 2.0)

@@ -361,3 +361,13 @@ def test_command_line_says_what_is_missing(layers_file, capsys):
     assert err.count("\n") == 1 and "--at" in err and "--shape" in err and "layers.py" in err
     assert main(["check", str(layers_file), "--forward", "nope", "--backward", "relu_backward"]) == 1
     assert "no function named 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--at", "x=1e400"], ["--at", "x=[1.0,-1e999]"], ["--tol", "-1"], ["--tol", "nan"]])
+def test_command_line_refuses_infinite_inputs_and_tolerances_below_zero(layers_file, capsys, option):
+    # --at x=1e400 read as inf and reported "WRONG, relative error inf" of a right backward; --tol -1 was
+    # taken, and every gradient reported wrong
+    assert main(["check", str(layers_file), "--forward", "relu_forward", "--backward", "relu_backward",
+                 "--shape", "x=N,D"] + option) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "layers.py" in err and ("not finite" in err or "--tol" in err)

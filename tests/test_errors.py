@@ -37,6 +37,12 @@ CASES = [
     ("a method as source", "class Net:\n    def loss(self, X):\n        return X * self.w\n", 2, 5,
      "Net.loss is a method, whose attributes of self (self.params) backgen knows only from a call"),
     ("no return", "def f(x):\n    y = x * 2\n", 2, 5, "must end with a return"),
+    ("a write into a list of numbers", "def f(x, y):\n    v = [x, y]\n    v[0] = v[0] * 3\n    return v[0] * v[1]\n",
+     3, 5, "a write into a list of numbers (v[0] = ...) is not followed in plain Python: build the list anew"),
+    ("a docstring alone", "def f(x):\n    \"\"\"The forward.\"\"\"\n", 2, 5, "must end with a return"),
+    ("an ellipsis body", "def f(x): ...\n", 1, 11, "must end with a return"),
+    ("a name of backgen's helpers", "import math\ndef f(x):\n    _digamma = x * 2.0\n    return math.lgamma(_digamma)\n",
+     3, 5, "_digamma is backgen's own helper"),
     ("bare return", "def f(x):\n    return\n", 2, 5, "return needs a value"),
     ("early return", "def f(x):\n    return x\n    y = 2\n", 2, 5, "return must be the last"),
     ("return in a loop", "def f(x):\n    for i in range(3):\n        return x\n    return x\n", 3, 9,
@@ -180,7 +186,9 @@ def test_byte_order_mark_in_a_string_is_accepted():
     (b"def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
     ("def f(x):\n    return x *\x00 2.0\n", 2, 15, "null byte"),
     (b"# coding: nosuch\ndef f(x):\n    return x\n", 1, 1, "unknown encoding"),
-], ids=["not UTF-8", "null byte in bytes", "null byte in a string", "unknown encoding"])
+    # a string holding a lone surrogate raised UnicodeEncodeError from the parser
+    ("def f(x):\n    return x * 2.0  # caf\udce9\n", 2, 26, "a lone surrogate"),
+], ids=["not UTF-8", "null byte in bytes", "null byte in a string", "unknown encoding", "lone surrogate"])
 def test_undecodable_source(source, line, column, fragment):
     with pytest.raises(BackgenError) as info:
         backgen.generate(source)

@@ -177,3 +177,17 @@ def test_show_staged_is_the_new_spelling_of_stage_staged(capsys):
     assert main([path, "--stage", "staged"]) == 0
     assert capsys.readouterr().out == shown
     assert "q = x + y  # (1)" in shown and "f = q * z  # (2)" in shown
+
+
+def test_command_line_says_where_the_forward_or_the_backward_fails_at_the_inputs_given(tmp_path, capsys):
+    # explain at x = 0 of math.sqrt(x) said "FILE: ZeroDivisionError: float division by zero", at
+    # x = -1 "FILE: ValueError: math domain error", naming neither the function nor the line
+    path = tmp_path / "root.py"
+    path.write_text("import math\n\ndef g(x):\n    return math.sqrt(x)\n")
+    assert main(["explain", str(path), "--at", "x=0"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "root.py: the backward of g() fails at x=0 on dx = (0.5 / out) * dout" in err
+    assert main(["explain", str(path), "--at", "x=-1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "root.py: g() fails at x=-1: ValueError: math domain error" in err
+    assert main(["explain", str(path), "--at", "x=4"]) == 0

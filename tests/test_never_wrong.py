@@ -520,6 +520,63 @@ def test_hypot_of_other_than_two_numbers_and_dist_at_zero_length(point):
     ''', list(point))
 
 
+@pytest.mark.parametrize("singular", ["math.cbrt(y)", "y ** (1 / 3)", "math.sqrt(y * y + 0.0) ** 0.5 * 0.0 + math.cbrt(y)",
+                                      "math.asin(y * y - 1.0)", "math.acos(1.0 - y * y)", "math.atan2(y, y)"])
+def test_a_singular_value_read_on_another_path_only_gives_zero_where_it_is_infinite(singular):
+    # t read in one branch only: on the other the gradient of t is 0, and its rule divided by zero at
+    # y = 0 (math.cbrt's 1 / (3 * t ** 2), ZeroDivisionError) where the true gradient is 0
+    for args in ([-1.0, 0.0], [0.7, 0.3]):
+        assert_right(f'''
+        def f(x, y):
+            t = {singular}
+            if x > 0:
+                return x + t
+            return x * 2.0
+        ''', args)
+    assert_right('''
+    def f(x, y):
+        return max(x, math.cbrt(y)) + (0.5 if x > 0.0 else math.cbrt(y) * x)
+    ''', [1.0, 0.0])
+
+
+@pytest.mark.parametrize("signature", ['x: "3", s: float', "x, s"])
+def test_a_singular_number_of_math_in_numpy_code_read_in_one_branch(signature):
+    # t = math.cbrt(s) read in the branch not taken: dt / (3 * t ** 2) raised ZeroDivisionError at s = 0
+    for s in (0.0, 4.0):
+        assert_right(f'''
+        def f({signature}):
+            t = math.cbrt(s)
+            if s > 1:
+                return np.sum(x) * t
+            return np.sum(x * 2.0)
+        ''', [V3.copy(), s])
+
+
+def test_a_singular_value_carried_by_a_loop_and_read_in_a_branch():
+    # the loop carries t out under its own name; the branch reading it is not taken: 0, not a division
+    # by zero at y = 0
+    for args in ([-1.0, 0.0], [0.5, 0.4]):
+        assert_right('''
+        def f(x, y):
+            t = 0.5
+            for i in range(2):
+                t = t + math.cbrt(y)
+            if x > 0:
+                return t * x
+            return x
+        ''', args)
+    # a loop writing over it without reading it: its gradient is 0 where the loop runs
+    assert_right('''
+    def f(x, y):
+        t = math.cbrt(y) + math.atan2(y, y)
+        k = 0
+        while k < 2:
+            t = x * 2.0
+            k += 1
+        return t + x
+    ''', [0.5, 0.0])
+
+
 @pytest.mark.parametrize("call", ['np.reshape(x, -1, "F")', 'np.reshape(x, (3, 2), order="F")', 'x.reshape(6, order="F")',
                                   'np.ravel(x, "F")', 'x.ravel("F")', 'x.flatten("F")', 'x.flatten(order="A")'])
 def test_a_reshape_in_fortran_order_is_refused(call):
@@ -665,6 +722,59 @@ def test_long_lines_are_printed_whole():
     text = backgen.generate(textwrap.dedent(source))
     compile(text, "<generated>", "exec")
     assert_right(source, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+
+
+def test_a_slice_of_a_list_of_numbers_iterated():
+    # v[1:] read item by item made v a list of lists: its gradient was built as
+    # [[0.0 * v for v in row] for row in v], and the backward raised "'float' object is not iterable"
+    assert_right('''
+    def f(x, y):
+        v = [x, y, x * y]
+        return sum(t * t for t in v[1:]) + v[0]
+    ''', [0.7, -0.4])
+    assert_right('''
+    def f(xs, w):
+        ys = [x * w for x in xs]
+        s = 0.0
+        for t in ys[1:]:
+            s = s + t * t
+        return s + ys[0]
+    ''', [[0.5, 0.3, 1.1], 0.8])
+
+
+@pytest.mark.parametrize("total", ["sum(v[1:]) * sum(v[::-2])", "sum(v, 1.5) * y", "sum([x, y], x * y)",
+                                   "sum(v[:-1], start=y)", "sum((t * t for t in v), x)"])
+def test_the_builtin_sum_of_a_slice_or_with_a_start(total):
+    # sum(v[1:]) and sum(xs, start) were refused as "sum has no derivative rule in backgen"
+    assert_right(f'''
+    def f(x, y):
+        v = [x, y, x * y]
+        return {total}
+    ''', [0.7, -0.4])
+
+
+@pytest.mark.parametrize("body", ["return c if 0.5 < c < math.log(x) else x",
+                                  "m = 0.5 < c < math.sqrt(x)\n    return x * 2.0 if m else c * x"])
+def test_a_chained_comparison_computes_its_later_operands_only_where_the_first_pair_holds(body):
+    # 0.5 < c < math.log(x) was staged computing math.log(x) first: at x = -1 (0.5 < c false, the
+    # forward never takes the log) the backward raised ValueError: math domain error
+    for args in ([-1.0, 0.1], [4.0, 0.9], [4.0, 0.7]):
+        assert_right(f"def f(x, c):\n    {body}\n", args)
+
+
+def test_a_value_named_dx_is_an_output_where_another_return_gives_an_expression_in_its_place():
+    # return z, dx at the end was read as a loss and the user's own gradient of x, and the second value
+    # of every return left out, the early return's dx ** 2 too: the backward had one dout, and
+    # f_backward(x, z, 1.0, 1.0) raised TypeError
+    source = '''
+    def f(x, z):
+        dx = x * 3.0
+        if z > 1.0:
+            return z * x, dx ** 2
+        return z, dx
+    '''
+    assert_right(source, [0.7, 1.5], dout=(1.3, -0.6))
+    assert_right(source, [0.7, 0.5], dout=(1.3, -0.6))
 
 
 # --- helpers ----------------------------------------------------------------------------
