@@ -873,7 +873,8 @@ def candidates(func):
 
 def iterated(func):
     """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``, a slice of one
-    ``for W in Ws[:-1]``, ``for k in range(len(Ws))`` reading ``Ws[k]``, as ``zip`` is desugared) or unpacks
+    ``for W in Ws[:-1]``, ``for k in range(len(Ws))`` reading ``Ws[k]``, as ``zip`` is desugared, ``while i <
+    len(Ws)`` reading ``Ws[i]``) or unpacks
     (``W1, b1, W2, b2 = params``, ``W, b = params[k]``), in order: code written without shapes takes
     each for one array."""
     params = [a.arg for a in func.args.args]
@@ -889,13 +890,17 @@ def iterated(func):
         if isinstance(node, (ast.For, ast.comprehension)) and named(node.iter):
             found.add(named(node.iter))
         elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
-                and getattr(node.iter.func, "id", None) == "range":  # for k in range(len(Ws)): ... Ws[k] (zip as
-            counted = {sliced.get(n.args[0].id, n.args[0].id) for n in walk(node.iter) if isinstance(n, ast.Call)
-                       and getattr(n.func, "id", None) == "len" and n.args and isinstance(n.args[0], ast.Name)}
-            found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)  # desugared)
+                and getattr(node.iter.func, "id", None) == "range" or isinstance(node, ast.While):
+            # for k in range(len(Ws)): ... Ws[k] (zip as desugared), while i < len(Ws): ... Ws[i]
+            counted = {sliced.get(n.args[0].id, n.args[0].id) for n in walk(node.iter if isinstance(node, ast.For)
+                                                                             else node.test)
+                       if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args
+                       and isinstance(n.args[0], ast.Name)}
+            counter = node.target.id if isinstance(node, ast.For) else None
+            found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
                       if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
                       sliced.get(n.value.id, n.value.id) in counted and isinstance(n.slice, ast.Name) and
-                      n.slice.id == node.target.id}
+                      n.slice.id == (counter or n.slice.id)}
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
             found |= {named(a) for a in node.args if named(a)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):

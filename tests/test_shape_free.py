@@ -972,6 +972,14 @@ def loss(params, inputs, targets):
     for W, b in params:
         h = np.tanh(h @ W + b) * np.sum(b ** 2)
     return np.sum((h - targets) ** 2) + 0.1 * sum(np.sum(W ** 2) for W, b in params)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    i = 0
+    while i < len(params):
+        h = np.tanh(h @ params[i][0] + params[i][1])
+        i += 1
+    return np.sum((h - targets) ** 2)
 '''])
 def test_loops_over_a_list_of_layers_of_several_shapes(source):
     rng = np.random.default_rng(4)
