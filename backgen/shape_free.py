@@ -469,14 +469,14 @@ def item_lists(staged, params, passed=frozenset()):
             if isinstance(arg, ir.Var):
                 reads.setdefault(arg.name, []).append((op, position))
     texts = _other_texts(staged)
-    found = set()
 
     def take(name):
-        """Whether ``name`` is read only as a list of items is (and its items likewise)."""
+        """The names read only as a list of items is: ``name`` and those of its items and slices
+        indexed likewise; None where ``name`` is read otherwise."""
         if any(re.search(rf"\b{re.escape(name)}\b", re.sub(rf"\blen\({re.escape(name)}\)", "", text))
                for text in texts):
-            return False
-        items = []
+            return None
+        items, names = [], {name}
         for op, position in reads.get(name, ()):
             if op.rule == "inert" and re.fullmatch(rf"len\({re.escape(name)}\)", op.source or ""):
                 continue
@@ -486,16 +486,28 @@ def item_lists(staged, params, passed=frozenset()):
             if index == "item":
                 items.append(op.target)
                 continue
-            if index == "slice" and take(op.target):  # params[:-1]: a list of such items too
-                continue
-            return False
+            inner = take(op.target) if index == "slice" else None
+            if inner is None:  # (params[:-1]: a list of such items too)
+                return None
+            names |= inner
         for item in items:  # an item indexed in turn (W, b = params[k]) may be a list too; else it is an array
-            if any(op.rule == "getitem" for op, _ in reads.get(item, ())) and \
-                    all(op.rule in ("getitem", "inert", "call") for op, _ in reads.get(item, ())) and not take(item):
-                return False
-        found.add(name)
-        return True
-    roots = [p for p in params if p in reads and take(p)]
+            read = reads.get(item, ())
+            if not any(op.rule == "getitem" for op, _ in read) or \
+                    not all(op.rule in ("getitem", "inert", "call") for op, _ in read):
+                continue  # (read as an array: np.dot(h, W))
+            inner = take(item)
+            if inner is not None:
+                names |= inner
+            elif not any(op.rule == "getitem" and position == 0 and _item_index(op.param("index") or "") is None
+                         for op, position in read):  # (b[None, :], W[:, 0]: indexed as an array only is)
+                return None
+        return names
+    roots, found = [], set()
+    for param in params:
+        names = take(param) if param in reads else None
+        if names is not None:
+            roots.append(param)
+            found |= names
     return tuple(roots), frozenset(found)
 
 

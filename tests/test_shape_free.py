@@ -980,6 +980,12 @@ def loss(params, inputs, targets):
         h = np.tanh(h @ params[i][0] + params[i][1])
         i += 1
     return np.sum((h - targets) ** 2)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    for W, b in params:
+        h = np.tanh(h @ W[:, :] + b[None, :])
+    return np.sum((h - targets) ** 2)
 '''])
 def test_loops_over_a_list_of_layers_of_several_shapes(source):
     rng = np.random.default_rng(4)
