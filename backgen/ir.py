@@ -270,6 +270,8 @@ class Staged:
     in_place: tuple = ()  # (value of h op= v, h's value before: a name or a Const): NumPy wrote into h where
                           # it is an array
     called: bool = False  # a helper's: its backward is called by its caller's (which may pass a 0-d array)
+    item_lists: frozenset = frozenset()  # shape-generic: names that may hold lists of arrays of several shapes
+                                         # (params, parts = params[k]), their gradients lists alike
     sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
                               # boolean mask, of a length the data decides (the same origins: selected alike)
 
@@ -361,6 +363,7 @@ class Backward:
     stacked: tuple = ()  # parameters of no given shape iterated or unpacked: one array, not arrays of several shapes
     arrays: tuple = ()  # parameters of no given shape the code reads as NumPy arrays where a list reads otherwise
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
+    item_lists: tuple = ()  # parameters of no given shape that may be lists of arrays of several shapes
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
                              # those selected alike sharing a group
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for

@@ -4,7 +4,8 @@ Contract: ``assigned_parts(items) -> items`` takes the lines of one generated
 function (``ir`` lines, blocks and groups) and turns ``dA[idx] += v`` into
 ``dA[idx] = v`` where that part of ``dA`` is certainly still zero:
 
-* within one block: ``dA = np.zeros...`` and, after it, only writes into parts
+* within one block: ``dA = np.zeros...`` (or ``_zeros_like_items(...)``, a list of
+  arrays of several shapes' zeros) and, after it, only writes into parts
   of ``dA`` (no other line reads or assigns it), each part an index of slices
   and integers whose bounds are sums of nonnegative multiples of sizes
   (``.shape[k]``, ``len``), constants and ``range`` loop variables, provably
@@ -42,9 +43,10 @@ def assigned_parts(items):
 
 
 def _zeros(line):
-    """``dA`` for a line ``dA = np.zeros(...)`` or ``np.zeros_like(...)``."""
+    """``dA`` for a line ``dA = np.zeros(...)``, ``np.zeros_like(...)`` or ``_zeros_like_items(...)`` (a
+    list of zeros, for a list of arrays of several shapes)."""
     if line.__class__ is ir.AdjointLine and not line.accumulate and "zeros" in line.source \
-            and line.target.isidentifier() and re.match(r"^\w+\.zeros(_like)?\(", line.source):
+            and line.target.isidentifier() and re.match(r"^(\w+\.zeros(_like)?|_zeros_like_items)\(", line.source):
         return line.target
     return None
 

@@ -38,7 +38,7 @@ from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
-from .shape_free import write as write_shape_free
+from .shape_free import item_lists, write as write_shape_free
 from .shape_free import uses as uses_of
 from .shapes import Spec
 from .shapes import spec as shape_spec
@@ -435,7 +435,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
     selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
     backwards, forwards = [], {}
-    patched = {}
+    patched, helper_lists = {}, {}
     iterates = set(structured.iterated(forward.func))
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
     for op in calls:
@@ -475,6 +475,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     registry[key] = entry
                     break
         backward_name, helper_wrt, sub, main = registry[key]
+        helper_lists[backward_name] = main.item_lists
         iterates |= {a.name for a, p in zip(op.args, op.param("params").split(","))  # (passed on to a helper
                      if a.__class__ is ir.Var and p in main.iterates}  # iterating or unpacking it: Ws itself)
         backwards += list(sub.helper_backwards) + [main]
@@ -496,15 +497,23 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             raise error
     cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) \
         if user_cache and result.cache is not None else frozenset()
+    roots = ()
+    if shape_free and result.mode == "numpy":  # for W, b in params: a list of arrays of several shapes
+        passed = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"
+                  for k, p in enumerate(op.param("params").split(","))
+                  if p in helper_lists.get(op.param("backward"), ())}
+        roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed)
+        result = dataclasses.replace(result, item_lists=names)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     params = [a.arg for a in forward.func.args.args]
-    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates))
+    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots)
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
-        main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free),
-                                   arrays=_read_as_arrays(result, shape_free))
+        main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
+                                                       and p not in roots),
+                                   arrays=_read_as_arrays(result, [p for p in shape_free if p not in roots]))
     if main.name in forward.helpers and (main.name in forwards or main.name in _called_names(forward.func)):
         # the user has a function of that name, which the forward calls: never replace it
         main = dataclasses.replace(main, name=_free_name(main.name, 2, forward.helpers))

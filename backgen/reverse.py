@@ -14,6 +14,10 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * Each group of adjoint lines records the forward line it undoes; the forward
   lines kept are exactly those whose values the adjoint lines read.
 * Local gradients come from the rule tables, filled in and simplified.
+* Shape-generic code: the gradient of a parameter that may be a list of arrays of
+  several shapes (``staged.item_lists``) starts as ``_zeros_like_items`` (a list of
+  zeros for such a list, else an array) and its items are rebound, never added to
+  in place (``_items_rebound``: ``dparams[k] = _plus(dparams[k], dparts)``).
 """
 
 import ast
@@ -204,6 +208,7 @@ class _Reverser(FlowReverser):
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
         forward, groups, missing = self.in_place(forward, missing, groups, zeros, returns)
+        groups = _items_rebound(groups, getattr(self, "item_parts", {}), staged.upstreams, staged.modules["np"])
         gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
         # (a loop the forward pass does not run: its lines as the forward computing the outputs prints them)
         loops = tuple(b for b in full_forward if isinstance(b, ir.Block) and b.header.startswith(("for ", "while ")))
@@ -412,6 +417,8 @@ class _Reverser(FlowReverser):
         """``np.zeros_like(x)``; in shape-generic code, of floats: x may be given as integers there
         (a list of ints, an int array), and a gradient written into zeros of x's dtype would be truncated."""
         np_name = self.staged.modules["np"]
+        if name in self.staged.item_lists:  # a list of arrays of several shapes ((W1, b1), (W2, b2)): a list of zeros
+            return f"_zeros_like_items({name})"
         if self.staged.shape_free:
             return f"{np_name}.zeros_like({name}, dtype=float)"
         return f"{np_name}.zeros_like({name})"
@@ -577,6 +584,8 @@ class _Reverser(FlowReverser):
             return ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {text})]")
         if sequence and not self.numpy:
             return ir.AdjointLine(name, False, f"_added({name}, {text})")
+        if var in self.staged.item_lists:  # a list of arrays of several shapes: added item by item
+            return ir.AdjointLine(name, False, f"_plus({name}, {text})")
         return ir.AdjointLine(name, True, text)
 
     def undo_append(self, op):
@@ -736,6 +745,9 @@ class _Reverser(FlowReverser):
             else:
                 lines.append(ir.AdjointLine(part, False, f"{part} + {upstream}"))
             return lines
+        if var in self.staged.item_lists:  # (rebound once written: _items_rebound)
+            self.item_parts = getattr(self, "item_parts", {})
+            self.item_parts[name] = self.item_parts.get(name, False) or element in self.staged.item_lists
         if var not in self.adjoint:
             self.adjoint[var] = name
             lines.append(ir.AdjointLine(name, False, self.zeros_of(var)))
@@ -1095,6 +1107,37 @@ def _with_printed(items, printed):
         else:
             out.append(item)
     return out
+
+
+def _items_rebound(items, parts, upstreams, np_name):
+    """``items`` with each ``dparams[k] += v`` into the gradient of a list of arrays of several
+    shapes (``parts``: its name, and whether its items are such lists too) written ``dparams[k] =
+    _plus(dparams[k], v)`` (``dparts[0] = dparts[0] + v`` for an array): ``+=`` would join two
+    lists, or write into an array the list only holds (the very ``dW`` handed to it).  The
+    caller's ``dout`` (or a name that may hold it) put into such a list is a copy (an array would
+    copy it into its part)."""
+    if not parts:
+        return items
+    held = set(upstreams)  # the names that may hold the caller's array (dq = dout, db = _unbroadcast(dq, b))
+    for _ in range(2):  # (twice: a loop may hand a name to lines before it)
+        for line in _flatten(items):
+            if isinstance(line, ir.AdjointLine) and not line.accumulate and line.target.isidentifier() and \
+                    not _fresh(line.source) and _held_names(line.source) & held:
+                held.add(line.target)
+
+    def rebound(line):
+        if not (isinstance(line, ir.AdjointLine) and "[" in line.target):
+            return line
+        base = line.target.split("[", 1)[0]
+        if base not in parts:
+            return line
+        if not line.accumulate:
+            return ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})") \
+                if not _fresh(line.source) and _held_names(line.source) & held else line
+        if parts[base]:
+            return ir.AdjointLine(line.target, False, f"_plus({line.target}, {line.source})")
+        return ir.AdjointLine(line.target, False, f"{line.target} + {source.wrap(line.source)}")
+    return ir.map_lines(items, rebound)
 
 
 def _added_anew(items, aliases):

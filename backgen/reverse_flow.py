@@ -16,6 +16,11 @@ provides the adjoint bookkeeping (``adjoint``, ``adjoint_name``, ``fresh``,
   recomputes what that iteration computed, and applies its adjoints.  The
   adjoint of a carried value flows from one backward iteration to the next;
   adjoints of values from outside the loop are accumulated over iterations.
+  In shape-generic code a loop over the items of a list of arrays of several
+  shapes (``layered``: ``for W, b in params``) may change its carried values'
+  shapes from one iteration to the next: the zero adjoint of a value an
+  iteration does not read is made from the value that iteration started with
+  (kept for it), not from the value it ends with.
 * ``render_forward`` writes the forward code the backward function needs: a
   loop runs only if the code after it reads something it computes or keeps.
   A loop that would run only to keep values (``runs_to_keep``) keeps none on
@@ -158,6 +163,12 @@ class FlowReverser:
         # only): the replay copies it on that path, from the value saved as the iteration starts
         copied = {str(v) for c, v in loop.exits if isinstance(v, ir.Var) and _kept(loop.body, v)}
         entry_read |= {c for c, v in loop.exits if c in loop.fresh and str(v) in copied}
+        layered = self.layered(loop)
+        if layered:  # each iteration's carried values may have shapes of their own: the zeros of the adjoint of a
+            # value the iteration does not read are made from the value it started with (None before the loop)
+            unread = [c for c in carried if c in loop.fresh and c not in entry_read]
+            entry_read |= set(unread)
+            self.needs_init |= set(unread)
         saves = tuple((c, self.fresh(_plural(c))) for c in loop.carried if c not in loop.fresh or c in entry_read)
         if not saves and (loop.kind == "while" or loop.breaks):  # the number of iterations, to undo as many
             saves = ((loop.var, self.fresh(_plural(loop.var))) if loop.var else ("_", self.fresh("steps")),)
@@ -200,7 +211,7 @@ class FlowReverser:
         for name in fresh_entries:
             if name not in self.adjoint:  # the value the iteration started with was not used
                 value = exits[name]
-                like = value.name if isinstance(value, ir.Var) and value.name in inside else name
+                like = value.name if isinstance(value, ir.Var) and value.name in inside and not layered else name
                 if name not in loop.fresh and self.sized.get(like):  # the length may change: as it started
                     like = name
                 if like in self.staged.lists and any(like in inner.carried for inner in ir.loops_in(loop.body)):
@@ -487,10 +498,19 @@ class FlowReverser:
                 self.runs_to_keep.add(number)
         return bool(read & (values | kept)) or bool(self.guarded(loop))
 
+    def layered(self, loop):
+        """Shape-generic code: whether ``loop`` reads the items of a list that may hold arrays of several
+        shapes (``for W, b in params``), so that the values it carries may change shape from one
+        iteration to the next: its backward makes each adjoint from the value of that iteration."""
+        lists = self.staged.item_lists
+        return bool(lists) and any(op.rule == "getitem" and isinstance(op.args[0], ir.Var) and op.args[0].name
+                                   in lists for op in ir.ops_in(loop.body))
+
     def guarded(self, loop):
         """Shape-generic code: the values ``loop`` carries whose shape its forward checks (see
-        ``shape_guards``); such a loop runs in the forward pass, which checks them."""
-        if not self.staged.shape_free:
+        ``shape_guards``); such a loop runs in the forward pass, which checks them.  None in a loop
+        over the items of a list of arrays of several shapes (``layered``)."""
+        if not self.staged.shape_free or self.layered(loop):
             return []
         known = self.__dict__.setdefault("_guarded", {})  # (asked for each loop at every read set)
         if id(loop) not in known:

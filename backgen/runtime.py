@@ -27,6 +27,23 @@ def _several_shapes(values):
     except ValueError:  # an item itself holds arrays of several shapes
         return True
 ''',
+    "_zeros_like_items": '''
+def _zeros_like_items(values):
+    """np.zeros_like(values) in floats; for a list or tuple of arrays of several shapes (pairs (W, b)
+    among them), a list of the zeros of each."""
+    if _several_shapes(values):
+        return [_zeros_like_items(v) for v in values]
+    return np.zeros_like(values, dtype=float)
+''',
+    "_plus": '''
+def _plus(a, b):
+    """a + b; for lists (the gradients of lists of arrays of several shapes), item by item."""
+    if isinstance(a, list) or isinstance(b, list):
+        if len(a) != len(b):
+            raise ValueError(f"gradients of {len(a)} and {len(b)} items added")
+        return [_plus(x, y) for x, y in zip(a, b)]
+    return a + b
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
@@ -271,7 +288,7 @@ def _same_shape(value, shape, name):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
-                   "_added_at", "_cofactors"})
+                   "_added_at", "_cofactors", "_zeros_like_items", "_plus"})
 
 
 def callables():

@@ -23,13 +23,20 @@ How the forward uses a parameter says what kind of sample it takes
 ``W[idx]``) an integer array, whose values and rank the samples vary like any
 array's: neither is differentiated; a parameter compared in a test
 (``if reg > 0:``) is a number.
+
+``item_lists(staged, params, passed)`` says which parameters the code iterates may be lists or
+tuples of arrays of several shapes (autograd's ``[(W1, b1), (W2, b2)]``): those read only by
+single items, slices and ``len`` (their items likewise, as deep as they are indexed); the
+backward gives each a gradient of the same form, and its loops over their items make each
+adjoint in the shape its value has in that iteration (``reverse_flow``).
 """
 
 import ast
 import dataclasses
 import itertools
+import re
 
-from . import emit
+from . import emit, ir
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .shapes import Spec
@@ -463,3 +470,96 @@ class _Samples:
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results
+
+
+def item_lists(staged, params, passed=frozenset()):
+    """The parameters of ``params`` (of no given shape) that may be lists or tuples of arrays of
+    several shapes (``[(W1, b1), (W2, b2)]``, ``[W1, W2]``), with the items read from them that may be
+    such lists themselves (``parts = params[k]``; ``W = parts[0]``): every read of each is an
+    index by one integer (``params[k]``, ``parts[0]``), ``len()``, or an argument of a helper
+    that takes it so (``passed``: ``(id(call), position)``).  Their gradients are lists of the
+    same form where the arrays have several shapes (``_zeros_like_items``); one other read (a
+    slice, arithmetic, a NumPy call) and the parameter is taken for one array, as before."""
+    reads = {}
+    for op in ir.ops_in(staged.body):
+        for position, arg in enumerate(op.args):
+            if isinstance(arg, ir.Var):
+                reads.setdefault(arg.name, []).append((op, position))
+    texts = _other_texts(staged)
+
+    def take(name):
+        """The names read only as a list of items is: ``name`` and those of its items and slices
+        indexed likewise; None where ``name`` is read otherwise."""
+        if any(re.search(rf"\b{re.escape(name)}\b", re.sub(rf"\blen\({re.escape(name)}\)", "", text))
+               for text in texts):
+            return None
+        items, names = [], {name}
+        for op, position in reads.get(name, ()):
+            if op.rule == "inert" and re.fullmatch(rf"len\({re.escape(name)}\)", op.source or ""):
+                continue
+            if op.rule == "call" and (id(op), position) in passed:
+                continue
+            index = _item_index(op.param("index") or "") if op.rule == "getitem" and position == 0 else None
+            if index == "item":
+                items.append(op.target)
+                continue
+            inner = take(op.target) if index == "slice" else None
+            if inner is None:  # (params[:-1]: a list of such items too)
+                return None
+            names |= inner
+        for item in items:  # an item indexed in turn (W, b = params[k]) may be a list too; else it is an array
+            read = reads.get(item, ())
+            if not any(op.rule == "getitem" for op, _ in read) or \
+                    not all(op.rule in ("getitem", "inert", "call") for op, _ in read):
+                continue  # (read as an array: np.dot(h, W))
+            inner = take(item)
+            if inner is not None:
+                names |= inner
+            elif not any(op.rule == "getitem" and position == 0 and _item_index(op.param("index") or "") is None
+                         for op, position in read):  # (b[None, :], W[:, 0]: indexed as an array only is)
+                return None
+        return names
+    roots, found = [], set()
+    for param in params:
+        names = take(param) if param in reads else None
+        if names is not None:
+            roots.append(param)
+            found |= names
+    return tuple(roots), frozenset(found)
+
+
+def _item_index(index):
+    """``"item"`` where an index's source is one integer: a name, a whole number, or arithmetic of
+    those (``k``, ``0``, ``-1``, ``i + 1``); ``"slice"`` for one slice of such bounds (``[:-1]``,
+    ``[1:]``); else None (a tuple, an array)."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return None
+    kind = "item"
+    if isinstance(node, ast.Slice):
+        kind, node = "slice", ast.Tuple([part for part in (node.lower, node.upper, node.step) if part], ast.Load())
+    ok = all(isinstance(n, (ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.Add, ast.Sub, ast.USub, ast.Mult,
+                            ast.FloorDiv, ast.Mod)) or isinstance(n, ast.Constant) and type(n.value) is int
+             or n is node and kind == "slice" for n in ast.walk(node))
+    return kind if ok else None
+
+
+def _other_texts(staged):
+    """The source texts of a staged function that are not operations: loop headers, tests,
+    the values a loop hands on, the outputs."""
+    texts = [str(a) for a in staged.outputs]
+
+    def visit(items):
+        for item in items:
+            if isinstance(item, ir.Loop):
+                texts.extend([item.iterable, item.test] + [str(v) for _, v in item.exits])
+                visit(item.body)
+            elif isinstance(item, ir.If):
+                texts.extend([item.test] + [str(v) for _, v in item.exits])
+                visit(item.body)
+                visit(item.orelse)
+            elif not isinstance(item, ir.Op) and hasattr(item, "body"):
+                visit(item.body)
+    visit(staged.body)
+    return texts

@@ -872,16 +872,37 @@ def candidates(func):
 
 
 def iterated(func):
-    """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``) or unpacks
+    """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``, a slice of one
+    ``for W in Ws[:-1]``, ``for k in range(len(Ws))`` reading ``Ws[k]``, as ``zip`` is desugared, ``while i <
+    len(Ws)`` reading ``Ws[i]``) or unpacks
     (``W1, b1, W2, b2 = params``, ``W, b = params[k]``), in order: code written without shapes takes
     each for one array."""
     params = [a.arg for a in func.args.args]
     found = set()
+
+    def named(node):  # Ws, or a slice of it (for W in Ws[:-1])
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+    sliced = {node.targets[0].id: named(node.value) for node in walk(func) if isinstance(node, ast.Assign)
+              and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and named(node.value)}
     for node in walk(func):
-        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
-            found.add(node.iter.id)
+        if isinstance(node, (ast.For, ast.comprehension)) and named(node.iter):
+            found.add(named(node.iter))
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
+                and getattr(node.iter.func, "id", None) == "range" or isinstance(node, ast.While):
+            # for k in range(len(Ws)): ... Ws[k] (zip as desugared), while i < len(Ws): ... Ws[i]
+            counted = {sliced.get(n.args[0].id, n.args[0].id) for n in walk(node.iter if isinstance(node, ast.For)
+                                                                             else node.test)
+                       if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "len" and n.args
+                       and isinstance(n.args[0], ast.Name)}
+            counter = node.target.id if isinstance(node, ast.For) else None
+            found |= {sliced.get(n.value.id, n.value.id) for stmt in node.body for n in walk(stmt)
+                      if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and
+                      sliced.get(n.value.id, n.value.id) in counted and isinstance(n.slice, ast.Name) and
+                      n.slice.id == (counter or n.slice.id)}
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
-            found |= {a.id for a in node.args if isinstance(a, ast.Name)}
+            found |= {named(a) for a in node.args if named(a)}
         elif isinstance(node, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in node.targets):
             value = node.value.value if isinstance(node.value, ast.Subscript) else node.value  # (W, b = params[k]:
             if isinstance(value, ast.Name):  # a helper's for W, b in params as desugared)

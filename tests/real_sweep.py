@@ -9873,11 +9873,7 @@ KNOWN = {
     ("ode_trajectory_list", "generate"): ("refused", "the shapes of y0, k are needed"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    ("net_list_relu", "generate"): ("refused", "is written for params as one array"),
     ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
-    # a list of arrays of several shapes given to code written without shapes for one array
-    ("accumulate_list_layers", "generate"): ("refused", "is written for Ws as one array"),
-    ("unpack_flat_param_list", "generate"): ("refused", "is written for params as one array"),
     # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
     # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
@@ -9890,12 +9886,8 @@ KNOWN = {
     ("layernorm_axis1", "generate"): ("refused", "which the cache built on line 22 does not hold"),
     # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
-    ("tanh_net_list", "generate"): ("refused", "inputs changes shape in this loop"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
     ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
-    # code for every shape: layers of several shapes in a loop (as net_list_relu)
-    ("l2_generator_sum", "generate"): ("refused", "inputs changes shape in this loop"),
-    ("enumerate_layers_last", "generate"): ("refused", "h changes shape in this loop"),
     # one example or a batch (if x.ndim == 1: x = x[np.newaxis, :]) without shapes, as ndim_branch
     ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
@@ -9906,8 +9898,6 @@ KNOWN = {
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward reads one
     ("batchnorm_test_mode", "generate"): ("refused", "'cache' is built twice (first on line 19)"),
-    # code for every shape: layers of several shapes in a loop (as net_list_relu)
-    ("softplus_layers_zip", "generate"): ("refused", "h changes shape in this loop"),
     # the state unpacked in a helper (x, v = state) needs two rows: no sample of any rank has them
     ("damped_spring_rk4_array", "generate"): ("refused", "the shapes of state0, k, c are needed"),
     # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
@@ -9916,8 +9906,9 @@ KNOWN = {
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
     # no shapes: the helper joins x (a row of xs) and h0 with np.concatenate, of one rank at no sample
     ("gru_sequence_helper_tuple", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    # no shapes: a list of dicts of layers of several shapes, read as one array (as net_list_relu; given its
-    # shapes, a list of dicts of shape strings, and by the decorator, the loop is written out layer by layer)
+    # no shapes: a list of dicts of layers, read as one array, where a list of (W, b) pairs is a list of layers
+    # (as net_list_relu; given its shapes, a list of dicts of shape strings, and by the decorator, the loop is
+    # written out layer by layer)
     ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
     # no shapes: the gates are a[:, 3 * H:] of a 4H-wide a, which no sample of equal sizes has
     ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
@@ -9929,8 +9920,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer sizes
     ("autograd_bnn_unpack_layers", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
-    # code for every shape: layers of several shapes in a loop (as net_list_relu)
-    ("autograd_sinusoid_nn", "generate"): ("refused", "inputs changes shape in this loop"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
     # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
@@ -9946,8 +9935,6 @@ KNOWN = {
     # no shapes: the state is a pair (np.array([y[1], ...]) of one number each), which no sample of any
     # rank is, and the list of states is made an array of one shape at none (as damped_spring_rk4_array)
     ("euler_states_np_array_list", "generate"): ("refused", "setting an array element with a sequence"),
-    # a list of arrays of several shapes given to code written without shapes (as accumulate_list_layers)
-    ("rnn_list_of_arrays_sequence", "generate"): ("refused", "is written for params as one array"),
     # no shapes: k a number or a size-one array of any rank, and y[0] of k * xs ** 2 then reads another axis
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
     # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
@@ -9981,10 +9968,6 @@ KNOWN = {
     ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
     ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
-    # a list of (W, b) pairs of several shapes given to code written without shapes for one array
-    ("autograd_nn_list_tuples_logsumexp_scipy", "generate"): ("refused", "is written for params as one array"),
-    ("autograd_ode_net_tuple_params_euler", "generate"): ("refused", "is written for params as one array"),
-    ("tuple_unpack_params_minmax_helper", "generate"): ("refused", "is written for params as one array"),
     # ans = 0.0, then ans = ans + term in a loop: without shapes a number, an array after (as
     # batchnorm_loop_accumulate), so the code is written for numbers and refuses arrays as it is called
     ("autograd_sinusoid_predict_sin", "generate"): ("refused", "is written for numbers x"),

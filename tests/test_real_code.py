@@ -723,10 +723,11 @@ def test_a_layer_of_layers_naming_its_output_again_is_composed_of_their_backward
         np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
 
 
-def test_a_list_of_pairs_unpacked_only_in_a_helper_is_refused_by_shape_generic_code_as_it_runs():
+def test_a_list_of_pairs_unpacked_only_in_a_helper_gets_a_list_of_gradients_in_shape_generic_code():
     # params unpacked (W, b = params) or iterated (for W, b in params) by a helper the loss passes it
-    # to, at one or two calls' depth: the code written without shapes takes params for one array, and a
-    # list of (W, b) pairs of several shapes is refused as it is called, not a crash in np.zeros_like
+    # to, at one or two calls' depth: the code written without shapes took params for one array and
+    # refused a list of (W, b) pairs of several shapes as it was called; now each gets a list of
+    # gradients, of the pairs' shapes
     source = '''
 import numpy as np
 
@@ -754,15 +755,27 @@ def ode_loss(params, y0):
 '''
     rng = np.random.default_rng(81)
     X, y = rng.standard_normal((5, 3)), np.array([1.0, -1.0, 1.0, 1.0, -1.0])
+    forward = {}
+    exec(source, forward)
+
+    def assert_like(got, want):
+        if isinstance(want, (list, tuple)):
+            assert isinstance(got, list) and len(got) == len(want)
+            for g, w in zip(got, want):
+                assert_like(g, w)
+        else:
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
     namespace = {}
     exec(backgen.generate(source, name="hinge", wrt=("params",)), namespace)
-    with pytest.raises(TypeError, match="is written for params as one array"):
-        namespace["hinge_backward"](params=(rng.standard_normal(3), 0.2), X=X, y=y)
+    params = (rng.standard_normal(3), 0.2)
+    assert_like(namespace["hinge_backward"](params=params, X=X, y=y),
+                gradient(lambda p: forward["hinge"](p, X, y), [params], 0))
     namespace = {}
     exec(backgen.generate(source, name="ode_loss", wrt=("params",)), namespace)
     params = [(rng.standard_normal((2, 4)), rng.standard_normal(4)), (rng.standard_normal((4, 2)), rng.standard_normal(2))]
-    with pytest.raises(TypeError, match="is written for params as one array"):
-        namespace["ode_loss_backward"](params, rng.standard_normal((3, 2)))
+    y0 = rng.standard_normal((3, 2))
+    assert_like(namespace["ode_loss_backward"](params, y0), gradient(lambda p: forward["ode_loss"](p, y0), [params], 0))
 
 
 def test_dict_keys_made_by_str_format_and_loops_bounded_by_an_integer_argument(tmp_path):

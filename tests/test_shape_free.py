@@ -588,9 +588,10 @@ def f(a, b):
     check(source, "f", (r(3), r(3)), (r(2, 3), r(2, 3)), (r(1, 3), r(1, 3)))
 
 
-def test_a_list_of_arrays_of_several_shapes_is_refused_where_the_code_takes_one_array():
-    # written without shapes, `for W in Ws` and `W1, b1 = params` take Ws and params for one array
-    # each (or a list of arrays of one shape); arrays of several shapes are refused as the code starts
+def test_a_list_of_arrays_of_several_shapes_iterated_gets_a_list_of_gradients():
+    # written without shapes, `for W in Ws` holds for Ws one array, a list of arrays of one shape (an
+    # array of gradients back) and a list of arrays of several shapes (a list of gradients back, x
+    # changing shape from one iteration to the next)
     source = '''
 def f(Ws, x):
     for W in Ws:
@@ -605,8 +606,14 @@ def f(Ws, x):
     got = backward(same, np.ones((2, 4)) * 0.3)
     forward = _run("import numpy as np\n" + source, "f")
     assert_close(got[0], gradient(forward, [np.array(same), np.ones((2, 4)) * 0.3], 0))
-    with pytest.raises(TypeError, match="f_backward\\(\\) is written for Ws as one array: for a list of arrays"):
-        backward([np.eye(4), np.ones((4, 2))], np.ones((2, 4)))
+    several = [np.eye(4) * 0.5, np.ones((4, 2)) * 0.2]
+    x = np.arange(8.0).reshape(2, 4) / 10
+    got = backward(several, x)
+    assert isinstance(got[0], list) and [np.shape(g) for g in got[0]] == [(4, 4), (4, 2)]
+    want = gradient(forward, [several, x], 0)
+    for g, w in zip(got[0], want):
+        assert_close(g, w)
+    assert_close(got[1], gradient(forward, [several, x], 1))
 
 
 def test_gradients_written_into_zeros_are_floats_where_the_inputs_are_integers():
@@ -920,3 +927,179 @@ def simulate(k, c, x0, v0, dt=0.05, n=40):
         assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
     with pytest.raises(TypeError, match="written for numbers k, c, x0, v0"):
         backward(np.ones(2), 0.3, 1.0, -0.2)
+
+
+# --- lists of arrays of several shapes: autograd's layers, no shapes given ----------------------
+
+def _layers(rng, sizes):
+    return [(rng.normal(size=(m, n)) * 0.5, rng.normal(size=n) * 0.5) for m, n in zip(sizes[:-1], sizes[1:])]
+
+
+def _assert_like(got, want, where="d"):
+    """``got`` of ``want``'s form (a list for a list or tuple) and values, item by item."""
+    if isinstance(want, (list, tuple)):
+        assert isinstance(got, list), (where, type(got))
+        assert len(got) == len(want), where
+        for k, (g, w) in enumerate(zip(got, want)):
+            _assert_like(g, w, f"{where}[{k}]")
+        return
+    assert np.shape(got) == np.shape(want), (where, np.shape(got), np.shape(want))
+    assert_close(np.asarray(got, dtype=float), want)
+
+
+def _check_lists(source, name, args, dout=1.0):
+    """The backward generated with no shapes, run on ``args`` (lists of arrays of several shapes among
+    them), against central differences, the gradient of a list a list of the same form."""
+    text = backgen.generate(source, name=name)
+    backward = _run(text, f"{name}_backward")
+    forward = _run("import numpy as np\n" + source, name)
+    got = backward(*args, dout)
+    got = got if len(args) > 1 else (got,)
+    for k, g in enumerate(got):
+        _assert_like(g, gradient(weighted(forward, [dout]), list(args), k), f"d{k}")
+    return text
+
+
+AUTOGRAD_NET = '''
+def neural_net_predict(params, inputs):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs
+
+def loss(params, inputs, targets):
+    preds = neural_net_predict(params, inputs)
+    return np.sum((preds - targets) ** 2)
+'''
+
+
+@pytest.mark.parametrize("sizes", [(3, 4, 2), (3, 5, 4, 2), (3, 2)])
+def test_autograd_net_over_a_list_of_layers_of_several_shapes(sizes):
+    # the list was refused as the code started ("written for params as one array"), and the loop's
+    # backward made the adjoint of outputs from the last layer's (N, 2) where a layer's was (N, 4)
+    rng = np.random.default_rng(3)
+    params = _layers(rng, sizes)
+    inputs, targets = rng.normal(size=(5, 3)), rng.normal(size=(5, sizes[-1]))
+    text = _check_lists(AUTOGRAD_NET, "loss", (params, inputs, targets))
+    assert "_same_shape" not in text and "_several_shapes(params)" not in text.split("def loss_backward")[1]
+    _check_lists(AUTOGRAD_NET, "loss", ([list(p) for p in params], inputs, targets))  # lists of lists
+    same = [(rng.normal(size=(3, 3)), rng.normal(size=3)) for _ in range(2)]  # pairs of one pair of shapes
+    _check_lists(AUTOGRAD_NET, "loss", (same, inputs, rng.normal(size=(5, 3))))
+
+
+@pytest.mark.parametrize("source", [
+    '''
+def loss(params, inputs, targets):
+    for i in range(len(params)):
+        W, b = params[i]
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return np.sum((outputs - targets) ** 2)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    for i, (W, b) in enumerate(params):
+        h = h @ W + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0.0)
+    return np.sum((h - targets) ** 2)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    for W, b in params[:-1]:
+        h = np.tanh(h @ W + b)
+    W, b = params[-1]
+    return np.sum((h @ W + b - targets) ** 2)
+''', '''
+def loss(params, inputs, targets):
+    out = inputs
+    h = inputs
+    for W, b in params:
+        out = h @ W + b
+        h = np.tanh(out)
+    return np.sum((out - targets) ** 2) + np.sum(h)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    for W, b in params:
+        h = np.tanh(h @ W + b) * np.sum(b ** 2)
+    return np.sum((h - targets) ** 2) + 0.1 * sum(np.sum(W ** 2) for W, b in params)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    i = 0
+    while i < len(params):
+        h = np.tanh(h @ params[i][0] + params[i][1])
+        i += 1
+    return np.sum((h - targets) ** 2)
+''', '''
+def loss(params, inputs, targets):
+    h = inputs
+    for W, b in params:
+        h = np.tanh(h @ W[:, :] + b[None, :])
+    return np.sum((h - targets) ** 2)
+'''])
+def test_loops_over_a_list_of_layers_of_several_shapes(source):
+    rng = np.random.default_rng(4)
+    params = _layers(rng, (3, 4, 5, 2))
+    _check_lists(source, "loss", (params, rng.normal(size=(6, 3)), rng.normal(size=(6, 2))))
+
+
+def test_zipped_lists_and_a_plain_list_of_matrices_of_several_shapes():
+    zipped = '''
+def loss(Ws, bs, x, y):
+    h = x
+    for W, b in zip(Ws, bs):
+        h = np.tanh(h @ W + b)
+    return np.sum((h - y) ** 2)
+'''
+    plain = '''
+def loss(Ws, x):
+    h = x
+    for W in Ws:
+        h = np.tanh(h @ W)
+    return np.sum(h ** 2)
+'''
+    rng = np.random.default_rng(5)
+    layers = _layers(rng, (3, 4, 2))
+    x = rng.normal(size=(5, 3))
+    _check_lists(zipped, "loss", ([W for W, _ in layers], [b for _, b in layers], x, rng.normal(size=(5, 2))))
+    _check_lists(plain, "loss", ([W for W, _ in layers], x))
+
+
+def test_autograd_log_softmax_net_with_an_l2_prior_over_layers_of_several_shapes():
+    source = '''
+def logsumexp(x, axis=None, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return s if keepdims else np.squeeze(s, axis=axis)
+
+def neural_net_predict(params, inputs):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - logsumexp(outputs, axis=1, keepdims=True)
+
+def loss(params, inputs, targets):
+    log_prior = -0.1 * sum(np.sum(W ** 2) for W, b in params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return -(log_prior + log_lik)
+'''
+    rng = np.random.default_rng(6)
+    targets = np.eye(3)[[0, 2, 1, 1, 0]]
+    _check_lists(source, "loss", (_layers(rng, (4, 5, 3)), rng.normal(size=(5, 4)), targets))
+
+
+def test_the_gradient_of_a_list_item_holds_no_array_of_the_caller():
+    # the caller's dout put into the list of gradients as it is: changing one changed the other
+    source = '''
+def f(params, x):
+    W, b = params[1]
+    return b + 0.0 * np.sum(x)
+'''
+    rng = np.random.default_rng(7)
+    params, x, dout = _layers(rng, (3, 4, 2)), rng.normal(size=3), rng.normal(size=2)
+    backward = _run(backgen.generate(source, name="f"), "f_backward")
+    dparams, _ = backward(params, x, dout)
+    assert not np.shares_memory(dparams[1][1], dout)
+    _check_lists(source, "f", (params, x), dout)
