@@ -266,8 +266,9 @@ def _zeros_from_what_is_there(backward, staged, cached):
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
-    floats = set(backward.upstreams) | set(staged.wrt)  # of floats surely: gradients, the differentiated
+    floats = set(backward.upstreams) | set(staged.wrt)  # gradients, the differentiated: not booleans
     np_name = staged.modules["np"]
+    suffix = ", dtype=float"  # (zeros of floats, where the value may be of integers: floats.floats)
 
     def fix(items):
         out = []
@@ -279,11 +280,12 @@ def _zeros_from_what_is_there(backward, staged, cached):
             elif isinstance(item, ir.AdjointLine) and item.source.startswith(f"{np_name}.zeros_like(") \
                     and item.source.endswith(")"):
                 name = item.source[len(np_name) + len(".zeros_like("):-1]
+                name = name[:-len(suffix)] if name.endswith(suffix) else name
                 if name.isidentifier() and name not in cached and shapes.get(name) is not None:
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
-                    if like is not None:
-                        item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
+                    if like is not None:  # (a parameter or dout may be of integers: zeros of floats)
+                        item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like}{suffix})")
                     else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1]))
                         dims = [_dimension(size, there) for size in shapes[name]]
                         if dims and None not in dims:

@@ -2307,3 +2307,72 @@ def test_two_functions_given_one_list_add_their_gradients_item_by_item():
             for i in range(2)]
     assert len(got) == 2
     np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6)
+
+
+# --- integer inputs: gradients are floats ----------------------------------------------------------
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(x: "4"):
+        s = 0.0
+        for i in range(4):
+            s += x[i] * x[i] * 0.7
+        return s
+    ''', [np.arange(4)]),
+    ('''
+    def f(x: "4"):
+        y = x[::2]
+        s = 0.0
+        for i in range(2):
+            s = s + y[i] * 3.5
+        return s
+    ''', [np.arange(4)]),
+    ('''
+    def f(x: "2, 3"):
+        out = np.zeros((2, 3))
+        for i in range(2):
+            for j in range(3):
+                out[i, j] = x[i, j] * x[i, j] * 0.3
+        return np.sum(out)
+    ''', [np.arange(6).reshape(2, 3)]),
+    ('''
+    def f(x: "3, 4", W: "4, 2"):
+        h = x @ W
+        s = 0.0
+        for i in range(3):
+            s = s + np.sum(h[i] * h[i]) * 0.5
+        return s
+    ''', [np.arange(12).reshape(3, 4), np.arange(8).reshape(4, 2)]),
+    ('''
+    def f(x: "4"):
+        y = np.sign(x)
+        return np.sum(y[1:] * x[1:] * 1.5)
+    ''', [np.arange(4) + 1]),
+])
+def test_integer_arrays_given_to_code_for_shapes_get_gradients_of_floats(source, args):
+    # the adjoints written part by part were np.zeros_like(x) of x's integers: [0 0 2] for [0, 1.4, 2.8]
+    assert_right(source, args)
+
+
+def test_a_layer_given_integer_arrays_gets_gradients_of_floats():
+    # the layer's backward made dW = np.zeros_like(W) of the cache's integers, truncating each row added
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(X: "3, 2", W: "2, 4"):
+        scores = X.dot(W)
+        loss = 0.0
+        for i in range(3):
+            loss += np.sum(scores[i] * scores[i]) * 0.25
+        cache = (X, W, scores)
+        return loss, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    X, W = np.array([[1, 2], [0, 3], [2, 1]]), np.array([[1, 0, 2, 1], [0, 1, 1, 3]])
+    _, cache = namespace["f"](X, W)
+    got = generated["f_backward"](1.0, cache)
+    want = finite_differences(lambda X, W: namespace["f"](X, W)[0], [X, W], range(2), (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
