@@ -1097,13 +1097,13 @@ def error_at_def(staged, message):
 
 
 def check_differentiable(staged, args):
-    """Refuse integer and boolean inputs in ``wrt``: they carry no gradient."""
+    """Refuse integer and boolean arrays and booleans in ``wrt``: they carry no gradient.  An integer
+    number there is a number (``x * k``: its gradient is a float)."""
     for name, value in zip(staged.params, args):
         if name not in staged.wrt:
             continue
         array = isinstance(value, np.ndarray)
-        integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu") \
-            or (staged.mode == "numpy" and isinstance(value, (int, np.integer)))
+        integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu")
         if integral:
             what = "boolean" if np.asarray(value).dtype.kind == "b" else "integer"
             raise error_at_def(staged, f"{staged.name}(): {name!r} is {what} ({np.asarray(value).dtype}): "
