@@ -2376,3 +2376,57 @@ def test_a_layer_given_integer_arrays_gets_gradients_of_floats():
     want = finite_differences(lambda X, W: namespace["f"](X, W)[0], [X, W], range(2), (1.0,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+# --- a fresh array each iteration, written into and carried out under another name ---------------
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(u: "3"):
+        for t in range(2):
+            new = np.zeros(3)
+            for i in range(3):
+                new[i] = u[i] * 0.5 + u[(i + 1) % 3] * u[i]
+            u = new
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8])]),
+    ('''
+    def f(u: "5", alpha: float):
+        for t in range(3):
+            new = u.copy()
+            for i in range(1, 4):
+                new[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1])
+            u = new
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8, 0.1, 0.4]), 0.2]),
+    ('''
+    def f(u: "3"):
+        s = 0.0
+        for t in range(2):
+            new = np.zeros(3)
+            new[1:] = u[:2] * u[1:]
+            new[0] = u[2]
+            s = s + np.sum(new * u)
+            u = new
+        return s + np.sum(u)
+    ''', [np.array([0.3, -0.5, 0.8])]),
+])
+def test_a_buffer_made_anew_in_each_iteration_is_not_the_one_carried_in(source, args):
+    # refused: "this writes into 'new', whose value from the previous iteration is kept under another
+    # name (u)", though each iteration writes into the array it has just made
+    assert_right(source, args)
+
+
+@pytest.mark.parametrize("body", [
+    "new[0] = u[1]\n            u = new",
+    "new[1] = u[0] * 2.0\n            v = new\n            u = v",
+])
+def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
+    # the next iteration writes into the array u holds: refused, as before
+    assert_refused(f'''
+    def f(u: "3"):
+        new = np.zeros(3)
+        for t in range(2):
+            {body}
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8])], "writes into 'new'")
