@@ -17,7 +17,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
-* ``for h in reversed(hs)`` (not of a range) -> ``for h in hs[::-1]`` (also inside enumerate and zip);
+* ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
+  index loop counting down it is, which reads a list of numbers item by item, never sliced) ->
+  ``for h in hs[::-1]`` (also inside enumerate and zip);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
   list built by a loop just before the statement using it, which then reads the list (a
@@ -239,7 +241,9 @@ class _State:
         unrolled = self.unrolled(stmt)
         if unrolled is not None:
             return unrolled
-        stmt.iter = _backwards(stmt.iter)
+        if not (isinstance(stmt.target, ast.Name) and _backwards(stmt.iter) is not stmt.iter
+                and isinstance(stmt.iter.args[0], ast.Name)):  # (for x in reversed(xs): staged as it is)
+            stmt.iter = _backwards(stmt.iter)
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "enumerate" \
                 and len(stmt.iter.args) == 1 and [k.arg for k in stmt.iter.keywords] == ["start"]:
             stmt.iter.args, stmt.iter.keywords = stmt.iter.args + [stmt.iter.keywords[0].value], []  # start=1: 1

@@ -2430,3 +2430,50 @@ def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
             {body}
         return np.sum(u ** 2)
     ''', [np.array([0.3, -0.5, 0.8])], "writes into 'new'")
+
+
+# --- reversed(xs) of a list of numbers in code for numbers ------------------------------------------
+
+@pytest.mark.parametrize("source, args, as_list", [
+    ('''
+    def f(xs):
+        s = 0.0
+        for x in reversed(xs):
+            s = s * 0.5 + math.sin(x)
+        return s
+    ''', [[0.1, 0.2, 0.3]], True),
+    ('''
+    def f(xs, w):
+        acc = 0.0
+        for x in reversed(xs):
+            acc = acc * w + x
+        return acc
+    ''', [[0.1, 0.2, 0.3], 0.5], True),
+    ('''
+    def f(xs, w):
+        ys = [x * w for x in reversed(xs)]
+        return ys[0] * 2.0 + ys[1] * ys[2]
+    ''', [[0.3, 0.7, 1.1], 0.5], False),  # (ys[0]: shape-generic code, as for xs, whose gradient is an array)
+])
+def test_reversed_of_a_list_of_numbers_is_read_item_by_item(source, args, as_list):
+    # xs[::-1] made the code shape-generic, which raised its own TypeError for a list ("pass np.asarray(xs)")
+    got, want = run_case(source, args)
+    assert isinstance(got[0], list) == as_list  # (the gradient of a list of numbers: a list)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_reversed_of_an_array_or_a_list_of_arrays_counts_down():
+    assert_right('''
+    def f(X: "4, 3", W: "3, 3"):
+        hs = []
+        h = np.zeros(3)
+        for row in reversed(X):
+            h = np.tanh(row + h @ W)
+            hs.append(h)
+        s = 0.0
+        for h in reversed(hs):
+            s = s * 0.5 + np.sum(h * h)
+        return s
+    ''', [X.T[:, :3] * 1.0, np.arange(9.0).reshape(3, 3) / 10 - 0.3])
+
