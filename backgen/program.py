@@ -1144,12 +1144,15 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     positions of flags and modes the code is written for every value of)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)
     try:
-        shapes, ran = infer_ran(probe, args, functions)
+        shapes, ran = infer_ran(probe, args, functions, droppable)
     except BackgenError as error:
         if getattr(error, "varying_shape", None):  # the forward itself may fail on these inputs: then
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
+    if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
+        result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
@@ -1175,6 +1178,70 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args, shapes=shapes))
+
+
+def _sized_loops(staged, args):
+    """The ids of the ``for`` loops of ``staged``'s body (not in a block) whose iterations the sizes
+    of the arrays and the integers given decide alone (``range(N - 1)``, ``N = x.shape[0]``, ``range(1,
+    len(x))``, ``range(k)``): code written for the values ``args`` is for those sizes (of 1, as here)
+    and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
+    wherever the code is used, and is left out of it (its body may not run on them: ``x[i + 1]``).
+    Not one that gives a value nothing gave before it (``fresh``)."""
+    values = dict(zip(staged.params, args))
+    made = {}
+    for op in ir.ops_in(staged.body):  # (the values of a block, which a path or the data may decide, are
+        made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
+    top = {id(item) for item in staged.body}
+    made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
+    for loop in ir.loops_in(staged.body):
+        for carried, _ in loop.exits:
+            made.pop(carried, None)
+
+    def sized(node, seen):
+        kind = node.__class__
+        if kind is ast.Constant:
+            return type(node.value) is int
+        if kind is ast.Name:
+            if node.id in values:
+                return type(values[node.id]) is int  # (its value is the code's: the decorator keys it)
+            ops = made.get(node.id, ())
+            if len(ops) != 1 or node.id in seen or ops[0].rule not in _SIZE_RULES:
+                return False
+            try:
+                tree = ast.parse(ops[0].source, mode="eval").body
+            except SyntaxError:
+                return False
+            return sized(tree, seen | {node.id})
+        if kind is ast.BinOp:
+            return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)) and \
+                sized(node.left, seen) and sized(node.right, seen)
+        if kind is ast.UnaryOp:
+            return isinstance(node.op, ast.USub) and sized(node.operand, seen)
+        if kind is ast.Subscript:  # x.shape[0], parts[1]
+            return isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and sized(node.value, seen)
+        if kind is ast.Attribute:  # x.shape, x.ndim of an array given
+            return node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
+                isinstance(values.get(node.value.id), np.ndarray)
+        if kind is ast.Call and isinstance(node.func, ast.Name) and not node.keywords:
+            if node.func.id in ("range", "reversed", "min", "max"):
+                return bool(node.args) and all(sized(arg, seen) for arg in node.args)
+            if node.func.id == "len" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple))  # (its length is keyed)
+        return False
+
+    found = set()
+    for item in staged.body:
+        if item.__class__ is ir.Loop and item.kind == "for" and not item.fresh:
+            try:
+                iterable = ast.parse(item.iterable, mode="eval").body
+            except SyntaxError:
+                continue
+            if isinstance(iterable, ast.Call) and sized(iterable, frozenset()):
+                found.add(id(item))
+    return frozenset(found)
+
+
+_SIZE_RULES = frozenset({"inert", "getitem", "add", "sub", "mul", "neg", "copy"})
 
 
 def _constant_array(staged, text):

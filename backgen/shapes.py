@@ -213,11 +213,14 @@ def infer(staged, args, functions=None):
     return infer_ran(staged, args, functions)[0]
 
 
-def infer_ran(staged, args, functions=None):
+def infer_ran(staged, args, functions=None, droppable=frozenset()):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
-    forward without blocks, in order, on ``args``: the run ``run_check`` makes."""
+    forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
+    are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
+    the shapes' ``unrun``."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
     walker = _Walker(staged, namespace)
+    walker.droppable = droppable
     env = dict(zip(staged.params, args))
     for name, value in env.items():
         walker.record(name, value, staged.line)
@@ -226,6 +229,7 @@ def infer_ran(staged, args, functions=None):
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
     walker.shapes.forks = walker.forks
+    walker.shapes.unrun = frozenset(walker.unrun)
     if walker.forks:  # the other branches' numbers, loops run no time: the same pattern of shapes, or refused
         other = _Walker(staged, namespace, other=True)
         again = dict(zip(staged.params, args))
@@ -518,6 +522,8 @@ class _Walker:
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
+        self.droppable = frozenset()  # the ids of loops not walked where they run no iteration (infer_ran)
+        self.unrun = set()  # the ids of those that run none
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
@@ -902,6 +908,9 @@ class _Walker:
                 values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
             except Exception:
                 values = []
+            if not values and id(loop) in self.droppable and not self.other:
+                self.unrun.add(id(loop))  # (left out of the code for these values: nothing to walk)
+                return
             self.forks |= not values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)

@@ -2477,3 +2477,55 @@ def test_reversed_of_an_array_or_a_list_of_arrays_counts_down():
         return s
     ''', [X.T[:, :3] * 1.0, np.arange(9.0).reshape(3, 3) / 10 - 0.3])
 
+
+# --- a loop that runs no iteration at the sizes of the call ----------------------------------------
+
+def _differences(x):
+    N = x.shape[0]
+    total = 0.0
+    for i in range(N - 1):
+        d = x[i + 1] - x[i]
+        total = total + np.sum(d * d)
+    return total + np.sum(x[0] ** 3)
+
+
+def _pairs(x, k):
+    n = len(x)
+    s = 0.0
+    for i in range(n - k):
+        s = s + np.sum(x[i + k] * x[i]) * 0.5
+    return s + np.sum(np.tanh(x))
+
+
+@pytest.mark.parametrize("func, shapes, extra", [
+    (_differences, [(1, 3), (4, 3), (1, 2), (2, 3), (5, 2)], ()),
+    (_pairs, [(2, 3), (5, 3), (2, 4), (3, 3), (1, 3)], (2,)),
+])
+def test_a_loop_the_sizes_run_no_iteration_is_left_out_of_the_code_for_them(func, shapes, extra):
+    # refused at batch size 1 through the decorator: the walk of the loop's body, which the sizes never
+    # run, read x[1] of one row ("NumPy raises on line ... index 1 is out of bounds")
+    g = backgen.backward(func)
+    rng = np.random.default_rng(8)
+    for shape in shapes:  # (one decorated function: each size's code kept for the sizes it holds for)
+        x = rng.standard_normal(shape)
+        got = g.backward(x, *extra)
+        want = finite_differences(lambda x: func(x, *extra), [x], [0], (1.0,))[0]
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def _counted(x):
+    n = 0
+    for i in range(x.shape[0]):
+        n = n + int(x[i, 0] > 0)
+    s = np.sum(x ** 2)
+    for j in range(n - 1):
+        s = s + np.sum(x[j] * x[j + 1])
+    return s
+
+
+def test_a_loop_a_count_of_the_data_bounds_is_kept_though_it_runs_no_iteration():
+    # a count the data decide is no size: the code written where it is 1 (no iteration) holds where it is 3
+    g = backgen.backward(_counted)
+    for x in (np.array([[1.0, 2.0], [-1.0, 0.5], [-2.0, 0.3]]), np.array([[1.0, 2.0], [1.0, 0.5], [2.0, 0.3]])):
+        want = finite_differences(_counted, [x], [0], (1.0,))[0]
+        np.testing.assert_allclose(g.backward(x), want, rtol=1e-5, atol=1e-6)
