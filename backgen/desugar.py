@@ -19,7 +19,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
 * ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
   index loop counting down it is, which reads a list of numbers item by item, never sliced) ->
-  ``for h in hs[::-1]`` (also inside enumerate and zip);
+  ``for h in hs[::-1]`` (also inside enumerate and zip, but ``for i, h in enumerate(reversed(hs))``
+  -> ``for i in range(len(hs)): h = hs[-1 - i]``);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
   list built by a loop just before the statement using it, which then reads the list (a
@@ -247,8 +248,15 @@ class _State:
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "enumerate" \
                 and len(stmt.iter.args) == 1 and [k.arg for k in stmt.iter.keywords] == ["start"]:
             stmt.iter.args, stmt.iter.keywords = stmt.iter.args + [stmt.iter.keywords[0].value], []  # start=1: 1
+        counted_down = None  # for i, x in enumerate(reversed(xs)): x = xs[-1 - i], the list never sliced
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and \
                 stmt.iter.func.id in ("enumerate", "zip"):
+            first = stmt.iter.args[0] if stmt.iter.args else None
+            if stmt.iter.func.id == "enumerate" and first is not None and _backwards(first) is not first and \
+                    isinstance(first.args[0], ast.Name) and isinstance(stmt.target, ast.Tuple) and \
+                    len(stmt.target.elts) == 2 and isinstance(stmt.target.elts[1], ast.Name):
+                counted_down = first.args[0].id
+                stmt.iter.args = [first.args[0]] + stmt.iter.args[1:]
             stmt.iter.args = [_backwards(arg) for arg in stmt.iter.args]
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
@@ -280,7 +288,10 @@ class _State:
                 body.append(ast.Assign([counter], ast.BinOp(ast.Name(index, ast.Load()), ast.Add(), call.args[1])
                                        if len(call.args) == 2 else ast.Name(index, ast.Load())))
             bounds = _len(seq)
-            if item is not None:
+            if item is not None and counted_down is not None:
+                last = ast.BinOp(ast.UnaryOp(ast.USub(), ast.Constant(1)), ast.Sub(), ast.Name(index, ast.Load()))
+                body.append(ast.Assign([item], ast.Subscript(ast.Name(seq, ast.Load()), last, ast.Load())))
+            elif item is not None:
                 body.append(ast.Assign([item], _at(seq, index)))
             else:
                 for other in seqs[1:]:  # zip stops at the shortest

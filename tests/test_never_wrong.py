@@ -2454,6 +2454,13 @@ def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
         ys = [x * w for x in reversed(xs)]
         return ys[0] * 2.0 + ys[1] * ys[2]
     ''', [[0.3, 0.7, 1.1], 0.5], False),  # (ys[0]: shape-generic code, as for xs, whose gradient is an array)
+    ('''
+    def f(xs, w):
+        acc = 0.0
+        for i, x in enumerate(reversed(xs)):
+            acc = acc * w + x * (i + 0.5)
+        return acc
+    ''', [[0.1, 0.2, 0.3], 0.5], False),  # (x = xs[-1 - i]: as for enumerate(xs))
 ])
 def test_reversed_of_a_list_of_numbers_is_read_item_by_item(source, args, as_list):
     # xs[::-1] made the code shape-generic, which raised its own TypeError for a list ("pass np.asarray(xs)")
