@@ -1193,9 +1193,8 @@ def _sized_loops(staged, args):
         made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
     top = {id(item) for item in staged.body}
     made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
-    for loop in ir.loops_in(staged.body):
-        for carried, _ in loop.exits:
-            made.pop(carried, None)
+    carried = {name for loop in ir.loops_in(staged.body) for name, _ in loop.exits}  # (a parameter too, carried
+    made = {name: ops for name, ops in made.items() if name not in carried}         # under its own name)
 
     def sized(node, seen):
         kind = node.__class__
@@ -1203,7 +1202,8 @@ def _sized_loops(staged, args):
             return type(node.value) is int
         if kind is ast.Name:
             if node.id in values:
-                return type(values[node.id]) is int  # (its value is the code's: the decorator keys it)
+                return type(values[node.id]) is int and node.id not in carried  # (its value is the code's: the
+                                                                                # decorator keys it)
             ops = made.get(node.id, ())
             if len(ops) != 1 or node.id in seen or ops[0].rule not in _SIZE_RULES:
                 return False
@@ -1221,12 +1221,13 @@ def _sized_loops(staged, args):
             return isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and sized(node.value, seen)
         if kind is ast.Attribute:  # x.shape, x.ndim of an array given
             return node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
-                isinstance(values.get(node.value.id), np.ndarray)
+                isinstance(values.get(node.value.id), np.ndarray) and node.value.id not in carried
         if kind is ast.Call and isinstance(node.func, ast.Name) and not node.keywords:
             if node.func.id in ("range", "reversed", "min", "max"):
                 return bool(node.args) and all(sized(arg, seen) for arg in node.args)
             if node.func.id == "len" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
-                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple))  # (its length is keyed)
+                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple)) and \
+                    node.args[0].id not in carried  # (its length is keyed; a list a loop appends to is not)
         return False
 
     found = set()

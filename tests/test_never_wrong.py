@@ -2530,9 +2530,20 @@ def _counted(x):
     return s
 
 
-def test_a_loop_a_count_of_the_data_bounds_is_kept_though_it_runs_no_iteration():
-    # a count the data decide is no size: the code written where it is 1 (no iteration) holds where it is 3
-    g = backgen.backward(_counted)
+def _counted_on(x, k):
+    for i in range(x.shape[0]):
+        k = k + int(x[i, 0] > 0)
+    s = np.sum(x ** 2)
+    for j in range(k - 1):
+        s = s + np.sum(x[j] * x[j + 1])
+    return s
+
+
+@pytest.mark.parametrize("func, extra", [(_counted, ()), (_counted_on, (0,))])
+def test_a_loop_a_count_of_the_data_bounds_is_kept_though_it_runs_no_iteration(func, extra):
+    # a count the data decide is no size (nor an integer given that a loop adds to): the code written
+    # where it is 1 (no iteration) must hold where it is 3
+    g = backgen.backward(func)
     for x in (np.array([[1.0, 2.0], [-1.0, 0.5], [-2.0, 0.3]]), np.array([[1.0, 2.0], [1.0, 0.5], [2.0, 0.3]])):
-        want = finite_differences(_counted, [x], [0], (1.0,))[0]
-        np.testing.assert_allclose(g.backward(x), want, rtol=1e-5, atol=1e-6)
+        want = finite_differences(lambda x: func(x, *extra), [x], [0], (1.0,))[0]
+        np.testing.assert_allclose(g.backward(x, *extra), want, rtol=1e-5, atol=1e-6)
