@@ -1181,10 +1181,11 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
 
 
 def _sized_loops(staged, args):
-    """The ids of the ``for`` loops of ``staged``'s body (not in a block) whose iterations the sizes
-    of the arrays and the integers given decide alone (``range(N - 1)``, ``N = x.shape[0]``, ``range(1,
-    len(x))``, ``range(k)``): code written for the values ``args`` is for those sizes (of 1, as here)
-    and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
+    """The ids of the loops of ``staged``'s body (not in a block) whose running no iteration the sizes
+    of the arrays and the integers given decide alone: a ``for`` over ``range(N - 1)``, ``N =
+    x.shape[0]`` (``range(1, len(x))``, ``range(k)``), a ``while`` whose test is false as it starts
+    (``i = 1``, ``while i < N``): code written for the values ``args`` is for those sizes (of 1, as
+    here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
     wherever the code is used, and is left out of it (its body may not run on them: ``x[i + 1]``).
     Not one that gives a value nothing gave before it (``fresh``)."""
     values = dict(zip(staged.params, args))
@@ -1193,8 +1194,13 @@ def _sized_loops(staged, args):
         made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
     top = {id(item) for item in staged.body}
     made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
-    carried = {name for loop in ir.loops_in(staged.body) for name, _ in loop.exits}  # (a parameter too, carried
-    made = {name: ops for name, ops in made.items() if name not in carried}         # under its own name)
+    carriers = {}  # name -> the loops carrying it (a parameter too, under its own name)
+    for loop in ir.loops_in(staged.body):
+        for name, _ in loop.exits:
+            carriers.setdefault(name, []).append(loop)
+    carried = set(carriers)
+    entering = dict(made)  # (a while's own carried values as it starts: what they are given before it)
+    made = {name: ops for name, ops in made.items() if name not in carried}
 
     def sized(node, seen):
         kind = node.__class__
@@ -1222,6 +1228,11 @@ def _sized_loops(staged, args):
         if kind is ast.Attribute:  # x.shape, x.ndim of an array given
             return node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
                 isinstance(values.get(node.value.id), np.ndarray) and node.value.id not in carried
+        if kind is ast.Compare:  # a while's test
+            return all(isinstance(o, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)) for o in node.ops) and \
+                sized(node.left, seen) and all(sized(c, seen) for c in node.comparators)
+        if kind is ast.BoolOp:
+            return all(sized(v, seen) for v in node.values)
         if kind is ast.Call and isinstance(node.func, ast.Name) and not node.keywords:
             if node.func.id in ("range", "reversed", "min", "max"):
                 return bool(node.args) and all(sized(arg, seen) for arg in node.args)
@@ -1232,13 +1243,21 @@ def _sized_loops(staged, args):
 
     found = set()
     for item in staged.body:
-        if item.__class__ is ir.Loop and item.kind == "for" and not item.fresh:
-            try:
-                iterable = ast.parse(item.iterable, mode="eval").body
-            except SyntaxError:
-                continue
-            if isinstance(iterable, ast.Call) and sized(iterable, frozenset()):
+        if item.__class__ is not ir.Loop or item.fresh:
+            continue
+        try:
+            test = ast.parse(item.iterable if item.kind == "for" else item.test, mode="eval").body
+        except SyntaxError:
+            continue
+        if item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset()):
+            found.add(id(item))
+        elif item.kind == "while":
+            own = {name for name, loops in carriers.items() if loops == [item] and name not in values}
+            saved = made
+            made = {**made, **{name: entering[name] for name in own if name in entering}}
+            if isinstance(test, (ast.Compare, ast.BoolOp)) and sized(test, frozenset()):
                 found.add(id(item))
+            made = saved
     return frozenset(found)
 
 

@@ -914,6 +914,14 @@ class _Walker:
             self.forks |= not values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+            if id(loop) in self.droppable and not self.other:
+                try:
+                    runs = bool(eval(loop.test, self.namespace, env))
+                except Exception:  # noqa: BLE001 (walked as any other)
+                    runs = True
+                if not runs:  # false as it starts, as the sizes say: no iteration wherever the code is used
+                    self.unrun.add(id(loop))
+                    return
             self.forks = True
             values = [] if self.other else [None] * self.WHILE_ROUNDS
         for value in values:

@@ -1787,7 +1787,18 @@ def test_the_decorator_refuses_a_length_its_walk_set_otherwise_than_the_inputs_d
     with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
         _first_of_long.backward(np.array([0.5, -0.3]), np.array([1.0, 2.0]))
     with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
-        _halved_below.backward(np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0]), 4)
+        _halved_below.backward(np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0]), 1)
+
+
+def test_a_while_its_integers_make_run_no_iteration_is_left_out():
+    # was refused as the walk's two rounds halved n, which at k = 4 the loop never does: n > k is
+    # false as it starts, for the integers given, wherever the code is used
+    w, v = np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0])
+    for k in (4, 6):
+        got = _halved_below.backward(w, v, k)
+        want = finite_differences(lambda w, v: _halved_below(w, v, k), [w, v], range(2), (1.0,))
+        for g, expected in zip(got, want):
+            np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
 
 
 def test_a_number_set_otherwise_on_another_path_that_keeps_the_pattern_is_right():
@@ -2504,9 +2515,20 @@ def _pairs(x, k):
     return s + np.sum(np.tanh(x))
 
 
+def _running(x):
+    N = x.shape[0]
+    y = x.copy()
+    i = 1
+    while i < N:
+        y[i] = y[i] + y[i - 1] * 0.5
+        i += 1
+    return np.sum(y ** 2)
+
+
 @pytest.mark.parametrize("func, shapes, extra", [
     (_differences, [(1, 3), (4, 3), (1, 2), (2, 3), (5, 2)], ()),
     (_pairs, [(2, 3), (5, 3), (2, 4), (3, 3), (1, 3)], (2,)),
+    (_running, [(1, 3), (4, 3), (1, 2), (2, 2)], ()),
 ])
 def test_a_loop_the_sizes_run_no_iteration_is_left_out_of_the_code_for_them(func, shapes, extra):
     # refused at batch size 1 through the decorator: the walk of the loop's body, which the sizes never
