@@ -2472,6 +2472,20 @@ def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
             acc = acc * w + x * (i + 0.5)
         return acc
     ''', [[0.1, 0.2, 0.3], 0.5], False),  # (x = xs[-1 - i]: as for enumerate(xs))
+    ('''
+    def f(xs, ys):
+        s = 0.0
+        for x, y, z in zip(reversed(xs), ys, reversed(ys)):
+            s = s * 0.5 + x * y - z
+        return s
+    ''', [[0.1, 0.2, 0.3], [1.0, 2.0, 3.5]], False),  # (x = xs[-1 - k], y = ys[k], z = ys[-1 - k])
+    ('''
+    def f(pairs):
+        s = 0.0
+        for a, b in reversed(pairs):
+            s = s * 0.5 + a * b
+        return s
+    ''', [[(0.1, 1.0), (0.2, 2.0), (0.4, -1.5)]], False),  # (a, b = pairs[-1 - k]: as for pairs)
 ])
 def test_reversed_of_a_list_of_numbers_is_read_item_by_item(source, args, as_list):
     # xs[::-1] made the code shape-generic, which raised its own TypeError for a list ("pass np.asarray(xs)")
