@@ -244,13 +244,18 @@ def _labels(forward, params):
     return shape_free.labels(forward, params)
 
 
-def _no_gradient(value, index, arithmetic):
+def _no_gradient(value, index, arithmetic, count=False):
     """Whether a parameter given ``value`` carries no gradient: integers where the forward uses the
     parameter as an ``index`` (class labels) or never reads it, booleans unless it uses it in ``arithmetic`` only
-    (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integers are)."""
-    if not isinstance(value, (np.ndarray, np.bool_, np.integer)):
+    (a mask for np.where or an index; ``x * m`` may mean numbers, and is refused as integer arrays are),
+    and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
+    an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
+    integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return index or count
+    if not isinstance(value, (np.ndarray, np.bool_)):
         return False
-    kind = np.asarray(value).dtype.kind
+    kind = value.dtype.kind
     return kind in "iu" and index or kind == "b" and (index or not arithmetic)
 
 
@@ -275,7 +280,8 @@ class Differentiable:
     alike for several kept once; up to ``CACHE_SIZE`` of each.  On a method, ``self``
     is bound and left out of the default ``wrt``; so are the parameters a
     call gives integer arrays the forward indexes with (labels) or never
-    reads, or boolean arrays it uses other than in arithmetic (masks).
+    reads, boolean arrays it uses other than in arithmetic (masks), or integers
+    it uses as counts, sizes or indices (``range(n)``).
     """
 
     def __init__(self, func, wrt=None, shapes=None, recompute=False):
@@ -320,6 +326,7 @@ class Differentiable:
         loaded = {node.id for node in ast.walk(forward.func) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
+        self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._sequences = structured.read_as_sequences(forward.func)
         self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
             node.func, "id", None)) in COUNTS | {"arange"} for node in ast.walk(forward.func))
@@ -391,7 +398,7 @@ class Differentiable:
             isinstance(v, (float, np.floating)) or isinstance(v, np.ndarray) and v.dtype.kind == "f")}
         labels = set() if self._given_wrt is not None else {
             n for n, v in zip(names, values) if n in self.wrt and _no_gradient(v, n in self._indices,
-                                                                             n in self._arithmetic)}
+                                                                             n in self._arithmetic, n in self._counts)}
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}

@@ -284,7 +284,7 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
     there += [(n, shapes.get(n)) for n in backward.cache.names if n]
-    floats = set(backward.upstreams) | set(staged.wrt)  # of floats surely: gradients, the differentiated
+    floats = set(backward.upstreams) | set(staged.wrt)  # gradients, the differentiated: not booleans
     np_name = staged.modules["np"]
     held_sizes = {}  # (value, axis) -> the cached name of its size there (n = W.shape[0]); (value, None): its shape
     for op in ir.ops_in(staged.body):
@@ -293,6 +293,7 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
         if op.target in cached and match:
             axis = int(match.group(3)) if match.group(3) is not None else None
             held_sizes.setdefault((match.group(1) or match.group(2), axis), op.target)
+    suffix = ", dtype=float"  # (zeros of floats, where the value may be of integers: floats.floats)
 
     def fix(items, defined):
         out = []
@@ -306,6 +307,7 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
             elif isinstance(item, ir.AdjointLine) and item.source.startswith(f"{np_name}.zeros_like(") \
                     and item.source.endswith(")"):
                 name = item.source[len(np_name) + len(".zeros_like("):-1]
+                name = name[:-len(suffix)] if name.endswith(suffix) else name
                 # (a value the backward computes before is there itself: sizes alike at the samples may
                 # differ at others, xp = np.pad(x, pad) like x at pad 0, a window (N, C, HH, WW) like Hp)
                 if name.isidentifier() and name not in cached and name not in defined and \
@@ -316,7 +318,7 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                         item = ir.AdjointLine(item.target, item.accumulate,
                                               f"{np_name}.zeros({held_sizes[name, None]})")
                     elif like is not None:
-                        item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like})")
+                        item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({like}{suffix})")
                     else:  # each dimension from one of what is there: np.zeros((x.shape[0], Wx.shape[1])), the
                         # cache's own where it holds it (cache = (x, W.shape[0]): n, not a size alike)
                         dims = [held_sizes.get((name, k)) or _dimension(size, there)

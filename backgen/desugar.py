@@ -17,7 +17,11 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
-* ``for h in reversed(hs)`` (not of a range) -> ``for h in hs[::-1]`` (also inside enumerate and zip);
+* ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
+  index loop counting down it is, which reads a list of numbers item by item, never sliced) ->
+  ``for h in hs[::-1]`` (also inside enumerate and zip, but for ``hs`` a name read from the end:
+  ``for i, h in enumerate(reversed(hs))`` -> ``for i in range(len(hs)): h = hs[-1 - i]``, and alike
+  in zip and with a tuple target);
 * a list comprehension or generator expression (``sum(w * x for w, x in
   zip(ws, xs))``, ``[f(x) for x in xs]``, ``tuple(s + h * k for s, k in zip(state, ks))``) -> a
   list built by a loop just before the statement using it, which then reads the list (a
@@ -239,13 +243,25 @@ class _State:
         unrolled = self.unrolled(stmt)
         if unrolled is not None:
             return unrolled
-        stmt.iter = _backwards(stmt.iter)
+        # reversed(xs) of a name read item by item from the end (xs[-1 - k]), the list never sliced: iterated
+        # itself (for x in reversed(xs): staged as it is), with a tuple target, in enumerate and in zip
+        flips = []  # per sequence iterated: whether it is read from the end
+        if _flipped(stmt.iter) and isinstance(stmt.target, (ast.Tuple, ast.List)):
+            stmt.iter, flips = stmt.iter.args[0], [True]
+        elif not (isinstance(stmt.target, ast.Name) and _flipped(stmt.iter)):
+            stmt.iter = _backwards(stmt.iter)
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == "enumerate" \
                 and len(stmt.iter.args) == 1 and [k.arg for k in stmt.iter.keywords] == ["start"]:
             stmt.iter.args, stmt.iter.keywords = stmt.iter.args + [stmt.iter.keywords[0].value], []  # start=1: 1
         if isinstance(stmt.iter, ast.Call) and isinstance(stmt.iter.func, ast.Name) and \
                 stmt.iter.func.id in ("enumerate", "zip"):
-            stmt.iter.args = [_backwards(arg) for arg in stmt.iter.args]
+            read = stmt.iter.args if stmt.iter.func.id == "zip" else stmt.iter.args[:1]  # (not enumerate's start)
+            items = isinstance(stmt.target, ast.Tuple) and not stmt.iter.keywords and (
+                len(stmt.target.elts) == 2 and len(stmt.iter.args) in (1, 2) if stmt.iter.func.id == "enumerate"
+                else len(stmt.target.elts) == len(stmt.iter.args))  # (each item read below: else sliced)
+            flips = [items and _flipped(arg) for arg in read]
+            stmt.iter.args = [arg.args[0] if k < len(read) and flips[k] else _backwards(arg)
+                              for k, arg in enumerate(stmt.iter.args)]
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
         prefix, body = [], []
@@ -277,7 +293,7 @@ class _State:
                                        if len(call.args) == 2 else ast.Name(index, ast.Load())))
             bounds = _len(seq)
             if item is not None:
-                body.append(ast.Assign([item], _at(seq, index)))
+                body.append(ast.Assign([item], _at(seq, index, flips[:1] == [True])))
             else:
                 for other in seqs[1:]:  # zip stops at the shortest
                     bounds = ast.Call(ast.Name("min", ast.Load()), [bounds, _len(other)], [])
@@ -289,13 +305,14 @@ class _State:
             bounds = _len(seqs[0])
             for seq in seqs[1:]:  # zip stops at the shortest
                 bounds = ast.Call(ast.Name("min", ast.Load()), [bounds, _len(seq)], [])
-            for element, seq in zip(target.elts, seqs):
-                body.append(ast.Assign([element], _at(seq, index)))
+            flips = flips if len(flips) == len(seqs) else [False] * len(seqs)  # (zip(*parts): none reversed)
+            for element, seq, flip in zip(target.elts, seqs, flips):
+                body.append(ast.Assign([element], _at(seq, index, flip)))
         elif isinstance(target, (ast.Tuple, ast.List)) and not _items(call):
             seq = self.named(call, prefix, "seq")
             index = self.fresh("k")
             bounds = _len(seq)
-            body.append(ast.Assign([target], _at(seq, index)))
+            body.append(ast.Assign([target], _at(seq, index, flips == [True])))
         else:
             return [stmt]
         for new in body:
@@ -394,8 +411,17 @@ def _len(name):
     return ast.Call(ast.Name("len", ast.Load()), [ast.Name(name, ast.Load())], [])
 
 
-def _at(name, index):
-    return ast.Subscript(ast.Name(name, ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+def _at(name, index, from_end=False):
+    """``name[index]``, or ``name[-1 - index]`` read ``from_end``."""
+    at = ast.Name(index, ast.Load())
+    if from_end:
+        at = ast.BinOp(ast.UnaryOp(ast.USub(), ast.Constant(1)), ast.Sub(), at)
+    return ast.Subscript(ast.Name(name, ast.Load()), at, ast.Load())
+
+
+def _flipped(node):
+    """Whether ``node`` is ``reversed(xs)`` of a name (not of a range)."""
+    return _backwards(node) is not node and isinstance(node.args[0], ast.Name)
 
 
 def _sugared(func):

@@ -518,7 +518,8 @@ class StatementStager:
             held = self.versions.get(var)
             renew = held is not None and not (isinstance(held, ir.Var) and held.name in self.int_names)
             self.int_names.add(var)
-        else:  # for v in xs: an index loop reading xs[i]
+        else:  # for v in xs: an index loop reading xs[i]; for v in reversed(xs): counting down
+            call = counted
             sequence = self.expr(call, role="seq")
             if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and any(
                     _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
@@ -536,7 +537,7 @@ class StatementStager:
                 sequence = ir.Var(start)
             index = self.namer.fresh("i")
             self.int_names.add(index)
-            iterable = f"range(len({sequence}))"
+            iterable = f"reversed(range(len({sequence})))" if backwards else f"range(len({sequence}))"
             item = ast.Subscript(ast.Name(str(sequence), ast.Load()), ast.Name(index, ast.Load()), ast.Load())
             prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
             self.versions.setdefault(str(sequence), sequence)

@@ -311,18 +311,23 @@ class MemoryModel:
             return ("base-of",) + found[1:]
         return None
 
-    def sharing(self, atom_name, items=False):
+    def sharing(self, atom_name, items=False, without=frozenset()):
         """Every atom that may share memory with ``atom_name``: through any chain of aliases and
         views (not copies), and the lists holding one of them and what was read from those; with
         ``items``, an item read from a list reaches each value appended to it too (what a write
-        into an array changes).  A value set on several paths (``prev = h0 if t == 0 else h[t - 1]``)
-        may be each path's: reached from one of them (h), it may be that one, not the others (h0)."""
+        into an array changes); not through the edges ``without``.  A value set on several paths
+        (``prev = h0 if t == 0 else h[t - 1]``) may be each path's: reached from one of them (h), it may
+        be that one, not the others (h0)."""
         edges, merged, paths = {}, {}, {}
         pairs = [(atom, base) for atom, (base, kind, _) in self.storage.items() if kind != "copy"]
         for atom, base in pairs + self.shared_edges + (self.item_edges if items else []):
+            if without and (atom, base) in without:
+                continue
             edges.setdefault(atom, set()).add(base)
             edges.setdefault(base, set()).add(atom)
         for atom, base in self.merge_edges:
+            if without and (atom, base) in without:
+                continue
             merged.setdefault(base, set()).add(atom)  # atom may be base
             paths.setdefault(atom, set()).add(base)
         found, seen, todo = set(), set(), [(atom_name, False)]
@@ -592,10 +597,16 @@ class MemoryModel:
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
-        before it binds them): refused, backgen does not follow that."""
+        before it binds them): refused, backgen does not follow that.  An array the iteration makes
+        anew and writes into (``new = np.zeros(3)``, ``new[i] = ...``, then ``u = new``) is not the one
+        carried in: an iteration's value becomes the next one's carried value, never within one."""
+        # an iteration's value is the next one's carried value: not the same array within one iteration
+        # (new = np.zeros(3), written into, then u = new: the next iteration writes into a new array)
+        following = frozenset((carried, value.name) for carried, value in exits if isinstance(value, ir.Var))
         for name, written, node in writes:
-            bases = set(self._bases(written)) | self.sharing(written) - self.list_atoms  # a write into a view of
-            # the carried value writes into it too, and one into a value an inner loop carries, into what it carries in
+            bases = set(self._bases(written)) | self.sharing(written, without=following) - self.list_atoms  # a write
+            # into a view of the carried value writes into it too, and one into a value an inner loop carries,
+            # into what it carries in
             for carried, value in exits:
                 if carried not in bases or not isinstance(value, ir.Var):
                     continue

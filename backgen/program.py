@@ -1200,12 +1200,15 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     positions of flags and modes the code is written for every value of)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
+    droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)
     try:
-        shapes, ran = infer_ran(probe, args, functions)
+        shapes, ran = infer_ran(probe, args, functions, droppable)
     except BackgenError as error:
         if getattr(error, "varying_shape", None):  # the forward itself may fail on these inputs: then
             run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
         raise
+    if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
+        result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
@@ -1221,12 +1224,100 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     if not ran:  # (a forward the walk ran from start to end has run)
         run_check(probe, args, functions)
     shapes.sampled = sampled  # (masks the user passes: of the data's counts, not kept per count by the decorator)
+    # the parameters the caller gives floats (the decorator's code is for the kinds of numbers given)
+    shapes.floats_given = frozenset() if sampled or helper else frozenset(
+        p for p, v in zip(result.params, args) if isinstance(v, (float, np.floating))
+        or isinstance(v, np.ndarray) and v.dtype.kind == "f")
     shapes.data_varying = data_varying(probe, args, shapes, functions)
     shapes.data_numbers = data_numbers(probe, args, shapes)
     known = []  # (worked out where a selection's broadcasting is asked about: few functions)
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args, shapes=shapes))
+
+
+def _sized_loops(staged, args):
+    """The ids of the loops of ``staged``'s body (not in a block) whose running no iteration the sizes
+    of the arrays and the integers given decide alone: a ``for`` over ``range(N - 1)``, ``N =
+    x.shape[0]`` (``range(1, len(x))``, ``range(k)``), a ``while`` whose test is false as it starts
+    (``i = 1``, ``while i < N``): code written for the values ``args`` is for those sizes (of 1, as
+    here) and integers, so such a loop that runs no iteration on ``args`` (``x`` of one row) runs none
+    wherever the code is used, and is left out of it (its body may not run on them: ``x[i + 1]``).
+    Not one that gives a value nothing gave before it (``fresh``)."""
+    values = dict(zip(staged.params, args))
+    made = {}
+    for op in ir.ops_in(staged.body):  # (the values of a block, which a path or the data may decide, are
+        made.setdefault(op.target, []).append(op)  # not sizes: one set in a block, or carried by a loop)
+    top = {id(item) for item in staged.body}
+    made = {name: ops for name, ops in made.items() if all(id(op) in top for op in ops)}
+    carriers = {}  # name -> the loops carrying it (a parameter too, under its own name)
+    for loop in ir.loops_in(staged.body):
+        for name, _ in loop.exits:
+            carriers.setdefault(name, []).append(loop)
+    carried = set(carriers)
+    entering = dict(made)  # (a while's own carried values as it starts: what they are given before it)
+    made = {name: ops for name, ops in made.items() if name not in carried}
+
+    def sized(node, seen):
+        kind = node.__class__
+        if kind is ast.Constant:
+            return type(node.value) is int
+        if kind is ast.Name:
+            if node.id in values:
+                return type(values[node.id]) is int and node.id not in carried  # (its value is the code's: the
+                                                                                # decorator keys it)
+            ops = made.get(node.id, ())
+            if len(ops) != 1 or node.id in seen or ops[0].rule not in _SIZE_RULES:
+                return False
+            try:
+                tree = ast.parse(ops[0].source, mode="eval").body
+            except SyntaxError:
+                return False
+            return sized(tree, seen | {node.id})
+        if kind is ast.BinOp:
+            return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)) and \
+                sized(node.left, seen) and sized(node.right, seen)
+        if kind is ast.UnaryOp:
+            return isinstance(node.op, ast.USub) and sized(node.operand, seen)
+        if kind is ast.Subscript:  # x.shape[0], parts[1]
+            return isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and sized(node.value, seen)
+        if kind is ast.Attribute:  # x.shape, x.ndim of an array given
+            return node.attr in ("shape", "ndim") and isinstance(node.value, ast.Name) and \
+                isinstance(values.get(node.value.id), np.ndarray) and node.value.id not in carried
+        if kind is ast.Compare:  # a while's test
+            return all(isinstance(o, (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)) for o in node.ops) and \
+                sized(node.left, seen) and all(sized(c, seen) for c in node.comparators)
+        if kind is ast.BoolOp:
+            return all(sized(v, seen) for v in node.values)
+        if kind is ast.Call and isinstance(node.func, ast.Name) and not node.keywords:
+            if node.func.id in ("range", "reversed", "min", "max"):
+                return bool(node.args) and all(sized(arg, seen) for arg in node.args)
+            if node.func.id == "len" and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+                return isinstance(values.get(node.args[0].id), (np.ndarray, list, tuple)) and \
+                    node.args[0].id not in carried  # (its length is keyed; a list a loop appends to is not)
+        return False
+
+    found = set()
+    for item in staged.body:
+        if item.__class__ is not ir.Loop or item.fresh:
+            continue
+        try:
+            test = ast.parse(item.iterable if item.kind == "for" else item.test, mode="eval").body
+        except SyntaxError:
+            continue
+        if item.kind == "for" and isinstance(test, ast.Call) and sized(test, frozenset()):
+            found.add(id(item))
+        elif item.kind == "while":
+            own = {name for name, loops in carriers.items() if loops == [item] and name not in values}
+            saved = made
+            made = {**made, **{name: entering[name] for name in own if name in entering}}
+            if isinstance(test, (ast.Compare, ast.BoolOp)) and sized(test, frozenset()):
+                found.add(id(item))
+            made = saved
+    return frozenset(found)
+
+
+_SIZE_RULES = frozenset({"inert", "getitem", "add", "sub", "mul", "neg", "copy"})
 
 
 def _constant_array(staged, text):

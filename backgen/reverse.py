@@ -33,6 +33,7 @@ from . import ir, source
 from .cache import without_cached
 from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
+from .floats import floats
 from .fuse import fusions
 from .guarded import guarded, zero_guarded
 from .handover import handed_over
@@ -414,14 +415,24 @@ class _Reverser(FlowReverser):
         return zeros
 
     def zeros_of(self, name):
-        """``np.zeros_like(x)``; in shape-generic code, of floats: x may be given as integers there
-        (a list of ints, an int array), and a gradient written into zeros of x's dtype would be truncated."""
+        """``np.zeros_like(x)``, of floats where x may be of integers (a parameter given a list of ints
+        or an int array, a value made from them alone: ``floats``; any x in shape-generic code): a
+        gradient written into zeros of x's dtype would be truncated."""
         np_name = self.staged.modules["np"]
         if name in self.staged.item_lists:  # a list of arrays of several shapes ((W1, b1), (W2, b2)): a list of zeros
             return f"_zeros_like_items({name})"
-        if self.staged.shape_free:
+        if self.staged.shape_free or name not in self.floats:
             return f"{np_name}.zeros_like({name}, dtype=float)"
         return f"{np_name}.zeros_like({name})"
+
+    @property
+    def floats(self):
+        """``floats.floats`` of the staged forward (worked out once for its body)."""
+        known = self.__dict__.get("_floats")
+        if known is None or known[0] is not self.staged.body:
+            given = getattr(self.staged.shapes, "floats_given", ())
+            known = self.__dict__["_floats"] = (self.staged.body, floats(self.staged, given))
+        return known[1]
 
     def guard(self, name):
         """The test under which ``name`` exists, where it is set on one path of an if only (less

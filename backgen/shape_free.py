@@ -211,7 +211,8 @@ def _reshaped_from(func):
 
 def _size_arguments(call):
     """The arguments of ``call`` that are sizes or counts: np.zeros((N, D)), range(T), np.pad's
-    widths, x.reshape(N, -1) (np.reshape(x, (N, -1)) after its array)."""
+    widths, x.reshape(N, -1) (np.reshape(x, (N, -1)) after its array), np.tile's and np.repeat's
+    repetitions, np.roll's shift, np.broadcast_to's shape."""
     func = call.func
     callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     keywords = {k.arg: k.value for k in call.keywords}
@@ -219,10 +220,13 @@ def _size_arguments(call):
         positions, names = SIZE_CALLS[callee]
         return [arg for i, arg in enumerate(call.args) if positions is None or i in positions] + \
             [keywords[k] for k in names if k in keywords]
-    if callee == "reshape":
+    if callee in ("reshape", "tile", "repeat", "roll", "broadcast_to"):  # (their sizes, reps, shifts)
         function_form = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
             func.value.id in ("np", "numpy")
-        return call.args[1:] if function_form else call.args
+        given = call.args[1:] if function_form else call.args
+        if callee != "reshape":  # (np.roll's axis, np.repeat's: an axis, no size)
+            given = given[:1] + [keywords[k] for k in ("reps", "repeats", "shift", "shape") if k in keywords]
+        return given
     return []
 
 

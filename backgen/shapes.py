@@ -220,11 +220,14 @@ def infer(staged, args, functions=None):
     return infer_ran(staged, args, functions)[0]
 
 
-def infer_ran(staged, args, functions=None):
+def infer_ran(staged, args, functions=None, droppable=frozenset()):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
-    forward without blocks, in order, on ``args``: the run ``run_check`` makes."""
+    forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
+    are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
+    the shapes' ``unrun``."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
     walker = _Walker(staged, namespace)
+    walker.droppable = droppable
     env = dict(zip(staged.params, args))
     for name, value in env.items():
         walker.record(name, value, staged.line)
@@ -233,6 +236,7 @@ def infer_ran(staged, args, functions=None):
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
     walker.shapes.forks = walker.forks
+    walker.shapes.unrun = frozenset(walker.unrun)
     if walker.forks:  # the other branches' numbers, loops run no time: the same pattern of shapes, or refused
         other = _Walker(staged, namespace, other=True)
         again = dict(zip(staged.params, args))
@@ -525,6 +529,8 @@ class _Walker:
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
+        self.droppable = frozenset()  # the ids of loops not walked where they run no iteration (infer_ran)
+        self.unrun = set()  # the ids of those that run none
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
@@ -911,9 +917,20 @@ class _Walker:
                 values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
             except Exception:
                 values = []
+            if not values and id(loop) in self.droppable and not self.other:
+                self.unrun.add(id(loop))  # (left out of the code for these values: nothing to walk)
+                return
             self.forks |= not values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+            if id(loop) in self.droppable and not self.other:
+                try:
+                    runs = bool(eval(loop.test, self.namespace, env))
+                except Exception:  # noqa: BLE001 (walked as any other)
+                    runs = True
+                if not runs:  # false as it starts, as the sizes say: no iteration wherever the code is used
+                    self.unrun.add(id(loop))
+                    return
             self.forks = True
             values = [] if self.other else [None] * self.WHILE_ROUNDS
         for value in values:
@@ -1106,13 +1123,13 @@ def error_at_def(staged, message):
 
 
 def check_differentiable(staged, args):
-    """Refuse integer and boolean inputs in ``wrt``: they carry no gradient."""
+    """Refuse integer and boolean arrays and booleans in ``wrt``: they carry no gradient.  An integer
+    number there is a number (``x * k``: its gradient is a float)."""
     for name, value in zip(staged.params, args):
         if name not in staged.wrt:
             continue
         array = isinstance(value, np.ndarray)
-        integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu") \
-            or (staged.mode == "numpy" and isinstance(value, (int, np.integer)))
+        integral = isinstance(value, (bool, np.bool_)) or (array and value.dtype.kind in "biu")
         if integral:
             what = "boolean" if np.asarray(value).dtype.kind == "b" else "integer"
             raise error_at_def(staged, f"{staged.name}(): {name!r} is {what} ({np.asarray(value).dtype}): "

@@ -344,18 +344,53 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 self.namer.taken.update(names)
                 return names
 
-        def free(stem):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
+        def free(stem, locals_too=()):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                if name in self.user_names:
+                if name in self.user_names and name not in locals_too:
                     return False
             return True
-        stem = next(c for c in ("dout", "d_out", "dout_", "grad_out", "upstream", *("d_out" + "_" * k
-                                                                                  for k in range(1, 99)))
-                    if free(c))
+        plain = self.plain_locals()
+        if free("dout", plain):  # a local named dout is staged as dout_1: the upstream keeps its name
+            stem = "dout"
+        else:
+            stem = next(c for c in ("d_out", "dout_", "grad_out", "upstream", *("d_out" + "_" * k
+                                                                               for k in range(1, 99)))
+                        if free(c))
         names = tuple(stem + ("" if count == 1 else str(i)) for i in range(1, count + 1))
         self.namer.taken.update(names)
+        self.defined.update(set(names) & self.user_names)  # (assigned, they take a version's name)
         return names
+
+    def plain_locals(self):
+        """The names the function sets by assignments alone (``=``, ``op=``, annotated, unpacked), not
+        parameters, loop or comprehension variables, nor read by functions defined in it: staged under
+        a version's name (``dout_1``) where the name is the upstream gradient's."""
+        assigned, other = set(), {a.arg for a in self.func.args.args} | {self.func.name}
+        for node in ast.walk(self.func):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    parts = [target]
+                    while parts:
+                        part = parts.pop()
+                        if isinstance(part, ast.Name):
+                            assigned.add(part.id)
+                        elif isinstance(part, (ast.Tuple, ast.List)):
+                            parts += part.elts
+                        elif isinstance(part, ast.Starred):
+                            parts.append(part.value)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.withitem, ast.NamedExpr)):
+                target = node.optional_vars if isinstance(node, ast.withitem) else node.target
+                other |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target else set()
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) \
+                    and node is not self.func:
+                other |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} | {
+                    a.arg for a in ast.walk(node) if isinstance(a, ast.arg)} | {getattr(node, "name", "")}
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                other |= set(node.names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                other |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        return assigned - other
 
     def returned(self, value, upstream):
         """Stage one returned value; a computed one is named ``out`` (adjoint ``dout``)."""

@@ -240,7 +240,7 @@ def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
         scores = Xi.dot(W)
         yi = y[i]
         correct_class_score = scores[yi]
-        dscores = np.zeros_like(scores)
+        dscores = np.zeros_like(scores, dtype=float)
         dcorrect_class_score = 0.0
         for j in reversed(range(num_classes)):
             if not (j == y[i]):
@@ -300,7 +300,7 @@ def word_embedding_backward(dout, cache):
     x, W = cache
     # backward pass
     # (1) out = W[x]
-    dW = np.zeros_like(W)
+    dW = np.zeros_like(W, dtype=float)
     np.add.at(dW, x, dout)
     return dW
 
@@ -424,9 +424,9 @@ def conv_backward_naive(dout, cache):
     x_pad = np.pad(x, n2, mode='constant')         # (24)
     # backward pass
     # return out
-    dx_pad = np.zeros_like(x_pad)
-    dw = np.zeros_like(w)
-    db = np.zeros_like(b)
+    dx_pad = np.zeros_like(x_pad, dtype=float)
+    dw = np.zeros_like(w, dtype=float)
+    db = np.zeros_like(b, dtype=float)
     for n in reversed(range(N)):
         for f in reversed(range(F)):
             for i in reversed(range(H_out)):
@@ -475,7 +475,7 @@ def max_pool_backward_naive(dout, cache):
     W_out = 1 + quot2                        # (14)
     # backward pass
     # return out
-    dx = np.zeros_like(x)
+    dx = np.zeros_like(x, dtype=float)
     for n in reversed(range(N)):
         for c in reversed(range(C)):
             for i in reversed(range(H_out)):

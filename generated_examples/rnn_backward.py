@@ -23,10 +23,10 @@ def rnn_backward(x, h, Wx, Wh, b, dout):
     # backward pass
     # return h
     dh = dout.copy()
-    dx = np.zeros_like(x)
-    dWx = np.zeros_like(Wx)
-    dWh = np.zeros_like(Wh)
-    db = np.zeros_like(b)
+    dx = np.zeros_like(x, dtype=float)
+    dWx = np.zeros_like(Wx, dtype=float)
+    dWh = np.zeros_like(Wh, dtype=float)
+    db = np.zeros_like(b, dtype=float)
     for t in reversed(range(T)):
         h = hs.pop()
         h_1 = h_1s.pop()
@@ -66,10 +66,10 @@ def rnn_loss_backward(x, h, Wx, Wh, b, dout=1.0):
     # backward pass
     # return loss
     dloss = dout
-    dx = np.zeros_like(x)
-    dWx = np.zeros_like(Wx)
-    dWh = np.zeros_like(Wh)
-    db = np.zeros_like(b)
+    dx = np.zeros_like(x, dtype=float)
+    dWx = np.zeros_like(Wx, dtype=float)
+    dWh = np.zeros_like(Wh, dtype=float)
+    db = np.zeros_like(b, dtype=float)
     dh = np.zeros_like(h)
     for t in reversed(range(n)):
         h = hs.pop()

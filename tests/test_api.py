@@ -758,6 +758,28 @@ def test_a_variable_named_out_leaves_the_upstream_gradient_named_dout(body):
     np.testing.assert_allclose(namespace["f_backward"](x, dout=dout), 8.0 * x * dout)
 
 
+@pytest.mark.parametrize("body", [
+    "dout = np.tanh(x * 2.0)\n    return np.sum(dout * dout)",
+    "dout = np.tanh(x * 2.0)\n    return dout * x",
+    "dout, s = np.tanh(x), 2.0\n    for i in range(2):\n        dout = dout * s + x\n    return np.sum(dout ** 2)",
+    "out = x * 2.0\n    dout = out * out\n    dout += x\n    return np.sum(dout * out)",
+])
+def test_a_local_named_dout_leaves_the_upstream_gradient_named_dout(body):
+    # was d_out (the local kept dout): f_backward(x, dout=...) raised TypeError
+    source = f"import numpy as np\ndef f(x: 'N'):\n    {body}\n"
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source)
+    exec(text, generated)
+    assert "def f_backward(x, dout" in text and "dout_1" in text
+    x = np.array([0.3, -0.7])
+    dout = 3.0 if np.ndim(namespace["f"](x)) == 0 else np.array([3.0, 5.0])
+    h = 1e-6
+    want = [(np.sum(namespace["f"](x + h * e) * dout) - np.sum(namespace["f"](x - h * e) * dout)) / (2 * h)
+            for e in np.eye(2)]
+    np.testing.assert_allclose(generated["f_backward"](x, dout=dout), want, rtol=1e-6)
+
+
 def test_code_for_numbers_made_shape_generic_by_a_list_keeps_dout_1_in_a_module_without_numpy():
     # was f_backward(x, dout): f_backward(1.5) raised TypeError
     namespace = {}

@@ -1897,7 +1897,18 @@ def test_the_decorator_refuses_a_length_its_walk_set_otherwise_than_the_inputs_d
     with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
         _first_of_long.backward(np.array([0.5, -0.3]), np.array([1.0, 2.0]))
     with pytest.raises(backgen.BackgenError, match="pattern of shapes"):
-        _halved_below.backward(np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0]), 4)
+        _halved_below.backward(np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0]), 1)
+
+
+def test_a_while_its_integers_make_run_no_iteration_is_left_out():
+    # was refused as the walk's two rounds halved n, which at k = 4 the loop never does: n > k is
+    # false as it starts, for the integers given, wherever the code is used
+    w, v = np.array([0.5, -0.3, 0.8, 0.1]), np.array([1.0, 2.0, 3.0, 4.0])
+    for k in (4, 6):
+        got = _halved_below.backward(w, v, k)
+        want = finite_differences(lambda w, v: _halved_below(w, v, k), [w, v], range(2), (1.0,))
+        for g, expected in zip(got, want):
+            np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
 
 
 def test_a_number_set_otherwise_on_another_path_that_keeps_the_pattern_is_right():
@@ -2471,3 +2482,268 @@ def test_a_value_of_one_path_or_another_still_shares_memory_with_each(source, s)
         assert_right(source, [np.array([0.3, 0.5, -0.2]), np.array([1.0, 2.0, 0.4]), s])
     except backgen.BackgenError:
         pass  # (refused: allowed; a wrong gradient or a crash is not)
+
+
+# --- integer inputs: gradients are floats ----------------------------------------------------------
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(x: "4"):
+        s = 0.0
+        for i in range(4):
+            s += x[i] * x[i] * 0.7
+        return s
+    ''', [np.arange(4)]),
+    ('''
+    def f(x: "4"):
+        y = x[::2]
+        s = 0.0
+        for i in range(2):
+            s = s + y[i] * 3.5
+        return s
+    ''', [np.arange(4)]),
+    ('''
+    def f(x: "2, 3"):
+        out = np.zeros((2, 3))
+        for i in range(2):
+            for j in range(3):
+                out[i, j] = x[i, j] * x[i, j] * 0.3
+        return np.sum(out)
+    ''', [np.arange(6).reshape(2, 3)]),
+    ('''
+    def f(x: "3, 4", W: "4, 2"):
+        h = x @ W
+        s = 0.0
+        for i in range(3):
+            s = s + np.sum(h[i] * h[i]) * 0.5
+        return s
+    ''', [np.arange(12).reshape(3, 4), np.arange(8).reshape(4, 2)]),
+    ('''
+    def f(x: "4"):
+        y = np.sign(x)
+        return np.sum(y[1:] * x[1:] * 1.5)
+    ''', [np.arange(4) + 1]),
+])
+def test_integer_arrays_given_to_code_for_shapes_get_gradients_of_floats(source, args):
+    # the adjoints written part by part were np.zeros_like(x) of x's integers: [0 0 2] for [0, 1.4, 2.8]
+    assert_right(source, args)
+
+
+def test_a_layer_given_integer_arrays_gets_gradients_of_floats():
+    # the layer's backward made dW = np.zeros_like(W) of the cache's integers, truncating each row added
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(X: "3, 2", W: "2, 4"):
+        scores = X.dot(W)
+        loss = 0.0
+        for i in range(3):
+            loss += np.sum(scores[i] * scores[i]) * 0.25
+        cache = (X, W, scores)
+        return loss, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name="f"), generated)
+    X, W = np.array([[1, 2], [0, 3], [2, 1]]), np.array([[1, 0, 2, 1], [0, 1, 1, 3]])
+    _, cache = namespace["f"](X, W)
+    got = generated["f_backward"](1.0, cache)
+    want = finite_differences(lambda X, W: namespace["f"](X, W)[0], [X, W], range(2), (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+# --- a fresh array each iteration, written into and carried out under another name ---------------
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+    def f(u: "3"):
+        for t in range(2):
+            new = np.zeros(3)
+            for i in range(3):
+                new[i] = u[i] * 0.5 + u[(i + 1) % 3] * u[i]
+            u = new
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8])]),
+    ('''
+    def f(u: "5", alpha: float):
+        for t in range(3):
+            new = u.copy()
+            for i in range(1, 4):
+                new[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1])
+            u = new
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8, 0.1, 0.4]), 0.2]),
+    ('''
+    def f(u: "3"):
+        s = 0.0
+        for t in range(2):
+            new = np.zeros(3)
+            new[1:] = u[:2] * u[1:]
+            new[0] = u[2]
+            s = s + np.sum(new * u)
+            u = new
+        return s + np.sum(u)
+    ''', [np.array([0.3, -0.5, 0.8])]),
+])
+def test_a_buffer_made_anew_in_each_iteration_is_not_the_one_carried_in(source, args):
+    # refused: "this writes into 'new', whose value from the previous iteration is kept under another
+    # name (u)", though each iteration writes into the array it has just made
+    assert_right(source, args)
+
+
+@pytest.mark.parametrize("body", [
+    "new[0] = u[1]\n            u = new",
+    "new[1] = u[0] * 2.0\n            v = new\n            u = v",
+])
+def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
+    # the next iteration writes into the array u holds: refused, as before
+    assert_refused(f'''
+    def f(u: "3"):
+        new = np.zeros(3)
+        for t in range(2):
+            {body}
+        return np.sum(u ** 2)
+    ''', [np.array([0.3, -0.5, 0.8])], "writes into 'new'")
+
+
+# --- reversed(xs) of a list of numbers in code for numbers ------------------------------------------
+
+@pytest.mark.parametrize("source, args, as_list", [
+    ('''
+    def f(xs):
+        s = 0.0
+        for x in reversed(xs):
+            s = s * 0.5 + math.sin(x)
+        return s
+    ''', [[0.1, 0.2, 0.3]], True),
+    ('''
+    def f(xs, w):
+        acc = 0.0
+        for x in reversed(xs):
+            acc = acc * w + x
+        return acc
+    ''', [[0.1, 0.2, 0.3], 0.5], True),
+    ('''
+    def f(xs, w):
+        ys = [x * w for x in reversed(xs)]
+        return ys[0] * 2.0 + ys[1] * ys[2]
+    ''', [[0.3, 0.7, 1.1], 0.5], False),  # (ys[0]: shape-generic code, as for xs, whose gradient is an array)
+    ('''
+    def f(xs, w):
+        acc = 0.0
+        for i, x in enumerate(reversed(xs)):
+            acc = acc * w + x * (i + 0.5)
+        return acc
+    ''', [[0.1, 0.2, 0.3], 0.5], False),  # (x = xs[-1 - i]: as for enumerate(xs))
+    ('''
+    def f(xs, ys):
+        s = 0.0
+        for x, y, z in zip(reversed(xs), ys, reversed(ys)):
+            s = s * 0.5 + x * y - z
+        return s
+    ''', [[0.1, 0.2, 0.3], [1.0, 2.0, 3.5]], False),  # (x = xs[-1 - k], y = ys[k], z = ys[-1 - k])
+    ('''
+    def f(pairs):
+        s = 0.0
+        for a, b in reversed(pairs):
+            s = s * 0.5 + a * b
+        return s
+    ''', [[(0.1, 1.0), (0.2, 2.0), (0.4, -1.5)]], False),  # (a, b = pairs[-1 - k]: as for pairs)
+])
+def test_reversed_of_a_list_of_numbers_is_read_item_by_item(source, args, as_list):
+    # xs[::-1] made the code shape-generic, which raised its own TypeError for a list ("pass np.asarray(xs)")
+    got, want = run_case(source, args)
+    assert isinstance(got[0], list) == as_list  # (the gradient of a list of numbers: a list)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_reversed_of_an_array_or_a_list_of_arrays_counts_down():
+    assert_right('''
+    def f(X: "4, 3", W: "3, 3"):
+        hs = []
+        h = np.zeros(3)
+        for row in reversed(X):
+            h = np.tanh(row + h @ W)
+            hs.append(h)
+        s = 0.0
+        for h in reversed(hs):
+            s = s * 0.5 + np.sum(h * h)
+        return s
+    ''', [X.T[:, :3] * 1.0, np.arange(9.0).reshape(3, 3) / 10 - 0.3])
+
+
+# --- a loop that runs no iteration at the sizes of the call ----------------------------------------
+
+def _differences(x):
+    N = x.shape[0]
+    total = 0.0
+    for i in range(N - 1):
+        d = x[i + 1] - x[i]
+        total = total + np.sum(d * d)
+    return total + np.sum(x[0] ** 3)
+
+
+def _pairs(x, k):
+    n = len(x)
+    s = 0.0
+    for i in range(n - k):
+        s = s + np.sum(x[i + k] * x[i]) * 0.5
+    return s + np.sum(np.tanh(x))
+
+
+def _running(x):
+    N = x.shape[0]
+    y = x.copy()
+    i = 1
+    while i < N:
+        y[i] = y[i] + y[i - 1] * 0.5
+        i += 1
+    return np.sum(y ** 2)
+
+
+@pytest.mark.parametrize("func, shapes, extra", [
+    (_differences, [(1, 3), (4, 3), (1, 2), (2, 3), (5, 2)], ()),
+    (_pairs, [(2, 3), (5, 3), (2, 4), (3, 3), (1, 3)], (2,)),
+    (_running, [(1, 3), (4, 3), (1, 2), (2, 2)], ()),
+])
+def test_a_loop_the_sizes_run_no_iteration_is_left_out_of_the_code_for_them(func, shapes, extra):
+    # refused at batch size 1 through the decorator: the walk of the loop's body, which the sizes never
+    # run, read x[1] of one row ("NumPy raises on line ... index 1 is out of bounds")
+    g = backgen.backward(func)
+    rng = np.random.default_rng(8)
+    for shape in shapes:  # (one decorated function: each size's code kept for the sizes it holds for)
+        x = rng.standard_normal(shape)
+        got = g.backward(x, *extra)
+        want = finite_differences(lambda x: func(x, *extra), [x], [0], (1.0,))[0]
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def _counted(x):
+    n = 0
+    for i in range(x.shape[0]):
+        n = n + int(x[i, 0] > 0)
+    s = np.sum(x ** 2)
+    for j in range(n - 1):
+        s = s + np.sum(x[j] * x[j + 1])
+    return s
+
+
+def _counted_on(x, k):
+    for i in range(x.shape[0]):
+        k = k + int(x[i, 0] > 0)
+    s = np.sum(x ** 2)
+    for j in range(k - 1):
+        s = s + np.sum(x[j] * x[j + 1])
+    return s
+
+
+@pytest.mark.parametrize("func, extra", [(_counted, ()), (_counted_on, (0,))])
+def test_a_loop_a_count_of_the_data_bounds_is_kept_though_it_runs_no_iteration(func, extra):
+    # a count the data decide is no size (nor an integer given that a loop adds to): the code written
+    # where it is 1 (no iteration) must hold where it is 3
+    g = backgen.backward(func)
+    for x in (np.array([[1.0, 2.0], [-1.0, 0.5], [-2.0, 0.3]]), np.array([[1.0, 2.0], [1.0, 0.5], [2.0, 0.3]])):
+        want = finite_differences(lambda x: func(x, *extra), [x], [0], (1.0,))[0]
+        np.testing.assert_allclose(g.backward(x, *extra), want, rtol=1e-5, atol=1e-6)

@@ -612,10 +612,34 @@ def test_integer_or_boolean_arrays_in_wrt_are_refused(tmp_path, value, what):
     assert isinstance(info.value, SyntaxError)
 
 
-def test_integer_scalar_in_wrt_is_refused(tmp_path):
+def test_an_integer_number_in_arithmetic_gets_its_gradient_as_a_float(tmp_path):
+    # refused before ("'n' is integer: it carries no gradient"), as code for numbers differentiates it
     f = forward(tmp_path, "x, n", "x.sum() * n")
-    with pytest.raises(BackgenError, match="'n'"):
-        backgen.backward(f).backward(np.ones(3), 3)
+    x = np.array([0.5, -1.5, 2.25])
+    dx, dn = backgen.backward(f).backward(x, 3)
+    np.testing.assert_allclose(dx, numeric_grad(f, (x, 3.0), 0, 1.0), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(dn, numeric_grad(f, (x, 3.0), 1, 1.0), rtol=RTOL, atol=ATOL)
+    assert isinstance(dn, (float, np.floating))
+
+
+@pytest.mark.parametrize("body", [
+    "s = 0.0\n    for i in range(n):\n        s = s + x[i] ** 2\n    return s",
+    "return np.sum(x[:n] ** 2)",
+    "return np.sum(x.reshape(n, -1) ** 2 * np.arange(4.0))",
+    "return np.sum(np.tile(x, n) ** 2)",
+    "return np.sum(np.roll(x, n) * np.arange(8.0))",
+    "return np.sum(np.repeat(x, n) ** 3)",
+    "return x[n] * 2.0",
+])
+def test_an_integer_number_used_as_a_count_carries_no_gradient(tmp_path, body):
+    # refused before ("'n' is integer: it carries no gradient"; np.tile's reps "depends on n, which is
+    # differentiated"): a count, a size, a shift or an index is left out of wrt, as labels are
+    f = load(tmp_path, f"def f(x, n):\n    {body}\n")
+    x = np.linspace(-1.0, 2.0, 8)
+    g = backgen.backward(f)
+    dx = g.backward(x, 2)
+    assert isinstance(dx, np.ndarray)  # (the gradient of x alone)
+    np.testing.assert_allclose(dx, numeric_grad(lambda x: f(x, 2), (x,), 0, 1.0), rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.parametrize("spec", ["int 3, 4", "bool 3, 4"])

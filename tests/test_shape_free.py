@@ -15,7 +15,7 @@ import backgen
 from backgen import BackgenError
 from backgen.api import compile_backward
 from backgen.cli import main
-from numeric import assert_close, gradient, weighted
+from numeric import assert_close, finite_differences, gradient, weighted
 
 
 def _run(text, name):
@@ -1103,3 +1103,18 @@ def f(params, x):
     dparams, _ = backward(params, x, dout)
     assert not np.shares_memory(dparams[1][1], dout)
     _check_lists(source, "f", (params, x), dout)
+
+
+@pytest.mark.parametrize("body", ["return np.sum(np.tile(x, k) ** 2)", "return np.sum(np.roll(x, k) * np.arange(4.0))",
+                                  "return np.sum(np.repeat(x, k) ** 3)", "return np.sum(x.repeat(k) ** 3)"])
+def test_repetitions_and_shifts_given_as_parameters_are_counts(body):
+    # were refused: k was sampled as an array (6, 6), which np.tile and np.roll do not take
+    source = f"import numpy as np\ndef f(x, k):\n    {body}\n"
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="f")
+    exec(text, generated)
+    assert "def f_backward(x, k, dout=1.0)" in text  # (k is left out of wrt: a count)
+    x = np.array([0.5, -1.0, 2.0, 0.3])
+    want = finite_differences(lambda x: namespace["f"](x, 2), [x], [0], (1.0,))[0]
+    np.testing.assert_allclose(generated["f_backward"](x, 2), want, rtol=1e-6, atol=1e-8)
