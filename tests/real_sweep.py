@@ -9990,10 +9990,6 @@ KNOWN = {
     ("batchnorm_nodoc", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("layernorm_nodoc_cache_dict", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("dropout_inverted", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
-    # no shapes: a list of layers of several shapes read as one array (as net_list_relu)
-    ("builtin_sum_generator_arrays", "generate"): ("refused", "is written for params as one array"),
-    ("mlp_list_layers_tuple", "generate"): ("refused", "is written for params as one array"),
-    ("autograd_nn_predict_logsoftmax", "generate"): ("refused", "is written for params as one array"),
     # no shapes, and code of one pattern of sizes: weights of D + H rows for np.concatenate([x, h]) (or
     # np.hstack), gates a[:, 3 * H:] of a 4H-wide a, np.eye(C)[labels] against logits of C columns, a state
     # of two components (np.zeros(2)) against a velocity of any shape: no sample of equal sizes runs it
