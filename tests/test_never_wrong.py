@@ -2307,3 +2307,26 @@ def test_two_functions_given_one_list_add_their_gradients_item_by_item():
             for i in range(2)]
     assert len(got) == 2
     np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6)
+
+
+# --- numbers given to calls made for arrays ------------------------------------------------------
+
+@pytest.mark.parametrize("annotation", ["float", "None"])
+def test_a_number_sorted_flat_gets_a_number_back(annotation):
+    # np.sort(x, axis=None) of a number is one element: its gradient read a.shape of the float
+    # (AttributeError at run time)
+    assert_right(f'''
+    def f(a: {annotation}):
+        return np.sort(a, axis=None) * 2.0
+    ''', [0.7], dout=np.array([1.5]))
+
+
+def test_numbers_stacked_as_columns_get_one_element_each():
+    # np.column_stack([x, x]) of a number x is (1, 2): the gradient of x was dout[:, :1], (1, 1),
+    # added into a number (ValueError at run time)
+    assert_right('''
+    def f(x: float, w: "1, 2"):
+        t = np.column_stack([x, w, x * w[0, 1]])
+        t -= np.atleast_2d(x)
+        return t
+    ''', [0.7, np.array([[0.3, -1.2]])], dout=np.array([[1.5, 2.0, -0.7, 3.0]]))
