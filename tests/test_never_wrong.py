@@ -2330,3 +2330,20 @@ def test_numbers_stacked_as_columns_get_one_element_each():
         t -= np.atleast_2d(x)
         return t
     ''', [0.7, np.array([[0.3, -1.2]])], dout=np.array([[1.5, 2.0, -0.7, 3.0]]))
+
+
+@pytest.mark.parametrize("annotation", ['"3, 4"', "None"])
+def test_shapes_joined_with_tuples_written_out(annotation):
+    # (2,) + x.shape and x.shape[:-1] + (2, 2) were refused: "tuples are only supported as
+    # arguments of calls and in indexing"; tuples of arrays joined so stay refused, as lists
+    assert_right(f'''
+    def f(a: {annotation}, b: {annotation}):
+        h = a.reshape(a.shape[:-1] + (2, 2))
+        s = h.shape + (1,)
+        return np.broadcast_to(h, (2,) + h.shape) * b.reshape(s)[..., 0]
+    ''', [X, np.linspace(-1.0, 1.3, 12).reshape(3, 4)], dout=np.linspace(0.5, 2.0, 24).reshape(2, 3, 2, 2))
+    assert_refused('''
+    def f(a: "3, 4", b: "3, 4"):
+        t = (a,) + (b,)
+        return t[0] * t[1]
+    ''', [X, X], "joins or repeats lists")
