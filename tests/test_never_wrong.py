@@ -2347,3 +2347,12 @@ def test_shapes_joined_with_tuples_written_out(annotation):
         t = (a,) + (b,)
         return t[0] * t[1]
     ''', [X, X], "joins or repeats lists")
+
+
+@pytest.mark.parametrize("annotation", ['"3, 4"', "None"])
+def test_np_tri_is_a_constant_as_np_eye_is(annotation):
+    # np.tri(3) @ a was refused: "np.tri has no derivative rule in backgen"
+    assert_right(f'''
+    def f(a: {annotation}):
+        return np.tri(a.shape[0]) @ a + np.tri(a.shape[0], a.shape[1], -1) * a
+    ''', [X], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4))
