@@ -2356,3 +2356,16 @@ def test_np_tri_is_a_constant_as_np_eye_is(annotation):
     def f(a: {annotation}):
         return np.tri(a.shape[0]) @ a + np.tri(a.shape[0], a.shape[1], -1) * a
     ''', [X], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4))
+
+
+@pytest.mark.parametrize("body", ["return x[int(np.argmax(w))] * w",
+                                  "i = int(np.argmax(w))\n        return x[i - 1, :] * w + x[:, i][:, None]",
+                                  "return x[np.int64(1)] * w"])
+def test_an_integer_made_of_a_number_indexes_one_element(body):
+    # x[int(np.argmax(w))] * w was refused: "'x[i]' is selected by a boolean mask, so its length
+    # depends on the data": an integer index item selects one row wherever it points
+    assert_right(f'''
+    def f(x: "3, 4", w: "4"):
+        {body}
+    ''', [X, np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4)[0 if "None" not in body else ...])
+
