@@ -2369,3 +2369,17 @@ def test_an_integer_made_of_a_number_indexes_one_element(body):
         {body}
     ''', [X, np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4)[0 if "None" not in body else ...])
 
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 1)])
+def test_np_polyval_of_rows_of_coefficients_is_refused(shape):
+    # np.polyval(p, x) of a 2-D p (each coefficient a row, broadcast against x): p's gradient was
+    # the vector's, (1,) for p of (1, 1), and np.polyder raised for (3, 4) (ValueError at run time)
+    p = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape) / 10
+    assert_refused(f'''
+    def f(p: "{shape[0]}, {shape[1]}", x: "4"):
+        return np.polyval(p, x)
+    ''', [p, np.array([0.3, -0.7, 1.1, 0.45])], "np.polyval is differentiated for a vector of coefficients")
+    assert_right('''
+    def f(p: "3", x: "4"):
+        return np.polyval(p, x) * x
+    ''', [np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 4))

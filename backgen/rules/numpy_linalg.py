@@ -217,6 +217,8 @@ def _polyval(position):
     value, p[i]'s the sum of g times x to the power len(p) - 1 - i."""
     def grad(c):
         np_, p, x = c.np, c.p, c.x
+        if not c.shape_free and c.ndim("p") != 1:  # (rows of coefficients: each power's a row)
+            c.unsupported("np.polyval is differentiated for a vector of coefficients")
         if position == 1:
             return f"{c.g} * {np_}.polyval({np_}.polyder({p}), {x})"
         powers = f"{np_}.asarray({x})[..., None] ** {np_}.arange(len({p}) - 1, -1, -1)"
