@@ -764,6 +764,7 @@ class _Reverser(FlowReverser):
         """
         if not self.numpy:
             return self.scalar_aliases(groups) if self.staged.called else groups
+        groups = self.numbers_from_calls(groups)
         lines = list(_flatten(groups))
         in_loops, in_branches = set(), set()
         if any(line.__class__ is ir.Block for line in lines):  # (else no line is in a loop: straight-line code)
@@ -838,6 +839,24 @@ class _Reverser(FlowReverser):
         if not copies and not scalars:
             return groups
         return _with_copies(groups, copies, scalars, self.staged.modules["np"], bool(self.staged.shape_free))
+
+    def numbers_from_calls(self, groups):
+        """A number's adjoint a helper's backward hands back is added to anew (``ds = ds + ds_h``), not
+        in place: a helper written for numbers hands back the ``dout`` it is given (``du = dout``), here
+        a 0-d array where it is a view (``dout.reshape(())``), as the gradient of each parameter given the
+        value, which ``+=`` would change under the caller's ``dout`` and under one another (``h(s, s,
+        s)``: 4 times ``dout`` for 3)."""
+        lines = list(_flatten(groups))
+        if not any(line.__class__ is ir.CallLine for line in lines):
+            return groups
+        views = set(self.staged.upstreams) | {  # adjoints that may be 0-d arrays of memory held elsewhere
+            line.target for line in lines if line.__class__ is ir.AdjointLine and not line.accumulate
+            and "[" not in line.target and not _fresh(line.source)}
+        numbers = {target for line in lines if line.__class__ is ir.CallLine and _held_names(line.source) & views
+                   for target in line.targets if target != "_" and self.shape_of_adjoint(target) in ((), None)}
+        if not any(line.__class__ is ir.AdjointLine and line.accumulate and line.target in numbers for line in lines):
+            return groups
+        return _added_anew(groups, numbers)
 
     def new_list(self, line):
         """Whether ``line`` makes a list's adjoint a new list (``list(g)``, ``g[:-1]``)."""

@@ -2383,3 +2383,18 @@ def test_np_polyval_of_rows_of_coefficients_is_refused(shape):
     def f(p: "3", x: "4"):
         return np.polyval(p, x) * x
     ''', [np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 4))
+
+
+@pytest.mark.parametrize("annotation", ['"3"', "None"])
+def test_a_helper_for_numbers_handing_back_a_0d_view_of_dout_thrice(annotation):
+    # h's backward, written for numbers, hands back the dout it is given for u, v and w; here a 0-d
+    # view (datleast_1d.reshape(())), so ds += ds_h; ds += ds_h2 doubled it twice: dx 12.0 for 9.0,
+    # and through dout.reshape(()) the caller's dout was changed
+    source = '''
+    def h(u, v, w):
+        return u + v + w
+    def f(x: {0}):
+        s = np.sum(x)
+        return np.atleast_1d(h(s, s, s)) * 2.0, h(s, s, s).reshape(-1)
+    '''.format(annotation)
+    assert_right(source, [V3.copy()], dout=(np.array([1.5]), np.array([-0.5])))
