@@ -2398,3 +2398,17 @@ def test_a_helper_for_numbers_handing_back_a_0d_view_of_dout_thrice(annotation):
         return np.atleast_1d(h(s, s, s)) * 2.0, h(s, s, s).reshape(-1)
     '''.format(annotation)
     assert_right(source, [V3.copy()], dout=(np.array([1.5]), np.array([-0.5])))
+
+
+@pytest.mark.parametrize("bound", ["len(x)", "1"])
+def test_a_nested_loop_running_no_iteration_leaves_nothing_unbound(bound):
+    # the outer loop's backward zeroed dt with np.zeros_like(t_1), t_1 restored only in the inner
+    # loop, which range(1, 1) (x of one element) runs no time: UnboundLocalError at run time
+    assert_right(f'''
+    def f(x: "1", w: "3"):
+        for k in range(2):
+            t = x * w[k]
+            for i in range(1, {bound}):
+                t[i] = t[i - 1] * x[i]
+        return t
+    ''', [np.array([0.3]), V3.copy()], dout=np.array([1.5]))
