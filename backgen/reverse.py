@@ -205,7 +205,7 @@ class _Reverser(FlowReverser):
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
-            mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
+            mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
             full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs())
 
@@ -365,7 +365,7 @@ class _Reverser(FlowReverser):
         return tuple((upstream, self.zeros_like(str(output)) if isinstance(output, ir.Var) else "0.0")
                      for output, upstream in zip(staged.outputs, staged.upstreams))
 
-    def scalar_output(self):
+    def scalar_output(self, groups=()):
         outputs = self.staged.outputs
         if len(outputs) != 1 or not self.numpy or not isinstance(outputs[0], ir.Var):
             return True
@@ -373,7 +373,12 @@ class _Reverser(FlowReverser):
             return False
         if self.staged.shape_free and not source.imports_numpy(self.staged.lines):
             return True  # code for numbers in a module without NumPy (lists made it shape-generic): a number
-        return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
+        shape = self.staged.shapes.get(outputs[0].name, ())
+        if shape and all(d == 1 for d in shape) and groups:  # one number in an array: dout=1.0 will do
+            upstream = self.staged.upstreams[0]  # unless the backward reads it as the array (dout[0], .reshape)
+            if any(re.search(rf"\b{upstream}\s*[\[.]", str(line)) for line in _flatten(groups)):
+                return False
+        return all(d == 1 for d in shape)  # one number
 
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]

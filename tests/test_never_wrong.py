@@ -2412,3 +2412,19 @@ def test_a_nested_loop_running_no_iteration_leaves_nothing_unbound(bound):
                 t[i] = t[i - 1] * x[i]
         return t
     ''', [np.array([0.3]), V3.copy()], dout=np.array([1.5]))
+
+
+@pytest.mark.parametrize("body", ["return np.sum(x).reshape(-1)", "return np.array([np.sum(x)])",
+                                  "return np.atleast_1d(np.sum(x) * x[0])"])
+def test_an_output_of_one_element_read_as_an_array_needs_its_dout(body):
+    # dout defaulted to 1.0 for an output of shape (1,), and the backward read dout.reshape(()) or
+    # dout[0] of the float (AttributeError, TypeError at run time); now dout is asked for
+    source = f'''
+    def f(x: "3"):
+        {body}
+    '''
+    assert_right(source, [V3.copy()], dout=np.array([1.5]))
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    with pytest.raises(TypeError, match="dout"):
+        generated["f_backward"](V3.copy())
