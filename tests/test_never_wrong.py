@@ -2428,3 +2428,19 @@ def test_an_output_of_one_element_read_as_an_array_needs_its_dout(body):
     exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
     with pytest.raises(TypeError, match="dout"):
         generated["f_backward"](V3.copy())
+
+
+def test_np_polyval_without_shapes_gives_p_its_shape():
+    # without shapes, p's gradient was the vector's: (1,) for a p of (1, 1) given at run time;
+    # rows of coefficients raise there rather than give a gradient of another shape
+    source = '''
+    def f(p, x):
+        return np.polyval(p, x)
+    '''
+    x = np.array([0.3, -0.7, 1.1, 0.45])
+    assert_right(source, [np.array([[0.5]]), x], dout=np.linspace(0.5, 2.0, 4))
+    assert_right(source, [np.array([0.5, -1.0, 2.0]), x], dout=np.linspace(0.5, 2.0, 4))
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    with pytest.raises(ValueError):
+        generated["f_backward"](np.ones((2, 4)), x, np.ones(4))

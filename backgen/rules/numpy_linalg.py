@@ -222,7 +222,10 @@ def _polyval(position):
         if position == 1:
             return f"{c.g} * {np_}.polyval({np_}.polyder({p}), {x})"
         powers = f"{np_}.asarray({x})[..., None] ** {np_}.arange(len({p}) - 1, -1, -1)"
-        return f"({np_}.asarray({c.g})[..., None] * {powers}).reshape(-1, len({p})).sum(axis=0)"
+        grad = f"({np_}.asarray({c.g})[..., None] * {powers}).reshape(-1, len({p})).sum(axis=0)"
+        if c.shape_free:  # p's shape: one coefficient of any rank too (rows of them raise in the reshape)
+            return f"{np_}.reshape({grad}, {np_}.shape({p}))"
+        return grad
     return grad
 
 
