@@ -1180,7 +1180,10 @@ def _fence_expr(forward, node, where="value"):
         if not isinstance(node.op, _FENCED_BINOPS):
             raise forward.error(f"the operator {_op_symbol(node.op)} is not supported", node)
         for child in (node.left, node.right):
-            if child.__class__ is not ast.Name:  # (a name: nothing to check, as below)
+            if child.__class__ is ast.Tuple and isinstance(node.op, ast.Add):  # shapes: (2,) + x.shape
+                for elt in child.elts:
+                    _fence_expr(forward, elt, "arg")
+            elif child.__class__ is not ast.Name:  # (a name: nothing to check, as below)
                 _fence_expr(forward, child)
     elif kind is ast.UnaryOp:
         if not isinstance(node.op, _FENCED_UNARYOPS):

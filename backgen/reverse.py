@@ -218,7 +218,7 @@ class _Reverser(FlowReverser):
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
-            mode=staged.mode, missing=missing, scalar_output=self.scalar_output(), outputs=outputs,
+            mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
             full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
 
@@ -378,7 +378,7 @@ class _Reverser(FlowReverser):
         return tuple((upstream, self.zeros_like(str(output)) if isinstance(output, ir.Var) else "0.0")
                      for output, upstream in zip(staged.outputs, staged.upstreams))
 
-    def scalar_output(self):
+    def scalar_output(self, groups=()):
         outputs = self.staged.outputs
         if len(outputs) == 1 and isinstance(outputs[0], ir.Var) and outputs[0].name in self.staged.lists:
             return False  # a list: its gradient is a list (no default of 1.0)
@@ -388,7 +388,12 @@ class _Reverser(FlowReverser):
             return False
         if self.staged.shape_free and not source.imports_numpy(self.staged.lines):
             return True  # code for numbers in a module without NumPy (lists made it shape-generic): a number
-        return all(d == 1 for d in self.staged.shapes.get(outputs[0].name, ()))  # one number
+        shape = self.staged.shapes.get(outputs[0].name, ())
+        if shape and all(d == 1 for d in shape) and groups:  # one number in an array: dout=1.0 will do
+            upstream = self.staged.upstreams[0]  # unless the backward reads it as the array (dout[0], .reshape)
+            if any(re.search(rf"\b{upstream}\s*[\[.]", str(line)) for line in _flatten(groups)):
+                return False
+        return all(d == 1 for d in shape)  # one number
 
     def zeros_like(self, name):
         np_name = self.staged.modules["np"]
@@ -799,6 +804,7 @@ class _Reverser(FlowReverser):
         """
         if not self.numpy:
             return self.scalar_aliases(groups) if self.staged.called else groups
+        groups = self.numbers_from_calls(groups)
         lines = list(_flatten(groups))
         in_loops, in_branches = set(), set()
         if any(line.__class__ is ir.Block for line in lines):  # (else no line is in a loop: straight-line code)
@@ -873,6 +879,24 @@ class _Reverser(FlowReverser):
         if not copies and not scalars:
             return groups
         return _with_copies(groups, copies, scalars, self.staged.modules["np"], bool(self.staged.shape_free))
+
+    def numbers_from_calls(self, groups):
+        """A number's adjoint a helper's backward hands back is added to anew (``ds = ds + ds_h``), not
+        in place: a helper written for numbers hands back the ``dout`` it is given (``du = dout``), here
+        a 0-d array where it is a view (``dout.reshape(())``), as the gradient of each parameter given the
+        value, which ``+=`` would change under the caller's ``dout`` and under one another (``h(s, s,
+        s)``: 4 times ``dout`` for 3)."""
+        lines = list(_flatten(groups))
+        if not any(line.__class__ is ir.CallLine for line in lines):
+            return groups
+        views = set(self.staged.upstreams) | {  # adjoints that may be 0-d arrays of memory held elsewhere
+            line.target for line in lines if line.__class__ is ir.AdjointLine and not line.accumulate
+            and "[" not in line.target and not _fresh(line.source)}
+        numbers = {target for line in lines if line.__class__ is ir.CallLine and _held_names(line.source) & views
+                   for target in line.targets if target != "_" and self.shape_of_adjoint(target) in ((), None)}
+        if not any(line.__class__ is ir.AdjointLine and line.accumulate and line.target in numbers for line in lines):
+            return groups
+        return _added_anew(groups, numbers)
 
     def new_list(self, line):
         """Whether ``line`` makes a list's adjoint a new list (``list(g)``, ``g[:-1]``)."""

@@ -766,12 +766,10 @@ def _live(lines, assigned, needed):
             target, iterable = line.header[4:-1].split(" in ", 1)
             targets = _names(target) - assigned
             needed |= _names(iterable) - assigned
-            assigned |= targets
-            _live(line.body, assigned, needed)
-            assigned -= targets
-        elif isinstance(line, ir.Block):
+            _live(line.body, assigned | targets, needed)  # (a copy: a loop may run no iteration, and leave
+        elif isinstance(line, ir.Block):                   # unset what its body sets)
             needed |= _reads_line(line) - assigned
-            _live(line.body, assigned, needed)
+            _live(line.body, set(assigned) if line.header.startswith(("for ", "while ")) else assigned, needed)
         else:
             needed |= _reads_line(line) - assigned
             if isinstance(line, ir.CallLine):

@@ -398,7 +398,10 @@ def index_origins(op, masks):
     indices a part finds in the data itself (``x[np.flatnonzero(m)]``): two masks written alike in
     the same loop (or outside loops) are one (its values are named once)."""
     origins = set()
+    whole = _whole_items(op.param("index"))
     for part in ast.literal_eval(op.param("index_vars") or "()"):
+        if part in whole and _an_integer(masks[part][0] if part in masks else part, masks):
+            continue  # x[int(s)]: one element wherever s puts it (an integer of an array: as many as it has)
         if part in masks:
             origins.add(masks[part])
             continue
@@ -410,6 +413,28 @@ def index_origins(op, masks):
             origins |= {masks[sub.id] for sub in source.walk(node) if isinstance(sub, ast.Name) and sub.id in masks} \
                 or {(part, None)}
     return frozenset(origins)
+
+
+def _whole_items(index):
+    """The items of an index written whole, outside any slice (``i`` in ``x[i, 1:n]``)."""
+    node = source.expression(f"_[{index}]") if index else None
+    if node is None:
+        return set()
+    items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return {ast.unparse(item) for item in items if not isinstance(item, ast.Slice)}
+
+
+def _an_integer(text, masks):
+    """Whether ``text`` makes an integer of a number (``int(s)``, ``np.int64(k)``) of no selection
+    (no mask, no indices found in the data): as an index item, one element (or as many as an array of
+    them has)."""
+    node = source.expression(text) if isinstance(text, str) else None
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in COUNTS and not any(
+        isinstance(sub, ast.Call) and sub is not node and _call_selects(sub) or isinstance(sub, ast.Name) and sub.id in masks
+        for sub in source.walk(node))
 
 
 def _call_selects(call):

@@ -52,7 +52,7 @@ MIXED_MAX = 6
 # those arguments (None: all of them) and their keywords.
 SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), ("shape",)),
               "empty": ((0,), ("shape",)), "full": ((0,), ("shape",)), "eye": ((0, 1, 2), ("N", "M", "k")),
-              "identity": ((0,), ("n",)), "arange": (None, ()), "linspace": ((2,), ("num",)),
+              "identity": ((0,), ("n",)), "tri": ((0, 1, 2), ("N", "M", "k")), "arange": (None, ()), "linspace": ((2,), ("num",)),
               "pad": ((1,), ("pad_width",))}
 
 

@@ -2747,3 +2747,140 @@ def test_a_loop_a_count_of_the_data_bounds_is_kept_though_it_runs_no_iteration(f
     for x in (np.array([[1.0, 2.0], [-1.0, 0.5], [-2.0, 0.3]]), np.array([[1.0, 2.0], [1.0, 0.5], [2.0, 0.3]])):
         want = finite_differences(lambda x: func(x, *extra), [x], [0], (1.0,))[0]
         np.testing.assert_allclose(g.backward(x, *extra), want, rtol=1e-5, atol=1e-6)
+
+
+# --- numbers given to calls made for arrays ------------------------------------------------------
+
+@pytest.mark.parametrize("annotation", ["float", "None"])
+def test_a_number_sorted_flat_gets_a_number_back(annotation):
+    # np.sort(x, axis=None) of a number is one element: its gradient read a.shape of the float
+    # (AttributeError at run time)
+    assert_right(f'''
+    def f(a: {annotation}):
+        return np.sort(a, axis=None) * 2.0
+    ''', [0.7], dout=np.array([1.5]))
+
+
+def test_numbers_stacked_as_columns_get_one_element_each():
+    # np.column_stack([x, x]) of a number x is (1, 2): the gradient of x was dout[:, :1], (1, 1),
+    # added into a number (ValueError at run time)
+    assert_right('''
+    def f(x: float, w: "1, 2"):
+        t = np.column_stack([x, w, x * w[0, 1]])
+        t -= np.atleast_2d(x)
+        return t
+    ''', [0.7, np.array([[0.3, -1.2]])], dout=np.array([[1.5, 2.0, -0.7, 3.0]]))
+
+
+@pytest.mark.parametrize("annotation", ['"3, 4"', "None"])
+def test_shapes_joined_with_tuples_written_out(annotation):
+    # (2,) + x.shape and x.shape[:-1] + (2, 2) were refused: "tuples are only supported as
+    # arguments of calls and in indexing"; tuples of arrays joined so stay refused, as lists
+    assert_right(f'''
+    def f(a: {annotation}, b: {annotation}):
+        h = a.reshape(a.shape[:-1] + (2, 2))
+        s = h.shape + (1,)
+        return np.broadcast_to(h, (2,) + h.shape) * b.reshape(s)[..., 0]
+    ''', [X, np.linspace(-1.0, 1.3, 12).reshape(3, 4)], dout=np.linspace(0.5, 2.0, 24).reshape(2, 3, 2, 2))
+    assert_refused('''
+    def f(a: "3, 4", b: "3, 4"):
+        t = (a,) + (b,)
+        return t[0] * t[1]
+    ''', [X, X], "joins or repeats lists")
+
+
+@pytest.mark.parametrize("annotation", ['"3, 4"', "None"])
+def test_np_tri_is_a_constant_as_np_eye_is(annotation):
+    # np.tri(3) @ a was refused: "np.tri has no derivative rule in backgen"
+    assert_right(f'''
+    def f(a: {annotation}):
+        return np.tri(a.shape[0]) @ a + np.tri(a.shape[0], a.shape[1], -1) * a
+    ''', [X], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4))
+
+
+@pytest.mark.parametrize("body", ["return x[int(np.argmax(w))] * w",
+                                  "i = int(np.argmax(w))\n        return x[i - 1, :] * w + x[:, i][:, None]",
+                                  "return x[np.int64(1)] * w"])
+def test_an_integer_made_of_a_number_indexes_one_element(body):
+    # x[int(np.argmax(w))] * w was refused: "'x[i]' is selected by a boolean mask, so its length
+    # depends on the data": an integer index item selects one row wherever it points
+    assert_right(f'''
+    def f(x: "3, 4", w: "4"):
+        {body}
+    ''', [X, np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 12).reshape(3, 4)[0 if "None" not in body else ...])
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 1)])
+def test_np_polyval_of_rows_of_coefficients_is_refused(shape):
+    # np.polyval(p, x) of a 2-D p (each coefficient a row, broadcast against x): p's gradient was
+    # the vector's, (1,) for p of (1, 1), and np.polyder raised for (3, 4) (ValueError at run time)
+    p = np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape) / 10
+    assert_refused(f'''
+    def f(p: "{shape[0]}, {shape[1]}", x: "4"):
+        return np.polyval(p, x)
+    ''', [p, np.array([0.3, -0.7, 1.1, 0.45])], "np.polyval is differentiated for a vector of coefficients")
+    assert_right('''
+    def f(p: "3", x: "4"):
+        return np.polyval(p, x) * x
+    ''', [np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 0.45])], dout=np.linspace(0.5, 2.0, 4))
+
+
+@pytest.mark.parametrize("annotation", ['"3"', "None"])
+def test_a_helper_for_numbers_handing_back_a_0d_view_of_dout_thrice(annotation):
+    # h's backward, written for numbers, hands back the dout it is given for u, v and w; here a 0-d
+    # view (datleast_1d.reshape(())), so ds += ds_h; ds += ds_h2 doubled it twice: dx 12.0 for 9.0,
+    # and through dout.reshape(()) the caller's dout was changed
+    source = '''
+    def h(u, v, w):
+        return u + v + w
+    def f(x: {0}):
+        s = np.sum(x)
+        return np.atleast_1d(h(s, s, s)) * 2.0, h(s, s, s).reshape(-1)
+    '''.format(annotation)
+    assert_right(source, [V3.copy()], dout=(np.array([1.5]), np.array([-0.5])))
+
+
+@pytest.mark.parametrize("bound", ["len(x)", "1"])
+def test_a_nested_loop_running_no_iteration_leaves_nothing_unbound(bound):
+    # the outer loop's backward zeroed dt with np.zeros_like(t_1), t_1 restored only in the inner
+    # loop, which range(1, 1) (x of one element) runs no time: UnboundLocalError at run time
+    assert_right(f'''
+    def f(x: "1", w: "3"):
+        for k in range(2):
+            t = x * w[k]
+            for i in range(1, {bound}):
+                t[i] = t[i - 1] * x[i]
+        return t
+    ''', [np.array([0.3]), V3.copy()], dout=np.array([1.5]))
+
+
+@pytest.mark.parametrize("body", ["return np.sum(x).reshape(-1)", "return np.array([np.sum(x)])",
+                                  "return np.atleast_1d(np.sum(x) * x[0])"])
+def test_an_output_of_one_element_read_as_an_array_needs_its_dout(body):
+    # dout defaulted to 1.0 for an output of shape (1,), and the backward read dout.reshape(()) or
+    # dout[0] of the float (AttributeError, TypeError at run time); now dout is asked for
+    source = f'''
+    def f(x: "3"):
+        {body}
+    '''
+    assert_right(source, [V3.copy()], dout=np.array([1.5]))
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    with pytest.raises(TypeError, match="dout"):
+        generated["f_backward"](V3.copy())
+
+
+def test_np_polyval_without_shapes_gives_p_its_shape():
+    # without shapes, p's gradient was the vector's: (1,) for a p of (1, 1) given at run time;
+    # rows of coefficients raise there rather than give a gradient of another shape
+    source = '''
+    def f(p, x):
+        return np.polyval(p, x)
+    '''
+    x = np.array([0.3, -0.7, 1.1, 0.45])
+    assert_right(source, [np.array([[0.5]]), x], dout=np.linspace(0.5, 2.0, 4))
+    assert_right(source, [np.array([0.5, -1.0, 2.0]), x], dout=np.linspace(0.5, 2.0, 4))
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
+    with pytest.raises(ValueError):
+        generated["f_backward"](np.ones((2, 4)), x, np.ones(4))

@@ -46,6 +46,7 @@ NO_GRADIENT = {
     "np.arange": ("constant fresh", CONSTANT_ARRAY),
     "np.eye": ("constant fresh", CONSTANT_ARRAY),
     "np.identity": ("constant fresh", CONSTANT_ARRAY),
+    "np.tri": ("constant fresh", CONSTANT_ARRAY),
     "np.linspace": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),

@@ -176,8 +176,12 @@ def _width_sources(c, ndim):
 def _sort(c):
     """A gather: each element's gradient is at the place sorting moved it to."""
     np_, axis = c.np, c.param_source("axis", "-1")
+    if axis == "None" and not c.shape_free and c.ndim("a") == 0:  # a number: one element
+        return f"{c.g}[0]"
     order = c.setup("order", f"{np_}.argsort({c.a}, axis={axis})")
-    if axis == "None":
+    if axis == "None":  # flattened
+        if c.shape_free:
+            return f"{np_}.reshape({c.g}[{np_}.argsort({order})], {np_}.shape({c.a}))"
         return f"{c.g}[{np_}.argsort({order})].reshape({c.a}.shape)"
     return f"{np_}.take_along_axis({c.g}, {np_}.argsort({order}, axis={axis}), axis={axis})"
 
@@ -251,11 +255,13 @@ def _triangle(function):
 
 
 def _column_stack(c):
-    """1-D inputs are columns, 2-D ones blocks of columns."""
+    """1-D inputs are columns, 2-D ones blocks of columns, numbers columns of one row."""
     if c.shape_free:
         return _stacked_part(c, "column_stack")
-    widths = ["1" if c.ndim(a) == 1 else c.length(a, 1) for a in c.op.args]  # (read as the code runs)
+    widths = ["1" if c.ndim(a) < 2 else c.length(a, 1) for a in c.op.args]  # (read as the code runs)
     start = " + ".join(summed_terms(widths[:c.position])) or "0"
+    if c.ndim(c.current) == 0:
+        return f"{c.g}[0, {start}]"
     if c.ndim(c.current) == 1:
         return f"{c.g}[:, {start}]"
     last = c.position == len(c.inputs) - 1
