@@ -875,8 +875,9 @@ def iterated(func):
     """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``, a slice of one
     ``for W in Ws[:-1]``, ``for k in range(len(Ws))`` reading ``Ws[k]``, as ``zip`` is desugared, ``while i <
     len(Ws)`` reading ``Ws[i]``) or unpacks
-    (``W1, b1, W2, b2 = params``, ``W, b = params[k]``), in order: code written without shapes takes
-    each for one array."""
+    (``W1, b1, W2, b2 = params``, ``W, b = params[k]``) or names items of by their places (``W1 =
+    params[0]``, ``b1 = params[1]``), in order: code written without shapes takes each for one array,
+    or for a list of arrays of several shapes where it reads it only by its items (``item_lists``)."""
     params = [a.arg for a in func.args.args]
     found = set()
 
@@ -907,6 +908,14 @@ def iterated(func):
             value = node.value.value if isinstance(node.value, ast.Subscript) else node.value  # (W, b = params[k]:
             if isinstance(value, ast.Name):  # a helper's for W, b in params as desugared)
                 found.add(value.id)
+    # W1 = params[0], ... W2 = params[2]: items of one list read by their places, each named
+    items = {}
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) \
+                and isinstance(node.value.slice, ast.Constant) and type(node.value.slice.value) is int:
+            items.setdefault(node.value.value.id, set()).add(node.value.slice.value)
+    found |= {name for name, places in items.items() if len(places) > 1}
     return tuple(p for p in params if p in found)
 
 

@@ -1118,3 +1118,27 @@ def test_repetitions_and_shifts_given_as_parameters_are_counts(body):
     x = np.array([0.5, -1.0, 2.0, 0.3])
     want = finite_differences(lambda x: namespace["f"](x, 2), [x], [0], (1.0,))[0]
     np.testing.assert_allclose(generated["f_backward"](x, 2), want, rtol=1e-6, atol=1e-8)
+
+
+def test_items_of_a_list_of_layers_named_by_their_places_get_a_list_of_gradients():
+    # W1 = params[0]; b1 = params[1]; ...: a flat list of arrays of several shapes, read by its places, was
+    # taken for one array, and the backward raised NumPy's "inhomogeneous shape" in np.zeros_like(params)
+    source = '''
+def loss(params, x):
+    W1 = params[0]
+    b1 = params[1]
+    W2 = params[2]
+    b2 = params[3]
+    h = np.tanh(x @ W1 + b1)
+    return np.sum((h @ W2 + b2) ** 2)
+'''
+    rng = np.random.default_rng(3)
+    (W1, b1), (W2, b2) = _layers(rng, (3, 4, 2))
+    _check_lists(source, "loss", ([W1, b1, W2, b2], rng.normal(size=(5, 3))))
+    # an array of one shape read so still gets an array: a state of two rows
+    check('''
+def energy(p, k):
+    px = p[0]
+    py = p[1]
+    return 0.5 * k * (px ** 2 + py ** 2) + np.sin(px)
+''', "energy", (rng.normal(size=(2, 4)), 0.7), (np.array([0.3, -0.2]), 1.5))
