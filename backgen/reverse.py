@@ -833,6 +833,11 @@ class _Reverser(FlowReverser):
                     ever.setdefault(target, {target}).update(*(ever.get(n, {n}) for n in held))
         copies, scalars, claimed = set(), set(), set()
         seen_returned = set()
+        # (the zero of a value a loop may leave unset is 0.0 there: x is None; an alias of it too)
+        maybe_floats = {line.target for _, line, _ in assignments if line.source.endswith(" is not None else 0.0")}
+        for _, line, _ in assignments:
+            if line.source in maybe_floats:
+                maybe_floats.add(line.target)
         for position, line, fresh in assignments:  # every plain assignment (re)binds its target: look at each
             shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _held_names(line.source)))
             if id(line) in in_branches:  # dx = dout in one branch, dx = 2 * dout in the other: after the if,
@@ -872,7 +877,8 @@ class _Reverser(FlowReverser):
                 outputs = dict(zip(self.staged.upstreams, map(str, self.staged.outputs)))
                 source_shape = self.staged.shapes.get(outputs[line.source]) if line.source in outputs \
                     else self.shape_of_adjoint(line.source)
-                maybe_number = line.source.isidentifier() and source_shape in ((), None)
+                maybe_number = line.source.isidentifier() and (source_shape in ((), None) or
+                                                               line.source in maybe_floats)
                 (scalars if scalar or maybe_number else copies).add(id(line))
                 roots[line.target] = {line.target}
                 readonly.discard(line.target)

@@ -2884,3 +2884,25 @@ def test_np_polyval_without_shapes_gives_p_its_shape():
     exec(backgen.generate(textwrap.dedent(source), name="f"), generated)
     with pytest.raises(ValueError):
         generated["f_backward"](np.ones((2, 4)), x, np.ones(4))
+
+
+def test_the_gradient_of_a_value_a_loop_may_leave_unset_is_copied_as_a_number_may_be():
+    # b and c set only in iterations that do not `continue`: the gradient of b at an iteration's start
+    # is 0.0 where b is still None, and the next iteration's copy of it, db_1 = db.copy(), raised
+    # "'float' object has no attribute 'copy'" (long fuzz, seed 81818, program 14053); np.copy takes both
+    source = '''
+    def f(s: float, X: "1, 4", W: "1, 4"):
+        for row in W.T:
+            if (1.0 + row).max() < 2.1:
+                continue
+            a, b = np.stack([X, X ** 2]), np.power(np.minimum(W, np.divide(W, 1.0 + W * W)), 2)
+            c = -np.min(b)
+        if np.minimum(c, 0.5) < -0.3:
+            return np.mean(b), a
+        d = a.min()
+        e = b[:, -4] - d * c
+        return s, e
+    '''
+    X = np.array([[0.93, 0.91, 0.62, -0.85]])
+    W = np.array([[0.64, 1.16, 1.07, -0.85]])
+    assert_right(source, [0.31, X, W], dout=(0.7, np.array([1.3])))
