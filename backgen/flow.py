@@ -727,14 +727,14 @@ class StatementStager:
                      and (in_loop or outside(node))}  # not a read after it)
         if in_loop or any(node is stmt for node in source.walk(self.func)):
             live = self.read_outside(stmt, [])
-            if _path_to(self.forward.func.body, stmt) is None:  # not found: every read outside it,
+            if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)
                 if in_loop:
                     live |= {n.id for n in source.walk(stmt) if isinstance(n, ast.Name)}
         else:
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and outside(n)
                     and isinstance(n.ctx, ast.Load)} | augmented
-            if _path_to(self.forward.func.body, stmt) is not None:  # and what follows the if it was made
+            if _paths_to(self.forward.func.body, stmt):  # and what follows the if it was made
                 live &= self.read_outside(stmt, []) | augmented  # from (each of the two holds all that is live)
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
@@ -747,15 +747,16 @@ class StatementStager:
         Worked out on the function as written: the rest of each enclosing block, and the whole
         body of each enclosing loop (its next iteration).  A name the function reuses for two
         loops' temporaries (``t = ...`` then ``... t ...`` in each) is not carried by the first.
-        When the loop cannot be found there (it came from a rewrite), every read outside it counts.
+        When the loop cannot be found there (it came from a rewrite), every read outside it counts;
+        where several copies of it hold its place, what any of them may read.
         """
-        path = _path_to(self.forward.func.body, stmt)
-        if path is None:
+        paths = _paths_to(self.forward.func.body, stmt)
+        if not paths:
             inside = {id(n) for s in body for n in source.walk(s)} | {id(n) for n in source.walk(stmt)}
             return {n.id for n in source.walk(self.func) if isinstance(n, ast.Name)
                     and isinstance(n.ctx, ast.Load) and id(n) not in inside}
         live = set()
-        for block, index, owner in path:
+        for block, index, owner in (place for path in paths for place in path):
             live |= _read_before_written(block[index + 1:], set())
             if isinstance(owner, (ast.For, ast.While)):
                 live |= _read_before_written([owner], set())
@@ -932,21 +933,32 @@ def _read_before_written(stmts, written):
     return early
 
 
-def _path_to(stmts, loop, owner=None):
-    """``[(block, index, owner), ...]``, innermost first: where ``loop`` (found by position) sits
-    in ``stmts``, the block of ``owner``, and in each enclosing block."""
+def _paths_to(stmts, loop):
+    """Each ``[(block, index, owner), ...]``, innermost first: where ``loop`` sits in ``stmts``, the
+    block of ``owner``, and in each enclosing block; none where it is not there.  Found as that
+    very statement, else by its position: statements written out more than once keep one place (a
+    helper's body written where it is called, a loop's first iteration written out before it, what
+    follows an if written into each of its paths), and every copy there is then one it may be."""
+    found = _paths_matching(stmts, lambda stmt: stmt is loop)
+    if found:
+        return found
     key = (type(loop), getattr(loop, "lineno", None), getattr(loop, "col_offset", None),
            getattr(loop, "end_lineno", None))
     if key[1] is None:
-        return None
+        return []
+    return _paths_matching(stmts, lambda stmt: (type(stmt), stmt.lineno, stmt.col_offset, stmt.end_lineno) == key)
+
+
+def _paths_matching(stmts, match, owner=None):
+    """The ``_paths_to`` each statement of ``stmts`` that ``match`` accepts."""
+    found = []
     for index, stmt in enumerate(stmts):
-        if (type(stmt), stmt.lineno, stmt.col_offset, stmt.end_lineno) == key:
-            return [(stmts, index, owner)]
+        if match(stmt):
+            found.append([(stmts, index, owner)])
         for block in (getattr(stmt, "body", None), getattr(stmt, "orelse", None)):
-            inner = _path_to(block, loop, stmt) if isinstance(block, list) else None
-            if inner is not None:
-                return inner + [(stmts, index, owner)]
-    return None
+            if isinstance(block, list):
+                found += [inner + [(stmts, index, owner)] for inner in _paths_matching(block, match, stmt)]
+    return found
 
 
 def restructure(stmts, stager):

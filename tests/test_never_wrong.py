@@ -2906,3 +2906,28 @@ def test_the_gradient_of_a_value_a_loop_may_leave_unset_is_copied_as_a_number_ma
     X = np.array([[0.93, 0.91, 0.62, -0.85]])
     W = np.array([[0.64, 1.16, 1.07, -0.85]])
     assert_right(source, [0.31, X, W], dout=(0.7, np.array([1.3])))
+
+
+def test_a_helper_loop_written_out_twice_carries_its_value_in_each_copy():
+    # step's body, written where it is called (its result may be s itself, which the caller writes into),
+    # once in the loop's first iteration written out before the loop (v changes shape there) and once
+    # in the loop: both copies keep the call's place, and the loop in the second was looked up by that
+    # place, found as the first copy, whose reads after it are of the first copy's names: the second's
+    # a was not carried out of its loop and read as p (long fuzz, seed 91919, program 5044)
+    source = '''
+    def step(p):
+        a = p
+        for i in range(3):
+            a = np.log(p * p)
+        return (a * 2.0, a)
+
+    def f(v: "4", X: "1, 4"):
+        s = X / 2.0
+        for k in range(2):
+            w = v * 1.0
+            v, a = step(s)
+            s[-1] = a.mean()
+        return s
+    '''
+    X = np.array([[-0.49, -0.62, 0.74, 0.31]])
+    assert_right(source, [np.array([0.59, 1.15, 0.39, 1.14]), X], dout=np.array([[0.3, -0.2, 0.5, 0.9]]))
