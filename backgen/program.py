@@ -37,9 +37,9 @@ from .peel import peeled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
-from .shapes import INT_SAMPLE, check_differentiable, dim_sizes, examples, infer_ran, list_names, run_check
-from .shape_free import item_lists, write as write_shape_free
-from .shape_free import uses as uses_of
+from .shapes import INT_SAMPLE, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
+from .shapes import run_check
+from .shape_free import item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
 from .source import holds, walk
@@ -114,22 +114,21 @@ def _same_at_other_settings(forward, wrt, shapes, specs, result, user_cache, arr
     written on samples of one value of each, at which sizes may agree that others tell apart (a
     stride of 1 keeps x's shape): the backward written again at other values must be the same code
     where the forward runs there, or it is refused."""
-    from .shapes import SampleSettings  # noqa: PLC0415
-    if not user_cache or result.main.cache is None or not any(s.kind == "config" for s in specs.values()) or \
-            not any(f"'{key}'" in line or f'"{key}"' in line for line in forward.lines for key in SampleSettings.OTHER):
+    if not user_cache or result.main.cache is None or not any(s.kind == "config" for s in specs.values()):
         return
     keys = sorted(key for key in SampleSettings.OTHER if any(f"'{key}'" in line or f'"{key}"' in line
                                                               for line in forward.lines))
+    if not keys:
+        return
     said = f"the backward backgen writes depends on the values of the settings ({', '.join(keys)})"
-    SampleSettings.other = True
     try:
-        other = guarded(forward, lambda: program(forward, wrt, shapes, None, user_cache=user_cache, arrays=arrays))
+        with SampleSettings.at_other_values():
+            other = guarded(forward, lambda: program(forward, wrt, shapes, None, user_cache=user_cache,
+                                                     arrays=arrays))
     except BackgenError as error:
         if getattr(error, "sample_run", False) or "could not run the staged forward" in error.msg:
             return  # (the forward runs not at those values)
         raise forward.error(f"{said}: at others, {error.msg}") from None
-    finally:
-        SampleSettings.other = False
     if emit.module_source([result]) != emit.module_source([other]):
         raise forward.error(f"{said}: sizes it takes from what the cache holds agree at some values only; add "
                             "the values whose shapes it reads to the cache (x for the shape of dx)")

@@ -195,7 +195,17 @@ class SampleSettings(dict):
     KNOWN = {"mode": "train", "p": 0.5, "eps": 1e-5, "momentum": 0.9, "stride": 1, "pad": 1,
              "pool_height": 2, "pool_width": 2, "layernorm": 0}
     OTHER = {"stride": 2, "pad": 2, "pool_height": 3, "pool_width": 3}  # sizes of other values, checked too
-    other = False  # (set while the backward is written again for those)
+    other = False  # (set while the backward is written again for those: at_other_values)
+
+    @classmethod
+    @contextlib.contextmanager
+    def at_other_values(cls):
+        """Sample settings give the ``OTHER`` values while this lasts."""
+        cls.other = True
+        try:
+            yield
+        finally:
+            cls.other = False
 
     def __missing__(self, key):
         if SampleSettings.other and key in self.OTHER:
