@@ -2,8 +2,8 @@
 
 Contract: ``floats(staged, given=()) -> frozenset`` of the names of values
 that are of floats even where the parameters are given integers
-(``np.arange(3)``, a list ``[1, 2, 3]``): those of operations that always give
-floats (``/``, ``np.exp``, ``np.mean``...), of floats made in the function
+(``np.arange(3)``, a list ``[1, 2, 3]``): those of operations the rule table
+marks as always giving floats (``/``, ``np.exp``, ``np.mean``...), of floats made in the function
 (``np.zeros(3)``, ``x * 1.0``), and of operations that promote any operand of
 floats to floats (``x @ W`` with ``W`` of floats).  A parameter may be given
 integers, so it is none, but for those ``given`` floats (the decorator writes
@@ -22,18 +22,8 @@ import ast
 import re
 
 from . import ir
+from .rules import RULES
 
-# operations giving floats whatever their operands hold
-ALWAYS = frozenset({
-    "div", "np.divide", "sigmoid", "np.sigmoid", "np.exp", "np.exp2", "np.expm1", "np.log", "np.log10",
-    "np.log1p", "np.log2", "np.sqrt", "np.cbrt", "np.sin", "np.cos", "np.tan", "np.arcsin", "np.arccos",
-    "np.arctan", "np.arctan2", "np.sinh", "np.cosh", "np.tanh", "np.arcsinh", "np.arccosh", "np.arctanh",
-    "np.mean", "np.nanmean", "np.std", "np.var", "np.average", "np.median", "np.logaddexp", "np.logaddexp2",
-    "np.logsumexp", "np.hypot", "np.deg2rad", "np.rad2deg", "np.float_power", "np.sinc", "np.interp",
-    "np.copysign", "np.fabs", "np._erf", "np._erfc", "np._gammaln", "np.linalg.inv", "np.linalg.det",
-    "np.linalg.solve", "np.linalg.cholesky", "np.linalg.eigh", "np.linalg.svd", "np.linalg.pinv",
-    "np.linalg.slogdet", "np.linalg.norm",
-})
 # operations whose result may be of integers though an operand is of floats (the value written into
 # an array takes the array's dtype; Python's max returns one of its operands as it is; a helper's
 # result is its own), or that make what this does not follow (lists, tests)
@@ -94,7 +84,8 @@ def _of_floats(value, found):
     if value.__class__ is ir.Const:
         return _float_constant(value.source)
     op = value
-    if op.rule in ALWAYS or op.rule.startswith("math."):
+    rule = RULES.get(op.rule)
+    if rule is not None and rule.floats:  # (/, np.exp, np.mean: floats whatever they are given)
         return True
     if op.rule in OPAQUE:
         return False

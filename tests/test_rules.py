@@ -163,3 +163,60 @@ def test_gamma_and_lgamma_carry_their_own_digamma():
     x = 3.2
     expected = ((math.gamma(x + h + 0.5) / math.gamma(x + h)) - (math.gamma(x - h + 0.5) / math.gamma(x - h))) / (2 * h)
     assert namespace["ratio_backward"](x) == pytest.approx(expected, rel=1e-6)
+
+
+# --- which rules give floats whatever they are given (backgen.floats) ----------
+
+def _numpy_function(name):
+    import numpy as np
+    target = np
+    for part in name.split(".")[1:]:
+        target = getattr(target, part, None)
+    return target
+
+
+def _elementwise_numpy_rules():
+    from backgen.rules import NUMPY
+    for name, rule in sorted(NUMPY.items()):
+        function = _numpy_function(name)
+        if rule.signature in ("x", "a, b", "y, x") and isinstance(function, __import__("numpy").ufunc):
+            yield name, rule, function
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in _elementwise_numpy_rules()])
+def test_an_elementwise_rule_says_whether_it_gives_floats_of_integers(name):
+    """Both ways: a ufunc marked ``floats`` gives floats of integer operands, and one that gives
+    floats of them is marked (the table is the one place this is known)."""
+    import numpy as np
+    rule, function = next((r, f) for n, r, f in _elementwise_numpy_rules() if n == name)
+    operands = [np.array([[2, 1], [1, 3]])] * len(rule.inputs)
+    with np.errstate(all="ignore"):
+        result = function(*operands)
+    assert (result.dtype.kind == "f") == rule.floats, (name, result.dtype, rule.floats)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in __import__("backgen.rules").rules.NUMPY.items()
+                                        if r.floats and n.startswith("np.") and not n.startswith("np._")
+                                        and n != "np.sigmoid"))
+def test_a_numpy_rule_marked_floats_gives_floats_of_integers(name):
+    import numpy as np
+    from backgen.rules import NUMPY
+    function, rule = _numpy_function(name), NUMPY[name]
+    if name == "np.logsumexp":  # (staged from np.log(np.sum(np.exp(a))))
+        function = lambda a: np.log(np.sum(np.exp(a)))  # noqa: E731
+    operands = [np.array([[2, 1], [1, 3]])] * (len(rule.inputs) if name != "np.interp" else 1)
+    if name == "np.interp":
+        operands = [np.array([1, 2]), np.array([0, 3]), np.array([0, 6])]
+    elif name == "np.average":
+        operands = operands[:1]
+    with np.errstate(all="ignore"):
+        result = function(*operands)
+    results = result if isinstance(result, tuple) else (result,)
+    assert all(np.asarray(r).dtype.kind == "f" for r in results), (name, [np.asarray(r).dtype for r in results])
+
+
+def test_every_math_rule_is_marked_as_giving_floats():
+    """The math module's functions with a derivative return floats of integers (those returning
+    integers, math.floor and the like, have none: ``no_gradient``)."""
+    unmarked = sorted(name for name, rule in SCALAR.items() if name.startswith("math.") and not rule.floats)
+    assert unmarked == []

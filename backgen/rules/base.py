@@ -36,7 +36,10 @@ A ``Rule`` is one entry of the table (``backgen.rules``):
   differentiates, ``"np.pad(a, 1) | a=2x3"`` (an expression or a body ending
   in ``return``, then each parameter's shape, ``()`` for a number); without
   them the test derives calls from the signature (elementwise, reductions);
-* ``returns_list``: the result is a Python list of arrays (``np.split``).
+* ``returns_list``: the result is a Python list of arrays (``np.split``);
+* ``floats``: the result holds floats whatever its operands hold (``/``,
+  ``np.exp``, ``np.mean``): integers given for the operands are no reason to
+  allocate the adjoints read from it as floats explicitly (``backgen.floats``).
 
 A rule's result shape is NumPy's: ``shapes`` evaluates each staged line on
 values of the propagated shapes, so an entry never restates it.
@@ -64,6 +67,7 @@ class Rule:
     domain: tuple = ()
     examples: tuple = ()
     returns_list: bool = False
+    floats: bool = False
 
 
 @dataclass(frozen=True)

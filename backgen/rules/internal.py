@@ -86,7 +86,7 @@ def _first_extreme(c):
 
 RULES = {
     "np.sigmoid": Rule(("x",), grads={"x": "(1 - out) * out"}, hint="sig{first}",
-                       examples=("1 / (1 + np.exp(-x)) | x=2x3",)),
+                       examples=("1 / (1 + np.exp(-x)) | x=2x3",), floats=True),
     "np.select_if": Rule(("c", "a", "b"), grads={"a": "g if c else np.zeros_like(a)",
                                                  "b": "np.zeros_like(b) if c else g"},
                            examples=("a if b.sum() > 0 else a * b | a=2x3, b=2x3",)),

@@ -8,13 +8,14 @@ its operand's shape); string gradients are local derivatives or, mentioning
 from .base import Rule, constant_base, power_base
 
 
-def _unary(grad, hint="", fresh=True, domain=("any",), aliases=()):
-    return Rule(("x",), grads={"x": grad}, signature="x", hint=hint, fresh=fresh, domain=domain, aliases=aliases)
+def _unary(grad, hint="", fresh=True, domain=("any",), aliases=(), floats=False):
+    return Rule(("x",), grads={"x": grad}, signature="x", hint=hint, fresh=fresh, domain=domain, aliases=aliases,
+                floats=floats)
 
 
-def _binary(grads, domain=("any", "any"), aliases=(), hint="", fresh=True):
+def _binary(grads, domain=("any", "any"), aliases=(), hint="", fresh=True, floats=False):
     return Rule(("a", "b"), grads=grads, broadcast=True, signature="a, b", domain=domain, aliases=aliases,
-                hint=hint, fresh=fresh)
+                hint=hint, fresh=fresh, floats=floats)
 
 
 def _exponent(c):
@@ -76,44 +77,44 @@ def _interp(position):
 
 
 RULES = {
-    "np.exp": _unary("out"),
-    "np.log": _unary("1 / x", domain=("positive",)),
-    "np.log1p": _unary("1 / (1 + x)", domain=("positive",)),
-    "np.expm1": _unary("out + 1"),
-    "np.sqrt": _unary("0.5 / out", domain=("positive",)),
+    "np.exp": _unary("out", floats=True),
+    "np.log": _unary("1 / x", domain=("positive",), floats=True),
+    "np.log1p": _unary("1 / (1 + x)", domain=("positive",), floats=True),
+    "np.expm1": _unary("out + 1", floats=True),
+    "np.sqrt": _unary("0.5 / out", domain=("positive",), floats=True),
     "np.square": _unary("2 * x", hint="sq{var}"),
     "np.abs": _unary("np.sign(x)", aliases=("np.absolute",)),
     "np.sign": Rule(("x",), signature="x", fresh=True),  # zero gradient almost everywhere
     # scipy.special.erf, erfc and gammaln (backgen.scipy_calls), computed by the generated module's own helpers
     "np._erf": Rule(("x",), "_erf(x)", {"x": "2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
-                    hint="erf{var}", fresh=True),
+                    hint="erf{var}", fresh=True, floats=True),
     "np._erfc": Rule(("x",), "_erfc(x)", {"x": "-2 / np.sqrt(np.pi) * np.exp(-x ** 2)"}, signature="x",
-                     hint="erfc{var}", fresh=True),
+                     hint="erfc{var}", fresh=True, floats=True),
     "np._gammaln": Rule(("x",), "_gammaln(x)", {"x": "_digammas(x)"}, signature="x", hint="gammaln{var}",
-                        fresh=True, domain=("positive",)),
-    "np.sin": _unary("np.cos(x)"),
-    "np.cos": _unary("-np.sin(x)"),
-    "np.tan": _unary("1 + out ** 2"),
-    "np.tanh": _unary("1 - out ** 2"),
-    "np.arctan": _unary("1 / (1 + x ** 2)"),
-    "np.sinh": _unary("np.cosh(x)"),
-    "np.cosh": _unary("np.sinh(x)"),
+                        fresh=True, domain=("positive",), floats=True),
+    "np.sin": _unary("np.cos(x)", floats=True),
+    "np.cos": _unary("-np.sin(x)", floats=True),
+    "np.tan": _unary("1 + out ** 2", floats=True),
+    "np.tanh": _unary("1 - out ** 2", floats=True),
+    "np.arctan": _unary("1 / (1 + x ** 2)", floats=True),
+    "np.sinh": _unary("np.cosh(x)", floats=True),
+    "np.cosh": _unary("np.sinh(x)", floats=True),
     "np.reciprocal": _unary("-out ** 2", domain=("nonzero",)),
     "np.negative": _unary("-1"),
-    "np.exp2": _unary("out * np.log(2)"),
-    "np.log2": _unary("1 / (x * np.log(2))", domain=("positive",)),
-    "np.log10": _unary("1 / (x * np.log(10))", domain=("positive",)),
-    "np.arcsin": _unary("1 / np.sqrt(1 - x ** 2)", domain=("unit",)),
-    "np.arccos": _unary("-1 / np.sqrt(1 - x ** 2)", domain=("unit",)),
-    "np.arcsinh": _unary("1 / np.sqrt(x ** 2 + 1)"),
-    "np.arccosh": _unary("1 / np.sqrt(x ** 2 - 1)", domain=("above_one",)),
-    "np.arctanh": _unary("1 / (1 - x ** 2)", domain=("unit",)),
-    "np.deg2rad": _unary("np.pi / 180", aliases=("np.radians",)),
-    "np.rad2deg": _unary("180 / np.pi", aliases=("np.degrees",)),
-    "np.cbrt": _unary("1 / (3 * out ** 2)"),
-    "np.fabs": _unary("np.sign(x)"),
+    "np.exp2": _unary("out * np.log(2)", floats=True),
+    "np.log2": _unary("1 / (x * np.log(2))", domain=("positive",), floats=True),
+    "np.log10": _unary("1 / (x * np.log(10))", domain=("positive",), floats=True),
+    "np.arcsin": _unary("1 / np.sqrt(1 - x ** 2)", domain=("unit",), floats=True),
+    "np.arccos": _unary("-1 / np.sqrt(1 - x ** 2)", domain=("unit",), floats=True),
+    "np.arcsinh": _unary("1 / np.sqrt(x ** 2 + 1)", floats=True),
+    "np.arccosh": _unary("1 / np.sqrt(x ** 2 - 1)", domain=("above_one",), floats=True),
+    "np.arctanh": _unary("1 / (1 - x ** 2)", domain=("unit",), floats=True),
+    "np.deg2rad": _unary("np.pi / 180", aliases=("np.radians",), floats=True),
+    "np.rad2deg": _unary("180 / np.pi", aliases=("np.degrees",), floats=True),
+    "np.cbrt": _unary("1 / (3 * out ** 2)", floats=True),
+    "np.fabs": _unary("np.sign(x)", floats=True),
     # d/dx sin(pi x) / (pi x), which is 0 at x = 0 (where the quotient's numerator is 0 too)
-    "np.sinc": _unary("(np.cos(np.pi * x) - out) / np.where(x == 0, 1.0, x)"),
+    "np.sinc": _unary("(np.cos(np.pi * x) - out) / np.where(x == 0, 1.0, x)", floats=True),
     "np.real": _unary("1", fresh=False, aliases=("np.real_if_close",)),  # real numbers: themselves
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),
                          fresh=True),
@@ -125,18 +126,20 @@ RULES = {
     "np.add": _binary({"a": "1", "b": "1"}),
     "np.subtract": _binary({"a": "1", "b": "-1"}),
     "np.multiply": _binary({"a": "b", "b": "a"}),
-    "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",)),
-    "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any")),
+    "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
+                         floats=True),
+    "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any"), floats=True),
     "np.arctan2": Rule(("y", "x"), grads={"y": "x / (x ** 2 + y ** 2)", "x": "-y / (x ** 2 + y ** 2)"},
-                       broadcast=True, signature="y, x", fresh=True),
+                       broadcast=True, signature="y, x", fresh=True, floats=True),
     # at a = b = 0 the subgradient 0 (np.linalg.norm's too; central differences give it), never 0 / 0
-    "np.hypot": _binary({"a": "a / np.where(out == 0, 1.0, out)", "b": "b / np.where(out == 0, 1.0, out)"}),
-    "np.logaddexp": _binary({"a": "np.exp(a - out)", "b": "np.exp(b - out)"}),
-    "np.logaddexp2": _binary({"a": "2 ** (a - out)", "b": "2 ** (b - out)"}),
+    "np.hypot": _binary({"a": "a / np.where(out == 0, 1.0, out)", "b": "b / np.where(out == 0, 1.0, out)"},
+                        floats=True),
+    "np.logaddexp": _binary({"a": "np.exp(a - out)", "b": "np.exp(b - out)"}, floats=True),
+    "np.logaddexp2": _binary({"a": "2 ** (a - out)", "b": "2 ** (b - out)"}, floats=True),
     # piecewise: a jump where a / b is a whole number, away from it
     "np.mod": _binary({"a": "1", "b": "-np.floor(a / b)"}, aliases=("np.remainder",)),
     "np.fmod": _binary({"a": "1", "b": "-np.trunc(a / b)"}),
-    "np.copysign": _binary({"a": "np.sign(a) * np.copysign(1.0, b)"}),  # the sign of b: no gradient
+    "np.copysign": _binary({"a": "np.sign(a) * np.copysign(1.0, b)"}, floats=True),  # the sign of b: no gradient
     # selection
     "np.maximum": _binary({"a": "g * (a >= b)", "b": "g * (b > a)"}, hint="max{var}"),
     "np.minimum": _binary({"a": "g * (a <= b)", "b": "g * (b < a)"}, hint="min{var}"),
@@ -151,7 +154,8 @@ RULES = {
                       examples=("np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=3, fp=5",
                                 "np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=2x3, fp=5",
                                 "np.interp(x * 2.0 + 2.0, np.arange(5.0), fp) | x=(), fp=5",
-                                "np.interp(x * 2.0 + 2.0, np.cumsum(np.abs(xp)) - 0.5, fp) | x=4, xp=5, fp=5")),
+                                "np.interp(x * 2.0 + 2.0, np.cumsum(np.abs(xp)) - 0.5, fp) | x=4, xp=5, fp=5"),
+                                floats=True),
     "np.clip": Rule(("a", "a_min", "a_max"), grads={"a": _clip("a"), "a_min": _clip("a_min"), "a_max": _clip("a_max")},
                     broadcast=True, signature="a, a_min=None, a_max=None", methods=("clip",),
                     examples=("np.clip(a, -0.5, 0.6) | a=2x3", "a.clip(-0.5, 0.6) | a=5", "np.clip(a, None, 0.6) | a=4",

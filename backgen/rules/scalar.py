@@ -8,8 +8,8 @@ call as written, ``(function, number of arguments)``, to its rule;
 from .base import Rule, constant_base, power_base
 
 
-def _unary(forward, grad):
-    return Rule(("x",), forward, {"x": grad})
+def _unary(forward, grad, floats=False):
+    return Rule(("x",), forward, {"x": grad}, floats=floats)
 
 
 def _exponent(c):
@@ -27,7 +27,7 @@ SCALAR = {
     "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}, broadcast=True, hint="diff"),
     "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True, hint="prod"),
     "square": Rule(("x",), "x * x", {"x": "2 * x"}, hint="{first}sqr|t"),  # x * x: one gate, not two branches
-    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot"),
+    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot", floats=True),
     # Python's remainder of numbers (floored, as np.mod): the same slopes
     "mod": Rule(("a", "b"), "a % b", {"a": "1", "b": "-(a // b)"}, hint="rem"),
     "pow": Rule(("a", "b"), "a ** b", {"a": power_base, "b": _exponent}, broadcast=True,
@@ -38,57 +38,59 @@ SCALAR = {
     # a conditional expression routes the gradient to the branch taken
     "select": Rule(("c", "a", "b"), "a if c else b", {"a": "g if c else 0.0", "b": "0.0 if c else g"}),
     # the seed's fused gate
-    "sigmoid": Rule(("x",), "1.0 / (1 + math.exp(-x))", {"x": "(1 - out) * out"}, hint="sig{first}"),
+    "sigmoid": Rule(("x",), "1.0 / (1 + math.exp(-x))", {"x": "(1 - out) * out"}, hint="sig{first}", floats=True),
     # builtins
     "abs": _unary("abs(x)", "g if x >= 0 else -g"),
     "max": Rule(("a", "b"), "max(a, b)", {"a": "g if a >= b else 0.0", "b": "g if b > a else 0.0"}),
     "min": Rule(("a", "b"), "min(a, b)", {"a": "g if a <= b else 0.0", "b": "g if b < a else 0.0"}),
     "builtins.pow": Rule(("a", "b"), "pow(a, b)", {"a": power_base, "b": _exponent}),
     # the math module
-    "math.exp": _unary("math.exp(x)", "out"),
-    "math.log": _unary("math.log(x)", "1 / x"),
+    "math.exp": _unary("math.exp(x)", "out", floats=True),
+    "math.log": _unary("math.log(x)", "1 / x", floats=True),
     "math.log_base": Rule(("x", "base"), "math.log(x, base)", {
         "x": "1 / (x * math.log(base))",
         "base": "-out / (base * math.log(base))",
-    }),
-    "math.log1p": _unary("math.log1p(x)", "1 / (1 + x)"),
-    "math.expm1": _unary("math.expm1(x)", "out + 1"),
-    "math.sqrt": _unary("math.sqrt(x)", "0.5 / out"),
-    "math.sin": _unary("math.sin(x)", "math.cos(x)"),
-    "math.cos": _unary("math.cos(x)", "-math.sin(x)"),
-    "math.tan": _unary("math.tan(x)", "1 + out ** 2"),
-    "math.asin": _unary("math.asin(x)", "1 / math.sqrt(1 - x ** 2)"),
-    "math.acos": _unary("math.acos(x)", "-1 / math.sqrt(1 - x ** 2)"),
-    "math.atan": _unary("math.atan(x)", "1 / (1 + x ** 2)"),
+    }, floats=True),
+    "math.log1p": _unary("math.log1p(x)", "1 / (1 + x)", floats=True),
+    "math.expm1": _unary("math.expm1(x)", "out + 1", floats=True),
+    "math.sqrt": _unary("math.sqrt(x)", "0.5 / out", floats=True),
+    "math.sin": _unary("math.sin(x)", "math.cos(x)", floats=True),
+    "math.cos": _unary("math.cos(x)", "-math.sin(x)", floats=True),
+    "math.tan": _unary("math.tan(x)", "1 + out ** 2", floats=True),
+    "math.asin": _unary("math.asin(x)", "1 / math.sqrt(1 - x ** 2)", floats=True),
+    "math.acos": _unary("math.acos(x)", "-1 / math.sqrt(1 - x ** 2)", floats=True),
+    "math.atan": _unary("math.atan(x)", "1 / (1 + x ** 2)", floats=True),
     "math.atan2": Rule(("y", "x"), "math.atan2(y, x)", {
         "y": "x / (x ** 2 + y ** 2)",
         "x": "-y / (x ** 2 + y ** 2)",
-    }),
-    "math.sinh": _unary("math.sinh(x)", "math.cosh(x)"),
-    "math.cosh": _unary("math.cosh(x)", "math.sinh(x)"),
-    "math.tanh": _unary("math.tanh(x)", "1 - out * out"),
-    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": power_base, "b": _exponent}),
+    }, floats=True),
+    "math.sinh": _unary("math.sinh(x)", "math.cosh(x)", floats=True),
+    "math.cosh": _unary("math.cosh(x)", "math.sinh(x)", floats=True),
+    "math.tanh": _unary("math.tanh(x)", "1 - out * out", floats=True),
+    "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": power_base, "b": _exponent}, floats=True),
     # at a = b = 0 the subgradient 0, as central differences give it, never a division by 0
     # a remainder: slope 1 in a, and -(how many times b fits) in b, away from its jumps (as np.mod)
-    "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "-math.trunc(a / b)"}),
-    "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a * g / out if out else 0.0", "b": "b * g / out if out else 0.0"}),
-    "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g"),
-    "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))"),
-    "math.log10": _unary("math.log10(x)", "1 / (x * math.log(10))"),
-    "math.exp2": _unary("math.exp2(x)", "out * math.log(2)"),
-    "math.cbrt": _unary("math.cbrt(x)", "1 / (3 * out ** 2)"),
-    "math.asinh": _unary("math.asinh(x)", "1 / math.sqrt(x ** 2 + 1)"),
-    "math.acosh": _unary("math.acosh(x)", "1 / math.sqrt(x ** 2 - 1)"),
-    "math.atanh": _unary("math.atanh(x)", "1 / (1 - x ** 2)"),
-    "math.radians": _unary("math.radians(x)", "math.pi / 180"),
-    "math.degrees": _unary("math.degrees(x)", "180 / math.pi"),
-    "math.erf": _unary("math.erf(x)", "2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
-    "math.erfc": _unary("math.erfc(x)", "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)"),
+    "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "-math.trunc(a / b)"}, floats=True),
+    "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a * g / out if out else 0.0", "b": "b * g / out if out else 0.0"},
+                       floats=True),
+    "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g", floats=True),
+    "math.log2": _unary("math.log2(x)", "1 / (x * math.log(2))", floats=True),
+    "math.log10": _unary("math.log10(x)", "1 / (x * math.log(10))", floats=True),
+    "math.exp2": _unary("math.exp2(x)", "out * math.log(2)", floats=True),
+    "math.cbrt": _unary("math.cbrt(x)", "1 / (3 * out ** 2)", floats=True),
+    "math.asinh": _unary("math.asinh(x)", "1 / math.sqrt(x ** 2 + 1)", floats=True),
+    "math.acosh": _unary("math.acosh(x)", "1 / math.sqrt(x ** 2 - 1)", floats=True),
+    "math.atanh": _unary("math.atanh(x)", "1 / (1 - x ** 2)", floats=True),
+    "math.radians": _unary("math.radians(x)", "math.pi / 180", floats=True),
+    "math.degrees": _unary("math.degrees(x)", "180 / math.pi", floats=True),
+    "math.erf": _unary("math.erf(x)", "2 / math.sqrt(math.pi) * math.exp(-x ** 2)", floats=True),
+    "math.erfc": _unary("math.erfc(x)", "-2 / math.sqrt(math.pi) * math.exp(-x ** 2)", floats=True),
     # digamma is not in math: the generated module carries its own (backgen.runtime)
-    "math.lgamma": _unary("math.lgamma(x)", "_digamma(x)"),
-    "math.gamma": _unary("math.gamma(x)", "out * _digamma(x)"),
+    "math.lgamma": _unary("math.lgamma(x)", "_digamma(x)", floats=True),
+    "math.gamma": _unary("math.gamma(x)", "out * _digamma(x)", floats=True),
     # |a| with the sign of b: the sign of a times the sign of b (b's own gradient is zero)
-    "math.copysign": Rule(("a", "b"), "math.copysign(a, b)", {"a": "math.copysign(1.0, a) * math.copysign(1.0, b)"}),
+    "math.copysign": Rule(("a", "b"), "math.copysign(a, b)", {"a": "math.copysign(1.0, a) * math.copysign(1.0, b)"},
+                          floats=True),
 }
 
 # How a call in user code maps to a rule: (function, number of arguments).
