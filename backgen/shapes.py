@@ -27,6 +27,7 @@ on which dimensions are 1, which is what these shapes decide.
 import ast
 import builtins
 import contextlib
+import contextvars
 import os
 import re
 import itertools
@@ -188,6 +189,9 @@ def _too_large(staged, name, shape, itemsize):
     return error_at_def(staged, message) if hasattr(staged, "filename") else BackgenError(message)
 
 
+_OTHER_SETTINGS = contextvars.ContextVar("backgen_other_settings", default=False)
+
+
 class SampleSettings(dict):
     """A dictionary of settings for sample runs: what CS231n's layers read, training mode;
     ``.get(key, default)`` gives the default, as for a dictionary that does not set it."""
@@ -195,20 +199,20 @@ class SampleSettings(dict):
     KNOWN = {"mode": "train", "p": 0.5, "eps": 1e-5, "momentum": 0.9, "stride": 1, "pad": 1,
              "pool_height": 2, "pool_width": 2, "layernorm": 0}
     OTHER = {"stride": 2, "pad": 2, "pool_height": 3, "pool_width": 3}  # sizes of other values, checked too
-    other = False  # (set while the backward is written again for those: at_other_values)
 
-    @classmethod
+    @staticmethod
     @contextlib.contextmanager
-    def at_other_values(cls):
-        """Sample settings give the ``OTHER`` values while this lasts."""
-        cls.other = True
+    def at_other_values():
+        """Sample settings give the ``OTHER`` values while this lasts (in this thread or task only:
+        the backward of a layer is written again for them, see ``program``)."""
+        token = _OTHER_SETTINGS.set(True)
         try:
             yield
         finally:
-            cls.other = False
+            _OTHER_SETTINGS.reset(token)
 
     def __missing__(self, key):
-        if SampleSettings.other and key in self.OTHER:
+        if _OTHER_SETTINGS.get() and key in self.OTHER:
             return self.OTHER[key]
         if key in self.KNOWN:
             return self.KNOWN[key]
