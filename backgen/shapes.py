@@ -545,7 +545,8 @@ class _Walker:
                                 # the walk; an id is cheaper than an operation's hash)
         self.droppable = frozenset()  # the ids of loops not walked where they run no iteration (infer_ran)
         self.unrun = set()  # the ids of those that run none
-        self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
+        self.zero_starts = {}  # name a loop carries from a number written as such to arrays (see loop) -> the
+                               # operation writing that number
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
@@ -569,7 +570,7 @@ class _Walker:
                 self.shapes[name], self.lines[name], self.origins[name] = shape, line, origin
             return
         if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
-            if shape == ():
+            if shape == () and origin is self.zero_starts[name]:  # (a number on another path is a number)
                 return
             if known == ():
                 known = None
@@ -857,7 +858,7 @@ class _Walker:
         exit = dict(loop.exits)[carried]
         if not isinstance(exit, ir.Var) or exit.name == carried:
             return False
-        self.zero_starts.add(carried)
+        self.zero_starts[carried] = origin
         self.shapes.numbers_first.add(carried)
         return True
 

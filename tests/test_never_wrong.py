@@ -2931,3 +2931,21 @@ def test_a_helper_loop_written_out_twice_carries_its_value_in_each_copy():
     '''
     X = np.array([[-0.49, -0.62, 0.74, 0.31]])
     assert_right(source, [np.array([0.59, 1.15, 0.39, 1.14]), X], dout=np.array([[0.3, -0.2, 0.5, 0.9]]))
+
+
+@pytest.mark.parametrize("W, da", [(np.array([[0.30, 1.16, -0.41, 0.31]]), 0.4),
+                                   (np.array([[1.9, 1.7, 1.8, 2.2]]), np.array([[0.4], [-0.2], [0.3], [0.1]]))])
+def test_a_number_a_loop_turns_into_an_array_is_still_a_number_on_a_path_around_the_loop(W, da):
+    # a = 0.3, which the loop replaces by an array: the number is where the loop starts, but on the path
+    # that skips the loop (the test false) a stays the number, and the code written for the array's
+    # shape summed its gradient to (1, 1) and copied dout1 as an array ("'float' object has no attribute
+    # 'copy'"; long fuzz, seed 20261203, program 8937); each path now has its own code
+    source = '''
+    def f(s: float, W: "1, 4"):
+        a = 0.3
+        if np.subtract(3.0, W).max() < 1.6:
+            for i in range(W.shape[0]):
+                a = W.reshape(-1, 1)
+        return a, np.sum((a - 0.7) * (np.sign(W) * W)) * s
+    '''
+    assert_right(source, [0.97, W], dout=(da, 1.3))
