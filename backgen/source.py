@@ -803,6 +803,8 @@ def _simpler_binary(node):
         if type(value) in (int, float) and abs(value) < 1e15 and (type(value) is int or value == value):
             if type(value) is float and value.is_integer() and op is ast.Pow:
                 value = float(value)
+            if len(repr(value)) > len(repr(a)) + len(repr(b)) + 1:  # (0.3 - 0.7 is clearer than
+                return node                                        # -0.39999999999999997, 1 / 3 than 0.333...)
             return literal(value)
         return node
     if op is ast.Mult:

@@ -94,3 +94,16 @@ def test_a_string_default_of_the_forward_is_the_backward_s_default():
     text = backgen.generate('import numpy as np\n\ndef f(x: "3", mode="train"):\n'
                             '    if mode == "train":\n        return np.sum(x * x)\n    return np.sum(x)\n')
     assert "def f_backward(x, mode='train', dout=1.0):" in text
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("(0.1 + 0.2) * g", "(0.1 + 0.2) * g"),  # 0.30000000000000004: the numbers as written read better
+    ("(0.3 - 0.7) * g", "(0.3 - 0.7) * g"),
+    ("2 / 3 * g", "2 / 3 * g"),
+    ("1 / 3 * g", "g / 3"),
+    ("2 * 3 * g", "6 * g"),  # what prints as short as the numbers themselves is folded
+    ("0.5 * 2 * g", "g"),
+    ("(1 - 1) * g", "0"),
+])
+def test_numbers_fold_where_the_result_reads_as_plainly(text, printed):
+    assert source.to_source(source.simplify(ast.parse(text, mode="eval").body)) == printed
