@@ -276,6 +276,8 @@ class _Reverser(FlowReverser):
                     if op.param("opaque") == "True" or self.fills_with(op, active):
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
+                if op.rule not in _ROUTED and not RULES[op.rule].grads:
+                    continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
                 active.add(op.target)
                 changed = True
             for loop in ir.loops_in(self.staged.body):
@@ -1294,6 +1296,8 @@ def _held_names(text):
     return names - ({n.id for n in read} - {n.id for n in read if id(n) not in sized})
 
 
+_ROUTED = frozenset({"inert", "call", "list_append", "setitem"})  # rules of no grads that the reverse pass
+# undoes itself (a helper's call, a list's append, a write into an array)
 _SIZES = {"shape", "ndim", "size", "dtype", "len"}  # what they give shares no array's memory
 _SIZE_WORDS = re.compile("|".join(sorted(_SIZES)))  # in a text whose tree may read a size
 

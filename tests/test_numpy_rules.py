@@ -158,6 +158,15 @@ def test_sign_has_zero_gradient(tmp_path):
     np.testing.assert_array_equal(dx, np.zeros((3, 4)))
 
 
+def test_a_value_of_no_gradient_gets_no_adjoint(tmp_path):
+    """np.sign(x) * x: the product's gradient for np.sign(x) goes nowhere, so it is not written
+    (``dsignx = x * dout`` was, a line computing what nothing reads)."""
+    f = forward(tmp_path, "x", "np.sum(np.sign(x) * x)")
+    check(f, signed((3, 4), np.random.default_rng(42)))
+    text = backgen.generate(f)
+    assert "dsignx" not in text and "signx * dprod" in text
+
+
 # --- binary operators and functions with broadcasting ----------------------------------
 
 BINARY = [
