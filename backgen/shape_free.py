@@ -37,6 +37,7 @@ import itertools
 import re
 
 from . import emit, ir
+from .capped import capped
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .shapes import Spec
@@ -452,7 +453,8 @@ class _Samples:
             probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
-                results.append(self.attempt(probe, self.unknown))
+                with capped():  # (code of one rank may grow its values' ranks at another)
+                    results.append(self.attempt(probe, self.unknown))
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
                     raise
