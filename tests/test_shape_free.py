@@ -1202,3 +1202,20 @@ def test_the_ode_net_of_tuple_params_gets_right_gradients():
     backward = _run(backgen.generate(ODE_NET, name="L2_loss", wrt=("y0",)), "L2_loss_backward")
     forward = _run(ODE_NET, "L2_loss")
     assert_close(backward(params, y0, target), gradient(lambda y: forward(params, y, target), [y0], 0))
+
+
+def test_a_refusal_for_shapes_names_the_function_as_written():
+    # np.vstack of a list built in a loop, no shapes: the refusal named the rule, "np.vstack_list"
+    source = '''
+import numpy as np
+
+def mixture(params, data):
+    lls = []
+    for k in range(2):
+        lls.append(params[k] * data)
+    return np.sum(np.vstack(lls))
+'''
+    with pytest.raises(BackgenError) as caught:
+        backgen.generate(source)
+    assert "the gradient of np.vstack depends on the shapes" in str(caught.value)
+    assert "_list" not in str(caught.value)
