@@ -685,7 +685,9 @@ class GradContext:
     def needs_shapes(self):
         """Refuse, at the user's line, a gradient whose form depends on shapes that are not given."""
         names = self._reverse.staged.shape_free
-        what = self.op.rule if self.op.rule.startswith("np.") else "this operation"
+        what = self.op.rule.removesuffix("_list")  # (np.vstack_list: np.vstack of a list, its own rule)
+        if not what.startswith("np.") or not _numpy_function(what[3:]):  # (np.select_if: an if expression)
+            what = "this operation"
         try:
             self.unsupported(
                 f"the gradient of {what} depends on the shapes of its operands, and the shapes of "
@@ -836,3 +838,13 @@ def _display_length(text, axis):
             all(source.number(e) is not None for e in node.elts):
         return str(len(node.elts))
     return None
+
+
+def _numpy_function(name):
+    """Whether NumPy has ``name`` (``linalg.norm``): a rule named as the user wrote it."""
+    value = numpy
+    for part in name.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return True

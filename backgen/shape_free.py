@@ -39,11 +39,16 @@ import re
 from . import emit, ir
 from .docshapes import ANY_RANK
 from .errors import BackgenError
-from .shapes import Spec
+from .shapes import Spec, bounded_memory
 from .source import walk
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
+
+# The bytes of memory a program written on sample arrays may take beyond what the process holds: the
+# samples are small, but code of one rank may grow its values' ranks at another (y = y + np.dot(y, W)
+# in a loop, y and W of rank 3, adds axes at every step), and half the machine is too much to spend.
+SAMPLE_ROOM = 1 << 28
 
 # The most parameters of no given shape whose ranks are tried in every mix (3 ** 3, 2 ** 6 samples).
 MIXED_MAX = 6
@@ -452,7 +457,8 @@ class _Samples:
             probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
-                results.append(self.attempt(probe, self.unknown))
+                with bounded_memory(SAMPLE_ROOM):  # (code of one rank may grow its values' ranks at another)
+                    results.append(self.attempt(probe, self.unknown))
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
                     raise

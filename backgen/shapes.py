@@ -419,16 +419,17 @@ def sample_room():
 
 
 @contextlib.contextmanager
-def bounded_memory():
-    """Sample runs may not take more than half the machine's memory more than the process holds:
-    code whose arrays multiply their sizes (``h = np.outer(h, h)`` in a loop) raises MemoryError on
-    sample arrays, a refusal, rather than have the system end the process.  Where the system does
-    not say (no ``resource`` module, no ``/proc``), nothing is bounded."""
+def bounded_memory(room=None):
+    """Sample runs may not take more than half the machine's memory (or ``room`` bytes) more than the
+    process holds: code whose arrays multiply their sizes (``h = np.outer(h, h)`` in a loop) raises
+    MemoryError on sample arrays, a refusal, rather than have the system end the process.  Where the
+    system does not say (no ``resource`` module, no ``/proc``), nothing is bounded; where a bound as
+    tight holds already (a run within a run bounded more tightly), it is kept."""
     try:
         import resource
         with open("/proc/self/statm") as statm:
             held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        room = sample_room()
+        room = sample_room() if room is None else room
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     except (ImportError, OSError, ValueError, AttributeError):
         yield

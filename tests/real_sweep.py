@@ -9855,6 +9855,1839 @@ def affine_relu_forward(x, w, b):
     cache = (fc_cache, a)
     return out, cache
 ''', "affine_relu_forward", lambda: [_normal(9, 3, 4), _normal(10, 4, 5), _normal(11, 5)]),
+# ----------------------------------------------------------------------------- a batch in the idioms of public
+# code: CS231n's three assignments (loss functions with their own gradients, layers with docstrings and
+# settings dicts, recurrent layers, attention), autograd's examples, numpy-ml's and the 'from scratch'
+# books' layers and losses, and physics
+"a1_svm_naive_dW_accumulated": ('''
+import numpy as np
+
+def svm_loss_naive(W, X, y, reg):
+    """
+    Structured SVM loss function, naive implementation (with loops).
+
+    Inputs have dimension D, there are C classes, and we operate on minibatches
+    of N examples.
+
+    Inputs:
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels; y[i] = c means
+      that X[i] has label c, where 0 <= c < C.
+    - reg: (float) regularization strength
+
+    Returns a tuple of:
+    - loss as single float
+    - gradient with respect to weights W; an array of same shape as W
+    """
+    dW = np.zeros(W.shape)  # initialize the gradient as zero
+
+    # compute the loss and the gradient
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1  # note delta = 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+
+    # Right now the loss is a sum over all training examples, but we want it
+    # to be an average instead so we divide by num_train.
+    loss /= num_train
+    dW /= num_train
+
+    # Add regularization to the loss.
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+
+    return loss, dW
+''', "svm_loss_naive", lambda: [_normal(3001, 5, 3) * 0.3, _normal(3002, 4, 5), np.array([0, 2, 1, 2]), 0.1],
+    {"wrt": [0]}),
+
+"a1_svm_vectorized_margins_mask": ('''
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg):
+    """
+    Structured SVM loss function, vectorized implementation.
+
+    Inputs and outputs are the same as svm_loss_naive.
+    """
+    loss = 0.0
+    dW = np.zeros(W.shape)  # initialize the gradient as zero
+
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct_class_scores = scores[np.arange(num_train), y].reshape(-1, 1)
+    margins = np.maximum(0, scores - correct_class_scores + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = np.sum(margins) / num_train
+    loss += reg * np.sum(W * W)
+
+    binary = (margins > 0).astype(float)
+    row_sum = np.sum(binary, axis=1)
+    binary[np.arange(num_train), y] = -row_sum
+    dW = X.T.dot(binary) / num_train + 2 * reg * W
+
+    return loss, dW
+''', "svm_loss_vectorized", lambda: [_normal(3003, 5, 3) * 0.3, _normal(3004, 6, 5), np.array([0, 2, 1, 2, 1, 0]), 0.05],
+    {"wrt": [0]}),
+
+"a1_softmax_naive_shift_loops": ('''
+import numpy as np
+
+def softmax_loss_naive(W, X, y, reg):
+    """
+    Softmax loss function, naive implementation (with loops)
+
+    Inputs:
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels
+    - reg: (float) regularization strength
+
+    Returns a tuple of:
+    - loss as single float
+    - gradient with respect to weights W; an array of same shape as W
+    """
+    # Initialize the loss and gradient to zero.
+    loss = 0.0
+    dW = np.zeros_like(W)
+
+    num_train = X.shape[0]
+    num_classes = W.shape[1]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores -= np.max(scores)
+        sum_exp = 0.0
+        for j in range(num_classes):
+            sum_exp += np.exp(scores[j])
+        loss += -scores[y[i]] + np.log(sum_exp)
+        for j in range(num_classes):
+            p = np.exp(scores[j]) / sum_exp
+            dW[:, j] += (p - (j == y[i])) * X[i]
+
+    loss /= num_train
+    dW /= num_train
+    loss += 0.5 * reg * np.sum(W * W)
+    dW += reg * W
+    return loss, dW
+''', "softmax_loss_naive", lambda: [_normal(3005, 4, 3) * 0.5, _normal(3006, 5, 4), np.array([1, 0, 2, 2, 1]), 0.2],
+    {"wrt": [0]}),
+
+"a1_softmax_vectorized_keepdims": ('''
+import numpy as np
+
+def softmax_loss_vectorized(W, X, y, reg):
+    """
+    Softmax loss function, vectorized version.
+
+    Inputs and outputs are the same as softmax_loss_naive.
+    """
+    loss = 0.0
+    dW = np.zeros_like(W)
+    num_train = X.shape[0]
+
+    scores = X @ W
+    scores -= scores.max(axis=1, keepdims=True)
+    exp_scores = np.exp(scores)
+    probs = exp_scores / exp_scores.sum(axis=1, keepdims=True)
+    correct_logprobs = -np.log(probs[range(num_train), y])
+    loss = correct_logprobs.sum() / num_train + reg * np.sum(W ** 2)
+
+    dscores = probs.copy()
+    dscores[range(num_train), y] -= 1
+    dW = X.T @ dscores / num_train + 2 * reg * W
+    return loss, dW
+''', "softmax_loss_vectorized", lambda: [_normal(3007, 4, 3) * 0.5, _normal(3008, 6, 4), np.array([1, 0, 2, 2, 1, 0]), 0.1],
+    {"wrt": [0]}),
+
+"a1_two_layer_net_loss_method": ('''
+import numpy as np
+
+class TwoLayerNet(object):
+    """
+    A two-layer fully-connected neural network. The net has an input dimension of
+    N, a hidden layer dimension of H, and performs classification over C classes.
+    """
+
+    def loss(self, X, y=None, reg=0.0):
+        """
+        Compute the loss and gradients for a two layer fully connected neural
+        network.
+        """
+        # Unpack variables from the params dictionary
+        W1, b1 = self.params['W1'], self.params['b1']
+        W2, b2 = self.params['W2'], self.params['b2']
+        N, D = X.shape
+
+        # Compute the forward pass
+        scores = None
+        h1 = np.maximum(0, X.dot(W1) + b1)
+        scores = h1.dot(W2) + b2
+
+        # If the targets are not given then jump out, we're done
+        if y is None:
+            return scores
+
+        # Compute the loss
+        loss = None
+        shifted = scores - np.max(scores, axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        loss = -np.sum(log_probs[np.arange(N), y]) / N
+        loss += reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        return loss
+''', "TwoLayerNet.loss", lambda: [{"W1": _normal(3009, 4, 5) * 0.5, "b1": _normal(3010, 5) * 0.1,
+                                   "W2": _normal(3011, 5, 3) * 0.5, "b2": _normal(3012, 3) * 0.1},
+                                  _normal(3013, 6, 4), np.array([0, 1, 2, 1, 0, 2]), 0.05]),
+
+"a1_two_layer_function_scores_loss": ('''
+import numpy as np
+
+def two_layer_loss(params, X, y, reg=0.0):
+    """Loss of a two-layer net, ReLU in between, softmax on top (params: a dict W1, b1, W2, b2)."""
+    W1, b1 = params['W1'], params['b1']
+    W2, b2 = params['W2'], params['b2']
+    N, D = X.shape
+
+    z1 = X.dot(W1) + b1
+    a1 = np.maximum(0, z1)
+    scores = a1.dot(W2) + b2
+
+    exp_scores = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    data_loss = np.sum(-np.log(probs[np.arange(N), y])) / N
+    reg_loss = 0.5 * reg * np.sum(W1 * W1) + 0.5 * reg * np.sum(W2 * W2)
+    loss = data_loss + reg_loss
+    return loss
+''', "two_layer_loss", lambda: [{"W1": _normal(3014, 4, 5) * 0.5, "b1": _normal(3015, 5) * 0.1,
+                                 "W2": _normal(3016, 5, 3) * 0.5, "b2": _normal(3017, 3) * 0.1},
+                                _normal(3018, 6, 4), np.array([0, 1, 2, 1, 0, 2]), 0.05], {"wrt": [0]}),
+
+# CS231n assignment 2
+"a2_affine_forward_xs_matmul": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    Computes the forward pass for an affine (fully-connected) layer.
+
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+
+    Returns a tuple of:
+    - out: output, of shape (N, M)
+    - cache: (x, w, b)
+    """
+    out = None
+    ###########################################################################
+    # TODO: Implement the affine forward pass. Store the result in out.       #
+    ###########################################################################
+    Xs = x.reshape(x.shape[0], -1)
+    out = Xs @ w + b
+    ###########################################################################
+    #                             END OF YOUR CODE                            #
+    ###########################################################################
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward", lambda: [_normal(3019, 2, 3, 2), _normal(3020, 6, 4), _normal(3021, 4)]),
+
+"a2_affine_forward_prod_shape": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    out = None
+    N = x.shape[0]
+    D = np.prod(x.shape[1:])
+    x_rows = np.reshape(x, (N, D))
+    out = np.dot(x_rows, w) + b
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward", lambda: [_normal(3022, 3, 2, 2), _normal(3023, 4, 5), _normal(3024, 5)]),
+
+"a2_relu_forward_where": ('''
+import numpy as np
+
+def relu_forward(x):
+    """
+    Computes the forward pass for a layer of rectified linear units (ReLUs).
+
+    Input:
+    - x: Inputs, of any shape
+
+    Returns a tuple of:
+    - out: Output, of the same shape as x
+    - cache: x
+    """
+    out = None
+    out = np.where(x > 0, x, 0)
+    cache = x
+    return out, cache
+''', "relu_forward", lambda: [_normal(3025, 3, 4)]),
+
+"a2_relu_forward_inplace_copy_clip": ('''
+import numpy as np
+
+def relu_forward(x):
+    """
+    Input:
+    - x: Inputs, of any shape
+    """
+    out = None
+    out = np.copy(x)
+    out[x <= 0] = 0.0
+    cache = x
+    return out, cache
+''', "relu_forward", lambda: [_normal(3026, 2, 3, 2)]),
+
+"a2_batchnorm_train_running_dict": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Forward pass for batch normalization.
+
+    Input:
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    - bn_param: Dictionary with the following keys:
+      - mode: 'train' or 'test'; required
+      - eps: Constant for numeric stability
+      - momentum: Constant for running mean / variance.
+      - running_mean: Array of shape (D,) giving running mean of features
+      - running_var Array of shape (D,) giving running variance of features
+
+    Returns a tuple of:
+    - out: of shape (N, D)
+    - cache: A tuple of values needed in the backward pass
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+
+    out, cache = None, None
+    if mode == "train":
+        sample_mean = x.mean(axis=0)
+        sample_var = x.var(axis=0)
+        x_centered = x - sample_mean
+        std = np.sqrt(sample_var + eps)
+        x_norm = x_centered / std
+        out = gamma * x_norm + beta
+
+        running_mean = momentum * running_mean + (1 - momentum) * sample_mean
+        running_var = momentum * running_var + (1 - momentum) * sample_var
+        cache = (x, x_centered, std, x_norm, gamma, beta, eps)
+    elif mode == "test":
+        x_norm = (x - running_mean) / np.sqrt(running_var + eps)
+        out = gamma * x_norm + beta
+        cache = (x, x_norm, gamma, beta)
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+
+    # Store the updated running means back into bn_param
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(3027, 5, 3), _uniform(3028, 3), _normal(3029, 3), {"mode": "train"}]),
+
+"a2_batchnorm_alt_keepdims_cache_dict": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    eps = bn_param.get('eps', 1e-5)
+    mu = np.mean(x, axis=0, keepdims=True)
+    var = np.mean((x - mu) ** 2, axis=0, keepdims=True)
+    ivar = 1.0 / np.sqrt(var + eps)
+    xhat = (x - mu) * ivar
+    out = gamma * xhat + beta
+    cache = {'x': x, 'mu': mu, 'var': var, 'ivar': ivar, 'xhat': xhat, 'gamma': gamma, 'beta': beta, 'eps': eps}
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(3030, 6, 4), _uniform(3031, 4), _normal(3032, 4), {"mode": "train"}]),
+
+"a2_layernorm_transpose_batchnorm_style": ('''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """
+    Forward pass for layer normalization.
+
+    Input:
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    - ln_param: Dictionary with the following keys:
+        - eps: Constant for numeric stability
+
+    Returns a tuple of:
+    - out: of shape (N, D)
+    - cache: A tuple of values needed in the backward pass
+    """
+    out, cache = None, None
+    eps = ln_param.get("eps", 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=1, keepdims=True)
+    std = np.sqrt(var + eps)
+    xn = xc / std
+    out = xn * gamma + beta
+    cache = (x, xc, std, xn, gamma, beta)
+    return out, cache
+''', "layernorm_forward", lambda: [_normal(3033, 4, 5), _uniform(3034, 5), _normal(3035, 5), {}]),
+
+"a2_dropout_forward_mask_param_train": ('''
+import numpy as np
+
+def dropout_forward(x, dropout_param):
+    """
+    Performs the forward pass for (inverted) dropout.
+
+    Inputs:
+    - x: Input data, of any shape
+    - dropout_param: A dictionary with the following keys:
+      - p: Dropout parameter. We keep each neuron output with probability p.
+      - mode: 'test' or 'train'.
+      - mask: the keep mask to use (given here so the pass is repeatable)
+
+    Outputs:
+    - out: Array of the same shape as x.
+    - cache: tuple (dropout_param, mask).
+    """
+    p, mode = dropout_param["p"], dropout_param["mode"]
+
+    mask = None
+    out = None
+
+    if mode == "train":
+        mask = dropout_param["mask"] / p
+        out = x * mask
+    elif mode == "test":
+        out = x
+
+    cache = (dropout_param, mask)
+    out = out.astype(x.dtype, copy=False)
+
+    return out, cache
+''', "dropout_forward", lambda: [_normal(3036, 4, 5), {"p": 0.6, "mode": "train",
+                                                       "mask": (_rng(3037).uniform(size=(4, 5)) < 0.6).astype(float)}]),
+
+"a2_conv_forward_naive_pad_loops": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    A naive implementation of the forward pass for a convolutional layer.
+
+    Input:
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: A dictionary with the following keys:
+      - 'stride': The number of pixels between adjacent receptive fields
+      - 'pad': The number of pixels that will be used to zero-pad the input.
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, F, H', W')
+    - cache: (x, w, b, conv_param)
+    """
+    out = None
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant', constant_values=0)
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs = i * stride
+                    ws = j * stride
+                    window = x_pad[n, :, hs:hs + HH, ws:ws + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(3038, 1, 2, 3, 3), _normal(3039, 2, 2, 2, 2), _normal(3040, 2),
+                                   {"stride": 1, "pad": 1}], {"slow": True}),
+
+"a2_max_pool_naive_amax": ('''
+import numpy as np
+
+def max_pool_forward_naive(x, pool_param):
+    """
+    A naive implementation of the forward pass for a max-pooling layer.
+
+    Inputs:
+    - x: Input data, of shape (N, C, H, W)
+    - pool_param: dictionary with the following keys:
+      - 'pool_height': The height of each pooling region
+      - 'pool_width': The width of each pooling region
+      - 'stride': The distance between adjacent pooling regions
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H', W')
+    - cache: (x, pool_param)
+    """
+    out = None
+    N, C, H, W = x.shape
+    ph, pw, stride = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
+    H_out = 1 + (H - ph) // stride
+    W_out = 1 + (W - pw) // stride
+    out = np.zeros((N, C, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            region = x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw]
+            out[:, :, i, j] = np.amax(region, axis=(2, 3))
+    cache = (x, pool_param)
+    return out, cache
+''', "max_pool_forward_naive", lambda: [_normal(3041, 2, 2, 4, 4), {"pool_height": 2, "pool_width": 2, "stride": 2}]),
+
+"a2_spatial_batchnorm_calls_vanilla": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    eps = bn_param.get("eps", 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    x_hat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * x_hat + beta
+    cache = (x, x_hat, mu, var, gamma, beta, eps)
+    return out, cache
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Computes the forward pass for spatial batch normalization.
+
+    Inputs:
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (C,)
+    - beta: Shift parameter, of shape (C,)
+    - bn_param: Dictionary with the following keys:
+      - mode: 'train' or 'test'; required
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W)
+    - cache: Values needed for the backward pass
+    """
+    out, cache = None, None
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    out_flat, cache = batchnorm_forward(x_flat, gamma, beta, bn_param)
+    out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    return out, cache
+''', "spatial_batchnorm_forward", lambda: [_normal(3042, 2, 3, 2, 2), _uniform(3043, 3), _normal(3044, 3),
+                                          {"mode": "train"}]),
+
+"a2_spatial_groupnorm_keepdims": ('''
+import numpy as np
+
+def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
+    """
+    Computes the forward pass for spatial group normalization.
+
+    Inputs:
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (1, C, 1, 1)
+    - beta: Shift parameter, of shape (1, C, 1, 1)
+    - G: Integer mumber of groups to split into, should be a divisor of C
+    - gn_param: Dictionary with the following keys:
+      - eps: Constant for numeric stability
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, C, H, W)
+    - cache: Values needed for the backward pass
+    """
+    out, cache = None, None
+    eps = gn_param.get("eps", 1e-5)
+    N, C, H, W = x.shape
+    x_group = x.reshape(N, G, C // G, H, W)
+    mean = np.mean(x_group, axis=(2, 3, 4), keepdims=True)
+    var = np.var(x_group, axis=(2, 3, 4), keepdims=True)
+    x_groupnorm = (x_group - mean) / np.sqrt(var + eps)
+    x_norm = x_groupnorm.reshape(N, C, H, W)
+    out = x_norm * gamma + beta
+    cache = (G, x, x_norm, mean, var, gamma, beta, eps)
+    return out, cache
+''', "spatial_groupnorm_forward", lambda: [_normal(3045, 2, 4, 2, 2), _uniform(3046, 1, 4, 1, 1),
+                                          _normal(3047, 1, 4, 1, 1), 2, {}]),
+
+"a2_fc_net_loss_layers_loop_dict": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def affine_relu_forward(x, w, b):
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+
+def softmax_loss(x, y):
+    shifted_logits = x - np.max(x, axis=1, keepdims=True)
+    Z = np.sum(np.exp(shifted_logits), axis=1, keepdims=True)
+    log_probs = shifted_logits - np.log(Z)
+    N = x.shape[0]
+    loss = -np.sum(log_probs[np.arange(N), y]) / N
+    return loss
+
+def fc_net_loss(W1, b1, W2, b2, W3, b3, X, y, reg=0.0):
+    """A three-layer net {affine - relu} x 2 - affine - softmax, as FullyConnectedNet.loss computes it."""
+    h1, cache1 = affine_relu_forward(X, W1, b1)
+    h2, cache2 = affine_relu_forward(h1, W2, b2)
+    scores, cache3 = affine_forward(h2, W3, b3)
+    loss = softmax_loss(scores, y)
+    for W in (W1, W2, W3):
+        loss += 0.5 * reg * np.sum(W * W)
+    return loss
+''', "fc_net_loss", lambda: [_normal(3048, 4, 5) * .5, _normal(3049, 5) * .1, _normal(3050, 5, 4) * .5,
+                            _normal(3051, 4) * .1, _normal(3052, 4, 3) * .5, _normal(3053, 3) * .1,
+                            _normal(3054, 3, 4), np.array([0, 2, 1]), 0.1]),
+# CS231n assignment 3
+"a3_rnn_step_forward_tanh_cache_tuple": ('''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    """
+    Run the forward pass for a single timestep of a vanilla RNN that uses a tanh
+    activation function.
+
+    Inputs:
+    - x: Input data for this timestep, of shape (N, D).
+    - prev_h: Hidden state from previous timestep, of shape (N, H)
+    - Wx: Weight matrix for input-to-hidden connections, of shape (D, H)
+    - Wh: Weight matrix for hidden-to-hidden connections, of shape (H, H)
+    - b: Biases of shape (H,)
+
+    Returns a tuple of:
+    - next_h: Next hidden state, of shape (N, H)
+    - cache: Tuple of values needed for the backward pass.
+    """
+    next_h, cache = None, None
+    a = prev_h.dot(Wh) + x.dot(Wx) + b
+    next_h = np.tanh(a)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+''', "rnn_step_forward", lambda: [_normal(3101, 3, 4), _normal(3102, 3, 5), _normal(3103, 4, 5) * .5,
+                                 _normal(3104, 5, 5) * .5, _normal(3105, 5)]),
+
+"a3_rnn_forward_transpose_loop": ('''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    next_h = np.tanh(x @ Wx + prev_h @ Wh + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """
+    Run a vanilla RNN forward on an entire sequence of data.
+
+    Inputs:
+    - x: Input data for the entire timeseries, of shape (N, T, D).
+    - h0: Initial hidden state, of shape (N, H)
+    - Wx: Weight matrix for input-to-hidden connections, of shape (D, H)
+    - Wh: Weight matrix for hidden-to-hidden connections, of shape (H, H)
+    - b: Biases of shape (H,)
+
+    Returns a tuple of:
+    - h: Hidden states for the entire timeseries, of shape (N, T, H).
+    - cache: Values needed in the backward pass
+    """
+    h, cache = None, None
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        prev_h, cache_t = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        cache.append(cache_t)
+    return h, cache
+''', "rnn_forward", lambda: [_normal(3106, 2, 3, 4), _normal(3107, 2, 5), _normal(3108, 4, 5) * .5,
+                            _normal(3109, 5, 5) * .5, _normal(3110, 5)]),
+
+"a3_word_embedding_forward_index": ('''
+import numpy as np
+
+def word_embedding_forward(x, W):
+    """
+    Forward pass for word embeddings.
+
+    Inputs:
+    - x: Integer array of shape (N, T) giving indices of words. Each element idx
+      of x muxt be in the range 0 <= idx < V.
+    - W: Weight matrix of shape (V, D) giving word vectors for all words.
+
+    Returns a tuple of:
+    - out: Array of shape (N, T, D) giving word vectors for all input words.
+    - cache: Values needed for the backward pass
+    """
+    out, cache = None, None
+    out = W[x, :]
+    cache = (x, W.shape)
+    return out, cache
+''', "word_embedding_forward", lambda: [np.array([[0, 3, 1], [2, 2, 4]]), _normal(3111, 5, 3)]),
+
+"a3_temporal_affine_forward_reshape": ('''
+import numpy as np
+
+def temporal_affine_forward(x, w, b):
+    """
+    Forward pass for a temporal affine layer.
+
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+
+    Returns a tuple of:
+    - out: Output data of shape (N, T, M)
+    - cache: Values needed for the backward pass
+    """
+    N, T, D = x.shape
+    M = b.shape[0]
+    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+    cache = x, w, b, out
+    return out, cache
+''', "temporal_affine_forward", lambda: [_normal(3112, 2, 3, 4), _normal(3113, 4, 5), _normal(3114, 5)]),
+
+"a3_temporal_softmax_loss_flat_mask": ('''
+import numpy as np
+
+def temporal_softmax_loss(x, y, mask, verbose=False):
+    """
+    A temporal version of softmax loss for use in RNNs.
+
+    Inputs:
+    - x: Input scores, of shape (N, T, V)
+    - y: Ground-truth indices, of shape (N, T) where each element is in the range
+         0 <= y[i, t] < V
+    - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not
+      the scores at x[i, t] should contribute to the loss.
+
+    Returns a tuple of:
+    - loss: Scalar giving loss
+    - dx: Gradient of loss with respect to scores x.
+    """
+    N, T, V = x.shape
+
+    x_flat = x.reshape(N * T, V)
+    y_flat = y.reshape(N * T)
+    mask_flat = mask.reshape(N * T)
+
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
+    dx_flat = probs.copy()
+    dx_flat[np.arange(N * T), y_flat] -= 1
+    dx_flat /= N
+    dx_flat *= mask_flat[:, None]
+
+    if verbose:
+        print("dx_flat: ", dx_flat.shape)
+
+    dx = dx_flat.reshape(N, T, V)
+
+    return loss, dx
+''', "temporal_softmax_loss", lambda: [_normal(3115, 2, 3, 4), np.array([[0, 3, 1], [2, 2, 0]]),
+                                      np.array([[True, True, False], [True, False, False]])], {"wrt": [0]}),
+
+"a3_lstm_step_forward_slices_H": ('''
+import numpy as np
+
+def sigmoid(x):
+    """A numerically stable version of the logistic sigmoid function."""
+    pos_mask = x >= 0
+    neg_mask = x < 0
+    z = np.zeros_like(x)
+    z[pos_mask] = np.exp(-x[pos_mask])
+    z[neg_mask] = np.exp(x[neg_mask])
+    top = np.ones_like(x)
+    top[neg_mask] = z[neg_mask]
+    return top / (1 + z)
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """
+    Forward pass for a single timestep of an LSTM.
+
+    Inputs:
+    - x: Input data, of shape (N, D)
+    - prev_h: Previous hidden state, of shape (N, H)
+    - prev_c: previous cell state, of shape (N, H)
+    - Wx: Input-to-hidden weights, of shape (D, 4H)
+    - Wh: Hidden-to-hidden weights, of shape (H, 4H)
+    - b: Biases, of shape (4H,)
+
+    Returns a tuple of:
+    - next_h: Next hidden state, of shape (N, H)
+    - next_c: Next cell state, of shape (N, H)
+    - cache: Tuple of values needed for backward pass.
+    """
+    next_h, next_c, cache = None, None, None
+    H = prev_h.shape[1]
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    o = sigmoid(a[:, 2 * H:3 * H])
+    g = np.tanh(a[:, 3 * H:])
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
+    return next_h, next_c, cache
+''', "lstm_step_forward", lambda: [_normal(3116, 2, 3), _normal(3117, 2, 2), _normal(3118, 2, 2),
+                                  _normal(3119, 3, 8) * .5, _normal(3120, 2, 8) * .5, _normal(3121, 8) * .1]),
+
+"a3_lstm_forward_loop_step": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    H = prev_h.shape[1]
+    a = x @ Wx + prev_h @ Wh + b
+    ai, af, ao, ag = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+    i, f, o, g = sigmoid(ai), sigmoid(af), sigmoid(ao), np.tanh(ag)
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
+    return next_h, next_c, cache
+
+def lstm_forward(x, h0, Wx, Wh, b):
+    """
+    Forward pass for an LSTM over an entire sequence of data.
+
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - h0: Initial hidden state of shape (N, H)
+    - Wx: Weights for input-to-hidden connections, of shape (D, 4H)
+    - Wh: Weights for hidden-to-hidden connections, of shape (H, 4H)
+    - b: Biases of shape (4H,)
+
+    Returns a tuple of:
+    - h: Hidden states for all timesteps of all sequences, of shape (N, T, H)
+    - cache: Values needed for the backward pass.
+    """
+    h, cache = None, None
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    c = np.zeros_like(h0)
+    prev_h = h0
+    cache = []
+    for t in range(T):
+        prev_h, c, step_cache = lstm_step_forward(x[:, t, :], prev_h, c, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        cache.append(step_cache)
+    return h, cache
+''', "lstm_forward", lambda: [_normal(3122, 2, 3, 3), _normal(3123, 2, 2), _normal(3124, 3, 8) * .5,
+                             _normal(3125, 2, 8) * .5, _normal(3126, 8) * .1]),
+
+"a3_captioning_loss_function": ('''
+import numpy as np
+
+def captioning_loss(features, captions_in, captions_out, mask, W_proj, b_proj, W_embed, Wx, Wh, b, W_vocab, b_vocab):
+    """The loss of CaptioningRNN, written out: project the image features to h0, embed the words,
+    run a vanilla RNN, score the vocabulary at every step, softmax over it where the mask holds."""
+    N, T = captions_in.shape
+    h0 = features.dot(W_proj) + b_proj
+    x = W_embed[captions_in]
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        prev_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        h[:, t, :] = prev_h
+    V = W_vocab.shape[1]
+    scores = h.reshape(N * T, H).dot(W_vocab).reshape(N, T, V) + b_vocab
+    flat = scores.reshape(N * T, V)
+    flat = flat - flat.max(axis=1, keepdims=True)
+    log_probs = flat - np.log(np.exp(flat).sum(axis=1, keepdims=True))
+    loss = -np.sum(mask.reshape(N * T) * log_probs[np.arange(N * T), captions_out.reshape(N * T)]) / N
+    return loss
+''', "captioning_loss", lambda: [_normal(3127, 2, 4), np.array([[0, 2, 1], [0, 1, 3]]),
+                                np.array([[2, 1, 3], [1, 3, 0]]), np.array([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]]),
+                                _normal(3128, 4, 3) * .5, _normal(3129, 3) * .1, _normal(3130, 4, 2) * .5,
+                                _normal(3131, 2, 3) * .5, _normal(3132, 3, 3) * .5, _normal(3133, 3) * .1,
+                                _normal(3134, 3, 4) * .5, _normal(3135, 4) * .1],
+    {"wrt": [0, 4, 5, 6, 7, 8, 9, 10, 11]}),
+
+"a3_attention_scaled_dot_product_mask": ('''
+import numpy as np
+
+def scaled_dot_product_attention(query, key, value, attn_mask):
+    """
+    query, key, value: arrays of shape (N, S, E) and (N, T, E)
+    attn_mask: array of shape (S, T), 0 where attention is not allowed
+    """
+    N, S, E = query.shape
+    scores = query @ key.transpose(0, 2, 1) / np.sqrt(E)
+    scores = np.where(attn_mask == 0, -1e9, scores)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    output = weights @ value
+    return np.sum(output ** 2)
+''', "scaled_dot_product_attention", lambda: [_normal(3136, 2, 3, 4), _normal(3137, 2, 3, 4), _normal(3138, 2, 3, 4),
+                                             np.tril(np.ones((3, 3)))], {"wrt": [0, 1, 2]}),
+
+"a3_multihead_attention_reshape_heads": ('''
+import numpy as np
+
+def multihead_attention(x, Wq, Wk, Wv, Wo, num_heads=2):
+    """Self-attention of x (N, S, E) over num_heads heads, as MultiHeadAttention.forward computes it."""
+    N, S, E = x.shape
+    H = num_heads
+    q = (x @ Wq).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    k = (x @ Wk).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    v = (x @ Wv).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(E / H)
+    att = np.exp(att - att.max(axis=-1, keepdims=True))
+    att = att / att.sum(axis=-1, keepdims=True)
+    y = (att @ v).transpose(0, 2, 1, 3).reshape(N, S, E)
+    output = y @ Wo
+    return output.sum()
+''', "multihead_attention", lambda: [_normal(3139, 2, 3, 4), _normal(3140, 4, 4) * .5, _normal(3141, 4, 4) * .5,
+                                    _normal(3142, 4, 4) * .5, _normal(3143, 4, 4) * .5]),
+
+"a3_positional_encoding_add": ('''
+import numpy as np
+
+def embed_with_positions(x, W_embed, pe):
+    """Token embeddings plus a (max_len, D) table of positional encodings cut to the sequence's length."""
+    N, S = x.shape
+    out = W_embed[x] + pe[:S]
+    return np.sum(np.tanh(out))
+''', "embed_with_positions", lambda: [np.array([[1, 0, 3], [2, 2, 1]]), _normal(3144, 4, 5), _normal(3145, 6, 5)],
+    {"wrt": [1, 2]}),
+
+"a3_gram_style_loss_layers": ('''
+import numpy as np
+
+def gram_matrix(features, normalize=True):
+    """
+    Compute the Gram matrix from features.
+
+    Inputs:
+    - features: array of shape (C, H, W) giving features for a single image.
+    - normalize: optional, whether to normalize the Gram matrix
+    """
+    C, H, W = features.shape
+    F = features.reshape(C, H * W)
+    gram = F @ F.T
+    if normalize:
+        gram = gram / (H * W * C)
+    return gram
+
+def style_loss(feats, style_targets, style_weights):
+    """Sum over two layers of the weighted squared difference of Gram matrices."""
+    loss = 0.0
+    for i in range(len(feats)):
+        G = gram_matrix(feats[i])
+        loss += style_weights[i] * np.sum((G - style_targets[i]) ** 2)
+    return loss
+''', "style_loss", lambda: [[_normal(3146, 2, 2, 3), _normal(3147, 3, 2, 2)],
+                           [_normal(3148, 2, 2) * .1, _normal(3149, 3, 3) * .1], [0.5, 2.0]], {"wrt": [0]}),
+
+"a3_tv_loss_slices": ('''
+import numpy as np
+
+def tv_loss(img, tv_weight):
+    """
+    Compute total variation loss.
+
+    Inputs:
+    - img: array of shape (1, 3, H, W) holding an input image.
+    - tv_weight: Scalar giving the weight w_t to use for the TV loss.
+    """
+    h_var = np.sum((img[:, :, 1:, :] - img[:, :, :-1, :]) ** 2)
+    w_var = np.sum((img[:, :, :, 1:] - img[:, :, :, :-1]) ** 2)
+    loss = tv_weight * (h_var + w_var)
+    return loss
+''', "tv_loss", lambda: [_normal(3150, 1, 3, 4, 4), 0.3]),
+# autograd's examples
+"ag_neural_net_log_posterior_l2": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def neural_net_predict(params, inputs):
+    """Implements a deep neural network for classification.
+       params is a list of (weights, bias) tuples.
+       inputs is an (N x D) matrix.
+       returns normalized class log-probabilities."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - logsumexp(outputs, axis=1, keepdims=True)
+
+def l2_norm(params):
+    """Computes l2 norm of params by flattening them into a vector."""
+    return sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)
+
+def log_posterior(params, inputs, targets, L2_reg):
+    log_prior = -L2_reg * l2_norm(params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+''', "log_posterior", lambda: [[(_normal(3201, 3, 4) * .5, _normal(3202, 4) * .1), (_normal(3203, 4, 2) * .5, _normal(3204, 2) * .1)],
+                              _normal(3205, 5, 3), np.eye(2)[[0, 1, 1, 0, 1]], 0.1], {"wrt": [0]}),
+
+"ag_logistic_regression_training_loss": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x / 2.) + 1)
+
+def logistic_predictions(weights, inputs):
+    # Outputs probability of a label being true according to logistic model.
+    return sigmoid(np.dot(inputs, weights))
+
+def training_loss(weights, inputs, targets):
+    # Training loss is the negative log-likelihood of the training labels.
+    preds = logistic_predictions(weights, inputs)
+    label_probabilities = preds * targets + (1 - preds) * (1 - targets)
+    return -np.sum(np.log(label_probabilities))
+''', "training_loss", lambda: [_normal(3206, 3), _normal(3207, 4, 3), np.array([1.0, 0.0, 1.0, 1.0])], {"wrt": [0]}),
+
+"ag_gaussian_process_rbf_solve": ('''
+import autograd.numpy as np
+import autograd.numpy.random as npr
+from autograd.scipy.stats import multivariate_normal as mvn
+
+def rbf_covariance(kernel_params, x, xp):
+    output_scale = np.exp(kernel_params[0])
+    lengthscales = np.exp(kernel_params[1:])
+    diffs = np.expand_dims(x / lengthscales, 1) - np.expand_dims(xp / lengthscales, 0)
+    return output_scale * np.exp(-0.5 * np.sum(diffs ** 2, axis=2))
+
+def log_marginal_likelihood(params, x, y):
+    mean = params[0]
+    noise_scale = np.exp(params[1]) + 0.0001
+    cov_params = params[2:]
+    cov_y_y = rbf_covariance(cov_params, x, x) + noise_scale * np.eye(len(y))
+    prior_mean = mean * np.ones(len(y))
+    return mvn.logpdf(y, prior_mean, cov_y_y)
+''', "log_marginal_likelihood", lambda: [np.array([0.1, -1.0, 0.2, -0.3]), _normal(3208, 5, 1), _normal(3209, 5)],
+    {"wrt": [0]}),
+
+"ag_mixture_gaussian_logsumexp_unpack": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def unpack_params(params):
+    """Unpacks parameter vector into the proportions, means and covariances
+    of each mixture component."""
+    log_proportions = params[0:2]
+    normalized_log_proportions = log_proportions - logsumexp(log_proportions)
+    means = params[2:4]
+    log_stds = params[4:6]
+    return normalized_log_proportions, means, log_stds
+
+def mog_log_marginal_likelihood(params, data):
+    log_weights, means, log_stds = unpack_params(params)
+    cluster_lls = []
+    for log_weight, mean, log_std in zip(log_weights, means, log_stds):
+        z = (data - mean) / np.exp(log_std)
+        ll = -0.5 * z ** 2 - log_std - 0.5 * np.log(2 * np.pi)
+        cluster_lls.append(log_weight + ll)
+    return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
+''', "mog_log_marginal_likelihood", lambda: [np.array([0.2, -0.1, -1.0, 1.0, -0.2, 0.3]), _normal(3210, 7)],
+    {"wrt": [0]}),
+
+"ag_black_box_svi_given_samples": ('''
+import autograd.numpy as np
+import autograd.scipy.stats.norm as norm
+
+def log_density(x, t):
+    mu, log_sigma = x[:, 0], x[:, 1]
+    sigma_density = norm.logpdf(log_sigma, 0, 1.35)
+    mu_density = norm.logpdf(mu, 0, np.exp(log_sigma))
+    return sigma_density + mu_density
+
+def gaussian_entropy(log_std):
+    return 0.5 * 2 * (1.0 + np.log(2 * np.pi)) + np.sum(log_std)
+
+def variational_objective(params, eps, t=0):
+    """Provides a stochastic estimate of the variational lower bound."""
+    D = 2
+    mean, log_std = params[:D], params[D:]
+    samples = eps * np.exp(log_std) + mean
+    lower_bound = gaussian_entropy(log_std) + np.mean(log_density(samples, t))
+    return -lower_bound
+''', "variational_objective", lambda: [np.array([0.3, -0.5, -1.0, -0.7]), _normal(3211, 6, 2)], {"wrt": [0]}),
+
+"ag_bayesian_nn_list_shapes_loop": ('''
+import autograd.numpy as np
+
+def unpack_layers(weights):
+    W1 = weights[:3].reshape(1, 3)
+    b1 = weights[3:6]
+    W2 = weights[6:9].reshape(3, 1)
+    b2 = weights[9:10]
+    return [(W1, b1), (W2, b2)]
+
+def predictions(weights, inputs):
+    for W, b in unpack_layers(weights):
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs
+
+def logprob(weights, inputs, targets, noise_variance=0.1):
+    log_prior = -0.5 * np.sum(weights ** 2)
+    preds = predictions(weights, inputs)
+    log_lik = -np.sum((preds - targets) ** 2) / noise_variance
+    return log_prior + log_lik
+''', "logprob", lambda: [_normal(3212, 10) * .5, _normal(3213, 6, 1), _normal(3214, 6, 1)], {"wrt": [0]}),
+
+"ag_ode_net_euler_loop": ('''
+import autograd.numpy as np
+
+def nn_predict(inputs, params):
+    W1, b1, W2, b2 = params
+    hidden = np.tanh(np.dot(inputs, W1) + b1)
+    return np.dot(hidden, W2) + b2
+
+def ode_pred(params, y0, t_max=1.0, num_steps=10):
+    dt = t_max / num_steps
+    y = y0
+    for i in range(num_steps):
+        y = y + dt * nn_predict(y, params)
+    return y
+
+def L2_loss(params, y0, target):
+    pred = ode_pred(params, y0)
+    return np.mean((pred - target) ** 2)
+''', "L2_loss", lambda: [(_normal(3215, 2, 4) * .5, _normal(3216, 4) * .1, _normal(3217, 4, 2) * .5, _normal(3218, 2) * .1),
+                        _normal(3219, 3, 2), _normal(3220, 3, 2)], {"wrt": [0, 1]}),
+
+"ag_fluidsim_project_roll": ('''
+import autograd.numpy as np
+
+def project(vx, vy):
+    """Project the velocity field to be approximately mass-conserving,
+       using a few iterations of Gauss-Seidel."""
+    p = np.zeros(vx.shape)
+    h = 1.0 / vx.shape[0]
+    div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
+                    + np.roll(vy, -1, axis=1) - np.roll(vy, 1, axis=1))
+
+    for k in range(5):
+        p = (div + np.roll(p, 1, axis=0) + np.roll(p, -1, axis=0)
+                 + np.roll(p, 1, axis=1) + np.roll(p, -1, axis=1)) / 4.0
+
+    vx = vx - 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)) / h
+    vy = vy - 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1)) / h
+    return vx, vy
+
+def final_energy(vx, vy):
+    vx, vy = project(vx, vy)
+    return np.sum(vx ** 2 + vy ** 2)
+''', "final_energy", lambda: [_normal(3221, 4, 4), _normal(3222, 4, 4)]),
+
+"ag_rkhs_kernel_sum": ('''
+import autograd.numpy as np
+
+def rbf(x, y, ls=0.5):
+    return np.exp(-np.sum((x - y) ** 2) / (2 * ls ** 2))
+
+def rkhs_loss(coefs, centers, xs, ys):
+    """A function in the RKHS, a weighted sum of kernels at the centers, fit to (xs, ys)."""
+    total = 0.0
+    for x, y in zip(xs, ys):
+        pred = 0.0
+        for c, center in zip(coefs, centers):
+            pred = pred + c * rbf(x, center)
+        total = total + (pred - y) ** 2
+    return total
+''', "rkhs_loss", lambda: [_normal(3223, 3), _normal(3224, 3, 2), _normal(3225, 4, 2), _normal(3226, 4)], {"wrt": [0, 1]}),
+
+"ag_negative_binomial_gammaln": ('''
+import autograd.numpy as np
+from autograd.scipy.special import gammaln
+
+def negbin_loglike(r, p, x):
+    # the negative binomial log likelihood we want to maximize
+    return gammaln(r + x) - gammaln(r) - gammaln(x + 1) + x * np.log(p) + r * np.log(1 - p)
+
+def negbin_objective(params, x):
+    log_r, logit_p = params[0], params[1]
+    r = np.exp(log_r)
+    p = 1.0 / (1.0 + np.exp(-logit_p))
+    return -np.sum(negbin_loglike(r, p, x))
+''', "negbin_objective", lambda: [np.array([0.5, -0.2]), np.array([1.0, 3.0, 0.0, 2.0, 5.0])], {"wrt": [0]}),
+
+"ag_convnet_conv_layer_einsum": ('''
+import autograd.numpy as np
+
+def conv_valid(inputs, weights):
+    """inputs (N, C, H, W), weights (C, F, k, k): a valid correlation summed over C."""
+    N, C, H, W = inputs.shape
+    _, F, k, _ = weights.shape
+    out = np.zeros((N, F, H - k + 1, W - k + 1))
+    for i in range(k):
+        for j in range(k):
+            patch = inputs[:, :, i:i + H - k + 1, j:j + W - k + 1]
+            out = out + np.einsum('nchw,cf->nfhw', patch, weights[:, :, i, j])
+    return out
+
+def convnet_loss(weights, biases, inputs, targets):
+    h = np.tanh(conv_valid(inputs, weights) + biases[None, :, None, None])
+    logits = h.reshape(h.shape[0], -1)
+    logits = logits - np.max(logits, axis=1, keepdims=True)
+    log_probs = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
+    return -np.sum(log_probs * targets)
+''', "convnet_loss", lambda: [_normal(3227, 2, 2, 2, 2) * .5, _normal(3228, 2) * .1, _normal(3229, 2, 2, 3, 3),
+                             np.eye(8)[[1, 6]]], {"wrt": [0, 1]}),
+
+"ag_lstm_concat_and_multiply_explicit": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def concat_and_multiply(weights, x, h):
+    cat_state = np.hstack((x, h, np.ones((x.shape[0], 1))))
+    return np.dot(cat_state, weights)
+
+def lstm_predict(init_hiddens, init_cells, change, forget, ingate, outgate, predict, inputs):
+    hiddens, cells = init_hiddens, init_cells
+    loss = 0.0
+    for input in inputs:
+        change_t = np.tanh(concat_and_multiply(change, input, hiddens))
+        forget_t = sigmoid(concat_and_multiply(forget, input, hiddens))
+        ingate_t = sigmoid(concat_and_multiply(ingate, input, hiddens))
+        outgate_t = sigmoid(concat_and_multiply(outgate, input, hiddens))
+        cells = cells * forget_t + ingate_t * change_t
+        hiddens = outgate_t * np.tanh(cells)
+        loss = loss + np.sum(np.dot(hiddens, predict) ** 2)
+    return loss
+''', "lstm_predict", lambda: [_normal(3230, 2, 3) * .5, _normal(3231, 2, 3) * .5] +
+    [_normal(3232 + k, 6, 3) * .5 for k in range(4)] + [_normal(3236, 3, 2) * .5, _normal(3237, 4, 2, 2)]),
+
+"ag_rnn_hiddens_repeat_output_list": ('''
+import autograd.numpy as np
+
+def rnn_predict(init_hiddens, change, predict, inputs):
+    num_sequences = inputs.shape[1]
+    hiddens = np.repeat(init_hiddens, num_sequences, axis=0)
+    output = []
+    for input in inputs:
+        cat_state = np.hstack((input, hiddens, np.ones((num_sequences, 1))))
+        hiddens = np.tanh(np.dot(cat_state, change))
+        output.append(np.dot(hiddens, predict))
+    return output
+
+def rnn_loss(init_hiddens, change, predict, inputs, targets):
+    logprobs = rnn_predict(init_hiddens, change, predict, inputs)
+    loglik = 0.0
+    for t in range(len(logprobs)):
+        loglik = loglik + np.sum((logprobs[t] - targets[t]) ** 2)
+    return loglik
+''', "rnn_loss", lambda: [_normal(3238, 1, 3) * .5, _normal(3239, 6, 3) * .5, _normal(3240, 3, 2) * .5,
+                         _normal(3241, 4, 2, 2), _normal(3242, 4, 2, 2)], {"wrt": [0, 1, 2]}),
+# "neural networks from scratch" and numpy-ml styles
+"nnfs_dense_relu_softmax_cce": ('''
+import numpy as np
+
+def forward_pass(inputs, weights1, biases1, weights2, biases2, y_true):
+    """Dense -> ReLU -> Dense -> Softmax -> categorical cross-entropy, as the layer classes chain them."""
+    # Layer_Dense.forward
+    output1 = np.dot(inputs, weights1) + biases1
+    # Activation_ReLU.forward
+    relu_output = np.maximum(0, output1)
+    output2 = np.dot(relu_output, weights2) + biases2
+    # Activation_Softmax.forward
+    exp_values = np.exp(output2 - np.max(output2, axis=1, keepdims=True))
+    probabilities = exp_values / np.sum(exp_values, axis=1, keepdims=True)
+    # Loss_CategoricalCrossentropy.forward
+    samples = len(probabilities)
+    y_pred_clipped = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    correct_confidences = y_pred_clipped[range(samples), y_true]
+    negative_log_likelihoods = -np.log(correct_confidences)
+    data_loss = np.mean(negative_log_likelihoods)
+    return data_loss
+''', "forward_pass", lambda: [_normal(3301, 5, 2), _normal(3302, 2, 4) * .5, _normal(3303, 1, 4) * .1,
+                             _normal(3304, 4, 3) * .5, _normal(3305, 1, 3) * .1, np.array([0, 1, 2, 1, 0])],
+    {"wrt": [0, 1, 2, 3, 4]}),
+
+"nnfs_cce_one_hot_targets": ('''
+import numpy as np
+
+def categorical_crossentropy(y_pred, y_true):
+    samples = len(y_pred)
+    y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    if len(y_true.shape) == 1:
+        correct_confidences = y_pred_clipped[range(samples), y_true]
+    elif len(y_true.shape) == 2:
+        correct_confidences = np.sum(y_pred_clipped * y_true, axis=1)
+    negative_log_likelihoods = -np.log(correct_confidences)
+    return np.mean(negative_log_likelihoods)
+''', "categorical_crossentropy", lambda: [_uniform(3306, 4, 3) / 3, np.eye(3)[[0, 2, 1, 1]]], {"wrt": [0]}),
+
+"nnfs_binary_crossentropy_sigmoid": ('''
+import numpy as np
+
+def binary_loss(inputs, weights, biases, y_true):
+    z = np.dot(inputs, weights) + biases
+    y_pred = 1 / (1 + np.exp(-z))
+    y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    sample_losses = -(y_true * np.log(y_pred_clipped) + (1 - y_true) * np.log(1 - y_pred_clipped))
+    sample_losses = np.mean(sample_losses, axis=-1)
+    return np.mean(sample_losses)
+''', "binary_loss", lambda: [_normal(3307, 6, 3), _normal(3308, 3, 2) * .5, _normal(3309, 1, 2) * .1,
+                            (_rng(3310).uniform(size=(6, 2)) > 0.5).astype(float)], {"wrt": [0, 1, 2]}),
+
+"nnfs_l1_l2_regularization_loss": ('''
+import numpy as np
+
+def regularization_loss(weights, biases, weight_regularizer_l1=0.0, weight_regularizer_l2=5e-4,
+                        bias_regularizer_l1=0.0, bias_regularizer_l2=5e-4):
+    regularization_loss = 0
+    if weight_regularizer_l1 > 0:
+        regularization_loss += weight_regularizer_l1 * np.sum(np.abs(weights))
+    if weight_regularizer_l2 > 0:
+        regularization_loss += weight_regularizer_l2 * np.sum(weights * weights)
+    if bias_regularizer_l1 > 0:
+        regularization_loss += bias_regularizer_l1 * np.sum(np.abs(biases))
+    if bias_regularizer_l2 > 0:
+        regularization_loss += bias_regularizer_l2 * np.sum(biases * biases)
+    return regularization_loss
+''', "regularization_loss", lambda: [_normal(3311, 3, 4), _normal(3312, 1, 4)], {"wrt": [0, 1]}),
+
+"numpyml_layernorm1d_forward": ('''
+import numpy as np
+
+def layernorm1d_forward(X, scaler, intercept, epsilon=1e-5):
+    """
+    Compute the layer normalization output for a mini-batch.
+
+    Parameters
+    ----------
+    X : :py:class:`ndarray <numpy.ndarray>` of shape `(n_ex, n_in)`
+        Layer input, representing the `n_in`-dimensional features for a
+        minibatch of `n_ex` examples.
+
+    Returns
+    -------
+    Y : :py:class:`ndarray <numpy.ndarray>` of shape `(n_ex, n_in)`
+        Layer normalized output for each example in `X`.
+    """
+    X_mean, X_var = X.mean(axis=1, keepdims=True), X.var(axis=1, keepdims=True)
+    lnorm = (X - X_mean) / np.sqrt(X_var + epsilon)
+    y = scaler * lnorm + intercept
+    return y
+''', "layernorm1d_forward", lambda: [_normal(3313, 4, 5), _uniform(3314, 5), _normal(3315, 5)]),
+
+"numpyml_fully_connected_act": ('''
+import numpy as np
+
+def fully_connected_forward(X, W, b):
+    """
+    X : ndarray of shape `(n_ex, n_in)`
+    W : ndarray of shape `(n_in, n_out)`
+    b : ndarray of shape `(1, n_out)`
+    """
+    Z = X @ W + b
+    Y = np.tanh(Z)
+    return Y
+''', "fully_connected_forward", lambda: [_normal(3316, 4, 3), _normal(3317, 3, 2), _normal(3318, 1, 2)]),
+
+"numpyml_squared_error_loss": ('''
+import numpy as np
+
+def squared_error_loss(y, y_pred):
+    """
+    Compute the squared error between `y` and `y_pred`.
+
+    Parameters
+    ----------
+    y : :py:class:`ndarray <numpy.ndarray>` of shape (n, m)
+        Ground truth values for each of `n` examples
+    y_pred : :py:class:`ndarray <numpy.ndarray>` of shape (n, m)
+        Predictions for the `n` examples in the batch.
+
+    Returns
+    -------
+    loss : float
+        The sum of squared error across dimensions and examples.
+    """
+    return 0.5 * np.linalg.norm(y_pred - y) ** 2
+''', "squared_error_loss", lambda: [_normal(3319, 4, 2), _normal(3320, 4, 2)]),
+
+"numpyml_cross_entropy_eps": ('''
+import numpy as np
+
+def cross_entropy(y, y_pred):
+    """
+    y : (n, m) one-hot class labels
+    y_pred : (n, m) probabilities returned by a softmax
+    """
+    eps = np.finfo(float).eps
+    cross_entropy = -np.sum(y * np.log(y_pred + eps))
+    return cross_entropy
+''', "cross_entropy", lambda: [np.eye(3)[[1, 0, 2]], _uniform(3321, 3, 3) / 3], {"wrt": [1]}),
+
+"numpyml_vae_loss": ('''
+import numpy as np
+
+def vae_loss(y, y_pred, t_mean, t_log_var):
+    """
+    Variational lower bound for a Bernoulli VAE.
+
+    y : (n_ex, N) original images in [0, 1]
+    y_pred : (n_ex, N) VAE reconstruction
+    t_mean : (n_ex, T) mean of the variational distribution q(t | x)
+    t_log_var : (n_ex, T) log of the variance vector of q(t | x)
+    """
+    fn = lambda x: x
+    eps = np.finfo(float).eps
+    y_pred = np.clip(y_pred, eps, 1 - eps)
+    rec_loss = -np.sum(y * np.log(y_pred) + (1 - y) * np.log(1 - y_pred), axis=1)
+    kl_loss = -0.5 * np.sum(1 + t_log_var - t_mean ** 2 - np.exp(t_log_var), axis=1)
+    loss = np.mean(kl_loss + rec_loss)
+    return loss
+''', "vae_loss", lambda: [_rng(3322).uniform(size=(3, 4)), _uniform(3323, 3, 4) / 2, _normal(3324, 3, 2),
+                         _normal(3325, 3, 2) * .3], {"wrt": [1, 2, 3]}),
+
+"numpyml_softplus_elu_activations": ('''
+import numpy as np
+
+def activations_sum(z, alpha=1.0):
+    softplus = np.log(np.exp(z) + 1)
+    elu = np.where(z > 0, z, alpha * (np.exp(z) - 1))
+    leaky = np.maximum(z, 0.3 * z)
+    return np.sum(softplus * elu) + np.sum(leaky ** 2)
+''', "activations_sum", lambda: [_normal(3326, 3, 4)]),
+
+"numpyml_rnn_cell_forward_list": ('''
+import numpy as np
+
+def rnn_cell_forward(Xt, A_prev, Wax, Waa, ba):
+    """
+    One step of an RNN cell, numpy-ml style.
+
+    Xt : (n_ex, n_in), A_prev : (n_ex, n_out), Wax : (n_in, n_out), Waa : (n_out, n_out), ba : (1, n_out)
+    """
+    Zt = A_prev @ Waa + ba
+    Zt += Xt @ Wax
+    At = np.tanh(Zt)
+    return At
+
+def rnn_forward_loss(X, A0, Wax, Waa, ba):
+    """X : (n_ex, n_in, n_t)"""
+    n_ex, n_in, n_t = X.shape
+    A = A0
+    total = 0.0
+    for t in range(n_t):
+        A = rnn_cell_forward(X[:, :, t], A, Wax, Waa, ba)
+        total += np.sum(A ** 2)
+    return total
+''', "rnn_forward_loss", lambda: [_normal(3327, 2, 3, 4), _normal(3328, 2, 3), _normal(3329, 3, 3) * .5,
+                                 _normal(3330, 3, 3) * .5, _normal(3331, 1, 3) * .1]),
+
+"class_layer_dense_params_method": ('''
+import numpy as np
+
+class Model:
+    """A two-layer model whose weights live in self.params."""
+
+    def loss(self, X, y):
+        W1, b1, W2, b2 = self.params['W1'], self.params['b1'], self.params['W2'], self.params['b2']
+        hidden = np.maximum(0, X @ W1 + b1)
+        pred = hidden @ W2 + b2
+        return np.mean((pred.ravel() - y) ** 2)
+''', "Model.loss", lambda: [{"W1": _normal(3332, 3, 4) * .5, "b1": _normal(3333, 4) * .1,
+                            "W2": _normal(3334, 4, 1) * .5, "b2": _normal(3335, 1) * .1},
+                           _normal(3336, 5, 3), _normal(3337, 5)]),
+
+# physics and numerics
+"phys_nbody_energy_pairs_vectorized": ('''
+import numpy as np
+
+def total_energy(pos, vel, mass, G=1.0, softening=0.1):
+    """Kinetic plus potential energy of N bodies (pos, vel: N x 3; mass: N x 1)."""
+    KE = 0.5 * np.sum(np.sum(mass * vel ** 2))
+    x = pos[:, 0:1]
+    y = pos[:, 1:2]
+    z = pos[:, 2:3]
+    dx = x.T - x
+    dy = y.T - y
+    dz = z.T - z
+    inv_r = np.sqrt(dx ** 2 + dy ** 2 + dz ** 2 + softening ** 2)
+    inv_r = 1.0 / inv_r
+    PE = G * np.sum(np.sum(np.triu(-(mass * mass.T) * inv_r, 1)))
+    return KE + PE
+''', "total_energy", lambda: [_normal(3338, 4, 3), _normal(3339, 4, 3), _uniform(3340, 4, 1)]),
+
+"phys_nbody_leapfrog_acc": ('''
+import numpy as np
+
+def get_acc(pos, mass, G, softening):
+    x = pos[:, 0:1]
+    y = pos[:, 1:2]
+    dx = x.T - x
+    dy = y.T - y
+    inv_r3 = (dx ** 2 + dy ** 2 + softening ** 2) ** (-1.5)
+    ax = G * (dx * inv_r3) @ mass
+    ay = G * (dy * inv_r3) @ mass
+    a = np.hstack((ax, ay))
+    return a
+
+def simulate(pos, vel, mass, dt=0.01, Nt=5, G=1.0, softening=0.2):
+    acc = get_acc(pos, mass, G, softening)
+    for i in range(Nt):
+        vel += acc * dt / 2.0
+        pos += vel * dt
+        acc = get_acc(pos, mass, G, softening)
+        vel += acc * dt / 2.0
+    return np.sum(pos ** 2)
+''', "simulate", lambda: [_normal(3341, 3, 2), _normal(3342, 3, 2) * .1, _uniform(3343, 3, 1)]),
+
+"phys_harmonic_chain_normal_modes": ('''
+import numpy as np
+
+def chain_energy(u, v, k=1.0, m=1.0):
+    """Energy of a chain of masses with fixed ends: u displacements, v velocities."""
+    stretch = np.diff(np.concatenate(([0.0], u, [0.0])))
+    potential = 0.5 * k * np.sum(stretch ** 2)
+    kinetic = 0.5 * m * np.dot(v, v)
+    return potential + kinetic
+''', "chain_energy", lambda: [_normal(3344, 5), _normal(3345, 5)]),
+
+"phys_projectile_drag_while": ('''
+import math
+
+def range_with_drag(v0, theta, k=0.1, g=9.81, dt=0.01):
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    x, y = 0.0, 0.0
+    steps = 0
+    while steps < 120:
+        speed = math.sqrt(vx ** 2 + vy ** 2)
+        vx -= k * speed * vx * dt
+        vy -= (g + k * speed * vy) * dt
+        x += vx * dt
+        y += vy * dt
+        steps += 1
+    return x + y
+''', "range_with_drag", lambda: [12.0, 0.7]),
+
+"phys_spring_mass_rk4_numpy_state": ('''
+import numpy as np
+
+def deriv(state, k, m):
+    x, v = state
+    return np.array([v, -k / m * x])
+
+def rk4_final(x0, v0, k, m=1.0, dt=0.05, n=20):
+    state = np.array([x0, v0])
+    for _ in range(n):
+        k1 = deriv(state, k, m)
+        k2 = deriv(state + 0.5 * dt * k1, k, m)
+        k3 = deriv(state + 0.5 * dt * k2, k, m)
+        k4 = deriv(state + dt * k3, k, m)
+        state = state + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return state[0] ** 2 + state[1]
+''', "rk4_final", lambda: [0.8, -0.3, 2.0]),
+
+"phys_ideal_gas_entropy_math_log": ('''
+import math
+
+def entropy_change(T1, T2, V1, V2, n=1.0, Cv=12.47, R=8.314):
+    """Entropy change of an ideal gas between two states."""
+    return n * Cv * math.log(T2 / T1) + n * R * math.log(V2 / V1)
+''', "entropy_change", lambda: [300.0, 450.0, 0.01, 0.02]),
+
+"phys_heat_equation_laplacian_roll": ('''
+import numpy as np
+
+def heat_energy(u0, alpha, dx=0.1, dt=0.001, steps=5):
+    u = u0.copy()
+    for _ in range(steps):
+        lap = (np.roll(u, 1) - 2 * u + np.roll(u, -1)) / dx ** 2
+        u = u + alpha * dt * lap
+    return 0.5 * np.sum(u ** 2) * dx
+''', "heat_energy", lambda: [_normal(3346, 8), 0.7]),
+
+"phys_gravity_potential_broadcast_distances": ('''
+import numpy as np
+
+def potential(positions, masses, G=1.0, eps=1e-2):
+    diff = positions[:, None, :] - positions[None, :, :]
+    dist = np.sqrt(np.sum(diff ** 2, axis=-1) + eps)
+    inv = 1.0 / dist
+    np.fill_diagonal(inv, 0.0)
+    return -0.5 * G * np.sum(masses[:, None] * masses[None, :] * inv)
+''', "potential", lambda: [_normal(3347, 4, 3), _uniform(3348, 4)]),
+
+"phys_lennard_jones_pairs_loop_numpy": ('''
+import numpy as np
+
+def lj_energy(pos, epsilon=1.0, sigma=1.0):
+    n = pos.shape[0]
+    energy = 0.0
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            r = np.linalg.norm(pos[i] - pos[j])
+            sr6 = (sigma / r) ** 6
+            energy += 4 * epsilon * (sr6 ** 2 - sr6)
+    return energy
+''', "lj_energy", lambda: [np.array([[0.0, 0.0, 0.0], [1.2, 0.1, 0.0], [0.3, 1.1, 0.2], [1.0, 1.0, 1.0]])]),
+
+"phys_black_scholes_erf": ('''
+import math
+
+def bs_call(S, K, T, r, sigma):
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    N1 = 0.5 * (1 + math.erf(d1 / math.sqrt(2)))
+    N2 = 0.5 * (1 + math.erf(d2 / math.sqrt(2)))
+    return S * N1 - K * math.exp(-r * T) * N2
+''', "bs_call", lambda: [100.0, 95.0, 0.5, 0.02, 0.25]),
+"a2_affine_relu_backward_style_dropout_inline": ('''
+import numpy as np
+
+def affine_relu_dropout_forward(x, w, b, dropout_param):
+    """
+    affine - relu - (inverted) dropout, the mask given in dropout_param.
+
+    - x: (N, D), w: (D, M), b: (M,)
+    """
+    p = dropout_param['p']
+    a = x.dot(w) + b
+    h = a.copy()
+    h[h < 0] = 0
+    mask = dropout_param['mask']
+    out = h * mask / p
+    cache = (x, w, b, a, mask, p)
+    return out, cache
+''', "affine_relu_dropout_forward", lambda: [_normal(3401, 3, 4), _normal(3402, 4, 5), _normal(3403, 5),
+                                            {"p": 0.5, "mask": (_rng(3404).uniform(size=(3, 5)) < .5).astype(float)}]),
+
+"a2_softmax_loss_log_probs_keepdims_dx": ('''
+import numpy as np
+
+def softmax_loss(x, y):
+    """
+    Computes the loss and gradient for softmax classification.
+
+    Inputs:
+    - x: Input data, of shape (N, C) where x[i, j] is the score for the jth
+      class for the ith input.
+    - y: Vector of labels, of shape (N,) where y[i] is the label for x[i] and
+      0 <= y[i] < C
+
+    Returns a tuple of:
+    - loss: Scalar giving the loss
+    - dx: Gradient of the loss with respect to x
+    """
+    loss, dx = None, None
+    num_train = x.shape[0]
+    x_max = np.max(x, axis=1, keepdims=True)
+    log_probs = x - x_max - np.log(np.sum(np.exp(x - x_max), axis=1, keepdims=True))
+    probs = np.exp(log_probs)
+    loss = -np.sum(log_probs[np.arange(num_train), y]) / num_train
+    dx = probs.copy()
+    dx[np.arange(num_train), y] -= 1
+    dx /= num_train
+    return loss, dx
+''', "softmax_loss", lambda: [_normal(3405, 4, 3), np.array([2, 0, 1, 1])], {"wrt": [0]}),
+
+"a2_svm_loss_layer_margins_sum": ('''
+import numpy as np
+
+def svm_loss(x, y):
+    """
+    Computes the loss and gradient using for multiclass SVM classification.
+
+    Inputs:
+    - x: Input data, of shape (N, C)
+    - y: Vector of labels, of shape (N,)
+    """
+    N = x.shape[0]
+    correct_class_scores = x[np.arange(N), y]
+    margins = np.maximum(0, x - correct_class_scores[:, np.newaxis] + 1.0)
+    margins[np.arange(N), y] = 0
+    loss = np.sum(margins) / N
+    num_pos = np.sum(margins > 0, axis=1)
+    dx = np.zeros_like(x)
+    dx[margins > 0] = 1
+    dx[np.arange(N), y] -= num_pos
+    dx /= N
+    return loss, dx
+''', "svm_loss", lambda: [_normal(3406, 5, 3), np.array([2, 0, 1, 1, 0])], {"wrt": [0]}),
+
+"a2_conv_forward_strides_flat_dot": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    """
+    stride = conv_param.get('stride', 1)
+    pad = conv_param.get('pad', 0)
+    N, C, H, W = x.shape
+    F, C, HH, WW = w.shape
+    Hp = 1 + (H + 2 * pad - HH) // stride
+    Wp = 1 + (W + 2 * pad - WW) // stride
+    xp = np.pad(x, ((0,), (0,), (pad,), (pad,)), 'constant')
+    out = np.zeros((N, F, Hp, Wp))
+    w_row = w.reshape(F, -1)
+    for i in range(Hp):
+        for j in range(Wp):
+            patch = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW].reshape(N, -1)
+            out[:, :, i, j] = patch.dot(w_row.T) + b
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(3407, 2, 2, 4, 4), _normal(3408, 3, 2, 3, 3), _normal(3409, 3),
+                                   {"stride": 1, "pad": 1}]),
+
+"a2_groupnorm_loop_over_groups": ('''
+import numpy as np
+
+def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (1, C, 1, 1)
+    - beta: Shift parameter, of shape (1, C, 1, 1)
+    """
+    eps = gn_param.get('eps', 1e-5)
+    N, C, H, W = x.shape
+    out = np.zeros_like(x)
+    step = C // G
+    for g in range(G):
+        xg = x[:, g * step:(g + 1) * step]
+        mu = xg.mean(axis=(1, 2, 3), keepdims=True)
+        var = xg.var(axis=(1, 2, 3), keepdims=True)
+        out[:, g * step:(g + 1) * step] = (xg - mu) / np.sqrt(var + eps)
+    out = out * gamma + beta
+    cache = (x, gamma, beta, G, eps)
+    return out, cache
+''', "spatial_groupnorm_forward", lambda: [_normal(3410, 2, 4, 2, 2), _uniform(3411, 1, 4, 1, 1),
+                                          _normal(3412, 1, 4, 1, 1), 2, {}]),
+
+"a3_rnn_backward_style_loss_over_h": ('''
+import numpy as np
+
+def rnn_loss(x, h0, Wx, Wh, b, W_out, y):
+    """A vanilla RNN over x (N, T, D), its last hidden state scored against labels y (N,)."""
+    N, T, D = x.shape
+    h = h0
+    hs = []
+    for t in range(T):
+        h = np.tanh(np.dot(x[:, t, :], Wx) + np.dot(h, Wh) + b)
+        hs.append(h)
+    scores = hs[-1].dot(W_out)
+    scores -= scores.max(axis=1, keepdims=True)
+    log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return -log_probs[np.arange(N), y].mean()
+''', "rnn_loss", lambda: [_normal(3413, 2, 3, 2), _normal(3414, 2, 3), _normal(3415, 2, 3) * .5,
+                         _normal(3416, 3, 3) * .5, _normal(3417, 3) * .1, _normal(3418, 3, 4) * .5, np.array([1, 3])],
+    {"wrt": [0, 1, 2, 3, 4, 5]}),
+
+"a3_word_embedding_np_add_at_free": ('''
+import numpy as np
+
+def embed_mean_loss(W_embed, captions, target):
+    """Mean-pooled word vectors of each caption against a target vector."""
+    vectors = W_embed[captions]
+    pooled = vectors.mean(axis=1)
+    return 0.5 * np.sum((pooled - target) ** 2)
+''', "embed_mean_loss", lambda: [_normal(3419, 6, 3), np.array([[0, 5, 5], [2, 1, 0]]), _normal(3420, 2, 3)],
+    {"wrt": [0]}),
+
+"ag_gmm_logsumexp_vectorized_cov": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def gmm_log_likelihood(log_proportions, means, log_stds, data):
+    """data (N, D); means, log_stds (K, D); log_proportions (K,)"""
+    log_weights = log_proportions - logsumexp(log_proportions)
+    diffs = (data[:, None, :] - means[None, :, :]) / np.exp(log_stds)[None, :, :]
+    log_norm = -0.5 * np.sum(diffs ** 2, axis=2) - np.sum(log_stds, axis=1) - 0.5 * data.shape[1] * np.log(2 * np.pi)
+    return np.sum(logsumexp(log_norm + log_weights, axis=1))
+''', "gmm_log_likelihood", lambda: [_normal(3421, 3), _normal(3422, 3, 2), _normal(3423, 3, 2) * .3,
+                                   _normal(3424, 5, 2)]),
+
+"ag_sinusoid_fit_loop_features": ('''
+import autograd.numpy as np
+
+def predict(params, x):
+    total = 0.0
+    for k in range(1, 4):
+        total = total + params[2 * k - 2] * np.sin(k * x) + params[2 * k - 1] * np.cos(k * x)
+    return total
+
+def loss(params, x, y):
+    return np.mean((predict(params, x) - y) ** 2)
+''', "loss", lambda: [_normal(3425, 6), np.linspace(-2, 2, 7), _normal(3426, 7)], {"wrt": [0]}),
+
+"phys_double_pendulum_lagrangian_energy": ('''
+import numpy as np
+
+def energy(th1, th2, w1, w2, m1=1.0, m2=1.0, L1=1.0, L2=1.0, g=9.81):
+    V = -(m1 + m2) * L1 * g * np.cos(th1) - m2 * L2 * g * np.cos(th2)
+    T = 0.5 * m1 * (L1 * w1) ** 2 + 0.5 * m2 * ((L1 * w1) ** 2 + (L2 * w2) ** 2 +
+                                              2 * L1 * L2 * w1 * w2 * np.cos(th1 - th2))
+    return T + V
+''', "energy", lambda: [0.4, -0.3, 1.1, 0.2]),
+
+"phys_spring_network_edges_index": ('''
+import numpy as np
+
+def spring_energy(pos, edges, k=2.0, rest=1.0):
+    i, j = edges[:, 0], edges[:, 1]
+    d = pos[i] - pos[j]
+    length = np.sqrt(np.sum(d * d, axis=1))
+    return 0.5 * k * np.sum((length - rest) ** 2)
+''', "spring_energy", lambda: [_normal(3427, 4, 2), np.array([[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]])], {"wrt": [0]}),
+
+"phys_verlet_list_positions_append": ('''
+import numpy as np
+
+def verlet_path(x0, v0, k, dt=0.05, steps=12):
+    xs = [x0, x0 + v0 * dt]
+    for n in range(steps):
+        x_next = 2 * xs[-1] - xs[-2] - k * xs[-1] * dt ** 2
+        xs.append(x_next)
+    path = np.array(xs)
+    return np.sum(path ** 2) * dt
+''', "verlet_path", lambda: [0.7, -0.2, 3.0]),
 }
 
 
@@ -10013,6 +11846,41 @@ KNOWN = {
     ("sandwich_helper_cache_named_otherwise", "generate"): ("refused", "the backward needs b, w, x"),
     ("rnn_loop_step_returns_no_cache_name", "generate"): ("refused", "this puts a value into 'cache', the cache returned"),
     ("rnn_loop_step_returns_no_cache_name", "decorator"): ("refused", "this puts a value into 'cache', the cache returned"),
+    # the batch in the idioms of public code: a method given as source, a dict of arrays without shapes, a
+    # cache in each mode, a mask in the settings (as class_net_self_params, dict_params_mlp, batchnorm_test_mode,
+    # dropout_mask_in_param)
+    ("a1_two_layer_net_loss_method", "generate"): ("refused", "TwoLayerNet.loss is a method"),
+    ("class_layer_dense_params_method", "generate"): ("refused", "Model.loss is a method"),
+    ("a1_two_layer_function_scores_loss", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
+    ("a2_batchnorm_train_running_dict", "generate"): ("refused", "'cache' is built twice (first on line 42)"),
+    ("a2_dropout_forward_mask_param_train", "generate"): ("refused", "pass the settings (or call .backward with them)"),
+    # a layer calling a layer with computation around the call: generate writes it, the decorator's layer
+    # backward is for layers made of layer calls alone
+    ("a2_spatial_batchnorm_calls_vanilla", "decorator"): ("refused", "comes from a layer called here, with other computation"),
+    # CS231n's numerically stable sigmoid (masks of a >= 0) is no sigmoid gate: its backward reads a, whose
+    # bias the cache does not hold
+    ("a3_lstm_step_forward_slices_H", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
+    # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
+    # several ranks, np.hstack of a row and a matrix, np.vstack of a list built in a loop)
+    ("a3_captioning_loss_function", "generate"): ("refused", "arrays used as indices must be of integer"),
+    ("a3_gram_style_loss_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
+    ("ag_lstm_concat_and_multiply_explicit", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
+    ("ag_rnn_hiddens_repeat_output_list", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
+    ("ag_mixture_gaussian_logsumexp_unpack", "generate"): ("refused", "the gradient of np.vstack depends on the shapes"),
+    # a helper returning a list of pairs of arrays ([(W1, b1), (W2, b2)]): not supported as a value
+    ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "tuples are only supported as arguments of calls"),
+    ("ag_bayesian_nn_list_shapes_loop", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
+    # pos += vel * dt in a loop where the helper's x = pos[:, 0:1] is a view of pos kept from the step before
+    ("phys_nbody_leapfrog_acc", "generate"): ("refused", "may have been changed by the write into 'pos'"),
+    ("phys_nbody_leapfrog_acc", "decorator"): ("refused", "this writes into 'pos', whose value from the previous iteration"),
+    # settings holding the dropout mask, which generate cannot see and the decorator refuses as it decorates
+    # (its sample settings lack the mask), as dropout_mask_in_param
+    ("a2_affine_relu_backward_style_dropout_inline", "generate"): ("refused", "pass the settings (or call .backward with them)"),
+    ("a2_affine_relu_backward_style_dropout_inline", "decorator"): ("refused", "pass the settings (or call .backward with them)"),
+    # no shapes: params[5] read past samples of 4 or 6 items; edges an integer array known as labels only
+    # through its columns (i, j = edges[:, 0], edges[:, 1])
+    ("ag_sinusoid_fit_loop_features", "generate"): ("refused", "is out of bounds for axis 0 with size"),
+    ("phys_spring_network_edges_index", "generate"): ("refused", "arrays used as indices must be of integer"),
 }
 
 
@@ -10036,7 +11904,8 @@ LATER_IN_THE_SUITE = frozenset({
     "carnot_entropy_ideal_gas", "rotation_matrix_points_energy", "diffusion_2d_np_pad_edge", "scipy_logsumexp_b_weights",
     "svm_one_vs_all_margins_reshape", "van_der_waals_isotherm_work", "fc_net_str_keys_loop", "tuple_unpack_params_minmax_helper",
     "lj_cutoff_loop", "damped_oscillator_scan", "pendulum_rk4_tuple", "three_layer_convnet_ish",
-    "maxpool_axis_tuple_reshape", "rnn_readback_h", "word_embedding_own_words", "sandwich_helper_returns_tuple_display"})
+    "maxpool_axis_tuple_reshape", "rnn_readback_h", "word_embedding_own_words", "sandwich_helper_returns_tuple_display",
+    "ag_ode_net_euler_loop", "numpyml_vae_loss", "ag_mixture_gaussian_logsumexp_unpack"})
 
 
 def slow(name):

@@ -1789,3 +1789,29 @@ def test_a_message_whose_arguments_change_something_is_refused(body):
     source = f"import warnings\ndef f(x, y):\n    {body}\n"
     with pytest.raises(backgen.BackgenError, match="a call standing alone may write into its arguments"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("eps", ["np.finfo(float).eps", "np.finfo(np.float64).eps", "finfo('float32').tiny",
+                                 "np.finfo(np.float32).resolution"])
+def test_finfo_of_a_float_type_written_out_is_its_number(eps):
+    # np.finfo(float).eps in a loss (numpy-ml's cross entropy) was refused: "the attribute .eps is not
+    # supported as a value"; of a type written out it is a number
+    source = textwrap.dedent(f'''
+        import numpy as np
+        from numpy import finfo
+        def cross_entropy(y, y_pred):
+            eps = {eps}
+            return -np.sum(y * np.log(y_pred + eps)) + {eps} * np.sum(y_pred)
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, wrt=("y_pred",)), generated)
+    y, y_pred = np.eye(3)[[1, 0, 2]], np.random.default_rng(4).uniform(0.1, 0.9, size=(3, 3))
+    want = gradient(lambda p: namespace["cross_entropy"](y, p), [y_pred], 0)
+    assert np.allclose(generated["cross_entropy_backward"](y, y_pred), want, rtol=1e-6)
+
+
+def test_finfo_of_an_arrays_dtype_is_refused_at_its_line():
+    source = "import numpy as np\ndef f(x):\n    return np.sum(np.log(x + np.finfo(x.dtype).eps))\n"
+    with pytest.raises(backgen.BackgenError, match=r":3:.*\.eps is not supported"):
+        backgen.generate(source)

@@ -7,6 +7,9 @@ for those very shapes.
 """
 
 import ast
+import os
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1142,3 +1145,77 @@ def energy(p, k):
     py = p[1]
     return 0.5 * k * (px ** 2 + py ** 2) + np.sin(px)
 ''', "energy", (rng.normal(size=(2, 4)), 0.7), (np.array([0.3, -0.2]), 1.5))
+
+
+ODE_NET = '''
+import numpy as np
+
+def nn_predict(inputs, params):
+    W1, b1, W2, b2 = params
+    hidden = np.tanh(np.dot(inputs, W1) + b1)
+    return np.dot(hidden, W2) + b2
+
+def ode_pred(params, y0, t_max=1.0, num_steps=10):
+    dt = t_max / num_steps
+    y = y0
+    for i in range(num_steps):
+        y = y + dt * nn_predict(y, params)
+    return y
+
+def L2_loss(params, y0, target):
+    pred = ode_pred(params, y0)
+    return np.mean((pred - target) ** 2)
+'''
+
+
+def test_samples_whose_ranks_grow_in_a_loop_take_little_memory(tmp_path):
+    # np.dot(y, W1) of rank-3 samples adds axes at every step of the loop: the arrays of the sample
+    # run grew until the machine's memory was spent (here, under a limit of 2 GiB more than the
+    # process holds, until that limit); the run of a sample is capped, and its failure leaves it out
+    import subprocess
+    import sys
+    resource = pytest.importorskip("resource")
+    if not hasattr(resource, "RLIMIT_AS") or not Path("/proc/self/statm").exists():
+        pytest.skip("no address space limit here")
+    script = tmp_path / "peak.py"
+    script.write_text(textwrap.dedent(f'''
+        import resource, tracemalloc
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * 4096
+        resource.setrlimit(resource.RLIMIT_AS, (size + (2 << 30), resource.RLIM_INFINITY))
+        import backgen
+        tracemalloc.start()
+        backgen.generate({ODE_NET!r}, name="L2_loss")
+        print(tracemalloc.get_traced_memory()[1])
+    '''))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(Path(backgen.__file__).parent.parent)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) < 1 << 30
+
+
+def test_the_ode_net_of_tuple_params_gets_right_gradients():
+    rng = np.random.default_rng(3)
+    params = (rng.normal(size=(2, 4)) * .5, rng.normal(size=4) * .1, rng.normal(size=(4, 2)) * .5,
+              rng.normal(size=2) * .1)
+    y0, target = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    backward = _run(backgen.generate(ODE_NET, name="L2_loss", wrt=("y0",)), "L2_loss_backward")
+    forward = _run(ODE_NET, "L2_loss")
+    assert_close(backward(params, y0, target), gradient(lambda y: forward(params, y, target), [y0], 0))
+
+
+def test_a_refusal_for_shapes_names_the_function_as_written():
+    # np.vstack of a list built in a loop, no shapes: the refusal named the rule, "np.vstack_list"
+    source = '''
+import numpy as np
+
+def mixture(params, data):
+    lls = []
+    for k in range(2):
+        lls.append(params[k] * data)
+    return np.sum(np.vstack(lls))
+'''
+    with pytest.raises(BackgenError) as caught:
+        backgen.generate(source)
+    assert "the gradient of np.vstack depends on the shapes" in str(caught.value)
+    assert "_list" not in str(caught.value)
