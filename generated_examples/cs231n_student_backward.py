@@ -315,12 +315,11 @@ def temporal_affine_backward(dout, cache):
     D = parts[2]                # (4)
     n = N * T                   # (6)
     reshapex = x.reshape(n, D)  # (7)
-    prod = reshapex.dot(w)      # (8)
     # backward pass
     # (10) out = reshapeprod + b
     db = dout.sum(axis=(0, 1))
     # (9) reshapeprod = prod.reshape(N, T, M)
-    dprod = dout.reshape(prod.shape)
+    dprod = dout.reshape((reshapex.shape[0], w.shape[1]))
     # (8) prod = reshapex.dot(w)
     dreshapex = dprod.dot(w.T)
     dw = reshapex.T.dot(dprod)

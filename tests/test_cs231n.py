@@ -1047,3 +1047,34 @@ def test_sizes_that_agree_at_one_value_of_a_setting_only_are_not_taken_for_one_a
         return
     x = np.random.default_rng(3).normal(size=(2, 2, 4, 4))
     check_layer(lambda x: namespace["subsample_forward"](x, {"stride": 2}), generated["subsample_backward"], [x], (0,))
+
+
+def test_a_product_the_backward_reads_for_its_shape_only_is_not_computed_again():
+    # the gradient of out = x_flat.dot(w).reshape(N, T, M) read the product's shape alone
+    # (dprod = dout.reshape(prod.shape)), and the forward pass computed the product again for it:
+    # a whole matrix product more than the hand-written backward, and its memory
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def temporal_affine_forward(x, w, b):
+        """
+        - x: Input data of shape (N, T, D)
+        - w: Weights of shape (D, M)
+        - b: Biases of shape (M,)
+        """
+        N, T, D = x.shape
+        M = b.shape[0]
+        out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+        cache = x, w, b, out
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="temporal_affine_forward")
+    exec(text, generated)
+    body = [line for line in text.split("def temporal_affine_backward", 1)[1].splitlines()
+            if not line.strip().startswith("#")]
+    assert sum(".dot(" in line for line in body) == 2, text  # dx's and dw's products, none of the forward
+    rng = np.random.default_rng(7)
+    check_layer(namespace["temporal_affine_forward"], generated["temporal_affine_backward"],
+                [rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
