@@ -1078,3 +1078,49 @@ def test_a_product_the_backward_reads_for_its_shape_only_is_not_computed_again()
     rng = np.random.default_rng(7)
     check_layer(namespace["temporal_affine_forward"], generated["temporal_affine_backward"],
                 [rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
+
+
+def test_sizes_read_in_place_and_size_arithmetic_computed_once():
+    # N, T, V = x.shape was read as parts = x.shape, N = parts[0], ...; N * T, written three times,
+    # was computed three times (n = N * T, n2 = N * T, n3 = N * T), as was i * stride in the loop of
+    # a naive convolution's backward, once for each bound of its window
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def temporal_softmax_loss(x, y, mask):
+        """
+        - x: Input scores, of shape (N, T, V)
+        - y: Ground-truth indices, of shape (N, T)
+        - mask: Boolean array of shape (N, T)
+        """
+        N, T, V = x.shape
+        x_flat = x.reshape(N * T, V)
+        y_flat = y.reshape(N * T)
+        mask_flat = mask.reshape(N * T)
+        shifted = x_flat - np.max(x_flat, axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return -np.sum(mask_flat * log_probs[np.arange(N * T), y_flat]) / N
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="temporal_softmax_loss", wrt=["x"])
+    exec(text, generated)
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert "N = x.shape[0]" in code and not any(line.startswith("parts") for line in code), text
+    assert sum(line.endswith("= N * T") for line in code) == 1, text
+    rng = np.random.default_rng(8)
+    x, y, mask = rng.normal(size=(2, 3, 5)), rng.integers(0, 5, (2, 3)), rng.random((2, 3)) < 0.7
+    want = gradient(lambda x: namespace["temporal_softmax_loss"](x, y, mask), (x,), 0)
+    np.testing.assert_allclose(generated["temporal_softmax_loss_backward"](x, y, mask), want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_window_bound_of_a_naive_convolution_is_computed_once_an_iteration(student, generated):
+    text = (EXAMPLES / "cs231n_student_backward.py").read_text(encoding="utf-8")
+    body = text.split("def conv_backward_naive", 1)[1].split("\ndef ", 1)[0]
+    code = [line.split("#")[0].strip() for line in body.splitlines()]
+    assert sum(line.endswith("= i * stride") for line in code) == 1, body
+    assert sum(line.endswith("= 2 * pad") for line in code) == 1, body
+    rng = np.random.default_rng(9)
+    check_layer(lambda x, w, b: student.conv_forward_naive(x, w, b, {"stride": 2, "pad": 1}),
+                generated.conv_backward_naive,
+                [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)], (0, 1, 2))
