@@ -721,7 +721,10 @@ class _Reverser(FlowReverser):
             return []
         g, out, axis = self.adjoint[op.target], op.target, gate.axis
         np_name = self.staged.modules["np"]
-        if gate.kind == "log_softmax":
+        if gate.kind == "log_softmax" and gate.exp_sum and self.staged.cache is None:
+            exp, total = gate.exp_sum  # (the softmax from the forward's own exponentials: no np.exp again;
+            text = f"{g} - {exp} / {total} * {g}.sum(axis={axis}, keepdims=True)"  # not from a cache, which
+        elif gate.kind == "log_softmax":  # may hold the log-probabilities alone)
             text = f"{g} - {np_name}.exp({out}) * {g}.sum(axis={axis}, keepdims=True)"
         else:
             text = f"{out} * ({g} - ({g} * {out}).sum(axis={axis}, keepdims=True))"

@@ -167,7 +167,7 @@ def softmax_loss_backward(x, y, dout=1.0):
     dlog_probs = np.zeros_like(log_probs)
     dlog_probs[np.arange(N), y] = dsel
     # (6) log_probs = log-softmax of x along axis 1, lines (1)-(6)
-    d_x = dlog_probs - np.exp(log_probs) * dlog_probs.sum(axis=1, keepdims=True)
+    d_x = dlog_probs - exp / Z * dlog_probs.sum(axis=1, keepdims=True)
     return d_x
 
 

@@ -88,3 +88,49 @@ def test_a_divisor_of_the_quotient_s_shape_keeps_its_elementwise_gradient():
     a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 4)) + 3
     text = check(source, "f", (a, b), ("a", "b"), rng.standard_normal((3, 4)))
     assert ".sum(" not in text, text
+
+
+def test_a_log_softmax_reads_its_softmax_from_the_forward_s_own_exponentials():
+    # its gradient computed np.exp(log_probs) again beside exp = np.exp(shifted) and its sum Z, of which
+    # the softmax is exp / Z: a second exponential of every score
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(x, w):
+        shifted = x - np.max(x, axis=1, keepdims=True)
+        exp = np.exp(shifted)
+        Z = np.sum(exp, axis=1, keepdims=True)
+        log_probs = shifted - np.log(Z)
+        return log_probs * w
+    ''')
+    rng = np.random.default_rng(6)
+    for shape in ((4, 3), (2, 5)):
+        text = check(source, "f", (rng.standard_normal(shape) * 3, rng.standard_normal(shape)), ("x", "w"),
+                     rng.standard_normal(shape))
+        assert "np.exp(log_probs)" not in text and "exp / Z *" in text, text
+
+
+def test_a_log_softmax_whose_cache_holds_the_log_probabilities_alone_computes_its_softmax_from_them():
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def log_softmax_forward(x):
+        """
+        - x: scores of shape (N, C)
+        """
+        shifted = x - np.max(x, axis=1, keepdims=True)
+        Z = np.sum(np.exp(shifted), axis=1, keepdims=True)
+        log_probs = shifted - np.log(Z)
+        cache = log_probs
+        return log_probs, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="log_softmax_forward")
+    exec(text, generated)
+    assert "np.exp(log_probs)" in text, text
+    rng = np.random.default_rng(7)
+    x, dout = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    got = generated["log_softmax_backward"](dout, namespace["log_softmax_forward"](x)[1])
+    want = finite_differences(lambda x: namespace["log_softmax_forward"](x)[0], [x], [0], [dout])[0]
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
