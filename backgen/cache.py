@@ -226,6 +226,7 @@ def from_user_cache(backward, staged, error):
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
                                  defaults=())
+    result = _missing_zeros_from_the_cache(result, staged, cached)
     first = _unread_dropped(_zeros_from_what_is_there(result, staged, cached))
     kept = {line.target for line in _lines(first) if isinstance(line, ir.ForwardLine) and line.target.isidentifier()}
     result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached, kept)) if kept else first
@@ -333,6 +334,33 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward, set())),
                                groups=tuple(fix(backward.groups, set(computed))),
                                zeros=tuple(fix(backward.zeros, set(computed))))
+
+
+def _missing_zeros_from_the_cache(backward, staged, cached):
+    """The zeros of an upstream gradient given as None (``if dnext_h is None: dnext_h =
+    np.zeros_like(next_h)``), where they are like a value the cache does not hold: zeros of the shape
+    of a cached array of that shape (``np.zeros(next_c.shape)``), else of their dimensions, so that
+    the value is not computed for its shape alone.  Never like another upstream, which may be None
+    too; not in shape-generic code."""
+    if getattr(staged, "shape_free", ()) or not backward.missing:
+        return backward
+    np_name, shapes = staged.modules["np"], staged.shapes
+    there = [(n, tuple(shapes[n])) for n in backward.cache.names
+             if n and n not in staged.lists and shapes.get(n) is not None and len(shapes[n]) > 0]
+    missing = []
+    for upstream, zero in backward.missing:
+        match = re.fullmatch(rf"{re.escape(np_name)}\.zeros_like\((\w+)\)", zero)
+        name = match and match.group(1)
+        if name and name not in cached and shapes.get(name) is not None and len(shapes[name]) > 0:
+            shape = tuple(shapes[name])
+            like = next((n for n, other in there if other == shape), None)
+            dims = [_dimension(size, there) for size in shape]
+            if like is not None:
+                zero = f"{np_name}.zeros({like}.shape)"
+            elif None not in dims:
+                zero = f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))"
+        missing.append((upstream, zero))
+    return dataclasses.replace(backward, missing=tuple(missing))
 
 
 def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset()):

@@ -57,9 +57,8 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     prod2 = 2 * H           # (7)
     prod4 = 3 * H           # (11)
     tanh = np.tanh(next_c)  # (20)
-    next_h = o * tanh       # (21)
     if dnext_h is None:
-        dnext_h = np.zeros_like(next_h)
+        dnext_h = np.zeros(prev_h.shape)
     if dnext_c is None:
         dnext_c = np.zeros_like(next_c)
     # backward pass

@@ -1124,3 +1124,26 @@ def test_a_window_bound_of_a_naive_convolution_is_computed_once_an_iteration(stu
     check_layer(lambda x, w, b: student.conv_forward_naive(x, w, b, {"stride": 2, "pad": 1}),
                 generated.conv_backward_naive,
                 [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)], (0, 1, 2))
+
+
+def test_the_zeros_of_an_upstream_given_as_none_take_their_shape_from_the_cache(student, generated):
+    # dnext_h = np.zeros_like(next_h) made the backward compute next_h = o * tanh(next_c) again, for its
+    # shape alone, in every call
+    text = Path(generated.__file__).read_text().split("def lstm_step_backward(dnext_h, dnext_c, cache)")[1]
+    code = [line.split("#")[0].strip() for line in text.split("\ndef ")[0].splitlines()]
+    assert not any(line.startswith("next_h =") for line in code), text
+    rng = np.random.default_rng(11)
+    N, D, H = 3, 4, 5
+    args = [rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H)),
+            rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)]
+    next_h, next_c, cache = student.lstm_step_forward(*args)
+    for dnext_h, dnext_c in ((rng.standard_normal((N, H)), None), (None, rng.standard_normal((N, H)))):
+        grads = generated.lstm_step_backward(dnext_h, dnext_c, cache)
+        douts = [np.zeros((N, H)) if d is None else d for d in (dnext_h, dnext_c)]
+        for k, grad in enumerate(grads):
+            def f(value, k=k):
+                trial = list(args)
+                trial[k] = value
+                return np.concatenate([np.ravel(out) for out in student.lstm_step_forward(*trial)[:2]])
+            np.testing.assert_allclose(grad, numeric(f, args[k], np.concatenate([np.ravel(d) for d in douts])),
+                                       rtol=1e-5, atol=1e-7)
