@@ -226,6 +226,7 @@ def from_user_cache(backward, staged, error):
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
                                  defaults=())
+    result = _missing_zeros_from_the_cache(result, staged, cached)
     first = _unread_dropped(_zeros_from_what_is_there(result, staged, cached))
     kept = {line.target for line in _lines(first) if isinstance(line, ir.ForwardLine) and line.target.isidentifier()}
     result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached, kept)) if kept else first
@@ -235,9 +236,10 @@ def from_user_cache(backward, staged, error):
                     f"to the cache built on line {layout.line}", layout.line)
     values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
     free = (_free(result) & values) - cached
-    if free:  # (values read for their shapes only, or lines computing them, read for their shapes)
-        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
-        free = (_free(result) & values) - cached
+    # (values read for their shapes only, or lines computing them, read for their shapes: a product
+    # computed again only for the shape of its gradient, dout.reshape(prod.shape))
+    result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+    free = (_free(result) & values) - cached
     if free:
         missing = sorted(free)
         where = _first_use(result, missing[0])
@@ -334,11 +336,40 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                                zeros=tuple(fix(backward.zeros, set(computed))))
 
 
+def _missing_zeros_from_the_cache(backward, staged, cached):
+    """The zeros of an upstream gradient given as None (``if dnext_h is None: dnext_h =
+    np.zeros_like(next_h)``), where they are like a value the cache does not hold: zeros of the shape
+    of a cached array of that shape (``np.zeros(next_c.shape)``), else of their dimensions, so that
+    the value is not computed for its shape alone.  Never like another upstream, which may be None
+    too; not in shape-generic code."""
+    if getattr(staged, "shape_free", ()) or not backward.missing:
+        return backward
+    np_name, shapes = staged.modules["np"], staged.shapes
+    there = [(n, tuple(shapes[n])) for n in backward.cache.names
+             if n and n not in staged.lists and shapes.get(n) is not None and len(shapes[n]) > 0]
+    missing = []
+    for upstream, zero in backward.missing:
+        match = re.fullmatch(rf"{re.escape(np_name)}\.zeros_like\((\w+)\)", zero)
+        name = match and match.group(1)
+        if name and name not in cached and shapes.get(name) is not None and len(shapes[name]) > 0:
+            shape = tuple(shapes[name])
+            like = next((n for n, other in there if other == shape), None)
+            dims = [_dimension(size, there) for size in shape]
+            if like is not None:
+                zero = f"{np_name}.zeros({like}.shape)"
+            elif None not in dims:
+                zero = f"{np_name}.zeros(({', '.join(dims)}{',' if len(dims) == 1 else ''}))"
+        missing.append((upstream, zero))
+    return dataclasses.replace(backward, missing=tuple(missing))
+
+
 def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset()):
     """``x.shape`` for an ``x`` the cache does not hold, where the backward reads nothing else of it:
     the shape the cache holds (``cache = x.shape``), else the shape of a value of the very same shape
     that the backward has (an upstream gradient, a cached value: ``xc.shape`` for ``xc = x - mu``),
-    else a tuple of their dimensions (``(dout.shape[0], dout.shape[2], dout.shape[1])``), but in
+    else a tuple of their dimensions (``(dout.shape[0], dout.shape[2], dout.shape[1])``; where only
+    the backward's own lines read the shape, also of the arrays the forward pass keeps for other
+    reads: ``(reshapex.shape[0], w.shape[1])`` for ``prod = reshapex.dot(w)``), but in
     shape-generic code, whose sample shapes may agree where the shapes at run time do not.  ``x``
     is one of ``free``, or a value a forward line computes once, outside loops (``xT = x.T``, of
     which the backward reads ``xT.shape`` alone: the line is then left out)."""
@@ -350,20 +381,30 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
     computed = [line.target for line in lines if isinstance(line, ir.ForwardLine)]
     once = {name for name in computed if name.isidentifier() and computed.count(name) == 1 and
             sum(_base(other) == name for other in computed) == 1 and name not in looped and name not in cached}
-    swaps = {}
-    for name in sorted(set(free) | once):
+
+    def shape_only(name):  # whether the lines but its own read ``name``, and for its shape alone
         texts = [str(item) for item in lines if not (isinstance(item, ir.ForwardLine) and item.target == name)]
         forms = (f"{name}.shape", f"{np_name}.shape({name})")
         mentions = sum(len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) for text in texts)
-        if not mentions or mentions != sum(text.count(form) for text in texts for form in forms):
+        return mentions and mentions == sum(text.count(form) for text in texts for form in forms)
+    # the arrays the forward pass computes once, outside loops, and keeps for reads of more than their shape
+    kept = [(name, staged.shapes.get(name)) for name in sorted(once) if not shape_only(name) and
+            any(isinstance(item, ir.ForwardLine) and item.target == name for item in backward.forward)]
+    forward_texts = [str(item) for item in _walked(backward.forward)]
+    swaps = {}
+    for name in sorted(set(free) | once):
+        forms = (f"{name}.shape", f"{np_name}.shape({name})")
+        if not shape_only(name):
             continue  # (read as more than its shape)
+        in_forward = any(re.search(rf"(?<![\w.]){re.escape(name)}\b", text) for text in forward_texts
+                         if not text.startswith(f"{name} = "))  # (a kept array may be computed after it)
         held = next((op.target for op in ir.ops_in(staged.body) if op.target in cached and
                      getattr(op, "source", None) in forms), None)
         shape = staged.shapes.get(name)
         if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
             like = next((n for n, other in there if other is not None and tuple(other) == tuple(shape)), None)
             held = like and f"{like}.shape"
-            dims = [_dimension(size, there) for size in shape]
+            dims = [_dimension(size, there if in_forward else there + kept) for size in shape]
             if held is None and None not in dims:
                 held = f"({', '.join(dims)}{',' if len(dims) == 1 else ''})"
         if held is not None:

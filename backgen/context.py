@@ -284,6 +284,31 @@ class GradContext:
         return all(isinstance(factor, ir.Var) and reverse.staged.shapes.get(factor.name) == shape
                    for factor in made[0].args)
 
+    def centered(self):
+        """The name of a value the forward computes as this reduction's operand less its mean along
+        the same axes (``xmu = x - mu`` of ``mu = np.mean(x, axis=0)``, for ``np.var(x, axis=0)``),
+        each set once, outside loops and branches, as this reduction is; else None."""
+        reverse, op = self._reverse, self.op
+        operand = op.args[0] if op.args else None
+        if self.shape_free or not isinstance(operand, ir.Var):
+            return None
+        top = [item for item in reverse.staged.body if isinstance(item, ir.Op)]
+        if not any(item is op for item in top):
+            return None
+        shapes = reverse.staged.shapes
+        for diff in top:
+            if diff.rule not in ("sub", "np.subtract") or len(diff.args) != 2 or diff.args[0] != operand or \
+                    not isinstance(diff.args[1], ir.Var) or shapes.get(diff.target) != shapes.get(operand.name):
+                continue
+            mean = reverse.made_by(diff.args[1].name)
+            if len(mean) != 1 or not any(item is mean[0] for item in top) or mean[0].rule != "np.mean" or \
+                    mean[0].args[:1] != (operand,) or mean[0].param("axis") != op.param("axis") or \
+                    any(mean[0].param(name) is not None for name in ("where", "dtype", "out")):
+                continue
+            if all(len(reverse.made_by(name)) <= 1 for name in (diff.target, operand.name)):
+                return diff.target
+        return None
+
     def count(self, which):
         """How many elements each result of the reduction summarizes (at least 1 for a selection by a
         mask, which may select nothing: its gradient is then empty, not a division by zero)."""

@@ -22,6 +22,7 @@ import jinja2
 
 from . import ir, runtime, source
 from .errors import BackgenError
+from .plain import plainer
 
 _HERE = Path(__file__).resolve().parent
 TEMPLATE_DIRS = [str(_HERE / "templates"), str(_HERE.parent / "templates")]
@@ -43,7 +44,8 @@ def _render(template, **context):
 
 
 def function_source(backward):
-    """Source of one generated backward function."""
+    """Source of one generated backward function (its forward pass made plainer: ``plain``)."""
+    backward = plainer(backward)
     params = list(backward.params)
     single = len(backward.upstreams) == 1
     required = single and not backward.scalar_output  # an array's gradient has no sensible default

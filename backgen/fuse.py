@@ -24,6 +24,7 @@ class Fusion:
     source: object  # the gate's input, an ir.Var
     axis: str  # source text of the axis
     members: tuple  # targets of every fused line, the last one included
+    exp_sum: tuple = ()  # a log-softmax's (e, z) where it sums e = np.exp(s) into z: its softmax is e / z
 
 
 def fusions(staged):
@@ -76,7 +77,7 @@ def _log_softmax(op, ops, uses):
     if op.rule != "sub":
         return None
     s, lse = op.args
-    members = []
+    members, exp_sum = [], ()
     total = _producer(lse, ops, "np.logsumexp")
     if total is not None and uses.get(total.target) == 1 and total.args[0] == s \
             and total.param("keepdims") == "True" and total.param("axis") not in (None, "None"):
@@ -90,12 +91,13 @@ def _log_softmax(op, ops, uses):
         if exp is None or exp.args[0] != s or any(uses.get(t) != 1 for t in (log.target, z.target, exp.target)):
             return None
         members += [exp.target, z.target, log.target]
+        exp_sum = (exp.target, z.target)
     if not isinstance(s, ir.Var) or uses.get(s.name) != 2:
         return None
     source, shift = _shifted(s, ops, uses, axis)
     if not shift:
         return None  # without the shift, s itself is the input and the lines differentiate simply
-    return Fusion("log_softmax", source, axis, tuple(shift) + tuple(members) + (op.target,))
+    return Fusion("log_softmax", source, axis, tuple(shift) + tuple(members) + (op.target,), exp_sum)
 
 
 def _softmax(op, ops, uses):

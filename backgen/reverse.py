@@ -461,6 +461,19 @@ class _Reverser(FlowReverser):
             known = made[id(op)] = (op, ir.ForwardLine(number, op.target, op.source))
         return known[1]
 
+    def quotient_summed(self, op, input_name, target, whole, upstream):
+        """The gradient of a divisor broadcast along axes (``a / b``, ``b`` of fewer elements than the
+        quotient) with the sum taken before dividing, as people write it: ``-(a * g).sum(axis=0) / b ** 2``,
+        not ``((-a / b ** 2) * g).sum(axis=0)``, which divides every element by ``b ** 2``; ``b`` is
+        the same along the axes summed.  None where that does not apply (a dividend not named, a
+        division whose gradient is guarded or taken in part)."""
+        if op.rule not in ("div", "np.divide") or input_name != "b" or target == whole or len(op.args) != 2 or \
+                not isinstance(op.args[0], ir.Var) or id(op) in self.left_out or id(op) in self.zero_guarded:
+            return None
+        dividend, divisor = op.args[0].name, op.args[1].name
+        summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
+        return f"-{summed} / {divisor} ** 2"
+
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
@@ -520,8 +533,10 @@ class _Reverser(FlowReverser):
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             if shaped and context is None and not self.sized and arg.name in shapes:
-                text = unbroadcast(text, tuple(shapes[arg.name]), tuple(shapes[op.target]))  # (GradContext's, read
-                # directly: from the result's shape to the operand's)
+                target, whole = tuple(shapes[arg.name]), tuple(shapes[op.target])
+                text = self.quotient_summed(op, input_name, target, whole, upstream) or \
+                    unbroadcast(text, target, whole)  # (GradContext's, read directly: from the result's
+                # shape to the operand's)
             elif broadcast:
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
                     context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
@@ -708,7 +723,10 @@ class _Reverser(FlowReverser):
             return []
         g, out, axis = self.adjoint[op.target], op.target, gate.axis
         np_name = self.staged.modules["np"]
-        if gate.kind == "log_softmax":
+        if gate.kind == "log_softmax" and gate.exp_sum and self.staged.cache is None:
+            exp, total = gate.exp_sum  # (the softmax from the forward's own exponentials: no np.exp again;
+            text = f"{g} - {exp} / {total} * {g}.sum(axis={axis}, keepdims=True)"  # not from a cache, which
+        elif gate.kind == "log_softmax":  # may hold the log-probabilities alone)
             text = f"{g} - {np_name}.exp({out}) * {g}.sum(axis={axis}, keepdims=True)"
         else:
             text = f"{out} * ({g} - ({g} * {out}).sum(axis={axis}, keepdims=True))"

@@ -24,7 +24,9 @@ mode (256 x 1024) against CS231n's staged ``batchnorm_backward``; and, when
 time, naive max pooling, ``svm_loss_naive``, a scalar loop of 1,000 steps).
 Those forwards write into arrays in place, which autograd and JAX cannot
 differentiate, so the peers run the RNN, LSTM and SVM loss written with the
-steps collected in a list and stacked (max pooling has no peer form).
+steps collected in a list and stacked (max pooling has no peer form).  Last, when
+``benchmarks/bench_layers.py`` is present, its table of CS231n-style layers (the
+generated ``*_backward(dout, cache)`` against a hand-written one reading the same cache).
 
 Every gradient is checked against the hand-written one before anything is
 timed (a disagreement stops the run with exit status 1).  Times are medians
@@ -43,6 +45,7 @@ XLA's intra-op flag for JAX) are set before NumPy is imported, unless already
 set in the environment; PyTorch gets ``torch.set_num_threads``.
 
 Run:  python benchmarks/run_all.py [--quick] [--seconds S] [--threads N] [--clock cpu] [--only TEXT] [--no-loops]
+      [--no-layers]
 """
 
 import os
@@ -93,6 +96,11 @@ try:
     import bench_loops
 except ImportError:
     bench_loops = None
+
+try:
+    import bench_layers
+except ImportError:
+    bench_layers = None
 
 try:
     import autograd
@@ -595,6 +603,7 @@ def main(argv=None):
                              "steadier on a busy machine")
     parser.add_argument("--only", metavar="TEXT", help="only the workloads whose name contains TEXT")
     parser.add_argument("--no-loops", action="store_true", help="leave out the loop workloads of bench_loops.py")
+    parser.add_argument("--no-layers", action="store_true", help="leave out the layers of bench_layers.py")
     options = parser.parse_args(argv)
     if options.seconds is None:
         options.seconds = 0.0 if options.quick else 2.0
@@ -637,6 +646,11 @@ def main(argv=None):
                 bench_loops.main()
             finally:
                 sys.argv = saved
+    if bench_layers is not None and not options.no_layers:
+        print("\nCS231n-style layers (bench_layers.py): the generated backward(dout, cache) against a "
+              "hand-written one reading the same cache; a loss from its inputs", flush=True)
+        ratios.update(bench_layers.report(options.quick, options.seconds / 2, options.clock, options.only,
+                                          out=lambda line: print(line, flush=True)))
     missing = [label for label, module, _ in PEERS if module is None]
     if missing:
         print(f"not installed: {', '.join(missing)}")

@@ -55,13 +55,10 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     # forward pass
     H = prev_h.shape[1]     # (1)
     prod2 = 2 * H           # (7)
-    prod3 = 2 * H           # (10)
     prod4 = 3 * H           # (11)
-    prod5 = 3 * H           # (14)
     tanh = np.tanh(next_c)  # (20)
-    next_h = o * tanh       # (21)
     if dnext_h is None:
-        dnext_h = np.zeros_like(next_h)
+        dnext_h = np.zeros(prev_h.shape)
     if dnext_c is None:
         dnext_c = np.zeros_like(next_c)
     # backward pass
@@ -80,13 +77,13 @@ def lstm_step_backward(dnext_h, dnext_c, cache):
     dprev_c = f * d_next_c
     # (16) g = np.tanh(sel4)
     dsel4 = (1 - g ** 2) * dg
-    # (15) sel4 = a[:, prod5:]
+    # (15) sel4 = a[:, prod4:]
     da = np.zeros((dnext_h.shape[0], Wx.shape[1]))
-    da[:, prod5:] = dsel4
+    da[:, prod4:] = dsel4
     # (13) o = 1 / (1 + np.exp(-sel3))
     dsel3 = ((1 - o) * o) * do
-    # (12) sel3 = a[:, prod3:prod4]
-    da[:, prod3:prod4] = dsel3
+    # (12) sel3 = a[:, prod2:prod4]
+    da[:, prod2:prod4] = dsel3
     # (9) f = 1 / (1 + np.exp(-sel2))
     dsel2 = ((1 - f) * f) * df
     # (8) sel2 = a[:, H:prod2]
@@ -121,7 +118,7 @@ def batchnorm_backward(dout, cache):
     dx_hat = gamma * dout
     # (18) x_hat = num / den
     dnum = dx_hat / den
-    dden = ((-num / den ** 2) * dx_hat).sum(axis=0)
+    dden = -(num * dx_hat).sum(axis=0) / den ** 2
     # (17) den = np.sqrt(s)
     ds = (0.5 / den) * dden
     # (16) s = sample_var + eps
@@ -130,7 +127,7 @@ def batchnorm_backward(dout, cache):
     dx = dnum
     dsample_mean = -dnum.sum(axis=0)
     # (14) sample_var = x.var(axis=0)
-    dx += (2 / x.shape[0]) * (x - x.mean(axis=0, keepdims=True)) * dsample_var
+    dx += (2 / x.shape[0]) * num * dsample_var
     # (13) sample_mean = x.mean(axis=0)
     dx += dsample_mean / x.shape[0]
     return dx, dgamma, dbeta
@@ -169,7 +166,7 @@ def softmax_loss_backward(x, y, dout=1.0):
     dlog_probs = np.zeros_like(log_probs)
     dlog_probs[np.arange(N), y] = dsel
     # (6) log_probs = log-softmax of x along axis 1, lines (1)-(6)
-    d_x = dlog_probs - np.exp(log_probs) * dlog_probs.sum(axis=1, keepdims=True)
+    d_x = dlog_probs - exp / Z * dlog_probs.sum(axis=1, keepdims=True)
     return d_x
 
 
@@ -280,7 +277,7 @@ def layernorm_backward(dout, cache):
     dx_hat = gamma * dout
     # (7) x_hat = num / den
     dnum = dx_hat / den
-    dden = ((-num / den ** 2) * dx_hat).sum(axis=1, keepdims=True)
+    dden = -(num * dx_hat).sum(axis=1, keepdims=True) / den ** 2
     # (6) den = np.sqrt(s)
     ds = (0.5 / den) * dden
     # (5) s = var + eps
@@ -289,7 +286,7 @@ def layernorm_backward(dout, cache):
     dx = dnum
     dmean = -dnum.sum(axis=1, keepdims=True)
     # (3) var = x.var(axis=1, keepdims=True)
-    dx += (2 / x.shape[1]) * (x - x.mean(axis=1, keepdims=True)) * dvar
+    dx += (2 / x.shape[1]) * num * dvar
     # (2) mean = x.mean(axis=1, keepdims=True)
     dx += dmean / x.shape[1]
     return dx, dgamma, dbeta
@@ -309,18 +306,16 @@ def temporal_affine_backward(dout, cache):
     """Gradient of temporal_affine_forward() with respect to x, w, b, times the output gradient dout."""
     x, w, b, out = cache
     # forward pass
-    parts = x.shape             # (1)
-    N = parts[0]                # (2)
-    T = parts[1]                # (3)
-    D = parts[2]                # (4)
+    N = x.shape[0]              # (2)
+    T = x.shape[1]              # (3)
+    D = x.shape[2]              # (4)
     n = N * T                   # (6)
     reshapex = x.reshape(n, D)  # (7)
-    prod = reshapex.dot(w)      # (8)
     # backward pass
     # (10) out = reshapeprod + b
     db = dout.sum(axis=(0, 1))
     # (9) reshapeprod = prod.reshape(N, T, M)
-    dprod = dout.reshape(prod.shape)
+    dprod = dout.reshape((reshapex.shape[0], w.shape[1]))
     # (8) prod = reshapex.dot(w)
     dreshapex = dprod.dot(w.T)
     dw = reshapex.T.dot(dprod)
@@ -402,21 +397,18 @@ def conv_backward_naive(dout, cache):
     # forward pass
     stride = conv_param['stride']                  # (1)
     pad = conv_param['pad']                        # (2)
-    parts = x.shape                                # (3)
-    N = parts[0]                                   # (4)
-    H = parts[2]                                   # (6)
-    W = parts[3]                                   # (7)
-    parts2 = w.shape                               # (8)
-    F = parts2[0]                                  # (9)
-    HH = parts2[2]                                 # (11)
-    WW = parts2[3]                                 # (12)
+    N = x.shape[0]                                 # (4)
+    H = x.shape[2]                                 # (6)
+    W = x.shape[3]                                 # (7)
+    F = w.shape[0]                                 # (9)
+    HH = w.shape[2]                                # (11)
+    WW = w.shape[3]                                # (12)
     prod = 2 * pad                                 # (13)
     s = H + prod                                   # (14)
     smHH = s - HH                                  # (15)
     quot = smHH // stride                          # (16)
     H_out = 1 + quot                               # (17)
-    prod2 = 2 * pad                                # (18)
-    s2 = W + prod2                                 # (19)
+    s2 = W + prod                                  # (19)
     s2mWW = s2 - WW                                # (20)
     quot2 = s2mWW // stride                        # (21)
     W_out = 1 + quot2                              # (22)
@@ -432,11 +424,9 @@ def conv_backward_naive(dout, cache):
             for i in reversed(range(H_out)):
                 for j in reversed(range(W_out)):
                     prod3 = i * stride
-                    prod4 = i * stride
-                    s3 = prod4 + HH
+                    s3 = prod3 + HH
                     prod5 = j * stride
-                    prod6 = j * stride
-                    s4 = prod6 + WW
+                    s4 = prod5 + WW
                     window = x_pad[n, :, prod3:s3, prod5:s4]
                     wf = w[f]
                     # (38) out[n, f, i, j] = s5
@@ -459,11 +449,10 @@ def max_pool_backward_naive(dout, cache):
     """Gradient of max_pool_forward_naive() with respect to x, times the output gradient dout."""
     x, pool_param = cache
     # forward pass
-    parts = x.shape                          # (1)
-    N = parts[0]                             # (2)
-    C = parts[1]                             # (3)
-    H = parts[2]                             # (4)
-    W = parts[3]                             # (5)
+    N = x.shape[0]                           # (2)
+    C = x.shape[1]                           # (3)
+    H = x.shape[2]                           # (4)
+    W = x.shape[3]                           # (5)
     pool_height = pool_param['pool_height']  # (6)
     pool_width = pool_param['pool_width']    # (7)
     stride = pool_param['stride']            # (8)

@@ -37,6 +37,11 @@ def test_run_all_quick_prints_every_workload():
     if (ROOT / "benchmarks" / "bench_loops.py").exists():
         assert "bench_loops.py not found" not in out
         assert any(line.startswith("rnn") for line in lines), out
+    if (ROOT / "benchmarks" / "bench_layers.py").exists():
+        for name in ("affine small", "batchnorm train small", "lstm small", "temporal softmax loss small"):
+            row = next((line for line in lines if line.startswith(name)), None)
+            assert row is not None, f"no row for {name}:\n{out}"
+            assert float(row[28:].split()[4]) > 0  # gen/hand, a number
     assert "worst gen/hand:" in out
 
 

@@ -1047,3 +1047,103 @@ def test_sizes_that_agree_at_one_value_of_a_setting_only_are_not_taken_for_one_a
         return
     x = np.random.default_rng(3).normal(size=(2, 2, 4, 4))
     check_layer(lambda x: namespace["subsample_forward"](x, {"stride": 2}), generated["subsample_backward"], [x], (0,))
+
+
+def test_a_product_the_backward_reads_for_its_shape_only_is_not_computed_again():
+    # the gradient of out = x_flat.dot(w).reshape(N, T, M) read the product's shape alone
+    # (dprod = dout.reshape(prod.shape)), and the forward pass computed the product again for it:
+    # a whole matrix product more than the hand-written backward, and its memory
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def temporal_affine_forward(x, w, b):
+        """
+        - x: Input data of shape (N, T, D)
+        - w: Weights of shape (D, M)
+        - b: Biases of shape (M,)
+        """
+        N, T, D = x.shape
+        M = b.shape[0]
+        out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+        cache = x, w, b, out
+        return out, cache
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="temporal_affine_forward")
+    exec(text, generated)
+    body = [line for line in text.split("def temporal_affine_backward", 1)[1].splitlines()
+            if not line.strip().startswith("#")]
+    assert sum(".dot(" in line for line in body) == 2, text  # dx's and dw's products, none of the forward
+    rng = np.random.default_rng(7)
+    check_layer(namespace["temporal_affine_forward"], generated["temporal_affine_backward"],
+                [rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)], (0, 1, 2))
+
+
+def test_sizes_read_in_place_and_size_arithmetic_computed_once():
+    # N, T, V = x.shape was read as parts = x.shape, N = parts[0], ...; N * T, written three times,
+    # was computed three times (n = N * T, n2 = N * T, n3 = N * T), as was i * stride in the loop of
+    # a naive convolution's backward, once for each bound of its window
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def temporal_softmax_loss(x, y, mask):
+        """
+        - x: Input scores, of shape (N, T, V)
+        - y: Ground-truth indices, of shape (N, T)
+        - mask: Boolean array of shape (N, T)
+        """
+        N, T, V = x.shape
+        x_flat = x.reshape(N * T, V)
+        y_flat = y.reshape(N * T)
+        mask_flat = mask.reshape(N * T)
+        shifted = x_flat - np.max(x_flat, axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+        return -np.sum(mask_flat * log_probs[np.arange(N * T), y_flat]) / N
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source, name="temporal_softmax_loss", wrt=["x"])
+    exec(text, generated)
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert "N = x.shape[0]" in code and not any(line.startswith("parts") for line in code), text
+    assert sum(line.endswith("= N * T") for line in code) == 1, text
+    rng = np.random.default_rng(8)
+    x, y, mask = rng.normal(size=(2, 3, 5)), rng.integers(0, 5, (2, 3)), rng.random((2, 3)) < 0.7
+    want = gradient(lambda x: namespace["temporal_softmax_loss"](x, y, mask), (x,), 0)
+    np.testing.assert_allclose(generated["temporal_softmax_loss_backward"](x, y, mask), want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_window_bound_of_a_naive_convolution_is_computed_once_an_iteration(student, generated):
+    text = (EXAMPLES / "cs231n_student_backward.py").read_text(encoding="utf-8")
+    body = text.split("def conv_backward_naive", 1)[1].split("\ndef ", 1)[0]
+    code = [line.split("#")[0].strip() for line in body.splitlines()]
+    assert sum(line.endswith("= i * stride") for line in code) == 1, body
+    assert sum(line.endswith("= 2 * pad") for line in code) == 1, body
+    rng = np.random.default_rng(9)
+    check_layer(lambda x, w, b: student.conv_forward_naive(x, w, b, {"stride": 2, "pad": 1}),
+                generated.conv_backward_naive,
+                [rng.normal(size=(2, 2, 5, 5)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)], (0, 1, 2))
+
+
+def test_the_zeros_of_an_upstream_given_as_none_take_their_shape_from_the_cache(student, generated):
+    # dnext_h = np.zeros_like(next_h) made the backward compute next_h = o * tanh(next_c) again, for its
+    # shape alone, in every call
+    text = Path(generated.__file__).read_text().split("def lstm_step_backward(dnext_h, dnext_c, cache)")[1]
+    code = [line.split("#")[0].strip() for line in text.split("\ndef ")[0].splitlines()]
+    assert not any(line.startswith("next_h =") for line in code), text
+    rng = np.random.default_rng(11)
+    N, D, H = 3, 4, 5
+    args = [rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H)),
+            rng.standard_normal((D, 4 * H)), rng.standard_normal((H, 4 * H)), rng.standard_normal(4 * H)]
+    next_h, next_c, cache = student.lstm_step_forward(*args)
+    for dnext_h, dnext_c in ((rng.standard_normal((N, H)), None), (None, rng.standard_normal((N, H)))):
+        grads = generated.lstm_step_backward(dnext_h, dnext_c, cache)
+        douts = [np.zeros((N, H)) if d is None else d for d in (dnext_h, dnext_c)]
+        for k, grad in enumerate(grads):
+            def f(value, k=k):
+                trial = list(args)
+                trial[k] = value
+                return np.concatenate([np.ravel(out) for out in student.lstm_step_forward(*trial)[:2]])
+            np.testing.assert_allclose(grad, numeric(f, args[k], np.concatenate([np.ravel(d) for d in douts])),
+                                       rtol=1e-5, atol=1e-7)

@@ -580,7 +580,7 @@ def test_a_parameter_written_in_a_loop_stays_right(rng, body):
     H = w.shape[0] // 4
     a = x[0] * w
     return np.sum(np.tanh(a[:H]) * np.exp(a[H:2 * H]) + a[2 * H:3 * H] ** 2 * a[3 * H:])
-    """, ["da[:H] = ", "da[H:prod] = ", "da[prod3:prod4] = "], []),
+    """, ["da[:H] = ", "da[H:prod] = ", "da[prod:prod4] = "], []),
     # parts that overlap: the second adds
     ("""
     H = w.shape[0] // 4

@@ -84,6 +84,9 @@ def _prod(c):
 
 
 def _centered(c):
+    held = c.centered()  # (xmu = x - mu, the forward's own: not computed again)
+    if held is not None:
+        return held
     if c.shape_free:  # np.mean: the operand may be a number
         return f"({c.a} - {c.np}.mean({c.a}, axis={c.axis_text()}, keepdims=True))"
     if c.param("axis") is None:

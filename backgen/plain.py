@@ -1,0 +1,186 @@
+"""The forward pass of a generated backward as a person writes it, before it is laid out.
+
+Contract: ``plainer(backward) -> backward`` (an ``ir.Backward``), the same code with, at the top
+level of its forward pass:
+
+* a shape given a name of its own only to be read by its parts (``parts = x.shape``, then
+  ``N = parts[0]``, ``H = parts[2]``: staging writes ``N, C, H, W = x.shape`` so) read in place,
+  ``N = x.shape[0]``, ``H = x.shape[2]``, and the name left out;
+* a line of size arithmetic the forward pass computes again (``n = N * T``, then ``n2 = N * T``)
+  left out, the later name read as the earlier everywhere after it, its comments too.
+
+Each applies only where every name it involves is set once, by one line of the forward pass's top
+level, and by nothing else in the function (no loop, branch, adjoint or parameter sets it), so
+the code computes the same values.
+"""
+
+import ast
+import dataclasses
+import re
+
+from . import ir
+
+_SIZE_ARITHMETIC = re.compile(r"[\w\s*+\-/%()]+")  # names, numbers and integer operators, no call
+
+
+def plainer(backward):
+    stores, signature = _stores(backward)
+    top = [item for item in backward.forward if isinstance(item, ir.ForwardLine)]
+    once = {line.target for line in top if line.target.isidentifier() and stores.get(line.target) == 1}
+    backward = _parts_in_place(backward, top, once, stores)
+    given = {name for name in signature if not stores.get(name)}
+    return _arithmetic_once(backward, stores, given | once)
+
+
+def _parts_in_place(backward, top, once, stores):
+    np_name = re.escape(backward.modules.get("np", "np"))
+    mentions = _mentions(backward)
+    for line in top:
+        name = line.target
+        match = re.fullmatch(rf"(\w+)\.shape|{np_name}\.shape\((\w+)\)", line.source)
+        if name not in once or not match or stores.get(match.group(1) or match.group(2), 0) > 0:
+            continue  # (the array read must be one no line sets: a parameter, the cache's)
+        parts = [other for other in top if re.fullmatch(rf"{re.escape(name)}\[\d+\]", other.source)]
+        if not parts or mentions.get(name, 0) != 1 + len(parts):  # (its own line, then its parts alone)
+            continue
+        swaps = {id(other): dataclasses.replace(other, source=line.source + other.source[len(name):])
+                 for other in parts}
+        forward = tuple(swaps.get(id(item), item) for item in backward.forward if item is not line)
+        backward = dataclasses.replace(backward, forward=forward)
+    return backward
+
+
+def _arithmetic_once(backward, stores, given):
+    """Size arithmetic computed again in one block (or at the top) from the same values: the later
+    name renamed the earlier.  ``given``: the names set before the function's lines run, or once at
+    the top of its forward pass."""
+    renames = {}
+    undone = set()  # the lines a group undoes: values with gradients, each its own line in the comments
+
+    def groups(items):
+        for item in items:
+            if isinstance(item, ir.Group):
+                undone.add(getattr(item.undoes, "target", None))
+                groups(item.lines)
+            elif isinstance(item, ir.Block):
+                groups(item.body)
+    groups(backward.groups)
+
+    def scan(items, available):
+        first = {}  # source -> the name of the first line of these items computing it
+        available = set(available)
+        for item in items:
+            if isinstance(item, ir.Block):
+                header = re.match(r"for (\w+) in ", item.header)
+                loop = {header.group(1)} if header and stores.get(header.group(1)) == 1 else set()
+                scan(item.body, available | loop)
+            elif isinstance(item, ir.Group):
+                scan(item.lines, available)
+            elif isinstance(item, ir.ForwardLine) and item.target.isidentifier() and \
+                    stores.get(item.target) == 1:
+                if item.target not in undone and _SIZE_ARITHMETIC.fullmatch(item.source) and _names(item.source) <= available:
+                    earlier = first.setdefault(item.source, item.target)
+                    if earlier != item.target:
+                        renames[item.target] = earlier
+                available.add(item.target)
+    scan(backward.forward, given)
+    scan(backward.groups, given)
+    if not renames:
+        return backward
+    pattern = re.compile(r"(?<![\w.'\"])(" + "|".join(map(re.escape, sorted(renames, key=len, reverse=True)))
+                         + r")\b(?!['\"])")
+
+    def renamed(text):
+        return pattern.sub(lambda match: renames[match.group(1)], text)
+
+    def fix(items):
+        out = []
+        for item in items:
+            if isinstance(item, ir.ForwardLine) and item.target in renames:
+                continue
+            if isinstance(item, ir.Group):
+                undoes = item.undoes
+                undoes = renamed(undoes) if isinstance(undoes, str) else \
+                    dataclasses.replace(undoes, source=renamed(undoes.source))
+                item = ir.Group(undoes, tuple(fix(item.lines)))
+            elif isinstance(item, ir.Block):
+                item = ir.Block(renamed(item.header), tuple(fix(item.body)))
+            elif isinstance(item, (ir.ForwardLine, ir.AdjointLine)):
+                item = dataclasses.replace(item, target=renamed(item.target), source=renamed(item.source))
+            elif isinstance(item, ir.Statement):
+                item = dataclasses.replace(item, source=renamed(item.source))
+            elif isinstance(item, ir.CallLine):
+                item = dataclasses.replace(item, targets=tuple(map(renamed, item.targets)),
+                                           source=renamed(item.source))
+            out.append(item)
+        return out
+    return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
+                               zeros=tuple(fix(backward.zeros)),
+                               missing=tuple((u, renamed(z)) for u, z in backward.missing))
+
+
+def _names(text):
+    return {node.id for node in ast.walk(ast.parse(text, mode="eval")) if isinstance(node, ast.Name)}
+
+
+def _texts(backward):
+    """Every piece of code text of the function, its signature's names and the group comments too."""
+    texts = list(backward.params) + list(backward.upstreams) + list(backward.returns) + list(backward.unpack)
+    texts += [z for _, z in backward.missing] + list(backward.outputs) + list(backward.required)
+    if backward.cache is not None:
+        texts += [n for n in backward.cache.names if n]
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, ir.Group):
+                texts.append(str(item.undoes))
+                walk(item.lines)
+            elif isinstance(item, ir.Block):
+                texts.append(item.header)
+                walk(item.body)
+            else:
+                texts.append(str(item))
+    walk(backward.forward + backward.groups + backward.zeros)
+    return texts
+
+
+def _mentions(backward):
+    """How many times each name is written in the function's code and comments."""
+    counts = {}
+    for text in _texts(backward):
+        for name in re.findall(r"(?<![\w.'\"])[A-Za-z_]\w*", text):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _stores(backward):
+    """``(counts, signature)``: how many lines set each name (forward and adjoint lines, a helper
+    backward's call, a loop's header; any other block's header counts twice), and the names set
+    before the lines run (parameters, upstreams, the cache's names, the unpacking lines')."""
+    counts = {}
+    signature = set(backward.params) | set(backward.upstreams)
+    if backward.cache is not None:
+        signature |= {name for name in backward.cache.names if name}
+    for text in backward.unpack:
+        signature |= set(re.findall(r"\w+", text.split("=", 1)[0]))
+
+    def add(name, times=1):
+        counts[name] = counts.get(name, 0) + times
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, ir.Group):
+                walk(item.lines)
+            elif isinstance(item, ir.Block):
+                header = re.match(r"for (.+?) in ", item.header)
+                for name in re.findall(r"\w+", header.group(1) if header else item.header):
+                    add(name, 1 if header else 2)
+                walk(item.body)
+            elif isinstance(item, (ir.ForwardLine, ir.AdjointLine)):
+                add(item.target.split("[", 1)[0].strip(), 1 if item.target.isidentifier() else 2)
+            elif isinstance(item, ir.CallLine):
+                for target in item.targets:
+                    for name in re.findall(r"\w+", target):
+                        add(name, 2)
+    walk(backward.forward + backward.groups + backward.zeros)
+    return counts, signature
