@@ -2931,3 +2931,24 @@ def test_a_helper_loop_written_out_twice_carries_its_value_in_each_copy():
     '''
     X = np.array([[-0.49, -0.62, 0.74, 0.31]])
     assert_right(source, [np.array([0.59, 1.15, 0.39, 1.14]), X], dout=np.array([[0.3, -0.2, 0.5, 0.9]]))
+
+
+@pytest.mark.parametrize("call", ["lin(x, W)", "lin(x, W, None)", "lin(x, W, mode='affine')"])
+def test_a_write_into_a_helper_result_given_none_or_a_string_is_followed(call):
+    # a helper given None (its default b=None) or a string: that argument was taken for a constant
+    # array the result may hold, so the write into the result was refused as one into that "array"
+    source = '''
+    def lin(z, W, b=None, mode="affine"):
+        out = z @ W
+        if b is not None:
+            out = out + b
+        return out
+
+    def f(x: "N, D", W: "D, H"):
+        h = CALL
+        h[h > 1.0] = 1.0
+        return np.sum(h * h)
+    '''.replace("CALL", call)
+    x = np.array([[0.5, -1.2, 0.8], [1.5, 0.3, -0.7]])
+    W = np.array([[0.9, -0.4], [0.2, 0.7], [1.1, 0.5]])
+    assert_right(source, [x, W])
