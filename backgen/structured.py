@@ -189,6 +189,7 @@ def flatten(forward, wrt, shapes, args):
             if dims and type(dims[0]) is int:
                 rewriter.aliases[name] = _Sized(dims[0])
     func.body = rewriter.block(func.body)
+    ast.fix_missing_locations(func)  # (the lines it wrote, i = 1 after a loop written out, where the loop was)
     rewriter.name_leaves(params, _bound_names(func, found))
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
     for k, arg in enumerate(func.args.args):

@@ -2952,3 +2952,39 @@ def test_a_write_into_a_helper_result_given_none_or_a_string_is_followed(call):
     x = np.array([[0.5, -1.2, 0.8], [1.5, 0.3, -0.7]])
     W = np.array([[0.9, -0.4], [0.2, 0.7], [1.1, 0.5]])
     assert_right(source, [x, W])
+
+
+def test_a_loop_over_a_list_of_layers_written_out_before_an_if_written_anew():
+    # the loop over params is written out one layer after another, with i = 1 after it (the loop
+    # variable, read by the next loop where it may run no iteration): that line's name had no
+    # place in the source, and the walk of what an if written anew leaves live read it (an internal
+    # error: 'Name' object has no attribute 'lineno')
+    source = textwrap.dedent('''
+    def f(x: "N, 3", params):
+        h = x
+        for i in range(len(params)):
+            W, b = params[i]
+            h = h @ W + b
+            if i < len(params) - 1:
+                h = np.maximum(h, 0.0)
+        h += 1.0
+        z = np.zeros_like(h)
+        for i in range(h.shape[0]):
+            z[i] = np.tanh(h[i])
+        return np.sum(z), z
+    ''')
+    shapes = {"params": [("3, 4", "4"), ("4, 3", "3")]}
+    text = backgen.generate(source, shapes=shapes)
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(text, "<generated>", "exec"), generated)
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 3)
+    params = [(rng.randn(3, 4), rng.randn(4)), (rng.randn(4, 3), rng.randn(3))]
+    douts = (0.7, rng.randn(2, 3))
+    dx, dparams = generated["f_backward"](x, params, *douts)
+    want_x, want_params = finite_differences(namespace["f"], [x, params], [0, 1], douts)
+    np.testing.assert_allclose(dx, want_x, rtol=1e-5, atol=1e-6)
+    for got_layer, want_layer in zip(dparams, want_params):
+        for got, want in zip(got_layer, want_layer):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
