@@ -2988,3 +2988,32 @@ def test_a_loop_over_a_list_of_layers_written_out_before_an_if_written_anew():
     for got_layer, want_layer in zip(dparams, want_params):
         for got, want in zip(got_layer, want_layer):
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+DROPOUT_LAYER = '''
+def dropout_forward(x, dropout_param):
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    mask = None
+    if mode == "train":
+        mask = (np.random.rand(*x.shape) < p) / p
+        out = x * mask
+    else:
+        out = x
+    cache = (dropout_param, mask)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("caller", [
+    "def f(x{ann}, dropout_param):\n    d, cache = dropout_forward(x, dropout_param)\n    return np.sum(d * d)",
+    "def f(x{ann}, dropout_param):\n    h = np.tanh(x)\n    d, _ = dropout_forward(h, dropout_param)\n    return np.sum(d)",
+])
+@pytest.mark.parametrize("ann", ["", ': "N, D"'])
+def test_a_layer_drawing_random_numbers_called_where_its_cache_is_not_kept_is_refused(caller, ann):
+    # its backward took the forward's inputs and drew the mask again (a new one: the seed call is left
+    # out), and the caller's forward pass drew another: the gradient of other masks than the call's
+    source = DROPOUT_LAYER + "\n\n" + caller.format(ann=ann) + "\n"
+    with pytest.raises(backgen.BackgenError, match=r"draws random numbers .*np\.random\.rand"):
+        backgen.generate(source, name="f")
