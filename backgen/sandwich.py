@@ -178,7 +178,8 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
                     adjoint[arg.id] = target
             else:
                 grads.append("_")
-        call = ir.CallLine(tuple(grads), f"{helper.name}({', '.join(douts)}, {cache})")
+        grads += ["_" for name in callee_params[len(stmt.value.args):] if name in helper.wrt]  # (its defaults:
+        call = ir.CallLine(tuple(grads), f"{helper.name}({', '.join(douts)}, {cache})")  # leaky's alpha=0.1)
         groups.append(ir.Group(ir.ForwardLine(number, ", ".join(names), ast.unparse(stmt.value)), (call, *lines)))
     wrt = tuple(p for p in params if p in _float_params(forward))
     missing = [p for p in wrt if p not in adjoint]

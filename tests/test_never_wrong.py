@@ -3017,3 +3017,35 @@ def test_a_layer_drawing_random_numbers_called_where_its_cache_is_not_kept_is_re
     source = DROPOUT_LAYER + "\n\n" + caller.format(ann=ann) + "\n"
     with pytest.raises(backgen.BackgenError, match=r"draws random numbers .*np\.random\.rand"):
         backgen.generate(source, name="f")
+
+
+def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number():
+    # leaky_relu_backward returns dx and dalpha (alpha, a float, carries a gradient); the call left alpha
+    # to its default, and the composed backward took both as da (da = leaky_relu_backward(...), a tuple)
+    source = textwrap.dedent('''
+    def affine_forward(x, w, b):
+        out = x.reshape(x.shape[0], -1) @ w + b
+        return out, (x, w, b)
+
+    def leaky_relu_forward(x, alpha=0.1):
+        out = np.where(x > 0, x, alpha * x)
+        cache = (x, alpha)
+        return out, cache
+
+    def affine_leaky_forward(x, w, b):
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = leaky_relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    ''')
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(backgen.generate(source, name="affine_leaky_forward"), "<generated>", "exec"), generated)
+    rng = np.random.RandomState(3)
+    x, w, b, dout = rng.randn(3, 2, 2), rng.randn(4, 5), rng.randn(5), rng.randn(3, 5)
+    _, cache = namespace["affine_leaky_forward"](x, w, b)
+    got = generated["affine_leaky_backward"](dout, cache)
+    want = finite_differences(lambda *a: namespace["affine_leaky_forward"](*a)[0], [x, w, b], [0, 1, 2], (dout,))
+    assert len(got) == 3
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-6)
