@@ -3019,9 +3019,12 @@ def test_a_layer_drawing_random_numbers_called_where_its_cache_is_not_kept_is_re
         backgen.generate(source, name="f")
 
 
-def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number():
+@pytest.mark.parametrize("call", ["leaky_relu_forward(a)", "leaky_relu_forward(a, alpha=0.3)",
+                                  "leaky_relu_forward(x=a)"])
+def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number(call):
     # leaky_relu_backward returns dx and dalpha (alpha, a float, carries a gradient); the call left alpha
-    # to its default, and the composed backward took both as da (da = leaky_relu_backward(...), a tuple)
+    # to its default, and the composed backward took both as da (da = leaky_relu_backward(...), a tuple);
+    # a call giving an argument by keyword was not read as a layer's (the cache "held nothing")
     source = textwrap.dedent('''
     def affine_forward(x, w, b):
         out = x.reshape(x.shape[0], -1) @ w + b
@@ -3034,10 +3037,10 @@ def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number():
 
     def affine_leaky_forward(x, w, b):
         a, fc_cache = affine_forward(x, w, b)
-        out, relu_cache = leaky_relu_forward(a)
+        out, relu_cache = CALL
         cache = (fc_cache, relu_cache)
         return out, cache
-    ''')
+    ''').replace("CALL", call)
     namespace, generated = {"np": np}, {}
     exec(source, namespace)
     exec(compile(backgen.generate(source, name="affine_leaky_forward"), "<generated>", "exec"), generated)
