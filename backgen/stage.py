@@ -438,6 +438,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def bind(self, name, atom):
         """``name`` now holds ``atom``, on every path that reaches here."""
         self.versions[name] = atom
+        self.not_values.pop(name, None)  # (a cache it held before: out, cache = layer(x), then cache = (x, w))
         self.conditional.pop(name, None)
         self.forget_stale(name)
         self.unset.discard(name)  # (a write into it, a[i] = v, sets it too)

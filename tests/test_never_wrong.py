@@ -3052,3 +3052,54 @@ def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number(call
     assert len(got) == 3
     for g, w_ in zip(got, want):
         np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-6)
+
+
+def test_a_cache_name_given_a_value_after_holding_a_layers_cache():
+    # CS231n's FullyConnectedNet: out, cache = affine_relu_forward(...) then scores, cache =
+    # affine_forward(...), each cache appended to caches; the layers, given entries of params, are
+    # written out in the caller, so the second cache is a tuple of values, but the name was still
+    # taken for the first layer's cache: 'cache' holds the cache relu_forward() returns (refused)
+    source = textwrap.dedent('''
+    def affine_forward(x, w, b):
+        out = x.reshape(x.shape[0], -1).dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        cache = x
+        return out, cache
+
+    def affine_relu_forward(x, w, b):
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+
+    def f(X, params):
+        num_layers = 2
+        caches = []
+        out = X
+        for i in range(num_layers - 1):
+            W = params['W%d' % (i + 1)]
+            b = params['b%d' % (i + 1)]
+            out, cache = affine_relu_forward(out, W, b)
+            caches.append(cache)
+        W = params['W%d' % num_layers]
+        b = params['b%d' % num_layers]
+        scores, cache = affine_forward(out, W, b)
+        caches.append(cache)
+        return np.sum(scores ** 2)
+    ''')
+    shapes = {"X": "N, 2, 3", "params": {"W1": "6, 4", "b1": "4", "W2": "4, 3", "b2": "3"}}
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(backgen.generate(source, name="f", shapes=shapes), "<generated>", "exec"), generated)
+    rng = np.random.RandomState(5)
+    X = rng.randn(3, 2, 3)
+    params = {"W1": rng.randn(6, 4), "b1": rng.randn(4), "W2": rng.randn(4, 3), "b2": rng.randn(3)}
+    dX, dparams = generated["f_backward"](X, params)
+    want_X, want_params = finite_differences(namespace["f"], [X, params], [0, 1], (1.0,))
+    np.testing.assert_allclose(dX, want_X, rtol=1e-5, atol=1e-6)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
