@@ -315,6 +315,8 @@ class Differentiable:
                   if isinstance(value, (int, np.integer)) and not isinstance(value, bool)}
         counts.update({attr: value for attr, value in zip(self._attributes, args or ())
                        if isinstance(value, type) and value in (float, np.float64, np.float32, np.float16)})  # a dtype
+        counts.update({attr: value for attr, value in zip(self._attributes, args or ())  # a setting (the code
+                       if value is None or isinstance(value, (bool, str))})  # is kept per value: _shape_key)
         return methods.as_function(forward, self._attributes, counts)
 
     def _setup(self, wrt):

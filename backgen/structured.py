@@ -217,6 +217,17 @@ def flatten(forward, wrt, shapes, args):
     return forward, wrt, new_shapes or shapes, (new_values if args is not None else None), tuple(packing)
 
 
+def _constant_test(test):
+    """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``)."""
+    return all(isinstance(n, (ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.cmpop, ast.boolop,
+                              ast.unaryop, ast.expr_context)) for n in ast.walk(test))
+
+
+def _truth(test):
+    """The truth of a test of constants."""
+    return bool(eval(compile(ast.fix_missing_locations(ast.Expression(test)), "<test>", "eval"), {"__builtins__": {}}))
+
+
 def pack(backward, packing):
     """The generated backward taking the structured parameters whole and returning their gradients
     with the same structure."""
@@ -372,6 +383,8 @@ class _Rewriter:
                         ast.Tuple([v for _, v in computed], ast.Load()) if len(computed) > 1 else computed[0][1],
                         stmt)
                 return lines + [line for t, v in held for line in self.bind(t, v, None, stmt)]
+        if isinstance(stmt, ast.If) and _constant_test(stmt.test):  # if None == "batchnorm": (a setting
+            return self.block(stmt.body if _truth(stmt.test) else stmt.orelse)  # read as its value): the path
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             bound = _stored([stmt])
             before = self.release(bound | _mutated([stmt]), stmt)

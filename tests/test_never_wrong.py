@@ -3103,3 +3103,55 @@ def test_a_cache_name_given_a_value_after_holding_a_layers_cache():
     np.testing.assert_allclose(dX, want_X, rtol=1e-5, atol=1e-6)
     for key in params:
         np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+class _NormNet:
+    """CS231n's FullyConnectedNet, its normalization a setting of the object (None: none)."""
+
+    def __init__(self, normalization, reg=0.1):
+        rng = np.random.RandomState(6)
+        self.normalization = normalization
+        self.reg = reg
+        self.num_layers = 2
+        self.params = {"W1": rng.randn(6, 4), "b1": rng.randn(4), "W2": rng.randn(4, 3), "b2": rng.randn(3)}
+        if normalization == "layernorm":
+            self.params.update(gamma1=1.0 + rng.randn(4) * 0.1, beta1=rng.randn(4) * 0.1)
+
+    def loss(self, X, y):
+        h = X.reshape(X.shape[0], -1)
+        for i in range(1, self.num_layers):
+            h = h.dot(self.params['W' + str(i)]) + self.params['b' + str(i)]
+            if self.normalization == "layernorm":
+                mu = h.mean(axis=1, keepdims=True)
+                h = (h - mu) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-5)
+                h = h * self.params['gamma' + str(i)] + self.params['beta' + str(i)]
+            h = np.maximum(h, 0.0)
+        scores = h.dot(self.params['W' + str(self.num_layers)]) + self.params['b' + str(self.num_layers)]
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_probs[np.arange(X.shape[0]), y].mean()
+        for i in range(1, self.num_layers + 1):
+            loss += 0.5 * self.reg * np.sum(self.params['W' + str(i)] ** 2)
+        return loss
+
+
+@pytest.mark.parametrize("normalization", [None, "layernorm"])
+def test_a_method_reading_a_setting_of_self_that_leaves_out_keys_of_its_params(normalization):
+    # self.normalization, None, was a parameter, not its value: the if reading gamma1 (a key the
+    # params of a model without normalization lack) was not decided, and the key refused
+    model = _NormNet(normalization)
+    rng = np.random.RandomState(7)
+    X, y = rng.randn(5, 2, 3), rng.randint(0, 3, size=5)
+    dparams, dX = backgen.backward(model.loss).backward(X, y)
+
+    def loss(params, X):
+        saved, model.params = model.params, params
+        try:
+            return model.loss(X, y)
+        finally:
+            model.params = saved
+    want_params, want_X = finite_differences(loss, [dict(model.params), X], [0, 1], (1.0,))
+    np.testing.assert_allclose(dX, want_X, rtol=1e-5, atol=1e-6)
+    assert list(dparams) == list(want_params)
+    for key in want_params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
