@@ -3155,3 +3155,31 @@ def test_a_method_reading_a_setting_of_self_that_leaves_out_keys_of_its_params(n
     assert list(dparams) == list(want_params)
     for key in want_params:
         np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+def _bn_layer(x, gamma, beta, bn_param):
+    eps = bn_param.get("eps", 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    out = gamma * (x - mu) / np.sqrt(var + eps) + beta
+    bn_param["running_mean"] = 0.9 * bn_param.get("running_mean", np.zeros_like(mu)) + 0.1 * mu
+    return out, (x, gamma, mu, var, eps)
+
+
+def _bn_net(x, gamma, beta, bn_params):
+    out, cache = _bn_layer(x, gamma, beta, bn_params[0])
+    return np.sum(np.tanh(out) ** 2)
+
+
+def test_a_list_of_settings_dicts_carries_no_gradient():
+    # bn_params = [{"mode": "train"}] was taken for a value: its gradient, [0.0 * v for v in bn_params],
+    # raised TypeError (float times dict); once the forward had run, the dicts held running means too
+    rng = np.random.RandomState(8)
+    x, gamma, beta = rng.randn(4, 3), rng.randn(3), rng.randn(3)
+    bn_params = [{"mode": "train"}]
+    _bn_net(x, gamma, beta, bn_params)  # (the forward as a model runs it: running_mean now in the dict)
+    got = backgen.backward(_bn_net).backward(x, gamma, beta, bn_params)
+    want = finite_differences(lambda *a: _bn_net(*a, [{"mode": "train"}]), [x, gamma, beta], [0, 1, 2], (1.0,))
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
