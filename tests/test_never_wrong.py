@@ -3183,3 +3183,37 @@ def test_a_list_of_settings_dicts_carries_no_gradient():
     assert len(got) == 3
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _ln_layer(x, gamma, beta, ln_param):
+    eps = ln_param.get("eps", 1e-5)
+    mu = np.mean(x, axis=1, keepdims=True)
+    x_hat = (x - mu) / np.sqrt(np.var(x, axis=1, keepdims=True) + eps)
+    out = x_hat * gamma + beta
+    cache = (x_hat, gamma, eps)
+    return out, cache
+
+
+def _ln_net(x, params, ln_param):
+    out, cache = _ln_layer(x.dot(params["W1"]), params["gamma1"], params["beta1"], ln_param)
+    return np.sum(np.tanh(out) ** 2)
+
+
+def _ln_nets(x, params, ln_params):
+    out, cache = _ln_layer(x.dot(params["W1"]), params["gamma1"], params["beta1"], ln_params[0])
+    return np.sum(np.tanh(out) ** 2)
+
+
+@pytest.mark.parametrize("net, settings", [(_ln_net, {"eps": 1e-5}), (_ln_nets, [{"eps": 1e-5}])])
+def test_a_layer_written_out_in_its_caller_reads_its_settings_dict(net, settings):
+    # given entries of params, the layer is written out in the caller, its ln_param a name of the
+    # caller's (ln_param2 = ln_param, or = ln_params[0]) that was no settings dict any more:
+    # ln_param2.get("eps", 1e-5) was refused as an unknown array method
+    rng = np.random.RandomState(9)
+    x = rng.randn(4, 3)
+    params = {"W1": rng.randn(3, 3), "gamma1": rng.randn(3), "beta1": rng.randn(3)}
+    dx, dparams = backgen.backward(net).backward(x, params, settings)
+    want_x, want_params = finite_differences(lambda x, p: net(x, p, settings), [x, params], [0, 1], (1.0,))
+    np.testing.assert_allclose(dx, want_x, rtol=1e-5, atol=1e-6)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
