@@ -3217,3 +3217,24 @@ def test_a_layer_written_out_in_its_caller_reads_its_settings_dict(net, settings
     np.testing.assert_allclose(dx, want_x, rtol=1e-5, atol=1e-6)
     for key in params:
         np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+def _written_then_multiplied(x, W, b2):
+    d = np.tanh(x) * 2.0
+    d[:, :2] = b2
+    return np.sum(np.tanh(d @ W)) + np.sum(W * W)
+
+
+def test_the_layer_form_caches_an_array_written_in_place_as_written():
+    # the backward's forward writes d[:, :2] = b2 in place (the copy d_1 = d.copy() dropped, its adjoint
+    # lines renamed to read d), but the layer form's forward kept the copy and cached d unwritten: the
+    # gradient of W was taken at the array before the write
+    rng = np.random.RandomState(10)
+    x, W, b2 = rng.randn(3, 4), rng.randn(4, 5), rng.randn(2)
+    layer = backgen.layer(_written_then_multiplied)
+    out, cache = layer.forward(x, W, b2)
+    assert out == pytest.approx(_written_then_multiplied(x, W, b2))
+    got = layer.backward(1.0, cache)
+    want = finite_differences(_written_then_multiplied, [x, W, b2], [0, 1, 2], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
