@@ -20,7 +20,7 @@ from .reverse_flow import _flatten, _names
 
 def cached_names(backward):
     """Names the backward reads before assigning them, that the forward defines (in order)."""
-    backward = _after_full_forward(backward)
+    backward = after_full_forward(backward)
     defined = set(backward.params) | set(_unpacked(backward))
     for line in _flatten(backward.full_forward):
         defined |= _assigned(line)
@@ -40,7 +40,7 @@ def cached_names(backward):
     return sorted(needed, key=lambda n: order.index(n) if n in order else len(order))
 
 
-def _after_full_forward(backward):
+def after_full_forward(backward):
     """``backward`` with the adjoint lines written for its full forward (``full_forward``), where the copies
     that forward keeps or drops make them differ (``layer_groups``)."""
     if not backward.layer_groups:
@@ -115,7 +115,7 @@ def layer_names(name):
 def layer_source(backward, name):
     """``<name>_forward`` and ``<name>_backward`` in the layer form (``affine_forward`` stays
     ``affine_forward``, its backward ``affine_backward``)."""
-    backward = _after_full_forward(backward)
+    backward = after_full_forward(backward)
     params = list(backward.params)
     first_default = len(params) - len(backward.defaults)
     signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"
