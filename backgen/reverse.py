@@ -212,8 +212,9 @@ class _Reverser(FlowReverser):
         forward, groups, missing = self.in_place(forward, missing, groups, zeros, returns)
         layer = ()
         if tuple(forward) != tuple(before[0]):  # copies dropped (d3 = h * m; d3[:, :2] = b written in place):
+            kept = returns + tuple(o for o in outputs if o.isidentifier())  # (its outputs keep their names)
             full_forward, full_groups, full_missing = self.in_place(full_forward, before[2], before[1], zeros,
-                                                                    returns)  # the layer form's forward alike,
+                                                                    kept)  # the layer form's forward alike,
             if (full_groups, full_missing) != (groups, missing):  # and the lines reading what it caches
                 full_groups = _items_rebound(full_groups, getattr(self, "item_parts", {}), staged.upstreams,
                                              staged.modules["np"])

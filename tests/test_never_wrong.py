@@ -3238,3 +3238,26 @@ def test_the_layer_form_caches_an_array_written_in_place_as_written():
     want = finite_differences(_written_then_multiplied, [x, W, b2], [0, 1, 2], (1.0,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _written_and_returned(x, W):
+    h = np.tanh(x @ W) * 2.0
+    h[:, 0] = 0.5
+    return np.sum(h ** 2), h
+
+
+def test_the_layer_form_returns_an_output_written_in_place():
+    # with the copy dropped in the layer form's forward too, its output h_1 (h after the write) was
+    # renamed h in its lines but returned as h_1: NameError
+    rng = np.random.RandomState(11)
+    x, W = rng.randn(3, 4), rng.randn(4, 5)
+    douts = (0.7, rng.randn(3, 5))
+    layer = backgen.layer(_written_and_returned)
+    loss, h, cache = layer.forward(x, W)
+    want_loss, want_h = _written_and_returned(x, W)
+    assert loss == pytest.approx(want_loss)
+    np.testing.assert_allclose(h, want_h)
+    got = layer.backward(*douts, cache)
+    want = finite_differences(_written_and_returned, [x, W], [0, 1], douts)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
