@@ -259,6 +259,13 @@ def _no_gradient(value, index, arithmetic, count=False):
     return kind in "iu" and index or kind == "b" and (index or not arithmetic)
 
 
+def _settings_list(value):
+    """A list or tuple of settings dicts (``bn_params = [{"mode": "train"}, ...]``, which the forward
+    may give running means): configuration, as one such dict is, with no gradient."""
+    return isinstance(value, (list, tuple)) and bool(value) and \
+        all(isinstance(v, dict) and not structured.is_structured(v) for v in value)
+
+
 class Differentiable:
     """A forward function with its generated backward attached.
 
@@ -315,6 +322,8 @@ class Differentiable:
                   if isinstance(value, (int, np.integer)) and not isinstance(value, bool)}
         counts.update({attr: value for attr, value in zip(self._attributes, args or ())
                        if isinstance(value, type) and value in (float, np.float64, np.float32, np.float16)})  # a dtype
+        counts.update({attr: value for attr, value in zip(self._attributes, args or ())  # a setting (the code
+                       if value is None or isinstance(value, (bool, str))})  # is kept per value: _shape_key)
         return methods.as_function(forward, self._attributes, counts)
 
     def _setup(self, wrt):
@@ -402,6 +411,7 @@ class Differentiable:
         arrays = set()  # a dict (or list) of arrays is not settings: its arrays are differentiated
         if self._given_wrt is None:
             arrays = {n for n, v in zip(names, values) if structured.is_structured(v)}
+            labels |= {n for n, v in zip(names, values) if _settings_list(v)}  # bn_params = [{"mode": ...}]
             labels |= {n for n, v in zip(names[:len(self._attributes)], values)  # a model's settings
                        if not isinstance(v, np.ndarray) and n not in arrays       # (self.reg): no inputs
                        and not structured.holds_arrays(v)}  # (self.Ws, a list of arrays of one shape, is not)

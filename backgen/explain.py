@@ -30,6 +30,7 @@ import numpy as np
 from . import emit, ir
 from .errors import BackgenError
 from .inputs import cache_convention, signature_of, without_cache
+from .layer import after_full_forward
 from .parse import read
 
 
@@ -541,7 +542,7 @@ class _Runner:
     """Runs the generated code with a record after each statement."""
 
     def __init__(self, main, module_text):
-        self.main = main
+        self.main = after_full_forward(main)  # (the forward it runs is the full one: its adjoint lines)
         namespace = {"__name__": f"<backgen explain: {main.name}>"}
         exec(compile(module_text, namespace["__name__"], "exec"), namespace)  # noqa: S102 -- generated
         namespace.setdefault(main.modules.get("math", "math"), math)

@@ -111,6 +111,10 @@ class StatementStager:
         if kind is ast.Subscript and target.value.__class__ is ast.Name and target.value.id == self.cache_name:
             raise self.cache_built_up(target)
         if kind is ast.Name:
+            if target.id in self.config_aliases:  # bn_param2 = bn_param, bn_param = bn_params[0]: settings
+                parts = [value] if isinstance(value, ast.Name) else [value.value, value.slice]
+                self.bind(target.id, self.inert(value, parts, lambda: target.id, "settings", opaque=True))
+                return
             if value.__class__ is ast.Constant and value.value is None:  # y = None where y held a value
                 self.set_to_none(target)
                 return

@@ -354,6 +354,7 @@ class Backward:
     scalar_output: bool = True  # a single number (any shape of size 1): dout may default to 1.0
     outputs: tuple = ()  # the returned values' sources
     full_forward: tuple = ()  # the forward computing the outputs too (for the layer form)
+    layer_groups: tuple = ()  # (groups, missing) after that forward, where they differ from those after forward
     cache: object = None  # cache.Layout: the backward takes (dout..., cache) and unpacks it so
     unpack: tuple = ()  # lines opening the function: ``(W1, b1), (W2, b2) = params``
     shape_free: tuple = ()  # parameters of no given shape: the code holds for every shape

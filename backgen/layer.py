@@ -10,6 +10,7 @@ with the same structure.
 """
 
 import ast
+import dataclasses
 import re
 
 from . import emit, ir
@@ -19,6 +20,7 @@ from .reverse_flow import _flatten, _names
 
 def cached_names(backward):
     """Names the backward reads before assigning them, that the forward defines (in order)."""
+    backward = after_full_forward(backward)
     defined = set(backward.params) | set(_unpacked(backward))
     for line in _flatten(backward.full_forward):
         defined |= _assigned(line)
@@ -36,6 +38,15 @@ def cached_names(backward):
     order = list(backward.params) + _unpacked(backward) + [n for line in _flatten(backward.full_forward)
                                      for n in sorted(_assigned(line))]
     return sorted(needed, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def after_full_forward(backward):
+    """``backward`` with the adjoint lines written for its full forward (``full_forward``), where the copies
+    that forward keeps or drops make them differ (``layer_groups``)."""
+    if not backward.layer_groups:
+        return backward
+    groups, missing = backward.layer_groups
+    return dataclasses.replace(backward, groups=groups, missing=missing, layer_groups=())
 
 
 def _unpacked(backward):
@@ -104,6 +115,7 @@ def layer_names(name):
 def layer_source(backward, name):
     """``<name>_forward`` and ``<name>_backward`` in the layer form (``affine_forward`` stays
     ``affine_forward``, its backward ``affine_backward``)."""
+    backward = after_full_forward(backward)
     params = list(backward.params)
     first_default = len(params) - len(backward.defaults)
     signature = ", ".join(p if i < first_default else f"{p}={backward.defaults[i - first_default]}"

@@ -162,8 +162,7 @@ class MemoryModel:
             held = op.args[:1]
         for atom in held:
             constant = self._as_constant(atom)
-            if isinstance(constant, ir.Const) and len(constant.source) > 3 and \
-                    source.number_text(constant.source) is None:
+            if may_be_array_constant(constant):
                 self.constant_links[op.target] = constant
                 return
 
@@ -466,9 +465,8 @@ class MemoryModel:
         of ``others`` ({name: value}) holds too: a write into it is a write into that constant. A value
         that is itself such a merge (an if's inside a loop body) stands for the constant it may be."""
         value, others = self._as_constant(value), [self._as_constant(c) for c in others.values()]
-        if isinstance(value, ir.Const) and self.numpy and len(value.source) > 3 and \
-                any(isinstance(c, ir.Const) and len(c.source) > 3 and self._constants_share(c.source, value.source)
-                    for c in others):
+        if may_be_array_constant(value) and self.numpy and \
+                any(may_be_array_constant(c) and self._constants_share(c.source, value.source) for c in others):
             self.constant_links[atom] = value
 
     def _as_constant(self, atom):
@@ -503,8 +501,8 @@ class MemoryModel:
             for other_name, atom in list(self.versions.items()):
                 if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
                     atom = self.linked_constant(atom.name)  # (a merge that is the constant on some path)
-                if other_name != name and not other_name.startswith(" ") and isinstance(atom, ir.Const) and \
-                        len(atom.source) > 3 and self._constants_share(atom.source, old.source):
+                if other_name != name and not other_name.startswith(" ") and may_be_array_constant(atom) and \
+                        self._constants_share(atom.source, old.source):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
                                 only_if_array=self._constant_link(old.source))
             if not isinstance(named, ir.Var):
@@ -746,6 +744,18 @@ def _boolean(text, masks):
         return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             node.func.attr in _BOOLEAN_CALLS
     return boolean(node)
+
+
+def may_be_array_constant(atom):
+    """Whether ``atom`` is a constant that may spell an array (``np.ones(3)``, a module's array): not a
+    number, and not a literal that is no array (``None``, ``True``, a string such as a mode)."""
+    if not isinstance(atom, ir.Const) or len(atom.source) <= 3 or source.number_text(atom.source) is not None:
+        return False
+    try:
+        tree = ast.parse(atom.source, mode="eval").body
+    except SyntaxError:
+        return True
+    return not isinstance(tree, ast.Constant)
 
 
 def constants_may_share(one, other):

@@ -507,6 +507,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
+    else:
+        _refuse_draws(result)
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots)
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
@@ -955,6 +957,21 @@ def _recorder(function, calls):
         calls.append(args)
         return function(*args)
     return record
+
+
+def _refuse_draws(staged):
+    """A backward taking the forward's inputs (not a layer's cache) computes the forward again: random
+    numbers it draws (``np.random.rand(*x.shape) < p`` in a layer called where its cache is not kept)
+    would be new ones, not those of the call being differentiated, so such a draw is refused."""
+    for op in ops_in(staged.body):
+        drawn = next((t for t in [op.source] + [a.source for a in op.args if isinstance(a, ir.Const)]
+                      if ".random." in t), None)
+        if drawn is not None:
+            error = _line_error(staged, op.line, f"{staged.name}() draws random numbers ({drawn}), and its "
+                                "backward, computing the forward again, would draw new ones: call it where its cache "
+                                "is kept (a layer returning out, cache), or pass the numbers in as a parameter")
+            error.shape_free = True  # (whatever the ranks: code written without shapes refuses it at its line)
+            raise error
 
 
 def _line_error(staged, line, message):

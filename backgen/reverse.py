@@ -208,18 +208,31 @@ class _Reverser(FlowReverser):
         # values a loop may leave unset, whose adjoints' zeros read them: None until set
         unset = tuple(ir.AdjointLine(name, False, "None") for name in sorted(self.needs_init))
         forward, full_forward = unset + forward, unset + full_forward
+        before = forward, groups, missing
         forward, groups, missing = self.in_place(forward, missing, groups, zeros, returns)
+        layer = ()
+        if tuple(forward) != tuple(before[0]):  # copies dropped (d3 = h * m; d3[:, :2] = b written in place):
+            kept = returns + tuple(o for o in outputs if o.isidentifier())  # (its outputs keep their names)
+            full_forward, full_groups, full_missing = self.in_place(full_forward, before[2], before[1], zeros,
+                                                                    kept)  # the layer form's forward alike,
+            if (full_groups, full_missing) != (groups, missing):  # and the lines reading what it caches
+                full_groups = _items_rebound(full_groups, getattr(self, "item_parts", {}), staged.upstreams,
+                                             staged.modules["np"])
+                layer = (tuple(full_groups), full_missing)
         groups = _items_rebound(groups, getattr(self, "item_parts", {}), staged.upstreams, staged.modules["np"])
         gates = {self.numbers[id(op)] for op in staged.body if isinstance(op, ir.Op) and op.target in self.gates}
         # (a loop the forward pass does not run: its lines as the forward computing the outputs prints them)
         loops = tuple(b for b in full_forward if isinstance(b, ir.Block) and b.header.startswith(("for ", "while ")))
         groups = _as_printed(groups, tuple(forward) + loops, set(self.numbers.values()) - gates)
+        if layer:
+            layer = (tuple(_as_printed(list(layer[0]), tuple(full_forward), set(self.numbers.values()) - gates)),
+                     layer[1])
         return ir.Backward(
             name=f"{staged.name}_backward", forward_name=staged.name, params=staged.params,
             defaults=staged.defaults, upstreams=staged.upstreams, wrt=staged.wrt, forward=forward,
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
-            full_forward=full_forward, shape_free=staged.shape_free, required=staged.required,
+            full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
 
     def sized_outputs(self):

@@ -105,9 +105,10 @@ def _is_layer_call(stmt, forward):
     if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
             and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers
             and isinstance(stmt.targets[0], ast.Tuple) and len(stmt.targets[0].elts) >= 2
-            and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts) and not stmt.value.keywords):
+            and all(isinstance(e, ast.Name) for e in stmt.targets[0].elts)
+            and all(k.arg is not None for k in stmt.value.keywords)):
         return False
-    return all(isinstance(a, (ast.Name, ast.Constant)) for a in stmt.value.args)
+    return all(isinstance(a, (ast.Name, ast.Constant)) for a in stmt.value.args + [k.value for k in stmt.value.keywords])
 
 
 def _names(target):
@@ -160,9 +161,11 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
         grads = []
         lines = []
         callee_params = [a.arg for a in read_helper(forward, callee).func.args.args]
-        for arg, name in zip(stmt.value.args, callee_params):
+        given = {**dict(zip(callee_params, stmt.value.args)), **{k.arg: k.value for k in stmt.value.keywords}}
+        for name in callee_params:  # (by place or by keyword; one left to its default, alpha=0.1, gets _)
             if name not in helper.wrt:
                 continue
+            arg = given.get(name)
             if isinstance(arg, ast.Name) and (arg.id in params and arg.id in _float_params(forward)
                                               or arg.id not in params):
                 target = "d" + arg.id

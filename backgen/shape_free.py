@@ -460,7 +460,8 @@ class _Samples:
                 with bounded_memory(SAMPLE_ROOM):  # (code of one rank may grow its values' ranks at another)
                     results.append(self.attempt(probe, self.unknown))
             except BackgenError as exc:
-                if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
+                if getattr(exc, "shape_free", False):  # a rule with no form for every shape, or a refusal
+                    # whatever the ranks: at its line
                     raise
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"

@@ -181,7 +181,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        self.config = forward.settings
+        more, self.config_aliases = config_aliases(forward.func, forward.settings)
+        self.config = forward.settings | more | self.config_aliases
         self.ops = []
         self.line = self.func.lineno
         user = {n.id for n in source.of_kinds(nodes, _NAMES) if n.ctx.__class__ is ast.Store}
@@ -438,6 +439,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
     def bind(self, name, atom):
         """``name`` now holds ``atom``, on every path that reaches here."""
         self.versions[name] = atom
+        self.not_values.pop(name, None)  # (a cache it held before: out, cache = layer(x), then cache = (x, w))
         self.conditional.pop(name, None)
         self.forget_stale(name)
         self.unset.discard(name)  # (a write into it, a[i] = v, sets it too)
@@ -916,6 +918,47 @@ def _spell(meaning):
 
 
 _SETTING_KINDS = frozenset({ast.Subscript, ast.Call, ast.Compare})  # (the nodes config_params reads)
+
+
+def config_aliases(func, config):
+    """Names the function binds to a settings dict only, each read as settings: ``bn_param2 = bn_param``
+    (a layer's parameter, where the layer is written out in its caller) or ``bn_param = bn_params[0]``
+    (an item of a list of them, ``self.bn_params[i - 1]``), with the name that holds it (``bn_params``,
+    a list of settings, then settings too).  ``config``: the names known to be settings."""
+    params = {a.arg for a in func.args.args}
+    roots, other = {}, set()
+    for node in source.walk(func):
+        for target in (node.targets if isinstance(node, ast.Assign) else
+                       [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)) else []):
+            for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                value = node.value if isinstance(node, ast.Assign) and target is node.targets[0] and \
+                    len(node.targets) == 1 and isinstance(target, ast.Name) else None
+                if isinstance(value, ast.Subscript) and not (isinstance(value.slice, ast.Constant) and
+                                                             isinstance(value.slice.value, str)):
+                    value = value.value  # (an item: bn_params[0])
+                if isinstance(value, ast.Name) and (value.id in params or value.id in config or value.id in roots):
+                    roots.setdefault(name, set()).add(value.id)
+                else:
+                    other.add(name)
+    read = {n for n in roots if n not in other and n not in params and _read_as_settings(func, n)}
+    found = set()
+    for name in read:
+        found.add(name)
+        found |= roots[name]
+    return frozenset(found - set(config)), frozenset(read)
+
+
+def _read_as_settings(func, name):
+    """Whether ``func`` reads ``name`` as a dict of settings: with a string key, ``.get`` or ``in``."""
+    for node in source.walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) or \
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == name or \
+                isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
+                and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == name:
+            return True
+    return False
 
 
 def config_params(func, nodes=None):

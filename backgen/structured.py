@@ -189,6 +189,7 @@ def flatten(forward, wrt, shapes, args):
             if dims and type(dims[0]) is int:
                 rewriter.aliases[name] = _Sized(dims[0])
     func.body = rewriter.block(func.body)
+    ast.fix_missing_locations(func)  # (the lines it wrote, i = 1 after a loop written out, where the loop was)
     rewriter.name_leaves(params, _bound_names(func, found))
     new_args, new_values, new_shapes, packing = [], [], dict(shapes or {}), []
     for k, arg in enumerate(func.args.args):
@@ -214,6 +215,17 @@ def flatten(forward, wrt, shapes, args):
             [p.leaves for p in packing if p.param == w][0] if w in found else (w,)))
     forward = dataclasses.replace(forward, func=func)
     return forward, wrt, new_shapes or shapes, (new_values if args is not None else None), tuple(packing)
+
+
+def _constant_test(test):
+    """Whether ``test`` is made of constants alone (``None == "batchnorm"``, ``not True``)."""
+    return all(isinstance(n, (ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.cmpop, ast.boolop,
+                              ast.unaryop, ast.expr_context)) for n in ast.walk(test))
+
+
+def _truth(test):
+    """The truth of a test of constants."""
+    return bool(eval(compile(ast.fix_missing_locations(ast.Expression(test)), "<test>", "eval"), {"__builtins__": {}}))
 
 
 def pack(backward, packing):
@@ -371,6 +383,8 @@ class _Rewriter:
                         ast.Tuple([v for _, v in computed], ast.Load()) if len(computed) > 1 else computed[0][1],
                         stmt)
                 return lines + [line for t, v in held for line in self.bind(t, v, None, stmt)]
+        if isinstance(stmt, ast.If) and _constant_test(stmt.test):  # if None == "batchnorm": (a setting
+            return self.block(stmt.body if _truth(stmt.test) else stmt.orelse)  # read as its value): the path
         if isinstance(stmt, (ast.If, ast.For, ast.While)):
             bound = _stored([stmt])
             before = self.release(bound | _mutated([stmt]), stmt)

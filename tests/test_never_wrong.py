@@ -2949,3 +2949,333 @@ def test_a_number_a_loop_turns_into_an_array_is_still_a_number_on_a_path_around_
         return a, np.sum((a - 0.7) * (np.sign(W) * W)) * s
     '''
     assert_right(source, [0.97, W], dout=(da, 1.3))
+
+
+@pytest.mark.parametrize("call", ["lin(x, W)", "lin(x, W, None)", "lin(x, W, mode='affine')"])
+def test_a_write_into_a_helper_result_given_none_or_a_string_is_followed(call):
+    # a helper given None (its default b=None) or a string: that argument was taken for a constant
+    # array the result may hold, so the write into the result was refused as one into that "array"
+    source = '''
+    def lin(z, W, b=None, mode="affine"):
+        out = z @ W
+        if b is not None:
+            out = out + b
+        return out
+
+    def f(x: "N, D", W: "D, H"):
+        h = CALL
+        h[h > 1.0] = 1.0
+        return np.sum(h * h)
+    '''.replace("CALL", call)
+    x = np.array([[0.5, -1.2, 0.8], [1.5, 0.3, -0.7]])
+    W = np.array([[0.9, -0.4], [0.2, 0.7], [1.1, 0.5]])
+    assert_right(source, [x, W])
+
+
+def test_a_loop_over_a_list_of_layers_written_out_before_an_if_written_anew():
+    # the loop over params is written out one layer after another, with i = 1 after it (the loop
+    # variable, read by the next loop where it may run no iteration): that line's name had no
+    # place in the source, and the walk of what an if written anew leaves live read it (an internal
+    # error: 'Name' object has no attribute 'lineno')
+    source = textwrap.dedent('''
+    def f(x: "N, 3", params):
+        h = x
+        for i in range(len(params)):
+            W, b = params[i]
+            h = h @ W + b
+            if i < len(params) - 1:
+                h = np.maximum(h, 0.0)
+        h += 1.0
+        z = np.zeros_like(h)
+        for i in range(h.shape[0]):
+            z[i] = np.tanh(h[i])
+        return np.sum(z), z
+    ''')
+    shapes = {"params": [("3, 4", "4"), ("4, 3", "3")]}
+    text = backgen.generate(source, shapes=shapes)
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(text, "<generated>", "exec"), generated)
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 3)
+    params = [(rng.randn(3, 4), rng.randn(4)), (rng.randn(4, 3), rng.randn(3))]
+    douts = (0.7, rng.randn(2, 3))
+    dx, dparams = generated["f_backward"](x, params, *douts)
+    want_x, want_params = finite_differences(namespace["f"], [x, params], [0, 1], douts)
+    np.testing.assert_allclose(dx, want_x, rtol=1e-5, atol=1e-6)
+    for got_layer, want_layer in zip(dparams, want_params):
+        for got, want in zip(got_layer, want_layer):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+DROPOUT_LAYER = '''
+def dropout_forward(x, dropout_param):
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    mask = None
+    if mode == "train":
+        mask = (np.random.rand(*x.shape) < p) / p
+        out = x * mask
+    else:
+        out = x
+    cache = (dropout_param, mask)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("caller", [
+    "def f(x{ann}, dropout_param):\n    d, cache = dropout_forward(x, dropout_param)\n    return np.sum(d * d)",
+    "def f(x{ann}, dropout_param):\n    h = np.tanh(x)\n    d, _ = dropout_forward(h, dropout_param)\n    return np.sum(d)",
+])
+@pytest.mark.parametrize("ann", ["", ': "N, D"'])
+def test_a_layer_drawing_random_numbers_called_where_its_cache_is_not_kept_is_refused(caller, ann):
+    # its backward took the forward's inputs and drew the mask again (a new one: the seed call is left
+    # out), and the caller's forward pass drew another: the gradient of other masks than the call's
+    source = DROPOUT_LAYER + "\n\n" + caller.format(ann=ann) + "\n"
+    with pytest.raises(backgen.BackgenError, match=r"draws random numbers .*np\.random\.rand"):
+        backgen.generate(source, name="f")
+
+
+@pytest.mark.parametrize("call", ["leaky_relu_forward(a)", "leaky_relu_forward(a, alpha=0.3)",
+                                  "leaky_relu_forward(x=a)"])
+def test_a_layer_built_from_layers_calling_one_without_its_defaulted_number(call):
+    # leaky_relu_backward returns dx and dalpha (alpha, a float, carries a gradient); the call left alpha
+    # to its default, and the composed backward took both as da (da = leaky_relu_backward(...), a tuple);
+    # a call giving an argument by keyword was not read as a layer's (the cache "held nothing")
+    source = textwrap.dedent('''
+    def affine_forward(x, w, b):
+        out = x.reshape(x.shape[0], -1) @ w + b
+        return out, (x, w, b)
+
+    def leaky_relu_forward(x, alpha=0.1):
+        out = np.where(x > 0, x, alpha * x)
+        cache = (x, alpha)
+        return out, cache
+
+    def affine_leaky_forward(x, w, b):
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = CALL
+        cache = (fc_cache, relu_cache)
+        return out, cache
+    ''').replace("CALL", call)
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(backgen.generate(source, name="affine_leaky_forward"), "<generated>", "exec"), generated)
+    rng = np.random.RandomState(3)
+    x, w, b, dout = rng.randn(3, 2, 2), rng.randn(4, 5), rng.randn(5), rng.randn(3, 5)
+    _, cache = namespace["affine_leaky_forward"](x, w, b)
+    got = generated["affine_leaky_backward"](dout, cache)
+    want = finite_differences(lambda *a: namespace["affine_leaky_forward"](*a)[0], [x, w, b], [0, 1, 2], (dout,))
+    assert len(got) == 3
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-6)
+
+
+def test_a_cache_name_given_a_value_after_holding_a_layers_cache():
+    # CS231n's FullyConnectedNet: out, cache = affine_relu_forward(...) then scores, cache =
+    # affine_forward(...), each cache appended to caches; the layers, given entries of params, are
+    # written out in the caller, so the second cache is a tuple of values, but the name was still
+    # taken for the first layer's cache: 'cache' holds the cache relu_forward() returns (refused)
+    source = textwrap.dedent('''
+    def affine_forward(x, w, b):
+        out = x.reshape(x.shape[0], -1).dot(w) + b
+        cache = (x, w, b)
+        return out, cache
+
+    def relu_forward(x):
+        out = np.maximum(0, x)
+        cache = x
+        return out, cache
+
+    def affine_relu_forward(x, w, b):
+        a, fc_cache = affine_forward(x, w, b)
+        out, relu_cache = relu_forward(a)
+        cache = (fc_cache, relu_cache)
+        return out, cache
+
+    def f(X, params):
+        num_layers = 2
+        caches = []
+        out = X
+        for i in range(num_layers - 1):
+            W = params['W%d' % (i + 1)]
+            b = params['b%d' % (i + 1)]
+            out, cache = affine_relu_forward(out, W, b)
+            caches.append(cache)
+        W = params['W%d' % num_layers]
+        b = params['b%d' % num_layers]
+        scores, cache = affine_forward(out, W, b)
+        caches.append(cache)
+        return np.sum(scores ** 2)
+    ''')
+    shapes = {"X": "N, 2, 3", "params": {"W1": "6, 4", "b1": "4", "W2": "4, 3", "b2": "3"}}
+    namespace, generated = {"np": np}, {}
+    exec(source, namespace)
+    exec(compile(backgen.generate(source, name="f", shapes=shapes), "<generated>", "exec"), generated)
+    rng = np.random.RandomState(5)
+    X = rng.randn(3, 2, 3)
+    params = {"W1": rng.randn(6, 4), "b1": rng.randn(4), "W2": rng.randn(4, 3), "b2": rng.randn(3)}
+    dX, dparams = generated["f_backward"](X, params)
+    want_X, want_params = finite_differences(namespace["f"], [X, params], [0, 1], (1.0,))
+    np.testing.assert_allclose(dX, want_X, rtol=1e-5, atol=1e-6)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+class _NormNet:
+    """CS231n's FullyConnectedNet, its normalization a setting of the object (None: none)."""
+
+    def __init__(self, normalization, reg=0.1):
+        rng = np.random.RandomState(6)
+        self.normalization = normalization
+        self.reg = reg
+        self.num_layers = 2
+        self.params = {"W1": rng.randn(6, 4), "b1": rng.randn(4), "W2": rng.randn(4, 3), "b2": rng.randn(3)}
+        if normalization == "layernorm":
+            self.params.update(gamma1=1.0 + rng.randn(4) * 0.1, beta1=rng.randn(4) * 0.1)
+
+    def loss(self, X, y):
+        h = X.reshape(X.shape[0], -1)
+        for i in range(1, self.num_layers):
+            h = h.dot(self.params['W' + str(i)]) + self.params['b' + str(i)]
+            if self.normalization == "layernorm":
+                mu = h.mean(axis=1, keepdims=True)
+                h = (h - mu) / np.sqrt(h.var(axis=1, keepdims=True) + 1e-5)
+                h = h * self.params['gamma' + str(i)] + self.params['beta' + str(i)]
+            h = np.maximum(h, 0.0)
+        scores = h.dot(self.params['W' + str(self.num_layers)]) + self.params['b' + str(self.num_layers)]
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_probs[np.arange(X.shape[0]), y].mean()
+        for i in range(1, self.num_layers + 1):
+            loss += 0.5 * self.reg * np.sum(self.params['W' + str(i)] ** 2)
+        return loss
+
+
+@pytest.mark.parametrize("normalization", [None, "layernorm"])
+def test_a_method_reading_a_setting_of_self_that_leaves_out_keys_of_its_params(normalization):
+    # self.normalization, None, was a parameter, not its value: the if reading gamma1 (a key the
+    # params of a model without normalization lack) was not decided, and the key refused
+    model = _NormNet(normalization)
+    rng = np.random.RandomState(7)
+    X, y = rng.randn(5, 2, 3), rng.randint(0, 3, size=5)
+    dparams, dX = backgen.backward(model.loss).backward(X, y)
+
+    def loss(params, X):
+        saved, model.params = model.params, params
+        try:
+            return model.loss(X, y)
+        finally:
+            model.params = saved
+    want_params, want_X = finite_differences(loss, [dict(model.params), X], [0, 1], (1.0,))
+    np.testing.assert_allclose(dX, want_X, rtol=1e-5, atol=1e-6)
+    assert list(dparams) == list(want_params)
+    for key in want_params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+def _bn_layer(x, gamma, beta, bn_param):
+    eps = bn_param.get("eps", 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    out = gamma * (x - mu) / np.sqrt(var + eps) + beta
+    bn_param["running_mean"] = 0.9 * bn_param.get("running_mean", np.zeros_like(mu)) + 0.1 * mu
+    return out, (x, gamma, mu, var, eps)
+
+
+def _bn_net(x, gamma, beta, bn_params):
+    out, cache = _bn_layer(x, gamma, beta, bn_params[0])
+    return np.sum(np.tanh(out) ** 2)
+
+
+def test_a_list_of_settings_dicts_carries_no_gradient():
+    # bn_params = [{"mode": "train"}] was taken for a value: its gradient, [0.0 * v for v in bn_params],
+    # raised TypeError (float times dict); once the forward had run, the dicts held running means too
+    rng = np.random.RandomState(8)
+    x, gamma, beta = rng.randn(4, 3), rng.randn(3), rng.randn(3)
+    bn_params = [{"mode": "train"}]
+    _bn_net(x, gamma, beta, bn_params)  # (the forward as a model runs it: running_mean now in the dict)
+    got = backgen.backward(_bn_net).backward(x, gamma, beta, bn_params)
+    want = finite_differences(lambda *a: _bn_net(*a, [{"mode": "train"}]), [x, gamma, beta], [0, 1, 2], (1.0,))
+    assert len(got) == 3
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _ln_layer(x, gamma, beta, ln_param):
+    eps = ln_param.get("eps", 1e-5)
+    mu = np.mean(x, axis=1, keepdims=True)
+    x_hat = (x - mu) / np.sqrt(np.var(x, axis=1, keepdims=True) + eps)
+    out = x_hat * gamma + beta
+    cache = (x_hat, gamma, eps)
+    return out, cache
+
+
+def _ln_net(x, params, ln_param):
+    out, cache = _ln_layer(x.dot(params["W1"]), params["gamma1"], params["beta1"], ln_param)
+    return np.sum(np.tanh(out) ** 2)
+
+
+def _ln_nets(x, params, ln_params):
+    out, cache = _ln_layer(x.dot(params["W1"]), params["gamma1"], params["beta1"], ln_params[0])
+    return np.sum(np.tanh(out) ** 2)
+
+
+@pytest.mark.parametrize("net, settings", [(_ln_net, {"eps": 1e-5}), (_ln_nets, [{"eps": 1e-5}])])
+def test_a_layer_written_out_in_its_caller_reads_its_settings_dict(net, settings):
+    # given entries of params, the layer is written out in the caller, its ln_param a name of the
+    # caller's (ln_param2 = ln_param, or = ln_params[0]) that was no settings dict any more:
+    # ln_param2.get("eps", 1e-5) was refused as an unknown array method
+    rng = np.random.RandomState(9)
+    x = rng.randn(4, 3)
+    params = {"W1": rng.randn(3, 3), "gamma1": rng.randn(3), "beta1": rng.randn(3)}
+    dx, dparams = backgen.backward(net).backward(x, params, settings)
+    want_x, want_params = finite_differences(lambda x, p: net(x, p, settings), [x, params], [0, 1], (1.0,))
+    np.testing.assert_allclose(dx, want_x, rtol=1e-5, atol=1e-6)
+    for key in params:
+        np.testing.assert_allclose(dparams[key], want_params[key], rtol=1e-5, atol=1e-6)
+
+
+def _written_then_multiplied(x, W, b2):
+    d = np.tanh(x) * 2.0
+    d[:, :2] = b2
+    return np.sum(np.tanh(d @ W)) + np.sum(W * W)
+
+
+def test_the_layer_form_caches_an_array_written_in_place_as_written():
+    # the backward's forward writes d[:, :2] = b2 in place (the copy d_1 = d.copy() dropped, its adjoint
+    # lines renamed to read d), but the layer form's forward kept the copy and cached d unwritten: the
+    # gradient of W was taken at the array before the write
+    rng = np.random.RandomState(10)
+    x, W, b2 = rng.randn(3, 4), rng.randn(4, 5), rng.randn(2)
+    layer = backgen.layer(_written_then_multiplied)
+    out, cache = layer.forward(x, W, b2)
+    assert out == pytest.approx(_written_then_multiplied(x, W, b2))
+    got = layer.backward(1.0, cache)
+    want = finite_differences(_written_then_multiplied, [x, W, b2], [0, 1, 2], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def _written_and_returned(x, W):
+    h = np.tanh(x @ W) * 2.0
+    h[:, 0] = 0.5
+    return np.sum(h ** 2), h
+
+
+def test_the_layer_form_returns_an_output_written_in_place():
+    # with the copy dropped in the layer form's forward too, its output h_1 (h after the write) was
+    # renamed h in its lines but returned as h_1: NameError
+    rng = np.random.RandomState(11)
+    x, W = rng.randn(3, 4), rng.randn(4, 5)
+    douts = (0.7, rng.randn(3, 5))
+    layer = backgen.layer(_written_and_returned)
+    loss, h, cache = layer.forward(x, W)
+    want_loss, want_h = _written_and_returned(x, W)
+    assert loss == pytest.approx(want_loss)
+    np.testing.assert_allclose(h, want_h)
+    got = layer.backward(*douts, cache)
+    want = finite_differences(_written_and_returned, [x, W], [0, 1], douts)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
