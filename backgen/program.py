@@ -508,7 +508,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     params = [a.arg for a in forward.func.args.args]
-    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots)
+    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
+                               numbers_grown=bool(shape_free) and any(
+                                   result.shapes.get(n, ()) != () for n in result.shapes.numbers_first))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
                                                        and p not in roots),

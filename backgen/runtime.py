@@ -284,6 +284,16 @@ def _same_shape(value, shape, name):
                          "this shape-generic backward holds for one shape per value; regenerate "
                          "it with the shapes given")
 ''',
+    "_shape_kept": '''
+def _shape_kept(value, shape, name):
+    """The shape a loop's carried value has at the end of its first iteration (shape None: that one),
+    which it keeps at the end of each later one: the number it starts from (total = 0.0) may become
+    an array in the first iteration only."""
+    if shape is None:
+        return np.shape(value)
+    _same_shape(value, shape, name)
+    return shape
+''',
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.

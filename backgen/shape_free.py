@@ -368,8 +368,13 @@ def write(forward, unknown, declared, attempt, needed):
                                        for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
     operands = [n for n in free if n in arithmetic_only(forward.func, free)]
     if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-        results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
-                                    **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
+        sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
+                for rank, dims in enumerate(PROBES)]
+        results = samples.written(sets[:1])
+        ones = samples.written(sets[1:])
+        if results and not ones and samples.carried_changes:  # a loop's number made an array, at the operands
+            results = []  # as numbers only (math.exp(w * x) in it): the code for numbers (below)
+        results += ones
     if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
         tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
         choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
@@ -396,7 +401,8 @@ def write(forward, unknown, declared, attempt, needed):
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
                               samples.labels, attempt, needed, quiet=bool(samples.paths_differ))  # get numbers as it starts
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
-                   for item in as_numbers.written([{**vectors, **fixed}])]
+                   for item in as_numbers.written([{**vectors, **fixed}]) if not _grown(item)]  # (arrays
+        # of the ranks the code unpacks still making the loop's number an array: as sequences, below)
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         if not results and indexed and len(indexed) < len(free):  # those it indexes arrays of every rank,
             numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
@@ -405,7 +411,7 @@ def write(forward, unknown, declared, attempt, needed):
                                   samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
-                                                       for dims in PROBES])]
+                                                       for dims in PROBES]) if not _grown(item)]
         if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
             numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
@@ -422,6 +428,11 @@ def write(forward, unknown, declared, attempt, needed):
     if len({emit.module_source([item]) for item in results}) > 1:
         raise needed("the backward backgen writes depends on the ranks of the arrays")
     return results[0]
+
+
+def _grown(program):
+    """Whether a loop of ``program`` (or of a helper) made a number it starts from an array."""
+    return any(b.numbers_grown for b in (program.main,) + tuple(program.helper_backwards))
 
 
 class _Samples:
@@ -453,6 +464,7 @@ class _Samples:
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
                 results.append(self.attempt(probe, self.unknown))
+                self.carried_changes |= _grown(results[-1])  # (checked as the code runs)
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
                     raise

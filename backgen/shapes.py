@@ -608,6 +608,9 @@ class _Walker:
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
+            if error.number_and_array and again and self.zero_starts and self.staged.shape_free:
+                error.varying_shape = "loop"  # (computed from a loop's number in the first iteration, from
+                # the array it became in a later one: the loop changes its shape, as it did the number's)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error
@@ -839,13 +842,12 @@ class _Walker:
         """Whether the loop carries ``carried`` from a number written in the code (``mu = 0.0``), which
         the first iteration's arithmetic broadcasts to an array (``mu += x[i]``): it then has the
         array's shape, the number being the value the first iteration starts from, which carries no
-        gradient.  Every value the iterations compute still has one shape, the first's included.  Not
-        in code written for every rank, whose loops check their carried values' shapes as they run."""
+        gradient.  Every value the iterations compute still has one shape, the first's included (code
+        written for every rank checks, as it runs, that the value keeps the shape the first iteration
+        gives it)."""
         origin = self.origins.get(carried)
         if carried in self.zero_starts:
             return True
-        if self.staged.shape_free:  # code for every rank checks, as it runs, that carried values keep theirs
-            return False
         if not (type(value) in (int, float) and origin is not None and origin.rule == "copy"
                 and len(origin.args) == 1 and isinstance(origin.args[0], ir.Const)
                 and source.number_text(origin.args[0].source) is not None and loop.kind == "for"):
