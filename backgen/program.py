@@ -510,7 +510,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
                                numbers_grown=bool(shape_free) and any(
-                                   result.shapes.get(n, ()) != () for n in result.shapes.numbers_first))
+                                   result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
                                                        and p not in roots),

@@ -259,8 +259,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
                                             f"before it, and {another} on another: backgen writes code for one "
                                             "pattern of shapes (ranks, and which sizes are 1) per value; give it "
                                             "a new name where its shape changes")
-            error.varying_shape = "path"
-            raise error
+            error.varying_shape = "loop" if walker.zero_starts and staged.shape_free else "path"  # (a loop's
+            raise error  # number, which it runs no iteration to make an array: as its other changes of shape)
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
