@@ -276,6 +276,8 @@ class _Reverser(FlowReverser):
                     if op.param("opaque") == "True" or self.fills_with(op, active):
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
+                if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
+                    continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))
                 active.add(op.target)
                 changed = True
             for loop in ir.loops_in(self.staged.body):

@@ -2931,3 +2931,16 @@ def test_a_helper_loop_written_out_twice_carries_its_value_in_each_copy():
     '''
     X = np.array([[-0.49, -0.62, 0.74, 0.31]])
     assert_right(source, [np.array([0.59, 1.15, 0.39, 1.14]), X], dout=np.array([[0.3, -0.2, 0.5, 0.9]]))
+
+
+@pytest.mark.parametrize("source, args", [
+    ("import numpy as np\ndef f(x):\n    return np.sum(np.sqrt(x - x) + x)\n", [X]),
+    ("import numpy as np\ndef f(x):\n    d = np.subtract(x, x)\n    return np.sum(d ** 0.5 * x + x ** 2)\n", [X]),
+    ("import numpy as np\ndef f(x, w):\n    h = x @ w\n    return np.sum(np.sqrt(h - h) + h)\n",
+     [X, np.linspace(-0.5, 0.5, 8).reshape(4, 2)]),
+    ("import math\ndef f(a, b):\n    return math.sqrt(a - a) + a * b\n", [1.5, -0.5]),
+])
+def test_a_value_minus_itself_carries_no_gradient(source, args):
+    # x - x is 0 whatever x is: its gradient is 0, but the rule's 1 - 1 met sqrt's infinite derivative at 0
+    # and gave nan (inf - inf), or raised ZeroDivisionError in plain Python (0.5 / 0.0)
+    assert_right(source, args)
