@@ -435,7 +435,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
     backwards, forwards = [], {}
     patched, helper_lists = {}, {}
-    iterates = set(structured.iterated(forward.func))
+    iterates = set(structured.iterated(forward.func, helper=bool(chain)))
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
     for op in calls:
         name = op.param("function")
@@ -501,7 +501,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         passed = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"
                   for k, p in enumerate(op.param("params").split(","))
                   if p in helper_lists.get(op.param("backward"), ())}
-        roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed)
+        picked = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"  # (an item of the list
+                  for k, p in enumerate(op.param("params").split(","))  # the helper returns)
+                  if (id(op), k) in passed and p == structured.item_returned(helpers[op.param("function")][0].func)}
+        roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
+                                  picked)
         result = dataclasses.replace(result, item_lists=names)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)

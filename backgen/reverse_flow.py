@@ -585,7 +585,8 @@ class FlowReverser:
             return [], [], []
         np_name = self.staged.modules["np"]
         before, checks, ends = [], [], []
-        starts = getattr(self.staged.shapes, "numbers_first", ())
+        starts = {name for name in getattr(self.staged.shapes, "numbers_first", ())  # (made an array at these
+                  if self.staged.shapes.get(name, ()) != ()}  # shapes; else kept a number, as it started)
         for name in self.guarded(loop):
             shape = self.fresh(f"{_user(name)}_shape")
             if name in starts:

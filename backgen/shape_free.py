@@ -422,6 +422,9 @@ def write(forward, unknown, declared, attempt, needed):
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
         raise samples.paths_differ or needed(samples.failure)
+    if any(_grown(item) for item in results) and not all(_grown(item) for item in results):
+        results = [item for item in results if not _grown(item)]  # a loop's number made an array at some
+        # samples only: the code of those where it stays a number, which checks that it does
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
@@ -463,8 +466,12 @@ class _Samples:
             probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
-                results.append(self.attempt(probe, self.unknown))
-                self.carried_changes |= _grown(results[-1])  # (checked as the code runs)
+                result = self.attempt(probe, self.unknown)
+                grown = _grown(result)  # (checked as the code runs)
+                self.carried_changes |= grown
+                if grown and not result.main.scalar_output:  # an output a number where the loop's number
+                    continue  # stays one: the code for that (dout then defaults to 1.0)
+                results.append(result)
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape: at its line
                     raise
@@ -488,12 +495,13 @@ class _Samples:
         return results
 
 
-def item_lists(staged, params, passed=frozenset()):
+def item_lists(staged, params, passed=frozenset(), picked=frozenset()):
     """The parameters of ``params`` (of no given shape) that may be lists or tuples of arrays of
     several shapes (``[(W1, b1), (W2, b2)]``, ``[W1, W2]``), with the items read from them that may be
     such lists themselves (``parts = params[k]``; ``W = parts[0]``): every read of each is an
     index by one integer (``params[k]``, ``parts[0]``), ``len()``, or an argument of a helper
-    that takes it so (``passed``: ``(id(call), position)``).  Their gradients are lists of the
+    that takes it so (``passed``: ``(id(call), position)``; ``picked``, those of such helpers returning
+    an item of it, ``return params[i]``: the call's value is an item).  Their gradients are lists of the
     same form where the arrays have several shapes (``_zeros_like_items``); one other read (a
     slice, arithmetic, a NumPy call) and the parameter is taken for one array, as before."""
     reads = {}
@@ -502,6 +510,7 @@ def item_lists(staged, params, passed=frozenset()):
             if isinstance(arg, ir.Var):
                 reads.setdefault(arg.name, []).append((op, position))
     texts = _other_texts(staged)
+    outputs = {a.name for a in staged.outputs if isinstance(a, ir.Var)}
 
     def take(name):
         """The names read only as a list of items is: ``name`` and those of its items and slices
@@ -514,6 +523,8 @@ def item_lists(staged, params, passed=frozenset()):
             if op.rule == "inert" and re.fullmatch(rf"len\({re.escape(name)}\)", op.source or ""):
                 continue
             if op.rule == "call" and (id(op), position) in passed:
+                if (id(op), position) in picked:
+                    items.append(op.target)
                 continue
             index = _item_index(op.param("index") or "") if op.rule == "getitem" and position == 0 else None
             if index == "item":
@@ -525,6 +536,9 @@ def item_lists(staged, params, passed=frozenset()):
             names |= inner
         for item in items:  # an item indexed in turn (W, b = params[k]) may be a list too; else it is an array
             read = reads.get(item, ())
+            if not read and item in outputs:  # a helper's (return params[i]): its caller's to read
+                names.add(item)
+                continue
             if not any(op.rule == "getitem" for op, _ in read) or \
                     not all(op.rule in ("getitem", "inert", "call") for op, _ in read):
                 continue  # (read as an array: np.dot(h, W))

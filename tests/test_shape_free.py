@@ -1181,3 +1181,51 @@ def test_the_shape_a_number_a_loop_starts_from_is_given_by_its_first_iteration()
     assert kept(np.ones(3), (3,), "total") == (3,)
     with pytest.raises(ValueError, match="total changes shape in this loop, from \\(\\) to \\(3,\\)"):
         kept(np.ones(3), (), "total")  # (a number after the first iteration, an array after a later one)
+
+
+LAYER_PICKED = '''
+def get(params, i):
+    return params[i]
+
+def last(params):
+    return params[-1]
+
+def pairs(params, x):
+    W, b = get(params, 0)
+    h = np.tanh(x @ W + b)
+    W2, b2 = get(params, 1)
+    return np.sum((h @ W2 + b2) ** 2)
+
+def looped(params, x):
+    h = x
+    for i in range(len(params)):
+        W, b = get(params, i)
+        h = np.tanh(h @ W + b)
+    return np.sum(h ** 2)
+
+def indexed(params, x):
+    layer = get(params, 0)
+    h = np.tanh(x @ layer[0] + layer[1])
+    W2, b2 = last(params)
+    return np.sum(h @ W2 + b2)
+
+def flat(Ws, x):
+    h = np.tanh(x @ get(Ws, 0))
+    return np.sum(h @ get(Ws, 1))
+'''
+
+
+@pytest.mark.parametrize("name", ["pairs", "looped", "indexed", "flat"])
+def test_a_helper_returning_an_item_of_a_list_of_layers(name):
+    # def get(params, i): return params[i], then W, b = get(params, 0): params and the helper's result were
+    # taken for arrays, and the backward raised NumPy's "inhomogeneous shape" in np.zeros_like(parts); the
+    # helper's result is an item of the list, which may be a list itself
+    rng = np.random.default_rng(5)
+    layers = _layers(rng, (3, 4, 2))
+    params = [layers[0][0], layers[1][0]] if name == "flat" else layers
+    text = _check_lists(LAYER_PICKED, name, (params, rng.normal(size=(5, 3))))
+    assert "_zeros_like_items(params)" in text or name == "flat"
+    # an array of one shape read so: an array's gradient
+    same = np.stack([rng.normal(size=(3, 3)) for _ in range(2)]) if name == "flat" else \
+        [(rng.normal(size=(3, 3)), rng.normal(size=3)) for _ in range(2)]
+    _check_lists(LAYER_PICKED, name, (same, rng.normal(size=(5, 3))))
