@@ -9994,11 +9994,9 @@ KNOWN = {
     ("euler_projectile_state_array", "generate"): ("refused", "operands could not be broadcast together"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    # not supported: math.hypot(*[...]), and a view of the array a loop carries written into in place
+    # not supported: math.hypot(*[...])
     ("math_hypot_star", "generate"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
     ("math_hypot_star", "decorator"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
-    ("view_inplace_physics", "generate"): ("refused", "'u' changes in the loop through another name that shares"),
-    ("view_inplace_physics", "decorator"): ("refused", "'u' changes in the loop through another name that shares"),
     # a layer of layers one of which returns no cache of its own (return out, x): staged as a whole, whose
     # cache of the layers' caches holds not x, w, b (a step layer's so in a loop: the cache appended to)
     ("conv_relu_pool_naive_sandwich", "generate"): ("refused", "could not run the staged forward of conv_forward()"),
