@@ -212,6 +212,14 @@ def rows_enumerated(x, w):
     return y * y
 
 
+def interior_relaxed(u, w):  # a view taken anew in each iteration and written into: the write into u
+    u = u * 1.0
+    for _ in range(3):
+        interior = u[1:-1]
+        interior += w * (0.5 * (u[:-2] + u[2:]) - interior)
+    return u ** 2
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -231,6 +239,7 @@ CASES = [
     (rows_scaled_in_a_loop, (RNG.standard_normal((2, 3, 4)), RNG.standard_normal((3, 1)))),
     (rows_updated_from_the_previous, (RNG.standard_normal((4, 3)), RNG.standard_normal(3))),
     (rows_enumerated, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (interior_relaxed, (RNG.standard_normal(7), RNG.standard_normal(5))),
     (op_into_a_slice_view, (RNG.standard_normal((3, 4)), RNG.standard_normal((3, 2)))),
     (op_into_a_view_of_a_view, (RNG.standard_normal((3, 4)), 1.7)),
     (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
