@@ -695,7 +695,8 @@ def _refuse_list_item_writes(forward, args):
     list holds, which the array's rows do not follow: refused."""
     if args is None:
         return
-    lists = {a.arg for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
+    lists = {a.arg: "numbers" if all(isinstance(v, (int, float)) for v in value) else "arrays"
+             for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
     for node in walk(forward.func):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AugAssign) else []
@@ -703,10 +704,11 @@ def _refuse_list_item_writes(forward, args):
             for part in walk(target):
                 if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
                         isinstance(part.value, ast.Name) and part.value.id in lists:
-                    raise forward.error(f"{part.value.id} is a list of arrays, which backgen differentiates as the "
-                                        f"one array they make, and this writes into one of its items, which "
-                                        f"changes the arrays the list holds, not that array's rows: build a new "
-                                        f"list (or array) instead", part)
+                    why = "which changes the arrays the list holds, not that array's rows" \
+                        if lists[part.value.id] == "arrays" else "which backgen does not follow into the list given"
+                    raise forward.error(f"{part.value.id} is a list of {lists[part.value.id]}, which backgen "
+                                        f"differentiates as the one array they make, and this writes into one of "
+                                        f"its items, {why}: build a new list (or array) instead", part)
 
 
 def _nones(forward, args):
