@@ -372,8 +372,8 @@ def write(forward, unknown, declared, attempt, needed):
                 for rank, dims in enumerate(PROBES)]
         results = samples.written(sets[:1])
         ones = samples.written(sets[1:])
-        if results and not ones and samples.carried_changes:  # a loop's number made an array, at the operands
-            results = []  # as numbers only (math.exp(w * x) in it): the code for numbers (below)
+        if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
+            results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
         results += ones
     if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
         tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above

@@ -1229,3 +1229,20 @@ def test_a_helper_returning_an_item_of_a_list_of_layers(name):
     same = np.stack([rng.normal(size=(3, 3)) for _ in range(2)]) if name == "flat" else \
         [(rng.normal(size=(3, 3)), rng.normal(size=3)) for _ in range(2)]
     _check_lists(LAYER_PICKED, name, (same, rng.normal(size=(5, 3))))
+
+
+def test_a_number_a_loop_of_a_count_given_keeps_makes_no_array_of_it_at_other_counts():
+    # m = 0.5, then m = np.tanh(... J * m + h) iters times: at iters = 0 m stays the number, and the code
+    # written where arrays J, h made it an array was refused; the code for numbers J, h is written, as before
+    source = '''
+def mean_field(J, h, beta=1.0, z=4, iters=30):
+    m = 0.5
+    for _ in range(iters):
+        m = np.tanh(beta * (z * J * m + h))
+    return m
+'''
+    backward = _run(backgen.generate(source), "mean_field_backward")
+    forward = _run("import numpy as np\n" + source, "mean_field")
+    args = [0.2, 0.1]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(forward, args, k))
