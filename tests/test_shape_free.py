@@ -1241,7 +1241,7 @@ def mean_field(J, h, beta=1.0, z=4, iters=30):
         m = np.tanh(beta * (z * J * m + h))
     return m
 '''
-    backward = _run(backgen.generate(source), "mean_field_backward")
+    backward = _run(backgen.generate(source, wrt=("J", "h")), "mean_field_backward")
     forward = _run("import numpy as np\n" + source, "mean_field")
     args = [0.2, 0.1]
     for k, got in enumerate(backward(*args)):
