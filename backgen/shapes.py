@@ -542,6 +542,7 @@ class _Walker:
         self.droppable = frozenset()  # the ids of loops not walked where they run no iteration (infer_ran)
         self.unrun = set()  # the ids of those that run none
         self.zero_starts = set()  # names a loop carries from a number written as such to arrays (see loop)
+        self.grown = set()  # those of them given an array's shape
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
@@ -567,6 +568,7 @@ class _Walker:
         if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
             if shape == ():
                 return
+            self.grown.add(name)
             if known == ():
                 known = None
         again = False  # the same operation seen again, in a later iteration of its loop
@@ -608,9 +610,10 @@ class _Walker:
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
-            if error.number_and_array and again and self.zero_starts and self.staged.shape_free:
+            if error.number_and_array and (again or self.grown) and self.zero_starts and self.staged.shape_free:
                 error.varying_shape = "loop"  # (computed from a loop's number in the first iteration, from
-                # the array it became in a later one: the loop changes its shape, as it did the number's)
+                # the array it became in a later one, or the array a loop made of it meeting the number another
+                # path leaves: the loop changes its shape, as it did the number's)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error

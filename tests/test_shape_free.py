@@ -1246,3 +1246,33 @@ def mean_field(J, h, beta=1.0, z=4, iters=30):
     args = [0.2, 0.1]
     for k, got in enumerate(backward(*args)):
         assert_close(got, gradient(forward, args, k))
+
+
+def test_a_loops_number_made_an_array_on_one_path_of_an_if_skips_the_sample_only():
+    # loss = 0.0 and its loop on one path of an if, nothing on the other: W of rank 3 made loss an array there,
+    # and the number of the other path met it after the if; that refused every sample of arrays, and the code
+    # was written for numbers W, raising TypeError for the matrix a softmax loss is given
+    source = '''
+def f(W, X, y, reg):
+    loss = 0.0
+    num_train = X.shape[0]
+    if np.max(W) > 1.0:
+        for i in range(num_train):
+            scores = X[i].dot(W)
+            scores -= np.max(scores)
+            p = np.exp(scores) / np.sum(np.exp(scores))
+            loss += -np.log(p[y[i]])
+        loss /= num_train
+    loss += 0.5 * reg * np.max(W * W)
+    return loss
+'''
+    text = backgen.generate(source, wrt=("W", "X", "reg"))
+    assert "written for numbers" not in text
+    backward = _run(text, "f_backward")
+    forward = _run("import numpy as np\n" + source, "f")
+    W = np.array([[-0.8995, 0.6129, 0.8465], [-1.0404, 1.098, 1.1796], [0.4502, 1.1961, -0.5389],
+                  [0.9667, -0.6286, -0.6763]])
+    args = [W, np.array([[1.0282, -0.9184, -0.7017, -0.7558], [0.4231, 1.0659, 0.5868, -0.4728]]),
+            np.array([1, 0]), -0.9187]
+    for got, k in zip(backward(*args, 1.0), (0, 1, 3)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
