@@ -512,7 +512,7 @@ class StatementStager:
         backwards = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "reversed" \
             and len(call.args) == 1 and "reversed" not in self.versions
         counted = call.args[0] if backwards else call
-        renew = False
+        renew = live = False
         if isinstance(counted, ast.Call) and isinstance(counted.func, ast.Name) and counted.func.id == "range" \
                 and "range" not in self.versions:
             bounds = [self.static_int(arg) for arg in counted.args]
@@ -531,7 +531,12 @@ class StatementStager:
                 raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
-            if isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and (
+            live = isinstance(call, ast.Name) and not renamed and isinstance(sequence, ir.Var) and \
+                call.id not in {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)
+                                and isinstance(n.ctx, ast.Store)} and call.id in self.carried_names(stmt, reading + body)
+            if live:  # for r in y: r *= w, the body writing into y's rows in place, never binding y: each item
+                pass  # a view of the array the loop carries as it is then (y[i], y read by its name in the loop)
+            elif isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and (
                     renamed or {call.id, sequence.name} & set(self.carried_names(stmt, reading + body))):
                 # Python iterates the value the name had as the loop started, whatever the body rebinds
                 # (renamed: W, X = X, W * 0.5; d = b, then for row in d: b = b * 0.9 + row, the value
@@ -542,16 +547,17 @@ class StatementStager:
             index = self.namer.fresh("i")
             self.int_names.add(index)
             iterable = f"reversed(range(len({sequence})))" if backwards else f"range(len({sequence}))"
-            item = ast.Subscript(ast.Name(str(sequence), ast.Load()), ast.Name(index, ast.Load()), ast.Load())
+            item = ast.Subscript(ast.Name(call.id if live else str(sequence), ast.Load()), ast.Name(index, ast.Load()),
+                                 ast.Load())
             prefix = [ast.copy_location(ast.Assign([ast.Name(var, ast.Store())], item), stmt)]
             self.versions.setdefault(str(sequence), sequence)
             if isinstance(sequence, ir.Var):  # Python iterates the value as the loop starts
                 self.read_so_far.add(sequence.name)
             var = index
-        iterated = (str(sequence), ast.unparse(call)) if prefix else None
-        stale_before = self.stale.get(iterated[0]) if prefix else None  # (stale already: refused as any read is)
+        iterated = (str(sequence), ast.unparse(call)) if prefix and not live else None
+        stale_before = self.stale.get(iterated[0]) if iterated else None  # (stale already: refused as any read is)
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew)
-        if prefix and self.stale.get(iterated[0], stale_before) != stale_before:
+        if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
             raise self.iterates_written(ast.unparse(call), call)
 
     def while_stmt(self, stmt):
@@ -668,7 +674,7 @@ class StatementStager:
                               if one is other or _view_of_constant(one, other.source)
                               or _view_of_constant(other, one.source)]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
-                               _read_before_written(again, set()))
+                               _read_before_written(again, set()) - targets)  # (the item: bound first)
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -702,6 +708,23 @@ class StatementStager:
         assigned |= {n.func.value.id for s in body for n in source.walk(s) if is_pop(n)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
+        # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
+        views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) else n.value.id
+                 for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                 and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Name) or isinstance(
+                     n.value, ast.Subscript) and isinstance(n.value.value, ast.Name))}
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
+            views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
+        written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+                   and isinstance(n.target, ast.Name)} | {n.value.id for s in body for n in source.walk(s)
+                                                          if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+                                                          and isinstance(n.value, ast.Name)}
+        while True:
+            more = {views[name] for name in written if name in views} - written
+            if not more:
+                break
+            written |= more
+        assigned |= {name for name in written if name not in views or views[name] == name}
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
             early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}

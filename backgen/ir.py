@@ -365,6 +365,7 @@ class Backward:
     arrays: tuple = ()  # parameters of no given shape the code reads as NumPy arrays where a list reads otherwise
     iterates: tuple = ()  # parameters iterated or unpacked, here or by a helper they are passed to
     item_lists: tuple = ()  # parameters of no given shape that may be lists of arrays of several shapes
+    numbers_grown: bool = False  # shape-generic: a loop made a number it starts from (total = 0.0) an array
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
                              # those selected alike sharing a group
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for

@@ -619,7 +619,9 @@ class MemoryModel:
                 loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
                                  and not other.startswith(" ") and v.name not in loop_values
-                                 and other not in self.stale)  # a stale name is refused where it is read
+                                 and other not in self.stale  # a stale name is refused where it is read
+                                 and (other in reads_first or (inner or {}).get(other) == v))  # (a name each
+                # iteration binds anew before it reads it, for r in y's row: the previous one's is read nowhere)
                 if value.name != carried:  # w = v ends the iteration: the next one writes into v's array,
                     # which v shows where it is read again: a name the loop does not bind, or one an
                     # iteration reads before binding it

@@ -435,7 +435,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
     backwards, forwards = [], {}
     patched, helper_lists = {}, {}
-    iterates = set(structured.iterated(forward.func))
+    iterates = set(structured.iterated(forward.func, helper=bool(chain)))
     reads = None  # how many reads each value has (worked out once, for a helper writing into a parameter)
     for op in calls:
         name = op.param("function")
@@ -501,7 +501,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         passed = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"
                   for k, p in enumerate(op.param("params").split(","))
                   if p in helper_lists.get(op.param("backward"), ())}
-        roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed)
+        picked = {(id(op), k) for op in ops_in(result.body) if op.rule == "call"  # (an item of the list
+                  for k, p in enumerate(op.param("params").split(","))  # the helper returns)
+                  if (id(op), k) in passed and p == structured.item_returned(helpers[op.param("function")][0].func)}
+        roots, names = item_lists(result, [p for p in result.params if p in shape_free and p in iterates], passed,
+                                  picked)
         result = dataclasses.replace(result, item_lists=names)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
@@ -510,7 +514,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     else:
         _refuse_draws(result)
     params = [a.arg for a in forward.func.args.args]
-    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots)
+    main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
+                               numbers_grown=bool(shape_free) and any(
+                                   result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused
         main = dataclasses.replace(main, stacked=tuple(p for p in main.iterates if p in shape_free
                                                        and p not in roots),
@@ -691,7 +697,8 @@ def _refuse_list_item_writes(forward, args):
     list holds, which the array's rows do not follow: refused."""
     if args is None:
         return
-    lists = {a.arg for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
+    lists = {a.arg: "numbers" if all(isinstance(v, (int, float)) for v in value) else "arrays"
+             for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
     for node in walk(forward.func):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AugAssign) else []
@@ -699,10 +706,11 @@ def _refuse_list_item_writes(forward, args):
             for part in walk(target):
                 if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
                         isinstance(part.value, ast.Name) and part.value.id in lists:
-                    raise forward.error(f"{part.value.id} is a list of arrays, which backgen differentiates as the "
-                                        f"one array they make, and this writes into one of its items, which "
-                                        f"changes the arrays the list holds, not that array's rows: build a new "
-                                        f"list (or array) instead", part)
+                    why = "which changes the arrays the list holds, not that array's rows" \
+                        if lists[part.value.id] == "arrays" else "which backgen does not follow into the list given"
+                    raise forward.error(f"{part.value.id} is a list of {lists[part.value.id]}, which backgen "
+                                        f"differentiates as the one array they make, and this writes into one of "
+                                        f"its items, {why}: build a new list (or array) instead", part)
 
 
 def _nones(forward, args):

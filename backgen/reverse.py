@@ -291,6 +291,8 @@ class _Reverser(FlowReverser):
                     continue  # masks, shapes and indices carry no gradient
                 if op.rule not in _ROUTED and not RULES[op.rule].grads:
                     continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
+                if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
+                    continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))
                 active.add(op.target)
                 changed = True
             for loop in ir.loops_in(self.staged.body):
@@ -1189,7 +1191,7 @@ def _items_rebound(items, parts, upstreams, np_name):
     _plus(dparams[k], v)`` (``dparts[0] = dparts[0] + v`` for an array): ``+=`` would join two
     lists, or write into an array the list only holds (the very ``dW`` handed to it).  The
     caller's ``dout`` (or a name that may hold it) put into such a list is a copy (an array would
-    copy it into its part)."""
+    copy it into its part; ``_copy_items`` where the item may be such a list too)."""
     if not parts:
         return items
     held = set(upstreams)  # the names that may hold the caller's array (dq = dout, db = _unbroadcast(dq, b))
@@ -1205,8 +1207,9 @@ def _items_rebound(items, parts, upstreams, np_name):
         base = line.target.split("[", 1)[0]
         if base not in parts:
             return line
-        if not line.accumulate:
-            return ir.AdjointLine(line.target, False, f"{np_name}.copy({line.source})") \
+        if not line.accumulate:  # (an item that may be such a list itself: copied item by item)
+            copy = "_copy_items" if parts[base] else f"{np_name}.copy"
+            return ir.AdjointLine(line.target, False, f"{copy}({line.source})") \
                 if not _fresh(line.source) and _held_names(line.source) & held else line
         if parts[base]:
             return ir.AdjointLine(line.target, False, f"_plus({line.target}, {line.source})")

@@ -569,24 +569,33 @@ class FlowReverser:
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))
         header = f"for {loop.var} in {loop.iterable}:" if loop.kind == "for" else f"while {loop.test}:"
-        before, checks = self.shape_guards(loop)
-        block = [ir.Block(header, tuple(checks + body + tail))] + checks
+        before, checks, ends = self.shape_guards(loop)
+        block = [ir.Block(header, tuple(checks + body + tail + ends))] + checks
         if id(loop) in self.hoisted:  # made by the enclosing loop
             return before + block
         return [ir.Statement(f"{saved} = []") for saved in self.lists_of(loop)] + before + block
 
     def shape_guards(self, loop):
         """Shape-generic code: each value the loop carries keeps the shape it entered with, checked
-        as each iteration starts and after the loop (its backward is written for one shape)."""
+        as each iteration starts and after the loop (its backward is written for one shape); one the
+        code starts at a number (``total = 0.0``, then ``total = total + x[i]``) keeps the shape the
+        first iteration gives it, checked as each iteration ends (``ends``): the number broadcast to
+        an array there is undone by the adjoints' ``_unbroadcast`` of the value that iteration read."""
         if not self.staged.shape_free:
-            return [], []
+            return [], [], []
         np_name = self.staged.modules["np"]
-        before, checks = [], []
+        before, checks, ends = [], [], []
+        starts = {name for name in getattr(self.staged.shapes, "numbers_first", ())  # (made an array at these
+                  if self.staged.shapes.get(name, ()) != ()}  # shapes; else kept a number, as it started)
         for name in self.guarded(loop):
             shape = self.fresh(f"{_user(name)}_shape")
+            if name in starts:
+                before.append(ir.Statement(f"{shape} = None"))
+                ends.append(ir.Statement(f"{shape} = _shape_kept({name}, {shape}, {_user(name)!r})"))
+                continue
             before.append(ir.Statement(f"{shape} = {np_name}.shape({name})"))
             checks.append(ir.Statement(f"_same_shape({name}, {shape}, {_user(name)!r})"))
-        return before, checks
+        return before, checks, ends
 
     def lists_of(self, loop):
         """The lists of a loop's saves, and of the nested loops that leave theirs to it."""

@@ -35,6 +35,14 @@ def _zeros_like_items(values):
         return [_zeros_like_items(v) for v in values]
     return np.zeros_like(values, dtype=float)
 ''',
+    "_copy_items": '''
+def _copy_items(values):
+    """np.copy(values); for a list (the gradient of a list of arrays of several shapes), a list of
+    the copies of its items."""
+    if isinstance(values, list):
+        return [_copy_items(v) for v in values]
+    return np.copy(values)
+''',
     "_plus": '''
 def _plus(a, b):
     """a + b; for lists (the gradients of lists of arrays of several shapes), item by item."""
@@ -284,11 +292,21 @@ def _same_shape(value, shape, name):
                          "this shape-generic backward holds for one shape per value; regenerate "
                          "it with the shapes given")
 ''',
+    "_shape_kept": '''
+def _shape_kept(value, shape, name):
+    """The shape a loop's carried value has at the end of its first iteration (shape None: that one),
+    which it keeps at the end of each later one: the number it starts from (total = 0.0) may become
+    an array in the first iteration only."""
+    if shape is None:
+        return np.shape(value)
+    _same_shape(value, shape, name)
+    return shape
+''',
 }
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
-                   "_added_at", "_cofactors", "_zeros_like_items", "_plus"})
+                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items"})
 
 
 def callables():

@@ -637,12 +637,15 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
             continue
         line, what, one, another = conflict
         number = line if 0 < line <= len(staged.lines) else None
-        raise BackgenError(
+        error = BackgenError(
             f"{what} has shape {another} at {where}, but the code is written for {one}: backgen writes code for "
             "one pattern of shapes (ranks, and which sizes are 1) per value, on every path"
             + ("; use the decorator, which writes code for the integers it is called with, or give the length "
                "as a size of the arrays" if "sampled at" in where else ""),
             staged.filename, number, None, staged.lines[number - 1] if number else None)
+        if staged.shape_free and getattr(shapes, "numbers_first", None):  # (a loop's number, which it runs
+            error.varying_shape = "loop"  # no iteration to make an array: as its other changes of shape)
+        raise error
 
 
 def _made_from(staged, names):

@@ -373,8 +373,13 @@ def write(forward, unknown, declared, attempt, needed):
                                        for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
     operands = [n for n in free if n in arithmetic_only(forward.func, free)]
     if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-        results = samples.written([{**dict.fromkeys(free, len(dims)), **vectors, **fixed,
-                                    **dict.fromkeys(operands, (1,) * rank)} for rank, dims in enumerate(PROBES)])
+        sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
+                for rank, dims in enumerate(PROBES)]
+        results = samples.written(sets[:1])
+        ones = samples.written(sets[1:])
+        if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
+            results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
+        results += ones
     if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
         tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
         choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
@@ -401,7 +406,8 @@ def write(forward, unknown, declared, attempt, needed):
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
                               samples.labels, attempt, needed, quiet=bool(samples.paths_differ))  # get numbers as it starts
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
-                   for item in as_numbers.written([{**vectors, **fixed}])]
+                   for item in as_numbers.written([{**vectors, **fixed}]) if not _grown(item)]  # (arrays
+        # of the ranks the code unpacks still making the loop's number an array: as sequences, below)
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         if not results and indexed and len(indexed) < len(free):  # those it indexes arrays of every rank,
             numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
@@ -410,7 +416,7 @@ def write(forward, unknown, declared, attempt, needed):
                                   samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
-                                                       for dims in PROBES])]
+                                                       for dims in PROBES]) if not _grown(item)]
         if not results and indexed and len(indexed) < len(free):  # plain Python over lists of numbers: those
             numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
@@ -421,12 +427,20 @@ def write(forward, unknown, declared, attempt, needed):
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
         raise samples.paths_differ or needed(samples.failure)
+    if any(_grown(item) for item in results) and not all(_grown(item) for item in results):
+        results = [item for item in results if not _grown(item)]  # a loop's number made an array at some
+        # samples only: the code of those where it stays a number, which checks that it does
     if len({item.main.scalar_output for item in results}) > 1:  # a number at some ranks only: dout is asked for
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
     if len({emit.module_source([item]) for item in results}) > 1:
         raise needed("the backward backgen writes depends on the ranks of the arrays")
     return results[0]
+
+
+def _grown(program):
+    """Whether a loop of ``program`` (or of a helper) made a number it starts from an array."""
+    return any(b.numbers_grown for b in (program.main,) + tuple(program.helper_backwards))
 
 
 class _Samples:
@@ -458,7 +472,12 @@ class _Samples:
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
                 with bounded_memory(SAMPLE_ROOM):  # (code of one rank may grow its values' ranks at another)
-                    results.append(self.attempt(probe, self.unknown))
+                    result = self.attempt(probe, self.unknown)
+                grown = _grown(result)  # (checked as the code runs)
+                self.carried_changes |= grown
+                if grown and not result.main.scalar_output:  # an output a number where the loop's number
+                    continue  # stays one: the code for that (dout then defaults to 1.0)
+                results.append(result)
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape, or a refusal
                     # whatever the ranks: at its line
@@ -483,12 +502,13 @@ class _Samples:
         return results
 
 
-def item_lists(staged, params, passed=frozenset()):
+def item_lists(staged, params, passed=frozenset(), picked=frozenset()):
     """The parameters of ``params`` (of no given shape) that may be lists or tuples of arrays of
     several shapes (``[(W1, b1), (W2, b2)]``, ``[W1, W2]``), with the items read from them that may be
     such lists themselves (``parts = params[k]``; ``W = parts[0]``): every read of each is an
     index by one integer (``params[k]``, ``parts[0]``), ``len()``, or an argument of a helper
-    that takes it so (``passed``: ``(id(call), position)``).  Their gradients are lists of the
+    that takes it so (``passed``: ``(id(call), position)``; ``picked``, those of such helpers returning
+    an item of it, ``return params[i]``: the call's value is an item).  Their gradients are lists of the
     same form where the arrays have several shapes (``_zeros_like_items``); one other read (a
     slice, arithmetic, a NumPy call) and the parameter is taken for one array, as before."""
     reads = {}
@@ -497,6 +517,7 @@ def item_lists(staged, params, passed=frozenset()):
             if isinstance(arg, ir.Var):
                 reads.setdefault(arg.name, []).append((op, position))
     texts = _other_texts(staged)
+    outputs = {a.name for a in staged.outputs if isinstance(a, ir.Var)}
 
     def take(name):
         """The names read only as a list of items is: ``name`` and those of its items and slices
@@ -509,6 +530,8 @@ def item_lists(staged, params, passed=frozenset()):
             if op.rule == "inert" and re.fullmatch(rf"len\({re.escape(name)}\)", op.source or ""):
                 continue
             if op.rule == "call" and (id(op), position) in passed:
+                if (id(op), position) in picked:
+                    items.append(op.target)
                 continue
             index = _item_index(op.param("index") or "") if op.rule == "getitem" and position == 0 else None
             if index == "item":
@@ -520,6 +543,9 @@ def item_lists(staged, params, passed=frozenset()):
             names |= inner
         for item in items:  # an item indexed in turn (W, b = params[k]) may be a list too; else it is an array
             read = reads.get(item, ())
+            if not read and item in outputs:  # a helper's (return params[i]): its caller's to read
+                names.add(item)
+                continue
             if not any(op.rule == "getitem" for op, _ in read) or \
                     not all(op.rule in ("getitem", "inert", "call") for op, _ in read):
                 continue  # (read as an array: np.dot(h, W))

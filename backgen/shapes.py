@@ -263,8 +263,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
                                             f"before it, and {another} on another: backgen writes code for one "
                                             "pattern of shapes (ranks, and which sizes are 1) per value; give it "
                                             "a new name where its shape changes")
-            error.varying_shape = "path"
-            raise error
+            error.varying_shape = "loop" if walker.zero_starts and staged.shape_free else "path"  # (a loop's
+            raise error  # number, which it runs no iteration to make an array: as its other changes of shape)
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
@@ -548,6 +548,7 @@ class _Walker:
         self.unrun = set()  # the ids of those that run none
         self.zero_starts = {}  # name a loop carries from a number written as such to arrays (see loop) -> the
                                # operation writing that number
+        self.grown = set()  # those of them given an array's shape
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
@@ -573,6 +574,7 @@ class _Walker:
         if name in self.zero_starts:  # total = 0.0, then arrays added in a loop: the array's shape is its own
             if shape == () and origin is self.zero_starts[name]:  # (a number on another path is a number)
                 return
+            self.grown.add(name)
             if known == ():
                 known = None
         again = False  # the same operation seen again, in a later iteration of its loop
@@ -614,6 +616,10 @@ class _Walker:
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
+            if error.number_and_array and (again or self.grown) and self.zero_starts and self.staged.shape_free:
+                error.varying_shape = "loop"  # (computed from a loop's number in the first iteration, from
+                # the array it became in a later one, or the array a loop made of it meeting the number another
+                # path leaves: the loop changes its shape, as it did the number's)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
             raise error
@@ -845,13 +851,12 @@ class _Walker:
         """Whether the loop carries ``carried`` from a number written in the code (``mu = 0.0``), which
         the first iteration's arithmetic broadcasts to an array (``mu += x[i]``): it then has the
         array's shape, the number being the value the first iteration starts from, which carries no
-        gradient.  Every value the iterations compute still has one shape, the first's included.  Not
-        in code written for every rank, whose loops check their carried values' shapes as they run."""
+        gradient.  Every value the iterations compute still has one shape, the first's included (code
+        written for every rank checks, as it runs, that the value keeps the shape the first iteration
+        gives it)."""
         origin = self.origins.get(carried)
         if carried in self.zero_starts:
             return True
-        if self.staged.shape_free:  # code for every rank checks, as it runs, that carried values keep theirs
-            return False
         if not (type(value) in (int, float) and origin is not None and origin.rule == "copy"
                 and len(origin.args) == 1 and isinstance(origin.args[0], ir.Const)
                 and source.number_text(origin.args[0].source) is not None and loop.kind == "for"):

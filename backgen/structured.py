@@ -885,15 +885,17 @@ def candidates(func):
     return found & params
 
 
-def iterated(func):
+def iterated(func, helper=False):
     """Parameters the code iterates (``for W in Ws``, ``zip(Ws, bs)``, ``enumerate``, a slice of one
     ``for W in Ws[:-1]``, ``for k in range(len(Ws))`` reading ``Ws[k]``, as ``zip`` is desugared, ``while i <
     len(Ws)`` reading ``Ws[i]``) or unpacks
     (``W1, b1, W2, b2 = params``, ``W, b = params[k]``) or names items of by their places (``W1 =
-    params[0]``, ``b1 = params[1]``), in order: code written without shapes takes each for one array,
-    or for a list of arrays of several shapes where it reads it only by its items (``item_lists``)."""
+    params[0]``, ``b1 = params[1]``), or, of a ``helper``, returns an item of (``return params[i]``: its
+    caller unpacks it, ``W, b = get(params, 0)``, or reads it otherwise), in order: code written without
+    shapes takes each for one array, or for a list of arrays of several shapes where it reads it only by
+    its items (``item_lists``)."""
     params = [a.arg for a in func.args.args]
-    found = set()
+    found = {item_returned(func)} if helper else set()
 
     def named(node):  # Ws, or a slice of it (for W in Ws[:-1])
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
@@ -931,6 +933,21 @@ def iterated(func):
             items.setdefault(node.value.value.id, set()).add(node.value.slice.value)
     found |= {name for name, places in items.items() if len(places) > 1}
     return tuple(p for p in params if p in found)
+
+
+def item_returned(func):
+    """The parameter an item of which is what ``func`` returns, at each of its returns (``return
+    params[i]``: a helper picking a layer), else None."""
+    params = {a.arg for a in func.args.args}
+    found = set()
+    for node in walk(func):
+        if isinstance(node, ast.Return):
+            value = node.value
+            if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                    and value.value.id in params and not isinstance(value.slice, (ast.Slice, ast.Tuple))):
+                return None
+            found.add(value.value.id)
+    return found.pop() if len(found) == 1 else None
 
 
 def read_as_sequences(func):

@@ -11706,7 +11706,6 @@ KNOWN = {
     ("ode_trajectory_list", "generate"): ("refused", "the shapes of y0, k are needed"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    ("batchnorm_loop_accumulate", "generate"): ("refused", "mu changes shape in this loop"),
     # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
     # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
@@ -11770,8 +11769,6 @@ KNOWN = {
     ("euler_states_np_array_list", "generate"): ("refused", "setting an array element with a sequence"),
     # no shapes: k a number or a size-one array of any rank, and y[0] of k * xs ** 2 then reads another axis
     ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
-    # code for every shape: lik = 0.0 made an array by its first addition (as batchnorm_loop_accumulate)
-    ("scipy_mvn_rows_mixture", "generate"): ("refused", "lik changes shape in this loop"),
     # code for every shape: a Butcher tableau in module-level lists, read as constants; the stage sums,
     # sum(... for j in range(i)), are the number 0 at the first stage and arrays after (the decorator, and
     # generate given the shapes, write the helper's loop's first iteration out before it)
@@ -11801,9 +11798,6 @@ KNOWN = {
     ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
     ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
-    # ans = 0.0, then ans = ans + term in a loop: without shapes a number, an array after (as
-    # batchnorm_loop_accumulate), so the code is written for numbers and refuses arrays as it is called
-    ("autograd_sinusoid_predict_sin", "generate"): ("refused", "is written for numbers x"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "parameter defaults must be numbers"),
@@ -11833,11 +11827,9 @@ KNOWN = {
     ("euler_projectile_state_array", "generate"): ("refused", "operands could not be broadcast together"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    # not supported: math.hypot(*[...]), and a view of the array a loop carries written into in place
+    # not supported: math.hypot(*[...])
     ("math_hypot_star", "generate"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
     ("math_hypot_star", "decorator"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
-    ("view_inplace_physics", "generate"): ("refused", "'u' changes in the loop through another name that shares"),
-    ("view_inplace_physics", "decorator"): ("refused", "'u' changes in the loop through another name that shares"),
     # a layer of layers one of which returns no cache of its own (return out, x): staged as a whole, whose
     # cache of the layers' caches holds not x, w, b (a step layer's so in a loop: the cache appended to)
     ("conv_relu_pool_naive_sandwich", "generate"): ("refused", "could not run the staged forward of conv_forward()"),

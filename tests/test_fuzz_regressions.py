@@ -806,7 +806,7 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
             b = X.prod(axis=0)
             row[row > -0.3] = b.mean()
         return b * b
-    ''', "'X' changes in the loop through another name that shares its memory", 4),
+    ''', "the loop iterates X\\[1:\\], which its body writes into", 6),
     ('''
     def f(X: "3, 4"):
         a = X.reshape(-1)

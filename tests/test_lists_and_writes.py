@@ -187,6 +187,39 @@ def stacked_from_the_second(X, W):
     return np.stack(hs[1:]) * 2.0 + np.sum(hs[0])
 
 
+def rows_scaled_in_a_loop(x, w):  # for r in y: r *= w writes into each row of y (its items are views)
+    y = np.exp(x)
+    for r in y:
+        r *= w
+    return y * x
+
+
+def rows_updated_from_the_previous(x, w):  # each row written after the one before it is read
+    y = np.tanh(x)
+    k = 0
+    for r in y:
+        r += np.sin(r) * w
+        if k > 0:
+            r -= 0.5 * y[k - 1]
+        k += 1
+    return y ** 2
+
+
+def rows_enumerated(x, w):
+    y = x + 0.0
+    for i, r in enumerate(y):
+        r -= w * (i + 1.0)
+    return y * y
+
+
+def interior_relaxed(u, w):  # a view taken anew in each iteration and written into: the write into u
+    u = u * 1.0
+    for _ in range(3):
+        interior = u[1:-1]
+        interior += w * (0.5 * (u[:-2] + u[2:]) - interior)
+    return u ** 2
+
+
 RNG = np.random.default_rng(7)
 CASES = [
     (rnn_states, (RNG.standard_normal((4, 3, 5)), RNG.standard_normal((3, 6)), 0.3 * RNG.standard_normal((5, 6)),
@@ -202,6 +235,11 @@ CASES = [
     (add_at_through_aliases, (RNG.standard_normal(4), RNG.standard_normal(3))),
     (scatter_messages, (RNG.standard_normal((4, 3)), RNG.standard_normal((3, 3)))),
     (op_into_a_row_view, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (rows_scaled_in_a_loop, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (rows_scaled_in_a_loop, (RNG.standard_normal((2, 3, 4)), RNG.standard_normal((3, 1)))),
+    (rows_updated_from_the_previous, (RNG.standard_normal((4, 3)), RNG.standard_normal(3))),
+    (rows_enumerated, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
+    (interior_relaxed, (RNG.standard_normal(7), RNG.standard_normal(5))),
     (op_into_a_slice_view, (RNG.standard_normal((3, 4)), RNG.standard_normal((3, 2)))),
     (op_into_a_view_of_a_view, (RNG.standard_normal((3, 4)), 1.7)),
     (op_into_a_view_on_both_paths, (RNG.standard_normal((3, 4)), RNG.standard_normal(4))),
@@ -318,6 +356,11 @@ def f(x: "N, D", w: "D"):
      "row = y\\[0\\] is an array .* a number \\(a copy\\), as here", 6),
     # without shapes, which of the two it is depends on the rank of x
     ("y = x * 1.0\n    row = y[0]\n    row *= 2.0\n    return np.sum(y * x)", None,
+     "which the shapes decide: give them", 3),
+    # the rows a loop gives (for r in y: r *= 2.0): views of a matrix's, numbers of a vector's
+    ("y = x * 1.0\n    for r in y:\n        r *= 2.0\n    return np.sum(y * x)", {"x": "4"},
+     "r = y\\[i\\] is an array .* a number \\(a copy\\)", 6),
+    ("y = x * 1.0\n    for r in y:\n        r *= 2.0\n    return np.sum(y * x)", None,
      "which the shapes decide: give them", 3),
     # (the view of a parameter, row = x[0]; row *= 2.0, is the write into the caller's array it is:
     # test_fuzz_regressions.py's in-place operators through aliases and views)

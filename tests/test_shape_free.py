@@ -396,18 +396,19 @@ def drag_projectile(v0, theta, c):
 """
 
 
-def test_a_forward_running_on_numbers_only():
-    """x and y start as numbers, so arrays change their shapes in the loop: the code is written
-    for numbers, and says so when given arrays."""
+def test_a_loop_turning_numbers_into_arrays():
+    """x and y start as numbers, which the first iteration makes arrays where v0 or theta are: the
+    code holds for numbers and for arrays, and checks as it runs that x keeps the shape the first
+    iteration gives it."""
     text = backgen.generate(DRAG)
-    assert "Shape-generic" not in text and "_unbroadcast" not in text
+    assert "x_shape = _shape_kept(x, x_shape, 'x')" in text
     backward = _run(text, "drag_projectile_backward")
     forward = _run("import numpy as np\n" + DRAG, "drag_projectile")
-    args = [12.0, 0.7, 0.05]
-    for k, got in enumerate(backward(*args)):
-        assert_close(got, gradient(weighted(forward, [1.0]), args, k))
-    with pytest.raises(TypeError, match="written for numbers v0, theta, c"):
-        backward(np.ones(3), 0.7, 0.05)
+    for args in ([12.0, 0.7, 0.05], [np.array([12.0, 10.0, 8.0]), 0.7, 0.05],
+                 [np.array([[12.0], [10.0]]), np.array([0.7, 0.5, 0.3]), 0.05]):
+        dout = np.linspace(0.5, 1.5, np.size(forward(*args))).reshape(np.shape(forward(*args)))
+        for k, got in enumerate(backward(*args, dout)):
+            assert_close(got, gradient(weighted(forward, [dout]), args, k))
 
 
 def test_a_number_compared_in_a_test():
@@ -857,8 +858,11 @@ def test_an_indexed_parameter_stays_an_array_of_every_rank_beside_numbers_it_mee
     # code was written for numbers with p a vector of numbers: given points in 2-D, it raised its own
     # TypeError (real-code fuzzer seed 50 programs 1035, 1617, 2129); p is indexed: arrays of every rank
     p2 = np.array([[0.86, 0.9], [1.2, 0.8], [1.2, -1.07]])
-    text = check(SPRINGS_TESTED, "springs", (p2, 0.81), (p2[:, 0].copy(), 0.81), (p2[None].repeat(2, 0), 0.5))
-    assert "written for numbers k" in text and "list or vector of numbers" not in text
+    # (k may be an array too: total, started at 0.0, is then one, checked to keep its shape after the first
+    # iteration)
+    text = check(SPRINGS_TESTED, "springs", (p2, 0.81), (p2[:, 0].copy(), 0.81), (p2[None].repeat(2, 0), 0.5),
+                 (p2, np.array([0.81, -0.3])), (p2, np.array([[0.5], [1.2]])))
+    assert "written for numbers" not in text and "list or vector of numbers" not in text
 
 
 @pytest.mark.parametrize("source, args", [
@@ -1219,3 +1223,133 @@ def mixture(params, data):
         backgen.generate(source)
     assert "the gradient of np.vstack depends on the shapes" in str(caught.value)
     assert "_list" not in str(caught.value)
+
+
+@pytest.mark.parametrize("body, name", [
+    ("    N = x.shape[0]\n    mu = 0.0\n    for i in range(N):\n        mu += x[i]\n    mu /= N\n"
+     "    var = 0.0\n    for i in range(N):\n        var += (x[i] - mu) ** 2\n    return np.sum(var / N) + np.sum(mu ** 2)\n",
+     "mean_var"),
+    ("    acc = 1.0\n    for i in range(x.shape[0]):\n        acc = acc * np.tanh(x[i] * w)\n    return np.sum(acc)\n",
+     "product"),
+    ("    out = 0.0\n    for j in range(2):\n        total = 0.0\n        for row in x:\n"
+     "            total = total + row * (j + w)\n        out = out + np.sum(total ** 2)\n    return out\n",
+     "nested"),
+])
+def test_a_number_a_loop_makes_an_array_in_its_first_iteration(body, name):
+    # mu = 0.0, then mu += x[i]: the shape-generic backward checked that mu kept the shape it entered the
+    # loop with, (), and raised "mu changes shape in this loop" for x of rank 2 (or was written for numbers,
+    # raising for arrays); it keeps the shape the first iteration gives it, each later one checked
+    source = f"import numpy as np\n\ndef {name}(x, w):\n" + body
+    text = backgen.generate(source, name=name)
+    assert "written for numbers" not in text and ("_shape_kept(" in text or name == "nested")  # (x iterated:
+    rng = np.random.default_rng(3)  # it may be a list of arrays of several shapes, whose loops check nothing)
+    for args in ([rng.normal(size=(4, 3)), 0.7], [rng.normal(size=(4, 3)), rng.normal(size=3)],
+                 [rng.normal(size=(3, 2, 2)), rng.normal(size=(2, 1))], [rng.normal(size=4), 0.3]):
+        check_values = _run(text, f"{name}_backward")(*args)
+        want = finite_differences(_run(source, name), args, [0, 1], [1.0])
+        for got, expected in zip(check_values, want):
+            assert_close(np.asarray(got, dtype=float), np.asarray(expected, dtype=float))
+
+
+def test_the_shape_a_number_a_loop_starts_from_is_given_by_its_first_iteration():
+    from backgen.runtime import callables
+    kept = callables()["_shape_kept"]
+    assert kept(np.ones(3), None, "total") == (3,)  # the first iteration's end: the shape kept
+    assert kept(np.ones(3), (3,), "total") == (3,)
+    with pytest.raises(ValueError, match="total changes shape in this loop, from \\(\\) to \\(3,\\)"):
+        kept(np.ones(3), (), "total")  # (a number after the first iteration, an array after a later one)
+
+
+LAYER_PICKED = '''
+def get(params, i):
+    return params[i]
+
+def last(params):
+    return params[-1]
+
+def pairs(params, x):
+    W, b = get(params, 0)
+    h = np.tanh(x @ W + b)
+    W2, b2 = get(params, 1)
+    return np.sum((h @ W2 + b2) ** 2)
+
+def looped(params, x):
+    h = x
+    for i in range(len(params)):
+        W, b = get(params, i)
+        h = np.tanh(h @ W + b)
+    return np.sum(h ** 2)
+
+def indexed(params, x):
+    layer = get(params, 0)
+    h = np.tanh(x @ layer[0] + layer[1])
+    W2, b2 = last(params)
+    return np.sum(h @ W2 + b2)
+
+def flat(Ws, x):
+    h = np.tanh(x @ get(Ws, 0))
+    return np.sum(h @ get(Ws, 1))
+'''
+
+
+@pytest.mark.parametrize("name", ["pairs", "looped", "indexed", "flat"])
+def test_a_helper_returning_an_item_of_a_list_of_layers(name):
+    # def get(params, i): return params[i], then W, b = get(params, 0): params and the helper's result were
+    # taken for arrays, and the backward raised NumPy's "inhomogeneous shape" in np.zeros_like(parts); the
+    # helper's result is an item of the list, which may be a list itself
+    rng = np.random.default_rng(5)
+    layers = _layers(rng, (3, 4, 2))
+    params = [layers[0][0], layers[1][0]] if name == "flat" else layers
+    text = _check_lists(LAYER_PICKED, name, (params, rng.normal(size=(5, 3))))
+    assert "_zeros_like_items(params)" in text or name == "flat"
+    # an array of one shape read so: an array's gradient
+    same = np.stack([rng.normal(size=(3, 3)) for _ in range(2)]) if name == "flat" else \
+        [(rng.normal(size=(3, 3)), rng.normal(size=3)) for _ in range(2)]
+    _check_lists(LAYER_PICKED, name, (same, rng.normal(size=(5, 3))))
+
+
+def test_a_number_a_loop_of_a_count_given_keeps_makes_no_array_of_it_at_other_counts():
+    # m = 0.5, then m = np.tanh(... J * m + h) iters times: at iters = 0 m stays the number, and the code
+    # written where arrays J, h made it an array was refused; the code for numbers J, h is written, as before
+    source = '''
+def mean_field(J, h, beta=1.0, z=4, iters=30):
+    m = 0.5
+    for _ in range(iters):
+        m = np.tanh(beta * (z * J * m + h))
+    return m
+'''
+    backward = _run(backgen.generate(source, wrt=("J", "h")), "mean_field_backward")
+    forward = _run("import numpy as np\n" + source, "mean_field")
+    args = [0.2, 0.1]
+    for k, got in enumerate(backward(*args)):
+        assert_close(got, gradient(forward, args, k))
+
+
+def test_a_loops_number_made_an_array_on_one_path_of_an_if_skips_the_sample_only():
+    # loss = 0.0 and its loop on one path of an if, nothing on the other: W of rank 3 made loss an array there,
+    # and the number of the other path met it after the if; that refused every sample of arrays, and the code
+    # was written for numbers W, raising TypeError for the matrix a softmax loss is given
+    source = '''
+def f(W, X, y, reg):
+    loss = 0.0
+    num_train = X.shape[0]
+    if np.max(W) > 1.0:
+        for i in range(num_train):
+            scores = X[i].dot(W)
+            scores -= np.max(scores)
+            p = np.exp(scores) / np.sum(np.exp(scores))
+            loss += -np.log(p[y[i]])
+        loss /= num_train
+    loss += 0.5 * reg * np.max(W * W)
+    return loss
+'''
+    text = backgen.generate(source, wrt=("W", "X", "reg"))
+    assert "written for numbers" not in text
+    backward = _run(text, "f_backward")
+    forward = _run("import numpy as np\n" + source, "f")
+    W = np.array([[-0.8995, 0.6129, 0.8465], [-1.0404, 1.098, 1.1796], [0.4502, 1.1961, -0.5389],
+                  [0.9667, -0.6286, -0.6763]])
+    args = [W, np.array([[1.0282, -0.9184, -0.7017, -0.7558], [0.4231, 1.0659, 0.5868, -0.4728]]),
+            np.array([1, 0]), -0.9187]
+    for got, k in zip(backward(*args, 1.0), (0, 1, 3)):
+        assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
