@@ -39,7 +39,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import literal_lists, put_literal_lists
+from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
 from . import combinations, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -468,6 +468,7 @@ def _read_source(source, name, filename):
             _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
+    fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     constants = _module_constants(module)
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
@@ -651,6 +652,7 @@ def _live_literal_lists(func, filename, names):
             module = ast.parse(handle.read(), filename)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return {}
+    fold_numbers(module, lambda n: _describe(func.__globals__.get(n)))
     found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))))
     return {n: node for n, node in found.items() if n in names and _same_literal(func.__globals__.get(n), node)}
 

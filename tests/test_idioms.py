@@ -35,6 +35,35 @@ def test_module_constants_are_read_from_the_source():
                                                                  rel=1e-5)
 
 
+def test_module_numbers_computed_with_math_functions_are_constants(tmp_path):
+    # constants a module computes when imported (LOG2PI, TWO_PI, Gauss-Legendre nodes) were refused as
+    # "global values" by generate and the command line, and the nodes list by the decorator too
+    source = textwrap.dedent('''
+        import math
+        import numpy as np
+        from math import sqrt
+        LOG2PI = math.log(2 * math.pi)
+        TWO_PI = 2 * np.pi
+        NODES = [-sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]
+        WEIGHTS = [5 / 9, 8 / 9, 5 / 9]
+        def f(x, mu, s):
+            ll = -0.5 * LOG2PI - math.log(s) - (x - mu) ** 2 / (2 * s * s)
+            q = sum(w * math.exp(-s * (mu + t) ** 2) for w, t in zip(WEIGHTS, NODES))
+            return ll * math.sin(TWO_PI * x) + q
+    ''')
+    path = tmp_path / "consts.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("consts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [0.3, 0.2, 1.3]
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        for k, g in enumerate(got):
+            assert g == pytest.approx(gradient(module.f, args, k), rel=1e-6)
+
+
 def test_a_decorated_function_reads_module_constants():
     @backgen.backward
     def f(x):
