@@ -690,6 +690,12 @@ def _refuse_list_item_writes(forward, args):
     if args is None:
         return
     lists = {a.arg for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
+    slices = {}  # a name given a slice of such a list (v = xs[:], v = xs[::-1]): a copy, where the array's is a view
+    for node in walk(forward.func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
+                isinstance(node.value.value, ast.Name) and node.value.value.id in lists and \
+                any(isinstance(n, ast.Slice) for n in walk(node.value.slice)):
+            slices.update({t.id: node.value.value.id for t in node.targets if isinstance(t, ast.Name)})
     for node in walk(forward.func):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AugAssign) else []
@@ -701,6 +707,14 @@ def _refuse_list_item_writes(forward, args):
                                         f"one array they make, and this writes into one of its items, which "
                                         f"changes the arrays the list holds, not that array's rows: build a new "
                                         f"list (or array) instead", part)
+                if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
+                        isinstance(part.value, ast.Name) and part.value.id in slices:
+                    name, whole = part.value.id, slices[part.value.id]
+                    raise forward.error(f"{name} is a slice of the list {whole}, which backgen differentiates as "
+                                        f"the one array it makes, and this writes into it: a list's slice is a "
+                                        f"copy, an array's a view, which would carry the write into {whole}: build "
+                                        f"{name} with append, or pass {whole} as an array (np.asarray({whole}))",
+                                        part)
 
 
 def _nones(forward, args):
