@@ -691,11 +691,16 @@ def _refuse_list_item_writes(forward, args):
         return
     lists = {a.arg for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
     slices = {}  # a name given a slice of such a list (v = xs[:], v = xs[::-1]): a copy, where the array's is a view
+    names = {name: name for name in lists}  # the lists, and names given one (v = xs): the list itself
+    for _ in range(2):  # (an alias of an alias)
+        for node in walk(forward.func):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+                names.update({t.id: names[node.value.id] for t in node.targets if isinstance(t, ast.Name)})
     for node in walk(forward.func):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
-                isinstance(node.value.value, ast.Name) and node.value.value.id in lists and \
+                isinstance(node.value.value, ast.Name) and node.value.value.id in names and \
                 any(isinstance(n, ast.Slice) for n in walk(node.value.slice)):
-            slices.update({t.id: node.value.value.id for t in node.targets if isinstance(t, ast.Name)})
+            slices.update({t.id: names[node.value.value.id] for t in node.targets if isinstance(t, ast.Name)})
     for node in walk(forward.func):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AugAssign) else []

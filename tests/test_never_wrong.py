@@ -2197,6 +2197,7 @@ def test_code_written_for_arrays_refuses_a_list_where_slices_and_plus_read_it_ot
     "    v = xs[:]\n    v[1] = v[1] * w\n    return v[1] + xs[1]\n",
     "    v = xs[::-1]\n    v[0] = v[0] * w\n    return xs[-1] + v[0] + xs[0]\n",
     "    ys = xs[1:] + xs[:1]\n    s = 0.0\n    for a, b in zip(xs, ys):\n        s += a * b * w\n    return s\n",
+    "    v = xs\n    u = v[:]\n    u[0] = w\n    return xs[0] * u[0] + v[1]\n",
 ])
 def test_the_decorator_given_a_list_it_slices_is_right_or_refused(tmp_path, body):
     # the decorator took a list of numbers the code indexes for the array it makes, whose slices are views
