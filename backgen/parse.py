@@ -134,6 +134,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         math_calls.rewrite(forward)
         _write_add_at(forward)
         _helper_calls_assigned(forward)
+        _extremes_of_parameters(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
@@ -166,6 +167,40 @@ def _same_statements(body, before):
 
 
 _SIMPLE_STATEMENTS = frozenset({ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass})
+
+
+def _extremes_of_parameters(forward):
+    """In code calling no NumPy, ``max(xs)`` and ``min(xs)`` of a parameter (a list of numbers) written
+    ``max([v for v in xs])``: the same builtin over the same items, the first largest (smallest) one
+    returned, of a list the function builds, whose gradient backgen follows."""
+    params = {a.arg for a in forward.func.args.args}
+    if any((forward.env.get(name) or "").startswith("numpy") for name in source_names(forward.func)):
+        return  # (NumPy code: of an array, np.max(x) is meant, and the error says so)
+
+    class Extremes(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id in ("max", "min") and \
+                    forward.env.get(node.func.id) == node.func.id and len(node.args) == 1 and not node.keywords \
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in params:
+                item = _fresh_item(forward.func)
+                items = ast.ListComp(ast.Name(item, ast.Load()), [ast.comprehension(
+                    ast.Name(item, ast.Store()), node.args[0], [], 0)])
+                node.args = [ast.copy_location(items, node.args[0])]
+                for sub in ast.walk(items):
+                    ast.copy_location(sub, node.args[0])
+            return node
+    Extremes().visit(forward.func)
+
+
+def _fresh_item(func):
+    """A name the function does not use, for the item of a comprehension written in it."""
+    used = source_names(func) | {a.arg for a in func.args.args}
+    name, k = "item", 0
+    while name in used:
+        k += 1
+        name = f"item{k}"
+    return name
 
 
 def _write_add_at(forward):

@@ -503,6 +503,28 @@ def test_builtin_max_and_min_of_a_list_the_function_builds(body, args):
                                    rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("body", [
+    "    m = max(logits)\n    s = 0.0\n    for z in logits:\n        s += math.exp(z - m)\n"
+    "    return m + math.log(s) - logits[target]\n",
+    "    return max(logits) * min(logits) + sum(logits) * logits[target]\n",
+])
+def test_builtin_max_and_min_of_a_list_parameter_in_plain_python(tmp_path, body):
+    # max(xs) of a list of numbers given as a parameter was refused as max() of an array where the code
+    # also indexes xs (or does not iterate it)
+    source = "import math\n\ndef f(logits, target=1):\n" + body
+    path = tmp_path / "extremes.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("extremes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [[0.5, 2.0, -1.0, 0.3]]
+    want = gradient(module.f, args, 0)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6, atol=1e-9)
+
+
 def test_builtin_max_of_an_array_is_refused_naming_np_max():
     with pytest.raises(backgen.BackgenError, match=r"max\(\) of one argument .* use np.max\(x\)"):
         backgen.generate("import numpy as np\n\ndef f(x):\n    return max(x) * np.sum(x)\n", shapes={"x": "5"})
