@@ -9,15 +9,21 @@ call of a function the environment binds to ``math``:
   rule of two, whose gradient at 0 is 0 (a square root's would divide by 0);
 * ``math.dist(p, q)`` of two points written out as tuples or lists of the same
   length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
-  written out it is left as it is (and refused: their length is not known).
+  written out it is left as it is (and refused: their length is not known);
+* ``math.prod(xs)`` (``start=s``) in a statement (an ``if``'s test, a ``for``'s
+  sequence) becomes the loop computing it just before that statement,
+  ``prod = 1`` (``s``), ``for item in xs: prod = prod * item``, and the call its
+  name: the same products, in the same order.  One in a ``while`` test, a
+  comprehension or a lambda is left as it is (and refused).
 """
 
 import ast
 
-from .source import module_calls
+from .source import module_calls, name_ids, rewrite_statements
 
 
 def rewrite(forward):
+    _products(forward)
     calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist"))
     if calls is None:
         return
@@ -56,3 +62,72 @@ def rewrite(forward):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
+
+
+def _products(forward):
+    """Each ``math.prod`` call of a statement computed by a loop just before it (see the module doc)."""
+    calls = module_calls(forward.env, "math", ("prod",))
+    if calls is None:
+        return
+    which, _ = calls
+    used = name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+
+    def fresh(base):
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base}{k}"
+        used.add(name)
+        return name
+
+    def parts(stmt):
+        """The expressions of ``stmt`` evaluated once, before any block of it runs."""
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)):
+            return [stmt]
+        if isinstance(stmt, ast.If):
+            return [stmt.test]
+        if isinstance(stmt, ast.For):
+            return [stmt.iter]
+        return []
+
+    def each(stmt):
+        before = []
+
+        class Products(ast.NodeTransformer):
+            def visit_Lambda(self, node):
+                return node  # (evaluated elsewhere, or many times)
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                start = [k.value for k in node.keywords if k.arg == "start"]
+                if which(node.func) != "prod" or len(node.args) != 1 or len(start) != len(node.keywords) or \
+                        isinstance(node.args[0], ast.Starred):
+                    return node
+                items = node.args[0]
+                if isinstance(items, ast.GeneratorExp):  # (a list the loop reads, built before it)
+                    items = ast.ListComp(items.elt, items.generators)
+                product, item = fresh("prod"), fresh("item")
+                lines = [ast.Assign([ast.Name(product, ast.Store())], start[0] if start else ast.Constant(1)),
+                         ast.For(ast.Name(item, ast.Store()), items, [ast.Assign(
+                             [ast.Name(product, ast.Store())],
+                             ast.BinOp(ast.Name(product, ast.Load()), ast.Mult(), ast.Name(item, ast.Load())))], [])]
+                for line in lines:
+                    for sub in ast.walk(line):
+                        ast.copy_location(sub, node)
+                        if isinstance(sub, ast.stmt):
+                            sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+                before.extend(lines)
+                return ast.copy_location(ast.Name(product, ast.Load()), node)
+        for part in parts(stmt):
+            if isinstance(stmt, (ast.If, ast.For)):
+                new = Products().visit(part)
+                if isinstance(stmt, ast.If):
+                    stmt.test = new
+                else:
+                    stmt.iter = new
+            else:
+                Products().visit(part)
+        return before + [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)

@@ -525,6 +525,29 @@ def test_builtin_max_and_min_of_a_list_parameter_in_plain_python(tmp_path, body)
         np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("source, args", [
+    ("from math import prod\n\ndef f(v0, rates):\n    return v0 * prod(1 + r for r in rates) ** (1 / len(rates))\n",
+     [100.0, [0.05, -0.02, 0.07, 0.01]]),
+    ("import math\n\ndef f(ps, scale):\n    s = math.prod((1 - p) for p in ps)\n"
+     "    if math.prod(ps, start=scale) > 0.001:\n        s += math.prod(ps, start=scale)\n    return s\n",
+     [[0.5, 0.0, 0.2], 1.5]),
+    ("import math\n\ndef f(ps, scale):\n    total = 0.0\n    for k in range(2):\n"
+     "        total += math.prod([total, scale, ps[k]]) + math.prod(ps)\n    return total\n", [[0.5, 0.2], 1.5]),
+])
+def test_math_prod_is_the_loop_multiplying_the_items(tmp_path, source, args):
+    # math.prod was refused as a function with no derivative rule
+    path = tmp_path / "products.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("products", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(np.asarray(g, dtype=float), gradient(module.f, args, k), rtol=1e-6, atol=1e-9)
+
+
 def test_builtin_max_of_an_array_is_refused_naming_np_max():
     with pytest.raises(backgen.BackgenError, match=r"max\(\) of one argument .* use np.max\(x\)"):
         backgen.generate("import numpy as np\n\ndef f(x):\n    return max(x) * np.sum(x)\n", shapes={"x": "5"})
