@@ -17,7 +17,8 @@ A module-level name is a *literal list* when:
   escape: an index (``A[i][j]``, also ``A[i]`` read further so), comparisons,
   ``len``, ``float`` and the like, a NumPy or math function given it, and
   (where what it holds are numbers, no inner list that could be changed)
-  arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``.
+  arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``; a loop over a list
+  of lists of numbers unpacking each into names (``for limit, rate in BRACKETS``).
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
@@ -182,8 +183,9 @@ def _read_only(node, depth, parents, is_library):
         return True
     if isinstance(parent, (ast.BinOp, ast.UnaryOp)):
         return depth == 1  # (A * 2, A + B hold A's inner lists themselves)
-    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-        return depth == 1
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:  # (for lo, rate in A: numbers)
+        return depth == 1 or depth == 2 and isinstance(parent.target, ast.Tuple) and \
+            all(isinstance(e, ast.Name) for e in parent.target.elts)
     if isinstance(parent, ast.keyword):
         parent = parents.get(id(parent))
         return isinstance(parent, ast.Call) and _library_call(parent, is_library)

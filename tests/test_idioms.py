@@ -64,6 +64,32 @@ def test_module_numbers_computed_with_math_functions_are_constants(tmp_path):
             assert g == pytest.approx(gradient(module.f, args, k), rel=1e-6)
 
 
+def test_a_module_list_of_pairs_looped_over_with_two_names(tmp_path):
+    # for limit, rate in BRACKETS (a list of pairs of numbers at module level) was refused as a global value
+    source = textwrap.dedent('''
+        BRACKETS = [(10000.0, 0.0), (40000.0, 0.2), (100000.0, 0.4)]
+        def f(income, top_rate):
+            owed = 0.0
+            prev = 0.0
+            for limit, rate in BRACKETS:
+                if income > limit:
+                    owed += (limit - prev) * rate
+                    prev = limit
+            return owed + (income - prev) * top_rate
+    ''')
+    path = tmp_path / "brackets.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("brackets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for args in ([120000.0, 0.45], [60000.0, 0.45]):
+        for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+            for k, g in enumerate(got):
+                assert g == pytest.approx(gradient(module.f, args, k, 1e-3), rel=1e-6, abs=1e-9)  # (piecewise linear)
+
+
 def test_a_decorated_function_reads_module_constants():
     @backgen.backward
     def f(x):
