@@ -594,3 +594,21 @@ def test_a_tuple_given_to_a_helper_and_read_again_adds_its_gradients_element_by_
     got = namespace["f_backward"](*args, dout=1.0)[:len(args)]
     want = finite_differences(forward["f"], args, list(range(len(args))), (1.0,))
     np.testing.assert_allclose([float(g) for g in got], [float(w) for w in want], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("source", [
+    "def f(v, k):\n    ys = [0.0]\n    for i in range(5):\n        ys.append(ys[-1] + v * k ** i)\n    return max(ys)\n",
+    "def f(v, k):\n    ys = [0.0]\n    y = 0.0\n    while y < 3.0:\n        y = y + v\n        ys.append(y * k)\n"
+    "    return max(ys) + min(ys)\n",
+    "def f(v, k):\n    ys = [v, k]\n    return max(ys) * v\n",
+])
+def test_max_of_a_list_written_out_with_numbers_then_appended_to(source):
+    # ys = [0.0] then ys.append(...) (a trajectory's heights), then max(ys): the list written with numbers
+    # was not known for a list, and max() of it was refused as of an array
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [0.7, 1.3]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)
