@@ -1889,3 +1889,22 @@ def test_a_message_whose_arguments_change_something_is_refused(body):
     source = f"import warnings\ndef f(x, y):\n    {body}\n"
     with pytest.raises(backgen.BackgenError, match="a call standing alone may write into its arguments"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import math\n\ndef f(springs, k):\n    E = 0.0\n    for (x1, y1), (x2, y2) in springs:\n"
+    "        E += 0.5 * k * (math.hypot(x2 - x1, y2 - y1) - 1.0) ** 2\n    return E\n",
+    "def f(springs, k):\n    (a, b), (c, d) = springs[0]\n    for i, ((x1, y1), q) in enumerate(springs):\n"
+    "        a = a + k * x1 * q[1] + y1 * i\n    return a * b + c * d\n",
+])
+def test_nested_tuple_targets_are_unpacked_item_by_item(source):
+    # for (x1, y1), (x2, y2) in springs (and such an assignment) was refused: only assignments to a name,
+    # a tuple of names or a part of an array
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [[((0.0, 0.2), (1.2, 0.3)), ((1.2, 0.3), (1.5, 1.4))], 2.0]
+    got = generated["f_backward"](*args)
+    np.testing.assert_allclose(np.asarray(got[0], dtype=float), np.asarray(gradient(namespace["f"], args, 0)),
+                               rtol=1e-6, atol=1e-9)
+    assert float(got[1]) == pytest.approx(gradient(namespace["f"], args, 1), rel=1e-6)
