@@ -135,6 +135,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         _write_add_at(forward)
         _helper_calls_assigned(forward)
         _extremes_of_parameters(forward)
+        _repeated_lists(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
@@ -191,6 +192,33 @@ def _extremes_of_parameters(forward):
                     ast.copy_location(sub, node.args[0])
             return node
     Extremes().visit(forward.func)
+
+
+def _repeated_lists(forward):
+    """``[c] * n`` (or ``n * [c]``) of a count not written as a number (``[coupon] * (n - 1)``) written
+    ``[c for _ in range(n)]``: the same value n times, where ``c`` is computed without calls (a name,
+    arithmetic on names and numbers), so computing it once or n times gives the same value."""
+    def plain(node):
+        return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
+                                  ast.Load)) for n in ast.walk(node))
+
+    class Repeated(ast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if not isinstance(node.op, ast.Mult):
+                return node
+            items, count = (node.left, node.right) if isinstance(node.left, ast.List) else (node.right, node.left)
+            if not (isinstance(items, ast.List) and len(items.elts) == 1 and plain(items.elts[0])) or \
+                    isinstance(count, (ast.List, ast.Constant)) or not plain(count) or \
+                    all(isinstance(n, ast.Constant) for n in ast.walk(items.elts[0]) if isinstance(n, ast.expr)):
+                return node  # ([0.0] * n of numbers written out: a constant, as before)
+            item = _fresh_item(forward.func)
+            counter = ast.Call(ast.Name("range", ast.Load()), [count], [])
+            made = ast.ListComp(items.elts[0], [ast.comprehension(ast.Name(item, ast.Store()), counter, [], 0)])
+            for sub in ast.walk(made):
+                ast.copy_location(sub, node)
+            return made
+    Repeated().visit(forward.func)
 
 
 def _fresh_item(func):

@@ -612,3 +612,18 @@ def test_max_of_a_list_written_out_with_numbers_then_appended_to(source):
     got = generated["f_backward"](*args)
     for k in range(2):
         assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)
+
+
+@pytest.mark.parametrize("cashflows", ["[coupon] * (n - 1) + [100.0 + coupon]", "(n - 1) * [coupon] + [100.0 + coupon]"])
+def test_a_list_of_one_value_repeated_a_counted_number_of_times(cashflows):
+    # [coupon] * (n - 1) with n a parameter was refused: repetition was followed for a constant count only
+    source = (f"def f(ytm, coupon, n=10):\n    cfs = {cashflows}\n    pv = 0.0\n    weighted = 0.0\n"
+              "    for t, cf in enumerate(cfs, start=1):\n        disc = cf / (1 + ytm) ** t\n        pv += disc\n"
+              "        weighted += t * disc\n    return weighted / pv\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    for args in ([0.04, 5.0], [0.04, 5.0, 4]):
+        got = generated["f_backward"](*args)
+        for k in range(2):
+            assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)
