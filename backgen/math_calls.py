@@ -10,6 +10,8 @@ call of a function the environment binds to ``math``:
 * ``math.dist(p, q)`` of two points written out as tuples or lists of the same
   length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
   written out it is left as it is (and refused: their length is not known);
+* ``math.ldexp(x, i)`` becomes ``x * 2.0 ** i`` and ``math.modf(x)`` the pair
+  ``(x - math.trunc(x), float(math.trunc(x)))``: the same numbers, exactly;
 * ``math.prod(xs)`` (``start=s``) in a statement (an ``if``'s test, a ``for``'s
   sequence) becomes the loop computing it just before that statement,
   ``prod = 1`` (``s``), ``for item in xs: prod = prod * item``, and the call its
@@ -18,16 +20,25 @@ call of a function the environment binds to ``math``:
 """
 
 import ast
+import copy
 
 from .source import module_calls, name_ids, rewrite_statements
 
 
 def rewrite(forward):
     _products(forward)
-    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist"))
+    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"))
     if calls is None:
         return
     which, math_names = calls
+
+    def math_call(function, args):
+        """``math.function(*args)``, spelled by a name the module gives math (or ``math`` itself)."""
+        if math_names:
+            module = sorted(math_names)[0]
+        else:
+            module = forward.env["math"] = "math"
+        return ast.Call(ast.Attribute(ast.Name(module, ast.Load()), function, ast.Load()), args, [])
 
     def hypot_of(terms):
         """``math.hypot`` of two numbers at a time: ``math.hypot(math.hypot(a, b), c)``."""
@@ -42,6 +53,13 @@ def rewrite(forward):
         return out
 
     class Calls(ast.NodeTransformer):
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            if getattr(node.value, "pair", False) and isinstance(node.slice, ast.Constant) and \
+                    node.slice.value in (0, 1, -1, -2) and isinstance(node.ctx, ast.Load):
+                return node.value.elts[node.slice.value]
+            return node
+
         def visit_Call(self, node):
             self.generic_visit(node)
             name = which(node.func)
@@ -52,6 +70,13 @@ def rewrite(forward):
                 forward.env.setdefault("sum", "sum")
             elif name == "hypot" and len(node.args) not in (0, 2):
                 new = hypot_of(list(node.args))
+            elif name == "ldexp" and len(node.args) == 2:  # x * 2 ** i, exactly
+                new = ast.BinOp(node.args[0], ast.Mult(), ast.BinOp(ast.Constant(2.0), ast.Pow(), node.args[1]))
+            elif name == "modf" and len(node.args) == 1:  # (x - trunc(x), trunc(x)), exactly
+                whole = math_call("trunc", [node.args[0]])
+                new = ast.Tuple([ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub(), whole),
+                                 ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
+                new.pair = True  # (math.modf(x)[0]: the item itself, below)
             elif name == "dist" and len(node.args) == 2 and \
                     all(isinstance(a, (ast.Tuple, ast.List)) for a in node.args) and \
                     len(node.args[0].elts) == len(node.args[1].elts) > 0:

@@ -1908,3 +1908,16 @@ def test_nested_tuple_targets_are_unpacked_item_by_item(source):
     np.testing.assert_allclose(np.asarray(got[0], dtype=float), np.asarray(gradient(namespace["f"], args, 0)),
                                rtol=1e-6, atol=1e-9)
     assert float(got[1]) == pytest.approx(gradient(namespace["f"], args, 1), rel=1e-6)
+
+
+@pytest.mark.parametrize("x", [2.7, -1.3])
+def test_math_ldexp_and_modf_are_the_arithmetic_they_compute(x):
+    # math.ldexp and math.modf were refused as functions with no derivative rule
+    source = ("import math\n\ndef f(x, w):\n    frac, whole = math.modf(x * w)\n"
+              "    return math.ldexp(frac * x, 3) + whole * w + math.modf(x)[0] ** 2\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [x, 1.1]
+    assert generated["f_backward"](*args) == pytest.approx(
+        tuple(gradient(namespace["f"], args, k) for k in range(2)), rel=1e-6)
