@@ -196,8 +196,8 @@ def _extremes_of_parameters(forward):
 
 def _repeated_lists(forward):
     """``[c] * n`` (or ``n * [c]``) of a count not written as a number (``[coupon] * (n - 1)``) written
-    ``[c for _ in range(n)]``: the same value n times, where ``c`` is computed without calls (a name,
-    arithmetic on names and numbers), so computing it once or n times gives the same value."""
+    ``[c for _ in range(n)]``, where ``c`` is a name: the same object n times, as Python's repetition
+    holds it (a value computed there, ``[x * 2.0] * n``, would be n objects, arrays of their own)."""
     def plain(node):
         return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
                                   ast.Load)) for n in ast.walk(node))
@@ -208,10 +208,9 @@ def _repeated_lists(forward):
             if not isinstance(node.op, ast.Mult):
                 return node
             items, count = (node.left, node.right) if isinstance(node.left, ast.List) else (node.right, node.left)
-            if not (isinstance(items, ast.List) and len(items.elts) == 1 and plain(items.elts[0])) or \
-                    isinstance(count, (ast.List, ast.Constant)) or not plain(count) or \
-                    all(isinstance(n, ast.Constant) for n in ast.walk(items.elts[0]) if isinstance(n, ast.expr)):
-                return node  # ([0.0] * n of numbers written out: a constant, as before)
+            if not (isinstance(items, ast.List) and len(items.elts) == 1 and isinstance(items.elts[0], ast.Name)) \
+                    or isinstance(count, (ast.List, ast.Constant)) or not plain(count):
+                return node
             item = _fresh_item(forward.func)
             counter = ast.Call(ast.Name("range", ast.Load()), [count], [])
             made = ast.ListComp(items.elts[0], [ast.comprehension(ast.Name(item, ast.Store()), counter, [], 0)])
