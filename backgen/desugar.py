@@ -132,7 +132,7 @@ class _State:
             target = ast.Subscript(ast.Name(out.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             return before + [ast.fix_missing_locations(ast.copy_location(ast.Assign([target], value), stmt))]
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
-                and any(isinstance(e, (ast.Subscript, ast.Tuple, ast.List)) for e in stmt.targets[0].elts):
+                and (any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts) or _nested_target(stmt.targets[0])):
             return before + self.parts(stmt)
         return before + [stmt]
 
@@ -172,7 +172,8 @@ class _State:
                 elts.append(ast.copy_location(ast.Name(name, ast.Store()), elt))
                 write = ast.Assign([elt], ast.copy_location(ast.Name(name, ast.Load()), elt))
                 writes.append(ast.copy_location(write, stmt))
-            elif isinstance(elt, (ast.Tuple, ast.List)):  # (x1, y1), p2 = pair: item = pair[0]... x1, y1 = item
+            elif isinstance(elt, (ast.Tuple, ast.List)) and _nested_target(stmt.targets[0]):  # (x1, y1), p2 = pair:
+                # item, p2 = pair, then x1, y1 = item
                 name = self.fresh("item")
                 elts.append(ast.copy_location(ast.Name(name, ast.Store()), elt))
                 inner = ast.Assign([ast.copy_location(ast.Tuple(elt.elts, ast.Store()), elt)],
@@ -329,8 +330,7 @@ class _State:
             ast.copy_location(new, stmt)
             ast.fix_missing_locations(new)
         body = [part for new in body for part in (  # for (x1, y1), (x2, y2) in pairs: each pair unpacked
-            self.parts(new) if isinstance(new.targets[0], ast.Tuple) and any(
-                isinstance(e, (ast.Tuple, ast.List)) for e in new.targets[0].elts) else [new])]
+            self.parts(new) if _nested_target(new.targets[0]) else [new])]
         stmt.target = ast.copy_location(ast.Name(index, ast.Store()), target)
         stmt.iter = ast.copy_location(ast.Call(ast.Name("range", ast.Load()), [bounds], []), call)
         ast.fix_missing_locations(stmt)
@@ -437,6 +437,15 @@ def _flipped(node):
     return _backwards(node) is not node and isinstance(node.args[0], ast.Name)
 
 
+def _nested_target(target):
+    """Whether ``target`` is a tuple holding tuples of names (``(x1, y1), (x2, y2)``), each name once
+    (unpacked item by item, a name written twice could end holding another item than Python leaves)."""
+    if not (isinstance(target, ast.Tuple) and any(isinstance(e, (ast.Tuple, ast.List)) for e in target.elts)):
+        return False
+    names = [n for n in walk(target) if not isinstance(n, (ast.Tuple, ast.List, ast.expr_context))]
+    return all(isinstance(n, ast.Name) for n in names) and len({n.id for n in names}) == len(names)
+
+
 def _sugared(func):
     """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, or an
     assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
@@ -449,7 +458,7 @@ def _sugared(func):
                 kind is ast.While and _returns_in(node.body):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
-                and any(isinstance(e, (ast.Subscript, ast.Tuple, ast.List)) for e in node.targets[0].elts):
+                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
             return True
         source.push_parts(todo, node)
     return False

@@ -251,13 +251,24 @@ def fold_numbers(module, meaning):
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
     it when the module is imported.  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
+    bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
+    for node in ast.walk(module):
+        names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(
+            node, (ast.Import, ast.ImportFrom)) else [node.name] if isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else [node.id] if isinstance(
+            node, ast.Name) and not isinstance(node.ctx, ast.Load) else []
+        for name in names:
+            bindings[name] = bindings.get(name, 0) + 1
+
     def library(node):
         """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or None."""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            module_name, attr = meaning(node.value.id), node.attr
+            module_name, attr, name = meaning(node.value.id), node.attr, node.value.id
         elif isinstance(node, ast.Name):
-            module_name, _, attr = (meaning(node.id) or "").rpartition(".")
+            (module_name, _, attr), name = (meaning(node.id) or "").rpartition("."), node.id
         else:
+            return None
+        if bindings.get(name, 0) > 1:
             return None
         if module_name not in ("math", "numpy") or attr not in _NUMBER_FUNCTIONS | _NUMBER_CONSTANTS:
             return None

@@ -16,7 +16,9 @@ call of a function the environment binds to ``math``:
   sequence) becomes the loop computing it just before that statement,
   ``prod = 1`` (``s``), ``for item in xs: prod = prod * item``, and the call its
   name: the same products, in the same order.  One in a ``while`` test, a
-  comprehension or a lambda is left as it is (and refused).
+  comprehension, a lambda, or a statement with a conditional part (``a if c else b``,
+  ``and``, ``or``) or a call that may change a list (``xs.pop()``, a function of the
+  module) is left as it is (and refused).
 """
 
 import ast
@@ -89,6 +91,10 @@ def rewrite(forward):
     Calls().visit(forward.func)
 
 
+_CHANGING = frozenset({"pop", "append", "extend", "insert", "remove", "sort", "reverse", "clear", "update",
+                       "setdefault", "popitem"})  # (methods changing a list or a dict in place)
+
+
 def _products(forward):
     """Each ``math.prod`` call of a statement computed by a loop just before it (see the module doc)."""
     calls = module_calls(forward.env, "math", ("prod",))
@@ -117,6 +123,12 @@ def _products(forward):
 
     def each(stmt):
         before = []
+        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
+                isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
+                isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts(stmt)
+               for n in ast.walk(part)):
+            return [stmt]  # (computed first, the product could read what the statement changes or never
+            # computes: left as it is, and refused)
 
         class Products(ast.NodeTransformer):
             def visit_Lambda(self, node):
