@@ -8,7 +8,8 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for a, b in zip(xs, ys)`` -> ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]``;
 * ``for a, b in pairs`` (any tuple target) -> ``for k in range(len(pairs)): a, b = pairs[k]``;
 * ``h[:, t, :], c = f(...)`` (a tuple target with parts of arrays) -> ``h_part, c = f(...)``
-  then ``h[:, t, :] = h_part``;
+  then ``h[:, t, :] = h_part``; ``(x1, y1), (x2, y2) = pair`` (nested tuple targets, of a loop too)
+  -> ``item, item2 = pair`` then ``x1, y1 = item``, ``x2, y2 = item2``;
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
   also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
@@ -131,7 +132,7 @@ class _State:
             target = ast.Subscript(ast.Name(out.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             return before + [ast.fix_missing_locations(ast.copy_location(ast.Assign([target], value), stmt))]
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
-                and any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts):
+                and (any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts) or _nested_target(stmt.targets[0])):
             return before + self.parts(stmt)
         return before + [stmt]
 
@@ -162,7 +163,8 @@ class _State:
         return out
 
     def parts(self, stmt):
-        """``h[:, t, :], c = f(...)`` -> ``h_part, c = f(...)`` then ``h[:, t, :] = h_part``."""
+        """``h[:, t, :], c = f(...)`` -> ``h_part, c = f(...)`` then ``h[:, t, :] = h_part``; ``(x1, y1), p =
+        pair`` -> ``item, p = pair`` then ``x1, y1 = item``."""
         elts, writes = [], []
         for elt in stmt.targets[0].elts:
             if isinstance(elt, ast.Subscript) and isinstance(elt.value, ast.Name):
@@ -170,6 +172,15 @@ class _State:
                 elts.append(ast.copy_location(ast.Name(name, ast.Store()), elt))
                 write = ast.Assign([elt], ast.copy_location(ast.Name(name, ast.Load()), elt))
                 writes.append(ast.copy_location(write, stmt))
+            elif isinstance(elt, (ast.Tuple, ast.List)) and _nested_target(stmt.targets[0]):  # (x1, y1), p2 = pair:
+                # item, p2 = pair, then x1, y1 = item
+                name = self.fresh("item")
+                elts.append(ast.copy_location(ast.Name(name, ast.Store()), elt))
+                inner = ast.Assign([ast.copy_location(ast.Tuple(elt.elts, ast.Store()), elt)],
+                                   ast.copy_location(ast.Name(name, ast.Load()), elt))
+                inner = ast.copy_location(inner, stmt)
+                nested = any(isinstance(e, (ast.Subscript, ast.Tuple, ast.List)) for e in elt.elts)
+                writes.extend(self.parts(inner) if nested else [inner])
             else:
                 elts.append(elt)
         stmt.targets = [ast.copy_location(ast.Tuple(elts, ast.Store()), stmt.targets[0])]
@@ -318,6 +329,8 @@ class _State:
         for new in body:
             ast.copy_location(new, stmt)
             ast.fix_missing_locations(new)
+        body = [part for new in body for part in (  # for (x1, y1), (x2, y2) in pairs: each pair unpacked
+            self.parts(new) if _nested_target(new.targets[0]) else [new])]
         stmt.target = ast.copy_location(ast.Name(index, ast.Store()), target)
         stmt.iter = ast.copy_location(ast.Call(ast.Name("range", ast.Load()), [bounds], []), call)
         ast.fix_missing_locations(stmt)
@@ -424,6 +437,15 @@ def _flipped(node):
     return _backwards(node) is not node and isinstance(node.args[0], ast.Name)
 
 
+def _nested_target(target):
+    """Whether ``target`` is a tuple holding tuples of names (``(x1, y1), (x2, y2)``), each name once
+    (unpacked item by item, a name written twice could end holding another item than Python leaves)."""
+    if not (isinstance(target, ast.Tuple) and any(isinstance(e, (ast.Tuple, ast.List)) for e in target.elts)):
+        return False
+    names = [n for n in walk(target) if not isinstance(n, (ast.Tuple, ast.List, ast.expr_context))]
+    return all(isinstance(n, ast.Name) for n in names) and len({n.id for n in names}) == len(names)
+
+
 def _sugared(func):
     """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, or an
     assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
@@ -436,7 +458,7 @@ def _sugared(func):
                 kind is ast.While and _returns_in(node.body):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
-                and any(isinstance(e, ast.Subscript) for e in node.targets[0].elts):
+                and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
             return True
         source.push_parts(todo, node)
     return False

@@ -989,12 +989,18 @@ def _paths_matching(stmts, match, owner=None):
 
 
 def restructure(stmts, stager):
-    """``if c: ...; continue`` and ``if c: ...; break`` as branches: the rest is the ``else``."""
+    """``if c: ...; continue`` and ``if c: ...; break`` as branches: the rest is the ``else`` (an ``else``
+    ending in the jump is the ``if not c`` it means)."""
     out = []
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, (ast.Break, ast.Continue)):
             raise stager.error(f"{'break' if isinstance(stmt, ast.Break) else 'continue'} is supported "
                                "as the last statement of an if inside a loop", stmt)
+        if isinstance(stmt, ast.If) and stmt.orelse and isinstance(stmt.orelse[-1], (ast.Break, ast.Continue)) \
+                and not (stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue))):
+            # if c: ... else: ...; break is if not c: ...; break, else the if's body (c tested once either way)
+            stmt = ast.copy_location(ast.If(ast.copy_location(ast.UnaryOp(ast.Not(), stmt.test), stmt.test),
+                                            stmt.orelse, stmt.body or [ast.copy_location(ast.Pass(), stmt)]), stmt)
         if isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], (ast.Break, ast.Continue)):
             rest = stmts[i + 1:]
             new = ast.If(stmt.test, restructure(stmt.body[:-1], stager) or [ast.copy_location(ast.Pass(), stmt)],

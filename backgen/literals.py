@@ -1,7 +1,7 @@
 """Module-level lists of numbers read inside the function, as constants.
 
-Contract: ``literal_lists(module, is_library) -> {name: ast.expr}`` and
-``put_literal_lists(func, literals) -> None``.
+Contract: ``literal_lists(module, is_library) -> {name: ast.expr}``,
+``put_literal_lists(func, literals) -> None`` and ``fold_numbers(module, meaning) -> None``.
 
 A module-level name is a *literal list* when:
 
@@ -17,7 +17,8 @@ A module-level name is a *literal list* when:
   escape: an index (``A[i][j]``, also ``A[i]`` read further so), comparisons,
   ``len``, ``float`` and the like, a NumPy or math function given it, and
   (where what it holds are numbers, no inner list that could be changed)
-  arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``.
+  arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``; a loop over a list
+  of lists of numbers unpacking each into names (``for limit, rate in BRACKETS``).
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
@@ -29,10 +30,18 @@ A module-level name is a *literal list* when:
 (after its docstring) for each literal list the function reads and does not
 bind itself: the function then holds the same values as it would read from the
 module, and the rest of backgen sees a list of numbers written in the function.
+
+``fold_numbers`` writes the numbers a module's top level computes with math's or
+NumPy's functions of numbers (``LOG2PI = math.log(2 * math.pi)``, ``NODES =
+[-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) as the numbers they are, before the
+module's constants and literal lists are read.
 """
 
 import ast
 import copy
+import importlib
+import math
+import operator
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -174,8 +183,9 @@ def _read_only(node, depth, parents, is_library):
         return True
     if isinstance(parent, (ast.BinOp, ast.UnaryOp)):
         return depth == 1  # (A * 2, A + B hold A's inner lists themselves)
-    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
-        return depth == 1
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:  # (for lo, rate in A: numbers)
+        return depth == 1 or depth == 2 and isinstance(parent.target, ast.Tuple) and \
+            all(isinstance(e, ast.Name) for e in parent.target.elts)
     if isinstance(parent, ast.keyword):
         parent = parents.get(id(parent))
         return isinstance(parent, ast.Call) and _library_call(parent, is_library)
@@ -224,3 +234,93 @@ def put_literal_lists(func, literals):
     docstring = func.body and isinstance(func.body[0], ast.Expr) and isinstance(func.body[0].value, ast.Constant) \
         and isinstance(func.body[0].value.value, str)
     func.body[int(bool(docstring)):int(bool(docstring))] = lines
+
+
+# functions of numbers that give a number, as a module's top level computes its constants with them
+_NUMBER_FUNCTIONS = frozenset({
+    "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",
+    "atan", "atan2", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+    "arcsinh", "arccosh", "arctanh", "radians", "degrees", "deg2rad", "rad2deg", "hypot", "pow", "power", "erf",
+    "erfc", "gamma", "lgamma", "fabs", "copysign", "square"})
+_NUMBER_CONSTANTS = frozenset({"pi", "e", "tau", "inf"})
+
+
+def fold_numbers(module, meaning):
+    """Each number the top level of ``module`` computes with math's or NumPy's functions and constants
+    from numbers written out (``LOG2PI = math.log(2 * math.pi)``, ``TWO_PI = 2 * np.pi``, ``NODES =
+    [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
+    it when the module is imported.  ``meaning(name)`` is what a name means at the module's top level
+    (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
+    bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
+    for node in ast.walk(module):
+        names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(
+            node, (ast.Import, ast.ImportFrom)) else [node.name] if isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else [node.id] if isinstance(
+            node, ast.Name) and not isinstance(node.ctx, ast.Load) else []
+        for name in names:
+            bindings[name] = bindings.get(name, 0) + 1
+
+    def library(node):
+        """The math or NumPy object ``node`` names (``math.sqrt``, ``np.pi``, ``sqrt`` imported), or None."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module_name, attr, name = meaning(node.value.id), node.attr, node.value.id
+        elif isinstance(node, ast.Name):
+            (module_name, _, attr), name = (meaning(node.id) or "").rpartition("."), node.id
+        else:
+            return None
+        if bindings.get(name, 0) > 1:
+            return None
+        if module_name not in ("math", "numpy") or attr not in _NUMBER_FUNCTIONS | _NUMBER_CONSTANTS:
+            return None
+        return getattr(importlib.import_module(module_name), attr, None)
+
+    def value(node):
+        """The number ``node`` computes, or None where it is not such a number."""
+        if isinstance(node, ast.Constant):
+            return node.value if type(node.value) in (int, float) else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = value(node.operand)
+            return None if operand is None else -operand if isinstance(node.op, ast.USub) else +operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            left, right = value(node.left), value(node.right)
+            if left is None or right is None:
+                return None
+            return _computed(lambda: _OPERATORS[type(node.op)](left, right))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):  # (of floats: no huge integers)
+            left, right = value(node.left), value(node.right)
+            if left is None or right is None or type(left) is int and type(right) is int:
+                return None
+            return _computed(lambda: left ** right)
+        constant = library(node)
+        if constant is not None and not callable(constant):
+            return _computed(lambda: constant)
+        if isinstance(node, ast.Call) and not node.keywords and node.args and callable(library(node.func)):
+            args = [value(a) for a in node.args]
+            if None in args:
+                return None
+            return _computed(lambda: library(node.func)(*args))
+        return None
+
+    class Fold(ast.NodeTransformer):
+        def generic_visit(self, node):
+            if isinstance(node, ast.expr) and any(library(n) is not None for n in ast.walk(node)):
+                number = value(node)
+                if number is not None:
+                    return ast.copy_location(ast.Constant(number), node)
+            return super().generic_visit(node)
+    for stmt in module.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            stmt.value = Fold().visit(stmt.value)
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+
+
+def _computed(compute):
+    """``compute()`` as a float, or None where it fails (a domain error, a division by zero) or is not
+    a finite real number."""
+    try:
+        number = float(compute())
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return number if math.isfinite(number) else None

@@ -9,19 +9,38 @@ call of a function the environment binds to ``math``:
   rule of two, whose gradient at 0 is 0 (a square root's would divide by 0);
 * ``math.dist(p, q)`` of two points written out as tuples or lists of the same
   length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
-  written out it is left as it is (and refused: their length is not known).
+  written out it is left as it is (and refused: their length is not known);
+* ``math.ldexp(x, i)`` becomes ``x * 2.0 ** i`` and ``math.modf(x)`` the pair
+  ``(x - math.trunc(x), float(math.trunc(x)))``: the same numbers, exactly;
+* ``math.prod(xs)`` (``start=s``) in a statement (an ``if``'s test, a ``for``'s
+  sequence) becomes the loop computing it just before that statement,
+  ``prod = 1`` (``s``), ``for item in xs: prod = prod * item``, and the call its
+  name: the same products, in the same order.  One in a ``while`` test, a
+  comprehension, a lambda, or a statement with a conditional part (``a if c else b``,
+  ``and``, ``or``) or a call that may change a list (``xs.pop()``, a function of the
+  module) is left as it is (and refused).
 """
 
 import ast
+import copy
 
-from .source import module_calls
+from .source import module_calls, name_ids, rewrite_statements
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist"))
+    _products(forward)
+    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"))
     if calls is None:
         return
     which, math_names = calls
+
+    def math_call(function, args):
+        """``math.function(*args)``, spelled by a name the module gives math (or ``math`` itself)."""
+        if math_names:
+            module = sorted(math_names)[0]
+        else:
+            module = forward.env["math"] = "math"
+        return ast.Call(ast.Attribute(ast.Name(module, ast.Load()), function, ast.Load()), args, [])
 
     def hypot_of(terms):
         """``math.hypot`` of two numbers at a time: ``math.hypot(math.hypot(a, b), c)``."""
@@ -36,6 +55,13 @@ def rewrite(forward):
         return out
 
     class Calls(ast.NodeTransformer):
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            if getattr(node.value, "pair", False) and isinstance(node.slice, ast.Constant) and \
+                    node.slice.value in (0, 1, -1, -2) and isinstance(node.ctx, ast.Load):
+                return node.value.elts[node.slice.value]
+            return node
+
         def visit_Call(self, node):
             self.generic_visit(node)
             name = which(node.func)
@@ -46,6 +72,13 @@ def rewrite(forward):
                 forward.env.setdefault("sum", "sum")
             elif name == "hypot" and len(node.args) not in (0, 2):
                 new = hypot_of(list(node.args))
+            elif name == "ldexp" and len(node.args) == 2:  # x * 2 ** i, exactly
+                new = ast.BinOp(node.args[0], ast.Mult(), ast.BinOp(ast.Constant(2.0), ast.Pow(), node.args[1]))
+            elif name == "modf" and len(node.args) == 1:  # (x - trunc(x), trunc(x)), exactly
+                whole = math_call("trunc", [node.args[0]])
+                new = ast.Tuple([ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub(), whole),
+                                 ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
+                new.pair = True  # (math.modf(x)[0]: the item itself, below)
             elif name == "dist" and len(node.args) == 2 and \
                     all(isinstance(a, (ast.Tuple, ast.List)) for a in node.args) and \
                     len(node.args[0].elts) == len(node.args[1].elts) > 0:
@@ -56,3 +89,82 @@ def rewrite(forward):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
+
+
+_CHANGING = frozenset({"pop", "append", "extend", "insert", "remove", "sort", "reverse", "clear", "update",
+                       "setdefault", "popitem"})  # (methods changing a list or a dict in place)
+
+
+def _products(forward):
+    """Each ``math.prod`` call of a statement computed by a loop just before it (see the module doc)."""
+    calls = module_calls(forward.env, "math", ("prod",))
+    if calls is None:
+        return
+    which, _ = calls
+    used = name_ids(forward.func) | {a.arg for a in ast.walk(forward.func.args) if isinstance(a, ast.arg)}
+
+    def fresh(base):
+        name, k = base, 1
+        while name in used:
+            k += 1
+            name = f"{base}{k}"
+        used.add(name)
+        return name
+
+    def parts(stmt):
+        """The expressions of ``stmt`` evaluated once, before any block of it runs."""
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)):
+            return [stmt]
+        if isinstance(stmt, ast.If):
+            return [stmt.test]
+        if isinstance(stmt, ast.For):
+            return [stmt.iter]
+        return []
+
+    def each(stmt):
+        before = []
+        if any(isinstance(n, (ast.IfExp, ast.BoolOp, ast.NamedExpr)) or isinstance(n, ast.Call) and (
+                isinstance(n.func, ast.Attribute) and n.func.attr in _CHANGING or
+                isinstance(n.func, ast.Name) and n.func.id in forward.helpers) for part in parts(stmt)
+               for n in ast.walk(part)):
+            return [stmt]  # (computed first, the product could read what the statement changes or never
+            # computes: left as it is, and refused)
+
+        class Products(ast.NodeTransformer):
+            def visit_Lambda(self, node):
+                return node  # (evaluated elsewhere, or many times)
+
+            visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                start = [k.value for k in node.keywords if k.arg == "start"]
+                if which(node.func) != "prod" or len(node.args) != 1 or len(start) != len(node.keywords) or \
+                        isinstance(node.args[0], ast.Starred):
+                    return node
+                items = node.args[0]
+                if isinstance(items, ast.GeneratorExp):  # (a list the loop reads, built before it)
+                    items = ast.ListComp(items.elt, items.generators)
+                product, item = fresh("prod"), fresh("item")
+                lines = [ast.Assign([ast.Name(product, ast.Store())], start[0] if start else ast.Constant(1)),
+                         ast.For(ast.Name(item, ast.Store()), items, [ast.Assign(
+                             [ast.Name(product, ast.Store())],
+                             ast.BinOp(ast.Name(product, ast.Load()), ast.Mult(), ast.Name(item, ast.Load())))], [])]
+                for line in lines:
+                    for sub in ast.walk(line):
+                        ast.copy_location(sub, node)
+                        if isinstance(sub, ast.stmt):
+                            sub.end_lineno, sub.end_col_offset = node.end_lineno, node.end_col_offset
+                before.extend(lines)
+                return ast.copy_location(ast.Name(product, ast.Load()), node)
+        for part in parts(stmt):
+            if isinstance(stmt, (ast.If, ast.For)):
+                new = Products().visit(part)
+                if isinstance(stmt, ast.If):
+                    stmt.test = new
+                else:
+                    stmt.iter = new
+            else:
+                Products().visit(part)
+        return before + [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)

@@ -94,7 +94,8 @@ class MemoryModel:
         storage, lists = self.storage, self.list_atoms
         base = op.args[0] if op.args else None
         items = [a.name for a in op.args if isinstance(a, ir.Var)] if lists or op.rule in ("list_make", "copy") else ()
-        if op.rule == "list_make" or (op.rule == "copy" and op.source == "[]"):
+        if op.rule == "list_make" or (op.rule == "copy" and (op.source == "[]" or isinstance(base, ir.Const) and
+                                                             _list_display(base.source))):
             lists.add(op.target)
             self.list_members[op.target] = set()
             for item in items:
@@ -724,6 +725,11 @@ class _Line:
 
 _BOOLEAN_CALLS = frozenset({"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite",
                             "isinf", "signbit", "isclose"})
+
+
+def _list_display(text):
+    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``): a list a copy makes."""
+    return text.startswith("[") and source.expression(text).__class__ is ast.List
 
 
 def _boolean(text, masks):

@@ -39,7 +39,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import literal_lists, put_literal_lists
+from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
 from . import combinations, float_limits, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
@@ -135,6 +135,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         float_limits.rewrite(forward)
         _write_add_at(forward)
         _helper_calls_assigned(forward)
+        _extremes_of_parameters(forward)
+        _repeated_lists(forward)
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
@@ -167,6 +169,66 @@ def _same_statements(body, before):
 
 
 _SIMPLE_STATEMENTS = frozenset({ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass})
+
+
+def _extremes_of_parameters(forward):
+    """In code calling no NumPy, ``max(xs)`` and ``min(xs)`` of a parameter (a list of numbers) written
+    ``max([v for v in xs])``: the same builtin over the same items, the first largest (smallest) one
+    returned, of a list the function builds, whose gradient backgen follows."""
+    params = {a.arg for a in forward.func.args.args}
+    if any((forward.env.get(name) or "").startswith("numpy") for name in source_names(forward.func)):
+        return  # (NumPy code: of an array, np.max(x) is meant, and the error says so)
+
+    class Extremes(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id in ("max", "min") and \
+                    forward.env.get(node.func.id) == node.func.id and len(node.args) == 1 and not node.keywords \
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in params:
+                item = _fresh_item(forward.func)
+                items = ast.ListComp(ast.Name(item, ast.Load()), [ast.comprehension(
+                    ast.Name(item, ast.Store()), node.args[0], [], 0)])
+                node.args = [ast.copy_location(items, node.args[0])]
+                for sub in ast.walk(items):
+                    ast.copy_location(sub, node.args[0])
+            return node
+    Extremes().visit(forward.func)
+
+
+def _repeated_lists(forward):
+    """``[c] * n`` (or ``n * [c]``) of a count not written as a number (``[coupon] * (n - 1)``) written
+    ``[c for _ in range(n)]``, where ``c`` is a name: the same object n times, as Python's repetition
+    holds it (a value computed there, ``[x * 2.0] * n``, would be n objects, arrays of their own)."""
+    def plain(node):
+        return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
+                                  ast.Load)) for n in ast.walk(node))
+
+    class Repeated(ast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if not isinstance(node.op, ast.Mult):
+                return node
+            items, count = (node.left, node.right) if isinstance(node.left, ast.List) else (node.right, node.left)
+            if not (isinstance(items, ast.List) and len(items.elts) == 1 and isinstance(items.elts[0], ast.Name)) \
+                    or isinstance(count, (ast.List, ast.Constant)) or not plain(count):
+                return node
+            item = _fresh_item(forward.func)
+            counter = ast.Call(ast.Name("range", ast.Load()), [count], [])
+            made = ast.ListComp(items.elts[0], [ast.comprehension(ast.Name(item, ast.Store()), counter, [], 0)])
+            for sub in ast.walk(made):
+                ast.copy_location(sub, node)
+            return made
+    Repeated().visit(forward.func)
+
+
+def _fresh_item(func):
+    """A name the function does not use, for the item of a comprehension written in it."""
+    used = source_names(func) | {a.arg for a in func.args.args}
+    name, k = "item", 0
+    while name in used:
+        k += 1
+        name = f"item{k}"
+    return name
 
 
 def _write_add_at(forward):
@@ -469,6 +531,7 @@ def _read_source(source, name, filename):
             _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
+    fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     constants = _module_constants(module)
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
@@ -652,6 +715,7 @@ def _live_literal_lists(func, filename, names):
             module = ast.parse(handle.read(), filename)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return {}
+    fold_numbers(module, lambda n: _describe(func.__globals__.get(n)))
     found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))))
     return {n: node for n, node in found.items() if n in names and _same_literal(func.__globals__.get(n), node)}
 

@@ -699,6 +699,17 @@ def _refuse_list_item_writes(forward, args):
         return
     lists = {a.arg: "numbers" if all(isinstance(v, (int, float)) for v in value) else "arrays"
              for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
+    slices = {}  # a name given a slice of such a list (v = xs[:], v = xs[::-1]): a copy, where the array's is a view
+    names = {name: name for name in lists}  # the lists, and names given one (v = xs): the list itself
+    for _ in range(2):  # (an alias of an alias)
+        for node in walk(forward.func):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+                names.update({t.id: names[node.value.id] for t in node.targets if isinstance(t, ast.Name)})
+    for node in walk(forward.func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Subscript) and \
+                isinstance(node.value.value, ast.Name) and node.value.value.id in names and \
+                any(isinstance(n, ast.Slice) for n in walk(node.value.slice)):
+            slices.update({t.id: names[node.value.value.id] for t in node.targets if isinstance(t, ast.Name)})
     for node in walk(forward.func):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AugAssign) else []
@@ -711,6 +722,14 @@ def _refuse_list_item_writes(forward, args):
                     raise forward.error(f"{part.value.id} is a list of {lists[part.value.id]}, which backgen "
                                         f"differentiates as the one array they make, and this writes into one of "
                                         f"its items, {why}: build a new list (or array) instead", part)
+                if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
+                        isinstance(part.value, ast.Name) and part.value.id in slices:
+                    name, whole = part.value.id, slices[part.value.id]
+                    raise forward.error(f"{name} is a slice of the list {whole}, which backgen differentiates as "
+                                        f"the one array it makes, and this writes into it: a list's slice is a "
+                                        f"copy, an array's a view, which would carry the write into {whole}: build "
+                                        f"{name} with append, or pass {whole} as an array (np.asarray({whole}))",
+                                        part)
 
 
 def _nones(forward, args):

@@ -397,18 +397,21 @@ def write(forward, unknown, declared, attempt, needed):
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
         results = []
+    plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
+                    if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
-                                 samples.element_writes):  # arrays turn a loop's numbers into arrays (on
+                                 samples.element_writes or plain):  # arrays turn a loop's numbers into arrays (on
         # every path, or on one: total = 0.0, then total += e under an if), are written into one element
         # (xs = np.zeros(n), then xs[i] = x in a loop stepping x = x0 + ...), or
         # meet math's functions (math.sin(xs[i]), xs = [0.0] * n filled with x0): the
+        indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
-                              samples.labels, attempt, needed, quiet=bool(samples.paths_differ))  # get numbers as it starts
+                              samples.labels, attempt, needed,  # get numbers as it starts (those it indexes
+                              quiet=bool(samples.paths_differ or indexed))  # are tried as sequences below)
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}]) if not _grown(item)]  # (arrays
         # of the ranks the code unpacks still making the loop's number an array: as sequences, below)
-        indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         if not results and indexed and len(indexed) < len(free):  # those it indexes arrays of every rank,
             numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),

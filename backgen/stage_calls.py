@@ -25,6 +25,18 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
 
+
+# what to write instead of a builtin backgen does not follow where it is called (a sequence a loop reads)
+_BUILTIN_HINTS = {
+    "list": ": for a copy of a list write xs.copy()",
+    "tuple": ": for a copy of a sequence write xs.copy()",
+    "zip": " (zip, enumerate and reversed as the sequence a for loop or a comprehension reads: "
+           "for a, b in zip(xs, ys))",
+    "enumerate": " (zip, enumerate and reversed as the sequence a for loop or a comprehension reads: "
+                 "for i, x in enumerate(xs))",
+    "sorted": ": sort with np.sort(np.array(xs)), whose gradient backgen follows",
+}
+
 class CallStager:
 
     def call(self, node, name, role):
@@ -50,9 +62,11 @@ class CallStager:
                              "an index (s = slice(a, b), then x[:, s]); else write the slice in the index (x[:, a:b])",
                              func)
         if qualified is None:
+            hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(
-                f"unknown function {label!r}: backgen differentiates math and NumPy functions and the "
-                "builtins abs, max, min and pow", func)
+                f"unknown function {label!r}: backgen differentiates math and NumPy functions, the functions "
+                f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
+                f"{hint}", func)
         if qualified in NOT_DIFFERENTIABLE and not self.numpy:  # math.factorial(k) of a count is a constant;
             return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")

@@ -962,6 +962,7 @@ def read_as_sequences(func):
         parent = parents.get(id(node))
         if isinstance(node.ctx, ast.Load) and (
                 isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load)
+                and not any(isinstance(n, ast.Slice) for n in ast.walk(parent.slice))  # (a list's slice: a copy)
                 or isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node
                 or isinstance(parent, ast.Call) and node in parent.args and (
                     isinstance(parent.func, ast.Name) and parent.func.id in ("len", "enumerate", "zip", "reversed")

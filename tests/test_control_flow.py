@@ -1624,3 +1624,19 @@ def test_a_counter_over_a_name_holding_a_value_is_the_counter_after_the_loop(sou
     exec(source, namespace)
     exec(backgen.generate(source, name="f"), generated)
     assert generated["f_backward"](1.15) == pytest.approx(numeric.gradient(namespace["f"], [1.15], 0), abs=1e-6)
+
+
+@pytest.mark.parametrize("jump", ["break", "return s * 2.0", "continue"])
+def test_a_jump_ending_the_else_of_an_if_in_a_loop(jump):
+    # if c: ... else: ...; break (a return there too, written as a break) was refused: a break was accepted
+    # only as the last statement of the if's own body
+    source = ("def f(xs, t):\n    s = 0.0\n    for x in xs:\n        if x < t:\n            s += x * t\n"
+              f"        else:\n            s -= x\n            {jump}\n        s = s * 1.5\n    return s\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [[0.5, 0.2, 3.0, 0.1], 1.5]
+    got = generated["f_backward"](*args)
+    want = numeric.finite_differences(namespace["f"], args, range(2), (1.0,))
+    np.testing.assert_allclose(np.asarray(got[0], dtype=float), want[0], rtol=1e-6, atol=1e-9)
+    assert float(got[1]) == pytest.approx(want[1], rel=1e-6)

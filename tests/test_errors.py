@@ -410,3 +410,16 @@ def test_memory_running_out_is_not_called_nesting(monkeypatch):
     monkeypatch.undo()
     with pytest.raises(BackgenError, match="the function is nested too deeply"):
         backgen.generate("def f(x):\n    return " + " ** ".join(["x"] * 3000) + "\n")
+
+
+@pytest.mark.parametrize("call, hint", [
+    ("list(xs)", "xs.copy()"),
+    ("sorted(xs)", "np.sort"),
+    ("[a * b for a, b in list(zip(xs, xs[1:]))]", "xs.copy()"),
+])
+def test_an_unknown_builtin_names_what_to_write_instead(call, hint):
+    # the message named abs, max, min and pow only, and nothing to write instead of list(xs) or sorted(xs)
+    with pytest.raises(backgen.BackgenError) as caught:
+        backgen.generate(f"def f(xs, w):\n    ys = {call}\n    return sum(ys) * w\n")
+    message = str(caught.value).splitlines()[0]
+    assert caught.value.lineno == 2 and hint in message and "sum, len, range" in message

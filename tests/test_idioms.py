@@ -35,6 +35,61 @@ def test_module_constants_are_read_from_the_source():
                                                                  rel=1e-5)
 
 
+def test_module_numbers_computed_with_math_functions_are_constants(tmp_path):
+    # constants a module computes when imported (LOG2PI, TWO_PI, Gauss-Legendre nodes) were refused as
+    # "global values" by generate and the command line, and the nodes list by the decorator too
+    source = textwrap.dedent('''
+        import math
+        import numpy as np
+        from math import sqrt
+        LOG2PI = math.log(2 * math.pi)
+        TWO_PI = 2 * np.pi
+        NODES = [-sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]
+        WEIGHTS = [5 / 9, 8 / 9, 5 / 9]
+        def f(x, mu, s):
+            ll = -0.5 * LOG2PI - math.log(s) - (x - mu) ** 2 / (2 * s * s)
+            q = sum(w * math.exp(-s * (mu + t) ** 2) for w, t in zip(WEIGHTS, NODES))
+            return ll * math.sin(TWO_PI * x) + q
+    ''')
+    path = tmp_path / "consts.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("consts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [0.3, 0.2, 1.3]
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        for k, g in enumerate(got):
+            assert g == pytest.approx(gradient(module.f, args, k), rel=1e-6)
+
+
+def test_a_module_list_of_pairs_looped_over_with_two_names(tmp_path):
+    # for limit, rate in BRACKETS (a list of pairs of numbers at module level) was refused as a global value
+    source = textwrap.dedent('''
+        BRACKETS = [(10000.0, 0.0), (40000.0, 0.2), (100000.0, 0.4)]
+        def f(income, top_rate):
+            owed = 0.0
+            prev = 0.0
+            for limit, rate in BRACKETS:
+                if income > limit:
+                    owed += (limit - prev) * rate
+                    prev = limit
+            return owed + (income - prev) * top_rate
+    ''')
+    path = tmp_path / "brackets.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("brackets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for args in ([120000.0, 0.45], [60000.0, 0.45]):
+        for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+            for k, g in enumerate(got):
+                assert g == pytest.approx(gradient(module.f, args, k, 1e-3), rel=1e-6, abs=1e-9)  # (piecewise linear)
+
+
 def test_a_decorated_function_reads_module_constants():
     @backgen.backward
     def f(x):
@@ -472,6 +527,51 @@ def test_builtin_max_and_min_of_a_list_the_function_builds(body, args):
     for k, g in enumerate(got):
         np.testing.assert_allclose(g, gradient(namespace["f"], args, k) if "a, a, b" not in body else [3.0, 0.0][k],
                                    rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("body", [
+    "    m = max(logits)\n    s = 0.0\n    for z in logits:\n        s += math.exp(z - m)\n"
+    "    return m + math.log(s) - logits[target]\n",
+    "    return max(logits) * min(logits) + sum(logits) * logits[target]\n",
+])
+def test_builtin_max_and_min_of_a_list_parameter_in_plain_python(tmp_path, body):
+    # max(xs) of a list of numbers given as a parameter was refused as max() of an array where the code
+    # also indexes xs (or does not iterate it)
+    source = "import math\n\ndef f(logits, target=1):\n" + body
+    path = tmp_path / "extremes.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("extremes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [[0.5, 2.0, -1.0, 0.3]]
+    want = gradient(module.f, args, 0)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("source, args", [
+    ("from math import prod\n\ndef f(v0, rates):\n    return v0 * prod(1 + r for r in rates) ** (1 / len(rates))\n",
+     [100.0, [0.05, -0.02, 0.07, 0.01]]),
+    ("import math\n\ndef f(ps, scale):\n    s = math.prod((1 - p) for p in ps)\n"
+     "    if math.prod(ps, start=scale) > 0.001:\n        s += math.prod(ps, start=scale)\n    return s\n",
+     [[0.5, 0.0, 0.2], 1.5]),
+    ("import math\n\ndef f(ps, scale):\n    total = 0.0\n    for k in range(2):\n"
+     "        total += math.prod([total, scale, ps[k]]) + math.prod(ps)\n    return total\n", [[0.5, 0.2], 1.5]),
+])
+def test_math_prod_is_the_loop_multiplying_the_items(tmp_path, source, args):
+    # math.prod was refused as a function with no derivative rule
+    path = tmp_path / "products.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("products", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generated = {}
+    exec(backgen.generate(source), generated)
+    for got in (generated["f_backward"](*args), backgen.backward(module.f).backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(np.asarray(g, dtype=float), gradient(module.f, args, k), rtol=1e-6, atol=1e-9)
 
 
 def test_builtin_max_of_an_array_is_refused_naming_np_max():
@@ -1815,3 +1915,35 @@ def test_finfo_of_an_arrays_dtype_is_refused_at_its_line():
     source = "import numpy as np\ndef f(x):\n    return np.sum(np.log(x + np.finfo(x.dtype).eps))\n"
     with pytest.raises(backgen.BackgenError, match=r":3:.*\.eps is not supported"):
         backgen.generate(source)
+
+
+@pytest.mark.parametrize("source", [
+    "import math\n\ndef f(springs, k):\n    E = 0.0\n    for (x1, y1), (x2, y2) in springs:\n"
+    "        E += 0.5 * k * (math.hypot(x2 - x1, y2 - y1) - 1.0) ** 2\n    return E\n",
+    "def f(springs, k):\n    (a, b), (c, d) = springs[0]\n    for i, ((x1, y1), q) in enumerate(springs):\n"
+    "        a = a + k * x1 * q[1] + y1 * i\n    return a * b + c * d\n",
+])
+def test_nested_tuple_targets_are_unpacked_item_by_item(source):
+    # for (x1, y1), (x2, y2) in springs (and such an assignment) was refused: only assignments to a name,
+    # a tuple of names or a part of an array
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [[((0.0, 0.2), (1.2, 0.3)), ((1.2, 0.3), (1.5, 1.4))], 2.0]
+    got = generated["f_backward"](*args)
+    np.testing.assert_allclose(np.asarray(got[0], dtype=float), np.asarray(gradient(namespace["f"], args, 0)),
+                               rtol=1e-6, atol=1e-9)
+    assert float(got[1]) == pytest.approx(gradient(namespace["f"], args, 1), rel=1e-6)
+
+
+@pytest.mark.parametrize("x", [2.7, -1.3])
+def test_math_ldexp_and_modf_are_the_arithmetic_they_compute(x):
+    # math.ldexp and math.modf were refused as functions with no derivative rule
+    source = ("import math\n\ndef f(x, w):\n    frac, whole = math.modf(x * w)\n"
+              "    return math.ldexp(frac * x, 3) + whole * w + math.modf(x)[0] ** 2\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [x, 1.1]
+    assert generated["f_backward"](*args) == pytest.approx(
+        tuple(gradient(namespace["f"], args, k) for k in range(2)), rel=1e-6)

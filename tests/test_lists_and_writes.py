@@ -637,3 +637,36 @@ def test_a_tuple_given_to_a_helper_and_read_again_adds_its_gradients_element_by_
     got = namespace["f_backward"](*args, dout=1.0)[:len(args)]
     want = finite_differences(forward["f"], args, list(range(len(args))), (1.0,))
     np.testing.assert_allclose([float(g) for g in got], [float(w) for w in want], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("source", [
+    "def f(v, k):\n    ys = [0.0]\n    for i in range(5):\n        ys.append(ys[-1] + v * k ** i)\n    return max(ys)\n",
+    "def f(v, k):\n    ys = [0.0]\n    y = 0.0\n    while y < 3.0:\n        y = y + v\n        ys.append(y * k)\n"
+    "    return max(ys) + min(ys)\n",
+    "def f(v, k):\n    ys = [v, k]\n    return max(ys) * v\n",
+])
+def test_max_of_a_list_written_out_with_numbers_then_appended_to(source):
+    # ys = [0.0] then ys.append(...) (a trajectory's heights), then max(ys): the list written with numbers
+    # was not known for a list, and max() of it was refused as of an array
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [0.7, 1.3]
+    got = generated["f_backward"](*args)
+    for k in range(2):
+        assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)
+
+
+@pytest.mark.parametrize("cashflows", ["[coupon] * (n - 1) + [100.0 + coupon]", "(n - 1) * [coupon] + [100.0 + coupon]"])
+def test_a_list_of_one_value_repeated_a_counted_number_of_times(cashflows):
+    # [coupon] * (n - 1) with n a parameter was refused: repetition was followed for a constant count only
+    source = (f"def f(ytm, coupon, n=10):\n    cfs = {cashflows}\n    pv = 0.0\n    weighted = 0.0\n"
+              "    for t, cf in enumerate(cfs, start=1):\n        disc = cf / (1 + ytm) ** t\n        pv += disc\n"
+              "        weighted += t * disc\n    return weighted / pv\n")
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    for args in ([0.04, 5.0], [0.04, 5.0, 4]):
+        got = generated["f_backward"](*args)
+        for k in range(2):
+            assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)

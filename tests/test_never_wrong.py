@@ -2201,6 +2201,31 @@ def test_code_written_for_arrays_refuses_a_list_where_slices_and_plus_read_it_ot
     assert dk == pytest.approx(2.0)
 
 
+@pytest.mark.parametrize("body", [
+    "    v = xs[:]\n    v[1] = v[1] * w\n    return v[1] + xs[1]\n",
+    "    v = xs[::-1]\n    v[0] = v[0] * w\n    return xs[-1] + v[0] + xs[0]\n",
+    "    ys = xs[1:] + xs[:1]\n    s = 0.0\n    for a, b in zip(xs, ys):\n        s += a * b * w\n    return s\n",
+    "    v = xs\n    u = v[:]\n    u[0] = w\n    return xs[0] * u[0] + v[1]\n",
+])
+def test_the_decorator_given_a_list_it_slices_is_right_or_refused(tmp_path, body):
+    # the decorator took a list of numbers the code indexes for the array it makes, whose slices are views
+    # (a write into v = xs[:] changed xs) and add elementwise (xs[1:] + xs[:1] broadcast): the gradients
+    # were those of another function than the one Python runs on the list
+    path = tmp_path / "listcopy.py"
+    path.write_text("def f(xs, w):\n" + body)
+    namespace = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    func, args = namespace["f"], [[1.0, 2.0, 3.0], 0.5]
+    try:
+        got = backgen.backward(func).backward(*args)
+    except backgen.BackgenError as exc:
+        assert exc.lineno >= 2
+        return
+    want = finite_differences(func, args, range(2), (1.0,))
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6, atol=1e-8)
+    assert got[1] == pytest.approx(want[1], rel=1e-6)
+
+
 @pytest.mark.parametrize("source", [
     'def f(w: "4", v: "3", mode="first"):\n    n = 1 if mode == "first" else 3\n    return np.sum(w[:n] * v)\n',
     'def f(w: "4", v: "3", flag=True):\n    n = 3 - 2 * int(flag)\n    return np.sum(w[:n] * v)\n',

@@ -1353,3 +1353,23 @@ def f(W, X, y, reg):
             np.array([1, 0]), -0.9187]
     for got, k in zip(backward(*args, 1.0), (0, 1, 3)):
         assert_close(np.asarray(got, dtype=float), np.asarray(gradient(forward, args, k), dtype=float))
+
+
+@pytest.mark.parametrize("source", [
+    # a test on a product of the list's items: no array sample runs, and the code for numbers was tried only
+    # where the forward calls math or a loop's numbers became arrays
+    "def f(ps, scale):\n    p = scale\n    for item in ps:\n        p = p * item\n"
+    "    if p > 0.001:\n        p = p + scale * ps[0]\n    return p\n",
+    # with math: the code for numbers alone was refused at ps[0] before the list was tried as a sequence
+    "import math\n\ndef f(ps, scale):\n    p = scale\n    for item in ps:\n        p = p * math.exp(item)\n"
+    "    if p > 0.001:\n        p = p + scale * ps[0]\n    return p\n",
+])
+def test_plain_python_over_a_list_of_numbers_is_written_for_numbers(source):
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    args = [[0.5, 0.2], 1.5]
+    got = generated["f_backward"](*args)
+    want = finite_differences(namespace["f"], args, range(2), (1.0,))
+    np.testing.assert_allclose(np.asarray(got[0], dtype=float), want[0], rtol=1e-6, atol=1e-9)
+    assert float(got[1]) == pytest.approx(want[1], rel=1e-6)

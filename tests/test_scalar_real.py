@@ -1,0 +1,401 @@
+"""Plain-Python scalar code as scientists, engineers and students write it (physics, finance,
+statistics, geometry, numerical methods; loops with tolerances, early returns, helpers, module
+constants, lists of numbers), differentiated by ``generate`` and by the decorator, each gradient
+checked against central finite differences in float64."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient, weighted
+
+CASES = {
+"projectile_range_tof": ('''
+import math
+G = 9.81
+def range_and_time(v0, angle_deg, h0=0.0):
+    theta = math.radians(angle_deg)
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    # time when y(t) = 0: h0 + vy t - g t^2 / 2 = 0
+    t_flight = (vy + math.sqrt(vy**2 + 2 * G * h0)) / G
+    return vx * t_flight, t_flight
+''', "range_and_time", [20.0, 35.0, 1.5], None, 1e-06),
+"pendulum_period_series": ('''
+import math
+def period(L, theta0, g=9.81):
+    T0 = 2 * math.pi * math.sqrt(L / g)
+    k = math.sin(theta0 / 2)
+    corr = 1 + (1/4) * k**2 + (9/64) * k**4 + (25/256) * k**6
+    return T0 * corr
+''', "period", [1.2, 0.6, 9.81], None, 1e-06),
+"kepler_newton_tol": ('''
+import math
+def eccentric_anomaly(M, e, tol=1e-12, max_iter=50):
+    E = M if e < 0.8 else math.pi
+    for _ in range(max_iter):
+        f = E - e * math.sin(E) - M
+        fp = 1 - e * math.cos(E)
+        dE = f / fp
+        E = E - dE
+        if abs(dE) < tol:
+            break
+    return E
+''', "eccentric_anomaly", [1.1, 0.3], [0, 1], 1e-06),
+"kepler_true_anomaly": ('''
+import math
+def solve_kepler(M, e):
+    E = M
+    while True:
+        E_new = E - (E - e*math.sin(E) - M) / (1 - e*math.cos(E))
+        if abs(E_new - E) < 1e-13:
+            E = E_new
+            break
+        E = E_new
+    return E
+
+def true_anomaly(M, e):
+    E = solve_kepler(M, e)
+    return 2 * math.atan2(math.sqrt(1 + e) * math.sin(E / 2), math.sqrt(1 - e) * math.cos(E / 2))
+''', "true_anomaly", [0.7, 0.25], None, 1e-06),
+"lennard_jones_pairs": ('''
+import math
+def lj_energy(xs, ys, eps=1.0, sigma=1.0):
+    n = len(xs)
+    E = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = xs[i] - xs[j]
+            dy = ys[i] - ys[j]
+            r2 = dx*dx + dy*dy
+            sr6 = (sigma * sigma / r2) ** 3
+            E += 4 * eps * (sr6 * sr6 - sr6)
+    return E
+''', "lj_energy", [[0.0, 1.1, 0.3, 2.0], [0.0, 0.2, 1.05, 1.3], 1.0, 1.0], None, 1e-06),
+"morse_chain": ('''
+import math
+def morse_total(positions, D=1.0, a=1.5, r0=1.0):
+    total = 0.0
+    for i in range(len(positions) - 1):
+        r = positions[i + 1] - positions[i]
+        total += D * (1 - math.exp(-a * (r - r0))) ** 2
+    return total
+''', "morse_total", [[0.0, 1.2, 2.05, 3.3], 1.0, 1.5, 1.0], None, 1e-06),
+"rk4_decay_steps": ('''
+import math
+def deriv(t, y, k):
+    return -k * y + math.sin(t)
+
+def rk4(y0, k, dt=0.05, steps=40):
+    y = y0
+    t = 0.0
+    for _ in range(steps):
+        k1 = deriv(t, y, k)
+        k2 = deriv(t + dt/2, y + dt/2*k1, k)
+        k3 = deriv(t + dt/2, y + dt/2*k2, k)
+        k4 = deriv(t + dt, y + dt*k3, k)
+        y = y + dt/6*(k1 + 2*k2 + 2*k3 + k4)
+        t += dt
+    return y
+''', "rk4", [1.0, 0.7, 0.05], [0, 1, 2], 1e-06),
+"verlet_harmonic_energy": ('''
+def verlet_energy(x, v, omega, dt=0.02, steps=100):
+    a = -omega**2 * x
+    for step in range(steps):
+        x += v*dt + 0.5*a*dt*dt
+        a_new = -omega**2 * x
+        v += 0.5*(a + a_new)*dt
+        a = a_new
+    return 0.5*v*v + 0.5*omega**2*x*x
+''', "verlet_energy", [1.0, 0.3, 2.0], [0, 1, 2], 1e-06),
+"drag_sign_euler": ('''
+import math
+def coast(v0, k, g=9.81, dt=0.01, steps=150):
+    """Thrown upward with quadratic drag; drag opposes velocity."""
+    v = v0
+    y = 0.0
+    for _ in range(steps):
+        drag = -k * v * abs(v)
+        v += (-g + drag) * dt
+        y += v * dt
+    return y
+''', "coast", [12.0, 0.05], [0, 1], 1e-06),
+"black_scholes_norm_cdf": ('''
+import math
+def norm_cdf(x):
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+def bs_call(S, K, T, r, sigma):
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    return S * norm_cdf(d1) - K * math.exp(-r * T) * norm_cdf(d2)
+''', "bs_call", [100.0, 95.0, 0.5, 0.03, 0.25], None, 1e-06),
+"ytm_newton": ('''
+def price_at(y, coupon, face, n):
+    p = 0.0
+    for t in range(1, n + 1):
+        p += coupon / (1 + y) ** t
+    return p + face / (1 + y) ** n
+
+def ytm(price, coupon, face=100.0, n=5):
+    y = 0.05
+    for it in range(100):
+        f = price_at(y, coupon, face, n) - price
+        h = 1e-6
+        fp = (price_at(y + h, coupon, face, n) - price_at(y - h, coupon, face, n)) / (2 * h)
+        step = f / fp
+        y -= step
+        if abs(step) < 1e-12:
+            break
+    return y
+''', "ytm", [95.0, 4.0, 100.0], None, 1e-06),
+"normal_loglik": ('''
+import math
+LOG2PI = math.log(2 * math.pi)
+def normal_loglik(data, mu, sigma):
+    n = len(data)
+    ss = 0.0
+    for x in data:
+        ss += (x - mu) ** 2
+    return -0.5 * n * LOG2PI - n * math.log(sigma) - ss / (2 * sigma ** 2)
+''', "normal_loglik", [[1.2, 0.3, -0.5, 2.1, 0.9], 0.6, 1.3], None, 1e-06),
+"gamma_loglik": ('''
+from math import lgamma, log
+def gamma_ll(xs, shape, rate):
+    ll = 0.0
+    for x in xs:
+        ll += shape * log(rate) - lgamma(shape) + (shape - 1) * log(x) - rate * x
+    return ll
+''', "gamma_ll", [[0.5, 1.3, 2.2, 0.8], 2.5, 1.7], None, 1e-06),
+"logsumexp_by_hand": ('''
+import math
+def logsumexp(vals):
+    m = max(vals)
+    s = 0.0
+    for v in vals:
+        s += math.exp(v - m)
+    return m + math.log(s)
+
+def log_softmax_first(a, b, c):
+    return a - logsumexp([a, b, c])
+''', "log_softmax_first", [0.3, 1.2, -0.7], None, 1e-06),
+"welford_variance": ('''
+def welford(xs):
+    n = 0
+    mean = 0.0
+    M2 = 0.0
+    for x in xs:
+        n += 1
+        delta = x - mean
+        mean += delta / n
+        M2 += delta * (x - mean)
+    return M2 / (n - 1)
+''', "welford", [[2.0, 4.5, 3.3, 1.2, 5.0]], None, 1e-06),
+"shoelace_area": ('''
+def polygon_area(pts):
+    n = len(pts)
+    area = 0.0
+    for i in range(n):
+        x1, y1 = pts[i]
+        x2, y2 = pts[(i + 1) % n]
+        area += x1 * y2 - x2 * y1
+    return abs(area) / 2
+''', "polygon_area", [[(0.0, 0.0), (4.0, 0.3), (3.5, 3.0), (0.5, 2.5)]], None, 1e-06),
+"simpson_loop": ('''
+import math
+def f(x, w):
+    return math.sin(w * x) / (1 + x * x)
+
+def simpson(w, a=0.0, b=3.0, n=20):
+    h = (b - a) / n
+    total = f(a, w) + f(b, w)
+    for i in range(1, n):
+        if i % 2 == 1:
+            total += 4 * f(a + i * h, w)
+        else:
+            total += 2 * f(a + i * h, w)
+    return total * h / 3
+''', "simpson", [1.3, 0.0, 3.0], [0, 1, 2], 1e-06),
+"fixed_point_cos": ('''
+import math
+def fixed_point(a, x0=0.5, tol=1e-14):
+    x = x0
+    for it in range(500):
+        x_next = math.cos(a * x)
+        if abs(x_next - x) < tol:
+            return x_next
+        x = x_next
+    return x
+''', "fixed_point", [0.9], [0], 1e-06),
+"series_exp_until_small": ('''
+def exp_series(x):
+    term = 1.0
+    total = 1.0
+    n = 1
+    while abs(term) > 1e-16:
+        term *= x / n
+        total += term
+        n += 1
+    return total
+''', "exp_series", [1.7], None, 1e-06),
+"gauss_legendre_3": ('''
+import math
+NODES = [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]
+WEIGHTS = [5 / 9, 8 / 9, 5 / 9]
+def gl3(a, b, s):
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    return half * sum(w * math.exp(-s * (mid + half * t) ** 2) for w, t in zip(WEIGHTS, NODES))
+''', "gl3", [0.0, 1.5, 0.9], None, 1e-06),
+"elif_chain_bmi": ('''
+def risk(weight, height):
+    bmi = weight / height ** 2
+    if bmi < 18.5:
+        score = 2.0 * (18.5 - bmi)
+    elif bmi < 25:
+        score = 0.1 * bmi
+    elif bmi < 30:
+        score = 0.5 * (bmi - 25) + 2.5
+    else:
+        score = (bmi - 30) ** 2 + 5.0
+    return score
+''', "risk", [82.0, 1.75], None, 1e-06),
+"copysign_fmod_angle": ('''
+import math
+def wrap(theta):
+    return math.fmod(theta + math.pi, 2 * math.pi) - math.pi
+
+def signed_sqrt_err(a, b):
+    d = wrap(a - b)
+    return math.copysign(math.sqrt(abs(d)), d)
+''', "signed_sqrt_err", [2.5, 0.4], None, 1e-06),
+"fsum_prod": ('''
+import math
+def geom_mean(xs):
+    return math.prod(xs) ** (1.0 / len(xs))
+
+def score(xs, w):
+    return geom_mean(xs) + math.fsum([w * x for x in xs])
+''', "score", [[1.5, 2.0, 0.8, 3.0], 0.25], None, 1e-06),
+"piecewise_tax_brackets": ('''
+BRACKETS = [(10000.0, 0.0), (40000.0, 0.2), (100000.0, 0.4)]
+def tax_owed(income, top_rate):
+    owed = 0.0
+    prev = 0.0
+    for limit, rate in BRACKETS:
+        if income > limit:
+            owed += (limit - prev) * rate
+            prev = limit
+        else:
+            owed += (income - prev) * rate
+            return owed
+    return owed + (income - prev) * top_rate
+''', "tax_owed", [120000.0, 0.45], None, 0.01),
+"softmax_lists_ce": ('''
+import math
+def cross_entropy(logits, target=1):
+    m = max(logits)
+    exps = [math.exp(z - m) for z in logits]
+    total = sum(exps)
+    probs = [e / total for e in exps]
+    return -math.log(probs[target])
+''', "cross_entropy", [[0.5, 2.0, -1.0, 0.3]], None, 1e-06),
+"euler_traj_lists_append": ('''
+import math
+def trajectory_max_height(v0, theta, dt=0.01):
+    xs, ys = [0.0], [0.0]
+    vx, vy = v0 * math.cos(theta), v0 * math.sin(theta)
+    while ys[-1] >= 0.0:
+        vy -= 9.81 * dt
+        xs.append(xs[-1] + vx * dt)
+        ys.append(ys[-1] + vy * dt)
+    return max(ys)
+''', "trajectory_max_height", [10.0, 0.8], None, 1e-07),
+"agm_elliptic": ('''
+import math
+def agm(a, b):
+    while abs(a - b) > 1e-15 * a:
+        a, b = (a + b) / 2, math.sqrt(a * b)
+    return a
+
+def ellipk(k):
+    return math.pi / (2 * agm(1.0, math.sqrt(1 - k * k)))
+''', "ellipk", [0.6], None, 1e-06),
+"lotka_volterra_rk2": ('''
+def lv(a, b, c, d, x=1.0, y=0.5, h=0.01, n=500):
+    for _ in range(n):
+        kx1 = a*x - b*x*y
+        ky1 = -c*y + d*x*y
+        xm = x + 0.5*h*kx1
+        ym = y + 0.5*h*ky1
+        x += h*(a*xm - b*xm*ym)
+        y += h*(-c*ym + d*xm*ym)
+    return x + y
+''', "lv", [1.0, 0.8, 0.9, 0.6], [0, 1, 2, 3], 1e-06),
+"sir_model_euler": ('''
+def sir(beta, gamma, S0=0.99, I0=0.01, dt=0.1, steps=200):
+    S, I, R = S0, I0, 0.0
+    peak = I
+    for _ in range(steps):
+        new_inf = beta * S * I * dt
+        new_rec = gamma * I * dt
+        S -= new_inf
+        I += new_inf - new_rec
+        R += new_rec
+        peak = max(peak, I)
+    return peak
+''', "sir", [0.5, 0.1], [0, 1], 1e-06),
+"tuple_state_rk4_helper": ('''
+import math
+def deriv(state, g, L):
+    th, om = state
+    return (om, -g / L * math.sin(th))
+
+def rk4_pendulum(th0, L, g=9.81, dt=0.01, n=100):
+    s = (th0, 0.0)
+    for _ in range(n):
+        k1 = deriv(s, g, L)
+        k2 = deriv((s[0] + dt / 2 * k1[0], s[1] + dt / 2 * k1[1]), g, L)
+        k3 = deriv((s[0] + dt / 2 * k2[0], s[1] + dt / 2 * k2[1]), g, L)
+        k4 = deriv((s[0] + dt * k3[0], s[1] + dt * k3[1]), g, L)
+        s = (s[0] + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]),
+             s[1] + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]))
+    return s[0]
+''', "rk4_pendulum", [0.5, 1.2], None, 1e-06),
+}
+
+
+def _module(source, name, folder):
+    path = folder / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"scalar_real_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_scalar_code_as_written_is_differentiated_right(name, tmp_path):
+    source, function, args, wrt, eps = CASES[name]
+    forward = getattr(_module(source, name, tmp_path), function)
+    outputs = forward(*args)
+    count = len(outputs) if isinstance(outputs, tuple) else 1
+    douts = (1.0, 0.7, -0.4)[:count]
+    wrt = list(range(len(args))) if wrt is None else wrt
+    names = forward.__code__.co_varnames[:forward.__code__.co_argcount]
+    wanted = tuple(names[k] for k in wrt)
+    objective = weighted(forward, douts)
+    want = [gradient(objective, args, k, eps) for k in wrt]
+    generated = {}
+    exec(backgen.generate(source, name=function, wrt=wanted), generated)
+    backward = generated[f"{function}_backward"]
+    by_generate = backward(*args, *douts) if len(args) == len(names) else \
+        backward(*args, **dict(zip([f"dout{k + 1}" for k in range(count)] if count > 1 else ["dout"], douts)))
+    by_decorator = backgen.backward(forward, wrt=wanted).backward(*args, dout=douts[0] if count == 1 else douts)
+    for got in (by_generate, by_decorator):
+        got = got if len(wrt) > 1 else (got,)
+        assert len(got) == len(wrt)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=2e-5, atol=1e-7)
