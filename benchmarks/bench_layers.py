@@ -29,10 +29,8 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
 import pathlib  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import tracemalloc  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -45,6 +43,7 @@ MORE = HERE / "layers_more.py"
 sys.path.insert(0, str(HERE))
 
 import layer_hand as hand  # noqa: E402
+from timing import duration, median_times, peak_memory  # noqa: E402
 
 try:
     import autograd
@@ -183,47 +182,6 @@ def agree(got, want):
         np.shape(g) == np.shape(w) and np.allclose(g, w, rtol=1e-7, atol=1e-10) for g, w in zip(got, want))
 
 
-def median_times(calls, seconds, clock):
-    """Median seconds per call of each ``(function, args)``, and the median per-round ratio to the first."""
-    loops = []
-    for function, args in calls:
-        start = time.perf_counter()
-        function(*args)
-        loops.append(max(1, int(0.02 / max(time.perf_counter() - start, 1e-7))))
-    samples = [[] for _ in calls]
-    end = time.perf_counter() + seconds
-    rounds = 0
-    while rounds < 3 or (time.perf_counter() < end and rounds < 41):
-        for k, (function, args) in enumerate(calls):
-            start = clock()
-            for _ in range(loops[k]):
-                function(*args)
-            samples[k].append((clock() - start) / loops[k])
-        rounds += 1
-    ratios = [statistics.median(s / f for f, s in zip(samples[0], other)) for other in samples]
-    return [statistics.median(s) for s in samples], ratios
-
-
-def peak_memory(function, args):
-    """Bytes allocated at the peak of one call, over what was allocated before it."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before, _ = tracemalloc.get_traced_memory()
-    function(*args)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak - before
-
-
-def duration(seconds):
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale * 0.9995 or unit == "us":
-            value = seconds / scale
-            digits = 0 if value >= 99.95 else 1 if value >= 9.995 else 2
-            return f"{value:>{7 - len(unit)}.{digits}f} {unit}"
-    return ""
-
-
 def cases(quick, only=None):
     """The cases to time (small sizes only with ``quick``) and the generated module's source."""
     rng = np.random.default_rng(0)
@@ -264,7 +222,7 @@ def report(quick=False, seconds=None, clock=time.perf_counter, only=None, out=pr
         calls = [(case.hand, case.args), (case.generated, case.args)]
         if case.autograd is not None:
             calls += [(case.forward, case.forward_args), (case.autograd, case.forward_args)]
-        times, ratio = median_times(calls, seconds, clock)
+        times, ratio = median_times(calls, seconds, clock=clock)
         memory = peak_memory(case.generated, case.args) / max(peak_memory(case.hand, case.args), 1)
         row = f"{case.name:<28} {duration(times[0])} {duration(times[1])} {ratio[1]:8.2f} {memory:6.2f}"
         if autograd is not None:

@@ -38,9 +38,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import math  # noqa: E402
+import sys  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
-import tracemalloc  # noqa: E402
 
 import importlib.util  # noqa: E402
 import pathlib  # noqa: E402
@@ -48,6 +48,9 @@ import pathlib  # noqa: E402
 import numpy as np  # noqa: E402
 
 from backgen.api import compile_backward  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from timing import peak_memory  # noqa: E402
 
 # CS231n's naive loops as a student writes them: the one copy, generated_examples/cs231n_student.py
 _STUDENT = pathlib.Path(__file__).resolve().parent.parent / "generated_examples" / "cs231n_student.py"
@@ -277,17 +280,6 @@ def median_times(functions, args, seconds, clock=time.perf_counter):
         rounds += 1
     ratios = [statistics.median(a / b for a, b in zip(samples[0], other)) for other in samples]
     return [statistics.median(s) for s in samples], ratios
-
-
-def peak_memory(function, args):
-    """Bytes allocated at the peak of one call, over what was allocated before it."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before, _ = tracemalloc.get_traced_memory()
-    function(*args)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak - before
 
 
 def generated(forward, args, recompute):

@@ -80,9 +80,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
 import math  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
-import tracemalloc  # noqa: E402
 import types  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -91,6 +89,7 @@ from backgen.api import compile_backward  # noqa: E402
 
 import bench_numpy  # noqa: E402
 import bench_scalar  # noqa: E402
+from timing import duration, median_times, peak_memory  # noqa: E402
 
 try:
     import bench_loops
@@ -490,52 +489,6 @@ def agree(got, want):
 
 
 # --- measurement -------------------------------------------------------------------------------------
-
-def median_times(calls, seconds, sample_seconds, clock=time.perf_counter):
-    """Median seconds per call of each ``(function, args)``, and the median per-round ratio to the first.
-
-    The rounds interleave the functions, so a busy spell of the machine slows one round alike.
-    ``clock`` measures the samples (``time.process_time``: CPU time of this process).
-    """
-    loops = []
-    for function, args in calls:
-        start = clock()
-        function(*args)
-        once = clock() - start
-        loops.append(max(1, int(sample_seconds / max(once, 1e-7))))
-    samples = [[] for _ in calls]
-    end = time.perf_counter() + seconds
-    rounds = 0
-    while rounds < 3 or (time.perf_counter() < end and rounds < 41):
-        for k, (function, args) in enumerate(calls):
-            start = clock()
-            for _ in range(loops[k]):
-                function(*args)
-            samples[k].append((clock() - start) / loops[k])
-        rounds += 1
-    ratios = [statistics.median(other / first for first, other in zip(samples[0], s)) for s in samples]
-    return [statistics.median(s) for s in samples], ratios
-
-
-def peak_memory(function, args):
-    """Bytes allocated at the peak of one call, over what was allocated before it."""
-    tracemalloc.start()
-    before, _ = tracemalloc.get_traced_memory()
-    function(*args)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak - before
-
-
-def duration(seconds):
-    """A time in the unit that suits it, three digits, 8 characters wide."""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale * 0.9995 or unit == "us":
-            value = seconds / scale
-            digits = 0 if value >= 99.95 else 1 if value >= 9.995 else 2
-            return f"{value:>{7 - len(unit)}.{digits}f} {unit}"
-    return ""
-
 
 def measure(workload, peers, options, notes):
     """The table row of one workload, or exit 1 when the generated gradient is wrong."""
