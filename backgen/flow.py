@@ -724,7 +724,9 @@ class StatementStager:
             if not more:
                 break
             written |= more
-        assigned |= {name for name in written if name not in views or views[name] == name}
+        assigned |= {name for name in written if (name not in views or views[name] == name)
+                     and not isinstance(self.versions.get(name), ir.Const)}  # (a constant array written through
+        # a view of it, X = np.arange(3.0), then for row in X: row[0] = 2.0: refused where the write is)
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
             early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}

@@ -670,3 +670,22 @@ def test_a_list_of_one_value_repeated_a_counted_number_of_times(cashflows):
         got = generated["f_backward"](*args)
         for k in range(2):
             assert float(got[k]) == pytest.approx(gradient(namespace["f"], args, k), rel=1e-6)
+
+
+def test_rows_of_a_constant_array_written_in_a_loop_are_refused_at_the_write():
+    # X = np.arange(...) is a constant the function makes; the loop writing into its rows through the
+    # item (row[0] = 2.0) carried X as it carries an array written through a view, and the constant's
+    # text was staged as the name assigned ('cannot assign to function call': an internal error; long
+    # fuzz seed 31337, program 579); refused at the write, as before rows were followed
+    source = '''
+import numpy as np
+
+def f(v: "3", X: "3, 1"):
+    X = np.arange(3.0).reshape(3, 1)
+    for row in X:
+        row[0] = 2.0
+    return X * v[0]
+'''
+    with pytest.raises(backgen.BackgenError, match="row shares its array with X") as error:
+        backgen.generate(source)
+    assert "internal error" not in str(error.value)
