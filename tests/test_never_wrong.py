@@ -3325,3 +3325,15 @@ def test_a_value_minus_itself_carries_no_gradient(source, args):
     # x - x is 0 whatever x is: its gradient is 0, but the rule's 1 - 1 met sqrt's infinite derivative at 0
     # and gave nan (inf - inf), or raised ZeroDivisionError in plain Python (0.5 / 0.0)
     assert_right(source, args)
+
+
+def test_the_variance_of_one_row_with_ddof_has_a_zero_gradient_not_a_division_by_zero():
+    # np.var(x, axis=0, ddof=1) of one row is NaN whatever the row holds (NumPy warns), read here
+    # only through an empty selection: the backward's 2 / (x.shape[0] - 1) raised ZeroDivisionError
+    # (long fuzz seed 31337, program 5260); the spread of one number along the axes is a constant
+    source = '''
+    def f(x: "1, 3"):
+        return np.sum(np.maximum(x[1:], np.var(x, axis=0, ddof=1))) + np.sum(x * x)
+    '''
+    with np.errstate(all="ignore"):
+        assert_right(source, [np.array([[0.3, -0.5, 0.8]])])

@@ -1183,7 +1183,8 @@ def test_samples_whose_ranks_grow_in_a_loop_take_little_memory(tmp_path):
         pytest.skip("no address space limit here")
     script = tmp_path / "peak.py"
     script.write_text(textwrap.dedent(f'''
-        import resource, tracemalloc
+        import faulthandler, resource, tracemalloc
+        faulthandler.enable()
         with open("/proc/self/statm") as handle:
             size = int(handle.read().split()[0]) * 4096
         resource.setrlimit(resource.RLIMIT_AS, (size + (2 << 30), resource.RLIM_INFINITY))
@@ -1192,8 +1193,14 @@ def test_samples_whose_ranks_grow_in_a_loop_take_little_memory(tmp_path):
         backgen.generate({ODE_NET!r}, name="L2_loss")
         print(tracemalloc.get_traced_memory()[1])
     '''))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": str(Path(backgen.__file__).parent.parent)})
+    env = {**os.environ, "PYTHONPATH": str(Path(backgen.__file__).parent.parent),
+           **{name: "1" for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}}
+    for _ in range(2):  # once in three full runs of the suite the capped child died of SIGSEGV, which 18 runs
+        # alone did not show again (its place, where it happens, is in stderr): tried once more, and reported
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env)
+        if done.returncode != -11:
+            break
+        print("the capped sample run died of SIGSEGV:", done.stderr[-2000:])
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.split()[-1]) < 1 << 30
 

@@ -102,8 +102,9 @@ def _dof(c):
 def _var(c):
     if c.shape_free:  # (a number: centered is 0, and so is the gradient)
         return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
-    if c.ndim("a") == 0:  # the spread of one number: always 0
-        return f"{c.np}.zeros_like({c.a})"
+    axes, shape = c.axes("a"), c.shape("a")
+    if c.ndim("a") == 0 or all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
+        return f"{c.np}.zeros_like({c.a})"  # the spread of one number: 0 (NaN with ddof=1, whatever the number)
     return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
 
 
