@@ -123,6 +123,13 @@ def uses(func, names):
         source, kind = sources[name], kinds.pop(name)
         if kind == "label" and kinds.get(source) is None:
             kinds[source] = kind
+    params = {a.arg for a in func.args.args}
+    replaced = {node.targets[0].id for node in walk(func) if isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id in params
+                and node.targets[0].id not in {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}}
+    for name in replaced:  # x = y.reshape(N * T), then probs[..., x]: the index reads the new value, not x's
+        if kinds.get(name) == "label":
+            del kinds[name]
     return kinds
 
 

@@ -1380,3 +1380,31 @@ def test_plain_python_over_a_list_of_numbers_is_written_for_numbers(source):
     want = finite_differences(namespace["f"], args, range(2), (1.0,))
     np.testing.assert_allclose(np.asarray(got[0], dtype=float), want[0], rtol=1e-6, atol=1e-9)
     assert float(got[1]) == pytest.approx(want[1], rel=1e-6)
+
+
+def test_a_parameter_whose_name_is_given_the_labels_is_differentiated():
+    # x = y.reshape(N * T) gives the name x the labels; the index reading it then was taken for a use of
+    # the parameter x, which was left out of the gradients as labels (fuzz_real seed 161, program 569)
+    source = '''
+import numpy as np
+
+def f(x, y, mask):
+    """
+    - x: A numpy array of shape (N, T, V)
+    - y: Integer array of labels, of shape (N, T)
+    - mask: A numpy array of shape (N, T)
+    """
+    N, T, V = x.shape
+    x_flat = x.reshape(N * T, V)
+    x = y.reshape(N * T)
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    return -np.sum(mask.reshape(N * T) * np.log(probs[np.arange(N * T), x])) / N
+'''
+    rng = np.random.default_rng(5)
+    x, y, mask = rng.normal(size=(2, 3, 4)), rng.integers(0, 4, size=(2, 3)), rng.normal(size=(2, 3))
+    backward = _run(backgen.generate(source), "f_backward")
+    forward = _run(source, "f")
+    dx, dmask = backward(x, y, mask)
+    assert_close(dx, gradient(lambda a: forward(a, y, mask), [x], 0))
+    assert_close(dmask, gradient(lambda m: forward(x, y, m), [mask], 0))
