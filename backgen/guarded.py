@@ -283,3 +283,87 @@ def _may_be_singular(op):
             if finite(value):
                 return False
     return True
+
+
+# Roots: operations whose derivative is infinite where their operand is 0 and whose value rises with it
+# there (u ** p for 0 < p < 1).  The exponent of a power is read from the code (``x ** 0.5``).
+ROOTS = frozenset({"np.sqrt", "np.cbrt", "math.sqrt", "math.cbrt"})
+_POWERS = frozenset({"pow", "np.power", "np.float_power", "math.pow", "builtins.pow"})
+
+# Operations whose value is never negative, whatever their operands hold (a square, a norm, an absolute
+# value), and those that keep a value never negative (a sum of such values, a selection, a rearrangement).
+_NONNEGATIVE = frozenset({"square", "np.square", "np.sum_square", "abs", "np.abs", "np.fabs", "math.fabs",
+                          "np.sqrt", "math.sqrt", "np.linalg.norm", "np.hypot", "math.hypot"})
+_KEEPING = frozenset({"add", "np.add", "mul", "np.multiply", "div", "np.divide"})  # (all operands)
+_KEEPING_FIRST = frozenset({"np.sum", "np.mean", "np.nansum", "np.nanmean", "list_sum", "np.max", "np.min", "copy",
+                            "getitem", "np.cumsum", "np.trace", "np.diagonal"}) | _ARRANGING  # (the first)
+
+
+def root_guarded(staged):
+    """The ids of the roots of ``staged`` (``np.sqrt``, ``math.sqrt``, a cube root, ``u ** p`` with ``p``
+    written between 0 and 1) whose operand ``u`` is never negative however the inputs vary: a square
+    or a sum of them (``((X[:, None] - X[None]) ** 2).sum(-1)``, 0 on its diagonal, a point's distance
+    to itself), ``np.maximum(t, 0)`` and ``max(t, 0.0)`` (0 where ``t < 0``), ``np.clip(t, 0, ...)``, an
+    absolute value.  Where such a ``u`` is 0 the inputs are at a minimum of ``u``, so of the root of
+    ``u``: its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
+    kink, ``t`` exactly 0), as the gradient of a norm at 0 is.  The chain rule's product there is
+    ``inf * 0``, nan (a ZeroDivisionError for numbers): the contributions of these roots are written
+    ``np.where(out != 0, text, 0)`` (``text if out else 0.0`` for numbers; the base for a power)."""
+    ops = list(ir.ops_in(staged.body))
+    if not any(op.rule in ROOTS or op.rule in _POWERS for op in ops):
+        return {}
+    count = {}
+    for op in ops:
+        count[op.target] = count.get(op.target, 0) + 1
+    defined = {op.target: op for op in ops if count[op.target] == 1 and op.rule != "setitem"}
+    known = {}
+
+    def constant(atom, test):
+        if not isinstance(atom, ir.Const):
+            return False
+        try:
+            return test(float(atom.source))
+        except ValueError:
+            return False
+
+    def nonnegative(atom, depth=0):
+        if isinstance(atom, ir.Const):
+            return constant(atom, lambda v: v >= 0)
+        if not isinstance(atom, ir.Var) or depth > 200:
+            return False
+        name = atom.name
+        if name not in known:
+            known[name] = False  # (a cycle proves nothing)
+            op = defined.get(name)
+            known[name] = op is not None and _never_negative(op, lambda a: nonnegative(a, depth + 1), constant)
+        return known[name]
+    found = {}
+    for op in ops:
+        if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
+            found[id(op)] = op.target
+        elif op.rule in _POWERS and len(op.args) == 2 and constant(op.args[1], lambda v: 0 < v < 1) and \
+                isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
+            found[id(op)] = op.args[0].name
+    return found
+
+
+def _never_negative(op, nonnegative, constant):
+    rule, args = op.rule, op.args
+    if rule in _NONNEGATIVE:
+        return True
+    if rule in _POWERS and len(args) == 2:  # an even whole exponent, or a base never negative
+        return constant(args[1], lambda v: v == int(v) and int(v) % 2 == 0) or \
+            (nonnegative(args[0]) and isinstance(args[1], ir.Const))
+    if rule == "mul" and len(args) == 2 and args[0] == args[1] and isinstance(args[0], ir.Var):
+        return True  # (x * x)
+    if rule in ("np.maximum", "np.fmax", "max"):
+        return any(nonnegative(a) for a in args)
+    if rule == "np.clip":
+        return bool(args) and (nonnegative(args[0]) or len(args) > 1 and nonnegative(args[1]))
+    if rule == "np.where":
+        return len(args) == 3 and nonnegative(args[1]) and nonnegative(args[2])
+    if rule in _KEEPING:
+        return bool(args) and all(nonnegative(a) for a in args)
+    if rule in _KEEPING_FIRST:
+        return bool(args) and nonnegative(args[0])
+    return False

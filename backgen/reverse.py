@@ -35,7 +35,7 @@ from .context import GradContext, index_tuple, reads_as_array, refuse_varied_sta
 from .errors import BackgenError
 from .floats import floats
 from .fuse import fusions
-from .guarded import guarded, zero_guarded
+from .guarded import guarded, root_guarded, zero_guarded
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
@@ -172,6 +172,7 @@ class _Reverser(FlowReverser):
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged) if self.numpy else ({}, {}, frozenset(), {})
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
+        self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
         loops = list(ir.loops_in(staged.body))
@@ -547,6 +548,12 @@ class _Reverser(FlowReverser):
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
+            zero = self.root_guarded.get(id(op))
+            if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
+                if numpy and not op.rule.startswith(("math.", "builtins.")):
+                    text = f"{self.staged.modules['np']}.where({zero} != 0, {text}, 0)"
+                else:
+                    text = f"{text} if {zero} else 0.0"
             if shaped and context is None and not self.sized and arg.name in shapes:
                 target, whole = tuple(shapes[arg.name]), tuple(shapes[op.target])
                 text = self.quotient_summed(op, input_name, target, whole, upstream) or \
