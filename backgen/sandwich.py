@@ -186,7 +186,9 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
     wrt = tuple(p for p in params if p in _float_params(forward))
     missing = [p for p in wrt if p not in adjoint]
     if missing:
-        raise forward.error(f"{missing[0]!r} reaches none of the layers: leave it out, or use it")
+        raise forward.error(f"{missing[0]!r} reaches none of the layers: its gradient is zeros of its shape, "
+                            "which the backward, given dout and the cache alone, cannot know: leave it out, "
+                            "or use it (the decorator, given the arrays, returns the zeros)")
     zeros = ()
     if dims is not None:
         groups = list(dims.runtime.bindings) + groups

@@ -1,0 +1,59 @@
+"""CS231n layers as students write them: a parameter no layer reads, caches built per mode, a dropout
+mask held in the settings, each checked against central differences where a gradient exists."""
+
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import load_module  # noqa: E402
+
+
+def module_of(tmp_path, source, name):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    return load_module(path)
+
+SANDWICH = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def affine_relu_forward(x, w, b, gamma):
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+'''
+
+
+def test_a_parameter_no_layer_reads_has_zeros_by_the_decorator_and_is_refused_with_its_reason_by_generate(tmp_path):
+    """Its gradient is zeros of its shape: the decorator, given the arrays, returns them; the CS231n
+    backward, given dout and the cache alone, cannot know that shape, so generate refuses, saying so."""
+    with pytest.raises(backgen.BackgenError, match="'gamma' reaches none of the layers: its gradient is zeros of "
+                                                   "its shape, which the backward, given dout and the cache") as info:
+        backgen.generate(SANDWICH, name="affine_relu_forward")
+    assert info.value.lineno == 14
+    module = module_of(tmp_path, SANDWICH, "sandwich_unused")
+    rng = np.random.default_rng(3)
+    x, w, b, gamma, d = rng.normal(size=(2, 3)), rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=4), \
+        rng.normal(size=(2, 4))
+    got = backgen.backward(module.affine_relu_forward).backward(x, w, b, gamma, dout=d)
+    want = finite_differences(lambda *a: module.affine_relu_forward(*a)[0], [x, w, b, gamma], range(4), [d])
+    for g, v in zip(got, want):
+        assert np.shape(g) == np.shape(v)
+        np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
