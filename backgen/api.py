@@ -41,6 +41,7 @@ from .parse import read
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
+from .shapes import SampleSettings
 from .source import walk
 from .stage import stage, wrt_names
 
@@ -362,7 +363,12 @@ class Differentiable:
                                                for p in first.params if p in specs)  # is the value's
         if first.mode == "scalar" or all(p in specs and specs[p].dims != ANY_RANK for p in first.params) and not counts:
             self._fixed_globals = _global_values(self._func)
-            self._latest = self._fixed = self._build(None)
+            try:
+                self._latest = self._fixed = self._build(None)
+            except BackgenError as exc:  # settings holding what samples lack (a dropout mask, dropout_param
+                if SampleSettings.MISSING not in str(exc):  # ['mask']): each call's settings give it
+                    raise
+                self._fixed_globals = None
 
     def _defer(self, forward, wrt):
         """What is known before the first call: every parameter but flags is differentiated."""

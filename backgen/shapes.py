@@ -199,6 +199,7 @@ class SampleSettings(dict):
     KNOWN = {"mode": "train", "p": 0.5, "eps": 1e-5, "momentum": 0.9, "stride": 1, "pad": 1,
              "pool_height": 2, "pool_width": 2, "layernorm": 0}
     OTHER = {"stride": 2, "pad": 2, "pool_height": 3, "pool_width": 3}  # sizes of other values, checked too
+    MISSING = "pass the settings (or call .backward with them)"  # (a key of none of those: a mask given)
 
     @staticmethod
     @contextlib.contextmanager
@@ -216,7 +217,7 @@ class SampleSettings(dict):
             return self.OTHER[key]
         if key in self.KNOWN:
             return self.KNOWN[key]
-        raise KeyError(f"{key!r}: pass the settings (or call .backward with them) so backgen sees their values")
+        raise KeyError(f"{key!r}: {SampleSettings.MISSING} so backgen sees their values")
 
 
 def infer(staged, args, functions=None):

@@ -11864,10 +11864,9 @@ KNOWN = {
     ("ag_bayesian_nn_list_shapes_loop", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
     # pos += vel * dt in a loop where the helper's x = pos[:, 0:1] is a view of pos kept from the step before
     ("phys_nbody_leapfrog_acc", "generate"): ("refused", "may have been changed by the write into 'pos'"),
-    # settings holding the dropout mask, which generate cannot see and the decorator refuses as it decorates
-    # (its sample settings lack the mask), as dropout_mask_in_param
+    # settings holding the dropout mask, which generate cannot see (the decorator reads it at each call), as
+    # dropout_mask_in_param
     ("a2_affine_relu_backward_style_dropout_inline", "generate"): ("refused", "pass the settings (or call .backward with them)"),
-    ("a2_affine_relu_backward_style_dropout_inline", "decorator"): ("refused", "pass the settings (or call .backward with them)"),
     # no shapes: params[5] read past samples of 4 or 6 items; edges an integer array known as labels only
     # through its columns (i, j = edges[:, 0], edges[:, 1])
     ("phys_spring_network_edges_index", "generate"): ("refused", "arrays used as indices must be of integer"),

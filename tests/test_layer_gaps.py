@@ -57,3 +57,42 @@ def test_a_parameter_no_layer_reads_has_zeros_by_the_decorator_and_is_refused_wi
     for g, v in zip(got, want):
         assert np.shape(g) == np.shape(v)
         np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
+
+
+DROPOUT_IN_SETTINGS = '''
+import numpy as np
+
+def affine_relu_dropout_forward(x, w, b, dropout_param):
+    """
+    affine - relu - (inverted) dropout, the mask given in dropout_param.
+
+    - x: (N, D), w: (D, M), b: (M,)
+    """
+    p = dropout_param['p']
+    a = x.dot(w) + b
+    h = a.copy()
+    h[h < 0] = 0
+    mask = dropout_param['mask']
+    out = h * mask / p
+    cache = (x, w, b, a, mask, p)
+    return out, cache
+'''
+
+
+def test_the_decorator_reads_a_dropout_mask_held_in_the_settings_at_each_call(tmp_path):
+    """The shapes the docstring gives made the decorator write the code as it decorated, on sample
+    settings lacking the mask (a refusal: "'mask': pass the settings"); each call's settings hold it,
+    and the backward reads the mask the forward read from them."""
+    module = module_of(tmp_path, DROPOUT_IN_SETTINGS, "dropout_in_settings")
+    layer = backgen.backward(module.affine_relu_dropout_forward, wrt=("x", "w", "b"))
+    rng = np.random.default_rng(5)
+    x, w, b, d = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5), rng.normal(size=(3, 5))
+    for _ in range(2):  # a new mask each call
+        settings = {"p": 0.5, "mask": (rng.random((3, 5)) < 0.5).astype(float)}
+        got = layer.backward(x, w, b, settings, dout=d)
+        want = finite_differences(lambda *a: module.affine_relu_dropout_forward(*a, settings)[0], [x, w, b],
+                                  range(3), [d])
+        for g, v in zip(got, want):
+            np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
+    with pytest.raises(backgen.BackgenError, match="pass the settings"):  # generate sees no settings
+        backgen.generate(DROPOUT_IN_SETTINGS, name="affine_relu_dropout_forward")
