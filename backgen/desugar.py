@@ -13,7 +13,11 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``for W in [W1, W2]`` (a display of names) -> ``W = W1``, the body, ``W = W2``, the body;
   also where the display is bound to a name first (``params = [(W1, b1), (W2, b2)]``, then
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
-  it lists: the loops iterate the display itself, the binding left out;
+  it lists: the loops iterate the display itself, the binding left out; a display of names so bound
+  may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
+  given to ``len``, each read then the part of the display it reads;
+* ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
+  C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
@@ -73,17 +77,91 @@ def _iterate_displays(func):
         after = func.body[position + 1:]
         loops = [n for s in after for n in walk(s) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)
                  and n.iter.id == name]
-        if not loops or {id(n) for n in loads.get(name, ())} != {id(loop.iter) for loop in loops}:
-            continue
+        reads = _item_reads(after, name, display, {id(loop.iter) for loop in loops})
+        if reads is None or not reads and not loops or reads and not _of_names(display):
+            continue  # (an item read where the display of values, computed once, would be computed again)
         listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
         if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in listed
                for s in after for n in walk(s)):
             continue
         for loop in loops:
             loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+        for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
+            new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
+                                    else getattr(parent, field)[index])
+            if index is None:
+                setattr(parent, field, new)
+            else:
+                getattr(parent, field)[index] = new
         func.body = func.body[:position] + after
         _iterate_displays(func)  # (the next one, in the body as it is now)
         return
+
+
+def _item_reads(stmts, name, display, loop_reads):
+    """``[(parent, field, index, item)]``: each read of ``name`` in ``stmts`` other than as a loop's
+    sequence (``loop_reads``, ids of those names), with the part of ``display`` it reads, where each
+    is an item read by constant indices (``layers[0]``, ``layers[1][0]``, ``layers[-1]``), the whole
+    list unpacked (``(W1, b1), (W2, b2) = layers``) or its length (``len(layers)``); None where any
+    other read is (a list handed on, indexed by a variable, appended to)."""
+    found = []
+    for stmt in stmts:
+        for parent in walk(stmt):
+            for field, value in ast.iter_fields(parent):
+                for index, child in (enumerate(value) if isinstance(value, list) else [(None, value)]):
+                    if not (isinstance(child, ast.Name) and child.id == name):
+                        continue
+                    if not isinstance(child.ctx, ast.Load):
+                        return None
+                    if id(child) in loop_reads:
+                        continue
+                    if isinstance(parent, ast.Subscript) and field == "value":
+                        continue  # (read from the outermost subscript below)
+                    whole = isinstance(parent, ast.Assign) and field == "value" and \
+                        isinstance(parent.targets[0], (ast.Tuple, ast.List)) or \
+                        isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and \
+                        parent.func.id == "len" and len(parent.args) == 1
+                    if not whole:
+                        return None
+                    found.append((parent, field, index, display))
+                    continue
+                if not (isinstance(child, ast.Subscript) and _subscripts_of(child, name)):
+                    continue
+                if isinstance(parent, ast.Subscript) and field == "value":
+                    continue  # (an inner subscript of a longer chain)
+                item = display
+                for position in _subscripts_of(child, name):
+                    if not isinstance(item, (ast.List, ast.Tuple)) or not -len(item.elts) <= position < len(item.elts):
+                        return None
+                    item = item.elts[position]
+                if not isinstance(child.ctx, ast.Load):
+                    return None
+                found.append((parent, field, index, item))
+    loads = sum(isinstance(n, ast.Name) and n.id == name for stmt in stmts for n in walk(stmt))
+    return found if loads == len(found) + len(loop_reads) else None  # (every read one of those)
+
+
+def _of_names(display):
+    """Whether a display holds names and displays of names only (``[(W1, b1), (W2, b2)]``)."""
+    return all(_of_names(e) if isinstance(e, (ast.List, ast.Tuple)) else isinstance(e, ast.Name)
+               for e in display.elts)
+
+
+def _subscripts_of(node, name):
+    """The constant indices of ``name[i][j]...`` (outermost last), or () where ``node`` is not such a read."""
+    indices = []
+    while isinstance(node, ast.Subscript):
+        index = node.slice
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+            value = index.operand.value
+            value = -value if type(value) is int else None
+        else:
+            value = index.value if isinstance(index, ast.Constant) and type(index.value) is int else None
+        if value is None:
+            return ()
+        indices.append(value)
+        node = node.value
+    return tuple(reversed(indices)) if isinstance(node, ast.Name) and node.id == name else ()
 
 
 _LAZY = ("a generator expression is read as it is iterated, once, and not before: backgen reads it here; pass it "
@@ -131,6 +209,11 @@ class _State:
             value = ast.Call(call.func, call.args, [k for k in call.keywords if k.arg != "out"])
             target = ast.Subscript(ast.Name(out.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             return before + [ast.fix_missing_locations(ast.copy_location(ast.Assign([target], value), stmt))]
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _nested_target(stmt.targets[0]) and \
+                _matching(stmt.targets[0], stmt.value):  # (W1, b1), (W2, b2) = [(A, B), (C, D)]
+            targets, values = _flat_pairs(stmt.targets[0], stmt.value)  # -> W1, b1, W2, b2 = A, B, C, D
+            stmt.targets = [ast.copy_location(ast.Tuple(targets, ast.Store()), stmt.targets[0])]
+            stmt.value = ast.copy_location(ast.Tuple(values, ast.Load()), stmt.value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple) \
                 and (any(isinstance(e, ast.Subscript) for e in stmt.targets[0].elts) or _nested_target(stmt.targets[0])):
             return before + self.parts(stmt)
@@ -437,6 +520,29 @@ def _flipped(node):
     return _backwards(node) is not node and isinstance(node.args[0], ast.Name)
 
 
+def _matching(target, value):
+    """Whether the display ``value`` has the nesting of the tuple ``target`` (as many items at every
+    level the target unpacks; no starred item), so that unpacking it item by item is what Python does."""
+    if not isinstance(target, (ast.Tuple, ast.List)):
+        return True
+    return isinstance(value, (ast.Tuple, ast.List)) and len(target.elts) == len(value.elts) and \
+        not any(isinstance(e, ast.Starred) for e in target.elts + value.elts) and \
+        all(_matching(t, v) for t, v in zip(target.elts, value.elts))
+
+
+def _flat_pairs(target, value):
+    """The names of a nested ``target`` and the parts of the display ``value`` they are given, in order
+    (all of ``value`` is computed before any name is bound, as Python does, in one tuple assignment)."""
+    if not isinstance(target, (ast.Tuple, ast.List)):
+        return [target], [value]
+    targets, values = [], []
+    for t, v in zip(target.elts, value.elts):
+        more_targets, more_values = _flat_pairs(t, v)
+        targets += more_targets
+        values += more_values
+    return targets, values
+
+
 def _nested_target(target):
     """Whether ``target`` is a tuple holding tuples of names (``(x1, y1), (x2, y2)``), each name once
     (unpacked item by item, a name written twice could end holding another item than Python leaves)."""
@@ -459,6 +565,9 @@ def _sugared(func):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
+            return True
+        if kind is ast.Assign and isinstance(node.value, (ast.List, ast.Tuple)) and \
+                any(isinstance(e, (ast.List, ast.Tuple)) for e in node.value.elts):  # layers = [(W1, b1), ...]
             return True
         source.push_parts(todo, node)
     return False

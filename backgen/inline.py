@@ -43,9 +43,10 @@ _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, a
               ast.Yield, ast.YieldFrom, ast.Await, ast.Try, ast.With)
 
 
-def inlined(forward, name):
-    """``forward`` with every call of the helper ``name`` written out in its function, or None."""
-    helper = read_helper(forward, name)
+def inlined(forward, name, helper=None):
+    """``forward`` with every call of the helper ``name`` (read, where ``helper`` is not given)
+    written out in its function, or None."""
+    helper = helper if helper is not None else read_helper(forward, name)
     body = _body(helper.func)
     if body is None:
         return None

@@ -33,7 +33,7 @@ import sysconfig
 import textwrap
 import tokenize
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as dataclasses_replace
 
 import numpy
 
@@ -104,26 +104,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     parameters defaulting to functions (``nonlinearity=np.tanh``) made those
     functions (``_inline_function_defaults``).
     """
-    if isinstance(func_or_source, (bytes, bytearray)):
-        func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
-    if isinstance(func_or_source, str):
-        source = _checked_text(func_or_source, filename or "<string>")
-        forward = _read_source(source, name, filename or "<string>")
-        key = _source_key(source, forward.func.name)
-    elif isinstance(func_or_source, (types.FunctionType, types.MethodType)):
-        func = getattr(func_or_source, "__func__", func_or_source)  # a bound method: its function (self first)
-        forward = _read_function(func)
-        key = id(func)
-    elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
-        nested = func_or_source
-        forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
-                          dict(nested.helpers), constants=dict(nested.constants))
-        key = id(nested)
-    else:
-        raise TypeError(
-            "backgen needs a Python function or a string of source code, "
-            f"not {type(func_or_source).__name__}"
-        )
+    forward, key = _as_read(func_or_source, name, filename)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
         scipy_calls.rewrite(forward)
@@ -135,6 +116,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         float_limits.rewrite(forward)
         _write_add_at(forward)
         _helper_calls_assigned(forward)
+        _structured_returns_inlined(forward)
         _extremes_of_parameters(forward)
         _repeated_lists(forward)
     _drop_argument_checks(forward.func)
@@ -158,6 +140,43 @@ def read(func_or_source, name=None, filename=None, helper=False):
     if nodes is not None:  # the nodes of the function as read: those the census walked
         forward.__dict__["nodes"] = tuple(nodes)
     return forward
+
+
+def _as_read(func_or_source, name=None, filename=None):
+    """``(forward, key)``: the function as its source reads, nothing rewritten or fenced yet."""
+    if isinstance(func_or_source, (bytes, bytearray)):
+        func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
+    if isinstance(func_or_source, str):
+        source = _checked_text(func_or_source, filename or "<string>")
+        forward = _read_source(source, name, filename or "<string>")
+        key = _source_key(source, forward.func.name)
+    elif isinstance(func_or_source, (types.FunctionType, types.MethodType)):
+        func = getattr(func_or_source, "__func__", func_or_source)  # a bound method: its function (self first)
+        forward = _read_function(func)
+        key = id(func)
+    elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
+        nested = func_or_source
+        forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
+                          dict(nested.helpers), constants=dict(nested.constants))
+        key = id(nested)
+    else:
+        raise TypeError(
+            "backgen needs a Python function or a string of source code, "
+            f"not {type(func_or_source).__name__}"
+        )
+    return forward, key
+
+
+def read_plain(forward, name):
+    """The helper ``name`` of ``forward`` as its source reads, nothing rewritten or fenced (None where it
+    cannot be read so)."""
+    value, filename = forward.helpers[name], None
+    if isinstance(value, tuple):
+        value, filename = value
+    try:
+        return _as_read(getattr(value, "__wrapped__", value), name=name, filename=filename)[0]
+    except (BackgenError, TypeError, OSError):
+        return None
 
 
 def _same_statements(body, before):
@@ -821,6 +840,45 @@ def _helper_calls_assigned(forward):
             return [assign]
         return [stmt]
     forward.func.body = rewrite_statements(forward.func.body, each)
+
+
+def _structured_returns_inlined(forward):
+    """A helper returning a list or tuple of tuples of values (``return [(W1, b1), (W2, b2)]``, as
+    autograd's examples unpack their layers), which is no value backgen differentiates, is written
+    out in its caller (``inline``): its statements, renamed apart, then the display itself where
+    the call's value went, which the caller reads as it reads a display written there: unpacked
+    (``(W1, b1), (W2, b2) = ...``), looped over (``for W, b in init(v)``, the call bound to a name
+    first, once, as Python evaluates it), or read by constant indices.  Where a call cannot be
+    written out, the helper is read as before (and refused)."""
+    from .inline import inlined
+    called = {n.func.id for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+              and n.func.id in forward.helpers}
+    for name in sorted(called):
+        helper = read_plain(forward, name)
+        body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
+        last = body[-1] if body else None
+        if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and
+                any(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts)):
+            continue
+        unused = fresh_names(set(source_names(forward.func)), bare=True)
+        func = copy.deepcopy(forward.func)
+
+        def hoisted(stmt):  # for W, b in init(v): -> layers = init(v); for W, b in layers:
+            if isinstance(stmt, ast.For) and isinstance(stmt.iter, ast.Call) and \
+                    isinstance(stmt.iter.func, ast.Name) and stmt.iter.func.id == name:
+                target = unused("layers")
+                assign = ast.copy_location(ast.Assign([ast.copy_location(ast.Name(target, ast.Store()), stmt.iter)],
+                                                      stmt.iter), stmt)
+                stmt.iter = ast.copy_location(ast.Name(target, ast.Load()), stmt.iter)
+                return [ast.fix_missing_locations(assign), stmt]
+            return [stmt]
+        func.body = rewrite_statements(func.body, hoisted)
+        written = inlined(dataclasses_replace(forward, func=func), name, helper=helper)
+        if written is not None:
+            forward.func.body = written.func.body
+            forward.func.written_out = written.func.written_out
+            forward.constants.update(written.constants)
+            forward.literals.update(written.literals)
 
 
 def read_helper(forward, name):

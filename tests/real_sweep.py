@@ -11859,9 +11859,9 @@ KNOWN = {
     ("ag_lstm_concat_and_multiply_explicit", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("ag_rnn_hiddens_repeat_output_list", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("ag_mixture_gaussian_logsumexp_unpack", "generate"): ("refused", "the gradient of np.vstack depends on the shapes"),
-    # a helper returning a list of pairs of arrays ([(W1, b1), (W2, b2)]): not supported as a value
-    ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "tuples are only supported as arguments of calls"),
-    ("ag_bayesian_nn_list_shapes_loop", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
+    # a helper returning a list of pairs of arrays ([(W1, b1), (W2, b2)]), written out in its caller: without
+    # shapes, weights[:3].reshape(1, 3) needs weights of 10 elements
+    ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "cannot reshape array of size 18 into shape (1,3)"),
     # pos += vel * dt in a loop where the helper's x = pos[:, 0:1] is a view of pos kept from the step before
     ("phys_nbody_leapfrog_acc", "generate"): ("refused", "may have been changed by the write into 'pos'"),
     # settings holding the dropout mask, which generate cannot see (the decorator reads it at each call), as

@@ -1,0 +1,98 @@
+"""A helper returning a list of pairs of arrays (``return [(W1, b1), (W2, b2)]``, as autograd's
+examples unpack their layers from one vector), unpacked, looped over or indexed by its caller: the
+helper is written out in the caller, and the display read as one written there."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+HELPER = '''
+import numpy as np
+
+def unpack_layers(v):
+    W1 = v[:3].reshape(1, 3)
+    b1 = v[3:6]
+    W2 = v[6:9].reshape(3, 1)
+    b2 = v[9:10]
+    return [(W1, b1), (W2, b2)]
+'''
+
+CALLERS = {
+    "unpacked": '''
+def f(v, x):
+    (W1, b1), (W2, b2) = unpack_layers(v)
+    h = np.tanh(x @ W1 + b1)
+    return np.sum((h @ W2 + b2) ** 2)
+''',
+    "looped": '''
+def f(v, x):
+    for W, b in unpack_layers(v):
+        x = np.tanh(np.dot(x, W) + b)
+    return np.sum(x ** 2)
+''',
+    "bound_then_looped": '''
+def f(v, x):
+    layers = unpack_layers(v)
+    for W, b in layers:
+        x = np.tanh(np.dot(x, W) + b)
+    return np.sum(x) * len(layers)
+''',
+    "indexed": '''
+def f(v, x):
+    layers = unpack_layers(v)
+    W, b = layers[0]
+    return np.sum(np.tanh(x @ W + b) @ layers[1][0] + layers[-1][1])
+''',
+    "called_twice": '''
+def f(v, x):
+    (W1, b1), _ = unpack_layers(v)
+    _, (W2, b2) = unpack_layers(v * 2.0)
+    return np.sum(np.tanh(x @ W1 + b1) @ W2 + b2)
+''',
+    "tuple_of_tuples": '''
+def f(v, x):
+    (W1, b1), (W2, b2) = pairs(v)
+    return np.sum(np.tanh(x @ W1 + b1) @ W2 + b2)
+
+def pairs(v):
+    W1 = v[:3].reshape(1, 3)
+    W2 = v[6:9].reshape(3, 1)
+    return (W1, v[3:6]), (W2, v[9:10])
+''',
+}
+
+V = np.linspace(-0.9, 1.1, 10)
+X = np.array([[0.3], [-0.5], [1.2], [0.1], [-1.0]])
+
+
+@pytest.mark.parametrize("how", ["generate", "decorator"])
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_a_helper_returning_pairs_is_read_by_its_caller(caller, how, tmp_path):
+    source = HELPER + textwrap.dedent(CALLERS[caller])
+    path = tmp_path / f"pairs_{caller}.py"
+    path.write_text(source)
+    namespace = {"__name__": f"pairs_{caller}"}
+    exec(compile(source, str(path), "exec"), namespace)
+    f = namespace["f"]
+    if how == "generate":
+        generated = {}
+        exec(backgen.generate(source, name="f", shapes={"v": "10", "x": "5, 1"}), generated)
+        got = generated["f_backward"](V.copy(), X.copy(), 1.0)
+    else:
+        got = backgen.backward(f).backward(V.copy(), X.copy())
+    want = finite_differences(f, [V.copy(), X.copy()], [0, 1], [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("read", ["W, b = layers[i]", "layers.append(layers[0])\nW, b = layers[0]"])
+def test_a_list_of_pairs_read_otherwise_is_refused(read):
+    """An index computed as the code runs, or the list changed: no display to read from."""
+    lines = "".join(f"    {line}\n" for line in read.split("\n"))
+    source = HELPER + f"\ndef f(v, x, i: int):\n    layers = unpack_layers(v)\n{lines}    return np.sum(x @ W + b)\n"
+    with pytest.raises(backgen.BackgenError, match="(tuples|lists) are only supported"):
+        backgen.generate(source, name="f", shapes={"v": "10", "x": "5, 1"})
