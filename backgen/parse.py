@@ -857,9 +857,9 @@ def _structured_returns_inlined(forward):
         helper = read_plain(forward, name)
         body = helper.func.body if helper is not None and isinstance(helper.func, ast.FunctionDef) else []
         last = body[-1] if body else None
-        if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and
-                any(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts)):
-            continue
+        if not (isinstance(last, ast.Return) and isinstance(last.value, (ast.List, ast.Tuple)) and last.value.elts
+                and all(isinstance(e, (ast.List, ast.Tuple)) for e in last.value.elts)):
+            continue  # (pairs only: not a layer's out, (x, w, b))
         unused = fresh_names(set(source_names(forward.func)), bare=True)
         func = copy.deepcopy(forward.func)
 
