@@ -143,6 +143,7 @@ class Layout:
     names: tuple  # the staged name of each entry (None for an entry that is not a variable)
     keys: tuple = ()  # a dict's keys
     line: int = 0
+    others: tuple = ()  # the lines building another cache on another path (batch normalization's test mode)
 
 
 class CacheStager:
@@ -150,8 +151,10 @@ class CacheStager:
 
     def cache_assignment(self, value, node):
         """``cache = ...``: record what it holds; nothing is staged for the cache itself."""
-        if getattr(self, "cache_layout", None) is not None:
-            raise self.error(f"{self.cache_name!r} is built twice (first on line {self.cache_layout.line}): the "
+        first = getattr(self, "cache_layout", None)
+        if first is not None and not (_apart(self.cache_held[1], self.guards) and
+                                      len(self.loop_entries) == self.cache_held[2] == 0):
+            raise self.error(f"{self.cache_name!r} is built twice (first on line {first.line}): the "
                              "backward reads one cache; build it once, after the branches, or on the one path "
                              "whose backward is needed (the training path), leaving it None on the others", node)
         if isinstance(value, (ast.Tuple, ast.List)):
@@ -178,8 +181,9 @@ class CacheStager:
                 atom = self.expr(entry)
             names.append(atom.name if isinstance(atom, ir.Var) else None)
             texts.append(ast.unparse(entry))
-        self.cache_layout = Layout(form, tuple(names), keys, node.lineno)
-        self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))
+        others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
+        self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others)  # function's gradient
+        self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))  # is that path's)
 
     def cache_written(self, name, old, node, rebinds=False, same_only=False):
         """A write after the cache is built into the array of ``old`` (an ir.Var), ``name`` now
@@ -214,6 +218,17 @@ class CacheStager:
                     f"{what}: where {name} is a number the cache keeps the old one; give the shapes, or "
                     "build the cache after this line", node)))
         self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names))
+
+
+def _apart(guards, others):
+    """Whether the paths of two lists of an if's ``(test, branch taken)`` never meet (``if mode ==
+    "train": ... elif mode == "test": ...``: the same if, its two branches)."""
+    for (test, taken), (other, other_taken) in zip(guards, others):
+        if test is not other and test != other:
+            return False
+        if taken != other_taken:
+            return True
+    return False
 
 
 def from_user_cache(backward, staged, error):

@@ -509,6 +509,13 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, item_lists=names)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
+        if result.cache.others:  # (a cache on each path: which one the backward is handed, it cannot tell)
+            raise _line_error(result, result.cache.line, f"{forward.func.name}() builds a cache on each path "
+                              f"(lines {', '.join(map(str, result.cache.others))} and {result.cache.line}), and a "
+                              "backward given the cache alone cannot tell which path made it: build it once, "
+                              "after the branches, or on the one path whose backward is needed (the training "
+                              "path), leaving it None on the others (the decorator, given the settings, follows "
+                              "each path)")
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     else:

@@ -370,8 +370,8 @@ def test_a_cache_built_on_two_paths_is_refused_saying_where_and_what_to_do():
               '        cache = (x, x_hat, mu, gamma)\n    else:\n'
               '        x_hat = (x - bn_param["running_mean"]) / np.sqrt(bn_param["running_var"] + 1e-5)\n'
               '        out = gamma * x_hat + beta\n        cache = (x_hat, gamma)\n    return out, cache\n')
-    with pytest.raises(BackgenError, match=r"'cache' is built twice \(first on line 8\): .* on the one path whose "
-                                           r"backward is needed") as info:
+    with pytest.raises(BackgenError, match=r"builds a cache on each path \(lines 8 and 12\), .* on the one path "
+                                           r"whose backward is needed") as info:
         backgen.generate(source)
     assert info.value.lineno == 12
 

@@ -96,3 +96,59 @@ def test_the_decorator_reads_a_dropout_mask_held_in_the_settings_at_each_call(tm
             np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
     with pytest.raises(backgen.BackgenError, match="pass the settings"):  # generate sees no settings
         backgen.generate(DROPOUT_IN_SETTINGS, name="affine_relu_dropout_forward")
+
+
+BATCHNORM_BOTH_MODES = '''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    out, cache = None, None
+    if mode == "train":
+        mu = x.mean(axis=0)
+        var = x.var(axis=0)
+        x_hat = (x - mu) / np.sqrt(var + eps)
+        out = gamma * x_hat + beta
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+        cache = (x, x_hat, mu, var, gamma, eps)
+    elif mode == "test":
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        out = gamma * x_hat + beta
+        cache = (x_hat, gamma, running_var, eps)
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+'''
+
+
+def test_batchnorm_with_a_cache_on_each_path_by_the_decorator_at_both_modes_and_refused_by_generate(tmp_path):
+    """The decorator, given the settings, follows the mode they give (it refused: "'cache' is built
+    twice"); a backward given dout and the cache alone cannot tell which path made the cache, and
+    generate says so at the second cache."""
+    module = module_of(tmp_path, BATCHNORM_BOTH_MODES, "batchnorm_both_modes")
+    layer = backgen.backward(module.batchnorm_forward, wrt=("x", "gamma", "beta"))
+    rng = np.random.default_rng(7)
+    x, gamma, beta, d = rng.normal(size=(4, 3)), rng.normal(size=3), rng.normal(size=3), rng.normal(size=(4, 3))
+    for mode in ("train", "test", "train"):
+        settings = {"mode": mode, "running_mean": rng.normal(size=3), "running_var": rng.random(3) + 0.5}
+        got = layer.backward(x, gamma, beta, dict(settings), dout=d)
+        want = finite_differences(lambda *a: module.batchnorm_forward(*a, dict(settings))[0], [x, gamma, beta],
+                                  range(3), [d])
+        for g, v in zip(got, want):
+            np.testing.assert_allclose(g, v, rtol=1e-5, atol=1e-7)
+    with pytest.raises(backgen.BackgenError, match="builds a cache on each path") as info:
+        backgen.generate(BATCHNORM_BOTH_MODES, name="batchnorm_forward")
+    assert info.value.lineno == 28
