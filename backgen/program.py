@@ -390,7 +390,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
                 forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split,
-                (also, tuple(param for param, origins in sized_params if origins is not None)))
+                (also, tuple(param for param, origins in sized_params if origins is not None)), user_cache)
             break
         except BackgenError as error:
             varying = getattr(error, "varying_shape", None)
@@ -509,13 +509,6 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, item_lists=names)
     main = reverse(result, cached)
     if user_cache and result.cache is not None:  # CS231n's convention: affine_backward(dout, cache)
-        if result.cache.others:  # (a cache on each path: which one the backward is handed, it cannot tell)
-            raise _line_error(result, result.cache.line, f"{forward.func.name}() builds a cache on each path "
-                              f"(lines {', '.join(map(str, result.cache.others))} and {result.cache.line}), and a "
-                              "backward given the cache alone cannot tell which path made it: build it once, "
-                              "after the branches, or on the one path whose backward is needed (the training "
-                              "path), leaving it None on the others (the decorator, given the settings, follows "
-                              "each path)")
         main = from_user_cache(main, result, lambda message, line: _line_error(result, line, message))
         main = dataclasses.replace(main, name=layer_backward_name(result.name))
     else:
@@ -1088,11 +1081,18 @@ def _top_defs(text):
 
 
 def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, unmerged, written, split=False,
-            also=((), ())):
+            also=((), ()), user_cache=False):
     """``forward`` staged (``stage``, with ``unmerged``, ``written`` and ``split`` (its ``split_outputs``) as it says) with the shapes of
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
     result = stage(forward, wrt, specs, arrays, unmerged, written, split)
+    if user_cache and result.cache is not None and result.cache.others:  # a cache on each path: which one
+        raise _line_error(result, result.cache.line,  # the backward is handed, it cannot tell
+                          f"{forward.func.name}() builds a cache on each path (lines "
+                          f"{', '.join(map(str, result.cache.others))} and {result.cache.line}), and a backward "
+                          "given the cache alone cannot tell which path made it: build it once, after the "
+                          "branches, or on the one path whose backward is needed (the training path), leaving "
+                          "it None on the others (the decorator, given the settings, follows each path)")
     if passed_new:
         result = dataclasses.replace(result, param_writes=tuple(write for write in result.param_writes
                                                                 if write[2] not in passed_new))
