@@ -377,7 +377,7 @@ class _Inlined(Exception):
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
              sized_params=(), also=()):
-    _refuse_list_item_writes(forward, args)
+    item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
                                   _nones(forward, args))  # every rank decides nothing by rank)
@@ -430,6 +430,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
                        # every call, is the one its callers run)
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
+    _refuse_items_of_other_shapes(result, item_writes)
     if sized_params or chain:
         result = dataclasses.replace(result, sized_params=sized_params, called=bool(chain))
     selected = data_sized(result) if calls and result.mode == "numpy" else ({}, {}, frozenset(), {})
@@ -691,12 +692,18 @@ def _ranks(forward, specs, args):
     return ranks
 
 
-def _refuse_list_item_writes(forward, args):
+def _refuse_list_item_writes(forward, args, chain=()):
     """A list of arrays of one shape given as an argument is differentiated as the one array they
     make; a write into one of its items (``Ws[0] = Ws[1]``, ``Ws[1] *= 2.0``) changes which arrays the
-    list holds, which the array's rows do not follow: refused."""
+    list holds, which the array's rows do not follow: refused.  A list of numbers is the array they
+    make too, and a number written into one of its items (``xs[i] = xs[i] * y``, ``xs[i] += y``) is
+    that element of the array written (numbers are values: no other name sees the item change but
+    through the list), where the function is the one differentiated (not a helper, whose caller
+    holds the list): those writes' lines are returned, each to write a number
+    (``_refuse_items_of_other_shapes``)."""
     if args is None:
-        return
+        return ()
+    allowed = []
     lists = {a.arg: "numbers" if all(isinstance(v, (int, float)) for v in value) else "arrays"
              for a, value in zip(forward.func.args.args, args) if isinstance(value, (list, tuple))}
     slices = {}  # a name given a slice of such a list (v = xs[:], v = xs[::-1]): a copy, where the array's is a view
@@ -715,6 +722,11 @@ def _refuse_list_item_writes(forward, args):
             node, ast.AugAssign) else []
         for target in targets:
             for part in walk(target):
+                if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and part is target and \
+                        isinstance(part.value, ast.Name) and lists.get(part.value.id) == "numbers" and not chain and \
+                        not any(isinstance(n, ast.Slice) for n in walk(part.slice)):
+                    allowed.append(part.lineno)  # (xs[i] = xs[i] * y: the array's element; checked once staged)
+                    continue
                 if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store) and \
                         isinstance(part.value, ast.Name) and part.value.id in lists:
                     why = "which changes the arrays the list holds, not that array's rows" \
@@ -730,6 +742,21 @@ def _refuse_list_item_writes(forward, args):
                                         f"copy, an array's a view, which would carry the write into {whole}: build "
                                         f"{name} with append, or pass {whole} as an array (np.asarray({whole}))",
                                         part)
+    return tuple(allowed)
+
+
+def _refuse_items_of_other_shapes(staged, lines):
+    """A write into an item of a list of numbers given (``lines``, ``_refuse_list_item_writes``'s) that
+    writes anything but a number (an array, which the list would hold as it is and the array the
+    list makes would broadcast into one element) is refused at its line."""
+    if not lines:
+        return
+    for op in ops_in(staged.body):
+        if op.rule == "setitem" and op.line in lines and len(op.args) > 1 and isinstance(op.args[1], ir.Var) and \
+                tuple(staged.shapes.get(op.args[1].name, ())) != ():
+            raise _op_error(staged, op, "this writes an array into an item of a list of numbers given, which "
+                                        "backgen differentiates as the one array they make: write a number, or "
+                                        "build a new list")
 
 
 def _nones(forward, args):
