@@ -543,6 +543,11 @@ class Differentiable:
             raise TypeError(f"{self.__name__} returns {', '.join(own)} beside {kept}: backgen takes "
                             f"{' and '.join(own)} for {self.__name__}'s own gradient (as a loss returns loss, dx) "
                             f"and differentiates {kept} alone: pass dout as one upstream gradient, not a tuple")
+        if self.outputs == 1 and self._returns_tuple and isinstance(dout, tuple) and len(dout) > 1 and \
+                any(d is None for d in dout):  # (out, cache): dout=(dout, None), the cache's None
+            raise TypeError(f"{self.__name__} returns a tuple of which backgen differentiates the first value "
+                            f"alone (the rest taken for a cache or for its own gradients): dout is that value's "
+                            f"upstream gradient, not a tuple")
         if self.outputs > 1:
             if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
                 self._entry(values)  # (a function whose returns give other numbers of values: refused first)

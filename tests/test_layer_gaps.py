@@ -152,3 +152,14 @@ def test_batchnorm_with_a_cache_on_each_path_by_the_decorator_at_both_modes_and_
     with pytest.raises(backgen.BackgenError, match="builds a cache on each path") as info:
         backgen.generate(BATCHNORM_BOTH_MODES, name="batchnorm_forward")
     assert info.value.lineno == 28
+
+
+def test_the_decorator_on_a_layer_given_an_upstream_gradient_for_its_cache_says_what_dout_is(tmp_path):
+    """dout=(dout, None) for out, cache: an AttributeError inside the generated code ('tuple' object has
+    no attribute 'sum'); the cache is no output to differentiate, and dout is out's alone."""
+    module = module_of(tmp_path, SANDWICH, "sandwich_dout_tuple")
+    layer = backgen.backward(module.affine_forward)
+    x, w, b = np.ones((2, 3)), np.ones((3, 4)), np.ones(4)
+    with pytest.raises(TypeError, match="dout is that value's upstream gradient, not a tuple"):
+        layer.backward(x, w, b, dout=(np.ones((2, 4)), None))
+    np.testing.assert_allclose(layer.backward(x, w, b, dout=np.ones((2, 4)))[2], [2.0] * 4)
