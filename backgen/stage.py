@@ -632,6 +632,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"),
                               opaque=opaque)
         rule = BINOP_RULES[type(node.op)]
+        if rule == "sub" and self.numpy and self._shifted_name(node.left):
+            # s - np.log(np.sum(np.exp(s), ...)), s shifted by its maximum: the log-sum-exp staged as lines,
+            # so that the log-softmax's gradient reads the softmax as their exp / Z (no np.exp again)
+            self.exp_kept = node.right
         if rule == "mul" and _same_name(node.left, node.right):
             return self.op("square", [node.left], node, name, role)
         if rule == "np.matmul":
@@ -643,6 +647,17 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if rule == "pow" and self.numpy:
             return self.numpy_op("np.power", [node.left, node.right], node, name, role)
         return self.op(rule, [node.left, node.right], node, name, role)
+
+    def _shifted_name(self, node):
+        """Whether ``node`` names a value ``x - np.max(x, axis=..., keepdims=True)`` staged in this block."""
+        atom = self.versions.get(node.id) if isinstance(node, ast.Name) else None
+        op = next((o for o in reversed(self.ops) if o.__class__ is ir.Op and isinstance(atom, ir.Var)
+                   and o.target == atom.name), None)
+        if op is None or op.rule != "sub" or not isinstance(op.args[1], ir.Var):
+            return False
+        peak = next((o for o in reversed(self.ops) if o.__class__ is ir.Op and o.target == op.args[1].name), None)
+        return peak is not None and peak.rule == "np.max" and peak.args[:1] == op.args[:1] \
+            and peak.param("keepdims") == "True"
 
     def _is_list(self, node):
         """A list display, or a name holding a list (lists add by concatenation, not elementwise): in
