@@ -193,10 +193,8 @@ def svm_loss_backward(x, y, dout=1.0):
     # backward pass
     # (9) loss = num / N
     dnum = dout / N
-    # (8) num = np.sum(margins)
-    dmargins_1 = np.broadcast_to(dnum, margins.shape)
     # (7) margins[np.arange(N), y] = 0
-    dmargins = dmargins_1.copy()
+    dmargins = np.full(margins.shape, dnum)
     dmargins[np.arange(N), y] = 0
     # (6) margins = np.maximum(0, s)
     ds = dmargins * (s > 0)
