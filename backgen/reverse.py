@@ -238,7 +238,8 @@ class _Reverser(FlowReverser):
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
-            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
+            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
+            constants=staged.constants, named_arrays=staged.named_arrays)
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike

@@ -194,7 +194,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.stored = frozenset(user)  # the names the function assigns
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
-        free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
+        free = set(self.env) | set(dir(builtins)) | set(forward.helpers) | set(forward.constants)
+        self.constants_read = {}
+        self.named_arrays = {}  # the text of a constant array made in the function -> the name first given it
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.versions = {}
         self.defined = set()  # every name a parameter, an operation or a merge defines
@@ -266,7 +268,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),
                          cache=self.cache_layout,
-                         path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset())
+                         path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
+                         constants=self.numbers_read(),
+                         named_arrays=self.arrays_named())
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
@@ -439,7 +443,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         else:
             target = name
             self.namer.take(name)
-        self.bind(name, self.expr(value, name=lambda: target))
+        atom = self.expr(value, name=lambda: target)
+        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source:
+            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]): printed as w where read)
+        self.bind(name, atom)
 
     def bind(self, name, atom):
         """``name`` now holds ``atom``, on every path that reaches here."""
@@ -542,7 +549,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  "the same test, or give it a value on every path", node)
             return self.versions[node.id]
         if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
-            return ir.Const(self.forward.constants[node.id])
+            text = self.forward.constants[node.id]
+            if source.number_text(text) is None:
+                return ir.Const(text)
+            self.constants_read.setdefault(node.id, text)  # a number: kept by its name (G = 6.674e-11 is put
+            return ir.Const(node.id)                        # in the generated module)
         meaning = self.env.get(node.id)
         if meaning in ("math", "numpy"):
             raise self.error(f"the module {node.id!r} cannot be used as a value", node)
@@ -647,6 +658,31 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if rule == "pow" and self.numpy:
             return self.numpy_op("np.power", [node.left, node.right], node, name, role)
         return self.op(rule, [node.left, node.right], node, name, role)
+
+    def numbers_read(self):
+        """``(name, text)`` of the module's numbers the staged code reads by their names: those this
+        function read, and those of a helper written into it (staged on its own)."""
+        found = dict(self.constants_read)
+        numbers = {n: t for n, t in self.forward.constants.items() if n not in found and n not in self.user_names
+                   and source.number_text(t) is not None}
+        if numbers:
+            for op in ir.ops_in(self.ops):
+                for atom in op.args:
+                    if atom.__class__ is ir.Const and atom.source in numbers:
+                        found[atom.source] = numbers[atom.source]
+        return tuple(found.items())
+
+    def arrays_named(self):
+        """``(name, text)`` of the constant arrays the function names (``named_arrays``) whose name holds
+        that array alone: no operation, loop or parameter sets it, and no other constant is given it."""
+        names = list(self.named_arrays.values())
+        set_otherwise = {op.target for op in ir.ops_in(self.ops)} | set(self.func_arg_names()) | {
+            name for loop in ir.loops_in(self.ops) for name in (loop.var, *loop.carried)}
+        return tuple((name, text) for text, name in self.named_arrays.items()
+                     if names.count(name) == 1 and name not in set_otherwise)
+
+    def func_arg_names(self):
+        return [a.arg for a in self.func.args.args]
 
     def _shifted_name(self, node):
         """Whether ``node`` names a value ``x - np.max(x, axis=..., keepdims=True)`` staged in this block."""
