@@ -350,15 +350,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         count = len(values)
         if named and count > 1 and all(isinstance(v, ast.Name) for v in values):
             names = tuple("d" + v.id for v in values)
-            if len(set(names)) == count and not set(names) & self.user_names:
+            if len(set(names)) == count and not set(names) & (self.user_names | set(self.forward.constants)):
                 self.namer.taken.update(names)
                 return names
 
         def free(stem, locals_too=()):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                if name in self.user_names and name not in locals_too:
-                    return False
+                if name in self.user_names and name not in locals_too or name in self.forward.constants:
+                    return False  # (a module's number the function may read by its name: not shadowed)
             return True
         plain = self.plain_locals()
         if free("dout", plain):  # a local named dout is staged as dout_1: the upstream keeps its name
@@ -550,7 +550,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.versions[node.id]
         if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
             text = self.forward.constants[node.id]
-            if source.number_text(text) is None:
+            if source.number_text(text) is None or node.id.startswith("_"):  # (_unbroadcast, the helpers')
                 return ir.Const(text)
             self.constants_read.setdefault(node.id, text)  # a number: kept by its name (G = 6.674e-11 is put
             return ir.Const(node.id)                        # in the generated module)

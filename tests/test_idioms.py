@@ -2024,3 +2024,13 @@ def test_a_constant_array_named_on_two_paths_or_named_again_is_right():
     for flag in (True, False):
         np.testing.assert_allclose(generated["f_backward"](x, flag),
                                    gradient(lambda x: namespace["f"](x, flag), [x], 0), rtol=1e-6)
+
+
+def test_a_module_number_named_as_a_gradient_would_be_is_not_shadowed_by_it():
+    # dout, d and dx, numbers of the module kept by their names, would be hidden by the upstream
+    # gradient dout and the adjoint dx of the backward
+    source = "dout = 3.0\nd = 2.0\ndx = 5.0\n\ndef f(x):\n    return dout * x * x + d * x + dx\n"
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](1.5) == pytest.approx(3.0 * 2 * 1.5 + 2.0)
+    assert generated["f_backward"](1.5, 2.0) == pytest.approx(2 * (3.0 * 2 * 1.5 + 2.0))
