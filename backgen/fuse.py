@@ -133,16 +133,18 @@ def refined(gates, staged, uses, active):
     if staged.shape_free or not shapes:
         return gates
     ops = {op.target: op for op in staged.body}
+    returned = {o.name for o in staged.outputs if isinstance(o, ir.Var)}  # (an output's gradient is given too)
+    uses = {name: count + (name in returned) for name, count in uses.items()}
     out = dict(gates)
     for op in staged.body:
         if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
             gate = gates.get(op.args[0].name)
             if gate is not None and gate.kind == "log_softmax" and uses.get(op.args[0].name) == 1 \
-                    and _one_per_row(op, gate, shapes):
+                    and op.args[0].name not in returned and _one_per_row(op, gate, shapes):
                 del out[op.args[0].name]
                 out[op.target] = replace(gate, members=gate.members + (op.target,), gather=op.param("index"))
         elif op.rule == "np.where" and len(op.args) == 3:
-            fusion = _scaled_where(op, ops, uses, active, shapes)
+            fusion = _scaled_where(op, ops, uses, active, shapes, returned)
             if fusion is not None:
                 out[op.target] = fusion
     return out
@@ -170,13 +172,13 @@ def _one_per_row(op, gate, shapes):
     return isinstance(labels, ast.Constant) and type(labels.value) is int
 
 
-def _scaled_where(op, ops, uses, active, shapes):
+def _scaled_where(op, ops, uses, active, shapes, returned):
     """``np.where(m, x, k * x)`` (or ``np.where(m, k * x, x)``), the product read nowhere else, of
     ``x``'s shape, with ``k`` no gradient is asked of: one gate."""
     mask, first, second = op.args
     for scaled, other, scaled_first in ((second, first, False), (first, second, True)):
         product = _producer(scaled, ops, "mul")
-        if product is None or uses.get(scaled.name) != 1 or not isinstance(other, ir.Var) \
+        if product is None or uses.get(scaled.name) != 1 or scaled.name in returned or not isinstance(other, ir.Var) \
                 or other.name not in active or other not in product.args:
             continue
         factor = product.args[1] if product.args[0] == other else product.args[0]

@@ -257,3 +257,32 @@ def test_a_number_broadcast_then_written_into_is_an_array_filled_with_it():
         code = "\n".join(code_lines(text))
         assert "broadcast_to" not in code and ".copy()" not in code and "np.full(margins.shape, dnum)" in code, text
         check(SVM, "summed_twice", (x, y), ("x",), 0.9, only=True, annotated=True)
+
+
+RETURNED = textwrap.dedent('''
+import numpy as np
+
+def loss_and_log_probs(x: "N, C", y: "int N"):
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    return -np.sum(log_probs[np.arange(x.shape[0]), y]), log_probs
+
+def leaky_and_product(x: "N, C", a: float):
+    prod = a * x
+    return np.where(x > 0, x, prod), prod
+''')
+
+
+def test_a_fused_pick_or_where_whose_inner_value_is_returned_too_adds_that_output_s_gradient():
+    rng = np.random.default_rng(16)
+    x, y = rng.standard_normal((4, 3)), rng.integers(0, 3, 4)
+    namespace, generated = {}, {}
+    exec(RETURNED, namespace)
+    exec(backgen.generate(RETURNED, name="loss_and_log_probs", wrt=("x",)), generated)
+    douts = [1.3, rng.standard_normal((4, 3))]
+    want = finite_differences(namespace["loss_and_log_probs"], [x, y], [0], douts)[0]
+    np.testing.assert_allclose(generated["loss_and_log_probs_backward"](x, y, *douts), want, rtol=1e-5, atol=1e-7)
+    exec(backgen.generate(RETURNED, name="leaky_and_product", wrt=("x",)), generated)
+    douts = [rng.standard_normal((4, 3)), rng.standard_normal((4, 3))]
+    want = finite_differences(namespace["leaky_and_product"], [x, 0.1], [0], douts)[0]
+    np.testing.assert_allclose(generated["leaky_and_product_backward"](x, 0.1, *douts), want, rtol=1e-5, atol=1e-7)
