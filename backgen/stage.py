@@ -444,7 +444,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             target = name
             self.namer.take(name)
         atom = self.expr(value, name=lambda: target)
-        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source:
+        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source and \
+                source.code_names(atom.source) <= set(self.modules.values()):  # (no loop's index: a[i])
             self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]): printed as w where read)
         self.bind(name, atom)
 
