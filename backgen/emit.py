@@ -2,8 +2,10 @@
 
 Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
 a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
-module with the imports its functions need, and the ``runtime`` helpers they
-call (``_unbroadcast``...), copied once after the imports.  The output is deterministic and
+module with the imports its functions need, the user's module's numbers they read by
+name (``G = 6.674e-11``), and the ``runtime`` helpers they call (``_unbroadcast``...),
+copied once after the imports.  A constant array the function names is read by that name
+(``_arrays_by_name``).  The output is deterministic and
 always compiles: ``module_source`` compiles what is not right by construction, the
 module with each assignment of an expression whose tree is known (printed from
 it, or parsed once already) left out (``_frame``), a run of them as one ``pass``.
