@@ -110,6 +110,7 @@ def _reads_as_sequence(lines, function, param):
 class _Reverser(FlowReverser):
     def __init__(self, staged, unkept=frozenset(), cached=frozenset()):
         self.staged = staged
+        self.spread, self.unread, self.straight = {}, set(), False  # (run's: numbers broadcast)
         self.from_cache = frozenset(cached)  # values a layer's cache holds: the backward computes them no more
         self.unkept = frozenset(unkept)  # numbers of loops (ir.loops_in order) whose backward keeps nothing
         self.modules = module_bindings(staged.modules)
@@ -190,8 +191,11 @@ class _Reverser(FlowReverser):
         self.cached = {}  # id(loop) -> ((value, list name), ...): values of each iteration kept for the backward
         self.kept_shapes = {}  # list name -> what it keeps (a value's shape), where not the value
         self.depth = 0
-        self.spread, self.unread = {}, set()  # adjoints that are a number broadcast (dsel = np.broadcast_to(
-        groups = self.seed(active) + self.reverse_items(staged.body)  # ds, sel.shape)); those read as it
+        # adjoints that are a number broadcast (dsel = np.broadcast_to(ds, sel.shape)), in straight-line
+        # code (where each is assigned once); those read as the number, whose lines are left out
+        self.spread, self.unread = {}, set()
+        self.straight = self.numpy and all(isinstance(i, ir.Op) for i in staged.body)
+        groups = self.seed(active) + self.reverse_items(staged.body)
         if self.unread:
             groups = [ir.Group(group.undoes, tuple(line for line in group.lines if not (
                 line.__class__ is ir.AdjointLine and line.target in self.unread))) for group in groups]
@@ -376,7 +380,7 @@ class _Reverser(FlowReverser):
             upstream = self.adjoint[op.target]
             lines = self.undo(op, self.active)
             header = self.forward_line(number, op)
-            if self.numpy and op.rule == "np.sum" and self.staged.shapes.get(op.target) == () and len(lines) == 1 \
+            if self.straight and op.rule == "np.sum" and self.staged.shapes.get(op.target) == () and len(lines) == 1 \
                     and upstream.isidentifier() and isinstance(op.args[0], ir.Var) and not lines[0].accumulate \
                     and lines[0].source == f"{self.staged.modules['np']}.broadcast_to({upstream}, {op.args[0]}.shape)":
                 self.spread[lines[0].target] = (upstream, f"{op.args[0]}.shape")

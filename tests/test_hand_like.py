@@ -286,3 +286,33 @@ def test_a_fused_pick_or_where_whose_inner_value_is_returned_too_adds_that_outpu
     douts = [rng.standard_normal((4, 3)), rng.standard_normal((4, 3))]
     want = finite_differences(namespace["leaky_and_product"], [x, 0.1], [0], douts)[0]
     np.testing.assert_allclose(generated["leaky_and_product_backward"](x, 0.1, *douts), want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_number_broadcast_in_code_with_branches_is_right():
+    # the SVM loss returning on one path before its regularization: the adjoint of the margins is
+    # given on both paths of the if, and is no number broadcast alone (an internal error, 'AdjointLine'
+    # object has no attribute 'undoes', where the broadcast's line was looked for)
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def svm_loss(W: "D, C", X: "N, D", y: "int N", reg: float = 0.0):
+        N = X.shape[0]
+        scores = X.dot(W)
+        correct = scores[np.arange(N), y][:, np.newaxis]
+        margins = np.maximum(0, scores - correct + 1.0)
+        margins[np.arange(N), y] = 0
+        data_loss = margins.sum() / N
+        if reg == 0:
+            return data_loss
+        return data_loss + reg * np.sum(W * W)
+    ''')
+    rng = np.random.default_rng(17)
+    W, X, y = rng.standard_normal((3, 4)) * 0.5, rng.standard_normal((5, 3)), np.array([0, 3, 1, 2, 0])
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, wrt=("W", "X")), generated)
+    for reg in (0.0, 0.1):
+        got = generated["svm_loss_backward"](W, X, y, reg, 1.0)
+        want = finite_differences(namespace["svm_loss"], [W, X, y, reg], [0, 1], [1.0])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
