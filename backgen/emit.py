@@ -2,8 +2,10 @@
 
 Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
 a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
-module with the imports its functions need, and the ``runtime`` helpers they
-call (``_unbroadcast``...), copied once after the imports.  The output is deterministic and
+module with the imports its functions need, the user's module's numbers they read by
+name (``G = 6.674e-11``), and the ``runtime`` helpers they call (``_unbroadcast``...),
+copied once after the imports.  A constant array the function names is read by that name
+(``_arrays_by_name``).  The output is deterministic and
 always compiles: ``module_source`` compiles what is not right by construction, the
 module with each assignment of an expression whose tree is known (printed from
 it, or parsed once already) left out (``_frame``), a run of them as one ``pass``.
@@ -12,6 +14,7 @@ function; they hold no derivative math, which all comes from the rule table.
 """
 
 import ast
+import dataclasses
 import functools
 import keyword
 import re
@@ -45,7 +48,7 @@ def _render(template, **context):
 
 def function_source(backward):
     """Source of one generated backward function (its forward pass made plainer: ``plain``)."""
-    backward = plainer(backward)
+    backward = _arrays_by_name(plainer(backward))
     params = list(backward.params)
     single = len(backward.upstreams) == 1
     required = single and not backward.scalar_output  # an array's gradient has no sensible default
@@ -464,15 +467,19 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     its classes' methods, which the header names.
     """
     main_source = main_source or function_source
-    texts = {}  # function name -> (source, modules)
+    texts, read = {}, {}  # function name -> (source, modules); -> the module's numbers it reads by name
     for item in programs:
         for staged in item.helper_forwards:
             texts.setdefault(staged.name, (forward_source(staged), staged.modules))
+            read.setdefault(staged.name, staged.constants)
     for item in programs:
         for backward in item.helper_backwards:
             texts.setdefault(backward.name, (function_source(backward), backward.modules))
+            read.setdefault(backward.name, backward.constants)
     for item in programs:
         texts.setdefault(item.main.name, (main_source(item.main), item.main.modules))
+        read.setdefault(item.main.name, item.main.constants)
+    texts, constants = _named_numbers(texts, read)
     functions = [text for text, _ in texts.values()]
     imports = {}
     for text, modules in texts.values():
@@ -488,7 +495,7 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     functions = [text for _, text, _ in helpers] + functions
     notes = [note for note in (_left_out_note(left_out), _methods_note(methods), _shape_free_note(programs)) if note]
     context = dict(title=title, source_name=source_name, command=command, imports=sorted(imports),
-                   note="\n\n".join(notes))
+                   note="\n\n".join(notes), constants=constants)
     text = _render("module.py.j2", functions=functions, **context).rstrip("\n") + "\n"
     frames = [_FRAMES.known.get(function, function) for function in functions]
     try:
@@ -498,3 +505,79 @@ def module_source(programs, source_name="<string>", command="", main_source=None
         compile(text, source_name, "exec")  # (the error as the text itself has it)
         raise
     return text
+
+
+def _named_numbers(texts, read):
+    """``(texts, lines)``: the module's numbers the functions read by their names (``G``), each put in the
+    generated module once (``G = 6.674e-11``, in the order first read), and the functions' texts; a name
+    the functions read as different numbers (forwards of several files), or that names one of the
+    module's functions, is written as its number in each."""
+    values, clash = {}, set(texts)
+    for name, constants in read.items():
+        for constant, number in constants:
+            if values.setdefault(constant, number) != number:
+                clash.add(constant)
+    if not values:
+        return texts, []
+    out = {}
+    for name, (text, modules) in texts.items():
+        own = dict(read.get(name, ()))
+        for constant in sorted(set(own) & clash):
+            number = own[constant]
+            text = re.sub(rf"(?<![\w.]){re.escape(constant)}\b", number if not number.startswith("-")
+                          else f"({number})", text)
+        out[name] = (text, modules)
+    used = [c for c in values if c not in clash and any(
+        re.search(rf"(?<![\w.]){re.escape(c)}\b", text) for text, _ in out.values())]
+    return out, [f"{c} = {values[c]}" for c in used]
+
+
+def _arrays_by_name(backward):
+    """``backward`` reading each constant array the function names (``w = np.array([0.2, 0.3])``) by
+    that name where it is an operand of arithmetic (a new array made of it, which no line can write
+    into), its line first in the forward pass; the same text elsewhere stays as it is."""
+    if not backward.named_arrays:
+        return backward
+    names = {text: name for name, text in backward.named_arrays}
+    used = {}
+
+    def swapped(text):
+        if not any(constant in text for constant in names):
+            return text
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            return text
+        spans = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.BinOp):
+                for operand in (node.left, node.right):
+                    segment = ast.get_source_segment(text, operand)
+                    if segment in names and operand.lineno == operand.end_lineno == 1:
+                        spans.append((operand.col_offset, operand.end_col_offset, names[segment]))
+                        used.setdefault(names[segment], segment)
+        encoded = text.encode("utf-8")
+        for start, end, name in sorted(spans, reverse=True):
+            encoded = encoded[:start] + name.encode("utf-8") + encoded[end:]
+        return encoded.decode("utf-8")
+
+    def fix(items):
+        out = []
+        for item in items:
+            kind = item.__class__
+            if kind is ir.ForwardLine or kind is ir.AdjointLine:
+                item = dataclasses.replace(item, source=swapped(item.source))
+            elif kind is ir.Group:
+                undoes = item.undoes
+                if undoes.__class__ is ir.ForwardLine:
+                    undoes = dataclasses.replace(undoes, source=swapped(undoes.source))
+                item = ir.Group(undoes, tuple(fix(item.lines)))
+            elif kind is ir.Block:
+                item = ir.Block(item.header, tuple(fix(item.body)))
+            out.append(item)
+        return out
+    forward, groups = fix(backward.forward), fix(backward.groups)
+    if not used:
+        return backward
+    lines = [ir.AdjointLine(name, False, text) for name, text in backward.named_arrays if name in used]
+    return dataclasses.replace(backward, forward=tuple(lines + forward), groups=tuple(groups))

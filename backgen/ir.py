@@ -272,6 +272,8 @@ class Staged:
     called: bool = False  # a helper's: its backward is called by its caller's (which may pass a 0-d array)
     item_lists: frozenset = frozenset()  # shape-generic: names that may hold lists of arrays of several shapes
                                          # (params, parts = params[k]), their gradients lists alike
+    constants: tuple = ()  # (name, number text): the module's numbers the function reads, kept by their names
+    named_arrays: tuple = ()  # (name, text): constant arrays the function names (w = np.array([0.2, 0.3]))
     sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
                               # boolean mask, of a length the data decides (the same origins: selected alike)
 
@@ -368,6 +370,8 @@ class Backward:
     numbers_grown: bool = False  # shape-generic: a loop made a number it starts from (total = 0.0) an array
     sized_outputs: tuple = ()  # (position, group) of the outputs whose length the data decides (``q[q > 0]``),
                              # those selected alike sharing a group
+    constants: tuple = ()  # (name, number text): the module's numbers it reads by their names (Staged's)
+    named_arrays: tuple = ()  # (name, text): constant arrays the function names, read by them (Staged's)
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
 

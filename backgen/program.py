@@ -966,7 +966,8 @@ def _reaches(forward, names, seen):
 
 def _callable(forward, staged):
     """A helper's staged forward as a Python function (with the helpers it calls)."""
-    namespace = {staged.modules["np"]: np, staged.modules["math"]: math}
+    namespace = {staged.modules["np"]: np, staged.modules["math"]: math,
+                 **{name: ast.literal_eval(text) for name, text in staged.constants}}  # (its module's numbers)
     for name in _called(forward, staged):
         if name not in namespace:
             inner = read_helper(forward, name)

@@ -34,7 +34,7 @@ from .cache import without_cached
 from .context import GradContext, index_tuple, reads_as_array, refuse_varied_static, unbroadcast
 from .errors import BackgenError
 from .floats import floats
-from .fuse import fusions
+from .fuse import fusions, refined
 from .guarded import guarded, root_guarded, zero_guarded
 from .handover import handed_over
 from .inplace import propagated, renamed_once, tidied, without_copies
@@ -110,6 +110,7 @@ def _reads_as_sequence(lines, function, param):
 class _Reverser(FlowReverser):
     def __init__(self, staged, unkept=frozenset(), cached=frozenset()):
         self.staged = staged
+        self.spread, self.unread, self.straight = {}, set(), False  # (run's: numbers broadcast)
         self.from_cache = frozenset(cached)  # values a layer's cache holds: the backward computes them no more
         self.unkept = frozenset(unkept)  # numbers of loops (ir.loops_in order) whose backward keeps nothing
         self.modules = module_bindings(staged.modules)
@@ -140,8 +141,8 @@ class _Reverser(FlowReverser):
         staged = self.staged
         candidate = "d" + var
         if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used \
-                or keyword.iskeyword(candidate):  # del, def: d_el
-            candidate = self.fresh("d_" + var)
+                or keyword.iskeyword(candidate) or any(candidate == name for name, _ in staged.constants):
+            candidate = self.fresh("d_" + var)  # (del, def: d_el; a module's number dx read by its name: d_x)
         self.names_used.add(candidate)
         owners = getattr(self, "owners", None)
         if owners is None:
@@ -182,7 +183,8 @@ class _Reverser(FlowReverser):
         self.runs_for_values, self.runs_to_keep = set(), set()  # loops the forward pass runs, and why
         real = (op for op in ir.ops_in(staged.body) if not synthetic(op))
         self.numbers = {id(op): number for number, op in enumerate(real, 1)}
-        gates = fusions(staged) if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
+        gates = refined(fusions(staged), staged, self.uses, active) \
+            if self.numpy and all(isinstance(i, ir.Op) for i in staged.body) else {}
         self.gates = gates
         self.fused = {member for gate in gates.values() for member in gate.members[:-1]}
         self.saves = {}  # id(loop) -> ((carried name, list name), ...)
@@ -190,7 +192,14 @@ class _Reverser(FlowReverser):
         self.cached = {}  # id(loop) -> ((value, list name), ...): values of each iteration kept for the backward
         self.kept_shapes = {}  # list name -> what it keeps (a value's shape), where not the value
         self.depth = 0
+        # adjoints that are a number broadcast (dsel = np.broadcast_to(ds, sel.shape)), in straight-line
+        # code (where each is assigned once); those read as the number, whose lines are left out
+        self.spread, self.unread = {}, set()
+        self.straight = self.numpy and all(isinstance(i, ir.Op) for i in staged.body)
         groups = self.seed(active) + self.reverse_items(staged.body)
+        if self.unread:
+            groups = [ir.Group(group.undoes, tuple(line for line in group.lines if not (
+                line.__class__ is ir.AdjointLine and line.target in self.unread))) for group in groups]
         groups = self.prune_saves(groups)
         groups = self.copy_aliases(groups)
         zeros = []
@@ -234,7 +243,8 @@ class _Reverser(FlowReverser):
             groups=tuple(groups), zeros=tuple(zeros), returns=returns, modules=staged.modules,
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
-            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines)
+            sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
+            constants=staged.constants, named_arrays=staged.named_arrays)
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike
@@ -346,8 +356,14 @@ class _Reverser(FlowReverser):
         if gate is not None:
             lines = self.undo_gate(gate, op, self.active)
             first = self.numbers[id(next(o for o in self.staged.body if o.target == gate.members[0]))]
-            header = ir.ForwardLine(number, op.target, f"{gate.kind.replace('_', '-')} of {gate.source} "
-                                    f"along axis {gate.axis}, lines ({first})-({number})")
+            if gate.kind == "where_scaled":
+                scaled = next(o for o in self.staged.body if o.target == gate.members[0])
+                header = ir.ForwardLine(number, op.target, f"{op.source}, {scaled.target} = {scaled.source}, "
+                                        f"lines ({first})-({number})")
+            else:
+                of = f"{gate.members[-2]}[{gate.gather}], {gate.members[-2]} = " if gate.gather else ""
+                header = ir.ForwardLine(number, op.target, f"{of}{gate.kind.replace('_', '-')} of {gate.source} "
+                                        f"along axis {gate.axis}, lines ({first})-({number})")
         elif op.rule == "call":
             lines = self.undo_call(op, self.active)
             header = self.forward_line(number, op)
@@ -362,8 +378,18 @@ class _Reverser(FlowReverser):
                     isinstance(a, ir.Var) and self.staged.shapes.get(a.name, ()) != () for a in op.args):
                 self.refuse_at(op.line, f"Python's {op.rule}() of arrays compares them as a whole: use "
                                         f"np.{op.rule}imum for the elementwise {op.rule}imum")
+            upstream = self.adjoint[op.target]
             lines = self.undo(op, self.active)
             header = self.forward_line(number, op)
+            if self.straight and op.rule == "np.sum" and self.staged.shapes.get(op.target) == () and len(lines) == 1 \
+                    and upstream.isidentifier() and isinstance(op.args[0], ir.Var) and not lines[0].accumulate \
+                    and lines[0].source == f"{self.staged.modules['np']}.broadcast_to({upstream}, {op.args[0]}.shape)":
+                self.spread[lines[0].target] = (upstream, f"{op.args[0]}.shape")
+                return ir.Group(header, tuple(lines))
+        for line in lines if self.spread else ():  # (an adjoint added to, or written into: not the number alone)
+            if line.__class__ is not ir.AdjointLine or line.accumulate or "[" in line.target:
+                for name in [n for n in self.spread if re.search(rf"\b{n}\b", str(line))]:
+                    del self.spread[name]
         return ir.Group(header, tuple(lines)) if lines else None
 
     def seed(self, active):
@@ -734,18 +760,41 @@ class _Reverser(FlowReverser):
                                             else f"-{g}[{index}]"))
             else:
                 name = self.adjoint[base.name] = self.adjoint_name(base.name)
-                lines += [ir.AdjointLine(name, False, f"{np_name}.copy({g})" if number else f"{g}.copy()"),
-                          ir.AdjointLine(f"{name}[{index}]", False, "0")]
+                copy = f"{np_name}.copy({g})" if number else f"{g}.copy()"
+                if g in self.spread and not number and not (isinstance(value, ir.Var) and value.name in self.active):
+                    copy = f"{np_name}.full({self.spread[g][1]}, {self.spread[g][0]})"  # (a number broadcast and
+                    self.unread.add(g)  # copied: filled with it at once, of the same dtype)
+                lines += [ir.AdjointLine(name, False, copy), ir.AdjointLine(f"{name}[{index}]", False, "0")]
         return lines
 
     def undo_gate(self, gate, op, active):
-        """The one adjoint line of a softmax or log-softmax gate."""
+        """The one adjoint line of a softmax or log-softmax gate (two for a log-softmax's pick of one
+        element per row: the softmax scaled by each row's upstream, the upstream added where picked)."""
         x = gate.source.name
         if x not in active:
             return []
         g, out, axis = self.adjoint[op.target], op.target, gate.axis
         np_name = self.staged.modules["np"]
-        if gate.kind == "log_softmax" and gate.exp_sum and self.staged.cache is None:
+        if gate.kind == "where_scaled":
+            mask, factor, scaled_first = gate.branches
+            branches = (f"{factor} * {g}", g) if scaled_first else (g, f"{factor} * {g}")
+            text = f"{np_name}.where({mask}, {branches[0]}, {branches[1]})"
+        elif gate.gather:  # the rows' sums of the scattered upstream are the upstream itself
+            out = gate.members[-2]
+            rows = f"{g}[:, None]"
+            if g in self.spread:  # the upstream one number broadcast to every row: the number itself
+                g = rows = self.spread[g][0]
+                self.unread.add(self.adjoint[op.target])
+            if gate.exp_sum and self.staged.cache is None:
+                exp, total = gate.exp_sum
+                text = f"{exp} * (-{rows} / {total})"
+            else:
+                text = f"{np_name}.exp({out}) * -{rows}"
+            accumulate = x in self.adjoint
+            self.adjoint[x] = self.adjoint_name(x)
+            name = self.adjoint[x]
+            return [ir.AdjointLine(name, accumulate, text), ir.AdjointLine(f"{name}[{gate.gather}]", True, g)]
+        elif gate.kind == "log_softmax" and gate.exp_sum and self.staged.cache is None:
             exp, total = gate.exp_sum  # (the softmax from the forward's own exponentials: no np.exp again;
             text = f"{g} - {exp} / {total} * {g}.sum(axis={axis}, keepdims=True)"  # not from a cache, which
         elif gate.kind == "log_softmax":  # may hold the log-probabilities alone)

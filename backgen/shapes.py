@@ -240,7 +240,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
     forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
     are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
     the shapes' ``unrun``."""
-    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {})}
+    namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
+                 **{name: ast.literal_eval(text) for name, text in staged.constants}}
     walker = _Walker(staged, namespace)
     walker.droppable = droppable
     env = dict(zip(staged.params, args))
@@ -288,7 +289,7 @@ def _probe(staged, returned, functions, label):
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
     lines.append(f"    return {returned}")
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
-                 **(functions or {})}
+                 **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     return namespace
 

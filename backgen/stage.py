@@ -194,7 +194,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.stored = frozenset(user)  # the names the function assigns
         user |= {a.arg for a in self.func.args.args} | {self.func.name}
         self.user_names = user
-        free = set(self.env) | set(dir(builtins)) | set(forward.helpers)
+        free = set(self.env) | set(dir(builtins)) | set(forward.helpers) | set(forward.constants)
+        self.constants_read = {}
+        self.named_arrays = {}  # the text of a constant array made in the function -> the name first given it
         self.namer = Namer(set(user) | {"d" + n for n in user} | free)
         self.versions = {}
         self.defined = set()  # every name a parameter, an operation or a merge defines
@@ -266,7 +268,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),
                          cache=self.cache_layout,
-                         path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset())
+                         path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
+                         constants=self.numbers_read(),
+                         named_arrays=self.arrays_named())
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
@@ -346,15 +350,15 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         count = len(values)
         if named and count > 1 and all(isinstance(v, ast.Name) for v in values):
             names = tuple("d" + v.id for v in values)
-            if len(set(names)) == count and not set(names) & self.user_names:
+            if len(set(names)) == count and not set(names) & (self.user_names | set(self.forward.constants)):
                 self.namer.taken.update(names)
                 return names
 
         def free(stem, locals_too=()):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                if name in self.user_names and name not in locals_too:
-                    return False
+                if name in self.user_names and name not in locals_too or name in self.forward.constants:
+                    return False  # (a module's number the function may read by its name: not shadowed)
             return True
         plain = self.plain_locals()
         if free("dout", plain):  # a local named dout is staged as dout_1: the upstream keeps its name
@@ -439,7 +443,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         else:
             target = name
             self.namer.take(name)
-        self.bind(name, self.expr(value, name=lambda: target))
+        atom = self.expr(value, name=lambda: target)
+        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source and \
+                source.code_names(atom.source) <= set(self.modules.values()):  # (no loop's index: a[i])
+            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]): printed as w where read)
+        self.bind(name, atom)
 
     def bind(self, name, atom):
         """``name`` now holds ``atom``, on every path that reaches here."""
@@ -542,7 +550,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  "the same test, or give it a value on every path", node)
             return self.versions[node.id]
         if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
-            return ir.Const(self.forward.constants[node.id])
+            text = self.forward.constants[node.id]
+            if source.number_text(text) is None or node.id.startswith("_"):  # (_unbroadcast, the helpers')
+                return ir.Const(text)
+            self.constants_read.setdefault(node.id, text)  # a number: kept by its name (G = 6.674e-11 is put
+            return ir.Const(node.id)                        # in the generated module)
         meaning = self.env.get(node.id)
         if meaning in ("math", "numpy"):
             raise self.error(f"the module {node.id!r} cannot be used as a value", node)
@@ -632,6 +644,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.inert(node, [node.left, node.right], name, role or _INERT_ROLES.get(type(node.op), "mask"),
                               opaque=opaque)
         rule = BINOP_RULES[type(node.op)]
+        if rule == "sub" and self.numpy and self._shifted_name(node.left):
+            # s - np.log(np.sum(np.exp(s), ...)), s shifted by its maximum: the log-sum-exp staged as lines,
+            # so that the log-softmax's gradient reads the softmax as their exp / Z (no np.exp again)
+            self.exp_kept = node.right
         if rule == "mul" and _same_name(node.left, node.right):
             return self.op("square", [node.left], node, name, role)
         if rule == "np.matmul":
@@ -643,6 +659,42 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if rule == "pow" and self.numpy:
             return self.numpy_op("np.power", [node.left, node.right], node, name, role)
         return self.op(rule, [node.left, node.right], node, name, role)
+
+    def numbers_read(self):
+        """``(name, text)`` of the module's numbers the staged code reads by their names: those this
+        function read, and those of a helper written into it (staged on its own)."""
+        found = dict(self.constants_read)
+        numbers = {n: t for n, t in self.forward.constants.items() if n not in found and n not in self.user_names
+                   and source.number_text(t) is not None}
+        if numbers:
+            for op in ir.ops_in(self.ops):
+                for atom in op.args:
+                    if atom.__class__ is ir.Const and atom.source in numbers:
+                        found[atom.source] = numbers[atom.source]
+        return tuple(found.items())
+
+    def arrays_named(self):
+        """``(name, text)`` of the constant arrays the function names (``named_arrays``) whose name holds
+        that array alone: no operation, loop or parameter sets it, and no other constant is given it."""
+        names = list(self.named_arrays.values())
+        set_otherwise = {op.target for op in ir.ops_in(self.ops)} | set(self.func_arg_names()) | {
+            name for loop in ir.loops_in(self.ops) for name in (loop.var, *loop.carried)}
+        return tuple((name, text) for text, name in self.named_arrays.items()
+                     if names.count(name) == 1 and name not in set_otherwise)
+
+    def func_arg_names(self):
+        return [a.arg for a in self.func.args.args]
+
+    def _shifted_name(self, node):
+        """Whether ``node`` names a value ``x - np.max(x, axis=..., keepdims=True)`` staged in this block."""
+        atom = self.versions.get(node.id) if isinstance(node, ast.Name) else None
+        op = next((o for o in reversed(self.ops) if o.__class__ is ir.Op and isinstance(atom, ir.Var)
+                   and o.target == atom.name), None)
+        if op is None or op.rule != "sub" or not isinstance(op.args[1], ir.Var):
+            return False
+        peak = next((o for o in reversed(self.ops) if o.__class__ is ir.Op and o.target == op.args[1].name), None)
+        return peak is not None and peak.rule == "np.max" and peak.args[:1] == op.args[:1] \
+            and peak.param("keepdims") == "True"
 
     def _is_list(self, node):
         """A list display, or a name holding a list (lists add by concatenation, not elementwise): in

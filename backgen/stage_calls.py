@@ -451,7 +451,8 @@ class CallStager:
             if inner is not None:
                 params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
                 return ("np.sum_square", inner, params) if params is not None else None
-        if qualified == "np.log" and len(node.args) == 1 and not node.keywords:
+        if qualified == "np.log" and len(node.args) == 1 and not node.keywords and \
+                getattr(self, "exp_kept", None) is not node:  # (a shifted log-softmax's: left as lines)
             total = node.args[0]
             if isinstance(total, ast.Call) and self.qualify(total.func) == "np.sum" and total.args:
                 exp = total.args[0]

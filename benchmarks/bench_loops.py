@@ -22,8 +22,9 @@ Each workload runs in this one process, side by side:
 It prints the median time of each function (the repeats of one workload are
 interleaved, so a busy spell slows them alike), the ratio generated/hand, and
 the peak memory that ``tracemalloc`` sees during one call (NumPy reports its
-arrays to it), with that ratio.  The time ratios are the medians of the ratios
-within each round.  Every generated gradient is checked against
+arrays to it), with that ratio.  The time ratios come from ``timing.median_times``: gen/hand is
+the median of the ratios within each round, gen/fwd that median over the forward's (its time
+over the hand-written one's, within each round).  Every generated gradient is checked against
 the hand-written one before timing.  BLAS runs single-threaded (the thread
 variables default to 1 unless set), so the matrix products time alike in
 every function.  This is a report, not a test: it exits 0.
@@ -39,7 +40,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
 import argparse  # noqa: E402
 import math  # noqa: E402
 import sys  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 
 import importlib.util  # noqa: E402
@@ -50,7 +50,7 @@ import numpy as np  # noqa: E402
 from backgen.api import compile_backward  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from timing import peak_memory  # noqa: E402
+from timing import median_times, peak_memory  # noqa: E402
 
 # CS231n's naive loops as a student writes them: the one copy, generated_examples/cs231n_student.py
 _STUDENT = pathlib.Path(__file__).resolve().parent.parent / "generated_examples" / "cs231n_student.py"
@@ -257,31 +257,6 @@ def scalar_hand(x, w):
 
 # --- timing ------------------------------------------------------------------
 
-def median_times(functions, args, seconds, clock=time.perf_counter):
-    """Median seconds per call of each function, and the median of each one's time over the first's
-    in the same round (the repeats are interleaved: a busy spell slows a round alike).  ``clock``
-    measures the samples (``time.process_time``: CPU time of this process, which other processes
-    on a busy machine do not add to)."""
-    loops = []
-    for function in functions:
-        start = time.perf_counter()
-        function(*args)
-        once = time.perf_counter() - start
-        loops.append(max(1, int(0.05 / max(once, 1e-7))))
-    samples = [[] for _ in functions]
-    end = time.perf_counter() + seconds
-    rounds = 0
-    while rounds < 5 or (time.perf_counter() < end and rounds < 41):
-        for k, function in enumerate(functions):
-            start = clock()
-            for _ in range(loops[k]):
-                function(*args)
-            samples[k].append((clock() - start) / loops[k])
-        rounds += 1
-    ratios = [statistics.median(a / b for a, b in zip(samples[0], other)) for other in samples]
-    return [statistics.median(s) for s in samples], ratios
-
-
 def generated(forward, args, recompute):
     kwargs = {"recompute": True} if recompute else {}
     wrt = ("W",) if forward is svm_loss_naive else None  # as CS231n: dW
@@ -352,10 +327,13 @@ def main():
         result, reference = ours(*args), hand(*args)
         if not agree(result, reference):
             raise SystemExit(f"{name}: the generated gradient disagrees with the hand-written one")
-        times, ratios = median_times([ours, hand, forward], args, options.seconds, clock)
+        # timed as hand, generated, forward: the ratios are each one's time over the hand-written's
+        (hand_time, time_ours, forward_time), ratios = median_times(
+            [(hand, args), (ours, args), (forward, args)], options.seconds, sample_seconds=0.05, clock=clock,
+            min_rounds=5)
         memory = [peak_memory(ours, args), peak_memory(hand, args)]
-        gen_hand, gen_fwd = ratios[1], ratios[2]
-        print(f"{name:32} {times[0] * 1e3:9.3f}ms {times[1] * 1e3:9.3f}ms {times[2] * 1e3:9.3f}ms "
+        gen_hand, gen_fwd = ratios[1], ratios[1] / ratios[2]
+        print(f"{name:32} {time_ours * 1e3:9.3f}ms {hand_time * 1e3:9.3f}ms {forward_time * 1e3:9.3f}ms "
               f"{gen_hand:9.2f} {gen_fwd:8.2f} {memory[0] / max(memory[1], 1):13.2f}")
 
 

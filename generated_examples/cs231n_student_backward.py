@@ -151,22 +151,15 @@ def softmax_loss_backward(x, y, dout=1.0):
     shifted_logits = x - xmax                # (2)
     exp = np.exp(shifted_logits)             # (3)
     Z = np.sum(exp, axis=1, keepdims=True)   # (4)
-    logZ = np.log(Z)                         # (5)
-    log_probs = shifted_logits - logZ        # (6)
     N = x.shape[0]                           # (8)
-    sel = log_probs[np.arange(N), y]         # (9)
     # backward pass
     # (12) loss = num / N
     dnum = dout / N
     # (11) num = -selsum
     dselsum = -dnum
-    # (10) selsum = np.sum(sel)
-    dsel = np.broadcast_to(dselsum, sel.shape)
-    # (9) sel = log_probs[np.arange(N), y]
-    dlog_probs = np.zeros_like(log_probs)
-    dlog_probs[np.arange(N), y] = dsel
-    # (6) log_probs = log-softmax of x along axis 1, lines (1)-(6)
-    d_x = dlog_probs - exp / Z * dlog_probs.sum(axis=1, keepdims=True)
+    # (9) sel = log_probs[np.arange(N), y], log_probs = log-softmax of x along axis 1, lines (1)-(9)
+    d_x = exp * (-dselsum / Z)
+    d_x[np.arange(N), y] += dselsum
     return d_x
 
 
@@ -200,10 +193,8 @@ def svm_loss_backward(x, y, dout=1.0):
     # backward pass
     # (9) loss = num / N
     dnum = dout / N
-    # (8) num = np.sum(margins)
-    dmargins_1 = np.broadcast_to(dnum, margins.shape)
     # (7) margins[np.arange(N), y] = 0
-    dmargins = dmargins_1.copy()
+    dmargins = np.full(margins.shape, dnum)
     dmargins[np.arange(N), y] = 0
     # (6) margins = np.maximum(0, s)
     ds = dmargins * (s > 0)

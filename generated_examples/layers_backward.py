@@ -28,24 +28,19 @@ def relu_backward(x, dout):
 def softmax_loss_backward(x, y, dout=1.0):
     """Gradient of softmax_loss() with respect to x, times the output gradient dout."""
     # forward pass
-    N = x.shape[0]                                                      # (1)
-    xmax = np.max(x, axis=1, keepdims=True)                             # (2)
-    shifted = x - xmax                                                  # (3)
-    logsumexp = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))  # (4)
-    log_probs = shifted - logsumexp                                     # (5)
-    sel = log_probs[np.arange(N), y]                                    # (6)
+    N = x.shape[0]                               # (1)
+    xmax = np.max(x, axis=1, keepdims=True)      # (2)
+    shifted = x - xmax                           # (3)
+    exp = np.exp(shifted)                        # (4)
+    expsum = np.sum(exp, axis=1, keepdims=True)  # (5)
     # backward pass
-    # (9) loss = num / N
+    # (11) loss = num / N
     dnum = dout / N
-    # (8) num = -selsum
+    # (10) num = -selsum
     dselsum = -dnum
-    # (7) selsum = np.sum(sel)
-    dsel = np.broadcast_to(dselsum, sel.shape)
-    # (6) sel = log_probs[np.arange(N), y]
-    dlog_probs = np.zeros_like(log_probs)
-    dlog_probs[np.arange(N), y] = dsel
-    # (5) log_probs = log-softmax of x along axis 1, lines (2)-(5)
-    dx = dlog_probs - np.exp(log_probs) * dlog_probs.sum(axis=1, keepdims=True)
+    # (8) sel = log_probs[np.arange(N), y], log_probs = log-softmax of x along axis 1, lines (2)-(8)
+    dx = exp * (-dselsum / expsum)
+    dx[np.arange(N), y] += dselsum
     return dx
 
 

@@ -1947,3 +1947,90 @@ def test_math_ldexp_and_modf_are_the_arithmetic_they_compute(x):
     args = [x, 1.1]
     assert generated["f_backward"](*args) == pytest.approx(
         tuple(gradient(namespace["f"], args, k) for k in range(2)), rel=1e-6)
+
+
+GRAVITY = textwrap.dedent('''
+    import numpy as np
+    G = 6.674e-11
+    M = 5.97e24
+
+    def potential(m, r):
+        return -G * M * m / r
+
+    def weighted(x: "3"):
+        w = np.array([0.2, 0.3, 0.5])
+        return np.sum(w * x) + np.sum(w * x * x)
+''')
+
+
+def test_a_module_number_keeps_its_name_and_is_put_in_the_generated_module():
+    # G = 6.674e-11 at module level, then -G * M * m in the function, came out as -6.674e-11 * 5.97e+24 * m
+    namespace, generated = {}, {}
+    exec(GRAVITY, namespace)
+    text = backgen.generate(GRAVITY, name="potential")
+    assert "\nG = 6.674e-11\n" in text and "\nM = 5.97e+24\n" in text and "6.674e-11 *" not in text, text
+    assert "G * M" in text, text
+    exec(text, generated)
+    got = generated["potential_backward"](70.0, 6.4e6)
+    want = [gradient(namespace["potential"], [70.0, 6.4e6], k) for k in (0, 1)]
+    np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_a_module_number_named_alike_in_two_files_is_written_as_its_number_in_each():
+    from backgen import api, emit
+    one = api.backward_program("EPS = 1e-8\ndef f(x):\n    return x * x + EPS * x\n", name="f")
+    two = api.backward_program("EPS = 1e-5\ndef g(x):\n    return x * x * x + EPS * x\n", name="g")
+    text = emit.module_source([one, two], source_name="two files")
+    assert "EPS" not in text.split('"""')[-1] and "1e-08" in text and "1e-05" in text, text
+    generated = {}
+    exec(text, generated)
+    assert generated["f_backward"](2.0) == pytest.approx(4.0 + 1e-8)
+    assert generated["g_backward"](2.0) == pytest.approx(12.0 + 1e-5)
+
+
+def test_a_constant_array_the_function_names_is_read_by_its_name():
+    # w = np.array([0.2, 0.3, 0.5]) was written out at each use: np.array([0.2, 0.3, 0.5]) * x, twice
+    namespace, generated = {}, {}
+    exec(GRAVITY, namespace)
+    text = backgen.generate(GRAVITY, name="weighted")
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert code.count("w = np.array([0.2, 0.3, 0.5])") == 1 and sum("np.array(" in line for line in code) == 1, text
+    exec(text, generated)
+    x = np.array([0.4, -1.2, 2.0])
+    np.testing.assert_allclose(generated["weighted_backward"](x), gradient(namespace["weighted"], [x], 0),
+                               rtol=1e-6)
+
+
+def test_a_constant_array_named_on_two_paths_or_named_again_is_right():
+    source = textwrap.dedent('''
+        import numpy as np
+
+        def f(x: "3", flag: bool = True):
+            w = np.array([0.2, 0.3, 0.5])
+            w = w + 0.1
+            v = np.array([1.0, 2.0, 3.0])
+            if flag:
+                u = np.array([3.0, 4.0, 5.0])
+            else:
+                u = np.array([-1.0, 0.5, 2.0])
+            y = np.sum(w * x) + np.sum(v * x * u)
+            v = v * x
+            return y + np.sum(v * u)
+    ''')
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    x = np.array([0.4, -1.2, 2.0])
+    for flag in (True, False):
+        np.testing.assert_allclose(generated["f_backward"](x, flag),
+                                   gradient(lambda x: namespace["f"](x, flag), [x], 0), rtol=1e-6)
+
+
+def test_a_module_number_named_as_a_gradient_would_be_is_not_shadowed_by_it():
+    # dout, d and dx, numbers of the module kept by their names, would be hidden by the upstream
+    # gradient dout and the adjoint dx of the backward
+    source = "dout = 3.0\nd = 2.0\ndx = 5.0\n\ndef f(x):\n    return dout * x * x + d * x + dx\n"
+    generated = {}
+    exec(backgen.generate(source), generated)
+    assert generated["f_backward"](1.5) == pytest.approx(3.0 * 2 * 1.5 + 2.0)
+    assert generated["f_backward"](1.5, 2.0) == pytest.approx(2 * (3.0 * 2 * 1.5 + 2.0))
