@@ -1119,3 +1119,58 @@ def test_sizes_split_by_a_number_written_in_the_code_are_sampled_as_its_multiple
     x = np.random.default_rng(24).normal(size=(2, 2, 4, 6))
     for got in (generated["max_pool_fast_backward"](x), backgen.backward(forward).backward(x)):
         np.testing.assert_allclose(got, gradient(forward, [x], 0), rtol=1e-6, atol=1e-8)
+
+
+def test_number_parameters_declared_as_floats_get_distinct_samples(tmp_path):
+    # Bateman's daughter activity divides by lam2 - lam1: samples of equal numbers divided by zero and the
+    # sample run refused the code, though it holds for every pair of rates that differ
+    source = '''
+import numpy as np
+
+def daughter_activity(lam1, lam2, t, N1_0=1000.0):
+    N2 = N1_0 * lam1 / (lam2 - lam1) * (np.exp(-lam1 * t) - np.exp(-lam2 * t))
+    return np.sum(lam2 * N2)
+'''
+    args = [0.3, 0.7, np.linspace(0.5, 5.0, 6)]
+    assert_both_ways(source, "daughter_activity", args, tmp_path,
+                     shapes={"lam1": "float", "lam2": "float", "t": "T"}, count=2)
+
+
+def test_a_with_of_np_errstate_or_catch_warnings_is_its_body(tmp_path):
+    # with np.errstate(...) and warnings.catch_warnings() change how NumPy warns, not what it computes:
+    # they were refused as with statements
+    source = '''
+import warnings
+import numpy as np
+
+def svm_loss(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(num_train), y][:, np.newaxis]
+    with np.errstate(over='ignore'):
+        margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = 0.0
+    for k in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loss += margins.sum() / num_train * (k + 1)
+    return loss + reg * np.sum(W * W)
+'''
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(4, 3)) * .3, rng.normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]
+    assert_both_ways(source, "svm_loss", args, tmp_path,
+                     shapes={"W": "D, C", "X": "N, D", "y": "int N", "reg": "float"}, count=2)
+
+
+def test_a_with_of_other_contexts_is_still_refused():
+    source = '''
+import numpy as np
+
+def f(x, path):
+    with open(path) as handle:
+        y = x * 2.0
+    return np.sum(y)
+'''
+    with pytest.raises(backgen.BackgenError, match="with statements are not supported"):
+        backgen.generate(source, shapes={"x": "3"}, wrt=("x",))
