@@ -1174,3 +1174,27 @@ def f(x, path):
 '''
     with pytest.raises(backgen.BackgenError, match="with statements are not supported"):
         backgen.generate(source, shapes={"x": "3"}, wrt=("x",))
+
+
+@pytest.mark.parametrize("spec, shapes, make", [
+    ("'ii', A", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'ii->i', A", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'ii,i->', A, v", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'iij->j', A", {"A": "N, N, M", "v": "M"}, lambda r: [r.normal(size=(3, 3, 2)), r.normal(size=2)]),
+    ("'ijj,i->j', A, v", {"A": "M, N, N", "v": "M"}, lambda r: [r.normal(size=(2, 3, 3)), r.normal(size=2)]),
+])
+def test_einsum_of_an_operand_naming_a_letter_twice(spec, shapes, make, tmp_path):
+    # np.einsum('ii', E), the trace, and 'ii->i', the diagonal, as physics code writes them: refused
+    source = f'''
+import numpy as np
+
+def f(A, v):
+    return np.sum(np.einsum({spec}) ** 2) + np.sum(v ** 3)
+'''
+    args = make(np.random.default_rng(7))
+    assert_both_ways(source, "f", args, tmp_path, shapes=shapes)
+    namespace = {}
+    exec(backgen.generate(source, name="f"), namespace)  # code for every shape
+    for got, k in zip(namespace["f_backward"](*args), range(2)):
+        module = real_sweep._module(source, "f_free", tmp_path)[0]
+        np.testing.assert_allclose(got, gradient(module.f, args, k), rtol=1e-5, atol=1e-7)
