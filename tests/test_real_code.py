@@ -1261,3 +1261,25 @@ def test_a_sandwich_calling_a_layer_at_two_shapes_hands_it_none():
               "gamma2": "K", "beta2": "K"}
     with pytest.raises(backgen.BackgenError, match="the backward needs beta"):
         backgen.generate(source, name="affine_ln_relu_forward", shapes=shapes)
+
+
+def test_plain_python_state_list_written_item_by_item(tmp_path):
+    # state = [x0, v0], its items replaced each step: plain Python (no NumPy call) writing into a list was
+    # refused, where xs = [0.0] * n written alike was followed as NumPy code
+    source = '''
+def spring_step(x0, v0, k, dt=0.1, steps=10):
+    state = [x0, v0]
+    for _ in range(steps):
+        state[1] = state[1] - k * state[0] * dt
+        state[0] = state[0] + state[1] * dt
+    return 0.5 * state[1] ** 2 + 0.5 * k * state[0] ** 2
+'''
+    assert_both_ways(source, "spring_step", [1.0, 0.3, 2.0], tmp_path, count=3)
+    aliased = '''
+def f(x, y):
+    a = [x, y]
+    b = a
+    b[0] = 3 * x * y
+    return a[0] + a[1]
+'''
+    assert_both_ways(aliased, "f", [0.7, -0.4], tmp_path)
