@@ -1283,3 +1283,18 @@ def f(x, y):
     return a[0] + a[1]
 '''
     assert_both_ways(aliased, "f", [0.7, -0.4], tmp_path)
+
+
+def test_np_cov_of_features(tmp_path):
+    # a decorrelation penalty on the covariance of features, np.cov(Z, rowvar=False): np.cov had no rule
+    source = '''
+import numpy as np
+
+def decorrelation_penalty(Z, X):
+    C = np.cov(Z, rowvar=False)
+    off = C - np.diag(np.diag(C))
+    return np.sum(off ** 2) + np.trace(np.cov(X)) + np.cov(X[0], bias=True) * np.cov(Z.T, ddof=0)[0, 1]
+'''
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(6, 3)), rng.normal(size=(2, 5))]
+    assert_both_ways(source, "decorrelation_penalty", args, tmp_path, shapes={"Z": "N, D", "X": "M, K"})
