@@ -341,12 +341,16 @@ def _callee_shapes(forward, body, calls, shapes):
     from .shapes import dim_sizes, examples
     params = [a.arg for a in forward.func.args.args]
     try:
+        lacking = {stmt.value.func.id for stmt in calls
+                   if any(a.arg not in declared_shapes(read_helper(forward, stmt.value.func.id))
+                          for a in read_helper(forward, stmt.value.func.id).func.args.args)}
         specs = declared_shapes(forward, shapes)
+        if not lacking or any(p not in specs for p in params):
+            return {}  # (every layer declares its shapes, or the sandwich does not)
+        samples = examples(types.SimpleNamespace(params=tuple(params)), specs)
     except BackgenError:
         return {}
-    if any(p not in specs for p in params):
-        return {}
-    env = dict(zip(params, examples(types.SimpleNamespace(params=tuple(params)), specs)), np=np)
+    env = dict(zip(params, samples), np=np)
     env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
     seen = {}
 
@@ -355,11 +359,10 @@ def _callee_shapes(forward, body, calls, shapes):
             seen.setdefault(name, []).append((args, kwargs))
             return function(*args, **kwargs)
         return call
-    for stmt in calls:
-        name = stmt.value.func.id
-        if callable(env.get(name)) and not name.startswith("__"):
-            env[name] = recording(name, env[name]) if name not in seen else env[name]
-            seen.setdefault(name, [])
+    for name in sorted(lacking):
+        if callable(env.get(name)):
+            seen[name] = []
+            env[name] = recording(name, env[name])
     try:
         for stmt in body[:-1]:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
