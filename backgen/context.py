@@ -556,7 +556,7 @@ class GradContext:
         other_ops = [o for i, o in enumerate(operands) if i != position]
         available = set(output).union(*others) if others else set(output)
         if len(set(mine)) != len(mine):
-            self.unsupported(f"np.einsum('{spec}'): an index repeated in one operand is not supported")
+            return self._einsum_repeated_vjp(subs, output, operands, position)
         spread, summed = self._einsum_broadcast(subs, output, position)
         shared = set(mine).intersection(*others) if others else set()  # an axis NumPy may broadcast
         if not set(mine) <= available or spread:  # summed in this operand alone: the gradient is spread along it
@@ -570,6 +570,27 @@ class GradContext:
         if self.shape_free and shared and self.op.rule == "np.einsum":  # which axes broadcast: at run time
             text = f"_unbroadcast({text}, {operands[position]})"
         return text
+
+    def _einsum_repeated_vjp(self, subs, output, operands, position):
+        """The gradient of an operand naming a letter more than once (``np.einsum('ii', A)``, its trace;
+        ``'ii->i'``, its diagonal): each repeat read as a letter of its own, joined to the first by an
+        identity matrix given as one more operand (``'ij,ij'`` of ``A`` and ``np.eye(A.shape[0])``), a
+        product of the same value whose operand names every letter once."""
+        if any(len(set(sub)) != len(sub) for k, sub in enumerate(subs) if k != position) or \
+                any(self._einsum_broadcast(subs, output, position)):
+            self.unsupported(f"np.einsum('{','.join(subs)}->{output}'): an index repeated in one operand is "
+                             "differentiated where no other operand repeats one and no axis broadcasts")
+        fresh = iter(c for c in string.ascii_letters if c not in "".join(subs) + output)
+        mine, joins, eyes = "", [], []
+        for axis, letter in enumerate(subs[position]):
+            if letter in mine:
+                new = next(fresh)
+                joins.append(letter + new)
+                eyes.append(f"{self.np}.eye({self.np}.shape({operands[position]})[{axis}])")
+                letter = new
+            mine += letter
+        spec = ",".join(subs[:position] + [mine] + subs[position + 1:] + joins) + "->" + output
+        return self._einsum_vjp(spec, list(operands) + eyes, position)
 
     def _einsum_broadcast(self, subs, output, position):
         """The letters of operand ``position`` that NumPy broadcast: those it has as 1 where

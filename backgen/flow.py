@@ -196,11 +196,6 @@ class StatementStager:
         if isinstance(target.value, ast.Name) and target.value.id in self.not_values and \
                 target.value.id not in self.versions:  # caches[i] = cache: a dict of caches, no value (any
             return                                      # read of it is refused)
-        if not self.numpy:
-            written = source.to_source(target)
-            raise self.error(f"a write into a list of numbers ({written} = ...) is not followed in plain Python: "
-                             "build the list anew with the new value in its place (v = [a, b]; v = [v[0] * 3, "
-                             "v[1]]), or use a NumPy array", target)
         if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:
             raise self.error("write into an array held by a variable (a[...] = v)", target)
         name = target.value.id

@@ -69,7 +69,7 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     if user_cache and args is None:
         numpy = functools.cache(lambda: arrays or uses_numpy(forward, nodes=forward.nodes))  # a sandwich's layers
         composed = guarded(forward, lambda: sandwich(  # pass one another arrays (asked of a sandwich only: a walk)
-            forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy())))
+            forward, lambda helper, shapes=None: _build(helper, None, shapes, None, True, numpy()), shapes))
         if composed is not None:
             return composed
     specs = declared_shapes(forward, shapes)

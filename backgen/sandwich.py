@@ -1,13 +1,16 @@
 """Layers built from layers: ``affine_relu_forward`` gets ``affine_relu_backward(dout, cache)``.
 
-Contract: ``sandwich(forward, build) -> ir.Program or None``.  A forward in
+Contract: ``sandwich(forward, build, shapes=None) -> ir.Program or None``.  A forward in
 CS231n's convention whose body only calls other layers of the file
 (``a, fc_cache = affine_forward(x, w, b)``), collects their caches
 (``cache = (fc_cache, relu_cache)``) and returns ``out, cache`` gets the
 backward a person writes: it unpacks the cache and calls the layers'
 generated backwards in reverse order, adding the gradients of a value used
-twice (``+=``).  ``build(helper_forward)`` returns the ``ir.Program`` of a
-called layer (its backward in the same convention).  None when the forward is
+twice (``+=``).  ``build(helper_forward[, shapes])`` returns the ``ir.Program`` of a
+called layer (its backward in the same convention); where the sandwich's own
+shapes are known (declared, or ``shapes``), a layer declaring none for some of
+its parameters is built for those it is called with on sample arrays (the
+same at every call of it, or none).  None when the forward is
 not such a sandwich (it is then staged as any other function).
 """
 
@@ -21,7 +24,7 @@ from .loop_layers import loop_layer, refuse_parameter_writes
 from .parse import is_docstring, read_helper
 
 
-def sandwich(forward, build):
+def sandwich(forward, build, shapes=None):
     looped = loop_layer(forward, build)  # rnn_forward: a step layer called in a loop
     if looped is not None:
         return looped
@@ -54,11 +57,14 @@ def sandwich(forward, build):
     if layout is None:
         return None
     programs, call_caches = {}, {}
+    callee_shapes = _callee_shapes(forward, body, calls, shapes)
     for stmt in calls:
         callee = stmt.value.func.id
         if callee not in programs:
             refuse_parameter_writes(read_helper(forward, callee), stmt, forward.error)
-            programs[callee] = build(read_helper(forward, callee))
+            given = callee_shapes.get(callee)
+            programs[callee] = build(read_helper(forward, callee), given) if given else \
+                build(read_helper(forward, callee))
         if programs[callee].main.cache is None or len(programs[callee].main.upstreams) != len(_names(stmt.targets[0])) - 1:
             return None  # a helper returning no cache of its own (return out, x): its backward takes no cache
         call_caches[_names(stmt.targets[0])[-1]] = stmt
@@ -319,6 +325,77 @@ def _sample_dims(forward, body, outputs):
         return forward.error(f"the backward cannot learn a dimension (of size {size} in the samples) from the "
                              "upstream gradient or the cache: keep the input in the cache")
     return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes)
+
+
+def _callee_shapes(forward, body, calls, shapes):
+    """``{layer: {parameter: shape}}``: the shapes of the arguments each layer called is given when the
+    sandwich runs on sample arrays of its own shapes (declared, or ``shapes``), for the layer's
+    parameters it declares none of itself (``layernorm_forward(x, gamma, beta, ln_param)`` without a
+    docstring), each size named as the sandwich names it; a layer called with arguments of other shapes
+    elsewhere, or with sizes no dimension names, gets none.  Empty where a shape of the sandwich is not
+    declared or the run fails."""
+    import types
+
+    import numpy as np
+
+    from .loop_layers import _user_functions
+    from .program import declared_shapes
+    from .shapes import dim_sizes, examples
+    params = [a.arg for a in forward.func.args.args]
+    try:
+        lacking = {stmt.value.func.id for stmt in calls
+                   if any(a.arg not in declared_shapes(read_helper(forward, stmt.value.func.id))
+                          for a in read_helper(forward, stmt.value.func.id).func.args.args)}
+        specs = declared_shapes(forward, shapes)
+        if not lacking or any(p not in specs for p in params):
+            return {}  # (every layer declares its shapes, or the sandwich does not)
+        samples = examples(types.SimpleNamespace(params=tuple(params)), specs)
+    except BackgenError:
+        return {}
+    env = dict(zip(params, samples), np=np)
+    env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
+    seen = {}
+
+    def recording(name, function):
+        def call(*args, **kwargs):
+            seen.setdefault(name, []).append((args, kwargs))
+            return function(*args, **kwargs)
+        return call
+    for name in sorted(lacking):
+        if callable(env.get(name)):
+            seen[name] = []
+            env[name] = recording(name, env[name])
+    try:
+        for stmt in body[:-1]:
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+    except Exception:  # noqa: BLE001 - the user's code at these samples: the layers declare their own
+        return {}
+    named = {}
+    for dim, size in dim_sizes(specs).items():
+        named.setdefault(size, []).append(dim)
+
+    def spec_of(value):
+        if isinstance(value, float):
+            return "float"
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub" or not value.shape:
+            return None
+        dims = [named.get(size, []) for size in value.shape]
+        if any(len(d) > 1 for d in dims):
+            return None  # a size two dimensions have
+        kind = "" if value.dtype.kind == "f" else "int " if value.dtype.kind in "iu" else "bool "
+        return kind + ", ".join(d[0] if d else str(size) for d, size in zip(dims, value.shape))
+    found = {}
+    for name, runs in seen.items():
+        helper = read_helper(forward, name)
+        names = [a.arg for a in helper.func.args.args]
+        declared = declared_shapes(helper)
+        each = []
+        for args, kwargs in runs:
+            given = dict(zip(names, args), **kwargs)
+            each.append({p: spec_of(v) for p, v in given.items() if p not in declared and spec_of(v) is not None})
+        if each and all(e == each[0] for e in each) and each[0]:
+            found[name] = each[0]
+    return found
 
 
 def _inner(node):

@@ -10,7 +10,8 @@ Contract:
 * ``examples(staged, specs)`` makes sample inputs of the declared shapes (a
   BackgenError where they do not fit in memory).
   Named dimensions get distinct primes, so they never look like 1 and never
-  equal one another; an integer parameter named like a dimension gets its size.
+  equal one another; an integer parameter named like a dimension gets its size;
+  number parameters get distinct values (``lam2 - lam1`` is no zero).
 * ``infer(staged, args)`` propagates shapes line by line through the staged
   forward (every branch, loops until their carried values settle) and returns
   ``{name: shape}`` for every parameter and staged value; a value whose shape
@@ -143,6 +144,8 @@ def dim_sizes(specs, larger_first=False):
 
 
 INT_SAMPLE = 3  # the sample value of an integer parameter (a count of groups, a stride)
+FLOAT_SAMPLE = 0.5  # the sample value of the first number parameter; the next ones a little more each,
+FLOAT_STEP = 0.0625  # so that no two are equal (lam1 / (lam2 - lam1) would divide by zero)
 
 
 def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
@@ -156,6 +159,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
         sizes[dim] = int(factor) * sizes[base]
     rng = np.random.default_rng(0)
     args = []
+    numbers = 0
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
@@ -165,7 +169,8 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
         elif not s.dims and s.kind in ("bool", "str"):
             args.append(s.value if s.value is not None else True)
         elif not s.dims:
-            args.append(0.5)
+            args.append(FLOAT_SAMPLE + FLOAT_STEP * numbers)
+            numbers += 1
         else:
             shape = tuple(sizes[d] if isinstance(d, str) else d for d in s.dims)
             try:

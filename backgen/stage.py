@@ -138,8 +138,9 @@ def uses_numpy(forward, seen=(), nodes=None):
                 return True
     lists -= others
     env = forward.env
-    if matmul or any(node.value.__class__ is not ast.Name or node.value.id not in lists for node in subscripts):
-        return True
+    if matmul or any(node.value.__class__ is not ast.Name or node.value.id not in lists or
+                     node.ctx.__class__ is ast.Store for node in subscripts):
+        return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
     if any((env.get(name) or "").startswith("numpy") for name in names - local):
         return True
     for node in attributes:

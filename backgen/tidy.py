@@ -7,8 +7,10 @@ later read of such a name is reported as a None that reaches arithmetic).
 What goes, as CS231n's templates and everyday code write it:
 
 * docstrings and other bare constants anywhere, ``pass``, ``print(...)``,
-  ``np.random.seed(...)``, ``warnings.warn(...)`` and ``logging.info(...)`` (and ``debug``, ``warning``);
+  ``np.random.seed(...)``, ``warnings.warn(...)`` (and ``simplefilter``, ``filterwarnings``) and ``logging.info(...)`` (and ``debug``, ``warning``);
 * ``assert`` statements (checks, not values), ``del`` of names (``del tmp``: no value changes);
+* ``with np.errstate(...):`` and ``with warnings.catch_warnings():`` (given constants, bound to no
+  name): their bodies, in their place (they change how NumPy warns, not what it computes);
 * annotations of assignments (``h: np.ndarray = x @ W`` is ``h = x @ W``; ``h: float`` alone goes);
 * expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
   when they write into nothing: a call of the user's own functions, a method
@@ -323,6 +325,8 @@ def _block(stmts, context, top=False):
         stmts = [part for s in stmts for part in _chained(s)]
     if any(s.__class__ is ast.Assign and s.targets[0].__class__ is ast.Tuple for s in stmts):
         stmts = [part for s in stmts for part in _renamings(s)]
+    if any(s.__class__ is ast.With for s in stmts):
+        stmts = [part for s in stmts for part in _unwrapped(s)]
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \
@@ -453,6 +457,24 @@ def _raises(stmts):
     return bool(stmts) and isinstance(stmts[-1], ast.Raise)
 
 
+QUIET_CONTEXTS = ("np.errstate", "numpy.errstate", "warnings.catch_warnings", "np.printoptions",
+                  "numpy.printoptions")  # what they change is how NumPy warns and prints, no value
+
+
+def _unwrapped(stmt):
+    """The statements of ``stmt``: the body of a ``with`` of ``QUIET_CONTEXTS`` only, given constants and
+    bound to no name (``with np.errstate(divide="ignore"):``), in place of the ``with`` (the same
+    values are computed, the warnings aside); ``[stmt]`` for any other."""
+    if not isinstance(stmt, ast.With) or not all(
+            item.optional_vars is None and isinstance(item.context_expr, ast.Call)
+            and _call_name(item.context_expr.func) in QUIET_CONTEXTS
+            and all(isinstance(a, ast.Constant) for a in item.context_expr.args)
+            and all(k.arg is not None and isinstance(k.value, ast.Constant) for k in item.context_expr.keywords)
+            for item in stmt.items):
+        return [stmt]
+    return [part for inner in stmt.body for part in _unwrapped(inner)]
+
+
 def _says_nothing(stmt):
     """A statement that computes no value the function returns."""
     if isinstance(stmt, (ast.Pass, ast.Assert)):
@@ -465,7 +487,8 @@ def _says_nothing(stmt):
             return True  # a docstring, a bare name
         if isinstance(value, ast.Call) and \
                 _call_name(value.func) in ("print", "np.random.seed", "numpy.random.seed", "random.seed",
-                                           "warnings.warn", "logging.debug", "logging.info", "logging.warning"):
+                                           "warnings.warn", "warnings.simplefilter", "warnings.filterwarnings",
+                                           "logging.debug", "logging.info", "logging.warning"):
             return all(_pure(arg) for arg in value.args) and all(_pure(k.value) for k in value.keywords)
             # (print(v.pop()), warnings.warn(str(y.sort())): what it is given changes something: kept, refused)
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped

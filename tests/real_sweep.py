@@ -11688,6 +11688,2213 @@ def verlet_path(x0, v0, k, dt=0.05, steps=12):
     path = np.array(xs)
     return np.sum(path ** 2) * dt
 ''', "verlet_path", lambda: [0.7, -0.2, 3.0]),
+# ----------------------------------------------------------------------------- a batch of layers, models,
+# losses and physics written as their authors write them, in idioms the batches above leave out
+"cs_conv_forward_offsets_einsum": ('''
+import numpy as np
+
+def conv_forward_fast(x, w, b, conv_param):
+    """
+    A convolution as one product per offset of the filter, summed.
+
+    Inputs:
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: A dictionary with 'stride' and 'pad'
+
+    Returns a tuple of:
+    - out: Output data, of shape (N, F, H', W')
+    - cache: (x, w, b, conv_param)
+    """
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), mode='constant')
+    out = np.zeros((N, F, H_out, W_out))
+    for i in range(HH):
+        for j in range(WW):
+            window = x_pad[:, :, i:i + stride * H_out:stride, j:j + stride * W_out:stride]
+            out += np.einsum('nchw,fc->nfhw', window, w[:, :, i, j])
+    out += b[None, :, None, None]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_fast", lambda: [_normal(4001, 2, 2, 5, 5), _normal(4002, 3, 2, 3, 3), _normal(4003, 3),
+                                  {'stride': 2, 'pad': 1}]),
+
+"cs_max_pool_reshape_chained_max": ('''
+import numpy as np
+
+def max_pool_forward_reshape(x, pool_param):
+    """
+    A fast max pool for square pools that tile the input.
+    """
+    N, C, H, W = x.shape
+    pool_height, pool_width = pool_param['pool_height'], pool_param['pool_width']
+    stride = pool_param['stride']
+    assert pool_height == pool_width == stride, 'Invalid pool params'
+    assert H % pool_height == 0
+    assert W % pool_height == 0
+    x_reshaped = x.reshape(N, C, H // pool_height, pool_height, W // pool_width, pool_width)
+    out = x_reshaped.max(axis=3).max(axis=4)
+    cache = (x, x_reshaped, out)
+    return out, cache
+''', "max_pool_forward_reshape", lambda: [_normal(4004, 2, 3, 4, 4),
+                                          {'pool_height': 2, 'pool_width': 2, 'stride': 2}]),
+
+"cs_avg_pool_naive_mean_window": ('''
+import numpy as np
+
+def avg_pool_forward_naive(x, pool_param):
+    """
+    - x: Input data, of shape (N, C, H, W)
+    - pool_param: dictionary with 'pool_height', 'pool_width', 'stride'
+    """
+    N, C, H, W = x.shape
+    ph, pw, s = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
+    H_out = 1 + (H - ph) // s
+    W_out = 1 + (W - pw) // s
+    out = np.zeros((N, C, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            out[:, :, i, j] = np.mean(x[:, :, i * s:i * s + ph, j * s:j * s + pw], axis=(2, 3))
+    cache = (x, pool_param)
+    return out, cache
+''', "avg_pool_forward_naive", lambda: [_normal(4005, 2, 2, 5, 5),
+                                        {'pool_height': 3, 'pool_width': 3, 'stride': 2}]),
+
+"cs_spatial_batchnorm_axes_running_get": ('''
+import numpy as np
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    Spatial batch normalization over the N, H and W axes of x (N, C, H, W).
+    """
+    N, C, H, W = x.shape
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    momentum = bn_param.get('momentum', 0.9)
+    running_mean = bn_param.get('running_mean', np.zeros(C, dtype=x.dtype))
+    running_var = bn_param.get('running_var', np.zeros(C, dtype=x.dtype))
+    mu = x.mean(axis=(0, 2, 3))
+    var = x.var(axis=(0, 2, 3))
+    x_hat = (x - mu[None, :, None, None]) / np.sqrt(var[None, :, None, None] + eps)
+    out = gamma[None, :, None, None] * x_hat + beta[None, :, None, None]
+    running_mean = momentum * running_mean + (1 - momentum) * mu
+    running_var = momentum * running_var + (1 - momentum) * var
+    bn_param['running_mean'] = running_mean
+    bn_param['running_var'] = running_var
+    cache = (x, x_hat, mu, var, gamma, eps)
+    return out, cache
+''', "spatial_batchnorm_forward", lambda: [_normal(4006, 3, 2, 2, 2), _uniform(4007, 2), _normal(4008, 2),
+                                           {'mode': 'train'}]),
+
+"cs_transformer_ffn_residual_layernorm": ('''
+import numpy as np
+
+def ffn_block(x, W1, b1, W2, b2, gamma, beta, eps=1e-5):
+    """Position-wise feed-forward with a residual connection and post layer norm; x is (N, T, D)."""
+    h = np.maximum(0, x @ W1 + b1)
+    y = x + h @ W2 + b2
+    mu = y.mean(axis=-1, keepdims=True)
+    var = y.var(axis=-1, keepdims=True)
+    return gamma * (y - mu) / np.sqrt(var + eps) + beta
+''', "ffn_block", lambda: [_normal(4009, 2, 3, 4), _normal(4010, 4, 5), _normal(4011, 5), _normal(4012, 5, 4),
+                           _normal(4013, 4), _uniform(4014, 4), _normal(4015, 4)]),
+
+"cs_temporal_affine_einsum": ('''
+import numpy as np
+
+def temporal_affine_forward(x, w, b):
+    """
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+
+    Returns a tuple of:
+    - out: Output data of shape (N, T, M)
+    - cache: Values needed for the backward pass
+    """
+    out = np.einsum('ntd,dm->ntm', x, w) + b
+    cache = x, w, b, out
+    return out, cache
+''', "temporal_affine_forward", lambda: [_normal(4016, 2, 3, 4), _normal(4017, 4, 5), _normal(4018, 5)]),
+
+"cs_word_embedding_one_hot_matmul": ('''
+import numpy as np
+
+def embed_loss(W, x, target):
+    """Word vectors picked by one-hot rows: x (N, T) integers in [0, V), W (V, D)."""
+    V, D = W.shape
+    one_hot = np.eye(V)[x]
+    vectors = one_hot @ W
+    return np.sum((vectors.sum(axis=1) - target) ** 2)
+''', "embed_loss", lambda: [_normal(4019, 5, 3), np.array([[0, 4, 4], [1, 2, 0]]), _normal(4020, 2, 3)],
+    {"wrt": [0]}),
+
+"cs_class_visualization_objective": ('''
+import numpy as np
+
+def class_visualization_objective(img, W, b, target_y, l2_reg=1e-3):
+    """The score of the target class for a linear model on the flattened image, minus an L2 penalty
+    on the image (gradient ascent on img makes an image the model takes for target_y)."""
+    scores = img.reshape(1, -1).dot(W) + b
+    return scores[0, target_y] - l2_reg * np.sum(img * img)
+''', "class_visualization_objective", lambda: [_normal(4021, 3, 2, 2), _normal(4022, 12, 4), _normal(4023, 4), 2],
+    {"wrt": [0, 1]}),
+
+"cs_ls_gan_losses": ('''
+import numpy as np
+
+def ls_discriminator_loss(scores_real, scores_fake):
+    """
+    Least-squares GAN loss for the discriminator.
+
+    Inputs:
+    - scores_real: (N, 1) scores of the real data
+    - scores_fake: (N, 1) scores of the fake data
+    """
+    loss = None
+    loss = 0.5 * np.mean((scores_real - 1) ** 2) + 0.5 * np.mean(scores_fake ** 2)
+    return loss
+''', "ls_discriminator_loss", lambda: [_normal(4024, 4, 1), _normal(4025, 4, 1)]),
+
+"cs_simclr_nt_xent_loss": ('''
+import numpy as np
+
+def simclr_loss(out_left, out_right, tau=0.5):
+    """NT-Xent over 2N augmented views; out_left[k] and out_right[k] are a positive pair."""
+    N = out_left.shape[0]
+    out = np.concatenate([out_left, out_right], axis=0)
+    out = out / np.linalg.norm(out, axis=1, keepdims=True)
+    sim_matrix = out @ out.T
+    exponential = np.exp(sim_matrix / tau)
+    mask = 1 - np.eye(2 * N)
+    denom = np.sum(exponential * mask, axis=1)
+    sim_pos = np.sum(out[:N] * out[N:], axis=1)
+    sim_pos = np.concatenate([sim_pos, sim_pos])
+    loss = -np.log(np.exp(sim_pos / tau) / denom)
+    return np.sum(loss) / (2 * N)
+''', "simclr_loss", lambda: [_normal(4026, 3, 4), _normal(4027, 3, 4)]),
+
+"cs_prelu_layer": ('''
+import numpy as np
+
+def prelu_forward(x, alpha):
+    """
+    Parametric ReLU: x where positive, alpha * x elsewhere; alpha has one slope per feature.
+
+    - x: (N, D)
+    - alpha: (D,)
+    """
+    out = np.where(x > 0, x, alpha * x)
+    cache = (x, alpha)
+    return out, cache
+''', "prelu_forward", lambda: [_normal(4028, 3, 4), _uniform(4029, 4) * 0.2]),
+
+"cs_conv_transpose_naive_scatter": ('''
+import numpy as np
+
+def conv_transpose_forward_naive(x, w, b, stride):
+    """
+    A transposed convolution (upsampling): every input pixel adds a filter-sized patch.
+
+    - x: (N, C, H, W)
+    - w: (C, F, HH, WW)
+    - b: (F,)
+    """
+    N, C, H, W = x.shape
+    _, F, HH, WW = w.shape
+    H_out = (H - 1) * stride + HH
+    W_out = (W - 1) * stride + WW
+    out = np.zeros((N, F, H_out, W_out))
+    for i in range(H):
+        for j in range(W):
+            out[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += \
+                np.einsum('nc,cfhw->nfhw', x[:, :, i, j], w)
+    out += b.reshape(1, F, 1, 1)
+    return out
+''', "conv_transpose_forward_naive", lambda: [_normal(4030, 2, 2, 2, 3), _normal(4031, 2, 3, 3, 3), _normal(4032, 3), 2],
+    {"wrt": [0, 1, 2]}),
+
+"cs_affine_layernorm_relu_sandwich": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    eps = ln_param.get('eps', 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    var = x.var(axis=1, keepdims=True)
+    xhat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * xhat + beta
+    cache = (x, xhat, mu, var, gamma, eps)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def affine_ln_relu_forward(x, w, b, gamma, beta, ln_param):
+    """Convenience layer: affine, layer norm, ReLU."""
+    a, fc_cache = affine_forward(x, w, b)
+    a_norm, ln_cache = layernorm_forward(a, gamma, beta, ln_param)
+    out, relu_cache = relu_forward(a_norm)
+    cache = (fc_cache, ln_cache, relu_cache)
+    return out, cache
+''', "affine_ln_relu_forward", lambda: [_normal(4033, 3, 4), _normal(4034, 4, 5), _normal(4035, 5),
+                                        _uniform(4036, 5), _normal(4037, 5), {}]),
+
+"cs_maxout_unit": ('''
+import numpy as np
+
+def maxout_forward(x, W, b, k):
+    """
+    A maxout layer: k affine pieces per output unit, the largest kept.
+
+    - x: (N, D); W: (D, H * k); b: (H * k,)
+    """
+    N = x.shape[0]
+    z = x.dot(W) + b
+    out = np.max(z.reshape(N, -1, k), axis=2)
+    cache = (x, W, z)
+    return out, cache
+''', "maxout_forward", lambda: [_normal(4038, 3, 4), _normal(4039, 4, 6), _normal(4040, 6), 3], {"wrt": [0, 1, 2]}),
+
+"cs_depthwise_conv_naive_loops": ('''
+import numpy as np
+
+def depthwise_conv(x, w):
+    """One filter per channel, valid padding, stride 1: x (C, H, W), w (C, k, k)."""
+    C, H, W = x.shape
+    _, k, _ = w.shape
+    out = np.zeros((C, H - k + 1, W - k + 1))
+    for c in range(C):
+        for i in range(H - k + 1):
+            for j in range(W - k + 1):
+                out[c, i, j] = np.sum(x[c, i:i + k, j:j + k] * w[c])
+    return np.sum(out ** 2)
+''', "depthwise_conv", lambda: [_normal(4041, 2, 4, 4), _normal(4042, 2, 2, 2)]),
+
+"cs_elu_layer_cache_out": ('''
+import numpy as np
+
+def elu_forward(x, alpha=1.0):
+    """
+    ELU: x where positive, alpha * (exp(x) - 1) elsewhere.
+    """
+    out = x.copy()
+    neg = x < 0
+    out[neg] = alpha * (np.exp(x[neg]) - 1)
+    cache = (x, out, alpha)
+    return out, cache
+''', "elu_forward", lambda: [_normal(4043, 3, 4)], {"wrt": [0]}),
+
+"cs_softmax_classifier_head_global_pool": ('''
+import numpy as np
+
+def head_loss(features, W, b, y):
+    """Global average pooling over H, W of features (N, C, H, W), a linear classifier and softmax loss."""
+    N = features.shape[0]
+    pooled = features.mean(axis=(2, 3))
+    scores = pooled.dot(W) + b
+    scores -= np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores)
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(np.log(probs[np.arange(N), y])) / N
+    return loss
+''', "head_loss", lambda: [_normal(4044, 3, 2, 2, 2), _normal(4045, 2, 4), _normal(4046, 4), np.array([0, 3, 1])],
+    {"wrt": [0, 1, 2]}),
+
+"cs_bidirectional_rnn_concat": ('''
+import numpy as np
+
+def birnn_forward(x, h0, Wx_f, Wh_f, Wx_b, Wh_b):
+    """A bidirectional vanilla RNN over x (N, T, D): the forward and backward hidden states, joined."""
+    N, T, D = x.shape
+    H = h0.shape[1]
+    hf = np.zeros((N, T, H))
+    hb = np.zeros((N, T, H))
+    h = h0
+    for t in range(T):
+        h = np.tanh(x[:, t, :].dot(Wx_f) + h.dot(Wh_f))
+        hf[:, t, :] = h
+    h = h0
+    for t in reversed(range(T)):
+        h = np.tanh(x[:, t, :].dot(Wx_b) + h.dot(Wh_b))
+        hb[:, t, :] = h
+    return np.concatenate([hf, hb], axis=2)
+''', "birnn_forward", lambda: [_normal(4047, 2, 3, 2), _normal(4048, 2, 3) * .5, _normal(4049, 2, 3) * .5,
+                              _normal(4050, 3, 3) * .5, _normal(4051, 2, 3) * .5, _normal(4052, 3, 3) * .5]),
+
+"cs_attention_pooling_over_time": ('''
+import numpy as np
+
+def attention_pool(h, v):
+    """Soft attention over the time axis of hidden states h (N, T, H) with a learned query v (H,)."""
+    scores = h.dot(v)
+    scores = scores - scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    context = (weights[:, :, None] * h).sum(axis=1)
+    return context
+''', "attention_pool", lambda: [_normal(4053, 2, 4, 3), _normal(4054, 3)]),
+
+"cs_two_layer_net_loss_grads_reg_half": ('''
+import numpy as np
+
+def two_layer_loss(W1, b1, W2, b2, X, y, reg=0.05):
+    """Fully connected ReLU net with a softmax loss and 0.5 * reg * ||W||^2 weight decay."""
+    N = X.shape[0]
+    hidden = np.maximum(0, X.dot(W1) + b1)
+    scores = hidden.dot(W2) + b2
+    exp_scores = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    correct_logprobs = -np.log(probs[range(N), y])
+    data_loss = np.sum(correct_logprobs) / N
+    reg_loss = 0.5 * reg * np.sum(W1 * W1) + 0.5 * reg * np.sum(W2 * W2)
+    loss = data_loss + reg_loss
+    return loss
+''', "two_layer_loss", lambda: [_normal(4055, 4, 5), _normal(4056, 5), _normal(4057, 5, 3), _normal(4058, 3),
+                               _normal(4059, 6, 4), np.array([0, 1, 2, 2, 1, 0])], {"wrt": [0, 1, 2, 3]}),
+
+"cs_spiral_softmax_linear_classifier": ('''
+import numpy as np
+
+def softmax_linear_loss(W, b, X, y, reg=1e-3):
+    num_examples = X.shape[0]
+    scores = np.dot(X, W) + b
+    exp_scores = np.exp(scores)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    correct_logprobs = -np.log(probs[range(num_examples), y])
+    data_loss = np.sum(correct_logprobs) / num_examples
+    reg_loss = 0.5 * reg * np.sum(W * W)
+    return data_loss + reg_loss
+''', "softmax_linear_loss", lambda: [_normal(4060, 2, 3), _normal(4061, 3), _normal(4062, 5, 2),
+                                    np.array([0, 1, 2, 1, 0])], {"wrt": [0, 1]}),
+"ag_gan_objective_logsigmoid": ('''
+import autograd.numpy as np
+
+def relu(x):
+    return np.maximum(0, x)
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def logsigmoid(x):
+    return x - np.logaddexp(0, x)
+
+def neural_net_predict(params, inputs):
+    """params is a list of (weights, bias) tuples."""
+    inpts = inputs
+    for W, b in params[:-1]:
+        outputs = np.dot(inpts, W) + b
+        inpts = relu(outputs)
+    W, b = params[-1]
+    return np.dot(inpts, W) + b
+
+def gan_objective(gen_params, dsc_params, real_data, noise):
+    fake_data = sigmoid(neural_net_predict(gen_params, noise))
+    logprobs_fake = logsigmoid(neural_net_predict(dsc_params, fake_data))
+    logprobs_real = logsigmoid(neural_net_predict(dsc_params, real_data))
+    return np.mean(logprobs_real) - np.mean(logprobs_fake)
+''', "gan_objective", lambda: [[(_normal(4101, 2, 4), _normal(4102, 4)), (_normal(4103, 4, 3), _normal(4104, 3))],
+                               [(_normal(4105, 3, 4), _normal(4106, 4)), (_normal(4107, 4, 1), _normal(4108, 1))],
+                               _uniform(4109, 5, 3) - 0.5, _normal(4110, 5, 2)], {"wrt": [0, 1]}),
+
+"ag_vae_bernoulli_logaddexp": ('''
+import autograd.numpy as np
+
+def diag_gaussian_log_density(x, mu, log_std):
+    return np.sum(-0.5 * np.log(2 * np.pi) - log_std - 0.5 * ((x - mu) / np.exp(log_std)) ** 2, axis=-1)
+
+def unpack_gaussian_params(params):
+    D = np.shape(params)[-1] // 2
+    mean, log_std = params[:, :D], params[:, D:]
+    return mean, log_std
+
+def bernoulli_log_density(targets, unnormalized_logprobs):
+    # unnormalized_logprobs are in R; targets must be -1 or 1
+    label_probabilities = -np.logaddexp(0, -unnormalized_logprobs * targets)
+    return np.sum(label_probabilities, axis=-1)
+
+def vae_lower_bound(enc_W, dec_W, data, eps):
+    q_params = np.dot(data, enc_W)
+    q_means, q_log_stds = unpack_gaussian_params(q_params)
+    latents = q_means + np.exp(q_log_stds) * eps
+    logits = np.dot(latents, dec_W)
+    log_prior = diag_gaussian_log_density(latents, 0.0, 0.0)
+    log_like = bernoulli_log_density(data * 2 - 1, logits)
+    log_q = diag_gaussian_log_density(latents, q_means, q_log_stds)
+    return np.mean(log_prior + log_like - log_q)
+''', "vae_lower_bound", lambda: [_normal(4111, 5, 4) * .3, _normal(4112, 2, 5) * .3,
+                                 (_uniform(4113, 3, 5) > 1.0).astype(float), _normal(4114, 3, 2)], {"wrt": [0, 1]}),
+
+"ag_natural_gradient_fisher_objective": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x / 2.) + 1)
+
+def logistic_predictions(weights, inputs):
+    return sigmoid(np.dot(inputs, weights))
+
+def training_loss(weights, inputs, targets):
+    preds = logistic_predictions(weights, inputs)
+    label_probabilities = preds * targets + (1 - preds) * (1 - targets)
+    return -np.sum(np.log(label_probabilities))
+
+def fisher_quadratic(weights, v, inputs, targets):
+    """The loss and the quadratic form of the empirical Fisher of a logistic model along v."""
+    preds = logistic_predictions(weights, inputs)
+    fisher = np.dot(inputs.T * (preds * (1 - preds)), inputs)
+    return training_loss(weights, inputs, targets) + 0.5 * np.dot(v, np.dot(fisher, v))
+''', "fisher_quadratic", lambda: [_normal(4115, 3), _normal(4116, 3), _normal(4117, 5, 3),
+                                  np.array([1., 0., 1., 1., 0.])], {"wrt": [0, 1]}),
+
+"ag_black_box_svi_mc_entropy": ('''
+import autograd.numpy as np
+import autograd.scipy.stats.norm as norm
+
+def log_density(x, t):
+    mu, log_sigma = x[:, 0], x[:, 1]
+    sigma_density = norm.logpdf(log_sigma, 0, 1.35)
+    mu_density = norm.logpdf(mu, 0, np.exp(log_sigma))
+    return sigma_density + mu_density
+
+def variational_objective(params, samples, t=0):
+    """Provides a stochastic estimate of the variational lower bound (samples are N(0, 1) draws)."""
+    D = 2
+    mean, log_std = params[:D], params[D:]
+    sample_points = samples * np.exp(log_std) + mean
+    gaussian_entropy = 0.5 * D * (1.0 + np.log(2 * np.pi)) + np.sum(log_std)
+    lower_bound = gaussian_entropy + np.mean(log_density(sample_points, t))
+    return -lower_bound
+''', "variational_objective", lambda: [np.array([0.2, -0.3, -0.5, -0.4]), _normal(4118, 6, 2)], {"wrt": [0]}),
+
+"ag_ode_net_rk_nn_dynamics": ('''
+import autograd.numpy as np
+
+def nn_predict(params, x):
+    W1, b1, W2, b2 = params
+    h = np.tanh(np.dot(x, W1) + b1)
+    return np.dot(h, W2) + b2
+
+def ode_pred(params, y0, t):
+    """Midpoint-rule integration of dy/dt = nn(y) from y0 over the times t."""
+    ys = [y0]
+    y = y0
+    for i in range(len(t) - 1):
+        h = t[i + 1] - t[i]
+        k1 = nn_predict(params, y)
+        k2 = nn_predict(params, y + 0.5 * h * k1)
+        y = y + h * k2
+        ys.append(y)
+    return np.array(ys)
+
+def L2_loss(params, y0, t, targets):
+    return np.mean((ode_pred(params, y0, t) - targets) ** 2)
+''', "L2_loss", lambda: [(_normal(4119, 2, 4) * .5, _normal(4120, 4) * .1, _normal(4121, 4, 2) * .5,
+                          _normal(4122, 2) * .1), _normal(4123, 2), np.linspace(0, 1, 5), _normal(4124, 5, 2)],
+    {"wrt": [0, 1]}),
+
+"ag_wave_equation_leapfrog_loss": ('''
+import autograd.numpy as np
+
+def simulate_wave(u0, c=1.0, dx=0.1, dt=0.05, num_steps=8):
+    """Leapfrog steps of u_tt = c^2 u_xx on a ring; starts at rest."""
+    u_prev = u0
+    u = u0
+    r = (c * dt / dx) ** 2
+    for step in range(num_steps):
+        lap = np.roll(u, 1) - 2 * u + np.roll(u, -1)
+        u_next = 2 * u - u_prev + r * lap
+        u_prev, u = u, u_next
+    return u
+
+def target_loss(u0, target):
+    return np.sum((simulate_wave(u0) - target) ** 2)
+''', "target_loss", lambda: [_normal(4125, 8), _normal(4126, 8)], {"wrt": [0]}),
+
+"ag_gp_log_marginal_unpack_noise": ('''
+import autograd.numpy as np
+import autograd.numpy.random as npr
+
+def rbf_covariance(kernel_params, x, xp):
+    output_scale = np.exp(kernel_params[0])
+    lengthscales = np.exp(kernel_params[1:])
+    diffs = np.expand_dims(x / lengthscales, 1) - np.expand_dims(xp / lengthscales, 0)
+    return output_scale * np.exp(-0.5 * np.sum(diffs ** 2, axis=2))
+
+def unpack_kernel_params(params):
+    mean = params[0]
+    cov_params = params[2:]
+    noise_scale = np.exp(params[1]) + 0.0001
+    return mean, cov_params, noise_scale
+
+def log_marginal_likelihood(params, x, y):
+    mean, cov_params, noise_scale = unpack_kernel_params(params)
+    cov_y_y = rbf_covariance(cov_params, x, x) + noise_scale * np.eye(len(y))
+    prior_mean = mean * np.ones(len(y))
+    r = y - prior_mean
+    sign, logdet = np.linalg.slogdet(cov_y_y)
+    return -0.5 * np.dot(r, np.linalg.solve(cov_y_y, r)) - 0.5 * logdet - 0.5 * len(y) * np.log(2 * np.pi)
+''', "log_marginal_likelihood", lambda: [np.array([0.1, -1.0, 0.2, -0.3]), _normal(4127, 5, 1), _normal(4128, 5)],
+    {"wrt": [0]}),
+
+"ag_mixture_of_gaussians_log_likelihood": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def mog_log_likelihood(log_weights, means, log_sigmas, data):
+    """1-D mixture: data (N,), the K components' log weights, means and log sigmas (K,)."""
+    log_weights = log_weights - logsumexp(log_weights)
+    sigmas = np.exp(log_sigmas)
+    z = (data[:, np.newaxis] - means) / sigmas
+    component_lls = -0.5 * z ** 2 - log_sigmas - 0.5 * np.log(2 * np.pi) + log_weights
+    return np.sum(logsumexp(component_lls, axis=1))
+''', "mog_log_likelihood", lambda: [_normal(4129, 3), _normal(4130, 3), _normal(4131, 3) * .3, _normal(4132, 6)]),
+
+"ag_bayes_opt_ucb_acquisition": ('''
+import autograd.numpy as np
+
+def rbf(x, xp, ls=0.7):
+    return np.exp(-0.5 * np.sum((x[:, None, :] - xp[None, :, :]) ** 2, axis=2) / ls ** 2)
+
+def ucb(x_query, X, y, kappa=2.0, noise=1e-2):
+    """Upper confidence bound of a GP posterior at the query points (the acquisition to maximise)."""
+    K = rbf(X, X) + noise * np.eye(X.shape[0])
+    k_star = rbf(x_query, X)
+    K_inv = np.linalg.inv(K)
+    mean = k_star.dot(K_inv).dot(y)
+    var = 1.0 - np.sum(k_star.dot(K_inv) * k_star, axis=1)
+    return np.sum(mean + kappa * np.sqrt(var))
+''', "ucb", lambda: [_normal(4133, 2, 2), _normal(4134, 4, 2), _normal(4135, 4)], {"wrt": [0]}),
+
+"ag_fluid_advect_bilinear_free_roll": ('''
+import autograd.numpy as np
+
+def project(vx, vy, iters=5):
+    """Make the velocity field nearly divergence-free with Jacobi iterations on a periodic grid."""
+    h = 1.0 / vx.shape[0]
+    div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
+                      + np.roll(vy, -1, axis=1) - np.roll(vy, 1, axis=1))
+    p = np.zeros(vx.shape)
+    for k in range(iters):
+        p = (div + np.roll(p, 1, axis=0) + np.roll(p, -1, axis=0)
+                 + np.roll(p, 1, axis=1) + np.roll(p, -1, axis=1)) / 4.0
+    vx = vx - 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)) / h
+    vy = vy - 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1)) / h
+    return vx, vy
+
+def kinetic_after_projection(vx, vy):
+    vx, vy = project(vx, vy)
+    return np.sum(vx ** 2 + vy ** 2)
+''', "kinetic_after_projection", lambda: [_normal(4136, 4, 4), _normal(4137, 4, 4)]),
+
+"ag_rnn_char_logsumexp_loss": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def rnn_log_likelihood(W_hid, W_out, h0, inputs, targets):
+    """inputs, targets (T, N, V) one-hot; the hidden state is kept through time."""
+    num_sequences = inputs.shape[1]
+    hiddens = np.repeat(h0, num_sequences, axis=0)
+    loglik = 0.0
+    for t in range(inputs.shape[0]):
+        cat = np.concatenate((inputs[t], hiddens), axis=1)
+        hiddens = np.tanh(np.dot(cat, W_hid))
+        output = np.dot(hiddens, W_out)
+        logprobs = output - logsumexp(output, axis=1, keepdims=True)
+        loglik += np.sum(logprobs * targets[t])
+    return -loglik / (inputs.shape[0] * num_sequences)
+''', "rnn_log_likelihood", lambda: [_normal(4138, 6, 3) * .5, _normal(4139, 3, 3) * .5, _normal(4140, 1, 3) * .5,
+                                    np.eye(3)[[[0, 1], [2, 2], [1, 0]]], np.eye(3)[[[1, 2], [2, 0], [0, 0]]]],
+    {"wrt": [0, 1, 2]}),
+
+"ag_lstm_gates_slices_loop": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def lstm_hidden_energy(W, b, inputs, H=3):
+    """inputs (T, N, D); W (D + H, 4H): the gates taken as slices of one product."""
+    N = inputs.shape[1]
+    hiddens = np.zeros((N, H))
+    cells = np.zeros((N, H))
+    for x in inputs:
+        z = np.dot(np.concatenate((x, hiddens), axis=1), W) + b
+        change = np.tanh(z[:, :H])
+        forget = sigmoid(z[:, H:2 * H])
+        ingate = sigmoid(z[:, 2 * H:3 * H])
+        outgate = sigmoid(z[:, 3 * H:])
+        cells = cells * forget + ingate * change
+        hiddens = outgate * np.tanh(cells)
+    return np.sum(hiddens ** 2)
+''', "lstm_hidden_energy", lambda: [_normal(4141, 5, 12) * .5, _normal(4142, 12) * .1, _normal(4143, 3, 2, 2)],
+    {"wrt": [0, 1, 2]}),
+
+"ag_logistic_regression_l2_prior": ('''
+import autograd.numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x / 2.) + 1)
+
+def log_posterior(weights, inputs, targets, prior_var=10.0):
+    preds = sigmoid(np.dot(inputs, weights))
+    log_lik = np.sum(targets * np.log(preds) + (1 - targets) * np.log(1 - preds))
+    log_prior = -0.5 * np.dot(weights, weights) / prior_var
+    return log_lik + log_prior
+''', "log_posterior", lambda: [_normal(4144, 3), _normal(4145, 6, 3), np.array([1., 0., 0., 1., 1., 0.])],
+    {"wrt": [0]}),
+
+"ag_convnet_maxpool_reshape_layers": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def conv_valid(inputs, filters):
+    """inputs (N, C, H, W), filters (F, C, k, k): a valid cross-correlation by the filter offsets."""
+    N, C, H, W = inputs.shape
+    F, _, k, _ = filters.shape
+    out = 0.0
+    for i in range(k):
+        for j in range(k):
+            patch = inputs[:, :, i:i + H - k + 1, j:j + W - k + 1]
+            out = out + np.einsum('nchw,fc->nfhw', patch, filters[:, :, i, j])
+    return out
+
+def maxpool(x, size=2):
+    N, F, H, W = x.shape
+    return np.max(np.max(x.reshape(N, F, H // size, size, W // size, size), axis=3), axis=4)
+
+def convnet_loss(filters, W_out, images, T):
+    h = maxpool(np.maximum(0, conv_valid(images, filters)))
+    logits = np.dot(h.reshape(h.shape[0], -1), W_out)
+    logprobs = logits - logsumexp(logits, axis=1, keepdims=True)
+    return -np.sum(logprobs * T) / images.shape[0]
+''', "convnet_loss", lambda: [_normal(4146, 2, 1, 3, 3), _normal(4147, 8, 3), _normal(4148, 2, 1, 6, 6),
+                              np.eye(3)[[0, 2]]], {"wrt": [0, 1]}),
+
+"ag_deep_gp_two_layers_given_eps": ('''
+import autograd.numpy as np
+
+def rbf(x, xp, ls):
+    sq = np.sum(x ** 2, 1)[:, None] + np.sum(xp ** 2, 1)[None, :] - 2 * np.dot(x, xp.T)
+    return np.exp(-0.5 * sq / ls ** 2)
+
+def layer_mean(x, inducing_x, inducing_y, ls):
+    K = rbf(inducing_x, inducing_x, ls) + 1e-3 * np.eye(inducing_x.shape[0])
+    return np.dot(rbf(x, inducing_x, ls), np.linalg.solve(K, inducing_y))
+
+def deep_gp_loss(z1, y1, z2, y2, x, targets):
+    """Two stacked sparse-GP means; the inducing inputs and outputs of each layer are the parameters."""
+    h = layer_mean(x, z1, y1, 1.0)
+    out = layer_mean(h, z2, y2, 1.0)
+    return np.sum((out - targets) ** 2)
+''', "deep_gp_loss", lambda: [_normal(4149, 3, 1), _normal(4150, 3, 1), _normal(4151, 3, 1), _normal(4152, 3, 1),
+                              _normal(4153, 5, 1), _normal(4154, 5, 1)], {"wrt": [0, 1, 2, 3]}),
+
+"ag_hmm_forward_log_space_matrices": ('''
+import autograd.numpy as np
+from autograd.scipy.special import logsumexp
+
+def log_normalize(x):
+    return x - logsumexp(x, axis=1, keepdims=True)
+
+def hmm_log_likelihood(pi_logits, A_logits, B_logits, obs):
+    """Forward algorithm in log space; obs is a list of symbol indices."""
+    log_pi = pi_logits - logsumexp(pi_logits)
+    log_A = log_normalize(A_logits)
+    log_B = log_normalize(B_logits)
+    log_alpha = log_pi + log_B[:, obs[0]]
+    for o in obs[1:]:
+        log_alpha = logsumexp(log_alpha[:, None] + log_A, axis=0) + log_B[:, o]
+    return logsumexp(log_alpha)
+''', "hmm_log_likelihood", lambda: [_normal(4155, 3), _normal(4156, 3, 3), _normal(4157, 3, 4), [0, 3, 1, 1, 2]],
+    {"wrt": [0, 1, 2]}),
+
+"ag_sparse_coding_l1_objective": ('''
+import autograd.numpy as np
+
+def sparse_coding_objective(D, codes, X, lam=0.1):
+    """Reconstruction error of X (N, P) from codes (N, K) and a dictionary D (K, P), with an L1 penalty
+    on the codes and unit-norm atoms."""
+    D_normed = D / np.sqrt(np.sum(D ** 2, axis=1, keepdims=True))
+    recon = np.dot(codes, D_normed)
+    return 0.5 * np.sum((X - recon) ** 2) + lam * np.sum(np.abs(codes))
+''', "sparse_coding_objective", lambda: [_normal(4158, 3, 4), _normal(4159, 5, 3), _normal(4160, 5, 4)]),
+"loss_smooth_l1_beta_where": ('''
+import numpy as np
+
+def smooth_l1_loss(input, target, beta=1.0):
+    """Smooth L1 (as in Fast R-CNN): quadratic below beta, linear above."""
+    n = np.abs(input - target)
+    loss = np.where(n < beta, 0.5 * n ** 2 / beta, n - 0.5 * beta)
+    return loss.mean()
+''', "smooth_l1_loss", lambda: [_normal(4201, 4, 3) * 2, _normal(4202, 4, 3)]),
+
+"loss_multiclass_squared_hinge_ovr": ('''
+import numpy as np
+
+def squared_hinge_ovr(W, X, y, C=1.0):
+    """One-vs-rest squared hinge loss: labels +1 for the true class, -1 for the others."""
+    N, K = X.shape[0], W.shape[1]
+    Y = -np.ones((N, K))
+    Y[np.arange(N), y] = 1
+    margins = np.maximum(0, 1 - Y * X.dot(W))
+    return 0.5 * np.sum(W * W) + C * np.sum(margins ** 2)
+''', "squared_hinge_ovr", lambda: [_normal(4203, 3, 4) * .5, _normal(4204, 5, 3), np.array([0, 3, 1, 2, 2])],
+    {"wrt": [0, 1]}),
+
+"loss_tweedie_deviance": ('''
+import numpy as np
+
+def tweedie_deviance(log_mu, y, p=1.5):
+    """The Tweedie deviance for 1 < p < 2 of a log-link model."""
+    mu = np.exp(log_mu)
+    dev = 2 * (np.power(y, 2 - p) / ((1 - p) * (2 - p)) - y * np.power(mu, 1 - p) / (1 - p)
+               + np.power(mu, 2 - p) / (2 - p))
+    return np.mean(dev)
+''', "tweedie_deviance", lambda: [_normal(4205, 6) * .5, _uniform(4206, 6)], {"wrt": [0]}),
+
+"loss_poisson_deviance_zero_counts": ('''
+import numpy as np
+
+def poisson_deviance(coef, X, y):
+    """Mean Poisson deviance, 2 * (y log(y / mu) - y + mu), the log term taken as 0 where y == 0."""
+    mu = np.exp(X @ coef)
+    ratio = np.where(y > 0, y / mu, 1.0)
+    dev = 2 * (y * np.log(ratio) - y + mu)
+    return dev.mean()
+''', "poisson_deviance", lambda: [_normal(4207, 3) * .3, _normal(4208, 6, 3), np.array([0., 2., 1., 0., 5., 3.])],
+    {"wrt": [0]}),
+
+"loss_cosine_embedding_loss": ('''
+import numpy as np
+
+def cosine_embedding_loss(x1, x2, y, margin=0.2):
+    """1 - cos for similar pairs (y = 1), max(0, cos - margin) for dissimilar ones (y = -1)."""
+    cos = np.sum(x1 * x2, axis=1) / (np.linalg.norm(x1, axis=1) * np.linalg.norm(x2, axis=1))
+    loss = np.where(y == 1, 1 - cos, np.maximum(0, cos - margin))
+    return loss.mean()
+''', "cosine_embedding_loss", lambda: [_normal(4209, 5, 3), _normal(4210, 5, 3), np.array([1, -1, 1, -1, -1])],
+    {"wrt": [0, 1]}),
+
+"loss_margin_ranking_loss": ('''
+import numpy as np
+
+def margin_ranking_loss(s_pos, s_neg, margin=1.0):
+    """Pairwise ranking: every positive should outscore every negative by the margin."""
+    diff = margin - (s_pos[:, None] - s_neg[None, :])
+    return np.sum(np.maximum(0.0, diff)) / diff.size
+''', "margin_ranking_loss", lambda: [_normal(4211, 4), _normal(4212, 3)]),
+
+"loss_triplet_batch_hard_mining": ('''
+import numpy as np
+
+def batch_hard_triplet_loss(emb, labels, margin=0.3):
+    """For every anchor, the farthest positive and the closest negative in the batch."""
+    sq = np.sum(emb ** 2, axis=1)
+    dist = np.sqrt(np.maximum(sq[:, None] - 2 * emb @ emb.T + sq[None, :], 1e-12))
+    same = labels[:, None] == labels[None, :]
+    hardest_pos = np.max(np.where(same, dist, 0.0), axis=1)
+    hardest_neg = np.min(np.where(same, np.inf, dist), axis=1)
+    return np.mean(np.maximum(hardest_pos - hardest_neg + margin, 0.0))
+''', "batch_hard_triplet_loss", lambda: [_normal(4213, 6, 3), np.array([0, 0, 1, 1, 2, 2])], {"wrt": [0]}),
+
+"loss_kl_div_log_target": ('''
+import numpy as np
+
+def kl_div(input_log_probs, target_log_probs):
+    """KL(target || input) of rows given as log-probabilities, batchmean reduction."""
+    kl = np.exp(target_log_probs) * (target_log_probs - input_log_probs)
+    return kl.sum() / input_log_probs.shape[0]
+''', "kl_div", lambda: [np.log(np.array([[.2, .5, .3], [.1, .1, .8]])), np.log(np.array([[.3, .3, .4], [.25, .25, .5]]))]),
+
+"loss_heteroscedastic_gaussian_nll": ('''
+import numpy as np
+
+def gaussian_nll(mean, log_var, target):
+    """The negative log-likelihood of a network predicting a mean and a log variance per output."""
+    precision = np.exp(-log_var)
+    return 0.5 * np.mean(precision * (target - mean) ** 2 + log_var + np.log(2 * np.pi))
+''', "gaussian_nll", lambda: [_normal(4214, 4, 2), _normal(4215, 4, 2) * .5, _normal(4216, 4, 2)]),
+
+"loss_charbonnier_loss": ('''
+import numpy as np
+
+def charbonnier_loss(pred, target, eps=1e-3):
+    diff = pred - target
+    return np.mean(np.sqrt(diff * diff + eps * eps))
+''', "charbonnier_loss", lambda: [_normal(4217, 2, 3, 3), _normal(4218, 2, 3, 3)]),
+
+"loss_tversky_loss_sigmoid": ('''
+import numpy as np
+
+def tversky_loss(logits, target, alpha=0.7, beta=0.3, smooth=1.0):
+    p = 1.0 / (1.0 + np.exp(-logits))
+    tp = np.sum(p * target)
+    fp = np.sum(p * (1 - target))
+    fn = np.sum((1 - p) * target)
+    return 1 - (tp + smooth) / (tp + alpha * fp + beta * fn + smooth)
+''', "tversky_loss", lambda: [_normal(4219, 4, 4), (_uniform(4220, 4, 4) > 1.0).astype(float)], {"wrt": [0]}),
+
+"loss_iou_loss_boxes_min_max": ('''
+import numpy as np
+
+def iou_loss(pred, target):
+    """Boxes as (x1, y1, x2, y2) rows: 1 - intersection over union, averaged."""
+    ix1 = np.maximum(pred[:, 0], target[:, 0])
+    iy1 = np.maximum(pred[:, 1], target[:, 1])
+    ix2 = np.minimum(pred[:, 2], target[:, 2])
+    iy2 = np.minimum(pred[:, 3], target[:, 3])
+    inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+    area_p = (pred[:, 2] - pred[:, 0]) * (pred[:, 3] - pred[:, 1])
+    area_t = (target[:, 2] - target[:, 0]) * (target[:, 3] - target[:, 1])
+    union = area_p + area_t - inter
+    return np.mean(1 - inter / union)
+''', "iou_loss", lambda: [np.array([[0., 0., 2., 2.], [1., 1., 3., 4.1], [0.3, 0.2, 1.1, 0.9]]),
+                         np.array([[0.5, 0.4, 2.5, 2.2], [1.2, 0.7, 2.8, 3.3], [0.1, 0.1, 1.3, 1.2]])]),
+
+"loss_ordinal_logistic_cumulative_link": ('''
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+def ordinal_nll(w, cutpoints, X, y):
+    """Proportional odds model: P(y <= k) = sigmoid(c_k - x.w); classes 0..K with K cutpoints."""
+    eta = X.dot(w)
+    c = np.concatenate([[-np.inf], cutpoints, [np.inf]])
+    upper = sigmoid(c[y + 1] - eta)
+    lower = sigmoid(c[y] - eta)
+    return -np.sum(np.log(upper - lower))
+''', "ordinal_nll", lambda: [_normal(4221, 2) * .5, np.array([-1.0, 0.0, 1.2]), _normal(4222, 6, 2),
+                            np.array([0, 1, 3, 2, 1, 0])], {"wrt": [0, 1]}),
+
+"loss_cox_partial_likelihood_cumsum": ('''
+import numpy as np
+
+def cox_neg_log_partial_likelihood(beta, X, time, event):
+    """Breslow's partial likelihood without ties: rows sorted by descending time, so the risk set of
+    row i is rows 0..i, a cumulative sum."""
+    order = np.argsort(-time)
+    X, event = X[order], event[order]
+    eta = X.dot(beta)
+    log_risk = np.log(np.cumsum(np.exp(eta)))
+    return -np.sum((eta - log_risk) * event)
+''', "cox_neg_log_partial_likelihood", lambda: [_normal(4223, 2) * .5, _normal(4224, 6, 2),
+                                               np.array([5., 2., 7., 1., 3., 4.]), np.array([1., 0., 1., 1., 1., 0.])],
+    {"wrt": [0]}),
+
+"loss_zero_inflated_poisson_loglik": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def zip_nll(logit_pi, log_lam, y):
+    """Zero-inflated Poisson: a structural zero with probability pi, Poisson(lam) otherwise."""
+    pi = 1 / (1 + np.exp(-logit_pi))
+    lam = np.exp(log_lam)
+    ll_zero = np.log(pi + (1 - pi) * np.exp(-lam))
+    ll_pos = np.log(1 - pi) + y * log_lam - lam - gammaln(y + 1)
+    return -np.sum(np.where(y == 0, ll_zero, ll_pos))
+''', "zip_nll", lambda: [_normal(4225, 6) * .5, _normal(4226, 6) * .5, np.array([0., 1., 0., 3., 2., 0.])],
+    {"wrt": [0, 1]}),
+
+"loss_weibull_survival_censored": ('''
+import numpy as np
+
+def weibull_nll(log_k, log_lam, t, observed):
+    """Weibull survival with right censoring: the density for events, the survival for the censored."""
+    k = np.exp(log_k)
+    lam = np.exp(log_lam)
+    z = t / lam
+    log_hazard = np.log(k) - np.log(lam) + (k - 1) * np.log(z)
+    log_surv = -z ** k
+    return -np.sum(observed * log_hazard + log_surv)
+''', "weibull_nll", lambda: [0.3, 0.5, _uniform(4227, 6) * 2, np.array([1., 1., 0., 1., 0., 1.])], {"wrt": [0, 1]}),
+
+"loss_factorization_machine_pairwise": ('''
+import numpy as np
+
+def fm_predict(w0, w, V, X):
+    """A second-order factorization machine, its pairwise term in Rendle's O(kn) form."""
+    linear = w0 + X.dot(w)
+    XV = X.dot(V)
+    pairwise = 0.5 * np.sum(XV ** 2 - (X ** 2).dot(V ** 2), axis=1)
+    return linear + pairwise
+
+def fm_loss(w0, w, V, X, y, reg=0.01):
+    pred = fm_predict(w0, w, V, X)
+    return np.mean((pred - y) ** 2) + reg * (np.sum(w ** 2) + np.sum(V ** 2))
+''', "fm_loss", lambda: [0.1, _normal(4228, 4), _normal(4229, 4, 2), _normal(4230, 5, 4), _normal(4231, 5)],
+    {"wrt": [0, 1, 2]}),
+
+"loss_glove_weighted_least_squares": ('''
+import numpy as np
+
+def glove_loss(W, W_tilde, b, b_tilde, X, x_max=100.0, alpha=0.75):
+    """GloVe's weighted least squares over the nonzero co-occurrence counts X (V, V)."""
+    weights = np.where(X < x_max, (X / x_max) ** alpha, 1.0)
+    nz = X > 0
+    log_X = np.log(np.where(nz, X, 1.0))
+    pred = W @ W_tilde.T + b[:, None] + b_tilde[None, :]
+    return np.sum(weights * nz * (pred - log_X) ** 2)
+''', "glove_loss", lambda: [_normal(4232, 4, 2), _normal(4233, 4, 2), _normal(4234, 4), _normal(4235, 4),
+                           np.array([[0., 3., 10., 1.], [3., 0., 0., 150.], [10., 0., 2., 4.], [1., 150., 4., 0.]])],
+    {"wrt": [0, 1, 2, 3]}),
+
+"loss_kernel_svm_dual_objective": ('''
+import numpy as np
+
+def svm_dual(alpha, X, y, gamma=0.5):
+    """The dual of a soft-margin SVM with an RBF kernel: sum(alpha) - 1/2 sum_ij a_i a_j y_i y_j K_ij."""
+    sq_dists = np.sum(X ** 2, axis=1)[:, None] + np.sum(X ** 2, axis=1)[None, :] - 2 * X.dot(X.T)
+    K = np.exp(-gamma * sq_dists)
+    ay = alpha * y
+    return np.sum(alpha) - 0.5 * ay.dot(K).dot(ay)
+''', "svm_dual", lambda: [_uniform(4236, 5), _normal(4237, 5, 2), np.array([1., -1., 1., -1., 1.])], {"wrt": [0, 1]}),
+
+"loss_weighted_logistic_regression_l2": ('''
+import numpy as np
+
+def weighted_logistic_loss(w, b, X, y, sample_weight, C=1.0):
+    """scikit-learn's objective: 1/2 ||w||^2 + C * sum_i s_i log(1 + exp(-y_i (x_i.w + b))), y in {-1, 1}."""
+    z = y * (X @ w + b)
+    return 0.5 * w @ w + C * np.sum(sample_weight * np.logaddexp(0, -z))
+''', "weighted_logistic_loss", lambda: [_normal(4238, 3), 0.2, _normal(4239, 6, 3),
+                                        np.array([1., -1., -1., 1., 1., -1.]), _uniform(4240, 6)], {"wrt": [0, 1]}),
+
+"loss_wing_loss_landmarks": ('''
+import numpy as np
+
+def wing_loss(pred, target, w=10.0, epsilon=2.0):
+    """Wing loss for landmark regression: a log curve for small errors, L1 beyond w."""
+    x = np.abs(pred - target)
+    C = w - w * np.log(1 + w / epsilon)
+    losses = np.where(x < w, w * np.log(1 + x / epsilon), x - C)
+    return losses.sum() / pred.shape[0]
+''', "wing_loss", lambda: [_normal(4241, 4, 2) * 8, _normal(4242, 4, 2)]),
+
+"loss_chamfer_distance_point_sets": ('''
+import numpy as np
+
+def chamfer_distance(P, Q):
+    """Symmetric chamfer distance of point sets P (n, 3) and Q (m, 3)."""
+    d = np.sum((P[:, None, :] - Q[None, :, :]) ** 2, axis=-1)
+    return d.min(axis=1).mean() + d.min(axis=0).mean()
+''', "chamfer_distance", lambda: [_normal(4243, 4, 3), _normal(4244, 5, 3)]),
+
+"loss_mmd_rbf_two_sample": ('''
+import numpy as np
+
+def rbf_kernel(A, B, sigma=1.0):
+    d2 = np.sum(A ** 2, 1).reshape(-1, 1) + np.sum(B ** 2, 1) - 2 * np.dot(A, B.T)
+    return np.exp(-d2 / (2 * sigma ** 2))
+
+def mmd2(X, Y):
+    """The biased estimate of the squared maximum mean discrepancy."""
+    return rbf_kernel(X, X).mean() + rbf_kernel(Y, Y).mean() - 2 * rbf_kernel(X, Y).mean()
+''', "mmd2", lambda: [_normal(4245, 4, 2), _normal(4246, 3, 2) + 0.5]),
+
+"loss_label_smoothing_kl_onehot_eye": ('''
+import numpy as np
+
+def smoothed_cross_entropy(logits, labels, eps=0.1):
+    """Cross-entropy against one-hot targets smoothed towards the uniform distribution."""
+    n_classes = logits.shape[-1]
+    targets = np.eye(n_classes)[labels] * (1 - eps) + eps / n_classes
+    log_probs = logits - np.log(np.sum(np.exp(logits), axis=-1, keepdims=True))
+    return -np.mean(np.sum(targets * log_probs, axis=-1))
+''', "smoothed_cross_entropy", lambda: [_normal(4247, 4, 5), np.array([1, 4, 0, 0])], {"wrt": [0]}),
+
+"loss_plackett_luce_ranking": ('''
+import numpy as np
+
+def plackett_luce_nll(scores, ranking):
+    """The negative log-likelihood of a full ranking (best first) under Plackett-Luce."""
+    s = scores[ranking]
+    nll = 0.0
+    for i in range(len(s)):
+        nll = nll - s[i] + np.log(np.sum(np.exp(s[i:])))
+    return nll
+''', "plackett_luce_nll", lambda: [_normal(4248, 5), np.array([3, 0, 4, 1, 2])], {"wrt": [0]}),
+"phys_j2_perturbed_potential": ('''
+import numpy as np
+
+MU = 398600.4418      # km^3 / s^2
+R_E = 6378.137        # km
+J2 = 1.08262668e-3
+
+def j2_potential(r):
+    """Earth's gravitational potential with the J2 oblateness term at position r (km, ECI)."""
+    x, y, z = r
+    rn = np.sqrt(x ** 2 + y ** 2 + z ** 2)
+    return -MU / rn * (1 - J2 * (R_E / rn) ** 2 * (1.5 * (z / rn) ** 2 - 0.5))
+''', "j2_potential", lambda: [np.array([7000.0, -1200.0, 2500.0])]),
+
+"phys_jacobi_constant_cr3bp": ('''
+import numpy as np
+
+def jacobi_constant(state, mu=0.01215):
+    """The Jacobi integral of the circular restricted three-body problem in the rotating frame."""
+    x, y, z, vx, vy, vz = state
+    r1 = np.sqrt((x + mu) ** 2 + y ** 2 + z ** 2)
+    r2 = np.sqrt((x - 1 + mu) ** 2 + y ** 2 + z ** 2)
+    U = 0.5 * (x ** 2 + y ** 2) + (1 - mu) / r1 + mu / r2
+    return 2 * U - (vx ** 2 + vy ** 2 + vz ** 2)
+''', "jacobi_constant", lambda: [np.array([0.8, 0.1, 0.05, 0.02, 0.3, -0.01])]),
+
+"phys_two_body_rk4_state_vector": ('''
+import numpy as np
+
+def two_body(state, mu=1.0):
+    r = state[:2]
+    v = state[2:]
+    a = -mu * r / np.linalg.norm(r) ** 3
+    return np.concatenate([v, a])
+
+def propagate(state0, dt=0.05, steps=20):
+    """Classic RK4 on the 4-vector (x, y, vx, vy)."""
+    state = state0
+    for _ in range(steps):
+        k1 = two_body(state)
+        k2 = two_body(state + 0.5 * dt * k1)
+        k3 = two_body(state + 0.5 * dt * k2)
+        k4 = two_body(state + dt * k3)
+        state = state + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return state[0] ** 2 + state[1] ** 2
+''', "propagate", lambda: [np.array([1.0, 0.0, 0.1, 0.9])]),
+
+"phys_yukawa_pairs_triu": ('''
+import numpy as np
+
+def yukawa_energy(pos, q, kappa=1.5):
+    """Screened Coulomb (Yukawa / Debye-Hueckel) energy of point charges."""
+    n = pos.shape[0]
+    i, j = np.triu_indices(n, k=1)
+    r = np.linalg.norm(pos[i] - pos[j], axis=1)
+    return np.sum(q[i] * q[j] * np.exp(-kappa * r) / r)
+''', "yukawa_energy", lambda: [_normal(4301, 4, 3), _normal(4302, 4)]),
+
+"phys_born_mayer_ionic_pair": ('''
+import math
+
+def born_mayer(r, A=1000.0, rho=0.3, q1=1.0, q2=-1.0, k=14.4):
+    """Born-Mayer repulsion plus Coulomb attraction of an ion pair (eV, Angstrom)."""
+    return A * math.exp(-r / rho) + k * q1 * q2 / r
+''', "born_mayer", lambda: [2.4]),
+
+"phys_burgers_upwind_steps": ('''
+import numpy as np
+
+def burgers(u0, nu=0.05, dx=0.1, dt=0.01, nt=10):
+    """Viscous Burgers' equation: first-order upwind convection, central diffusion, periodic ends."""
+    u = u0.copy()
+    for n in range(nt):
+        un = u.copy()
+        u[1:-1] = (un[1:-1] - un[1:-1] * dt / dx * (un[1:-1] - un[:-2])
+                   + nu * dt / dx ** 2 * (un[2:] - 2 * un[1:-1] + un[:-2]))
+        u[0] = (un[0] - un[0] * dt / dx * (un[0] - un[-2])
+                + nu * dt / dx ** 2 * (un[1] - 2 * un[0] + un[-2]))
+        u[-1] = u[0]
+    return np.sum(u ** 2) * dx
+''', "burgers", lambda: [_uniform(4303, 9) + 1.0]),
+
+"phys_lax_wendroff_advection": ('''
+import numpy as np
+
+def lax_wendroff(u0, c=1.0, dx=0.1, dt=0.05, steps=6):
+    """Lax-Wendroff steps of u_t + c u_x = 0 on a periodic grid."""
+    C = c * dt / dx
+    u = u0
+    for _ in range(steps):
+        up = np.roll(u, -1)
+        um = np.roll(u, 1)
+        u = u - 0.5 * C * (up - um) + 0.5 * C ** 2 * (up - 2 * u + um)
+    return np.sum(u * np.arange(len(u)))
+''', "lax_wendroff", lambda: [_normal(4304, 8)]),
+
+"phys_crank_nicolson_solve": ('''
+import numpy as np
+
+def crank_nicolson(u0, alpha, dx=0.1, dt=0.01, steps=4):
+    """Crank-Nicolson for u_t = alpha u_xx with zero Dirichlet ends: a linear solve per step."""
+    n = u0.shape[0]
+    r = alpha * dt / dx ** 2
+    lap = -2 * np.eye(n) + np.eye(n, k=1) + np.eye(n, k=-1)
+    A = np.eye(n) - 0.5 * r * lap
+    B = np.eye(n) + 0.5 * r * lap
+    u = u0
+    for _ in range(steps):
+        u = np.linalg.solve(A, B @ u)
+    return np.sum(u ** 2)
+''', "crank_nicolson", lambda: [_normal(4305, 6), 0.5]),
+
+"phys_poisson_jacobi_iterations": ('''
+import numpy as np
+
+def poisson_jacobi(f, h=0.25, iters=10):
+    """Jacobi sweeps for -u'' = f in 2-D with zero boundaries; returns the field energy."""
+    u = np.zeros_like(f)
+    for _ in range(iters):
+        u_new = u.copy()
+        u_new[1:-1, 1:-1] = 0.25 * (u[2:, 1:-1] + u[:-2, 1:-1] + u[1:-1, 2:] + u[1:-1, :-2]
+                                    + h ** 2 * f[1:-1, 1:-1])
+        u = u_new
+    return 0.5 * np.sum(u * f) * h ** 2
+''', "poisson_jacobi", lambda: [_normal(4306, 5, 5)]),
+
+"phys_fisher_kpp_reaction_diffusion": ('''
+import numpy as np
+
+def fisher_kpp(u0, D, r, dx=0.5, dt=0.05, steps=8):
+    """u_t = D u_xx + r u (1 - u), explicit, with no-flux ends (the edge values copied)."""
+    u = u0.copy()
+    for _ in range(steps):
+        lap = np.zeros_like(u)
+        lap[1:-1] = (u[2:] - 2 * u[1:-1] + u[:-2]) / dx ** 2
+        lap[0] = 2 * (u[1] - u[0]) / dx ** 2
+        lap[-1] = 2 * (u[-2] - u[-1]) / dx ** 2
+        u = u + dt * (D * lap + r * u * (1 - u))
+    return u.sum() * dx
+''', "fisher_kpp", lambda: [_uniform(4307, 7) * 0.5, 0.3, 1.2]),
+
+"phys_allen_cahn_energy_step": ('''
+import numpy as np
+
+def allen_cahn_energy(phi, eps=0.1, dx=0.1):
+    """Ginzburg-Landau free energy of a periodic 1-D phase field."""
+    grad = (np.roll(phi, -1) - phi) / dx
+    return np.sum(0.5 * eps ** 2 * grad ** 2 + 0.25 * (phi ** 2 - 1) ** 2) * dx
+''', "allen_cahn_energy", lambda: [_normal(4308, 10) * .5]),
+
+"phys_shallow_water_lax_friedrichs": ('''
+import numpy as np
+
+def shallow_water(h0, u0, g=9.81, dx=1.0, dt=0.02, steps=4):
+    """1-D shallow water in conservative form (h, hu), Lax-Friedrichs, periodic."""
+    h = h0
+    hu = h0 * u0
+    for _ in range(steps):
+        F1 = hu
+        F2 = hu ** 2 / h + 0.5 * g * h ** 2
+        h_new = 0.5 * (np.roll(h, -1) + np.roll(h, 1)) - dt / (2 * dx) * (np.roll(F1, -1) - np.roll(F1, 1))
+        hu = 0.5 * (np.roll(hu, -1) + np.roll(hu, 1)) - dt / (2 * dx) * (np.roll(F2, -1) - np.roll(F2, 1))
+        h = h_new
+    return np.sum(h ** 2) + np.sum(hu)
+''', "shallow_water", lambda: [_uniform(4309, 6) + 1.0, _normal(4310, 6) * .1]),
+
+"phys_catenary_chain_energy": ('''
+import numpy as np
+
+def chain_energy(y, x, m=1.0, g=9.81, k=500.0, L0=0.2):
+    """A hanging chain of point masses between fixed ends: gravity plus stiff springs."""
+    ys = np.concatenate(([0.0], y, [0.0]))
+    dx = np.diff(x)
+    dy = np.diff(ys)
+    stretch = np.sqrt(dx ** 2 + dy ** 2) - L0
+    return m * g * np.sum(y) + 0.5 * k * np.sum(stretch ** 2)
+''', "chain_energy", lambda: [-_uniform(4311, 4) * .2, np.linspace(0.0, 1.0, 6)], {"wrt": [0]}),
+
+"phys_snell_fresnel_scalar": ('''
+import math
+
+def fresnel_rs(theta_i, n1=1.0, n2=1.5):
+    """The s-polarised reflectance at an interface, the transmitted angle from Snell's law."""
+    theta_t = math.asin(n1 / n2 * math.sin(theta_i))
+    num = n1 * math.cos(theta_i) - n2 * math.cos(theta_t)
+    den = n1 * math.cos(theta_i) + n2 * math.cos(theta_t)
+    return (num / den) ** 2
+''', "fresnel_rs", lambda: [0.6]),
+
+"phys_bateman_decay_chain": ('''
+import numpy as np
+
+def daughter_activity(lam1, lam2, t, N1_0=1000.0):
+    """Bateman's solution for the daughter of a two-member decay chain, its activity at times t."""
+    N2 = N1_0 * lam1 / (lam2 - lam1) * (np.exp(-lam1 * t) - np.exp(-lam2 * t))
+    return np.sum(lam2 * N2)
+''', "daughter_activity", lambda: [0.3, 0.7, np.linspace(0.5, 5.0, 6)], {"wrt": [0, 1]}),
+
+"phys_michaelis_menten_fit": ('''
+import numpy as np
+
+def mm_sse(params, S, v):
+    """The squared error of the Michaelis-Menten rate law v = Vmax S / (Km + S)."""
+    Vmax, Km = params
+    pred = Vmax * S / (Km + S)
+    return np.sum((pred - v) ** 2)
+''', "mm_sse", lambda: [np.array([2.0, 0.7]), np.array([0.1, 0.3, 0.6, 1.0, 2.0, 4.0]),
+                       np.array([0.25, 0.6, 0.9, 1.2, 1.5, 1.7])], {"wrt": [0]}),
+
+"phys_lotka_volterra_rk4_tuple": ('''
+def lotka_volterra(x, y, a, b, c, d):
+    return a * x - b * x * y, d * x * y - c * y
+
+def simulate(x0, y0, a=1.1, b=0.4, c=0.4, d=0.1, dt=0.05, steps=20):
+    """Predator-prey populations by RK4 steps on the pair (x, y)."""
+    x, y = x0, y0
+    for _ in range(steps):
+        k1x, k1y = lotka_volterra(x, y, a, b, c, d)
+        k2x, k2y = lotka_volterra(x + 0.5 * dt * k1x, y + 0.5 * dt * k1y, a, b, c, d)
+        k3x, k3y = lotka_volterra(x + 0.5 * dt * k2x, y + 0.5 * dt * k2y, a, b, c, d)
+        k4x, k4y = lotka_volterra(x + dt * k3x, y + dt * k3y, a, b, c, d)
+        x = x + dt / 6 * (k1x + 2 * k2x + 2 * k3x + k4x)
+        y = y + dt / 6 * (k1y + 2 * k2y + 2 * k3y + k4y)
+    return x + y
+''', "simulate", lambda: [10.0, 5.0, 1.1, 0.4]),
+
+"phys_duffing_oscillator_euler_cromer": ('''
+import numpy as np
+
+def duffing(x0, v0, delta=0.2, alpha=-1.0, beta=1.0, gamma=0.3, omega=1.2, dt=0.02, n=50):
+    """Forced Duffing oscillator, semi-implicit Euler; the time-averaged x^2."""
+    x, v = x0, v0
+    total = 0.0
+    for i in range(n):
+        t = i * dt
+        a = -delta * v - alpha * x - beta * x ** 3 + gamma * np.cos(omega * t)
+        v = v + a * dt
+        x = x + v * dt
+        total += x ** 2
+    return total / n
+''', "duffing", lambda: [0.5, -0.1]),
+
+"phys_kuramoto_order_parameter": ('''
+import numpy as np
+
+def kuramoto(theta0, omega, K=1.5, dt=0.05, steps=10):
+    """Kuramoto oscillators, all-to-all coupling; returns the final order parameter r."""
+    N = len(theta0)
+    theta = theta0
+    for _ in range(steps):
+        coupling = np.sum(np.sin(theta[None, :] - theta[:, None]), axis=1)
+        theta = theta + dt * (omega + K / N * coupling)
+    return np.abs(np.mean(np.cos(theta))) ** 2 + np.abs(np.mean(np.sin(theta))) ** 2
+''', "kuramoto", lambda: [_normal(4312, 5), _normal(4313, 5) * .3]),
+
+"phys_fitzhugh_nagumo_euler": ('''
+def fitzhugh_nagumo(v0, w0, I=0.5, a=0.7, b=0.8, tau=12.5, dt=0.1, steps=40):
+    v, w = v0, w0
+    for _ in range(steps):
+        dv = v - v ** 3 / 3 - w + I
+        dw = (v + a - b * w) / tau
+        v += dt * dv
+        w += dt * dw
+    return v
+''', "fitzhugh_nagumo", lambda: [-1.0, 1.0]),
+
+"phys_brusselator_rk2_arrays": ('''
+import numpy as np
+
+def brusselator(u0, A=1.0, B=3.0, dt=0.05, steps=10):
+    """The Brusselator's concentrations (x, y) as a 2-vector, midpoint steps."""
+    def f(u):
+        x, y = u[0], u[1]
+        return np.array([A + x ** 2 * y - (B + 1) * x, B * x - x ** 2 * y])
+    u = u0
+    for _ in range(steps):
+        u = u + dt * f(u + 0.5 * dt * f(u))
+    return u[0] * u[1]
+''', "brusselator", lambda: [np.array([1.2, 2.5])]),
+
+"phys_xy_model_energy_roll": ('''
+import numpy as np
+
+def xy_energy(theta, J=1.0, h=0.1):
+    """The classical XY model on a periodic square lattice, with a field along x."""
+    E_bonds = -J * np.sum(np.cos(theta - np.roll(theta, 1, axis=0)) + np.cos(theta - np.roll(theta, 1, axis=1)))
+    return E_bonds - h * np.sum(np.cos(theta))
+''', "xy_energy", lambda: [_normal(4314, 4, 4)]),
+
+"phys_gravitational_lens_deflection": ('''
+import numpy as np
+
+def lens_potential_fermat(x, beta, theta_E=1.0):
+    """Fermat potential of a point lens at image position x (2,) for source position beta (2,)."""
+    r = np.sqrt(x[0] ** 2 + x[1] ** 2)
+    return 0.5 * np.sum((x - beta) ** 2) - theta_E ** 2 * np.log(r)
+''', "lens_potential_fermat", lambda: [np.array([0.9, 0.4]), np.array([0.2, 0.1])]),
+
+"phys_harmonic_bond_angle_energy": ('''
+import numpy as np
+
+def bond_angle_energy(coords, kb=300.0, r0=1.0, ka=50.0, theta0=1.9):
+    """Harmonic bonds and the harmonic angle of a three-atom molecule, coords (3, 3)."""
+    b1 = coords[0] - coords[1]
+    b2 = coords[2] - coords[1]
+    r1 = np.linalg.norm(b1)
+    r2 = np.linalg.norm(b2)
+    cos_theta = np.dot(b1, b2) / (r1 * r2)
+    theta = np.arccos(cos_theta)
+    return kb * ((r1 - r0) ** 2 + (r2 - r0) ** 2) + ka * (theta - theta0) ** 2
+''', "bond_angle_energy", lambda: [np.array([[1.0, 0.1, 0.0], [0.0, 0.0, 0.0], [-0.3, 0.95, 0.1]])]),
+"cs_svm_loss_verbose_print_errstate": ('''
+import numpy as np
+
+def svm_loss(W, X, y, reg, verbose=False):
+    """Multiclass SVM loss, vectorized, with the progress printed as people do while debugging."""
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(num_train), y][:, np.newaxis]
+    with np.errstate(over='ignore'):
+        margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = margins.sum() / num_train
+    if verbose:
+        print('data loss %f' % loss)
+    loss += reg * np.sum(W * W)
+    return loss
+''', "svm_loss", lambda: [_normal(4401, 4, 3) * .3, _normal(4402, 5, 4), np.array([0, 2, 1, 1, 0]), 0.1],
+    {"wrt": [0, 1]}),
+
+"ag_expit_scipy_logistic_l2": ('''
+import numpy as np
+from scipy.special import expit
+
+def nll(w, X, y, lam=0.1):
+    p = expit(X @ w)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)) + lam * np.sum(w ** 2)
+''', "nll", lambda: [_normal(4403, 3) * .5, _normal(4404, 6, 3), np.array([0., 1., 1., 0., 1., 0.])], {"wrt": [0]}),
+
+"loss_xlogy_cross_entropy_scipy": ('''
+import numpy as np
+from scipy.special import xlogy
+
+def cross_entropy(p, q):
+    """H(p, q) with 0 log 0 taken as 0 (the targets p may hold zeros)."""
+    return -np.sum(xlogy(p, q))
+''', "cross_entropy", lambda: [np.array([0.0, 0.3, 0.7]), np.array([0.2, 0.3, 0.5])], {"wrt": [1]}),
+
+"phys_recursive_continued_fraction": ('''
+def continued_fraction(x, depth=6):
+    """tan(x) by Lambert's continued fraction x / (1 - x^2 / (3 - x^2 / (5 - ...)))."""
+    def tail(k):
+        if k > 2 * depth:
+            return 2 * depth + 1.0
+        return k - x * x / tail(k + 2)
+    return x / tail(1)
+''', "continued_fraction", lambda: [0.7]),
+
+"ag_reduce_matrix_chain_product": ('''
+import numpy as np
+from functools import reduce
+
+def chain_trace(A, B, C):
+    """The trace of the product of a chain of matrices, the product folded with reduce."""
+    P = reduce(np.dot, [A, B, C])
+    return np.trace(P)
+''', "chain_trace", lambda: [_normal(4405, 3, 3), _normal(4406, 3, 3), _normal(4407, 3, 3)]),
+
+"loss_covariance_np_cov_whitening": ('''
+import numpy as np
+
+def decorrelation_penalty(Z):
+    """Off-diagonal covariance of features (as in Barlow-twins-style regularizers)."""
+    C = np.cov(Z, rowvar=False)
+    off = C - np.diag(np.diag(C))
+    return np.sum(off ** 2)
+''', "decorrelation_penalty", lambda: [_normal(4408, 6, 3)]),
+
+"cs_fancy_column_pairs_index": ('''
+import numpy as np
+
+def pair_scores(E, pairs):
+    """Dot products of embedding rows picked by index pairs (i, j), a logistic loss on them."""
+    u = E[pairs[:, 0]]
+    v = E[pairs[:, 1]]
+    s = np.einsum('ij,ij->i', u, v)
+    return np.sum(np.log1p(np.exp(-s)))
+''', "pair_scores", lambda: [_normal(4409, 4, 3), np.array([[0, 1], [2, 2], [3, 0], [1, 0]])], {"wrt": [0]}),
+
+"phys_fft_free_dft_power": ('''
+import numpy as np
+
+def dft_power(x):
+    """The power spectrum of x by a real DFT written with cosines and sines."""
+    N = len(x)
+    n = np.arange(N)
+    k = n.reshape((N, 1))
+    re = np.cos(2 * np.pi * k * n / N) @ x
+    im = -np.sin(2 * np.pi * k * n / N) @ x
+    return np.sum((re ** 2 + im ** 2)[1:N // 2]) / N
+''', "dft_power", lambda: [_normal(4410, 8)]),
+
+"loss_del_and_nan_to_num": ('''
+import numpy as np
+
+def safe_log_loss(p, y, eps=1e-12):
+    logp = np.log(np.clip(p, eps, None))
+    loss = -np.sum(y * logp)
+    del logp
+    return loss
+''', "safe_log_loss", lambda: [_uniform(4411, 5) * .5, np.array([1., 0., 0., 1., 0.])], {"wrt": [0]}),
+
+"cs_ellipsis_newaxis_bias": ('''
+import numpy as np
+
+def channel_scale(x, gamma, beta):
+    """Per-channel affine on the last axis of an image batch, written with an ellipsis."""
+    return np.sum((x * gamma[np.newaxis, ...] + beta[..., :]) ** 2)
+''', "channel_scale", lambda: [_normal(4412, 2, 3, 4), _uniform(4413, 4), _normal(4414, 4)]),
+
+"loss_tensordot_axes_lists": ('''
+import numpy as np
+
+def bilinear_pool_loss(A, B, W):
+    """sum_n a_n^T W b_n with the contraction written as np.tensordot over two axes."""
+    outer = A[:, :, None] * B[:, None, :]
+    s = np.tensordot(outer, W, axes=([1, 2], [0, 1]))
+    return np.sum(s ** 2)
+''', "bilinear_pool_loss", lambda: [_normal(4415, 3, 2), _normal(4416, 3, 4), _normal(4417, 2, 4)]),
+
+"phys_math_builtins_scalar_mix": ('''
+import math
+
+def pendulum_period(theta0, L=1.0, g=9.81):
+    """The large-amplitude period of a pendulum: a series in sin(theta0 / 2)^2."""
+    k = math.sin(theta0 / 2)
+    series = 1 + (1 / 4) * k ** 2 + (9 / 64) * k ** 4 + (25 / 256) * k ** 6
+    return 2 * math.pi * math.sqrt(L / g) * series + abs(min(theta0, 0.0)) + pow(theta0, 2)
+''', "pendulum_period", lambda: [0.8]),
+
+"ag_split_indices_list_sections": ('''
+import numpy as np
+
+def mdn_nll(out, y):
+    """A mixture density network's head: out (N, 3K) split at K and 2K into logits, means, log sigmas."""
+    K = out.shape[1] // 3
+    logits, mu, log_sigma = np.split(out, [K, 2 * K], axis=1)
+    log_pi = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
+    z = (y[:, None] - mu) / np.exp(log_sigma)
+    log_comp = log_pi - 0.5 * z ** 2 - log_sigma - 0.5 * np.log(2 * np.pi)
+    m = np.max(log_comp, axis=1, keepdims=True)
+    return -np.sum(m[:, 0] + np.log(np.sum(np.exp(log_comp - m), axis=1)))
+''', "mdn_nll", lambda: [_normal(4418, 4, 6), _normal(4419, 4)], {"wrt": [0]}),
+
+"cs_ravel_flatten_squeeze_chain": ('''
+import numpy as np
+
+def flat_head(x, w):
+    """Features flattened three ways people write it, one linear score each."""
+    a = x.ravel() @ w
+    b = x.flatten().dot(w)
+    c = np.squeeze(x.reshape(1, -1)) @ w
+    return a * b + c
+''', "flat_head", lambda: [_normal(4420, 2, 3), _normal(4421, 6)]),
+
+"loss_logical_and_masks_huber_band": ('''
+import numpy as np
+
+def band_loss(pred, lo, hi):
+    """Zero inside [lo, hi], squared outside: the masks combined with np.logical_and / logical_or."""
+    below = np.logical_and(pred < lo, True)
+    above = np.logical_or(pred > hi, False)
+    return np.sum(below * (lo - pred) ** 2 + above * (pred - hi) ** 2)
+''', "band_loss", lambda: [_normal(4422, 6), -0.3, 0.4]),
+
+"phys_einsum_trace_and_frobenius": ('''
+import numpy as np
+
+def elastic_energy(F, mu=1.0, lam=0.5):
+    """Saint Venant-Kirchhoff energy of a deformation gradient F (3, 3)."""
+    E = 0.5 * (np.einsum('ki,kj->ij', F, F) - np.eye(3))
+    trE = np.einsum('ii', E)
+    return mu * np.einsum('ij,ij->', E, E) + 0.5 * lam * trE ** 2
+''', "elastic_energy", lambda: [np.eye(3) + 0.1 * _normal(4423, 3, 3)]),
+
+"loss_where_nonzero_indices_gather": ('''
+import numpy as np
+
+def positive_pair_loss(scores, labels):
+    """The mean log-sigmoid of the scores of the positive labels, found with np.where(...)[0]."""
+    idx = np.where(labels == 1)[0]
+    pos = scores[idx]
+    return -np.mean(-np.log1p(np.exp(-pos)))
+''', "positive_pair_loss", lambda: [_normal(4424, 6), np.array([1, 0, 1, 1, 0, 0])], {"wrt": [0]}),
+
+"phys_array_split_uneven": ('''
+import numpy as np
+
+def segment_energies(x):
+    """The string x cut into three nearly equal segments, the spread of each."""
+    total = 0.0
+    for seg in np.array_split(x, 3):
+        total = total + np.var(seg) * len(seg)
+    return total
+''', "segment_energies", lambda: [_normal(4425, 8)]),
+
+"cs_global_constant_matrix_module_level": ('''
+import numpy as np
+
+SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+SOBEL_Y = SOBEL_X.T
+
+def edge_energy(img):
+    """Squared Sobel gradients of an image, valid correlation with the module's kernels."""
+    H, W = img.shape
+    total = 0.0
+    for i in range(H - 2):
+        for j in range(W - 2):
+            patch = img[i:i + 3, j:j + 3]
+            gx = np.sum(patch * SOBEL_X)
+            gy = np.sum(patch * SOBEL_Y)
+            total += gx ** 2 + gy ** 2
+    return total
+''', "edge_energy", lambda: [_normal(4426, 4, 5)]),
+
+"loss_log2_exp2_cbrt_reciprocal": ('''
+import numpy as np
+
+def odd_functions(x):
+    return np.sum(np.log2(1 + x ** 2) + np.exp2(-x) + np.cbrt(x) * np.reciprocal(1 + x ** 2) + np.log10(2 + x))
+''', "odd_functions", lambda: [_uniform(4427, 5)]),
+
+"ag_try_except_fallback_cholesky": ('''
+import numpy as np
+
+def gaussian_logdet_quad(A, x):
+    """x^T A^-1 x + log det A, by Cholesky when A is positive definite."""
+    try:
+        L = np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        L = np.linalg.cholesky(A + 1e-6 * np.eye(A.shape[0]))
+    z = np.linalg.solve(L, x)
+    return z @ z + 2 * np.sum(np.log(np.diag(L)))
+''', "gaussian_logdet_quad", lambda: [np.array([[2.0, 0.3, 0.1], [0.3, 1.5, -0.2], [0.1, -0.2, 1.0]]), _normal(4428, 3)]),
+"cs_batchnorm_inplace_center_scale": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch norm written with in-place steps on the centred copy."""
+    eps = bn_param.get('eps', 1e-5)
+    mu = np.mean(x, axis=0)
+    xc = x - mu
+    var = np.mean(xc ** 2, axis=0)
+    std = np.sqrt(var + eps)
+    xc /= std
+    out = gamma * xc + beta
+    cache = (xc, gamma, std)
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(4501, 4, 3), _uniform(4502, 3), _normal(4503, 3), {'mode': 'train'}]),
+
+"cs_softmax_inplace_exp_out": ('''
+import numpy as np
+
+def softmax_loss_inplace(scores, y):
+    """The probabilities computed in place in the scores' own copy."""
+    N = scores.shape[0]
+    p = scores.copy()
+    p -= p.max(axis=1, keepdims=True)
+    np.exp(p, out=p)
+    p /= p.sum(axis=1, keepdims=True)
+    return -np.log(p[np.arange(N), y]).sum() / N
+''', "softmax_loss_inplace", lambda: [_normal(4504, 4, 3), np.array([2, 0, 1, 1])], {"wrt": [0]}),
+
+"ag_gp_diag_indices_from_noise": ('''
+import numpy as np
+
+def gp_nll(log_ls, log_noise, X, y):
+    sq = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = np.exp(-0.5 * sq / np.exp(2 * log_ls))
+    K[np.diag_indices_from(K)] += np.exp(log_noise)
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(K, y)
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+''', "gp_nll", lambda: [0.2, -1.0, _normal(4505, 5, 2), _normal(4506, 5)], {"wrt": [0, 1]}),
+
+"ag_kernel_flat_stride_jitter": ('''
+import numpy as np
+
+def kernel_logdet(X, jitter=1e-2):
+    """log det of a linear kernel plus jitter on the diagonal, written through K.flat as scikit-learn does."""
+    K = X @ X.T
+    K.flat[::K.shape[0] + 1] += jitter
+    sign, logdet = np.linalg.slogdet(K)
+    return logdet
+''', "kernel_logdet", lambda: [_normal(4507, 3, 4)]),
+
+"cs_view_of_out_scaled_inplace": ('''
+import numpy as np
+
+def gated_halves(x, W):
+    """The first half of the features scaled in place through a view of the output."""
+    out = x.dot(W)
+    H = out.shape[1] // 2
+    first = out[:, :H]
+    first *= 2.0
+    return np.sum(np.tanh(out))
+''', "gated_halves", lambda: [_normal(4508, 3, 4), _normal(4509, 4, 6) * .5]),
+
+"cs_gru_inplace_hidden_copy": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def gru_forward(x, h0, Wz, Uz, Wh, Uh):
+    """A GRU over x (T, N, D), its state updated in place on a copy of h0."""
+    h = h0.copy()
+    for t in range(x.shape[0]):
+        z = sigmoid(x[t] @ Wz + h @ Uz)
+        h_tilde = np.tanh(x[t] @ Wh + h @ Uh)
+        h *= (1 - z)
+        h += z * h_tilde
+    return np.sum(h ** 2)
+''', "gru_forward", lambda: [_normal(4510, 3, 2, 2), _normal(4511, 2, 3) * .5, _normal(4512, 2, 3) * .5,
+                            _normal(4513, 3, 3) * .5, _normal(4514, 2, 3) * .5, _normal(4515, 3, 3) * .5]),
+
+"phys_state_list_items_assigned": ('''
+def spring_step(x0, v0, k, dt=0.1, steps=10):
+    """The state kept in a list [x, v], its items replaced each step."""
+    state = [x0, v0]
+    for _ in range(steps):
+        state[1] = state[1] - k * state[0] * dt
+        state[0] = state[0] + state[1] * dt
+    return 0.5 * state[1] ** 2 + 0.5 * k * state[0] ** 2
+''', "spring_step", lambda: [1.0, 0.0, 2.0]),
+
+"phys_params_dict_hidden_updated": ('''
+import numpy as np
+
+def reservoir(u, W_in, W, leak=0.3):
+    """An echo state network: its state held in a dict entry updated each step."""
+    state = {'h': np.zeros(W.shape[0])}
+    outputs = []
+    for t in range(len(u)):
+        pre = W_in * u[t] + W @ state['h']
+        state['h'] = (1 - leak) * state['h'] + leak * np.tanh(pre)
+        outputs.append(state['h'].sum())
+    return np.sum(np.array(outputs) ** 2)
+''', "reservoir", lambda: [_normal(4516, 5), _normal(4517, 3), _normal(4518, 3, 3) * .4]),
+
+"phys_gauss_seidel_inplace_sweeps": ('''
+import numpy as np
+
+def gauss_seidel(f, h=0.2, sweeps=3):
+    """Gauss-Seidel for -u'' = f with zero ends: each point updated from its already updated left side."""
+    n = len(f)
+    u = np.zeros(n)
+    for s in range(sweeps):
+        for i in range(1, n - 1):
+            u[i] = 0.5 * (u[i - 1] + u[i + 1] + h * h * f[i])
+    return np.sum(u * f) * h
+''', "gauss_seidel", lambda: [_normal(4519, 6)]),
+
+"phys_thomas_tridiagonal_solve": ('''
+import numpy as np
+
+def thomas(a, b, c, d):
+    """Solve a tridiagonal system: sub-diagonal a, diagonal b, super-diagonal c, right side d."""
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return np.sum(x ** 2)
+''', "thomas", lambda: [_normal(4520, 5) * .3, 4 + _uniform(4521, 5), _normal(4522, 5) * .3, _normal(4523, 5)]),
+
+"phys_cumulative_trapezoid_prealloc": ('''
+import numpy as np
+
+def work_profile(F, x):
+    """The work done up to each point, a cumulative trapezoid rule into a preallocated array."""
+    W = np.zeros_like(F)
+    for i in range(1, len(x)):
+        W[i] = W[i - 1] + 0.5 * (F[i] + F[i - 1]) * (x[i] - x[i - 1])
+    return np.sum(W ** 2)
+''', "work_profile", lambda: [_normal(4524, 6), np.cumsum(_uniform(4525, 6))], {"wrt": [0, 1]}),
+
+"phys_rk2_rows_of_solution_array": ('''
+import numpy as np
+
+def f(y, omega):
+    return np.array([y[1], -omega ** 2 * y[0]])
+
+def heun(y0, omega, h=0.1, n=12):
+    """Heun's method, each state written into a row of the solution Y."""
+    Y = np.zeros((n + 1, 2))
+    Y[0] = y0
+    for i in range(n):
+        k1 = f(Y[i], omega)
+        k2 = f(Y[i] + h * k1, omega)
+        Y[i + 1] = Y[i] + 0.5 * h * (k1 + k2)
+    return np.sum(Y[:, 0] ** 2) * h
+''', "heun", lambda: [np.array([1.0, 0.2]), 1.3]),
+
+"phys_symplectic_euler_copies_inplace": ('''
+import numpy as np
+
+def grad_V(q):
+    return q ** 3 - q
+
+def symplectic_euler(q0, p0, dt=0.05, steps=20):
+    """Symplectic Euler on a double-well potential, the momenta and positions updated in place."""
+    q = q0.copy()
+    p = p0.copy()
+    for _ in range(steps):
+        p -= dt * grad_V(q)
+        q += dt * p
+    return np.sum(0.5 * p ** 2 + 0.25 * q ** 4 - 0.5 * q ** 2)
+''', "symplectic_euler", lambda: [_normal(4526, 3), _normal(4527, 3)]),
+
+"phys_ellipsis_last_axis_writes": ('''
+import numpy as np
+
+def drift(pos, vel, dt=0.1, steps=5):
+    """Particles in a box of gravity: the x and y of each written through pos[..., 0] and pos[..., 1]."""
+    pos = pos.copy()
+    vel = vel.copy()
+    for _ in range(steps):
+        vel[..., 1] -= 9.81 * dt
+        pos[..., 0] += vel[..., 0] * dt
+        pos[..., 1] += vel[..., 1] * dt
+    return np.sum(pos ** 2)
+''', "drift", lambda: [_normal(4528, 2, 3, 2), _normal(4529, 2, 3, 2)]),
+
+"cs_slice_all_assign_out": ('''
+import numpy as np
+
+def normalize_rows_into(x, out):
+    """The rows of x scaled to unit length, written into a buffer with out[:] = ..."""
+    out[:] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return np.sum(out * np.arange(out.shape[1]))
+''', "normalize_rows_into", lambda: [_normal(4530, 3, 4), np.zeros((3, 4))], {"wrt": [0]}),
+
+"loss_sorted_cumsum_lovasz_free_hinge": ('''
+import numpy as np
+
+def topk_hinge(scores, labels, k=3):
+    """The mean hinge of the k largest negative scores (hard negative mining by sorting)."""
+    neg = scores[labels == 0]
+    hardest = np.sort(neg)[::-1][:k]
+    pos = scores[labels == 1]
+    return np.mean(np.maximum(0, 1 + hardest[None, :] - pos[:, None]))
+''', "topk_hinge", lambda: [_normal(4531, 8), np.array([1, 0, 0, 1, 0, 0, 0, 1])], {"wrt": [0]}),
+"cs_rmsprop_config_setdefault": ('''
+import numpy as np
+
+def rmsprop(w, dw, config=None):
+    """
+    RMSProp update: a moving average of squared gradient values sets per-parameter step sizes.
+
+    config format:
+    - learning_rate: Scalar learning rate.
+    - decay_rate: Scalar between 0 and 1 giving the decay rate for the squared gradient cache.
+    - epsilon: Small scalar used for smoothing to avoid dividing by zero.
+    - cache: Moving average of second moments of gradients.
+    """
+    if config is None:
+        config = {}
+    config.setdefault('learning_rate', 1e-2)
+    config.setdefault('decay_rate', 0.99)
+    config.setdefault('epsilon', 1e-8)
+    config.setdefault('cache', np.zeros_like(w))
+
+    next_w = None
+    cache = config['decay_rate'] * config['cache'] + (1 - config['decay_rate']) * dw ** 2
+    next_w = w - config['learning_rate'] * dw / (np.sqrt(cache) + config['epsilon'])
+    config['cache'] = cache
+    return np.sum(next_w ** 2)
+''', "rmsprop", lambda: [_normal(4601, 3, 2), _normal(4602, 3, 2)], {"wrt": [0, 1]}),
+
+"cs_knn_distances_no_loops": ('''
+import numpy as np
+
+def compute_distances_no_loops(X, X_train):
+    """
+    The distance between each test point in X and each training point in X_train, with no loops:
+    ||x - y||^2 = ||x||^2 - 2 x.y + ||y||^2.
+    """
+    num_test = X.shape[0]
+    num_train = X_train.shape[0]
+    dists = np.zeros((num_test, num_train))
+    dists = np.sqrt(-2 * np.dot(X, X_train.T) + np.sum(X_train ** 2, axis=1) + np.sum(X ** 2, axis=1)[:, np.newaxis])
+    return dists
+''', "compute_distances_no_loops", lambda: [_normal(4603, 3, 4), _normal(4604, 5, 4)]),
+
+"ag_neural_net_regression_log_posterior": ('''
+import autograd.numpy as np
+
+def nn_predict(params, inputs, nonlinearity=np.tanh):
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = nonlinearity(outputs)
+    return outputs
+
+def log_gaussian(params, scale):
+    flat_params = np.concatenate([np.ravel(W) for W, b in params] + [np.ravel(b) for W, b in params])
+    return np.sum(-0.5 * (flat_params / scale) ** 2 - np.log(scale) - 0.5 * np.log(2 * np.pi))
+
+def logprob(params, inputs, targets, noise_scale=0.1):
+    predictions = nn_predict(params, inputs)
+    return np.sum(-0.5 * ((predictions - targets) / noise_scale) ** 2) + log_gaussian(params, 1.0)
+''', "logprob", lambda: [[(_normal(4605, 1, 4) * .5, _normal(4606, 4) * .1), (_normal(4607, 4, 1) * .5, _normal(4608, 1) * .1)],
+                         np.linspace(-1, 1, 5).reshape(5, 1), np.cos(np.linspace(-1, 1, 5)).reshape(5, 1)], {"wrt": [0]}),
+
+"phys_rayleigh_quotient_schrodinger": ('''
+import numpy as np
+
+def energy_expectation(psi, V, dx=0.1, hbar=1.0, m=1.0):
+    """<psi|H|psi> / <psi|psi> on a grid with zero ends, the kinetic term from second differences."""
+    padded = np.concatenate(([0.0], psi, [0.0]))
+    lap = (padded[2:] - 2 * padded[1:-1] + padded[:-2]) / dx ** 2
+    H_psi = -hbar ** 2 / (2 * m) * lap + V * psi
+    return np.dot(psi, H_psi) / np.dot(psi, psi)
+''', "energy_expectation", lambda: [_uniform(4609, 7), np.linspace(-1, 1, 7) ** 2], {"wrt": [0, 1]}),
+
+"phys_vmc_hydrogen_local_energy": ('''
+import numpy as np
+
+def vmc_energy(alpha, r):
+    """Variational Monte Carlo for hydrogen with psi = exp(-alpha r): the mean local energy at samples r,
+    reweighted to the trial wave function of alpha from the one the samples were drawn from (alpha = 1)."""
+    E_local = -0.5 * alpha ** 2 + (alpha - 1) / r
+    w = np.exp(-2 * (alpha - 1.0) * r)
+    return np.sum(w * E_local) / np.sum(w)
+''', "vmc_energy", lambda: [0.9, _uniform(4610, 8) * 2], {"wrt": [0]}),
+
+"phys_boris_pusher_cross": ('''
+import numpy as np
+
+def boris(x0, v0, E, B, q_m=1.0, dt=0.05, steps=8):
+    """The Boris push of a charged particle in uniform E and B fields."""
+    x = x0
+    v = v0
+    for _ in range(steps):
+        v_minus = v + 0.5 * q_m * E * dt
+        t = 0.5 * q_m * B * dt
+        s = 2 * t / (1 + np.dot(t, t))
+        v_prime = v_minus + np.cross(v_minus, t)
+        v_plus = v_minus + np.cross(v_prime, s)
+        v = v_plus + 0.5 * q_m * E * dt
+        x = x + v * dt
+    return np.sum(x ** 2) + np.sum(v ** 2)
+''', "boris", lambda: [_normal(4611, 3), _normal(4612, 3), _normal(4613, 3) * .2, _normal(4614, 3)]),
+
+"phys_heisenberg_chain_cross_energy": ('''
+import numpy as np
+
+def spin_energy(S, J=1.0, D=0.3):
+    """A classical Heisenberg chain with Dzyaloshinskii-Moriya coupling along z; spins normalised first."""
+    S = S / np.linalg.norm(S, axis=1, keepdims=True)
+    E = 0.0
+    for i in range(len(S) - 1):
+        E += -J * np.dot(S[i], S[i + 1]) + D * np.cross(S[i], S[i + 1])[2]
+    return E
+''', "spin_energy", lambda: [_normal(4615, 4, 3)]),
+
+"phys_euler_rigid_body_torque_free": ('''
+import numpy as np
+
+def spin_up(w0, I1=1.0, I2=2.0, I3=3.0, dt=0.01, steps=30):
+    """Euler's equations of a torque-free rigid body, forward Euler on the body rates."""
+    w1, w2, w3 = w0[0], w0[1], w0[2]
+    for _ in range(steps):
+        d1 = (I2 - I3) / I1 * w2 * w3
+        d2 = (I3 - I1) / I2 * w3 * w1
+        d3 = (I1 - I2) / I3 * w1 * w2
+        w1, w2, w3 = w1 + dt * d1, w2 + dt * d2, w3 + dt * d3
+    return 0.5 * (I1 * w1 ** 2 + I2 * w2 ** 2 + I3 * w3 ** 2)
+''', "spin_up", lambda: [np.array([0.3, 1.0, 0.2])]),
+
+"phys_abcd_ray_transfer_matrices": ('''
+import numpy as np
+
+def spot_size(d1, f, d2, y0=1.0, theta0=0.05):
+    """A ray through free space d1, a thin lens f and free space d2, by ray transfer (ABCD) matrices."""
+    M1 = np.array([[1.0, d1], [0.0, 1.0]])
+    L = np.array([[1.0, 0.0], [-1.0 / f, 1.0]])
+    M2 = np.array([[1.0, d2], [0.0, 1.0]])
+    ray = M2 @ L @ M1 @ np.array([y0, theta0])
+    return ray[0] ** 2
+''', "spot_size", lambda: [0.5, 0.3, 0.4]),
+
+"phys_truss_strain_energy": ('''
+import numpy as np
+
+def truss_energy(nodes, bars, EA=100.0):
+    """Strain energy of pin-jointed bars: each bar's rest length from the reference nodes."""
+    rest = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    E = 0.0
+    for i, j in bars:
+        L0 = np.linalg.norm(rest[j] - rest[i])
+        L = np.linalg.norm(nodes[j] - nodes[i])
+        E += 0.5 * EA * (L - L0) ** 2 / L0
+    return E
+''', "truss_energy", lambda: [np.array([[0.0, 0.0], [1.05, 0.02], [-0.03, 0.98], [1.02, 1.04]]),
+                              [(0, 1), (0, 2), (1, 3), (2, 3), (0, 3)]], {"wrt": [0]}),
+
+"phys_optical_depth_cumsum": ('''
+import numpy as np
+
+def transmitted(kappa, rho, dz=0.1, I0=1.0):
+    """Intensity through a slab: optical depth accumulated layer by layer with np.cumsum."""
+    tau = np.cumsum(kappa * rho) * dz
+    I = I0 * np.exp(-tau)
+    return np.sum(I * dz)
+''', "transmitted", lambda: [_uniform(4616, 6), _uniform(4617, 6)]),
+
+"loss_center_of_mass_reg_mse_mixed": ('''
+import numpy as np
+
+def keypoint_loss(heatmaps, targets, beta=5.0):
+    """Soft-argmax of heatmaps (N, K, H, W) against target coordinates (N, K, 2)."""
+    N, K, H, W = heatmaps.shape
+    flat = heatmaps.reshape(N, K, -1) * beta
+    flat = flat - flat.max(axis=-1, keepdims=True)
+    p = np.exp(flat) / np.exp(flat).sum(axis=-1, keepdims=True)
+    p = p.reshape(N, K, H, W)
+    ys = np.arange(H, dtype=float)
+    xs = np.arange(W, dtype=float)
+    ey = np.sum(p.sum(axis=3) * ys, axis=-1)
+    ex = np.sum(p.sum(axis=2) * xs, axis=-1)
+    pred = np.stack([ex, ey], axis=-1)
+    return np.mean((pred - targets) ** 2)
+''', "keypoint_loss", lambda: [_normal(4618, 2, 2, 3, 4) * .3, _uniform(4619, 2, 2, 2) * 2], {"wrt": [0]}),
+
+"loss_sigmoid_focal_alpha_t": ('''
+import numpy as np
+
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """As in RetinaNet: the BCE of the logits, weighted by (1 - p_t)^gamma and alpha_t."""
+    p = 1 / (1 + np.exp(-inputs))
+    ce = np.maximum(inputs, 0) - inputs * targets + np.log1p(np.exp(-np.abs(inputs)))
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * ((1 - p_t) ** gamma)
+    alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+    loss = alpha_t * loss
+    return loss.mean()
+''', "sigmoid_focal_loss", lambda: [_normal(4620, 4, 3), (_uniform(4621, 4, 3) > 1.0).astype(float)], {"wrt": [0]}),
+
+"ag_dict_params_unpack_by_keys_loop": ('''
+import autograd.numpy as np
+
+def init_layer_names(n):
+    return ['layer%d' % i for i in range(n)]
+
+def mlp_loss(params, X, y):
+    """params: {'W0': ..., 'b0': ..., 'W1': ..., 'b1': ...}; the layers read in order."""
+    h = X
+    n_layers = len(params) // 2
+    for i in range(n_layers):
+        h = np.dot(h, params['W%d' % i]) + params['b%d' % i]
+        if i < n_layers - 1:
+            h = np.tanh(h)
+    return np.mean((h[:, 0] - y) ** 2)
+''', "mlp_loss", lambda: [{'W0': _normal(4622, 3, 4) * .5, 'b0': _normal(4623, 4) * .1,
+                           'W1': _normal(4624, 4, 1) * .5, 'b1': _normal(4625, 1) * .1},
+                          _normal(4626, 5, 3), _normal(4627, 5)], {"wrt": [0]}),
+"cs_affine_relu_batch_of_one": ('''
+import numpy as np
+
+def affine_relu_forward(x, w, b):
+    """
+    An affine layer followed by a ReLU, called at inference on a single example.
+
+    - x: (N, D); w: (D, M); b: (M,)
+    """
+    a = x.dot(w) + b
+    out = np.maximum(0, a)
+    cache = (x, w, b, a)
+    return out, cache
+''', "affine_relu_forward", lambda: [_normal(4701, 1, 4), _normal(4702, 4, 3), _normal(4703, 3)]),
+
+"cs_softmax_loss_single_example": ('''
+import numpy as np
+
+def softmax_loss(x, y):
+    """Softmax loss of one example's scores, x (1, C)."""
+    shifted = x - np.max(x, axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    N = x.shape[0]
+    return -np.sum(log_probs[np.arange(N), y]) / N
+''', "softmax_loss", lambda: [_normal(4704, 1, 5), np.array([3])], {"wrt": [0]}),
+
+"loss_linreg_column_vectors": ('''
+import numpy as np
+
+def mse(w, b, X, y):
+    """1-D regression as people write it: X and y reshaped into columns, w of shape (1, 1)."""
+    y_pred = X @ w + b
+    return np.mean((y_pred - y) ** 2)
+''', "mse", lambda: [_normal(4705, 1, 1), _normal(4706, 1), _normal(4707, 6, 1), _normal(4708, 6, 1)],
+    {"wrt": [0, 1]}),
+
+"loss_binary_logistic_column_w": ('''
+import numpy as np
+
+def bce(W, b, X, y):
+    """A binary classifier with one output unit: W (D, 1), b (1,), y (N, 1) of 0 and 1."""
+    z = X.dot(W) + b
+    p = 1 / (1 + np.exp(-z))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+''', "bce", lambda: [_normal(4709, 3, 1), _normal(4710, 1), _normal(4711, 5, 3),
+                     np.array([[1.], [0.], [0.], [1.], [1.]])], {"wrt": [0, 1]}),
+
+"cs_conv_one_channel_one_filter": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """A naive convolution, here of a grayscale image through a single filter."""
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), 'constant')
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(4712, 1, 1, 4, 4), _normal(4713, 1, 1, 3, 3), _normal(4714, 1),
+                                   {'stride': 1, 'pad': 1}], {"slow": True}),
+
+"cs_max_pool_to_one_by_one": ('''
+import numpy as np
+
+def max_pool_forward_naive(x, pool_param):
+    """Pooling whose window covers the whole map: one output per channel."""
+    N, C, H, W = x.shape
+    ph, pw, stride = pool_param['pool_height'], pool_param['pool_width'], pool_param['stride']
+    H_out = 1 + (H - ph) // stride
+    W_out = 1 + (W - pw) // stride
+    out = np.zeros((N, C, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            out[:, :, i, j] = np.max(x[:, :, i * stride:i * stride + ph, j * stride:j * stride + pw], axis=(2, 3))
+    cache = (x, pool_param)
+    return out, cache
+''', "max_pool_forward_naive", lambda: [_normal(4715, 2, 3, 2, 2), {'pool_height': 2, 'pool_width': 2, 'stride': 2}]),
+
+"cs_rnn_one_step_one_sequence": ('''
+import numpy as np
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """A vanilla RNN over x (N, T, D), here one sequence of one step."""
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        prev_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        h[:, t, :] = prev_h
+    return h
+''', "rnn_forward", lambda: [_normal(4716, 1, 1, 3), _normal(4717, 1, 2), _normal(4718, 3, 2) * .5,
+                            _normal(4719, 2, 2) * .5, _normal(4720, 2) * .1]),
+
+"cs_batchnorm_one_feature": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch norm of a single feature column, x (N, 1)."""
+    eps = bn_param.get('eps', 1e-5)
+    sample_mean = x.mean(axis=0)
+    sample_var = x.var(axis=0)
+    x_hat = (x - sample_mean) / np.sqrt(sample_var + eps)
+    out = gamma * x_hat + beta
+    cache = (x, x_hat, sample_mean, sample_var, gamma, beta, eps)
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(4721, 5, 1), _uniform(4722, 1), _normal(4723, 1), {'mode': 'train'}]),
+
+"ag_gp_one_training_point": ('''
+import numpy as np
+
+def gp_predict_loss(log_ls, X, y, Xs, ys):
+    """A GP posterior mean fitted to a single observation, scored at test points."""
+    def k(A, B):
+        return np.exp(-0.5 * (A[:, None, 0] - B[None, :, 0]) ** 2 / np.exp(2 * log_ls))
+    K = k(X, X) + 0.01 * np.eye(len(X))
+    mean = k(Xs, X) @ np.linalg.solve(K, y)
+    return np.sum((mean - ys) ** 2)
+''', "gp_predict_loss", lambda: [0.3, np.array([[0.2]]), np.array([0.7]), _normal(4724, 4, 1), _normal(4725, 4)],
+    {"wrt": [0, 1, 2, 3]}),
+
+"ag_attention_one_query": ('''
+import numpy as np
+
+def attend(q, K, V):
+    """Scaled dot-product attention of a single query q (1, d) over keys K (T, d) and values V (T, d)."""
+    d = q.shape[-1]
+    scores = q @ K.T / np.sqrt(d)
+    w = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    w = w / w.sum(axis=-1, keepdims=True)
+    return w @ V
+''', "attend", lambda: [_normal(4726, 1, 3), _normal(4727, 4, 3), _normal(4728, 4, 3)]),
+
+"loss_two_class_softmax_one_sample_each_column": ('''
+import numpy as np
+
+def log_loss(scores, y):
+    """Scores (N, 1) of a binary model turned into two-class logits [0, s]."""
+    logits = np.concatenate([np.zeros_like(scores), scores], axis=1)
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(y)), y].mean()
+''', "log_loss", lambda: [_normal(4729, 4, 1), np.array([1, 0, 0, 1])], {"wrt": [0]}),
+
+"phys_single_particle_nbody_array": ('''
+import numpy as np
+
+def kinetic_plus_trap(pos, vel, m, k=1.0):
+    """Particles in a harmonic trap: pos, vel (N, 3), masses m (N, 1); here one particle."""
+    return np.sum(0.5 * m * vel ** 2) + np.sum(0.5 * k * pos ** 2)
+''', "kinetic_plus_trap", lambda: [_normal(4730, 1, 3), _normal(4731, 1, 3), _uniform(4732, 1, 1)]),
+
+"phys_heat_rod_one_interior_point": ('''
+import numpy as np
+
+def heat_step(u, alpha, dt=0.01, dx=0.1):
+    """One explicit step of the heat equation on a rod of three nodes (one interior point)."""
+    u_new = u.copy()
+    u_new[1:-1] = u[1:-1] + alpha * dt / dx ** 2 * (u[2:] - 2 * u[1:-1] + u[:-2])
+    return np.sum(u_new ** 2)
+''', "heat_step", lambda: [_normal(4733, 3), 0.4]),
+
+"cs_lstm_step_hidden_size_one": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """An LSTM step with a hidden size of one: the four gates are the four columns of a."""
+    N, H = prev_h.shape
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    i = sigmoid(a[:, 0:H])
+    f = sigmoid(a[:, H:2 * H])
+    o = sigmoid(a[:, 2 * H:3 * H])
+    g = np.tanh(a[:, 3 * H:4 * H])
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, b, a, i, f, o, g, next_c)
+    return next_h, next_c, cache
+''', "lstm_step_forward", lambda: [_normal(4734, 2, 3), _normal(4735, 2, 1), _normal(4736, 2, 1),
+                                  _normal(4737, 3, 4) * .5, _normal(4738, 1, 4) * .5, _normal(4739, 4) * .1]),
 }
 
 
@@ -11870,6 +14077,58 @@ KNOWN = {
     # no shapes: params[5] read past samples of 4 or 6 items; edges an integer array known as labels only
     # through its columns (i, j = edges[:, 0], edges[:, 1])
     ("phys_spring_network_edges_index", "generate"): ("refused", "arrays used as indices must be of integer"),
+    # the batch of layers, models, losses and physics in idioms the batches above leave out:
+    # a cache without beta, no shapes: code for every shape of beta cannot tell whether it is broadcast (as
+    # layernorm_transposed; given the shapes, a sandwich hands them to the layers it calls)
+    ("cs_spatial_batchnorm_axes_running_get", "generate"): ("refused", "the backward needs beta (read by"),
+    ("cs_affine_layernorm_relu_sandwich", "generate"): ("refused", "the backward needs beta (read by"),
+    # a cache of x, W and z without k: the max is taken again over z.reshape(N, -1, k)
+    ("cs_maxout_unit", "generate"): ("refused", "the backward needs b, k (read by"),
+    # a cache of the centred copy divided in place by std: the division's backward reads x - mu
+    ("cs_batchnorm_inplace_center_scale", "generate"): ("refused", "the backward needs beta, x (read by"),
+    # no shapes, and code of one rank or of related sizes per parameter (gates a[:, 3 * H:4 * H] of a 4H-wide a,
+    # params[:, :D] of a 2D-wide one, one-hot sequences of rank 3, 4-D images, [0.0] + y + [0.0] against a
+    # longer x, a 2-vector state, np.eye(3) against F, a list of index pairs): no sample of every rank runs it
+    ("cs_lstm_step_hidden_size_one", "generate"): ("refused", "operands could not be broadcast together"),
+    ("ag_vae_bernoulli_logaddexp", "generate"): ("refused", "operands could not be broadcast together"),
+    ("ag_rnn_char_logsumexp_loss", "generate"): ("refused", "axis 1 is out of bounds"),
+    ("ag_lstm_gates_slices_loop", "generate"): ("refused", "not aligned"),
+    ("ag_convnet_maxpool_reshape_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
+    ("phys_catenary_chain_energy", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
+    ("phys_brusselator_rk2_arrays", "generate"): ("refused", "operands could not be broadcast together"),
+    ("phys_einsum_trace_and_frobenius", "generate"): ("refused", "operands could not be broadcast together"),
+    ("phys_truss_strain_energy", "generate"): ("refused", "are valid indices on sample arrays"),
+    # no shapes: the omega of f(Y[i], omega), np.array([y[1], -omega ** 2 * y[0]]), may share Y's memory
+    ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
+    # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
+    ("ag_dict_params_unpack_by_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
+    # np.cov without shapes: a vector's variance or a matrix's covariance by the rank
+    ("loss_covariance_np_cov_whitening", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
+    # the hardest negatives sorted from a boolean selection, broadcast against the positives: lengths the
+    # data decides (as naive_bayes_masked_means)
+    ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
+    ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
+    # not supported: scipy.special.xlogy, recursion, functools.reduce, try, a write through K.flat, a dict
+    # display holding a state, a module constant computed from another (SOBEL_Y = SOBEL_X.T), CS231n's
+    # config.setdefault(...) standing alone, np.concatenate of a sum of list comprehensions
+    ("loss_xlogy_cross_entropy_scipy", "generate"): ("refused", "scipy.special.xlogy is not supported"),
+    ("loss_xlogy_cross_entropy_scipy", "decorator"): ("refused", "scipy.special.xlogy is not supported"),
+    ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
+    ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
+    ("ag_reduce_matrix_chain_product", "generate"): ("refused", "unknown function 'reduce'"),
+    ("ag_reduce_matrix_chain_product", "decorator"): ("refused", "unknown function 'reduce'"),
+    ("ag_try_except_fallback_cholesky", "generate"): ("refused", "try statements are not supported"),
+    ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "try statements are not supported"),
+    ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
+    ("ag_kernel_flat_stride_jitter", "decorator"): ("refused", "only augmented assignments to a name or a part of an array"),
+    ("phys_params_dict_hidden_updated", "generate"): ("refused", "dict displays are not supported"),
+    ("phys_params_dict_hidden_updated", "decorator"): ("refused", "dict displays are not supported"),
+    ("cs_global_constant_matrix_module_level", "generate"): ("refused", "global values are not supported"),
+    ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
+    ("cs_rmsprop_config_setdefault", "generate"): ("refused", "a call standing alone may write into its arguments"),
+    ("cs_rmsprop_config_setdefault", "decorator"): ("refused", "a call standing alone may write into its arguments"),
+    ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
+    ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
 }
 
 
@@ -11894,7 +14153,9 @@ LATER_IN_THE_SUITE = frozenset({
     "svm_one_vs_all_margins_reshape", "van_der_waals_isotherm_work", "fc_net_str_keys_loop", "tuple_unpack_params_minmax_helper",
     "lj_cutoff_loop", "damped_oscillator_scan", "pendulum_rk4_tuple", "three_layer_convnet_ish",
     "maxpool_axis_tuple_reshape", "rnn_readback_h", "word_embedding_own_words", "sandwich_helper_returns_tuple_display",
-    "ag_ode_net_euler_loop", "numpyml_vae_loss", "ag_mixture_gaussian_logsumexp_unpack"})
+    "ag_ode_net_euler_loop", "numpyml_vae_loss", "ag_mixture_gaussian_logsumexp_unpack",
+    "cs_svm_loss_verbose_print_errstate", "phys_state_list_items_assigned", "phys_einsum_trace_and_frobenius",
+    "loss_covariance_np_cov_whitening", "cs_affine_layernorm_relu_sandwich", "phys_bateman_decay_chain"})
 
 
 def slow(name):

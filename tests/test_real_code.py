@@ -1119,3 +1119,182 @@ def test_sizes_split_by_a_number_written_in_the_code_are_sampled_as_its_multiple
     x = np.random.default_rng(24).normal(size=(2, 2, 4, 6))
     for got in (generated["max_pool_fast_backward"](x), backgen.backward(forward).backward(x)):
         np.testing.assert_allclose(got, gradient(forward, [x], 0), rtol=1e-6, atol=1e-8)
+
+
+def test_number_parameters_declared_as_floats_get_distinct_samples(tmp_path):
+    # Bateman's daughter activity divides by lam2 - lam1: samples of equal numbers divided by zero and the
+    # sample run refused the code, though it holds for every pair of rates that differ
+    source = '''
+import numpy as np
+
+def daughter_activity(lam1, lam2, t, N1_0=1000.0):
+    N2 = N1_0 * lam1 / (lam2 - lam1) * (np.exp(-lam1 * t) - np.exp(-lam2 * t))
+    return np.sum(lam2 * N2)
+'''
+    args = [0.3, 0.7, np.linspace(0.5, 5.0, 6)]
+    assert_both_ways(source, "daughter_activity", args, tmp_path,
+                     shapes={"lam1": "float", "lam2": "float", "t": "T"}, count=2)
+
+
+def test_a_with_of_np_errstate_or_catch_warnings_is_its_body(tmp_path):
+    # with np.errstate(...) and warnings.catch_warnings() change how NumPy warns, not what it computes:
+    # they were refused as with statements
+    source = '''
+import warnings
+import numpy as np
+
+def svm_loss(W, X, y, reg):
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    correct = scores[np.arange(num_train), y][:, np.newaxis]
+    with np.errstate(over='ignore'):
+        margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = 0.0
+    for k in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loss += margins.sum() / num_train * (k + 1)
+    return loss + reg * np.sum(W * W)
+'''
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(4, 3)) * .3, rng.normal(size=(5, 4)), np.array([0, 2, 1, 1, 0]), 0.1]
+    assert_both_ways(source, "svm_loss", args, tmp_path,
+                     shapes={"W": "D, C", "X": "N, D", "y": "int N", "reg": "float"}, count=2)
+
+
+def test_a_with_of_other_contexts_is_still_refused():
+    source = '''
+import numpy as np
+
+def f(x, path):
+    with open(path) as handle:
+        y = x * 2.0
+    return np.sum(y)
+'''
+    with pytest.raises(backgen.BackgenError, match="with statements are not supported"):
+        backgen.generate(source, shapes={"x": "3"}, wrt=("x",))
+
+
+@pytest.mark.parametrize("spec, shapes, make", [
+    ("'ii', A", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'ii->i', A", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'ii,i->', A, v", {"A": "N, N", "v": "N"}, lambda r: [r.normal(size=(3, 3)), r.normal(size=3)]),
+    ("'iij->j', A", {"A": "N, N, M", "v": "M"}, lambda r: [r.normal(size=(3, 3, 2)), r.normal(size=2)]),
+    ("'ijj,i->j', A, v", {"A": "M, N, N", "v": "M"}, lambda r: [r.normal(size=(2, 3, 3)), r.normal(size=2)]),
+])
+def test_einsum_of_an_operand_naming_a_letter_twice(spec, shapes, make, tmp_path):
+    # np.einsum('ii', E), the trace, and 'ii->i', the diagonal, as physics code writes them: refused
+    source = f'''
+import numpy as np
+
+def f(A, v):
+    return np.sum(np.einsum({spec}) ** 2) + np.sum(v ** 3)
+'''
+    args = make(np.random.default_rng(7))
+    assert_both_ways(source, "f", args, tmp_path, shapes=shapes)
+    namespace = {}
+    exec(backgen.generate(source, name="f"), namespace)  # code for every shape
+    for got, k in zip(namespace["f_backward"](*args), range(2)):
+        module = real_sweep._module(source, "f_free", tmp_path)[0]
+        np.testing.assert_allclose(got, gradient(module.f, args, k), rtol=1e-5, atol=1e-7)
+
+
+SANDWICH_LAYERNORM_NO_BETA = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    eps = ln_param.get('eps', 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    var = x.var(axis=1, keepdims=True)
+    xhat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * xhat + beta
+    cache = (x, xhat, mu, var, gamma, eps)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    cache = x
+    return out, cache
+
+def affine_ln_relu_forward(x, w, b, gamma, beta, ln_param):
+    a, fc_cache = affine_forward(x, w, b)
+    a_norm, ln_cache = layernorm_forward(a, gamma, beta, ln_param)
+    out, relu_cache = relu_forward(a_norm)
+    cache = (fc_cache, ln_cache, relu_cache)
+    return out, cache
+'''
+
+
+def test_a_sandwich_given_shapes_hands_them_to_the_layers_it_calls(tmp_path):
+    # the layer norm's cache holds no beta: code for every shape of beta needs it (is beta broadcast?),
+    # and the sandwich, given the shapes, wrote its layers for every shape all the same: refused
+    module = real_sweep._module(SANDWICH_LAYERNORM_NO_BETA, "sandwich_ln", tmp_path)[0]
+    rng = np.random.default_rng(11)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5), rng.uniform(0.5, 1.5, 5),
+            rng.normal(size=5), {}]
+    shapes = {"x": "N, D", "w": "D, M", "b": "M", "gamma": "M", "beta": "M"}
+    namespace = {}
+    exec(backgen.generate(SANDWICH_LAYERNORM_NO_BETA, name="affine_ln_relu_forward", shapes=shapes), namespace)
+    out, cache = module.affine_ln_relu_forward(*args)
+    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape)
+    got = namespace["affine_ln_relu_backward"](dout, cache)
+    objective = weighted(lambda *a: module.affine_ln_relu_forward(*a)[0], [dout])
+    for k, g in enumerate(got):
+        np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-5, atol=1e-7)
+
+
+def test_a_sandwich_calling_a_layer_at_two_shapes_hands_it_none():
+    source = SANDWICH_LAYERNORM_NO_BETA.replace('''    out, relu_cache = relu_forward(a_norm)
+    cache = (fc_cache, ln_cache, relu_cache)''', '''    a2, fc2_cache = affine_forward(a_norm, w2, b2)
+    a2_norm, ln2_cache = layernorm_forward(a2, gamma2, beta2, ln_param)
+    out, relu_cache = relu_forward(a2_norm)
+    cache = (fc_cache, ln_cache, fc2_cache, ln2_cache, relu_cache)''').replace(
+        "def affine_ln_relu_forward(x, w, b, gamma, beta, ln_param):",
+        "def affine_ln_relu_forward(x, w, b, gamma, beta, w2, b2, gamma2, beta2, ln_param):")
+    shapes = {"x": "N, D", "w": "D, M", "b": "M", "gamma": "M", "beta": "M", "w2": "M, K", "b2": "K",
+              "gamma2": "K", "beta2": "K"}
+    with pytest.raises(backgen.BackgenError, match="the backward needs beta"):
+        backgen.generate(source, name="affine_ln_relu_forward", shapes=shapes)
+
+
+def test_plain_python_state_list_written_item_by_item(tmp_path):
+    # state = [x0, v0], its items replaced each step: plain Python (no NumPy call) writing into a list was
+    # refused, where xs = [0.0] * n written alike was followed as NumPy code
+    source = '''
+def spring_step(x0, v0, k, dt=0.1, steps=10):
+    state = [x0, v0]
+    for _ in range(steps):
+        state[1] = state[1] - k * state[0] * dt
+        state[0] = state[0] + state[1] * dt
+    return 0.5 * state[1] ** 2 + 0.5 * k * state[0] ** 2
+'''
+    assert_both_ways(source, "spring_step", [1.0, 0.3, 2.0], tmp_path, count=3)
+    aliased = '''
+def f(x, y):
+    a = [x, y]
+    b = a
+    b[0] = 3 * x * y
+    return a[0] + a[1]
+'''
+    assert_both_ways(aliased, "f", [0.7, -0.4], tmp_path)
+
+
+def test_np_cov_of_features(tmp_path):
+    # a decorrelation penalty on the covariance of features, np.cov(Z, rowvar=False): np.cov had no rule
+    source = '''
+import numpy as np
+
+def decorrelation_penalty(Z, X):
+    C = np.cov(Z, rowvar=False)
+    off = C - np.diag(np.diag(C))
+    return np.sum(off ** 2) + np.trace(np.cov(X)) + np.cov(X[0], bias=True) * np.cov(Z.T, ddof=0)[0, 1]
+'''
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(6, 3)), rng.normal(size=(2, 5))]
+    assert_both_ways(source, "decorrelation_penalty", args, tmp_path, shapes={"Z": "N, D", "X": "M, K"})

@@ -108,6 +108,29 @@ def _var(c):
     return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
 
 
+def _cov(c):
+    """np.cov of one array of observations (variables in rows; in columns with ``rowvar=False``; a vector:
+    one variable): ``C = Xc Xc^T / (n - ddof)``, ``Xc`` the observations less their means.  Its gradient
+    ``(G + G^T) Xc / (n - ddof)`` sums to 0 along the observations, so the means add nothing to it."""
+    if any(c.param(p) is not None for p in ("y", "fweights", "aweights", "dtype")):
+        c.unsupported("np.cov is differentiated for one array, without y, weights or dtype")
+    if c.shape_free:
+        c.needs_shapes()
+    rowvar, ddof = c.param("rowvar", True), c.param("ddof")
+    ddof = ddof if ddof is not None else 0 if c.param("bias", False) else 1
+    m, np_, g = c.m, c.np, c.g
+    if c.ndim("m") not in (1, 2):
+        c.unsupported("np.cov is differentiated for a vector or a matrix")
+    axis = 0 if c.ndim("m") == 1 or not rowvar else 1
+    n = f"{m}.shape[{axis}]" if not ddof else f"({m}.shape[{axis}] - {ddof})"
+    centered = c.setup("centered", f"{m} - {m}.mean(axis={axis}, keepdims=True)")
+    if c.ndim("out") == 0:  # one variable: its variance
+        return f"{centered} * (2 * {g}) / {n}"
+    if rowvar:
+        return f"({g} + {g}.T) @ {centered} / {n}"
+    return f"{centered} @ ({g} + {g}.T) / {n}"
+
+
 def _std(c):
     """(a - mean) / (dof * std), times g: 0 where the values reduced are all equal (their std 0, as
     central differences give: std(a + h) = std(a - h) there), never 0 / 0."""
@@ -427,6 +450,11 @@ RULES = {
                               "np.prod(a * (a > 0), axis=(0, 1)) | a=2x3x2")),
     "np.var": Rule(("a",), grads={"a": _var}, signature=SPREAD, methods=("var",),
                    hint="{first}var|var", floats=True),
+    "np.cov": Rule(("m",), grads={"m": _cov}, floats=True, hint="{first}cov|cov",
+                   signature="m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None",
+                   examples=("np.cov(m) | m=3x5", "np.cov(m, rowvar=False) | m=5x3", "np.cov(m) | m=5",
+                             "np.cov(m, bias=True) | m=2x4", "np.cov(m, rowvar=False, ddof=0) | m=4x2",
+                             "np.cov(m, None, False) | m=4x1", "np.cov(m) | m=1x4")),
     "np.std": Rule(("a",), grads={"a": _std}, signature=SPREAD, methods=("std",),
                    hint="{first}std|std", floats=True),
     "np.linalg.norm": Rule(("x",), grads={"x": _norm}, signature="x, ord=None, axis=None, keepdims=False",
