@@ -4761,3 +4761,19 @@ def test_a_write_through_a_mask_of_a_number_selected_from_a_number():
     '''
     assert_right(source, [np.array([[0.98], [1.180731], [-0.621462]]), np.array([0.1, -0.602924, -0.573655])],
                  dout=np.array([1.0, 2.0, -1.0]))
+
+
+
+@pytest.mark.parametrize("call", ["math.atan(z)", "math.atan2(z, 2.0)", "math.atan2(1.0, z)", "math.atan2(z, z * x)",
+                                  "math.asinh(z)", "math.acosh(z)", "math.erf(z)", "math.erfc(z)",
+                                  "np.arcsinh(z)", "np.arccosh(z)", "np.arctan2(z, z * x)", "np.arctan2(z * x, z)"])
+def test_the_gradient_of_a_math_function_of_a_huge_number_is_right(call):
+    # long fuzz seed 16180, program 12848: math.atan(math.exp(q)) at q = 517; the gradient's
+    # 1 / (1 + x ** 2) raised OverflowError (a float's ** does, where the forward runs); x ** 2 + 1
+    # under a square root (asinh), or a sum of squares (atan2), overflowed to inf where the gradient
+    # is not small (1 / |z| times z's own, large, gradient): a gradient of 0
+    assert_right(f'''
+    def f(x: float):
+        z = math.exp(x * x)
+        return {call} + x
+    ''', [22.7])
