@@ -459,8 +459,10 @@ class _Reverser(FlowReverser):
         if name in self.maybe_unbound:  # first set in a loop that may leave it unset: the forward says None
             self.needs_init.add(name)   # (then no adjoint but this zero flows through it, and 0.0 will do)
             return f"{zeros} if {name} is not None else 0.0"
-        if name in getattr(self.staged.shapes, "numbers_first", ()):  # the number a loop starts from: a
-            return f"{zeros} if {np_name}.ndim({name}) else 0.0"  # 0-d array would not take arrays added
+        if name in getattr(self.staged.shapes, "numbers_first", ()) or \
+                name in getattr(self.staged.shapes, "zero_sums", ()):  # the number a loop starts from (or sum()
+            return f"{zeros} if {np_name}.ndim({name}) else 0.0"  # of no items): a 0-d array would not take
+            # arrays added
         return zeros
 
     def zeros_of(self, name):

@@ -272,6 +272,8 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
                                             "a new name where its shape changes")
             error.varying_shape = "loop" if walker.zero_starts and staged.shape_free else "path"  # (a loop's
             raise error  # number, which it runs no iteration to make an array: as its other changes of shape)
+    if walker.shapes.zero_sums:
+        _refuse_zero_sums(staged, namespace, args, walker)
     for op in list(walker.failed) + list(walker.skipped):
         if op.target not in walker.shapes and walker.failed:  # (skipped with none failed: read unset)
             cause = walker.cause(op)
@@ -280,6 +282,38 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
         all(value is not None or isinstance(atom, ir.Var) and atom.name in env
             for atom, value in zip(staged.outputs, outputs))
     return walker.shapes, ran
+
+
+def _refuse_zero_sums(staged, namespace, args, walker):
+    """Walk the forward again with each sum of a list the path may leave empty (``zero_sums``) the
+    number 0, as ``sum`` of no items is: the code written for the first walk's shapes must hold there
+    too (``x + sum(hs)`` of a vector x and a matrix sum: refused), but for the sums themselves, and the
+    values that arithmetic makes of them and numbers alone (``s = a + 1.0``), where only arithmetic that
+    broadcasts reads them: their gradients then flow into no item, and that arithmetic's gradients read
+    no shape of theirs (the adjoint a loop starts one from is 0.0 where it is a number)."""
+    zero = _Walker(staged, namespace)
+    zero.droppable, zero.zero_sums = walker.droppable, frozenset(walker.shapes.zero_sums)
+    with np.errstate(all="ignore"), bounded_memory():
+        zero.block(staged.body, dict(zip(staged.params, args)))
+    readers = [op for op in ir.ops_in(staged.body) if op.rule != "list_sum"]
+    made, size = set(zero.zero_sums), 0
+    assigned = {op.target for op in readers}
+    while len(made) != size:  # a value made of them and numbers alone, by arithmetic, or a loop's carrying them
+        size = len(made)
+        made |= {op.target for op in readers if RULES[op.rule].broadcast and
+                 any(isinstance(a, ir.Var) for a in op.args) and
+                 all(a.name in made for a in op.args if isinstance(a, ir.Var))}
+        made |= {carried for loop in ir.loops_in(staged.body) for carried, exit in loop.exits
+                 if isinstance(exit, ir.Var) and exit.name in made and carried not in assigned}
+    exempt = {name for name in made if all(RULES[op.rule].broadcast for op in readers if ir.Var(name) in op.args)}
+    conflict = pattern_conflict(staged, walker.shapes, zero.shapes, exempt=exempt)
+    if conflict:
+        line, what, one, another = conflict
+        raise _error_at(staged, line, f"{what} has shape {one} where the lists summed before it hold values, "
+                                      f"and {another} where the path leaves one empty (sum() of none is the "
+                                      "number 0): backgen writes code for one pattern of shapes (ranks, and "
+                                      "which sizes are 1) per value; give the list a fixed length (a zero "
+                                      "where nothing is added)")
 
 
 def _probe(staged, returned, functions, label):
@@ -343,8 +377,9 @@ def pattern_conflict(staged, shapes, other, exempt=frozenset()):
                 return op.line, named(staged, name, made), str(first), str(again)
         result = f"{op.target}[{op.param('index')}]" if op.rule == "setitem" else op.target
         first, again = tuple_shape(result, shapes), tuple_shape(result, other)
-        if first is None or again is None or not (RULES[op.rule].broadcast or op.rule == "setitem"):
-            continue
+        if first is None or again is None or not (RULES[op.rule].broadcast or op.rule == "setitem") or \
+                op.target in exempt and all(a.name in exempt for a in op.args if isinstance(a, ir.Var)):
+            continue  # (a value made of exempt ones and numbers alone: no gradient flows through it)
         for atom in op.args[1:] if op.rule == "setitem" else op.args:  # (a write: its value, in the part)
             if isinstance(atom, ir.Var) and atom.name in exempt:
                 continue
@@ -517,6 +552,8 @@ class _Shapes(dict):
         self.integers = _Integers()
         self.mixed = set()
         self.uneven = set()  # sums of lists (sum(xs)) some element of which has another shape than the sum
+        self.zero_sums = set()  # sums of lists (sum(hs)) the path may leave empty: the number 0 there, not
+                                # the array of the walk's shape
         self.forks = False  # whether the path the data takes may set lengths otherwise than the walk's (see
                             # _Walker.forks): a run on the inputs checks the code against it
         self.boolean = set()  # the values (and the parts of an index: a loop's variable) that held booleans:
@@ -540,6 +577,7 @@ class _Walker:
         self.staged = staged
         self.namespace = namespace
         self.other = other  # the second walk: the other branch's numbers, loops that run no iteration
+        self.zero_sums = frozenset()  # the walk of the sums the path may leave empty: each the number 0 here
         self.forks = False  # whether the walk met a place where the second walk goes otherwise
         self.shapes = _Shapes()
         self.lines = {}  # name -> line of the value that fixed its shape
@@ -557,6 +595,8 @@ class _Walker:
                                # operation writing that number
         self.grown = set()  # those of them given an array's shape
         self.counted = {}  # list name -> the line (a branch, a loop that may stop early) deciding its length
+                           # (and a count made of one: n = len(hs), whose loops build such lists too)
+        self.emptied = set()  # the names that held an empty list (hs = []): one the path decides may be empty
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
@@ -566,6 +606,8 @@ class _Walker:
         """Note ``name``'s shape.  The same operation seen again (a loop's next iteration) may
         give other sizes of the same pattern; a value from elsewhere (a branch, the end of an
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
+        if value.__class__ is list and not value:
+            self.emptied.add(name)
         shape = _shape(value)
         if shape == ():
             array = type(value) is np.ndarray
@@ -690,6 +732,10 @@ class _Walker:
                 self.loop(item, env)
 
     def op(self, op, env):
+        if op.rule == "list_sum" and op.target in self.zero_sums:  # (the list left empty: see zero_sums)
+            env[op.target] = 0
+            self.record(op.target, 0, op.line, origin=op)
+            return
         missing = None  # an operand whose value is unknown here (each constant is evaluated: its shape is noted)
         for atom in op.args:
             if atom.__class__ is ir.Var:
@@ -791,14 +837,24 @@ class _Walker:
         if not lists:
             return
         value = env[op.target]
-        if isinstance(value, list):
-            self.counted[op.target] = self.counted[lists[0]]
+        if isinstance(value, list) or _integral(value) and op.source.startswith("len("):  # (n = len(hs): a count
+            self.counted[op.target] = self.counted[lists[0]]  # the path decides, as the loops over range(n))
+            if lists[0] in self.emptied:  # (as empty as the list may be: a count that may be 0)
+                self.emptied.add(op.target)
             return
         if self.staged.shape_free or np.ndim(value) == 0:
             return
         items = env.get(lists[0])
         element = np.shape(items[0]) if isinstance(items, list) and items else None
         if np.shape(value) == element and self._length_free(op, env, lists[0]):
+            if lists[0] in self.emptied and op.rule == "list_sum":  # sum(hs) of none is the number 0: walked
+                self.shapes.zero_sums.add(op.target)  # so too (_refuse_zero_sums)
+            elif lists[0] in self.emptied and not self._length_free(op, env, lists[0], empty=True):
+                raise _error_at(self.staged, op.line, (
+                    f"the list made an array here holds as many values as the path through line "
+                    f"{self.counted[lists[0]]} adds (a branch, or a loop that may stop early, decides how many), "
+                    f"none on some paths, where it gives a value of another shape, and backgen writes code for "
+                    f"one shape per value; give the list a fixed length (a zero where nothing is added)"))
             return  # np.sum(hs, axis=0), sum(hs): the elements' shape (np.concatenate(hs) at one item too,
                     # which another item widens)
         raise _error_at(self.staged, op.line, f"{_user(lists[0])} holds as many values as the path through line "
@@ -806,14 +862,15 @@ class _Walker:
                         f"many): the array made of it here has no one shape, and backgen writes code for one "
                         f"shape per value; give the list a fixed length (a zero where nothing is added)")
 
-    def _length_free(self, op, env, name):
-        """Whether ``op`` gives a value of the same shape with the list ``name`` one item longer."""
+    def _length_free(self, op, env, name, empty=False):
+        """Whether ``op`` gives a value of the same shape with the list ``name`` one item longer (with
+        ``empty``, with no items, or raises then, as the forward does on that path: np.stack(hs))."""
         trial = dict(env)
-        trial[name] = list(env[name]) + list(env[name][:1])
+        trial[name] = [] if empty else list(env[name]) + list(env[name][:1])
         try:
             self._run(op, trial)
         except Exception:  # noqa: BLE001 (an operation that fails on more items: not of one shape)
-            return False
+            return empty
         return np.shape(trial[op.target]) == np.shape(env[op.target])
 
     def _run(self, op, env):
@@ -948,7 +1005,10 @@ class _Walker:
             if not values and id(loop) in self.droppable and not self.other:
                 self.unrun.add(id(loop))  # (left out of the code for these values: nothing to walk)
                 return
-            self.forks |= not values
+            emptied = bool(self.counted) and any(n in self.counted and n in self.emptied  # (for h in hs, for k in
+                                           for n in source.names_in(loop.iterable))  # range(len(hs)): none too)
+            self.forks |= not values or emptied
+            values = [] if self.other and emptied else values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
             if id(loop) in self.droppable and not self.other:
@@ -961,6 +1021,9 @@ class _Walker:
                     return
             self.forks = True
             values = [] if self.other else [None] * self.WHILE_ROUNDS
+        stops = loop.line if loop.kind == "while" or loop.breaks else None  # the line deciding the iterations
+        if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
+            stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
         for value in values:
             if loop.var:
                 env[loop.var] = value
@@ -980,9 +1043,9 @@ class _Walker:
                 if isinstance(value_at_end, list):
                     if isinstance(exit, ir.Var) and exit.name in self.counted:
                         self.counted.setdefault(carried, self.counted[exit.name])
-                    elif (loop.kind == "while" or loop.breaks) and \
+                    elif stops is not None and \
                             not (isinstance(env.get(carried), list) and len(env[carried]) == len(value_at_end)):
-                        self.counted.setdefault(carried, loop.line)  # as many as the iterations that ran
+                        self.counted.setdefault(carried, stops)  # as many as the iterations that ran
                 env[carried] = value_at_end
 
 

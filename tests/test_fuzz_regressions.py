@@ -4761,3 +4761,103 @@ def test_a_write_through_a_mask_of_a_number_selected_from_a_number():
     '''
     assert_right(source, [np.array([[0.98], [1.180731], [-0.621462]]), np.array([0.1, -0.602924, -0.573655])],
                  dout=np.array([1.0, 2.0, -1.0]))
+
+
+
+@pytest.mark.parametrize("call", ["math.atan(z)", "math.atan2(z, 2.0)", "math.atan2(1.0, z)", "math.atan2(z, z * x)",
+                                  "math.asinh(z)", "math.acosh(z)", "math.erf(z)", "math.erfc(z)",
+                                  "np.arcsinh(z)", "np.arccosh(z)", "np.arctan2(z, z * x)", "np.arctan2(z * x, z)"])
+def test_the_gradient_of_a_math_function_of_a_huge_number_is_right(call):
+    # long fuzz seed 16180, program 12848: math.atan(math.exp(q)) at q = 517; the gradient's
+    # 1 / (1 + x ** 2) raised OverflowError (a float's ** does, where the forward runs); x ** 2 + 1
+    # under a square root (asinh), or a sum of squares (atan2), overflowed to inf where the gradient
+    # is not small (1 / |z| times z's own, large, gradient): a gradient of 0
+    assert_right(f'''
+    def f(x: float):
+        z = math.exp(x * x)
+        return {call} + x
+    ''', [22.7])
+
+
+_EMPTIED_SUM = '''
+def f(X: "3, 1", W: "3, 1"):
+    k = 0
+    b = X * 1.0
+    while k < 2:
+        k = k + 1
+        hs = []
+        for i in range(2):
+            if np.sum(W) + k > LIMIT:
+                break
+            hs.append(X * W)
+        a = sum(h * (j + 1.0) for j, h in enumerate(reversed(hs)))
+        b = b * (X + (a + 1.0))
+    return np.sum(b * W) + np.sum(a * X)
+'''
+
+
+@pytest.mark.parametrize("w", [[0.3, 1.18, -0.81], [0.3, 0.5, -0.81], [0.3, -1.18, 0.21]])
+def test_a_sum_of_a_list_the_path_may_leave_empty_is_the_number_0_there(w):
+    # long fuzz seed 16180, program 16120: a = sum(...) of a list a break may leave empty is the int 0
+    # there; the loop kept a.shape for the adjoint it starts each iteration from (AttributeError); read
+    # only by arithmetic, of the same shapes either way, its gradient is right on every path (here
+    # empty in both iterations, in the second, in none)
+    X, W = np.array([[-0.94], [-0.53], [-0.85]]), np.array(w)[:, None]
+    assert_right(_EMPTIED_SUM.replace("LIMIT", "1.5"), [X, W], dout=1.0)
+
+
+def test_a_sum_of_a_list_a_break_leaves_empty_read_by_arithmetic_alone():
+    # long fuzz seed 16180, program 16120 as it was found: an AttributeError ('int' object has no
+    # attribute 'shape') in the backward at these inputs
+    source = '''
+    def step(p):
+        p = p * 0.9 + (1.5 + p + p.prod(axis=0))
+        if p.max() < 5.4:
+            a = p.min(axis=0, keepdims=True)
+        return np.linalg.norm(p), np.multiply(np.sum(p, axis=(0, 1)), np.einsum('ij,j->i', p, np.ones(4)))
+
+    def f(X: "3, 1", W: "3, 1"):
+        X *= np.arange(3.0) @ X
+        k = 0
+        while k < 2:
+            k = k + 1
+            hs = []
+            for i in range(2):
+                W[2:3] = np.max(W + X)
+                if (W + W)[2, 0] < 5.2:
+                    W[:, 0:1] += X[X > 0.5].mean()
+                    break
+                hs.append(X)
+            a = sum(h * (k + 1.0) for k, h in enumerate(reversed(hs)))
+            gs = []
+            for i in range(3):
+                gs.extend([W[:, -1] * (X + (a + 1.0)), W[:, -1] * (X + (a + 1.0)) * 0.5])
+            b = np.stack(gs[1:])
+        return a
+    '''
+    assert_right(source, [np.array([[-0.94], [-0.530731], [-0.851462]]), np.array([[0.0], [1.182924], [-0.813655]])],
+                 dout=0.7)
+
+
+@pytest.mark.parametrize("loop, match", [
+    ("a = sum(hs)", "has shape .4, 3. .* and .3,. "),
+    ("a = 0.0\n    for h in hs:\n        a = a + h", "has shape .4, 3. .* and .3,. "),
+    ("a = np.sum(hs, axis=0)", "none on some paths, where it gives a value of another shape"),
+])
+def test_a_sum_of_a_list_the_path_may_leave_empty_broadcast_otherwise_there_is_refused(loop, match):
+    # sum(hs) of no items is 0, and 0 + x a vector where sum(hs) + x is a matrix: the gradient
+    # written for the matrix summed dx over its rows (a number, not x's gradient); np.sum(hs, axis=0)
+    # of none, 0.0, raised in the backward (ValueError); refused
+    source = f'''
+    def f(x: "3", W: "4, 3"):
+        hs = []
+        for i in range(2):
+            if np.sum(W) > 0.0:
+                break
+            hs.append(W * x)
+        {loop}
+        return a + x
+    '''.replace("\n    a = 0.0", "\n        a = 0.0").replace("\n    for h", "\n        for h").replace(
+        "\n        a = a + h", "\n            a = a + h")
+    line = textwrap.dedent(source).splitlines().index("    return a + x" if "np.sum" not in loop else "    " + loop) + 1
+    assert_refused(source, match, line)
