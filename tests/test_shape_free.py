@@ -1408,3 +1408,68 @@ def f(x, y, mask):
     dx, dmask = backward(x, y, mask)
     assert_close(dx, gradient(lambda a: forward(a, y, mask), [x], 0))
     assert_close(dmask, gradient(lambda m: forward(x, y, m), [mask], 0))
+
+
+# Code fixing sizes of its own, or tying a parameter's sizes to another's: the samples the shape-generic
+# backward is written on were of one size for every axis, on which the forward failed, and the shapes were
+# asked for (fuzz_real seed 171, programs 61, 81, 56); they now take the sizes the failing operations ask for.
+CONSTANT_CORE = """
+def f(x, w):
+    return np.sum(np.tanh(x * w).T @ np.ones(3)) + np.sum(x @ np.arange(4.0))
+"""
+
+CONSTANT_ROWS = """
+def f(x, v):
+    y = np.zeros((3, 4))
+    y[[0, 0, 2]] += v
+    return np.sum(y * x, axis=1)
+"""
+
+RESHAPED = """
+def f(x, w):
+    h = x.reshape(4, 3) @ w
+    return np.sum(h ** 2)
+"""
+
+CARRIED = """
+def f(x, w):
+    acc = w
+    for row in np.ones((3, 4)):
+        acc = np.outer(acc, row).sum(axis=0) * 0.3 + row
+    return np.sum(acc * np.tanh(x))
+"""
+
+
+def test_sizes_a_constant_array_fixes():
+    check(CONSTANT_CORE, "f", (r(3, 4), r(4)), (r(3, 4), r(3, 4)), (r(3, 4), r(1, 4)), (r(3, 4), r(1, 1)),
+          (r(3, 3, 4), r(4)), (r(3, 4), r(3, 1)))
+    check(CONSTANT_ROWS, "f", (r(3, 4), r(4)), (r(2, 3, 4), r(3, 4)), (r(3, 1), r(1)), (r(4), r(1, 4)),
+          (r(1, 1), r(3, 1)))
+
+
+def test_sizes_a_reshape_to_written_sizes_fixes():
+    check(RESHAPED, "f", (r(12), r(3, 5)), (r(3, 4), r(3)), (r(2, 6), r(3, 1)), (r(1, 12), r(3, 2)),
+          (r(12, 1), r(3)))
+
+
+def test_sizes_a_loop_carries():
+    check(CARRIED, "f", (r(4), r(4)), (r(3, 4), r(4)), (r(5, 1), r(4)), (r(1), r(4)))
+
+
+def test_sample_sizes_follow_the_failing_operation():
+    from backgen.sample_sizes import Sizes
+    sizes = Sizes({"x": (6, 6), "w": (6, 6)})
+    (x0, x1), (w0, w1) = sizes.shapes().values()
+    assert len({x0, x1, w0, w1}) == 4 and min(x0, x1, w0, w1) >= 7
+    assert sizes.refit(f"operands could not be broadcast together with shapes ({x0},{x1}) (3,4) ")
+    assert sizes.shapes()["x"] == (3, 4)
+    assert sizes.refit(f"shapes (3,4) and ({w0},{w1}) not aligned: 4 (dim 1) != {w0} (dim 0)")
+    assert sizes.shapes()["w"] == (4, w1)
+    assert not sizes.refit("operands could not be broadcast together with shapes (3,4) (5,) ")  # the code's own
+    assert not sizes.refit("all input arrays must have the same shape")
+    reshaped = Sizes({"x": (6, 6)})
+    assert reshaped.refit(f"cannot reshape array of size {np.prod(reshaped.shapes()['x'])} into shape (4,3)")
+    assert reshaped.shapes()["x"] == (4, 3)
+    carried = Sizes({"w": (6,)})
+    message = f"'acc' changes shape in this loop: ({carried.shapes()['w'][0]},) as an iteration starts, (4,) as it ends"
+    assert not carried.refit(message) and carried.refit(message, loop=True) and carried.shapes()["w"] == (4,)
