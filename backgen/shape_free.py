@@ -12,7 +12,11 @@ a number into an array on one path of an if, or could not be written into one
 element of an array), as numbers (the code then checks that it is given
 numbers), those it indexes first kept arrays of every rank.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
-asked for (the error ``needed(reason)`` makes).  The rules themselves write
+asked for (the error ``needed(reason)`` makes).  Where the forward runs at no sample and some
+failed on their sizes (``np.ones((3, 4)) * x``, ``x.reshape(4, 3)``, ``x.dot(w)`` of w's first axis
+another size), all of it is tried again with each sample that fails given the sizes the failing
+operations ask for (``sample_sizes``: every axis first a size of its own, then made to agree
+with the sizes the code writes and the axes the operations tie), at the same ranks.  The rules themselves write
 forms valid for every rank and broadcast (``GradContext`` in its shape-free
 form), and the passes after them decide by rank-independent rules
 (``surely_number``), so the samples decide only whether the code runs.
@@ -541,7 +545,6 @@ class _Samples:
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results
-
 
     def run(self, probe, ranks):
         """The program written at ``probe``; when fitting, where the forward fails on its sizes, at the
