@@ -7,8 +7,8 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 ``shapes()`` raised and changes the sizes as the failing operation asks: sizes that must agree
 (broadcasting ``(4,) (7,)``, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
-of the code (``np.ones((3, 4))``) takes the constant; an index past a tag's end (``x[8]``) makes
-it longer; ``reshape`` to sizes the code writes (``x.reshape(4, 3)``) gives the tags it multiplies
+of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
+written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the code writes (``x.reshape(4, 3)``) gives the tags it multiplies
 those sizes.  It returns whether the sizes changed: False where the error says nothing it can
 follow (sizes of the code that disagree, a size no tag has, an error of another kind), so the
 caller stops there.  The sizes chosen decide only whether the forward runs on them; what the
@@ -48,13 +48,15 @@ class Sizes:
 
     def __init__(self, shapes, avoid=()):
         self.avoid = set(avoid)
-        self.dims = {}
+        self.dims = {name: [0] * len(shape) for name, shape in shapes.items()}
         self.tags = set()
-        for name, shape in shapes.items():
-            self.dims[name] = [self._fresh(FIRST_TAG) for _ in shape]
+        for axis in range(max(map(len, shapes.values()), default=0)):  # (axis by axis: no array all large)
+            for dims in self.dims.values():
+                if axis < len(dims):
+                    dims[axis] = self._fresh(FIRST_TAG)
 
     def _fresh(self, least):
-        used = self.avoid | self.tags | {d for dims in getattr(self, "dims", {}).values() for d in dims}
+        used = self.avoid | self.tags | {d for dims in self.dims.values() for d in dims}
         tag = next(p for p in _primes(max(least, FIRST_TAG)) if p not in used)
         self.tags.add(tag)
         return tag
@@ -62,6 +64,10 @@ class Sizes:
     def shapes(self):
         """``{name: shape}`` of the sizes now."""
         return {name: tuple(dims) for name, dims in self.dims.items()}
+
+    def collapsed(self, size):
+        """``shapes()`` with every tag ``size``: the axes the code ties stay tied, those it fixes fixed."""
+        return {name: tuple(size if d in self.tags else d for d in dims) for name, dims in self.dims.items()}
 
     def _replace(self, old, new):
         for dims in self.dims.values():
@@ -101,8 +107,11 @@ class Sizes:
                 text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
             return self._aligned([_shape(part) for part in re.findall(r"\([\d, ]*\)", text)])
         found = _INTO.search(message)
-        if found:
-            return self._aligned([_shape(found.group(1)), _shape(found.group(2))])
+        if found:  # (the value's axes beyond the slot's: of size 1)
+            value, slot = _shape(found.group(1)), _shape(found.group(2))
+            extra = value[:max(len(value) - len(slot), 0)]
+            return any([self._agree([size, 1], exact=True) for size in extra if size != 1]) | \
+                self._aligned([value[len(extra):], slot])
         for pattern in (_CORE, _ALIGNED, _CONCATENATED):
             found = pattern.search(message)
             if found:

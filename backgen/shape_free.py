@@ -63,7 +63,7 @@ MIXED_MAX = 6
 MAX_FITS = 8
 
 # The most elements a sample array whose sizes are fitted may start with (sizes of its own take room).
-FIT_ROOM = 50000
+FIT_ROOM = 1 << 20
 
 # Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
 # those arguments (None: all of them) and their keywords.
@@ -560,21 +560,38 @@ class _Samples:
             first = exc
         sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank},
                       {d for spec in probe.values() for d in spec.dims if isinstance(d, int)})
-        if any(math.prod(dims) > FIT_ROOM for dims in sizes.shapes().values()):
+        if not sizes.dims or any(math.prod(dims) > FIT_ROOM for dims in sizes.shapes().values()):
             raise first  # (ranks too high for sizes of their own: those of today's samples)
+        size = probe[next(iter(sizes.dims))].dims[0]  # (the samples' own size)
         for _ in range(MAX_FITS):
-            fitted = dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in sizes.shapes().items()})
             try:
-                with bounded_memory(SAMPLE_ROOM):
-                    return self.attempt(fitted, self.unknown)
+                return self.fitted(probe, sizes.shapes())
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):
                     raise
-                if not sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
-                    ran = not getattr(exc, "sample_run", False) and "NumPy raises" not in exc.msg and \
-                        getattr(exc, "varying_shape", None) != "loop"
-                    raise exc if ran else first  # (what backgen says where the forward runs; else as at first)
+                if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
+                    continue
+                if _ran(exc):
+                    raise  # (what backgen says where the forward runs)
+                break
+        try:  # every tag the samples' own size, the axes tied kept tied: sizes of their own may not fit in
+            return self.fitted(probe, sizes.collapsed(size))
+        except BackgenError as exc:  # memory where a value has many axes (x.dot(w) of rank 4)
+            if getattr(exc, "shape_free", False) or _ran(exc):
+                raise
         raise first
+
+    def fitted(self, probe, shapes):
+        """The program written at ``probe`` with the parameters of ``shapes`` of those shapes."""
+        with bounded_memory(SAMPLE_ROOM):
+            return self.attempt(dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()}),
+                                self.unknown)
+
+
+def _ran(error):
+    """Whether the refusal ``error`` came where the forward ran on the samples (not a failure of theirs)."""
+    return not getattr(error, "sample_run", False) and "NumPy raises" not in error.msg and \
+        getattr(error, "varying_shape", None) != "loop"
 
 
 def item_lists(staged, params, passed=frozenset(), picked=frozenset()):

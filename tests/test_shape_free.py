@@ -1473,3 +1473,44 @@ def test_sample_sizes_follow_the_failing_operation():
     carried = Sizes({"w": (6,)})
     message = f"'acc' changes shape in this loop: ({carried.shapes()['w'][0]},) as an iteration starts, (4,) as it ends"
     assert not carried.refit(message) and carried.refit(message, loop=True) and carried.shapes()["w"] == (4,)
+
+
+SLOT_WRITE = """
+def f(x, v):
+    y = x * 1.0
+    y[0] = v * np.ones(4)
+    return np.sum(y ** 2)
+"""
+
+LAYER_CONSTANT = """
+def f(x, w, b):
+    h1 = np.full((3, 5), 0.5) - 0.5 * (b * b)
+    h4 = x.dot(w)
+    out = x.dot(w) + h4 + np.sum(h1)
+    cache = (x, w, b)
+    return out, cache
+"""
+
+
+def test_sizes_a_write_into_a_slot_fixes():
+    check(SLOT_WRITE, "f", (r(3, 4), r(4)), (r(2, 4), r(1)), (r(5, 4), r(1, 4)), (r(2, 3, 4), r(3, 4)),
+          (r(1, 4), r(1, 1)))
+
+
+def test_a_layer_of_sizes_a_constant_fixes():
+    # (fuzz_real --layers seed 172, program 271: of rank 4, arrays of sizes of their own for every axis do not
+    # fit in memory where x.dot(w) has six axes; the sizes fitted then all the samples' size)
+    text = backgen.generate(LAYER_CONSTANT, name="f")
+    assert "Shape-generic" in text
+    backward = _run(text, "f_backward")
+    forward = _run("import numpy as np\n" + LAYER_CONSTANT, "f")
+    rng = np.random.default_rng(3)
+    for args in [(r(2, 3), r(3, 4), r(5)), (r(2, 3), r(3, 4), r(3, 5)), (r(3), r(3, 2), r(1, 5)),
+                 (r(2, 2, 3), r(3, 4), r(1)), (r(2, 3), r(2, 3, 4), r(5)), (r(1, 1), r(1, 1), r(1, 1))]:
+        out, cache = forward(*args)
+        dout = rng.normal(size=np.shape(out))
+        grads = backward(dout, cache)
+        for k, got in enumerate(grads):
+            want = gradient(weighted(lambda *a: forward(*a)[0], [dout]), list(args), k)
+            assert np.shape(got) == np.shape(args[k])
+            assert_close(got, want)
