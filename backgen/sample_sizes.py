@@ -8,8 +8,8 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 (broadcasting ``(4,) (7,)``, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
-written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the code writes (``x.reshape(4, 3)``) gives the tags it multiplies
-those sizes.  It returns whether the sizes changed: False where the error says nothing it can
+written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the
+code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether the sizes changed: False where the error says nothing it can
 follow (sizes of the code that disagree, a size no tag has, an error of another kind), so the
 caller stops there.  The sizes chosen decide only whether the forward runs on them; what the
 backward is written for is the ranks (``shape_free``).
@@ -203,17 +203,19 @@ def _split(number, count):
     """``number`` as a product of ``count`` factors greater than 1, as even as its prime factors allow;
     None where it has fewer prime factors."""
     primes, rest, k = [], number, 2
-    while rest > 1:
+    while k * k <= rest:
         while rest % k == 0:
             primes.append(k)
             rest //= k
         k += 1
+    primes += [rest] if rest > 1 else []
     if len(primes) < count:
         return None
     groups = [1] * count
     for prime in sorted(primes, reverse=True):
         groups[groups.index(min(groups))] *= prime
     return groups
+
 
 def about_sizes(message, loop=False):
     """Whether an error ``message`` names sizes that ``Sizes.refit`` may follow."""

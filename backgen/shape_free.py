@@ -560,7 +560,9 @@ class _Samples:
             first = exc
         sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank},
                       {d for spec in probe.values() for d in spec.dims if isinstance(d, int)})
-        if not sizes.dims or any(math.prod(dims) > FIT_ROOM for dims in sizes.shapes().values()):
+        def fits(shapes):
+            return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
+        if not sizes.dims or not fits(sizes.shapes()):
             raise first  # (ranks too high for sizes of their own: those of today's samples)
         size = probe[next(iter(sizes.dims))].dims[0]  # (the samples' own size)
         for _ in range(MAX_FITS):
@@ -569,16 +571,18 @@ class _Samples:
             except BackgenError as exc:
                 if getattr(exc, "shape_free", False):
                     raise
-                if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
+                if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop") and fits(sizes.shapes()):
                     continue
                 if _ran(exc):
                     raise  # (what backgen says where the forward runs)
                 break
-        try:  # every tag the samples' own size, the axes tied kept tied: sizes of their own may not fit in
-            return self.fitted(probe, sizes.collapsed(size))
-        except BackgenError as exc:  # memory where a value has many axes (x.dot(w) of rank 4)
-            if getattr(exc, "shape_free", False) or _ran(exc):
-                raise
+        collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
+        if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
+            try:
+                return self.fitted(probe, collapsed)
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False) or _ran(exc):
+                    raise
         raise first
 
     def fitted(self, probe, shapes):
