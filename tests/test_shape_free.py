@@ -1470,6 +1470,17 @@ def test_sample_sizes_follow_the_failing_operation():
     reshaped = Sizes({"x": (6, 6)})
     assert reshaped.refit(f"cannot reshape array of size {np.prod(reshaped.shapes()['x'])} into shape (4,3)")
     assert reshaped.shapes()["x"] == (4, 3)
+    indexed = Sizes({"x": (6,)})
+    assert indexed.refit(f"index 12 is out of bounds for axis 0 with size {indexed.shapes()['x'][0]}")
+    assert indexed.shapes()["x"][0] > 12
+    tied = Sizes({"y": (6, 6), "x": (6, 6, 6)})  # y.reshape(N * T) of N, T, V = x.shape
+    (y0, y1), (x0, x1, x2) = tied.shapes().values()
+    assert tied.refit(f"cannot reshape array of size {y0 * y1} into shape ({x0 * x1},)")
+    assert tied.shapes()["y"] == (x0, x1)
+    made = Sizes({"x": (6, 6, 6)})  # np.ones((2, 3, 4)).reshape(N * T, V) of N, T, V = x.shape
+    (x0, x1, x2), = made.shapes().values()
+    assert made.refit(f"cannot reshape array of size 24 into shape ({x0 * x1},{x2})")
+    assert np.prod(made.shapes()["x"]) == 24 and min(made.shapes()["x"]) > 1
     carried = Sizes({"w": (6,)})
     message = f"'acc' changes shape in this loop: ({carried.shapes()['w'][0]},) as an iteration starts, (4,) as it ends"
     assert not carried.refit(message) and carried.refit(message, loop=True) and carried.shapes()["w"] == (4,)
