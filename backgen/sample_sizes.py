@@ -9,16 +9,18 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
 written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the
-code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether the sizes changed: False where the error says nothing it can
-follow (sizes of the code that disagree, a size no tag has, an error of another kind), so the
-caller stops there.  The sizes chosen decide only whether the forward runs on them; what the
+code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
+the sizes changed: False where the error says nothing it can follow (sizes of the code that
+disagree, a size no tag has, an error of another kind), so the caller stops there.
+``collapsed(size)`` is ``shapes()`` with every tag ``size``.  The sizes chosen decide only whether the forward runs on them; what the
 backward is written for is the ranks (``shape_free``).
 """
 
 import re
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
-_BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes ((?:\[[^\]]*\]: )?[\d\s,()\->newaxis]+)")
+_BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
+                        r"((?:\[[^\]]*\]: )?[\d\s,()\->newaxis]+)")
 _INTO = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
 _CORE = re.compile(r"size (\d+) is different from (\d+)")
 _ALIGNED = re.compile(r"not aligned: (\d+) \(dim \d+\) != (\d+) \(dim \d+\)")

@@ -587,9 +587,9 @@ class _Samples:
 
     def fitted(self, probe, shapes):
         """The program written at ``probe`` with the parameters of ``shapes`` of those shapes."""
+        fitted = dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()})
         with bounded_memory(SAMPLE_ROOM):
-            return self.attempt(dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()}),
-                                self.unknown)
+            return self.attempt(fitted, self.unknown)
 
 
 def _ran(error):
