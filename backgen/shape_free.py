@@ -371,7 +371,8 @@ def write(forward, unknown, declared, attempt, needed):
     Where the forward ran at none of the samples that way and some failed on their sizes (sizes
     the code fixes, ``np.ones((3, 4)) * x``, or ties, ``x.dot(w)``), it is all tried again with
     each sample that fails so fitted to the code (``_Fitting``)."""
-    fitting = _Fitting()
+    fitting = _Fitting(avoid=frozenset(int(n) for line in forward.lines  # (the code's own integers: a size of
+                                       for n in re.findall(r"(?<![\w.])\d+(?![\w.])", line)))  # its own none)
     try:
         return _write(forward, unknown, declared, attempt, needed, fitting)
     except BackgenError as refusal:
@@ -383,10 +384,11 @@ def write(forward, unknown, declared, attempt, needed):
 
 @dataclasses.dataclass
 class _Fitting:
-    """Whether samples failing on their sizes are fitted to the code (``on``), and whether some
-    sample failed so (``misfit``)."""
+    """Whether samples failing on their sizes are fitted to the code (``on``), whether some sample
+    failed so (``misfit``), and the integers the code writes, which no axis takes as a size of its own."""
     on: bool = False
     misfit: bool = False
+    avoid: frozenset = frozenset()
 
 
 def _write(forward, unknown, declared, attempt, needed, fitting):
@@ -559,7 +561,7 @@ class _Samples:
                 raise
             first = exc
         sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank},
-                      {d for spec in probe.values() for d in spec.dims if isinstance(d, int)})
+                      {d for spec in probe.values() for d in spec.dims if isinstance(d, int)} | self.fitting.avoid)
         def fits(shapes):
             return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
         if not sizes.dims or not fits(sizes.shapes()):

@@ -672,13 +672,16 @@ def heads(query, Wq, Wk, num_heads):
 
 
 def test_a_forward_that_runs_on_no_sample_says_why():
+    # (x.reshape(5, 7) * y runs on samples of the sizes the code writes: x and y of (5, 7); rows of a constant
+    # picked by np.arange(N), N = x.shape[0], tie a size to the values of an index, which they do not follow)
     source = '''
 import numpy as np
 def f(x, y):
-    return np.sum(x.reshape(5, 7) * y)
+    N = x.shape[0]
+    return np.sum(np.ones((3, 4))[np.arange(N), y] * x)
 '''
-    with pytest.raises(BackgenError, match=r"ValueError: cannot reshape array of size 36 into shape \(5,\s?7\) on "
-                                           r"sample arrays \(x of shape \(6, 6\), y of shape \(6, 6\)\): the shapes "
+    with pytest.raises(BackgenError, match=r"IndexError: index 3 is out of bounds for axis 0 with size 3 on "
+                                           r"sample arrays \(x of shape \(6, 6\), y of shape \(6,\)\): the shapes "
                                            r"of x, y are needed"):
         backgen.generate(source)
 
@@ -1445,6 +1448,13 @@ def test_sizes_a_constant_array_fixes():
           (r(3, 3, 4), r(4)), (r(3, 4), r(3, 1)))
     check(CONSTANT_ROWS, "f", (r(3, 4), r(4)), (r(2, 3, 4), r(3, 4)), (r(3, 1), r(1)), (r(4), r(1, 4)),
           (r(1, 1), r(3, 1)))
+
+
+def test_sizes_of_the_code_are_no_sample_s_own():
+    # the samples' own sizes were primes from 7, x's first axis 7, whose product with the second a reshape
+    # to (5, 7) took for 7 times what the 7 it writes leaves: x then of (7, 35), which no reshape to (5, 7) takes
+    check("def f(x, y):\n    return np.sum(x.reshape(5, 7) * y)\n", "f", (r(5, 7), r(7)), (r(35), r(5, 7)),
+          (r(7, 5), r(1, 7)), (r(1, 35), r(1)))
 
 
 def test_sizes_a_reshape_to_written_sizes_fixes():
