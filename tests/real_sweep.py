@@ -11734,8 +11734,8 @@ KNOWN = {
     # (as net_list_relu; given its shapes, a list of dicts of shape strings, and by the decorator, the loop is
     # written out layer by layer)
     ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
-    # no shapes: the gates are a[:, 3 * H:] of a 4H-wide a, which no sample of equal sizes has
-    ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
+    # no shapes: the code for every shape sums b's gradient to b's shape, and the cache does not hold b
+    ("lstm_step_cs231n_slices", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: a dict of arrays (params['means']) read as an array
     ("autograd_gmm_logsumexp_scipy", "generate"): ("refused", "are valid indices on sample arrays (params of shape"),
     # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
@@ -11756,9 +11756,9 @@ KNOWN = {
     # rules with no form for every shape (np.average with weights, np.linalg.eigh), no shapes given
     ("np_average_weights_kw", "generate"): ("refused", "the gradient of np.average depends on the shapes"),
     ("eigh_smallest_eigenvalue", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
-    # no shapes: the state is a pair (np.array([y[1], ...]) of one number each), which no sample of any
-    # rank is, and the list of states is made an array of one shape at none (as damped_spring_rk4_array)
-    ("euler_states_np_array_list", "generate"): ("refused", "setting an array element with a sequence"),
+    # no shapes: the states made an array (np.array(ys)) have one row at n = 0, where ys[:, 0] broadcasts
+    # otherwise than at the samples' n = 3
+    ("euler_states_np_array_list", "generate"): ("refused", "at n = 0 (sampled at n = 3)"),
     # code for every shape: a Butcher tableau in module-level lists, read as constants; the stage sums,
     # sum(... for j in range(i)), are the number 0 at the first stage and arrays after (the decorator, and
     # generate given the shapes, write the helper's loop's first iteration out before it)
@@ -11802,11 +11802,9 @@ KNOWN = {
     ("batchnorm_nodoc", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("layernorm_nodoc_cache_dict", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("dropout_inverted", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
-    # no shapes, and code of one pattern of sizes: weights of D + H rows for np.concatenate([x, h]) (or
-    # np.hstack), gates a[:, 3 * H:] of a 4H-wide a, np.eye(C)[labels] against logits of C columns, a state
-    # of two components (np.zeros(2)) against a velocity of any shape: no sample of equal sizes runs it
-    ("split_gates", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
-    ("softmax_onehot_eye", "generate"): ("refused", "operands could not be broadcast together"),
+    # no shapes: np.eye(num_classes)[labels] against logits of num_classes columns broadcasts otherwise at
+    # num_classes = 1, which the code written at the sample's 3 does not follow
+    ("softmax_onehot_eye", "generate"): ("refused", "at num_classes = 1 (sampled at num_classes = 3)"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
     # not supported: math.hypot(*[...])
