@@ -12,7 +12,11 @@ a number into an array on one path of an if, or could not be written into one
 element of an array), as numbers (the code then checks that it is given
 numbers), those it indexes first kept arrays of every rank.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
-asked for (the error ``needed(reason)`` makes).  The rules themselves write
+asked for (the error ``needed(reason)`` makes).  Where the forward runs at no sample and some
+failed on their sizes (``np.ones((3, 4)) * x``, ``x.reshape(4, 3)``, ``x.dot(w)`` of w's first axis
+another size), all of it is tried again with each sample that fails given the sizes the failing
+operations ask for (``sample_sizes``: every axis first a size of its own, then made to agree
+with the sizes the code writes and the axes the operations tie), at the same ranks.  The rules themselves write
 forms valid for every rank and broadcast (``GradContext`` in its shape-free
 form), and the passes after them decide by rank-independent rules
 (``surely_number``), so the samples decide only whether the code runs.
@@ -34,11 +38,13 @@ adjoint in the shape its value has in that iteration (``reverse_flow``).
 import ast
 import dataclasses
 import itertools
+import math
 import re
 
 from . import emit, ir
 from .docshapes import ANY_RANK
 from .errors import BackgenError
+from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
 from .source import walk
 
@@ -52,6 +58,12 @@ SAMPLE_ROOM = 1 << 28
 
 # The most parameters of no given shape whose ranks are tried in every mix (3 ** 3, 2 ** 6 samples).
 MIXED_MAX = 6
+
+# The most runs a sample's sizes are fitted to the code in (each follows one failing operation).
+MAX_FITS = 8
+
+# The most elements a sample array whose sizes are fitted may start with (sizes of its own take room).
+FIT_ROOM = 1 << 20
 
 # Calls whose arguments are counts or sizes (np.zeros(N), np.eye(C), range(T)): the positions of
 # those arguments (None: all of them) and their keywords.
@@ -355,7 +367,31 @@ def _mark(kinds, names, name, kind):
 
 def write(forward, unknown, declared, attempt, needed):
     """The program ``attempt(probe_specs, unknown)`` writes for every rank of ``unknown`` (see the
-    module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise."""
+    module's contract).  ``declared``: the specs given; ``needed(reason)``: the error to raise.
+    Where the forward ran at none of the samples that way and some failed on their sizes (sizes
+    the code fixes, ``np.ones((3, 4)) * x``, or ties, ``x.dot(w)``), it is all tried again with
+    each sample that fails so fitted to the code (``_Fitting``)."""
+    fitting = _Fitting(avoid=frozenset(int(n) for line in forward.lines  # (the code's own integers: a size of
+                                       for n in re.findall(r"(?<![\w.])\d+(?![\w.])", line)))  # its own none)
+    try:
+        return _write(forward, unknown, declared, attempt, needed, fitting)
+    except BackgenError as refusal:
+        if getattr(refusal, "shape_free", False) or not fitting.misfit:
+            raise
+    fitting.on = True
+    return _write(forward, unknown, declared, attempt, needed, fitting)
+
+
+@dataclasses.dataclass
+class _Fitting:
+    """Whether samples failing on their sizes are fitted to the code (``on``), whether some sample
+    failed so (``misfit``), and the integers the code writes, which no axis takes as a size of its own."""
+    on: bool = False
+    misfit: bool = False
+    avoid: frozenset = frozenset()
+
+
+def _write(forward, unknown, declared, attempt, needed, fitting):
     kinds = uses(forward.func, unknown)
     for name in labels(forward, unknown):  # (those a helper indexes with: word_embedding_forward(captions, W))
         if kinds.get(name) not in ("count", "number"):
@@ -364,7 +400,7 @@ def write(forward, unknown, declared, attempt, needed):
                if kinds.get(n) in ("count", "number")}
     unknown = tuple(n for n in unknown if n not in numbers)
     samples = _Samples(unknown, {**declared, **numbers}, {n for n in unknown if kinds.get(n) == "label"},
-                       attempt, needed)
+                       attempt, needed, fitting)
     fixed = unpacked_ranks(forward.func, unknown)
     free = [n for n in unknown if n not in fixed]
     vectors = dict.fromkeys(samples.labels - set(fixed), 1)  # labels first as vectors, one per row
@@ -414,7 +450,7 @@ def write(forward, unknown, declared, attempt, needed):
         indexed = {n: rank for n, rank in indexed_ranks(forward.func, free).items() if n not in fixed}
         as_numbers = _Samples(tuple(n for n in unknown if n not in free),  # code is written for numbers,
                               {**samples.declared, **{n: Spec((), "float") for n in free}},  # checked to
-                              samples.labels, attempt, needed,  # get numbers as it starts (those it indexes
+                              samples.labels, attempt, needed, fitting,  # get numbers as it starts (those it indexes
                               quiet=bool(samples.paths_differ or indexed))  # are tried as sequences below)
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=tuple(free)))
                    for item in as_numbers.written([{**vectors, **fixed}]) if not _grown(item)]  # (arrays
@@ -423,7 +459,7 @@ def write(forward, unknown, declared, attempt, needed):
             numbers = tuple(n for n in free if n not in indexed)  # the rest numbers (k in 0.5 * k * ...)
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
-                                  samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
+                                  samples.labels, attempt, needed, fitting, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
                        for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(indexed, len(dims))}
                                                        for dims in PROBES]) if not _grown(item)]
@@ -431,7 +467,7 @@ def write(forward, unknown, declared, attempt, needed):
             numbers = tuple(n for n in free if n not in indexed)  # it indexes as sequences, the rest numbers
             as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),
                                   {**samples.declared, **{n: Spec((), "float") for n in numbers}},
-                                  samples.labels, attempt, needed, quiet=bool(samples.paths_differ))
+                                  samples.labels, attempt, needed, fitting, quiet=bool(samples.paths_differ))
             results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers, sequences=tuple(
                 sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
@@ -457,8 +493,9 @@ class _Samples:
     """Programs written on sample arrays of given ranks; ``carried_changes``: whether some sample
     run saw a loop's carried value change shape (the arrays given to a loop of numbers)."""
 
-    def __init__(self, unknown, declared, labels, attempt, needed, quiet=False):
+    def __init__(self, unknown, declared, labels, attempt, needed, fitting, quiet=False):
         self.unknown, self.declared, self.labels = unknown, declared, labels
+        self.fitting = fitting
         self.quiet = quiet  # whether a sample the code is not written at is only left out (numbers tried last)
         self.attempt, self.needed = attempt, needed
         self.carried_changes = False
@@ -481,14 +518,14 @@ class _Samples:
             probe.update({n: Spec(rank if isinstance(rank, tuple) else (size,) * rank,
                                   "int" if n in self.labels else "float") for n, rank in ranks.items()})
             try:
-                with bounded_memory(SAMPLE_ROOM):  # (code of one rank may grow its values' ranks at another)
-                    result = self.attempt(probe, self.unknown)
+                result = self.run(probe, ranks)
                 grown = _grown(result)  # (checked as the code runs)
                 self.carried_changes |= grown
                 if grown and not result.main.scalar_output:  # an output a number where the loop's number
                     continue  # stays one: the code for that (dout then defaults to 1.0)
                 results.append(result)
             except BackgenError as exc:
+                self.fitting.misfit |= about_sizes(exc.msg, getattr(exc, "varying_shape", None) == "loop")
                 if getattr(exc, "shape_free", False):  # a rule with no form for every shape, or a refusal
                     # whatever the ranks: at its line
                     raise
@@ -510,6 +547,57 @@ class _Samples:
             if not ranks:  # nothing to vary: one sample run says it all
                 break
         return results
+
+    def run(self, probe, ranks):
+        """The program written at ``probe``; when fitting, where the forward fails on its sizes, at the
+        sizes the failures ask for instead (``sample_sizes``: each axis of the parameters of ``ranks``
+        first a size of its own), else the first failure."""
+        try:
+            with bounded_memory(SAMPLE_ROOM):  # (code of one rank may grow its values' ranks at another)
+                return self.attempt(probe, self.unknown)
+        except BackgenError as exc:
+            if not self.fitting.on or getattr(exc, "shape_free", False) or \
+                    not about_sizes(exc.msg, getattr(exc, "varying_shape", None) == "loop"):
+                raise
+            first = exc
+        sizes = Sizes({n: probe[n].dims for n, rank in ranks.items() if isinstance(rank, int) and rank},
+                      {d for spec in probe.values() for d in spec.dims if isinstance(d, int)} | self.fitting.avoid)
+        def fits(shapes):
+            return all(math.prod(dims) <= FIT_ROOM for dims in shapes.values())
+        if not sizes.dims or not fits(sizes.shapes()):
+            raise first  # (ranks too high for sizes of their own: those of today's samples)
+        size = probe[next(iter(sizes.dims))].dims[0]  # (the samples' own size)
+        for _ in range(MAX_FITS):
+            try:
+                return self.fitted(probe, sizes.shapes())
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False):
+                    raise
+                if sizes.refit(exc.msg, getattr(exc, "varying_shape", None) == "loop") and fits(sizes.shapes()):
+                    continue
+                if _ran(exc):
+                    raise  # (what backgen says where the forward runs)
+                break
+        collapsed = sizes.collapsed(size)  # every tag the samples' own size, the axes tied kept tied: sizes
+        if fits(collapsed):  # of their own may not fit in memory where a value has many axes (x.dot(w) of rank 4)
+            try:
+                return self.fitted(probe, collapsed)
+            except BackgenError as exc:
+                if getattr(exc, "shape_free", False) or _ran(exc):
+                    raise
+        raise first
+
+    def fitted(self, probe, shapes):
+        """The program written at ``probe`` with the parameters of ``shapes`` of those shapes."""
+        fitted = dict(probe, **{n: dataclasses.replace(probe[n], dims=dims) for n, dims in shapes.items()})
+        with bounded_memory(SAMPLE_ROOM):
+            return self.attempt(fitted, self.unknown)
+
+
+def _ran(error):
+    """Whether the refusal ``error`` came where the forward ran on the samples (not a failure of theirs)."""
+    return not getattr(error, "sample_run", False) and "NumPy raises" not in error.msg and \
+        getattr(error, "varying_shape", None) != "loop"
 
 
 def item_lists(staged, params, passed=frozenset(), picked=frozenset()):

@@ -13907,10 +13907,6 @@ KNOWN = {
     # has x's shape, and would sum x's gradient to the shape of x, which the cache does not hold
     ("dropout_mask_given", "generate"): ("refused", "the backward needs x (read by `num = x * mask`)"),
     # shapes asked for: none given, and the code holds for one rank only
-    ("bbvi_diag_gaussian", "generate"): ("refused", "the shapes of params, eps are needed"),
-    ("lstm_seq_list", "generate"): ("refused", "the shapes of Wx, Wh, b, xs, h0 are needed"),
-    ("rk4_helper", "generate"): ("refused", "the shapes of y0, k are needed"),
-    ("ode_trajectory_list", "generate"): ("refused", "the shapes of y0, k are needed"),
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
     # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
@@ -13943,14 +13939,12 @@ KNOWN = {
     # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
     # and of a higher rank makes total an array on one path only (as ndim_branch)
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
-    # no shapes: the helper joins x (a row of xs) and h0 with np.concatenate, of one rank at no sample
-    ("gru_sequence_helper_tuple", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     # no shapes: a list of dicts of layers, read as one array, where a list of (W, b) pairs is a list of layers
     # (as net_list_relu; given its shapes, a list of dicts of shape strings, and by the decorator, the loop is
     # written out layer by layer)
     ("list_of_dicts_layers", "generate"): ("refused", "are valid indices on sample arrays"),
-    # no shapes: the gates are a[:, 3 * H:] of a 4H-wide a, which no sample of equal sizes has
-    ("lstm_step_cs231n_slices", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
+    # no shapes: the code for every shape sums b's gradient to b's shape, and the cache does not hold b
+    ("lstm_step_cs231n_slices", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: a dict of arrays (params['means']) read as an array
     ("autograd_gmm_logsumexp_scipy", "generate"): ("refused", "are valid indices on sample arrays (params of shape"),
     # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
@@ -13971,11 +13965,9 @@ KNOWN = {
     # rules with no form for every shape (np.average with weights, np.linalg.eigh), no shapes given
     ("np_average_weights_kw", "generate"): ("refused", "the gradient of np.average depends on the shapes"),
     ("eigh_smallest_eigenvalue", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
-    # no shapes: the state is a pair (np.array([y[1], ...]) of one number each), which no sample of any
-    # rank is, and the list of states is made an array of one shape at none (as damped_spring_rk4_array)
-    ("euler_states_np_array_list", "generate"): ("refused", "setting an array element with a sequence"),
-    # no shapes: k a number or a size-one array of any rank, and y[0] of k * xs ** 2 then reads another axis
-    ("simpson_step_slices", "generate"): ("refused", "the shapes of k are needed"),
+    # no shapes: the states made an array (np.array(ys)) have one row at n = 0, where ys[:, 0] broadcasts
+    # otherwise than at the samples' n = 3
+    ("euler_states_np_array_list", "generate"): ("refused", "at n = 0 (sampled at n = 3)"),
     # code for every shape: a Butcher tableau in module-level lists, read as constants; the stage sums,
     # sum(... for j in range(i)), are the number 0 at the first stage and arrays after (the decorator, and
     # generate given the shapes, write the helper's loop's first iteration out before it)
@@ -13984,8 +13976,6 @@ KNOWN = {
     # length the data decides, and its broadcast against the selection is refused as unknown
     ("naive_bayes_masked_means", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("naive_bayes_masked_means", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
-    # no shapes: at samples of one length the valid correlation has one lag, and log_p[4] reads past it
-    ("matched_filter_correlate", "generate"): ("refused", "the shapes of template, signal are needed"),
     # the further batch: a mask or running statistics held in a dict of settings, and dicts of arrays,
     # without the call generate cannot see (the decorator reads them from the call)
     ("dropout_mask_in_param", "generate"): ("refused", "pass the settings (or call .backward with them)"),
@@ -14000,10 +13990,7 @@ KNOWN = {
     # no shapes, and code of one rank per parameter (4-D images, a 3-vector for np.cross, an LSTM's
     # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
     ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),
-    ("autograd_convnet_loops_layers_logsoftmax", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
-    ("projectile_drag_vector_euler", "generate"): ("refused", "operands could not be broadcast together"),
-    ("rotation_matrix_points_energy", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
@@ -14024,14 +14011,9 @@ KNOWN = {
     ("batchnorm_nodoc", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("layernorm_nodoc_cache_dict", "generate"): ("refused", "the backward needs beta (read by `dbeta"),
     ("dropout_inverted", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
-    # no shapes, and code of one pattern of sizes: weights of D + H rows for np.concatenate([x, h]) (or
-    # np.hstack), gates a[:, 3 * H:] of a 4H-wide a, np.eye(C)[labels] against logits of C columns, a state
-    # of two components (np.zeros(2)) against a velocity of any shape: no sample of equal sizes runs it
-    ("gru_concat", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
-    ("split_gates", "generate"): ("refused", "matmul: Input operand 1 has a mismatch"),
-    ("lstm_forward_loop", "generate"): ("refused", "operands could not be broadcast together with shapes (6,0)"),
-    ("softmax_onehot_eye", "generate"): ("refused", "operands could not be broadcast together"),
-    ("euler_projectile_state_array", "generate"): ("refused", "operands could not be broadcast together"),
+    # no shapes: np.eye(num_classes)[labels] against logits of num_classes columns broadcasts otherwise at
+    # num_classes = 1, which the code written at the sample's 3 does not follow
+    ("softmax_onehot_eye", "generate"): ("refused", "at num_classes = 1 (sampled at num_classes = 3)"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
     # not supported: math.hypot(*[...])

@@ -300,7 +300,7 @@ def test_internal_error_is_one_line(forward_file, capsys, monkeypatch):
 def test_every_function_s_problem_is_reported(tmp_path, capsys):
     path = tmp_path / "two.py"
     path.write_text("import numpy as np\ndef f(x, i):\n    return np.sum(np.take(x, i))\n\n"
-                    "def g(x, y):\n    return np.sum(x[np.arange(3), y])\n")
+                    "def g(x, y):\n    return np.sum(np.ones((3, 4))[np.arange(x.shape[0]), y] * x)\n")
     assert main([str(path)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2

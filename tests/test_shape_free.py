@@ -672,13 +672,16 @@ def heads(query, Wq, Wk, num_heads):
 
 
 def test_a_forward_that_runs_on_no_sample_says_why():
+    # (x.reshape(5, 7) * y runs on samples of the sizes the code writes: x and y of (5, 7); rows of a constant
+    # picked by np.arange(N), N = x.shape[0], tie a size to the values of an index, which they do not follow)
     source = '''
 import numpy as np
 def f(x, y):
-    return np.sum(x.reshape(5, 7) * y)
+    N = x.shape[0]
+    return np.sum(np.ones((3, 4))[np.arange(N), y] * x)
 '''
-    with pytest.raises(BackgenError, match=r"ValueError: cannot reshape array of size 36 into shape \(5,\s?7\) on "
-                                           r"sample arrays \(x of shape \(6, 6\), y of shape \(6, 6\)\): the shapes "
+    with pytest.raises(BackgenError, match=r"IndexError: index 3 is out of bounds for axis 0 with size 3 on "
+                                           r"sample arrays \(x of shape \(6, 6\), y of shape \(6,\)\): the shapes "
                                            r"of x, y are needed"):
         backgen.generate(source)
 
@@ -1408,3 +1411,127 @@ def f(x, y, mask):
     dx, dmask = backward(x, y, mask)
     assert_close(dx, gradient(lambda a: forward(a, y, mask), [x], 0))
     assert_close(dmask, gradient(lambda m: forward(x, y, m), [mask], 0))
+
+
+# Code fixing sizes of its own, or tying a parameter's sizes to another's: the samples the shape-generic
+# backward is written on were of one size for every axis, on which the forward failed, and the shapes were
+# asked for (fuzz_real seed 171, programs 61, 81, 56); they now take the sizes the failing operations ask for.
+CONSTANT_CORE = """
+def f(x, w):
+    return np.sum(np.tanh(x * w).T @ np.ones(3)) + np.sum(x @ np.arange(4.0))
+"""
+
+CONSTANT_ROWS = """
+def f(x, v):
+    y = np.zeros((3, 4))
+    y[[0, 0, 2]] += v
+    return np.sum(y * x, axis=1)
+"""
+
+RESHAPED = """
+def f(x, w):
+    h = x.reshape(4, 3) @ w
+    return np.sum(h ** 2)
+"""
+
+CARRIED = """
+def f(x, w):
+    acc = w
+    for row in np.ones((3, 4)):
+        acc = np.outer(acc, row).sum(axis=0) * 0.3 + row
+    return np.sum(acc * np.tanh(x))
+"""
+
+
+def test_sizes_a_constant_array_fixes():
+    check(CONSTANT_CORE, "f", (r(3, 4), r(4)), (r(3, 4), r(3, 4)), (r(3, 4), r(1, 4)), (r(3, 4), r(1, 1)),
+          (r(3, 3, 4), r(4)), (r(3, 4), r(3, 1)))
+    check(CONSTANT_ROWS, "f", (r(3, 4), r(4)), (r(2, 3, 4), r(3, 4)), (r(3, 1), r(1)), (r(4), r(1, 4)),
+          (r(1, 1), r(3, 1)))
+
+
+def test_sizes_of_the_code_are_no_sample_s_own():
+    # the samples' own sizes were primes from 7, x's first axis 7, whose product with the second a reshape
+    # to (5, 7) took for 7 times what the 7 it writes leaves: x then of (7, 35), which no reshape to (5, 7) takes
+    check("def f(x, y):\n    return np.sum(x.reshape(5, 7) * y)\n", "f", (r(5, 7), r(7)), (r(35), r(5, 7)),
+          (r(7, 5), r(1, 7)), (r(1, 35), r(1)))
+
+
+def test_sizes_a_reshape_to_written_sizes_fixes():
+    check(RESHAPED, "f", (r(12), r(3, 5)), (r(3, 4), r(3)), (r(2, 6), r(3, 1)), (r(1, 12), r(3, 2)),
+          (r(12, 1), r(3)))
+
+
+def test_sizes_a_loop_carries():
+    check(CARRIED, "f", (r(4), r(4)), (r(3, 4), r(4)), (r(5, 1), r(4)), (r(1), r(4)))
+
+
+def test_sample_sizes_follow_the_failing_operation():
+    from backgen.sample_sizes import Sizes
+    sizes = Sizes({"x": (6, 6), "w": (6, 6)})
+    (x0, x1), (w0, w1) = sizes.shapes().values()
+    assert len({x0, x1, w0, w1}) == 4 and min(x0, x1, w0, w1) >= 7
+    assert sizes.refit(f"operands could not be broadcast together with shapes ({x0},{x1}) (3,4) ")
+    assert sizes.shapes()["x"] == (3, 4)
+    assert sizes.refit(f"shapes (3,4) and ({w0},{w1}) not aligned: 4 (dim 1) != {w0} (dim 0)")
+    assert sizes.shapes()["w"] == (4, w1)
+    assert not sizes.refit("operands could not be broadcast together with shapes (3,4) (5,) ")  # the code's own
+    assert not sizes.refit("all input arrays must have the same shape")
+    reshaped = Sizes({"x": (6, 6)})
+    assert reshaped.refit(f"cannot reshape array of size {np.prod(reshaped.shapes()['x'])} into shape (4,3)")
+    assert reshaped.shapes()["x"] == (4, 3)
+    indexed = Sizes({"x": (6,)})
+    assert indexed.refit(f"index 12 is out of bounds for axis 0 with size {indexed.shapes()['x'][0]}")
+    assert indexed.shapes()["x"][0] > 12
+    tied = Sizes({"y": (6, 6), "x": (6, 6, 6)})  # y.reshape(N * T) of N, T, V = x.shape
+    (y0, y1), (x0, x1, x2) = tied.shapes().values()
+    assert tied.refit(f"cannot reshape array of size {y0 * y1} into shape ({x0 * x1},)")
+    assert tied.shapes()["y"] == (x0, x1)
+    made = Sizes({"x": (6, 6, 6)})  # np.ones((2, 3, 4)).reshape(N * T, V) of N, T, V = x.shape
+    (x0, x1, x2), = made.shapes().values()
+    assert made.refit(f"cannot reshape array of size 24 into shape ({x0 * x1},{x2})")
+    assert np.prod(made.shapes()["x"]) == 24 and min(made.shapes()["x"]) > 1
+    carried = Sizes({"w": (6,)})
+    message = f"'acc' changes shape in this loop: ({carried.shapes()['w'][0]},) as an iteration starts, (4,) as it ends"
+    assert not carried.refit(message) and carried.refit(message, loop=True) and carried.shapes()["w"] == (4,)
+
+
+SLOT_WRITE = """
+def f(x, v):
+    y = x * 1.0
+    y[0] = v * np.ones(4)
+    return np.sum(y ** 2)
+"""
+
+LAYER_CONSTANT = """
+def f(x, w, b):
+    h1 = np.full((3, 5), 0.5) - 0.5 * (b * b)
+    h4 = x.dot(w)
+    out = x.dot(w) + h4 + np.sum(h1)
+    cache = (x, w, b)
+    return out, cache
+"""
+
+
+def test_sizes_a_write_into_a_slot_fixes():
+    check(SLOT_WRITE, "f", (r(3, 4), r(4)), (r(2, 4), r(1)), (r(5, 4), r(1, 4)), (r(2, 3, 4), r(3, 4)),
+          (r(1, 4), r(1, 1)))
+
+
+def test_a_layer_of_sizes_a_constant_fixes():
+    # (fuzz_real --layers seed 172, program 271: of rank 4, arrays of sizes of their own for every axis do not
+    # fit in memory where x.dot(w) has six axes; the sizes fitted then all the samples' size)
+    text = backgen.generate(LAYER_CONSTANT, name="f")
+    assert "Shape-generic" in text
+    backward = _run(text, "f_backward")
+    forward = _run("import numpy as np\n" + LAYER_CONSTANT, "f")
+    rng = np.random.default_rng(3)
+    for args in [(r(2, 3), r(3, 4), r(5)), (r(2, 3), r(3, 4), r(3, 5)), (r(3), r(3, 2), r(1, 5)),
+                 (r(2, 2, 3), r(3, 4), r(1)), (r(2, 3), r(2, 3, 4), r(5)), (r(1, 1), r(1, 1), r(1, 1))]:
+        out, cache = forward(*args)
+        dout = rng.normal(size=np.shape(out))
+        grads = backward(dout, cache)
+        for k, got in enumerate(grads):
+            want = gradient(weighted(lambda *a: forward(*a)[0], [dout]), list(args), k)
+            assert np.shape(got) == np.shape(args[k])
+            assert_close(got, want)

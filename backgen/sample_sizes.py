@@ -1,0 +1,225 @@
+"""Sizes of sample arrays that fit the code: what the operations NumPy refuses say of the sizes.
+
+Contract: ``Sizes(shapes, avoid)`` gives every axis of the parameters' sample shapes
+(``{name: shape}``, the ranks being tried) a size of its own, a prime none of ``avoid`` (the sizes
+used elsewhere) nor another axis has: a *tag*, so that a size NumPy names in an error says which
+axes it came from.  ``refit(message, loop=False)`` reads the error a run of the forward on
+``shapes()`` raised and changes the sizes as the failing operation asks: sizes that must agree
+(broadcasting ``(4,) (7,)``, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
+written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
+of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
+written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the
+code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
+the sizes changed: False where the error says nothing it can follow (sizes of the code that
+disagree, a size no tag has, an error of another kind), so the caller stops there.
+``collapsed(size)`` is ``shapes()`` with every tag ``size``.  The sizes chosen decide only whether the forward runs on them; what the
+backward is written for is the ranks (``shape_free``).
+"""
+
+import re
+
+# Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
+_BROADCAST = re.compile(r"could not be broadcast together with (?:remapped )?shapes "
+                        r"((?:\[[^\]]*\]: )?[\d\s,()\->newaxis]+)")
+_INTO = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) into shape \(([\d, ]*)\)")
+_CORE = re.compile(r"size (\d+) is different from (\d+)")
+_ALIGNED = re.compile(r"not aligned: (\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
+_CONCATENATED = re.compile(r"has size (\d+) and the array at index \d+ has size (\d+)")
+_INDEX = re.compile(r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)")
+_RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\w, ]*)\)")
+_CARRIED = re.compile(r"changes shape in this loop: \(([\d, ]*)\) as an iteration starts, \(([\d, ]*)\) as it ends")
+
+FIRST_TAG = 7  # (sizes below it are the code's own often: 2, 3, 4, 5)
+
+
+def _shape(text):
+    """The sizes of a shape NumPy prints, ``newaxis`` (an axis it inserts to broadcast) a 1."""
+    return [1 if part == "newaxis" else int(part) for part in re.findall(r"\d+|newaxis", text)]
+
+
+def _primes(start):
+    n = start
+    while True:
+        if n > 1 and all(n % k for k in range(2, int(n ** 0.5) + 1)):
+            yield n
+        n += 1
+
+
+class Sizes:
+    """The sample sizes of some parameters' axes (see the module's contract)."""
+
+    def __init__(self, shapes, avoid=()):
+        self.avoid = set(avoid)
+        self.dims = {name: [0] * len(shape) for name, shape in shapes.items()}
+        self.tags = set()
+        for axis in range(max(map(len, shapes.values()), default=0)):  # (axis by axis: no array all large)
+            for dims in self.dims.values():
+                if axis < len(dims):
+                    dims[axis] = self._fresh(FIRST_TAG)
+
+    def _fresh(self, least):
+        used = self.avoid | self.tags | {d for dims in self.dims.values() for d in dims}
+        tag = next(p for p in _primes(max(least, FIRST_TAG)) if p not in used)
+        self.tags.add(tag)
+        return tag
+
+    def shapes(self):
+        """``{name: shape}`` of the sizes now."""
+        return {name: tuple(dims) for name, dims in self.dims.items()}
+
+    def collapsed(self, size):
+        """``shapes()`` with every tag ``size``: the axes the code ties stay tied, those it fixes fixed."""
+        return {name: tuple(size if d in self.tags else d for d in dims) for name, dims in self.dims.items()}
+
+    def _replace(self, old, new):
+        for dims in self.dims.values():
+            dims[:] = [new if d == old else d for d in dims]
+        self.tags.discard(old)
+
+    def _agree(self, sizes, exact=False):
+        """Make ``sizes`` one (but the 1s of broadcasting, unless ``exact``): whether anything changed."""
+        values = set(sizes) if exact else set(sizes) - {1}
+        if len(values) < 2:
+            return False
+        tags = sorted(values & self.tags)
+        constants = values - self.tags
+        if len(constants) > 1 or not tags:
+            return False  # (sizes the code fixes that disagree: no sizes of the parameters help)
+        target = constants.pop() if constants else tags[0]
+        for tag in tags:
+            if tag != target:
+                self._replace(tag, target)
+        return True
+
+    def _aligned(self, shapes, exact=False):
+        """Sizes of ``shapes`` aligned from their last axes, as broadcasting aligns them, made to agree."""
+        if exact and len({len(s) for s in shapes}) > 1:
+            return False
+        changed = False
+        for k in range(1, max(map(len, shapes), default=0) + 1):
+            changed |= self._agree([s[-k] for s in shapes if len(s) >= k], exact)
+        return changed
+
+    def refit(self, message, loop=False):
+        """Change the sizes as the error ``message`` asks (module contract): whether they changed."""
+        found = _BROADCAST.search(message)
+        if found:
+            text = found.group(1)
+            if "->" in text:  # [original->remapped]: (3,4)->(3,newaxis,4) (6,2)->(2,6): as they broadcast
+                text = " ".join(part.split("->")[-1] for part in text.split("]: ", 1)[-1].split())
+            return self._aligned([_shape(part) for part in re.findall(r"\([\d, ]*\)", text)])
+        found = _INTO.search(message)
+        if found:  # (the value's axes beyond the slot's: of size 1)
+            value, slot = _shape(found.group(1)), _shape(found.group(2))
+            extra = value[:max(len(value) - len(slot), 0)]
+            return any([self._agree([size, 1], exact=True) for size in extra if size != 1]) | \
+                self._aligned([value[len(extra):], slot])
+        for pattern in (_CORE, _ALIGNED, _CONCATENATED):
+            found = pattern.search(message)
+            if found:
+                return self._agree([int(found.group(1)), int(found.group(2))], exact=True)
+        found = _INDEX.search(message)
+        if found:
+            index, size = int(found.group(1)), int(found.group(2))
+            if size not in self.tags:
+                return False
+            self._replace(size, self._fresh(index + 1 if index >= 0 else -index))
+            return True
+        found = _RESHAPE.search(message)
+        if found:
+            return self._reshaped(int(found.group(1)), found.group(2))
+        found = _CARRIED.search(message) if loop else None
+        if found:
+            return self._aligned([_shape(found.group(1)), _shape(found.group(2))], exact=True)
+        return False
+
+    def _factors(self, size):
+        """The tags ``size`` is a product of (one per axis of that size, as often as it divides), and the rest."""
+        tags = []
+        for tag in [d for dims in self.dims.values() for d in dims if d in self.tags]:
+            if size % tag == 0:
+                tags.append(tag)
+                size //= tag
+        return tags, size
+
+    def _reshaped(self, size, target):
+        """``reshape`` of an array of ``size`` elements to ``target`` (its sizes, ``newaxis`` for -1): the
+        tags of one side, the array's or the target's (``np.ones((2, 3, 4)).reshape(N * T, V)``), take
+        sizes whose product the other side's is; with a -1, the array's first tags the sizes written."""
+        written = [int(part) for part in re.findall(r"\d+", target)]
+        if "newaxis" in target or "-1" in target:  # x.reshape(3, -1): the others fill the -1
+            tags = list(dict.fromkeys(self._factors(size)[0]))
+            if len(tags) <= len(written) or any(d in self.tags for d in written):
+                return False
+            for tag, new in zip(tags, written):
+                self._replace(tag, new)
+            return True
+        total = 1
+        for part in written:
+            total *= part
+        left, left_rest = self._factors(size)
+        right, right_rest = self._factors(total)
+        for tag in list(left):
+            if tag in right:
+                left.remove(tag)
+                right.remove(tag)
+        if left and right and (len(left) == 1 or len(right) == 1) and len(left) != len(right):
+            tag, other, rest = (left[0], total, left_rest) if len(left) == 1 else (right[0], size, right_rest)
+            if other % rest or other // rest < 2:  # y of one axis, (N * T,): y's size is N * T
+                return False
+            self._replace(tag, other // rest)
+            return True
+        if left and right:  # y.reshape(N * T) of N, T = x.shape[:2]: y's tags become x's, in order
+            if len(left) != len(right) or len(set(left)) != len(left) or len(set(right)) != len(right) or \
+                    left_rest != right_rest:
+                return False
+            for tag, new in zip(left, right):
+                self._replace(tag, new)
+            return True
+        if not left and not right:
+            return False
+        tags, rest, other = (left, left_rest, total) if left else (right, right_rest, size)
+        if other % rest:
+            return False
+        wanted, distinct = other // rest, list(dict.fromkeys(tags))
+        if len(distinct) == 1:  # one tag (x of (7, 7) or (7, 4)): its size, the root of what is left
+            root = round(wanted ** (1 / len(tags)))
+            if root < 2 or root ** len(tags) != wanted:
+                return False
+            self._replace(distinct[0], root)
+            return True
+        if len(tags) != len(distinct):
+            return False
+        if left and right_rest == total and len(written) == len(tags):
+            news = written  # (x of two axes to (4, 3): x of (4, 3))
+        else:
+            news = _split(wanted, len(tags))
+        if news is None:
+            return False
+        for tag, new in zip(distinct, news):
+            self._replace(tag, new)
+        return True
+
+
+def _split(number, count):
+    """``number`` as a product of ``count`` factors greater than 1, as even as its prime factors allow;
+    None where it has fewer prime factors."""
+    primes, rest, k = [], number, 2
+    while k * k <= rest:
+        while rest % k == 0:
+            primes.append(k)
+            rest //= k
+        k += 1
+    primes += [rest] if rest > 1 else []
+    if len(primes) < count:
+        return None
+    groups = [1] * count
+    for prime in sorted(primes, reverse=True):
+        groups[groups.index(min(groups))] *= prime
+    return groups
+
+
+def about_sizes(message, loop=False):
+    """Whether an error ``message`` names sizes that ``Sizes.refit`` may follow."""
+    patterns = (_BROADCAST, _INTO, _CORE, _ALIGNED, _CONCATENATED, _INDEX, _RESHAPE) + ((_CARRIED,) if loop else ())
+    return any(pattern.search(message) for pattern in patterns)
