@@ -13933,8 +13933,6 @@ KNOWN = {
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)
     ("batchnorm_test_mode", "generate"): ("refused", "builds a cache on each path (lines 19 and 23)"),
-    # the state unpacked in a helper (x, v = state) needs two rows: no sample of any rank has them
-    ("damped_spring_rk4_array", "generate"): ("refused", "the shapes of state0, k, c are needed"),
     # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
     # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
     # and of a higher rank makes total an array on one path only (as ndim_branch)
@@ -14070,15 +14068,11 @@ KNOWN = {
     ("cs_batchnorm_inplace_center_scale", "generate"): ("refused", "the backward needs beta, x (read by"),
     # no shapes, and code of one rank or of related sizes per parameter (gates a[:, 3 * H:4 * H] of a 4H-wide a,
     # params[:, :D] of a 2D-wide one, one-hot sequences of rank 3, 4-D images, [0.0] + y + [0.0] against a
-    # longer x, a 2-vector state, np.eye(3) against F, a list of index pairs): no sample of every rank runs it
-    ("cs_lstm_step_hidden_size_one", "generate"): ("refused", "operands could not be broadcast together"),
-    ("ag_vae_bernoulli_logaddexp", "generate"): ("refused", "operands could not be broadcast together"),
+    # longer x, a list of index pairs): no sample of every rank runs it
     ("ag_rnn_char_logsumexp_loss", "generate"): ("refused", "axis 1 is out of bounds"),
     ("ag_lstm_gates_slices_loop", "generate"): ("refused", "not aligned"),
     ("ag_convnet_maxpool_reshape_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("phys_catenary_chain_energy", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    ("phys_brusselator_rk2_arrays", "generate"): ("refused", "operands could not be broadcast together"),
-    ("phys_einsum_trace_and_frobenius", "generate"): ("refused", "operands could not be broadcast together"),
     ("phys_truss_strain_energy", "generate"): ("refused", "are valid indices on sample arrays"),
     # no shapes: the omega of f(Y[i], omega), np.array([y[1], -omega ** 2 * y[0]]), may share Y's memory
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
