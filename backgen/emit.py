@@ -554,11 +554,15 @@ def _arrays_by_name(backward):
                 for operand in (node.left, node.right):
                     segment = ast.get_source_segment(text, operand)
                     if segment in names and operand.lineno == operand.end_lineno == 1:
-                        spans.append((operand.col_offset, operand.end_col_offset, names[segment]))
-                        used.setdefault(names[segment], segment)
+                        spans.append((operand.col_offset, operand.end_col_offset, segment))
+        kept = []  # the outermost: a constant read inside another (math.atan(-0.5) in b's text) goes with it
+        for start, end, segment in sorted(spans, key=lambda span: (span[0], -span[1])):
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end, segment))
         encoded = text.encode("utf-8")
-        for start, end, name in sorted(spans, reverse=True):
-            encoded = encoded[:start] + name.encode("utf-8") + encoded[end:]
+        for start, end, segment in reversed(kept):
+            used.setdefault(names[segment], segment)
+            encoded = encoded[:start] + names[segment].encode("utf-8") + encoded[end:]
         return encoded.decode("utf-8")
 
     def fix(items):

@@ -4861,3 +4861,34 @@ def test_a_sum_of_a_list_the_path_may_leave_empty_broadcast_otherwise_there_is_r
         "\n        a = a + h", "\n            a = a + h")
     line = textwrap.dedent(source).splitlines().index("    return a + x" if "np.sum" not in loop else "    " + loop) + 1
     assert_refused(source, match, line)
+
+
+def test_a_constant_array_named_inside_another_named_one_keeps_the_line_whole():
+    # seed 20261204, program 14200: a = math.atan(-0.5) read inside b's text, b = np.full(3, 0.5) *
+    # math.log1p(a * a), each by its name: the two overlapping spans, spliced one after the other, cut
+    # "+ diffsum" off b += np.sum(...), and the gradient of X came back for b's norm without that sum
+    source = '''
+    def f(X: "1, 4", v: "3"):
+        a = math.atan(-0.5)
+        b = np.full(3, 0.5) * math.log1p(a * a)
+        b += np.sum(a + X - b.prod(axis=0))
+        return b, np.linalg.norm(b)
+    '''
+    assert_right(source, [np.array([[0.97, 0.400731, 0.0, 0.352193]]), np.array([0.942924, 1.033655, 0.864386])],
+                 dout=(np.array([0.6349568, 0.3701014, -0.0030020]), -0.3394539))
+
+
+def test_a_constant_array_read_inside_another_s_text_gives_code_that_parses():
+    # seed 20261204, program 17844: the same splicing left "(" unclosed, a SyntaxError out of generate
+    source = '''
+    def f(s: float):
+        if s > 0.7:
+            return np.where(0.25 > 0.5, 0.25, s) / (1.5 + s * s)
+        a = np.zeros(4)
+        a -= (a / 0.5)[[2]]
+        b = np.exp(-np.log(a * a + 1.0))
+        c = np.expand_dims(np.dot(a, np.eye(4)) ** 2, 0)
+        return c * s
+    '''
+    for s in (0.64, 0.9):
+        assert_right(source, [s], dout=np.array([[0.3, -0.7, 1.1, 0.4]]) if s < 0.7 else 0.8)
