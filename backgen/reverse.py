@@ -933,8 +933,10 @@ class _Reverser(FlowReverser):
                 maybe_floats.add(line.target)
         for position, line, fresh in assignments:  # every plain assignment (re)binds its target: look at each
             shared = set() if fresh else set().union(*(roots.get(n, {n}) for n in _held_names(line.source)))
-            if id(line) in in_branches:  # dx = dout in one branch, dx = 2 * dout in the other: after the if,
-                roots[line.target] = (shared or {line.target}) | roots.get(line.target, set())  # either
+            if id(line) in in_branches or id(line) in in_loops:  # dx = dout in one branch, dx = 2 * dout in
+                # the other: after the if, either; a loop may run no iteration (da_1 = dout1, then a loop
+                # whose iterations end with da_1 = np.zeros(...)): after it, what it held before too
+                roots[line.target] = (shared or {line.target}) | roots.get(line.target, set())
             else:
                 roots[line.target] = shared or {line.target}
             if not fresh and ("broadcast_to" in line.source or shared & readonly):

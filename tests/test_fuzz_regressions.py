@@ -4892,3 +4892,23 @@ def test_a_constant_array_read_inside_another_s_text_gives_code_that_parses():
     '''
     for s in (0.64, 0.9):
         assert_right(source, [s], dout=np.array([[0.3, -0.7, 1.1, 0.4]]) if s < 0.7 else 0.8)
+
+
+def test_an_adjoint_a_loop_may_leave_as_the_callers_dout_is_copied_before_it_is_added_to():
+    # seed 31415, program 19390: da_1 = dout1, then a while loop that runs no iteration here (k is 1 as it
+    # starts) and whose iterations end with da_1 = np.zeros(...); after it da = da_1 and da += ... changed
+    # the caller's dout1 in place: each iteration's fresh zeros were taken for what the loop leaves
+    source = '''
+    def f(v: "3", X: "3, 1", w: "3"):
+        w *= w
+        k = 0
+        while k < 1:
+            k = k + 1
+            w = w * 0.5 + X
+            a = v * 1.0
+            a -= a.prod(axis=-1)
+        return a, np.transpose(v)[k]
+    '''
+    assert_right(source, [np.array([0.68, -0.690731, -0.641462]), np.array([[-0.672193], [1.112924], [0.893655]]),
+                          np.array([1.124386, 0.365117, 0.745848])],
+                 dout=(np.array([0.3, -0.8, 1.2]), 0.6))
