@@ -4912,3 +4912,22 @@ def test_an_adjoint_a_loop_may_leave_as_the_callers_dout_is_copied_before_it_is_
     assert_right(source, [np.array([0.68, -0.690731, -0.641462]), np.array([[-0.672193], [1.112924], [0.893655]]),
                           np.array([1.124386, 0.365117, 0.745848])],
                  dout=(np.array([0.3, -0.8, 1.2]), 0.6))
+
+
+@pytest.mark.parametrize("v", [np.array([0.412193, 0.392924, 1.013655, -0.434386]),
+                               np.array([0.9, 0.7, 1.013655, -0.434386])])
+def test_squeezing_a_selection_the_data_may_leave_one_element_takes_a_number_for_its_gradient(v):
+    # seed 27183, program 4857 (and seed 31415, program 1152): np.squeeze(v[v > 0.5]) of one element is
+    # 0-d, the caller's gradient of it a float, and the backward's dout1.reshape(sel.shape) raised
+    # AttributeError; with three elements it is a vector, as the samples had it
+    source = '''
+    def f(X: "3, 1", v: "4", w: "4"):
+        X, a = w, np.squeeze(v[v > 0.5])
+        w[-2] = v.mean()
+        return a, v
+    '''
+    count = int(np.sum(v > 0.5))
+    dout1 = 0.7 if count == 1 else np.linspace(0.3, 0.9, count)
+    assert_right(source, [np.array([[0.35], [-1.150731], [-0.631462]]), v,
+                          np.array([0.875117, -0.365848, 0.876579, 0.41731])],
+                 dout=(dout1, np.array([0.2, -0.4, 0.6, 0.8])))

@@ -21,6 +21,14 @@ def _reshape_back(c):
     return f"{c.g}.reshape({c.shape_of(c.inputs[0])})"
 
 
+def _squeeze_back(c):
+    """np.squeeze: without an axis, an array whose sizes the data decides (``x[x > 0.5]``) may lose its
+    every axis where one element is left, and the caller give a Python float for that number's gradient."""
+    if c.param("axis") in (None, "None") and not c.shape_free:
+        return f"{c.np}.reshape({c.g}, {c.shape_of(c.inputs[0])})"
+    return _reshape_back(c)
+
+
 def _transpose_axes(c):
     """The axes of a transpose, a tuple (``v.transpose(0)`` of a vector gives one number)."""
     axes = c.param("axes")
@@ -325,7 +333,7 @@ RULES = {
                      examples=('np.ravel(a) | a=2x3', 'a.flatten() | a=2x3', 'a.ravel() | a=3x1')),
     "np.expand_dims": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis",
                            examples=('np.expand_dims(a, 1) | a=2x3', 'np.expand_dims(a, 0) | a=4')),
-    "np.squeeze": Rule(("a",), grads={"a": _reshape_back}, signature="a, axis=None", methods=("squeeze",),
+    "np.squeeze": Rule(("a",), grads={"a": _squeeze_back}, signature="a, axis=None", methods=("squeeze",),
                        examples=('np.squeeze(a) | a=2x1x3', 'a.squeeze(axis=0) | a=1x3')),
     "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=('np.atleast_2d(a) | a=3', 'np.atleast_2d(a) | a=()', 'np.atleast_2d(a) | a=2x3')),
