@@ -34,6 +34,7 @@ in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
 import re
 
 from . import ir
+from .source import number_text
 
 # Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
 # output (a part written over, left out by a selection or a triangle, clipped, not the extreme).
@@ -319,12 +320,8 @@ def root_guarded(staged):
     known = {}
 
     def constant(atom, test):
-        if not isinstance(atom, ir.Const):
-            return False
-        try:
-            return test(float(atom.source))
-        except ValueError:
-            return False
+        value = number_text(atom.source) if isinstance(atom, ir.Const) else None
+        return value is not None and test(value)
 
     def nonnegative(atom, depth=0):
         if isinstance(atom, ir.Const):
