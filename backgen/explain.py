@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import emit, ir
+from . import emit, ir, source
 from .errors import BackgenError
 from .inputs import cache_convention, signature_of, without_cache
 from .layer import after_full_forward
@@ -86,16 +86,6 @@ _FUNCTION_GATES = {
 }
 
 
-def _number(node):
-    """The value of a number constant (also ``-2``), else None."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _number(node.operand)
-        return None if inner is None else -inner
-    return None
-
-
 def _call_name(node):
     func = node.func
     if isinstance(func, ast.Attribute):
@@ -114,12 +104,12 @@ def _is_sigmoid(node):
     """``1 / (1 + exp(-z))``, ``1.0 / (exp(-z) + 1)``, ``(1 + exp(-z)) ** -1``."""
     def one_plus_exp(n):
         return (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)
-                and ((_number(n.left) == 1 and _is_exp_of_negative(n.right))
-                     or (_number(n.right) == 1 and _is_exp_of_negative(n.left))))
+                and ((source.number(n.left) == 1 and _is_exp_of_negative(n.right))
+                     or (source.number(n.right) == 1 and _is_exp_of_negative(n.left))))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return _number(node.left) == 1 and one_plus_exp(node.right)
+        return source.number(node.left) == 1 and one_plus_exp(node.right)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        return _number(node.right) == -1 and one_plus_exp(node.left)
+        return source.number(node.right) == -1 and one_plus_exp(node.left)
     return False
 
 
@@ -141,7 +131,7 @@ def _gate(node):
     if _is_sigmoid(node):
         return "σ", "sigmoid"
     if isinstance(node, ast.BinOp):
-        left, right = _number(node.left), _number(node.right)
+        left, right = source.number(node.left), source.number(node.right)
         op = node.op
         if isinstance(op, ast.Add):
             if left is not None or right is not None:
@@ -180,7 +170,7 @@ def _gate(node):
             return "Σx²", "sumsq"
         if name in ("max", "maximum", "min", "minimum"):
             kind = "max" if name.startswith("max") else "min"
-            if kind == "max" and any(_number(a) == 0 for a in args):
+            if kind == "max" and any(source.number(a) == 0 for a in args):
                 return "ReLU", "relu"
             return kind, kind
         if name in _FUNCTION_GATES:
@@ -927,11 +917,7 @@ class Explanation:
 
 
 def _is_plain_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return source.number_text(text) is not None
 
 
 def _md(text):

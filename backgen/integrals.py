@@ -22,7 +22,7 @@ give.  With ``retstep``, ``dtype`` or ``axis`` it is left as it is.
 import ast
 import copy
 
-from .source import module_calls
+from .source import module_calls, number
 
 
 NAMES = ("trapezoid", "trapz", "linspace")
@@ -92,7 +92,7 @@ def _linspace(call, numpy_names, forward):
         if keyword.arg not in params or keyword.arg in given:
             return call  # (retstep, dtype, axis: NumPy's own)
         given[keyword.arg] = keyword.value
-    if "start" not in given or "stop" not in given or all(_number(given[k]) for k in ("start", "stop")):
+    if "start" not in given or "stop" not in given or all(number(given[k]) is not None for k in ("start", "stop")):
         return call
     np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
     parts = {"A": given["start"], "B": given["stop"], "NUM": given.get("num", ast.Constant(50)),
@@ -102,13 +102,6 @@ def _linspace(call, numpy_names, forward):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
     return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
-
-
-def _number(node):
-    """Whether ``node`` is a number written out (``2.0``, ``-1``)."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _numpy_name(forward):

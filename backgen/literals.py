@@ -43,6 +43,8 @@ import importlib
 import math
 import operator
 
+from .source import number
+
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
                                "sum"})  # (sum(A, []) holds A's inner lists)
@@ -155,17 +157,7 @@ def _depth(node, booleans=False):
         return 1 + max(depths, default=0)
     if booleans and isinstance(node, ast.Constant) and type(node.value) is bool:
         return 0
-    return 0 if _number(node) else None
-
-
-def _number(node):
-    if isinstance(node, ast.Constant):
-        return type(node.value) in (int, float)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return _number(node.operand)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-        return _number(node.left) and _number(node.right)
-    return False
+    return 0 if number(node, arithmetic=True) is not None else None
 
 
 def _read_only(node, depth, parents, is_library):

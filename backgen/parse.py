@@ -44,7 +44,7 @@ from .nested import Nested, lift
 from . import combinations, float_limits, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, fresh_names, name_ids as source_names, parts_list, rewrite_statements, walk
+from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -1074,7 +1074,7 @@ def fence(forward):
         raise forward.error("a keyword-only parameter without a default after parameters with defaults is not "
                             "supported: give it a default, or put it before them", node)
     for default in args.defaults:  # None: an optional output gradient; True, "train": flags and settings
-        if not (_is_number(default) or isinstance(default, ast.Constant) and (
+        if not (number(default) is not None or isinstance(default, ast.Constant) and (
                 default.value is None or isinstance(default.value, (bool, str)))):
             try:
                 value = default_value(default)  # arithmetic on numbers: beta=8.0 / 3.0
@@ -1136,12 +1136,6 @@ def _fence_block(forward, stmts, in_loop, last):
 
 def is_docstring(stmt):
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-
-
-def _is_number(node):
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, UNARYOPS):
-        node = node.operand
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,

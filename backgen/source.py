@@ -725,16 +725,32 @@ _FOLD = {
 }
 
 
-def number(node):
-    """The numeric value of a literal (``2``, ``-1.0``), else None."""
+def number(node, arithmetic=False):
+    """The value of the number ``node`` writes out, else None: a literal int or float (``2``,
+    ``1e-8``; not ``True``), signed (``-1.0``, ``+2``); with ``arithmetic``, also ``+ - * / **``
+    on such numbers (``1.0 / 3``; None where Python raises computing it).  The one reader of a
+    number from a tree (``number_text`` reads one from text)."""
     kind = node.__class__
-    if kind is not ast.Constant and kind is not ast.UnaryOp:  # (most nodes: no number)
-        return None
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = number(node.operand)
-        return None if inner is None else -inner
+    if kind is ast.Constant:
+        value = node.value
+        return value if value.__class__ is int or value.__class__ is float else None
+    if kind is ast.UnaryOp:
+        op = node.op.__class__
+        if op is not ast.USub and op is not ast.UAdd:
+            return None
+        inner = number(node.operand, arithmetic)
+        return None if inner is None else -inner if op is ast.USub else inner
+    if arithmetic and kind is ast.BinOp and node.op.__class__ in _FOLD:
+        left, right = number(node.left, True), number(node.right, True)
+        if left is None or right is None:
+            return None
+        if node.op.__class__ is ast.Pow and abs(right) > 64:
+            left = float(left)  # (2 ** 10 ** 9 in floats: an OverflowError, not a long wait)
+        try:
+            value = _FOLD[node.op.__class__](left, right)
+        except (ArithmeticError, ValueError):
+            return None
+        return value if value.__class__ is int or value.__class__ is float else None
     return None
 
 
