@@ -1023,7 +1023,8 @@ def product(local, upstream, simplified=False):
     already, and simplifying it again changes nothing).
 
     The local gradient is parenthesized when it is compound, as in
-    ``(2 * xpy) * dxpysqr``, so the chain rule stays visible.
+    ``(2 * xpy) * dxpysqr``, so the chain rule stays visible; a negated name or number is not
+    (``-G * dprod``, ``-2.0 * dprod``).
     """
     if not simplified:
         local = simplify(local)
@@ -1035,8 +1036,16 @@ def product(local, upstream, simplified=False):
         return ast.UnaryOp(ast.USub(), g)
     if local.__class__ is ast.BinOp and local.op.__class__ is ast.Div and is_number(local.left, 1):
         return ast.BinOp(g, ast.Div(), Part(local.right, not isinstance(local.right, ATOMIC)))
-    negative = value is not None and value < 0
-    return ast.BinOp(Part(local, not isinstance(local, ATOMIC) or negative), ast.Mult(), g)
+    return ast.BinOp(Part(local, not isinstance(local, ATOMIC) and not _signed_atom(local)), ast.Mult(), g)
+
+
+def _signed_atom(node):
+    """Whether ``node`` is a name or a number under a unary minus (``-G``, ``-2.0``), which a person
+    writes bare before ``* g``: ``-G * dprod`` (``-x ** 2`` is no such thing)."""
+    if node.__class__ is not ast.UnaryOp or node.op.__class__ is not ast.USub:
+        return False
+    operand = node.operand
+    return operand.__class__ is ast.Name or number(operand) is not None and operand.__class__ is ast.Constant
 
 
 LOAD = ast.Load()  # the one context of names read in the trees backgen builds (ast.parse shares one too)

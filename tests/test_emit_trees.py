@@ -32,6 +32,25 @@ def two_files(one, two):
     return emit.module_source(programs, source_name="two files"), namespaces
 
 
+def test_a_negated_name_or_number_times_the_gradient_reads_without_parentheses():
+    # dprod = (-G) * dnum and dm1 += (-2.0) * dprod2: a person writes -G * dnum; -(x ** 2) keeps its own
+    source_text = textwrap.dedent('''
+        G = 6.674e-11
+        def f(m1, m2, r):
+            prod = m1 * m2
+            return -G * prod / r + (-2.0) * m1 + -(r ** 2) * m2
+    ''')
+    text = backgen.generate(source_text)
+    code = [line.split("#")[0] for line in text.splitlines()]
+    assert any("= -G * d" in line for line in code) and any("= -2.0 * d" in line for line in code), text
+    assert not any("(-G)" in line or "(-2.0)" in line for line in code), text
+    namespace = {}
+    exec(source_text, namespace)
+    args = [1.5, -0.5, 2.0]
+    got = run(text, "f", args)
+    assert got == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(3)), rel=1e-6)
+
+
 @pytest.mark.parametrize("text, value", [
     ("2", 2), ("-1.5", -1.5), ("+3", 3), ("- -2", 2), ("1e-8", 1e-8), ("True", None), ("'a'", None),
     ("x", None), ("-x", None), ("1.0 / 4", None), ("~2", None),
