@@ -3,9 +3,11 @@
 Contract: ``function_source(backward) -> str`` renders one ``ir.Backward`` as
 a ``def``; ``module_source(programs, source_name) -> str`` renders a whole
 module with the imports its functions need, the user's module's numbers they read by
-name (``G = 6.674e-11``), and the ``runtime`` helpers they call (``_unbroadcast``...),
-copied once after the imports.  A constant array the function names is read by that name
-(``_arrays_by_name``).  The output is deterministic and
+name (``G = 6.674e-11``, ``EPS = 1e-8`` as the user spelt it), and the ``runtime`` helpers they
+call (``_unbroadcast``...), copied once after the imports.  A constant array the function names
+is read by that name (``_arrays_by_name``).  Lines are changed as trees, never as text: the tree
+of each line is changed and printed again (``source.grouped``, ``source.to_source``), so a name
+in a string, an attribute or a longer name is never touched.  The output is deterministic and
 always compiles: ``module_source`` compiles what is not right by construction, the
 module with each assignment of an expression whose tree is known (printed from
 it, or parsed once already) left out (``_frame``), a run of them as one ``pass``.
@@ -467,19 +469,16 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     its classes' methods, which the header names.
     """
     main_source = main_source or function_source
-    texts, read = {}, {}  # function name -> (source, modules); -> the module's numbers it reads by name
+    jobs = {}  # function name -> (how its text is written, what it is written from: an ir.Staged or ir.Backward)
     for item in programs:
         for staged in item.helper_forwards:
-            texts.setdefault(staged.name, (forward_source(staged), staged.modules))
-            read.setdefault(staged.name, staged.constants)
+            jobs.setdefault(staged.name, (forward_source, staged))
     for item in programs:
         for backward in item.helper_backwards:
-            texts.setdefault(backward.name, (function_source(backward), backward.modules))
-            read.setdefault(backward.name, backward.constants)
+            jobs.setdefault(backward.name, (function_source, backward))
     for item in programs:
-        texts.setdefault(item.main.name, (main_source(item.main), item.main.modules))
-        read.setdefault(item.main.name, item.main.constants)
-    texts, constants = _named_numbers(texts, read)
+        jobs.setdefault(item.main.name, (main_source, item.main))
+    texts, constants = _named_numbers(jobs)
     functions = [text for text, _ in texts.values()]
     imports = {}
     for text, modules in texts.values():
@@ -507,63 +506,182 @@ def module_source(programs, source_name="<string>", command="", main_source=None
     return text
 
 
-def _named_numbers(texts, read):
-    """``(texts, lines)``: the module's numbers the functions read by their names (``G``), each put in the
-    generated module once (``G = 6.674e-11``, in the order first read), and the functions' texts; a name
-    the functions read as different numbers (forwards of several files), or that names one of the
-    module's functions, is written as its number in each."""
-    values, clash = {}, set(texts)
-    for name, constants in read.items():
-        for constant, number in constants:
-            if values.setdefault(constant, number) != number:
-                clash.add(constant)
-    if not values:
-        return texts, []
-    out = {}
-    for name, (text, modules) in texts.items():
-        own = dict(read.get(name, ()))
-        for constant in sorted(set(own) & clash):
-            number = own[constant]
-            text = re.sub(rf"(?<![\w.]){re.escape(constant)}\b", number if not number.startswith("-")
-                          else f"({number})", text)
-        out[name] = (text, modules)
+def _named_numbers(jobs):
+    """``(texts, lines)``: each function's ``(text, modules)``, written by ``write(form)`` of its job
+    ``(write, form)``, and the lines putting the module's numbers the texts read by their names
+    (``G = 6.674e-11``, spelt as the user wrote it) in the generated module once, in the order first
+    read.  A name the functions read as different numbers (forwards of several files), or that
+    names one of the module's functions, is written as its number in each (``_numbers_written``)."""
+    values, spelt, clash = {}, {}, set(jobs)
+    for write, form in jobs.values():
+        for constant, number in form.constants:
+            value = source.number_text(number)
+            if values.setdefault(constant, (value.__class__, value)) != (value.__class__, value):
+                clash.add(constant)  # (3 and 3.0 differ: range(N) takes the one only)
+            spelt.setdefault(constant, number)
+    texts, read = {}, {}
+    for name, (write, form) in jobs.items():
+        own = {constant: number for constant, number in form.constants if constant in clash}
+        text = write(_numbers_written(form, own) if own else form)
+        if own and not _names_read(text, read).isdisjoint(own):  # (a line of a kind written otherwise)
+            raise BackgenError(f"{name}() reads the module's number {sorted(_names_read(text, read) & set(own))[0]}, "
+                               "which another function of the generated module reads as another value or "
+                               "which names a function: rename it")
+        texts[name] = (text, form.modules)
     used = [c for c in values if c not in clash and any(
-        re.search(rf"(?<![\w.]){re.escape(c)}\b", text) for text, _ in out.values())]
-    return out, [f"{c} = {values[c]}" for c in used]
+        c in text and c in _names_read(text, read) for text, _ in texts.values())]
+    return texts, [f"{c} = {spelt[c]}" for c in used]
+
+
+def _names_read(text, known):
+    """The names the code ``text`` reads or binds (parsed once: ``known``, text -> its names)."""
+    names = known.get(text)
+    if names is None:
+        names = known[text] = frozenset(source.name_ids(ast.parse(text)))
+    return names
+
+
+def _numbers_written(form, numbers):
+    """``form`` (an ``ir.Backward`` or ``ir.Staged``) with each of the module's numbers ``numbers``
+    (name -> its text) its lines read written as the number: each line's tree changed
+    (``_NumbersPut``) and printed again."""
+    trees = {name: ast.parse(number, mode="eval").body for name, number in numbers.items()}
+
+    def put(text):
+        return _numbers_put(text, trees)
+    if form.__class__ is ir.Staged:
+        return dataclasses.replace(form, body=_staged_put(form.body, put), defaults=tuple(map(put, form.defaults)),
+                                   outputs=tuple(_atom_put(atom, put) for atom in form.outputs))
+    layer = form.layer_groups
+    return dataclasses.replace(
+        form, forward=_lines_put(form.forward, put), groups=_lines_put(form.groups, put),
+        zeros=_lines_put(form.zeros, put), full_forward=_lines_put(form.full_forward, put),
+        layer_groups=(_lines_put(layer[0], put), tuple((u, put(z)) for u, z in layer[1])) if layer else layer,
+        missing=tuple((u, put(z)) for u, z in form.missing), unpack=tuple(map(put, form.unpack)),
+        outputs=tuple(map(put, form.outputs)), defaults=tuple(map(put, form.defaults)))
+
+
+def _lines_put(items, put):
+    """The lines ``items`` of a backward (``ir.ForwardLine``... ``ir.Block``) with ``put`` applied to each text."""
+    out = []
+    for item in items:
+        kind = item.__class__
+        if kind is ir.ForwardLine or kind is ir.AdjointLine:
+            item = dataclasses.replace(item, target=put(item.target), source=put(item.source))
+        elif kind is ir.Statement:
+            item = ir.Statement(put(item.source))
+        elif kind is ir.CallLine:
+            item = dataclasses.replace(item, source=put(item.source))
+        elif kind is ir.Group:
+            undoes = item.undoes
+            if undoes.__class__ is ir.ForwardLine:
+                undoes = dataclasses.replace(undoes, source=put(undoes.source))
+            item = ir.Group(undoes, _lines_put(item.lines, put))
+        elif kind is ir.Block:
+            item = ir.Block(put(item.header), _lines_put(item.body, put))
+        out.append(item)
+    return tuple(out)
+
+
+def _staged_put(items, put):
+    """The staged items ``items`` (``ir.Op``, ``ir.If``, ``ir.Loop``) with ``put`` applied to each text."""
+    out = []
+    for item in items:
+        kind = item.__class__
+        if kind is ir.Op:
+            item = dataclasses.replace(item, source=put(item.source), args=tuple(_atom_put(a, put) for a in item.args),
+                                       params=tuple((k, put(v) if isinstance(v, str) else v) for k, v in item.params))
+        elif kind is ir.If:
+            item = dataclasses.replace(item, test=put(item.test), body=_staged_put(item.body, put),
+                                       orelse=_staged_put(item.orelse, put),
+                                       exits=tuple((c, _atom_put(v, put)) for c, v in item.exits))
+        else:
+            item = dataclasses.replace(item, iterable=put(item.iterable), test=put(item.test),
+                                       body=_staged_put(item.body, put),
+                                       exits=tuple((c, _atom_put(v, put)) for c, v in item.exits))
+        out.append(item)
+    return tuple(out)
+
+
+def _atom_put(atom, put):
+    return ir.Const(put(atom.source)) if atom.__class__ is ir.Const else atom
+
+
+def _numbers_put(text, trees):
+    """``text`` (an expression, a statement or a block's header) with each name of ``trees`` it
+    reads written as that tree, the rest as it was (``source.grouped``)."""
+    if not text or source.line_names(text).isdisjoint(trees):
+        return text
+    tree = source.grouped(text)
+    if tree is not None:
+        return source.to_source(_NumbersPut(trees).visit(tree))
+    elif_ = text.startswith("elif ")
+    header = text.endswith(":")
+    try:
+        statement = ast.parse(("if " + text[5:] if elif_ else text) + (" pass" if header else "")).body[0]
+    except (SyntaxError, IndexError):
+        return text
+    statement = _NumbersPut(trees).visit(statement)
+    kind = statement.__class__
+    if header and kind is ast.For:
+        return f"for {source.to_source(statement.target)} in {source.to_source(statement.iter)}:"
+    if header and kind is ast.While:
+        return f"while {source.to_source(statement.test)}:"
+    if header and kind is ast.If:
+        return f"{'elif' if elif_ else 'if'} {source.to_source(statement.test)}:"
+    if header:
+        return text  # (the module's check of the text refuses it)
+    return source.to_source(statement)
+
+
+class _NumbersPut(ast.NodeTransformer):
+    """Each name read that ``trees`` holds (name -> the tree of its number) becomes a copy of that tree
+    (a negative number under a sign in parentheses)."""
+
+    def __init__(self, trees):
+        self.trees = trees
+
+    def visit_Name(self, node):
+        tree = self.trees.get(node.id)
+        if tree is None or node.ctx.__class__ is not ast.Load:
+            return node
+        return source.clone(tree)
+
+    def visit_UnaryOp(self, node):  # a sign before a signed number: -(-3.0), not --3.0
+        operand = self.visit(node.operand)
+        node.operand = source.Part(operand, True) if operand.__class__ is ast.UnaryOp and \
+            node.operand.__class__ is ast.Name else operand
+        return node
 
 
 def _arrays_by_name(backward):
     """``backward`` reading each constant array the function names (``w = np.array([0.2, 0.3])``) by
     that name where it is an operand of arithmetic (a new array made of it, which no line can write
-    into), its line first in the forward pass; the same text elsewhere stays as it is."""
+    into), its line first in the forward pass, reading those before it by their names; the same text
+    elsewhere stays as it is.  Each line naming one is changed as a tree (``_ArraysByName``) and
+    printed again (``source.grouped`` keeps the parentheses it had)."""
     if not backward.named_arrays:
         return backward
     names = {text: name for name, text in backward.named_arrays}
-    used = {}
+    trees = {}
+    for text, name in names.items():
+        tree = source.grouped(text)
+        if tree is not None:
+            trees.setdefault(ast.dump(tree), name)
+    used = set()
 
-    def swapped(text):
+    def swapped(text, trees=trees, used=used):
         if not any(constant in text for constant in names):
             return text
-        try:
-            tree = ast.parse(text, mode="eval")
-        except SyntaxError:
+        tree = source.grouped(text)
+        if tree is None:
             return text
-        spans = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.BinOp):
-                for operand in (node.left, node.right):
-                    segment = ast.get_source_segment(text, operand)
-                    if segment in names and operand.lineno == operand.end_lineno == 1:
-                        spans.append((operand.col_offset, operand.end_col_offset, segment))
-        kept = []  # the outermost: a constant read inside another (math.atan(-0.5) in b's text) goes with it
-        for start, end, segment in sorted(spans, key=lambda span: (span[0], -span[1])):
-            if not kept or start >= kept[-1][1]:
-                kept.append((start, end, segment))
-        encoded = text.encode("utf-8")
-        for start, end, segment in reversed(kept):
-            used.setdefault(names[segment], segment)
-            encoded = encoded[:start] + names[segment].encode("utf-8") + encoded[end:]
-        return encoded.decode("utf-8")
+        swap = _ArraysByName(trees)
+        tree = swap.visit(tree)
+        if not swap.used:
+            return text
+        used.update(swap.used)
+        return source.to_source(tree)
 
     def fix(items):
         out = []
@@ -583,5 +701,33 @@ def _arrays_by_name(backward):
     forward, groups = fix(backward.forward), fix(backward.groups)
     if not used:
         return backward
-    lines = [ir.AdjointLine(name, False, text) for name, text in backward.named_arrays if name in used]
-    return dataclasses.replace(backward, forward=tuple(lines + forward), groups=tuple(groups))
+    lines = []  # each one used, reading those before it by their names (b = np.full(3, 0.5) * math.log1p(a * a))
+    for k in range(len(backward.named_arrays) - 1, -1, -1):
+        name, text = backward.named_arrays[k]
+        if name in used:
+            earlier = {dump: other for dump, other in trees.items()
+                       if other in {n for n, _ in backward.named_arrays[:k]}}
+            lines.append(ir.AdjointLine(name, False, swapped(text, earlier) if earlier else text))
+    return dataclasses.replace(backward, forward=tuple(lines[::-1] + forward), groups=tuple(groups))
+
+
+class _ArraysByName(ast.NodeTransformer):
+    """Each operand of arithmetic (``BinOp``) that is one of the constant arrays ``trees`` (``ast.dump``
+    of its tree -> its name) becomes its name, the outermost where one holds another (``a =
+    math.atan(-0.5)`` within ``b = np.full(3, 0.5) * math.log1p(a * a)``: ``b`` alone); ``used``
+    gathers the names put in."""
+
+    def __init__(self, trees):
+        self.trees, self.used = trees, []
+
+    def visit_BinOp(self, node):
+        for field in ("left", "right"):
+            operand = getattr(node, field)
+            plain = operand.value if operand.__class__ is source.Part else operand
+            name = self.trees.get(ast.dump(plain))
+            if name is None:
+                setattr(node, field, self.visit(operand))
+            else:
+                self.used.append(name)
+                setattr(node, field, ast.Name(name, ast.Load()))
+        return node

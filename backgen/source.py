@@ -31,11 +31,13 @@ import ast
 import collections
 import copy
 import functools
+import io
 import itertools
 import keyword
 import math
 import operator
 import re
+import tokenize
 
 try:
     import astor
@@ -548,6 +550,87 @@ def printed(node, plain=False, parsed=None):
             if kind in _PRINTED_AS:  # the text parses to a tree of the same kind: wrap needs no parse
                 wrap.known.setdefault(text, text if kind in ATOMIC else f"({text})")
     return text
+
+
+def grouped(text):
+    """A fresh tree of the expression ``text`` (one line) in which each part the text puts in
+    parentheses of its own (``(2 * xpy) * dxpysqr``; not a call's) is a ``Part`` in parentheses,
+    so that ``to_source`` prints the text as it stands and a tree changed from it as a person
+    would have written that; None where ``text`` is no expression of one line.  Where the printer
+    leaves the tree to astor (a string in it), the tree has no ``Part``."""
+    if "\n" in text or "\r" in text:
+        return None
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    if "(" not in text:
+        return node
+    spans = _grouping_spans(text)
+    if not spans:
+        return node
+    wrapped = _wrapped_parts(node, spans)
+    try:
+        _printed(wrapped, _TOP_TUPLE if wrapped.__class__ is ast.Tuple else _TOP)
+    except _Unprintable:
+        return ast.parse(text, mode="eval").body
+    return wrapped
+
+
+def _grouping_spans(text):
+    """``{(start, end): count}``: the UTF-8 offsets of what each pair of grouping parentheses of the
+    one-line expression ``text`` holds (a pair after an operator, a comma, an opening bracket, a
+    keyword or nothing: not a call's), how many pairs hold exactly that."""
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER,
+                                    tokenize.INDENT, tokenize.DEDENT)]
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    ascii_text = text.isascii()
+
+    def offset(column):
+        return column if ascii_text else len(text[:column].encode("utf-8"))
+    spans, stack = collections.Counter(), []
+    for k, token in enumerate(tokens):
+        if token.type != tokenize.OP:
+            continue
+        if token.string in "([{":
+            before = tokens[k - 1] if k else None
+            grouping = token.string == "(" and (
+                before is None or before.type == tokenize.OP and before.string not in ")]}"
+                or before.type == tokenize.NAME and keyword.iskeyword(before.string))
+            stack.append((k, grouping))
+        elif token.string in ")]}" and stack:
+            start, grouping = stack.pop()
+            if grouping and k > start + 1:
+                spans[offset(tokens[start + 1].start[1]), offset(tokens[k - 1].end[1])] += 1
+    return spans
+
+
+def _wrapped_parts(node, spans):
+    """``node`` with each subexpression spanning one of ``spans`` (``_grouping_spans``) in as many
+    ``Part``s in parentheses."""
+    def wrapped(child):
+        count = spans.get((getattr(child, "col_offset", None), getattr(child, "end_col_offset", None)), 0)
+        for _ in range(count):
+            child = Part(child, True)
+        return child
+
+    todo = [node]
+    while todo:
+        parent = todo.pop()
+        for name, value in ast.iter_fields(parent):
+            if isinstance(value, ast.expr):
+                todo.append(value)
+                setattr(parent, name, wrapped(value))
+            elif value.__class__ is list:
+                for k, item in enumerate(value):
+                    if isinstance(item, ast.AST):
+                        todo.append(item)
+                        if isinstance(item, ast.expr):
+                            value[k] = wrapped(item)
+    return wrapped(node)
 
 
 def parsed_as(text, node, like=None):

@@ -32,6 +32,56 @@ def two_files(one, two):
     return emit.module_source(programs, source_name="two files"), namespaces
 
 
+def test_a_number_written_in_place_of_its_name_leaves_strings_and_attributes_alone():
+    # a module number two files give different values is written as its number in each: the name
+    # ij inside the einsum's string 'ij,ij->' was replaced too ('0.5,0.5->': a ValueError), and
+    # T stays the attribute x.T
+    one = textwrap.dedent('''
+        import numpy as np
+        T = 2.0
+        ij = 0.5
+        def f(x: "3, 3"):
+            return np.einsum('ij,ij->', x, x.T) * T * ij + np.sum(x.T * ij)
+    ''')
+    two = "T = 3.0\nij = 0.25\ndef g(x):\n    return x * x * T * ij\n"
+    text, (first, second) = two_files(one, two)
+    code = text.split('"""', 2)[-1]
+    assert "'ij,ij->'" in code and "x.T" in code and "0.5,0.5" not in code, text
+    assert "\nT = " not in code and "\nij = " not in code, text
+    x = np.arange(9.0).reshape(3, 3) / 7.0
+    np.testing.assert_allclose(run(text, "f", [x]), gradient(first["f"], [x], 0), rtol=1e-6, atol=1e-8)
+    assert run(text, "g", [2.0]) == pytest.approx(gradient(second["g"], [2.0], 0), rel=1e-6)
+
+
+def test_a_negative_number_written_in_place_of_its_name_binds_as_the_name_did():
+    # NEG ** 2 is (-3.0) ** 2, -NEG is -(-3.0), x ** NEG is x ** -3.0; EPS is no part of EPS2
+    one = textwrap.dedent('''
+        NEG = -3.0
+        EPS = 1e-8
+        EPS2 = 0.5
+        def f(x):
+            return NEG ** 2 * x - NEG * x + x ** NEG + -NEG * x * x + EPS * x + EPS2 * x * x
+    ''')
+    two = "NEG = -2.0\nEPS = 1e-5\ndef g(x):\n    return x * x * x + NEG * x + EPS\n"
+    text, (first, second) = two_files(one, two)
+    code = text.split('"""', 2)[-1]
+    assert "(-3.0) ** 2" in code and "-(-3.0)" in code and "x ** -3.0" in code, text
+    assert "\nEPS2 = 0.5\n" in text and "NEG" not in code and "EPS " not in code, text
+    for x in (1.3, -0.7):
+        assert run(text, "f", [x]) == pytest.approx(gradient(first["f"], [x], 0), rel=1e-6)
+        assert run(text, "g", [x]) == pytest.approx(gradient(second["g"], [x], 0), rel=1e-6)
+
+
+def test_a_number_named_as_a_function_of_the_module_is_written_as_its_number():
+    # g_backward = 2.0 in one file, g_backward() the function written for the other file's g()
+    one = "g_backward = 2.0\ndef f(x):\n    return g_backward * x * x\n"
+    two = "def g(x):\n    return x * x * x\n"
+    text, (first, second) = two_files(one, two)
+    assert "2.0 * x" in text and "\ng_backward = " not in text, text
+    assert run(text, "f", [1.5]) == pytest.approx(gradient(first["f"], [1.5], 0), rel=1e-6)
+    assert run(text, "g", [1.5]) == pytest.approx(gradient(second["g"], [1.5], 0), rel=1e-6)
+
+
 def test_a_negated_name_or_number_times_the_gradient_reads_without_parentheses():
     # dprod = (-G) * dnum and dm1 += (-2.0) * dprod2: a person writes -G * dnum; -(x ** 2) keeps its own
     source_text = textwrap.dedent('''
@@ -49,6 +99,46 @@ def test_a_negated_name_or_number_times_the_gradient_reads_without_parentheses()
     args = [1.5, -0.5, 2.0]
     got = run(text, "f", args)
     assert got == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(3)), rel=1e-6)
+
+
+OVERLAPPING = textwrap.dedent('''
+    import math
+    import numpy as np
+
+    def f(x: "3"):
+        a = math.atan(-0.5)
+        b = np.full(3, 0.5) * math.log1p(a * a)
+        w = np.array([0.2, 0.3, 0.5])
+        w2 = np.array([0.2, 0.3, 0.5, 0.7])[:3]
+        c = (2.0 * w) * x + (w2 - x) ** 2
+        return np.sum(b * x) + a * np.sum(x) + np.sum((x * w) ** 2) + np.sum(c * b)
+''')
+
+
+def test_constant_arrays_read_by_their_names_inside_one_another():
+    # b's text holds a's twice and is an operand in parentheses of its own: c * (b) was left with
+    # the parentheses of the text it replaced; b's own line now reads a by its name
+    text = backgen.generate(OVERLAPPING)
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert "b = np.full(3, 0.5) * math.log1p(a * a)" in code, text
+    assert "prod5 = c * b" in code and not any("(b)" in line for line in code), text
+    assert "dx += (2.0 * w) * dc" in code, text  # (the parentheses a line had are kept where it is printed again)
+    assert sum("np.array([0.2, 0.3, 0.5])" in line for line in code) == 1, text
+    namespace = {}
+    exec(OVERLAPPING, namespace)
+    x = np.array([0.4, -1.2, 2.0])
+    np.testing.assert_allclose(run(text, "f", [x]), gradient(namespace["f"], [x], 0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("text", [
+    "(2 * xpy) * dxpysqr", "f(a * b) + (c)", "a if (b) else (c)", "np.sum((x - y) ** 2, axis=(0, 1))",
+    "dout.reshape((N, M))", "-(x ** 2) * g", "(α + 1) * β", "np.pad(x, n2, mode='constant') * (a + b)",
+])
+def test_a_line_printed_again_from_its_tree_is_the_line(text):
+    tree = source.grouped(text)
+    assert source.to_source(tree) == text
+    plain = ast.parse(text, mode="eval").body
+    assert ast.dump(ast.parse(source.to_source(tree), mode="eval").body) == ast.dump(plain)
 
 
 @pytest.mark.parametrize("text, value", [
