@@ -65,6 +65,7 @@ class Forward:
     helpers: dict = field(default_factory=dict)  # name -> the user's function it may call
     placeholders: dict = field(default_factory=dict)  # name -> line of the `name = None` left out
     constants: dict = field(default_factory=dict)  # module-level number -> its source (EPS = 1e-8)
+    spellings: dict = field(default_factory=dict)  # module-level number -> the literal the user wrote (1e-8)
     literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
 
@@ -551,9 +552,11 @@ def _read_source(source, name, filename):
     helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
     env = {k: v for k, v in env.items() if v and k not in helpers}
     fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
-    constants = _module_constants(module)
+    spellings = {}
+    constants = _module_constants(module, lines, spellings)
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
+    forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n))))
     return forward
 
@@ -578,12 +581,14 @@ def _number_value(node, known=None):
     return value if type(value) in (int, float, str, bool) else None
 
 
-def _module_constants(module):
+def _module_constants(module, lines=(), spellings=None):
     """``{name: text}`` of the numbers, strings and booleans the module's top level gives names, read in
     order and never run: ``EPS = 1e-8``, ``R = 6371.0`` then ``R *= 1000.0``, ``mu = G * M``,
     ``R, g0 = 6371e3, 9.81``, ``SCALE: float = 3.0``.  A name set otherwise (to anything else, in a
-    block, a loop, a ``try``, an import or a definition) is none."""
-    values = {}
+    block, a loop, a ``try``, an import or a definition) is none.  The text is Python's (``1e-08``);
+    ``spellings``, where given, gets the literal the user wrote of each number set to one (``1e-8``,
+    read from ``lines``)."""
+    values, spelt = {}, {}
     for node in module.body:
         pairs = None
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -600,11 +605,14 @@ def _module_constants(module):
                 ast.Name(node.target.id, ast.Load()), node), node.op, node.value), node))]
         if pairs is not None:
             found = [(name, _number_value(value, values)) for name, value in pairs]
-            for name, value in found:
+            for (name, value), (_, node_value) in zip(found, pairs):
+                spelt.pop(name, None)
                 if value is None:
                     values.pop(name, None)
                 else:
                     values[name] = value
+                    if not isinstance(node, ast.AugAssign):
+                        spelt[name] = _spelling(node_value, value, lines)
             continue
         for sub in walk(node):  # anything else the module binds: not a constant
             names = []
@@ -618,13 +626,29 @@ def _module_constants(module):
                 names = list(sub.names)
             for name in names:
                 values.pop(name, None)
+                spelt.pop(name, None)
             if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 break  # (a function's own names are its own; a global statement in it: below)
         for sub in walk(node):  # a function of the module rebinding one (global R): not a constant
             if isinstance(sub, ast.Global):
                 for name in sub.names:
                     values.pop(name, None)
+    if spellings is not None:
+        spellings.update((name, spelt[name]) for name in values if spelt.get(name))
     return {name: repr(value) for name, value in values.items()}
+
+
+def _spelling(node, value, lines):
+    """The literal ``node`` of the number ``value`` as the user wrote it (``1e-8``, ``-0.5``), else None."""
+    if number(node) is None or not (node.lineno == node.end_lineno <= len(lines)):
+        return None
+    line = lines[node.lineno - 1].encode("utf-8")
+    try:
+        text = line[node.col_offset:node.end_col_offset].decode("utf-8")
+        written = number(ast.parse(text, mode="eval").body)
+    except (UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    return text if written.__class__ is value.__class__ and written == value else None
 
 
 def _unbind(names, env):

@@ -552,10 +552,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             return self.versions[node.id]
         if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
             text = self.forward.constants[node.id]
-            if source.number_text(text) is None or node.id.startswith("_"):  # (_unbroadcast, the helpers')
-                return ir.Const(text)
-            self.constants_read.setdefault(node.id, text)  # a number: kept by its name (G = 6.674e-11 is put
-            return ir.Const(node.id)                        # in the generated module)
+            if source.number_text(text) is None or node.id == "_" or node.id in runtime.HELPERS:
+                return ir.Const(text)  # (_ and _unbroadcast are names of the generated code's own)
+            self.constants_read.setdefault(node.id, self.forward.spellings.get(node.id, text))  # a number: kept
+            return ir.Const(node.id)  # by its name (G = 6.674e-11 is put in the generated module)
         meaning = self.env.get(node.id)
         if meaning in ("math", "numpy"):
             raise self.error(f"the module {node.id!r} cannot be used as a value", node)
@@ -665,8 +665,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         """``(name, text)`` of the module's numbers the staged code reads by their names: those this
         function read, and those of a helper written into it (staged on its own)."""
         found = dict(self.constants_read)
-        numbers = {n: t for n, t in self.forward.constants.items() if n not in found and n not in self.user_names
-                   and source.number_text(t) is not None}
+        numbers = {n: self.forward.spellings.get(n, t) for n, t in self.forward.constants.items()
+                   if n not in found and n not in self.user_names and source.number_text(t) is not None}
         if numbers:
             for op in ir.ops_in(self.ops):
                 for atom in op.args:

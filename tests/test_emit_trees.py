@@ -82,6 +82,24 @@ def test_a_number_named_as_a_function_of_the_module_is_written_as_its_number():
     assert run(text, "g", [1.5]) == pytest.approx(gradient(second["g"], [1.5], 0), rel=1e-6)
 
 
+def test_a_module_number_keeps_the_users_spelling():
+    # EPS = 1e-8 was written EPS = 1e-08, M = 5.97e24 as M = 5.97e+24; a number computed (R *= 1000.0)
+    # is written as Python spells it
+    source_text = textwrap.dedent('''
+        EPS = 1e-8
+        M = 5.97e24
+        R = 6371.0
+        R *= 1000.0
+        def f(x):
+            return EPS * x * x + M * x / R
+    ''')
+    text = backgen.generate(source_text)
+    assert "\nEPS = 1e-8\n" in text and "\nM = 5.97e24\n" in text and "\nR = 6371000.0\n" in text, text
+    namespace = {}
+    exec(source_text, namespace)
+    assert run(text, "f", [2.0]) == pytest.approx(gradient(namespace["f"], [2.0], 0), rel=1e-6)
+
+
 def test_a_negated_name_or_number_times_the_gradient_reads_without_parentheses():
     # dprod = (-G) * dnum and dm1 += (-2.0) * dprod2: a person writes -G * dnum; -(x ** 2) keeps its own
     source_text = textwrap.dedent('''
@@ -99,6 +117,18 @@ def test_a_negated_name_or_number_times_the_gradient_reads_without_parentheses()
     args = [1.5, -0.5, 2.0]
     got = run(text, "f", args)
     assert got == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(3)), rel=1e-6)
+
+
+def test_a_module_number_named_with_an_underscore_keeps_its_name():
+    # _SCALE = 2.5 was written 2.5 in the function; _ and the helpers' names (_unbroadcast) are
+    # the generated code's own, written as their numbers
+    source_text = "_SCALE = 2.5\n_ = 3.0\n_unbroadcast = 4.0\ndef f(x):\n    return _SCALE * x * x + _ * x + _unbroadcast * x\n"
+    text = backgen.generate(source_text)
+    assert "\n_SCALE = 2.5\n" in text and "_SCALE * " in text, text
+    assert "\n_ = " not in text and "\n_unbroadcast = " not in text, text
+    namespace = {}
+    exec(source_text, namespace)
+    assert run(text, "f", [1.5]) == pytest.approx(gradient(namespace["f"], [1.5], 0), rel=1e-6)
 
 
 OVERLAPPING = textwrap.dedent('''
