@@ -44,7 +44,8 @@ from .nested import Nested, lift
 from . import combinations, float_limits, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, walk
+from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
+    spelling, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -612,7 +613,7 @@ def _module_constants(module, lines=(), spellings=None):
                 else:
                     values[name] = value
                     if not isinstance(node, ast.AugAssign):
-                        spelt[name] = _spelling(node_value, value, lines)
+                        spelt[name] = spelling(node_value, lines)
             continue
         for sub in walk(node):  # anything else the module binds: not a constant
             names = []
@@ -636,19 +637,6 @@ def _module_constants(module, lines=(), spellings=None):
     if spellings is not None:
         spellings.update((name, spelt[name]) for name in values if spelt.get(name))
     return {name: repr(value) for name, value in values.items()}
-
-
-def _spelling(node, value, lines):
-    """The literal ``node`` of the number ``value`` as the user wrote it (``1e-8``, ``-0.5``), else None."""
-    if number(node) is None or not (node.lineno == node.end_lineno <= len(lines)):
-        return None
-    line = lines[node.lineno - 1].encode("utf-8")
-    try:
-        text = line[node.col_offset:node.end_col_offset].decode("utf-8")
-        written = number(ast.parse(text, mode="eval").body)
-    except (UnicodeDecodeError, SyntaxError, ValueError):
-        return None
-    return text if written.__class__ is value.__class__ and written == value else None
 
 
 def _unbind(names, env):

@@ -837,6 +837,22 @@ def number(node, arithmetic=False):
     return None
 
 
+def spelling(node, lines):
+    """The number literal ``node`` (``source.number``'s) as the user wrote it in ``lines``, the
+    source lines its position is in (``1e-8``, ``-0.5``, where Python prints ``1e-08``), else None:
+    where ``node`` is no number, spans lines, or the text there is not that number."""
+    value = number(node)
+    lineno = getattr(node, "lineno", None)
+    if value is None or lineno is None or not 0 < lineno == node.end_lineno <= len(lines):
+        return None
+    try:
+        text = lines[lineno - 1].encode("utf-8")[node.col_offset:node.end_col_offset].decode("utf-8")
+        written = number(ast.parse(text.strip(), mode="eval").body)
+    except (UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    return text if written.__class__ is value.__class__ and written == value else None
+
+
 def number_text(text):
     """The number ``text`` spells (``0.5``, ``-2``), else None."""
     try:

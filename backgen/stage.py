@@ -256,7 +256,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.defined.add(name)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
                 self.int_names.add(name)
-        defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
+        defaults = tuple(source.spelling(d, self.forward.lines) or source.to_source(d)  # (eps=1e-5 as written)
+                         for d in self.func.args.defaults)
         self.block(body)
         outputs = tuple(self.versions[RETURN.format(i)] for i in range(len(upstreams)))
         modules = self.modules

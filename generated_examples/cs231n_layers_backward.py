@@ -56,7 +56,7 @@ def affine_relu_backward(dout, cache):
     return dx, dw, db
 
 
-def batchnorm_forward(x, gamma, beta, eps=1e-05):
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
     """The forward of batchnorm(); returns its output(s) and the cache batchnorm_backward needs."""
     mu = x.mean(axis=0)        # (1)
     xmu = x - mu               # (2)

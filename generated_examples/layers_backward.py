@@ -73,7 +73,7 @@ def svm_loss_backward(x, y, dout=1.0):
     return dx
 
 
-def batchnorm_backward(x, gamma, beta, eps=1e-05, dout=None):
+def batchnorm_backward(x, gamma, beta, eps=1e-5, dout=None):
     """Gradient of batchnorm() with respect to x, gamma, beta, eps, times the output gradient dout."""
     if dout is None:
         raise TypeError("batchnorm_backward() needs dout, the gradient of the output "

@@ -187,3 +187,14 @@ def test_one_reader_of_a_number_from_a_tree(text, value):
 def test_one_reader_of_a_number_from_a_tree_with_arithmetic(text, value):
     got = source.number(ast.parse(text, mode="eval").body, arithmetic=True)
     assert got == (pytest.approx(value) if value is not None else None)
+
+
+def test_a_default_keeps_the_users_spelling():
+    # def f(x, eps=1e-5) gave f_backward(x, eps=1e-05, ...), as Python prints the number
+    source_text = "import math\n\ndef f(x, eps=1e-5, scale=-2.50, n=0x10):\n    return math.sqrt(x * x + eps) * scale * n\n"
+    text = backgen.generate(source_text)
+    assert "def f_backward(x, eps=1e-5, scale=-2.50, n=0x10, dout=1.0):" in text, text
+    namespace = {}
+    exec(source_text, namespace)
+    args = [0.7, 1e-5, -2.5]
+    assert run(text, "f", args) == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(3)), rel=1e-6)
