@@ -188,7 +188,8 @@ def tidied(items):
 
 
 def _without_empty_branches(items):
-    """``if c: ... else: pass`` without its ``else``; ``if c: pass else: ...`` as ``if not (c): ...``."""
+    """``if c: ... else: pass`` without its ``else``; ``if c: pass else: ...`` as ``if not (c): ...``
+    (``source.negated``: ``if j != y[i]:`` for ``if j == y[i]: pass else: ...``)."""
     out = []
     for item in items:
         if isinstance(item, ir.Block) and item.header == "else:" and _empty(item.body) and out \
@@ -196,7 +197,9 @@ def _without_empty_branches(items):
             continue
         if isinstance(item, ir.Block) and item.header == "else:" and out and isinstance(out[-1], ir.Block) \
                 and out[-1].header.startswith("if ") and _empty(out[-1].body):
-            out[-1] = ir.Block(f"if not ({out[-1].header[3:-1]}):", item.body)
+            test = source.expression(out[-1].header[3:-1])
+            test = f"not ({out[-1].header[3:-1]})" if test is None else source.to_source(source.negated(test))
+            out[-1] = ir.Block(f"if {test}:", item.body)
             continue
         out.append(item)
     return out

@@ -958,6 +958,22 @@ def simplify(node):
     return _simplified_tree(node)
 
 
+_TURNED = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn,
+           ast.NotIn: ast.In}  # (< and >= are not: a NaN is neither)
+
+
+def negated(node):
+    """A tree of ``not node`` as a person writes it, sharing ``node``'s parts: a comparison by ``==``,
+    ``is`` or ``in`` turned around (``j != y[i]``), a ``not`` undone, else ``not (...)`` (``not``
+    before a name, a call, an attribute or an index without parentheses)."""
+    kind = node.__class__
+    if kind is ast.Compare and len(node.ops) == 1 and node.ops[0].__class__ in _TURNED:
+        return ast.Compare(node.left, [_TURNED[node.ops[0].__class__]()], node.comparators)
+    if kind is ast.UnaryOp and node.op.__class__ is ast.Not:
+        return node.operand
+    return ast.UnaryOp(ast.Not(), node if isinstance(node, ATOMIC) else Part(node, True))
+
+
 def is_zero(node):
     return is_number(node, 0)
 

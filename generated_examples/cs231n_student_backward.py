@@ -231,7 +231,7 @@ def svm_loss_naive_backward(W, X, y, reg, dout=1.0):
         dscores = np.zeros_like(scores, dtype=float)
         dcorrect_class_score = 0.0
         for j in reversed(range(num_classes)):
-            if not (j == y[i]):
+            if j != y[i]:
                 sel = scores[j]
                 diff = sel - correct_class_score
                 margin = diff + 1

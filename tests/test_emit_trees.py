@@ -198,3 +198,38 @@ def test_a_default_keeps_the_users_spelling():
     exec(source_text, namespace)
     args = [0.7, 1e-5, -2.5]
     assert run(text, "f", args) == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(3)), rel=1e-6)
+
+
+SKIPS = '''
+def f(x, n: int, m: int):
+    total = 0.0
+    for j in range(4):
+        if j == n:
+            continue
+        if j < m:
+            continue
+        total = total + x * x * j
+    return total
+'''
+
+
+def test_a_branch_taken_when_a_test_fails_reads_the_test_turned_around():
+    # if j == n: continue gave `if not (j == n):` around the rest of the loop, text pasted around the
+    # test; a person writes `if j != n:`; `not (j < m)` stays (j >= m is not its negation for a NaN)
+    text = backgen.generate(SKIPS)
+    code = [line.strip() for line in text.splitlines()]
+    assert "if j != n:" in code and "if not (j < m):" in code, text
+    namespace = {}
+    exec(SKIPS, namespace)
+    for n, m in ((1, 0), (2, 2), (5, 3)):
+        assert run(text, "f", [0.7, n, m]) == pytest.approx(
+            gradient(lambda x: namespace["f"](x, n, m), [0.7], 0), rel=1e-6)
+
+
+@pytest.mark.parametrize("test, negation", [
+    ("a == b", "a != b"), ("a is not None", "a is None"), ("k in keys", "k not in keys"), ("not flag", "flag"),
+    ("a < b", "not (a < b)"), ("flag", "not flag"), ("f(x)", "not f(x)"), ("a and b", "not (a and b)"),
+    ("a == b == c", "not (a == b == c)"),
+])
+def test_a_test_turned_around(test, negation):
+    assert source.to_source(source.negated(ast.parse(test, mode="eval").body)) == negation

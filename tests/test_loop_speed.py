@@ -152,7 +152,7 @@ def test_naive_svm_loss(rng):
     assert "np.copy(0.0)" not in text
     # the loss's adjoint passes through every branch unchanged: handed on once, not per branch
     backward = code(text.split("# backward pass", 1)[1])
-    assert "dloss_3" not in text and "if not (j == y[i]):" in backward and "else:" not in backward
+    assert "dloss_3" not in text and "if j != y[i]:" in backward and "else:" not in backward
 
 
 @pytest.mark.parametrize("body, runs", [
