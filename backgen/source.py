@@ -58,7 +58,11 @@ def to_source(node):
 
 
 def _astor_source(node):
-    """``to_source`` through astor, checked (what ``_printed`` cannot print: strings, lambdas...)."""
+    """``to_source`` through astor, checked (what ``_printed`` cannot print: strings, lambdas...).
+    A ``Part``, which neither astor nor ``ast.unparse`` knows (``ast.unparse`` prints a tree holding one
+    wrong, without a word), is printed as its value, in parentheses where they are needed."""
+    if any(part.__class__ is Part for part in walk(node)):
+        node = _Unwrapped().visit(clone(node))
     text = None
     if astor is not None:
         try:
@@ -174,6 +178,13 @@ def _printed(node, asked, names=None):
                 names.extend(name_ids(node.value))
         return f"({text})" if node.parens else text
     raise _Unprintable
+
+
+class _Unwrapped(ast.NodeTransformer):
+    """A tree without its ``Part`` wrappers."""
+
+    def visit_Part(self, node):
+        return self.visit(node.value)
 
 
 def _one_line(pieces):

@@ -233,3 +233,12 @@ def test_a_branch_taken_when_a_test_fails_reads_the_test_turned_around():
 ])
 def test_a_test_turned_around(test, negation):
     assert source.to_source(source.negated(ast.parse(test, mode="eval").body)) == negation
+
+
+@pytest.mark.parametrize("part, printed", [("-3.0", "f(x, mode='c') * -3.0"), ("a + b", "f(x, mode='c') * (a + b)")])
+def test_a_part_in_a_tree_printed_by_astor_is_printed_as_its_value(part, printed):
+    # a string sends the whole tree to astor, which knows no Part; ast.unparse then printed the tree
+    # f(x, mode='c') * Part(-3.0) as '-3.0', the rest of it dropped without a word
+    tree = ast.parse("f(x, mode='c') * y", mode="eval").body
+    tree.right = source.Part(ast.parse(part, mode="eval").body, True)
+    assert source.to_source(tree) == printed
