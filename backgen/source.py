@@ -1161,7 +1161,7 @@ def product(local, upstream, simplified=False):
     if value is not None and value == -1:
         return ast.UnaryOp(ast.USub(), g)
     if local.__class__ is ast.BinOp and local.op.__class__ is ast.Div and is_number(local.left, 1):
-        return ast.BinOp(g, ast.Div(), Part(local.right, not isinstance(local.right, ATOMIC)))
+        return ast.BinOp(g, ast.Div(), local.right)  # (parentheses where / needs them: g / (r * r), g / r ** 2)
     return ast.BinOp(Part(local, not isinstance(local, ATOMIC) and not _signed_atom(local)), ast.Mult(), g)
 
 

@@ -242,3 +242,17 @@ def test_a_part_in_a_tree_printed_by_astor_is_printed_as_its_value(part, printed
     tree = ast.parse("f(x, mode='c') * y", mode="eval").body
     tree.right = source.Part(ast.parse(part, mode="eval").body, True)
     assert source.to_source(tree) == printed
+
+
+def test_a_gradient_divided_by_a_power_reads_without_parentheses():
+    # dnum = dr_s / (C ** 2): the parentheses were a Part's, where / needs none; C * C keeps its own
+    source_text = "C = 2.998e8\n\ndef f(M, r):\n    r_s = 2.0 * M / C ** 2\n    return r_s / r + M * r / (C * C)\n"
+    text = backgen.generate(source_text)
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert any(line.endswith("/ C ** 2") for line in code) and not any("(C ** 2)" in line for line in code), text
+    assert any(line.endswith("/ (C * C)") for line in code), text
+    namespace = {}
+    exec(source_text, namespace)
+    args = [1.5, 0.8]
+    got = run(text, "f", args)
+    assert got == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(2)), rel=1e-6)
