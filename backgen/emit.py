@@ -26,6 +26,7 @@ from pathlib import Path
 import jinja2
 
 from . import ir, runtime, source
+from .copied import uncopied
 from .errors import BackgenError
 from .plain import plainer
 
@@ -49,8 +50,9 @@ def _render(template, **context):
 
 
 def function_source(backward):
-    """Source of one generated backward function (its forward pass made plainer: ``plain``)."""
-    backward = _arrays_by_name(plainer(backward))
+    """Source of one generated backward function (its forward pass made plainer: ``plain``; an
+    adjoint copied only to be given back read by its own name: ``copied``)."""
+    backward = _arrays_by_name(uncopied(plainer(backward)))
     params = list(backward.params)
     single = len(backward.upstreams) == 1
     required = single and not backward.scalar_output  # an array's gradient has no sensible default

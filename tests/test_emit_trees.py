@@ -256,3 +256,28 @@ def test_a_gradient_divided_by_a_power_reads_without_parentheses():
     args = [1.5, 0.8]
     got = run(text, "f", args)
     assert got == pytest.approx(tuple(gradient(namespace["f"], args, k) for k in range(2)), rel=1e-6)
+
+
+ACCUMULATED = '''
+import numpy as np
+
+def energy(x: "5", w: "4"):
+    E = 0.0
+    for i in range(4):
+        E += w[i] * x[i] * x[i + 1]
+    return E * 2.0
+'''
+
+
+def test_an_adjoint_carried_through_a_loop_is_read_by_its_own_name():
+    # dE_1 = dE, then dE = dE_1 (the group of E += ...), then dprod = dE_1 ...: the copy and the
+    # copy back are left out and dE read where dE_1 was
+    text = backgen.generate(ACCUMULATED)
+    code = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert not any("dE_1" in line for line in code) and not any(line == "dE = dE" for line in code), text
+    namespace = {}
+    exec(ACCUMULATED, namespace)
+    x, w = np.array([0.3, -1.2, 0.8, 2.0, -0.5]), np.array([1.5, -0.7, 0.2, 0.9])
+    got = run(text, "energy", [x, w])
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(namespace["energy"], [x, w], k), rtol=1e-6)
