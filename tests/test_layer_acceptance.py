@@ -1,0 +1,103 @@
+"""CS231n layers (``def f(...): ... return out, cache`` with ``f_backward(dout, cache)``) written as a
+user writes them, accepted by ``generate``: each backward, handed the cache the user's forward built,
+is checked against central finite differences of sum(out * dout) in float64, and must leave the cache
+alone."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+
+def layer_gradients(source, name, args, shapes=None):
+    """The generated ``<name>_backward(dout, cache)``'s gradients at ``args`` for a random ``dout``, and
+    the central differences they must match; the generated text too."""
+    source = textwrap.dedent(source)
+    text = backgen.generate(source, name=name, shapes=shapes)
+    forward_env, backward_env = {}, {}
+    exec(compile(source, "<forward>", "exec"), forward_env)
+    exec(compile(text, "<backward>", "exec"), backward_env)
+    forward = forward_env[name]
+    out, cache = forward(*[np.copy(a) for a in args])
+    dout = np.random.default_rng(7).normal(size=np.shape(out))
+    backward = backward_env[name.replace("_forward", "") + "_backward"]
+    got = backward(dout.copy(), cache)
+    got = got if isinstance(got, tuple) else (got,)
+    want = finite_differences(lambda *a: forward(*[np.copy(v) for v in a])[0], list(args), range(len(args)), [dout])
+    return got, want, text
+
+
+def assert_close(got, want):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+RNN = '''
+import numpy as np
+
+def step_forward(x, prev_h, Wx, Wh, b):
+    next_h = np.tanh(x.dot(Wx) + prev_h.dot(Wh) + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    cache = []
+    for t in range(T):
+        next_h, step_cache = step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t, :] = next_h
+        cache.append(step_cache)
+        prev_h = next_h
+    return h, cache
+'''
+
+
+def rnn_args(rng):
+    return [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5)), rng.normal(size=(4, 5)) * 0.5,
+            rng.normal(size=(5, 5)) * 0.5, rng.normal(size=5)]
+
+
+@pytest.mark.parametrize("shapes", [
+    {"x": "2, 3, 4", "h0": "2, 5", "Wx": "4, 5", "Wh": "5, 5", "b": "5"},
+    {"x": "N, T, D", "h0": "N, H", "Wx": "D, H", "Wh": "H, H", "b": "H"},
+])
+def test_a_layer_looping_over_a_step_layer_takes_its_shapes_from_shapes(shapes):
+    """shapes= reaches a layer looping over a step layer (it was refused as if none were given), and the
+    step layer, declaring none, is written for the shapes it is called with there: numbers as numbers."""
+    got, want, text = layer_gradients(RNN, "rnn_forward", rnn_args(np.random.default_rng(0)), shapes)
+    assert_close(got, want)
+    assert "N, T, H = dout.shape" in text and "for t in reversed(range(T)):" in text
+    assert "_unbroadcast" not in text  # the step's backward is the hand-style one
+
+
+def test_a_sandwich_reshaping_around_its_layer_takes_its_shapes_from_shapes():
+    """shapes= reaches the run that learns where the backward finds each dimension of the reshapes."""
+    source = '''
+    import numpy as np
+
+    def scale_forward(x, gamma, beta):
+        out = x * gamma + beta
+        cache = (x, gamma)
+        return out, cache
+
+    def spatial_scale_forward(x, gamma, beta):
+        N, C, H, W = x.shape
+        x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+        out_flat, cache = scale_forward(x_flat, gamma, beta)
+        out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+        return out, cache
+    '''
+    rng = np.random.default_rng(1)
+    args = [rng.normal(size=(2, 3, 4, 5)), rng.normal(size=3), rng.normal(size=3)]
+    got, want, text = layer_gradients(source, "spatial_scale_forward", args,
+                                      {"x": "2, 3, 4, 5", "gamma": "3", "beta": "3"})
+    assert_close(got, want)
+    assert "scale_backward(" in text.split("def spatial_scale_backward")[1]
