@@ -101,3 +101,106 @@ def test_a_sandwich_reshaping_around_its_layer_takes_its_shapes_from_shapes():
                                       {"x": "2, 3, 4, 5", "gamma": "3", "beta": "3"})
     assert_close(got, want)
     assert "scale_backward(" in text.split("def spatial_scale_backward")[1]
+
+
+WRITTEN_AFTER_CACHE = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    h = np.tanh(x.dot(w) + b)
+    cache = (x, w, b, h.reshape(-1))
+    h[0] += 1.0
+    out = h * 2.0
+    return out, cache
+'''
+
+
+def test_a_cached_view_written_after_the_cache_is_built_and_never_read_is_no_reason_to_refuse():
+    """The cache holds a view of h, which a later write changes; the backward computes h again from
+    x, w and b, and never reads the view."""
+    rng = np.random.default_rng(2)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, _ = layer_gradients(WRITTEN_AFTER_CACHE, "layer_forward", args,
+                                   {"x": "N, D", "w": "D, M", "b": "M"})
+    assert_close(got, want)
+
+
+def test_a_cached_view_written_after_the_cache_is_built_that_the_backward_needs_is_refused_at_the_write():
+    source = WRITTEN_AFTER_CACHE.replace("cache = (x, w, b, h.reshape(-1))", "cache = (w, h.reshape(-1))")
+    with pytest.raises(backgen.BackgenError, match=r"this changes the array of 'h.reshape\(-1\)', which the cache "
+                                                   r"built on line 6 holds, after the cache is built") as info:
+        backgen.generate(source, name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    assert info.value.lineno == 7
+
+
+def test_a_cached_array_written_in_a_later_loop_that_the_backward_does_not_read():
+    source = '''
+    import numpy as np
+
+    def layer_forward(x, w, b, mode):
+        a = x.dot(w) + b
+        h = np.maximum(0, a)
+        cache = (x, w, b, a, mode, h)
+        for i in range(3):
+            h[i] = np.tanh(h[i]) + b
+        if mode == 'train':
+            out = h * 1.5
+        else:
+            out = h
+        return out, cache
+    '''
+    rng = np.random.default_rng(4)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    source = textwrap.dedent(source)
+    text = backgen.generate(source, name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    env, back = {}, {}
+    exec(source, env)
+    exec(text, back)
+    out, cache = env["layer_forward"](*[a.copy() for a in args], "train")
+    dout = rng.normal(size=out.shape)
+    got = back["layer_backward"](dout, cache)
+    want = finite_differences(lambda *a: env["layer_forward"](*[v.copy() for v in a], "train")[0], args,
+                              range(3), [dout])
+    assert_close(got, want)
+
+
+CLIPPED_IN_PLACE = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    x_in = x.copy()
+    flat = x.ravel()
+    flat[flat < 0] = 0.0
+    a = x_in.dot(w) + b
+    out = np.maximum(0, a)
+    cache = (x_in, w, a, x)
+    return out, cache
+'''
+
+
+def test_a_cached_array_a_write_changed_through_a_view_backgen_does_not_follow_is_left_unread():
+    """x, clipped in place through x.ravel() (a view or a copy, as x's order decides), is in the cache;
+    the backward needs x_in, w and a only, and never reads it."""
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, text = layer_gradients(CLIPPED_IN_PLACE, "layer_forward", args, {"x": "N, D", "w": "D, M", "b": "M"})
+    assert_close(got, want)
+    assert "x_in, w, a, _ = cache" in text
+
+
+def test_a_cached_array_a_write_changed_unseen_that_the_backward_needs_is_refused_at_its_entry():
+    source = '''
+    import numpy as np
+
+    def layer_forward(x, w, b):
+        a = x.dot(w) + b
+        out = np.maximum(0, a)
+        flat = x.ravel()
+        flat[flat < 0] = 0.0
+        cache = (x, w, a, b)
+        return out, cache
+    '''
+    with pytest.raises(backgen.BackgenError, match="'x' may have been changed by the write into 'flat' on line 8") \
+            as info:
+        backgen.generate(textwrap.dedent(source), name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    assert info.value.lineno == 9
