@@ -204,3 +204,41 @@ def test_a_cached_array_a_write_changed_unseen_that_the_backward_needs_is_refuse
             as info:
         backgen.generate(textwrap.dedent(source), name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
     assert info.value.lineno == 9
+
+
+LOOP_RENEWS = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    h1 = x.dot(w) + b
+    h = h1
+    for k in range(2):
+        BODY
+    out = h
+    out *= 1.5
+    out[-1] = h1.mean(axis=0)
+    cache = (x, w, b)
+    return out, cache
+'''
+
+
+def test_a_loop_that_runs_for_sure_leaves_a_name_it_rebinds_sharing_nothing_with_what_it_started_as():
+    """h = h1, then rebound to a new array in every iteration of a loop that runs twice: after it, a
+    write into h (through out) leaves h1 alone, and h1 is read after it."""
+    source = LOOP_RENEWS.replace("BODY", "h = np.tanh(h) * 0.9 + h1 * h1")
+    rng = np.random.default_rng(6)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, _ = layer_gradients(source, "layer_forward", args, {"x": "N, D", "w": "D, M", "b": "M"})
+    assert_close(got, want)
+
+
+@pytest.mark.parametrize("body, count", [
+    ("h = h[::-1]", "2"),  # a view of h1 after the loop: the write into out changes h1
+    ("h = np.tanh(h) * 0.9 + h1 * h1", "len(b) - 5"),  # may run no iteration (b of 5): h may be h1
+    ("if k > 5:\n            break\n        h = np.tanh(h)", "2"),
+])
+def test_a_loop_that_may_leave_a_name_sharing_what_it_started_as_is_still_refused(body, count):
+    source = LOOP_RENEWS.replace("BODY", body).replace("range(2)", f"range({count})")
+    with pytest.raises(backgen.BackgenError, match="'h1' may have been changed by the write into 'out'"):
+        backgen.generate(textwrap.dedent(source), name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
+
