@@ -242,3 +242,26 @@ def test_a_loop_that_may_leave_a_name_sharing_what_it_started_as_is_still_refuse
     with pytest.raises(backgen.BackgenError, match="'h1' may have been changed by the write into 'out'"):
         backgen.generate(textwrap.dedent(source), name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
 
+
+def test_a_forward_that_cannot_run_at_the_shapes_given_is_refused_at_the_line_that_raises():
+    """A size written as a number (np.full((3, 5), ...)) where the shapes name it: the staged forward
+    raises at its line, which the refusal names (it named the def line)."""
+    source = '''
+    import numpy as np
+
+    def layer_forward(x: 'N, D', w: 'D, M', b: 'M', mode):
+        h = np.full((3, 5), 0.5)
+        if mode == 'train':
+            g = h
+        else:
+            g = h * 2.0
+        out = x.dot(w) + g
+        cache = (x, w, b, mode)
+        return out, cache
+    '''
+    with pytest.raises(backgen.BackgenError, match="could not run the staged forward of layer_forward.. on inputs "
+                                                   "of the given shapes: ValueError: operands could not be "
+                                                   "broadcast") as info:
+        backgen.generate(textwrap.dedent(source), name="layer_forward")
+    assert info.value.lineno == 10
+    assert info.value.text.strip() == "out = x.dot(w) + g"
