@@ -15,10 +15,12 @@ Contract:
   one-expression functions (``sigmoid``) by their expressions.
 * ``CacheStager`` (a stager mixin) records the cache's layout where the user
   builds it (``cache = (x, w, b)``, ``cache = x``, ``cache = {"x": x}``) instead
-  of staging it as a value; a later write into an array it holds
-  (``cache_written``) makes the entry that array's value as written, or is
-  refused where the write reaches it through another name or in a later
-  branch or loop.
+  of staging it as a value (an entry a write has changed unseen, ``stale_entry``, is
+  left unread, refused only where the backward lacks a value); a later write into an array it holds
+  (``cache_written``) makes the entry that array's value as written; where the
+  write reaches it through another name or in a later branch or loop, the entry
+  is left unread (the backward computes the value again from the others), and
+  refused, at the write, only where the backward lacks a value.
 * ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
   ``conv_forward_naive`` -> ``conv_backward_naive``, ``f`` -> ``f_backward``.
 * ``from_user_cache(backward, staged)`` turns a backward of the parameters into
@@ -144,6 +146,7 @@ class Layout:
     keys: tuple = ()  # a dict's keys
     line: int = 0
     others: tuple = ()  # the lines building another cache on another path (batch normalization's test mode)
+    stale: tuple = ()  # (staged name, condition, BackgenError): entries a write changed unseen (stale_names)
 
 
 class CacheStager:
@@ -165,12 +168,16 @@ class CacheStager:
             form, entries, keys = "dict", value.values, tuple(k.value for k in value.keys)
         else:
             form, entries, keys = "single", [value], ()
-        names, texts = [], []
+        names, texts, stale = [], [], []
         for k, entry in enumerate(entries):
             if isinstance(entry, (ast.Tuple, ast.List, ast.Dict)):
                 raise self.error("a cache of caches (a layer built from layers) is not supported yet: "
                                  "cache the values themselves", entry)
-            if isinstance(entry, ast.Name) and entry.id in self.not_values:
+            marked = self.stale_entry(entry)
+            if marked is not None:  # an array changed unseen (x, written through x.ravel()): left unread
+                atom = self.versions.get(entry.id)
+                stale.append((atom.name if isinstance(atom, ir.Var) else None, *marked))
+            elif isinstance(entry, ast.Name) and entry.id in self.not_values:
                 atom = None  # a layer's cache it called (affine_relu_forward's fc_cache): no value here
             elif isinstance(entry, ast.Name) and entry.id in self.forward.placeholders and (
                     entry.id not in self.versions or self.unguarded(entry.id)):
@@ -182,8 +189,21 @@ class CacheStager:
             names.append(atom.name if isinstance(atom, ir.Var) else None)
             texts.append(ast.unparse(entry))
         others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
-        self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others)  # function's gradient
-        self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))  # is that path's)
+        self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale))  # function's
+        self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))  # gradient is that path's)
+
+    def stale_entry(self, entry):
+        """``(condition, error)`` for the cache's entry ``entry`` where it is a name a write made stale,
+        unseen by backgen (``x`` after a write into ``v = x.ravel()``; ``condition``: None, or the
+        values whose being arrays makes it so), or None.  Such an entry is left unread where it is
+        stale, and the error raised only where the backward lacks a value (``from_user_cache``)."""
+        if not isinstance(entry, ast.Name) or self.stale_calls.get(entry.id) or \
+                not isinstance(self.versions.get(entry.id), ir.Var):
+            return None  # (sharing through a helper's result: its own way, the helper written into the caller)
+        marks = self.stale.get(entry.id, ())
+        for only_if_array, message, _ in sorted(marks, key=lambda mark: mark[0] is not None):
+            return only_if_array, self._after_parameter_write(self.error(message, entry))
+        return None
 
     def cache_written(self, name, old, node, rebinds=False, same_only=False):
         """A write after the cache is built into the array of ``old`` (an ir.Var), ``name`` now
@@ -197,19 +217,21 @@ class CacheStager:
         if held is None or not isinstance(old, ir.Var):
             return
         texts, guards, loops = held
-        names = list(self.cache_layout.names)
+        names, stale = list(self.cache_layout.names), list(self.cache_layout.stale)
         shared = {old.name} if same_only else self.sharing(old.name, items=True)
         here = self.guards == guards and len(self.loop_entries) == loops
         new = self.versions.get(name)
         for k, held_name in enumerate(names):
-            if held_name is None or held_name not in shared:
-                continue
+            if held_name is None or held_name not in shared or any(n == held_name for n, _, _ in stale):
+                continue  # (an entry left unread already stays so)
             what = (f"this changes the array of {texts[k]!r}, which the cache built on line "
                     f"{self.cache_layout.line} holds, after the cache is built")
             if held_name != old.name or not here or not isinstance(new, ir.Var):
                 where = "in a branch or a loop after it" if not here else "through another name"
-                raise self.error(f"{what} ({where}): backgen does not follow that; build the cache after the "
-                                 f"last write, or cache a copy ({texts[k]}.copy())", node)
+                stale.append((held_name, None, self.error(f"{what} ({where}): backgen does not follow that; "
+                                                          f"build the cache after the last write, or cache a "
+                                                          f"copy ({texts[k]}.copy())", node)))
+                continue
             names[k] = new.name
             if rebinds:
                 self.number_hazards.append((old.name, self.error(
@@ -217,7 +239,7 @@ class CacheStager:
                     f"held; build the cache after this line", node), self.error(
                     f"{what}: where {name} is a number the cache keeps the old one; give the shapes, or "
                     "build the cache after this line", node)))
-        self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names))
+        self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names), stale=tuple(stale))
 
 
 def _apart(guards, others):
@@ -234,7 +256,7 @@ def _apart(guards, others):
 def from_user_cache(backward, staged, error):
     """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
     layout = staged.cache
-    looped = set_in_loops(staged.body)
+    looped = set_in_loops(staged.body) | stale_names(staged)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
         layout = dataclasses.replace(layout, names=tuple(None if n in looped else n for n in layout.names))
     cached = {n for n in layout.names if n}
@@ -255,6 +277,9 @@ def from_user_cache(backward, staged, error):
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
     result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
     free = (_free(result) & values) - cached
+    applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
+    if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
+        raise applying[0]  # the backward reads it
     if free:
         missing = sorted(free)
         where = _first_use(result, missing[0])
@@ -263,6 +288,22 @@ def from_user_cache(backward, staged, error):
                     f"line {layout.line} does not hold (it holds {held}): add "
                     f"{'it' if len(missing) == 1 else 'them'} to the cache", layout.line)
     return result
+
+
+def stale_names(staged):
+    """The staged names of the cache's entries a write changed unseen (``Layout.stale``), left unread:
+    those whose condition holds at the shapes staged (a value marked stale only if it is an array, and
+    that is one; one whose shape is unknown counts as one)."""
+    layout = staged.cache
+    if layout is None or not layout.stale:
+        return set()
+    shapes = staged.shapes or {}
+    arrays = getattr(shapes, "arrays", ())
+
+    def array(value):
+        return value not in shapes or len(shapes[value]) > 0 or value in arrays
+    return {name for name, condition, _ in layout.stale if name is not None and (
+        condition is None or any(map(array, condition if condition.__class__ is tuple else (condition,))))}
 
 
 def _unread_dropped(result):

@@ -651,13 +651,23 @@ class StatementStager:
                              "(an alias or a view written into), which backgen does not follow from one iteration "
                              f"to the next: write into {changed[0]} by its own name, or copy the view (.copy())",
                              stmt)
+        once = kind == "for" and _runs_once_at_least(stmt.iter) and not any(
+            isinstance(n, (ast.Break, ast.Continue)) for s in body for n in source.walk(s))
+        renewed = set()  # carried names the loop, running for sure, leaves holding a new array of its own
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+            value = after.get(name)
+            if once and isinstance(value, ir.Var) and value.name != carried_name and self.unshared(value.name):
+                # (h = h1; for k in range(2): h = np.tanh(h) + x: after the loop h is the last iteration's
+                # new array, and shares nothing with h1, which it was as the loop started)
+                renewed.add(name)
+                self.storage.pop(carried_name, None)
+                self.shared_edges.append((carried_name, value.name))
+                continue
             self.link_constant(carried_name, after.get(name), {k: v for k, v in after.items() if k != name})
             self.link_constant(carried_name, self.versions.get(name), {k: v for k, v in inner.items() if k != name})
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
-            value = after.get(name)
             if value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
                 # after the loop: the value it entered with, or the last iteration's (s = v[::-1]; a constant
                 # array, a = np.ones(3), shares nothing with the value it entered with)
@@ -673,8 +683,8 @@ class StatementStager:
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
-            marks = stale_before.get(name, ()) + tuple(m for m in stale_after.get(name, ())
-                                                       if m not in stale_before.get(name, ()))
+            marks = (() if name in renewed else stale_before.get(name, ())) + tuple(
+                m for m in stale_after.get(name, ()) if m not in stale_before.get(name, ()))
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))

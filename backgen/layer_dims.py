@@ -1,8 +1,9 @@
 """Dimensions a ``(dout, cache)`` backward reads from what it has: ``N, T, H = dout.shape``.
 
-Contract: ``RuntimeDims(sizes, sources, taken, fail)``.  ``sizes`` maps each
+Contract: ``RuntimeDims(sizes, sources, taken, fail, labels=None)``.  ``sizes`` maps each
 named dimension of the docstring to its sample size (distinct primes, see
-``shapes.dim_sizes``); ``sources`` lists ``(expression, sample shape)`` for
+``shapes.dim_sizes``); ``labels`` maps other sample sizes (shapes given as numbers) to the
+names the forward gives them (``N, T, D = x.shape``), used as names only, never as factors; ``sources`` lists ``(expression, sample shape)`` for
 the arrays the backward has at its start (the upstream gradients first, then
 what the cache holds).  ``shape(sample_shape)`` returns the source text of
 that shape (``"(N, T, D)"``, ``"(N * H * W, C)"``, ``"(D, 4 * H)"``), after
@@ -16,8 +17,9 @@ from . import ir
 
 
 class RuntimeDims:
-    def __init__(self, sizes, sources, taken, fail):
+    def __init__(self, sizes, sources, taken, fail, labels=None):
         self.names = {size: name for name, size in sizes.items() if "*" not in name and size > 1}
+        self.labels = {size: name for size, name in (labels or {}).items() if size > 1 and size not in self.names}
         self.sources, self.taken, self.fail = sources, taken, fail
         self.bindings, self.bound = [], {}
 
@@ -30,6 +32,8 @@ class RuntimeDims:
             return str(size)
         if size in self.bound:
             return self.bound[size]
+        if size in self.labels:
+            return self.bind(size)
         factors, rest = [], size
         for prime in sorted(self.names):
             while rest % prime == 0:
@@ -49,7 +53,7 @@ class RuntimeDims:
             if size not in shape:
                 continue
             if expr.isidentifier():  # an upstream: all its dimensions unpacked, as people do
-                names = [self.names.get(s, "_") if s not in self.bound else "_" for s in shape]
+                names = [self.names.get(s, self.labels.get(s, "_")) if s not in self.bound else "_" for s in shape]
                 names = [n if n == "_" or n not in self.taken else "_" for n in names]
                 if names[list(shape).index(size)] != "_" and len(set(names) - {"_"}) == \
                         len([n for n in names if n != "_"]):
@@ -60,7 +64,7 @@ class RuntimeDims:
                             self.bound[s] = n
                             self.taken.add(n)
                     return self.bound[size]
-            name = self.names.get(size, "n")
+            name = self.names.get(size, self.labels.get(size, "n"))
             while name in self.taken:
                 name += "_"
             self.taken.add(name)

@@ -1,6 +1,6 @@
 """Layers that loop over a step layer: ``rnn_forward`` calling ``rnn_step_forward`` per time step.
 
-Contract: ``loop_layer(forward, build) -> ir.Program or None``.  A forward in
+Contract: ``loop_layer(forward, build, shapes=None) -> ir.Program or None``.  A forward in
 CS231n's convention whose one ``for t in range(...)`` loop calls a layer of the
 file (``next_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)``)
 and collects the step caches (``cache.append(step_cache)``,
@@ -21,7 +21,7 @@ loop and slots of an output (``h[:, t - 1, :]``), writes into an output's
 slots (``h[:, t, :] = next_h``), the collection of the step caches, renamings
 (``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``).
 backgen runs the forward (its step layers as the user wrote them) on sample
-arrays of the docstring's shapes, to check that every write fills its slot
+arrays of its declared shapes (or ``shapes``), to check that every write fills its slot
 exactly and to learn where the backward finds each dimension (``N, T, H =
 dh.shape``, ``D = cache[0][0].shape[1]``).
 """
@@ -57,7 +57,7 @@ def refuse_parameter_writes(helper_forward, call, error):
                     call)
 
 
-def loop_layer(forward, build):
+def loop_layer(forward, build, shapes=None):
     func = forward.func
     body = [s for s in func.body if not is_docstring(s)]
     if not body or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Tuple):
@@ -70,7 +70,7 @@ def loop_layer(forward, build):
     if roles[-1] != "cache" or "gradient" in roles or not all(isinstance(e, ast.Name) for e in returned):
         raise forward.error("a layer looping over a step layer returns its outputs, then the cache: "
                             "return h, cache", body[-1])
-    return _LoopLayer(forward, build, body, loops[0], [e.id for e in returned]).program()
+    return _LoopLayer(forward, build, body, loops[0], [e.id for e in returned], shapes).program()
 
 
 def _calls_layer(loop, forward):
@@ -85,7 +85,7 @@ def _calls_layer(loop, forward):
 
 
 class _LoopLayer:
-    def __init__(self, forward, build, body, loop, returned):
+    def __init__(self, forward, build, body, loop, returned, shapes=None):
         self.forward, self.build, self.loop = forward, build, loop
         self.func = forward.func
         self.pre = body[:body.index(loop)]
@@ -93,7 +93,7 @@ class _LoopLayer:
         self.outputs, self.cache = returned[:-1], returned[-1]
         from .program import declared_shapes  # the caller's rule for shapes
         from .sandwich import _float_params
-        self.specs = declared_shapes(forward)
+        self.specs = declared_shapes(forward, shapes)
         self.params = [a.arg for a in self.func.args.args]
         self.wrt = [p for p in _float_params(forward)
                     if not (p in self.specs and self.specs[p].kind in ("int", "bool", "str"))]
@@ -306,6 +306,8 @@ class _LoopLayer:
         self.param_shapes = {p: np.shape(v) for p, v in env.items() if isinstance(v, np.ndarray)}
         for stmt in self.pre:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+        read = [(n, env[n]) for n, kind in self.kinds.items() if kind == "int" and type(env.get(n)) is int]
+        self.labels = {size: n for n, size in read if [s for _, s in read].count(size) == 1}  # N, T, D = x.shape
         count = eval(compile(ast.Expression(self.loop.iter), "<sample>", "eval"), env)
         self.step_caches = []
         self.call_args = {}  # step layer -> the arguments of its first call
@@ -385,7 +387,7 @@ class _LoopLayer:
         forward_only = (set(self.kinds) | self.assigned | set(self.params)) - set(self.generated)
         self.dims = RuntimeDims(self.sizes, self.sources(), self.taken - forward_only, lambda size: self.error(
             f"the backward cannot learn a dimension (of size {size} in the samples) from the upstream gradient "
-            "or the step caches: keep the step's inputs in its cache", self.func))
+            "or the step caches: keep the step's inputs in its cache", self.func), self.labels)
         zeros = []
         for p, var in self.accumulators.items():
             if p in self.uses:
@@ -576,8 +578,9 @@ class _LoopLayer:
 
     def step_shapes(self, helper, name):
         """The shapes of the step layer's parameters it does not declare, as the sample run called it,
-        each size named as the layer names it (``x[:, t, :]`` of ``x: (N, T, D)``: ``"N, D"``); None
-        where a size has no name of its own or nothing is missing."""
+        each size named as the layer names it (``x[:, t, :]`` of ``x: (N, T, D)``: ``"N, D"``), or the
+        number the layer's shapes give (``x: "2, 3, 4"``: ``"2, 4"``); None where a size is neither, two
+        names have it, or nothing is missing."""
         from .program import declared_shapes
         params = [a.arg for a in helper.func.args.args]
         declared = declared_shapes(helper)
@@ -588,6 +591,7 @@ class _LoopLayer:
         named = {}
         for dim, size in self.sizes.items():
             named.setdefault(size, []).append(dim)
+        declared_sizes = {d for spec in self.specs.values() for d in spec.dims if isinstance(d, int)}
         shapes = {}
         for param, value in zip(params, args):
             if param not in missing:
@@ -598,10 +602,11 @@ class _LoopLayer:
             if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
                 return None
             dims = [named.get(size, []) for size in value.shape]
-            if not dims or any(len(d) != 1 for d in dims):
-                return None  # a 0-d array, a size no dimension is named for, or two are
+            if not dims or any(len(d) > 1 for d in dims) or any(not d and size not in declared_sizes
+                                                                 for d, size in zip(dims, value.shape)):
+                return None  # a 0-d array, a size two dimensions are named for, or one the shapes do not give
             kind = "" if value.dtype.kind == "f" else "int " if value.dtype.kind in "iu" else "bool "
-            shapes[param] = kind + ", ".join(d[0] for d in dims)
+            shapes[param] = kind + ", ".join(d[0] if d else str(size) for d, size in zip(dims, value.shape))
         return shapes
 
     def reverse_call(self, node, adj):
@@ -692,7 +697,8 @@ class _LoopLayer:
         return ast.unparse(tree)
 
     def count_source(self):
-        if self.iterations in self.dims.names and self.dims.findable(self.iterations):
+        if (self.iterations in self.dims.names or self.iterations in self.dims.labels) and \
+                self.dims.findable(self.iterations):
             return self.dims.size(self.iterations)
         return "len(cache)" + (f" // {self.per_step}" if self.per_step > 1 else "")
 

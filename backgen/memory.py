@@ -712,6 +712,14 @@ class MemoryModel:
             error.parameter_write = self.forward.func.name
         return error
 
+    def unshared(self, name):
+        """Whether the staged value ``name`` is an array of its own as far as backgen knows: no view, alias
+        or merge of another, no constant array, nothing sharing its memory."""
+        return name not in self.storage and name not in self.constant_links and name not in self.list_atoms \
+            and not any(name in members for members in self.list_members.values()) \
+            and not any(name in edge for edge in self.shared_edges + self.merge_edges) \
+            and not any(base == name for base, _, _ in filter(None, self.storage.values()))
+
     def forget_stale(self, name):
         self.stale.pop(name, None)
 

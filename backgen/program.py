@@ -25,7 +25,7 @@ import re
 import numpy as np
 
 from . import emit
-from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops
+from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from . import ir, runtime, source, structured, tails
@@ -495,7 +495,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
         for _, _, error in result.number_hazards[:1]:  # row = y[0]; row *= 2.0 writes into y by y's rank
             raise error
-    cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) \
+    cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) - stale_names(result) \
         if user_cache and result.cache is not None else frozenset()
     roots = ()
     if shape_free and result.mode == "numpy":  # for W, b in params: a list of arrays of several shapes

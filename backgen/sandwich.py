@@ -25,7 +25,7 @@ from .parse import is_docstring, read_helper
 
 
 def sandwich(forward, build, shapes=None):
-    looped = loop_layer(forward, build)  # rnn_forward: a step layer called in a loop
+    looped = loop_layer(forward, build, shapes)  # rnn_forward: a step layer called in a loop
     if looped is not None:
         return looped
     func = forward.func
@@ -71,7 +71,7 @@ def sandwich(forward, build, shapes=None):
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches
     items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping]
-    dims = _sample_dims(forward, body, [e.id for e in returned[:-1]]) if shaping else None
+    dims = _sample_dims(forward, body, [e.id for e in returned[:-1]], shapes) if shaping else None
     return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
 
 
@@ -272,9 +272,9 @@ class _Dims:
         self.runtime, self.link_shapes = runtime, link_shapes
 
 
-def _sample_dims(forward, body, outputs):
-    """Runs the forward (its layers as the user wrote them) on sample arrays of the docstring's
-    shapes: the shape each reshape undoes, and where the backward finds each dimension."""
+def _sample_dims(forward, body, outputs, shapes=None):
+    """Runs the forward (its layers as the user wrote them) on sample arrays of its declared shapes
+    (or ``shapes``): the shape each reshape undoes, and where the backward finds each dimension."""
     import types
 
     import numpy as np
@@ -284,7 +284,7 @@ def _sample_dims(forward, body, outputs):
     from .program import declared_shapes
     from .shapes import dim_sizes, examples
     params = [a.arg for a in forward.func.args.args]
-    specs = declared_shapes(forward)
+    specs = declared_shapes(forward, shapes)
     unknown = [p for p in params if p not in specs]
     if unknown:
         raise forward.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "

@@ -330,7 +330,23 @@ def _probe(staged, returned, functions, label):
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
                  **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
+    namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
     return namespace
+
+
+def _failing_line(staged, namespace, exc):
+    """The user's line of the staged operation whose line of the probe (``_probe``) raised ``exc``, or
+    None: the deepest frame of the probe in the traceback, its line's target an operation's."""
+    code = namespace.get("probe").__code__ if callable(namespace.get("probe")) else None
+    tb, lineno = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    text = namespace.get("_probe_lines", ())[lineno - 1] if lineno else ""
+    target = text.strip().split(" = ")[0] if " = " in text else None
+    lines = {op.line for op in ir.ops_in(staged.body) if op.target == target}
+    return lines.pop() if len(lines) == 1 else None
 
 
 def _empty_list(value):
@@ -426,8 +442,10 @@ def run_check(staged, args, functions=None):
     except _Unfinished:
         pass
     except Exception as exc:
-        error = error_at_def(staged, f"could not run the staged forward of {staged.name}() on inputs of the "
-                             f"given shapes: {type(exc).__name__}: {exc}")
+        message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
+                  f"{type(exc).__name__}: {exc}"
+        line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
+        error = _error_at(staged, line, message) if line else error_at_def(staged, message)
         error.sample_run = True  # the inputs' fault, not the code's
         raise error from None
     finally:

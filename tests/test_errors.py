@@ -376,14 +376,15 @@ def test_a_cache_built_on_two_paths_is_refused_saying_where_and_what_to_do():
 
 def test_sample_runs_that_outgrow_the_memory_they_may_take_are_refused(monkeypatch):
     # shapes come from running lines on sample arrays: one whose arrays multiply their sizes raises
-    # MemoryError there (a refusal at the def), not the system ending the process; the bound is lifted after
+    # MemoryError there (a refusal at the line whose array outgrows it), not the system ending the process;
+    # the bound is lifted after
     import resource
     from backgen import shapes
     monkeypatch.setattr(shapes, "sample_room", lambda: 2 ** 28)  # (0.25 GiB; a machine's half in use)
     before = resource.getrlimit(resource.RLIMIT_AS)
     with pytest.raises(BackgenError, match="MemoryError") as info:
         backgen.generate('import numpy as np\n\ndef f(X: "20000"):\n    h = np.outer(X, X)\n    return np.sum(h)\n')
-    assert info.value.lineno == 3
+    assert info.value.lineno == 4
     assert resource.getrlimit(resource.RLIMIT_AS) == before
     assert "def f_backward(X" in backgen.generate('import numpy as np\n\ndef f(X: "200"):\n'
                                                    '    h = np.outer(X, X)\n    return np.sum(h)\n')
