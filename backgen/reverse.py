@@ -507,16 +507,17 @@ class _Reverser(FlowReverser):
 
     def quotient_summed(self, op, input_name, target, whole, upstream):
         """The gradient of a divisor broadcast along axes (``a / b``, ``b`` of fewer elements than the
-        quotient) with the sum taken before dividing, as people write it: ``-(a * g).sum(axis=0) / b ** 2``,
-        not ``((-a / b ** 2) * g).sum(axis=0)``, which divides every element by ``b ** 2``; ``b`` is
-        the same along the axes summed.  None where that does not apply (a dividend not named, a
+        quotient) with the sum taken before dividing, as people write it: ``-(a * g).sum(axis=0) / b / b``,
+        not ``((-a / b / b) * g).sum(axis=0)``, which divides every element by ``b`` twice; ``b`` is
+        the same along the axes summed (divided twice, not by ``b ** 2``, which overflows where ``b`` is
+        huge).  None where that does not apply (a dividend not named, a
         division whose gradient is guarded or taken in part)."""
         if op.rule not in ("div", "np.divide") or input_name != "b" or target == whole or len(op.args) != 2 or \
                 not isinstance(op.args[0], ir.Var) or id(op) in self.left_out or id(op) in self.zero_guarded:
             return None
         dividend, divisor = op.args[0].name, op.args[1].name
         summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
-        return f"-{summed} / {divisor} ** 2"
+        return f"-{summed} / {divisor} / {divisor}"
 
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""

@@ -126,7 +126,7 @@ RULES = {
     "np.add": _binary({"a": "1", "b": "1"}),
     "np.subtract": _binary({"a": "1", "b": "-1"}),
     "np.multiply": _binary({"a": "b", "b": "a"}),
-    "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
+    "np.divide": _binary({"a": "1 / b", "b": "-a / b / b"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
                          floats=True),
     "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any"), floats=True),
     "np.arctan2": Rule(("y", "x"), grads={"y": "np.cos(out) / np.hypot(y, x)", "x": "-np.sin(out) / np.hypot(y, x)"},

@@ -1,0 +1,108 @@
+"""Gradients at edge values: quotients of huge or tiny numbers, roots of values that are 0.
+
+``a / b`` with ``a`` and ``b`` both huge (``np.exp(x) / np.exp(x - 1.0)`` at x = 400) is an
+ordinary number, and so is its gradient; the divisor's gradient written ``-a / b ** 2`` overflowed
+(``b ** 2`` inf for an array, a gradient of 0 where it is e; an OverflowError for a float) or, for
+tiny numbers, underflowed (a division by 0).  Roots of values never negative at 0 must give 0 and
+no NumPy warning, through helpers and ``np.einsum`` sums of squares too.
+"""
+
+import math
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+
+def generated(source, shapes=None):
+    text = backgen.generate(source, name="f", shapes=shapes)
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
+    return text, namespace["f_backward"]
+
+
+def check(source, args, shapes=None, dout=1.0):
+    """The backward of ``f`` in ``source`` matches central differences at ``args`` and warns of
+    nothing (NumPy's warnings raised as errors)."""
+    source = textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    text, backward = generated(source, shapes)
+    with warnings.catch_warnings(), np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("error")
+        got = backward(*[np.copy(a) if isinstance(a, np.ndarray) else a for a in args], dout)
+    got = got if len(args) > 1 else (got,)
+    want = finite_differences(namespace["f"], list(args), list(range(len(args))), [dout])
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=text)
+    return text
+
+
+QUOTIENTS = [
+    # (source, arguments, shapes)
+    ("""
+     import numpy as np
+     def f(x):
+         return np.sum(np.exp(x) / np.exp(x - 1.0))
+     """, [np.array([400.0, 1.0])], None),
+    ("""
+     import numpy as np
+     def f(x):
+         return np.sum(np.exp(-x) / np.exp(-x - 1.0) * x)
+     """, [np.array([400.0, 1.0])], None),
+    ("""
+     import numpy as np
+     def f(x):
+         return np.sum(np.exp(x) / np.exp(x - 1.0))
+     """, [np.array([400.0, 1.0])], {"x": "2"}),
+    ("""
+     import numpy as np
+     def f(x, w):
+         return np.sum(np.exp(x) / np.exp(w) * x)
+     """, [np.array([[400.0, 1.0, 2.0], [399.5, 0.5, 1.0]]), np.array([399.0, 1.5, -1.0])], {"x": "2, 3", "w": "3"}),
+    ("""
+     import math
+     def f(x):
+         return 2.0 / math.exp(x)
+     """, [400.0], None),
+    ("""
+     import math
+     def f(x):
+         return math.exp(x) / math.exp(x - 1.0) * x
+     """, [400.0], None),
+    ("""
+     import math
+     def f(x):
+         return math.exp(-x) / math.exp(-x - 1.0) * x
+     """, [400.0], None),
+]
+
+
+@pytest.mark.parametrize("case", range(len(QUOTIENTS)))
+def test_the_gradient_of_a_quotient_of_huge_or_tiny_numbers_is_right(case):
+    source, args, shapes = QUOTIENTS[case]
+    check(source, args, shapes)
+
+
+def test_the_decorator_divides_huge_numbers_rightly():
+    @backgen.backward
+    def f(x):
+        return np.sum(np.exp(x) / np.exp(x - 1.0) * x)
+    x = np.array([400.0, 1.0, -2.0])
+    want, = finite_differences(f, [x.copy()], [0], [1.0])
+    np.testing.assert_allclose(f.backward(x.copy()), want, rtol=1e-5, atol=1e-6)
+
+    @backgen.backward
+    def g(x):
+        return 2.0 / math.exp(x) + x
+    np.testing.assert_allclose(g.backward(400.0), 1.0, rtol=1e-12)
+
+
+def test_the_divisor_is_divided_twice_as_a_person_writes_it():
+    text = backgen.generate("def f(num, den):\n    return num / den\n", name="f")
+    assert "dden = (-num / den / den) * dout" in text
