@@ -37,7 +37,7 @@ from .floats import floats
 from .fuse import fusions, refined
 from .guarded import guarded, root_guarded, zero_guarded
 from .handover import handed_over
-from .inplace import propagated, renamed_once, tidied, without_copies
+from .inplace import name_renamed, propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
@@ -580,7 +580,10 @@ class _Reverser(FlowReverser):
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
                 if numpy and not op.rule.startswith(("math.", "builtins.")):
-                    text = f"{self.staged.modules['np']}.where({zero} != 0, {text}, 0)"
+                    np_name = self.staged.modules["np"]
+                    # (0.5 / sqrt: sqrt read as 1 where it is 0, so that nothing divides by 0 there)
+                    text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")
+                    text = f"{np_name}.where({zero} != 0, {text}, 0)"
                 else:
                     text = f"{text} if {zero} else 0.0"
             if shaped and context is None and not self.sized and arg.name in shapes:

@@ -106,3 +106,94 @@ def test_the_decorator_divides_huge_numbers_rightly():
 def test_the_divisor_is_divided_twice_as_a_person_writes_it():
     text = backgen.generate("def f(num, den):\n    return num / den\n", name="f")
     assert "dden = (-num / den / den) * dout" in text
+
+
+XS = np.array([1.0, 3.0, 4.0, 2.0])
+POINTS = np.array([[1.0, 2.0], [0.5, -1.0], [1.0, 2.0]])  # (the first and last the same point)
+
+ROOTS = [
+    # (source, arguments, shapes): each value under a root is 0 somewhere, at its minimum
+    ("""
+     import numpy as np
+     def f(x):
+         return np.sum(np.sqrt(np.maximum(x - 2.5, 0)))
+     """, [XS], None),
+    ("""
+     import numpy as np
+     def relu(t):
+         return np.maximum(t, 0)
+     def f(x):
+         return np.sum(np.sqrt(relu(x - 2.5)) * x)
+     """, [XS], None),
+    ("""
+     import numpy as np
+     def relu(t):
+         return np.maximum(t, 0)
+     def f(x):
+         return np.sum(np.sqrt(relu(x - 2.5)) * x)
+     """, [XS], {"x": "4"}),
+    ("""
+     import numpy as np
+     def hinge(t):
+         return np.clip(t, 0.0, None) * 2.0
+     def f(x):
+         return np.sum(hinge(x - 2.5) ** 0.5)
+     """, [XS], None),
+    ("""
+     import numpy as np
+     def f(x, y):
+         d = x - y
+         return np.sum(np.sqrt(np.einsum('ij,ij->i', d, d)))
+     """, [POINTS, POINTS[::-1].copy()], None),
+    ("""
+     import numpy as np
+     def f(x, y):
+         d = x - y
+         return np.sum(np.sqrt(np.einsum('ij,ij->i', d, d)))
+     """, [POINTS, POINTS[::-1].copy()], {"x": "3, 2", "y": "3, 2"}),
+    ("""
+     import numpy as np
+     def f(X):
+         d = X[:, None, :] - X[None, :, :]
+         return np.sum(np.exp(-np.sqrt(np.einsum('ijk,ijk->ij', d, d))))
+     """, [POINTS], None),
+    ("""
+     import numpy as np
+     def f(X):
+         D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
+         return np.sum(D)
+     """, [POINTS], {"X": "3, 2"}),
+    ("""
+     import numpy as np
+     def f(x):
+         r = np.maximum(x - 2.5, 0)
+         return np.sum(np.cbrt(r * r))
+     """, [XS], None),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ROOTS)))
+def test_a_root_of_a_value_never_negative_is_0_where_that_value_is_and_warns_of_nothing(case):
+    source, args, shapes = ROOTS[case]
+    check(source, args, shapes)
+
+
+def test_the_decorator_takes_the_root_of_a_helpers_relu():
+    def relu(t):
+        return np.maximum(t, 0)
+
+    @backgen.backward
+    def f(x):
+        return np.sum(np.sqrt(relu(x - 2.5)) * x)
+    want, = finite_differences(f, [XS.copy()], [0], [1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = f.backward(XS.copy())
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_helper_whose_result_may_be_negative_is_not_taken_for_one_never_negative():
+    # def shift(t): return t - 1.0 is negative where t < 1: its root is nan there, as NumPy's own
+    source = ("import numpy as np\ndef shift(t):\n    return np.maximum(t, 0) - 1.0\n"
+              "def f(x):\n    return np.sum(np.sqrt(shift(x)))\n")
+    assert "!= 0" not in backgen.generate(source, name="f")
