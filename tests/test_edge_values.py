@@ -7,6 +7,8 @@ tiny numbers, underflowed (a division by 0).  Roots of values never negative at 
 no NumPy warning, through helpers and ``np.einsum`` sums of squares too.
 """
 
+import copy
+import importlib.util
 import math
 import textwrap
 import warnings
@@ -15,6 +17,7 @@ import numpy as np
 import pytest
 
 import backgen
+from backgen import cli
 from numeric import finite_differences
 
 
@@ -197,3 +200,70 @@ def test_a_helper_whose_result_may_be_negative_is_not_taken_for_one_never_negati
     source = ("import numpy as np\ndef shift(t):\n    return np.maximum(t, 0) - 1.0\n"
               "def f(x):\n    return np.sum(np.sqrt(shift(x)))\n")
     assert "!= 0" not in backgen.generate(source, name="f")
+
+
+# idioms of real code, each written as a user writes it: through generate, the command line and the decorator
+
+IDIOMS = [
+    # (source, function, arguments, settings passed after them)
+    ('''
+     import numpy as np
+     from scipy.special import xlogy, xlog1py
+
+     def cross_entropy(p, q):
+         """H(p, q) with 0 log 0 taken as 0 (the targets p may hold zeros)."""
+         return -np.sum(xlogy(p, q)) + np.sum(xlog1py(p * p, q)) * 0.5
+     ''', "cross_entropy", [np.array([0.0, 0.3, 0.7]), np.array([0.2, 0.3, 0.5])], []),
+    ('''
+     import numpy as np
+     import scipy.special as sp
+
+     def bernoulli_nll(y, p):
+         return -np.sum(sp.xlogy(y, p) + sp.xlog1py(1.0 - y, -p))
+     ''', "bernoulli_nll", [np.array([0.0, 1.0, 0.4]), np.array([0.2, 0.6, 0.5])], []),
+]
+
+
+def _fresh(values):
+    return [copy.deepcopy(v) for v in values]
+
+
+@pytest.mark.parametrize("case", range(len(IDIOMS)))
+def test_an_idiom_of_real_code_is_differentiated_rightly_everywhere(case, tmp_path):
+    source, name, args, settings = IDIOMS[case]
+    source = textwrap.dedent(source)
+    path = tmp_path / f"idiom_{case}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(f"idiom_{case}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    forward = getattr(module, name)
+
+    def objective(*values):
+        return forward(*values, *_fresh(settings))
+    want = finite_differences(objective, _fresh(args), list(range(len(args))), [1.0])
+    output = tmp_path / "out.py"
+    assert cli.main([str(path), "--function", name, "-o", str(output)]) == 0
+    for text in (backgen.generate(source, name=name), output.read_text()):
+        namespace = {}
+        exec(compile(text, "<generated>", "exec"), namespace)
+        got = namespace[f"{name}_backward"](*_fresh(args), *_fresh(settings), 1.0)
+        for g, w in zip(got if len(args) > 1 else (got,), want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6, err_msg=text)
+    decorated = backgen.backward(forward, wrt=forward.__code__.co_varnames[:len(args)])
+    got = decorated.backward(*_fresh(args), *_fresh(settings))
+    for g, w in zip(got if len(args) > 1 else (got,), want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_the_gradient_of_xlogy_at_a_zero_of_x_is_log_y_in_x_and_0_in_y():
+    source = "import numpy as np\nfrom scipy.special import xlogy\n\ndef f(p, q):\n    return np.sum(xlogy(p, q))\n"
+    _, backward = generated(source)
+    p, q = np.array([0.0, 0.5]), np.array([0.25, 0.5])
+    with warnings.catch_warnings(), np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("error")
+        dp, dq = backward(p, q, 1.0)
+    np.testing.assert_allclose(dp, np.log(q))
+    np.testing.assert_allclose(dq, [0.0, 1.0])
+    dp, dq = backward(np.array([0.0]), np.array([0.0]), 1.0)  # (0 log 0: 0 whatever q is)
+    assert dq[0] == 0.0
