@@ -221,6 +221,24 @@ IDIOMS = [
      def bernoulli_nll(y, p):
          return -np.sum(sp.xlogy(y, p) + sp.xlog1py(1.0 - y, -p))
      ''', "bernoulli_nll", [np.array([0.0, 1.0, 0.4]), np.array([0.2, 0.6, 0.5])], []),
+    ('''
+     import functools
+     import operator
+
+     def volume(a, b, c):
+         sides = [a, b * 2.0, c + 1.0]
+         return functools.reduce(operator.mul, sides) + functools.reduce(lambda u, v: u * v, [a, c])
+     ''', "volume", [1.5, -0.5, 2.0], []),
+    ('''
+     import numpy as np
+     from functools import reduce
+
+     def chain_trace(A, B, C):
+         """The trace of the product of a chain of matrices, the product folded with reduce."""
+         P = reduce(np.dot, [A, B, C])
+         return np.trace(P) + reduce(lambda s, M: s + np.sum(M * M), [A, B], 0.0)
+     ''', "chain_trace", [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[0.5, 1.0], [-1.0, 2.0]]),
+                          np.array([[1.0, 0.2], [0.3, -1.0]])], []),
 ]
 
 
@@ -254,6 +272,12 @@ def test_an_idiom_of_real_code_is_differentiated_rightly_everywhere(case, tmp_pa
     got = decorated.backward(*_fresh(args), *_fresh(settings))
     for g, w in zip(got if len(args) > 1 else (got,), want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_a_fold_reads_as_the_assignments_a_person_writes():
+    text = backgen.generate("import numpy as np\nfrom functools import reduce\n\n"
+                            "def f(A, B, C):\n    return np.trace(reduce(np.dot, [A, B, C]))\n", name="f")
+    assert "acc_1 = np.dot(A, B)" in text and "acc_2 = np.dot(acc_1, C)" in text, text
 
 
 def test_the_gradient_of_xlogy_at_a_zero_of_x_is_log_y_in_x_and_0_in_y():
