@@ -15,8 +15,8 @@ where ``f(acc, item)`` is written as what it computes: ``operator.mul`` (``add``
 ``truediv``, ``matmul``, ``pow``) as the operator, ``lambda a, b: a * b`` as its body with
 its parameters replaced, any other function as its call.  A call inside a ``lambda``, a
 comprehension, a conditional expression, a boolean operator or a ``while`` test (evaluated
-again, or not at all) is left as it is, and refused as an unknown function, as is an empty
-display without ``initial``.
+again, or not at all), one of an empty display without ``initial``, and any other use of
+``functools`` or ``operator`` are refused.
 """
 
 import ast
@@ -31,10 +31,22 @@ _OPAQUE = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp
 
 
 def rewrite(forward):
-    if not any(meaning in ("functools", "functools.reduce") for meaning in forward.env.values()):
+    if not any(str(meaning).startswith(("functools", "operator")) for meaning in forward.env.values()):
         return
     fresh = fresh_names(set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args})
     forward.func.body = rewrite_statements(forward.func.body, lambda stmt: _folded(forward, stmt, fresh))
+    for node in ast.walk(forward.func):  # (a fold left, or operator.mul called: code of its own the generated
+        meaning = _meaning(forward, node) if isinstance(node, (ast.Name, ast.Attribute)) else None  # module
+        if meaning is not None and meaning.startswith(("functools", "operator")):  # would not import)
+            if meaning == "functools.reduce":
+                message = ("functools.reduce is not supported here (of an empty list without an initial value, "
+                           "in a while test, a lambda, a comprehension or a branch of an expression): backgen "
+                           "writes it as the assignments it makes where it runs once, in a statement of its own")
+            elif meaning.startswith("operator."):
+                message = f"{meaning} is read only as the function of functools.reduce: write its operator"
+            else:
+                message = f"{meaning} is not supported: backgen reads functools.reduce only"
+            raise forward.error(message, node)
 
 
 def _meaning(forward, node):

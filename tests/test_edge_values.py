@@ -335,3 +335,17 @@ def test_the_gradient_of_xlogy_at_a_zero_of_x_is_log_y_in_x_and_0_in_y():
     with np.errstate(divide="ignore"):  # (p's slope there, log 0, is -inf)
         dp, dq = backward(np.array([0.0]), np.array([0.0]), 1.0)  # (0 log 0: 0 whatever q is)
     assert dq[0] == 0.0
+
+
+@pytest.mark.parametrize("body", [
+    "while reduce(operator.add, [x, y]) < 10.0:\n        x = x * 2.0\n    return x",
+    "return reduce(operator.add, []) if x > 0 else x",
+    "return operator.mul(x, y)",
+    "return functools.partial(operator.mul, 2.0)(x) + y",
+])
+def test_a_fold_or_an_operator_function_not_written_out_is_refused_at_its_line(body):
+    # (left in a while test, the generated module would call functools.reduce it does not import)
+    source = f"import functools\nimport operator\nfrom functools import reduce\n\ndef f(x, y):\n    {body}\n"
+    with pytest.raises(backgen.BackgenError, match="functools|operator") as info:
+        backgen.generate(source, name="f")
+    assert info.value.lineno == 6
