@@ -68,7 +68,8 @@ def _rewritten(body, name, param, names, fresh):
             continue
         if open_ and locals_:
             otherwise = _used_otherwise(stmt, name)  # (as written: a read made an if of config is None is one)
-            stmt = _Reads(name, locals_, sentinel is not None).visit(stmt)
+            if not otherwise or _written_from_reads(stmt, name):  # (a loop writing into config: its reads
+                stmt = _Reads(name, locals_, sentinel is not None).visit(stmt)  # after the write see it)
             open_ = not otherwise
         elif sentinel is not None and k > sentinel:
             stmt = _Reads(name, {}, True).visit(stmt)
@@ -146,6 +147,13 @@ def _writes_only(stmt, name):
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
         and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == name \
         and not _mentions(stmt.value, name) and not _mentions(stmt.targets[0].slice, name)
+
+
+def _written_from_reads(stmt, name):
+    """``name['key'] = value``, the value reading ``name`` as settings only (read before the write)."""
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
+        and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == name \
+        and not _mentions(stmt.targets[0].slice, name) and not _used_otherwise(stmt.value, name)
 
 
 def _get(name, key, default, like):

@@ -349,3 +349,27 @@ def test_a_fold_or_an_operator_function_not_written_out_is_refused_at_its_line(b
     with pytest.raises(backgen.BackgenError, match="functools|operator") as info:
         backgen.generate(source, name="f")
     assert info.value.lineno == 6
+
+
+def test_a_setting_a_loop_writes_is_read_as_written_each_time_round():
+    # config['lr'] halved in the loop: the reads after the first iteration see the value written, not
+    # the default read once (refused here, where the settings are not given: never the first value)
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(x, config):
+        config.setdefault('lr', 0.5)
+        for t in range(3):
+            x = x * config['lr']
+            config['lr'] = config['lr'] * 0.5
+        return np.sum(x * x)
+    ''')
+    namespace = {}
+    exec(source, namespace)
+    try:
+        _, backward = generated(source)
+    except backgen.BackgenError:
+        return
+    x = np.array([1.0, 2.0])
+    want, = finite_differences(lambda a: namespace["f"](a, {}), [x.copy()], [0], [1.0])
+    np.testing.assert_allclose(backward(x.copy(), {}, 1.0), want, rtol=1e-5, atol=1e-6)
