@@ -31,6 +31,7 @@ written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
 in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
 """
 
+import ast
 import re
 
 from . import ir
@@ -50,13 +51,13 @@ ELEMENTWISE = frozenset({
     "np.fabs", "np.float_power", "np.hypot", "np.log", "np.log10", "np.log1p", "np.log2", "np.logaddexp",
     "np.logaddexp2", "np.maximum", "np.minimum", "np.multiply", "np.negative", "np.positive", "np.power",
     "np.reciprocal", "np.sin", "np.sinh", "np.sqrt", "np.square", "np.subtract", "np.tan", "np.tanh",
-    "np._erf", "np._erfc", "np._gammaln", "np.deg2rad", "np.rad2deg"})
+    "np._erf", "np._erfc", "np._gammaln", "np._xlogy", "np._xlog1py", "np.deg2rad", "np.rad2deg"})
 
 # Elementwise operations whose value, or derivative, may be infinite or nan at finite operands.
 SINGULAR = frozenset({
     "div", "pow", "np.divide", "np.reciprocal", "np.power", "np.float_power", "np.log", "np.log10", "np.log1p",
     "np.log2", "np.sqrt", "np.cbrt", "np.exp", "np.exp2", "np.expm1", "np.arccos", "np.arccosh", "np.arcsin",
-    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np.hypot", "np.arctan2"})
+    "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
 
 
 def guarded(staged):
@@ -304,44 +305,62 @@ def root_guarded(staged):
     """The ids of the roots of ``staged`` (``np.sqrt``, ``math.sqrt``, a cube root, ``u ** p`` with ``p``
     written between 0 and 1) whose operand ``u`` is never negative however the inputs vary: a square
     or a sum of them (``((X[:, None] - X[None]) ** 2).sum(-1)``, 0 on its diagonal, a point's distance
-    to itself), ``np.maximum(t, 0)`` and ``max(t, 0.0)`` (0 where ``t < 0``), ``np.clip(t, 0, ...)``, an
-    absolute value.  Where such a ``u`` is 0 the inputs are at a minimum of ``u``, so of the root of
+    to itself; ``np.einsum('ij,ij->i', d, d)``), ``np.maximum(t, 0)`` and ``max(t, 0.0)`` (0 where
+    ``t < 0``), ``np.clip(t, 0, ...)``, an absolute value, a helper's result that is one of those
+    (``relu(t)``: its call marked ``nonnegative`` by ``program``, ``outputs_never_negative``).  Where
+    such a ``u`` is 0 the inputs are at a minimum of ``u``, so of the root of
     ``u``: its gradient there is 0 wherever it has one, and 0 is a subgradient where it has none (a
     kink, ``t`` exactly 0), as the gradient of a norm at 0 is.  The chain rule's product there is
     ``inf * 0``, nan (a ZeroDivisionError for numbers): the contributions of these roots are written
-    ``np.where(out != 0, text, 0)`` (``text if out else 0.0`` for numbers; the base for a power)."""
+    ``np.where(out != 0, text, 0)`` (``text if out else 0.0`` for numbers; the base for a power), the
+    ``out`` within ``text`` itself read where it is 0 as 1, so that nothing divides by 0 there."""
     ops = list(ir.ops_in(staged.body))
     if not any(op.rule in ROOTS or op.rule in _POWERS for op in ops):
         return {}
+    nonnegative = _never_negative_test(ops)
+    found = {}
+    for op in ops:
+        if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
+            found[id(op)] = op.target
+        elif op.rule in _POWERS and len(op.args) == 2 and _constant(op.args[1], lambda v: 0 < v < 1) and \
+                isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
+            found[id(op)] = op.args[0].name
+    return found
+
+
+def outputs_never_negative(staged):
+    """Whether the one output of ``staged`` (a helper's) is never negative however its inputs vary
+    (``def relu(t): return np.maximum(t, 0)``)."""
+    if len(staged.outputs) != 1:
+        return False
+    return _never_negative_test(list(ir.ops_in(staged.body)))(staged.outputs[0])
+
+
+def _constant(atom, test):
+    value = number_text(atom.source) if isinstance(atom, ir.Const) else None
+    return value is not None and test(value)
+
+
+def _never_negative_test(ops):
+    """A test of an atom: whether the value it names, computed once by ``ops``, is never negative."""
     count = {}
     for op in ops:
         count[op.target] = count.get(op.target, 0) + 1
     defined = {op.target: op for op in ops if count[op.target] == 1 and op.rule != "setitem"}
     known = {}
 
-    def constant(atom, test):
-        value = number_text(atom.source) if isinstance(atom, ir.Const) else None
-        return value is not None and test(value)
-
     def nonnegative(atom, depth=0):
         if isinstance(atom, ir.Const):
-            return constant(atom, lambda v: v >= 0)
+            return _constant(atom, lambda v: v >= 0)
         if not isinstance(atom, ir.Var) or depth > 200:
             return False
         name = atom.name
         if name not in known:
             known[name] = False  # (a cycle proves nothing)
             op = defined.get(name)
-            known[name] = op is not None and _never_negative(op, lambda a: nonnegative(a, depth + 1), constant)
+            known[name] = op is not None and _never_negative(op, lambda a: nonnegative(a, depth + 1), _constant)
         return known[name]
-    found = {}
-    for op in ops:
-        if op.rule in ROOTS and op.args and nonnegative(op.args[0]):
-            found[id(op)] = op.target
-        elif op.rule in _POWERS and len(op.args) == 2 and constant(op.args[1], lambda v: 0 < v < 1) and \
-                isinstance(op.args[0], ir.Var) and nonnegative(op.args[0]):
-            found[id(op)] = op.args[0].name
-    return found
+    return nonnegative
 
 
 def _never_negative(op, nonnegative, constant):
@@ -353,6 +372,10 @@ def _never_negative(op, nonnegative, constant):
             (nonnegative(args[0]) and isinstance(args[1], ir.Const))
     if rule == "mul" and len(args) == 2 and args[0] == args[1] and isinstance(args[0], ir.Var):
         return True  # (x * x)
+    if rule == "np.einsum" and len(args) == 2 and args[0] == args[1] and isinstance(args[0], ir.Var):
+        return _sums_squares(op.param("subscripts"))  # (np.einsum('ij,ij->i', d, d))
+    if rule == "call":  # a helper whose result is never negative (relu(t))
+        return op.param("nonnegative") == "1"
     if rule in ("np.maximum", "np.fmax", "max"):
         return any(nonnegative(a) for a in args)
     if rule == "np.clip":
@@ -364,3 +387,16 @@ def _never_negative(op, nonnegative, constant):
     if rule in _KEEPING_FIRST:
         return bool(args) and nonnegative(args[0])
     return False
+
+
+def _sums_squares(subscripts):
+    """Whether ``np.einsum(subscripts, d, d)`` sums squares of ``d``'s entries: both operands
+    subscripted alike (``'ij,ij->i'``, ``'ij,ij'``), so that each product is an entry times itself."""
+    try:
+        spec = ast.literal_eval(subscripts or "")
+    except (ValueError, SyntaxError):
+        return False
+    if not isinstance(spec, str):
+        return False
+    inputs = spec.replace(" ", "").partition("->")[0].split(",")
+    return len(inputs) == 2 and inputs[0] == inputs[1]

@@ -292,7 +292,7 @@ def _renamed_in(items, first, inside, old, new):
 
 def _rename_deep(line, old, new):
     if isinstance(line, ir.Block):
-        return ir.Block(_rename(line.header, old, new), tuple(_rename_deep(inner, old, new) for inner in line.body))
+        return ir.Block(name_renamed(line.header, old, new), tuple(_rename_deep(inner, old, new) for inner in line.body))
     if isinstance(line, ir.Group):
         return ir.Group(line.undoes, tuple(_rename_deep(inner, old, new) for inner in line.lines))
     return _rename_line(line, old, new)
@@ -503,11 +503,11 @@ def _replaced(items, line, rename, state):
             undoes = item.undoes
             if rename and (state["after"] or any(inner is line for inner in ir.group_lines(item.lines))):
                 undoes = _rename_line(undoes, target, copied) if isinstance(undoes, ir.ForwardLine) \
-                    else _rename(undoes, target, copied)  # (the comment too)
+                    else name_renamed(undoes, target, copied)  # (the comment too)
             out.append(ir.Group(undoes, tuple(_replaced(item.lines, line, rename, state))))
             continue
         if isinstance(item, ir.Block):
-            header = _rename(item.header, target, copied) if state["after"] else item.header
+            header = name_renamed(item.header, target, copied) if state["after"] else item.header
             out.append(ir.Block(header, tuple(_replaced(item.body, line, rename, state)) or (ir.Statement("pass"),)))
             continue
         if item is line:
@@ -557,17 +557,17 @@ def _hoisted(items, loop, name):
 
 def _rename_line(line, old, new):
     if isinstance(line, ir.CallLine):
-        return ir.CallLine(tuple(new if t == old else t for t in line.targets), _rename(line.source, old, new))
+        return ir.CallLine(tuple(new if t == old else t for t in line.targets), name_renamed(line.source, old, new))
     if isinstance(line, ir.ForwardLine):
-        return ir.ForwardLine(line.number, _rename(line.target, old, new), _rename(line.source, old, new))
+        return ir.ForwardLine(line.number, name_renamed(line.target, old, new), name_renamed(line.source, old, new))
     if isinstance(line, ir.AdjointLine):
-        return ir.AdjointLine(_rename(line.target, old, new), line.accumulate, _rename(line.source, old, new))
+        return ir.AdjointLine(name_renamed(line.target, old, new), line.accumulate, name_renamed(line.source, old, new))
     if isinstance(line, ir.Statement):
-        return ir.Statement(_rename(line.source, old, new))
+        return ir.Statement(name_renamed(line.source, old, new))
     return line
 
 
-def _rename(text, old, new):
+def name_renamed(text, old, new):
     """``text`` with the name ``old`` read as ``new``, as written otherwise (attributes, keywords kept)."""
     if old not in text:
         return text

@@ -41,7 +41,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
-from . import combinations, float_limits, integrals, math_calls, scipy_calls, scipy_linalg, signals
+from . import combinations, defaults, float_limits, folds, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
@@ -111,6 +111,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         forward.helpers.update(lift(forward, _bind_import))
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
+        folds.rewrite(forward)
+        defaults.rewrite(forward.func)
         scipy_linalg.rewrite(forward)
         integrals.rewrite(forward)
         signals.rewrite(forward)
@@ -677,15 +679,16 @@ def _bind_import(node, env):
             env[alias.asname or alias.name] = {"special": "scipy.special", "stats": "scipy.stats",
                                                "linalg": "scipy.linalg"}.get(alias.name)
         return
-    if isinstance(node, ast.ImportFrom) and node.module == "itertools":
-        for alias in node.names:  # from itertools import combinations (pairs, written as two loops)
-            env[alias.asname or alias.name] = f"itertools.{alias.name}" if not node.level else None
+    if isinstance(node, ast.ImportFrom) and node.module in ("itertools", "functools", "operator"):
+        for alias in node.names:  # from itertools import combinations (pairs, written as two loops); from
+            # functools import reduce, from operator import mul (folds, written as the assignments they make)
+            env[alias.asname or alias.name] = f"{node.module}.{alias.name}" if not node.level else None
         return
     if isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            if alias.name == "itertools":
-                env[local] = "itertools"
+            if alias.name in ("itertools", "functools", "operator"):
+                env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
             env[local] = module if module in MODULES and (alias.asname or "." not in module) else None
@@ -985,6 +988,12 @@ def _describe(value):
         return stats_meaning(value.__name__)  # scipy.stats, autograd.scipy.stats.norm
     if value is itertools or value is itertools.combinations:
         return "itertools" if value is itertools else "itertools.combinations"
+    if value is functools or value is operator:
+        return value.__name__
+    if value is functools.reduce:
+        return "functools.reduce"
+    if any(value is getattr(operator, meaning.partition(".")[2]) for meaning in folds.OPERATORS):
+        return f"operator.{value.__name__}"
     if isinstance(value, types.ModuleType) and linalg_meaning(value.__name__):
         return "scipy.linalg"
     linalg = sys.modules.get("scipy.linalg")

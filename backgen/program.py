@@ -28,6 +28,7 @@ from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
+from .guarded import outputs_never_negative
 from . import ir, runtime, source, structured, tails
 from .inline import inlined
 from .inplace import fresh
@@ -484,8 +485,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         # its results whose length the data decides (known of a helper in NumPy code: none there, none here)
         sized = (("sized", ",".join(f"{k}:{group}" for k, group in main.sized_outputs)),) \
             if main.sized_outputs or main.mode == "numpy" else ()
+        # a result never negative (relu(t)): a root of it is 0 where it is 0 (guarded.root_guarded)
+        signs = (("nonnegative", "1"),) if outputs_never_negative(staged_helper) else ()
         patched[id(op)] = dataclasses.replace(op, params=op.params + (("backward", backward_name),
-                                                                      ("wrt", ",".join(helper_wrt))) + sized)
+                                                                      ("wrt", ",".join(helper_wrt))) + sized + signs)
     if patched:
         result = dataclasses.replace(result, body=map_ops(result.body, lambda op: patched.get(id(op), op)))
     for name, (helper, staged_helper) in tested.items():  # called in tests only: no gradient flows

@@ -37,7 +37,7 @@ from .floats import floats
 from .fuse import fusions, refined
 from .guarded import guarded, root_guarded, zero_guarded
 from .handover import handed_over
-from .inplace import propagated, renamed_once, tidied, without_copies
+from .inplace import name_renamed, propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
@@ -507,16 +507,17 @@ class _Reverser(FlowReverser):
 
     def quotient_summed(self, op, input_name, target, whole, upstream):
         """The gradient of a divisor broadcast along axes (``a / b``, ``b`` of fewer elements than the
-        quotient) with the sum taken before dividing, as people write it: ``-(a * g).sum(axis=0) / b ** 2``,
-        not ``((-a / b ** 2) * g).sum(axis=0)``, which divides every element by ``b ** 2``; ``b`` is
-        the same along the axes summed.  None where that does not apply (a dividend not named, a
+        quotient) with the sum taken before dividing, as people write it: ``-(a * g).sum(axis=0) / b / b``,
+        not ``((-a / b / b) * g).sum(axis=0)``, which divides every element by ``b`` twice; ``b`` is
+        the same along the axes summed (divided twice, not by ``b ** 2``, which overflows where ``b`` is
+        huge).  None where that does not apply (a dividend not named, a
         division whose gradient is guarded or taken in part)."""
         if op.rule not in ("div", "np.divide") or input_name != "b" or target == whole or len(op.args) != 2 or \
                 not isinstance(op.args[0], ir.Var) or id(op) in self.left_out or id(op) in self.zero_guarded:
             return None
         dividend, divisor = op.args[0].name, op.args[1].name
         summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
-        return f"-{summed} / {divisor} ** 2"
+        return f"-{summed} / {divisor} / {divisor}"
 
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
@@ -579,7 +580,10 @@ class _Reverser(FlowReverser):
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
                 if numpy and not op.rule.startswith(("math.", "builtins.")):
-                    text = f"{self.staged.modules['np']}.where({zero} != 0, {text}, 0)"
+                    np_name = self.staged.modules["np"]
+                    # (0.5 / sqrt: sqrt read as 1 where it is 0, so that nothing divides by 0 there)
+                    text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")
+                    text = f"{np_name}.where({zero} != 0, {text}, 0)"
                 else:
                     text = f"{text} if {zero} else 0.0"
             if shaped and context is None and not self.sized and arg.name in shapes:

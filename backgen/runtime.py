@@ -113,6 +113,16 @@ def _erfc(x):
     """scipy.special.erfc of a number or an array, computed element by element with math.erfc."""
     return np.vectorize(math.erfc, otypes=[float])(x)[()]
 ''',
+    "_xlogy": '''
+def _xlogy(x, y):
+    """scipy.special.xlogy: x * log(y), and 0 where x is 0 (whatever y is there)."""
+    return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))[()]
+''',
+    "_xlog1py": '''
+def _xlog1py(x, y):
+    """scipy.special.xlog1py: x * log1p(y), and 0 where x is 0 (whatever y is there)."""
+    return np.where(x == 0, 0.0, x * np.log1p(np.where(x == 0, 0.0, y)))[()]
+''',
     "_digamma": '''
 def _digamma(x):
     """The digamma function, the derivative of math.lgamma (about 1e-15 relative away from its poles)."""

@@ -18,7 +18,9 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
   the rules ``np._erf``, ``np._erfc``, ``np._gammaln`` (whose gradient is
-  ``_digammas(x)``, digamma element by element);
+  ``_digammas(x)``, digamma element by element); ``xlogy(x, y)`` and
+  ``xlog1py(x, y)`` likewise ``_xlogy`` and ``_xlog1py`` (``x * log(y)``, 0 where
+  ``x`` is 0), rules ``np._xlogy`` and ``np._xlog1py``;
 
 and, for the normal distribution of ``scipy.stats`` (``norm``, imported from
 ``scipy.stats``, ``autograd.scipy.stats`` or ``jax.scipy.stats``, or
@@ -148,13 +150,14 @@ def _replace(forward, call, numpy_name):
         new = ast.BinOp(given["x"], ast.Sub(), ast.Call(reduce, [copy.deepcopy(given["x"])], keywords))
         if name == "softmax":
             new = ast.Call(ast.Attribute(np_, "exp", ast.Load()), [new], [])
-    elif name in ("erf", "erfc", "gammaln") and len(call.args) == 1 and not call.keywords:
+    elif (name in ("erf", "erfc", "gammaln") and len(call.args) == 1 or
+          name in ("xlogy", "xlog1py") and len(call.args) == 2) and not call.keywords:
         helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc and gammaln, and softmax and log_softmax", call)
+                            "erf, erfc, gammaln, xlogy and xlog1py, and softmax and log_softmax", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

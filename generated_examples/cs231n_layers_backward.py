@@ -84,7 +84,7 @@ def batchnorm_backward(dout, cache):
     dxmu = ivar * dxhat
     divar = (xmu * dxhat).sum(axis=0)
     # (7) ivar = 1.0 / den
-    dden = (-1.0 / den ** 2) * divar
+    dden = (-1.0 / den / den) * divar
     # (6) den = np.sqrt(s)
     ds = (0.5 / den) * dden
     # (5) s = var + eps

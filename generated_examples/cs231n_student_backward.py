@@ -118,7 +118,7 @@ def batchnorm_backward(dout, cache):
     dx_hat = gamma * dout
     # (18) x_hat = num / den
     dnum = dx_hat / den
-    dden = -(num * dx_hat).sum(axis=0) / den ** 2
+    dden = -(num * dx_hat).sum(axis=0) / den / den
     # (17) den = np.sqrt(s)
     ds = (0.5 / den) * dden
     # (16) s = sample_var + eps
@@ -268,7 +268,7 @@ def layernorm_backward(dout, cache):
     dx_hat = gamma * dout
     # (7) x_hat = num / den
     dnum = dx_hat / den
-    dden = -(num * dx_hat).sum(axis=1, keepdims=True) / den ** 2
+    dden = -(num * dx_hat).sum(axis=1, keepdims=True) / den / den
     # (6) den = np.sqrt(s)
     ds = (0.5 / den) * dden
     # (5) s = var + eps

@@ -97,7 +97,7 @@ def batchnorm_backward(x, gamma, beta, eps=1e-5, dout=None):
     dxmu = ivar * dxhat
     divar = (xmu * dxhat).sum(axis=0)
     # (7) ivar = 1 / sqrtvar
-    dsqrtvar = (-1 / sqrtvar ** 2) * divar
+    dsqrtvar = (-1 / sqrtvar / sqrtvar) * divar
     # (6) sqrtvar = np.sqrt(s)
     ds = (0.5 / sqrtvar) * dsqrtvar
     # (5) s = var + eps

@@ -21,7 +21,7 @@ def staged_backward(x, y, dout=1.0):
     dnum = invden * dout
     dinvden = num * dout
     # (7) invden = 1.0 / den
-    dden = (-1.0 / den ** 2) * dinvden
+    dden = (-1.0 / den / den) * dinvden
     # (6) den = sigx + xpysqr
     dsigx = dden
     dxpysqr = dden
@@ -52,7 +52,7 @@ def oneliner_backward(x, y, dout=1.0):
     # backward pass
     # (7) out = num / den
     dnum = dout / den
-    dden = (-num / den ** 2) * dout
+    dden = (-num / den / den) * dout
     # (6) den = sigx + xpysqr
     dsigx = dden
     dxpysqr = dden

@@ -14084,15 +14084,10 @@ KNOWN = {
     # data decides (as naive_bayes_masked_means)
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
-    # not supported: scipy.special.xlogy, recursion, functools.reduce, try, a write through K.flat, a dict
-    # display holding a state, a module constant computed from another (SOBEL_Y = SOBEL_X.T), CS231n's
-    # config.setdefault(...) standing alone, np.concatenate of a sum of list comprehensions
-    ("loss_xlogy_cross_entropy_scipy", "generate"): ("refused", "scipy.special.xlogy is not supported"),
-    ("loss_xlogy_cross_entropy_scipy", "decorator"): ("refused", "scipy.special.xlogy is not supported"),
+    # not supported: recursion, try, a write through K.flat, a dict display holding a state, a module
+    # constant computed from another (SOBEL_Y = SOBEL_X.T), np.concatenate of a sum of list comprehensions
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
-    ("ag_reduce_matrix_chain_product", "generate"): ("refused", "unknown function 'reduce'"),
-    ("ag_reduce_matrix_chain_product", "decorator"): ("refused", "unknown function 'reduce'"),
     ("ag_try_except_fallback_cholesky", "generate"): ("refused", "try statements are not supported"),
     ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "try statements are not supported"),
     ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
@@ -14101,8 +14096,6 @@ KNOWN = {
     ("phys_params_dict_hidden_updated", "decorator"): ("refused", "dict displays are not supported"),
     ("cs_global_constant_matrix_module_level", "generate"): ("refused", "global values are not supported"),
     ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
-    ("cs_rmsprop_config_setdefault", "generate"): ("refused", "a call standing alone may write into its arguments"),
-    ("cs_rmsprop_config_setdefault", "decorator"): ("refused", "a call standing alone may write into its arguments"),
     ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
     ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
 }

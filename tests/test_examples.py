@@ -126,7 +126,7 @@ def test_staged_reads_like_the_seed():
     text = (EXAMPLES / "staged_backward.py").read_text()
     for line in [
         "dnum = invden * dout",
-        "dden = (-1.0 / den ** 2) * dinvden",
+        "dden = (-1.0 / den / den) * dinvden",
         "dsigx = dden",
         "dxpy = (2 * xpy) * dxpysqr",
         "dx += ((1 - sigx) * sigx) * dsigx",

@@ -96,7 +96,8 @@ def _derived(name, rule):
 
 
 # Entries computed by a helper the generated module carries, as users spell them (SciPy: optional)
-SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln"}
+SPELLED = {"np._erf": "scipy.special.erf", "np._erfc": "scipy.special.erfc", "np._gammaln": "scipy.special.gammaln",
+           "np._xlogy": "scipy.special.xlogy", "np._xlog1py": "scipy.special.xlog1py"}
 
 
 def cases():

@@ -92,6 +92,14 @@ RULES = {
                      hint="erfc{var}", fresh=True, floats=True),
     "np._gammaln": Rule(("x",), "_gammaln(x)", {"x": "_digammas(x)"}, signature="x", hint="gammaln{var}",
                         fresh=True, domain=("positive",), floats=True),
+    # scipy.special.xlogy and xlog1py (backgen.scipy_calls): x log(y), 0 where x is 0, so that y's
+    # gradient x / y is 0 there too (y read as 1, log1p's as 0, where x is 0: no division by 0)
+    "np._xlogy": Rule(("x", "y"), "_xlogy(x, y)", {"x": "np.log(y)", "y": "x / np.where(x == 0, 1.0, y)"},
+                      broadcast=True, signature="x, y", hint="xlogy", fresh=True, domain=("any", "positive"),
+                      floats=True),
+    "np._xlog1py": Rule(("x", "y"), "_xlog1py(x, y)", {"x": "np.log1p(y)", "y": "x / (1 + np.where(x == 0, 0.0, y))"},
+                        broadcast=True, signature="x, y", hint="xlog1py", fresh=True, domain=("any", "positive"),
+                        floats=True),
     "np.sin": _unary("np.cos(x)", floats=True),
     "np.cos": _unary("-np.sin(x)", floats=True),
     "np.tan": _unary("1 + out ** 2", floats=True),
@@ -126,7 +134,7 @@ RULES = {
     "np.add": _binary({"a": "1", "b": "1"}),
     "np.subtract": _binary({"a": "1", "b": "-1"}),
     "np.multiply": _binary({"a": "b", "b": "a"}),
-    "np.divide": _binary({"a": "1 / b", "b": "-a / b ** 2"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
+    "np.divide": _binary({"a": "1 / b", "b": "-a / b / b"}, domain=("any", "nonzero"), aliases=("np.true_divide",),
                          floats=True),
     "np.float_power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any"), floats=True),
     "np.arctan2": Rule(("y", "x"), grads={"y": "np.cos(out) / np.hypot(y, x)", "x": "-np.sin(out) / np.hypot(y, x)"},

@@ -27,7 +27,9 @@ SCALAR = {
     "sub": Rule(("a", "b"), "a - b", {"a": "1", "b": "-1"}, broadcast=True, hint="diff"),
     "mul": Rule(("a", "b"), "a * b", {"a": "b", "b": "a"}, broadcast=True, hint="prod"),
     "square": Rule(("x",), "x * x", {"x": "2 * x"}, hint="{first}sqr|t"),  # x * x: one gate, not two branches
-    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b ** 2"}, broadcast=True, hint="quot", floats=True),
+    # -a / b / b, not -a / b ** 2: b ** 2 overflows (an OverflowError for a float, inf for an array) or
+    # underflows to 0 where the quotient a / b, and so the gradient, is an ordinary number (a and b both huge)
+    "div": Rule(("a", "b"), "a / b", {"a": "1 / b", "b": "-a / b / b"}, broadcast=True, hint="quot", floats=True),
     # Python's remainder of numbers (floored, as np.mod): the same slopes
     "mod": Rule(("a", "b"), "a % b", {"a": "1", "b": "-(a // b)"}, hint="rem"),
     "pow": Rule(("a", "b"), "a ** b", {"a": power_base, "b": _exponent}, broadcast=True,
