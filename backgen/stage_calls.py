@@ -67,7 +67,7 @@ class CallStager:
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions, the functions "
                 f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
                 f"{hint}", func)
-        if qualified in NOT_DIFFERENTIABLE and not self.numpy:  # math.factorial(k) of a count is a constant;
+        if qualified in NOT_DIFFERENTIABLE:  # math.factorial(k) of a count is a constant;
             return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")
         converted = self.conversion(qualified, node, name, role)

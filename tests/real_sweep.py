@@ -16321,8 +16321,6 @@ KNOWN = {
     # at each iteration, past the iterations backgen writes out
     ("fin_crr_binomial_tree_backward_induction", "generate"): ("refused", "operands could not be broadcast together"),
     ("fin_crr_binomial_tree_backward_induction", "decorator"): ("refused", "'values' changes shape in this loop"),
-    ("stat_von_mises_bessel_series_factorial", "generate"): ("refused", "math.factorial has no derivative rule in backgen"),
-    ("stat_von_mises_bessel_series_factorial", "decorator"): ("refused", "math.factorial has no derivative rule in backgen"),
     # caches without what the backward for every shape reads (beta's shape, x's shape, the pool's size)
     ("cs_batchnorm_cache_dict_kratzert_steps", "generate"): ("refused", "the backward needs beta, x"),
     ("wv_cumulative_writes_rows_prealloc_layer", "generate"): ("refused", "the backward needs x (read by `parts = x.shape`)"),
