@@ -16295,11 +16295,9 @@ KNOWN = {
     # data decides (as naive_bayes_masked_means)
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
-    # not supported: scipy.special.xlogy, recursion, functools.reduce, try, a write through K.flat, a dict
+    # not supported: recursion, functools.reduce, try, a write through K.flat, a dict
     # display holding a state, a module constant computed from another (SOBEL_Y = SOBEL_X.T), CS231n's
     # config.setdefault(...) standing alone, np.concatenate of a sum of list comprehensions
-    ("loss_xlogy_cross_entropy_scipy", "generate"): ("refused", "scipy.special.xlogy is not supported"),
-    ("loss_xlogy_cross_entropy_scipy", "decorator"): ("refused", "scipy.special.xlogy is not supported"),
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
     ("ag_reduce_matrix_chain_product", "generate"): ("refused", "unknown function 'reduce'"),
@@ -16347,8 +16345,7 @@ KNOWN = {
     ("lib_np_select_piecewise_potential", "generate"): ("refused", "np.select has no derivative rule in backgen"),
     ("lib_np_select_piecewise_potential", "decorator"): ("refused", "np.select has no derivative rule in backgen"),
     # not supported: np.mean(..., where=), a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
-    # returned by a factory, a tuple display appended to a list (a per-step cache), np.array(q, copy=True),
-    # scipy.special.log_expit
+    # returned by a factory, a tuple display appended to a list (a per-step cache), np.array(q, copy=True)
     ("lib_np_mean_where_keyword_masked", "generate"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
     ("lib_np_mean_where_keyword_masked", "decorator"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
@@ -16359,8 +16356,6 @@ KNOWN = {
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
     ("wv_param_copy_then_masked_assign", "generate"): ("refused", "np.array(q, copy=True): building a value this way"),
     ("wv_param_copy_then_masked_assign", "decorator"): ("refused", "np.array(q, copy=True): building a value this way"),
-    ("lib_scipy_expit_log_expit_bce", "generate"): ("refused", "scipy.special.log_expit is not supported"),
-    ("lib_scipy_expit_log_expit_bce", "decorator"): ("refused", "scipy.special.log_expit is not supported"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
     # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
     # helper_returns_view_then_written, reshape_view_written); a random sample matrix that is not positive

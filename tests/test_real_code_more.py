@@ -60,3 +60,34 @@ def test_factorial_of_a_differentiated_number_in_numpy_code_is_refused():
     source = "import math\nimport numpy as np\n\ndef f(x, w):\n    return np.sum(w) * math.factorial(x)\n"
     with pytest.raises(backgen.BackgenError):
         backgen.generate(source, shapes={"x": "", "w": "3"})
+
+
+SPECIAL = '''
+import numpy as np
+from scipy.special import log_expit, logit, xlogy, betaln, ndtr, log_ndtr
+
+def f(x, p, a, b, y):
+    return (np.sum(log_expit(x) * 1.3) + np.sum(logit(p) ** 2) + np.sum(xlogy(y, p)) + np.sum(xlogy(p, y + 1.0))
+            + np.sum(betaln(a, b)) + np.sum(ndtr(x) * x) + np.sum(log_ndtr(x)))
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "3", "p": "3", "a": "3", "b": "3", "y": "3"}])
+def test_scipy_special_formulas(shapes, tmp_path):
+    """log_expit, logit, xlogy (whose first operand is 0 at one element: there its slope in x is
+    log(y), in y none), betaln, ndtr and log_ndtr were refused as not supported."""
+    forward = real_sweep._module(SPECIAL, "special", tmp_path)[0].f
+    args = [np.array([-1.5, 0.2, 2.0]), np.array([0.2, 0.5, 0.9]), np.array([1.5, 2.5, 0.7]),
+            np.array([0.8, 3.0, 1.1]), np.array([0.0, 1.0, 2.0])]
+    wrt = ("x", "p", "a", "b", "y")
+    _check(_generated(SPECIAL, "f", shapes, wrt)(*args), forward, args, range(5))
+    _check(backgen.backward(forward, wrt=wrt).backward(*args), forward, args, range(5))
+
+
+def test_xlogy_of_zeros_is_zero_as_scipy_has_it(tmp_path):
+    source = "from scipy.special import xlogy\nimport numpy as np\n\ndef f(x, y):\n    return np.sum(xlogy(x, y) + y)\n"
+    backward = _generated(source, "f", wrt=("y",))
+    x, y = np.array([0.0, 1.0, 0.0]), np.array([0.0, 2.0, 3.0])
+    got = backward(x, y)
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, [1.0, 1.5, 1.0])
