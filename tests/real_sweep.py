@@ -16327,7 +16327,7 @@ KNOWN = {
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
     ("sig_preemphasis_np_append", "generate"): ("refused", "the gradient of np.append depends on the shapes"),
     # no rule: the FFT (complex values), np.linalg.qr, ufunc methods (accumulate, outer), np.insert,
-    # np.nan_to_num, np.select
+    # np.select
     ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
@@ -16340,8 +16340,6 @@ KNOWN = {
     ("lib_np_outer_subtract_ufunc_pairwise", "decorator"): ("refused", "np.subtract.outer has no derivative rule"),
     ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
-    ("lib_np_nan_to_num_safe_ratio", "generate"): ("refused", "np.nan_to_num has no derivative rule in backgen"),
-    ("lib_np_nan_to_num_safe_ratio", "decorator"): ("refused", "np.nan_to_num has no derivative rule in backgen"),
     ("lib_np_select_piecewise_potential", "generate"): ("refused", "np.select has no derivative rule in backgen"),
     ("lib_np_select_piecewise_potential", "decorator"): ("refused", "np.select has no derivative rule in backgen"),
     # not supported: np.mean(..., where=), a starred target (x, *_ = np.linalg.lstsq(...)), a nested function

@@ -91,3 +91,30 @@ def test_xlogy_of_zeros_is_zero_as_scipy_has_it(tmp_path):
     got = backward(x, y)
     assert np.all(np.isfinite(got))
     np.testing.assert_allclose(got, [1.0, 1.5, 1.0])
+
+
+NAN_TO_NUM = '''
+import numpy as np
+
+def ratio_loss(a, b, c):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        r = np.nan_to_num(a / b) + np.nan_to_num(c * np.array([1.0, np.inf, 2.0, -np.inf]), posinf=3.0, neginf=-2.0)
+    return np.sum(r ** 2)
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"a": "4", "b": "4", "c": ""}])
+def test_nan_to_num_passes_the_finite_elements(shapes, tmp_path):
+    """np.nan_to_num had no rule: the finite elements get the gradient, the replaced ones none (c
+    times an infinity is replaced by a constant: c's slope there is 0)."""
+    forward = real_sweep._module(NAN_TO_NUM, "nan_to_num", tmp_path)[0].ratio_loss
+    args = [RNG.normal(size=4), np.array([1.0, 0.5, 2.0, -1.5]), 0.7]
+    with np.errstate(invalid="ignore"):
+        _check(_generated(NAN_TO_NUM, "ratio_loss", shapes)(*args)[:2], forward, args, [0, 1])
+        _check(backgen.backward(forward).backward(*args)[:2], forward, args, [0, 1])
+
+
+def test_nan_to_num_without_a_copy_is_refused():
+    source = "import numpy as np\n\ndef f(x):\n    y = x * 2.0\n    return np.sum(np.nan_to_num(y, copy=False))\n"
+    with pytest.raises(backgen.BackgenError, match="copy=False"):
+        backgen.generate(source, shapes={"x": "3"})
