@@ -16325,7 +16325,6 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    ("sig_preemphasis_np_append", "generate"): ("refused", "the gradient of np.append depends on the shapes"),
     # no rule: the FFT (complex values), np.linalg.qr, ufunc methods (accumulate, outer), np.insert,
     # np.select
     ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),

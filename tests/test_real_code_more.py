@@ -118,3 +118,32 @@ def test_nan_to_num_without_a_copy_is_refused():
     source = "import numpy as np\n\ndef f(x):\n    y = x * 2.0\n    return np.sum(np.nan_to_num(y, copy=False))\n"
     with pytest.raises(backgen.BackgenError, match="copy=False"):
         backgen.generate(source, shapes={"x": "3"})
+
+
+APPEND = '''
+import numpy as np
+
+def f(a, b, c):
+    u = np.append(a, b * 2.0)
+    v = np.append(c, c[..., :1] * 3.0, axis=-1)
+    w = np.append(c, c * 0.5, axis=0)
+    return np.sum(u ** 2) + np.sum(np.sin(v)) + np.sum(w ** 3)
+'''
+
+
+@pytest.mark.parametrize("shapes", [((3,), (), (2, 3)), ((2, 2), (3,), (3, 2)), ((), (2, 2), (4,))])
+def test_append_without_shapes(shapes, tmp_path):
+    """np.append's gradient was refused without shapes ("depends on the shapes of its operands"):
+    flattened, each part is its operand's size, reshaped to its shape (a number's is ())."""
+    forward = real_sweep._module(APPEND, "append", tmp_path)[0].f
+    args = [RNG.normal(size=s) if s else 0.7 for s in shapes]
+    _check(_generated(APPEND, "f")(*args), forward, args, [0, 1, 2])
+
+
+def test_preemphasis_without_shapes(tmp_path):
+    source = real_sweep.CASES["sig_preemphasis_np_append"][0]
+    forward = real_sweep._module(source, "preemphasis", tmp_path)[0].preemphasis
+    args = [RNG.normal(size=7), 0.97]
+    dout = np.linspace(0.5, 1.5, 7)
+    got = _generated(source, "preemphasis")(*args, dout=dout)
+    _check(got, lambda *a: float(np.sum(forward(*a) * dout)), args, [0, 1])

@@ -281,6 +281,8 @@ def _append(position):
     """np.append: a join of the two (flattened first when there is no axis)."""
     def grad(c):
         axis = c.param("axis")
+        if c.shape_free:  # the first one's length read as the code runs, at every rank (a number's is 1)
+            return _append_free(c, position, axis)
         first = c.length(c.op.args[0], axis)  # (read as the code runs)
         part = f":{first}" if position == 0 else f"{first}:"
         if axis is None:
@@ -289,6 +291,18 @@ def _append(position):
             return text if c.ndim(c.operand(mine)) == 1 else f"{text}.reshape({c.shape_of(mine)})"
         return f"{c.g}[{_index_at(axis, part)}]"
     return grad
+
+
+def _append_free(c, position, axis):
+    """np.append for every shape: flattened, each part reshaped to its operand's shape (a number's
+    is ``()``); along an axis, the part of the gradient along it (a negative one counted from the end)."""
+    np_ = c.np
+    first = f"{np_}.size({c.arr})" if axis is None else f"{np_}.shape({c.arr})[{axis}]"
+    part = f":{first}" if position == 0 else f"{first}:"
+    if axis is None:
+        mine = c.arr if position == 0 else c.values
+        return f"{np_}.reshape({c.g}[{part}], {np_}.shape({mine}))"
+    return f"{c.g}[{_index_at(axis, part)}]"
 
 
 def _split_axis(c):
