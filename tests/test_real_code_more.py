@@ -147,3 +147,33 @@ def test_preemphasis_without_shapes(tmp_path):
     dout = np.linspace(0.5, 1.5, 7)
     got = _generated(source, "preemphasis")(*args, dout=dout)
     _check(got, lambda *a: float(np.sum(forward(*a) * dout)), args, [0, 1])
+
+
+SELECT = '''
+import numpy as np
+
+def soft_well(r, depth, width):
+    conds = [r < 1.0, r < width]
+    choices = [10 * (1.0 - r) ** 2 - depth, -depth * np.ones_like(r)]
+    inner = np.select(conds, choices, default=-depth * np.exp(-(r - width)))
+    return np.sum(inner) + np.sum(np.select([r > 2.0], [r ** 2]))
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"r": "N", "depth": "", "width": ""}])
+def test_select_is_a_nested_where(shapes, tmp_path):
+    """np.select had no rule: the first condition that holds picks its choice, the default where none
+    does; its lists written out, or bound to names just before the call."""
+    forward = real_sweep._module(SELECT, "select", tmp_path)[0].soft_well
+    args = [np.array([0.8, 1.2, 1.4, 1.9, 2.5]), 1.3, 1.5]
+    _check(_generated(SELECT, "soft_well", shapes)(*args), forward, args, [0, 1, 2])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+
+
+def test_select_of_lists_bound_before_a_write_is_refused():
+    """A display bound to a name, then a write into what it reads, then np.select: the display is
+    not read again at the call (its conditions would see the write), so it is refused."""
+    source = ("import numpy as np\n\ndef f(r):\n    r = r * 1.0\n    conds = [r < 1.0]\n    r[0] = 5.0\n"
+              "    return np.sum(np.select(conds, [r ** 2]))\n")
+    with pytest.raises(backgen.BackgenError, match="np.select"):
+        backgen.generate(source, shapes={"r": "3"})
