@@ -16339,7 +16339,7 @@ KNOWN = {
     ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
     # not supported: np.mean(..., where=), a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
-    # returned by a factory, a tuple display appended to a list (a per-step cache), np.array(q, copy=True)
+    # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_mean_where_keyword_masked", "generate"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
     ("lib_np_mean_where_keyword_masked", "decorator"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
@@ -16348,8 +16348,6 @@ KNOWN = {
     ("idiom_class_free_closure_kernel_factory", "decorator"): ("refused", "the nested function kernel() is used here"),
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
-    ("wv_param_copy_then_masked_assign", "generate"): ("refused", "np.array(q, copy=True): building a value this way"),
-    ("wv_param_copy_then_masked_assign", "decorator"): ("refused", "np.array(q, copy=True): building a value this way"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
     # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
     # helper_returns_view_then_written, reshape_view_written); a random sample matrix that is not positive

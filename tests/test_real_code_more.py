@@ -177,3 +177,27 @@ def test_select_of_lists_bound_before_a_write_is_refused():
               "    return np.sum(np.select(conds, [r ** 2]))\n")
     with pytest.raises(backgen.BackgenError, match="np.select"):
         backgen.generate(source, shapes={"r": "3"})
+
+
+ARRAY_COPY = '''
+import numpy as np
+
+def clamp_energy(q, lo=-0.5, hi=0.5):
+    c = np.array(q, copy=True)
+    c[c < lo] = lo
+    c[c > hi] = hi
+    d = np.asarray(q * 2.0, copy=True)
+    d[0] = 0.0
+    return np.sum(c * q) + np.sum(d ** 2)
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"q": "5"}])
+def test_array_with_copy_true_is_a_copy(shapes, tmp_path):
+    """np.array(q, copy=True) was refused ("building a value this way from differentiated inputs"), as
+    np.array(q) is not: a copy, written into without changing q (np.asarray(..., copy=True) too)."""
+    forward = real_sweep._module(ARRAY_COPY, "array_copy", tmp_path)[0].clamp_energy
+    args = [np.array([-0.9, -0.2, 0.1, 0.7, 0.3])]
+    _check(_generated(ARRAY_COPY, "clamp_energy", shapes, wrt=("q",))(*args), forward, args, [0])
+    _check(backgen.backward(forward, wrt=("q",)).backward(*args), forward, args, [0])
+    assert np.array_equal(args[0], [-0.9, -0.2, 0.1, 0.7, 0.3])
