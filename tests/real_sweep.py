@@ -16325,7 +16325,7 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    # no rule: the FFT (complex values), np.linalg.qr, ufunc methods (accumulate, outer), np.insert
+    # no rule: the FFT (complex values), np.linalg.qr, np.maximum.accumulate, np.insert
     ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
@@ -16334,8 +16334,6 @@ KNOWN = {
     ("lib_np_linalg_qr_projection", "decorator"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
     ("lib_np_maximum_accumulate_drawdown", "generate"): ("refused", "np.maximum.accumulate has no derivative rule"),
     ("lib_np_maximum_accumulate_drawdown", "decorator"): ("refused", "np.maximum.accumulate has no derivative rule"),
-    ("lib_np_outer_subtract_ufunc_pairwise", "generate"): ("refused", "np.subtract.outer has no derivative rule"),
-    ("lib_np_outer_subtract_ufunc_pairwise", "decorator"): ("refused", "np.subtract.outer has no derivative rule"),
     ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
     # not supported: np.mean(..., where=), a starred target (x, *_ = np.linalg.lstsq(...)), a nested function

@@ -201,3 +201,25 @@ def test_array_with_copy_true_is_a_copy(shapes, tmp_path):
     _check(_generated(ARRAY_COPY, "clamp_energy", shapes, wrt=("q",))(*args), forward, args, [0])
     _check(backgen.backward(forward, wrt=("q",)).backward(*args), forward, args, [0])
     assert np.array_equal(args[0], [-0.9, -0.2, 0.1, 0.7, 0.3])
+
+
+OUTERS = '''
+import numpy as np
+
+def f(x, y, z):
+    d = np.subtract.outer(x, x)
+    s = np.add.outer(y, z)
+    p = np.multiply.outer(z, y)
+    return np.sum(np.exp(-d ** 2)) + np.sum(np.sin(s)) + np.sum(p ** 2)
+'''
+
+
+@pytest.mark.parametrize("shapes", [((4,), (3,), (2, 2)), ((2, 3), (), (3,))])
+def test_outer_of_add_subtract_multiply(shapes, tmp_path):
+    """Pairwise differences np.subtract.outer(x, x) were refused ("np.subtract.outer has no derivative
+    rule"): the outers of add, subtract and multiply are outer products (np.tensordot(a, b, axes=0))."""
+    forward = real_sweep._module(OUTERS, "outers", tmp_path)[0].f
+    args = [RNG.normal(size=s) if s else 0.3 for s in shapes]
+    _check(_generated(OUTERS, "f")(*args), forward, args, [0, 1, 2])
+    _check(_generated(OUTERS, "f", {n: s for n, s in zip("xyz", shapes)})(*args), forward, args, [0, 1, 2])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
