@@ -16106,6 +16106,294 @@ def potential_after_step(pos, vel, mass, dt=0.01, soft=0.1):
             U -= mass[i] * mass[j] / np.sqrt(np.sum((pos[i] - pos[j]) ** 2) + soft ** 2)
     return U
 ''', "potential_after_step", lambda: [_normal(5622, 3, 2), _normal(5623, 3, 2) * .1, _uniform(5624, 3)]),
+# ----------------------------------------------------------------------------- more physics and ML as written
+"phys_minimum_image_periodic_lj": ('''
+import numpy as np
+
+def lj_periodic(pos, box=3.0, rc=1.4):
+    """Lennard-Jones energy in a periodic box with the minimum-image convention."""
+    n = len(pos)
+    energy = 0.0
+    for i in range(n - 1):
+        d = pos[i + 1:] - pos[i]
+        d -= box * np.round(d / box)
+        r2 = np.sum(d * d, axis=1)
+        inv6 = (1.0 / r2) ** 3
+        energy += np.sum(np.where(r2 < rc ** 2, 4.0 * (inv6 ** 2 - inv6), 0.0))
+    return energy
+''', "lj_periodic", lambda: [np.array([[0.1, 0.2], [1.2, 0.3], [0.4, 1.3], [2.6, 2.7]])]),
+
+"phys_coulomb_norm_fill_diagonal_inf": ('''
+import numpy as np
+
+def coulomb_energy(pos, q):
+    """Coulomb energy from a full distance matrix whose diagonal is set to infinity."""
+    r = np.linalg.norm(pos[:, None, :] - pos[None, :, :], axis=-1)
+    np.fill_diagonal(r, np.inf)
+    return 0.5 * np.sum(q[:, None] * q[None, :] / r)
+''', "coulomb_energy", lambda: [_normal(5701, 4, 3), _normal(5702, 4)]),
+
+"phys_spring_mass_damper_energy_dissipated_loop": ('''
+def dissipated(k, c, m=1.0, x0=1.0, dt=0.01, steps=200):
+    """Energy a damper dissipates over a run of semi-implicit Euler steps."""
+    x, v = x0, 0.0
+    lost = 0.0
+    for _ in range(steps):
+        a = (-k * x - c * v) / m
+        v += a * dt
+        x += v * dt
+        lost += c * v * v * dt
+    return lost
+''', "dissipated", lambda: [4.0, 0.3]),
+
+"phys_ray_sphere_intersection_distance": ('''
+import numpy as np
+
+def hit_distance(origin, direction, center, radius):
+    """Distance along a unit ray to its first hit on a sphere."""
+    d = direction / np.linalg.norm(direction)
+    oc = origin - center
+    b = np.dot(oc, d)
+    c = np.dot(oc, oc) - radius ** 2
+    disc = b * b - c
+    return -b - np.sqrt(disc)
+''', "hit_distance", lambda: [np.array([0.0, 0.0, -5.0]), np.array([0.1, 0.05, 1.0]), np.array([0.2, 0.0, 0.0]), 1.5]),
+
+"phys_snell_refraction_vector_form": ('''
+import numpy as np
+
+def refracted_direction_error(incident, normal, n1, n2, target):
+    """Vector form of Snell's law; squared error of the refracted direction against a target."""
+    i = incident / np.linalg.norm(incident)
+    n = normal / np.linalg.norm(normal)
+    eta = n1 / n2
+    cos_i = -np.dot(n, i)
+    sin2_t = eta ** 2 * (1.0 - cos_i ** 2)
+    t = eta * i + (eta * cos_i - np.sqrt(1.0 - sin2_t)) * n
+    return np.sum((t - target) ** 2)
+''', "refracted_direction_error", lambda: [np.array([0.3, -1.0, 0.1]), np.array([0.0, 1.0, 0.05]), 1.0, 1.33,
+                                          np.array([0.2, -0.9, 0.1])]),
+
+"phys_heat_equation_implicit_solve_steps": ('''
+import numpy as np
+
+def implicit_heat(u0, alpha, steps=3, dx=0.1, dt=0.01):
+    """Backward-Euler heat equation with fixed ends: a tridiagonal solve per step."""
+    n = len(u0)
+    r = alpha * dt / dx ** 2
+    A = (1 + 2 * r) * np.eye(n) - r * np.eye(n, k=1) - r * np.eye(n, k=-1)
+    u = u0
+    for _ in range(steps):
+        u = np.linalg.solve(A, u)
+    return np.sum(u ** 2)
+''', "implicit_heat", lambda: [_normal(5703, 6), 0.5]),
+
+"phys_bose_einstein_occupation_sum": ('''
+import numpy as np
+
+def total_occupation(mu, T, energies):
+    """Bose-Einstein occupation numbers summed over levels (mu below the lowest level)."""
+    return np.sum(1.0 / np.expm1((energies - mu) / T))
+''', "total_occupation", lambda: [-0.1, 0.8, np.array([0.0, 0.5, 1.0, 1.5])], {"wrt": [0, 1]}),
+
+"phys_adiabatic_atmosphere_pressure": ('''
+import math
+
+def pressure_at(h, T0=288.15, p0=101325.0, L=0.0065, g=9.80665, M=0.0289644, R=8.314462):
+    """Barometric formula of a troposphere with a constant lapse rate."""
+    return p0 * (1 - L * h / T0) ** (g * M / (R * L))
+''', "pressure_at", lambda: [1500.0]),
+
+"ml_bahdanau_attention_context_loop": ('''
+import numpy as np
+
+def context_vectors(enc, dec, Wa, Ua, va):
+    """Additive attention: a context vector per decoder state, built in a loop and stacked."""
+    contexts = []
+    for t in range(dec.shape[0]):
+        e = np.tanh(enc @ Ua + dec[t] @ Wa) @ va
+        a = np.exp(e - e.max())
+        a = a / a.sum()
+        contexts.append(a @ enc)
+    return np.sum(np.stack(contexts) ** 2)
+''', "context_vectors", lambda: [_normal(5704, 5, 3), _normal(5705, 2, 4), _normal(5706, 4, 6) * .5,
+                                _normal(5707, 3, 6) * .5, _normal(5708, 6)]),
+
+"ml_layer_norm_then_linear_residual_block": ('''
+import numpy as np
+
+def layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return g * (x - mu) / np.sqrt(var + eps) + b
+
+def block(x, g, b, W, c):
+    """A pre-norm residual block: x + relu(LN(x) W + c)."""
+    return x + np.maximum(layer_norm(x, g, b) @ W + c, 0.0)
+''', "block", lambda: [_normal(5709, 3, 4), _uniform(5710, 4), _normal(5711, 4) * .1, _normal(5712, 4, 4) * .5,
+                      _normal(5713, 4) * .1]),
+
+"ml_batch_softmax_temperature_scaling_nll": ('''
+import numpy as np
+
+def temperature_nll(log_T, logits, labels):
+    """Calibration by temperature scaling: the NLL of logits / T, T = exp(log_T)."""
+    z = logits / np.exp(log_T)
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(len(labels)), labels])
+''', "temperature_nll", lambda: [0.2, _normal(5714, 6, 4) * 3, np.array([0, 3, 1, 2, 2, 0])], {"wrt": [0, 1]}),
+
+"ml_gaussian_process_classification_probit_approx": ('''
+import numpy as np
+
+def predictive_probability(f_mean, f_var):
+    """The probit approximation of a GP classifier's predictive probability, sigmoid(kappa * mean)."""
+    kappa = 1.0 / np.sqrt(1.0 + np.pi * f_var / 8.0)
+    return np.sum(1.0 / (1.0 + np.exp(-kappa * f_mean)))
+''', "predictive_probability", lambda: [_normal(5715, 5), _uniform(5716, 5)]),
+
+"ml_logistic_regression_newton_step_objective": ('''
+import numpy as np
+
+def after_newton_step(w, X, y, lam=0.1):
+    """One Newton step of L2-regularized logistic regression, then the objective there."""
+    p = 1 / (1 + np.exp(-X @ w))
+    g = X.T @ (p - y) + lam * w
+    H = X.T @ (X * (p * (1 - p))[:, None]) + lam * np.eye(len(w))
+    w_new = w - np.linalg.solve(H, g)
+    z = X @ w_new
+    return np.sum(np.logaddexp(0, z) - y * z) + 0.5 * lam * w_new @ w_new
+''', "after_newton_step", lambda: [_normal(5717, 3) * .3, _normal(5718, 8, 3), (_normal(5719, 8) > 0).astype(float)],
+    {"wrt": [0, 1]}),
+
+"cs_affine_forward_docstring_reshape_prod": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    out = None
+    num_inputs = x.shape[0]
+    input_shape = x.shape[1:]
+    out = np.dot(x.reshape(num_inputs, np.prod(input_shape)), w) + b
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward", lambda: [_normal(5720, 2, 3, 2), _normal(5721, 6, 4), _normal(5722, 4)]),
+
+"cs_svm_naive_loops_dW_accumulate": ('''
+import numpy as np
+
+def svm_loss_naive(W, X, y, reg):
+    """Structured SVM loss, naive implementation (with loops)."""
+    dW = np.zeros(W.shape)
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss /= num_train
+    dW /= num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW
+''', "svm_loss_naive", lambda: [_normal(5723, 4, 3) * .1, _normal(5724, 5, 4), np.array([0, 2, 1, 1, 0]), 0.05],
+    {"wrt": [0, 1]}),
+
+"cs_rnn_step_then_temporal_loss_chain": ('''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    next_h = np.tanh(prev_h.dot(Wh) + x.dot(Wx) + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+
+def sequence_loss(x, h0, Wx, Wh, b, W_out, targets):
+    """Unrolled RNN over x (T, N, D) with a squared loss on a linear read-out of each hidden state."""
+    h = h0
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h, _ = rnn_step_forward(x[t], h, Wx, Wh, b)
+        loss += 0.5 * np.sum((h @ W_out - targets[t]) ** 2)
+    return loss
+''', "sequence_loss", lambda: [_normal(5725, 3, 2, 4), _normal(5726, 2, 3), _normal(5727, 4, 3) * .4,
+                              _normal(5728, 3, 3) * .4, _normal(5729, 3) * .1, _normal(5730, 3, 2), _normal(5731, 3, 2, 2)],
+    {"wrt": [0, 1, 2, 3, 4, 5]}),
+
+"stat_hierarchical_normal_log_joint_noncentered": ('''
+import numpy as np
+
+def log_joint(mu, log_tau, eta, y, sigma):
+    """Eight-schools style non-centered model: theta = mu + tau * eta."""
+    tau = np.exp(log_tau)
+    theta = mu + tau * eta
+    lp = -0.5 * np.sum(((y - theta) / sigma) ** 2)
+    lp += -0.5 * np.sum(eta ** 2) - 0.5 * mu ** 2 / 25.0
+    lp += log_tau - tau
+    return lp
+''', "log_joint", lambda: [0.5, 0.2, _normal(5732, 8), _normal(5733, 8) * 10, _uniform(5734, 8) * 10 + 5],
+    {"wrt": [0, 1, 2]}),
+
+"stat_mle_exponential_censored_math_loop": ('''
+import math
+
+def censored_exp_nll(log_rate, times, observed):
+    """Exponential survival with right censoring: events give log density, censored log survival."""
+    rate = math.exp(log_rate)
+    nll = 0.0
+    for t, seen in zip(times, observed):
+        if seen:
+            nll -= math.log(rate) - rate * t
+        else:
+            nll += rate * t
+    return nll
+''', "censored_exp_nll", lambda: [-0.3, [1.2, 0.5, 3.1, 2.2], [True, False, True, True]], {"wrt": [0, 1]}),
+
+"fin_implied_vol_newton_fixed_iterations": ('''
+import math
+
+def bs_call(S, K, T, r, sigma):
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    N = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))
+    return S * N(d1) - K * math.exp(-r * T) * N(d2)
+
+def implied_vol(price, S, K, T, r, iters=8):
+    """Implied volatility by Newton's method with the vega written out; differentiable in the price."""
+    sigma = 0.3
+    for _ in range(iters):
+        d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+        vega = S * math.exp(-0.5 * d1 ** 2) / math.sqrt(2 * math.pi) * math.sqrt(T)
+        sigma = sigma - (bs_call(S, K, T, r, sigma) - price) / vega
+    return sigma
+''', "implied_vol", lambda: [10.5, 100.0, 100.0, 1.0, 0.02]),
+
+"sig_pll_phase_tracking_loop": ('''
+import math
+
+def phase_error(xs, gain, f0=0.05):
+    """A first-order phase-locked loop tracking a tone; the summed squared phase error."""
+    phase = 0.0
+    total = 0.0
+    for n, x in enumerate(xs):
+        err = x * math.sin(2 * math.pi * f0 * n + phase)
+        phase -= gain * err
+        total += err * err
+    return total
+''', "phase_error", lambda: [[0.9, 0.1, -0.8, -0.3, 0.7, 0.5], 0.2]),
 }
 
 
