@@ -16624,10 +16624,8 @@ KNOWN = {
     ("lib_np_maximum_accumulate_drawdown", "decorator"): ("refused", "np.maximum.accumulate has no derivative rule"),
     ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
-    # not supported: np.mean(..., where=), a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
+    # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
-    ("lib_np_mean_where_keyword_masked", "generate"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
-    ("lib_np_mean_where_keyword_masked", "decorator"): ("refused", "np.mean: got an unexpected keyword argument 'where'"),
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
     ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "only assignments to a name, a tuple of names or a part"),
     ("idiom_class_free_closure_kernel_factory", "generate"): ("refused", "the nested function kernel() is used here"),

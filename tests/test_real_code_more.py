@@ -223,3 +223,25 @@ def test_outer_of_add_subtract_multiply(shapes, tmp_path):
     _check(_generated(OUTERS, "f")(*args), forward, args, [0, 1, 2])
     _check(_generated(OUTERS, "f", {n: s for n, s in zip("xyz", shapes)})(*args), forward, args, [0, 1, 2])
     _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+
+
+MASKED = '''
+import numpy as np
+
+def f(x, y, m):
+    a = np.mean((x - y) ** 2, where=m)
+    b = np.sum(x * 2.0, axis=0, where=m)
+    c = (x * y).mean(axis=-1, keepdims=True, where=m[0])
+    d = np.mean(x, 1, where=m)
+    return a + np.sum(b ** 2) + np.sum(np.sin(c)) + np.sum(d)
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "3, 4", "y": "3, 4", "m": "bool 3, 4"}])
+def test_sum_and_mean_where_a_mask_keeps(shapes, tmp_path):
+    """np.mean(..., where=mask) was refused ("got an unexpected keyword argument 'where'"): the sum of
+    np.where(mask, a, 0.0), over the count of the elements kept for the mean (the mask broadcast)."""
+    forward = real_sweep._module(MASKED, "masked", tmp_path)[0].f
+    args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)) > -0.3]
+    _check(_generated(MASKED, "f", shapes, wrt=("x", "y"))(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward, wrt=("x", "y")).backward(*args), forward, args, [0, 1])
