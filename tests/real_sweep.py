@@ -16394,6 +16394,174 @@ def phase_error(xs, gain, f0=0.05):
         total += err * err
     return total
 ''', "phase_error", lambda: [[0.9, 0.1, -0.8, -0.3, 0.7, 0.5], 0.2]),
+# ----------------------------------------------------------------------------- more library calls
+"lib_np_gradient_finite_difference_energy": ('''
+import numpy as np
+
+def strain_energy(u, dx=0.1):
+    """Elastic energy of a displacement field, its derivative by np.gradient."""
+    du = np.gradient(u, dx)
+    return 0.5 * np.sum(du ** 2) * dx
+''', "strain_energy", lambda: [_normal(5801, 7)]),
+
+"lib_np_corrcoef_feature_decorrelation": ('''
+import numpy as np
+
+def decorrelation_penalty(X):
+    """Sum of squared off-diagonal correlations between the columns of X."""
+    C = np.corrcoef(X, rowvar=False)
+    return np.sum(C ** 2) - np.trace(C ** 2)
+''', "decorrelation_penalty", lambda: [_normal(5802, 6, 3)]),
+
+"lib_np_convolve_same_smoothing": ('''
+import numpy as np
+
+def smoothed_fit(x, kernel, target):
+    """A signal smoothed by np.convolve in 'same' mode, fitted to a target."""
+    y = np.convolve(x, kernel, mode='same')
+    return np.sum((y - target) ** 2)
+''', "smoothed_fit", lambda: [_normal(5803, 8), np.array([0.25, 0.5, 0.25]), _normal(5804, 8)], {"wrt": [0, 1]}),
+
+"lib_np_median_absolute_deviation_axis": ('''
+import numpy as np
+
+def mad_loss(residuals):
+    """Median absolute deviation of each row's residuals, summed."""
+    med = np.median(residuals, axis=1, keepdims=True)
+    return np.sum(np.median(np.abs(residuals - med), axis=1))
+''', "mad_loss", lambda: [_normal(5805, 3, 5)]),
+
+"lib_np_percentile_clip_robust_scale": ('''
+import numpy as np
+
+def robust_scale(x):
+    """Scale by the interquartile range from np.percentile."""
+    q75, q25 = np.percentile(x, [75, 25])
+    return np.sum(((x - np.median(x)) / (q75 - q25)) ** 2)
+''', "robust_scale", lambda: [_normal(5806, 9)]),
+
+"lib_np_linalg_eigvalsh_spectral_penalty": ('''
+import numpy as np
+
+def spectral_penalty(A):
+    """The largest eigenvalue of the symmetric part of A."""
+    S = 0.5 * (A + A.T)
+    return np.linalg.eigvalsh(S)[-1]
+''', "spectral_penalty", lambda: [_normal(5807, 3, 3)]),
+
+"lib_np_linalg_det_volume_batch": ('''
+import numpy as np
+
+def log_volumes(J):
+    """Log absolute determinants of a batch of Jacobians (B, 2, 2)."""
+    return np.sum(np.log(np.abs(np.linalg.det(J))))
+''', "log_volumes", lambda: [_normal(5808, 4, 2, 2)]),
+
+"lib_np_matrix_power_markov_chain": ('''
+import numpy as np
+
+def stationary_mass(logits, k=5):
+    """A row-stochastic matrix from softmax logits, raised to the k-th power; mass on state 0."""
+    P = np.exp(logits)
+    P = P / P.sum(axis=1, keepdims=True)
+    Pk = np.linalg.matrix_power(P, k)
+    return Pk[:, 0].sum()
+''', "stationary_mass", lambda: [_normal(5809, 3, 3)]),
+
+"lib_np_diff_second_order_n2": ('''
+import numpy as np
+
+def bending_energy(y, EI=2.0):
+    """Bending energy of a beam from second differences, np.diff(y, n=2)."""
+    return 0.5 * EI * np.sum(np.diff(y, n=2) ** 2)
+''', "bending_energy", lambda: [_normal(5810, 7)]),
+
+"lib_np_std_ddof1_coefficient_variation": ('''
+import numpy as np
+
+def cv(x):
+    """Coefficient of variation with the sample standard deviation."""
+    return np.std(x, ddof=1) / np.mean(x)
+''', "cv", lambda: [_uniform(5811, 8) + 1]),
+
+"lib_np_cumsum_reversed_tail_sums": ('''
+import numpy as np
+
+def tail_sums_loss(r, gamma=0.9):
+    """Reward-to-go by a cumulative sum of the reversed, discounted rewards."""
+    T = len(r)
+    disc = gamma ** np.arange(T)
+    togo = np.cumsum((r * disc)[::-1])[::-1] / disc
+    return np.sum(togo ** 2)
+''', "tail_sums_loss", lambda: [_normal(5812, 6)]),
+
+"lib_np_einsum_trace_and_diagonal": ('''
+import numpy as np
+
+def trace_terms(A, B):
+    """tr(A B) and the sum of A's diagonal squared, by np.einsum."""
+    return np.einsum('ij,ji->', A, B) + np.sum(np.einsum('ii->i', A) ** 2)
+''', "trace_terms", lambda: [_normal(5813, 3, 3), _normal(5814, 3, 3)]),
+
+"lib_np_i0_von_mises_numpy_bessel": ('''
+import numpy as np
+
+def von_mises_logpdf_sum(mu, kappa, theta):
+    """von Mises log-density through NumPy's own Bessel function np.i0."""
+    return np.sum(kappa * np.cos(theta - mu) - np.log(2 * np.pi * np.i0(kappa)))
+''', "von_mises_logpdf_sum", lambda: [0.3, 1.7, _normal(5815, 6)]),
+
+"lib_np_quantile_pinball_given_tau": ('''
+import numpy as np
+
+def quantile_gap(x, tau=0.8):
+    """Gap between the empirical tau-quantile and the mean."""
+    return np.quantile(x, tau) - np.mean(x)
+''', "quantile_gap", lambda: [_normal(5816, 9)]),
+
+"lib_np_pad_reflect_blur": ('''
+import numpy as np
+
+def blurred_energy(img):
+    """A 3x3 box blur of an image padded by reflection."""
+    p = np.pad(img, 1, mode='reflect')
+    H, W = img.shape
+    out = np.zeros_like(img)
+    for di in range(3):
+        for dj in range(3):
+            out += p[di:di + H, dj:dj + W] / 9.0
+    return np.sum(out ** 2)
+''', "blurred_energy", lambda: [_normal(5817, 4, 5)]),
+
+"lib_np_roll_circular_cross_correlation": ('''
+import numpy as np
+
+def circular_xcorr_peak_energy(a, b):
+    """Circular cross-correlation by np.roll over every lag; its energy."""
+    n = len(a)
+    c = np.array([np.dot(a, np.roll(b, k)) for k in range(n)])
+    return np.sum(c ** 2)
+''', "circular_xcorr_peak_energy", lambda: [_normal(5818, 5), _normal(5819, 5)]),
+
+"lib_np_tril_indices_cholesky_param": ('''
+import numpy as np
+
+def mvn_logdet_from_params(theta, n=3):
+    """A covariance from an unconstrained lower-triangular vector (log diagonal), its log det."""
+    L = np.zeros((n, n))
+    L[np.tril_indices(n)] = theta
+    L[np.diag_indices(n)] = np.exp(np.diag(L))
+    Sigma = L @ L.T
+    return np.linalg.slogdet(Sigma)[1] + np.trace(Sigma)
+''', "mvn_logdet_from_params", lambda: [_normal(5820, 6) * .5]),
+
+"lib_np_partition_smallest_k_sum": ('''
+import numpy as np
+
+def smallest_k(x, k=3):
+    """Sum of the k smallest values via np.partition."""
+    return np.sum(np.partition(x, k - 1)[:k])
+''', "smallest_k", lambda: [_normal(5821, 8)]),
 }
 
 
@@ -16641,6 +16809,29 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
+    # library calls with no rule (np.gradient, np.corrcoef, np.percentile and np.quantile, np.linalg.eigvalsh,
+    # np.i0, np.partition), modes not differentiated (np.convolve's 'same', np.pad's 'reflect'), and
+    # np.linalg.matrix_power of a power given as a parameter
+    ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "np.gradient has no derivative rule in backgen"),
+    ("lib_np_gradient_finite_difference_energy", "decorator"): ("refused", "np.gradient has no derivative rule in backgen"),
+    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "np.corrcoef has no derivative rule in backgen"),
+    ("lib_np_corrcoef_feature_decorrelation", "decorator"): ("refused", "np.corrcoef has no derivative rule in backgen"),
+    ("lib_np_convolve_same_smoothing", "generate"): ("refused", "np.convolve is differentiated in modes 'full' and 'valid'"),
+    ("lib_np_convolve_same_smoothing", "decorator"): ("refused", "np.convolve is differentiated in modes 'full' and 'valid'"),
+    ("lib_np_percentile_clip_robust_scale", "generate"): ("refused", "np.percentile has no derivative rule in backgen"),
+    ("lib_np_percentile_clip_robust_scale", "decorator"): ("refused", "np.percentile has no derivative rule in backgen"),
+    ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "np.linalg.eigvalsh has no derivative rule in backgen"),
+    ("lib_np_linalg_eigvalsh_spectral_penalty", "decorator"): ("refused", "np.linalg.eigvalsh has no derivative rule in backgen"),
+    ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
+    ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
+    ("lib_np_i0_von_mises_numpy_bessel", "generate"): ("refused", "np.i0 has no derivative rule in backgen"),
+    ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
+    ("lib_np_quantile_pinball_given_tau", "generate"): ("refused", "np.quantile has no derivative rule in backgen"),
+    ("lib_np_quantile_pinball_given_tau", "decorator"): ("refused", "np.quantile has no derivative rule in backgen"),
+    ("lib_np_pad_reflect_blur", "generate"): ("refused", "np.pad is differentiated in modes 'constant', 'edge' and 'wrap' (not 'reflect')"),
+    ("lib_np_pad_reflect_blur", "decorator"): ("refused", "np.pad is differentiated in modes 'constant', 'edge' and 'wrap' (not 'reflect')"),
+    ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
+    ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
 }
 
 
