@@ -16810,14 +16810,12 @@ KNOWN = {
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
     # library calls with no rule (np.gradient, np.corrcoef, np.percentile and np.quantile, np.linalg.eigvalsh,
-    # np.i0, np.partition), modes not differentiated (np.convolve's 'same', np.pad's 'reflect'), and
+    # np.i0, np.partition), a mode not differentiated (np.pad's 'reflect'), and
     # np.linalg.matrix_power of a power given as a parameter
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "np.gradient has no derivative rule in backgen"),
     ("lib_np_gradient_finite_difference_energy", "decorator"): ("refused", "np.gradient has no derivative rule in backgen"),
     ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "np.corrcoef has no derivative rule in backgen"),
     ("lib_np_corrcoef_feature_decorrelation", "decorator"): ("refused", "np.corrcoef has no derivative rule in backgen"),
-    ("lib_np_convolve_same_smoothing", "generate"): ("refused", "np.convolve is differentiated in modes 'full' and 'valid'"),
-    ("lib_np_convolve_same_smoothing", "decorator"): ("refused", "np.convolve is differentiated in modes 'full' and 'valid'"),
     ("lib_np_percentile_clip_robust_scale", "generate"): ("refused", "np.percentile has no derivative rule in backgen"),
     ("lib_np_percentile_clip_robust_scale", "decorator"): ("refused", "np.percentile has no derivative rule in backgen"),
     ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "np.linalg.eigvalsh has no derivative rule in backgen"),

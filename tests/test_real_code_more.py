@@ -245,3 +245,25 @@ def test_sum_and_mean_where_a_mask_keeps(shapes, tmp_path):
     args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)) > -0.3]
     _check(_generated(MASKED, "f", shapes, wrt=("x", "y"))(*args), forward, args, [0, 1])
     _check(backgen.backward(forward, wrt=("x", "y")).backward(*args), forward, args, [0, 1])
+
+
+SAME = '''
+import numpy as np
+
+def smoothed_fit(x, kernel, target):
+    y = np.convolve(x, kernel, mode='same')
+    return np.sum((y - target) ** 2) + np.sum(np.convolve(kernel, x * 2.0, 'same') ** 3)
+'''
+
+
+@pytest.mark.parametrize("lengths", [(5, 3), (2, 5), (4, 4), (3, 6), (6, 1)])
+def test_convolve_in_mode_same(lengths, tmp_path):
+    """np.convolve(x, kernel, mode='same') was refused ("differentiated in modes 'full' and 'valid'"):
+    the full convolution's max(n, m) middle values, g placed there in zeros of the full length."""
+    forward = real_sweep._module(SAME, "same", tmp_path)[0].smoothed_fit
+    n, m = lengths
+    args = [RNG.normal(size=n), RNG.normal(size=m), RNG.normal(size=max(n, m))]
+    _check(_generated(SAME, "smoothed_fit", wrt=("x", "kernel"))(*args), forward, args, [0, 1])
+    shapes = {"x": str(n), "kernel": str(m), "target": str(max(n, m))}
+    _check(_generated(SAME, "smoothed_fit", shapes, wrt=("x", "kernel"))(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward, wrt=("x", "kernel")).backward(*args), forward, args, [0, 1])
