@@ -267,3 +267,33 @@ def test_convolve_in_mode_same(lengths, tmp_path):
     shapes = {"x": str(n), "kernel": str(m), "target": str(max(n, m))}
     _check(_generated(SAME, "smoothed_fit", shapes, wrt=("x", "kernel"))(*args), forward, args, [0, 1])
     _check(backgen.backward(forward, wrt=("x", "kernel")).backward(*args), forward, args, [0, 1])
+
+
+QUANTILES = '''
+import numpy as np
+
+def robust(x, tau):
+    q75, q25 = np.percentile(x, [75, 25])
+    spread = q75 - q25
+    lo = np.quantile(x, tau) * 2.0
+    return np.sum(((x - np.median(x)) / spread) ** 2) + lo + np.quantile(x * x, 0.5, axis=None)
+'''
+
+
+@pytest.mark.parametrize("shape", [(9,), (3, 4)])
+def test_quantiles_and_percentiles(shape, tmp_path):
+    """np.percentile and np.quantile were refused ("no derivative rule"): NumPy's linear interpolation
+    between the two order statistics each quantile lies between, whose weights the gradient takes (and
+    tau, differentiated, their difference)."""
+    forward = real_sweep._module(QUANTILES, "quantiles", tmp_path)[0].robust
+    args = [RNG.normal(size=shape), 0.3]
+    _check(_generated(QUANTILES, "robust", {"tau": ""})(*args), forward, args, [0, 1])  # (x of every shape)
+    _check(_generated(QUANTILES, "robust", {"x": ", ".join(map(str, shape)), "tau": ""})(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+
+
+def test_a_quantile_under_a_condition_is_left_as_it_is():
+    source = ("import numpy as np\n\ndef f(x, flag=True):\n"
+              "    return np.sum(x) + (np.quantile(x, 0.5) if flag else 0.0)\n")
+    with pytest.raises(backgen.BackgenError, match="np.quantile"):
+        backgen.generate(source, shapes={"x": "4"})
