@@ -297,3 +297,20 @@ def test_a_quantile_under_a_condition_is_left_as_it_is():
               "    return np.sum(x) + (np.quantile(x, 0.5) if flag else 0.0)\n")
     with pytest.raises(backgen.BackgenError, match="np.quantile"):
         backgen.generate(source, shapes={"x": "4"})
+
+
+EIGVALSH = '''
+import numpy as np
+
+def spectral(A, B):
+    S = 0.5 * (A + A.T)
+    return np.linalg.eigvalsh(S)[-1] + np.sum(np.linalg.eigvalsh(B @ B.T + np.eye(3), UPLO='L') ** 2)
+'''
+
+
+def test_eigvalsh_is_the_first_part_of_eigh(tmp_path):
+    """np.linalg.eigvalsh had no rule: the eigenvalues of np.linalg.eigh, differentiated by its rule."""
+    forward = real_sweep._module(EIGVALSH, "eigvalsh", tmp_path)[0].spectral
+    args = [RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))]
+    _check(_generated(EIGVALSH, "spectral", {"A": "3, 3", "B": "3, 3"})(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
