@@ -314,3 +314,28 @@ def test_eigvalsh_is_the_first_part_of_eigh(tmp_path):
     args = [RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))]
     _check(_generated(EIGVALSH, "spectral", {"A": "3, 3", "B": "3, 3"})(*args), forward, args, [0, 1])
     _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+
+
+GRADIENT = '''
+import numpy as np
+
+def energy(u, dx, w):
+    du = np.gradient(u, dx)
+    return 0.5 * np.sum(du ** 2 * w) + np.sum(np.gradient(u * u) * w) + np.sum(np.gradient(w, axis=0) ** 3)
+'''
+
+
+@pytest.mark.parametrize("n", [2, 3, 7])
+def test_np_gradient_of_a_vector(n, tmp_path):
+    """np.gradient had no rule: central differences inside, one-sided ones at the ends; the spacing's
+    gradient too."""
+    forward = real_sweep._module(GRADIENT, "gradient", tmp_path)[0].energy
+    args = [RNG.normal(size=n), 0.3, RNG.normal(size=n)]
+    _check(_generated(GRADIENT, "energy", {"u": str(n), "dx": "", "w": str(n)})(*args), forward, args, [0, 1, 2])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+
+
+def test_np_gradient_of_a_matrix_is_refused():
+    source = "import numpy as np\n\ndef f(u):\n    gy, gx = np.gradient(u)\n    return np.sum(gx * gy)\n"
+    with pytest.raises(backgen.BackgenError, match="np.gradient"):
+        backgen.generate(source, shapes={"u": "3, 4"})
