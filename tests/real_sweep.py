@@ -16809,12 +16809,12 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # library calls with no rule (np.corrcoef, np.i0, np.partition), a mode not differentiated
+    # library calls with no rule (np.i0, np.partition), a mode not differentiated
     # (np.pad's 'reflect'), and np.linalg.matrix_power of a power given as a parameter
-    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "np.corrcoef has no derivative rule in backgen"),
-    ("lib_np_corrcoef_feature_decorrelation", "decorator"): ("refused", "np.corrcoef has no derivative rule in backgen"),
-    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh without them:
-    # np.linalg.eigh's eigenvalues, whose gradient depends on the shapes (as eigh_smallest_eigenvalue)
+    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
+    # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
+    # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
+    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
     ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
     ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),

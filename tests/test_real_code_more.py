@@ -339,3 +339,20 @@ def test_np_gradient_of_a_matrix_is_refused():
     source = "import numpy as np\n\ndef f(u):\n    gy, gx = np.gradient(u)\n    return np.sum(gx * gy)\n"
     with pytest.raises(backgen.BackgenError, match="np.gradient"):
         backgen.generate(source, shapes={"u": "3, 4"})
+
+
+CORRCOEF = '''
+import numpy as np
+
+def decorrelation(X, Y):
+    C = np.corrcoef(X, rowvar=False)
+    return np.sum(C ** 2) - np.trace(C ** 2) + np.sum(np.corrcoef(Y) * np.arange(3.0))
+'''
+
+
+def test_corrcoef_is_the_covariance_scaled_by_its_diagonal(tmp_path):
+    """np.corrcoef had no rule: np.cov over the outer product of its diagonal's square roots."""
+    forward = real_sweep._module(CORRCOEF, "corrcoef", tmp_path)[0].decorrelation
+    args = [RNG.normal(size=(6, 3)), RNG.normal(size=(3, 5))]
+    _check(_generated(CORRCOEF, "decorrelation", {"X": "6, 3", "Y": "3, 5"})(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
