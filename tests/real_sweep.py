@@ -16809,8 +16809,8 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # library calls with no rule (np.i0, np.partition), a mode not differentiated
-    # (np.pad's 'reflect'), and np.linalg.matrix_power of a power given as a parameter
+    # library calls with no rule (np.i0, np.partition), and np.linalg.matrix_power of a power given as a
+    # parameter
     # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
     # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
     # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
@@ -16821,8 +16821,6 @@ KNOWN = {
     ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
     ("lib_np_i0_von_mises_numpy_bessel", "generate"): ("refused", "np.i0 has no derivative rule in backgen"),
     ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
-    ("lib_np_pad_reflect_blur", "generate"): ("refused", "np.pad is differentiated in modes 'constant', 'edge' and 'wrap' (not 'reflect')"),
-    ("lib_np_pad_reflect_blur", "decorator"): ("refused", "np.pad is differentiated in modes 'constant', 'edge' and 'wrap' (not 'reflect')"),
     ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
     ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
 }

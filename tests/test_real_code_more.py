@@ -356,3 +356,29 @@ def test_corrcoef_is_the_covariance_scaled_by_its_diagonal(tmp_path):
     args = [RNG.normal(size=(6, 3)), RNG.normal(size=(3, 5))]
     _check(_generated(CORRCOEF, "decorrelation", {"X": "6, 3", "Y": "3, 5"})(*args), forward, args, [0, 1])
     _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+
+
+PAD = '''
+import numpy as np
+
+def blurred(img, v):
+    p = np.pad(img, 1, mode='reflect')
+    H, W = img.shape
+    out = np.zeros_like(img)
+    for di in range(3):
+        for dj in range(3):
+            out += p[di:di + H, dj:dj + W] / 9.0
+    q = np.pad(v * 1.5, (4, 2), 'symmetric') * np.arange(len(v) + 6.0)
+    r = np.pad(v, (5, 3), mode='reflect') ** 2
+    return np.sum(out ** 2) + np.sum(q ** 2) + np.sum(r * np.arange(len(v) + 8.0))
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"img": "4, 5", "v": "3"}])
+def test_pad_by_reflection(shapes, tmp_path):
+    """np.pad in modes 'reflect' and 'symmetric' was refused: each padded cell's gradient goes back to
+    the cell of x it mirrors (widths past the array's length mirrored again, as NumPy pads)."""
+    forward = real_sweep._module(PAD, "pad", tmp_path)[0].blurred
+    args = [RNG.normal(size=(4, 5)), RNG.normal(size=3)]
+    _check(_generated(PAD, "blurred", shapes)(*args), forward, args, [0, 1])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
