@@ -16562,6 +16562,137 @@ def smallest_k(x, k=3):
     """Sum of the k smallest values via np.partition."""
     return np.sum(np.partition(x, k - 1)[:k])
 ''', "smallest_k", lambda: [_normal(5821, 8)]),
+# ----------------------------------------------------------------------------- classes, docstring shapes, settings
+"cls_softmax_classifier_method_self_params": ('''
+import numpy as np
+
+class SoftmaxClassifier:
+    def __init__(self, D, C, reg=1e-3):
+        self.params = {'W': 0.01 * np.random.randn(D, C), 'b': np.zeros(C)}
+        self.reg = reg
+
+    def loss(self, X, y):
+        """Softmax loss of a linear classifier whose weights live in self.params."""
+        W, b = self.params['W'], self.params['b']
+        scores = X.dot(W) + b
+        scores -= scores.max(axis=1, keepdims=True)
+        log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        N = X.shape[0]
+        return -log_probs[np.arange(N), y].mean() + 0.5 * 1e-3 * np.sum(W * W)
+''', "SoftmaxClassifier.loss", lambda: [{'W': _normal(5901, 3, 4) * .3, 'b': _normal(5902, 4) * .1},
+                                       _normal(5903, 5, 3), np.array([0, 3, 1, 2, 1])], {"wrt": [0]}),
+
+"doc_shapes_cs231n_temporal_affine_of_shape": ('''
+import numpy as np
+
+def temporal_affine_forward(x, w, b):
+    """
+    Forward pass for a temporal affine layer.
+
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+
+    Returns a tuple of:
+    - out: Output data of shape (N, T, M)
+    - cache: Values needed for the backward pass
+    """
+    N, T, D = x.shape
+    M = b.shape[0]
+    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+    cache = x, w, b, out
+    return out, cache
+''', "temporal_affine_forward", lambda: [_normal(5904, 2, 3, 4), _normal(5905, 4, 5), _normal(5906, 5)]),
+
+"annot_int_labels_hinge_multiclass": ('''
+import numpy as np
+
+def multiclass_hinge(scores: "N, C", y: "int N", margin: float = 1.0):
+    """Crammer-Singer hinge: the largest wrong score against the correct one."""
+    N = scores.shape[0]
+    correct = scores[np.arange(N), y]
+    wrong = scores.copy()
+    wrong[np.arange(N), y] = -np.inf
+    return np.mean(np.maximum(0.0, margin + wrong.max(axis=1) - correct))
+''', "multiclass_hinge", lambda: [_normal(5907, 5, 4), np.array([1, 0, 3, 2, 2])], {"wrt": [0]}),
+
+"settings_dict_mode_eps_layernorm_given": ('''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """Layer normalization with eps read from a settings dict."""
+    eps = ln_param.get('eps', 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=1, keepdims=True)
+    std = np.sqrt(var + eps)
+    xn = xc / std
+    out = gamma * xn + beta
+    cache = (xn, gamma, std)
+    return out, cache
+''', "layernorm_forward", lambda: [_normal(5909, 3, 4), _uniform(5910, 4), _normal(5911, 4), {'eps': 1e-5}]),
+
+"fin_portfolio_var_cvar_sorted_losses": ('''
+import numpy as np
+
+def expected_shortfall(w, R, alpha=0.8):
+    """Expected shortfall of portfolio losses over scenarios R (S, N): the mean of the worst tail."""
+    losses = -R @ w
+    s = np.sort(losses)
+    k = int(np.ceil(alpha * len(s)))
+    return s[k:].mean()
+''', "expected_shortfall", lambda: [_uniform(5912, 3) / 3, _normal(5913, 10, 3) * .05]),
+
+"phys_variational_principle_trial_wavefunction": ('''
+import numpy as np
+
+def energy_estimate(alpha, x):
+    """Variational energy of a Gaussian trial wavefunction for the harmonic oscillator on a grid x."""
+    psi = np.exp(-alpha * x ** 2)
+    dx = x[1] - x[0]
+    dpsi = np.diff(psi) / dx
+    kinetic = 0.5 * np.sum(dpsi ** 2) * dx
+    potential = 0.5 * np.sum(x ** 2 * psi ** 2) * dx
+    norm = np.sum(psi ** 2) * dx
+    return (kinetic + potential) / norm
+''', "energy_estimate", lambda: [0.6, np.linspace(-4, 4, 41)], {"wrt": [0]}),
+
+"stat_gaussian_copula_loglik_cholesky": ('''
+import numpy as np
+
+def copula_nll(L_flat, z):
+    """Gaussian copula: correlation from a Cholesky factor's rows normalized; z (N, 2) normal scores."""
+    L = np.array([[1.0, 0.0], [L_flat[0], L_flat[1]]])
+    L = L / np.linalg.norm(L, axis=1, keepdims=True)
+    R = L @ L.T
+    Rinv = np.linalg.inv(R)
+    sign, logdet = np.linalg.slogdet(R)
+    quad = np.sum((z @ (Rinv - np.eye(2))) * z, axis=1)
+    return 0.5 * np.sum(logdet + quad)
+''', "copula_nll", lambda: [np.array([0.5, 0.9]), _normal(5914, 6, 2)]),
+
+"ml_contrastive_predictive_coding_bilinear": ('''
+import numpy as np
+
+def info_nce(c, z, W):
+    """InfoNCE with a bilinear score c_i W z_j; the positive pairs on the diagonal."""
+    logits = c @ W @ z.T
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -np.mean(np.diag(log_probs))
+''', "info_nce", lambda: [_normal(5915, 4, 3), _normal(5916, 4, 3), _normal(5917, 3, 3) * .5]),
+
+"sig_wiener_filter_gain_fit": ('''
+import numpy as np
+
+def wiener_loss(log_noise, signal_psd, observed, clean):
+    """A Wiener gain S / (S + N) per frequency bin, applied to observed spectra, fitted to clean ones."""
+    N = np.exp(log_noise)
+    gain = signal_psd / (signal_psd + N)
+    return np.mean((gain * observed - clean) ** 2)
+''', "wiener_loss", lambda: [np.log(np.array([0.5, 0.3, 0.2, 0.4])), _uniform(5918, 4), _normal(5919, 6, 4),
+                            _normal(5920, 6, 4)], {"wrt": [0, 1]}),
 }
 
 
@@ -16823,6 +16954,10 @@ KNOWN = {
     ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
     ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
     ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
+    # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
+    # every shape sums beta's gradient to (as layernorm_transposed)
+    ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
+    ("settings_dict_mode_eps_layernorm_given", "generate"): ("refused", "the backward needs beta, x"),
 }
 
 
