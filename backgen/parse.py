@@ -41,7 +41,8 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
-from . import combinations, defaults, float_limits, folds, integrals, math_calls, scipy_calls, scipy_linalg, signals
+from . import (combinations, correlations, defaults, eigenvalues, float_limits, folds, integrals,
+               masked_reductions, math_calls, outers, quantiles, scipy_calls, scipy_linalg, selects, signals)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
@@ -116,6 +117,12 @@ def read(func_or_source, name=None, filename=None, helper=False):
         scipy_linalg.rewrite(forward)
         integrals.rewrite(forward)
         signals.rewrite(forward)
+        selects.rewrite(forward)
+        outers.rewrite(forward)
+        masked_reductions.rewrite(forward)
+        quantiles.rewrite(forward)
+        eigenvalues.rewrite(forward)
+        correlations.rewrite(forward)
         math_calls.rewrite(forward)
         float_limits.rewrite(forward)
         _write_add_at(forward)

@@ -204,13 +204,24 @@ def _unpad(grad, pad_width):
     "_unpad_copies": '''
 def _unpad_copies(grad, pad_width, mode):
     """The gradient of x in np.pad(x, pad_width, mode) for the modes padding with copies of x's
-    cells ('edge': the nearest edge cell; 'wrap': the cell a period away): each cell's gradient
-    added to the cell of x it copies, axis by axis."""
+    cells ('edge': the nearest edge cell; 'wrap': the cell a period away; 'reflect' and 'symmetric':
+    the cell mirrored about the edge cell, or about the edge itself): each cell's gradient added
+    to the cell of x it copies, axis by axis."""
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(grad), 2))
     for axis, (before, after) in enumerate(widths):
         n = np.shape(grad)[axis] - before - after
         source = np.arange(np.shape(grad)[axis]) - before
-        source = np.clip(source, 0, n - 1) if mode == "edge" else source % n
+        if mode == "edge":
+            source = np.clip(source, 0, n - 1)
+        elif mode == "wrap":
+            source = source % n
+        elif mode == "reflect":  # ... c b | a b c | b a ...: a period of 2 (n - 1)
+            period = max(2 * (n - 1), 1)
+            source = source % period
+            source = np.where(source < n, source, period - source) if n > 1 else np.zeros_like(source)
+        else:  # 'symmetric': ... b a | a b c | c b ...: a period of 2 n
+            source = source % (2 * n)
+            source = np.where(source < n, source, 2 * n - 1 - source)
         moved = np.moveaxis(grad, axis, 0)
         out = np.zeros((n,) + moved.shape[1:])
         np.add.at(out, source, moved)

@@ -14,6 +14,8 @@ call of a function the environment binds to ``scipy.special`` (imported from
   ``log_softmax(x, axis=None)`` becomes ``x -
   np.logaddexp.reduce(x, axis=axis, keepdims=True)``, ``softmax`` its exp;
 
+* ``log_expit``, ``logit``, ``betaln``, ``ndtr`` and ``log_ndtr`` become their formulas in
+  those (``FORMULAS``);
 * ``erf(x)``, ``erfc(x)`` and ``gammaln(x)`` become ``_erf(x)``, ``_erfc(x)``,
   ``_gammaln(x)``: small helpers (``backgen.runtime``) the generated module
   carries, computing ``math.erf`` (``math.lgamma``) element by element, with
@@ -59,6 +61,16 @@ NORM = {
 MVN_LOGPDF = "(-0.5 * np.sum(D * np.linalg.solve(COV, D.T).T, axis=-1) - " \
              "0.5 * (len(COV) * 1.8378770664093453 + np.linalg.slogdet(COV)[1]))"
 MVN = {"logpdf": MVN_LOGPDF, "pdf": f"np.exp{MVN_LOGPDF}"}
+
+# scipy.special's functions that are formulas in those above, in their parameters (X, Y, A, B): each
+# argument an expression without side effects, as arguments are, where it is written twice
+FORMULAS = {
+    "log_expit": (("X",), "-np.logaddexp(0.0, -X)"),
+    "logit": (("X",), "np.log(X) - np.log1p(-X)"),
+    "betaln": (("A", "B"), "_gammaln(A) + _gammaln(B) - _gammaln(A + B)"),
+    "ndtr": (("X",), "0.5 * _erfc(-X / 1.4142135623730951)"),
+    "log_ndtr": (("X",), "np.log(0.5 * _erfc(-X / 1.4142135623730951))"),
+}
 
 # each distribution read: its parameters (in order), those it needs given, its functions
 DISTRIBUTIONS = {"norm": (("x", "loc", "scale"), ("x",), NORM),
@@ -155,9 +167,22 @@ def _replace(forward, call, numpy_name):
         helper = f"_{name}"  # backgen.runtime: math.erf element by element, written into the generated module
         forward.env[helper] = f"numpy.{helper}"
         new = ast.Call(ast.Name(helper, ast.Load()), call.args, [])
+    elif name in FORMULAS and len(call.args) == len(FORMULAS[name][0]) and not call.keywords:
+        params, text = FORMULAS[name]
+        for helper in ("_erfc", "_gammaln"):
+            if helper in text:
+                forward.env[helper] = f"numpy.{helper}"
+        new = ast.parse(text.replace("np.", f"{numpy_name}."), mode="eval").body
+        parts = dict(zip(params, call.args))
+
+        class Parts(ast.NodeTransformer):
+            def visit_Name(self, node):  # (a copy where an argument is written twice)
+                return copy.deepcopy(parts[node.id]) if node.id in parts else node
+        new = Parts().visit(new)
     else:
         raise forward.error(f"{meaning} is not supported: backgen reads scipy.special's expit, logsumexp, "
-                            "erf, erfc, gammaln, xlogy and xlog1py, and softmax and log_softmax", call)
+                            "erf, erfc, gammaln, xlogy and xlog1py, softmax and log_softmax, and "
+                            f"{', '.join(FORMULAS)}", call)
     for sub in ast.walk(new):
         ast.copy_location(sub, call)
     return new

@@ -322,7 +322,7 @@ def unpacked_ranks(func, names):
 
 def indexed_ranks(func, names):
     """``{name: rank}`` for those of ``names`` the function reads elements of, as deep as it reads
-    them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
+    them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``, ``len(xs)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
     an element unpacked (``x0, x1 = xs[i]``, or ``x = xs[i]`` then ``x0, x1 = x``) gives one level more,
     and the shape, of that many items last: ``{"xs": (6, 2)}``."""
     def chain(node):  # (the name a chain of subscripts reads, how deep)
@@ -343,6 +343,9 @@ def indexed_ranks(func, names):
             name, depth = chain(node)
             if name in names:
                 ranks[name] = max(ranks.get(name, 0), depth)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and \
+                len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id in names:
+            ranks[node.args[0].id] = max(ranks.get(node.args[0].id, 0), 1)  # len(xs): a sequence, as xs[i]
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
             name, depth = chain(value) if isinstance(value, ast.Subscript) else aliases.get(

@@ -67,7 +67,7 @@ class CallStager:
                 f"unknown function {label!r}: backgen differentiates math and NumPy functions, the functions "
                 f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
                 f"{hint}", func)
-        if qualified in NOT_DIFFERENTIABLE and not self.numpy:  # math.factorial(k) of a count is a constant;
+        if qualified in NOT_DIFFERENTIABLE:  # math.factorial(k) of a count is a constant;
             return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")
         converted = self.conversion(qualified, node, name, role)
@@ -125,7 +125,10 @@ class CallStager:
         """``float(x)``, ``np.array([a, b, c])``, ``np.asarray(x)``: the same numbers, so the gradient
         passes (a list of values is stacked); to an integer type, none.  None: not a conversion."""
         dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
-        if len(node.args) != 1 or any(k.arg != "dtype" for k in node.keywords) or _integral_dtype(dtype):
+        copied = any(k.arg == "copy" and isinstance(k.value, ast.Constant) and k.value.value is True
+                     for k in node.keywords)  # np.array(x, copy=True): a copy, as np.array(x) is
+        if len(node.args) != 1 or any(k.arg != "dtype" and not (k.arg == "copy" and copied) for k in node.keywords) or \
+                _integral_dtype(dtype):
             return None
         if dtype is not None and not _float_dtype(dtype):
             return None
@@ -146,7 +149,7 @@ class CallStager:
             elif not arg.elts or any(isinstance(e, (ast.List, ast.Tuple, ast.Starred)) for e in arg.elts):
                 return None  # nested: a constant table, or refused where a gradient must flow
             return self.numpy_op("np.stack", list(arg.elts), node, name, role or "stacked")
-        if qualified == "np.asarray":  # the array itself where it is one already: written into, it may be
+        if qualified == "np.asarray" and not copied:  # the array itself where it is one already: written into, it may be
             return self.numpy_op("np.astype", [arg], node, name, role or "values")  # (the memory of astype)
         return self.numpy_op("np.copy", [arg], node, name, role or "values")
 

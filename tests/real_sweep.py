@@ -13895,6 +13895,2804 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     return next_h, next_c, cache
 ''', "lstm_step_forward", lambda: [_normal(4734, 2, 3), _normal(4735, 2, 1), _normal(4736, 2, 1),
                                   _normal(4737, 3, 4) * .5, _normal(4738, 1, 4) * .5, _normal(4739, 4) * .1]),
+# ----------------------------------------------------------------------------- finance
+"fin_annuity_present_value_zero_rate_branch": ('''
+import math
+
+def annuity_pv(payment, rate, n=12):
+    """Present value of an ordinary annuity of n payments; a zero rate is the plain sum."""
+    if rate == 0:
+        return payment * n
+    discount = (1 + rate) ** -n
+    return payment * (1 - discount) / rate
+''', "annuity_pv", lambda: [250.0, 0.04]),
+
+"fin_coupon_bond_price_loop": ('''
+def bond_price(face, coupon_rate, ytm, years=5, freq=2):
+    """Price of a coupon bond: the discounted coupons plus the discounted face value."""
+    c = face * coupon_rate / freq
+    y = ytm / freq
+    periods = years * freq
+    price = 0.0
+    for t in range(1, periods + 1):
+        price += c / (1 + y) ** t
+    price += face / (1 + y) ** periods
+    return price
+''', "bond_price", lambda: [1000.0, 0.06, 0.05]),
+
+"fin_macaulay_duration_arrays": ('''
+import numpy as np
+
+def macaulay_duration(cash_flows, times, y):
+    """Macaulay duration of a stream of cash flows at continuously compounded yield y."""
+    pv = cash_flows * np.exp(-y * times)
+    price = pv.sum()
+    return np.sum(times * pv) / price
+''', "macaulay_duration", lambda: [_uniform(5001, 6) * 10, np.arange(1.0, 7.0), 0.05], {"wrt": [0, 2]}),
+
+"fin_black76_futures_call_erfc": ('''
+import math
+
+def norm_cdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+def black76_call(F, K, T, r, sigma):
+    """Black's model for a European call on a futures price F."""
+    vol = sigma * math.sqrt(T)
+    d1 = (math.log(F / K) + 0.5 * vol * vol) / vol
+    d2 = d1 - vol
+    return math.exp(-r * T) * (F * norm_cdf(d1) - K * norm_cdf(d2))
+''', "black76_call", lambda: [102.0, 100.0, 0.75, 0.03, 0.25]),
+
+"fin_digital_option_price_and_delta_pair": ('''
+import math
+
+def digital_call(S, K, T, r, sigma):
+    """Cash-or-nothing call: exp(-rT) N(d2); also returns d2 for the caller."""
+    d2 = (math.log(S / K) + (r - 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    price = math.exp(-r * T) * 0.5 * (1.0 + math.erf(d2 / math.sqrt(2)))
+    return price
+''', "digital_call", lambda: [95.0, 100.0, 0.5, 0.01, 0.3]),
+
+"fin_garch11_nll_prealloc_loop": ('''
+import numpy as np
+
+def garch_nll(params, u):
+    """Negative log-likelihood of a GARCH(1,1), variances squared to stay positive."""
+    omega, alpha, beta = params ** 2
+    n = len(u)
+    v = np.ones(n)
+    for i in range(1, n):
+        v[i] = omega + alpha * u[i - 1] ** 2 + beta * v[i - 1]
+    return 0.5 * (np.log(v) + u ** 2 / v).sum() + 0.5 * n * np.log(2 * np.pi)
+''', "garch_nll", lambda: [np.array([0.3, 0.4, 0.8]), _normal(5002, 8) * .5]),
+
+"fin_ar1_exact_loglik_first_term": ('''
+import numpy as np
+
+def ar1_loglik(parameters, data):
+    """Exact AR(1) log-likelihood: the stationary first term, then the conditional ones."""
+    c = parameters[0]
+    phi = parameters[1]
+    sigma2 = parameters[2]
+    lik = np.zeros(len(data))
+    lik[0] = -0.5 * np.log(2 * np.pi) - 0.5 * np.log(sigma2 / (1 - phi ** 2)) \\
+        - (1 - phi ** 2) / (2 * sigma2) * (data[0] - c / (1 - phi)) ** 2
+    for i in range(1, len(data)):
+        lik[i] = -0.5 * np.log(2 * np.pi) - 0.5 * np.log(sigma2) \\
+            - 0.5 * (data[i] - c - phi * data[i - 1]) ** 2 / sigma2
+    return lik.sum()
+''', "ar1_loglik", lambda: [np.array([0.1, 0.5, 0.8]), _normal(5003, 7)]),
+
+"fin_mean_variance_utility_normalized_weights": ('''
+import numpy as np
+
+def utility(w, mu, Sigma, risk_aversion=3.0):
+    """Mean-variance utility of a portfolio whose weights are normalized to sum to one."""
+    w = w / np.sum(w)
+    ret = w @ mu
+    var = w @ Sigma @ w
+    return ret - 0.5 * risk_aversion * var
+''', "utility", lambda: [_uniform(5004, 4), _normal(5005, 4) * .1,
+                        (lambda a: a @ a.T / 4 + 0.1 * np.eye(4))(_normal(5006, 4, 4))]),
+
+"fin_softmax_weights_sharpe_ratio": ('''
+import numpy as np
+
+def neg_sharpe(z, R):
+    """Portfolio weights as a softmax of free parameters z; returns R (T, N); minus the Sharpe ratio."""
+    e = np.exp(z - np.max(z))
+    w = e / e.sum()
+    port = R.dot(w)
+    return -port.mean() / port.std()
+''', "neg_sharpe", lambda: [_normal(5007, 4), _normal(5008, 12, 4) * .02 + .01]),
+
+"fin_kelly_expected_log_growth": ('''
+import numpy as np
+
+def log_growth(f, p, b):
+    """Expected log growth of a bankroll betting fraction f on outcomes with odds b and chances p."""
+    return np.sum(p * np.log(1.0 + f * b))
+''', "log_growth", lambda: [0.2, np.array([0.3, 0.5, 0.2]), np.array([2.0, -0.5, 1.0])]),
+
+"fin_crr_binomial_tree_backward_induction": ('''
+import numpy as np
+
+def crr_call(S, K, T, r, sigma, n=6):
+    """European call on a Cox-Ross-Rubinstein tree, rolled back level by level."""
+    dt = T / n
+    u = np.exp(sigma * np.sqrt(dt))
+    d = 1.0 / u
+    p = (np.exp(r * dt) - d) / (u - d)
+    disc = np.exp(-r * dt)
+    j = np.arange(n + 1)
+    values = np.maximum(S * u ** j * d ** (n - j) - K, 0.0)
+    for i in range(n):
+        values = disc * (p * values[1:] + (1 - p) * values[:-1])
+    return values[0]
+''', "crr_call", lambda: [100.0, 101.3, 1.0, 0.02, 0.2]),
+
+"fin_nelson_siegel_curve_fit": ('''
+import numpy as np
+
+def ns_loss(beta, tau, maturities, yields):
+    """Squared error of the Nelson-Siegel yield curve against observed yields."""
+    x = maturities / tau
+    loading = (1 - np.exp(-x)) / x
+    curve = beta[0] + beta[1] * loading + beta[2] * (loading - np.exp(-x))
+    return np.mean((curve - yields) ** 2)
+''', "ns_loss", lambda: [np.array([0.04, -0.02, 0.01]), 1.7, np.array([0.5, 1., 2., 5., 10.]),
+                        np.array([0.021, 0.024, 0.03, 0.035, 0.038])]),
+
+"fin_vasicek_zero_coupon_price": ('''
+import math
+
+def vasicek_bond(r0, a, b, sigma, T):
+    """Zero-coupon bond price under the Vasicek short-rate model."""
+    B = (1 - math.exp(-a * T)) / a
+    A = (b - sigma ** 2 / (2 * a ** 2)) * (B - T) - sigma ** 2 * B ** 2 / (4 * a)
+    return math.exp(A - B * r0)
+''', "vasicek_bond", lambda: [0.03, 0.5, 0.04, 0.01, 5.0]),
+
+"fin_loan_amortization_balance_loop": ('''
+def remaining_balance(principal, annual_rate, payment, months=24):
+    """Balance of a loan after monthly payments, interest accrued each month."""
+    balance = principal
+    r = annual_rate / 12
+    for m in range(months):
+        interest = balance * r
+        balance = balance + interest - payment
+    return balance
+''', "remaining_balance", lambda: [10000.0, 0.06, 300.0]),
+
+"fin_continuous_dividend_forward_arrays": ('''
+import numpy as np
+
+FORWARD_DAYS = 365.0
+
+def forward_prices(spot, q, r, days):
+    """Forward prices of dividend paying stocks for several horizons."""
+    T = days / FORWARD_DAYS
+    return spot * np.exp((r - q) * T)
+''', "forward_prices", lambda: [_uniform(5009, 5) * 100, 0.02, 0.04, np.array([30., 60., 90., 180., 365.])],
+    {"wrt": [0, 1, 2]}),
+# ----------------------------------------------------------------------------- statistics
+"stat_beta_loglik_math_lgamma": ('''
+import math
+import numpy as np
+
+def beta_loglik(a, b, x):
+    """Log-likelihood of samples x in (0, 1) under a Beta(a, b)."""
+    n = len(x)
+    log_norm = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    return np.sum((a - 1) * np.log(x) + (b - 1) * np.log1p(-x)) - n * log_norm
+''', "beta_loglik", lambda: [2.5, 1.5, _uniform(5010, 6) * 0.6]),
+
+"stat_weibull_loglik_log_params": ('''
+import numpy as np
+
+def weibull_nll(log_k, log_lam, t):
+    """Weibull negative log-likelihood with log-parameterized shape and scale."""
+    k = np.exp(log_k)
+    lam = np.exp(log_lam)
+    z = t / lam
+    ll = np.log(k) - np.log(lam) + (k - 1) * np.log(z) - z ** k
+    return -ll.sum()
+''', "weibull_nll", lambda: [0.3, 0.1, _uniform(5011, 7)]),
+
+"stat_laplace_loglik_abs": ('''
+import numpy as np
+
+def laplace_loglik(mu, log_b, x):
+    b = np.exp(log_b)
+    return -np.sum(np.abs(x - mu)) / b - len(x) * np.log(2 * b)
+''', "laplace_loglik", lambda: [0.13, -0.2, _normal(5012, 9)]),
+
+"stat_cauchy_nll_math_pi": ('''
+import math
+import numpy as np
+
+def cauchy_nll(x0, gamma, x):
+    """Negative log-likelihood of a Cauchy(x0, gamma) sample."""
+    z = (x - x0) / gamma
+    return np.sum(np.log1p(z ** 2)) + x.size * math.log(math.pi * gamma)
+''', "cauchy_nll", lambda: [0.2, 1.3, _normal(5013, 8) * 2]),
+
+"stat_logistic_distribution_loglik": ('''
+import numpy as np
+
+def logistic_loglik(mu, s, x):
+    z = (x - mu) / s
+    return np.sum(-z - 2.0 * np.log1p(np.exp(-z)) - np.log(s))
+''', "logistic_loglik", lambda: [0.5, 0.8, _normal(5014, 10)]),
+
+"stat_von_mises_bessel_series_factorial": ('''
+import math
+import numpy as np
+
+def bessel_i0(kappa, terms=12):
+    """Modified Bessel function I0 by its power series."""
+    total = 0.0
+    for k in range(terms):
+        total += (kappa / 2) ** (2 * k) / math.factorial(k) ** 2
+    return total
+
+def von_mises_nll(mu, kappa, theta):
+    """Negative log-likelihood of angles theta under a von Mises(mu, kappa)."""
+    return -np.sum(kappa * np.cos(theta - mu)) + len(theta) * np.log(2 * np.pi * bessel_i0(kappa))
+''', "von_mises_nll", lambda: [0.4, 2.0, _normal(5015, 8)]),
+
+"stat_probit_regression_scipy_erf": ('''
+import numpy as np
+from scipy.special import erf
+
+def probit_nll(w, X, y):
+    """Probit regression: P(y = 1) = Phi(X w)."""
+    p = 0.5 * (1 + erf(X @ w / np.sqrt(2)))
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+''', "probit_nll", lambda: [_normal(5016, 3) * .5, _normal(5017, 8, 3), (_normal(5018, 8) > 0).astype(float)],
+    {"wrt": [0, 1]}),
+
+"stat_gamma_glm_log_link_deviance": ('''
+import numpy as np
+
+def gamma_glm_loss(beta, X, y):
+    """Gamma GLM with a log link, its negative log-likelihood up to the shape."""
+    eta = X.dot(beta)
+    mu = np.exp(eta)
+    return np.sum(y / mu + np.log(mu))
+''', "gamma_glm_loss", lambda: [_normal(5019, 3) * .3, _normal(5020, 10, 3), _uniform(5021, 10)]),
+
+"stat_tobit_censored_scipy_norm": ('''
+import numpy as np
+from scipy.stats import norm
+
+def tobit_nll(beta, log_sigma, X, y):
+    """Tobit model censored at zero: logcdf for the censored, logpdf for the rest."""
+    sigma = np.exp(log_sigma)
+    xb = X @ beta
+    censored = y <= 0
+    ll = np.where(censored, norm.logcdf(-xb / sigma), norm.logpdf((y - xb) / sigma) - log_sigma)
+    return -np.sum(ll)
+''', "tobit_nll", lambda: [_normal(5022, 3) * .5, 0.1, _normal(5023, 9, 3),
+                          np.maximum(_normal(5024, 9), 0.0)], {"wrt": [0, 1]}),
+
+"stat_two_poisson_mixture_logaddexp_gammaln": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def poisson_mixture_nll(logit_pi, log_rates, counts):
+    """Two-component Poisson mixture; the rates and the weight are unconstrained."""
+    pi = 1 / (1 + np.exp(-logit_pi))
+    rates = np.exp(log_rates)
+    lp1 = counts * np.log(rates[0]) - rates[0] - gammaln(counts + 1)
+    lp2 = counts * np.log(rates[1]) - rates[1] - gammaln(counts + 1)
+    return -np.sum(np.logaddexp(np.log(pi) + lp1, np.log(1 - pi) + lp2))
+''', "poisson_mixture_nll", lambda: [0.2, np.array([0.1, 1.2]), np.array([0., 1., 3., 2., 5., 0., 4.])],
+    {"wrt": [0, 1]}),
+
+"stat_dirichlet_multinomial_gammaln": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def dm_loglik(log_alpha, counts):
+    """Dirichlet-multinomial log-likelihood of rows of counts, up to the multinomial coefficient."""
+    alpha = np.exp(log_alpha)
+    A = alpha.sum()
+    n = counts.sum(axis=1)
+    ll = gammaln(A) - gammaln(n + A) + np.sum(gammaln(counts + alpha) - gammaln(alpha), axis=1)
+    return ll.sum()
+''', "dm_loglik", lambda: [_normal(5025, 4) * .3, np.array([[2., 0., 1., 3.], [1., 1., 4., 0.], [0., 2., 2., 2.]])],
+    {"wrt": [0]}),
+
+"stat_multinomial_logit_intercept_hstack": ('''
+import numpy as np
+
+def mlogit_nll(W, X, y):
+    """Multinomial logit with an intercept column stacked onto the design matrix."""
+    N = X.shape[0]
+    Xb = np.hstack([np.ones((N, 1)), X])
+    scores = Xb @ W
+    scores -= scores.max(axis=1, keepdims=True)
+    log_p = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(N), y].sum()
+''', "mlogit_nll", lambda: [_normal(5026, 4, 3) * .3, _normal(5027, 6, 3), np.array([0, 2, 1, 1, 0, 2])]),
+
+"stat_ar2_residuals_slices": ('''
+import numpy as np
+
+def ar2_sse(a1, a2, x):
+    """Sum of squared one-step residuals of an AR(2) fit."""
+    resid = x[2:] - a1 * x[1:-1] - a2 * x[:-2]
+    return np.dot(resid, resid)
+''', "ar2_sse", lambda: [0.5, -0.2, _normal(5028, 10)]),
+
+"stat_em_q_function_given_responsibilities": ('''
+import numpy as np
+
+def q_function(log_pi, mu, log_sigma, x, r):
+    """Expected complete-data log-likelihood of a 1-D Gaussian mixture, responsibilities r (N, K) held fixed."""
+    sigma = np.exp(log_sigma)
+    log_norm = -0.5 * np.log(2 * np.pi) - log_sigma - 0.5 * ((x[:, None] - mu) / sigma) ** 2
+    return np.sum(r * (log_pi + log_norm))
+''', "q_function", lambda: [np.log(np.array([0.3, 0.7])), np.array([-1., 1.]), np.array([0., -.3]), _normal(5029, 6),
+                           (lambda a: a / a.sum(1, keepdims=True))(_uniform(5030, 6, 2))], {"wrt": [0, 1, 2, 3]}),
+
+"stat_kde_bandwidth_log_likelihood": ('''
+import numpy as np
+
+def kde_loglik(log_h, train, test):
+    """Log-likelihood of test points under a Gaussian kernel density estimate of bandwidth h."""
+    h = np.exp(log_h)
+    diff = (test[:, None] - train[None, :]) / h
+    dens = np.mean(np.exp(-0.5 * diff ** 2), axis=1) / (np.sqrt(2 * np.pi) * h)
+    return np.sum(np.log(dens))
+''', "kde_loglik", lambda: [-0.5, _normal(5031, 8), _normal(5032, 5)]),
+
+"stat_bayes_linreg_log_evidence_slogdet": ('''
+import numpy as np
+
+def log_evidence(log_alpha, log_beta, Phi, t):
+    """Log marginal likelihood of Bayesian linear regression (Bishop 3.86)."""
+    alpha, beta = np.exp(log_alpha), np.exp(log_beta)
+    N, M = Phi.shape
+    A = alpha * np.eye(M) + beta * Phi.T @ Phi
+    mN = beta * np.linalg.solve(A, Phi.T @ t)
+    E = beta / 2 * np.sum((t - Phi @ mN) ** 2) + alpha / 2 * mN @ mN
+    sign, logdetA = np.linalg.slogdet(A)
+    return M / 2 * log_alpha + N / 2 * log_beta - E - 0.5 * logdetA - N / 2 * np.log(2 * np.pi)
+''', "log_evidence", lambda: [0.1, 0.5, _normal(5033, 8, 3), _normal(5034, 8)]),
+# ----------------------------------------------------------------------------- physics
+"phys_kepler_equation_fixed_point_true_anomaly": ('''
+import math
+
+def orbit_radius(M, e, a=1.0, iters=15):
+    """Solve Kepler's equation E - e sin E = M by fixed-point iteration; radius and true anomaly."""
+    E = M
+    for _ in range(iters):
+        E = M + e * math.sin(E)
+    nu = 2 * math.atan2(math.sqrt(1 + e) * math.sin(E / 2), math.sqrt(1 - e) * math.cos(E / 2))
+    r = a * (1 - e * math.cos(E))
+    return r * math.cos(nu)
+''', "orbit_radius", lambda: [1.1, 0.3]),
+
+"phys_vis_viva_transfer_dv_scalar": ('''
+import math
+
+MU_EARTH = 3.986004418e5
+
+def transfer_dv(r1, r2):
+    """Total delta-v of a two-burn transfer between circular orbits of radii r1 and r2 (km)."""
+    a = (r1 + r2) / 2
+    v1 = math.sqrt(MU_EARTH / r1)
+    v_peri = math.sqrt(MU_EARTH * (2 / r1 - 1 / a))
+    v_apo = math.sqrt(MU_EARTH * (2 / r2 - 1 / a))
+    v2 = math.sqrt(MU_EARTH / r2)
+    return abs(v_peri - v1) + abs(v2 - v_apo)
+''', "transfer_dv", lambda: [7000.0, 42164.0]),
+
+"phys_kepler_third_law_periods_array": ('''
+import numpy as np
+
+FOUR_PI_SQ = 4 * np.pi ** 2
+
+def period_misfit(log_M, a, T_obs):
+    """Fit a central mass (solar masses) to observed periods (years) of orbits a (AU), Kepler's third law."""
+    M = np.exp(log_M)
+    T = np.sqrt(FOUR_PI_SQ * a ** 3 / (FOUR_PI_SQ * M))
+    return np.sum((np.log(T) - np.log(T_obs)) ** 2)
+''', "period_misfit", lambda: [0.1, np.array([0.39, 0.72, 1.0, 1.52]), np.array([0.24, 0.62, 1.0, 1.88])],
+    {"wrt": [0, 1]}),
+
+"phys_isothermal_adiabatic_cycle_work": ('''
+import math
+
+R = 8.314
+
+def cycle_work(n, T_hot, T_cold, V1, V2, gamma=1.4):
+    """Net work of a Carnot cycle: two isotherms joined by adiabats."""
+    V3 = V2 * (T_hot / T_cold) ** (1 / (gamma - 1))
+    V4 = V1 * (T_hot / T_cold) ** (1 / (gamma - 1))
+    w_hot = n * R * T_hot * math.log(V2 / V1)
+    w_cold = n * R * T_cold * math.log(V4 / V3)
+    return w_hot + w_cold
+''', "cycle_work", lambda: [1.0, 500.0, 300.0, 0.01, 0.03]),
+
+"phys_otto_and_diesel_efficiency": ('''
+def efficiencies(r, cutoff, gamma=1.4):
+    """Ideal Otto and Diesel cycle efficiencies at compression ratio r."""
+    otto = 1 - r ** (1 - gamma)
+    diesel = 1 - (cutoff ** gamma - 1) / (gamma * (cutoff - 1)) * r ** (1 - gamma)
+    return otto - diesel
+''', "efficiencies", lambda: [9.0, 2.0]),
+
+"phys_lmtd_heat_exchanger_duty": ('''
+import numpy as np
+
+def duty(U, A, Th_in, Th_out, Tc_in, Tc_out):
+    """Heat duty of a counter-flow exchanger from the log-mean temperature difference."""
+    dT1 = Th_in - Tc_out
+    dT2 = Th_out - Tc_in
+    lmtd = (dT1 - dT2) / np.log(dT1 / dT2)
+    return U * A * lmtd
+''', "duty", lambda: [500.0, 2.0, 150.0, 90.0, 20.0, 70.0]),
+
+"phys_radiative_cooling_euler_fourth_power": ('''
+SIGMA = 5.670374419e-8
+
+def cool(T0, emissivity, area, heat_capacity, T_env=290.0, dt=10.0, steps=30):
+    """A body cooling by radiation, integrated with explicit Euler."""
+    T = T0
+    for _ in range(steps):
+        T = T - dt * emissivity * SIGMA * area * (T ** 4 - T_env ** 4) / heat_capacity
+    return T
+''', "cool", lambda: [600.0, 0.8, 0.05, 500.0]),
+
+"phys_two_thin_lenses_image": ('''
+def image_distance(f1, f2, d, obj):
+    """Image distance behind the second of two thin lenses a distance d apart."""
+    i1 = 1.0 / (1.0 / f1 - 1.0 / obj)
+    o2 = d - i1
+    i2 = 1.0 / (1.0 / f2 - 1.0 / o2)
+    magnification = (i1 / obj) * (i2 / o2)
+    return i2 + magnification
+''', "image_distance", lambda: [0.1, 0.15, 0.05, 0.3]),
+
+"phys_fresnel_unpolarized_angles_array": ('''
+import numpy as np
+
+def reflectance(n1, n2, theta):
+    """Unpolarized Fresnel reflectance at incidence angles theta (below the critical angle)."""
+    cos_i = np.cos(theta)
+    sin_t = n1 / n2 * np.sin(theta)
+    cos_t = np.sqrt(1 - sin_t ** 2)
+    rs = (n1 * cos_i - n2 * cos_t) / (n1 * cos_i + n2 * cos_t)
+    rp = (n2 * cos_i - n1 * cos_t) / (n2 * cos_i + n1 * cos_t)
+    return np.mean(0.5 * (rs ** 2 + rp ** 2))
+''', "reflectance", lambda: [1.0, 1.5, np.linspace(0.1, 1.2, 6)]),
+
+"phys_thin_film_reflectance_fit": ('''
+import numpy as np
+
+def film_loss(thickness, n_film, wavelengths, measured):
+    """Two-beam thin-film interference at normal incidence, fitted to measured reflectance."""
+    r1 = (1 - n_film) / (1 + n_film)
+    r2 = (n_film - 1.5) / (n_film + 1.5)
+    delta = 4 * np.pi * n_film * thickness / wavelengths
+    R = r1 ** 2 + r2 ** 2 + 2 * r1 * r2 * np.cos(delta)
+    return np.sum((R - measured) ** 2)
+''', "film_loss", lambda: [0.5, 1.38, np.linspace(0.4, 0.7, 7), _uniform(5101, 7) * .05],
+    {"wrt": [0, 1]}),
+
+"phys_gaussian_beam_waist_radius": ('''
+import numpy as np
+
+def beam_radius(w0, wavelength, z):
+    """Gaussian beam radius along z from its waist w0."""
+    z_r = np.pi * w0 ** 2 / wavelength
+    return w0 * np.sqrt(1 + (z / z_r) ** 2)
+''', "beam_radius", lambda: [1e-3, 633e-9, np.linspace(-2, 2, 5)], {"wrt": [0, 2]}),
+
+"phys_single_slit_np_sinc": ('''
+import numpy as np
+
+def slit_pattern_loss(width, wavelength, angles, observed):
+    """Fraunhofer single-slit intensity (np.sinc) fitted to an observed pattern."""
+    beta = width * np.sin(angles) / wavelength
+    intensity = np.sinc(beta) ** 2
+    return np.sum((intensity - observed) ** 2)
+''', "slit_pattern_loss", lambda: [2.1, 0.5, np.linspace(-0.3, 0.3, 9), _uniform(5102, 9) * .5],
+    {"wrt": [0, 2]}),
+
+"phys_coupled_oscillators_stiffness_diag_leapfrog": ('''
+import numpy as np
+
+def chain_energy_after(x0, v0, k, m=1.0, dt=0.05, steps=20):
+    """Masses joined by springs k (n+1 springs, fixed ends); leapfrog, then the energy."""
+    K = np.diag(k[:-1] + k[1:]) - np.diag(k[1:-1], 1) - np.diag(k[1:-1], -1)
+    x, v = x0.copy(), v0.copy()
+    for _ in range(steps):
+        v = v - 0.5 * dt * K @ x / m
+        x = x + dt * v
+        v = v - 0.5 * dt * K @ x / m
+    return 0.5 * m * v @ v + 0.5 * x @ K @ x
+''', "chain_energy_after", lambda: [_normal(5103, 3) * .2, _normal(5104, 3) * .2, _uniform(5105, 4)]),
+
+"phys_large_angle_pendulum_period_series": ('''
+import math
+
+def period(L, theta0, g=9.81):
+    """Pendulum period with the first two large-amplitude corrections."""
+    T0 = 2 * math.pi * math.sqrt(L / g)
+    return T0 * (1 + theta0 ** 2 / 16 + 11 * theta0 ** 4 / 3072)
+''', "period", lambda: [1.2, 0.6]),
+
+"phys_poiseuille_pipes_in_series": ('''
+import numpy as np
+
+def flow_rate(dP, radii, lengths, mu=1e-3):
+    """Flow through pipes in series: hydraulic resistances 8 mu L / (pi r^4) add."""
+    resistance = 8 * mu * lengths / (np.pi * radii ** 4)
+    return dP / np.sum(resistance)
+''', "flow_rate", lambda: [2000.0, np.array([0.01, 0.008, 0.012]), np.array([1.0, 0.5, 2.0])]),
+
+"phys_terminal_velocity_fixed_point_drag": ('''
+import math
+
+def terminal_velocity(d, rho_p, rho_f=1.2, mu=1.8e-5, g=9.81, iters=30):
+    """Terminal velocity of a sphere: iterate v with a Reynolds-dependent drag coefficient."""
+    v = 1.0
+    for _ in range(iters):
+        Re = rho_f * v * d / mu
+        Cd = 24.0 / Re * (1 + 0.15 * Re ** 0.687) + 0.42 / (1 + 42500.0 / Re ** 1.16)
+        v = math.sqrt(4 * g * d * (rho_p - rho_f) / (3 * Cd * rho_f))
+    return v
+''', "terminal_velocity", lambda: [1e-3, 2500.0]),
+
+"phys_venturi_bernoulli_flow": ('''
+import numpy as np
+
+def venturi_speed(dP, A1, A2, rho=1000.0):
+    """Throat speed of a Venturi meter from the pressure drop (Bernoulli plus continuity)."""
+    return np.sqrt(2 * dP / (rho * (1 - (A2 / A1) ** 2)))
+''', "venturi_speed", lambda: [np.array([1000., 2500., 4000.]), 0.01, 0.004]),
+
+"phys_manning_channel_discharge": ('''
+def discharge(width, depth, slope, n=0.03):
+    """Manning's discharge of a rectangular channel."""
+    area = width * depth
+    wetted = width + 2 * depth
+    R = area / wetted
+    return area * R ** (2.0 / 3.0) * slope ** 0.5 / n
+''', "discharge", lambda: [4.0, 1.2, 0.001]),
+
+"phys_colebrook_friction_factor_iteration": ('''
+import math
+
+def friction_factor(Re, rel_rough, iters=20):
+    """Darcy friction factor from the Colebrook equation by fixed-point iteration."""
+    x = 0.02 ** -0.5
+    for i in range(iters):
+        x = -2.0 * math.log10(rel_rough / 3.7 + 2.51 * x / Re)
+    return 1.0 / x ** 2
+''', "friction_factor", lambda: [1e5, 1e-4]),
+
+"phys_satellite_drag_exponential_atmosphere": ('''
+import numpy as np
+
+def drag_decel(h, v, Cd=2.2, area_mass=0.01, rho0=1.225, H=8500.0):
+    """Drag deceleration in an exponential atmosphere at altitudes h (m) and speeds v."""
+    rho = rho0 * np.exp(-h / H)
+    return np.sum(0.5 * rho * Cd * area_mass * v ** 2)
+''', "drag_decel", lambda: [np.array([1e4, 2e4, 4e4]), np.array([300., 500., 800.])]),
+
+"phys_driven_oscillator_resonance_amplitude": ('''
+import numpy as np
+
+def amplitude_fit(w0, gamma, F0, w, A_obs):
+    """Steady-state amplitude of a driven damped oscillator fitted to measurements."""
+    A = F0 / np.sqrt((w0 ** 2 - w ** 2) ** 2 + (gamma * w) ** 2)
+    return np.sum((A - A_obs) ** 2)
+''', "amplitude_fit", lambda: [2.0, 0.3, 1.0, np.linspace(1.0, 3.0, 6), _uniform(5106, 6)], {"wrt": [0, 1, 2]}),
+
+"phys_rlc_impedance_phase": ('''
+import numpy as np
+
+def impedance(R, L, C_uF, omega):
+    """Magnitude and phase of a series RLC impedance (C in microfarads); their sums over frequencies."""
+    X = omega * L - 1e6 / (omega * C_uF)
+    mag = np.hypot(R, X)
+    phase = np.arctan2(X, R)
+    return np.sum(mag) + np.sum(phase)
+''', "impedance", lambda: [50.0, 0.1, 10.0, np.array([100., 300., 1000., 3000.])], {"wrt": [0, 1, 2]}),
+
+"phys_composite_wall_heat_flux": ('''
+import numpy as np
+
+def heat_flux(T_in, T_out, thickness, conductivity, h_in=10.0, h_out=25.0):
+    """Heat flux through a layered wall with convective films on both faces."""
+    R_total = 1.0 / h_in + np.sum(thickness / conductivity) + 1.0 / h_out
+    return (T_in - T_out) / R_total
+''', "heat_flux", lambda: [21.0, -5.0, np.array([0.02, 0.1, 0.015]), np.array([0.7, 0.04, 0.17])]),
+
+"phys_stokes_settling_particles": ('''
+import numpy as np
+
+def settling(diameters, rho_p, rho_f=1000.0, mu=1e-3, g=9.81):
+    """Stokes settling velocities of small particles; their mean."""
+    return np.mean(g * diameters ** 2 * (rho_p - rho_f) / (18 * mu))
+''', "settling", lambda: [np.array([1e-5, 2e-5, 5e-5]), 2650.0]),
+
+"phys_doppler_moving_source_observer": ('''
+def observed_frequency(f, v_source, v_observer, c=343.0):
+    """Doppler shift for a source and an observer moving toward each other."""
+    return f * (c + v_observer) / (c - v_source)
+''', "observed_frequency", lambda: [440.0, 20.0, 5.0]),
+
+"phys_decay_curve_fit_two_exponentials": ('''
+import numpy as np
+
+def decay_loss(params, t, counts):
+    """Two radioactive components: N1 exp(-l1 t) + N2 exp(-l2 t), in log-space amplitudes."""
+    logN1, logN2, l1, l2 = params
+    model = np.exp(logN1 - l1 * t) + np.exp(logN2 - l2 * t)
+    return np.sum((model - counts) ** 2 / counts)
+''', "decay_loss", lambda: [np.array([4.0, 3.0, 0.5, 0.05]), np.linspace(0, 10, 8), 10 + 50 * _uniform(5107, 8)],
+    {"wrt": [0]}),
+
+"phys_center_of_mass_radius_of_gyration": ('''
+import numpy as np
+
+def radius_of_gyration(pos, masses):
+    """Mass-weighted radius of gyration of particles pos (N, 3)."""
+    M = masses.sum()
+    com = (masses[:, None] * pos).sum(axis=0) / M
+    d2 = np.sum((pos - com) ** 2, axis=1)
+    return np.sqrt(np.sum(masses * d2) / M)
+''', "radius_of_gyration", lambda: [_normal(5108, 5, 3), _uniform(5109, 5)]),
+
+"phys_projectile_apex_and_range_arrays": ('''
+import numpy as np
+
+def trajectory_score(v0, angles, g=9.81):
+    """Apex heights plus ranges of projectiles launched at several angles."""
+    vx = v0 * np.cos(angles)
+    vy = v0 * np.sin(angles)
+    apex = vy ** 2 / (2 * g)
+    rng = 2 * vx * vy / g
+    return np.sum(apex + rng)
+''', "trajectory_score", lambda: [20.0, np.radians(np.array([15., 30., 45., 60.]))]),
+
+"phys_van_t_hoff_equilibrium_fit": ('''
+import numpy as np
+
+R_GAS = 8.314
+
+def vant_hoff_loss(dH, dS, T, K_obs):
+    """ln K = -dH / (R T) + dS / R fitted to equilibrium constants at several temperatures."""
+    lnK = -dH / (R_GAS * T) + dS / R_GAS
+    return np.sum((lnK - np.log(K_obs)) ** 2)
+''', "vant_hoff_loss", lambda: [-40000.0, -100.0, np.array([280., 300., 320., 340.]), _uniform(5110, 4) * 10],
+    {"wrt": [0, 1]}),
+
+"phys_lj_pressure_virial_cutoff_where": ('''
+import numpy as np
+
+def virial_energy(r, epsilon=1.0, sigma=1.0, rc=2.5):
+    """Lennard-Jones energy and virial of pair distances, cut off at rc with np.where."""
+    sr6 = (sigma / r) ** 6
+    u = 4 * epsilon * (sr6 ** 2 - sr6)
+    w = 24 * epsilon * (2 * sr6 ** 2 - sr6)
+    inside = r < rc
+    return np.sum(np.where(inside, u, 0.0)) + np.sum(np.where(inside, w, 0.0)) / 3
+''', "virial_energy", lambda: [np.array([1.0, 1.2, 1.5, 2.0, 3.0])]),
+# ----------------------------------------------------------------------------- CS231n and ML
+"cs_sigmoid_layer_out_none_cache_out": ('''
+import numpy as np
+
+def sigmoid_forward(x):
+    """
+    Computes the forward pass for a layer of sigmoid units.
+
+    Input:
+    - x: Inputs, of any shape
+
+    Returns a tuple of:
+    - out: Output, of the same shape as x
+    - cache: out, kept for the backward pass
+    """
+    out = None
+    out = 1.0 / (1.0 + np.exp(-x))
+    cache = out
+    return out, cache
+''', "sigmoid_forward", lambda: [_normal(5201, 3, 4)]),
+
+"cs_softmax_vectorized_unshifted_reg_dW": ('''
+import numpy as np
+
+def softmax_loss_vectorized(W, X, y, reg):
+    """
+    Softmax loss function, vectorized version.
+
+    Inputs have dimension D, there are C classes, and we operate on minibatches of N examples.
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels.
+    - reg: (float) regularization strength
+    """
+    loss = 0.0
+    dW = np.zeros_like(W)
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    exp_scores = np.exp(scores)
+    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+    loss = np.sum(-np.log(probs[range(num_train), y]))
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    dscores = probs
+    dscores[range(num_train), y] -= 1
+    dW = X.T.dot(dscores) / num_train + 2 * reg * W
+    return loss, dW
+''', "softmax_loss_vectorized", lambda: [_normal(5202, 4, 3) * .1, _normal(5203, 5, 4), np.array([0, 1, 2, 1, 0]), 0.1],
+    {"wrt": [0, 1]}),
+
+"cs_svm_vectorized_delta_argument": ('''
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg, delta=1.0):
+    """Structured SVM loss, vectorized, with the margin delta as an argument."""
+    num_train = X.shape[0]
+    scores = X @ W
+    correct = scores[np.arange(num_train), y].reshape(-1, 1)
+    margins = np.maximum(0, scores - correct + delta)
+    margins[np.arange(num_train), y] = 0
+    loss = margins.sum() / num_train + 0.5 * reg * np.sum(W ** 2)
+    return loss
+''', "svm_loss_vectorized", lambda: [_normal(5204, 4, 3) * .1, _normal(5205, 5, 4), np.array([2, 1, 0, 1, 0]), 0.05],
+    {"wrt": [0, 1]}),
+
+"cs_rnn_h0_from_features_projection": ('''
+import numpy as np
+
+def caption_hidden_states(features, W_proj, b_proj, x, Wx, Wh, b):
+    """Initial hidden state projected from image features, then a vanilla RNN over the word vectors x (N, T, D)."""
+    h0 = features.dot(W_proj) + b_proj
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        prev_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        h[:, t, :] = prev_h
+    return h
+''', "caption_hidden_states", lambda: [_normal(5206, 2, 5), _normal(5207, 5, 3) * .3, _normal(5208, 3) * .1,
+                                      _normal(5209, 2, 4, 3), _normal(5210, 3, 3) * .3, _normal(5211, 3, 3) * .3,
+                                      _normal(5212, 3) * .1]),
+
+"cs_batchnorm_cache_dict_kratzert_steps": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    """Batch normalization written step by step, the cache a dict of every intermediate."""
+    N, D = x.shape
+    mu = 1. / N * np.sum(x, axis=0)
+    xmu = x - mu
+    sq = xmu ** 2
+    var = 1. / N * np.sum(sq, axis=0)
+    sqrtvar = np.sqrt(var + eps)
+    ivar = 1. / sqrtvar
+    xhat = xmu * ivar
+    gammax = gamma * xhat
+    out = gammax + beta
+    cache = {'xhat': xhat, 'gamma': gamma, 'xmu': xmu, 'ivar': ivar, 'sqrtvar': sqrtvar, 'var': var, 'eps': eps}
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(5213, 5, 3), _uniform(5214, 3), _normal(5215, 3)]),
+
+"cs_leaky_relu_inplace_where_copy": ('''
+import numpy as np
+
+def leaky_relu_forward(x, alpha=0.01):
+    out = np.where(x > 0, x, alpha * x)
+    cache = (x, alpha)
+    return out, cache
+''', "leaky_relu_forward", lambda: [_normal(5216, 4, 3)], {"wrt": [0]}),
+
+"cs_conv_forward_naive_filters_inner_loop": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    A naive implementation of the forward pass for a convolutional layer.
+
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: 'stride' and 'pad'
+    """
+    out = None
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)), 'constant')
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs = i * stride
+                    ws = j * stride
+                    out[n, f, i, j] = np.sum(x_pad[n, :, hs:hs + HH, ws:ws + WW] * w[f]) + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward_naive", lambda: [_normal(5217, 1, 2, 4, 4), _normal(5218, 2, 2, 3, 3), _normal(5219, 2),
+                                   {'stride': 2, 'pad': 1}], {"slow": True}),
+
+"cs_max_pool_naive_window_max_loops": ('''
+import numpy as np
+
+def max_pool_forward_naive(x, pool_param):
+    N, C, H, W = x.shape
+    ph = pool_param['pool_height']
+    pw = pool_param['pool_width']
+    s = pool_param['stride']
+    Ho = (H - ph) // s + 1
+    Wo = (W - pw) // s + 1
+    out = np.zeros((N, C, Ho, Wo))
+    for n in range(N):
+        for c in range(C):
+            for i in range(Ho):
+                for j in range(Wo):
+                    window = x[n, c, i * s:i * s + ph, j * s:j * s + pw]
+                    out[n, c, i, j] = window.max()
+    cache = (x, pool_param)
+    return out, cache
+''', "max_pool_forward_naive", lambda: [_normal(5220, 1, 2, 4, 4), {'pool_height': 2, 'pool_width': 2, 'stride': 2}],
+    {"slow": True}),
+
+"cs_affine_tanh_two_layer_scores_reg_half": ('''
+import numpy as np
+
+def two_layer_tanh_loss(X, y, W1, b1, W2, b2, reg=1e-3):
+    """A two-layer net with tanh units; softmax loss plus half the L2 penalty."""
+    hidden = np.tanh(X @ W1 + b1)
+    scores = hidden @ W2 + b2
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores)
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    N = X.shape[0]
+    data_loss = -np.mean(np.log(probs[np.arange(N), y]))
+    reg_loss = 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    return data_loss + reg_loss
+''', "two_layer_tanh_loss", lambda: [_normal(5221, 5, 4), np.array([0, 2, 1, 0, 2]), _normal(5222, 4, 6) * .3,
+                                    _normal(5223, 6) * .1, _normal(5224, 6, 3) * .3, _normal(5225, 3) * .1]),
+
+"cs_word2vec_cbow_context_mean": ('''
+import numpy as np
+
+def cbow_loss(W_in, W_out, context, target):
+    """CBOW: the mean of the context words' vectors scores every word; cross-entropy on the target."""
+    h = W_in[context].mean(axis=0)
+    scores = W_out @ h
+    scores = scores - scores.max()
+    log_probs = scores - np.log(np.sum(np.exp(scores)))
+    return -log_probs[target]
+''', "cbow_loss", lambda: [_normal(5226, 7, 3), _normal(5227, 7, 3), np.array([1, 4, 5, 1]), 2], {"wrt": [0, 1]}),
+
+"ml_tied_autoencoder_bce": ('''
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+def autoencoder_loss(W, b_h, b_v, X):
+    """A one-layer autoencoder with tied weights and a binary cross-entropy reconstruction."""
+    h = sigmoid(X @ W + b_h)
+    recon = sigmoid(h @ W.T + b_v)
+    return -np.sum(X * np.log(recon) + (1 - X) * np.log(1 - recon)) / X.shape[0]
+''', "autoencoder_loss", lambda: [_normal(5228, 6, 3) * .3, _normal(5229, 3) * .1, _normal(5230, 6) * .1,
+                                 _uniform(5231, 4, 6) - 0.5 + 0.5], {"wrt": [0, 1, 2]}),
+
+"ml_rbm_free_energy_softplus": ('''
+import numpy as np
+
+def free_energy(v, W, b, c):
+    """Free energy of visible vectors v (N, D) under a binary RBM, averaged over the batch."""
+    wx_b = v @ W + c
+    hidden_term = np.sum(np.log1p(np.exp(wx_b)), axis=1)
+    vbias_term = v @ b
+    return np.mean(-hidden_term - vbias_term)
+''', "free_energy", lambda: [(_normal(5232, 4, 5) > 0).astype(float), _normal(5233, 5, 3) * .3, _normal(5234, 5) * .1,
+                            _normal(5235, 3) * .1], {"wrt": [1, 2, 3]}),
+
+"ml_unrolled_gradient_descent_validation": ('''
+import numpy as np
+
+def val_loss_after_training(lr, w0, X, y, Xv, yv, steps=5):
+    """Validation loss after a few gradient steps of least squares: differentiable in the step size."""
+    w = w0
+    N = X.shape[0]
+    for _ in range(steps):
+        grad = X.T @ (X @ w - y) / N
+        w = w - lr * grad
+    r = Xv @ w - yv
+    return 0.5 * np.mean(r ** 2)
+''', "val_loss_after_training", lambda: [0.1, _normal(5236, 3), _normal(5237, 6, 3), _normal(5238, 6),
+                                        _normal(5239, 4, 3), _normal(5240, 4)], {"wrt": [0, 1]}),
+
+"ml_gaussian_naive_bayes_class_loglik": ('''
+import numpy as np
+
+def gnb_nll(means, log_vars, log_priors, X, y):
+    """Gaussian naive Bayes: per-class means and variances (K, D); the log joint of labeled data."""
+    var = np.exp(log_vars)
+    mu_y = means[y]
+    var_y = var[y]
+    ll = -0.5 * np.sum(np.log(2 * np.pi * var_y) + (X - mu_y) ** 2 / var_y, axis=1) + log_priors[y]
+    return -ll.sum()
+''', "gnb_nll", lambda: [_normal(5241, 3, 2), _normal(5242, 3, 2) * .2, np.log(np.array([.2, .3, .5])),
+                        _normal(5243, 6, 2), np.array([0, 1, 2, 2, 1, 0])], {"wrt": [0, 1, 2]}),
+
+"ml_nca_soft_neighbors_fill_diagonal": ('''
+import numpy as np
+
+def nca_objective(A, X, y):
+    """Neighbourhood components analysis: expected number of correctly classified points."""
+    Z = X @ A.T
+    d = np.sum((Z[:, None, :] - Z[None, :, :]) ** 2, axis=2)
+    np.fill_diagonal(d, np.inf)
+    logits = -d - np.max(-d, axis=1, keepdims=True)
+    p = np.exp(logits)
+    p = p / p.sum(axis=1, keepdims=True)
+    same = (y[:, None] == y[None, :])
+    return -np.sum(p * same)
+''', "nca_objective", lambda: [_normal(5244, 2, 3) * .5, _normal(5245, 5, 3), np.array([0, 1, 0, 1, 1])], {"wrt": [0]}),
+
+"ml_rbf_network_centers_widths": ('''
+import numpy as np
+
+def rbf_net_loss(centers, log_widths, w, X, t):
+    """Radial basis function network: Gaussian bumps at centers, a linear read-out."""
+    d2 = ((X[:, None, :] - centers[None, :, :]) ** 2).sum(-1)
+    phi = np.exp(-d2 / (2 * np.exp(2 * log_widths)))
+    pred = phi @ w
+    return np.mean((pred - t) ** 2)
+''', "rbf_net_loss", lambda: [_normal(5246, 4, 2), _normal(5247, 4) * .2, _normal(5248, 4), _normal(5249, 6, 2),
+                             _normal(5250, 6)]),
+
+"ml_highway_layer_gate": ('''
+import numpy as np
+
+def highway_forward(x, Wh, bh, Wt, bt):
+    """A highway layer: a gate t mixes a ReLU transform with the input itself."""
+    h = np.maximum(0, x @ Wh + bh)
+    t = 1 / (1 + np.exp(-(x @ Wt + bt)))
+    out = t * h + (1 - t) * x
+    cache = (x, Wh, bh, Wt, bt, h, t)
+    return out, cache
+''', "highway_forward", lambda: [_normal(5251, 4, 3), _normal(5252, 3, 3), _normal(5253, 3) * .1, _normal(5254, 3, 3),
+                                _normal(5255, 3) - 1.0]),
+
+"ml_swiglu_ffn_block": ('''
+import numpy as np
+
+def silu(x):
+    return x / (1 + np.exp(-x))
+
+def swiglu_ffn(x, W1, V, W2):
+    """A SwiGLU feed-forward block: (silu(x W1) * (x V)) W2."""
+    return (silu(x @ W1) * (x @ V)) @ W2
+''', "swiglu_ffn", lambda: [_normal(5256, 3, 4), _normal(5257, 4, 6) * .5, _normal(5258, 4, 6) * .5,
+                           _normal(5259, 6, 4) * .5]),
+
+"ml_capsule_squash_norm_keepdims": ('''
+import numpy as np
+
+def squash(s, eps=1e-8):
+    """The capsule squashing nonlinearity along the last axis."""
+    sq = np.sum(s ** 2, axis=-1, keepdims=True)
+    return sq / (1 + sq) * s / np.sqrt(sq + eps)
+''', "squash", lambda: [_normal(5260, 3, 4, 5)], {"wrt": [0]}),
+
+"ml_arcface_additive_angular_margin": ('''
+import numpy as np
+
+def arcface_loss(emb, W, y, s=8.0, m=0.3):
+    """Additive angular margin: cos(theta + m) on the true class of normalized embeddings and weights."""
+    e = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    w = W / np.linalg.norm(W, axis=0, keepdims=True)
+    cos = np.clip(e @ w, -1 + 1e-7, 1 - 1e-7)
+    theta = np.arccos(cos)
+    N = emb.shape[0]
+    logits = s * cos
+    logits[np.arange(N), y] = s * np.cos(theta[np.arange(N), y] + m)
+    logits -= logits.max(axis=1, keepdims=True)
+    return -np.mean(logits[np.arange(N), y] - np.log(np.exp(logits).sum(axis=1)))
+''', "arcface_loss", lambda: [_normal(5261, 4, 3), _normal(5262, 3, 5), np.array([0, 4, 2, 1])]),
+
+"ml_label_propagation_soft_neighbors_given_y": ('''
+import numpy as np
+
+def hopfield_energy(s, W, b):
+    """Energy of a continuous Hopfield state: -1/2 s W s - b s with tanh squashing."""
+    a = np.tanh(s)
+    return -0.5 * a @ W @ a - b @ a
+''', "hopfield_energy", lambda: [_normal(5263, 5), (lambda a: (a + a.T) / 2)(_normal(5264, 5, 5)), _normal(5265, 5)]),
+
+"ml_gru_cell_own_words_cache_tuple": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def gru_step_forward(x, prev_h, Wz, Wr, Wh, Uz, Ur, Uh):
+    """One GRU step; its cache a tuple of every gate."""
+    z = sigmoid(x @ Wz + prev_h @ Uz)
+    r = sigmoid(x @ Wr + prev_h @ Ur)
+    h_tilde = np.tanh(x @ Wh + (r * prev_h) @ Uh)
+    next_h = (1 - z) * prev_h + z * h_tilde
+    cache = (x, prev_h, z, r, h_tilde, Wz, Wr, Wh, Uz, Ur, Uh)
+    return next_h, cache
+''', "gru_step_forward", lambda: [_normal(5266, 2, 3), _normal(5267, 2, 4)] + [_normal(5268 + k, 3 if k < 3 else 4, 4) * .4
+                                                                           for k in range(6)]),
+
+"ml_mixup_given_lambda_ce": ('''
+import numpy as np
+
+def mixup_loss(W, x1, x2, y1_onehot, y2_onehot, lam):
+    """Cross-entropy on a convex mix of two batches and their one-hot labels."""
+    x = lam * x1 + (1 - lam) * x2
+    y = lam * y1_onehot + (1 - lam) * y2_onehot
+    z = x @ W
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return -(y * logp).sum(axis=1).mean()
+''', "mixup_loss", lambda: [_normal(5274, 3, 4) * .5, _normal(5275, 5, 3), _normal(5276, 5, 3),
+                           np.eye(4)[[0, 1, 2, 3, 0]], np.eye(4)[[1, 1, 3, 0, 2]], 0.3], {"wrt": [0, 1, 2, 5]}),
+
+"ml_perceptron_smooth_hinge_softplus": ('''
+import numpy as np
+
+def smooth_hinge(w, b, X, y, beta=5.0):
+    """A hinge loss smoothed by a softplus of temperature beta; labels in {-1, +1}."""
+    margins = y * (X.dot(w) + b)
+    return np.mean(np.logaddexp(0, beta * (1 - margins)) / beta)
+''', "smooth_hinge", lambda: [_normal(5277, 3), 0.1, _normal(5278, 7, 3), np.sign(_normal(5279, 7))]),
+
+"ml_knowledge_distillation_temperature_mix": ('''
+import numpy as np
+
+def log_softmax(z, T=1.0):
+    z = z / T
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+def kd_loss(student, teacher, y, T=3.0, alpha=0.7):
+    """Soft targets at temperature T mixed with the hard-label cross-entropy."""
+    p_t = np.exp(log_softmax(teacher, T))
+    soft = -np.sum(p_t * log_softmax(student, T), axis=1).mean() * T * T
+    N = student.shape[0]
+    hard = -log_softmax(student)[np.arange(N), y].mean()
+    return alpha * soft + (1 - alpha) * hard
+''', "kd_loss", lambda: [_normal(5280, 4, 3), _normal(5281, 4, 3), np.array([0, 2, 1, 1])], {"wrt": [0, 1]}),
+
+"ml_lstm_final_state_loop_list_params": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+def lstm_final(params, xs):
+    """Run an LSTM over a list of inputs; params (W, U, b) with the four gates stacked in W's columns."""
+    W, U, b = params
+    H = U.shape[0]
+    h = np.zeros(H)
+    c = np.zeros(H)
+    for x in xs:
+        a = x @ W + h @ U + b
+        i, f, o, g = sigmoid(a[:H]), sigmoid(a[H:2 * H]), sigmoid(a[2 * H:3 * H]), np.tanh(a[3 * H:])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+    return np.sum(h ** 2)
+''', "lstm_final", lambda: [[_normal(5282, 3, 8) * .4, _normal(5283, 2, 8) * .4, _normal(5284, 8) * .1],
+                           [_normal(5285 + t, 3) for t in range(3)]]),
+
+"ml_attention_pooling_query_vector": ('''
+import numpy as np
+
+def attention_pool(H, q, W):
+    """Attention pooling of the rows of H (T, D) with a learned query q and projection W."""
+    keys = np.tanh(H @ W)
+    scores = keys @ q
+    a = np.exp(scores - scores.max())
+    a /= a.sum()
+    return a @ H
+''', "attention_pool", lambda: [_normal(5288, 5, 3), _normal(5289, 4), _normal(5290, 3, 4) * .5]),
+
+"ml_linear_regression_closed_form_val_loss": ('''
+import numpy as np
+
+def ridge_val_loss(log_lam, X, y, Xv, yv):
+    """Validation error of ridge regression solved in closed form, a function of log lambda."""
+    D = X.shape[1]
+    w = np.linalg.solve(X.T @ X + np.exp(log_lam) * np.eye(D), X.T @ y)
+    return np.mean((Xv @ w - yv) ** 2)
+''', "ridge_val_loss", lambda: [0.1, _normal(5291, 8, 3), _normal(5292, 8), _normal(5293, 4, 3), _normal(5294, 4)]),
+
+"ml_poisson_matrix_factorization": ('''
+import numpy as np
+
+def pmf_nll(U, V, counts, reg=0.01):
+    """Poisson matrix factorization with log rates U V^T, plus an L2 penalty."""
+    log_rate = U @ V.T
+    ll = counts * log_rate - np.exp(log_rate)
+    return -ll.sum() + reg * (np.sum(U ** 2) + np.sum(V ** 2))
+''', "pmf_nll", lambda: [_normal(5295, 4, 2) * .3, _normal(5296, 5, 2) * .3, np.floor(3 * _uniform(5297, 4, 5))],
+    {"wrt": [0, 1]}),
+# ----------------------------------------------------------------------------- signal processing
+"sig_fir_filter_double_loop": ('''
+import numpy as np
+
+def fir_filter(x, h):
+    """Direct-form FIR filter: y[n] = sum_k h[k] x[n - k], zero before the start."""
+    N = len(x)
+    M = len(h)
+    y = np.zeros(N)
+    for n in range(N):
+        for k in range(M):
+            if n - k >= 0:
+                y[n] += h[k] * x[n - k]
+    return np.sum(y ** 2)
+''', "fir_filter", lambda: [_normal(5301, 6), _normal(5302, 3)]),
+
+"sig_one_pole_lowpass_prealloc": ('''
+import numpy as np
+
+def lowpass(x, a):
+    """One-pole low-pass filter y[t] = a y[t-1] + (1 - a) x[t]."""
+    y = np.zeros_like(x)
+    y[0] = (1 - a) * x[0]
+    for t in range(1, len(x)):
+        y[t] = a * y[t - 1] + (1 - a) * x[t]
+    return y
+''', "lowpass", lambda: [_normal(5303, 7), 0.8]),
+
+"sig_biquad_direct_form_one_states": ('''
+def biquad(xs, b0, b1, b2, a1, a2):
+    """A biquad section in direct form I over a list of samples, state kept in four names."""
+    x1 = x2 = y1 = y2 = 0.0
+    out = []
+    for x in xs:
+        y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+        x2, x1 = x1, x
+        y2, y1 = y1, y
+        out.append(y)
+    return sum(v * v for v in out)
+''', "biquad", lambda: [[0.5, -0.3, 1.2, 0.8, -0.1], 0.2, 0.4, 0.2, -0.5, 0.2]),
+
+"sig_dft_power_spectrum_cos_sin_matrices": ('''
+import numpy as np
+
+def power_spectrum(x):
+    """Power spectrum of a real signal through explicit cosine and sine DFT matrices."""
+    N = len(x)
+    n = np.arange(N)
+    k = n.reshape((N, 1))
+    C = np.cos(2 * np.pi * k * n / N)
+    S = np.sin(2 * np.pi * k * n / N)
+    re = C @ x
+    im = -S @ x
+    return (re ** 2 + im ** 2) / N
+''', "power_spectrum", lambda: [_normal(5304, 8)]),
+
+"sig_hann_window_energy_ratio": ('''
+import numpy as np
+
+def windowed_energy(x):
+    """Energy of a Hann-windowed frame relative to the raw frame's."""
+    N = x.shape[0]
+    w = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N) / (N - 1))
+    return np.sum((w * x) ** 2) / np.sum(x ** 2)
+''', "windowed_energy", lambda: [_normal(5305, 9)]),
+
+"sig_autocorrelation_lags_list_array": ('''
+import numpy as np
+
+def autocorr_loss(x, target, max_lag=3):
+    """Autocorrelation at lags 0..max_lag, collected in a list, matched to a target."""
+    N = len(x)
+    r = []
+    for k in range(max_lag + 1):
+        r.append(np.sum(x[:N - k] * x[k:]) / N)
+    r = np.array(r)
+    return np.sum((r - target) ** 2)
+''', "autocorr_loss", lambda: [_normal(5306, 8), _normal(5307, 4) * .3], {"wrt": [0]}),
+
+"sig_moving_average_cumsum_trick": ('''
+import numpy as np
+
+def moving_average(x, w=3):
+    """Running mean by differences of a cumulative sum padded with a zero."""
+    c = np.cumsum(np.concatenate(([0.0], x)))
+    return (c[w:] - c[:-w]) / w
+''', "moving_average", lambda: [_normal(5308, 8)]),
+
+"sig_snr_db_log10": ('''
+import numpy as np
+
+def snr_db(clean, estimate):
+    """Signal-to-noise ratio in decibels of an estimate of a clean signal."""
+    noise = clean - estimate
+    return 10 * np.log10(np.sum(clean ** 2) / np.sum(noise ** 2))
+''', "snr_db", lambda: [_normal(5309, 10), _normal(5309, 10) + 0.1 * _normal(5310, 10)]),
+
+"sig_preemphasis_np_append": ('''
+import numpy as np
+
+def preemphasis(signal, coeff=0.97):
+    """Speech pre-emphasis: the first sample, then x[n] - coeff x[n-1]."""
+    return np.append(signal[0], signal[1:] - coeff * signal[:-1])
+''', "preemphasis", lambda: [_normal(5311, 7)]),
+
+"sig_mu_law_companding_sign_log1p": ('''
+import numpy as np
+
+def mu_law(x, mu=255.0):
+    """mu-law compression of samples in [-1, 1]."""
+    return np.sign(x) * np.log1p(mu * np.abs(x)) / np.log1p(mu)
+''', "mu_law", lambda: [np.array([-0.8, -0.3, 0.05, 0.4, 0.9])]),
+
+"sig_chirp_fit_least_squares": ('''
+import numpy as np
+
+def chirp_loss(params, t, y):
+    """Fit a linear chirp A sin(2 pi (f0 t + k t^2 / 2) + phi) to samples y."""
+    A, f0, k, phi = params
+    model = A * np.sin(2 * np.pi * (f0 * t + 0.5 * k * t ** 2) + phi)
+    return np.sum((model - y) ** 2)
+''', "chirp_loss", lambda: [np.array([1.0, 2.0, 0.5, 0.1]), np.linspace(0, 1, 12), _normal(5312, 12)], {"wrt": [0]}),
+
+"sig_lms_adaptive_filter_weights_loop": ('''
+import numpy as np
+
+def lms_error(mu, x, d, taps=3):
+    """Least-mean-squares adaptive filter; the summed squared error as a function of the step mu."""
+    w = np.zeros(taps)
+    total = 0.0
+    for n in range(taps - 1, len(x)):
+        window = x[n - taps + 1:n + 1][::-1]
+        e = d[n] - w @ window
+        w = w + mu * e * window
+        total += e ** 2
+    return total
+''', "lms_error", lambda: [0.05, _normal(5313, 10), _normal(5314, 10)]),
+
+"sig_goertzel_single_bin_power": ('''
+import math
+
+def goertzel_power(samples, k, N):
+    """Power of DFT bin k of N samples by the Goertzel recurrence."""
+    coeff = 2 * math.cos(2 * math.pi * k / N)
+    s_prev = 0.0
+    s_prev2 = 0.0
+    for x in samples:
+        s = x + coeff * s_prev - s_prev2
+        s_prev2 = s_prev
+        s_prev = s
+    return s_prev2 ** 2 + s_prev ** 2 - coeff * s_prev * s_prev2
+''', "goertzel_power", lambda: [[0.3, -0.1, 0.8, 0.5, -0.6, 0.2, 0.0, 0.4], 2, 8], {"wrt": [0]}),
+
+"sig_spectral_centroid_magnitudes": ('''
+import numpy as np
+
+def spectral_centroid(mag, sr=16000):
+    """Spectral centroid of magnitude frames mag (frames, bins)."""
+    n_bins = mag.shape[1]
+    freqs = np.linspace(0, sr / 2, n_bins)
+    return np.sum(mag * freqs, axis=1) / np.sum(mag, axis=1)
+''', "spectral_centroid", lambda: [_uniform(5315, 3, 5)]),
+
+"sig_np_fft_rfft_power": ('''
+import numpy as np
+
+def band_power(x):
+    """Power in the low half of the spectrum via np.fft.rfft."""
+    X = np.fft.rfft(x)
+    p = np.abs(X) ** 2
+    return p[: len(p) // 2].sum()
+''', "band_power", lambda: [_normal(5316, 8)]),
+
+"sig_savgol_free_polyfit_window_vander": ('''
+import numpy as np
+
+def smooth_residual(y, half=2):
+    """Local quadratic smoothing: each window's least-squares fit, evaluated at its centre."""
+    t = np.arange(-half, half + 1, dtype=float)
+    V = np.vander(t, 3)
+    P = np.linalg.solve(V.T @ V, V.T)
+    center = P[-1]
+    out = np.array([center @ y[i - half:i + half + 1] for i in range(half, len(y) - half)])
+    return np.sum((out - y[half:len(y) - half]) ** 2)
+''', "smooth_residual", lambda: [_normal(5317, 9)]),
+
+"sig_total_energy_parseval_check_math_loop": ('''
+import math
+
+def ring_modulate_energy(xs, f, sr=8000.0):
+    """Energy of a signal ring-modulated by a sine of frequency f."""
+    total = 0.0
+    for n, x in enumerate(xs):
+        y = x * math.sin(2 * math.pi * f * n / sr)
+        total += y * y
+    return total
+''', "ring_modulate_energy", lambda: [[0.2, 0.5, -0.4, 0.9, -0.7], 440.0]),
+
+"sig_envelope_follower_attack_release_branch": ('''
+def envelope(xs, attack=0.3, release=0.05):
+    """Envelope follower: a faster coefficient while the level rises."""
+    env = 0.0
+    total = 0.0
+    for x in xs:
+        level = abs(x)
+        if level > env:
+            env += attack * (level - env)
+        else:
+            env += release * (level - env)
+        total += env
+    return total
+''', "envelope", lambda: [[0.5, -0.9, 0.2, 0.1, -0.05, 0.7]]),
+# ----------------------------------------------------------------------------- autograd-style
+"ag_bbvi_logistic_regression_reparam_samples": ('''
+import numpy as np
+
+def elbo(params, X, y, eps):
+    """Black-box VI for Bayesian logistic regression with a diagonal Gaussian, given noise eps (S, D)."""
+    D = X.shape[1]
+    mean, log_std = params[:D], params[D:]
+    samples = mean + np.exp(log_std) * eps
+    logits = samples @ X.T
+    log_lik = np.sum(y * logits - np.logaddexp(0, logits), axis=1)
+    log_prior = -0.5 * np.sum(samples ** 2, axis=1)
+    entropy = np.sum(log_std)
+    return -(np.mean(log_lik + log_prior) + entropy)
+''', "elbo", lambda: [_normal(5318, 6) * .3, _normal(5319, 7, 3), (_normal(5320, 7) > 0).astype(float),
+                     _normal(5321, 4, 3)], {"wrt": [0]}),
+
+"ag_hmc_leapfrog_hamiltonian_given_grad": ('''
+import numpy as np
+
+def hamiltonian_after(q0, p0, A, eps=0.1, L=8):
+    """Leapfrog integration of H = q A q / 2 + p p / 2; the Hamiltonian at the end."""
+    q = q0
+    p = p0 - 0.5 * eps * A @ q
+    for i in range(L):
+        q = q + eps * p
+        if i != L - 1:
+            p = p - eps * A @ q
+    p = p - 0.5 * eps * A @ q
+    return 0.5 * q @ A @ q + 0.5 * p @ p
+''', "hamiltonian_after", lambda: [_normal(5322, 3), _normal(5323, 3),
+                                  (lambda a: a @ a.T / 3 + np.eye(3))(_normal(5324, 3, 3))]),
+
+"ag_sparse_gp_dtc_log_marginal": ('''
+import numpy as np
+
+def rbf(A, B, ls):
+    d = A[:, None, :] - B[None, :, :]
+    return np.exp(-0.5 * np.sum(d ** 2, axis=-1) / ls ** 2)
+
+def dtc_nll(Z, log_ls, log_noise, X, y):
+    """The DTC sparse-GP approximation: inducing points Z; the covariance Q + noise I."""
+    ls = np.exp(log_ls)
+    noise = np.exp(log_noise)
+    Kuu = rbf(Z, Z, ls) + 1e-6 * np.eye(len(Z))
+    Kfu = rbf(X, Z, ls)
+    Q = Kfu @ np.linalg.solve(Kuu, Kfu.T)
+    C = Q + noise * np.eye(len(X))
+    sign, logdet = np.linalg.slogdet(C)
+    return 0.5 * (y @ np.linalg.solve(C, y) + logdet + len(X) * np.log(2 * np.pi))
+''', "dtc_nll", lambda: [_normal(5325, 3, 2), 0.1, -1.0, _normal(5326, 6, 2), _normal(5327, 6)]),
+
+"ag_factor_analysis_loglik_diag_noise": ('''
+import numpy as np
+
+def fa_nll(W, log_psi, X):
+    """Factor analysis: rows of X ~ N(0, W W^T + diag(psi))."""
+    N, D = X.shape
+    C = W @ W.T + np.diag(np.exp(log_psi))
+    sign, logdet = np.linalg.slogdet(C)
+    Cinv_X = np.linalg.solve(C, X.T)
+    return 0.5 * (N * logdet + np.sum(X.T * Cinv_X) + N * D * np.log(2 * np.pi))
+''', "fa_nll", lambda: [_normal(5328, 4, 2) * .5, _normal(5329, 4) * .2, _normal(5330, 6, 4)]),
+
+"ag_periodic_kernel_gp_nll_abs": ('''
+import numpy as np
+
+def periodic_kernel(x, xp, period, ls):
+    d = np.abs(x[:, None] - xp[None, :])
+    return np.exp(-2 * np.sin(np.pi * d / period) ** 2 / ls ** 2)
+
+def gp_nll(params, x, y):
+    """GP negative log marginal likelihood with a periodic kernel; params in log space."""
+    period, ls, noise = np.exp(params)
+    K = periodic_kernel(x, x, period, ls) + noise * np.eye(len(x))
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L)))
+''', "gp_nll", lambda: [np.array([0.2, -0.1, -1.5]), np.linspace(0, 3, 6), _normal(5331, 6)], {"wrt": [0]}),
+
+"ag_neural_net_list_of_pairs_log_softmax_accuracy_free": ('''
+import numpy as np
+
+def neural_net_predict(params, inputs):
+    """Layers as a list of (weights, biases) pairs; tanh between; log-softmax at the end."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+
+def log_posterior(params, inputs, targets, L2_reg=0.1):
+    log_prior = -L2_reg * sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+''', "log_posterior", lambda: [[(_normal(5332, 3, 4) * .4, _normal(5333, 4) * .1), (_normal(5334, 4, 2) * .4, _normal(5335, 2) * .1)],
+                              _normal(5336, 5, 3), np.eye(2)[[0, 1, 1, 0, 1]]], {"wrt": [0]}),
+
+"ag_rosenbrock_list_comprehension_sum": ('''
+def rosenbrock(x):
+    """The n-dimensional Rosenbrock function over a list of numbers."""
+    return sum([100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(len(x) - 1)])
+''', "rosenbrock", lambda: [[0.5, -0.3, 1.2, 0.8]]),
+
+"ag_logistic_regression_dict_params": ('''
+import numpy as np
+
+def loss(params, X, y):
+    """Logistic regression with its weights and bias in a dict."""
+    z = X @ params['w'] + params['b']
+    return np.mean(np.logaddexp(0, z) - y * z)
+''', "loss", lambda: [{'w': _normal(5337, 3), 'b': 0.1}, _normal(5338, 6, 3), (_normal(5339, 6) > 0).astype(float)],
+    {"wrt": [0]}),
+
+"ag_variational_gaussian_mixture_entropy_bound": ('''
+import numpy as np
+
+def log_normal(x, mu, log_sigma):
+    return -0.5 * np.log(2 * np.pi) - log_sigma - 0.5 * ((x - mu) / np.exp(log_sigma)) ** 2
+
+def mc_objective(mu, log_sigma, eps, data):
+    """Monte-Carlo ELBO for the mean of a Gaussian with known unit variance."""
+    z = mu + np.exp(log_sigma) * eps
+    log_lik = np.sum(log_normal(data[None, :], z[:, None], 0.0), axis=1)
+    log_prior = log_normal(z, 0.0, 1.0)
+    log_q = log_normal(z, mu, log_sigma)
+    return np.mean(log_lik + log_prior - log_q)
+''', "mc_objective", lambda: [0.3, -0.5, _normal(5340, 5), _normal(5341, 6) + 1.0], {"wrt": [0, 1]}),
+
+"ag_bayesopt_probability_of_improvement": ('''
+import numpy as np
+from scipy.stats import norm
+
+def probability_of_improvement(x, X_obs, y_obs, ls=0.7, xi=0.01):
+    """GP posterior at x (a single point, shape (D,)), then the probability of improving on y_obs.min()."""
+    def k(A, B):
+        return np.exp(-0.5 * np.sum((A[:, None, :] - B[None, :, :]) ** 2, axis=-1) / ls ** 2)
+    K = k(X_obs, X_obs) + 1e-4 * np.eye(len(X_obs))
+    ks = k(x[None, :], X_obs)[0]
+    mean = ks @ np.linalg.solve(K, y_obs)
+    var = 1.0 - ks @ np.linalg.solve(K, ks)
+    z = (y_obs.min() - xi - mean) / np.sqrt(var)
+    return norm.cdf(z)
+''', "probability_of_improvement", lambda: [np.array([0.3, -0.2]), _normal(5342, 5, 2), _normal(5343, 5)], {"wrt": [0]}),
+# ----------------------------------------------------------------------------- idioms of real code
+"idiom_params_unpacked_from_array_sigmoid_growth": ('''
+import numpy as np
+
+def logistic_growth_loss(theta, t, y):
+    """Logistic growth curve K / (1 + exp(-r (t - t0))) fitted by least squares; theta = [K, r, t0]."""
+    K, r, t0 = theta
+    pred = K / (1 + np.exp(-r * (t - t0)))
+    resid = pred - y
+    return resid @ resid
+''', "logistic_growth_loss", lambda: [np.array([10.0, 0.8, 3.0]), np.linspace(0, 8, 9), 10 * _uniform(5401, 9) / 1.5],
+    {"wrt": [0]}),
+
+"idiom_numeric_shapes_given_affine_softplus": ('''
+import numpy as np
+
+def softplus_regression(W, b, X, y):
+    pred = np.log1p(np.exp(X @ W + b))
+    return np.mean((pred - y) ** 2)
+''', "softplus_regression", lambda: [_normal(5402, 3, 2), _normal(5403, 2), _normal(5404, 5, 3), _normal(5405, 5, 2)],
+    {"shapes": {"W": "3, 2", "b": "2", "X": "5, 3", "y": "5, 2"}}),
+
+"idiom_named_shapes_given_bilinear_score": ('''
+import numpy as np
+
+def bilinear_score(u, M, v):
+    """Bilinear compatibility u_i^T M v_i summed over a batch."""
+    return np.sum((u @ M) * v)
+''', "bilinear_score", lambda: [_normal(5406, 4, 3), _normal(5407, 3, 2), _normal(5408, 4, 2)],
+    {"shapes": {"u": "N, D", "M": "D, E", "v": "N, E"}}),
+
+"idiom_annotated_shapes_layer_cache": ('''
+import numpy as np
+
+def scale_shift_forward(x: "N, D", gamma: "D", beta: "D"):
+    out = x * gamma + beta
+    cache = (x, gamma)
+    return out, cache
+''', "scale_shift_forward", lambda: [_normal(5409, 4, 3), _normal(5410, 3), _normal(5411, 3)]),
+
+"idiom_inplace_clip_on_copy_then_log": ('''
+import numpy as np
+
+def safe_log_loss(p, y):
+    """Binary log loss with the probabilities clipped in place on a copy."""
+    q = p.copy()
+    q[q < 1e-3] = 1e-3
+    q[q > 1 - 1e-3] = 1 - 1e-3
+    return -np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))
+''', "safe_log_loss", lambda: [_uniform(5412, 6) / 1.6, (_normal(5413, 6) > 0).astype(float)], {"wrt": [0]}),
+
+"idiom_running_stats_loop_welford": ('''
+def welford_variance(xs):
+    """Online variance by Welford's algorithm over a list of numbers."""
+    mean = 0.0
+    m2 = 0.0
+    n = 0
+    for x in xs:
+        n += 1
+        delta = x - mean
+        mean += delta / n
+        m2 += delta * (x - mean)
+    return m2 / (n - 1)
+''', "welford_variance", lambda: [[0.3, 1.2, -0.5, 2.2, 0.9]]),
+
+"idiom_early_return_small_input": ('''
+import numpy as np
+
+def total_variation(signal, weight=0.5):
+    """Total variation plus fit term; a signal of one sample has no variation."""
+    if signal.shape[0] < 2:
+        return weight * np.sum(signal ** 2)
+    tv = np.sum(np.abs(np.diff(signal)))
+    return tv + weight * np.sum(signal ** 2)
+''', "total_variation", lambda: [_normal(5414, 7)]),
+
+"idiom_helper_returning_tuple_partial_use": ('''
+import numpy as np
+
+def moments(x):
+    m = np.mean(x, axis=0)
+    v = np.var(x, axis=0)
+    return m, v, x.shape[0]
+
+def whitened_energy(x):
+    """Energy of the standardized data; the helper's count is unused."""
+    m, v, _ = moments(x)
+    z = (x - m) / np.sqrt(v + 1e-8)
+    return np.sum(z ** 3)
+''', "whitened_energy", lambda: [_normal(5415, 6, 3)]),
+
+"idiom_while_loop_tolerance_newton_cube_root": ('''
+def cube_root(a, tol=1e-12):
+    """Newton's method for the cube root, stopping when the step is small."""
+    x = a if a > 1 else 1.0
+    step = 1.0
+    while abs(step) > tol:
+        step = (x ** 3 - a) / (3 * x ** 2)
+        x = x - step
+    return x
+''', "cube_root", lambda: [5.0]),
+
+"idiom_zip_layers_with_activations_list": ('''
+import numpy as np
+
+def mlp(Ws, bs, x):
+    """An MLP whose layers are zipped weights and biases; ReLU between, a linear last layer."""
+    h = x
+    for i, (W, b) in enumerate(zip(Ws, bs)):
+        h = h @ W + b
+        if i < len(Ws) - 1:
+            h = np.maximum(h, 0)
+    return np.sum(h ** 2)
+''', "mlp", lambda: [[_normal(5416, 3, 4), _normal(5417, 4, 2)], [_normal(5418, 4) * .1, _normal(5419, 2) * .1],
+                    _normal(5420, 5, 3)]),
+
+"idiom_stack_list_of_rows_then_loss": ('''
+import numpy as np
+
+def pairwise_features(a, b):
+    """Features built row by row into a list, stacked, then scored."""
+    rows = []
+    for i in range(a.shape[0]):
+        rows.append(np.concatenate([a[i] * b[i], a[i] - b[i]]))
+    F = np.stack(rows)
+    return np.sum(np.tanh(F))
+''', "pairwise_features", lambda: [_normal(5421, 4, 3), _normal(5422, 4, 3)]),
+
+"idiom_global_lookup_table_constants": ('''
+import numpy as np
+
+WEIGHTS = np.array([0.2, 0.3, 0.5])
+OFFSETS = np.array([1.0, -1.0, 0.5])
+
+def weighted_softplus(x):
+    """Module-level weights and offsets, read inside."""
+    return np.sum(WEIGHTS * np.log1p(np.exp(x[:, None] + OFFSETS)))
+''', "weighted_softplus", lambda: [_normal(5423, 5)]),
+
+"idiom_np_newaxis_broadcast_pairwise_energy": ('''
+import numpy as np
+
+def soft_sphere_energy(pos, radius=0.7):
+    """Soft-sphere repulsion of overlapping pairs (i < j), distances by broadcasting."""
+    diff = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
+    r = np.sqrt(np.sum(diff ** 2, axis=-1) + np.eye(len(pos)))
+    overlap = np.maximum(0.0, 2 * radius - r)
+    iu = np.triu_indices(len(pos), k=1)
+    return np.sum(overlap[iu] ** 2)
+''', "soft_sphere_energy", lambda: [np.array([[0., 0.], [1., 0.2], [0.3, 1.1], [1.5, 1.0]])]),
+
+"idiom_augmented_assign_on_param_slice_copy": ('''
+import numpy as np
+
+def bias_corrected(m, v, t, beta1=0.9, beta2=0.999):
+    """Adam's bias-corrected step direction from moment estimates."""
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    step = m_hat / (np.sqrt(v_hat) + 1e-8)
+    return np.sum(step ** 2)
+''', "bias_corrected", lambda: [_normal(5424, 4), _uniform(5425, 4), 3], {"wrt": [0, 1]}),
+
+"idiom_max_builtin_over_generator_floats": ('''
+import math
+
+def softmax_entropy(logits):
+    """Entropy of a softmax over a list of logits, with the builtin max for stability."""
+    m = max(logits)
+    exps = [math.exp(z - m) for z in logits]
+    total = sum(exps)
+    probs = [e / total for e in exps]
+    return -sum(p * math.log(p) for p in probs)
+''', "softmax_entropy", lambda: [[0.5, 2.0, -1.0, 0.3]]),
+
+"idiom_dict_of_settings_and_array_args": ('''
+import numpy as np
+
+def elastic_net(w, X, y, config):
+    """Elastic-net regression with its penalties in a settings dict."""
+    l1 = config.get('l1', 0.01)
+    l2 = config.get('l2', 0.1)
+    r = X @ w - y
+    return 0.5 * np.mean(r ** 2) + l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.dot(w, w)
+''', "elastic_net", lambda: [_normal(5426, 3), _normal(5427, 6, 3), _normal(5428, 6), {'l1': 0.05}], {"wrt": [0, 1]}),
+
+"idiom_np_linalg_norm_axis_normalize_then_gram": ('''
+import numpy as np
+
+def orthogonality_penalty(W):
+    """Columns normalized, then the squared off-diagonal of their Gram matrix."""
+    Wn = W / np.linalg.norm(W, axis=0)
+    G = Wn.T @ Wn
+    off = G - np.diag(np.diag(G))
+    return np.sum(off ** 2)
+''', "orthogonality_penalty", lambda: [_normal(5429, 5, 3)]),
+
+"idiom_tuple_state_ode_loop_return_list_sum": ('''
+import math
+
+def sir_peak(beta, gamma, s0=0.99, i0=0.01, dt=0.1, steps=60):
+    """SIR epidemic by Euler steps; the integral of the infected fraction."""
+    s, i, r = s0, i0, 0.0
+    area = 0.0
+    for _ in range(steps):
+        new_inf = beta * s * i
+        rec = gamma * i
+        s, i, r = s - dt * new_inf, i + dt * (new_inf - rec), r + dt * rec
+        area += i * dt
+    return area
+''', "sir_peak", lambda: [0.5, 0.2]),
+
+"idiom_einsum_batched_quadratic_forms": ('''
+import numpy as np
+
+def batched_mahalanobis(X, mu, P):
+    """Squared Mahalanobis distances of rows of X with a precision matrix P, via einsum."""
+    d = X - mu
+    return np.einsum('ni,ij,nj->n', d, P, d).sum()
+''', "batched_mahalanobis", lambda: [_normal(5430, 5, 3), _normal(5431, 3), (lambda a: a @ a.T)(_normal(5432, 3, 3))]),
+
+"idiom_sorted_order_statistic_trimmed": ('''
+import numpy as np
+
+def winsorized_mean(x, k=1):
+    """Mean after replacing the k smallest and k largest values by their neighbours."""
+    s = np.sort(x)
+    s[:k] = s[k]
+    s[-k:] = s[-k - 1]
+    return s.mean()
+''', "winsorized_mean", lambda: [_normal(5433, 7)]),
+
+"idiom_cumprod_survival_discrete_hazard": ('''
+import numpy as np
+
+def survival_nll(logits, event_time, observed):
+    """Discrete-time survival: hazards from logits (T,), the likelihood of one subject."""
+    h = 1 / (1 + np.exp(-logits))
+    S = np.cumprod(1 - h)
+    if observed:
+        return -(np.log(h[event_time]) + np.sum(np.log(1 - h[:event_time])))
+    return -np.log(S[event_time])
+''', "survival_nll", lambda: [_normal(5434, 6), 3, True], {"wrt": [0]}),
+
+"idiom_reversed_range_backward_recursion_returns": ('''
+import numpy as np
+
+def discounted_return_loss(rewards, values, gamma=0.99):
+    """Discounted returns computed backwards, then the value regression loss."""
+    T = len(rewards)
+    returns = np.zeros(T)
+    running = 0.0
+    for t in reversed(range(T)):
+        running = rewards[t] + gamma * running
+        returns[t] = running
+    return np.mean((values - returns) ** 2)
+''', "discounted_return_loss", lambda: [_normal(5435, 6), _normal(5436, 6)]),
+
+"idiom_class_free_closure_kernel_factory": ('''
+import numpy as np
+
+def make_kernel(ls):
+    def kernel(a, b):
+        return np.exp(-0.5 * (a[:, None] - b[None, :]) ** 2 / ls ** 2)
+    return kernel
+
+def kernel_ridge_fit(alpha, x, y, ls=0.5):
+    """Kernel ridge fit with the kernel made by a factory."""
+    k = make_kernel(ls)
+    K = k(x, x)
+    return np.sum((K @ alpha - y) ** 2) + 0.1 * alpha @ K @ alpha
+''', "kernel_ridge_fit", lambda: [_normal(5437, 5), np.linspace(0, 2, 5), _normal(5438, 5)], {"wrt": [0, 1]}),
+
+"idiom_string_mode_branch_loss": ('''
+import numpy as np
+
+def regression_loss(pred, target, kind='l2'):
+    """One of three losses chosen by a string."""
+    r = pred - target
+    if kind == 'l1':
+        return np.mean(np.abs(r))
+    elif kind == 'huber':
+        a = np.abs(r)
+        return np.mean(np.where(a < 1.0, 0.5 * r ** 2, a - 0.5))
+    return np.mean(r ** 2)
+''', "regression_loss", lambda: [_normal(5439, 6), _normal(5440, 6)]),
+
+"idiom_out_argument_and_inplace_exp": ('''
+import numpy as np
+
+def softmax_rows_inplace(z):
+    """Row softmax written with in-place operations on a copy."""
+    e = z - z.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return np.sum(e * np.arange(z.shape[1]))
+''', "softmax_rows_inplace", lambda: [_normal(5441, 4, 3)]),
+# ----------------------------------------------------------------------------- library calls of real code
+"lib_np_trapezoid_work_integral": ('''
+import numpy as np
+
+def work_done(force, x):
+    """Work as the trapezoid-rule integral of a sampled force."""
+    return np.trapezoid(force, x)
+''', "work_done", lambda: [_normal(5501, 7), np.linspace(0, 1, 7)], {"wrt": [0, 1]}),
+
+"lib_scipy_expit_log_expit_bce": ('''
+import numpy as np
+from scipy.special import expit, log_expit
+
+def bce(w, X, y):
+    """Binary cross-entropy with scipy's expit and log_expit."""
+    z = X @ w
+    p = expit(z)
+    return -np.mean(y * log_expit(z) + (1 - y) * log_expit(-z)) + 0.01 * np.sum(p)
+''', "bce", lambda: [_normal(5502, 3), _normal(5503, 6, 3), (_normal(5504, 6) > 0).astype(float)], {"wrt": [0, 1]}),
+
+"lib_scipy_log_softmax_nll": ('''
+import numpy as np
+from scipy.special import log_softmax
+
+def nll(W, X, y):
+    logp = log_softmax(X @ W, axis=1)
+    return -logp[np.arange(len(y)), y].mean()
+''', "nll", lambda: [_normal(5505, 3, 4), _normal(5506, 5, 3), np.array([0, 3, 1, 2, 3])], {"wrt": [0, 1]}),
+
+"lib_np_logaddexp_reduce_log_partition": ('''
+import numpy as np
+
+def log_partition(energies, beta):
+    """log Z by np.logaddexp.reduce over the Boltzmann weights."""
+    return np.logaddexp.reduce(-beta * energies)
+''', "log_partition", lambda: [_normal(5507, 6), 1.3]),
+
+"lib_np_linalg_lstsq_residual": ('''
+import numpy as np
+
+def lstsq_residual(A, b):
+    """Residual norm of the least-squares solution of A x = b."""
+    x, *_ = np.linalg.lstsq(A, b, rcond=None)
+    r = A @ x - b
+    return r @ r
+''', "lstsq_residual", lambda: [_normal(5508, 6, 3), _normal(5509, 6)]),
+
+"lib_scipy_linalg_cho_factor_solve": ('''
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve
+
+def gp_data_fit(K, y):
+    """y^T K^-1 y by a Cholesky factorization."""
+    c, low = cho_factor(K)
+    alpha = cho_solve((c, low), y)
+    return y @ alpha
+''', "gp_data_fit", lambda: [(lambda a: a @ a.T + 3 * np.eye(4))(_normal(5510, 4, 4)), _normal(5511, 4)]),
+
+"lib_np_log2_entropy_bits": ('''
+import numpy as np
+
+def entropy_bits(logits):
+    p = np.exp(logits - logits.max())
+    p = p / p.sum()
+    return -np.sum(p * np.log2(p))
+''', "entropy_bits", lambda: [_normal(5512, 5)]),
+
+"lib_np_select_piecewise_potential": ('''
+import numpy as np
+
+def square_well_soft(r, depth=1.0, width=1.5):
+    """A softened square well: quadratic walls inside, a smooth tail outside."""
+    conds = [r < 1.0, r < width]
+    choices = [10 * (1.0 - r) ** 2 - depth, -depth * np.ones_like(r)]
+    return np.sum(np.select(conds, choices, default=-depth * np.exp(-(r - width))))
+''', "square_well_soft", lambda: [np.array([0.8, 1.2, 1.4, 1.9, 2.5])]),
+
+"lib_np_maximum_accumulate_drawdown": ('''
+import numpy as np
+
+def max_drawdown(prices):
+    """Largest drop from a running peak of a price path."""
+    peak = np.maximum.accumulate(prices)
+    return np.max((peak - prices) / peak)
+''', "max_drawdown", lambda: [np.array([100., 104., 101., 107., 98., 103., 99.])]),
+
+"lib_x_clip_min_keyword_relu6": ('''
+import numpy as np
+
+def relu6_sum(x):
+    return x.clip(min=0.0, max=6.0).sum()
+''', "relu6_sum", lambda: [np.array([-1.0, 0.5, 3.0, 7.0, 5.5])]),
+
+"lib_np_mean_where_keyword_masked": ('''
+import numpy as np
+
+def masked_mse(pred, target, mask):
+    """Mean squared error over the entries a boolean mask keeps (np.mean's where=)."""
+    return np.mean((pred - target) ** 2, where=mask)
+''', "masked_mse", lambda: [_normal(5513, 3, 4), _normal(5514, 3, 4), _normal(5515, 3, 4) > -0.3], {"wrt": [0, 1]}),
+
+"lib_np_interp_lookup_table_fit": ('''
+import numpy as np
+
+def calibrate(x, knots_y, knots_x, target):
+    """A piecewise-linear calibration curve through learned knot values."""
+    y = np.interp(x, knots_x, knots_y)
+    return np.sum((y - target) ** 2)
+''', "calibrate", lambda: [np.array([0.15, 0.4, 0.65, 0.9]), np.array([0.0, 0.3, 0.8, 1.0]),
+                          np.array([0.0, 0.33, 0.66, 1.0]), np.array([0.1, 0.3, 0.6, 0.95])], {"wrt": [0, 1]}),
+
+"lib_np_nan_to_num_safe_ratio": ('''
+import numpy as np
+
+def ratio_loss(a, b):
+    """Ratios with the divisions by zero turned into zeros by np.nan_to_num."""
+    with np.errstate(divide='ignore', invalid='ignore'):
+        r = np.nan_to_num(a / b)
+    return np.sum(r ** 2)
+''', "ratio_loss", lambda: [_normal(5516, 5), np.array([1.0, 0.5, 2.0, -1.5, 0.8])]),
+
+"lib_np_float64_and_item_conversions": ('''
+import numpy as np
+
+def scaled_norm(v, scale):
+    s = np.float64(scale)
+    n = np.sqrt(np.sum(v ** 2)).item()
+    return s * n
+''', "scaled_norm", lambda: [_normal(5517, 4), 2.0]),
+
+"lib_np_polyval_coefficients_fit": ('''
+import numpy as np
+
+def poly_loss(coeffs, x, y):
+    """Polynomial least squares with np.polyval, highest power first."""
+    return np.mean((np.polyval(coeffs, x) - y) ** 2)
+''', "poly_loss", lambda: [np.array([0.5, -1.0, 2.0]), np.linspace(-1, 1, 6), _normal(5518, 6)], {"wrt": [0, 1]}),
+
+"lib_scipy_logsumexp_axis_keepdims_return_sign_free": ('''
+import numpy as np
+from scipy.special import logsumexp
+
+def mixture_loglik(log_w, means, x):
+    """Log-likelihood of a unit-variance Gaussian mixture, scipy's logsumexp over components."""
+    log_w = log_w - logsumexp(log_w)
+    lp = -0.5 * (x[:, None] - means[None, :]) ** 2 - 0.5 * np.log(2 * np.pi)
+    return logsumexp(lp + log_w, axis=1).sum()
+''', "mixture_loglik", lambda: [_normal(5519, 3), _normal(5520, 3), _normal(5521, 7)]),
+
+"lib_np_heaviside_step_smooth_free": ('''
+import numpy as np
+
+def ramp_energy(x, k):
+    """Energy of a one-sided spring: k x^2 / 2 where x > 0 (np.heaviside as the switch)."""
+    return np.sum(0.5 * k * x ** 2 * np.heaviside(x, 0.5))
+''', "ramp_energy", lambda: [np.array([-0.5, 0.3, 1.2, -2.0, 0.7]), 2.0]),
+
+"lib_np_fft_irfft_lowpass_roundtrip": ('''
+import numpy as np
+
+def smooth_energy(x, keep=3):
+    """Low-pass filter by zeroing high rfft bins, back with irfft; the energy of the result."""
+    X = np.fft.rfft(x)
+    X[keep:] = 0
+    y = np.fft.irfft(X, n=len(x))
+    return np.sum(y ** 2)
+''', "smooth_energy", lambda: [_normal(5522, 8)]),
+
+"lib_np_insert_boundary_values": ('''
+import numpy as np
+
+def with_boundaries(u, left=0.0, right=1.0):
+    """Interior values with Dirichlet boundary values inserted at both ends; the Dirichlet energy."""
+    full = np.insert(u, 0, left)
+    full = np.append(full, right)
+    return np.sum(np.diff(full) ** 2)
+''', "with_boundaries", lambda: [_normal(5523, 5)]),
+
+"lib_math_fsum_prod_generators": ('''
+import math
+
+def log_prod(xs, ws):
+    """Weighted log of a product of positive numbers, by math.prod and math.fsum."""
+    p = math.prod(x ** w for x, w in zip(xs, ws))
+    return math.log(p) + math.fsum(w * w for w in ws)
+''', "log_prod", lambda: [[1.5, 0.7, 2.2], [0.3, 0.5, 0.2]]),
+
+"lib_np_linalg_qr_projection": ('''
+import numpy as np
+
+def projection_residual(A, b):
+    """Residual of b after projecting onto A's columns through a QR factorization."""
+    Q, R = np.linalg.qr(A)
+    p = Q @ (Q.T @ b)
+    return np.sum((b - p) ** 2)
+''', "projection_residual", lambda: [_normal(5524, 5, 2), _normal(5525, 5)]),
+
+"lib_np_outer_subtract_ufunc_pairwise": ('''
+import numpy as np
+
+def pair_potential(x, a=1.0):
+    """Pairwise differences by np.subtract.outer; a Gaussian pair energy."""
+    d = np.subtract.outer(x, x)
+    return np.sum(np.exp(-a * d ** 2))
+''', "pair_potential", lambda: [_normal(5526, 5)]),
+# ----------------------------------------------------------------------------- writes, views and caches
+"wv_layer_inplace_scale_view_of_out": ('''
+import numpy as np
+
+def scaled_relu_forward(x, scale):
+    """ReLU, then the first half of the features scaled in place through a view of out."""
+    out = np.maximum(x, 0)
+    half = out[:, :out.shape[1] // 2]
+    half *= scale
+    cache = (x, scale)
+    return out, cache
+''', "scaled_relu_forward", lambda: [_normal(5601, 3, 4), 1.7]),
+
+"wv_cumulative_writes_rows_prealloc_layer": ('''
+import numpy as np
+
+def prefix_mean_forward(x):
+    """Running means of the rows of x, each written into a preallocated output."""
+    N, D = x.shape
+    out = np.empty((N, D))
+    total = np.zeros(D)
+    for i in range(N):
+        total += x[i]
+        out[i] = total / (i + 1)
+    cache = x.shape
+    return out, cache
+''', "prefix_mean_forward", lambda: [_normal(5602, 4, 3)]),
+
+"wv_param_copy_then_masked_assign": ('''
+import numpy as np
+
+def clamp_energy(q, lo=-0.5, hi=0.5):
+    """q clamped by masked assignments on a copy, then a quadratic energy with the raw q."""
+    c = np.array(q, copy=True)
+    c[c < lo] = lo
+    c[c > hi] = hi
+    return np.sum(c * q)
+''', "clamp_energy", lambda: [np.array([-0.9, -0.2, 0.1, 0.7, 0.3])]),
+
+"wv_swap_halves_fancy_write": ('''
+import numpy as np
+
+def swap_halves_energy(x):
+    """The two halves of x swapped with fancy indexing on the left of an assignment."""
+    y = x.copy()
+    n = len(x) // 2
+    y[np.arange(n)], y[np.arange(n, 2 * n)] = x[n:2 * n], x[:n]
+    return np.sum(y * np.arange(len(x)))
+''', "swap_halves_energy", lambda: [_normal(5603, 6)]),
+
+"wv_diagonal_view_write_plus_identity": ('''
+import numpy as np
+
+def regularized_logdet(A, lam):
+    """log det of A A^T with lam added on the diagonal through a diagonal write."""
+    K = A @ A.T
+    idx = np.arange(K.shape[0])
+    K[idx, idx] += lam
+    sign, logdet = np.linalg.slogdet(K)
+    return logdet
+''', "regularized_logdet", lambda: [_normal(5604, 3, 4), 0.3]),
+
+"wv_rnn_cache_list_of_tuples_per_step": ('''
+import numpy as np
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """A vanilla RNN keeping a list of per-step caches; x (N, T, D)."""
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    caches = []
+    prev = h0
+    for t in range(T):
+        nxt = np.tanh(x[:, t].dot(Wx) + prev.dot(Wh) + b)
+        caches.append((x[:, t], prev, nxt))
+        h[:, t] = nxt
+        prev = nxt
+    cache = (caches, Wx, Wh)
+    return h, cache
+''', "rnn_forward", lambda: [_normal(5605, 2, 3, 4), _normal(5606, 2, 3), _normal(5607, 4, 3) * .4,
+                            _normal(5608, 3, 3) * .4, _normal(5609, 3) * .1]),
+
+"wv_dropout_given_mask_inverted_cache_mask": ('''
+import numpy as np
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout with the mask given in the settings, so the run is repeatable."""
+    p, mode = dropout_param['p'], dropout_param['mode']
+    mask = None
+    out = None
+    if mode == 'train':
+        mask = dropout_param['mask'] / p
+        out = x * mask
+    elif mode == 'test':
+        out = x
+    cache = (dropout_param, mask)
+    out = out.astype(x.dtype, copy=False)
+    return out, cache
+''', "dropout_forward", lambda: [_normal(5610, 3, 4), {'p': 0.5, 'mode': 'train',
+                                                      'mask': (_uniform(5611, 3, 4) > 1.0).astype(float)}]),
+
+"wv_two_outputs_array_and_scalar_used": ('''
+import numpy as np
+
+def normalize_and_norm(v):
+    """Returns the unit vector and the norm, both used by the caller."""
+    n = np.sqrt(np.sum(v ** 2))
+    return v / n, n
+''', "normalize_and_norm", lambda: [_normal(5612, 4)]),
+
+"wv_inplace_add_into_param_copy_via_alias": ('''
+import numpy as np
+
+def shifted_energy(x, shift):
+    """A copy of x shifted in place through an alias, then the energy of both."""
+    y = x.copy()
+    z = y
+    z += shift
+    return np.sum(y ** 2) + np.sum(x * z)
+''', "shifted_energy", lambda: [_normal(5613, 5), 0.4]),
+
+"wv_reshape_view_write_then_read_original": ('''
+import numpy as np
+
+def block_scaled(x, s):
+    """x (N, 4) copied, viewed as (N, 2, 2), its first block scaled; the original shape read back."""
+    y = x.copy()
+    blocks = y.reshape(-1, 2, 2)
+    blocks[:, 0, :] *= s
+    return np.sum(np.tanh(y))
+''', "block_scaled", lambda: [_normal(5614, 3, 4), 1.5]),
+
+"wv_tuple_cache_built_before_write": ('''
+import numpy as np
+
+def bias_relu_forward(x, b):
+    out = x + b
+    cache = (x, b, out)
+    out = np.maximum(out, 0.0)
+    return out, cache
+''', "bias_relu_forward", lambda: [_normal(5615, 3, 4), _normal(5616, 4)]),
+
+"wv_while_loop_shrinking_step_line_search": ('''
+import numpy as np
+
+def backtracking_value(x, d, alpha0=1.0, rho=0.5, c=1e-4):
+    """Armijo backtracking on f(x) = sum(x^4 + x^2); the value at the step found."""
+    def f(z):
+        return np.sum(z ** 4 + z ** 2)
+    g = 4 * x ** 3 + 2 * x
+    alpha = alpha0
+    while f(x + alpha * d) > f(x) + c * alpha * np.dot(g, d):
+        alpha = rho * alpha
+    return f(x + alpha * d)
+''', "backtracking_value", lambda: [np.array([1.0, -0.8, 0.5]), np.array([-1.2, 0.7, -0.4])]),
+
+"wv_max_pool_cache_argmax_mask": ('''
+import numpy as np
+
+def max_pool_1d_forward(x, size=2):
+    """1-D max pooling over non-overlapping windows of x (N, L), the mask of maxima cached."""
+    N, L = x.shape
+    windows = x.reshape(N, L // size, size)
+    out = windows.max(axis=2)
+    mask = windows == out[:, :, None]
+    cache = (mask, x.shape)
+    return out, cache
+''', "max_pool_1d_forward", lambda: [_normal(5617, 3, 6)]),
+
+"wv_scores_minus_max_inplace_then_loss_pair": ('''
+import numpy as np
+
+def softmax_loss(x, y):
+    """Softmax loss whose scores are shifted in place on a copy; returns (loss, dx)."""
+    s = x.copy()
+    s -= s.max(axis=1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=1, keepdims=True)
+    N = x.shape[0]
+    loss = -np.log(s[np.arange(N), y]).mean()
+    dx = s.copy()
+    dx[np.arange(N), y] -= 1
+    dx /= N
+    return loss, dx
+''', "softmax_loss", lambda: [_normal(5618, 4, 3), np.array([1, 0, 2, 2])]),
+
+"wv_gradient_descent_inner_loop_inplace": ('''
+import numpy as np
+
+def inner_fit(w0, X, y, lr=0.1, steps=4):
+    """A few in-place gradient steps on a copy of w0; the final training loss."""
+    w = w0.copy()
+    for _ in range(steps):
+        r = X @ w - y
+        w -= lr * X.T @ r / len(y)
+    return np.mean((X @ w - y) ** 2)
+''', "inner_fit", lambda: [_normal(5619, 3), _normal(5620, 6, 3), _normal(5621, 6)]),
+
+"wv_nbody_accel_accumulate_pairs_inplace": ('''
+import numpy as np
+
+def potential_after_step(pos, vel, mass, dt=0.01, soft=0.1):
+    """Pairwise accelerations accumulated in place, a kick-drift step, then the potential energy."""
+    n = pos.shape[0]
+    acc = np.zeros_like(pos)
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                d = pos[j] - pos[i]
+                r3 = (np.sum(d ** 2) + soft ** 2) ** 1.5
+                acc[i] += mass[j] * d / r3
+    vel = vel + dt * acc
+    pos = pos + dt * vel
+    U = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            U -= mass[i] * mass[j] / np.sqrt(np.sum((pos[i] - pos[j]) ** 2) + soft ** 2)
+    return U
+''', "potential_after_step", lambda: [_normal(5622, 3, 2), _normal(5623, 3, 2) * .1, _uniform(5624, 3)]),
+# ----------------------------------------------------------------------------- more physics and ML as written
+"phys_minimum_image_periodic_lj": ('''
+import numpy as np
+
+def lj_periodic(pos, box=3.0, rc=1.4):
+    """Lennard-Jones energy in a periodic box with the minimum-image convention."""
+    n = len(pos)
+    energy = 0.0
+    for i in range(n - 1):
+        d = pos[i + 1:] - pos[i]
+        d -= box * np.round(d / box)
+        r2 = np.sum(d * d, axis=1)
+        inv6 = (1.0 / r2) ** 3
+        energy += np.sum(np.where(r2 < rc ** 2, 4.0 * (inv6 ** 2 - inv6), 0.0))
+    return energy
+''', "lj_periodic", lambda: [np.array([[0.1, 0.2], [1.2, 0.3], [0.4, 1.3], [2.6, 2.7]])]),
+
+"phys_coulomb_norm_fill_diagonal_inf": ('''
+import numpy as np
+
+def coulomb_energy(pos, q):
+    """Coulomb energy from a full distance matrix whose diagonal is set to infinity."""
+    r = np.linalg.norm(pos[:, None, :] - pos[None, :, :], axis=-1)
+    np.fill_diagonal(r, np.inf)
+    return 0.5 * np.sum(q[:, None] * q[None, :] / r)
+''', "coulomb_energy", lambda: [_normal(5701, 4, 3), _normal(5702, 4)]),
+
+"phys_spring_mass_damper_energy_dissipated_loop": ('''
+def dissipated(k, c, m=1.0, x0=1.0, dt=0.01, steps=200):
+    """Energy a damper dissipates over a run of semi-implicit Euler steps."""
+    x, v = x0, 0.0
+    lost = 0.0
+    for _ in range(steps):
+        a = (-k * x - c * v) / m
+        v += a * dt
+        x += v * dt
+        lost += c * v * v * dt
+    return lost
+''', "dissipated", lambda: [4.0, 0.3]),
+
+"phys_ray_sphere_intersection_distance": ('''
+import numpy as np
+
+def hit_distance(origin, direction, center, radius):
+    """Distance along a unit ray to its first hit on a sphere."""
+    d = direction / np.linalg.norm(direction)
+    oc = origin - center
+    b = np.dot(oc, d)
+    c = np.dot(oc, oc) - radius ** 2
+    disc = b * b - c
+    return -b - np.sqrt(disc)
+''', "hit_distance", lambda: [np.array([0.0, 0.0, -5.0]), np.array([0.1, 0.05, 1.0]), np.array([0.2, 0.0, 0.0]), 1.5]),
+
+"phys_snell_refraction_vector_form": ('''
+import numpy as np
+
+def refracted_direction_error(incident, normal, n1, n2, target):
+    """Vector form of Snell's law; squared error of the refracted direction against a target."""
+    i = incident / np.linalg.norm(incident)
+    n = normal / np.linalg.norm(normal)
+    eta = n1 / n2
+    cos_i = -np.dot(n, i)
+    sin2_t = eta ** 2 * (1.0 - cos_i ** 2)
+    t = eta * i + (eta * cos_i - np.sqrt(1.0 - sin2_t)) * n
+    return np.sum((t - target) ** 2)
+''', "refracted_direction_error", lambda: [np.array([0.3, -1.0, 0.1]), np.array([0.0, 1.0, 0.05]), 1.0, 1.33,
+                                          np.array([0.2, -0.9, 0.1])]),
+
+"phys_heat_equation_implicit_solve_steps": ('''
+import numpy as np
+
+def implicit_heat(u0, alpha, steps=3, dx=0.1, dt=0.01):
+    """Backward-Euler heat equation with fixed ends: a tridiagonal solve per step."""
+    n = len(u0)
+    r = alpha * dt / dx ** 2
+    A = (1 + 2 * r) * np.eye(n) - r * np.eye(n, k=1) - r * np.eye(n, k=-1)
+    u = u0
+    for _ in range(steps):
+        u = np.linalg.solve(A, u)
+    return np.sum(u ** 2)
+''', "implicit_heat", lambda: [_normal(5703, 6), 0.5]),
+
+"phys_bose_einstein_occupation_sum": ('''
+import numpy as np
+
+def total_occupation(mu, T, energies):
+    """Bose-Einstein occupation numbers summed over levels (mu below the lowest level)."""
+    return np.sum(1.0 / np.expm1((energies - mu) / T))
+''', "total_occupation", lambda: [-0.1, 0.8, np.array([0.0, 0.5, 1.0, 1.5])], {"wrt": [0, 1]}),
+
+"phys_adiabatic_atmosphere_pressure": ('''
+import math
+
+def pressure_at(h, T0=288.15, p0=101325.0, L=0.0065, g=9.80665, M=0.0289644, R=8.314462):
+    """Barometric formula of a troposphere with a constant lapse rate."""
+    return p0 * (1 - L * h / T0) ** (g * M / (R * L))
+''', "pressure_at", lambda: [1500.0]),
+
+"ml_bahdanau_attention_context_loop": ('''
+import numpy as np
+
+def context_vectors(enc, dec, Wa, Ua, va):
+    """Additive attention: a context vector per decoder state, built in a loop and stacked."""
+    contexts = []
+    for t in range(dec.shape[0]):
+        e = np.tanh(enc @ Ua + dec[t] @ Wa) @ va
+        a = np.exp(e - e.max())
+        a = a / a.sum()
+        contexts.append(a @ enc)
+    return np.sum(np.stack(contexts) ** 2)
+''', "context_vectors", lambda: [_normal(5704, 5, 3), _normal(5705, 2, 4), _normal(5706, 4, 6) * .5,
+                                _normal(5707, 3, 6) * .5, _normal(5708, 6)]),
+
+"ml_layer_norm_then_linear_residual_block": ('''
+import numpy as np
+
+def layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return g * (x - mu) / np.sqrt(var + eps) + b
+
+def block(x, g, b, W, c):
+    """A pre-norm residual block: x + relu(LN(x) W + c)."""
+    return x + np.maximum(layer_norm(x, g, b) @ W + c, 0.0)
+''', "block", lambda: [_normal(5709, 3, 4), _uniform(5710, 4), _normal(5711, 4) * .1, _normal(5712, 4, 4) * .5,
+                      _normal(5713, 4) * .1]),
+
+"ml_batch_softmax_temperature_scaling_nll": ('''
+import numpy as np
+
+def temperature_nll(log_T, logits, labels):
+    """Calibration by temperature scaling: the NLL of logits / T, T = exp(log_T)."""
+    z = logits / np.exp(log_T)
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(len(labels)), labels])
+''', "temperature_nll", lambda: [0.2, _normal(5714, 6, 4) * 3, np.array([0, 3, 1, 2, 2, 0])], {"wrt": [0, 1]}),
+
+"ml_gaussian_process_classification_probit_approx": ('''
+import numpy as np
+
+def predictive_probability(f_mean, f_var):
+    """The probit approximation of a GP classifier's predictive probability, sigmoid(kappa * mean)."""
+    kappa = 1.0 / np.sqrt(1.0 + np.pi * f_var / 8.0)
+    return np.sum(1.0 / (1.0 + np.exp(-kappa * f_mean)))
+''', "predictive_probability", lambda: [_normal(5715, 5), _uniform(5716, 5)]),
+
+"ml_logistic_regression_newton_step_objective": ('''
+import numpy as np
+
+def after_newton_step(w, X, y, lam=0.1):
+    """One Newton step of L2-regularized logistic regression, then the objective there."""
+    p = 1 / (1 + np.exp(-X @ w))
+    g = X.T @ (p - y) + lam * w
+    H = X.T @ (X * (p * (1 - p))[:, None]) + lam * np.eye(len(w))
+    w_new = w - np.linalg.solve(H, g)
+    z = X @ w_new
+    return np.sum(np.logaddexp(0, z) - y * z) + 0.5 * lam * w_new @ w_new
+''', "after_newton_step", lambda: [_normal(5717, 3) * .3, _normal(5718, 8, 3), (_normal(5719, 8) > 0).astype(float)],
+    {"wrt": [0, 1]}),
+
+"cs_affine_forward_docstring_reshape_prod": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    out = None
+    num_inputs = x.shape[0]
+    input_shape = x.shape[1:]
+    out = np.dot(x.reshape(num_inputs, np.prod(input_shape)), w) + b
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward", lambda: [_normal(5720, 2, 3, 2), _normal(5721, 6, 4), _normal(5722, 4)]),
+
+"cs_svm_naive_loops_dW_accumulate": ('''
+import numpy as np
+
+def svm_loss_naive(W, X, y, reg):
+    """Structured SVM loss, naive implementation (with loops)."""
+    dW = np.zeros(W.shape)
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss /= num_train
+    dW /= num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW
+''', "svm_loss_naive", lambda: [_normal(5723, 4, 3) * .1, _normal(5724, 5, 4), np.array([0, 2, 1, 1, 0]), 0.05],
+    {"wrt": [0, 1]}),
+
+"cs_rnn_step_then_temporal_loss_chain": ('''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    next_h = np.tanh(prev_h.dot(Wh) + x.dot(Wx) + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+
+def sequence_loss(x, h0, Wx, Wh, b, W_out, targets):
+    """Unrolled RNN over x (T, N, D) with a squared loss on a linear read-out of each hidden state."""
+    h = h0
+    loss = 0.0
+    for t in range(x.shape[0]):
+        h, _ = rnn_step_forward(x[t], h, Wx, Wh, b)
+        loss += 0.5 * np.sum((h @ W_out - targets[t]) ** 2)
+    return loss
+''', "sequence_loss", lambda: [_normal(5725, 3, 2, 4), _normal(5726, 2, 3), _normal(5727, 4, 3) * .4,
+                              _normal(5728, 3, 3) * .4, _normal(5729, 3) * .1, _normal(5730, 3, 2), _normal(5731, 3, 2, 2)],
+    {"wrt": [0, 1, 2, 3, 4, 5]}),
+
+"stat_hierarchical_normal_log_joint_noncentered": ('''
+import numpy as np
+
+def log_joint(mu, log_tau, eta, y, sigma):
+    """Eight-schools style non-centered model: theta = mu + tau * eta."""
+    tau = np.exp(log_tau)
+    theta = mu + tau * eta
+    lp = -0.5 * np.sum(((y - theta) / sigma) ** 2)
+    lp += -0.5 * np.sum(eta ** 2) - 0.5 * mu ** 2 / 25.0
+    lp += log_tau - tau
+    return lp
+''', "log_joint", lambda: [0.5, 0.2, _normal(5732, 8), _normal(5733, 8) * 10, _uniform(5734, 8) * 10 + 5],
+    {"wrt": [0, 1, 2]}),
+
+"stat_mle_exponential_censored_math_loop": ('''
+import math
+
+def censored_exp_nll(log_rate, times, observed):
+    """Exponential survival with right censoring: events give log density, censored log survival."""
+    rate = math.exp(log_rate)
+    nll = 0.0
+    for t, seen in zip(times, observed):
+        if seen:
+            nll -= math.log(rate) - rate * t
+        else:
+            nll += rate * t
+    return nll
+''', "censored_exp_nll", lambda: [-0.3, [1.2, 0.5, 3.1, 2.2], [True, False, True, True]], {"wrt": [0, 1]}),
+
+"fin_implied_vol_newton_fixed_iterations": ('''
+import math
+
+def bs_call(S, K, T, r, sigma):
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    N = lambda x: 0.5 * (1 + math.erf(x / math.sqrt(2)))
+    return S * N(d1) - K * math.exp(-r * T) * N(d2)
+
+def implied_vol(price, S, K, T, r, iters=8):
+    """Implied volatility by Newton's method with the vega written out; differentiable in the price."""
+    sigma = 0.3
+    for _ in range(iters):
+        d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+        vega = S * math.exp(-0.5 * d1 ** 2) / math.sqrt(2 * math.pi) * math.sqrt(T)
+        sigma = sigma - (bs_call(S, K, T, r, sigma) - price) / vega
+    return sigma
+''', "implied_vol", lambda: [10.5, 100.0, 100.0, 1.0, 0.02]),
+
+"sig_pll_phase_tracking_loop": ('''
+import math
+
+def phase_error(xs, gain, f0=0.05):
+    """A first-order phase-locked loop tracking a tone; the summed squared phase error."""
+    phase = 0.0
+    total = 0.0
+    for n, x in enumerate(xs):
+        err = x * math.sin(2 * math.pi * f0 * n + phase)
+        phase -= gain * err
+        total += err * err
+    return total
+''', "phase_error", lambda: [[0.9, 0.1, -0.8, -0.3, 0.7, 0.5], 0.2]),
+# ----------------------------------------------------------------------------- more library calls
+"lib_np_gradient_finite_difference_energy": ('''
+import numpy as np
+
+def strain_energy(u, dx=0.1):
+    """Elastic energy of a displacement field, its derivative by np.gradient."""
+    du = np.gradient(u, dx)
+    return 0.5 * np.sum(du ** 2) * dx
+''', "strain_energy", lambda: [_normal(5801, 7)]),
+
+"lib_np_corrcoef_feature_decorrelation": ('''
+import numpy as np
+
+def decorrelation_penalty(X):
+    """Sum of squared off-diagonal correlations between the columns of X."""
+    C = np.corrcoef(X, rowvar=False)
+    return np.sum(C ** 2) - np.trace(C ** 2)
+''', "decorrelation_penalty", lambda: [_normal(5802, 6, 3)]),
+
+"lib_np_convolve_same_smoothing": ('''
+import numpy as np
+
+def smoothed_fit(x, kernel, target):
+    """A signal smoothed by np.convolve in 'same' mode, fitted to a target."""
+    y = np.convolve(x, kernel, mode='same')
+    return np.sum((y - target) ** 2)
+''', "smoothed_fit", lambda: [_normal(5803, 8), np.array([0.25, 0.5, 0.25]), _normal(5804, 8)], {"wrt": [0, 1]}),
+
+"lib_np_median_absolute_deviation_axis": ('''
+import numpy as np
+
+def mad_loss(residuals):
+    """Median absolute deviation of each row's residuals, summed."""
+    med = np.median(residuals, axis=1, keepdims=True)
+    return np.sum(np.median(np.abs(residuals - med), axis=1))
+''', "mad_loss", lambda: [_normal(5805, 3, 5)]),
+
+"lib_np_percentile_clip_robust_scale": ('''
+import numpy as np
+
+def robust_scale(x):
+    """Scale by the interquartile range from np.percentile."""
+    q75, q25 = np.percentile(x, [75, 25])
+    return np.sum(((x - np.median(x)) / (q75 - q25)) ** 2)
+''', "robust_scale", lambda: [_normal(5806, 9)]),
+
+"lib_np_linalg_eigvalsh_spectral_penalty": ('''
+import numpy as np
+
+def spectral_penalty(A):
+    """The largest eigenvalue of the symmetric part of A."""
+    S = 0.5 * (A + A.T)
+    return np.linalg.eigvalsh(S)[-1]
+''', "spectral_penalty", lambda: [_normal(5807, 3, 3)]),
+
+"lib_np_linalg_det_volume_batch": ('''
+import numpy as np
+
+def log_volumes(J):
+    """Log absolute determinants of a batch of Jacobians (B, 2, 2)."""
+    return np.sum(np.log(np.abs(np.linalg.det(J))))
+''', "log_volumes", lambda: [_normal(5808, 4, 2, 2)]),
+
+"lib_np_matrix_power_markov_chain": ('''
+import numpy as np
+
+def stationary_mass(logits, k=5):
+    """A row-stochastic matrix from softmax logits, raised to the k-th power; mass on state 0."""
+    P = np.exp(logits)
+    P = P / P.sum(axis=1, keepdims=True)
+    Pk = np.linalg.matrix_power(P, k)
+    return Pk[:, 0].sum()
+''', "stationary_mass", lambda: [_normal(5809, 3, 3)]),
+
+"lib_np_diff_second_order_n2": ('''
+import numpy as np
+
+def bending_energy(y, EI=2.0):
+    """Bending energy of a beam from second differences, np.diff(y, n=2)."""
+    return 0.5 * EI * np.sum(np.diff(y, n=2) ** 2)
+''', "bending_energy", lambda: [_normal(5810, 7)]),
+
+"lib_np_std_ddof1_coefficient_variation": ('''
+import numpy as np
+
+def cv(x):
+    """Coefficient of variation with the sample standard deviation."""
+    return np.std(x, ddof=1) / np.mean(x)
+''', "cv", lambda: [_uniform(5811, 8) + 1]),
+
+"lib_np_cumsum_reversed_tail_sums": ('''
+import numpy as np
+
+def tail_sums_loss(r, gamma=0.9):
+    """Reward-to-go by a cumulative sum of the reversed, discounted rewards."""
+    T = len(r)
+    disc = gamma ** np.arange(T)
+    togo = np.cumsum((r * disc)[::-1])[::-1] / disc
+    return np.sum(togo ** 2)
+''', "tail_sums_loss", lambda: [_normal(5812, 6)]),
+
+"lib_np_einsum_trace_and_diagonal": ('''
+import numpy as np
+
+def trace_terms(A, B):
+    """tr(A B) and the sum of A's diagonal squared, by np.einsum."""
+    return np.einsum('ij,ji->', A, B) + np.sum(np.einsum('ii->i', A) ** 2)
+''', "trace_terms", lambda: [_normal(5813, 3, 3), _normal(5814, 3, 3)]),
+
+"lib_np_i0_von_mises_numpy_bessel": ('''
+import numpy as np
+
+def von_mises_logpdf_sum(mu, kappa, theta):
+    """von Mises log-density through NumPy's own Bessel function np.i0."""
+    return np.sum(kappa * np.cos(theta - mu) - np.log(2 * np.pi * np.i0(kappa)))
+''', "von_mises_logpdf_sum", lambda: [0.3, 1.7, _normal(5815, 6)]),
+
+"lib_np_quantile_pinball_given_tau": ('''
+import numpy as np
+
+def quantile_gap(x, tau=0.8):
+    """Gap between the empirical tau-quantile and the mean."""
+    return np.quantile(x, tau) - np.mean(x)
+''', "quantile_gap", lambda: [_normal(5816, 9)]),
+
+"lib_np_pad_reflect_blur": ('''
+import numpy as np
+
+def blurred_energy(img):
+    """A 3x3 box blur of an image padded by reflection."""
+    p = np.pad(img, 1, mode='reflect')
+    H, W = img.shape
+    out = np.zeros_like(img)
+    for di in range(3):
+        for dj in range(3):
+            out += p[di:di + H, dj:dj + W] / 9.0
+    return np.sum(out ** 2)
+''', "blurred_energy", lambda: [_normal(5817, 4, 5)]),
+
+"lib_np_roll_circular_cross_correlation": ('''
+import numpy as np
+
+def circular_xcorr_peak_energy(a, b):
+    """Circular cross-correlation by np.roll over every lag; its energy."""
+    n = len(a)
+    c = np.array([np.dot(a, np.roll(b, k)) for k in range(n)])
+    return np.sum(c ** 2)
+''', "circular_xcorr_peak_energy", lambda: [_normal(5818, 5), _normal(5819, 5)]),
+
+"lib_np_tril_indices_cholesky_param": ('''
+import numpy as np
+
+def mvn_logdet_from_params(theta, n=3):
+    """A covariance from an unconstrained lower-triangular vector (log diagonal), its log det."""
+    L = np.zeros((n, n))
+    L[np.tril_indices(n)] = theta
+    L[np.diag_indices(n)] = np.exp(np.diag(L))
+    Sigma = L @ L.T
+    return np.linalg.slogdet(Sigma)[1] + np.trace(Sigma)
+''', "mvn_logdet_from_params", lambda: [_normal(5820, 6) * .5]),
+
+"lib_np_partition_smallest_k_sum": ('''
+import numpy as np
+
+def smallest_k(x, k=3):
+    """Sum of the k smallest values via np.partition."""
+    return np.sum(np.partition(x, k - 1)[:k])
+''', "smallest_k", lambda: [_normal(5821, 8)]),
+# ----------------------------------------------------------------------------- classes, docstring shapes, settings
+"cls_softmax_classifier_method_self_params": ('''
+import numpy as np
+
+class SoftmaxClassifier:
+    def __init__(self, D, C, reg=1e-3):
+        self.params = {'W': 0.01 * np.random.randn(D, C), 'b': np.zeros(C)}
+        self.reg = reg
+
+    def loss(self, X, y):
+        """Softmax loss of a linear classifier whose weights live in self.params."""
+        W, b = self.params['W'], self.params['b']
+        scores = X.dot(W) + b
+        scores -= scores.max(axis=1, keepdims=True)
+        log_probs = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        N = X.shape[0]
+        return -log_probs[np.arange(N), y].mean() + 0.5 * 1e-3 * np.sum(W * W)
+''', "SoftmaxClassifier.loss", lambda: [{'W': _normal(5901, 3, 4) * .3, 'b': _normal(5902, 4) * .1},
+                                       _normal(5903, 5, 3), np.array([0, 3, 1, 2, 1])], {"wrt": [0]}),
+
+"doc_shapes_cs231n_temporal_affine_of_shape": ('''
+import numpy as np
+
+def temporal_affine_forward(x, w, b):
+    """
+    Forward pass for a temporal affine layer.
+
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+
+    Returns a tuple of:
+    - out: Output data of shape (N, T, M)
+    - cache: Values needed for the backward pass
+    """
+    N, T, D = x.shape
+    M = b.shape[0]
+    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+    cache = x, w, b, out
+    return out, cache
+''', "temporal_affine_forward", lambda: [_normal(5904, 2, 3, 4), _normal(5905, 4, 5), _normal(5906, 5)]),
+
+"annot_int_labels_hinge_multiclass": ('''
+import numpy as np
+
+def multiclass_hinge(scores: "N, C", y: "int N", margin: float = 1.0):
+    """Crammer-Singer hinge: the largest wrong score against the correct one."""
+    N = scores.shape[0]
+    correct = scores[np.arange(N), y]
+    wrong = scores.copy()
+    wrong[np.arange(N), y] = -np.inf
+    return np.mean(np.maximum(0.0, margin + wrong.max(axis=1) - correct))
+''', "multiclass_hinge", lambda: [_normal(5907, 5, 4), np.array([1, 0, 3, 2, 2])], {"wrt": [0]}),
+
+"settings_dict_mode_eps_layernorm_given": ('''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """Layer normalization with eps read from a settings dict."""
+    eps = ln_param.get('eps', 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=1, keepdims=True)
+    std = np.sqrt(var + eps)
+    xn = xc / std
+    out = gamma * xn + beta
+    cache = (xn, gamma, std)
+    return out, cache
+''', "layernorm_forward", lambda: [_normal(5909, 3, 4), _uniform(5910, 4), _normal(5911, 4), {'eps': 1e-5}]),
+
+"fin_portfolio_var_cvar_sorted_losses": ('''
+import numpy as np
+
+def expected_shortfall(w, R, alpha=0.8):
+    """Expected shortfall of portfolio losses over scenarios R (S, N): the mean of the worst tail."""
+    losses = -R @ w
+    s = np.sort(losses)
+    k = int(np.ceil(alpha * len(s)))
+    return s[k:].mean()
+''', "expected_shortfall", lambda: [_uniform(5912, 3) / 3, _normal(5913, 10, 3) * .05]),
+
+"phys_variational_principle_trial_wavefunction": ('''
+import numpy as np
+
+def energy_estimate(alpha, x):
+    """Variational energy of a Gaussian trial wavefunction for the harmonic oscillator on a grid x."""
+    psi = np.exp(-alpha * x ** 2)
+    dx = x[1] - x[0]
+    dpsi = np.diff(psi) / dx
+    kinetic = 0.5 * np.sum(dpsi ** 2) * dx
+    potential = 0.5 * np.sum(x ** 2 * psi ** 2) * dx
+    norm = np.sum(psi ** 2) * dx
+    return (kinetic + potential) / norm
+''', "energy_estimate", lambda: [0.6, np.linspace(-4, 4, 41)], {"wrt": [0]}),
+
+"stat_gaussian_copula_loglik_cholesky": ('''
+import numpy as np
+
+def copula_nll(L_flat, z):
+    """Gaussian copula: correlation from a Cholesky factor's rows normalized; z (N, 2) normal scores."""
+    L = np.array([[1.0, 0.0], [L_flat[0], L_flat[1]]])
+    L = L / np.linalg.norm(L, axis=1, keepdims=True)
+    R = L @ L.T
+    Rinv = np.linalg.inv(R)
+    sign, logdet = np.linalg.slogdet(R)
+    quad = np.sum((z @ (Rinv - np.eye(2))) * z, axis=1)
+    return 0.5 * np.sum(logdet + quad)
+''', "copula_nll", lambda: [np.array([0.5, 0.9]), _normal(5914, 6, 2)]),
+
+"ml_contrastive_predictive_coding_bilinear": ('''
+import numpy as np
+
+def info_nce(c, z, W):
+    """InfoNCE with a bilinear score c_i W z_j; the positive pairs on the diagonal."""
+    logits = c @ W @ z.T
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -np.mean(np.diag(log_probs))
+''', "info_nce", lambda: [_normal(5915, 4, 3), _normal(5916, 4, 3), _normal(5917, 3, 3) * .5]),
+
+"sig_wiener_filter_gain_fit": ('''
+import numpy as np
+
+def wiener_loss(log_noise, signal_psd, observed, clean):
+    """A Wiener gain S / (S + N) per frequency bin, applied to observed spectra, fitted to clean ones."""
+    N = np.exp(log_noise)
+    gain = signal_psd / (signal_psd + N)
+    return np.mean((gain * observed - clean) ** 2)
+''', "wiener_loss", lambda: [np.log(np.array([0.5, 0.3, 0.2, 0.4])), _uniform(5918, 4), _normal(5919, 6, 4),
+                            _normal(5920, 6, 4)], {"wrt": [0, 1]}),
 }
 
 
@@ -14098,6 +16896,63 @@ KNOWN = {
     ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
     ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
     ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
+    # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
+    # a binomial tree whose values shrink by one node per level: a loop carrying a value of another shape
+    # at each iteration, past the iterations backgen writes out
+    ("fin_crr_binomial_tree_backward_induction", "generate"): ("refused", "operands could not be broadcast together"),
+    ("fin_crr_binomial_tree_backward_induction", "decorator"): ("refused", "'values' changes shape in this loop"),
+    # caches without what the backward for every shape reads (beta's shape, x's shape, the pool's size)
+    ("cs_batchnorm_cache_dict_kratzert_steps", "generate"): ("refused", "the backward needs beta, x"),
+    ("wv_cumulative_writes_rows_prealloc_layer", "generate"): ("refused", "the backward needs x (read by `parts = x.shape`)"),
+    ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
+    # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
+    ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
+    # no rule: the FFT (complex values), np.linalg.qr, np.maximum.accumulate, np.insert
+    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
+    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
+    ("lib_np_linalg_qr_projection", "generate"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
+    ("lib_np_linalg_qr_projection", "decorator"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
+    ("lib_np_maximum_accumulate_drawdown", "generate"): ("refused", "np.maximum.accumulate has no derivative rule"),
+    ("lib_np_maximum_accumulate_drawdown", "decorator"): ("refused", "np.maximum.accumulate has no derivative rule"),
+    ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
+    ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
+    # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
+    # returned by a factory, a tuple display appended to a list (a per-step cache)
+    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
+    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "only assignments to a name, a tuple of names or a part"),
+    ("idiom_class_free_closure_kernel_factory", "generate"): ("refused", "the nested function kernel() is used here"),
+    ("idiom_class_free_closure_kernel_factory", "decorator"): ("refused", "the nested function kernel() is used here"),
+    ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),
+    ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
+    # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
+    # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
+    # helper_returns_view_then_written, reshape_view_written); a random sample matrix that is not positive
+    # definite for np.linalg.cholesky
+    ("ag_logistic_regression_dict_params", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
+    ("wv_dropout_given_mask_inverted_cache_mask", "generate"): ("refused", "pass the settings (or call .backward with them)"),
+    ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
+    ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
+    ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
+    # library calls with no rule (np.i0, np.partition), and np.linalg.matrix_power of a power given as a
+    # parameter
+    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
+    # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
+    # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
+    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
+    ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
+    ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
+    ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
+    ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
+    ("lib_np_i0_von_mises_numpy_bessel", "generate"): ("refused", "np.i0 has no derivative rule in backgen"),
+    ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
+    ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
+    ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
+    # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
+    # every shape sums beta's gradient to (as layernorm_transposed)
+    ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
+    ("settings_dict_mode_eps_layernorm_given", "generate"): ("refused", "the backward needs beta, x"),
 }
 
 

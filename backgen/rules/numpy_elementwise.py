@@ -76,6 +76,13 @@ def _interp(position):
     return grad
 
 
+def _nan_to_num(c):
+    """The finite elements pass through; NaN and the infinities are replaced by constants."""
+    if c.param("copy", True) is not True:
+        c.unsupported("np.nan_to_num with copy=False writes into its argument, which backgen does not follow")
+    return f"{c.g} * {c.np}.isfinite({c.x})"
+
+
 RULES = {
     "np.exp": _unary("out", floats=True),
     "np.log": _unary("1 / x", domain=("positive",), floats=True),
@@ -127,6 +134,8 @@ RULES = {
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),
                          fresh=True),
     "np.positive": _unary("1"),
+    "np.nan_to_num": Rule(("x",), grads={"x": _nan_to_num}, signature="x, copy=True, nan=0.0, posinf=None, neginf=None",
+                          fresh=True, examples=("np.nan_to_num(x) | x=2x3", "np.nan_to_num(x / a, posinf=1.0) | x=4, a=()")),
     "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
     # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
     "np.astype": Rule(("x",), grads={"x": "1"}, examples=("x.astype(float) * x | x=2x3", "x.astype(x.dtype) | x=4")),

@@ -196,16 +196,23 @@ def _convolve(position):
     In mode 'valid' (the longer factor slid along the shorter, NumPy's order whichever comes
     first): the longer's is g convolved fully with the shorter reversed, the shorter's the
     longer correlated with g, reversed (``np.convolve(prices, np.ones(k) / k, 'valid')``); which is
-    the longer is decided as the code runs (the lengths declared, T and k, say nothing of it)."""
+    the longer is decided as the code runs (the lengths declared, T and k, say nothing of it).  In mode
+    'same' (the full convolution's max(n, m) middle values, from (min(n, m) - 1) // 2 on), g is placed
+    there in zeros of the full length, whose gradient the full mode's is."""
     def grad(c):
         mode = c.param("mode", "full")
-        if mode not in ("full", "valid"):
-            c.unsupported("np.convolve is differentiated in modes 'full' and 'valid'")
+        if mode not in ("full", "valid", "same"):
+            c.unsupported("np.convolve is differentiated in modes 'full', 'valid' and 'same'")
         if not c.shape_free and (c.ndim("a") != 1 or c.ndim("v") != 1):  # (without shapes: NumPy raises
             c.unsupported("np.convolve is differentiated for two vectors")  # for others as the code runs)
         mine, other = (c.a, c.v) if position == 0 else (c.v, c.a)
         if mode == "full":
             return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
+        if mode == "same":
+            a, v = c.a, c.v
+            start = c.setup("start", f"(min(len({a}), len({v})) - 1) // 2")
+            full = c.setup("gfull", f"{c.np}.pad({c.g}, ({start}, min(len({a}), len({v})) - 1 - {start}))")
+            return f"{c.np}.convolve({full}, {other}[::-1], 'valid')"
         longer = f"len({c.a}) >= len({c.v})" if position == 0 else f"len({c.v}) > len({c.a})"
         return f"({c.np}.convolve({c.g}, {other}[::-1], 'full') if {longer} else " \
                f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1])"
@@ -423,7 +430,9 @@ RULES = {
                         fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4",
                                               "np.convolve(a, v, 'valid') | a=5, v=3",
                                               "np.convolve(a, v, mode='valid') | a=2, v=4",
-                                              "np.convolve(a, v, 'valid') | a=3, v=3")),
+                                              "np.convolve(a, v, 'valid') | a=3, v=3",
+                                              "np.convolve(a, v, 'same') | a=5, v=3",
+                                              "np.convolve(a, v, mode='same') | a=2, v=5")),
     "np.polyval": Rule(("p", "x"), grads={"p": _polyval(0), "x": _polyval(1)}, signature="p, x", fresh=True,
                        examples=("np.polyval(p, x) | p=3, x=4", "np.polyval(p, x) | p=4, x=2x3",
                                  "np.polyval(p, x) | p=2, x=()", "np.polyval(p, x * 2.0) * x | p=1, x=3")),

@@ -275,6 +275,32 @@ def _diff(c):
     return f"({text} if {c.np}.shape({c.a})[{axis}] >= {n} else {zeros})"
 
 
+def _gradient(position):
+    """np.gradient(f, h) of a vector f, spacing h a number (1 where not given), edge_order=1: central
+    differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
+    (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
+    minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
+    result, over h."""
+    def grad(c):
+        if c.shape_free:
+            c.needs_shapes()
+        if c.param("edge_order", 1) != 1:
+            c.unsupported("np.gradient is differentiated with edge_order=1")
+        if c.ndim("f") != 1 or c.param("axis") not in (None, 0, -1):
+            c.unsupported("np.gradient is differentiated for vectors (its result for others is a list)")
+        spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
+        if spaced and c.ndim("h") != 0:
+            c.unsupported("np.gradient is differentiated with the spacing given as one number")
+        np_, g, f, h = c.np, c.g, c.f, (c.h if spaced else "1.0")
+        if position == "h":
+            return f"-{np_}.sum({g} * {c.out}) / {h}"
+        inner = c.setup("inner", f"{g}[1:-1] / (2 * {h})" if spaced else f"{g}[1:-1] / 2")
+        ends = f"{np_}.pad([-{g}[0], {g}[0]], (0, len({f}) - 2)) + {np_}.pad([-{g}[-1], {g}[-1]], (len({f}) - 2, 0))"
+        return f"{np_}.pad({inner}, (2, 0)) - {np_}.pad({inner}, (0, 2)) + " + \
+            (f"({ends}) / {h}" if spaced else ends)
+    return grad
+
+
 def _padded(c):
     """Whether np.diff is given prepend or append (operands of the rule, None where the call has none)."""
     return c.prepend != "None" or c.append != "None"
@@ -483,6 +509,10 @@ RULES = {
                               "np.diff(a, prepend=p) | a=4, p=()", "np.diff(a, n=2, append=q) | a=2x3, q=2x2",
                               "np.diff(a, axis=0, prepend=p, append=0.5) | a=3x2, p=1x2",
                               "np.diff(a, n=3, prepend=p) | a=1, p=()")),
+    "np.gradient": Rule(("f", "h"), grads={"f": _gradient("f"), "h": _gradient("h")},
+                        signature="f, h=None, axis=None, edge_order=1", fresh=True, floats=True,
+                        examples=("np.gradient(f) | f=5", "np.gradient(f, h) | f=4, h=():positive",
+                                  "np.gradient(f, 0.5) | f=2", "np.gradient(f * f, axis=0) | f=3")),
     "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
                      examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2")),
     "np.average": Rule(("a", "weights"), grads={"a": _average_a, "weights": _average_weights},

@@ -141,10 +141,13 @@ def _pad(c):
     """The padded array's middle; widths computed at run time (``pad`` from ``conv_param``) are
     sliced as ``g[:, :, pad:g.shape[2] - pad]`` (right for a width of zero too)."""
     mode = c.param("mode", "constant")
-    if mode in ("edge", "wrap"):  # padded with copies of x's cells: their gradients go back to those cells
+    if mode in ("edge", "wrap", "reflect", "symmetric"):  # padded with copies of x's cells: their gradients
+        if mode in ("reflect", "symmetric") and c.param("reflect_type", "even") != "even":  # go back to those
+            c.unsupported("np.pad is differentiated with reflect_type='even'")  # cells
         return f"_unpad_copies({c.g}, {c.param_source('pad_width')}, {mode!r})"
     if mode != "constant":
-        c.unsupported(f"np.pad is differentiated in modes 'constant', 'edge' and 'wrap' (not {mode!r})")
+        c.unsupported(f"np.pad is differentiated in modes 'constant', 'edge', 'wrap', 'reflect' and 'symmetric' "
+                      f"(not {mode!r})")
     if c.shape_free:  # the widths read at run time, for every rank
         return f"_unpad({c.g}, {c.param_source('pad_width')})"
     ndim = c.ndim("array")
@@ -281,6 +284,8 @@ def _append(position):
     """np.append: a join of the two (flattened first when there is no axis)."""
     def grad(c):
         axis = c.param("axis")
+        if c.shape_free:  # the first one's length read as the code runs, at every rank (a number's is 1)
+            return _append_free(c, position, axis)
         first = c.length(c.op.args[0], axis)  # (read as the code runs)
         part = f":{first}" if position == 0 else f"{first}:"
         if axis is None:
@@ -289,6 +294,18 @@ def _append(position):
             return text if c.ndim(c.operand(mine)) == 1 else f"{text}.reshape({c.shape_of(mine)})"
         return f"{c.g}[{_index_at(axis, part)}]"
     return grad
+
+
+def _append_free(c, position, axis):
+    """np.append for every shape: flattened, each part reshaped to its operand's shape (a number's
+    is ``()``); along an axis, the part of the gradient along it (a negative one counted from the end)."""
+    np_ = c.np
+    first = f"{np_}.size({c.arr})" if axis is None else f"{np_}.shape({c.arr})[{axis}]"
+    part = f":{first}" if position == 0 else f"{first}:"
+    if axis is None:
+        mine = c.arr if position == 0 else c.values
+        return f"{np_}.reshape({c.g}[{part}], {np_}.shape({mine}))"
+    return f"{c.g}[{_index_at(axis, part)}]"
 
 
 def _split_axis(c):
@@ -382,12 +399,14 @@ RULES = {
                      examples=("np.rot90(m) | m=2x3", "np.rot90(m, 3) | m=2x3",
                                "np.rot90(m, 2, axes=(1, 2)) | m=2x2x3")),
     "np.pad": Rule(("array",), grads={"array": _pad},
-                   signature="array, pad_width, mode='constant', constant_values=0", fresh=True,
+                   signature="array, pad_width, mode='constant', constant_values=0, reflect_type='even'", fresh=True,
                    examples=("np.pad(array, 1) | array=4", "np.pad(array, ((1, 2), (0, 1))) | array=2x3",
                              "np.pad(array, (2, 0), constant_values=1.5) | array=2x2",
                              "np.pad(array, ((1, 2), (0, 1)), mode='edge') | array=2x3",
                              "np.pad(array, 1, 'edge') | array=3",
                              "np.pad(array, ((2, 1), (1, 3)), mode='wrap') | array=2x3",
+                             "np.pad(array, ((2, 1), (1, 4)), mode='reflect') | array=2x3",
+                             "np.pad(array, (3, 2), 'symmetric') | array=2",
                              "np.pad(array, ((0, 0), (b.shape[0], 0))) * b.sum() | array=2x3, b=2")),
     "np.sort": Rule(("a",), grads={"a": _sort}, signature="a, axis=-1, kind=None, order=None", fresh=True,
                     examples=("np.sort(a) | a=5", "np.sort(a, axis=0) | a=3x2", "np.sort(a, axis=None) | a=2x3")),

@@ -1,0 +1,32 @@
+"""NumPy's eigenvalues of a symmetric matrix, written as the first part of np.linalg.eigh.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+call ``np.linalg.eigvalsh(a, UPLO='L')`` of a function the environment binds
+to NumPy with ``np.linalg.eigh(a, UPLO)[0]``: the
+same eigenvalues, in ascending order, whose gradient the rule of
+``np.linalg.eigh`` gives (``v diag(g) v.T`` on the lower triangle it reads).
+"""
+
+import ast
+
+
+def rewrite(forward):
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    if not numpy_names:
+        return
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            func = node.func
+            if not (isinstance(func, ast.Attribute) and func.attr == "eigvalsh" and
+                    isinstance(func.value, ast.Attribute) and func.value.attr == "linalg" and
+                    isinstance(func.value.value, ast.Name) and func.value.value.id in numpy_names):
+                return node
+            np_ = func.value.value.id
+            eigh = ast.Attribute(ast.Attribute(ast.Name(np_, ast.Load()), "linalg", ast.Load()), "eigh", ast.Load())
+            new = ast.Subscript(ast.Call(eigh, node.args, node.keywords), ast.Constant(0), ast.Load())
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)

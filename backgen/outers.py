@@ -1,0 +1,55 @@
+"""NumPy's outer of a ufunc, written as the outer products it is.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+call ``np.multiply.outer(a, b)``, ``np.add.outer(a, b)`` and
+``np.subtract.outer(a, b)`` of a function the environment binds to NumPy
+(``a`` and ``b`` given by position) with the outer product that computes it
+for operands of every rank: ``np.tensordot(a, b, axes=0)`` (``a[..., None, ...]
+* b``, every axis of ``a`` then every axis of ``b``), and ``np.tensordot(a,
+np.ones_like(b), axes=0) + np.tensordot(np.ones_like(a), b, axes=0)`` for the
+sum (``-`` for the difference), whose gradients the rules of its parts give.
+``a`` and ``b``, written twice there, are expressions without side effects, as
+arguments are.  Other ufuncs' outers, and these with keywords, are left as they
+are (and refused as functions with no rule).
+"""
+
+import ast
+import copy
+
+OPERATORS = {"add": ast.Add, "subtract": ast.Sub}
+
+
+def rewrite(forward):
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    if not numpy_names:
+        return
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            func = node.func
+            if not (isinstance(func, ast.Attribute) and func.attr == "outer" and isinstance(func.value, ast.Attribute)
+                    and isinstance(func.value.value, ast.Name) and func.value.value.id in numpy_names
+                    and func.value.attr in ("multiply", "add", "subtract")) or len(node.args) != 2 or \
+                    node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                return node
+            np_ = func.value.value.id
+            a, b = node.args
+            if func.value.attr == "multiply":
+                new = _outer(np_, a, b)
+            else:
+                new = ast.BinOp(_outer(np_, a, _ones_like(np_, b)), OPERATORS[func.value.attr](),
+                                _outer(np_, _ones_like(np_, a), b))
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)
+
+
+def _outer(np_, a, b):
+    tensordot = ast.Attribute(ast.Name(np_, ast.Load()), "tensordot", ast.Load())
+    return ast.Call(tensordot, [copy.deepcopy(a), copy.deepcopy(b)], [ast.keyword("axes", ast.Constant(0))])
+
+
+def _ones_like(np_, a):
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "ones_like", ast.Load()), [copy.deepcopy(a)], [])

@@ -1,0 +1,107 @@
+"""NumPy's np.select, written as the nested np.where it is.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
+call ``np.select(condlist, choicelist, default=0)`` of a function the
+environment binds to NumPy, whose lists are displays of as many items
+(``[r < 1.0, r < 2.0]``, ``[a, b]``, or names bound to such displays just before
+the statement calling it and read nowhere else), with
+``np.where(c1, v1, np.where(c2, v2, default))``: the first condition that
+holds picks its choice, the default where none does, every operand broadcast
+together, as NumPy's np.select computes it; the rule of ``np.where`` then
+differentiates it.  Lists that are not displays, or of two lengths, are refused
+at the call.
+"""
+
+import ast
+import copy
+
+from .source import module_calls, rewrite_statements, walk
+
+
+def rewrite(forward):
+    calls = module_calls(forward.env, "numpy", ("select",))
+    if calls is None:
+        return
+    which, numpy_names = calls
+    displays = _bound_displays(forward.func, which)
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if which(node.func) is None:
+                return node
+            node.args = [copy.deepcopy(displays[a.id][1]) if isinstance(a, ast.Name) and a.id in displays else a
+                         for a in node.args]
+            for keyword in node.keywords:
+                if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
+                    keyword.value = copy.deepcopy(displays[keyword.value.id][1])
+            new = _nested_where(forward, node, numpy_names)
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)
+    taken = {id(stmt) for stmt, _ in displays.values()}
+    if taken:
+        forward.func.body = rewrite_statements(forward.func.body, lambda stmt: [] if id(stmt) in taken else [stmt])
+
+
+def _bound_displays(func, which):
+    """``{name: (assignment, display)}`` for names bound to a list or tuple display just before the
+    statement calling np.select (only other such bindings between them), once in ``func``, and read
+    only as that call's arguments: nothing runs between, so the display read in the call is the value
+    it had."""
+    stores, loads = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name):
+            counts = stores if isinstance(node.ctx, ast.Store) else loads
+            counts[node.id] = counts.get(node.id, 0) + 1
+    found = {}
+    blocks = [func.body] + [getattr(n, f) for n in walk(func) for f in ("body", "orelse", "finalbody")
+                            if isinstance(getattr(n, f, None), list) and n is not func]
+    for block in blocks:
+        for index, stmt in enumerate(block):
+            if isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef)) or any(
+                    isinstance(n, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda))
+                    for n in walk(stmt)):  # (names of their own there)
+                continue
+            arguments = [a for call in walk(stmt) if isinstance(call, ast.Call) and which(call.func) is not None
+                         for a in list(call.args) + [k.value for k in call.keywords] if isinstance(a, ast.Name)]
+            reads = {}
+            for a in arguments:
+                reads[a.id] = reads.get(a.id, 0) + 1
+            before = index - 1
+            while before >= 0 and isinstance(block[before], ast.Assign) and len(block[before].targets) == 1 and \
+                    isinstance(block[before].targets[0], ast.Name) and \
+                    isinstance(block[before].value, (ast.List, ast.Tuple)):
+                name = block[before].targets[0].id
+                if stores.get(name) == 1 and reads.get(name, 0) == loads.get(name, 0) > 0:
+                    found[name] = (block[before], block[before].value)
+                before -= 1
+    return found
+
+
+def _nested_where(forward, call, numpy_names):
+    params = ("condlist", "choicelist", "default")
+    given = dict(zip(params, call.args))
+    if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args) or \
+            any(k.arg not in params or k.arg in given for k in call.keywords):
+        raise forward.error("np.select is read with condlist, choicelist and default", call)
+    given.update({k.arg: k.value for k in call.keywords})
+    conditions, choices = given.get("condlist"), given.get("choicelist")
+    displays = (ast.List, ast.Tuple)
+    if not (isinstance(conditions, displays) and isinstance(choices, displays)) or \
+            len(conditions.elts) != len(choices.elts) or not conditions.elts or \
+            any(isinstance(e, ast.Starred) for e in conditions.elts + choices.elts):
+        raise forward.error("np.select is differentiated with its conditions and choices written out as lists of "
+                            "as many items ([x < 0, x < 1], [a, b])", call)
+    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    new = given.get("default", ast.Constant(0))
+    for condition, choice in reversed(list(zip(conditions.elts, choices.elts))):
+        where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
+        new = ast.Call(where, [condition, choice, new], [])
+    return new
+
+
+def _numpy_name(forward):
+    from .scipy_calls import _numpy_name as numpy_name
+    return numpy_name(forward)
