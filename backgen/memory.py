@@ -67,6 +67,7 @@ class MemoryModel:
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
                                   # one where shapes are not given
+        self.array_hazards = []  # (value, BackgenError): an error if the value is no array (a list, a tuple)
         self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
@@ -654,6 +655,7 @@ class MemoryModel:
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.in_place_values = {follow(value): follow(before) for value, before in self.in_place_values.items()}
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
+        self.array_hazards = [(follow(value), error) for value, error in self.array_hazards]
         self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
         self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)
                       for name, marks in self.stale.items()}

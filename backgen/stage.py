@@ -265,6 +265,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
+                         array_hazards=tuple(self.array_hazards),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),
@@ -410,8 +411,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
                 and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
-            raise self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
-                             "gradient (a comparison, a shape, a constructed constant)", value)
+            error = self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
+                               "gradient (a comparison, a shape, a constructed constant)", value)
+            error.constant_return = self.forward.func.name  # (a helper's: written out in its caller instead)
+            raise error
         return output
 
     def output_name(self, base):
