@@ -41,7 +41,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
-from . import combinations, float_limits, integrals, math_calls, scipy_calls, scipy_linalg, signals
+from . import combinations, float_limits, higher_order, integrals, math_calls, scipy_calls, scipy_linalg, signals
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, parts_list, rewrite_statements, walk
@@ -107,6 +107,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     forward, key = _as_read(func_or_source, name, filename)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
+        higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         scipy_linalg.rewrite(forward)

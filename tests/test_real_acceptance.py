@@ -148,3 +148,72 @@ def test_a_loop_over_a_list_its_body_appends_to_is_refused_not_cut_short():
     with pytest.raises(backgen.BackgenError, match="the loop iterates xs, which its body adds items"):
         backgen.generate(textwrap.dedent(GROWING_LIST.format(iterated="xs")))
     _check(GROWING_LIST.format(iterated="xs.copy()"), [0.7], douts=1.0)
+
+
+X = np.array([[0.3, -0.5], [0.9, 0.2], [-0.4, 0.7]])
+W1 = np.array([[0.2, -0.3, 0.5, 0.1], [0.7, 0.4, -0.6, 0.8]])
+W2 = np.array([[0.3], [-0.5], [0.9], [0.2]])
+
+LAYERS_GIVEN_THEIR_NONLINEARITY = """
+    def relu(z):
+        return np.maximum(z, 0.0)
+
+    def layer(x, W, act):
+        return act(x @ W)
+
+    def f(x, W1, W2):
+        h = layer(x, W1, relu)
+        return layer(h, W2, np.tanh)
+"""
+
+
+@pytest.mark.parametrize("shaped", [True, False])
+def test_a_helper_passed_a_function_calls_that_function(shaped):
+    text = _check(LAYERS_GIVEN_THEIR_NONLINEARITY, [X, W1, W2],
+                  {"x": "3, 2", "W1": "2, 4", "W2": "4, 1"} if shaped else None)
+    assert "def layer_relu(x, W):" in text and "def layer_tanh(x, W):" in text
+
+
+def test_a_helper_binding_the_function_parameter_again_to_its_value():
+    _check("""
+        def softmax(z):
+            z = z - z.max(axis=-1, keepdims=True)
+            e = np.exp(z)
+            return e / e.sum(axis=-1, keepdims=True)
+
+        def attend(softmax, scores):
+            softmax = softmax(scores)
+            return softmax
+
+        def f(Q, K, V):
+            scores = Q @ K.T / np.sqrt(Q.shape[-1])
+            probs = attend(softmax, scores)
+            return probs @ V
+    """, [X, X[::-1] * 0.5, W1[:, :3].T], {"Q": "3, 2", "K": "3, 2", "V": "3, 2"})
+
+
+def test_builtins_passed_to_a_helper_in_scalar_code():
+    _check("""
+        def part(max, a, x, min, y):
+            return max(a, x) * min(y, 0.5)
+
+        def f(x, y):
+            a = math.exp(-x * x) + math.log(1.0 + y * y)
+            return part(max, a, x, min, y) + part(min, a, y, max, x)
+    """, [0.3, 0.8], douts=1.0)
+
+
+def test_a_function_passed_and_kept_in_a_list_stays_refused():
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def apply_all(fs, x):
+            gs = [fs, fs]
+            return gs[0](x)
+
+        def f(x: "3"):
+            return np.sum(apply_all(np.tanh, x))
+    """)
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate(source)
+
