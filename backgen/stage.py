@@ -339,7 +339,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  f"no gradient: leave it out of wrt, or for a dictionary of arrays give their shapes "
                                  f"(shapes={{{name!r}: {{'W1': 'D, H', ...}}}}) or call the decorator with it", self.func)
         if len(set(wrt)) != len(wrt) or not wrt:
-            raise self.error("wrt must name each parameter at most once, and at least one", self.func)
+            error = self.error("wrt must name each parameter at most once, and at least one", self.func)
+            if not wrt:  # (a helper given integers alone, H - HH + 1: written out in its caller instead)
+                error.nothing_differentiated = self.func.name
+            raise error
         return wrt
 
     def upstream_names(self, values, named=False):

@@ -217,3 +217,26 @@ def test_a_function_passed_and_kept_in_a_list_stays_refused():
     with pytest.raises(backgen.BackgenError):
         backgen.generate(source)
 
+
+@pytest.mark.parametrize("shaped", [True, False])
+def test_a_helper_given_integers_alone_is_written_out_in_its_caller(shaped):
+    x = np.array([[[[-1.0, 0.4, 0.5, 0.8], [1.1, 0.9, -0.5, 1.2], [0.7, 0.3, -0.8, 1.0], [1.2, -0.6, 0.6, -0.5]]]])
+    w = np.array([[[[0.4, 0.7], [0.9, 0.4]]], [[[0.8, 0.6], [0.6, 1.1]]]])
+    b = np.array([-1.2, 0.5])
+    _check("""
+        def out_size(H, HH):
+            return H - HH + 1
+
+        def f(x, w, b):
+            N, C, H, W = x.shape
+            F, _, HH, WW = w.shape
+            H_out = out_size(H, HH)
+            W_out = out_size(W, WW)
+            out = np.zeros((N, F, H_out, W_out))
+            for n in range(N):
+                for f in range(F):
+                    for i in range(H_out):
+                        for j in range(W_out):
+                            out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * w[f]) + b[f]
+            return out
+    """, [x, w, b], {"x": "1, 1, 4, 4", "w": "2, 1, 2, 2", "b": "2"} if shaped else None)
