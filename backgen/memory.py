@@ -77,6 +77,8 @@ class MemoryModel:
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
+        self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
+                                   # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
@@ -88,6 +90,8 @@ class MemoryModel:
             self.c_order.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
+        if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
+            self.index_arrays.add(op.target)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
         if self.numpy:
@@ -284,6 +288,9 @@ class MemoryModel:
                 continue
             if isinstance(item, ast.Name) and item.id in self.mask_names:
                 return "copy"  # booleans, even one: NumPy's advanced indexing, which copies
+            if isinstance(item, ast.Name) and item.id in self.index_arrays or \
+                    _arange(item, getattr(self, "modules", {}).get("np", "np")):
+                return "copy"  # an array of integers (x[np.arange(N), y]): advanced indexing too
             kind = "maybe"
         return kind
 
@@ -732,6 +739,20 @@ _BOOLEAN_CALLS = frozenset({"logical_and", "logical_or", "logical_not", "logical
 def _list_display(text):
     """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``): a list a copy makes."""
     return text.startswith("[") and source.expression(text).__class__ is ast.List
+
+
+def _arange(text, np_name):
+    """Whether the expression ``text`` (or node) is ``np.arange(...)``: an array, of one dimension
+    whatever its arguments."""
+    if isinstance(text, str):
+        if "arange" not in text:
+            return False
+        try:
+            text = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return False
+    return isinstance(text, ast.Call) and isinstance(text.func, ast.Attribute) and text.func.attr == "arange" \
+        and isinstance(text.func.value, ast.Name) and text.func.value.id == np_name
 
 
 def _boolean(text, masks):

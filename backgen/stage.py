@@ -256,6 +256,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.defined.add(name)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
                 self.int_names.add(name)
+            elif specs and name in specs and specs[name].kind in ("int", "bool"):
+                self.index_arrays.add(name)  # (labels, y: 'int N': an index by them copies)
         defaults = tuple(source.to_source(d) for d in self.func.args.defaults)
         self.block(body)
         outputs = tuple(self.versions[RETURN.format(i)] for i in range(len(upstreams)))

@@ -16,7 +16,7 @@ import backgen
 from numeric import finite_differences
 
 
-def _check(source, args, shapes=None, douts=None):
+def _check(source, args, shapes=None, douts=None, wrt=None):
     """Generate ``f_backward`` (with ``shapes``, or without: shape-generic), run it on copies of
     ``args`` and compare with central differences of ``f`` in float64."""
     source = "import math\nimport numpy as np\n\n" + textwrap.dedent(source)
@@ -33,7 +33,7 @@ def _check(source, args, shapes=None, douts=None):
     got = got if isinstance(got, tuple) else (got,)
     want = finite_differences(lambda *a: f(*[np.copy(v) if isinstance(v, np.ndarray) else v for v in a]),
                               [np.copy(a) if isinstance(a, np.ndarray) else a for a in args],
-                              range(len(args)), [dout])
+                              range(len(args)) if wrt is None else wrt, [dout])
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
     for a, c in zip(args, copies):  # (the backward leaves its inputs alone)
@@ -240,3 +240,21 @@ def test_a_helper_given_integers_alone_is_written_out_in_its_caller(shaped):
                             out[n, f, i, j] = np.sum(x[n, :, i:i + HH, j:j + WW] * w[f]) + b[f]
             return out
     """, [x, w, b], {"x": "1, 1, 4, 4", "w": "2, 1, 2, 2", "b": "2"} if shaped else None)
+
+
+SCORES = np.array([[0.5, -0.8, 0.65, 1.0], [1.1, 0.8, -0.5, 0.9], [0.6, -0.55, 0.83, 0.59]])
+LABELS = np.array([2, 2, 0])
+
+
+@pytest.mark.parametrize("labels", ["y", "np.array([2, 2, 0])"])
+def test_a_write_into_what_an_index_by_integer_arrays_selected_leaves_the_array_alone(labels):
+    # x[np.arange(N), y] copies (advanced indexing): correct_class_scores *= ... leaves x as it was
+    _check(f"""
+        def f(x, y):
+            N = x.shape[0]
+            correct_class_scores = x[np.arange(N), {labels}]
+            correct_class_scores *= correct_class_scores
+            margins = np.maximum(0, x - correct_class_scores[:, np.newaxis] + 1.0)
+            margins[np.arange(N), y] = 0
+            return np.sum(margins) / N
+    """, [SCORES, LABELS], {"x": "3, 4", "y": "int 3"}, douts=1.0, wrt=[0])
