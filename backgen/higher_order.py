@@ -22,6 +22,7 @@ loop, a function a name of the helper's would hide, and a helper taking
 
 import ast
 import copy
+import types
 
 from .nested import Nested
 from .source import fresh_names, walk
@@ -49,7 +50,8 @@ def specialize(forward, read_plain):
         if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
             continue
         given = {(params[k] if isinstance(k, int) and k < len(params) else k): ast.unparse(a) for k, a in passed}
-        if not set(given) <= set(params) or any(not _same(forward, helper, text) for text in given.values()):
+        called = forward.helpers[call.func.id]
+        if not set(given) <= set(params) or any(not _same(forward, helper, called, t) for t in given.values()):
             continue
         key = (call.func.id, tuple(sorted(given.items())))
         if key not in written:
@@ -57,9 +59,14 @@ def specialize(forward, read_plain):
             if func is None:
                 continue
             taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
-            func.name = fresh_names(taken)("_".join([call.func.id] + [t.rsplit(".", 1)[-1] for t in given.values()]))
-            forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
-                                                dict(helper.helpers), dict(helper.constants))
+            func.name = fresh_names(taken)("_".join([call.func.id] + [t.rsplit(".", 1)[-1].strip("_") or "f"
+                                                                      for t in given.values()]))
+            helpers = dict(helper.helpers)  # (a live helper's: those it calls, the function now too)
+            helpers.update({t: forward.helpers[t] for t in given.values() if t in forward.helpers})
+            env = {**{t.split(".")[0]: forward.env[t.split(".")[0]] for t in given.values() if "." in t},
+                   **helper.env}  # (a live helper's: the names it reads, the function's module now too)
+            forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, env, helpers,
+                                                dict(helper.constants))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
         call.args = [a for k, a in enumerate(call.args) if k >= len(params) or params[k] not in given]
@@ -79,12 +86,18 @@ def _function(forward, node, locals_):
         forward.env.get(node.id) in ("numpy", "math")
 
 
-def _same(forward, helper, text):
-    """Whether the function ``text`` names means in the helper's module what it means in the caller's."""
+def _same(forward, helper, called, text):
+    """Whether the function ``text`` names means in the helper's module (``called``: the helper as the
+    caller holds it) what it means in the caller's."""
     root = text.split(".", 1)[0]
     if "." in text:
-        return helper.env.get(root) == forward.env.get(root)
+        theirs = helper.env.get(root)
+        if theirs is None and isinstance(called, types.FunctionType):  # (a live helper not reading it)
+            theirs = getattr(called.__globals__.get(root), "__name__", None)
+        return theirs is not None and theirs == forward.env.get(root)
     mine, theirs = forward.helpers.get(root), helper.helpers.get(root)
+    if theirs is None and isinstance(called, types.FunctionType) and root not in helper.env:
+        theirs = called.__globals__.get(root)  # (a live helper: the names of its module)
     if mine is None and theirs is None:  # (a builtin: neither module binds its name)
         return root in _BUILTINS and helper.env.get(root) in (None, root) and forward.env.get(root) in (None, root)
     if isinstance(mine, tuple) and isinstance(theirs, tuple):

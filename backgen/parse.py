@@ -798,15 +798,18 @@ def _function_node(func):
 
 
 def _function_helpers(func, func_node):
-    """The user's own functions a live function calls (read from their source when used)."""
+    """The user's own functions a live function calls, or passes to one of its own functions it calls
+    (``layer(x, W, relu)``: ``higher_order``), read from their source when used."""
     helpers = {}
     closure = inspect.getclosurevars(func).nonlocals
     for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = node.func.id
-            value = closure.get(name, func.__globals__.get(name))
-            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value):
-                helpers[name] = value
+            passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
+            for name in [node.func.id] + passed:
+                value = closure.get(name, func.__globals__.get(name))
+                if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
+                        and (name == node.func.id or node.func.id in helpers):
+                    helpers[name] = value
     return helpers
 
 

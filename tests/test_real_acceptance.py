@@ -258,3 +258,25 @@ def test_a_write_into_what_an_index_by_integer_arrays_selected_leaves_the_array_
             margins[np.arange(N), y] = 0
             return np.sum(margins) / N
     """, [SCORES, LABELS], {"x": "3, 4", "y": "int 3"}, douts=1.0, wrt=[0])
+
+
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _layer(x, W, act):
+    return act(x @ W)
+
+
+def _net(x, W1, W2):
+    h = _layer(x, W1, _relu)
+    return np.sum(_layer(h, W2, np.tanh))
+
+
+def test_the_decorator_writes_a_helper_for_each_function_passed_to_it():
+    net = backgen.backward(_net)
+    got = net.backward(X.copy(), W1.copy(), W2.copy())
+    want = finite_differences(_net, [X.copy(), W1.copy(), W2.copy()], [0, 1, 2], [1.0])
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    assert "def _layer_relu(x, W):" in net.backward_source
