@@ -524,13 +524,20 @@ class StatementStager:
                     _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
                     isinstance(atom, ir.Const) and constants_may_share(atom.source, sequence.source)):
                 raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
+            if isinstance(call, ast.Name) and _resized(body, call.id):  # Python iterates what it appends too
+                raise self.error(f"the loop iterates {call.id}, which its body adds items to or takes items from: "
+                                 f"Python's loop runs over the list as it changes, which backgen does not follow; "
+                                 f"iterate a copy (for ... in {call.id}.copy()) or count with range", call)
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
             live = isinstance(call, ast.Name) and not renamed and isinstance(sequence, ir.Var) and \
-                call.id not in {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)
-                                and isinstance(n.ctx, ast.Store)} and call.id in self.carried_names(stmt, reading + body)
-            if live:  # for r in y: r *= w, the body writing into y's rows in place, never binding y: each item
-                pass  # a view of the array the loop carries as it is then (y[i], y read by its name in the loop)
+                call.id not in _bound_in(body, self.numpy) and call.id in self.carried_names(stmt, reading + body)
+            if live:  # for r in y: r *= w, the body writing into y's rows in place, never binding y (y += r
+                # writes into y's array too): each item a view of the array the loop carries as it is then
+                # (y[i], y read by its name in the loop); where y is a list, y += [r] adds items the loop
+                # iterates too, which range(len(y)) leaves out: refused once the shapes tell
+                if call.id in _bound_in(body, False):
+                    self.array_hazards.append((sequence.name, self.iterates_written(call.id, call)))
             elif isinstance(sequence, ir.Var) and isinstance(call, ast.Name) and (
                     renamed or {call.id, sequence.name} & set(self.carried_names(stmt, reading + body))):
                 # Python iterates the value the name had as the loop started, whatever the body rebinds
@@ -1112,3 +1119,28 @@ def rename(items, old, new):
                                   tuple((new if c == old else c, atom(e)) for c, e in item.exits),
                                   item.line, item.breaks, tuple(new if c == old else c for c in item.fresh)))
     return result
+
+
+def _bound_in(body, numpy):
+    """The names the statements ``body`` bind; in NumPy code not those only an op= is applied to
+    (``y += r``, which writes into the array ``y`` names, and never gives ``y`` another one)."""
+    in_place = {id(n.target) for stmt in body for n in source.walk(stmt) if numpy and isinstance(n, ast.AugAssign)}
+    return {n.id for stmt in body for n in source.walk(stmt) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store) and id(n) not in in_place}
+
+
+_RESIZING = frozenset({"append", "extend", "insert", "pop", "remove", "clear"})
+
+
+def _resized(body, name):
+    """Whether the statements ``body`` call a method changing the length of the list ``name``
+    (``name.append(v)``), or delete its items (``del name[0]``)."""
+    for stmt in body:
+        for node in source.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RESIZING \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+                return True
+            if isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                                                    and t.value.id == name for t in node.targets):
+                return True
+    return False

@@ -2,18 +2,20 @@
 
 Contract: ``inlined(forward, name) -> Forward | None``.  A helper that
 writes into an array passed to it (``def clamp(u): u[0] = 0.0; return u``)
-changes its caller's array, which a helper's own backward cannot follow.  Its
-body written where it is called keeps NumPy's meaning: a parameter given a
+changes its caller's array, which a helper's own backward cannot follow; a
+helper returning a constant (``return np.zeros((N, H))``) has no backward at
+all.  Its body written where it is called keeps NumPy's meaning: a parameter given a
 name, and never bound again in the helper, is that name (``h[0] = 0.0``: the
 write is the caller's, which the stager's memory model follows); any other
 parameter becomes a name bound to the argument (``u_clamp = h[1:]``); each of
 the helper's names is renamed apart from the caller's, and the returned value
 is assigned where the call's value went (left out for a call standing alone
-where computing it calls nothing)::
+where computing it calls nothing); where it is one of the helper's own names,
+bound at its top level, and the call's value goes to a name nothing written out
+mentions (``y = clamp(...)``), that name stands for it from the start::
 
-    y = clamp(h[1:])    ->      u_clamp = h[1:]
-                                u_clamp[0] = 0.0
-                                y = u_clamp
+    y = clamp(h[1:])    ->      y = h[1:]
+                                y[0] = 0.0
 
 Keeping the caller's name keeps its gradient's name (``dh``), and no second
 name of the array lives on (a loop's next iteration writing into ``h`` would
@@ -204,6 +206,7 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
                 node.id = renamed[node.id]
             return node
 
+    apart = set(renamed.values())  # (the helper's names, renamed apart: none of them the caller's)
     stored = _stored(helper)
     lines = []
     for p in params:  # a parameter given a name, and never bound again in the helper, is that name: the
@@ -213,7 +216,13 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
             lines.append(ast.Assign([ast.Name(renamed[p], ast.Store())], copy.deepcopy(bound[p])))
     lines += [Rename().visit(copy.deepcopy(s)) for s in body[:-1]]
     value = Rename().visit(copy.deepcopy(body[-1].value))
-    if isinstance(stmt, ast.Expr):  # the value is not used: the body's writes are what the call does
+    target = _returned_local(stmt, value, lines, apart & set(renamed.values()))
+    if target is not None:  # y = g(h), g ending in ``return out``, out its own: y names that array from the
+        for node in ast.walk(ast.Module(lines, [])):  # start (no second name, out_g, keeps it, which a
+            if isinstance(node, ast.Name) and node.id == value.id:  # loop writing into y would refuse)
+                node.id = target
+        del written_out[value.id]
+    elif isinstance(stmt, ast.Expr):  # the value is not used: the body's writes are what the call does
         if any(isinstance(node, ast.Call) for node in ast.walk(value)):  # (computed still, as the call would)
             lines.append(ast.Assign([ast.Name(fresh_names(used)(f"_{suffix}"), ast.Store())], value))
     elif getattr(stmt, "standing_alone", False) and not any(isinstance(node, ast.Call) for node in ast.walk(value)):
@@ -228,3 +237,22 @@ def _written(stmt, call, helper, body, helper_locals, used, written_out):
                 ast.copy_location(node, stmt)
                 node.end_lineno, node.end_col_offset = stmt.end_lineno, stmt.end_col_offset
     return lines
+
+
+def _returned_local(stmt, value, lines, own):
+    """The caller's name ``y`` where ``stmt`` is ``y = g(...)``, ``g`` returns a name of its own
+    (``value``: renamed apart, one of ``own``) that a statement of its body's top level binds
+    before anything else mentions it, and nothing written out mentions ``y``: ``y`` may then be that
+    name throughout, bound on every path from there, its old value read nowhere."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(value, ast.Name) and value.id in own):
+        return None
+    target = stmt.targets[0].id
+    if any(isinstance(node, ast.Name) and node.id == target for line in lines for node in ast.walk(line)):
+        return None
+    first = next((k for k, line in enumerate(lines) if isinstance(line, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == value.id for t in line.targets)), None)
+    if first is None or any(isinstance(node, ast.Name) and node.id == value.id
+                            for line in lines[:first] for node in ast.walk(line)):
+        return None  # (bound first in a block: y must keep its value where that block binds nothing)
+    return target

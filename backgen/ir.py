@@ -260,6 +260,7 @@ class Staged:
     lists: frozenset = frozenset()  # names holding Python lists (of arrays)
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     number_hazards: tuple = ()  # (value, error, error without shapes): op= through a view, wrong for a number
+    array_hazards: tuple = ()  # (value, BackgenError): staged as an array, wrong if the value is anything else
     required: tuple = ()  # parameters defaulting to None whose None path (return scores) is not differentiated
     param_writes: tuple = ()  # (value or None, BackgenError, parameter): writes into a parameter's array (a
                               # helper's: refused, but where its caller passes a new array no name holds)

@@ -67,6 +67,7 @@ class MemoryModel:
         self.hazards = []  # (value, BackgenError): an error if the value is an array
         self.number_hazards = []  # (value, BackgenError, BackgenError): an error if the value is a number, and
                                   # one where shapes are not given
+        self.array_hazards = []  # (value, BackgenError): an error if the value is no array (a list, a tuple)
         self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
@@ -76,6 +77,8 @@ class MemoryModel:
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
+        self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
+                                   # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
@@ -87,6 +90,8 @@ class MemoryModel:
             self.c_order.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
+        if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
+            self.index_arrays.add(op.target)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
         if self.numpy:
@@ -283,6 +288,9 @@ class MemoryModel:
                 continue
             if isinstance(item, ast.Name) and item.id in self.mask_names:
                 return "copy"  # booleans, even one: NumPy's advanced indexing, which copies
+            if isinstance(item, ast.Name) and item.id in self.index_arrays or \
+                    _arange(item, getattr(self, "modules", {}).get("np", "np")):
+                return "copy"  # an array of integers (x[np.arange(N), y]): advanced indexing too
             kind = "maybe"
         return kind
 
@@ -654,6 +662,7 @@ class MemoryModel:
         self.hazards = [(follow(value), error) for value, error in self.hazards]
         self.in_place_values = {follow(value): follow(before) for value, before in self.in_place_values.items()}
         self.number_hazards = [(follow(value), *errors) for value, *errors in self.number_hazards]
+        self.array_hazards = [(follow(value), error) for value, error in self.array_hazards]
         self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
         self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)
                       for name, marks in self.stale.items()}
@@ -738,6 +747,20 @@ _BOOLEAN_CALLS = frozenset({"logical_and", "logical_or", "logical_not", "logical
 def _list_display(text):
     """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``): a list a copy makes."""
     return text.startswith("[") and source.expression(text).__class__ is ast.List
+
+
+def _arange(text, np_name):
+    """Whether the expression ``text`` (or node) is ``np.arange(...)``: an array, of one dimension
+    whatever its arguments."""
+    if isinstance(text, str):
+        if "arange" not in text:
+            return False
+        try:
+            text = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return False
+    return isinstance(text, ast.Call) and isinstance(text.func, ast.Attribute) and text.func.attr == "arange" \
+        and isinstance(text.func.value, ast.Name) and text.func.value.id == np_name
 
 
 def _boolean(text, masks):

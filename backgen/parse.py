@@ -41,7 +41,7 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, eigenvalues, float_limits, folds, integrals,
+from . import (combinations, correlations, defaults, eigenvalues, float_limits, folds, higher_order, integrals,
                masked_reductions, math_calls, outers, quantiles, scipy_calls, scipy_linalg, selects, signals)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
@@ -110,6 +110,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     forward, key = _as_read(func_or_source, name, filename)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
+        higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         folds.rewrite(forward)
@@ -819,15 +820,18 @@ def _function_node(func):
 
 
 def _function_helpers(func, func_node):
-    """The user's own functions a live function calls (read from their source when used)."""
+    """The user's own functions a live function calls, or passes to one of its own functions it calls
+    (``layer(x, W, relu)``: ``higher_order``), read from their source when used."""
     helpers = {}
     closure = inspect.getclosurevars(func).nonlocals
     for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = node.func.id
-            value = closure.get(name, func.__globals__.get(name))
-            if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value):
-                helpers[name] = value
+            passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
+            for name in [node.func.id] + passed:
+                value = closure.get(name, func.__globals__.get(name))
+                if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
+                        and (name == node.func.id or node.func.id in helpers):
+                    helpers[name] = value
     return helpers
 
 

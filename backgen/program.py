@@ -464,7 +464,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                               passed_new=passed_new, sized_params=passed_sized, also=tuple(calls_here[1:]))
             except BackgenError as error:
                 func = inlined(forward, name) if getattr(error, "parameter_write", None) == name and not chain \
-                    and not shape_free else None
+                    and not shape_free or getattr(error, "nothing_differentiated", None) == name and not chain \
+                    else None  # (a helper given no value it differentiates: no backward of its own)
                 if func is None:
                     raise
                 raise _Inlined(func) from None
@@ -1137,7 +1138,14 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
             helper = read_helper(forward, name)
             if _reaches(helper, {result.name, *chain}, set()):
                 raise _op_error(result, op, f"{name}() calls {result.name}() back: recursion is not supported")
-            helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+            try:
+                helpers[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
+            except BackgenError as error:  # a helper returning a constant (np.zeros((N, H))): no backward of
+                func = inlined(forward, name) if getattr(error, "constant_return", None) == name and not chain \
+                    else None  # its own, its body written where it is called (the caller then writes into
+                if func is None:  # that array, or computes with it, as with a constant written there)
+                    raise
+                raise _Inlined(func) from None
     tested = {}
     for name in _tested_helpers(forward, result):
         if name in chain or name == result.name:
@@ -1299,6 +1307,9 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
             if any(v in mixed for v in values):  # an array on one path, a number on another: op= writes
                 error.written_in_place = None  # into it on the one, rebinds on the other; staged as the write
             raise error                        # h[...] = h + v, the number's path would fail
+    for value, error in result.array_hazards:  # for r in y: y += r, staged as a write into y's array
+        if type(shapes.get(value)) is not tuple or not shapes.get(value):
+            raise error
     for value, error, _ in result.number_hazards:  # row = y[0] a number: row *= 2.0 did not write into y
         if value not in shapes or len(shapes[value]) == 0 and value not in arrays:
             raise error

@@ -256,6 +256,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.defined.add(name)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
                 self.int_names.add(name)
+            elif specs and name in specs and specs[name].kind in ("int", "bool"):
+                self.index_arrays.add(name)  # (labels, y: 'int N': an index by them copies)
         defaults = tuple(source.spelling(d, self.forward.lines) or source.to_source(d)  # (eps=1e-5 as written)
                          for d in self.func.args.defaults)
         self.block(body)
@@ -266,6 +268,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          frozenset(self.user_names), taken, modules, self.forward.filename,
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
+                         array_hazards=tuple(self.array_hazards),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),
@@ -339,7 +342,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                                  f"no gradient: leave it out of wrt, or for a dictionary of arrays give their shapes "
                                  f"(shapes={{{name!r}: {{'W1': 'D, H', ...}}}}) or call the decorator with it", self.func)
         if len(set(wrt)) != len(wrt) or not wrt:
-            raise self.error("wrt must name each parameter at most once, and at least one", self.func)
+            error = self.error("wrt must name each parameter at most once, and at least one", self.func)
+            if not wrt:  # (a helper given integers alone, H - HH + 1: written out in its caller instead)
+                error.nothing_differentiated = self.func.name
+            raise error
         return wrt
 
     def upstream_names(self, values, named=False):
@@ -411,8 +417,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if self.ops and isinstance(output, ir.Var) and isinstance(self.ops[-1], ir.Op) \
                 and self.ops[-1].target == output.name \
                 and self.ops[-1].rule == "inert" and len(self.upstreams) == 1:  # one of several: adds nothing
-            raise self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
-                             "gradient (a comparison, a shape, a constructed constant)", value)
+            error = self.error(self.ops[-1].param("reason") or "the function returns a value that carries no "
+                               "gradient (a comparison, a shape, a constructed constant)", value)
+            error.constant_return = self.forward.func.name  # (a helper's: written out in its caller instead)
+            raise error
         return output
 
     def output_name(self, base):
