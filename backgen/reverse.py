@@ -198,8 +198,7 @@ class _Reverser(FlowReverser):
         self.straight = self.numpy and all(isinstance(i, ir.Op) for i in staged.body)
         groups = self.seed(active) + self.reverse_items(staged.body)
         if self.unread:
-            groups = [ir.Group(group.undoes, tuple(line for line in group.lines if not (
-                line.__class__ is ir.AdjointLine and line.target in self.unread))) for group in groups]
+            groups = self.without_unread(groups)
         groups = self.prune_saves(groups)
         groups = self.copy_aliases(groups)
         zeros = []
@@ -391,6 +390,21 @@ class _Reverser(FlowReverser):
                 for name in [n for n in self.spread if re.search(rf"\b{n}\b", str(line))]:
                     del self.spread[name]
         return ir.Group(header, tuple(lines)) if lines else None
+
+    def without_unread(self, groups):
+        """``groups`` without the lines of the spread adjoints (``self.unread``) that no other line reads:
+        one read as its number where it is copied (np.full(s.shape, dssum)) may still be read as itself
+        by the other operand of the same line (s = v + logx: dx = ds / x)."""
+        def dropped(line):
+            return line.__class__ is ir.AdjointLine and line.target in self.unread
+        read = set()
+        for group in groups:
+            for line in group.lines:
+                if not dropped(line):
+                    read |= source.line_names(str(line))
+        unread = self.unread - read
+        return [ir.Group(group.undoes, tuple(line for line in group.lines if not (
+            line.__class__ is ir.AdjointLine and line.target in unread))) for group in groups]
 
     def seed(self, active):
         """The outputs' adjoints are the upstream gradients."""

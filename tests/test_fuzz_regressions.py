@@ -4941,3 +4941,17 @@ def test_squeezing_a_selection_the_data_may_leave_one_element_takes_a_number_for
     assert_right(source, [np.array([[0.35], [-1.150731], [-0.631462]]), v,
                           np.array([0.875117, -0.365848, 0.876579, 0.41731])],
                  dout=(dout1, np.array([0.2, -0.4, 0.6, 0.8])))
+
+
+def test_a_sum_of_an_add_whose_one_operand_is_written_into_keeps_the_other_operands_gradient():
+    # real-code mutant (temporal softmax loss, seed 3, program 137): the sum's gradient spread over s
+    # was read as its number where the written operand's gradient is filled (np.full(s.shape, dssum)),
+    # and its line left out, while the other operand's gradient still read it: NameError: ds
+    source = '''
+    def f(x: "6", m: "6"):
+        v = m
+        v[0] = 0.5
+        s = v + np.log(x)
+        return -np.sum(s)
+    '''
+    assert_right(source, [np.linspace(1.0, 2.0, 6), np.array([0.3, -0.2, 0.8, 1.1, -0.5, 0.4])])
