@@ -6468,26 +6468,6 @@ def rnn_forward(x, h0, Wx, Wh, b):
 ''', "rnn_forward", lambda: [_normal(1519, 2, 3, 4), _normal(1520, 2, 5), _normal(1521, 4, 5) * 0.3,
                              _normal(1522, 5, 5) * 0.3, _normal(1523, 5)]),
 
-"temporal_softmax_flat_arange": ('''
-import numpy as np
-
-def temporal_softmax_loss(x, y, mask):
-    """
-    - x: Input scores, of shape (N, T, V)
-    - y: Ground-truth indices, of shape (N, T) where each element is in the range 0 <= y[i, t] < V
-    - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not the scores at x[i, t] should contribute to the loss.
-    """
-    N, T, V = x.shape
-    x_flat = x.reshape(N * T, V)
-    y_flat = y.reshape(N * T)
-    mask_flat = mask.reshape(N * T)
-    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
-    probs /= np.sum(probs, axis=1, keepdims=True)
-    loss = -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
-    return loss
-''', "temporal_softmax_loss", lambda: [_normal(1524, 2, 3, 4), np.array([[0, 3, 1], [2, 2, 0]]),
-                                       np.array([[True, True, False], [True, False, False]])], {"wrt": [0]}),
-
 "two_layer_net_loss_dict_range_y": ('''
 import numpy as np
 
@@ -8274,21 +8254,6 @@ def word_embedding_forward(x, W):
     cache = (x, W.shape[0])
     return out, cache
 ''', "word_embedding_forward", lambda: [np.array([[0, 3, 1], [2, 2, 4]]), _normal(36, 5, 3)]),
-"temporal_affine_own_words": ('''
-import numpy as np
-
-def temporal_affine_forward(x, w, b):
-    """
-    - x: Input data of shape (N, T, D)
-    - w: Weights of shape (D, M)
-    - b: Biases of shape (M,)
-    """
-    N, T, D = x.shape
-    M = b.shape[0]
-    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
-    cache = x, w, b, out
-    return out, cache
-''', "temporal_affine_forward", lambda: [_normal(37, 2, 3, 4), _normal(38, 4, 5), _normal(39, 5)]),
 "temporal_softmax_loss": ('''
 import numpy as np
 
@@ -8475,17 +8440,6 @@ def heat_steps(u0, alpha, nsteps=10):
         u[1:-1] = un[1:-1] + alpha * (un[2:] - 2 * un[1:-1] + un[:-2])
     return np.sum(u ** 2)
 ''', "heat_steps", lambda: [_normal(66, 8), 0.2, 10]),
-"black_scholes": ('''
-import math
-
-def norm_cdf(x):
-    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
-
-def bs_call(S, K, T, r, sigma):
-    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
-    d2 = d1 - sigma * math.sqrt(T)
-    return S * norm_cdf(d1) - K * math.exp(-r * T) * norm_cdf(d2)
-''', "bs_call", lambda: [100.0, 95.0, 0.5, 0.03, 0.25]),
 "kepler_newton": ('''
 import math
 
@@ -10864,23 +10818,6 @@ def log_posterior(params, inputs, targets, L2_reg):
     return log_prior + log_lik
 ''', "log_posterior", lambda: [[(_normal(3201, 3, 4) * .5, _normal(3202, 4) * .1), (_normal(3203, 4, 2) * .5, _normal(3204, 2) * .1)],
                               _normal(3205, 5, 3), np.eye(2)[[0, 1, 1, 0, 1]], 0.1], {"wrt": [0]}),
-
-"ag_logistic_regression_training_loss": ('''
-import autograd.numpy as np
-
-def sigmoid(x):
-    return 0.5 * (np.tanh(x / 2.) + 1)
-
-def logistic_predictions(weights, inputs):
-    # Outputs probability of a label being true according to logistic model.
-    return sigmoid(np.dot(inputs, weights))
-
-def training_loss(weights, inputs, targets):
-    # Training loss is the negative log-likelihood of the training labels.
-    preds = logistic_predictions(weights, inputs)
-    label_probabilities = preds * targets + (1 - preds) * (1 - targets)
-    return -np.sum(np.log(label_probabilities))
-''', "training_loss", lambda: [_normal(3206, 3), _normal(3207, 4, 3), np.array([1.0, 0.0, 1.0, 1.0])], {"wrt": [0]}),
 
 "ag_gaussian_process_rbf_solve": ('''
 import autograd.numpy as np
@@ -16581,29 +16518,6 @@ class SoftmaxClassifier:
         return -log_probs[np.arange(N), y].mean() + 0.5 * 1e-3 * np.sum(W * W)
 ''', "SoftmaxClassifier.loss", lambda: [{'W': _normal(5901, 3, 4) * .3, 'b': _normal(5902, 4) * .1},
                                        _normal(5903, 5, 3), np.array([0, 3, 1, 2, 1])], {"wrt": [0]}),
-
-"doc_shapes_cs231n_temporal_affine_of_shape": ('''
-import numpy as np
-
-def temporal_affine_forward(x, w, b):
-    """
-    Forward pass for a temporal affine layer.
-
-    Inputs:
-    - x: Input data of shape (N, T, D)
-    - w: Weights of shape (D, M)
-    - b: Biases of shape (M,)
-
-    Returns a tuple of:
-    - out: Output data of shape (N, T, M)
-    - cache: Values needed for the backward pass
-    """
-    N, T, D = x.shape
-    M = b.shape[0]
-    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
-    cache = x, w, b, out
-    return out, cache
-''', "temporal_affine_forward", lambda: [_normal(5904, 2, 3, 4), _normal(5905, 4, 5), _normal(5906, 5)]),
 
 "annot_int_labels_hinge_multiclass": ('''
 import numpy as np
