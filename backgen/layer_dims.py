@@ -72,3 +72,16 @@ class RuntimeDims:
             self.bound[size] = name
             return name
         raise self.fail(size)
+
+
+def refuse_numbered(specs, params, error, node):
+    """Refuse shapes given as numbers (``x: "2, 3, 4"``) where the backward reads its dimensions at run
+    time (``N, T, H = dout.shape``): it finds each dimension by its size in the samples, and two
+    dimensions given the same number (N = T = 3, or D = H) could not be told apart, so the code
+    would be right at those sizes alone.  A size of 1 says what it says (it broadcasts)."""
+    numbered = [p for p in params if p in specs and any(type(d) is int and d > 1 for d in specs[p].dims)]
+    if numbered:
+        raise error(f"the shapes of {', '.join(numbered)} are given as numbers, but this layer's backward "
+                    f"reads its dimensions from dout and the cache at run time, and numbers cannot say which "
+                    f"dimension is which: name them (for example {numbered[0]}: 'N, T, D'; 1 may stay a number)",
+                    node)

@@ -36,7 +36,7 @@ import numpy as np
 from . import ir
 from .cache import Layout, backward_name, output_roles
 from .errors import BackgenError
-from .layer_dims import RuntimeDims
+from .layer_dims import RuntimeDims, refuse_numbered
 from .parse import is_docstring, read_helper
 
 
@@ -295,6 +295,7 @@ class _LoopLayer:
     def run_steps(self):
         from .shapes import dim_sizes, examples
         unknown = [p for p in self.params if p not in self.specs]
+        refuse_numbered(self.specs, self.params, self.error, self.func)
         if unknown:
             raise self.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
                              f"(- {unknown[0]}: ... of shape (N, T, D)), annotate the parameters or pass shapes= "

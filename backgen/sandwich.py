@@ -20,6 +20,7 @@ import copy
 from . import ir
 from .cache import Layout, backward_name, output_roles
 from .errors import BackgenError
+from .layer_dims import refuse_numbered
 from .loop_layers import loop_layer, refuse_parameter_writes
 from .parse import is_docstring, read_helper
 
@@ -285,6 +286,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
     from .shapes import dim_sizes, examples
     params = [a.arg for a in forward.func.args.args]
     specs = declared_shapes(forward, shapes)
+    refuse_numbered(specs, params, forward.error, forward.func)
     unknown = [p for p in params if p not in specs]
     if unknown:
         raise forward.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
