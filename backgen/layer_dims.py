@@ -74,14 +74,29 @@ class RuntimeDims:
         raise self.fail(size)
 
 
-def refuse_numbered(specs, params, error, node):
-    """Refuse shapes given as numbers (``x: "2, 3, 4"``) where the backward reads its dimensions at run
-    time (``N, T, H = dout.shape``): it finds each dimension by its size in the samples, and two
-    dimensions given the same number (N = T = 3, or D = H) could not be told apart, so the code
-    would be right at those sizes alone.  A size of 1 says what it says (it broadcasts)."""
-    numbered = [p for p in params if p in specs and any(type(d) is int and d > 1 for d in specs[p].dims)]
-    if numbered:
-        raise error(f"the shapes of {', '.join(numbered)} are given as numbers, but this layer's backward "
-                    f"reads its dimensions from dout and the cache at run time, and numbers cannot say which "
-                    f"dimension is which: name them (for example {numbered[0]}: 'N, T, D'; 1 may stay a number)",
-                    node)
+
+def refuse_numbered(specs, params, named, error, node):
+    """Refuse shapes given as numbers (``x: "2, 3, 4"``) that the backward, which finds each dimension
+    at run time by its size in the samples (``N, T, H = dout.shape``), could not tell apart: two
+    dimensions the forward names (``named``: ``{"N": 2, "T": 3}``, from ``N, T, D = x.shape``) given
+    the same number (N = T = 3: both were read from dout.shape[0], right at those sizes alone), or a
+    number that is none of theirs (which dimension it is, no name says).  Sizes of 1 are what they say."""
+    given = {d for p in params if p in specs for d in specs[p].dims if type(d) is int and d > 1}
+    if not given:
+        return
+    by_size = {}
+    for name, size in named.items():
+        if type(size) is int and size > 1:
+            by_size.setdefault(size, []).append(name)
+    twice = sorted((names for names in by_size.values() if len(names) > 1), key=lambda names: names[0])
+    unnamed = sorted(given - set(by_size))
+    if twice:
+        what = f"{' and '.join(twice[0])} are all {named[twice[0][0]]}" if len(twice[0]) > 2 else \
+            f"{' and '.join(twice[0])} are both {named[twice[0][0]]}"
+    elif unnamed:
+        what = f"a size of {unnamed[0]} is none of the dimensions the layer names ({', '.join(named) or 'none'})"
+    else:
+        return
+    raise error(f"in the shapes given as numbers, {what}, and this layer's backward reads its dimensions from "
+                f"dout and the cache at run time by their sizes: give the dimensions names (for example "
+                f"x: 'N, T, D'), or distinct numbers for distinct dimensions", node)

@@ -295,7 +295,6 @@ class _LoopLayer:
     def run_steps(self):
         from .shapes import dim_sizes, examples
         unknown = [p for p in self.params if p not in self.specs]
-        refuse_numbered(self.specs, self.params, self.error, self.func)
         if unknown:
             raise self.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
                              f"(- {unknown[0]}: ... of shape (N, T, D)), annotate the parameters or pass shapes= "
@@ -309,6 +308,7 @@ class _LoopLayer:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
         read = [(n, env[n]) for n, kind in self.kinds.items() if kind == "int" and type(env.get(n)) is int]
         self.labels = {size: n for n, size in read if [s for _, s in read].count(size) == 1}  # N, T, D = x.shape
+        refuse_numbered(self.specs, self.params, dict(read), self.error, self.func)
         count = eval(compile(ast.Expression(self.loop.iter), "<sample>", "eval"), env)
         self.step_caches = []
         self.call_args = {}  # step layer -> the arguments of its first call

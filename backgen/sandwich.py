@@ -286,7 +286,6 @@ def _sample_dims(forward, body, outputs, shapes=None):
     from .shapes import dim_sizes, examples
     params = [a.arg for a in forward.func.args.args]
     specs = declared_shapes(forward, shapes)
-    refuse_numbered(specs, params, forward.error, forward.func)
     unknown = [p for p in params if p not in specs]
     if unknown:
         raise forward.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
@@ -308,6 +307,10 @@ def _sample_dims(forward, body, outputs, shapes=None):
             raise forward.error(f"could not run this on sample arrays of the declared shapes: "
                                 f"{type(exc).__name__}: {exc} (a size written as a number, where the shapes "
                                 "name it, takes the sample's size: declare the sizes as numbers)", stmt) from None
+    assigned = {n.id for stmt in body[:-1] for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)}
+    refuse_numbered(specs, params, {n: env[n] for n in sorted(assigned) if type(env.get(n)) is int},
+                    forward.error, forward.func)
     sources = [("dout" if len(outputs) == 1 else "d" + n, np.shape(env[n])) for n in outputs]
 
     def walk(value, expr, depth):
