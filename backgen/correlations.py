@@ -20,52 +20,23 @@ functions with no rule).
 import ast
 import copy
 
-from .source import fresh_names, module_calls, name_ids, rewrite_statements, walk
-
-SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
-SCOPES = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda)
+from .call_lines import rewrite_calls
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("corrcoef",))
-    if calls is None:
-        return
-    which, numpy_names = calls
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in forward.func.args.args} | set(forward.env))
-    np_ = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    rewrite_calls(forward, ("corrcoef",), _scaled_covariance)
+
+
+def _scaled_covariance(node, name, np_, fresh):
+    """``(lines, expression)`` of ``np.corrcoef(x[, rowvar=r])``; None for other arguments."""
+    if len(node.args) != 1 or isinstance(node.args[0], ast.Starred) or any(k.arg != "rowvar" for k in node.keywords):
+        return None
 
     def np_call(function, args, keywords=()):
         return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), args, list(keywords))
-
-    def each(stmt):
-        if not isinstance(stmt, SIMPLE):
-            return [stmt]
-        guarded = {id(n) for scope in walk(stmt) if isinstance(scope, SCOPES) for n in walk(scope)}
-        before = []
-
-        class Calls(ast.NodeTransformer):
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                if which(node.func) is None or id(node) in guarded or len(node.args) != 1 or \
-                        isinstance(node.args[0], ast.Starred) or any(k.arg != "rowvar" for k in node.keywords):
-                    return node
-                cov, std = fresh("cov"), fresh("std")
-                lines = [ast.Assign([ast.Name(cov, ast.Store())],
-                                    np_call("cov", [copy.deepcopy(node.args[0])], copy.deepcopy(node.keywords))),
-                         ast.Assign([ast.Name(std, ast.Store())],
-                                    np_call("sqrt", [np_call("diag", [ast.Name(cov, ast.Load())])]))]
-                new = ast.BinOp(ast.Name(cov, ast.Load()), ast.Div(),
-                                np_call("outer", [ast.Name(std, ast.Load()), ast.Name(std, ast.Load())]))
-                before.extend(lines)
-                for sub in [new] + lines:
-                    for part in ast.walk(sub):
-                        ast.copy_location(part, node)
-                return new
-        Calls().visit(stmt)
-        return before + [stmt]
-    forward.func.body = rewrite_statements(forward.func.body, each)
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)
+    cov, std = fresh("cov"), fresh("std")
+    lines = [ast.Assign([ast.Name(cov, ast.Store())],
+                        np_call("cov", [copy.deepcopy(node.args[0])], copy.deepcopy(node.keywords))),
+             ast.Assign([ast.Name(std, ast.Store())], np_call("sqrt", [np_call("diag", [ast.Name(cov, ast.Load())])]))]
+    return lines, ast.BinOp(ast.Name(cov, ast.Load()), ast.Div(),
+                            np_call("outer", [ast.Name(std, ast.Load()), ast.Name(std, ast.Load())]))

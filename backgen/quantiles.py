@@ -24,44 +24,16 @@ are.  Other calls are left as they are (and refused as functions with no rule).
 import ast
 import copy
 
-from .source import fresh_names, module_calls, name_ids, rewrite_statements, walk
-
-SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
-SCOPES = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda)
+from .call_lines import rewrite_calls
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("quantile", "percentile"))
-    if calls is None:
-        return
-    which, numpy_names = calls
-    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in forward.func.args.args} | set(forward.env))
-    np_ = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    rewrite_calls(forward, ("quantile", "percentile"), _quantile)
 
-    def each(stmt):
-        if not isinstance(stmt, SIMPLE):
-            return [stmt]
-        guarded = {id(n) for scope in walk(stmt) if isinstance(scope, SCOPES) for n in walk(scope)}
-        before = []
 
-        class Calls(ast.NodeTransformer):
-            def visit_Call(self, node):
-                self.generic_visit(node)
-                name = which(node.func)
-                if name is None or id(node) in guarded:
-                    return node
-                given = _arguments(node)
-                if given is None:
-                    return node
-                lines, new = _interpolation(np_, given, name == "percentile", fresh)
-                before.extend(lines)
-                for sub in [new] + lines:
-                    for part in ast.walk(sub):
-                        ast.copy_location(part, node)
-                return new
-        Calls().visit(stmt)
-        return before + [stmt]
-    forward.func.body = rewrite_statements(forward.func.body, each)
+def _quantile(node, name, np_, fresh):
+    given = _arguments(node)
+    return None if given is None else _interpolation(np_, given, name == "percentile", fresh)
 
 
 def _arguments(call):
@@ -106,8 +78,3 @@ def _interpolation(np_, given, percent, fresh):
     step = ast.BinOp(ast.BinOp(high, ast.Sub(), copy.deepcopy(low)), ast.Mult(),
                      ast.BinOp(load(pos), ast.Sub(), load(lo)))
     return lines, ast.BinOp(low, ast.Add(), step)
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

@@ -1,0 +1,56 @@
+"""NumPy calls rewritten as lines written just before the statement that makes them.
+
+Contract: ``rewrite_calls(forward, functions, build)`` finds, in ``forward.func``
+(changed in place), each call of one of ``functions`` (names of NumPy's, as
+``source.module_calls`` reads them from the environment) standing in a simple
+statement (an assignment, a return, an expression) outside conditional
+expressions, ``and``/``or``, comprehensions and lambdas, where a line written
+before the statement runs exactly when the call does.  ``build(call, name, np,
+fresh)`` gets the call, the function's name, the name NumPy is bound to and a
+maker of fresh names, and returns ``(lines, expression)``: the statements to
+write just before, and the expression standing for the call; or None to leave
+the call as it is.  The new nodes take the call's location.
+"""
+
+import ast
+
+from .source import fresh_names, module_calls, name_ids, rewrite_statements, walk
+
+SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
+SCOPES = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda)
+
+
+def rewrite_calls(forward, functions, build):
+    calls = module_calls(forward.env, "numpy", functions)
+    if calls is None:
+        return
+    which, numpy_names = calls
+    fresh = fresh_names(name_ids(forward.func) | {a.arg for a in forward.func.args.args} | set(forward.env))
+    if numpy_names:
+        np_ = sorted(numpy_names)[0]
+    else:
+        from .scipy_calls import _numpy_name
+        np_ = _numpy_name(forward)
+
+    def each(stmt):
+        if not isinstance(stmt, SIMPLE):
+            return [stmt]
+        guarded = {id(n) for scope in walk(stmt) if isinstance(scope, SCOPES) for n in walk(scope)}
+        before = []
+
+        class Calls(ast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                name = which(node.func)
+                made = None if name is None or id(node) in guarded else build(node, name, np_, fresh)
+                if made is None:
+                    return node
+                lines, new = made
+                before.extend(lines)
+                for sub in [new] + lines:
+                    for part in ast.walk(sub):
+                        ast.copy_location(part, node)
+                return new
+        Calls().visit(stmt)
+        return before + [stmt]
+    forward.func.body = rewrite_statements(forward.func.body, each)
