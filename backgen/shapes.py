@@ -600,6 +600,8 @@ class _Walker:
         self.shapes = _Shapes()
         self.lines = {}  # name -> line of the value that fixed its shape
         self.compiled = {}  # id(op) -> its compiled lines, or its expression in a common form (see _common)
+        self.parts = {}  # the text of a constant or of a part written (y[i]) -> its compiled expression
+        self.index_parts = {}  # id(op) -> the names and parts its index reads (op.param("index_vars"), read once)
         self.common = {}  # the text of an expression in that form -> its code
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
@@ -634,6 +636,9 @@ class _Walker:
             if self.zero_d.setdefault(name, array) != array:  # an array on one path, a number on another
                 self.shapes.mixed.add(name)
         known = self.shapes.get(name)
+        if known == shape and known.__class__ is tuple and shape.__class__ is tuple and \
+                name not in self.zero_starts:  # seen with this very shape (most values, in a loop's iterations)
+            return
         if name in self.staged.path_outputs:  # each path's own output, copied: read by nothing but the return
             if known is None:
                 self.shapes[name], self.lines[name], self.origins[name] = shape, line, origin
@@ -731,8 +736,15 @@ class _Walker:
 
     def atom(self, atom, env):
         if isinstance(atom, ir.Const):
+            code = self.parts.get(atom.source)
+            if code is None:
+                try:
+                    code = self.parts[atom.source] = compile(atom.source, f"<backgen shapes of {self.staged.name}>",
+                                                             "eval")
+                except SyntaxError:
+                    return None
             try:
-                value = eval(atom.source, self.namespace, env)
+                value = eval(code, self.namespace, env)
             except Exception:
                 return None
             if isinstance(value, np.ndarray):
@@ -821,17 +833,23 @@ class _Walker:
                 self.shapes.integers.add(op.target)
                 if written.dtype.kind == "b":
                     self.shapes.integers.bool.add(op.target)
-            index = op.param("index")
+            part_name = f"{op.target}[{op.param('index')}]"
+            code = self.parts.get(part_name)
+            if code is None:
+                code = self.parts[part_name] = compile(part_name, f"<backgen shapes of {self.staged.name}>", "eval")
             try:
-                part = eval(f"{op.target}[{index}]", self.namespace, env)
+                part = eval(code, self.namespace, env)
             except Exception:
                 return
-            self.record(f"{op.target}[{index}]", part, op.line, origin=op)
+            self.record(part_name, part, op.line, origin=op)
 
     def boolean_index(self, op, env):
         """Note the parts of ``op``'s index that hold booleans (``b[m]`` with ``m = np.greater(b, 0)``,
         ``(b > 0).copy()``, a mask from a list): what the index is, not how it is spelled."""
-        for part in ast.literal_eval(op.param("index_vars") or "()"):
+        parts = self.index_parts.get(id(op))
+        if parts is None:
+            parts = self.index_parts[id(op)] = ast.literal_eval(op.param("index_vars") or "()")
+        for part in parts:
             if part in self.shapes.boolean:
                 continue
             value = env.get(part, _MISSING)
@@ -1176,10 +1194,15 @@ def _error_at(staged, line, message):
     return BackgenError(message, staged.filename, line or None, col, text)
 
 
+_NUMBERS = (int, float, bool, complex, np.float64, np.int64, np.bool_)
+
+
 def _shape(value):
     """A value's shape; a list of arrays gets the shape of its first element with its length first."""
     if type(value) is np.ndarray:  # (most values: np.shape's answer, without its dispatch)
         return value.shape
+    if value.__class__ in _NUMBERS:
+        return ()
     if isinstance(value, (list, tuple)):
         try:
             element = np.shape(value[0]) if value else None
