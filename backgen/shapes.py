@@ -817,7 +817,7 @@ class _Walker:
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
         value = env[op.target]
-        if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype == np.bool_:
+        if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype.kind == "b":
             self.shapes.boolean.add(op.target)
         if op.rule in ("getitem", "setitem"):
             self.boolean_index(op, env)
@@ -855,7 +855,10 @@ class _Walker:
             value = env.get(part, _MISSING)
             if value is _MISSING:
                 try:
-                    value = eval(part, self.namespace, env)
+                    code = self.parts.get(part)
+                    if code is None:
+                        code = self.parts[part] = compile(part, f"<backgen shapes of {self.staged.name}>", "eval")
+                    value = eval(code, self.namespace, env)
                 except Exception:  # noqa: BLE001 (a part of no value here: nothing to note)
                     continue
             if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype == np.bool_:
