@@ -35,8 +35,10 @@ def test_golden_file_is_regenerated_byte_for_byte(path):
 
 
 def test_generation_is_deterministic():
-    """Generated again in one process (after other generations), each text is the same."""
-    for path in SOURCES:
+    """Generated again in one process (after other generations), each text is the same.  The
+    CS231n student's file, whose naive convolution alone takes longer than all the others, is left
+    to the golden test, which compares it with the text generated in another process."""
+    for path in [p for p in SOURCES if p.name != "cs231n_student.py"]:
         first = _FIRST[path] if path in _FIRST else generated_text(path)
         assert generated_text(path) == first
 
