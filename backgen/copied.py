@@ -46,9 +46,11 @@ def _once(items, mentions):
             if body is not None:
                 return items[:k] + (ir.Block(item.header, body),) + items[k + 1:]
     lines = [line for item in items for line in (item.lines if item.__class__ is ir.Group else (item,))]
-    for k, line in enumerate(lines):
-        if line.__class__ is not ir.AdjointLine or line.accumulate or not line.target.isidentifier() or \
-                not line.source.isidentifier() or line.target == line.source:
+    copies = [(k, line) for k, line in enumerate(lines) if line.__class__ is ir.AdjointLine and not line.accumulate
+              and line.target.isidentifier() and line.source.isidentifier() and line.target != line.source]
+    given_back = {(line.source, line.target) for _, line in copies}  # (name = copy, for copy = name)
+    for k, line in copies:
+        if (line.target, line.source) not in given_back:  # (no line gives it back: dsigx = dden stays)
             continue
         kept = _renamed(lines[k + 1:], line.target, line.source, mentions)
         if kept is not None:

@@ -22,7 +22,7 @@ ATTRIBUTES = ("eps", "tiny", "smallest_normal", "max", "min", "resolution")
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("finfo",))
+    calls = module_calls(forward.env, "numpy", ("finfo",), forward.func)
     if calls is None:
         return
     which, aliases = calls

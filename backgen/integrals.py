@@ -32,7 +32,7 @@ TEMPLATE_LINSPACE = "A + np.tensordot(np.linspace(0.0, 1.0, NUM, endpoint=END), 
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", NAMES)
+    calls = module_calls(forward.env, "numpy", NAMES, forward.func)
     if calls is None:
         return
     which, numpy_names = calls

@@ -20,7 +20,7 @@ REDUCTIONS = ("sum", "mean")
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", REDUCTIONS)
+    calls = module_calls(forward.env, "numpy", REDUCTIONS, forward.func)
     if calls is None:
         return
     which, numpy_names = calls

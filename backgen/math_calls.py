@@ -29,7 +29,7 @@ from .source import module_calls, name_ids, rewrite_statements
 
 def rewrite(forward):
     _products(forward)
-    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"))
+    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"), forward.func)
     if calls is None:
         return
     which, math_names = calls
@@ -97,7 +97,7 @@ _CHANGING = frozenset({"pop", "append", "extend", "insert", "remove", "sort", "r
 
 def _products(forward):
     """Each ``math.prod`` call of a statement computed by a loop just before it (see the module doc)."""
-    calls = module_calls(forward.env, "math", ("prod",))
+    calls = module_calls(forward.env, "math", ("prod",), forward.func)
     if calls is None:
         return
     which, _ = calls

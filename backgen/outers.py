@@ -16,12 +16,14 @@ are (and refused as functions with no rule).
 import ast
 import copy
 
+from .source import spells_any
+
 OPERATORS = {"add": ast.Add, "subtract": ast.Sub}
 
 
 def rewrite(forward):
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
-    if not numpy_names:
+    if not numpy_names or not spells_any(forward.func, {"outer"}):
         return
 
     class Calls(ast.NodeTransformer):

@@ -19,7 +19,7 @@ from .source import module_calls, rewrite_statements, walk
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("select",))
+    calls = module_calls(forward.env, "numpy", ("select",), forward.func)
     if calls is None:
         return
     which, numpy_names = calls

@@ -14,7 +14,7 @@ from .source import module_calls
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("correlate",))
+    calls = module_calls(forward.env, "numpy", ("correlate",), forward.func)
     if calls is None:
         return
     which, numpy_names = calls

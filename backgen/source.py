@@ -415,15 +415,17 @@ def fresh_names(used, bare=False):
     return fresh
 
 
-def module_calls(env, module, names):
+def module_calls(env, module, names, func=None):
     """How a function's calls of ``module``'s functions ``names`` are spelled, ``env`` binding its names:
     ``(which, aliases)``, ``which(func)`` the one of ``names`` a call's ``func`` names (``np.trapz``,
     ``trapz`` imported by name) or None, ``aliases`` the names bound to ``module`` itself; None where
-    nothing could spell one."""
+    nothing could spell one, or (given the function's tree ``func``) where it mentions none of them."""
     aliases = sorted(name for name, meaning in env.items() if meaning == module)
     direct = {name: meaning[len(module) + 1:] for name, meaning in env.items()
               if meaning in {f"{module}.{n}" for n in names}}
     if not aliases and not direct:
+        return None
+    if func is not None and not spells_any(func, set(names) | set(direct)):
         return None
 
     def which(func):
@@ -431,6 +433,16 @@ def module_calls(env, module, names):
             return func.attr if func.attr in names else None
         return direct.get(func.id) if func.__class__ is ast.Name else None
     return which, aliases
+
+
+def spells_any(func, words):
+    """Whether the tree ``func`` holds a name or an attribute spelled as one of ``words`` (one walk,
+    cheaper than a rewriter's: a rewriter of calls of those names has nothing to do where none is)."""
+    return any((node.id if node.__class__ is ast.Name else node.attr) in words
+               for node in of_kinds(parts_list(func), _NAMED))
+
+
+_NAMED = frozenset({ast.Name, ast.Attribute})
 
 
 def rewrite_statements(stmts, each):
