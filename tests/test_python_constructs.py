@@ -1,0 +1,118 @@
+"""Python constructs as people write them in forward functions: try statements, dicts of named
+values, starred targets.  Each is tried as a user would, through ``generate`` and the decorator,
+and its gradient checked against central finite differences; what cannot be known without the
+values is refused at the user's line.
+"""
+
+import importlib.util
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient
+
+
+def _module(tmp_path, source, name="user_code"):
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check(tmp_path, source, function, args, wrt=None, decorator=True):
+    """The gradients of ``function`` at ``args`` by generate and by the decorator, against central
+    differences (for each position in ``wrt``, by default every argument)."""
+    source = textwrap.dedent(source)
+    module = _module(tmp_path, source)
+    user = getattr(module, function)
+    wrt = list(range(len(args))) if wrt is None else wrt
+    names = list(user.__code__.co_varnames[:user.__code__.co_argcount])
+    namespace = {}
+    exec(backgen.generate(source, name=function, wrt=tuple(names[k] for k in wrt)), namespace)
+    results = [namespace[f"{function}_backward"](*args)]
+    if decorator:
+        results.append(backgen.backward(user, wrt=tuple(names[k] for k in wrt)).backward(*args))
+    for got in results:
+        got = got if isinstance(got, tuple) else (got,)
+        assert len(got) == len(wrt)
+        for g, k in zip(got, wrt):
+            np.testing.assert_allclose(g, gradient(user, args, k), rtol=1e-5, atol=1e-7)
+
+
+def _refused(source, pattern):
+    with pytest.raises(backgen.BackgenError, match=pattern) as info:
+        backgen.generate(textwrap.dedent(source))
+    return info.value
+
+
+# --- try statements -------------------------------------------------------------------------------
+
+def test_try_finally_and_an_except_that_only_raises(tmp_path):
+    # `try statements are not supported` refused both, though neither changes what is computed
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x, w):
+            try:
+                h = np.tanh(x @ w)
+            finally:
+                print("forward done")
+            try:
+                y = h * 2.0
+            except ValueError as e:
+                raise RuntimeError("bad shapes") from e
+            else:
+                y = y + 1.0
+            return np.sum(y ** 2)
+    ''', "f", [np.linspace(-1.0, 1.0, 6).reshape(2, 3), np.linspace(0.5, -0.5, 12).reshape(3, 4)])
+
+
+def test_try_finally_in_a_loop_runs_before_continue(tmp_path):
+    _check(tmp_path, '''
+        def f(x, n):
+            total = 0.0
+            for k in range(n):
+                try:
+                    if k == 1:
+                        continue
+                    total += x ** k
+                finally:
+                    total = total * 1.5
+            return total
+    ''', "f", [0.7, 4], wrt=[0])
+
+
+def test_try_import_with_a_fallback_is_setup(tmp_path):
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x):
+            try:
+                import numpy as xp
+            except ImportError:
+                import math as xp
+            try:
+                import a_module_nobody_has as xp2
+            except ModuleNotFoundError:
+                import numpy as xp2
+            return np.sum(xp.exp(x) * xp2.sin(x))
+    ''', "f", [np.array([0.3, -0.2, 1.1])])
+
+
+def test_an_except_catching_what_the_code_raises_is_refused_at_its_line():
+    error = _refused('''
+        import numpy as np
+
+        def f(A, x):
+            try:
+                L = np.linalg.cholesky(A)
+            except np.linalg.LinAlgError:
+                L = np.linalg.cholesky(A + 1e-6 * np.eye(A.shape[0]))
+            z = np.linalg.solve(L, x)
+            return z @ z
+    ''', r"this except catches np\.linalg\.LinAlgError, which the code in the try \(lines 5-6\)")
+    assert error.lineno == 7
