@@ -116,3 +116,48 @@ def test_an_except_catching_what_the_code_raises_is_refused_at_its_line():
             return z @ z
     ''', r"this except catches np\.linalg\.LinAlgError, which the code in the try \(lines 5-6\)")
     assert error.lineno == 7
+
+
+# --- dicts of named values --------------------------------------------------------------------------
+
+def test_a_state_dict_updated_in_a_loop(tmp_path):
+    # `dict displays are not supported`: an echo state network keeping its state in a dict entry
+    _check(tmp_path, '''
+        import numpy as np
+
+        def reservoir(u, W_in, W, leak=0.3):
+            state = {'h': np.zeros(W.shape[0]), "steps": 0}
+            outputs = []
+            for t in range(len(u)):
+                pre = W_in * u[t] + W @ state['h']
+                state['h'] = (1 - leak) * state['h'] + leak * np.tanh(pre)
+                state["steps"] += 1
+                outputs.append(state['h'].sum())
+            return np.sum(np.array(outputs) ** 2) / state["steps"]
+    ''', "reservoir", [np.array([0.5, -0.3, 0.8]), np.array([0.2, -0.4]), np.array([[0.3, -0.1], [0.2, 0.4]])])
+
+
+def test_a_dict_of_intermediates_built_up_and_written_through(tmp_path):
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x, w):
+            grads = {}
+            parts = dict(scale=2.0)
+            grads['h'] = x * w
+            grads['h'][0] = 1.0
+            grads['h'] *= parts['scale']
+            h = grads['h']
+            return np.sum(np.tanh(h) * x)
+    ''', "f", [np.array([0.3, -0.7, 1.2]), np.array([0.5, 0.9, -0.4])])
+
+
+def test_a_dict_returned_or_read_whole_is_left_as_it_was():
+    source = '''
+        import numpy as np
+
+        def f(x):
+            d = {'a': x * 2.0}
+            return np.sum(d['a']), d
+    '''
+    _refused(source, "dict displays are not supported")
