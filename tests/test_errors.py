@@ -15,7 +15,7 @@ CASES = [
     ("lambda", "def f(x):\n    return np.sum(x, key=lambda t: t)\n", 2, 26, "lambda expressions are not supported"),
     ("self attribute", "def f(self, x):\n    return self.w * x\n", 2, 12, "decorate the method (backgen.backward)"),
     ("class", "def f(x):\n    class A: pass\n    return x\n", 2, 5, "class definitions"),
-    ("try", "def f(x):\n    try:\n        y = x\n    except E:\n        y = 0\n    return y\n", 2, 5, "try statements"),
+    ("try", "def f(x):\n    try:\n        y = x\n    except E:\n        y = 0\n    return y\n", 4, 5, "this except catches E"),
     ("with", "def f(x):\n    with x:\n        y = x\n    return y\n", 2, 5, "with statements"),
     ("yield", "def f(x):\n    y = yield x\n    return x\n", 2, 9, "generators"),
     ("global", "def f(x):\n    global k\n    return x\n", 2, 5, "global statements"),
@@ -72,7 +72,7 @@ CASES = [
      "function definitions inside a branch or a loop"),
     ("import in a loop", "def f(x):\n    for i in range(2):\n        import math\n    return x\n", 3, 9,
      "import statements inside a branch or a loop"),
-    ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers (or arithmetic on numbers), True/False, strings or None"),
+    ("bad default", "def f(x, y=[1]):\n    return x\n", 1, 12, "defaults must be numbers (or arithmetic on numbers), True/False, strings, None or tuples of those"),
     ("call standing alone", "import numpy as np\ndef f(x):\n    np.copyto(x, 1.0)\n    return x\n", 3, 5,
      "may write into its arguments"),
 ]
