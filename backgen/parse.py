@@ -1114,15 +1114,22 @@ def fence(forward):
                 value = default_value(default)  # arithmetic on numbers: beta=8.0 / 3.0
             except ValueError:
                 value = None
-            if type(value) not in (int, float):
+            if type(value) not in (int, float) and not (type(value) is tuple and _plain_tuple(value)):
                 raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
-                                    "strings or None", default)
+                                    "strings, None or tuples of those", default)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
     _fence_block(forward, body, in_loop=False, last=True)
     if not body or not _ends_in_return(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+
+
+def _plain_tuple(value):
+    """Whether a default is a tuple of numbers, strings, booleans, None and such tuples (``sizes=(1, 4,
+    1)``, ``shapes=((1, 3), (3, 1))``): a value written out that no call can change."""
+    return all(v is None or type(v) in (int, float, bool, str) or type(v) is tuple and _plain_tuple(v)
+               for v in value)
 
 
 def _ends_in_return(stmts):

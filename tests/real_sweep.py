@@ -16661,8 +16661,8 @@ KNOWN = {
     ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
     ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
     # a default that is not a number: a tuple of layer sizes
-    ("autograd_bnn_unpack_layers", "generate"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_bnn_unpack_layers", "generate"): ("refused", "unknown function 'list'"),
+    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "unknown function 'list'"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
     # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
@@ -16703,8 +16703,8 @@ KNOWN = {
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
-    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "generators (yield) are not supported"),
+    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "generators (yield) are not supported"),
     # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
     ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused

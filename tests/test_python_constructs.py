@@ -161,3 +161,21 @@ def test_a_dict_returned_or_read_whole_is_left_as_it_was():
             return np.sum(d['a']), d
     '''
     _refused(source, "dict displays are not supported")
+
+
+# --- tuples as parameter defaults ---------------------------------------------------------------------
+
+def test_tuple_defaults_of_a_helper_and_of_the_function(tmp_path):
+    # `parameter defaults must be numbers`: sizes=(2, 3) (autograd's layer_sizes=(1, 4, 1)) is a setting
+    _check(tmp_path, '''
+        import numpy as np
+
+        def unflatten(x, sizes=(2, 3)):
+            return x.reshape(sizes)
+
+        def f(x, w, shapes=((1, 3), (3, 1)), mode=("sin",)):
+            h = unflatten(x) @ w
+            for m, n in shapes:
+                h = np.sin(h) * m + n
+            return np.sum(h ** 2)
+    ''', "f", [np.linspace(-1.0, 1.0, 6), np.array([[0.5, -0.2], [0.1, 0.3], [-0.4, 0.6]])], wrt=[0, 1])
