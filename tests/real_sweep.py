@@ -16832,8 +16832,8 @@ KNOWN = {
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
     # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
-    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
-    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "only assignments to a name, a tuple of names or a part"),
+    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
+    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
     ("idiom_class_free_closure_kernel_factory", "generate"): ("refused", "the nested function kernel() is used here"),
     ("idiom_class_free_closure_kernel_factory", "decorator"): ("refused", "the nested function kernel() is used here"),
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),

@@ -33,7 +33,7 @@ def _check(tmp_path, source, function, args, wrt=None, decorator=True):
     names = list(user.__code__.co_varnames[:user.__code__.co_argcount])
     namespace = {}
     exec(backgen.generate(source, name=function, wrt=tuple(names[k] for k in wrt)), namespace)
-    results = [namespace[f"{function}_backward"](*args)]
+    results = [namespace[f"{function}_backward"](*args, dout=1.0)]  # (scalar outputs)
     if decorator:
         results.append(backgen.backward(user, wrt=tuple(names[k] for k in wrt)).backward(*args))
     for got in results:
@@ -179,3 +179,20 @@ def test_tuple_defaults_of_a_helper_and_of_the_function(tmp_path):
                 h = np.sin(h) * m + n
             return np.sum(h ** 2)
     ''', "f", [np.linspace(-1.0, 1.0, 6), np.array([[0.5, -0.2], [0.1, 0.3], [-0.4, 0.6]])], wrt=[0, 1])
+
+
+# --- starred targets ----------------------------------------------------------------------------------
+
+def test_starred_targets_of_tuples_written_out_and_unread_rests(tmp_path):
+    # `only assignments to a name, a tuple of names or a part of an array`: first, *rest = ...
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x, y, K):
+            first, *middle, last = x, y * 2.0, np.sin(y), x * y
+            pair = (x * y, y)
+            a, *_ = pair
+            *_, b = pair
+            *_, logdet = np.linalg.slogdet(K)
+            return first * middle[0] + middle[1] + last + a * b + logdet
+    ''', "f", [0.7, -1.3, np.array([[2.0, 0.3], [0.1, 1.5]])])
