@@ -16834,8 +16834,6 @@ KNOWN = {
     # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
     ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
-    ("idiom_class_free_closure_kernel_factory", "generate"): ("refused", "the nested function kernel() is used here"),
-    ("idiom_class_free_closure_kernel_factory", "decorator"): ("refused", "the nested function kernel() is used here"),
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as

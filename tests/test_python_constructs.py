@@ -196,3 +196,25 @@ def test_starred_targets_of_tuples_written_out_and_unread_rests(tmp_path):
             *_, logdet = np.linalg.slogdet(K)
             return first * middle[0] + middle[1] + last + a * b + logdet
     ''', "f", [0.7, -1.3, np.array([[2.0, 0.3], [0.1, 1.5]])])
+
+
+# --- functions made by factories ------------------------------------------------------------------------
+
+def test_a_kernel_made_by_a_factory(tmp_path):
+    # `the nested function kernel() is used here other than by calling it`: make_kernel(ls) returns it
+    _check(tmp_path, '''
+        import numpy as np
+
+        def make_kernel(ls, power=2):
+            """An RBF kernel of length scale ls."""
+            def kernel(a, b):
+                return np.exp(-0.5 * (a[:, None] - b[None, :]) ** power / ls ** 2)
+            return kernel
+
+        def f(alpha, x, ls):
+            s = ls * 2.0
+            k = make_kernel(s)
+            s = s + 100.0
+            K = k(x, x)
+            return np.sum(K @ alpha) + s * alpha @ k(x, 0.5 * x) @ alpha
+    ''', "f", [np.array([0.3, -0.5, 0.8]), np.array([0.1, 0.6, -0.4]), 0.9])
