@@ -573,7 +573,7 @@ def _read_source(source, name, filename):
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
-    forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n))))
+    forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
     return forward
 
 
@@ -763,7 +763,8 @@ def _live_literal_lists(func, filename, names):
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return {}
     fold_numbers(module, lambda n: _describe(func.__globals__.get(n)))
-    found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))))
+    found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))),
+                          lambda n: _describe(func.__globals__.get(n)))
     return {n: node for n, node in found.items() if n in names and _same_literal(func.__globals__.get(n), node)}
 
 

@@ -16804,8 +16804,6 @@ KNOWN = {
     ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
     ("ag_kernel_flat_stride_jitter", "decorator"): ("refused", "only augmented assignments to a name or a part of an array"),
-    ("cs_global_constant_matrix_module_level", "generate"): ("refused", "global values are not supported"),
-    ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
     ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
     ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:

@@ -4,6 +4,7 @@ and its gradient checked against central finite differences; what cannot be know
 values is refused at the user's line.
 """
 
+import ast
 import importlib.util
 import textwrap
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 import backgen
+from backgen.literals import literal_lists
 from numeric import gradient
 
 
@@ -218,3 +220,29 @@ def test_a_kernel_made_by_a_factory(tmp_path):
             K = k(x, x)
             return np.sum(K @ alpha) + s * alpha @ k(x, 0.5 * x) @ alpha
     ''', "f", [np.array([0.3, -0.5, 0.8]), np.array([0.1, 0.6, -0.4]), 0.9])
+
+
+# --- module constants computed from module constants -------------------------------------------------
+
+def test_module_arrays_computed_from_literal_arrays(tmp_path):
+    # `global values are not supported`: SOBEL_Y = SOBEL_X.T at the module's top level
+    source = '''
+        import numpy as np
+
+        SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+        SOBEL_Y = SOBEL_X.T
+        G = [1.0, 2.0, 1.0]
+        BLUR = np.outer(G, G) / 16.0
+
+        def edge_energy(img):
+            total = 0.0
+            for i in range(img.shape[0] - 2):
+                patch = img[i:i + 3, 1:4]
+                total += np.sum(patch * SOBEL_X) ** 2 + np.sum(patch * SOBEL_Y) ** 2 + np.sum(patch * BLUR) ** 3
+            return total
+    '''
+    _check(tmp_path, source, "edge_energy", [np.linspace(-1.0, 1.2, 20).reshape(4, 5)])
+    written = textwrap.dedent(source).replace("total = 0.0", "total = 0.0\n    SOBEL_Y[0, 0] = img[0, 0]")
+    module = ast.parse(written)  # SOBEL_Y, a view of SOBEL_X, written into: neither is a constant
+    found = literal_lists(module, lambda n: n == "np", lambda n: "numpy" if n == "np" else None)
+    assert set(found) == {"G", "BLUR"}
