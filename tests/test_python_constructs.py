@@ -246,3 +246,18 @@ def test_module_arrays_computed_from_literal_arrays(tmp_path):
     module = ast.parse(written)  # SOBEL_Y, a view of SOBEL_X, written into: neither is a constant
     found = literal_lists(module, lambda n: n == "np", lambda n: "numpy" if n == "np" else None)
     assert set(found) == {"G", "BLUR"}
+
+
+# --- writes into arrays nothing holds -------------------------------------------------------------------
+
+def test_writes_into_an_array_just_computed_change_nothing(tmp_path):
+    # `only augmented assignments to a name or a part of an array`: the array written into is dropped
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x, v):
+            np.ones(4)[[0, 0]] += 0.5
+            ((x ** 2 + 0.5) ** 0.5)[[0, 0, 2]] += v
+            (x * 2.0)[0] = v
+            return np.sum(np.tanh(x) * v)
+    ''', "f", [np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([0.5, -0.3, 0.8, 1.1])])
