@@ -11,7 +11,7 @@ A module-level name is a *literal list* when:
   (autograd's ``inputs = np.array([[0.52, 1.12], ...])``: a constant array, read
   as an index, in arithmetic, by NumPy or by a function of the module writing
   into none of its parameters); other calls, names and strings make no literal;
-* no function declares it ``global``, and nothing binds it again;
+* no function declares it ``global`` and binds it, and nothing binds it again;
 * every read of it anywhere in the module (``is_library(name)`` telling which
   names are NumPy's or math's) leaves the list as it is and lets no part of it
   escape: an index (``A[i][j]``, also ``A[i]`` read further so), comparisons,
@@ -50,7 +50,7 @@ import operator
 
 import numpy as np
 
-from .source import number
+from .source import number, walk
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -82,11 +82,11 @@ def literal_lists(module, is_library, meaning=None):
         found[name] = [literal]
         arrays.add(name)
     parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
-    refused = set()
+    refused, rebound = set(), rebound_globals(module)
     for node in ast.walk(module):
         if id(node) in inside:
             continue
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        if isinstance(node, ast.Nonlocal) or isinstance(node, ast.Global) and set(node.names) & rebound:
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
             if not (_array_read(node, parents, is_library, module) if node.id in arrays else
@@ -195,6 +195,30 @@ def _array_call(value, numpy_name, where):
     for node in ast.walk(call):
         ast.copy_location(node, where)
     return call
+
+
+def rebound_globals(tree):
+    """The names a function (any def in ``tree``, a module or a function) declares ``global`` and binds:
+    those it changes in the module."""
+    found = set()
+    for node in walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            declared = {name for n in walk(node) if isinstance(n, ast.Global) for name in n.names}
+            if declared:
+                found |= declared & _bound_names(node)
+    return found
+
+
+def _bound_names(node):
+    names = set()
+    for n in walk(node):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            names.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not node:
+            names.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return names
 
 
 def _array_literal(value, is_library):

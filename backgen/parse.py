@@ -39,7 +39,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists
+from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, higher_order,
                integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls, scipy_linalg,
@@ -111,6 +111,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     forward, key = _as_read(func_or_source, name, filename)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         trys.rewrite(forward)
+        _read_only_globals(forward.func)
         named_entries.rewrite(forward.func)
         starred.rewrite(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
@@ -157,6 +158,25 @@ def read(func_or_source, name=None, filename=None, helper=False):
     if nodes is not None:  # the nodes of the function as read: those the census walked
         forward.__dict__["nodes"] = tuple(nodes)
     return forward
+
+
+def _read_only_globals(func):
+    """``global NAME`` statements of ``func`` naming only names it never binds left out: it reads the
+    module's ``NAME`` with or without them (one binding a name is left, and refused)."""
+    bound = rebound_globals(func)
+    if not any(isinstance(n, ast.Global) for n in walk(func)):
+        return
+
+    def block(stmts):
+        out = [s for s in stmts if not (isinstance(s, ast.Global) and not set(s.names) & bound)]
+        for stmt in out:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt) and \
+                        not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    setattr(stmt, field, block(inner) or [ast.copy_location(ast.Pass(), stmt)])
+        return out or [ast.copy_location(ast.Pass(), stmts[0])]
+    func.body = block(func.body)
 
 
 def _as_read(func_or_source, name=None, filename=None):
@@ -645,10 +665,8 @@ def _module_constants(module, lines=(), spellings=None):
                 spelt.pop(name, None)
             if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 break  # (a function's own names are its own; a global statement in it: below)
-        for sub in walk(node):  # a function of the module rebinding one (global R): not a constant
-            if isinstance(sub, ast.Global):
-                for name in sub.names:
-                    values.pop(name, None)
+        for name in rebound_globals(node):  # a function of the module rebinding one (global R): not a constant
+            values.pop(name, None)
     if spellings is not None:
         spellings.update((name, spelt[name]) for name in values if spelt.get(name))
     return {name: repr(value) for name, value in values.items()}

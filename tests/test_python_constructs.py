@@ -261,3 +261,37 @@ def test_writes_into_an_array_just_computed_change_nothing(tmp_path):
             (x * 2.0)[0] = v
             return np.sum(np.tanh(x) * v)
     ''', "f", [np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([0.5, -0.3, 0.8, 1.1])])
+
+
+# --- global statements ---------------------------------------------------------------------------------
+
+def test_global_statements_of_names_only_read(tmp_path):
+    # `global statements are not supported`, and the module's constants were no constants then
+    _check(tmp_path, '''
+        import numpy as np
+
+        SCALE = 2.5
+        WEIGHTS = np.array([0.5, -1.0, 2.0])
+        calls = 0
+
+        def helper(x):
+            global SCALE
+            return np.tanh(x * SCALE)
+
+        def count():
+            global calls
+            calls += 1
+            return calls
+
+        def f(x):
+            global WEIGHTS, SCALE
+            return np.sum(helper(x) * WEIGHTS) * SCALE
+    ''', "f", [np.array([0.3, -0.4, 0.9])])
+    _refused('''
+        SCALE = 2.5
+
+        def f(x):
+            global SCALE
+            SCALE = SCALE * 2.0
+            return x * SCALE
+    ''', "global statements are not supported")
