@@ -18,7 +18,7 @@ CASES = [
     ("try", "def f(x):\n    try:\n        y = x\n    except E:\n        y = 0\n    return y\n", 4, 5, "this except catches E"),
     ("with", "def f(x):\n    with x:\n        y = x\n    return y\n", 2, 5, "with statements"),
     ("yield", "def f(x):\n    y = yield x\n    return x\n", 2, 9, "generators"),
-    ("global", "def f(x):\n    global k\n    return x\n", 2, 5, "global statements"),
+    ("global", "def f(x):\n    global k\n    k = x\n    return x\n", 2, 5, "global statements"),
     ("nonlocal", "def f(x):\n    nonlocal k\n    return x\n", 2, 5, "nonlocal statements"),
     ("*args", "def f(x, *rest):\n    return x\n", 1, 11, "variable arguments"),
     ("**kwargs", "def f(x, **options):\n    return x\n", 1, 12, "variable arguments"),
