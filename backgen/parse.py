@@ -43,7 +43,7 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, higher_order,
                integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls, scipy_linalg,
-               selects, signals, starred, trys)
+               selects, signals, starred, trys, varargs)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
@@ -116,6 +116,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         starred.rewrite(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
+        varargs.specialize(forward, read_plain)
         higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)

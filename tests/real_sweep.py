@@ -16625,8 +16625,7 @@ KNOWN = {
     # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
-    ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
-    ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
+    ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
     # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
     # holds only as x_hat / inv_std

@@ -295,3 +295,28 @@ def test_global_statements_of_names_only_read(tmp_path):
             SCALE = SCALE * 2.0
             return x * SCALE
     ''', "global statements are not supported")
+
+
+# --- helpers taking *args -------------------------------------------------------------------------------
+
+def test_a_helper_taking_args_called_with_two_and_with_one(tmp_path):
+    # `variable arguments (*args / **args) are not supported`: autograd's concat_and_multiply
+    _check(tmp_path, '''
+        import numpy as np
+
+        def concat_and_multiply(weights, *args):
+            cat_state = np.hstack(args + (np.ones((args[0].shape[0], 1)),))
+            return np.dot(cat_state, weights) * len(args)
+
+        def f(change, predict, x, h):
+            """
+            - change: (5, 3)
+            - predict: (4, 2)
+            - x: (2, 1)
+            - h: (2, 3)
+            """
+            h = np.tanh(concat_and_multiply(change, x, h))
+            out = concat_and_multiply(predict, h)
+            return np.sum(out ** 2)
+    ''', "f", [np.linspace(-1.0, 1.0, 15).reshape(5, 3), np.linspace(0.5, -0.5, 8).reshape(4, 2),
+               np.array([[0.3], [-0.6]]), np.linspace(-0.2, 0.4, 6).reshape(2, 3)])
