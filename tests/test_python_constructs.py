@@ -320,3 +320,16 @@ def test_a_helper_taking_args_called_with_two_and_with_one(tmp_path):
             return np.sum(out ** 2)
     ''', "f", [np.linspace(-1.0, 1.0, 15).reshape(5, 3), np.linspace(0.5, -0.5, 8).reshape(4, 2),
                np.array([[0.3], [-0.6]]), np.linspace(-0.2, 0.4, 6).reshape(2, 3)])
+
+
+def test_a_dict_read_by_get_and_its_values_looped_over(tmp_path):
+    _check(tmp_path, '''
+        import numpy as np
+
+        def f(x, w):
+            layers = {'first': w, 'second': w * 0.5}
+            h = x
+            for W in layers.values():
+                h = np.tanh(h @ W)
+            return np.sum(h * layers.get('second')[0])
+    ''', "f", [np.array([[0.3, -0.6]]), np.array([[0.5, -0.2], [0.1, 0.7]])])
