@@ -28,6 +28,7 @@ What goes, as CS231n's templates and everyday code write it:
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
+* ``a, b = (x, y) if c else (y, x)`` becomes the ``if`` it is (``if c: a, b = x, y`` ``else: a, b = y, x``);
 * ``a = b = v`` becomes ``a = v`` then ``b = a``; ``prev_h, prev_c = next_h, next_c`` (names given
   names, none read after it is given) the two renamings it makes;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
@@ -328,6 +329,8 @@ def _block(stmts, context, top=False):
         stmts = [part for s in stmts for part in _renamings(s)]
     if any(s.__class__ is ast.With for s in stmts):
         stmts = [part for s in stmts for part in _unwrapped(s)]
+    if any(s.__class__ is ast.Assign and s.value.__class__ is ast.IfExp for s in stmts):
+        stmts = [_branched(s) for s in stmts]
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \
@@ -393,6 +396,24 @@ def _block(stmts, context, top=False):
             context.bound |= _stored(stmt)
         out.append(stmt)
     return out
+
+
+def _branched(stmt):
+    """``a, b = (x, y) if c else (y, x)`` (tuples or lists written out, as long as the target) as the
+    ``if`` it is: ``if c: a, b = x, y`` ``else: a, b = y, x``; any other statement as it is."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.IfExp)
+            and isinstance(stmt.targets[0], (ast.Tuple, ast.List))):
+        return stmt
+    size = len(stmt.targets[0].elts)
+    sides = (stmt.value.body, stmt.value.orelse)
+    if not all(isinstance(side, (ast.Tuple, ast.List)) and len(side.elts) == size and
+               not any(isinstance(e, ast.Starred) for e in side.elts) for side in sides):
+        return stmt
+
+    def assign(side):
+        value = ast.copy_location(ast.Tuple(side.elts, ast.Load()), side)
+        return ast.copy_location(ast.Assign([copy.deepcopy(stmt.targets[0])], value), stmt)
+    return ast.copy_location(ast.If(stmt.value.test, [assign(sides[0])], [assign(sides[1])]), stmt)
 
 
 def _stored(stmt):

@@ -333,3 +333,18 @@ def test_a_dict_read_by_get_and_its_values_looped_over(tmp_path):
                 h = np.tanh(h @ W)
             return np.sum(h * layers.get('second')[0])
     ''', "f", [np.array([[0.3, -0.6]]), np.array([[0.5, -0.2], [0.1, 0.7]])])
+
+
+# --- tuples chosen by a condition -----------------------------------------------------------------------
+
+def test_a_tuple_chosen_by_a_conditional_expression(tmp_path):
+    # `tuples are only supported as arguments of calls and in indexing`
+    source = '''
+        import numpy as np
+
+        def f(x, y):
+            lo, hi = (x, y) if np.sum(x) < np.sum(y) else (y, x)
+            return np.sum(lo * 2.0 + hi ** 2)
+    '''
+    _check(tmp_path, source, "f", [np.array([0.3, -0.2]), np.array([0.5, 0.4])])
+    _check(tmp_path, source, "f", [np.array([0.9, 0.2]), np.array([-0.5, 0.4])])
