@@ -41,9 +41,9 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, higher_order,
-               integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls, scipy_linalg,
-               selects, signals, starred, trys, varargs)
+from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
+               higher_order, integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls,
+               scipy_linalg, selects, signals, starred, trys, varargs)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
@@ -117,6 +117,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         varargs.specialize(forward, read_plain)
+        generators.inline(forward, read_plain)
         higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)

@@ -16702,8 +16702,8 @@ KNOWN = {
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
-    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "generators (yield) are not supported"),
-    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "generators (yield) are not supported"),
+    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
+    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
     # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
     ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused

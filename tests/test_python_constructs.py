@@ -348,3 +348,27 @@ def test_a_tuple_chosen_by_a_conditional_expression(tmp_path):
     '''
     _check(tmp_path, source, "f", [np.array([0.3, -0.2]), np.array([0.5, 0.4])])
     _check(tmp_path, source, "f", [np.array([0.9, 0.2]), np.array([-0.5, 0.4])])
+
+
+# --- loops over generators -------------------------------------------------------------------------------
+
+def test_a_loop_over_a_generator_of_layers(tmp_path):
+    # `generators (yield) are not supported`: autograd's unpack_layers
+    _check(tmp_path, '''
+        import numpy as np
+
+        def unpack_layers(weights, sizes):
+            for m, n in sizes:
+                yield weights[:m * n].reshape((m, n)), weights[m * n:m * n + n]
+                weights = weights[(m + 1) * n:]
+
+        def f(weights, inputs):
+            """
+            - weights: (13,)
+            - inputs: (2, 2)
+            """
+            weights_unpack_layers = 2.0
+            for W, b in unpack_layers(weights, [(2, 3), (3, 1)]):
+                inputs = np.tanh(inputs @ W + b) * weights_unpack_layers
+            return np.sum(inputs ** 2)
+    ''', "f", [np.linspace(-1.0, 1.0, 13), np.array([[0.3, -0.5], [0.8, 0.1]])])
