@@ -30,7 +30,7 @@ from .source import walk
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
     bindings = {}
-    for k, stmt in enumerate(func.body):
+    for stmt in func.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and _entries(stmt.value) is not None:
             bindings.setdefault(stmt.targets[0].id, []).append(stmt)
@@ -48,7 +48,7 @@ def rewrite(func):
     for node in walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    keys = {name: ({}, set()) for name in candidates}  # name -> (key -> set where, keys read)
+    keys = {name: ({}, set()) for name in candidates}  # name -> (key -> a node giving it, keys read)
     reads = {name: [] for name in candidates}  # name -> its method calls, d.get('h'), d.values()
     for node in walk(func):
         if not isinstance(node, ast.Name) or node.id not in candidates:
