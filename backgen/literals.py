@@ -11,7 +11,7 @@ A module-level name is a *literal list* when:
   (autograd's ``inputs = np.array([[0.52, 1.12], ...])``: a constant array, read
   as an index, in arithmetic, by NumPy or by a function of the module writing
   into none of its parameters); other calls, names and strings make no literal;
-* no function declares it ``global``, and nothing binds it again;
+* no function declares it ``global`` and binds it, and nothing binds it again;
 * every read of it anywhere in the module (``is_library(name)`` telling which
   names are NumPy's or math's) leaves the list as it is and lets no part of it
   escape: an index (``A[i][j]``, also ``A[i]`` read further so), comparisons,
@@ -23,6 +23,11 @@ A module-level name is a *literal list* when:
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
   constant;
+* or it is bound once to an array the module computes from such names with NumPy's functions,
+  ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
+  random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
+  holds (its dtype given); it is a constant only where the names it is computed from are, and
+  they only where it is (it may be a view of them);
 * the module reaches no name unnamed (``globals()``, ``vars``, ``exec``,
   ``setattr``, ``__dict__``): where it does, it holds no literal list.
 
@@ -43,7 +48,9 @@ import importlib
 import math
 import operator
 
-from .source import number
+import numpy as np
+
+from .source import number, walk
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -53,8 +60,10 @@ _DYNAMIC = frozenset({"globals", "vars", "locals", "exec", "eval", "setattr", "_
 _WRITERS = frozenset({"shuffle", "copyto", "put", "place", "putmask", "fill_diagonal"})  # (into their argument)
 
 
-def literal_lists(module, is_library):
-    """The literal lists of ``module`` (an ``ast.Module``), by name (see the module doc)."""
+def literal_lists(module, is_library, meaning=None):
+    """The literal lists of ``module`` (an ``ast.Module``), by name (see the module doc); ``meaning(name)``,
+    where given, is what a name means at the module's top level (``"numpy"``, ``"numpy.outer"``), for
+    the arrays the module computes from its literals."""
     found, arrays = {}, set()
     for stmt in module.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
@@ -67,10 +76,17 @@ def literal_lists(module, is_library):
     if not found or any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
                         isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
+    derived = _derived_arrays(module, found, meaning) if meaning else {}  # SOBEL_Y = SOBEL_X.T: a literal too
+    inside = {id(n) for value, _ in derived.values() for n in ast.walk(value)}  # (reads folded there)
+    for name, (_, literal) in derived.items():
+        found[name] = [literal]
+        arrays.add(name)
     parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
-    refused = set()
+    refused, rebound = set(), rebound_globals(module)
     for node in ast.walk(module):
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
+        if id(node) in inside:
+            continue
+        if isinstance(node, ast.Nonlocal) or isinstance(node, ast.Global) and set(node.names) & rebound:
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
             if not (_array_read(node, parents, is_library, module) if node.id in arrays else
@@ -81,7 +97,128 @@ def literal_lists(module, is_library):
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             refused.update(a.asname or a.name.split(".")[0] for a in node.names)
     bound = [n.id for s in module.body for n in _bound_at_top(s)]  # bound once: by its assignment
-    return {name: values[0] for name, values in found.items() if name not in refused and bound.count(name) == 1}
+    refused |= {name for name in found if bound.count(name) != 1}
+    changed = True
+    while changed:  # a derived array of a list that is no constant is none either (B = A.T, A written into)
+        changed = False
+        for name, (value, _) in derived.items():  # (and a list whose derived array is none: B may be a view
+            reads = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in found}  # of A, written)
+            if name not in refused and reads & refused or name in refused and reads - refused:
+                refused |= reads | {name}
+                changed = True
+    return {name: values[0] for name, values in found.items() if name not in refused}
+
+
+_UNSTABLE = frozenset({"random", "empty", "empty_like"})  # (values that differ from one run to the next)
+
+
+def _derived_arrays(module, found, meaning):
+    """``{name: (expression, literal)}`` of the module's ``NAME = expression`` computing an array from its literal
+    lists and arrays (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``) with NumPy's functions,
+    ``.T``, arithmetic and numbers only, in order (one may use another found before it); the literal
+    is ``np.array(...)`` of its value, computed from the literals as the module does."""
+    derived, values = {}, {}
+    for stmt in module.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id not in found and stmt.targets[0].id not in derived):
+            continue
+        known = set(found) | set(derived)
+        reads = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        space = _library_space(reads - known, meaning)
+        if not reads & known or space is None or not all(_computable(n, known) for n in ast.walk(stmt.value)):
+            continue
+        try:
+            for name in reads & known:
+                if name not in values:
+                    values[name] = eval(compile(ast.Expression(found[name][0]), "<literal>", "eval"),
+                                        {"__builtins__": {}, **_library_space(
+                                            {n.id for n in ast.walk(found[name][0]) if isinstance(n, ast.Name)},
+                                            meaning)})
+            value = eval(compile(ast.Expression(stmt.value), "<derived>", "eval"),
+                         {"__builtins__": {}, **space, **{n: values[n] for n in reads & known}})
+        except Exception:  # noqa: BLE001 - NumPy raises on these values (the module would too)
+            continue
+        numpy_name = next((n for n in sorted(reads - known) if meaning(n) == "numpy"), None) or next(
+            (n.func.value.id for dep in sorted(reads & set(found)) for n in [found[dep][0]]
+             if isinstance(n, ast.Call)), None)
+        if not (isinstance(value, np.ndarray) and value.dtype.kind in "fib" and 0 < value.size <= 10000) \
+                or numpy_name is None:
+            continue
+        derived[stmt.targets[0].id] = (stmt.value, _array_call(value, numpy_name, stmt.value))
+        values[stmt.targets[0].id] = value
+    return derived
+
+
+def _computable(node, known):
+    """Whether a node of a derived array's expression is one of those ``_derived_arrays`` reads."""
+    if isinstance(node, ast.Name):
+        return True  # (a literal, or NumPy's or math's: told by the caller)
+    if isinstance(node, ast.Attribute):
+        return node.attr not in _UNSTABLE and (node.attr == "T" or isinstance(node.value, (ast.Name, ast.Attribute))
+                                               and not _reads_known(node.value, known))
+    if isinstance(node, ast.Constant):
+        return type(node.value) in (int, float, bool)
+    return isinstance(node, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Tuple, ast.List, ast.keyword, ast.Load,
+                             ast.operator, ast.unaryop))
+
+
+def _reads_known(node, known):
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in known  # (A.reshape(...), A.sum(): a method of the array)
+
+
+def _library_space(names, meaning):
+    """NumPy's and math's modules and functions under the names given, or None where one is not."""
+    space = {}
+    for name in names:
+        what = meaning(name) or ""
+        root, _, path = what.partition(".")
+        if root not in ("numpy", "math") or _UNSTABLE & set(path.split(".")):
+            return None
+        value = importlib.import_module(root)
+        for part in path.split(".") if path else ():
+            value = getattr(value, part, None)
+        if value is None:
+            return None
+        space[name] = value
+    return space
+
+
+def _array_call(value, numpy_name, where):
+    """``np.array(<the numbers>, dtype=np.<its dtype>)`` of a computed array."""
+    numbers = ast.parse(repr(value.tolist()), mode="eval").body
+    kind = "bool_" if value.dtype.kind == "b" else value.dtype.name
+    dtype = ast.Attribute(ast.Name(numpy_name, ast.Load()), kind, ast.Load())
+    call = ast.Call(ast.Attribute(ast.Name(numpy_name, ast.Load()), "array", ast.Load()), [numbers],
+                    [ast.keyword("dtype", dtype)])
+    for node in ast.walk(call):
+        ast.copy_location(node, where)
+    return call
+
+
+def rebound_globals(tree):
+    """The names a function (any def in ``tree``, a module or a function) declares ``global`` and binds:
+    those it changes in the module."""
+    found = set()
+    for node in walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            declared = {name for n in walk(node) if isinstance(n, ast.Global) for name in n.names}
+            if declared:
+                found |= declared & _bound_names(node)
+    return found
+
+
+def _bound_names(node):
+    names = set()
+    for n in walk(node):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            names.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not node:
+            names.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return names
 
 
 def _array_literal(value, is_library):

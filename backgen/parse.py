@@ -39,10 +39,11 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists
+from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, eigenvalues, float_limits, folds, higher_order, integrals,
-               masked_reductions, math_calls, outers, quantiles, scipy_calls, scipy_linalg, selects, signals)
+from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
+               higher_order, integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls,
+               scipy_linalg, selects, signals, starred, trys, varargs)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
@@ -109,7 +110,14 @@ def read(func_or_source, name=None, filename=None, helper=False):
     """
     forward, key = _as_read(func_or_source, name, filename)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
+        trys.rewrite(forward)
+        _read_only_globals(forward.func)
+        named_entries.rewrite(forward.func)
+        starred.rewrite(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
+        factories.rewrite(forward, read_plain)
+        varargs.specialize(forward, read_plain)
+        generators.inline(forward, read_plain)
         higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
@@ -152,6 +160,25 @@ def read(func_or_source, name=None, filename=None, helper=False):
     if nodes is not None:  # the nodes of the function as read: those the census walked
         forward.__dict__["nodes"] = tuple(nodes)
     return forward
+
+
+def _read_only_globals(func):
+    """``global NAME`` statements of ``func`` naming only names it never binds left out: it reads the
+    module's ``NAME`` with or without them (one binding a name is left, and refused)."""
+    bound = rebound_globals(func)
+    if not any(isinstance(n, ast.Global) for n in walk(func)):
+        return
+
+    def block(stmts):
+        out = [s for s in stmts if not (isinstance(s, ast.Global) and not set(s.names) & bound)]
+        for stmt in out:
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt) and \
+                        not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    setattr(stmt, field, block(inner) or [ast.copy_location(ast.Pass(), stmt)])
+        return out or [ast.copy_location(ast.Pass(), stmts[0])]
+    func.body = block(func.body)
 
 
 def _as_read(func_or_source, name=None, filename=None):
@@ -568,7 +595,7 @@ def _read_source(source, name, filename):
     forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
-    forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n))))
+    forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
     return forward
 
 
@@ -640,10 +667,8 @@ def _module_constants(module, lines=(), spellings=None):
                 spelt.pop(name, None)
             if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 break  # (a function's own names are its own; a global statement in it: below)
-        for sub in walk(node):  # a function of the module rebinding one (global R): not a constant
-            if isinstance(sub, ast.Global):
-                for name in sub.names:
-                    values.pop(name, None)
+        for name in rebound_globals(node):  # a function of the module rebinding one (global R): not a constant
+            values.pop(name, None)
     if spellings is not None:
         spellings.update((name, spelt[name]) for name in values if spelt.get(name))
     return {name: repr(value) for name, value in values.items()}
@@ -758,7 +783,8 @@ def _live_literal_lists(func, filename, names):
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return {}
     fold_numbers(module, lambda n: _describe(func.__globals__.get(n)))
-    found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))))
+    found = literal_lists(module, lambda n: _library_meaning(_describe(func.__globals__.get(n))),
+                          lambda n: _describe(func.__globals__.get(n)))
     return {n: node for n, node in found.items() if n in names and _same_literal(func.__globals__.get(n), node)}
 
 
@@ -1112,15 +1138,22 @@ def fence(forward):
                 value = default_value(default)  # arithmetic on numbers: beta=8.0 / 3.0
             except ValueError:
                 value = None
-            if type(value) not in (int, float):
+            if type(value) not in (int, float) and not (type(value) is tuple and _plain_tuple(value)):
                 raise forward.error("parameter defaults must be numbers (or arithmetic on numbers), True/False, "
-                                    "strings or None", default)
+                                    "strings, None or tuples of those", default)
     body = list(func.body)
     if body and is_docstring(body[0]):
         body = body[1:]
     _fence_block(forward, body, in_loop=False, last=True)
     if not body or not _ends_in_return(body):
         raise forward.error(f"function {func.name!r} must end with a return statement", body[-1] if body else func)
+
+
+def _plain_tuple(value):
+    """Whether a default is a tuple of numbers, strings, booleans, None and such tuples (``sizes=(1, 4,
+    1)``, ``shapes=((1, 3), (3, 1))``): a value written out that no call can change."""
+    return all(v is None or type(v) in (int, float, bool, str) or type(v) is tuple and _plain_tuple(v)
+               for v in value)
 
 
 def _ends_in_return(stmts):

@@ -1060,6 +1060,8 @@ def declared_shapes(forward, shapes=None):
             value = default_value(defaults[arg.arg])
             if isinstance(value, (bool, str)):  # a flag or a setting: no gradient, its default for samples
                 found = Spec((), type(value).__name__, value)
+            elif isinstance(value, tuple):  # sizes=(1, 4, 1): a setting too, read as its default is
+                found = Spec((), "str", value)
             else:
                 found = shape_spec(type(value)) if value is not None else None
         if found is not None:

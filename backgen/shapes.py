@@ -50,7 +50,8 @@ PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
 @dataclass(frozen=True)
 class Spec:
     dims: tuple  # ints and dimension names; () for a scalar
-    kind: str = "float"  # "float", "int", "bool", "str" (a flag's default) or "config" (a dict of settings)
+    kind: str = "float"  # "float", "int", "bool", "str" (a flag's default, or a setting's: a string, a tuple
+    # of numbers such as sizes=(1, 4, 1)) or "config" (a dict of settings)
     value: object = None  # a flag's default (True, "train"), used for sample runs
 
 

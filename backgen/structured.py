@@ -91,6 +91,19 @@ def is_structured(value, declared=False):
         v.ndim for v in arrays) and any(isinstance(v, (float, int, np.number)) for v in value)
 
 
+def _its_tuple_default(func, k, value):
+    """Whether ``value``, given to the k-th parameter of ``func``, is that parameter's default, a tuple
+    written out (``shapes=((1, 3), (3, 1))``): a setting, read as the numbers it holds, not as arrays."""
+    args = func.args
+    position = k - (len(args.args) - len(args.defaults))
+    if position < 0 or not isinstance(args.defaults[position], ast.Tuple) or not isinstance(value, tuple):
+        return False
+    try:
+        return ast.literal_eval(args.defaults[position]) == value
+    except (ValueError, TypeError, SyntaxError):
+        return False
+
+
 def _key(k):
     """Whether ``k`` is a key backgen reads a dict of arrays at: a string or an integer (not a bool)."""
     return isinstance(k, (str, int, np.integer)) and not isinstance(k, (bool, np.bool_))
@@ -160,7 +173,8 @@ def flatten(forward, wrt, shapes, args):
         if key is not None:  # (read at it as a dict of settings, its arrays would have no gradient)
             raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
                                 "arrays at keys that are strings or integers", forward.func.args.args[k])
-        if is_structured(value, args is None) and not name.endswith("_param"):
+        if is_structured(value, args is None) and not name.endswith("_param") and \
+                not _its_tuple_default(forward.func, k, value):
             found[name] = (_tree(value, args is None), value)
     if not found:
         return forward, wrt, shapes, args, ()

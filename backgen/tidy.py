@@ -12,8 +12,9 @@ What goes, as CS231n's templates and everyday code write it:
 * ``with np.errstate(...):`` and ``with warnings.catch_warnings():`` (given constants, bound to no
   name): their bodies, in their place (they change how NumPy warns, not what it computes);
 * annotations of assignments (``h: np.ndarray = x @ W`` is ``h = x @ W``; ``h: float`` alone goes);
-* expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line),
-  when they write into nothing: a call of the user's own functions, a method
+* expressions computed and dropped (``x * 2``, ``np.sum(x)`` alone on a line, and writes into a
+  part of an array just computed, which no name holds: ``np.ones(4)[[0, 0]] += 0.5``),
+  when they write into nothing else: a call of the user's own functions, a method
   or ``out=`` stays, and the fence refuses it;
 * ``x = None`` / ``out, cache = None, None`` placeholders;
 * writes of configuration into dictionaries (``bn_param["running_mean"] = m``):
@@ -27,6 +28,7 @@ What goes, as CS231n's templates and everyday code write it:
 * ``t is 0`` on a loop counter over a range becomes ``t == 0``;
 * ``N, *rest = x.shape`` becomes ``N = x.shape[0]`` and ``rest = x.shape[1:]``;
 * ``s = slice(a, b)`` read only as an index becomes ``s_start = a``, ``s_stop = b`` and ``x[:, s_start:s_stop]``;
+* ``a, b = (x, y) if c else (y, x)`` becomes the ``if`` it is (``if c: a, b = x, y`` ``else: a, b = y, x``);
 * ``a = b = v`` becomes ``a = v`` then ``b = a``; ``prev_h, prev_c = next_h, next_c`` (names given
   names, none read after it is given) the two renamings it makes;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
@@ -327,6 +329,8 @@ def _block(stmts, context, top=False):
         stmts = [part for s in stmts for part in _renamings(s)]
     if any(s.__class__ is ast.With for s in stmts):
         stmts = [part for s in stmts for part in _unwrapped(s)]
+    if any(s.__class__ is ast.Assign and s.value.__class__ is ast.IfExp for s in stmts):
+        stmts = [_branched(s) for s in stmts]
     out = []
     for position, stmt in enumerate(stmts):
         if stmt.__class__ is ast.Assign and len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name \
@@ -392,6 +396,24 @@ def _block(stmts, context, top=False):
             context.bound |= _stored(stmt)
         out.append(stmt)
     return out
+
+
+def _branched(stmt):
+    """``a, b = (x, y) if c else (y, x)`` (tuples or lists written out, as long as the target) as the
+    ``if`` it is: ``if c: a, b = x, y`` ``else: a, b = y, x``; any other statement as it is."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.IfExp)
+            and isinstance(stmt.targets[0], (ast.Tuple, ast.List))):
+        return stmt
+    size = len(stmt.targets[0].elts)
+    sides = (stmt.value.body, stmt.value.orelse)
+    if not all(isinstance(side, (ast.Tuple, ast.List)) and len(side.elts) == size and
+               not any(isinstance(e, ast.Starred) for e in side.elts) for side in sides):
+        return stmt
+
+    def assign(side):
+        value = ast.copy_location(ast.Tuple(side.elts, ast.Load()), side)
+        return ast.copy_location(ast.Assign([copy.deepcopy(stmt.targets[0])], value), stmt)
+    return ast.copy_location(ast.If(stmt.value.test, [assign(sides[0])], [assign(sides[1])]), stmt)
 
 
 def _stored(stmt):
@@ -492,11 +514,31 @@ def _says_nothing(stmt):
             return all(_pure(arg) for arg in value.args) and all(_pure(k.value) for k in value.keywords)
             # (print(v.pop()), warnings.warn(str(y.sort())): what it is given changes something: kept, refused)
         return _pure(value)  # x * 2, np.sum(x) alone: a value computed and dropped
+    if isinstance(stmt, (ast.Assign, ast.AugAssign)) and _fresh_part(stmt):
+        return True  # np.ones(4)[[0, 0]] += 0.5: a write into an array nothing holds
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
         return isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
             and isinstance(target.slice.value, str)  # config["key"] = value: a side effect
     return False
+
+
+_MAKERS = frozenset({"ones", "zeros", "full", "eye", "identity", "arange", "linspace", "ones_like", "zeros_like",
+                     "full_like", "copy"})  # (NumPy functions giving a new array, never a view of their arguments)
+
+
+def _fresh_part(stmt):
+    """Whether ``stmt`` writes (``=``, ``+=``) only into a part of an array just computed, which no name
+    holds: of arithmetic (``(x * 2.0)[0] = v``) or of a NumPy function making a new array
+    (``np.ones(4)[[0, 0]] += 0.5``), computing nothing else that writes."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    if len(targets) != 1 or not isinstance(targets[0], ast.Subscript):
+        return False
+    base = targets[0].value
+    name = (_call_name(base.func) or "") if isinstance(base, ast.Call) else ""
+    fresh = isinstance(base, (ast.BinOp, ast.UnaryOp)) or name.split(".")[0] in ("np", "numpy") and \
+        name.count(".") == 1 and name.split(".")[1] in _MAKERS
+    return fresh and _pure(base) and _pure(targets[0].slice) and _pure(stmt.value)
 
 
 def _dict_written(stmt):

@@ -16625,8 +16625,7 @@ KNOWN = {
     # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
     ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
-    ("autograd_rnn", "generate"): ("refused", "variable arguments (*args / **args) are not supported"),
-    ("autograd_rnn", "decorator"): ("refused", "variable arguments (*args / **args) are not supported"),
+    ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
     # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
     # holds only as x_hat / inv_std
@@ -16661,8 +16660,8 @@ KNOWN = {
     ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
     ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
     # a default that is not a number: a tuple of layer sizes
-    ("autograd_bnn_unpack_layers", "generate"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_bnn_unpack_layers", "generate"): ("refused", "unknown function 'list'"),
+    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "unknown function 'list'"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
     # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
@@ -16703,8 +16702,8 @@ KNOWN = {
     ("autograd_lstm_hiddens_cells_concat", "generate"): ("refused", "not aligned"),
     ("log_softmax_take_negative_sampling_free", "generate"): ("refused", "`indices` must be an integer array"),
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
-    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
-    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "parameter defaults must be numbers"),
+    ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
+    ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
     # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
     ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
@@ -16800,14 +16799,10 @@ KNOWN = {
     # constant computed from another (SOBEL_Y = SOBEL_X.T), np.concatenate of a sum of list comprehensions
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
-    ("ag_try_except_fallback_cholesky", "generate"): ("refused", "try statements are not supported"),
-    ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "try statements are not supported"),
+    ("ag_try_except_fallback_cholesky", "generate"): ("refused", "this except catches np.linalg.LinAlgError"),
+    ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
     ("ag_kernel_flat_stride_jitter", "decorator"): ("refused", "only augmented assignments to a name or a part of an array"),
-    ("phys_params_dict_hidden_updated", "generate"): ("refused", "dict displays are not supported"),
-    ("phys_params_dict_hidden_updated", "decorator"): ("refused", "dict displays are not supported"),
-    ("cs_global_constant_matrix_module_level", "generate"): ("refused", "global values are not supported"),
-    ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
     ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
     ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
@@ -16834,10 +16829,8 @@ KNOWN = {
     ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
     # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
-    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
-    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "only assignments to a name, a tuple of names or a part"),
-    ("idiom_class_free_closure_kernel_factory", "generate"): ("refused", "the nested function kernel() is used here"),
-    ("idiom_class_free_closure_kernel_factory", "decorator"): ("refused", "the nested function kernel() is used here"),
+    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
+    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as

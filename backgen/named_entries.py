@@ -1,0 +1,142 @@
+"""A dict the function builds for itself, read by constant keys only, as a name per key.
+
+Contract: ``rewrite(func) -> None`` rewrites an ``ast.FunctionDef`` in place (before its nested
+functions are lifted and before tidying).
+
+A local name ``d`` is rewritten when:
+
+* the function binds it once, at the top level of its body, to a dict display of string keys
+  (``state = {'h': h0, 'c': c0}``, ``grads = {}``) or ``dict(h=h0)``;
+* every other use of it is ``d['key']`` with a string written there: read, assigned
+  (``d['h'] = v``), augmented (``d['h'] += v``) or indexed further (``d['W'][0]``), no ``del``;
+  or ``d.get('key')`` of a key the display gives (read as ``d['key']``), or ``d.values()`` looped
+  over or given to a function, where no key is added after the display (read as the list of its
+  entries, ``[d_a, d_b]``);
+* no nested function or lambda uses it, and every key read is given a value somewhere.
+
+Each entry then becomes a name of its own (``state_h``; a number is added where the function
+uses that name), the display the assignments of its values in order, and ``d['key']`` that
+name.  A dict's entry holds its value as a name does (the same object, arrays written into
+through it alike), so the function computes the same values; what it returns is unchanged (a
+dict returned, passed to a function or read whole is left as it is, for the rest of backgen).
+"""
+
+import ast
+import re
+
+from .source import walk
+
+
+def rewrite(func):
+    """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
+    bindings = {}
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _entries(stmt.value) is not None:
+            bindings.setdefault(stmt.targets[0].id, []).append(stmt)
+    if not bindings:
+        return
+    params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
+    params |= {a.arg for a in (func.args.vararg, func.args.kwarg) if a is not None}
+    candidates = {name for name, stmts in bindings.items() if len(stmts) == 1 and name not in params}
+    for node in walk(func):  # a nested function or lambda using one: left alone
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node is not func:
+            candidates -= {n.id for n in walk(node) if isinstance(n, ast.Name)}
+    if not candidates:
+        return
+    parents = {}
+    for node in walk(func):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    keys = {name: ({}, set()) for name in candidates}  # name -> (key -> a node giving it, keys read)
+    reads = {name: [] for name in candidates}  # name -> its method calls, d.get('h'), d.values()
+    for node in walk(func):
+        if not isinstance(node, ast.Name) or node.id not in candidates:
+            continue
+        if bindings[node.id][0].targets[0] is node:
+            continue
+        parent = parents.get(node)
+        method = _method_read(node, parent, parents)
+        if method is not None:  # d.get('h'), d.values(): reads of the entries the display gives
+            reads[node.id].append(method)
+            continue
+        if not (isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.slice, ast.Constant)
+                and isinstance(parent.slice.value, str) and not isinstance(parent.ctx, ast.Del)):
+            candidates.discard(node.id)  # (read whole, rebound, deleted from, or by a key computed)
+            continue
+        if isinstance(parent.ctx, ast.Load) and not isinstance(parents.get(parent), ast.AugAssign):
+            keys[node.id][1].add(parent.slice.value)
+        else:
+            keys[node.id][0][parent.slice.value] = parent
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in walk(func) if isinstance(a, ast.arg)}
+    for name in sorted(candidates):
+        displayed = [key for key, _ in _entries(bindings[name][0].value)]
+        given = set(displayed) | set(keys[name][0])
+        if not keys[name][1] <= given:
+            continue  # (a key read that nothing gives: Python's KeyError, left to the rest of backgen)
+        if any(call.func.attr == "get" and call.args[0].value not in displayed or
+               call.func.attr == "values" and set(keys[name][0]) - set(displayed) for call in reads[name]):
+            continue  # (a key the display may not hold, or entries added as the code runs)
+        names = {}
+        for key in sorted(given | keys[name][1]):
+            names[key] = _fresh(f"{name}_{re.sub(r'[^0-9a-zA-Z_]', '_', key)}", used)
+        _rename(func, name, names, bindings[name][0], list(dict.fromkeys(displayed)))
+
+
+def _entries(value):
+    """``[(key, value node)]`` of a dict display of string keys or ``dict(k=v)``, else None."""
+    if isinstance(value, ast.Dict) and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                           for k in value.keys):  # (``**other`` has the key None)
+        return [(k.value, v) for k, v in zip(value.keys, value.values)]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" \
+            and not value.args and all(k.arg is not None for k in value.keywords):
+        return [(k.arg, k.value) for k in value.keywords]
+    return None
+
+
+def _fresh(base, used):
+    name, k = base, 1
+    while name in used:
+        name, k = f"{base}{k}", k + 1
+    used.add(name)
+    return name
+
+
+def _method_read(node, parent, parents):
+    """The call ``d.get('key')`` or ``d.values()`` reading ``node`` (the name ``d``), else None."""
+    call = parents.get(parent)
+    if not (isinstance(parent, ast.Attribute) and parent.value is node and isinstance(call, ast.Call)
+            and call.func is parent and not call.keywords):
+        return None
+    if parent.attr == "get" and len(call.args) == 1 and isinstance(call.args[0], ast.Constant) and \
+            isinstance(call.args[0].value, str):
+        return call
+    user = parents.get(call)  # d.values() read there and then (a view kept under a name would see later writes)
+    read_now = isinstance(user, (ast.For, ast.comprehension)) and user.iter is call or \
+        isinstance(user, ast.Call) and call in user.args
+    return call if parent.attr == "values" and not call.args and read_now else None
+
+
+def _rename(func, name, names, binding, displayed):
+    class Entries(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and \
+                    node.func.value.id == name:
+                if node.func.attr == "get":  # (a key the display gives: d['key'])
+                    return ast.copy_location(ast.Name(names[node.args[0].value], ast.Load()), node)
+                return ast.copy_location(ast.List([ast.copy_location(ast.Name(names[key], ast.Load()), node)
+                                                   for key in displayed], ast.Load()), node)  # d.values()
+            return node
+
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            if isinstance(node.value, ast.Name) and node.value.id == name and isinstance(node.slice, ast.Constant) \
+                    and isinstance(node.slice.value, str):
+                return ast.copy_location(ast.Name(names[node.slice.value], node.ctx), node)
+            return node
+    Entries().visit(func)
+    assignments = [ast.copy_location(ast.Assign([ast.copy_location(ast.Name(names[key], ast.Store()), value)],
+                                                value), binding) for key, value in _entries(binding.value)]
+    position = func.body.index(binding)
+    func.body[position:position + 1] = assignments or [ast.copy_location(ast.Pass(), binding)]

@@ -1,0 +1,136 @@
+"""``try`` statements read as the statements they run where the function returns a value.
+
+Contract: ``rewrite(forward) -> None`` replaces, in place, every ``try`` statement of
+``forward.func`` (in any block, before imports and nested functions are lifted) by the
+statements Python runs through it, or raises ``BackgenError`` at the user's line where that
+depends on the values.
+
+* ``try: A finally: F`` is ``A`` then ``F``: where ``A`` leaves early (``break``, ``continue``),
+  ``F`` is put before the jump, as Python runs it; a ``return`` in ``A`` is allowed where ``F``
+  binds nothing (``print`` or logging, which tidying takes out), put before the return.
+* A handler whose body only raises (``except KeyError: raise ValueError(...)``) gives no value:
+  the gradient is taken where the function returns, so its path is left out, as tidying leaves
+  out a branch that raises.
+* A handler of ``ImportError`` / ``ModuleNotFoundError`` only is setup: what runs is decided by
+  whether the modules the ``try`` imports are found (``importlib.util.find_spec`` of the top-level
+  package, never importing it), the ``try``'s statements and its ``else`` where they are, the
+  statements before the first missing import then the handler's where one is not.
+* Any other handler (``except np.linalg.LinAlgError:`` after ``np.linalg.cholesky``, a bare
+  ``except:``) catches an error the code in the ``try`` may raise, on values backgen does not
+  know: refused, naming the handler's line.
+"""
+
+import ast
+import copy
+import importlib.util
+
+from .source import walk
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def rewrite(forward):
+    """Replace the ``try`` statements of ``forward.func`` (see the module doc)."""
+    if not any(isinstance(node, ast.Try) for node in walk(forward.func)):
+        return
+    forward.func.body = _block(forward.func.body, forward)
+
+
+def _block(stmts, forward):
+    out = []
+    for stmt in stmts:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(stmt, field, _block(inner, forward))
+        for handler in getattr(stmt, "handlers", ()):
+            handler.body = _block(handler.body, forward)
+        if isinstance(stmt, ast.Try):
+            out.extend(_path(stmt, forward) or [ast.copy_location(ast.Pass(), stmt)])
+        else:
+            out.append(stmt)
+    return out
+
+
+def _path(stmt, forward):
+    """The statements ``stmt`` (a ``try``, its blocks rewritten) runs where the function returns."""
+    body = stmt.body
+    setup = []
+    for handler in stmt.handlers:
+        if _only_raises(handler.body):
+            continue  # (no value comes out of it)
+        if handler.type is not None and _caught(handler.type) <= _IMPORT_ERRORS and _caught(handler.type):
+            if handler.name is not None:
+                raise forward.error("an except naming the ImportError it catches is not supported: "
+                                    "write `except ImportError:`", handler)
+            setup.append(handler)
+            continue
+        caught = "every error" if handler.type is None else ast.unparse(handler.type)
+        raise forward.error(
+            f"this except catches {caught}, which the code in the try (lines {stmt.lineno}-"
+            f"{stmt.body[-1].end_lineno or stmt.body[-1].lineno}) may raise: which of the two runs depends on "
+            "the values, and backgen writes the backward of one path; test for the case with an if, or "
+            "leave out the try", handler)
+    if setup:
+        missing = next((k for k, s in enumerate(body) if isinstance(s, (ast.Import, ast.ImportFrom))
+                        and not _found(s, forward)), None)
+        if missing is not None:  # the import raises there: what ran before it, then the (first) handler
+            body = body[:missing] + setup[0].body
+        else:
+            body = body + stmt.orelse
+    else:
+        body = body + stmt.orelse
+    return _then_finally(body, stmt.finalbody, forward)
+
+
+def _caught(node):
+    """The names of the exceptions an except clause's type names (``ImportError``,
+    ``(ImportError, ModuleNotFoundError)``); a name of anything else is kept as written."""
+    parts = node.elts if isinstance(node, ast.Tuple) else [node]
+    return {p.id if isinstance(p, ast.Name) else ast.unparse(p) for p in parts}
+
+
+def _only_raises(stmts):
+    """A handler's body that raises on every path (``raise``, ``raise ValueError(...) from e``, after
+    statements that bind nothing the function goes on to read, as it stops there)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, ast.Raise):
+        return True
+    return isinstance(last, ast.If) and _only_raises(last.body) and _only_raises(last.orelse)
+
+
+def _found(stmt, forward):
+    """Whether the modules of an import statement can be found (their top-level packages)."""
+    if isinstance(stmt, ast.ImportFrom) and stmt.level:
+        raise forward.error("a relative import in a try is not supported", stmt)
+    names = [stmt.module] if isinstance(stmt, ast.ImportFrom) else [a.name for a in stmt.names]
+    return all(importlib.util.find_spec(name.split(".")[0]) is not None for name in names)
+
+
+def _then_finally(body, final, forward):
+    """``body`` then ``final``, ``final`` put before each jump out of ``body`` (see the module doc)."""
+    if not final:
+        return body
+    return _before_jumps(body, final, forward, in_loop=False) + copy.deepcopy(final)
+
+
+def _before_jumps(stmts, final, forward, in_loop):
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return):
+            if any(isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load) for s in final for n in walk(s)) \
+                    or not all(isinstance(s, (ast.Expr, ast.Pass)) for s in final):
+                raise forward.error("a return inside a try whose finally computes something is not supported: "
+                                    "assign the value, and return it after the try", stmt)
+            out.extend(copy.deepcopy(final))
+        elif isinstance(stmt, (ast.Break, ast.Continue)) and not in_loop:
+            out.extend(copy.deepcopy(final))
+        elif isinstance(stmt, (ast.For, ast.While)):
+            stmt.body = _before_jumps(stmt.body, final, forward, in_loop=True)
+        elif isinstance(stmt, ast.If):
+            stmt.body = _before_jumps(stmt.body, final, forward, in_loop)
+            stmt.orelse = _before_jumps(stmt.orelse, final, forward, in_loop)
+        out.append(stmt)
+    return out

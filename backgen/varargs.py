@@ -1,0 +1,97 @@
+"""Helpers taking ``*args``, each written for the number of values a call gives them.
+
+Contract: ``specialize(forward, read_plain)`` rewrites ``forward.func`` in place and adds to
+``forward.helpers`` the helpers it writes (``read_plain(forward, name)``: a helper as its source
+reads, or None).
+
+A call of one of the user's functions ``def concat_and_multiply(weights, *args)`` giving it n
+values past its parameters (``concat_and_multiply(W, x, h)``, none of them starred, no keyword
+arguments) calls a copy written for n (``concat_and_multiply_2(W, args_0, args_1)``): the
+``*args`` parameter becomes n parameters, and each read of ``args`` the tuple they make,
+``(args_0, args_1)``, as Python gives it; a tuple so written and indexed by a number is that
+item (``args[0]``: ``args_0``), its ``len`` a number, and a tuple added to it one tuple
+(``args + (ones,)``: ``(args_0, args_1, ones)``).  A helper binding ``args`` again, taking
+``**kwargs`` or keyword-only parameters, is left as it was (refused as before).
+"""
+
+import ast
+import copy
+
+from .nested import Nested
+from .source import fresh_names, walk
+
+
+def specialize(forward, read_plain):
+    written = {}
+    calls = [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+             and n.func.id in forward.helpers]
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {a.arg for a in forward.func.args.args}
+    for call in calls:
+        if call.func.id in bound or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        helper = read_plain(forward, call.func.id)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        args = helper.func.args
+        if args.vararg is None or args.kwarg or args.kwonlyargs or args.posonlyargs or \
+                len(call.args) < len(args.args):
+            continue
+        count = len(call.args) - len(args.args)
+        key = (call.func.id, count)
+        if key not in written:
+            func = _written_for(helper.func, count)
+            if func is None:
+                continue
+            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            func.name = fresh_names(taken)(f"{call.func.id}_{count}")
+            forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
+                                                dict(helper.helpers), dict(helper.constants))
+            written[key] = func.name
+        call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
+
+
+def _written_for(func, count):
+    """A copy of ``func`` taking ``count`` values for its ``*args`` (see the module doc), or None."""
+    func = copy.deepcopy(func)
+    star = func.args.vararg
+    if any(isinstance(n, ast.Name) and n.id == star.arg and not isinstance(n.ctx, ast.Load) for n in walk(func)) \
+            or any(isinstance(n, (ast.FunctionDef, ast.Lambda)) and n is not func for n in walk(func)):
+        return None
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    fresh = fresh_names(used, bare=True)
+    names = [fresh(f"{star.arg}_{k}") for k in range(count)]
+    func.args.args = func.args.args + [ast.copy_location(ast.arg(n), star) for n in names]
+    func.args.vararg = None
+
+    class Items(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id != star.arg:
+                return node
+            items = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in names]
+            return ast.copy_location(ast.Tuple(items, ast.Load()), node)
+
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if isinstance(node.op, ast.Add) and isinstance(node.left, ast.Tuple) and isinstance(node.right, ast.Tuple):
+                return ast.copy_location(ast.Tuple(node.left.elts + node.right.elts, ast.Load()), node)
+            return node
+
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            if isinstance(node.value, ast.Tuple) and isinstance(node.ctx, ast.Load) and \
+                    isinstance(node.slice, ast.Constant) and type(node.slice.value) is int and \
+                    -len(node.value.elts) <= node.slice.value < len(node.value.elts):
+                return node.value.elts[node.slice.value]
+            return node
+
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1 and \
+                    not node.keywords and isinstance(node.args[0], ast.Tuple) and \
+                    not any(isinstance(e, ast.Starred) for e in node.args[0].elts):
+                return ast.copy_location(ast.Constant(len(node.args[0].elts)), node)
+            return node
+    func.body = [Items().visit(stmt) for stmt in func.body]
+    ast.fix_missing_locations(func)
+    return func
