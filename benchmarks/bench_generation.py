@@ -8,6 +8,10 @@ It times ``backgen.generate`` on
 * a loop nest of depth 5 (``--depth``), plain Python and NumPy (the NumPy one
   writes one element of an array per innermost iteration, as CS231n's naive
   layers do);
+* each function of the CS231n student's file (``generated_examples/cs231n_student.py``:
+  docstrings, ``out = None``, ``return out, cache``, the naive convolution's and pooling's
+  four nested loops over sample arrays of the sizes its docstrings name), the slowest listed
+  and the file in all (left out with ``--quick``);
 * the decorator's first ``.backward(...)`` call on the seed's two-layer net
   (N, D_in, H, D_out = 64, 1000, 100, 10), which learns the shapes from the
   arrays, generates and compiles: first as the first thing this process does
@@ -34,11 +38,13 @@ for _variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")  # one thread: CPU time is then the time of the work itself
 
 import argparse  # noqa: E402
+import ast  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
 import pstats  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 FIRST = time.process_time()  # before backgen is imported: the cold first call includes its loading
 
@@ -127,6 +133,22 @@ def numpy_nest(depth):
     return "\n".join(lines) + "\n"
 
 
+def student_seconds():
+    """CPU seconds of generating each function of the CS231n student's file, by name."""
+    path = Path(__file__).resolve().parent.parent / "generated_examples" / "cs231n_student.py"
+    text = path.read_text(encoding="utf-8")
+    seconds = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef):
+            start = time.process_time()
+            try:
+                backgen.generate(text, name=node.name)
+            except backgen.BackgenError:  # a helper of the file's layers, not differentiated alone
+                continue
+            seconds[node.name] = time.process_time() - start
+    return seconds
+
+
 def generation_seconds(source):
     start = time.process_time()
     text = backgen.generate(source)
@@ -187,6 +209,11 @@ def main(argv=None):
     for kind, source in (("scalar", scalar_nest), ("numpy", numpy_nest)):
         seconds = generation_seconds(source(options.depth))
         print(f"{kind + ' nest':<10} {'depth ' + str(options.depth):>10} {seconds:9.3f}", flush=True)
+    if not options.quick:
+        seconds = student_seconds()
+        slowest = sorted(seconds, key=seconds.get, reverse=True)[:3]
+        print(f"CS231n student's file, {len(seconds)} functions, CPU s: {sum(seconds.values()):.2f} in all; "
+              + ", ".join(f"{name} {seconds[name]:.2f}" for name in slowest), flush=True)
     if at_target:
         print(f"target: {TARGET[0]:,} statements in under {TARGET[1]:g} s: " + "; ".join(
             f"{kind} {seconds:.2f} s, {'met' if seconds < TARGET[1] else 'not met'}" for kind, seconds in at_target.items()))
