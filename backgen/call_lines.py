@@ -21,7 +21,7 @@ SCOPES = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, as
 
 
 def rewrite_calls(forward, functions, build):
-    calls = module_calls(forward.env, "numpy", functions, forward.func)
+    calls = module_calls(forward.env, "numpy", functions)
     if calls is None:
         return
     which, numpy_names = calls

@@ -21,6 +21,7 @@ import ast
 import copy
 
 from .call_lines import rewrite_calls
+SPELLED = frozenset({"corrcoef"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):

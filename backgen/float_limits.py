@@ -19,10 +19,11 @@ from .source import module_calls
 TYPES = {"float": numpy.float64, "float64": numpy.float64, "double": numpy.float64, "float32": numpy.float32,
          "single": numpy.float32, "float16": numpy.float16, "half": numpy.float16}
 ATTRIBUTES = ("eps", "tiny", "smallest_normal", "max", "min", "resolution")
+SPELLED = frozenset({"finfo"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("finfo",), forward.func)
+    calls = module_calls(forward.env, "numpy", ("finfo",))
     if calls is None:
         return
     which, aliases = calls

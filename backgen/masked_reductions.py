@@ -17,10 +17,11 @@ import copy
 from .source import module_calls
 
 REDUCTIONS = ("sum", "mean")
+SPELLED = frozenset({"where"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", REDUCTIONS, forward.func)
+    calls = module_calls(forward.env, "numpy", REDUCTIONS)
     if calls is None:
         return
     which, numpy_names = calls

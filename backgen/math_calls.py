@@ -25,11 +25,12 @@ import ast
 import copy
 
 from .source import module_calls, name_ids, rewrite_statements
+SPELLED = frozenset({"fsum", "hypot", "dist", "ldexp", "modf", "prod"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
     _products(forward)
-    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"), forward.func)
+    calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"))
     if calls is None:
         return
     which, math_names = calls
@@ -97,7 +98,7 @@ _CHANGING = frozenset({"pop", "append", "extend", "insert", "remove", "sort", "r
 
 def _products(forward):
     """Each ``math.prod`` call of a statement computed by a loop just before it (see the module doc)."""
-    calls = module_calls(forward.env, "math", ("prod",), forward.func)
+    calls = module_calls(forward.env, "math", ("prod",))
     if calls is None:
         return
     which, _ = calls

@@ -47,7 +47,7 @@ from . import (combinations, correlations, defaults, eigenvalues, factories, flo
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
-    spelling, walk
+    spelled, spelling, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -99,6 +99,10 @@ def error_at(message, filename, lines, node):
     return BackgenError(message, filename, lineno, None if col is None else col + 1, text)
 
 
+_CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
+                   math_calls, float_limits)  # (in this order: a later one may rewrite what an earlier wrote)
+
+
 def read(func_or_source, name=None, filename=None, helper=False):
     """Parse and fence a forward function given as a function or as source text.
 
@@ -124,16 +128,12 @@ def read(func_or_source, name=None, filename=None, helper=False):
         folds.rewrite(forward)
         defaults.rewrite(forward.func)
         scipy_linalg.rewrite(forward)
-        integrals.rewrite(forward)
-        signals.rewrite(forward)
-        selects.rewrite(forward)
-        outers.rewrite(forward)
-        masked_reductions.rewrite(forward)
-        quantiles.rewrite(forward)
-        eigenvalues.rewrite(forward)
-        correlations.rewrite(forward)
-        math_calls.rewrite(forward)
-        float_limits.rewrite(forward)
+        words = spelled(forward.func)  # (one walk: each rewriter of calls below runs where a name it rewrites is)
+        for rewriter in _CALL_REWRITERS:
+            if not rewriter.SPELLED.isdisjoint(words) or any(
+                    str(meaning).rpartition(".")[2] in rewriter.SPELLED for meaning in forward.env.values()):
+                rewriter.rewrite(forward)  # (from numpy import select as pick: spelled pick)
+                words = spelled(forward.func)
         _write_add_at(forward)
         _helper_calls_assigned(forward)
         _structured_returns_inlined(forward)

@@ -67,24 +67,29 @@ def _arithmetic_once(backward, stores, given):
     groups(backward.groups)
 
     def scan(items, available):
+        """Note the renames in ``items``, ``available`` the names set before them (added to as the
+        lines set names; the names it adds are returned, for a caller to take out again)."""
         first = {}  # source -> the name of the first line of these items computing it
-        available = set(available)
+        added = []
         for item in items:
             if isinstance(item, ir.Block):
                 header = re.match(r"for (\w+) in ", item.header)
                 loop = {header.group(1)} if header and stores.get(header.group(1)) == 1 else set()
                 scan(item.body, available | loop)
-            elif isinstance(item, ir.Group):
-                scan(item.lines, available)
+            elif isinstance(item, ir.Group):  # (its lines' names are its own: taken out after it)
+                available.difference_update(scan(item.lines, available))
             elif isinstance(item, ir.ForwardLine) and item.target.isidentifier() and \
                     stores.get(item.target) == 1:
                 if item.target not in undone and _SIZE_ARITHMETIC.fullmatch(item.source) and _names(item.source) <= available:
                     earlier = first.setdefault(item.source, item.target)
                     if earlier != item.target:
                         renames[item.target] = earlier
-                available.add(item.target)
-    scan(backward.forward, given)
-    scan(backward.groups, given)
+                if item.target not in available:
+                    available.add(item.target)
+                    added.append(item.target)
+        return added
+    scan(backward.forward, set(given))
+    scan(backward.groups, set(given))
     if not renames:
         return backward
     pattern = re.compile(r"(?<![\w.'\"])(" + "|".join(map(re.escape, sorted(renames, key=len, reverse=True)))

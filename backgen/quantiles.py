@@ -25,6 +25,7 @@ import ast
 import copy
 
 from .call_lines import rewrite_calls
+SPELLED = frozenset({"quantile", "percentile"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):

@@ -16,10 +16,11 @@ import ast
 import copy
 
 from .source import module_calls, rewrite_statements, walk
+SPELLED = frozenset({"select"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("select",), forward.func)
+    calls = module_calls(forward.env, "numpy", ("select",))
     if calls is None:
         return
     which, numpy_names = calls

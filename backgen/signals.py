@@ -11,10 +11,11 @@ for real vectors in every mode and at every pair of lengths; the rule of
 import ast
 
 from .source import module_calls
+SPELLED = frozenset({"correlate"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    calls = module_calls(forward.env, "numpy", ("correlate",), forward.func)
+    calls = module_calls(forward.env, "numpy", ("correlate",))
     if calls is None:
         return
     which, numpy_names = calls

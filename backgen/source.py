@@ -415,17 +415,15 @@ def fresh_names(used, bare=False):
     return fresh
 
 
-def module_calls(env, module, names, func=None):
+def module_calls(env, module, names):
     """How a function's calls of ``module``'s functions ``names`` are spelled, ``env`` binding its names:
     ``(which, aliases)``, ``which(func)`` the one of ``names`` a call's ``func`` names (``np.trapz``,
     ``trapz`` imported by name) or None, ``aliases`` the names bound to ``module`` itself; None where
-    nothing could spell one, or (given the function's tree ``func``) where it mentions none of them."""
+    nothing could spell one."""
     aliases = sorted(name for name, meaning in env.items() if meaning == module)
     direct = {name: meaning[len(module) + 1:] for name, meaning in env.items()
               if meaning in {f"{module}.{n}" for n in names}}
     if not aliases and not direct:
-        return None
-    if func is not None and not spells_any(func, set(names) | set(direct)):
         return None
 
     def which(func):
@@ -435,14 +433,17 @@ def module_calls(env, module, names, func=None):
     return which, aliases
 
 
-def spells_any(func, words):
-    """Whether the tree ``func`` holds a name or an attribute spelled as one of ``words`` (one walk,
-    cheaper than a rewriter's: a rewriter of calls of those names has nothing to do where none is)."""
-    return any((node.id if node.__class__ is ast.Name else node.attr) in words
-               for node in of_kinds(parts_list(func), _NAMED))
+def spelled(func):
+    """The names, attributes and keywords the tree ``func`` spells (one walk): a rewriter of calls
+    spelled otherwise has nothing to do in it."""
+    found = set()
+    for node in of_kinds(parts_list(func), _SPELLING):
+        kind = node.__class__
+        found.add(node.id if kind is ast.Name else node.attr if kind is ast.Attribute else node.arg)
+    return found
 
 
-_NAMED = frozenset({ast.Name, ast.Attribute})
+_SPELLING = frozenset({ast.Name, ast.Attribute, ast.keyword})
 
 
 def rewrite_statements(stmts, each):
