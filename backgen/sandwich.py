@@ -39,7 +39,7 @@ def sandwich(forward, build, shapes=None):
         return None
     cache_name = returned[-1].id
     body, returned = _without_aliases(body, cache_name, {a.arg for a in func.args.args})
-    calls, layout, shaping = [], None, []
+    calls, layout, shaping, scaling = [], None, [], []
     for stmt in body[:-1]:
         if _is_layer_call(stmt, forward):
             calls.append(stmt)
@@ -49,6 +49,8 @@ def sandwich(forward, build, shapes=None):
             layout = Layout("tuple", tuple(e.id for e in stmt.value.elts), (), stmt.lineno)
         elif _is_shape_read(stmt, forward) or _shape_chain(stmt) is not None:
             shaping.append(stmt)  # N, C, H, W = x.shape; x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+        elif _scaling(stmt) is not None:
+            scaling.append(stmt)  # a = a * 2.0: its gradient scaled, from no value of the forward
         else:
             return None
     if not calls:
@@ -71,7 +73,7 @@ def sandwich(forward, build, shapes=None):
         call_caches[_names(stmt.targets[0])[-1]] = stmt
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches
-    items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping]
+    items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping or stmt in scaling]
     dims = _sample_dims(forward, body, [e.id for e in returned[:-1]], shapes) if shaping else None
     return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
 
@@ -136,6 +138,9 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
     groups = []
     for number, stmt in reversed(list(enumerate(items, 1))):
         if _is_shape_read(stmt, forward):
+            continue
+        if _scaling(stmt) is not None:
+            _undo_scaling(stmt, number, adjoint, views, groups)
             continue
         if not _is_layer_call(stmt, forward):  # y = x.transpose(...).reshape(...): undone link by link
             target, base, links = _shape_chain(stmt)
@@ -222,6 +227,56 @@ def _is_shape_read(stmt, forward):
         isinstance(n, ast.Name) for n in ([stmt.targets[0]] if isinstance(stmt.targets[0], ast.Name)
                                           else getattr(stmt.targets[0], "elts", [None]))) \
         and _is_shape(stmt.value, params)
+
+
+def _scaling(stmt):
+    """``(target, base, template)`` of ``y = x * 2.0`` (a name times, over, plus or minus a number, or
+    negated), ``template`` writing the gradient of ``x`` from that of ``y`` (``"{} * 2.0"``); None for
+    any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    value, target = stmt.value, stmt.targets[0].id
+
+    def number(node):
+        return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) and isinstance(value.operand, ast.Name):
+        return target, value.operand.id, "-{}"
+    if not isinstance(value, ast.BinOp):
+        return None
+    left, right, op = value.left, value.right, value.op
+    if isinstance(left, ast.Name) and number(right):
+        base, factor = left.id, ast.unparse(right)
+        templates = {ast.Mult: "{} * " + factor, ast.Div: "{} / " + factor, ast.Add: "{}", ast.Sub: "{}"}
+    elif number(left) and isinstance(right, ast.Name):
+        base, factor = right.id, ast.unparse(left)
+        templates = {ast.Mult: factor + " * {}", ast.Add: "{}", ast.Sub: "-{}"}
+    else:
+        return None
+    template = templates.get(type(op))
+    return None if template is None else (target, base, template)
+
+
+def _undo_scaling(stmt, number, adjoint, views, groups):
+    """The gradient lines of ``y = x * 2.0`` (``_scaling``): ``dx = dy * 2.0``, added to ``dx`` where
+    ``x`` has a gradient already; nothing where ``y`` reaches no output."""
+    target, base, template = _scaling(stmt)
+    if target not in adjoint:
+        return
+    gradient = adjoint.pop(target)  # (the value of the name before this line is another)
+    scaled = template.format(gradient)
+    line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
+    if base in adjoint:
+        term = f"{adjoint[base]} - {gradient}" if template == "-{}" else f"{adjoint[base]} + {scaled}"
+        groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, term),)))
+        views.discard(adjoint[base])
+    else:
+        adjoint[base] = "d" + base
+        if scaled == gradient:  # y = x + 1.0: the same array, one to add to as a view
+            views.add(adjoint[base])
+        else:
+            views.discard(adjoint[base])
+        if scaled != adjoint[base]:
+            groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, scaled),)))
 
 
 def _shape_chain(stmt):
