@@ -2,9 +2,12 @@
 cache: each accepted backward, handed the cache the user's forward built, is checked against central
 finite differences of sum(out * dout) in float64."""
 
+import textwrap
+
 import numpy as np
 import pytest
 
+import backgen
 from test_layer_acceptance import assert_close, layer_gradients
 
 LAYERS = '''
@@ -64,3 +67,44 @@ def sandwich_forward(x, w, b):
 '''
     got, want, _ = layer_gradients(source, "sandwich_forward", _args(np.random.default_rng(4)))
     assert_close(got, want)
+
+
+WRITTEN_AFTER = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    cache = (x, w, b)
+    out = x.dot(w) + b
+    w[w < 0] = 0.0
+    return out, cache
+'''
+
+
+def test_a_cache_holding_an_array_as_a_later_write_leaves_it_names_the_write_and_the_copy_to_keep():
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(textwrap.dedent(WRITTEN_AFTER), name="layer_forward",
+                         shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    message = str(info.value)
+    assert "the backward needs w as it was before line 7 changes it" in message
+    assert "(it holds x, w, b)" in message and "w.copy()" in message and "w_1" not in message
+    # and the copy it asks for is enough
+    fixed = WRITTEN_AFTER.replace("cache = (x, w, b)", "cache = (x, w.copy(), b)")
+    got, want, _ = layer_gradients(fixed, "layer_forward", _args(np.random.default_rng(5)),
+                                   shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    assert_close(got, want)
+
+
+def test_a_cache_lacking_a_value_names_its_entries_as_the_user_wrote_them():
+    source = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    h = np.tanh(x.dot(w) + b)
+    cache = (h.copy(), b)
+    out = h * 2.0
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(textwrap.dedent(source), name="layer_forward",
+                         shapes={"x": "N, D", "w": "D, M", "b": "M"})
+    assert "(it holds h.copy(), b): add them to the cache" in str(info.value)
