@@ -75,7 +75,9 @@ def sandwich(forward, build, shapes=None):
         return None  # the cache holds something other than the layers' caches
     items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping or stmt in scaling]
     dims = _sample_dims(forward, body, [e.id for e in returned[:-1]], shapes) if shaping else None
-    return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
+    outputs = [e.id for e in returned[:-1]]
+    return _compose(forward, items, layout, programs, outputs, dims,
+                    lambda: dims or _sample_dims(forward, body, outputs, shapes))
 
 
 def _without_aliases(body, cache_name, params):
@@ -129,7 +131,7 @@ def _names(target):
     return []
 
 
-def _compose(forward, items, layout, programs, outputs, dims=None):
+def _compose(forward, items, layout, programs, outputs, dims=None, sample_dims=None):
     func = forward.func
     params = [a.arg for a in func.args.args]
     upstreams = tuple("d" + name for name in outputs) if len(outputs) > 1 else ("dout",)
@@ -197,14 +199,22 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
         groups.append(ir.Group(ir.ForwardLine(number, ", ".join(names), ast.unparse(stmt.value)), (call, *lines)))
     wrt = tuple(p for p in params if p in _float_params(forward))
     missing = [p for p in wrt if p not in adjoint]
-    if missing:
-        raise forward.error(f"{missing[0]!r} reaches none of the layers: its gradient is zeros of its shape, "
-                            "which the backward, given dout and the cache alone, cannot know: leave it out, "
-                            "or use it (the decorator, given the arrays, returns the zeros)")
-    zeros = ()
+    zeros = []
+    if missing:  # zeros of its declared shape, each dimension read from dout or the cache (np.zeros((M,)))
+        try:
+            dims = sample_dims() if sample_dims is not None else None
+            zeros = [ir.AdjointLine("d" + p, False, f"np.zeros({dims.runtime.shape(dims.param_shapes[p])})")
+                     for p in missing] if dims is not None and all(p in dims.param_shapes for p in missing) else None
+        except BackgenError:
+            zeros = None  # (shapes not declared, or given as numbers no dimension names)
+        if zeros is None:
+            raise forward.error(f"{missing[0]!r} reaches none of the layers: its gradient is zeros of its shape, "
+                                "which the backward, given dout and the cache alone, cannot know: leave it out, "
+                                "use it, or declare the shapes by their dimensions' names (the decorator, given the "
+                                "arrays, returns the zeros)")
     if dims is not None:
-        groups = list(dims.runtime.bindings) + groups
-    main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), zeros,
+        groups = list(dims.runtime.bindings) + zeros + groups
+    main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), (),
                        tuple("d" + p for p in wrt), {"np": "np", "math": "math"}, "numpy", cache=layout)
     helpers = []
     for program in programs.values():
@@ -324,8 +334,8 @@ def _undo(link, shape, dims):
 
 
 class _Dims:
-    def __init__(self, runtime, link_shapes):
-        self.runtime, self.link_shapes = runtime, link_shapes
+    def __init__(self, runtime, link_shapes, param_shapes=None):
+        self.runtime, self.link_shapes, self.param_shapes = runtime, link_shapes, param_shapes or {}
 
 
 def _sample_dims(forward, body, outputs, shapes=None):
@@ -347,6 +357,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
                             f"(- {unknown[0]}: ... of shape (N, C, H, W)), annotate the parameters or pass "
                             f"shapes= (on the command line: --shape {unknown[0]}=N,C,H,W)")
     env = dict(zip(params, examples(types.SimpleNamespace(params=tuple(params)), specs)), np=np)
+    param_shapes = {p: np.shape(env[p]) for p in params if isinstance(env[p], np.ndarray)}  # (as given)
     env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
     link_shapes = {}
     for stmt in body[:-1]:
@@ -384,7 +395,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
     def fail(size):
         return forward.error(f"the backward cannot learn a dimension (of size {size} in the samples) from the "
                              "upstream gradient or the cache: keep the input in the cache")
-    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes)
+    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes, param_shapes)
 
 
 def _callee_shapes(forward, body, calls, shapes):

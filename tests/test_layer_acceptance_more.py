@@ -108,3 +108,25 @@ def layer_forward(x, w, b):
         backgen.generate(textwrap.dedent(source), name="layer_forward",
                          shapes={"x": "N, D", "w": "D, M", "b": "M"})
     assert "(it holds h.copy(), b): add them to the cache" in str(info.value)
+
+
+UNUSED = LAYERS + '''
+def sandwich_forward(x, w, b, gamma):
+    a1, fc_cache = affine_forward(x, w, b)
+    out, tanh_cache = tanh_forward(a1)
+    cache = (fc_cache, tanh_cache)
+    return out, cache
+'''
+
+
+def test_a_sandwich_parameter_reaching_no_layer_gets_zeros_of_its_declared_shape():
+    rng = np.random.default_rng(6)
+    shapes = {"x": "N, D", "w": "D, M", "b": "M", "gamma": "M"}
+    got, want, text = layer_gradients(UNUSED, "sandwich_forward", _args(rng) + [rng.normal(size=5)], shapes)
+    assert_close(got, want)
+    assert "dgamma = np.zeros((M,))" in text
+
+
+def test_a_sandwich_parameter_reaching_no_layer_without_shapes_is_refused():
+    with pytest.raises(backgen.BackgenError, match="'gamma' reaches none of the layers"):
+        backgen.generate(textwrap.dedent(UNUSED), name="sandwich_forward")
