@@ -74,10 +74,14 @@ def sandwich(forward, build, shapes=None):
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches
     items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping or stmt in scaling]
-    dims = _sample_dims(forward, body, [e.id for e in returned[:-1]], shapes) if shaping else None
     outputs = [e.id for e in returned[:-1]]
-    return _compose(forward, items, layout, programs, outputs, dims,
-                    lambda: dims or _sample_dims(forward, body, outputs, shapes))
+    sampled = []
+
+    def sample_dims():  # run once, where a line the backward undoes needs shapes (x = x.reshape(3, 4), of which
+        if not sampled:  # no layer reads the result, needs none)
+            sampled.append(_sample_dims(forward, body, outputs, shapes))
+        return sampled[0]
+    return _compose(forward, items, layout, programs, outputs, sample_dims)
 
 
 def _without_aliases(body, cache_name, params):
@@ -131,13 +135,13 @@ def _names(target):
     return []
 
 
-def _compose(forward, items, layout, programs, outputs, dims=None, sample_dims=None):
+def _compose(forward, items, layout, programs, outputs, sample_dims):
     func = forward.func
     params = [a.arg for a in func.args.args]
     upstreams = tuple("d" + name for name in outputs) if len(outputs) > 1 else ("dout",)
     adjoint = dict(zip(outputs, upstreams))  # value -> its gradient's name, once it has one
     views = set(upstreams)  # gradients that are views of another array: added to, never in place
-    groups = []
+    groups, dims = [], None  # dims: where the backward finds each dimension, once a line needs one
     for number, stmt in reversed(list(enumerate(items, 1))):
         if _is_shape_read(stmt, forward):
             continue
@@ -149,6 +153,7 @@ def _compose(forward, items, layout, programs, outputs, dims=None, sample_dims=N
             if target not in adjoint:
                 continue
             gradient = adjoint.pop(target)  # (an earlier line's value of that name is another: x = x.reshape(...))
+            dims = sample_dims()
             for link, shape in zip(reversed(links), reversed(dims.link_shapes[id(stmt)])):
                 gradient += _undo(link, shape, dims)
             line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
@@ -202,9 +207,9 @@ def _compose(forward, items, layout, programs, outputs, dims=None, sample_dims=N
     zeros = []
     if missing:  # zeros of its declared shape, each dimension read from dout or the cache (np.zeros((M,)))
         try:
-            dims = sample_dims() if sample_dims is not None else None
+            dims = sample_dims()
             zeros = [ir.AdjointLine("d" + p, False, f"np.zeros({dims.runtime.shape(dims.param_shapes[p])})")
-                     for p in missing] if dims is not None and all(p in dims.param_shapes for p in missing) else None
+                     for p in missing] if all(p in dims.param_shapes for p in missing) else None
         except BackgenError:
             zeros = None  # (shapes not declared, or given as numbers no dimension names)
         if zeros is None:

@@ -130,3 +130,20 @@ def test_a_sandwich_parameter_reaching_no_layer_gets_zeros_of_its_declared_shape
 def test_a_sandwich_parameter_reaching_no_layer_without_shapes_is_refused():
     with pytest.raises(backgen.BackgenError, match="'gamma' reaches none of the layers"):
         backgen.generate(textwrap.dedent(UNUSED), name="sandwich_forward")
+
+
+DEAD_RESHAPE = LAYERS + '''
+def sandwich_forward(x, w, b):
+    a1, fc_cache = affine_forward(x, w, b)
+    x = x.reshape(3, 4)
+    out, relu_cache = relu_forward(a1)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "3, 4", "w": "4, 5", "b": "5"}])
+def test_a_sandwich_reshaping_a_value_no_layer_reads_after_needs_no_shapes(shapes):
+    got, want, text = layer_gradients(DEAD_RESHAPE, "sandwich_forward", _args(np.random.default_rng(8)), shapes)
+    assert_close(got, want)
+    assert ".reshape" not in text.split("def sandwich_backward")[1]
