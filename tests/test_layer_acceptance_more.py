@@ -147,3 +147,22 @@ def test_a_sandwich_reshaping_a_value_no_layer_reads_after_needs_no_shapes(shape
     got, want, text = layer_gradients(DEAD_RESHAPE, "sandwich_forward", _args(np.random.default_rng(8)), shapes)
     assert_close(got, want)
     assert ".reshape" not in text.split("def sandwich_backward")[1]
+
+
+def test_a_cache_built_once_after_a_branch_split_for_a_value_of_two_shapes_says_so():
+    source = '''
+import numpy as np
+
+def layer_forward(x: 'N, D', w: 'D, M', mode):
+    if mode == 'train':
+        h = x.dot(w)
+    else:
+        h = np.full((3, 5), 0.5)
+    out = h * 2.0
+    cache = (x, w, mode)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match="builds its cache on line 10, after a branch on whose paths a "
+                                                   "value has shapes of their own") as info:
+        backgen.generate(textwrap.dedent(source), name="layer_forward")
+    assert info.value.lineno == 10
