@@ -166,3 +166,55 @@ def layer_forward(x: 'N, D', w: 'D, M', mode):
                                                    "value has shapes of their own") as info:
         backgen.generate(textwrap.dedent(source), name="layer_forward")
     assert info.value.lineno == 10
+
+
+STACKED_RNN = '''
+import numpy as np
+
+def rnn_step_forward(x, prev_h, Wx, Wh, b):
+    next_h = np.tanh(prev_h.dot(Wh) + x.dot(Wx) + b)
+    cache = (x, prev_h, Wx, Wh, next_h)
+    return next_h, cache
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """
+    - x: (N, T, D)
+    - h0: (N, H)
+    - Wx: (D, H)
+    - Wh: (H, H)
+    - b: (H,)
+    """
+    N, T, D = x.shape
+    hs = []
+    caches = []
+    prev_h = h0
+    for t in range(T):
+        prev_h, step_cache = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        hs.append(prev_h)
+        caches.append(step_cache)
+    h = STACKED
+    cache = caches
+    return h, cache
+'''
+
+
+def _rnn_args(rng):
+    return [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5)), rng.normal(size=(4, 5)) * 0.5,
+            rng.normal(size=(5, 5)) * 0.5, rng.normal(size=5)]
+
+
+@pytest.mark.parametrize("stacked", ["np.array(hs).transpose(1, 0, 2)", "np.stack(hs, axis=1)",
+                                     "np.array(hs).transpose(1, 2, 0)"])
+def test_a_layer_looping_over_a_step_layer_stacking_its_outputs_after_the_loop(stacked):
+    source = STACKED_RNN.replace("STACKED", stacked)
+    got, want, text = layer_gradients(source, "rnn_forward", _rnn_args(np.random.default_rng(9)))
+    assert_close(got, want)
+    assert "rnn_step_backward(dout[:, " in text and "+ dprev_h, cache[t])" in text
+
+
+def test_a_stacking_that_moves_the_axes_of_a_step_output_is_refused_at_its_line():
+    source = textwrap.dedent(STACKED_RNN.replace("STACKED", "np.array(hs).transpose(2, 0, 1)"))
+    with pytest.raises(backgen.BackgenError, match="after the loop of a layer looping over a step layer, only an "
+                                                   "output stacked") as info:
+        backgen.generate(source, name="rnn_forward")
+    assert info.value.lineno == source.splitlines().index("    h = np.array(hs).transpose(2, 0, 1)") + 1
