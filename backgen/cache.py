@@ -318,11 +318,15 @@ def _copies_as_their_values(layout, staged):
     """``layout`` with each entry that is a copy of a value (``w.copy()``, ``np.copy(w)``) standing for
     that value, which the cache then holds as it was where the copy was made (the ``w`` read before a
     later ``w[w < 0] = 0.0``); not for a value the cache holds already, a list (``np.array(hs)``
-    stacks it), nor an entry a write changed unseen."""
+    stacks it), a copy of another type (``np.array(w, dtype=np.float32)``), nor an entry a write
+    changed unseen."""
     if layout is None:
         return layout
+    np_name = re.escape(staged.modules.get("np", "np"))
     copied = {op.target: op.args[0].name for op in ir.ops_in(staged.body) if op.rule == "np.copy"
-              and len(op.args) == 1 and isinstance(op.args[0], ir.Var) and op.args[0].name not in staged.lists}
+              and len(op.args) == 1 and isinstance(op.args[0], ir.Var) and op.args[0].name not in staged.lists
+              and re.fullmatch(rf"{re.escape(op.args[0].name)}\.copy\(\)|{np_name}\.(?:copy|array)\("
+                               rf"{re.escape(op.args[0].name)}\)", op.source)}  # (no dtype=np.float32)
     stale, names = stale_names(staged), list(layout.names)
     for k, name in enumerate(names):
         value = copied.get(name)

@@ -92,6 +92,10 @@ def test_a_cache_holding_an_array_as_a_later_write_leaves_it_names_the_write_and
     got, want, _ = layer_gradients(fixed, "layer_forward", _args(np.random.default_rng(5)),
                                    shapes={"x": "N, D", "w": "D, M", "b": "M"})
     assert_close(got, want)
+    # a copy of another type is not the value the backward reads
+    other = WRITTEN_AFTER.replace("cache = (x, w, b)", "cache = (x, np.array(w, dtype=np.float32), b)")
+    with pytest.raises(backgen.BackgenError, match="the backward needs w "):
+        backgen.generate(textwrap.dedent(other), name="layer_forward", shapes={"x": "N, D", "w": "D, M", "b": "M"})
 
 
 def test_a_cache_lacking_a_value_names_its_entries_as_the_user_wrote_them():
