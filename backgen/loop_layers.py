@@ -469,8 +469,14 @@ class _LoopLayer:
                 after += [ir.AdjointLine(self.accumulators[p], True, c) for c in contributions]
             elif contributions:
                 after.append(ir.AdjointLine(self.accumulators[p], False, " + ".join(contributions)))
-            else:
-                raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
+            else:  # zeros of its shape, each dimension read from dout or the step caches
+                try:
+                    zero = f"np.zeros({self.dims.shape(self.param_shapes[p])})" if p in self.param_shapes else None
+                except BackgenError:
+                    zero = None
+                if zero is None:
+                    raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
+                after.append(ir.AdjointLine(self.accumulators[p], False, zero))
             returns.append(self.accumulators[p])
         groups = tuple(self.dims.bindings + setup + zeros + [loop] + after)
         stem = backward_name(self.func.name)

@@ -222,3 +222,13 @@ def test_a_stacking_that_moves_the_axes_of_a_step_output_is_refused_at_its_line(
                                                    "output stacked") as info:
         backgen.generate(source, name="rnn_forward")
     assert info.value.lineno == source.splitlines().index("    h = np.array(hs).transpose(2, 0, 1)") + 1
+
+
+def test_a_layer_looping_over_a_step_layer_gives_zeros_to_a_parameter_no_step_reads():
+    source = STACKED_RNN.replace("STACKED", "np.stack(hs, axis=1)").replace(
+        "def rnn_forward(x, h0, Wx, Wh, b):", "def rnn_forward(x, h0, Wx, Wh, b, gamma):").replace(
+        "    - b: (H,)\n", "    - b: (H,)\n    - gamma: (H,)\n")
+    rng = np.random.default_rng(10)
+    got, want, text = layer_gradients(source, "rnn_forward", _rnn_args(rng) + [rng.normal(size=5)])
+    assert_close(got, want)
+    assert "dgamma = np.zeros((H,))" in text
