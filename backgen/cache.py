@@ -147,6 +147,7 @@ class Layout:
     line: int = 0
     others: tuple = ()  # the lines building another cache on another path (batch normalization's test mode)
     stale: tuple = ()  # (staged name, condition, BackgenError): entries a write changed unseen (stale_names)
+    texts: tuple = ()  # each entry as the user wrote it (``x``, ``h1.copy()``), for messages
 
 
 class CacheStager:
@@ -189,7 +190,8 @@ class CacheStager:
             names.append(atom.name if isinstance(atom, ir.Var) else None)
             texts.append(ast.unparse(entry))
         others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
-        self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale))  # function's
+        self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale),  # function's
+                                   tuple(texts))
         self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))  # gradient is that path's)
 
     def stale_entry(self, entry):
@@ -255,7 +257,7 @@ def _apart(guards, others):
 
 def from_user_cache(backward, staged, error):
     """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
-    layout = staged.cache
+    layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
         layout = dataclasses.replace(layout, names=tuple(None if n in looped else n for n in layout.names))
@@ -281,13 +283,56 @@ def from_user_cache(backward, staged, error):
     if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
         raise applying[0]  # the backward reads it
     if free:
-        missing = sorted(free)
-        where = _first_use(result, missing[0])
-        held = ", ".join(n for n in layout.names if n) or "nothing"
-        raise error(f"the backward needs {', '.join(missing)} (read by `{where}`), which the cache built on "
-                    f"line {layout.line} does not hold (it holds {held}): add "
-                    f"{'it' if len(missing) == 1 else 'them'} to the cache", layout.line)
+        raise error(_missing_message(sorted(free), result, staged, layout), layout.line)
     return result
+
+
+def _missing_message(missing, result, staged, layout):
+    """Why the backward lacks ``missing`` (staged names): what the cache holds, as the user wrote it,
+    and, for a value the cache holds only as a later write leaves it (``cache = (x, w)`` before
+    ``w[w < 0] = 0.0``), the line of that write and the copy to keep instead."""
+    users = list(dict.fromkeys(_user(name) for name in missing))
+    held = ", ".join(layout.texts) if layout.texts else ", ".join(_user(n) for n in layout.names if n)
+    lines = {op.target: op.line for op in ir.ops_in(staged.body)}
+    for name in missing:  # the first value the cache holds a later version of
+        later = [n for n in layout.names if n and n != name and _user(n) == _user(name) and lines.get(n)]
+        if later:
+            user, line = _user(name), lines[later[0]]
+            others = [u for u in users if u != user]
+            return (f"the backward needs {user} as it was before line {line} changes it (read by "
+                    f"`{_first_use(result, name)}`), but the cache built on line {layout.line} holds {user} as "
+                    f"line {line} leaves it (it holds {held}): cache a copy made before line {line} "
+                    f"({user}.copy())" + (f", and add {', '.join(others)} to the cache" if others else ""))
+    return (f"the backward needs {', '.join(users)} (read by `{_first_use(result, missing[0])}`), which the cache "
+            f"built on line {layout.line} does not hold (it holds {held or 'nothing'}): add "
+            f"{'it' if len(users) == 1 else 'them'} to the cache")
+
+
+def _user(name):
+    """The user's name for a staged value (``w_2`` is a version of ``w``)."""
+    base, _, version = name.rpartition("_")
+    return base if base and version.isdigit() else name
+
+
+def _copies_as_their_values(layout, staged):
+    """``layout`` with each entry that is a copy of a value (``w.copy()``, ``np.copy(w)``) standing for
+    that value, which the cache then holds as it was where the copy was made (the ``w`` read before a
+    later ``w[w < 0] = 0.0``); not for a value the cache holds already, a list (``np.array(hs)``
+    stacks it), a copy of another type (``np.array(w, dtype=np.float32)``), nor an entry a write
+    changed unseen."""
+    if layout is None:
+        return layout
+    np_name = re.escape(staged.modules.get("np", "np"))
+    copied = {op.target: op.args[0].name for op in ir.ops_in(staged.body) if op.rule == "np.copy"
+              and len(op.args) == 1 and isinstance(op.args[0], ir.Var) and op.args[0].name not in staged.lists
+              and re.fullmatch(rf"{re.escape(op.args[0].name)}\.copy\(\)|{np_name}\.(?:copy|array)\("
+                               rf"{re.escape(op.args[0].name)}\)", op.source)}  # (no dtype=np.float32)
+    stale, names = stale_names(staged), list(layout.names)
+    for k, name in enumerate(names):
+        value = copied.get(name)
+        if value is not None and name not in stale and value not in names:
+            names[k] = value
+    return dataclasses.replace(layout, names=tuple(names))
 
 
 def stale_names(staged):

@@ -19,7 +19,11 @@ for parameters (``prev_h = h0``); in the loop, calls of step layers whose
 arguments are parameters, slices of parameters (``x[:, t, :]``), values of the
 loop and slots of an output (``h[:, t - 1, :]``), writes into an output's
 slots (``h[:, t, :] = next_h``), the collection of the step caches, renamings
-(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``).
+(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``); after the loop, the cache by
+another name (``cache = caches``) and an output stacked from a list each step
+appends its output to (``hs.append(next_h)``; ``h = np.array(hs).transpose(1, 0,
+2)`` or ``np.stack(hs, axis=1)``, the step's axes left in their order), read as
+writes into the output's slots (``h[:, t] = next_h``).
 backgen runs the forward (its step layers as the user wrote them) on sample
 arrays of its declared shapes (or ``shapes``), to check that every write fills its slot
 exactly and to learn where the backward finds each dimension (``N, T, H =
@@ -103,12 +107,12 @@ class _LoopLayer:
 
     # ---- reading the forward -------------------------------------------------------------
     def program(self):
-        if self.post:
-            raise self.error("nothing may follow the loop of a layer looping over a step layer but its "
-                             "return", self.post[0])
         self.kinds = {}  # name before the loop -> "int", "zeros", "collection" or ("alias", param)
         for stmt in self.pre:
             self.read_pre(stmt)
+        self.stacked = {}  # list the loop appends a step's output to -> (output, the index of step t in it)
+        for stmt in self.post:
+            self.read_post(stmt)
         if self.kinds.get(self.cache) != "collection":
             raise self.error(f"the cache {self.cache!r} must be the list or dict the loop collects the step "
                              f"caches in ({self.cache} = [] before the loop)", self.loop)
@@ -124,7 +128,8 @@ class _LoopLayer:
         for node in ast.walk(ast.Module(loop.body, [])):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self.assigned.add(node.id)
-        self.buffers = {n for n in self.assigned_slots(loop.body) if self.kinds.get(n) == "zeros"}
+        self.buffers = {n for n in self.assigned_slots(loop.body) if self.kinds.get(n) == "zeros"} | \
+            {out for out, _ in self.stacked.values()}
         self.nodes = self.read_body(loop.body)
         collects = [n for n in _all_nodes(self.nodes) if _collects(n)]
         top = [n for n in self.nodes if _collects(n)]
@@ -155,6 +160,51 @@ class _LoopLayer:
         raise self.error("before the loop over the steps, a layer looping over a step layer may only read "
                          "shapes (N, T, D = x.shape), make zero arrays (h = np.zeros((N, T, H))), start the "
                          "cache (cache = []) and name parameters (prev_h = h0)", stmt)
+
+    def read_post(self, stmt):
+        """After the loop: ``cache = caches`` (the returned cache is the collection by another name), or
+        an output stacked from a list the loop appends a step's output to (``h = np.array(hs).transpose(1,
+        0, 2)``, ``h = np.stack(hs, axis=1)``): slot ``[:, t]`` of ``h`` is ``hs[t]``, as a write into it."""
+        target = stmt.targets[0].id if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
+            isinstance(stmt.targets[0], ast.Name) else None
+        value = getattr(stmt, "value", None)
+        if target == self.cache and isinstance(value, ast.Name) and self.kinds.get(value.id) == "collection":
+            self.cache = value.id
+            return
+        stacked = self.stacking(value)
+        if target in self.outputs and stacked is not None and self.kinds.get(stacked[0]) == "collection" and \
+                stacked[0] not in self.stacked and stacked[0] != self.cache and \
+                all(out != target for out, _ in self.stacked.values()):
+            self.stacked[stacked[0]] = (target, stacked[1])
+            return
+        raise self.error("after the loop of a layer looping over a step layer, only an output stacked from the "
+                         "list of the steps' outputs (h = np.array(hs).transpose(1, 0, 2), np.stack(hs, axis=1)) "
+                         "and the cache by another name (cache = caches) may come before the return", stmt)
+
+    def stacking(self, value):
+        """``(list, position of the step axis)`` of ``np.array(hs)``, ``np.array(hs).transpose(1, 0, 2)``
+        (the other axes in their order) or ``np.stack(hs, axis=1)``; None for anything else."""
+        position = 0
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "transpose" \
+                and not value.keywords:
+            axes = value.args[0].elts if len(value.args) == 1 and isinstance(value.args[0], ast.Tuple) else value.args
+            if not axes or not all(isinstance(a, ast.Constant) and type(a.value) is int for a in axes):
+                return None
+            order = [a.value for a in axes]
+            if sorted(order) != list(range(len(order))) or [k for k in order if k != 0] != list(range(1, len(order))):
+                return None  # (the step's own axes moved: its slot is no step's output as it is)
+            position, value = order.index(0), value.func.value
+        called = (_dotted(value.func) or "").rpartition(".") if isinstance(value, ast.Call) else ("", "", "")
+        if self.forward.env.get(called[0]) != "numpy" or len(value.args) != 1 or \
+                not isinstance(value.args[0], ast.Name):
+            return None
+        if called[2] == "array" and not value.keywords:
+            return value.args[0].id, position
+        if called[2] == "stack" and position == 0 and all(k.arg == "axis" for k in value.keywords):
+            axis = value.keywords[0].value if value.keywords else ast.Constant(0)
+            if isinstance(axis, ast.Constant) and type(axis.value) is int and axis.value >= 0:
+                return value.args[0].id, axis.value
+        return None
 
     def pre_kind(self, value, count):
         if _is_shape(value, self.params):
@@ -200,6 +250,12 @@ class _LoopLayer:
                     and _name(stmt.value.func.value) == self.cache and len(stmt.value.args) == 1 \
                     and isinstance(stmt.value.args[0], ast.Name):
                 nodes.append(("collect", stmt, None, stmt.value.args[0].id))
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) \
+                    and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr == "append" \
+                    and _name(stmt.value.func.value) in self.stacked and len(stmt.value.args) == 1 \
+                    and isinstance(stmt.value.args[0], ast.Name) and not stmt.value.keywords:
+                out, position = self.stacked[stmt.value.func.value.id]  # hs.append(next_h): h[:, t] = next_h
+                nodes.append(("stack", stmt, out, ", ".join([":"] * position + [self.t]), stmt.value.args[0].id))
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 nodes.append(self.read_assign(stmt, stmt.targets[0], stmt.value))
             else:
@@ -320,6 +376,11 @@ class _LoopLayer:
             if len(self.collected) != self.per_step:
                 raise self.error("each step must collect its step caches, the same ones at every step", self.loop)
             self.iterations += 1
+        for stmt in self.post:
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
+        for name in self.stacked:
+            if len(env[name]) != self.iterations:
+                raise self.error(f"each step must append its output to {name!r} once", self.loop)
         if len(env[self.cache]) != self.iterations * self.per_step:
             raise self.error(f"{self.cache!r} must hold the step caches, one per step layer called", self.loop)
         self.final = {n: env[n] for n in self.assigned if n in env}
@@ -408,8 +469,14 @@ class _LoopLayer:
                 after += [ir.AdjointLine(self.accumulators[p], True, c) for c in contributions]
             elif contributions:
                 after.append(ir.AdjointLine(self.accumulators[p], False, " + ".join(contributions)))
-            else:
-                raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
+            else:  # zeros of its shape, each dimension read from dout or the step caches
+                try:
+                    zero = f"np.zeros({self.dims.shape(self.param_shapes[p])})" if p in self.param_shapes else None
+                except BackgenError:
+                    zero = None
+                if zero is None:
+                    raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
+                after.append(ir.AdjointLine(self.accumulators[p], False, zero))
             returns.append(self.accumulators[p])
         groups = tuple(self.dims.bindings + setup + zeros + [loop] + after)
         stem = backward_name(self.func.name)
@@ -496,7 +563,7 @@ class _LoopLayer:
                     found += a[0] + b[0]
                     most += max(a[1], b[1])
                     continue
-                mine = [(node[1], node[3]) for _ in [0] if node[0] == "write" and node[2] == buffer]
+                mine = [(node[1], node[3]) for _ in [0] if node[0] in ("write", "stack") and node[2] == buffer]
                 mine += [(node[1], t[2]) for t in (node[2] if node[0] == "call" else []) if t[0] == "slot"
                          and t[1] == buffer]
                 found += mine
@@ -545,7 +612,7 @@ class _LoopLayer:
             undoes = ir.ForwardLine(self.numbers[id(stmt)], *_split(stmt, self.forward.lines))
             if kind == "collect":
                 continue
-            if kind == "write":
+            if kind in ("write", "stack"):
                 adj.setdefault(node[4], []).append(f"{self.buffer_adjoint(node[2])}[{node[3]}]")
                 continue
             if kind == "rebind":
@@ -776,7 +843,7 @@ def _args(node):
 
 def _reads(node):
     found = {a[1] for a in _args(node) if a[0] == "name"}
-    if node[0] in ("write", "collect"):
+    if node[0] in ("write", "collect", "stack"):
         found.add(node[-1])
     return found
 

@@ -1120,6 +1120,12 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
     result = stage(forward, wrt, specs, arrays, unmerged, written, split)
+    if user_cache and result.cache is not None and set(result.cache.others) == {result.cache.line}:
+        raise _line_error(result, result.cache.line,  # one line, after a branch split for a value's shapes
+                          f"{forward.func.name}() builds its cache on line {result.cache.line}, after a branch "
+                          "on whose paths a value has shapes of their own, so backgen writes the code after "
+                          "that branch once per path, and a backward given the cache alone cannot tell which "
+                          "path made it: give that value one shape on both paths, or a name of its own on each")
     if user_cache and result.cache is not None and result.cache.others:  # a cache on each path: which one
         raise _line_error(result, result.cache.line,  # the backward is handed, it cannot tell
                           f"{forward.func.name}() builds a cache on each path (lines "

@@ -39,7 +39,7 @@ def sandwich(forward, build, shapes=None):
         return None
     cache_name = returned[-1].id
     body, returned = _without_aliases(body, cache_name, {a.arg for a in func.args.args})
-    calls, layout, shaping = [], None, []
+    calls, layout, shaping, scaling = [], None, [], []
     for stmt in body[:-1]:
         if _is_layer_call(stmt, forward):
             calls.append(stmt)
@@ -49,6 +49,8 @@ def sandwich(forward, build, shapes=None):
             layout = Layout("tuple", tuple(e.id for e in stmt.value.elts), (), stmt.lineno)
         elif _is_shape_read(stmt, forward) or _shape_chain(stmt) is not None:
             shaping.append(stmt)  # N, C, H, W = x.shape; x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+        elif _scaling(stmt) is not None:
+            scaling.append(stmt)  # a = a * 2.0: its gradient scaled, from no value of the forward
         else:
             return None
     if not calls:
@@ -71,9 +73,15 @@ def sandwich(forward, build, shapes=None):
         call_caches[_names(stmt.targets[0])[-1]] = stmt
     if set(layout.names) != set(call_caches):
         return None  # the cache holds something other than the layers' caches
-    items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping]
-    dims = _sample_dims(forward, body, [e.id for e in returned[:-1]], shapes) if shaping else None
-    return _compose(forward, items, layout, programs, [e.id for e in returned[:-1]], dims)
+    items = [stmt for stmt in body[:-1] if stmt in calls or stmt in shaping or stmt in scaling]
+    outputs = [e.id for e in returned[:-1]]
+    sampled = []
+
+    def sample_dims():  # run once, where a line the backward undoes needs shapes (x = x.reshape(3, 4), of which
+        if not sampled:  # no layer reads the result, needs none)
+            sampled.append(_sample_dims(forward, body, outputs, shapes))
+        return sampled[0]
+    return _compose(forward, items, layout, programs, outputs, sample_dims)
 
 
 def _without_aliases(body, cache_name, params):
@@ -127,21 +135,25 @@ def _names(target):
     return []
 
 
-def _compose(forward, items, layout, programs, outputs, dims=None):
+def _compose(forward, items, layout, programs, outputs, sample_dims):
     func = forward.func
     params = [a.arg for a in func.args.args]
     upstreams = tuple("d" + name for name in outputs) if len(outputs) > 1 else ("dout",)
     adjoint = dict(zip(outputs, upstreams))  # value -> its gradient's name, once it has one
     views = set(upstreams)  # gradients that are views of another array: added to, never in place
-    groups = []
+    groups, dims = [], None  # dims: where the backward finds each dimension, once a line needs one
     for number, stmt in reversed(list(enumerate(items, 1))):
         if _is_shape_read(stmt, forward):
+            continue
+        if _scaling(stmt) is not None:
+            _undo_scaling(stmt, number, adjoint, views, groups)
             continue
         if not _is_layer_call(stmt, forward):  # y = x.transpose(...).reshape(...): undone link by link
             target, base, links = _shape_chain(stmt)
             if target not in adjoint:
                 continue
             gradient = adjoint.pop(target)  # (an earlier line's value of that name is another: x = x.reshape(...))
+            dims = sample_dims()
             for link, shape in zip(reversed(links), reversed(dims.link_shapes[id(stmt)])):
                 gradient += _undo(link, shape, dims)
             line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
@@ -192,14 +204,22 @@ def _compose(forward, items, layout, programs, outputs, dims=None):
         groups.append(ir.Group(ir.ForwardLine(number, ", ".join(names), ast.unparse(stmt.value)), (call, *lines)))
     wrt = tuple(p for p in params if p in _float_params(forward))
     missing = [p for p in wrt if p not in adjoint]
-    if missing:
-        raise forward.error(f"{missing[0]!r} reaches none of the layers: its gradient is zeros of its shape, "
-                            "which the backward, given dout and the cache alone, cannot know: leave it out, "
-                            "or use it (the decorator, given the arrays, returns the zeros)")
-    zeros = ()
+    zeros = []
+    if missing:  # zeros of its declared shape, each dimension read from dout or the cache (np.zeros((M,)))
+        try:
+            dims = sample_dims()
+            zeros = [ir.AdjointLine("d" + p, False, f"np.zeros({dims.runtime.shape(dims.param_shapes[p])})")
+                     for p in missing] if all(p in dims.param_shapes for p in missing) else None
+        except BackgenError:
+            zeros = None  # (shapes not declared, or given as numbers no dimension names)
+        if zeros is None:
+            raise forward.error(f"{missing[0]!r} reaches none of the layers: its gradient is zeros of its shape, "
+                                "which the backward, given dout and the cache alone, cannot know: leave it out, "
+                                "use it, or declare the shapes by their dimensions' names (the decorator, given the "
+                                "arrays, returns the zeros)")
     if dims is not None:
-        groups = list(dims.runtime.bindings) + groups
-    main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), zeros,
+        groups = list(dims.runtime.bindings) + zeros + groups
+    main = ir.Backward(backward_name(func.name), func.name, (), (), upstreams, wrt, (), tuple(groups), (),
                        tuple("d" + p for p in wrt), {"np": "np", "math": "math"}, "numpy", cache=layout)
     helpers = []
     for program in programs.values():
@@ -222,6 +242,56 @@ def _is_shape_read(stmt, forward):
         isinstance(n, ast.Name) for n in ([stmt.targets[0]] if isinstance(stmt.targets[0], ast.Name)
                                           else getattr(stmt.targets[0], "elts", [None]))) \
         and _is_shape(stmt.value, params)
+
+
+def _scaling(stmt):
+    """``(target, base, template)`` of ``y = x * 2.0`` (a name times, over, plus or minus a number, or
+    negated), ``template`` writing the gradient of ``x`` from that of ``y`` (``"{} * 2.0"``); None for
+    any other statement."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    value, target = stmt.value, stmt.targets[0].id
+
+    def number(node):
+        return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) and isinstance(value.operand, ast.Name):
+        return target, value.operand.id, "-{}"
+    if not isinstance(value, ast.BinOp):
+        return None
+    left, right, op = value.left, value.right, value.op
+    if isinstance(left, ast.Name) and number(right):
+        base, factor = left.id, ast.unparse(right)
+        templates = {ast.Mult: "{} * " + factor, ast.Div: "{} / " + factor, ast.Add: "{}", ast.Sub: "{}"}
+    elif number(left) and isinstance(right, ast.Name):
+        base, factor = right.id, ast.unparse(left)
+        templates = {ast.Mult: factor + " * {}", ast.Add: "{}", ast.Sub: "-{}"}
+    else:
+        return None
+    template = templates.get(type(op))
+    return None if template is None else (target, base, template)
+
+
+def _undo_scaling(stmt, number, adjoint, views, groups):
+    """The gradient lines of ``y = x * 2.0`` (``_scaling``): ``dx = dy * 2.0``, added to ``dx`` where
+    ``x`` has a gradient already; nothing where ``y`` reaches no output."""
+    target, base, template = _scaling(stmt)
+    if target not in adjoint:
+        return
+    gradient = adjoint.pop(target)  # (the value of the name before this line is another)
+    scaled = template.format(gradient)
+    line = ir.ForwardLine(number, target, ast.unparse(stmt.value))
+    if base in adjoint:
+        term = f"{adjoint[base]} - {gradient}" if template == "-{}" else f"{adjoint[base]} + {scaled}"
+        groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, term),)))
+        views.discard(adjoint[base])
+    else:
+        adjoint[base] = "d" + base
+        if scaled == gradient:  # y = x + 1.0: the same array, one to add to as a view
+            views.add(adjoint[base])
+        else:
+            views.discard(adjoint[base])
+        if scaled != adjoint[base]:
+            groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, scaled),)))
 
 
 def _shape_chain(stmt):
@@ -269,8 +339,8 @@ def _undo(link, shape, dims):
 
 
 class _Dims:
-    def __init__(self, runtime, link_shapes):
-        self.runtime, self.link_shapes = runtime, link_shapes
+    def __init__(self, runtime, link_shapes, param_shapes=None):
+        self.runtime, self.link_shapes, self.param_shapes = runtime, link_shapes, param_shapes or {}
 
 
 def _sample_dims(forward, body, outputs, shapes=None):
@@ -292,6 +362,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
                             f"(- {unknown[0]}: ... of shape (N, C, H, W)), annotate the parameters or pass "
                             f"shapes= (on the command line: --shape {unknown[0]}=N,C,H,W)")
     env = dict(zip(params, examples(types.SimpleNamespace(params=tuple(params)), specs)), np=np)
+    param_shapes = {p: np.shape(env[p]) for p in params if isinstance(env[p], np.ndarray)}  # (as given)
     env.update({k: v for k, v in _user_functions(forward).items() if k not in env})
     link_shapes = {}
     for stmt in body[:-1]:
@@ -329,7 +400,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
     def fail(size):
         return forward.error(f"the backward cannot learn a dimension (of size {size} in the samples) from the "
                              "upstream gradient or the cache: keep the input in the cache")
-    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes)
+    return _Dims(RuntimeDims(dim_sizes(specs), sources, taken, fail), link_shapes, param_shapes)
 
 
 def _callee_shapes(forward, body, calls, shapes):

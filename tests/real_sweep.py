@@ -16695,7 +16695,6 @@ KNOWN = {
     ("fc_net_str_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
     # a layer looping over a step layer whose outputs are stacked after the loop: the loop layers backgen
     # composes end in their return
-    ("rnn_forward_list_array_transpose", "generate"): ("refused", "nothing may follow the loop of a layer looping"),
     # no shapes, and code of one rank per parameter (4-D images, a 3-vector for np.cross, an LSTM's
     # stacked weights, a 2-vector state, labels given through np.where): no sample of every rank runs it
     ("conv_relu_pool_scores_tensordot", "generate"): ("refused", "tuple index out of range on sample arrays"),

@@ -2072,9 +2072,10 @@ def test_a_gradient_started_as_zeros_is_never_zeros_like_a_cached_mask():
     _layer_right(source, [rng.uniform(-1, 1, (4, 5)), rng.uniform(-1, 1, 5)])
 
 
-def test_a_sandwich_line_that_fails_at_the_sample_sizes_is_refused_not_an_internal_error():
+def test_a_sandwich_line_that_fails_at_the_sample_sizes_is_no_internal_error():
     """x = x.reshape(3, 4) with x declared (N, D): run at the sample sizes it raised, an internal
-    error (layer fuzzer seed r program 160)."""
+    error (layer fuzzer seed r program 160).  No layer reads that x, so the backward undoes nothing
+    there and needs no samples: right wherever the forward runs."""
     source = '''
     import numpy as np
     def affine_forward(x, w, b):
@@ -2094,7 +2095,13 @@ def test_a_sandwich_line_that_fails_at_the_sample_sizes_is_refused_not_an_intern
         cache = (fc_cache, relu_cache)
         return out, cache
     '''
-    assert_refused(source, "could not run this on sample arrays of the declared shapes: ValueError", 15)
+    rng = np.random.default_rng(7)
+    _layer_right(source, [rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 5)), rng.uniform(-1, 1, 5)])
+    # read by the layer, it is run at the sample sizes, and refused there
+    live = source.replace("        a1, fc_cache = affine_forward(x, w, b)\n        x = x.reshape(3, 4)\n",
+                          "        x = x.reshape(3, 4)\n        a1, fc_cache = affine_forward(x, w, b)\n")
+    assert live != source
+    assert_refused(live, "could not run this on sample arrays of the declared shapes: ValueError", 14)
 
 
 def test_a_value_a_branch_renamed_and_an_op_read_is_not_reused_by_a_later_loop():
