@@ -572,6 +572,7 @@ class StatementStager:
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
         kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own."""
         carried = sorted(self.carried_names(stmt, body))
+        followers = self.loop_followers(stmt, body, carried)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
             if self.unguarded(name) and name in starts_from:
@@ -649,7 +650,7 @@ class StatementStager:
             self.loop_entries = self.loop_entries[:-1]
             self.unset = unset
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
-                   and not name.startswith(" ") and name != var and name in outside]
+                   and not name.startswith(" ") and name != var and name in outside and name not in followers]
         for name in sorted(outside):  # made stale in the body (a write through shared memory), read again
             if name in self.stale and self.stale[name] != stale_before.get(name):
                 self.check_fresh(name, stmt)
@@ -694,12 +695,38 @@ class StatementStager:
                 m for m in stale_after.get(name, ()) if m not in stale_before.get(name, ()))
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
+        for other, name in followers.items():  # h2 = h1 before the loop, which writes into h1[i]: h2 is h1
+            self.bind(other, ir.Var(entry[name]))
+            if self.stale.get(name):
+                self.stale[other] = self.stale[name]
         leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):
                 raise self.error("this break leaves the loop with values that differ from those at the end of an "
                                  "iteration; move the break to an if directly in the loop body", _at(branch.line))
         self.add(ir.Loop(kind, var, iterable, test, tuple(items), tuple(exits), stmt.lineno, bool(leaving), fresh))
+
+    def loop_followers(self, stmt, body, carried):
+        """{other name: carried name}: a name holding, as the loop starts, the very array a carried name
+        holds, which the body writes into (``h1[i] = v``, through a view of it too) and never binds anew
+        (nor op= on it, which rebinds a number), where the loop never reads the other name (``h2 = h1``):
+        the loop leaves it the array it leaves the carried name, as NumPy does."""
+        rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        rebound |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+                    and isinstance(n.target, ast.Name)}
+        subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
+                       and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
+        mentioned = {n.id for s in [stmt] + list(body) for n in source.walk(s) if isinstance(n, ast.Name)}
+        followers = {}
+        for name in carried:
+            atom = self.versions.get(name)
+            if name in rebound or name not in subscripted or not isinstance(atom, ir.Var) or self.unguarded(name):
+                continue
+            for other in sorted(key for key, value in self.versions.items() if key != name and value == atom):
+                if other not in mentioned and other not in carried and not other.startswith(" ") and \
+                        other not in followers and self.versions.get(other) == atom:
+                    followers[other] = name
+        return followers
 
     def aliased(self, name):
         """Names other than ``name`` whose value is the same atom (they must not see it change)."""

@@ -142,3 +142,46 @@ def test_a_slice_of_a_transposed_slice_written_into_writes_into_the_base(rows, c
 @pytest.mark.parametrize("rows, columns", [(3, 4), (4, 2), (3, 1)])
 def test_a_view_of_a_view_is_read_again_after_its_base_is_written(rows, columns):
     assert_right(READ_AGAIN, [randn(rows, columns), randn(columns, seed=3)])
+
+
+# --- an alias of an array a loop writes into, never named in the loop --------------------------
+
+ALIAS_OF_LOOP_WRITTEN = """
+def f(h1, w):
+    h2 = h1
+    for i in range(h1.shape[0]):
+        h1[i] = h1[i] * w + 0.5
+    mask = h2 > 0
+    return h2 * mask + h1 ** 2
+"""
+
+ALIAS_OF_LOOP_WRITTEN_WITH_BREAK = """
+def f(h1, w):
+    h2 = h1 * 1.0
+    h3 = h2
+    for i in range(4):
+        h2[i % h2.shape[0]] += np.tanh(h2[0] * w)
+        if np.sum(h2) > 3.0:
+            break
+    return np.sin(h3), h2
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (1, 2), (4, 1)])
+def test_an_alias_of_an_array_a_loop_writes_into_sees_every_write(rows, columns):
+    assert_right(ALIAS_OF_LOOP_WRITTEN, [randn(rows, columns), randn(columns, seed=2)])
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 2), (2, 3), (5, 1)])
+def test_an_alias_of_an_array_a_loop_writes_into_and_may_leave_early(rows, columns):
+    assert_right(ALIAS_OF_LOOP_WRITTEN_WITH_BREAK, [randn(rows, columns), randn(columns, seed=4)])
+
+
+def test_an_alias_of_an_array_a_loop_writes_into_without_shapes():
+    assert_right(ALIAS_OF_LOOP_WRITTEN, [randn(3, 4), randn(4, seed=2)], given_shapes=False)
+
+
+def test_an_alias_read_in_the_loop_that_writes_into_its_array_is_still_refused():
+    source = ALIAS_OF_LOOP_WRITTEN.replace("h1[i] * w + 0.5", "h2[i] * w + 0.5")
+    assert_refused(source, "'h2' changes in the loop", 4, shapes={"h1": (3, 4), "w": (4,)})
+
