@@ -394,10 +394,14 @@ class MemoryModel:
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
             if atom.name in shared and self.versions.get(other_name) == atom:  # not followed
+                link = self._number_link(atom.name, old.name)
+                found = self.storage.get(atom.name)
+                retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
+                    not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
                 self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
                                                     "reshape, a list, an index that may be an array, or on "
                                                     "some paths only",
-                            only_if_array=self._number_link(atom.name, old.name))
+                            only_if_array=link, retry=retry)
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
@@ -459,12 +463,20 @@ class MemoryModel:
             bind(new)
             if other_name is None:  # (a name's value is a view of it: followed from it)
                 self._follow(name, atom, new, seen | {old.name}, node, held)
-        elif kind == "index" and how == "view-of" and not _has_slice(index):
-            return  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape
+        elif kind == "index" and how == "view-of" and not _has_slice(index) and \
+                ("view", atom.name) not in getattr(self, "written_in_place", ()):
+            return  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape, and
+            # where the shapes make it an array it is staged again, as the view it is (below)
         elif kind == "index" and how == "view-of":  # a view of what was written: read it again
             updated = self.namer.version(label)
             self.add(ir.Op(updated, "getitem", (new,), self.line,
                            (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
+            if not _has_slice(index):  # (a row where the shapes make it an array: a number keeps its value)
+                what = (f"{label!r} ({atom}[{index}]) is read again after the write into {name!r}, as the view of it "
+                        f"that it is where it is an array; where it is a number (a copy) it keeps its value")
+                self.number_hazards.append((updated, self.error(f"{what}: backgen writes code for the array; "
+                                                                "copy it first (.copy()) for one", node),
+                                            self.error(f"{what}, which the shapes decide: give them", node)))
             self.storage[updated] = (new.name, "index", index)
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
@@ -734,14 +746,14 @@ class MemoryModel:
             error.parameter_write = self.forward.func.name  # (a helper's: written into its callers instead)
             self.param_writes.append((only_if_array, error, param))
 
-    def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False):
+    def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False, retry=None):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.
         The marks of several writes add up: stale if any of them holds.  With ``in_place`` (``name op= v``
         where ``name`` is a variable), the error made of the mark says where that statement is
         (``written_in_place``): staged again as the write it is where it writes into an array."""
         mark = (only_if_array, f"{other_name!r} may have been changed by the write into {name!r} on line "
                                f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())",
-                (node.lineno, node.col_offset) if in_place else None)
+                (node.lineno, node.col_offset) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
         atom = self.versions.get(other_name)
         if self.call_results and isinstance(atom, ir.Var):  # sharing through what a helper returned: followed

@@ -185,3 +185,25 @@ def test_an_alias_read_in_the_loop_that_writes_into_its_array_is_still_refused()
     source = ALIAS_OF_LOOP_WRITTEN.replace("h1[i] * w + 0.5", "h2[i] * w + 0.5")
     assert_refused(source, "'h2' changes in the loop", 4, shapes={"h1": (3, 4), "w": (4,)})
 
+
+
+# --- an item read by whole-number indices: a view where the shapes make it an array -------------
+
+ROW_READ_AGAIN = """
+def f(W, v):
+    a = W[0]
+    W[0] = np.tanh(W[-1]) * np.mean(v)
+    W += a
+    return a * v, W
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (2, 1), (1, 3)])
+def test_a_row_read_by_a_whole_number_index_sees_the_writes_into_its_array(rows, columns):
+    assert_right(ROW_READ_AGAIN, [randn(rows, columns), randn(columns, seed=2)])
+
+
+def test_an_element_read_by_a_whole_number_index_keeps_its_value():
+    # W a vector: a = W[0] is a number, a copy, which neither write changes
+    assert_right(ROW_READ_AGAIN, [randn(4), randn(3, seed=2)])
+
