@@ -214,8 +214,9 @@ class StatementStager:
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         op = ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()")
-        if isinstance(written, ir.Var) and self._index_kind(op) != "index" and \
-                self.sharing(written.name) & self.sharing(base.name):
+        if isinstance(written, ir.Var) and self._index_kind(op) != "index" and not self.integer_fancy(index) and \
+                self.sharing(written.name) & self.sharing(base.name):  # (through integer arrays NumPy copies
+            # a value sharing the array's memory first, as the staged write reads it; through a mask not)
             raise self.error(f"the value written shares memory with {name!r}, and a fancy index writes "
                              "element by element, so NumPy's result depends on the order: write a copy "
                              "of the value (.copy())", target)

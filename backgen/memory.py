@@ -319,6 +319,26 @@ class MemoryModel:
             kind = "maybe"
         return kind
 
+    def integer_fancy(self, index):
+        """Whether the index text ``index`` is an advanced index by arrays of integers alone (``[2, 0, 2]``,
+        ``np.arange(N), y``, with whole numbers and slices beside them), never a boolean mask: NumPy then
+        copies a value that may share the written array's memory before writing it."""
+        try:
+            node = ast.parse(f"_[{index}]", mode="eval").body.slice
+        except SyntaxError:
+            return False
+        items = node.elts if isinstance(node, ast.Tuple) else [node]
+        np_name = getattr(self, "modules", {}).get("np", "np")
+        advanced = False
+        for item in items:
+            if isinstance(item, ast.List) and item.elts and all(self._is_int(e) for e in item.elts) or \
+                    isinstance(item, ast.Name) and item.id in self.index_arrays or _arange(item, np_name):
+                advanced = True
+            elif not (isinstance(item, ast.Slice) or self._is_int(item) or isinstance(item, ast.Constant) and
+                      item.value in (None, Ellipsis) or isinstance(item, ast.Attribute) and item.attr == "newaxis"):
+                return False
+        return advanced
+
     def _is_int(self, node):
         ints = self.int_names
         if isinstance(node, ast.Constant):

@@ -33,3 +33,31 @@ def test_an_inner_loop_reading_only_the_shape_of_an_outer_loop_value_replays_it(
     # the outer loop kept only s's shape, for the zeros of its adjoint; the inner loop's replay
     # a = np.zeros_like(s) read s itself, which the backward never had (NameError)
     assert_right(ZEROS_LIKE_IN_INNER_LOOP, [randn(*shape)])
+
+
+# --- a fancy write by integer arrays of a value sharing the array's memory ----------------------
+
+FANCY_WRITE_OF_ITSELF = """
+def f(X, w):
+    X = X * w
+    X[[2, 0, 2]] = X[::-1][:3] * 1.0 + X[:3]
+    a = X[:, ::-1]
+    a[np.arange(2), 0] = a[1, :2]
+    return np.sin(X) * w, a
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (4, 2), (5, 3)])
+def test_a_fancy_write_by_integer_arrays_reads_the_value_as_it_was(rows, columns):
+    # NumPy copies a value that may share the array's memory before a write by integer arrays (not
+    # one by a mask): the staged write, reading the value before it, is NumPy's meaning
+    assert_right(FANCY_WRITE_OF_ITSELF, [randn(rows, columns), randn(columns, seed=5)])
+
+
+def test_a_fancy_write_of_an_array_into_itself_in_place():
+    assert_right("""
+def f(W):
+    W = W + 0.0
+    W[[0, 0]] = W[:2]
+    return W * W
+""", [randn(2, 3)])
