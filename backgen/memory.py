@@ -479,10 +479,9 @@ class MemoryModel:
         def bind(value):
             if other_name is not None:
                 self.bind(other_name, value)
-        if kind == "same":
+        if kind == "same":  # the same array: so are the other names that are it (b, c = (w, w)), and its views
             bind(new)
-            if other_name is None:  # (a name's value is a view of it: followed from it)
-                self._follow(name, atom, new, seen | {old.name}, node, held)
+            self._follow(name if other_name is None else other_name, atom, new, seen | {old.name}, node, held)
         elif kind == "index" and how == "view-of" and not _has_slice(index) and \
                 ("view", atom.name) not in getattr(self, "written_in_place", ()):
             return  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape, and

@@ -87,6 +87,22 @@ def test_an_item_of_a_tuple_written_in_place_is_the_array_it_holds(shapes):
     assert_right(TUPLE_SAME, [randn(*shapes[0]), randn(*shapes[1], seed=2)])
 
 
+TUPLE_TWICE = """
+def f(v, w):
+    w = w * v
+    a = (w, w)
+    b, c = a
+    b[::2] = np.max(w)
+    c[-1] = np.mean(v)
+    return b, c / (1.0 + w * w)
+"""
+
+
+@pytest.mark.parametrize("length", [3, 4, 1])
+def test_two_items_of_a_tuple_holding_one_array_twice_see_each_others_writes(length):
+    assert_right(TUPLE_TWICE, [randn(length), randn(length, seed=7)])
+
+
 def test_the_tuple_itself_read_after_its_item_is_written_is_still_refused():
     source = TUPLE_SAME.replace("c * 2.0", "pair[-1] * 2.0")
     assert_refused(source, "'pair' may have been changed by the write into 'b'", 6, shapes={"X": (3, 4), "w": (4,)})
