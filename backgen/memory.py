@@ -684,7 +684,7 @@ class MemoryModel:
             chain.append(name)
         return tuple(dict.fromkeys(chain))
 
-    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=()):
+    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -723,6 +723,8 @@ class MemoryModel:
                                      and other not in self.stale
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
+                others = [other for other in others if other not in followers]  # (names the loop never reads,
+                # given their values after it: ``loop_followers``)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
                     self.hazards.append((written, self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "

@@ -223,3 +223,64 @@ def test_an_element_read_by_a_whole_number_index_keeps_its_value():
     # W a vector: a = W[0] is a number, a copy, which neither write changes
     assert_right(ROW_READ_AGAIN, [randn(4), randn(3, seed=2)])
 
+
+
+VIEW_WRITTEN_IN_A_LOOP = """
+def f(X, w):
+    X = X * 1.0
+    a = X.T
+    r = X[1:]
+    for i in range(len(w)):
+        a[:, i % a.shape[1]] *= w[i]
+        a[...] += 0.1 * np.tanh(a)
+    return X * X, a, r
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (2, 3), (4, 1)])
+def test_the_base_and_views_of_an_array_a_loop_writes_into_through_a_view(rows, columns):
+    # X and r, never named in the loop, are given their values after it: X_1 = a_1.T, r_1 = X_1[1:]
+    assert_right(VIEW_WRITTEN_IN_A_LOOP, [randn(rows, columns), randn(3, seed=6)])
+
+
+TRANSPOSE_ADDED_TO_IN_A_LOOP = """
+def f(X):
+    a = X.T
+    for i in range(len(X)):
+        if (a + a).max() > 4.0:
+            break
+        a += 0.5 * np.tanh(a)
+    return np.sin(X), a
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (2, 2), (4, 1)])
+def test_the_base_of_a_view_a_loop_adds_to_in_place(rows, columns):
+    assert_right(TRANSPOSE_ADDED_TO_IN_A_LOOP, [randn(rows, columns)])
+
+
+VIEW_BEFORE_A_LOOP = """
+def f(X, s):
+    a = np.swapaxes(X, 0, 1)
+    for i in range(2):
+        X[:-1, ::2] -= s
+    return np.sum(np.power(a, 3))
+"""
+
+HELPERS_VIEW_BEFORE_A_LOOP = """
+def step(p):
+    return p[None]
+
+def f(X):
+    a = step(X)
+    for i in range(3):
+        X += X
+    return a
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (3, 4), (2, 2)])
+def test_a_view_taken_before_a_loop_writing_into_its_base_is_read_again_after_it(shape):
+    # (refused before, as 'a may have been changed by the write into X')
+    assert_right(VIEW_BEFORE_A_LOOP, [randn(*shape), 1.005])
+    assert_right(HELPERS_VIEW_BEFORE_A_LOOP, [randn(*shape)])
