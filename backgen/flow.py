@@ -214,8 +214,9 @@ class StatementStager:
         self.defined.add(new)
         params = (("index", index), ("index_vars", repr(tuple(index_vars))))
         op = ir.Op(new, "setitem", (base, written), self.line, params, f"{base}.copy()")
-        if isinstance(written, ir.Var) and self._index_kind(op) != "index" and \
-                self.sharing(written.name) & self.sharing(base.name):
+        if isinstance(written, ir.Var) and self._index_kind(op) != "index" and not self.integer_fancy(index) and \
+                self.sharing(written.name) & self.sharing(base.name):  # (through integer arrays NumPy copies
+            # a value sharing the array's memory first, as the staged write reads it; through a mask not)
             raise self.error(f"the value written shares memory with {name!r}, and a fancy index writes "
                              "element by element, so NumPy's result depends on the order: write a copy "
                              "of the value (.copy())", target)
@@ -572,6 +573,8 @@ class StatementStager:
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
         kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own."""
         carried = sorted(self.carried_names(stmt, body))
+        followers = self.loop_followers(stmt, body, carried)
+        followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
             if self.unguarded(name) and name in starts_from:
@@ -590,6 +593,7 @@ class StatementStager:
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
                     not any(before.name in t for t in self.tests) and not self.viewed(before.name) and \
+                    name not in followed and \
                     (before.name == name or before.name.startswith(name + "_")):
                 entry[name] = before.name  # nothing else reads the value before the loop: update it in place
             else:
@@ -649,9 +653,12 @@ class StatementStager:
             self.loop_entries = self.loop_entries[:-1]
             self.unset = unset
         changed = [name for name in after if name in inner and after[name] != inner[name] and name not in entry
-                   and not name.startswith(" ") and name != var and name in outside]
+                   and not name.startswith(" ") and name != var and name in outside and name not in followers]
         for name in sorted(outside):  # made stale in the body (a write through shared memory), read again
-            if name in self.stale and self.stale[name] != stale_before.get(name):
+            if name in followers:  # (not read in the loop: given its value after it, below, or stale then)
+                self.stale.pop(name, None)
+                self.stale.update({name: stale_before[name]} if name in stale_before else {})
+            elif name in self.stale and self.stale[name] != stale_before.get(name):
                 self.check_fresh(name, stmt)
         if changed:  # a safety net: every value the body changes must be carried
             raise self.error(f"{changed[0]!r} changes in the loop through another name that shares its memory "
@@ -686,7 +693,8 @@ class StatementStager:
                               if one is other or _view_of_constant(one, other.source)
                               or _view_of_constant(other, one.source)]
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
-                               _read_before_written(again, set()) - targets)  # (the item: bound first)
+                               _read_before_written(again, set()) - targets,  # (the item: bound first)
+                               frozenset(followers))
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -700,6 +708,44 @@ class StatementStager:
                 raise self.error("this break leaves the loop with values that differ from those at the end of an "
                                  "iteration; move the break to an if directly in the loop body", _at(branch.line))
         self.add(ir.Loop(kind, var, iterable, test, tuple(items), tuple(exits), stmt.lineno, bool(leaving), fresh))
+        for name in sorted(set(followers.values())):  # h2 = h1 (or a = X.T) before the loop, which writes into
+            # h1[i]: the loop is a write into that array, h2 (X) given its value after it as after any write
+            self.line = stmt.lineno
+            self.written(name, followed[name], ir.Var(entry[name]), stmt)
+            for other in sorted(o for o, n in followers.items() if n == name and self.versions.get(o) ==
+                                ir.Var(entry[name]) and self.stale.get(name)):
+                self.stale[other] = self.stale[name]  # (the same array: stale as the carried name is)
+
+    def loop_followers(self, stmt, body, carried):
+        """{other name: carried name}: a name sharing, as the loop starts, the array a carried name holds
+        (the very array, ``h2 = h1``, a view of it or the array it is a view of, ``a = X.T``), which the
+        body writes into (``h1[i] = v``; ``a += v`` where that is the write ``a[...] = a + v``) and never
+        binds anew (nor op= on a number, which rebinds it), where the loop never reads the other name
+        (a for loop's iterable is read before it): after the loop the other name is given its value as
+        after any write into that array (``written``), as NumPy has it."""
+        in_place = getattr(self, "written_in_place", ())
+        writes = {id(n.target) for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+                  and (n.lineno, n.col_offset) in in_place}  # (h += v staged as the write h[...] = h + v)
+        rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and
+                   isinstance(n.ctx, ast.Store) and id(n) not in writes}
+        subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
+                       and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
+        subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+                        and isinstance(n.target, ast.Name) and (n.lineno, n.col_offset) in in_place}
+        read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])
+        mentioned = {n.id for s in read for n in source.walk(s) if isinstance(n, ast.Name)}
+        followers = {}
+        for name in carried:
+            atom = self.versions.get(name)
+            if name in rebound or name not in subscripted or not isinstance(atom, ir.Var) or self.unguarded(name):
+                continue
+            shared = self.sharing(atom.name)
+            for other in sorted(key for key, value in self.versions.items() if key != name and
+                                isinstance(value, ir.Var) and value.name in shared):
+                if other not in mentioned and other not in carried and not other.startswith(" ") and \
+                        other not in followers:
+                    followers[other] = name
+        return followers
 
     def aliased(self, name):
         """Names other than ``name`` whose value is the same atom (they must not see it change)."""

@@ -59,6 +59,7 @@ class MemoryModel:
         self.list_members = {}  # list atom -> the atoms it holds
         self.lists_sharing = set()  # list atoms that may hold one array twice (or an array and a view of it)
         self.list_sources = {}  # list atom -> the list it was made from (xs[i] = v, an append, a copy)
+        self.list_items = {}  # list atom made from a display ([a, b], (a, b)) -> its items, in order
         self.shared_edges = []  # (atom, atom) that may share memory: a helper's result and its arguments,
                                 # a loop's carried value and its values, a branch's value renamed
         self.item_edges = []  # (item read from a list, a value appended to it): writes follow these too
@@ -105,6 +106,8 @@ class MemoryModel:
             self.list_members[op.target] = set()
             for item in items:
                 self._hold(op.target, item)
+            if op.rule == "list_make":
+                self.list_items[op.target] = op.args
         elif op.rule == "list_append":
             lists.add(op.target)
             xs, item = op.args
@@ -124,6 +127,14 @@ class MemoryModel:
                 lists.add(op.target)
                 self.list_members[op.target] = set()
                 self._held_by(op.target, items[0])
+            elif self._item_at(op) is not None:  # b, c = (X, w): b is X itself
+                item = self._item_at(op)
+                if item in lists:
+                    raise self.error("this reads an item of a list holding lists, which backgen does not "
+                                     "differentiate: use one list, or make an array of it (np.array(...))",
+                                     _Line(self.line))
+                storage[op.target] = (item, "same", None)
+                return
             else:  # an item: the array of any member (of any version of the list, a loop's too)
                 held = set().union(*(self.list_members.get(version, set()) for version in self.sharing(items[0])
                                      if version in lists))
@@ -171,6 +182,20 @@ class MemoryModel:
             if may_be_array_constant(constant):
                 self.constant_links[op.target] = constant
                 return
+
+    def _item_at(self, op):
+        """The name of the value ``op`` (an index into a list) reads, where that list is an atom made from a
+        display (``pair = (X, w)``, never changed: a change makes a new atom) and the index a whole-number
+        constant within it: the value itself, an array or a name's value; else None."""
+        items = self.list_items.get(op.args[0].name) if isinstance(op.args[0], ir.Var) else None
+        try:
+            index = int(op.param("index") or "")
+        except ValueError:
+            return None
+        if items is None or not -len(items) <= index < len(items) or str(index) != op.param("index").strip():
+            return None
+        item = items[index]
+        return item.name if isinstance(item, ir.Var) else None
 
     def _hold(self, held, item):
         """The list ``held`` holds the value ``item`` too; it may then hold one array twice where an item
@@ -294,6 +319,26 @@ class MemoryModel:
             kind = "maybe"
         return kind
 
+    def integer_fancy(self, index):
+        """Whether the index text ``index`` is an advanced index by arrays of integers alone (``[2, 0, 2]``,
+        ``np.arange(N), y``, with whole numbers and slices beside them), never a boolean mask: NumPy then
+        copies a value that may share the written array's memory before writing it."""
+        try:
+            node = ast.parse(f"_[{index}]", mode="eval").body.slice
+        except SyntaxError:
+            return False
+        items = node.elts if isinstance(node, ast.Tuple) else [node]
+        np_name = getattr(self, "modules", {}).get("np", "np")
+        advanced = False
+        for item in items:
+            if isinstance(item, ast.List) and item.elts and all(self._is_int(e) for e in item.elts) or \
+                    isinstance(item, ast.Name) and item.id in self.index_arrays or _arange(item, np_name):
+                advanced = True
+            elif not (isinstance(item, ast.Slice) or self._is_int(item) or isinstance(item, ast.Constant) and
+                      item.value in (None, Ellipsis) or isinstance(item, ast.Attribute) and item.attr == "newaxis"):
+                return False
+        return advanced
+
     def _is_int(self, node):
         ints = self.int_names
         if isinstance(node, ast.Constant):
@@ -369,10 +414,14 @@ class MemoryModel:
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
             if atom.name in shared and self.versions.get(other_name) == atom:  # not followed
+                link = self._number_link(atom.name, old.name)
+                found = self.storage.get(atom.name)
+                retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
+                    not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
                 self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
                                                     "reshape, a list, an index that may be an array, or on "
                                                     "some paths only",
-                            only_if_array=self._number_link(atom.name, old.name))
+                            only_if_array=link, retry=retry)
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
@@ -388,9 +437,15 @@ class MemoryModel:
             name = base
         return None if name == written else name
 
-    def _follow(self, name, old, new, seen, node=None):
+    def _follow(self, name, old, new, seen, node=None, held=None):
         """Give the names that are ``old`` or a basic view of it (or that ``old`` is a basic view of)
-        their values after ``old`` became ``new``."""
+        their values after ``old`` became ``new``; a view no name holds on the way between them
+        (``X.T`` of ``c = X.T[0]``, ``A[1:]`` of ``r = A[1:][0]``: a view of a view is a view of the
+        base) is followed as a name's value is, and the names beyond it in turn, once (``held``: the
+        values names held as the write began, and the views no name holds followed since)."""
+        if held is None:
+            held = {atom.name for other_name, atom in self.versions.items()
+                    if not other_name.startswith(" ") and isinstance(atom, ir.Var)}
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -400,51 +455,80 @@ class MemoryModel:
                 if atom == old:
                     self.bind(other_name, new)  # the same array: it sees the write
                 continue
-            relation = self._relation(atom.name, old.name)
-            if relation is None or atom.name in self.list_atoms:
-                continue
-            how, kind, index = relation
-            if kind == "same":
-                self.bind(other_name, new)
-            elif kind == "index" and how == "view-of" and not _has_slice(index):
-                continue  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape
-            elif kind == "index" and how == "view-of":  # a view of what was written: read it again
-                updated = self.namer.version(other_name)
-                self.add(ir.Op(updated, "getitem", (new,), self.line,
-                               (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
-                self.storage[updated] = (new.name, "index", index)
-                self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
-            elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
-                updated = self.namer.version(other_name)
-                params = (("index", index), ("index_vars", "()"))
-                self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
-                self.storage[new.name] = (updated, "index", index)
-                self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
-            elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
-                updated = self.namer.version(other_name)
-                self._view_again(self.view_ops[atom.name], new, updated)
-                self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
-            elif kind == "view" and how == "base-of" and self._certain_view(old.name):  # the base: undone
-                undone = _undone(self.view_ops[old.name], new, atom)
-                if undone is None:
-                    continue  # (a view backgen cannot undo: written() marks the base stale)
-                if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")):
-                    what = (f"this writes into {name!r}, a view of {other_name!r} where {other_name!r} is an array, "
-                            f"and a new array where it is a number (np.sum(x), a @ b of vectors, a float: "
-                            f"{other_name!r} keeps its value)")
-                    self.number_hazards.append((atom.name, self.error(f"{what}; backgen writes code for the array: "
-                                                                      "write into a copy instead", node),
-                                                self.error(f"{what}, which the shapes decide: give them", node)))
-                updated = self.namer.version(other_name)
-                self.add(replace(undone, target=updated, line=self.line))
-                self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
-                if atom.name in self.c_order:
-                    self.c_order.add(updated)
-                self.bind(other_name, ir.Var(updated))
-                self._follow(other_name, atom, ir.Var(updated), seen | {old.name}, node)
+            self._follow_atom(other_name, atom, name, old, new, seen, node, held)
+        named = held | {atom.name for other_name, atom in self.versions.items()
+                 if not other_name.startswith(" ") and isinstance(atom, ir.Var)}
+        between = set()  # the views no name holds that a name's value (or old) is a view of, in turn,
+        for atom in named | {old.name}:  # made in this block (one made before a loop or a branch is not
+            between.update(self._bases(atom)[1:])  # followed from within it: a name sharing it turns stale)
+        between &= {op.target for op in self.ops if isinstance(op, ir.Op)}
+        for atom in sorted(between - named - seen - self.list_atoms - {old.name}):
+            if atom not in held and self._relation(atom, old.name) is not None:
+                held.add(atom)
+                self._follow_atom(None, ir.Var(atom), name, old, new, seen, node, held)
+
+    def _follow_atom(self, other_name, atom, name, old, new, seen, node, held):
+        """Give ``atom`` (the value of ``other_name``, or of no name where that is None) its value after
+        ``old`` became ``new``, where it is ``old``'s base or a basic view of it; then what shares it."""
+        relation = self._relation(atom.name, old.name)
+        if relation is None or atom.name in self.list_atoms:
+            return
+        how, kind, index = relation
+        label = other_name or atom.name
+
+        def bind(value):
+            if other_name is not None:
+                self.bind(other_name, value)
+        if kind == "same":  # the same array: so are the other names that are it (b, c = (w, w)), and its views
+            bind(new)
+            self._follow(name if other_name is None else other_name, atom, new, seen | {old.name}, node, held)
+        elif kind == "index" and how == "view-of" and not _has_slice(index) and \
+                ("view", atom.name) not in getattr(self, "written_in_place", ()):
+            return  # x[2] may be a number (a copy) or a row (a view): written() marks it, by its shape, and
+            # where the shapes make it an array it is staged again, as the view it is (below)
+        elif kind == "index" and how == "view-of":  # a view of what was written: read it again
+            updated = self.namer.version(label)
+            self.add(ir.Op(updated, "getitem", (new,), self.line,
+                           (("index", index), ("index_vars", "()")), f"{new}[{index}]"))
+            if not _has_slice(index):  # (a row where the shapes make it an array: a number keeps its value)
+                what = (f"{label!r} ({atom}[{index}]) is read again after the write into {name!r}, as the view of it "
+                        f"that it is where it is an array; where it is a number (a copy) it keeps its value")
+                self.number_hazards.append((updated, self.error(f"{what}: backgen writes code for the array; "
+                                                                "copy it first (.copy()) for one", node),
+                                            self.error(f"{what}, which the shapes decide: give them", node)))
+            self.storage[updated] = (new.name, "index", index)
+            bind(ir.Var(updated))
+            self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
+        elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
+            updated = self.namer.version(label)
+            params = (("index", index), ("index_vars", "()"))
+            self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
+            self.storage[new.name] = (updated, "index", index)
+            bind(ir.Var(updated))
+            self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
+        elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
+            updated = self.namer.version(label)
+            self._view_again(self.view_ops[atom.name], new, updated)
+            bind(ir.Var(updated))
+            self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
+        elif kind == "view" and how == "base-of" and self._certain_view(old.name):  # the base: undone
+            undone = _undone(self.view_ops[old.name], new, atom)
+            if undone is None:
+                return  # (a view backgen cannot undo: written() marks the base stale)
+            if _number_gives_array(self.view_ops[old.name], getattr(self, "modules", {}).get("np", "np")):
+                what = (f"this writes into {name!r}, a view of {label!r} where {label!r} is an array, "
+                        f"and a new array where it is a number (np.sum(x), a @ b of vectors, a float: "
+                        f"{label!r} keeps its value)")
+                self.number_hazards.append((atom.name, self.error(f"{what}; backgen writes code for the array: "
+                                                                  "write into a copy instead", node),
+                                            self.error(f"{what}, which the shapes decide: give them", node)))
+            updated = self.namer.version(label)
+            self.add(replace(undone, target=updated, line=self.line))
+            self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
+            if atom.name in self.c_order:
+                self.c_order.add(updated)
+            bind(ir.Var(updated))
+            self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
 
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
@@ -600,7 +684,7 @@ class MemoryModel:
             chain.append(name)
         return tuple(dict.fromkeys(chain))
 
-    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=()):
+    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -639,6 +723,8 @@ class MemoryModel:
                                      and other not in self.stale
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
+                others = [other for other in others if other not in followers]  # (names the loop never reads,
+                # given their values after it: ``loop_followers``)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
                     self.hazards.append((written, self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "
@@ -681,14 +767,14 @@ class MemoryModel:
             error.parameter_write = self.forward.func.name  # (a helper's: written into its callers instead)
             self.param_writes.append((only_if_array, error, param))
 
-    def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False):
+    def _stale(self, other_name, name, node, why, only_if_array=None, in_place=False, retry=None):
         """Mark ``other_name`` stale; with ``only_if_array``, only if that value turns out to be an array.
         The marks of several writes add up: stale if any of them holds.  With ``in_place`` (``name op= v``
         where ``name`` is a variable), the error made of the mark says where that statement is
         (``written_in_place``): staged again as the write it is where it writes into an array."""
         mark = (only_if_array, f"{other_name!r} may have been changed by the write into {name!r} on line "
                                f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())",
-                (node.lineno, node.col_offset) if in_place else None)
+                (node.lineno, node.col_offset) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
         atom = self.versions.get(other_name)
         if self.call_results and isinstance(atom, ir.Var):  # sharing through what a helper returned: followed

@@ -680,13 +680,15 @@ def _with_saves(body, cached, shapes):
 
 
 def _shape_only(lines, read, zeros_of):
-    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)`` (``zeros_of(name)``)."""
+    """The names of ``read`` that ``lines`` read only as ``np.zeros_like(name)`` (``zeros_of(name)``), in
+    lines whose text ``_replaced_text`` rewrites (an adjoint's line, a statement): a forward line
+    replayed (an inner loop's ``a = np.zeros_like(s)``) keeps its text, and reads the name whole."""
     found = set()
-    texts = [_text(line) for line in _flatten(lines)]
+    texts = [(_text(line), isinstance(line, (ir.AdjointLine, ir.Statement))) for line in _flatten(lines)]
     for name in read:
         call = zeros_of(name)
-        if any(call in text for text in texts) and not any(name in _names(text.replace(call, "0"))
-                                                           for text in texts):
+        if any(call in text for text, _ in texts) and not any(
+                name in _names(text.replace(call, "0") if rewritten else text) for text, rewritten in texts):
             found.add(name)
     return found
 

@@ -818,14 +818,7 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
             row += np.cosh(row)
         return np.sum(W * s)
     ''', [1.2, np.array([[1.13], [0.47], [-0.45]])], "the loop iterates W.T, which its body writes into"),
-    ('''
-    def f(X: "3, 1", s: float):
-        a = np.swapaxes(X, 0, 1)
-        for i in range(2):
-            X[:-1, ::2] -= s
-        return np.sum(np.power(a, 3))
-    ''', [np.array([[-1.15], [0.34], [-0.38]]), 1.005], "'a' may have been changed by the write into 'X'"),
-])
+])  # (a = np.swapaxes(X, 0, 1) before a loop writing into X, read after it: followed, test_aliasing_more)
 def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
 
@@ -1109,16 +1102,6 @@ def test_a_fancy_index_by_a_list_names_its_value_plainly():
 
 @pytest.mark.parametrize("source, args, match", [
     ('''
-    def step(p):
-        return p[None]
-
-    def f(X: "1, 4"):
-        a = step(X)
-        for i in range(3):
-            X += X
-        return a
-    ''', [np.array([[0.3, 0.5, 0.7, 0.9]])], "'a' may have been changed"),
-    ('''
     def f(v: "4", X: "2, 4", W: "3, 4"):
         for row in W[1:]:
             a = v[2:3]
@@ -1268,13 +1251,13 @@ def test_a_number_read_from_an_array_is_a_copy_a_row_is_a_view():
         a[-3] = np.sum(a * a)
         return np.sum(a) * b
     ''', [np.array([0.5, 0.6, 0.7, 0.9])])
-    assert_refused('''
+    assert_right('''
     def f(X: "3, 4"):
         X = X * 1.0
         b = X[1]
         X[1, 2] = 5.0
         return np.sum(b * b)
-    ''', [np.arange(12.0).reshape(3, 4) / 10], "'b' may have been changed by the write into 'X'")
+    ''', [np.arange(12.0).reshape(3, 4) / 10])  # (b a row: it sees the write, read again as X_1[1])
 
 
 def test_an_in_place_operator_on_a_view_is_the_write_it_is():

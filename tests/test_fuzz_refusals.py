@@ -1,0 +1,63 @@
+"""Random NumPy programs of the long fuzzer (``benchmarks/fuzz_long.py``) that backgen refused, or
+failed on, though NumPy gives them a meaning backgen can follow: minimized by hand, each is now
+right against central finite differences in float64 of ``sum(output * dout)``, with its shapes given
+(at several of them) and, where backgen writes shape-free code for it, without."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_aliasing_more import assert_right, randn  # noqa: E402
+
+
+# --- an inner loop's value made like an outer loop's (np.zeros_like(s)) -----------------------
+
+ZEROS_LIKE_IN_INNER_LOOP = """
+def f(X):
+    s = X * 2.0
+    for row in X:
+        s = s * 0.5 + row
+        for i in range(2):
+            a = np.zeros_like(s)
+            a *= s
+            b = np.exp(X)
+    return a + s
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 1), (1, 3)])
+def test_an_inner_loop_reading_only_the_shape_of_an_outer_loop_value_replays_it(shape):
+    # the outer loop kept only s's shape, for the zeros of its adjoint; the inner loop's replay
+    # a = np.zeros_like(s) read s itself, which the backward never had (NameError)
+    assert_right(ZEROS_LIKE_IN_INNER_LOOP, [randn(*shape)])
+
+
+# --- a fancy write by integer arrays of a value sharing the array's memory ----------------------
+
+FANCY_WRITE_OF_ITSELF = """
+def f(X, w):
+    X = X * w
+    X[[2, 0, 2]] = X[::-1][:3] * 1.0 + X[:3]
+    a = X[:, ::-1]
+    a[np.arange(2), 0] = a[1, :2]
+    return np.sin(X) * w, a
+"""
+
+
+@pytest.mark.parametrize("rows, columns", [(3, 4), (4, 2), (5, 3)])
+def test_a_fancy_write_by_integer_arrays_reads_the_value_as_it_was(rows, columns):
+    # NumPy copies a value that may share the array's memory before a write by integer arrays (not
+    # one by a mask): the staged write, reading the value before it, is NumPy's meaning
+    assert_right(FANCY_WRITE_OF_ITSELF, [randn(rows, columns), randn(columns, seed=5)])
+
+
+def test_a_fancy_write_of_an_array_into_itself_in_place():
+    assert_right("""
+def f(W):
+    W = W + 0.0
+    W[[0, 0]] = W[:2]
+    return W * W
+""", [randn(2, 3)])
