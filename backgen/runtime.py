@@ -52,6 +52,31 @@ def _plus(a, b):
         return [_plus(x, y) for x, y in zip(a, b)]
     return a + b
 ''',
+    "_running_extreme_grad": '''
+def _running_extreme_grad(grad, a, out, axis):
+    """The gradient of out = np.maximum.accumulate(a, axis) (or np.minimum's): each result's grad goes
+    to the element of a it equals, the latest of them where several do."""
+    a, out, grad = (np.moveaxis(np.asarray(v, dtype=float), axis, -1) for v in (a, out, grad))
+    n = a.shape[-1]
+    source = np.maximum.accumulate(np.where(a == out, np.arange(n), 0), axis=-1)
+    rows = np.arange(a.size // max(n, 1)).reshape(a.shape[:-1] + (1,))
+    total = np.bincount((source + n * rows).ravel(), weights=grad.ravel(), minlength=a.size)
+    return np.moveaxis(total.reshape(a.shape), -1, axis)
+''',
+    "_bessel_i1": '''
+def _bessel_i1(x):
+    """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
+    (x / 2) ** (2k + 1) / (k! (k + 1)!), each term made from the one before, until they add nothing."""
+    x = np.asarray(x, dtype=float)
+    term = x / 2
+    total = term
+    k = 0
+    while np.any(np.abs(term) > 1e-17 * np.abs(total)):
+        k += 1
+        term = term * (x / 2) ** 2 / (k * (k + 1))
+        total = total + term
+    return total[()]
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
@@ -327,7 +352,8 @@ def _shape_kept(value, shape, name):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
-                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items"})
+                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
+                   "_running_extreme_grad", "_bessel_i1"})
 
 
 def callables():

@@ -16821,17 +16821,13 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    # no rule: the FFT (complex values), np.linalg.qr, np.maximum.accumulate, np.insert
+    # no rule: the FFT (complex values), np.linalg.qr
     ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
     ("lib_np_linalg_qr_projection", "generate"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
     ("lib_np_linalg_qr_projection", "decorator"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
-    ("lib_np_maximum_accumulate_drawdown", "generate"): ("refused", "np.maximum.accumulate has no derivative rule"),
-    ("lib_np_maximum_accumulate_drawdown", "decorator"): ("refused", "np.maximum.accumulate has no derivative rule"),
-    ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
-    ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
     # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),
@@ -16849,20 +16845,15 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # library calls with no rule (np.i0, np.partition), and np.linalg.matrix_power of a power given as a
-    # parameter
     # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
     # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
     # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
     ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
     ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
+    # np.linalg.matrix_power of a power given as a parameter
     ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
     ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
-    ("lib_np_i0_von_mises_numpy_bessel", "generate"): ("refused", "np.i0 has no derivative rule in backgen"),
-    ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
-    ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
-    ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),

@@ -14,6 +14,7 @@ REDUCE = "a, axis=None, dtype=None, out=None, keepdims=False"
 EXTREME = "a, axis=None, out=None, keepdims=False"
 SPREAD = "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
 ACCUMULATE = "a, axis=None, dtype=None, out=None"
+UFUNC_ACCUMULATE = "a, axis=0, dtype=None, out=None"  # np.add.accumulate, np.maximum.accumulate...
 
 
 def _sum(c):
@@ -209,7 +210,11 @@ def _logsumexp(c):
 
 def _cumsum(c):
     """The sum of the gradients from each place on: a cumulative sum from the end."""
-    axis, g = c.param("axis"), c.g
+    return _cumsum_along(c, c.param("axis"))
+
+
+def _cumsum_along(c, axis):
+    g = c.g
     if c.shape_free and axis is None:  # the flattened sums, back in the operand's shape (of any rank)
         return f"{c.np}.reshape({g}[::-1].cumsum()[::-1], {c.np}.shape({c.a}))"
     if c.shape_free:  # an axis given: the operand has it, or is a number (a result of one element)
@@ -227,7 +232,11 @@ def _cumsum(c):
 def _cumprod(c):
     """Each place's gradient sums, over the results after it, the product of the others in it:
     products with that one factor set to 1 (never a division, which fails at a zero)."""
-    np_, a, g, axis = c.np, c.a, c.g, c.param("axis")
+    return _cumprod_along(c, c.param("axis"))
+
+
+def _cumprod_along(c, axis):
+    np_, a, g = c.np, c.a, c.g
     if c.shape_free:  # flattened, or along the axis as written
         rows = c.setup("rows", f"{np_}.ravel({a})" if axis is None else  # (a number: one element along it)
                        f"{np_}.moveaxis({np_}.atleast_1d({a}), {axis}, -1)")
@@ -251,6 +260,31 @@ def _cumprod(c):
     if axis is None:
         return text if ndim == 1 else f"{text}.reshape({a}.shape)"
     return text if last else f"{np_}.moveaxis({text}, -1, {axis})"
+
+
+def _accumulate_axis(c):
+    """The axis of a ufunc's accumulate: NumPy's default 0, else one axis written as an integer."""
+    axis = c.param("axis", 0)
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        c.unsupported("a ufunc's accumulate is differentiated along one axis given as an integer")
+    return axis
+
+
+def _add_accumulate(c):
+    """np.add.accumulate is np.cumsum along its axis (0 where not given)."""
+    return _cumsum_along(c, _accumulate_axis(c))
+
+
+def _multiply_accumulate(c):
+    """np.multiply.accumulate is np.cumprod along its axis (0 where not given)."""
+    return _cumprod_along(c, _accumulate_axis(c))
+
+
+def _running_extreme(c):
+    """np.maximum.accumulate (np.minimum.accumulate): each result is one element of a, the running
+    extreme; its gradient goes to that element, and where several equal the running extreme to the
+    latest of them (as PyTorch's cummax and cummin route it)."""
+    return f"_running_extreme_grad({c.g}, {c.a}, {c.out}, {_accumulate_axis(c)})"
 
 
 def _diff(c):
@@ -501,6 +535,20 @@ RULES = {
                        examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
                                  "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
                                  "np.cumprod(a * (a > 0.5)) | a=5", "np.cumprod(a - a[1]) | a=4")),
+    "np.add.accumulate": Rule(("a",), grads={"a": _add_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
+                              examples=("np.add.accumulate(a) | a=4", "np.add.accumulate(a) | a=3x2",
+                                        "np.add.accumulate(a, axis=1) | a=2x3", "np.add.accumulate(a, -1) | a=2x2x3")),
+    "np.multiply.accumulate": Rule(("a",), grads={"a": _multiply_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                   examples=("np.multiply.accumulate(a) | a=4", "np.multiply.accumulate(a) | a=3x2",
+                                             "np.multiply.accumulate(a, axis=1) | a=2x3")),
+    "np.maximum.accumulate": Rule(("a",), grads={"a": _running_extreme}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                  hint="{first}peak|peak",
+                                  examples=("np.maximum.accumulate(a) | a=5", "np.maximum.accumulate(a) | a=3x2",
+                                            "np.maximum.accumulate(a, axis=1) | a=2x4",
+                                            "np.maximum.accumulate(a, -1) | a=2x2x3")),
+    "np.minimum.accumulate": Rule(("a",), grads={"a": _running_extreme}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                  hint="{first}low|low",
+                                  examples=("np.minimum.accumulate(a) | a=5", "np.minimum.accumulate(a, axis=1) | a=2x4")),
     "np.diff": Rule(("a", "prepend", "append"), grads={"a": _diff, "prepend": _diff_part("prepend"),
                                                        "append": _diff_part("append")},
                     signature="a, n=1, axis=-1, prepend=None, append=None", fresh=True,

@@ -1,0 +1,176 @@
+"""NumPy calls real code makes that had no rule: running extremes and sums (ufuncs' accumulate),
+np.partition, np.insert, np.i0 and more, each backward checked against central finite differences
+in float64, by ``generate`` without shapes, with them, and by the decorator; where the function has
+ties (equal running maxima, repeated values), the subgradient backgen gives is stated and checked."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+import real_sweep
+from numeric import gradient
+
+RNG = np.random.default_rng(20261204)
+
+
+def _generated(source, function, shapes=None):
+    namespace = {}
+    exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes), namespace)
+    return namespace[f"{function}_backward"]
+
+
+def _forward(source, function, tmp_path):
+    return getattr(real_sweep._module(textwrap.dedent(source), function, tmp_path)[0], function)
+
+
+def _check(got, forward, args, wrt):
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(got) == len(wrt)
+    for g, k in zip(got, wrt):
+        want = gradient(forward, args, k)
+        assert np.shape(g) == np.shape(want)
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
+
+
+def _every_way(source, function, args, shapes, tmp_path, wrt=None, free=True):
+    """The backward by generate without shapes (where ``free``), with ``shapes``, and by the decorator,
+    each checked."""
+    forward = _forward(source, function, tmp_path)
+    wrt = list(range(len(args))) if wrt is None else wrt
+    for given in (None, shapes) if free else (shapes,):
+        _check(_generated(source, function, given)(*args), forward, args, wrt)
+    _check(backgen.backward(forward).backward(*args), forward, args, wrt)
+
+
+ACCUMULATE = '''
+import numpy as np
+
+def f(a, w):
+    peaks = np.maximum.accumulate(a, axis=1)
+    lows = np.minimum.accumulate(a)
+    return (np.sum(w * peaks) + np.sum(w * lows ** 2) + np.sum(w * np.add.accumulate(a, -1))
+            + np.sum(w * np.multiply.accumulate(a)))
+'''
+
+
+@pytest.mark.parametrize("shape", [(6,), (3, 4), (2, 3, 2)])
+def test_ufunc_accumulates(shape, tmp_path):
+    """np.maximum/minimum/add/multiply.accumulate (axis 0 where not given) had no rule."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    if len(shape) == 1:
+        source = ACCUMULATE.replace("axis=1", "axis=0")
+    else:
+        source = ACCUMULATE
+    named = ", ".join("NMK"[:len(shape)])
+    _every_way(source, "f", args, {"a": named, "w": named}, tmp_path)
+
+
+DRAWDOWN = '''
+import numpy as np
+
+def max_drawdown(prices):
+    """Largest drop from a running peak of a price path."""
+    peak = np.maximum.accumulate(prices)
+    return np.max((peak - prices) / peak)
+'''
+
+
+def test_running_maximum_drawdown(tmp_path):
+    args = [np.array([100., 104., 101., 107., 98., 103., 99.])]
+    _every_way(DRAWDOWN, "max_drawdown", args, {"prices": "N"}, tmp_path)
+
+
+def test_running_maximum_ties_go_to_the_latest_equal_element(tmp_path):
+    """Where elements equal the running maximum (3.0 twice, at 1 and 3) no gradient exists; each
+    result's goes to the latest element equal to it, as PyTorch's cummax routes it: the results at
+    1 and 2 to element 1, those at 3 and 4 to element 3."""
+    source = "import numpy as np\n\ndef f(a, w):\n    return np.sum(w * np.maximum.accumulate(a))\n"
+    a, w = np.array([1.0, 3.0, 2.0, 3.0, 0.5]), np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    want = np.array([1.0, 6.0, 0.0, 24.0, 0.0])
+    for given in (None, {"a": "N", "w": "N"}):
+        np.testing.assert_array_equal(_generated(source, "f", given)(a, w)[0], want)
+    np.testing.assert_array_equal(backgen.backward(_forward(source, "f", tmp_path)).backward(a, w)[0], want)
+
+
+PARTITION = '''
+import numpy as np
+
+def smallest_sum(x, w, k=3):
+    """Sum of the k smallest values via np.partition, and weighted partitions along axes."""
+    return (np.sum(np.partition(x, k - 1)[:k]) + np.sum(w * np.partition(x, 1, axis=0))
+            + np.sum(w.ravel() * np.partition(x, (0, 3), axis=None)))
+'''
+
+
+@pytest.mark.parametrize("shape", [(7,), (4, 3)])
+def test_partition(shape, tmp_path):
+    """np.partition had no rule; its result's order apart from the k-th places is NumPy's, which the
+    gradient reads back from the result."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    named = ", ".join("NM"[:len(shape)])
+    _every_way(PARTITION, "smallest_sum", args, {"x": named, "w": named, "k": "int"}, tmp_path, wrt=[0, 1])
+
+
+def test_partition_with_repeated_values_routes_each_result_to_one_equal_element(tmp_path):
+    """Repeated values have no gradient; each result's goes to one element of its value, each
+    element getting one result's (tied ones matched in order): the gradient sums as a permutation's."""
+    source = "import numpy as np\n\ndef f(x, w):\n    return np.sum(w * np.partition(x, 2))\n"
+    x, w = np.array([2.0, 1.0, 2.0, 0.5, 2.0, 3.0]), np.arange(1.0, 7.0)
+    out = np.partition(x, 2)
+    for got in (_generated(source, "f")(x, w)[0], _generated(source, "f", {"x": "N", "w": "N"})(x, w)[0],
+                backgen.backward(_forward(source, "f", tmp_path)).backward(x, w)[0]):
+        assert sorted(got) == sorted(w)  # each result's weight given to exactly one element
+        for value in np.unique(x):  # and to an element of its own value
+            assert sorted(got[x == value]) == sorted(w[out == value])
+
+
+INSERT = '''
+import numpy as np
+
+def with_boundaries(u, left=0.0, right=1.0):
+    """Interior values with boundary values inserted at both ends; the Dirichlet energy."""
+    full = np.insert(u, 0, left)
+    full = np.append(full, right)
+    return np.sum(np.diff(full) ** 2)
+
+def spliced(a, v, w):
+    return np.sum(w * np.insert(a, [1, 3, 3], v) ** 2)
+
+def column(a, c, w):
+    return np.sum(w * np.insert(a, -1, c, axis=1) ** 3)
+'''
+
+
+def test_insert(tmp_path):
+    """np.insert had no rule: arr's gradient is the result's at the places not inserted, values' the
+    rest (summed where values is broadcast)."""
+    _every_way(INSERT, "with_boundaries", [RNG.normal(size=5), 0.3, 1.2], {"u": "N", "left": "", "right": ""},
+               tmp_path)
+    args = [RNG.normal(size=(2, 2)), RNG.normal(size=3), RNG.normal(size=7)]
+    _every_way(INSERT, "spliced", args, {"a": "2, 2", "v": "3", "w": "7"}, tmp_path, free=False)
+    args = [RNG.normal(size=(2, 3)), 0.7, RNG.normal(size=(2, 4))]
+    forward = _forward(INSERT, "column", tmp_path)
+    _check(_generated(INSERT, "column", {"a": "2, 3", "c": "", "w": "2, 4"})(*args), forward, args, [0, 1, 2])
+    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+
+
+VON_MISES = '''
+import numpy as np
+
+def von_mises_nll(mu, kappa, theta):
+    """von Mises log-density through NumPy's own Bessel function np.i0."""
+    return -np.sum(kappa * np.cos(theta - mu) - np.log(2 * np.pi * np.i0(kappa)))
+'''
+
+
+def test_bessel_i0(tmp_path):
+    """np.i0 had no rule: its derivative is I1, which the generated module computes by its series,
+    at 0, on both sides of it and far out (40: terms growing before they shrink)."""
+    _every_way(VON_MISES, "von_mises_nll", [0.3, 2.0, RNG.normal(size=5)], {"mu": "", "kappa": "", "theta": "N"},
+               tmp_path)
+    kappa = np.array([0.0, 1.5, -3.0, 40.0])
+    forward = _forward(VON_MISES, "von_mises_nll", tmp_path)
+    args = [0.3, kappa, RNG.normal(size=4)]
+    _check(_generated(VON_MISES, "von_mises_nll")(*args), forward, args, [0, 1, 2])
