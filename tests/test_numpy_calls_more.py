@@ -174,3 +174,38 @@ def test_bessel_i0(tmp_path):
     forward = _forward(VON_MISES, "von_mises_nll", tmp_path)
     args = [0.3, kappa, RNG.normal(size=4)]
     _check(_generated(VON_MISES, "von_mises_nll")(*args), forward, args, [0, 1, 2])
+
+
+QR = '''
+import numpy as np
+
+def projection_residual(A, b):
+    """Residual of b after projecting onto A's columns through a QR factorization."""
+    Q, R = np.linalg.qr(A)
+    p = Q @ (Q.T @ b)
+    return np.sum((b - p) ** 2)
+
+def both_factors(A, W):
+    Q, R = np.linalg.qr(A)
+    return np.sum(W * Q) + np.sum(np.triu(R) ** 3)
+'''
+
+
+@pytest.mark.parametrize("rows, columns", [(5, 2), (3, 3)])
+def test_qr(rows, columns, tmp_path):
+    """np.linalg.qr had no rule: Q and R of a matrix of full rank, as many rows as columns or more
+    (without shapes, the same form swaps the last two axes: a stack of matrices too)."""
+    args = [RNG.normal(size=(rows, columns)), RNG.normal(size=rows)]
+    _every_way(QR, "projection_residual", args, {"A": f"{rows}, {columns}", "b": f"{rows}"}, tmp_path)
+    args = [RNG.normal(size=(rows, columns)), RNG.normal(size=(rows, columns))]
+    _every_way(QR, "both_factors", args, {"A": f"{rows}, {columns}", "W": f"{rows}, {columns}"}, tmp_path)
+    stacked = [RNG.normal(size=(2, rows, columns)), RNG.normal(size=(2, rows, columns))]
+    _check(_generated(QR, "both_factors")(*stacked), _forward(QR, "both_factors", tmp_path), stacked, [0, 1])
+
+
+def test_qr_of_fewer_rows_than_columns_raises():
+    """Of fewer rows than columns R is not square: the formula does not hold, and the backward raises
+    rather than give a wrong gradient."""
+    source = "import numpy as np\n\ndef f(A):\n    return np.sum(np.linalg.qr(A)[1] ** 2)\n"
+    with pytest.raises(np.linalg.LinAlgError):
+        _generated(source, "f", {"A": "2, 3"})(RNG.normal(size=(2, 3)))

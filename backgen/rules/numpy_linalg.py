@@ -4,6 +4,8 @@ Gradients depend on the operands' ranks, so each is a function of a
 ``GradContext`` writing what a person writes (``dW = x.T.dot(dout)``).
 """
 
+import ast
+
 from .base import Rule
 
 
@@ -189,6 +191,31 @@ def _svd(c):
     outside_u = f"({np_}.eye({a}.shape[0]) - {u} @ {u}.T) @ {du} / {s} @ {vt}"
     outside_v = f"({u} / {s}) @ {dvt} @ ({np_}.eye({a}.shape[1]) - {vt}.T @ {vt})"
     return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
+
+
+def _qr(c):
+    """(q, r) = qr(A), mode 'reduced', A of full rank with at least as many rows as columns (r square
+    and invertible; of fewer rows r is not square, and np.linalg.solve raises): A's gradient is
+    (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric matrix M's lower triangle makes
+    (Walter and Lehmann's formula, as autograd and PyTorch use).  Without shapes, for a stack of
+    matrices too (the last two axes swapped for the transposes)."""
+    if c.param("mode", "reduced") != "reduced":
+        c.unsupported("np.linalg.qr is differentiated in mode 'reduced'")
+    np_, out, g = c.np, c.out, c.g
+    if c.shape_free:
+        def t(text):
+            return _swapped(c, text)
+    else:
+        _square_2d(c, "a", "np.linalg.qr")
+
+        def t(text):
+            atom = isinstance(ast.parse(text, mode="eval").body, (ast.Name, ast.Call, ast.Subscript, ast.Attribute))
+            return f"{text}.T" if atom else f"({text}).T"
+    q, r = c.setup("q", f"{out}[0]"), c.setup("r", f"{out}[1]")
+    dq, dr = c.setup("dq", f"{g}[0]"), c.setup("dr", f"{g}[1]")
+    m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+    sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
+    return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
 
 
 def _convolve(position):
@@ -415,6 +442,10 @@ RULES = {
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
                                      "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4"), floats=True),
+    "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
+                         examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
+                                   "q, r = np.linalg.qr(a); return r | a=3x3",
+                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2"), floats=True),
     "np.linalg.svd": Rule(("a",), grads={"a": _svd},
                           signature="a, full_matrices=True, compute_uv=True, hermitian=False",
                           returns_list=True,
