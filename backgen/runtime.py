@@ -77,6 +77,16 @@ def _bessel_i1(x):
         total = total + term
     return total[()]
 ''',
+    "_matrix_power_grad": '''
+def _matrix_power_grad(grad, a, n):
+    """The gradient of np.linalg.matrix_power(a, n), n any integer: the sum over k < n of
+    (a.T)^k grad (a.T)^(n-1-k); for n < 0, that of inv(a)^-n, taken back through the inverse."""
+    if n < 0:
+        inverse_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+        return -inverse_t @ _matrix_power_grad(grad, np.linalg.inv(a), -n) @ inverse_t
+    powers = [np.linalg.matrix_power(np.swapaxes(a, -1, -2), k) for k in range(n)]
+    return sum((powers[k] @ grad @ powers[n - 1 - k] for k in range(n)), np.zeros(np.shape(a)))
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
@@ -353,7 +363,7 @@ def _shape_kept(value, shape, name):
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
                    "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_bessel_i1"})
+                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad"})
 
 
 def callables():

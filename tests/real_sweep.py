@@ -16849,9 +16849,6 @@ KNOWN = {
     ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
     ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
-    # np.linalg.matrix_power of a power given as a parameter
-    ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
-    ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),

@@ -209,3 +209,33 @@ def test_qr_of_fewer_rows_than_columns_raises():
     source = "import numpy as np\n\ndef f(A):\n    return np.sum(np.linalg.qr(A)[1] ** 2)\n"
     with pytest.raises(np.linalg.LinAlgError):
         _generated(source, "f", {"A": "2, 3"})(RNG.normal(size=(2, 3)))
+
+
+MARKOV = '''
+import numpy as np
+
+def stationary_mass(logits, k=5):
+    """A row-stochastic matrix from softmax logits, raised to the k-th power; mass on state 0."""
+    P = np.exp(logits)
+    P = P / P.sum(axis=1, keepdims=True)
+    Pk = np.linalg.matrix_power(P, k)
+    return Pk[:, 0].sum()
+
+def weighted_power(A, W, n=2):
+    return np.sum(W * np.linalg.matrix_power(A, n))
+'''
+
+
+def test_matrix_power_of_a_power_given_as_a_parameter(tmp_path):
+    """np.linalg.matrix_power(P, k), k a parameter, was refused ('must be a constant'): the
+    gradient reads the power as the code runs."""
+    _every_way(MARKOV, "stationary_mass", [RNG.normal(size=(3, 3)), 5], {"logits": "N, N", "k": "int"}, tmp_path,
+               wrt=[0])
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, -2])
+def test_matrix_power_of_every_integer_read_as_the_code_runs(n, tmp_path):
+    """Powers 0 and 1, and a negative one (the inverse's power), read from the parameter."""
+    args = [2 * np.eye(3) + RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3)), n]
+    forward = _forward(MARKOV, "weighted_power", tmp_path)
+    _check(_generated(MARKOV, "weighted_power", {"A": "3, 3", "W": "3, 3", "n": "int"})(*args), forward, args, [0, 1])

@@ -276,7 +276,12 @@ def _vander(c):
 
 
 def _matrix_power(c):
-    """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k)."""
+    """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k); a power read as the code runs (a parameter)
+    by the helper _matrix_power_grad, for every integer (of a negative one, through the inverse)."""
+    try:
+        ast.literal_eval(c.param_source("n"))
+    except (ValueError, SyntaxError):
+        return f"_matrix_power_grad({c.g}, {c.a}, {c.param_source('n')})"
     n = c.param("n")
     if not isinstance(n, int) or n < 0:
         c.unsupported("np.linalg.matrix_power is differentiated for a constant power n >= 0")
