@@ -258,6 +258,10 @@ class CallStager:
             if params is None:
                 raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
+        if qualified not in SIGNATURES and qualified.startswith("np.fft."):
+            raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
+                             f"only: write the transform with its real and imaginary parts (sums of x times cosines "
+                             f"and sines) for backgen to differentiate it", node.func)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):

@@ -16821,11 +16821,11 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    # no rule: the FFT (complex values)
-    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
+    # the FFT: complex values, refused
+    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
     # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "only assignments to a name, a tuple of names or a part"),

@@ -239,3 +239,13 @@ def test_matrix_power_of_every_integer_read_as_the_code_runs(n, tmp_path):
     args = [2 * np.eye(3) + RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3)), n]
     forward = _forward(MARKOV, "weighted_power", tmp_path)
     _check(_generated(MARKOV, "weighted_power", {"A": "3, 3", "W": "3, 3", "n": "int"})(*args), forward, args, [0, 1])
+
+
+def test_fft_is_refused_for_its_complex_values():
+    """NumPy's FFT returns complex numbers, which no rule of backgen (real arithmetic) follows: refused
+    at the user's line, saying why and what to write instead."""
+    source = "import numpy as np\n\ndef f(x):\n    X = np.fft.rfft(x)\n    return np.sum(np.abs(X) ** 2)\n"
+    for shapes in (None, {"x": "N"}):
+        with pytest.raises(backgen.BackgenError, match="returns complex numbers.*real and imaginary parts") as info:
+            backgen.generate(source, name="f", shapes=shapes)
+        assert "line 4" in str(info.value) or ":4:" in str(info.value)
