@@ -16752,12 +16752,11 @@ KNOWN = {
     # bias the cache does not hold
     ("a3_lstm_step_forward_slices_H", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
-    # several ranks, np.hstack of a row and a matrix, np.vstack of a list built in a loop)
+    # several ranks, np.hstack of a row and a matrix)
     ("a3_captioning_loss_function", "generate"): ("refused", "arrays used as indices must be of integer"),
     ("a3_gram_style_loss_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("ag_lstm_concat_and_multiply_explicit", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("ag_rnn_hiddens_repeat_output_list", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    ("ag_mixture_gaussian_logsumexp_unpack", "generate"): ("refused", "the gradient of np.vstack depends on the shapes"),
     # a helper returning a list of pairs of arrays ([(W1, b1), (W2, b2)]), written out in its caller: without
     # shapes, weights[:3].reshape(1, 3) needs weights of 10 elements
     ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "cannot reshape array of size 18 into shape (1,3)"),

@@ -249,3 +249,25 @@ def test_fft_is_refused_for_its_complex_values():
         with pytest.raises(backgen.BackgenError, match="returns complex numbers.*real and imaginary parts") as info:
             backgen.generate(source, name="f", shapes=shapes)
         assert "line 4" in str(info.value) or ":4:" in str(info.value)
+
+
+STACKED_LISTS = '''
+import numpy as np
+
+def stacked(x, w, v):
+    rows = []
+    for i in range(3):
+        rows.append(x * (i + 1.0))
+    return np.sum(w * np.vstack(rows) ** 2) + np.sum(v * np.hstack(rows) ** 3)
+'''
+
+
+@pytest.mark.parametrize("shape", [(), (4,), (2, 3), (2, 1, 2)])
+def test_stacks_of_a_built_list_without_shapes(shape, tmp_path):
+    """np.vstack and np.hstack of a list built by append were refused without shapes ('depends on the
+    shapes'): one form holds at every rank (rows of a number or a vector one each; np.hstack along the
+    first axis of vectors, the second of others, as NumPy picks by the first element)."""
+    parts = [np.zeros(shape)] * 3
+    args = [RNG.normal(size=shape), RNG.normal(size=np.vstack(parts).shape), RNG.normal(size=np.hstack(parts).shape)]
+    forward = _forward(STACKED_LISTS, "stacked", tmp_path)
+    _check(_generated(STACKED_LISTS, "stacked")(*args), forward, args, [0, 1, 2])
