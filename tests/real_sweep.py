@@ -16789,8 +16789,6 @@ KNOWN = {
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
     # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
     ("ag_dict_params_unpack_by_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
-    # np.cov without shapes: a vector's variance or a matrix's covariance by the rank
-    ("loss_covariance_np_cov_whitening", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
     # the hardest negatives sorted from a boolean selection, broadcast against the positives: lengths the
     # data decides (as naive_bayes_masked_means)
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
@@ -16842,10 +16840,8 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
-    # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
-    # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
-    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
+    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh without them:
+    # np.linalg.eigh's eigenvalues, whose gradient depends on the shapes (as eigh_smallest_eigenvalue)
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
     ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for

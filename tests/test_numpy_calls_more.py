@@ -271,3 +271,22 @@ def test_stacks_of_a_built_list_without_shapes(shape, tmp_path):
     args = [RNG.normal(size=shape), RNG.normal(size=np.vstack(parts).shape), RNG.normal(size=np.hstack(parts).shape)]
     forward = _forward(STACKED_LISTS, "stacked", tmp_path)
     _check(_generated(STACKED_LISTS, "stacked")(*args), forward, args, [0, 1, 2])
+
+
+COVARIANCE = '''
+import numpy as np
+
+def spread(m, w, v):
+    return np.sum(w * np.cov(m) ** 2) + np.sum(v * np.cov(m, rowvar=False, ddof=0) ** 3)
+'''
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (1, 4), (4, 2)])
+def test_cov_without_shapes(shape, tmp_path):
+    """np.cov was refused without shapes ('depends on the shapes'): as NumPy computes it, the
+    variables are the rows of np.atleast_2d(m) (a vector: one variable, its variance a number), with
+    rowvar=False the columns of a matrix."""
+    args = [RNG.normal(size=shape), RNG.normal(size=np.shape(np.cov(np.zeros(shape)))),
+            RNG.normal(size=np.shape(np.cov(np.zeros(shape), rowvar=False, ddof=0)))]
+    forward = _forward(COVARIANCE, "spread", tmp_path)
+    _check(_generated(COVARIANCE, "spread")(*args), forward, args, [0, 1, 2])

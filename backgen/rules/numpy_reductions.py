@@ -115,11 +115,21 @@ def _cov(c):
     ``(G + G^T) Xc / (n - ddof)`` sums to 0 along the observations, so the means add nothing to it."""
     if any(c.param(p) is not None for p in ("y", "fweights", "aweights", "dtype")):
         c.unsupported("np.cov is differentiated for one array, without y, weights or dtype")
-    if c.shape_free:
-        c.needs_shapes()
     rowvar, ddof = c.param("rowvar", True), c.param("ddof")
     ddof = ddof if ddof is not None else 0 if c.param("bias", False) else 1
     m, np_, g = c.m, c.np, c.g
+    if c.shape_free:  # as NumPy computes it: the variables as rows of a matrix (a vector: one row)
+        flip = f"{np_}.ndim({m}) == 2"  # (variables in the columns of a matrix)
+        rows = c.setup("rows", f"{np_}.atleast_2d({m})" if rowvar else
+                       f"{np_}.transpose({m}) if {flip} else {np_}.atleast_2d({m})")
+        n = f"{rows}.shape[1]" if not ddof else f"({rows}.shape[1] - {ddof})"
+        centered = c.setup("centered", f"{rows} - {rows}.mean(axis=1, keepdims=True)")
+        square = c.setup("gsq", f"{np_}.reshape({g}, ({rows}.shape[0], {rows}.shape[0]))")  # (one variable: a number)
+        text = f"({square} + {square}.T) @ {centered} / {n}"
+        if not rowvar:
+            grows = c.setup("grows", text)
+            text = f"{grows}.T if {flip} else {grows}"
+        return f"{np_}.reshape({text}, {np_}.shape({m}))"
     if c.ndim("m") not in (1, 2):
         c.unsupported("np.cov is differentiated for a vector or a matrix")
     axis = 0 if c.ndim("m") == 1 or not rowvar else 1
