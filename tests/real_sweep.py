@@ -16672,9 +16672,8 @@ KNOWN = {
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),
     # a cache in each mode (as batchnorm_test_mode): the backward reads one
     ("batchnorm_staged_graph", "generate"): ("refused", "builds a cache on each path (lines 53 and 57)"),
-    # rules with no form for every shape (np.average with weights, np.linalg.eigh), no shapes given
+    # rules with no form for every shape (np.average with weights), no shapes given
     ("np_average_weights_kw", "generate"): ("refused", "the gradient of np.average depends on the shapes"),
-    ("eigh_smallest_eigenvalue", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
     # no shapes: the states made an array (np.array(ys)) have one row at n = 0, where ys[:, 0] broadcasts
     # otherwise than at the samples' n = 3
     ("euler_states_np_array_list", "generate"): ("refused", "at n = 0 (sampled at n = 3)"),
@@ -16840,10 +16839,8 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh without them:
-    # np.linalg.eigh's eigenvalues, whose gradient depends on the shapes (as eigh_smallest_eigenvalue)
+    # np.gradient without shapes: of a vector a vector, of others a list
     ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
-    ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),

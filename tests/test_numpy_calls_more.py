@@ -290,3 +290,36 @@ def test_cov_without_shapes(shape, tmp_path):
             RNG.normal(size=np.shape(np.cov(np.zeros(shape), rowvar=False, ddof=0)))]
     forward = _forward(COVARIANCE, "spread", tmp_path)
     _check(_generated(COVARIANCE, "spread")(*args), forward, args, [0, 1, 2])
+
+
+EIGH = '''
+import numpy as np
+
+def spectrum(A, w):
+    S = A + np.swapaxes(A, -1, -2)
+    evals, evecs = np.linalg.eigh(S)
+    return np.sum(w * evals ** 2)
+
+def vectors(A, w):
+    evals, evecs = np.linalg.eigh(A)
+    return np.sum(w * np.abs(evecs[..., 1])) + np.sum(evals ** 3)
+'''
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4)])
+def test_eigh_without_shapes_and_of_stacks(shape, tmp_path):
+    """np.linalg.eigh was refused without shapes ('depends on the shapes') and for a stack of
+    matrices: one form holds for both (the eigenvalues alone, and with the eigenvectors; of A's lower
+    triangle, which eigh reads)."""
+    for function in ("spectrum", "vectors"):
+        args = [RNG.normal(size=shape), RNG.normal(size=shape[:-1])]
+        forward = _forward(EIGH, function, tmp_path)
+        _check(_generated(EIGH, function)(*args), forward, args, [0, 1])
+        _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+
+
+def test_eigh_without_shapes_of_repeated_eigenvalues(tmp_path):
+    """The eigenvalues alone need no 1 / (w[j] - w[i]): right (not nan) where two are equal."""
+    args = [np.diag([0.5, 0.5, 1.5]), np.ones(3)]
+    forward = _forward(EIGH, "spectrum", tmp_path)
+    _check(_generated(EIGH, "spectrum")(*args), forward, args, [0, 1])

@@ -384,9 +384,10 @@ def _eigh(c):
     """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
     with F[i, j] = 1 / (w[j] - w[i]) off the diagonal; of the eigenvalues alone, v diag(dw) v.T,
     whatever they are."""
-    _square_2d(c, "a", "np.linalg.eigh")
     if c.param("UPLO", "L") != "L":
         c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
+    if c.shape_free or c.ndim("a") != 2:
+        return _eigh_stacked(c)
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
     parts = c.parts_read(2)
@@ -397,6 +398,24 @@ def _eigh(c):
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
     middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
     return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
+
+
+def _eigh_stacked(c):
+    """``_eigh`` for a stack of matrices, or one where the shapes are not given: the transposes swap the
+    last two axes, diagonals are products with the identity."""
+    np_, out, g = c.np, c.out, c.g
+    w, v = f"{out}[0]", f"{out}[1]"
+    vt = c.setup("vt", _swapped(c, v))
+    eye = c.setup("eye", f"{np_}.eye({np_}.shape({w})[-1])")
+    if (c.parts_read(2) or {1}) == {0}:  # the eigenvalues alone (right where they repeat)
+        middle = f"{g}[0][..., None] * {eye}"
+    else:
+        gaps = c.setup("gaps", f"{w}[..., None, :] - {w}[..., :, None]")
+        inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
+        middle = f"{g}[0][..., None] * {eye} + {inverse} * ({vt} @ {g}[1])"
+    full = c.setup("full", f"{v} @ ({middle}) @ {vt}")
+    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the lower triangle, which eigh reads)
+    return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
 
 
 RULES = {
