@@ -16704,8 +16704,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "parameter defaults must be numbers"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "parameter defaults must be numbers"),
-    # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
-    ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
     # (as naive_bayes_masked_means)
     ("kmeans_assign_given_labels_center_update", "generate"): ("refused", "selected by a boolean mask, so its length depends"),

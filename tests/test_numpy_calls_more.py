@@ -323,3 +323,34 @@ def test_eigh_without_shapes_of_repeated_eigenvalues(tmp_path):
     args = [np.diag([0.5, 0.5, 1.5]), np.ones(3)]
     forward = _forward(EIGH, "spectrum", tmp_path)
     _check(_generated(EIGH, "spectrum")(*args), forward, args, [0, 1])
+
+
+NORMS = '''
+import numpy as np
+
+def penalties(x, w):
+    """Norms of orders that differ for a vector and a matrix, and of orders along an axis."""
+    return (np.linalg.norm(x, 1) * w + np.linalg.norm(x, np.inf) ** 2 + np.linalg.norm(x, -1) * 0.3
+            + np.linalg.norm(x, 2) * 0.5 + np.linalg.norm(x, -np.inf) ** 2)
+
+def along(x, w):
+    return (np.sum(w * np.linalg.norm(x, 3, axis=-1)) + np.sum(np.linalg.norm(x, 1, axis=0) ** 2)
+            + np.sum(np.linalg.norm(x, np.inf, axis=0)))
+
+def nuclear(x, w):
+    return np.linalg.norm(x, 'nuc') * w + np.linalg.norm(x, -2) ** 2
+'''
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4)])
+def test_norms_of_an_order_without_shapes(shape, tmp_path):
+    """np.linalg.norm(x, 1) and other orders were refused without shapes ('depends on the shapes'):
+    without an axis NumPy takes a vector's norm or a matrix's by x's rank, which the backward reads as
+    it runs; along an axis the order is a vector norm at every rank."""
+    args = [RNG.normal(size=shape), 0.7]
+    _check(_generated(NORMS, "penalties")(*args, 1.0), _forward(NORMS, "penalties", tmp_path), args, [0, 1])
+    args = [RNG.normal(size=shape + (2,)), RNG.normal(size=shape)]
+    _check(_generated(NORMS, "along")(*args, np.ones(())), _forward(NORMS, "along", tmp_path), args, [0, 1])
+    if len(shape) == 2:
+        args = [RNG.normal(size=shape), 0.7]
+        _check(_generated(NORMS, "nuclear")(*args, 1.0), _forward(NORMS, "nuclear", tmp_path), args, [0, 1])

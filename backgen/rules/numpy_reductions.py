@@ -158,38 +158,66 @@ def _std(c):
 def _norm(c):
     """Vector norms of every order and the matrix norms 'fro', 'nuc' and 2/-2 (through the SVD).
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
-    gradient is one of the subgradients."""
+    gradient is one of the subgradients.  Without shapes, an order along one axis is a vector norm at
+    every rank; an order without an axis is a vector's norm or a matrix's by x's rank, chosen as the
+    code runs (NumPy raises for other ranks)."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
-
-    def nonzero():
-        """The norm with its zeros read as 1: where a norm is 0 every element it reduces is 0, so
-        x / norm and |x|^(p-1) / norm^(p-1) are 0 there (the subgradient 0), never 0 / 0."""
-        return c.setup("nrm", f"{np_}.where({c.out} == 0, 1.0, {c.out})")
     if c.shape_free:  # the 2-norm of the values (flattened, or along axis): 'fro' too, ord=2 along one axis
-        if order not in (None, "fro") and not (order == 2 and isinstance(axis, int)):
-            c.needs_shapes()
-        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
-        return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
+        if order in (None, "fro") or (order == 2 and isinstance(axis, int)):
+            scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
+            return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
+        number = isinstance(order, (int, float)) and not isinstance(order, bool)
+        if number and isinstance(axis, int):
+            return _vector_norm(c, order, axis)
+        if axis is None and order == "nuc":
+            return _matrix_norm(c, order)
+        if axis is None and number:
+            vector = _vector_norm(c, order, axis)
+            if order not in (1, -1, float("inf"), float("-inf"), 2, -2):  # (no matrix norm of this order)
+                return vector
+            return f"({vector} if {np_}.ndim({x}) == 1 else {_matrix_norm(c, order)})"
+        c.needs_shapes()
     matrix = (axis is None and c.ndim("x") == 2 and order is not None) or (isinstance(axis, tuple) and len(axis) == 2)
     if order in (None, "fro") or (order == 2 and not matrix):
-        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
+        scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
         if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
-        if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
-            along = 0 if order in (1, -1) else 1
-            sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-            hits = c.setup("hits", f"{sums} == {c.out}")
-            spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
-            return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
-        if order not in ("nuc", 2, -2):
-            c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
-        svd = c.setup("svd", f"{np_}.linalg.svd({x}, full_matrices=False)")
-        if order == "nuc":
-            return f"{c.g} * ({svd}[0] @ {svd}[2])"
-        k = 0 if order == 2 else -1
-        return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+        return _matrix_norm(c, order)
+    return _vector_norm(c, order, axis)
+
+
+def _nonzero_norm(c):
+    """The norm with its zeros read as 1: where a norm is 0 every element it reduces is 0, so
+    x / norm and |x|^(p-1) / norm^(p-1) are 0 there (the subgradient 0), never 0 / 0."""
+    return c.setup("nrm", f"{c.np}.where({c.out} == 0, 1.0, {c.out})")
+
+
+def _matrix_norm(c, order):
+    """A matrix's norm of ``order`` (1, -1, inf, -inf: the largest or smallest column or row sum; 'nuc',
+    2, -2 through the SVD).  The lines before it hold for a vector too (an SVD of it as a row), where
+    the code for every shape computes them before choosing the vector's norm."""
+    np_, x = c.np, c.x
+    if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
+        along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
+        sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
+        hits = c.setup("hits", f"{sums} == {c.out}")
+        spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
+        return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
+    if order not in ("nuc", 2, -2):
+        c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
+    matrix = f"{np_}.atleast_2d({x})" if c.shape_free else x
+    svd = c.setup("svd", f"{np_}.linalg.svd({matrix}, full_matrices=False)")
+    if order == "nuc":
+        return f"{c.g} * ({svd}[0] @ {svd}[2])"
+    k = 0 if order == 2 else -1
+    return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+
+
+def _vector_norm(c, order, axis):
+    """A vector norm of ``order`` (of the flattened values, or along ``axis``)."""
+    np_, x = c.np, c.x
     g = c.expand(c.g, "x") if axis is not None else c.g
     out = c.expand(c.out, "x") if axis is not None else c.out
     if order == 1:
@@ -202,11 +230,12 @@ def _norm(c):
         return f"{np_}.zeros_like({x})"
     if not isinstance(order, (int, float)):
         c.unsupported(f"np.linalg.norm with ord={order!r} is not differentiated")
+
     def power(base, k):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
     # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
     scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
-    below = power(c.expand(nonzero(), "x") if axis is not None else nonzero(), order - 1)
+    below = power(c.expand(_nonzero_norm(c), "x") if axis is not None else _nonzero_norm(c), order - 1)
     return f"{scaled} / {below}" if below else scaled
 
 
