@@ -16672,8 +16672,6 @@ KNOWN = {
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),
     # a cache in each mode (as batchnorm_test_mode): the backward reads one
     ("batchnorm_staged_graph", "generate"): ("refused", "builds a cache on each path (lines 53 and 57)"),
-    # rules with no form for every shape (np.average with weights), no shapes given
-    ("np_average_weights_kw", "generate"): ("refused", "the gradient of np.average depends on the shapes"),
     # no shapes: the states made an array (np.array(ys)) have one row at n = 0, where ys[:, 0] broadcasts
     # otherwise than at the samples' n = 3
     ("euler_states_np_array_list", "generate"): ("refused", "at n = 0 (sampled at n = 3)"),

@@ -354,3 +354,28 @@ def test_norms_of_an_order_without_shapes(shape, tmp_path):
     if len(shape) == 2:
         args = [RNG.normal(size=shape), 0.7]
         _check(_generated(NORMS, "nuclear")(*args, 1.0), _forward(NORMS, "nuclear", tmp_path), args, [0, 1])
+
+
+AVERAGES = '''
+import numpy as np
+
+def weighted_variance(x, w):
+    mu = np.average(x, weights=w)
+    return np.average((x - mu) ** 2, weights=w)
+
+def along(x, w, v):
+    return np.sum(v * np.average(x, axis=1, weights=w) ** 2)
+'''
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4)])
+def test_weighted_averages_without_shapes(shape, tmp_path):
+    """np.average with weights was refused without shapes ('depends on the shapes'): without an axis
+    the weights have a's shape (NumPy requires it); along one, a's shape or 1-D along it, as they come."""
+    args = [RNG.normal(size=shape), RNG.uniform(0.2, 1.0, size=shape)]
+    forward = _forward(AVERAGES, "weighted_variance", tmp_path)
+    _check(_generated(AVERAGES, "weighted_variance")(*args, 1.0), forward, args, [0, 1])
+    forward = _forward(AVERAGES, "along", tmp_path)
+    for weights in ((4,), (3, 4)) if len(shape) == 2 else ():
+        args = [RNG.normal(size=(3, 4)), RNG.uniform(0.2, 1.0, size=weights), RNG.normal(size=3)]
+        _check(_generated(AVERAGES, "along")(*args, 1.0), forward, args, [0, 1, 2])

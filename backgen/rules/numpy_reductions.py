@@ -442,6 +442,15 @@ def _weights(c):
     """np.average's weights as they broadcast against a (a 1-D weight along ``axis`` as a column)."""
     w = c.weights
     axis = c.param("axis")
+    if c.shape_free:  # of a's shape (as they must be without an axis), or 1-D along the axis: read as it runs
+        if axis is None:
+            return w, None
+        if not isinstance(axis, int):
+            c.needs_shapes()
+        np_, a = c.np, c.a
+        others = f"tuple(i for i in range({np_}.ndim({a})) if i != {axis} % {np_}.ndim({a}))"
+        return c.setup("wcol", f"{w} if {np_}.ndim({w}) == {np_}.ndim({a}) else {np_}.expand_dims({w}, {others})"), \
+            "free"
     if c.shape("weights") == c.shape("a"):
         return w, None
     if isinstance(axis, int) and c.ndim("weights") == 1:
@@ -451,24 +460,31 @@ def _weights(c):
     c.unsupported("np.average is differentiated with weights of a's shape, or 1-D weights along one axis")
 
 
+def _weights_total(c, w):
+    """The weights' sum (along the axis, kept)."""
+    if c.param("axis") is None:
+        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free else f"{w}.sum()")
+    return c.setup("wsum", f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+
+
 def _average_a(c):
     if c.param("returned"):
         c.unsupported("np.average(..., returned=True) is not differentiated")
     if len(c.op.args) == 1:  # no weights: the mean
         return _mean(c)
     w, _ = _weights(c)
-    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
-                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    total = _weights_total(c, w)
     return f"{c.expand(c.g, 'a')} * {w} / {total}"
 
 
 def _average_weights(c):
     w, summed = _weights(c)
-    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
-                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    total = _weights_total(c, w)
     text = f"{c.expand(c.g, 'a')} * ({c.a} - {c.expand(c.out, 'a')}) / {total}"
     if summed is None:
         return text
+    if summed == "free":  # summed back to the weights' own shape
+        return f"{c.np}.reshape(_unbroadcast({text}, {w}), {c.np}.shape({c.weights}))"
     return f"({text}).sum(axis={summed if len(summed) > 1 else summed[0]})"
 
 
