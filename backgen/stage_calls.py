@@ -9,6 +9,7 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 """
 
 import ast
+import copy
 import functools
 import inspect
 import string
@@ -24,6 +25,8 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 
 
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
+# of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
+_JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 
 
 # what to write instead of a builtin backgen does not follow where it is called (a sequence a loop reads)
@@ -311,6 +314,12 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
+                elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
+                    # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
+                    for side in (value.left, value.right):
+                        part = ast.Call(copy.deepcopy(node.func), [side] + copy.deepcopy(list(args[1:])),
+                                        copy.deepcopy(list(node.keywords)))
+                        operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
                                                  and isinstance(value.slice, ast.Slice)):
                     rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
@@ -326,6 +335,14 @@ class CallStager:
             else:
                 params[param] = value
         return self.numpy_op(rule_name, operands, node, name, role, params)
+
+    def _joined_lists(self, value):
+        """Whether ``value`` is ``xs + ys`` of two lists (displays, comprehensions, names holding lists,
+        joins of them): a list joined, which a list and an array added are not (they add as arrays)."""
+        def listed(side):
+            return isinstance(side, ast.ListComp) or self._is_list(side) or self._joined_lists(side)
+        return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and listed(value.left) and \
+            listed(value.right)
 
     def numpy_op(self, rule_name, operands, node, name, role, params=None):
         """An operation whose staged line keeps the user's spelling of ``node``."""

@@ -16789,7 +16789,7 @@ KNOWN = {
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # not supported: recursion, try, a write through K.flat, a dict display holding a state, a module
-    # constant computed from another (SOBEL_Y = SOBEL_X.T), np.concatenate of a sum of list comprehensions
+    # constant computed from another (SOBEL_Y = SOBEL_X.T)
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
     ("ag_try_except_fallback_cholesky", "generate"): ("refused", "try statements are not supported"),
@@ -16800,8 +16800,6 @@ KNOWN = {
     ("phys_params_dict_hidden_updated", "decorator"): ("refused", "dict displays are not supported"),
     ("cs_global_constant_matrix_module_level", "generate"): ("refused", "global values are not supported"),
     ("cs_global_constant_matrix_module_level", "decorator"): ("refused", "global values are not supported"),
-    ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
-    ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
     # a binomial tree whose values shrink by one node per level: a loop carrying a value of another shape
     # at each iteration, past the iterations backgen writes out

@@ -379,3 +379,36 @@ def test_weighted_averages_without_shapes(shape, tmp_path):
     for weights in ((4,), (3, 4)) if len(shape) == 2 else ():
         args = [RNG.normal(size=(3, 4)), RNG.uniform(0.2, 1.0, size=weights), RNG.normal(size=3)]
         _check(_generated(AVERAGES, "along")(*args, 1.0), forward, args, [0, 1, 2])
+
+
+JOINED = '''
+import numpy as np
+
+def flat_penalty(params, v):
+    """autograd's idiom: the weights raveled, then the biases, joined by + before np.concatenate."""
+    flat = np.concatenate([np.ravel(W) for W, b in params] + [np.ravel(b) for W, b in params])
+    return np.sum(v * flat ** 2)
+
+def rows_of_a_sum(x, y, v):
+    """x + y of two arrays is their sum (whose rows np.concatenate would join): no join of lists."""
+    return np.sum(v * np.concatenate(x + y) ** 2)
+'''
+
+
+def _flat(value):
+    if isinstance(value, (list, tuple)):
+        return np.concatenate([_flat(item) for item in value])
+    return np.ravel(value)
+
+
+def test_concatenate_of_joined_lists(tmp_path):
+    """np.concatenate(xs + ys) of two lists was refused ('needs a list of arrays written out'): it is
+    the join of np.concatenate(xs) and np.concatenate(ys)."""
+    params = [(RNG.normal(size=(2, 2)), RNG.normal(size=2)), (RNG.normal(size=(2, 1)), RNG.normal(size=1))]
+    args = [params, RNG.normal(size=9)]
+    forward = _forward(JOINED, "flat_penalty", tmp_path)
+    got = backgen.backward(forward).backward(*args)
+    for g, k in zip(got, (0, 1)):
+        np.testing.assert_allclose(_flat(g), _flat(gradient(forward, args, k)), rtol=1e-5, atol=1e-7)
+    with pytest.raises(backgen.BackgenError, match="needs a list of arrays written out"):  # (not read as a join)
+        _generated(JOINED, "rows_of_a_sum", {"x": "2, 3", "y": "2, 3", "v": "6"})
