@@ -412,3 +412,10 @@ def test_concatenate_of_joined_lists(tmp_path):
         np.testing.assert_allclose(_flat(g), _flat(gradient(forward, args, k)), rtol=1e-5, atol=1e-7)
     with pytest.raises(backgen.BackgenError, match="needs a list of arrays written out"):  # (not read as a join)
         _generated(JOINED, "rows_of_a_sum", {"x": "2, 3", "y": "2, 3", "v": "6"})
+
+
+def test_matrix_power_of_a_negative_constant(tmp_path):
+    """A negative power written out (the inverse's power) was refused ('a constant power n >= 0')."""
+    source = "import numpy as np\n\ndef f(A, W):\n    return np.sum(W * np.linalg.matrix_power(A, -2))\n"
+    args = [2 * np.eye(3) + RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))]
+    _every_way(source, "f", args, {"A": "3, 3", "W": "3, 3"}, tmp_path)

@@ -283,8 +283,10 @@ def _matrix_power(c):
     except (ValueError, SyntaxError):
         return f"_matrix_power_grad({c.g}, {c.a}, {c.param_source('n')})"
     n = c.param("n")
-    if not isinstance(n, int) or n < 0:
-        c.unsupported("np.linalg.matrix_power is differentiated for a constant power n >= 0")
+    if not isinstance(n, int) or isinstance(n, bool):
+        c.unsupported("np.linalg.matrix_power is differentiated for an integer power")
+    if n < 0:  # the inverse's power
+        return f"_matrix_power_grad({c.g}, {c.a}, {n})"
     np_, a, g = c.np, c.a, c.g
     if not c.shape_free:
         _square_2d(c, "a", "np.linalg.matrix_power")
