@@ -324,6 +324,12 @@ class CallStager:
                                                  and isinstance(value.slice, ast.Slice)):
                     rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
                     operands.append(value)
+                elif rule_name == "np.stack" and args and value is args[0] and self._array_arithmetic(value):
+                    # np.stack(a, axis) of an array: its rows a[0], a[1], ... stacked, a's first axis moved there
+                    axis = bound.get("axis") or ast.copy_location(ast.Constant(0), node)
+                    moved = ast.Call(ast.Attribute(ast.Name(self.modules["np"], ast.Load()), "moveaxis", ast.Load()),
+                                     [value, ast.copy_location(ast.Constant(0), node), axis], [])
+                    return self.numpy_call("np.moveaxis", ast.copy_location(moved, node), name, role)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
                 elif isinstance(value, (ast.List, ast.Tuple)):  # np.sum([1, a * a, 2]): the array of them
@@ -335,6 +341,18 @@ class CallStager:
             else:
                 params[param] = value
         return self.numpy_op(rule_name, operands, node, name, role, params)
+
+    def _array_arithmetic(self, value):
+        """Whether ``value`` is arithmetic whose result is an array, never a list: a unary operation, or
+        a binary one other than + and * (which join and repeat lists), or + or * of no list (a list
+        divided by an array is an array: NumPy's operator)."""
+        def listed(side):
+            return isinstance(side, (ast.ListComp, ast.List)) or self._is_list(side) or self._joined_lists(side)
+        if isinstance(value, ast.UnaryOp):
+            return True
+        if not isinstance(value, ast.BinOp):
+            return False
+        return not isinstance(value.op, (ast.Add, ast.Mult)) or not (listed(value.left) or listed(value.right))
 
     def _joined_lists(self, value):
         """Whether ``value`` is ``xs + ys`` of two lists (displays, comprehensions, names holding lists,

@@ -419,3 +419,28 @@ def test_matrix_power_of_a_negative_constant(tmp_path):
     source = "import numpy as np\n\ndef f(A, W):\n    return np.sum(W * np.linalg.matrix_power(A, -2))\n"
     args = [2 * np.eye(3) + RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))]
     _every_way(source, "f", args, {"A": "3, 3", "W": "3, 3"}, tmp_path)
+
+
+STACK_OF_AN_ARRAY = '''
+import numpy as np
+
+def scaled_rows(x, v):
+    rows = []
+    for t in range(2):
+        rows.append(np.sum(x[t:] ** 2, axis=0))
+    return (np.sum(v * np.stack(rows / (1.0 + np.abs(rows)), axis=1)) + np.sum(np.stack(-x) ** 3)
+            + np.sum(v * np.stack(x[:2] * x[1:], axis=-1)))
+
+def repeated(x):
+    rows = [x, x * 2.0]
+    return np.sum(np.stack(rows * 2))
+'''
+
+
+def test_stack_of_an_array(tmp_path):
+    """np.stack of arithmetic making an array (a list divided by an array is one) was refused ('needs a
+    list of arrays written out'): its rows stacked, the array's first axis moved to the axis."""
+    args = [RNG.normal(size=(3, 2)), RNG.normal(size=(2, 2))]
+    _every_way(STACK_OF_AN_ARRAY, "scaled_rows", args, {"x": "3, 2", "v": "2, 2"}, tmp_path, free=False)
+    with pytest.raises(backgen.BackgenError, match="needs a list of arrays written out"):  # a list repeated
+        _generated(STACK_OF_AN_ARRAY, "repeated", {"x": "3"})
