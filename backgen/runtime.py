@@ -87,6 +87,38 @@ def _matrix_power_grad(grad, a, n):
     powers = [np.linalg.matrix_power(np.swapaxes(a, -1, -2), k) for k in range(n)]
     return sum((powers[k] @ grad @ powers[n - 1 - k] for k in range(n)), np.zeros(np.shape(a)))
 ''',
+    "_one_spacing": '''
+def _one_spacing(h):
+    """h, the spacing np.gradient was given, where it is one number (coordinates are not followed)."""
+    if np.ndim(h) != 0:
+        raise ValueError("np.gradient is differentiated with its spacing given as one number")
+    return h
+''',
+    "_gradient_grad": '''
+def _gradient_grad(grad, f, h, axis):
+    """The gradient in f of np.gradient(f, h) (edge_order=1), given grad, its result's gradient: along
+    axis (0 where None: f a vector); of f of several axes, none given, np.gradient gave one part per
+    axis: each part's along its own axis, summed.  Inside, g / 2h goes to the next point and minus it
+    to the one before; at each end, g / h to the end and minus it to its neighbour."""
+    h = _one_spacing(h)
+    if axis is None and np.ndim(f) > 1:
+        if len(grad) != np.ndim(f):
+            raise ValueError(f"np.gradient of {np.ndim(f)} axes gave as many parts, not {len(grad)}")
+        return sum(_gradient_grad(part, f, h, k) for k, part in enumerate(grad))
+    grad = np.asarray(grad, dtype=float)
+    if grad.shape != np.shape(f):
+        raise ValueError(f"np.gradient's result has f's shape {np.shape(f)}, its gradient {grad.shape}")
+    rows = np.moveaxis(grad, 0 if axis is None else axis, -1)
+    inner = rows[..., 1:-1] / (2 * h)
+    back = np.zeros(rows.shape)
+    back[..., 2:] += inner
+    back[..., :-2] -= inner
+    back[..., 0] -= rows[..., 0] / h
+    back[..., 1] += rows[..., 0] / h
+    back[..., -1] += rows[..., -1] / h
+    back[..., -2] -= rows[..., -1] / h
+    return np.moveaxis(back, -1, 0 if axis is None else axis)
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
@@ -363,7 +395,8 @@ def _shape_kept(value, shape, name):
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
                    "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
-                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad"})
+                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_gradient_grad"})
 
 
 def callables():

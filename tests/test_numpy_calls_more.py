@@ -444,3 +444,35 @@ def test_stack_of_an_array(tmp_path):
     _every_way(STACK_OF_AN_ARRAY, "scaled_rows", args, {"x": "3, 2", "v": "2, 2"}, tmp_path, free=False)
     with pytest.raises(backgen.BackgenError, match="needs a list of arrays written out"):  # a list repeated
         _generated(STACK_OF_AN_ARRAY, "repeated", {"x": "3"})
+
+
+GRADIENTS = '''
+import numpy as np
+
+def strain_energy(u, w, dx):
+    du = np.gradient(u, dx)
+    return np.sum(w * du ** 2) * dx
+
+def along(u, w):
+    return np.sum(w * np.gradient(u, axis=-1) ** 3) + np.sum(np.gradient(u * u, 0.5, axis=0))
+
+def field(u, w, dx):
+    gx, gy = np.gradient(u, dx)
+    return np.sum(w * gx ** 2 + gy ** 3)
+'''
+
+
+def test_np_gradient_without_shapes(tmp_path):
+    """np.gradient was refused without shapes ('depends on the shapes'): of a vector a vector, along an
+    axis one array at every rank, of an array of several axes (none given) a part per axis, each part's
+    gradient taken back along its own axis by the helper _gradient_grad (the spacing, one number)."""
+    args = [RNG.normal(size=6), RNG.normal(size=6), 0.3]
+    _check(_generated(GRADIENTS, "strain_energy")(*args, 1.0), _forward(GRADIENTS, "strain_energy", tmp_path),
+           args, [0, 1, 2])
+    for shape in ((5,), (3, 4)):
+        args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+        _check(_generated(GRADIENTS, "along")(*args, 1.0), _forward(GRADIENTS, "along", tmp_path), args, [0, 1])
+    args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), 0.3]
+    _check(_generated(GRADIENTS, "field")(*args, 1.0), _forward(GRADIENTS, "field", tmp_path), args, [0, 1, 2])
+    with pytest.raises(ValueError, match="spacing given as one number"):  # coordinates: not followed
+        _generated(GRADIENTS, "strain_energy")(args[0][0], args[1][0], np.linspace(0.0, 1.0, 4), 1.0)

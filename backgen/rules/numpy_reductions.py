@@ -353,12 +353,19 @@ def _gradient(position):
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
     (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
     minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
-    result, over h."""
+    result, over h.  Without shapes, of every rank, by the helper _gradient_grad."""
     def grad(c):
-        if c.shape_free:
-            c.needs_shapes()
         if c.param("edge_order", 1) != 1:
             c.unsupported("np.gradient is differentiated with edge_order=1")
+        if c.shape_free:  # of every rank: the helper follows the axes as it runs (a list of parts, one per axis)
+            axis = c.param("axis")
+            if axis is not None and not isinstance(axis, int):
+                c.unsupported("np.gradient is differentiated along one axis, or all")
+            spaced = len(c.op.args) > 1 and c.h != "None"
+            h = c.h if spaced else "1.0"
+            if position == "h":
+                return f"-{c.np}.sum({c.np}.multiply({c.g}, {c.out})) / _one_spacing({h})"
+            return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
         if c.ndim("f") != 1 or c.param("axis") not in (None, 0, -1):
             c.unsupported("np.gradient is differentiated for vectors (its result for others is a list)")
         spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
