@@ -52,6 +52,73 @@ def _plus(a, b):
         return [_plus(x, y) for x, y in zip(a, b)]
     return a + b
 ''',
+    "_running_extreme_grad": '''
+def _running_extreme_grad(grad, a, out, axis):
+    """The gradient of out = np.maximum.accumulate(a, axis) (or np.minimum's): each result's grad goes
+    to the element of a it equals, the latest of them where several do."""
+    a, out, grad = (np.moveaxis(np.asarray(v, dtype=float), axis, -1) for v in (a, out, grad))
+    n = a.shape[-1]
+    source = np.maximum.accumulate(np.where(a == out, np.arange(n), 0), axis=-1)
+    rows = np.arange(a.size // max(n, 1)).reshape(a.shape[:-1] + (1,))
+    total = np.bincount((source + n * rows).ravel(), weights=grad.ravel(), minlength=a.size)
+    return np.moveaxis(total.reshape(a.shape), -1, axis)
+''',
+    "_bessel_i1": '''
+def _bessel_i1(x):
+    """The modified Bessel function I1, the derivative of np.i0: its power series, the sum of
+    (x / 2) ** (2k + 1) / (k! (k + 1)!), each term made from the one before, until they add nothing."""
+    x = np.asarray(x, dtype=float)
+    term = x / 2
+    total = term
+    k = 0
+    while np.any(np.abs(term) > 1e-17 * np.abs(total)):
+        k += 1
+        term = term * (x / 2) ** 2 / (k * (k + 1))
+        total = total + term
+    return total[()]
+''',
+    "_matrix_power_grad": '''
+def _matrix_power_grad(grad, a, n):
+    """The gradient of np.linalg.matrix_power(a, n), n any integer: the sum over k < n of
+    (a.T)^k grad (a.T)^(n-1-k); for n < 0, that of inv(a)^-n, taken back through the inverse."""
+    if n < 0:
+        inverse_t = np.swapaxes(np.linalg.inv(a), -1, -2)
+        return -inverse_t @ _matrix_power_grad(grad, np.linalg.inv(a), -n) @ inverse_t
+    powers = [np.linalg.matrix_power(np.swapaxes(a, -1, -2), k) for k in range(n)]
+    return sum((powers[k] @ grad @ powers[n - 1 - k] for k in range(n)), np.zeros(np.shape(a)))
+''',
+    "_one_spacing": '''
+def _one_spacing(h):
+    """h, the spacing np.gradient was given, where it is one number (coordinates are not followed)."""
+    if np.ndim(h) != 0:
+        raise ValueError("np.gradient is differentiated with its spacing given as one number")
+    return h
+''',
+    "_gradient_grad": '''
+def _gradient_grad(grad, f, h, axis):
+    """The gradient in f of np.gradient(f, h) (edge_order=1), given grad, its result's gradient: along
+    axis (0 where None: f a vector); of f of several axes, none given, np.gradient gave one part per
+    axis: each part's along its own axis, summed.  Inside, g / 2h goes to the next point and minus it
+    to the one before; at each end, g / h to the end and minus it to its neighbour."""
+    h = _one_spacing(h)
+    if axis is None and np.ndim(f) > 1:
+        if len(grad) != np.ndim(f):
+            raise ValueError(f"np.gradient of {np.ndim(f)} axes gave as many parts, not {len(grad)}")
+        return sum(_gradient_grad(part, f, h, k) for k, part in enumerate(grad))
+    grad = np.asarray(grad, dtype=float)
+    if grad.shape != np.shape(f):
+        raise ValueError(f"np.gradient's result has f's shape {np.shape(f)}, its gradient {grad.shape}")
+    rows = np.moveaxis(grad, 0 if axis is None else axis, -1)
+    inner = rows[..., 1:-1] / (2 * h)
+    back = np.zeros(rows.shape)
+    back[..., 2:] += inner
+    back[..., :-2] -= inner
+    back[..., 0] -= rows[..., 0] / h
+    back[..., 1] += rows[..., 0] / h
+    back[..., -1] += rows[..., -1] / h
+    back[..., -2] -= rows[..., -1] / h
+    return np.moveaxis(back, -1, 0 if axis is None else axis)
+''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):
     """grad summed over the axes NumPy broadcast x along, so that it has x's shape."""
@@ -327,7 +394,9 @@ def _shape_kept(value, shape, name):
 
 # Helpers certainly returning a new array, never one of their arguments or a view of one.
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
-                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items"})
+                   "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
+                   "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
+                   "_gradient_grad"})
 
 
 def callables():

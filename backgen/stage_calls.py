@@ -9,6 +9,7 @@ Values that carry no gradient (masks, shapes, constructors) are ``inert``.
 """
 
 import ast
+import copy
 import functools
 import inspect
 import string
@@ -24,6 +25,8 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 
 
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
+# of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
+_JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
 
 
 # what to write instead of a builtin backgen does not follow where it is called (a sequence a loop reads)
@@ -258,6 +261,10 @@ class CallStager:
             if params is None:
                 raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
+        if qualified not in SIGNATURES and qualified.startswith("np.fft."):
+            raise self.error(f"{qualified} returns complex numbers, and backgen differentiates real arithmetic "
+                             f"only: write the transform with its real and imaginary parts (sums of x times cosines "
+                             f"and sines) for backgen to differentiate it", node.func)
         if qualified not in SIGNATURES:
             raise self.error(f"{qualified} has no derivative rule in backgen", node.func)
         if qualified == "np.einsum" and node.args and not self.text_value(node.args[0]):
@@ -307,10 +314,22 @@ class CallStager:
                     operands.extend(value.elts)
                 elif rule.variadic and isinstance(value, tuple):
                     operands.extend(value)
+                elif rule_name in _JOINED_LISTS and args and value is args[0] and self._joined_lists(value):
+                    # np.concatenate(xs + ys): the join of each's, joined (the same numbers, in order)
+                    for side in (value.left, value.right):
+                        part = ast.Call(copy.deepcopy(node.func), [side] + copy.deepcopy(list(args[1:])),
+                                        copy.deepcopy(list(node.keywords)))
+                        operands.append(ast.copy_location(part, side))
                 elif rule_name in _OF_LISTS and (isinstance(value, ast.Name) or isinstance(value, ast.Subscript)
                                                  and isinstance(value.slice, ast.Slice)):
                     rule_name = f"{rule_name}_list"  # a list built by append (or a slice of one: hs[1:])
                     operands.append(value)
+                elif rule_name == "np.stack" and args and value is args[0] and self._array_arithmetic(value):
+                    # np.stack(a, axis) of an array: its rows a[0], a[1], ... stacked, a's first axis moved there
+                    axis = bound.get("axis") or ast.copy_location(ast.Constant(0), node)
+                    moved = ast.Call(ast.Attribute(ast.Name(self.modules["np"], ast.Load()), "moveaxis", ast.Load()),
+                                     [value, ast.copy_location(ast.Constant(0), node), axis], [])
+                    return self.numpy_call("np.moveaxis", ast.copy_location(moved, node), name, role)
                 elif rule.variadic:
                     raise self.error(f"{function} needs a list of arrays written out, like [a, b]", value)
                 elif isinstance(value, (ast.List, ast.Tuple)):  # np.sum([1, a * a, 2]): the array of them
@@ -322,6 +341,26 @@ class CallStager:
             else:
                 params[param] = value
         return self.numpy_op(rule_name, operands, node, name, role, params)
+
+    def _array_arithmetic(self, value):
+        """Whether ``value`` is arithmetic whose result is an array, never a list: a unary operation, or
+        a binary one other than + and * (which join and repeat lists), or + or * of no list (a list
+        divided by an array is an array: NumPy's operator)."""
+        def listed(side):
+            return isinstance(side, (ast.ListComp, ast.List)) or self._is_list(side) or self._joined_lists(side)
+        if isinstance(value, ast.UnaryOp):
+            return True
+        if not isinstance(value, ast.BinOp):
+            return False
+        return not isinstance(value.op, (ast.Add, ast.Mult)) or not (listed(value.left) or listed(value.right))
+
+    def _joined_lists(self, value):
+        """Whether ``value`` is ``xs + ys`` of two lists (displays, comprehensions, names holding lists,
+        joins of them): a list joined, which a list and an array added are not (they add as arrays)."""
+        def listed(side):
+            return isinstance(side, ast.ListComp) or self._is_list(side) or self._joined_lists(side)
+        return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and listed(value.left) and \
+            listed(value.right)
 
     def numpy_op(self, rule_name, operands, node, name, role, params=None):
         """An operation whose staged line keeps the user's spelling of ``node``."""

@@ -16671,9 +16671,6 @@ KNOWN = {
     ("class_sum_of_squares_params", "generate"): ("refused", "LinearRegression.loss is a method"),
     # a cache in each mode (as batchnorm_test_mode): the backward reads one
     ("batchnorm_staged_graph", "generate"): ("refused", "builds a cache on each path (lines 53 and 57)"),
-    # rules with no form for every shape (np.average with weights, np.linalg.eigh), no shapes given
-    ("np_average_weights_kw", "generate"): ("refused", "the gradient of np.average depends on the shapes"),
-    ("eigh_smallest_eigenvalue", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
     # no shapes: the states made an array (np.array(ys)) have one row at n = 0, where ys[:, 0] broadcasts
     # otherwise than at the samples' n = 3
     ("euler_states_np_array_list", "generate"): ("refused", "at n = 0 (sampled at n = 3)"),
@@ -16703,8 +16700,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
-    # np.linalg.norm(w, 1) without shapes: a vector's or a matrix's norm by the rank (as np_average_weights_kw)
-    ("log1p_exp_softplus_norm_ord", "generate"): ("refused", "the gradient of np.linalg.norm depends on the shapes"),
     # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
     # (as naive_bayes_masked_means)
     ("kmeans_assign_given_labels_center_update", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
@@ -16750,12 +16745,11 @@ KNOWN = {
     # bias the cache does not hold
     ("a3_lstm_step_forward_slices_H", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
-    # several ranks, np.hstack of a row and a matrix, np.vstack of a list built in a loop)
+    # several ranks, np.hstack of a row and a matrix)
     ("a3_captioning_loss_function", "generate"): ("refused", "arrays used as indices must be of integer"),
     ("a3_gram_style_loss_layers", "generate"): ("refused", "tuple index out of range on sample arrays"),
     ("ag_lstm_concat_and_multiply_explicit", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("ag_rnn_hiddens_repeat_output_list", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
-    ("ag_mixture_gaussian_logsumexp_unpack", "generate"): ("refused", "the gradient of np.vstack depends on the shapes"),
     # a helper returning a list of pairs of arrays ([(W1, b1), (W2, b2)]), written out in its caller: without
     # shapes, weights[:3].reshape(1, 3) needs weights of 10 elements
     ("ag_bayesian_nn_list_shapes_loop", "generate"): ("refused", "cannot reshape array of size 18 into shape (1,3)"),
@@ -16788,22 +16782,18 @@ KNOWN = {
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
     # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
     ("ag_dict_params_unpack_by_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
-    # np.cov without shapes: a vector's variance or a matrix's covariance by the rank
-    ("loss_covariance_np_cov_whitening", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
     # the hardest negatives sorted from a boolean selection, broadcast against the positives: lengths the
     # data decides (as naive_bayes_masked_means)
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # not supported: recursion, try, a write through K.flat, a dict display holding a state, a module
-    # constant computed from another (SOBEL_Y = SOBEL_X.T), np.concatenate of a sum of list comprehensions
+    # constant computed from another (SOBEL_Y = SOBEL_X.T)
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
     ("ag_try_except_fallback_cholesky", "generate"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
     ("ag_kernel_flat_stride_jitter", "decorator"): ("refused", "only augmented assignments to a name or a part of an array"),
-    ("ag_neural_net_regression_log_posterior", "generate"): ("refused", "np.concatenate needs a list of arrays written out"),
-    ("ag_neural_net_regression_log_posterior", "decorator"): ("refused", "np.concatenate needs a list of arrays written out"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
     # a binomial tree whose values shrink by one node per level: a loop carrying a value of another shape
     # at each iteration, past the iterations backgen writes out
@@ -16815,17 +16805,11 @@ KNOWN = {
     ("wv_max_pool_cache_argmax_mask", "generate"): ("refused", "the backward needs size, x"),
     # no shapes: a list of max_lag + 1 numbers broadcast against the target: one element at max_lag = 0
     ("sig_autocorrelation_lags_list_array", "generate"): ("refused", "at max_lag = 0 (sampled at max_lag = 3)"),
-    # no rule: the FFT (complex values), np.linalg.qr, np.maximum.accumulate, np.insert
-    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft has no derivative rule in backgen"),
-    ("lib_np_linalg_qr_projection", "generate"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
-    ("lib_np_linalg_qr_projection", "decorator"): ("refused", "np.linalg.qr has no derivative rule in backgen"),
-    ("lib_np_maximum_accumulate_drawdown", "generate"): ("refused", "np.maximum.accumulate has no derivative rule"),
-    ("lib_np_maximum_accumulate_drawdown", "decorator"): ("refused", "np.maximum.accumulate has no derivative rule"),
-    ("lib_np_insert_boundary_values", "generate"): ("refused", "np.insert has no derivative rule in backgen"),
-    ("lib_np_insert_boundary_values", "decorator"): ("refused", "np.insert has no derivative rule in backgen"),
+    # the FFT: complex values, refused
+    ("sig_np_fft_rfft_power", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
+    ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
     # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
     # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
@@ -16841,20 +16825,6 @@ KNOWN = {
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
     ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
-    # library calls with no rule (np.i0, np.partition), and np.linalg.matrix_power of a power given as a
-    # parameter
-    # np.gradient without shapes: of a vector a vector, of others a list; np.linalg.eigvalsh and np.corrcoef
-    # without them: np.linalg.eigh's eigenvalues, np.cov scaled, whose gradients depend on the shapes (as
-    # eigh_smallest_eigenvalue, loss_covariance_np_cov_whitening)
-    ("lib_np_corrcoef_feature_decorrelation", "generate"): ("refused", "the gradient of np.cov depends on the shapes"),
-    ("lib_np_gradient_finite_difference_energy", "generate"): ("refused", "the gradient of np.gradient depends on the shapes"),
-    ("lib_np_linalg_eigvalsh_spectral_penalty", "generate"): ("refused", "the gradient of np.linalg.eigh depends on the shapes"),
-    ("lib_np_matrix_power_markov_chain", "generate"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
-    ("lib_np_matrix_power_markov_chain", "decorator"): ("refused", "the argument n=k must be a constant for backgen to differentiate"),
-    ("lib_np_i0_von_mises_numpy_bessel", "generate"): ("refused", "np.i0 has no derivative rule in backgen"),
-    ("lib_np_i0_von_mises_numpy_bessel", "decorator"): ("refused", "np.i0 has no derivative rule in backgen"),
-    ("lib_np_partition_smallest_k_sum", "generate"): ("refused", "np.partition has no derivative rule in backgen"),
-    ("lib_np_partition_smallest_k_sum", "decorator"): ("refused", "np.partition has no derivative rule in backgen"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),

@@ -1219,19 +1219,20 @@ def test_the_ode_net_of_tuple_params_gets_right_gradients():
 
 
 def test_a_refusal_for_shapes_names_the_function_as_written():
-    # np.vstack of a list built in a loop, no shapes: the refusal named the rule, "np.vstack_list"
+    # the refusal named the rule, "np.vstack_list" (np.vstack of a list built in a loop, now written for
+    # every shape: tests/test_numpy_calls_more.py); np.prod over several axes, which needs the rank, is refused
     source = '''
 import numpy as np
 
-def mixture(params, data):
+def energy(params, data):
     lls = []
     for k in range(2):
         lls.append(params[k] * data)
-    return np.sum(np.vstack(lls))
+    return np.sum(np.prod(lls[0], axis=(0, 1)) ** 2)
 '''
     with pytest.raises(BackgenError) as caught:
         backgen.generate(source)
-    assert "the gradient of np.vstack depends on the shapes" in str(caught.value)
+    assert "the gradient of np.prod depends on the shapes" in str(caught.value)
     assert "_list" not in str(caught.value)
 
 

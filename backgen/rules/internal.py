@@ -44,6 +44,13 @@ def _parts(c):
         axis = c.param("axis", 0)
         if c.op.param("axis") == "None":
             c.unsupported("np.concatenate(..., axis=None) of a list: concatenate the arrays raveled")
+    elif c.shape_free and rule == "np.vstack_list":  # rows at every rank: a number or a vector is one
+        mixed, axis = "atleast_2d", 0
+    elif c.shape_free:  # np.hstack: along the first axis of vectors, the second of others (by the first element)
+        axis = c.setup("axis", f"0 if {np_}.ndim({xs}[0]) <= 1 else 1")
+        cuts = f"{np_}.cumsum([{np_}.atleast_1d(part).shape[{axis}] for part in {xs}])[:-1]"
+        return (f"list(piece.reshape({np_}.shape(part)) for piece, part in zip({np_}.split({c.g}, {cuts}, "
+                f"axis={axis}), {xs}))")
     else:
         rank = c.ndim(c.op.args[0]) - 1  # the first element's (a list's shape is its length, then its elements')
         axis = 1 if rule == "np.hstack_list" and rank >= 2 else 0  # (NumPy's choice, by the first element)

@@ -129,6 +129,7 @@ RULES = {
     "np.cbrt": _unary("1 / (3 * out ** 2)", floats=True),
     "np.fabs": _unary("np.sign(x)", floats=True),
     # d/dx sin(pi x) / (pi x), which is 0 at x = 0 (where the quotient's numerator is 0 too)
+    "np.i0": _unary("_bessel_i1(x)", floats=True),  # I0' = I1, the modified Bessel function of order 1
     "np.sinc": _unary("(np.cos(np.pi * x) - out) / np.where(x == 0, 1.0, x)", floats=True),
     "np.real": _unary("1", fresh=False, aliases=("np.real_if_close",)),  # real numbers: themselves
     "np.conjugate": Rule(("x",), grads={"x": "1"}, signature="x", aliases=("np.conj",), methods=("conj", "conjugate"),

@@ -4,6 +4,8 @@ Gradients depend on the operands' ranks, so each is a function of a
 ``GradContext`` writing what a person writes (``dW = x.T.dot(dout)``).
 """
 
+import ast
+
 from .base import Rule
 
 
@@ -191,6 +193,31 @@ def _svd(c):
     return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
 
 
+def _qr(c):
+    """(q, r) = qr(A), mode 'reduced', A of full rank with at least as many rows as columns (r square
+    and invertible; of fewer rows r is not square, and np.linalg.solve raises): A's gradient is
+    (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric matrix M's lower triangle makes
+    (Walter and Lehmann's formula, as autograd and PyTorch use).  Without shapes, for a stack of
+    matrices too (the last two axes swapped for the transposes)."""
+    if c.param("mode", "reduced") != "reduced":
+        c.unsupported("np.linalg.qr is differentiated in mode 'reduced'")
+    np_, out, g = c.np, c.out, c.g
+    if c.shape_free:
+        def t(text):
+            return _swapped(c, text)
+    else:
+        _square_2d(c, "a", "np.linalg.qr")
+
+        def t(text):
+            atom = isinstance(ast.parse(text, mode="eval").body, (ast.Name, ast.Call, ast.Subscript, ast.Attribute))
+            return f"{text}.T" if atom else f"({text}).T"
+    q, r = c.setup("q", f"{out}[0]"), c.setup("r", f"{out}[1]")
+    dq, dr = c.setup("dq", f"{g}[0]"), c.setup("dr", f"{g}[1]")
+    m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+    sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
+    return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
+
+
 def _convolve(position):
     """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed.
     In mode 'valid' (the longer factor slid along the shorter, NumPy's order whichever comes
@@ -249,10 +276,17 @@ def _vander(c):
 
 
 def _matrix_power(c):
-    """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k)."""
+    """A^n: the sum over k of (A.T)^k g (A.T)^(n-1-k); a power read as the code runs (a parameter)
+    by the helper _matrix_power_grad, for every integer (of a negative one, through the inverse)."""
+    try:
+        ast.literal_eval(c.param_source("n"))
+    except (ValueError, SyntaxError):
+        return f"_matrix_power_grad({c.g}, {c.a}, {c.param_source('n')})"
     n = c.param("n")
-    if not isinstance(n, int) or n < 0:
-        c.unsupported("np.linalg.matrix_power is differentiated for a constant power n >= 0")
+    if not isinstance(n, int) or isinstance(n, bool):
+        c.unsupported("np.linalg.matrix_power is differentiated for an integer power")
+    if n < 0:  # the inverse's power
+        return f"_matrix_power_grad({c.g}, {c.a}, {n})"
     np_, a, g = c.np, c.a, c.g
     if not c.shape_free:
         _square_2d(c, "a", "np.linalg.matrix_power")
@@ -352,9 +386,10 @@ def _eigh(c):
     """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
     with F[i, j] = 1 / (w[j] - w[i]) off the diagonal; of the eigenvalues alone, v diag(dw) v.T,
     whatever they are."""
-    _square_2d(c, "a", "np.linalg.eigh")
     if c.param("UPLO", "L") != "L":
         c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
+    if c.shape_free or c.ndim("a") != 2:
+        return _eigh_stacked(c)
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
     parts = c.parts_read(2)
@@ -365,6 +400,24 @@ def _eigh(c):
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
     middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
     return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
+
+
+def _eigh_stacked(c):
+    """``_eigh`` for a stack of matrices, or one where the shapes are not given: the transposes swap the
+    last two axes, diagonals are products with the identity."""
+    np_, out, g = c.np, c.out, c.g
+    w, v = f"{out}[0]", f"{out}[1]"
+    vt = c.setup("vt", _swapped(c, v))
+    eye = c.setup("eye", f"{np_}.eye({np_}.shape({w})[-1])")
+    if (c.parts_read(2) or {1}) == {0}:  # the eigenvalues alone (right where they repeat)
+        middle = f"{g}[0][..., None] * {eye}"
+    else:
+        gaps = c.setup("gaps", f"{w}[..., None, :] - {w}[..., :, None]")
+        inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
+        middle = f"{g}[0][..., None] * {eye} + {inverse} * ({vt} @ {g}[1])"
+    full = c.setup("full", f"{v} @ ({middle}) @ {vt}")
+    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the lower triangle, which eigh reads)
+    return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
 
 
 RULES = {
@@ -415,6 +468,10 @@ RULES = {
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
                                      "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4"), floats=True),
+    "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
+                         examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
+                                   "q, r = np.linalg.qr(a); return r | a=3x3",
+                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2"), floats=True),
     "np.linalg.svd": Rule(("a",), grads={"a": _svd},
                           signature="a, full_matrices=True, compute_uv=True, hermitian=False",
                           returns_list=True,

@@ -14,6 +14,7 @@ REDUCE = "a, axis=None, dtype=None, out=None, keepdims=False"
 EXTREME = "a, axis=None, out=None, keepdims=False"
 SPREAD = "a, axis=None, dtype=None, out=None, ddof=0, keepdims=False"
 ACCUMULATE = "a, axis=None, dtype=None, out=None"
+UFUNC_ACCUMULATE = "a, axis=0, dtype=None, out=None"  # np.add.accumulate, np.maximum.accumulate...
 
 
 def _sum(c):
@@ -114,11 +115,21 @@ def _cov(c):
     ``(G + G^T) Xc / (n - ddof)`` sums to 0 along the observations, so the means add nothing to it."""
     if any(c.param(p) is not None for p in ("y", "fweights", "aweights", "dtype")):
         c.unsupported("np.cov is differentiated for one array, without y, weights or dtype")
-    if c.shape_free:
-        c.needs_shapes()
     rowvar, ddof = c.param("rowvar", True), c.param("ddof")
     ddof = ddof if ddof is not None else 0 if c.param("bias", False) else 1
     m, np_, g = c.m, c.np, c.g
+    if c.shape_free:  # as NumPy computes it: the variables as rows of a matrix (a vector: one row)
+        flip = f"{np_}.ndim({m}) == 2"  # (variables in the columns of a matrix)
+        rows = c.setup("rows", f"{np_}.atleast_2d({m})" if rowvar else
+                       f"{np_}.transpose({m}) if {flip} else {np_}.atleast_2d({m})")
+        n = f"{rows}.shape[1]" if not ddof else f"({rows}.shape[1] - {ddof})"
+        centered = c.setup("centered", f"{rows} - {rows}.mean(axis=1, keepdims=True)")
+        square = c.setup("gsq", f"{np_}.reshape({g}, ({rows}.shape[0], {rows}.shape[0]))")  # (one variable: a number)
+        text = f"({square} + {square}.T) @ {centered} / {n}"
+        if not rowvar:
+            grows = c.setup("grows", text)
+            text = f"{grows}.T if {flip} else {grows}"
+        return f"{np_}.reshape({text}, {np_}.shape({m}))"
     if c.ndim("m") not in (1, 2):
         c.unsupported("np.cov is differentiated for a vector or a matrix")
     axis = 0 if c.ndim("m") == 1 or not rowvar else 1
@@ -147,38 +158,66 @@ def _std(c):
 def _norm(c):
     """Vector norms of every order and the matrix norms 'fro', 'nuc' and 2/-2 (through the SVD).
     Where a norm has a kink (0, ties of the largest |x|) NumPy's value is still right and the
-    gradient is one of the subgradients."""
+    gradient is one of the subgradients.  Without shapes, an order along one axis is a vector norm at
+    every rank; an order without an axis is a vector's norm or a matrix's by x's rank, chosen as the
+    code runs (NumPy raises for other ranks)."""
     order, axis, np_, x = c.param("ord"), c.param("axis"), c.np, c.x
-
-    def nonzero():
-        """The norm with its zeros read as 1: where a norm is 0 every element it reduces is 0, so
-        x / norm and |x|^(p-1) / norm^(p-1) are 0 there (the subgradient 0), never 0 / 0."""
-        return c.setup("nrm", f"{np_}.where({c.out} == 0, 1.0, {c.out})")
     if c.shape_free:  # the 2-norm of the values (flattened, or along axis): 'fro' too, ord=2 along one axis
-        if order not in (None, "fro") and not (order == 2 and isinstance(axis, int)):
-            c.needs_shapes()
-        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
-        return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
+        if order in (None, "fro") or (order == 2 and isinstance(axis, int)):
+            scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
+            return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
+        number = isinstance(order, (int, float)) and not isinstance(order, bool)
+        if number and isinstance(axis, int):
+            return _vector_norm(c, order, axis)
+        if axis is None and order == "nuc":
+            return _matrix_norm(c, order)
+        if axis is None and number:
+            vector = _vector_norm(c, order, axis)
+            if order not in (1, -1, float("inf"), float("-inf"), 2, -2):  # (no matrix norm of this order)
+                return vector
+            return f"({vector} if {np_}.ndim({x}) == 1 else {_matrix_norm(c, order)})"
+        c.needs_shapes()
     matrix = (axis is None and c.ndim("x") == 2 and order is not None) or (isinstance(axis, tuple) and len(axis) == 2)
     if order in (None, "fro") or (order == 2 and not matrix):
-        scale = c.expand(f"{c.g} / {nonzero()}", "x") if axis is not None else f"({c.g} / {nonzero()})"
+        scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
         if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
-        if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
-            along = 0 if order in (1, -1) else 1
-            sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-            hits = c.setup("hits", f"{sums} == {c.out}")
-            spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
-            return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
-        if order not in ("nuc", 2, -2):
-            c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
-        svd = c.setup("svd", f"{np_}.linalg.svd({x}, full_matrices=False)")
-        if order == "nuc":
-            return f"{c.g} * ({svd}[0] @ {svd}[2])"
-        k = 0 if order == 2 else -1
-        return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+        return _matrix_norm(c, order)
+    return _vector_norm(c, order, axis)
+
+
+def _nonzero_norm(c):
+    """The norm with its zeros read as 1: where a norm is 0 every element it reduces is 0, so
+    x / norm and |x|^(p-1) / norm^(p-1) are 0 there (the subgradient 0), never 0 / 0."""
+    return c.setup("nrm", f"{c.np}.where({c.out} == 0, 1.0, {c.out})")
+
+
+def _matrix_norm(c, order):
+    """A matrix's norm of ``order`` (1, -1, inf, -inf: the largest or smallest column or row sum; 'nuc',
+    2, -2 through the SVD).  The lines before it hold for a vector too (an SVD of it as a row), where
+    the code for every shape computes them before choosing the vector's norm."""
+    np_, x = c.np, c.x
+    if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
+        along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
+        sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
+        hits = c.setup("hits", f"{sums} == {c.out}")
+        spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
+        return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
+    if order not in ("nuc", 2, -2):
+        c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
+    matrix = f"{np_}.atleast_2d({x})" if c.shape_free else x
+    svd = c.setup("svd", f"{np_}.linalg.svd({matrix}, full_matrices=False)")
+    if order == "nuc":
+        return f"{c.g} * ({svd}[0] @ {svd}[2])"
+    k = 0 if order == 2 else -1
+    return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+
+
+def _vector_norm(c, order, axis):
+    """A vector norm of ``order`` (of the flattened values, or along ``axis``)."""
+    np_, x = c.np, c.x
     g = c.expand(c.g, "x") if axis is not None else c.g
     out = c.expand(c.out, "x") if axis is not None else c.out
     if order == 1:
@@ -191,11 +230,12 @@ def _norm(c):
         return f"{np_}.zeros_like({x})"
     if not isinstance(order, (int, float)):
         c.unsupported(f"np.linalg.norm with ord={order!r} is not differentiated")
+
     def power(base, k):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
     # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
     scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
-    below = power(c.expand(nonzero(), "x") if axis is not None else nonzero(), order - 1)
+    below = power(c.expand(_nonzero_norm(c), "x") if axis is not None else _nonzero_norm(c), order - 1)
     return f"{scaled} / {below}" if below else scaled
 
 
@@ -209,7 +249,11 @@ def _logsumexp(c):
 
 def _cumsum(c):
     """The sum of the gradients from each place on: a cumulative sum from the end."""
-    axis, g = c.param("axis"), c.g
+    return _cumsum_along(c, c.param("axis"))
+
+
+def _cumsum_along(c, axis):
+    g = c.g
     if c.shape_free and axis is None:  # the flattened sums, back in the operand's shape (of any rank)
         return f"{c.np}.reshape({g}[::-1].cumsum()[::-1], {c.np}.shape({c.a}))"
     if c.shape_free:  # an axis given: the operand has it, or is a number (a result of one element)
@@ -227,7 +271,11 @@ def _cumsum(c):
 def _cumprod(c):
     """Each place's gradient sums, over the results after it, the product of the others in it:
     products with that one factor set to 1 (never a division, which fails at a zero)."""
-    np_, a, g, axis = c.np, c.a, c.g, c.param("axis")
+    return _cumprod_along(c, c.param("axis"))
+
+
+def _cumprod_along(c, axis):
+    np_, a, g = c.np, c.a, c.g
     if c.shape_free:  # flattened, or along the axis as written
         rows = c.setup("rows", f"{np_}.ravel({a})" if axis is None else  # (a number: one element along it)
                        f"{np_}.moveaxis({np_}.atleast_1d({a}), {axis}, -1)")
@@ -251,6 +299,31 @@ def _cumprod(c):
     if axis is None:
         return text if ndim == 1 else f"{text}.reshape({a}.shape)"
     return text if last else f"{np_}.moveaxis({text}, -1, {axis})"
+
+
+def _accumulate_axis(c):
+    """The axis of a ufunc's accumulate: NumPy's default 0, else one axis written as an integer."""
+    axis = c.param("axis", 0)
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        c.unsupported("a ufunc's accumulate is differentiated along one axis given as an integer")
+    return axis
+
+
+def _add_accumulate(c):
+    """np.add.accumulate is np.cumsum along its axis (0 where not given)."""
+    return _cumsum_along(c, _accumulate_axis(c))
+
+
+def _multiply_accumulate(c):
+    """np.multiply.accumulate is np.cumprod along its axis (0 where not given)."""
+    return _cumprod_along(c, _accumulate_axis(c))
+
+
+def _running_extreme(c):
+    """np.maximum.accumulate (np.minimum.accumulate): each result is one element of a, the running
+    extreme; its gradient goes to that element, and where several equal the running extreme to the
+    latest of them (as PyTorch's cummax and cummin route it)."""
+    return f"_running_extreme_grad({c.g}, {c.a}, {c.out}, {_accumulate_axis(c)})"
 
 
 def _diff(c):
@@ -280,12 +353,19 @@ def _gradient(position):
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
     (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
     minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
-    result, over h."""
+    result, over h.  Without shapes, of every rank, by the helper _gradient_grad."""
     def grad(c):
-        if c.shape_free:
-            c.needs_shapes()
         if c.param("edge_order", 1) != 1:
             c.unsupported("np.gradient is differentiated with edge_order=1")
+        if c.shape_free:  # of every rank: the helper follows the axes as it runs (a list of parts, one per axis)
+            axis = c.param("axis")
+            if axis is not None and not isinstance(axis, int):
+                c.unsupported("np.gradient is differentiated along one axis, or all")
+            spaced = len(c.op.args) > 1 and c.h != "None"
+            h = c.h if spaced else "1.0"
+            if position == "h":
+                return f"-{c.np}.sum({c.np}.multiply({c.g}, {c.out})) / _one_spacing({h})"
+            return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
         if c.ndim("f") != 1 or c.param("axis") not in (None, 0, -1):
             c.unsupported("np.gradient is differentiated for vectors (its result for others is a list)")
         spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
@@ -369,6 +449,15 @@ def _weights(c):
     """np.average's weights as they broadcast against a (a 1-D weight along ``axis`` as a column)."""
     w = c.weights
     axis = c.param("axis")
+    if c.shape_free:  # of a's shape (as they must be without an axis), or 1-D along the axis: read as it runs
+        if axis is None:
+            return w, None
+        if not isinstance(axis, int):
+            c.needs_shapes()
+        np_, a = c.np, c.a
+        others = f"tuple(i for i in range({np_}.ndim({a})) if i != {axis} % {np_}.ndim({a}))"
+        return c.setup("wcol", f"{w} if {np_}.ndim({w}) == {np_}.ndim({a}) else {np_}.expand_dims({w}, {others})"), \
+            "free"
     if c.shape("weights") == c.shape("a"):
         return w, None
     if isinstance(axis, int) and c.ndim("weights") == 1:
@@ -378,24 +467,31 @@ def _weights(c):
     c.unsupported("np.average is differentiated with weights of a's shape, or 1-D weights along one axis")
 
 
+def _weights_total(c, w):
+    """The weights' sum (along the axis, kept)."""
+    if c.param("axis") is None:
+        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free else f"{w}.sum()")
+    return c.setup("wsum", f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+
+
 def _average_a(c):
     if c.param("returned"):
         c.unsupported("np.average(..., returned=True) is not differentiated")
     if len(c.op.args) == 1:  # no weights: the mean
         return _mean(c)
     w, _ = _weights(c)
-    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
-                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    total = _weights_total(c, w)
     return f"{c.expand(c.g, 'a')} * {w} / {total}"
 
 
 def _average_weights(c):
     w, summed = _weights(c)
-    total = c.setup("wsum", f"{w}.sum()" if c.param("axis") is None else
-                    f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
+    total = _weights_total(c, w)
     text = f"{c.expand(c.g, 'a')} * ({c.a} - {c.expand(c.out, 'a')}) / {total}"
     if summed is None:
         return text
+    if summed == "free":  # summed back to the weights' own shape
+        return f"{c.np}.reshape(_unbroadcast({text}, {w}), {c.np}.shape({c.weights}))"
     return f"({text}).sum(axis={summed if len(summed) > 1 else summed[0]})"
 
 
@@ -501,6 +597,20 @@ RULES = {
                        examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
                                  "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
                                  "np.cumprod(a * (a > 0.5)) | a=5", "np.cumprod(a - a[1]) | a=4")),
+    "np.add.accumulate": Rule(("a",), grads={"a": _add_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
+                              examples=("np.add.accumulate(a) | a=4", "np.add.accumulate(a) | a=3x2",
+                                        "np.add.accumulate(a, axis=1) | a=2x3", "np.add.accumulate(a, -1) | a=2x2x3")),
+    "np.multiply.accumulate": Rule(("a",), grads={"a": _multiply_accumulate}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                   examples=("np.multiply.accumulate(a) | a=4", "np.multiply.accumulate(a) | a=3x2",
+                                             "np.multiply.accumulate(a, axis=1) | a=2x3")),
+    "np.maximum.accumulate": Rule(("a",), grads={"a": _running_extreme}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                  hint="{first}peak|peak",
+                                  examples=("np.maximum.accumulate(a) | a=5", "np.maximum.accumulate(a) | a=3x2",
+                                            "np.maximum.accumulate(a, axis=1) | a=2x4",
+                                            "np.maximum.accumulate(a, -1) | a=2x2x3")),
+    "np.minimum.accumulate": Rule(("a",), grads={"a": _running_extreme}, signature=UFUNC_ACCUMULATE, fresh=True,
+                                  hint="{first}low|low",
+                                  examples=("np.minimum.accumulate(a) | a=5", "np.minimum.accumulate(a, axis=1) | a=2x4")),
     "np.diff": Rule(("a", "prepend", "append"), grads={"a": _diff, "prepend": _diff_part("prepend"),
                                                        "append": _diff_part("append")},
                     signature="a, n=1, axis=-1, prepend=None, append=None", fresh=True,

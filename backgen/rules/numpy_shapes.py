@@ -197,6 +197,55 @@ def _sort(c):
     return f"{np_}.take_along_axis({c.g}, {np_}.argsort({order}, axis={axis}), axis={axis})"
 
 
+def _partition(c):
+    """A gather as np.sort's, by the order NumPy's partition left the elements in: the k-th places
+    hold the order statistics, the others the rest in an order NumPy does not state, so the result's
+    own order is read from it (out's ranks matched with a's).  Tied elements are matched in order,
+    one of the subgradients."""
+    np_, axis = c.np, c.param_source("axis", "-1")
+    if c.param("kind", "introselect") != "introselect" or c.param("order") is not None:
+        c.unsupported("np.partition is differentiated with its default kind and no order")
+    if axis == "None":  # flattened
+        ranks = c.setup("ranks", f"{np_}.argsort({np_}.argsort({c.a}, axis=None, kind='stable'), kind='stable')")
+        flat = f"{c.g}[{np_}.argsort({c.out}, kind='stable')][{ranks}]"
+        return f"{np_}.reshape({flat}, {np_}.shape({c.a}))" if c.shape_free else f"{flat}.reshape({c.a}.shape)"
+    ranks = c.setup("ranks", f"{np_}.argsort({np_}.argsort({c.a}, axis={axis}, kind='stable'), axis={axis}, "
+                             f"kind='stable')")
+    ordered = f"{np_}.take_along_axis({c.g}, {np_}.argsort({c.out}, axis={axis}, kind='stable'), axis={axis})"
+    return f"{np_}.take_along_axis({ordered}, {ranks}, axis={axis})"
+
+
+def _inserted(c):
+    """The mask of the places np.insert put values at, along its axis (of the flattened result where
+    axis is None): the same insertion into a row of False of arr's length, of as many True as the
+    result has more places.  Returns ``(mask, axis)``."""
+    np_, axis, obj = c.np, c.param("axis"), c.param_source("obj")
+    if axis is None:
+        n, m = f"{np_}.size({c.arr})", f"{np_}.size({c.out})"
+    else:
+        n, m = f"{np_}.shape({c.arr})[{axis}]", f"{np_}.shape({c.out})[{axis}]"
+    return c.setup("inserted", f"{np_}.insert({np_}.zeros({n}, dtype=bool), {obj}, {np_}.ones({m} - {n}, "
+                               f"dtype=bool))"), axis
+
+
+def _insert_arr(c):
+    """The result's places np.insert did not put values at, in order: arr's own."""
+    inserted, axis = _inserted(c)
+    if axis is None:
+        return f"{c.np}.reshape({c.g}[~{inserted}], {c.np}.shape({c.arr}))"
+    return f"{c.np}.compress(~{inserted}, {c.g}, axis={axis})"
+
+
+def _insert_values(c):
+    """The places np.insert put values at (broadcast to them: summed back to values' shape)."""
+    inserted, axis = _inserted(c)
+    if axis is None:
+        return f"_unbroadcast({c.g}[{inserted}], {c.values})"
+    if c.shape_free or c.ndim("values") != 0:  # (NumPy moves the axes of values given along an axis)
+        c.unsupported("np.insert along an axis is differentiated in values given as one number")
+    return f"{c.np}.compress({inserted}, {c.g}, axis={axis}).sum()"
+
+
 def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
@@ -410,6 +459,17 @@ RULES = {
                              "np.pad(array, ((0, 0), (b.shape[0], 0))) * b.sum() | array=2x3, b=2")),
     "np.sort": Rule(("a",), grads={"a": _sort}, signature="a, axis=-1, kind=None, order=None", fresh=True,
                     examples=("np.sort(a) | a=5", "np.sort(a, axis=0) | a=3x2", "np.sort(a, axis=None) | a=2x3")),
+    "np.partition": Rule(("a",), grads={"a": _partition}, signature="a, kth, axis=-1, kind='introselect', order=None",
+                         fresh=True, examples=("np.partition(a, 2) | a=5", "np.partition(a, (0, 2)) | a=4",
+                                               "np.partition(a, 1, axis=0) | a=3x2",
+                                               "np.partition(a, 3, axis=None) | a=2x3")),
+    "np.insert": Rule(("arr", "values"), grads={"arr": _insert_arr, "values": _insert_values},
+                      signature="arr, obj, values, axis=None", fresh=True,
+                      examples=("np.insert(arr, 0, values) | arr=4, values=()",
+                                "np.insert(arr, [1, 3], values) | arr=4, values=2",
+                                "np.insert(arr, -1, values) | arr=2x2, values=3",
+                                "np.insert(arr, 1, values, axis=1) | arr=2x3, values=()",
+                                "np.insert(arr, [0, 2, 2], values, axis=0) | arr=3x2, values=()")),
     "np._added_at": Rule(("a", "b"), grads={"a": "g", "b": _added_at}, signature="a, indices, b", fresh=True,
                          hint="added", examples=(
                              "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
