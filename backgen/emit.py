@@ -18,9 +18,11 @@ function; they hold no derivative math, which all comes from the rule table.
 import ast
 import dataclasses
 import functools
+import io
 import keyword
 import re
 import textwrap
+import tokenize
 from pathlib import Path
 
 import jinja2
@@ -524,7 +526,8 @@ def _named_numbers(jobs):
     texts, read = {}, {}
     for name, (write, form) in jobs.items():
         own = {constant: number for constant, number in form.constants if constant in clash}
-        text = write(_numbers_written(form, own) if own else form)
+        form = _numerals_written(_numbers_written(form, own) if own else form)
+        text = write(form)
         if own and not _names_read(text, read).isdisjoint(own):  # (a line of a kind written otherwise)
             raise BackgenError(f"{name}() reads the module's number {sorted(_names_read(text, read) & set(own))[0]}, "
                                "which another function of the generated module reads as another value or "
@@ -548,9 +551,36 @@ def _numbers_written(form, numbers):
     (name -> its text) its lines read written as the number: each line's tree changed
     (``_NumbersPut``) and printed again."""
     trees = {name: ast.parse(number, mode="eval").body for name, number in numbers.items()}
+    return _texts_put(form, lambda text: _numbers_put(text, trees))
+
+
+def _numerals_written(form):
+    """``form`` with the numbers its texts write as the user wrote them (``form.numerals``: ``1e-8``
+    where Python prints ``1e-08``): each number token replaced, the same value."""
+    numerals = dict(form.numerals)
+    if not numerals:
+        return form
 
     def put(text):
-        return _numbers_put(text, trees)
+        if not text or not any(printed in text for printed in numerals):
+            return text
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return text
+        starts = [0]
+        for line in text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        for token in reversed(tokens):  # (from the end: the offsets before stay right)
+            if token.type == tokenize.NUMBER and token.string in numerals and token.start[0] == token.end[0]:
+                at = starts[token.start[0] - 1] + token.start[1]
+                text = text[:at] + numerals[token.string] + text[at + len(token.string):]
+        return text
+    return _texts_put(form, put)
+
+
+def _texts_put(form, put):
+    """``form`` (an ``ir.Backward`` or ``ir.Staged``) with ``put`` applied to each text of its lines."""
     if form.__class__ is ir.Staged:
         return dataclasses.replace(form, body=_staged_put(form.body, put), defaults=tuple(map(put, form.defaults)),
                                    outputs=tuple(_atom_put(atom, put) for atom in form.outputs))

@@ -45,8 +45,8 @@ from . import (combinations, correlations, defaults, eigenvalues, float_limits, 
                masked_reductions, math_calls, outers, quantiles, scipy_calls, scipy_linalg, selects, signals)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
-    spelling, walk
+from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
+    rewrite_statements, spelling, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -70,6 +70,7 @@ class Forward:
     spellings: dict = field(default_factory=dict)  # module-level number -> the literal the user wrote (1e-8)
     literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
+    numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
 
     @functools.cached_property
     def settings(self):
@@ -108,6 +109,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
+    forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         forward.helpers.update(lift(forward, _bind_import))
         higher_order.specialize(forward, read_plain)

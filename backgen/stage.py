@@ -275,7 +275,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          cache=self.cache_layout,
                          path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
                          constants=self.numbers_read(),
-                         named_arrays=self.arrays_named())
+                         named_arrays=self.arrays_named(),
+                         numerals=tuple(self.forward.numerals.items()))
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)

@@ -399,3 +399,29 @@ def test_scalar_code_as_written_is_differentiated_right(name, tmp_path):
         assert len(got) == len(wrt)
         for g, w in zip(got, want):
             np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=2e-5, atol=1e-7)
+
+
+def test_numbers_inside_the_function_print_as_the_user_wrote_them(tmp_path):
+    """``1e-6`` stays ``1e-6`` (Python prints ``1e-06``) and ``.00000199`` stays so, in the code, in
+    the comments and in the defaults, by both paths; a number written two ways prints as Python does."""
+    source = '''
+def charge(t, R, C_uF, V0=1e-1):
+    tau = R * C_uF * 1e-6
+    drift = .00000199 * t * t + 1e-6 * C_uF
+    return V0 * (1 - 2.5e-3 * t / tau) + drift
+'''
+    text = backgen.generate(source, name="charge")
+    assert "1e-06" not in text and "1.99e-06" not in text and "0.0025" not in text
+    assert "* 1e-6  " in text and "# (2) tau = prod * 1e-6" in text.replace("RC_uF", "prod")
+    assert ".00000199 * t" in text and "V0=1e-1" in text and "2.5e-3" in text
+    args = [0.002, 1000.0, 1.5, 0.1]
+    forward = getattr(_module(source, "spelled_numbers", tmp_path), "charge")
+    generated = {}
+    exec(text, generated)
+    decorated = backgen.backward(forward)
+    assert "1e-06" not in decorated.backward_source and ".00000199" in decorated.backward_source
+    for got in (generated["charge_backward"](*args), decorated.backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-9)
+    two_ways = backgen.generate("def f(x):\n    return 1e-6 * x + 0.000001 * x * x\n", name="f")
+    assert "1e-06 * x" in two_ways
