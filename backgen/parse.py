@@ -39,7 +39,7 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists
+from .literals import fold_numbers, literal_lists, put_literal_lists, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, float_limits, folds, higher_order, integrals,
                masked_reductions, math_calls, outers, quantiles, scipy_calls, scipy_linalg, selects, signals)
@@ -136,6 +136,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
+        tuples_as_lists(forward.func)
     names = nodes = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)

@@ -364,6 +364,27 @@ def rk4_pendulum(th0, L, g=9.81, dt=0.01, n=100):
              s[1] + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]))
     return s[0]
 ''', "rk4_pendulum", [0.5, 1.2], None, 1e-06),
+"gauss_legendre_module_tuples": ('''
+import math
+NODES = (-0.7745966692414834, 0.0, 0.7745966692414834)
+WEIGHTS = (0.5555555555555556, 0.8888888888888888, 0.5555555555555556)
+def gl3(a, b, c):
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    return half * sum(w * math.exp(c * (mid + half * t)) for t, w in zip(NODES, WEIGHTS))
+''', "gl3", [0.2, 1.4, 0.9], None, 1e-06),
+"tax_brackets_tuple_of_tuples_and_local_tuple": ('''
+BRACKETS = ((10.0, 0.0), (40.0, 0.2), (100.0, 0.4))
+def tax(income, scale):
+    weights = (0.5, 1.5)
+    owed = 0.0
+    prev = 0.0
+    for limit, rate in BRACKETS:
+        if income > prev:
+            owed += (min(income, limit) - prev) * rate * weights[1]
+        prev = limit
+    return owed * scale + weights[0] * len(weights) * scale ** 2
+''', "tax", [55.0, 1.3], None, 1e-06),
 }
 
 
