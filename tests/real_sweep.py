@@ -18492,14 +18492,8 @@ KNOWN = {
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
     ("settings_dict_mode_eps_layernorm_given", "generate"): ("refused", "the backward needs beta, x"),
-    # plain Python with math: a helper passed a lambda (simpson(lambda x: ..., a, b), rk4(lambda t, y: ...)) or
-    # a nested function (central(f, x, h), f = lambda t: math.sin(a * t)); Horner's value and slope over coeffs[1:] without shapes; a list sliced, read as an array
-    ("sc_num_simpson_rule_function_of_params", "generate"): ("refused", "lambda expressions are not supported"),
-    ("sc_num_simpson_rule_function_of_params", "decorator"): ("refused", "lambda expressions are not supported"),
-    ("sc_num_rk4_logistic_function_argument", "generate"): ("refused", "lambda expressions are not supported"),
-    ("sc_num_rk4_logistic_function_argument", "decorator"): ("refused", "lambda expressions are not supported"),
-    ("sc_num_richardson_derivative", "generate"): ("refused", "the nested function f() is used here other than by calling it"),
-    ("sc_num_richardson_derivative", "decorator"): ("refused", "the nested function f() is used here other than by calling it"),
+    # plain Python with math: Horner's value and slope over coeffs[1:] without shapes; a list sliced, read as
+    # an array
     ("sc_num_horner_with_derivative", "generate"): ("refused", "has shape (1,) on one path (line 7) and (6, 6) on another"),
     ("sc_num_chebyshev_clenshaw", "generate"): ("crashed", "is written for coeffs as an array"),
 }

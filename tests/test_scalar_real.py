@@ -385,6 +385,27 @@ def tax(income, scale):
         prev = limit
     return owed * scale + weights[0] * len(weights) * scale ** 2
 ''', "tax", [55.0, 1.3], None, 1e-06),
+"simpson_given_a_lambda_closing_over_parameters": ('''
+import math
+def simpson(f, a, b, n=20):
+    h = (b - a) / n
+    s = f(a) + f(b)
+    for i in range(1, n):
+        s += (4 if i % 2 else 2) * f(a + i * h)
+    return s * h / 3
+def gaussian_mass(mu, sigma, b):
+    return simpson(lambda x: math.exp(-0.5 * ((x - mu) / sigma) ** 2), 0.0, b) + simpson(lambda a: a * mu, 0.0, 1.0, n=4)
+''', "gaussian_mass", [0.5, 0.7, 1.8], None, 1e-06),
+"nested_lambda_passed_by_name_and_passed_on": ('''
+import math
+def central(g, x, h):
+    return (g(x + h) - g(x - h)) / (2 * h)
+def richardson(g, x, h):
+    return (4 * central(g, x, h / 2) - central(g, x, h)) / 3
+def slope(x, h, k):
+    f = lambda t: math.sin(x * t) * k
+    return richardson(f, x, h) + central(f, 0.3, h)
+''', "slope", [1.5, 0.1, 0.7], None, 1e-06),
 }
 
 
@@ -446,3 +467,16 @@ def charge(t, R, C_uF, V0=1e-1):
             np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-9)
     two_ways = backgen.generate("def f(x):\n    return 1e-6 * x + 0.000001 * x * x\n", name="f")
     assert "1e-06 * x" in two_ways
+
+
+def test_a_nested_function_given_to_a_helper_reading_it_otherwise_is_refused():
+    source = """
+import math
+def apply_twice(g, x):
+    fs = [g]
+    return fs[0](fs[0](x))
+def h(a, x):
+    return apply_twice(lambda t: math.sin(a * t), x)
+"""
+    with pytest.raises(backgen.BackgenError, match="used here other than by calling it"):
+        backgen.generate(source, name="h")
