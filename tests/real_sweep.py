@@ -18492,10 +18492,6 @@ KNOWN = {
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
     ("settings_dict_mode_eps_layernorm_given", "generate"): ("refused", "the backward needs beta, x"),
-    # plain Python with math: Horner's value and slope over coeffs[1:] without shapes; a list sliced, read as
-    # an array
-    ("sc_num_horner_with_derivative", "generate"): ("refused", "has shape (1,) on one path (line 7) and (6, 6) on another"),
-    ("sc_num_chebyshev_clenshaw", "generate"): ("crashed", "is written for coeffs as an array"),
 }
 
 

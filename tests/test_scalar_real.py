@@ -406,6 +406,23 @@ def slope(x, h, k):
     f = lambda t: math.sin(x * t) * k
     return richardson(f, x, h) + central(f, 0.3, h)
 ''', "slope", [1.5, 0.1, 0.7], None, 1e-06),
+"clenshaw_list_sliced_and_reversed": ('''
+def clenshaw(coeffs, x):
+    b1 = 0.0
+    b2 = 0.0
+    for c in reversed(coeffs[1:]):
+        b1, b2 = 2 * x * b1 - b2 + c, b1
+    return x * b1 - b2 + coeffs[0]
+''', "clenshaw", [[0.5, -0.3, 0.2, 0.1], 0.4], None, 1e-06),
+"horner_value_and_slope_over_a_slice": ('''
+def poly_and_slope(x, coeffs):
+    p = coeffs[0]
+    dp = 0.0
+    for c in coeffs[1:]:
+        dp = dp * x + p
+        p = p * x + c
+    return p + dp
+''', "poly_and_slope", [0.7, [2.0, -1.0, 0.5, 3.0]], None, 1e-06),
 }
 
 
