@@ -229,8 +229,9 @@ def put_literal_lists(func, literals):
 
 
 def tuples_as_lists(func):
-    """Each tuple of numbers (or of tuples of numbers) that ``func`` gives a name, by the one statement
-    binding it there (``NODES = (-0.77, 0.0, 0.77)``, also as ``put_literal_lists`` puts a module's),
+    """Each tuple of numbers (or a tuple or list of tuples of numbers) that ``func`` gives a name, by the
+    one statement binding it there (``NODES = (-0.77, 0.0, 0.77)``, ``data = [(-1.0, 0.2), (0.0, 0.45)]``,
+    also as ``put_literal_lists`` puts a module's),
     written as the list it is read as, where every read of the name reads its numbers only: an index
     (``NODES[i]``, ``BRACKETS[i][1]``), a loop over it (``for lo, rate in BRACKETS``), ``len``, ``zip``,
     ``sum`` and the like.  A tuple and a list read so give the same numbers, and backgen reads lists of
@@ -244,7 +245,8 @@ def tuples_as_lists(func):
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             stores.update((name, 2) for name in node.names)
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Tuple) and _depth(node.value) in (1, 2):
+                and isinstance(node.value, (ast.Tuple, ast.List)) and _depth(node.value) in (1, 2) and \
+                any(isinstance(e, ast.Tuple) for e in ast.walk(node.value)):  # (data = [(-1.0, 0.2), ...] too)
             tuples[node.targets[0].id] = node
     tuples = {name: stmt for name, stmt in tuples.items() if stores.get(name) == 1}
     if not tuples:
@@ -274,7 +276,7 @@ def _numbers_read(node, depth, parents):
 
 
 def _as_list(node):
-    if isinstance(node, ast.Tuple):
+    if isinstance(node, (ast.Tuple, ast.List)):
         return ast.copy_location(ast.List([_as_list(e) for e in node.elts], ast.Load()), node)
     return node
 

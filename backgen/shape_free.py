@@ -453,6 +453,9 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
         results = []
+    if plain and results and not deferred and _one_text(results) is None:  # plain Python written otherwise for
+        deferred = needed("the backward backgen writes depends on the ranks of the arrays")  # arrays of each
+        results = []  # rank (max(abs(a * x - y) for x, y in zip(xs, ys))): numbers and lists of them first
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
                                  samples.element_writes or plain):  # arrays turn a loop's numbers into arrays (on
         # every path, or on one: total = 0.0, then total += e under an if), are written into one element
@@ -484,6 +487,14 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
         raise deferred or samples.paths_differ or needed(samples.failure)
+    written = _one_text(results)
+    if written is None:
+        raise needed("the backward backgen writes depends on the ranks of the arrays")
+    return written
+
+
+def _one_text(results):
+    """The program of ``results`` (those written at each sample), where they are one code, else None."""
     if any(_grown(item) for item in results) and not all(_grown(item) for item in results):
         results = [item for item in results if not _grown(item)]  # a loop's number made an array at some
         # samples only: the code of those where it stays a number, which checks that it does
@@ -491,7 +502,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
     if len({emit.module_source([item]) for item in results}) > 1:
-        raise needed("the backward backgen writes depends on the ranks of the arrays")
+        return None
     return results[0]
 
 

@@ -423,6 +423,16 @@ def poly_and_slope(x, coeffs):
         p = p * x + c
     return p + dp
 ''', "poly_and_slope", [0.7, [2.0, -1.0, 0.5, 3.0]], None, 1e-06),
+"worst_residual_max_over_zip": ('''
+def worst_residual(a, b, xs, ys):
+    return max(abs(a * x + b - y) for x, y in zip(xs, ys))
+''', "worst_residual", [1.2, 0.3, [0.0, 1.0, 2.0], [0.2, 1.7, 2.4]], [0, 1, 2, 3], 1e-06),
+"local_list_of_pairs_in_a_generator": ('''
+import math
+def fit_error(k, x0):
+    data = [(-1.0, 0.2), (0.0, 0.45), (1.5, 0.9)]
+    return sum((1.0 / (1.0 + math.exp(-k * (x - x0))) - y) ** 2 for x, y in data)
+''', "fit_error", [1.3, 0.1], None, 1e-06),
 }
 
 
