@@ -18232,6 +18232,194 @@ def goldman(pK, pNa, pCl, K_out=5.0, K_in=140.0, Na_out=145.0, Na_in=12.0, Cl_ou
     den = pK * K_in + pNa * Na_in + pCl * Cl_out
     return RT_F * math.log(num / den)
 ''', "goldman", lambda: [1.0, 0.05, 0.45]),
+
+# plain Python with math: control flow and library idioms of everyday scripts
+"sc_idiom_early_return_in_loop_threshold": ('''
+import math
+
+def first_passage(x0, v, k=0.3, dt=0.05, limit=2.0):
+    """Position when the speed first drops below a limit, or after 100 steps."""
+    x = x0
+    for step in range(100):
+        v = v * math.exp(-k * dt)
+        x += v * dt
+        if v < limit:
+            return x
+    return x
+''', "first_passage", lambda: [0.0, 5.0]),
+
+"sc_idiom_enumerate_start_zip_unpack": ('''
+def weighted_error(preds, targets, decay=0.9):
+    total = 0.0
+    for i, (p, t) in enumerate(zip(preds, targets), start=1):
+        total += decay ** i * (p - t) ** 2
+    return total
+''', "weighted_error", lambda: [[1.0, 2.2, 2.9], [1.1, 2.0, 3.3]], {"wrt": [0, 1]}),
+
+"sc_idiom_print_and_assert_in_body": ('''
+import math
+
+def damped(A, gamma, t, verbose=False):
+    assert gamma > 0, "damping must be positive"
+    value = A * math.exp(-gamma * t) * math.cos(2 * math.pi * t)
+    if verbose:
+        print(f"value at t={t:.2f}: {value:.4f}")
+    return value
+''', "damped", lambda: [1.5, 0.3, 0.7]),
+
+"sc_idiom_helper_returns_tuple_unpacked_keyword_call": ('''
+import math
+
+def polar(x, y):
+    return math.hypot(x, y), math.atan2(y, x)
+
+def spiral_energy(x, y, k=2.0, c=0.5):
+    r, phi = polar(x=x, y=y)
+    return 0.5 * k * (r - c * phi) ** 2
+''', "spiral_energy", lambda: [0.8, 0.6]),
+
+"sc_idiom_while_break_counter_tolerance": ('''
+def sqrt_newton(a, tol=1e-12):
+    x = a
+    n = 0
+    while True:
+        nxt = 0.5 * (x + a / x)
+        n += 1
+        if abs(nxt - x) < tol or n >= 50:
+            break
+        x = nxt
+    return nxt
+''', "sqrt_newton", lambda: [3.0]),
+
+"sc_idiom_floor_and_fmod_phase": ('''
+import math
+
+def sawtooth(t, period, amp):
+    """A sawtooth wave: the fractional part of t / period, scaled."""
+    phase = t / period - math.floor(t / period)
+    return amp * (2 * phase - 1)
+''', "sawtooth", lambda: [2.3, 0.7, 1.5]),
+
+"sc_idiom_sum_filtered_comprehension": ('''
+def positive_energy(xs, w):
+    return sum([w * x * x for x in xs if x > 0])
+''', "positive_energy", lambda: [[0.5, -1.0, 2.0, -0.3, 1.1], 0.7]),
+
+"sc_idiom_min_max_builtins_clip_pair": ('''
+def clipped_ratio(ratio, advantage, eps=0.2):
+    """PPO's clipped surrogate for one sample."""
+    clipped = max(min(ratio, 1 + eps), 1 - eps)
+    return min(ratio * advantage, clipped * advantage)
+''', "clipped_ratio", lambda: [1.1, 0.8]),
+
+"sc_idiom_module_list_of_tuples_loop_unpack": ('''
+import math
+
+SPRINGS = [(0, 1, 10.0), (1, 2, 20.0), (0, 2, 5.0)]
+
+def energy(x0, x1, x2, rest=1.0):
+    xs = [x0, x1, x2]
+    e = 0.0
+    for i, j, k in SPRINGS:
+        e += 0.5 * k * (abs(xs[j] - xs[i]) - rest) ** 2
+    return e
+''', "energy", lambda: [0.0, 1.2, 2.1]),
+
+"sc_idiom_divmod_int_index_interp": ('''
+TABLE = [1.0, 1.5, 2.5, 4.0, 6.0]
+
+def lookup(x, scale):
+    """Linear interpolation in a table at x * scale (clamped)."""
+    u = max(0.0, min(x * scale, len(TABLE) - 1.001))
+    i = int(u)
+    frac = u - i
+    return TABLE[i] * (1 - frac) + TABLE[i + 1] * frac
+''', "lookup", lambda: [1.3, 1.7]),
+
+"sc_idiom_ternary_chain_piecewise_tax": ('''
+def marginal(income):
+    rate = 0.1 if income < 10 else 0.2 if income < 40 else 0.35
+    return income * rate
+''', "marginal", lambda: [25.0]),
+
+"sc_idiom_nested_helper_default_and_math_pow": ('''
+import math
+
+def drag(v, rho=1.225, cd=0.47, area=0.01):
+    return 0.5 * rho * cd * area * math.pow(v, 2)
+
+def net_force(m, v, g=9.81):
+    return m * g - drag(v) - drag(v, cd=0.1, area=0.002)
+''', "net_force", lambda: [0.2, 12.0]),
+
+"sc_idiom_running_product_cumulative_survival": ('''
+import math
+
+def survival(hazards, dt=1.0):
+    s = 1.0
+    curve = []
+    for h in hazards:
+        s *= math.exp(-h * dt)
+        curve.append(s)
+    return sum(curve) * dt
+''', "survival", lambda: [[0.1, 0.2, 0.15, 0.3]]),
+
+"sc_idiom_global_constant_aug_assigned": ('''
+import math
+
+R_EARTH = 6371.0
+R_EARTH *= 1000.0
+MU = 3.986004418e14
+
+def period_minutes(altitude_km):
+    a = R_EARTH + altitude_km * 1e3
+    return 2 * math.pi * math.sqrt(a ** 3 / MU) / 60
+''', "period_minutes", lambda: [420.0]),
+
+"sc_idiom_isclose_branch_and_copysign": ('''
+import math
+
+def safe_sinc(x):
+    if math.isclose(x, 0.0, abs_tol=1e-9):
+        return 1.0
+    return math.sin(x) / x
+
+def signed_sinc(x, s):
+    return math.copysign(safe_sinc(x), s) * s * s
+''', "signed_sinc", lambda: [0.9, -1.3]),
+
+"sc_idiom_list_append_then_index_stencil": ('''
+def laplacian_energy(u0, u1, u2, u3, h=0.1):
+    u = []
+    for value in (u0, u1, u2, u3):
+        u.append(value)
+    e = 0.0
+    for i in range(1, len(u) - 1):
+        lap = (u[i - 1] - 2 * u[i] + u[i + 1]) / h ** 2
+        e += lap * lap
+    return e
+''', "laplacian_energy", lambda: [0.1, 0.4, 0.2, 0.7]),
+
+"sc_idiom_generator_max_abs_residual": ('''
+def worst_residual(a, b, xs, ys):
+    return max(abs(a * x + b - y) for x, y in zip(xs, ys))
+''', "worst_residual", lambda: [1.2, 0.3, [0.0, 1.0, 2.0], [0.2, 1.7, 2.4]], {"wrt": [0, 1]}),
+
+"sc_idiom_docstring_doctest_and_type_hints": ('''
+import math
+
+def logistic(x: float, k: float = 1.0, x0: float = 0.0) -> float:
+    """Logistic curve.
+
+    >>> round(logistic(0.0), 3)
+    0.5
+    """
+    return 1.0 / (1.0 + math.exp(-k * (x - x0)))
+
+def fit_error(k: float, x0: float) -> float:
+    data = [(-1.0, 0.2), (0.0, 0.45), (1.5, 0.9)]
+    return sum((logistic(x, k, x0) - y) ** 2 for x, y in data)
+''', "fit_error", lambda: [1.3, 0.1]),
 }
 
 
