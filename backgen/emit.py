@@ -727,9 +727,19 @@ def _arrays_by_name(backward):
                     undoes = dataclasses.replace(undoes, source=swapped(undoes.source))
                 item = ir.Group(undoes, tuple(fix(item.lines)))
             elif kind is ir.Block:
-                item = ir.Block(item.header, tuple(fix(item.body)))
+                item = ir.Block(swapped_header(item.header), tuple(fix(item.body)))
             out.append(item)
         return out
+
+    def swapped_header(text):  # for k in range(len(NODES)):
+        if not text.startswith("for ") or not any(constant in text for constant in names):
+            return text
+        try:
+            loop = ast.parse(text + " pass").body[0]
+        except SyntaxError:
+            return text
+        iterable = swapped(source.to_source(loop.iter))
+        return f"for {source.to_source(loop.target)} in {iterable}:"
     forward, groups = fix(backward.forward), fix(backward.groups)
     if not used:
         return backward
@@ -754,12 +764,33 @@ class _ArraysByName(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         for field in ("left", "right"):
-            operand = getattr(node, field)
-            plain = operand.value if operand.__class__ is source.Part else operand
-            name = self.trees.get(ast.dump(plain))
-            if name is None:
-                setattr(node, field, self.visit(operand))
-            else:
-                self.used.append(name)
-                setattr(node, field, ast.Name(name, ast.Load()))
+            self._swap(node, field)
         return node
+
+    def visit_Subscript(self, node):  # (a list of numbers in plain Python: NODES[k], as the user reads it)
+        if node.value.__class__ is ast.List:
+            self._swap(node, "value")
+        else:
+            node.value = self.visit(node.value)
+        node.slice = self.visit(node.slice)
+        return node
+
+    def visit_Call(self, node):  # len(NODES)
+        if node.func.__class__ is ast.Name and node.func.id == "len" and len(node.args) == 1 and \
+                node.args[0].__class__ is ast.List:
+            self._swap(node.args, 0)
+        return self.generic_visit(node)
+
+    def _swap(self, node, field):
+        operand = node[field] if isinstance(node, list) else getattr(node, field)
+        plain = operand.value if operand.__class__ is source.Part else operand
+        name = self.trees.get(ast.dump(plain))
+        if name is None:
+            value = self.visit(operand)
+        else:
+            self.used.append(name)
+            value = ast.Name(name, ast.Load())
+        if isinstance(node, list):
+            node[field] = value
+        else:
+            setattr(node, field, value)

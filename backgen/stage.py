@@ -455,9 +455,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             target = name
             self.namer.take(name)
         atom = self.expr(value, name=lambda: target)
-        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source and \
-                source.code_names(atom.source) <= set(self.modules.values()):  # (no loop's index: a[i])
-            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]): printed as w where read)
+        if target == name and atom.__class__ is ir.Const and (self.numpy and "(" in atom.source and
+                                                              source.code_names(atom.source) <= set(self.modules.values())
+                                                              or not self.numpy and atom.source.startswith("[") and
+                                                              not source.code_names(atom.source)):  # (no loop's index)
+            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]), or a list of numbers in
+            # plain Python, NODES = [-0.77, 0.0, 0.77]: printed as w where read)
         self.bind(name, atom)
 
     def bind(self, name, atom):

@@ -507,3 +507,31 @@ def h(a, x):
 """
     with pytest.raises(backgen.BackgenError, match="used here other than by calling it"):
         backgen.generate(source, name="h")
+
+
+def test_a_list_of_numbers_given_a_name_is_read_by_that_name():
+    """``NODES[k]`` and ``range(len(w))`` as the user reads them, not the list written out at each read."""
+    source = '''
+import math
+NODES = [-0.7745966692414834, 0.0, 0.7745966692414834]
+WEIGHTS = [0.5555555555555556, 0.8888888888888888, 0.5555555555555556]
+def gl3(a, b, c):
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    w = [0.5, 0.3]
+    total = 0.0
+    for i in range(len(w)):
+        total += w[i] * c
+    return total + half * sum(w * math.exp(c * (mid + half * t)) for t, w in zip(NODES, WEIGHTS))
+'''
+    text = backgen.generate(source, name="gl3")
+    assert text.count("0.7745966692414834") == 2 and text.count("[0.5, 0.3]") == 1, text
+    assert "half * NODES[k]" in text and "in reversed(range(len(w))):" in text and "w[i] * dprod" in text
+    generated = {}
+    exec(text, generated)
+    module = {}
+    exec(source, module)
+    args = [0.2, 1.4, 0.9]
+    got = generated["gl3_backward"](*args)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], gradient(module["gl3"], args, k), rtol=1e-6)
