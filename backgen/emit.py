@@ -18,9 +18,11 @@ function; they hold no derivative math, which all comes from the rule table.
 import ast
 import dataclasses
 import functools
+import io
 import keyword
 import re
 import textwrap
+import tokenize
 from pathlib import Path
 
 import jinja2
@@ -524,7 +526,8 @@ def _named_numbers(jobs):
     texts, read = {}, {}
     for name, (write, form) in jobs.items():
         own = {constant: number for constant, number in form.constants if constant in clash}
-        text = write(_numbers_written(form, own) if own else form)
+        form = _numerals_written(_numbers_written(form, own) if own else form)
+        text = write(form)
         if own and not _names_read(text, read).isdisjoint(own):  # (a line of a kind written otherwise)
             raise BackgenError(f"{name}() reads the module's number {sorted(_names_read(text, read) & set(own))[0]}, "
                                "which another function of the generated module reads as another value or "
@@ -548,9 +551,36 @@ def _numbers_written(form, numbers):
     (name -> its text) its lines read written as the number: each line's tree changed
     (``_NumbersPut``) and printed again."""
     trees = {name: ast.parse(number, mode="eval").body for name, number in numbers.items()}
+    return _texts_put(form, lambda text: _numbers_put(text, trees))
+
+
+def _numerals_written(form):
+    """``form`` with the numbers its texts write as the user wrote them (``form.numerals``: ``1e-8``
+    where Python prints ``1e-08``): each number token replaced, the same value."""
+    numerals = dict(form.numerals)
+    if not numerals:
+        return form
 
     def put(text):
-        return _numbers_put(text, trees)
+        if not text or not any(printed in text for printed in numerals):
+            return text
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return text
+        starts = [0]
+        for line in text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        for token in reversed(tokens):  # (from the end: the offsets before stay right)
+            if token.type == tokenize.NUMBER and token.string in numerals and token.start[0] == token.end[0]:
+                at = starts[token.start[0] - 1] + token.start[1]
+                text = text[:at] + numerals[token.string] + text[at + len(token.string):]
+        return text
+    return _texts_put(form, put)
+
+
+def _texts_put(form, put):
+    """``form`` (an ``ir.Backward`` or ``ir.Staged``) with ``put`` applied to each text of its lines."""
     if form.__class__ is ir.Staged:
         return dataclasses.replace(form, body=_staged_put(form.body, put), defaults=tuple(map(put, form.defaults)),
                                    outputs=tuple(_atom_put(atom, put) for atom in form.outputs))
@@ -697,9 +727,19 @@ def _arrays_by_name(backward):
                     undoes = dataclasses.replace(undoes, source=swapped(undoes.source))
                 item = ir.Group(undoes, tuple(fix(item.lines)))
             elif kind is ir.Block:
-                item = ir.Block(item.header, tuple(fix(item.body)))
+                item = ir.Block(swapped_header(item.header), tuple(fix(item.body)))
             out.append(item)
         return out
+
+    def swapped_header(text):  # for k in range(len(NODES)):
+        if not text.startswith("for ") or not any(constant in text for constant in names):
+            return text
+        try:
+            loop = ast.parse(text + " pass").body[0]
+        except SyntaxError:
+            return text
+        iterable = swapped(source.to_source(loop.iter))
+        return f"for {source.to_source(loop.target)} in {iterable}:"
     forward, groups = fix(backward.forward), fix(backward.groups)
     if not used:
         return backward
@@ -724,12 +764,33 @@ class _ArraysByName(ast.NodeTransformer):
 
     def visit_BinOp(self, node):
         for field in ("left", "right"):
-            operand = getattr(node, field)
-            plain = operand.value if operand.__class__ is source.Part else operand
-            name = self.trees.get(ast.dump(plain))
-            if name is None:
-                setattr(node, field, self.visit(operand))
-            else:
-                self.used.append(name)
-                setattr(node, field, ast.Name(name, ast.Load()))
+            self._swap(node, field)
         return node
+
+    def visit_Subscript(self, node):  # (a list of numbers in plain Python: NODES[k], as the user reads it)
+        if node.value.__class__ is ast.List:
+            self._swap(node, "value")
+        else:
+            node.value = self.visit(node.value)
+        node.slice = self.visit(node.slice)
+        return node
+
+    def visit_Call(self, node):  # len(NODES)
+        if node.func.__class__ is ast.Name and node.func.id == "len" and len(node.args) == 1 and \
+                node.args[0].__class__ is ast.List:
+            self._swap(node.args, 0)
+        return self.generic_visit(node)
+
+    def _swap(self, node, field):
+        operand = node[field] if isinstance(node, list) else getattr(node, field)
+        plain = operand.value if operand.__class__ is source.Part else operand
+        name = self.trees.get(ast.dump(plain))
+        if name is None:
+            value = self.visit(operand)
+        else:
+            self.used.append(name)
+            value = ast.Name(name, ast.Load())
+        if isinstance(node, list):
+            node[field] = value
+        else:
+            setattr(node, field, value)

@@ -22,6 +22,7 @@ loop, a function a name of the helper's would hide, and a helper taking
 
 import ast
 import copy
+import dataclasses
 import types
 
 from .nested import Nested
@@ -54,23 +55,58 @@ def specialize(forward, read_plain):
         if not set(given) <= set(params) or any(not _same(forward, helper, called, t) for t in given.values()):
             continue
         key = (call.func.id, tuple(sorted(given.items())))
+        closure = [n for t in dict.fromkeys(given.values()) for n in _closure(forward, t)]
         if key not in written:
             func = _written_for(helper.func, given)
             if func is None:
                 continue
-            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            inner = _closure_passed(func, given, forward, closure)
+            taken = set(forward.helpers) | locals_ | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
             func.name = fresh_names(taken)("_".join([call.func.id] + [t.rsplit(".", 1)[-1].strip("_") or "f"
                                                                       for t in given.values()]))
             helpers = dict(helper.helpers)  # (a live helper's: those it calls, the function now too)
             helpers.update({t: forward.helpers[t] for t in given.values() if t in forward.helpers})
+            helpers.update({t: dataclasses.replace(helpers[t], closure=tuple(inner[n] for n in helpers[t].closure))
+                            for t in given.values() if _closure(forward, t)})  # (as func names them)
             env = {**{t.split(".")[0]: forward.env[t.split(".")[0]] for t in given.values() if "." in t},
                    **helper.env}  # (a live helper's: the names it reads, the function's module now too)
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, env, helpers,
                                                 dict(helper.constants))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
-        call.args = [a for k, a in enumerate(call.args) if k >= len(params) or params[k] not in given]
+        call.args = [ast.copy_location(ast.Name(n, ast.Load()), call) for n in closure] + \
+            [a for k, a in enumerate(call.args) if k >= len(params) or params[k] not in given]
         call.keywords = [k for k in call.keywords if k.arg not in given]
+    nested = {name for name, value in forward.helpers.items() if isinstance(value, Nested)} - locals_
+    if nested:  # a nested function given to a function not written for it (nested.lift leaves those given)
+        called = {id(n.func) for n in walk(forward.func) if isinstance(n, ast.Call)}
+        for node in walk(forward.func):
+            if isinstance(node, ast.Name) and node.id in nested and id(node) not in called:
+                raise forward.error(f"the nested function {node.id}() is used here other than by calling it, "
+                                    "which backgen does not follow: call it, or define it at module level", node)
+
+
+def _closure(forward, text):
+    """The closure parameters of the function ``text`` names, where it is nested in the caller."""
+    nested = forward.helpers.get(text)
+    return list(nested.closure) if isinstance(nested, Nested) else []
+
+
+def _closure_passed(func, given, forward, closure):
+    """The closures of the nested functions ``given`` to ``func`` (``closure``: their parameters in
+    order) made its leading parameters, renamed apart from ``func``'s names (``a`` of ``trap(f, a,
+    b)``: ``a1``), and each call of such a function passing them first: ``{closure name: its name in
+    func}``.  A function ``func`` passes on takes them where that is written in turn (its closure
+    named as in ``func``)."""
+    used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    fresh = fresh_names(set(used) | set(closure), bare=True)
+    inner = {n: n if n not in used else fresh(n) for n in closure}
+    for node in walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in given.values():
+            node.args = [ast.copy_location(ast.Name(inner[n], ast.Load()), node)
+                         for n in _closure(forward, node.func.id)] + node.args
+    func.args.args = [ast.copy_location(ast.arg(inner[n]), func) for n in closure] + func.args.args
+    return inner
 
 
 def _function(forward, node, locals_):
@@ -90,6 +126,9 @@ def _same(forward, helper, called, text):
     """Whether the function ``text`` names means in the helper's module (``called``: the helper as the
     caller holds it) what it means in the caller's."""
     root = text.split(".", 1)[0]
+    if "." not in text and isinstance(forward.helpers.get(root), Nested):  # nested in the caller: a name the
+        return root not in helper.helpers and root not in helper.env and not (  # helper's module gives nothing
+            isinstance(called, types.FunctionType) and root in called.__globals__)
     if "." in text:
         theirs = helper.env.get(root)
         if theirs is None and isinstance(called, types.FunctionType):  # (a live helper not reading it)

@@ -277,6 +277,8 @@ class Staged:
     named_arrays: tuple = ()  # (name, text): constant arrays the function names (w = np.array([0.2, 0.3]))
     sized_params: tuple = ()  # (parameter, origins): a helper's parameters its caller passes a selection by a
                               # boolean mask, of a length the data decides (the same origins: selected alike)
+    numerals: tuple = field(default=(), compare=False, repr=False)  # (Python's text, the user's) of the numbers
+                                                                    # the function writes otherwise (1e-08, 1e-8)
 
 
 @form
@@ -375,6 +377,7 @@ class Backward:
     named_arrays: tuple = ()  # (name, text): constant arrays the function names, read by them (Staged's)
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
+    numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
 
 
 @dataclass(frozen=True)

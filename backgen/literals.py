@@ -365,6 +365,59 @@ def put_literal_lists(func, literals):
     func.body[int(bool(docstring)):int(bool(docstring))] = lines
 
 
+def tuples_as_lists(func):
+    """Each tuple of numbers (or a tuple or list of tuples of numbers) that ``func`` gives a name, by the
+    one statement binding it there (``NODES = (-0.77, 0.0, 0.77)``, ``data = [(-1.0, 0.2), (0.0, 0.45)]``,
+    also as ``put_literal_lists`` puts a module's),
+    written as the list it is read as, where every read of the name reads its numbers only: an index
+    (``NODES[i]``, ``BRACKETS[i][1]``), a loop over it (``for lo, rate in BRACKETS``), ``len``, ``zip``,
+    ``sum`` and the like.  A tuple and a list read so give the same numbers, and backgen reads lists of
+    numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before)."""
+    stores, tuples = {}, {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.arg):
+            stores[node.arg] = stores.get(node.arg, 0) + 2
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            stores.update((name, 2) for name in node.names)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, (ast.Tuple, ast.List)) and _depth(node.value) in (1, 2) and \
+                any(isinstance(e, ast.Tuple) for e in ast.walk(node.value)):  # (data = [(-1.0, 0.2), ...] too)
+            tuples[node.targets[0].id] = node
+    tuples = {name: stmt for name, stmt in tuples.items() if stores.get(name) == 1}
+    if not tuples:
+        return
+    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tuples and \
+                not _numbers_read(node, _depth(tuples[node.id].value), parents):
+            del tuples[node.id]
+    for stmt in tuples.values():
+        stmt.value = _as_list(stmt.value)
+
+
+def _numbers_read(node, depth, parents):
+    """Whether the read ``node`` of a tuple nesting ``depth`` deep reads its numbers only."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load) and \
+            not isinstance(parent.slice, ast.Slice):
+        return depth == 1 or _numbers_read(parent, depth - 1, parents)
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        return depth == 1 or isinstance(parent.target, ast.Tuple) and \
+            all(isinstance(e, ast.Name) for e in parent.target.elts)
+    if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
+        return parent.func.id == "len" or depth == 1 and parent.func.id in ("zip", "enumerate", "reversed", "sorted",
+                                                                            "sum", "min", "max")
+    return False
+
+
+def _as_list(node):
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return ast.copy_location(ast.List([_as_list(e) for e in node.elts], ast.Load()), node)
+    return node
+
+
 # functions of numbers that give a number, as a module's top level computes its constants with them
 _NUMBER_FUNCTIONS = frozenset({
     "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",

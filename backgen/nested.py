@@ -55,6 +55,31 @@ def _as_def(stmt):
     return ast.copy_location(func, stmt)
 
 
+def _lambda_arguments_named(body, func, forward):
+    """``body`` with each lambda given as an argument to one of the module's functions
+    (``simpson(lambda x: math.exp(-x * x / s), a, b)``) made a ``def`` of a fresh name at the top,
+    the call given that name: as a nested function, its closure read when it is called."""
+    lambdas = [(call, k, a) for stmt in body if not isinstance(stmt, ast.FunctionDef) for call in walk(stmt)
+               if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in forward.helpers
+               for k, a in enumerate(call.args + call.keywords) if isinstance(getattr(a, "value", a), ast.Lambda)]
+    if not lambdas:
+        return list(body)
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | set(forward.env)
+                        | set(forward.helpers) | set(forward.constants) | {func.name}, bare=True)
+    defs = []
+    for call, k, argument in lambdas:
+        value = getattr(argument, "value", argument)
+        name = fresh("f")
+        body_ = [ast.copy_location(ast.Return(value.body), value.body)]
+        defs.append(ast.copy_location(ast.FunctionDef(name, value.args, body_, [], None, type_params=[]), value))
+        named = ast.copy_location(ast.Name(name, ast.Load()), value)
+        if k < len(call.args):
+            call.args[k] = named
+        else:
+            argument.value = named
+    return defs + list(body)
+
+
 def _lambdas_lifted(body, func):
     """``body`` with each lambda given a name in a loop or branch (``p = lambda k: np.exp(f[k]) / s``
     in a loop), whose name nothing else assigns, made the ``def`` it means at the top level: its
@@ -98,7 +123,8 @@ def lift(forward, bind_import):
                     forward.env.pop(local, None)
         else:
             body.append(_as_def(stmt))
-    func.body = _lambdas_lifted(body, func)
+    module_helpers = set(forward.helpers)
+    func.body = _lambdas_lifted(_lambda_arguments_named(body, func, forward), func)
     defs = [stmt for stmt in func.body if isinstance(stmt, ast.FunctionDef)]
     if not defs:
         return {}
@@ -139,10 +165,11 @@ def lift(forward, bind_import):
     for d in defs:
         helper = copy.deepcopy(d)
         helper.args.args = [ast.copy_location(ast.arg(n), d) for n in closure[d.name]] + helper.args.args
-        _pass_closures(helper.body, closure, forward, skip={a.arg for a in _all_args(helper)})
+        _pass_closures(helper.body, closure, forward, skip={a.arg for a in _all_args(helper)},
+                       passable=module_helpers)
         lifted[d.name] = helper
     func.body = [stmt for stmt in func.body if not isinstance(stmt, ast.FunctionDef)]
-    _pass_closures(func.body, closure, forward)
+    _pass_closures(func.body, closure, forward, passable=module_helpers)
     helpers = dict(forward.helpers)
     result = {}
     for name, helper in lifted.items():
@@ -226,9 +253,11 @@ def _free(func):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - own
 
 
-def _pass_closures(stmts, closure, forward, skip=()):
-    """Calls of the nested functions get their closure's values as leading arguments; any other
-    use of a nested function's name is refused."""
+def _pass_closures(stmts, closure, forward, skip=(), passable=()):
+    """Calls of the nested functions get their closure's values as leading arguments; a nested
+    function given to one of the module's functions ``passable`` (``simpson(f, a, b)``) is left to
+    ``higher_order``, which writes that function for it, its closure passed along (and refuses
+    it, as here, where it cannot); any other use of a nested function's name is refused."""
     called = set()
     for stmt in stmts:
         for node in walk(stmt):
@@ -237,6 +266,10 @@ def _pass_closures(stmts, closure, forward, skip=()):
                 node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in closure[node.func.id]] \
                     + node.args
                 called.add(id(node.func))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in passable \
+                    and node.func.id not in closure and node.func.id not in skip:
+                called.update(id(a) for a in node.args + [k.value for k in node.keywords]
+                              if isinstance(a, ast.Name) and a.id in closure)
     for stmt in stmts:
         for node in walk(stmt):
             if isinstance(node, ast.Name) and node.id in closure and node.id not in skip and id(node) not in called:

@@ -39,15 +39,15 @@ import numpy
 
 from .errors import BackgenError, NoSourceError
 from .desugar import desugar
-from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals
+from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
                higher_order, integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls,
                scipy_linalg, selects, signals, starred, trys, varargs)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
-from .source import census, fresh_names, name_ids as source_names, number, parts_list, rewrite_statements, \
-    spelled, spelling, walk
+from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
+    rewrite_statements, spelled, spelling, walk
 from .sentinels import decide_none_tests
 from .tidy import tidy
 
@@ -71,6 +71,7 @@ class Forward:
     spellings: dict = field(default_factory=dict)  # module-level number -> the literal the user wrote (1e-8)
     literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
+    numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
 
     @functools.cached_property
     def settings(self):
@@ -113,6 +114,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     functions (``_inline_function_defaults``).
     """
     forward, key = _as_read(func_or_source, name, filename)
+    forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         trys.rewrite(forward)
         _read_only_globals(forward.func)
@@ -142,6 +144,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
     _drop_argument_checks(forward.func)
     if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
         put_literal_lists(forward.func, forward.literals)
+        tuples_as_lists(forward.func)
     names = nodes = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)

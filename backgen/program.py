@@ -537,9 +537,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
 def _read_as_arrays(staged, params):
     """The parameters ``params`` (of no given shape) that the code reads as NumPy arrays where a
     Python list would be read otherwise: an operand of ``+`` or ``*`` (a list joins or repeats), or
-    sliced (a list's slice is a copy, an array's a view) or written into."""
+    sliced (a list's slice is a copy, an array's a view: but for a slice read by indexing alone,
+    ``for c in coeffs[1:]``, its slices likewise) or written into."""
     found = []
-    for op in ops_in(staged.body):
+    ops = list(ops_in(staged.body))
+    for op in ops:
         operands = [a.name for a in op.args if isinstance(a, ir.Var) and a.name in params]
         if not operands:
             continue
@@ -549,9 +551,31 @@ def _read_as_arrays(staged, params):
             op.args[0].name in params and (":" in (op.param("index") or "") or op.rule == "setitem")
         if joined:
             found += operands
-        elif sliced:
+        elif sliced and (op.rule == "setitem" or not _indexed_only(op.target, ops, staged.outputs)):
             found.append(op.args[0].name)
     return tuple(p for p in params if p in found)
+
+
+def _indexed_only(name, ops, outputs):
+    """Whether the value ``name`` (a slice of a parameter) is read by indexing alone (``seq[i]``), a
+    slice of it likewise: a list's slice and an array's then give the same numbers."""
+    todo, seen = [name], set()
+    while todo:
+        value = todo.pop()
+        if value in seen:
+            continue
+        seen.add(value)
+        if any(isinstance(o, ir.Var) and o.name == value for o in outputs):
+            return False
+        for op in ops:
+            reading = [k for k, a in enumerate(op.args) if isinstance(a, ir.Var) and a.name == value]
+            if not reading:
+                continue
+            if op.rule != "getitem" or reading != [0]:
+                return False
+            if ":" in (op.param("index") or ""):
+                todo.append(op.target)
+    return True
 
 
 def _module_names(forward):

@@ -325,12 +325,14 @@ def indexed_ranks(func, names):
     them: 1 for ``xs[i]`` (and ``for x in xs``, ``zip(xs, ys)``, ``len(xs)``), 2 for ``xs[i][0]`` or ``xs[i, 0]``;
     an element unpacked (``x0, x1 = xs[i]``, or ``x = xs[i]`` then ``x0, x1 = x``) gives one level more,
     and the shape, of that many items last: ``{"xs": (6, 2)}``."""
-    def chain(node):  # (the name a chain of subscripts reads, how deep)
-        depth = 0
+    def chain(node):  # (the name a chain of subscripts reads, how deep: xs[1:][i] as deep as xs[i] and xs[1:])
+        depth, sliced = 0, False
         while isinstance(node, ast.Subscript):
-            depth += len(node.slice.elts) if isinstance(node.slice, ast.Tuple) else 1
+            sliced |= isinstance(node.slice, ast.Slice)
+            depth += len(node.slice.elts) if isinstance(node.slice, ast.Tuple) else \
+                0 if isinstance(node.slice, ast.Slice) else 1
             node = node.value
-        return (node.id, depth) if isinstance(node, ast.Name) else (None, 0)
+        return (node.id, max(depth, int(sliced))) if isinstance(node, ast.Name) else (None, 0)
     ranks, items, aliases = {}, {}, {}
     for node in walk(func):
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id in names:
@@ -417,34 +419,43 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         if not results and len(free) <= 4:  # a point and a polyline: each a vector or rows of them
             results = samples.written([{**dict(zip(free, shapes)), **vectors, **fixed}
                                        for shapes in itertools.product(((3,), (4, 3)), repeat=len(free))])
-    operands = [n for n in free if n in arithmetic_only(forward.func, free)]
-    if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
-        sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
-                for rank, dims in enumerate(PROBES)]
-        results = samples.written(sets[:1])
-        ones = samples.written(sets[1:])
-        if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
-            results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
-        results += ones
-    if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
-        tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
-        choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
-        results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
-                                   for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
-    others = [n for n in free if n not in operands]
-    if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
-        # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
-        # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
-        choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
-        results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
-                                   for ranks in itertools.product(choices, repeat=len(others))
-                                   for ones in ((), (1,) * max(ranks))])
+    plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
+                    if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
+    deferred = None
+    try:
+        operands = [n for n in free if n in arithmetic_only(forward.func, free)]
+        if not results and operands:  # values only added, multiplied...: size-one axes broadcast against any
+            sets = [{**dict.fromkeys(free, len(dims)), **vectors, **fixed, **dict.fromkeys(operands, (1,) * rank)}
+                    for rank, dims in enumerate(PROBES)]
+            results = samples.written(sets[:1])
+            ones = samples.written(sets[1:])
+            if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
+                results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
+            results += ones
+        if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
+            tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
+            choices = (1, 2, 3) if len(free) <= 3 else (1, 2)
+            results = samples.written([{**dict(zip(free, ranks)), **vectors, **fixed}
+                                       for ranks in itertools.product(choices, repeat=len(free)) if ranks not in tried])
+        others = [n for n in free if n not in operands]
+        if not results and operands and others and len(others) <= MIXED_MAX and not samples.carried_changes:
+            # the others of ranks 1 to 3 each (a vector: u[2:] - 2 * u[1:-1]), the operands numbers and size-one
+            # arrays (r * lap, r = alpha * dt); not where arrays turned a loop's numbers into arrays (below)
+            choices = (1, 2, 3) if len(others) <= 3 else (1, 2)
+            results = samples.written([{**dict(zip(others, ranks)), **vectors, **fixed, **dict.fromkeys(operands, ones)}
+                                       for ranks in itertools.product(choices, repeat=len(others))
+                                       for ones in ((), (1,) * max(ranks))])
+    except BackgenError as refusal:  # plain Python whose arrays of some ranks the code cannot be written for:
+        if not plain or getattr(refusal, "shape_free", False):  # numbers (and lists of them) are tried below,
+            raise  # as the person writing it means them, before the refusal
+        deferred, results = refusal, []
     math_calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                      and forward.env.get(n.func.value.id) == "math" for n in walk(forward.func))
     if samples.paths_differ:  # a number on one path, an array on another: none of the arrays' code is kept
         results = []
-    plain = not any((forward.env.get(n.id) or "").startswith("numpy") for n in walk(forward.func)
-                    if isinstance(n, ast.Name))  # (plain Python: written for numbers as a person means it)
+    if plain and results and not deferred and _one_text(results) is None:  # plain Python written otherwise for
+        deferred = needed("the backward backgen writes depends on the ranks of the arrays")  # arrays of each
+        results = []  # rank (max(abs(a * x - y) for x, y in zip(xs, ys))): numbers and lists of them first
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
                                  samples.element_writes or plain):  # arrays turn a loop's numbers into arrays (on
         # every path, or on one: total = 0.0, then total += e under an if), are written into one element
@@ -475,7 +486,15 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
                 sorted((n, r if isinstance(r, int) else len(r)) for n, r in indexed.items()))))
                 for item in as_numbers.written([{**vectors, **fixed, **indexed}])]
     if not results:
-        raise samples.paths_differ or needed(samples.failure)
+        raise deferred or samples.paths_differ or needed(samples.failure)
+    written = _one_text(results)
+    if written is None:
+        raise needed("the backward backgen writes depends on the ranks of the arrays")
+    return written
+
+
+def _one_text(results):
+    """The program of ``results`` (those written at each sample), where they are one code, else None."""
     if any(_grown(item) for item in results) and not all(_grown(item) for item in results):
         results = [item for item in results if not _grown(item)]  # a loop's number made an array at some
         # samples only: the code of those where it stays a number, which checks that it does
@@ -483,7 +502,7 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         results = [dataclasses.replace(item, main=dataclasses.replace(item.main, scalar_output=False))
                    for item in results]
     if len({emit.module_source([item]) for item in results}) > 1:
-        raise needed("the backward backgen writes depends on the ranks of the arrays")
+        return None
     return results[0]
 
 

@@ -877,6 +877,20 @@ def spelling(node, lines):
     return text if written.__class__ is value.__class__ and written == value else None
 
 
+def numerals(node, lines):
+    """``{Python's text: the user's}`` of the numbers written in ``node`` (a function as read) that
+    Python prints otherwise (``1e-08``: ``1e-8``; ``1.99e-06``: ``.00000199``), each written one way
+    only there: the generated code prints them as the user did."""
+    found = {}
+    for sub in walk(node):
+        if sub.__class__ is ast.Constant and sub.value.__class__ in (int, float):
+            text = spelling(sub, lines)
+            printed = repr(sub.value)
+            if found.setdefault(printed, text) != text:
+                found[printed] = None  # (1e-6 here, 0.000001 there: as Python prints it)
+    return {printed: text for printed, text in found.items() if text and text != printed}
+
+
 def number_text(text):
     """The number ``text`` spells (``0.5``, ``-2``), else None."""
     try:

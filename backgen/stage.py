@@ -275,7 +275,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          cache=self.cache_layout,
                          path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
                          constants=self.numbers_read(),
-                         named_arrays=self.arrays_named())
+                         named_arrays=self.arrays_named(),
+                         numerals=tuple(self.forward.numerals.items()))
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
@@ -454,9 +455,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             target = name
             self.namer.take(name)
         atom = self.expr(value, name=lambda: target)
-        if target == name and atom.__class__ is ir.Const and self.numpy and "(" in atom.source and \
-                source.code_names(atom.source) <= set(self.modules.values()):  # (no loop's index: a[i])
-            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]): printed as w where read)
+        if target == name and atom.__class__ is ir.Const and (self.numpy and "(" in atom.source and
+                                                              source.code_names(atom.source) <= set(self.modules.values())
+                                                              or not self.numpy and atom.source.startswith("[") and
+                                                              not source.code_names(atom.source)):  # (no loop's index)
+            self.named_arrays.setdefault(atom.source, name)  # (w = np.array([0.2, 0.3]), or a list of numbers in
+            # plain Python, NODES = [-0.77, 0.0, 0.77]: printed as w where read)
         self.bind(name, atom)
 
     def bind(self, name, atom):

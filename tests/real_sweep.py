@@ -16607,6 +16607,1819 @@ def wiener_loss(log_noise, signal_psd, observed, clean):
     return np.mean((gain * observed - clean) ** 2)
 ''', "wiener_loss", lambda: [np.log(np.array([0.5, 0.3, 0.2, 0.4])), _uniform(5918, 4), _normal(5919, 6, 4),
                             _normal(5920, 6, 4)], {"wrt": [0, 1]}),
+
+# ----------------------------------------------------------------------------- plain Python with math, a later batch
+"sc_haversine_degrees_float_radians": ('''
+import math
+
+EARTH_R = 6372795
+
+def distance(a_lat, a_lon, b_lat, b_lon):
+    """Great-circle distance in metres between two GPS points given in degrees."""
+    a_lat = float(a_lat) * math.pi / 180
+    b_lat = float(b_lat) * math.pi / 180
+    a_lon = float(a_lon) * math.pi / 180
+    b_lon = float(b_lon) * math.pi / 180
+    delta = a_lon - b_lon
+    y = math.sqrt(math.pow(math.cos(b_lat) * math.sin(delta), 2)
+                  + math.pow(math.cos(a_lat) * math.sin(b_lat) - math.sin(a_lat) * math.cos(b_lat) * math.cos(delta), 2))
+    x = math.sin(a_lat) * math.sin(b_lat) + math.cos(a_lat) * math.cos(b_lat) * math.cos(delta)
+    return math.atan2(y, x) * EARTH_R
+''', "distance", lambda: [52.2, 21.0, 48.85, 2.35]),
+
+"sc_haversine_asin_from_import": ('''
+from math import radians, sin, cos, asin, sqrt
+
+def haversine(lat1, lon1, lat2, lon2, R=6371e3):
+    phi1, phi2 = radians(lat1), radians(lat2)
+    dphi = radians(lat2 - lat1)
+    dl = radians(lon2 - lon1)
+    a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dl / 2) ** 2
+    return 2 * R * asin(sqrt(a))
+''', "haversine", lambda: [40.7, -74.0, 51.5, -0.12], {"wrt": [0, 1, 2, 3]}),
+
+"sc_initial_bearing_degrees_atan2": ('''
+import math
+
+def bearing(lat1, lon1, lat2, lon2):
+    """Initial compass bearing from point 1 to point 2, in degrees."""
+    p1 = math.radians(lat1)
+    p2 = math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    y = math.sin(dl) * math.cos(p2)
+    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    theta = math.atan2(y, x)
+    return (math.degrees(theta) + 360) % 360
+''', "bearing", lambda: [40.7, -74.0, 51.5, -0.12]),
+
+"sc_triangle_angle_law_of_cosines": ('''
+import math
+
+def angle_c(a, b, c):
+    """Angle opposite side c (radians) by the law of cosines."""
+    cos_c = (a * a + b * b - c * c) / (2 * a * b)
+    return math.acos(cos_c)
+''', "angle_c", lambda: [3.0, 4.0, 4.5]),
+
+"sc_heron_triangle_area": ('''
+import math
+
+def heron(a, b, c):
+    s = (a + b + c) / 2.0
+    return math.sqrt(s * (s - a) * (s - b) * (s - c))
+''', "heron", lambda: [3.0, 4.0, 5.5]),
+
+"sc_polar_to_cartesian_tuple_sum": ('''
+import math
+
+def to_cartesian(r, theta):
+    return r * math.cos(theta), r * math.sin(theta)
+
+def chord(r1, t1, r2, t2):
+    """Distance between two points given in polar coordinates."""
+    x1, y1 = to_cartesian(r1, t1)
+    x2, y2 = to_cartesian(r2, t2)
+    return math.hypot(x2 - x1, y2 - y1)
+''', "chord", lambda: [1.5, 0.3, 2.0, 1.1]),
+
+"sc_polygon_area_shoelace_lists": ('''
+def polygon_area(xs, ys):
+    """Shoelace formula over a closed polygon given as coordinate lists."""
+    n = len(xs)
+    area = 0.0
+    for i in range(n):
+        j = (i + 1) % n
+        area += xs[i] * ys[j] - xs[j] * ys[i]
+    return abs(area) / 2.0
+''', "polygon_area", lambda: [[0.0, 2.0, 2.5, 0.5], [0.0, 0.1, 1.8, 1.5]]),
+
+"sc_circle_segment_area": ('''
+import math
+
+def segment_area(r, theta):
+    """Area of a circular segment cut by a chord subtending angle theta."""
+    return 0.5 * r ** 2 * (theta - math.sin(theta))
+''', "segment_area", lambda: [2.0, 1.2]),
+
+# orbital mechanics
+"sc_orbit_period_kepler_third_law": ('''
+import math
+
+G = 6.674e-11
+M_SUN = 1.989e30
+
+def period_days(a_au):
+    """Orbital period in days of a planet with semi-major axis a (AU)."""
+    a = a_au * 1.496e11
+    T = 2 * math.pi * math.sqrt(a ** 3 / (G * M_SUN))
+    return T / 86400.0
+''', "period_days", lambda: [1.52]),
+
+"sc_orbit_vis_viva_speed_km": ('''
+import math
+
+MU_EARTH = 398600.4418  # km^3/s^2
+
+def orbital_speed(r, a):
+    """Speed (km/s) at radius r on an orbit of semi-major axis a (vis-viva)."""
+    return math.sqrt(MU_EARTH * (2.0 / r - 1.0 / a))
+''', "orbital_speed", lambda: [7000.0, 8000.0]),
+
+"sc_orbit_escape_and_circular_ratio": ('''
+import math
+
+def speeds(mu, r):
+    v_circ = math.sqrt(mu / r)
+    v_esc = math.sqrt(2 * mu / r)
+    return v_esc - v_circ, v_esc / v_circ
+''', "speeds", lambda: [398600.0, 6800.0]),
+
+"sc_orbit_kepler_newton_for_loop": ('''
+import math
+
+def eccentric_anomaly(M, e, iterations=8):
+    """Solve Kepler's equation M = E - e sin E by Newton's method, a fixed number of steps."""
+    E = M if e < 0.8 else math.pi
+    for _ in range(iterations):
+        E = E - (E - e * math.sin(E) - M) / (1 - e * math.cos(E))
+    return E
+
+def true_anomaly(M, e):
+    E = eccentric_anomaly(M, e)
+    return 2 * math.atan2(math.sqrt(1 + e) * math.sin(E / 2), math.sqrt(1 - e) * math.cos(E / 2))
+''', "true_anomaly", lambda: [1.1, 0.3]),
+
+"sc_orbit_radius_from_true_anomaly": ('''
+import math
+
+def radius(a, e, nu):
+    p = a * (1 - e ** 2)
+    return p / (1 + e * math.cos(nu))
+''', "radius", lambda: [7500.0, 0.1, 0.7]),
+
+"sc_orbit_hill_sphere_and_roche": ('''
+def hill_radius(a, e, m, M):
+    """Hill sphere radius of a body of mass m orbiting M."""
+    return a * (1 - e) * (m / (3 * M)) ** (1.0 / 3.0)
+
+def roche_limit(R, rho_M, rho_m):
+    return 2.44 * R * (rho_M / rho_m) ** (1 / 3)
+
+def margin(a, e, m, M, R, rho_M, rho_m):
+    return hill_radius(a, e, m, M) / roche_limit(R, rho_M, rho_m)
+''', "margin", lambda: [1.5e8, 0.02, 6e24, 2e30, 7e5, 1.4, 5.5]),
+
+"sc_orbit_specific_energy_angular_momentum": ('''
+import math
+
+def orbit_elements(x, y, vx, vy, mu=1.0):
+    """Semi-major axis and eccentricity of a planar two-body orbit from position and velocity."""
+    r = math.sqrt(x * x + y * y)
+    v2 = vx * vx + vy * vy
+    energy = v2 / 2 - mu / r
+    h = x * vy - y * vx
+    a = -mu / (2 * energy)
+    e = math.sqrt(1 + 2 * energy * h * h / (mu * mu))
+    return a, e
+''', "orbit_elements", lambda: [1.0, 0.2, -0.1, 0.9]),
+
+"sc_orbit_leapfrog_energy_drift": ('''
+import math
+
+def drift(x, y, vx, vy, dt=0.01, steps=50):
+    """Kick-drift-kick leapfrog for a planet around a unit mass; returns the final energy."""
+    for _ in range(steps):
+        r3 = (x * x + y * y) ** 1.5
+        vx -= 0.5 * dt * x / r3
+        vy -= 0.5 * dt * y / r3
+        x += dt * vx
+        y += dt * vy
+        r3 = (x * x + y * y) ** 1.5
+        vx -= 0.5 * dt * x / r3
+        vy -= 0.5 * dt * y / r3
+    return 0.5 * (vx * vx + vy * vy) - 1.0 / math.sqrt(x * x + y * y)
+''', "drift", lambda: [1.0, 0.0, 0.0, 1.1]),
+
+"sc_orbit_gravity_assist_turn_angle": ('''
+import math
+
+def turn_angle(v_inf, mu, r_p):
+    """Deflection of a hyperbolic flyby with periapsis r_p."""
+    e = 1 + r_p * v_inf ** 2 / mu
+    return 2 * math.asin(1 / e)
+''', "turn_angle", lambda: [5.0, 1.27e8, 1.0e5]),
+
+# projectiles
+"sc_proj_max_height_and_range_tuple": ('''
+import math
+
+g = 9.81
+
+def trajectory(v0, angle_deg):
+    """Flight time, range and peak height of a projectile on flat ground."""
+    theta = math.radians(angle_deg)
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    t = 2 * vy / g
+    return t, vx * t, vy ** 2 / (2 * g)
+''', "trajectory", lambda: [20.0, 35.0]),
+
+"sc_proj_height_at_distance": ('''
+import math
+
+def height_at(x, v0, theta, h0=1.5, g=9.81):
+    return h0 + x * math.tan(theta) - g * x ** 2 / (2 * v0 ** 2 * math.cos(theta) ** 2)
+''', "height_at", lambda: [12.0, 18.0, 0.6]),
+
+"sc_proj_quadratic_drag_euler_while_counter": ('''
+import math
+
+def flight(v0, theta, k=0.02, dt=0.01):
+    """Euler steps of a projectile with quadratic drag, a fixed count of steps kept by a counter."""
+    x, y = 0.0, 0.0
+    vx = v0 * math.cos(theta)
+    vy = v0 * math.sin(theta)
+    n = 0
+    while n < 150:
+        v = math.sqrt(vx ** 2 + vy ** 2)
+        vx = vx - k * v * vx * dt
+        vy = vy - (9.81 + k * v * vy) * dt
+        x = x + vx * dt
+        y = y + vy * dt
+        n += 1
+    return x, y
+''', "flight", lambda: [25.0, 0.8]),
+
+"sc_proj_linear_drag_closed_form": ('''
+import math
+
+def drag_range_at(t, v0, theta, b=0.1, g=9.81):
+    """Position at time t of a projectile with linear drag (exact solution)."""
+    vx0 = v0 * math.cos(theta)
+    vy0 = v0 * math.sin(theta)
+    decay = 1 - math.exp(-b * t)
+    x = vx0 / b * decay
+    y = (vy0 + g / b) / b * decay - g * t / b
+    return x, y
+''', "drag_range_at", lambda: [1.3, 15.0, 0.7]),
+
+"sc_proj_terminal_velocity_fall_time": ('''
+import math
+
+def fall(m, h, c=0.25, g=9.81):
+    """Time to fall h from rest with quadratic drag, by the closed form."""
+    vt = math.sqrt(m * g / c)
+    return vt / g * math.acosh(math.exp(h * g / vt ** 2))
+''', "fall", lambda: [2.0, 30.0]),
+
+"sc_proj_rk2_midpoint_drag_for": ('''
+def rhs(vx, vy, k):
+    v = (vx * vx + vy * vy) ** 0.5
+    return -k * v * vx, -9.81 - k * v * vy
+
+def range_rk2(vx, vy, k=0.05, dt=0.02, steps=60):
+    x = 0.0
+    for i in range(steps):
+        ax, ay = rhs(vx, vy, k)
+        mx = vx + 0.5 * dt * ax
+        my = vy + 0.5 * dt * ay
+        ax, ay = rhs(mx, my, k)
+        x += dt * mx
+        vx += dt * ax
+        vy += dt * ay
+    return x
+''', "range_rk2", lambda: [10.0, 8.0]),
+
+# thermodynamics
+"sc_thermo_ideal_gas_pressure_units": ('''
+R = 8.314462618  # J/(mol K)
+
+def pressure_kpa(n, T_celsius, V_litres):
+    T = T_celsius + 273.15
+    V = V_litres / 1000.0
+    return n * R * T / V / 1000.0
+''', "pressure_kpa", lambda: [1.2, 25.0, 22.4]),
+
+"sc_thermo_carnot_cop_refrigerator": ('''
+def carnot(T_hot, T_cold):
+    """Carnot engine efficiency and the refrigerator's coefficient of performance."""
+    eta = 1 - T_cold / T_hot
+    cop = T_cold / (T_hot - T_cold)
+    return eta, cop
+''', "carnot", lambda: [500.0, 300.0]),
+
+"sc_thermo_planck_wavelength_constants": ('''
+import math
+
+h = 6.62607015e-34
+c = 2.99792458e8
+k_B = 1.380649e-23
+
+def planck(wavelength_nm, T):
+    """Spectral radiance B(lambda, T) in kW / (sr m^2 nm)."""
+    lam = wavelength_nm * 1e-9
+    a = 2.0 * h * c ** 2 / lam ** 5
+    b = h * c / (lam * k_B * T)
+    return a / math.expm1(b) * 1e-12
+''', "planck", lambda: [500.0, 5800.0]),
+
+"sc_thermo_wien_peak_and_stefan": ('''
+SIGMA = 5.670374419e-8
+WIEN_B = 2.897771955e-3
+
+def star(T, R):
+    """Peak wavelength (nm) and luminosity (solar units) of a black-body star."""
+    peak = WIEN_B / T * 1e9
+    L = 4 * 3.141592653589793 * R ** 2 * SIGMA * T ** 4
+    return peak, L / 3.828e26
+''', "star", lambda: [5800.0, 6.96e8]),
+
+"sc_thermo_van_der_waals_cubic_pressure": ('''
+def vdw_pressure(V, T, a=0.364, b=4.267e-5, n=1.0, R=8.314):
+    """van der Waals pressure of CO2 (SI units)."""
+    return n * R * T / (V - n * b) - a * n ** 2 / V ** 2
+''', "vdw_pressure", lambda: [1.0e-3, 300.0]),
+
+"sc_thermo_adiabatic_final_temperature": ('''
+def final_state(T1, P1, P2, gamma=1.4):
+    """Temperature after a reversible adiabatic change and the work per mole."""
+    T2 = T1 * (P2 / P1) ** ((gamma - 1) / gamma)
+    cv = 8.314 / (gamma - 1)
+    return T2, cv * (T1 - T2)
+''', "final_state", lambda: [300.0, 1.0e5, 5.0e5]),
+
+"sc_thermo_newton_cooling_steps": ('''
+def cool(T0, T_env, k, minutes=30):
+    """Newton's law of cooling stepped minute by minute."""
+    T = T0
+    for m in range(minutes):
+        T += -k * (T - T_env)
+    return T
+''', "cool", lambda: [90.0, 20.0, 0.05]),
+
+"sc_thermo_clausius_clapeyron_vapor": ('''
+import math
+
+def vapor_pressure(T, P_ref=101.325, T_ref=373.15, L=40660.0):
+    """Vapour pressure (kPa) of water by the Clausius-Clapeyron relation."""
+    return P_ref * math.exp(-L / 8.314 * (1.0 / T - 1.0 / T_ref))
+''', "vapor_pressure", lambda: [350.0]),
+
+"sc_thermo_entropy_mixing_two_gases": ('''
+import math
+
+def mixing_entropy(n1, n2, R=8.314):
+    n = n1 + n2
+    x1 = n1 / n
+    x2 = n2 / n
+    return -n * R * (x1 * math.log(x1) + x2 * math.log(x2))
+''', "mixing_entropy", lambda: [0.7, 1.3]),
+
+"sc_thermo_heat_engine_otto_cycle_states": ('''
+def otto_cycle(T1, r, T3, gamma=1.4, cv=0.718):
+    """Net work per kg of an ideal Otto cycle; compression ratio r, peak temperature T3."""
+    T2 = T1 * r ** (gamma - 1)
+    T4 = T3 / r ** (gamma - 1)
+    q_in = cv * (T3 - T2)
+    q_out = cv * (T4 - T1)
+    return q_in - q_out
+''', "otto_cycle", lambda: [300.0, 9.0, 1800.0]),
+
+"sc_thermo_dewpoint_magnus": ('''
+import math
+
+A = 17.27
+B = 237.7
+
+def dew_point(T, RH):
+    """Dew point (C) from temperature (C) and relative humidity (%), Magnus formula."""
+    alpha = A * T / (B + T) + math.log(RH / 100.0)
+    return B * alpha / (A - alpha)
+''', "dew_point", lambda: [25.0, 60.0]),
+
+"sc_thermo_heat_index_polynomial": ('''
+def heat_index(T, RH):
+    """Rothfusz regression of the heat index (F)."""
+    return (-42.379 + 2.04901523 * T + 10.14333127 * RH - .22475541 * T * RH
+            - .00683783 * T * T - .05481717 * RH * RH + .00122874 * T * T * RH
+            + .00085282 * T * RH * RH - .00000199 * T * T * RH * RH)
+''', "heat_index", lambda: [92.0, 55.0]),
+
+"sc_thermo_wind_chill": ('''
+def wind_chill(T, v):
+    """Wind chill temperature (C) for air temperature T (C) and wind speed v (km/h)."""
+    w = v ** 0.16
+    return 13.12 + 0.6215 * T - 11.37 * w + 0.3965 * T * w
+''', "wind_chill", lambda: [-5.0, 30.0]),
+# optics
+"sc_optics_snell_refraction_angle_degrees": ('''
+import math
+
+def refraction_angle(theta_in_deg, n1=1.0, n2=1.5):
+    """Angle of the refracted ray (degrees) by Snell's law."""
+    s = n1 / n2 * math.sin(math.radians(theta_in_deg))
+    return math.degrees(math.asin(s))
+''', "refraction_angle", lambda: [40.0]),
+
+"sc_optics_thin_lens_magnification": ('''
+def image(f, d_o):
+    """Image distance and magnification of a thin lens."""
+    d_i = 1.0 / (1.0 / f - 1.0 / d_o)
+    m = -d_i / d_o
+    return d_i, m
+''', "image", lambda: [0.1, 0.35]),
+
+"sc_optics_lensmaker_equation": ('''
+def focal_length(n, R1, R2, d=0.0):
+    """Lensmaker's equation for a thick lens; d = 0 gives the thin lens."""
+    power = (n - 1) * (1 / R1 - 1 / R2 + (n - 1) * d / (n * R1 * R2))
+    return 1 / power
+''', "focal_length", lambda: [1.52, 0.2, -0.25, 0.005]),
+
+"sc_optics_fresnel_s_p_reflectance": ('''
+import math
+
+def reflectance(theta_i, n1, n2):
+    """Unpolarised Fresnel reflectance at a dielectric interface."""
+    cos_i = math.cos(theta_i)
+    sin_t = n1 / n2 * math.sin(theta_i)
+    cos_t = math.sqrt(1 - sin_t ** 2)
+    rs = (n1 * cos_i - n2 * cos_t) / (n1 * cos_i + n2 * cos_t)
+    rp = (n1 * cos_t - n2 * cos_i) / (n1 * cos_t + n2 * cos_i)
+    return 0.5 * (rs * rs + rp * rp)
+''', "reflectance", lambda: [0.6, 1.0, 1.33]),
+
+"sc_optics_brewster_and_critical_angle": ('''
+import math
+
+def angles(n1, n2):
+    brewster = math.atan(n2 / n1)
+    if n1 > n2:
+        critical = math.asin(n2 / n1)
+    else:
+        critical = math.pi / 2
+    return brewster, critical
+''', "angles", lambda: [1.5, 1.0]),
+
+"sc_optics_single_slit_intensity": ('''
+import math
+
+def intensity(theta, a=2e-6, lam=500e-9, I0=1.0):
+    """Fraunhofer single-slit pattern I0 (sin(beta) / beta)^2."""
+    beta = math.pi * a * math.sin(theta) / lam
+    return I0 * (math.sin(beta) / beta) ** 2
+''', "intensity", lambda: [0.13]),
+
+"sc_optics_double_slit_with_envelope": ('''
+import math
+
+def two_slits(theta, d, a, lam):
+    phase = math.pi * d * math.sin(theta) / lam
+    beta = math.pi * a * math.sin(theta) / lam
+    envelope = (math.sin(beta) / beta) ** 2
+    return envelope * math.cos(phase) ** 2
+''', "two_slits", lambda: [0.05, 10.0, 2.0, 0.5]),
+
+"sc_optics_beer_lambert_absorbance": ('''
+import math
+
+def transmitted(I0, epsilon, conc, path=1.0):
+    A = epsilon * conc * path
+    return I0 * 10 ** (-A), A
+''', "transmitted", lambda: [100.0, 0.8, 0.5]),
+
+"sc_optics_mirror_equation_loop_of_lenses": ('''
+def system_image(d_o, focals, gaps):
+    """Trace an object through thin lenses spaced by gaps; returns the final image distance."""
+    d = d_o
+    for k in range(len(focals)):
+        d_i = 1.0 / (1.0 / focals[k] - 1.0 / d)
+        if k < len(gaps):
+            d = gaps[k] - d_i
+        else:
+            d = d_i
+    return d
+''', "system_image", lambda: [0.5, [0.2, 0.15, 0.3], [0.6, 0.5]]),
+
+# springs and pendulums
+"sc_spring_series_parallel_energy": ('''
+def stored_energy(k1, k2, x, series=True):
+    """Energy of two springs joined in series or in parallel, stretched by x."""
+    if series:
+        k = k1 * k2 / (k1 + k2)
+    else:
+        k = k1 + k2
+    return 0.5 * k * x ** 2
+''', "stored_energy", lambda: [100.0, 250.0, 0.12]),
+
+"sc_spring_damped_oscillator_closed_form": ('''
+import math
+
+def position(t, m, k, c, x0=1.0):
+    """Underdamped oscillator released from rest at x0."""
+    w0 = math.sqrt(k / m)
+    zeta = c / (2 * math.sqrt(m * k))
+    wd = w0 * math.sqrt(1 - zeta ** 2)
+    return x0 * math.exp(-zeta * w0 * t) * (math.cos(wd * t) + zeta * w0 / wd * math.sin(wd * t))
+''', "position", lambda: [1.7, 1.0, 20.0, 1.2]),
+
+"sc_spring_resonance_amplitude": ('''
+import math
+
+def amplitude(omega, F0, m, k, c):
+    """Steady-state amplitude and phase lag of a driven damped oscillator."""
+    w0sq = k / m
+    denom = math.sqrt((w0sq - omega ** 2) ** 2 + (c * omega / m) ** 2)
+    phase = math.atan2(c * omega / m, w0sq - omega ** 2)
+    return F0 / m / denom, phase
+''', "amplitude", lambda: [3.5, 1.0, 1.0, 16.0, 0.8]),
+
+"sc_pendulum_period_small_and_correction": ('''
+import math
+
+def period(L, theta0, g=9.81):
+    """Pendulum period with the first two large-amplitude corrections."""
+    T0 = 2 * math.pi * math.sqrt(L / g)
+    return T0 * (1 + theta0 ** 2 / 16 + 11 * theta0 ** 4 / 3072)
+''', "period", lambda: [1.2, 0.5]),
+
+"sc_pendulum_agm_exact_period": ('''
+import math
+
+def exact_period(L, theta0, g=9.81):
+    """Exact pendulum period via the arithmetic-geometric mean, five fixed iterations."""
+    a = 1.0
+    b = math.cos(theta0 / 2)
+    for _ in range(5):
+        a, b = (a + b) / 2, math.sqrt(a * b)
+    return 2 * math.pi * math.sqrt(L / g) / a
+''', "exact_period", lambda: [1.0, 1.2]),
+
+"sc_pendulum_symplectic_euler_while": ('''
+import math
+
+def swing(theta, omega, L=1.0, dt=0.01, t_end=1.0):
+    t = 0.0
+    while t < t_end:
+        omega -= 9.81 / L * math.sin(theta) * dt
+        theta += omega * dt
+        t += dt
+    return theta
+''', "swing", lambda: [0.8, 0.0], {"wrt": [0, 1]}),
+
+"sc_pendulum_spring_pendulum_lagrangian_energy": ('''
+import math
+
+def energy(r, theta, r_dot, theta_dot, m=1.0, k=40.0, L0=1.0, g=9.81):
+    """Energy of an elastic pendulum in polar coordinates."""
+    kinetic = 0.5 * m * (r_dot ** 2 + (r * theta_dot) ** 2)
+    potential = 0.5 * k * (r - L0) ** 2 - m * g * r * math.cos(theta)
+    return kinetic + potential
+''', "energy", lambda: [1.1, 0.4, 0.2, -0.7]),
+
+"sc_pendulum_physical_rod_period": ('''
+import math
+
+def rod_period(L, d, g=9.81):
+    """Period of a uniform rod of length L pivoted a distance d from its centre."""
+    I = L ** 2 / 12 + d ** 2
+    return 2 * math.pi * math.sqrt(I / (g * d))
+''', "rod_period", lambda: [1.0, 0.3]),
+
+"sc_spring_chain_potential_loop": ('''
+def chain_energy(positions, k=10.0, rest=1.0):
+    """Potential energy of masses joined by springs along a line."""
+    e = 0
+    for i in range(1, len(positions)):
+        stretch = positions[i] - positions[i - 1] - rest
+        e = e + 0.5 * k * stretch * stretch
+    return e
+''', "chain_energy", lambda: [[0.0, 1.1, 1.9, 3.2]]),
+
+# electrostatics and circuits
+"sc_elec_coulomb_force_three_charges": ('''
+import math
+
+K = 8.9875517923e9
+
+def net_force_x(q1, q2, q3, x2, x3):
+    """Net force along x on charge q1 at the origin from q2 at x2 and q3 at x3."""
+    f2 = -K * q1 * q2 / x2 ** 2 * math.copysign(1.0, x2)
+    f3 = -K * q1 * q3 / x3 ** 2 * math.copysign(1.0, x3)
+    return f2 + f3
+''', "net_force_x", lambda: [1e-6, 2e-6, -3e-6, 0.5, -0.8]),
+
+"sc_elec_dipole_field_on_axis": ('''
+def dipole_potential(q, d, x, y, k=8.99e9):
+    """Potential of charges +q at (0, d/2) and -q at (0, -d/2)."""
+    r_plus = (x ** 2 + (y - d / 2) ** 2) ** 0.5
+    r_minus = (x ** 2 + (y + d / 2) ** 2) ** 0.5
+    return k * q * (1 / r_plus - 1 / r_minus)
+''', "dipole_potential", lambda: [1e-9, 0.01, 0.05, 0.07]),
+
+"sc_elec_capacitor_rc_charging": ('''
+import math
+
+def charge(t, R, C, V0=5.0):
+    """Capacitor voltage and current while charging through R (ohms) a capacitor C (microfarads)."""
+    tau = R * C * 1e-6
+    v = V0 * (1 - math.exp(-t / tau))
+    i = V0 / R * math.exp(-t / tau)
+    return v, i
+''', "charge", lambda: [0.002, 1000.0, 1.5]),
+
+"sc_elec_rlc_impedance_magnitude": ('''
+import math
+
+def impedance(f, R, L, C_uF):
+    """Magnitude and phase of a series RLC impedance at frequency f; C in microfarads."""
+    w = 2 * math.pi * f
+    X = w * L - 1 / (w * C_uF * 1.0e-6)
+    return math.sqrt(R ** 2 + X ** 2), math.atan(X / R)
+''', "impedance", lambda: [1000.0, 50.0, 0.01, 2.0]),
+
+"sc_elec_voltage_divider_power_loop": ('''
+def power_in_load(V, resistors, R_load):
+    """Series resistors feeding a load; the power the load dissipates."""
+    R_total = R_load
+    for r in resistors:
+        R_total += r
+    I = V / R_total
+    return I * I * R_load
+''', "power_in_load", lambda: [12.0, [10.0, 22.0, 4.7], 33.0]),
+
+"sc_elec_parallel_resistance_generator": ('''
+def parallel(rs):
+    return 1.0 / sum(1.0 / r for r in rs)
+
+def bridge(r1, r2, r3, r4):
+    return parallel([r1, r2]) + parallel([r3, r4])
+''', "bridge", lambda: [10.0, 20.0, 30.0, 40.0]),
+
+"sc_elec_ring_charge_axis_field": ('''
+import math
+
+def axial_field(Q, R, z, eps0=8.854e-12):
+    return Q * z / (4 * math.pi * eps0 * (z * z + R * R) ** 1.5)
+''', "axial_field", lambda: [1e-9, 0.1, 0.05]),
+
+"sc_elec_diode_shockley_newton": ('''
+import math
+
+def diode_current(V, R, Is=1e-12, Vt=0.02585):
+    """Current through a resistor and a diode in series, Newton iterations on the diode voltage."""
+    vd = 0.6
+    for _ in range(20):
+        f = Is * (math.exp(vd / Vt) - 1) - (V - vd) / R
+        df = Is / Vt * math.exp(vd / Vt) + 1 / R
+        vd = vd - f / df
+    return (V - vd) / R
+''', "diode_current", lambda: [5.0, 1000.0]),
+
+# fluids
+"sc_fluid_bernoulli_pipe_velocity": ('''
+import math
+
+RHO = 1000.0
+
+def outlet_speed(p1, p2, v1, h1, h2, g=9.81):
+    """Speed at point 2 along a streamline from Bernoulli's equation."""
+    head = (p1 - p2) / RHO + 0.5 * v1 ** 2 + g * (h1 - h2)
+    return math.sqrt(2 * head)
+''', "outlet_speed", lambda: [200000.0, 150000.0, 2.0, 3.0, 1.0]),
+
+"sc_fluid_reynolds_regime_friction": ('''
+import math
+
+def friction_factor(v, D, rho=1000.0, mu=1e-3, eps=1e-5):
+    """Darcy friction factor: laminar below Re 2300, Swamee-Jain above."""
+    Re = rho * v * D / mu
+    if Re < 2300:
+        return 64 / Re
+    return 0.25 / math.log10(eps / (3.7 * D) + 5.74 / Re ** 0.9) ** 2
+''', "friction_factor", lambda: [1.5, 0.05]),
+
+"sc_fluid_torricelli_tank_drain_time": ('''
+import math
+
+def drain_time(h0, A_tank, a_hole, Cd=0.61, g=9.81):
+    return A_tank / (Cd * a_hole) * math.sqrt(2 * h0 / g)
+''', "drain_time", lambda: [2.0, 1.5, 0.002]),
+
+"sc_fluid_stokes_settling_velocity": ('''
+def settling_velocity(d, rho_p, rho_f=1000.0, mu=1.0e-3, g=9.81):
+    """Stokes' law terminal velocity of a small sphere of diameter d."""
+    return (rho_p - rho_f) * g * d ** 2 / (18 * mu)
+''', "settling_velocity", lambda: [1e-4, 2650.0]),
+
+"sc_fluid_drag_power_cyclist": ('''
+def power(v, CdA=0.3, rho=1.225, m=80.0, Crr=0.004, grade=0.02, g=9.81):
+    """Power needed to ride at speed v: aerodynamic drag, rolling resistance and climbing."""
+    aero = 0.5 * rho * CdA * v ** 3
+    rolling = Crr * m * g * v
+    climb = m * g * grade * v
+    return aero + rolling + climb
+''', "power", lambda: [9.0]),
+
+"sc_fluid_hagen_poiseuille_flow": ('''
+import math
+
+def flow_rate(dp, r, L, mu=8.9e-4):
+    return math.pi * r ** 4 * dp / (8 * mu * L)
+''', "flow_rate", lambda: [500.0, 0.002, 0.5]),
+
+"sc_fluid_barometric_isa_layers": ('''
+import math
+
+def pressure(h):
+    """ISA pressure (Pa) at altitude h (m): lapse in the troposphere, isothermal above."""
+    T0, p0, L, g, R = 288.15, 101325.0, 0.0065, 9.80665, 287.05
+    if h <= 11000:
+        return p0 * (1 - L * h / T0) ** (g / (R * L))
+    p11 = p0 * (1 - L * 11000 / T0) ** (g / (R * L))
+    return p11 * math.exp(-g * (h - 11000) / (R * 216.65))
+''', "pressure", lambda: [12500.0]),
+
+# relativity
+"sc_rel_time_dilation_length_contraction": ('''
+import math
+
+C = 299792458.0
+
+def dilation(v, proper_time, rest_length):
+    beta = v / C
+    gamma = 1 / math.sqrt(1 - beta * beta)
+    return proper_time * gamma, rest_length / gamma
+''', "dilation", lambda: [2.0e8, 1.0, 10.0]),
+
+"sc_rel_kinetic_energy_rapidity": ('''
+import math
+
+def kinetic(m, v, c=1.0):
+    """Relativistic kinetic energy and rapidity (units with c = 1 by default)."""
+    gamma = 1.0 / math.sqrt(1.0 - (v / c) ** 2)
+    rapidity = math.atanh(v / c)
+    return (gamma - 1) * m * c ** 2, rapidity
+''', "kinetic", lambda: [2.0, 0.6]),
+
+"sc_rel_invariant_mass_two_particles": ('''
+import math
+
+def invariant_mass(E1, px1, py1, E2, px2, py2):
+    E = E1 + E2
+    px = px1 + px2
+    py = py1 + py2
+    return math.sqrt(E ** 2 - px ** 2 - py ** 2)
+''', "invariant_mass", lambda: [5.0, 3.0, 1.0, 4.0, -2.0, 0.5]),
+
+"sc_rel_relativistic_doppler_redshift": ('''
+import math
+
+def observed_wavelength(lam0, beta, theta=0.0):
+    """Wavelength seen from a source receding at speed beta, at angle theta to the line of sight."""
+    gamma = 1 / math.sqrt(1 - beta ** 2)
+    return lam0 * gamma * (1 + beta * math.cos(theta))
+''', "observed_wavelength", lambda: [656.3, 0.1]),
+
+"sc_rel_velocity_addition_chain": ('''
+def compose(velocities, c=1.0):
+    """Relativistic composition of several collinear velocities."""
+    u = 0.0
+    for v in velocities:
+        u = (u + v) / (1 + u * v / c ** 2)
+    return u
+''', "compose", lambda: [[0.5, 0.6, -0.3, 0.8]]),
+# finance
+"sc_fin_black_scholes_greeks_tuple": ('''
+import math
+
+def _pdf(x):
+    return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+def _cdf(x):
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+def call_greeks(S, K, T, r, sigma):
+    """Black-Scholes call price with delta, gamma and vega."""
+    sqrt_t = math.sqrt(T)
+    d1 = (math.log(S / K) + (r + sigma ** 2 / 2) * T) / (sigma * sqrt_t)
+    d2 = d1 - sigma * sqrt_t
+    price = S * _cdf(d1) - K * math.exp(-r * T) * _cdf(d2)
+    delta = _cdf(d1)
+    gamma = _pdf(d1) / (S * sigma * sqrt_t)
+    vega = S * _pdf(d1) * sqrt_t
+    return price, delta, gamma, vega
+''', "call_greeks", lambda: [100.0, 95.0, 0.5, 0.02, 0.25]),
+
+"sc_fin_black_scholes_dividend_put_keywords": ('''
+from math import exp, log, sqrt, erf
+
+def N(x):
+    return 0.5 * (1.0 + erf(x / sqrt(2.0)))
+
+def put(spot, strike, maturity, rate=0.01, vol=0.2, q=0.0):
+    """Merton's put on a stock paying a continuous dividend yield q."""
+    d1 = (log(spot / strike) + (rate - q + 0.5 * vol * vol) * maturity) / (vol * sqrt(maturity))
+    d2 = d1 - vol * sqrt(maturity)
+    return strike * exp(-rate * maturity) * N(-d2) - spot * exp(-q * maturity) * N(-d1)
+
+def straddle(spot, strike, maturity):
+    p = put(spot, strike, maturity, rate=0.03, vol=0.3, q=0.01)
+    c = p + spot * exp(-0.01 * maturity) - strike * exp(-0.03 * maturity)
+    return c + p
+''', "straddle", lambda: [50.0, 52.0, 0.75]),
+
+"sc_fin_annuity_payment_amortization": ('''
+def monthly_payment(principal, annual_rate, years=30):
+    """Fixed monthly payment of an amortised loan (principal in thousands)."""
+    r = annual_rate / 12
+    n = years * 12
+    return principal * r / (1 - (1 + r) ** -n)
+''', "monthly_payment", lambda: [300.0, 0.045]),
+
+"sc_fin_annuity_due_future_value": ('''
+def future_value(payment, rate, periods=10, due=False):
+    """Future value of an ordinary annuity, or of an annuity due."""
+    fv = payment * ((1 + rate) ** periods - 1) / rate
+    if due:
+        fv *= 1 + rate
+    return fv
+
+def retirement(payment, rate):
+    return future_value(payment, rate, periods=25, due=True)
+''', "retirement", lambda: [5000.0, 0.06]),
+
+"sc_fin_bond_price_convexity_loop": ('''
+def price_and_convexity(face, coupon, y, n=10):
+    """Price and convexity of an annual-coupon bond."""
+    price = 0.0
+    conv = 0.0
+    for t in range(1, n + 1):
+        cf = face * coupon
+        if t == n:
+            cf += face
+        pv = cf / (1 + y) ** t
+        price += pv
+        conv += pv * t * (t + 1)
+    return price, conv / (price * (1 + y) ** 2)
+''', "price_and_convexity", lambda: [100.0, 0.05, 0.045]),
+
+"sc_fin_bond_ytm_newton_fixed_steps": ('''
+def ytm(price, face, coupon, n=5, steps=12):
+    """Yield to maturity by Newton's method on the price-yield equation, a fixed number of steps."""
+    y = coupon
+    for _ in range(steps):
+        p = 0.0
+        dp = 0.0
+        for t in range(1, n + 1):
+            cf = face * coupon + (face if t == n else 0.0)
+            p += cf * (1 + y) ** (-t)
+            dp -= t * cf * (1 + y) ** (-t - 1)
+        y -= (p - price) / dp
+    return y
+''', "ytm", lambda: [95.0, 100.0, 0.04]),
+
+"sc_fin_continuous_compounding_npv_list": ('''
+import math
+
+def npv(rate, cash_flows, times):
+    total = 0
+    for cf, t in zip(cash_flows, times):
+        total += cf * math.exp(-rate * t)
+    return total
+''', "npv", lambda: [0.05, [-100.0, 30.0, 40.0, 50.0], [0.0, 1.0, 2.0, 3.0]], {"wrt": [0, 1]}),
+
+"sc_fin_irr_newton_enumerate_fixed_iterations": ('''
+def npv(r, flows):
+    return sum(cf / (1 + r) ** t for t, cf in enumerate(flows))
+
+def npv_slope(r, flows):
+    return sum(-t * cf / (1 + r) ** (t + 1) for t, cf in enumerate(flows))
+
+def irr(flows, guess=0.1):
+    """Internal rate of return by ten Newton steps on the NPV."""
+    r = guess
+    for _ in range(10):
+        r = r - npv(r, flows) / npv_slope(r, flows)
+    return r
+''', "irr", lambda: [[-100.0, 20.0, 35.0, 45.0, 30.0]]),
+
+"sc_fin_garman_kohlhagen_fx_call": ('''
+import math
+
+def fx_call(S, K, T, rd, rf, sigma):
+    """Garman-Kohlhagen price of a currency call."""
+    st = sigma * math.sqrt(T)
+    d1 = (math.log(S / K) + (rd - rf + sigma * sigma / 2) * T) / st
+    d2 = d1 - st
+    Nd1 = 0.5 * math.erfc(-d1 / math.sqrt(2))
+    Nd2 = 0.5 * math.erfc(-d2 / math.sqrt(2))
+    return S * math.exp(-rf * T) * Nd1 - K * math.exp(-rd * T) * Nd2
+''', "fx_call", lambda: [1.10, 1.12, 0.5, 0.03, 0.01, 0.1]),
+
+"sc_fin_binomial_tree_european_call": ('''
+import math
+
+def crr_call(S, K, T, r, sigma, steps=20):
+    """European call on a Cox-Ross-Rubinstein tree, summed over the terminal nodes."""
+    dt = T / steps
+    u = math.exp(sigma * math.sqrt(dt))
+    d = 1 / u
+    p = (math.exp(r * dt) - d) / (u - d)
+    price = 0.0
+    for j in range(steps + 1):
+        ST = S * u ** j * d ** (steps - j)
+        payoff = max(ST - K, 0.0)
+        price += math.comb(steps, j) * p ** j * (1 - p) ** (steps - j) * payoff
+    return math.exp(-r * T) * price
+''', "crr_call", lambda: [100.0, 98.0, 1.0, 0.05, 0.2]),
+
+"sc_fin_sharpe_and_sortino_lists": ('''
+import math
+
+def ratios(returns, rf=0.0):
+    n = len(returns)
+    mean = sum(returns) / n
+    var = sum((r - mean) ** 2 for r in returns) / (n - 1)
+    down = sum(min(r - rf, 0.0) ** 2 for r in returns) / n
+    return (mean - rf) / math.sqrt(var), (mean - rf) / math.sqrt(down)
+''', "ratios", lambda: [[0.02, -0.01, 0.03, -0.02, 0.015, 0.005]]),
+
+"sc_fin_nelson_siegel_yield": ('''
+import math
+
+def ns_yield(t, b0, b1, b2, tau):
+    """Nelson-Siegel zero rate at maturity t."""
+    x = t / tau
+    f = (1 - math.exp(-x)) / x
+    return b0 + b1 * f + b2 * (f - math.exp(-x))
+''', "ns_yield", lambda: [5.0, 0.04, -0.02, 0.01, 1.8]),
+
+"sc_fin_cir_zero_coupon_bond": ('''
+import math
+
+def cir_bond(r0, kappa, theta, sigma, T):
+    """Zero-coupon bond price under the Cox-Ingersoll-Ross short rate."""
+    h = math.sqrt(kappa ** 2 + 2 * sigma ** 2)
+    e = math.exp(h * T) - 1
+    denom = 2 * h + (kappa + h) * e
+    A = (2 * h * math.exp((kappa + h) * T / 2) / denom) ** (2 * kappa * theta / sigma ** 2)
+    B = 2 * e / denom
+    return A * math.exp(-B * r0)
+''', "cir_bond", lambda: [0.03, 0.5, 0.04, 0.1, 5.0]),
+
+"sc_fin_kelly_log_growth": ('''
+import math
+
+def log_growth(f, p=0.55, b=1.0):
+    """Expected log growth of a bankroll betting fraction f at odds b."""
+    return p * math.log(1 + b * f) + (1 - p) * math.log(1 - f)
+''', "log_growth", lambda: [0.1]),
+
+"sc_fin_perpetuity_gordon_growth": ('''
+def gordon(dividend, r, g):
+    """Gordon growth model; refuses a growth rate at or above the discount rate."""
+    if g >= r:
+        raise ValueError("growth must be below the discount rate")
+    return dividend * (1 + g) / (r - g)
+''', "gordon", lambda: [2.0, 0.08, 0.03]),
+
+"sc_fin_mortgage_balance_while_month": ('''
+def balance_after(principal, rate, payment, months=24):
+    """Outstanding balance of a loan after some months of fixed payments."""
+    balance = principal
+    month = 0
+    while month < months:
+        interest = balance * rate / 12
+        balance = balance + interest - payment
+        month += 1
+    return balance
+''', "balance_after", lambda: [20000.0, 0.06, 450.0]),
+
+# statistics: log-likelihoods
+"sc_stat_normal_loglik_mu_log_sigma": ('''
+import math
+
+LOG_2PI = math.log(2 * math.pi)
+
+def normal_nll(mu, log_sigma, data):
+    sigma = math.exp(log_sigma)
+    nll = 0.0
+    for x in data:
+        z = (x - mu) / sigma
+        nll += 0.5 * z * z + log_sigma + 0.5 * LOG_2PI
+    return nll
+''', "normal_nll", lambda: [0.3, -0.2, [0.1, 0.7, -0.4, 1.2, 0.5]], {"wrt": [0, 1]}),
+
+"sc_stat_student_t_logpdf_lgamma": ('''
+import math
+
+def t_logpdf(x, nu, mu=0.0, scale=1.0):
+    z = (x - mu) / scale
+    return (math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2)
+            - 0.5 * math.log(nu * math.pi) - math.log(scale)
+            - (nu + 1) / 2 * math.log1p(z * z / nu))
+
+def total(nu, mu, scale):
+    return sum(t_logpdf(x, nu, mu, scale) for x in (0.3, -1.2, 2.5, 0.8))
+''', "total", lambda: [4.0, 0.2, 1.1]),
+
+"sc_stat_gamma_logpdf_shape_rate": ('''
+import math
+
+def gamma_logpdf(x, alpha, beta):
+    """Log density of Gamma(alpha, rate beta)."""
+    return alpha * math.log(beta) - math.lgamma(alpha) + (alpha - 1) * math.log(x) - beta * x
+
+def loglik(alpha, beta, xs):
+    ll = 0.0
+    for x in xs:
+        ll += gamma_logpdf(x, alpha, beta)
+    return ll
+''', "loglik", lambda: [2.5, 1.3, [0.8, 2.1, 1.5, 3.2]], {"wrt": [0, 1]}),
+
+"sc_stat_beta_logpdf_lbeta_helper": ('''
+import math
+
+def log_beta(a, b):
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+def beta_loglik(a, b, xs):
+    return sum((a - 1) * math.log(x) + (b - 1) * math.log(1 - x) - log_beta(a, b) for x in xs)
+''', "beta_loglik", lambda: [2.0, 3.5, [0.2, 0.35, 0.6, 0.1]], {"wrt": [0, 1]}),
+
+"sc_stat_binomial_loglik_comb": ('''
+import math
+
+def binom_loglik(p, successes=7, trials=20):
+    return math.log(math.comb(trials, successes)) + successes * math.log(p) + (trials - successes) * math.log1p(-p)
+''', "binom_loglik", lambda: [0.3]),
+
+"sc_stat_poisson_regression_loglik": ('''
+import math
+
+def poisson_ll(b0, b1, xs, counts):
+    ll = 0.0
+    for x, k in zip(xs, counts):
+        lam = math.exp(b0 + b1 * x)
+        ll += k * math.log(lam) - lam - math.lgamma(k + 1)
+    return ll
+''', "poisson_ll", lambda: [0.2, 0.5, [0.0, 1.0, 2.0, 3.0], [1, 2, 3, 7]], {"wrt": [0, 1]}),
+
+"sc_stat_weibull_loglik": ('''
+import math
+
+def weibull_nll(k, lam, data):
+    n = len(data)
+    s = 0.0
+    for x in data:
+        s += (k - 1) * math.log(x / lam) - (x / lam) ** k
+    return -(n * math.log(k / lam) + s)
+''', "weibull_nll", lambda: [1.8, 2.0, [1.2, 2.5, 0.7, 3.1, 1.9]], {"wrt": [0, 1]}),
+
+"sc_stat_lognormal_logpdf": ('''
+import math
+
+def lognormal_logpdf(x, mu, sigma):
+    return -math.log(x * sigma * math.sqrt(2 * math.pi)) - (math.log(x) - mu) ** 2 / (2 * sigma ** 2)
+''', "lognormal_logpdf", lambda: [1.7, 0.3, 0.6]),
+
+"sc_stat_laplace_abs_loglik": ('''
+import math
+
+def laplace_nll(mu, b, data):
+    return sum(math.log(2 * b) + abs(x - mu) / b for x in data)
+''', "laplace_nll", lambda: [0.4, 0.9, [0.1, 1.3, -0.6, 0.8]], {"wrt": [0, 1]}),
+
+"sc_stat_cauchy_loglik": ('''
+import math
+
+def cauchy_ll(x0, gamma, xs):
+    ll = 0
+    for x in xs:
+        ll -= math.log(math.pi * gamma * (1 + ((x - x0) / gamma) ** 2))
+    return ll
+''', "cauchy_ll", lambda: [0.1, 0.8, [0.5, -1.0, 2.2, 0.0]], {"wrt": [0, 1]}),
+
+"sc_stat_von_mises_bessel_series": ('''
+import math
+
+def bessel_i0(k, terms=20):
+    """Modified Bessel function I0 by its power series."""
+    total = 0.0
+    for m in range(terms):
+        total += (k / 2) ** (2 * m) / math.factorial(m) ** 2
+    return total
+
+def vm_logpdf(theta, mu, kappa):
+    return kappa * math.cos(theta - mu) - math.log(2 * math.pi * bessel_i0(kappa))
+''', "vm_logpdf", lambda: [0.9, 0.4, 2.0]),
+
+"sc_stat_exponential_mle_censored": ('''
+import math
+
+def censored_ll(log_rate, observed, censored):
+    rate = math.exp(log_rate)
+    ll = len(observed) * log_rate - rate * sum(observed)
+    ll -= rate * sum(censored)
+    return ll
+''', "censored_ll", lambda: [-0.5, [1.2, 0.8, 2.5], [3.0, 3.0]], {"wrt": [0]}),
+
+"sc_stat_mixture_two_gaussians_logsumexp": ('''
+import math
+
+def log_norm(x, mu, s):
+    return -0.5 * ((x - mu) / s) ** 2 - math.log(s) - 0.5 * math.log(2 * math.pi)
+
+def mixture_ll(w_logit, mu1, mu2, data, s1=1.0, s2=0.5):
+    w = 1 / (1 + math.exp(-w_logit))
+    total = 0.0
+    for x in data:
+        a = math.log(w) + log_norm(x, mu1, s1)
+        b = math.log(1 - w) + log_norm(x, mu2, s2)
+        m = max(a, b)
+        total += m + math.log(math.exp(a - m) + math.exp(b - m))
+    return total
+''', "mixture_ll", lambda: [0.3, -1.0, 1.5, [-1.2, 0.3, 1.7, 1.4, -0.6]], {"wrt": [0, 1, 2]}),
+
+"sc_stat_kl_two_normals": ('''
+import math
+
+def kl_normal(mu1, s1, mu2, s2):
+    """KL(N(mu1, s1^2) || N(mu2, s2^2))."""
+    return math.log(s2 / s1) + (s1 ** 2 + (mu1 - mu2) ** 2) / (2 * s2 ** 2) - 0.5
+''', "kl_normal", lambda: [0.2, 0.8, -0.1, 1.3]),
+
+"sc_stat_pearson_correlation_lists": ('''
+import math
+
+def pearson(xs, ys):
+    n = len(xs)
+    mx = sum(xs) / n
+    my = sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy)
+''', "pearson", lambda: [[1.0, 2.1, 2.9, 4.2, 5.1], [2.0, 3.9, 6.2, 7.8, 10.5]]),
+
+"sc_stat_ols_slope_intercept_loss": ('''
+def fit_loss(xs, ys):
+    """Residual sum of squares of the least-squares line through the points."""
+    n = len(xs)
+    mx = sum(xs) / n
+    my = sum(ys) / n
+    num = 0.0
+    den = 0.0
+    for x, y in zip(xs, ys):
+        num += (x - mx) * (y - my)
+        den += (x - mx) ** 2
+    slope = num / den
+    intercept = my - slope * mx
+    return sum((y - (slope * x + intercept)) ** 2 for x, y in zip(xs, ys))
+''', "fit_loss", lambda: [[0.0, 1.0, 2.0, 3.0, 4.0], [1.1, 2.9, 5.2, 6.8, 9.3]]),
+# logistic, softplus and friends written with math
+"sc_ml_stable_sigmoid_branch": ('''
+import math
+
+def sigmoid(z):
+    """Numerically stable logistic function."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    ez = math.exp(z)
+    return ez / (1.0 + ez)
+
+def log_loss(w, b, x, y):
+    p = sigmoid(w * x + b)
+    return -(y * math.log(p) + (1 - y) * math.log(1 - p))
+''', "log_loss", lambda: [0.7, -0.3, -2.0, 1.0], {"wrt": [0, 1]}),
+
+"sc_ml_softplus_threshold": ('''
+import math
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """Softplus that returns x itself once beta * x is large."""
+    if beta * x > threshold:
+        return x
+    return math.log1p(math.exp(beta * x)) / beta
+''', "softplus", lambda: [0.8]),
+
+"sc_ml_logistic_regression_sgd_epochs": ('''
+import math
+
+def train(w, b, xs, ys, lr=0.1, epochs=3):
+    """A few epochs of SGD on the logistic loss; the final loss on the data."""
+    for _ in range(epochs):
+        for x, y in zip(xs, ys):
+            p = 1 / (1 + math.exp(-(w * x + b)))
+            w -= lr * (p - y) * x
+            b -= lr * (p - y)
+    loss = 0.0
+    for x, y in zip(xs, ys):
+        p = 1 / (1 + math.exp(-(w * x + b)))
+        loss -= y * math.log(p) + (1 - y) * math.log(1 - p)
+    return loss
+''', "train", lambda: [0.1, 0.0, [0.5, -1.2, 2.0, 0.3], [1, 0, 1, 0]], {"wrt": [0, 1]}),
+
+"sc_ml_swish_mish_elu": ('''
+import math
+
+def activations(x, alpha=1.0):
+    swish = x / (1 + math.exp(-x))
+    mish = x * math.tanh(math.log1p(math.exp(x)))
+    elu = x if x > 0 else alpha * (math.exp(x) - 1)
+    return swish + mish + elu
+''', "activations", lambda: [-0.4]),
+
+"sc_ml_softmax_cross_entropy_list": ('''
+import math
+
+def cross_entropy(logits, target=1):
+    m = max(logits)
+    exps = [math.exp(z - m) for z in logits]
+    total = sum(exps)
+    return -math.log(exps[target] / total)
+''', "cross_entropy", lambda: [[1.2, 0.3, -0.8, 2.1]]),
+
+"sc_ml_logit_probit_link": ('''
+import math
+
+def probit_nll(a, b, xs, ys):
+    nll = 0.0
+    for x, y in zip(xs, ys):
+        p = 0.5 * math.erfc(-(a + b * x) / math.sqrt(2))
+        nll -= math.log(p) if y else math.log(1 - p)
+    return nll
+''', "probit_nll", lambda: [0.1, 0.8, [0.4, -0.9, 1.5, -0.2], [True, False, True, False]], {"wrt": [0, 1]}),
+
+"sc_ml_smooth_l1_huber_delta_keyword": ('''
+def smooth_l1(pred, target, beta=1.0):
+    diff = abs(pred - target)
+    if diff < beta:
+        return 0.5 * diff ** 2 / beta
+    else:
+        return diff - 0.5 * beta
+
+def box_loss(x1, y1, x2, y2):
+    return smooth_l1(x1, 0.5, beta=0.5) + smooth_l1(y1, -0.2) + smooth_l1(x2, 3.0, beta=2.0) + smooth_l1(y2, 1.0)
+''', "box_loss", lambda: [0.8, 1.7, 2.1, 1.2]),
+
+"sc_ml_adam_steps_on_quadratic": ('''
+import math
+
+def adam_final(x, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, steps=10):
+    """Position after some Adam steps on f(x) = (x - 3)^2, as a function of the start."""
+    m = 0.0
+    v = 0.0
+    for t in range(1, steps + 1):
+        g = 2 * (x - 3)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat = m / (1 - b1 ** t)
+        v_hat = v / (1 - b2 ** t)
+        x = x - lr * m_hat / (math.sqrt(v_hat) + eps)
+    return x
+''', "adam_final", lambda: [0.5]),
+
+"sc_ml_focal_loss_gamma": ('''
+import math
+
+def focal(logit, y, gamma=2.0, alpha=0.25):
+    p = 1 / (1 + math.exp(-logit))
+    pt = p if y == 1 else 1 - p
+    at = alpha if y == 1 else 1 - alpha
+    return -at * (1 - pt) ** gamma * math.log(pt)
+''', "focal", lambda: [0.4, 1], {"wrt": [0]}),
+
+# numerical recipes
+"sc_num_horner_reversed_coeffs": ('''
+def horner(coeffs, x):
+    """Evaluate a polynomial with coefficients from the highest power down."""
+    result = 0.0
+    for c in coeffs:
+        result = result * x + c
+    return result
+
+def p_at(x, a, b):
+    return horner([1.0, a, -2.0, b], x)
+''', "p_at", lambda: [1.3, 0.5, 0.7]),
+
+"sc_num_horner_with_derivative": ('''
+def poly_and_slope(x, coeffs):
+    """Value and derivative of a polynomial by Horner's scheme, both at once."""
+    p = coeffs[0]
+    dp = 0.0
+    for c in coeffs[1:]:
+        dp = dp * x + p
+        p = p * x + c
+    return p + dp
+''', "poly_and_slope", lambda: [0.7, [2.0, -1.0, 0.5, 3.0]]),
+
+"sc_num_newton_cube_root_fixed": ('''
+def cbrt(a, x0=1.0, n=25):
+    x = x0
+    for i in range(n):
+        x = x - (x ** 3 - a) / (3 * x ** 2)
+    return x
+''', "cbrt", lambda: [10.0]),
+
+"sc_num_babylonian_sqrt_while_counter": ('''
+def heron_sqrt(s):
+    x = s / 2
+    i = 0
+    while i < 12:
+        x = 0.5 * (x + s / x)
+        i = i + 1
+    return x
+''', "heron_sqrt", lambda: [7.0]),
+
+"sc_num_exp_taylor_series_loop": ('''
+def exp_series(x, terms=25):
+    """e**x by summing its Taylor series term by term."""
+    term = 1.0
+    total = 1.0
+    for n in range(1, terms):
+        term *= x / n
+        total += term
+    return total
+''', "exp_series", lambda: [1.3]),
+
+"sc_num_sin_series_alternating": ('''
+def sin_series(x, terms=12):
+    s = 0.0
+    term = x
+    for k in range(terms):
+        s += term
+        term *= -x * x / ((2 * k + 2) * (2 * k + 3))
+    return s
+''', "sin_series", lambda: [0.9]),
+
+"sc_num_atan_series_machin": ('''
+def arctan_small(x, n=30):
+    total = 0
+    for k in range(n):
+        total += (-1) ** k * x ** (2 * k + 1) / (2 * k + 1)
+    return total
+
+def machin(a, b):
+    return 4 * (4 * arctan_small(a) - arctan_small(b))
+''', "machin", lambda: [0.2, 1 / 239]),
+
+"sc_num_simpson_rule_function_of_params": ('''
+import math
+
+def simpson(f, a, b, n=20):
+    h = (b - a) / n
+    s = f(a) + f(b)
+    for i in range(1, n):
+        s += (4 if i % 2 else 2) * f(a + i * h)
+    return s * h / 3
+
+def gaussian_mass(mu, sigma):
+    return simpson(lambda x: math.exp(-0.5 * ((x - mu) / sigma) ** 2), 0.0, 2.0)
+''', "gaussian_mass", lambda: [0.5, 0.7]),
+
+"sc_num_simpson_inline_loop_bounds": ('''
+import math
+
+def integral(k, upper, n=40):
+    """Simpson's rule for the integral of exp(-k x) sin(x) from 0 to upper."""
+    h = upper / n
+    total = math.exp(-k * 0) * math.sin(0) + math.exp(-k * upper) * math.sin(upper)
+    for i in range(1, n):
+        x = i * h
+        weight = 4 if i % 2 == 1 else 2
+        total += weight * math.exp(-k * x) * math.sin(x)
+    return h / 3 * total
+''', "integral", lambda: [0.4, 3.0]),
+
+"sc_num_trapezoid_arc_length": ('''
+import math
+
+def arc_length(a, b, n=50):
+    """Length of the curve y = a x^2 + b sin(x) on [0, 1] by the trapezoid rule."""
+    h = 1.0 / n
+    total = 0.0
+    for i in range(n + 1):
+        x = i * h
+        slope = 2 * a * x + b * math.cos(x)
+        w = 0.5 if i == 0 or i == n else 1.0
+        total += w * math.sqrt(1 + slope * slope)
+    return total * h
+''', "arc_length", lambda: [0.8, 0.3]),
+
+"sc_num_gauss_legendre_three_point": ('''
+import math
+
+NODES = (-0.7745966692414834, 0.0, 0.7745966692414834)
+WEIGHTS = (0.5555555555555556, 0.8888888888888888, 0.5555555555555556)
+
+def gl3(a, b, c):
+    """Three-point Gauss-Legendre rule for the integral of exp(c x) on [a, b]."""
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    return half * sum(w * math.exp(c * (mid + half * t)) for t, w in zip(NODES, WEIGHTS))
+''', "gl3", lambda: [0.2, 1.4, 0.9]),
+
+"sc_num_continued_fraction_tan": ('''
+def tan_cf(x, depth=10):
+    """tan(x) by Lambert's continued fraction, evaluated from the bottom up."""
+    x2 = x * x
+    f = 2 * depth + 1
+    for k in range(depth, 0, -1):
+        f = (2 * k - 1) - x2 / f
+    return x / f
+''', "tan_cf", lambda: [0.6]),
+
+"sc_num_fixed_point_cos_iteration": ('''
+import math
+
+def dottie(a, iters=60):
+    """Fixed point of x = cos(a x), iterated from 1."""
+    x = 1.0
+    for _ in range(iters):
+        x = math.cos(a * x)
+    return x
+''', "dottie", lambda: [0.8]),
+
+"sc_num_secant_method_root": ('''
+def secant_root(c, x0=1.0, x1=2.0, steps=5):
+    """Root of x^3 - 2x - c by the secant method."""
+    f0 = x0 ** 3 - 2 * x0 - c
+    for _ in range(steps):
+        f1 = x1 ** 3 - 2 * x1 - c
+        x0, x1 = x1, x1 - f1 * (x1 - x0) / (f1 - f0)
+        f0 = f1
+    return x1
+''', "secant_root", lambda: [5.0]),
+
+"sc_num_richardson_derivative": ('''
+import math
+
+def central(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+def richardson(a, x, h=0.1):
+    """Richardson extrapolation of the central difference of sin(a x)."""
+    f = lambda t: math.sin(a * t)
+    return (4 * central(f, x, h / 2) - central(f, x, h)) / 3
+''', "richardson", lambda: [1.5, 0.4]),
+
+"sc_num_euler_maclaurin_zeta_partial": ('''
+def zeta_partial(s, n=30):
+    """Partial sum of the zeta series with an integral tail correction."""
+    total = 0.0
+    for k in range(1, n + 1):
+        total += k ** (-s)
+    return total + n ** (1 - s) / (s - 1) - 0.5 * n ** (-s)
+''', "zeta_partial", lambda: [2.5]),
+
+"sc_num_rk4_logistic_function_argument": ('''
+def rk4(f, y, t0, t1, steps):
+    h = (t1 - t0) / steps
+    t = t0
+    for _ in range(steps):
+        k1 = f(t, y)
+        k2 = f(t + h / 2, y + h / 2 * k1)
+        k3 = f(t + h / 2, y + h / 2 * k2)
+        k4 = f(t + h, y + h * k3)
+        y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        t = t + h
+    return y
+
+def population(r, K, y0):
+    return rk4(lambda t, y: r * y * (1 - y / K), y0, 0.0, 5.0, 20)
+''', "population", lambda: [0.8, 10.0, 0.5]),
+
+"sc_num_halley_lambert_w": ('''
+import math
+
+def lambert_w(x, iters=10):
+    """Principal branch of Lambert W by Halley's iteration."""
+    w = math.log1p(x)
+    for _ in range(iters):
+        ew = math.exp(w)
+        f = w * ew - x
+        w = w - f / (ew * (w + 1) - (w + 2) * f / (2 * w + 2))
+    return w
+''', "lambert_w", lambda: [2.0]),
+
+"sc_num_chebyshev_clenshaw": ('''
+def clenshaw(coeffs, x):
+    """Sum of c_k T_k(x) by Clenshaw's recurrence."""
+    b1 = 0.0
+    b2 = 0.0
+    for c in reversed(coeffs[1:]):
+        b1, b2 = 2 * x * b1 - b2 + c, b1
+    return x * b1 - b2 + coeffs[0]
+''', "clenshaw", lambda: [[0.5, -0.3, 0.2, 0.1], 0.4]),
+
+"sc_num_gamma_stirling_series": ('''
+import math
+
+def log_gamma_stirling(x):
+    """Stirling series for log Gamma(x), shifting x up past 7 first."""
+    shift = 0.0
+    while x < 7:
+        shift -= math.log(x)
+        x += 1
+    return shift + (x - 0.5) * math.log(x) - x + 0.5 * math.log(2 * math.pi) + 1 / (12 * x) - 1 / (360 * x ** 3)
+''', "log_gamma_stirling", lambda: [3.3]),
+
+# games, sports and everyday formulas
+"sc_misc_bmi_and_bsa": ('''
+import math
+
+def body(weight_kg, height_cm):
+    """Body-mass index and Mosteller body surface area."""
+    h = height_cm / 100
+    bmi = weight_kg / h ** 2
+    bsa = math.sqrt(height_cm * weight_kg / 3600)
+    return bmi, bsa
+''', "body", lambda: [72.0, 178.0]),
+
+"sc_misc_elo_expected_score_update": ('''
+def elo_update(r_a, r_b, score, k=32):
+    expected = 1 / (1 + 10 ** ((r_b - r_a) / 400))
+    return r_a + k * (score - expected)
+''', "elo_update", lambda: [1600.0, 1700.0, 1.0], {"wrt": [0, 1]}),
+
+"sc_misc_lerp_smoothstep_clamp": ('''
+def clamp(x, lo=0.0, hi=1.0):
+    return max(lo, min(hi, x))
+
+def smooth_mix(a, b, t):
+    t = clamp(t)
+    s = t * t * (3 - 2 * t)
+    return a + (b - a) * s
+''', "smooth_mix", lambda: [2.0, 5.0, 0.35]),
+
+"sc_misc_color_srgb_to_linear_luminance": ('''
+def to_linear(c):
+    if c <= 0.04045:
+        return c / 12.92
+    return ((c + 0.055) / 1.055) ** 2.4
+
+def luminance(r, g, b):
+    return 0.2126 * to_linear(r) + 0.7152 * to_linear(g) + 0.0722 * to_linear(b)
+''', "luminance", lambda: [0.8, 0.03, 0.5]),
+
+"sc_misc_decibels_and_snr": ('''
+import math
+
+def snr_db(signal, noise):
+    return 10 * math.log10(signal ** 2 / noise ** 2)
+
+def combined(s1, s2, noise):
+    return snr_db(math.sqrt(s1 ** 2 + s2 ** 2), noise)
+''', "combined", lambda: [1.2, 0.7, 0.05]),
+
+"sc_misc_sound_speed_temperature": ('''
+import math
+
+def speed_of_sound(T_celsius, gamma=1.4, R=287.05):
+    return math.sqrt(gamma * R * (T_celsius + 273.15))
+
+def echo_distance(T_celsius, delay):
+    return speed_of_sound(T_celsius) * delay / 2
+''', "echo_distance", lambda: [20.0, 0.05]),
+
+"sc_misc_radioactive_half_life_activity": ('''
+import math
+
+LN2 = math.log(2)
+
+def activity(N0, half_life, t):
+    lam = LN2 / half_life
+    return lam * N0 * math.exp(-lam * t)
+''', "activity", lambda: [1e6, 5730.0, 1000.0]),
+
+"sc_misc_drug_one_compartment_doses": ('''
+import math
+
+def concentration(dose, V, k, tau=8.0, n_doses=4, t_after=2.0):
+    """Concentration after repeated IV doses every tau hours (superposition)."""
+    c = 0.0
+    for i in range(n_doses):
+        t = (n_doses - 1 - i) * tau + t_after
+        c += dose / V * math.exp(-k * t)
+    return c
+''', "concentration", lambda: [500.0, 40.0, 0.1]),
+
+"sc_misc_michaelis_menten_sse": ('''
+def mm_sse(vmax, km, s_values, v_values):
+    err = 0.0
+    for s, v in zip(s_values, v_values):
+        pred = vmax * s / (km + s)
+        err += (pred - v) ** 2
+    return err
+''', "mm_sse", lambda: [1.8, 0.6, [0.1, 0.5, 1.0, 2.0, 5.0], [0.25, 0.8, 1.1, 1.4, 1.6]], {"wrt": [0, 1]}),
+
+"sc_misc_arrhenius_rate_ratio": ('''
+import math
+
+def rate_ratio(Ea, T1, T2, R=8.314):
+    return math.exp(-Ea / R * (1 / T2 - 1 / T1))
+''', "rate_ratio", lambda: [50000.0, 300.0, 310.0]),
+
+"sc_misc_nernst_goldman": ('''
+import math
+
+def goldman(pK, pNa, pCl, K_out=5.0, K_in=140.0, Na_out=145.0, Na_in=12.0, Cl_out=110.0, Cl_in=10.0, T=310.0):
+    """Resting membrane potential (mV) by the Goldman-Hodgkin-Katz equation."""
+    RT_F = 8.314 * T / 96485.0 * 1000
+    num = pK * K_out + pNa * Na_out + pCl * Cl_in
+    den = pK * K_in + pNa * Na_in + pCl * Cl_out
+    return RT_F * math.log(num / den)
+''', "goldman", lambda: [1.0, 0.05, 0.45]),
+
+# plain Python with math: control flow and library idioms of everyday scripts
+"sc_idiom_early_return_in_loop_threshold": ('''
+import math
+
+def first_passage(x0, v, k=0.3, dt=0.05, limit=2.0):
+    """Position when the speed first drops below a limit, or after 100 steps."""
+    x = x0
+    for step in range(100):
+        v = v * math.exp(-k * dt)
+        x += v * dt
+        if v < limit:
+            return x
+    return x
+''', "first_passage", lambda: [0.0, 5.0]),
+
+"sc_idiom_enumerate_start_zip_unpack": ('''
+def weighted_error(preds, targets, decay=0.9):
+    total = 0.0
+    for i, (p, t) in enumerate(zip(preds, targets), start=1):
+        total += decay ** i * (p - t) ** 2
+    return total
+''', "weighted_error", lambda: [[1.0, 2.2, 2.9], [1.1, 2.0, 3.3]], {"wrt": [0, 1]}),
+
+"sc_idiom_print_and_assert_in_body": ('''
+import math
+
+def damped(A, gamma, t, verbose=False):
+    assert gamma > 0, "damping must be positive"
+    value = A * math.exp(-gamma * t) * math.cos(2 * math.pi * t)
+    if verbose:
+        print(f"value at t={t:.2f}: {value:.4f}")
+    return value
+''', "damped", lambda: [1.5, 0.3, 0.7]),
+
+"sc_idiom_helper_returns_tuple_unpacked_keyword_call": ('''
+import math
+
+def polar(x, y):
+    return math.hypot(x, y), math.atan2(y, x)
+
+def spiral_energy(x, y, k=2.0, c=0.5):
+    r, phi = polar(x=x, y=y)
+    return 0.5 * k * (r - c * phi) ** 2
+''', "spiral_energy", lambda: [0.8, 0.6]),
+
+"sc_idiom_while_break_counter_tolerance": ('''
+def sqrt_newton(a, tol=1e-12):
+    x = a
+    n = 0
+    while True:
+        nxt = 0.5 * (x + a / x)
+        n += 1
+        if abs(nxt - x) < tol or n >= 50:
+            break
+        x = nxt
+    return nxt
+''', "sqrt_newton", lambda: [3.0]),
+
+"sc_idiom_floor_and_fmod_phase": ('''
+import math
+
+def sawtooth(t, period, amp):
+    """A sawtooth wave: the fractional part of t / period, scaled."""
+    phase = t / period - math.floor(t / period)
+    return amp * (2 * phase - 1)
+''', "sawtooth", lambda: [2.3, 0.7, 1.5]),
+
+"sc_idiom_sum_filtered_comprehension": ('''
+def positive_energy(xs, w):
+    return sum([w * x * x for x in xs if x > 0])
+''', "positive_energy", lambda: [[0.5, -1.0, 2.0, -0.3, 1.1], 0.7]),
+
+"sc_idiom_min_max_builtins_clip_pair": ('''
+def clipped_ratio(ratio, advantage, eps=0.2):
+    """PPO's clipped surrogate for one sample."""
+    clipped = max(min(ratio, 1 + eps), 1 - eps)
+    return min(ratio * advantage, clipped * advantage)
+''', "clipped_ratio", lambda: [1.1, 0.8]),
+
+"sc_idiom_module_list_of_tuples_loop_unpack": ('''
+import math
+
+SPRINGS = [(0, 1, 10.0), (1, 2, 20.0), (0, 2, 5.0)]
+
+def energy(x0, x1, x2, rest=1.0):
+    xs = [x0, x1, x2]
+    e = 0.0
+    for i, j, k in SPRINGS:
+        e += 0.5 * k * (abs(xs[j] - xs[i]) - rest) ** 2
+    return e
+''', "energy", lambda: [0.0, 1.2, 2.1]),
+
+"sc_idiom_divmod_int_index_interp": ('''
+TABLE = [1.0, 1.5, 2.5, 4.0, 6.0]
+
+def lookup(x, scale):
+    """Linear interpolation in a table at x * scale (clamped)."""
+    u = max(0.0, min(x * scale, len(TABLE) - 1.001))
+    i = int(u)
+    frac = u - i
+    return TABLE[i] * (1 - frac) + TABLE[i + 1] * frac
+''', "lookup", lambda: [1.3, 1.7]),
+
+"sc_idiom_ternary_chain_piecewise_tax": ('''
+def marginal(income):
+    rate = 0.1 if income < 10 else 0.2 if income < 40 else 0.35
+    return income * rate
+''', "marginal", lambda: [25.0]),
+
+"sc_idiom_nested_helper_default_and_math_pow": ('''
+import math
+
+def drag(v, rho=1.225, cd=0.47, area=0.01):
+    return 0.5 * rho * cd * area * math.pow(v, 2)
+
+def net_force(m, v, g=9.81):
+    return m * g - drag(v) - drag(v, cd=0.1, area=0.002)
+''', "net_force", lambda: [0.2, 12.0]),
+
+"sc_idiom_running_product_cumulative_survival": ('''
+import math
+
+def survival(hazards, dt=1.0):
+    s = 1.0
+    curve = []
+    for h in hazards:
+        s *= math.exp(-h * dt)
+        curve.append(s)
+    return sum(curve) * dt
+''', "survival", lambda: [[0.1, 0.2, 0.15, 0.3]]),
+
+"sc_idiom_global_constant_aug_assigned": ('''
+import math
+
+R_EARTH = 6371.0
+R_EARTH *= 1000.0
+MU = 3.986004418e14
+
+def period_minutes(altitude_km):
+    a = R_EARTH + altitude_km * 1e3
+    return 2 * math.pi * math.sqrt(a ** 3 / MU) / 60
+''', "period_minutes", lambda: [420.0]),
+
+"sc_idiom_isclose_branch_and_copysign": ('''
+import math
+
+def safe_sinc(x):
+    if math.isclose(x, 0.0, abs_tol=1e-9):
+        return 1.0
+    return math.sin(x) / x
+
+def signed_sinc(x, s):
+    return math.copysign(safe_sinc(x), s) * s * s
+''', "signed_sinc", lambda: [0.9, -1.3]),
+
+"sc_idiom_list_append_then_index_stencil": ('''
+def laplacian_energy(u0, u1, u2, u3, h=0.1):
+    u = []
+    for value in (u0, u1, u2, u3):
+        u.append(value)
+    e = 0.0
+    for i in range(1, len(u) - 1):
+        lap = (u[i - 1] - 2 * u[i] + u[i + 1]) / h ** 2
+        e += lap * lap
+    return e
+''', "laplacian_energy", lambda: [0.1, 0.4, 0.2, 0.7]),
+
+"sc_idiom_generator_max_abs_residual": ('''
+def worst_residual(a, b, xs, ys):
+    return max(abs(a * x + b - y) for x, y in zip(xs, ys))
+''', "worst_residual", lambda: [1.2, 0.3, [0.0, 1.0, 2.0], [0.2, 1.7, 2.4]], {"wrt": [0, 1]}),
+
+"sc_idiom_docstring_doctest_and_type_hints": ('''
+import math
+
+def logistic(x: float, k: float = 1.0, x0: float = 0.0) -> float:
+    """Logistic curve.
+
+    >>> round(logistic(0.0), 3)
+    0.5
+    """
+    return 1.0 / (1.0 + math.exp(-k * (x - x0)))
+
+def fit_error(k: float, x0: float) -> float:
+    data = [(-1.0, 0.2), (0.0, 0.45), (1.5, 0.9)]
+    return sum((logistic(x, k, x0) - y) ** 2 for x, y in data)
+''', "fit_error", lambda: [1.3, 0.1]),
 }
 
 

@@ -364,6 +364,75 @@ def rk4_pendulum(th0, L, g=9.81, dt=0.01, n=100):
              s[1] + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]))
     return s[0]
 ''', "rk4_pendulum", [0.5, 1.2], None, 1e-06),
+"gauss_legendre_module_tuples": ('''
+import math
+NODES = (-0.7745966692414834, 0.0, 0.7745966692414834)
+WEIGHTS = (0.5555555555555556, 0.8888888888888888, 0.5555555555555556)
+def gl3(a, b, c):
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    return half * sum(w * math.exp(c * (mid + half * t)) for t, w in zip(NODES, WEIGHTS))
+''', "gl3", [0.2, 1.4, 0.9], None, 1e-06),
+"tax_brackets_tuple_of_tuples_and_local_tuple": ('''
+BRACKETS = ((10.0, 0.0), (40.0, 0.2), (100.0, 0.4))
+def tax(income, scale):
+    weights = (0.5, 1.5)
+    owed = 0.0
+    prev = 0.0
+    for limit, rate in BRACKETS:
+        if income > prev:
+            owed += (min(income, limit) - prev) * rate * weights[1]
+        prev = limit
+    return owed * scale + weights[0] * len(weights) * scale ** 2
+''', "tax", [55.0, 1.3], None, 1e-06),
+"simpson_given_a_lambda_closing_over_parameters": ('''
+import math
+def simpson(f, a, b, n=20):
+    h = (b - a) / n
+    s = f(a) + f(b)
+    for i in range(1, n):
+        s += (4 if i % 2 else 2) * f(a + i * h)
+    return s * h / 3
+def gaussian_mass(mu, sigma, b):
+    return simpson(lambda x: math.exp(-0.5 * ((x - mu) / sigma) ** 2), 0.0, b) + simpson(lambda a: a * mu, 0.0, 1.0, n=4)
+''', "gaussian_mass", [0.5, 0.7, 1.8], None, 1e-06),
+"nested_lambda_passed_by_name_and_passed_on": ('''
+import math
+def central(g, x, h):
+    return (g(x + h) - g(x - h)) / (2 * h)
+def richardson(g, x, h):
+    return (4 * central(g, x, h / 2) - central(g, x, h)) / 3
+def slope(x, h, k):
+    f = lambda t: math.sin(x * t) * k
+    return richardson(f, x, h) + central(f, 0.3, h)
+''', "slope", [1.5, 0.1, 0.7], None, 1e-06),
+"clenshaw_list_sliced_and_reversed": ('''
+def clenshaw(coeffs, x):
+    b1 = 0.0
+    b2 = 0.0
+    for c in reversed(coeffs[1:]):
+        b1, b2 = 2 * x * b1 - b2 + c, b1
+    return x * b1 - b2 + coeffs[0]
+''', "clenshaw", [[0.5, -0.3, 0.2, 0.1], 0.4], None, 1e-06),
+"horner_value_and_slope_over_a_slice": ('''
+def poly_and_slope(x, coeffs):
+    p = coeffs[0]
+    dp = 0.0
+    for c in coeffs[1:]:
+        dp = dp * x + p
+        p = p * x + c
+    return p + dp
+''', "poly_and_slope", [0.7, [2.0, -1.0, 0.5, 3.0]], None, 1e-06),
+"worst_residual_max_over_zip": ('''
+def worst_residual(a, b, xs, ys):
+    return max(abs(a * x + b - y) for x, y in zip(xs, ys))
+''', "worst_residual", [1.2, 0.3, [0.0, 1.0, 2.0], [0.2, 1.7, 2.4]], [0, 1, 2, 3], 1e-06),
+"local_list_of_pairs_in_a_generator": ('''
+import math
+def fit_error(k, x0):
+    data = [(-1.0, 0.2), (0.0, 0.45), (1.5, 0.9)]
+    return sum((1.0 / (1.0 + math.exp(-k * (x - x0))) - y) ** 2 for x, y in data)
+''', "fit_error", [1.3, 0.1], None, 1e-06),
 }
 
 
@@ -399,3 +468,70 @@ def test_scalar_code_as_written_is_differentiated_right(name, tmp_path):
         assert len(got) == len(wrt)
         for g, w in zip(got, want):
             np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=2e-5, atol=1e-7)
+
+
+def test_numbers_inside_the_function_print_as_the_user_wrote_them(tmp_path):
+    """``1e-6`` stays ``1e-6`` (Python prints ``1e-06``) and ``.00000199`` stays so, in the code, in
+    the comments and in the defaults, by both paths; a number written two ways prints as Python does."""
+    source = '''
+def charge(t, R, C_uF, V0=1e-1):
+    tau = R * C_uF * 1e-6
+    drift = .00000199 * t * t + 1e-6 * C_uF
+    return V0 * (1 - 2.5e-3 * t / tau) + drift
+'''
+    text = backgen.generate(source, name="charge")
+    assert "1e-06" not in text and "1.99e-06" not in text and "0.0025" not in text
+    assert "* 1e-6  " in text and "# (2) tau = prod * 1e-6" in text.replace("RC_uF", "prod")
+    assert ".00000199 * t" in text and "V0=1e-1" in text and "2.5e-3" in text
+    args = [0.002, 1000.0, 1.5, 0.1]
+    forward = getattr(_module(source, "spelled_numbers", tmp_path), "charge")
+    generated = {}
+    exec(text, generated)
+    decorated = backgen.backward(forward)
+    assert "1e-06" not in decorated.backward_source and ".00000199" in decorated.backward_source
+    for got in (generated["charge_backward"](*args), decorated.backward(*args)):
+        for k, g in enumerate(got):
+            np.testing.assert_allclose(g, gradient(forward, args, k), rtol=1e-6, atol=1e-9)
+    two_ways = backgen.generate("def f(x):\n    return 1e-6 * x + 0.000001 * x * x\n", name="f")
+    assert "1e-06 * x" in two_ways
+
+
+def test_a_nested_function_given_to_a_helper_reading_it_otherwise_is_refused():
+    source = """
+import math
+def apply_twice(g, x):
+    fs = [g]
+    return fs[0](fs[0](x))
+def h(a, x):
+    return apply_twice(lambda t: math.sin(a * t), x)
+"""
+    with pytest.raises(backgen.BackgenError, match="used here other than by calling it"):
+        backgen.generate(source, name="h")
+
+
+def test_a_list_of_numbers_given_a_name_is_read_by_that_name():
+    """``NODES[k]`` and ``range(len(w))`` as the user reads them, not the list written out at each read."""
+    source = '''
+import math
+NODES = [-0.7745966692414834, 0.0, 0.7745966692414834]
+WEIGHTS = [0.5555555555555556, 0.8888888888888888, 0.5555555555555556]
+def gl3(a, b, c):
+    half = (b - a) / 2
+    mid = (a + b) / 2
+    w = [0.5, 0.3]
+    total = 0.0
+    for i in range(len(w)):
+        total += w[i] * c
+    return total + half * sum(w * math.exp(c * (mid + half * t)) for t, w in zip(NODES, WEIGHTS))
+'''
+    text = backgen.generate(source, name="gl3")
+    assert text.count("0.7745966692414834") == 2 and text.count("[0.5, 0.3]") == 1, text
+    assert "half * NODES[k]" in text and "in reversed(range(len(w))):" in text and "w[i] * dprod" in text
+    generated = {}
+    exec(text, generated)
+    module = {}
+    exec(source, module)
+    args = [0.2, 1.4, 0.9]
+    got = generated["gl3_backward"](*args)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], gradient(module["gl3"], args, k), rtol=1e-6)
