@@ -15,6 +15,7 @@ the call as it is.  The new nodes take the call's location.
 import ast
 
 from .source import fresh_names, module_calls, name_ids, rewrite_statements, walk
+from .scipy_calls import numpy_alias
 
 SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 SCOPES = (ast.IfExp, ast.BoolOp, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda)
@@ -24,13 +25,9 @@ def rewrite_calls(forward, functions, build):
     calls = module_calls(forward.env, "numpy", functions)
     if calls is None:
         return
-    which, numpy_names = calls
+    which, _ = calls
     fresh = fresh_names(name_ids(forward.func) | {a.arg for a in forward.func.args.args} | set(forward.env))
-    if numpy_names:
-        np_ = sorted(numpy_names)[0]
-    else:
-        from .scipy_calls import _numpy_name
-        np_ = _numpy_name(forward)
+    np_ = numpy_alias(forward)
 
     def each(stmt):
         if not isinstance(stmt, SIMPLE):

@@ -23,7 +23,7 @@ import ast
 import copy
 
 from .nested import Nested
-from .source import fresh_names, walk
+from .source import bound_arguments, fresh_names, walk
 
 
 def rewrite(forward, read_plain):
@@ -95,20 +95,11 @@ def _made(forward, stmt, stores, params, calls, read_plain):
     if _special(inner.args) or inner.decorator_list or {a.arg for a in inner.args.args} & set(names) or \
             any(isinstance(n, (ast.Nonlocal, ast.Global)) for n in walk(inner)):
         return None
-    if len(call.args) > len(names):
+    bound = bound_arguments(call, helper.func, lambda default: isinstance(default, ast.Constant))
+    if bound is None:
         return None
-    bound = dict(zip(names, call.args))
-    for keyword in call.keywords:
-        if keyword.arg not in names or keyword.arg in bound:
-            return None
-        bound[keyword.arg] = keyword.value
-    defaults = dict(zip(names[len(names) - len(helper.func.args.defaults):], helper.func.args.defaults))
-    for param in names:
-        if param not in bound:
-            if param not in defaults or not isinstance(defaults[param], ast.Constant):
-                return None
-            bound[param] = copy.deepcopy(defaults[param])
-    return name, helper, inner, {p: bound[p] for p in names}
+    defaults = {id(default) for default in helper.func.args.defaults}  # (copied: the helper keeps its own)
+    return name, helper, inner, {p: copy.deepcopy(a) if id(a) in defaults else a for p, a in bound.items()}
 
 
 def _special(args):

@@ -23,7 +23,7 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 import ast
 import copy
 
-from .source import walk
+from .source import bound_arguments, walk
 
 
 def inline(forward, read_plain):
@@ -68,7 +68,7 @@ def _loop(loop, forward, read_plain, used):
     statements = {id(s.value) for s in walk(func) if isinstance(s, ast.Expr)}
     if any(id(y) not in statements for y in yields):
         return None  # (x = yield v: a value sent in)
-    bound = _bound_arguments(call, func)
+    bound = bound_arguments(call, func, _literal)
     if bound is None:
         return None
     names = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in args.args}
@@ -133,28 +133,12 @@ def _jumps(stmts):
     return False
 
 
-def _bound_arguments(call, func):
-    """``{parameter: argument}`` of a call, defaults written out filling the rest, or None."""
-    params = [a.arg for a in func.args.args]
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
-            len(call.args) > len(params):
-        return None
-    bound = dict(zip(params, call.args))
-    for keyword in call.keywords:
-        if keyword.arg not in params or keyword.arg in bound:
-            return None
-        bound[keyword.arg] = keyword.value
-    defaults = dict(zip(params[len(params) - len(func.args.defaults):], func.args.defaults))
-    for param in params:
-        if param not in bound:
-            if param not in defaults:
-                return None
-            try:
-                ast.literal_eval(defaults[param])
-            except ValueError:
-                return None
-            bound[param] = defaults[param]
-    return {p: bound[p] for p in params}
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return False
+    return True
 
 
 def _located(node, where):

@@ -38,7 +38,7 @@ import copy
 import dataclasses
 
 from .parse import read_helper
-from .source import fresh_names
+from .source import bound_arguments, fresh_names
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -175,21 +175,10 @@ def _mentions(node, name):
 def _written(stmt, call, helper, body, helper_locals, used, written_out):
     """The statements doing what ``stmt`` (holding ``call``) does, the helper's body written out; None
     where the call does not bind its parameters plainly."""
-    params = [a.arg for a in helper.args.args]
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
-            len(call.args) > len(params):
+    bound = bound_arguments(call, helper)
+    if bound is None:
         return None
-    bound = dict(zip(params, call.args))
-    for keyword in call.keywords:
-        if keyword.arg not in params or keyword.arg in bound:
-            return None
-        bound[keyword.arg] = keyword.value
-    defaults = dict(zip(params[len(params) - len(helper.args.defaults):], helper.args.defaults))
-    for param in params:
-        if param not in bound:
-            if param not in defaults:
-                return None
-            bound[param] = defaults[param]
+    params = list(bound)
     suffix = helper.name.strip("_") or "f"
     renamed = {}
     for local in sorted(helper_locals):

@@ -23,6 +23,7 @@ import ast
 import copy
 
 from .source import module_calls, number
+from .scipy_calls import numpy_alias
 
 
 NAMES = ("trapezoid", "trapz", "linspace")
@@ -36,18 +37,18 @@ def rewrite(forward):
     calls = module_calls(forward.env, "numpy", NAMES)
     if calls is None:
         return
-    which, numpy_names = calls
+    which, _ = calls
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
             name = which(node.func)
             if name == "linspace":
-                new = _linspace(node, numpy_names, forward)
+                new = _linspace(node, forward)
                 if new is node:
                     return node
             elif name is not None:
-                new = _sum(forward, node, numpy_names)
+                new = _sum(forward, node)
             if name is not None:
                 for sub in ast.walk(new):
                     ast.copy_location(sub, node)
@@ -56,7 +57,7 @@ def rewrite(forward):
     Calls().visit(forward.func)
 
 
-def _sum(forward, call, numpy_names):
+def _sum(forward, call):
     params = ("y", "x", "dx", "axis")
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         raise forward.error("np.trapezoid is read with y, x, dx and axis", call)
@@ -74,7 +75,7 @@ def _sum(forward, call, numpy_names):
     x = given.get("x")
     if isinstance(x, ast.Constant) and x.value is None:
         x = None
-    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    np_name = numpy_alias(forward)
     text = TEMPLATE_X if x is not None else TEMPLATE_DX
     parts = {"Y": given["y"], "X": x, "DX": given.get("dx", ast.Constant(1.0))}
 
@@ -84,7 +85,7 @@ def _sum(forward, call, numpy_names):
     return Parts().visit(ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body)
 
 
-def _linspace(call, numpy_names, forward):
+def _linspace(call, forward):
     params = ("start", "stop", "num", "endpoint")
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
         return call
@@ -95,7 +96,7 @@ def _linspace(call, numpy_names, forward):
         given[keyword.arg] = keyword.value
     if "start" not in given or "stop" not in given or all(number(given[k]) is not None for k in ("start", "stop")):
         return call
-    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    np_name = numpy_alias(forward)
     parts = {"A": given["start"], "B": given["stop"], "NUM": given.get("num", ast.Constant(50)),
              "END": given.get("endpoint", ast.Constant(True))}
 
@@ -103,8 +104,3 @@ def _linspace(call, numpy_names, forward):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
     return Parts().visit(ast.parse(TEMPLATE_LINSPACE.replace("np.", f"{np_name}."), mode="eval").body)
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

@@ -15,6 +15,7 @@ import ast
 import copy
 
 from .source import module_calls
+from .scipy_calls import numpy_alias
 
 REDUCTIONS = ("sum", "mean")
 SPELLED = frozenset({"where"})  # (parse runs this rewriter only where the function spells one)
@@ -44,7 +45,7 @@ def rewrite(forward):
                 return node
             mask = next(k.value for k in node.keywords if k.arg == "where")
             others = [k for k in node.keywords if k.arg != "where"]
-            np_ = np_name or _numpy_name(forward)
+            np_ = np_name or numpy_alias(forward)
             kept = _call(np_, "where", [mask, array, ast.Constant(0.0)])
             new = _call(np_, "sum", [kept] + list(rest), others)
             if name == "mean":
@@ -60,8 +61,3 @@ def rewrite(forward):
 def _call(np_, function, args, keywords=()):
     return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [copy.deepcopy(a) for a in args],
                     [copy.deepcopy(k) for k in keywords])
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

@@ -93,7 +93,7 @@ def rewrite(forward):
     if not any(str(meaning).startswith(("scipy.special", "scipy.stats")) or meaning in SCIPY_PACKAGES
                for meaning in forward.env.values()):
         return
-    numpy_name = _numpy_name(forward)
+    numpy_name = numpy_alias(forward)
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -230,7 +230,7 @@ def _stats_call(forward, call, meaning, numpy_name):
     return new
 
 
-def _numpy_name(forward):
+def numpy_alias(forward):
     """A name bound to NumPy in the function's environment (one is added if none is)."""
     for name, meaning in sorted(forward.env.items()):
         if meaning == "numpy":

@@ -31,6 +31,7 @@ import ast
 import copy
 
 from .source import fresh_names, name_ids, rewrite_statements, walk
+from .scipy_calls import numpy_alias
 
 SCIPY_LINALG = ("scipy.linalg", "autograd.scipy.linalg", "jax.scipy.linalg")
 FUNCTIONS = ("cholesky", "solve_triangular", "cho_factor", "cho_solve")
@@ -48,7 +49,7 @@ def rewrite(forward):
         return
     if not any(_function(forward, node.func) for node in walk(forward.func) if isinstance(node, ast.Call)):
         return
-    np_name = _numpy_name(forward)
+    np_name = numpy_alias(forward)
     used = set(name_ids(forward.func)) | {a.arg for a in forward.func.args.args}
     factors, flags = _factors(forward, np_name, used)  # name -> (factor, lower, packed); flag -> lower
     _check_reads(forward, factors, flags)
@@ -262,8 +263,3 @@ def _replaced(forward, call, name, np_name, factors, flags):
     text = "np.linalg.solve(np.tril(C).T, np.linalg.solve(np.tril(C), B))" if lower else \
         "np.linalg.solve(np.triu(C), np.linalg.solve(np.triu(C).T, B))"
     return _with(_np(np_name, text), C=c, B=given["b"])
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

@@ -16,6 +16,7 @@ import ast
 import copy
 
 from .source import module_calls, rewrite_statements, walk
+from .scipy_calls import numpy_alias
 SPELLED = frozenset({"select"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -23,7 +24,7 @@ def rewrite(forward):
     calls = module_calls(forward.env, "numpy", ("select",))
     if calls is None:
         return
-    which, numpy_names = calls
+    which, _ = calls
     displays = _bound_displays(forward.func, which)
 
     class Calls(ast.NodeTransformer):
@@ -36,7 +37,7 @@ def rewrite(forward):
             for keyword in node.keywords:
                 if isinstance(keyword.value, ast.Name) and keyword.value.id in displays:
                     keyword.value = copy.deepcopy(displays[keyword.value.id][1])
-            new = _nested_where(forward, node, numpy_names)
+            new = _nested_where(forward, node)
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new
@@ -81,7 +82,7 @@ def _bound_displays(func, which):
     return found
 
 
-def _nested_where(forward, call, numpy_names):
+def _nested_where(forward, call):
     params = ("condlist", "choicelist", "default")
     given = dict(zip(params, call.args))
     if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args) or \
@@ -95,14 +96,9 @@ def _nested_where(forward, call, numpy_names):
             any(isinstance(e, ast.Starred) for e in conditions.elts + choices.elts):
         raise forward.error("np.select is differentiated with its conditions and choices written out as lists of "
                             "as many items ([x < 0, x < 1], [a, b])", call)
-    np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+    np_name = numpy_alias(forward)
     new = given.get("default", ast.Constant(0))
     for condition, choice in reversed(list(zip(conditions.elts, choices.elts))):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
         new = ast.Call(where, [condition, choice, new], [])
     return new
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

@@ -11,6 +11,7 @@ for real vectors in every mode and at every pair of lengths; the rule of
 import ast
 
 from .source import module_calls
+from .scipy_calls import numpy_alias
 SPELLED = frozenset({"correlate"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -18,7 +19,7 @@ def rewrite(forward):
     calls = module_calls(forward.env, "numpy", ("correlate",))
     if calls is None:
         return
-    which, numpy_names = calls
+    which, _ = calls
 
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
@@ -35,7 +36,7 @@ def rewrite(forward):
             mode = given.get("mode", ast.Constant("valid"))
             if not (isinstance(mode, ast.Constant) and mode.value in ("valid", "full")):
                 raise forward.error("np.correlate is differentiated in modes 'full' and 'valid'", node)
-            np_name = sorted(numpy_names)[0] if numpy_names else _numpy_name(forward)
+            np_name = numpy_alias(forward)
             convolve = ast.Attribute(ast.Name(np_name, ast.Load()), "convolve", ast.Load())
             flipped = ast.Subscript(given["v"], ast.Slice(None, None, ast.UnaryOp(ast.USub(), ast.Constant(1))),
                                     ast.Load())
@@ -44,8 +45,3 @@ def rewrite(forward):
                 ast.copy_location(sub, node)
             return new
     Calls().visit(forward.func)
-
-
-def _numpy_name(forward):
-    from .scipy_calls import _numpy_name as numpy_name
-    return numpy_name(forward)

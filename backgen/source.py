@@ -446,6 +446,29 @@ def spelled(func):
 _SPELLING = frozenset({ast.Name, ast.Attribute, ast.keyword})
 
 
+def bound_arguments(call, func, default_ok=lambda default: True):
+    """``{parameter: argument}`` of ``call`` to the function defined by ``func``, in the parameters'
+    order, its defaults (those ``default_ok`` accepts) filling the parameters the call leaves out;
+    None where the call does not bind them plainly: a starred argument or ``**kwargs``, more
+    arguments than parameters, a keyword no parameter has or one given twice, no value for one."""
+    params = [a.arg for a in func.args.args]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
+            len(call.args) > len(params):
+        return None
+    bound = dict(zip(params, call.args))
+    for given in call.keywords:
+        if given.arg not in params or given.arg in bound:
+            return None
+        bound[given.arg] = given.value
+    defaults = dict(zip(params[len(params) - len(func.args.defaults):], func.args.defaults))
+    for param in params:
+        if param not in bound:
+            if param not in defaults or not default_ok(defaults[param]):
+                return None
+            bound[param] = defaults[param]
+    return {p: bound[p] for p in params}
+
+
 def rewrite_statements(stmts, each):
     """``stmts`` with every statement, in blocks too (not in functions defined inside), replaced by
     the list ``each(stmt)`` gives (its blocks rewritten first)."""
