@@ -100,6 +100,7 @@ def error_at(message, filename, lines, node):
     return BackgenError(message, filename, lineno, None if col is None else col + 1, text)
 
 
+_TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
                    math_calls, float_limits)  # (in this order: a later one may rewrite what an earlier wrote)
 
@@ -116,15 +117,21 @@ def read(func_or_source, name=None, filename=None, helper=False):
     forward, key = _as_read(func_or_source, name, filename)
     forward.numerals.update(numerals(forward.func, forward.lines))  # (as read: 1e-8, before any rewriting)
     if not isinstance(forward.func, ast.AsyncFunctionDef):
-        trys.rewrite(forward)
-        _read_only_globals(forward.func)
+        kinds = census(forward.func)[0]  # (the classes as read: a pass for nodes none of the passes makes skips)
+        if not kinds.isdisjoint(_TRIES):
+            trys.rewrite(forward)
+        if ast.Global in kinds:
+            _read_only_globals(forward.func)
         named_entries.rewrite(forward.func)
-        starred.rewrite(forward.func)
+        if ast.Starred in kinds:
+            starred.rewrite(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
-        varargs.specialize(forward, read_plain)
+        if forward.helpers:  # (helpers taking *args: none without helpers)
+            varargs.specialize(forward, read_plain)
         generators.inline(forward, read_plain)
-        higher_order.specialize(forward, read_plain)
+        if forward.helpers:  # (functions passed to helpers: none without helpers)
+            higher_order.specialize(forward, read_plain)
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         folds.rewrite(forward)
