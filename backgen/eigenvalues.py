@@ -9,6 +9,8 @@ same eigenvalues, in ascending order, whose gradient the rule of
 
 import ast
 
+from .source import numpy_attribute
+
 SPELLED = frozenset({"eigvalsh"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -20,12 +22,10 @@ def rewrite(forward):
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            func = node.func
-            if not (isinstance(func, ast.Attribute) and func.attr == "eigvalsh" and
-                    isinstance(func.value, ast.Attribute) and func.value.attr == "linalg" and
-                    isinstance(func.value.value, ast.Name) and func.value.value.id in numpy_names):
+            found = numpy_attribute(node.func, numpy_names)
+            if found is None or found[1] != "linalg.eigvalsh":
                 return node
-            np_ = func.value.value.id
+            np_ = found[0]
             eigh = ast.Attribute(ast.Attribute(ast.Name(np_, ast.Load()), "linalg", ast.Load()), "eigh", ast.Load())
             new = ast.Subscript(ast.Call(eigh, node.args, node.keywords), ast.Constant(0), ast.Load())
             for sub in ast.walk(new):

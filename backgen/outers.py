@@ -16,6 +16,8 @@ are (and refused as functions with no rule).
 import ast
 import copy
 
+from .source import numpy_attribute
+
 SPELLED = frozenset({"outer"})  # (parse runs this rewriter only where the function spells one)
 OPERATORS = {"add": ast.Add, "subtract": ast.Sub}
 
@@ -28,19 +30,16 @@ def rewrite(forward):
     class Calls(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            func = node.func
-            if not (isinstance(func, ast.Attribute) and func.attr == "outer" and isinstance(func.value, ast.Attribute)
-                    and isinstance(func.value.value, ast.Name) and func.value.value.id in numpy_names
-                    and func.value.attr in ("multiply", "add", "subtract")) or len(node.args) != 2 or \
-                    node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            found = numpy_attribute(node.func, numpy_names)
+            if found is None or found[1] not in ("multiply.outer", "add.outer", "subtract.outer") or \
+                    len(node.args) != 2 or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
                 return node
-            np_ = func.value.value.id
+            np_, ufunc = found[0], found[1].split(".")[0]
             a, b = node.args
-            if func.value.attr == "multiply":
+            if ufunc == "multiply":
                 new = _outer(np_, a, b)
             else:
-                new = ast.BinOp(_outer(np_, a, _ones_like(np_, b)), OPERATORS[func.value.attr](),
-                                _outer(np_, _ones_like(np_, a), b))
+                new = ast.BinOp(_outer(np_, a, _ones_like(np_, b)), OPERATORS[ufunc](), _outer(np_, _ones_like(np_, a), b))
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new

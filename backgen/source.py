@@ -469,6 +469,18 @@ def bound_arguments(call, func, default_ok=lambda default: True):
     return {p: bound[p] for p in params}
 
 
+def numpy_attribute(func, aliases):
+    """``(alias, path)`` of a call's ``func`` spelled as attributes of one of the names ``aliases``
+    (``np.linalg.eigvalsh``: ``("np", "linalg.eigvalsh")``), else None."""
+    parts = []
+    while func.__class__ is ast.Attribute:
+        parts.append(func.attr)
+        func = func.value
+    if parts and func.__class__ is ast.Name and func.id in aliases:
+        return func.id, ".".join(reversed(parts))
+    return None
+
+
 def rewrite_statements(stmts, each):
     """``stmts`` with every statement, in blocks too (not in functions defined inside), replaced by
     the list ``each(stmt)`` gives (its blocks rewritten first)."""

@@ -77,3 +77,14 @@ def assert_close(got, want, rtol=1e-5, atol=1e-7):
         return
     assert np.shape(got) == np.shape(want), f"shape {np.shape(got)}, expected {np.shape(want)}"
     np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+
+
+def check_gradients(got, forward, args, wrt):
+    """A backward's result ``got`` (one gradient, or a tuple of them for the parameters ``wrt``, by
+    position) matches central differences of ``forward`` at ``args``, in shape and every number."""
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(got) == len(wrt)
+    for g, k in zip(got, wrt):
+        want = gradient(forward, args, k)
+        assert np.shape(g) == np.shape(want)
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)

@@ -202,6 +202,22 @@ def test_a_helper_whose_result_may_be_negative_is_not_taken_for_one_never_negati
     assert "!= 0" not in backgen.generate(source, name="f")
 
 
+# an optimizer step of CS231n, run below without settings and with some
+SGD_MOMENTUM = '''
+     import numpy as np
+
+     def sgd_momentum(w, dw, config=None):
+         if config is None:
+             config = {}
+         config.setdefault('learning_rate', 1e-2)
+         config.setdefault('momentum', 0.9)
+         v = config.get('velocity', np.zeros_like(w))
+         v = config['momentum'] * v - config['learning_rate'] * dw
+         next_w = w + v
+         config['velocity'] = v
+         return np.sum(next_w * next_w * w)
+     '''
+
 # idioms of real code, each written as a user writes it: through generate, the command line and the decorator
 
 IDIOMS = [
@@ -253,34 +269,8 @@ IDIOMS = [
          return np.sum(next_w ** 2)
      ''', "rmsprop", [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[0.3, -0.2], [1.0, 0.5]])],
      [{"learning_rate": 0.1}]),
-    ('''
-     import numpy as np
-
-     def sgd_momentum(w, dw, config=None):
-         if config is None:
-             config = {}
-         config.setdefault('learning_rate', 1e-2)
-         config.setdefault('momentum', 0.9)
-         v = config.get('velocity', np.zeros_like(w))
-         v = config['momentum'] * v - config['learning_rate'] * dw
-         next_w = w + v
-         config['velocity'] = v
-         return np.sum(next_w * next_w * w)
-     ''', "sgd_momentum", [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[0.3, -0.2], [1.0, 0.5]])], [None]),
-    ('''
-     import numpy as np
-
-     def sgd_momentum(w, dw, config=None):
-         if config is None:
-             config = {}
-         config.setdefault('learning_rate', 1e-2)
-         config.setdefault('momentum', 0.9)
-         v = config.get('velocity', np.zeros_like(w))
-         v = config['momentum'] * v - config['learning_rate'] * dw
-         next_w = w + v
-         config['velocity'] = v
-         return np.sum(next_w * next_w * w)
-     ''', "sgd_momentum", [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[0.3, -0.2], [1.0, 0.5]])],
+    (SGD_MOMENTUM, "sgd_momentum", [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[0.3, -0.2], [1.0, 0.5]])], [None]),
+    (SGD_MOMENTUM, "sgd_momentum", [np.array([[1.0, 2.0], [0.5, -1.0]]), np.array([[0.3, -0.2], [1.0, 0.5]])],
      [{"momentum": 0.5, "learning_rate": 0.1}]),
 ]
 

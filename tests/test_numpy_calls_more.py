@@ -10,7 +10,7 @@ import pytest
 
 import backgen
 import real_sweep
-from numeric import gradient
+from numeric import check_gradients, gradient
 
 RNG = np.random.default_rng(20261204)
 
@@ -25,23 +25,14 @@ def _forward(source, function, tmp_path):
     return getattr(real_sweep._module(textwrap.dedent(source), function, tmp_path)[0], function)
 
 
-def _check(got, forward, args, wrt):
-    got = got if isinstance(got, tuple) else (got,)
-    assert len(got) == len(wrt)
-    for g, k in zip(got, wrt):
-        want = gradient(forward, args, k)
-        assert np.shape(g) == np.shape(want)
-        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
-
-
 def _every_way(source, function, args, shapes, tmp_path, wrt=None, free=True):
     """The backward by generate without shapes (where ``free``), with ``shapes``, and by the decorator,
     each checked."""
     forward = _forward(source, function, tmp_path)
     wrt = list(range(len(args))) if wrt is None else wrt
     for given in (None, shapes) if free else (shapes,):
-        _check(_generated(source, function, given)(*args), forward, args, wrt)
-    _check(backgen.backward(forward).backward(*args), forward, args, wrt)
+        check_gradients(_generated(source, function, given)(*args), forward, args, wrt)
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, wrt)
 
 
 ACCUMULATE = '''
@@ -152,8 +143,8 @@ def test_insert(tmp_path):
     _every_way(INSERT, "spliced", args, {"a": "2, 2", "v": "3", "w": "7"}, tmp_path, free=False)
     args = [RNG.normal(size=(2, 3)), 0.7, RNG.normal(size=(2, 4))]
     forward = _forward(INSERT, "column", tmp_path)
-    _check(_generated(INSERT, "column", {"a": "2, 3", "c": "", "w": "2, 4"})(*args), forward, args, [0, 1, 2])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(INSERT, "column", {"a": "2, 3", "c": "", "w": "2, 4"})(*args), forward, args, [0, 1, 2])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
 
 
 VON_MISES = '''
@@ -173,7 +164,7 @@ def test_bessel_i0(tmp_path):
     kappa = np.array([0.0, 1.5, -3.0, 40.0])
     forward = _forward(VON_MISES, "von_mises_nll", tmp_path)
     args = [0.3, kappa, RNG.normal(size=4)]
-    _check(_generated(VON_MISES, "von_mises_nll")(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(VON_MISES, "von_mises_nll")(*args), forward, args, [0, 1, 2])
 
 
 QR = '''
@@ -201,7 +192,7 @@ def test_qr(rows, columns, tmp_path):
     args = [RNG.normal(size=(rows, columns)), RNG.normal(size=(rows, columns))]
     _every_way(QR, "both_factors", args, {"A": f"{rows}, {columns}", "W": f"{rows}, {columns}"}, tmp_path)
     stacked = [RNG.normal(size=(2, rows, columns)), RNG.normal(size=(2, rows, columns))]
-    _check(_generated(QR, "both_factors")(*stacked), _forward(QR, "both_factors", tmp_path), stacked, [0, 1])
+    check_gradients(_generated(QR, "both_factors")(*stacked), _forward(QR, "both_factors", tmp_path), stacked, [0, 1])
 
 
 def test_qr_of_fewer_rows_than_columns_raises():
@@ -239,7 +230,7 @@ def test_matrix_power_of_every_integer_read_as_the_code_runs(n, tmp_path):
     """Powers 0 and 1, and a negative one (the inverse's power), read from the parameter."""
     args = [2 * np.eye(3) + RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3)), n]
     forward = _forward(MARKOV, "weighted_power", tmp_path)
-    _check(_generated(MARKOV, "weighted_power", {"A": "3, 3", "W": "3, 3", "n": "int"})(*args), forward, args, [0, 1])
+    check_gradients(_generated(MARKOV, "weighted_power", {"A": "3, 3", "W": "3, 3", "n": "int"})(*args), forward, args, [0, 1])
 
 
 def test_fft_is_refused_for_its_complex_values():
@@ -271,7 +262,7 @@ def test_stacks_of_a_built_list_without_shapes(shape, tmp_path):
     parts = [np.zeros(shape)] * 3
     args = [RNG.normal(size=shape), RNG.normal(size=np.vstack(parts).shape), RNG.normal(size=np.hstack(parts).shape)]
     forward = _forward(STACKED_LISTS, "stacked", tmp_path)
-    _check(_generated(STACKED_LISTS, "stacked")(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(STACKED_LISTS, "stacked")(*args), forward, args, [0, 1, 2])
 
 
 COVARIANCE = '''
@@ -290,7 +281,7 @@ def test_cov_without_shapes(shape, tmp_path):
     args = [RNG.normal(size=shape), RNG.normal(size=np.shape(np.cov(np.zeros(shape)))),
             RNG.normal(size=np.shape(np.cov(np.zeros(shape), rowvar=False, ddof=0)))]
     forward = _forward(COVARIANCE, "spread", tmp_path)
-    _check(_generated(COVARIANCE, "spread")(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(COVARIANCE, "spread")(*args), forward, args, [0, 1, 2])
 
 
 EIGH = '''
@@ -315,15 +306,15 @@ def test_eigh_without_shapes_and_of_stacks(shape, tmp_path):
     for function in ("spectrum", "vectors"):
         args = [RNG.normal(size=shape), RNG.normal(size=shape[:-1])]
         forward = _forward(EIGH, function, tmp_path)
-        _check(_generated(EIGH, function)(*args), forward, args, [0, 1])
-        _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+        check_gradients(_generated(EIGH, function)(*args), forward, args, [0, 1])
+        check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1])
 
 
 def test_eigh_without_shapes_of_repeated_eigenvalues(tmp_path):
     """The eigenvalues alone need no 1 / (w[j] - w[i]): right (not nan) where two are equal."""
     args = [np.diag([0.5, 0.5, 1.5]), np.ones(3)]
     forward = _forward(EIGH, "spectrum", tmp_path)
-    _check(_generated(EIGH, "spectrum")(*args), forward, args, [0, 1])
+    check_gradients(_generated(EIGH, "spectrum")(*args), forward, args, [0, 1])
 
 
 NORMS = '''
@@ -349,12 +340,12 @@ def test_norms_of_an_order_without_shapes(shape, tmp_path):
     without an axis NumPy takes a vector's norm or a matrix's by x's rank, which the backward reads as
     it runs; along an axis the order is a vector norm at every rank."""
     args = [RNG.normal(size=shape), 0.7]
-    _check(_generated(NORMS, "penalties")(*args, 1.0), _forward(NORMS, "penalties", tmp_path), args, [0, 1])
+    check_gradients(_generated(NORMS, "penalties")(*args, 1.0), _forward(NORMS, "penalties", tmp_path), args, [0, 1])
     args = [RNG.normal(size=shape + (2,)), RNG.normal(size=shape)]
-    _check(_generated(NORMS, "along")(*args, np.ones(())), _forward(NORMS, "along", tmp_path), args, [0, 1])
+    check_gradients(_generated(NORMS, "along")(*args, np.ones(())), _forward(NORMS, "along", tmp_path), args, [0, 1])
     if len(shape) == 2:
         args = [RNG.normal(size=shape), 0.7]
-        _check(_generated(NORMS, "nuclear")(*args, 1.0), _forward(NORMS, "nuclear", tmp_path), args, [0, 1])
+        check_gradients(_generated(NORMS, "nuclear")(*args, 1.0), _forward(NORMS, "nuclear", tmp_path), args, [0, 1])
 
 
 AVERAGES = '''
@@ -375,11 +366,11 @@ def test_weighted_averages_without_shapes(shape, tmp_path):
     the weights have a's shape (NumPy requires it); along one, a's shape or 1-D along it, as they come."""
     args = [RNG.normal(size=shape), RNG.uniform(0.2, 1.0, size=shape)]
     forward = _forward(AVERAGES, "weighted_variance", tmp_path)
-    _check(_generated(AVERAGES, "weighted_variance")(*args, 1.0), forward, args, [0, 1])
+    check_gradients(_generated(AVERAGES, "weighted_variance")(*args, 1.0), forward, args, [0, 1])
     forward = _forward(AVERAGES, "along", tmp_path)
     for weights in ((4,), (3, 4)) if len(shape) == 2 else ():
         args = [RNG.normal(size=(3, 4)), RNG.uniform(0.2, 1.0, size=weights), RNG.normal(size=3)]
-        _check(_generated(AVERAGES, "along")(*args, 1.0), forward, args, [0, 1, 2])
+        check_gradients(_generated(AVERAGES, "along")(*args, 1.0), forward, args, [0, 1, 2])
 
 
 JOINED = '''
@@ -468,12 +459,12 @@ def test_np_gradient_without_shapes(tmp_path):
     axis one array at every rank, of an array of several axes (none given) a part per axis, each part's
     gradient taken back along its own axis by the helper _gradient_grad (the spacing, one number)."""
     args = [RNG.normal(size=6), RNG.normal(size=6), 0.3]
-    _check(_generated(GRADIENTS, "strain_energy")(*args, 1.0), _forward(GRADIENTS, "strain_energy", tmp_path),
+    check_gradients(_generated(GRADIENTS, "strain_energy")(*args, 1.0), _forward(GRADIENTS, "strain_energy", tmp_path),
            args, [0, 1, 2])
     for shape in ((5,), (3, 4)):
         args = [RNG.normal(size=shape), RNG.normal(size=shape)]
-        _check(_generated(GRADIENTS, "along")(*args, 1.0), _forward(GRADIENTS, "along", tmp_path), args, [0, 1])
+        check_gradients(_generated(GRADIENTS, "along")(*args, 1.0), _forward(GRADIENTS, "along", tmp_path), args, [0, 1])
     args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), 0.3]
-    _check(_generated(GRADIENTS, "field")(*args, 1.0), _forward(GRADIENTS, "field", tmp_path), args, [0, 1, 2])
+    check_gradients(_generated(GRADIENTS, "field")(*args, 1.0), _forward(GRADIENTS, "field", tmp_path), args, [0, 1, 2])
     with pytest.raises(ValueError, match="spacing given as one number"):  # coordinates: not followed
         _generated(GRADIENTS, "strain_energy")(args[0][0], args[1][0], np.linspace(0.0, 1.0, 4), 1.0)

@@ -9,7 +9,7 @@ import pytest
 
 import backgen
 import real_sweep
-from numeric import gradient
+from numeric import check_gradients
 
 RNG = np.random.default_rng(20261203)
 
@@ -18,15 +18,6 @@ def _generated(source, function, shapes=None, wrt=None):
     namespace = {}
     exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes, wrt=wrt), namespace)
     return namespace[f"{function}_backward"]
-
-
-def _check(got, forward, args, wrt):
-    got = got if isinstance(got, tuple) else (got,)
-    assert len(got) == len(wrt)
-    for g, k in zip(got, wrt):
-        want = gradient(forward, args, k)
-        assert np.shape(g) == np.shape(want)
-        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7)
 
 
 VON_MISES = '''
@@ -52,8 +43,8 @@ def test_factorial_of_a_count_in_numpy_code(shapes, tmp_path):
     numbers (kappa, an array, made the series' number an array and the output one)."""
     forward = real_sweep._module(VON_MISES, "von_mises", tmp_path)[0].von_mises_nll
     args = [0.4, 2.0, RNG.normal(size=7)]
-    _check(_generated(VON_MISES, "von_mises_nll", shapes)(*args), forward, args, [0, 1, 2])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(VON_MISES, "von_mises_nll", shapes)(*args), forward, args, [0, 1, 2])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
 
 
 def test_factorial_of_a_differentiated_number_in_numpy_code_is_refused():
@@ -80,8 +71,8 @@ def test_scipy_special_formulas(shapes, tmp_path):
     args = [np.array([-1.5, 0.2, 2.0]), np.array([0.2, 0.5, 0.9]), np.array([1.5, 2.5, 0.7]),
             np.array([0.8, 3.0, 1.1]), np.array([0.0, 1.0, 2.0])]
     wrt = ("x", "p", "a", "b", "y")
-    _check(_generated(SPECIAL, "f", shapes, wrt)(*args), forward, args, range(5))
-    _check(backgen.backward(forward, wrt=wrt).backward(*args), forward, args, range(5))
+    check_gradients(_generated(SPECIAL, "f", shapes, wrt)(*args), forward, args, range(5))
+    check_gradients(backgen.backward(forward, wrt=wrt).backward(*args), forward, args, range(5))
 
 
 def test_xlogy_of_zeros_is_zero_as_scipy_has_it(tmp_path):
@@ -110,8 +101,8 @@ def test_nan_to_num_passes_the_finite_elements(shapes, tmp_path):
     forward = real_sweep._module(NAN_TO_NUM, "nan_to_num", tmp_path)[0].ratio_loss
     args = [RNG.normal(size=4), np.array([1.0, 0.5, 2.0, -1.5]), 0.7]
     with np.errstate(invalid="ignore"):
-        _check(_generated(NAN_TO_NUM, "ratio_loss", shapes)(*args)[:2], forward, args, [0, 1])
-        _check(backgen.backward(forward).backward(*args)[:2], forward, args, [0, 1])
+        check_gradients(_generated(NAN_TO_NUM, "ratio_loss", shapes)(*args)[:2], forward, args, [0, 1])
+        check_gradients(backgen.backward(forward).backward(*args)[:2], forward, args, [0, 1])
 
 
 def test_nan_to_num_without_a_copy_is_refused():
@@ -137,7 +128,7 @@ def test_append_without_shapes(shapes, tmp_path):
     flattened, each part is its operand's size, reshaped to its shape (a number's is ())."""
     forward = real_sweep._module(APPEND, "append", tmp_path)[0].f
     args = [RNG.normal(size=s) if s else 0.7 for s in shapes]
-    _check(_generated(APPEND, "f")(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(APPEND, "f")(*args), forward, args, [0, 1, 2])
 
 
 def test_preemphasis_without_shapes(tmp_path):
@@ -146,7 +137,7 @@ def test_preemphasis_without_shapes(tmp_path):
     args = [RNG.normal(size=7), 0.97]
     dout = np.linspace(0.5, 1.5, 7)
     got = _generated(source, "preemphasis")(*args, dout=dout)
-    _check(got, lambda *a: float(np.sum(forward(*a) * dout)), args, [0, 1])
+    check_gradients(got, lambda *a: float(np.sum(forward(*a) * dout)), args, [0, 1])
 
 
 SELECT = '''
@@ -166,8 +157,8 @@ def test_select_is_a_nested_where(shapes, tmp_path):
     does; its lists written out, or bound to names just before the call."""
     forward = real_sweep._module(SELECT, "select", tmp_path)[0].soft_well
     args = [np.array([0.8, 1.2, 1.4, 1.9, 2.5]), 1.3, 1.5]
-    _check(_generated(SELECT, "soft_well", shapes)(*args), forward, args, [0, 1, 2])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(SELECT, "soft_well", shapes)(*args), forward, args, [0, 1, 2])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
 
 
 def test_select_of_lists_bound_before_a_write_is_refused():
@@ -198,8 +189,8 @@ def test_array_with_copy_true_is_a_copy(shapes, tmp_path):
     np.array(q) is not: a copy, written into without changing q (np.asarray(..., copy=True) too)."""
     forward = real_sweep._module(ARRAY_COPY, "array_copy", tmp_path)[0].clamp_energy
     args = [np.array([-0.9, -0.2, 0.1, 0.7, 0.3])]
-    _check(_generated(ARRAY_COPY, "clamp_energy", shapes, wrt=("q",))(*args), forward, args, [0])
-    _check(backgen.backward(forward, wrt=("q",)).backward(*args), forward, args, [0])
+    check_gradients(_generated(ARRAY_COPY, "clamp_energy", shapes, wrt=("q",))(*args), forward, args, [0])
+    check_gradients(backgen.backward(forward, wrt=("q",)).backward(*args), forward, args, [0])
     assert np.array_equal(args[0], [-0.9, -0.2, 0.1, 0.7, 0.3])
 
 
@@ -220,9 +211,9 @@ def test_outer_of_add_subtract_multiply(shapes, tmp_path):
     rule"): the outers of add, subtract and multiply are outer products (np.tensordot(a, b, axes=0))."""
     forward = real_sweep._module(OUTERS, "outers", tmp_path)[0].f
     args = [RNG.normal(size=s) if s else 0.3 for s in shapes]
-    _check(_generated(OUTERS, "f")(*args), forward, args, [0, 1, 2])
-    _check(_generated(OUTERS, "f", {n: s for n, s in zip("xyz", shapes)})(*args), forward, args, [0, 1, 2])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(OUTERS, "f")(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(OUTERS, "f", {n: s for n, s in zip("xyz", shapes)})(*args), forward, args, [0, 1, 2])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
 
 
 MASKED = '''
@@ -243,8 +234,8 @@ def test_sum_and_mean_where_a_mask_keeps(shapes, tmp_path):
     np.where(mask, a, 0.0), over the count of the elements kept for the mean (the mask broadcast)."""
     forward = real_sweep._module(MASKED, "masked", tmp_path)[0].f
     args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)) > -0.3]
-    _check(_generated(MASKED, "f", shapes, wrt=("x", "y"))(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward, wrt=("x", "y")).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(MASKED, "f", shapes, wrt=("x", "y"))(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward, wrt=("x", "y")).backward(*args), forward, args, [0, 1])
 
 
 SAME = '''
@@ -263,10 +254,10 @@ def test_convolve_in_mode_same(lengths, tmp_path):
     forward = real_sweep._module(SAME, "same", tmp_path)[0].smoothed_fit
     n, m = lengths
     args = [RNG.normal(size=n), RNG.normal(size=m), RNG.normal(size=max(n, m))]
-    _check(_generated(SAME, "smoothed_fit", wrt=("x", "kernel"))(*args), forward, args, [0, 1])
+    check_gradients(_generated(SAME, "smoothed_fit", wrt=("x", "kernel"))(*args), forward, args, [0, 1])
     shapes = {"x": str(n), "kernel": str(m), "target": str(max(n, m))}
-    _check(_generated(SAME, "smoothed_fit", shapes, wrt=("x", "kernel"))(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward, wrt=("x", "kernel")).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(SAME, "smoothed_fit", shapes, wrt=("x", "kernel"))(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward, wrt=("x", "kernel")).backward(*args), forward, args, [0, 1])
 
 
 QUANTILES = '''
@@ -287,9 +278,9 @@ def test_quantiles_and_percentiles(shape, tmp_path):
     tau, differentiated, their difference)."""
     forward = real_sweep._module(QUANTILES, "quantiles", tmp_path)[0].robust
     args = [RNG.normal(size=shape), 0.3]
-    _check(_generated(QUANTILES, "robust", {"tau": ""})(*args), forward, args, [0, 1])  # (x of every shape)
-    _check(_generated(QUANTILES, "robust", {"x": ", ".join(map(str, shape)), "tau": ""})(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(QUANTILES, "robust", {"tau": ""})(*args), forward, args, [0, 1])  # (x of every shape)
+    check_gradients(_generated(QUANTILES, "robust", {"x": ", ".join(map(str, shape)), "tau": ""})(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1])
 
 
 def test_a_quantile_under_a_condition_is_left_as_it_is():
@@ -312,8 +303,8 @@ def test_eigvalsh_is_the_first_part_of_eigh(tmp_path):
     """np.linalg.eigvalsh had no rule: the eigenvalues of np.linalg.eigh, differentiated by its rule."""
     forward = real_sweep._module(EIGVALSH, "eigvalsh", tmp_path)[0].spectral
     args = [RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))]
-    _check(_generated(EIGVALSH, "spectral", {"A": "3, 3", "B": "3, 3"})(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(EIGVALSH, "spectral", {"A": "3, 3", "B": "3, 3"})(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1])
 
 
 GRADIENT = '''
@@ -331,8 +322,8 @@ def test_np_gradient_of_a_vector(n, tmp_path):
     gradient too."""
     forward = real_sweep._module(GRADIENT, "gradient", tmp_path)[0].energy
     args = [RNG.normal(size=n), 0.3, RNG.normal(size=n)]
-    _check(_generated(GRADIENT, "energy", {"u": str(n), "dx": "", "w": str(n)})(*args), forward, args, [0, 1, 2])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
+    check_gradients(_generated(GRADIENT, "energy", {"u": str(n), "dx": "", "w": str(n)})(*args), forward, args, [0, 1, 2])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1, 2])
 
 
 def test_np_gradient_of_a_matrix_is_refused():
@@ -354,8 +345,8 @@ def test_corrcoef_is_the_covariance_scaled_by_its_diagonal(tmp_path):
     """np.corrcoef had no rule: np.cov over the outer product of its diagonal's square roots."""
     forward = real_sweep._module(CORRCOEF, "corrcoef", tmp_path)[0].decorrelation
     args = [RNG.normal(size=(6, 3)), RNG.normal(size=(3, 5))]
-    _check(_generated(CORRCOEF, "decorrelation", {"X": "6, 3", "Y": "3, 5"})(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(CORRCOEF, "decorrelation", {"X": "6, 3", "Y": "3, 5"})(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1])
 
 
 PAD = '''
@@ -380,5 +371,5 @@ def test_pad_by_reflection(shapes, tmp_path):
     the cell of x it mirrors (widths past the array's length mirrored again, as NumPy pads)."""
     forward = real_sweep._module(PAD, "pad", tmp_path)[0].blurred
     args = [RNG.normal(size=(4, 5)), RNG.normal(size=3)]
-    _check(_generated(PAD, "blurred", shapes)(*args), forward, args, [0, 1])
-    _check(backgen.backward(forward).backward(*args), forward, args, [0, 1])
+    check_gradients(_generated(PAD, "blurred", shapes)(*args), forward, args, [0, 1])
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, [0, 1])
