@@ -297,13 +297,15 @@ class Differentiable:
         self._func = func
         self._shapes = shapes
         self._recompute = recompute
-        self._signature = inspect.signature(func)
+        self._call_signature = inspect.signature(func)  # (*args, **kwargs the body never reads: bound, left out)
+        self._signature = self._call_signature.replace(parameters=[
+            p for p in self._call_signature.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)])
         self._attributes = ()  # a method's attributes of self, read as parameters (backgen.methods)
         if _is_method(func):
             method = read(func).func
             self._attributes = methods.attributes(method)
             if self._attributes:
-                self._signature = methods.signature(self._signature, method, self._attributes)
+                self._signature = self._call_signature = methods.signature(self._signature, method, self._attributes)
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
@@ -513,14 +515,15 @@ class Differentiable:
         if self._attributes and args:  # (the object, then the method's arguments)
             args = methods.arguments(args, self._attributes)
         try:
-            bound = self._signature.bind(*args, **kwargs)
+            bound = self._call_signature.bind(*args, **kwargs)
         except TypeError as exc:
             upstream = "dout" in self._signature.parameters and "dout" not in kwargs
             hint = (f" ({self.__name__}() has a parameter named dout: pass it by position, as dout= "
                     "is the upstream gradient)" if upstream else "")
             raise TypeError(f"{self.__name__}(): {exc}{hint}") from None
         bound.apply_defaults()
-        return tuple(bound.arguments.values())  # (keyword-only ones last, as the backward takes them)
+        return tuple(bound.arguments[name] for name in self._signature.parameters)  # (keyword-only ones last, as
+        # the backward takes them; what *args and **kwargs the body never reads gather, left out)
 
     def __call__(self, *args, **kwargs):
         return self._func(*args, **kwargs)

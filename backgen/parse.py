@@ -42,8 +42,8 @@ from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
-               higher_order, integrals, masked_reductions, math_calls, named_entries, outers, quantiles, scipy_calls,
-               scipy_linalg, selects, signals, starred, trys, varargs)
+               higher_order, integrals, iterables, masked_reductions, math_calls, named_entries, outers, quantiles,
+               scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -123,8 +123,10 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Global in kinds:
             _read_only_globals(forward.func)
         named_entries.rewrite(forward.func)
+        iterables.unwrap(forward.func)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
+            starred.spread(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args: none without helpers)
@@ -1125,9 +1127,15 @@ def fence(forward):
     if isinstance(func, ast.AsyncFunctionDef):
         raise forward.error("async functions are not supported", func)
     args = func.args
-    if args.vararg or args.kwarg:
-        node = args.vararg or args.kwarg
-        raise forward.error(f"variable arguments (*{node.arg} / **{node.arg}) are not supported", node)
+    for node, stars in ((args.vararg, "*"), (args.kwarg, "**")):
+        if node is None:
+            continue
+        read = next((n for n in walk(func) if isinstance(n, ast.Name) and n.id == node.arg), None)
+        if read is None:  # def f(x, W, **kwargs) reading none: the values a caller adds carry no gradient
+            continue
+        raise forward.error(f"{stars}{node.arg} (line {node.lineno}) is read here: variable arguments are not "
+                            f"supported; name the parameters it holds (def {func.name}(x, reg=0.0))", read)
+    args.vararg = args.kwarg = None
     if args.kwonlyargs and not args.posonlyargs and (all(d is not None for d in args.kw_defaults) or
                                                      not args.defaults and None not in args.kw_defaults[
                                                          next((k for k, d in enumerate(args.kw_defaults)

@@ -458,7 +458,7 @@ class _Reverser(FlowReverser):
         guard = self.guard(name)
         if name in self.staged.lists or name in self.sequences:  # 0.0 * v: a float stays a float (a 0-d
             # array could be changed in place)
-            zeros = f"[0.0 * v for v in {name}]" if name not in self.nested else \
+            zeros = f"[0.0 * item for item in {name}]" if name not in self.nested else \
                 f"[[0.0 * v for v in row] for row in {name}]"  # (a list of lists of numbers)
             if guard:  # a list only one path of an if sets: it exists, and is read, only there (None: unused)
                 return f"{zeros} if {guard} else None"
@@ -761,7 +761,7 @@ class _Reverser(FlowReverser):
         if isinstance(base, ir.Var) and base.name in self.active and base.name in self.staged.lists:
             # a list's adjoint is a list: added element by element, its written item rebound
             old = f"{base.name}[{index}]"  # the items written over, of their own shapes
-            part = f"[0.0 * v for v in {old}]" if ":" in index else f"0.0 * {old}"
+            part = f"[0.0 * item for item in {old}]" if ":" in index else f"0.0 * {old}"
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
                 lines += [ir.AdjointLine(name, False, f"[a + b for a, b in zip({name}, {g})]"),

@@ -253,7 +253,7 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
     env = dict(zip(staged.params, args))
     for name, value in env.items():
         walker.record(name, value, staged.line)
-    with np.errstate(all="ignore"), bounded_memory():
+    with sample_run():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
     walker.refuse_unevaluated()
@@ -262,7 +262,7 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
     if walker.forks:  # the other branches' numbers, loops run no time: the same pattern of shapes, or refused
         other = _Walker(staged, namespace, other=True)
         again = dict(zip(staged.params, args))
-        with np.errstate(all="ignore"), bounded_memory():
+        with sample_run():
             other.block(staged.body, again)
         conflict = pattern_conflict(staged, walker.shapes, other.shapes)
         if conflict:
@@ -294,7 +294,7 @@ def _refuse_zero_sums(staged, namespace, args, walker):
     no shape of theirs (the adjoint a loop starts one from is 0.0 where it is a number)."""
     zero = _Walker(staged, namespace)
     zero.droppable, zero.zero_sums = walker.droppable, frozenset(walker.shapes.zero_sums)
-    with np.errstate(all="ignore"), bounded_memory():
+    with sample_run():
         zero.block(staged.body, dict(zip(staged.params, args)))
     readers = [op for op in ir.ops_in(staged.body) if op.rule != "list_sum"]
     made, size = set(zero.zero_sums), 0
@@ -438,7 +438,7 @@ def run_check(staged, args, functions=None):
     not come from this run; a ``while`` that runs on and on ends the check, passed."""
     namespace = _probe(staged, ", ".join(map(str, staged.outputs)), functions, "check")
     try:
-        with np.errstate(all="ignore"), bounded_memory():
+        with sample_run():
             namespace["probe"](*args)
     except _Unfinished:
         pass
@@ -477,6 +477,16 @@ def run_shapes(staged, args, functions=None, parts=()):
 def sample_room():
     """The bytes sample runs may take: half the machine's memory, at least 2 GiB."""
     return max(2 ** 31, os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2)
+
+
+@contextlib.contextmanager
+def sample_run():
+    """Where the staged forward runs on sample values: NumPy's warnings off, memory bounded
+    (``bounded_memory``), and no SyntaxWarning of a line compiled (``1.0[0]``, which raises as it
+    runs: the walk says where) printed to the user."""
+    with np.errstate(all="ignore"), warnings.catch_warnings(), bounded_memory():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        yield
 
 
 @contextlib.contextmanager

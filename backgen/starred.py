@@ -11,6 +11,17 @@ are (the fence refuses those).
   value not a name (``np.linalg.lstsq(A, b)``) is computed once, so only with one name beside the
   star (``*_, logdet = np.linalg.slogdet(K)``).  (Python also checks there are enough items; where there are not, it
   raises, and there is no gradient to take.)
+
+``spread(func) -> None`` writes out the starred arguments of calls whose number of items is known
+(before tidying; calls of ``np.random`` are left to staging, which reads ``*x.shape`` there):
+
+* ``math.hypot(*[a, b, c])`` (a tuple or list written out) is ``math.hypot(a, b, c)``;
+* ``math.hypot(*v)``, where ``v`` is a local bound once, to a tuple or list written out with n
+  items, and read only as such an argument, by a constant index, by ``len`` or as a loop's
+  iterable (so nothing changes its length), is ``math.hypot(v[0], ..., v[n - 1])``: the items as
+  the call reads them, whatever happened to the names they were made of;
+* ``a.reshape(*shape)`` and ``a.transpose(*axes)``, the starred value the only argument, are
+  ``a.reshape(shape)`` and ``a.transpose(axes)``, which NumPy reads alike.
 """
 
 import ast
@@ -82,3 +93,82 @@ def _located(node, stmt):
         if not hasattr(child, "lineno"):
             ast.copy_location(child, stmt)
     return node
+
+
+_SPREAD_METHODS = frozenset({"reshape", "transpose"})  # (a.reshape(*s) is a.reshape(s))
+_SIZE_KEEPING = frozenset({"len"})
+
+
+def spread(func):
+    """Write out the starred arguments of ``func``'s calls (see the module doc)."""
+    calls = [n for n in walk(func) if isinstance(n, ast.Call) and any(isinstance(a, ast.Starred) for a in n.args)]
+    if not calls:
+        return
+    sizes = _fixed_sizes(func)
+    for call in calls:
+        if _random(call.func):
+            continue
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _SPREAD_METHODS and len(call.args) == 1 \
+                and not call.keywords:
+            call.args = [call.args[0].value]
+            continue
+        args = []
+        for arg in call.args:
+            if isinstance(arg, ast.Starred) and isinstance(arg.value, (ast.Tuple, ast.List)) and \
+                    not any(isinstance(e, ast.Starred) for e in arg.value.elts):
+                args.extend(arg.value.elts)
+            elif isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name) and arg.value.id in sizes:
+                args.extend(ast.copy_location(ast.Subscript(ast.Name(arg.value.id, ast.Load()), ast.Constant(k),
+                                                            ast.Load()), arg)
+                            for k in range(sizes[arg.value.id]))
+            else:
+                args.append(arg)
+        call.args = [_located(a, call) for a in args]
+
+
+def _random(func):
+    """Whether ``func`` is spelled as a function of ``np.random`` (``np.random.rand``)."""
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and func.value.attr == "random"
+
+
+def _fixed_sizes(func):
+    """Locals bound once to a tuple or list written out, whose length nothing changes -> that length."""
+    bound, sizes = {}, {}
+    params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
+    for node in walk(func):
+        targets = ()
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension, ast.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(dict.fromkeys(node.names, 2))
+        for target in targets:
+            for name in walk(target):
+                if isinstance(name, ast.Name):
+                    bound[name.id] = bound.get(name.id, 0) + 1
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, (ast.Tuple, ast.List)) and \
+                not any(isinstance(e, ast.Starred) for e in node.value.elts):
+            sizes[node.targets[0].id] = len(node.value.elts)
+    sizes = {name: n for name, n in sizes.items() if bound.get(name) == 1 and name not in params}
+    if not sizes:
+        return sizes
+    allowed = set()  # the ids of the reads of a name that leave its length alone
+    for node in walk(func):
+        if isinstance(node, ast.Call):
+            for arg in node.args:
+                if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name):
+                    allowed.add(id(arg.value))
+            if isinstance(node.func, ast.Name) and node.func.id in _SIZE_KEEPING and len(node.args) == 1:
+                allowed.add(id(node.args[0]))
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and \
+                isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            allowed.add(id(node.value))
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            allowed.add(id(node.iter))
+    for node in walk(func):
+        if isinstance(node, ast.Name) and node.id in sizes and isinstance(node.ctx, ast.Load) and \
+                id(node) not in allowed:
+            del sizes[node.id]
+    return sizes

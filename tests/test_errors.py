@@ -2,6 +2,7 @@
 
 import textwrap
 import traceback
+import warnings
 
 import numpy as np
 import pytest
@@ -20,8 +21,8 @@ CASES = [
     ("yield", "def f(x):\n    y = yield x\n    return x\n", 2, 9, "generators"),
     ("global", "def f(x):\n    global k\n    k = x\n    return x\n", 2, 5, "global statements"),
     ("nonlocal", "def f(x):\n    nonlocal k\n    return x\n", 2, 5, "nonlocal statements"),
-    ("*args", "def f(x, *rest):\n    return x\n", 1, 11, "variable arguments"),
-    ("**kwargs", "def f(x, **options):\n    return x\n", 1, 12, "variable arguments"),
+    ("*args", "def f(x, *rest):\n    return x * rest[0]\n", 2, 16, "variable arguments"),
+    ("**kwargs", "def f(x, **options):\n    return x * options['s']\n", 2, 16, "variable arguments"),
     ("keyword-only after defaults", "def f(x, y=1.0, *, z):\n    return x * y * z\n", 1, 20, "keyword-only parameter without a default"),
     ("unknown function", "def f(x):\n    return foo(x)\n", 2, 12, "unknown function 'foo'"),
     ("unknown math function", "import math\ndef f(x):\n    return math.ulp(x)\n", 3, 12, "math.ulp has no derivative rule"),
@@ -414,7 +415,7 @@ def test_memory_running_out_is_not_called_nesting(monkeypatch):
 @pytest.mark.parametrize("call, hint", [
     ("list(xs)", "xs.copy()"),
     ("sorted(xs)", "np.sort"),
-    ("[a * b for a, b in list(zip(xs, xs[1:]))]", "xs.copy()"),
+    ("[a * w for a in list(xs)]", "xs.copy()"),
 ])
 def test_an_unknown_builtin_names_what_to_write_instead(call, hint):
     # the message named abs, max, min and pow only, and nothing to write instead of list(xs) or sorted(xs)
@@ -422,3 +423,15 @@ def test_an_unknown_builtin_names_what_to_write_instead(call, hint):
         backgen.generate(f"def f(xs, w):\n    ys = {call}\n    return sum(ys) * w\n")
     message = str(caught.value).splitlines()[0]
     assert caught.value.lineno == 2 and hint in message and "sum, len, range" in message
+
+
+def test_the_shape_walk_prints_no_syntax_warning():
+    # the walk compiled `1.0[-1]` (c[-1] with c a number of the loop) and Python printed
+    # "<backgen shapes of f>:1: SyntaxWarning: 'float' object is not subscriptable" once per line compiled
+    source = ("def f(x):\n    s = 0.0\n    for c in (1.0, 2.0):\n"
+              "        s += x * (c if x > 0 else c[-1])\n    return s\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(BackgenError, match="not subscriptable"):
+            backgen.generate(source)
+    assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]

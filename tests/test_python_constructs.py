@@ -372,3 +372,94 @@ def test_a_loop_over_a_generator_of_layers(tmp_path):
                 inputs = np.tanh(inputs @ W + b) * weights_unpack_layers
             return np.sum(inputs ** 2)
     ''', "f", [np.linspace(-1.0, 1.0, 13), np.array([[0.3, -0.5], [0.8, 0.1]])])
+
+
+# --- starred arguments, unused *args and **kwargs, lists of iterators -------------------------------
+
+def test_starred_arguments_of_known_length(tmp_path):
+    # `starred arguments (*args) are supported in calls of np.random only`
+    _check(tmp_path, '''
+        import math
+        import numpy as np
+
+        def f(a, b, c, x):
+            v = [a, b * 2.0]
+            shape = (3, 2)
+            r = math.hypot(*v, c) + math.hypot(*(a, c))
+            return r * np.sum(np.tanh(x.reshape(*shape)) * np.arange(6.0).reshape(3, 2))
+    ''', "f", [0.7, -1.2, 0.4, np.linspace(-1.0, 1.0, 6)])
+
+
+def test_a_starred_list_the_code_changes_is_refused():
+    # the items of v are not those written (v.append): the call's count is not known from the source
+    _refused('''
+        import math
+
+        def f(a, b):
+            v = [a, b]
+            v.append(a * b)
+            return math.hypot(*v)
+    ''', "starred arguments")
+
+
+def test_unused_variable_arguments(tmp_path):
+    # `variable arguments (*args / **args) are not supported`, though the body never reads them
+    source = '''
+        import numpy as np
+
+        def f(x, w, reg=0.1, *args, **kwargs):
+            return np.sum(np.tanh(x * w)) + reg * np.sum(w ** 2)
+    '''
+    args = [np.array([[0.3, -0.5], [0.8, 0.1]]), np.array([[0.2, 0.4], [-0.6, 0.9]]), 0.25]
+    _check(tmp_path, source, "f", args)
+    module = _module(tmp_path, textwrap.dedent(source), "extras")
+    decorated = backgen.backward(module.f)
+    dx, dw, dreg = decorated.backward(args[0], args[1], 0.25, "ignored", verbose=True)
+    np.testing.assert_allclose(dw, gradient(module.f, args, 1), rtol=1e-6)
+    np.testing.assert_allclose(dreg, gradient(module.f, args, 2), rtol=1e-6)
+
+
+def test_variable_arguments_read_are_refused_at_the_read():
+    error = _refused('''
+        import numpy as np
+
+        def f(x, **kwargs):
+            reg = kwargs.get("reg", 0.1)
+            return np.sum(x ** 2) * reg
+    ''', r"\*\*kwargs \(line 4\) is read here")
+    assert error.lineno == 5
+
+
+def test_loops_over_lists_of_iterators_and_tuples_written_out(tmp_path):
+    # `unknown function 'list'` (list(zip(...))) and `Tuple expressions are not supported here`
+    _check(tmp_path, '''
+        C = (1.0, 2.0, 0.5)
+
+        def f(x, y):
+            s = 0.0
+            for c, p in list(zip(C, (3.0, 2.0, 1.0))):
+                s += c * x ** p
+            for k, w in list(enumerate((0.5, 0.25))):
+                s += w * y ** (k + 1)
+            for w in reversed((0.1, 0.2)):
+                s = s * w + x * y
+            for w in tuple([0.3, 0.7]):
+                s += w * y
+            return s
+    ''', "f", [0.8, -0.6])
+
+
+def test_a_list_of_an_iterator_the_loop_changes_is_not_unwrapped():
+    # list(zip(xs, ...)) copies the items before the body writes into xs (through an alias): a zip
+    # would see the write, so the list is left as written (and refused)
+    _refused('''
+        def f(a, b):
+            xs = [a, b, a * b]
+            ys = xs
+            s = 0.0
+            for k, (u, v) in enumerate(list(zip(xs, [1.0, 2.0, 3.0]))):
+                if k < 2:
+                    ys[k + 1] = u * 3.0
+                s += u * v
+            return s
+    ''', "unknown function 'list'")

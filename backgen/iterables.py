@@ -1,0 +1,109 @@
+"""A loop's iterable wrapped in ``list(...)`` or ``tuple(...)``, as the iterator it wraps.
+
+Contract: ``unwrap(func) -> None`` rewrites an ``ast.FunctionDef`` in place (before tidying).
+
+``for c, p in list(zip(coeffs, powers))`` (likewise ``tuple(...)``, around ``zip``,
+``enumerate``, ``range`` or ``reversed``, in a ``for`` statement or a comprehension) is
+``for c, p in zip(coeffs, powers)``: Python makes the list first and then iterates it, which
+gives the same items as iterating the iterator itself unless the loop changes what the iterator
+reads as it goes.  So the call is unwrapped only where the loop's body neither binds again nor
+writes into (``xs[i] = ...``, ``xs.append(...)``, ``xs += ...``) any name the iterator's
+arguments read; elsewhere it is left as written (and staging says what it does not follow).
+``list([a, b])`` there is the list written out.
+
+A tuple written out that a loop iterates, itself or as an argument of those calls
+(``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
+gives them in order.
+"""
+
+import ast
+
+from .source import walk
+
+_ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
+_WRAPPERS = frozenset({"list", "tuple"})
+
+
+def unwrap(func):
+    """Unwrap the loops' iterables of ``func`` (see the module doc)."""
+    linked = _aliases(func)
+    for node in walk(func):
+        if isinstance(node, ast.For):
+            body = node.body + node.orelse
+        elif isinstance(node, ast.comprehension):
+            body = []  # (a comprehension's target and conditions bind or write nothing the iterator reads)
+        else:
+            continue
+        if isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) and \
+                node.iter.func.id in _ITERATORS | _WRAPPERS:
+            node.iter.args = [_listed(arg) for arg in node.iter.args]
+        inner = _wrapped(node.iter)
+        if inner is not None and (isinstance(inner, ast.List) or
+                                  not (_linked(_names(inner), linked) & _changed(body))):
+            node.iter = inner
+            if isinstance(inner, ast.Call):
+                inner.args = [_listed(arg) for arg in inner.args]
+        node.iter = _listed(node.iter)
+
+
+def _listed(node):
+    """A tuple written out (``(0.5, 0.3)``) as the list of its items; else ``node``."""
+    if isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return ast.copy_location(ast.List(node.elts, ast.Load()), node)
+    return node
+
+
+def _wrapped(node):
+    """The iterator ``node`` wraps (``list(zip(a, b))``: ``zip(a, b)``), or None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _WRAPPERS and \
+            len(node.args) == 1 and not node.keywords:
+        inner = node.args[0]
+        if isinstance(inner, ast.List) and not any(isinstance(e, ast.Starred) for e in inner.elts):
+            return inner
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in _ITERATORS:
+            return inner
+    return None
+
+
+def _aliases(func):
+    """Name -> the names bound to it or from it (``ys = xs``): they may share a list or an array."""
+    linked = {}
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            for target in node.targets:
+                for name in walk(target):
+                    if isinstance(name, ast.Name):
+                        linked.setdefault(name.id, set()).add(node.value.id)
+                        linked.setdefault(node.value.id, set()).add(name.id)
+    return linked
+
+
+def _linked(names, linked):
+    """``names`` and every name an alias links them to, at any remove."""
+    found, todo = set(names), list(names)
+    while todo:
+        for other in linked.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _names(node):
+    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
+
+
+def _changed(body):
+    """The names ``body`` binds, writes into or calls a method of."""
+    changed = set()
+    for stmt in body:
+        for node in walk(stmt):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                changed.add(node.id)
+            elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
+                changed |= _names(node.value)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                changed |= _names(node.func.value)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                changed.update(node.names)
+    return changed
