@@ -308,6 +308,10 @@ class StatementStager:
 
     def if_stmt(self, stmt):
         test = self.condition(stmt.test)
+        taken = _taken(test, stmt)
+        if taken is not None:  # a test of constants (a loop over a zip of a setting written out runs): one path
+            self.block(taken)
+            return
         before = dict(self.versions)
         unset = set(self.unset)  # as the if starts: each branch may set some
         conditional = dict(self.conditional)  # names an earlier if set on one path only
@@ -944,6 +948,18 @@ class _at:
 
     def __init__(self, line):
         self.lineno, self.col_offset = line, 0
+
+
+def _taken(test, stmt):
+    """The branch of ``stmt`` its test ``test`` (staged text) takes where it reads constants alone,
+    neither branch holding a ``return``, ``break`` or ``continue``; else None."""
+    if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
+        return None
+    try:
+        truth = source.decided(ast.parse(test, mode="eval").body)
+    except SyntaxError:
+        return None
+    return None if truth is None else stmt.body if truth else stmt.orelse
 
 
 def _runs_once_at_least(iterable):

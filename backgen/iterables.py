@@ -11,12 +11,18 @@ writes into (``xs[i] = ...``, ``xs.append(...)``, ``xs += ...``) any name the it
 arguments read; elsewhere it is left as written (and staging says what it does not follow).
 ``list([a, b])`` there is the list written out.
 
+A name bound once to such a list (``shapes = list(zip(sizes[:-1], sizes[1:]))``) and read only
+as loops' iterables is that iterator at each loop, where nothing in the function binds again,
+writes into or calls a method of any name the iterator reads (so it gives the same items
+wherever it is made), and the assignment is left out.
+
 A tuple written out that a loop iterates, itself or as an argument of those calls
 (``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
 gives them in order.
 """
 
 import ast
+import copy
 
 from .source import walk
 
@@ -27,6 +33,7 @@ _WRAPPERS = frozenset({"list", "tuple"})
 def unwrap(func):
     """Unwrap the loops' iterables of ``func`` (see the module doc)."""
     linked = _aliases(func)
+    _named_lists(func, linked)
     for node in walk(func):
         if isinstance(node, ast.For):
             body = node.body + node.orelse
@@ -63,6 +70,57 @@ def _wrapped(node):
         if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in _ITERATORS:
             return inner
     return None
+
+
+def _named_lists(func, linked):
+    """Put each list of an iterator bound to a name in the loops that iterate the name (see the module doc)."""
+    named = {}
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            inner = _wrapped(node.value)
+            if isinstance(inner, ast.Call):
+                named.setdefault(node.targets[0].id, []).append((node, inner))
+    if not named:
+        return
+    changed = _changed(func.body)
+    bound = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound[node.id] = bound.get(node.id, 0) + 1
+    loops = {}  # name -> the loops iterating it
+    reads = {}
+    for node in walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.iter, ast.Name):
+            loops.setdefault(node.iter.id, []).append(node)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            reads[node.id] = reads.get(node.id, 0) + 1
+    dropped = set()
+    for name, made in named.items():
+        if len(made) != 1 or bound.get(name) != 1 or name not in loops or \
+                reads.get(name, 0) != len(loops[name]):  # (each read of it is a loop's iterable)
+            continue
+        assign, inner = made[0]
+        reading = _linked(_names(inner), linked)
+        if reading & changed or any(bound.get(n) for n in _names(inner)) or name in reading:
+            continue
+        for loop in loops[name]:
+            loop.iter = ast.copy_location(copy.deepcopy(inner), loop.iter)
+        dropped.add(id(assign))
+    if dropped:
+        _drop(func, dropped)
+
+
+def _drop(node, dropped):
+    """Leave out the statements whose ids are in ``dropped``, in every block under ``node``."""
+    for field in ("body", "orelse", "finalbody"):
+        stmts = getattr(node, field, None)
+        if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
+            kept = [s for s in stmts if id(s) not in dropped]
+            setattr(node, field, kept or [ast.copy_location(ast.Pass(), stmts[0])])
+            for stmt in kept:
+                _drop(stmt, dropped)
+    for handler in getattr(node, "handlers", ()):
+        _drop(handler, dropped)
 
 
 def _aliases(func):

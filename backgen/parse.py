@@ -126,7 +126,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         iterables.unwrap(forward.func)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
-            starred.spread(forward.func)
+            starred.spread(forward.func, forward.env)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args: none without helpers)

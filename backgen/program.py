@@ -19,7 +19,6 @@ import dataclasses
 import functools
 import itertools
 import math
-import operator
 import re
 
 import numpy as np
@@ -43,7 +42,7 @@ from .shapes import run_check
 from .shape_free import item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
-from .source import holds, walk
+from .source import decided as _decided, holds, walk
 from .stage import stage, uses_numpy
 
 
@@ -893,40 +892,6 @@ class _Ranks(ast.NodeTransformer):
         return None
 
 
-_COMPARE = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,
-            ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
-
-
-def _decided(test):
-    """The truth of a test made of constants only (``True``, ``1 is not None``, ``not False and
-    mode == "train"``), or None where it reads anything else."""
-    try:
-        value = _constant(test)
-    except (ValueError, TypeError, ArithmeticError):
-        return None
-    return None if value is _UNKNOWN else bool(value)
-
-
-_UNKNOWN = object()
-
-
-def _constant(node):
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
-        value = _constant(node.operand)
-        return value if value is _UNKNOWN else (not value) if isinstance(node.op, ast.Not) else -value
-    if isinstance(node, ast.BoolOp):
-        values = [_constant(v) for v in node.values]
-        if _UNKNOWN in values:
-            return _UNKNOWN
-        return all(values) if isinstance(node.op, ast.And) else any(values)
-    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
-        values = [_constant(node.left)] + [_constant(c) for c in node.comparators]
-        if _UNKNOWN in values:
-            return _UNKNOWN
-        return all(_COMPARE[type(op)](a, b) for op, a, b in zip(node.ops, values, values[1:]))
-    return _UNKNOWN
 
 
 def _free_name(base, start, taken):

@@ -896,6 +896,62 @@ def number(node, arithmetic=False):
     return None
 
 
+_DECIDED_OPS = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq, ast.NotEq: operator.ne,
+            ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def decided(test):
+    """The truth of a test made of constants only (``True``, ``1 is not None``, ``not False and
+    mode == "train"``, ``0 < min(len((1, 4, 1)[:-1]), len((1, 4, 1)[1:]))``: tuples written out, their
+    items and slices, ``len``, ``min`` and ``max`` of them), or None where it reads anything else."""
+    try:
+        value = _constant(test)
+    except (ValueError, TypeError, ArithmeticError, IndexError):
+        return None
+    return None if value is _UNKNOWN else bool(value)
+
+
+_UNKNOWN = object()
+
+
+def _constant(node):
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+        value = _constant(node.operand)
+        return value if value is _UNKNOWN else (not value) if isinstance(node.op, ast.Not) else -value
+    if isinstance(node, ast.BoolOp):
+        values = [_constant(v) for v in node.values]
+        if _UNKNOWN in values:
+            return _UNKNOWN
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+    if isinstance(node, ast.Compare) and all(type(op) in _DECIDED_OPS for op in node.ops):
+        values = [_constant(node.left)] + [_constant(c) for c in node.comparators]
+        if _UNKNOWN in values:
+            return _UNKNOWN
+        return all(_DECIDED_OPS[type(op)](a, b) for op, a, b in zip(node.ops, values, values[1:]))
+    if isinstance(node, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        values = tuple(_constant(e) for e in node.elts)  # (layer_sizes=(1, 4, 1), a setting written out)
+        return _UNKNOWN if _UNKNOWN in values else values
+    if isinstance(node, ast.Subscript):  # sizes[:-1], sizes[0]
+        value = _constant(node.value)
+        index = node.slice
+        if isinstance(index, ast.Slice):
+            bounds = [None if b is None else _constant(b) for b in (index.lower, index.upper, index.step)]
+            index = _UNKNOWN if _UNKNOWN in bounds else slice(*bounds)
+        else:
+            index = _constant(index)
+        return _UNKNOWN if _UNKNOWN in (value, index) or not isinstance(value, tuple) else value[index]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _COUNTS and \
+            not node.keywords and node.args:  # 0 < min(len(sizes[:-1]), len(sizes[1:])): a loop over a zip runs
+        values = [_constant(a) for a in node.args]
+        return _UNKNOWN if _UNKNOWN in values else _COUNTS[node.func.id](*values)
+    return _UNKNOWN
+
+
+_COUNTS = {"len": len, "min": min, "max": max}
+
+
 def spelling(node, lines):
     """The number literal ``node`` (``source.number``'s) as the user wrote it in ``lines``, the
     source lines its position is in (``1e-8``, ``-0.5``, where Python prints ``1e-08``), else None:

@@ -21,13 +21,15 @@ are (the fence refuses those).
   iterable (so nothing changes its length), is ``math.hypot(v[0], ..., v[n - 1])``: the items as
   the call reads them, whatever happened to the names they were made of;
 * ``a.reshape(*shape)`` and ``a.transpose(*axes)``, the starred value the only argument, are
-  ``a.reshape(shape)`` and ``a.transpose(axes)``, which NumPy reads alike.
+  ``a.reshape(shape)`` and ``a.transpose(axes)``, which NumPy reads alike;
+* ``math.hypot(*items)`` of any other starred value alone is ``math.sqrt(sum(item * item for item
+  in items))``, the number it computes.
 """
 
 import ast
 import copy
 
-from .source import walk
+from .source import module_calls, walk
 
 
 def rewrite(func):
@@ -99,12 +101,15 @@ _SPREAD_METHODS = frozenset({"reshape", "transpose"})  # (a.reshape(*s) is a.res
 _SIZE_KEEPING = frozenset({"len"})
 
 
-def spread(func):
-    """Write out the starred arguments of ``func``'s calls (see the module doc)."""
+def spread(func, env=None):
+    """Write out the starred arguments of ``func``'s calls (see the module doc); ``env`` binds the
+    names of its module (``math``, ``from math import hypot``)."""
     calls = [n for n in walk(func) if isinstance(n, ast.Call) and any(isinstance(a, ast.Starred) for a in n.args)]
     if not calls:
         return
     sizes = _fixed_sizes(func)
+    spelled = module_calls(env or {"math": "math"}, "math", {"hypot"})
+    hypot = spelled[0] if spelled else (lambda f: None)
     for call in calls:
         if _random(call.func):
             continue
@@ -124,6 +129,24 @@ def spread(func):
             else:
                 args.append(arg)
         call.args = [_located(a, call) for a in args]
+        if len(call.args) == 1 and isinstance(call.args[0], ast.Starred) and not call.keywords and \
+                hypot(call.func):  # math.hypot(*[a - b for a, b in zip(p, q)]): of any number of items
+            items = call.args[0].value
+            square = ast.BinOp(ast.Name("item", ast.Load()), ast.Mult(), ast.Name("item", ast.Load()))
+            summed = ast.Call(ast.Name("sum", ast.Load()), [ast.GeneratorExp(square, [ast.comprehension(
+                ast.Name("item", ast.Store()), items, [], 0)])], [])
+            call.func = ast.Attribute(call.func.value, "sqrt", ast.Load()) if isinstance(call.func, ast.Attribute) \
+                else ast.Attribute(ast.Name(_math_alias(env), ast.Load()), "sqrt", ast.Load())
+            call.args = [_located(summed, call)]
+            _located(call.func, call)
+
+
+def _math_alias(env):
+    """A name ``env`` binds to the ``math`` module (``math``, bound so in ``env``, where none is)."""
+    alias = next((name for name, meaning in sorted((env or {}).items()) if meaning == "math"), None)
+    if alias is None and env is not None:
+        env.setdefault("math", "math")  # (from math import hypot alone)
+    return alias or "math"
 
 
 def _random(func):

@@ -18472,9 +18472,10 @@ KNOWN = {
     # autograd.misc.flatten: a library function with no rule (the decorator refuses the list given it whole)
     ("autograd_neural_net_flatten", "generate"): ("refused", "unknown function 'flatten'"),
     ("autograd_neural_net_flatten", "decorator"): ("refused", "a list of arrays is used whole here"),
-    # a default that is not a number: a tuple of layer sizes
-    ("autograd_bnn_unpack_layers", "generate"): ("refused", "unknown function 'list'"),
-    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "unknown function 'list'"),
+    # a loop over the pairs of a tuple of layer sizes (a setting, which a caller may change): each
+    # layer's output has a shape of its own, and the loop changes the shape of what it carries
+    ("autograd_bnn_unpack_layers", "generate"): ("refused", "cannot reshape array of size 24"),
+    ("autograd_bnn_unpack_layers", "decorator"): ("refused", "'inputs' changes shape in this loop"),
     # a write through a reshape of a copy without shapes: code for every shape cannot reshape to (2, 3)
     ("reshape_view_written", "generate"): ("refused", "the shapes of x, s are needed"),
     # a write through a helper's slice of a copy without shapes: h *= 3.0 may rebind a number there
@@ -18532,9 +18533,6 @@ KNOWN = {
     ("softmax_onehot_eye", "generate"): ("refused", "at num_classes = 1 (sampled at num_classes = 3)"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    # not supported: math.hypot(*[...])
-    ("math_hypot_star", "generate"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
-    ("math_hypot_star", "decorator"): ("refused", "starred arguments (*args) are supported in calls of np.random only"),
     # a layer of layers one of which returns no cache of its own (return out, x): staged as a whole, whose
     # cache of the layers' caches holds not x, w, b (a step layer's so in a loop: the cache appended to)
     ("conv_relu_pool_naive_sandwich", "generate"): ("refused", "could not run the staged forward of conv_forward()"),

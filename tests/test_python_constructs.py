@@ -398,7 +398,7 @@ def test_a_starred_list_the_code_changes_is_refused():
         def f(a, b):
             v = [a, b]
             v.append(a * b)
-            return math.hypot(*v)
+            return math.atan2(*v)
     ''', "starred arguments")
 
 
@@ -463,3 +463,53 @@ def test_a_list_of_an_iterator_the_loop_changes_is_not_unwrapped():
                 s += u * v
             return s
     ''', "unknown function 'list'")
+
+
+def test_a_named_list_of_an_iterator_read_by_loops(tmp_path):
+    # `unknown function 'list'`: pairs = list(zip(...)) bound once, then iterated
+    _check(tmp_path, '''
+        import numpy as np
+
+        RATES = (0.5, 0.25, 0.125)
+
+        def f(x, w):
+            pairs = list(zip(RATES[:-1], RATES[1:]))
+            for a, b in pairs:
+                x = np.tanh(x * a + w * b)
+            for a, b in pairs:
+                x = x * (a - b)
+            return np.sum(x ** 2)
+    ''', "f", [np.array([0.3, -0.4, 0.9]), np.array([0.2, 0.7, -0.1])])
+
+
+def test_a_test_of_constants_alone_is_decided(tmp_path):
+    # `variable 'y' may be unassigned here: it is set only when len((2.0, 3.0, 4.0)[1:]) > 1 ...`
+    _check(tmp_path, '''
+        import numpy as np
+
+        SIZES = (2.0, 3.0, 4.0)
+
+        def f(x):
+            if len(SIZES[1:]) > 1 and max(SIZES) == 4.0:
+                y = np.tanh(x) * SIZES[0]
+            return np.sum(y ** 2)
+    ''', "f", [np.array([0.1, 0.2, -0.3])])
+    _refused('''
+        import numpy as np
+
+        def f(x, scale=(1.0, 2.0)):
+            if max(scale) == 2.0:
+                y = np.tanh(x)
+            return np.sum(y ** 2)
+    ''', "may be unassigned here")  # (a setting: a caller may pass other values)
+
+
+def test_hypot_of_a_starred_comprehension(tmp_path):
+    # `starred arguments (*args) are supported in calls of np.random only`: any number of items
+    _check(tmp_path, '''
+        from math import hypot
+
+        def f(p, q, k):
+            d = hypot(*[a - b for a, b in zip(p, q)])
+            return 0.5 * k * (d - 1.0) ** 2
+    ''', "f", [[0.3, 1.2, -0.5], [1.0, 0.1, 0.4], 2.0])
