@@ -372,7 +372,8 @@ def tuples_as_lists(func):
     written as the list it is read as, where every read of the name reads its numbers only: an index
     (``NODES[i]``, ``BRACKETS[i][1]``), a loop over it (``for lo, rate in BRACKETS``), ``len``, ``zip``,
     ``sum`` and the like.  A tuple and a list read so give the same numbers, and backgen reads lists of
-    numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before)."""
+    numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before).  Returns
+    whether it wrote one."""
     stores, tuples = {}, {}
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -387,7 +388,7 @@ def tuples_as_lists(func):
             tuples[node.targets[0].id] = node
     tuples = {name: stmt for name, stmt in tuples.items() if stores.get(name) == 1}
     if not tuples:
-        return
+        return False
     parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in tuples and \
@@ -395,6 +396,7 @@ def tuples_as_lists(func):
             del tuples[node.id]
     for stmt in tuples.values():
         stmt.value = _as_list(stmt.value)
+    return bool(tuples)
 
 
 def _numbers_read(node, depth, parents):

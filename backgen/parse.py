@@ -123,7 +123,8 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Global in kinds:
             _read_only_globals(forward.func)
         named_entries.rewrite(forward.func)
-        iterables.unwrap(forward.func)
+        if ast.For in kinds or ast.comprehension in kinds:
+            iterables.unwrap(forward.func)
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
             starred.spread(forward.func, forward.env)
@@ -137,30 +138,38 @@ def read(func_or_source, name=None, filename=None, helper=False):
         scipy_calls.rewrite(forward)
         combinations.rewrite(forward)
         folds.rewrite(forward)
-        defaults.rewrite(forward.func)
-        scipy_linalg.rewrite(forward)
-        words = spelled(forward.func)  # (one walk: each rewriter of calls below runs where a name it rewrites is)
+        words = spelled(forward.func)  # (one walk: each pass below runs where a name it rewrites is)
+        if "setdefault" in words:
+            defaults.rewrite(forward.func)
+            words = spelled(forward.func)
+        if any(str(meaning).startswith(("scipy", "autograd", "jax")) for meaning in forward.env.values()):
+            scipy_linalg.rewrite(forward)
+            words = spelled(forward.func)
         for rewriter in _CALL_REWRITERS:
             if not rewriter.SPELLED.isdisjoint(words) or any(
                     str(meaning).rpartition(".")[2] in rewriter.SPELLED for meaning in forward.env.values()):
                 rewriter.rewrite(forward)  # (from numpy import select as pick: spelled pick)
                 words = spelled(forward.func)
         _write_add_at(forward)
-        _helper_calls_assigned(forward)
-        _structured_returns_inlined(forward)
-        _extremes_of_parameters(forward)
-        _repeated_lists(forward)
+        if forward.helpers:  # (calls of the user's functions: none without them)
+            _helper_calls_assigned(forward)
+            _structured_returns_inlined(forward)
+        if "max" in words or "min" in words:
+            _extremes_of_parameters(forward)
+        if ast.List in kinds or forward.helpers:  # ([c] * n: a list the user wrote, or a helper written out)
+            _repeated_lists(forward)
     _drop_argument_checks(forward.func)
-    if not isinstance(forward.func, ast.AsyncFunctionDef):  # B = [1 / 6, 1 / 3] at module level, read here
-        put_literal_lists(forward.func, forward.literals)
-        tuples_as_lists(forward.func)
     names = nodes = None
     if not isinstance(forward.func, ast.AsyncFunctionDef):
+        if forward.literals:  # B = [1 / 6, 1 / 3] at module level, read here
+            put_literal_lists(forward.func, forward.literals)
         kinds, names, nodes = census(forward.func)  # (one walk: what tidying and desugaring adds nothing to)
+        if ast.Tuple in kinds and tuples_as_lists(forward.func):
+            kinds, names, nodes = census(forward.func)
         body, sugar = list(forward.func.body), not kinds.isdisjoint(_SUGAR)
         if ast.Compare in kinds:  # acc = None, then if acc is None: ... in a loop
             decide_none_tests(forward.func)
-        forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds))
+        forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names))
         desugar(forward.func, forward.error, maybe=sugar)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)

@@ -34,13 +34,14 @@ def plainer(backward):
 
 def _parts_in_place(backward, top, once, stores):
     np_name = re.escape(backward.modules.get("np", "np"))
-    mentions = _mentions(backward)
+    mentions, given = None, backward  # (counted, in the code as given, where a line of a shape is met)
     for line in top:
         name = line.target
         match = re.fullmatch(rf"(\w+)\.shape|{np_name}\.shape\((\w+)\)", line.source)
         if name not in once or not match or stores.get(match.group(1) or match.group(2), 0) > 0:
             continue  # (the array read must be one no line sets: a parameter, the cache's)
         parts = [other for other in top if re.fullmatch(rf"{re.escape(name)}\[\d+\]", other.source)]
+        mentions = _mentions(given) if mentions is None and parts else mentions
         if not parts or mentions.get(name, 0) != 1 + len(parts):  # (its own line, then its parts alone)
             continue
         swaps = {id(other): dataclasses.replace(other, source=line.source + other.source[len(name):])

@@ -369,7 +369,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 if name in self.user_names and name not in locals_too or name in self.forward.constants:
                     return False  # (a module's number the function may read by its name: not shadowed)
             return True
-        plain = self.plain_locals()
+        douts = {"dout" + ("" if count == 1 else str(i)) for i in range(1, count + 1)}
+        plain = self.plain_locals() if not douts.isdisjoint(self.user_names) else ()  # (a walk: only if asked)
         if free("dout", plain):  # a local named dout is staged as dout_1: the upstream keeps its name
             stem = "dout"
         else:

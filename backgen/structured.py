@@ -910,14 +910,15 @@ def iterated(func, helper=False):
     its items (``item_lists``)."""
     params = [a.arg for a in func.args.args]
     found = {item_returned(func)} if helper else set()
+    nodes = list(walk(func))  # (walked once, read three times)
 
     def named(node):  # Ws, or a slice of it (for W in Ws[:-1])
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
             node = node.value
         return node.id if isinstance(node, ast.Name) else None
-    sliced = {node.targets[0].id: named(node.value) for node in walk(func) if isinstance(node, ast.Assign)
+    sliced = {node.targets[0].id: named(node.value) for node in nodes if isinstance(node, ast.Assign)
               and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and named(node.value)}
-    for node in walk(func):
+    for node in nodes:
         if isinstance(node, (ast.For, ast.comprehension)) and named(node.iter):
             found.add(named(node.iter))
         elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and isinstance(node.iter, ast.Call) \
@@ -940,7 +941,7 @@ def iterated(func, helper=False):
                 found.add(value.id)
     # W1 = params[0], ... W2 = params[2]: items of one list read by their places, each named
     items = {}
-    for node in walk(func):
+    for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) \
                 and isinstance(node.value.slice, ast.Constant) and type(node.value.slice.value) is int:

@@ -39,6 +39,7 @@ What goes, as CS231n's templates and everyday code write it:
 
 import ast
 import copy
+import functools
 import keyword
 
 import numpy as np
@@ -47,12 +48,14 @@ from .errors import BackgenError
 from .source import fresh_names, holds, statements, walk
 
 
-def tidy(func, error, loops=True):
+def tidy(func, error, loops=True, names=None):
     """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError.
-    ``loops`` False: the function holds no ``for`` loop (known without a walk)."""
+    ``loops`` False: the function holds no ``for`` loop (known without a walk); ``names``, where
+    given, the ids of its names (``slice`` not among them: no slice bound to a name)."""
     placeholders = {}
     params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
-    _slices_written_out(func, params)
+    if names is None or "slice" in names:
+        _slices_written_out(func, params)
     _caches_built_up(func)
     _outs_named(func)
     body = func.body
@@ -621,11 +624,17 @@ def _outs_named(func):
         name = (_call_name(node.func) or "").split(".")
         if len(name) != 2 or name[0] not in ("np", "numpy"):
             continue
-        function = getattr(np, name[1], None)
-        at = function.nin if isinstance(function, np.ufunc) else _OUT_AT.get(name[1])
+        at = _out_place(name[1])
         if at is not None and len(node.args) == at + 1:
             out = node.args.pop()
             node.keywords.append(ast.copy_location(ast.keyword("out", out), out))
+
+
+@functools.lru_cache(maxsize=None)
+def _out_place(name):
+    """The place of the output array among ``np.<name>``'s positional arguments, or None."""
+    function = getattr(np, name, None)
+    return function.nin if isinstance(function, np.ufunc) else _OUT_AT.get(name)
 
 
 def _pure(node):
