@@ -531,6 +531,11 @@ class GradContext:
             axes_a, axes_b = list(range(ra - axes, ra)), list(range(axes))
         else:
             axes_a, axes_b = [list(x) if isinstance(x, (tuple, list)) else [x] for x in axes]
+        if not all(-ra <= x < ra for x in axes_a) or not all(-rb <= x < rb for x in axes_b) or \
+                len(axes_a) != len(axes_b):
+            self.unsupported(f"np.tensordot over axes {axes} of arrays of {ra} and {rb} dimensions here (the shapes "
+                             "its operands have on some path, or in iterations of a loop that never run): backgen "
+                             "cannot tell the axes it sums; give the operands one rank on every path")
         axes_a = [x % ra for x in axes_a]
         axes_b = [x % rb for x in axes_b]
         letters = iter(string.ascii_lowercase)

@@ -4962,3 +4962,24 @@ def test_a_sum_of_an_add_whose_one_operand_is_written_into_keeps_the_other_opera
         return -np.sum(s)
     '''
     assert_right(source, [np.linspace(1.0, 2.0, 6), np.array([0.3, -0.2, 0.8, 1.1, -0.5, 0.4])])
+
+
+def test_a_tensordot_in_a_loop_that_never_runs_again_is_refused_not_an_internal_error():
+    # seed 321, program 483: the while loop runs once and is written out before a loop that runs no
+    # more, in whose body W is the number the first iteration made; the tensordot's gradient then took
+    # `x % 0` for its axes: "internal error ... ZeroDivisionError: integer modulo by zero"
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(X, W):
+        k = 0
+        while k < 1:
+            k = k + 1
+            W += 0.5
+            W = np.tensordot(np.arctan(W), np.arctan(W) * 0.5, axes=2)
+        X[:, -1:] += W
+        return np.var(X, keepdims=True, ddof=1)
+    ''')
+    with pytest.raises(backgen.BackgenError, match="np.tensordot over axes 2") as info:
+        backgen.generate(source, shapes={"X": (3, 1), "W": (1, 4)})
+    assert "internal error" not in str(info.value) and info.value.lineno == 9
