@@ -187,7 +187,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.env = forward.env
         nodes = forward.nodes
         self.numpy = arrays or uses_numpy(forward, nodes=nodes)
-        more, self.config_aliases = config_aliases(forward.func, forward.settings)
+        more, self.config_aliases = config_aliases(forward.func, forward.settings, nodes)
         self.config = forward.settings | more | self.config_aliases
         self.ops = []
         self.line = self.func.lineno
@@ -992,14 +992,18 @@ def _spell(meaning):
 _SETTING_KINDS = frozenset({ast.Subscript, ast.Call, ast.Compare})  # (the nodes config_params reads)
 
 
-def config_aliases(func, config):
+_BINDING = frozenset({ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For})
+
+
+def config_aliases(func, config, nodes=None):
     """Names the function binds to a settings dict only, each read as settings: ``bn_param2 = bn_param``
     (a layer's parameter, where the layer is written out in its caller) or ``bn_param = bn_params[0]``
     (an item of a list of them, ``self.bn_params[i - 1]``), with the name that holds it (``bn_params``,
-    a list of settings, then settings too).  ``config``: the names known to be settings."""
+    a list of settings, then settings too).  ``config``: the names known to be settings; ``nodes``,
+    where given, the function's nodes (its census)."""
     params = {a.arg for a in func.args.args}
     roots, other = {}, set()
-    for node in source.walk(func):
+    for node in source.walk(func) if nodes is None else source.of_kinds(nodes, _BINDING):
         for target in (node.targets if isinstance(node, ast.Assign) else
                        [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For)) else []):
             for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):

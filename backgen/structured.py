@@ -40,7 +40,7 @@ import numpy as np
 
 from .nested import stored_names as _stored
 from .parse import inlined_note, read_helper
-from .source import walk
+from .source import of_kinds, parts_list, walk
 
 
 @dataclasses.dataclass
@@ -910,7 +910,7 @@ def iterated(func, helper=False):
     its items (``item_lists``)."""
     params = [a.arg for a in func.args.args]
     found = {item_returned(func)} if helper else set()
-    nodes = list(walk(func))  # (walked once, read three times)
+    nodes = list(of_kinds(parts_list(func), _ITERATING))  # (walked once, read three times)
 
     def named(node):  # Ws, or a slice of it (for W in Ws[:-1])
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
@@ -948,6 +948,9 @@ def iterated(func, helper=False):
             items.setdefault(node.value.value.id, set()).add(node.value.slice.value)
     found |= {name for name, places in items.items() if len(places) > 1}
     return tuple(p for p in params if p in found)
+
+
+_ITERATING = frozenset({ast.For, ast.comprehension, ast.While, ast.Call, ast.Assign})  # (what iterated reads)
 
 
 def item_returned(func):
