@@ -201,6 +201,8 @@ def rebound_globals(tree):
     """The names a function (any def in ``tree``, a module or a function) declares ``global`` and binds:
     those it changes in the module."""
     found = set()
+    if not any(node.__class__ is ast.Global for node in walk(tree)):
+        return found  # (one walk where, as mostly, there is no global statement)
     for node in walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             declared = {name for n in walk(node) if isinstance(n, ast.Global) for name in n.names}
@@ -435,6 +437,9 @@ def fold_numbers(module, meaning):
     [-math.sqrt(3 / 5), 0.0, math.sqrt(3 / 5)]``) written as that number, in place, as Python computes
     it when the module is imported.  ``meaning(name)`` is what a name means at the module's top level
     (``"math"``, ``"numpy"``, ``"math.sqrt"``), or None.  Other expressions are left as they are."""
+    if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None and
+               any(isinstance(n, (ast.Attribute, ast.Name)) for n in ast.walk(stmt.value)) for stmt in module.body):
+        return  # (no top-level value reads a name: nothing of math's or NumPy's to fold)
     bindings = {}  # (a name the module binds twice may have meant another thing where it was read)
     for node in ast.walk(module):
         names = [a.asname or a.name.split(".")[0] for a in node.names] if isinstance(

@@ -167,9 +167,10 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Tuple in kinds and tuples_as_lists(forward.func):
             kinds, names, nodes = census(forward.func)
         body, sugar = list(forward.func.body), not kinds.isdisjoint(_SUGAR)
-        if ast.Compare in kinds:  # acc = None, then if acc is None: ... in a loop
-            decide_none_tests(forward.func)
-        forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names))
+        if ast.Compare in kinds and decide_none_tests(forward.func):  # (acc = None, then if acc is None: in a
+            kinds, names, nodes = census(forward.func)                 # loop: decided, the tree walked again)
+        forward.placeholders.update(tidy(forward.func, forward.error, loops=ast.For in kinds, names=names,
+                                         nodes=nodes))
         desugar(forward.func, forward.error, maybe=sugar)
         if sugar or forward.func.args.kwonlyargs or not _same_statements(forward.func.body, body):
             nodes = None  # (the tree walked has changed, or fencing changes its parameters)

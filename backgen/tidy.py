@@ -45,24 +45,28 @@ import keyword
 import numpy as np
 
 from .errors import BackgenError
-from .source import fresh_names, holds, statements, walk
+from .source import fresh_names, holds, of_kinds, statements, walk
 
 
-def tidy(func, error, loops=True, names=None):
+def tidy(func, error, loops=True, names=None, nodes=None):
     """Tidy ``func`` (an ast.FunctionDef) in place; ``error(message, node)`` makes a BackgenError.
-    ``loops`` False: the function holds no ``for`` loop (known without a walk); ``names``, where
-    given, the ids of its names (``slice`` not among them: no slice bound to a name)."""
+    ``loops`` False: the function holds no ``for`` loop (known without a walk); ``names`` and
+    ``nodes``, where given, the ids of its names (``slice`` not among them: no slice bound to a
+    name) and its nodes (its census, read where nothing before has changed the tree)."""
     placeholders = {}
     params = {arg.arg for arg in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     if names is None or "slice" in names:
         _slices_written_out(func, params)
-    _caches_built_up(func)
-    _outs_named(func)
+        nodes = None
+    if _caches_built_up(func):
+        nodes = None
+    _outs_named(func, nodes)
     body = func.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
         and isinstance(body[0].value.value, str) else []  # kept: it may declare shapes
     context = _Context(placeholders, error, params, _read_again(func))
-    context.aliased = {n for node in walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+    context.aliased = {n for node in (walk(func) if nodes is None else of_kinds(nodes, _ASSIGN))
+                       if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
                        for n in [node.value.id] + [t.id for t in node.targets if isinstance(t, ast.Name)]}
     func.body = docstring + (_block(body[len(docstring):], context, top=True)
                              or [ast.copy_location(ast.Pass(), body[-1] if body else func)])  # (errors point at it)
@@ -118,7 +122,7 @@ def _caches_built_up(func):
               for part in [node.value] if isinstance(part.elts[-1], ast.Name)
               and "cache" in part.elts[-1].id.lower()}
     if not caches:
-        return
+        return False
     fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} |
                         {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}, bare=True)
     for node in statements(func):
@@ -126,6 +130,7 @@ def _caches_built_up(func):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                 setattr(node, field, _built_up(block, caches, fresh))
+    return True
 
 
 def _built_up(block, caches, fresh):
@@ -614,10 +619,11 @@ _OUT_AT = {"dot": 2, "outer": 2, "vdot": None, "clip": 3, "sum": 3, "mean": 3, "
 # the position of the output array of NumPy functions that are no ufunc (a ufunc's is its number of inputs)
 
 
-def _outs_named(func):
+def _outs_named(func, nodes=None):
     """``np.maximum(y, 0.0, y)``, ``np.dot(a, b, out)``: the output array given by position, as
-    ``out=``, the form the rest of backgen reads (a ufunc's output follows its inputs)."""
-    for node in walk(func):
+    ``out=``, the form the rest of backgen reads (a ufunc's output follows its inputs).  ``nodes``:
+    the function's nodes, where known."""
+    for node in walk(func) if nodes is None else of_kinds(nodes, _CALL):
         if not isinstance(node, ast.Call) or any(isinstance(a, ast.Starred) for a in node.args) or \
                 any(k.arg == "out" for k in node.keywords):
             continue
@@ -628,6 +634,10 @@ def _outs_named(func):
         if at is not None and len(node.args) == at + 1:
             out = node.args.pop()
             node.keywords.append(ast.copy_location(ast.keyword("out", out), out))
+
+
+_CALL = frozenset({ast.Call})
+_ASSIGN = frozenset({ast.Assign})
 
 
 @functools.lru_cache(maxsize=None)
