@@ -24,7 +24,7 @@ gives them in order.
 import ast
 import copy
 
-from .source import walk
+from .source import rewrite_statements, walk
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -107,20 +107,8 @@ def _named_lists(func, linked):
             loop.iter = ast.copy_location(copy.deepcopy(inner), loop.iter)
         dropped.add(id(assign))
     if dropped:
-        _drop(func, dropped)
-
-
-def _drop(node, dropped):
-    """Leave out the statements whose ids are in ``dropped``, in every block under ``node``."""
-    for field in ("body", "orelse", "finalbody"):
-        stmts = getattr(node, field, None)
-        if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
-            kept = [s for s in stmts if id(s) not in dropped]
-            setattr(node, field, kept or [ast.copy_location(ast.Pass(), stmts[0])])
-            for stmt in kept:
-                _drop(stmt, dropped)
-    for handler in getattr(node, "handlers", ()):
-        _drop(handler, dropped)
+        func.body = rewrite_statements(func.body, lambda stmt: [] if id(stmt) in dropped else [stmt]) or \
+            [ast.copy_location(ast.Pass(), func)]
 
 
 def _aliases(func):

@@ -29,7 +29,6 @@ Contract:
 
 import ast
 import collections
-import copy
 import functools
 import io
 import itertools
@@ -482,13 +481,18 @@ def numpy_attribute(func, aliases):
 
 
 def rewrite_statements(stmts, each):
-    """``stmts`` with every statement, in blocks too (not in functions defined inside), replaced by
-    the list ``each(stmt)`` gives (its blocks rewritten first)."""
+    """``stmts`` with every statement, in blocks too (an ``except`` clause's; not in functions defined
+    inside), replaced by the list ``each(stmt)`` gives (its blocks rewritten first).  A block left
+    empty holds ``pass``."""
     out = []
     for stmt in stmts:
-        for field in ("body", "orelse", "finalbody"):
-            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                setattr(stmt, field, rewrite_statements(getattr(stmt, field), each))
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and block:
+                    setattr(stmt, field, rewrite_statements(block, each) or [ast.copy_location(ast.Pass(), block[0])])
+            for handler in getattr(stmt, "handlers", ()):
+                handler.body = rewrite_statements(handler.body, each) or [ast.copy_location(ast.Pass(), handler)]
         out.extend(each(stmt))
     return out
 

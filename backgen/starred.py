@@ -29,7 +29,7 @@ are (the fence refuses those).
 import ast
 import copy
 
-from .source import module_calls, walk
+from .source import module_calls, rewrite_statements, walk
 
 
 def rewrite(func):
@@ -37,20 +37,7 @@ def rewrite(func):
     if not any(isinstance(n, ast.Starred) and isinstance(n.ctx, ast.Store) for n in walk(func)):
         return
     read = {n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    _blocks(func, read)
-
-
-def _blocks(node, read):
-    for field in ("body", "orelse", "finalbody"):
-        stmts = getattr(node, field, None)
-        if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
-            out = []
-            for stmt in stmts:
-                _blocks(stmt, read)
-                out.extend(_written(stmt, read) or [stmt])
-            setattr(node, field, out)
-    for handler in getattr(node, "handlers", ()):
-        _blocks(handler, read)
+    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, read) or [stmt])
 
 
 def _written(stmt, read):

@@ -24,7 +24,7 @@ import ast
 import copy
 import importlib.util
 
-from .source import walk
+from .source import rewrite_statements, walk
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -33,23 +33,8 @@ def rewrite(forward):
     """Replace the ``try`` statements of ``forward.func`` (see the module doc)."""
     if not any(isinstance(node, ast.Try) for node in walk(forward.func)):
         return
-    forward.func.body = _block(forward.func.body, forward)
-
-
-def _block(stmts, forward):
-    out = []
-    for stmt in stmts:
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                setattr(stmt, field, _block(inner, forward))
-        for handler in getattr(stmt, "handlers", ()):
-            handler.body = _block(handler.body, forward)
-        if isinstance(stmt, ast.Try):
-            out.extend(_path(stmt, forward) or [ast.copy_location(ast.Pass(), stmt)])
-        else:
-            out.append(stmt)
-    return out
+    forward.func.body = rewrite_statements(forward.func.body, lambda stmt: (
+        _path(stmt, forward) or [ast.copy_location(ast.Pass(), stmt)]) if isinstance(stmt, ast.Try) else [stmt])
 
 
 def _path(stmt, forward):
