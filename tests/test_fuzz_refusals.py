@@ -61,3 +61,22 @@ def f(W):
     W[[0, 0]] = W[:2]
     return W * W
 """, [randn(2, 3)])
+
+
+# --- a value set after an early return, read on that path alone ----------------------------------
+
+EARLY_RETURN = """
+def f(s, v):
+    if np.prod(v) < -0.3:
+        return np.expm1(v), np.add(v, v)
+    s *= v * v
+    return np.min(v, axis=0, keepdims=True), s
+"""
+
+
+@pytest.mark.parametrize("v", [[0.5, -0.4, 0.9], [0.5, 0.4, 0.9], [-1.5, 0.8, 2.0]])
+def test_a_name_changing_shape_after_an_early_return_is_not_merged_with_the_returning_path(v):
+    # long fuzzer seed 183, program 24: the rest of the function moved into the if's else by the
+    # rewrite of the early return was taken for code after the if, so s (a number on the returning
+    # path, (3,) on the other) was merged there and refused for its two shapes, though nothing reads it
+    assert_right(EARLY_RETURN, [0.7, np.array(v)])
