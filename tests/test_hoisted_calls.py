@@ -106,3 +106,22 @@ def f(v):
 def test_a_call_on_one_branch_of_an_expression_is_still_refused():
     with pytest.raises(backgen.BackgenError, match="parameter 'p'"):
         backgen.generate(CONDITIONAL, name="f", shapes={"v": (4,)})
+
+
+VIEW_BEFORE = """
+import numpy as np
+
+
+def g(p):
+    p *= 2.0
+    return p.sum()
+
+
+def f(X):
+    return X[0, 1] * X[1] + g(X)
+"""
+
+
+def test_a_view_taken_before_the_call_sees_its_write_and_a_number_read_before_it_does_not():
+    # X[1] is a row (a view: doubled by g when the sum is taken), X[0, 1] a number (a copy: as it was)
+    assert_right(VIEW_BEFORE, [randn(3, 4)])
