@@ -80,3 +80,25 @@ def test_a_name_changing_shape_after_an_early_return_is_not_merged_with_the_retu
     # rewrite of the early return was taken for code after the if, so s (a number on the returning
     # path, (3,) on the other) was merged there and refused for its two shapes, though nothing reads it
     assert_right(EARLY_RETURN, [0.7, np.array(v)])
+
+
+# --- a loop's first iteration written out, its body holding a continue ---------------------------
+
+GROWS_THEN_CONTINUES = """
+def f(X, W):
+    h = W[0]
+    for i in range(3):
+        h = h * 0.5 + W
+        if np.sum(h) > 0.0:
+            continue
+        h = h + X * X
+    return h
+"""
+
+
+@pytest.mark.parametrize("seed, offset", [(1, -1.0), (2, 1.0), (3, 0.3), (4, -0.2)])
+def test_a_loop_whose_first_iteration_grows_a_value_is_peeled_though_its_body_continues(seed, offset):
+    # long fuzzer seed 183, program 88 (minimized alike): h grows from W[0]'s shape to W's in the first
+    # iteration only; peeling that iteration was refused for the continue in the body (the offsets make
+    # the first iteration continue, or not, and the later ones either way)
+    assert_right(GROWS_THEN_CONTINUES, [randn(3, 4, seed=seed), randn(3, 4, seed=seed + 10) + offset])
