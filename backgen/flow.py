@@ -809,7 +809,9 @@ class StatementStager:
         (reads on another path of an enclosing if do not)."""
         in_loop = bool(self.loop_entries)
         inside = {id(node) for node in source.walk(stmt)}
-        span = ((stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset))
+        span = ((stmt.lineno, stmt.col_offset), max([(stmt.end_lineno, stmt.end_col_offset)] + [
+            (node.end_lineno, node.end_col_offset) for node in source.walk(stmt)  # (where the rewrite moved
+            if getattr(node, "end_lineno", None) is not None]))  # the rest of the block into it: that rest too)
 
         def outside(node):  # (the if, or where it was rewritten, the statements at its place: its copy)
             return id(node) not in inside and not span[0] <= (node.lineno, node.col_offset) < span[1]

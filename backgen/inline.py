@@ -23,7 +23,8 @@ be refused while ``u_clamp`` still held it).
 
 Only calls standing as a whole statement's value are written out (``y =
 clamp(h)``, ``y, z = split(h)``, ``y += clamp(h)``, ``clamp(h)`` alone,
-``return clamp(h)``), of a helper whose body ends in its one ``return`` (none
+``return clamp(h)``; a call inside an expression is first given a statement
+of its own where ``hoist`` can keep NumPy's meaning), of a helper whose body ends in its one ``return`` (none
 earlier), defines no function and binds its parameters by position, keyword
 or a default written out (a number, ``-1.0``, ``None``; no list, which calls
 share).  Names the helper reads from its module must mean the same in the
@@ -37,6 +38,7 @@ import ast
 import copy
 import dataclasses
 
+from .hoist import hoisted
 from .parse import read_helper
 from .source import bound_arguments, fresh_names
 
@@ -58,9 +60,10 @@ def inlined(forward, name, helper=None):
     if free & (_locals(forward.func) | params) or any(not _same(helper, forward, n) for n in free):
         return None  # a name the helper reads from its module means something else here
     func = copy.deepcopy(forward.func)
-    used = {n.id for n in ast.walk(forward.func) if isinstance(n, ast.Name)} | params | free
-    ok = True
     func.written_out = dict(getattr(forward.func, "written_out", {}))  # new name -> the helper's name
+    func = hoisted(func, name)  # (a call inside an expression given a statement of its own first: ``hoist``)
+    used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
+    ok = True
 
     def rewrite(block):
         nonlocal ok

@@ -12,7 +12,9 @@ bounds, or over a name's rows (``for row in X``, ``enumerate(X)``,
 ``zip(A, B)``), is written so under the test that it runs.  A ``while`` must have a test
 that is true on entry as the code before it in its block says (``k = 0``
 then ``while k < 2``): the body runs once, then the loop as it was.  Either
-body must hold no ``break`` or ``continue`` of its own.
+body must hold no ``break`` of its own; a ``continue`` in an ``if`` of the
+body ends that path of the iteration written out (what follows that ``if``
+written into each path that goes on).
 
 A value the loop carries may change shape in its first iteration only
 (``h = x[0]``, then ``h = h * 0.5 + W`` grows it to ``W``'s shape): written
@@ -80,10 +82,10 @@ def _peel_all(node, place, used):
 def _written_out(loop, before, used):
     """The statements of ``loop`` peeled once (``before``: its block up to it), or None (``loop``
     itself as it was: the statements are written from a copy)."""
-    if _own_jumps(loop.body):
+    body = _without_continue(copy.deepcopy(loop.body)) if _own_jumps(loop.body) else copy.deepcopy(loop.body)
+    if body is None:
         return None
     loop = copy.deepcopy(loop)
-    body = copy.deepcopy(loop.body)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
             return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
@@ -335,3 +337,28 @@ def _own_jumps(body):
             continue
         pending += [child for child in ast.iter_child_nodes(node)]
     return False
+
+
+def _without_continue(block):
+    """``block`` (a loop's body, its statements copies) as one iteration of it runs, its loop's own
+    ``continue`` written out: what follows an ``if`` holding one written into each of its paths, where
+    that path does not continue first (``if c: continue`` then ``rest``: ``if c: pass else: rest``); a
+    ``continue`` ends its path.  None where a ``break``, or a jump anywhere but in an ``if``, is the loop's."""
+    out = []
+    for k, stmt in enumerate(block):
+        if isinstance(stmt, ast.Continue):
+            return out  # (what follows it in this block never runs)
+        if not _own_jumps([stmt]):
+            out.append(stmt)
+            continue
+        if not isinstance(stmt, ast.If):
+            return None  # (a break, or a continue in a with or a try)
+        rest = block[k + 1:]
+        body = _without_continue(stmt.body + copy.deepcopy(rest))
+        orelse = _without_continue(stmt.orelse + copy.deepcopy(rest))
+        if body is None or orelse is None:
+            return None
+        stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
+        stmt.orelse = orelse
+        return out + [stmt]
+    return out

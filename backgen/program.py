@@ -1149,8 +1149,10 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
             raise forward.error(f"{name}() calls itself: recursion is not supported")
         helper = read_helper(forward, name)
         tested[name] = (helper, stage(helper, None, declared_shapes(helper), result.mode == "numpy"))
-        if tested[name][1].param_writes:  # it would change the caller's arrays where nothing follows it
-            raise tested[name][1].param_writes[0][1]
+        if tested[name][1].param_writes:  # it would change the caller's arrays where nothing follows it:
+            error = tested[name][1].param_writes[0][1]  # written into the caller, where the stager follows
+            error.inline_helpers = (name,)  # the write (``inline``), or refused
+            raise error
     # each call site records the arguments it was called with, to learn their shapes
     sites = {id(op): k for k, op in enumerate(calls)}
     recorded = {k: [] for k in range(len(calls))}

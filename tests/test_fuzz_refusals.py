@@ -61,3 +61,44 @@ def f(W):
     W[[0, 0]] = W[:2]
     return W * W
 """, [randn(2, 3)])
+
+
+# --- a value set after an early return, read on that path alone ----------------------------------
+
+EARLY_RETURN = """
+def f(s, v):
+    if np.prod(v) < -0.3:
+        return np.expm1(v), np.add(v, v)
+    s *= v * v
+    return np.min(v, axis=0, keepdims=True), s
+"""
+
+
+@pytest.mark.parametrize("v", [[0.5, -0.4, 0.9], [0.5, 0.4, 0.9], [-1.5, 0.8, 2.0]])
+def test_a_name_changing_shape_after_an_early_return_is_not_merged_with_the_returning_path(v):
+    # long fuzzer seed 183, program 24: the rest of the function moved into the if's else by the
+    # rewrite of the early return was taken for code after the if, so s (a number on the returning
+    # path, (3,) on the other) was merged there and refused for its two shapes, though nothing reads it
+    assert_right(EARLY_RETURN, [0.7, np.array(v)])
+
+
+# --- a loop's first iteration written out, its body holding a continue ---------------------------
+
+GROWS_THEN_CONTINUES = """
+def f(X, W):
+    h = W[0]
+    for i in range(3):
+        h = h * 0.5 + W
+        if np.sum(h) > 0.0:
+            continue
+        h = h + X * X
+    return h
+"""
+
+
+@pytest.mark.parametrize("seed, offset", [(1, -1.0), (2, 1.0), (3, 0.3), (4, -0.2)])
+def test_a_loop_whose_first_iteration_grows_a_value_is_peeled_though_its_body_continues(seed, offset):
+    # long fuzzer seed 183, program 88 (minimized alike): h grows from W[0]'s shape to W's in the first
+    # iteration only; peeling that iteration was refused for the continue in the body (the offsets make
+    # the first iteration continue, or not, and the later ones either way)
+    assert_right(GROWS_THEN_CONTINUES, [randn(3, 4, seed=seed), randn(3, 4, seed=seed + 10) + offset])
