@@ -82,6 +82,8 @@ class MemoryModel:
                                    # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
+        self.array_in_place = set()  # the places of the op= on a value certainly an array (a slice of one:
+                                     # v = w[1:]; v *= 2.0), staged as the write it is in code for any shape too
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
                                    # the same array where that is one
 
@@ -607,6 +609,10 @@ class MemoryModel:
         self.writes.append((name, old.name, node))
         self._note_parameter_write(shared, name, node, old.name)
         self.cache_written(name, old, node, rebinds=True)
+        found = self.storage.get(old.name)
+        if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _has_slice(found[2]):
+            self.array_in_place.add((node.lineno, node.col_offset))  # (a slice of a number raises, of a list
+            # or a tuple is one, which op= with an array or a float raises on or rebinds alone)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -796,8 +802,23 @@ class MemoryModel:
         for only_if_array, message, in_place in marks:
             error = self._after_parameter_write(self.error(message, node))
             error.written_in_place = in_place
+            error.certain_array = in_place in self.array_in_place
             error.inline_helpers = calls
             self.hazards.append((only_if_array, error))  # decided once shapes are known
+
+    def written_in_place_later(self, name, node):
+        """Where a name a write made stale is held without being read (a cache entry, ``cache = (x, b)``
+        after ``h = b; h += v``): its ``op=`` marks are noted as ``check_fresh`` notes them, so that where
+        the value is an array the ``op=`` is staged again as the write it is (``written_in_place``), which
+        the entry then follows.  The marks themselves stay: the entry is left unread while they hold."""
+        calls = tuple(sorted(self.stale_calls.get(name, ())))
+        for only_if_array, message, in_place in self.stale.get(name, ()):
+            if only_if_array is not None and in_place is not None and in_place[0] != "view":
+                error = self._after_parameter_write(self.error(message, node))
+                error.written_in_place = in_place
+                error.certain_array = in_place in self.array_in_place
+                error.inline_helpers = calls
+                self.hazards.append((only_if_array, error))
 
     def _after_parameter_write(self, error):
         """A name made stale in a helper that has written into a parameter's array (t = u[1:]; t *= 2.0,

@@ -427,9 +427,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 if func is not None:  # the helper written into the caller, where the write is followed
                     raise _Inlined(func)
             in_place = getattr(error, "written_in_place", None)
-            if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
-                raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
-                       # every call, is the one its callers run)
+            if in_place is None or in_place in written or chain or shape_free and not getattr(
+                    error, "certain_array", False):  # (code for every shape: h may be a number there,
+                raise  # which op= rebinds, unless a slice of an array; a helper: its forward, staged once
+                       # for every call, is the one its callers run)
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)
     if sized_params or chain:
