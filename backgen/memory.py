@@ -10,7 +10,7 @@ memory its new value, as NumPy does: the same array takes the new version, a
 view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
-dimension added or removed, and a reshape or ravel of an array known to be
+dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
@@ -41,7 +41,8 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 
 # the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
-                             "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"})
+                             "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
+                             "np.flip", "np.fliplr", "np.flipud"})  # (a flip undoes itself)
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -727,6 +728,8 @@ class MemoryModel:
                     others += sorted(other for other, v in after.items() if isinstance(v, ir.Var)
                                      and v.name == value.name and other != name and not other.startswith(" ")
                                      and other not in self.stale
+                                     and (inner or {}).get(other) != ir.Var(carried)  # (the name carrying it:
+                                     # its new value followed the write, y_view = y.T; y_view[i] = v)
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
                 others = [other for other in others if other not in followers]  # (names the loop never reads,
@@ -1036,6 +1039,11 @@ def _undone(view, new, base):
         inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
         return ir.Op("_", "np.transpose", (new,), view.line, (("axes", repr(inverse)),),
                      f"{new}.transpose({', '.join(map(str, inverse))})")
+    if view.rule in ("np.flip", "np.fliplr", "np.flipud"):  # (the same flip again, of the new value)
+        if not isinstance(view.args[0], ir.Var):
+            return None
+        text = source.to_source(source.fill(view.source, {view.args[0].name: ast.Name(new.name, ast.Load())}))
+        return ir.Op("_", view.rule, (new,) + view.args[1:], view.line, view.params, text)
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")

@@ -29,7 +29,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from .guarded import outputs_never_negative
-from . import ir, runtime, source, structured, tails
+from . import ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
@@ -357,6 +357,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
             if names:
                 error.msg += f" ({'; '.join(names)}, its body written where it is called)"
+            error.msg += view_targets.spelled_views(forward.func, error.msg)
             arrays = structured.spelled(packing, error.msg)
             if arrays:
                 error.msg += f" ({'; '.join(arrays)})"

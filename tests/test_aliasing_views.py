@@ -104,3 +104,87 @@ def test_a_cached_name_of_an_array_written_in_place_through_an_alias_is_its_new_
     shapes = {"x": (length,), "b": (length,)}
     assert_layer_right(ALIAS_CACHED, [randn(length), randn(length, seed=2)], shapes)
     assert_layer_right(SLICE_ALIAS_CACHED, [randn(length), randn(length, seed=2)], shapes)
+
+
+# --- a write into a view no name holds: the view named, followed as a named one is -----------------
+
+UNNAMED_VIEWS = """
+def f(b, v):
+    c = b * 1.0
+    c.T.T[0] = v
+    c[0:2][:, 1] += np.tanh(v[:2])
+    c.T[-1] *= b[0, 0]
+    return c * b
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 2), (4, 3)])
+def test_writes_into_views_no_name_holds_reach_the_array(shape, given_shapes):
+    assert_right(UNNAMED_VIEWS, [randn(*shape), randn(shape[1], seed=5)], given_shapes=given_shapes)
+
+
+UNNAMED_IN_LOOP = """
+def f(x, v):
+    y = x * 1.0
+    for i in range(2):
+        y.T[i] += v[i] * y[0, i]
+    z = x * 2.0
+    for i in range(2):
+        t = z[::-1]
+        t[i] -= np.sin(v)
+    return y * x + z
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 2)])
+def test_a_view_taken_and_written_in_each_iteration_writes_into_the_array_the_loop_carries(shape):
+    assert_right(UNNAMED_IN_LOOP, [randn(*shape), randn(shape[1], seed=6)])
+
+
+def test_a_part_of_an_advanced_index_written_is_a_copy_nothing_sees():
+    source = """
+    def f(y, v):
+        z = y * 2.0
+        z[[0, 1]][0] = v
+        return z * y
+    """
+    assert_right(source, [randn(3, 4), randn(4, seed=2)])
+
+
+def test_the_previous_iteration_s_array_kept_under_another_name_is_still_refused():
+    source = """
+    def f(x, v):
+        w = x * 1.0
+        y = x * 2.0
+        for k in range(3):
+            w[0] = v * y[1]
+            w = y
+        return w * y
+    """
+    assert_refused(source, "kept under another name", 6, shapes={"x": (3, 4), "v": (4,)})
+
+
+# --- a flip is its own inverse: a write through it is written back --------------------------------
+
+FLIPS = """
+def f(z, v):
+    y = z * 1.0
+    w = np.flip(y, axis=0)
+    w[0] = v
+    np.flip(y)[-1] += np.cos(v)
+    u = np.fliplr(y)
+    y[:, 0] *= 2.0
+    return y * z, u * u
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3), (1, 2)])
+def test_writes_through_a_flip_and_into_the_array_a_flip_was_taken_from(shape):
+    assert_right(FLIPS, [randn(*shape), randn(shape[1], seed=8)])
+
+
+def test_a_view_no_name_holds_is_spelled_as_written_in_a_refusal():
+    # without shapes y may be a number, of which np.flip makes a new array: the write is then lost
+    with pytest.raises(backgen.BackgenError, match=r"y_view is np\.flip\(y\), the view line 6 writes into"):
+        backgen.generate(textwrap.dedent(FLIPS), name="f")
