@@ -421,10 +421,35 @@ class MemoryModel:
                 found = self.storage.get(atom.name)
                 retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
                     not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
-                self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
-                                                    "reshape, a list, an index that may be an array, or on "
-                                                    "some paths only",
-                            only_if_array=link, retry=retry)
+                why = self._unfollowed(atom.name, old.name) or (
+                    f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that may "
+                    "be an array, or on some paths only")
+                self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
+
+    def _unfollowed(self, atom, written):
+        """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the
+        other through a reshape or ravel of an array whose order in memory backgen does not know (NumPy
+        gives a view of a C-contiguous array, a copy of another), or through a view backgen does not
+        undo: that view and its line; else None."""
+        for view, base in ((atom, written), (written, atom)):
+            chain = self._bases(view)
+            if base not in chain:
+                continue
+            for link in chain[:chain.index(base)]:
+                op = self.view_ops.get(link)
+                if op is None or self._certain_view(link):
+                    continue
+                holders = sorted(n for n, a in self.versions.items() if not n.startswith(" ") and
+                                 isinstance(op.args[0], ir.Var) and a == op.args[0])
+                of = f"{holders[0]!r}" if holders else "its array"
+                if op.rule in ("np.reshape", "np.ravel"):
+                    return (f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
+                            f"of {of} only where it is C-contiguous in memory (a copy otherwise), which depends on "
+                            "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
+                            "made by .copy())")
+                return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
+                        "does not write back through")
+        return None
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
@@ -1009,12 +1034,13 @@ def _number_gives_array(view, np_name):
 
 def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
-    the order), ``x.flatten()``, a product of matrices, or a reshape, a ravel or a write of one
-    (``known``: atoms already known to be)."""
+    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, or a reshape or a
+    write of one (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
         return _method(op.source, np_name) == "copy"
-    if op.rule == "np.ravel" and _method(op.source, np_name) == "flatten":
-        return True
+    if op.rule == "np.ravel":
+        return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
+        # one backgen takes)
     if op.rule in ("np.dot", "np.matmul"):
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \

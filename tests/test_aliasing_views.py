@@ -188,3 +188,37 @@ def test_a_view_no_name_holds_is_spelled_as_written_in_a_refusal():
     # without shapes y may be a number, of which np.flip makes a new array: the write is then lost
     with pytest.raises(backgen.BackgenError, match=r"y_view is np\.flip\(y\), the view line 6 writes into"):
         backgen.generate(textwrap.dedent(FLIPS), name="f")
+
+
+# --- a ravel is C-contiguous: a reshape of it is a view; one of an array of unknown order is refused --
+
+RAVEL_RESHAPED = """
+def f(x):
+    y = x * 2.0
+    flat = y.ravel()
+    v = flat.reshape(2, -1)
+    v[1] *= np.tanh(flat[:v.shape[1]])
+    return flat * x.ravel()
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 2), (1, 6)])
+def test_a_reshape_of_a_ravel_is_a_view_and_its_write_reaches_the_ravel(shape):
+    assert_right(RAVEL_RESHAPED, [randn(*shape)])
+
+
+@pytest.mark.parametrize("view, why", [
+    ("y.ravel()", "the ravel on line 4 gives a view of 'y' only where it is C-contiguous in memory"),
+    ("y.reshape(-1)", "the reshape on line 4 gives a view of 'y' only where it is C-contiguous in memory"),
+    ("np.rot90(y)", "the rot90 on line 4 is a view of 'y', which backgen does not write back through"),
+])
+def test_a_write_through_a_view_backgen_cannot_follow_names_that_view_and_its_line(view, why):
+    source = f"""
+    def f(x):
+        y = x * 2.0
+        v = {view}
+        v[0] = 1.0
+        return y * x
+    """
+    assert_refused(source, "'y' may have been changed by the write into 'v' on line 5, which backgen does not "
+                   "follow: " + why.replace("(", r"\(").replace(")", r"\)"), 6, shapes={"x": (3, 4)})
