@@ -4,6 +4,7 @@ Contract: ``rewrite(func)`` changes each statement of ``func`` (nested blocks in
 functions not) whose target is a part of a view taken in the target itself::
 
     y.T[0] = v            ->   y_view = y.T; y_view[0] = v
+    K.flat[::4] += v      ->   K_flat = K.ravel().copy(); K_flat[::4] += v; K[...] = K_flat.reshape(K.shape)
     np.flip(z)[0] = v     ->   z_view = np.flip(z); z_view[0] = v
     B[0:2][:, 1] += v     ->   B_view = B[0:2]; B_view[:, 1] += v
 
@@ -44,7 +45,17 @@ def spelled_views(func, message):
 
 def _candidate(node):
     return isinstance(node, (ast.Assign, ast.AugAssign)) and len(getattr(node, "targets", [None])) == 1 and \
-        _view_of(_target(node)) is not None
+        (_view_of(_target(node)) is not None or _flat_of(_target(node)) is not None)
+
+
+def _flat_of(target):
+    """The name ``target`` writes elements of through its flat iterator (``K`` of ``K.flat[::n + 1]``), or
+    None."""
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
+            target.value.attr == "flat" and isinstance(target.value.value, ast.Name) and \
+            not any(isinstance(n, ast.Constant) and isinstance(n.value, str) for n in ast.walk(target.slice)):
+        return target.value.value.id
+    return None
 
 
 def _target(stmt):
@@ -84,16 +95,35 @@ def _root(node):
     return None
 
 
-def _fresh(stem, taken):
-    name, k = f"{stem}_view", 2
+def _fresh(stem, taken, suffix="view"):
+    name, k = f"{stem}_{suffix}", 2
     while name in taken:
-        name, k = f"{stem}_view{k}", k + 1
+        name, k = f"{stem}_{suffix}{k}", k + 1
     taken.add(name)
     return name
 
 
 def _calls_own_function(node):
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) for n in ast.walk(node))
+
+
+def _flat_write(stmt, target, array, flat, named):
+    """``K.flat[i] op= v`` as ``K_flat = K.ravel().copy()``, ``K_flat[i] op= v``, ``K[...] =
+    K_flat.reshape(K.shape)``: the same values written into K's own array, which every name
+    sharing it sees (``K.ravel()`` alone may be a copy or a view, as K's order is)."""
+    def name(text, ctx=ast.Load):
+        return ast.copy_location(ast.Name(text, ctx()), target)
+
+    def call(owner, method, *args):
+        return ast.copy_location(ast.Call(ast.Attribute(owner, method, ast.Load()), list(args), []), target)
+    named[flat] = (ast.unparse(target.value), stmt.lineno)
+    first = ast.copy_location(ast.Assign([name(flat, ast.Store)], call(call(name(array), "ravel"), "copy")), stmt)
+    target.value = name(flat)
+    shape = ast.copy_location(ast.Attribute(name(array), "shape", ast.Load()), target)
+    whole = ast.copy_location(ast.Subscript(name(array), ast.copy_location(ast.Constant(Ellipsis), target),
+                                            ast.Store()), target)
+    back = ast.copy_location(ast.Assign([whole], call(name(flat), "reshape", shape)), stmt)
+    return [first, stmt, back]
 
 
 def _block(stmts, taken, named):
@@ -114,6 +144,10 @@ def _block(stmts, taken, named):
             value = _fresh("value", taken)  # (Python computes the value before the target's view)
             out.append(ast.copy_location(ast.Assign([ast.Name(value, ast.Store())], stmt.value), stmt))
             stmt.value = ast.copy_location(ast.Name(value, ast.Load()), stmt.value)
+        flat = _flat_of(target)
+        if flat is not None:  # K.flat[i] = v: K's elements in C order, whatever its order in memory
+            out += _flat_write(stmt, target, flat, _fresh(flat, taken, "flat"), named)
+            continue
         view = _fresh(_view_of(target), taken)
         named[view] = (ast.unparse(target.value), stmt.lineno)
         out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(view, ast.Store()), target.value)],

@@ -222,3 +222,23 @@ def test_a_write_through_a_view_backgen_cannot_follow_names_that_view_and_its_li
     """
     assert_refused(source, "'y' may have been changed by the write into 'v' on line 5, which backgen does not "
                    "follow: " + why.replace("(", r"\(").replace(")", r"\)"), 6, shapes={"x": (3, 4)})
+
+
+# --- a write through a flat iterator writes the array's elements in C order, whatever its order --------
+
+FLAT_WRITES = """
+def f(K, v):
+    L = K * 1.0
+    A = L.T
+    n = L.shape[0]
+    L.flat[::n + 1] += v
+    for i in range(2):
+        A.flat[i] = v[i] * A[0, 0]
+    return L * K
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+@pytest.mark.parametrize("n", [3, 2])
+def test_writes_through_flat_reach_the_array_and_the_names_sharing_it(n, given_shapes):
+    assert_right(FLAT_WRITES, [randn(n, n), randn(n, seed=9)], given_shapes=given_shapes)
