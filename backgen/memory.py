@@ -841,9 +841,12 @@ class MemoryModel:
         the entry then follows.  The marks themselves stay: the entry is left unread while they hold."""
         calls = tuple(sorted(self.stale_calls.get(name, ())))
         for only_if_array, message, in_place in self.stale.get(name, ()):
-            if only_if_array is not None and in_place is not None and in_place[0] != "view":
+            if only_if_array is not None and in_place is not None and in_place[0] != "view" and \
+                    ("kept", in_place) not in getattr(self, "written_in_place", ()):  # (not staged so: in code
+                # for any shape, or a helper's, the entry is left unread, as it was)
                 error = self._after_parameter_write(self.error(message, node))
                 error.written_in_place = in_place
+                error.cache_entry = True
                 error.certain_array = in_place in self.array_in_place
                 error.inline_helpers = calls
                 self.hazards.append((only_if_array, error))

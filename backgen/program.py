@@ -430,8 +430,12 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             in_place = getattr(error, "written_in_place", None)
             if in_place is None or in_place in written or chain or shape_free and not getattr(
                     error, "certain_array", False):  # (code for every shape: h may be a number there,
-                raise  # which op= rebinds, unless a slice of an array; a helper: its forward, staged once
-                       # for every call, is the one its callers run)
+                # which op= rebinds, unless a slice of an array; a helper: its forward, staged once for every
+                # call, is the one its callers run)
+                if getattr(error, "cache_entry", False) and in_place is not None and ("kept", in_place) not in written:
+                    written |= {("kept", in_place)}  # (a cache entry the op= made stale: left unread, as it was)
+                    continue
+                raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)
     if sized_params or chain:

@@ -99,6 +99,20 @@ def f(x, b):
 """
 
 
+def test_a_cached_name_an_alias_wrote_into_is_left_unread_in_code_for_any_shape():
+    # without shapes h may be a number, which out *= 1.5 rebinds: the entry h is left unread, as the
+    # backward needs it not (x and w serve)
+    source = """
+    def f(x, w):
+        h = x.dot(w)
+        out = h
+        out *= 1.5
+        cache = (x, w, h)
+        return out, cache
+    """
+    assert_layer_right(source, [randn(2, 3), randn(3, 4, seed=2)], None)
+
+
 @pytest.mark.parametrize("length", [4, 1])
 def test_a_cached_name_of_an_array_written_in_place_through_an_alias_is_its_new_value(length):
     shapes = {"x": (length,), "b": (length,)}
