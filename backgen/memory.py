@@ -636,9 +636,10 @@ class MemoryModel:
         self._note_parameter_write(shared, name, node, old.name)
         self.cache_written(name, old, node, rebinds=True)
         found = self.storage.get(old.name)
-        if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _has_slice(found[2]):
+        if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _sliced(found[2]):
             self.array_in_place.add((node.lineno, node.col_offset))  # (a slice of a number raises, of a list
-            # or a tuple is one, which op= with an array or a float raises on or rebinds alone)
+            # or a tuple is one, which op= with an array or a float raises on or rebinds alone; s[None] of a
+            # NumPy number is a new array)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -1078,6 +1079,15 @@ def _undone(view, new, base):
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")
     return ir.Op("_", "np.reshape", (new,), view.line, (("shape", f"{base}.shape"),),
                  f"{new}.reshape({base}.shape)")  # (a reshape, a ravel, a dimension added or removed)
+
+
+def _sliced(index):
+    """Whether an index holds a slice (``a:b``): of an array a view, of a NumPy number an error."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return False
+    return any(isinstance(i, ast.Slice) for i in (node.elts if isinstance(node, ast.Tuple) else [node]))
 
 
 def _has_slice(index):
