@@ -203,6 +203,7 @@ class CacheStager:
                 not isinstance(self.versions.get(entry.id), ir.Var):
             return None  # (sharing through a helper's result: its own way, the helper written into the caller)
         marks = self.stale.get(entry.id, ())
+        self.written_in_place_later(entry.id, entry)  # (an op= staged again as a write where it writes into an array)
         for only_if_array, message, _ in sorted(marks, key=lambda mark: mark[0] is not None):
             return only_if_array, self._after_parameter_write(self.error(message, entry))
         return None

@@ -23,6 +23,7 @@ from .memory import constant_may_hold, constants_may_share
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
+from .view_targets import view_root
 
 RETURN = " return {}"  # versions key of the i-th returned value (not a Python name)
 
@@ -771,10 +772,11 @@ class StatementStager:
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
             assigned.discard(stmt.target.id)
         # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
-        views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) else n.value.id
+        views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
+                     n.value.value, ast.Name) else view_root(n.value)  # (or a view of a view: t = y.T)
                  for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                 and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Name) or isinstance(
-                     n.value, ast.Subscript) and isinstance(n.value.value, ast.Name))}
+                 and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Subscript) and isinstance(
+                     n.value.value, ast.Name) or view_root(n.value) is not None)}
         if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
             views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
         written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)

@@ -10,7 +10,7 @@ memory its new value, as NumPy does: the same array takes the new version, a
 view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
-dimension added or removed, and a reshape or ravel of an array known to be
+dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
@@ -41,7 +41,8 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 
 # the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
-                             "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d"})
+                             "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
+                             "np.flip", "np.fliplr", "np.flipud"})  # (a flip undoes itself)
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -82,6 +83,8 @@ class MemoryModel:
                                    # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
+        self.array_in_place = set()  # the places of the op= on a value certainly an array (a slice of one:
+                                     # v = w[1:]; v *= 2.0), staged as the write it is in code for any shape too
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
                                    # the same array where that is one
 
@@ -418,10 +421,35 @@ class MemoryModel:
                 found = self.storage.get(atom.name)
                 retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
                     not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
-                self._stale(other_name, name, node, f"{other_name!r} shares its memory through a transpose, a "
-                                                    "reshape, a list, an index that may be an array, or on "
-                                                    "some paths only",
-                            only_if_array=link, retry=retry)
+                why = self._unfollowed(atom.name, old.name) or (
+                    f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that may "
+                    "be an array, or on some paths only")
+                self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
+
+    def _unfollowed(self, atom, written):
+        """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the
+        other through a reshape or ravel of an array whose order in memory backgen does not know (NumPy
+        gives a view of a C-contiguous array, a copy of another), or through a view backgen does not
+        undo: that view and its line; else None."""
+        for view, base in ((atom, written), (written, atom)):
+            chain = self._bases(view)
+            if base not in chain:
+                continue
+            for link in chain[:chain.index(base)]:
+                op = self.view_ops.get(link)
+                if op is None or self._certain_view(link):
+                    continue
+                holders = sorted(n for n, a in self.versions.items() if not n.startswith(" ") and
+                                 isinstance(op.args[0], ir.Var) and a == op.args[0])
+                of = f"{holders[0]!r}" if holders else "its array"
+                if op.rule in ("np.reshape", "np.ravel"):
+                    return (f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
+                            f"of {of} only where it is C-contiguous in memory (a copy otherwise), which depends on "
+                            "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
+                            "made by .copy())")
+                return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
+                        "does not write back through")
+        return None
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
@@ -607,6 +635,11 @@ class MemoryModel:
         self.writes.append((name, old.name, node))
         self._note_parameter_write(shared, name, node, old.name)
         self.cache_written(name, old, node, rebinds=True)
+        found = self.storage.get(old.name)
+        if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _sliced(found[2]):
+            self.array_in_place.add((node.lineno, node.col_offset))  # (a slice of a number raises, of a list
+            # or a tuple is one, which op= with an array or a float raises on or rebinds alone; s[None] of a
+            # NumPy number is a new array)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
@@ -721,6 +754,8 @@ class MemoryModel:
                     others += sorted(other for other, v in after.items() if isinstance(v, ir.Var)
                                      and v.name == value.name and other != name and not other.startswith(" ")
                                      and other not in self.stale
+                                     and (inner or {}).get(other) != ir.Var(carried)  # (the name carrying it:
+                                     # its new value followed the write, y_view = y.T; y_view[i] = v)
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
                 others = [other for other in others if other not in followers]  # (names the loop never reads,
@@ -796,8 +831,26 @@ class MemoryModel:
         for only_if_array, message, in_place in marks:
             error = self._after_parameter_write(self.error(message, node))
             error.written_in_place = in_place
+            error.certain_array = in_place in self.array_in_place
             error.inline_helpers = calls
             self.hazards.append((only_if_array, error))  # decided once shapes are known
+
+    def written_in_place_later(self, name, node):
+        """Where a name a write made stale is held without being read (a cache entry, ``cache = (x, b)``
+        after ``h = b; h += v``): its ``op=`` marks are noted as ``check_fresh`` notes them, so that where
+        the value is an array the ``op=`` is staged again as the write it is (``written_in_place``), which
+        the entry then follows.  The marks themselves stay: the entry is left unread while they hold."""
+        calls = tuple(sorted(self.stale_calls.get(name, ())))
+        for only_if_array, message, in_place in self.stale.get(name, ()):
+            if only_if_array is not None and in_place is not None and in_place[0] != "view" and \
+                    ("kept", in_place) not in getattr(self, "written_in_place", ()):  # (not staged so: in code
+                # for any shape, or a helper's, the entry is left unread, as it was)
+                error = self._after_parameter_write(self.error(message, node))
+                error.written_in_place = in_place
+                error.cache_entry = True
+                error.certain_array = in_place in self.array_in_place
+                error.inline_helpers = calls
+                self.hazards.append((only_if_array, error))
 
     def _after_parameter_write(self, error):
         """A name made stale in a helper that has written into a parameter's array (t = u[1:]; t *= 2.0,
@@ -985,12 +1038,13 @@ def _number_gives_array(view, np_name):
 
 def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
-    the order), ``x.flatten()``, a product of matrices, or a reshape, a ravel or a write of one
-    (``known``: atoms already known to be)."""
+    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, or a reshape or a
+    write of one (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
         return _method(op.source, np_name) == "copy"
-    if op.rule == "np.ravel" and _method(op.source, np_name) == "flatten":
-        return True
+    if op.rule == "np.ravel":
+        return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
+        # one backgen takes)
     if op.rule in ("np.dot", "np.matmul"):
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
@@ -1015,11 +1069,25 @@ def _undone(view, new, base):
         inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
         return ir.Op("_", "np.transpose", (new,), view.line, (("axes", repr(inverse)),),
                      f"{new}.transpose({', '.join(map(str, inverse))})")
+    if view.rule in ("np.flip", "np.fliplr", "np.flipud"):  # (the same flip again, of the new value)
+        if not isinstance(view.args[0], ir.Var):
+            return None
+        text = source.to_source(source.fill(view.source, {view.args[0].name: ast.Name(new.name, ast.Load())}))
+        return ir.Op("_", view.rule, (new,) + view.args[1:], view.line, view.params, text)
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")
     return ir.Op("_", "np.reshape", (new,), view.line, (("shape", f"{base}.shape"),),
                  f"{new}.reshape({base}.shape)")  # (a reshape, a ravel, a dimension added or removed)
+
+
+def _sliced(index):
+    """Whether an index holds a slice (``a:b``): of an array a view, of a NumPy number an error."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return False
+    return any(isinstance(i, ast.Slice) for i in (node.elts if isinstance(node, ast.Tuple) else [node]))
 
 
 def _has_slice(index):

@@ -43,7 +43,7 @@ from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_gl
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
                higher_order, integrals, iterables, masked_reductions, math_calls, named_entries, outers, quantiles,
-               scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs)
+               scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs, view_targets)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -151,6 +151,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
                 rewriter.rewrite(forward)  # (from numpy import select as pick: spelled pick)
                 words = spelled(forward.func)
         _write_add_at(forward)
+        view_targets.rewrite(forward.func)  # (y.T[0] = v: the view named, its write followed as a name's)
         if forward.helpers:  # (calls of the user's functions: none without them)
             _helper_calls_assigned(forward)
             _structured_returns_inlined(forward)

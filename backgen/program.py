@@ -28,7 +28,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from .guarded import outputs_never_negative
-from . import ir, runtime, source, structured, tails
+from . import ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
@@ -356,6 +356,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
             if names:
                 error.msg += f" ({'; '.join(names)}, its body written where it is called)"
+            error.msg += view_targets.spelled_views(forward.func, error.msg)
             arrays = structured.spelled(packing, error.msg)
             if arrays:
                 error.msg += f" ({'; '.join(arrays)})"
@@ -426,9 +427,14 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 if func is not None:  # the helper written into the caller, where the write is followed
                     raise _Inlined(func)
             in_place = getattr(error, "written_in_place", None)
-            if in_place is None or in_place in written or shape_free or chain:  # (code for every shape: h
-                raise  # may be a number there, which op= rebinds; a helper: its forward, staged once for
-                       # every call, is the one its callers run)
+            if in_place is None or in_place in written or chain or shape_free and not getattr(
+                    error, "certain_array", False):  # (code for every shape: h may be a number there,
+                # which op= rebinds, unless a slice of an array; a helper: its forward, staged once for every
+                # call, is the one its callers run)
+                if getattr(error, "cache_entry", False) and in_place is not None and ("kept", in_place) not in written:
+                    written |= {("kept", in_place)}  # (a cache entry the op= made stale: left unread, as it was)
+                    continue
+                raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
     _refuse_items_of_other_shapes(result, item_writes)
     if sized_params or chain:

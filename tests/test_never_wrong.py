@@ -398,7 +398,7 @@ def test_writes_through_views_backgen_undoes(view):
 @pytest.mark.parametrize("body, match", [
     # np.copy keeps the order (K): of X.T it is no C-contiguous array, and its reshape a copy
     ("Y = np.copy(X.T)\n        R = Y.reshape(-1)\n        R[1] = c\n        return np.sum(Y * Y)",
-     "through a transpose, a reshape"),
+     "the reshape on line 4 gives a view of 'Y' only where it is C-contiguous"),
     # a view of a number (a NumPy number, a float) is a new array: the write leaves the number as it was
     ("y = np.sum(X).copy()\n        r = y.reshape(1)\n        r[0] = r[0] * c\n        return np.sum(y * X)",
      "a new array where it is a number"),
@@ -418,7 +418,8 @@ def test_writes_through_views_that_may_be_copies_are_refused(body, match):
 
 @pytest.mark.parametrize("body, match", [
     # a reshape is a view where X is C-contiguous, a copy where not: the caller's array decides
-    ("Y = X.reshape(4, 3)\n        Y[0, 1] = 2.0\n        return np.sum(X * X)", "through a transpose, a reshape"),
+    ("Y = X.reshape(4, 3)\n        Y[0, 1] = 2.0\n        return np.sum(X * X)",
+     "the reshape on line 3 gives a view of 'X' only where it is C-contiguous"),
     ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "'hs' shares its memory"),
 ])
 def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
