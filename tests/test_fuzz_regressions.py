@@ -4335,7 +4335,7 @@ def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused_or_fol
     # passed was taken for a new one no name holds, so the helper's write into it was allowed; but
     # the loop's next iteration passes it again (dX = 0.51 where finite differences give 2.04), and a
     # write's array is the one a view of it holds (a = X[:, 0]; a[0] += 1.5; dX[2, 0] = 0.64 for 0)
-    assert_refused('''
+    assert_right('''
     def step(p):
         p += p - 0.5
         return p
@@ -4345,8 +4345,9 @@ def test_a_helper_writing_into_an_array_its_caller_reads_again_is_refused_or_fol
         for i in range(3):
             a = np.abs(step(X))
         return a
-    ''', "whose value from the previous iteration is kept under another name", 9)  # (the call written
-    # out where it is called: step_out = step(X) above it, then step's body)
+    ''', [np.array([[0.3, -0.6, 0.9], [1.2, -0.4, 0.7]])],
+                 dout=np.array([[1.0, -2.0, 0.5], [0.3, 0.7, -1.1]]))  # (the call written out where it is
+    # called, step's body there: the loop carries X, which each iteration's write changes)
     assert_right('''
     def step(p):
         b = p[::-1]
