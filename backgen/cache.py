@@ -76,11 +76,17 @@ def _returns(stmts):
 
 
 def specialize(stmts, cache):
-    """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths."""
-    out = []
+    """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths; then,
+    where that if's test is a setting's (``if mode == 'train':``, ``_setting_test``), every other if of
+    the same test at that level, the setting's names rebound by nothing between the two, replaced by
+    the branch the cache's path takes (the test is the same there); and an if whose branches are the
+    same statements, of a test without calls, by those statements."""
+    out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
     for stmt in stmts:
         if isinstance(stmt, ast.If):
             body, orelse = _builds(stmt.body, cache), _builds(stmt.orelse, cache)
+            if body != orelse and _setting_test(stmt.test):
+                known.append((len(out), stmt.test, body))
             if body and not orelse:
                 out.extend(specialize(stmt.body, cache))
                 continue
@@ -88,7 +94,64 @@ def specialize(stmts, cache):
                 out.extend(specialize(stmt.orelse, cache))
                 continue
         out.append(stmt)
-    return out
+    if len(known) == 1:  # (a cache built by two ifs is refused when staged)
+        out = _decided(out, *known[0])
+    return [part for stmt in out for part in _same_branches(stmt)]
+
+
+def _setting_test(test):
+    """Whether ``test`` compares names with strings alone (``mode == 'train'``, ``mode != 'test' and
+    not flag == 'a'``): its value stays the same while those names are not rebound."""
+    if isinstance(test, ast.BoolOp):
+        return all(map(_setting_test, test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _setting_test(test.operand)
+    if not isinstance(test, ast.Compare) or not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in test.ops):
+        return False
+    parts = [test.left, *test.comparators]
+    return all(isinstance(p, (ast.Name, ast.Constant)) for p in parts) and \
+        any(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts) and \
+        any(isinstance(p, ast.Name) for p in parts)
+
+
+def _decided(stmts, at, test, taken):
+    """``stmts`` with the ifs of ``test`` at their level, before and after ``at`` (where the statements
+    of the branch the cache's path took begin), replaced by the branch ``taken`` says, while no
+    statement between them rebinds a name of the test (an if's own test is read before its branches)."""
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    shape = ast.dump(test, annotate_fields=False)
+
+    def rebinds(stmt):
+        return any(isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load) or
+                   isinstance(n, (ast.Global, ast.Nonlocal, ast.FunctionDef, ast.Lambda, ast.Import,
+                                  ast.ImportFrom, ast.ExceptHandler, ast.Match)) for n in ast.walk(stmt))
+
+    def branch(stmt):
+        if isinstance(stmt, ast.If) and ast.dump(stmt.test, annotate_fields=False) == shape:
+            return list(stmt.body if taken else stmt.orelse) or [ast.copy_location(ast.Pass(), stmt)]
+        return [stmt]
+    out = [[stmt] for stmt in stmts]
+    for k in range(at - 1, -1, -1):  # before: the if's test is read after the statements between
+        if rebinds(stmts[k]):
+            break
+        out[k] = branch(stmts[k])
+    for k in range(at, len(stmts)):  # after: the if's test is read before its own branches run
+        out[k] = branch(stmts[k])
+        if rebinds(stmts[k]):
+            break
+    return [part for parts in out for part in parts]
+
+
+def _same_branches(stmt):
+    """``[stmt]``, or the statements of both branches of an if whose branches are the same and whose
+    test calls nothing (reading it changes nothing)."""
+    if isinstance(stmt, ast.If) and stmt.body and \
+            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
+            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and \
+            not any(isinstance(n, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom))
+                    for n in ast.walk(stmt.test)):
+        return list(stmt.body)
+    return [stmt]
 
 
 def _builds(stmts, cache):
