@@ -445,7 +445,9 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
     code, whose sample shapes may agree where the shapes given at run time do not (a gather); nor
     for an ``x`` of ``kept``, values the backward computes for other lines anyway, before it."""
-    if getattr(staged, "shape_free", ()):
+    same = same_shape(staged, cached)
+    shape_free = bool(getattr(staged, "shape_free", ()))
+    if shape_free and not same:
         return backward
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
@@ -476,7 +478,12 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                 name = name[:-len(suffix)] if name.endswith(suffix) else name
                 # (a value the backward computes before is there itself: sizes alike at the samples may
                 # differ at others, xp = np.pad(x, pad) like x at pad 0, a window (N, C, HH, WW) like Hp)
-                if name.isidentifier() and name not in cached and name not in defined and \
+                if name in same and name not in cached and name not in defined:  # (b.copy(), written into)
+                    item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({same[name]}"
+                                          + (suffix if item.source.endswith(f"{suffix})") else "") + ")")
+                elif shape_free:
+                    pass
+                elif name.isidentifier() and name not in cached and name not in defined and \
                         shapes.get(name) is not None:
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
@@ -498,6 +505,30 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward, set())),
                                groups=tuple(fix(backward.groups, set(computed))),
                                zeros=tuple(fix(backward.zeros, set(computed))))
+
+
+def same_shape(staged, cached):
+    """``{value: cached name}`` for the values not cached of which the cache holds a copy
+    (``np.copy(b)``, ``b.copy()``) or a version written into (``b_1[1:] = prod``, staged as a copy
+    written into), or such a copy of one: an array of their very shape at every shape, whose shape
+    the backward may read for theirs."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    copies = {}  # copy -> the value copied
+    for op in ir.ops_in(staged.body):
+        base = op.args[0] if op.args else None
+        if not isinstance(base, ir.Var) or base.name in staged.lists:
+            continue
+        if op.rule == "setitem" or op.rule == "np.copy" and len(op.args) == 1 and re.fullmatch(
+                rf"{re.escape(base.name)}\.copy\(\)|{np_name}\.copy\({re.escape(base.name)}\)", op.source or ""):
+            copies[op.target] = op.args[0].name
+    found = {}
+    for name in sorted(cached):
+        seen = {name}
+        while name in copies and copies[name] not in seen:
+            seen.add(copies[name])
+            found.setdefault(copies[name], sorted(seen & cached)[0])
+            name = copies[name]
+    return {value: held for value, held in found.items() if value not in cached}
 
 
 def _missing_zeros_from_the_cache(backward, staged, cached):
