@@ -75,28 +75,30 @@ def _returns(stmts):
                 yield from _returns(case.body)
 
 
-def specialize(stmts, cache):
+def specialize(stmts, cache, numpy_names=()):
     """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths; then,
     where that if's test is a setting's (``if mode == 'train':``, ``_setting_test``), every other if of
     the same test at that level, the setting's names rebound by nothing between the two, replaced by
     the branch the cache's path takes (the test is the same there); and an if whose branches are the
     same statements, of a test without calls, by those statements."""
     out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
+    stmts = [part for stmt in stmts for part in _same_branches(stmt, numpy_names)]
+    once = sum(_built_before([stmt], cache) for stmt in stmts) <= 1  # (else the last build decides: staged)
     for stmt in stmts:
-        if isinstance(stmt, ast.If):
+        if isinstance(stmt, ast.If) and once:
             body, orelse = _builds(stmt.body, cache), _builds(stmt.orelse, cache)
             if body != orelse and _setting_test(stmt.test):
                 known.append((len(out), stmt.test, body))
             if body and not orelse:
-                out.extend(specialize(stmt.body, cache))
+                out.extend(specialize(stmt.body, cache, numpy_names))
                 continue
             if orelse and not body:
-                out.extend(specialize(stmt.orelse, cache))
+                out.extend(specialize(stmt.orelse, cache, numpy_names))
                 continue
         out.append(stmt)
     if len(known) == 1:  # (a cache built by two ifs is refused when staged)
         out = _decided(out, *known[0])
-    return [part for stmt in out for part in _same_branches(stmt)]
+    return [part for stmt in out for part in _same_branches(stmt, numpy_names)]
 
 
 def _setting_test(test):
@@ -142,16 +144,47 @@ def _decided(stmts, at, test, taken):
     return [part for parts in out for part in parts]
 
 
-def _same_branches(stmt):
+_READING_METHODS = frozenset({"max", "min", "sum", "mean", "std", "var", "prod", "any", "all", "argmax", "argmin"})
+
+
+def _same_branches(stmt, numpy_names=()):
     """``[stmt]``, or the statements of both branches of an if whose branches are the same and whose
-    test calls nothing (reading it changes nothing)."""
+    test calls nothing but NumPy's functions (``numpy_names``: the names of the module), none of
+    ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
+    def pure(node):
+        if isinstance(node, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
+            return False
+        if not isinstance(node, ast.Call):
+            return True
+        func, parts = node.func, []
+        while isinstance(func, ast.Attribute):
+            parts.append(func.attr)
+            func = func.value
+        return isinstance(func, ast.Name) and func.id in numpy_names and bool(parts) and "random" not in parts \
+            or len(parts) == 1 and parts[0] in _READING_METHODS  # x.max()
     if isinstance(stmt, ast.If) and stmt.body and \
             [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
-            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and \
-            not any(isinstance(n, (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom))
-                    for n in ast.walk(stmt.test)):
+            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and all(map(pure, ast.walk(stmt.test))):
         return list(stmt.body)
     return [stmt]
+
+
+def _built_before(stmts, cache):
+    """Whether ``stmts`` give ``cache`` a value other than None (``out, cache = None, None`` gives none)."""
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and \
+                        isinstance(node.value, ast.Tuple) and len(target.elts) == len(node.value.elts) \
+                        else [(target, node.value)]
+                    if any(_builds([ast.Expr(t)], cache) and not (isinstance(v, ast.Constant) and v.value is None)
+                           for t, v in pairs):
+                        return True
+            elif _builds([node], cache) and isinstance(node, (ast.For, ast.With, ast.NamedExpr)):
+                return True
+    return False
 
 
 def _builds(stmts, cache):
@@ -219,6 +252,8 @@ class CacheStager:
     def cache_assignment(self, value, node):
         """``cache = ...``: record what it holds; nothing is staged for the cache itself."""
         first = getattr(self, "cache_layout", None)
+        if first is not None and not self.loop_entries and _within(self.guards, self.cache_held[1]):
+            first = None  # (built again on every path the first was: the first is never returned)
         if first is not None and not (_apart(self.cache_held[1], self.guards) and
                                       len(self.loop_entries) == self.cache_held[2] == 0):
             raise self.error(f"{self.cache_name!r} is built twice (first on line {first.line}): the "
@@ -305,6 +340,12 @@ class CacheStager:
                     f"{what}: where {name} is a number the cache keeps the old one; give the shapes, or "
                     "build the cache after this line", node)))
         self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names), stale=tuple(stale))
+
+
+def _within(guards, others):
+    """Whether the path of ``guards`` holds every path of ``others`` (its ifs enclose theirs)."""
+    return len(guards) <= len(others) and all((test is other or test == other) and taken == other_taken
+                                              for (test, taken), (other, other_taken) in zip(guards, others))
 
 
 def _apart(guards, others):

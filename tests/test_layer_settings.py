@@ -114,3 +114,48 @@ def test_branches_that_differ_still_need_the_setting_in_the_cache():
                                                    r"which the cache built on line 10 does not hold") as info:
         backgen.generate(textwrap.dedent(source), name="layer_forward")
     assert info.value.lineno == 10
+
+
+TWICE = '''
+import numpy as np
+
+def layer_forward(x: 'N, D', w: 'D, M', b: 'M', mode='train'):
+    h = np.tanh(x.dot(w))
+FIRST
+    out = h * b
+SECOND
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("first, second", [
+    ("    cache = (x, w)", "    cache = (x, w, b)"),
+    ("    if mode == 'test':\n        cache = (w,)", "    cache = (x, w, b, h)"),
+    ("    cache = (x, w, b)", "    if np.sum(x) > 0 or x.max() > 0:\n        cache = (x, w, b)\n    else:\n"
+                              "        cache = (x, w, b)"),
+])
+def test_a_cache_built_again_on_every_path_of_the_first_is_the_one_returned(first, second):
+    """The first cache is never returned (it refused: "'cache' is built twice"); an if whose branches build
+    the same cache, its test calling NumPy's functions and reductions only, builds it on every path."""
+    source = TWICE.replace("FIRST", first).replace("SECOND", second)
+    _check(source, "layer_forward", _arrays(np.random.default_rng(4)), "train")
+
+
+@pytest.mark.parametrize("first, second, said", [
+    ("    cache = (x, w, b)", "    if mode == 'train':\n        cache = (x, w, b, h)", "'cache' is built twice"),
+    ("    cache = None", "    if np.random.rand() > 2.0:\n        cache = (x, w, b)\n    else:\n"
+                         "        cache = (x, w, b)", "builds a cache on each path"),
+])
+def test_a_cache_built_again_on_some_paths_only_is_still_refused(first, second, said):
+    source = TWICE.replace("FIRST", first).replace("SECOND", second)
+    with pytest.raises(backgen.BackgenError, match=said):
+        backgen.generate(textwrap.dedent(source), name="layer_forward")
+
+
+def test_a_cache_built_again_after_an_if_building_it_decides_no_other_if():
+    """The first if builds the cache on the test path, but the cache returned is built after, on every
+    path: the if on the same test is not decided by the first (the backward would serve the test path)."""
+    source = TWICE.replace("FIRST", "    if mode == 'test':\n        cache = (w,)\n    if mode == 'test':\n"
+                                    "        h = h * 2.0").replace("SECOND", "    cache = (x, w, b, h)")
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs mode \(read by `if mode == 'test':`\)"):
+        backgen.generate(textwrap.dedent(source), name="layer_forward")
