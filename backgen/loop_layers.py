@@ -32,6 +32,7 @@ dh.shape``, ``D = cache[0][0].shape[1]``).
 
 import ast
 import math
+import re
 import types
 import warnings
 
@@ -698,9 +699,11 @@ class _LoopLayer:
         if any(node[0] == "if" for node in _all_nodes(self.nodes)):
             raise self.refuse("the loop branches, and the backward then depends on the sizes", self.loop)
         keys = [n[2] if n[0] == "collect" else n[2][-1][1] for n in _all_nodes(self.nodes) if _collects(n)]
-        if any(key not in (None, self.t) for key in keys):  # (a key of another form may repeat at other counts)
-            raise self.refuse(f"collect the step caches with {self.cache}.append(...) or {self.cache}[{self.t}] = ...",
-                              self.loop)
+        distinct = re.compile(rf"""(['"])[\w ]*%d[\w ]*\1 % {self.t}|f(['"])[\w ]*\{{{self.t}\}}[\w ]*\2""")
+        if any(key not in (None, self.t) and not distinct.fullmatch(key) for key in keys):  # (another key may
+            # repeat at other counts: t % 7; not "cache%d" % t, f"cache{t}")
+            raise self.refuse(f"collect the step caches with {self.cache}.append(...), {self.cache}[{self.t}] = ... "
+                              f"or {self.cache}['step%d' % {self.t}] = ...", self.loop)
         count = self.loop.iter.args[-1]
         made = [s for s in self.pre if isinstance(s, ast.Assign) and any(
             isinstance(n, ast.Name) and n.id == self.cache for n in ast.walk(s.targets[0]))]

@@ -262,7 +262,7 @@ def _unshaped_args(rng, n, t, d, h, b_shape):
             rng.normal(size=(h, h)) * 0.5, rng.normal(size=b_shape)]
 
 
-@pytest.mark.parametrize("collect", ["append", "slots"])
+@pytest.mark.parametrize("collect", ["append", "slots", "'step%d' % t", "f'step{t}'"])
 def test_a_layer_looping_over_a_step_layer_without_shapes_gets_code_for_every_shape(collect):
     """No shapes anywhere (it refused: "the shapes of x, h0, Wx, Wh, b are needed"): the step's backward
     is shape-generic, the loop's own lines read no size (the count from the cache, the weights' zeros
@@ -271,11 +271,15 @@ def test_a_layer_looping_over_a_step_layer_without_shapes_gets_code_for_every_sh
     if collect == "slots":
         source = source.replace("cache = []", "cache = [None] * T").replace(
             "cache.append(step_cache)", "cache[t] = step_cache")
+    elif collect != "append":  # a dict, one key for each step
+        source = source.replace("cache = []", "cache = {}").replace(
+            "cache.append(step_cache)", f"cache[{collect}] = step_cache")
     rng = np.random.default_rng(12)
     for sizes in [(2, 3, 4, 5, (5,)), (3, 2, 5, 4, (3, 4)), (1, 4, 2, 3, (1, 3))]:
         got, want, text = layer_gradients(source, "rnn_forward", _unshaped_args(rng, *sizes))
         assert_close(got, want)
-    assert "np.stack(dx_steps, axis=1)" in text and "np.zeros_like(cache[0][3], dtype=float)" in text
+    assert "np.stack(dx_steps, axis=1)" in text and "np.zeros_like(cache[0][3], dtype=float)" in text or \
+        "np.zeros_like(cache['step0'][3], dtype=float)" in text
 
 
 @pytest.mark.parametrize("change, said", [
@@ -285,7 +289,9 @@ def test_a_layer_looping_over_a_step_layer_without_shapes_gets_code_for_every_sh
      "Wx itself"),
     ("for t in range(T):|for t in range(T - 1):", "the gradient of x is made of the slices the steps take"),
     ("cache = []|cache = {};cache.append(step_cache)|cache[t + 1] = step_cache",
-     "collect the step caches with cache.append(...) or cache[t] = ..."),
+     "collect the step caches with cache.append(...), cache[t] = ..."),
+    ("cache = []|cache = {};cache.append(step_cache)|cache['s%d' % (t % 7)] = step_cache",
+     "collect the step caches with cache.append(...), cache[t] = ..."),
 ])
 def test_a_layer_looping_over_a_step_layer_without_shapes_says_what_its_code_would_need(change, said):
     source = UNSHAPED_RNN

@@ -1,8 +1,9 @@
 """CS231n layers branching on a setting (``if mode == 'train':``, ``mode = cfg['mode']``) whose cache
 leaves the setting out: the backward needs no setting where the cache's own path decides the branch
 (the cache built under the same test) or where both branches are the same; where the branches differ
-and nothing decides them, the refusal says to cache the setting.  Each accepted backward, handed the
-cache the forward built, is checked against central differences in float64."""
+and nothing decides them, the refusal says to cache the setting.  A cache built twice: the later build
+is the one returned where it is on every path of the first.  Each accepted backward, handed the cache
+the forward built, is checked against central differences in float64."""
 
 import textwrap
 
