@@ -383,12 +383,36 @@ def from_user_cache(backward, staged, error):
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
     result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
     free = (_free(result) & values) - cached
+    result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
     if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
         raise applying[0]  # the backward reads it
     if free:
         raise error(_missing_message(sorted(free), result, staged, layout), layout.line)
     return result
+
+
+def _written_for_their_shapes(result, staged, free, values):
+    """``(result, free)`` with the entries of the cache a write changed unseen (``stale_names``) that
+    the backward reads for their shapes alone (``np.zeros_like(x, dtype=float)``, ``x.shape``) unpacked
+    again: a write leaves an array's shape as it was."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)]
+    shaped = set()
+    for name in free & stale_names(staged) - set(set_in_loops(staged.body)):
+        word = rf"(?<![\w.]){re.escape(name)}\b"
+        mentions = sum(len(re.findall(word, text)) for text in texts)
+        forms = sum(len(re.findall(rf"(?<![\w.]){np_name}\.zeros_like\({re.escape(name)}(?:, dtype=float)?\)|"
+                                   rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
+                    for text in texts)
+        if mentions and mentions == forms:
+            shaped.add(name)
+    if not shaped:
+        return result, free
+    names = tuple(original if n is None and original in shaped else n
+                  for n, original in zip(result.cache.names, staged.cache.names))
+    result = dataclasses.replace(result, cache=dataclasses.replace(result.cache, names=names))
+    return result, (_free(result) & values) - {n for n in names if n}
 
 
 def _missing_message(missing, result, staged, layout):

@@ -192,3 +192,34 @@ def test_the_zeros_of_a_value_no_output_reads_take_the_shape_of_its_written_vers
     got, want, text = layer_gradients(source, "layer_forward", args, shapes)
     assert_close(got, want)
     assert "db = np.zeros_like(b_1" in text or "db = np.zeros_like(c" in text
+
+
+WRITTEN_AFTER = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    v = x[1:]
+    cache = (x, w, b)
+    out = np.tanh(w.sum(axis=0)) * b
+    v[:, :2] += 0.3
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "N, D", "w": "D, M", "b": "M"}])
+def test_an_entry_written_through_a_view_after_the_cache_serves_for_its_shape(shapes):
+    """x, written through a view after the cache holds it, is read for its shape alone (dx is zeros):
+    the write leaves the shape as it was (it refused: "this changes the array of 'x' ...")."""
+    from test_layer_acceptance import assert_close, layer_gradients
+    rng = np.random.default_rng(13)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, text = layer_gradients(WRITTEN_AFTER, "layer_forward", args, shapes)
+    assert_close(got, want)
+    assert "dx = np.zeros_like(x" in text
+
+
+def test_an_entry_written_through_a_view_after_the_cache_whose_values_are_read_is_refused():
+    source = WRITTEN_AFTER.replace("np.tanh(w.sum(axis=0)) * b", "np.tanh(x.dot(w)) * b")
+    with pytest.raises(backgen.BackgenError, match="this changes the array of 'x', which the cache built on line 6 "
+                                                   "holds, after the cache is built"):
+        backgen.generate(source, name="layer_forward")
