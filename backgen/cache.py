@@ -75,20 +75,116 @@ def _returns(stmts):
                 yield from _returns(case.body)
 
 
-def specialize(stmts, cache):
-    """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths."""
-    out = []
+def specialize(stmts, cache, numpy_names=()):
+    """``stmts`` with each if that builds ``cache`` on some paths only replaced by those paths; then,
+    where that if's test is a setting's (``if mode == 'train':``, ``_setting_test``), every other if of
+    the same test at that level, the setting's names rebound by nothing between the two, replaced by
+    the branch the cache's path takes (the test is the same there); and an if whose branches are the
+    same statements, of a test without calls, by those statements."""
+    out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
+    stmts = [part for stmt in stmts for part in _same_branches(stmt, numpy_names)]
+    once = sum(_built_before([stmt], cache) for stmt in stmts) <= 1  # (else the last build decides: staged)
     for stmt in stmts:
-        if isinstance(stmt, ast.If):
+        if isinstance(stmt, ast.If) and once:
             body, orelse = _builds(stmt.body, cache), _builds(stmt.orelse, cache)
+            if body != orelse and _setting_test(stmt.test):
+                known.append((len(out), stmt.test, body))
             if body and not orelse:
-                out.extend(specialize(stmt.body, cache))
+                out.extend(specialize(stmt.body, cache, numpy_names))
                 continue
             if orelse and not body:
-                out.extend(specialize(stmt.orelse, cache))
+                out.extend(specialize(stmt.orelse, cache, numpy_names))
                 continue
         out.append(stmt)
-    return out
+    if len(known) == 1:  # (a cache built by two ifs is refused when staged)
+        out = _decided(out, *known[0])
+    return [part for stmt in out for part in _same_branches(stmt, numpy_names)]
+
+
+def _setting_test(test):
+    """Whether ``test`` compares names with strings alone (``mode == 'train'``, ``mode != 'test' and
+    not flag == 'a'``): its value stays the same while those names are not rebound."""
+    if isinstance(test, ast.BoolOp):
+        return all(map(_setting_test, test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _setting_test(test.operand)
+    if not isinstance(test, ast.Compare) or not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in test.ops):
+        return False
+    parts = [test.left, *test.comparators]
+    return all(isinstance(p, (ast.Name, ast.Constant)) for p in parts) and \
+        any(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts) and \
+        any(isinstance(p, ast.Name) for p in parts)
+
+
+def _decided(stmts, at, test, taken):
+    """``stmts`` with the ifs of ``test`` at their level, before and after ``at`` (where the statements
+    of the branch the cache's path took begin), replaced by the branch ``taken`` says, while no
+    statement between them rebinds a name of the test (an if's own test is read before its branches)."""
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    shape = ast.dump(test, annotate_fields=False)
+
+    def rebinds(stmt):
+        return any(isinstance(n, ast.Name) and n.id in names and not isinstance(n.ctx, ast.Load) or
+                   isinstance(n, (ast.Global, ast.Nonlocal, ast.FunctionDef, ast.Lambda, ast.Import,
+                                  ast.ImportFrom, ast.ExceptHandler, ast.Match)) for n in ast.walk(stmt))
+
+    def branch(stmt):
+        if isinstance(stmt, ast.If) and ast.dump(stmt.test, annotate_fields=False) == shape:
+            return list(stmt.body if taken else stmt.orelse) or [ast.copy_location(ast.Pass(), stmt)]
+        return [stmt]
+    out = [[stmt] for stmt in stmts]
+    for k in range(at - 1, -1, -1):  # before: the if's test is read after the statements between
+        if rebinds(stmts[k]):
+            break
+        out[k] = branch(stmts[k])
+    for k in range(at, len(stmts)):  # after: the if's test is read before its own branches run
+        out[k] = branch(stmts[k])
+        if rebinds(stmts[k]):
+            break
+    return [part for parts in out for part in parts]
+
+
+_READING_METHODS = frozenset({"max", "min", "sum", "mean", "std", "var", "prod", "any", "all", "argmax", "argmin"})
+
+
+def _same_branches(stmt, numpy_names=()):
+    """``[stmt]``, or the statements of both branches of an if whose branches are the same and whose
+    test calls nothing but NumPy's functions (``numpy_names``: the names of the module), none of
+    ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
+    def pure(node):
+        if isinstance(node, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
+            return False
+        if not isinstance(node, ast.Call):
+            return True
+        func, parts = node.func, []
+        while isinstance(func, ast.Attribute):
+            parts.append(func.attr)
+            func = func.value
+        return isinstance(func, ast.Name) and func.id in numpy_names and bool(parts) and "random" not in parts \
+            or len(parts) == 1 and parts[0] in _READING_METHODS  # x.max()
+    if isinstance(stmt, ast.If) and stmt.body and \
+            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
+            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and all(map(pure, ast.walk(stmt.test))):
+        return list(stmt.body)
+    return [stmt]
+
+
+def _built_before(stmts, cache):
+    """Whether ``stmts`` give ``cache`` a value other than None (``out, cache = None, None`` gives none)."""
+    for stmt in stmts:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and \
+                        isinstance(node.value, ast.Tuple) and len(target.elts) == len(node.value.elts) \
+                        else [(target, node.value)]
+                    if any(_builds([ast.Expr(t)], cache) and not (isinstance(v, ast.Constant) and v.value is None)
+                           for t, v in pairs):
+                        return True
+            elif _builds([node], cache) and isinstance(node, (ast.For, ast.With, ast.NamedExpr)):
+                return True
+    return False
 
 
 def _builds(stmts, cache):
@@ -156,6 +252,8 @@ class CacheStager:
     def cache_assignment(self, value, node):
         """``cache = ...``: record what it holds; nothing is staged for the cache itself."""
         first = getattr(self, "cache_layout", None)
+        if first is not None and not self.loop_entries and _within(self.guards, self.cache_held[1]):
+            first = None  # (built again on every path the first was: the first is never returned)
         if first is not None and not (_apart(self.cache_held[1], self.guards) and
                                       len(self.loop_entries) == self.cache_held[2] == 0):
             raise self.error(f"{self.cache_name!r} is built twice (first on line {first.line}): the "
@@ -245,6 +343,12 @@ class CacheStager:
         self.cache_layout = dataclasses.replace(self.cache_layout, names=tuple(names), stale=tuple(stale))
 
 
+def _within(guards, others):
+    """Whether the path of ``guards`` holds every path of ``others`` (its ifs enclose theirs)."""
+    return len(guards) <= len(others) and all((test is other or test == other) and taken == other_taken
+                                              for (test, taken), (other, other_taken) in zip(guards, others))
+
+
 def _apart(guards, others):
     """Whether the paths of two lists of an if's ``(test, branch taken)`` never meet (``if mode ==
     "train": ... elif mode == "test": ...``: the same if, its two branches)."""
@@ -280,12 +384,36 @@ def from_user_cache(backward, staged, error):
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
     result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
     free = (_free(result) & values) - cached
+    result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
     if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
         raise applying[0]  # the backward reads it
     if free:
         raise error(_missing_message(sorted(free), result, staged, layout), layout.line)
     return result
+
+
+def _written_for_their_shapes(result, staged, free, values):
+    """``(result, free)`` with the entries of the cache a write changed unseen (``stale_names``) that
+    the backward reads for their shapes alone (``np.zeros_like(x, dtype=float)``, ``x.shape``) unpacked
+    again: a write leaves an array's shape as it was."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)]
+    shaped = set()
+    for name in free & stale_names(staged) - set(set_in_loops(staged.body)):
+        word = rf"(?<![\w.]){re.escape(name)}\b"
+        mentions = sum(len(re.findall(word, text)) for text in texts)
+        forms = sum(len(re.findall(rf"(?<![\w.]){np_name}\.zeros_like\({re.escape(name)}(?:, dtype=float)?\)|"
+                                   rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
+                    for text in texts)
+        if mentions and mentions == forms:
+            shaped.add(name)
+    if not shaped:
+        return result, free
+    names = tuple(original if n is None and original in shaped else n
+                  for n, original in zip(result.cache.names, staged.cache.names))
+    result = dataclasses.replace(result, cache=dataclasses.replace(result.cache, names=names))
+    return result, (_free(result) & values) - {n for n in names if n}
 
 
 def _missing_message(missing, result, staged, layout):
@@ -383,7 +511,9 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     same shape that the backward has (an upstream gradient, a cached value).  Not in shape-generic
     code, whose sample shapes may agree where the shapes given at run time do not (a gather); nor
     for an ``x`` of ``kept``, values the backward computes for other lines anyway, before it."""
-    if getattr(staged, "shape_free", ()):
+    same = same_shape(staged, cached)
+    shape_free = bool(getattr(staged, "shape_free", ()))
+    if shape_free and not same:
         return backward
     shapes = staged.shapes
     there = [(u, shapes.get(o.name)) for u, o in zip(backward.upstreams, staged.outputs) if isinstance(o, ir.Var)]
@@ -414,7 +544,12 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                 name = name[:-len(suffix)] if name.endswith(suffix) else name
                 # (a value the backward computes before is there itself: sizes alike at the samples may
                 # differ at others, xp = np.pad(x, pad) like x at pad 0, a window (N, C, HH, WW) like Hp)
-                if name.isidentifier() and name not in cached and name not in defined and \
+                if name in same and name not in cached and name not in defined:  # (b.copy(), written into)
+                    item = ir.AdjointLine(item.target, item.accumulate, f"{np_name}.zeros_like({same[name]}"
+                                          + (suffix if item.source.endswith(f"{suffix})") else "") + ")")
+                elif shape_free:
+                    pass
+                elif name.isidentifier() and name not in cached and name not in defined and \
                         shapes.get(name) is not None:
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
@@ -436,6 +571,30 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward, set())),
                                groups=tuple(fix(backward.groups, set(computed))),
                                zeros=tuple(fix(backward.zeros, set(computed))))
+
+
+def same_shape(staged, cached):
+    """``{value: cached name}`` for the values not cached of which the cache holds a copy
+    (``np.copy(b)``, ``b.copy()``) or a version written into (``b_1[1:] = prod``, staged as a copy
+    written into), or such a copy of one: an array of their very shape at every shape, whose shape
+    the backward may read for theirs."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    copies = {}  # copy -> the value copied
+    for op in ir.ops_in(staged.body):
+        base = op.args[0] if op.args else None
+        if not isinstance(base, ir.Var) or base.name in staged.lists:
+            continue
+        if op.rule == "setitem" or op.rule == "np.copy" and len(op.args) == 1 and re.fullmatch(
+                rf"{re.escape(base.name)}\.copy\(\)|{np_name}\.copy\({re.escape(base.name)}\)", op.source or ""):
+            copies[op.target] = op.args[0].name
+    found = {}
+    for name in sorted(cached):
+        seen = {name}
+        while name in copies and copies[name] not in seen:
+            seen.add(copies[name])
+            found.setdefault(copies[name], sorted(seen & cached)[0])
+            name = copies[name]
+    return {value: held for value, held in found.items() if value not in cached}
 
 
 def _missing_zeros_from_the_cache(backward, staged, cached):

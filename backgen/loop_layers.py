@@ -32,6 +32,7 @@ dh.shape``, ``D = cache[0][0].shape[1]``).
 
 import ast
 import math
+import re
 import types
 import warnings
 
@@ -74,7 +75,31 @@ def loop_layer(forward, build, shapes=None):
     if roles[-1] != "cache" or "gradient" in roles or not all(isinstance(e, ast.Name) for e in returned):
         raise forward.error("a layer looping over a step layer returns its outputs, then the cache: "
                             "return h, cache", body[-1])
-    return _LoopLayer(forward, build, body, loops[0], [e.id for e in returned], shapes).program()
+    layer = _LoopLayer(forward, build, body, loops[0], [e.id for e in returned], shapes)
+    unknown = [p for p in layer.params if p not in layer.specs]
+    if not unknown:
+        return layer.program()
+    return _generic(forward, build, body, loops[0], [e.id for e in returned], shapes, unknown)
+
+
+def _generic(forward, build, body, loop, returned, shapes, unknown):
+    """The backward of a loop layer whose shapes are not given, for every shape: its step layers' backwards
+    shape-generic (``shape_free``) and its own lines free of sizes (``_LoopLayer`` with ``generic``), the
+    samples of ``shape_free.write`` deciding only whether the forward runs."""
+    from .program import declared_shapes
+    from .shape_free import write
+
+    def attempt(probe, _):
+        return _LoopLayer(forward, build, body, loop, returned, probe, generic=tuple(unknown)).program()
+    return write(forward, tuple(unknown), declared_shapes(forward, shapes), attempt,
+                 lambda reason: forward.error(_needed(unknown, reason), forward.func))
+
+
+def _needed(unknown, reason=""):
+    """The message asking for the shapes of ``unknown``, saying ``reason``."""
+    return (f"the shapes of {', '.join(unknown)} are needed: give them in the docstring (- {unknown[0]}: ... of "
+            f"shape (N, T, D)), annotate the parameters or pass shapes= (on the command line: --shape "
+            f"{unknown[0]}=N,T,D)" + (f" ({reason})" if reason else ""))
 
 
 def _calls_layer(loop, forward):
@@ -89,8 +114,9 @@ def _calls_layer(loop, forward):
 
 
 class _LoopLayer:
-    def __init__(self, forward, build, body, loop, returned, shapes=None):
+    def __init__(self, forward, build, body, loop, returned, shapes=None, generic=False):
         self.forward, self.build, self.loop = forward, build, loop
+        self.generic = generic  # the parameters of no shape given: code free of sizes (``_generic``)
         self.func = forward.func
         self.pre = body[:body.index(loop)]
         self.post = body[body.index(loop) + 1:-1]
@@ -340,31 +366,33 @@ class _LoopLayer:
             warnings.simplefilter("ignore", SyntaxWarning)
             try:
                 self.run_steps()
-            except BackgenError:
-                raise
+            except BackgenError as exc:
+                exc.sample_run = exc.sample_run if hasattr(exc, "sample_run") else self.generic  # (at these
+                raise                                                                           # samples only)
             except Exception as exc:  # noqa: BLE001 - the user's code, at sizes it was not written for
-                raise self.error(f"could not run {self.func.name}() on sample arrays of the declared shapes: "
-                                 f"{type(exc).__name__}: {exc} (a size written as a number, where the shapes "
-                                 "name it, takes the sample's size: declare the sizes as numbers)", self.func) \
-                    from None
+                error = self.error(f"could not run {self.func.name}() on sample arrays of the declared shapes: "
+                                   f"{type(exc).__name__}: {exc} (a size written as a number, where the shapes "
+                                   "name it, takes the sample's size: declare the sizes as numbers)", self.func)
+                error.sample_run = self.generic
+                raise error from None
 
     def run_steps(self):
         from .shapes import dim_sizes, examples
         unknown = [p for p in self.params if p not in self.specs]
         if unknown:
-            raise self.error(f"the shapes of {', '.join(unknown)} are needed: give them in the docstring "
-                             f"(- {unknown[0]}: ... of shape (N, T, D)), annotate the parameters or pass shapes= "
-                             f"(on the command line: --shape {unknown[0]}=N,T,D)", self.func)
+            raise self.error(_needed(unknown), self.func)
         self.sizes = dim_sizes(self.specs)
         args = examples(types.SimpleNamespace(params=tuple(self.params)), self.specs)
         helpers = _user_functions(self.forward)
         env = dict(helpers, **dict(zip(self.params, args)))  # the file's modules and constants too
+        self.param_values = {p: env[p] for p in self.params}  # (the very arrays: what a step cache holds)
         self.param_shapes = {p: np.shape(v) for p, v in env.items() if isinstance(v, np.ndarray)}
         for stmt in self.pre:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
         read = [(n, env[n]) for n, kind in self.kinds.items() if kind == "int" and type(env.get(n)) is int]
         self.labels = {size: n for n, size in read if [s for _, s in read].count(size) == 1}  # N, T, D = x.shape
-        refuse_numbered(self.specs, self.params, dict(read), self.error, self.func)
+        if not self.generic:  # (sample sizes, which the code free of sizes never reads)
+            refuse_numbered(self.specs, self.params, dict(read), self.error, self.func)
         count = eval(compile(ast.Expression(self.loop.iter), "<sample>", "eval"), env)
         self.step_caches = []
         self.call_args = {}  # step layer -> the arguments of its first call
@@ -434,11 +462,14 @@ class _LoopLayer:
         self.accumulators = {p: self.fresh("d" + p) for p in self.wrt}
         adj = {n: [v] for n, v in self.carried.items()}
         self.numbers = {id(node[1]): k for k, node in enumerate(_all_nodes(self.nodes), 1) if node[0] != "if"}
+        self.stacks = self.generic_stacks() if self.generic else {}
         body = self.reverse_nodes(list(self.nodes), adj)
         for n, var in self.carried.items():
             pending = adj.get(n, [])
             if pending != [var]:
                 body.append(ir.AdjointLine(var, False, _sum(pending, self.carried.values()) if pending else "0"))
+        if self.generic:
+            self.checked_carried(body)
         # the buffers' gradients: a copy where the loop adds into them
         setup = []
         for name, up in zip(self.outputs, self.upstreams):
@@ -452,11 +483,16 @@ class _LoopLayer:
             "or the step caches: keep the step's inputs in its cache", self.func), self.labels)
         zeros = []
         for p, var in self.accumulators.items():
-            if p in self.uses:
+            if p in self.uses and self.generic:
+                zeros.append(ir.AdjointLine(*self.stacks[p][:1], False, f"[None] * {self.count_source()}")
+                             if p in self.stacks else ir.AdjointLine(var, False, self.held_zeros(p)))
+            elif p in self.uses:
                 zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(self.param_shapes[p])})"))
         for n, var in self.carried.items():
             if n in self.outputs:
                 zeros.append(ir.AdjointLine(var, False, self.upstreams[self.outputs.index(n)]))
+            elif self.generic:  # (only ever added to a slot's gradient: checked_carried)
+                zeros.append(ir.AdjointLine(var, False, "0.0"))
             else:
                 zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(np.shape(self.final[n]))})"))
         count = self.count_source()
@@ -465,13 +501,17 @@ class _LoopLayer:
         for p in self.wrt:
             contributions = [var for n, var in self.carried.items()
                              if self.kinds.get(n) == ("alias", p) or n == p]
+            if p in self.stacks:
+                after.append(ir.AdjointLine(self.accumulators[p], False,
+                                            f"np.stack({self.stacks[p][0]}, axis={self.stacks[p][1]})"))
             if p in self.uses:
                 after += [ir.AdjointLine(self.accumulators[p], True, c) for c in contributions]
             elif contributions:
                 after.append(ir.AdjointLine(self.accumulators[p], False, " + ".join(contributions)))
             else:  # zeros of its shape, each dimension read from dout or the step caches
                 try:
-                    zero = f"np.zeros({self.dims.shape(self.param_shapes[p])})" if p in self.param_shapes else None
+                    zero = self.held_zeros(p) if self.generic else \
+                        f"np.zeros({self.dims.shape(self.param_shapes[p])})" if p in self.param_shapes else None
                 except BackgenError:
                     zero = None
                 if zero is None:
@@ -644,12 +684,121 @@ class _LoopLayer:
             return [ir.AdjointLine(f"{self.buffer_adjoint(arg[1])}[{arg[2]}]", True, gradient)]
         return []
 
+    # ---- code free of sizes, where the shapes are not given -------------------------------------------
+    def refuse(self, why, node=None):
+        """The loop layer's backward cannot be written free of sizes: the shapes are asked for."""
+        error = self.error(_needed(self.generic, why), node or self.func)
+        error.shape_free = True  # (whatever the samples: asked for at once)
+        return error
+
+    def generic_stacks(self):
+        """``{param: (list, axis)}`` for the parameters whose slices the steps take, one per step
+        (``x[:, t, :]``): their gradients are the steps' ones stacked along that axis (``np.stack(dxs,
+        axis=1)``), where the loop runs over all of it (``N, T, D = x.shape``, ``for t in range(T)``).
+        Also checks the rest of the loop: no if, the cache one collection of the steps' caches."""
+        if any(node[0] == "if" for node in _all_nodes(self.nodes)):
+            raise self.refuse("the loop branches, and the backward then depends on the sizes", self.loop)
+        keys = [n[2] if n[0] == "collect" else n[2][-1][1] for n in _all_nodes(self.nodes) if _collects(n)]
+        distinct = re.compile(rf"""(['"])[\w ]*%d[\w ]*\1 % {self.t}|f(['"])[\w ]*\{{{self.t}\}}[\w ]*\2""")
+        if any(key not in (None, self.t) and not distinct.fullmatch(key) for key in keys):  # (another key may
+            # repeat at other counts: t % 7; not "cache%d" % t, f"cache{t}")
+            raise self.refuse(f"collect the step caches with {self.cache}.append(...), {self.cache}[{self.t}] = ... "
+                              f"or {self.cache}['step%d' % {self.t}] = ...", self.loop)
+        count = self.loop.iter.args[-1]
+        made = [s for s in self.pre if isinstance(s, ast.Assign) and any(
+            isinstance(n, ast.Name) and n.id == self.cache for n in ast.walk(s.targets[0]))]
+        if made and isinstance(made[-1].value, ast.BinOp) and \
+                ast.dump(made[-1].value.right) != ast.dump(count):  # cache = [None] * T: T steps
+            raise self.refuse(f"{self.cache!r} is made of another length than the loop's count", made[-1])
+        stacks = {}
+        for p, (_, slices) in sorted(self.uses.items()):
+            if slices == {None}:
+                continue
+            index = next(iter(slices))
+            parts = _index_parts(index) if len(slices) == 1 else []
+            axis = parts.index(self.t) if self.t in parts else None
+            if axis is None or not self.once_per_step(p, index) or any(
+                    part != ":" for k, part in enumerate(parts) if k != axis) or \
+                    self.axis_size(count) != (p, axis):
+                raise self.refuse(f"the gradient of {p} is made of the slices the steps take, which must be "
+                                  f"{p}[:, {self.t}] (the step's axis, the others whole), the loop running over "
+                                  f"all of that axis (N, T, D = {p}.shape, for {self.t} in range(T))", self.loop)
+            stacks[p] = (self.fresh(f"d{p}_steps"), axis)
+        return stacks
+
+    def axis_size(self, count):
+        """``(param, axis)`` where ``count`` is a name the forward sets to that axis's size before the
+        loop (``N, T, D = x.shape``, ``T = x.shape[1]``) and nothing sets again; else None."""
+        if not isinstance(count, ast.Name):
+            return None
+        found = []
+        for stmt in self.pre:
+            target, value = (stmt.targets[0], stmt.value) if isinstance(stmt, ast.Assign) else (None, None)
+            names = [target] if isinstance(target, ast.Name) else list(getattr(target, "elts", []))
+            for k, name in enumerate(names):
+                if not (isinstance(name, ast.Name) and name.id == count.id):
+                    continue
+                if len(names) > 1 and isinstance(value, ast.Attribute) and value.attr == "shape" and \
+                        isinstance(value.value, ast.Name):
+                    found.append((value.value.id, k))
+                elif len(names) == 1 and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) \
+                        and value.value.attr == "shape" and isinstance(value.value.value, ast.Name) and \
+                        isinstance(value.slice, ast.Constant) and type(value.slice.value) is int and value.slice.value >= 0:
+                    found.append((value.value.value.id, value.slice.value))
+                else:
+                    found.append(None)
+        return found[0] if len(found) == 1 and count.id not in self.assigned else None
+
+    def held_zeros(self, p):
+        """Zeros of ``p``'s shape, read from the first step cache's entry that is ``p``'s very array
+        (``np.zeros_like(cache[0][2], dtype=float)``), where the shapes are not given."""
+        first = self.first_cache_source() if self.iterations else None
+        value = self.param_values.get(p)
+
+        def find(item, expr, depth):
+            if item is value:
+                return expr
+            pairs = enumerate(item) if isinstance(item, (tuple, list)) else item.items() \
+                if isinstance(item, dict) else ()
+            for key, sub in pairs if depth < 2 else ():
+                if isinstance(key, (int, str)):
+                    found = find(sub, f"{expr}[{key!r}]", depth + 1)
+                    if found:
+                        return found
+            return None
+        held = find(eval(first, {"cache": self.collection}), first, 0) \
+            if first is not None and isinstance(value, np.ndarray) else None
+        if held is None:
+            raise self.refuse(f"the gradient of {p} is zeros of its shape, which the backward reads from the step "
+                              f"caches where one holds {p} itself: cache {p} in the step layer")
+        return f"np.zeros_like({held}, dtype=float)"
+
+    def checked_carried(self, body):
+        """The gradients of the values carried from step to step start as 0.0, where shapes are not given:
+        each is only ever added to the gradient of an output's slot (``dout[:, t, :] + dprev_h``)."""
+        slots = tuple(self.upstreams) + tuple(self.adjoint_of_buffer.values())
+        for item in _walked(body):
+            text = getattr(item, "source", "") if not isinstance(item, ir.Block) else ""
+            for var in (v for n, v in self.carried.items() if n not in self.outputs):
+                if not _named(text, var):
+                    continue
+                tree = ast.parse(text, mode="eval").body if isinstance(item, (ir.CallLine, ir.AdjointLine)) else None
+                args = tree.args if isinstance(tree, ast.Call) and isinstance(item, ir.CallLine) else None
+                if args is None or not all(
+                        not _named(ast.unparse(a), var) or isinstance(a, ast.BinOp) and isinstance(a.op, ast.Add)
+                        and any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in
+                                slots for n in ast.walk(a)) for a in args):
+                    raise self.refuse(f"the gradient {var} the steps pass back starts as zeros of a shape the "
+                                      "backward does not know here", self.loop)
+
     def step_shapes(self, helper, name):
         """The shapes of the step layer's parameters it does not declare, as the sample run called it,
         each size named as the layer names it (``x[:, t, :]`` of ``x: (N, T, D)``: ``"N, D"``), or the
         number the layer's shapes give (``x: "2, 3, 4"``: ``"2, 4"``); None where a size is neither, two
         names have it, or nothing is missing."""
         from .program import declared_shapes
+        if self.generic:
+            return None  # (the step layer's backward written for every shape, as its own are not given)
         params = [a.arg for a in helper.func.args.args]
         declared = declared_shapes(helper)
         missing = [p for p in params if p not in declared]
@@ -715,6 +864,8 @@ class _LoopLayer:
                 continue
             if arg[0] == "const":
                 grads.append("_")
+            elif arg[0] == "slice" and arg[1] in self.stacks:  # (shapes not given: the steps' slices stacked)
+                grads.append(f"{self.stacks[arg[1]][0]}[{self.t}]")
             elif arg[0] == "slice" and self.once_per_step(arg[1], arg[2]):
                 grads.append(f"{self.accumulators[arg[1]]}[{arg[2]}]")
             elif arg[0] == "name" and arg[1] in self.carried and not adj.get(arg[1]) \
@@ -765,10 +916,23 @@ class _LoopLayer:
         return ast.unparse(tree)
 
     def count_source(self):
+        if self.generic:
+            return "len(cache)" + (f" // {self.per_step}" if self.per_step > 1 else "")
         if (self.iterations in self.dims.names or self.iterations in self.dims.labels) and \
                 self.dims.findable(self.iterations):
             return self.dims.size(self.iterations)
         return "len(cache)" + (f" // {self.per_step}" if self.per_step > 1 else "")
+
+
+def _named(text, name):
+    """Whether the code ``text`` names ``name``."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(ast.parse(text)))
+
+
+def _walked(items):
+    for item in items:
+        yield item
+        yield from _walked(getattr(item, "body", ()) or getattr(item, "lines", ()))
 
 
 def _user_functions(forward):

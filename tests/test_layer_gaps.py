@@ -163,3 +163,63 @@ def test_the_decorator_on_a_layer_given_an_upstream_gradient_for_its_cache_says_
     with pytest.raises(TypeError, match="dout is that value's upstream gradient, not a tuple"):
         layer.backward(x, w, b, dout=(np.ones((2, 4)), None))
     np.testing.assert_allclose(layer.backward(x, w, b, dout=np.ones((2, 4)))[2], [2.0] * 4)
+
+
+WRITTEN_UNUSED = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    h = np.tanh(x.dot(w))
+    out = h * h
+    b[1:] *= 2.0
+    cache = (x, w, b)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "N, D", "w": "D, M", "b": "M"}])
+@pytest.mark.parametrize("write", ["b[1:] *= 2.0", "c = b\n    c[0] += 1.0", "c = b.copy()\n    c[0] = 0.0"])
+def test_the_zeros_of_a_value_no_output_reads_take_the_shape_of_its_written_version_the_cache_holds(shapes, write):
+    """db is zeros of b's shape: the cache holds b as a later write leaves it (or a copy written
+    into), an array of that very shape at every shape, so the backward reads its shape (it refused:
+    "the backward needs b as it was before line 7 changes it")."""
+    from test_layer_acceptance import assert_close, layer_gradients
+    source = WRITTEN_UNUSED.replace("b[1:] *= 2.0", write)
+    if "c = b.copy()" in write:
+        source = source.replace("cache = (x, w, b)", "cache = (x, w, c)")
+    rng = np.random.default_rng(11)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, text = layer_gradients(source, "layer_forward", args, shapes)
+    assert_close(got, want)
+    assert "db = np.zeros_like(b_1" in text or "db = np.zeros_like(c" in text
+
+
+WRITTEN_AFTER = '''
+import numpy as np
+
+def layer_forward(x, w, b):
+    v = x[1:]
+    cache = (x, w, b)
+    out = np.tanh(w.sum(axis=0)) * b
+    v[:, :2] += 0.3
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"x": "N, D", "w": "D, M", "b": "M"}])
+def test_an_entry_written_through_a_view_after_the_cache_serves_for_its_shape(shapes):
+    """x, written through a view after the cache holds it, is read for its shape alone (dx is zeros):
+    the write leaves the shape as it was (it refused: "this changes the array of 'x' ...")."""
+    from test_layer_acceptance import assert_close, layer_gradients
+    rng = np.random.default_rng(13)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    got, want, text = layer_gradients(WRITTEN_AFTER, "layer_forward", args, shapes)
+    assert_close(got, want)
+    assert "dx = np.zeros_like(x" in text
+
+
+def test_an_entry_written_through_a_view_after_the_cache_whose_values_are_read_is_refused():
+    source = WRITTEN_AFTER.replace("np.tanh(w.sum(axis=0)) * b", "np.tanh(x.dot(w)) * b")
+    with pytest.raises(backgen.BackgenError, match="this changes the array of 'x', which the cache built on line 6 "
+                                                   "holds, after the cache is built"):
+        backgen.generate(source, name="layer_forward")
