@@ -138,8 +138,8 @@ def uses_numpy(forward, seen=(), nodes=None):
                 return True
     lists -= others
     env = forward.env
-    if matmul or any(node.value.__class__ is not ast.Name or node.value.id not in lists or
-                     node.ctx.__class__ is ast.Store for node in subscripts):
+    if matmul or any((node.value.__class__ is not ast.Name or node.value.id not in lists) and
+                     not _helper_part(node, forward) or node.ctx.__class__ is ast.Store for node in subscripts):
         return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
     if any((env.get(name) or "").startswith("numpy") for name in names - local):
         return True
@@ -149,6 +149,14 @@ def uses_numpy(forward, seen=(), nodes=None):
             if base is None or base in local or not env.get(base):
                 return True
     return False
+
+
+def _helper_part(node, forward):
+    """Whether ``node`` (a subscript) takes a part of what a helper of scalar code returns (``h(x)[0]``:
+    the helpers called were checked above, a tuple of numbers)."""
+    call = node.value
+    return call.__class__ is ast.Call and call.func.__class__ is ast.Name and call.func.id in forward.helpers \
+        and source.number(node.slice) is not None
 
 
 def _lazy_chain(node):
