@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
+from numeric import check_gradients, gradient, weighted
 
 CASES = {
 "projectile_range_tof": ('''
@@ -535,3 +535,53 @@ def gl3(a, b, c):
     got = generated["gl3_backward"](*args)
     for k in range(3):
         np.testing.assert_allclose(got[k], gradient(module["gl3"], args, k), rtol=1e-6)
+
+
+PLAIN_CASES = {
+    "sum_of_a_generator": ('''
+import math
+W = (0.5, -1.5, 2.0)
+def f(b):
+    s = sum(c * b ** k for k, c in enumerate(W))
+    y = s * 2.0
+    return y + math.sin(s)
+''', [0.7]),
+    "a_part_of_what_a_helper_returns": ('''
+import math
+def polar(a, scale=1.6):
+    return scale * math.cos(a), scale * math.sin(a)
+def f(r, a):
+    return polar(a)[0] * r + polar(a, scale=r)[1]
+''', [1.3, 0.4]),
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN_CASES))
+def test_plain_code_gets_a_plain_backward(name):
+    """Plain-Python code (no NumPy) is differentiated into plain Python: ``sum`` over a generator
+    hands each term the gradient itself (no ``np.copy``), and ``h(x)[0]`` of a helper returning
+    numbers is scalar code, not NumPy's; the gradients match central differences."""
+    source, args = PLAIN_CASES[name]
+    text = backgen.generate(source, name="f")
+    assert "numpy" not in text and "np." not in text, text
+    generated, module = {}, {}
+    exec(text, generated)
+    exec(source, module)
+    check_gradients(generated["f_backward"](*args), module["f"], args, list(range(len(args))))
+
+
+def test_a_helpers_default_given_at_the_call_prints_as_the_helper_writes_it():
+    """A helper's default the call leaves out is passed as the helper spells it (``1e-3``, not ``0.001``)."""
+    source = '''
+import math
+def soft(a, eps=1e-3):
+    return math.sqrt(a * a + eps)
+def f(x):
+    return soft(x) + 2.5e-1 * soft(x, eps=1e-4)
+'''
+    text = backgen.generate(source, name="f")
+    assert "soft(x, 1e-3)" in text and "soft_backward(x, 1e-3, " in text and "0.001" not in text, text
+    generated, module = {}, {}
+    exec(text, generated)
+    exec(source, module)
+    check_gradients(generated["f_backward"](0.3), module["f"], [0.3], [0])
