@@ -564,7 +564,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              f"leaves to the user's own backward: the backward it writes reads {function}()'s "
                              "outputs only", node)
         if node.id in self.versions:
-            if self.unguarded(node.id):
+            held = self.versions[node.id]  # (a constant a loop iterates, by its text: the same on every path)
+            if self.unguarded(node.id) and not (held.__class__ is ir.Const and held.source == node.id):
                 atom, guards, line = self.conditional[node.id]
                 test, taken = guards[-1]
                 raise self.error(f"variable {node.id!r} may be unassigned here: it is set only "
