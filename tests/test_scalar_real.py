@@ -74,6 +74,45 @@ def lj_energy(xs, ys, eps=1.0, sigma=1.0):
             E += 4 * eps * (sr6 * sr6 - sr6)
     return E
 ''', "lj_energy", [[0.0, 1.1, 0.3, 2.0], [0.0, 0.2, 1.05, 1.3], 1.0, 1.0], None, 1e-06),
+"nested_generators": ('''
+import math
+W = [0.5, -1.2, 2.0]
+def moments(a, b):
+    # each term's inner sum reads the outer term's variable
+    s = sum(w * sum(w ** k * math.sin(a * k) for k in range(3)) for w in W)
+    t = [sum(c * b for c in (w, w * w)) for w in W]
+    return s + t[1] * a
+''', "moments", [0.7, 1.3], None, 1e-06),
+"constants_swapped_then_carried": ('''
+import math
+def f(x):
+    b = 2.0
+    t = 1.0 % 0.3
+    b, t = t, float(b) + t  # t and b start as numbers the function computes from numbers
+    for i in range(3):
+        t += math.hypot(t, b - i) * x
+    return t * b
+''', "f", [0.4], None, 1e-06),
+"module_list_iterated_in_a_branch_then_after": ('''
+W = [1.35, -0.8]
+def f(y, sigma):
+    if y > 0.5:
+        y = sum(w * y * y for w in W)
+    for c in W:
+        y += c * sigma
+    return y
+''', "f", [0.9, 0.6], None, 1e-06),
+"module_number_given_in_a_loop_after_an_update": ('''
+import math
+G0 = 1.5
+def f(theta, y):
+    for i in range(2):
+        theta += 0.5 * y
+        y, theta = theta, G0  # theta takes the module's number; += above binds it anew
+        for j in range(2):
+            y = y * 0.9 + theta
+    return math.sin(y), theta
+''', "f", [0.3, 0.7], None, 1e-06),
 "morse_chain": ('''
 import math
 def morse_total(positions, D=1.0, a=1.5, r0=1.0):
@@ -585,3 +624,23 @@ def f(x):
     exec(text, generated)
     exec(source, module)
     check_gradients(generated["f_backward"](0.3), module["f"], [0.3], [0])
+
+
+def test_a_write_into_a_list_of_numbers_written_out_asks_for_a_copy_plain_code_can_make():
+    """``v = [0.0, 0.0]; v[0] = ...`` is refused (the text may be a module's list, which the write would
+    change): the message asks for ``v = v.copy()``, not NumPy's ``np.array``, and that code is right."""
+    source = '''
+import math
+def f(x, y):
+    v = [0.0, 0.0, 1.5]
+    v[0] = x * y
+    v[1] += math.sin(x)
+    return v[0] + v[1] * v[2]
+'''
+    with pytest.raises(backgen.BackgenError, match=r"write into a copy \(v = v\.copy\(\)\)"):
+        backgen.generate(source, name="f")
+    fixed = source.replace("1.5]\n", "1.5]\n    v = v.copy()\n")
+    generated, module = {}, {}
+    exec(backgen.generate(fixed, name="f"), generated)
+    exec(fixed, module)
+    check_gradients(generated["f_backward"](0.4, 1.3), module["f"], [0.4, 1.3], [0, 1])

@@ -339,7 +339,17 @@ class _Writer:
         pad = "    " * indent
         targets = [v for v in scope if not v.startswith(("w", "k", "i", "c"))] or scope
         v = r.choice(targets)
-        how = r.choice(["tuple", "list", "zip", "enumerate"])
+        how = r.choice(["tuple", "list", "zip", "enumerate", "extreme"])
+        if how == "extreme":  # a running minimum or maximum from math.inf
+            best, c = self.name("best"), self.name("c")
+            pick, start = r.choice([("min", self.m("inf") if self.style != "from" else "math.inf"),
+                                    ("max", "-math.inf"), ("min", "float('inf')")])
+            items = ", ".join(self.number() for _ in range(r.choice([2, 3])))
+            lines.append(f"{pad}{best} = {start}")
+            lines.append(f"{pad}for {c} in ({items}):")
+            lines.append(f"{pad}    {best} = {pick}({best}, {c} * {self.expr(scope, 2)})")
+            lines.append(f"{pad}{v} = {v} + {best}")
+            return
         if how == "tuple" or not self.lists:
             c = self.name("c")
             items = ", ".join(self.number() for _ in range(r.choice([2, 3])))
@@ -386,7 +396,7 @@ class _Writer:
         if defaults:
             extra = self.name("scale")
             params.append(extra)
-            signature.append(f"{extra}={self.number(0.5, 2.0)}")
+            signature.append(f"{extra}={round(r.uniform(0.5, 2.0), 2)!r}")  # (a float: an int default is a count)
         if r.random() < 0.3:
             self.int_param = "n"
             signature.append(f"n={r.choice([2, 3, 4])}")
