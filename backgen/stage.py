@@ -153,10 +153,11 @@ def uses_numpy(forward, seen=(), nodes=None):
 
 def _helper_part(node, forward):
     """Whether ``node`` (a subscript) takes a part of what a helper of scalar code returns (``h(x)[0]``:
-    the helpers called were checked above, a tuple of numbers)."""
+    the helpers called were checked above, a tuple of numbers), in a module without NumPy (where
+    parameters are numbers: in one importing it an array may be given, whose gradient is an array)."""
     call = node.value
     return call.__class__ is ast.Call and call.func.__class__ is ast.Name and call.func.id in forward.helpers \
-        and source.number(node.slice) is not None
+        and source.number(node.slice) is not None and not source.imports_numpy(forward.lines)
 
 
 def _lazy_chain(node):
