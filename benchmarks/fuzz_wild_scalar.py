@@ -42,6 +42,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per program (default 60)")
     parser.add_argument("--report", default="wild_scalar_report.txt", help="file for the failing programs")
     parser.add_argument("--show", type=int, metavar="I", help="only build program I, check it and print everything")
+    parser.add_argument("--refusals", action="store_true", help="write the refused programs to the report too")
     args = parser.parse_args(argv)
 
     if args.show is not None:
@@ -71,6 +72,8 @@ def main(argv=None):
             failures.append((index, kind, category, message))
         elif kind == "refused":
             refusals[category] += 1
+            if args.refusals:
+                failures.append((index, kind, category, f"{wild_scalar.build(args.seed, index).source}\n{message}"))
     print(f"{args.count} programs, seed {args.seed}, {time.time() - started:.0f} s")
     print("  ".join(f"{kind} {counts[kind]}" for kind in KINDS))
     for category, n in categories.most_common():
@@ -82,7 +85,7 @@ def main(argv=None):
     with open(args.report, "w") as report:
         for index, kind, category, message in sorted(failures):
             report.write(f"=== program {index} [{kind}: {category}]\n{message}\n\n")
-    return 1 if failures else 0
+    return 1 if any(kind in ("wrong", "crashed") for _, kind, _, _ in failures) else 0
 
 
 if __name__ == "__main__":
