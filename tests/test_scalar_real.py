@@ -113,6 +113,14 @@ def f(theta, y):
             y = y * 0.9 + theta
     return math.sin(y), theta
 ''', "f", [0.3, 0.7], None, 1e-06),
+"nested_helper_reads_a_module_list": ('''
+import math
+W = [1.15, -0.939, 1.74]
+def f(rate, a):
+    def g(t, scale=1.7):
+        return scale * math.sin(sum(w * t for w in W))
+    return g(a * rate) + sum(w * rate for w in W)
+''', "f", [0.8, 0.3], None, 1e-06),
 "morse_chain": ('''
 import math
 def morse_total(positions, D=1.0, a=1.5, r0=1.0):
