@@ -121,6 +121,14 @@ def f(rate, a):
         return scale * math.sin(sum(w * t for w in W))
     return g(a * rate) + sum(w * rate for w in W)
 ''', "f", [0.8, 0.3], None, 1e-06),
+"helper_reading_a_module_list_called_with_a_keyword": ('''
+import math
+W = [1.95, -0.276, 2.133]
+def phi(a0, a1, k=.5):
+    return sum(w * math.sin(a0) * k for w in W) + a1
+def f(x, y):
+    return phi(x, y) * phi(math.tau, -1.47, k=-3e-1) + phi(x * y, 2.0, k=y)
+''', "f", [0.7, 1.2], None, 1e-06),
 "morse_chain": ('''
 import math
 def morse_total(positions, D=1.0, a=1.5, r0=1.0):
