@@ -269,9 +269,10 @@ class _State:
         stmt.targets = [ast.copy_location(ast.Tuple(elts, ast.Store()), stmt.targets[0])]
         return [stmt] + writes
 
-    def hoist(self, expr, before, consumed=False):
+    def hoist(self, expr, before, consumed=False, raw=False):
         """``expr`` with each comprehension replaced by a name, its loop appended to ``before``
-        (``consumed``: ``expr`` is read at once, a loop's iterable: a generator there is a list).  A
+        (``consumed``: ``expr`` is read at once, a loop's iterable: a generator there is a list; ``raw``: the
+        loops are left for the caller's ``block`` to rewrite, an enclosing comprehension's loop holding them).  A
         generator expression read later than where it is written (``g = (... for r in X)``) is refused."""
         if not _comprehensions(expr):
             return expr
@@ -285,22 +286,22 @@ class _State:
 
         class Replace(ast.NodeTransformer):
             def visit_ListComp(inner, node):
-                return self.comprehension(node, before)
+                return self.comprehension(node, before, raw)
 
             def visit_GeneratorExp(inner, node):
-                return self.comprehension(node, before)
+                return self.comprehension(node, before, raw)
 
             def visit_Call(inner, node):  # tuple(... for ...), list(...): the new list the loop builds
                 if isinstance(node.func, ast.Name) and node.func.id in ("tuple", "list") and not node.keywords \
                         and len(node.args) == 1 and isinstance(node.args[0], (ast.ListComp, ast.GeneratorExp)):
-                    return self.comprehension(node.args[0], before)
+                    return self.comprehension(node.args[0], before, raw)
                 return inner.generic_visit(node)
 
             def visit_Lambda(inner, node):
                 return node
         return Replace().visit(expr)
 
-    def comprehension(self, node, before):
+    def comprehension(self, node, before, raw=False):
         target = self.fresh("items")
         names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
@@ -312,9 +313,10 @@ class _State:
             if k:
                 generator.iter = rename.visit(generator.iter)
         node.elt = rename.visit(node.elt)
-        element = self.hoist(node.elt, before)
-        inner = [ast.Expr(ast.Call(ast.Attribute(ast.Name(target, ast.Load()), "append", ast.Load()),
-                                   [element], []))]
+        computed = []  # a comprehension in the element (sum(w * sum(... w ...) for w in ws)): its loop runs
+        element = self.hoist(node.elt, computed, raw=True)  # in this one's, where its variables are bound
+        inner = computed + [ast.Expr(ast.Call(ast.Attribute(ast.Name(target, ast.Load()), "append", ast.Load()),
+                                              [element], []))]
         for generator in reversed(node.generators):
             if generator.is_async:
                 raise self.error("async comprehensions are not supported", node)
@@ -328,7 +330,7 @@ class _State:
             for child in walk(stmt):
                 if hasattr(child, "lineno"):
                     child.lineno, child.col_offset = node.lineno, node.col_offset
-        before.extend(self.block(loop))
+        before.extend(loop if raw else self.block(loop))  # (raw: the enclosing loop's block rewrites it)
         return ast.copy_location(ast.Name(target, ast.Load()), node)
 
     def loop(self, stmt):

@@ -54,7 +54,8 @@ def rewrite(forward, read_plain):
         new.name = fresh_names(used)(f"{stmt.value.func.id}_{inner.name}")
         new.args.args = [ast.copy_location(ast.arg(p), inner) for p in bound] + new.args.args
         forward.helpers[new.name] = Nested(new, helper.filename, helper.lines, dict(helper.env),
-                                           dict(helper.helpers), dict(helper.constants))
+                                           dict(helper.helpers), dict(helper.constants),
+                                           literals=dict(getattr(helper, "literals", {})))
         values = []
         for param, value in bound.items():
             if isinstance(value, ast.Constant) or isinstance(value, ast.Name) and \

@@ -231,8 +231,9 @@ class StatementStager:
         hold it too.  Refused where the constant may not be a new array of its own (a number, a
         module's array), or where a view, a list or a tuple holds it."""
         if source.number_text(constant.source) is not None or not _new_array(constant.source):
+            copy_of = f"{name}.copy()" if constant.source.startswith("[") else f"np.array({name})"  # (a list: plain)
             raise self.error(f"{name} is a constant here, which backgen cannot tell is a new array of its own: "
-                             f"write into a copy ({name} = np.array({name}))", target)
+                             f"write into a copy ({name} = {copy_of})", target)
         same = [other for other, atom in self.versions.items() if atom is constant]  # b = a: one array
         others = self.constant_holders(name, constant, same)
         if others:
@@ -588,7 +589,7 @@ class StatementStager:
         entry = {}
         for name in carried:
             before = None if self.unguarded(name) else self.versions.get(name)  # unguarded: the loop sets it
-            sharing = isinstance(before, ir.Const) and source.number_text(before.source) is None and \
+            sharing = isinstance(before, ir.Const) and not _number_arithmetic(before.source, self.modules["math"]) and \
                 _writes_into(body, name) and self.constant_holders(name, before)  # (a number: += binds anew)
             if sharing:
                 raise self.error(f"{name} shares its array with {sharing[0]} here, and this loop writes into it: "
@@ -758,6 +759,12 @@ class StatementStager:
         return {other.name for key, other in self.versions.items()
                 if key != name and isinstance(other, ir.Var) and other == atom}
 
+    def module_number(self, name):
+        """Whether ``name`` is a number of the module the function never binds (``G = 9.81``): a name given
+        it (``v = G``, then ``v += 1``) is bound anew, nothing writes into it."""
+        return name not in self.versions and name not in self.user_names and \
+            source.number_text(self.forward.constants.get(name, "")) is not None
+
     def carried_names(self, stmt, body):
         """Names assigned in the body and read before assignment in it, or read after the loop."""
         assigned = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)
@@ -789,8 +796,9 @@ class StatementStager:
                 break
             written |= more
         assigned |= {name for name in written if (name not in views or views[name] == name)
-                     and not isinstance(self.versions.get(name), ir.Const)}  # (a constant array written through
-        # a view of it, X = np.arange(3.0), then for row in X: row[0] = 2.0: refused where the write is)
+                     and not isinstance(self.versions.get(name), ir.Const)  # (a constant array written through
+                     and not self.module_number(name)}  # a view of it, X = np.arange(3.0), then for row in X:
+        # row[0] = 2.0: refused where the write is)
         early = _read_before_written(body, set())
         if isinstance(stmt, ast.While):
             early |= {n.id for n in source.walk(stmt.test) if isinstance(n, ast.Name)}
@@ -870,6 +878,31 @@ def _names(text):
 
 
 _VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
+
+
+def _number_arithmetic(text, math_name):
+    """Whether the constant expression ``text`` is numbers, operators and calls of ``math`` (named
+    ``math_name``) and of ``float``, ``int``, ``abs``, ``round``, ``min``, ``max`` and ``pow`` on them
+    alone (``2.0``, ``1.0 % 0.3 * math.sin(float(2.0))``): a number, never an array (``+=`` binds a
+    name holding it anew)."""
+    calls = {"float", "int", "abs", "round", "min", "max", "pow"}
+    for node in ast.walk(source.expression(text)):
+        if isinstance(node, ast.Constant):
+            if node.value.__class__ not in (int, float):
+                return False
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if node.keywords or not (isinstance(func, ast.Name) and func.id in calls or isinstance(func, ast.Attribute)
+                                     and isinstance(func.value, ast.Name) and func.value.id == math_name):
+                return False
+        elif isinstance(node, ast.Attribute):
+            if not (isinstance(node.value, ast.Name) and node.value.id == math_name):
+                return False
+        elif not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Name, ast.Load)):
+            return False
+        elif isinstance(node, ast.Name) and node.id != math_name and node.id not in calls:
+            return False
+    return True
 
 
 def _new_array(text):

@@ -71,7 +71,7 @@ def specialize(forward, read_plain):
             env = {**{t.split(".")[0]: forward.env[t.split(".")[0]] for t in given.values() if "." in t},
                    **helper.env}  # (a live helper's: the names it reads, the function's module now too)
             forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, env, helpers,
-                                                dict(helper.constants))
+                                                dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
             written[key] = func.name
         call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
         call.args = [ast.copy_location(ast.Name(n, ast.Load()), call) for n in closure] + \

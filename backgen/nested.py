@@ -43,6 +43,7 @@ class Nested:
     helpers: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
     closure: tuple = ()
+    literals: dict = field(default_factory=dict)  # the module's lists of numbers (parse.Forward's)
 
 
 def _as_def(stmt):
@@ -174,7 +175,7 @@ def lift(forward, bind_import):
     result = {}
     for name, helper in lifted.items():
         result[name] = Nested(helper, forward.filename, forward.lines, dict(forward.env), {}, dict(forward.constants),
-                              tuple(closure[name]))
+                              tuple(closure[name]), dict(forward.literals))
     for name, nested in result.items():  # each sees the module's helpers and its siblings
         nested.helpers.update({k: v for k, v in {**helpers, **result}.items() if k != name})
     return result

@@ -219,7 +219,7 @@ def _as_read(func_or_source, name=None, filename=None):
     elif isinstance(func_or_source, Nested):  # a function defined inside another, made a helper
         nested = func_or_source
         forward = Forward(copy.deepcopy(nested.func), nested.filename, nested.lines, dict(nested.env),
-                          dict(nested.helpers), constants=dict(nested.constants))
+                          dict(nested.helpers), constants=dict(nested.constants), literals=dict(nested.literals))
         key = id(nested)
     else:
         raise TypeError(

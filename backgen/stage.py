@@ -138,8 +138,8 @@ def uses_numpy(forward, seen=(), nodes=None):
                 return True
     lists -= others
     env = forward.env
-    if matmul or any(node.value.__class__ is not ast.Name or node.value.id not in lists or
-                     node.ctx.__class__ is ast.Store for node in subscripts):
+    if matmul or any((node.value.__class__ is not ast.Name or node.value.id not in lists) and
+                     not _helper_part(node, forward) or node.ctx.__class__ is ast.Store for node in subscripts):
         return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
     if any((env.get(name) or "").startswith("numpy") for name in names - local):
         return True
@@ -149,6 +149,15 @@ def uses_numpy(forward, seen=(), nodes=None):
             if base is None or base in local or not env.get(base):
                 return True
     return False
+
+
+def _helper_part(node, forward):
+    """Whether ``node`` (a subscript) takes a part of what a helper of scalar code returns (``h(x)[0]``:
+    the helpers called were checked above, a tuple of numbers), in a module without NumPy (where
+    parameters are numbers: in one importing it an array may be given, whose gradient is an array)."""
+    call = node.value
+    return call.__class__ is ast.Call and call.func.__class__ is ast.Name and call.func.id in forward.helpers \
+        and source.number(node.slice) is not None and not source.imports_numpy(forward.lines)
 
 
 def _lazy_chain(node):
@@ -558,7 +567,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              f"leaves to the user's own backward: the backward it writes reads {function}()'s "
                              "outputs only", node)
         if node.id in self.versions:
-            if self.unguarded(node.id):
+            held = self.versions[node.id]  # (a constant a loop iterates, by its text: the same on every path)
+            if self.unguarded(node.id) and not (held.__class__ is ir.Const and held.source == node.id):
                 atom, guards, line = self.conditional[node.id]
                 test, taken = guards[-1]
                 raise self.error(f"variable {node.id!r} may be unassigned here: it is set only "

@@ -204,7 +204,8 @@ class CallStager:
                 # deriv((theta, omega), k): the values, as a list of them (state = (a, b) is one too)
                 atoms.append(self.numpy_op("list_make", list(value.elts), value, None, param))
                 continue
-            atoms.append(self.expr(value) if value is not None else ir.Const(source.to_source(defaults[param])))
+            atoms.append(self.expr(value) if value is not None else  # (eps=1e-3 as the helper writes it)
+                         ir.Const(source.spelling(defaults[param], helper.lines) or source.to_source(defaults[param])))
         text = f"{function}({', '.join(map(str, atoms))})"
         target = name() if name is not None else self.namer.fresh(role or f"{function}_out")
         params = (("function", function), ("params", ",".join(names)), ("outputs", str(outputs)))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
+from numeric import check_gradients, gradient, weighted
 
 CASES = {
 "projectile_range_tof": ('''
@@ -74,6 +74,61 @@ def lj_energy(xs, ys, eps=1.0, sigma=1.0):
             E += 4 * eps * (sr6 * sr6 - sr6)
     return E
 ''', "lj_energy", [[0.0, 1.1, 0.3, 2.0], [0.0, 0.2, 1.05, 1.3], 1.0, 1.0], None, 1e-06),
+"nested_generators": ('''
+import math
+W = [0.5, -1.2, 2.0]
+def moments(a, b):
+    # each term's inner sum reads the outer term's variable
+    s = sum(w * sum(w ** k * math.sin(a * k) for k in range(3)) for w in W)
+    t = [sum(c * b for c in (w, w * w)) for w in W]
+    return s + t[1] * a
+''', "moments", [0.7, 1.3], None, 1e-06),
+"constants_swapped_then_carried": ('''
+import math
+def f(x):
+    b = 2.0
+    t = 1.0 % 0.3
+    b, t = t, float(b) + t  # t and b start as numbers the function computes from numbers
+    for i in range(3):
+        t += math.hypot(t, b - i) * x
+    return t * b
+''', "f", [0.4], None, 1e-06),
+"module_list_iterated_in_a_branch_then_after": ('''
+W = [1.35, -0.8]
+def f(y, sigma):
+    if y > 0.5:
+        y = sum(w * y * y for w in W)
+    for c in W:
+        y += c * sigma
+    return y
+''', "f", [0.9, 0.6], None, 1e-06),
+"module_number_given_in_a_loop_after_an_update": ('''
+import math
+G0 = 1.5
+def f(theta, y):
+    for i in range(2):
+        theta += 0.5 * y
+        y, theta = theta, G0  # theta takes the module's number; += above binds it anew
+        for j in range(2):
+            y = y * 0.9 + theta
+    return math.sin(y), theta
+''', "f", [0.3, 0.7], None, 1e-06),
+"nested_helper_reads_a_module_list": ('''
+import math
+W = [1.15, -0.939, 1.74]
+def f(rate, a):
+    def g(t, scale=1.7):
+        return scale * math.sin(sum(w * t for w in W))
+    return g(a * rate) + sum(w * rate for w in W)
+''', "f", [0.8, 0.3], None, 1e-06),
+"helper_reading_a_module_list_called_with_a_keyword": ('''
+import math
+W = [1.95, -0.276, 2.133]
+def phi(a0, a1, k=.5):
+    return sum(w * math.sin(a0) * k for w in W) + a1
+def f(x, y):
+    return phi(x, y) * phi(math.tau, -1.47, k=-3e-1) + phi(x * y, 2.0, k=y)
+''', "f", [0.7, 1.2], None, 1e-06),
 "morse_chain": ('''
 import math
 def morse_total(positions, D=1.0, a=1.5, r0=1.0):
@@ -535,3 +590,73 @@ def gl3(a, b, c):
     got = generated["gl3_backward"](*args)
     for k in range(3):
         np.testing.assert_allclose(got[k], gradient(module["gl3"], args, k), rtol=1e-6)
+
+
+PLAIN_CASES = {
+    "sum_of_a_generator": ('''
+import math
+W = (0.5, -1.5, 2.0)
+def f(b):
+    s = sum(c * b ** k for k, c in enumerate(W))
+    y = s * 2.0
+    return y + math.sin(s)
+''', [0.7]),
+    "a_part_of_what_a_helper_returns": ('''
+import math
+def polar(a, scale=1.6):
+    return scale * math.cos(a), scale * math.sin(a)
+def f(r, a):
+    return polar(a)[0] * r + polar(a, scale=r)[1]
+''', [1.3, 0.4]),
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN_CASES))
+def test_plain_code_gets_a_plain_backward(name):
+    """Plain-Python code (no NumPy) is differentiated into plain Python: ``sum`` over a generator
+    hands each term the gradient itself (no ``np.copy``), and ``h(x)[0]`` of a helper returning
+    numbers is scalar code, not NumPy's; the gradients match central differences."""
+    source, args = PLAIN_CASES[name]
+    text = backgen.generate(source, name="f")
+    assert "numpy" not in text and "np." not in text, text
+    generated, module = {}, {}
+    exec(text, generated)
+    exec(source, module)
+    check_gradients(generated["f_backward"](*args), module["f"], args, list(range(len(args))))
+
+
+def test_a_helpers_default_given_at_the_call_prints_as_the_helper_writes_it():
+    """A helper's default the call leaves out is passed as the helper spells it (``1e-3``, not ``0.001``)."""
+    source = '''
+import math
+def soft(a, eps=1e-3):
+    return math.sqrt(a * a + eps)
+def f(x):
+    return soft(x) + 2.5e-1 * soft(x, eps=1e-4)
+'''
+    text = backgen.generate(source, name="f")
+    assert "soft(x, 1e-3)" in text and "soft_backward(x, 1e-3, " in text and "0.001" not in text, text
+    generated, module = {}, {}
+    exec(text, generated)
+    exec(source, module)
+    check_gradients(generated["f_backward"](0.3), module["f"], [0.3], [0])
+
+
+def test_a_write_into_a_list_of_numbers_written_out_asks_for_a_copy_plain_code_can_make():
+    """``v = [0.0, 0.0]; v[0] = ...`` is refused (the text may be a module's list, which the write would
+    change): the message asks for ``v = v.copy()``, not NumPy's ``np.array``, and that code is right."""
+    source = '''
+import math
+def f(x, y):
+    v = [0.0, 0.0, 1.5]
+    v[0] = x * y
+    v[1] += math.sin(x)
+    return v[0] + v[1] * v[2]
+'''
+    with pytest.raises(backgen.BackgenError, match=r"write into a copy \(v = v\.copy\(\)\)"):
+        backgen.generate(source, name="f")
+    fixed = source.replace("1.5]\n", "1.5]\n    v = v.copy()\n")
+    generated, module = {}, {}
+    exec(backgen.generate(fixed, name="f"), generated)
+    exec(fixed, module)
+    check_gradients(generated["f_backward"](0.4, 1.3), module["f"], [0.4, 1.3], [0, 1])

@@ -79,6 +79,8 @@ def _spread(c):
     if not _listed(c):  # sum(x) of an array: its rows added (x.sum(axis=0)), each row the whole gradient
         return f"{c.np}.broadcast_to({c.g}, {c.np}.shape({c.current}))" if c.shape_free else \
             f"{c.np}.broadcast_to({c.g}, {c.current}.shape)"
+    if not c._reverse.numpy:  # plain code: the elements are numbers, which nothing writes into
+        return f"[{c.g} for _ in {c.current}]"
     if c.shape_free or c.op.target in getattr(staged.shapes, "uneven", ()):
         return f"[_unbroadcast({c.np}.copy({c.g}), part) for part in {c.current}]"  # (each its own array)
     return f"[{c.np}.copy({c.g}) for _ in {c.current}]"
