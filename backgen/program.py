@@ -174,10 +174,36 @@ def _numbers_checked(forward, result):
         return result
     parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
-    numbers = tuple(n for n in main.params if n in zero or _number_only(forward, n, parents))
+    reads = {n: _number_only(forward, n, parents) for n in main.params}
+    aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
+    numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
     if not numbers:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
+
+
+def _upstream_added_to(main):
+    """Whether the backward names an upstream gradient anew (``dx = dout1``) and adds to that name in
+    place later (``dx += dout2``): right for numbers, a write into the caller's ``dout1`` for arrays."""
+    aliases, lines = set(), []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, (ir.Group, ir.Block)):
+                walk(item.lines if isinstance(item, ir.Group) else item.body)
+            else:
+                lines.append(item)
+    walk(main.groups)
+    for line in lines:
+        if not isinstance(line, ir.AdjointLine):
+            continue
+        if line.accumulate and line.target in aliases:
+            return True
+        if not line.accumulate:
+            aliases.discard(line.target)
+            if line.source in main.upstreams or line.source in aliases:
+                aliases.add(line.target)
+    return False
 
 
 def _number_only(forward, name, parents, seen=None):
