@@ -183,9 +183,21 @@ def _numbers_checked(forward, result):
 
 
 def _upstream_added_to(main):
-    """Whether the backward names an upstream gradient anew (``dx = dout1``) and adds to that name in
-    place later (``dx += dout2``): right for numbers, a write into the caller's ``dout1`` for arrays."""
-    aliases, lines = set(), []
+    """Whether the backward names an upstream gradient anew (``dx = dout1``, ``dx = dout1 if c else
+    0.0``, or ``dx = h_backward(x, dout1)``, which may return it) and adds to that name in place later
+    (``dx += dout2``): right for numbers, a write into the caller's ``dout1`` for arrays."""
+    aliases, lines = set(main.upstreams), []
+
+    def may_be(text):
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return True
+        if isinstance(node, ast.IfExp):
+            return may_be(ast.unparse(node.body)) or may_be(ast.unparse(node.orelse))
+        if isinstance(node, ast.Call):
+            return any(isinstance(a, ast.Name) and a.id in aliases for a in node.args)
+        return isinstance(node, ast.Name) and node.id in aliases
 
     def walk(items):
         for item in items:
@@ -195,13 +207,18 @@ def _upstream_added_to(main):
                 lines.append(item)
     walk(main.groups)
     for line in lines:
+        if isinstance(line, ir.CallLine):
+            aliases.difference_update(line.targets)
+            if may_be(line.source):
+                aliases.update(line.targets)
+            continue
         if not isinstance(line, ir.AdjointLine):
             continue
         if line.accumulate and line.target in aliases:
             return True
         if not line.accumulate:
             aliases.discard(line.target)
-            if line.source in main.upstreams or line.source in aliases:
+            if may_be(line.source):
                 aliases.add(line.target)
     return False
 

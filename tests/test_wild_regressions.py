@@ -52,3 +52,14 @@ def test_a_parameter_returned_beside_a_helper_of_it():
     x = np.array([0.5, -1.0, 2.0])
     douts = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.25, -0.5])]
     _no_guard_or_right(backward, [x], douts, lambda x: (x, x), [0])
+
+
+def test_a_helper_returning_its_parameter_called_twice():
+    """``return h(x), h(x)`` with ``h(a)`` returning ``a``: ``dx = h_backward(x, dout2)`` is ``dout2``
+    itself, and ``dx += dx_h`` added into the caller's ``dout2``."""
+    source = "import numpy as np\n\ndef h(a):\n    return a\n\ndef f(x):\n    return h(x), h(x)\n"
+    backward = _backward(source)
+    assert backward(2.0, 0.5, 0.25) == 0.75
+    x = np.array([0.5, -1.0, 2.0])
+    douts = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.25, -0.5])]
+    _no_guard_or_right(backward, [x], douts, lambda x: (x, x), [0])
