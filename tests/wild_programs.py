@@ -161,6 +161,7 @@ class Gen:
         self.rng, self.env, self.margins = rng, env, margins
         self.helpers = []  # (plain, inst) module-level helper functions
         self.counter = 0
+        self.plain = False  # arithmetic only, no NumPy call: code backgen writes for numbers
         self.ops = [(op, w) for op, w in OPS]
 
     # evaluation ------------------------------------------------------------------------------
@@ -174,7 +175,7 @@ class Gen:
         arr = np.asarray(v)
         if arr.dtype.kind not in "f" or not np.all(np.isfinite(arr)) or (arr.size and np.max(np.abs(arr)) > LIMIT):
             raise Reject("not a moderate float")
-        if arr.size > 48 or arr.ndim > 3:
+        if arr.size > 48 or arr.ndim > 3 or arr.size == 0:
             raise Reject("too big")
         if self.margins.worst < MARGIN:
             raise Reject("near a kink")
@@ -203,8 +204,8 @@ class Gen:
                   and v.dtype.kind == "f" and v.size and v.ndim <= 3]
         if shape == () and arrays and self.rng.random() < 0.7:
             n = self.rng.choice(sorted(arrays))
-            form = self.rng.choice(["np.sum({})", "{}.mean()", "{}[" + ", ".join(
-                str(self.rng.randint(0, k - 1)) for k in self.env[n].shape) + "]", "np.mean({})"])
+            item = "{}[" + ", ".join(str(self.rng.randint(0, k - 1)) for k in self.env[n].shape) + "]"
+            form = item if self.plain else self.rng.choice(["np.sum({})", "{}.mean()", item, "np.mean({})"])
             text = form.format(n)
             return E(text, text, self.value(text))
         if shape == ():
@@ -221,7 +222,7 @@ class Gen:
                 return e
             if depth < -1:
                 raise Reject(f"no leaf of shape {shape}")
-        ops, weights = zip(*self.ops)
+        ops, weights = zip(*[(op, w) for op, w in self.ops if not self.plain or op in PLAIN_OPS])
         saved = self.margins.worst
         for _ in range(8):
             op = self.rng.choices(ops, weights)[0]
@@ -247,7 +248,7 @@ def op_unary(g, shape, d):
     a = g.gen(shape, d)
     r = g.rng
     kind = r.choice(["exp", "tanh", "sin", "cos", "arctan", "abs", "neg", "sq", "cube", "sig", "log", "sqrt",
-                     "logsq", "sqrtsq", "square", "scale"])
+                     "logsq", "sqrtsq", "square", "scale"] if not g.plain else ["neg", "sq", "cube", "scale"])
     A, Ai = par(a), par(a, True)
     if kind == "exp":
         return g.mk(f"np.exp({a.p})", f"np.exp({a.i})")
@@ -281,7 +282,8 @@ def op_binary(g, shape, d):
     b = g.gen(sub_broadcast(r, shape), d)
     if r.random() < 0.5:
         a, b = b, a
-    opr = r.choice(["+", "-", "*", "*", "/", "max", "min", "where", "mask"])
+    opr = r.choice(["+", "-", "*", "*", "/", "max", "min", "where", "mask"] if not g.plain else
+                   ["+", "-", "*", "*", "/", "mask"])
     if opr in "+-*":
         return g.mk(f"{par(a)} {opr} {par(b)}", f"{par(a, True)} {opr} {par(b, True)}", atom=False)
     if opr == "/":
@@ -755,7 +757,8 @@ def _local_arrays(g):
 
 def _target(g):
     r = g.rng
-    pool = [np.shape(g.env[p]) for p in g.params] + [(3, 4), (4,), (3,), (), (3, 1), (1, 4), (2, 3)]
+    pool = [np.shape(g.env[p]) for p in g.params]
+    pool += [(3, 4), (4,), (3,), (), (3, 1), (1, 4), (2, 3)] if not g.plain else []
     return tuple(r.choice(pool))
 
 
@@ -1077,6 +1080,8 @@ def st_recurrence(g, body):
     return h
 
 
+PLAIN_OPS = (op_unary, op_binary, op_ternary)
+
 STATEMENTS = [(st_assign, 6), (st_augment, 3), (st_copy, 1), (st_loop, 2), (st_list, 1), (st_branch, 1),
               (st_view_write, 2), (st_recurrence, 1)]
 
@@ -1086,7 +1091,7 @@ def build(seed, index):
     for attempt in range(50):
         try:
             return _build(rng, seed, index)
-        except Reject:
+        except (Reject, ValueError, IndexError):  # (a draw that fits no shape: an empty range, an empty array)
             continue
     raise RuntimeError("no program")
 
@@ -1102,12 +1107,15 @@ def _build(rng, seed, index):
     env = {"np": np, **instruments(margins), **dict(zip(names, [np.copy(a) if isinstance(a, np.ndarray) else a
                                                                for a in args]))}
     g = Gen(rng, env, margins)
+    g.plain = rng.random() < 0.2
     g.params = names
     body = Body(g)
     g.body = body
     made = []
     for _ in range(rng.randint(1, 5)):
         st, = rng.choices([s for s, _ in STATEMENTS], [w for _, w in STATEMENTS])
+        if g.plain and st not in (st_assign, st_augment, st_branch):
+            continue
         try:
             out = st(g, body)
         except Reject:
@@ -1122,7 +1130,7 @@ def _build(rng, seed, index):
         early = g.gen(_target(g), 2)
         body.add([f"if {par(c)} > {t}:", f"    return {early.p}"], [f"if _gt({c.i}, {t}):", f"    return {early.i}"])
     # outputs: one or two expressions reading what was made
-    nout = 1 if rng.random() < 0.7 or early else 2
+    nout = 1 if rng.random() < 0.6 or early else 2
     outs = []
     for k in range(nout):
         last = [m for m in made if m in g.env and np.asarray(g.env[m]).dtype.kind == "f"]
@@ -1132,6 +1140,10 @@ def _build(rng, seed, index):
             e = g.gen(sub_broadcast(rng, shape), rng.randint(1, 3))
             opr = rng.choice(["+", "*", "-"])
             outs.append(g.mk(f"{v} {opr} {par(e)}", f"{v} {opr} {par(e, True)}", atom=False))
+        elif rng.random() < 0.3:  # a value returned as it is (a parameter, a local): return y, x
+            pool = sorted(set(names) | set(last))
+            v = rng.choice(pool)
+            outs.append(E(v, v, g.env[v]))
         else:
             outs.append(g.gen(_target(g), rng.randint(1, 3)))
     ret_p = ", ".join(o.p for o in outs)
