@@ -173,10 +173,53 @@ def _numbers_checked(forward, result):
         return result
     parents = {child: node for node in ast.walk(forward.func) for child in ast.iter_child_nodes(node)}
     zero = {w for w, d in zip(main.wrt, main.returns) if any(z.target == d and z.source == "0.0" for z in main.zeros)}
-    numbers = tuple(n for n in main.params if n in zero or _number_only(forward, n, parents))
+    reads = {n: _number_only(forward, n, parents) for n in main.params}
+    aliased = _upstream_added_to(main)  # dx = dout1; dx += ...: numbers only (arrays: into the caller's dout1)
+    numbers = tuple(n for n in main.params if n in zero or reads[n] or aliased and reads[n] is None)
     if not numbers:
         return result
     return dataclasses.replace(result, main=dataclasses.replace(main, numbers=numbers))
+
+
+def _upstream_added_to(main):
+    """Whether the backward names an upstream gradient anew (``dx = dout1``, ``dx = dout1 if c else
+    0.0``, or ``dx = h_backward(x, dout1)``, which may return it) and adds to that name in place later
+    (``dx += dout2``): right for numbers, a write into the caller's ``dout1`` for arrays."""
+    aliases, lines = set(main.upstreams), []
+
+    def may_be(text):
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return True
+        if isinstance(node, ast.IfExp):
+            return may_be(ast.unparse(node.body)) or may_be(ast.unparse(node.orelse))
+        if isinstance(node, ast.Call):
+            return any(isinstance(a, ast.Name) and a.id in aliases for a in node.args)
+        return isinstance(node, ast.Name) and node.id in aliases
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, (ir.Group, ir.Block)):
+                walk(item.lines if isinstance(item, ir.Group) else item.body)
+            else:
+                lines.append(item)
+    walk(main.groups)
+    for line in lines:
+        if isinstance(line, ir.CallLine):
+            aliases.difference_update(line.targets)
+            if may_be(line.source):
+                aliases.update(line.targets)
+            continue
+        if not isinstance(line, ir.AdjointLine):
+            continue
+        if line.accumulate and line.target in aliases:
+            return True
+        if not line.accumulate:
+            aliases.discard(line.target)
+            if may_be(line.source):
+                aliases.add(line.target)
+    return False
 
 
 def _number_only(forward, name, parents, seen=None):
