@@ -53,7 +53,7 @@ CASES = [
      5, 9, "while ... else"),
     ("break in the middle", "def f(x):\n    for i in range(3):\n        break\n        x = x * 2\n    return x\n",
      3, 9, "break is supported as the last statement of an if"),
-    ("write into an expression", "def f(x):\n    x.T[0] = 1.0\n    return x\n", 2, 5, "a part of an array"),
+    ("write into an expression", "def f(x):\n    x.real[0] = 1.0\n    return x\n", 2, 5, "a part of an array"),
     ("global name", "def f(x):\n    return x * K\n", 2, 16, "name 'K' is not a parameter"),
     ("use before assignment", "def f(x):\n    y = z * x\n    z = x\n    return y\n", 2, 9, "used before it is assigned"),
     ("set on one path only", "def f(x):\n    if x > 0:\n        y = x\n    return y * 2\n", 4, 12,

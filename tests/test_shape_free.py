@@ -465,6 +465,8 @@ def test_every_rule_written_without_shapes_is_right_at_the_coverage_shapes():
             magnitudes = np.sort(np.concatenate([np.abs(np.ravel(a)) for a in args]))
             if np.all(np.diff(magnitudes) > 1e-4):
                 break
+        if "np." not in source and any(np.ndim(a) for a in args):
+            continue  # (code calling no NumPy is written for numbers, as the README says: not given arrays)
         out = forward(*args)
         if not np.issubdtype(np.asarray(out).dtype, np.floating) or not np.all(np.isfinite(out)):
             continue  # (an all-NaN slice: no finite differences to compare with)
