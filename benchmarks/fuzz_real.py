@@ -12,30 +12,27 @@ the run prints how many were ok, refused, skipped, wrong or crashed, the failure
 how often each idiom failed, and writes the failing programs to the report.
 """
 
-import argparse
-import collections
-import multiprocessing
+import functools
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import fuzz_run  # noqa: E402
 import layer_programs  # noqa: E402
 import real_mutants  # noqa: E402
 
-KINDS = ("ok", "refused", "skipped", "wrong", "crashed")
 
-
-def run_one(job):
-    seed, index, timeout, layers = job
+def run_one(job, layers=False):
+    seed, index, timeout = job
     try:
         program = _builder(layers)(seed, index)
     except Exception as exc:  # noqa: BLE001 - a bug of the generator: reported, the run goes on
-        return index, "?", "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}"
+        return index, "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}", "?"
     outcome = real_mutants.check(program, timeout=timeout)
-    return index, program.idiom, outcome.kind, outcome.category, outcome.message
+    return index, outcome.kind, outcome.category, outcome.message, program.idiom
 
 
 def _builder(layers):
@@ -43,13 +40,7 @@ def _builder(layers):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=1000, help="programs to check (default 1000)")
-    parser.add_argument("--seed", default="0", help="seed of the run (default 0)")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per program (default 60)")
-    parser.add_argument("--report", default="fuzz_real_report.txt", help="file for the failing programs")
-    parser.add_argument("--show", type=int, metavar="I", help="only build program I, check it and print everything")
+    parser = fuzz_run.arguments(__doc__.split("\n\n")[0], "fuzz_real_report.txt")
     parser.add_argument("--layers", action="store_true", help="random layers returning (out, cache) instead")
     args = parser.parse_args(argv)
 
@@ -62,44 +53,9 @@ def main(argv=None):
             import backgen
             print(backgen.generate(program.source, name="f", shapes=None if program.annotated else program.shapes))
         return 0
-
-    counts, categories, idioms = collections.Counter(), collections.Counter(), collections.Counter()
-    failures = []
-    start = time.time()
-    jobs = [(args.seed, i, args.timeout, args.layers) for i in range(args.count)]
-    pool = multiprocessing.Pool(args.jobs) if args.jobs > 1 else None
-    results = pool.imap(run_one, jobs, chunksize=4) if pool else map(run_one, jobs)
-    for done, (index, idiom, kind, category, message) in enumerate(results, 1):
-        counts[kind] += 1
-        if kind in ("wrong", "crashed", "generator"):
-            categories[f"{kind}: {category}"] += 1
-            idioms[idiom] += 1
-            failures.append((index, idiom, kind, category, message))
-        if done % 250 == 0:
-            print(f"{done} programs, {time.time() - start:.0f} s: " +
-                  ", ".join(f"{k} {counts[k]}" for k in KINDS), flush=True)
-    if pool is not None:
-        pool.close()
-
-    with open(args.report, "w") as report:
-        layers = " --layers" if args.layers else ""
-        report.write(f"# backgen real-code fuzz run{layers}: seed {args.seed}, {args.count} programs\n")
-        report.write(f"# rebuild one: python benchmarks/fuzz_real.py{layers} --seed {args.seed} --show INDEX\n\n")
-        for index, idiom, kind, category, message in failures:
-            report.write(f"{'=' * 100}\n# program {index} ({idiom}): {kind}: {category}\n")
-            report.write(message.rstrip() + "\n\n")
-
-    print(f"\n{sum(counts.values())} programs in {time.time() - start:.0f} s (seed {args.seed})")
-    for k in KINDS + ("generator",):
-        if counts[k] or k != "generator":
-            print(f"  {k:9} {counts[k]:6}")
-    if categories:
-        print("failure categories:")
-        for category, n in categories.most_common():
-            print(f"  {n:6}  {category}")
-        print("failing idioms: " + ", ".join(f"{i} {n}" for i, n in idioms.most_common()))
-        print(f"failing programs written to {args.report}")
-    return 1 if counts["wrong"] or counts["crashed"] or counts["generator"] else 0
+    layers = " --layers" if args.layers else ""
+    return fuzz_run.run(args, functools.partial(run_one, layers=args.layers), f"backgen real-code fuzz run{layers}",
+                        f"python benchmarks/fuzz_real.py{layers}")
 
 
 if __name__ == "__main__":
