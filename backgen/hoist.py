@@ -22,7 +22,7 @@ refusing as before.  Each new name is recorded in the function's
 
 import ast
 
-from .source import fresh_names
+from .source import fresh_names, rewrite_statements
 
 _CONDITIONAL = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -37,34 +37,29 @@ def hoisted(func, name):
     if written_out is None:
         written_out = func.written_out = {}
 
-    def block(stmts):
+    def each(stmt):  # (its blocks done first)
         out = []
-        for stmt in stmts:
-            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                for field in ("body", "orelse", "finalbody"):
-                    if isinstance(getattr(stmt, field, None), list):
-                        setattr(stmt, field, block(getattr(stmt, field)))
-            for holder, field in _evaluated_first(stmt):
-                while True:
-                    found = _movable(getattr(holder, field), name)
-                    if found is None or found[0] is getattr(holder, field) and holder is stmt and \
-                            not isinstance(stmt, (ast.If, ast.For)):
-                        break  # (none, or the statement's whole value: inline writes that out itself)
-                    call, before = found
-                    for node in before + [call]:  # (in the order Python evaluates them)
-                        new = used(f"{name}_out" if node is call else f"{name}_arg")
-                        written_out[new] = f"value of {name}() on line {stmt.lineno}" if node is call else \
-                            f"value computed before the call of {name}() on line {stmt.lineno}"
-                        moved = ast.Assign([ast.Name(new, ast.Store())], node)
-                        for part in (moved, moved.targets[0]):
-                            ast.copy_location(part, stmt)
-                            part.end_lineno, part.end_col_offset = stmt.end_lineno, stmt.end_col_offset
-                        out.append(moved)
-                        _replace(holder, field, node, ast.copy_location(ast.Name(new, ast.Load()), node))
-            out.append(stmt)
+        for holder, field in _evaluated_first(stmt):
+            while True:
+                found = _movable(getattr(holder, field), name)
+                if found is None or found[0] is getattr(holder, field) and holder is stmt and \
+                        not isinstance(stmt, (ast.If, ast.For)):
+                    break  # (none, or the statement's whole value: inline writes that out itself)
+                call, before = found
+                for node in before + [call]:  # (in the order Python evaluates them)
+                    new = used(f"{name}_out" if node is call else f"{name}_arg")
+                    written_out[new] = f"value of {name}() on line {stmt.lineno}" if node is call else \
+                        f"value computed before the call of {name}() on line {stmt.lineno}"
+                    moved = ast.Assign([ast.Name(new, ast.Store())], node)
+                    for part in (moved, moved.targets[0]):
+                        ast.copy_location(part, stmt)
+                        part.end_lineno, part.end_col_offset = stmt.end_lineno, stmt.end_col_offset
+                    out.append(moved)
+                    _replace(holder, field, node, ast.copy_location(ast.Name(new, ast.Load()), node))
+        out.append(stmt)
         return out
 
-    func.body = block(func.body)
+    func.body = rewrite_statements(func.body, each)
     return func
 
 
