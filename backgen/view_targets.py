@@ -21,7 +21,7 @@ calling a function of the user's own (which might write into arrays) is given a 
 import ast
 
 from .memory import VIEWS
-from .source import statements
+from .source import rewrite_statements, statements
 
 _METHODS = frozenset({"transpose", "swapaxes", "reshape", "ravel", "squeeze"})
 _FUNCTIONS = frozenset(name.rpartition(".")[2] for name in VIEWS if name.startswith("np."))
@@ -33,7 +33,7 @@ def rewrite(func):
     taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in ast.walk(func)
                                                                          if isinstance(a, ast.arg)}
     named = {}
-    func.body = _block(func.body, taken, named)
+    func.body = rewrite_statements(func.body, lambda stmt: _written(stmt, taken, named))
     func.view_names = named  # (y_view -> ("np.flip(y)", line): spelled so in errors, ``spelled_views``)
 
 
@@ -127,32 +127,22 @@ def _flat_write(stmt, target, array, flat, named):
     return [first, stmt, back]
 
 
-def _block(stmts, taken, named):
+def _written(stmt, taken, named):
+    """The statements ``stmt`` (its blocks done) is written as (see the module doc)."""
+    if not _candidate(stmt):
+        return [stmt]
     out = []
-    for stmt in stmts:
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt) and \
-                    not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                setattr(stmt, field, _block(inner, taken, named))
-        for handler in getattr(stmt, "handlers", ()) or ():
-            handler.body = _block(handler.body, taken, named)
-        if not _candidate(stmt):
-            out.append(stmt)
-            continue
-        target = _target(stmt)
-        if isinstance(stmt, ast.Assign) and _calls_own_function(stmt.value):
-            value = _fresh("value", taken)  # (Python computes the value before the target's view)
-            out.append(ast.copy_location(ast.Assign([ast.Name(value, ast.Store())], stmt.value), stmt))
-            stmt.value = ast.copy_location(ast.Name(value, ast.Load()), stmt.value)
-        flat = _flat_of(target)
-        if flat is not None:  # K.flat[i] = v: K's elements in C order, whatever its order in memory
-            out += _flat_write(stmt, target, flat, _fresh(flat, taken, "flat"), named)
-            continue
-        view = _fresh(_view_of(target), taken)
-        named[view] = (ast.unparse(target.value), stmt.lineno)
-        out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(view, ast.Store()), target.value)],
-                                                target.value), stmt))
-        target.value = ast.copy_location(ast.Name(view, ast.Load()), target.value)
-        out.append(stmt)
-    return out
+    target = _target(stmt)
+    if isinstance(stmt, ast.Assign) and _calls_own_function(stmt.value):
+        value = _fresh("value", taken)  # (Python computes the value before the target's view)
+        out.append(ast.copy_location(ast.Assign([ast.Name(value, ast.Store())], stmt.value), stmt))
+        stmt.value = ast.copy_location(ast.Name(value, ast.Load()), stmt.value)
+    flat = _flat_of(target)
+    if flat is not None:  # K.flat[i] = v: K's elements in C order, whatever its order in memory
+        return out + _flat_write(stmt, target, flat, _fresh(flat, taken, "flat"), named)
+    view = _fresh(_view_of(target), taken)
+    named[view] = (ast.unparse(target.value), stmt.lineno)
+    out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(view, ast.Store()), target.value)],
+                                            target.value), stmt))
+    target.value = ast.copy_location(ast.Name(view, ast.Load()), target.value)
+    return out + [stmt]
