@@ -18597,14 +18597,11 @@ KNOWN = {
     # data decides (as naive_bayes_masked_means)
     ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
-    # not supported: recursion, try, a write through K.flat, a dict display holding a state, a module
-    # constant computed from another (SOBEL_Y = SOBEL_X.T)
+    # not supported: recursion, try (a handler of np.linalg.LinAlgError)
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),
     ("ag_try_except_fallback_cholesky", "generate"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
-    ("ag_kernel_flat_stride_jitter", "generate"): ("refused", "only augmented assignments to a name or a part of an array"),
-    ("ag_kernel_flat_stride_jitter", "decorator"): ("refused", "only augmented assignments to a name or a part of an array"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
     # a binomial tree whose values shrink by one node per level: a loop carrying a value of another shape
     # at each iteration, past the iterations backgen writes out
