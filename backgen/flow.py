@@ -527,10 +527,14 @@ class StatementStager:
         else:  # for v in xs: an index loop reading xs[i]; for v in reversed(xs): counting down
             call = counted
             sequence = self.expr(call, role="seq")
-            if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and any(
-                    _writes_into(body, name) for name, atom in self.versions.items() if atom is sequence or
-                    isinstance(atom, ir.Const) and constants_may_share(atom.source, sequence.source)):
-                raise self.iterates_written(ast.unparse(call), call)  # a = np.arange(4.0); for r in a: a += r
+            holders = [name for name, atom in self.versions.items() if atom is sequence or isinstance(atom, ir.Const)
+                       and isinstance(sequence, ir.Const) and constants_may_share(atom.source, sequence.source)]
+            if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and (
+                    any(_writes_into(body, name) for name in holders) or _writes_into(body, var) and
+                    not set(holders).isdisjoint(_bound_in(body, False))):
+                # a = np.arange(4.0); for r in a: a += r; or r /= 2.0 with a bound again in the body, which
+                # then names a new array while the loop writes into the rows of the one it started with
+                raise self.iterates_written(ast.unparse(call), call)
             if isinstance(call, ast.Name) and _resized(body, call.id):  # Python iterates what it appends too
                 raise self.error(f"the loop iterates {call.id}, which its body adds items to or takes items from: "
                                  f"Python's loop runs over the list as it changes, which backgen does not follow; "

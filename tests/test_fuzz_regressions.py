@@ -4987,3 +4987,23 @@ def test_a_tensordot_in_a_loop_that_never_runs_again_is_refused_not_an_internal_
     with pytest.raises(backgen.BackgenError, match="np.tensordot over axes 2") as info:
         backgen.generate(source, shapes={"X": (3, 1), "W": (1, 4)})
     assert "internal error" not in str(info.value) and info.value.lineno == 9
+
+
+def test_a_loop_over_a_constant_array_writing_its_rows_and_binding_its_name_again_is_refused():
+    # long fuzzer seed 2026120432, program 10480 (so on the code before too): the rows of a = np.full(...)
+    # written through row /= ..., a bound again in the body (a = a * 0.9 + a), under a continue and a
+    # while: the staged loop read the constant's rows, never the writes (dX 129.7 for 105.4)
+    assert_refused('''
+    def f(X: "3, 1", v: "3"):
+        a = np.full((3, 1), 0.5)
+        if v[1] > -0.2:
+            for row in a:
+                k = 0
+                if row.max() > 1.0:
+                    continue
+                while k < 3:
+                    k = k + 1
+                    row /= 1.0 + row * row
+                    a = a * 0.9 + a
+        return np.multiply(a, v), np.dot(a, X.T)
+    ''', "the loop iterates a, which its body writes into", 5)
