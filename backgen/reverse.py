@@ -628,6 +628,14 @@ class _Reverser(FlowReverser):
         """``dx, dw, _ = affine_backward(x, w, b, da)``, accumulating where needed."""
         params = op.param("params").split(",")
         wrt = [w for w in (op.param("wrt") or "").split(",") if w]
+        dropped = [p for p, arg in zip(params, op.args) if p not in wrt and isinstance(arg, ir.Var) and
+                   arg.name in active]
+        if dropped:  # (a gradient its backward would drop: g(a, scale=z * z), def g(a, scale=3))
+            self.refuse_at(op.line, f"{op.param('function')}() is given a value with a gradient for its parameter "
+                                    f"{dropped[0]!r}, which its backward does not differentiate (it takes it for an "
+                                    f"integer: a count, an integer default or an integer the code makes of it); "
+                                    f"give {dropped[0]} a float default ({dropped[0]}=3.0), or pass it a value that "
+                                    f"carries no gradient")
         targets, later = [], []
         assigned = set()
         for name in wrt:
