@@ -24,7 +24,7 @@ gives them in order.
 import ast
 import copy
 
-from .source import rewrite_statements, walk
+from .source import name_ids, rewrite_statements, walk
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -46,7 +46,7 @@ def unwrap(func):
             node.iter.args = [_listed(arg) for arg in node.iter.args]
         inner = _wrapped(node.iter)
         if inner is not None and (isinstance(inner, ast.List) or
-                                  not (_linked(_names(inner), linked) & _changed(body))):
+                                  not (_linked(name_ids(inner), linked) & _changed(body))):
             node.iter = inner
             if isinstance(inner, ast.Call):
                 inner.args = [_listed(arg) for arg in inner.args]
@@ -100,8 +100,8 @@ def _named_lists(func, linked):
                 reads.get(name, 0) != len(loops[name]):  # (each read of it is a loop's iterable)
             continue
         assign, inner = made[0]
-        reading = _linked(_names(inner), linked)
-        if reading & changed or any(bound.get(n) for n in _names(inner)) or name in reading:
+        reading = _linked(name_ids(inner), linked)
+        if reading & changed or any(bound.get(n) for n in name_ids(inner)) or name in reading:
             continue
         for loop in loops[name]:
             loop.iter = ast.copy_location(copy.deepcopy(inner), loop.iter)
@@ -135,10 +135,6 @@ def _linked(names, linked):
     return found
 
 
-def _names(node):
-    return {n.id for n in walk(node) if isinstance(n, ast.Name)}
-
-
 def _changed(body):
     """The names ``body`` binds, writes into or calls a method of."""
     changed = set()
@@ -147,9 +143,9 @@ def _changed(body):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 changed.add(node.id)
             elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load):
-                changed |= _names(node.value)
+                changed |= name_ids(node.value)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                changed |= _names(node.func.value)
+                changed |= name_ids(node.func.value)
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 changed.update(node.names)
     return changed

@@ -189,11 +189,13 @@ def _upstream_added_to(main):
 
     def may_be(text):
         try:
-            node = ast.parse(text, mode="eval").body
+            return holds_upstream(ast.parse(text, mode="eval").body)
         except SyntaxError:
             return True
+
+    def holds_upstream(node):
         if isinstance(node, ast.IfExp):
-            return may_be(ast.unparse(node.body)) or may_be(ast.unparse(node.orelse))
+            return holds_upstream(node.body) or holds_upstream(node.orelse)
         if isinstance(node, ast.Call):
             return any(isinstance(a, ast.Name) and a.id in aliases for a in node.args)
         return isinstance(node, ast.Name) and node.id in aliases
@@ -939,8 +941,6 @@ class _Ranks(ast.NodeTransformer):
                     arg.attr == "shape" and isinstance(arg.value, ast.Name):
                 return ranks.get(arg.value.id)
         return None
-
-
 
 
 def _free_name(base, start, taken):
