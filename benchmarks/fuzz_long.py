@@ -26,16 +26,16 @@ remains).
     python benchmarks/fuzz_long.py --show 17 --seed 0      # one program, its outcome and backward
 """
 
-import argparse
-import collections
-import multiprocessing
+import functools
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fuzz_run  # noqa: E402
 
 import fuzz_programs  # noqa: E402
 
@@ -50,13 +50,14 @@ def make(seed, index, kind):
     return fuzz_programs.build(fuzz_programs.RandomChooser(random.Random(f"{seed}:{index}")), kind_of(index, kind))
 
 
-def run_one(job):
-    seed, index, kind, timeout, shrink = job
+def run_one(job, kind="both", shrink=False):
+    seed, index, timeout = job
     try:
         with fuzz_programs._timeout(timeout):  # (the generator runs the programs it builds: one may not end)
             program = make(seed, index, kind)
     except (Exception, fuzz_programs._Timeout) as exc:  # noqa: BLE001 - the generator's: reported, the run goes on
-        return index, "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}"
+        return (index, "generator", f"generator: {type(exc).__name__}", f"generator raised {type(exc).__name__}: {exc}",
+                kind_of(index, kind))
     outcome = fuzz_programs.check(program, timeout=timeout)
     message = outcome.message
     if shrink and outcome.kind in ("wrong", "crashed"):
@@ -66,7 +67,7 @@ def run_one(job):
         small = fuzz_programs.shrink(program, same, timeout=timeout)
         message += "\n\n# shrunk (lines deleted, blocks unwrapped, same failure):\n" + \
             fuzz_programs.check(small, timeout=timeout).message
-    return index, outcome.kind, outcome.category, message
+    return index, outcome.kind, outcome.category, message, kind_of(index, kind)
 
 
 def limit_memory(gib):
@@ -84,19 +85,14 @@ def limit_memory(gib):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=2000, help="programs to check (default 2000)")
-    parser.add_argument("--seed", default="0", help="seed of the run (default 0)")
+    parser = fuzz_run.arguments(__doc__.split("\n\n")[0], "fuzz_report.txt")
+    parser.set_defaults(count=2000)
     parser.add_argument("--kind", choices=["both", "numpy", "math"], default="both")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per program (default 60)")
     parser.add_argument("--memory", type=float, default=4.0,
                         help="GiB of address space each process may use (default 4): a random program (or its "
                              "generation) allocating more raises MemoryError instead of taking the machine's memory")
-    parser.add_argument("--report", default="fuzz_report.txt", help="file for the failing programs")
     parser.add_argument("--shrink", action="store_true",
                         help="also shrink each failing program (slower) and report the smaller one too")
-    parser.add_argument("--show", type=int, metavar="N", help="only build program N, check it and print everything")
     args = parser.parse_args(argv)
     limit_memory(args.memory)
 
@@ -109,48 +105,8 @@ def main(argv=None):
             import backgen
             print(backgen.generate(program.source, name="f", shapes=None if program.annotated else program.shapes))
         return 0
-
-    counts = collections.Counter()
-    categories = collections.Counter()
-    failures = []
-    start = time.time()
-    jobs = [(args.seed, i, args.kind, args.timeout, args.shrink) for i in range(args.count)]
-    if args.jobs > 1:
-        pool = multiprocessing.Pool(args.jobs)
-        results = pool.imap(run_one, jobs, chunksize=4)
-    else:
-        pool = None
-        results = map(run_one, jobs)
-    for done, (index, kind, category, message) in enumerate(results, 1):
-        counts[kind] += 1
-        if kind in ("wrong", "crashed", "generator"):
-            categories[f"{kind}: {category}"] += 1
-            failures.append((index, kind, category, message))
-        if done % 250 == 0:
-            print(f"{done} programs, {time.time() - start:.0f} s: " +
-                  ", ".join(f"{k} {counts[k]}" for k in ("ok", "refused", "skipped", "wrong", "crashed")),
-                  flush=True)
-    if pool is not None:
-        pool.close()
-
-    with open(args.report, "w") as report:
-        report.write(f"# backgen fuzz run: seed {args.seed}, {args.count} programs, kind {args.kind}\n")
-        report.write(f"# rebuild one: python benchmarks/fuzz_long.py --seed {args.seed} --show INDEX\n\n")
-        for index, kind, category, message in failures:
-            report.write(f"{'=' * 100}\n# program {index} ({kind_of(index, args.kind)}): {kind}: {category}\n")
-            report.write(message.rstrip() + "\n\n")
-
-    total = sum(counts.values())
-    print(f"\n{total} programs in {time.time() - start:.0f} s (seed {args.seed})")
-    for k in ("ok", "refused", "skipped", "wrong", "crashed", "generator"):
-        if counts[k] or k != "generator":
-            print(f"  {k:9} {counts[k]:6}")
-    if categories:
-        print("failure categories:")
-        for category, n in categories.most_common():
-            print(f"  {n:6}  {category}")
-        print(f"failing programs written to {args.report}")
-    return 1 if counts["wrong"] or counts["crashed"] or counts["generator"] else 0
+    return fuzz_run.run(args, functools.partial(run_one, kind=args.kind, shrink=args.shrink),
+                        f"backgen fuzz run, kind {args.kind}", "python benchmarks/fuzz_long.py", groups="kinds")
 
 
 if __name__ == "__main__":

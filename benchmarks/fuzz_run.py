@@ -4,12 +4,12 @@ print a summary.
 
 Contract: ``arguments(description, report)`` is the argument parser every run takes (``--count``,
 ``--seed``, ``--jobs``, ``--timeout``, ``--report``, ``--show I``, ``--refusals``); ``run(args,
-run_one, title, rebuild)`` checks the programs, ``run_one((seed, index, timeout))`` giving
+run_one, title, rebuild, groups="idioms")`` checks the programs, ``run_one((seed, index, timeout))`` giving
 ``(index, kind, category, message, group)`` for each (``kind`` one of ``KINDS`` or "generator",
 a bug of the generator; ``group``, where not None, what the summary counts the failures by, such
-as an idiom), and returns the exit status: 1 where a program was wrong or crashed or the
-generator failed.  ``title`` names the run in the report, ``rebuild`` is the command that rebuilds
-one program (``--show INDEX`` is added).
+as an idiom, ``groups`` naming them there), and returns the exit status: 1 where a program was
+wrong or crashed or the generator failed.  ``title`` names the run in the report, ``rebuild`` is
+the command that rebuilds one program (``--show INDEX`` is added).
 """
 
 import argparse
@@ -34,8 +34,8 @@ def arguments(description, report):
     return parser
 
 
-def run(args, run_one, title, rebuild):
-    counts, categories, groups, refusals = (collections.Counter() for _ in range(4))
+def run(args, run_one, title, rebuild, groups="idioms"):
+    counts, categories, counted, refusals = (collections.Counter() for _ in range(4))
     written = []
     start = time.time()
     jobs = [(args.seed, i, args.timeout) for i in range(args.count)]
@@ -46,7 +46,7 @@ def run(args, run_one, title, rebuild):
         if kind in FAILING:
             categories[f"{kind}: {category}"] += 1
             if group is not None:
-                groups[group] += 1
+                counted[group] += 1
         elif kind == "refused" and category:  # (a run whose refusals are grouped: by their category)
             refusals[category] += 1
         if kind in FAILING or kind == "refused" and args.refusals:
@@ -72,8 +72,8 @@ def run(args, run_one, title, rebuild):
         print("failure categories:")
         for category, n in categories.most_common():
             print(f"  {n:6}  {category}")
-        if groups:
-            print("failing idioms: " + ", ".join(f"{i} {n}" for i, n in groups.most_common()))
+        if counted:
+            print(f"failing {groups}: " + ", ".join(f"{i} {n}" for i, n in counted.most_common()))
         print(f"failing programs written to {args.report}")
     if refusals:
         print("largest refusal groups:")
