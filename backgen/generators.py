@@ -23,7 +23,7 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 import ast
 import copy
 
-from .source import bound_arguments, walk
+from .source import bound_arguments, rewrite_statements, walk
 
 
 def inline(forward, read_plain):
@@ -36,16 +36,10 @@ def inline(forward, read_plain):
 
 
 def _block(stmts, forward, read_plain, used):
-    out = []
-    for stmt in stmts:
-        for field in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt) and \
-                    not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                setattr(stmt, field, _block(inner, forward, read_plain, used))
+    def each(stmt):
         written = _loop(stmt, forward, read_plain, used) if isinstance(stmt, ast.For) else None
-        out.extend(written if written is not None else [stmt])
-    return out
+        return [stmt] if written is None else written
+    return rewrite_statements(stmts, each)
 
 
 def _loop(loop, forward, read_plain, used):

@@ -40,7 +40,7 @@ import dataclasses
 
 from .hoist import hoisted
 from .parse import read_helper
-from .source import bound_arguments, fresh_names
+from .source import bound_arguments, fresh_names, rewrite_statements
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return)
 _FORBIDDEN = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global, ast.Nonlocal,
@@ -65,28 +65,16 @@ def inlined(forward, name, helper=None):
     used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | params | free
     ok = True
 
-    def rewrite(block):
+    def each(stmt):
         nonlocal ok
-        out = []
-        for stmt in block:
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                    setattr(stmt, field, rewrite(getattr(stmt, field)))
-            call = _call_of(stmt, name)
-            if call is None:
-                if _mentions(stmt, name):
-                    ok = False  # a call inside an expression, a test, or the function passed as a value
-                out.append(stmt)
-                continue
-            written = _written(stmt, call, helper.func, body, helper_locals, used, func.written_out)
-            if written is None:
-                ok = False
-                out.append(stmt)
-                continue
-            out += written
-        return out
+        call = _call_of(stmt, name)
+        written = None if call is None else _written(stmt, call, helper.func, body, helper_locals, used,
+                                                     func.written_out)
+        if written is None and (call is not None or _mentions(stmt, name)):
+            ok = False  # a call inside an expression, a test, or the function passed as a value
+        return [stmt] if written is None else written
 
-    func.body = rewrite(func.body)
+    func.body = rewrite_statements(func.body, each)
     if not ok:
         return None
     return dataclasses.replace(forward, func=func,  # (the module's numbers and lists the helper reads, too)

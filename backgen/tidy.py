@@ -45,7 +45,7 @@ import keyword
 import numpy as np
 
 from .errors import BackgenError
-from .source import fresh_names, holds, of_kinds, statements, walk
+from .source import fresh_names, holds, of_kinds, rewrite_statements, statements, walk
 
 
 def tidy(func, error, loops=True, names=None, nodes=None):
@@ -277,22 +277,14 @@ def _slices_written_out(func, params):
                 return ast.copy_location(ast.Slice(*[bound(f) for f in fresh] + [None] * (3 - len(fresh))), node)
             return node
 
-    def block(stmts):
-        out = []
-        for stmt in stmts:
-            entry = next((b for b in bounds.values() if b[0] is stmt), None)
-            if entry is not None:
-                _, parts, fresh = entry
-                out += [ast.fix_missing_locations(ast.copy_location(
-                    ast.Assign([ast.Name(f, ast.Store())], part), stmt))
-                    for part, f in zip(parts, fresh) if isinstance(f, str)]
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
-                    setattr(stmt, field, block(getattr(stmt, field)))
-            out.append(Rewrite().visit(stmt))
-        return out
-    func.body = block(func.body)
+    def each(stmt):
+        entry = next((b for b in bounds.values() if b[0] is stmt), None)
+        if entry is None:
+            return [Rewrite().visit(stmt)]
+        _, parts, fresh = entry
+        return [ast.fix_missing_locations(ast.copy_location(ast.Assign([ast.Name(f, ast.Store())], part), stmt))
+                for part, f in zip(parts, fresh) if isinstance(f, str)]
+    func.body = rewrite_statements(func.body, each)
 
 
 def _chained(stmt):
