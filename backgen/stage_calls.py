@@ -257,6 +257,14 @@ class CallStager:
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
                               opaque=qualified in OPAQUE)
+        if qualified == "np.full":  # of an integer dtype: the fill value rounded, no gradient (refused where
+            dtype = next((k.value for k in node.keywords if k.arg == "dtype"), node.args[2] if len(node.args) > 2
+                         else None)  # one flows into it); the rule's otherwise
+            if dtype is not None and not _float_dtype(dtype):
+                reason = (f"{source.to_source(node)}: np.full of dtype={source.to_source(dtype)} rounds its fill "
+                          "value, which has no gradient then; backgen differentiates it for a float dtype "
+                          "(leave dtype out)")
+                return self.inert(node, node.args + [k.value for k in node.keywords], name, role, reason=reason)
         if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate
             params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
             if params is None:

@@ -39,7 +39,6 @@ NO_GRADIENT = {
     "np.ones": ("constant fresh", CONSTANT_ARRAY),
     "np.zeros_like": ("constant fresh", CONSTANT_ARRAY),
     "np.ones_like": ("constant fresh", CONSTANT_ARRAY),
-    "np.full": ("constant fresh", CONSTANT_ARRAY),
     "np.full_like": ("constant fresh", CONSTANT_ARRAY),
     "np.empty": ("constant fresh", CONSTANT_ARRAY),
     "np.empty_like": ("constant fresh", CONSTANT_ARRAY),
@@ -80,6 +79,7 @@ NO_GRADIENT = {
     "np.diag_indices": ("constant", INDICES),
     "np.diag_indices_from": ("constant", INDICES),
     "np.indices": ("constant", INDICES),
+    "np.ix_": ("constant", INDICES),
     "np.unravel_index": ("constant", INDICES),
     "np.ravel_multi_index": ("constant", INDICES),
     "range": ("constant", INDICES),
@@ -126,7 +126,7 @@ NO_GRADIENT = {
 # value in one of these would need a gradient, which backgen does not write; it refuses the line
 # (position, keyword) of each such argument
 VALUE_ARGUMENTS = {
-    "np.full": ((1, "fill_value"),),
+    "np.full": ((1, "fill_value"),),  # (staged so where its dtype is not a float type: its rule's otherwise)
     "np.full_like": ((1, "fill_value"),),
     "np.linspace": ((0, "start"), (1, "stop")),
     "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
