@@ -230,6 +230,13 @@ class CallStager:
                        for k in node.keywords)  # (astype(..., copy=False) may give the array itself; else a copy)
             return self.numpy_op("np.astype" if keep else "np.copy", [receiver], node, name,
                                  role or _hint("np.astype", []))
+        if method == "view":  # x.view(): a view of all of x, as x[...] is (writes through it reach x)
+            if node.args or node.keywords:
+                raise self.error("x.view() is differentiated without arguments: x.view(dtype) reads the same bytes "
+                                 "as another type, which has no gradient backgen follows", node)
+            whole = ast.copy_location(ast.Subscript(receiver, ast.copy_location(ast.Constant(...), node), ast.Load()),
+                                      node)
+            return self.expr(whole, name, role)
         if method == "item" and not node.args:  # x.item(): the one number it holds
             return self.numpy_op("np.item", [receiver], node, name, role or "value")
         if method in INERT_METHODS:
