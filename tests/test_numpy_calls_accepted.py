@@ -1,0 +1,187 @@
+"""NumPy spellings real code uses that backgen refused: ``list(y)`` of an array (its rows), ``a.view()``,
+``np.ix_``, ``np.dstack``, ``np.full(n, s)`` of a differentiated fill value; each backward checked
+against central finite differences in float64, by ``generate`` without shapes, with them, and by the
+decorator; where NumPy's meaning depends on something backgen cannot know, the refusal is checked."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+import real_sweep
+from numeric import check_gradients
+
+RNG = np.random.default_rng(20261204)
+
+
+def _generated(source, function, shapes=None):
+    namespace = {}
+    exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes), namespace)
+    return namespace[f"{function}_backward"]
+
+
+def _forward(source, function, tmp_path):
+    return getattr(real_sweep._module(textwrap.dedent(source), function, tmp_path)[0], function)
+
+
+def _every_way(source, function, args, shapes, tmp_path, wrt=None, free=True):
+    """The backward by generate without shapes (where ``free``), with ``shapes``, and by the decorator,
+    each checked against central differences."""
+    forward = _forward(source, function, tmp_path)
+    wrt = list(range(len(args))) if wrt is None else wrt
+    for given in (None, shapes) if free else (shapes,):
+        check_gradients(_generated(source, function, given)(*args), forward, args, wrt)
+    check_gradients(backgen.backward(forward).backward(*args), forward, args, wrt)
+
+
+def _named(shape):
+    return ", ".join("NMKL"[:len(shape)])
+
+
+LIST_OF_ROWS = '''
+import numpy as np
+
+def f(y, w):
+    rows = list(y)
+    rows.append(w)
+    total = rows[0] * rows[-1]
+    for r in rows[1:]:
+        total = total + np.tanh(r) * r
+    return np.sum(total)
+'''
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2), (4,)])
+def test_list_of_an_arrays_rows(shape, tmp_path):
+    """list(y) of an array is the list of its rows (numbers of a vector): refused as an unknown function."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape[1:]) if shape[1:] else 0.4]
+    given = {"y": ", ".join(map(str, shape)), "w": ", ".join(map(str, shape[1:])) or "float"}
+    _every_way(LIST_OF_ROWS, "f", args, given, tmp_path,
+               free=False)  # (w of any rank, a row of another: refused without shapes)
+    source = "import numpy as np\n\ndef g(y):\n    rows = list(y)\n    return np.sum(rows[0] * rows[1])\n"
+    _every_way(source, "g", args[:1], {"y": _named(shape)}, tmp_path)
+
+
+LIST_COPY = '''
+import numpy as np
+
+def f(a, b):
+    xs = [a, b * 2.0]
+    ys = list(xs)
+    ys.append(a * b)
+    return np.sum(ys[0] * ys[2]) + np.sum(xs[1] ** 2) + len(ys)
+'''
+
+
+def test_list_of_a_list_is_a_copy(tmp_path):
+    """list(xs) of a list: a new list of the same items (the append into it leaves xs as it was)."""
+    _every_way(LIST_COPY, "f", [RNG.normal(size=3), RNG.normal(size=3)], {"a": "N", "b": "N"}, tmp_path)
+
+
+VIEW = '''
+import numpy as np
+
+def f(a, w):
+    a = a * 1.0
+    b = a.view()
+    c = b * w
+    b[0] = b[0] * 3.0
+    return np.sum(a * c) + np.sum(b ** 2)
+'''
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 3, 2)])
+def test_view_shares_the_array(shape, tmp_path):
+    """a.view() is a view of all of a: the write through it changes a too (in a copy backgen makes of a)."""
+    source = VIEW
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(source, "f", args, {"a": _named(shape), "w": _named(shape)}, tmp_path)
+
+
+def test_view_of_a_type_is_refused():
+    source = "import numpy as np\n\ndef f(a):\n    return np.sum(a.view(np.int64))\n"
+    with pytest.raises(backgen.BackgenError, match=r"x.view\(\) is differentiated without arguments"):
+        backgen.generate(source, name="f", shapes={"a": "N"})
+
+
+IX = '''
+import numpy as np
+
+def f(a, w):
+    rows = np.array([0, 2, 0])
+    block = a[np.ix_(rows, [1, 0])]
+    picked = a[np.ix_(w[:, 0] > 0, [2])]
+    return np.sum(block * w[:3, :2]) + np.sum(picked ** 2)
+'''
+
+
+def test_ix_index(tmp_path):
+    """a[np.ix_(rows, cols)]: the block of those rows and columns (a row twice: its gradient twice),
+    also of a boolean mask."""
+    a, w = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
+    w[:, 0] = [0.5, -0.4, 0.9]
+    _every_way(IX, "f", [a, w], {"a": "N, M", "w": "N, M"}, tmp_path)
+
+
+DSTACK = '''
+import numpy as np
+
+def f(a, b, c):
+    stacked = np.dstack([a, b, c])
+    return np.sum(np.sin(stacked) * np.arange(stacked.size).reshape(stacked.shape))
+'''
+
+
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 3), (2, 3)), ((4,), (4,), (4,)), ((2, 3, 2), (2, 3), (2, 3, 1)),
+                                    ((), (), ()), ((3, 1), (3, 1, 2), (3, 1))])
+def test_dstack(shapes, tmp_path):
+    """np.dstack: along the third axis, a matrix (M, N) a block (M, N, 1), a vector (N,) one (1, N, 1)."""
+    args = [RNG.normal(size=s) if s else float(RNG.normal()) for s in shapes]
+    given = {n: _named(s) if s else "float" for n, s in zip("abc", shapes)}
+    if len({len(s) for s in shapes}) > 1:  # named axes of one length each: sizes of their own
+        given = {n: ", ".join(map(str, s)) for n, s in zip("abc", shapes)}
+    _every_way(DSTACK, "f", args, given, tmp_path)
+
+
+FULL = '''
+import numpy as np
+
+def f(s, x):
+    base = np.full(4, s)
+    grid = np.full(np.shape(x), s * 2.0) + x
+    return np.sum(base * np.arange(4.0)) + np.sum(grid ** 2)
+'''
+
+
+@pytest.mark.parametrize("shapes", [((), (2, 3)), ((3,), (2, 3)), ((2, 1), (2, 3)), ((), ()), ((), (2, 3, 2))])
+def test_full_of_a_differentiated_value(shapes, tmp_path):
+    """np.full(shape, s) with s differentiated: s broadcast to the shape, its gradient summed back
+    (refused as 'building a value this way')."""
+    s_shape, x_shape = shapes
+    source = FULL if s_shape == () else FULL.replace("np.full(4, s)", "np.full((4,) + np.shape(s), s)").replace(
+        "np.arange(4.0)", "1.5")
+    args = [RNG.normal(size=s_shape) if s_shape else 0.7, RNG.normal(size=x_shape) if x_shape else -0.3]
+    given = {"s": _named(s_shape) or "float", "x": _named(x_shape) or "float"}
+    if s_shape and x_shape:
+        given = {"s": ", ".join(map(str, s_shape)), "x": ", ".join(map(str, x_shape))}
+    _every_way(source, "f", args, given, tmp_path)
+
+
+def test_full_of_an_integer_dtype_is_refused():
+    source = "import numpy as np\n\ndef f(s):\n    return np.sum(np.full(3, s, dtype=int))\n"
+    with pytest.raises(backgen.BackgenError, match=r"np.full of dtype=int rounds its fill value"):
+        backgen.generate(source, name="f", shapes={"s": "float"})
+
+
+def test_full_of_constants_stays_a_constant(tmp_path):
+    source = '''
+import numpy as np
+
+def f(x):
+    best = np.full(x.shape[1], -np.inf)
+    for row in x:
+        best = np.maximum(best, row)
+    return np.sum(best * np.full((2, x.shape[1]), 0.5, dtype=int).sum(axis=0) + x[0])
+'''
+    _every_way(source, "f", [RNG.normal(size=(3, 4))], {"x": "N, M"}, tmp_path)
