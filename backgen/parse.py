@@ -316,7 +316,9 @@ def _fresh_item(func):
 def _write_add_at(forward):
     """``np.add.at(a, indices, b)``, which adds b into a at the indices (each time one repeats), as
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
-    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write."""
+    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write.
+    One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
+    calling nothing, changes nothing any line reads: it is left out."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -341,6 +343,10 @@ def _rewrite_add_at(stmts, forward, numpy_names):
                 and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
                 and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
             continue
+        if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
+                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
+            stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name
+            continue  # holds, read by nothing after (its operands' arithmetic changes nothing either)
         if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
             raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
         forward.env["_added_at"] = "numpy._added_at"

@@ -10,7 +10,7 @@ import pytest
 
 import backgen
 import real_sweep
-from numeric import check_gradients
+from numeric import check_gradients, finite_differences
 
 RNG = np.random.default_rng(20261204)
 
@@ -185,3 +185,28 @@ def f(x):
     return np.sum(best * np.full((2, x.shape[1]), 0.5, dtype=int).sum(axis=0) + x[0])
 '''
     _every_way(source, "f", [RNG.normal(size=(3, 4))], {"x": "N, M"}, tmp_path)
+
+
+ADD_AT_NEW_ARRAY = '''
+import numpy as np
+
+def f(x, v):
+    y = np.zeros((3, 4))
+    y[[0, 0, 2]] += v
+    np.add.at(y + 1.0, [1, 1], x[0])
+    np.add.at(y, [2, 2], x[1] * v)
+    return np.sum(y * x, axis=1)
+'''
+
+
+def test_add_at_into_a_new_array_changes_nothing(tmp_path):
+    """np.add.at(y + 1.0, ...) adds into the new array y + 1.0, which no line reads: it changes no value
+    (refused: 'np.add.at is read as np.add.at(a, indices, b)'; real-code fuzzer seed 171, program 338)."""
+    args = [RNG.normal(size=(3, 4)), RNG.normal(size=4)]
+    forward = _forward(ADD_AT_NEW_ARRAY, "f", tmp_path)
+    dout = RNG.normal(size=3)
+    for given in (None, {"x": "3, 4", "v": "4"}):
+        got = _generated(ADD_AT_NEW_ARRAY, "f", given)(*args, dout)
+        want = finite_differences(forward, args, [0, 1], [dout])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
