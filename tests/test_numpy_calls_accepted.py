@@ -210,3 +210,26 @@ def test_add_at_into_a_new_array_changes_nothing(tmp_path):
         want = finite_differences(forward, args, [0, 1], [dout])
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+SWAPPED_ELEMENTS = '''
+import numpy as np
+
+def f(X, C, r):
+    d = ((X[:, None, :] - C[None, :, :]) ** 2).sum(-1)
+    nearest = np.min(d, axis=1)
+    nearest[0], nearest[1] = (nearest[1].copy(), nearest[0].copy())
+    h = np.where(np.abs(r) < 1.0, 0.5 * r ** 2, np.abs(r) - 0.5)
+    return nearest.sum() + h.mean()
+'''
+
+
+@pytest.mark.parametrize("shapes", [((3, 2), (2, 2), (3,)), ((4, 3, 2), (2, 3, 2), (2, 2))])
+def test_copied_elements_without_shapes(shapes, tmp_path):
+    """nearest[1].copy() is a number where nearest is a vector, an array where it has more axes: the
+    copy kept in code written for every rank (it was dropped at the ranks where it copies a number,
+    so the code differed by rank and was refused; real-code fuzzer seed 171, program 224)."""
+    args = [RNG.normal(size=s) for s in shapes]
+    args[2] = args[2] * 0.6 + np.sign(args[2]) * 0.2  # (away from |r| = 1)
+    given = {n: ", ".join(map(str, s)) for n, s in zip("XCr", shapes)}
+    _every_way(SWAPPED_ELEMENTS, "f", args, given, tmp_path)
