@@ -48,6 +48,9 @@ class CallStager:
         if isinstance(func, ast.Name) and func.id in self.versions:
             raise self.error(f"{func.id!r} is a variable, not a function", func)
         receiver_is_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if receiver_is_name and qualified is None and func.value.id not in self.versions and \
+                func.value.id in self.user_names:  # r.copy() of a name not bound here: said as reading r is
+            self.name(func.value)  # (not as an unknown function 'r.copy')
         if qualified is None and isinstance(func, ast.Attribute) and not (
                 receiver_is_name and func.value.id not in self.versions):
             return self.method(node, name, role)

@@ -233,3 +233,23 @@ def test_copied_elements_without_shapes(shapes, tmp_path):
     args[2] = args[2] * 0.6 + np.sign(args[2]) * 0.2  # (away from |r| = 1)
     given = {n: ", ".join(map(str, s)) for n, s in zip("XCr", shapes)}
     _every_way(SWAPPED_ELEMENTS, "f", args, given, tmp_path)
+
+
+def test_a_method_of_a_name_not_bound_there_is_said_so():
+    """row.copy() after the loop over rows (a name backgen does not bind there) was refused as the
+    unknown function 'row.copy' (wild fuzzer seed 12, program 84); it is read as the name is."""
+    source = "import numpy as np\n\ndef f(W, t):\n    for row in t:\n        W = W + row\n    return W * row.copy()\n"
+    with pytest.raises(backgen.BackgenError, match="variable 'row' is used before it is assigned"):
+        backgen.generate(source, name="f", shapes={"W": "N", "t": "M, N"})
+
+
+@pytest.mark.parametrize("body", ["ys = list(xs)\n    return sum(ys) * w",
+                                  "ys = [a * w for a in list(xs)]\n    ys.append(w)\n    return sum(ys) * xs[0]"])
+def test_list_of_a_list_of_numbers(body, tmp_path):
+    """Plain Python: list(xs) is a new list of xs's numbers (refused as an unknown function, with the
+    hint xs.copy())."""
+    source = f"def f(xs, w):\n    {body}\n"
+    forward = _forward(source, "f", tmp_path)
+    args = [[0.3, -1.2, 0.8], 0.7]
+    got = _generated(source, "f")(*args)
+    check_gradients((list(got[0]), got[1]), forward, args, [0, 1])
