@@ -24,6 +24,9 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
 
+# ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
+_UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
+                     "np.minimum.reduce": "np.min"}
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
@@ -143,6 +146,8 @@ class CallStager:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
         if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself
             return self.numpy_op("np.astype", [arg], node, name, role or "value")
+        if qualified == "np.asanyarray":  # of arrays (no subclass backgen reads): np.asarray
+            qualified = "np.asarray"
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):
@@ -275,6 +280,19 @@ class CallStager:
                           "value, which has no gradient then; backgen differentiates it for a float dtype "
                           "(leave dtype out)")
                 return self.inert(node, node.args + [k.value for k in node.keywords], name, role, reason=reason)
+        if qualified in _UFUNC_REDUCTIONS:  # np.add.reduce(a): np.sum over the first axis where none is given
+            if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args) or \
+                    any(k.arg not in ("axis", "keepdims") for k in node.keywords) or \
+                    not isinstance(node.func.value, ast.Attribute):  # (np.add.reduce, not add.reduce)
+                raise self.error(f"{qualified}(a, axis=..., keepdims=...) is the form backgen reads", node)
+            function = _UFUNC_REDUCTIONS[qualified]
+            keywords = list(node.keywords)
+            if len(node.args) < 2 and not any(k.arg == "axis" for k in keywords):
+                keywords.append(ast.copy_location(ast.keyword("axis", ast.copy_location(ast.Constant(0), node)), node))
+            func = ast.copy_location(ast.Attribute(node.func.value.value, function.split(".")[1], ast.Load()),
+                                     node.func)
+            return self.numpy_call(function, ast.copy_location(ast.Call(func, list(node.args), keywords), node),
+                                   name, role)
         if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate
             params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
             if params is None:

@@ -253,3 +253,49 @@ def test_list_of_a_list_of_numbers(body, tmp_path):
     args = [[0.3, -1.2, 0.8], 0.7]
     got = _generated(source, "f")(*args)
     check_gradients((list(got[0]), got[1]), forward, args, [0, 1])
+
+
+NEW_NAMES = '''
+import numpy as np
+
+def f(a, b):
+    joined = np.concat([a, b], axis=0)
+    rows = np.row_stack([a, b])
+    turned = np.permute_dims(a, (1, 0))
+    angles = np.acos(0.5 * np.tanh(a)) + np.asin(0.5 * np.tanh(b)) + np.atan(a) + np.atan2(a, b + 3.0)
+    hyper = np.asinh(a) + np.acosh(b * b + 1.5) + np.atanh(0.5 * np.tanh(a))
+    return (np.sum(joined ** 2) + np.sum(rows * joined) + np.sum(turned.T * b) + np.sum(angles * hyper)
+            + np.sum(np.pow(b * b + 1.0, a)) + np.sum(np.asanyarray(a) * b))
+'''
+
+
+@pytest.mark.filterwarnings("ignore:`row_stack` alias is deprecated")
+@pytest.mark.parametrize("shape", [(2, 3), (4, 1)])
+def test_numpy_2_names(shape, tmp_path):
+    """NumPy 2's names of functions backgen has rules for (np.concat, np.pow, np.acos, np.atan2,
+    np.permute_dims...), np.row_stack and np.asanyarray: refused as having no rule."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(NEW_NAMES, "f", args, {"a": "N, M", "b": "N, M"}, tmp_path)
+
+
+UFUNC_REDUCTIONS = '''
+import numpy as np
+
+def f(a, w):
+    return (np.sum(w[0] * np.add.reduce(a)) + np.sum(np.multiply.reduce(a, axis=-1) ** 2)
+            + np.sum(np.maximum.reduce(a, 1, keepdims=True) * w) + np.minimum.reduce(a, axis=None))
+'''
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4)])
+def test_ufunc_reductions(shape, tmp_path):
+    """np.add.reduce, np.multiply.reduce, np.maximum.reduce and np.minimum.reduce: np.sum, np.prod,
+    np.max and np.min over the first axis where none is given (refused as having no rule)."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(UFUNC_REDUCTIONS, "f", args, {"a": _named(shape), "w": _named(shape)}, tmp_path)
+
+
+def test_ufunc_reduction_of_another_form_is_refused():
+    source = "import numpy as np\n\ndef f(a):\n    return np.add.reduce(a, 0, float)\n"
+    with pytest.raises(backgen.BackgenError, match=r"np.add.reduce\(a, axis=..., keepdims=...\) is the form"):
+        backgen.generate(source, name="f", shapes={"a": "N"})

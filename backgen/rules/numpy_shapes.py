@@ -414,7 +414,7 @@ def _meshgrid(c):
 
 
 RULES = {
-    "np.transpose": Rule(("a",), grads={"a": _transpose}, signature="a, axes=None",
+    "np.transpose": Rule(("a",), grads={"a": _transpose}, signature="a, axes=None", aliases=("np.permute_dims",),
                          methods=(("transpose", "a, *axes"),), hint="{first}T|trans",
                          examples=('np.transpose(a) | a=2x3', 'a.T | a=2x3', 'np.transpose(a, (1, 2, 0)) | a=2x3x2',
                                    'a.transpose(0, 2, 1) | a=2x3x2')),
@@ -433,6 +433,7 @@ RULES = {
     "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=('np.atleast_2d(a) | a=3', 'np.atleast_2d(a) | a=()', 'np.atleast_2d(a) | a=2x3')),
     "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ", signature="arrays, axis=0",
+                           aliases=("np.concat",),
                            fresh=True,
                            examples=('np.concatenate([a, b], axis=1) | a=2x3, b=2x1',
                                      'np.concatenate((a, b, a)) | a=2, b=3')),
@@ -442,6 +443,7 @@ RULES = {
                       examples=('np.hstack([a, b]) | a=2, b=3', 'np.hstack([a, b]) | a=2x2, b=2x1',
                                 'np.hstack([a, b]) | a=(), b=2')),
     "np.vstack": Rule(("tup",), grads={"tup": _vstack}, variadic=", ", signature="tup", fresh=True,
+                      aliases=("np.row_stack",),
                       examples=('np.vstack([a, b]) | a=3, b=2x3', 'np.vstack((a, b)) | a=(), b=()')),
     "np.dstack": Rule(("tup",), grads={"tup": _dstack}, variadic=", ", signature="tup", fresh=True,
                       examples=("np.dstack([a, b]) | a=2x3, b=2x3", "np.dstack((a, b, a)) | a=2x3x2, b=2x3",
