@@ -24,6 +24,14 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
 
+# NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
+_SPELLED_OTHERWISE = {
+    "np.linalg.multi_dot": "np.linalg.multi_dot([a, b, ...]): a @ b @ ...",
+    "np.vecdot": "np.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
+    "np.linalg.vecdot": "np.linalg.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
+    "np.matrix_transpose": "np.matrix_transpose(a): np.swapaxes(a, -1, -2)",
+    "np.linalg.matrix_transpose": "np.linalg.matrix_transpose(a): np.swapaxes(a, -1, -2)",
+}
 # ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
 _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
                      "np.minimum.reduce": "np.min"}
@@ -280,6 +288,8 @@ class CallStager:
                           "value, which has no gradient then; backgen differentiates it for a float dtype "
                           "(leave dtype out)")
                 return self.inert(node, node.args + [k.value for k in node.keywords], name, role, reason=reason)
+        if qualified in _SPELLED_OTHERWISE:  # np.vecdot(a, b): np.sum(a * b, axis=-1), the same numbers
+            return self.expr(self.spelled_otherwise(qualified, node), name, role)
         if qualified in _UFUNC_REDUCTIONS:  # np.add.reduce(a): np.sum over the first axis where none is given
             if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args) or \
                     any(k.arg not in ("axis", "keepdims") for k in node.keywords) or \
@@ -315,6 +325,44 @@ class CallStager:
             rule, operand, params = fused
             return self.numpy_op(rule, [operand], node, name, role, params)
         return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+
+    def spelled_otherwise(self, qualified, node):
+        """The call ``node`` of a function of ``_SPELLED_OTHERWISE`` written with the functions and
+        operators backgen has rules for (``np.linalg.multi_dot([a, b, c])``: ``a @ b @ c``)."""
+        form = _SPELLED_OTHERWISE[qualified]
+        base = node.func
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        keywords = {k.arg: k.value for k in node.keywords}
+        usable = isinstance(node.func, ast.Attribute) and isinstance(base, ast.Name) and \
+            not any(isinstance(a, ast.Starred) for a in node.args) and None not in keywords
+        if qualified.endswith("multi_dot"):
+            usable = usable and len(node.args) == 1 and not keywords and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)) and len(node.args[0].elts) >= 2 and \
+                not any(isinstance(e, ast.Starred) for e in node.args[0].elts)
+        elif qualified.endswith("vecdot"):
+            usable = usable and len(node.args) == 2 and set(keywords) <= {"axis"}
+        else:  # np.matrix_transpose
+            usable = usable and len(node.args) == 1 and not keywords
+        if not usable:
+            raise self.error(f"{qualified} is read as {form}", node)
+
+        def numpy(function, args, keywords=()):  # (spelled with the name the code gives NumPy)
+            func = ast.Attribute(ast.Name(base.id, ast.Load()), function, ast.Load())
+            return ast.Call(func, list(args), [ast.keyword(k, v) for k, v in keywords])
+        if qualified.endswith("multi_dot"):
+            made = node.args[0].elts[0]
+            for item in node.args[0].elts[1:]:
+                made = ast.BinOp(made, ast.MatMult(), item)
+        elif qualified.endswith("vecdot"):
+            axis = keywords.get("axis", ast.Constant(-1))
+            made = numpy("sum", [ast.BinOp(node.args[0], ast.Mult(), node.args[1])], [("axis", axis)])
+        else:
+            made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
+        for part in ast.walk(made):
+            if not hasattr(part, "lineno") or part is made:
+                ast.copy_location(part, node)
+        return made
 
     def text_value(self, node):
         """Whether ``node`` is a string: written out, or a name bound to one (spec = 'ij->j')."""

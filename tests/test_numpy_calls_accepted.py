@@ -299,3 +299,30 @@ def test_ufunc_reduction_of_another_form_is_refused():
     source = "import numpy as np\n\ndef f(a):\n    return np.add.reduce(a, 0, float)\n"
     with pytest.raises(backgen.BackgenError, match=r"np.add.reduce\(a, axis=..., keepdims=...\) is the form"):
         backgen.generate(source, name="f", shapes={"a": "N"})
+
+
+SPELLED_OTHERWISE = '''
+import numpy as np
+
+def f(a, b, c):
+    chain = np.linalg.multi_dot([a, b, c])
+    vec = np.linalg.multi_dot([a[0], b, c[:, 0]])
+    dots = np.vecdot(a, b.T) + np.linalg.vecdot(a.T, b, axis=0)
+    turned = np.matrix_transpose(b) * np.linalg.matrix_transpose(b) + a
+    runs = np.cumulative_sum(turned, axis=1) + np.cumulative_prod(np.tanh(turned), axis=0)
+    return np.sum(chain ** 2) + np.sum(vec) + np.sum(dots * dots) + np.sum(runs * c[:1, :1])
+'''
+
+
+def test_functions_written_with_others(tmp_path):
+    """np.linalg.multi_dot (a chain of @, 1-D ends included), np.vecdot and np.linalg.vecdot (a sum of
+    products), np.matrix_transpose (np.swapaxes(a, -1, -2)); np.cumulative_sum and cumulative_prod,
+    np.cumsum's and np.cumprod's other names: refused as having no rule."""
+    args = [RNG.normal(size=(2, 3)), RNG.normal(size=(3, 2)), RNG.normal(size=(2, 2)) + np.eye(2)]
+    _every_way(SPELLED_OTHERWISE, "f", args, {"a": "2, 3", "b": "3, 2", "c": "2, 2"}, tmp_path)
+
+
+def test_multi_dot_of_a_list_not_written_out_is_refused():
+    source = "import numpy as np\n\ndef f(a, b):\n    ms = [a, b]\n    return np.sum(np.linalg.multi_dot(ms))\n"
+    with pytest.raises(backgen.BackgenError, match=r"np.linalg.multi_dot is read as np.linalg.multi_dot\(\[a, b"):
+        backgen.generate(source, name="f", shapes={"a": "N, N", "b": "N, N"})
