@@ -31,6 +31,8 @@ _SPELLED_OTHERWISE = {
     "np.linalg.vecdot": "np.linalg.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
     "np.matrix_transpose": "np.matrix_transpose(a): np.swapaxes(a, -1, -2)",
     "np.linalg.matrix_transpose": "np.linalg.matrix_transpose(a): np.swapaxes(a, -1, -2)",
+    "np.block": "np.block of lists written out, nested alike ([[a, b], [c, d]]): np.concatenate of np.concatenate "
+                "along the last axes (the arrays of one rank, at least the nesting's depth)",
 }
 # ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
 _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
@@ -342,6 +344,10 @@ class CallStager:
                 not any(isinstance(e, ast.Starred) for e in node.args[0].elts)
         elif qualified.endswith("vecdot"):
             usable = usable and len(node.args) == 2 and set(keywords) <= {"axis"}
+        elif qualified == "np.block":
+            depth = _nesting(node.args[0]) if len(node.args) == 1 and not keywords else None
+            usable = usable and bool(depth) and not any(  # (a list a name holds: np.block reads it as a level)
+                isinstance(n, ast.Name) and self._is_list(n) for n in ast.walk(node.args[0]))
         else:  # np.matrix_transpose
             usable = usable and len(node.args) == 1 and not keywords
         if not usable:
@@ -357,6 +363,11 @@ class CallStager:
         elif qualified.endswith("vecdot"):
             axis = keywords.get("axis", ast.Constant(-1))
             made = numpy("sum", [ast.BinOp(node.args[0], ast.Mult(), node.args[1])], [("axis", axis)])
+        elif qualified == "np.block":  # each level joined along its axis, the innermost along the last;
+            def joined(items, level):  # (NumPy raises, and so the staged line, where the ranks differ or
+                parts = [joined(e, level + 1) if level < depth else e for e in items.elts]  # are too few: then
+                return numpy("concatenate", [ast.List(parts, ast.Load())], [("axis", ast.Constant(level - depth - 1))])
+            made = joined(node.args[0], 1)  # np.block would give them axes first, which concatenate does not)
         else:
             made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
         for part in ast.walk(made):
@@ -644,6 +655,18 @@ def _einsum_subscripts(node):
     for part in (spec, call):
         ast.copy_location(part, node)
     return call
+
+
+def _nesting(node):
+    """The depth of lists (or tuples) written out and nested alike (``[[a, b], [c, d]]``: 2), their
+    items no lists; None otherwise."""
+    if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts or \
+            any(isinstance(e, ast.Starred) for e in node.elts):
+        return None
+    inner = [_nesting(e) if isinstance(e, (ast.List, ast.Tuple)) else 0 for e in node.elts]
+    if None in inner or len(set(inner)) != 1:
+        return None
+    return inner[0] + 1
 
 
 def _unfollowed_setting(rule_name, key, value):

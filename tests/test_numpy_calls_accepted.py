@@ -326,3 +326,46 @@ def test_multi_dot_of_a_list_not_written_out_is_refused():
     source = "import numpy as np\n\ndef f(a, b):\n    ms = [a, b]\n    return np.sum(np.linalg.multi_dot(ms))\n"
     with pytest.raises(backgen.BackgenError, match=r"np.linalg.multi_dot is read as np.linalg.multi_dot\(\[a, b"):
         backgen.generate(source, name="f", shapes={"a": "N, N", "b": "N, N"})
+
+
+BLOCK = '''
+import numpy as np
+
+def f(a, b, c, d):
+    grid = np.block([[a, b], [c, d]])
+    row = np.block([a[0], b[0], a[-1]])
+    return np.sum(np.sin(grid) * grid) + np.sum(row ** 3)
+'''
+
+
+@pytest.mark.parametrize("shapes", [((2, 3), (2, 2), (1, 3), (1, 2)), ((2, 2, 3), (2, 2, 1), (2, 1, 3), (2, 1, 1))])
+def test_block(shapes, tmp_path):
+    """np.block of lists written out: each level joined along its axis, the innermost along the last
+    (refused as having no rule)."""
+    args = [RNG.normal(size=s) for s in shapes]
+    given = {n: ", ".join(map(str, s)) for n, s in zip("abcd", shapes)}
+    _every_way(BLOCK, "f", args, given, tmp_path, free=False)
+
+
+def test_block_of_a_list_a_name_holds_is_refused():
+    source = "import numpy as np\n\ndef f(a, b):\n    xs = [a, b]\n    return np.sum(np.block([xs, [b, a]]))\n"
+    with pytest.raises(backgen.BackgenError, match="np.block is read as np.block of lists written out"):
+        backgen.generate(source, name="f", shapes={"a": "N, M", "b": "N, M"})
+
+
+def test_constant_functions(tmp_path):
+    """np.isin, np.array_equal (booleans), np.linalg.matrix_rank (an integer), np.logspace and
+    np.geomspace (constructors) carry no gradient (refused as having no rule); np.logspace of a
+    differentiated bound is refused as np.linspace's is."""
+    source = '''
+import numpy as np
+
+def f(a, b):
+    keep = np.isin(np.round(a), np.round(b)) + np.array_equal(a, b)
+    scale = np.logspace(0, 1, a.shape[1]) + np.geomspace(1, 2, a.shape[1]) * np.linalg.matrix_rank(a)
+    return np.sum(a * keep * scale + b * a)
+'''
+    _every_way(source, "f", [RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))], {"a": "N, M", "b": "N, M"}, tmp_path)
+    refused = "import numpy as np\n\ndef f(a, s):\n    return np.sum(np.logspace(0, s, 3) * a)\n"
+    with pytest.raises(backgen.BackgenError, match="building a value this way"):
+        backgen.generate(refused, name="f", shapes={"a": "3", "s": float})

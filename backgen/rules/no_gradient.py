@@ -47,6 +47,8 @@ NO_GRADIENT = {
     "np.identity": ("constant fresh", CONSTANT_ARRAY),
     "np.tri": ("constant fresh", CONSTANT_ARRAY),
     "np.linspace": ("constant fresh", CONSTANT_ARRAY),
+    "np.logspace": ("constant fresh", CONSTANT_ARRAY),
+    "np.geomspace": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),
@@ -68,9 +70,12 @@ NO_GRADIENT = {
     "np.isinf": ("constant", BOOLEAN),
     "np.isclose": ("constant", BOOLEAN),
     "np.allclose": ("constant", BOOLEAN),
+    "np.array_equal": ("constant", BOOLEAN),
+    "np.isin": ("constant", BOOLEAN),
     "np.signbit": ("constant", BOOLEAN),
     "np.heaviside": ("constant", STEPS),
     "np.count_nonzero": ("constant", INDICES),
+    "np.linalg.matrix_rank": ("constant", INDICES),
     "np.nonzero": ("constant", INDICES),
     "np.flatnonzero": ("constant", INDICES),
     "np.argwhere": ("constant", INDICES),
@@ -129,6 +134,8 @@ VALUE_ARGUMENTS = {
     "np.full": ((1, "fill_value"),),  # (staged so where its dtype is not a float type: its rule's otherwise)
     "np.full_like": ((1, "fill_value"),),
     "np.linspace": ((0, "start"), (1, "stop")),
+    "np.logspace": ((0, "start"), (1, "stop"), (4, "base")),
+    "np.geomspace": ((0, "start"), (1, "stop")),
     "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
 }
 
