@@ -318,7 +318,8 @@ def _write_add_at(forward):
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
     ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write.
     One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
-    calling nothing, changes nothing any line reads: it is left out."""
+    calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` standing alone
+    is the write ``y[...] = v``."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -333,6 +334,14 @@ def _rewrite_add_at(stmts, forward, numpy_names):
             if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
                 _rewrite_add_at(getattr(stmt, field), forward, numpy_names)
         call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "fill" and \
+                isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords and \
+                not isinstance(call.args[0], ast.Starred):  # y.fill(v): the write y[...] = v (an array's method)
+            target = ast.Subscript(ast.Name(call.func.value.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            stmts[i] = ast.Assign([target], call.args[0])
+            for node in (stmts[i], target, target.value, target.slice):
+                ast.copy_location(node, stmt)
+            continue
         write = _fill_diagonal_write(call, forward, numpy_names)
         if write is not None:
             stmts[i] = write

@@ -369,3 +369,26 @@ def f(a, b):
     refused = "import numpy as np\n\ndef f(a, s):\n    return np.sum(np.logspace(0, s, 3) * a)\n"
     with pytest.raises(backgen.BackgenError, match="building a value this way"):
         backgen.generate(refused, name="f", shapes={"a": "3", "s": float})
+
+
+FILLED = '''
+import numpy as np
+
+def f(a, b):
+    y = a * b
+    total = np.sum(y ** 2)
+    y.fill(0.5)
+    y[0] = a[0] * 3.0
+    acc = np.zeros(b.shape)
+    acc.fill(np.sum(b))
+    return total + np.sum(y * b) + np.sum(acc * a) + np.sum(a.copy(order='F') * np.copy(b, order='C'))
+'''
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (4,), (2, 2, 3)])
+def test_fill_and_copies_in_an_order(shape, tmp_path):
+    """y.fill(v) standing alone is the write y[...] = v (refused: a call standing alone may write into
+    its arguments); a copy in an order holds the same numbers (refused: np.copy got an unexpected
+    keyword argument 'order')."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(FILLED, "f", args, {"a": _named(shape), "b": _named(shape)}, tmp_path)

@@ -139,7 +139,9 @@ RULES = {
     "np.positive": _unary("1"),
     "np.nan_to_num": Rule(("x",), grads={"x": _nan_to_num}, signature="x, copy=True, nan=0.0, posinf=None, neginf=None",
                           fresh=True, examples=("np.nan_to_num(x) | x=2x3", "np.nan_to_num(x / a, posinf=1.0) | x=4, a=()")),
-    "np.copy": Rule(("x",), grads={"x": "1"}, signature="x", methods=("copy",), fresh=True),
+    "np.copy": Rule(("x",), grads={"x": "1"}, signature="x, order='K'", methods=("copy",), fresh=True,  # (an order:
+                    examples=("np.copy(x) * x | x=2x3", "x.copy(order='F') * 2.0 | x=2x3",  # the same numbers)
+                              "np.copy(x, order='C') | x=3", "np.copy(x) | x=()")),
     # x.astype(float): the same numbers (an integer dtype carries no gradient; see stage_calls)
     "np.astype": Rule(("x",), grads={"x": "1"}, examples=("x.astype(float) * x | x=2x3", "x.astype(x.dtype) | x=4")),
     "np.power": _binary({"a": power_base, "b": _exponent}, domain=("positive", "any"), aliases=("np.pow",)),
