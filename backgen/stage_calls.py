@@ -34,6 +34,10 @@ _SPELLED_OTHERWISE = {
     "np.block": "np.block of lists written out, nested alike ([[a, b], [c, d]]): np.concatenate of np.concatenate "
                 "along the last axes (the arrays of one rank, at least the nesting's depth)",
 }
+# NumPy's ufuncs with rules of their operands alone, and the settings every ufunc takes
+_UFUNCS = frozenset(name for name, rule in NUMPY.items() if name.count(".") == 1 and name.startswith("np.") and
+                    isinstance(getattr(np, name[3:], None), np.ufunc) and rule.signature == ", ".join(rule.inputs))
+_UFUNC_SETTINGS = ", out=None, *, where=True, casting='same_kind', order='K', dtype=None, subok=True"
 # ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
 _UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
                      "np.minimum.reduce": "np.min"}
@@ -326,7 +330,10 @@ class CallStager:
         if fused is not None:
             rule, operand, params = fused
             return self.numpy_op(rule, [operand], node, name, role, params)
-        return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+        signature = SIGNATURES[qualified]
+        if ALIASES.get(qualified, qualified) in _UFUNCS:  # a ufunc's settings: out=None, where=True, a float
+            signature += _UFUNC_SETTINGS  # dtype, casting... (out=y, an integer dtype, a where mask: refused)
+        return self.bound_call(qualified, signature, node.args, node.keywords, node, name, role)
 
     def spelled_otherwise(self, qualified, node):
         """The call ``node`` of a function of ``_SPELLED_OTHERWISE`` written with the functions and
@@ -678,6 +685,9 @@ def _unfollowed_setting(rule_name, key, value):
     text = ast.unparse(value)
     if key == "out" and constant is not None:
         return f"{rule_name}(..., out={text}) writes its result into an array: assign the result instead"
+    if key == "where" and constant is not True:
+        return (f"{rule_name}(..., where={text}) leaves the places where it is False as out held them: write "
+                f"np.where({text}, ..., ...) instead")
     if key == "dtype" and constant is not None and not _float_dtype(value):
         return f"{rule_name}(..., dtype={text}): backgen differentiates this computed in floats (leave dtype out)"
     if key == "order" and rule_name in ("np.reshape", "np.ravel") and constant not in ("C", None):

@@ -392,3 +392,32 @@ def test_fill_and_copies_in_an_order(shape, tmp_path):
     keyword argument 'order')."""
     args = [RNG.normal(size=shape), RNG.normal(size=shape)]
     _every_way(FILLED, "f", args, {"a": _named(shape), "b": _named(shape)}, tmp_path)
+
+
+UFUNC_SETTINGS = '''
+import numpy as np
+
+def f(a, b):
+    return (np.sum(np.maximum(a, 0.1, out=None) * b) + np.sum(np.exp(a, dtype=np.float64) * b)
+            + np.sum(np.add(a, b, dtype=float, casting='same_kind') ** 2) + np.sum(np.multiply(a, b, where=True))
+            + np.sum(np.log(np.abs(a) + 1, out=None, order='K') * b))
+'''
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3,)])
+def test_ufunc_settings_that_change_nothing(shape, tmp_path):
+    """A ufunc's out=None, where=True, a float dtype, casting and order (refused: an unexpected keyword)."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(UFUNC_SETTINGS, "f", args, {"a": _named(shape), "b": _named(shape)}, tmp_path)
+
+
+@pytest.mark.parametrize("call, message", [
+    ("np.maximum(a, 0.0, out=b)", r"writes its result into an array"),
+    ("np.maximum(a, 0.0, b)", r"writes its result into an array"),
+    ("np.exp(a, dtype=int)", r"np.exp\(..., dtype=int\)"),
+    ("np.add(a, b, where=a > 0)", r"leaves the places where it is False as out held them"),
+])
+def test_ufunc_settings_that_change_the_result_are_refused(call, message):
+    source = f"import numpy as np\n\ndef f(a, b):\n    return np.sum({call})\n"
+    with pytest.raises(backgen.BackgenError, match=message):
+        backgen.generate(source, name="f", shapes={"a": "N", "b": "N"})
