@@ -318,8 +318,9 @@ def _write_add_at(forward):
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
     ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write.
     One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
-    calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` standing alone
-    is the write ``y[...] = v``."""
+    calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` and
+    ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
+    ``y[...] = np.where(m, v, y)``)."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -341,6 +342,21 @@ def _rewrite_add_at(stmts, forward, numpy_names):
             stmts[i] = ast.Assign([target], call.args[0])
             for node in (stmts[i], target, target.value, target.slice):
                 ast.copy_location(node, stmt)
+            continue
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "copyto" and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id in numpy_names and len(call.args) == 2 \
+                and isinstance(call.args[0], ast.Name) and not isinstance(call.args[1], ast.Starred) and \
+                all(k.arg == "where" for k in call.keywords):  # np.copyto(y, v): the write y[...] = v (where=m:
+            dst, value = call.args[0].id, call.args[1]  # y[...] = np.where(m, v, y))
+            if call.keywords:
+                value = ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "where", ast.Load()),
+                                 [call.keywords[0].value, value, ast.Name(dst, ast.Load())], [])
+            target = ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            stmts[i] = ast.Assign([target], value)
+            for node in ast.walk(stmts[i]):
+                if not hasattr(node, "lineno"):
+                    ast.copy_location(node, stmt)
+            ast.copy_location(stmts[i], stmt)
             continue
         write = _fill_diagonal_write(call, forward, numpy_names)
         if write is not None:

@@ -421,3 +421,25 @@ def test_ufunc_settings_that_change_the_result_are_refused(call, message):
     source = f"import numpy as np\n\ndef f(a, b):\n    return np.sum({call})\n"
     with pytest.raises(backgen.BackgenError, match=message):
         backgen.generate(source, name="f", shapes={"a": "N", "b": "N"})
+
+
+COPIED_INTO = '''
+import numpy as np
+
+def f(a, b):
+    y = np.zeros_like(a)
+    np.copyto(y, a * b)
+    z = a * 2.0
+    np.copyto(z, b ** 2, where=b > 0)
+    w = a + 1.0
+    np.copyto(w, b[..., :1])
+    return np.sum(y * z) + np.sum(w ** 2)
+'''
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (5,)])
+def test_copyto(shape, tmp_path):
+    """np.copyto(y, v) standing alone is the write y[...] = v (v broadcast); with where=m,
+    y[...] = np.where(m, v, y) (refused as a call standing alone before)."""
+    args = [RNG.normal(size=shape), RNG.normal(size=shape)]
+    _every_way(COPIED_INTO, "f", args, {"a": _named(shape), "b": _named(shape)}, tmp_path)
