@@ -370,11 +370,14 @@ class CallStager:
         elif qualified.endswith("vecdot"):
             axis = keywords.get("axis", ast.Constant(-1))
             made = numpy("sum", [ast.BinOp(node.args[0], ast.Mult(), node.args[1])], [("axis", axis)])
-        elif qualified == "np.block":  # each level joined along its axis, the innermost along the last;
-            def joined(items, level):  # (NumPy raises, and so the staged line, where the ranks differ or
-                parts = [joined(e, level + 1) if level < depth else e for e in items.elts]  # are too few: then
-                return numpy("concatenate", [ast.List(parts, ast.Load())], [("axis", ast.Constant(level - depth - 1))])
-            made = joined(node.args[0], 1)  # np.block would give them axes first, which concatenate does not)
+        elif qualified == "np.block":  # each level joined along its axis, the innermost along the last (where
+            # the ranks differ, or are fewer than the depth, np.block would give the arrays axes first: the staged
+            # np.concatenate raises there, as NumPy does, and backgen says so)
+            def joined(items, level):
+                parts = [joined(e, level + 1) if level < depth else e for e in items.elts]
+                axis = ast.Constant(level - depth - 1)
+                return numpy("concatenate", [ast.List(parts, ast.Load())], [("axis", axis)])
+            made = joined(node.args[0], 1)
         else:
             made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
         for part in ast.walk(made):
@@ -665,12 +668,12 @@ def _einsum_subscripts(node):
 
 
 def _nesting(node):
-    """The depth of lists (or tuples) written out and nested alike (``[[a, b], [c, d]]``: 2), their
-    items no lists; None otherwise."""
-    if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts or \
-            any(isinstance(e, ast.Starred) for e in node.elts):
+    """The depth of lists written out and nested alike (``[[a, b], [c, d]]``: 2), their items neither
+    lists nor tuples (np.block takes no tuples); None otherwise."""
+    if not isinstance(node, ast.List) or not node.elts or \
+            any(isinstance(e, (ast.Starred, ast.Tuple)) for e in node.elts):
         return None
-    inner = [_nesting(e) if isinstance(e, (ast.List, ast.Tuple)) else 0 for e in node.elts]
+    inner = [_nesting(e) if isinstance(e, ast.List) else 0 for e in node.elts]
     if None in inner or len(set(inner)) != 1:
         return None
     return inner[0] + 1

@@ -443,3 +443,10 @@ def test_copyto(shape, tmp_path):
     y[...] = np.where(m, v, y) (refused as a call standing alone before)."""
     args = [RNG.normal(size=shape), RNG.normal(size=shape)]
     _every_way(COPIED_INTO, "f", args, {"a": _named(shape), "b": _named(shape)}, tmp_path)
+
+
+def test_block_of_tuples_is_refused():
+    """np.block takes lists only (NumPy raises for tuples): refused, not read as lists."""
+    source = "import numpy as np\n\ndef f(a, b):\n    return np.sum(np.block([(a, b)]))\n"
+    with pytest.raises(backgen.BackgenError, match="np.block is read as np.block of lists written out"):
+        backgen.generate(source, name="f", shapes={"a": "N, M", "b": "N, M"})
