@@ -42,8 +42,8 @@ from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
 from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
-               higher_order, integrals, iterables, masked_reductions, math_calls, named_entries, outers, quantiles,
-               scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs, view_targets)
+               higher_order, integrals, iterables, list_calls, masked_reductions, math_calls, named_entries, outers,
+               quantiles, scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs, view_targets)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -102,7 +102,8 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, float_limits)  # (in this order: a later one may rewrite what an earlier wrote)
+                   math_calls, float_limits, list_calls)  # (in this order: a later one may rewrite what an
+# earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):
@@ -315,7 +316,11 @@ def _fresh_item(func):
 def _write_add_at(forward):
     """``np.add.at(a, indices, b)``, which adds b into a at the indices (each time one repeats), as
     the write into ``a`` it is: ``a[...] = _added_at(a, indices, b)``, ``_added_at`` a helper of
-    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write."""
+    ``backgen.runtime`` (the rule ``np._added_at``), so that names sharing a's memory see the write.
+    One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
+    calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` and
+    ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
+    ``y[...] = np.where(m, v, y)``)."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
 
@@ -330,6 +335,29 @@ def _rewrite_add_at(stmts, forward, numpy_names):
             if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
                 _rewrite_add_at(getattr(stmt, field), forward, numpy_names)
         call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "fill" and \
+                isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords and \
+                not isinstance(call.args[0], ast.Starred):  # y.fill(v): the write y[...] = v (an array's method)
+            target = ast.Subscript(ast.Name(call.func.value.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            stmts[i] = ast.Assign([target], call.args[0])
+            for node in (stmts[i], target, target.value, target.slice):
+                ast.copy_location(node, stmt)
+            continue
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "copyto" and \
+                isinstance(call.func.value, ast.Name) and call.func.value.id in numpy_names and len(call.args) == 2 \
+                and isinstance(call.args[0], ast.Name) and not isinstance(call.args[1], ast.Starred) and \
+                all(k.arg == "where" for k in call.keywords):  # np.copyto(y, v): the write y[...] = v (where=m:
+            dst, value = call.args[0].id, call.args[1]  # y[...] = np.where(m, v, y))
+            if call.keywords:
+                value = ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "where", ast.Load()),
+                                 [call.keywords[0].value, value, ast.Name(dst, ast.Load())], [])
+            target = ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())
+            stmts[i] = ast.Assign([target], value)
+            for node in ast.walk(stmts[i]):
+                if not hasattr(node, "lineno"):
+                    ast.copy_location(node, stmt)
+            ast.copy_location(stmts[i], stmt)
+            continue
         write = _fill_diagonal_write(call, forward, numpy_names)
         if write is not None:
             stmts[i] = write
@@ -340,6 +368,10 @@ def _rewrite_add_at(stmts, forward, numpy_names):
                 and isinstance(call.func.value, ast.Attribute) and call.func.value.attr == "add"
                 and isinstance(call.func.value.value, ast.Name) and call.func.value.value.id in numpy_names):
             continue
+        if len(call.args) == 3 and not call.keywords and isinstance(call.args[0], (ast.BinOp, ast.UnaryOp)) and \
+                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for arg in call.args for n in ast.walk(arg)):
+            stmts[i] = ast.copy_location(ast.Pass(), stmt)  # np.add.at(y + 1.0, i, b): into a new array no name
+            continue  # holds, read by nothing after (its operands' arithmetic changes nothing either)
         if len(call.args) != 3 or call.keywords or not isinstance(call.args[0], ast.Name):
             raise forward.error("np.add.at is read as np.add.at(a, indices, b), a an array variable", call)
         forward.env["_added_at"] = "numpy._added_at"

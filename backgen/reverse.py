@@ -270,6 +270,9 @@ class _Reverser(FlowReverser):
             shapes = self.staged.shapes
             numbers = {name for name, shape in shapes.items() if shape == ()}
             numbers |= {name for name, var in getattr(self, "owners", {}).items() if shapes.get(var) == ()}
+            if self.staged.shape_free:  # (the samples' numbers are not so at every rank: the code is one for all)
+                owners = getattr(self, "owners", {})
+                numbers = {name for name in numbers if self.surely_number(owners.get(name, name))}
             parts = without_copies(parts, foreign, returns, self.staged.modules.values(), numbers)
             parts = renamed_once(parts, returns)
         blocks = ir.holds_block(parts)  # (no pass makes a block: without one, those for blocks have nothing to do)

@@ -250,8 +250,10 @@ def _unrepeat(grad, x, repeats, axis):
 ''',
     "_stacked_part": '''
 def _stacked_part(grad, arrays, k, how):
-    """The part of grad that arrays[k] filled in np.hstack, np.vstack or np.column_stack(arrays)."""
-    if how == "vstack":  # rows: a vector (or a number) is one
+    """The part of grad that arrays[k] filled in np.hstack, np.vstack, np.dstack or np.column_stack(arrays)."""
+    if how == "dstack":  # along the third axis: a matrix (M, N) is (M, N, 1), a vector (N,) is (1, N, 1)
+        blocks, axis = [np.atleast_3d(a) for a in arrays], 2
+    elif how == "vstack":  # rows: a vector (or a number) is one
         blocks, axis = [np.atleast_2d(a) for a in arrays], 0
     elif how == "column_stack":  # columns: a vector (or a number) is one
         blocks, axis = [np.reshape(a, (-1, 1)) if np.ndim(a) < 2 else a for a in arrays], 1

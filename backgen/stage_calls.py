@@ -24,6 +24,23 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
                     NOT_DIFFERENTIABLE, NUMPY, OPAQUE, SIGNATURES)
 
 
+# NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
+_SPELLED_OTHERWISE = {
+    "np.linalg.multi_dot": "np.linalg.multi_dot([a, b, ...]): a @ b @ ...",
+    "np.vecdot": "np.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
+    "np.linalg.vecdot": "np.linalg.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
+    "np.matrix_transpose": "np.matrix_transpose(a): np.swapaxes(a, -1, -2)",
+    "np.linalg.matrix_transpose": "np.linalg.matrix_transpose(a): np.swapaxes(a, -1, -2)",
+    "np.block": "np.block of lists written out, nested alike ([[a, b], [c, d]]): np.concatenate of np.concatenate "
+                "along the last axes (the arrays of one rank, at least the nesting's depth)",
+}
+# NumPy's ufuncs with rules of their operands alone, and the settings every ufunc takes
+_UFUNCS = frozenset(name for name, rule in NUMPY.items() if name.count(".") == 1 and name.startswith("np.") and
+                    isinstance(getattr(np, name[3:], None), np.ufunc) and rule.signature == ", ".join(rule.inputs))
+_UFUNC_SETTINGS = ", out=None, *, where=True, casting='same_kind', order='K', dtype=None, subok=True"
+# ufuncs' reductions that are NumPy functions (over the first axis where no axis is given)
+_UFUNC_REDUCTIONS = {"np.add.reduce": "np.sum", "np.multiply.reduce": "np.prod", "np.maximum.reduce": "np.max",
+                     "np.minimum.reduce": "np.min"}
 _OF_LISTS = frozenset({"np.stack", "np.concatenate", "np.vstack", "np.hstack"})  # each has a rule "..._list"
 # of a join of lists xs + ys, the join of np.concatenate(xs) and np.concatenate(ys) (not so for np.stack)
 _JOINED_LISTS = frozenset({"np.concatenate", "np.vstack", "np.hstack"})
@@ -48,6 +65,9 @@ class CallStager:
         if isinstance(func, ast.Name) and func.id in self.versions:
             raise self.error(f"{func.id!r} is a variable, not a function", func)
         receiver_is_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+        if receiver_is_name and qualified is None and func.value.id not in self.versions and \
+                func.value.id in self.user_names:  # r.copy() of a name not bound here: said as reading r is
+            self.name(func.value)  # (not as an unknown function 'r.copy')
         if qualified is None and isinstance(func, ast.Attribute) and not (
                 receiver_is_name and func.value.id not in self.versions):
             return self.method(node, name, role)
@@ -140,6 +160,8 @@ class CallStager:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
         if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself
             return self.numpy_op("np.astype", [arg], node, name, role or "value")
+        if qualified == "np.asanyarray":  # of arrays (no subclass backgen reads): np.asarray
+            qualified = "np.asarray"
         if qualified not in ("np.array", "np.asarray"):
             return None
         if isinstance(arg, (ast.List, ast.Tuple)):
@@ -230,6 +252,13 @@ class CallStager:
                        for k in node.keywords)  # (astype(..., copy=False) may give the array itself; else a copy)
             return self.numpy_op("np.astype" if keep else "np.copy", [receiver], node, name,
                                  role or _hint("np.astype", []))
+        if method == "view":  # x.view(): a view of all of x, as x[...] is (writes through it reach x)
+            if node.args or node.keywords:
+                raise self.error("x.view() is differentiated without arguments: x.view(dtype) reads the same bytes "
+                                 "as another type, which has no gradient backgen follows", node)
+            whole = ast.copy_location(ast.Subscript(receiver, ast.copy_location(ast.Constant(...), node), ast.Load()),
+                                      node)
+            return self.expr(whole, name, role)
         if method == "item" and not node.args:  # x.item(): the one number it holds
             return self.numpy_op("np.item", [receiver], node, name, role or "value")
         if method in INERT_METHODS:
@@ -257,6 +286,29 @@ class CallStager:
         if qualified in INERT or qualified in OPAQUE:
             return self.inert(node, node.args + [k.value for k in node.keywords], name, role,
                               opaque=qualified in OPAQUE)
+        if qualified == "np.full":  # of an integer dtype: the fill value rounded, no gradient (refused where
+            dtype = next((k.value for k in node.keywords if k.arg == "dtype"), node.args[2] if len(node.args) > 2
+                         else None)  # one flows into it); the rule's otherwise
+            if dtype is not None and not _float_dtype(dtype):
+                reason = (f"{source.to_source(node)}: np.full of dtype={source.to_source(dtype)} rounds its fill "
+                          "value, which has no gradient then; backgen differentiates it for a float dtype "
+                          "(leave dtype out)")
+                return self.inert(node, node.args + [k.value for k in node.keywords], name, role, reason=reason)
+        if qualified in _SPELLED_OTHERWISE:  # np.vecdot(a, b): np.sum(a * b, axis=-1), the same numbers
+            return self.expr(self.spelled_otherwise(qualified, node), name, role)
+        if qualified in _UFUNC_REDUCTIONS:  # np.add.reduce(a): np.sum over the first axis where none is given
+            if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args) or \
+                    any(k.arg not in ("axis", "keepdims") for k in node.keywords) or \
+                    not isinstance(node.func.value, ast.Attribute):  # (np.add.reduce, not add.reduce)
+                raise self.error(f"{qualified}(a, axis=..., keepdims=...) is the form backgen reads", node)
+            function = _UFUNC_REDUCTIONS[qualified]
+            keywords = list(node.keywords)
+            if len(node.args) < 2 and not any(k.arg == "axis" for k in keywords):
+                keywords.append(ast.copy_location(ast.keyword("axis", ast.copy_location(ast.Constant(0), node)), node))
+            func = ast.copy_location(ast.Attribute(node.func.value.value, function.split(".")[1], ast.Load()),
+                                     node.func)
+            return self.numpy_call(function, ast.copy_location(ast.Call(func, list(node.args), keywords), node),
+                                   name, role)
         if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate
             params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
             if params is None:
@@ -278,7 +330,60 @@ class CallStager:
         if fused is not None:
             rule, operand, params = fused
             return self.numpy_op(rule, [operand], node, name, role, params)
-        return self.bound_call(qualified, SIGNATURES[qualified], node.args, node.keywords, node, name, role)
+        signature = SIGNATURES[qualified]
+        if ALIASES.get(qualified, qualified) in _UFUNCS:  # a ufunc's settings: out=None, where=True, a float
+            signature += _UFUNC_SETTINGS  # dtype, casting... (out=y, an integer dtype, a where mask: refused)
+        return self.bound_call(qualified, signature, node.args, node.keywords, node, name, role)
+
+    def spelled_otherwise(self, qualified, node):
+        """The call ``node`` of a function of ``_SPELLED_OTHERWISE`` written with the functions and
+        operators backgen has rules for (``np.linalg.multi_dot([a, b, c])``: ``a @ b @ c``)."""
+        form = _SPELLED_OTHERWISE[qualified]
+        base = node.func
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        keywords = {k.arg: k.value for k in node.keywords}
+        usable = isinstance(node.func, ast.Attribute) and isinstance(base, ast.Name) and \
+            not any(isinstance(a, ast.Starred) for a in node.args) and None not in keywords
+        if qualified.endswith("multi_dot"):
+            usable = usable and len(node.args) == 1 and not keywords and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)) and len(node.args[0].elts) >= 2 and \
+                not any(isinstance(e, ast.Starred) for e in node.args[0].elts)
+        elif qualified.endswith("vecdot"):
+            usable = usable and len(node.args) == 2 and set(keywords) <= {"axis"}
+        elif qualified == "np.block":
+            depth = _nesting(node.args[0]) if len(node.args) == 1 and not keywords else None
+            usable = usable and bool(depth) and not any(  # (a list a name holds: np.block reads it as a level)
+                isinstance(n, ast.Name) and self._is_list(n) for n in ast.walk(node.args[0]))
+        else:  # np.matrix_transpose
+            usable = usable and len(node.args) == 1 and not keywords
+        if not usable:
+            raise self.error(f"{qualified} is read as {form}", node)
+
+        def numpy(function, args, keywords=()):  # (spelled with the name the code gives NumPy)
+            func = ast.Attribute(ast.Name(base.id, ast.Load()), function, ast.Load())
+            return ast.Call(func, list(args), [ast.keyword(k, v) for k, v in keywords])
+        if qualified.endswith("multi_dot"):
+            made = node.args[0].elts[0]
+            for item in node.args[0].elts[1:]:
+                made = ast.BinOp(made, ast.MatMult(), item)
+        elif qualified.endswith("vecdot"):
+            axis = keywords.get("axis", ast.Constant(-1))
+            made = numpy("sum", [ast.BinOp(node.args[0], ast.Mult(), node.args[1])], [("axis", axis)])
+        elif qualified == "np.block":  # each level joined along its axis, the innermost along the last (where
+            # the ranks differ, or are fewer than the depth, np.block would give the arrays axes first: the staged
+            # np.concatenate raises there, as NumPy does, and backgen says so)
+            def joined(items, level):
+                parts = [joined(e, level + 1) if level < depth else e for e in items.elts]
+                axis = ast.Constant(level - depth - 1)
+                return numpy("concatenate", [ast.List(parts, ast.Load())], [("axis", axis)])
+            made = joined(node.args[0], 1)
+        else:
+            made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
+        for part in ast.walk(made):
+            if not hasattr(part, "lineno") or part is made:
+                ast.copy_location(part, node)
+        return made
 
     def text_value(self, node):
         """Whether ``node`` is a string: written out, or a name bound to one (spec = 'ij->j')."""
@@ -562,6 +667,18 @@ def _einsum_subscripts(node):
     return call
 
 
+def _nesting(node):
+    """The depth of lists written out and nested alike (``[[a, b], [c, d]]``: 2), their items neither
+    lists nor tuples (np.block takes no tuples); None otherwise."""
+    if not isinstance(node, ast.List) or not node.elts or \
+            any(isinstance(e, (ast.Starred, ast.Tuple)) for e in node.elts):
+        return None
+    inner = [_nesting(e) if isinstance(e, ast.List) else 0 for e in node.elts]
+    if None in inner or len(set(inner)) != 1:
+        return None
+    return inner[0] + 1
+
+
 def _unfollowed_setting(rule_name, key, value):
     """Why backgen cannot follow a call's setting ``key=value`` that NumPy honours (an ``out`` array
     written into, an integer ``dtype``, a reshape in Fortran order), else None."""
@@ -571,6 +688,9 @@ def _unfollowed_setting(rule_name, key, value):
     text = ast.unparse(value)
     if key == "out" and constant is not None:
         return f"{rule_name}(..., out={text}) writes its result into an array: assign the result instead"
+    if key == "where" and constant is not True:
+        return (f"{rule_name}(..., where={text}) leaves the places where it is False as out held them: write "
+                f"np.where({text}, ..., ...) instead")
     if key == "dtype" and constant is not None and not _float_dtype(value):
         return f"{rule_name}(..., dtype={text}): backgen differentiates this computed in floats (leave dtype out)"
     if key == "order" and rule_name in ("np.reshape", "np.ravel") and constant not in ("C", None):

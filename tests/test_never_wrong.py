@@ -1301,7 +1301,6 @@ def test_writes_into_arrays_changed_unseen_are_refused(source, args):
 
 
 @pytest.mark.parametrize("body", [
-    "v = np.full(3, s)\n    return np.sum(v * x)",
     "v = np.full_like(x, s * 2.0)\n    return np.sum(v * x)",
     "v = np.arange(s, s + 3.0)\n    return np.sum(v * x)",
 ])

@@ -39,7 +39,6 @@ NO_GRADIENT = {
     "np.ones": ("constant fresh", CONSTANT_ARRAY),
     "np.zeros_like": ("constant fresh", CONSTANT_ARRAY),
     "np.ones_like": ("constant fresh", CONSTANT_ARRAY),
-    "np.full": ("constant fresh", CONSTANT_ARRAY),
     "np.full_like": ("constant fresh", CONSTANT_ARRAY),
     "np.empty": ("constant fresh", CONSTANT_ARRAY),
     "np.empty_like": ("constant fresh", CONSTANT_ARRAY),
@@ -48,6 +47,8 @@ NO_GRADIENT = {
     "np.identity": ("constant fresh", CONSTANT_ARRAY),
     "np.tri": ("constant fresh", CONSTANT_ARRAY),
     "np.linspace": ("constant fresh", CONSTANT_ARRAY),
+    "np.logspace": ("constant fresh", CONSTANT_ARRAY),
+    "np.geomspace": ("constant fresh", CONSTANT_ARRAY),
     # indices
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),
@@ -69,9 +70,12 @@ NO_GRADIENT = {
     "np.isinf": ("constant", BOOLEAN),
     "np.isclose": ("constant", BOOLEAN),
     "np.allclose": ("constant", BOOLEAN),
+    "np.array_equal": ("constant", BOOLEAN),
+    "np.isin": ("constant", BOOLEAN),
     "np.signbit": ("constant", BOOLEAN),
     "np.heaviside": ("constant", STEPS),
     "np.count_nonzero": ("constant", INDICES),
+    "np.linalg.matrix_rank": ("constant", INDICES),
     "np.nonzero": ("constant", INDICES),
     "np.flatnonzero": ("constant", INDICES),
     "np.argwhere": ("constant", INDICES),
@@ -80,6 +84,7 @@ NO_GRADIENT = {
     "np.diag_indices": ("constant", INDICES),
     "np.diag_indices_from": ("constant", INDICES),
     "np.indices": ("constant", INDICES),
+    "np.ix_": ("constant", INDICES),
     "np.unravel_index": ("constant", INDICES),
     "np.ravel_multi_index": ("constant", INDICES),
     "range": ("constant", INDICES),
@@ -126,9 +131,11 @@ NO_GRADIENT = {
 # value in one of these would need a gradient, which backgen does not write; it refuses the line
 # (position, keyword) of each such argument
 VALUE_ARGUMENTS = {
-    "np.full": ((1, "fill_value"),),
+    "np.full": ((1, "fill_value"),),  # (staged so where its dtype is not a float type: its rule's otherwise)
     "np.full_like": ((1, "fill_value"),),
     "np.linspace": ((0, "start"), (1, "stop")),
+    "np.logspace": ((0, "start"), (1, "stop"), (4, "base")),
+    "np.geomspace": ((0, "start"), (1, "stop")),
     "np.arange": ((0, "start"), (1, "stop"), (2, "step")),
 }
 

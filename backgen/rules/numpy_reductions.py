@@ -591,9 +591,11 @@ RULES = {
                                "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
                                "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3"), floats=True),
     "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature=ACCUMULATE, methods=("cumsum",), fresh=True,
+                      aliases=("np.cumulative_sum",),  # (NumPy's: a 1-D array, or an axis given)
                       examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
                                 "a.cumsum(axis=-1) | a=2x3", "np.cumsum(a) | a=()")),
     "np.cumprod": Rule(("a",), grads={"a": _cumprod}, signature=ACCUMULATE, methods=("cumprod",), fresh=True,
+                       aliases=("np.cumulative_prod",),
                        examples=("np.cumprod(a) | a=4", "np.cumprod(a) | a=2x3", "np.cumprod(a, axis=0) | a=3x2",
                                  "a.cumprod(axis=1) | a=2x3", "np.cumprod(a, axis=1) | a=2x3x2",
                                  "np.cumprod(a * (a > 0.5)) | a=5", "np.cumprod(a - a[1]) | a=4")),

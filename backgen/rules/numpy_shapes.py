@@ -85,6 +85,20 @@ def _broadcast_to(c):
     return c.unbroadcast(c.g, "array")
 
 
+_FLOAT_DTYPES = frozenset({"None", "float", "np.float64", "np.float32", "np.float16", "float64", "float32", "f8", "f4",
+                           "np.double", "double"})  # (as written, quotes aside)
+
+
+def _full(c):
+    """np.full(shape, fill_value): fill_value broadcast to shape, its gradient summed back; a dtype
+    other than a float type would round the values (no gradient), and one not written out is not known."""
+    dtype = c.param_source("dtype")
+    if dtype.strip("'\"").replace("numpy.", "np.") not in _FLOAT_DTYPES:
+        c.unsupported(f"np.full is differentiated in its fill value for a float dtype (dtype={dtype} may round "
+                      "the values, which have no gradient then); leave dtype out, or give a float type")
+    return c.unbroadcast(c.g, "fill_value")
+
+
 def _tile(c):
     return c.tile_grad()
 
@@ -314,6 +328,21 @@ def _triangle(function):
     return grad
 
 
+def _dstack(c):
+    """Along the third axis: a matrix (M, N) is the block (M, N, 1), a vector (N,) the block (1, N, 1),
+    a number (1, 1, 1); arrays of three axes or more are blocks of their own width."""
+    if c.shape_free:
+        return _stacked_part(c, "dstack")
+    widths = ["1" if c.ndim(a) < 3 else c.length(a, 2) for a in c.op.args]  # (read as the code runs)
+    start = " + ".join(summed_terms(widths[:c.position])) or "0"
+    ndim = c.ndim(c.current)
+    if ndim < 3:
+        return f"{c.g}[{', '.join(['0'] * (2 - ndim) + [':'] * ndim + [start])}]"
+    last = c.position == len(c.inputs) - 1
+    stop = "" if last else " + ".join(([start] if start != "0" else []) + [widths[c.position]])
+    return f"{c.g}[:, :, {start if start != '0' else ''}:{stop}]"
+
+
 def _column_stack(c):
     """1-D inputs are columns, 2-D ones blocks of columns, numbers columns of one row."""
     if c.shape_free:
@@ -385,7 +414,7 @@ def _meshgrid(c):
 
 
 RULES = {
-    "np.transpose": Rule(("a",), grads={"a": _transpose}, signature="a, axes=None",
+    "np.transpose": Rule(("a",), grads={"a": _transpose}, signature="a, axes=None", aliases=("np.permute_dims",),
                          methods=(("transpose", "a, *axes"),), hint="{first}T|trans",
                          examples=('np.transpose(a) | a=2x3', 'a.T | a=2x3', 'np.transpose(a, (1, 2, 0)) | a=2x3x2',
                                    'a.transpose(0, 2, 1) | a=2x3x2')),
@@ -404,6 +433,7 @@ RULES = {
     "np.atleast_2d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=('np.atleast_2d(a) | a=3', 'np.atleast_2d(a) | a=()', 'np.atleast_2d(a) | a=2x3')),
     "np.concatenate": Rule(("arrays",), grads={"arrays": _concatenate}, variadic=", ", signature="arrays, axis=0",
+                           aliases=("np.concat",),
                            fresh=True,
                            examples=('np.concatenate([a, b], axis=1) | a=2x3, b=2x1',
                                      'np.concatenate((a, b, a)) | a=2, b=3')),
@@ -413,7 +443,11 @@ RULES = {
                       examples=('np.hstack([a, b]) | a=2, b=3', 'np.hstack([a, b]) | a=2x2, b=2x1',
                                 'np.hstack([a, b]) | a=(), b=2')),
     "np.vstack": Rule(("tup",), grads={"tup": _vstack}, variadic=", ", signature="tup", fresh=True,
+                      aliases=("np.row_stack",),
                       examples=('np.vstack([a, b]) | a=3, b=2x3', 'np.vstack((a, b)) | a=(), b=()')),
+    "np.dstack": Rule(("tup",), grads={"tup": _dstack}, variadic=", ", signature="tup", fresh=True,
+                      examples=("np.dstack([a, b]) | a=2x3, b=2x3", "np.dstack((a, b, a)) | a=2x3x2, b=2x3",
+                                "np.dstack([a, b]) | a=3, b=3", "np.dstack((a, b)) | a=(), b=1x1x2")),
     "np.column_stack": Rule(("tup",), grads={"tup": _column_stack}, variadic=", ", signature="tup", fresh=True,
                             examples=("np.column_stack([a, b]) | a=3, b=3",
                                       "np.column_stack((a, b, a)) | a=3x2, b=3")),
@@ -424,6 +458,11 @@ RULES = {
                                 "np.append(arr, values, axis=0) | arr=1x3, values=2x3")),
     "np.broadcast_to": Rule(("array",), grads={"array": _broadcast_to}, signature="array, shape",
                             examples=('np.broadcast_to(a, (2, 3)) | a=3', 'np.broadcast_to(a, (2, 3)) | a=2x1')),
+    "np.full": Rule(("fill_value",), grads={"fill_value": _full}, signature="shape, fill_value, dtype=None, order='C'",
+                    fresh=True, hint="filled",
+                    examples=("np.full(4, s) * np.arange(4.0) | s=()", "np.full((2, 3), s) * b | s=(), b=2x3",
+                              "np.full((2, 3), s) ** 2 | s=3", "np.full((2, 3), s, dtype=float) * b | s=2x1, b=2x3",
+                              "np.full(b.shape, s.sum()) * b | s=2, b=2x2")),
     "np.tile": Rule(("A",), grads={"A": _tile}, signature="A, reps",
                     examples=('np.tile(a, 2) | a=3', 'np.tile(a, (2, 1)) | a=2x3', 'np.tile(a, (2, 2)) | a=3',
                               'np.tile(a, (b.shape[0], 1)) * b[:, None] | a=3, b=2')),

@@ -1,0 +1,52 @@
+"""``list(xs)`` of a sequence, written as the comprehension making that list.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of the builtin
+``list`` (a name the module does not bind otherwise) with one positional argument that is neither
+a comprehension (``list(... for ...)``, which ``desugar`` reads as the list its loop builds) nor
+a call of a function named alone (``list(zip(a, b))``, ``list(range(n))``: iterators, left to
+``iterables`` and the stager) by ``[item for item in xs]``, ``item`` a name the function does not
+use: the new list of the items iterating ``xs`` gives, as ``list`` makes it.  Of an array that is
+the list of its rows (``rows = list(Y)``), of a list a copy of it (a new list, the same items);
+iterating either is followed as a comprehension's loop is (and refused where that is not
+followed).  Loops' iterables wrapped in ``list`` were unwrapped before (``iterables``).
+"""
+
+import ast
+
+from .source import name_ids
+
+SPELLED = frozenset({"list"})  # (parse runs this rewriter only where the function spells one)
+
+
+def rewrite(forward):
+    if forward.env.get("list", "list") != "list" or "list" in forward.helpers:
+        return  # (list bound to something else: left as it is)
+    func = forward.func
+    used = name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
+    item, k = "item", 0
+    while item in used:
+        k += 1
+        item = f"item{k}"
+
+    class Lists(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if not (isinstance(node.func, ast.Name) and node.func.id == "list" and len(node.args) == 1 and
+                    not node.keywords and not isinstance(node.args[0], (ast.Starred, ast.ListComp, ast.GeneratorExp))):
+                return node
+            if isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name):
+                return node  # (list(zip(a, b)), list(range(n)): iterators, left to what reads them)
+            made = ast.ListComp(ast.Name(item, ast.Load()),
+                                [ast.comprehension(ast.Name(item, ast.Store()), node.args[0], [], 0)])
+            for sub in (made, made.elt, made.generators[0], made.generators[0].target):
+                ast.copy_location(sub, node)
+            return made
+
+        def visit_FunctionDef(self, node):  # (a nested function's own names: left to its own reading)
+            return node if node is not func else self.generic_visit(node)
+
+        visit_AsyncFunctionDef = visit_FunctionDef
+
+        def visit_Lambda(self, node):
+            return node
+    Lists().visit(func)
