@@ -99,7 +99,9 @@ def main(argv=None):
     if args.show is not None:
         program = make(args.seed, args.show, args.kind)
         outcome = fuzz_programs.check(program, timeout=args.timeout)
-        print(outcome.message or program.describe())
+        print(program.describe())
+        if outcome.message:
+            print(outcome.message)
         print(f"--- {outcome.kind} {outcome.category}")
         if outcome.kind == "ok":
             import backgen
