@@ -374,6 +374,8 @@ class StatementStager:
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
+                if name not in unset and not self.loop_entries:  # bound by no earlier statement, nor by an
+                    self.unbound_elsewhere[name] = merged[name]  # earlier iteration: unbound on the other paths
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
@@ -587,8 +589,16 @@ class StatementStager:
         followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
-            if self.unguarded(name) and name in starts_from:
-                self.name(ast.copy_location(ast.Name(name, ast.Load()), stmt))  # raises: may be unassigned
+            if self.unguarded(name) and name in starts_from:  # (the loop drops the value: an if's, where the
+                raise self.may_be_unassigned(name, stmt)  # loop starts, on one path only)
+            if self.unguarded(name) and not (kind == "for" and _runs_once_at_least(stmt.iter) and
+                                             name in _set_on_every_path(body)):
+                atom, guards, line = self.conditional[name]  # (nor where it may leave the loop with that value)
+                test, taken = guards[-1]
+                raise self.error(f"{name!r} holds the value set {'when' if taken else 'unless'} {test} (line "
+                                 f"{line}) as this loop starts, and keeps it where the loop does not set it: "
+                                 f"backgen does not follow that value through the loop; give {name} a value "
+                                 "before that if, or on every path of it", stmt)
         exits = []
         entry = {}
         for name in carried:
@@ -637,6 +647,9 @@ class StatementStager:
         fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset
                        or self.unguarded(name)}
         fresh = tuple(entry[name] for name in carried if name in fresh_names)
+        if not self.loop_entries:  # a name no statement before the loop bound: unbound, as Python's, until
+            self.unbound_names |= {entry[name] for name in carried if name not in self.versions  # the loop
+                                   and name not in self.forward.placeholders}  # sets it (not None: y = None)
         self.loop_entries = self.loop_entries + [entry]
         self.unset = unset | fresh_names
         writes_before = len(self.writes)

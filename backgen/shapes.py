@@ -442,15 +442,29 @@ def run_check(staged, args, functions=None):
             namespace["probe"](*args)
     except _Unfinished:
         pass
+    except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another:
+        if _unbound_name(exc) not in staged.unbound_elsewhere:  # the user's forward raises there too
+            raise _run_failed(staged, namespace, exc) from None
     except Exception as exc:
-        message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
-                  f"{type(exc).__name__}: {exc}"
-        line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
-        error = _error_at(staged, line, message) if line else error_at_def(staged, message)
-        error.sample_run = True  # the inputs' fault, not the code's
-        raise error from None
+        raise _run_failed(staged, namespace, exc) from None
     finally:
         namespace.clear()  # (the probe and the namespace it reads hold each other)
+
+
+def _unbound_name(exc):
+    """The name an UnboundLocalError says is unbound, or None."""
+    found = re.search(r"local variable '(\w+)'", str(exc))
+    return found.group(1) if found else None
+
+
+def _run_failed(staged, namespace, exc):
+    """The refusal of a staged forward that raised ``exc`` on sample inputs."""
+    message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
+              f"{type(exc).__name__}: {exc}"
+    line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
+    error = _error_at(staged, line, message) if line else error_at_def(staged, message)
+    error.sample_run = True  # the inputs' fault, not the code's
+    return error
 
 
 def run_shapes(staged, args, functions=None, parts=()):

@@ -1,0 +1,222 @@
+"""Values an if sets on one path only, read where Python reads them.
+
+Reading a local name that nothing bound raises UnboundLocalError, so wherever the forward returns,
+each name it read held a value: a value set on one path of an if, read after the if (outside its
+test), was set on that path.  The backward, taking the forward's branches, is then right whenever
+the forward returns.  That holds where no earlier statement, nor an earlier iteration of a loop,
+may have bound the name; elsewhere such code is refused.  Each case is checked against central
+finite differences on inputs taking each path the forward returns on.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
+V = np.array([0.5, -0.4, 0.6, 0.2])
+SHAPES = {"x": "3, 4", "v": "4"}
+
+
+def _copies(values):
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+
+
+def check(source, inputs, shapes=None, name="f"):
+    """The backward of ``source`` against finite differences on each of ``inputs`` the forward returns
+    on (at least one must); on the others the forward raises, as reading the unbound name does."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name, shapes=shapes)
+    assert text == backgen.generate(source, name=name, shapes=shapes)  # deterministic
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    returned = 0
+    for args in inputs:
+        try:
+            out = func(*_copies(args))
+        except UnboundLocalError:
+            continue
+        returned += 1
+        outs = out if isinstance(out, tuple) else (out,)
+        douts = tuple(np.linspace(0.5, 1.5, np.size(o)).reshape(np.shape(o)) if np.ndim(o) else 1.0 for o in outs)
+        got = generated[f"{name}_backward"](*_copies(args), *douts)
+        got = got if isinstance(got, tuple) else (got,)
+        want = finite_differences(lambda *values: func(*_copies(values)), list(args), range(len(args)), douts)
+        for g, w in zip(got, want):
+            assert np.shape(g) == np.shape(w)
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    assert returned, "no input the forward returns on"
+
+
+def refused(source, match, shapes=None, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate(textwrap.dedent(source), name=name, shapes=shapes)
+
+
+SIGNS = [np.array(s, float) for s in [(1, 1, 1, 1), (-1, 1, -1, 1), (1, -1, 1, -1), (-1, -1, -1, -1)]]
+
+
+@pytest.mark.parametrize("shapes", [None, SHAPES])
+def test_read_after_the_if(shapes):
+    check("""
+        def f(x, v):
+            if v.mean() < 0.2:
+                y = x * v
+            return np.sum(y * y)
+        """, [(X, V - 1.0), (X, V + 1.0)], shapes)
+
+
+def test_alias_written_through(shapes=None):
+    # fuzz_real seed 171 program 245: the value read by another name and written into
+    check("""
+        def f(x, v):
+            if v.mean() < 0.2:
+                y = x * 1.0
+            else:
+                pass
+            z = y
+            z[0] = v - 2.0
+            z[1:] *= np.tanh(v)
+            if np.sum(x) > 0.0:
+                return (np.sum(y - y), z)
+            return (np.sum(y * y), z)
+        """, [(X, V - 1.0), (-X, V - 1.0), (X, V + 1.0)])
+
+
+def test_read_under_another_test():
+    check("""
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            if v[1] > 0:
+                z = y * 3.0
+            else:
+                z = x * 2.0
+            return np.sum(z * x)
+        """, [(X, s) for s in SIGNS], SHAPES)
+
+
+def test_read_in_a_conditional_expression_and_a_short_circuit():
+    check("""
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            z = y * 3.0 if v[1] > 0 else x * 2.0
+            if v[2] > 0 and np.sum(y) > 0:
+                return np.sum(z * y)
+            return np.sum(z * x)
+        """, [(X, s) for s in SIGNS], SHAPES)
+
+
+def test_numbers():
+    check("""
+        import math
+        def f(x, v):
+            if v > 0:
+                y = math.sin(x)
+            return y * x
+        """, [(0.3, 1.0), (0.3, -1.0)])
+
+
+def test_helper_called_twice():
+    check("""
+        def g(a, c):
+            if c > 0:
+                b = np.tanh(a)
+            return b * 2.0
+
+        def f(x, v):
+            p = g(x, v[0])
+            q = g(x * 3.0, v[1])
+            return np.sum(p * q)
+        """, [(X, s) for s in SIGNS], SHAPES)
+
+
+def test_module_value_of_that_name_is_not_read():
+    # the function assigns y: y is its local everywhere in it, never the module's 2.0
+    check("""
+        y = 2.0
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            return np.sum(y * x)
+        """, [(X, V), (X, -V)], SHAPES)
+
+
+def test_read_in_a_later_loop():
+    check("""
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            s = 0.0
+            for i in range(3):
+                s = s + np.sum(y * x) * v[i]
+            return s
+        """, [(X, V), (X, -V)], SHAPES)
+
+
+def test_set_before_a_break():
+    # Python's name is unbound until the iteration that breaks sets it
+    check("""
+        def f(x, v):
+            for i in range(4):
+                if v[i] < 0:
+                    y = x * v[i]
+                    break
+            return np.sum(y * y)
+        """, [(X, V), (X, -V), (X, np.abs(V))], SHAPES)
+
+
+def test_set_before_the_if_is_merged():
+    check("""
+        def f(x, v):
+            y = x * 2.0
+            if v[0] > 0:
+                y = np.tanh(x)
+            return np.sum(y * x)
+        """, [(X, V), (X, -V)], SHAPES)
+
+
+def test_in_a_loop_refused():
+    # an earlier iteration's value is read where this one did not set it
+    refused("""
+        def f(x, v):
+            s = 0.0
+            for i in range(3):
+                if v[i] > 0:
+                    y = x * v[i]
+                s = s + np.sum(y)
+            return s
+        """, "may be unassigned", SHAPES)
+
+
+@pytest.mark.parametrize("loop", ["for i in range(3):", "for a in v[1:]:", "while np.sum(x) > 100.0:"])
+def test_kept_through_a_loop_refused(loop):
+    # the if's value leaves the loop where no iteration sets y: refused, not a backward that drops it
+    refused(f"""
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            {loop}
+                if v[1] > 0:
+                    y = x * 2.0
+            return np.sum(y)
+        """, "keeps it where the loop does not set it", SHAPES)
+
+
+def test_overwritten_by_a_loop_that_runs():
+    check("""
+        def f(x, v):
+            if v[0] > 0:
+                y = np.tanh(x)
+            for i in range(3):
+                y = x * v[i]
+            return np.sum(y * y)
+        """, [(X, V), (X, -V)], SHAPES)
