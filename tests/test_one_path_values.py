@@ -220,3 +220,76 @@ def test_overwritten_by_a_loop_that_runs():
                 y = x * v[i]
             return np.sum(y * y)
         """, [(X, V), (X, -V)], SHAPES)
+
+
+# --- a display of (W, b) pairs bound in a branch or a loop, iterated after -----------------------
+
+W1 = np.array([[-0.6, 0.47, 0.97, 0.43], [0.42, -0.7, -0.67, -0.78], [0.9, 0.95, 0.57, -0.85]])
+B1 = np.array([0.3, -0.45, 0.82, 0.53])
+W2 = np.array([[-0.49, 0.42], [0.7, -0.48], [-0.56, -0.78], [-0.5, -0.45]])
+B2 = np.array([-0.82, 0.61])
+INPUTS = np.array([[-0.53, -0.48, 0.58], [-0.82, 0.31, -0.6]])
+NET = (W1, B1, W2, B2, INPUTS)
+NET_SHAPES = {"W1": "3, 4", "b1": "4", "W2": "4, 2", "b2": "2", "inputs": "2, 3"}
+
+
+@pytest.mark.parametrize("shapes", [None, NET_SHAPES])
+def test_pairs_bound_on_both_paths(shapes):
+    # fuzz_real seed 171 program 135: `tuples are only supported as arguments of calls and in indexing`
+    check("""
+        def f(W1, b1, W2, b2, inputs):
+            if W2.mean() < 0.2:
+                params = [(W1, b1), (W2, b2)]
+            else:
+                params = [(W1, b1), (W2, b2)]
+            for W, b in params:
+                outputs = np.dot(inputs, W) + b
+                inputs = np.tanh(outputs)
+                inputs[inputs > 0.5] *= 2.0
+            return np.mean(inputs ** 2)
+        """, [NET, (W1, B1, W2 + 1.0, B2, INPUTS)], shapes)
+
+
+def test_pairs_bound_in_a_loop():
+    # fuzz_real seed 171 program 287
+    check("""
+        def f(W1, b1, W2, b2, inputs):
+            _k = 0
+            while _k < 2:
+                params = [(W1, b1), (W2, b2)]
+                _k += 1
+            for W, b in params:
+                outputs = np.dot(inputs, W) * b
+                inputs = np.tanh(outputs)
+            return np.sum(inputs ** 2)
+        """, [NET], NET_SHAPES)
+
+
+def test_pairs_bound_on_one_path():
+    check("""
+        def f(W1, b1, W2, b2, inputs):
+            if np.sum(b1) > 0:
+                params = [(W1, b1), (W2, b2)]
+            for W, b in params:
+                inputs = np.tanh(np.dot(inputs, W) + b)
+            return np.sum(inputs ** 2)
+        """, [NET, (W1, -B1, W2, B2, INPUTS)], NET_SHAPES)
+
+
+@pytest.mark.parametrize("change", [
+    "W1 = W1 * 2.0",  # a name the display lists bound again: the bindings list other arrays
+    "params = [(W2, b2), (W1, b1)]",  # another display
+    "params = params[:1]",  # a read other than a loop's
+])
+def test_pairs_otherwise_stay_refused(change):
+    refused(f"""
+        def f(W1, b1, W2, b2, inputs):
+            if np.sum(b1) > 0:
+                params = [(W1, b1), (W2, b2)]
+            else:
+                params = [(W1, b1), (W2, b2)]
+                {change}
+            for W, b in params:
+                inputs = np.tanh(np.dot(inputs, W) + b)
+            return np.sum(inputs ** 2)
+        """, "tuples are only supported", NET_SHAPES)
