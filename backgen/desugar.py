@@ -15,7 +15,10 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
   it lists: the loops iterate the display itself, the binding left out; a display of names so bound
   may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
-  given to ``len``, each read then the part of the display it reads;
+  given to ``len``, each read then the part of the display it reads; and where every binding of the
+  name (in a branch, a loop, or several) is the same display of names the function never binds, read
+  only as loops' sequences: the loops iterate the display, the bindings left out (where none ran,
+  Python raises reading the name);
 * ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``

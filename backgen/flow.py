@@ -6,8 +6,13 @@ statements into ``ir`` items:
 
 * ``a, b = b, a + b`` and ``N, D = x.shape`` assign each name in turn.
 * ``if``/``elif``/``else`` become ``ir.If``; a name assigned in both branches
-  gets one merged name (the user's own where possible).  A ``return`` inside
-  a branch is rewritten so that every path ends in the same final return.
+  gets one merged name (the user's own where possible).  A name assigned in
+  one branch only is read outside that branch's test where Python's name is
+  unbound on the other paths (bound by nothing before the if, no loop around
+  it): the forward raises there, so wherever it returns, the branch ran.  A
+  loop that starts from such a value and may end with it is refused.  A
+  ``return`` inside a branch is rewritten so that every path ends in the same
+  final return.
 * ``for v in range(...)``, ``for v in xs`` and ``while`` become ``ir.Loop``.
   Names the body reads before assigning, or that are read after the loop,
   are carried from one iteration to the next.  ``if c: ...; continue`` and
@@ -793,7 +798,9 @@ class StatementStager:
         assigned |= {n.value.func.value.id for s in body for n in source.walk(s)
                      if isinstance(n, ast.Expr) and is_append(n)}
         assigned |= {n.func.value.id for s in body for n in source.walk(s) if is_pop(n)}
-        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and not any(
+                isinstance(s, ast.Assign) and (s.lineno, s.col_offset) == (stmt.lineno, stmt.col_offset)
+                for s in body[:1]):  # (an item loop's variable, r = x[i], leaves the loop with its last item)
             assigned.discard(stmt.target.id)
         # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
         views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
