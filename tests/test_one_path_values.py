@@ -293,3 +293,62 @@ def test_pairs_otherwise_stay_refused(change):
                 inputs = np.tanh(np.dot(inputs, W) + b)
             return np.sum(inputs ** 2)
         """, "tuples are only supported", NET_SHAPES)
+
+
+# --- a loop's variable read after the loop: its last item ------------------------------------------
+
+ROWS = np.array([[0.1, 0.2], [0.3, -0.5], [0.6, 0.4]])
+
+
+@pytest.mark.parametrize("loop", ["for r in x:", "for r in reversed(x):"])
+def test_last_row_read_after_the_loop(loop):
+    # `variable 'r' is used before it is assigned`; where x has no rows, reading r raises
+    check(f"""
+        def f(x, w):
+            s = np.sum(w)
+            for r in {loop.split(' in ')[1][:-1]}:
+                s = s * 0.5 + np.sum(r * w)
+            r = r * 2.0
+            return s * np.sum(r)
+        """, [(ROWS, np.array([0.5, -0.2])), (np.zeros((0, 2)), np.array([0.5, -0.2]))], {"x": "N, 2", "w": "2"})
+
+
+def test_last_row_changed_after_the_loop_refused():
+    refused("""
+        def f(x):
+            y = x * 1.0
+            for r in y:
+                pass
+            y[2] = 5.0
+            return np.sum(r * x)
+        """, "may have been changed by the write into 'y'", {"x": "3, 2"})
+
+
+# --- a tuple of numbers a nested function reads ------------------------------------------------------
+
+def test_nested_function_reads_a_tuple_of_numbers():
+    # fuzz_wild_scalar seed 12 programs 258, 299: `Tuple expressions are not supported here`
+    check("""
+        import math
+        def f(x, y):
+            coef = (2.29, -0.5, 0.2)
+            def g(t, scale=0.55):
+                \"\"\"A local helper.\"\"\"
+                return scale * (sum(w * 0.7 for w in coef) + math.fabs(x) * t)
+            y = y + g(2.48 if y > 1.9 else -0.9)
+            return math.tanh(y) + g(x)
+        """, [(0.4, -0.7), (0.4, 2.0)])
+
+
+def test_nested_function_reads_a_tuple_bound_again():
+    # (a closure parameter, as before: the call passes the tuple the name holds then)
+    check("""
+        import math
+        def f(x, y):
+            coef = (2.29, -0.5, 0.2)
+            def g(t):
+                return t * coef[0]
+            if x > 0:
+                coef = (1.0, 2.0, 3.0)
+            return g(x) + y
+        """, [(0.4, -0.7), (-0.4, 0.7)])
