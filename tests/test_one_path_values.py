@@ -352,3 +352,32 @@ def test_nested_function_reads_a_tuple_bound_again():
                 coef = (1.0, 2.0, 3.0)
             return g(x) + y
         """, [(0.4, -0.7), (-0.4, 0.7)])
+
+
+def test_helper_of_no_parameters_has_no_backward():
+    # `def g_backward(dout=1.0): ... with respect to , ... return` written, and never called
+    source = """
+        import math
+        def h(n):
+            return math.sqrt(2.0) * n
+        def g():
+            return h(3.0) * 3
+        def f(x, y):
+            return x * g() + y
+        """
+    check(source, [(0.4, -0.7)])
+    text = backgen.generate(textwrap.dedent(source), name="f")
+    assert "g_backward" not in text and "h_backward" not in text and "def g():" in text
+
+
+def test_atan2_at_the_origin_through_a_cut_path():
+    # math.atan2(0.0 * x, 0.0 * y): its rule divided by math.hypot(0, 0) (ZeroDivisionError) where no
+    # gradient flows into its arguments, the true one 0
+    check("""
+        import math
+        def f(x, y):
+            a = math.atan2(x * 0.0, y * 0.0) * x
+            if x > 0:
+                a = a + math.atan2(0.0, 0.0 * x)
+            return a + math.atan2(y, x) * y
+        """, [(0.5, 0.3), (-0.5, 0.3), (0.5, -0.3)])
