@@ -379,8 +379,10 @@ class StatementStager:
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
-                if name not in unset and not self.loop_entries:  # bound by no earlier statement, nor by an
-                    self.unbound_elsewhere[name] = merged[name]  # earlier iteration: unbound on the other paths
+                if name not in unset and not self.loop_entries and self.bound_only_in(name, stmt):
+                    # bound by no earlier statement, nor an earlier iteration: unbound on the other paths
+                    # (and by no later one, whose merge would copy a value the paths here may not have)
+                    self.unbound_elsewhere[name] = merged[name]
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
@@ -396,6 +398,12 @@ class StatementStager:
             exits = tuple((carried, self.versions.get(name, ir.Var(carried)))
                           for name, carried in self.loop_entries[-1].items())
         self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks, exits))
+
+    def bound_only_in(self, name, stmt):
+        """Whether every statement of the function binding ``name`` is in the if ``stmt``."""
+        start, end = (stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset)
+        return all(start <= (node.lineno, node.col_offset) < end for node in source.walk(self.func)
+                   if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load))
 
     def if_expression(self, node, name, role):
         """``a if c else b`` with computed branches: an ``if`` block computing only the branch taken."""

@@ -184,6 +184,21 @@ def test_set_before_the_if_is_merged():
         """, [(X, V), (X, -V)], SHAPES)
 
 
+def test_bound_again_by_a_later_if_refused():
+    # the later if's merge would copy, on its other path, a value the name may not have there (the
+    # backward crashed where neither if ran and nothing read y)
+    refused("""
+        def f(x, v):
+            if v[0] > 0:
+                y = x * 2.0
+            if v[1] > 0:
+                y += x
+            if v[2] > 0:
+                return np.sum(y * y)
+            return np.sum(x)
+        """, "may be unassigned", SHAPES)
+
+
 def test_in_a_loop_refused():
     # an earlier iteration's value is read where this one did not set it
     refused("""
