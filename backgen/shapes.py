@@ -443,7 +443,7 @@ def run_check(staged, args, functions=None):
     except _Unfinished:
         pass
     except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another:
-        if _unbound_name(exc) not in staged.unbound_elsewhere:  # the user's forward raises there too
+        if _unbound_name(exc, namespace) not in staged.unbound_elsewhere:  # the user's forward raises there too
             raise _run_failed(staged, namespace, exc) from None
     except Exception as exc:
         raise _run_failed(staged, namespace, exc) from None
@@ -451,8 +451,14 @@ def run_check(staged, args, functions=None):
         namespace.clear()  # (the probe and the namespace it reads hold each other)
 
 
-def _unbound_name(exc):
-    """The name an UnboundLocalError says is unbound, or None."""
+def _unbound_name(exc, namespace):
+    """The name an UnboundLocalError the probe's own code (``_probe``) raised says is unbound, or None."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    probe = namespace.get("probe")
+    if tb is None or not callable(probe) or tb.tb_frame.f_code is not probe.__code__:
+        return None  # (raised in a function it calls)
     found = re.search(r"local variable '(\w+)'", str(exc))
     return found.group(1) if found else None
 
