@@ -442,8 +442,9 @@ def run_check(staged, args, functions=None):
             namespace["probe"](*args)
     except _Unfinished:
         pass
-    except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another:
-        if _unbound_name(exc, namespace) not in staged.unbound_elsewhere:  # the user's forward raises there too
+    except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another,
+        # or one a loop sets (before a break) read after it, at the top level, where it set none: the
+        if not _unbound_read(staged, exc, namespace):  # user's forward raises there too
             raise _run_failed(staged, namespace, exc) from None
     except Exception as exc:
         raise _run_failed(staged, namespace, exc) from None
@@ -451,16 +452,22 @@ def run_check(staged, args, functions=None):
         namespace.clear()  # (the probe and the namespace it reads hold each other)
 
 
-def _unbound_name(exc, namespace):
-    """The name an UnboundLocalError the probe's own code (``_probe``) raised says is unbound, or None."""
+def _unbound_read(staged, exc, namespace):
+    """Whether the probe's own code (``_probe``) raised the UnboundLocalError ``exc`` reading a value of
+    ``staged.unbound_elsewhere``, or one of ``staged.unbound_carried`` at its top level (after the loop)."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     probe = namespace.get("probe")
     if tb is None or not callable(probe) or tb.tb_frame.f_code is not probe.__code__:
-        return None  # (raised in a function it calls)
+        return False  # (raised in a function it calls)
     found = re.search(r"local variable '(\w+)'", str(exc))
-    return found.group(1) if found else None
+    if found is None:
+        return False
+    lines = namespace.get("_probe_lines", ())
+    text = lines[tb.tb_lineno - 1] if 0 < tb.tb_lineno <= len(lines) else ""
+    top = text.startswith("    ") and not text.startswith("     ")
+    return found.group(1) in staged.unbound_elsewhere or top and found.group(1) in staged.unbound_carried
 
 
 def _run_failed(staged, namespace, exc):

@@ -290,7 +290,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          constants=self.numbers_read(),
                          named_arrays=self.arrays_named(),
                          unbound_elsewhere=frozenset(atom.name for atom in self.unbound_elsewhere.values()
-                                                     if isinstance(atom, ir.Var)) | self.unbound_names,
+                                                     if isinstance(atom, ir.Var)),
+                         unbound_carried=frozenset(self.unbound_names),
                          numerals=tuple(self.forward.numerals.items()))
 
     def given_path(self, body, labels_only=False):
