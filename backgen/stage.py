@@ -604,6 +604,11 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         """The refusal of a read of ``name``, set on one path of an if, outside that path's tests."""
         atom, guards, line = self.conditional[name]
         test, taken = guards[-1]
+        if name in self.unset:  # (set in a loop that gave it no value before: Python's name may hold an
+            return self.error(f"variable {name!r} may be unassigned here, or hold the value an earlier "  # earlier
+                              f"iteration gave it: it is set only {'when' if taken else 'unless'} {test} "  # one's)
+                              f"(line {line}), which backgen does not follow; read it under the same test, or "
+                              "give it a value on every path", node)
         return self.error(f"variable {name!r} may be unassigned here: it is set only "
                           f"{'when' if taken else 'unless'} {test} (line {line}); read it under "
                           "the same test, or give it a value on every path", node)

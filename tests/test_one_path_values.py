@@ -209,7 +209,7 @@ def test_in_a_loop_refused():
                     y = x * v[i]
                 s = s + np.sum(y)
             return s
-        """, "may be unassigned", SHAPES)
+        """, "or hold the value an earlier iteration gave it", SHAPES)
 
 
 @pytest.mark.parametrize("loop", ["for i in range(3):", "for a in v[1:]:", "while np.sum(x) > 100.0:"])
