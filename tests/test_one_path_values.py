@@ -6,6 +6,10 @@ test), was set on that path.  The backward, taking the forward's branches, is th
 the forward returns.  That holds where no earlier statement, nor an earlier iteration of a loop,
 may have bound the name; elsewhere such code is refused.  Each case is checked against central
 finite differences on inputs taking each path the forward returns on.
+
+Also here, by the same reasoning or near it: a display of (W, b) pairs bound on several paths, a
+loop's variable read after the loop, a tuple of numbers a nested function reads, a helper of no
+parameters, math.atan2 at the origin through a cut path.
 """
 
 import math
@@ -73,7 +77,7 @@ def test_read_after_the_if(shapes):
         """, [(X, V - 1.0), (X, V + 1.0)], shapes)
 
 
-def test_alias_written_through(shapes=None):
+def test_alias_written_through():
     # fuzz_real seed 171 program 245: the value read by another name and written into
     check("""
         def f(x, v):
