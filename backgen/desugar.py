@@ -15,7 +15,10 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   ``for W, b in params``) that nothing else reads or changes, and nothing after rebinds a name
   it lists: the loops iterate the display itself, the binding left out; a display of names so bound
   may also be read by constant indices (``W, b = params[0]``, ``params[1][0]``), unpacked whole or
-  given to ``len``, each read then the part of the display it reads;
+  given to ``len``, each read then the part of the display it reads; and where every binding of the
+  name (in a branch, a loop, or several) is the same display of names the function never binds, read
+  only as loops' sequences: the loops iterate the display, the bindings left out (where none ran,
+  Python raises reading the name);
 * ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
@@ -53,6 +56,7 @@ def desugar(func, error, maybe=True):
     used = source.name_ids(func) | {a.arg for a in func.args.args}
     state = _State(used, error)
     _iterate_displays(func)
+    _iterate_rebound_displays(func)
     func.body = state.lifted(state.block(func.body))
 
 
@@ -96,6 +100,41 @@ def _iterate_displays(func):
         func.body = func.body[:position] + after
         _iterate_displays(func)  # (the next one, in the body as it is now)
         return
+
+
+def _iterate_rebound_displays(func):
+    """``params = [(W1, b1), (W2, b2)]`` bound in a branch or a loop, or more than once, each time
+    the same display of names, then read only as the sequence of loops (``for W, b in params``): each
+    loop iterates the display itself, the bindings left out.  Only where the function binds none of
+    the names the display lists: every binding then makes a list of the same arrays, so wherever a
+    loop reads the name it holds those (where no binding ran, Python raises reading it, and there is
+    no gradient to give)."""
+    if any(isinstance(n, (ast.Global, ast.Nonlocal, ast.Delete)) for n in walk(func)):
+        return
+    stores, bindings = set(), {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores.add(node.id)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, (ast.List, ast.Tuple)) and node.value.elts:
+            bindings.setdefault(node.targets[0].id, []).append(node)
+    for name, binds in bindings.items():
+        display = binds[0].value
+        text = ast.dump(display)
+        if not _of_names(display) or any(ast.dump(b.value) != text for b in binds) or \
+                {n.id for n in walk(display) if isinstance(n, ast.Name)} & stores:
+            continue
+        bound = {id(b.targets[0]) for b in binds}
+        loops = [n for n in walk(func) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name) and
+                 n.iter.id == name]
+        others = {id(n) for n in walk(func) if isinstance(n, ast.Name) and n.id == name} - bound
+        if not loops or others != {id(loop.iter) for loop in loops}:
+            continue  # (a read other than a loop's, or a binding of another kind: for params in ...)
+        for loop in loops:
+            loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+        ids = {id(b) for b in binds}
+        func.body = source.rewrite_statements(func.body, lambda stmt: [
+            ast.copy_location(ast.Pass(), stmt)] if id(stmt) in ids else [stmt])
 
 
 def _item_reads(stmts, name, display, loop_reads):

@@ -6,8 +6,13 @@ statements into ``ir`` items:
 
 * ``a, b = b, a + b`` and ``N, D = x.shape`` assign each name in turn.
 * ``if``/``elif``/``else`` become ``ir.If``; a name assigned in both branches
-  gets one merged name (the user's own where possible).  A ``return`` inside
-  a branch is rewritten so that every path ends in the same final return.
+  gets one merged name (the user's own where possible).  A name assigned in
+  one branch only is read outside that branch's test where Python's name is
+  unbound on the other paths (bound by nothing before the if, no loop around
+  it): the forward raises there, so wherever it returns, the branch ran.  A
+  loop that starts from such a value and may end with it is refused.  A
+  ``return`` inside a branch is rewritten so that every path ends in the same
+  final return.
 * ``for v in range(...)``, ``for v in xs`` and ``while`` become ``ir.Loop``.
   Names the body reads before assigning, or that are read after the loop,
   are carried from one iteration to the next.  ``if c: ...; continue`` and
@@ -374,6 +379,10 @@ class StatementStager:
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
+                if name not in unset and not self.loop_entries and self.bound_only_in(name, stmt):
+                    # bound by no earlier statement, nor an earlier iteration: unbound on the other paths
+                    # (and by no later one, whose merge would copy a value the paths here may not have)
+                    self.unbound_elsewhere[name] = merged[name]
             else:
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
@@ -389,6 +398,12 @@ class StatementStager:
             exits = tuple((carried, self.versions.get(name, ir.Var(carried)))
                           for name, carried in self.loop_entries[-1].items())
         self.add(ir.If(test, tuple(body), tuple(orelse), stmt.lineno, breaks, exits))
+
+    def bound_only_in(self, name, stmt):
+        """Whether every statement of the function binding ``name`` is in the if ``stmt``."""
+        start, end = (stmt.lineno, stmt.col_offset), (stmt.end_lineno, stmt.end_col_offset)
+        return all(start <= (node.lineno, node.col_offset) < end for node in source.walk(self.func)
+                   if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load))
 
     def if_expression(self, node, name, role):
         """``a if c else b`` with computed branches: an ``if`` block computing only the branch taken."""
@@ -587,8 +602,16 @@ class StatementStager:
         followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
         for name in carried:
-            if self.unguarded(name) and name in starts_from:
-                self.name(ast.copy_location(ast.Name(name, ast.Load()), stmt))  # raises: may be unassigned
+            if self.unguarded(name) and name in starts_from:  # (the loop drops the value: an if's, where the
+                raise self.may_be_unassigned(name, stmt)  # loop starts, on one path only)
+            if self.unguarded(name) and not (kind == "for" and _runs_once_at_least(stmt.iter) and
+                                             name in _set_on_every_path(body)):
+                atom, guards, line = self.conditional[name]  # (nor where it may leave the loop with that value)
+                test, taken = guards[-1]
+                raise self.error(f"{name!r} holds the value set {'when' if taken else 'unless'} {test} (line "
+                                 f"{line}) as this loop starts, and keeps it where the loop does not set it: "
+                                 f"backgen does not follow that value through the loop; give {name} a value "
+                                 "before that if, or on every path of it", stmt)
         exits = []
         entry = {}
         for name in carried:
@@ -637,6 +660,9 @@ class StatementStager:
         fresh_names = {name for name in carried if self.versions.get(name) is None or name in unset
                        or self.unguarded(name)}
         fresh = tuple(entry[name] for name in carried if name in fresh_names)
+        if not self.loop_entries:  # a name no statement before the loop bound: unbound, as Python's, until
+            self.unbound_names |= {entry[name] for name in carried if name not in self.versions  # the loop
+                                   and name not in self.forward.placeholders}  # sets it (not None: y = None)
         self.loop_entries = self.loop_entries + [entry]
         self.unset = unset | fresh_names
         writes_before = len(self.writes)
@@ -780,7 +806,9 @@ class StatementStager:
         assigned |= {n.value.func.value.id for s in body for n in source.walk(s)
                      if isinstance(n, ast.Expr) and is_append(n)}
         assigned |= {n.func.value.id for s in body for n in source.walk(s) if is_pop(n)}
-        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and not any(
+                isinstance(s, ast.Assign) and (s.lineno, s.col_offset) == (stmt.lineno, stmt.col_offset)
+                for s in body[:1]):  # (an item loop's variable, r = x[i], leaves the loop with its last item)
             assigned.discard(stmt.target.id)
         # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
         views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(

@@ -21,6 +21,10 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
   (recursion, at the call), ``nonlocal``/``global`` writes (the fence refuses
   those statements), and a nested function defined in a branch or loop (the
   fence refuses that ``def``).
+* A closure's name the function binds once, at the top of its body, to a
+  tuple of numbers written out (``coef = (0.5, 1.5)``), and never otherwise,
+  is no parameter: the helper gets that assignment of its own (where the
+  name is bound, it holds that tuple; where not, Python raises).
 """
 
 import ast
@@ -147,7 +151,8 @@ def lift(forward, bind_import):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == func.name \
                     and func.name not in own:
                 raise forward.error(f"{d.name}() calls {func.name}() back: recursion is not supported", node)
-    closure = {d.name: sorted((_free(d) & outer) - names) for d in defs}
+    constants = _constant_tuples(func, outer)
+    closure = {d.name: sorted((_free(d) & outer) - names - set(constants)) for d in defs}
     calls = {d.name: {n.func.id for n in walk(d) if isinstance(n, ast.Call)
                       and isinstance(n.func, ast.Name) and n.func.id in names - {d.name}} for d in defs}
     changed = True
@@ -165,6 +170,10 @@ def lift(forward, bind_import):
     lifted = {}
     for d in defs:
         helper = copy.deepcopy(d)
+        own = [copy.deepcopy(constants[name]) for name in sorted(_free(d) & set(constants))]
+        at = 1 if helper.body and isinstance(helper.body[0], ast.Expr) and isinstance(helper.body[0].value, ast.Constant) \
+            and isinstance(helper.body[0].value.value, str) else 0  # (after its docstring)
+        helper.body[at:at] = own
         helper.args.args = [ast.copy_location(ast.arg(n), d) for n in closure[d.name]] + helper.args.args
         _pass_closures(helper.body, closure, forward, skip={a.arg for a in _all_args(helper)},
                        passable=module_helpers)
@@ -179,6 +188,38 @@ def lift(forward, bind_import):
     for name, nested in result.items():  # each sees the module's helpers and its siblings
         nested.helpers.update({k: v for k, v in {**helpers, **result}.items() if k != name})
     return result
+
+
+def _constant_tuples(func, outer):
+    """``{name: its assignment}`` for each name of ``outer`` that ``func`` binds once, at the top level
+    of its body, to a tuple of numbers written out (``coef = (0.5, 1.5)``), and never otherwise (nor
+    as a parameter): a nested function reading it reads that tuple whenever the name is bound, so it
+    is given the assignment of its own instead of a closure parameter (its tuple then read, as the
+    function's, where it reads numbers)."""
+    stores = {}
+    for node in walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            stores.update((name, 2) for name in node.names)
+    params = {a.arg for a in _all_args(func)}
+    found = {}
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Tuple) and _numbers(stmt.value):
+            name = stmt.targets[0].id
+            if name in outer and name not in params and stores.get(name) == 1:
+                found[name] = stmt
+    return found
+
+
+def _numbers(node):
+    """Whether ``node`` is a tuple (of tuples) of numbers written out, ``-1.5`` too."""
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_numbers(e) for e in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
 
 
 def _renamed_apart(forward, defs):

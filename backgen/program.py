@@ -530,7 +530,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         helper_lists[backward_name] = main.item_lists
         iterates |= {a.name for a, p in zip(op.args, op.param("params").split(","))  # (passed on to a helper
                      if a.__class__ is ir.Var and p in main.iterates}  # iterating or unpacking it: Ws itself)
-        backwards += list(sub.helper_backwards) + [main]
+        if main.wrt:  # (a helper differentiating nothing, def g(): ..., has no backward: none is called)
+            backwards += list(sub.helper_backwards) + [main]
         forwards.update({f.name: f for f in sub.helper_forwards})
         forwards[name] = staged_helper
         # its results whose length the data decides (known of a helper in NumPy code: none there, none here)

@@ -442,15 +442,42 @@ def run_check(staged, args, functions=None):
             namespace["probe"](*args)
     except _Unfinished:
         pass
+    except UnboundLocalError as exc:  # a value one path of an if sets, read where these inputs took another,
+        # or one a loop sets (before a break) read after it, at the top level, where it set none: the
+        if not _unbound_read(staged, exc, namespace):  # user's forward raises there too
+            raise _run_failed(staged, namespace, exc) from None
     except Exception as exc:
-        message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
-                  f"{type(exc).__name__}: {exc}"
-        line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
-        error = _error_at(staged, line, message) if line else error_at_def(staged, message)
-        error.sample_run = True  # the inputs' fault, not the code's
-        raise error from None
+        raise _run_failed(staged, namespace, exc) from None
     finally:
         namespace.clear()  # (the probe and the namespace it reads hold each other)
+
+
+def _unbound_read(staged, exc, namespace):
+    """Whether the probe's own code (``_probe``) raised the UnboundLocalError ``exc`` reading a value of
+    ``staged.unbound_elsewhere``, or one of ``staged.unbound_carried`` at its top level (after the loop)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    probe = namespace.get("probe")
+    if tb is None or not callable(probe) or tb.tb_frame.f_code is not probe.__code__:
+        return False  # (raised in a function it calls)
+    found = re.search(r"local variable '(\w+)'", str(exc))
+    if found is None:
+        return False
+    lines = namespace.get("_probe_lines", ())
+    text = lines[tb.tb_lineno - 1] if 0 < tb.tb_lineno <= len(lines) else ""
+    top = text.startswith("    ") and not text.startswith("     ")
+    return found.group(1) in staged.unbound_elsewhere or top and found.group(1) in staged.unbound_carried
+
+
+def _run_failed(staged, namespace, exc):
+    """The refusal of a staged forward that raised ``exc`` on sample inputs."""
+    message = f"could not run the staged forward of {staged.name}() on inputs of the given shapes: " \
+              f"{type(exc).__name__}: {exc}"
+    line = _failing_line(staged, namespace, exc)  # (at the line that raised, where it is known)
+    error = _error_at(staged, line, message) if line else error_at_def(staged, message)
+    error.sample_run = True  # the inputs' fault, not the code's
+    return error
 
 
 def run_shapes(staged, args, functions=None, parts=()):

@@ -216,6 +216,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
+        self.unbound_elsewhere = {}  # name -> its conditional value, where Python's name is unbound on the
+        # other paths (bound by no statement before the if, which no loop encloses): a read there raises
+        self.unbound_names = set()  # the loops' carried names that are unbound, as Python's, until set
         self.init_memory()
         self.cache_name = None  # the name returned as a layer's cache
         self.not_values = {}  # name -> (helper, role, line): a cache (or gradient) a helper returned
@@ -286,6 +289,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          path_outputs=frozenset(self.output_merges) if self.split_outputs else frozenset(),
                          constants=self.numbers_read(),
                          named_arrays=self.arrays_named(),
+                         unbound_elsewhere=frozenset(atom.name for atom in self.unbound_elsewhere.values()
+                                                     if isinstance(atom, ir.Var)),
+                         unbound_carried=frozenset(self.unbound_names),
                          numerals=tuple(self.forward.numerals.items()))
 
     def given_path(self, body, labels_only=False):
@@ -568,12 +574,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "outputs only", node)
         if node.id in self.versions:
             held = self.versions[node.id]  # (a constant a loop iterates, by its text: the same on every path)
-            if self.unguarded(node.id) and not (held.__class__ is ir.Const and held.source == node.id):
-                atom, guards, line = self.conditional[node.id]
-                test, taken = guards[-1]
-                raise self.error(f"variable {node.id!r} may be unassigned here: it is set only "
-                                 f"{'when' if taken else 'unless'} {test} (line {line}); read it under "
-                                 "the same test, or give it a value on every path", node)
+            if self.unguarded(node.id, read=True) and not (held.__class__ is ir.Const and held.source == node.id):
+                raise self.may_be_unassigned(node.id, node)
             return self.versions[node.id]
         if node.id in self.forward.constants and node.id not in self.user_names:  # EPS = 1e-8 at module level
             text = self.forward.constants[node.id]
@@ -598,10 +600,27 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             f"name {node.id!r} is not a parameter or a variable assigned in the function "
             "(global values are not supported: pass them as parameters)", node)
 
-    def unguarded(self, name):
-        """Whether ``name`` holds a value set on one path of an if, read outside that path's tests."""
+    def may_be_unassigned(self, name, node):
+        """The refusal of a read of ``name``, set on one path of an if, outside that path's tests."""
+        atom, guards, line = self.conditional[name]
+        test, taken = guards[-1]
+        if name in self.unset:  # (set in a loop that gave it no value before: Python's name may hold an
+            return self.error(f"variable {name!r} may be unassigned here, or hold the value an earlier "  # earlier
+                              f"iteration gave it: it is set only {'when' if taken else 'unless'} {test} "  # one's)
+                              f"(line {line}), which backgen does not follow; read it under the same test, or "
+                              "give it a value on every path", node)
+        return self.error(f"variable {name!r} may be unassigned here: it is set only "
+                          f"{'when' if taken else 'unless'} {test} (line {line}); read it under "
+                          "the same test, or give it a value on every path", node)
+
+    def unguarded(self, name, read=False):
+        """Whether ``name`` holds a value set on one path of an if, read outside that path's tests.
+        A ``read`` of a name Python holds unbound on the if's other paths is not: there the forward
+        raises (UnboundLocalError), so wherever it returns, the read saw the value that path set."""
         known = self.conditional.get(name)
         if known is None or self.versions.get(name) != known[0]:
+            return False
+        if read and self.unbound_elsewhere.get(name) == known[0]:
             return False
         return not set(known[1]) <= set(self.guards)
 

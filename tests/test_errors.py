@@ -56,10 +56,11 @@ CASES = [
     ("write into an expression", "def f(x):\n    x.real[0] = 1.0\n    return x\n", 2, 5, "a part of an array"),
     ("global name", "def f(x):\n    return x * K\n", 2, 16, "name 'K' is not a parameter"),
     ("use before assignment", "def f(x):\n    y = z * x\n    z = x\n    return y\n", 2, 9, "used before it is assigned"),
-    ("set on one path only", "def f(x):\n    if x > 0:\n        y = x\n    return y * 2\n", 4, 12,
-     "'y' may be unassigned here: it is set only when x > 0 (line 2)"),
-    ("set on one path, read under another test", "def f(x):\n    if x > 0:\n        y = x\n    if x > 1:\n"
-     "        x = y\n    return x\n", 5, 13, "may be unassigned"),
+    ("set on one path only, in a loop", "def f(x):\n    for i in range(3):\n        if x > i:\n            y = x\n"
+     "        x = y * 2\n    return x\n", 5, 13, "'y' may be unassigned here, or hold the value an earlier "
+     "iteration gave it: it is set only when x > i (line 3)"),
+    ("set on one path, read under another test, in a loop", "def f(x):\n    for i in range(3):\n        if x > 0:\n"
+     "            y = x\n        if x > 1:\n            x = y\n    return x\n", 6, 17, "may be unassigned"),
     ("set on one path, a loop starts from it", "def f(x, n):\n    if x > 0:\n        y = x\n"
      "    for i in range(n):\n        y = y * x\n    return y\n", 4, 5, "may be unassigned"),
     ("module as value", "import math\ndef f(x):\n    return x * math\n", 3, 16, "module 'math' cannot be used"),

@@ -62,9 +62,10 @@ SCALAR = {
     "math.asin": _unary("math.asin(x)", "1 / math.sqrt(1 - x ** 2)", floats=True),
     "math.acos": _unary("math.acos(x)", "-1 / math.sqrt(1 - x ** 2)", floats=True),
     "math.atan": _unary("math.atan(x)", "1 / (1 + x * x)", floats=True),
+    # at y = x = 0 (where no gradient flows into y and x: math.atan2(0.0 * a, 0.0)) 0, never a division by 0
     "math.atan2": Rule(("y", "x"), "math.atan2(y, x)", {
-        "y": "math.cos(out) / math.hypot(y, x)",
-        "x": "-math.sin(out) / math.hypot(y, x)",
+        "y": "math.cos(out) * g / math.hypot(y, x) if y or x else 0.0",
+        "x": "-math.sin(out) * g / math.hypot(y, x) if y or x else 0.0",
     }, floats=True),
     "math.sinh": _unary("math.sinh(x)", "math.cosh(x)", floats=True),
     "math.cosh": _unary("math.cosh(x)", "math.sinh(x)", floats=True),
