@@ -379,11 +379,22 @@ class StatementStager:
                     self.set_on_paths(target, [self.storage.get(target), None])  # the other: as it was
                     merged[name] = ir.Var(target)
                 self.conditional[name] = (merged[name], (*self.guards, (test, a is not None)), stmt.lineno)
+                if before.get(name) is None and name not in unset and not self.loop_entries:
+                    self.maybe_unbound[name] = merged[name]  # (no value before the if: unbound on its other path)
                 if name not in unset and not self.loop_entries and self.bound_only_in(name, stmt):
                     # bound by no earlier statement, nor an earlier iteration: unbound on the other paths
                     # (and by no later one, whose merge would copy a value the paths here may not have)
                     self.unbound_elsewhere[name] = merged[name]
             else:
+                earlier = conditional.get(name)
+                if earlier is not None and name not in unset and before.get(name) == earlier[0] and \
+                        earlier[0] in (a, b) and self.maybe_unbound.get(name) == earlier[0]:
+                    # one path keeps the value an earlier if set on one of its paths only, where Python's
+                    # name is unbound on the others: the copy naming that value would read what is not there
+                    raise self.error(f"{name!r} is set here on one path, and the other keeps the value the if "
+                                     f"on line {earlier[2]} gave it on one of its paths only (unbound where that "
+                                     f"if did not set it): backgen cannot copy a value that may not exist; give "
+                                     f"{name} a value before line {earlier[2]}", stmt)
                 self.conditional.pop(name, None)  # set on both paths
                 target = self.reuse(name, a, body) or self.reuse(name, b, orelse) or self.merged_name(name)
                 body, orelse = self.deliver_both(body, a, orelse, b, target, [

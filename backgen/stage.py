@@ -216,6 +216,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.tests = []  # the names the enclosing if tests read
         self.guards = []  # (test, branch taken) of each enclosing if
         self.conditional = {}  # name -> (its value, the guards it was set under, line): set on one path only
+        self.maybe_unbound = {}  # name -> its value from an if setting it on one path, no value before that if
         self.unbound_elsewhere = {}  # name -> its conditional value, where Python's name is unbound on the
         # other paths (bound by no statement before the if, which no loop encloses): a read there raises
         self.unbound_names = set()  # the loops' carried names that are unbound, as Python's, until set

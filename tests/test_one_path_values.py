@@ -203,6 +203,40 @@ def test_bound_again_by_a_later_if_refused():
         """, "may be unassigned", SHAPES)
 
 
+def test_set_again_by_later_ifs_refused():
+    # the second if's other path copies the value the first if set on one of its paths only: where
+    # neither the first nor the second ran, the copy read an unbound name and the backward raised,
+    # though the third if sets y and the forward returns
+    refused("""
+        def f(a, b):
+            if a > 1.0:
+                y = a * 2.0
+            if b > 1.0:
+                y = b * 3.0
+            if a < 0.5:
+                y = a * b
+            if b < 5.0:
+                return math.sin(y)
+            return a
+        """, "may not exist")
+
+
+def test_set_on_both_paths_of_elif_chain_is_merged():
+    # an elif's value is set inside the else branch: no copy of a value that may be missing
+    check("""
+        def f(a, b):
+            if a > 1.0:
+                y = a * 2.0
+            elif b > 1.0:
+                y = b * 3.0
+            else:
+                y = a * b
+            if b < 5.0:
+                return math.sin(y)
+            return a
+        """, [(0.3, 0.4), (1.5, 0.4), (0.3, 2.0), (1.5, 7.0)])
+
+
 def test_in_a_loop_refused():
     # an earlier iteration's value is read where this one did not set it
     refused("""
