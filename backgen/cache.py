@@ -209,11 +209,10 @@ def inline_expressions(stmts, forward):
             helper = read_helper(forward, name)
             args = helper.func.args
             body = [s for s in helper.func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-            if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None \
-                    or isinstance(body[0].value, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
+            expr = _one_expression(body)
+            if expr is None or isinstance(expr, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
                 return call
             params = [a.arg for a in args.args]
-            expr = copy.deepcopy(body[0].value)
             names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
             free = {n.id for n in names} - set(params)
             if free & stored or any(helper.env.get(n) != forward.env.get(n) for n in free) or any(
@@ -231,6 +230,33 @@ def inline_expressions(stmts, forward):
                         setattr(node, field, getattr(call, field))
             return self.visit(expr)
     return [Inline().visit(stmt) for stmt in stmts]
+
+
+def _one_expression(body):
+    """The expression a function's ``body`` returns, its assignments put in where they are read
+    (``a = np.tanh(a)`` then ``return a``: ``np.tanh(a)``), or None: a body of other statements, a
+    value read twice (computed twice, once put in), or one read by no later line, or a random draw
+    (its order among draws would change)."""
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    expr = copy.deepcopy(body[-1].value)
+    for stmt in reversed(body[:-1]):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        name, value = stmt.targets[0].id, stmt.value
+        uses = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and n.id == name]
+        if not uses or len(uses) > 1 and not isinstance(value, (ast.Name, ast.Constant)) or any(
+                isinstance(n, (ast.Lambda, ast.NamedExpr, ast.comprehension, ast.Await, ast.Yield, ast.YieldFrom))
+                or isinstance(n, ast.Attribute) and n.attr == "random" for n in ast.walk(value)):
+            return None
+        if any(isinstance(n, (ast.Lambda, ast.comprehension)) for n in ast.walk(expr)):
+            return None  # (a name of its own there)
+
+        class Put(ast.NodeTransformer):
+            def visit_Name(self, node):
+                return copy.deepcopy(value) if node.id == name else node
+        expr = Put().visit(expr)
+    return expr
 
 
 @dataclasses.dataclass(frozen=True)
@@ -727,11 +753,14 @@ def _base(target):
 
 
 def _reads(backward):
-    """The names the backward's lines read; a write into an array of the forward pass
-    (``out_v[0] = 0.0``) reads its index and value, not the array."""
-    found = set()
+    """The names the backward's lines read, where they are read: the forward lines computing a value
+    nothing reads any more (``a`` of ``a[0], a[1] = a[1].copy(), a[0].copy()`` where the gradient reads
+    the cached ``tanh(a)`` instead) read nothing, and a write into an array of the forward pass
+    (``out_v[0] = 0.0``) reads its index and value, and only where that array is read."""
     forward_writes = {id(item) for item in _walked(backward.forward)
                       if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target}
+    computed = {_base(item.target) for item in _walked(backward.forward) if isinstance(item, ir.ForwardLine)}
+    found, owned = set(), []  # owned: (the name a forward line computes or writes into, what it reads)
     for item in _lines(backward):
         tree = _parsed(item)
         loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -739,9 +768,19 @@ def _reads(backward):
             target = ast.parse(item.target, mode="eval").body
             loads = (loads - {_base(item.target)}) | {n.id for n in ast.walk(target.slice) if isinstance(n, ast.Name)}
             loads |= {n.id for n in ast.walk(ast.parse(item.source, mode="eval")) if isinstance(n, ast.Name)}
-        found |= loads
         if isinstance(item, ir.AdjointLine) and item.accumulate:
-            found.add(_base(item.target))
+            loads.add(_base(item.target))
+        if (isinstance(item, ir.ForwardLine) or id(item) in forward_writes) and _base(item.target) in computed:
+            owned.append((_base(item.target), loads))
+        else:
+            found |= loads
+    grown = True
+    while grown:
+        grown = False
+        for name, loads in owned:
+            if name in found and not loads <= found:
+                found |= loads
+                grown = True
     return found
 
 
