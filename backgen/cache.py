@@ -10,7 +10,8 @@ Contract:
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
-  training mode).
+  training mode); an ``if`` each of whose branches ends with the same statement
+  building the cache, its test changing nothing when read, builds it once after.
 * ``inline_expressions(stmts, forward)`` replaces, in a layer, calls of the file's
   one-expression functions (``sigmoid``) by their expressions.
 * ``CacheStager`` (a stager mixin) records the cache's layout where the user
@@ -29,7 +30,9 @@ Contract:
   the backward reads must come from the cache or be computed from it; if not,
   a ``BackgenError`` names what is missing.  A value a loop sets
   (``set_in_loops``) is computed step by step, not taken from the cache, which
-  holds its last value only.
+  holds its last value only.  Where the cache lacks a value but holds its quotient
+  ``c = v / d`` (of ``v``'s very shape) by a value the backward has, the backward
+  computes ``v = c * d`` (the layer norm's ``xc = xn * den`` from ``(xn, gamma, var)``).
 """
 
 import ast
@@ -39,6 +42,7 @@ import keyword
 import re
 
 from . import ir
+from .errors import BackgenError
 
 
 def output_roles(func, values):
@@ -82,6 +86,7 @@ def specialize(stmts, cache, numpy_names=()):
     the branch the cache's path takes (the test is the same there); and an if whose branches are the
     same statements, of a test without calls, by those statements."""
     out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
+    stmts = [part for stmt in stmts for part in _cache_after_branches(stmt, cache, numpy_names)]
     stmts = [part for stmt in stmts for part in _same_branches(stmt, numpy_names)]
     once = sum(_built_before([stmt], cache) for stmt in stmts) <= 1  # (else the last build decides: staged)
     for stmt in stmts:
@@ -99,6 +104,27 @@ def specialize(stmts, cache, numpy_names=()):
     if len(known) == 1:  # (a cache built by two ifs is refused when staged)
         out = _decided(out, *known[0])
     return [part for stmt in out for part in _same_branches(stmt, numpy_names)]
+
+
+def _cache_after_branches(stmt, cache, numpy_names=()):
+    """``[stmt]``, or, for an if each of whose branches ends with the same statement building
+    ``cache`` (``cache = (x, w, b)``), the if without it, then that statement: the cache is then built
+    once, after the branches, as it is where either runs (an ``elif`` chain too, from its last branch).
+    Only where the test changes nothing when read (``_pure``): the backward may read it again."""
+    if not isinstance(stmt, ast.If) or not stmt.orelse or not _pure(stmt.test, numpy_names):
+        return [stmt]
+    orelse = stmt.orelse
+    if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+        orelse = _cache_after_branches(orelse[0], cache, numpy_names)
+    body, last = stmt.body, stmt.orelse and orelse[-1]
+    if not (body and isinstance(last, ast.Assign) and _builds([last], cache) and not isinstance(body[-1], ast.If)
+            and ast.dump(body[-1], annotate_fields=False) == ast.dump(last, annotate_fields=False)):
+        return [stmt]
+
+    def without_last(stmts):
+        return stmts[:-1] or [ast.copy_location(ast.Pass(), stmts[-1])]
+    branched = ast.copy_location(ast.If(stmt.test, without_last(body), without_last(orelse)), stmt)
+    return [ast.fix_missing_locations(branched), last]
 
 
 def _setting_test(test):
@@ -149,8 +175,17 @@ _READING_METHODS = frozenset({"max", "min", "sum", "mean", "std", "var", "prod",
 
 def _same_branches(stmt, numpy_names=()):
     """``[stmt]``, or the statements of both branches of an if whose branches are the same and whose
-    test calls nothing but NumPy's functions (``numpy_names``: the names of the module), none of
-    ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
+    test changes nothing when read (``_pure``)."""
+    if isinstance(stmt, ast.If) and stmt.body and \
+            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
+            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and _pure(stmt.test, numpy_names):
+        return list(stmt.body)
+    return [stmt]
+
+
+def _pure(test, numpy_names):
+    """Whether ``test`` calls nothing but NumPy's functions (``numpy_names``: the names of the module),
+    none of ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
     def pure(node):
         if isinstance(node, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
             return False
@@ -162,11 +197,7 @@ def _same_branches(stmt, numpy_names=()):
             func = func.value
         return isinstance(func, ast.Name) and func.id in numpy_names and bool(parts) and "random" not in parts \
             or len(parts) == 1 and parts[0] in _READING_METHODS  # x.max()
-    if isinstance(stmt, ast.If) and stmt.body and \
-            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
-            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and all(map(pure, ast.walk(stmt.test))):
-        return list(stmt.body)
-    return [stmt]
+    return all(map(pure, ast.walk(test)))
 
 
 def _built_before(stmts, cache):
@@ -387,7 +418,69 @@ def _apart(guards, others):
 
 
 def from_user_cache(backward, staged, error):
-    """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
+    """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError.  Where
+    the cache lacks a value the backward reads but holds its quotient by a value the backward has
+    (``xn = xc / den``, ``xn`` cached: ``_divided_back``), the backward computes it as ``xc = xn * den``."""
+    try:
+        return _from_user_cache(backward, staged, error)
+    except BackgenError as refusal:
+        if not _quotients(staged):
+            raise
+        try:
+            return _from_user_cache(backward, staged, error, recover=True)
+        except BackgenError:
+            raise refusal from None
+
+
+def _quotients(staged):
+    """``[(c, v, d)]`` for each ``c = v / d`` of the forward outside branches and loops whose ``c`` the
+    cache holds and ``v`` not, ``c`` of the very shape of ``v`` (no broadcasting makes it larger), ``d``
+    a name or a number; not in shape-generic code (sample shapes may agree where others do not)."""
+    if getattr(staged, "shape_free", ()) or staged.cache is None:
+        return []
+    layout = _copies_as_their_values(staged.cache, staged)
+    cached = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
+    shapes, found = staged.shapes or {}, []
+    for op in staged.body:
+        if isinstance(op, ir.Op) and op.rule == "div" and len(op.args) == 2 and op.target in cached and \
+                isinstance(op.args[0], ir.Var) and op.args[0].name not in cached and \
+                op.args[0].name not in staged.lists and isinstance(op.args[1], (ir.Var, ir.Const)) and \
+                shapes.get(op.target) is not None and shapes.get(op.args[0].name) is not None and \
+                tuple(shapes[op.target]) == tuple(shapes[op.args[0].name]):
+            found.append((op.target, op.args[0].name, op.args[1]))
+    return found
+
+
+def _divided_back(result, staged):
+    """``result`` with each value ``v`` of a cached quotient ``c = v / d`` (``_quotients``) that the
+    forward pass computes once, outside blocks, computed as ``v = c * d`` instead, right after ``d``
+    (where the forward pass computes it), where no line before reads ``v``."""
+    forward = list(_unread_dropped(result).forward)
+    for c, v, d in _quotients(staged):
+        at = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == v]
+        if len(at) != 1 or any(_base(item.target) == v for item in _walked(forward)
+                               if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item is not forward[at[0]]):
+            continue
+        line = forward.pop(at[0])
+        after = 0
+        if isinstance(d, ir.Var):
+            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == d.name]
+            if len(where) > 1 or not where and d.name not in result.cache.names or any(_base(item.target) == d.name for item in _walked(forward)
+                                     if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
+                forward.insert(at[0], line)
+                continue
+            after = where[0] + 1 if where else 0
+        word = re.compile(rf"(?<![\w.]){re.escape(v)}\b")
+        if any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
+               for item in _walked(forward[:after])):
+            forward.insert(at[0], line)
+            continue
+        divisor = d.name if isinstance(d, ir.Var) else d.source
+        forward.insert(after, ir.ForwardLine(line.number, v, f"{c} * {divisor}"))
+    return dataclasses.replace(result, forward=tuple(forward))
+
+
+def _from_user_cache(backward, staged, error, recover=False):
     layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
@@ -411,6 +504,12 @@ def from_user_cache(backward, staged, error):
     result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
     free = (_free(result) & values) - cached
     result, free = _written_for_their_shapes(result, staged, free, values)
+    if recover and free:  # (then values read for their shapes only again: x of xc = x - mu)
+        result = _unread_dropped(_divided_back(result, staged))
+        free = (_free(result) & values) - cached
+        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        free = (_free(result) & values) - cached
+        result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
     if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
         raise applying[0]  # the backward reads it

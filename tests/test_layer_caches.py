@@ -5,7 +5,9 @@ does not need (checked against central finite differences in float64)."""
 import re
 
 import numpy as np
+import pytest
 
+import backgen
 from test_layer_acceptance import assert_close, layer_gradients
 
 
@@ -68,3 +70,94 @@ def test_a_helper_reading_a_value_twice_stays_a_call():
                                                      "cache = (x, prev_h, Wx, Wh, b, next_h)"),
                                       "step_forward", rnn_args(2))
     assert_close(got, want)
+
+
+LAYER_NORM = '''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta):
+    """Layer norm.
+
+    - x: input of shape (N, D)
+    - gamma: scale of shape (D,)
+    - beta: shift of shape (D,)
+    """
+    mu = x.mean(axis=1, keepdims=True)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=1, keepdims=True)
+    xn = xc / np.sqrt(var + 1e-05)
+    out = xn * gamma + beta
+    cache = (xn, gamma, var)
+    return out, cache
+'''
+
+
+def layer_norm_args(seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(3, 5)), rng.normal(size=(5,)), rng.normal(size=(5,))]
+
+
+def test_a_value_the_cache_holds_divided_is_multiplied_back():
+    """The cache holds xn = xc / sqrt(var + eps) and var, not x: the backward computes xc = xn * den,
+    as one writes the layer norm's backward from (xn, gamma, var)."""
+    got, want, text = layer_gradients(LAYER_NORM, "layernorm_forward", layer_norm_args())
+    assert_close(got, want)
+    backward = text.split("def layernorm_backward")[1]
+    assert "xc = xn * den" in backward and not re.search(r"^\s+mu = ", backward, re.M)
+
+
+def test_a_quotient_whose_divisor_the_cache_does_not_give_is_refused():
+    source = LAYER_NORM.replace("cache = (xn, gamma, var)", "cache = (xn, gamma)")
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs x .*does not hold \(it holds xn, gamma\)"):
+        backgen.generate(source, name="layernorm_forward")
+
+
+def test_a_quotient_broadcast_larger_than_its_dividend_is_refused():
+    """c = v / d with v of shape (N, 1) and c of (N, D): v is not c * d."""
+    source = '''
+import numpy as np
+
+def f(x: 'N, D', w: 'N, D'):
+    m = x.sum(axis=1, keepdims=True)
+    q = m / w
+    out = q * m
+    cache = (q, w)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs x"):
+        backgen.generate(source, name="f")
+
+
+SAME_CACHE_ON_EACH_PATH = '''
+import numpy as np
+
+def affine_forward(x: 'N, D', w: 'D, M', b: 'M', scale: 'M'):
+    if np.sum(w) > 0:
+        out = x.dot(w) + b
+        cache = (x, w, b, scale)
+    elif np.sum(b) > 0:
+        out = np.tanh(x.dot(w)) * scale
+        cache = (x, w, b, scale)
+    else:
+        out = x.dot(w) * scale
+        cache = (x, w, b, scale)
+    return out, cache
+'''
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_the_same_cache_built_last_on_each_path_is_built_once_after_the_branches(sign):
+    """The backward tells the paths apart by the test, which reads what the cache holds."""
+    rng = np.random.default_rng(3)
+    args = [rng.normal(size=(3, 4)), np.abs(rng.normal(size=(4, 5))) * sign, rng.normal(size=(5,)),
+            rng.normal(size=(5,))]
+    for b in (np.abs(args[2]), -np.abs(args[2])):
+        got, want, text = layer_gradients(SAME_CACHE_ON_EACH_PATH, "affine_forward", args[:2] + [b] + args[3:])
+        assert_close(got, want)
+        assert "if np.sum(w) > 0:" in text
+
+
+def test_caches_that_differ_on_the_paths_are_still_refused():
+    source = SAME_CACHE_ON_EACH_PATH.replace("cache = (x, w, b, scale)\n    else", "cache = (x, w, scale, b)\n    else")
+    with pytest.raises(backgen.BackgenError, match="builds a cache on each path"):
+        backgen.generate(source, name="affine_forward")
