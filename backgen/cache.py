@@ -32,7 +32,10 @@ Contract:
   (``set_in_loops``) is computed step by step, not taken from the cache, which
   holds its last value only.  Where the cache lacks a value but holds its quotient
   ``c = v / d`` (of ``v``'s very shape) by a value the backward has, the backward
-  computes ``v = c * d`` (the layer norm's ``xc = xn * den`` from ``(xn, gamma, var)``).
+  computes ``v = c * d`` (the layer norm's ``xc = xn * den`` from ``(xn, gamma, var)``),
+  and, of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``); only where
+  the backward reads ``v`` where a rounding moves nothing by more (no comparison, index,
+  ``np.sign``...).
 """
 
 import ast
@@ -433,40 +436,59 @@ def from_user_cache(backward, staged, error):
 
 
 def _quotients(staged):
-    """``[(c, v, d)]`` for each ``c = v / d`` of the forward outside branches and loops whose ``c`` the
-    cache holds and ``v`` not, ``c`` of the very shape of ``v`` (no broadcasting makes it larger), ``d``
-    a name or a number; not in shape-generic code (sample shapes may agree where others do not)."""
+    """``[(c, v, text)]`` for each ``c = v / d`` of the forward outside branches and loops whose ``c``
+    the cache holds and ``v`` not, ``c`` of the very shape of ``v`` (no broadcasting makes it larger),
+    ``d`` a name or a number: ``text`` computes ``v`` again, ``c * d``, and the name it reads besides
+    ``c`` (``d``, or None); so for each ``c = k / v`` of a number ``k`` other than 0 (``inv = 1.0 /
+    den``): ``k / c``.  Not in shape-generic code (sample shapes may agree where others do not)."""
     if getattr(staged, "shape_free", ()) or staged.cache is None:
         return []
     layout = _copies_as_their_values(staged.cache, staged)
     cached = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
     shapes, found = staged.shapes or {}, []
+
+    def alike(value, other):  # a value of the cache's very shape, not held by it
+        return isinstance(value, ir.Var) and value.name not in cached and value.name not in staged.lists and \
+            shapes.get(value.name) is not None and tuple(shapes[value.name]) == tuple(shapes[other])
     for op in staged.body:
-        if isinstance(op, ir.Op) and op.rule == "div" and len(op.args) == 2 and op.target in cached and \
-                isinstance(op.args[0], ir.Var) and op.args[0].name not in cached and \
-                op.args[0].name not in staged.lists and isinstance(op.args[1], (ir.Var, ir.Const)) and \
-                shapes.get(op.target) is not None and shapes.get(op.args[0].name) is not None and \
-                tuple(shapes[op.target]) == tuple(shapes[op.args[0].name]):
-            found.append((op.target, op.args[0].name, op.args[1]))
+        if not (isinstance(op, ir.Op) and op.rule == "div" and len(op.args) == 2 and op.target in cached
+                and shapes.get(op.target) is not None):
+            continue
+        v, d = op.args
+        if alike(v, op.target) and isinstance(d, (ir.Var, ir.Const)):
+            divisor = d.name if isinstance(d, ir.Var) else d.source
+            found.append((op.target, v.name, f"{op.target} * {divisor}", d.name if isinstance(d, ir.Var) else None))
+        elif alike(d, op.target) and isinstance(v, ir.Const) and _nonzero_number(v.source):
+            found.append((op.target, d.name, f"{v.source} / {op.target}", None))
     return found
 
 
+def _nonzero_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value != 0 and value == value and abs(value) != float("inf")
+
+
 def _divided_back(result, staged):
-    """``result`` with each value ``v`` of a cached quotient ``c = v / d`` (``_quotients``) that the
-    forward pass computes once, outside blocks, computed as ``v = c * d`` instead, right after ``d``
-    (where the forward pass computes it), where no line before reads ``v``."""
+    """``result`` with each value ``v`` of a cached quotient (``_quotients``) that the forward pass
+    computes once, outside blocks, computed again from the quotient instead (``xc = xn * den``, ``den
+    = 1.0 / inv``), right after what that reads (where the forward pass computes it), where no line
+    before reads ``v``."""
     forward = list(_unread_dropped(result).forward)
-    for c, v, d in _quotients(staged):
+    for c, v, text, d in _quotients(staged):
         at = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == v]
         if len(at) != 1 or any(_base(item.target) == v for item in _walked(forward)
                                if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item is not forward[at[0]]):
             continue
         line = forward.pop(at[0])
         after = 0
-        if isinstance(d, ir.Var):
-            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == d.name]
-            if len(where) > 1 or not where and d.name not in result.cache.names or any(_base(item.target) == d.name for item in _walked(forward)
-                                     if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
+        if d is not None:
+            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == d]
+            if len(where) > 1 or not where and d not in result.cache.names or any(
+                    _base(item.target) == d for item in _walked(forward)
+                    if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
                 forward.insert(at[0], line)
                 continue
             after = where[0] + 1 if where else 0
@@ -475,9 +497,42 @@ def _divided_back(result, staged):
                for item in _walked(forward[:after])):
             forward.insert(at[0], line)
             continue
-        divisor = d.name if isinstance(d, ir.Var) else d.source
-        forward.insert(after, ir.ForwardLine(line.number, v, f"{c} * {divisor}"))
+        forward.insert(after, ir.ForwardLine(line.number, v, text))
+        if not _read_smoothly(dataclasses.replace(result, forward=tuple(forward)), v):
+            forward.remove(forward[after])
+            forward.insert(at[0], line)
     return dataclasses.replace(result, forward=tuple(forward))
+
+
+_STEPS = frozenset({"argmax", "argmin", "argsort", "sort", "nonzero", "flatnonzero", "sign", "floor", "ceil", "round",
+                    "rint", "trunc", "fix", "astype", "int", "bool", "isclose", "allclose", "unique", "searchsorted",
+                    "digitize", "heaviside", "isfinite", "isnan", "isinf", "equal", "not_equal", "greater",
+                    "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not", "all", "any",
+                    "maximum", "minimum", "max", "min", "clip"})
+
+
+def _read_smoothly(result, name):
+    """Whether the backward's lines read ``name`` (a value computed again from a quotient, off from the
+    forward's by a rounding) only where a rounding moves the result by as little: never compared,
+    as an index, or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
+    ``astype``; ``np.where`` where its condition reads it, a comparison)."""
+    def reads(node):
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    for item in _lines(result):
+        if isinstance(item, ir.ForwardLine) and item.target == name:
+            continue
+        tree = _parsed(item)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Compare, ast.BoolOp, ast.IfExp)) and reads(node) or \
+                    isinstance(node, ast.Subscript) and reads(node.slice) or \
+                    isinstance(node, ast.Call) and reads(node) and (
+                        isinstance(node.func, ast.Attribute) and node.func.attr in _STEPS or
+                        isinstance(node.func, ast.Name) and node.func.id in _STEPS):
+                return False
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in _STEPS and reads(node.func.value):
+                return False
+    return True
 
 
 def _from_user_cache(backward, staged, error, recover=False):

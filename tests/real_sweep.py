@@ -18451,8 +18451,6 @@ KNOWN = {
     ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
     ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
-    # a cache of x, g and 1 / sqrt(ms + eps): the backward differentiates the square root, reading ms + eps
-    ("rms_norm_layer", "generate"): ("refused", "the backward needs eps (read by `mspeps = ms + eps`)"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)

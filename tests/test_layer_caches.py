@@ -161,3 +161,55 @@ def test_caches_that_differ_on_the_paths_are_still_refused():
     source = SAME_CACHE_ON_EACH_PATH.replace("cache = (x, w, b, scale)\n    else", "cache = (x, w, scale, b)\n    else")
     with pytest.raises(backgen.BackgenError, match="builds a cache on each path"):
         backgen.generate(source, name="affine_forward")
+
+
+RMS_NORM = '''
+import numpy as np
+
+def rmsnorm_forward(x, g, eps=1e-6):
+    """
+    - x: data of shape (N, D)
+    - g: gain of shape (D,)
+    """
+    ms = np.mean(x ** 2, axis=-1, keepdims=True)
+    inv = 1.0 / np.sqrt(ms + eps)
+    out = x * inv * g
+    cache = (x, g, inv)
+    return out, cache
+'''
+
+
+def test_a_cached_reciprocal_gives_its_divisor_back():
+    """inv = 1.0 / den cached: the square root's gradient reads den = 1.0 / inv, not ms + eps."""
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(3, 4)), rng.normal(size=(4,)), 1e-6]
+    got, want, text = layer_gradients(RMS_NORM, "rmsnorm_forward", args)
+    assert_close(got, want)
+    assert "den = 1.0 / inv" in text
+
+
+def test_a_quotient_of_zero_gives_no_divisor_back():
+    source = RMS_NORM.replace("inv = 1.0 / np.sqrt(ms + eps)", "inv = 0.0 / np.sqrt(ms + eps) + x")
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs eps"):
+        backgen.generate(source, name="rmsnorm_forward")
+
+
+def test_a_value_compared_in_the_backward_is_not_multiplied_back():
+    """h = q * w may differ from h by a rounding, which can flip h > 0 (h tiny, q rounded to 0):
+    the mask of np.maximum needs h itself."""
+    source = '''
+import numpy as np
+
+def f(x: 'N, D', w: 'N, D'):
+    h = x * 2.0
+    q = h / w
+    out = np.maximum(h, 0.0) + q
+    cache = (q, w)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs x .*it holds q, w"):
+        backgen.generate(source, name="f")
+    got, want, text = layer_gradients(source.replace("out = np.maximum(h, 0.0) + q", "out = np.tanh(h) + q"), "f",
+                                      [np.random.default_rng(8).normal(size=(3, 4)), np.ones((3, 4)) * 1.5])
+    assert_close(got, want)
+    assert "h = q * w" in text
