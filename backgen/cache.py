@@ -436,30 +436,44 @@ def from_user_cache(backward, staged, error):
 
 
 def _quotients(staged):
-    """``[(c, v, text)]`` for each ``c = v / d`` of the forward outside branches and loops whose ``c``
-    the cache holds and ``v`` not, ``c`` of the very shape of ``v`` (no broadcasting makes it larger),
-    ``d`` a name or a number: ``text`` computes ``v`` again, ``c * d``, and the name it reads besides
-    ``c`` (``d``, or None); so for each ``c = k / v`` of a number ``k`` other than 0 (``inv = 1.0 /
-    den``): ``k / c``.  Not in shape-generic code (sample shapes may agree where others do not)."""
+    """``[(c, v, text, reads)]``, in order, for each value ``v`` the forward computes outside branches
+    and loops, not held by the cache, that ``text`` computes again from ``c`` and ``reads`` (names):
+    ``c * d`` of ``c = v / d`` (``d`` a name or a number), ``k / c`` of ``c = k / v`` (``k`` a number
+    but 0), ``c.T`` of ``c = v.T``; ``c`` held by the cache, or computed so itself, and of the very
+    shape of ``v`` (no broadcasting makes it larger).  Not in shape-generic code (sample shapes may
+    agree where others do not)."""
     if getattr(staged, "shape_free", ()) or staged.cache is None:
         return []
     layout = _copies_as_their_values(staged.cache, staged)
-    cached = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
+    known = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
     shapes, found = staged.shapes or {}, []
 
-    def alike(value, other):  # a value of the cache's very shape, not held by it
-        return isinstance(value, ir.Var) and value.name not in cached and value.name not in staged.lists and \
+    def alike(value, other):  # a value of the very shape of another, not known
+        return isinstance(value, ir.Var) and value.name not in known and value.name not in staged.lists and \
             shapes.get(value.name) is not None and tuple(shapes[value.name]) == tuple(shapes[other])
-    for op in staged.body:
-        if not (isinstance(op, ir.Op) and op.rule == "div" and len(op.args) == 2 and op.target in cached
-                and shapes.get(op.target) is not None):
-            continue
-        v, d = op.args
-        if alike(v, op.target) and isinstance(d, (ir.Var, ir.Const)):
-            divisor = d.name if isinstance(d, ir.Var) else d.source
-            found.append((op.target, v.name, f"{op.target} * {divisor}", d.name if isinstance(d, ir.Var) else None))
-        elif alike(d, op.target) and isinstance(v, ir.Const) and _nonzero_number(v.source):
-            found.append((op.target, d.name, f"{v.source} / {op.target}", None))
+    grown = True
+    while grown:
+        grown = False
+        for op in staged.body:
+            if not (isinstance(op, ir.Op) and op.target in known and shapes.get(op.target) is not None):
+                continue
+            c, args = op.target, op.args
+            if op.rule == "div" and len(args) == 2 and alike(args[0], c) and isinstance(args[1], (ir.Var, ir.Const)):
+                d = args[1]
+                found.append((c, args[0].name, f"{c} * {d.name if isinstance(d, ir.Var) else d.source}",
+                              (c, d.name) if isinstance(d, ir.Var) else (c,)))
+            elif op.rule == "div" and len(args) == 2 and alike(args[1], c) and isinstance(args[0], ir.Const) and \
+                    _nonzero_number(args[0].source):
+                found.append((c, args[1].name, f"{args[0].source} / {c}", (c,)))
+            elif op.rule == "np.transpose" and len(args) == 1 and dict(op.params).get("axes", "None") == "None" \
+                    and isinstance(args[0], ir.Var) and args[0].name not in known and \
+                    args[0].name not in staged.lists and shapes.get(args[0].name) is not None and \
+                    tuple(shapes[args[0].name]) == tuple(reversed(shapes[c])):
+                found.append((c, args[0].name, f"{c}.T", (c,)))
+            else:
+                continue
+            known.add(found[-1][1])
+            grown = True
     return found
 
 
@@ -472,36 +486,43 @@ def _nonzero_number(text):
 
 
 def _divided_back(result, staged):
-    """``result`` with each value ``v`` of a cached quotient (``_quotients``) that the forward pass
-    computes once, outside blocks, computed again from the quotient instead (``xc = xn * den``, ``den
-    = 1.0 / inv``), right after what that reads (where the forward pass computes it), where no line
-    before reads ``v``."""
+    """``result`` with each value ``v`` that the cache's quotients give back (``_quotients``), of which
+    the forward pass computes none or one, outside blocks, computed from them instead (``xc = xn *
+    den``, ``den = 1.0 / inv``), right after what that reads (where the forward pass computes it),
+    where no line before reads ``v`` (lines nothing reads are dropped after)."""
     forward = list(_unread_dropped(result).forward)
-    for c, v, text, d in _quotients(staged):
+    cached = set(n for n in result.cache.names if n)
+    for c, v, text, reads in _quotients(staged):
         at = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == v]
-        if len(at) != 1 or any(_base(item.target) == v for item in _walked(forward)
-                               if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item is not forward[at[0]]):
+        if len(at) > 1 or any(_base(item.target) == v for item in _walked(forward)
+                              if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and not (at and item is forward[at[0]])):
             continue
-        line = forward.pop(at[0])
-        after = 0
-        if d is not None:
-            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == d]
-            if len(where) > 1 or not where and d not in result.cache.names or any(
-                    _base(item.target) == d for item in _walked(forward)
+        old = forward.pop(at[0]) if at else None
+        after, ready = 0, True
+        for name in reads:
+            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == name]
+            if len(where) > 1 or not where and name not in cached or any(
+                    _base(item.target) == name for item in _walked(forward)
                     if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
-                forward.insert(at[0], line)
-                continue
-            after = where[0] + 1 if where else 0
+                ready = False
+            after = max(after, where[0] + 1 if where else 0)
         word = re.compile(rf"(?<![\w.]){re.escape(v)}\b")
-        if any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
-               for item in _walked(forward[:after])):
-            forward.insert(at[0], line)
-            continue
-        forward.insert(after, ir.ForwardLine(line.number, v, text))
-        if not _read_smoothly(dataclasses.replace(result, forward=tuple(forward)), v):
-            forward.remove(forward[after])
-            forward.insert(at[0], line)
+        if ready and not any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
+                             for item in _walked(forward[:after])):
+            forward.insert(after, ir.ForwardLine(old.number if old else _number(staged, v), v, text))
+            if _read_smoothly(dataclasses.replace(result, forward=tuple(forward)), v):
+                continue
+            forward.pop(after)
+        if old is not None:
+            forward.insert(at[0], old)
     return dataclasses.replace(result, forward=tuple(forward))
+
+
+def _number(staged, name):
+    """The position of the line computing ``name`` in the staged forward (1-based), as ``ForwardLine``
+    numbers it."""
+    ops = list(ir.ops_in(staged.body))
+    return next((k + 1 for k, op in enumerate(ops) if op.target == name), 0)
 
 
 _STEPS = frozenset({"argmax", "argmin", "argsort", "sort", "nonzero", "flatnonzero", "sign", "floor", "ceil", "round",
@@ -843,7 +864,8 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
                      getattr(op, "source", None) in forms), None)
         shape = staged.shapes.get(name)
         if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
-            like = next((n for n, other in there if other is not None and tuple(other) == tuple(shape)), None)
+            like = next((n for n, other in (there if in_forward else there + kept)
+                         if other is not None and tuple(other) == tuple(shape)), None)
             held = like and f"{like}.shape"
             dims = [_dimension(size, there if in_forward else there + kept) for size in shape]
             if held is None and None not in dims:

@@ -18426,8 +18426,6 @@ def fit_error(k: float, x0: float) -> float:
 # What the cases not accepted give today, (case, how) -> (kind, a part of the message); every
 # other case is accepted and right both ways (a layer, ``(out, cache)``, is tried by generate).
 KNOWN = {
-    # CS231n: a cache without what the generated backward reads
-    ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
     # x of any shape, no shapes for mask and p: code for every shape of them all cannot know that mask
     # has x's shape, and would sum x's gradient to the shape of x, which the cache does not hold
     ("dropout_mask_given", "generate"): ("refused", "the backward needs x (read by `num = x * mask`)"),

@@ -213,3 +213,32 @@ def f(x: 'N, D', w: 'N, D'):
                                       [np.random.default_rng(8).normal(size=(3, 4)), np.ones((3, 4)) * 1.5])
     assert_close(got, want)
     assert "h = q * w" in text
+
+
+TRANSPOSED_LAYER_NORM = '''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, eps: float):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    xt = x.T
+    mu = np.mean(xt, axis=0)
+    var = np.var(xt, axis=0)
+    x_hat = ((xt - mu) / np.sqrt(var + eps)).T
+    out = gamma * x_hat + beta
+    cache = (x_hat, gamma, mu, var, eps)
+    return out, cache
+'''
+
+
+def test_a_cached_transpose_of_a_quotient_gives_both_back():
+    """x_hat = quot.T and quot = num / den: quot = x_hat.T, then num = quot * den."""
+    rng = np.random.default_rng(9)
+    args = [rng.normal(size=(3, 5)), rng.normal(size=(5,)), rng.normal(size=(5,)), 1e-5]
+    got, want, text = layer_gradients(TRANSPOSED_LAYER_NORM, "layernorm_forward", args)
+    assert_close(got, want)
+    backward = text.split("def layernorm_backward")[1]
+    assert "quot = x_hat.T" in backward and "num = quot * den" in backward
