@@ -120,8 +120,8 @@ def _cache_after_branches(stmt, cache, numpy_names=()):
     if len(orelse) == 1 and isinstance(orelse[0], ast.If):
         orelse = _cache_after_branches(orelse[0], cache, numpy_names)
     body, last = stmt.body, stmt.orelse and orelse[-1]
-    if not (body and isinstance(last, ast.Assign) and _builds([last], cache) and not isinstance(body[-1], ast.If)
-            and ast.dump(body[-1], annotate_fields=False) == ast.dump(last, annotate_fields=False)):
+    if not (body and isinstance(last, ast.Assign) and _builds([last], cache) and
+            ast.dump(body[-1], annotate_fields=False) == ast.dump(last, annotate_fields=False)):
         return [stmt]
 
     def without_last(stmts):
@@ -537,8 +537,14 @@ def _read_smoothly(result, name):
     forward's by a rounding) only where a rounding moves the result by as little: never compared,
     as an index, or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
     ``astype``; ``np.where`` where its condition reads it, a comparison)."""
+    off = {name}  # and what the forward pass computes from it (t = xc * 2.0, then t > 0)
+    for item in _walked(result.forward):
+        if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item.target != name and \
+                _names_in(str(item)) & off:
+            off.add(_base(item.target))
+
     def reads(node):
-        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node))
     for item in _lines(result):
         if isinstance(item, ir.ForwardLine) and item.target == name:
             continue
@@ -554,6 +560,10 @@ def _read_smoothly(result, name):
                     node.func.attr in _STEPS and reads(node.func.value):
                 return False
     return True
+
+
+def _names_in(text):
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
 
 
 def _from_user_cache(backward, staged, error, recover=False):

@@ -242,3 +242,19 @@ def test_a_cached_transpose_of_a_quotient_gives_both_back():
     assert_close(got, want)
     backward = text.split("def layernorm_backward")[1]
     assert "quot = x_hat.T" in backward and "num = quot * den" in backward
+
+
+def test_a_value_computed_from_one_multiplied_back_and_compared_is_not_multiplied_back():
+    source = '''
+import numpy as np
+
+def f(x: 'N, D', w: 'N, D'):
+    h = x * 2.0
+    q = h / w
+    t = h * 3.0
+    out = np.maximum(t, 0.0) + q
+    cache = (q, w)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs x .*it holds q, w"):
+        backgen.generate(source, name="f")
