@@ -33,7 +33,8 @@ Contract:
   holds its last value only.  Where the cache lacks a value but holds its quotient
   ``c = v / d`` (of ``v``'s very shape) by a value the backward has, the backward
   computes ``v = c * d`` (the layer norm's ``xc = xn * den`` from ``(xn, gamma, var)``),
-  and, of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``); only where
+  of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``), of ``c = v * d``
+  (``d`` such a reciprocal, or a number but 0), ``v = c / d``, of ``c = v.T``, ``v = c.T``; only where
   the backward reads ``v`` where a rounding moves nothing by more (no comparison, index,
   ``np.sign``...).
 """
@@ -439,7 +440,8 @@ def _quotients(staged):
     """``[(c, v, text, reads)]``, in order, for each value ``v`` the forward computes outside branches
     and loops, not held by the cache, that ``text`` computes again from ``c`` and ``reads`` (names):
     ``c * d`` of ``c = v / d`` (``d`` a name or a number), ``k / c`` of ``c = k / v`` (``k`` a number
-    but 0), ``c.T`` of ``c = v.T``; ``c`` held by the cache, or computed so itself, and of the very
+    but 0), ``c / d`` of ``c = v * d`` (``d`` never 0: such a reciprocal, or a number but 0), ``c.T``
+    of ``c = v.T``; ``c`` held by the cache, or computed so itself, and of the very
     shape of ``v`` (no broadcasting makes it larger).  Not in shape-generic code (sample shapes may
     agree where others do not)."""
     if getattr(staged, "shape_free", ()) or staged.cache is None:
@@ -447,6 +449,8 @@ def _quotients(staged):
     layout = _copies_as_their_values(staged.cache, staged)
     known = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
     shapes, found = staged.shapes or {}, []
+    reciprocals = {op.target for op in staged.body if isinstance(op, ir.Op) and op.rule == "div" and  # never 0
+                   len(op.args) == 2 and isinstance(op.args[0], ir.Const) and _nonzero_number(op.args[0].source)}
 
     def alike(value, other):  # a value of the very shape of another, not known
         return isinstance(value, ir.Var) and value.name not in known and value.name not in staged.lists and \
@@ -465,6 +469,14 @@ def _quotients(staged):
             elif op.rule == "div" and len(args) == 2 and alike(args[1], c) and isinstance(args[0], ir.Const) and \
                     _nonzero_number(args[0].source):
                 found.append((c, args[1].name, f"{args[0].source} / {c}", (c,)))
+            elif op.rule == "mul" and len(args) == 2 and any(
+                    alike(v, c) and (isinstance(d, ir.Const) and _nonzero_number(d.source) or
+                                     isinstance(d, ir.Var) and d.name in reciprocals) for v, d in (args, args[::-1])):
+                v, d = next((v, d) for v, d in (args, args[::-1]) if alike(v, c) and (
+                    isinstance(d, ir.Const) and _nonzero_number(d.source) or
+                    isinstance(d, ir.Var) and d.name in reciprocals))
+                found.append((c, v.name, f"{c} / {d.name if isinstance(d, ir.Var) else d.source}",
+                              (c, d.name) if isinstance(d, ir.Var) else (c,)))
             elif op.rule == "np.transpose" and len(args) == 1 and dict(op.params).get("axes", "None") == "None" \
                     and isinstance(args[0], ir.Var) and args[0].name not in known and \
                     args[0].name not in staged.lists and shapes.get(args[0].name) is not None and \

@@ -18438,9 +18438,6 @@ KNOWN = {
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
     ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
-    # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
-    # holds only as x_hat / inv_std
-    ("layernorm_axis1", "generate"): ("refused", "which the cache built on line 22 does not hold"),
     # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     # a dict of arrays whose shapes are not given: read as a dict of settings

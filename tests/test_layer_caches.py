@@ -258,3 +258,37 @@ def f(x: 'N, D', w: 'N, D'):
 '''
     with pytest.raises(backgen.BackgenError, match=r"the backward needs x .*it holds q, w"):
         backgen.generate(source, name="f")
+
+
+INV_STD_LAYER_NORM = '''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, eps: float):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    mu = np.mean(x, axis=1, keepdims=True)
+    var = np.var(x, axis=1, keepdims=True)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    out = gamma * x_hat + beta
+    cache = (x_hat, inv_std, gamma)
+    return out, cache
+'''
+
+
+def test_a_product_by_a_cached_reciprocal_is_divided_back():
+    """x_hat = xmmu * inv_std, inv_std = 1.0 / den (never 0): xmmu = x_hat / inv_std, den = 1.0 / inv_std."""
+    rng = np.random.default_rng(10)
+    args = [rng.normal(size=(3, 5)), rng.normal(size=(5,)), rng.normal(size=(5,)), 1e-5]
+    got, want, text = layer_gradients(INV_STD_LAYER_NORM, "layernorm_forward", args)
+    assert_close(got, want)
+    assert "xmmu = x_hat / inv_std" in text
+
+
+def test_a_product_by_a_value_that_may_be_zero_is_not_divided_back():
+    source = INV_STD_LAYER_NORM.replace("inv_std = 1.0 / np.sqrt(var + eps)", "inv_std = np.sqrt(var + eps) - 1.0")
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs eps, x .*it holds x_hat, inv_std, gamma"):
+        backgen.generate(source, name="layernorm_forward")
