@@ -10,7 +10,8 @@ Contract:
 * ``specialize(stmts, cache)`` keeps, of each ``if`` some of whose branches
   build the cache and others not, the branch that builds it: the backward
   serves the path on which the forward made a cache (batch normalization's
-  training mode).
+  training mode); an ``if`` each of whose branches ends with the same statement
+  building the cache, its test changing nothing when read, builds it once after.
 * ``inline_expressions(stmts, forward)`` replaces, in a layer, calls of the file's
   one-expression functions (``sigmoid``) by their expressions.
 * ``CacheStager`` (a stager mixin) records the cache's layout where the user
@@ -29,7 +30,13 @@ Contract:
   the backward reads must come from the cache or be computed from it; if not,
   a ``BackgenError`` names what is missing.  A value a loop sets
   (``set_in_loops``) is computed step by step, not taken from the cache, which
-  holds its last value only.
+  holds its last value only.  Where the cache lacks a value but holds its quotient
+  ``c = v / d`` (of ``v``'s very shape) by a value the backward has, the backward
+  computes ``v = c * d`` (the layer norm's ``xc = xn * den`` from ``(xn, gamma, var)``),
+  of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``), of ``c = v * d``
+  (``d`` such a reciprocal, or a number but 0), ``v = c / d``, of ``c = v.T``, ``v = c.T``; only where
+  the backward reads ``v`` where a rounding moves nothing by more (no comparison, index,
+  ``np.sign``...).
 """
 
 import ast
@@ -39,6 +46,7 @@ import keyword
 import re
 
 from . import ir
+from .errors import BackgenError
 
 
 def output_roles(func, values):
@@ -82,6 +90,7 @@ def specialize(stmts, cache, numpy_names=()):
     the branch the cache's path takes (the test is the same there); and an if whose branches are the
     same statements, of a test without calls, by those statements."""
     out, known = [], []  # known: (index in out, test, taken) of the ifs the cache's path decided
+    stmts = [part for stmt in stmts for part in _cache_after_branches(stmt, cache, numpy_names)]
     stmts = [part for stmt in stmts for part in _same_branches(stmt, numpy_names)]
     once = sum(_built_before([stmt], cache) for stmt in stmts) <= 1  # (else the last build decides: staged)
     for stmt in stmts:
@@ -99,6 +108,27 @@ def specialize(stmts, cache, numpy_names=()):
     if len(known) == 1:  # (a cache built by two ifs is refused when staged)
         out = _decided(out, *known[0])
     return [part for stmt in out for part in _same_branches(stmt, numpy_names)]
+
+
+def _cache_after_branches(stmt, cache, numpy_names=()):
+    """``[stmt]``, or, for an if each of whose branches ends with the same statement building
+    ``cache`` (``cache = (x, w, b)``), the if without it, then that statement: the cache is then built
+    once, after the branches, as it is where either runs (an ``elif`` chain too, from its last branch).
+    Only where the test changes nothing when read (``_pure``): the backward may read it again."""
+    if not isinstance(stmt, ast.If) or not stmt.orelse or not _pure(stmt.test, numpy_names):
+        return [stmt]
+    orelse = stmt.orelse
+    if len(orelse) == 1 and isinstance(orelse[0], ast.If):
+        orelse = _cache_after_branches(orelse[0], cache, numpy_names)
+    body, last = stmt.body, stmt.orelse and orelse[-1]
+    if not (body and isinstance(last, ast.Assign) and _builds([last], cache) and
+            ast.dump(body[-1], annotate_fields=False) == ast.dump(last, annotate_fields=False)):
+        return [stmt]
+
+    def without_last(stmts):
+        return stmts[:-1] or [ast.copy_location(ast.Pass(), stmts[-1])]
+    branched = ast.copy_location(ast.If(stmt.test, without_last(body), without_last(orelse)), stmt)
+    return [ast.fix_missing_locations(branched), last]
 
 
 def _setting_test(test):
@@ -149,8 +179,17 @@ _READING_METHODS = frozenset({"max", "min", "sum", "mean", "std", "var", "prod",
 
 def _same_branches(stmt, numpy_names=()):
     """``[stmt]``, or the statements of both branches of an if whose branches are the same and whose
-    test calls nothing but NumPy's functions (``numpy_names``: the names of the module), none of
-    ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
+    test changes nothing when read (``_pure``)."""
+    if isinstance(stmt, ast.If) and stmt.body and \
+            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
+            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and _pure(stmt.test, numpy_names):
+        return list(stmt.body)
+    return [stmt]
+
+
+def _pure(test, numpy_names):
+    """Whether ``test`` calls nothing but NumPy's functions (``numpy_names``: the names of the module),
+    none of ``np.random``'s, and arrays' reductions (``x.max()``): reading it changes nothing."""
     def pure(node):
         if isinstance(node, (ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.Lambda)):
             return False
@@ -162,11 +201,7 @@ def _same_branches(stmt, numpy_names=()):
             func = func.value
         return isinstance(func, ast.Name) and func.id in numpy_names and bool(parts) and "random" not in parts \
             or len(parts) == 1 and parts[0] in _READING_METHODS  # x.max()
-    if isinstance(stmt, ast.If) and stmt.body and \
-            [ast.dump(s, annotate_fields=False) for s in stmt.body] == \
-            [ast.dump(s, annotate_fields=False) for s in stmt.orelse] and all(map(pure, ast.walk(stmt.test))):
-        return list(stmt.body)
-    return [stmt]
+    return all(map(pure, ast.walk(test)))
 
 
 def _built_before(stmts, cache):
@@ -209,11 +244,10 @@ def inline_expressions(stmts, forward):
             helper = read_helper(forward, name)
             args = helper.func.args
             body = [s for s in helper.func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-            if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None \
-                    or isinstance(body[0].value, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
+            expr = _one_expression(body)
+            if expr is None or isinstance(expr, ast.Tuple) or args.defaults or len(args.args) != len(call.args):
                 return call
             params = [a.arg for a in args.args]
-            expr = copy.deepcopy(body[0].value)
             names = [n for n in ast.walk(expr) if isinstance(n, ast.Name)]
             free = {n.id for n in names} - set(params)
             if free & stored or any(helper.env.get(n) != forward.env.get(n) for n in free) or any(
@@ -231,6 +265,33 @@ def inline_expressions(stmts, forward):
                         setattr(node, field, getattr(call, field))
             return self.visit(expr)
     return [Inline().visit(stmt) for stmt in stmts]
+
+
+def _one_expression(body):
+    """The expression a function's ``body`` returns, its assignments put in where they are read
+    (``a = np.tanh(a)`` then ``return a``: ``np.tanh(a)``), or None: a body of other statements, a
+    value read twice (computed twice, once put in), or one read by no later line, or a random draw
+    (its order among draws would change)."""
+    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+        return None
+    expr = copy.deepcopy(body[-1].value)
+    for stmt in reversed(body[:-1]):
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return None
+        name, value = stmt.targets[0].id, stmt.value
+        uses = [n for n in ast.walk(expr) if isinstance(n, ast.Name) and n.id == name]
+        if not uses or len(uses) > 1 and not isinstance(value, (ast.Name, ast.Constant)) or any(
+                isinstance(n, (ast.Lambda, ast.NamedExpr, ast.comprehension, ast.Await, ast.Yield, ast.YieldFrom))
+                or isinstance(n, ast.Attribute) and n.attr == "random" for n in ast.walk(value)):
+            return None
+        if any(isinstance(n, (ast.Lambda, ast.comprehension)) for n in ast.walk(expr)):
+            return None  # (a name of its own there)
+
+        class Put(ast.NodeTransformer):
+            def visit_Name(self, node):
+                return copy.deepcopy(value) if node.id == name else node
+        expr = Put().visit(expr)
+    return expr
 
 
 @dataclasses.dataclass(frozen=True)
@@ -361,7 +422,163 @@ def _apart(guards, others):
 
 
 def from_user_cache(backward, staged, error):
-    """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError."""
+    """The backward as ``name(dout..., cache)``; ``error(message, line)`` makes a BackgenError.  Where
+    the cache lacks a value the backward reads but holds its quotient by a value the backward has
+    (``xn = xc / den``, ``xn`` cached: ``_divided_back``), the backward computes it as ``xc = xn * den``."""
+    try:
+        return _from_user_cache(backward, staged, error)
+    except BackgenError as refusal:
+        if not _quotients(staged):
+            raise
+        try:
+            return _from_user_cache(backward, staged, error, recover=True)
+        except BackgenError:
+            raise refusal from None
+
+
+def _quotients(staged):
+    """``[(c, v, text, reads)]``, in order, for each value ``v`` the forward computes outside branches
+    and loops, not held by the cache, that ``text`` computes again from ``c`` and ``reads`` (names):
+    ``c * d`` of ``c = v / d`` (``d`` a name or a number), ``k / c`` of ``c = k / v`` (``k`` a number
+    but 0), ``c / d`` of ``c = v * d`` (``d`` never 0: such a reciprocal, or a number but 0), ``c.T``
+    of ``c = v.T``; ``c`` held by the cache, or computed so itself, and of the very
+    shape of ``v`` (no broadcasting makes it larger).  Not in shape-generic code (sample shapes may
+    agree where others do not)."""
+    if getattr(staged, "shape_free", ()) or staged.cache is None:
+        return []
+    layout = _copies_as_their_values(staged.cache, staged)
+    known = {n for n in layout.names if n} - set_in_loops(staged.body) - stale_names(staged)
+    shapes, found = staged.shapes or {}, []
+    reciprocals = {op.target for op in staged.body if isinstance(op, ir.Op) and op.rule == "div" and  # never 0
+                   len(op.args) == 2 and isinstance(op.args[0], ir.Const) and _nonzero_number(op.args[0].source)}
+
+    def alike(value, other):  # a value of the very shape of another, not known
+        return isinstance(value, ir.Var) and value.name not in known and value.name not in staged.lists and \
+            shapes.get(value.name) is not None and tuple(shapes[value.name]) == tuple(shapes[other])
+    grown = True
+    while grown:
+        grown = False
+        for op in staged.body:
+            if not (isinstance(op, ir.Op) and op.target in known and shapes.get(op.target) is not None):
+                continue
+            c, args = op.target, op.args
+            if op.rule == "div" and len(args) == 2 and alike(args[0], c) and isinstance(args[1], (ir.Var, ir.Const)):
+                d = args[1]
+                found.append((c, args[0].name, f"{c} * {d.name if isinstance(d, ir.Var) else d.source}",
+                              (c, d.name) if isinstance(d, ir.Var) else (c,)))
+            elif op.rule == "div" and len(args) == 2 and alike(args[1], c) and isinstance(args[0], ir.Const) and \
+                    _nonzero_number(args[0].source):
+                found.append((c, args[1].name, f"{args[0].source} / {c}", (c,)))
+            elif op.rule == "mul" and len(args) == 2 and any(
+                    alike(v, c) and (isinstance(d, ir.Const) and _nonzero_number(d.source) or
+                                     isinstance(d, ir.Var) and d.name in reciprocals) for v, d in (args, args[::-1])):
+                v, d = next((v, d) for v, d in (args, args[::-1]) if alike(v, c) and (
+                    isinstance(d, ir.Const) and _nonzero_number(d.source) or
+                    isinstance(d, ir.Var) and d.name in reciprocals))
+                found.append((c, v.name, f"{c} / {d.name if isinstance(d, ir.Var) else d.source}",
+                              (c, d.name) if isinstance(d, ir.Var) else (c,)))
+            elif op.rule == "np.transpose" and len(args) == 1 and dict(op.params).get("axes", "None") == "None" \
+                    and isinstance(args[0], ir.Var) and args[0].name not in known and \
+                    args[0].name not in staged.lists and shapes.get(args[0].name) is not None and \
+                    tuple(shapes[args[0].name]) == tuple(reversed(shapes[c])):
+                found.append((c, args[0].name, f"{c}.T", (c,)))
+            else:
+                continue
+            known.add(found[-1][1])
+            grown = True
+    return found
+
+
+def _nonzero_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value != 0 and value == value and abs(value) != float("inf")
+
+
+def _divided_back(result, staged):
+    """``result`` with each value ``v`` that the cache's quotients give back (``_quotients``), of which
+    the forward pass computes none or one, outside blocks, computed from them instead (``xc = xn *
+    den``, ``den = 1.0 / inv``), right after what that reads (where the forward pass computes it),
+    where no line before reads ``v`` (lines nothing reads are dropped after)."""
+    forward = list(_unread_dropped(result).forward)
+    cached = set(n for n in result.cache.names if n)
+    for c, v, text, reads in _quotients(staged):
+        at = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == v]
+        if len(at) > 1 or any(_base(item.target) == v for item in _walked(forward)
+                              if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and not (at and item is forward[at[0]])):
+            continue
+        old = forward.pop(at[0]) if at else None
+        after, ready = 0, True
+        for name in reads:
+            where = [k for k, item in enumerate(forward) if isinstance(item, ir.ForwardLine) and item.target == name]
+            if len(where) > 1 or not where and name not in cached or any(
+                    _base(item.target) == name for item in _walked(forward)
+                    if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
+                ready = False
+            after = max(after, where[0] + 1 if where else 0)
+        word = re.compile(rf"(?<![\w.]){re.escape(v)}\b")
+        if ready and not any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
+                             for item in _walked(forward[:after])):
+            forward.insert(after, ir.ForwardLine(old.number if old else _number(staged, v), v, text))
+            if _read_smoothly(dataclasses.replace(result, forward=tuple(forward)), v):
+                continue
+            forward.pop(after)
+        if old is not None:
+            forward.insert(at[0], old)
+    return dataclasses.replace(result, forward=tuple(forward))
+
+
+def _number(staged, name):
+    """The position of the line computing ``name`` in the staged forward (1-based), as ``ForwardLine``
+    numbers it."""
+    ops = list(ir.ops_in(staged.body))
+    return next((k + 1 for k, op in enumerate(ops) if op.target == name), 0)
+
+
+_STEPS = frozenset({"argmax", "argmin", "argsort", "sort", "nonzero", "flatnonzero", "sign", "floor", "ceil", "round",
+                    "rint", "trunc", "fix", "astype", "int", "bool", "isclose", "allclose", "unique", "searchsorted",
+                    "digitize", "heaviside", "isfinite", "isnan", "isinf", "equal", "not_equal", "greater",
+                    "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not", "all", "any",
+                    "maximum", "minimum", "max", "min", "clip"})
+
+
+def _read_smoothly(result, name):
+    """Whether the backward's lines read ``name`` (a value computed again from a quotient, off from the
+    forward's by a rounding) only where a rounding moves the result by as little: never compared,
+    as an index, or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
+    ``astype``; ``np.where`` where its condition reads it, a comparison)."""
+    off = {name}  # and what the forward pass computes from it (t = xc * 2.0, then t > 0)
+    for item in _walked(result.forward):
+        if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item.target != name and \
+                _names_in(str(item)) & off:
+            off.add(_base(item.target))
+
+    def reads(node):
+        return any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node))
+    for item in _lines(result):
+        if isinstance(item, ir.ForwardLine) and item.target == name:
+            continue
+        tree = _parsed(item)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Compare, ast.BoolOp, ast.IfExp)) and reads(node) or \
+                    isinstance(node, ast.Subscript) and reads(node.slice) or \
+                    isinstance(node, ast.Call) and reads(node) and (
+                        isinstance(node.func, ast.Attribute) and node.func.attr in _STEPS or
+                        isinstance(node.func, ast.Name) and node.func.id in _STEPS):
+                return False
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in _STEPS and reads(node.func.value):
+                return False
+    return True
+
+
+def _names_in(text):
+    return {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
+
+
+def _from_user_cache(backward, staged, error, recover=False):
     layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
@@ -385,6 +602,12 @@ def from_user_cache(backward, staged, error):
     result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
     free = (_free(result) & values) - cached
     result, free = _written_for_their_shapes(result, staged, free, values)
+    if recover and free:  # (then values read for their shapes only again: x of xc = x - mu)
+        result = _unread_dropped(_divided_back(result, staged))
+        free = (_free(result) & values) - cached
+        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        free = (_free(result) & values) - cached
+        result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
     if free and applying:  # an entry changed unseen would have served: that write is the reason, as where
         raise applying[0]  # the backward reads it
@@ -663,7 +886,8 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
                      getattr(op, "source", None) in forms), None)
         shape = staged.shapes.get(name)
         if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
-            like = next((n for n, other in there if other is not None and tuple(other) == tuple(shape)), None)
+            like = next((n for n, other in (there if in_forward else there + kept)
+                         if other is not None and tuple(other) == tuple(shape)), None)
             held = like and f"{like}.shape"
             dims = [_dimension(size, there if in_forward else there + kept) for size in shape]
             if held is None and None not in dims:
@@ -727,11 +951,14 @@ def _base(target):
 
 
 def _reads(backward):
-    """The names the backward's lines read; a write into an array of the forward pass
-    (``out_v[0] = 0.0``) reads its index and value, not the array."""
-    found = set()
+    """The names the backward's lines read, where they are read: the forward lines computing a value
+    nothing reads any more (``a`` of ``a[0], a[1] = a[1].copy(), a[0].copy()`` where the gradient reads
+    the cached ``tanh(a)`` instead) read nothing, and a write into an array of the forward pass
+    (``out_v[0] = 0.0``) reads its index and value, and only where that array is read."""
     forward_writes = {id(item) for item in _walked(backward.forward)
                       if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target}
+    computed = {_base(item.target) for item in _walked(backward.forward) if isinstance(item, ir.ForwardLine)}
+    found, owned = set(), []  # owned: (the name a forward line computes or writes into, what it reads)
     for item in _lines(backward):
         tree = _parsed(item)
         loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -739,9 +966,19 @@ def _reads(backward):
             target = ast.parse(item.target, mode="eval").body
             loads = (loads - {_base(item.target)}) | {n.id for n in ast.walk(target.slice) if isinstance(n, ast.Name)}
             loads |= {n.id for n in ast.walk(ast.parse(item.source, mode="eval")) if isinstance(n, ast.Name)}
-        found |= loads
         if isinstance(item, ir.AdjointLine) and item.accumulate:
-            found.add(_base(item.target))
+            loads.add(_base(item.target))
+        if (isinstance(item, ir.ForwardLine) or id(item) in forward_writes) and _base(item.target) in computed:
+            owned.append((_base(item.target), loads))
+        else:
+            found |= loads
+    grown = True
+    while grown:
+        grown = False
+        for name, loads in owned:
+            if name in found and not loads <= found:
+                found |= loads
+                grown = True
     return found
 
 

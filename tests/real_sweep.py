@@ -18426,8 +18426,6 @@ def fit_error(k: float, x0: float) -> float:
 # What the cases not accepted give today, (case, how) -> (kind, a part of the message); every
 # other case is accepted and right both ways (a layer, ``(out, cache)``, is tried by generate).
 KNOWN = {
-    # CS231n: a cache without what the generated backward reads
-    ("layernorm_transposed", "generate"): ("refused", "which the cache built on line 19 does not hold"),
     # x of any shape, no shapes for mask and p: code for every shape of them all cannot know that mask
     # has x's shape, and would sum x's gradient to the shape of x, which the cache does not hold
     ("dropout_mask_given", "generate"): ("refused", "the backward needs x (read by `num = x * mask`)"),
@@ -18440,9 +18438,6 @@ KNOWN = {
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
     ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
-    # a cache of x_hat and 1 / std only: the backward backgen writes reads x - mu, which that cache
-    # holds only as x_hat / inv_std
-    ("layernorm_axis1", "generate"): ("refused", "which the cache built on line 22 does not hold"),
     # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
@@ -18451,8 +18446,6 @@ KNOWN = {
     ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
     ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
-    # a cache of x, g and 1 / sqrt(ms + eps): the backward differentiates the square root, reading ms + eps
-    ("rms_norm_layer", "generate"): ("refused", "the backward needs eps (read by `mspeps = ms + eps`)"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)
