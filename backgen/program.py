@@ -1332,7 +1332,7 @@ def _refitted(first, specs, attempt):
             return attempt(fixed)
         except BackgenError as again:
             error = again
-    for sizes in Sizes.of_names(named, literal).multiples(str(first.msg)):
+    for sizes in Sizes.of_names(named, literal).multiples(str(first.msg))[:12]:
         try:
             return attempt(sizes.named())
         except BackgenError:
