@@ -1313,7 +1313,8 @@ def _refitted(first, specs, attempt):
     (code that runs at those only: ``np.ones((3, 2))[i]`` for ``i`` in ``range(N)``), fitted as it asks
     again; where the first complaint sets a size against a smaller one no dimension has (``a[:, H:2 * H]``
     of an axis shorter than ``2 * H``), another dimension a multiple of it (``4 * H``).  The code runs at
-    the sizes it is written for, which its backward, written for the ranks, holds at."""
+    the sizes it is written for, which its backward, written for the ranks, holds at.  A refusal where
+    the forward ran at fitted sizes is raised: the sizes fit, the code is refused for another reason."""
     error, fixed, small = first, {}, False
     literal = {d for s in specs.values() for d in s.dims if isinstance(d, int)}
     named = {d: n for d, n in dim_sizes(specs).items() if "*" not in d}
@@ -1331,6 +1332,8 @@ def _refitted(first, specs, attempt):
         try:
             return attempt(fixed)
         except BackgenError as again:
+            if _ran(again):
+                raise  # (what backgen says where the forward runs: the sizes fit, the code is refused)
             error = again
     for sizes in Sizes.of_names(named, literal).multiples(str(first.msg))[:12]:
         try:
@@ -1355,6 +1358,12 @@ def _with_declared(error, params, specs):
         "this line does not run at them"
     if declared:
         error.msg = f"{message.rstrip()} (shapes declared: {', '.join(declared)}; {tried}: check them against the code)"
+
+
+def _ran(error):
+    """Whether the refusal ``error`` came where the forward ran on the samples (not a failure of theirs)."""
+    return not getattr(error, "sample_run", False) and "NumPy raises" not in error.msg and \
+        getattr(error, "varying_shape", None) != "loop"
 
 
 def _unrecorded(functions):

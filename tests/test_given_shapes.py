@@ -180,3 +180,27 @@ def test_sizes_the_code_writes_that_the_declared_shapes_contradict_are_refused_n
     assert info.value.lineno == 6
     assert "(shapes declared: x (3, 4), w (D,); this line runs at none of the sizes of D backgen tried: " \
            "check them against the code)" in str(info.value)
+
+
+def test_code_refused_at_fitted_sizes_is_refused_or_split_as_at_any():
+    # at the sizes the code asks (N of 3, D of 4) the two returns give shapes of their own (3,) and (4,):
+    # what backgen does with such code where the forward runs (paths written apart), not a refusal for
+    # the sample sizes (fuzz_real seed 172 program 178)
+    source = '''
+    def f(x, v):
+        """Forward pass.
+
+        Inputs:
+        - x: A numpy array of shape (N, D)
+        - v: A numpy array of shape (D,)
+        """
+        y = np.zeros((3, 4))
+        y[[0, 0, 2]] += v
+        np.add.at(y, [1, 1], x[0])
+        if np.sum(v) > -1.0:
+            return np.sum(y + x, axis=1)
+        return np.sum(y * x, axis=0)
+    '''
+    v = np.array([-0.97, 1.17, 0.40, -0.74])
+    assert_right(source, [normal(3, 4), v], normal(3))
+    assert_right(source, [normal(3, 4), v - 1.0], normal(4))
