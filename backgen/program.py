@@ -4,7 +4,8 @@ and the helpers it calls.
 Contract: ``program(forward, wrt, shapes, args) -> ir.Program`` runs the
 pipeline for one parsed forward function: ``stage`` (with the declared
 shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
-declared shapes), then ``reverse``; each helper it calls is built the same way,
+declared shapes, their named dimensions of sizes the code runs at where it asks
+for some: ``_refitted``, else a refusal naming the shapes declared), then ``reverse``; each helper it calls is built the same way,
 once per pattern of argument ranks.  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
@@ -1319,15 +1320,17 @@ def _refitted(first, specs, attempt):
     literal = {d for s in specs.values() for d in s.dims if isinstance(d, int)}
     named = {d: n for d, n in dim_sizes(specs).items() if "*" not in d}
     sizes = Sizes.of_names(named, literal)
+    if not sizes.tags:
+        return None  # (sizes all written in the shapes: the user's)
     for count in range(12):
         message = str(getattr(error, "msg", error))
         loop = getattr(error, "varying_shape", None) == "loop"
         if count >= 6 and not small or not sizes.refit(message, loop) and (
                 _matched_sizes(error, specs, fixed) is None or
                 not any([sizes.take(d, n) for d, n in _matched_sizes(error, specs, fixed).items()])):
-            if small or not about_sizes(message, loop):
+            if small or not about_sizes(message, loop) or not sizes.small():
                 break
-            small = sizes.small()
+            small = True
         fixed = sizes.named()
         try:
             return attempt(fixed)
@@ -1348,7 +1351,7 @@ def _with_declared(error, params, specs):
     ``params`` were declared (those of arrays; not the samples of code written for every shape): no sizes
     of their dimensions fit the code, so they conflict with it."""
     message = str(error.msg)
-    if not (about_sizes(message) or "too many indices" in message or "ValueError" in message):
+    if _ran(error) or not (about_sizes(message) or "too many indices" in message or "ValueError" in message):
         return
     declared = [f"{name} ({', '.join(map(str, specs[name].dims))}{',' * (len(specs[name].dims) == 1)})"
                 for name in params if name in specs and specs[name].dims and specs[name].dims != ANY_RANK]
