@@ -12,11 +12,14 @@ written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``res
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
-``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the same
-for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving them back.  The sizes chosen decide only whether the forward runs on them; what the
-backward is written for is the ranks (``shape_free``).
+``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
+them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
+lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
+whether the forward runs on them; what the backward is written for is the ranks (``shape_free``).
 """
 
+import itertools
 import re
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
@@ -84,7 +87,8 @@ class Sizes:
         only, ``np.ones((3, 2))[i]`` for ``i`` in ``range(N)``): whether any changed.  They stay tags,
         though the code's own sizes may be among them."""
         tags = list(dict.fromkeys(d for dims in self.dims.values() for d in dims if d in self.tags))
-        for tag, new in zip(tags, range(least, least + len(tags))):
+        news = (n for n in itertools.count(least) if n not in tags)  # (none another tag's before it changes)
+        for tag, new in zip(tags, news):
             self._replace(tag, new)
             self.tags.add(new)
         return bool(tags)
