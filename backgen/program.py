@@ -4,7 +4,8 @@ and the helpers it calls.
 Contract: ``program(forward, wrt, shapes, args) -> ir.Program`` runs the
 pipeline for one parsed forward function: ``stage`` (with the declared
 shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
-declared shapes), then ``reverse``; each helper it calls is built the same way,
+declared shapes, their named dimensions of sizes the code runs at where it asks
+for some: ``_refitted``, else a refusal naming the shapes declared), then ``reverse``; each helper it calls is built the same way,
 once per pattern of argument ranks.  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
@@ -38,6 +39,7 @@ from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
+from .sample_sizes import Sizes, about_sizes
 from .shapes import run_check
 from .shape_free import item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
@@ -1054,6 +1056,7 @@ def _recorder(function, calls):
     def record(*args):
         calls.append(args)
         return function(*args)
+    record.calls = calls
     return record
 
 
@@ -1273,7 +1276,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             try:                       # first-declared dimensions largest
-                return _with_sample_shapes(result, examples(result, specs, larger_first=True), functions,
+                return _with_sample_shapes(result, examples(result, specs, larger_first=True), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
@@ -1288,22 +1291,91 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     [2] * configs + divisors:
                 try:
                     return _with_sample_shapes(result, examples(result, specs, multiple=multiple),
-                                               functions, probe_body, helper, integers, sampled=True, settings=settings)
+                                               _unrecorded(functions), probe_body, helper, integers, sampled=True, settings=settings)
                 except BackgenError:
                     pass
-            fixed = {}
-            error = first
-            for _ in range(4):  # a named size that must equal a number written elsewhere: X (N, D), W1 (4, 5)
-                fixed = _matched_sizes(error, specs, fixed)
-                if fixed is None:
-                    break
-                try:
-                    return _with_sample_shapes(result, examples(result, specs, fixed=fixed), functions,
-                                               probe_body, helper, integers, sampled=True, settings=settings)
-                except BackgenError as again:
-                    error = again
+            def attempt(fixed):
+                return _with_sample_shapes(result, examples(result, specs, fixed=fixed), _unrecorded(functions),
+                                           probe_body, helper, integers, sampled=True, settings=settings)
+            fitted = _refitted(first, specs, attempt)
+            if fitted is not None:
+                return fitted
+            _with_declared(first, [p for p in result.params if p not in (result.shape_free or ())], specs)
             raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections)
+
+
+def _refitted(first, specs, attempt):
+    """What ``attempt(fixed)`` gives for sizes ``fixed`` of the named dimensions of ``specs`` fitted to the
+    code, the sample run at the declared sizes having failed with ``first``; None where none fit.
+
+    Sizes as NumPy's complaint asks (``Sizes.refit``): equal to a number written in the code
+    (``np.eye(4)``) or in another declared shape (X (N, D), W1 (4, 5)), to one another, or a product
+    (``x.reshape(N, -1).dot(w)``); where it asks nothing it can follow, or on and on, small sizes once
+    (code that runs at those only: ``np.ones((3, 2))[i]`` for ``i`` in ``range(N)``), fitted as it asks
+    again; where the first complaint sets a size against a smaller one no dimension has (``a[:, H:2 * H]``
+    of an axis shorter than ``2 * H``), another dimension a multiple of it (``4 * H``).  The code runs at
+    the sizes it is written for, which its backward, written for the ranks, holds at.  A refusal where
+    the forward ran at fitted sizes is raised: the sizes fit, the code is refused for another reason."""
+    error, fixed, small = first, {}, False
+    literal = {d for s in specs.values() for d in s.dims if isinstance(d, int)}
+    named = {d: n for d, n in dim_sizes(specs).items() if "*" not in d}
+    sizes = Sizes.of_names(named, literal)
+    if not sizes.tags:
+        return None  # (sizes all written in the shapes: the user's)
+    for count in range(12):
+        message = str(getattr(error, "msg", error))
+        loop = getattr(error, "varying_shape", None) == "loop"
+        if count >= 6 and not small or not sizes.refit(message, loop) and (
+                _matched_sizes(error, specs, fixed) is None or
+                not any([sizes.take(d, n) for d, n in _matched_sizes(error, specs, fixed).items()])):
+            if small or not about_sizes(message, loop) or not sizes.small():
+                break
+            small = True
+        fixed = sizes.named()
+        try:
+            return attempt(fixed)
+        except BackgenError as again:
+            if _ran(again):
+                raise  # (what backgen says where the forward runs: the sizes fit, the code is refused)
+            error = again
+    for sizes in Sizes.of_names(named, literal).multiples(str(first.msg))[:12]:
+        try:
+            return attempt(sizes.named())
+        except BackgenError:
+            pass
+    return None
+
+
+def _with_declared(error, params, specs):
+    """``error``, where NumPy's complaint is about sizes or indexing, saying which shapes the parameters
+    ``params`` were declared (those of arrays; not the samples of code written for every shape): no sizes
+    of their dimensions fit the code, so they conflict with it."""
+    message = str(error.msg)
+    if _ran(error) or not (about_sizes(message) or "too many indices" in message or "ValueError" in message):
+        return
+    declared = [f"{name} ({', '.join(map(str, specs[name].dims))}{',' * (len(specs[name].dims) == 1)})"
+                for name in params if name in specs and specs[name].dims and specs[name].dims != ANY_RANK]
+    named = list(dict.fromkeys(d.split("*")[-1] for name in params if name in specs and specs[name].dims != ANY_RANK
+                               for d in specs[name].dims if isinstance(d, str)))
+    tried = f"this line runs at none of the sizes of {', '.join(named)} backgen tried" if named else \
+        "this line does not run at them"
+    if declared:
+        error.msg = f"{message.rstrip()} (shapes declared: {', '.join(declared)}; {tried}: check them against the code)"
+
+
+def _ran(error):
+    """Whether the refusal ``error`` came where the forward ran on the samples (not a failure of theirs)."""
+    return not getattr(error, "sample_run", False) and "NumPy raises" not in error.msg and \
+        getattr(error, "varying_shape", None) != "loop"
+
+
+def _unrecorded(functions):
+    """``functions`` whose calls record their arguments (``_recorder``) forgetting those recorded, for
+    another sample run: the arguments of one that failed are not those the helpers are written for."""
+    for function in (functions or {}).values():
+        getattr(function, "calls", []).clear()
+    return functions
 
 
 def _integral(value):

@@ -12,10 +12,14 @@ written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``res
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
-``collapsed(size)`` is ``shapes()`` with every tag ``size``.  The sizes chosen decide only whether the forward runs on them; what the
-backward is written for is the ranks (``shape_free``).
+``collapsed(size)`` is ``shapes()`` with every tag ``size``.  ``Sizes.of_names(sizes, avoid)`` does the
+same for the named dimensions of declared shapes (``{name: size}``, one tag each), ``named()`` giving
+them back; ``small()`` makes every tag a small size (code that runs at those only), ``multiples(message)``
+lists sizes with one tag a multiple of another (``a[:, H:2 * H]``).  The sizes chosen decide only
+whether the forward runs on them; what the backward is written for is the ranks (``shape_free``).
 """
 
+import itertools
 import re
 
 # Where an error names sizes: broadcasting, assigning, np.dot, np.matmul, np.concatenate (and stack's kin).
@@ -56,6 +60,55 @@ class Sizes:
             for dims in self.dims.values():
                 if axis < len(dims):
                     dims[axis] = self._fresh(FIRST_TAG)
+
+    @classmethod
+    def of_names(cls, sizes, avoid=()):
+        """The sizes of named dimensions (``{name: size}``, as ``shapes.dim_sizes`` gives them), each a
+        tag but those in ``avoid`` (sizes written in the declared shapes: the user's, not to change)."""
+        new = cls({}, avoid)
+        new.dims = {name: [size] for name, size in sizes.items()}
+        new.tags = {size for size in sizes.values() if size not in new.avoid}
+        return new
+
+    def named(self):
+        """``{name: size}`` of the sizes now, for sizes made by ``of_names``."""
+        return {name: dims[0] for name, dims in self.dims.items()}
+
+    def take(self, name, size):
+        """The named dimension ``name`` (and those sharing its tag) of ``size``: whether that changed it."""
+        old = self.dims[name][0] if name in self.dims else size
+        if old == size:
+            return False
+        self._replace(old, size)
+        return True
+
+    def small(self, least=3):
+        """Every tag a small size of its own from ``least`` up, in order (code that runs at small sizes
+        only, ``np.ones((3, 2))[i]`` for ``i`` in ``range(N)``): whether any changed.  They stay tags,
+        though the code's own sizes may be among them."""
+        tags = list(dict.fromkeys(d for dims in self.dims.values() for d in dims if d in self.tags))
+        news = (n for n in itertools.count(least) if n not in tags)  # (none another tag's before it changes)
+        for tag, new in zip(tags, news):
+            self._replace(tag, new)
+            self.tags.add(new)
+        return bool(tags)
+
+    def multiples(self, message):
+        """Sizes to try where the broadcasting ``message`` sets a tag against a smaller size no tag has
+        (``a[:, H:2 * H]`` of an axis shorter than ``2 * H``): each other tag 4, 3 or 2 times it, a list."""
+        found = _BROADCAST.search(message)
+        if not found:
+            return []
+        sizes = {size for part in re.findall(r"\([\d, ]*\)", found.group(1)) for size in _shape(part)}
+        units = sorted(t for t in sizes & self.tags if any(1 < n < t and n not in self.tags for n in sizes))
+        tried = []
+        for unit in units:
+            for other in sorted(self.tags - {unit}):
+                for factor in (4, 3, 2):
+                    new = Sizes.of_names(self.named(), self.avoid)
+                    new.take(next(n for n, dims in new.dims.items() if dims[0] == other), factor * unit)
+                    tried.append(new)
+        return tried
 
     def _fresh(self, least):
         used = self.avoid | self.tags | {d for dims in self.dims.values() for d in dims}

@@ -261,12 +261,13 @@ def test_a_loop_that_may_leave_a_name_sharing_what_it_started_as_is_still_refuse
 
 
 def test_a_forward_that_cannot_run_at_the_shapes_given_is_refused_at_the_line_that_raises():
-    """A size written as a number (np.full((3, 5), ...)) where the shapes name it: the staged forward
-    raises at its line, which the refusal names (it named the def line)."""
+    """A size written as a number (np.full((3, 5), ...)) where the shapes give another (x of 4 rows): the
+    staged forward raises at its line, which the refusal names (it named the def line).  (Where the
+    shapes name it, N, the sample takes the code's size: see tests/test_given_shapes.py.)"""
     source = '''
     import numpy as np
 
-    def layer_forward(x: 'N, D', w: 'D, M', b: 'M', mode):
+    def layer_forward(x: '4, D', w: 'D, M', b: 'M', mode):
         h = np.full((3, 5), 0.5)
         if mode == 'train':
             g = h
@@ -282,3 +283,4 @@ def test_a_forward_that_cannot_run_at_the_shapes_given_is_refused_at_the_line_th
         backgen.generate(textwrap.dedent(source), name="layer_forward")
     assert info.value.lineno == 10
     assert info.value.text.strip() == "out = x.dot(w) + g"
+    assert "(shapes declared: x (4, D), w (D, M), b (M,); this line runs at none of the sizes of D, M" in str(info.value)
