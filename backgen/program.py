@@ -1280,6 +1280,13 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                                            probe_body, helper, integers, sampled=True, settings=settings)
             except BackgenError:
                 pass
+            for value in (1, 0) if integers else ():  # an integer parameter indexing an axis (x[n], x[:, n])
+                try:                                  # shorter than the sample integer
+                    return _with_sample_shapes(result, examples(result, specs, fixed={
+                        result.params[i]: value for i in integers}), _unrecorded(functions), probe_body, helper,
+                        integers, sampled=True, settings=settings)
+                except BackgenError:
+                    pass
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
             # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
             # written in the code (H // 2): sizes it divides

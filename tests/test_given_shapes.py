@@ -204,3 +204,24 @@ def test_code_refused_at_fitted_sizes_is_refused_or_split_as_at_any():
     v = np.array([-0.97, 1.17, 0.40, -0.74])
     assert_right(source, [normal(3, 4), v], normal(3))
     assert_right(source, [normal(3, 4), v - 1.0], normal(4))
+
+
+@pytest.mark.parametrize("n", [0, 2])
+def test_an_integer_parameter_indexing_a_short_axis_gets_a_small_sample(n):
+    # n indexes the rows of X, of which there are 3: the integer's sample 3 was out of bounds, and
+    # the refusal blamed the declared shapes (long fuzz seed 7, programs 25 and 112)
+    source = """
+        def f(X, s, n):
+            a = np.sum(X[n]) - np.reciprocal(1.0 + X.T * X.T)
+            a[:, 1] += s
+            return a
+        """
+    namespace = {"np": np}
+    exec(textwrap.dedent(source), namespace)
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(source), name="f", shapes={"X": (3, 4), "s": (), "n": int}), generated)
+    X, dout = np.arange(12.0).reshape(3, 4) / 10 - 0.5, np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    got = generated["f_backward"](X.copy(), 0.7, n, dout)
+    want = finite_differences(lambda X, s: namespace["f"](X.copy(), s, n), [X, 0.7], [0, 1], (dout,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
