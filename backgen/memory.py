@@ -27,8 +27,11 @@ import ast
 
 from dataclasses import replace
 
+import numpy as np
+
 from . import ir, source
 from .rules import FRESH_CALLS, operand_view
+from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -43,6 +46,12 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
                              "np.flip", "np.fliplr", "np.flipud"})  # (a flip undoes itself)
+
+# the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
+# each operand is a number or an array in C order
+ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod"} |
+                        {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
+                         name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -73,11 +82,17 @@ class MemoryModel:
         self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
+        self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
+                                  # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
+        self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
+                             # where its operands are (``c_contiguous``)
+        self.sizes = set()  # atoms holding a size read from a shape (d = x.shape[-1])
+        self.order_known = {}  # atom -> whether ``c_contiguous`` found it C-contiguous
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
                                    # 'int N'): an index by one copies too
@@ -92,6 +107,10 @@ class MemoryModel:
         """Record how ``op``'s value shares memory with its first operand."""
         if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
             self.c_order.add(op.target)
+        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem")):
+            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``)
+        elif self.numpy and op.rule == "inert" and _no_array(source.expression(op.source)):
+            self.sizes.add(op.target)  # (x.shape[0]: a number)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
         if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
@@ -409,6 +428,7 @@ class MemoryModel:
         the sharing (reading it later is refused)."""
         shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
+        self.written_values[new.name] = old.name
         before = dict(self.versions)
         self._follow(name, old, new, {old.name}, node)
         self._note_parameter_write(shared, name, node, None)
@@ -553,7 +573,7 @@ class MemoryModel:
             updated = self.namer.version(label)
             self.add(replace(undone, target=updated, line=self.line))
             self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
-            if atom.name in self.c_order:
+            if self.c_contiguous(atom.name):
                 self.c_order.add(updated)
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
@@ -566,7 +586,52 @@ class MemoryModel:
         if op is None or op.rule not in _FOLLOWED_VIEWS:
             return False
         return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
-                                                            op.args[0].name in self.c_order)
+                                                            self.c_contiguous(op.args[0].name))
+
+    def c_contiguous(self, name, depth=0):
+        """Whether the staged value ``name`` is certainly a C-contiguous array (or a number): one
+        ``c_order`` knows (``.copy()``, a product of matrices), a ravel; or a new array an elementwise
+        operation (``+``, ``np.exp``, ...: NumPy's ufuncs lay their result out as their operands, order
+        'K') made of numbers and arrays laid out in C order (``c_like``), a reshape of one or a write
+        into one.  An array passed in, or a helper's result, may be of any order (``x.T``)."""
+        if name in self.c_order or name in self.int_names or name in self.sizes:
+            return True
+        if name in self.order_known:
+            return self.order_known[name]
+        if depth > 100:  # (a long chain: not followed, as if unknown)
+            return False
+        same = self.written_values.get(name, self.in_place_values.get(name))
+        op = self.order_ops.get(name)
+        found = self.storage.get(name)
+        if found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
+            known = found[1] == "same" and self.c_contiguous(found[0], depth + 1)
+        elif same is not None:  # h += v, X[0] = v: the array written into, of its order
+            known = self.c_contiguous(same, depth + 1) if isinstance(same, str) else \
+                _c_constant(same.source, getattr(self, "modules", {}).get("np", "np"))
+        elif op is None:
+            known = False
+        elif op.rule == "np.reshape":  # (of a C-contiguous array: a view, C-contiguous too)
+            known = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name, depth + 1)
+        else:
+            known = all(self._c_like(a, depth + 1) for a in op.args)
+        self.order_known[name] = known
+        return known
+
+    def _c_like(self, atom, depth):
+        """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
+        a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
+        if isinstance(atom, ir.Const):
+            return _c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        name = atom.name
+        for _ in range(50):
+            if self.c_contiguous(name, depth):
+                return True
+            found = self.storage.get(name)
+            if found is None or found[1] not in ("same", "index") or \
+                    found[1] == "index" and not _basic_index(found[2], self.int_names):
+                return False
+            name = found[0]
+        return False
 
     def _view_again(self, op, base, target, add=True):
         """The view ``op`` takes, taken of ``base`` (an ir.Var) as ``target``: staged where ``add``, and
@@ -576,7 +641,7 @@ class MemoryModel:
         again = ir.Op(target, op.rule, (base,) + op.args[1:], self.line if add else op.line, op.params, text)
         if add:
             self.add(again)
-            if base.name in self.c_order and op.rule in ("np.reshape", "np.ravel"):
+            if op.rule in ("np.reshape", "np.ravel") and self.c_contiguous(base.name):
                 self.c_order.add(target)
         self.storage[target] = (base.name, "view", None)
         self.view_ops[target] = again
@@ -614,6 +679,9 @@ class MemoryModel:
         so names sharing it become stale (reading them later is refused)."""
         if not self.numpy:
             return
+        after = self.versions.get(name)
+        if isinstance(after, ir.Var) and after != old and isinstance(old, (ir.Var, ir.Const)):
+            self.written_values[after.name] = old.name if isinstance(old, ir.Var) else old  # (an array: the same)
         constant = old if isinstance(old, ir.Const) else None
         if isinstance(old, ir.Var) and self.linked_constant(old.name) is not None:
             constant = self.linked_constant(old.name)  # on some path the constant array itself (and on the
@@ -862,7 +930,11 @@ class MemoryModel:
 
     def unshared(self, name):
         """Whether the staged value ``name`` is an array of its own as far as backgen knows: no view, alias
-        or merge of another, no constant array, nothing sharing its memory."""
+        or merge of another, no constant array, nothing sharing its memory; a value a write gave (``X[0] = v``,
+        ``h += x`` on an array: ``in_place_values``) is the array written into, its own where that one is."""
+        before = self.written_values.get(name, self.in_place_values.get(name))
+        if before is not None and not (isinstance(before, str) and before != name and self.unshared(before)):
+            return False
         return name not in self.storage and name not in self.constant_links and name not in self.list_atoms \
             and not any(name in members for members in self.list_members.values()) \
             and not any(name in edge for edge in self.shared_edges + self.merge_edges) \
@@ -949,13 +1021,15 @@ def constant_may_hold(text, held):
     backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
     where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
     arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
-    if held not in text:
+    if held not in text or _no_array(source.expression(held)):
         return False
     target = ast.dump(source.expression(held))
 
     def holds(node):
         if ast.dump(node) == target:
             return True
+        if _no_array(node):
+            return False
         if isinstance(node, ast.BinOp):
             return not _array_arithmetic(node) and (holds(node.left) or holds(node.right))  # ([a] * 2,
             # split(a) + split(b): the items)
@@ -969,6 +1043,14 @@ def constant_may_hold(text, held):
             return holds(node.func.value) or any(holds(a) for a in node.args)
         return any(holds(child) for child in ast.iter_child_nodes(node))
     return holds(source.expression(text))
+
+
+def _no_array(node):
+    """Whether the expression ``node`` holds no array's memory: a shape, a size or a number of dimensions
+    (``np.ones((2, 3)).shape[0]``), or an item of one."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr in ("shape", "ndim", "size")
 
 
 _ARRAY_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "astype", "flatten", "view"}  # (no list's)
@@ -1038,17 +1120,61 @@ def _number_gives_array(view, np_name):
 
 def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
-    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, or a reshape or a
+    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, an array NumPy makes
+    (``np.zeros((N, D))``: ``_c_constant``), or a reshape or a
     write of one (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
         return _method(op.source, np_name) == "copy"
     if op.rule == "np.ravel":
         return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
         # one backgen takes)
-    if op.rule in ("np.dot", "np.matmul"):
+    if op.rule in ("np.dot", "np.matmul", "np.outer"):
+        return True
+    if op.rule == "inert" and _c_constant(op.source, np_name):  # np.zeros((N, D)), in C order
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
         isinstance(op.args[0], ir.Var) and op.args[0].name in known
+
+
+def _basic_index(index, int_names):
+    """Whether the index text ``index`` is certainly a basic one (slices, integers, ``None``, ``...``): its
+    names integers, no list or array in it."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return False
+    for item in ast.walk(node):
+        if isinstance(item, ast.Name) and item.id not in int_names or isinstance(item, (ast.List, ast.Call,
+                                                                                       ast.Attribute, ast.Compare)):
+            return False
+        if isinstance(item, ast.Constant) and not (item.value is None or item.value is Ellipsis or
+                                                   type(item.value) is int):
+            return False
+    return True
+
+
+_C_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"})
+
+
+def _c_constant(text, np_name="np"):
+    """Whether the constant ``text`` is a number or a C-contiguous array: a constructor of NumPy's
+    (``np.zeros((2, 3))``, without ``order=``), or arithmetic of those."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+
+    def c(node):
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, ast.UnaryOp):
+            return c(node.operand)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
+            return c(node.left) and c(node.right)
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id == np_name and \
+            node.func.attr in _C_CONSTRUCTORS and not any(k.arg == "order" for k in node.keywords)
+    return c(node)
 
 
 def _undone(view, new, base):

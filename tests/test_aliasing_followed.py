@@ -1,0 +1,129 @@
+"""Writes through views and aliases: programs whose NumPy meaning backgen follows (checked against
+central finite differences in float64 of ``sum(output * dout)``), and programs whose meaning it
+cannot follow, refused at the user's line."""
+
+import pytest
+
+from test_aliasing_more import assert_refused, assert_right, randn
+
+
+# --- a loop writing in place leaves its carried name the array it entered with -------------------
+
+KEPT_ROW_INNER_WRITE = """
+def f(X):
+    hs = []
+    for i in range(3):
+        a = X[i]
+        for j in range(3):
+            X += X
+        hs.append(X[-2])
+    return np.concatenate(hs, axis=-1)
+"""
+
+
+def test_an_inner_loop_writing_in_place_keeps_the_outer_loops_array():
+    # the inner loop's X += X writes into the array the outer iteration started with (a view a = X[i] of
+    # it made the inner loop carry it under a name of its own), whose row the previous iteration appended:
+    # long fuzz seed 2026120432, program 19530 (a wrong gradient before)
+    assert_refused(KEPT_ROW_INNER_WRITE, "whose value from the previous iteration is kept in a list", 7,
+                   shapes={"X": (3, 4)})
+
+
+FRESH_THEN_IN_PLACE = """
+def f(X):
+    h = X * 1.0
+    for k in range(2):
+        h = np.tanh(h)
+        h += X
+    return h * 2.0
+"""
+
+IN_PLACE_WITH_VIEW = """
+def f(X):
+    h = X * 1.0
+    a = h[0]
+    for k in range(2):
+        h *= 1.5
+    return h * a
+"""
+
+
+@pytest.mark.parametrize("program, given_shapes", [(FRESH_THEN_IN_PLACE, True), (FRESH_THEN_IN_PLACE, False),
+                                                   (IN_PLACE_WITH_VIEW, True)])
+def test_a_loop_writing_in_place_into_its_own_or_a_new_array(program, given_shapes):
+    assert_right(program, [randn(3, 4)], given_shapes=given_shapes)
+
+
+# --- a size read from a shape holds no array ------------------------------------------------------
+
+SIZES_OF_A_CONSTANT = """
+def f(x):
+    N, C, H, W = np.ones((1, 2, 4, 4)).shape
+    out = np.zeros((N, C, 2, 2))
+    for n in range(N):
+        for c in range(C):
+            out[n, c] = np.min(x[n, c]) * x[n, c, :2, :2]
+    return out
+"""
+
+
+def test_a_constant_made_of_another_constants_sizes_shares_nothing_with_them():
+    # N and C are numbers read from np.ones(...).shape, no view of it: the write into out changes
+    # neither (real-code fuzzer seed 171, programs 92 and 246: refused before)
+    assert_right(SIZES_OF_A_CONSTANT, [randn(1, 2, 4, 4)])
+
+
+# --- a reshape or ravel of an array known to be C-contiguous is a view ----------------------------
+
+RAVEL_OF_PRODUCT = """
+def f(Q, K):
+    d = Q.shape[-1]
+    scores = Q @ K.T / np.sqrt(d)
+    scores_v = scores.ravel()
+    scores_v[:2] *= -1.0
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+"""
+
+RESHAPE_OF_ZEROS = """
+def f(x):
+    N, C, H, W = x.shape
+    out = np.zeros((N, C, 2, 2))
+    out_v = out.reshape(-1)
+    out_v[1] = out_v[0] * 3.0 + 1.0
+    for n in range(N):
+        for c in range(C):
+            out[n, c, 0, 0] += np.sum(x[n, c, :2, :2])
+    return out * out
+"""
+
+RAVEL_OF_A_SLICES_FUNCTION = """
+def f(x, W):
+    a = x @ W
+    o = np.tanh(a[:, 1:]) * 2.0 + a[:, :-1]
+    o_v = o.ravel()
+    o_v[1:3] *= -1.5
+    r = o.reshape(-1)
+    r[0] = r[1] * r[2]
+    return o * a[:, 1:]
+"""
+
+
+@pytest.mark.parametrize("program, shapes", [(RAVEL_OF_PRODUCT, [(3, 4), (2, 4)]), (RESHAPE_OF_ZEROS, [(2, 2, 4, 4)]),
+                                             (RAVEL_OF_A_SLICES_FUNCTION, [(3, 4), (4, 5)])])
+def test_a_reshape_of_a_new_array_in_c_order_is_a_view_written_through(program, shapes):
+    # NumPy's ufuncs lay a new array out as their operands: of arrays in C order (a product of matrices,
+    # np.zeros, a slice of one) and numbers, C-contiguous, so that a reshape or ravel of it is a view
+    # (real-code fuzzer seed 171, programs 147 and 174: refused before)
+    assert_right(program, [randn(*shape, seed=k + 1) for k, shape in enumerate(shapes)])
+
+
+@pytest.mark.parametrize("body, line", [
+    ("h = np.tanh(x) * 2.0\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * x", 5),   # x may be x.T
+    ("a = x @ x.T\n    v = a[:, ::2]\n    v *= 2.0\n    r = v.reshape(-1)\n    r[0] = 1.0\n    return np.sum(v) * a", 7),
+    ("h = x @ x.T + x[:, :1]\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * 2.0", 5),
+])
+def test_a_reshape_of_an_array_of_unknown_order_written_into_is_refused(body, line):
+    # an operand passed in may be in any order (x.T: NumPy's result then in F order, its ravel a copy);
+    # a slice is no C-contiguous array (its reshape may copy)
+    assert_refused(f"def f(x):\n    {body}\n", "only where it is C-contiguous", line, shapes={"x": (3, 4)})
