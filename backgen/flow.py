@@ -692,7 +692,10 @@ class StatementStager:
             self.link_constant(carried_name, self.versions.get(name), {k: v for k, v in inner.items() if k != name})
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
-            if value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
+            if name in fresh_names and name not in unset and isinstance(value, ir.Var) and \
+                    carried_name not in self.storage:  # (unset before: an enclosing loop's previous iteration's)
+                self.left_by_loop(carried_name, value.name, inner, after)  # (for k in ...: v = h.T; then v[0] = 1)
+            elif value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
                 # after the loop: the value it entered with, or the last iteration's (s = v[::-1]; a constant
                 # array, a = np.ones(3), shares nothing with the value it entered with)
                 self.set_on_paths(carried_name, [self.storage[carried_name],

@@ -834,6 +834,34 @@ class MemoryModel:
                         f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees the "
                         f"write; backgen does not follow that: start the iteration with {name} = {name}.copy()", node)))
 
+    def left_by_loop(self, carried, value, inner, after):
+        """``carried``, a name no value held as the loop started, leaves it holding ``value``, an iteration's
+        (read after the loop, it is set: the loop ran): where that is the same array as, or a view without
+        names in its index of, an array a name holds as the iteration ends (``v = h.T``, ``v = h[1:]``), so
+        is ``carried`` (of the name's value after the loop: the loop's last of it, ``h = h * 2.0; v = h.T``),
+        and a write through it is followed as through ``value``."""
+        if not self.numpy or value == carried:
+            return
+        found = self.storage.get(value)
+        if found is None and any(inner.get(name) == ir.Var(value) for name in inner if not name.startswith(" ")):
+            found = (value, "same", None)  # (v = h: the array itself)
+        if found is None or found[1] not in ("same", "view", "index") or \
+                found[1] == "index" and not _basic_index(found[2], ()):
+            return
+        base = ir.Var(found[0])
+        held = [inner[name] for name in sorted(after) if not name.startswith(" ") and after[name] == base
+                and isinstance(inner.get(name), ir.Var) and inner[name].name != carried]
+        if not held:
+            return
+        now = held[0]  # (the array itself, or the name carrying the loop's last value of it: v = h.T of h_1)
+        if found[1] == "view":
+            op = self.view_ops.get(value)
+            if op is None or op.args[:1] != (base,):
+                return
+            text = source.to_source(source.fill(op.source, {base.name: ast.Name(now.name, ast.Load())}))
+            self.view_ops[carried] = replace(op, target=carried, args=(now,) + op.args[1:], source=text)
+        self.storage[carried] = (now.name,) + found[1:]
+
     def _bases(self, atom):
         """``atom`` and the arrays it is the same as or a view of (``v[::-1]``, ``x.T``), in turn."""
         found = [atom]
