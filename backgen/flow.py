@@ -344,6 +344,7 @@ class StatementStager:
         set_on_both = {n for n in unset if then_versions.get(n) != before.get(n) and
                        else_versions.get(n) != before.get(n)}
         self.unset = unset - set_on_both
+        same_paths = {}  # (value on one path, on the other) -> the name merging them
         for name in sorted(set(then_versions) | set(else_versions)):
             a, b = then_versions.get(name), else_versions.get(name)
             if name in unset:  # a carried name no path has set yet: only a branch that sets it defines it
@@ -380,6 +381,11 @@ class StatementStager:
                 body, orelse = self.deliver_both(body, a, orelse, b, target, [
                     {k: v for k, v in path.items() if k != name} for path in (then_versions, else_versions)])
                 merged[name] = ir.Var(target)
+                if self.numpy and isinstance(a, ir.Var) and isinstance(b, ir.Var) and (a, b) in same_paths and \
+                        target not in self.storage:
+                    self.storage[target] = (same_paths[(a, b)], "same", None)  # (z = y; z[0] = v on one path:
+                    # y and z one array after the if, on each path the same value)
+                same_paths.setdefault((a, b), target)
         self.versions = {**before, **merged}
         for name in dead:  # read nowhere after the if: a read would be refused as of a name never set
             self.versions.pop(name, None)

@@ -2,6 +2,7 @@
 central finite differences in float64 of ``sum(output * dout)``), and programs whose meaning it
 cannot follow, refused at the user's line."""
 
+import numpy as np
 import pytest
 
 from test_aliasing_more import assert_refused, assert_right, randn
@@ -197,3 +198,46 @@ def test_a_view_of_a_parameter_a_loop_leaves_follows_a_write_into_the_parameter(
         return a * 1.0
     """
     assert_right(source, [randn(4), randn(2, 4, seed=2), randn(3, 4, seed=3)])
+
+
+# --- two names one value on every path of an if: one array after it --------------------------------
+
+SAME_ON_BOTH_PATHS = """
+def f(x, v):
+    y = x * 1.0
+    z = y
+    if np.sum(y) > 0:
+        z[0] = v[0] * 2.0
+    else:
+        pass
+    z[1:] *= np.tanh(v[1:])
+    return np.sum(y * y) + np.sum(z)
+"""
+
+VIEWS_OF_OTHERS_ON_EACH_PATH = """
+def f(x, v):
+    y = x * 1.0
+    w = y[1:]
+    z = y
+    if np.sum(y) > 0:
+        z[0] = v[0] * 2.0
+        w = z[:2]
+    else:
+        t = np.tanh(z)
+        z = t
+        y = t
+    z[1:] *= np.tanh(v[1:])
+    w *= 3.0
+    return np.sum(y * y) + np.sum(z) + np.sum(w * x[1:3])
+"""
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_names_holding_one_value_on_each_path_are_one_array_after_the_if(sign):
+    # y and z are one array on either path (real-code fuzzer seed 171, program 115: refused before)
+    assert_right(SAME_ON_BOTH_PATHS, [sign * np.abs(randn(3, 4)), randn(3, 4, seed=2)])
+
+
+def test_a_view_of_different_arrays_on_the_paths_is_refused():
+    assert_refused(VIEWS_OF_OTHERS_ON_EACH_PATH, "'w' may have been changed by the write into 'z'", 14,
+                   shapes={"x": (3, 4), "v": (3, 4)})
