@@ -10,7 +10,8 @@ memory its new value, as NumPy does: the same array takes the new version, a
 view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
-dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), and a reshape or ravel of an array known to be
+dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
+(``np.rot90``, undone by the turn back), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
@@ -45,7 +46,8 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 # the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
-                             "np.flip", "np.fliplr", "np.flipud"})  # (a flip undoes itself)
+                             "np.flip", "np.fliplr", "np.flipud",  # (a flip undoes itself)
+                             "np.rot90"})  # (undone by the turn back: k negated)
 
 # the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
 # each operand is a number or an array in C order
@@ -1129,7 +1131,7 @@ def _number_gives_array(view, np_name):
     so that a write into it leaves the operand as it was: every followed view but a swap of axes and the
     methods ``.T``, ``.transpose()`` and ``.squeeze()``, which give a NumPy number back (a write into
     it fails)."""
-    if view.rule == "np.swapaxes":
+    if view.rule in ("np.swapaxes", "np.rot90"):
         return False  # (of a number: an axis out of bounds)
     if view.rule not in ("np.transpose", "np.squeeze"):
         return True
@@ -1228,6 +1230,18 @@ def _undone(view, new, base):
             return None
         text = source.to_source(source.fill(view.source, {view.args[0].name: ast.Name(new.name, ast.Load())}))
         return ir.Op("_", view.rule, (new,) + view.args[1:], view.line, view.params, text)
+    if view.rule == "np.rot90":  # np.rot90(m, k, axes) is undone by np.rot90(n, -k, axes)
+        try:
+            k, axes = ast.literal_eval(view.param("k", "1")), ast.literal_eval(view.param("axes", "(0, 1)"))
+        except (ValueError, SyntaxError):
+            return None
+        if type(k) is not int or not (isinstance(axes, tuple) and len(axes) == 2 and
+                                      all(type(a) is int for a in axes)):
+            return None
+        np_name = view.source.partition(".rot90(")[0] or "np"
+        params = ((("axes", repr(axes)),) if axes != (0, 1) else ()) + (("k", repr(-k)),)
+        text = f"{np_name}.rot90({new}, {-k}" + (f", axes={axes!r})" if axes != (0, 1) else ")")
+        return ir.Op("_", "np.rot90", (new,), view.line, params, text)
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")
