@@ -609,7 +609,7 @@ class MemoryModel:
             known = found[1] == "same" and self.c_contiguous(found[0], depth + 1)
         elif same is not None:  # h += v, X[0] = v: the array written into, of its order
             known = self.c_contiguous(same, depth + 1) if isinstance(same, str) else \
-                _c_constant(same.source, getattr(self, "modules", {}).get("np", "np"))
+                c_constant(same.source, getattr(self, "modules", {}).get("np", "np"))
         elif op is None:
             known = False
         elif op.rule == "np.reshape":  # (of a C-contiguous array: a view, C-contiguous too)
@@ -623,14 +623,14 @@ class MemoryModel:
         """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
         a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
         if isinstance(atom, ir.Const):
-            return _c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name = atom.name
         for _ in range(50):
             if self.c_contiguous(name, depth):
                 return True
             found = self.storage.get(name)
             if found is None or found[1] not in ("same", "index") or \
-                    found[1] == "index" and not _basic_index(found[2], self.int_names):
+                    found[1] == "index" and not basic_index(found[2], self.int_names):
                 return False
             name = found[0]
         return False
@@ -848,7 +848,7 @@ class MemoryModel:
         if found is None and any(inner.get(name) == ir.Var(value) for name in inner if not name.startswith(" ")):
             found = (value, "same", None)  # (v = h: the array itself)
         if found is None or found[1] not in ("same", "view", "index") or \
-                found[1] == "index" and not _basic_index(found[2], ()):
+                found[1] == "index" and not basic_index(found[2], ()):
             return
         base = ir.Var(found[0])
         held = [inner[name] for name in sorted(after) if not name.startswith(" ") and after[name] == base
@@ -1151,7 +1151,7 @@ def _number_gives_array(view, np_name):
 def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
     the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, an array NumPy makes
-    (``np.zeros((N, D))``: ``_c_constant``), or a reshape or a
+    (``np.zeros((N, D))``: ``c_constant``), or a reshape or a
     write of one (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
         return _method(op.source, np_name) == "copy"
@@ -1160,13 +1160,13 @@ def _c_ordered(op, known, np_name="np"):
         # one backgen takes)
     if op.rule in ("np.dot", "np.matmul", "np.outer"):
         return True
-    if op.rule == "inert" and _c_constant(op.source, np_name):  # np.zeros((N, D)), in C order
+    if op.rule == "inert" and c_constant(op.source, np_name):  # np.zeros((N, D)), in C order
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
         isinstance(op.args[0], ir.Var) and op.args[0].name in known
 
 
-def _basic_index(index, int_names):
+def basic_index(index, int_names):
     """Whether the index text ``index`` is certainly a basic one (slices, integers, ``None``, ``...``): its
     names integers, no list or array in it."""
     try:
@@ -1186,9 +1186,9 @@ def _basic_index(index, int_names):
 _C_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"})
 
 
-def _c_constant(text, np_name="np"):
+def c_constant(text, np_name="np"):
     """Whether the constant ``text`` is a number or a C-contiguous array: a constructor of NumPy's
-    (``np.zeros((2, 3))``, without ``order=``), or arithmetic of those."""
+    (``np.zeros((2, 3))``, without ``order=``), a reshape of one, ``.copy()``, or arithmetic of those."""
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -1201,6 +1201,9 @@ def _c_constant(text, np_name="np"):
             return c(node.operand)
         if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
             return c(node.left) and c(node.right)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reshape", "copy") \
+                and not any(k.arg == "order" for k in node.keywords):
+            return node.func.attr == "copy" and not node.args or c(node.func.value)  # (a reshape of one: a view)
         return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             isinstance(node.func.value, ast.Name) and node.func.value.id == np_name and \
             node.func.attr in _C_CONSTRUCTORS and not any(k.arg == "order" for k in node.keywords)

@@ -274,3 +274,37 @@ def test_a_write_through_a_turn_is_followed(shapes, given_shapes):
 
 def test_a_write_into_the_base_of_a_turn_is_seen_through_it():
     assert_right(TURN_OF_A_STACK_AND_ITS_BASE_WRITTEN, [randn(2, 3, 4)])
+
+
+# --- a view of a constant array written into: the array staged, the write followed ----------------
+
+def view_of_a_constant(view):
+    return f"""
+def f(X, w):
+    A = np.arange(12.0).reshape((3, 4)) * 0.1 + 1.0
+    B = A
+    T = {view}
+    U = T
+    T[0] -= X[0, 0] * 1.5
+    U[1] = U[1] * w[0]
+    return np.sum(A * X) + np.sum(T * T) + np.sum(B)
+"""
+
+
+@pytest.mark.parametrize("view", ["A.T", "A[1:]", "A[:, ::2]", "A.transpose()", "A.reshape(-1)", "A.reshape(4, 3)"])
+def test_a_write_through_a_view_of_a_constant_array_reaches_the_array(view):
+    # T shares A's constant array: refused before (real-code fuzzer seed 171, program 542 writes so, and
+    # into A through r = A[1] too, which stays refused)
+    assert_right(view_of_a_constant(view), [randn(3, 4), randn(4, seed=2)])
+
+
+def test_a_write_through_a_slice_of_a_constant_vector_reaches_it():
+    # (tests/test_lists_and_writes.py held it refused: v shares its array with a)
+    source = """
+    def f(x):
+        a = np.ones(3)
+        v = a[1:]
+        v[0] = 5.0 * x[0]
+        return np.sum(x * a)
+    """
+    assert_right(source, [randn(3)])
