@@ -596,6 +596,8 @@ class MemoryModel:
         operation (``+``, ``np.exp``, ...: NumPy's ufuncs lay their result out as their operands, order
         'K') made of numbers and arrays laid out in C order (``c_like``), a reshape of one or a write
         into one.  An array passed in, or a helper's result, may be of any order (``x.T``)."""
+        if name in self.list_atoms:  # (a list: NumPy's reshape of it a new array)
+            return False
         if name in self.c_order or name in self.int_names or name in self.sizes:
             return True
         if name in self.order_known:
