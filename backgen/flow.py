@@ -269,15 +269,17 @@ class StatementStager:
                                                                     source.to_source(node.slice), ()):
             return None  # (an index by names: a loop's row of it, for row in A)
         held = ast.dump(inner)
-        bases = {atom for other, atom in self.versions.items() if other in others}
-        if len(bases) != 1:
+        bases = {id(atom): atom for other, atom in self.versions.items() if other in others}
+        if len(bases) != 1:  # (one array: the same constant, not the same text made twice, A.copy() twice)
             return None
-        base = next(iter(bases))
+        base = next(iter(bases.values()))
         if not isinstance(base, ir.Const) or ast.dump(source.expression(base.source)) != held or \
                 not _new_array(base.source) or source.number_text(base.source) is not None or \
                 any(uses for text, uses in self.constants_held.items() if constants_may_share(text, base.source)):
             return None  # (the view of another array, or values made from it: a list, a helper's result)
         holder = sorted(others)[0]
+        if self.constant_holders(holder, base, set(others) | set(same) | {name}):
+            return None  # (another view of the array: V1 = A.T beside T = A[1:])
         made = self.namer.version(holder) if holder in self.defined else holder
         self.namer.take(made)
         self.defined.add(made)

@@ -1042,8 +1042,25 @@ def may_be_array_constant(atom):
 
 def constants_may_share(one, other):
     """Whether the constant expressions ``one`` and ``other`` may spell arrays sharing memory: either
-    holds the other (``constant_may_hold``)."""
-    return constant_may_hold(one, other) or constant_may_hold(other, one)
+    holds the other (``constant_may_hold``), or both are views of one (``A.T`` and ``A[1:]``)."""
+    if constant_may_hold(one, other) or constant_may_hold(other, one):
+        return True
+    root, other_root = _constant_view_root(one), _constant_view_root(other)
+    return root is not None and other_root is not None and ast.dump(root) == ast.dump(other_root)
+
+
+def _constant_view_root(text):
+    """The array the constant expression ``text`` is a view of (``A`` of ``A.T[1:]``), or None where it is
+    no view."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    root = node
+    while isinstance(root, ast.Subscript) or isinstance(root, ast.Attribute) and root.attr == "T" or \
+            isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in _ARRAY_METHODS:
+        root = root.value if not isinstance(root, ast.Call) else root.func.value
+    return None if root is node or isinstance(root, (ast.Name, ast.Constant)) else root
 
 
 def constant_may_hold(text, held):

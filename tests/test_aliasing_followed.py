@@ -5,6 +5,7 @@ cannot follow, refused at the user's line."""
 import numpy as np
 import pytest
 
+import backgen
 from test_aliasing_more import assert_refused, assert_right, randn
 
 
@@ -308,3 +309,48 @@ def test_a_write_through_a_slice_of_a_constant_vector_reaches_it():
         return np.sum(x * a)
     """
     assert_right(source, [randn(3)])
+
+
+def test_a_write_through_one_view_of_a_constant_array_makes_its_other_views_stale():
+    # V1 = V0.T and V2 = V0[1:] view one constant array, neither text holding the other: V2 += w[0]
+    # changed V1 unseen, a wrong gradient before (independent aliasing fuzzer)
+    source = """
+    def f(x, w):
+        V0 = np.zeros((3, 4)) + 1.0
+        V1 = V0.T
+        V2 = V0[1:]
+        V2 += w[0]
+        return np.sum(V1 * V1) + np.sum(x * w[0])
+    """
+    assert_refused(source, "'V1' may have been changed by the write into 'V2'", 7, shapes={"x": (3, 4), "w": (4,)})
+
+
+@pytest.mark.parametrize("program", [
+    # V0 = A.copy() and V2 = A.copy() are two arrays of one text: the write through V1 = V0[1:] reaches V0 only
+    """
+def f(x, w):
+    A = np.arange(12.0).reshape((3, 4)) * 0.1 + 1.0
+    V0 = A.copy()
+    V1 = V0[1:]
+    V2 = A.copy()
+    V1[...] = np.tanh(V1) + x[2, 2]
+    V0 *= x[1, 1]
+    for i in range(2):
+        V2[-1] += x[i, 0]
+    return np.sum(A * A) + np.sum(V1 * V1) + np.sum(V0 * V0) + np.sum(V2) + np.sum(x * w[0])
+""",
+    # V0 = A.reshape(-1) written while V1 = A.T and V2 = V1.T view A too
+    """
+def f(x, w):
+    A = np.ones((3, 4))
+    V0 = A.reshape(-1)
+    V1 = A.T
+    V2 = V1.T
+    V0[...] = np.tanh(V0) + x[2, 2]
+    return np.sum(V2 * V2) + np.sum(V0 * V0) + np.sum(A * A) + np.sum(x * w[0])
+"""])
+def test_a_write_through_a_view_of_a_constant_with_other_holders_is_refused(program):
+    # (not staged as a view of the constant: the other arrays of the same text, the other views of the
+    # array, which that staging did not rebind, gave wrong gradients)
+    with pytest.raises(backgen.BackgenError, match="may have been changed|shares its array"):
+        backgen.generate(program, name="f", shapes={"x": (3, 4), "w": (4,)})
