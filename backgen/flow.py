@@ -24,7 +24,7 @@ import copy
 
 from . import ir, source
 from .errors import BackgenError
-from .memory import constant_may_hold, constants_may_share
+from .memory import basic_index, c_constant, constant_may_hold, constants_may_share
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -241,6 +241,10 @@ class StatementStager:
                              f"write into a copy ({name} = {copy_of})", target)
         same = [other for other, atom in self.versions.items() if atom is constant]  # b = a: one array
         others = self.constant_holders(name, constant, same)
+        if others and self.numpy:
+            view = self.constant_view_staged(name, constant, others, same, target)
+            if view is not None:
+                return view
         if others:
             raise self.error(f"{name} shares its array with {others[0]} here, and this line writes into it: "
                              f"backgen does not follow the write to {others[0]}; give {name} a copy of its own "
@@ -254,6 +258,53 @@ class StatementStager:
         for other in same:  # every name of the array holds the staged value: the write reaches them all
             self.bind(other, ir.Var(made))
         return ir.Var(made)
+
+    def constant_view_staged(self, name, constant, others, same, target):
+        """``T = A.T`` (``A[1:]``, ``A.reshape(...)``) of a constant array ``A`` holds, written into: ``A``'s
+        array staged on a line of its own and ``T`` staged as that view of it, so that the write is followed
+        into ``A`` as through any view; the staged ``T`` (an ir.Var), or None where other values than the
+        names of that one array hold it."""
+        node = source.expression(constant.source)
+        inner = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else \
+            node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+        if inner is None or isinstance(node, ast.Attribute) and node.attr != "T" or \
+                isinstance(node, ast.Call) and node.func.attr not in _VIEW_METHODS or \
+                isinstance(node, ast.Subscript) and not basic_index(", ".join(map(source.to_source, node.slice.elts))
+                                                                    if isinstance(node.slice, ast.Tuple) else
+                                                                    source.to_source(node.slice), ()):
+            return None  # (an index by names: a loop's row of it, for row in A)
+        held = ast.dump(inner)
+        bases = {id(atom): atom for other, atom in self.versions.items() if other in others}
+        if len(bases) != 1:  # (one array: the same constant, not the same text made twice, A.copy() twice)
+            return None
+        base = next(iter(bases.values()))
+        if not isinstance(base, ir.Const) or ast.dump(source.expression(base.source)) != held or \
+                not _new_array(base.source) or source.number_text(base.source) is not None or \
+                any(uses for text, uses in self.constants_held.items() if constants_may_share(text, base.source)):
+            return None  # (the view of another array, or values made from it: a list, a helper's result)
+        holder = sorted(others)[0]
+        if self.constant_holders(holder, base, set(others) | set(same) | {name}):
+            return None  # (another view of the array: V1 = A.T beside T = A[1:])
+        made = self.namer.version(holder) if holder in self.defined else holder
+        self.namer.take(made)
+        self.defined.add(made)
+        staged = ir.Op(made, "copy", (base,), self.line, (), str(base))
+        self.constants_staged.add(staged)
+        self.add(staged)
+        if c_constant(base.source, self.modules.get("np", "np")):
+            self.c_order.add(made)  # (np.arange(12.0).reshape((3, 4)) * 0.1: its reshape a view)
+        for other in others:
+            self.bind(other, ir.Var(made))
+        taken = copy.deepcopy(node)
+        if isinstance(taken, ast.Call):
+            taken.func.value = ast.Name(holder, ast.Load())
+        else:
+            taken.value = ast.Name(holder, ast.Load())
+        self.assign(name, ast.fix_missing_locations(ast.copy_location(taken, target)))
+        view = self.versions[name]
+        for other in same:
+            self.bind(other, view)
+        return view if isinstance(view, ir.Var) else None
 
     def constant_holders(self, name, constant, same=()):
         """What else may hold the constant array ``name`` holds (a write into it would change them
@@ -349,6 +400,7 @@ class StatementStager:
         set_on_both = {n for n in unset if then_versions.get(n) != before.get(n) and
                        else_versions.get(n) != before.get(n)}
         self.unset = unset - set_on_both
+        same_paths = {}  # (value on one path, on the other) -> the name merging them
         for name in sorted(set(then_versions) | set(else_versions)):
             a, b = then_versions.get(name), else_versions.get(name)
             if name in unset:  # a carried name no path has set yet: only a branch that sets it defines it
@@ -400,6 +452,11 @@ class StatementStager:
                 body, orelse = self.deliver_both(body, a, orelse, b, target, [
                     {k: v for k, v in path.items() if k != name} for path in (then_versions, else_versions)])
                 merged[name] = ir.Var(target)
+                if self.numpy and isinstance(a, ir.Var) and isinstance(b, ir.Var) and (a, b) in same_paths and \
+                        target not in self.storage:
+                    self.storage[target] = (same_paths[(a, b)], "same", None)  # (z = y; z[0] = v on one path:
+                    # y and z one array after the if, on each path the same value)
+                same_paths.setdefault((a, b), target)
         self.versions = {**before, **merged}
         for name in dead:  # read nowhere after the if: a read would be refused as of a name never set
             self.versions.pop(name, None)
@@ -729,7 +786,10 @@ class StatementStager:
             self.link_constant(carried_name, self.versions.get(name), {k: v for k, v in inner.items() if k != name})
             self.shared_edges += [(carried_name, a.name) for a in (after.get(name), inner.get(name))
                                   if isinstance(a, ir.Var) and a.name != carried_name]
-            if value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
+            if name in fresh_names and name not in unset and isinstance(value, ir.Var) and \
+                    carried_name not in self.storage:  # (unset before: an enclosing loop's previous iteration's)
+                self.left_by_loop(carried_name, value.name, inner, after)  # (for k in ...: v = h.T; then v[0] = 1)
+            elif value is not None and value != ir.Var(carried_name) and carried_name in self.storage:
                 # after the loop: the value it entered with, or the last iteration's (s = v[::-1]; a constant
                 # array, a = np.ones(3), shares nothing with the value it entered with)
                 self.set_on_paths(carried_name, [self.storage[carried_name],

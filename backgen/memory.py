@@ -10,7 +10,8 @@ memory its new value, as NumPy does: the same array takes the new version, a
 view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
-dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), and a reshape or ravel of an array known to be
+dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
+(``np.rot90``, undone by the turn back), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
@@ -27,8 +28,11 @@ import ast
 
 from dataclasses import replace
 
+import numpy as np
+
 from . import ir, source
 from .rules import FRESH_CALLS, operand_view
+from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
          "np.atleast_1d", "np.atleast_2d", "np.atleast_3d", "np.broadcast_to", "np.moveaxis", "np.diagonal",
@@ -42,7 +46,14 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 # the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
-                             "np.flip", "np.fliplr", "np.flipud"})  # (a flip undoes itself)
+                             "np.flip", "np.fliplr", "np.flipud",  # (a flip undoes itself)
+                             "np.rot90"})  # (undone by the turn back: k negated)
+
+# the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
+# each operand is a number or an array in C order
+ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod"} |
+                        {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
+                         name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -73,11 +84,17 @@ class MemoryModel:
         self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
+        self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
+                                  # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
+        self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
+                             # where its operands are (``c_contiguous``)
+        self.sizes = set()  # atoms holding a size read from a shape (d = x.shape[-1])
+        self.order_known = {}  # atom -> whether ``c_contiguous`` found it C-contiguous
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
                                    # 'int N'): an index by one copies too
@@ -92,6 +109,10 @@ class MemoryModel:
         """Record how ``op``'s value shares memory with its first operand."""
         if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
             self.c_order.add(op.target)
+        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem")):
+            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``)
+        elif self.numpy and op.rule == "inert" and _no_array(source.expression(op.source)):
+            self.sizes.add(op.target)  # (x.shape[0]: a number)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
         if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
@@ -409,6 +430,7 @@ class MemoryModel:
         the sharing (reading it later is refused)."""
         shared = self.sharing(old.name, items=True)
         self.writes.append((name, old.name, node))
+        self.written_values[new.name] = old.name
         before = dict(self.versions)
         self._follow(name, old, new, {old.name}, node)
         self._note_parameter_write(shared, name, node, None)
@@ -553,7 +575,7 @@ class MemoryModel:
             updated = self.namer.version(label)
             self.add(replace(undone, target=updated, line=self.line))
             self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
-            if atom.name in self.c_order:
+            if self.c_contiguous(atom.name):
                 self.c_order.add(updated)
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
@@ -566,7 +588,54 @@ class MemoryModel:
         if op is None or op.rule not in _FOLLOWED_VIEWS:
             return False
         return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
-                                                            op.args[0].name in self.c_order)
+                                                            self.c_contiguous(op.args[0].name))
+
+    def c_contiguous(self, name, depth=0):
+        """Whether the staged value ``name`` is certainly a C-contiguous array (or a number): one
+        ``c_order`` knows (``.copy()``, a product of matrices), a ravel; or a new array an elementwise
+        operation (``+``, ``np.exp``, ...: NumPy's ufuncs lay their result out as their operands, order
+        'K') made of numbers and arrays laid out in C order (``c_like``), a reshape of one or a write
+        into one.  An array passed in, or a helper's result, may be of any order (``x.T``)."""
+        if name in self.list_atoms:  # (a list: NumPy's reshape of it a new array)
+            return False
+        if name in self.c_order or name in self.int_names or name in self.sizes:
+            return True
+        if name in self.order_known:
+            return self.order_known[name]
+        if depth > 100:  # (a long chain: not followed, as if unknown)
+            return False
+        same = self.written_values.get(name, self.in_place_values.get(name))
+        op = self.order_ops.get(name)
+        found = self.storage.get(name)
+        if found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
+            known = found[1] == "same" and self.c_contiguous(found[0], depth + 1)
+        elif same is not None:  # h += v, X[0] = v: the array written into, of its order
+            known = self.c_contiguous(same, depth + 1) if isinstance(same, str) else \
+                c_constant(same.source, getattr(self, "modules", {}).get("np", "np"))
+        elif op is None:
+            known = False
+        elif op.rule == "np.reshape":  # (of a C-contiguous array: a view, C-contiguous too)
+            known = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name, depth + 1)
+        else:
+            known = all(self._c_like(a, depth + 1) for a in op.args)
+        self.order_known[name] = known
+        return known
+
+    def _c_like(self, atom, depth):
+        """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
+        a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
+        if isinstance(atom, ir.Const):
+            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        name = atom.name
+        for _ in range(50):
+            if self.c_contiguous(name, depth):
+                return True
+            found = self.storage.get(name)
+            if found is None or found[1] not in ("same", "index") or \
+                    found[1] == "index" and not basic_index(found[2], self.int_names):
+                return False
+            name = found[0]
+        return False
 
     def _view_again(self, op, base, target, add=True):
         """The view ``op`` takes, taken of ``base`` (an ir.Var) as ``target``: staged where ``add``, and
@@ -576,7 +645,7 @@ class MemoryModel:
         again = ir.Op(target, op.rule, (base,) + op.args[1:], self.line if add else op.line, op.params, text)
         if add:
             self.add(again)
-            if base.name in self.c_order and op.rule in ("np.reshape", "np.ravel"):
+            if op.rule in ("np.reshape", "np.ravel") and self.c_contiguous(base.name):
                 self.c_order.add(target)
         self.storage[target] = (base.name, "view", None)
         self.view_ops[target] = again
@@ -614,6 +683,9 @@ class MemoryModel:
         so names sharing it become stale (reading them later is refused)."""
         if not self.numpy:
             return
+        after = self.versions.get(name)
+        if isinstance(after, ir.Var) and after != old and isinstance(old, (ir.Var, ir.Const)):
+            self.written_values[after.name] = old.name if isinstance(old, ir.Var) else old  # (an array: the same)
         constant = old if isinstance(old, ir.Const) else None
         if isinstance(old, ir.Var) and self.linked_constant(old.name) is not None:
             constant = self.linked_constant(old.name)  # on some path the constant array itself (and on the
@@ -766,6 +838,34 @@ class MemoryModel:
                         f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees the "
                         f"write; backgen does not follow that: start the iteration with {name} = {name}.copy()", node)))
 
+    def left_by_loop(self, carried, value, inner, after):
+        """``carried``, a name no value held as the loop started, leaves it holding ``value``, an iteration's
+        (read after the loop, it is set: the loop ran): where that is the same array as, or a view without
+        names in its index of, an array a name holds as the iteration ends (``v = h.T``, ``v = h[1:]``), so
+        is ``carried`` (of the name's value after the loop: the loop's last of it, ``h = h * 2.0; v = h.T``),
+        and a write through it is followed as through ``value``."""
+        if not self.numpy or value == carried:
+            return
+        found = self.storage.get(value)
+        if found is None and any(inner.get(name) == ir.Var(value) for name in inner if not name.startswith(" ")):
+            found = (value, "same", None)  # (v = h: the array itself)
+        if found is None or found[1] not in ("same", "view", "index") or \
+                found[1] == "index" and not basic_index(found[2], ()):
+            return
+        base = ir.Var(found[0])
+        held = [inner[name] for name in sorted(after) if not name.startswith(" ") and after[name] == base
+                and isinstance(inner.get(name), ir.Var) and inner[name].name != carried]
+        if not held:
+            return
+        now = held[0]  # (the array itself, or the name carrying the loop's last value of it: v = h.T of h_1)
+        if found[1] == "view":
+            op = self.view_ops.get(value)
+            if op is None or op.args[:1] != (base,):
+                return
+            text = source.to_source(source.fill(op.source, {base.name: ast.Name(now.name, ast.Load())}))
+            self.view_ops[carried] = replace(op, target=carried, args=(now,) + op.args[1:], source=text)
+        self.storage[carried] = (now.name,) + found[1:]
+
     def _bases(self, atom):
         """``atom`` and the arrays it is the same as or a view of (``v[::-1]``, ``x.T``), in turn."""
         found = [atom]
@@ -862,7 +962,11 @@ class MemoryModel:
 
     def unshared(self, name):
         """Whether the staged value ``name`` is an array of its own as far as backgen knows: no view, alias
-        or merge of another, no constant array, nothing sharing its memory."""
+        or merge of another, no constant array, nothing sharing its memory; a value a write gave (``X[0] = v``,
+        ``h += x`` on an array: ``in_place_values``) is the array written into, its own where that one is."""
+        before = self.written_values.get(name, self.in_place_values.get(name))
+        if before is not None and not (isinstance(before, str) and before != name and self.unshared(before)):
+            return False
         return name not in self.storage and name not in self.constant_links and name not in self.list_atoms \
             and not any(name in members for members in self.list_members.values()) \
             and not any(name in edge for edge in self.shared_edges + self.merge_edges) \
@@ -938,8 +1042,25 @@ def may_be_array_constant(atom):
 
 def constants_may_share(one, other):
     """Whether the constant expressions ``one`` and ``other`` may spell arrays sharing memory: either
-    holds the other (``constant_may_hold``)."""
-    return constant_may_hold(one, other) or constant_may_hold(other, one)
+    holds the other (``constant_may_hold``), or both are views of one (``A.T`` and ``A[1:]``)."""
+    if constant_may_hold(one, other) or constant_may_hold(other, one):
+        return True
+    root, other_root = _constant_view_root(one), _constant_view_root(other)
+    return root is not None and other_root is not None and ast.dump(root) == ast.dump(other_root)
+
+
+def _constant_view_root(text):
+    """The array the constant expression ``text`` is a view of (``A`` of ``A.T[1:]``), or None where it is
+    no view."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    root = node
+    while isinstance(root, ast.Subscript) or isinstance(root, ast.Attribute) and root.attr == "T" or \
+            isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in _ARRAY_METHODS:
+        root = root.value if not isinstance(root, ast.Call) else root.func.value
+    return None if root is node or isinstance(root, (ast.Name, ast.Constant)) else root
 
 
 def constant_may_hold(text, held):
@@ -949,13 +1070,15 @@ def constant_may_hold(text, held):
     backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
     where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
     arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
-    if held not in text:
+    if held not in text or _no_array(source.expression(held)):
         return False
     target = ast.dump(source.expression(held))
 
     def holds(node):
         if ast.dump(node) == target:
             return True
+        if _no_array(node):
+            return False
         if isinstance(node, ast.BinOp):
             return not _array_arithmetic(node) and (holds(node.left) or holds(node.right))  # ([a] * 2,
             # split(a) + split(b): the items)
@@ -969,6 +1092,14 @@ def constant_may_hold(text, held):
             return holds(node.func.value) or any(holds(a) for a in node.args)
         return any(holds(child) for child in ast.iter_child_nodes(node))
     return holds(source.expression(text))
+
+
+def _no_array(node):
+    """Whether the expression ``node`` holds no array's memory: a shape, a size or a number of dimensions
+    (``np.ones((2, 3)).shape[0]``), or an item of one."""
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr in ("shape", "ndim", "size")
 
 
 _ARRAY_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "astype", "flatten", "view"}  # (no list's)
@@ -1019,7 +1150,7 @@ def _number_gives_array(view, np_name):
     so that a write into it leaves the operand as it was: every followed view but a swap of axes and the
     methods ``.T``, ``.transpose()`` and ``.squeeze()``, which give a NumPy number back (a write into
     it fails)."""
-    if view.rule == "np.swapaxes":
+    if view.rule in ("np.swapaxes", "np.rot90"):
         return False  # (of a number: an axis out of bounds)
     if view.rule not in ("np.transpose", "np.squeeze"):
         return True
@@ -1038,17 +1169,64 @@ def _number_gives_array(view, np_name):
 
 def _c_ordered(op, known, np_name="np"):
     """Whether ``op`` certainly gives a C-contiguous array: ``x.copy()`` (the method: ``np.copy`` keeps
-    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, or a reshape or a
+    the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, an array NumPy makes
+    (``np.zeros((N, D))``: ``c_constant``), or a reshape or a
     write of one (``known``: atoms already known to be)."""
     if op.rule == "np.copy":
         return _method(op.source, np_name) == "copy"
     if op.rule == "np.ravel":
         return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
         # one backgen takes)
-    if op.rule in ("np.dot", "np.matmul"):
+    if op.rule in ("np.dot", "np.matmul", "np.outer"):
+        return True
+    if op.rule == "inert" and c_constant(op.source, np_name):  # np.zeros((N, D)), in C order
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
         isinstance(op.args[0], ir.Var) and op.args[0].name in known
+
+
+def basic_index(index, int_names):
+    """Whether the index text ``index`` is certainly a basic one (slices, integers, ``None``, ``...``): its
+    names integers, no list or array in it."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return False
+    for item in ast.walk(node):
+        if isinstance(item, ast.Name) and item.id not in int_names or isinstance(item, (ast.List, ast.Call,
+                                                                                       ast.Attribute, ast.Compare)):
+            return False
+        if isinstance(item, ast.Constant) and not (item.value is None or item.value is Ellipsis or
+                                                   type(item.value) is int):
+            return False
+    return True
+
+
+_C_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"})
+
+
+def c_constant(text, np_name="np"):
+    """Whether the constant ``text`` is a number or a C-contiguous array: a constructor of NumPy's
+    (``np.zeros((2, 3))``, without ``order=``), a reshape of one, ``.copy()``, or arithmetic of those."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+
+    def c(node):
+        if isinstance(node, ast.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, ast.UnaryOp):
+            return c(node.operand)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
+            return c(node.left) and c(node.right)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reshape", "copy") \
+                and not any(k.arg == "order" for k in node.keywords):
+            return node.func.attr == "copy" and not node.args or c(node.func.value)  # (a reshape of one: a view)
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            isinstance(node.func.value, ast.Name) and node.func.value.id == np_name and \
+            node.func.attr in _C_CONSTRUCTORS and not any(k.arg == "order" for k in node.keywords)
+    return c(node)
 
 
 def _undone(view, new, base):
@@ -1074,6 +1252,18 @@ def _undone(view, new, base):
             return None
         text = source.to_source(source.fill(view.source, {view.args[0].name: ast.Name(new.name, ast.Load())}))
         return ir.Op("_", view.rule, (new,) + view.args[1:], view.line, view.params, text)
+    if view.rule == "np.rot90":  # np.rot90(m, k, axes) is undone by np.rot90(n, -k, axes)
+        try:
+            k, axes = ast.literal_eval(view.param("k", "1")), ast.literal_eval(view.param("axes", "(0, 1)"))
+        except (ValueError, SyntaxError):
+            return None
+        if type(k) is not int or not (isinstance(axes, tuple) and len(axes) == 2 and
+                                      all(type(a) is int for a in axes)):
+            return None
+        np_name = view.source.partition(".rot90(")[0] or "np"
+        params = ((("axes", repr(axes)),) if axes != (0, 1) else ()) + (("k", repr(-k)),)
+        text = f"{np_name}.rot90({new}, {-k}" + (f", axes={axes!r})" if axes != (0, 1) else ")")
+        return ir.Op("_", "np.rot90", (new,), view.line, params, text)
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")

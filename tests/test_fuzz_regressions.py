@@ -2244,7 +2244,7 @@ def test_a_write_through_a_function_giving_the_array_itself_or_a_view_is_followe
         return np.sum(c * c)
     '''
     x = np.array([[0.5, -1.0], [2.0, 0.3]])
-    if view in ("np.atleast_1d(c)", "np.flip(c)", "np.fliplr(c)", "np.flipud(c)"):  # a view backgen undoes
+    if view in ("np.atleast_1d(c)", "np.flip(c)", "np.fliplr(c)", "np.flipud(c)", "np.rot90(c)"):  # a view undone
         # (c_1 = d_1.reshape(c.shape), c_1 = np.flip(d_1)): followed
         assert_right(source, [x])
     else:

@@ -1116,14 +1116,6 @@ def test_a_fancy_index_by_a_list_names_its_value_plainly():
 
 @pytest.mark.parametrize("source, args, match", [
     ('''
-    def f(v: "4", X: "2, 4", W: "3, 4"):
-        for row in W[1:]:
-            a = v[2:3]
-        b = v
-        b += np.sum(b[np.newaxis])
-        return a * 1.0
-    ''', [np.array([0.5, 0.6, 0.9, 0.2]), np.ones((2, 4)), np.ones((3, 4))], "'a' may have been changed"),
-    ('''
     def f(X: "3, 4"):
         X = X * 0.9 + X
         k = 0
