@@ -3,36 +3,14 @@
 against central finite differences in float64, by ``generate`` without shapes, with them, and by the
 decorator; where NumPy's meaning depends on something backgen cannot know, the refusal is checked."""
 
-import textwrap
-
 import numpy as np
 import pytest
 
 import backgen
-import real_sweep
 from numeric import check_gradients, finite_differences
+from every_way import every_way as _every_way, forward as _forward, generated as _generated
 
 RNG = np.random.default_rng(20261204)
-
-
-def _generated(source, function, shapes=None):
-    namespace = {}
-    exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes), namespace)
-    return namespace[f"{function}_backward"]
-
-
-def _forward(source, function, tmp_path):
-    return getattr(real_sweep._module(textwrap.dedent(source), function, tmp_path)[0], function)
-
-
-def _every_way(source, function, args, shapes, tmp_path, wrt=None, free=True):
-    """The backward by generate without shapes (where ``free``), with ``shapes``, and by the decorator,
-    each checked against central differences."""
-    forward = _forward(source, function, tmp_path)
-    wrt = list(range(len(args))) if wrt is None else wrt
-    for given in (None, shapes) if free else (shapes,):
-        check_gradients(_generated(source, function, given)(*args), forward, args, wrt)
-    check_gradients(backgen.backward(forward).backward(*args), forward, args, wrt)
 
 
 def _named(shape):

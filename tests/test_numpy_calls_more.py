@@ -3,36 +3,14 @@ np.partition, np.insert, np.i0 and more, each backward checked against central f
 in float64, by ``generate`` without shapes, with them, and by the decorator; where the function has
 ties (equal running maxima, repeated values), the subgradient backgen gives is stated and checked."""
 
-import textwrap
-
 import numpy as np
 import pytest
 
 import backgen
-import real_sweep
+from every_way import every_way as _every_way, forward as _forward, generated as _generated
 from numeric import check_gradients, gradient
 
 RNG = np.random.default_rng(20261204)
-
-
-def _generated(source, function, shapes=None):
-    namespace = {}
-    exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes), namespace)
-    return namespace[f"{function}_backward"]
-
-
-def _forward(source, function, tmp_path):
-    return getattr(real_sweep._module(textwrap.dedent(source), function, tmp_path)[0], function)
-
-
-def _every_way(source, function, args, shapes, tmp_path, wrt=None, free=True):
-    """The backward by generate without shapes (where ``free``), with ``shapes``, and by the decorator,
-    each checked."""
-    forward = _forward(source, function, tmp_path)
-    wrt = list(range(len(args))) if wrt is None else wrt
-    for given in (None, shapes) if free else (shapes,):
-        check_gradients(_generated(source, function, given)(*args), forward, args, wrt)
-    check_gradients(backgen.backward(forward).backward(*args), forward, args, wrt)
 
 
 ACCUMULATE = '''
