@@ -21,6 +21,16 @@ A value the loop carries may change shape in its first iteration only
 out, that iteration gives it a shape of its own and the loop keeps one.  The
 copied statements keep their line numbers, so the code staged from them still
 points at the user's lines.
+
+``unrolled(func, lineno, col, inside=False, known=None) -> ast.FunctionDef | None``:
+``func`` with that loop written out whole, every iteration its own straight-line
+block, for a value whose shape changes in every iteration (``values =
+values[1:] + values[:-1]``).  Only a ``for`` whose items are known as the code is
+written, at most ``MAX_UNROLLED`` of them: a ``range`` (or ``reversed`` of one)
+whose bounds are integer literals or names ``known`` binds (the integers the
+function is called with, which it never rebinds), or a tuple or list display;
+its body holding no ``break`` of its own (a ``continue`` ends its iteration's
+path, as above).  None otherwise: the loop is left for the caller to refuse.
 """
 
 import ast
@@ -45,6 +55,123 @@ def peeled(func, lineno, col, inside=False):
         lineno, col = loop.lineno, loop.col_offset
     func = copy.deepcopy(func)
     return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func)) else None
+
+
+MAX_UNROLLED = 16  # iterations a loop may be written out as
+_BOUND_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+              ast.FloorDiv: lambda a, b: a // b if b else None}
+
+
+def loop_place(func, lineno, col, inside=False):
+    """``(lineno, col)`` of the loop at that place (``inside``: the innermost loop holding it), or None."""
+    loops = [node for node in statements(func)[1:] if isinstance(node, (ast.For, ast.While))
+             and ((node.lineno, node.col_offset) < (lineno, col) <= (node.end_lineno, node.end_col_offset)
+                  if inside else (node.lineno, node.col_offset) == (lineno, col))]
+    if not loops:
+        return None
+    loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
+    return loop.lineno, loop.col_offset
+
+
+def unrolled(func, lineno, col, inside=False, known=None):
+    """``func`` with the loop at ``lineno``/``col`` (``inside``: the innermost loop holding that place)
+    written out whole, or None (see the module).  ``known``: names bound to integers throughout."""
+    place = loop_place(func, lineno, col, inside)
+    if place is None:
+        return None
+    func = copy.deepcopy(func)
+    used = name_ids(func)
+    known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
+             if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
+                        for node in ast.walk(func))}
+    found = []
+
+    def visit(node):
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if not isinstance(block, list):
+                continue
+            out = []
+            for stmt in block:
+                if isinstance(stmt, ast.For) and (stmt.lineno, stmt.col_offset) == place:
+                    written = _all_written_out(stmt, known, used)
+                    found.append(written is not None)
+                    out += [stmt] if written is None else written
+                    continue
+                if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    visit(stmt)
+                out.append(stmt)
+            block[:] = out
+        for handler in getattr(node, "handlers", []):
+            visit(handler)
+
+    visit(func)
+    if not found or not all(found):
+        return None
+    return ast.fix_missing_locations(func)
+
+
+def _all_written_out(loop, known, used):
+    """The statements of the ``for`` ``loop`` written out, each iteration after the other, or None."""
+    items = _known_items(loop.iter, known)
+    if not items or len(items) > MAX_UNROLLED or loop.orelse and _own_jumps(loop.body):
+        return None
+    binds = []
+    if isinstance(loop.iter, (ast.Tuple, ast.List)):  # (Python reads them all as the loop starts)
+        changed = _written(loop.body + [loop.target])
+        fresh = fresh_names(set(used), bare=True)
+        for k, item in enumerate(items):
+            if name_ids(item) & changed:
+                name = fresh("item")
+                used.add(name)
+                binds.append(ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=item), item))
+                items[k] = ast.copy_location(ast.Name(name, ast.Load()), item)
+    out = list(binds)
+    for item in items:
+        body = copy.deepcopy(loop.body)
+        if _own_jumps(body):
+            body = _without_continue(body)
+            if body is None:
+                return None
+        bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=copy.deepcopy(item)), loop)
+        bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+        out += [bind, *body]
+    return out + copy.deepcopy(loop.orelse)
+
+
+def _known_items(iterable, known):
+    """The items' expressions of a display, or the numbers (as literals) of a ``range`` whose bounds
+    ``_bound`` knows (or ``reversed`` of one); None otherwise."""
+    if isinstance(iterable, (ast.Tuple, ast.List)):
+        if any(isinstance(e, ast.Starred) for e in iterable.elts):
+            return None
+        return list(iterable.elts)
+    backwards = _call_of(iterable, "reversed", 1)
+    call = iterable.args[0] if backwards else iterable
+    if not any(_call_of(call, "range", count) for count in (1, 2, 3)):
+        return None
+    bounds = [_bound(arg, known) for arg in call.args]
+    if None in bounds or len(bounds) == 3 and bounds[2] == 0:
+        return None
+    numbers = range(*bounds)
+    if len(numbers) > MAX_UNROLLED:
+        return None
+    return [ast.copy_location(ast.Constant(n), iterable) for n in (reversed(numbers) if backwards else numbers)]
+
+
+def _bound(node, known):
+    """The integer ``node`` is: a literal, a name ``known`` binds, or ``+ - * //`` of those; else None."""
+    if isinstance(node, ast.Constant):
+        return node.value if type(node.value) is int else None
+    if isinstance(node, ast.Name):
+        return known.get(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _bound(node.operand, known)
+        return None if value is None else -value
+    if isinstance(node, ast.BinOp) and type(node.op) in _BOUND_OPS:
+        left, right = _bound(node.left, known), _bound(node.right, known)
+        return None if left is None or right is None else _BOUND_OPS[type(node.op)](left, right)
+    return None
 
 
 def _peel_in(node, place, used):

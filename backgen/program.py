@@ -34,7 +34,7 @@ from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
-from .peel import peeled
+from .peel import loop_place, peeled, unrolled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
@@ -49,6 +49,7 @@ from .stage import stage, uses_numpy
 
 
 MAX_PEELS = 4  # loop iterations written out, in all, to let values settle their shapes
+MAX_UNROLLS = 4  # loops written out whole, in all, a value changing shape in each iteration
 MAX_SPLITS = 4  # branches whose tails are written into each path, in all
 
 
@@ -434,6 +435,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
     unmerged, written, split, peels, splits = False, frozenset(), False, 0, 0
+    before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
+    known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
+        a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
@@ -447,9 +451,18 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             iteration = getattr(error, "iteration", False)
             # a value that changes shape in a loop's first iterations only: those written out before it (in a
             # helper too: its backward runs its own forward pass, and the loop peeled is the same program)
+            loop = loop_place(forward.func, *place, inside=iteration) if varying and not shape_free else None
+            if loop in before_peel and unrolls < MAX_UNROLLS:
+                # peeled, and it changes shape again: every iteration written out, where their number is known
+                func = unrolled(before_peel.pop(loop), *loop, known=known)
+                if func is not None:
+                    forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
+                    continue
             func = peeled(forward.func, *place, inside=iteration) if varying and not shape_free \
                 and peels < MAX_PEELS else None
             if func is not None:
+                if loop is not None:
+                    before_peel.setdefault(loop, forward.func)
                 forward, peels = dataclasses.replace(forward, func=func), peels + 1
                 continue
             if varying == "path" and not unmerged:
@@ -465,8 +478,16 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 if func is not None:
                     forward, splits = dataclasses.replace(forward, func=func), splits + 1
                     continue
+                loop = loop_place(forward.func, *place, inside=True)
+                if loop in before_peel and unrolls < MAX_UNROLLS:  # (peeled, and of two shapes again)
+                    func = unrolled(before_peel.pop(loop), *loop, known=known)
+                    if func is not None:
+                        forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
+                        continue
                 func = peeled(forward.func, *place, inside=True) if peels < MAX_PEELS else None
                 if func is not None:
+                    if loop is not None:
+                        before_peel.setdefault(loop, forward.func)
                     forward, peels = dataclasses.replace(forward, func=func), peels + 1
                     continue
             for helper in () if chain or shape_free else getattr(error, "inline_helpers", ()):

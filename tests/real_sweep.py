@@ -18596,10 +18596,9 @@ KNOWN = {
     ("ag_try_except_fallback_cholesky", "generate"): ("refused", "this except catches np.linalg.LinAlgError"),
     ("ag_try_except_fallback_cholesky", "decorator"): ("refused", "this except catches np.linalg.LinAlgError"),
     # the batch of finance, statistics, physics, signal processing, autograd-style and library idioms:
-    # a binomial tree whose values shrink by one node per level: a loop carrying a value of another shape
-    # at each iteration, past the iterations backgen writes out
+    # a binomial tree whose values shrink by one node per level: generate writes code for every n, and its
+    # sample arrays (6, 6) do not broadcast as the numbers S, K do (the decorator writes out its n levels)
     ("fin_crr_binomial_tree_backward_induction", "generate"): ("refused", "operands could not be broadcast together"),
-    ("fin_crr_binomial_tree_backward_induction", "decorator"): ("refused", "'values' changes shape in this loop"),
     # caches without what the backward for every shape reads (beta's shape, x's shape, the pool's size)
     ("cs_batchnorm_cache_dict_kratzert_steps", "generate"): ("refused", "the backward needs beta, x"),
     ("wv_cumulative_writes_rows_prealloc_layer", "generate"): ("refused", "the backward needs x (read by `parts = x.shape`)"),
