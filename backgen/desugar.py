@@ -43,6 +43,7 @@ evaluates them once.  ``error(message, node)`` makes a BackgenError.
 
 import ast
 import copy
+import keyword
 
 from . import source
 from .source import walk
@@ -58,6 +59,7 @@ def desugar(func, error, maybe=True):
     _iterate_displays(func)
     _iterate_rebound_displays(func)
     func.body = state.lifted(state.block(func.body))
+    _split_tuple_lists(func, used)
 
 
 def _iterate_displays(func):
@@ -135,6 +137,130 @@ def _iterate_rebound_displays(func):
         ids = {id(b) for b in binds}
         func.body = source.rewrite_statements(func.body, lambda stmt: [
             ast.copy_location(ast.Pass(), stmt)] if id(stmt) in ids else [stmt])
+
+
+def _split_tuple_lists(func, used):
+    """``caches = []``, ``caches.append((x_t, prev_h, next_h))`` (tuples of one length ``k``), read back
+    only as ``x_t, prev_h, next_h = caches[t]`` (``k`` names, none of them read by the index),
+    ``caches[t][1]`` (a constant place) and ``len(caches)``: ``k`` lists, one per place in the tuples
+    (``x_ts = []``... ``x_ts.append(x_t)``... ``x_t = x_ts[t]``..., ``prev_hs[t]``, ``len(x_ts)``, each
+    named after the first names read back, or ``caches0``, ``caches1``... where none are), which hold
+    the same values at the same places.  The index, read once per name,
+    is made of names, numbers and arithmetic; the tuples appended do not read the list.  A list read
+    any other way (returned, handed on, iterated by value, sliced) is left as it is."""
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global,
+                          ast.Nonlocal, ast.Delete)) for n in walk(func) if n is not func):
+        return
+    parents, occurrences = {}, {}
+    for node in walk(func):
+        if isinstance(node, ast.Name):
+            occurrences.setdefault(node.id, []).append(node)
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, ast.AST):
+                        parents[id(item)] = (node, field, index)
+            elif isinstance(value, ast.AST):
+                parents[id(value)] = (node, field, None)
+    params = {a.arg for a in func.args.args + func.args.posonlyargs + func.args.kwonlyargs}
+    for name in sorted(occurrences):
+        plan = None if name in params else _tuple_list_plan(name, occurrences[name], parents)
+        if plan is not None:
+            _split(name, plan, parents, func, source.fresh_names(used, bare=True))
+
+
+def _tuple_list_plan(name, nodes, parents):
+    """The uses of the list ``name`` as ``_split_tuple_lists`` rewrites them, ``(k, uses)``, or None."""
+    uses, lengths = [], set()
+    for node in nodes:
+        parent, field, _ = parents[id(node)]
+        if not isinstance(node.ctx, ast.Load):
+            if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.targets[0] is node
+                    and isinstance(parent.value, ast.List) and not parent.value.elts):
+                return None
+            uses.append(("empty", parent))
+            continue
+        up = parents.get(id(parent))
+        if isinstance(parent, ast.Attribute) and parent.attr == "append" and up and up[1] == "func":
+            call = up[0]
+            stmt = parents.get(id(call))
+            item = call.args[0] if len(call.args) == 1 and not call.keywords else None
+            if not (isinstance(item, ast.Tuple) and item.elts and stmt and isinstance(stmt[0], ast.Expr)
+                    and not any(isinstance(e, ast.Starred) for e in item.elts)
+                    and not any(isinstance(n, ast.Name) and n.id == name for n in walk(item))):
+                return None
+            lengths.add(len(item.elts))
+            uses.append(("append", stmt[0]))
+        elif isinstance(parent, ast.Call) and field == "args" and isinstance(parent.func, ast.Name) and \
+                parent.func.id == "len" and len(parent.args) == 1 and not parent.keywords:
+            uses.append(("len", parent))
+        elif isinstance(parent, ast.Subscript) and field == "value" and _plain_index(parent.slice, name):
+            outer, outer_field, _ = parents[id(parent)]
+            if isinstance(outer, ast.Subscript) and outer_field == "value" and isinstance(outer.ctx, ast.Load) and \
+                    isinstance(outer.slice, ast.Constant) and type(outer.slice.value) is int:
+                uses.append(("place", outer))
+            elif isinstance(outer, ast.Assign) and outer_field == "value" and len(outer.targets) == 1 and \
+                    isinstance(outer.targets[0], ast.Tuple) and \
+                    all(isinstance(t, ast.Name) for t in outer.targets[0].elts) and \
+                    not {t.id for t in outer.targets[0].elts} & \
+                    {n.id for n in walk(parent.slice) if isinstance(n, ast.Name)}:
+                uses.append(("unpack", outer))
+            else:
+                return None
+        else:
+            return None
+    if len(lengths) != 1 or not any(kind == "empty" for kind, _ in uses):
+        return None
+    k = lengths.pop()
+    for kind, node in uses:
+        if kind == "unpack" and len(node.targets[0].elts) != k or \
+                kind == "place" and not -k <= node.slice.value < k:
+            return None
+    return k, uses
+
+
+def _plain_index(node, name):
+    """An index of names, numbers and arithmetic (read again without a change), not reading ``name``."""
+    return all(isinstance(n, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop,
+                              ast.expr_context)) for n in walk(node)) and \
+        not any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
+
+
+def _split(name, plan, parents, func, fresh):
+    k, uses = plan  # (named after the first names read back, x_ts, prev_hs, next_hs; else caches0, caches1...)
+    unpacked = next((node.targets[0].elts for kind, node in uses if kind == "unpack"), None)
+    if unpacked and any(keyword.iskeyword(t.id + "s") for t in unpacked):  # (a, b = ...: as is Python's)
+        unpacked = None
+    lists = [fresh(unpacked[place].id + "s" if unpacked else f"{name}{place}") for place in range(k)]
+
+    def at(place, index, like):
+        return ast.copy_location(ast.Subscript(ast.Name(lists[place], ast.Load()), copy.deepcopy(index),
+                                               ast.Load()), like)
+
+    statements = {}
+    for kind, node in uses:
+        if kind == "len":
+            node.args[0] = ast.copy_location(ast.Name(lists[0], ast.Load()), node.args[0])
+        elif kind == "place":  # caches[t][1] -> caches1[t]
+            parent, field, index = parents[id(node)]
+            new = at(node.slice.value % k, node.value.slice, node)
+            if index is None:
+                setattr(parent, field, new)
+            else:
+                getattr(parent, field)[index] = new
+        elif kind == "empty":
+            statements[id(node)] = [ast.copy_location(ast.Assign([ast.Name(n, ast.Store())], ast.List([], ast.Load())),
+                                                      node) for n in lists]
+        elif kind == "append":
+            statements[id(node)] = [ast.copy_location(ast.Expr(ast.Call(
+                ast.Attribute(ast.Name(n, ast.Load()), "append", ast.Load()), [elt], [])), node)
+                for n, elt in zip(lists, node.value.args[0].elts)]
+        else:  # x_t, prev_h, next_h = caches[t] -> x_t = caches0[t]; ...
+            statements[id(node)] = [ast.copy_location(ast.Assign([ast.Name(t.id, ast.Store())],
+                                                                 at(place, node.value.slice, node.value)), node)
+                                    for place, t in enumerate(node.targets[0].elts)]
+    func.body = source.rewrite_statements(func.body, lambda stmt: statements.get(id(stmt), [stmt]))
+    ast.fix_missing_locations(func)  # (the new names at their statements' places)
 
 
 def _item_reads(stmts, name, display, loop_reads):
@@ -609,6 +735,10 @@ def _sugared(func):
             return True
         if kind is ast.Assign and isinstance(node.value, (ast.List, ast.Tuple)) and \
                 any(isinstance(e, (ast.List, ast.Tuple)) for e in node.value.elts):  # layers = [(W1, b1), ...]
+            return True
+        if kind is ast.Expr and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
+                and node.value.func.attr == "append" and node.value.args and \
+                isinstance(node.value.args[0], ast.Tuple):  # caches.append((x, h)): a list of tuples
             return True
         source.push_parts(todo, node)
     return False

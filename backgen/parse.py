@@ -1356,6 +1356,12 @@ def _fence_stmt(forward, stmt, last):
     elif isinstance(stmt, ast.Expr):
         if isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
             raise forward.error("generators (yield) are not supported", stmt)
+        if is_append(stmt) and isinstance(stmt.value.args[0], ast.Tuple):  # (desugar splits the rest)
+            raise forward.error("a list of tuples is followed only where the function reads it back by unpacking "
+                                "(a, b = xs[t]; for a, b in xs), at constant places (xs[t][1]) or with len(), "
+                                "each tuple of one length: this one is read another way (returned, held in a "
+                                "cache, handed on, read whole); keep a list for each value (xs_a.append(a); "
+                                "xs_b.append(b))", stmt.value.args[0])
         if is_append(stmt):
             _fence_expr(forward, stmt.value.args[0])
             return

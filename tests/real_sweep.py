@@ -18614,8 +18614,8 @@ KNOWN = {
     # returned by a factory, a tuple display appended to a list (a per-step cache)
     ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
     ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
-    ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "tuples are only supported as arguments of calls"),
-    ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "tuples are only supported as arguments of calls"),
+    ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "a list of tuples is followed only where"),
+    ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "a list of tuples is followed only where"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
     # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
     # helper_returns_view_then_written, reshape_view_written); a random sample matrix that is not positive
