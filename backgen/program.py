@@ -452,12 +452,6 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
             # a value that changes shape in a loop's first iterations only: those written out before it (in a
             # helper too: its backward runs its own forward pass, and the loop peeled is the same program)
             loop = loop_place(forward.func, *place, inside=iteration) if varying and not shape_free else None
-            if loop in before_peel and unrolls < MAX_UNROLLS:
-                # peeled, and it changes shape again: every iteration written out, where their number is known
-                func = unrolled(before_peel.pop(loop), *loop, known=known)
-                if func is not None:
-                    forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
-                    continue
             func = peeled(forward.func, *place, inside=iteration) if varying and not shape_free \
                 and peels < MAX_PEELS else None
             if func is not None:
@@ -479,11 +473,6 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                     forward, splits = dataclasses.replace(forward, func=func), splits + 1
                     continue
                 loop = loop_place(forward.func, *place, inside=True)
-                if loop in before_peel and unrolls < MAX_UNROLLS:  # (peeled, and of two shapes again)
-                    func = unrolled(before_peel.pop(loop), *loop, known=known)
-                    if func is not None:
-                        forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
-                        continue
                 func = peeled(forward.func, *place, inside=True) if peels < MAX_PEELS else None
                 if func is not None:
                     if loop is not None:
@@ -501,6 +490,14 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 # call, is the one its callers run)
                 if getattr(error, "cache_entry", False) and in_place is not None and ("kept", in_place) not in written:
                     written |= {("kept", in_place)}  # (a cache entry the op= made stale: left unread, as it was)
+                    continue
+                # the last resort: a loop peeled that changes shape again (every other way tried), every
+                # iteration written out, where their number is known
+                places = {loop_place(forward.func, *place, inside=inside) for inside in (iteration, True)} \
+                    if varying and not shape_free and unrolls < MAX_UNROLLS else ()
+                func = next((unrolled(before_peel.pop(p), *p, known=known) for p in places if p in before_peel), None)
+                if func is not None:
+                    forward, unrolls = dataclasses.replace(forward, func=func), unrolls + 1
                     continue
                 raise
             written |= {in_place}  # h = x; h += v writes into x's array too: staged as that write, h[...] = ...
