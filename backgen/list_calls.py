@@ -13,7 +13,7 @@ followed).  Loops' iterables wrapped in ``list`` were unwrapped before (``iterab
 
 import ast
 
-from .source import name_ids
+from .source import fresh_names, name_ids
 
 SPELLED = frozenset({"list"})  # (parse runs this rewriter only where the function spells one)
 
@@ -22,11 +22,7 @@ def rewrite(forward):
     if forward.env.get("list", "list") != "list" or "list" in forward.helpers:
         return  # (list bound to something else: left as it is)
     func = forward.func
-    used = name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
-    item, k = "item", 0
-    while item in used:
-        k += 1
-        item = f"item{k}"
+    item = fresh_names(name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
 
     class Lists(ast.NodeTransformer):
         def visit_Call(self, node):

@@ -1,6 +1,7 @@
 """Generated backwards of a forward given as source, checked every way a user gets one.
 
-``generated(source, function, shapes=None)`` is the backward ``backgen.generate`` writes;
+``generated(source, function, shapes=None)`` is the backward ``backgen.generate`` writes
+(``deterministic`` the same, checked to be written byte for byte the same twice);
 ``forward(source, function, tmp_path)`` the forward itself, from a module file (the decorator reads
 its source); ``every_way(source, function, args, shapes, tmp_path, wrt=None, free=True)`` checks
 against central differences the backward of generate without shapes (where ``free``), with
@@ -17,6 +18,14 @@ from numeric import check_gradients
 def generated(source, function, shapes=None):
     namespace = {}
     exec(backgen.generate(textwrap.dedent(source), name=function, shapes=shapes), namespace)
+    return namespace[f"{function}_backward"]
+
+
+def deterministic(source, function, shapes=None):
+    text = backgen.generate(source, name=function, shapes=shapes)
+    assert text == backgen.generate(source, name=function, shapes=shapes)
+    namespace = {}
+    exec(compile(text, "<generated>", "exec"), namespace)
     return namespace[f"{function}_backward"]
 
 

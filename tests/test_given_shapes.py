@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import backgen
+from every_way import deterministic
 from numeric import finite_differences
 
 
@@ -24,12 +25,9 @@ def run_case(source, args, dout, shapes=None, name="f"):
     namespace = {"np": np, "math": math}
     exec(source, namespace)
     func = namespace[name]
-    text = backgen.generate(source, name=name, shapes=shapes)
-    assert text == backgen.generate(source, name=name, shapes=shapes)  # deterministic
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
+    backward = deterministic(source, name, shapes)
     douts = dout if isinstance(dout, tuple) else (dout,)
-    got = generated[f"{name}_backward"](*[a.copy() if isinstance(a, np.ndarray) else a for a in args], *douts)
+    got = backward(*[a.copy() if isinstance(a, np.ndarray) else a for a in args], *douts)
     want = finite_differences(func, list(args), range(len(args)), douts)
     return (got if isinstance(got, tuple) else (got,)), want
 
@@ -218,10 +216,9 @@ def test_an_integer_parameter_indexing_a_short_axis_gets_a_small_sample(n):
         """
     namespace = {"np": np}
     exec(textwrap.dedent(source), namespace)
-    generated = {}
-    exec(backgen.generate(textwrap.dedent(source), name="f", shapes={"X": (3, 4), "s": (), "n": int}), generated)
+    backward = deterministic(textwrap.dedent(source), "f", {"X": (3, 4), "s": (), "n": int})
     X, dout = np.arange(12.0).reshape(3, 4) / 10 - 0.5, np.linspace(-1.0, 1.0, 12).reshape(4, 3)
-    got = generated["f_backward"](X.copy(), 0.7, n, dout)
+    got = backward(X.copy(), 0.7, n, dout)
     want = finite_differences(lambda X, s: namespace["f"](X.copy(), s, n), [X, 0.7], [0, 1], (dout,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
