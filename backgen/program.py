@@ -40,7 +40,7 @@ from .selections import check_other_values, data_numbers, data_sized, data_varyi
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
 from .sample_sizes import Sizes, about_sizes
-from .shapes import run_check
+from .shapes import check_room, checked_loops, run_check
 from .shape_free import item_lists, uses as uses_of, write as write_shape_free
 from .shapes import Spec
 from .shapes import spec as shape_spec
@@ -1035,8 +1035,9 @@ def _callable(forward, staged):
         if name not in namespace:
             inner = read_helper(forward, name)
             namespace[name] = _callable(inner, stage(inner, None, declared_shapes(inner), staged.mode == "numpy"))
-    namespace = {**runtime.callables(), **namespace}  # (np.add.at's write calls _added_at)
-    exec(compile(emit.forward_source(staged), f"<backgen {staged.name}>", "exec"), namespace)
+    namespace = {**runtime.callables(), **namespace, "_room": check_room}  # (np.add.at's write calls _added_at)
+    checked = dataclasses.replace(staged, body=checked_loops(staged.body, rounds=False))  # (its loops check memory)
+    exec(compile(emit.forward_source(checked), f"<backgen {staged.name}>", "exec"), namespace)
     return namespace[staged.name]
 
 

@@ -326,10 +326,10 @@ def _probe(staged, returned, functions, label):
         if next(rounds) > 10_000:
             raise _Unfinished
 
-    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(_guarded(staged.body), 1)
+    lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(checked_loops(staged.body), 1)
     lines.append(f"    return {returned}")
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
-                 **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
+                 "_room": check_room, **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
     return namespace
@@ -516,6 +516,25 @@ def sample_run():
         yield
 
 
+_HALFWAY = contextvars.ContextVar("backgen_sample_halfway", default=None)  # (bounded_memory's, or None)
+
+
+def check_room():
+    """Raise MemoryError where the process has taken more than half the room ``bounded_memory`` left
+    sample runs: called as each iteration of a loop starts (the probe's, a helper's, the walk's), it
+    refuses values that grow from iteration to iteration before NumPy runs out of memory.  NumPy's
+    MemoryError is not enough there: where a large result leaves too little for the small buffers of
+    an operation (an addition that broadcasts), NumPy 2 allocates them without the interpreter's lock
+    and the process dies of SIGSEGV instead."""
+    halfway = _HALFWAY.get()
+    if halfway is not None:
+        with open("/proc/self/statm") as statm:
+            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        if held > halfway:
+            raise MemoryError("the sample arrays grow in this loop until they fill half the memory backgen "
+                              "gives sample runs")
+
+
 @contextlib.contextmanager
 def bounded_memory(room=None):
     """Sample runs may not take more than half the machine's memory (or ``room`` bytes) more than the
@@ -536,26 +555,42 @@ def bounded_memory(room=None):
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     if soft != resource.RLIM_INFINITY and soft <= limit:
-        yield  # (bounded already, as tightly)
+        with _halfway(held, soft):
+            yield  # (bounded already, as tightly)
         return
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
-        yield
+        with _halfway(held, limit):
+            yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _guarded(items):
-    """``items`` with each ``while`` loop's body opening with a call of ``_guard()`` (``run_check``'s)."""
+@contextlib.contextmanager
+def _halfway(held, limit):
+    """``check_room``'s bound, halfway from ``held`` bytes to ``limit``, while in the block (or a tighter one
+    already set)."""
+    halfway = held + max(limit - held, 0) // 2
+    outer = _HALFWAY.get()
+    token = _HALFWAY.set(halfway if outer is None else min(outer, halfway))
+    try:
+        yield
+    finally:
+        _HALFWAY.reset(token)
+
+
+def checked_loops(items, rounds=True):
+    """``items`` with each loop's body opening with a call of ``_room()`` (``check_room``) and, with
+    ``rounds``, each ``while`` loop's with one of ``_guard()`` (``run_check``'s) too."""
     out = []
     for item in items:
         if isinstance(item, ir.Loop):
-            body = _guarded(item.body)
-            if item.kind == "while":
+            body = (ir.Op("_", "call", (), item.line, (), "_room()"),) + checked_loops(item.body, rounds)
+            if item.kind == "while" and rounds:
                 body = (ir.Op("_", "call", (), item.line, (), "_guard()"),) + body
             item = replace(item, body=body)
         elif isinstance(item, ir.If):
-            item = replace(item, body=_guarded(item.body), orelse=_guarded(item.orelse))
+            item = replace(item, body=checked_loops(item.body, rounds), orelse=checked_loops(item.orelse, rounds))
         out.append(item)
     return tuple(out)
 
@@ -657,6 +692,7 @@ class _Walker:
         self.emptied = set()  # the names that held an empty list (hs = []): one the path decides may be empty
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
+        self.room_checked = True  # whether check_room ran since a loop's iteration started
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
                              # sizes of 1 the first did not (or the other way), decided as the iteration ends
 
@@ -818,6 +854,9 @@ class _Walker:
             self.skipped.setdefault(op, missing)
             return
         try:
+            if not self.room_checked:  # (the first operation of a loop's iteration: check_room, as the probe does)
+                self.room_checked = True
+                check_room()
             self._run(op, env)
         except Exception as exc:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
@@ -1102,6 +1141,7 @@ class _Walker:
         if stops is None and self.counted and loop.kind == "for":  # (for k in range(n), n = len(hs))
             stops = next((self.counted[n] for n in sorted(source.names_in(loop.iterable)) if n in self.counted), None)
         for value in values:
+            self.room_checked = False
             if loop.var:
                 env[loop.var] = value
                 self.record(loop.var, value, loop.line)
