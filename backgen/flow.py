@@ -940,21 +940,23 @@ class StatementStager:
         else:
             live = {n.id for n in source.walk(self.func) if isinstance(n, ast.Name) and outside(n)
                     and isinstance(n.ctx, ast.Load)} | augmented
-            if _paths_to(self.forward.func.body, stmt):  # and what follows the if it was made
-                live &= self.read_outside(stmt, []) | augmented  # from (each of the two holds all that is live)
+            if _paths_to(self.forward.func.body, stmt):  # and what follows the if it was made from, but
+                # what the rewrite moved into it (each of the two holds all that is live)
+                live &= self.read_outside(stmt, [], span) | augmented
         for node in source.walk(self.func):
             if isinstance(node, (ast.FunctionDef, ast.Lambda)) and node is not self.func:
                 live |= {n.id for n in source.walk(node) if isinstance(n, ast.Name)}
         return frozenset(n for n in changed if n.isidentifier() and n not in live and n in self.stored)
 
-    def read_outside(self, stmt, body):
-        """Names some path from the end of this loop may read before writing them.
+    def read_outside(self, stmt, body, span=None):
+        """Names some path from the end of this loop (or if) may read before writing them.
 
         Worked out on the function as written: the rest of each enclosing block, and the whole
         body of each enclosing loop (its next iteration).  A name the function reuses for two
         loops' temporaries (``t = ...`` then ``... t ...`` in each) is not carried by the first.
         When the loop cannot be found there (it came from a rewrite), every read outside it counts;
-        where several copies of it hold its place, what any of them may read.
+        where several copies of it hold its place, what any of them may read.  The statements that
+        start within ``span`` (two positions: what a rewrite moved into the if) are left out.
         """
         paths = _paths_to(self.forward.func.body, stmt)
         if not paths:
@@ -963,7 +965,8 @@ class StatementStager:
                     and isinstance(n.ctx, ast.Load) and id(n) not in inside}
         live = set()
         for block, index, owner in (place for path in paths for place in path):
-            live |= _read_before_written(block[index + 1:], set())
+            live |= _read_before_written([s for s in block[index + 1:] if span is None or
+                                          not span[0] <= (s.lineno, s.col_offset) < span[1]], set())
             if isinstance(owner, (ast.For, ast.While)):
                 live |= _read_before_written([owner], set())
         return live
