@@ -305,6 +305,8 @@ class Layout:
     others: tuple = ()  # the lines building another cache on another path (batch normalization's test mode)
     stale: tuple = ()  # (staged name, condition, BackgenError): entries a write changed unseen (stale_names)
     texts: tuple = ()  # each entry as the user wrote it (``x``, ``h1.copy()``), for messages
+    refusal: object = None  # a BackgenError for a backward of (dout, cache) alone: a cache it cannot read (one
+    # a layer called here returns, values put in by a loop), which a backward of the parameters never reads
 
 
 class CacheStager:
@@ -350,8 +352,51 @@ class CacheStager:
             texts.append(ast.unparse(entry))
         others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
         self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale),  # function's
-                                   tuple(texts))
+                                   tuple(texts), None if first is None else first.refusal)
         self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))  # gradient is that path's)
+
+    def cache_handed_on(self, value, names):
+        """Whether ``names = value`` (``names`` holding the cache's name once) gives the cache a value
+        followed: a tuple display, each name set in turn (``out, cache = y, (x, w)``), or the cache a
+        layer called here returns (``out_flat, cache = batchnorm_forward(x_flat, ...)``, ``layer_cache``)."""
+        if names.count(self.cache_name) != 1:
+            return False
+        if isinstance(value, (ast.Tuple, ast.List)):
+            return len(value.elts) == len(names) and not any(isinstance(e, ast.Starred) for e in value.elts) and \
+                len(set(names)) == len(names) and not {n.id for e in value.elts for n in ast.walk(e)
+                                                      if isinstance(n, ast.Name)} & set(names)
+        roles = self.unpacked_roles(value, len(names))
+        return roles is not None and roles[names.index(self.cache_name)] == "cache"
+
+    def layer_cache(self, value, node):
+        """``out_flat, cache = batchnorm_forward(...)``, the outputs staged: the cache returned is the one
+        the layer called returns, holding no value of this function.  A backward of the parameters (the
+        decorator's, whose layer form keeps a cache of its own) reads none of it; one of ``(dout, cache)``
+        alone, where ``sandwich`` does not compose it, is refused (``Layout.refusal``)."""
+        function = value.func.id
+        self.cache_assignment(ast.copy_location(ast.Name(self.cache_name, ast.Load()), node), node)
+        self.cache_layout = dataclasses.replace(
+            self.cache_layout, texts=(f"the cache {function}() returns",), refusal=self.error(
+                f"{self.cache_name!r} comes from a layer called here, with other computation around it: backgen "
+                f"builds such a backward (dout, {self.cache_name}) only for a layer made of layer calls alone, "
+                "with reshapes of their inputs and outputs (spatial_batchnorm_forward); cache the values "
+                "themselves, or decorate the layer (backgen.backward, backgen.layer), whose backward keeps a "
+                "cache of its own", node))
+
+    def cache_put(self, node, value):
+        """``cache.append(v)`` or ``cache[k] = v`` where backgen does not follow a cache built up (in a
+        loop or a branch; not a step layer's caches): ``v`` is staged for what it reads, the cache holds
+        no value (its reads are refused), and a backward of ``(dout, cache)`` alone is refused at this
+        line (``Layout.refusal``); a backward of the parameters reads none of it."""
+        if not (isinstance(value, ast.Name) and value.id in self.not_values and value.id not in self.versions):
+            self.expr(value)  # (a layer's cache put in: no value)
+        layout = getattr(self, "cache_layout", None)
+        if layout is None:
+            layout = Layout("tuple", (), (), node.lineno)
+            self.cache_held = ((), list(self.guards), len(self.loop_entries))
+        if layout.refusal is None:
+            layout = dataclasses.replace(layout, refusal=self.cache_built_up(node))
+        self.cache_layout = layout
 
     def stale_entry(self, entry):
         """``(condition, error)`` for the cache's entry ``entry`` where it is a name a write made stale,
@@ -579,6 +624,8 @@ def _names_in(text):
 
 
 def _from_user_cache(backward, staged, error, recover=False):
+    if staged.cache.refusal is not None:
+        raise staged.cache.refusal
     layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step

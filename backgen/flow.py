@@ -115,7 +115,8 @@ class StatementStager:
             self.cache_assignment(value, target)  # the layer's cache: its layout, not a value
             return
         if kind is ast.Subscript and target.value.__class__ is ast.Name and target.value.id == self.cache_name:
-            raise self.cache_built_up(target)
+            self.cache_put(target, value)  # cache[k] = v: refused for a backward of (dout, cache) alone
+            return
         if kind is ast.Name:
             if target.id in self.config_aliases:  # bn_param2 = bn_param, bn_param = bn_params[0]: settings
                 parts = [value] if isinstance(value, ast.Name) else [value.value, value.slice]
@@ -140,7 +141,7 @@ class StatementStager:
             self.setitem(target, value)
             return
         names = [elt.id for elt in target.elts]
-        if self.cache_name in names:
+        if self.cache_name in names and not self.cache_handed_on(value, names):
             raise self.error(f"{self.cache_name!r} comes from a layer called here, with other computation around "
                              "it: backgen builds such a backward only for a layer made of layer calls alone "
                              "(affine_relu_forward); cache the values themselves", target)
@@ -167,6 +168,8 @@ class StatementStager:
                                                                                     target), value)
             finally:
                 self.unpacking_roles = False
+            if self.cache_name in names:  # out_flat, cache = batchnorm_forward(...): that layer's cache
+                self.layer_cache(value, target)
             return
         whole = self.expr(value, role="parts")
         for i, name in enumerate(names):
@@ -341,15 +344,16 @@ class StatementStager:
     def append(self, target, value):
         """``xs.append(v)``: a new version of the list, ``xs_1 = xs + [v]``."""
         name = target.id
-        if name not in self.versions:
+        if name not in self.versions and name != self.cache_name:
             raise self.error(f"{name!r} is not a list assigned in the function", target)
-        base = self.versions[name]
         held = self.not_value(value)
         if held is not None:  # cache.append(step_cache): a list of caches, no value (its reads refused)
             self.not_values[name] = held
             return
         if name == self.cache_name:
-            raise self.cache_built_up(target)
+            self.cache_put(target, value)  # refused for a backward of (dout, cache) alone
+            return
+        base = self.versions[name]
         item = self.expr(value)
         new = self.namer.version(name) if name in self.defined else name
         self.namer.take(new)

@@ -1181,6 +1181,8 @@ def _staged(forward, wrt, specs, args, arrays, chain, shape_free, passed_new, un
     its values, and what ``program`` writes its helpers' backwards from: the calls, the helpers staged
     (those called in tests only apart), each call's site and the arguments recorded there."""
     result = stage(forward, wrt, specs, arrays, unmerged, written, split)
+    if user_cache and result.cache is not None and result.cache.refusal is not None:
+        raise result.cache.refusal  # a cache the backward (dout, cache) cannot read (the decorator reads none)
     if user_cache and result.cache is not None and set(result.cache.others) == {result.cache.line}:
         raise _line_error(result, result.cache.line,  # one line, after a branch split for a value's shapes
                           f"{forward.func.name}() builds its cache on line {result.cache.line}, after a branch "

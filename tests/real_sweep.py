@@ -18529,11 +18529,9 @@ KNOWN = {
     # a layer of layers one of which returns no cache of its own (return out, x): staged as a whole, whose
     # cache of the layers' caches holds not x, w, b (a step layer's so in a loop: the cache appended to)
     ("conv_relu_pool_naive_sandwich", "generate"): ("refused", "could not run the staged forward of conv_forward()"),
-    ("conv_relu_pool_naive_sandwich", "decorator"): ("refused", "could not run the staged forward of conv_forward()"),
     ("sandwich_helper_returns_tuple_display", "generate"): ("refused", "the backward needs b, w, x"),
     ("sandwich_helper_cache_named_otherwise", "generate"): ("refused", "the backward needs b, w, x"),
     ("rnn_loop_step_returns_no_cache_name", "generate"): ("refused", "this puts a value into 'cache', the cache returned"),
-    ("rnn_loop_step_returns_no_cache_name", "decorator"): ("refused", "this puts a value into 'cache', the cache returned"),
     # the batch in the idioms of public code: a method given as source, a dict of arrays without shapes, a
     # cache in each mode, a mask in the settings (as class_net_self_params, dict_params_mlp, batchnorm_test_mode,
     # dropout_mask_in_param)
@@ -18542,9 +18540,6 @@ KNOWN = {
     ("a1_two_layer_function_scores_loss", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("a2_batchnorm_train_running_dict", "generate"): ("refused", "builds a cache on each path (lines 42 and 46)"),
     ("a2_dropout_forward_mask_param_train", "generate"): ("refused", "pass the settings (or call .backward with them)"),
-    # a layer calling a layer with computation around the call: generate writes it, the decorator's layer
-    # backward is for layers made of layer calls alone
-    ("a2_spatial_batchnorm_calls_vanilla", "decorator"): ("refused", "comes from a layer called here, with other computation"),
     # CS231n's numerically stable sigmoid (masks of a >= 0) is no sigmoid gate: its backward reads a, whose
     # bias the cache does not hold
     ("a3_lstm_step_forward_slices_H", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
