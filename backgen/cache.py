@@ -71,6 +71,38 @@ def output_roles(func, values):
     return roles
 
 
+def cache_returned(helper):
+    """The ``Forward`` of a layer ``helper`` whose last returned value its callers take for its cache
+    (``return out, x``, ``return out, (x, w, b)``; ``out, relu_cache = relu_forward(a)``) with that value
+    named as a cache (``cache = x``, then ``return out, cache``), so that its backward is one of
+    ``(dout, cache)``; None where it already returns one, returns no tuple of two or more, or returns
+    tuples of several lengths.  Only for a caller that reads that value nowhere but in its own cache,
+    which is not differentiated: the value's gradient is then none."""
+    func = helper.func
+    returns = list(_returns(func.body))
+    lengths = {len(r.value.elts) if isinstance(r.value, ast.Tuple) else 0 for r in returns}
+    if not returns or len(lengths) != 1 or min(lengths) < 2 or \
+            output_roles(func, returns[0].value.elts)[-1] == "cache":
+        return None
+    taken = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
+    name, k = "cache", 1
+    while name in taken:
+        name, k = f"cache_{k}", k + 1
+    func = copy.deepcopy(func)
+
+    class Named(ast.NodeTransformer):
+        def visit_FunctionDef(self, node):  # (functions defined in it return their own values)
+            return node if node is not func else self.generic_visit(node)
+
+        def visit_Return(self, node):
+            value = node.value.elts[-1]
+            made = ast.copy_location(ast.Assign([ast.copy_location(ast.Name(name, ast.Store()), node)], value), node)
+            node.value.elts[-1] = ast.copy_location(ast.Name(name, ast.Load()), value)
+            return [made, node]
+    func = ast.fix_missing_locations(Named().visit(func))
+    return dataclasses.replace(helper, func=func)
+
+
 def _returns(stmts):
     """The ``return`` statements of a function's body, those of functions defined in it left out."""
     for stmt in stmts:

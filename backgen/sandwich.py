@@ -18,7 +18,7 @@ import ast
 import copy
 
 from . import ir
-from .cache import Layout, backward_name, output_roles
+from .cache import Layout, backward_name, cache_returned, output_roles
 from .errors import BackgenError
 from .layer_dims import refuse_numbered
 from .loop_layers import loop_layer, refuse_parameter_writes
@@ -68,6 +68,11 @@ def sandwich(forward, build, shapes=None):
             given = callee_shapes.get(callee)
             programs[callee] = build(read_helper(forward, callee), given) if given else \
                 build(read_helper(forward, callee))
+        named = cache_returned(read_helper(forward, callee)) if programs[callee].main.cache is None and \
+            _cached_only(_names(stmt.targets[0])[-1], body, layout) else None
+        if named is not None:  # return out, x, whose x the caller only caches (out, relu_cache = relu_forward(a)):
+            given = callee_shapes.get(callee)  # the layer's cache, named so
+            programs[callee] = build(named, given) if given else build(named)
         if programs[callee].main.cache is None or len(programs[callee].main.upstreams) != len(_names(stmt.targets[0])) - 1:
             return None  # a helper returning no cache of its own (return out, x): its backward takes no cache
         call_caches[_names(stmt.targets[0])[-1]] = stmt
@@ -82,6 +87,16 @@ def sandwich(forward, build, shapes=None):
             sampled.append(_sample_dims(forward, body, outputs, shapes))
         return sampled[0]
     return _compose(forward, items, layout, programs, outputs, sample_dims)
+
+
+def _cached_only(name, body, layout):
+    """Whether ``name`` is set once and read nowhere in ``body`` but where the cache ``layout`` is built
+    (``cache = (fc_cache, relu_cache)``, or the return handing it on as the cache): a value the sandwich
+    only hands on in its cache, which carries no gradient."""
+    reads = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name]
+    stores = [n for n in reads if not isinstance(n.ctx, ast.Load)]
+    loads = [n for n in reads if isinstance(n.ctx, ast.Load)]
+    return layout is not None and len(stores) == 1 and list(layout.names).count(name) == 1 and len(loads) == 1
 
 
 def _without_aliases(body, cache_name, params):

@@ -18526,10 +18526,8 @@ KNOWN = {
     ("softmax_onehot_eye", "generate"): ("refused", "at num_classes = 1 (sampled at num_classes = 3)"),
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    # a layer of layers one of which returns no cache of its own (return out, x): staged as a whole, whose
-    # cache of the layers' caches holds not x, w, b (a step layer's so in a loop: the cache appended to)
-    ("conv_relu_pool_naive_sandwich", "generate"): ("refused", "could not run the staged forward of conv_forward()"),
-    ("sandwich_helper_returns_tuple_display", "generate"): ("refused", "the backward needs b, w, x"),
+    # a layer of layers whose cache holds a layer's cache and a value (cache = (fc_cache, a)): staged as a
+    # whole, whose cache holds not x, w, b (a step layer returning no cache in a loop: the cache appended to)
     ("sandwich_helper_cache_named_otherwise", "generate"): ("refused", "the backward needs b, w, x"),
     ("rnn_loop_step_returns_no_cache_name", "generate"): ("refused", "this puts a value into 'cache', the cache returned"),
     # the batch in the idioms of public code: a method given as source, a dict of arrays without shapes, a

@@ -199,3 +199,90 @@ def _conv_args(seed):
 def test_a_sandwich_of_a_layer_returning_its_input_as_its_cache_is_decorated(tmp_path):
     module = _module(tmp_path, CONV_RELU, "conv_relu")
     check_decorated(module.conv_relu_forward, _conv_args(6), (0, 1, 2))
+
+
+def _generated_layer(source, name, args, wrt):
+    """generate's backward of ``name`` (a layer), given the forward's own cache, against central differences."""
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source, name=name), generated)
+    forward = namespace[name]
+    *outs, cache = forward(*args)
+    douts = _douts(outs)
+    _check(forward, generated[name.replace("_forward", "_backward")](*douts, cache), args, wrt, douts)
+    return generated
+
+
+def test_a_sandwich_of_a_layer_returning_its_input_as_its_cache_is_generated():
+    # relu_forward returns out, x, which conv_relu_forward only caches (out, relu_cache = relu_forward(a)):
+    # refused ("the backward needs b, w, x ..."); now relu_backward(dout, cache) reads x = cache
+    generated = _generated_layer(CONV_RELU, "conv_relu_forward", _conv_args(6), (0, 1, 2))
+    assert "relu_backward" in generated and "conv_backward" in generated
+
+
+def test_a_sandwich_of_a_layer_returning_a_tuple_display_as_its_cache_is_generated():
+    source = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.dot(w) + b
+    return out, (x, w, b)
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    return out, x
+
+def affine_relu_forward(x, w, b):
+    """
+    - x: (N, D)
+    - w: (D, M)
+    - b: (M,)
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    cache = (fc_cache, relu_cache)
+    return out, cache
+'''
+    rng = np.random.default_rng(7)
+    _generated_layer(source, "affine_relu_forward", (rng.standard_normal((3, 4)), rng.standard_normal((4, 5)),
+                                                     rng.standard_normal(5)), (0, 1, 2))
+
+
+def test_a_value_a_sandwich_reads_beside_caching_it_keeps_its_gradient():
+    # relu_forward's second output passed on to another layer too: not its cache, whose gradient would be
+    # left out (dx, dw, db without out2's part through relu_cache)
+    source = '''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    return out, x
+
+def scale_forward(x):
+    out = x * 3.0
+    cache = (x,)
+    return out, cache
+
+def affine_relu_forward(x, w, b):
+    """
+    - x: (N, D)
+    - w: (D, M)
+    - b: (M,)
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    out, relu_cache = relu_forward(a)
+    out2, scale_cache = scale_forward(relu_cache)
+    cache = (fc_cache, relu_cache, scale_cache)
+    return out, out2, cache
+'''
+    rng = np.random.default_rng(8)
+    args = (rng.standard_normal((3, 4)), rng.standard_normal((4, 5)), rng.standard_normal(5))
+    try:
+        _generated_layer(source, "affine_relu_forward", args, (0, 1, 2))
+    except backgen.BackgenError:
+        pass  # refused is right; a gradient is checked
