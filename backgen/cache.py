@@ -415,13 +415,41 @@ class CacheStager:
                 "themselves, or decorate the layer (backgen.backward, backgen.layer), whose backward keeps a "
                 "cache of its own", node))
 
+    def cache_unpacked(self, value, node):
+        """``a, cache = value`` where the cache is neither a layer's handed on nor set in turn from a tuple
+        display (``layer_cache``, ``cache_handed_on``), the other names staged: the cache holds no value
+        here (its reads are refused); a backward of ``(dout, cache)`` alone is refused at this line."""
+        called = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id in self.forward.helpers
+        self.not_values[self.cache_name] = (value.func.id if called else "", "cache", self.line)
+        self.versions.pop(self.cache_name, None)
+        self.cache_assignment(ast.copy_location(ast.Name(self.cache_name, ast.Load()), node), node)
+        message = (f"{self.cache_name!r} comes from a layer called here, with other computation around it: "
+                   "backgen builds such a backward only for a layer made of layer calls alone (affine_relu_forward)"
+                   if called else f"{self.cache_name!r} is unpacked here with other values")
+        self.cache_layout = dataclasses.replace(self.cache_layout, texts=(ast.unparse(value),), refusal=self.error(
+            f"{message}; cache the values themselves (cache = (x, w, ...)), or decorate the layer (backgen.backward, "
+            "backgen.layer), whose backward keeps a cache of its own", node))
+
+    def cache_parts(self, value):
+        """``value`` put into the cache, staged for what it reads (a tuple, list or dict display part by
+        part, a layer's cache left alone): the cache holds no value of it."""
+        if isinstance(value, (ast.Tuple, ast.List)):
+            for elt in value.elts:
+                self.cache_parts(elt.value if isinstance(elt, ast.Starred) else elt)
+        elif isinstance(value, ast.Dict):
+            for part in [k for k in value.keys if k is not None] + value.values:
+                self.cache_parts(part)
+        elif not (isinstance(value, ast.Name) and value.id in self.not_values and value.id not in self.versions):
+            return self.expr(value)
+        return None
+
     def cache_put(self, node, value):
         """``cache.append(v)`` or ``cache[k] = v`` where backgen does not follow a cache built up (in a
         loop or a branch; not a step layer's caches): ``v`` is staged for what it reads, the cache holds
         no value (its reads are refused), and a backward of ``(dout, cache)`` alone is refused at this
         line (``Layout.refusal``); a backward of the parameters reads none of it."""
-        if not (isinstance(value, ast.Name) and value.id in self.not_values and value.id not in self.versions):
-            self.expr(value)  # (a layer's cache put in: no value)
+        self.cache_parts(value)
         layout = getattr(self, "cache_layout", None)
         if layout is None:
             layout = Layout("tuple", (), (), node.lineno)

@@ -141,19 +141,22 @@ class StatementStager:
             self.setitem(target, value)
             return
         names = [elt.id for elt in target.elts]
-        if self.cache_name in names and not self.cache_handed_on(value, names):
-            raise self.error(f"{self.cache_name!r} comes from a layer called here, with other computation around "
-                             "it: backgen builds such a backward only for a layer made of layer calls alone "
-                             "(affine_relu_forward); cache the values themselves", target)
+        unpacked = self.cache_name in names and not self.cache_handed_on(value, names)  # the cache set as a part:
+        if unpacked and names.count(self.cache_name) != 1:  # no value (refused for a backward of the cache alone)
+            raise self.error(f"{self.cache_name!r} is set twice on this line: set the cache once", target)
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(names):
             if not source.name_ids(value) & set(names) and len(set(names)) == len(names) and not any(
                     isinstance(elt, ast.Starred) for elt in value.elts):
                 for name, elt in zip(names, value.elts):  # no value reads a name set here: one at a time,
                     self.assign_target(ast.copy_location(ast.Name(name, ast.Store()), target), elt)  # named so
                 return
-            atoms = [self.expr(elt) for elt in value.elts]  # all right-hand sides first
+            atoms = [self.cache_parts(elt) if name == self.cache_name else self.expr(elt)  # all right-hand
+                     for name, elt in zip(names, value.elts)]  # sides first
             for name, atom in zip(names, atoms):
-                self.bind(name, atom)  # the names take the staged values (set here, as by an assignment)
+                if name != self.cache_name:
+                    self.bind(name, atom)  # the names take the staged values (set here, as by an assignment)
+            if unpacked:
+                self.cache_unpacked(value, target)
             return
         roles = self.unpacked_roles(value, len(names))
         if roles is not None:  # out, cache = layer(x): out alone is a value; the cache is the user's own
@@ -176,7 +179,10 @@ class StatementStager:
             item = ast.Subscript(ast.Name(str(whole), ast.Load()), ast.Constant(i), ast.Load())
             ast.copy_location(item, value)
             self.versions.setdefault(str(whole), whole)
-            self.assign(name, item)
+            if name != self.cache_name:
+                self.assign(name, item)
+        if unpacked:
+            self.cache_unpacked(value, target)
 
     def not_value(self, value):
         """What a name holding a cache (or gradient) a helper returned holds, or a tuple holding one

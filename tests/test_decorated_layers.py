@@ -286,3 +286,50 @@ def affine_relu_forward(x, w, b):
         _generated_layer(source, "affine_relu_forward", args, (0, 1, 2))
     except backgen.BackgenError:
         pass  # refused is right; a gradient is checked
+
+
+SCALED_RELU = '''
+import numpy as np
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    return out, x
+
+def scaled_relu_forward(x):
+    """
+    - x: (N, D)
+    """
+    y = x * 2.0
+    out, cache = relu_forward(y)
+    return out, cache
+'''
+
+
+def test_a_layer_handing_on_a_helpers_unnamed_cache_is_generated_and_decorated(tmp_path):
+    # out, cache = relu_forward(y), relu_forward returning out, x: the decorator refused ("'cache' comes from
+    # a layer called here"), generate too
+    args = (np.random.default_rng(9).standard_normal((3, 4)),)
+    check_decorated(_module(tmp_path, SCALED_RELU, "scaled_relu").scaled_relu_forward, args, (0,))
+    generated = _generated_layer(SCALED_RELU, "scaled_relu_forward", args, (0,))
+    assert "dy = relu_backward(dout, cache)" in backgen.generate(SCALED_RELU, name="scaled_relu_forward")
+    assert "relu_backward" in generated
+
+
+def test_tuples_put_into_a_dict_cache_by_a_loop_are_decorated(tmp_path):
+    # cache[t] = (h, W) was refused: "(h_1, W): building a value this way from differentiated inputs"
+    source = '''
+import numpy as np
+
+def f_forward(x, h0, W):
+    h = h0
+    cache = {}
+    for t in range(3):
+        h = np.tanh(x[t] + h.dot(W))
+        cache[t] = (h, W)
+    return h, cache
+'''
+    rng = np.random.default_rng(10)
+    args = (rng.standard_normal((3, 2, 4)), rng.standard_normal((2, 4)), rng.standard_normal((4, 4)) * .5)
+    check_decorated(_module(tmp_path, source, "dict_put").f_forward, args, (0, 1, 2))
+    with pytest.raises(backgen.BackgenError, match="this puts a value into 'cache'"):
+        backgen.generate(source, name="f_forward", shapes={"x": "T,N,D", "h0": "N,D", "W": "D,D"})
