@@ -74,7 +74,8 @@ def output_roles(func, values):
 def cache_returned(helper):
     """The ``Forward`` of a layer ``helper`` whose last returned value its callers take for its cache
     (``return out, x``, ``return out, (x, w, b)``; ``out, relu_cache = relu_forward(a)``) with that value
-    named as a cache (``cache = x``, then ``return out, cache``), so that its backward is one of
+    named as a cache (``cache = x``, then ``return out, cache``; a local every return gives, renamed), so
+    that its backward is one of
     ``(dout, cache)``; None where it already returns one, returns no tuple of two or more, or returns
     tuples of several lengths.  Only for a caller that reads that value nowhere but in its own cache,
     which is not differentiated: the value's gradient is then none."""
@@ -89,6 +90,15 @@ def cache_returned(helper):
     while name in taken:
         name, k = f"cache_{k}", k + 1
     func = copy.deepcopy(func)
+    last = {r.value.elts[-1].id if isinstance(r.value.elts[-1], ast.Name) else None for r in _returns(func.body)}
+    local = last.pop() if len(last) == 1 else None
+    if local is not None and local not in {a.arg for a in func.args.args} and not any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global,
+                           ast.Nonlocal)) for n in ast.walk(func) if n is not func):
+        for node in ast.walk(func):  # values = (x, w, b); return out, values: the local renamed (cache)
+            if isinstance(node, ast.Name) and node.id == local:
+                node.id = name
+        return dataclasses.replace(helper, func=func)
 
     class Named(ast.NodeTransformer):
         def visit_FunctionDef(self, node):  # (functions defined in it return their own values)

@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 
 from . import ir
-from .cache import Layout, backward_name, output_roles
+from .cache import Layout, backward_name, cache_returned, output_roles
 from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
 from .parse import is_docstring, read_helper
@@ -68,7 +68,7 @@ def loop_layer(forward, build, shapes=None):
     if not body or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Tuple):
         return None
     loops = [s for s in body[:-1] if isinstance(s, ast.For)]
-    if len(loops) != 1 or not _calls_layer(loops[0], forward):
+    if len(loops) != 1 or not _calls_layer(loops[0], forward, body):
         return None
     returned = body[-1].value.elts
     roles = output_roles(func, returned)
@@ -102,7 +102,7 @@ def _needed(unknown, reason=""):
             f"{unknown[0]}=N,T,D)" + (f" ({reason})" if reason else ""))
 
 
-def _calls_layer(loop, forward):
+def _calls_layer(loop, forward, body):
     for node in ast.walk(loop):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers:
             helper = read_helper(forward, node.func.id)
@@ -110,7 +110,39 @@ def _calls_layer(loop, forward):
             if rets and all(isinstance(e, ast.Name) for e in rets[-1].value.elts) and \
                     output_roles(helper.func, rets[-1].value.elts)[-1] == "cache":
                 return True
-    return False
+    return any(_step_cache_unnamed(stmt, forward, body) for stmt in ast.walk(loop))
+
+
+def _step_cache_unnamed(stmt, forward, body):
+    """Whether ``stmt`` calls a step layer of the file returning its cache unnamed (``return next_h,
+    prev_h``; ``cache_returned``), whose last value the caller only collects into its cache (``prev_h,
+    step_cache = step(...)``, then ``cache.append(step_cache)`` or ``cache[t] = step_cache``, the cache
+    returned last): read as that layer's cache, which carries no gradient."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Tuple)
+            and len(stmt.targets[0].elts) >= 2 and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id in forward.helpers):
+        return False
+    returned = body[-1].value.elts[-1] if isinstance(body[-1], ast.Return) and \
+        isinstance(body[-1].value, ast.Tuple) else None
+    cache, last = getattr(returned, "id", None), stmt.targets[0].elts[-1]
+    if cache is None or cache_returned(read_helper(forward, stmt.value.func.id)) is None:
+        return False
+    if isinstance(last, ast.Subscript):  # next_h, cache[t] = step(...)
+        return _name(last.value) == cache
+    if not isinstance(last, ast.Name):
+        return False
+    uses = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Name) and n.id == last.id]
+    collected = []  # what cache.append(v) and cache[k] = v put into the cache
+    for node in (n for top in body for n in ast.walk(top)):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+                isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "append" and \
+                _name(node.value.func.value) == cache and len(node.value.args) == 1:
+            collected.append(node.value.args[0])
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript) \
+                and _name(node.targets[0].value) == cache:
+            collected.append(node.value)
+    loads = [n for n in uses if isinstance(n.ctx, ast.Load)]
+    return len(uses) == 2 and len(loads) == 1 and any(c is loads[0] for c in collected)
 
 
 class _LoopLayer:
@@ -831,6 +863,8 @@ class _LoopLayer:
         if helper_name not in self.programs:
             helper_forward = read_helper(self.forward, helper_name)
             refuse_parameter_writes(helper_forward, stmt, self.error)
+            if _step_cache_unnamed(stmt, self.forward, [s for s in self.func.body if not is_docstring(s)]):
+                helper_forward = cache_returned(helper_forward)  # return next_h, prev_h: prev_h its cache
             self.programs[helper_name] = self.build(helper_forward, self.step_shapes(helper_forward, helper_name))
         helper = self.programs[helper_name].main
         if helper.cache is None:

@@ -18527,9 +18527,9 @@ KNOWN = {
     # keys 'W%d' % i: generate knows neither the keys nor the dict's arrays (as fc_net_str_keys_loop)
     ("dict_params_loop_keys", "generate"): ("refused", "reads a key made as the code runs"),
     # a layer of layers whose cache holds a layer's cache and a value (cache = (fc_cache, a)): staged as a
-    # whole, whose cache holds not x, w, b (a step layer returning no cache in a loop: the cache appended to)
+    # whole, whose cache holds not x, w, b; a step layer returning prev_h, which the loop collects as its cache
     ("sandwich_helper_cache_named_otherwise", "generate"): ("refused", "the backward needs b, w, x"),
-    ("rnn_loop_step_returns_no_cache_name", "generate"): ("refused", "this puts a value into 'cache', the cache returned"),
+    ("rnn_loop_step_returns_no_cache_name", "generate"): ("refused", "the backward needs Wh, Wx, b, x (read by"),
     # the batch in the idioms of public code: a method given as source, a dict of arrays without shapes, a
     # cache in each mode, a mask in the settings (as class_net_self_params, dict_params_mlp, batchnorm_test_mode,
     # dropout_mask_in_param)

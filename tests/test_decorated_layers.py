@@ -128,9 +128,42 @@ def test_a_cache_of_values_put_in_by_a_loop_is_decorated(tmp_path, collect):
 
 
 def test_generate_refuses_a_cache_of_values_put_in_by_a_loop_at_its_line():
+    source = RNN_NO_CACHE_NAME.replace("cache.append(step_cache)", "cache.append(prev_h * 2.0)")
     with pytest.raises(backgen.BackgenError, match="this puts a value into 'cache', the cache returned") as info:
-        backgen.generate(RNN_NO_CACHE_NAME, name="rnn_forward")
+        backgen.generate(source, name="rnn_forward")
     assert info.value.lineno == 17
+
+
+RNN_DOC = '''def rnn_forward(x, h0, Wx, Wh, b):
+    """
+    - x: (N, T, D)
+    - h0: (N, H)
+    - Wx: (D, H)
+    - Wh: (H, H)
+    - b: (H,)
+    """
+'''
+
+
+def test_a_step_layer_returning_its_cache_unnamed_is_read_by_the_loop_as_its_cache():
+    # return next_h, prev_h, whose prev_h the loop only collects (cache.append(step_cache)): the step's
+    # cache, which lacks what its backward reads (was: "this puts a value into 'cache'")
+    source = RNN_NO_CACHE_NAME.replace("def rnn_forward(x, h0, Wx, Wh, b):\n", RNN_DOC)
+    with pytest.raises(backgen.BackgenError, match=r"needs Wh, Wx, b, x .*\(it holds prev_h\)") as info:
+        backgen.generate(source, name="rnn_forward")
+    assert info.value.lineno == 6
+
+
+@pytest.mark.parametrize("collect", ["cache.append(step_cache)", "cache[t] = step_cache"])
+def test_a_step_layer_returning_a_cache_named_otherwise_is_generated(collect):
+    source = RNN_NO_CACHE_NAME.replace("def rnn_forward(x, h0, Wx, Wh, b):\n", RNN_DOC).replace(
+        "    return next_h, prev_h", "    values = (x, prev_h, Wx, Wh, next_h)\n    return next_h, values").replace(
+        "cache.append(step_cache)", collect)
+    if "[t]" in collect:
+        source = source.replace("cache = []", "cache = [None] * T")
+    text = backgen.generate(source, name="rnn_forward")
+    assert "rnn_step_backward(dout[:, t, :] + dprev_h, cache[t])" in text
+    _generated_layer(source, "rnn_forward", _rnn_args(4), (0, 1, 2, 3, 4))
 
 
 def test_the_cache_put_in_by_a_loop_is_not_read_as_a_value(tmp_path):
@@ -220,13 +253,14 @@ def test_a_sandwich_of_a_layer_returning_its_input_as_its_cache_is_generated():
     assert "relu_backward" in generated and "conv_backward" in generated
 
 
-def test_a_sandwich_of_a_layer_returning_a_tuple_display_as_its_cache_is_generated():
+@pytest.mark.parametrize("returned", ["return out, (x, w, b)", "stuff = (x, w, b)\n    return out, stuff"])
+def test_a_sandwich_of_a_layer_returning_a_tuple_display_as_its_cache_is_generated(returned):
     source = '''
 import numpy as np
 
 def affine_forward(x, w, b):
     out = x.dot(w) + b
-    return out, (x, w, b)
+    RETURNED
 
 def relu_forward(x):
     out = np.maximum(0, x)
@@ -242,7 +276,7 @@ def affine_relu_forward(x, w, b):
     out, relu_cache = relu_forward(a)
     cache = (fc_cache, relu_cache)
     return out, cache
-'''
+'''.replace("RETURNED", returned)
     rng = np.random.default_rng(7)
     _generated_layer(source, "affine_relu_forward", (rng.standard_normal((3, 4)), rng.standard_normal((4, 5)),
                                                      rng.standard_normal(5)), (0, 1, 2))
