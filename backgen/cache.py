@@ -392,6 +392,9 @@ class CacheStager:
                 atom = self.expr(entry)
             names.append(atom.name if isinstance(atom, ir.Var) else None)
             texts.append(ast.unparse(entry))
+        self.cache_fresh = not entries and isinstance(value, (ast.Tuple, ast.List, ast.Dict)) or \
+            isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and isinstance(value.left, ast.List) \
+            and all(isinstance(e, ast.Constant) for e in value.left.elts)  # [], {}, [None] * T: a new container
         others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
         self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale),  # function's
                                    tuple(texts), None if first is None else first.refusal)
@@ -456,14 +459,15 @@ class CacheStager:
 
     def cache_put(self, node, value):
         """``cache.append(v)`` or ``cache[k] = v`` where backgen does not follow a cache built up (in a
-        loop or a branch; not a step layer's caches): ``v`` is staged for what it reads, the cache holds
-        no value (its reads are refused), and a backward of ``(dout, cache)`` alone is refused at this
-        line (``Layout.refusal``); a backward of the parameters reads none of it."""
-        self.cache_parts(value)
+        loop or a branch; not a step layer's caches), into a new container the cache was made (``cache =
+        []``, no other name holds it: a read of the cache is refused): ``v`` is staged for what it reads,
+        the cache holds no value, and a backward of ``(dout, cache)`` alone is refused at this line
+        (``Layout.refusal``); a backward of the parameters reads none of it.  Into any other container
+        (one another name may hold, ``cache = hs``), refused."""
         layout = getattr(self, "cache_layout", None)
-        if layout is None:
-            layout = Layout("tuple", (), (), node.lineno)
-            self.cache_held = ((), list(self.guards), len(self.loop_entries))
+        if layout is None or not getattr(self, "cache_fresh", False):
+            raise self.cache_built_up(node)
+        self.cache_parts(value)
         if layout.refusal is None:
             layout = dataclasses.replace(layout, refusal=self.cache_built_up(node))
         self.cache_layout = layout

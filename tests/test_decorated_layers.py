@@ -367,3 +367,29 @@ def f_forward(x, h0, W):
     check_decorated(_module(tmp_path, source, "dict_put").f_forward, args, (0, 1, 2))
     with pytest.raises(backgen.BackgenError, match="this puts a value into 'cache'"):
         backgen.generate(source, name="f_forward", shapes={"x": "T,N,D", "h0": "N,D", "W": "D,D"})
+
+
+@pytest.mark.parametrize("made", ["hs = []\n    cache = hs", "cache = []\n    hs = cache", "hs = [None] * 0\n    cache = hs"])
+def test_a_cache_another_name_holds_is_not_left_out_where_values_are_put_in(tmp_path, made):
+    # the values put into the cache are hs's too: left out of the cache, they would be left out of out
+    source = f'''
+import numpy as np
+
+def f_forward(x, h0, W):
+    {made}
+    h = h0
+    for t in range(3):
+        h = np.tanh(x[t] + h.dot(W))
+        cache.append(h)
+    out = h
+    for v in hs:
+        out = out + v
+    return out, cache
+'''
+    rng = np.random.default_rng(11)
+    args = (rng.standard_normal((3, 2, 4)), rng.standard_normal((2, 4)), rng.standard_normal((4, 4)) * .5)
+    module = _module(tmp_path, source, "alias_" + str(abs(hash(made))))
+    try:
+        check_decorated(module.f_forward, args, (0, 1, 2))
+    except backgen.BackgenError:
+        pass  # refused is right; a gradient is checked
