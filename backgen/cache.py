@@ -22,6 +22,13 @@ Contract:
   write reaches it through another name or in a later branch or loop, the entry
   is left unread (the backward computes the value again from the others), and
   refused, at the write, only where the backward lacks a value.
+  A cache the backward of ``(dout, cache)`` alone cannot read (the cache a layer called here returns,
+  ``out_flat, cache = batchnorm_forward(...)``, where ``sandwich`` does not compose it; one unpacked
+  with other values; values put into a new container by a loop or a branch, ``cache.append(h)``)
+  holds no value, its reads refused, and carries its refusal (``Layout.refusal``), raised for that
+  backward only: the decorator's backward, of the parameters, reads no cache.
+* ``cache_returned(helper)``: a layer returning its cache unnamed (``return out, x``), which its
+  caller only caches, as one naming it (``cache = x``; ``return out, cache``).
 * ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
   ``conv_forward_naive`` -> ``conv_backward_naive``, ``f`` -> ``f_backward``.
 * ``from_user_cache(backward, staged)`` turns a backward of the parameters into

@@ -8,7 +8,9 @@ and collects the step caches (``cache.append(step_cache)``,
 backward a person writes: it loops over the steps in reverse, calling the
 step layer's generated backward with the gradient arriving at each step's
 outputs (from the output slots ``dh[:, t, :]`` and from the next step,
-``dprev_h``), and adds up the gradients of the weights every step uses.
+``dprev_h``), and adds up the gradients of the weights every step uses.  A step layer returning
+its cache unnamed (``return next_h, prev_h``), whose last value the loop only collects, is built as
+one naming it (``cache.cache_returned``).
 ``build(helper_forward)`` returns the ``ir.Program`` of the step layer.  None
 when the forward calls no layer in a loop; a forward that does but is written
 outside what is described here is a ``BackgenError`` at its line.

@@ -6,7 +6,9 @@ CS231n's convention whose body only calls other layers of the file
 (``cache = (fc_cache, relu_cache)``) and returns ``out, cache`` gets the
 backward a person writes: it unpacks the cache and calls the layers'
 generated backwards in reverse order, adding the gradients of a value used
-twice (``+=``).  ``build(helper_forward[, shapes])`` returns the ``ir.Program`` of a
+twice (``+=``).  A layer returning its cache unnamed (``return out, x``), whose last value the
+sandwich reads nowhere but in its own cache, is built as one naming it (``cache.cache_returned``).
+``build(helper_forward[, shapes])`` returns the ``ir.Program`` of a
 called layer (its backward in the same convention); where the sandwich's own
 shapes are known (declared, or ``shapes``), a layer declaring none for some of
 its parameters is built for those it is called with on sample arrays (the
