@@ -668,12 +668,18 @@ _STEPS = frozenset({"argmax", "argmin", "argsort", "sort", "nonzero", "flatnonze
                     "digitize", "heaviside", "isfinite", "isnan", "isinf", "equal", "not_equal", "greater",
                     "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_not", "all", "any",
                     "maximum", "minimum", "max", "min", "clip"})
+_INDEXING = frozenset({"at", "take", "take_along_axis", "put", "put_along_axis", "choose", "bincount", "repeat",
+                       "compress", "ravel_multi_index", "unravel_index", "reshape", "zeros", "ones", "empty", "full",
+                       "eye", "identity", "arange", "tile", "roll", "delete", "insert", "broadcast_to", "resize",
+                       "split", "array_split", "range", "len"})  # (calls reading their arguments as indices,
+# counts or sizes: a value computed again in floats, from an integer one, is none of those)
 
 
 def _read_smoothly(result, name):
     """Whether the backward's lines read ``name`` (a value computed again from a quotient, off from the
-    forward's by a rounding) only where a rounding moves the result by as little: never compared,
-    as an index, or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
+    forward's by a rounding, and a float where it held integers) only where a rounding moves the result
+    by as little: never compared, as an index (``x[i]``, ``np.add.at(dW, i, g)``), a count or a size,
+    or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
     ``astype``; ``np.where`` where its condition reads it, a comparison)."""
     off = {name}  # and what the forward pass computes from it (t = xc * 2.0, then t > 0)
     for item in _walked(result.forward):
@@ -697,6 +703,9 @@ def _read_smoothly(result, name):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     node.func.attr in _STEPS and reads(node.func.value):
                 return False
+            if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) \
+                    in _INDEXING and any(reads(arg) for arg in node.args + [k.value for k in node.keywords]):
+                return False  # (np.add.at(dW, x, dout): x an index; np.zeros(n))
     return True
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import backgen
+from numeric import finite_differences
 from test_layer_acceptance import assert_close, layer_gradients
 
 
@@ -292,3 +293,27 @@ def test_a_product_by_a_value_that_may_be_zero_is_not_divided_back():
     source = INV_STD_LAYER_NORM.replace("inv_std = 1.0 / np.sqrt(var + eps)", "inv_std = np.sqrt(var + eps) - 1.0")
     with pytest.raises(backgen.BackgenError, match=r"the backward needs eps, x .*it holds x_hat, inv_std, gamma"):
         backgen.generate(source, name="layernorm_forward")
+
+
+def test_an_index_the_cache_holds_multiplied_is_not_divided_back():
+    """x * 2.0 cached, x an integer index (a word embedding): x computed again as prod / 2.0 is a
+    float, which NumPy refuses as an index (fuzz_real seed 172, program 275: the backward raised)."""
+    source = '''
+import numpy as np
+
+def f(x: 'int N, T', W: 'V, D'):
+    out = W.clip(-0.5, 0.5)[x]
+    cache = (x * 2.0, W)
+    return out, cache
+'''
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs x .*np\.add\.at.*it holds x \* 2\.0, W"):
+        backgen.generate(source, name="f")
+    kept = source.replace("x * 2.0", "x")  # (the index itself cached: right)
+    x, W = np.array([[1, 4, 3], [1, 1, 2]]), np.random.default_rng(9).uniform(-1, 1, size=(5, 4))
+    forward, backward = {}, {}
+    exec(kept, forward)
+    exec(backgen.generate(kept, name="f"), backward)
+    out, cache = forward["f"](x, W)
+    dout = np.random.default_rng(7).normal(size=out.shape)
+    want = finite_differences(lambda w: forward["f"](x, w)[0], [W], [0], [dout])
+    assert_close((backward["f_backward"](dout, cache),), want)
