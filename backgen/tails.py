@@ -19,8 +19,10 @@ A statement whose value is a conditional expression (``b = X if c else s``,
 ``return a, (X if c else s)``) is first written as that ``if``.  The result is
 the same program: the copies keep their line numbers (the code staged from
 them still points at the user's lines), a path ending in ``return`` or
-``raise`` gets nothing after it, and nothing is split inside a loop (whose
-tail is the next iteration), a ``with`` or a ``try``.  A conditional
+``raise`` (in a loop's body, ``break`` or ``continue``) gets nothing after it.
+A branch in a loop's body gets what follows it in the same iteration only (up
+to the body's end; the loop and what follows it are left as they were: the
+next iteration is no tail), and nothing is split inside a ``with`` or a ``try``.  A conditional
 expression is written as an ``if`` only where whatever its statement evaluates
 before it has no effect the order could change (no call but of NumPy's and
 math's functions and of methods that write into nothing).  None where the
@@ -40,7 +42,7 @@ _WRITING_METHODS = {"sort", "fill", "put", "resize", "itemset", "setfield", "par
                     "setflags", "__setitem__", "__iadd__"}
 _PURE_BUILTINS = TIDY_PURE_BUILTINS | {"range", "bool", "tuple", "list", "zip", "enumerate", "reversed", "sorted",
                                        "divmod", "isinstance"}
-_STOPS = (ast.Return, ast.Raise)
+_STOPS = (ast.Return, ast.Raise, ast.Break, ast.Continue)  # (a loop's jumps: what follows in its body never runs)
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
 
@@ -63,6 +65,14 @@ def _holds(stmt, place):
 def _split_block(block, after, place, modules):
     """``block`` followed by ``after`` (the statements that run after it), with the innermost branch
     holding ``place`` split; None where there is none that can be."""
+    split = _split_in(block, after, place, modules)
+    return None if split is None else split[0]
+
+
+def _split_in(block, after, place, modules):
+    """``(statements, whole)``: ``block`` with the innermost branch holding ``place`` split, and
+    whether ``after`` is in them (written into the paths), or the block is only that of a loop's body
+    split inside it (``after`` still to run after it); None where there is no branch that can be."""
     for index, stmt in enumerate(block):
         if not _holds(stmt, place):
             continue
@@ -71,18 +81,27 @@ def _split_block(block, after, place, modules):
         if isinstance(stmt, ast.If):
             for field, other in (("body", "orelse"), ("orelse", "body")):
                 if any(_holds(inner, place) for inner in getattr(stmt, field)):
-                    deeper = _split_block(getattr(stmt, field), tail, place, modules)
+                    deeper = _split_in(getattr(stmt, field), tail, place, modules)
+                    if deeper is not None and not deeper[1]:  # split in a loop's body: the rest as it was
+                        setattr(stmt, field, deeper[0])
+                        return block[:index] + [_stretched(stmt)] + rest, False
                     if deeper is not None:  # a branch inside this one's: the tail goes into both paths
-                        setattr(stmt, field, deeper)
+                        setattr(stmt, field, deeper[0])
                         setattr(stmt, other, _then(getattr(stmt, other), tail))
-                        return block[:index] + [_stretched(stmt)]
+                        return block[:index] + [_stretched(stmt)], True
             if tail:  # the place is in this if's branches (or test)
-                return block[:index] + [_with_tail(stmt, tail)]
+                return block[:index] + [_with_tail(stmt, tail)], True
             continue  # (split already: the place is also in a copy of it, further on)
         if isinstance(stmt, _SIMPLE):
             branch = _conditional(stmt, modules)
             if branch is not None:
-                return block[:index] + [_with_tail(branch, tail)]
+                return block[:index] + [_with_tail(branch, tail)], True
+        if isinstance(stmt, (ast.For, ast.While)) and any(_holds(inner, place) for inner in stmt.body):
+            # a branch in a loop's body: what follows it in the same iteration written into its paths
+            deeper = _split_in(stmt.body, [], place, modules)
+            if deeper is not None:
+                stmt.body = deeper[0]
+                return block[:index] + [_stretched(stmt)] + rest, False
         # a statement without a conditional expression, a loop, with, try or def (whose tail is not only
         # what follows it): the place may be in a copy of it further on, on another path
     return None
