@@ -91,6 +91,65 @@ def test_if_of_two_shapes_in_a_loop(limit):
     check(IF_IN_LOOP.replace("LIMIT", limit), [X14, 0.8], {"X": (1, 4), "s": ()})
 
 
+BREAK_FOR = """
+import numpy as np
+
+def f(s, t):
+    for i in range(3):
+        t = t * np.ones(3) + s
+        if np.sum(t) > LIMIT:
+            break
+        t = t * 0.5
+    return np.sin(t)
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0", "2.5"])
+def test_loop_breaking_after_a_value_grows(limit):
+    """(program 70) ``t`` a number before the loop, an array after its first iteration, in a loop
+    whose body breaks: the first iteration written out, the loop after it on the path not breaking."""
+    check(BREAK_FOR.replace("LIMIT", limit), [0.65, 0.52], {"s": (), "t": ()})
+
+
+BREAK_WHILE = """
+import numpy as np
+
+def f(X, s):
+    k = 0
+    while k < 4:
+        k = k + 1
+        X = X * s + np.ones((3, 1))
+        if np.sum(X) > LIMIT:
+            break
+    return X
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0", "8.0"])
+def test_while_true_on_entry_breaking(limit):
+    check(BREAK_WHILE.replace("LIMIT", limit), [X14, 0.9], {"X": (1, 4), "s": ()})
+
+
+MAY_NOT_RUN = """
+import numpy as np
+
+def f(X, s):
+    while s < 2.0:
+        s = s + 0.5 + s * s
+        X = np.sum(X * X) * s
+        if X > LIMIT:
+            break
+    return X * 2.0
+"""
+
+
+@pytest.mark.parametrize("start,limit", [(0.3, "100.0"), (0.3, "-100.0"), (3.0, "1.0")])
+def test_while_that_may_not_run_breaking(start, limit):
+    """(program 115) ``X`` an array if the loop runs no iteration, a number after one: the first
+    iteration written out under the loop's test, what follows written into each path."""
+    check(MAY_NOT_RUN.replace("LIMIT", limit), [X14, start], {"X": (1, 4), "s": ()})
+
+
 def test_growing_in_every_iteration_is_refused():
     """A value that changes shape in every iteration of a loop of unknown length: refused."""
     source = """
