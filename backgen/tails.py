@@ -22,11 +22,15 @@ them still points at the user's lines), a path ending in ``return`` or
 ``raise`` (in a loop's body, ``break`` or ``continue``) gets nothing after it.
 A branch in a loop's body gets what follows it in the same iteration only (up
 to the body's end; the loop and what follows it are left as they were: the
-next iteration is no tail), and nothing is split inside a ``with`` or a ``try``.  A conditional
-expression is written as an ``if`` only where whatever its statement evaluates
-before it has no effect the order could change (no call but of NumPy's and
-math's functions and of methods that write into nothing).  None where the
-place is in no such branch, or the function would grow past ``MAX_NODES``.
+next iteration is no tail), and nothing is split inside a ``with`` or a
+``try``.  A conditional expression is written as an ``if`` only where what its
+statement evaluates before it, and its test, have no effect the order could
+change (no call but of NumPy's and math's functions and of methods that write
+into nothing; ``layer(x if c else y)`` is written so, its call evaluated after
+the test on each path as it was), and not in an operand of ``and``/``or`` after
+the first; where the whole statement has no effect, the conditional
+expressions of the same test are written so together.  None where the place
+is in no such branch, or the function would grow past ``MAX_NODES``.
 """
 
 import ast
@@ -139,9 +143,14 @@ def _conditional(stmt, modules):
     lambdas): ``if c: <stmt with A> else: <stmt with B>``; None where it has none, or where what it
     evaluates before the test may have an effect."""
     found = _first_conditional(stmt)
-    if found is None or not _pure(stmt, modules):
+    if found is None:
         return None
     parent, field, position, node = found
+    if _pure(stmt, modules):  # (every conditional expression of the same test has its value: written so too)
+        paths = [[_Chosen(ast.dump(node.test), branch).visit(copy.deepcopy(stmt))] for branch in ("body", "orelse")]
+        return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+    if not _pure_before(stmt, node, modules):
+        return None
     paths = []
     for value in (node.body, node.orelse):
         new = copy.deepcopy(stmt)
@@ -156,7 +165,8 @@ def _conditional(stmt, modules):
 
 def _first_conditional(stmt):
     """``(parent, field, index or None, node)`` of the first conditional expression in ``stmt``
-    (outermost first), not inside a comprehension or lambda; None if none."""
+    (outermost first), not inside a comprehension or lambda, nor in an operand of ``and``/``or``
+    after the first (which may not be evaluated); None if none."""
     pending = [stmt]
     while pending:
         parent = pending.pop(0)
@@ -169,8 +179,31 @@ def _first_conditional(stmt):
                     return parent, field, position if isinstance(value, list) else None, child
                 if isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                     continue
+                if isinstance(child, ast.BoolOp):  # (the operands after the first may not be evaluated)
+                    if isinstance(child.values[0], ast.IfExp):
+                        return child, "values", 0, child.values[0]
+                    pending.append(child.values[0])
+                    continue
                 pending.append(child)
     return None
+
+
+class _Chosen(ast.NodeTransformer):
+    """Each conditional expression of the test ``key`` (an ``ast.dump``) replaced by its ``branch``
+    (``"body"`` or ``"orelse"``), outside lambdas and comprehensions (whose names are their own)."""
+
+    def __init__(self, key, branch):
+        self.key, self.branch = key, branch
+
+    def visit_IfExp(self, node):
+        if ast.dump(node.test) == self.key:
+            return self.visit(getattr(node, self.branch))
+        return self.generic_visit(node)
+
+    def visit_Lambda(self, node):
+        return node
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
 
 
 def _same_node(original, copied, target):
@@ -181,11 +214,28 @@ def _same_node(original, copied, target):
     raise LookupError(target)
 
 
+def _pure_before(stmt, node, modules):
+    """Whether what ``stmt`` evaluates before the conditional expression ``node`` (what ends before it
+    starts, an assignment's targets too) and its test can have no effect (``_pure``): written as an
+    ``if``, the test is evaluated first, and what follows it is evaluated on each path as it was."""
+    if any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in walk(stmt)):
+        return False
+    start = (node.lineno, node.col_offset)
+    before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (
+        getattr(n, "end_lineno", None) is None or (n.end_lineno, n.end_col_offset) <= start)]
+    return _pure_nodes(before + list(walk(node.test)), modules)
+
+
 def _pure(stmt, modules):
     """Whether evaluating ``stmt``'s expressions can have no effect but its own assignment: ``tidy``'s
     pure expressions (no ``out=``, no NumPy function that writes into an argument, ``np.add.at``), with
     more builtins and the methods that write into nothing (``X.mean()``, not ``X.sort()``)."""
-    for node in walk(stmt):
+    return _pure_nodes(walk(stmt), modules)
+
+
+def _pure_nodes(nodes, modules):
+    """Whether ``nodes`` (each node of some expressions) can have no effect (``_pure``)."""
+    for node in nodes:
         if isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
             return False
         if isinstance(node, ast.Call):

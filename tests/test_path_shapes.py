@@ -26,15 +26,16 @@ def check(source, args, shapes):
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
     fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
-    out = fresh(*args)
-    dout = np.linspace(0.5, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.7
+    outs = fresh(*args)
+    douts = tuple(np.linspace(0.5, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.7
+                  for out in (outs if isinstance(outs, tuple) else (outs,)))
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    got = generated["f_backward"](*copies, dout)
+    got = generated["f_backward"](*copies, *douts)
     for before, after in zip(args, copies):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after)
-    got = got if isinstance(got, tuple) else (got,)
-    want = finite_differences(fresh, list(args), range(len(args)), (dout,))
+    got = got if len(args) > 1 else (got,)
+    want = finite_differences(fresh, list(args), range(len(args)), douts)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w)
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
@@ -164,3 +165,75 @@ def test_growing_in_every_iteration_is_refused():
     """
     with pytest.raises(backgen.BackgenError, match="shape"):
         check(source, [X14], {"X": (1, 4)})
+
+
+SAME_TEST = """
+import numpy as np
+
+def f(X, W, Y):
+    Y = Y + np.sum(0.25 if np.linalg.norm(Y) < 0.5 else Y + W)
+    W = W + X.sum(keepdims=True)
+    a = (W + Y) / (1.0 + (Y if X.max(axis=1).mean() < LIMIT else W) * (Y if X.max(axis=1).mean() < LIMIT else W))
+    return a * Y
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0"])
+def test_conditional_expressions_of_one_test_written_together(limit):
+    """(long fuzz seed 2026120441, program 91) two conditional expressions of the same test in a
+    statement that has no effect, after another statement written as an ``if``: one ``if`` on each
+    path, with both values (not two, one per expression, past the number of splits allowed)."""
+    X = np.linspace(-0.5, 0.9, 12).reshape(3, 4)
+    check(SAME_TEST.replace("LIMIT", limit), [X, W31, X14], {"X": (3, 4), "W": (3, 1), "Y": (1, 4)})
+
+
+HELPER_AFTER = """
+import numpy as np
+
+def step(p, q):
+    q[1] += q.sum(axis=0)
+    return p.sum() * q[1]
+
+
+def f(X, v, W):
+    return v[np.newaxis][:, -1], W[0:1] if v[1] < LIMIT else v[0], step(np.std(v, ddof=1), 1.0 + v)
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0"])
+def test_conditional_expression_before_a_call_of_a_helper(limit):
+    """(program 171 of seed 2026120441) a helper writing into an argument called after the
+    conditional expression: the statement written as an ``if``, the call after the test on each
+    path as it was."""
+    check(HELPER_AFTER.replace("LIMIT", limit), [X14, np.array([0.3, -0.2, 0.9]), X14 * 2.0],
+          {"X": (1, 4), "v": (3,), "W": (1, 4)})
+
+
+HELPER_AROUND = """
+import numpy as np
+
+def layer(p, q):
+    q = q * 0.9 + 0.3
+    return p[-1:] * np.log(np.sum(q) * np.sum(q) + 1.0)
+
+
+def f(X):
+    a = layer(X[-1] + X[[1, 1, 2], [0, 0, 0]], X.min(axis=1, keepdims=True) if np.sum(X) > LIMIT else np.prod(X))
+    return a * a
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0"])
+def test_conditional_expression_as_an_argument_of_a_helper(limit):
+    """(program 168 of seed 2026120442) ``layer(x, A if c else B)``: the helper is called after the
+    test in either form."""
+    check(HELPER_AROUND.replace("LIMIT", limit), [np.array([[0.3], [-0.2], [0.9]])], {"X": (3, 1)})
+
+
+def test_a_conditional_expression_after_and_is_not_written_as_an_if():
+    """In ``c and (A if d else B)`` the test ``d`` is evaluated only where ``c`` holds: not moved
+    before it (here it would index past the end of an empty selection)."""
+    from backgen import tails
+    import ast
+    tree = ast.parse("def f(x):\n    y = x.size > 0 and (x[0] if x[0] > 0 else 1.0)\n    return y\n").body[0]
+    assert tails.split(tree, 2, 4) is None
