@@ -919,7 +919,8 @@ class StatementStager:
         loop's body, that rest too), with the next iteration.  Elsewhere a rewrite moved the rest
         of the block into the if (``if c: return a``, the rest its else): any read outside it
         that, where the function as written has the if it was made from, also follows that one
-        (reads on another path of an enclosing if do not)."""
+        (reads on another path of an enclosing if do not).  Where each path of the if returns (and
+        no ``finally`` runs after), nothing follows it."""
         in_loop = bool(self.loop_entries)
         inside = {id(node) for node in source.walk(stmt)}
         span = ((stmt.lineno, stmt.col_offset), max([(stmt.end_lineno, stmt.end_col_offset)] + [
@@ -931,7 +932,10 @@ class StatementStager:
         augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
                      and (in_loop or outside(node))}  # not a read after it)
-        if in_loop or any(node is stmt for node in source.walk(self.func)):
+        if _always_returns([stmt]) and not any(isinstance(node, ast.Try) and node.finalbody
+                                                for node in source.walk(self.func)):
+            live = set()  # (every path returns in it: nothing after it runs)
+        elif in_loop or any(node is stmt for node in source.walk(self.func)):
             live = self.read_outside(stmt, [])
             if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)

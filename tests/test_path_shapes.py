@@ -237,3 +237,26 @@ def test_a_conditional_expression_after_and_is_not_written_as_an_if():
     import ast
     tree = ast.parse("def f(x):\n    y = x.size > 0 and (x[0] if x[0] > 0 else 1.0)\n    return y\n").body[0]
     assert tails.split(tree, 2, 4) is None
+
+
+IN_PLACE_THEN_PATHS = """
+import numpy as np
+
+def f(v, t):
+    v += v
+    if t * t < LIMIT:
+        for i in range(1):
+            v = np.vstack([v, v * 0.5])
+    else:
+        v[-3] -= np.maximum(0, v).mean()
+    return v - t
+"""
+
+
+@pytest.mark.parametrize("limit", ["100.0", "-100.0"])
+def test_a_parameter_written_in_place_then_of_two_shapes_on_two_paths(limit):
+    """(program 123 of seed 2026120442, program 192 of 2026120440) ``v += v`` writes into the
+    parameter; each path then returns ``v - t`` of its own shape (what follows the if written into
+    it): the if's paths all return, so nothing after it reads ``v`` and no merge of two shapes is
+    made."""
+    check(IN_PLACE_THEN_PATHS.replace("LIMIT", limit), [np.array([0.3, -0.2, 0.9]), 0.4], {"v": (3,), "t": ()})
