@@ -14,10 +14,9 @@ that is true on entry as the code before it in its block says (``k = 0``
 then ``while k < 2``): the body runs once, then the loop as it was.  A
 ``continue`` in an ``if`` of the body ends that path of the iteration written
 out (what follows that ``if`` written into each path that goes on).  A body
-holding a ``break`` of its own (in an ``if`` only) is written out for a
-``while`` (under its test where it is not known true on entry) or a ``for``
-over a non-empty ``range`` of integer literals or a display: the loop over the
-other items (or its ``else`` clause) follows on each path that does not break.
+holding a ``break`` of its own (in an ``if`` only) is written out as well
+(under the test that the loop runs where it may not): the loop over the other
+items (or its ``else`` clause) follows on each path that does not break.
 
 A value the loop carries may change shape in its first iteration only
 (``h = x[0]``, then ``h = h * 0.5 + W`` grows it to ``W``'s shape): written
@@ -239,8 +238,9 @@ def _breaking_written_out(loop, before, used):
     out with what follows it (the loop over the other items, or the ``else`` clause where there are
     none) on each of its paths that does not break, a path that breaks ending there (``if c: break``
     then ``rest``: ``if c: pass else: rest; loop``), under the loop's test where a ``while`` is not
-    known to run; None where a jump is anywhere but in an ``if``, or the loop is a ``for`` over
-    other than a non-empty ``range`` of integer literals or a display."""
+    known to run, as for a ``for`` of items not known (``_range_written_out``,
+    ``_sequence_written_out``); None where a jump is anywhere but in an ``if``, or no way writes the
+    loop out."""
     loop = copy.deepcopy(loop)
     if isinstance(loop, ast.While):
         body = _one_iteration(copy.deepcopy(loop.body), [loop])
@@ -248,8 +248,12 @@ def _breaking_written_out(loop, before, used):
             return body
         return _guarded(copy.deepcopy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
     items = _items(loop.iter)
-    if items is None:
-        return None
+    if items is None:  # (a range of other bounds, a name's rows: under the test that the loop runs)
+        body = copy.deepcopy(loop.body)
+
+        def iteration(rest):
+            return _one_iteration(copy.deepcopy(body), [rest])
+        return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, iteration)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
@@ -287,15 +291,20 @@ def _guarded(test, statements, loop):
     if loop.orelse or getattr(loop, "guarded_peel", False):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
+    for node in (n for statement in statements for n in ast.walk(statement)):
+        if isinstance(node, (ast.For, ast.While)) and (node.lineno, node.col_offset) == (loop.lineno, loop.col_offset):
+            node.guarded_peel = True  # (the loop's copies on the paths of an iteration that may break)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
     guard.peeled_loop = True  # (the test that the loop runs: sentinels.known_to_run may decide it)
     return [guard]
 
 
-def _range_written_out(loop, body, used):
+def _range_written_out(loop, body, used, iteration=None):
     """``for i in range(start, stop, step)`` (bounds of any value, ``step`` an integer literal) peeled
     where it runs: ``if start < stop: i = start; <body>; for i in range(start + step, stop, step): ...``,
-    bounds the body (or the target) may change bound first to names of their own; else None."""
+    bounds the body (or the target) may change bound first to names of their own; else None.
+    ``iteration(loop)``: the statements of the body and the loop left, where not ``[*body, loop]``
+    (a body that breaks: ``_one_iteration``), or None."""
     if not any(_call_of(loop.iter, "range", count) for count in (1, 2, 3)):
         return None
     args = list(loop.iter.args)
@@ -325,15 +334,19 @@ def _range_written_out(loop, body, used):
     loop.iter = ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()),
                                            args=[after, copy.deepcopy(stop)] + ([ast.Constant(step)] if step != 1 else []),
                                            keywords=[]), loop.iter)
-    guarded = _guarded(test, [bind, *body, loop], loop)
+    statements = [*body, loop] if iteration is None else iteration(loop)
+    if statements is None:
+        return None
+    guarded = _guarded(test, [bind, *statements], loop)
     return None if guarded is None else binds + guarded
 
 
-def _sequence_written_out(loop, body):
+def _sequence_written_out(loop, body, iteration=None):
     """``for row in X``, ``for i, row in enumerate(X)`` or ``for a, b in zip(A, B[::-1])`` peeled where
     it runs: ``if 0 < len(X): row = X[0]; <body>; for row in X[1:]: ...`` (the rows after the first are
     those of ``X[1:]``, an array's or a list's alike), what is iterated a name, an attribute or an
-    index of names the body and the target leave alone, calling nothing; else None."""
+    index of names the body and the target leave alone, calling nothing; else None.  ``iteration``:
+    as for ``_range_written_out``."""
     changed = _written(body + [loop.target])
     iterable, start, zipped = loop.iter, None, False
     if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
@@ -366,7 +379,8 @@ def _sequence_written_out(loop, body):
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     loop.iter = ast.copy_location(rest, loop.iter)
     test = ast.Compare(left=ast.Constant(0), ops=[ast.Lt()], comparators=[size])
-    return _guarded(test, [bind, *body, loop], loop)
+    statements = [*body, loop] if iteration is None else iteration(loop)
+    return None if statements is None else _guarded(test, [bind, *statements], loop)
 
 
 def _true_on_entry(test, before):

@@ -63,7 +63,10 @@ def split(func, lineno, col, modules=("np", "numpy", "math")):
 
 
 def _holds(stmt, place):
-    return (stmt.lineno, stmt.col_offset) <= place <= (stmt.end_lineno, stmt.end_col_offset)
+    """Whether ``place`` is in ``stmt``: in its span, or in a statement in it (a copy another rewrite
+    moved into it, of a place of its own: a loop peeled written into the paths of an if of its body)."""
+    return any((node.lineno, node.col_offset) <= place <= (node.end_lineno, node.end_col_offset)
+               for node in walk(stmt) if isinstance(node, ast.stmt) and getattr(node, "end_lineno", None) is not None)
 
 
 def _split_block(block, after, place, modules):

@@ -260,3 +260,40 @@ def test_a_parameter_written_in_place_then_of_two_shapes_on_two_paths(limit):
     it): the if's paths all return, so nothing after it reads ``v`` and no merge of two shapes is
     made."""
     check(IN_PLACE_THEN_PATHS.replace("LIMIT", limit), [np.array([0.3, -0.2, 0.9]), 0.4], {"v": (3,), "t": ()})
+
+
+BREAK_RANGE_N = """
+import numpy as np
+
+def f(X, s, n):
+    X = X * 1.0
+    X[:, 0] += s
+    for i in range(n):
+        if X.mean(axis=1).max() > LIMIT:
+            break
+        s = s * 2.0 + X
+    return s, np.min(X, axis=0), X.prod(axis=0)
+"""
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+@pytest.mark.parametrize("limit", ["100.0", "-100.0"])
+def test_loop_of_unknown_length_breaking_after_a_value_grows(n, limit):
+    """(long fuzz seed 2026120443, program 148) ``s`` a number, then an array, in ``range(n)``
+    that breaks: the first iteration written out where the loop runs (``if 0 < n``), the loop after
+    it on the path that does not break, once (not again on each path), what follows the loop
+    written into each path."""
+    source = BREAK_RANGE_N.replace("LIMIT", limit)
+    namespace = {"np": np}
+    exec(source, namespace)
+    X = np.array([[0.3], [-0.2], [0.9]])
+    text = backgen.generate(source, name="f", shapes={"X": (3, 1), "s": (), "n": int})
+    assert text.count("for i in range(") <= 2  # (the loop once in the forward pass, once in the backward)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    douts = tuple(np.linspace(0.5, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.7
+                  for out in namespace["f"](X.copy(), 0.4, n))
+    dX, ds = generated["f_backward"](X.copy(), 0.4, n, *douts)
+    want = finite_differences(lambda x, s: namespace["f"](x.copy(), s, n), [X.copy(), 0.4], [0, 1], douts)
+    np.testing.assert_allclose(dX, want[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ds, want[1], rtol=1e-5, atol=1e-6)
