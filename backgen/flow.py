@@ -1099,8 +1099,10 @@ class _at:
 
 def _taken(test, stmt):
     """The branch of ``stmt`` its test ``test`` (staged text) takes where it reads constants alone,
-    neither branch holding a ``return``, ``break`` or ``continue``; else None."""
-    if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
+    neither branch holding a ``return``, ``break`` or ``continue``, nor the if leaving its loop (an
+    ``if c: break`` whose break ``restructure`` took out); else None."""
+    if getattr(stmt, "breaks", False) or \
+            any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
         return None
     try:
         truth = source.decided(ast.parse(test, mode="eval").body)

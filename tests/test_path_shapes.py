@@ -297,3 +297,22 @@ def test_loop_of_unknown_length_breaking_after_a_value_grows(n, limit):
     want = finite_differences(lambda x, s: namespace["f"](x.copy(), s, n), [X.copy(), 0.4], [0, 1], douts)
     np.testing.assert_allclose(dX, want[0], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ds, want[1], rtol=1e-5, atol=1e-6)
+
+
+def test_a_break_under_a_test_of_constants_leaves_the_loop():
+    """(long fuzz seed 2026120441, program 2: a wrong gradient) ``c = -1.5; if c < -0.5: break``: the
+    test decided as the code is written still leaves the loop (the if had lost its break, and the
+    loop ran on while y < 1.9)."""
+    source = """
+    import math
+
+    def f(x, y, z):
+        while y < 1.9:
+            y = y + 0.5 + (z * z) * (z * z)
+            a = math.atan2(2 ** y, 1.5 + (z + 0.7) * (z + 0.7))
+            c = -1.5
+            if c < -0.5:
+                break
+        return c * a * x
+    """
+    check(source, [0.83, 0.590731, 0.381462], {"x": (), "y": (), "z": ()})
