@@ -929,7 +929,8 @@ class StatementStager:
         loop's body, that rest too), with the next iteration.  Elsewhere a rewrite moved the rest
         of the block into the if (``if c: return a``, the rest its else): any read outside it
         that, where the function as written has the if it was made from, also follows that one
-        (reads on another path of an enclosing if do not)."""
+        (reads on another path of an enclosing if do not).  Where each path of the if returns (and
+        no ``finally`` runs after), nothing follows it."""
         in_loop = bool(self.loop_entries)
         inside = {id(node) for node in source.walk(stmt)}
         span = ((stmt.lineno, stmt.col_offset), max([(stmt.end_lineno, stmt.end_col_offset)] + [
@@ -941,7 +942,10 @@ class StatementStager:
         augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
                      and (in_loop or outside(node))}  # not a read after it)
-        if in_loop or any(node is stmt for node in source.walk(self.func)):
+        if _always_returns([stmt]) and not any(isinstance(node, ast.Try) and node.finalbody
+                                                for node in source.walk(self.func)):
+            live = set()  # (every path returns in it: nothing after it runs)
+        elif in_loop or any(node is stmt for node in source.walk(self.func)):
             live = self.read_outside(stmt, [])
             if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)
@@ -1105,8 +1109,10 @@ class _at:
 
 def _taken(test, stmt):
     """The branch of ``stmt`` its test ``test`` (staged text) takes where it reads constants alone,
-    neither branch holding a ``return``, ``break`` or ``continue``; else None."""
-    if any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
+    neither branch holding a ``return``, ``break`` or ``continue``, nor the if leaving its loop (an
+    ``if c: break`` whose break ``restructure`` took out); else None."""
+    if getattr(stmt, "breaks", False) or \
+            any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
         return None
     try:
         truth = source.decided(ast.parse(test, mode="eval").body)

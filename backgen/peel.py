@@ -11,10 +11,12 @@ once, then the loop goes over the other items; one over a ``range`` of other
 bounds, or over a name's rows (``for row in X``, ``enumerate(X)``,
 ``zip(A, B)``), is written so under the test that it runs.  A ``while`` must have a test
 that is true on entry as the code before it in its block says (``k = 0``
-then ``while k < 2``): the body runs once, then the loop as it was.  Either
-body must hold no ``break`` of its own; a ``continue`` in an ``if`` of the
-body ends that path of the iteration written out (what follows that ``if``
-written into each path that goes on).
+then ``while k < 2``): the body runs once, then the loop as it was.  A
+``continue`` in an ``if`` of the body ends that path of the iteration written
+out (what follows that ``if`` written into each path that goes on).  A body
+holding a ``break`` of its own (in an ``if`` only) is written out as well
+(under the test that the loop runs where it may not): the loop over the other
+items (or its ``else`` clause) follows on each path that does not break.
 
 A value the loop carries may change shape in its first iteration only
 (``h = x[0]``, then ``h = h * 0.5 + W`` grows it to ``W``'s shape): written
@@ -209,6 +211,8 @@ def _peel_all(node, place, used):
 def _written_out(loop, before, used):
     """The statements of ``loop`` peeled once (``before``: its block up to it), or None (``loop``
     itself as it was: the statements are written from a copy)."""
+    if _breaks(loop.body):  # (the iteration written out goes on to the loop on the paths that do not break)
+        return _breaking_written_out(loop, before, used)
     body = _without_continue(copy.deepcopy(loop.body)) if _own_jumps(loop.body) else copy.deepcopy(loop.body)
     if body is None:
         return None
@@ -227,6 +231,39 @@ def _written_out(loop, before, used):
         return [bind, *body, *loop.orelse]
     loop.iter = rest
     return _items_first(rest, body, loop, used) + [bind, *body, loop]
+
+
+def _breaking_written_out(loop, before, used):
+    """``_written_out`` of a loop whose body holds a ``break`` of its own: the first iteration written
+    out with what follows it (the loop over the other items, or the ``else`` clause where there are
+    none) on each of its paths that does not break, a path that breaks ending there (``if c: break``
+    then ``rest``: ``if c: pass else: rest; loop``), under the loop's test where a ``while`` is not
+    known to run, as for a ``for`` of items not known (``_range_written_out``,
+    ``_sequence_written_out``); None where a jump is anywhere but in an ``if``, or no way writes the
+    loop out."""
+    loop = copy.deepcopy(loop)
+    if isinstance(loop, ast.While):
+        body = _one_iteration(copy.deepcopy(loop.body), [loop])
+        if body is None or _true_on_entry(loop.test, before):
+            return body
+        return _guarded(copy.deepcopy(loop.test), body or [ast.copy_location(ast.Pass(), loop)], loop)
+    items = _items(loop.iter)
+    if items is None:  # (a range of other bounds, a name's rows: under the test that the loop runs)
+        body = copy.deepcopy(loop.body)
+
+        def iteration(rest):
+            return _one_iteration(copy.deepcopy(body), [rest])
+        return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, iteration)
+    first, rest = items
+    bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
+    bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+    if rest is None:  # one item: no loop left (its else clause runs where the iteration did not break)
+        body = _one_iteration(copy.deepcopy(loop.body), loop.orelse)
+        return None if body is None else [bind, *body]
+    loop.iter = rest
+    binds = _items_first(rest, loop.body, loop, used)
+    body = _one_iteration(copy.deepcopy(loop.body), [loop])
+    return None if body is None else binds + [bind, *body]
 
 
 def _items_first(display, body, loop, used):
@@ -254,15 +291,20 @@ def _guarded(test, statements, loop):
     if loop.orelse or getattr(loop, "guarded_peel", False):
         return None
     loop.guarded_peel = True  # (kept by the copies made of the function)
+    for node in (n for statement in statements for n in ast.walk(statement)):
+        if isinstance(node, (ast.For, ast.While)) and (node.lineno, node.col_offset) == (loop.lineno, loop.col_offset):
+            node.guarded_peel = True  # (the loop's copies on the paths of an iteration that may break)
     guard = ast.copy_location(ast.If(test=test, body=statements, orelse=[]), loop)
     guard.peeled_loop = True  # (the test that the loop runs: sentinels.known_to_run may decide it)
     return [guard]
 
 
-def _range_written_out(loop, body, used):
+def _range_written_out(loop, body, used, iteration=None):
     """``for i in range(start, stop, step)`` (bounds of any value, ``step`` an integer literal) peeled
     where it runs: ``if start < stop: i = start; <body>; for i in range(start + step, stop, step): ...``,
-    bounds the body (or the target) may change bound first to names of their own; else None."""
+    bounds the body (or the target) may change bound first to names of their own; else None.
+    ``iteration(loop)``: the statements of the body and the loop left, where not ``[*body, loop]``
+    (a body that breaks: ``_one_iteration``), or None."""
     if not any(_call_of(loop.iter, "range", count) for count in (1, 2, 3)):
         return None
     args = list(loop.iter.args)
@@ -292,15 +334,19 @@ def _range_written_out(loop, body, used):
     loop.iter = ast.copy_location(ast.Call(func=ast.Name("range", ast.Load()),
                                            args=[after, copy.deepcopy(stop)] + ([ast.Constant(step)] if step != 1 else []),
                                            keywords=[]), loop.iter)
-    guarded = _guarded(test, [bind, *body, loop], loop)
+    statements = [*body, loop] if iteration is None else iteration(loop)
+    if statements is None:
+        return None
+    guarded = _guarded(test, [bind, *statements], loop)
     return None if guarded is None else binds + guarded
 
 
-def _sequence_written_out(loop, body):
+def _sequence_written_out(loop, body, iteration=None):
     """``for row in X``, ``for i, row in enumerate(X)`` or ``for a, b in zip(A, B[::-1])`` peeled where
     it runs: ``if 0 < len(X): row = X[0]; <body>; for row in X[1:]: ...`` (the rows after the first are
     those of ``X[1:]``, an array's or a list's alike), what is iterated a name, an attribute or an
-    index of names the body and the target leave alone, calling nothing; else None."""
+    index of names the body and the target leave alone, calling nothing; else None.  ``iteration``:
+    as for ``_range_written_out``."""
     changed = _written(body + [loop.target])
     iterable, start, zipped = loop.iter, None, False
     if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
@@ -333,7 +379,8 @@ def _sequence_written_out(loop, body):
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
     loop.iter = ast.copy_location(rest, loop.iter)
     test = ast.Compare(left=ast.Constant(0), ops=[ast.Lt()], comparators=[size])
-    return _guarded(test, [bind, *body, loop], loop)
+    statements = [*body, loop] if iteration is None else iteration(loop)
+    return None if statements is None else _guarded(test, [bind, *statements], loop)
 
 
 def _true_on_entry(test, before):
@@ -489,3 +536,46 @@ def _without_continue(block):
         stmt.orelse = orelse
         return out + [stmt]
     return out
+
+
+def _breaks(body):
+    """Whether ``body`` holds a ``break`` of its loop (not of a loop inside it)."""
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Break):
+            return True
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            pending += node.orelse  # (a break in an inner loop's body is its own)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        pending += [child for child in ast.iter_child_nodes(node)]
+    return False
+
+
+def _one_iteration(block, after):
+    """``block`` (a loop's body, its statements copies) as one iteration of it runs, followed by
+    ``after`` (copied onto each path that goes on): a ``continue`` of its loop ends its path with
+    ``after``, a ``break`` ends it without; what follows an ``if`` holding one written into each of
+    its paths.  None where a jump of the loop is anywhere but in an ``if``."""
+    out = []
+    for k, stmt in enumerate(block):
+        if isinstance(stmt, ast.Continue):
+            return out + copy.deepcopy(after)  # (what follows it in this block never runs)
+        if isinstance(stmt, ast.Break):
+            return out
+        if not _own_jumps([stmt]):
+            out.append(stmt)
+            continue
+        if not isinstance(stmt, ast.If):
+            return None  # (a jump in a with or a try)
+        rest = block[k + 1:]
+        body = _one_iteration(stmt.body + copy.deepcopy(rest), after)
+        orelse = _one_iteration(stmt.orelse + copy.deepcopy(rest), after)
+        if body is None or orelse is None:
+            return None
+        stmt.body = body or [ast.copy_location(ast.Pass(), stmt)]
+        stmt.orelse = orelse
+        return out + [stmt]
+    return out + copy.deepcopy(after)

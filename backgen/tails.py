@@ -19,12 +19,18 @@ A statement whose value is a conditional expression (``b = X if c else s``,
 ``return a, (X if c else s)``) is first written as that ``if``.  The result is
 the same program: the copies keep their line numbers (the code staged from
 them still points at the user's lines), a path ending in ``return`` or
-``raise`` gets nothing after it, and nothing is split inside a loop (whose
-tail is the next iteration), a ``with`` or a ``try``.  A conditional
-expression is written as an ``if`` only where whatever its statement evaluates
-before it has no effect the order could change (no call but of NumPy's and
-math's functions and of methods that write into nothing).  None where the
-place is in no such branch, or the function would grow past ``MAX_NODES``.
+``raise`` (in a loop's body, ``break`` or ``continue``) gets nothing after it.
+A branch in a loop's body gets what follows it in the same iteration only (up
+to the body's end; the loop and what follows it are left as they were: the
+next iteration is no tail), and nothing is split inside a ``with`` or a
+``try``.  A conditional expression is written as an ``if`` only where what its
+statement evaluates before it, and its test, have no effect the order could
+change (no call but of NumPy's and math's functions and of methods that write
+into nothing; ``layer(x if c else y)`` is written so, its call evaluated after
+the test on each path as it was), and not in an operand of ``and``/``or`` after
+the first; where the whole statement has no effect, the conditional
+expressions of the same test are written so together.  None where the place
+is in no such branch, or the function would grow past ``MAX_NODES``.
 """
 
 import ast
@@ -40,7 +46,7 @@ _WRITING_METHODS = {"sort", "fill", "put", "resize", "itemset", "setfield", "par
                     "setflags", "__setitem__", "__iadd__"}
 _PURE_BUILTINS = TIDY_PURE_BUILTINS | {"range", "bool", "tuple", "list", "zip", "enumerate", "reversed", "sorted",
                                        "divmod", "isinstance"}
-_STOPS = (ast.Return, ast.Raise)
+_STOPS = (ast.Return, ast.Raise, ast.Break, ast.Continue)  # (a loop's jumps: what follows in its body never runs)
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
 
@@ -57,12 +63,23 @@ def split(func, lineno, col, modules=("np", "numpy", "math")):
 
 
 def _holds(stmt, place):
-    return (stmt.lineno, stmt.col_offset) <= place <= (stmt.end_lineno, stmt.end_col_offset)
+    """Whether ``place`` is in ``stmt``: in its span, or in a statement in it (a copy another rewrite
+    moved into it, of a place of its own: a loop peeled written into the paths of an if of its body)."""
+    return any((node.lineno, node.col_offset) <= place <= (node.end_lineno, node.end_col_offset)
+               for node in walk(stmt) if isinstance(node, ast.stmt) and getattr(node, "end_lineno", None) is not None)
 
 
 def _split_block(block, after, place, modules):
     """``block`` followed by ``after`` (the statements that run after it), with the innermost branch
     holding ``place`` split; None where there is none that can be."""
+    split = _split_in(block, after, place, modules)
+    return None if split is None else split[0]
+
+
+def _split_in(block, after, place, modules):
+    """``(statements, whole)``: ``block`` with the innermost branch holding ``place`` split, and
+    whether ``after`` is in them (written into the paths), or the block is only that of a loop's body
+    split inside it (``after`` still to run after it); None where there is no branch that can be."""
     for index, stmt in enumerate(block):
         if not _holds(stmt, place):
             continue
@@ -71,18 +88,27 @@ def _split_block(block, after, place, modules):
         if isinstance(stmt, ast.If):
             for field, other in (("body", "orelse"), ("orelse", "body")):
                 if any(_holds(inner, place) for inner in getattr(stmt, field)):
-                    deeper = _split_block(getattr(stmt, field), tail, place, modules)
+                    deeper = _split_in(getattr(stmt, field), tail, place, modules)
+                    if deeper is not None and not deeper[1]:  # split in a loop's body: the rest as it was
+                        setattr(stmt, field, deeper[0])
+                        return block[:index] + [_stretched(stmt)] + rest, False
                     if deeper is not None:  # a branch inside this one's: the tail goes into both paths
-                        setattr(stmt, field, deeper)
+                        setattr(stmt, field, deeper[0])
                         setattr(stmt, other, _then(getattr(stmt, other), tail))
-                        return block[:index] + [_stretched(stmt)]
+                        return block[:index] + [_stretched(stmt)], True
             if tail:  # the place is in this if's branches (or test)
-                return block[:index] + [_with_tail(stmt, tail)]
+                return block[:index] + [_with_tail(stmt, tail)], True
             continue  # (split already: the place is also in a copy of it, further on)
         if isinstance(stmt, _SIMPLE):
             branch = _conditional(stmt, modules)
             if branch is not None:
-                return block[:index] + [_with_tail(branch, tail)]
+                return block[:index] + [_with_tail(branch, tail)], True
+        if isinstance(stmt, (ast.For, ast.While)) and any(_holds(inner, place) for inner in stmt.body):
+            # a branch in a loop's body: what follows it in the same iteration written into its paths
+            deeper = _split_in(stmt.body, [], place, modules)
+            if deeper is not None:
+                stmt.body = deeper[0]
+                return block[:index] + [_stretched(stmt)] + rest, False
         # a statement without a conditional expression, a loop, with, try or def (whose tail is not only
         # what follows it): the place may be in a copy of it further on, on another path
     return None
@@ -120,9 +146,14 @@ def _conditional(stmt, modules):
     lambdas): ``if c: <stmt with A> else: <stmt with B>``; None where it has none, or where what it
     evaluates before the test may have an effect."""
     found = _first_conditional(stmt)
-    if found is None or not _pure(stmt, modules):
+    if found is None:
         return None
     parent, field, position, node = found
+    if _pure(stmt, modules):  # (every conditional expression of the same test has its value: written so too)
+        paths = [[_Chosen(ast.dump(node.test), branch).visit(copy.deepcopy(stmt))] for branch in ("body", "orelse")]
+        return ast.copy_location(ast.If(test=copy.deepcopy(node.test), body=paths[0], orelse=paths[1]), stmt)
+    if not _pure_before(stmt, node, modules):
+        return None
     paths = []
     for value in (node.body, node.orelse):
         new = copy.deepcopy(stmt)
@@ -137,7 +168,8 @@ def _conditional(stmt, modules):
 
 def _first_conditional(stmt):
     """``(parent, field, index or None, node)`` of the first conditional expression in ``stmt``
-    (outermost first), not inside a comprehension or lambda; None if none."""
+    (outermost first), not inside a comprehension or lambda, nor in an operand of ``and``/``or``
+    after the first (which may not be evaluated); None if none."""
     pending = [stmt]
     while pending:
         parent = pending.pop(0)
@@ -150,8 +182,31 @@ def _first_conditional(stmt):
                     return parent, field, position if isinstance(value, list) else None, child
                 if isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                     continue
+                if isinstance(child, ast.BoolOp):  # (the operands after the first may not be evaluated)
+                    if isinstance(child.values[0], ast.IfExp):
+                        return child, "values", 0, child.values[0]
+                    pending.append(child.values[0])
+                    continue
                 pending.append(child)
     return None
+
+
+class _Chosen(ast.NodeTransformer):
+    """Each conditional expression of the test ``key`` (an ``ast.dump``) replaced by its ``branch``
+    (``"body"`` or ``"orelse"``), outside lambdas and comprehensions (whose names are their own)."""
+
+    def __init__(self, key, branch):
+        self.key, self.branch = key, branch
+
+    def visit_IfExp(self, node):
+        if ast.dump(node.test) == self.key:
+            return self.visit(getattr(node, self.branch))
+        return self.generic_visit(node)
+
+    def visit_Lambda(self, node):
+        return node
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
 
 
 def _same_node(original, copied, target):
@@ -162,11 +217,28 @@ def _same_node(original, copied, target):
     raise LookupError(target)
 
 
+def _pure_before(stmt, node, modules):
+    """Whether what ``stmt`` evaluates before the conditional expression ``node`` (what ends before it
+    starts, an assignment's targets too) and its test can have no effect (``_pure``): written as an
+    ``if``, the test is evaluated first, and what follows it is evaluated on each path as it was."""
+    if any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in walk(stmt)):
+        return False
+    start = (node.lineno, node.col_offset)
+    before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (
+        getattr(n, "end_lineno", None) is None or (n.end_lineno, n.end_col_offset) <= start)]
+    return _pure_nodes(before + list(walk(node.test)), modules)
+
+
 def _pure(stmt, modules):
     """Whether evaluating ``stmt``'s expressions can have no effect but its own assignment: ``tidy``'s
     pure expressions (no ``out=``, no NumPy function that writes into an argument, ``np.add.at``), with
     more builtins and the methods that write into nothing (``X.mean()``, not ``X.sort()``)."""
-    for node in walk(stmt):
+    return _pure_nodes(walk(stmt), modules)
+
+
+def _pure_nodes(nodes, modules):
+    """Whether ``nodes`` (each node of some expressions) can have no effect (``_pure``)."""
+    for node in nodes:
         if isinstance(node, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
             return False
         if isinstance(node, ast.Call):

@@ -150,7 +150,8 @@ def test_long_loop_refused():
 
 def test_break_refused():
     source = SHRINKING.replace("        values = w", "        if i == 4:\n            break\n        values = w")
-    with pytest.raises(backgen.BackgenError, match="'values' has shape .9,. on one path"):
+    # (refused after the first iterations are written out, the loop breaking in one)
+    with pytest.raises(backgen.BackgenError, match="'values' has shape \\(\\d+,\\) on one path"):
         backgen.generate(textwrap.dedent(source), name="f", shapes={"values": (9,), "w": ()})
 
 
