@@ -1,8 +1,9 @@
 """Values selected by a boolean mask (``x[x > 0]``, ``X[y == c]``) meeting other operands in
-elementwise broadcasting arithmetic: their length is known only as the code runs (0, 1 or many
-elements, broadcast or not), so their gradients are summed to their shapes as it runs
-(``_unbroadcast(g, Xc)``).  Each backward is generated once, for shapes of one sample, and checked
-against central finite differences at masks selecting no element, one, several and all of them."""
+elementwise broadcasting arithmetic, or written into a part a mask selects: their length is known
+only as the code runs (0, 1 or many elements, broadcast or not), so their gradients are summed to
+their shapes as it runs (``_unbroadcast(g, Xc)``).  Each backward is generated for the arguments of
+one case (``check``: of each case in turn) and checked against central finite differences at every
+case: masks selecting no element, one, several and all of them."""
 
 import textwrap
 
