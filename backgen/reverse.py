@@ -8,7 +8,9 @@ Contract: ``reverse(staged) -> ir.Backward``.
   ``dx``).  The first contribution to an adjoint is an assignment, later ones
   are ``+=``.  The output's adjoint is the upstream-gradient parameter.
 * NumPy adjoints have exactly their variable's shape: contributions NumPy
-  broadcast are summed back (``db = dout.sum(axis=0)``), and an adjoint that
+  broadcast are summed back (``db = dout.sum(axis=0)``; for a value whose length
+  the data decides, a boolean mask's selection, as the code runs:
+  ``dXc = _unbroadcast(dXcmmu, Xc)``), and an adjoint that
   would alias another array (``dx = dq``) is copied before anything is added
   to it, so neither inputs nor forward values are ever modified.
 * Each group of adjoint lines records the forward line it undoes; the forward
@@ -171,6 +173,7 @@ class _Reverser(FlowReverser):
         self.active = active
         self.uses = self.count_uses(active)
         self.sized, self.masks, self.partly_sized, _ = data_sized(staged) if self.numpy else ({}, {}, frozenset(), {})
+        self.summed_at_run = set()  # ids of elementwise ops whose selections' gradients are summed at run time
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
         self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
@@ -608,6 +611,8 @@ class _Reverser(FlowReverser):
                 text = self.quotient_summed(op, input_name, target, whole, upstream) or \
                     unbroadcast(text, target, whole)  # (GradContext's, read directly: from the result's
                 # shape to the operand's)
+            elif broadcast and id(op) in self.summed_at_run and self.sized.get(arg.name) and not staged.shape_free:
+                text = f"_unbroadcast({text}, {arg.name})"  # of a length the data decides: summed as it runs
             elif broadcast:
                 if context is None:  # (one for the operation: undoing broadcasting reads no position)
                     context = broadcasts = broadcasts or GradContext(self, op, rule, position, names)
@@ -757,10 +762,15 @@ class _Reverser(FlowReverser):
                 text = f"_unbroadcast({text}, {value.name})"
                 if isinstance(base, ir.Var) and base.name in self.active:
                     text = f"{self.staged.modules['np']}.copy({text})"
+            elif id(op) in self.summed_at_run and self.sized.get(value.name):  # of a length the data decides,
+                text = f"_unbroadcast({text}, {value.name})"  # into a part of one too: summed as the code runs
+                if isinstance(base, ir.Var) and base.name in self.active:  # (a copy: g's part is zeroed next)
+                    text = f"{self.staged.modules['np']}.copy({text})"
             elif written is not None:  # a value broadcast over the part it fills
-                if (masked or self.sized.get(base.name if isinstance(base, ir.Var) else None)) and \
-                        not self.sized.get(value.name):  # (a value selected alike has the part's length)
-                    written = (None,) * len(written)  # of sizes the data says: a value's axis of 1 may broadcast
+                if (masked or self.sized.get(base.name if isinstance(base, ir.Var) else None) or
+                        id(op) in self.summed_at_run) and not self.sized.get(value.name):  # (a value selected
+                    written = (None,) * len(written)  # alike has the part's length) of sizes the data says: a
+                    # value's axis of 1 may broadcast
                 np_name = self.staged.modules["np"]
                 like = f"{np_name}.shape({value.name})" if value.name in self.staged.lists else f"{value.name}.shape"
                 text = unbroadcast(text, tuple(self.staged.shapes.get(value.name, ())), tuple(written), like)
@@ -1095,6 +1105,9 @@ class _Reverser(FlowReverser):
             return  # selected alike: the same length (on every path)
         if not unknown and self.sized_axes_clear(sized, arrays):
             return  # X[m] @ W + b: b has no axis of the rows' the mask selects
+        if not unknown and self.summable_at_run(op, operands, part):
+            self.summed_at_run.add(id(op))  # Xc - mu: each selection's gradient summed to its shape as it runs
+            return
         name = _user(sized[0][0])
         what = repr(name) if name in self.staged.user_names else "an operand here"
         made = [o for o in ir.ops_in(self.staged.body) if o.target == sized[0][0] and o.rule == "getitem"]
@@ -1113,6 +1126,41 @@ class _Reverser(FlowReverser):
             else "is selected by a boolean mask, so its length depends on the data"
         self.refuse_at(op.line, f"{what} {cause}: whether it broadcasts against the other operands is not known "
                                 "before the code runs; select the same elements of them too, or reduce it first")
+
+    def summable_at_run(self, op, operands, part=None):
+        """Whether the elementwise operation ``op`` may meet selections of any length: the gradient of
+        each operand of a length the data decides is summed to its shape as the code runs
+        (``_unbroadcast(g, Xc)``: right for a selection of 0, 1 or many elements, broadcast or not),
+        and each other operand's over the axes its own shape, which the data does not decide, has 1
+        (``GradContext.unbroadcast``).  The result's rank is the operands' largest whatever the lengths,
+        and the result is marked as of a length the data decides (``data_sized``).  So too a write
+        (``part``) of a value into a part of such a length (``v[v > 0] -= w``): the value's gradient is
+        the part's, summed to the value's shape.  (Code for every shape sums every operand's gradient as
+        it runs already.)  Not for operations whose axes are not all elementwise (``np.cross``,
+        ``np.broadcast_to``, stacks of matrices), nor lists, nor operands whose rank is not known, nor
+        values of another length on another path or items of a sequence holding a selection (whose
+        gradient is not made item by item)."""
+        if part is None:
+            rule = RULES.get(op.rule)
+            if rule is None or not rule.broadcast or op.rule in ("np.cross", "np.broadcast_to", "np.einsum",
+                                                                 "np.matmul"):
+                return False
+        elif not isinstance(part.args[0], ir.Var) or part.args[0].name in self.staged.lists:
+            return False
+        shapes = self.staged.shapes
+        items = {o.target for o in ir.ops_in(self.staged.body) if o.rule == "getitem" and o.args and
+                 isinstance(o.args[0], ir.Var) and isinstance(shapes.get(o.args[0].name), Items)}
+        named = [atom.name for atom in operands if isinstance(atom, ir.Var)]
+        if any(self.sized.get(name) and (name in self.partly_sized or name in items) for name in named):
+            return False
+        if self.staged.shape_free:  # (code for every shape: every operand's gradient is summed as it runs)
+            return True
+        for name in named:
+            shape = shapes.get(name)
+            if name in self.staged.lists or not isinstance(shape, tuple) or isinstance(shape, Items):
+                return False
+        result = shapes.get(op.target) if part is None else shapes.get(f"{op.target}[{op.param('index')}]")
+        return isinstance(result, tuple) and not isinstance(result, Items)
 
     def sized_axes_clear(self, sized, arrays):
         """Whether the one selection among ``arrays`` meets only arrays lacking the axes its length

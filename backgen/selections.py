@@ -114,10 +114,8 @@ def data_sized(staged, extra=None):
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
-            if RULES[op.rule].broadcast and any(  # broadcast with an array of known length: of that length
-                    not (isinstance(a, ir.Var) and a.name in sized) and any(d != 1 for d in shape_of(a, staged.shapes))
-                    for a in op.args):
-                unmarked.add(op.target)
+            if RULES[op.rule].broadcast and _fixed_by(op, sized, staged.shapes):
+                unmarked.add(op.target)  # broadcast with arrays of known lengths along every axis: of those
                 continue
             if origins and staged.shapes.get(op.target, ()) != ():
                 sized[op.target] = sized.get(op.target, frozenset()) | origins
@@ -137,6 +135,22 @@ def data_sized(staged, extra=None):
     if missing:  # (marked by what the data did, not how the code spells it: then what is made of them)
         return data_sized(staged, {**extra, **missing})
     return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
+
+
+def _fixed_by(op, sized, shapes):
+    """Whether the elementwise ``op``'s result has along each of its axes a length that an operand of
+    no selection gives (of more than one element there: ``x[m] * W`` of ``W`` (4, 3)), and so the
+    lengths of its selections do not decide its shape (``x[m] * c`` of ``c`` (1, 3) has ``x[m]``'s rows)."""
+    result = shapes.get(op.target)
+    if not isinstance(result, tuple) or not result:
+        return False
+    fixed = set()
+    for atom in op.args:
+        if isinstance(atom, ir.Var) and atom.name in sized:
+            continue
+        shape = shape_of(atom, shapes)
+        fixed |= {len(result) - len(shape) + k for k, d in enumerate(shape) if d != 1}
+    return fixed >= set(range(len(result)))
 
 
 def _part_of_rows(index):

@@ -18485,10 +18485,6 @@ KNOWN = {
     # sum(... for j in range(i)), are the number 0 at the first stage and arrays after (the decorator, and
     # generate given the shapes, write the helper's loop's first iteration out before it)
     ("rk_butcher_tableau_lists", "generate"): ("refused", "'t' has shape () on one path"),
-    # class means of rows a boolean mask selects (X[y == c].mean(axis=0)): the mean keeps the mark of a
-    # length the data decides, and its broadcast against the selection is refused as unknown
-    ("naive_bayes_masked_means", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
-    ("naive_bayes_masked_means", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # the further batch: a mask or running statistics held in a dict of settings, and dicts of arrays,
     # without the call generate cannot see (the decorator reads them from the call)
     ("dropout_mask_in_param", "generate"): ("refused", "pass the settings (or call .backward with them)"),
@@ -18507,9 +18503,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
-    # members = X[labels == k] minus centers[k]: the selection's length is the data's, its broadcast refused
-    # (as naive_bayes_masked_means)
-    ("kmeans_assign_given_labels_center_update", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
     # a dict of arrays whose shapes are not given (as dict_params_mlp)
     ("augmented_dict_grads_loss_dict_out", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # no shapes: np.diff's differentiated prepend and append are parts of the joined array, which code for
@@ -18579,10 +18572,6 @@ KNOWN = {
     ("phys_rk2_rows_of_solution_array", "generate"): ("refused", "may have been changed by the write into 'Y'"),
     # keys 'W%d' % i of a dict of arrays whose keys generate does not know (as fc_net_str_keys_loop)
     ("ag_dict_params_unpack_by_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
-    # the hardest negatives sorted from a boolean selection, broadcast against the positives: lengths the
-    # data decides (as naive_bayes_masked_means)
-    ("loss_sorted_cumsum_lovasz_free_hinge", "generate"): ("refused", "selected by a boolean mask, so its length depends"),
-    ("loss_sorted_cumsum_lovasz_free_hinge", "decorator"): ("refused", "selected by a boolean mask, so its length depends"),
     # not supported: recursion, try (a handler of np.linalg.LinAlgError)
     ("phys_recursive_continued_fraction", "generate"): ("refused", "tail() calls itself: recursion is not supported"),
     ("phys_recursive_continued_fraction", "decorator"): ("refused", "tail() calls itself: recursion is not supported"),

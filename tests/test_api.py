@@ -705,14 +705,23 @@ def _rows_ordered(x, w):
 
 
 @pytest.mark.parametrize("f", [_rows_found, _rows_nonzero, _rows_ordered])
-def test_indices_found_in_the_data_broadcasting_are_refused(f):
+def test_indices_found_in_the_data_broadcasting_are_summed_as_the_code_runs(f):
     # rows picked by indices np.nonzero finds are as many as the data says: the code written where
     # two rows of x are positive (x[...] * w, w of 2 rows, no broadcast) was reused where one is,
     # and raised ValueError (array is not broadcastable), or, the other way, gave dx[0, 0] 0.23 where
-    # finite differences give 0.12; a boolean mask's selection was refused so already
-    x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
-    with pytest.raises(backgen.BackgenError, match="length (depends on the data|the data decides)"):
-        backgen.backward(f).backward(x, np.ones((2, 3)))
+    # finite differences give 0.12; refused after, now the rows' gradient is summed as the code runs
+    _right_at_each_count(backgen.backward(f), f, [])
+
+
+def _right_at_each_count(decorated, f, extra):
+    w = np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.3]])
+    two = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
+    one = two * np.array([[1.0], [1.0], [-1.0], [1.0]])
+    for x in (two, one, two):
+        got = decorated.backward(x, w, *extra)
+        for k, g in enumerate(got):
+            want = gradient(lambda *a: f(*a, *extra), [x, w], k)
+            np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
 
 
 def _rows_counted(x, w):
@@ -725,13 +734,16 @@ def _rows_of_s(x, w, s):
 
 
 @pytest.mark.parametrize("f, extra", [(_rows_counted, ()), (_rows_of_s, (2.5,))])
-def test_a_bound_the_data_decides_broadcasting_is_refused(f, extra):
+def test_a_bound_the_data_decides_broadcasting_is_summed_as_the_code_runs(f, extra):
     # x[:n] has as many rows as n says, which the data (a count of a mask, a float argument) decides:
     # the code written for 2 rows, against w's 2, was reused for 1 (s = 1.5, or one row positive)
-    # and raised ValueError (could not broadcast (2,3) into (1,3))
-    x = np.array([[1.0, 0.2, 0.3], [-1.0, 0.5, 0.1], [0.5, 0.3, 0.2], [-0.3, 0.1, 0.4]])
-    with pytest.raises(backgen.BackgenError, match="length depends on the data"):
-        backgen.backward(f, wrt=("x", "w")).backward(x, np.ones((2, 3)), *extra)
+    # and raised ValueError (could not broadcast (2,3) into (1,3)); refused after, now summed as it runs
+    decorated = backgen.backward(f, wrt=("x", "w"))
+    if extra:
+        for s in (2.5, 1.5, 2.5):
+            _right_at_each_count(decorated, f, [s])
+    else:
+        _right_at_each_count(decorated, f, [])
 
 
 def test_code_is_kept_per_value_of_a_number_made_an_integer():

@@ -50,6 +50,38 @@ def assert_right(source, args, dout=1.0):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
 
 
+def assert_right_at_random(source, count=60, seed=0):
+    """The backward generated once matches finite differences at ``count`` random inputs of the
+    shapes the parameters are annotated with, where the forward runs (selections of a length the
+    data decides: none, one or several elements)."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace["f"]
+    generated = {}
+    exec(compile(backgen.generate(source, name="f"), "<generated>", "exec"), generated)
+    params = func.__code__.co_varnames[:func.__code__.co_argcount]
+    shapes = [tuple(int(d) for d in func.__annotations__[p].split(",")) for p in params]
+    rng = np.random.default_rng(seed)
+    ran = 0
+    for trial in range(count):
+        args = [rng.normal(scale=(0.3, 1.0, 2.0)[trial % 3], size=shape) for shape in shapes]
+        try:
+            with np.errstate(all="ignore"):
+                out = func(*_copies(args))
+        except (ValueError, IndexError):  # (lengths that do not broadcast: the forward raises too)
+            continue
+        douts = tuple(np.full(np.shape(o), 0.7) if np.ndim(o) else 0.7
+                      for o in (out if isinstance(out, tuple) else (out,)))
+        got = generated["f_backward"](*_copies(args), *douts)
+        got = got if len(args) > 1 else (got,)
+        want = finite_differences(lambda *a: func(*_copies(a)), args, range(len(args)), douts)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+        ran += 1
+    assert ran >= count // 10
+
+
 def _copies(values):
     return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
 
@@ -266,36 +298,36 @@ def test_an_array_set_on_one_path_read_under_the_same_test(x):
 
 # --- lengths chosen by the data ---------------------------------------------------------------
 
-def test_a_selection_broadcast_against_an_array_of_known_length_is_refused():
-    assert_refused('''
+def test_a_selection_broadcast_against_an_array_of_known_length_is_summed_as_the_code_runs():
+    assert_right_at_random('''
     def f(X: "3, 1"):
         X = X * 2.0
         return np.arange(3.0) * X[X > 0.5]
-    ''', "selected by a boolean mask, so its length depends on the data", 4)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def f(v: "4"):
         X = v[v > 0.5]
         v = v * 2.0 - X
         return v
-    ''', "'X' is selected by a boolean mask", 4)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def f(w: "3"):
         v = w[w > -0.3]
         w = w * 1.0
         w[[0, 2, 2]] -= np.abs(v)
         return w
-    ''', "selected by a boolean mask", 5)
+    ''')
 
 
-def test_a_selection_passed_to_a_helper_that_broadcasts_it_is_refused():
+def test_a_selection_passed_to_a_helper_that_broadcasts_it_is_right():
     # long fuzzer seed 19191, program 4348: step(b[b > 0.0], b) broadcasts the selection against b in
     # the helper, whose backward was written for the lengths seen: at one element selected it raised
-    assert_refused('''
+    assert_right_at_random('''
     def step(p, q):
         return p * q
     def f(b: "3"):
         return step(b[b > 0.0], b)
-    ''', "'p' is selected by a boolean mask", 3)
+    ''')
 
 
 def test_a_selection_passed_to_a_helper_is_right_where_selected_alike_or_reduced():
@@ -322,7 +354,7 @@ C3 = np.array([1.5, 2.0, -3.0])
 def test_a_value_selected_on_one_path_only_is_never_selected_alike_in_a_helper():
     # p is b[m] on one path, b * 1.0 on the other: passed with q = c[m], it was numbered as selected
     # alike with q, and p * q accepted in the helper (a ValueError in the backward at one element selected)
-    assert_refused('''
+    assert_right_at_random('''
     def step(p, q):
         return np.sum(p * q)
     def f(b: "3", c: "3"):
@@ -332,14 +364,14 @@ def test_a_value_selected_on_one_path_only_is_never_selected_alike_in_a_helper()
         if c[0] > 0:
             p = b * 1.0
         return step(p, q)
-    ''', "'p' is selected by a boolean mask", 3)
+    ''')
 
 
 def test_a_mask_set_otherwise_on_one_path_is_a_mask_of_its_own():
     # m is b > 5 or c < -5 by the path: c[m] was taken as selected by b > 5, as p is (a ValueError at
     # one element selected by one mask, two by the other)
-    for call in ("np.sum(p * q)", "step(p, q)"):
-        assert_refused(f'''
+    for call in ("np.sum(p * q)", "step(p, q)"):  # (now summed as the code runs)
+        assert_right_at_random(f'''
         def step(p, q):
             return np.sum(p * q)
         def f(b: "3", c: "3"):
@@ -349,7 +381,7 @@ def test_a_mask_set_otherwise_on_one_path_is_a_mask_of_its_own():
                 m = c < -5
             q = c[m]
             return {call}
-        ''', "'p' is selected by a boolean mask", 10 if call.startswith("np") else 3)
+        ''')
     assert_refused('''
     def f(b: "3", c: "3"):
         m1 = b > 5
@@ -379,13 +411,13 @@ def test_a_mask_set_otherwise_on_one_path_is_a_mask_of_its_own():
 def test_a_mask_the_caller_never_indexes_by_is_known_as_one_in_the_helper():
     # m = np.greater(b, 0) indexes nothing in f: it was not known there as a mask, so not passed as one,
     # and p[m] * q was accepted in the helper (a ValueError in the backward at one element selected)
-    assert_refused('''
+    assert_right_at_random('''
     def step(p, m, q):
         return np.sum(p[m] * q)
     def f(b: "3", c: "3"):
         m = np.greater(b, 0)
         return step(b, m, c)
-    ''', "selected by a boolean mask", 3)
+    ''')
     for b in SELECTING:
         assert_right('''
         def step(p, m, q):
@@ -397,24 +429,24 @@ def test_a_mask_the_caller_never_indexes_by_is_known_as_one_in_the_helper():
 
 
 def test_a_mask_passed_to_a_helper_selects_as_the_data_says_there():
-    assert_refused('''
+    assert_right_at_random('''
     def step(p, m, q):
         return np.sum(p[m] * q)
     def f(b: "3", c: "3"):
         return step(b, b > 0, c)
-    ''', r"'p\[m\]' is selected by a boolean mask", 3)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def step(p, i, q):
         return np.sum(p[i] * q)
     def f(b: "3", c: "3"):
         return step(b, np.flatnonzero(b > 0), c)
-    ''', "selected by a boolean mask|at another call of it", 3)  # (the data net's calls give it other lengths)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def s(p, m):
         return p[m]
     def f(b: "3", c: "3"):
         return np.sum(s(b, b > 0) * c)
-    ''', "the result of s\\(\\) is selected by a boolean mask", 5)
+    ''')
     for b in SELECTING:
         assert_right('''
         def step(p, m, q):
@@ -430,12 +462,12 @@ def test_a_mask_passed_to_a_helper_selects_as_the_data_says_there():
                                          ("(b > 0, b > 1)", "ms[0]")])
 def test_a_mask_is_known_by_the_booleans_it_holds_not_by_its_spelling(made, taken):
     # a mask not written as a comparison went unseen: b[m] * c accepted, a ValueError at one element selected
-    assert_refused(f'''
+    assert_right_at_random(f'''
     def f(b: "3", c: "3"):
         ms = {made}
         m = {taken}
         return np.sum(b[m] * c)
-    ''', "selected by a boolean mask", 5)
+    ''')  # (once refused: now summed as the code runs)
     for b in SELECTING:
         assert_right(f'''
         def f(b: "3", c: "3"):
@@ -516,24 +548,24 @@ def test_an_array_as_long_as_a_selection_is_selected_alike():
         ''', [b, C3])
 
 
-def test_an_array_as_long_as_a_count_the_data_decides_is_refused_against_another():
+def test_an_array_as_long_as_a_count_the_data_decides_is_right_against_another():
     # np.ones(n) * c with n = int(np.sum(b > 0)): dc = t * dout, of one element where one was selected
-    assert_refused('''
+    assert_right_at_random('''
     def f(b: "3", c: "3"):
         n = int(np.sum(b > 0))
         return np.sum(np.ones(n) * c)
-    ''', "selected by a boolean mask", 4)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def f(b: "3", c: "3"):
         p = b[b > 0]
         return np.sum(c[:len(p)] * c)
-    ''', "selected by a boolean mask", 4)
-    assert_refused('''
+    ''')
+    assert_right_at_random('''
     def f(b: "3", c: "3"):
         p = b[b > 0]
         n = len(p) - 1
         return np.sum(p[1:] * np.ones(n))
-    ''', "selected by a boolean mask", 5)
+    ''')
 
 
 def test_a_length_the_data_decides_passed_to_a_helper_is_one_there():
@@ -551,13 +583,13 @@ def test_a_length_the_data_decides_passed_to_a_helper_is_one_there():
 def test_an_item_of_a_tuple_is_marked_by_that_item_alone():
     # long fuzzer seed 10303, program 4246: h = g[0] took the mark of g's other item (made from a
     # selection), so c * h was taken as two values selected alike and accepted; it raised at other lengths
-    assert_refused('''
+    assert_right_at_random('''
     def f(b: "3"):
         c = b[b > 0.5]
         g = (np.dot(b, np.ones((3, 3))), np.exp(-c))
         h = g[0] * 2.0
         return c * h
-    ''', "'c' is selected by a boolean mask", 6)
+    ''')
     assert_right('''
     def f(b: "3"):
         c = b[b > 0.5]
@@ -1807,7 +1839,7 @@ def f(p: "3, 1"):
         assert_right(source.replace('"3, 1"', '"3, 3"'), [p], dout=np.arange(9.0).reshape(3, 3))
 
 
-def test_a_helpers_selection_by_a_mask_broadcast_in_the_caller_is_refused():
+def test_a_helpers_selection_by_a_mask_broadcast_in_the_caller_is_right():
     """step() returns q[q > -0.3], as long as the data says; the caller added it to w (3,): at
     inputs where it held one element it broadcast, and the backward raised in np.add.at (seed
     3131 program 18331).  The mark of a data-sized value now crosses the helper's return."""
@@ -1815,10 +1847,10 @@ def test_a_helpers_selection_by_a_mask_broadcast_in_the_caller_is_refused():
 def step(q):
     return q[q > -0.3]
 '''
-    assert_refused(helper + '''
+    assert_right_at_random(helper + '''
 def f(w: "3"):
     return w * 2.0 + step(w)
-''', "the result of step\\(\\) is selected by a boolean mask, so its length depends on the data", 6)
+''')  # (once refused: now summed as the code runs)
     reduced = helper + '''
 def f(w: "3"):
     return w * 2.0 + np.sum(step(w) ** 2)
@@ -2523,14 +2555,14 @@ def test_elements_listed_from_a_masked_selection_have_the_list_s_length():
     # a[[0, 0, 0, 0]] has four elements whatever a's length: b * it broadcasts where b, selected by the
     # mask, has one element, and the backward added four into one (long fuzzer seed 7373 program 7339,
     # a ValueError in the backward); it was taken as selected alike with b
-    assert_refused('''
+    assert_right_at_random('''
         import numpy as np
 
         def f(X: "1, 4"):
             a = X[X > 0.5]
             b = a.reshape(-1)
             return b * a[[0, 0, 0, 0]]
-    ''', "'b' is selected by a boolean mask", 7)
+    ''')
     assert_right('''
         import numpy as np
 
@@ -4511,7 +4543,8 @@ def test_the_decorator_writes_again_for_a_number_np_arange_makes_a_length_of():
 def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_says():
     # x[:np.int64(s)] is as long as s says, as x[:int(s)] is: decorated and called with s = 2.5, then
     # 1.5, the code for 2 rows was kept for 1, which broadcasts against w's 2 rows, and raised
-    # ValueError (array is not broadcastable to correct shape); now refused as int(s) is
+    # ValueError (array is not broadcastable to correct shape); refused as int(s) was, now summed as the
+    # code runs
     import importlib.util
     import pathlib
     import tempfile
@@ -4528,9 +4561,10 @@ def test_rows_up_to_a_bound_numpy_makes_an_integer_of_are_as_many_as_the_number_
     f = backgen.backward(module.f, wrt=("x", "w"))
     x = np.array([[0.5, -0.4], [0.1, 0.7], [0.3, 0.2]])
     w = np.array([[0.3, 0.6], [0.2, -0.5]])
-    for s in (2.5, 1.5):
-        with pytest.raises(backgen.BackgenError, match="its length depends on the data"):
-            f.backward(x, w, s)
+    for s in (2.5, 1.5):  # (now summed as the code runs: right at both)
+        dx, dw = f.backward(x, w, s)
+        np.testing.assert_allclose(dx, gradient(module.f, [x, w, s], 0), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(dw, gradient(module.f, [x, w, s], 1), rtol=1e-5, atol=1e-6)
 
 
 def test_np_arange_of_a_number_declared_float_is_refused_in_code_for_every_value_of_it():
@@ -4691,23 +4725,11 @@ def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match,
 # --- lengths the data decides, however the code spells them ------------------------------------
 
 @pytest.mark.parametrize("body", [
-    "k = np.sum(b > 1.0)\nreturn np.sum(b[:k] * c)",
-    "k = np.count_nonzero(b > 1.0)\nreturn np.sum(b[:k] * c)",
-    "idx = np.argwhere(b > 1.0)[:, 0]\nreturn np.sum(b[idx] * c)",
-    "idx = np.nonzero(b > 1.0)[0]\nreturn np.sum(np.take(b, idx) * c)",
     "m = [v > 1.0 for v in b]\nreturn np.sum(b[m] * c)",
-    # a selection written into a selection by another mask
-    "x = b * 1.0\nx[b > 0] = c[c > 1.35]\nreturn x",
-    # two parts of one selection (p[:2] and p[1:] differ in length)
-    "p = b[b > 1.0]\nreturn np.sum(p[:2] * p[1:])",
+    "idx = np.nonzero(b > 1.0)[0]\nreturn np.sum(np.take(b, idx) * c)",
     # einsum broadcasts a label of size 1
     "return np.einsum('i,i->', b[b > 1.0], c[c > 0.5])",
-    # found by a review of the data-length net: a count one step of arithmetic hides, a count of a
-    # sorted search, a data-tested bound, indices and counts made by Python loops over the data
-    "return np.sum(b[:np.sum(b > 1.0) + 0] * c)",
-    "s = np.sort(b)\nk = np.searchsorted(s, 1.0)\nreturn np.sum(s[k:] * c)",
-    "return np.sum(b[:np.argmax(b) + 1] * c)",
-    "k = 1 if b[0] > 1.0 else 3\nreturn np.sum(b[:k] * c)",
+    # found by a review of the data-length net: indices and counts made by Python loops over the data
     "idx = [i for i in range(3) if b[i] > 1]\nreturn np.sum(b[idx] * c)",
     "k = 0\nfor v in b:\n    if v > 1.0:\n        k += 1\nreturn np.sum(b[:k] * c)",
 ])
@@ -4718,6 +4740,38 @@ def test_a_length_the_data_decides_spelled_otherwise_is_not_broadcast_on_trust(b
     with pytest.raises(backgen.BackgenError, match="length") as info:
         backgen.generate(source, name="f")
     assert 2 <= info.value.lineno <= source.count("\n")  # (a line of the body)
+
+
+@pytest.mark.parametrize("body", [
+    "k = np.sum(b > 1.0)\nreturn np.sum(b[:k] * c)",
+    "k = np.count_nonzero(b > 1.0)\nreturn np.sum(b[:k] * c)",
+    "idx = np.argwhere(b > 1.0)[:, 0]\nreturn np.sum(b[idx] * c)",
+    # two parts of one selection (p[:2] and p[1:] differ in length)
+    "p = b[b > 1.0]\nreturn np.sum(p[:2] * p[1:])",
+    "return np.sum(b[:np.sum(b > 1.0) + 0] * c)",
+    "s = np.sort(b)\nk = np.searchsorted(s, 1.0)\nreturn np.sum(s[k:] * c)",
+    "return np.sum(b[:np.argmax(b) + 1] * c)",
+    "k = 1 if b[0] > 1.0 else 3\nreturn np.sum(b[:k] * c)",
+    # a selection written into a selection by another mask
+    "x = b * 1.0\nx[b > 0] = c[c > 1.35]\nreturn x",
+])
+def test_a_length_the_data_decides_spelled_otherwise_is_summed_as_the_code_runs(body):
+    # (once refused, as above): the selection's gradient is summed to its length as the code runs,
+    # right where it has one element and broadcasts against c, and where it has three
+    source = "def f(b: \"3\", c: \"3\"):\n" + textwrap.indent(body, "    ") + "\n"
+    namespace = {"np": np}
+    exec(source, namespace)
+    ran = 0
+    for b in (np.array([2.0, 3.0, 4.0]), np.array([2.0, -1.0, -1.0]), np.array([-2.0, -1.0, 0.4]),
+              np.array([1.5, 1.2, 0.4]), np.array([-2.0, 1.5, 0.4])):
+        for c in (np.array([0.3, 0.7, 1.1]), np.array([1.5, 0.7, 1.1]), np.array([1.5, 1.6, 1.7])):
+            try:
+                out = namespace["f"](b, c)
+            except ValueError:  # (lengths that do not broadcast: the forward raises too)
+                continue
+            assert_right(source, [b, c], dout=np.linspace(0.5, 1.5, 3) if np.ndim(out) else 1.0)
+            ran += 1
+    assert ran >= 2
 
 
 def test_selections_of_fixed_length_and_alike_are_right_at_every_count():
