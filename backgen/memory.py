@@ -167,7 +167,10 @@ class MemoryModel:
                                      "differentiate: use one list, or make an array of it (np.array(...))",
                                      _Line(self.line))
                 self.item_edges += [(op.target, member) for member in sorted(held)]
-        if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
+        if op.rule in ("select", "np.select_if"):  # a if c else b: a or b (c too, to be safe), one of them only,
+            # so a write into a does not reach b (nor one into W the X of np.sum(X if c else W))
+            self.merge_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+        elif op.rule == "call":  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
             if op.rule == "call":
                 self.call_results[op.target] = op.param("function")

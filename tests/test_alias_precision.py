@@ -1,0 +1,122 @@
+"""Memory sharing as NumPy defines it, no wider: ``a if c else b`` is a or b, never both (a write
+into b leaves a alone), and a loop over an array reads each item as its iteration starts, after
+the writes of the iterations before (``for row in X[1:]: row += row``).  Each accepted case is
+checked against central finite differences in float64 of ``sum(output * dout)``, with the shapes
+given and without, or refused at the user's line where NumPy's meaning cannot be followed."""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient, weighted
+
+
+def _copies(values):
+    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+
+
+def assert_right(source, args, given_shapes=True, seed=0):
+    """The backward of ``f`` in ``source`` matches finite differences at ``args`` (a random output
+    gradient for each output), generated with the arguments' shapes given or (``given_shapes`` False)
+    shape-free, twice alike, and leaves its arguments alone."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    forward = namespace["f"]
+    shapes = {name: np.shape(a) for name, a in zip(forward.__code__.co_varnames, args)} if given_shapes else None
+    text = backgen.generate(source, name="f", shapes=shapes)
+    assert text == backgen.generate(source, name="f", shapes=shapes)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    outputs = forward(*_copies(args))
+    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    rng = np.random.default_rng(seed)
+    douts = tuple(rng.standard_normal(np.shape(o)) if np.ndim(o) else float(rng.standard_normal())
+                  for o in outputs)
+    copies, dcopies = _copies(args), _copies(douts)
+    got = generated["f_backward"](*copies, *dcopies)
+    for before, after in zip(list(args) + list(douts), copies + dcopies):
+        np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    got = got if len(args) > 1 else (got,)
+    objective = weighted(lambda *trial: forward(*_copies(trial)), douts)
+    for k, g in enumerate(got):
+        want = gradient(objective, _copies(args), k)
+        assert np.shape(g) == np.shape(want), f"gradient shape {np.shape(g)}, expected {np.shape(want)}"
+        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
+    return text
+
+
+def assert_refused(source, match, line, shapes=None):
+    with pytest.raises(backgen.BackgenError, match=match) as info:
+        backgen.generate(textwrap.dedent(source), name="f", shapes=shapes)
+    assert info.value.lineno == line
+
+
+def randn(*shape, seed=1):
+    return np.random.default_rng(seed + sum(shape)).standard_normal(shape)
+
+
+# --- a if c else b is one of the two: a write into one leaves the other alone -----------------------
+
+SUM_OF_A_PICK = """
+def f(X, W):
+    W[:, 0] -= np.sum(X if X[0, 0] < 0.5 else W)
+    t = 0.0
+    for i in range(X.shape[0]):
+        t = t + np.sum(X[i] * W[i])
+    return t
+"""
+
+
+@pytest.mark.parametrize("first", [0.1, 0.9])  # (the pick X, or W)
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_write_into_one_operand_of_a_pick_leaves_the_other_alone(first, given_shapes):
+    # long fuzz seed 2026120440, program 1570: X was taken to share W's memory through the pick
+    X = randn(3, 4)
+    X[0, 0] = first
+    assert_right(SUM_OF_A_PICK, [X, randn(3, 4, seed=2)], given_shapes=given_shapes)
+
+
+PICK_THEN_WRITE = """
+def f(X, W):
+    a = X * 2.0
+    b = W * 3.0
+    c = a if np.sum(X) > 0.0 else b
+    b[0] += np.sum(c)
+    return a * X + b
+"""
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_write_into_the_other_operand_of_a_pick_is_seen_by_its_own_name_only(sign):
+    assert_right(PICK_THEN_WRITE, [sign * np.abs(randn(3, 4)), randn(3, 4, seed=3)])
+
+
+PICK_IN_A_BRANCH = """
+def f(v):
+    a = -v ** 2.0
+    if np.sum(a) > -3.3:
+        v = v if a.max() > -0.6 else a
+    else:
+        v *= np.mean(a)
+    return a * 2.0 + v
+"""
+
+
+@pytest.mark.parametrize("scale", [0.1, 3.0])  # (the if, or the else writing into v)
+def test_a_pick_on_one_path_does_not_make_its_operands_share_on_another(scale):
+    # long fuzz seed 2026120440, program 283
+    assert_right(PICK_IN_A_BRANCH, [scale * randn(4)])
+
+
+def test_the_pick_itself_still_sees_a_write_into_either_operand():
+    source = PICK_THEN_WRITE.replace("return a * X + b", "return c * X")
+    assert_refused(source, "'c' may have been changed by the write into 'b'", 7, shapes={"X": (3, 4), "W": (3, 4)})
+
+
+def test_a_write_into_the_pick_may_change_either_operand():
+    source = PICK_THEN_WRITE.replace("b[0] += np.sum(c)", "c[0] += 1.0")
+    assert_refused(source, "'a' may have been changed by the write into 'c'", 7, shapes={"X": (3, 4), "W": (3, 4)})
