@@ -652,9 +652,29 @@ class StatementStager:
             var = index
         iterated = (str(sequence), ast.unparse(call)) if prefix and not live else None
         stale_before = self.stale.get(iterated[0]) if iterated else None  # (stale already: refused as any read is)
-        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew)
+        carry = ()
+        if iterated and isinstance(sequence, ir.Var):  # Python reads each item as its iteration starts: where the
+            # body writes into an array the iterable shares (its rows, or X of X[1:] by name), the loop carries
+            # the iterable, followed by those writes, and reads the item from it as it is then
+            shared = self.sharing(sequence.name, items=True)
+            if any(isinstance(self.versions.get(name), ir.Var) and self.versions[name].name in shared
+                   for name in _written_through_views(stmt, prefix + body)[0]):
+                carry = (iterated[0],)
+        carried = bool(carry) or bool(iterated) and iterated[0] in self.carried_names(stmt, prefix + body)
+        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
-            raise self.iterates_written(ast.unparse(call), call)
+            if not carried:
+                raise self.iterates_written(ast.unparse(call), call)
+            for only_if_array, _, in_place in self.stale[iterated[0]][len(stale_before or ()):]:
+                # a write the loop's next iteration reads the item after, not followed: refused, but where it
+                # is an op= that writes into an array where the value is one (r += r of an item), as a read
+                # of a name it made stale is, the error staging it again as that write (``check_fresh``)
+                error = self.iterates_written(ast.unparse(call), call)
+                if only_if_array is None:
+                    raise error
+                error.written_in_place = in_place
+                error.certain_array = in_place in self.array_in_place
+                self.hazards.append((only_if_array, error))
 
     def while_stmt(self, stmt):
         if stmt.orelse:
@@ -662,10 +682,11 @@ class StatementStager:
         body = restructure(stmt.body, self)
         self.loop(stmt, "while", "", "", None, body)
 
-    def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False):
+    def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False, carry=()):
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
-        kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own."""
-        carried = sorted(self.carried_names(stmt, body))
+        kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own;
+        ``carry``: names the loop carries too (the iterable it reads items from, which the body writes into)."""
+        carried = sorted(self.carried_names(stmt, body) | set(carry))
         followers = self.loop_followers(stmt, body, carried)
         followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
@@ -799,6 +820,8 @@ class StatementStager:
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
                               if one is other or _view_of_constant(one, other.source)
                               or _view_of_constant(other, one.source)]
+        if iterated and iterated[0] in carried:  # (the iterable, a value of its own the loop carries: each
+            iterated = None  # item read from it as the iteration starts, Python's lazy iteration, after the writes)
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
                                _read_before_written(again, set()) - targets,  # (the item: bound first)
                                frozenset(followers))
@@ -839,6 +862,8 @@ class StatementStager:
                        and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
         subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
                         and isinstance(n.target, ast.Name) and (n.lineno, n.col_offset) in in_place}
+        subscripted |= _written_through_views(stmt, body)[0] - rebound  # (and written through a view the body
+        # takes of it: for r in X[1:], staged r = seq[i]; r += v, writes into seq, the view of X)
         read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])
         mentioned = {n.id for s in read for n in source.walk(s) if isinstance(n, ast.Name)}
         followers = {}
@@ -881,23 +906,7 @@ class StatementStager:
                 isinstance(s, ast.Assign) and (s.lineno, s.col_offset) == (stmt.lineno, stmt.col_offset)
                 for s in body[:1]):  # (an item loop's variable, r = x[i], leaves the loop with its last item)
             assigned.discard(stmt.target.id)
-        # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
-        views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
-                     n.value.value, ast.Name) else view_root(n.value)  # (or a view of a view: t = y.T)
-                 for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                 and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Subscript) and isinstance(
-                     n.value.value, ast.Name) or view_root(n.value) is not None)}
-        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
-            views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
-        written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                   and isinstance(n.target, ast.Name)} | {n.value.id for s in body for n in source.walk(s)
-                                                          if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
-                                                          and isinstance(n.value, ast.Name)}
-        while True:
-            more = {views[name] for name in written if name in views} - written
-            if not more:
-                break
-            written |= more
+        written, views = _written_through_views(stmt, body)
         assigned |= {name for name in written if (name not in views or views[name] == name)
                      and not isinstance(self.versions.get(name), ir.Const)  # (a constant array written through
                      and not self.module_number(name)}  # a view of it, X = np.arange(3.0), then for row in X:
@@ -1061,6 +1070,32 @@ def _view_of_constant(atom, text):
             return False
         if ast.dump(node) == base:
             return True
+
+
+def _written_through_views(stmt, body):
+    """The names the loop ``stmt``'s statements ``body`` write into (``y[i] = v``, ``y += v``), and those
+    written through a view the body takes of them (for r in y: r *= w, staged r = y[i]; r *= w; t = y.T;
+    t[0] = v), with the views: ({name}, {view name: name it is a view of})."""
+    views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
+                 n.value.value, ast.Name) else view_root(n.value)  # (or a view of a view: t = y.T)
+             for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
+             and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Subscript) and isinstance(
+                 n.value.value, ast.Name) or view_root(n.value) is not None)}
+    if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
+        views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
+    for node in (n for s in body for n in source.walk(s)):  # (a loop within: for r in X[1:], its rows views of X)
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and view_root(node.iter) is not None:
+            views.setdefault(node.target.id, view_root(node.iter))
+    written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+               and isinstance(n.target, ast.Name)} | {n.value.id for s in body for n in source.walk(s)
+                                                      if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+                                                      and isinstance(n.value, ast.Name)}
+    while True:
+        more = {views[name] for name in written if name in views} - written
+        if not more:
+            break
+        written |= more
+    return written, views
 
 
 def _writes_into(stmts, name):

@@ -120,3 +120,65 @@ def test_the_pick_itself_still_sees_a_write_into_either_operand():
 def test_a_write_into_the_pick_may_change_either_operand():
     source = PICK_THEN_WRITE.replace("b[0] += np.sum(c)", "c[0] += 1.0")
     assert_refused(source, "'a' may have been changed by the write into 'c'", 7, shapes={"X": (3, 4), "W": (3, 4)})
+
+
+# --- a loop over an array reads each item as its iteration starts --------------------------------
+
+ROWS_DOUBLED = """
+def f(X):
+    for i in range(2):
+        for row in X[1:]:
+            row += row
+    return X.mean(axis=1), np.sum(X, keepdims=True)
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (4, 3), (1, 2)])
+def test_an_op_on_each_item_of_a_slice_writes_into_the_array_sliced(shape):
+    # long fuzz seed 2026120440, program 81: the items are views of X[1:], itself a view of X
+    assert_right(ROWS_DOUBLED, [randn(*shape)])
+
+
+COLUMNS_OF_A_PARAMETER = """
+def f(s, W):
+    for row in W.T:
+        row += np.cosh(row)
+    return np.sum(W * s)
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (3, 4)])
+def test_an_op_on_each_column_writes_into_the_parameter_transposed(shape):
+    assert_right(COLUMNS_OF_A_PARAMETER, [1.2, randn(*shape)])
+
+
+RUNNING_SUMS = """
+def f(X):
+    y = np.exp(X)
+    t = 0.0
+    for row in {iterable}:
+        row[0] = t
+        t = t + np.sum(row)
+    return y * X, t
+"""
+
+
+@pytest.mark.parametrize("iterable, given_shapes", [
+    ("y[::-1]", True), ("y[::-1]", False), ("y[:, ::2].T", True), ("y[:, ::2].T", False), ("y.T[1:]", True),
+    ("y.T[1:]", False), ("np.flip(y, 0)", True)])  # (np.flip of a number: a new array, which the shapes rule out)
+def test_each_item_is_read_after_the_writes_of_the_iterations_before(iterable, given_shapes):
+    # the item written in one iteration is not read again, but the running sum t reads each item as
+    # it is when its iteration starts: after the writes into the earlier ones
+    assert_right(RUNNING_SUMS.format(iterable=iterable), [randn(3, 4)], given_shapes=given_shapes)
+
+
+def test_the_items_of_a_reshape_of_a_parameter_of_unknown_order_stay_refused():
+    source = RUNNING_SUMS.format(iterable="X.reshape(-1, 2)").replace("y = np.exp(X)", "y = X")
+    assert_refused(source, "the reshape on line 5 gives a view of 'X' only where it is C-contiguous", 8,
+                   shapes={"X": (3, 4)})
+
+
+def test_an_op_on_an_item_that_may_be_a_number_still_needs_the_shapes():
+    # X[1:] of a vector gives numbers (copies, which += rebinds), of a matrix rows (views, written into)
+    with pytest.raises(backgen.BackgenError, match="the shapes of X are needed"):
+        backgen.generate(textwrap.dedent(ROWS_DOUBLED), name="f")

@@ -806,7 +806,7 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
             b = X.prod(axis=0)
             row[row > -0.3] = b.mean()
         return b * b
-    ''', "the loop iterates X\\[1:\\], which its body writes into", 6),
+    ''', "'X' may have been changed by the write into 'row' on line 6", 4),  # (the loop reads X after it)
     ('''
     def f(X: "3, 4"):
         a = X.reshape(-1)

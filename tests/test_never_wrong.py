@@ -815,11 +815,12 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
 @pytest.mark.parametrize("source, args, match", [
     ('''
     def f(s: float, W: "3, 1"):
-        for row in W.T:
+        for row in W.reshape(1, 3):
             row += np.cosh(row)
         return np.sum(W * s)
-    ''', [1.2, np.array([[1.13], [0.47], [-0.45]])], "the loop iterates W.T, which its body writes into"),
-])  # (a = np.swapaxes(X, 0, 1) before a loop writing into X, read after it: followed, test_aliasing_more)
+    ''', [1.2, np.array([[1.13], [0.47], [-0.45]])], "gives a view of 'W' only where it is C-contiguous"),
+])  # (a = np.swapaxes(X, 0, 1) before a loop writing into X, read after it: followed, test_aliasing_more; the
+# items of W.T written into, W read after the loop: followed, test_alias_precision)
 def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
 
