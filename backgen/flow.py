@@ -815,6 +815,7 @@ class StatementStager:
                 # array, a = np.ones(3), shares nothing with the value it entered with)
                 self.set_on_paths(carried_name, [self.storage[carried_name],
                                                  (value.name, "same", None) if isinstance(value, ir.Var) else None])
+        self.lists_carried(items, exits)
         # a = np.zeros(3); b = a (or b = a[::2]) in the body: both leave with that one array (or a view of it)
         constants = [(carried_name, value) for carried_name, value in exits if isinstance(value, ir.Const)]
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
@@ -845,6 +846,42 @@ class StatementStager:
             for other in sorted(o for o, n in followers.items() if n == name and self.versions.get(o) ==
                                 ir.Var(entry[name]) and self.stale.get(name)):
                 self.stale[other] = self.stale[name]  # (the same array: stale as the carried name is)
+
+    def lists_carried(self, items, exits):
+        """A list the loop carries holds, after it, what it held as the loop started and what any iteration
+        added (``hs.append(W)``); and it may hold one array twice where an iteration adds an array it did not
+        make anew (W itself, added once per iteration; a view of one): then a write through one of its
+        items is a write through another (``hs[0] += 1.0`` changes hs[1])."""
+        made = {op.target for op in ir.ops_in(items) if isinstance(op, ir.Op)}
+        carried = {name: value for name, value in exits if isinstance(value, ir.Var)}
+
+        def new(atom, own=()):  # an array the iteration makes anew, sharing nothing (own: the loop's edges)
+            return atom in made and atom not in self.storage and atom not in self.constant_links and \
+                atom not in self.written_values and atom not in self.in_place_values and \
+                not any(atom in edge for edge in self.shared_edges + self.merge_edges if edge not in own)
+
+        for carried_name, value in exits:
+            if not isinstance(value, ir.Var) or value.name not in self.list_atoms:
+                continue
+            self.list_atoms.add(carried_name)  # (a list made in the loop, hs = [W, W]: the one it leaves with)
+            held = self.list_members.setdefault(carried_name, set())
+            before = set(held)
+            added = self.list_members.get(value.name, set()) - held
+            held |= added
+
+            def each_new(member):  # a new array each iteration: made anew, or a carried name's value as an
+                if new(member):  # iteration starts, the previous one's new array (h = h * 2.0), or as the
+                    return True  # loop starts, an array the list did not hold then
+                last = carried.get(member)
+                found = self.storage.get(member)
+                first = found[0] if found and found[1] == "same" else None if found else member  # (entered
+                # in place: the value before the loop itself)
+                own = {(member, last.name if last else None), (member, first)}
+                return last is not None and new(last.name, own) and first is not None and \
+                    not self.sharing(first) & before and all(edge in own or member not in edge
+                                                            for edge in self.shared_edges + self.merge_edges)
+            if value.name in self.lists_sharing or not all(each_new(member) for member in added):
+                self.lists_sharing.add(carried_name)
 
     def loop_followers(self, stmt, body, carried):
         """{other name: carried name}: a name sharing, as the loop starts, the array a carried name holds

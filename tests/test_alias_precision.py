@@ -182,3 +182,113 @@ def test_an_op_on_an_item_that_may_be_a_number_still_needs_the_shapes():
     # X[1:] of a vector gives numbers (copies, which += rebinds), of a matrix rows (views, written into)
     with pytest.raises(backgen.BackgenError, match="the shapes of X are needed"):
         backgen.generate(textwrap.dedent(ROWS_DOUBLED), name="f")
+
+
+# --- what a loop keeps from one iteration to the next, and only that -------------------------------
+
+NUMBERS_KEPT = """
+def f(X):
+    hs = []
+    for i in range(2):
+        X -= 0.5 * X
+        hs.extend([X[:, 0][-1], X[:, 0][-1] * 0.5])
+    b = np.stack(hs)
+    X *= 2.0
+    return b, X
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 2)])
+def test_numbers_read_from_an_array_and_kept_in_a_list_do_not_see_its_writes(shape):
+    # long fuzz seed 2026120440, program 205: X[:, 0][-1] of a matrix is a number, a copy
+    assert_right(NUMBERS_KEPT, [randn(*shape)])
+
+
+def test_rows_kept_in_a_list_still_see_the_writes_of_the_next_iteration():
+    source = NUMBERS_KEPT.replace("X[:, 0][-1]", "X[:, 0]")
+    assert_refused(source, "whose value from the previous iteration is kept in a list", 5, shapes={"X": (3, 4)})
+
+
+A_TUPLE_OF_ONE_ITERATION = """
+def f(v):
+    k = 0
+    while k < 2:
+        k = k + 1
+        a = (v[1::2], v + 0.7)
+        b, c = a
+        d = np.sin(np.sum(c[::-1]))
+        v[:-1] = np.tanh(d)
+    return v * d, c * c
+"""
+
+
+@pytest.mark.parametrize("length", [4, 5])
+def test_a_tuple_an_iteration_makes_and_drops_is_not_kept_by_the_next(length):
+    # long fuzz seed 2026120440, program 214: a holds a view of v, made anew in each iteration before
+    # the write; no later iteration reads the tuple of an earlier one
+    assert_right(A_TUPLE_OF_ONE_ITERATION, [randn(length)])
+
+
+A_TUPLE_NEVER_READ = """
+def step(p):
+    a = p ** 3 / (1.5 + p * p)
+    return a * p
+
+
+def f(X):
+    a = (X, X + X)
+    b = a[-1]
+    d = step(X)
+    k = 0
+    while k < 2:
+        k = k + 1
+        d[[1]] = np.sum(d, keepdims=True)
+    return d
+"""
+
+
+def test_a_list_made_before_the_loop_and_never_read_again_does_not_refuse_its_writes():
+    # long fuzz seed 2026120440, program 1690: d = step(X) might be X, held by the tuple a, which
+    # nothing reads after the loop starts
+    assert_right(A_TUPLE_NEVER_READ, [randn(3, 4)])
+
+
+ONE_ARRAY_APPENDED_TWICE = """
+import numpy as np
+
+def f(W):
+    hs = []
+    for i in range(2):
+        hs.append(W)
+    hs[0] += 1.0
+    return hs[1] * hs[0]
+"""
+ONE_LIST_OF_ONE_ARRAY_TWICE = ONE_ARRAY_APPENDED_TWICE.replace(
+    "hs = []\n    for i in range(2):\n        hs.append(W)", "for i in range(2):\n        hs = [W, W]")
+
+
+@pytest.mark.parametrize("source, shapes, line", [
+    (ONE_ARRAY_APPENDED_TWICE, {"W": (3,)}, 9), (ONE_ARRAY_APPENDED_TWICE, None, 4),
+    (ONE_LIST_OF_ONE_ARRAY_TWICE, {"W": (2, 2)}, 8), (ONE_LIST_OF_ONE_ARRAY_TWICE, None, 4)])
+def test_a_list_holding_one_array_twice_after_a_loop_is_refused_where_an_item_is_written(source, shapes, line):
+    # hs[0] += 1.0 writes into W, which hs[1] is too: the gradient was wrong (hs[1] read as W unchanged)
+    assert_refused(source, "'hs' may have been changed by the write into 'hs'", line, shapes=shapes)
+
+
+NEW_ARRAYS_APPENDED = """
+import numpy as np
+
+def f(W):
+    hs = []
+    h = W * 1.0
+    for i in range(2):
+        hs.append(h)
+        h = h * 2.0
+    hs[0] += 1.0
+    return hs[1] * hs[0]
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_list_holding_a_new_array_of_each_iteration_is_written_through_one_item(given_shapes):
+    assert_right(NEW_ARRAYS_APPENDED, [randn(3)], given_shapes=given_shapes)
