@@ -686,7 +686,8 @@ class StatementStager:
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
         kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own;
         ``carry``: names the loop carries too (the iterable it reads items from, which the body writes into)."""
-        carried = sorted(self.carried_names(stmt, body) | set(carry))
+        aliases = self.carried_aliases(stmt, body)
+        carried = sorted(self.carried_names(stmt, body) | set(carry) | aliases)
         followers = self.loop_followers(stmt, body, carried)
         followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
@@ -715,7 +716,7 @@ class StatementStager:
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
                     not any(before.name in t for t in self.tests) and not self.viewed(before.name) and \
-                    name not in followed and \
+                    name not in followed and name not in aliases and \
                     (before.name == name or before.name.startswith(name + "_")):
                 entry[name] = before.name  # nothing else reads the value before the loop: update it in place
             else:
@@ -723,6 +724,7 @@ class StatementStager:
                 if before is not None:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
+        related = self.relate_carried(stmt, body, carried, entry)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
                                               for key, atom in self.versions.items() if key != var) or renew:
@@ -825,7 +827,7 @@ class StatementStager:
             iterated = None  # item read from it as the iteration starts, Python's lazy iteration, after the writes)
         self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
                                _read_before_written(again, set()) - targets,  # (the item: bound first)
-                               frozenset(followers))
+                               frozenset(followers), related)
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -846,6 +848,62 @@ class StatementStager:
             for other in sorted(o for o, n in followers.items() if n == name and self.versions.get(o) ==
                                 ir.Var(entry[name]) and self.stale.get(name)):
                 self.stale[other] = self.stale[name]  # (the same array: stale as the carried name is)
+
+    def carried_aliases(self, stmt, body):
+        """The names the loop carries for the array they share: where the body writes into the array a name
+        holds as the loop starts (``a[0] = v``, ``a += v``) and reads another name holding that array or a
+        basic view of it, or one it is a view of (``a = X``, ``a = X[0]``, then ``X`` read in the loop),
+        neither bound anew in the loop, both are carried, their sharing followed (``relate_carried``)."""
+        if not self.numpy:
+            return set()
+        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+                                           if isinstance(stmt, ast.For) else set())
+        mentioned = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)}
+        found = set()
+        for name in sorted(_written_through_views(stmt, body)[0] - rebound):
+            atom = self.versions.get(name)
+            if not isinstance(atom, ir.Var) or name.startswith(" ") or self.unguarded(name):
+                continue
+            for other, value in sorted(self.versions.items()):
+                if other != name and not other.startswith(" ") and other not in rebound and other in mentioned \
+                        and isinstance(value, ir.Var) and not self.unguarded(other) and \
+                        (self._carried_relation(atom.name, value.name) or self._carried_relation(value.name, atom.name)):
+                    found |= {name, other}
+        return found
+
+    def _carried_relation(self, atom, other):
+        """How the array ``atom`` relates to ``other``'s, where a write into one is followed into the other:
+        ("same", None), ("index", a basic index of other), or None."""
+        if atom == other:
+            return ("same", None)
+        found = self.storage.get(atom)
+        if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
+            return ("index", found[2])
+        return None
+
+    def relate_carried(self, stmt, body, carried, entry):
+        """Carried names that share an array as the loop starts (the very array, ``a = X``; a basic view,
+        ``a = X[0]``) and that the body never binds anew (it only writes into them) share it in every
+        iteration: their carried values are recorded so (``a_1`` the same array as ``X_1``, or ``X_1[0]``),
+        and a write into one is followed into the other within an iteration.  Only names given a carried
+        value of their own (a copy as the loop starts).  Returns the pairs so related."""
+        if not self.numpy:
+            return frozenset()
+        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+                                           if isinstance(stmt, ast.For) else set())
+        before = {name: self.versions.get(name) for name in carried}
+        own = [name for name in carried if name not in rebound and isinstance(before[name], ir.Var) and
+               entry[name] != before[name].name and not self.unguarded(name)]
+        related = set()
+        for name in own:
+            for other in own:
+                relation = None if other == name else self._carried_relation(before[name].name, before[other].name)
+                if relation is None or relation[0] == "same" and other > name:
+                    continue  # (the same array: each later name recorded as the first one's)
+                self.storage[entry[name]] = (entry[other],) + relation
+                related |= {(entry[name], entry[other]), (entry[other], entry[name])}
+                break
+        return frozenset(related)
 
     def lists_carried(self, items, exits):
         """A list the loop carries holds, after it, what it held as the loop started and what any iteration

@@ -804,7 +804,8 @@ class MemoryModel:
             chain.append(name)
         return tuple(dict.fromkeys(chain))
 
-    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=()):
+    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=(),
+                          related=frozenset()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -814,6 +815,8 @@ class MemoryModel:
         # an iteration's value is the next one's carried value: not the same array within one iteration
         # (new = np.zeros(3), written into, then u = new: the next iteration writes into a new array)
         following = frozenset((carried, value.name) for carried, value in exits if isinstance(value, ir.Var))
+        entries = {name: value.name for name, value in (inner or {}).items() if isinstance(value, ir.Var)}
+        entries.update({carried: carried for carried, _ in exits})
         # the lists the next iteration may read: those a carried name holds as an iteration ends or starts,
         # and those they were made from (hs = hs + [h]); a list an iteration makes and no carried name holds
         # (pair = (h, x), read in that iteration only, or never) is gone when the next one writes
@@ -852,8 +855,10 @@ class MemoryModel:
                                      # its new value followed the write, y_view = y.T; y_view[i] = v)
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
-                others = [other for other in others if other not in followers]  # (names the loop never reads,
-                # given their values after it: ``loop_followers``)
+                others = [other for other in others if other not in followers  # (names the loop never reads,
+                          # given their values after it: ``loop_followers``)
+                          and (entries.get(other), carried) not in related]  # (nor one sharing the carried
+                # array in every iteration, each write followed into it: ``relate_carried``)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
                     self.hazards.append((self._kept_arrays(written, lists, mine, others, exits, after), self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "

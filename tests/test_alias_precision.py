@@ -292,3 +292,106 @@ def f(W):
 @pytest.mark.parametrize("given_shapes", [True, False])
 def test_a_list_holding_a_new_array_of_each_iteration_is_written_through_one_item(given_shapes):
     assert_right(NEW_ARRAYS_APPENDED, [randn(3)], given_shapes=given_shapes)
+
+
+# --- two names of one array (or of an array and a view of it) carried through a loop ----------------
+
+ALIAS_WRITTEN_IN_A_LOOP = """
+def f(v, X, W):
+    a = X
+    W -= np.ones((1, 4))[:, :3]
+    for i in range(2):
+        a[:, ::2] = np.matmul(W, a[:, ::2])
+        X -= 0.5 * a
+        b = a + X
+    return a / (1.5 + b * b)
+"""
+
+
+def test_an_alias_and_its_array_both_written_in_a_loop_see_each_others_writes():
+    # long fuzz seed 2026120440, program 2235: a is X in every iteration
+    assert_right(ALIAS_WRITTEN_IN_A_LOOP, [randn(2, 4), randn(3, 4), 0.3 * randn(3, 3)])
+
+
+ROW_WRITTEN_IN_A_LOOP = """
+def f(X):
+    a = X[0]
+    a += np.square(a).sum()
+    for i in range(len(a)):
+        a[-3] = a.mean()
+        a += np.sum(X)
+    return X * X
+"""
+
+
+@pytest.mark.parametrize("shape", [(4, 5), (3, 3)])
+def test_a_row_written_in_a_loop_that_reads_its_matrix(shape):
+    # long fuzz seed 2026120440, program 2292: a is X[0] in every iteration, X read in it
+    assert_right(ROW_WRITTEN_IN_A_LOOP, [randn(*shape)])
+
+
+VIEW_AND_BASE = """
+def f(X):
+    a = X[1:]
+    t = 0.0
+    k = 0
+    while k < 3:
+        k = k + 1
+        X[1] += 0.5
+        if np.sum(a) > 0.0:
+            a[0] *= 0.7
+        else:
+            t = t + np.sum(X * {item})
+    return X, t
+"""
+
+
+@pytest.mark.parametrize("item", ["a[0]", "a[-1]"])
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_view_and_its_base_written_by_turns_in_a_loop(item, given_shapes):
+    assert_right(VIEW_AND_BASE.format(item=item), [randn(4, 5)], given_shapes=given_shapes)
+    assert_right(VIEW_AND_BASE.format(item=item), [-np.abs(randn(3, 6))], given_shapes=given_shapes)
+
+
+def test_an_alias_bound_anew_in_the_loop_is_not_taken_for_its_old_array():
+    # a = a * 2.0 gives a a new array: from the second iteration on, a[i] *= 0.5 leaves X alone, which
+    # backgen does not follow (the two are not carried as one array)
+    assert_refused("""
+def f(X):
+    a = X
+    t = 0.0
+    for i in range(2):
+        a[i] *= 0.5
+        t = t + np.sum(X * X)
+        a = a * 2.0
+    return X, t, a
+""", "'X' changes in the loop through another name that shares its memory", 5, shapes={"X": (4, 5)})
+
+
+ITEMS_AND_THEIR_ARRAY = """
+def f(X):
+    X = X * 1.0
+    for row in X[1:]:
+        b = X.prod(axis=0)
+        row[row > -0.3] = b.mean()
+    return b * b
+"""
+
+
+@pytest.mark.parametrize("X", [randn(3, 2), np.array([[0.1, -0.5], [0.3, 0.4], [-0.6, 0.9]]), randn(4, 3)])
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_loop_writing_into_its_items_and_reading_their_array(X, given_shapes):
+    # the iterable X[1:] and X carried as the view and its base (once refused: test_fuzz_regressions)
+    assert_right(ITEMS_AND_THEIR_ARRAY, [X], given_shapes=given_shapes)
+
+
+def test_a_loop_writing_into_the_array_whose_rows_it_iterates():
+    assert_right("""
+def f(X):
+    c = X * 2.0
+    t = 0.0
+    for row in c[1:]:
+        c[0] += row
+        t = t + np.sum(row * row)
+    return c * X, t
+""", [randn(4, 3)])

@@ -800,14 +800,6 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
 
 @pytest.mark.parametrize("source, match, line", [
     ('''
-    def f(X: "3, 2"):
-        X = X * 1.0
-        for row in X[1:]:
-            b = X.prod(axis=0)
-            row[row > -0.3] = b.mean()
-        return b * b
-    ''', "'X' may have been changed by the write into 'row' on line 6", 4),  # (the loop reads X after it)
-    ('''
     def f(X: "3, 4"):
         a = X.reshape(-1)
         a += a
