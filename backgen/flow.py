@@ -825,7 +825,9 @@ class StatementStager:
                               or _view_of_constant(other, one.source)]
         if iterated and iterated[0] in carried:  # (the iterable, a value of its own the loop carries: each
             iterated = None  # item read from it as the iteration starts, Python's lazy iteration, after the writes)
-        self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
+        single = kind == "for" and _runs_once_at_least(stmt.iter, exactly=True) and \
+            not {"range", "reversed"} & set(self.versions)  # (one iteration: none before it kept anything)
+        self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
                                _read_before_written(again, set()) - targets,  # (the item: bound first)
                                frozenset(followers), related)
         stale_after = dict(self.stale)
@@ -1235,11 +1237,13 @@ def _taken(test, stmt):
     return None if truth is None else stmt.body if truth else stmt.orelse
 
 
-def _runs_once_at_least(iterable):
+def _runs_once_at_least(iterable, exactly=False):
     """Whether a for loop over ``iterable`` runs an iteration for sure: a ``range`` of integer literals
-    (or ``reversed`` of one) that is not empty, or a display with an item."""
+    (or ``reversed`` of one) that is not empty, or a display with an item; with ``exactly``, whether it
+    runs one iteration and no other (``range(1)``)."""
     if isinstance(iterable, (ast.Tuple, ast.List)):
-        return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+        return len(iterable.elts) == 1 if exactly else bool(iterable.elts) and \
+            not any(isinstance(e, ast.Starred) for e in iterable.elts)
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "reversed" \
             and len(iterable.args) == 1:
         iterable = iterable.args[0]
@@ -1249,7 +1253,7 @@ def _runs_once_at_least(iterable):
     bounds = [source.number(arg) for arg in iterable.args]
     if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
         return False
-    return len(range(*bounds)) > 0
+    return len(range(*bounds)) == 1 if exactly else len(range(*bounds)) > 0
 
 
 def _set_on_every_path(stmts):

@@ -395,3 +395,27 @@ def f(X):
         t = t + np.sum(row * row)
     return c * X, t
 """, [randn(4, 3)])
+
+
+ONE_ITERATION_KEEPING_ITS_ARRAY = """
+def f(v, W):
+    hs = []
+    for i in range({count}):
+        W *= v.mean()
+        hs.extend([W, W * 0.5])
+    hs.append(W * 1.5)
+    a = np.concatenate(hs, axis=-1)
+    return a * a
+"""
+
+
+@pytest.mark.parametrize("given_shapes", [True, False])
+def test_a_loop_of_one_iteration_keeps_nothing_from_an_iteration_before(given_shapes):
+    # long fuzz seed 2026120440, program 1575: range(1) has no second iteration to write into the W kept
+    assert_right(ONE_ITERATION_KEEPING_ITS_ARRAY.format(count=1), [randn(3), randn(2, 4)],
+                 given_shapes=given_shapes)
+
+
+def test_a_second_iteration_writing_into_the_array_the_first_kept_is_still_refused():
+    assert_refused(ONE_ITERATION_KEEPING_ITS_ARRAY.format(count=2),
+                   "whose value from the previous iteration is kept in a list", 5, shapes={"v": (3,), "W": (2, 4)})
