@@ -17,6 +17,10 @@ statements into ``ir`` items:
   Names the body reads before assigning, or that are read after the loop,
   are carried from one iteration to the next.  ``if c: ...; continue`` and
   ``if c: ...; break`` become branches (the rest of the body is the ``else``).
+  An iterable the body writes into (``for row in X[1:]: row += row``) is
+  carried too, each item read from it as its iteration starts, as Python
+  reads it; two names of one array (``a = X``, ``a = X[0]``) that the body
+  writes into and reads, never binding them anew, are carried as that array.
 """
 
 import ast

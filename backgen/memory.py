@@ -16,7 +16,8 @@ C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
 unknown order, an index that may be an array, an array held in a list) a name
-that would change is marked stale: reading it later is a ``BackgenError``
+that would change is marked stale (a value that is one of several, ``a if c else b``, a
+branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
 then writes into the caller).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
