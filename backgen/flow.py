@@ -831,9 +831,10 @@ class StatementStager:
             iterated = None  # item read from it as the iteration starts, Python's lazy iteration, after the writes)
         single = kind == "for" and _runs_once_at_least(stmt.iter, exactly=True) and \
             not {"range", "reversed"} & set(self.versions)  # (one iteration: none before it kept anything)
+        reads_first = _read_before_written(again, set()) - targets  # (the item: bound first)
+        renewed_each = frozenset(entry[name] for name in _set_on_every_path(body) - reads_first if name in entry)
         self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
-                               _read_before_written(again, set()) - targets,  # (the item: bound first)
-                               frozenset(followers), related)
+                               reads_first, frozenset(followers), related, renewed_each)
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))

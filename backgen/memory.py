@@ -806,7 +806,7 @@ class MemoryModel:
         return tuple(dict.fromkeys(chain))
 
     def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=(),
-                          related=frozenset()):
+                          related=frozenset(), renewed=frozenset()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -829,8 +829,10 @@ class MemoryModel:
             # into a view of the carried value writes into it too, and one into a value an inner loop carries,
             # into what it carries in
             for carried, value in exits:
-                if carried not in bases or not isinstance(value, ir.Var):
-                    continue
+                if carried not in bases or not isinstance(value, ir.Var) or carried in renewed:
+                    continue  # (renewed: a name each iteration binds anew before reading it, a = X.T, whose value
+                    # from the iteration before nothing reads; what else holds that array, the array it views
+                    # or a list, is carried too and checked as such)
                 kept = self.sharing(value.name) - {value.name, carried}
                 if iterated and iterated[0] in kept:
                     raise self.iterates_written(iterated[1], node)
@@ -839,7 +841,9 @@ class MemoryModel:
                                if self.list_members.get(held, set()) & mine  # (nor a version of the list
                                and not self._list_lineage(held) & {carried, value.name}  # carried)
                                and held in kept_lists)  # (one the next iteration still holds: carried)
-                others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
+                others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept
+                                and c not in renewed)  # (not a name each iteration binds anew before it reads it:
+                # a = X.T after X += 1, whose value from the iteration before, which saw the write, nothing reads)
                 loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
                                  and not other.startswith(" ") and v.name not in loop_values

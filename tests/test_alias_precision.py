@@ -419,3 +419,50 @@ def test_a_loop_of_one_iteration_keeps_nothing_from_an_iteration_before(given_sh
 def test_a_second_iteration_writing_into_the_array_the_first_kept_is_still_refused():
     assert_refused(ONE_ITERATION_KEEPING_ITS_ARRAY.format(count=2),
                    "whose value from the previous iteration is kept in a list", 5, shapes={"v": (3,), "W": (2, 4)})
+
+
+A_VIEW_BOUND_ANEW_IN_EACH_ITERATION = """
+def f(X, W):
+    for i in range(len(W)):
+        X += np.ones_like(X)
+        a = X.T
+        a -= W.sum(axis=-1)
+    return a * 1.0, X * 2.0
+"""
+
+
+@pytest.mark.parametrize("shape", [(3, 1), (3, 4)])
+def test_a_view_each_iteration_binds_anew_before_reading_it_keeps_nothing_of_the_one_before(shape):
+    # long fuzz seed 2026120440, program 2493: the a of the iteration before saw X += 1, but nothing reads it
+    assert_right(A_VIEW_BOUND_ANEW_IN_EACH_ITERATION, [randn(*shape), randn(*shape, seed=5)])
+
+
+def test_a_reversed_view_written_with_a_row_of_its_array_in_each_iteration():
+    # (once refused in test_never_wrong: a = X[::-1] bound anew before each read)
+    assert_right("""
+def f(X):
+    X = X * 2.0 + X
+    for i in range(len(X)):
+        a = X[::-1]
+        a += X[i]
+    return a * a
+""", [np.arange(12.0).reshape(3, 4) / 10])
+
+
+@pytest.mark.parametrize("body", [
+    "t = t + np.sum(a * a)\n        a = X.T",  # (a of the iteration before read after the write)
+    "if np.sum(X) > 0.0:\n            a = X.T",  # (bound anew on one path only)
+])
+def test_a_view_kept_from_the_iteration_before_is_still_refused(body):
+    source = f"""
+def f(X, W):
+    a = X.T * 1.0
+    t = 0.0
+    for i in range(3):
+        X += 0.5
+        {body}
+        a -= W.sum(axis=-1)
+    return a * 1.0, X * 2.0, t
+"""
+    with pytest.raises(backgen.BackgenError, match="may have been changed|previous iteration is kept"):
+        backgen.generate(textwrap.dedent(source), name="f", shapes={"X": (3, 4), "W": (3, 4)})

@@ -1174,15 +1174,7 @@ def test_a_value_renamed_by_a_loop_keeps_its_exact_shape():
         X += 0.5
         return a ** 2
     ''', [np.array([[0.57], [0.91], [-0.48]])]),
-    ('''
-    def f(X: "3, 4"):
-        X = X * 2.0 + X
-        for i in range(len(X)):
-            a = X[::-1]
-            a += X[i]
-        return a * a
-    ''', [np.arange(12.0).reshape(3, 4) / 10]),
-])
+])  # (a = X[::-1]; a += X[i] in a loop, a bound anew in each iteration: followed, test_alias_precision)
 def test_writes_through_picks_and_into_what_the_next_iteration_reads_are_refused(source, args):
     assert_refused(source, args, "may have been changed|changes in the loop through another name|from the previous "
                                  "iteration is kept under another name")
