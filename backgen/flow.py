@@ -17,6 +17,10 @@ statements into ``ir`` items:
   Names the body reads before assigning, or that are read after the loop,
   are carried from one iteration to the next.  ``if c: ...; continue`` and
   ``if c: ...; break`` become branches (the rest of the body is the ``else``).
+  An iterable the body writes into (``for row in X[1:]: row += row``) is
+  carried too, each item read from it as its iteration starts, as Python
+  reads it; two names of one array (``a = X``, ``a = X[0]``) that the body
+  writes into and reads, never binding them anew, are carried as that array.
 """
 
 import ast
@@ -662,9 +666,29 @@ class StatementStager:
             var = index
         iterated = (str(sequence), ast.unparse(call)) if prefix and not live else None
         stale_before = self.stale.get(iterated[0]) if iterated else None  # (stale already: refused as any read is)
-        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew)
+        carry = ()
+        if iterated and isinstance(sequence, ir.Var):  # Python reads each item as its iteration starts: where the
+            # body writes into an array the iterable shares (its rows, or X of X[1:] by name), the loop carries
+            # the iterable, followed by those writes, and reads the item from it as it is then
+            shared = self.sharing(sequence.name, items=True)
+            if any(isinstance(self.versions.get(name), ir.Var) and self.versions[name].name in shared
+                   for name in _written_through_views(stmt, prefix + body)[0]):
+                carry = (iterated[0],)
+        carried = bool(carry) or bool(iterated) and iterated[0] in self.carried_names(stmt, prefix + body)
+        self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
-            raise self.iterates_written(ast.unparse(call), call)
+            if not carried:
+                raise self.iterates_written(ast.unparse(call), call)
+            for only_if_array, _, in_place in self.stale[iterated[0]][len(stale_before or ()):]:
+                # a write the loop's next iteration reads the item after, not followed: refused, but where it
+                # is an op= that writes into an array where the value is one (r += r of an item), as a read
+                # of a name it made stale is, the error staging it again as that write (``check_fresh``)
+                error = self.iterates_written(ast.unparse(call), call)
+                if only_if_array is None:
+                    raise error
+                error.written_in_place = in_place
+                error.certain_array = in_place in self.array_in_place
+                self.hazards.append((only_if_array, error))
 
     def while_stmt(self, stmt):
         if stmt.orelse:
@@ -672,10 +696,12 @@ class StatementStager:
         body = restructure(stmt.body, self)
         self.loop(stmt, "while", "", "", None, body)
 
-    def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False):
+    def loop(self, stmt, kind, var, iterable, test, body, iterated=None, renew=False, carry=()):
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
-        kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own."""
-        carried = sorted(self.carried_names(stmt, body))
+        kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own;
+        ``carry``: names the loop carries too (the iterable it reads items from, which the body writes into)."""
+        aliases = self.carried_aliases(stmt, body)
+        carried = sorted(self.carried_names(stmt, body) | set(carry) | aliases)
         followers = self.loop_followers(stmt, body, carried)
         followed = {name: self.versions[name] for name in followers.values()}  # (their arrays as the loop starts)
         starts_from = _read_before_written([stmt] if kind == "while" else body, set())
@@ -704,7 +730,7 @@ class StatementStager:
                                              or any(before.name in t for t in self.tests))
             if isinstance(before, ir.Var) and before.name not in self.aliased(name) and not in_use and \
                     not any(before.name in t for t in self.tests) and not self.viewed(before.name) and \
-                    name not in followed and \
+                    name not in followed and name not in aliases and \
                     (before.name == name or before.name.startswith(name + "_")):
                 entry[name] = before.name  # nothing else reads the value before the loop: update it in place
             else:
@@ -712,6 +738,7 @@ class StatementStager:
                 if before is not None:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
+        related = self.relate_carried(stmt, body, carried, entry)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
                                               for key, atom in self.versions.items() if key != var) or renew:
@@ -804,14 +831,20 @@ class StatementStager:
                 # array, a = np.ones(3), shares nothing with the value it entered with)
                 self.set_on_paths(carried_name, [self.storage[carried_name],
                                                  (value.name, "same", None) if isinstance(value, ir.Var) else None])
+        self.lists_carried(items, exits)
         # a = np.zeros(3); b = a (or b = a[::2]) in the body: both leave with that one array (or a view of it)
         constants = [(carried_name, value) for carried_name, value in exits if isinstance(value, ir.Const)]
         self.shared_edges += [(a, b) for k, (a, one) in enumerate(constants) for b, other in constants[k + 1:]
                               if one is other or _view_of_constant(one, other.source)
                               or _view_of_constant(other, one.source)]
-        self.check_loop_writes(self.writes[writes_before:], exits, after, iterated, inner,
-                               _read_before_written(again, set()) - targets,  # (the item: bound first)
-                               frozenset(followers))
+        if iterated and iterated[0] in carried:  # (the iterable, a value of its own the loop carries: each
+            iterated = None  # item read from it as the iteration starts, Python's lazy iteration, after the writes)
+        single = kind == "for" and _runs_once_at_least(stmt.iter, exactly=True) and \
+            not {"range", "reversed"} & set(self.versions)  # (one iteration: none before it kept anything)
+        reads_first = _read_before_written(again, set()) - targets  # (the item: bound first)
+        renewed_each = frozenset(entry[name] for name in _set_on_every_path(body) - reads_first if name in entry)
+        self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
+                               reads_first, frozenset(followers), related, renewed_each)
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -833,6 +866,98 @@ class StatementStager:
                                 ir.Var(entry[name]) and self.stale.get(name)):
                 self.stale[other] = self.stale[name]  # (the same array: stale as the carried name is)
 
+    def carried_aliases(self, stmt, body):
+        """The names the loop carries for the array they share: where the body writes into the array a name
+        holds as the loop starts (``a[0] = v``, ``a += v``) and reads another name holding that array or a
+        basic view of it, or one it is a view of (``a = X``, ``a = X[0]``, then ``X`` read in the loop),
+        neither bound anew in the loop, both are carried, their sharing followed (``relate_carried``)."""
+        if not self.numpy:
+            return set()
+        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+                                           if isinstance(stmt, ast.For) else set())
+        mentioned = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)}
+        found = set()
+        for name in sorted(_written_through_views(stmt, body)[0] - rebound):
+            atom = self.versions.get(name)
+            if not isinstance(atom, ir.Var) or name.startswith(" ") or self.unguarded(name):
+                continue
+            for other, value in sorted(self.versions.items()):
+                if other != name and not other.startswith(" ") and other not in rebound and other in mentioned \
+                        and isinstance(value, ir.Var) and not self.unguarded(other) and \
+                        (self._carried_relation(atom.name, value.name) or self._carried_relation(value.name, atom.name)):
+                    found |= {name, other}
+        return found
+
+    def _carried_relation(self, atom, other):
+        """How the array ``atom`` relates to ``other``'s, where a write into one is followed into the other:
+        ("same", None), ("index", a basic index of other), or None."""
+        if atom == other:
+            return ("same", None)
+        found = self.storage.get(atom)
+        if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
+            return ("index", found[2])
+        return None
+
+    def relate_carried(self, stmt, body, carried, entry):
+        """Carried names that share an array as the loop starts (the very array, ``a = X``; a basic view,
+        ``a = X[0]``) and that the body never binds anew (it only writes into them) share it in every
+        iteration: their carried values are recorded so (``a_1`` the same array as ``X_1``, or ``X_1[0]``),
+        and a write into one is followed into the other within an iteration.  Only names given a carried
+        value of their own (a copy as the loop starts).  Returns the pairs so related."""
+        if not self.numpy:
+            return frozenset()
+        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
+                                           if isinstance(stmt, ast.For) else set())
+        before = {name: self.versions.get(name) for name in carried}
+        own = [name for name in carried if name not in rebound and isinstance(before[name], ir.Var) and
+               entry[name] != before[name].name and not self.unguarded(name)]
+        related = set()
+        for name in own:
+            for other in own:
+                relation = None if other == name else self._carried_relation(before[name].name, before[other].name)
+                if relation is None or relation[0] == "same" and other > name:
+                    continue  # (the same array: each later name recorded as the first one's)
+                self.storage[entry[name]] = (entry[other],) + relation
+                related |= {(entry[name], entry[other]), (entry[other], entry[name])}
+                break
+        return frozenset(related)
+
+    def lists_carried(self, items, exits):
+        """A list the loop carries holds, after it, what it held as the loop started and what any iteration
+        added (``hs.append(W)``); and it may hold one array twice where an iteration adds an array it did not
+        make anew (W itself, added once per iteration; a view of one): then a write through one of its
+        items is a write through another (``hs[0] += 1.0`` changes hs[1])."""
+        made = {op.target for op in ir.ops_in(items) if isinstance(op, ir.Op)}
+        carried = {name: value for name, value in exits if isinstance(value, ir.Var)}
+
+        def new(atom, own=()):  # an array the iteration makes anew, sharing nothing (own: the loop's edges)
+            return atom in made and atom not in self.storage and atom not in self.constant_links and \
+                atom not in self.written_values and atom not in self.in_place_values and \
+                not any(atom in edge for edge in self.shared_edges + self.merge_edges if edge not in own)
+
+        for carried_name, value in exits:
+            if not isinstance(value, ir.Var) or value.name not in self.list_atoms:
+                continue
+            self.list_atoms.add(carried_name)  # (a list made in the loop, hs = [W, W]: the one it leaves with)
+            held = self.list_members.setdefault(carried_name, set())
+            before = set(held)
+            added = self.list_members.get(value.name, set()) - held
+            held |= added
+
+            def each_new(member):  # a new array each iteration: made anew, or a carried name's value as an
+                if new(member):  # iteration starts, the previous one's new array (h = h * 2.0), or as the
+                    return True  # loop starts, an array the list did not hold then
+                last = carried.get(member)
+                found = self.storage.get(member)
+                first = found[0] if found and found[1] == "same" else None if found else member  # (entered
+                # in place: the value before the loop itself)
+                own = {(member, last.name if last else None), (member, first)}
+                return last is not None and new(last.name, own) and first is not None and \
+                    not self.sharing(first) & before and all(edge in own or member not in edge
+                                                            for edge in self.shared_edges + self.merge_edges)
+            if value.name in self.lists_sharing or not all(each_new(member) for member in added):
+                self.lists_sharing.add(carried_name)
+
     def loop_followers(self, stmt, body, carried):
         """{other name: carried name}: a name sharing, as the loop starts, the array a carried name holds
         (the very array, ``h2 = h1``, a view of it or the array it is a view of, ``a = X.T``), which the
@@ -849,6 +974,8 @@ class StatementStager:
                        and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
         subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
                         and isinstance(n.target, ast.Name) and (n.lineno, n.col_offset) in in_place}
+        subscripted |= _written_through_views(stmt, body)[0] - rebound  # (and written through a view the body
+        # takes of it: for r in X[1:], staged r = seq[i]; r += v, writes into seq, the view of X)
         read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])
         mentioned = {n.id for s in read for n in source.walk(s) if isinstance(n, ast.Name)}
         followers = {}
@@ -891,23 +1018,7 @@ class StatementStager:
                 isinstance(s, ast.Assign) and (s.lineno, s.col_offset) == (stmt.lineno, stmt.col_offset)
                 for s in body[:1]):  # (an item loop's variable, r = x[i], leaves the loop with its last item)
             assigned.discard(stmt.target.id)
-        # written through a view the body takes of it (for r in y: r *= w, staged r = y[i]; r *= w)
-        views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
-                     n.value.value, ast.Name) else view_root(n.value)  # (or a view of a view: t = y.T)
-                 for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
-                 and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Subscript) and isinstance(
-                     n.value.value, ast.Name) or view_root(n.value) is not None)}
-        if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
-            views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
-        written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                   and isinstance(n.target, ast.Name)} | {n.value.id for s in body for n in source.walk(s)
-                                                          if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
-                                                          and isinstance(n.value, ast.Name)}
-        while True:
-            more = {views[name] for name in written if name in views} - written
-            if not more:
-                break
-            written |= more
+        written, views = _written_through_views(stmt, body)
         assigned |= {name for name in written if (name not in views or views[name] == name)
                      and not isinstance(self.versions.get(name), ir.Const)  # (a constant array written through
                      and not self.module_number(name)}  # a view of it, X = np.arange(3.0), then for row in X:
@@ -1077,6 +1188,32 @@ def _view_of_constant(atom, text):
             return True
 
 
+def _written_through_views(stmt, body):
+    """The names the loop ``stmt``'s statements ``body`` write into (``y[i] = v``, ``y += v``), and those
+    written through a view the body takes of them (for r in y: r *= w, staged r = y[i]; r *= w; t = y.T;
+    t[0] = v), with the views: ({name}, {view name: name it is a view of})."""
+    views = {n.targets[0].id: n.value.value.id if isinstance(n.value, ast.Subscript) and isinstance(
+                 n.value.value, ast.Name) else view_root(n.value)  # (or a view of a view: t = y.T)
+             for s in body for n in source.walk(s) if isinstance(n, ast.Assign) and len(n.targets) == 1
+             and isinstance(n.targets[0], ast.Name) and (isinstance(n.value, ast.Subscript) and isinstance(
+                 n.value.value, ast.Name) or view_root(n.value) is not None)}
+    if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name) and isinstance(stmt.iter, ast.Name):
+        views.setdefault(stmt.target.id, stmt.iter.id)  # (its rows: for r in y)
+    for node in (n for s in body for n in source.walk(s)):  # (a loop within: for r in X[1:], its rows views of X)
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) and view_root(node.iter) is not None:
+            views.setdefault(node.target.id, view_root(node.iter))
+    written = {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
+               and isinstance(n.target, ast.Name)} | {n.value.id for s in body for n in source.walk(s)
+                                                      if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+                                                      and isinstance(n.value, ast.Name)}
+    while True:
+        more = {views[name] for name in written if name in views} - written
+        if not more:
+            break
+        written |= more
+    return written, views
+
+
 def _writes_into(stmts, name):
     """Whether ``stmts`` write into the array ``name`` holds (``name[i] = v``, ``name += v``)."""
     for node in (n for s in stmts for n in source.walk(s)):
@@ -1121,11 +1258,13 @@ def _taken(test, stmt):
     return None if truth is None else stmt.body if truth else stmt.orelse
 
 
-def _runs_once_at_least(iterable):
+def _runs_once_at_least(iterable, exactly=False):
     """Whether a for loop over ``iterable`` runs an iteration for sure: a ``range`` of integer literals
-    (or ``reversed`` of one) that is not empty, or a display with an item."""
+    (or ``reversed`` of one) that is not empty, or a display with an item; with ``exactly``, whether it
+    runs one iteration and no other (``range(1)``)."""
     if isinstance(iterable, (ast.Tuple, ast.List)):
-        return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+        return len(iterable.elts) == 1 if exactly else bool(iterable.elts) and \
+            not any(isinstance(e, ast.Starred) for e in iterable.elts)
     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "reversed" \
             and len(iterable.args) == 1:
         iterable = iterable.args[0]
@@ -1135,7 +1274,7 @@ def _runs_once_at_least(iterable):
     bounds = [source.number(arg) for arg in iterable.args]
     if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
         return False
-    return len(range(*bounds)) > 0
+    return len(range(*bounds)) == 1 if exactly else len(range(*bounds)) > 0
 
 
 def _set_on_every_path(stmts):

@@ -16,7 +16,8 @@ C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
 unknown order, an index that may be an array, an array held in a list) a name
-that would change is marked stale: reading it later is a ``BackgenError``
+that would change is marked stale (a value that is one of several, ``a if c else b``, a
+branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
 then writes into the caller).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
@@ -167,7 +168,10 @@ class MemoryModel:
                                      "differentiate: use one list, or make an array of it (np.array(...))",
                                      _Line(self.line))
                 self.item_edges += [(op.target, member) for member in sorted(held)]
-        if op.rule in ("call", "select", "np.select_if"):  # may be an argument itself, or a view of one
+        if op.rule in ("select", "np.select_if"):  # a if c else b: a or b (c too, to be safe), one of them only,
+            # so a write into a does not reach b (nor one into W the X of np.sum(X if c else W))
+            self.merge_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
+        elif op.rule == "call":  # may be an argument itself, or a view of one
             self.shared_edges += [(op.target, a.name) for a in op.args if isinstance(a, ir.Var)]
             if op.rule == "call":
                 self.call_results[op.target] = op.param("function")
@@ -439,7 +443,7 @@ class MemoryModel:
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
             if atom.name in shared and self.versions.get(other_name) == atom:  # not followed
-                link = self._number_link(atom.name, old.name)
+                link = self._held_link(atom.name, old.name, shared, self._number_link(atom.name, old.name))
                 found = self.storage.get(atom.name)
                 retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
                     not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
@@ -472,6 +476,17 @@ class MemoryModel:
                 return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
                         "does not write back through")
         return None
+
+    def _held_link(self, atom, written, shared, link):
+        """``link``, the values whose being an array makes ``atom`` see a write into ``written``, narrowed
+        where ``atom`` is a list: the items it holds sharing ``written``'s memory (of ``shared``) see it
+        only where they are arrays, which for each the first index on its way to ``written`` decides
+        (``hs.append(X[:, 0][-1])`` of a matrix holds a number, a copy): those, as a tuple."""
+        members = self.list_members.get(atom, set()) & shared if atom in self.list_atoms else ()
+        links = [self._number_link(member, written) for member in sorted(members)]
+        if not links or None in links:
+            return link
+        return tuple(dict.fromkeys(links))
 
     def _number_link(self, name, written):
         """The value whose being a number keeps ``name`` from sharing the memory of ``written`` (a number
@@ -719,7 +734,8 @@ class MemoryModel:
                 self._stale(other_name, name, node,
                             f"{_symbol(node)}= writes into an array in place, and {name!r} shares its array "
                             f"with {other_name!r}; write {name} = {name} {_symbol(node)} ... for a new array",
-                            only_if_array=self._array_link(old.name), in_place=isinstance(node, ast.AugAssign))
+                            only_if_array=self._held_link(atom.name, old.name, shared, self._array_link(old.name)),
+                            in_place=isinstance(node, ast.AugAssign))
 
     def written_through_view(self, name, old, stmt):
         """``row op= v`` where ``row`` holds a basic-index view (``row = y[0]``, ``y[:, 1:3]``) of an array
@@ -789,7 +805,8 @@ class MemoryModel:
             chain.append(name)
         return tuple(dict.fromkeys(chain))
 
-    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=()):
+    def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=(),
+                          related=frozenset(), renewed=frozenset()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
@@ -799,21 +816,34 @@ class MemoryModel:
         # an iteration's value is the next one's carried value: not the same array within one iteration
         # (new = np.zeros(3), written into, then u = new: the next iteration writes into a new array)
         following = frozenset((carried, value.name) for carried, value in exits if isinstance(value, ir.Var))
+        entries = {name: value.name for name, value in (inner or {}).items() if isinstance(value, ir.Var)}
+        entries.update({carried: carried for carried, _ in exits})
+        # the lists the next iteration may read: those a carried name holds as an iteration ends or starts,
+        # and those they were made from (hs = hs + [h]); a list an iteration makes and no carried name holds
+        # (pair = (h, x), read in that iteration only, or never) is gone when the next one writes
+        kept_lists = set().union(*(self._list_lineage(atom) for carried, value in exits
+                                   for atom in (carried, value.name if isinstance(value, ir.Var) else None)
+                                   if atom in self.list_atoms))
         for name, written, node in writes:
             bases = set(self._bases(written)) | self.sharing(written, without=following) - self.list_atoms  # a write
             # into a view of the carried value writes into it too, and one into a value an inner loop carries,
             # into what it carries in
             for carried, value in exits:
-                if carried not in bases or not isinstance(value, ir.Var):
-                    continue
+                if carried not in bases or not isinstance(value, ir.Var) or carried in renewed:
+                    continue  # (renewed: a name each iteration binds anew before reading it, a = X.T, whose value
+                    # from the iteration before nothing reads; what else holds that array, the array it views
+                    # or a list, is carried too and checked as such)
                 kept = self.sharing(value.name) - {value.name, carried}
                 if iterated and iterated[0] in kept:
                     raise self.iterates_written(iterated[1], node)
                 mine = kept | {value.name, carried}
                 lists = sorted(held for held in kept & self.list_atoms  # a list holding it, not itself a list
                                if self.list_members.get(held, set()) & mine  # (nor a version of the list
-                               and not self._list_lineage(held) & {carried, value.name})  # carried)
-                others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept)
+                               and not self._list_lineage(held) & {carried, value.name}  # carried)
+                               and held in kept_lists)  # (one the next iteration still holds: carried)
+                others = sorted(c for c, v in exits if c != carried and isinstance(v, ir.Var) and v.name in kept
+                                and c not in renewed)  # (not a name each iteration binds anew before it reads it:
+                # a = X.T after X += 1, whose value from the iteration before, which saw the write, nothing reads)
                 loop_values = {c for c, _ in exits} | {v.name for _, v in exits if isinstance(v, ir.Var)}
                 others += sorted(other for other, v in after.items() if isinstance(v, ir.Var) and v.name in kept
                                  and not other.startswith(" ") and v.name not in loop_values
@@ -830,13 +860,30 @@ class MemoryModel:
                                      # its new value followed the write, y_view = y.T; y_view[i] = v)
                                      and (other in self.param_names or (inner or {}).get(other) == v
                                           or other in reads_first))
-                others = [other for other in others if other not in followers]  # (names the loop never reads,
-                # given their values after it: ``loop_followers``)
+                others = [other for other in others if other not in followers  # (names the loop never reads,
+                          # given their values after it: ``loop_followers``)
+                          and (entries.get(other), carried) not in related]  # (nor one sharing the carried
+                # array in every iteration, each write followed into it: ``relate_carried``)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
-                    self.hazards.append((written, self.error(
+                    self.hazards.append((self._kept_arrays(written, lists, mine, others, exits, after), self.error(
                         f"this writes into {name!r}, whose value from the previous iteration is kept "
                         f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees the "
                         f"write; backgen does not follow that: start the iteration with {name} = {name}.copy()", node)))
+
+    def _kept_arrays(self, written, lists, mine, others, exits, after):
+        """The values whose being an array makes what ``check_loop_writes`` found kept (the members of
+        ``lists`` sharing ``mine``, the values of the names ``others``) see a write into ``written``, as a
+        tuple: for each, the first index on its way to ``written`` (``X[:, 0][-1]`` of a matrix is a number,
+        a copy), or where the way is not known its last name, or ``written`` itself where every step keeps
+        an array."""
+        carried = dict(exits)
+        held = [atom.name if isinstance(atom, ir.Var) else None for atom in
+                (after.get(other, carried.get(other)) for other in others)]
+        lists = list(lists) + [atom for atom in held if atom in self.list_atoms]  # (a list kept by a name: its
+        values = set().union(*(self.list_members.get(one, set()) for one in lists)) & mine  # items sharing)
+        values |= {atom for atom in held if atom not in self.list_atoms}
+        links = [None if value is None else self._number_link(value, written) for value in sorted(values, key=str)]
+        return tuple(dict.fromkeys(written if link is None else link for link in links)) or written
 
     def left_by_loop(self, carried, value, inner, after):
         """``carried``, a name no value held as the loop started, leaves it holding ``value``, an iteration's

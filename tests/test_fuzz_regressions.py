@@ -832,14 +832,6 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
 
 @pytest.mark.parametrize("source, match, line", [
     ('''
-    def f(X: "3, 2"):
-        X = X * 1.0
-        for row in X[1:]:
-            b = X.prod(axis=0)
-            row[row > -0.3] = b.mean()
-        return b * b
-    ''', "the loop iterates X\\[1:\\], which its body writes into", 6),
-    ('''
     def f(X: "3, 4"):
         a = X.reshape(-1)
         a += a
