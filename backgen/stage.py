@@ -138,6 +138,8 @@ def uses_numpy(forward, seen=(), nodes=None):
                 return True
     lists -= others
     env = forward.env
+    if source.imports_numpy(forward.lines) and _sequence_in_arithmetic(func, nodes):
+        return True
     if matmul or any((node.value.__class__ is not ast.Name or node.value.id not in lists) and
                      not _helper_part(node, forward) or node.ctx.__class__ is ast.Store for node in subscripts):
         return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
@@ -149,6 +151,28 @@ def uses_numpy(forward, seen=(), nodes=None):
             if base is None or base in local or not env.get(base):
                 return True
     return False
+
+
+def _sequence_in_arithmetic(func, nodes):
+    """Whether a parameter is read as a sequence (``len(X)``, ``X[i]``, iterated) and whole in arithmetic
+    (``0.5 * X``, ``a -= X``): no list of numbers takes arithmetic with a float, so in a module importing
+    NumPy it is an array, whose op= through another name writes into it (code for numbers rebinds)."""
+    params = {a.arg for a in func.args.args}
+    whole, sequence = set(), set()
+    for node in nodes:
+        kind = node.__class__
+        if kind is ast.BinOp or kind is ast.AugAssign:
+            operands = (node.left, node.right) if kind is ast.BinOp else (node.value,)
+            whole |= {o.id for o in operands if o.__class__ is ast.Name and o.id in params}
+        elif kind is ast.UnaryOp and node.operand.__class__ is ast.Name:
+            whole.add(node.operand.id)
+        elif kind is ast.Call and node.func.__class__ is ast.Name and node.func.id == "len":
+            sequence |= {a.id for a in node.args if a.__class__ is ast.Name}
+        elif kind is ast.Subscript and node.value.__class__ is ast.Name:
+            sequence.add(node.value.id)
+        elif kind is ast.For and node.iter.__class__ is ast.Name:
+            sequence.add(node.iter.id)
+    return bool(whole & sequence & params)
 
 
 def _helper_part(node, forward):

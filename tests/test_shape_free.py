@@ -1535,3 +1535,31 @@ def test_a_layer_of_sizes_a_constant_fixes():
             want = gradient(weighted(lambda *a: forward(*a)[0], [dout]), list(args), k)
             assert np.shape(got) == np.shape(args[k])
             assert_close(got, want)
+
+
+ARITHMETIC_ON_A_SEQUENCE = '''
+import numpy as np
+
+def f(X):
+    for i in range(len(X)):
+        k = 0
+        while k < 2:
+            k = k + 1
+            a = X
+            a -= 0.5 * X
+    return a * 2.0, a - X
+'''
+
+
+def test_a_parameter_read_as_a_sequence_and_whole_in_arithmetic_is_an_array():
+    # no NumPy call in the body: the backward was written for numbers, where a -= v rebinds a; X is
+    # read by len() and in 0.5 * X, which no list of numbers takes, so it is an array, into which
+    # a -= ... writes: the gradient was wrong for arrays (with no guard); now NumPy's meaning is followed
+    with pytest.raises(BackgenError, match="'X' may have been changed by the write into 'a'"):
+        backgen.generate(ARITHMETIC_ON_A_SEQUENCE, name="f")
+    source = ARITHMETIC_ON_A_SEQUENCE.replace("a = X\n", "a = X * 1.0\n")
+    X = np.random.default_rng(4).normal(size=(3, 4))
+    douts = [np.random.default_rng(5).normal(size=(3, 4)), np.random.default_rng(6).normal(size=(3, 4))]
+    backward = _run(backgen.generate(source, name="f"), "f_backward")
+    forward = _run(source, "f")
+    assert_close(backward(X, *douts), finite_differences(forward, [X], [0], douts)[0])
