@@ -1057,7 +1057,8 @@ class StatementStager:
                                                 for node in source.walk(self.func)):
             live = set()  # (every path returns in it: nothing after it runs)
         elif in_loop or any(node is stmt for node in source.walk(self.func)):
-            live = self.read_outside(stmt, [])
+            live = self.read_outside(stmt, [], span)  # (not what a rewrite moved into it: the rest of a
+            # loop's body made the else of an ``if c: break``, which reads the values before the if)
             if not _paths_to(self.forward.func.body, stmt):  # not found: every read outside it,
                 live |= augmented  # and in a loop its own (the next iteration's)
                 if in_loop:
