@@ -220,6 +220,8 @@ def _written_out(loop, before, used):
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
             return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
+        if not _own_jumps(loop.body) and _decided(loop.test, before + body) is False:
+            return [*body, *loop.orelse]  # (k = 0; while k < 1: k = k + 1: the test false after it, no loop left)
         return [*body, loop]
     items = _items(loop.iter)
     if items is None:
@@ -385,37 +387,63 @@ def _sequence_written_out(loop, body, iteration=None):
 
 def _true_on_entry(test, before):
     """Whether ``test`` (comparisons of names and literals) is true where the statements ``before``
-    end: each name it reads bound last there to a literal, by a plain assignment at that level."""
-    values = {}
+    end (``_decided``)."""
+    return _decided(test, before) is True
+
+
+def _decided(test, before):
+    """True or False: what ``test`` (comparisons of names and literals) gives where the statements
+    ``before`` end, each name it reads known there (``_literal_values``); None where that is not known."""
+    values = _literal_values(before)
     for node in ast.walk(test):
-        if not isinstance(node, _COMPARE):
-            return False
-        if isinstance(node, ast.Name):
-            values[node.id] = _last_literal(node.id, before)
-            if values[node.id] is None:
-                return False
+        if not isinstance(node, _COMPARE) or isinstance(node, ast.Name) and node.id not in values:
+            return None
     try:
         return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"__builtins__": {}}, values))
-    except Exception:  # noqa: BLE001 (a test that fails on these values: not known true)
-        return False
+    except Exception:  # noqa: BLE001 (a test that fails on these values: not known)
+        return None
 
 
-def _last_literal(name, before):
-    """The number or truth ``name`` is bound to by the last statement of ``before`` that binds it,
-    where that is ``name = <literal>`` (no later statement binding it in a nested block); else None."""
-    for stmt in reversed(before):
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id == name:
-            value = stmt.value
-            if isinstance(value, ast.Constant) and type(value.value) in (int, float, bool):
-                return value.value
+_LITERAL_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.UAdd, ast.USub, ast.Not)
+
+
+def _literal_values(stmts):
+    """{name: the number or truth it holds where the statements ``stmts`` end}, for the names the last
+    statement binding them binds by a plain assignment at that level to a literal, or to arithmetic
+    (``+ - * // %``) of literals and names known there (``k = 0``, then ``k = k + 1``); a name any
+    other statement binds (in a nested block too) is not known after it; none at all where a function
+    declares a name ``global`` or ``nonlocal`` (a call may then bind it)."""
+    if any(isinstance(node, (ast.Global, ast.Nonlocal)) for stmt in stmts for node in ast.walk(stmt)):
+        return {}
+    values = {}
+    for stmt in stmts:
+        value = _literal_value(stmt.value, values) if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], ast.Name) else None
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                values.pop(node.id, None)
+        if value is not None:
+            values[stmt.targets[0].id] = value
+    return values
+
+
+def _literal_value(node, values):
+    """The number or truth ``node`` (a literal, a name of ``values``, arithmetic of those) gives, or None."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Constant):
+            if type(sub.value) not in (int, float, bool) or type(sub.value) is int and abs(sub.value) > 2 ** 31:
+                return None
+        elif isinstance(sub, ast.Name):
+            if sub.id not in values or not isinstance(sub.ctx, ast.Load):
+                return None
+        elif not isinstance(sub, (ast.BinOp, ast.UnaryOp, ast.Load) + _LITERAL_OPS):
             return None
-        if any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
-               for node in ast.walk(stmt)):
-            return None
-        if any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in ast.walk(stmt)):
-            return None
-    return None
+    try:
+        value = eval(compile(ast.Expression(node), "<value>", "eval"), {"__builtins__": {}}, dict(values))
+    except Exception:  # noqa: BLE001 (arithmetic that raises: not known)
+        return None
+    return value if type(value) in (int, float, bool) and (type(value) is not int or abs(value) <= 2 ** 31) \
+        else None
 
 
 def _items(iterable):
