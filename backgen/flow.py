@@ -44,6 +44,8 @@ class StatementStager:
         for stmt in stmts:
             self.line = stmt.lineno
             if isinstance(stmt, ast.Assign):
+                if isinstance(stmt.targets[0], ast.Name):  # (seq = X[1:] made of for i, r in enumerate(X[1:]):
+                    self.speak(stmt.targets[0].id, self.user_text(stmt.value))  # named so in messages)
                 self.assign_target(stmt.targets[0], stmt.value)
             elif isinstance(stmt, ast.AugAssign):
                 load = copy.deepcopy(stmt.target)

@@ -160,3 +160,23 @@ def test_a_loop_over_a_constant_array_it_writes_into_says_so():
     error = refusal(source, {"s": (), "t": ()})
     assert "the loop iterates t, which its body writes into (t holds an array made of constants" in str(error)
     assert error.lineno == 9
+
+
+@pytest.mark.parametrize("head, body, words", [
+    ("for i, r in enumerate(X[1:]):", "r += w\n        s = s + np.sum(X)", "'X[1:]'"),
+    ("for r, q in zip(X[1:], X.T):", "X += 1.0\n        s = s + np.sum(r * w)", "'X.T'"),
+])
+def test_loops_over_enumerate_and_zip_name_the_iterables_as_written(head, body, words):
+    # (the message named seq and seq1, the names of the loop over range(len(seq)) these are written as)
+    source = textwrap.dedent("""
+    import numpy as np
+    def f(X, w):
+        a = X[0:2]
+        s = 0.0
+        HEAD
+            BODY
+        return s + np.sum(X) + np.sum(a)
+    """).replace("HEAD", head).replace("BODY", body)
+    error = refusal(source, {"X": (3, 4), "w": (4,)})
+    assert_no_made_names(str(error))
+    assert words in str(error)
