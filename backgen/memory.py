@@ -991,20 +991,20 @@ class MemoryModel:
             self.spoken[name] = text
 
     def said(self, message):
-        """``message`` with each name backgen made for an expression (and each version of one: seq_1)
-        replaced by that expression as the user wrote it."""
+        """``message`` with each name backgen made for an expression (and each version of one: seq_1),
+        where it names one (quoted, 'seq', or in parentheses, (seq_1)), replaced by that expression as
+        the user wrote it; the message's words stay."""
         if not self.spoken:
             return message
 
         def shown(match):
-            word = match.group(0)
+            word = match.group(2)
             base = re.sub(r"_\d+$", "", word)
             for key in (word, base):
                 if key in self.spoken and word not in self.source_words():
-                    return self.spoken[key]
-            return word
-        return re.sub(r"(?<![\w.])[A-Za-z_]\w*", shown, message) if any(
-            re.search(rf"\b{re.escape(key)}(_\d+)?\b", message) for key in self.spoken) else message
+                    return match.group(1) + self.spoken[key] + match.group(3)
+            return match.group(0)
+        return re.sub(r"('|\()([A-Za-z_]\w*)('|\))", shown, message)
 
     def _note_parameter_write(self, shared, name, node, only_if_array):
         """A write reaching a parameter's array changes the caller's array too: fine for the function
