@@ -44,6 +44,8 @@ class StatementStager:
         for stmt in stmts:
             self.line = stmt.lineno
             if isinstance(stmt, ast.Assign):
+                if isinstance(stmt.targets[0], ast.Name):  # (seq = X[1:] made of for i, r in enumerate(X[1:]):
+                    self.speak(stmt.targets[0].id, self.user_text(stmt.value))  # named so in messages)
                 self.assign_target(stmt.targets[0], stmt.value)
             elif isinstance(stmt, ast.AugAssign):
                 load = copy.deepcopy(stmt.target)
@@ -624,6 +626,8 @@ class StatementStager:
         else:  # for v in xs: an index loop reading xs[i]; for v in reversed(xs): counting down
             call = counted
             sequence = self.expr(call, role="seq")
+            if isinstance(sequence, ir.Var):  # (messages name what the user wrote: X[1:], not seq)
+                self.speak(call.id if isinstance(call, ast.Name) else sequence.name, self.user_text(call))
             holders = [name for name, atom in self.versions.items() if atom is sequence or isinstance(atom, ir.Const)
                        and isinstance(sequence, ir.Const) and constants_may_share(atom.source, sequence.source)]
             if isinstance(sequence, ir.Const) and source.number_text(sequence.source) is None and (
@@ -631,7 +635,7 @@ class StatementStager:
                     not set(holders).isdisjoint(_bound_in(body, False))):
                 # a = np.arange(4.0); for r in a: a += r; or r /= 2.0 with a bound again in the body, which
                 # then names a new array while the loop writes into the rows of the one it started with
-                raise self.iterates_written(ast.unparse(call), call)
+                raise self.iterates_written(self.user_text(call), call, constant=True)
             if isinstance(call, ast.Name) and _resized(body, call.id):  # Python iterates what it appends too
                 raise self.error(f"the loop iterates {call.id}, which its body adds items to or takes items from: "
                                  f"Python's loop runs over the list as it changes, which backgen does not follow; "
@@ -664,7 +668,7 @@ class StatementStager:
             if isinstance(sequence, ir.Var):  # Python iterates the value as the loop starts
                 self.read_so_far.add(sequence.name)
             var = index
-        iterated = (str(sequence), ast.unparse(call)) if prefix and not live else None
+        iterated = (str(sequence), self.user_text(call)) if prefix and not live else None
         stale_before = self.stale.get(iterated[0]) if iterated else None  # (stale already: refused as any read is)
         carry = ()
         if iterated and isinstance(sequence, ir.Var):  # Python reads each item as its iteration starts: where the
@@ -678,12 +682,12 @@ class StatementStager:
         self.loop(stmt, "for", var, iterable, "", prefix + body, iterated, renew=renew, carry=carry)
         if iterated and self.stale.get(iterated[0], stale_before) != stale_before:
             if not carried:
-                raise self.iterates_written(ast.unparse(call), call)
+                raise self.iterates_written(self.user_text(call), call)
             for only_if_array, _, in_place in self.stale[iterated[0]][len(stale_before or ()):]:
                 # a write the loop's next iteration reads the item after, not followed: refused, but where it
                 # is an op= that writes into an array where the value is one (r += r of an item), as a read
                 # of a name it made stale is, the error staging it again as that write (``check_fresh``)
-                error = self.iterates_written(ast.unparse(call), call)
+                error = self.iterates_written(self.user_text(call), call)
                 if only_if_array is None:
                     raise error
                 error.written_in_place = in_place

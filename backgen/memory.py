@@ -23,9 +23,12 @@ then writes into the caller).
 ``changed_in_place`` does the same for ``h += v`` in NumPy code, which writes
 into ``h`` when it is an array and rebinds it when it is a number: names that
 share ``h`` become stale.
+Messages name what the user wrote: a name backgen made for an expression (``seq`` of
+``for r in X.reshape(4, 3)``, and its versions) is spoken of as that expression (``speak``, ``said``).
 """
 
 import ast
+import re
 
 from dataclasses import replace
 
@@ -105,6 +108,8 @@ class MemoryModel:
                                      # v = w[1:]; v *= 2.0), staged as the write it is in code for any shape too
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
                                    # the same array where that is one
+        self.spoken = {}  # a name backgen made for what the user wrote as an expression (seq of for r in
+                          # X[1:]; items of list(X)) -> that expression's text, which messages name instead
 
     def note(self, op):
         """Record how ``op``'s value shares memory with its first operand."""
@@ -436,6 +441,7 @@ class MemoryModel:
         self.writes.append((name, old.name, node))
         self.written_values[new.name] = old.name
         before = dict(self.versions)
+        direct = None  # (what shares that memory on every path: found where needed)
         self._follow(name, old, new, {old.name}, node)
         self._note_parameter_write(shared, name, node, None)
         self.cache_written(name, old, node)
@@ -448,8 +454,12 @@ class MemoryModel:
                 retry = ("view", atom.name) if link == atom.name and found and found[1] == "index" and \
                     not _has_slice(found[2]) else None  # (a = W[0]: where the shapes make it a row, followed)
                 why = self._unfollowed(atom.name, old.name) or (
-                    f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that may "
-                    "be an array, or on some paths only")
+                    f"{other_name!r} shares the memory of {name!r} on some paths of the code only (a branch, or a "
+                    f"loop that may not run, set one of them there), and backgen writes code for one meaning"
+                    if atom.name not in (direct := direct if direct is not None else self.sharing(
+                        old.name, items=True, without=frozenset(self.merge_edges))) else
+                    f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that "
+                    "may be an array, a helper's result, or a value a loop carries on some of its paths")
                 self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
 
     def _unfollowed(self, atom, written):
@@ -865,10 +875,20 @@ class MemoryModel:
                           and (entries.get(other), carried) not in related]  # (nor one sharing the carried
                 # array in every iteration, each write followed into it: ``relate_carried``)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
-                    self.hazards.append((self._kept_arrays(written, lists, mine, others, exits, after), self.error(
-                        f"this writes into {name!r}, whose value from the previous iteration is kept "
-                        f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees the "
-                        f"write; backgen does not follow that: start the iteration with {name} = {name}.copy()", node)))
+                    if not lists and others[0] == name:  # (e = c on one path of the body only: on the others e
+                        # keeps the array of the iteration before, read after them)
+                        message = (f"this writes into {name!r}, whose array from the previous iteration {name} "
+                                   "still holds on a path of the loop that does not bind it again (past a continue "
+                                   "or a branch, or an inner loop that may not run), and which sees the write; "
+                                   f"backgen does not follow that: bind {name} on every path of the loop (or give "
+                                   "the value read after it a name of its own)")
+                    else:
+                        message = (f"this writes into {name!r}, whose value from the previous iteration is kept "
+                                   f"{'in a list' if lists else f'under another name ({others[0]})'}, which sees "
+                                   f"the write; backgen does not follow that: start the iteration with {name} = "
+                                   f"{name}.copy()")
+                    self.hazards.append((self._kept_arrays(written, lists, mine, others, exits, after),
+                                         self.error(self.said(message), node)))
 
     def _kept_arrays(self, written, lists, mine, others, exits, after):
         """The values whose being an array makes what ``check_loop_writes`` found kept (the members of
@@ -935,9 +955,56 @@ class MemoryModel:
         self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)
                       for name, marks in self.stale.items()}
 
-    def iterates_written(self, iterable, node):
-        return self.error(f"the loop iterates {iterable}, which its body writes into: copy it first "
+    def iterates_written(self, iterable, node, constant=False):
+        """The loop over ``iterable`` (as the user wrote it) writes into what it iterates, which backgen
+        does not follow; ``constant``: an array of constants (``np.zeros((3, 4))``) it iterates."""
+        what = f" ({iterable} holds an array made of constants, which backgen does not follow writes into " \
+               "while a loop iterates it)" if constant else ""
+        return self.error(f"the loop iterates {iterable}, which its body writes into{what}: copy it first "
                           f"(for ... in {iterable}.copy())", node)
+
+    def user_text(self, node):
+        """``node`` as the user wrote it: its text in the function's source where that is there (a name
+        backgen bound to an expression it took out of a statement, ``items = list(X)``, is that
+        expression), else as it reads now."""
+        lines = getattr(self.forward, "lines", ())
+        line, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if line and end == line and 0 < line <= len(lines) and node.end_col_offset is not None:
+            text = lines[line - 1].encode()[node.col_offset:node.end_col_offset].decode(errors="replace")
+            try:
+                ast.parse(text, mode="eval")
+            except SyntaxError:
+                text = None
+            if text and (not isinstance(node, ast.Name) or text == node.id or node.id not in self.source_words()):
+                return text
+        return ast.unparse(node)
+
+    def source_words(self):
+        """The words of the function's source: names backgen makes (``fresh``) are none of them."""
+        if getattr(self, "_source_words", None) is None:
+            self._source_words = set(re.findall(r"[A-Za-z_]\w*", "\n".join(getattr(self.forward, "lines", ()))))
+        return self._source_words
+
+    def speak(self, name, text):
+        """Messages name ``name`` (one backgen made, and its versions) as ``text``, what the user wrote."""
+        if name != text and name not in self.source_words():
+            self.spoken[name] = text
+
+    def said(self, message):
+        """``message`` with each name backgen made for an expression (and each version of one: seq_1),
+        where it names one (quoted, 'seq', or in parentheses, (seq_1)), replaced by that expression as
+        the user wrote it; the message's words stay."""
+        if not self.spoken:
+            return message
+
+        def shown(match):
+            word = match.group(2)
+            base = re.sub(r"_\d+$", "", word)
+            for key in (word, base):
+                if key in self.spoken and word not in self.source_words():
+                    return match.group(1) + self.spoken[key] + match.group(3)
+            return match.group(0)
+        return re.sub(r"('|\()([A-Za-z_]\w*)('|\))", shown, message)
 
     def _note_parameter_write(self, shared, name, node, only_if_array):
         """A write reaching a parameter's array changes the caller's array too: fine for the function
@@ -954,8 +1021,8 @@ class MemoryModel:
         The marks of several writes add up: stale if any of them holds.  With ``in_place`` (``name op= v``
         where ``name`` is a variable), the error made of the mark says where that statement is
         (``written_in_place``): staged again as the write it is where it writes into an array."""
-        mark = (only_if_array, f"{other_name!r} may have been changed by the write into {name!r} on line "
-                               f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())",
+        mark = (only_if_array, self.said(f"{other_name!r} may have been changed by the write into {name!r} on line "
+                                         f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())"),
                 (node.lineno, node.col_offset) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
         atom = self.versions.get(other_name)
