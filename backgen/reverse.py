@@ -123,6 +123,10 @@ class _Reverser(FlowReverser):
                                        for op in ir.ops_in(staged.body)
                                        if op.rule == "getitem" and isinstance(op.args[0], ir.Var)]
         self.sequences = frozenset(base for base, _, _ in reads)
+        if self.numpy:  # a helper's one result, a list holding a selection by a mask ([p[p > 0], q]): its items'
+            # lengths differ on other data, its adjoint is a list of them (as a tuple's), never one array
+            self.sequences |= {op.target for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")
+                               and isinstance(staged.shapes.get(op.target), Items)}
         nested = {base for base, item, part in reads if item in self.sequences and not part}  # (rows of a list;
         while True:  # a slice, v[1:], is a list of the same items: nested where the list is)
             more = {base for base, item, part in reads if part and item in nested} - nested

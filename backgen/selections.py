@@ -50,11 +50,16 @@ def data_sized(staged, extra=None, axes=None):
     path, a loop's value before it), which are never of the same length as another selection for
     sure; and the numbers that are lengths the data decides (``len(p)``, ``int(np.sum(m))``), with
     their origins.  Values computed from them are marked too
-    (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
+    (an over-approximation: a reduction along another axis keeps the mark), numbers are not, nor
+    arrays reducing all the axes of those lengths (``_data_axes``).  A
     helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too,
     and so is each array whose shape another sample of the data changed (``shapes.data_varying``)
-    that nothing else marked, with a length of its own (``extra``)."""
+    that nothing else marked, with a length of its own (``extra``).  ``axes``, a dict where given, gets
+    for each value marked the axes of its length the data decides where they are known (``X[m]``: its
+    first; ``X[m] - mu``: the same), else None: a reduction over all of them (``mu = Xc.mean(axis=0)``,
+    ``X[m].sum(axis=0)``) is of a shape the data does not decide, and is not marked."""
     extra = extra or {}
+    axes = {} if axes is None else axes
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     sized.update(extra)

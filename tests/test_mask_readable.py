@@ -160,3 +160,54 @@ def test_selections_of_two_masks_meeting():
     '''
     w = RNG.normal(size=3)
     both(source, [(X, y, w) for y in LABELS], (0, 2), {"X": "N,D", "y": "N", "w": "D"})
+
+
+HELPER = '''
+import numpy as np
+
+def step(p, q):
+    return RETURNED
+
+def f(b, c):
+    BODY
+'''
+B = [np.array([0.5, 1.0, 2.0, 0.3]), np.array([0.5, -1.0, 2.0, 0.3]), np.array([-0.5, -1.0, 2.0, -0.3]),
+     np.array([-0.5, -1.0, -2.0, -0.3])]
+C = np.array([1.5, 0.7, -0.2, 0.9])
+
+
+def helper_source(returned, body):
+    return HELPER.replace("RETURNED", returned).replace("BODY", body)
+
+
+@pytest.mark.parametrize("returned, body", [
+    ("p[p > 0], q", "s, t = step(b, c)\n    return np.sum(s * 2.0) + np.sum(t)"),
+    ("[p[p > 0], q]", "s, t = step(b, c)\n    return np.sum(s * 2.0) + np.sum(t)"),
+    ("[p[p > 0], q]", "r = step(b, c)\n    return np.sum(r[0] * 2.0) + np.sum(r[1]) + np.sum(r[-1] ** 2)"),
+    ("q, p[p > 0]", "t, s = step(b, c)\n    return np.sum(s ** 2) * np.sum(t)"),
+])
+def test_helper_returning_a_selection_with_another_array(returned, body, tmp_path):
+    """A helper's tuple or list of a selection and an array of another length: the gradient of each item
+    its own (a list of them, never one array of items of several lengths), every way."""
+    from every_way import forward, generated as every_generated
+    from numeric import check_gradients
+    source = helper_source(returned, body)
+    func = forward(source, "f", tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        backs = [every_generated(source, "f", given) for given in (None, {"b": "N", "c": "N"})]
+        decorated = backgen.backward(func)
+        for b in B:
+            for back in backs:
+                check_gradients(back(b, C), func, [b, C], [0, 1])
+            check_gradients(decorated.backward(b, C, dout=1.0), func, [b, C], [0, 1])
+
+
+@pytest.mark.parametrize("returned", ["p[p > 0], q", "[p[p > 0], q]"])
+def test_helper_selection_times_other_item_refused(returned, tmp_path):
+    from every_way import forward
+    source = helper_source(returned, "s, t = step(b, c)\n    return np.sum(s * t)")
+    with pytest.raises(backgen.BackgenError, match="is selected by a boolean mask"):
+        backgen.generate(source, name="f", shapes={"b": "N", "c": "N"})
+    with pytest.raises(backgen.BackgenError, match="is selected by a boolean mask"):
+        backgen.backward(forward(source, "f", tmp_path)).backward(B[0], C, dout=1.0)
