@@ -1184,7 +1184,11 @@ class _Reverser(FlowReverser):
         length 1 may meet another selection's length (``ds = ddiff.sum(axis=0, keepdims=True)``): the
         result's shape, of None along the selections' axes, is noted in ``cleared``."""
         shape = self.staged.shapes.get(result)
-        if not isinstance(shape, tuple) or isinstance(shape, Items) or len({a[0] for a in arrays}) != len(arrays):
+        rule = RULES.get(op.rule)
+        if rule is None or not rule.broadcast or op.rule in ("np.cross", "np.broadcast_to", "np.einsum", "np.matmul"):
+            return False  # (axes not all elementwise)
+        if not isinstance(shape, tuple) or isinstance(shape, Items) or len({a[0] for a in arrays}) != len(arrays) \
+                or any(len(own) > len(shape) for _, own, _ in arrays):
             return False
         wholes = {}  # for each selection, the result's shape, None along the axes another's length gives it
         for name, own, _ in sized:

@@ -158,7 +158,8 @@ def _data_axes(op, axes, sized, masks, shapes):
     (``axes``: a value marked that has none there is not known), else None.  Known: a selection by one
     mask (``X[m]``: its first axis), a part of a selection by slices and new axes (``p[:, None]``), an
     elementwise operation (each operand's axes, aligned to the result's right), a reduction along
-    constant axes (those left; none where it reduces them all) and an operation keeping its operand's
+    constant axes (those left; none where it reduces them all), a product of vectors and matrices
+    (``Xc.T @ Xc``: the axes it contracts gone), a transpose and an operation keeping its operand's
     axes (``np.sort``)."""
     rule = RULES.get(op.rule)
     read = [atom.name for atom in op.args if isinstance(atom, ir.Var) and atom.name in sized]
@@ -179,13 +180,34 @@ def _data_axes(op, axes, sized, masks, shapes):
         along = set()
         for name in read:
             shape = shapes.get(name)
-            if not isinstance(shape, tuple) or isinstance(shape, Items):
+            if not isinstance(shape, tuple) or isinstance(shape, Items) or len(shape) > len(result):
                 return None
             along |= {len(result) - len(shape) + k for k in known[name]}
         return frozenset(along)
+    if op.rule in ("np.matmul", "np.dot") and len(op.args) == 2:  # a product contracts a's last axis, b's first
+        ranks = [len(shape_of(atom, shapes)) for atom in op.args]
+        if any(rank not in (1, 2) for rank in ranks) or len(result) != sum(ranks) - 2:
+            return None
+        first, second = (known.get(atom.name, frozenset()) if isinstance(atom, ir.Var) else frozenset()
+                         for atom in op.args)
+        return frozenset(({0} if ranks[0] == 2 and 0 in first else set()) |
+                         ({len(result) - 1} if ranks[1] == 2 and 1 in second else set()))
     if len(read) != 1 or not isinstance(op.args[0], ir.Var) or op.args[0].name != read[0]:
         return None
-    rank = len(shapes.get(read[0]) or ())
+    shape = shapes.get(read[0])
+    if not isinstance(shape, tuple) or isinstance(shape, Items):
+        return None
+    rank = len(shape)
+    if op.rule == "np.transpose" and len(op.args) == 1 and len(result) == rank:
+        try:
+            order = ast.literal_eval(op.param("axes") or "None")
+        except (ValueError, SyntaxError):
+            return None
+        order = tuple(range(rank))[::-1] if order is None else order
+        if not isinstance(order, tuple) or sorted(a % rank if isinstance(a, int) else None for a in order) != \
+                list(range(rank)):
+            return None
+        return frozenset(i for i, a in enumerate(order) if a % rank in known[read[0]])
     if op.rule in KEEPING and len(result) == rank:
         return known[read[0]]
     if "keepdims=False" in (rule.signature or "") and (rule.signature or "").startswith("a, axis=None"):

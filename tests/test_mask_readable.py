@@ -138,6 +138,20 @@ def test_total_of_one_selection_against_another():
         assert "_unbroadcast(" not in text
 
 
+def test_products_contracting_the_rows():
+    """Xc.T @ Xc and np.dot(r, Xc) contract the rows away: of a shape the data does not decide."""
+    source = '''
+    def f(X, y, W):
+        Xc = X[y > 0]
+        G = Xc.T @ Xc
+        v = np.dot(Xc.sum(axis=1), Xc)
+        return np.sum(G * W) + np.sum(v * W[0]) + np.sum(Xc @ W[1])
+    '''
+    W = RNG.normal(size=(3, 3))
+    for text in both(source, [(X, y, W) for y in LABELS], (0, 2), {"X": "N,D", "y": "N", "W": "D,D"}):
+        assert "_unbroadcast(" not in text
+
+
 def test_transposed_selection_stays_right():
     """An operation whose axes are not followed (.T) keeps the mark: summed as it runs, right."""
     source = '''
