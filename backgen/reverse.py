@@ -10,7 +10,9 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * NumPy adjoints have exactly their variable's shape: contributions NumPy
   broadcast are summed back (``db = dout.sum(axis=0)``; for a value whose length
   the data decides, a boolean mask's selection, as the code runs:
-  ``dXc = _unbroadcast(dXcmmu, Xc)``), and an adjoint that
+  ``dXc = _unbroadcast(Xc * dprod, Xc)``, unless the other operands lack its
+  axes of that length or have one element there: ``dXc = dXcmmu`` of
+  ``Xc - mu``), and an adjoint that
   would alias another array (``dx = dq``) is copied before anything is added
   to it, so neither inputs nor forward values are ever modified.
 * Each group of adjoint lines records the forward line it undoes; the forward

@@ -225,3 +225,20 @@ def test_helper_selection_times_other_item_refused(returned, tmp_path):
         backgen.generate(source, name="f", shapes={"b": "N", "c": "N"})
     with pytest.raises(backgen.BackgenError, match="is selected by a boolean mask"):
         backgen.backward(forward(source, "f", tmp_path)).backward(B[0], C, dout=1.0)
+
+
+def test_selection_against_rows_and_columns_of_one():
+    """p (its length the data's) meets W of shape (3, 1) and X[m] meets w[None, :]: broadcast along
+    axes of one only, whatever the number of elements selected."""
+    source = '''
+    def f(x, X, y, W, w):
+        p = x[y > 0]
+        Xc = X[y > 0]
+        return np.sum(np.tanh(p * W)) + np.sum((Xc * w[None, :]) ** 2)
+    '''
+    x = RNG.normal(size=6)
+    W = RNG.normal(size=(3, 1))
+    w = RNG.normal(size=3)
+    for text in both(source, [(x, X, y, W, w) for y in LABELS], (0, 1, 3, 4),
+                     {"x": "N", "X": "N,D", "y": "N", "W": "3,1", "w": "D"}):
+        assert "_unbroadcast(" not in text
