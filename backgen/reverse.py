@@ -10,7 +10,9 @@ Contract: ``reverse(staged) -> ir.Backward``.
 * NumPy adjoints have exactly their variable's shape: contributions NumPy
   broadcast are summed back (``db = dout.sum(axis=0)``; for a value whose length
   the data decides, a boolean mask's selection, as the code runs:
-  ``dXc = _unbroadcast(dXcmmu, Xc)``), and an adjoint that
+  ``dXc = _unbroadcast(Xc * dprod, Xc)``, unless the other operands lack its
+  axes of that length or have one element there: ``dXc = dXcmmu`` of
+  ``Xc - mu``), and an adjoint that
   would alias another array (``dx = dq``) is copied before anything is added
   to it, so neither inputs nor forward values are ever modified.
 * Each group of adjoint lines records the forward line it undoes; the forward
@@ -123,6 +125,10 @@ class _Reverser(FlowReverser):
                                        for op in ir.ops_in(staged.body)
                                        if op.rule == "getitem" and isinstance(op.args[0], ir.Var)]
         self.sequences = frozenset(base for base, _, _ in reads)
+        if self.numpy:  # a helper's one result, a list holding a selection by a mask ([p[p > 0], q]): its items'
+            # lengths differ on other data, its adjoint is a list of them (as a tuple's), never one array
+            self.sequences |= {op.target for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")
+                               and isinstance(staged.shapes.get(op.target), Items)}
         nested = {base for base, item, part in reads if item in self.sequences and not part}  # (rows of a list;
         while True:  # a slice, v[1:], is a list of the same items: nested where the list is)
             more = {base for base, item, part in reads if part and item in nested} - nested
@@ -172,8 +178,12 @@ class _Reverser(FlowReverser):
                 refuse_varied_static(staged, op, RULES[op.rule], varied)
         self.active = active
         self.uses = self.count_uses(active)
-        self.sized, self.masks, self.partly_sized, _ = data_sized(staged) if self.numpy else ({}, {}, frozenset(), {})
+        self.data_axes = {}  # for each value marked, the axes of a length the data decides (None: not known)
+        self.sized, self.masks, self.partly_sized, _ = data_sized(staged, axes=self.data_axes) if self.numpy \
+            else ({}, {}, frozenset(), {})
         self.summed_at_run = set()  # ids of elementwise ops whose selections' gradients are summed at run time
+        self.cleared = {}  # ids of elementwise ops whose selections meet no broadcasting along their lengths:
+        # the result's shape, None along those
         self.left_out = guarded(staged)  # ops in a branch np.where leaves out: 0 written there
         self.zero_guarded = zero_guarded(staged)  # singular ops whose upstream may be 0 where they are infinite
         self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
@@ -611,6 +621,9 @@ class _Reverser(FlowReverser):
                 text = self.quotient_summed(op, input_name, target, whole, upstream) or \
                     unbroadcast(text, target, whole)  # (GradContext's, read directly: from the result's
                 # shape to the operand's)
+            elif broadcast and arg.name in self.cleared.get(id(op), ()) and not staged.shape_free \
+                    and arg.name in shapes:  # (summed along the axes of 1 it has, another selection's there)
+                text = unbroadcast(text, tuple(shapes[arg.name]), self.cleared[id(op)][arg.name])
             elif broadcast and id(op) in self.summed_at_run and self.sized.get(arg.name) and not staged.shape_free:
                 text = f"_unbroadcast({text}, {arg.name})"  # of a length the data decides: summed as it runs
             elif broadcast:
@@ -1103,6 +1116,8 @@ class _Reverser(FlowReverser):
         if not unknown and all(a[2] == sized[0][2] and a[1] == sized[0][1] and a[0] not in self.partly_sized
                                for a in arrays):
             return  # selected alike: the same length (on every path)
+        if not unknown and part is None and self.data_axes_clear(op, sized, arrays, result):
+            return  # Xc - mu: mu has no axis of Xc's rows, nor any other selection: no broadcasting along them
         if not unknown and self.sized_axes_clear(sized, arrays):
             return  # X[m] @ W + b: b has no axis of the rows' the mask selects
         if not unknown and self.summable_at_run(op, operands, part):
@@ -1161,6 +1176,49 @@ class _Reverser(FlowReverser):
                 return False
         result = shapes.get(op.target) if part is None else shapes.get(f"{op.target}[{op.param('index')}]")
         return isinstance(result, tuple) and not isinstance(result, Items)
+
+    def data_axes_clear(self, op, sized, arrays, result):
+        """Whether each selection among ``arrays`` (operands of an elementwise operation giving
+        ``result``) has along each axis of a length the data decides (``data_sized``'s axes, known) the
+        result's length: every other operand lacks that axis, or has there one element and a length the
+        data does not decide (``Xc - mu``, ``p[None, :] - q[:, None]``).  Its gradient is then undone
+        from the shapes known along its other axes, as for any array (``dXc = dXcmmu``), where one of
+        length 1 may meet another selection's length (``ds = ddiff.sum(axis=0, keepdims=True)``): the
+        result's shape, of None along the selections' axes, is noted in ``cleared``."""
+        shape = self.staged.shapes.get(result)
+        rule = RULES.get(op.rule)
+        if rule is None or not rule.broadcast or op.rule in ("np.cross", "np.broadcast_to", "np.einsum", "np.matmul"):
+            return False  # (axes not all elementwise)
+        if not isinstance(shape, tuple) or isinstance(shape, Items) or len({a[0] for a in arrays}) != len(arrays) \
+                or any(len(own) > len(shape) for _, own, _ in arrays):
+            return False
+        wholes = {}  # for each selection, the result's shape, None along the axes another's length gives it
+        for name, own, _ in sized:
+            along = self.data_axes.get(name)
+            if along is None or name in self.partly_sized:
+                return False
+            for other, _, _ in sized:
+                whole = wholes.setdefault(other, list(shape))
+                if other != name:
+                    for axis in along:
+                        whole[len(shape) - len(own) + axis] = None
+        for name, own, _ in sized:
+            along = self.data_axes.get(name)
+            if along is None or name in self.partly_sized:
+                return False
+            for axis in along:
+                at = len(shape) - len(own) + axis
+                for other, other_shape, origins in arrays:
+                    if other == name:
+                        continue
+                    k = at - (len(shape) - len(other_shape))
+                    if k < 0:
+                        continue  # (an axis it lacks: broadcast along it whatever its length)
+                    other_along = self.data_axes.get(other) if origins else frozenset()
+                    if other_along is None or k in other_along or other_shape[k] != 1:
+                        return False
+        self.cleared[id(op)] = {name: tuple(whole) for name, whole in wholes.items()}
+        return True
 
     def sized_axes_clear(self, sized, arrays):
         """Whether the one selection among ``arrays`` meets only arrays lacking the axes its length

@@ -41,7 +41,7 @@ COUNTS = {"int", "round", "floor", "ceil", "trunc",  # an integer of a number: x
           "int_", "intp", "int8", "int16", "int32", "int64", "uint", "uintp", "uint8", "uint16", "uint32", "uint64"}
 
 
-def data_sized(staged, extra=None):
+def data_sized(staged, extra=None, axes=None):
     """``({name: origins}, masks, partly, lengths)``: the values whose length depends on the data, as selected
     by a boolean mask (or by indices ``np.nonzero`` finds, or up to a bound ``int(s)`` makes of a
     number) here or in a helper returning them, each with
@@ -50,11 +50,16 @@ def data_sized(staged, extra=None):
     path, a loop's value before it), which are never of the same length as another selection for
     sure; and the numbers that are lengths the data decides (``len(p)``, ``int(np.sum(m))``), with
     their origins.  Values computed from them are marked too
-    (an over-approximation: a reduction along another axis keeps the mark), numbers are not.  A
+    (an over-approximation: a reduction along another axis keeps the mark), numbers are not, nor
+    arrays reducing all the axes of those lengths (``_data_axes``).  A
     helper's parameters its caller passes such a selection (``staged.sized_params``) are marked too,
     and so is each array whose shape another sample of the data changed (``shapes.data_varying``)
-    that nothing else marked, with a length of its own (``extra``)."""
+    that nothing else marked, with a length of its own (``extra``).  ``axes``, a dict where given, gets
+    for each value marked the axes of its length the data decides where they are known (``X[m]``: its
+    first; ``X[m] - mu``: the same), else None: a reduction over all of them (``mu = Xc.mean(axis=0)``,
+    ``X[m].sum(axis=0)``) is of a shape the data does not decide, and is not marked."""
     extra = extra or {}
+    axes = {} if axes is None else axes
     masks = _masks(staged)
     sized = {param: origins for param, origins in staged.sized_params if origins is not None}
     sized.update(extra)
@@ -73,7 +78,7 @@ def data_sized(staged, extra=None):
     derived = set()  # numbers computed from masks or selections (np.sum(m))
     changed = True
     while changed:
-        before = (dict(sized), dict(lengths), set(derived))
+        before = (dict(sized), dict(lengths), set(derived), dict(axes))
         unmarked = set()  # set by a line to a value of a length not selected
         made = collections.defaultdict(set)  # name -> the origins each line setting it gives it
         for op in ir.ops_in(staged.body):
@@ -114,27 +119,151 @@ def data_sized(staged, extra=None):
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
+            along = _data_axes(op, axes, sized, masks, staged.shapes)
+            if along is not None and not along and staged.shapes.get(op.target) is not None:
+                unmarked.add(op.target)  # (the axes of a length the data decides reduced away: mu = Xc.mean(0))
+                continue
             if RULES[op.rule].broadcast and _fixed_by(op, sized, staged.shapes):
                 unmarked.add(op.target)  # broadcast with arrays of known lengths along every axis: of those
                 continue
             if origins and staged.shapes.get(op.target, ()) != ():
                 sized[op.target] = sized.get(op.target, frozenset()) | origins
                 made[op.target].add(origins)
+                axes[op.target] = along if axes.get(op.target, along) == along else None
         for carried, value in exits:
             if value in sized:
                 sized[carried] = sized.get(carried, frozenset()) | sized[value]
                 made[carried].add(sized[value])
+                along = axes.get(value)
+                axes[carried] = along if axes.get(carried, along) == along else None
             else:  # a loop's value set to one of another length (the loop ran: not the selection before it)
                 unmarked.add(carried)
-        changed = (sized, lengths, derived) != before
+        changed = (sized, lengths, derived) != before[:3] or axes != before[3]
     # selected otherwise on another path (p = b[m] or b[n], then p * c[m]): of the same length as nothing
     unmarked |= {name for name, origins in made.items() if len(origins) > 1}
     missing = {name: frozenset({(f"{name} (of a length the data decides)", None)})
                for name, (shape, _) in getattr(staged.shapes, "data_varying", {}).items()
                if name not in sized and name not in extra and shape != ()}
     if missing:  # (marked by what the data did, not how the code spells it: then what is made of them)
-        return data_sized(staged, {**extra, **missing})
+        axes.clear()
+        return data_sized(staged, {**extra, **missing}, axes)
     return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
+
+
+KEEPING = {"np.sort", "copy", "np.copy", "np.cumsum", "np.cumprod", "neg", "np.negative", "np.abs", "np.absolute"}
+
+
+def _data_axes(op, axes, sized, masks, shapes):
+    """The axes of ``op``'s result whose length the data decides, where known from those of its operands
+    (``axes``: a value marked that has none there is not known), else None.  Known: a selection by one
+    mask (``X[m]``: its first axis), a part of a selection by slices and new axes (``p[:, None]``), an
+    elementwise operation (each operand's axes, aligned to the result's right), a reduction along
+    constant axes (those left; none where it reduces them all), a product of vectors and matrices
+    (``Xc.T @ Xc``: the axes it contracts gone), a transpose and an operation keeping its operand's
+    axes (``np.sort``)."""
+    rule = RULES.get(op.rule)
+    read = [atom.name for atom in op.args if isinstance(atom, ir.Var) and atom.name in sized]
+    known = {name: axes.get(name) for name in read}
+    if op.rule == "getitem":
+        index = op.param("index") or ""
+        if not read and index in masks and shapes.get(index) and index_origins(op, masks):
+            return frozenset({0})  # (X[m]: the elements the mask selects along the first axis)
+        if read != [op.args[0].name] or known[read[0]] is None:
+            return None
+        return _sliced_axes(index, known[read[0]], len(shapes.get(read[0]) or ()))
+    if any(along is None for along in known.values()) or rule is None:
+        return None
+    result = shapes.get(op.target)
+    if not isinstance(result, tuple) or isinstance(result, Items):
+        return None
+    if rule.broadcast and op.rule not in ("np.cross", "np.broadcast_to", "np.einsum", "np.matmul"):
+        along = set()
+        for name in read:
+            shape = shapes.get(name)
+            if not isinstance(shape, tuple) or isinstance(shape, Items) or len(shape) > len(result):
+                return None
+            along |= {len(result) - len(shape) + k for k in known[name]}
+        return frozenset(along)
+    if op.rule in ("np.matmul", "np.dot") and len(op.args) == 2:  # a product contracts a's last axis, b's first
+        ranks = [len(shape_of(atom, shapes)) for atom in op.args]
+        if any(rank not in (1, 2) for rank in ranks) or len(result) != sum(ranks) - 2:
+            return None
+        first, second = (known.get(atom.name, frozenset()) if isinstance(atom, ir.Var) else frozenset()
+                         for atom in op.args)
+        return frozenset(({0} if ranks[0] == 2 and 0 in first else set()) |
+                         ({len(result) - 1} if ranks[1] == 2 and 1 in second else set()))
+    if len(read) != 1 or not isinstance(op.args[0], ir.Var) or op.args[0].name != read[0]:
+        return None
+    shape = shapes.get(read[0])
+    if not isinstance(shape, tuple) or isinstance(shape, Items):
+        return None
+    rank = len(shape)
+    if op.rule == "np.transpose" and len(op.args) == 1 and len(result) == rank:
+        try:
+            order = ast.literal_eval(op.param("axes") or "None")
+        except (ValueError, SyntaxError):
+            return None
+        order = tuple(range(rank))[::-1] if order is None else order
+        if not isinstance(order, tuple) or sorted(a % rank if isinstance(a, int) else None for a in order) != \
+                list(range(rank)):
+            return None
+        return frozenset(i for i, a in enumerate(order) if a % rank in known[read[0]])
+    if op.rule in KEEPING and len(result) == rank:
+        return known[read[0]]
+    if "keepdims=False" in (rule.signature or "") and (rule.signature or "").startswith("a, axis=None"):
+        try:
+            axis = ast.literal_eval(op.param("axis") or "None")
+            keep = ast.literal_eval(op.param("keepdims") or "False")
+        except (ValueError, SyntaxError):
+            return None
+        if axis is None or not rank:
+            return frozenset() if result == () else None
+        reduced = {axis} if isinstance(axis, int) else set(axis) if isinstance(axis, tuple) else None
+        if reduced is None or not all(isinstance(a, int) and -rank <= a < rank for a in reduced) or keep not in (True, False):
+            return None
+        reduced = {a % rank for a in reduced}
+        left = known[read[0]] - reduced
+        if keep:
+            return frozenset(left)
+        return frozenset(a - sum(1 for r in reduced if r < a) for a in left)
+    return None
+
+
+def _sliced_axes(index, along, rank):
+    """The axes of ``p[index]`` of a length the data decides, ``along`` those of ``p`` (of rank ``rank``),
+    where the index is made of slices, new axes (None) and one Ellipsis at most, else None."""
+    try:
+        node = ast.parse(f"_[{index}]", mode="eval").body.slice
+    except SyntaxError:
+        return None
+    parts = list(node.elts) if isinstance(node, ast.Tuple) else [node]
+    kinds = []
+    for part in parts:
+        if isinstance(part, ast.Slice):
+            kinds.append("axis")
+        elif isinstance(part, ast.Constant) and part.value is None:
+            kinds.append("new")
+        elif isinstance(part, ast.Constant) and part.value is Ellipsis:
+            kinds.append("...")
+        else:
+            return None
+    if kinds.count("...") > 1:
+        return None
+    taken = kinds.count("axis")
+    if taken > rank:
+        return None
+    if "..." in kinds:
+        at = kinds.index("...")
+        kinds[at:at + 1] = ["axis"] * (rank - taken)
+    else:
+        kinds += ["axis"] * (rank - taken)
+    result, axis = set(), 0
+    for position, kind in enumerate(kinds):
+        if kind == "axis":
+            if axis in along:
+                result.add(position)
+            axis += 1
+    return frozenset(result)
 
 
 def _fixed_by(op, sized, shapes):
