@@ -18,7 +18,7 @@ other uses are left as they are (and refused as an unknown function).
 
 import ast
 
-from .source import fresh_names, name_ids, rewrite_statements, walk
+from .source import fresh_names, name_ids, own_jumps, rewrite_statements, walk
 
 
 def rewrite(forward):
@@ -32,7 +32,8 @@ def _pairs(forward, stmt, fresh):
     """The statements ``stmt`` becomes, or None where it is not such a loop."""
     if not (isinstance(stmt, ast.For) and _is_combinations(forward, stmt.iter) and not stmt.orelse
             and isinstance(stmt.target, ast.Tuple) and len(stmt.target.elts) == 2
-            and all(isinstance(e, ast.Name) for e in stmt.target.elts) and not _breaks(stmt.body)):
+            and all(isinstance(e, ast.Name) for e in stmt.target.elts)
+            and not own_jumps(stmt.body, (ast.Break,))):
         return None
     call = stmt.iter
     r = call.args[1] if len(call.args) == 2 else next((k.value for k in call.keywords if k.arg == "r"), None)
@@ -84,17 +85,3 @@ def _is_range(forward, node):
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and \
         forward.env.get("range") == "range" and \
         1 <= len(node.args) <= 2 and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
-
-
-def _breaks(stmts):
-    """Whether ``stmts`` (a loop's body) break out of that loop (not a loop inside it)."""
-    todo = list(stmts)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Break):
-            return True
-        if isinstance(node, (ast.For, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            todo.extend(node.orelse if isinstance(node, (ast.For, ast.While)) else [])
-            continue
-        todo.extend(ast.iter_child_nodes(node))
-    return False

@@ -38,7 +38,7 @@ path, as above).  None otherwise: the loop is left for the caller to refuse.
 import ast
 import copy
 
-from .source import fresh_names, name_ids, statements
+from .source import fresh_names, name_ids, own_jumps, statements
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _COMPARE = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.cmpop, ast.boolop,
@@ -116,7 +116,7 @@ def unrolled(func, lineno, col, inside=False, known=None):
 def _all_written_out(loop, known, used):
     """The statements of the ``for`` ``loop`` written out, each iteration after the other, or None."""
     items = _known_items(loop.iter, known)
-    if not items or len(items) > MAX_UNROLLED or loop.orelse and _own_jumps(loop.body):
+    if not items or len(items) > MAX_UNROLLED or loop.orelse and own_jumps(loop.body):
         return None
     binds = []
     if isinstance(loop.iter, (ast.Tuple, ast.List)):  # (Python reads them all as the loop starts)
@@ -131,7 +131,7 @@ def _all_written_out(loop, known, used):
     out = list(binds)
     for item in items:
         body = copy.deepcopy(loop.body)
-        if _own_jumps(body):
+        if own_jumps(body):
             body = _without_continue(body)
             if body is None:
                 return None
@@ -211,16 +211,16 @@ def _peel_all(node, place, used):
 def _written_out(loop, before, used):
     """The statements of ``loop`` peeled once (``before``: its block up to it), or None (``loop``
     itself as it was: the statements are written from a copy)."""
-    if _breaks(loop.body):  # (the iteration written out goes on to the loop on the paths that do not break)
+    if own_jumps(loop.body, (ast.Break,)):  # (the iteration written out goes on to the loop where it does not break)
         return _breaking_written_out(loop, before, used)
-    body = _without_continue(copy.deepcopy(loop.body)) if _own_jumps(loop.body) else copy.deepcopy(loop.body)
+    body = _without_continue(copy.deepcopy(loop.body)) if own_jumps(loop.body) else copy.deepcopy(loop.body)
     if body is None:
         return None
     loop = copy.deepcopy(loop)
     if isinstance(loop, ast.While):
         if not _true_on_entry(loop.test, before):
             return _guarded(copy.deepcopy(loop.test), [*body, loop], loop)
-        if not _own_jumps(loop.body) and _decided(loop.test, before + body) is False:
+        if not own_jumps(loop.body) and _decided(loop.test, before + body) is False:
             return [*body, *loop.orelse]  # (k = 0; while k < 1: k = k + 1: the test false after it, no loop left)
         return [*body, loop]
     items = _items(loop.iter)
@@ -525,22 +525,6 @@ def _written(nodes):
     return names
 
 
-def _own_jumps(body):
-    """Whether ``body`` holds a ``break`` or ``continue`` of its loop (not of a loop inside it)."""
-    pending = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.Break, ast.Continue)):
-            return True
-        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
-            pending += node.orelse  # (a jump in an inner loop's body is its own)
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        pending += [child for child in ast.iter_child_nodes(node)]
-    return False
-
-
 def _without_continue(block):
     """``block`` (a loop's body, its statements copies) as one iteration of it runs, its loop's own
     ``continue`` written out: what follows an ``if`` holding one written into each of its paths, where
@@ -550,7 +534,7 @@ def _without_continue(block):
     for k, stmt in enumerate(block):
         if isinstance(stmt, ast.Continue):
             return out  # (what follows it in this block never runs)
-        if not _own_jumps([stmt]):
+        if not own_jumps([stmt]):
             out.append(stmt)
             continue
         if not isinstance(stmt, ast.If):
@@ -566,22 +550,6 @@ def _without_continue(block):
     return out
 
 
-def _breaks(body):
-    """Whether ``body`` holds a ``break`` of its loop (not of a loop inside it)."""
-    pending = list(body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Break):
-            return True
-        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
-            pending += node.orelse  # (a break in an inner loop's body is its own)
-            continue
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        pending += [child for child in ast.iter_child_nodes(node)]
-    return False
-
-
 def _one_iteration(block, after):
     """``block`` (a loop's body, its statements copies) as one iteration of it runs, followed by
     ``after`` (copied onto each path that goes on): a ``continue`` of its loop ends its path with
@@ -593,7 +561,7 @@ def _one_iteration(block, after):
             return out + copy.deepcopy(after)  # (what follows it in this block never runs)
         if isinstance(stmt, ast.Break):
             return out
-        if not _own_jumps([stmt]):
+        if not own_jumps([stmt]):
             out.append(stmt)
             continue
         if not isinstance(stmt, ast.If):

@@ -24,7 +24,7 @@ import copy
 import numpy as np
 
 from . import peel
-from .source import name_ids
+from .source import name_ids, own_jumps
 
 _NONE, _VALUE = "none", "value"
 _SIZE_BUILTINS = {"len": len, "min": min, "max": max}
@@ -163,7 +163,7 @@ class _Folder:
         after = dict(entry)
         stmt.orelse = self.block(stmt.orelse, after)
         state.clear()
-        state.update(after if not peel._own_jumps(stmt.body) else
+        state.update(after if not own_jumps(stmt.body) else
                      {k: v for k, v in after.items() if k not in _stored(stmt.body)})
         return stmt
 
@@ -181,7 +181,7 @@ class _Folder:
         by it where it runs no iteration): the fixed point of entering with ``state`` and with what a
         pass of the body leaves (worked out on a copy, deciding nothing)."""
         entry = dict(state)
-        if peel._own_jumps(stmt.body):  # (a continue ends an iteration anywhere: forget what it sets)
+        if own_jumps(stmt.body):  # (a continue ends an iteration anywhere: forget what it sets)
             return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)

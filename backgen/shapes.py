@@ -329,7 +329,8 @@ def _probe(staged, returned, functions, label):
     lines = [f"def probe({', '.join(staged.params)}):"] + staged_lines(checked_loops(staged.body), 1)
     lines.append(f"    return {returned}")
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, "_guard": guard,
-                 "_room": check_room, **(functions or {}), **{name: ast.literal_eval(text) for name, text in staged.constants}}
+                 "_room": check_room, **(functions or {}),
+                 **{name: ast.literal_eval(text) for name, text in staged.constants}}
     exec(compile("\n".join(lines) + "\n", f"<backgen {label} of {staged.name}>", "exec"), namespace)
     namespace["_probe_lines"] = lines  # (where an operation raised: _failing_line)
     return namespace

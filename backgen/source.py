@@ -497,6 +497,21 @@ def rewrite_statements(stmts, each):
     return out
 
 
+def own_jumps(body, kinds=(ast.Break, ast.Continue)):
+    """Whether the statements ``body`` (a loop's) hold a jump of ``kinds`` of that loop: not one of a
+    loop inside it (but in its ``else``, which jumps for the outer loop), nor of a function defined in it."""
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, kinds):
+            return True
+        if isinstance(node, (ast.For, ast.While, ast.AsyncFor)):
+            pending += node.orelse
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            pending += ast.iter_child_nodes(node)
+    return False
+
+
 def name_ids(node):
     """The ids of the ``ast.Name`` nodes in a tree (what a walk with ``ast.walk`` finds, faster)."""
     found, todo = set(), [node]

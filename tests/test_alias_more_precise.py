@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 import backgen
-from test_alias_precision import assert_right, randn
+from test_aliasing_more import assert_right, randn
 
 
 def refusal(source, shapes):

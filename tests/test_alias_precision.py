@@ -4,59 +4,13 @@ the writes of the iterations before (``for row in X[1:]: row += row``).  Each ac
 checked against central finite differences in float64 of ``sum(output * dout)``, with the shapes
 given and without, or refused at the user's line where NumPy's meaning cannot be followed."""
 
-import math
 import textwrap
 
 import numpy as np
 import pytest
 
 import backgen
-from numeric import gradient, weighted
-
-
-def _copies(values):
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
-
-
-def assert_right(source, args, given_shapes=True, seed=0):
-    """The backward of ``f`` in ``source`` matches finite differences at ``args`` (a random output
-    gradient for each output), generated with the arguments' shapes given or (``given_shapes`` False)
-    shape-free, twice alike, and leaves its arguments alone."""
-    source = textwrap.dedent(source)
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    forward = namespace["f"]
-    shapes = {name: np.shape(a) for name, a in zip(forward.__code__.co_varnames, args)} if given_shapes else None
-    text = backgen.generate(source, name="f", shapes=shapes)
-    assert text == backgen.generate(source, name="f", shapes=shapes)
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    outputs = forward(*_copies(args))
-    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-    rng = np.random.default_rng(seed)
-    douts = tuple(rng.standard_normal(np.shape(o)) if np.ndim(o) else float(rng.standard_normal())
-                  for o in outputs)
-    copies, dcopies = _copies(args), _copies(douts)
-    got = generated["f_backward"](*copies, *dcopies)
-    for before, after in zip(list(args) + list(douts), copies + dcopies):
-        np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
-    got = got if len(args) > 1 else (got,)
-    objective = weighted(lambda *trial: forward(*_copies(trial)), douts)
-    for k, g in enumerate(got):
-        want = gradient(objective, _copies(args), k)
-        assert np.shape(g) == np.shape(want), f"gradient shape {np.shape(g)}, expected {np.shape(want)}"
-        np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
-    return text
-
-
-def assert_refused(source, match, line, shapes=None):
-    with pytest.raises(backgen.BackgenError, match=match) as info:
-        backgen.generate(textwrap.dedent(source), name="f", shapes=shapes)
-    assert info.value.lineno == line
-
-
-def randn(*shape, seed=1):
-    return np.random.default_rng(seed + sum(shape)).standard_normal(shape)
+from test_aliasing_more import assert_refused, assert_right, randn
 
 
 # --- a if c else b is one of the two: a write into one leaves the other alone -----------------------

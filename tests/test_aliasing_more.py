@@ -21,13 +21,14 @@ def _copies(values):
 def assert_right(source, args, given_shapes=True, seed=0):
     """The backward of ``f`` in ``source`` matches finite differences at ``args`` (a random output
     gradient for each output), generated with the arguments' shapes given or (``given_shapes`` False)
-    shape-free, and leaves its arguments alone."""
+    shape-free, twice alike, and leaves its arguments alone; the generated text."""
     source = textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)
     forward = namespace["f"]
     shapes = {name: np.shape(a) for name, a in zip(forward.__code__.co_varnames, args)} if given_shapes else None
     text = backgen.generate(source, name="f", shapes=shapes)
+    assert text == backgen.generate(source, name="f", shapes=shapes)
     generated = {}
     exec(compile(text, "<generated>", "exec"), generated)
     outputs = forward(*_copies(args))
@@ -45,6 +46,7 @@ def assert_right(source, args, given_shapes=True, seed=0):
         want = gradient(objective, _copies(args), k)
         assert np.shape(g) == np.shape(want), f"gradient shape {np.shape(g)}, expected {np.shape(want)}"
         np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-6)
+    return text
 
 
 def assert_refused(source, match, line, shapes=None):
