@@ -877,8 +877,7 @@ class StatementStager:
         neither bound anew in the loop, both are carried, their sharing followed (``relate_carried``)."""
         if not self.numpy:
             return set()
-        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
-                                           if isinstance(stmt, ast.For) else set())
+        rebound = _rebound_in_loop(stmt, body)
         mentioned = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name)}
         found = set()
         for name in sorted(_written_through_views(stmt, body)[0] - rebound):
@@ -910,8 +909,7 @@ class StatementStager:
         value of their own (a copy as the loop starts).  Returns the pairs so related."""
         if not self.numpy:
             return frozenset()
-        rebound = _bound_in(body, True) | ({n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}
-                                           if isinstance(stmt, ast.For) else set())
+        rebound = _rebound_in_loop(stmt, body)
         before = {name: self.versions.get(name) for name in carried}
         own = [name for name in carried if name not in rebound and isinstance(before[name], ir.Var) and
                entry[name] != before[name].name and not self.unguarded(name)]
@@ -1484,6 +1482,13 @@ def rename(items, old, new):
                                   tuple((new if c == old else c, atom(e)) for c, e in item.exits),
                                   item.line, item.breaks, tuple(new if c == old else c for c in item.fresh)))
     return result
+
+
+def _rebound_in_loop(stmt, body):
+    """The names the loop ``stmt`` binds anew, its body ``body`` (NumPy code: not by an op= alone) or
+    its target."""
+    target = {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)} if isinstance(stmt, ast.For) else set()
+    return _bound_in(body, True) | target
 
 
 def _bound_in(body, numpy):

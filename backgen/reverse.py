@@ -46,7 +46,7 @@ from .parts import assigned_parts
 from .zeroed import unzeroed
 from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
-from .selections import const_shape, data_sized, index_origins, one_mask, shape_of
+from .selections import axes_elementwise, const_shape, data_sized, index_origins, one_mask, shape_of
 from .shapes import Items
 from .stage import atom_ast, module_bindings
 
@@ -1156,9 +1156,7 @@ class _Reverser(FlowReverser):
         values of another length on another path or items of a sequence holding a selection (whose
         gradient is not made item by item)."""
         if part is None:
-            rule = RULES.get(op.rule)
-            if rule is None or not rule.broadcast or op.rule in ("np.cross", "np.broadcast_to", "np.einsum",
-                                                                 "np.matmul"):
+            if not axes_elementwise(op):
                 return False
         elif not isinstance(part.args[0], ir.Var) or part.args[0].name in self.staged.lists:
             return False
@@ -1186,9 +1184,8 @@ class _Reverser(FlowReverser):
         length 1 may meet another selection's length (``ds = ddiff.sum(axis=0, keepdims=True)``): the
         result's shape, of None along the selections' axes, is noted in ``cleared``."""
         shape = self.staged.shapes.get(result)
-        rule = RULES.get(op.rule)
-        if rule is None or not rule.broadcast or op.rule in ("np.cross", "np.broadcast_to", "np.einsum", "np.matmul"):
-            return False  # (axes not all elementwise)
+        if not axes_elementwise(op):
+            return False
         if not isinstance(shape, tuple) or isinstance(shape, Items) or len({a[0] for a in arrays}) != len(arrays) \
                 or any(len(own) > len(shape) for _, own, _ in arrays):
             return False
@@ -1202,11 +1199,8 @@ class _Reverser(FlowReverser):
                 if other != name:
                     for axis in along:
                         whole[len(shape) - len(own) + axis] = None
-        for name, own, _ in sized:
-            along = self.data_axes.get(name)
-            if along is None or name in self.partly_sized:
-                return False
-            for axis in along:
+        for name, own, _ in sized:  # (each one's axes known: checked above)
+            for axis in self.data_axes[name]:
                 at = len(shape) - len(own) + axis
                 for other, other_shape, origins in arrays:
                     if other == name:

@@ -153,6 +153,16 @@ def data_sized(staged, extra=None, axes=None):
 KEEPING = {"np.sort", "copy", "np.copy", "np.cumsum", "np.cumprod", "neg", "np.negative", "np.abs", "np.absolute"}
 
 
+_NOT_ELEMENTWISE = frozenset({"np.cross", "np.broadcast_to", "np.einsum", "np.matmul"})  # (broadcast, but along
+# some axes not element by element)
+
+
+def axes_elementwise(op):
+    """Whether ``op`` broadcasts its operands element by element along every axis (``+``, ``np.where``)."""
+    rule = RULES.get(op.rule)
+    return rule is not None and rule.broadcast and op.rule not in _NOT_ELEMENTWISE
+
+
 def _data_axes(op, axes, sized, masks, shapes):
     """The axes of ``op``'s result whose length the data decides, where known from those of its operands
     (``axes``: a value marked that has none there is not known), else None.  Known: a selection by one
@@ -176,7 +186,7 @@ def _data_axes(op, axes, sized, masks, shapes):
     result = shapes.get(op.target)
     if not isinstance(result, tuple) or isinstance(result, Items):
         return None
-    if rule.broadcast and op.rule not in ("np.cross", "np.broadcast_to", "np.einsum", "np.matmul"):
+    if axes_elementwise(op):
         along = set()
         for name in read:
             shape = shapes.get(name)

@@ -120,8 +120,7 @@ def test_two_selections_elementwise():
     check(source, [(a, b, m, n) for m, n in masks], wrt=(0, 1))
 
 
-def test_kmeans_members_in_loop():
-    source = '''
+KMEANS = '''
     def f(X, centers, labels):
         total = 0.0
         for k in range(centers.shape[0]):
@@ -129,9 +128,12 @@ def test_kmeans_members_in_loop():
             total += np.sum((members - centers[k]) ** 2)
         return total
     '''
+KMEANS_LABELS = [np.array([0, 0, 0, 0, 0, 0]), np.array([0, 1, 0, 0, 2, 0]), np.array([0, 1, 2, 0, 1, 2])]
+
+
+def test_kmeans_members_in_loop():
     C = RNG.normal(size=(3, 3))
-    labels = [np.array([0, 0, 0, 0, 0, 0]), np.array([0, 1, 0, 0, 2, 0]), np.array([0, 1, 2, 0, 1, 2])]
-    check(source, [(X, C, y) for y in labels], wrt=(0, 1))
+    check(KMEANS, [(X, C, y) for y in KMEANS_LABELS], wrt=(0, 1))
 
 
 def test_selection_against_axes_of_one():
@@ -217,17 +219,8 @@ def test_generic_hinge_of_hardest():
 
 
 def test_generic_kmeans():
-    source = '''
-    def f(X, centers, labels):
-        total = 0.0
-        for k in range(centers.shape[0]):
-            members = X[labels == k]
-            total += np.sum((members - centers[k]) ** 2)
-        return total
-    '''
     C = RNG.normal(size=(3, 3))
-    labels = [np.array([0, 0, 0, 0, 0, 0]), np.array([0, 1, 0, 0, 2, 0]), np.array([0, 1, 2, 0, 1, 2])]
-    check_generic(source, [(X, C, y) for y in labels], wrt=(0, 1))
+    check_generic(KMEANS, [(X, C, y) for y in KMEANS_LABELS], wrt=(0, 1))
 
 
 # --- writes into a part a mask selects -----------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 
 import backgen
 from numeric import gradient
-from test_mask_lengths import check
+from test_mask_lengths import KMEANS, check
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # (the mean of no element, unread)
 
@@ -73,16 +73,8 @@ def test_class_means_read_as_written():
 
 
 def test_members_against_their_center():
-    source = '''
-    def f(X, centers, labels):
-        total = 0.0
-        for k in range(centers.shape[0]):
-            members = X[labels == k]
-            total += np.sum((members - centers[k]) ** 2)
-        return total
-    '''
     centers = RNG.normal(size=(2, 3))
-    for text in both(source, [(X, centers, y) for y in LABELS], (0, 1), {"X": "N,D", "centers": "K,D", "labels": "N"}):
+    for text in both(KMEANS, [(X, centers, y) for y in LABELS], (0, 1), {"X": "N,D", "centers": "K,D", "labels": "N"}):
         assert "_unbroadcast(" not in text
         assert "dmembers = ddiff\n" in text
 
