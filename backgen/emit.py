@@ -89,6 +89,8 @@ def function_source(backward):
     else:
         summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, times the output "
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
+    if backward.left_out:
+        summary += "\n\n    " + "\n    ".join(_left_out(backward.left_out)) + "\n    "
     returns = ", ".join(backward.returns)
     context = dict(name=backward.name, signature=", ".join(parts), summary=summary, unpack=unpack,
                    missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
@@ -97,6 +99,16 @@ def function_source(backward):
     if len(forward_frame) < len(forward) or len(backward_frame) < len(backward_lines):
         _FRAMES.known[text] = _render("backward.py.j2", forward=forward_frame, backward=backward_frame, **context)
     return text
+
+
+def _left_out(notes):
+    """The docstring's lines saying which branches the code leaves out (``dead_paths``), and why."""
+    lines = []
+    for if_line, line, complaint in dict.fromkeys(notes):  # (a loop written out: one note for its copies)
+        complaint = complaint.replace("\\", "/").replace('"', "'")
+        lines += textwrap.wrap(f"A branch decided on line {if_line} is left out: line {line} on it raises at the "
+                               f"shapes this code is for ({complaint}).", 96)
+    return lines
 
 
 _FRAMES = source.text_cache(lambda text: text)  # a function's text -> what compiling it checks (_frame)

@@ -280,6 +280,8 @@ class Staged:
     unbound_elsewhere: frozenset = frozenset()  # values one path of an if sets, where Python's name is unbound
                                                 # on the others (a read there raises: no gradient to give)
     unbound_carried: frozenset = frozenset()  # names loops carry that are unbound, as Python's, until set
+    left_out: tuple = ()  # (line of the if, line NumPy raises on, its complaint): branches that cannot run at
+                          # the shapes the code is for (``dead_paths``), said in the backward's docstring
     numerals: tuple = field(default=(), compare=False, repr=False)  # (Python's text, the user's) of the numbers
                                                                     # the function writes otherwise (1e-08, 1e-8)
 
@@ -381,6 +383,7 @@ class Backward:
     filename: str = field(default="<string>", compare=False, repr=False)  # the user's file and lines, for
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
     numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
+    left_out: tuple = ()  # the branches left out (Staged's)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .cache import backward_name as layer_backward_name, from_user_cache, set_in
 from .docshapes import ANY_RANK, docstring_shapes
 from .errors import BackgenError
 from .guarded import outputs_never_negative
-from . import ir, runtime, source, structured, tails, view_targets
+from . import dead_paths, ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
 from .ir import Program, map_ops, ops_in
@@ -38,7 +38,7 @@ from .peel import loop_place, peeled, unrolled
 from .reverse import reverse
 from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
 from .sandwich import sandwich
-from .shapes import INT_SAMPLE, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
+from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
 from .sample_sizes import Sizes, about_sizes
 from .shapes import check_room, checked_loops, run_check
 from .shape_free import item_lists, uses as uses_of, write as write_shape_free
@@ -51,6 +51,7 @@ from .stage import stage, uses_numpy
 MAX_PEELS = 4  # loop iterations written out, in all, to let values settle their shapes
 MAX_UNROLLS = 4  # loops written out whole, in all, a value changing shape in each iteration
 MAX_SPLITS = 4  # branches whose tails are written into each path, in all
+MAX_DEAD_BRANCHES = 16  # branches left out where NumPy raises on them at the shapes the code is for
 
 
 def backward_program(func_or_source, wrt=None, name=None, filename=None, shapes=None, args=None,
@@ -1293,8 +1294,11 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                          if specs[p].kind == "int" and not specs[p].dims and p not in named)
         settings = tuple(i for i, p in enumerate(result.params)  # flag=False, mode="all"
                          if specs[p].kind in ("bool", "str") and not specs[p].dims)
+        exact = all(isinstance(d, int) for s in specs.values() if s.dims != ANY_RANK for d in s.dims) and \
+            not any(s.dims == ANY_RANK for s in specs.values())  # (sizes the user wrote: every input's)
         try:
-            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings)
+            return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings,
+                                       exact=exact)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), _unrecorded(functions),
@@ -1330,7 +1334,7 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 return fitted
             _with_declared(first, [p for p in result.params if p not in (result.shape_free or ())], specs)
             raise first from None
-    return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections)
+    return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections, exact=True)
 
 
 def _refitted(first, specs, attempt):
@@ -1429,22 +1433,34 @@ def _matched_sizes(error, specs, fixed):
 
 
 def _with_sample_shapes(result, args, functions, probe_body, helper, integers=(), also=(), sampled=False,
-                        selections=(), settings=()):
+                        selections=(), settings=(), exact=False):
     """``result`` with the shapes of its values on the sample ``args`` (``integers``: the positions of
     integer parameters whose values the code is written for every one of, which the data net varies;
     ``also``: other arguments, of other calls of a helper, the code must hold for; ``sampled``: ``args``
     are samples of the shapes declared, the code is for every value of them; ``selections``: a helper's
     parameters its callers pass selections by masks, which its backward checks itself; ``settings``: the
-    positions of flags and modes the code is written for every value of)."""
+    positions of flags and modes the code is written for every value of; ``exact``: the sizes of ``args``
+    are those of every input the code is for, where a branch NumPy raises on whenever it runs is left
+    out: ``dead_paths``)."""
     check_differentiable(result, args)
     probe = result if probe_body is None else dataclasses.replace(result, body=probe_body)
-    droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)
-    try:
+    exact = exact and not helper and not result.shape_free and not also
+    for _ in range(MAX_DEAD_BRANCHES):
+        droppable = frozenset() if sampled or helper or probe_body is not None else _sized_loops(result, args)
+        try:
+            shapes, ran = infer_ran(probe, args, functions, droppable, exact)
+            break
+        except DeadBranch as dead:  # a branch raising at these shapes whenever it runs: left out, as one
+            result = dataclasses.replace(result, body=dead_paths.drop(result.body, dead.place),  # ending in
+                                         left_out=result.left_out + (dead.note,))  # raise is
+            probe = result if probe_body is None else dataclasses.replace(
+                probe, body=dead_paths.drop(probe.body, dead.place))
+        except BackgenError as error:
+            if getattr(error, "varying_shape", None) and not exact:  # the forward itself may fail on these
+                run_check(probe, args, functions)  # inputs: then theirs is the fault (a sample run error), not
+            raise  # the code's (at sizes every input has, the path the samples take may be one left out)
+    else:
         shapes, ran = infer_ran(probe, args, functions, droppable)
-    except BackgenError as error:
-        if getattr(error, "varying_shape", None):  # the forward itself may fail on these inputs: then
-            run_check(probe, args, functions)  # theirs is the fault (a sample run error), not the code's
-        raise
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
         result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still

@@ -256,7 +256,8 @@ class _Reverser(FlowReverser):
             mode=staged.mode, missing=missing, scalar_output=self.scalar_output(groups), outputs=outputs,
             full_forward=full_forward, layer_groups=layer, shape_free=staged.shape_free, required=staged.required,
             sized_outputs=self.sized_outputs(), filename=staged.filename, lines=staged.lines,
-            constants=staged.constants, named_arrays=staged.named_arrays, numerals=staged.numerals)
+            constants=staged.constants, named_arrays=staged.named_arrays, numerals=staged.numerals,
+            left_out=staged.left_out)
 
     def sized_outputs(self):
         """``(position, group)`` for the outputs whose length the data decides, those selected alike

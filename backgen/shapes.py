@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import ir, runtime, source
+from . import dead_paths, ir, runtime, source
 from .emit import staged_lines
 from .errors import BackgenError
 from .rules import RULES
@@ -241,11 +241,20 @@ def infer(staged, args, functions=None):
     return infer_ran(staged, args, functions)[0]
 
 
-def infer_ran(staged, args, functions=None, droppable=frozenset()):
+class DeadBranch(Exception):
+    """The walk found a branch that cannot run at the shapes the code is for (``dead_paths``)."""
+
+    def __init__(self, place, note):
+        super().__init__(place)
+        self.place, self.note = place, note
+
+
+def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
     """``(infer(staged, args), ran)``: ``ran`` where the walk evaluated every line and output of a
     forward without blocks, in order, on ``args``: the run ``run_check`` makes.  The loops whose ids
     are in ``droppable`` are not walked where they run no iteration on ``args``: their ids are in
-    the shapes' ``unrun``."""
+    the shapes' ``unrun``.  With ``exact`` (the sizes of ``args`` are those of every input the code is
+    for), a branch NumPy raises on at these shapes whenever it runs raises ``DeadBranch``."""
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     walker = _Walker(staged, namespace)
@@ -256,6 +265,10 @@ def infer_ran(staged, args, functions=None, droppable=frozenset()):
     with sample_run():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
+    if exact and walker.failed:
+        found = dead_paths.find(staged, walker, args)
+        if found is not None:
+            raise DeadBranch(*found)
     walker.refuse_unevaluated()
     walker.shapes.forks = walker.forks
     walker.shapes.unrun = frozenset(walker.unrun)
@@ -680,6 +693,8 @@ class _Walker:
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
         self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
+        self.value_failed = set()  # those of them NumPy raised on for other than shapes on some walk
+        self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
@@ -703,6 +718,11 @@ class _Walker:
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         if value.__class__ is list and not value:
             self.emptied.add(name)
+        kind = value.__class__
+        if kind is not float and kind is not np.float64 and name not in self.integral and (
+                kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer) or
+                kind is np.ndarray and value.dtype.kind in "biu"):
+            self.integral.add(name)
         shape = _shape(value)
         if shape == ():
             array = type(value) is np.ndarray
@@ -863,6 +883,8 @@ class _Walker:
             env.pop(op.target, None)  # cannot happen on this path with these shapes (see refuse_unevaluated)
             self.ran = False
             self.failed.setdefault(op, exc)
+            if not dead_paths.shape_error(exc):
+                self.value_failed.add(op)
             return
         self.evaluated.add(id(op))
         value = env[op.target]

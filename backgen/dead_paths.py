@@ -1,0 +1,203 @@
+"""Paths of a branch that NumPy raises on at the shapes the code is written for: left out.
+
+Contract: ``find(staged, walker, args)`` looks at the operations the shape walk
+(``shapes._Walker``) could evaluate on no walk of them and returns the place of one
+branch of an ``if`` that cannot run at these shapes, or None.  The branch is dead
+where an operation directly in it (reached whenever the branch is) raised an error
+about shapes (broadcasting, ``dot``'s inner sizes, an index past an axis' end, a
+conversion of an array of several elements to a number), and every value it reads
+has a shape and, where it is an integer or a boolean, a value that the inputs'
+shapes decide (not the data: no mask, no ``int(x[0])``, no value a branch, a
+``while`` or a loop that breaks decides, no helper's result, no list whose length
+a path decides).  Such a branch raises whenever it runs, for every input of these
+shapes: the forward never returns through it, and the backward, as for a branch
+ending in ``raise``, has no gradient to give there; ``drop(items, place)`` replaces
+the ``if`` by its other branch.
+
+The caller asks only where the walk's sizes are those of every input the code is
+for (sizes written in the declared shapes, or the decorator's own arguments, whose
+code is kept for other sizes only where it is written alike for them): never for
+named dimensions (other sizes would make the branch run), a helper (its code serves
+calls of other sizes) or code written for every shape.
+"""
+
+import dataclasses
+import re
+
+import numpy as np
+
+from . import ir, source
+from .rules import RULES
+
+# NumPy's (and Python's) complaints about shapes alone: broadcasting, inner sizes, an axis or an index past
+# its end, an array of several elements where one number is wanted, joined arrays of other ranks
+_SHAPE_ERROR = re.compile(
+    r"could not be broadcast|could not broadcast|mismatch in its core dimension|not aligned|"
+    r"out of bounds for axis|out of bounds for array of dimension|too many indices|cannot reshape array|"
+    r"only (?:length-1|0-dimensional|integer scalar) arrays|can only convert an array of size 1|"
+    r"truth value of an array with more than one element|same number of dimensions|"
+    r"input array dimensions|does not have enough dimensions|axes don't match array|zero-size array|"
+    r"tuple index out of range|setting an array element with a sequence|inhomogeneous|"
+    r"object is not subscriptable|does not support item assignment|invalid index to scalar variable")
+
+# what a value's shape says of it: x.shape, x.shape[0], len(x), x.ndim, x.size, np.shape(x)
+_SHAPE_QUERY = re.compile(r"\s*(?:\w+\.(?:shape(?:\[[-\d:\s]*\])?|ndim|size)|len\(\w+\)|\w+\.(?:shape|ndim|size)\(\w+\))"
+                          r"\s*$")
+
+# calls whose result's shape the values of their (float) operands decide
+_VALUE_SHAPED = re.compile(r"\b(?:unique|nonzero|argwhere|flatnonzero|extract|compress|trim_zeros|histogram\w*|"
+                           r"bincount|arange|linspace|where|filter|fromiter|if)\b")
+
+
+def shape_error(exc):
+    """Whether ``exc`` is one of NumPy's complaints about shapes (not about values: a singular matrix,
+    the logarithm of a negative number)."""
+    return isinstance(exc, (ValueError, IndexError, TypeError)) and \
+        not isinstance(exc, np.linalg.LinAlgError) and _SHAPE_ERROR.search(str(exc)) is not None
+
+
+def find(staged, walker, args):
+    """``(place, note)`` of a branch that cannot run at these shapes (see the contract), ``place`` being
+    ``(path, side)`` for ``drop``, ``note`` ``(the if's line, the line NumPy raised on, its complaint)``;
+    or None."""
+    candidates = [op for op in walker.failed if id(op) not in walker.evaluated and op not in walker.value_failed
+                  and op.rule != "call" and shape_error(walker.failed[op])]
+    if not candidates:
+        return None
+    names = _names(staged)
+    static, tainted = _known(staged, walker, args, names)
+    for op in candidates:
+        reads = op.reads() & names
+        if reads & tainted or reads & staged.path_outputs or reads & set(getattr(walker.shapes, "mixed", ())) or \
+                any(name in walker.integral and name not in static or name not in walker.shapes for name in reads):
+            continue
+        found = _branch_of(staged.body, op, ())
+        if found is not None:
+            branch, place = found
+            exc = walker.failed[op]
+            return place, (branch.line, op.line, f"{type(exc).__name__}: {str(exc).strip()}")
+    return None
+
+
+def drop(items, place):
+    """``items`` with the ``if`` at ``place`` (``(path, side)`` as ``find`` gives it) replaced by the
+    items of its branch other than ``side``."""
+    path, side = place
+    items = list(items)
+    k, rest = path[0], path[1:]
+    if not rest:
+        branch = items[k]
+        keep = branch.orelse if side == "body" else branch.body
+        return tuple(items[:k]) + tuple(keep) + tuple(items[k + 1:])
+    item, (field, *deeper) = items[k], rest
+    inner = drop(getattr(item, field), (tuple(deeper), side))
+    items[k] = dataclasses.replace(item, **{field: inner})
+    return tuple(items)
+
+
+def _branch_of(items, op, path):
+    """``(if, place)`` of the branch of an ``if`` in ``items`` holding ``op`` among its own items,
+    reached whenever the branch runs (no earlier item in it may leave its loop), or None."""
+    for k, item in enumerate(items):
+        kind = item.__class__
+        if kind is ir.If:
+            for side in ("body", "orelse"):
+                branch = getattr(item, side)
+                for position, inner in enumerate(branch):
+                    if inner is op:
+                        if item.breaks or any(_may_leave(earlier) for earlier in branch[:position]):
+                            return None
+                        return item, (path + (k,), side)
+                found = _branch_of(branch, op, path + (k, side))
+                if found is not None:
+                    return found
+        elif kind is ir.Loop:
+            found = _branch_of(item.body, op, path + (k, "body"))
+            if found is not None:
+                return found
+    return None
+
+
+def _may_leave(item):
+    """Whether ``item`` may leave the loop holding it (a ``break`` in an if, outside loops of its own)."""
+    return item.__class__ is ir.If and (item.breaks or any(map(_may_leave, item.body + item.orelse)))
+
+
+def _names(staged):
+    names = set(staged.params)
+    for op in ir.ops_in(staged.body):
+        names.add(op.target)
+    for loop in ir.loops_in(staged.body):
+        if loop.var:
+            names.add(loop.var)
+    return names
+
+
+def _known(staged, walker, args, names):
+    """``(static, tainted)``: the names (of ``names``) whose values the inputs' shapes decide (a shape,
+    a count, a number the code writes, what those make), and those whose shapes the data may decide."""
+    params = dict(zip(staged.params, args))
+    tainted = set(getattr(walker, "counted", ())) | {
+        name for name, value in params.items() if isinstance(value, (list, tuple, dict))}
+    static = names - set(staged.params) - _unsettled(staged.body, False) - tainted
+    assigned = {}
+    for op in ir.ops_in(staged.body):
+        assigned.setdefault(op.target, []).append(op)
+    loops = [loop for loop in ir.loops_in(staged.body) if loop.var]
+    iterated = {id(loop): _code_names(loop.iterable) & names for loop in loops}
+    changed = True
+    while changed:  # (static shrinks and tainted grows, each reading the other, until neither changes)
+        changed = False
+        for name in sorted(static):
+            if name in tainted or any(not _SHAPE_QUERY.match(op.source) and not (op.reads() & names) <= static
+                                      for op in assigned.get(name, ())):
+                static.discard(name)
+                changed = True
+        for loop in loops:
+            if loop.var in static and not iterated[id(loop)] <= static:
+                static.discard(loop.var)
+                changed = True
+        for op in ir.ops_in(staged.body):
+            if op.target in tainted:
+                continue
+            reads = op.reads() & names
+            elementwise = _elementwise(op)
+            if reads & tainted or op.rule == "call" or not elementwise and (
+                    _VALUE_SHAPED.search(op.source) or any(r in walker.integral and r not in static for r in reads)):
+                tainted.add(op.target)
+                changed = True
+        for loop in loops:
+            if loop.var not in tainted and iterated[id(loop)] & tainted:
+                tainted.add(loop.var)
+                changed = True
+    return static, tainted
+
+
+def _unsettled(items, inside):
+    """The names a branch, a ``while`` or a loop that breaks sets: values the data's path decides."""
+    found = set()
+    for item in items:
+        kind = item.__class__
+        if kind is ir.Op:
+            if inside:
+                found.add(item.target)
+        elif kind is ir.If:
+            found |= _unsettled(item.body, True) | _unsettled(item.orelse, True)
+        else:
+            deciding = inside or item.kind == "while" or item.breaks
+            found |= _unsettled(item.body, deciding)
+            if deciding and item.var:
+                found.add(item.var)
+            if deciding:
+                found |= set(item.carried)
+    return found
+
+
+def _elementwise(op):
+    """Whether ``op``'s result has the broadcast shape of its operands whatever their values."""
+    rule = RULES.get(op.rule)
+    return rule is not None and (rule.broadcast or rule.signature == "x")
+
+
+def _code_names(text):
+    return set(source.code_names(text))

@@ -1,0 +1,280 @@
+"""Branches NumPy raises on at the shapes the code is for: left out, as a branch ending in ``raise``.
+
+At sizes written in the declared shapes (or the decorator's own arguments), a branch whose line
+NumPy refuses for its operands' shapes (``(3,) + (4,)``, an index past an axis' end, ``float`` of
+several elements) raises whenever it runs: the forward never returns through it, and the backward
+is written for the other.  Where the data, a named dimension's size, an integer parameter or a
+helper could make the line run, nothing is left out: the code is right on the inputs that take
+that branch, or refused.  Each program is checked against central finite differences."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen.errors import BackgenError
+from numeric import finite_differences
+from test_path_shapes import check
+
+X3 = np.array([0.4, -0.3, 0.9])
+W34 = np.array([[0.5, -0.2, 0.3, 0.8], [0.1, 0.7, -0.6, 0.2], [-0.4, 0.3, 0.9, -0.1]])
+
+BROADCAST = """
+import numpy as np
+
+def f(x, W):
+    a = x * 2.0
+    if np.sum(x) > 0:
+        y = a @ W
+        z = a + y
+    else:
+        y = W.T @ a
+        z = y * 3.0
+    return np.sum(z * y)
+"""
+
+
+def test_a_branch_whose_operands_never_broadcast_is_left_out():
+    negative = -np.abs(X3)  # (the live branch; the other raises at these shapes)
+    text = check(BROADCAST, [negative, W34], {"x": (3,), "W": (3, 4)})
+    assert "if " not in text and "WT @ a" in text
+    source = textwrap.dedent(BROADCAST)
+    namespace = {}
+    exec(source, namespace)
+    with pytest.raises(ValueError, match="broadcast"):  # (what the left-out branch does)
+        namespace["f"](np.abs(X3), W34)
+
+
+def test_the_sample_path_may_be_the_one_left_out():
+    source = """
+    import math
+    import numpy as np
+
+    def f(v, X):
+        a = X if float(np.tensordot(X, X * 0.5, axes=2)) > 1.9 else v
+        return a @ np.arange(6.0).reshape(3, 2)
+    """
+    check(source, [X3, np.array([[1.1, 0.8, 1.2, -0.4]])], {"v": (3,), "X": (1, 4)})
+
+
+def test_an_index_past_the_end_of_an_axis_the_code_writes():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        if x[0] > 0.0:
+            r = W[3] * x[0]
+        else:
+            r = W[1] * 2.0
+        return np.tanh(r)
+    """
+    check(source, [-np.abs(X3), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_number_made_of_several_elements_in_a_loop():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        s = 0.0
+        for i in range(3):
+            if W[i, 0] > 0.2:
+                s = s + float(W[i]) * x[i]
+            else:
+                s = s + W[i, 1] * x[i] ** 2
+        return s
+    """
+    W = W34.copy()
+    W[:, 0] = [-0.5, 0.1, -0.3]
+    check(source, [X3, W], {"x": (3,), "W": (3, 4)})
+
+
+def test_the_decorator_leaves_out_a_branch_at_its_arguments_sizes_only():
+    @backgen.backward
+    def f(x, W):
+        if np.sum(x) > 0:
+            z = x + W @ x  # (runs where W is square)
+        else:
+            z = W @ x * 2.0
+        return np.sum(z * z)
+
+    x3 = np.array([-0.5, 0.2, -0.4])
+    W23 = np.array([[0.3, -0.1, 0.5], [0.2, 0.4, -0.7]])
+    assert np.sum(x3) < 0
+    got = f.backward(x3, W23)
+    want = finite_differences(f, [x3, W23], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+    x3b = np.array([0.5, 0.2, 0.4])  # (square W: the branch runs, its code is written)
+    W33 = np.array([[0.3, -0.1, 0.5], [0.2, 0.4, -0.7], [0.1, 0.6, 0.2]])
+    got = f.backward(x3b, W33)
+    want = finite_differences(f, [x3b, W33], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def assert_right_or_refused(source, args, shapes):
+    """``check`` (an AssertionError where the gradient is wrong) at ``args``, which take the branch NumPy
+    raised on at the samples; a BackgenError (a refusal) is right too."""
+    try:
+        check(source, args, shapes)
+    except BackgenError:
+        pass
+
+
+def test_an_index_the_data_makes_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x):
+        if x[1] > 0.0:
+            k = int(abs(x[0]) * 10.0)
+            y = x[k] * x[2]
+        else:
+            y = x[0] * 2.0
+        return y * x
+    """
+    # the samples' k may be past the end; at x[0] = 0.15, k = 1: the branch runs and is differentiated
+    assert_right_or_refused(source, [np.array([0.15, 0.5, 0.3])], {"x": (3,)})
+
+
+def _forward(source):
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    return namespace["f"]
+
+
+def test_a_selection_by_a_mask_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, w):
+        s = x[x > 0.0]
+        if w[0] > 0.0:
+            y = np.sum(s * w)
+        else:
+            y = np.sum(x) * 2.0
+        return y
+    """
+    x = np.array([0.4, 0.2, 0.9, 0.3])  # (four selected: s * w runs)
+    assert_right_or_refused(source, [x, np.array([0.5, 0.1, 0.2, 0.3])], {"x": (4,), "w": (4,)})
+
+
+def test_named_dimensions_leave_nothing_out():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        if np.sum(x) > 0:
+            z = x + W @ x
+        else:
+            z = W @ x * 2.0
+        return np.sum(z * z)
+    """
+    x = np.array([0.5, 0.2, 0.4])  # (N = D: the first branch runs)
+    W = np.array([[0.3, -0.1, 0.5], [0.2, 0.4, -0.7], [0.1, 0.6, 0.2]])
+    try:
+        text = backgen.generate(textwrap.dedent(source), shapes={"x": ("D",), "W": ("N", "D")})
+    except BackgenError:
+        return
+    namespace = {}
+    exec(text, namespace)
+    got = namespace["f_backward"](x, W, 1.0)
+    want = finite_differences(_forward(source), [x, W], [0, 1], (1.0,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_an_integer_parameter_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, n):
+        if x[0] > 0.0:
+            y = x[n] * x
+        else:
+            y = x * 3.0
+        return y
+    """
+    for n in (0, 2):
+        x = np.array([0.4, 0.2, 0.9])
+        try:
+            text = backgen.generate(textwrap.dedent(source), shapes={"x": (3,), "n": int})
+        except BackgenError:
+            continue
+        namespace = {}
+        exec(text, namespace)
+        got = namespace["f_backward"](x.copy(), n, np.ones(3))
+        want = finite_differences(lambda x: _forward(source)(x, n), [x], [0], (np.ones(3),))[0]
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+def test_a_helper_called_at_two_shapes_leaves_nothing_out():
+    source = """
+    import numpy as np
+
+    def g(x, W):
+        if np.sum(x) > 0:
+            return np.sum(x + W @ x)
+        return np.sum(W @ x)
+
+    def f(x, W, V):
+        return g(x, W) + g(x, V)
+    """
+    x = np.array([0.5, 0.2, 0.4])
+    W = np.array([[0.3, -0.1, 0.5], [0.2, 0.4, -0.7]])
+    V = np.array([[0.3, -0.1, 0.5], [0.2, 0.4, -0.7], [0.1, 0.6, 0.2]])
+    assert_right_or_refused(source, [x, W, V], {"x": (3,), "W": (2, 3), "V": (3, 3)})
+
+
+def test_a_count_a_while_loop_makes_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        i = 0
+        while i < 2 and x[i] < 0.0:
+            i += 1
+        if x[2] > 0.5:
+            y = W[i + 1] * x[2]
+        else:
+            y = W[0] * x[1]
+        return np.sum(y * y)
+    """
+    # the walk's count may reach 2 (W[3], past the end); here it is 0 and the branch runs
+    assert_right_or_refused(source, [np.array([0.3, -0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_count_a_loop_that_breaks_makes_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        k = 0
+        for j in range(3):
+            if x[j] > 0.0:
+                break
+            k = k + 2
+        if x[2] > 0.5:
+            y = W[k] * x[2]
+        else:
+            y = W[0] * x[1]
+        return np.sum(y * y)
+    """
+    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_count_a_branch_makes_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        k = 5 if x[0] > 0.0 else 1
+        if x[2] > 0.5:
+            y = W[k] * x[2]
+        else:
+            y = W[0] * x[1]
+        return np.sum(y * y)
+    """
+    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
