@@ -1,15 +1,17 @@
 """Paths of a branch that NumPy raises on at the shapes the code is written for: left out.
 
-Contract: ``find(staged, walker, args)`` looks at the operations the shape walk
-(``shapes._Walker``) could evaluate on no walk of them and returns the place of one
-branch of an ``if`` that cannot run at these shapes, or None.  The branch is dead
-where an operation directly in it (reached whenever the branch is) raised an error
+Contract: ``find(staged, walker, args)`` looks at the operations (and the tests of
+``if`` and ``while``) the shape walk (``shapes._Walker``) could evaluate on no walk of
+them and returns the place of one branch of an ``if`` that cannot run at these
+shapes, or None.  The branch is dead where an operation or a test directly in it
+(reached whenever the branch is) raised an error
 about shapes (broadcasting, ``dot``'s inner sizes, an index past an axis' end, a
 conversion of an array of several elements to a number), and every value it reads
 has a shape and, where it is an integer or a boolean, a value that the inputs'
 shapes decide (not the data: no mask, no ``int(x[0])``, no value a branch, a
 ``while`` or a loop that breaks decides, no helper's result, no list whose length
-a path decides).  Such a branch raises whenever it runs, for every input of these
+a path decides, no number a loop may make an array, as ``total = 0.0`` then
+``total = total + x``).  Such a branch raises whenever it runs, for every input of these
 shapes: the forward never returns through it, and the backward, as for a branch
 ending in ``raise``, has no gradient to give there; ``drop(items, place)`` replaces
 the ``if`` by its other branch.
@@ -60,22 +62,24 @@ def find(staged, walker, args):
     """``(place, note)`` of a branch that cannot run at these shapes (see the contract), ``place`` being
     ``(path, side)`` for ``drop``, ``note`` ``(the if's line, the line NumPy raised on, its complaint)``;
     or None."""
-    candidates = [op for op in walker.failed if id(op) not in walker.evaluated and op not in walker.value_failed
-                  and op.rule != "call" and shape_error(walker.failed[op])]
+    candidates = [(op, op.reads(), exc) for op, exc in walker.failed.items()
+                  if id(op) not in walker.evaluated and op not in walker.value_failed and op.rule != "call"
+                  and shape_error(exc)]
+    candidates += [(item, _code_names(item.test), exc) for key, (item, exc) in walker.failed_tests.items()
+                   if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)]
     if not candidates:
         return None
     names = _names(staged)
     static, tainted = _known(staged, walker, args, names)
-    for op in candidates:
-        reads = op.reads() & names
-        if reads & tainted or reads & staged.path_outputs or reads & set(getattr(walker.shapes, "mixed", ())) or \
-                any(name in walker.integral and name not in static or name not in walker.shapes for name in reads):
+    for item, reads, exc in candidates:
+        reads = reads & names
+        if reads & tainted or reads & staged.path_outputs or any(
+                name in walker.integral and name not in static or name not in walker.shapes for name in reads):
             continue
-        found = _branch_of(staged.body, op, ())
+        found = _branch_of(staged.body, item, ())
         if found is not None:
             branch, place = found
-            exc = walker.failed[op]
-            return place, (branch.line, op.line, f"{type(exc).__name__}: {str(exc).strip()}")
+            return place, (branch.line, item.line, f"{type(exc).__name__}: {str(exc).strip()}")
     return None
 
 
@@ -96,7 +100,7 @@ def drop(items, place):
 
 
 def _branch_of(items, op, path):
-    """``(if, place)`` of the branch of an ``if`` in ``items`` holding ``op`` among its own items,
+    """``(if, place)`` of the branch of an ``if`` in ``items`` holding ``op`` (an item) among its own items,
     reached whenever the branch runs (no earlier item in it may leave its loop), or None."""
     for k, item in enumerate(items):
         kind = item.__class__
@@ -137,8 +141,9 @@ def _known(staged, walker, args, names):
     """``(static, tainted)``: the names (of ``names``) whose values the inputs' shapes decide (a shape,
     a count, a number the code writes, what those make), and those whose shapes the data may decide."""
     params = dict(zip(staged.params, args))
-    tainted = set(getattr(walker, "counted", ())) | {
-        name for name, value in params.items() if isinstance(value, (list, tuple, dict))}
+    tainted = {name for name, value in params.items() if isinstance(value, (list, tuple, dict))}
+    tainted |= set(walker.counted) | set(walker.zero_starts) | walker.grown | set(walker.shapes.mixed)  # (a
+    # list a path makes as long as it says, a number a loop may make an array, a 0-d array or a number)
     static = names - set(staged.params) - _unsettled(staged.body, False) - tainted
     assigned = {}
     for op in ir.ops_in(staged.body):

@@ -1310,8 +1310,9 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                     return _with_sample_shapes(result, examples(result, specs, fixed={
                         result.params[i]: value for i in integers}), _unrecorded(functions), probe_body, helper,
                         integers, sampled=True, settings=settings)
-                except BackgenError:
-                    pass
+                except BackgenError as again:
+                    if _ran(again):
+                        raise  # (the forward ran at that integer: what backgen says of the code is the answer)
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
             # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
             # written in the code (H // 2): sizes it divides

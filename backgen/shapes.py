@@ -265,7 +265,7 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
     with sample_run():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
-    if exact and walker.failed:
+    if exact and (walker.failed or walker.failed_tests):
         found = dead_paths.find(staged, walker, args)
         if found is not None:
             raise DeadBranch(*found)
@@ -693,7 +693,9 @@ class _Walker:
         self.origins = {}  # name -> the operation that first gave it a shape
         self.ran = True  # every operation walked was evaluated (none raised, none skipped)
         self.failed = {}  # op -> the exception NumPy raised on each walk of it (never evaluated)
-        self.value_failed = set()  # those of them NumPy raised on for other than shapes on some walk
+        self.value_failed = set()  # those of them (and ids of tests) NumPy raised on for other than shapes on some walk
+        self.failed_tests = {}  # id of an if or while -> (it, the exception its test raised on a walk)
+        self.tests_ok = set()  # the ids of those whose test ran on some walk
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
@@ -1072,6 +1074,8 @@ class _Walker:
         return True
 
     def branches(self, item, env):
+        if id(item) not in self.tests_ok:
+            self.test(item, env)
         body, orelse = dict(env), dict(env)
         self.block(item.body, body)
         self.block(item.orelse, orelse)
@@ -1095,6 +1099,21 @@ class _Walker:
                 if value is not before and value is not _MISSING:
                     env[name] = value
                     break
+
+    def test(self, item, env):
+        """Note whether the test of the ``if`` or ``while`` ``item`` runs here (``failed_tests``, ``tests_ok``):
+        one NumPy raises on as it is reached at every walk raises wherever it is (``dead_paths``)."""
+        code = self.parts.get(item.test)
+        try:
+            if code is None:
+                code = self.parts[item.test] = compile(item.test, f"<backgen shapes of {self.staged.name}>", "eval")
+            bool(eval(code, self.namespace, env))
+        except Exception as exc:  # noqa: BLE001 (a test that raises here: noted, the walk goes on)
+            self.failed_tests.setdefault(id(item), (item, exc))
+            if not dead_paths.shape_error(exc):
+                self.value_failed.add(id(item))
+        else:
+            self.tests_ok.add(id(item))
 
     def loop(self, loop, env):
         outer, self.pending = self.pending, []
@@ -1150,6 +1169,8 @@ class _Walker:
             values = [] if self.other and emptied else values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
+            if id(loop) not in self.tests_ok:
+                self.test(loop, env)
             if id(loop) in self.droppable and not self.other:
                 try:
                     runs = bool(eval(loop.test, self.namespace, env))

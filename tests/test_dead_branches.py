@@ -278,3 +278,54 @@ def test_a_count_a_branch_makes_is_not_taken_for_a_shape():
         return np.sum(y * y)
     """
     assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_number_a_loop_may_make_an_array_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        total = 0.0
+        i = 0
+        while i < 2 and x[i] > 0.0:
+            total = total + W[i]
+            i += 1
+        if x[2] > 0.5:
+            y = float(total) + x[2]
+        else:
+            y = np.sum(x)
+        return y * x[0]
+    """
+    # the loop runs no iteration here: total is the number 0.0, float() of it runs, the branch is taken
+    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_test_numpy_cannot_decide_leaves_its_branch_out():
+    source = """
+    import numpy as np
+
+    def f(x, W, s):
+        if np.sum(x) > 0:
+            a = x @ W
+            if a < 0.5:
+                a = a * 2.0
+            return np.sum(a) * s
+        return s * np.sum(x * x)
+    """
+    text = check(source, [-np.abs(X3), W34, 0.7], {"x": (3,), "W": (3, 4), "s": ()})
+    assert "line 7 on it raises" in text and "truth value" in text
+
+
+def test_a_while_test_numpy_cannot_decide_leaves_its_branch_out():
+    source = """
+    import numpy as np
+
+    def f(X, v, s):
+        a = s
+        if v.mean() > 0.5:
+            a = v @ X
+        while a < -0.1:
+            a = a + 0.5 + np.min(v) ** 2
+        return a * v
+    """
+    check(source, [W34, X3, -0.3], {"X": (3, 4), "v": (3,), "s": ()})
