@@ -3,8 +3,9 @@
 Contract: ``find(staged, walker, args)`` looks at the operations (and the tests of
 ``if`` and ``while``) the shape walk (``shapes._Walker``) could evaluate on no walk of
 them and returns the place of one branch of an ``if`` that cannot run at these
-shapes, or None.  The branch is dead where an operation or a test directly in it
-(reached whenever the branch is) raised an error
+shapes, or None.  The branch is dead where an operation or a test it reaches
+whenever it runs (one of its own items, or in the body of a ``for`` loop it holds
+that runs at these shapes) raised an error
 about shapes (broadcasting, ``dot``'s inner sizes, an index past an axis' end, a
 conversion of an array of several elements to a number), and every value it reads
 has a shape and, where it is an integer or a boolean, a value that the inputs'
@@ -23,6 +24,7 @@ named dimensions (other sizes would make the branch run), a helper (its code ser
 calls of other sizes) or code written for every shape.
 """
 
+import collections
 import dataclasses
 import re
 
@@ -45,6 +47,9 @@ _SHAPE_ERROR = re.compile(
 # what a value's shape says of it: x.shape, x.shape[0], len(x), x.ndim, x.size, np.shape(x)
 _SHAPE_QUERY = re.compile(r"\s*(?:\w+\.(?:shape(?:\[[-\d:\s]*\])?|ndim|size)|len\(\w+\)|\w+\.(?:shape|ndim|size)\(\w+\))"
                           r"\s*$")
+
+# the sizes a value's shape gives, in an expression
+_SIZES = re.compile(r"len\(\w+\)|\b\w+\.(?:shape(?:\[[^\]]*\])?|ndim|size)\b")
 
 # calls whose result's shape the values of their (float) operands decide
 _VALUE_SHAPED = re.compile(r"\b(?:unique|nonzero|argwhere|flatnonzero|extract|compress|trim_zeros|histogram\w*|"
@@ -71,12 +76,17 @@ def find(staged, walker, args):
         return None
     names = _names(staged)
     static, tainted = _known(staged, walker, args, names)
+
+    def runs(loop):  # (a for loop of as many iterations as these shapes say, one at least on every walk: over
+        iterated = _code_names(loop.iterable) & names  # arrays and lists of fixed lengths, or counts they decide)
+        return walker.iterations.get(id(loop), 0) > 0 and not iterated & tainted and \
+            all(name in static or name not in walker.integral for name in iterated)
     for item, reads, exc in candidates:
         reads = reads & names
         if reads & tainted or reads & staged.path_outputs or any(
                 name in walker.integral and name not in static or name not in walker.shapes for name in reads):
             continue
-        found = _branch_of(staged.body, item, ())
+        found = _branch_of(staged.body, item, (), runs)
         if found is not None:
             branch, place = found
             return place, (branch.line, item.line, f"{type(exc).__name__}: {str(exc).strip()}")
@@ -99,27 +109,39 @@ def drop(items, place):
     return tuple(items)
 
 
-def _branch_of(items, op, path):
-    """``(if, place)`` of the branch of an ``if`` in ``items`` holding ``op`` (an item) among its own items,
-    reached whenever the branch runs (no earlier item in it may leave its loop), or None."""
+def _branch_of(items, op, path, runs):
+    """``(if, place)`` of the innermost branch of an ``if`` in ``items`` that reaches ``op`` (an item)
+    whenever it runs, or None.  A branch reaches what it holds among its own items where no earlier
+    item may leave its loop, and what a ``for`` loop it so holds reaches in its body, where ``runs``
+    says the loop runs an iteration at every input of these shapes and it has no ``break``."""
     for k, item in enumerate(items):
         kind = item.__class__
         if kind is ir.If:
             for side in ("body", "orelse"):
                 branch = getattr(item, side)
-                for position, inner in enumerate(branch):
-                    if inner is op:
-                        if item.breaks or any(_may_leave(earlier) for earlier in branch[:position]):
-                            return None
-                        return item, (path + (k,), side)
-                found = _branch_of(branch, op, path + (k, side))
+                found = _branch_of(branch, op, path + (k, side), runs)
                 if found is not None:
                     return found
+                if not item.breaks and _reaches(branch, op, runs):
+                    return item, (path + (k,), side)
         elif kind is ir.Loop:
-            found = _branch_of(item.body, op, path + (k, "body"))
+            found = _branch_of(item.body, op, path + (k, "body"), runs)
             if found is not None:
                 return found
     return None
+
+
+def _reaches(items, op, runs):
+    """Whether running ``items`` reaches ``op`` (see ``_branch_of``)."""
+    for item in items:
+        if item is op:
+            return True
+        if item.__class__ is ir.Loop and item.kind == "for" and not item.breaks and runs(item) and \
+                _reaches(item.body, op, runs):
+            return True
+        if _may_leave(item):
+            return False
+    return False
 
 
 def _may_leave(item):
@@ -144,12 +166,17 @@ def _known(staged, walker, args, names):
     tainted = {name for name, value in params.items() if isinstance(value, (list, tuple, dict))}
     tainted |= set(walker.counted) | set(walker.zero_starts) | walker.grown | set(walker.shapes.mixed)  # (a
     # list a path makes as long as it says, a number a loop may make an array, a 0-d array or a number)
-    static = names - set(staged.params) - _unsettled(staged.body, False) - tainted
+    static = names - set(staged.params) - _unsettled(staged) - tainted
     assigned = {}
     for op in ir.ops_in(staged.body):
         assigned.setdefault(op.target, []).append(op)
-    loops = [loop for loop in ir.loops_in(staged.body) if loop.var]
+    every_loop = list(ir.loops_in(staged.body))
+    loops = [loop for loop in every_loop if loop.var]
+    carries = [(carried, end.name) for loop in every_loop for carried, end in loop.exits  # (a carried name: its
+               if end.__class__ is ir.Var]  # value before the loop, then the one each iteration ends with)
     iterated = {id(loop): _code_names(loop.iterable) & names for loop in loops}
+    counted = {id(loop): _code_names(_SIZES.sub("0", loop.iterable)) & names for loop in loops}  # (range(len(W)):
+    # the names whose values, not shapes, give the items)
     changed = True
     while changed:  # (static shrinks and tainted grows, each reading the other, until neither changes)
         changed = False
@@ -159,8 +186,12 @@ def _known(staged, walker, args, names):
                 static.discard(name)
                 changed = True
         for loop in loops:
-            if loop.var in static and not iterated[id(loop)] <= static:
+            if loop.var in static and not counted[id(loop)] <= static:
                 static.discard(loop.var)
+                changed = True
+        for carried, end in carries:
+            if carried in static and end not in static:
+                static.discard(carried)
                 changed = True
         for op in ir.ops_in(staged.body):
             if op.target in tainted:
@@ -175,26 +206,38 @@ def _known(staged, walker, args, names):
             if loop.var not in tainted and iterated[id(loop)] & tainted:
                 tainted.add(loop.var)
                 changed = True
+        for carried, end in carries:
+            if carried not in tainted and end in tainted:
+                tainted.add(carried)
+                changed = True
     return static, tainted
 
 
-def _unsettled(items, inside):
-    """The names a branch, a ``while`` or a loop that breaks sets: values the data's path decides."""
-    found = set()
-    for item in items:
-        kind = item.__class__
-        if kind is ir.Op:
-            if inside:
-                found.add(item.target)
-        elif kind is ir.If:
-            found |= _unsettled(item.body, True) | _unsettled(item.orelse, True)
-        else:
-            deciding = inside or item.kind == "while" or item.breaks
-            found |= _unsettled(item.body, deciding)
-            if deciding and item.var:
-                found.add(item.var)
-            if deciding:
-                found |= set(item.carried)
+def _unsettled(staged):
+    """The names whose values the data's path decides: one given a value on several paths (an if's
+    merge), or set in a ``while`` or a loop that breaks (as many iterations as the data says)."""
+    defined = collections.Counter(op.target for op in ir.ops_in(staged.body))
+    found = {name for name, count in defined.items() if count > 1}
+
+    def walk(items, deciding):
+        for item in items:
+            kind = item.__class__
+            if kind is ir.Op:
+                if deciding:
+                    found.add(item.target)
+            elif kind is ir.If:
+                walk(item.body, deciding)
+                walk(item.orelse, deciding)
+                if item.breaks:
+                    found.update(carried for carried, _ in item.exits)
+            else:
+                deciding_here = deciding or item.kind == "while" or item.breaks
+                walk(item.body, deciding_here)
+                if deciding_here:
+                    found.update(item.carried)
+                    if item.var:
+                        found.add(item.var)
+    walk(staged.body, False)
     return found
 
 

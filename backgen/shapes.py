@@ -696,6 +696,7 @@ class _Walker:
         self.value_failed = set()  # those of them (and ids of tests) NumPy raised on for other than shapes on some walk
         self.failed_tests = {}  # id of an if or while -> (it, the exception its test raised on a walk)
         self.tests_ok = set()  # the ids of those whose test ran on some walk
+        self.iterations = {}  # id of a for loop -> the fewest iterations a walk of it found
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
@@ -1160,6 +1161,7 @@ class _Walker:
                 values = list(itertools.islice(iter(eval(loop.iterable, self.namespace, env)), self.MAX_ROUNDS))
             except Exception:
                 values = []
+            self.iterations[id(loop)] = min(len(values), self.iterations.get(id(loop), len(values)))
             if not values and id(loop) in self.droppable and not self.other:
                 self.unrun.add(id(loop))  # (left out of the code for these values: nothing to walk)
                 return

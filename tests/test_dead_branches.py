@@ -329,3 +329,54 @@ def test_a_while_test_numpy_cannot_decide_leaves_its_branch_out():
         return a * v
     """
     check(source, [W34, X3, -0.3], {"X": (3, 4), "v": (3,), "s": ()})
+
+
+def test_a_loop_that_runs_at_these_shapes_reaches_its_line():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        if x[0] > 0.0:
+            acc = x * 1.0
+            for row in W:
+                acc = acc + row
+            return np.sum(acc)
+        return np.sum(np.tanh(x * W[0, :3]))
+    """
+    text = check(source, [-np.abs(X3), W34], {"x": (3,), "W": (3, 4)})
+    assert "line 8 on it raises" in text
+
+
+def test_a_loop_whose_count_the_data_decides_may_not_reach_its_line():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        k = int(abs(x[1]) * 2.0)
+        if x[0] > 0.0:
+            acc = x * 1.0
+            for i in range(k):
+                acc = acc + W[i]
+            return np.sum(acc * x)
+        return np.sum(W[0, :3] * x)
+    """
+    # k = 0 here: the loop runs no iteration and the branch returns; the samples' k may be larger
+    assert_right_or_refused(source, [np.array([0.5, 0.2, 0.3]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_a_count_a_loop_carries_from_the_data_is_not_taken_for_a_shape():
+    source = """
+    import numpy as np
+
+    def f(x, W):
+        k = 0
+        for v in x:
+            k = k + int(v > 0.0)
+        if x[2] > 0.5:
+            y = W[k] * x[2]
+        else:
+            y = W[0] * x[1]
+        return np.sum(y * y)
+    """
+    # the samples' k may be 3 (past the rows); here it is 2 and the branch runs
+    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
