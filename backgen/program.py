@@ -32,11 +32,12 @@ from .guarded import outputs_never_negative
 from . import ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
+from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import loop_place, peeled, unrolled
 from .reverse import reverse
-from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
+from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
 from .sample_sizes import Sizes, about_sizes
@@ -434,7 +435,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, written, split, peels, splits = False, frozenset(), False, 0, 0
+    unmerged, split, peels, splits = False, False, 0, 0
+    # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
+    # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
+    written = frozenset() if chain or shape_free else frozenset({("layout", "on")})
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
@@ -445,6 +449,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 (also, tuple(param for param, origins in sized_params if origins is not None)), user_cache)
             break
         except BackgenError as error:
+            layout = getattr(error, "layout_line", None)
+            if layout is not None and ("layout", layout) not in written:
+                written |= {("layout", layout)}  # (its reshapes as before: the names they would change stale)
+                continue
             varying = getattr(error, "varying_shape", None)
             place = (error.lineno, (error.offset or 1) - 1)
             rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
@@ -1296,6 +1304,8 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
         try:
             return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
+            if getattr(first, "layout_line", None) is not None:  # (a reshape these shapes make no view)
+                raise
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
@@ -1447,6 +1457,14 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
         raise
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
         result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
+    others = (list_names(result, args, functions, shapes=shapes) | {  # (values no arrays: a reshape copies them)
+        p for p, v in zip(result.params, args) if not isinstance(v, np.ndarray)}) if result.layouts else ()
+    for condition, line in result.layouts:  # a reshape taken as a view: staged again where it is none
+        if not layout_holds(condition, shapes, others):
+            error = _line_error(result, line, "this reshape gives a view of its array only where that is "
+                                "C-contiguous in memory (a copy otherwise), which depends on the arrays passed in")
+            error.layout_line = line
+            raise error
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
@@ -1470,11 +1488,28 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
         p for p, v in zip(result.params, args) if isinstance(v, (float, np.floating))
         or isinstance(v, np.ndarray) and v.dtype.kind == "f")
     shapes.data_varying = data_varying(probe, args, shapes, functions)
+    varying = next((line for condition, line in result.layouts if _names_in(condition) & set(shapes.data_varying)),
+                   None) if result.layouts else None
+    varying = varying or layout_varies(probe, args, functions)  # (a reshape the data may make a copy: not followed)
+    if varying is not None:
+        error = _line_error(result, varying, "this reshape gives a view of its array only where that is "
+                            "C-contiguous in memory (a copy otherwise), which the data may decide")
+        error.layout_line = varying
+        raise error
     shapes.data_numbers = data_numbers(probe, args, shapes)
     known = []  # (worked out where a selection's broadcasting is asked about: few functions)
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args, shapes=shapes))
+
+
+def _names_in(condition):
+    """The values a condition of ``Staged.layouts`` reads."""
+    if condition is True or condition is False:
+        return set()
+    if condition[0] in ("any", "all"):
+        return set().union(*map(_names_in, condition[1]))
+    return set(condition[1:])
 
 
 def _sized_loops(staged, args):
