@@ -111,6 +111,7 @@ class MemoryModel:
         self.dense = set()  # atoms of a new array an operation laid out densely (``_DENSE``)
         self.order_conditions = {}  # atom -> the condition on shapes under which it is C-contiguous
         self.view_lines = {}  # a view taken again (``_view_again``) -> the line of the view it takes again
+        self.lists_given = set()  # parameters given lists of numbers (made arrays): a reshape of one copies
         self.layouts = []  # (condition on shapes, line): a reshape or ravel of an array whose order is not
                            # known, taken as the view it is where the shapes make it one (``layout_holds``)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
@@ -646,7 +647,7 @@ class MemoryModel:
         marks = getattr(self, "written_in_place", ())
         line = self.view_lines.get(name, op.line)
         if ("layout", "on") not in marks or ("layout", line) in marks or not isinstance(op.args[0], ir.Var) \
-                or op.args[0].name in self.list_atoms:
+                or op.args[0].name in self.list_atoms or self.lists_given & set(self._bases(op.args[0].name)):
             return False
         base = op.args[0].name
         order = self.order_condition(base)

@@ -377,7 +377,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=()):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -391,6 +391,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     must not assume (``reverse.check_sized``).
     ``also``: a helper's other arguments at the same call (a loop's later iterations), for which its
     code, written for ``args``, must hold too.
+    ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
+    made an array}: the code is for those (the decorator keys its code on them); a reshape of a
+    C-contiguous array is a view, of a list a new array.
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -399,7 +402,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params, also)
+                            packing, sized_params, also, layouts)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -426,7 +429,7 @@ class _Inlined(Exception):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=()):
+             sized_params=(), also=(), layouts=None):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -438,7 +441,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     unmerged, split, peels, splits = False, False, 0, 0
     # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
-    written = frozenset() if chain or shape_free else frozenset({("layout", "on")})
+    written = frozenset() if chain or shape_free else frozenset(
+        {("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()})
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)

@@ -249,6 +249,74 @@ def test_a_write_through_a_reshape_never_read_after_is_followed_or_left_alone():
     assert_right(source, [randn(3, 4)])
 
 
+# --- the decorator: code for the arrays passed, a C-contiguous one known to be -----------------------
+
+def _decorated():
+    @backgen.backward
+    def f(a, w):
+        b = a.reshape(-1)
+        b[0] = b[1] * w[0]
+        return np.sum(a * a) + np.sum(b * w[1])
+    return f
+
+
+def test_the_decorator_follows_a_reshape_of_a_c_contiguous_array_passed():
+    f = _decorated()
+    a, w = randn(3, 4), randn(2, seed=3)
+    got = f.backward(a, w)
+    objective = weighted(lambda *trial: f(*_copies(trial)), (1.0,))
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(objective, [a.copy(), w.copy()], k), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("laid", [np.asfortranarray, lambda a: np.repeat(a, 2, axis=1)[:, ::2]])
+def test_the_decorator_refuses_a_reshape_of_an_array_passed_in_another_order(laid):
+    f = _decorated()
+    a, w = randn(3, 4), randn(2, seed=3)
+    f.backward(a, w)  # (the code for a C-contiguous array: not the code for another)
+    with pytest.raises(backgen.BackgenError, match=UNKNOWN):
+        f.backward(laid(a), w)
+    f.backward(a, w)
+
+
+def test_a_ravel_of_a_number_is_a_new_array():
+    # np.linalg.norm of a vector is a number: its ravel a new array, the write leaves it alone
+    source = """
+    def f(p: "3, 2", k: float):
+        total = 0.0
+        for i in range(p.shape[0] - 1):
+            d = p[i + 1] - p[i]
+            length = np.linalg.norm(d)
+            length_v = length.ravel()
+            length_v[:1] *= -1.0
+            total += 0.5 * k * (length - 1.0) ** 2 + np.sum(length_v)
+        return total
+    """
+    assert_right(source, [randn(3, 2), 0.4])
+
+
+def _list_decorated():
+    @backgen.backward
+    def f(a, w):
+        b = np.reshape(a, (1, -1))
+        b[0, 0] = w[0]
+        return np.sum(np.asarray(a) * w)
+    return f
+
+
+def test_the_decorator_refuses_a_reshape_of_a_list_given_where_it_is_read_again():
+    # the forward given a list reshapes a new array (a stays), the backward given its array a view of it
+    f = _list_decorated()
+    w = randn(3, seed=2)
+    with pytest.raises(backgen.BackgenError, match=UNKNOWN):
+        f.backward([1.0, 2.0, 3.0], w)
+    a = np.array([1.0, 2.0, 3.0])
+    got = f.backward(a, w)
+    objective = weighted(lambda *trial: f(*_copies(trial)), (1.0,))
+    for k in range(2):
+        np.testing.assert_allclose(got[k], gradient(objective, [a.copy(), w.copy()], k), rtol=1e-5, atol=1e-6)
+
+
 def test_rows_of_a_column_reshaped_to_a_row_are_written_into_it():
     # (3, 1) to (1, 3): an axis of one dropped and one added, a view of any array (once refused)
     source = """
