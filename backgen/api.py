@@ -392,16 +392,19 @@ class Differentiable:
             return self
         return BoundDifferentiable(self, instance)
 
-    def _generate(self, args, wrt=None):
-        """The generated program for these argument values and its module's text."""
+    def _generate(self, args, wrt=None, layouts=()):
+        """The generated program for these argument values and its module's text (``layouts``: which of
+        them are arrays passed in C order, ``_layouts``)."""
         forward = self._read(args)
         wrt = wrt or self.wrt
+        layouts = {name: "list" if laid == "list" else "c" for name, laid in zip(self._signature.parameters, layouts)
+                   if laid}
         with recomputing(self._recompute):
-            result = guarded(forward, lambda: program(forward, wrt, self._shapes, args))
+            result = guarded(forward, lambda: program(forward, wrt, self._shapes, args, layouts=layouts))
         return result, emit.module_source([result], source_name=f"{result.main.forward_name}()")
 
-    def _build(self, args, wrt=None):
-        result, text = self._generate(args, wrt)
+    def _build(self, args, wrt=None, layouts=()):
+        result, text = self._generate(args, wrt, layouts)
         namespace = _exec_module(text, f"<backgen: {result.main.name}>")
         return namespace[result.main.name], text, result
 
@@ -427,8 +430,9 @@ class Differentiable:
             return self.wrt
         return tuple(n for n in names if (n in self.wrt or n in given or n in arrays) and n not in labels)
 
-    def _entry(self, values):
-        """The generated code for these argument values (generated once per pattern of shapes)."""
+    def _entry(self, values, converted=()):
+        """The generated code for these argument values (generated once per pattern of shapes);
+        ``converted``: the places of lists of numbers given, made arrays."""
         wrt = self.wrt_for(values)
         module = _global_values(self._func)  # (folded in as constants: code for other values is not this call's)
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
@@ -442,16 +446,18 @@ class Differentiable:
             pattern = (wrt,) + tuple(map(_shape_key, values)) + (_size_order(values), tuple(map(_selected, values)),
                                                                  self._integers(values), self._numbers(values))
             pattern += (module,) if module else ()
+            layouts = _layouts(values, converted)  # (a reshape of a C-contiguous array is a view: code for these)
+            pattern += (layouts,)
             key = pattern + (tuple(map(_sizes, values)),)
             distinct = _distinct_sizes(values)
             entry = self._cache.get(key) or next(
                 (e for fixed, e in self._general.get(pattern) or () if all(distinct[r] == v for r, v in fixed)), None)
             if entry is None:
-                entry = deep(lambda: self._build(values, wrt), _origin(self._func))
+                entry = deep(lambda: self._build(values, wrt, layouts), _origin(self._func))
                 # (the same code as for other sizes, as it mostly is: that function, kept once)
                 entry = next((e for e in self._cache.values() if e[1] == entry[1]), entry)
                 if self._general.get(pattern, ()) is not None:  # (None: its code holds for one set of sizes)
-                    fixed = self._fixed_sizes(values, wrt, entry)
+                    fixed = self._fixed_sizes(values, wrt, entry, layouts)
                     self._general[pattern] = None if fixed is None else \
                         (self._general.get(pattern) or [])[-CACHE_SIZE + 1:] + [(fixed, entry)]
                     _bound(self._general)
@@ -473,7 +479,7 @@ class Differentiable:
         item at s = 0.5, three at 2.5)."""
         return tuple(float(v) if self._rounds and isinstance(v, (float, np.floating)) else None for v in values)
 
-    def _fixed_sizes(self, values, wrt, entry):
+    def _fixed_sizes(self, values, wrt, entry, layouts=()):
         """The sizes the code ``entry`` written for these values holds for: ``((rank, size), ...)``, the
         sizes it needs as they are (by their rank among the distinct sizes above 1), every other size
         of the pattern being free; None where it holds for these sizes only.  The code holds for other
@@ -487,26 +493,26 @@ class Differentiable:
         distinct = _distinct_sizes(values)
         if not distinct:
             return ()
-        if self._same_code(_resized_all(values, lambda d: d + 3), wrt, entry):
+        if self._same_code(_resized_all(values, lambda d: d + 3), wrt, entry, layouts):
             least = {d: i + 2 for i, d in enumerate(distinct)}
             if any(least[d] != d for d in distinct) and \
-                    self._same_code(_resized_all(values, least.__getitem__), wrt, entry) is False:
+                    self._same_code(_resized_all(values, least.__getitem__), wrt, entry, layouts) is False:
                 return None
             return ()
         fixed = []
         for rank, size in enumerate(distinct):
             moved = next(size + step for step in range(3, 3 + len(distinct) + 1) if size + step not in distinct)
-            if not self._same_code(_resized_all(values, lambda d: moved if d == size else d), wrt, entry):
+            if not self._same_code(_resized_all(values, lambda d: moved if d == size else d), wrt, entry, layouts):
                 fixed.append((rank, size))
         return None if len(fixed) == len(distinct) else tuple(fixed)
 
-    def _same_code(self, probe, wrt, entry):
-        """Whether the code generated for the values ``probe`` is ``entry``'s: True, False, or None
-        where the forward or its generation fails on them."""
+    def _same_code(self, probe, wrt, entry, layouts=()):
+        """Whether the code generated for the values ``probe`` (laid out as ``layouts`` says) is
+        ``entry``'s: True, False, or None where the forward or its generation fails on them."""
         try:
             with warnings.catch_warnings():  # (of values nobody gave)
                 warnings.simplefilter("ignore")
-                _, text = deep(lambda: self._generate(probe, wrt), _origin(self._func))
+                _, text = deep(lambda: self._generate(probe, wrt, layouts), _origin(self._func))
         except Exception:  # noqa: BLE001 (any failure on sizes nobody asked for)
             return None
         return text == entry[1]
@@ -553,13 +559,13 @@ class Differentiable:
                             f"upstream gradient, not a tuple")
         if self.outputs > 1:
             if not isinstance(dout, (tuple, list)) or len(dout) != self.outputs:
-                self._entry(values)  # (a function whose returns give other numbers of values: refused first)
+                self._entry(values, numbers)  # (a function whose returns give other numbers of values: refused first)
                 raise TypeError(f"{self.__name__} returns {self.outputs} values: pass dout as a tuple of "
                                 f"{self.outputs} upstream gradients (None for unused outputs)")
             douts = tuple(dout)
         else:
             douts = (dout,)
-        entry = self._entry(values)
+        entry = self._entry(values, numbers)
         if dout is UNSET:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
@@ -772,12 +778,12 @@ class Layer(Differentiable):
             return self
         return BoundLayer(self, instance)
 
-    def _generate(self, args, wrt=None):
+    def _generate(self, args, wrt=None, layouts=()):  # (a layer's code: for arrays of any order)
         forward = self._read(args)
         result = guarded(forward, lambda: program(forward, wrt or self.wrt, self._shapes, args))
         return result, layer_module([result], source_name=f"{result.main.forward_name}()")
 
-    def _build(self, args, wrt=None):
+    def _build(self, args, wrt=None, layouts=()):
         result, text = self._generate(args, wrt)
         name = result.main.forward_name
         namespace = _exec_module(text, f"<backgen layer: {name}>")
@@ -1058,6 +1064,14 @@ def _numbers_only(value, depth=0):
     if type(value) in (int, float, bool) or depth == 0 and type(value) is str:  # (a setting: MODE = "train")
         return True
     return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)
+
+
+def _layouts(values, converted=()):
+    """Which of the arrays passed are C-contiguous (the code for them may follow a write through a
+    reshape of one, a view of it, which of another array may be a copy); ``converted``: the places of
+    lists given, made arrays ("list": the forward is given the list, a reshape of which is a copy)."""
+    return tuple("list" if k in converted else v.flags.c_contiguous if isinstance(v, np.ndarray) else None
+                 for k, v in enumerate(values))
 
 
 def _shape_key(value):

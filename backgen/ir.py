@@ -261,6 +261,8 @@ class Staged:
     hazards: tuple = ()  # (value, BackgenError): reads that are wrong if the value is an array
     number_hazards: tuple = ()  # (value, error, error without shapes): op= through a view, wrong for a number
     array_hazards: tuple = ()  # (value, BackgenError): staged as an array, wrong if the value is anything else
+    layouts: tuple = ()  # (condition, line): a reshape or ravel of an array of unknown order taken as a view,
+                         # which it is where the condition holds on the shapes (``memory.layout_holds``)
     required: tuple = ()  # parameters defaulting to None whose None path (return scores) is not differentiated
     param_writes: tuple = ()  # (value or None, BackgenError, parameter): writes into a parameter's array (a
                               # helper's: refused, but where its caller passes a new array no name holds)

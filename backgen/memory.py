@@ -13,7 +13,11 @@ A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
 dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
 (``np.rot90``, undone by the turn back), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
-the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  Where
+the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A
+reshape or ravel of an array of unknown order is followed alike where the shapes
+make it a view whatever the order, in code for those shapes (``_view_by_shapes``:
+its condition kept in ``layouts``, checked by ``program`` on the shapes, the
+function staged again without it where it fails).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
 unknown order, an index that may be an array, an array held in a list) a name
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
@@ -35,7 +39,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import ir, source
-from .rules import FRESH_CALLS, operand_view
+from .rules import FRESH_CALLS, NUMPY, operand_view
 from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
@@ -58,6 +62,11 @@ _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ra
 ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod"} |
                         {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
                          name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
+
+# the operations whose result is a new array laid out densely (its elements one block of memory, its axes in
+# some order): with at most one axis of more than one element it is C-contiguous (``layout_holds``)
+_DENSE = ELEMENTWISE | {name for name, rule in NUMPY.items() if rule.fresh} | \
+    {"np.max", "np.min", "np.var", "np.std", "np.prod", "np.linalg.norm"}
 
 _NOTED = frozenset({"list_make", "list_append", "copy", "setitem", "getitem", "call", "select", "np.select_if",
                     "np.einsum", "np.diff", *VIEWS})  # the rules whose values note records anything of (np.einsum
@@ -99,6 +108,12 @@ class MemoryModel:
                              # where its operands are (``c_contiguous``)
         self.sizes = set()  # atoms holding a size read from a shape (d = x.shape[-1])
         self.order_known = {}  # atom -> whether ``c_contiguous`` found it C-contiguous
+        self.dense = set()  # atoms of a new array an operation laid out densely (``_DENSE``)
+        self.order_conditions = {}  # atom -> the condition on shapes under which it is C-contiguous
+        self.view_lines = {}  # a view taken again (``_view_again``) -> the line of the view it takes again
+        self.lists_given = set()  # parameters given lists of numbers (made arrays): a reshape of one copies
+        self.layouts = []  # (condition on shapes, line): a reshape or ravel of an array whose order is not
+                           # known, taken as the view it is where the shapes make it one (``layout_holds``)
         self.mask_names = set()  # names known to hold booleans (x > 0, ~m, m & n): an index by one copies
         self.index_arrays = set()  # names known to hold arrays of integers (np.arange(N), labels declared
                                    # 'int N'): an index by one copies too
@@ -119,6 +134,8 @@ class MemoryModel:
             self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``)
         elif self.numpy and op.rule == "inert" and _no_array(source.expression(op.source)):
             self.sizes.add(op.target)  # (x.shape[0]: a number)
+        if self.numpy and op.rule in _DENSE and not operand_view(op):
+            self.dense.add(op.target)
         if op.rule == "inert" and self.numpy and _boolean(op.source, self.mask_names):
             self.mask_names.add(op.target)
         if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
@@ -613,7 +630,80 @@ class MemoryModel:
         if op is None or op.rule not in _FOLLOWED_VIEWS:
             return False
         return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
-                                                            self.c_contiguous(op.args[0].name))
+                                                            self.c_contiguous(op.args[0].name)) or \
+            self._view_by_shapes(name, op)
+
+    def _view_by_shapes(self, name, op):
+        """Whether the reshape or ravel ``op`` giving ``name``, of an array whose order in memory backgen
+        does not know, is taken as the view it is where the shapes (known once staged) make it one, of
+        an array (``("array", base)``): a reshape that joins no two axes of more than one element
+        (``("split", base, view)``: it only splits axes, adds or drops axes of one element: a view of
+        any array, ``x.reshape(1, -1)`` of a vector), or a reshape or ravel of an array the shapes make
+        C-contiguous (``order_condition``).
+        The condition is kept in ``layouts``, which ``program`` checks on the shapes; where it does not
+        hold, the function is staged again with this line's reshapes not taken so (``("layout", line)``
+        of ``written_in_place``), as they were before: the names they would change are stale.  Only
+        where ``program`` asks for it (``("layout", "on")``): code for these shapes, not every shape."""
+        marks = getattr(self, "written_in_place", ())
+        line = self.view_lines.get(name, op.line)
+        if ("layout", "on") not in marks or ("layout", line) in marks or not isinstance(op.args[0], ir.Var) \
+                or op.args[0].name in self.list_atoms or self.lists_given & set(self._bases(op.args[0].name)):
+            return False
+        base = op.args[0].name
+        order = self.order_condition(base)
+        condition = _all([("array", base), order if op.rule == "np.ravel" else _any([("split", base, name), order])])
+        if condition is False:
+            return False
+        if (condition, line) not in self.layouts:
+            self.layouts.append((condition, line))
+        return True
+
+    def order_condition(self, name, depth=0):
+        """The condition on shapes under which the staged value ``name`` is a C-contiguous array (or a
+        number): True where ``c_contiguous`` knows it is; a new array laid out densely (``dense``: an
+        elementwise operation's result, a sum's, a concatenation's...) of at most one axis of more than
+        one element (``("flat", name)``); an elementwise operation's result whose operands are numbers or
+        arrays laid out in C order (``_c_like_condition``); the array itself where it is the same array
+        as another, or that other written into; else False."""
+        if self.c_contiguous(name):
+            return True
+        if name in self.order_conditions:
+            return self.order_conditions[name]
+        if name in self.list_atoms or depth > 50:
+            return False
+        self.order_conditions[name] = False  # (while it is worked out: a cycle is no proof)
+        found = self.storage.get(name)
+        same = self.written_values.get(name, self.in_place_values.get(name))
+        op = self.order_ops.get(name)
+        if found is not None:
+            condition = found[1] == "same" and self.order_condition(found[0], depth + 1)
+        elif same is not None:
+            condition = isinstance(same, str) and self.order_condition(same, depth + 1)
+        else:
+            options = [("flat", name)] if name in self.dense else []
+            if op is not None and op.rule in ELEMENTWISE:
+                options.append(_all([self._c_like_condition(a, depth + 1) for a in op.args]))
+            condition = _any(options)
+        self.order_conditions[name] = condition
+        return condition
+
+    def _c_like_condition(self, atom, depth):
+        """The condition on shapes under which ``atom`` is a number or an array whose axes lie in memory in
+        C order, with gaps maybe (``_c_like``): C-contiguous, of at most one axis of more than one element
+        (laid out as any such array), or a basic index of such an array."""
+        if isinstance(atom, ir.Const):
+            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        name, options = atom.name, []
+        for _ in range(50):
+            if name in self.list_atoms:
+                return False
+            options += [("flat", name), self.order_condition(name, depth)]
+            found = self.storage.get(name)
+            if found is None or found[1] not in ("same", "index") or \
+                    found[1] == "index" and not basic_index(found[2], self.int_names):
+                break
+            name = found[0]
+        return _any(options)
 
     def c_contiguous(self, name, depth=0):
         """Whether the staged value ``name`` is certainly a C-contiguous array (or a number): one
@@ -674,6 +764,7 @@ class MemoryModel:
                 self.c_order.add(target)
         self.storage[target] = (base.name, "view", None)
         self.view_ops[target] = again
+        self.view_lines[target] = self.view_lines.get(op.target, op.line)
 
     def link_constant(self, atom, value, others):
         """``atom`` (a branch's or a loop's merged value) may be the constant array ``value`` that a name
@@ -954,6 +1045,7 @@ class MemoryModel:
         self.param_writes = [(follow(value), *rest) for value, *rest in self.param_writes]
         self.stale = {name: tuple((follow(value), *rest) for value, *rest in marks)
                       for name, marks in self.stale.items()}
+        self.layouts = [(_renamed_condition(condition, old, new), line) for condition, line in self.layouts]
 
     def iterates_written(self, iterable, node, constant=False):
         """The loop over ``iterable`` (as the user wrote it) writes into what it iterates, which backgen
@@ -1297,6 +1389,72 @@ def _c_ordered(op, known, np_name="np"):
         return True
     return op.rule in ("np.reshape", "np.ravel", "setitem") and bool(op.args) and \
         isinstance(op.args[0], ir.Var) and op.args[0].name in known
+
+
+def _any(options):
+    """The condition that one of ``options`` holds (True and False folded away)."""
+    options = [o for o in options if o is not False]
+    if any(o is True for o in options):
+        return True
+    return False if not options else options[0] if len(options) == 1 else ("any", tuple(options))
+
+
+def _all(parts):
+    """The condition that each of ``parts`` holds (True and False folded away)."""
+    if any(p is False for p in parts):
+        return False
+    parts = [p for p in parts if p is not True]
+    return True if not parts else parts[0] if len(parts) == 1 else ("all", tuple(parts))
+
+
+def _renamed_condition(condition, old, new):
+    if condition is True or condition is False:
+        return condition
+    if condition[0] in ("any", "all"):
+        return (condition[0], tuple(_renamed_condition(c, old, new) for c in condition[1]))
+    return (condition[0],) + tuple(new if name == old else name for name in condition[1:])
+
+
+def layout_holds(condition, shapes, others=frozenset()):
+    """Whether ``condition`` (of ``MemoryModel.layouts``) holds on ``shapes`` ({value: shape}): a value of
+    at most one axis of more than one element (``("flat", value)``: laid out densely, it is
+    C-contiguous; any such array lies in C order), a reshape from ``base`` to ``view`` that joins no
+    two axes of more than one element (``("split", base, view)``: NumPy's reshape gives a view of any
+    array there), a value that is an array (``("array", value)``: of a number or a list NumPy makes a new
+    one; ``others`` are the values known to be no arrays: lists, the parameters given lists), or any or
+    all of other conditions.  A value of no known shape (a list) holds none."""
+    if condition is True or condition is False:
+        return condition
+    kind = condition[0]
+    if kind == "any":
+        return any(layout_holds(c, shapes, others) for c in condition[1])
+    if kind == "all":
+        return all(layout_holds(c, shapes, others) for c in condition[1])
+    dims = [shapes.get(name) for name in condition[1:]]
+    if any(type(d) is not tuple or not all(type(n) is int and n > 0 for n in d) for d in dims):
+        return False  # (a list, a tuple of arrays, an empty array: not followed)
+    if kind == "array":
+        return condition[1] not in getattr(shapes, "mixed", ()) and condition[1] not in others and (
+            len(dims[0]) > 0 or condition[1] in getattr(shapes, "arrays", ()))
+    if kind == "flat":
+        return sum(n > 1 for n in dims[0]) <= 1
+    return kind == "split" and splits_only(*dims)
+
+
+def splits_only(old, new):
+    """Whether reshaping an array of shape ``old`` to ``new`` joins no two of its axes of more than one
+    element: each is split into axes in turn, axes of one element added or dropped.  NumPy's reshape
+    gives a view of any array there, whatever its strides (it copies only where it must join axes
+    whose elements do not lie one block after the other)."""
+    old, new = [n for n in old if n > 1], [n for n in new if n > 1]
+    place = 0
+    for size in old:
+        product = 1
+        while product < size and place < len(new):
+            product, place = product * new[place], place + 1
+        if product != size:
+            return False
+    return place == len(new)
 
 
 def basic_index(index, int_names):

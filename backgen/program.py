@@ -32,11 +32,12 @@ from .guarded import outputs_never_negative
 from . import dead_paths, ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
 from .inplace import fresh
+from .memory import layout_holds
 from .ir import Program, map_ops, ops_in
 from .parse import default_value, read, read_helper
 from .peel import loop_place, peeled, unrolled
 from .reverse import reverse
-from .selections import check_other_values, data_numbers, data_sized, data_varying, sized_axes
+from .selections import check_other_values, data_numbers, data_sized, data_varying, layout_varies, sized_axes
 from .sandwich import sandwich
 from .shapes import INT_SAMPLE, DeadBranch, SampleSettings, check_differentiable, dim_sizes, examples, infer_ran, list_names
 from .sample_sizes import Sizes, about_sizes
@@ -377,7 +378,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=()):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -391,6 +392,9 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     must not assume (``reverse.check_sized``).
     ``also``: a helper's other arguments at the same call (a loop's later iterations), for which its
     code, written for ``args``, must hold too.
+    ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
+    made an array}: the code is for those (the decorator keys its code on them); a reshape of a
+    C-contiguous array is a view, of a list a new array.
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -399,7 +403,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params, also)
+                            packing, sized_params, also, layouts)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -426,7 +430,7 @@ class _Inlined(Exception):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=()):
+             sized_params=(), also=(), layouts=None):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -435,7 +439,11 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, written, split, peels, splits = False, frozenset(), False, 0, 0
+    unmerged, split, peels, splits = False, False, 0, 0
+    # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
+    # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
+    written = frozenset() if chain or shape_free else frozenset(
+        {("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()})
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
@@ -446,6 +454,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 (also, tuple(param for param, origins in sized_params if origins is not None)), user_cache)
             break
         except BackgenError as error:
+            layout = getattr(error, "layout_line", None)
+            if layout is not None and ("layout", layout) not in written:
+                written |= {("layout", layout)}  # (its reshapes as before: the names they would change stale)
+                continue
             varying = getattr(error, "varying_shape", None)
             place = (error.lineno, (error.offset or 1) - 1)
             rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
@@ -1300,6 +1312,8 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             return _with_sample_shapes(result, args, functions, probe_body, helper, integers, sampled=True, settings=settings,
                                        exact=exact)
         except BackgenError as first:  # sizes the code cannot take (a filter wider than the image): the
+            if getattr(first, "layout_line", None) is not None:  # (a reshape these shapes make no view)
+                raise
             try:                       # first-declared dimensions largest
                 return _with_sample_shapes(result, examples(result, specs, larger_first=True), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
@@ -1464,6 +1478,14 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
         shapes, ran = infer_ran(probe, args, functions, droppable)
     if getattr(shapes, "unrun", ()):  # loops that run no iteration for every call this code is for
         result = probe = dataclasses.replace(result, body=tuple(i for i in result.body if id(i) not in shapes.unrun))
+    others = (list_names(result, args, functions, shapes=shapes) | {  # (values no arrays: a reshape copies them)
+        p for p, v in zip(result.params, args) if not isinstance(v, np.ndarray)}) if result.layouts else ()
+    for condition, line in result.layouts:  # a reshape taken as a view: staged again where it is none
+        if not layout_holds(condition, shapes, others):
+            error = _line_error(result, line, "this reshape gives a view of its array only where that is "
+                                "C-contiguous in memory (a copy otherwise), which depends on the arrays passed in")
+            error.layout_line = line
+            raise error
     arrays = getattr(shapes, "arrays", ())  # of no dimensions, arrays still
     mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
@@ -1487,11 +1509,28 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
         p for p, v in zip(result.params, args) if isinstance(v, (float, np.floating))
         or isinstance(v, np.ndarray) and v.dtype.kind == "f")
     shapes.data_varying = data_varying(probe, args, shapes, functions)
+    varying = next((line for condition, line in result.layouts if _names_in(condition) & set(shapes.data_varying)),
+                   None) if result.layouts else None
+    varying = varying or layout_varies(probe, args, functions)  # (a reshape the data may make a copy: not followed)
+    if varying is not None:
+        error = _line_error(result, varying, "this reshape gives a view of its array only where that is "
+                            "C-contiguous in memory (a copy otherwise), which the data may decide")
+        error.layout_line = varying
+        raise error
     shapes.data_numbers = data_numbers(probe, args, shapes)
     known = []  # (worked out where a selection's broadcasting is asked about: few functions)
     shapes.sized_axes = lambda: known[0] if known else known.append(sized_axes(probe, args, functions)) or known[0]
     check_other_values(probe, shapes, args, integers, functions, also, selections, settings)
     return dataclasses.replace(result, shapes=shapes, lists=list_names(result, args, shapes=shapes))
+
+
+def _names_in(condition):
+    """The values a condition of ``Staged.layouts`` reads."""
+    if condition is True or condition is False:
+        return set()
+    if condition[0] in ("any", "all"):
+        return set().union(*map(_names_in, condition[1]))
+    return set(condition[1:])
 
 
 def _sized_loops(staged, args):

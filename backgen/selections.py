@@ -32,6 +32,7 @@ import numpy as np
 from . import ir, source
 from .rules import RULES
 from .errors import BackgenError
+from .memory import layout_holds
 from .shapes import Items, pattern_conflict, run_shapes
 
 
@@ -726,6 +727,18 @@ def data_varying(staged, args, shapes, functions=None):
     return varying
 
 
+def layout_varies(staged, args, functions=None):
+    """The line of a reshape ``staged.layouts`` takes as the view the shapes make it (a view of any array)
+    that other float data of the same shapes (all large, all negative, in order, as ``data_varying``
+    tries) makes none (``n = 1 + 2 * int(x[0, 0] > 0)``, then ``x.reshape(n, -1)``); else None."""
+    for low, high, order in ((2.0, 3.0, 1), (-2.0, -3.0, 1), (-1.5, 1.5, -1)) if staged.layouts else ():
+        again = run_shapes(staged, tuple(_ordered_sample(a, low, high, order) for a in args), functions)
+        for condition, line in staged.layouts if again else ():
+            if not layout_holds(condition, again):
+                return line
+    return None
+
+
 def check_other_values(staged, shapes, args, integers=(), functions=None, also=(), selections=(), settings=()):
     """Refuse code written for the walk's ``shapes`` that the path the inputs ``args`` take makes wrong
     (a length a branch or loop sets as a number, ``n = 1 if c else len(x)``, the walk having taken
@@ -785,6 +798,14 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     for sample, where in runs:
         sample = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in sample)  # (a forward may write into
         again = run_shapes(staged, sample, functions, parts)                            # its parameters)
+        for condition, line in staged.layouts if again else ():  # a reshape taken as a view, a copy there:
+            if not layout_holds(condition, again):  # staged again without it (``program``)
+                error = BackgenError(f"this reshape gives a view of its array only where that is C-contiguous in "
+                                     f"memory (a copy otherwise), which at {where} depends on the arrays passed in",
+                                     staged.filename, line, None,
+                                     staged.lines[line - 1] if 0 < line <= len(staged.lines) else None)
+                error.layout_line = line
+                raise error
         conflict = again and pattern_conflict(staged, shapes, again, exempt)
         if not conflict:
             continue

@@ -85,7 +85,12 @@ def stage(forward, wrt=None, specs=None, arrays=False, unmerged=False, written=f
     ``y = x * 2.0`` on the other, each read in its branch only).  ``written``
     holds the (line, column) of each ``h op= v`` known to write into an array
     other names share (``h = x`` before): it is staged as the write it is,
-    ``h[...] = h op v``, which those names then follow (``memory``).  With ``split_outputs``, an
+    ``h[...] = h op v``, which those names then follow (``memory``); and, where ``program`` writes code
+    for the shapes given or passed, ``("layout", "on")``: a reshape or ravel of an array of unknown order
+    is taken as the view the shapes may make it (``MemoryModel._view_by_shapes``), but for those on the
+    lines of its ``("layout", line)``; ``("layout", "c", param)``: the parameter's array passed is
+    C-contiguous, ``("layout", "list", param)``: the parameter is given a list of numbers, made an
+    array (the decorator's code is for those).  With ``split_outputs``, an
     output the paths of an if give (``return a`` early, ``return b`` at the end) is each path's own
     value copied into the output's name (never that value's own line renamed): the paths may give
     it shapes of their own (``Staged.path_outputs``)."""
@@ -292,6 +297,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         for name in params:
             self.versions[name] = ir.Var(name)
             self.defined.add(name)
+            if ("layout", "c", name) in self.written_in_place:  # (code for the C-contiguous array passed)
+                self.c_order.add(name)
+            if ("layout", "list", name) in self.written_in_place:  # (a list of numbers given: made an array
+                self.lists_given.add(name)  # for the backward, the forward's reshape of it a new array)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
                 self.int_names.add(name)
             elif specs and name in specs and specs[name].kind in ("int", "bool"):
@@ -307,6 +316,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          "numpy" if self.numpy else "scalar", self.forward.lines, self.func.lineno,
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
                          array_hazards=tuple(self.array_hazards),
+                         layouts=tuple(self.layouts),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),

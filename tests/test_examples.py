@@ -45,8 +45,10 @@ def test_generation_is_deterministic():
 
 ORDER_SENSITIVE = [  # sources whose text once came out in an order Python's string hashing decided
     ("def f(a, b):\n    return sum(x * y for x, y in zip(a, b))\n", None),
+    ('import numpy as np\n\ndef f(X: "2, 4", W: "2, 4"):\n    for i in range(2):\n        d = W\n'
+     '        e = W.reshape(4, 2)\n        e *= e\n    return np.sum(e) * (d @ e)\n', None),
     ('import numpy as np\n\ndef f(X: "1, 4", W: "1, 4"):\n    for i in range(2):\n        d = W\n'
-     '        e = W.reshape(4, 1)\n        e *= e\n    return e * (d @ e)\n', None),
+     '        e = W.reshape(4, 1)\n        e *= e\n    return e * (d @ e)\n', None),  # (a view of any W)
 ]
 
 

@@ -816,13 +816,14 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
 
 @pytest.mark.parametrize("source, args, match", [
     ('''
-    def f(s: float, W: "3, 1"):
-        for row in W.reshape(1, 3):
+    def f(s: float, W: "3, 2"):
+        for row in W.reshape(2, 3):
             row += np.cosh(row)
         return np.sum(W * s)
-    ''', [1.2, np.array([[1.13], [0.47], [-0.45]])], "gives a view of 'W' only where it is C-contiguous"),
+    ''', [1.2, np.array([[1.13, 0.2], [0.47, -0.3], [-0.45, 0.8]])], "gives a view of 'W' only where it is C-contiguous"),
 ])  # (a = np.swapaxes(X, 0, 1) before a loop writing into X, read after it: followed, test_aliasing_more; the
-# items of W.T written into, W read after the loop: followed, test_alias_precision)
+# items of W.T written into, W read after the loop: followed, test_alias_precision; W of (3, 1) reshaped
+# to (1, 3), a view of any array: followed, test_reshape_layout)
 def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
 
