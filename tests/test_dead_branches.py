@@ -228,58 +228,6 @@ def test_a_helper_called_at_two_shapes_leaves_nothing_out():
     assert_right_or_refused(source, [x, W, V], {"x": (3,), "W": (2, 3), "V": (3, 3)})
 
 
-def test_a_count_a_while_loop_makes_is_not_taken_for_a_shape():
-    source = """
-    import numpy as np
-
-    def f(x, W):
-        i = 0
-        while i < 2 and x[i] < 0.0:
-            i += 1
-        if x[2] > 0.5:
-            y = W[i + 1] * x[2]
-        else:
-            y = W[0] * x[1]
-        return np.sum(y * y)
-    """
-    # the walk's count may reach 2 (W[3], past the end); here it is 0 and the branch runs
-    assert_right_or_refused(source, [np.array([0.3, -0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
-
-
-def test_a_count_a_loop_that_breaks_makes_is_not_taken_for_a_shape():
-    source = """
-    import numpy as np
-
-    def f(x, W):
-        k = 0
-        for j in range(3):
-            if x[j] > 0.0:
-                break
-            k = k + 2
-        if x[2] > 0.5:
-            y = W[k] * x[2]
-        else:
-            y = W[0] * x[1]
-        return np.sum(y * y)
-    """
-    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
-
-
-def test_a_count_a_branch_makes_is_not_taken_for_a_shape():
-    source = """
-    import numpy as np
-
-    def f(x, W):
-        k = 5 if x[0] > 0.0 else 1
-        if x[2] > 0.5:
-            y = W[k] * x[2]
-        else:
-            y = W[0] * x[1]
-        return np.sum(y * y)
-    """
-    assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
-
-
 def test_a_number_a_loop_may_make_an_array_is_not_taken_for_a_shape():
     source = """
     import numpy as np
@@ -364,19 +312,27 @@ def test_a_loop_whose_count_the_data_decides_may_not_reach_its_line():
     assert_right_or_refused(source, [np.array([0.5, 0.2, 0.3]), W34], {"x": (3,), "W": (3, 4)})
 
 
-def test_a_count_a_loop_carries_from_the_data_is_not_taken_for_a_shape():
-    source = """
-    import numpy as np
+COUNTED = """
+import numpy as np
 
-    def f(x, W):
-        k = 0
-        for v in x:
-            k = k + int(v > 0.0)
-        if x[2] > 0.5:
-            y = W[k] * x[2]
-        else:
-            y = W[0] * x[1]
-        return np.sum(y * y)
-    """
-    # the samples' k may be 3 (past the rows); here it is 2 and the branch runs
+def f(x, W):
+    COUNT
+    if x[2] > 0.5:
+        y = W[k] * x[2]
+    else:
+        y = W[0] * x[1]
+    return np.sum(y * y)
+"""
+
+COUNTS = {  # ways the data makes a count: the samples' may be past W's rows, here it is 1 or 2 and the branch runs
+    "while": "k = 1\n    while k < 3 and x[k - 1] < 0.0:\n        k += 1",
+    "loop that breaks": "k = 0\n    for j in range(3):\n        if x[j] > 0.0:\n            break\n        k = k + 2",
+    "branch": "k = 5 if x[0] > 0.0 else 1",
+    "value a loop carries": "k = 0\n    for v in x:\n        k = k + int(v > 0.0)",
+}
+
+
+@pytest.mark.parametrize("made_by", sorted(COUNTS))
+def test_a_count_the_data_makes_is_not_taken_for_a_shape(made_by):
+    source = COUNTED.replace("COUNT", COUNTS[made_by])
     assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
