@@ -336,3 +336,21 @@ COUNTS = {  # ways the data makes a count: the samples' may be past W's rows, he
 def test_a_count_the_data_makes_is_not_taken_for_a_shape(made_by):
     source = COUNTED.replace("COUNT", COUNTS[made_by])
     assert_right_or_refused(source, [np.array([-0.3, 0.2, 0.9]), W34], {"x": (3,), "W": (3, 4)})
+
+
+def test_the_decorator_keeps_code_with_a_branch_left_out_for_the_sizes_it_holds_at():
+    @backgen.backward
+    def f(x, W):
+        if np.sum(x) > 0:
+            z = x + W @ x  # (runs where x has 2 elements, or 1)
+        else:
+            z = W @ x * 2.0
+        return np.sum(z * z)
+
+    rng = np.random.default_rng(0)
+    for n, sign in ((3, -1), (5, -1), (2, 1), (2, -1), (7, -1), (1, 1)):
+        x, W = sign * np.abs(rng.normal(size=n)), rng.normal(size=(2, n))
+        got = f.backward(x, W)
+        want = finite_differences(f, [x, W], [0, 1], (1.0,))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
