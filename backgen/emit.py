@@ -89,8 +89,7 @@ def function_source(backward):
     else:
         summary = (f"Gradient of {backward.forward_name}() with respect to {wrt}, times the output "
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
-    if backward.left_out:
-        summary += "\n\n    " + "\n    ".join(_left_out(backward.left_out)) + "\n    "
+    summary += left_out_notes(backward.left_out)
     returns = ", ".join(backward.returns)
     context = dict(name=backward.name, signature=", ".join(parts), summary=summary, unpack=unpack,
                    missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
@@ -101,8 +100,14 @@ def function_source(backward):
     return text
 
 
+def left_out_notes(notes):
+    """The paragraph a function's docstring ends with that says which branches the code leaves out
+    (``dead_paths``) and why; "" where none is."""
+    return "\n\n    " + "\n    ".join(_left_out(notes)) + "\n    " if notes else ""
+
+
 def _left_out(notes):
-    """The docstring's lines saying which branches the code leaves out (``dead_paths``), and why."""
+    """The lines of ``left_out_notes``."""
     lines = []
     for if_line, line, complaint in dict.fromkeys(notes):  # (a loop written out: one note for its copies)
         complaint = complaint.replace("\\", "/").replace('"', "'")

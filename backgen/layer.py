@@ -137,7 +137,7 @@ def layer_source(backward, name):
     text = emit._render(
         "layer.py.j2", forward_name=forward_name, backward_name=backward_name(forward_name), signature=signature,
         forward_summary=f"The forward of {backward.forward_name}(); returns its output(s) and the cache "
-                        f"{backward_name(forward_name)} needs.",
+                        f"{backward_name(forward_name)} needs." + emit.left_out_notes(backward.left_out),
         forward=forward, cache="(" + ", ".join(cache) + ("," if len(cache) == 1 else "") + ")",
         outputs=", ".join(backward.outputs), upstreams=upstreams,
         backward_summary=f"Gradients of {backward.forward_name}() with respect to {wrt}, given the output "
