@@ -354,3 +354,20 @@ def test_the_decorator_keeps_code_with_a_branch_left_out_for_the_sizes_it_holds_
         want = finite_differences(f, [x, W], [0, 1], (1.0,))
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_the_layer_forward_says_which_branch_it_leaves_out(tmp_path):
+    from backgen.cli import main
+    source = tmp_path / "model.py"
+    source.write_text(textwrap.dedent(BROADCAST).replace("def f(x, W):", 'def f(x: "3", W: "3, 4"):'))
+    target = tmp_path / "model_layers.py"
+    assert main([str(source), "--layer", "-o", str(target)]) == 0
+    namespace = {}
+    exec(target.read_text(), namespace)
+    assert "on it raises at the shapes this code is for" in " ".join(namespace["f_forward"].__doc__.split())
+    x = -np.abs(X3)
+    out, cache = namespace["f_forward"](x, W34)
+    grads = namespace["f_backward"](1.0, cache)
+    want = finite_differences(_forward(BROADCAST), [x, W34], [0, 1], (1.0,))
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
