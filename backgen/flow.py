@@ -866,9 +866,9 @@ class StatementStager:
             # h1[i]: the loop is a write into that array, h2 (X) given its value after it as after any write
             self.line = stmt.lineno
             self.written(name, followed[name], ir.Var(entry[name]), stmt)
-            for other in sorted(o for o, n in followers.items() if n == name and self.versions.get(o) ==
-                                ir.Var(entry[name]) and self.stale.get(name)):
-                self.stale[other] = self.stale[name]  # (the same array: stale as the carried name is)
+            for other in sorted(o for o, n in followers.items() if n == name and self.stale.get(name)):
+                self.stale[other] = self.stale[name]  # (the same array, or one given its value back from the
+                # carried name's, a = X[1:] then for row in a: row *= w: stale as the carried name is)
 
     def carried_aliases(self, stmt, body):
         """The names the loop carries for the array they share: where the body writes into the array a name
