@@ -893,12 +893,16 @@ class StatementStager:
 
     def _carried_relation(self, atom, other):
         """How the array ``atom`` relates to ``other``'s, where a write into one is followed into the other:
-        ("same", None), ("index", a basic index of other), or None."""
+        ("same", None), ("index", a basic index of other), ("view", None) for a view with an inverse
+        (``a = X.T``: ``_certain_view``), or None."""
         if atom == other:
             return ("same", None)
         found = self.storage.get(atom)
         if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
             return ("index", found[2])
+        if found and found[0] == other and found[1] == "view" and self._certain_view(atom) and \
+                self.view_ops[atom].args[0] == ir.Var(other):
+            return ("view", None)
         return None
 
     def relate_carried(self, stmt, body, carried, entry):
@@ -920,9 +924,15 @@ class StatementStager:
                 if relation is None or relation[0] == "same" and other > name:
                     continue  # (the same array: each later name recorded as the first one's)
                 self.storage[entry[name]] = (entry[other],) + relation
+                if relation[0] == "view":  # (a_1 = X_1.T, as a = X.T: taken again of X's new value after a write)
+                    self._view_again(self.view_ops[before[name].name], ir.Var(entry[other]), entry[name], add=False)
                 related |= {(entry[name], entry[other]), (entry[other], entry[name])}
                 break
-        return frozenset(related)
+        while True:  # (two views of one array, seq = X[1:], seq1 = X.T, each related to X: to each other too)
+            more = {(a, c) for a, b in related for b2, c in related if b == b2 and a != c} - related
+            if not more:
+                return frozenset(related)
+            related |= more
 
     def lists_carried(self, items, exits):
         """A list the loop carries holds, after it, what it held as the loop started and what any iteration

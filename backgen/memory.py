@@ -843,9 +843,10 @@ class MemoryModel:
                     continue  # (renewed: a name each iteration binds anew before reading it, a = X.T, whose value
                     # from the iteration before nothing reads; what else holds that array, the array it views
                     # or a list, is carried too and checked as such)
-                kept = self.sharing(value.name) - {value.name, carried}
-                if iterated and iterated[0] in kept:
+                if iterated and iterated[0] in self.sharing(value.name) - {value.name, carried}:  # (any iteration's)
                     raise self.iterates_written(iterated[1], node)
+                kept = self.sharing(value.name, without=following) - {value.name, carried}  # (what holds value
+                # as the iteration ends; value and an iteration's carried value are not one array within it)
                 mine = kept | {value.name, carried}
                 lists = sorted(held for held in kept & self.list_atoms  # a list holding it, not itself a list
                                if self.list_members.get(held, set()) & mine  # (nor a version of the list
@@ -868,8 +869,8 @@ class MemoryModel:
                                      and other not in self.stale
                                      and (inner or {}).get(other) != ir.Var(carried)  # (the name carrying it:
                                      # its new value followed the write, y_view = y.T; y_view[i] = v)
-                                     and (other in self.param_names or (inner or {}).get(other) == v
-                                          or other in reads_first))
+                                     and ((inner or {}).get(other) == v or other in reads_first))  # (a
+                # parameter the loop binds to it before reading it, x = step(w), is not the caller's array)
                 others = [other for other in others if other not in followers  # (names the loop never reads,
                           # given their values after it: ``loop_followers``)
                           and (entries.get(other), carried) not in related]  # (nor one sharing the carried
@@ -902,7 +903,10 @@ class MemoryModel:
         lists = list(lists) + [atom for atom in held if atom in self.list_atoms]  # (a list kept by a name: its
         values = set().union(*(self.list_members.get(one, set()) for one in lists)) & mine  # items sharing)
         values |= {atom for atom in held if atom not in self.list_atoms}
-        links = [None if value is None else self._number_link(value, written) for value in sorted(values, key=str)]
+        bases = self._bases(written)
+        links = [None if value is None else self._number_link(written, value) if value in bases[1:]  # (written
+                 # a view of the kept value, for row in X: row += v: an index on the way, a number, is a copy)
+                 else self._number_link(value, written) for value in sorted(values, key=str)]
         return tuple(dict.fromkeys(written if link is None else link for link in links)) or written
 
     def left_by_loop(self, carried, value, inner, after):
