@@ -848,7 +848,8 @@ class StatementStager:
         reads_first = _read_before_written(again, set()) - targets  # (the item: bound first)
         renewed_each = frozenset(entry[name] for name in _set_on_every_path(body) - reads_first if name in entry)
         self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
-                               reads_first, frozenset(followers), related, renewed_each)
+                               reads_first, frozenset(followers), related, renewed_each,
+                               lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body))
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -1288,6 +1289,26 @@ def _runs_once_at_least(iterable, exactly=False):
     if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
         return False
     return len(range(*bounds)) == 1 if exactly else len(range(*bounds)) > 0
+
+
+def _bound_before(stmts, name, node):
+    """Whether every path through ``stmts`` to ``node`` (a node inside one of them) gives ``name`` a value
+    first: its value before them is not read at ``node`` or after it on that way (False where unsure)."""
+    for stmt in stmts:
+        if not any(n is node for n in ast.walk(stmt)):
+            if name in _set_on_every_path([stmt]):
+                return True
+            continue
+        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+            return _bound_before(inside, name, node)
+        if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and \
+                any(n is node for s in stmt.body for n in ast.walk(s)):
+            if isinstance(stmt, ast.For) and name in {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}:
+                return True  # (bound as each iteration starts)
+            return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
+        return False
+    return False
 
 
 def _set_on_every_path(stmts):

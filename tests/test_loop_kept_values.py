@@ -240,3 +240,90 @@ def test_two_views_of_a_carried_array_iterated_together():
             s = s + np.sum(r * w)
         return s + np.sum(X) + np.sum(a)
     ''', [M, V4])
+
+
+# --- a name bound anew before the write on every path: its value kept is read no more ----------------
+
+def test_a_view_bound_anew_before_each_write_past_a_continue():
+    # (long fuzz seed 2026120450, program 859: "b still holds on a path of the loop that does not bind it
+    # again"; b = X[::-1] before each write, X written through it, followed)
+    assert_right('''
+    def f(X: "1, 4", v: "3"):
+        v = v * 1.0
+        for i in range(3):
+            a = np.arctan(v) * v
+            if a[i] > 0.3:
+                continue
+            for j in range(2):
+                b = X[::-1]
+                b[:-1] += np.max(v)
+                a[::-1] -= np.max(np.sin(b))
+        c = b
+        v[[2]] *= c[:, [3, 0]].mean()
+        return np.log1p(v * v)
+    ''', [np.array([[0.98, 0.86, 1.14, 0.75]]), np.array([-0.76, 0.52, 0.30])], dout=dout_like((3,)))
+
+
+@pytest.mark.parametrize("X", [M, N])
+def test_a_view_bound_anew_in_an_inner_loop_before_each_write(X):
+    assert_right('''
+    def f(X: "3, 4"):
+        X = X * 1.0
+        t = 0.0
+        for i in range(3):
+            if np.sum(X) > 5.0 + i:
+                continue
+            for j in range(2):
+                b = X[::-1]
+                b[:-1] += 0.5
+                t = t + np.sum(np.sin(b))
+        c = b
+        return t * c
+    ''', [X], dout=dout_like((3, 4)))
+
+
+def test_a_value_kept_by_a_name_bound_anew_or_read_before_the_write_is_refused():
+    # c = b keeps the view of X the previous iteration bound b to; the write into X through the new b
+    # reaches it
+    assert_refused('''
+    def f(X: "3, 4"):
+        X = X * 1.0
+        t = 0.0
+        b = X * 2.0
+        for i in range(3):
+            c = b
+            b = X[::-1]
+            b[i] += 0.5
+            t = t + np.sum(np.sin(c))
+        return t * b
+    ''', [M], "b still holds on a path")
+    # d = X ends the iteration: the next one writes into X's array through d's view, X reads it
+    assert_refused('''
+    def f(X: "3, 4"):
+        X = X * 1.0
+        t = 0.0
+        d = X * 2.0
+        for i in range(3):
+            for j in range(2):
+                b = d[::-1]
+                b[:-1] += 0.5
+            t = t + np.sum(np.sin(X))
+            d = X
+        return t * X
+    ''', [M], "kept under another name")
+    # d = X read as the next iteration continues, after the write into X
+    assert_refused('''
+    def f(X: "3, 4"):
+        X = X * 1.0
+        t = 0.0
+        d = X * 2.0
+        for i in range(3):
+            if np.sum(X) > 5.0 + i:
+                continue
+            for j in range(2):
+                b = X[::-1]
+                b[:-1] += 0.5
+            t = t + np.sum(np.sin(d))
+            d = X
+        return t * X
+    ''', [M], "kept under another name")
