@@ -561,6 +561,10 @@ class StatementStager:
                 and atom not in getattr(self, "shared_atoms", ()) and not (
                     self.split_outputs and target in self.output_merges):  # (its line keeps its own shape)
             self.merge_edges.append((target, atom.name))  # what the old name shared, the new one may share
+            if atom.name in self.list_atoms:  # (a list on this path: what it holds, the new name may hold)
+                self.list_atoms.add(target)
+                self.list_members.setdefault(target, set())
+                self._held_by(target, atom.name)
             self.value_renamed(atom.name, target)
             if atom.name in self.read_so_far:  # read under its new name: a later loop must not reuse it
                 self.read_so_far.add(target)

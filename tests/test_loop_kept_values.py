@@ -327,3 +327,50 @@ def test_a_value_kept_by_a_name_bound_anew_or_read_before_the_write_is_refused()
             d = X
         return t * X
     ''', [M], "kept under another name")
+
+
+# --- a list made on the paths of a branch is a list after it: its items kept, not the list as an array --
+
+@pytest.mark.parametrize("v", [np.array([0.3, -0.2, 0.5]), np.array([-0.4, 0.9, 0.1])])
+def test_numbers_read_from_an_array_kept_in_a_list_do_not_see_later_writes(v):
+    # (long fuzz seed 2026120453, program 856: a *= (v if ... else 0.5) is staged as an if, the list
+    # appended to after it a branch's value; a[-3] of a vector is a number, a copy)
+    assert_right('''
+    def f(v: "3"):
+        v += v
+        a = np.where(v > v, v, v)
+        hs = []
+        for i in range(2):
+            a *= v if (-a).mean() > np.sum(v) else 0.5
+            hs.append(a[-3])
+        b = sum(h * (k + 1.0) for k, h in enumerate(reversed(hs)))
+        c = 1.0 / (1.0 + math.exp(-b))
+        return b, b, +c
+    ''', [v], dout=(0.3, -0.7, 1.1))
+
+
+def test_rows_of_an_array_kept_in_a_list_and_written_later_are_refused():
+    assert_refused('''
+    def f(v: "3, 2"):
+        v += v
+        a = np.where(v > v, v, v)
+        hs = []
+        for i in range(2):
+            a *= v if (-a).mean() > np.sum(v) else 0.5
+            hs.append(a[-3])
+        b = sum(h * (k + 1.0) for k, h in enumerate(reversed(hs)))
+        return b
+    ''', [np.array([[0.3, -0.2], [0.5, 0.1], [0.7, -0.4]])], "kept in a list")
+    assert_refused('''
+    def f(X: "3, 4"):
+        a = X * 1.0
+        hs = []
+        for i in range(3):
+            if np.sum(a) > 0.5:
+                a *= 0.5
+                hs.append(a[0])
+            else:
+                a += 1.0
+                hs.append(a[1] * 1.0)
+        return hs[0] * hs[-1]
+    ''', [M], "kept in a list")
