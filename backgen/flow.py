@@ -19,8 +19,9 @@ statements into ``ir`` items:
   ``if c: ...; break`` become branches (the rest of the body is the ``else``).
   An iterable the body writes into (``for row in X[1:]: row += row``) is
   carried too, each item read from it as its iteration starts, as Python
-  reads it; two names of one array (``a = X``, ``a = X[0]``) that the body
-  writes into and reads, never binding them anew, are carried as that array.
+  reads it; two names of one array (``a = X``, ``a = X[0]``, ``a = X.T``) that
+  the body writes into and reads, never binding them anew, are carried as that
+  array (the view taken again of it after each write).
 """
 
 import ast
