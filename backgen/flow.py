@@ -19,8 +19,9 @@ statements into ``ir`` items:
   ``if c: ...; break`` become branches (the rest of the body is the ``else``).
   An iterable the body writes into (``for row in X[1:]: row += row``) is
   carried too, each item read from it as its iteration starts, as Python
-  reads it; two names of one array (``a = X``, ``a = X[0]``) that the body
-  writes into and reads, never binding them anew, are carried as that array.
+  reads it; two names of one array (``a = X``, ``a = X[0]``, ``a = X.T``) that
+  the body writes into and reads, never binding them anew, are carried as that
+  array (the view taken again of it after each write).
 """
 
 import ast
@@ -561,6 +562,10 @@ class StatementStager:
                 and atom not in getattr(self, "shared_atoms", ()) and not (
                     self.split_outputs and target in self.output_merges):  # (its line keeps its own shape)
             self.merge_edges.append((target, atom.name))  # what the old name shared, the new one may share
+            if atom.name in self.list_atoms:  # (a list on this path: what it holds, the new name may hold)
+                self.list_atoms.add(target)
+                self.list_members.setdefault(target, set())
+                self._held_by(target, atom.name)
             self.value_renamed(atom.name, target)
             if atom.name in self.read_so_far:  # read under its new name: a later loop must not reuse it
                 self.read_so_far.add(target)
@@ -848,7 +853,8 @@ class StatementStager:
         reads_first = _read_before_written(again, set()) - targets  # (the item: bound first)
         renewed_each = frozenset(entry[name] for name in _set_on_every_path(body) - reads_first if name in entry)
         self.check_loop_writes(self.writes[writes_before:] if not single else [], exits, after, iterated, inner,
-                               reads_first, frozenset(followers), related, renewed_each)
+                               reads_first, frozenset(followers), related, renewed_each,
+                               lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body))
         stale_after = dict(self.stale)
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
@@ -893,12 +899,16 @@ class StatementStager:
 
     def _carried_relation(self, atom, other):
         """How the array ``atom`` relates to ``other``'s, where a write into one is followed into the other:
-        ("same", None), ("index", a basic index of other), or None."""
+        ("same", None), ("index", a basic index of other), ("view", None) for a view with an inverse
+        (``a = X.T``: ``_certain_view``), or None."""
         if atom == other:
             return ("same", None)
         found = self.storage.get(atom)
         if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
             return ("index", found[2])
+        if found and found[0] == other and found[1] == "view" and self._certain_view(atom) and \
+                self.view_ops[atom].args[0] == ir.Var(other):
+            return ("view", None)
         return None
 
     def relate_carried(self, stmt, body, carried, entry):
@@ -920,9 +930,15 @@ class StatementStager:
                 if relation is None or relation[0] == "same" and other > name:
                     continue  # (the same array: each later name recorded as the first one's)
                 self.storage[entry[name]] = (entry[other],) + relation
+                if relation[0] == "view":  # (a_1 = X_1.T, as a = X.T: taken again of X's new value after a write)
+                    self._view_again(self.view_ops[before[name].name], ir.Var(entry[other]), entry[name], add=False)
                 related |= {(entry[name], entry[other]), (entry[other], entry[name])}
                 break
-        return frozenset(related)
+        while True:  # (two views of one array, seq = X[1:], seq1 = X.T, each related to X: to each other too)
+            more = {(a, c) for a, b in related for b2, c in related if b == b2 and a != c} - related
+            if not more:
+                return frozenset(related)
+            related |= more
 
     def lists_carried(self, items, exits):
         """A list the loop carries holds, after it, what it held as the loop started and what any iteration
@@ -1278,6 +1294,26 @@ def _runs_once_at_least(iterable, exactly=False):
     if any(type(b) is not int for b in bounds) or len(bounds) == 3 and bounds[2] == 0:
         return False
     return len(range(*bounds)) == 1 if exactly else len(range(*bounds)) > 0
+
+
+def _bound_before(stmts, name, node):
+    """Whether every path through ``stmts`` to ``node`` (a node inside one of them) gives ``name`` a value
+    first: its value before them is not read at ``node`` or after it on that way (False where unsure)."""
+    for stmt in stmts:
+        if not any(n is node for n in ast.walk(stmt)):
+            if name in _set_on_every_path([stmt]):
+                return True
+            continue
+        if isinstance(stmt, ast.If) and not any(n is node for n in ast.walk(stmt.test)):
+            inside = stmt.body if any(n is node for s in stmt.body for n in ast.walk(s)) else stmt.orelse
+            return _bound_before(inside, name, node)
+        if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and \
+                any(n is node for s in stmt.body for n in ast.walk(s)):
+            if isinstance(stmt, ast.For) and name in {n.id for n in ast.walk(stmt.target) if isinstance(n, ast.Name)}:
+                return True  # (bound as each iteration starts)
+            return _bound_before(stmt.body, name, node)  # (each iteration, before the write)
+        return False
+    return False
 
 
 def _set_on_every_path(stmts):

@@ -97,6 +97,8 @@ class MemoryModel:
         self.param_writes = []  # (value or None, BackgenError, parameter): writes reaching a parameter's array
         self.param_names = ()
         self.writes = []  # (name, value written into, node), in staging order
+        self.write_holders = {}  # a write of ``writes`` -> the names holding, as it is staged, the array it is
+                                 # into or one that array is a view of (the write followed into them)
         self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
                                   # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
@@ -448,6 +450,15 @@ class MemoryModel:
             todo = [(held, False) for held, members in self.list_members.items() if members & found and held not in found]
         return found
 
+    def note_write(self, name, old, node):
+        """Records the write through ``name`` into its value ``old`` (``writes``), and the names that hold
+        that array or one it is a view of as it is staged (``write_holders``): it is followed into them."""
+        write = (name, old.name, node)
+        self.writes.append(write)
+        bases = set(self._bases(old.name))
+        self.write_holders[write] = frozenset({name} | {other for other, atom in self.versions.items()
+                                                        if isinstance(atom, ir.Var) and atom.name in bases})
+
     def written(self, name, old, new, node):
         """``name`` was written into: its value ``old`` (an ir.Var) is now ``new``.
 
@@ -455,7 +466,7 @@ class MemoryModel:
         views, as NumPy has them), or is marked stale where backgen cannot follow
         the sharing (reading it later is refused)."""
         shared = self.sharing(old.name, items=True)
-        self.writes.append((name, old.name, node))
+        self.note_write(name, old, node)
         self.written_values[new.name] = old.name
         before = dict(self.versions)
         direct = None  # (what shares that memory on every path: found where needed)
@@ -820,7 +831,7 @@ class MemoryModel:
         if not isinstance(old, ir.Var):
             return
         shared = self.sharing(old.name, items=True)
-        self.writes.append((name, old.name, node))
+        self.note_write(name, old, node)
         self._note_parameter_write(shared, name, node, old.name)
         self.cache_written(name, old, node, rebinds=True)
         found = self.storage.get(old.name)
@@ -907,13 +918,18 @@ class MemoryModel:
         return tuple(dict.fromkeys(chain))
 
     def check_loop_writes(self, writes, exits, after, iterated=None, inner=None, reads_first=(), followers=(),
-                          related=frozenset(), renewed=frozenset()):
+                          related=frozenset(), renewed=frozenset(), bound_first=None, rebound=frozenset()):
         """A loop body that writes into the value it carried in changes what the previous iteration
         kept of it (in a list, or under another name, ``after`` being the names' values as an
         iteration ends, ``inner`` as one starts, ``reads_first`` the names an iteration may read
         before it binds them): refused, backgen does not follow that.  An array the iteration makes
         anew and writes into (``new = np.zeros(3)``, ``new[i] = ...``, then ``u = new``) is not the one
-        carried in: an iteration's value becomes the next one's carried value, never within one."""
+        carried in: an iteration's value becomes the next one's carried value, never within one.  Where both
+        the carried name and the one keeping its value are followed by the write (the array written is
+        its value or a view of it, ``b = X[::-1]; b[0] = v`` of X, or a name ``rebound`` nowhere in the
+        loop holds it as the write is staged), or bound anew before it on every path of the iteration to
+        it and not read before (``bound_first(name, node)``: the value kept is read no more), the write
+        is what backgen stages."""
         # an iteration's value is the next one's carried value: not the same array within one iteration
         # (new = np.zeros(3), written into, then u = new: the next iteration writes into a new array)
         following = frozenset((carried, value.name) for carried, value in exits if isinstance(value, ir.Var))
@@ -926,6 +942,19 @@ class MemoryModel:
                                    for atom in (carried, value.name if isinstance(value, ir.Var) else None)
                                    if atom in self.list_atoms))
         for name, written, node in writes:
+            written_bases = set(self._bases(written))
+            holders = self.write_holders.get((name, written, node), frozenset())
+
+            def settled(held):  # a name (or a carried value) the write is followed into: one that as an iteration
+                # starts holds what the write is into (its value or a view of it), or that holds it as the write
+                # is staged and that the loop never binds anew (X, carried by an inner loop too); or one every
+                # path to the write binds anew first, not read before (its value then read no more)
+                start = (inner or {}).get(held) if held in after else ir.Var(held)
+                if isinstance(start, ir.Var) and start.name in written_bases:
+                    return True
+                names = self._names_of(held, after, inner)
+                return bool(names) and all(n in holders and n not in rebound or bound_first is not None and
+                                           bound_first(n, node) and n not in reads_first for n in names)
             bases = set(self._bases(written)) | self.sharing(written, without=following) - self.list_atoms  # a write
             # into a view of the carried value writes into it too, and one into a value an inner loop carries,
             # into what it carries in
@@ -934,9 +963,10 @@ class MemoryModel:
                     continue  # (renewed: a name each iteration binds anew before reading it, a = X.T, whose value
                     # from the iteration before nothing reads; what else holds that array, the array it views
                     # or a list, is carried too and checked as such)
-                kept = self.sharing(value.name) - {value.name, carried}
-                if iterated and iterated[0] in kept:
+                if iterated and iterated[0] in self.sharing(value.name) - {value.name, carried}:  # (any iteration's)
                     raise self.iterates_written(iterated[1], node)
+                kept = self.sharing(value.name, without=following) - {value.name, carried}  # (what holds value
+                # as the iteration ends; value and an iteration's carried value are not one array within it)
                 mine = kept | {value.name, carried}
                 lists = sorted(held for held in kept & self.list_atoms  # a list holding it, not itself a list
                                if self.list_members.get(held, set()) & mine  # (nor a version of the list
@@ -959,12 +989,14 @@ class MemoryModel:
                                      and other not in self.stale
                                      and (inner or {}).get(other) != ir.Var(carried)  # (the name carrying it:
                                      # its new value followed the write, y_view = y.T; y_view[i] = v)
-                                     and (other in self.param_names or (inner or {}).get(other) == v
-                                          or other in reads_first))
+                                     and ((inner or {}).get(other) == v or other in reads_first))  # (a
+                # parameter the loop binds to it before reading it, x = step(w), is not the caller's array)
                 others = [other for other in others if other not in followers  # (names the loop never reads,
                           # given their values after it: ``loop_followers``)
-                          and (entries.get(other), carried) not in related]  # (nor one sharing the carried
-                # array in every iteration, each write followed into it: ``relate_carried``)
+                          and (entries.get(other), carried) not in related  # (nor one sharing the carried
+                          # array in every iteration, each write followed into it: ``relate_carried``)
+                          and not (settled(carried) and settled(other))]  # (the write followed into both, or
+                # the value of one bound anew before it: b = X[::-1]; b[0] = v, of b and X)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
                     if not lists and others[0] == name:  # (e = c on one path of the body only: on the others e
                         # keeps the array of the iteration before, read after them)
@@ -981,6 +1013,12 @@ class MemoryModel:
                     self.hazards.append((self._kept_arrays(written, lists, mine, others, exits, after),
                                          self.error(self.said(message), node)))
 
+    @staticmethod
+    def _names_of(held, after, inner):
+        """The user's names ``held`` stands for: itself, a name; or a carried value's, the names carrying it."""
+        return [held] if held in after else [name for name, value in (inner or {}).items()
+                                             if value == ir.Var(held) and not name.startswith(" ")]
+
     def _kept_arrays(self, written, lists, mine, others, exits, after):
         """The values whose being an array makes what ``check_loop_writes`` found kept (the members of
         ``lists`` sharing ``mine``, the values of the names ``others``) see a write into ``written``, as a
@@ -993,7 +1031,10 @@ class MemoryModel:
         lists = list(lists) + [atom for atom in held if atom in self.list_atoms]  # (a list kept by a name: its
         values = set().union(*(self.list_members.get(one, set()) for one in lists)) & mine  # items sharing)
         values |= {atom for atom in held if atom not in self.list_atoms}
-        links = [None if value is None else self._number_link(value, written) for value in sorted(values, key=str)]
+        bases = self._bases(written)
+        links = [None if value is None else self._number_link(written, value) if value in bases[1:]  # (written
+                 # a view of the kept value, for row in X: row += v: an index on the way, a number, is a copy)
+                 else self._number_link(value, written) for value in sorted(values, key=str)]
         return tuple(dict.fromkeys(written if link is None else link for link in links)) or written
 
     def left_by_loop(self, carried, value, inner, after):

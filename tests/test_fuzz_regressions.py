@@ -2434,7 +2434,21 @@ def test_a_write_into_a_carried_name_the_previous_iteration_bound_to_a_value_mad
 
 
 def test_a_write_into_a_carried_name_bound_to_a_value_the_next_iteration_reads_first_is_refused():
+    # v keeps the array w is bound to, and the next iteration reads v after w *= 0.5 wrote into it
     assert_refused('''
+        import numpy as np
+
+        def f(x: "3"):
+            w = x * 1.0
+            v = x * 2.0
+            for i in range(3):
+                w *= 0.5
+                u = w * v
+                w = v
+            return np.sum(w * u)
+    ''', "kept under another name", 8)
+    # v = u binds v anew: the array w is bound to (v's) is held by w alone, which the write is into
+    assert_right('''
         import numpy as np
 
         def f(x: "3"):
@@ -2446,7 +2460,7 @@ def test_a_write_into_a_carried_name_bound_to_a_value_the_next_iteration_reads_f
                 w = v
                 v = u
             return np.sum(w * v)
-    ''', "kept under another name", 8)
+    ''', (np.array([0.3, -0.7, 1.1]),))
 
 
 def test_a_write_into_a_carried_name_bound_to_a_value_the_next_iteration_binds_first_is_right():
