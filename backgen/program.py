@@ -447,7 +447,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         except BackgenError as error:
             varying = getattr(error, "varying_shape", None)
             place = (error.lineno, (error.offset or 1) - 1)
-            rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
+            rewrites = not shape_free  # (in a helper too: its backward runs its own forward pass, and the
+            # program split is the same program; an output of a shape each path gives is refused there)
             iteration = getattr(error, "iteration", False)
             # a value that changes shape in a loop's first iterations only: those written out before it (in a
             # helper too: its backward runs its own forward pass, and the loop peeled is the same program)
@@ -463,6 +464,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
                 continue
             if getattr(error, "varying_output", False) and not split:
+                if chain:  # (its caller's code is written for one shape of what it returns)
+                    raise _varying_result(forward, error) from None
                 split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
             if varying == "path" and not iteration and rewrites:
@@ -647,6 +650,17 @@ def _indexed_only(name, ops, outputs):
             if ":" in (op.param("index") or ""):
                 todo.append(op.target)
     return True
+
+
+def _varying_result(forward, error):
+    """The refusal of a helper returning a value of one shape on one path and another on another."""
+    known, known_line, shape, line = error.output_shapes
+    where = "" if known_line == line else f" (line {known_line})"
+    return BackgenError(
+        f"{forward.func.name}() returns a value of shape {known} on one path{where} and {shape} on another "
+        f"(line {line}): backgen writes the code of its callers for one shape of each value it returns; return "
+        "one shape on every path, or compute this in the calling function", error.filename, error.lineno,
+        error.offset, error.text)
 
 
 def _module_names(forward):

@@ -1,0 +1,100 @@
+"""Values whose shape differs by path or by loop iteration, more of them accepted.
+
+A helper holding a value of two shapes after an if has what follows the if written into each path,
+as the function differentiated has (its backward runs its own forward pass, and the program split is
+the same program).  Each case is checked against central finite differences in float64 on inputs
+taking each path.
+"""
+
+import numpy as np
+import pytest
+
+from test_one_path_values import check, refused  # noqa: F401
+
+X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
+R = np.array([[0.3, -0.2, 0.5, 0.1]])
+V = np.array([0.5, -0.4, 0.6, 0.2])
+
+
+def test_helper_value_of_two_shapes_after_an_if():
+    # fuzz seed 2026120450 program 406: p is (1, 1) on one path, (1, 4) on the other
+    check("""
+        def step(p):
+            if np.sum(p) < 0.5:
+                p = np.var(np.maximum(p, 0.1) * 3.0, axis=-1, keepdims=True)
+            return p[..., -1]
+
+        def f(x, w):
+            a = step(x)
+            return a * np.sum(w * w)
+        """, [(R, X), (R + 1.0, X)], {"x": "1, 4", "w": "3, 4"})
+
+
+def test_helper_conditional_expression_of_two_shapes():
+    # fuzz seed 2026120450 program 270: q = p if ... else 3.0, then q * p
+    check("""
+        def step(p, q):
+            q = p if q[0, 3] < 0.0 else 3.0
+            a = q * p * 1.5
+            return a * 2.0, p.dot(np.ones(4))
+
+        def f(x):
+            x, a = step(x, x)
+            b = a.T
+            return a * (b / (1.5 + a * a)), b - 0.7
+        """, [(R,), (-R,)], {"x": "1, 4"})
+
+
+def test_helper_returning_a_shape_each_path_gives_is_refused():
+    # fuzz seed 2026120452 program 696: its callers' code is written for one shape of what it returns
+    refused("""
+        def step(p):
+            a = np.prod(p, axis=0)
+            b = np.ones(4) * a[0]
+            return b if np.sum(a) < 0.0 else p, p.dot(a)
+
+        def f(x, v):
+            v, a = step(x)
+            v, a = v * a, a - v
+            return a
+        """, r"step\(\) returns a value of shape \(4, 1\) on one path and \(4,\) on another", {"x": "4, 1", "v": "4"})
+
+
+def test_helper_returning_early_a_shape_of_its_own_is_refused():
+    # was a wrong gradient: each call's result of the shape the sample data's path gave it
+    refused("""
+        def step(p):
+            if np.sum(p) > 0.0:
+                return p.sum(axis=0) * 2.0
+            return p * 2.0
+
+        def f(x):
+            return np.sum(step(x) * step(x * x - 0.3))
+        """, r"step\(\) returns a value of shape \(4,\) on one path \(line 4\) and \(3, 4\) on another",
+            {"x": "3, 4"})
+
+
+def test_helper_tail_of_two_shapes_written_out_is_refused():
+    refused("""
+        def step(p):
+            if np.sum(p) > 0.0:
+                p = p.sum(axis=0)
+            return p * 2.0
+
+        def f(x):
+            return np.sum(step(x) * step(x * x - 0.3))
+        """, r"step\(\) returns a value of shape", {"x": "3, 4"})
+
+
+@pytest.mark.parametrize("shapes", [{"x": "1, 4"}, {"x": "3, 4"}])
+def test_helper_called_twice_with_a_split_tail(shapes):
+    # the tail written into each path gives the helper's result one shape on both
+    check("""
+        def step(p):
+            if np.sum(p) > 0.0:
+                p = np.sqrt(np.sum(p * p, axis=-1, keepdims=True))
+            return np.sum(p * 2.0 + 1.0, axis=-1)
+
+        def f(x):
+            return np.sum(step(x) * step(x * x - 0.3))
+        """, [(R,), (-R,), (R - 0.2,)] if shapes["x"] == "1, 4" else [(X,), (-X,), (X - 0.6,)], shapes)
