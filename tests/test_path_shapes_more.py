@@ -98,3 +98,70 @@ def test_helper_called_twice_with_a_split_tail(shapes):
         def f(x):
             return np.sum(step(x) * step(x * x - 0.3))
         """, [(R,), (-R,), (R - 0.2,)] if shapes["x"] == "1, 4" else [(X,), (-X,), (X - 0.6,)], shapes)
+
+
+# A loop over the rows of a name its body binds again (by =): what is iterated given a name of its own
+# before its first iteration is written out, which the loop then iterates as Python does the object it
+# read as the loop started.
+
+def test_loop_over_a_name_it_reshapes():
+    # fuzz seed 2026120451 program 400
+    check("""
+        def f(x):
+            for row in x:
+                x = x.reshape(-1) * 1.5
+            return x
+        """, [(X,)], {"x": "3, 4"})
+
+
+def test_loop_over_a_name_it_rebinds_writing_into_its_rows():
+    # fuzz seed 2026120450 program 150: the rows are the array passed in, x is another array after
+    check("""
+        def f(x, w):
+            x = x * 1.0
+            for row in x:
+                x = np.zeros((1, 3, 4)) + w
+                row /= 1.0 + x.mean() * x.mean()
+            return x, w * 1.0
+        """, [(X, V)], {"x": "3, 4", "w": "4"})
+
+
+@pytest.mark.parametrize("columns", [1, 3])
+def test_loop_over_a_transpose_of_a_name_it_rebinds(columns):
+    # fuzz seed 2026120452 program 648
+    check("""
+        def f(x):
+            x[:, [0, 0, 0]] += x
+            for row in x.T:
+                x = row[1:]
+                row = row * 0.5 + row
+            x = x[1:]
+            x[-1] += np.sum(x.clip(-0.6, 0.9))
+            return x[[0, 0, 0]]
+        """, [(X[:, :columns],)], {"x": f"3, {columns}"})
+
+
+def test_loop_over_a_list_it_rebinds():
+    check("""
+        def f(x):
+            hs = [x[0], x[1], x[2]]
+            for h in hs:
+                hs = hs[1:] + [h * 2.0]
+                x = np.sum(x * h)
+            return x + sum(hs)
+        """, [(X,)], {"x": "3, 4"})
+
+
+def test_loop_over_a_name_appended_to_is_not_written_out():
+    # the list grows as it is iterated: no copy of it is what Python iterates
+    refused("""
+        def f(x):
+            hs = [x[0], x[1]]
+            s = 0.0
+            for h in hs:
+                s = s + h
+                if len(hs) < 4:
+                    hs.append(h * 2.0)
+                hs = hs
+            return s
+        """, "which its body adds items to", {"x": "3, 4"})
