@@ -356,7 +356,8 @@ def _sequence_written_out(loop, body, used, iteration=None):
     as for ``_range_written_out``."""
     rebound = _rebound(body + [loop.target])
     changed = _written(body + [loop.target]) - rebound
-    if name_ids(loop.iter) & rebound and not name_ids(loop.iter) & changed and \
+    if (name_ids(loop.iter) & rebound and not name_ids(loop.iter) & changed or
+            name_ids(loop.iter) & changed and _sliced(loop.iter)) and \
             isinstance(loop.iter, (ast.Name, ast.Attribute, ast.Subscript)) and \
             not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(loop.iter)):
         name = fresh_names(used, bare=True)("rows")
@@ -519,6 +520,13 @@ def _integer(node):
 _WRITING_METHODS = TAILS_WRITING_METHODS | {"reverse", "discard"}  # (an array's, a list's, a dict's, a set's)
 _READING = {"len", "range", "float", "int", "abs", "min", "max", "sum", "enumerate", "zip", "reversed", "list",
             "tuple", "round", "pow", "print", "isinstance"}  # builtins that change nothing they are given
+
+
+def _sliced(iterable):
+    """Whether ``iterable`` is a slice of a name (``X[1:]``, ``xs[::-1]``): a new list of a list's items,
+    a view of an array's rows, of the length it has as the loop starts whatever the body writes."""
+    return isinstance(iterable, ast.Subscript) and isinstance(iterable.value, ast.Name) and \
+        isinstance(iterable.slice, ast.Slice)
 
 
 def _rebound(nodes):

@@ -27,9 +27,11 @@ next iteration is no tail), and nothing is split inside a ``with`` or a
 statement evaluates before it, and its test, have no effect the order could
 change (no call but of NumPy's and math's functions and of methods that write
 into nothing; ``layer(x if c else y)`` is written so, its call evaluated after
-the test on each path as it was), and not in an operand of ``and``/``or`` after
-the first; where the whole statement has no effect, the conditional
-expressions of the same test are written so together.  None where the place
+the test on each path as it was), or where it is the statement's whole value,
+bound to names or returned (``a = X if layer(x) > 0 else Y``: nothing is
+evaluated before its test, whatever the test does), and not in an operand of
+``and``/``or`` after the first; where the whole statement has no effect, the
+conditional expressions of the same test are written so together.  None where the place
 is in no such branch, or the function would grow past ``MAX_NODES``.
 """
 
@@ -219,10 +221,16 @@ def _same_node(original, copied, target):
 
 def _pure_before(stmt, node, modules):
     """Whether what ``stmt`` evaluates before the conditional expression ``node`` (what ends before it
-    starts, an assignment's targets too) and its test can have no effect (``_pure``): written as an
+    starts, an assignment's targets too) and its test can have no effect (``_pure``), or nothing is
+    evaluated before it (the statement's whole value, bound to names or returned): written as an
     ``if``, the test is evaluated first, and what follows it is evaluated on each path as it was."""
     if any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in walk(stmt)):
         return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) \
+        else [] if isinstance(stmt, (ast.Return, ast.Expr)) else None  # (op=: its target is read first)
+    if stmt.value is node and targets is not None and all(
+            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in ast.walk(target)):
+        return True  # (the statement's whole value, bound to names: nothing is evaluated before its test)
     start = (node.lineno, node.col_offset)
     before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (
         getattr(n, "end_lineno", None) is None or (n.end_lineno, n.end_col_offset) <= start)]

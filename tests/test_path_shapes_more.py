@@ -165,3 +165,46 @@ def test_loop_over_a_name_appended_to_is_not_written_out():
                 hs = hs
             return s
         """, "which its body adds items to", {"x": "3, 4"})
+
+
+# A conditional expression that is a statement's whole value, bound to names or returned, is written as an
+# if whatever its test does: nothing is evaluated before the test, in the one form or the other.
+
+def test_conditional_value_whose_test_calls_a_helper():
+    # fuzz seed 2026120450 program 57
+    check("""
+        def layer(p):
+            p, a = p, np.dot(p, np.arange(4.0))
+            return a
+
+        def f(v, x):
+            a = np.reciprocal(1.0 + v * v) if np.sum(layer(x)) < 5.0 else np.tile(x, (2, 1))
+            return v - -1.5, a
+        """, [(V[:3], X), (V[:3], X * 3.0)], {"v": "3", "x": "3, 4"})
+
+
+def test_conditional_value_whose_test_writes_into_an_argument():
+    check("""
+        def clamp(u):
+            u[0] = 0.0
+            return np.sum(u)
+
+        def f(x):
+            y = x * 1.0
+            a = y * 2.0 if clamp(y) > 1.0 else np.sum(y * y)
+            return a * x
+        """, [(X,), (X * 0.1,)], {"x": "3, 4"})
+
+
+def test_conditional_after_a_read_of_what_its_test_writes_into():
+    # y[0, 0] is read before the test writes into y: the test cannot go first
+    check("""
+        def clamp(u):
+            u[0] = 0.0
+            return np.sum(u)
+
+        def f(x):
+            y = x * 1.0
+            a = y[0, 0] + (y * 2.0 if clamp(y) > 1.0 else 3.0)
+            return a * x
+        """, [(X,), (X * 0.1,)], {"x": "3, 4"})
