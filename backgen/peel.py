@@ -356,17 +356,6 @@ def _sequence_written_out(loop, body, used, iteration=None):
     as for ``_range_written_out``."""
     rebound = _rebound(body + [loop.target])
     changed = _written(body + [loop.target]) - rebound
-    if (name_ids(loop.iter) & rebound and not name_ids(loop.iter) & changed or
-            name_ids(loop.iter) & changed and _sliced(loop.iter)) and \
-            isinstance(loop.iter, (ast.Name, ast.Attribute, ast.Subscript)) and \
-            not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(loop.iter)):
-        name = fresh_names(used, bare=True)("rows")
-        bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=loop.iter), loop.iter)
-        bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
-        loop.iter = ast.copy_location(ast.Name(name, ast.Load()), loop.iter)
-        statements = _sequence_written_out(loop, body, used, iteration)
-        return None if statements is None else [bind, *statements]
-    changed |= rebound
     iterable, start, zipped = loop.iter, None, False
     if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
             _integer(iterable.args[1]) is not None:
@@ -374,12 +363,28 @@ def _sequence_written_out(loop, body, used, iteration=None):
         sequences = iterable.args[:1]
     elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" \
             and iterable.args and not iterable.keywords:
-        sequences, zipped = iterable.args, True
+        sequences, zipped = list(iterable.args), True
     else:
         sequences = [iterable]
-    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and not name_ids(seq) & changed and
+    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and
                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(seq)) for seq in sequences):
-        return None  # (each read three times: an expression of names the loop leaves alone, calling nothing)
+        return None  # (each read three times: an expression of names, calling nothing)
+    binds = []
+    for k, seq in enumerate(sequences):
+        if not name_ids(seq) & (changed | rebound):
+            continue
+        if name_ids(seq) & changed:
+            return None  # (a name the loop changes otherwise than by =: X.append(v), X[0] = v)
+        name = fresh_names(used, bare=True)("rows")  # (bound again: the object the loop reads, kept)
+        bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=seq), seq)
+        bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+        binds.append(bind)
+        sequences[k] = ast.copy_location(ast.Name(name, ast.Load()), seq)
+    if binds:
+        loop.iter = sequences[0] if start is None and not zipped else ast.copy_location(ast.Call(
+            func=iterable.func, args=sequences + iterable.args[len(sequences):], keywords=[]), iterable)
+        statements = _sequence_written_out(loop, body, used, iteration)
+        return None if statements is None else [*binds, *statements]
     firsts = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
     rests = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
              for seq in sequences]
@@ -520,13 +525,6 @@ def _integer(node):
 _WRITING_METHODS = TAILS_WRITING_METHODS | {"reverse", "discard"}  # (an array's, a list's, a dict's, a set's)
 _READING = {"len", "range", "float", "int", "abs", "min", "max", "sum", "enumerate", "zip", "reversed", "list",
             "tuple", "round", "pow", "print", "isinstance"}  # builtins that change nothing they are given
-
-
-def _sliced(iterable):
-    """Whether ``iterable`` is a slice of a name (``X[1:]``, ``xs[::-1]``): a new list of a list's items,
-    a view of an array's rows, of the length it has as the loop starts whatever the body writes."""
-    return isinstance(iterable, ast.Subscript) and isinstance(iterable.value, ast.Name) and \
-        isinstance(iterable.slice, ast.Slice)
 
 
 def _rebound(nodes):

@@ -208,3 +208,53 @@ def test_conditional_after_a_read_of_what_its_test_writes_into():
             a = y[0, 0] + (y * 2.0 if clamp(y) > 1.0 else 3.0)
             return a * x
         """, [(X,), (X * 0.1,)], {"x": "3, 4"})
+
+
+def test_enumerate_over_a_name_it_rebinds():
+    check("""
+        def f(x, w):
+            for t, row in enumerate(x):
+                x = np.sum(x * w, axis=0, keepdims=True) + t
+                w = w * row
+            return x, w
+        """, [(X, V)], {"x": "3, 4", "w": "4"})
+
+
+def test_zip_of_a_name_it_rebinds():
+    check("""
+        def f(x, y):
+            for a, b in zip(x, y[1:]):
+                y = np.outer(a, b).sum(axis=1) * 0.5
+            return y
+        """, [(X, X.T[:, :3] * 1.0)], {"x": "3, 4", "y": "4, 3"})
+
+
+# enumerate and zip over a name the body binds again: Python iterates the object read as the loop started
+# (was a wrong gradient: each item read from the name's new value).
+
+@pytest.mark.parametrize("header", [
+    "for t, row in enumerate(x):",
+    "for row, b in zip(x, x):",
+    "for (row, b) in zip(x, x[::-1]):",
+    "for t, (row, b) in enumerate(zip(x, x)):",
+])
+def test_items_of_a_sequence_its_loop_binds_again(header):
+    check(f"""
+        def f(x, w):
+            {header}
+                x = x * 2.0 + 1.0
+                w = w * row
+            return x, w
+        """, [(X[:, :3].T * 1.0, V[:3] * 1.0)], {"x": "3, 3", "w": "3"})
+
+
+@pytest.mark.parametrize("write", ["x += 1.0", "x[0] = x[0] * 0.5"])
+def test_items_of_a_sequence_its_loop_writes_into(write):
+    check(f"""
+        def f(x, w):
+            x = x * 1.0
+            for t, row in enumerate(x):
+                {write}
+                w = w * row
+            return x, w
+        """, [(X[:, :3].T * 1.0, V[:3] * 1.0)], {"x": "3, 3", "w": "3"})
