@@ -237,6 +237,7 @@ def test_zip_of_a_name_it_rebinds():
     "for row, b in zip(x, x):",
     "for (row, b) in zip(x, x[::-1]):",
     "for t, (row, b) in enumerate(zip(x, x)):",
+    "for t, row in enumerate(reversed(x)):",
 ])
 def test_items_of_a_sequence_its_loop_binds_again(header):
     check(f"""
@@ -246,6 +247,16 @@ def test_items_of_a_sequence_its_loop_binds_again(header):
                 w = w * row
             return x, w
         """, [(X[:, :3].T * 1.0, V[:3] * 1.0)], {"x": "3, 3", "w": "3"})
+
+
+def test_pairs_of_a_sequence_its_loop_binds_again():
+    check("""
+        def f(x, w):
+            for a, b in x:
+                x = x * 2.0 + 1.0
+                w = w * a + b
+            return x, w
+        """, [(X[:, :2] * 1.0, V[:2] * 1.0)], {"x": "3, 2", "w": "2"})
 
 
 @pytest.mark.parametrize("write", ["x += 1.0", "x[0] = x[0] * 0.5"])
