@@ -6,7 +6,8 @@ pipeline for one parsed forward function: ``stage`` (with the declared
 shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
 declared shapes, their named dimensions of sizes the code runs at where it asks
 for some: ``_refitted``, else a refusal naming the shapes declared), then ``reverse``; each helper it calls is built the same way,
-once per pattern of argument ranks.  ``backward_program`` does the same from a
+once per pattern of argument ranks (its callers' code written for one shape of each value it returns: a
+helper returning values of a shape each path gives is refused).  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
 shape, checked to write the same code on sample arrays of several ranks).
