@@ -269,3 +269,58 @@ def test_items_of_a_sequence_its_loop_writes_into(write):
                 w = w * row
             return x, w
         """, [(X[:, :3].T * 1.0, V[:3] * 1.0)], {"x": "3, 3", "w": "3"})
+
+
+# A loop written out under the test that it runs (if 0 < len(x):), a value of two shapes after it: what
+# follows is written into each path, and on the path where the loop does not run a name only its body
+# binds is unbound: the read of it there raises, as it did after the loop, and that path ends so.
+
+def test_name_only_a_loop_binds_read_after_a_written_out_loop():
+    check("""
+        def f(v, x):
+            h = v.sum()
+            for row in x:
+                b = v * 2.0
+                h = h * 0.5 + row
+            return h * b
+        """, [(V, X)], {"v": "4", "x": "3, 4"})
+
+
+def test_name_only_a_loop_binds_read_in_an_if_after_it():
+    # fuzz seed 2026120451 program 516
+    check("""
+        def f(x, v):
+            a = np.full(3, 0.5)
+            for row in a:
+                b = v.flatten()
+                b = b * 2.0 + b.sum()
+                a, row = row, a
+            if a < 0.6:
+                c = b.dot(np.ones((3, 3)))
+            return b[[0, 0]], b / 0.5
+        """, [(X, V[:3])], {"x": "3, 4", "v": "3"})
+
+
+def test_return_before_the_read_of_a_name_only_a_loop_binds():
+    check("""
+        def f(v, x):
+            h = v.sum()
+            for row in x:
+                b = v * 2.0
+                h = h * 0.5 + row
+            if np.sum(v) < 0.0:
+                return v * 3.0
+            return h * b
+        """, [(V, X), (-V, X)], {"v": "4", "x": "3, 4"})
+
+
+def test_module_name_read_after_a_written_out_loop():
+    check("""
+        SCALE = 2.0
+
+        def f(v, x):
+            h = v.sum()
+            for row in x:
+                h = h * 0.5 + row
+            return h * SCALE
+        """, [(V, X)], {"v": "4", "x": "3, 4"})
