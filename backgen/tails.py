@@ -31,8 +31,14 @@ the test on each path as it was), or where it is the statement's whole value,
 bound to names or returned (``a = X if layer(x) > 0 else Y``: nothing is
 evaluated before its test, whatever the test does), and not in an operand of
 ``and``/``or`` after the first; where the whole statement has no effect, the
-conditional expressions of the same test are written so together.  None where the place
-is in no such branch, or the function would grow past ``MAX_NODES``.
+conditional expressions of the same test are written so together.  A path
+the tail is written into that reads for sure a local name nothing on the way
+to it binds (a loop written out under the test that it runs, ``if 0 <
+len(X):``, where it does not run: the names only its body binds) ends in the
+``UnboundLocalError`` Python raises there, at that read (or at a statement
+before it that may read such a name, where none between them returns).  None
+where the place is in no such branch, or the function would grow past
+``MAX_NODES``.
 """
 
 import ast
@@ -139,7 +145,7 @@ def _raise_unbound_reads(func):
     arguments = func.args
     params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} | \
         {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
-    local = params | {name for stmt, _ in _statements(func.body, False) for name in _own_bound(stmt)}
+    local = params | {name for stmt in func.body for name in _bound_in(stmt)}
     _raise_in(func.body, set(params), local)
 
 
@@ -153,20 +159,24 @@ def _raise_in(block, bound, local):
                     setattr(stmt, field, _until_unbound_read(getattr(stmt, field), set(bound), local))
             _raise_in(stmt.body, set(bound), local)  # (each path: what the other binds is not bound on it)
             _raise_in(stmt.orelse, set(bound), local)
-        bound |= {name for item, _ in _statements([stmt], False) for name in _own_bound(item)}
+        bound |= _bound_in(stmt)
 
 
-def _statements(block, in_loop):
-    """``(statement, whether a loop holds it)`` for each statement of ``block`` and those in it, in the
-    order they are written (not into functions or classes defined there)."""
+def _statements(block):
+    """Each statement of ``block`` and those in it, in the order they are written (not into functions
+    or classes defined there)."""
     for stmt in block:
-        yield stmt, in_loop
+        yield stmt
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        inner = in_loop or isinstance(stmt, (ast.For, ast.AsyncFor, ast.While))
         for field in _BLOCK_FIELDS:
             for item in getattr(stmt, field, None) or []:
-                yield from _statements(item.body if isinstance(item, ast.ExceptHandler) else [item], inner)
+                yield from _statements(item.body if isinstance(item, ast.ExceptHandler) else [item])
+
+
+def _bound_in(stmt):
+    """The names ``stmt`` and the statements in it bind (``_own_bound``)."""
+    return {name for item in _statements([stmt]) for name in _own_bound(item)}
 
 
 def _own_parts(stmt):
@@ -200,7 +210,7 @@ def _until_unbound_read(statements, bound, local):
     where nothing between them returns), which becomes the raise."""
     first = None  # (the first statement that may read a name not bound by then)
     for index, stmt in enumerate(statements):
-        inside = {name for item, _ in _statements([stmt], False) for name in _own_bound(item)}
+        inside = _bound_in(stmt)
         if isinstance(stmt, _SIMPLE):
             unbound = sorted(_sure_reads(stmt) & local - bound)
             if unbound:
