@@ -525,6 +525,10 @@ class _State:
                               for k, arg in enumerate(stmt.iter.args)]
         call, target = stmt.iter, stmt.target
         is_call = isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
+        augmented = {id(node.target) for part in stmt.body for node in walk(part) if isinstance(node, ast.AugAssign)}
+        rebound = {node.id for part in stmt.body + [target] for node in walk(part) if isinstance(node, ast.Name)
+                   and isinstance(node.ctx, (ast.Store, ast.Del)) and id(node) not in augmented}  # (x = ...: the
+        # loop still reads the sequence it started with; x op= v writes into it, or makes the same items)
         prefix, body = [], []
         if is_call and call.func.id == "zip" and len(call.args) == 1 and isinstance(call.args[0], ast.Starred) \
                 and isinstance(target, ast.Tuple) and not any(isinstance(t, ast.Starred) for t in target.elts):
@@ -542,10 +546,10 @@ class _State:
                     zipped.args and not zipped.keywords and not any(isinstance(a, ast.Starred) for a in zipped.args) \
                     and isinstance(item, ast.Tuple) and len(item.elts) == len(zipped.args):
                 # for k, (W, a) in enumerate(zip(Ws, alphas)): the counter, and each sequence read at it
-                seqs = [self.named(_backwards(arg), prefix, "seq") for arg in zipped.args]
+                seqs = [self.named(_backwards(arg), prefix, "seq", rebound) for arg in zipped.args]
                 seq, item = seqs[0], None
             else:
-                seq = self.named(call.args[0], prefix, "seq")
+                seq = self.named(call.args[0], prefix, "seq", rebound)
             if len(call.args) == 1 and isinstance(counter, ast.Name):
                 index = counter.id
             else:
@@ -561,7 +565,7 @@ class _State:
                 body += [ast.Assign([element], _at(other, index)) for element, other in zip(target.elts[1].elts, seqs)]
         elif is_call and call.func.id == "zip" and call.args and isinstance(target, ast.Tuple) \
                 and len(target.elts) == len(call.args):
-            seqs = [self.named(arg, prefix, "seq") for arg in call.args]
+            seqs = [self.named(arg, prefix, "seq", rebound) for arg in call.args]
             index = self.fresh("k")
             bounds = _len(seqs[0])
             for seq in seqs[1:]:  # zip stops at the shortest
@@ -570,7 +574,7 @@ class _State:
             for element, seq, flip in zip(target.elts, seqs, flips):
                 body.append(ast.Assign([element], _at(seq, index, flip)))
         elif isinstance(target, (ast.Tuple, ast.List)) and not _items(call):
-            seq = self.named(call, prefix, "seq")
+            seq = self.named(call, prefix, "seq", rebound)
             index = self.fresh("k")
             bounds = _len(seq)
             body.append(ast.Assign([target], _at(seq, index, flips == [True])))
@@ -638,9 +642,10 @@ class _State:
             out.extend(copy.deepcopy(stmt.body))
         return out
 
-    def named(self, expr, prefix, base):
-        """A name holding ``expr``: itself if it is one, else a new name bound once before the loop."""
-        if isinstance(expr, ast.Name):
+    def named(self, expr, prefix, base, rebound=frozenset()):
+        """A name holding ``expr``: itself if it is one the loop does not bind again (``rebound``), else a
+        new name bound once before the loop (Python iterates the object read as the loop starts)."""
+        if isinstance(expr, ast.Name) and expr.id not in rebound:
             return expr.id
         name = self.fresh(base)
         prefix.append(ast.fix_missing_locations(ast.copy_location(

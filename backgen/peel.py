@@ -39,6 +39,7 @@ import ast
 import copy
 
 from .source import fresh_names, name_ids, own_jumps, statements
+from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
 
 _BLOCKS = ("body", "orelse", "finalbody")
 _COMPARE = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Constant, ast.Name, ast.Load, ast.cmpop, ast.boolop,
@@ -225,7 +226,7 @@ def _written_out(loop, before, used):
         return [*body, loop]
     items = _items(loop.iter)
     if items is None:
-        return _range_written_out(loop, body, used) or _sequence_written_out(loop, body)
+        return _range_written_out(loop, body, used) or _sequence_written_out(loop, body, used)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
@@ -255,7 +256,8 @@ def _breaking_written_out(loop, before, used):
 
         def iteration(rest):
             return _one_iteration(copy.deepcopy(body), [rest])
-        return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, iteration)
+        return _range_written_out(loop, body, used, iteration) or _sequence_written_out(loop, body, used,
+                                                                                          iteration)
     first, rest = items
     bind = ast.copy_location(ast.Assign(targets=[copy.deepcopy(loop.target)], value=first), loop)
     bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
@@ -343,13 +345,17 @@ def _range_written_out(loop, body, used, iteration=None):
     return None if guarded is None else binds + guarded
 
 
-def _sequence_written_out(loop, body, iteration=None):
+def _sequence_written_out(loop, body, used, iteration=None):
     """``for row in X``, ``for i, row in enumerate(X)`` or ``for a, b in zip(A, B[::-1])`` peeled where
     it runs: ``if 0 < len(X): row = X[0]; <body>; for row in X[1:]: ...`` (the rows after the first are
     those of ``X[1:]``, an array's or a list's alike), what is iterated a name, an attribute or an
-    index of names the body and the target leave alone, calling nothing; else None.  ``iteration``:
+    index of names the body and the target leave alone, calling nothing; else None.  Where the body
+    (or the target) binds such a name again, by ``=`` only (``X = X.reshape(-1)``), what is iterated
+    is first given a name of its own, which the loop written out iterates as Python iterates the
+    object it read as the loop started: ``rows = X``, then ``rows[0]``, ``rows[1:]``.  ``iteration``:
     as for ``_range_written_out``."""
-    changed = _written(body + [loop.target])
+    rebound = _rebound(body + [loop.target])
+    changed = _written(body + [loop.target]) - rebound
     iterable, start, zipped = loop.iter, None, False
     if _call_of(iterable, "enumerate", 1) or _call_of(iterable, "enumerate", 2) and \
             _integer(iterable.args[1]) is not None:
@@ -357,12 +363,28 @@ def _sequence_written_out(loop, body, iteration=None):
         sequences = iterable.args[:1]
     elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "zip" \
             and iterable.args and not iterable.keywords:
-        sequences, zipped = iterable.args, True
+        sequences, zipped = list(iterable.args), True
     else:
         sequences = [iterable]
-    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and not name_ids(seq) & changed and
+    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and
                not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(seq)) for seq in sequences):
-        return None  # (each read three times: an expression of names the loop leaves alone, calling nothing)
+        return None  # (each read three times: an expression of names, calling nothing)
+    binds = []
+    for k, seq in enumerate(sequences):
+        if not name_ids(seq) & (changed | rebound):
+            continue
+        if name_ids(seq) & changed:
+            return None  # (a name the loop changes otherwise than by =: X.append(v), X[0] = v)
+        name = fresh_names(used, bare=True)("rows")  # (bound again: the object the loop reads, kept)
+        bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=seq), seq)
+        bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)
+        binds.append(bind)
+        sequences[k] = ast.copy_location(ast.Name(name, ast.Load()), seq)
+    if binds:
+        loop.iter = sequences[0] if start is None and not zipped else ast.copy_location(ast.Call(
+            func=iterable.func, args=sequences + iterable.args[len(sequences):], keywords=[]), iterable)
+        statements = _sequence_written_out(loop, body, used, iteration)
+        return None if statements is None else [*binds, *statements]
     firsts = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Constant(0), ctx=ast.Load()) for seq in sequences]
     rests = [ast.Subscript(value=copy.deepcopy(seq), slice=ast.Slice(lower=ast.Constant(1)), ctx=ast.Load())
              for seq in sequences]
@@ -500,19 +522,45 @@ def _integer(node):
     return None
 
 
+_WRITING_METHODS = TAILS_WRITING_METHODS | {"reverse", "discard"}  # (an array's, a list's, a dict's, a set's)
 _READING = {"len", "range", "float", "int", "abs", "min", "max", "sum", "enumerate", "zip", "reversed", "list",
             "tuple", "round", "pow", "print", "isinstance"}  # builtins that change nothing they are given
 
 
-def _written(nodes):
+def _rebound(nodes):
+    """The names ``nodes`` bind by ``=`` (or as a loop's target) and change in no other way: not by
+    ``op=``, nor written into, nor given to a method that writes (``L.append(v)``, ``x.sort()``) or to a
+    call of another kind (``_written``)."""
+    bound = {n.id for tree in nodes for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.For))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return bound - _written([_without_rebinding(tree) for tree in nodes], _WRITING_METHODS)
+
+
+def _without_rebinding(tree):
+    """A copy of ``tree`` with the plain names bound by ``=`` and a loop's target made reads (what else
+    it writes left as it is)."""
+    tree = copy.deepcopy(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.For)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for n in ast.walk(target):
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                        n.ctx = ast.Load()
+    return tree
+
+
+def _written(nodes, methods=None):
     """The names ``nodes`` may bind or change: stored or deleted, written into (``z[1] = v``, ``z += v``,
-    ``z.a = v``), or given to a method (``L.append(v)``, ``x.sort()``) or to a call of another kind."""
+    ``z.a = v``), or given to a method (``L.append(v)``, ``x.sort()``; with ``methods``, to one of those
+    only) or to a call of another kind."""
     names = set()
     for node in (n for tree in nodes for n in ast.walk(tree)):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             names.add(node.id)
         elif isinstance(node, (ast.Subscript, ast.Attribute)) and not isinstance(node.ctx, ast.Load) or \
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                    methods is None or node.func.attr in methods or node.func.attr.startswith("__")):
             base = node.func.value if isinstance(node, ast.Call) else node.value
             while isinstance(base, (ast.Subscript, ast.Attribute)):
                 base = base.value

@@ -6,7 +6,8 @@ pipeline for one parsed forward function: ``stage`` (with the declared
 shapes), ``shapes.infer`` (NumPy code: on ``args`` or on sample inputs of the
 declared shapes, their named dimensions of sizes the code runs at where it asks
 for some: ``_refitted``, else a refusal naming the shapes declared), then ``reverse``; each helper it calls is built the same way,
-once per pattern of argument ranks.  ``backward_program`` does the same from a
+once per pattern of argument ranks (its callers' code written for one shape of each value it returns: a
+helper returning values of a shape each path gives is refused).  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
 shape, checked to write the same code on sample arrays of several ranks).
@@ -460,7 +461,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 continue
             varying = getattr(error, "varying_shape", None)
             place = (error.lineno, (error.offset or 1) - 1)
-            rewrites = not (chain or shape_free)  # (a helper's forward is staged once, for its callers)
+            rewrites = not shape_free  # (in a helper too: its backward runs its own forward pass, and the
+            # program split is the same program; an output of a shape each path gives is refused there)
             iteration = getattr(error, "iteration", False)
             # a value that changes shape in a loop's first iterations only: those written out before it (in a
             # helper too: its backward runs its own forward pass, and the loop peeled is the same program)
@@ -476,6 +478,8 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 unmerged = True  # a name of two shapes where an if merges its paths: merged only where read
                 continue
             if getattr(error, "varying_output", False) and not split:
+                if chain:  # (its caller's code is written for one shape of what it returns)
+                    raise _varying_result(forward, error) from None
                 split = True  # an output of a shape each path gives (return a early, return b at the end)
                 continue
             if varying == "path" and not iteration and rewrites:
@@ -660,6 +664,17 @@ def _indexed_only(name, ops, outputs):
             if ":" in (op.param("index") or ""):
                 todo.append(op.target)
     return True
+
+
+def _varying_result(forward, error):
+    """The refusal of a helper returning a value of one shape on one path and another on another."""
+    known, known_line, shape, line = error.output_shapes
+    where = "" if known_line == line else f" (line {known_line})"
+    return BackgenError(
+        f"{forward.func.name}() returns a value of shape {known} on one path{where} and {shape} on another "
+        f"(line {line}): backgen writes the code of its callers for one shape of each value it returns; return "
+        "one shape on every path, or compute this in the calling function", error.filename, error.lineno,
+        error.offset, error.text)
 
 
 def _module_names(forward):

@@ -792,6 +792,8 @@ class _Walker:
                 # path leaves: the loop changes its shape, as it did the number's)
             error.varying_output = not loop and name in {a.name for a in self.staged.outputs
                                                          if isinstance(a, ir.Var)}
+            if error.varying_output:  # (the shapes each path gives it, for a helper's callers to refuse)
+                error.output_shapes = (_show(known), self.lines[name], _show(shape), line)
             raise error
         if known is None or isinstance(known, Items) and known.element is None:
             self.shapes[name] = shape

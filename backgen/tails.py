@@ -27,10 +27,18 @@ next iteration is no tail), and nothing is split inside a ``with`` or a
 statement evaluates before it, and its test, have no effect the order could
 change (no call but of NumPy's and math's functions and of methods that write
 into nothing; ``layer(x if c else y)`` is written so, its call evaluated after
-the test on each path as it was), and not in an operand of ``and``/``or`` after
-the first; where the whole statement has no effect, the conditional
-expressions of the same test are written so together.  None where the place
-is in no such branch, or the function would grow past ``MAX_NODES``.
+the test on each path as it was), or where it is the statement's whole value,
+bound to names or returned (``a = X if layer(x) > 0 else Y``: nothing is
+evaluated before its test, whatever the test does), and not in an operand of
+``and``/``or`` after the first; where the whole statement has no effect, the
+conditional expressions of the same test are written so together.  A path
+the tail is written into that reads for sure a local name nothing on the way
+to it binds (a loop written out under the test that it runs, ``if 0 <
+len(X):``, where it does not run: the names only its body binds) ends in the
+``UnboundLocalError`` Python raises there, at that read (or at a statement
+before it that may read such a name, where none between them returns).  None
+where the place is in no such branch, or the function would grow past
+``MAX_NODES``.
 """
 
 import ast
@@ -59,6 +67,7 @@ def split(func, lineno, col, modules=("np", "numpy", "math")):
     func.body = body
     if sum(1 for _ in ast.walk(func)) > MAX_NODES:
         return None
+    _raise_unbound_reads(func)
     return ast.fix_missing_locations(func)
 
 
@@ -95,6 +104,7 @@ def _split_in(block, after, place, modules):
                     if deeper is not None:  # a branch inside this one's: the tail goes into both paths
                         setattr(stmt, field, deeper[0])
                         setattr(stmt, other, _then(getattr(stmt, other), tail))
+                        stmt.tail_split = True
                         return block[:index] + [_stretched(stmt)], True
             if tail:  # the place is in this if's branches (or test)
                 return block[:index] + [_with_tail(stmt, tail)], True
@@ -116,7 +126,128 @@ def _split_in(block, after, place, modules):
 
 def _with_tail(branch, tail):
     branch.body, branch.orelse = _then(branch.body, tail), _then(branch.orelse, tail)
+    branch.tail_split = True  # (its paths' reads of names no path to them binds: see _raise_unbound_reads)
     return _stretched(branch)
+
+
+_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_MATCH = (ast.Match,) if hasattr(ast, "Match") else ()
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+
+
+def _raise_unbound_reads(func):
+    """Each path of an ``if`` written with its tail (in no loop) that reads, for sure, a local name no
+    statement before it on that path binds, ends there in the ``UnboundLocalError`` Python raises:
+    a loop written out under the test that it runs (``if 0 < len(X):``) leaves the names only its body
+    binds unbound where it does not run, and the tail read there raises as the loop's reader did."""
+    if any(isinstance(node, (ast.Global, ast.Nonlocal, ast.NamedExpr) + _MATCH) for node in ast.walk(func)):
+        return  # (names bound otherwise than by a statement of its own, or by patterns: left as they are)
+    arguments = func.args
+    params = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} | \
+        {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    local = params | {name for stmt in func.body for name in _bound_in(stmt)}
+    _raise_in(func.body, set(params), local)
+
+
+def _raise_in(block, bound, local):
+    """``_raise_unbound_reads`` in ``block``, ``bound`` holding the names bound on the way to it (which
+    it updates); in no loop, nor ``try`` or ``with`` (where no tail is split)."""
+    for stmt in block:
+        if isinstance(stmt, ast.If):
+            if getattr(stmt, "tail_split", False):
+                for field in ("body", "orelse"):
+                    setattr(stmt, field, _until_unbound_read(getattr(stmt, field), set(bound), local))
+            _raise_in(stmt.body, set(bound), local)  # (each path: what the other binds is not bound on it)
+            _raise_in(stmt.orelse, set(bound), local)
+        bound |= _bound_in(stmt)
+
+
+def _statements(block):
+    """Each statement of ``block`` and those in it, in the order they are written (not into functions
+    or classes defined there)."""
+    for stmt in block:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in _BLOCK_FIELDS:
+            for item in getattr(stmt, field, None) or []:
+                yield from _statements(item.body if isinstance(item, ast.ExceptHandler) else [item])
+
+
+def _bound_in(stmt):
+    """The names ``stmt`` and the statements in it bind (``_own_bound``)."""
+    return {name for item in _statements([stmt]) for name in _own_bound(item)}
+
+
+def _own_parts(stmt):
+    """The nodes of ``stmt`` itself: not those of the blocks it holds, nor of the scopes of its own
+    (lambdas, comprehensions)."""
+    pending = [getattr(stmt, field) for field in stmt._fields if field not in _BLOCK_FIELDS]
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        pending = list(stmt.decorator_list)  # (its defaults too are read as it is defined)
+    while pending:
+        value = pending.pop()
+        for node in value if isinstance(value, list) else [value]:
+            if isinstance(node, ast.AST) and not isinstance(node, _SCOPES):
+                yield node
+                pending += [getattr(node, field) for field in node._fields]
+
+
+def _own_bound(stmt):
+    """The names ``stmt`` itself binds (or deletes), and those its ``except ... as`` clauses bind."""
+    names = {node.id for node in _own_parts(stmt) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        names.add(stmt.name)
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        names |= {(alias.asname or alias.name).split(".")[0] for alias in stmt.names}
+    return names | {handler.name for handler in getattr(stmt, "handlers", []) if handler.name}
+
+
+def _until_unbound_read(statements, bound, local):
+    """``statements`` (a path, ``bound``: the names bound on the way to it) where a simple statement
+    of it reads for sure a name of ``local`` not bound by then: up to it, or to the first statement
+    before it that may read such a name (the path raises, there or at the latest at that statement,
+    where nothing between them returns), which becomes the raise."""
+    first = None  # (the first statement that may read a name not bound by then)
+    for index, stmt in enumerate(statements):
+        inside = _bound_in(stmt)
+        if isinstance(stmt, _SIMPLE):
+            unbound = sorted(_sure_reads(stmt) & local - bound)
+            if unbound:
+                error = ast.Call(ast.Name("UnboundLocalError", ast.Load()), [ast.Constant(
+                    f"cannot access local variable {unbound[0]!r} where it is not associated with a value")], [])
+                if first is not None and not any(isinstance(node, ast.Return) for item in statements[first:index]
+                                                 for node in ast.walk(item)):
+                    index = first  # (no path from there returns before the raise)
+                return statements[:index] + [ast.copy_location(ast.Raise(exc=error, cause=None), statements[index])]
+        if isinstance(stmt, _STOPS):
+            break
+        if first is None and {node.id for node in ast.walk(stmt) if isinstance(node, ast.Name)} & local - bound - \
+                inside:
+            first = index
+        bound |= inside
+    return statements
+
+
+def _sure_reads(stmt):
+    """The names ``stmt`` reads wherever it runs: not in a branch of a conditional expression, an
+    operand of ``and``/``or`` after the first, a lambda or a comprehension."""
+    reads, pending = set(), [stmt]
+    if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+        reads.add(stmt.target.id)  # (x += v reads x first)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            reads.add(node.id)
+        elif isinstance(node, ast.IfExp):
+            pending.append(node.test)
+        elif isinstance(node, ast.BoolOp):
+            pending.append(node.values[0])
+        elif isinstance(node, ast.AnnAssign):  # (a local name's annotation is never evaluated)
+            pending += [node.target] + ([node.value] if node.value is not None else [])
+        elif not isinstance(node, _SCOPES):
+            pending += list(ast.iter_child_nodes(node))
+    return reads
 
 
 def _stretched(stmt):
@@ -219,10 +350,16 @@ def _same_node(original, copied, target):
 
 def _pure_before(stmt, node, modules):
     """Whether what ``stmt`` evaluates before the conditional expression ``node`` (what ends before it
-    starts, an assignment's targets too) and its test can have no effect (``_pure``): written as an
+    starts, an assignment's targets too) and its test can have no effect (``_pure``), or nothing is
+    evaluated before it (the statement's whole value, bound to names or returned): written as an
     ``if``, the test is evaluated first, and what follows it is evaluated on each path as it was."""
     if any(isinstance(n, (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)) for n in walk(stmt)):
         return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) \
+        else [] if isinstance(stmt, (ast.Return, ast.Expr)) else None  # (op=: its target is read first)
+    if stmt.value is node and targets is not None and all(
+            isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Store)) for target in targets for n in ast.walk(target)):
+        return True  # (the statement's whole value, bound to names: nothing is evaluated before its test)
     start = (node.lineno, node.col_offset)
     before = [n for n in walk(stmt) if isinstance(n, ast.Call) and (
         getattr(n, "end_lineno", None) is None or (n.end_lineno, n.end_col_offset) <= start)]
