@@ -20,7 +20,6 @@ with the names the generated code binds them to (``Staged.modules``, normally
 lines to recompute and the adjoint statements, already as source text.
 """
 
-import ast
 import dataclasses
 from dataclasses import dataclass, field, replace
 
