@@ -1,21 +1,21 @@
 """Paths of a branch that NumPy raises on at the shapes the code is written for: left out.
 
 Contract: ``find(staged, walker, args)`` looks at the operations (and the tests of
-``if`` and ``while``) the shape walk (``shapes._Walker``) could evaluate on no walk of
-them and returns the place of one branch of an ``if`` that cannot run at these
+``if`` and ``while``) the shape walk (``shapes._Walker``) could evaluate on no walk
+of them and returns the place of one branch of an ``if`` that cannot run at these
 shapes, or None.  The branch is dead where an operation or a test it reaches
-whenever it runs (one of its own items, or in the body of a ``for`` loop it holds
-that runs at these shapes) raised an error
-about shapes (broadcasting, ``dot``'s inner sizes, an index past an axis' end, a
-conversion of an array of several elements to a number), and every value it reads
-has a shape and, where it is an integer or a boolean, a value that the inputs'
-shapes decide (not the data: no mask, no ``int(x[0])``, no value a branch, a
-``while`` or a loop that breaks decides, no helper's result, no list whose length
-a path decides, no number a loop may make an array, as ``total = 0.0`` then
-``total = total + x``).  Such a branch raises whenever it runs, for every input of these
-shapes: the forward never returns through it, and the backward, as for a branch
-ending in ``raise``, has no gradient to give there; ``drop(items, place)`` replaces
-the ``if`` by its other branch.
+whenever it runs (one of its own items, or one in the body of a ``for`` loop it
+holds that runs at these shapes) raised an error about shapes (broadcasting,
+``dot``'s inner sizes, an index past an axis' end, a conversion of an array of
+several elements to a number), and every value it reads has a shape and, where it
+is an integer or a boolean, a value that the inputs' shapes decide (not the data:
+no mask, no ``int(x[0])``, no value a branch, a ``while`` or a loop that breaks
+decides, no helper's result, no list whose length a path decides, no number a loop
+may make an array, as ``total = 0.0`` then ``total = total + x``).  Such a branch
+raises whenever it runs, for every input of these shapes: the forward never
+returns through it, and the backward, as for a branch ending in ``raise``, has no
+gradient to give there; ``drop(items, place)`` replaces the ``if`` by its other
+branch.
 
 The caller asks only where the walk's sizes are those of every input the code is
 for (sizes written in the declared shapes, or the decorator's own arguments, whose
@@ -44,12 +44,10 @@ _SHAPE_ERROR = re.compile(
     r"tuple index out of range|setting an array element with a sequence|inhomogeneous|"
     r"object is not subscriptable|does not support item assignment|invalid index to scalar variable")
 
-# what a value's shape says of it: x.shape, x.shape[0], len(x), x.ndim, x.size, np.shape(x)
-_SHAPE_QUERY = re.compile(r"\s*(?:\w+\.(?:shape(?:\[[-\d:\s]*\])?|ndim|size)|len\(\w+\)|\w+\.(?:shape|ndim|size)\(\w+\))"
-                          r"\s*$")
-
-# the sizes a value's shape gives, in an expression
-_SIZES = re.compile(r"len\(\w+\)|\b\w+\.(?:shape(?:\[[^\]]*\])?|ndim|size)\b")
+# the sizes a value's shape gives: x.shape, x.shape[0], len(x), x.ndim, x.size, np.shape(x); in an expression,
+# and as one's whole text
+_SIZES = re.compile(r"\b\w+\.(?:shape|ndim|size)\(\w+\)|\blen\(\w+\)|\b\w+\.shape\[[-\d:\s]*\]|\b\w+\.(?:shape|ndim|size)\b")
+_SHAPE_QUERY = re.compile(rf"\s*(?:{_SIZES.pattern})\s*$")
 
 # calls whose result's shape the values of their (float) operands decide
 _VALUE_SHAPED = re.compile(r"\b(?:unique|nonzero|argwhere|flatnonzero|extract|compress|trim_zeros|histogram\w*|"

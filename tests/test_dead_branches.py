@@ -329,6 +329,7 @@ COUNTS = {  # ways the data makes a count: the samples' may be past W's rows, he
     "loop that breaks": "k = 0\n    for j in range(3):\n        if x[j] > 0.0:\n            break\n        k = k + 2",
     "branch": "k = 5 if x[0] > 0.0 else 1",
     "value a loop carries": "k = 0\n    for v in x:\n        k = k + int(v > 0.0)",
+    "size the data picks": "k = 0\n    for i in range(W.shape[int(x[0] > 0.0)]):\n        k = i",
 }
 
 
