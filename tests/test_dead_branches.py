@@ -372,3 +372,25 @@ def test_the_layer_forward_says_which_branch_it_leaves_out(tmp_path):
     want = finite_differences(_forward(BROADCAST), [x, W34], [0, 1], (1.0,))
     for g, w in zip(grads, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+LIST_ITEMS = """
+import numpy as np
+
+def f(x, W):
+    if np.sum(W) > 3.8:
+        return np.sum(W * W)
+    hs = []
+    for i in range(2):
+        hs.append(W[:, 0] if x[i] > 0.0 else np.expand_dims(W, 0))
+    b = np.concatenate(hs)
+    return np.sum(b * b) * x[2]
+"""
+
+
+@pytest.mark.parametrize("x", [[-0.4, -0.2, 0.9], [0.4, 0.2, 0.9]])
+def test_items_a_path_chooses_are_not_taken_for_a_shape(x):
+    # each iteration appends an item of its path's shape: NumPy joins them where both paths agree (the
+    # long fuzzer's seed 2026120435, program 4642, left out the branch holding the loop: a wrong gradient)
+    W = np.array([[0.7], [1.0], [1.1]])
+    assert_right_or_refused(LIST_ITEMS, [np.array(x), W], {"x": (3,), "W": (3, 1)})
