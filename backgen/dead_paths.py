@@ -10,7 +10,7 @@ holds that runs at these shapes) raised an error about shapes (broadcasting,
 several elements to a number), and every value it reads has a shape and, where it
 is an integer or a boolean, a value that the inputs' shapes decide (not the data:
 no mask, no ``int(x[0])``, no value a branch, a ``while`` or a loop that breaks
-decides, no helper's result, no list whose length or items a path decides, no number a loop
+decides, no helper's result, no list, tuple or dict whose length or items a path decides, no number a loop
 may make an array, as ``total = 0.0`` then ``total = total + x``).  Such a branch
 raises whenever it runs, for every input of these shapes: the forward never
 returns through it, and the backward, as for a branch ending in ``raise``, has no
@@ -164,10 +164,9 @@ def _known(staged, walker, args, names):
     tainted = {name for name, value in params.items() if isinstance(value, (list, tuple, dict))}
     tainted |= set(walker.counted) | set(walker.zero_starts) | walker.grown | set(walker.shapes.mixed)  # (a
     # list a path makes as long as it says, a number a loop may make an array, a 0-d array or a number)
-    from .shapes import Items  # (shapes imports this module)
     unsettled = _unsettled(staged)
-    tainted |= {name for name in unsettled if isinstance(walker.shapes.get(name), Items)}  # (a list or a tuple
-    # each path fills: its items may have a shape of their own on each, hs.append(a if c else b))
+    tainted |= unsettled & walker.containers  # (a list, a tuple or a dict each path fills: its items may have
+    # a shape of their own on each, hs.append(a if c else b))
     static = names - set(staged.params) - unsettled - tainted
     assigned = {}
     for op in ir.ops_in(staged.body):

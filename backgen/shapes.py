@@ -698,6 +698,7 @@ class _Walker:
         self.tests_ok = set()  # the ids of those whose test ran on some walk
         self.iterations = {}  # id of a for loop -> the fewest iterations a walk of it found
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
+        self.containers = set()  # the names that held a list, a tuple or a dict
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
         self.evaluated = set()  # the ids of the operations evaluated at least once (the staged items outlive
                                 # the walk; an id is cheaper than an operation's hash)
@@ -722,6 +723,8 @@ class _Walker:
         if value.__class__ is list and not value:
             self.emptied.add(name)
         kind = value.__class__
+        if (kind is list or kind is tuple or kind is dict) and name not in self.containers:
+            self.containers.add(name)
         if kind is not float and kind is not np.float64 and name not in self.integral and (
                 kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer) or
                 kind is np.ndarray and value.dtype.kind in "biu"):
