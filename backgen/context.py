@@ -309,6 +309,12 @@ class GradContext:
                 return diff.target
         return None
 
+    def data_sized(self, which):
+        """Whether the operand ``which`` has a length the data decides (a selection by a boolean mask):
+        its shape here is the sample's, which a size of 1 there does not make one everywhere."""
+        sized = self._reverse.sized
+        return bool(sized and sized.get(getattr(self, which)))
+
     def count(self, which):
         """How many elements each result of the reduction summarizes (at least 1 for a selection by a
         mask, which may select nothing: its gradient is then empty, not a division by zero)."""

@@ -281,3 +281,16 @@ def test_a_selection_of_other_lengths_on_other_paths_is_still_refused():
     with pytest.raises(backgen.BackgenError, match="'p' is selected by a boolean mask") as info:
         backgen.generate(textwrap.dedent(source), name="f")
     assert info.value.lineno == 8
+
+
+def test_spread_and_differences_of_a_selection_one_element_long_at_the_samples():
+    # the std, var and diff rules took the sample's one selected element for a size of 1 everywhere: the
+    # std's gradient was written as zeros (long fuzz seed 2026120436, program 19221), the diff's raised
+    source = '''
+    def f(x, y):
+        s = x[y > 0]
+        return np.sum(np.diff(s, n=2) ** 2) + s.var() + s.std() + np.std(s[:, None], axis=0)[0]
+    '''
+    x = np.array([0.3, -0.9, 0.8, 0.2, 0.6])
+    masks = [np.array([1, 0, 0, 0, 0]), np.array([1, 1, 0, 1, 0]), np.ones(5, int), np.array([0, 1, 1, 1, 1])]
+    check(source, [(x, y) for y in masks], wrt=(0,))

@@ -104,7 +104,8 @@ def _var(c):
     if c.shape_free:  # (a number: centered is 0, and so is the gradient)
         return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
     axes, shape = c.axes("a"), c.shape("a")
-    if c.ndim("a") == 0 or all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
+    if c.ndim("a") == 0 or not c.data_sized("a") and \
+            all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
         return f"{c.np}.zeros_like({c.a})"  # the spread of one number: 0 (NaN with ddof=1, whatever the number)
     return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
 
@@ -149,8 +150,9 @@ def _std(c):
         if c.ndim("a") == 0:
             return f"{c.np}.zeros_like({c.a})"
         axes, shape = c.axes("a"), c.shape("a")
-        if all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
-            return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0
+        if not c.data_sized("a") and all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
+            return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (not a selection by a
+            # mask, one element at the samples only)
     out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
     return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
 
@@ -339,7 +341,7 @@ def _diff(c):
     zeros = f"{c.np}.zeros({c.np}.shape({c.a}))"
     if n == 1:
         return text
-    if not c.shape_free:
+    if not c.shape_free and not c.data_sized("a"):  # (a selection by a mask: of any length, as it runs)
         length = c.shape("a")[axis]
         if length == 1:  # declared 1
             return zeros
