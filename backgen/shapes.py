@@ -258,6 +258,7 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
     namespace = {**runtime.callables(), staged.modules["np"]: np, staged.modules["math"]: math, **(functions or {}),
                  **{name: ast.literal_eval(text) for name, text in staged.constants}}
     walker = _Walker(staged, namespace)
+    walker.exact = exact
     walker.droppable = droppable
     env = dict(zip(staged.params, args))
     for name, value in env.items():
@@ -265,7 +266,7 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
     with sample_run():
         walker.block(staged.body, env)
         outputs = [walker.atom(atom, env) for atom in staged.outputs]
-    if exact and (walker.failed or walker.failed_tests):
+    if exact and (walker.failed or walker.failed_tests):  # (failed_tests: walked where exact only)
         found = dead_paths.find(staged, walker, args)
         if found is not None:
             raise DeadBranch(*found)
@@ -697,6 +698,8 @@ class _Walker:
         self.failed_tests = {}  # id of an if or while -> (it, the exception its test raised on a walk)
         self.tests_ok = set()  # the ids of those whose test ran on some walk
         self.iterations = {}  # id of a for loop -> the fewest iterations a walk of it found
+        self.exact = False  # the sizes walked are those of every input the code is for: tests are run too
+                            # (``test``), for the branches ``dead_paths`` may leave out
         self.integral = set()  # the names that held an integer or a boolean (a count, an index, a mask)
         self.containers = set()  # the names that held a list, a tuple or a dict
         self.skipped = {}  # op -> a value it reads that was not evaluated (on a walk where op was not)
@@ -722,12 +725,13 @@ class _Walker:
         iteration) must have the very same shape: code like ``np.zeros_like(h)`` relies on it."""
         if value.__class__ is list and not value:
             self.emptied.add(name)
-        kind = value.__class__
-        if (kind is list or kind is tuple or kind is dict) and name not in self.containers:
+        kind = value.__class__  # (what dead_paths asks of the values: integers and booleans, containers)
+        if kind is np.ndarray:
+            if value.dtype.kind in "biu":
+                self.integral.add(name)
+        elif kind is list or kind is tuple or kind is dict:
             self.containers.add(name)
-        if kind is not float and kind is not np.float64 and name not in self.integral and (
-                kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer) or
-                kind is np.ndarray and value.dtype.kind in "biu"):
+        elif kind is int or kind is bool or kind is np.bool_ or isinstance(value, np.integer):
             self.integral.add(name)
         shape = _shape(value)
         if shape == ():
@@ -1080,7 +1084,7 @@ class _Walker:
         return True
 
     def branches(self, item, env):
-        if id(item) not in self.tests_ok:
+        if self.exact and id(item) not in self.tests_ok:
             self.test(item, env)
         body, orelse = dict(env), dict(env)
         self.block(item.body, body)
@@ -1176,7 +1180,7 @@ class _Walker:
             values = [] if self.other and emptied else values
             values = values or ([] if self.other else [0])  # run 0 times here: the body's shapes all the same
         else:  # a while loop's test is data: walk two iterations, never until it ends (the second walk: none)
-            if id(loop) not in self.tests_ok:
+            if self.exact and id(loop) not in self.tests_ok:
                 self.test(loop, env)
             if id(loop) in self.droppable and not self.other:
                 try:
