@@ -44,7 +44,7 @@ from .handover import handed_over
 from .inplace import name_renamed, propagated, renamed_once, tidied, without_copies
 from .parts import assigned_parts
 from .zeroed import unzeroed
-from .reverse_flow import FlowReverser, _flatten, _names, keep_unset, live_reads, synthetic
+from .reverse_flow import FlowReverser, _copied_unset, _flatten, _names, keep_unset, live_reads, synthetic
 from .rules import FRESH_CALLS, RULES, VALUE_ARGUMENTS, Scatter, call_view
 from .selections import axes_elementwise, const_shape, data_sized, index_origins, one_mask, shape_of
 from .shapes import Items
@@ -189,6 +189,7 @@ class _Reverser(FlowReverser):
         self.root_guarded = root_guarded(staged)  # roots of values never negative: 0 where those are 0
         self.maybe_unbound = _maybe_unbound(staged.body)
         self.needs_init = set()
+        self.copied_unset = _copied_unset(staged.body)  # values copies read that paths before may leave unset
         loops = list(ir.loops_in(staged.body))
         self.loop_numbers = {id(loop): number for number, loop in enumerate(loops)}
         self.uncached = {id(inner) for number, loop in enumerate(loops) if number in self.unkept

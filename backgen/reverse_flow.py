@@ -547,7 +547,9 @@ class FlowReverser:
         self.needs_init |= {c for c in loop.fresh if c in _reads(loop.body)}
         # a copy joining two paths of a value one of them may leave unset (k1 = k1_3 after if y > 0.5, a
         # continue's path, where only the other sets k1_3): None before the loop, where Python's has none
-        self.needs_init |= _copied_unset(loop.body)
+        # (or before it: a first iteration written out that sets it on one of its paths)
+        self.needs_init |= self.copied_unset & {op.args[0].name for op in body_ops if op.rule == "copy"
+                                                and isinstance(op.args[0], ir.Var)}
         everything = _reads(loop.body) | {c for c, _ in loop.exits} | {op.target for op in ir.ops_in(loop.body)}
         self.rendering = getattr(self, "rendering", 0) + 1  # the loops inside it are its own
         body = self.render_forward(loop.body, everything, breaks=True, kept=frozenset(runs))
@@ -863,10 +865,11 @@ def _top_level(items, name):
     return any(isinstance(item, ir.Op) and item.target == name for item in items)
 
 
-def _copied_unset(items, sure=frozenset()):
-    """The values a copy (``k1 = k1_3``) reads after an if or loop of ``items`` that sets them on
-    some paths only, where nothing before set them on every path (``sure``: those set before)."""
-    found, sure, maybe = set(), set(sure), set()
+def _copied_unset(items, sure=frozenset(), maybe=frozenset()):
+    """The values a copy (``k1 = k1_3``) reads after an if or loop of ``items`` (or of the blocks
+    around them: ``maybe``) that sets them on some paths only, where nothing before set them on every
+    path (``sure``: those set before)."""
+    found, sure, maybe = set(), set(sure), set(maybe)
     for item in items:
         if isinstance(item, ir.Op):
             if item.rule == "copy" and not synthetic(item) and isinstance(item.args[0], ir.Var) \
@@ -874,11 +877,11 @@ def _copied_unset(items, sure=frozenset()):
                 found.add(item.args[0].name)
             sure.add(item.target)
         elif isinstance(item, ir.If):
-            found |= _copied_unset(item.body, sure) | _copied_unset(item.orelse, sure)
+            found |= _copied_unset(item.body, sure, maybe) | _copied_unset(item.orelse, sure, maybe)
             maybe |= {op.target for op in ir.ops_in(item.body + item.orelse)}
             sure |= _surely_set(item.body) & _surely_set(item.orelse)
         elif isinstance(item, ir.Loop):
-            found |= _copied_unset(item.body, sure)
+            found |= _copied_unset(item.body, sure, maybe)
             maybe |= {op.target for op in ir.ops_in(item.body)} - set(item.carried) | set(item.fresh)  # (not
             # those it carries from before it)
     return found

@@ -1,0 +1,46 @@
+"""Copies joining the paths of a loop written out in part (its first iteration before the rest), of a
+value the first iteration sets on some of its paths only: the forward gives it None first, as Python's
+name is unbound there, so the copies never read what is not there.  Checked against central finite
+differences in float64."""
+
+import numpy as np
+import pytest
+
+from test_never_wrong import assert_right
+
+X14 = np.array([[0.84, -0.8907, 1.0415, -1.1722]])
+
+
+def test_a_value_a_first_iteration_written_out_may_leave_unset_is_copied_after():
+    # (long fuzz seed 2026120437, program 6255: the backward raised UnboundLocalError at `d_3 = d`,
+    # d set past a continue on the path the data did not take)
+    assert_right('''
+    def f(X: "1, 4"):
+        for i in range(2):
+            a = X @ np.ones((4, 3))
+            for j in range(2):
+                b = X[[0, 0]]
+                if X.mean() > np.sum(b):
+                    continue
+                d = (X, -(1.0 / (1.0 + math.exp(-a.var()))))
+                e = d[0] * 2.0
+            b = np.ones((1, 3)) * 0.5
+        return X.dot(X.T), np.prod(b, axis=-1)
+    ''', [X14], dout=(np.array([[0.7]]), np.array([-1.3])))
+
+
+@pytest.mark.parametrize("shift", [-0.3, 0.0, 0.15])
+def test_the_copied_value_read_after_the_loops_takes_its_gradient(shift):
+    # d is set on the path the data takes at j = 1 (and at j = 0 where shift makes it): read after both
+    # loops, whose first outer iteration is written out (b changes shape in it)
+    assert_right('''
+    def f(X: "1, 4"):
+        b = X * 1.0
+        for i in range(3):
+            for j in range(2):
+                if X.mean() > 0.1 + 0.2 * j:
+                    continue
+                d = X * (2.0 + j)
+            b = np.ones((1, 3)) * 0.5 + np.sum(d * d)
+        return np.sum(d * X) + np.sum(b * b)
+    ''', [X14 * 0.5 + shift])
