@@ -32,10 +32,13 @@ in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
 """
 
 import ast
+import math
 import re
 
+import numpy as np
+
 from . import ir
-from .source import number_text
+from .source import names_in as source_names, number_text
 
 # Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
 # output (a part written over, left out by a selection or a triangle, clipped, not the extreme).
@@ -83,6 +86,59 @@ def guarded(staged):
     return found
 
 
+_DIVISIONS = frozenset({"div", "np.divide"})
+
+# A size of an array (``x.shape[1]``, ``len(x)``, ``x.size``; ``x.shape`` a tuple of them); a zero one is
+# that of an empty array, where there is nothing to guard
+_SIZE = re.compile(r"\s*(?:\w+\.shape(?:\[-?\d+\])?|len\(\w+\)|\w+\.size|np\.(?:shape|size)\(\w+\))\s*$")
+
+# Operations whose value is positive where their operands are
+_KEEPS_POSITIVE = frozenset({"add", "mul", "div", "np.add", "np.multiply", "np.divide", "np.sqrt", "math.sqrt",
+                             "np.copy", "np.exp", "math.exp"})
+
+
+def _positive_numbers(staged, ops):
+    """The names of ``staged`` that hold a positive number on every run: set once, from sizes of arrays
+    and positive constants by operations that keep them positive (``np.sqrt(x.shape[1])``, ``N * 2.0``,
+    ``float(D)``, ``len(x) ** 0.5``)."""
+    defined = {}
+    for op in ops:
+        defined.setdefault(op.target, []).append(op)
+    positive, changed = set(), True
+    while changed:
+        changed = False
+        for name, ops_of in defined.items():
+            if name in positive or len(ops_of) != 1:
+                continue
+            op = ops_of[0]
+            if op.rule == "inert" and _SIZE.match(op.source) or \
+                    op.rule == "getitem" and _positive(op.args[0], positive, staged) and \
+                    re.fullmatch(r"-?\d+", dict(op.params).get("index", "")) or \
+                    op.rule in _KEEPS_POSITIVE and all(_positive(a, positive, staged) for a in op.args) or \
+                    op.rule in ("pow", "np.power") and _positive(op.args[0], positive, staged) and \
+                    number_text(str(op.args[1])) is not None:
+                positive.add(name)
+                changed = True
+    return positive
+
+
+def _positive(atom, positive, staged):
+    """Whether ``atom`` is a positive number on every run: one of ``positive`` or a constant (``2.0``,
+    ``math.sqrt(3)``, ``np.pi``)."""
+    if isinstance(atom, ir.Var):
+        return atom.name in positive
+    value = number_text(atom.source)
+    if value is None:
+        namespace = {staged.modules.get("np", "np"): np, staged.modules.get("math", "math"): math}
+        if not source_names(atom.source) <= set(namespace):
+            return False
+        try:
+            value = eval(atom.source, {"__builtins__": {}}, namespace)
+        except Exception:
+            return False
+    return isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) and value > 0
+
+
 # Operations that rearrange a value's entries without computing (a transpose, a reshape): a zero left
 # in the rearranged value's gradient is a zero in the value's.
 _ARRANGING = frozenset({"np.transpose", "np.reshape", "np.ravel", "np.squeeze", "np.expand_dims", "np.swapaxes",
@@ -110,9 +166,10 @@ def zero_guarded(staged):
             if isinstance(arg, ir.Var):
                 readers.setdefault(arg.name, []).append(op)
     found = set()
+    positive = _positive_numbers(staged, ops)
     for op in ops:
-        if op.rule not in SINGULAR:
-            continue
+        if op.rule not in SINGULAR or op.rule in _DIVISIONS and _positive(op.args[1], positive, staged):
+            continue  # (x / D, x / 2.0, x / np.sqrt(d): a quotient by such a number is finite everywhere)
         seen, todo = set(), [op.target]
         while todo:
             name = todo.pop()
