@@ -122,6 +122,60 @@ def _positive_numbers(staged, ops):
     return positive
 
 
+def _whole_power(atom):
+    """Whether ``atom`` is an exponent written as a number that is 0 or a positive whole number (2, 3.0):
+    ``x ** n`` is then a polynomial in x, its derivative finite wherever x is."""
+    value = number_text(atom.source) if isinstance(atom, ir.Const) else None
+    return value is not None and not isinstance(value, bool) and value >= 0 and float(value).is_integer()
+
+
+def _softmax_parts(ops):
+    """The values of a softmax written the stable way, each set once: ``shifted``, values at most 0
+    (``d = x - np.max(x, axis=k, keepdims=True)``, or ``x - x.max()``); ``units``, values in [0, 1]
+    (``p = np.exp(d)``, and ``p / s``); ``sums``, at least 1 (``s = np.sum(p, axis=k, keepdims=True)``,
+    along the axis of the max: one of the exps summed is exp(0)).  As atoms (``ir.Var``)."""
+    defined = {}
+    for op in ops:
+        defined.setdefault(op.target, []).append(op)
+    once = {name: found[0] for name, found in defined.items() if len(found) == 1}
+
+    def axis_of(op):  # the reduction's axis and keepdims, None where it is not a max or sum of all or kept
+        params = dict(op.params)
+        axis, keep = params.get("axis", "None"), params.get("keepdims", "False")
+        return axis if axis == "None" or keep == "True" else None
+
+    def same(a, b):  # one value: one name, or two reads of it (x[i] - np.max(x[i]))
+        if a == b:
+            return True
+        first, second = (once.get(v.name) if isinstance(v, ir.Var) else None for v in (a, b))
+        return first is not None and second is not None and first.rule in ("getitem", "np.copy") and \
+            (first.rule, first.args, first.params) == (second.rule, second.args, second.params)
+
+    shifted, units, sums, axes = set(), set(), set(), {}
+    for op in ops:
+        if op.target not in once:
+            continue
+        args = op.args
+        if op.rule == "sub" and isinstance(args[1], ir.Var) and args[1].name in once:
+            peak = once[args[1].name]
+            if peak.rule == "np.max" and len(peak.args) == 1 and same(peak.args[0], args[0]) and axis_of(peak):
+                shifted.add(ir.Var(op.target))
+                axes[op.target] = axis_of(peak)
+        elif op.rule == "np.exp" and args[0] in shifted:
+            units.add(ir.Var(op.target))
+            axes[op.target] = axes[args[0].name]
+        elif op.rule == "np.sum" and len(args) == 1 and args[0] in units and args[0].name in axes and \
+                axis_of(op) == axes[args[0].name]:
+            sums.add(ir.Var(op.target))
+        elif op.rule in _DIVISIONS and args[0] in units and args[1] in sums:
+            units.add(ir.Var(op.target))
+        elif op.rule == "setitem" and dict(op.params).get("index") == "..." and args[1] in units and \
+                args[1].name in axes:  # (np.exp(s, out=s): s written whole with its exps)
+            units.add(ir.Var(op.target))
+            axes[op.target] = axes[args[1].name]
+    return shifted, units, sums
+
+
 def _positive(atom, positive, staged):
     """Whether ``atom`` is a positive number on every run: one of ``positive`` or a constant (``2.0``,
     ``math.sqrt(3)``, ``np.pi``)."""
@@ -167,9 +221,15 @@ def zero_guarded(staged):
                 readers.setdefault(arg.name, []).append(op)
     found = set()
     positive = _positive_numbers(staged, ops)
+    shifted, units, sums = _softmax_parts(ops)
     for op in ops:
         if op.rule not in SINGULAR or op.rule in _DIVISIONS and _positive(op.args[1], positive, staged):
             continue  # (x / D, x / 2.0, x / np.sqrt(d): a quotient by such a number is finite everywhere)
+        if op.rule in ("pow", "np.power") and _whole_power(op.args[1]):
+            continue  # (x ** 2: its derivative, 2 * x, is finite wherever x is)
+        if op.rule == "np.exp" and op.args[0] in shifted or \
+                op.rule in _DIVISIONS and op.args[0] in units and op.args[1] in sums:
+            continue  # (a stable softmax: exps of at most 1, divided by their sums, at least 1)
         seen, todo = set(), [op.target]
         while todo:
             name = todo.pop()
