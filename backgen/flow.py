@@ -645,6 +645,7 @@ class StatementStager:
                 raise self.error(f"the loop iterates {call.id}, which its body adds items to or takes items from: "
                                  f"Python's loop runs over the list as it changes, which backgen does not follow; "
                                  f"iterate a copy (for ... in {call.id}.copy()) or count with range", call)
+            call = self.iterated_name(call, sequence, stmt, body)
             renamed = isinstance(sequence, ir.Var) and self.versions.get(sequence.name, sequence) != sequence
             reading = [ast.Expr(ast.Name(call.id, ast.Load()))] if isinstance(call, ast.Name) else []
             live = isinstance(call, ast.Name) and not renamed and isinstance(sequence, ir.Var) and \
@@ -698,6 +699,23 @@ class StatementStager:
                 error.written_in_place = in_place
                 error.certain_array = in_place in self.array_in_place
                 self.hazards.append((only_if_array, error))
+
+    def iterated_name(self, call, sequence, stmt, body):
+        """The name to iterate for ``call``: another name of the very array (``a = c``, ``a = p`` of a
+        helper's parameter) where the body writes into the array by that name and binds neither, as
+        Python's loop reads each item from the array as it is then (``for row in a: c[-2] += row``); else
+        ``call``."""
+        if not (self.numpy and isinstance(call, ast.Name) and isinstance(sequence, ir.Var)) or \
+                call.id in _bound_in(body, False):
+            return call
+        written = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
+                   and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
+        array = self._same_array(sequence.name)
+        for name in sorted(written - _bound_in(body, False) - {call.id}):
+            atom = self.versions.get(name)
+            if isinstance(atom, ir.Var) and self._same_array(atom.name) == array:
+                return ast.copy_location(ast.Name(name, ast.Load()), call)
+        return call
 
     def while_stmt(self, stmt):
         if stmt.orelse:
@@ -901,7 +919,7 @@ class StatementStager:
         """How the array ``atom`` relates to ``other``'s, where a write into one is followed into the other:
         ("same", None), ("index", a basic index of other), ("view", None) for a view with an inverse
         (``a = X.T``: ``_certain_view``), or None."""
-        if atom == other:
+        if self._same_array(atom) == self._same_array(other):  # (a = X, or a copy of the name: a_start = c)
             return ("same", None)
         found = self.storage.get(atom)
         if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
@@ -910,6 +928,16 @@ class StatementStager:
                 self.view_ops[atom].args[0] == ir.Var(other):
             return ("view", None)
         return None
+
+    def _same_array(self, atom):
+        """The first atom of the chain of names of one array (``b = a``, ``a = X``: X) ``atom`` is on."""
+        seen = {atom}
+        found = self.storage.get(atom)
+        while found and found[1] == "same" and found[0] not in seen:
+            atom = found[0]
+            seen.add(atom)
+            found = self.storage.get(atom)
+        return atom
 
     def relate_carried(self, stmt, body, carried, entry):
         """Carried names that share an array as the loop starts (the very array, ``a = X``; a basic view,
