@@ -354,7 +354,7 @@ class FlowReverser:
             return list(groups)  # (no loop saves anything)
         order, spans = [], {}
         _spans(groups, order, spans)
-        replaced, dropped = {}, set()
+        replaced, dropped, counting = {}, set(), {}
         for block, loop in getattr(self, "loop_blocks", []):
             start, end = spans[id(block)]
             saves = self.saves[id(loop)]
@@ -364,14 +364,18 @@ class FlowReverser:
             after = set().union(*(_reads_line(line) for line in order[end:]))
             kept = tuple((c, saved) for c, saved in saves if c in inside | after)
             if not kept and saves and (loop.kind == "while" or loop.breaks):
-                kept = saves[:1]  # the number of iterations
+                # the number of iterations: a list of the loop's own variable (None for a while), which is
+                # there as each iteration starts, where a carried value a replay in the backward does not
+                # compute may not be
+                kept = ((loop.var or "_", saves[0][1]),)
+                counting[saves[0][1]] = loop.var or "None"
             self.saves[id(loop)] = kept
-            dropped |= {saved for _, saved in set(saves) - set(kept)}
+            dropped |= {saved for _, saved in saves} - {saved for _, saved in kept}
             self.needs_init |= {c for c, _ in kept if c in loop.fresh}  # saved before it is first set
             body = tuple(line for line in block.body[:count] if line.target in dict(kept)) + block.body[count:]
             replaced[id(block)] = ir.Block(self.loop_header(loop, kept), body)
-        return _rebuilt(groups, replaced, dropped)  # (a replay of a loop in the backward saved into the lists
-        # dropped too)
+        return _rebuilt(groups, replaced, dropped, counting)  # (a replay of a loop in the backward saved into
+        # the lists dropped too)
 
     def accumulate(self, var, upstream):
         accumulate = var in self.adjoint
@@ -637,16 +641,20 @@ def _spans(items, order, spans):
         spans[id(item)] = (start, len(order))
 
 
-def _rebuilt(items, replaced, dropped):
+def _rebuilt(items, replaced, dropped, counting=None):
     """``items`` with each block of ``replaced`` (by id) replaced, and no line filling the lists
-    ``dropped`` (``prune_saves``)."""
+    ``dropped`` (``prune_saves``); ``counting``: lists kept to count iterations, {list: what each
+    iteration appends to it now}."""
     out = []
     for item in items:
         if isinstance(item, ir.Block):
             item = replaced.get(id(item), item)
-            out.append(ir.Block(item.header, tuple(_rebuilt(item.body, replaced, dropped))))
+            out.append(ir.Block(item.header, tuple(_rebuilt(item.body, replaced, dropped, counting))))
         elif isinstance(item, ir.Group):
-            out.append(ir.Group(item.undoes, tuple(_rebuilt(item.lines, replaced, dropped))))
+            out.append(ir.Group(item.undoes, tuple(_rebuilt(item.lines, replaced, dropped, counting))))
+        elif counting and _fills(item, set(counting)) and ".append(" in item.source:
+            name = item.source.split(".append(")[0]
+            out.append(ir.Statement(f"{name}.append({counting[name]})"))
         elif not _fills(item, dropped):
             out.append(item)
     return out

@@ -44,3 +44,19 @@ def test_the_copied_value_read_after_the_loops_takes_its_gradient(shift):
             b = np.ones((1, 3)) * 0.5 + np.sum(d * d)
         return np.sum(d * X) + np.sum(b * b)
     ''', [X14 * 0.5 + shift])
+
+
+@pytest.mark.parametrize("v", [np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.1, 0.2, 0.3, 0.9])])
+def test_a_loop_counted_for_its_break_is_replayed_without_values_it_does_not_compute(v):
+    # (long fuzz seed 2026120460, program 6697: the backward replayed the inner loop, saving the value X
+    # had as it started, only to count its iterations, where the replay never computes that value:
+    # UnboundLocalError; now the list it counts with holds the loop's variable)
+    assert_right('''
+    def f(v: "4", X: "3, 1", w: "3"):
+        for i in range(3):
+            for j in range(2):
+                X = w * 2.0
+                if not v.max() < 0.6:
+                    break
+        return np.minimum(X.sum(), X ** 3)
+    ''', [v, np.ones((3, 1)), np.array([0.3, -0.5, 0.8])], dout=np.array([1.0, 2.0, -1.0]))
