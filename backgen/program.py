@@ -344,11 +344,50 @@ def shapes_needed(forward, name, unknown, reason=""):
     return ShapesNeeded(error.msg, error.filename, error.lineno, error.offset, error.text, unknown)
 
 
+class _Resplit(Exception):
+    """``_shape_free`` again, of the function with the code after a branch written into each path."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+
 def _shape_free(forward, wrt, shapes, needed, user_cache):
-    """The shape-generic backward of NumPy code whose shapes are not given (``shape_free.write``)."""
+    """The shape-generic backward of NumPy code whose shapes are not given (``shape_free.write``).
+
+    Where a value has a shape of its own on each path of an ``if`` at some sample (the paths agree at
+    the shapes the code is for, or at none), the code after that branch is written into each path
+    (``tails.split``: the same program at every shape) and every sample is written again from that
+    program, so that the code is one at every rank; where that program is refused (a path NumPy raises
+    on at some sample, a cache lacking what the backward of a path reads), the refusal is the one of
+    the function as the user wrote it."""
+    current, splits = forward, 0
+    while True:
+        try:
+            return _shape_free_of(current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS)
+        except _Resplit as again:
+            current, splits = dataclasses.replace(current, func=again.func), splits + 1
+        except BackgenError:
+            if current is forward:
+                raise
+            break
+    return _shape_free_of(forward, wrt, shapes, needed, user_cache, False)
+
+
+def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting):
+    """``_shape_free`` of ``forward`` as it is; with ``splitting``, ``_Resplit`` where a sample finds a
+    value of a shape of its own on each path of a branch of the function whose tail can be split."""
     def attempt(probe, unknown):
-        return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
-                                                shape_free=unknown))
+        try:
+            return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
+                                                    shape_free=unknown))
+        except BackgenError as error:
+            if splitting and getattr(error, "varying_shape", None) == "path" and \
+                    not getattr(error, "iteration", False) and error.lineno is not None:
+                func = tails.split(forward.func, error.lineno, (error.offset or 1) - 1, _module_names(forward))
+                if func is not None:
+                    raise _Resplit(func) from None
+            raise
 
     def asked(reason):
         return shapes_needed(forward, forward.func.name, needed.unknown, reason)

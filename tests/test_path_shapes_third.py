@@ -1,0 +1,157 @@
+"""Values of a shape of their own on each path of an if at some sample arrays of code whose shapes
+are not given.
+
+The shape-generic backward is written on sample arrays of several ranks; at some of them a value may
+have one shape on one path of an if and another on the other (``u[:, [0]]`` and ``z[:, None]`` for
+``z`` of rank 2), where at the shapes the code is for the paths agree.  The code after such a branch
+is then written into each path (``tails.split``: the same program at every shape) and every sample
+written again from that program, so that the code is one at every rank.  Where that program is
+refused (a layer's cache built after the branch: its backward, given the cache alone, cannot tell
+which path made it), the refusal is the one of the function as written: its shapes are asked for.
+Each accepted case is checked against central finite differences in float64 on inputs taking each
+path.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+from test_one_path_values import check
+
+Z = np.array([0.44, 0.75, -0.84])
+U = np.array([[-1.14, -0.45, 0.98], [-0.48, 0.87, -0.82], [0.68, -0.95, 0.91]])
+
+
+def test_conditional_expression_of_two_shapes_at_the_samples():
+    # fuzz_wild seed 11 program 466: (3, 1) on both paths at z (3,), u (3, 3); (6, 1) and (6, 1, 6) at rank 2
+    check("""
+        def f(z, u):
+            h = np.minimum(np.mean(z), u[:, [0]]) if np.sum(z) > 0.0 else np.arctan(z[:, None])
+            return np.sum(h * h * (h > -0.14)) * np.sum(u)
+        """, [(Z, U), (-Z, U)])
+
+
+def test_if_of_two_shapes_at_the_samples_then_more_code():
+    check("""
+        def f(x, w, b):
+            if np.mean(x) > 0.0:
+                h = np.sqrt(w.sum(axis=0) ** 2 + 1.0)
+            else:
+                h = b * 2.0
+            out = x.dot(w) + h
+            return np.sum(out * out)
+        """, [(U, U.T, Z), (-U, U.T, Z)])
+
+
+def _layer(source):
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    generated = {"np": np}
+    exec(backgen.generate(source, name="f"), generated)
+    return namespace["f"], generated["f_backward"]
+
+
+LAYER_BEFORE = """
+    def f(x, w, b, cfg):
+        mode = cfg['mode']
+        h1 = np.where(x > 0, x, 0.1 * x)
+        cache = (x, cfg, b, h1, w)
+        if mode == 'train':
+            h4 = np.sqrt(w.sum(axis=0) ** 2 + 1.0)
+        else:
+            h4 = b
+        out = h1.dot(w) + h4
+        return out, cache
+    """
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_layer_whose_cache_is_built_before_the_branch(mode):
+    # fuzz_real --layers seed 172 program 63: h4 (6,) and (6, 6) at the samples of rank 2
+    forward, backward = _layer(LAYER_BEFORE)
+    x = np.linspace(-1.05, 1.15, 12).reshape(4, 3)
+    w = np.cos(np.arange(15.0)).reshape(3, 5)
+    b = np.sin(np.arange(5.0)) + 0.2
+    cfg = {"mode": mode}
+    out, cache = forward(x, w, b, cfg)
+    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape)
+    got = backward(dout, cache)
+    want = finite_differences(lambda x, w, b: forward(x, w, b, cfg)[0], [x, w, b], range(3), (dout,))
+    for g, e in zip(got, want):
+        assert np.shape(g) == np.shape(e)
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
+def test_layer_whose_cache_is_built_after_the_branch_asks_for_shapes():
+    # fuzz_real --layers seed 172 program 5: the code after the branch would build a cache on each path
+    with pytest.raises(backgen.BackgenError, match=r"has shape .* on one path .* the shapes of x, w, b are needed"):
+        backgen.generate(textwrap.dedent("""
+            def f(x, w, b, cfg):
+                mode = cfg.get('mode', 'train')
+                h1 = x.dot(w)
+                v3 = h1[0]
+                if mode == 'train':
+                    h4 = (w * w).sum(axis=0)
+                else:
+                    h4 = v3 + h1.sum(axis=0)
+                out = h1 + h4
+                cache = [w, b, x, cfg]
+                return out, cache
+            """), name="f")
+
+
+def _layer_check(source, args, settings):
+    """The generated f_backward(dout, cache) against central differences at ``args`` (differentiated)
+    followed by ``settings`` (not differentiated)."""
+    forward, backward = _layer(source)
+    out, cache = forward(*args, *settings)
+    dout = np.linspace(0.5, 1.5, out.size).reshape(out.shape)
+    got = backward(dout, cache)
+    got = got if isinstance(got, tuple) else (got,)
+    want = finite_differences(lambda *a: forward(*a, *settings)[0], list(args), range(len(args)), (dout,))
+    assert len(got) == len(want)
+    for g, e in zip(got, want):
+        assert np.shape(g) == np.shape(e)
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+
+
+X = np.linspace(-1.05, 1.15, 12).reshape(3, 4)
+W = np.cos(np.arange(20.0)).reshape(4, 5)
+B = np.sin(np.arange(5.0)) + 0.2
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_cache_built_after_a_split_branch_holds_a_value_of_each_path(mode):
+    # fuzz_real --layers seed 172 program 288: h3 (N, M) and (3, 5); the cache built after the if holds
+    # h3.T, another value on each path: left unread, the backward computes it again
+    _layer_check("""
+        def f(x: 'N, D', w: 'D, M', b: 'M', gamma: 'M', cfg):
+            mode = cfg.get('mode', 'train')
+            c2 = gamma.copy()
+            if mode == 'train':
+                h3 = x.dot(w) ** 2 + 0.5
+            else:
+                h3 = np.sin(np.full((3, 5), 0.5)) * b
+            out = np.tanh(h3 + h3) * c2
+            cache = (c2, w, x, cfg, b, gamma, h3.T, out)
+            return out, cache
+        """, [X, W, B, B + 1.0], [{"mode": mode}])
+
+
+def test_cache_built_after_a_split_branch_without_its_test_is_refused():
+    with pytest.raises(backgen.BackgenError, match=r"the backward needs mode \(read by `if mode == 'train':`\)"):
+        backgen.generate(textwrap.dedent("""
+            def f(x: 'N, D', w: 'D, M', mode):
+                if mode == 'train':
+                    h = x.dot(w)
+                else:
+                    h = np.full((3, 5), 0.5)
+                out = h * 2.0
+                cache = (x, w)
+                return out, cache
+            """), name="f")
