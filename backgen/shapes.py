@@ -278,7 +278,10 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
         again = dict(zip(staged.params, args))
         with sample_run():
             other.block(staged.body, again)
-        conflict = pattern_conflict(staged, walker.shapes, other.shapes)
+        conflict = pattern_conflict(staged, walker.shapes, other.shapes, exempt=frozenset() if walker.failed or
+                                    other.failed else staged.path_outputs)  # (each path's own output, of that
+        # path's shape: each walk notes the one of the path it met first; where a walk failed on a line at
+        # these samples, compared too: that refusal says more of the code than NumPy's failure at a sample)
         if conflict:
             line, what, one, another = conflict
             error = _error_at(staged, line, f"{what} has shape {one} on one path through the branches and loops "

@@ -155,3 +155,34 @@ def test_cache_built_after_a_split_branch_without_its_test_is_refused():
                 cache = (x, w)
                 return out, cache
             """), name="f")
+
+
+def test_outputs_of_a_shape_of_each_path_beside_a_loop_run_no_time():
+    # fuzz_long seed 7 program 264: the second output is X (3, 1) on one path and (3,) on the others; the
+    # walk of the other branches (the loops run no time) notes each path's output copy at the shape of
+    # the path it meets first, which is no shape of the code's
+    source = """
+        def step(p, q):
+            b = np.mean(q, axis=0)
+            k = 0
+            while k < 3:
+                k = k + 1
+                d = math.sin((p + b).mean())
+            return d * d
+
+        def f(v, w, X):
+            w = X.var(axis=0) @ np.arange(2.0).reshape(1, 2)
+            a = step(w, w * X)
+            b = np.max(X, axis=-1)
+            if np.sum(v) < 2.7:
+                return np.dot(X, np.arange(2.0).reshape(1, 2)), X if X[2, 0] > 0.5 else a / (1.5 + b * b)
+            k = 0
+            while k < 1:
+                k = k + 1
+                c = (a + w).mean(axis=-1)
+            return b, np.exp(b) / (1.0 + a * b * (a * b))
+        """
+    X3 = np.array([[-0.44], [1.02], [0.91]])
+    V4 = np.array([-0.72, 1.08, 0.73, 0.61])
+    check(source, [(V4, V4, X3), (V4 + 1.0, V4, X3), (V4, V4, X3 - 0.6)],
+          {"v": (4,), "w": (4,), "X": (3, 1)})
