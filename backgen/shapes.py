@@ -769,6 +769,7 @@ class _Walker:
                 if known.element is None:
                     self.shapes[name] = shape
                 return
+            picked = False  # (the value of a conditional expression, a name of none of the user's)
             if loop:
                 what = (f"{_user(name)} changes shape in this loop: {_show(known)} as an iteration starts, "
                         f"{_show(shape)} as it ends")
@@ -788,10 +789,14 @@ class _Walker:
                 error.iteration = True
                 raise error
             else:
-                what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
+                who = _user(name)
+                picked = who.strip("'") == "pick" and "pick" not in self.staged.user_names
+                who = "the value of a conditional expression (a if c else b)" if picked else who
+                what = (f"{who} has shape {_show(known)} on one path (line {self.lines[name]}) and "
                         f"{_show(shape)} on another (line {line})")
-            error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
-                                                        "it a new name where its shape changes")
+            error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; " + (
+                "give each of its values a name of its own" if picked else
+                "give it a new name where its shape changes"))
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \

@@ -186,3 +186,31 @@ def test_outputs_of_a_shape_of_each_path_beside_a_loop_run_no_time():
     V4 = np.array([-0.72, 1.08, 0.73, 0.61])
     check(source, [(V4, V4, X3), (V4 + 1.0, V4, X3), (V4, V4, X3 - 0.6)],
           {"v": (4,), "w": (4,), "X": (3, 1)})
+
+
+def test_conditional_expression_of_two_shapes_at_every_sample_is_named_so():
+    # fuzz_wild seed 11 program 694: s[[0, 0]] and s[::2] agree at a length of 3 or 4 only; the refusal
+    # names the conditional expression, not the name backgen gave its value
+    with pytest.raises(backgen.BackgenError, match=r"the value of a conditional expression \(a if c else b\) has "
+                                                   r"shape .* on one path .*give each of its values a name of its "
+                                                   r"own .*the shapes of y, s are needed"):
+        backgen.generate(textwrap.dedent("""
+            def f(y, s):
+                q1 = np.sin((s[[0, 0]] if np.mean(s) > -0.11 else s[::2]) @ np.array([s, s]))
+                q1[1] -= 1.0 / (1.0 + np.exp(-0.45))
+                h2 = y.copy()
+                for i in range(1, 3):
+                    h2[i] = h2[i - 1] + np.clip(np.abs(y[::2].sum(axis=0)), -0.41, 0.26)
+                return h2 + (np.linalg.norm(np.outer(q1, q1), axis=1, keepdims=True) * h2)
+            """), name="f")
+
+
+def test_conditional_expression_of_two_shapes_at_some_samples_is_written_for_every_shape():
+    # the same without the loop: written without shapes, each path its own code
+    S3 = np.array([-0.92, 0.53, 0.99])
+    check("""
+        def f(y, s):
+            q1 = np.sin((s[[0, 0]] if np.mean(s) > -0.11 else s[::2]) @ np.array([s, s]))
+            q1[1] -= 1.0 / (1.0 + np.exp(-0.45))
+            return y + np.linalg.norm(np.outer(q1, q1), axis=1, keepdims=True) * y
+        """, [(U, S3), (U, S3 - 1.0)])
