@@ -364,7 +364,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
     current, splits = forward, 0
     while True:
         try:
-            return _shape_free_of(current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS)
+            return _shape_free_of(current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS, current is not forward)
         except _Resplit as again:
             current, splits = dataclasses.replace(current, func=again.func), splits + 1
         except BackgenError:
@@ -374,13 +374,16 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
     return _shape_free_of(forward, wrt, shapes, needed, user_cache, False)
 
 
-def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting):
+def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=False):
     """``_shape_free`` of ``forward`` as it is; with ``splitting``, ``_Resplit`` where a sample finds a
-    value of a shape of its own on each path of a branch of the function whose tail can be split."""
+    value of a shape of its own on each path of a branch of the function whose tail can be split.
+    ``split``: ``forward`` is so split, each name its paths set merged only where read after them at
+    every sample (at some, the value of two shapes the split was for would ask for it, at others not:
+    the code would differ by its names)."""
     def attempt(probe, unknown):
         try:
             return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
-                                                    shape_free=unknown))
+                                                    shape_free=unknown, unmerged=split))
         except BackgenError as error:
             if splitting and getattr(error, "varying_shape", None) == "path" and \
                     not getattr(error, "iteration", False) and error.lineno is not None:
@@ -418,7 +421,7 @@ def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None, unmerged=False):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -435,6 +438,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
     made an array}: the code is for those (the decorator keys its code on them); a reshape of a
     C-contiguous array is a view, of a list a new array.
+    ``unmerged``: a name an if sets on its paths merged only where read after it, from the first staging
+    (else only where a value of two shapes is merged).
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -443,7 +448,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params, also, layouts)
+                            packing, sized_params, also, layouts, unmerged)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -470,7 +475,7 @@ class _Inlined(Exception):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=(), layouts=None):
+             sized_params=(), also=(), layouts=None, unmerged=False):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -479,7 +484,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, split, peels, splits = False, False, 0, 0
+    split, peels, splits = False, 0, 0
     # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
     written = frozenset() if chain or shape_free else frozenset(

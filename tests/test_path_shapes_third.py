@@ -24,6 +24,9 @@ from test_one_path_values import check
 
 Z = np.array([0.44, 0.75, -0.84])
 U = np.array([[-1.14, -0.45, 0.98], [-0.48, 0.87, -0.82], [0.68, -0.95, 0.91]])
+X = np.linspace(-1.05, 1.15, 12).reshape(3, 4)
+W = np.cos(np.arange(20.0)).reshape(4, 5)
+B = np.sin(np.arange(5.0)) + 0.2
 
 
 def test_conditional_expression_of_two_shapes_at_the_samples():
@@ -87,21 +90,49 @@ def test_layer_whose_cache_is_built_before_the_branch(mode):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
 
-def test_layer_whose_cache_is_built_after_the_branch_asks_for_shapes():
-    # fuzz_real --layers seed 172 program 5: the code after the branch would build a cache on each path
-    with pytest.raises(backgen.BackgenError, match=r"has shape .* on one path .* the shapes of x, w, b are needed"):
+REAL_5 = """
+    def f(x, w, b, cfg):
+        out = None
+        mode = cfg.get('mode', 'train')
+        h1 = (x - 0.5 * x).dot(w)
+        h1[:, 1] = h1[:, 0] * 0.5
+        mask2 = x < 0.5
+        h1[1:] -= 0.5 * h1[:-1]
+        v3 = h1[0]
+        if mode == 'train':
+            h4 = (w * w).sum(axis=0)
+        else:
+            h4 = (v3 + h1.sum(axis=0))
+        out = h1 + h4
+        v5 = w[1:]
+        h6 = (x ** 2 + 0.5).dot(w)
+        cache = [w, b, x, v3, cfg, h6]
+        return out, cache
+    """
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_layer_whose_cache_is_built_after_the_branch(mode):
+    # fuzz_real --layers seed 172 program 5: h4 (6, 6) and (6, 6, 6) at the samples of rank 3; the code
+    # after the if written into each path, the cache with it: one cache, the path taken by its cfg
+    _layer_check(REAL_5, [X, W, B], [{"mode": mode}])
+
+
+def test_a_path_numpy_raises_on_at_some_sample_keeps_asking_for_shapes():
+    # fuzz_wild seed 11 program 38: written into each path, the code after the if raises on one at the
+    # samples of rank 2 (v.reshape(-1, 2, 2) of 36 items against tmp2 (1, 6, 6)): the shapes are asked for
+    with pytest.raises(backgen.BackgenError, match=r"'tmp2' has shape \(1, 6, 6\) on one path .* the shapes of v, b "
+                                                   r"are needed"):
         backgen.generate(textwrap.dedent("""
-            def f(x, w, b, cfg):
-                mode = cfg.get('mode', 'train')
-                h1 = x.dot(w)
-                v3 = h1[0]
-                if mode == 'train':
-                    h4 = (w * w).sum(axis=0)
-                else:
-                    h4 = v3 + h1.sum(axis=0)
-                out = h1 + h4
-                cache = [w, b, x, cfg]
-                return out, cache
+            def helper1(a, b):
+                out = np.roll(b if a > -0.0 else b if a < 0.2 else b, -1, axis=0)
+                return out
+
+            def f(v, b):
+                tmp2 = np.array([v * v]) if np.log(np.exp(b)) > -0.31 else helper1(b, v.reshape(1, -1))
+                if ((b if b > -0.04 else b) * ((b if b > -0.04 else b) > 0.1)) > 0.33:
+                    return np.diff(np.stack([v, v]), axis=1)
+                return tmp2 + np.min(v.reshape(-1, 2, 2), axis=1).dot(np.concatenate([tmp2, tmp2]) + v)
             """), name="f")
 
 
@@ -119,10 +150,6 @@ def _layer_check(source, args, settings):
         assert np.shape(g) == np.shape(e)
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
 
-
-X = np.linspace(-1.05, 1.15, 12).reshape(3, 4)
-W = np.cos(np.arange(20.0)).reshape(4, 5)
-B = np.sin(np.arange(5.0)) + 0.2
 
 
 @pytest.mark.parametrize("mode", ["train", "test"])
@@ -214,3 +241,24 @@ def test_conditional_expression_of_two_shapes_at_some_samples_is_written_for_eve
             q1[1] -= 1.0 / (1.0 + np.exp(-0.45))
             return y + np.linalg.norm(np.outer(q1, q1), axis=1, keepdims=True) * y
         """, [(U, S3), (U, S3 - 1.0)])
+
+
+def test_conditional_expressions_of_two_shapes_at_the_samples_in_both_branches():
+    # fuzz_wild seed 11 program 402: sel4 (3,) and (6,) at y of rank 3; the tail written into each path
+    # of the if and of its conditional expressions, the names they set merged only where read
+    source = """
+        def helper3(a, b):
+            return (0.97 - b) if np.sin(b) > 0.25 else np.minimum(-1.63, a) if np.sin(b) < 0.14 else (b * 1.87)
+
+        def f(y):
+            h1 = np.pad(np.minimum(np.sum(np.prod(np.arctan(np.sum(y, -1, keepdims=True)), 1, keepdims=True), axis=0), np.tile(np.linalg.norm(np.sum(y, axis=0)[:, [2]], axis=0), (1, 1))), ((1, 1), (0, 0)))
+            w2 = np.copy(h1)
+            if helper3(-1.88, h1.mean()) > 0.26:
+                sel4 = np.roll(w2.flatten(), 1) if np.sum(w2.reshape(-1)[w2.reshape(-1) > 0.4]) > -0.04 else np.concatenate([np.sum(np.concatenate([w2, h1], axis=1), axis=0), h1[1].reshape(1, 1)[:, 0]])
+            else:
+                sel4 = (np.arctan(h1.reshape(-1)) + w2.flatten()) if np.cos(1.1) > 0.19 else np.prod(np.cumsum(np.prod(y, 2), axis=1), axis=0) if np.cos(1.1) < -0.43 else h1.reshape(3)
+            return sel4 - (sel4 if w2.mean() > 0.07 else sel4)
+        """
+    y = np.array([[[0.501, -1.177, -0.298, 0.44], [0.424, -0.928, -0.54, -0.664], [-0.281, 1.08, 1.268, -0.183]],
+                  [[0.549, 0.896, 0.557, 0.618], [-0.173, 0.722, 0.755, 1.254], [-0.843, -0.285, -0.416, -0.021]]])
+    check(source, [(y,), (-y,), (y * 0.1,), (y + 0.5,)])
