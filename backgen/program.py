@@ -10,7 +10,8 @@ once per pattern of argument ranks (its callers' code written for one shape of e
 helper returning values of a shape each path gives is refused).  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
-shape, checked to write the same code on sample arrays of several ranks).
+shape, checked to write the same code on sample arrays of several ranks; a value of a shape of its own
+on each path of an if at some sample has the code after the if written into each path, at every sample).
 Problems with user code are ``BackgenError``; an unexpected failure inside
 backgen is reported as one too (``guarded``).
 """

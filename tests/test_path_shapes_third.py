@@ -262,3 +262,29 @@ def test_conditional_expressions_of_two_shapes_at_the_samples_in_both_branches()
     y = np.array([[[0.501, -1.177, -0.298, 0.44], [0.424, -0.928, -0.54, -0.664], [-0.281, 1.08, 1.268, -0.183]],
                   [[0.549, 0.896, 0.557, 0.618], [-0.173, 0.722, 0.755, 1.254], [-0.843, -0.285, -0.416, -0.021]]])
     check(source, [(y,), (-y,), (y * 0.1,), (y + 0.5,)])
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, -1.2, 0.8, 2.1]), np.array([[0.3, -1.2, 0.8, 2.1], [-0.5, 0.4, 1.6, -2.2]]),
+                               np.arange(24.0).reshape(2, 3, 4) / 7 - 1.6])
+def test_a_branch_on_the_rank_without_shapes(x):
+    # real_sweep ndim_branch: if x.ndim == 1: x = x[None, :] gives x a rank of its own on each path; the
+    # code after it written into each, each path's code holds at every rank
+    check("""
+        def f(x):
+            if x.ndim == 1:
+                x = x[None, :]
+            return np.sum(np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0), axis=1).mean()
+        """, [(x,)])
+
+
+def test_one_example_or_a_batch_without_shapes():
+    # real_sweep rank_promote_then_loss
+    W = np.array([[0.3, -0.2], [0.5, 0.1], [-0.7, 0.4]])
+    b = np.array([0.1, -0.3])
+    check("""
+        def f(x, W, b):
+            if x.ndim == 1:
+                x = x[np.newaxis, :]
+            scores = x @ W + b
+            return np.sum(np.log1p(np.exp(scores)))
+        """, [(np.array([0.2, -0.4, 0.9]), W, b), (np.array([[0.2, -0.4, 0.9], [1.1, 0.3, -0.6]]), W, b)])
