@@ -414,7 +414,6 @@ class CacheStager:
             # parameter), the others left unread (the backward computes them again, as for any entry
             # it lacks); the backward takes the path the forward took by the branch's test
             names = [name if name == held else None for name, held in zip(names, first.names)]
-            first = dataclasses.replace(first, others=())
             self.cache_layout = Layout(form, tuple(names), keys, node.lineno, (), (), tuple(texts), None)
             self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))
             return
