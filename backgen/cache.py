@@ -26,7 +26,11 @@ Contract:
   ``out_flat, cache = batchnorm_forward(...)``, where ``sandwich`` does not compose it; one unpacked
   with other values; values put into a new container by a loop or a branch, ``cache.append(h)``)
   holds no value, its reads refused, and carries its refusal (``Layout.refusal``), raised for that
-  backward only: the decorator's backward, of the parameters, reads no cache.
+  backward only: the decorator's backward, of the parameters, reads no cache.  The one statement
+  building the cache, written into each path of a branch (``tails.split``, for a value of a shape of
+  its own on each path), is one cache: an entry each path holds another value in is left unread (the
+  backward computes it again, or is refused for it), and the backward takes the forward's path by the
+  branch's test, as for any branch before the cache.
 * ``cache_returned(helper)``: a layer returning its cache unnamed (``return out, x``), which its
   caller only caches, as one naming it (``cache = x``; ``return out, cache``).
 * ``backward_name(forward_name)``: ``affine_forward`` -> ``affine_backward``,
@@ -402,6 +406,17 @@ class CacheStager:
         self.cache_fresh = not entries and isinstance(value, (ast.Tuple, ast.List, ast.Dict)) or \
             isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult) and isinstance(value.left, ast.List) \
             and all(isinstance(e, ast.Constant) for e in value.left.elts)  # [], {}, [None] * T: a new container
+        if first is not None and first.line == node.lineno and set(first.others) <= {node.lineno} and \
+                (first.form, first.keys, len(first.names)) == (form, keys, len(names)) and \
+                not first.stale and not stale and first.refusal is None:
+            # the one statement, written into each path of a branch (tails.split): one cache, each path's
+            # entry read where every path holds the same value there (one computed before the branch, a
+            # parameter), the others left unread (the backward computes them again, as for any entry
+            # it lacks); the backward takes the path the forward took by the branch's test
+            names = [name if name == held else None for name, held in zip(names, first.names)]
+            self.cache_layout = Layout(form, tuple(names), keys, node.lineno, (), (), tuple(texts), None)
+            self.cache_held = (tuple(texts), list(self.guards), len(self.loop_entries))
+            return
         others = () if first is None else (*first.others, first.line)  # (a cache on each path: the
         self.cache_layout = Layout(form, tuple(names), keys, node.lineno, others, tuple(stale),  # function's
                                    tuple(texts), None if first is None else first.refusal)

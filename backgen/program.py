@@ -10,7 +10,8 @@ once per pattern of argument ranks (its callers' code written for one shape of e
 helper returning values of a shape each path gives is refused).  ``backward_program`` does the same from a
 function or source text; for NumPy code whose shapes are not given it writes
 the shape-generic backward (``_shape_free``: rules in forms valid for every
-shape, checked to write the same code on sample arrays of several ranks).
+shape, checked to write the same code on sample arrays of several ranks; a value of a shape of its own
+on each path of an if at some sample has the code after the if written into each path, at every sample).
 Problems with user code are ``BackgenError``; an unexpected failure inside
 backgen is reported as one too (``guarded``).
 """
@@ -344,11 +345,53 @@ def shapes_needed(forward, name, unknown, reason=""):
     return ShapesNeeded(error.msg, error.filename, error.lineno, error.offset, error.text, unknown)
 
 
+class _Resplit(Exception):
+    """``_shape_free`` again, of the function with the code after a branch written into each path."""
+
+    def __init__(self, func):
+        super().__init__()
+        self.func = func
+
+
 def _shape_free(forward, wrt, shapes, needed, user_cache):
-    """The shape-generic backward of NumPy code whose shapes are not given (``shape_free.write``)."""
+    """The shape-generic backward of NumPy code whose shapes are not given (``shape_free.write``).
+
+    Where a value has a shape of its own on each path of an ``if`` at some sample (the paths agree at
+    the shapes the code is for, or at none), the code after that branch is written into each path
+    (``tails.split``: the same program at every shape) and every sample is written again from that
+    program, so that the code is one at every rank; where that program is refused (a path NumPy raises
+    on at some sample, a cache lacking what the backward of a path reads), the refusal is the one of
+    the function as the user wrote it."""
+    current, splits = forward, 0
+    while True:
+        try:
+            return _shape_free_of(current, wrt, shapes, needed, user_cache, splits < MAX_SPLITS, current is not forward)
+        except _Resplit as again:
+            current, splits = dataclasses.replace(current, func=again.func), splits + 1
+        except BackgenError:
+            if current is forward:
+                raise
+            break
+    return _shape_free_of(forward, wrt, shapes, needed, user_cache, False)
+
+
+def _shape_free_of(forward, wrt, shapes, needed, user_cache, splitting, split=False):
+    """``_shape_free`` of ``forward`` as it is; with ``splitting``, ``_Resplit`` where a sample finds a
+    value of a shape of its own on each path of a branch of the function whose tail can be split.
+    ``split``: ``forward`` is so split, each name its paths set merged only where read after them at
+    every sample (at some, the value of two shapes the split was for would ask for it, at others not:
+    the code would differ by its names)."""
     def attempt(probe, unknown):
-        return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
-                                                shape_free=unknown))
+        try:
+            return guarded(forward, lambda: program(forward, wrt, probe, None, user_cache=user_cache,
+                                                    shape_free=unknown, unmerged=split))
+        except BackgenError as error:
+            if splitting and getattr(error, "varying_shape", None) == "path" and \
+                    not getattr(error, "iteration", False) and error.lineno is not None:
+                func = tails.split(forward.func, error.lineno, (error.offset or 1) - 1, _module_names(forward))
+                if func is not None:
+                    raise _Resplit(func) from None
+            raise
 
     def asked(reason):
         return shapes_needed(forward, forward.func.name, needed.unknown, reason)
@@ -379,7 +422,7 @@ def _shape_free(forward, wrt, shapes, needed, user_cache):
 
 
 def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, user_cache=False,
-            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None):
+            shape_free=(), arrays=False, passed_new=(), sized_params=(), also=(), layouts=None, unmerged=False):
     """The ``ir.Program`` of a forward function: its backward and its helpers'.
 
     ``registry`` names helper backwards across the whole call tree: one per
@@ -396,6 +439,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
     made an array}: the code is for those (the decorator keys its code on them); a reshape of a
     C-contiguous array is a view, of a list a new array.
+    ``unmerged``: a name an if sets on its paths merged only where read after it, from the first staging
+    (else only where a value of two shapes is merged).
     """
     registry = {} if registry is None else registry
     packing = ()
@@ -404,7 +449,7 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     while True:
         try:
             return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params, also, layouts)
+                            packing, sized_params, also, layouts, unmerged)
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
@@ -431,7 +476,7 @@ class _Inlined(Exception):
 
 
 def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new, packing,
-             sized_params=(), also=(), layouts=None):
+             sized_params=(), also=(), layouts=None, unmerged=False):
     item_writes = _refuse_list_item_writes(forward, args, chain)
     specs = declared_shapes(forward, shapes)
     forward = _rank_tests_decided(forward, {} if shape_free else _ranks(forward, specs, args),  # (code for
@@ -440,7 +485,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     if chain and wrt is None and args is not None:  # a helper: what its caller gives it as integers (a
         wrt = tuple(a.arg for a, v in zip(forward.func.args.args, args)  # count, a flag, a dict of settings)
                     if not _integral(v) and not (isinstance(v, dict) and not structured.is_structured(v)))
-    unmerged, split, peels, splits = False, False, 0, 0
+    split, peels, splits = False, 0, 0
     # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
     written = frozenset() if chain or shape_free else frozenset(

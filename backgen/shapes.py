@@ -278,7 +278,10 @@ def infer_ran(staged, args, functions=None, droppable=frozenset(), exact=False):
         again = dict(zip(staged.params, args))
         with sample_run():
             other.block(staged.body, again)
-        conflict = pattern_conflict(staged, walker.shapes, other.shapes)
+        conflict = pattern_conflict(staged, walker.shapes, other.shapes, exempt=frozenset() if walker.failed or
+                                    other.failed else staged.path_outputs)  # (each path's own output, of that
+        # path's shape: each walk notes the one of the path it met first; where a walk failed on a line at
+        # these samples, compared too: that refusal says more of the code than NumPy's failure at a sample)
         if conflict:
             line, what, one, another = conflict
             error = _error_at(staged, line, f"{what} has shape {one} on one path through the branches and loops "
@@ -766,6 +769,7 @@ class _Walker:
                 if known.element is None:
                     self.shapes[name] = shape
                 return
+            picked = False  # (the value of a conditional expression, a name of none of the user's)
             if loop:
                 what = (f"{_user(name)} changes shape in this loop: {_show(known)} as an iteration starts, "
                         f"{_show(shape)} as it ends")
@@ -785,10 +789,14 @@ class _Walker:
                 error.iteration = True
                 raise error
             else:
-                what = (f"{_user(name)} has shape {_show(known)} on one path (line {self.lines[name]}) and "
+                who = _user(name)
+                picked = who.strip("'") == "pick" and "pick" not in self.staged.user_names
+                who = "the value of a conditional expression (a if c else b)" if picked else who
+                what = (f"{who} has shape {_show(known)} on one path (line {self.lines[name]}) and "
                         f"{_show(shape)} on another (line {line})")
-            error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; give "
-                                                        "it a new name where its shape changes")
+            error = _error_at(self.staged, line, what + ": backgen writes code for one shape per value; " + (
+                "give each of its values a name of its own" if picked else
+                "give it a new name where its shape changes"))
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \

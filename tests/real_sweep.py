@@ -18432,9 +18432,6 @@ KNOWN = {
     # shapes asked for: none given, and the code holds for one rank only
     ("row_view_inplace", "generate"): ("refused", "which the shapes decide: give them"),
     ("fc_net_dict_fstring_keys", "generate"): ("refused", "reads a key made as the code runs"),
-    # a branch on the rank (if x.ndim == 1: x = x[None, :]) without shapes: code for every rank cannot
-    # decide it, and each path gives x its own rank (the decorator decides it by the arguments' ranks)
-    ("ndim_branch", "generate"): ("refused", "on one path (line 6)"),
     # not supported: *args, a method given as source (the decorator reads its attributes of self)
     ("autograd_rnn", "generate"): ("refused", "all the input arrays must have same number of dimensions"),
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
@@ -18442,8 +18439,6 @@ KNOWN = {
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
     ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
-    # one example or a batch (if x.ndim == 1: x = x[np.newaxis, :]) without shapes, as ndim_branch
-    ("rank_promote_then_loss", "generate"): ("refused", "on one path (line 7)"),
     # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
     ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
@@ -18452,7 +18447,7 @@ KNOWN = {
     ("batchnorm_test_mode", "generate"): ("refused", "builds a cache on each path (lines 19 and 23)"),
     # positions[i + 1:] has one row at the last i, where NumPy broadcasts it otherwise: one pattern per value
     # no shapes: the path where the mask holds reads target[n, t], which a sample of another rank breaks,
-    # and of a higher rank makes total an array on one path only (as ndim_branch)
+    # and of a higher rank makes total an array on one path only
     ("masked_mean_where_loop", "generate"): ("refused", "NumPy raises on this line at the given shapes"),
     # no shapes: a list of dicts of layers, read as one array, where a list of (W, b) pairs is a list of layers
     # (as net_list_relu; given its shapes, a list of dicts of shape strings, and by the decorator, the loop is
