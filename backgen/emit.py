@@ -76,7 +76,9 @@ def function_source(backward):
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
-    unpack = list(backward.unpack) + unpack
+    # (the parameters the code is written for C-contiguous: a reshape of them a view, which a write changes)
+    unpack = [f"_c_contiguous({p}, {p!r}, {what!r}, {line})" for p, line, what in backward.layout_checks] + \
+        list(backward.unpack) + unpack
     forward = numbered_lines(backward.forward)
     backward_lines, backward_frame = [], []
     _backward_lines(backward.groups, 0, backward_lines, backward_frame)

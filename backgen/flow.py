@@ -545,6 +545,7 @@ class StatementStager:
         relations = [self.storage.get(target) if atom == ir.Var(target) else
                      (atom.name, "same", None) if isinstance(atom, ir.Var) else None
                      for atom in (then_value, else_value)]
+        self.paths_merged(target, (then_value, else_value))  # (its order in memory: each path's value's)
         for atom, versions in zip((then_value, else_value), paths or (self.versions, self.versions)):
             self.link_constant(target, atom, versions)  # (another name the same constant on that path)
         body = self.deliver(body, then_value, target)

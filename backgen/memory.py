@@ -63,6 +63,12 @@ ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mo
                         {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
                          name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
 
+# the other operations laying their new result out as their operands (order 'K', verified of NumPy's: of
+# operands whose axes lie in C order, gaps maybe, a C-contiguous array): reductions, joins, repeats
+_ORDER_KEPT = frozenset({"np.sum", "np.prod", "np.mean", "np.max", "np.min", "np.var", "np.std", "np.cumsum",
+                         "np.cumprod", "np.diff", "np.tile", "np.repeat", "np.concatenate", "np.stack", "np.vstack",
+                         "np.hstack", "np.where", "np.clip", "np.sort", "np.pad", "np.roll", "np.copy"})
+
 # the operations whose result is a new array laid out densely (its elements one block of memory, its axes in
 # some order): with at most one axis of more than one element it is C-contiguous (``layout_holds``)
 _DENSE = ELEMENTWISE | {name for name, rule in NUMPY.items() if rule.fresh} | \
@@ -106,6 +112,13 @@ class MemoryModel:
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
+        self.order_deps = {}  # an atom of c_order -> the parameters taken to be C-contiguous it is so by
+        self.layout_consulted = {}  # such a parameter -> (line, "reshape" or "ravel") of the first view
+                                    # that it made certain (the code relies on it there)
+        self.order_use = None  # (line, what): the reshape or ravel whose being a view is being decided
+        self.path_values = {}  # a value an if sets on its paths -> the value of each (the array it is on that one)
+        self.layout_whys = set()  # why a write is not followed where that is a reshape of an array of unknown
+        self.layout_marks = set()  # order (``_unfollowed``), and the stale marks' messages made of them
         self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
                              # where its operands are (``c_contiguous``)
         self.sizes = set()  # atoms holding a size read from a shape (d = x.shape[-1])
@@ -132,8 +145,13 @@ class MemoryModel:
         """Record how ``op``'s value shares memory with its first operand."""
         if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
             self.c_order.add(op.target)
-        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem")):
-            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``)
+            if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
+                self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)
+        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem", "np.select_if") or
+                             op.rule in _ORDER_KEPT and not (op.rule == "np.copy" and _copy_order(op.source) not in
+                                                             (None, "K", "A"))):
+            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``; np.copy,
+            # np.array(x), x.astype(float) copy in order 'K': laid out as x, densely; a if c else b is one of them)
         elif self.numpy and op.rule == "inert" and _no_array(source.expression(op.source)):
             self.sizes.add(op.target)  # (x.shape[0]: a number)
         if self.numpy and op.rule in _DENSE and not operand_view(op):
@@ -507,10 +525,12 @@ class MemoryModel:
                                  isinstance(op.args[0], ir.Var) and a == op.args[0])
                 of = f"{holders[0]!r}" if holders else "its array"
                 if op.rule in ("np.reshape", "np.ravel"):
-                    return (f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
+                    self.layout_whys.add(why := (
+                            f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
                             f"of {of} only where it is C-contiguous in memory (a copy otherwise), which depends on "
                             "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
-                            "made by .copy())")
+                            "made by .copy())"))
+                    return why
                 return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
                         "does not write back through")
         return None
@@ -633,6 +653,29 @@ class MemoryModel:
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
 
+    def paths_merged(self, target, values):
+        """``target`` holds ``values`` (atoms), one on each path of an if: it is C-contiguous where each is
+        (``path_values``).  A path whose value is staged as ``target`` itself keeps what is known of its
+        order under a name of its own, as the value that path gives."""
+        if all(value == ir.Var(target) for value in values):
+            return  # (no path sets it: as it was)
+        kept = []
+        for value in values:
+            if value == ir.Var(target):
+                value = ir.Var(f" {target} path {len(self.path_values)}")  # (a name no user's is)
+                for known in (self.order_ops, self.order_deps, self.storage, self.written_values,
+                              self.in_place_values, self.path_values):
+                    if target in known:
+                        known[value.name] = known[target]
+                for known in (self.c_order, self.dense, self.sizes, self.int_names, self.list_atoms):
+                    if target in known:
+                        known.add(value.name)
+            kept.append(value)
+        self.c_order.discard(target)
+        self.order_known.pop(target, None)
+        self.order_conditions.pop(target, None)
+        self.path_values[target] = tuple(kept)
+
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
         transpose, a dimension added or removed, always; a reshape or ravel where the base is known to be
@@ -640,9 +683,14 @@ class MemoryModel:
         op = self.view_ops.get(name)
         if op is None or op.rule not in _FOLLOWED_VIEWS:
             return False
-        return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
-                                                            self.c_contiguous(op.args[0].name)) or \
-            self._view_by_shapes(name, op)
+        if op.rule not in ("np.reshape", "np.ravel"):
+            return True
+        outer, self.order_use = self.order_use, (self.view_lines.get(name, op.line), op.rule[3:])
+        try:
+            return isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name) or \
+                self._view_by_shapes(name, op)
+        finally:
+            self.order_use = outer
 
     def _view_by_shapes(self, name, op):
         """Whether the reshape or ravel ``op`` giving ``name``, of an array whose order in memory backgen
@@ -686,14 +734,22 @@ class MemoryModel:
         found = self.storage.get(name)
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
-        if found is not None:
+        if name in self.path_values:
+            condition = _all([self.order_condition(a.name, depth + 1) if isinstance(a, ir.Var) else
+                              c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                              for a in self.path_values[name]])
+        elif found is not None:
             condition = found[1] == "same" and self.order_condition(found[0], depth + 1)
         elif same is not None:
             condition = isinstance(same, str) and self.order_condition(same, depth + 1)
         else:
             options = [("flat", name)] if name in self.dense else []
-            if op is not None and op.rule in ELEMENTWISE:
+            if op is not None and (op.rule in ELEMENTWISE or op.rule in _ORDER_KEPT):
                 options.append(_all([self._c_like_condition(a, depth + 1) for a in op.args]))
+            elif op is not None and op.rule == "np.select_if":  # (the array a or b itself)
+                options.append(_all([self.order_condition(a.name, depth + 1) if isinstance(a, ir.Var) else
+                                     c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                                     for a in op.args[1:]]))
             condition = _any(options)
         self.order_conditions[name] = condition
         return condition
@@ -702,8 +758,8 @@ class MemoryModel:
         """The condition on shapes under which ``atom`` is a number or an array whose axes lie in memory in
         C order, with gaps maybe (``_c_like``): C-contiguous, of at most one axis of more than one element
         (laid out as any such array), or a basic index of such an array."""
-        if isinstance(atom, ir.Const):
-            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        if isinstance(atom, ir.Const):  # (None: an operand not given, np.diff's prepend, a bound of np.clip)
+            return atom.source == "None" or c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name, options = atom.name, []
         for _ in range(50):
             if name in self.list_atoms:
@@ -725,6 +781,8 @@ class MemoryModel:
         if name in self.list_atoms:  # (a list: NumPy's reshape of it a new array)
             return False
         if name in self.c_order or name in self.int_names or name in self.sizes:
+            for param in self.order_deps.get(name, ()) if name in self.c_order else ():
+                self.layout_consulted.setdefault(param, self.order_use or (self.line, "reshape"))
             return True
         if name in self.order_known:
             return self.order_known[name]
@@ -733,7 +791,11 @@ class MemoryModel:
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
         found = self.storage.get(name)
-        if found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
+        if name in self.path_values:  # (an if's value: the array each path gives, each in C order)
+            known = all(self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                        c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                        for a in self.path_values[name])
+        elif found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
             known = found[1] == "same" and self.c_contiguous(found[0], depth + 1)
         elif same is not None:  # h += v, X[0] = v: the array written into, of its order
             known = self.c_contiguous(same, depth + 1) if isinstance(same, str) else \
@@ -742,6 +804,9 @@ class MemoryModel:
             known = False
         elif op.rule == "np.reshape":  # (of a C-contiguous array: a view, C-contiguous too)
             known = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name, depth + 1)
+        elif op.rule == "np.select_if":  # (a if c else b: the array a or b itself)
+            known = all(self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                        c_constant(a.source, getattr(self, "modules", {}).get("np", "np")) for a in op.args[1:])
         else:
             known = all(self._c_like(a, depth + 1) for a in op.args)
         self.order_known[name] = known
@@ -750,8 +815,8 @@ class MemoryModel:
     def _c_like(self, atom, depth):
         """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
         a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
-        if isinstance(atom, ir.Const):
-            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        if isinstance(atom, ir.Const):  # (None: an operand not given, np.diff's prepend, a bound of np.clip)
+            return atom.source == "None" or c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name = atom.name
         for _ in range(50):
             if self.c_contiguous(name, depth):
@@ -1158,6 +1223,8 @@ class MemoryModel:
                                          f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())"),
                 (node.lineno, node.col_offset) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
+        if why in self.layout_whys:  # (a reshape of an array of unknown order: ``program`` may take the
+            self.layout_marks.add(mark[1])  # parameters to be C-contiguous, and the backward check that)
         atom = self.versions.get(other_name)
         if self.call_results and isinstance(atom, ir.Var):  # sharing through what a helper returned: followed
             calls = {self.call_results[a] for a in self.sharing(atom.name) if a in self.call_results}  # where
@@ -1174,9 +1241,11 @@ class MemoryModel:
             if only_if_array is None:
                 error = self._after_parameter_write(self.error(message, node))
                 error.inline_helpers = calls
+                error.layout_assumable = message in self.layout_marks
                 raise error
         for only_if_array, message, in_place in marks:
             error = self._after_parameter_write(self.error(message, node))
+            error.layout_assumable = message in self.layout_marks
             error.written_in_place = in_place
             error.certain_array = in_place in self.array_in_place
             error.inline_helpers = calls
@@ -1378,6 +1447,27 @@ def _symbol(node):
     return ops.get(type(op), "")
 
 
+def _copy_order(text):
+    """The order a copy's call spells (``x.copy(order='F')``, ``np.copy(x, 'F')``): its letter, None where it
+    gives none (x.copy() copies in C order, np.copy(x) and np.array(x) in order 'K', as x is laid out), "?"
+    where it is no constant."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return "?"
+    if not isinstance(node, ast.Call):
+        return None
+    method = isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and \
+        not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"))
+    place = 0 if method else 1  # (x.copy('F'), np.copy(x, 'F'), x.astype(t, 'F'))
+    given = next((k.value for k in node.keywords if k.arg == "order"),
+                 node.args[place] if len(node.args) > place and not (
+                     isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray")) else None)
+    if given is None:
+        return None
+    return given.value if isinstance(given, ast.Constant) and given.value in ("C", "F", "A", "K") else "?"
+
+
 def _method(text, np_name="np"):
     """The method a staged call spells (``"flatten"`` of ``x.flatten()``), or None (a function of NumPy's,
     ``np.copy(x)``, named by ``np_name``, is none)."""
@@ -1419,8 +1509,9 @@ def _c_ordered(op, known, np_name="np"):
     the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, an array NumPy makes
     (``np.zeros((N, D))``: ``c_constant``), or a reshape or a
     write of one (``known``: atoms already known to be)."""
-    if op.rule == "np.copy":
-        return _method(op.source, np_name) == "copy"
+    if op.rule == "np.copy":  # (x.copy(order='F'), np.copy(x, order='F'): in Fortran order)
+        order = _copy_order(op.source)
+        return order == "C" or order is None and _method(op.source, np_name) == "copy"
     if op.rule == "np.ravel":
         return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
         # one backgen takes)
