@@ -117,6 +117,7 @@ class MemoryModel:
                                     # that it made certain (the code relies on it there)
         self.order_use = None  # (line, what): the reshape or ravel whose being a view is being decided
         self.path_values = {}  # a value an if sets on its paths -> the value of each (the array it is on that one)
+        self.same_arrays = {}  # the new value of an array a write through a view of it gave -> its value before
         self.layout_whys = set()  # why a write is not followed where that is a reshape of an array of unknown
         self.layout_marks = set()  # order (``_unfollowed``), and the stale marks' messages made of them
         self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
@@ -627,6 +628,7 @@ class MemoryModel:
             params = (("index", index), ("index_vars", "()"))
             self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
             self.storage[new.name] = (updated, "index", index)
+            self.same_arrays[updated] = atom.name
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
         elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
@@ -647,11 +649,28 @@ class MemoryModel:
                                             self.error(f"{what}, which the shapes decide: give them", node)))
             updated = self.namer.version(label)
             self.add(replace(undone, target=updated, line=self.line))
+            self.same_arrays[updated] = atom.name
             self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
             if self.c_contiguous(atom.name):
                 self.c_order.add(updated)
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
+
+    def entry_holding(self, param):
+        """The place in the user's cache of the entry that is the array ``param`` was given (written into
+        maybe, as the same array), or None."""
+        layout = getattr(self, "cache_layout", None)
+        for place, name in enumerate(layout.names if layout is not None else ()):
+            for _ in range(100):
+                if name == param:
+                    return place
+                found = self.storage.get(name)
+                same = self.same_arrays.get(name, self.written_values.get(name, self.in_place_values.get(name)))
+                name = same if isinstance(same, str) else found[0] if found is not None and found[1] == "same" \
+                    else None
+                if name is None:
+                    break
+        return None
 
     def paths_merged(self, target, values):
         """``target`` holds ``values`` (atoms), one on each path of an if: it is C-contiguous where each is

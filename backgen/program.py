@@ -451,8 +451,11 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
         try:
             found = _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
                              packing, sized_params, also, layouts if assumed is None else assumed, unmerged)
-            if refused is not None and (not found.main.layout_checks or found.main.cache is not None):
-                raise refused  # (a layer's backward, given a cache, has no parameters to check)
+            if refused is not None and (not found.main.layout_checks or found.main.cache is not None and (
+                    found.main.cache.form not in ("tuple", "single", "dict") or any(
+                        entry is None or found.main.cache.names[entry] is None
+                        for *_, entry in found.main.layout_checks))):
+                raise refused  # (a layer's backward, given a cache, checks the entries holding the parameters)
             return found
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
             if refused is None and getattr(error, "layout_assumable", False) and layouts is None and \

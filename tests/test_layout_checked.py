@@ -292,3 +292,45 @@ def test_rows_of_a_reshape_of_a_parameter_written_in_a_loop():
             return np.sum(W * s)
         """, [1.2, np.array([[1.13, 0.2], [0.47, -0.3], [-0.45, 0.8]])], shapes=False)
     assert check_lines(text) == ["_c_contiguous(W, 'W', 'reshape', 3)"]
+
+
+LAYER = """
+def f(x: "2, 3", w: "3, 4"):
+    v = w.reshape(4, 3)
+    v[1:] -= 0.5 * v[:-1]
+    out = np.tanh(x.dot(w))
+    cache = (x, w, v, out)
+    return out, cache
+"""
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_a_layer_checks_the_entry_of_its_cache_holding_the_parameter(layout):
+    # (fuzz_real --layers seed 172, program 101) the backward of (dout, cache) reads w from the cache: the
+    # array the forward was given, written into through its reshape where it is C-contiguous
+    text = backgen.generate(textwrap.dedent(LAYER), name="f")
+    assert check_lines(text) == ["_c_contiguous(w_1, 'w', 'reshape', 3)"]
+    assert text.index("= cache") < text.index("_c_contiguous(w_1")
+    namespace, generated = {"np": np}, {}
+    exec(textwrap.dedent(LAYER), namespace)
+    exec(text, generated)
+    x, w = randn(2, 3), randn(3, 4, seed=1)
+    laid = LAYOUTS[layout]
+    out, cache = namespace["f"](x.copy(), laid(w))
+    dout = randn(2, 4, seed=2)
+    if not cache[1].flags.c_contiguous:
+        with pytest.raises(ValueError, match=r"\bw\b.*reshape on line 3"):
+            generated["f_backward"](dout, cache)
+        return
+    got = generated["f_backward"](dout, cache)
+    want = finite_differences(lambda *v: namespace["f"](v[0], laid(v[1]))[0], [x, w], [0, 1], (dout,))
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-6)
+
+
+def test_a_layer_whose_cache_holds_no_entry_of_the_parameter_is_refused():
+    # (fuzz_real --layers seed 172, program 39) the cache holds a view of w only (v, C-contiguous
+    # whatever w's layout): the backward cannot tell whether the forward wrote into w
+    with pytest.raises(backgen.BackgenError, match="the reshape on line 3 gives a view of 'w' only where"):
+        backgen.generate(textwrap.dedent(LAYER.replace("cache = (x, w, v, out)", "cache = (x, v, out)")), name="f")
+
