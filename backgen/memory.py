@@ -39,7 +39,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import ir, source
-from .rules import FRESH_CALLS, NUMPY, operand_view
+from .rules import FRESH_CALLS, NUMPY, call_view, operand_view
 from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
@@ -1405,8 +1405,8 @@ def constant_may_hold(text, held):
     backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
     where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
     arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
-    if held not in text or _no_array(source.expression(held)):
-        return False
+    if held not in text or _no_array(source.expression(held)) or isinstance(source.expression(held), ast.Constant):
+        return False  # (a number, j = 0, is no array another holds)
     target = ast.dump(source.expression(held))
 
     def holds(node):
@@ -1422,6 +1422,10 @@ def constant_may_hold(text, held):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
                 and not node.args and not node.keywords and _an_array(node.func.value):
             return False
+        if _numpy_array_call(node):
+            return False  # (np.einsum('ij,ij->i', a, a), np.exp(a): a new array)
+        if isinstance(node, ast.Subscript) and any(isinstance(n, ast.List) for n in ast.walk(node.slice)):
+            return False  # (a[:, [3, 0]]: an index by a list, a copy)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 not isinstance(node.func.value, ast.Name):  # a method of a value (x.reshape(2, 2))
             return holds(node.func.value) or any(holds(a) for a in node.args)
@@ -1457,7 +1461,18 @@ def _array_arithmetic(node):
     """Whether the BinOp ``node`` is arithmetic no list takes (a new array): an operator lists lack, or
     ``+``/``*`` with a float (``[a] * 2`` repeats a list, ``split(a) + split(b)`` joins two)."""
     return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
-        isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) for side in (node.left, node.right))
+        isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) or _numpy_array_call(side)
+        for side in (node.left, node.right))
+
+
+def _numpy_array_call(node):
+    """Whether ``node`` calls a NumPy function certainly giving a new array (or a number), never a list or
+    a view of its operands: ``np.maximum(0, a)``, ``np.einsum('ij,ij->i', a, b)``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")):
+        return False
+    rule = NUMPY.get(f"np.{node.func.attr}")
+    return rule is not None and (rule.fresh or rule.broadcast) and not call_view(node)
 
 
 def _symbol(node):

@@ -334,3 +334,98 @@ def test_a_layer_whose_cache_holds_no_entry_of_the_parameter_is_refused():
     with pytest.raises(backgen.BackgenError, match="the reshape on line 3 gives a view of 'w' only where"):
         backgen.generate(textwrap.dedent(LAYER.replace("cache = (x, w, v, out)", "cache = (x, v, out)")), name="f")
 
+
+def test_a_write_through_a_row_of_an_array_of_zeros_read_before():
+    # (fuzz_wild seed 11, program 23) np.einsum of two operands and an index by a list make new arrays of
+    # acc's, and j = 0 is a number: nothing but view holds acc's array, and the write is followed into acc
+    text = checked("""
+        def f(A):
+            acc = np.zeros((3, 4))
+            j = 0
+            t = np.einsum('ij,ij->i', acc, acc) + acc[:, [3, 0, 0]].sum(axis=1)
+            view = acc[0]
+            view[:-1] += np.sum(A) + j
+            return acc * np.dot(acc, view)[:, np.newaxis] + t[:, None] * A
+        """, [randn(3, 4)])
+    assert "_c_contiguous" not in text
+
+
+@pytest.mark.parametrize("made", ["np.einsum('ij->ji', acc)", "acc[:, 1:3]", "acc.T"])
+def test_a_write_through_a_row_of_an_array_of_zeros_another_view_holds(made):
+    with pytest.raises(backgen.BackgenError, match="view shares its array with"):
+        backgen.generate(textwrap.dedent(f"""
+            def f(A):
+                acc = np.zeros((3, 4))
+                t = {made}
+                view = acc[0]
+                view[:-1] += np.sum(A)
+                return acc * A + np.sum(t)
+            """), name="f", shapes={"A": (3, 4)})
+
+
+@pytest.mark.parametrize("view, write", [
+    ("h[0]", "h[h < 0.8] = 0.0"),  # (fuzz_real --layers seed 172, program 20)
+    ("h[:, 1:3]", "h[1:] *= 2.0"),  # (program 222)
+    ("h.T", "h[0, 1] = 3.0"),
+    ("h.reshape(-1)", "h[1] -= 1.0"),
+])
+def test_a_write_into_an_array_of_constants_a_view_of_which_another_name_holds(view, write):
+    # the array staged on a line of its own, the view taken of it again: the write followed into the view
+    text = checked(f"""
+        def f(x):
+            h = np.full((3, 5), 0.5) ** 2 + np.arange(15.0).reshape(3, 5) * 0.1
+            v = {view}
+            out = x.dot(h)
+            {write}
+            return out * np.sum(v) + x.dot(h)
+        """, [randn(2, 3)])
+    assert "_c_contiguous" not in text
+
+
+def test_a_write_into_a_sum_of_constants_in_a_loop():
+    # (fuzz_wild seed 11, program 771) np.sum of an array of zeros is a new array: writing into it leaves
+    # the zeros alone
+    checked("""
+        def f(z):
+            h = np.zeros((2, 3, 4))
+            acc = np.sum(h, -1)
+            for row in z:
+                acc -= 0.5 * (np.square(acc[1:2]) + np.sum(row))[:, -1] ** 3
+            return acc * np.sum(h[:, :, 0] + z[:, :, 1])
+        """, [randn(2, 3, 4)])
+
+
+@pytest.mark.parametrize("made", ["np.tanh(h) if x[0, 0] > 0 else h", "[h, h][0]"])
+def test_a_write_into_an_array_of_constants_another_value_may_hold_is_refused(made):
+    with pytest.raises(backgen.BackgenError, match="shares its array with|may be the constant array"):
+        backgen.generate(textwrap.dedent(f"""
+            def f(x):
+                h = np.full((3, 5), 0.5)
+                v = h[0]
+                u = {made}
+                h[1:] *= 2.0
+                return x.dot(h) * np.sum(v) + np.sum(u)
+            """), name="f", shapes={"x": (2, 3)})
+
+
+def test_a_reshape_of_a_parameter_added_to_itself_then_read_on_a_branch():
+    text = checked("""
+        def f(X: "3, 4"):
+            a = X.reshape(-1)
+            a += a
+            if np.sum(np.var(X, axis=0)) < 3.3:
+                return a[[11, 5]].var(axis=-1)
+            return np.sum(a)
+        """, [randn(3, 4)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(X, 'X', 'reshape', 3)"]
+
+
+def test_a_write_into_ones_a_reshape_of_which_is_read_after():
+    text = checked("""
+        def f(x):
+            a = np.ones(3)
+            b = a.reshape(3, 1)
+            a[0] = 5.0
+            return np.sum(x * b.T)
+        """, [randn(4, 3)])
+    assert "a[0] = 5.0" in text and "_c_contiguous" not in text
