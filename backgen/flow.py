@@ -820,7 +820,9 @@ class StatementStager:
                 if before is not None:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
-        related = self.relate_carried(stmt, body, carried, entry)
+        for name, carried_name in entry.items():  # (its order in memory: unknown in the body, where it may be
+            self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
+        related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
                                               for key, atom in self.versions.items() if key != var) or renew:
@@ -893,6 +895,7 @@ class StatementStager:
         renewed = set()  # carried names the loop, running for sure, leaves holding a new array of its own
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+            self.loop_left(carried_name, after.get(name, ir.Var(carried_name)), name, stmt)
             value = after.get(name)
             if once and isinstance(value, ir.Var) and value.name != carried_name and self.unshared(value.name):
                 # (h = h1; for k in range(2): h = np.tanh(h) + x: after the loop h is the last iteration's

@@ -118,6 +118,9 @@ class MemoryModel:
         self.order_use = None  # (line, what): the reshape or ravel whose being a view is being decided
         self.path_values = {}  # a value an if sets on its paths -> the value of each (the array it is on that one)
         self.same_arrays = {}  # the new value of an array a write through a view of it gave -> its value before
+        self.loop_values = {}  # a value a loop carries -> (the value it enters with, the last iteration's, or
+                               # None while the body is staged; whether it enters C-contiguous: so taken there)
+        self.loop_assumed = {}  # such a value taken for C-contiguous in its loop's body -> (line, what) of the use
         self.layout_whys = set()  # why a write is not followed where that is a reshape of an array of unknown
         self.layout_marks = set()  # order (``_unfollowed``), and the stale marks' messages made of them
         self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
@@ -672,28 +675,67 @@ class MemoryModel:
                     break
         return None
 
+    def _kept_apart(self, name, label):
+        """What is known of the order in memory of the value staged as ``name`` kept under a name of its own
+        (``label``, which no user's is), then forgotten of ``name``, which now holds another value: that name."""
+        kept = f" {name} {label} {len(self.path_values) + len(self.loop_values)}"
+        for known in (self.order_ops, self.order_deps, self.storage, self.written_values,
+                      self.in_place_values, self.path_values, self.loop_values, self.same_arrays):
+            if name in known:
+                known[kept] = known[name]
+        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.list_atoms):
+            if name in known:
+                known.add(kept)
+        self.c_order.discard(name)
+        self.dense.discard(name)
+        self.order_known.pop(name, None)
+        self.order_conditions.pop(name, None)
+        return kept
+
+    def loop_entered(self, carried, before):
+        """A loop carries ``carried``, entering with ``before`` (an atom, or None): in its body the value is
+        any iteration's, of an order in memory not known (``loop_values``); a value staged as ``carried``
+        itself before the loop keeps what is known of it under a name of its own."""
+        if before == ir.Var(carried):
+            before = ir.Var(self._kept_apart(carried, "before"))
+        else:
+            self.c_order.discard(carried)
+            self.dense.discard(carried)
+            self.order_known.pop(carried, None)
+            self.order_conditions.pop(carried, None)
+        entering = before is not None and (self.c_contiguous(before.name) if isinstance(before, ir.Var) else
+                                           c_constant(before.source, getattr(self, "modules", {}).get("np", "np")))
+        self.loop_values[carried] = (before, None, entering)
+
+    def loop_left(self, carried, after, label, node):
+        """After the loop ``carried`` (``label``'s) holds the value it entered with or ``after``, the last
+        iteration's: C-contiguous where both are (``c_contiguous`` works that out taking ``carried`` to be, as
+        an iteration starts).  Where the body took it for C-contiguous, as it entered, the last iteration's
+        must be so too (or the loop is refused): then each iteration's is, from the first on."""
+        before, _, entering = self.loop_values.get(carried, (None, None, False))
+        self.loop_values[carried] = (before, after, entering)
+        self.order_known.pop(carried, None)
+        self.order_conditions.pop(carried, None)
+        if carried in self.loop_assumed and not self.c_contiguous(carried):
+            line, what = self.loop_assumed[carried]
+            raise self.error(f"the {what} on line {line} in this loop takes {label!r} for C-contiguous in memory "
+                             f"(the {what} a view of it), as it enters the loop, but an iteration may leave it in "
+                             f"another order (the {what} a copy then), which backgen does not follow: copy it in C "
+                             f"order as the iteration ends ({label} = {label}.copy())", node)
+
     def paths_merged(self, target, values):
         """``target`` holds ``values`` (atoms), one on each path of an if: it is C-contiguous where each is
         (``path_values``).  A path whose value is staged as ``target`` itself keeps what is known of its
         order under a name of its own, as the value that path gives."""
         if all(value == ir.Var(target) for value in values):
             return  # (no path sets it: as it was)
-        kept = []
-        for value in values:
-            if value == ir.Var(target):
-                value = ir.Var(f" {target} path {len(self.path_values)}")  # (a name no user's is)
-                for known in (self.order_ops, self.order_deps, self.storage, self.written_values,
-                              self.in_place_values, self.path_values):
-                    if target in known:
-                        known[value.name] = known[target]
-                for known in (self.c_order, self.dense, self.sizes, self.int_names, self.list_atoms):
-                    if target in known:
-                        known.add(value.name)
-            kept.append(value)
-        self.c_order.discard(target)
-        self.order_known.pop(target, None)
-        self.order_conditions.pop(target, None)
-        self.path_values[target] = tuple(kept)
+        kept = ir.Var(self._kept_apart(target, "path")) if ir.Var(target) in values else None
+        if kept is None:
+            self.c_order.discard(target)
+            self.dense.discard(target)
+            self.order_known.pop(target, None)
+            self.order_conditions.pop(target, None)
+        self.path_values[target] = tuple(kept if value == ir.Var(target) else value for value in values)
 
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
@@ -706,8 +748,11 @@ class MemoryModel:
             return True
         outer, self.order_use = self.order_use, (self.view_lines.get(name, op.line), op.rule[3:])
         try:
-            return isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name) or \
+            certain = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name) or \
                 self._view_by_shapes(name, op)
+            for param in [p for p, use in self.layout_consulted.items() if use is None] if certain else ():
+                self.layout_consulted[param] = self.order_use  # (taken for C-contiguous before: a loop's entry)
+            return certain
         finally:
             self.order_use = outer
 
@@ -753,7 +798,9 @@ class MemoryModel:
         found = self.storage.get(name)
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
-        if name in self.path_values:
+        if name in self.loop_values:
+            condition = False  # (a loop's, not C-contiguous for certain: c_contiguous above)
+        elif name in self.path_values:
             condition = _all([self.order_condition(a.name, depth + 1) if isinstance(a, ir.Var) else
                               c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
                               for a in self.path_values[name]])
@@ -785,7 +832,7 @@ class MemoryModel:
                 return False
             options += [("flat", name), self.order_condition(name, depth)]
             found = self.storage.get(name)
-            if found is None or found[1] not in ("same", "index") or \
+            if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
                     found[1] == "index" and not basic_index(found[2], self.int_names):
                 break
             name = found[0]
@@ -801,12 +848,31 @@ class MemoryModel:
             return False
         if name in self.c_order or name in self.int_names or name in self.sizes:
             for param in self.order_deps.get(name, ()) if name in self.c_order else ():
-                self.layout_consulted.setdefault(param, self.order_use or (self.line, "reshape"))
+                self.layout_consulted.setdefault(param, self.order_use)  # (None: the next view it makes certain)
             return True
         if name in self.order_known:
             return self.order_known[name]
         if depth > 100:  # (a long chain: not followed, as if unknown)
             return False
+        if name in self.loop_values and self.loop_values[name][1] is None:  # (in its loop's body: taken to be
+            if self.loop_values[name][2]:  # as it enters, which the loop's end checks: ``loop_left``)
+                self.loop_assumed.setdefault(name, self.order_use or (self.line, "reshape"))
+                for param in self.order_deps.get(name, ()):
+                    self.layout_consulted.setdefault(param, self.order_use)
+            return self.loop_values[name][2]
+        if name in self.loop_values:  # (a loop's: what it enters with and the last iteration's, that worked out
+            before, after, _ = self.loop_values[name]  # taking it to be as an iteration starts; where it is
+            computed = set(self.order_known)  # not, what was worked out so is forgotten)
+            self.order_known[name] = True
+            known = after is not None and all(  # (before None: no value before it, the loop sets it)
+                self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                for a in (before, after) if a is not None)
+            if not known:
+                for key in set(self.order_known) - computed:
+                    del self.order_known[key]
+            self.order_known[name] = known
+            return known
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
         found = self.storage.get(name)
@@ -833,7 +899,8 @@ class MemoryModel:
 
     def _c_like(self, atom, depth):
         """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
-        a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
+        a C-contiguous array, or a basic index or a flip of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``,
+        ``np.flip(a, 1)``)."""
         if isinstance(atom, ir.Const):  # (None: an operand not given, np.diff's prepend, a bound of np.clip)
             return atom.source == "None" or c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name = atom.name
@@ -841,11 +908,18 @@ class MemoryModel:
             if self.c_contiguous(name, depth):
                 return True
             found = self.storage.get(name)
-            if found is None or found[1] not in ("same", "index") or \
+            if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
                     found[1] == "index" and not basic_index(found[2], self.int_names):
                 return False
             name = found[0]
         return False
+
+    def _flip(self, name):
+        """Whether the view ``name`` is a flip (np.flip, fliplr, flipud): its axes lie in memory in its base's
+        order, one of them backwards, which NumPy's order 'K' lays out in that order too."""
+        op = self.view_ops.get(name)
+        return op is not None and op.rule in ("np.flip", "np.fliplr", "np.flipud") and \
+            self.storage.get(name, (None, None))[1] == "view"
 
     def _view_again(self, op, base, target, add=True):
         """The view ``op`` takes, taken of ``base`` (an ir.Var) as ``target``: staged where ``add``, and

@@ -320,7 +320,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
                          array_hazards=tuple(self.array_hazards),
                          layouts=tuple(self.layouts),
-                         layout_checks=tuple((p,) + use + (self.entry_holding(p),)
+                         layout_checks=tuple((p,) + (use or (self.func.lineno, "reshape")) + (self.entry_holding(p),)
                                              for p, use in sorted(self.layout_consulted.items())),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),

@@ -429,3 +429,65 @@ def test_a_write_into_ones_a_reshape_of_which_is_read_after():
             return np.sum(x * b.T)
         """, [randn(4, 3)])
     assert "a[0] = 5.0" in text and "_c_contiguous" not in text
+
+
+@pytest.mark.parametrize("body, line", [
+    # (each was a wrong gradient: h, carried by the loop, was taken for C-contiguous as it entered the loop;
+    # h.T * 1.0 of the iterations is in Fortran order, its reshape a copy)
+    ("for i in range(3):\n        h = h.T * 1.0\n    v = h.reshape(-1)\n    v[1] = 0.5", 6),
+    ("for i in range(3):\n        v = h.reshape(-1)\n        v[1] = v[1] * 0.5\n        h = h.T * 1.0", 5),
+])
+def test_a_value_a_loop_carries_is_of_the_order_of_any_iteration(body, line):
+    source = f"def f(x0):\n    x = x0.copy()\n    h = x * 1.0\n    {body}\n    return h * x\n"
+    with pytest.raises(backgen.BackgenError, match=f"the reshape on line {line} (gives a view of 'h' only where|in "
+                                                   "this loop takes 'h' for C-contiguous)"):
+        backgen.generate(source, name="f", shapes={"x0": (3, 3)})
+
+
+@pytest.mark.parametrize("source", [
+    # (fuzz_wild seed 11, programs 156, 682 and 813: each iteration keeps the array C-contiguous)
+    """
+    def f(y):
+        acc = np.zeros(4)
+        for i in range(3):
+            acc -= 0.5 * np.mean(np.tile(np.sum(y, 0), (2, 1)) * acc[1], 0)
+        view = acc.ravel()
+        view[1:] -= np.sum(y)
+        return acc * 2.0 + np.sum(view)
+    """,
+    """
+    def f(A):
+        h = np.zeros((3, 4))
+        for i in range(1, 3):
+            h[i] = 0.5 * h[i - 1] + np.sin(A[i])
+        view = h.ravel()
+        view *= np.tanh(np.sum(A))
+        return h - np.flip(h, axis=1)
+    """,
+    """
+    def f(W):
+        acc = np.flip(W, axis=1) - np.sin(W)
+        for row in W:
+            acc = acc + np.tanh(np.cumsum(row, axis=0))
+        view = acc.reshape(-1)
+        view[1:] *= 1.5
+        return acc * W
+    """,
+])
+def test_a_value_a_loop_carries_in_c_order(source):
+    text = checked(source, [randn(3, 4)])
+    assert len(check_lines(text)) <= 1  # (W of the last: checked)
+
+
+def test_a_reshape_of_what_a_loop_carries_taken_as_it_enters():
+    # W C-contiguous as the loop starts, and each iteration leaves it so (a reshape of a C-contiguous e):
+    # each iteration's reshape is a view of it, written through
+    text = checked("""
+        def f(X: "2, 4", W: "2, 4"):
+            for i in range(2):
+                d = W
+                e = W.reshape(4, 2)
+                e *= e
+            return np.sum(e) * (d @ e) + np.sum(X)
+        """, [randn(2, 4), randn(2, 4, seed=3)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(W, 'W', 'reshape', 5)"]
