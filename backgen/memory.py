@@ -17,7 +17,12 @@ the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A
 reshape or ravel of an array of unknown order is followed alike where the shapes
 make it a view whatever the order, in code for those shapes (``_view_by_shapes``:
 its condition kept in ``layouts``, checked by ``program`` on the shapes, the
-function staged again without it where it fails).  Where
+function staged again without it where it fails).  A parameter ``program`` takes to be C-contiguous
+(``("layout", "assumed", p)``: code generated without arrays, where a reshape of it is otherwise
+refused) is in ``c_order``; the parameters the code relies on so (``layout_consulted``, through
+``order_deps``) the backward checks as it starts.  The order of a value an if sets is each path's
+(``path_values``), of a value a loop carries the order it enters with, which the loop's end checks
+(``loop_values``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
 unknown order, an index that may be an array, an array held in a list) a name
 that would change is marked stale (a value that is one of several, ``a if c else b``, a

@@ -438,7 +438,10 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     code, written for ``args``, must hold too.
     ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
     made an array}: the code is for those (the decorator keys its code on them); a reshape of a
-    C-contiguous array is a view, of a list a new array.
+    C-contiguous array is a view, of a list a new array.  Without arrays (``generate``), where a write
+    through a reshape of an array of unknown order is refused, the parameters are taken to be
+    C-contiguous ("assumed"), and the backward checks those the code relies on as it starts
+    (``Backward.layout_checks``; a layer's, the entries of its cache holding them).
     ``unmerged``: a name an if sets on its paths merged only where read after it, from the first staging
     (else only where a value of two shapes is merged).
     """
