@@ -920,10 +920,13 @@ class MemoryModel:
         return False
 
     def _flip(self, name):
-        """Whether the view ``name`` is a flip (np.flip, fliplr, flipud): its axes lie in memory in its base's
-        order, one of them backwards, which NumPy's order 'K' lays out in that order too."""
+        """Whether the value ``name`` is a flip (np.flip, fliplr, flipud) of its base: its axes lie in memory in
+        its base's order, one of them backwards, which NumPy's order 'K' lays out in that order too; or a
+        reshape or ravel of it (a view where NumPy can take one, its strides in the base's order, else a copy in
+        C order), or the base with axes of one element added or dropped."""
         op = self.view_ops.get(name)
-        return op is not None and op.rule in ("np.flip", "np.fliplr", "np.flipud") and \
+        return op is not None and op.rule in ("np.flip", "np.fliplr", "np.flipud", "np.reshape", "np.ravel",
+                                              "np.squeeze", "np.expand_dims") and \
             self.storage.get(name, (None, None))[1] == "view"
 
     def _view_again(self, op, base, target, add=True):

@@ -491,3 +491,27 @@ def test_a_reshape_of_what_a_loop_carries_taken_as_it_enters():
             return np.sum(e) * (d @ e) + np.sum(X)
         """, [randn(2, 4), randn(2, 4, seed=3)], shapes=False)
     assert check_lines(text) == ["_c_contiguous(W, 'W', 'reshape', 5)"]
+
+
+def test_arithmetic_of_a_reshape_of_a_slice_of_a_parameter():
+    # (as fuzz_wild seed 11, program 120) s[:, ::2].reshape(2, 3) is a view of s in its order or a copy in C
+    # order: arithmetic of it, of s C-contiguous, is C-contiguous
+    text = checked("""
+        def f(s):
+            q = np.tile(np.maximum(s[:, ::2].reshape(2, 3), np.cos(np.mean(s) * s[1, :3])), (2, 1)) * 2.0
+            v = q.reshape(-1)
+            v[-1] -= np.sum(s)
+            return q * 2.0
+        """, [randn(3, 4)])
+    assert check_lines(text) == ["_c_contiguous(s, 's', 'reshape', 4)"]
+
+
+def test_arithmetic_of_a_reshape_of_a_transposed_parameter_is_refused():
+    with pytest.raises(backgen.BackgenError, match="the reshape on line 4 gives a view of 'q' only where"):
+        backgen.generate(textwrap.dedent("""
+            def f(s):
+                q = np.exp(np.expand_dims(s.T, 0)) * 2.0
+                v = q.reshape(-1)
+                v[-1] -= np.sum(s)
+                return q * 2.0
+            """), name="f", shapes={"s": (3, 4)})
