@@ -76,7 +76,12 @@ def function_source(backward):
         parts.append(backward.upstreams[0])
     else:
         parts += [f"{u}=1.0" if single else f"{u}=None" for u in backward.upstreams]
-    unpack = list(backward.unpack) + unpack
+    # (the parameters the code is written for C-contiguous: a reshape of them a view, which a write changes;
+    # a layer's backward checks the entry of its cache holding the parameter's array)
+    layout = [f"_c_contiguous({p if backward.cache is None else backward.cache.names[entry]}, {p!r}, {what!r}, "
+              f"{line})" for p, line, what, entry in backward.layout_checks]
+    unpack = (layout + list(backward.unpack) + unpack) if backward.cache is None else \
+        (list(backward.unpack) + unpack + layout)
     forward = numbered_lines(backward.forward)
     backward_lines, backward_frame = [], []
     _backward_lines(backward.groups, 0, backward_lines, backward_frame)

@@ -258,7 +258,8 @@ class StatementStager:
         same = [other for other, atom in self.versions.items() if atom is constant]  # b = a: one array
         others = self.constant_holders(name, constant, same)
         if others and self.numpy:
-            view = self.constant_view_staged(name, constant, others, same, target)
+            view = self.constant_view_staged(name, constant, others, same, target) or \
+                self.constant_base_staged(name, constant, others, same, target)
             if view is not None:
                 return view
         if others:
@@ -296,7 +297,8 @@ class StatementStager:
         base = next(iter(bases.values()))
         if not isinstance(base, ir.Const) or ast.dump(source.expression(base.source)) != held or \
                 not _new_array(base.source) or source.number_text(base.source) is not None or \
-                any(uses for text, uses in self.constants_held.items() if constants_may_share(text, base.source)):
+                any(not self._new_of_constant(op) for text, uses in self.constants_held.items()
+                    if constants_may_share(text, base.source) for op, _ in uses):
             return None  # (the view of another array, or values made from it: a list, a helper's result)
         holder = sorted(others)[0]
         if self.constant_holders(holder, base, set(others) | set(same) | {name}):
@@ -322,6 +324,58 @@ class StatementStager:
             self.bind(other, view)
         return view if isinstance(view, ir.Var) else None
 
+    def constant_base_staged(self, name, constant, others, same, target):
+        """``A`` of a constant array, written into, of which the names ``others`` hold views (``r = A[0]``,
+        ``T = A.T``, ``A.reshape(...)`` of a new array, C-contiguous): ``A``'s array staged on a line of its own
+        and each view staged as that view of it, so that the write is followed into them as through any
+        view; the staged ``A`` (an ir.Var), or None where other values than those views hold it."""
+        if not _new_array(constant.source) or source.number_text(constant.source) is not None:
+            return None
+        ordered = c_constant(constant.source, self.modules.get("np", "np"))  # (else a reshape of it may copy)
+        held = ast.dump(source.expression(constant.source))
+        views = {}
+        for other in others:
+            atom = self.versions.get(other)
+            node = source.expression(atom.source) if isinstance(atom, ir.Const) else None
+            inner = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else \
+                node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+            if inner is None or ast.dump(inner) != held or isinstance(node, ast.Attribute) and node.attr != "T" or \
+                    isinstance(node, ast.Call) and node.func.attr not in _VIEW_METHODS or \
+                    isinstance(node, ast.Subscript) and not basic_index(
+                        ", ".join(map(source.to_source, node.slice.elts)) if isinstance(node.slice, ast.Tuple)
+                        else source.to_source(node.slice), ()) or \
+                    isinstance(node, ast.Call) and node.func.attr in ("reshape", "ravel", "view") and not ordered:
+                return None  # (a view of a view, an index by names, or another value holding it)
+            views[other] = node
+        if any(not self._new_of_constant(op) for text, uses in self.constants_held.items()
+               if constants_may_share(text, constant.source) for op, _ in uses):
+            return None  # (values made from it that may hold it: a list, a helper's result)
+        made = self.namer.version(name) if name in self.defined else name
+        self.namer.take(made)
+        self.defined.add(made)
+        staged = ir.Op(made, "copy", (constant,), self.line, (), str(constant))
+        self.constants_staged.add(staged)
+        self.add(staged)
+        if ordered:
+            self.c_order.add(made)  # (np.zeros((3, 4)): its reshape a view)
+        for other in same:
+            self.bind(other, ir.Var(made))
+        for other, node in sorted(views.items()):  # each view taken again, of the array staged
+            taken = copy.deepcopy(node)
+            if isinstance(taken, ast.Call):
+                taken.func.value = ast.Name(name, ast.Load())
+            else:
+                taken.value = ast.Name(name, ast.Load())
+            self.assign(other, ast.fix_missing_locations(ast.copy_location(taken, target)))
+        return ir.Var(made)
+
+    def _new_of_constant(self, op):
+        """Whether the staged operation ``op`` reading a constant array certainly holds none of it: a
+        new array (arithmetic, a NumPy function that computes, ``np.einsum`` of two operands), an index by
+        an array (a copy), or the line staging the constant itself."""
+        return _makes_new_array(op) or op in self.constants_staged or \
+            op.rule == "getitem" and self._index_kind(op) == "copy"
+
     def constant_holders(self, name, constant, same=()):
         """What else may hold the constant array ``name`` holds (a write into it would change them
         too): other names of it (but ``same``), names holding a view of it or it in a tuple, and the
@@ -337,7 +391,7 @@ class StatementStager:
         holders += [f"the value made on line {op.line}" for text, uses in self.constants_held.items()
                     if constant_may_hold(text, constant.source) for op, atom in uses
                     if (atom is constant or text != constant.source)  # (the same text again: another array)
-                    and not _makes_new_array(op) and op not in self.constants_staged]
+                    and not self._new_of_constant(op)]
         return holders
 
     def pop(self, name, items):
@@ -545,6 +599,7 @@ class StatementStager:
         relations = [self.storage.get(target) if atom == ir.Var(target) else
                      (atom.name, "same", None) if isinstance(atom, ir.Var) else None
                      for atom in (then_value, else_value)]
+        self.paths_merged(target, (then_value, else_value))  # (its order in memory: each path's value's)
         for atom, versions in zip((then_value, else_value), paths or (self.versions, self.versions)):
             self.link_constant(target, atom, versions)  # (another name the same constant on that path)
         body = self.deliver(body, then_value, target)
@@ -765,7 +820,9 @@ class StatementStager:
                 if before is not None:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
-        related = self.relate_carried(stmt, body, carried, entry)
+        for name, carried_name in entry.items():  # (its order in memory: unknown in the body, where it may be
+            self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
+        related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
         if var:
             if var in self.read_so_far or any(isinstance(atom, ir.Var) and atom.name == var
                                               for key, atom in self.versions.items() if key != var) or renew:
@@ -838,6 +895,7 @@ class StatementStager:
         renewed = set()  # carried names the loop, running for sure, leaves holding a new array of its own
         for name, carried_name in entry.items():
             exits.append((carried_name, after.get(name, ir.Var(carried_name))))
+            self.loop_left(carried_name, after.get(name, ir.Var(carried_name)), name, stmt)
             value = after.get(name)
             if once and isinstance(value, ir.Var) and value.name != carried_name and self.unshared(value.name):
                 # (h = h1; for k in range(2): h = np.tanh(h) + x: after the loop h is the last iteration's

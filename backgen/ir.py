@@ -262,6 +262,9 @@ class Staged:
     array_hazards: tuple = ()  # (value, BackgenError): staged as an array, wrong if the value is anything else
     layouts: tuple = ()  # (condition, line): a reshape or ravel of an array of unknown order taken as a view,
                          # which it is where the condition holds on the shapes (``memory.layout_holds``)
+    layout_checks: tuple = ()  # (parameter, line, what, entry): parameters taken to be C-contiguous (``("layout",
+                               # "assumed", p)``) that the code relies on: the reshape or ravel on that line;
+                               # the place in the user's cache of the entry holding its array, or None
     required: tuple = ()  # parameters defaulting to None whose None path (return scores) is not differentiated
     param_writes: tuple = ()  # (value or None, BackgenError, parameter): writes into a parameter's array (a
                               # helper's: refused, but where its caller passes a new array no name holds)
@@ -385,6 +388,9 @@ class Backward:
     lines: tuple = field(default=(), compare=False, repr=False)  # errors (no part of what the code is)
     numerals: tuple = field(default=(), compare=False, repr=False)  # the numbers as the user wrote them (Staged's)
     left_out: tuple = ()  # the branches left out (Staged's)
+    layout_checks: tuple = ()  # (parameter, line, what, entry): parameters the code is written for C-contiguous,
+                               # checked as it starts (the reshape or ravel on that line is a view of them then);
+                               # a layer's backward (dout, cache) checks the cache's entry at that place instead
 
 
 @dataclass(frozen=True)

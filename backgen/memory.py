@@ -17,7 +17,12 @@ the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A
 reshape or ravel of an array of unknown order is followed alike where the shapes
 make it a view whatever the order, in code for those shapes (``_view_by_shapes``:
 its condition kept in ``layouts``, checked by ``program`` on the shapes, the
-function staged again without it where it fails).  Where
+function staged again without it where it fails).  A parameter ``program`` takes to be C-contiguous
+(``("layout", "assumed", p)``: code generated without arrays, where a reshape of it is otherwise
+refused) is in ``c_order``; the parameters the code relies on so (``layout_consulted``, through
+``order_deps``) the backward checks as it starts.  The order of a value an if sets is each path's
+(``path_values``), of a value a loop carries the order it enters with, which the loop's end checks
+(``loop_values``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
 unknown order, an index that may be an array, an array held in a list) a name
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
@@ -39,7 +44,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import ir, source
-from .rules import FRESH_CALLS, NUMPY, operand_view
+from .rules import FRESH_CALLS, NUMPY, call_view, operand_view
 from .rules.numpy_elementwise import RULES as NUMPY_ELEMENTWISE
 
 VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims", "np.squeeze",
@@ -62,6 +67,12 @@ _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ra
 ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod"} |
                         {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
                          name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
+
+# the other operations laying their new result out as their operands (order 'K', verified of NumPy's: of
+# operands whose axes lie in C order, gaps maybe, a C-contiguous array): reductions, joins, repeats
+_ORDER_KEPT = frozenset({"np.sum", "np.prod", "np.mean", "np.max", "np.min", "np.var", "np.std", "np.cumsum",
+                         "np.cumprod", "np.diff", "np.tile", "np.repeat", "np.concatenate", "np.stack", "np.vstack",
+                         "np.hstack", "np.where", "np.clip", "np.sort", "np.pad", "np.roll", "np.copy"})
 
 # the operations whose result is a new array laid out densely (its elements one block of memory, its axes in
 # some order): with at most one axis of more than one element it is C-contiguous (``layout_holds``)
@@ -106,6 +117,17 @@ class MemoryModel:
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
         self.c_order = set()  # atoms known to be C-contiguous arrays (a reshape of one is a view)
+        self.order_deps = {}  # an atom of c_order -> the parameters taken to be C-contiguous it is so by
+        self.layout_consulted = {}  # such a parameter -> (line, "reshape" or "ravel") of the first view
+                                    # that it made certain (the code relies on it there)
+        self.order_use = None  # (line, what): the reshape or ravel whose being a view is being decided
+        self.path_values = {}  # a value an if sets on its paths -> the value of each (the array it is on that one)
+        self.same_arrays = {}  # the new value of an array a write through a view of it gave -> its value before
+        self.loop_values = {}  # a value a loop carries -> (the value it enters with, the last iteration's, or
+                               # None while the body is staged; whether it enters C-contiguous: so taken there)
+        self.loop_assumed = {}  # such a value taken for C-contiguous in its loop's body -> (line, what) of the use
+        self.layout_whys = set()  # why a write is not followed where that is a reshape of an array of unknown
+        self.layout_marks = set()  # order (``_unfollowed``), and the stale marks' messages made of them
         self.order_ops = {}  # atom -> the elementwise operation, reshape or write giving it: C-contiguous
                              # where its operands are (``c_contiguous``)
         self.sizes = set()  # atoms holding a size read from a shape (d = x.shape[-1])
@@ -132,8 +154,13 @@ class MemoryModel:
         """Record how ``op``'s value shares memory with its first operand."""
         if self.numpy and _c_ordered(op, self.c_order, getattr(self, "modules", {}).get("np", "np")):
             self.c_order.add(op.target)
-        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem")):
-            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``)
+            if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
+                self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)
+        elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem", "np.select_if") or
+                             op.rule in _ORDER_KEPT and not (op.rule == "np.copy" and _copy_order(op.source) not in
+                                                             (None, "K", "A"))):
+            self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``; np.copy,
+            # np.array(x), x.astype(float) copy in order 'K': laid out as x, densely; a if c else b is one of them)
         elif self.numpy and op.rule == "inert" and _no_array(source.expression(op.source)):
             self.sizes.add(op.target)  # (x.shape[0]: a number)
         if self.numpy and op.rule in _DENSE and not operand_view(op):
@@ -507,10 +534,12 @@ class MemoryModel:
                                  isinstance(op.args[0], ir.Var) and a == op.args[0])
                 of = f"{holders[0]!r}" if holders else "its array"
                 if op.rule in ("np.reshape", "np.ravel"):
-                    return (f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
+                    self.layout_whys.add(why := (
+                            f"the {'ravel' if op.rule == 'np.ravel' else 'reshape'} on line {op.line} gives a view "
                             f"of {of} only where it is C-contiguous in memory (a copy otherwise), which depends on "
                             "the arrays passed in, not known here: reshape an array known to be C-contiguous (one "
-                            "made by .copy())")
+                            "made by .copy())"))
+                    return why
                 return (f"the {op.rule.rpartition('.')[2]} on line {op.line} is a view of {of}, which backgen "
                         "does not write back through")
         return None
@@ -607,6 +636,7 @@ class MemoryModel:
             params = (("index", index), ("index_vars", "()"))
             self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
             self.storage[new.name] = (updated, "index", index)
+            self.same_arrays[updated] = atom.name
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
         elif kind == "view" and how == "view-of" and self._certain_view(atom.name):  # taken again
@@ -627,11 +657,90 @@ class MemoryModel:
                                             self.error(f"{what}, which the shapes decide: give them", node)))
             updated = self.namer.version(label)
             self.add(replace(undone, target=updated, line=self.line))
+            self.same_arrays[updated] = atom.name
             self._view_again(self.view_ops[old.name], ir.Var(updated), new.name, add=False)
             if self.c_contiguous(atom.name):
                 self.c_order.add(updated)
             bind(ir.Var(updated))
             self._follow(name if other_name is None else other_name, atom, ir.Var(updated), seen | {old.name}, node, held)
+
+    def entry_holding(self, param):
+        """The place in the user's cache of the entry that is the array ``param`` was given (written into
+        maybe, as the same array), or None."""
+        layout = getattr(self, "cache_layout", None)
+        for place, name in enumerate(layout.names if layout is not None else ()):
+            for _ in range(100):
+                if name == param:
+                    return place
+                found = self.storage.get(name)
+                same = self.same_arrays.get(name, self.written_values.get(name, self.in_place_values.get(name)))
+                name = same if isinstance(same, str) else found[0] if found is not None and found[1] == "same" \
+                    else None
+                if name is None:
+                    break
+        return None
+
+    def _kept_apart(self, name, label):
+        """What is known of the order in memory of the value staged as ``name`` kept under a name of its own
+        (``label``, which no user's is), then forgotten of ``name``, which now holds another value: that name."""
+        kept = f" {name} {label} {len(self.path_values) + len(self.loop_values)}"
+        for known in (self.order_ops, self.order_deps, self.storage, self.written_values,
+                      self.in_place_values, self.path_values, self.loop_values, self.same_arrays):
+            if name in known:
+                known[kept] = known[name]
+        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.list_atoms):
+            if name in known:
+                known.add(kept)
+        self.c_order.discard(name)
+        self.dense.discard(name)
+        self.order_known.pop(name, None)
+        self.order_conditions.pop(name, None)
+        return kept
+
+    def loop_entered(self, carried, before):
+        """A loop carries ``carried``, entering with ``before`` (an atom, or None): in its body the value is
+        any iteration's, of an order in memory not known (``loop_values``); a value staged as ``carried``
+        itself before the loop keeps what is known of it under a name of its own."""
+        if before == ir.Var(carried):
+            before = ir.Var(self._kept_apart(carried, "before"))
+        else:
+            self.c_order.discard(carried)
+            self.dense.discard(carried)
+            self.order_known.pop(carried, None)
+            self.order_conditions.pop(carried, None)
+        entering = before is not None and (self.c_contiguous(before.name) if isinstance(before, ir.Var) else
+                                           c_constant(before.source, getattr(self, "modules", {}).get("np", "np")))
+        self.loop_values[carried] = (before, None, entering)
+
+    def loop_left(self, carried, after, label, node):
+        """After the loop ``carried`` (``label``'s) holds the value it entered with or ``after``, the last
+        iteration's: C-contiguous where both are (``c_contiguous`` works that out taking ``carried`` to be, as
+        an iteration starts).  Where the body took it for C-contiguous, as it entered, the last iteration's
+        must be so too (or the loop is refused): then each iteration's is, from the first on."""
+        before, _, entering = self.loop_values.get(carried, (None, None, False))
+        self.loop_values[carried] = (before, after, entering)
+        self.order_known.pop(carried, None)
+        self.order_conditions.pop(carried, None)
+        if carried in self.loop_assumed and not self.c_contiguous(carried):
+            line, what = self.loop_assumed[carried]
+            raise self.error(f"the {what} on line {line} in this loop takes {label!r} for C-contiguous in memory "
+                             f"(the {what} a view of it), as it enters the loop, but an iteration may leave it in "
+                             f"another order (the {what} a copy then), which backgen does not follow: copy it in C "
+                             f"order as the iteration ends ({label} = {label}.copy())", node)
+
+    def paths_merged(self, target, values):
+        """``target`` holds ``values`` (atoms), one on each path of an if: it is C-contiguous where each is
+        (``path_values``).  A path whose value is staged as ``target`` itself keeps what is known of its
+        order under a name of its own, as the value that path gives."""
+        if all(value == ir.Var(target) for value in values):
+            return  # (no path sets it: as it was)
+        kept = ir.Var(self._kept_apart(target, "path")) if ir.Var(target) in values else None
+        if kept is None:
+            self.c_order.discard(target)
+            self.dense.discard(target)
+            self.order_known.pop(target, None)
+            self.order_conditions.pop(target, None)
+        self.path_values[target] = tuple(kept if value == ir.Var(target) else value for value in values)
 
     def _certain_view(self, name):
         """Whether the value ``name`` certainly shares its base's memory, as ``view_ops`` took it: a
@@ -640,9 +749,17 @@ class MemoryModel:
         op = self.view_ops.get(name)
         if op is None or op.rule not in _FOLLOWED_VIEWS:
             return False
-        return op.rule not in ("np.reshape", "np.ravel") or (isinstance(op.args[0], ir.Var) and
-                                                            self.c_contiguous(op.args[0].name)) or \
-            self._view_by_shapes(name, op)
+        if op.rule not in ("np.reshape", "np.ravel"):
+            return True
+        outer, self.order_use = self.order_use, (self.view_lines.get(name, op.line), op.rule[3:])
+        try:
+            certain = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name) or \
+                self._view_by_shapes(name, op)
+            for param in [p for p, use in self.layout_consulted.items() if use is None] if certain else ():
+                self.layout_consulted[param] = self.order_use  # (taken for C-contiguous before: a loop's entry)
+            return certain
+        finally:
+            self.order_use = outer
 
     def _view_by_shapes(self, name, op):
         """Whether the reshape or ravel ``op`` giving ``name``, of an array whose order in memory backgen
@@ -686,14 +803,24 @@ class MemoryModel:
         found = self.storage.get(name)
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
-        if found is not None:
+        if name in self.loop_values:
+            condition = False  # (a loop's, not C-contiguous for certain: c_contiguous above)
+        elif name in self.path_values:
+            condition = _all([self.order_condition(a.name, depth + 1) if isinstance(a, ir.Var) else
+                              c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                              for a in self.path_values[name]])
+        elif found is not None:
             condition = found[1] == "same" and self.order_condition(found[0], depth + 1)
         elif same is not None:
             condition = isinstance(same, str) and self.order_condition(same, depth + 1)
         else:
             options = [("flat", name)] if name in self.dense else []
-            if op is not None and op.rule in ELEMENTWISE:
+            if op is not None and (op.rule in ELEMENTWISE or op.rule in _ORDER_KEPT):
                 options.append(_all([self._c_like_condition(a, depth + 1) for a in op.args]))
+            elif op is not None and op.rule == "np.select_if":  # (the array a or b itself)
+                options.append(_all([self.order_condition(a.name, depth + 1) if isinstance(a, ir.Var) else
+                                     c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                                     for a in op.args[1:]]))
             condition = _any(options)
         self.order_conditions[name] = condition
         return condition
@@ -702,15 +829,15 @@ class MemoryModel:
         """The condition on shapes under which ``atom`` is a number or an array whose axes lie in memory in
         C order, with gaps maybe (``_c_like``): C-contiguous, of at most one axis of more than one element
         (laid out as any such array), or a basic index of such an array."""
-        if isinstance(atom, ir.Const):
-            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        if isinstance(atom, ir.Const):  # (None: an operand not given, np.diff's prepend, a bound of np.clip)
+            return atom.source == "None" or c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name, options = atom.name, []
         for _ in range(50):
             if name in self.list_atoms:
                 return False
             options += [("flat", name), self.order_condition(name, depth)]
             found = self.storage.get(name)
-            if found is None or found[1] not in ("same", "index") or \
+            if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
                     found[1] == "index" and not basic_index(found[2], self.int_names):
                 break
             name = found[0]
@@ -725,15 +852,40 @@ class MemoryModel:
         if name in self.list_atoms:  # (a list: NumPy's reshape of it a new array)
             return False
         if name in self.c_order or name in self.int_names or name in self.sizes:
+            for param in self.order_deps.get(name, ()) if name in self.c_order else ():
+                self.layout_consulted.setdefault(param, self.order_use)  # (None: the next view it makes certain)
             return True
         if name in self.order_known:
             return self.order_known[name]
         if depth > 100:  # (a long chain: not followed, as if unknown)
             return False
+        if name in self.loop_values and self.loop_values[name][1] is None:  # (in its loop's body: taken to be
+            if self.loop_values[name][2]:  # as it enters, which the loop's end checks: ``loop_left``)
+                self.loop_assumed.setdefault(name, self.order_use or (self.line, "reshape"))
+                for param in self.order_deps.get(name, ()):
+                    self.layout_consulted.setdefault(param, self.order_use)
+            return self.loop_values[name][2]
+        if name in self.loop_values:  # (a loop's: what it enters with and the last iteration's, that worked out
+            before, after, _ = self.loop_values[name]  # taking it to be as an iteration starts; where it is
+            computed = set(self.order_known)  # not, what was worked out so is forgotten)
+            self.order_known[name] = True
+            known = after is not None and all(  # (before None: no value before it, the loop sets it)
+                self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                for a in (before, after) if a is not None)
+            if not known:
+                for key in set(self.order_known) - computed:
+                    del self.order_known[key]
+            self.order_known[name] = known
+            return known
         same = self.written_values.get(name, self.in_place_values.get(name))
         op = self.order_ops.get(name)
         found = self.storage.get(name)
-        if found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
+        if name in self.path_values:  # (an if's value: the array each path gives, each in C order)
+            known = all(self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                        c_constant(a.source, getattr(self, "modules", {}).get("np", "np"))
+                        for a in self.path_values[name])
+        elif found is not None:  # (row_1 = row * 2.0 written through the view row = y[:, ::2]: that view again)
             known = found[1] == "same" and self.c_contiguous(found[0], depth + 1)
         elif same is not None:  # h += v, X[0] = v: the array written into, of its order
             known = self.c_contiguous(same, depth + 1) if isinstance(same, str) else \
@@ -742,6 +894,9 @@ class MemoryModel:
             known = False
         elif op.rule == "np.reshape":  # (of a C-contiguous array: a view, C-contiguous too)
             known = isinstance(op.args[0], ir.Var) and self.c_contiguous(op.args[0].name, depth + 1)
+        elif op.rule == "np.select_if":  # (a if c else b: the array a or b itself)
+            known = all(self.c_contiguous(a.name, depth + 1) if isinstance(a, ir.Var) else
+                        c_constant(a.source, getattr(self, "modules", {}).get("np", "np")) for a in op.args[1:])
         else:
             known = all(self._c_like(a, depth + 1) for a in op.args)
         self.order_known[name] = known
@@ -749,19 +904,30 @@ class MemoryModel:
 
     def _c_like(self, atom, depth):
         """Whether ``atom`` is a number, or an array whose axes lie in memory in C order, with gaps maybe:
-        a C-contiguous array, or a basic index of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``)."""
-        if isinstance(atom, ir.Const):
-            return c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
+        a C-contiguous array, or a basic index or a flip of one (a slice, an integer: ``a[:, 2:4]``, ``a[1]``,
+        ``np.flip(a, 1)``)."""
+        if isinstance(atom, ir.Const):  # (None: an operand not given, np.diff's prepend, a bound of np.clip)
+            return atom.source == "None" or c_constant(atom.source, getattr(self, "modules", {}).get("np", "np"))
         name = atom.name
         for _ in range(50):
             if self.c_contiguous(name, depth):
                 return True
             found = self.storage.get(name)
-            if found is None or found[1] not in ("same", "index") or \
+            if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
                     found[1] == "index" and not basic_index(found[2], self.int_names):
                 return False
             name = found[0]
         return False
+
+    def _flip(self, name):
+        """Whether the value ``name`` is a flip (np.flip, fliplr, flipud) of its base: its axes lie in memory in
+        its base's order, one of them backwards, which NumPy's order 'K' lays out in that order too; or a
+        reshape or ravel of it (a view where NumPy can take one, its strides in the base's order, else a copy in
+        C order), or the base with axes of one element added or dropped."""
+        op = self.view_ops.get(name)
+        return op is not None and op.rule in ("np.flip", "np.fliplr", "np.flipud", "np.reshape", "np.ravel",
+                                              "np.squeeze", "np.expand_dims") and \
+            self.storage.get(name, (None, None))[1] == "view"
 
     def _view_again(self, op, base, target, add=True):
         """The view ``op`` takes, taken of ``base`` (an ir.Var) as ``target``: staged where ``add``, and
@@ -1158,6 +1324,8 @@ class MemoryModel:
                                          f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())"),
                 (node.lineno, node.col_offset) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
+        if why in self.layout_whys:  # (a reshape of an array of unknown order: ``program`` may take the
+            self.layout_marks.add(mark[1])  # parameters to be C-contiguous, and the backward check that)
         atom = self.versions.get(other_name)
         if self.call_results and isinstance(atom, ir.Var):  # sharing through what a helper returned: followed
             calls = {self.call_results[a] for a in self.sharing(atom.name) if a in self.call_results}  # where
@@ -1174,9 +1342,11 @@ class MemoryModel:
             if only_if_array is None:
                 error = self._after_parameter_write(self.error(message, node))
                 error.inline_helpers = calls
+                error.layout_assumable = message in self.layout_marks
                 raise error
         for only_if_array, message, in_place in marks:
             error = self._after_parameter_write(self.error(message, node))
+            error.layout_assumable = message in self.layout_marks
             error.written_in_place = in_place
             error.certain_array = in_place in self.array_in_place
             error.inline_helpers = calls
@@ -1317,8 +1487,8 @@ def constant_may_hold(text, held):
     backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
     where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
     arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
-    if held not in text or _no_array(source.expression(held)):
-        return False
+    if held not in text or _no_array(source.expression(held)) or isinstance(source.expression(held), ast.Constant):
+        return False  # (a number, j = 0, is no array another holds)
     target = ast.dump(source.expression(held))
 
     def holds(node):
@@ -1334,6 +1504,10 @@ def constant_may_hold(text, held):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" \
                 and not node.args and not node.keywords and _an_array(node.func.value):
             return False
+        if _numpy_array_call(node):
+            return False  # (np.einsum('ij,ij->i', a, a), np.exp(a): a new array)
+        if isinstance(node, ast.Subscript) and any(isinstance(n, ast.List) for n in ast.walk(node.slice)):
+            return False  # (a[:, [3, 0]]: an index by a list, a copy)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 not isinstance(node.func.value, ast.Name):  # a method of a value (x.reshape(2, 2))
             return holds(node.func.value) or any(holds(a) for a in node.args)
@@ -1369,13 +1543,45 @@ def _array_arithmetic(node):
     """Whether the BinOp ``node`` is arithmetic no list takes (a new array): an operator lists lack, or
     ``+``/``*`` with a float (``[a] * 2`` repeats a list, ``split(a) + split(b)`` joins two)."""
     return not isinstance(node.op, (ast.Add, ast.Mult)) or any(
-        isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) for side in (node.left, node.right))
+        isinstance(side, ast.Constant) and isinstance(side.value, (float, complex)) or _numpy_array_call(side)
+        for side in (node.left, node.right))
+
+
+def _numpy_array_call(node):
+    """Whether ``node`` calls a NumPy function certainly giving a new array (or a number), never a list or
+    a view of its operands: ``np.maximum(0, a)``, ``np.einsum('ij,ij->i', a, b)``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+            isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy")):
+        return False
+    rule = NUMPY.get(f"np.{node.func.attr}")
+    return rule is not None and (rule.fresh or rule.broadcast) and not call_view(node)
 
 
 def _symbol(node):
     ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
     op = getattr(node, "op", None)
     return ops.get(type(op), "")
+
+
+def _copy_order(text):
+    """The order a copy's call spells (``x.copy(order='F')``, ``np.copy(x, 'F')``): its letter, None where it
+    gives none (x.copy() copies in C order, np.copy(x) and np.array(x) in order 'K', as x is laid out), "?"
+    where it is no constant."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return "?"
+    if not isinstance(node, ast.Call):
+        return None
+    method = isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and \
+        not (isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy"))
+    place = 0 if method else 1  # (x.copy('F'), np.copy(x, 'F'), x.astype(t, 'F'))
+    given = next((k.value for k in node.keywords if k.arg == "order"),
+                 node.args[place] if len(node.args) > place and not (
+                     isinstance(node.func, ast.Attribute) and node.func.attr in ("array", "asarray")) else None)
+    if given is None:
+        return None
+    return given.value if isinstance(given, ast.Constant) and given.value in ("C", "F", "A", "K") else "?"
 
 
 def _method(text, np_name="np"):
@@ -1419,8 +1625,9 @@ def _c_ordered(op, known, np_name="np"):
     the order), ``x.flatten()`` or ``x.ravel()`` of any array, a product of matrices, an array NumPy makes
     (``np.zeros((N, D))``: ``c_constant``), or a reshape or a
     write of one (``known``: atoms already known to be)."""
-    if op.rule == "np.copy":
-        return _method(op.source, np_name) == "copy"
+    if op.rule == "np.copy":  # (x.copy(order='F'), np.copy(x, order='F'): in Fortran order)
+        order = _copy_order(op.source)
+        return order == "C" or order is None and _method(op.source, np_name) == "copy"
     if op.rule == "np.ravel":
         return True  # (a ravel gives a view of a C-contiguous array, else a C-contiguous copy: in C order, the only
         # one backgen takes)

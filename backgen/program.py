@@ -438,7 +438,10 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     code, written for ``args``, must hold too.
     ``layouts``: {parameter: "c" where it is given a C-contiguous array, "list" where a list of numbers
     made an array}: the code is for those (the decorator keys its code on them); a reshape of a
-    C-contiguous array is a view, of a list a new array.
+    C-contiguous array is a view, of a list a new array.  Without arrays (``generate``), where a write
+    through a reshape of an array of unknown order is refused, the parameters are taken to be
+    C-contiguous ("assumed"), and the backward checks those the code relies on as it starts
+    (``Backward.layout_checks``; a layer's, the entries of its cache holding them).
     ``unmerged``: a name an if sets on its paths merged only where read after it, from the first staging
     (else only where a value of two shapes is merged).
     """
@@ -446,11 +449,25 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
     packing = ()
     if not chain:  # lists of tuples of arrays: a parameter per array
         forward, wrt, shapes, args, packing = structured.flatten(forward, wrt, shapes, args)
-    while True:
+    assumed, refused = None, None  # (generated without arrays: the parameters taken to be C-contiguous where
+    while True:                     # a reshape of one is otherwise refused, the backward checking it)
         try:
-            return _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
-                            packing, sized_params, also, layouts, unmerged)
+            found = _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free, arrays, passed_new,
+                             packing, sized_params, also, layouts if assumed is None else assumed, unmerged)
+            if refused is not None and (not found.main.layout_checks or found.main.cache is not None and (
+                    found.main.cache.form not in ("tuple", "single", "dict") or any(
+                        entry is None or found.main.cache.names[entry] is None
+                        for *_, entry in found.main.layout_checks))):
+                raise refused  # (a layer's backward, given a cache, checks the entries holding the parameters)
+            return found
         except BackgenError as error:  # (names a helper's body written out brought: said whose they are)
+            if refused is None and getattr(error, "layout_assumable", False) and layouts is None and \
+                    args is None and not chain and not packing:
+                assumed, refused = {a.arg: "assumed" for a in forward.func.args.args}, error
+                for key in [key for key, value in registry.items() if value is None]:
+                    del registry[key]  # (claimed by the calls being staged when it failed)
+                continue
+            error = refused or error
             names = [f"{new} is the {old}" for new, old in getattr(forward.func, "written_out", {}).items()
                      if f"'{new}'" in error.msg or f"({new})" in error.msg]
             if names:
@@ -459,6 +476,8 @@ def program(forward, wrt=None, shapes=None, args=None, chain=(), registry=None, 
             arrays = structured.spelled(packing, error.msg)
             if arrays:
                 error.msg += f" ({'; '.join(arrays)})"
+            if error is refused:
+                raise error from None
             raise
         except _Inlined as done:  # a helper writing into an array its caller passed: written into the caller
             forward = dataclasses.replace(forward, func=done.forward.func, constants=done.forward.constants,
@@ -488,8 +507,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     split, peels, splits = False, 0, 0
     # (a reshape of an array of unknown order taken as the view it is where the shapes make it one: in code
     # for the shapes given or passed, not a helper's, staged once for its callers, nor code for every shape)
-    written = frozenset() if chain or shape_free else frozenset(
-        {("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()})
+    written = frozenset() if chain else frozenset(  # (parameters taken to be C-contiguous: in code for any shape)
+        {("layout", kind, name) for name, kind in (layouts or {}).items() if kind == "assumed"}) if shape_free \
+        else frozenset({("layout", "on")} | {("layout", kind, name) for name, kind in (layouts or {}).items()})
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
@@ -630,8 +650,9 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     unique = list({b.name: b for b in backwards}.values())
     if shape_free:
         result = dataclasses.replace(result, shape_free=tuple(shape_free))
-        for _, _, error in result.number_hazards[:1]:  # row = y[0]; row *= 2.0 writes into y by y's rank
-            raise error
+        checked = {check[0] for check in result.layout_checks}  # (a parameter the backward checks is an array)
+        for _, _, error in [hazard for hazard in result.number_hazards if hazard[0] not in checked][:1]:
+            raise error  # row = y[0]; row *= 2.0 writes into y by y's rank
     cached = frozenset(n for n in result.cache.names if n) - set_in_loops(result.body) - stale_names(result) \
         if user_cache and result.cache is not None else frozenset()
     roots = ()
@@ -653,6 +674,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         _refuse_draws(result)
     params = [a.arg for a in forward.func.args.args]
     main = dataclasses.replace(main, iterates=tuple(p for p in params if p in iterates), item_lists=roots,
+                               layout_checks=result.layout_checks,
                                numbers_grown=bool(shape_free) and any(
                                    result.shapes.get(n, ()) != () for n in getattr(result.shapes, "numbers_first", ())))
     if shape_free and not chain:  # for W in Ws, W1, b1 = params: a list of arrays of several shapes is refused

@@ -374,6 +374,16 @@ def _added(grad, more):
         return [a + b for a, b in zip(grad, more)]
     return grad + more
 ''',
+    "_c_contiguous": '''
+def _c_contiguous(value, name, what, line):
+    """Stops a backward written for value as a C-contiguous array given another: the forward's reshape
+    (or ravel) on that line is a view of a C-contiguous array, which a write through it changes, and a
+    copy of any other array (Fortran order, a strided view) or of a list or number, which it leaves as is."""
+    if not (isinstance(value, np.ndarray) and value.flags.c_contiguous):
+        raise ValueError(f"this backward is written for {name} as a C-contiguous array, of which the {what} "
+                         f"on line {line} is a view; {name} given here is not, and NumPy's {what} copies it: "
+                         f"pass np.ascontiguousarray({name}) to the forward and to the backward")
+''',
     "_same_shape": '''
 def _same_shape(value, shape, name):
     """Stops a loop whose carried value changes shape: the backward is written for one shape."""

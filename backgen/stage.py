@@ -299,6 +299,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             self.defined.add(name)
             if ("layout", "c", name) in self.written_in_place:  # (code for the C-contiguous array passed)
                 self.c_order.add(name)
+            if ("layout", "assumed", name) in self.written_in_place:  # (code for a C-contiguous array, which
+                self.c_order.add(name)  # the backward checks where the code relies on it: ``layout_consulted``)
+                self.order_deps[name] = frozenset({name})
             if ("layout", "list", name) in self.written_in_place:  # (a list of numbers given: made an array
                 self.lists_given.add(name)  # for the backward, the forward's reshape of it a new array)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
@@ -317,6 +320,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          hazards=tuple(self.hazards), number_hazards=tuple(self.number_hazards),
                          array_hazards=tuple(self.array_hazards),
                          layouts=tuple(self.layouts),
+                         layout_checks=tuple((p,) + (use or (self.func.lineno, "reshape")) + (self.entry_holding(p),)
+                                             for p, use in sorted(self.layout_consulted.items())),
                          required=tuple(self.required),
                          param_writes=tuple(self.param_writes),
                          in_place=tuple(self.in_place_values.items()),

@@ -24,7 +24,8 @@ def assert_no_made_names(message):
 
 @pytest.mark.parametrize("body, shapes, line, words", [
     ("X += 1.0\n        s = s + np.sum(r * w)", True, 6, "the loop iterates X.reshape(4, 3), which its body writes into"),
-    ("r += w\n        s = s + np.sum(r)", True, 9, "the write into 'X.reshape(4, 3)' on line 6"),
+    # (of X.reshape(4, 3), r += w is followed in code for X C-contiguous, which it checks: the reshape a view)
+    ("r += w\n        s = s + np.sum(r)", True, 9, "the write into 'X.T.reshape(4, 3)' on line 6"),
     ("a += 1.0\n        s = s + np.sum(r * w)", False, 3, "the loop iterates X.reshape(4, 3), which its body writes into"),
     ("a[0] = w\n        s = s + np.sum(r)", False, 3, "the loop iterates X.reshape(4, 3), which its body writes into"),
 ])
@@ -34,11 +35,11 @@ def test_loop_over_a_reshape_named_as_written(body, shapes, line, words):  # (th
     def f(X, w):
         a = X[0:2]
         s = 0.0
-        for r in X.reshape(4, 3):
+        for r in ITERABLE:
             BODY
         return s + np.sum(X)
-    """).replace("BODY", body)
-    error = refusal(source, {"X": (3, 4), "w": (3,)} if shapes else None)
+    """).replace("BODY", body).replace("ITERABLE", "X.T.reshape(4, 3)" if "X.T" in words else "X.reshape(4, 3)")
+    error = refusal(source, ({"X": (4, 3)} if "X.T" in words else {"X": (3, 4)}) | {"w": (3,)} if shapes else None)
     assert_no_made_names(str(error))
     assert words in str(error)
     assert error.lineno == line

@@ -11,6 +11,7 @@ import pytest
 
 import backgen
 from test_aliasing_more import assert_refused, assert_right, randn
+from test_layout_checked import check_lines, checked
 
 
 # --- a if c else b is one of the two: a write into one leaves the other alone -----------------------
@@ -126,9 +127,16 @@ def test_each_item_is_read_after_the_writes_of_the_iterations_before(iterable, g
     assert_right(RUNNING_SUMS.format(iterable=iterable), [randn(3, 4)], given_shapes=given_shapes)
 
 
-def test_the_items_of_a_reshape_of_a_parameter_of_unknown_order_stay_refused():
+def test_the_items_of_a_reshape_of_a_parameter_are_followed_for_it_c_contiguous():
+    # (a view of X where X is C-contiguous, a copy otherwise: the code is written for the one, and checks it)
     source = RUNNING_SUMS.format(iterable="X.reshape(-1, 2)").replace("y = np.exp(X)", "y = X")
-    assert_refused(source, "the reshape on line 5 gives a view of 'X' only where it is C-contiguous", 8,
+    text = checked(source, [randn(3, 4)])
+    assert check_lines(text) == ["_c_contiguous(X, 'X', 'reshape', 5)"]
+
+
+def test_the_items_of_a_reshape_of_a_transposed_parameter_stay_refused():
+    source = RUNNING_SUMS.format(iterable="X.T.reshape(-1, 2)").replace("y = np.exp(X)", "y = X")
+    assert_refused(source, "the reshape on line 5 gives a view of its array only where it is C-contiguous", 8,
                    shapes={"X": (3, 4)})
 
 

@@ -121,14 +121,15 @@ def test_a_reshape_of_a_new_array_in_c_order_is_a_view_written_through(program, 
 
 
 @pytest.mark.parametrize("body, line", [
-    ("h = np.tanh(x) * 2.0\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * x", 5),   # x may be x.T
+    ("h = np.tanh(x.T) * 2.0\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * x", 5),
     ("a = x @ x.T\n    v = a[:, ::2]\n    v *= 2.0\n    r = v.reshape(-1)\n    r[0] = 1.0\n    return np.sum(v) * a", 7),
-    ("h = x @ x.T + x[:, :3]\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * 2.0", 5),
+    ("h = x @ x.T + x.T[:, :4]\n    h_v = h.ravel()\n    h_v[:2] *= -1.0\n    return h * 2.0", 5),
 ])  # (x @ x.T + x[:, :1], a column of any order added: C-contiguous, followed: test_reshape_layout)
 def test_a_reshape_of_an_array_of_unknown_order_written_into_is_refused(body, line):
-    # an operand passed in may be in any order (x.T: NumPy's result then in F order, its ravel a copy);
-    # a slice is no C-contiguous array (its reshape may copy)
-    assert_refused(f"def f(x):\n    {body}\n", "only where it is C-contiguous", line, shapes={"x": (3, 4)})
+    # an operand in another order (x.T: NumPy's result then in F order where x is C-contiguous, its ravel
+    # a copy); a slice is no C-contiguous array (its reshape may copy).  (Of x itself, the code is written
+    # for x C-contiguous, which it checks: tests/test_layout_checked.py)
+    assert_refused(f"def f(x):\n    {body}\n", "only where it is C-contiguous", line, shapes={"x": (4, 4)})
 
 
 # --- a name a loop sets, no value before it: after the loop, its last iteration's alias or view -------

@@ -49,6 +49,8 @@ ORDER_SENSITIVE = [  # sources whose text once came out in an order Python's str
      '        e = W.reshape(4, 2)\n        e *= e\n    return np.sum(e) * (d @ e)\n', None),
     ('import numpy as np\n\ndef f(X: "1, 4", W: "1, 4"):\n    for i in range(2):\n        d = W\n'
      '        e = W.reshape(4, 1)\n        e *= e\n    return e * (d @ e)\n', None),  # (a view of any W)
+    ('import numpy as np\n\ndef f(X: "2, 4", W: "4, 2"):\n    for i in range(2):\n        d = W\n'
+     '        e = W.T.reshape(4, 2)\n        e *= e\n    return np.sum(e) * (d.T @ e)\n', None),  # (of no W: refused)
 ]
 
 
@@ -67,6 +69,7 @@ def test_generation_does_not_depend_on_the_processes_hash_seed():
                               capture_output=True, text=True, check=True)
         texts.append(done.stdout)
     assert "x1 = a[k]" in texts[0] and "'W' may have been changed" in texts[0]
+    assert "_c_contiguous(W, 'W', 'reshape', 6)" in texts[0]  # (code for W C-contiguous, which it checks)
     assert texts[0] == texts[1] == texts[2]
 
 

@@ -834,7 +834,7 @@ def test_a_second_loop_keeps_the_counter_the_first_left_for_a_write_before_it():
 @pytest.mark.parametrize("source, match, line", [
     ('''
     def f(X: "3, 4"):
-        a = X.reshape(-1)
+        a = X.T.reshape(-1)
         a += a
         if np.sum(np.var(X, axis=0)) < 3.3:
             return a[[11, 5]].var(axis=-1)
@@ -1865,7 +1865,9 @@ def f(x: "2, 3"):
         total = total + np.sum(row * row) * 0.5
     return total
 '''
-    unfollowed = source.replace("v3.T", "v3.reshape(3, 2)")  # (a copy where x + 0.0 is not C-contiguous)
+    # (a copy where x.T + 0.0 is not C-contiguous: of x + 0.0, the code is written for x C-contiguous and
+    # checks it, test_layout_checked)
+    unfollowed = source.replace("v3.T", "v3.reshape(3, 2)").replace("x + 0.0", "(x.T + 0.0).T")
     assert_refused(unfollowed, "'v3' may have been changed by the write into 'v4' on line 5", 7)
     x = np.array([[0.5, -1.0, 2.0], [0.3, 0.1, -0.7]])
     assert_right(source, [x])  # a transpose: the write is v3's, followed

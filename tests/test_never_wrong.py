@@ -419,9 +419,8 @@ def test_writes_through_views_that_may_be_copies_are_refused(body, match):
 
 
 @pytest.mark.parametrize("body, match", [
-    # a reshape is a view where X is C-contiguous, a copy where not: the caller's array decides
-    ("Y = X.reshape(4, 3)\n        Y[0, 1] = 2.0\n        return np.sum(X * X)",
-     "the reshape on line 3 gives a view of 'X' only where it is C-contiguous"),
+    # (a reshape of X, a view where X is C-contiguous, a copy where not: the backward is written for X
+    # C-contiguous and checks it: tests/test_layout_checked.py)
     ("h = X * 1.0\n        hs = [h]\n        h[0] = 3.0\n        return np.sum(hs[0] * h)", "'hs' shares its memory"),
 ])
 def test_in_place_changes_backgen_cannot_follow_are_refused(body, match):
@@ -816,14 +815,16 @@ def test_a_helper_named_like_the_generated_backward_is_not_replaced():
 
 @pytest.mark.parametrize("source, args, match", [
     ('''
-    def f(s: float, W: "3, 2"):
-        for row in W.reshape(2, 3):
+    def f(s: float, W: "2, 3"):
+        for row in W.T.reshape(2, 3):
             row += np.cosh(row)
         return np.sum(W * s)
-    ''', [1.2, np.array([[1.13, 0.2], [0.47, -0.3], [-0.45, 0.8]])], "gives a view of 'W' only where it is C-contiguous"),
+    ''', [1.2, np.array([[1.13, 0.2, 0.47], [-0.3, -0.45, 0.8]])], "gives a view of its array only where it is "
+         "C-contiguous"),
 ])  # (a = np.swapaxes(X, 0, 1) before a loop writing into X, read after it: followed, test_aliasing_more; the
 # items of W.T written into, W read after the loop: followed, test_alias_precision; W of (3, 1) reshaped
-# to (1, 3), a view of any array: followed, test_reshape_layout)
+# to (1, 3), a view of any array: followed, test_reshape_layout; of W.reshape(2, 3), the code is written
+# for W C-contiguous, which it checks: test_layout_checked)
 def test_sharing_backgen_cannot_follow_is_refused(source, args, match):
     assert_refused(source, args, match)
 

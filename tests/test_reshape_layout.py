@@ -17,6 +17,7 @@ import pytest
 
 import backgen
 from numeric import gradient, weighted
+from test_layout_checked import check_lines, checked
 
 
 def randn(*shape, seed=1):
@@ -183,48 +184,58 @@ def test_arithmetic_of_a_matrix_product_and_a_vector_is_c_contiguous():
     assert_right(source, [randn(3, 4), randn(4, 5, seed=2), randn(5, seed=3)])
 
 
-# --- where the layout decides it: refused where the name is read again -----------------------------
+# --- where the layout decides it: the code written for the parameter C-contiguous, which it checks --------
 
-def test_a_reshape_joining_axes_of_a_parameter_is_refused():
-    source = """
+def test_a_reshape_joining_axes_of_a_parameter_is_checked():
+    text = checked("""
     def f(a: "3, 4"):
         b = a.reshape(4, 3)
         b[0] += 1.0
         return np.sum(a * a)
-    """
-    assert_refused(source, UNKNOWN, 5)
+    """, [randn(3, 4)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(a, 'a', 'reshape', 3)"]
 
 
-def test_a_ravel_of_a_vector_passed_in_is_refused():
-    source = """
+def test_a_ravel_of_a_vector_passed_in_is_checked():
+    text = checked("""
     def f(a: "4"):
         b = a.ravel()
         b[0] *= 2.0
         return np.sum(a * a)
-    """
-    assert_refused(source, "the ravel on line 3 " + UNKNOWN[:-1], 5)
+    """, [randn(4)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(a, 'a', 'ravel', 3)"]
 
 
-def test_a_reshape_joining_axes_of_arithmetic_of_a_parameter_is_refused():
-    source = """
+def test_a_reshape_joining_axes_of_arithmetic_of_a_parameter_is_checked():
+    text = checked("""
     def f(x: "3, 4"):
         s = x - np.max(x, axis=1, keepdims=True)
         v = s.reshape(-1)
         v[1] = v[0] * 3.0
         return np.sum(np.exp(s))
-    """
-    assert_refused(source, "gives a view of 's' only where it is C-contiguous", 6)
+    """, [randn(3, 4)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(x, 'x', 'reshape', 4)"]
 
 
-def test_a_reshape_of_a_vector_in_code_for_every_shape_is_refused_where_it_joins_axes():
-    source = """
+def test_a_reshape_of_a_vector_in_code_for_every_shape_is_checked():
+    text = checked("""
     def f(a):
         b = a.reshape(1, -1)
         b[0, 1] *= 2.0
         return np.sum(a * a)
+    """, [randn(4)], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(a, 'a', 'reshape', 3)"]
+
+
+def test_a_reshape_of_an_array_made_in_another_order_is_refused():
+    source = """
+    def f(a: "3, 4"):
+        c = np.copy(a.T)
+        b = c.reshape(-1)
+        b[0] += 1.0
+        return np.sum(c * c)
     """
-    with pytest.raises(backgen.BackgenError, match=UNKNOWN):
-        backgen.generate(textwrap.dedent(source), name="f")
+    assert_refused(source, "gives a view of 'c' only where it is C-contiguous", 6)
 
 
 def test_one_reshape_refused_leaves_another_followed():
@@ -340,23 +351,28 @@ def test_a_column_of_any_order_added_to_a_product_keeps_it_c_contiguous():
     assert_right(source, [randn(3, 4)])
 
 
-def test_a_reshape_an_integer_parameter_sizes_is_refused_where_other_values_join_axes():
-    # n = 3 at the sample: (3, 4) to (3, 4), a view of any array; n = 1 joins the axes (code for every n)
-    source = """
+@pytest.mark.parametrize("n", [3, 1, 2])
+def test_a_reshape_an_integer_parameter_sizes_is_checked_where_other_values_join_axes(n):
+    # n = 3 at the sample: (3, 4) to (3, 4), a view of any array; n = 1 joins the axes (code for every n,
+    # written for x C-contiguous, where each is a view)
+    text = checked("""
     def f(x: "3, 4", n: int):
         b = x.reshape(n, -1)
         b[0] *= 2.0
         return np.sum(x * x)
-    """
-    assert_refused(source, "gives a view of 'x' only where it is C-contiguous", 5)
+    """, [randn(3, 4) if n != 2 else randn(2, 6), n], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(x, 'x', 'reshape', 3)"]
 
 
-def test_a_reshape_the_data_sizes_is_refused_where_other_data_join_axes():
-    source = """
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_reshape_the_data_sizes_is_checked_where_other_data_join_axes(sign):
+    x = randn(3, 4)
+    x[0, 0] = sign * 0.8
+    text = checked("""
     def f(x: "3, 4"):
         k = 1 + int(x[0, 0] > 0) * 2
         b = x.reshape(k, -1)
         b[0] *= 2.0
         return np.sum(x * x)
-    """
-    assert_refused(source, "gives a view of 'x' only where it is C-contiguous", 6)
+    """, [x], shapes=False)
+    assert check_lines(text) == ["_c_contiguous(x, 'x', 'reshape', 4)"]
