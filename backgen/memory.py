@@ -708,9 +708,18 @@ class MemoryModel:
             self.dense.discard(carried)
             self.order_known.pop(carried, None)
             self.order_conditions.pop(carried, None)
-        entering = before is not None and (self.c_contiguous(before.name) if isinstance(before, ir.Var) else
-                                           c_constant(before.source, getattr(self, "modules", {}).get("np", "np")))
-        self.loop_values[carried] = (before, None, entering)
+        self.loop_values[carried] = (before, None, None)  # (its order as it enters: worked out where asked,
+        # so that an enclosing loop's value it enters with is taken for C-contiguous only where that is used)
+
+    def _entering(self, carried, depth):
+        """Whether the value the loop carrying ``carried`` enters with is C-contiguous (worked out once)."""
+        before, after, entering = self.loop_values[carried]
+        if entering is None:
+            entering = before is not None and (
+                self.c_contiguous(before.name, depth + 1) if isinstance(before, ir.Var) else
+                c_constant(before.source, getattr(self, "modules", {}).get("np", "np")))
+            self.loop_values[carried] = (before, after, entering)
+        return entering
 
     def loop_left(self, carried, after, label, node):
         """After the loop ``carried`` (``label``'s) holds the value it entered with or ``after``, the last
@@ -718,7 +727,7 @@ class MemoryModel:
         an iteration starts).  Where the body took it for C-contiguous, as it entered, the last iteration's
         must be so too (or the loop is refused): then each iteration's is, from the first on."""
         before, _, entering = self.loop_values.get(carried, (None, None, False))
-        self.loop_values[carried] = (before, after, entering)
+        self.loop_values[carried] = (before, after, bool(entering))  # (never asked in the body: not taken for it)
         self.order_known.pop(carried, None)
         self.order_conditions.pop(carried, None)
         if carried in self.loop_assumed and not self.c_contiguous(carried):
@@ -860,7 +869,7 @@ class MemoryModel:
         if depth > 100:  # (a long chain: not followed, as if unknown)
             return False
         if name in self.loop_values and self.loop_values[name][1] is None:  # (in its loop's body: taken to be
-            if self.loop_values[name][2]:  # as it enters, which the loop's end checks: ``loop_left``)
+            if self._entering(name, depth):  # as it enters, which the loop's end checks: ``loop_left``)
                 self.loop_assumed.setdefault(name, self.order_use or (self.line, "reshape"))
                 for param in self.order_deps.get(name, ()):
                     self.layout_consulted.setdefault(param, self.order_use)

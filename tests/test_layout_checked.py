@@ -12,6 +12,8 @@ import math
 import re
 import textwrap
 
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -515,3 +517,41 @@ def test_arithmetic_of_a_reshape_of_a_transposed_parameter_is_refused():
                 v[-1] -= np.sum(s)
                 return q * 2.0
             """), name="f", shapes={"s": (3, 4)})
+
+
+def test_a_loop_entering_an_inner_one_takes_no_order_for_its_value_no_reshape_reads(tmp_path):
+    # (the random-program test numpy-155, by the decorator: the inner loop, as it started, asked for the
+    # order of the value the outer one carries, which the outer loop then checked of its last iteration's,
+    # a helper's result: refused for a reshape on the line of the inner loop, where the code holds none)
+    from numeric import finite_differences
+    path = tmp_path / "nested.py"
+    path.write_text(textwrap.dedent('''
+        import numpy as np
+
+        def layer(p, q):
+            a = np.sin(np.exp(np.tanh(p + 3.0)))
+            p = a
+            return p, p + (a + p)
+
+        def f(x, X, b):
+            b = b + b
+            for i in range(2):
+                if np.sum(np.cos(X[1])) > 1.0:
+                    continue
+                for j in range(len(b)):
+                    b, d = layer(np.mean(X.T, axis=-1), X)
+                    d = d - np.tanh(b @ X[i])
+                e = b
+                X = X + X
+            return X - 2.0 * X * b
+        '''))
+    spec = importlib.util.spec_from_file_location("nested", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [np.array([0.601, 0.922, -0.144]), np.array([[0.31, -0.283, 0.381], [1.026, 0.113, -0.907]]),
+            np.array([-0.402, 1.148, -0.178])]
+    dout = np.array([[1.0, -0.5, 0.3], [0.2, 0.7, -1.1]])
+    got = backgen.backward(module.f, wrt=["X", "b"]).backward(*[a.copy() for a in args], dout=dout)
+    want = finite_differences(module.f, args, [1, 2], (dout,))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
