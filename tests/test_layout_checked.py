@@ -8,11 +8,10 @@ and, argument by argument, in Fortran order and as strided views: right for thos
 check (the forward's meaning may differ by layout: its differences are taken at the same layout).
 """
 
+import importlib.util
 import math
 import re
 import textwrap
-
-import importlib.util
 
 import numpy as np
 import pytest
