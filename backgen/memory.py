@@ -1166,6 +1166,13 @@ class MemoryModel:
                                      # its new value followed the write, y_view = y.T; y_view[i] = v)
                                      and ((inner or {}).get(other) == v or other in reads_first))  # (a
                 # parameter the loop binds to it before reading it, x = step(w), is not the caller's array)
+                carrier = next((user for user, start in (inner or {}).items() if start == ir.Var(carried)
+                                and not user.startswith(" ")), None)
+                become_one = value.name != carried and not others and carrier not in (None, name) and \
+                    name in reads_first and after.get(name) == value and name not in self.stale and \
+                    (inner or {}).get(name) != ir.Var(carried)  # (v = w; v[i] = x, v read first: as the next
+                # iteration starts v is w's array, which this writes into)
+                others += [name] if become_one else []
                 others = [other for other in others if other not in followers  # (names the loop never reads,
                           # given their values after it: ``loop_followers``)
                           and (entries.get(other), carried) not in related  # (nor one sharing the carried
@@ -1173,7 +1180,12 @@ class MemoryModel:
                           and not (settled(carried) and settled(other))]  # (the write followed into both, or
                 # the value of one bound anew before it: b = X[::-1]; b[0] = v, of b and X)
                 if lists or others:  # (h += v writes into h where it is an array; a number it rebinds)
-                    if not lists and others[0] == name:  # (e = c on one path of the body only: on the others e
+                    if not lists and become_one:
+                        message = (f"this writes into {name!r}, which holds {carrier}'s array here and ends the "
+                                   f"iteration so: as the next one starts, {name} is that array, read before "
+                                   "it is bound again, and sees the write; backgen does not follow names that "
+                                   f"become one array in a loop: bind {name} to a copy ({name} = {carrier}.copy())")
+                    elif not lists and others[0] == name:  # (e = c on one path of the body only: on the others e
                         # keeps the array of the iteration before, read after them)
                         message = (f"this writes into {name!r}, whose array from the previous iteration {name} "
                                    "still holds on a path of the loop that does not bind it again (past a continue "

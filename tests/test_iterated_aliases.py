@@ -87,3 +87,33 @@ def f(X: "3, 4"):
     a[3:4] = np.sum(step(c, a))
     return a, c
 ''', [X * 0.5], dout=(a_out, c_out))
+
+
+# --- two names a loop carries that become one array as an iteration ends (v = w), written into ------------
+
+BECOME_ONE = '''
+def f(v: "3", w: "3", X: "1, 4"):
+    for i in range(2):
+        a = v.reshape(1, -1)
+        X = X * 0.5 + X
+        v = W_OF_V
+        v[i] -= np.max(w.max(keepdims=True))
+        if (X + X)[0, 1] < 0.1:
+            break
+    b = (X + X)[:, [2]]
+    return b * (a * a)
+'''
+ARGS = [np.array([-0.84, -0.8407, -0.3215]), np.array([-0.3422, 1.0129, 0.9537]),
+        np.array([[0.6444, 0.3551, -0.3058, 0.6266]])]
+
+
+def test_names_that_become_one_array_in_a_loop_written_into_are_refused():
+    # (long fuzz seed 2026120461, program 19639: from the second iteration on v is w's array as the
+    # iteration starts, and a = v.reshape(1, -1) a view of it, which v[i] -= ... changes: the gradient of a
+    # was wrong)
+    assert_refused(BECOME_ONE.replace("W_OF_V", "w"), ARGS,
+                   r"this writes into 'v', which holds w's array here .* bind v to a copy \(v = w.copy\(\)\)")
+
+
+def test_names_given_a_copy_in_a_loop_written_into_are_followed():
+    assert_right(BECOME_ONE.replace("W_OF_V", "w.copy()"), ARGS, dout=np.array([[0.16, -0.06, -0.15]]))
