@@ -21,13 +21,10 @@ unknown: the stager then reports the ``None`` where it is read.
 import ast
 import copy
 
-import numpy as np
-
 from . import peel
 from .source import name_ids, own_jumps
 
 _NONE, _VALUE = "none", "value"
-_SIZE_BUILTINS = {"len": len, "min": min, "max": max}
 _MODULES = {"np", "numpy", "math"}
 _ARRAY_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "dot", "copy", "reshape", "ravel", "flatten",
                   "transpose", "astype", "clip", "cumsum", "cumprod", "squeeze", "swapaxes", "argmax", "argmin"}
@@ -96,7 +93,7 @@ class _Folder:
                 written = peel._written_out(stmt, stmts[:index], self.used)
                 if written is not None:
                     self.changed = True
-                    out += self.block(self.known_to_run(written), state)
+                    out += self.block(self.known_to_run(written, stmts[:index]), state)
                     continue
             out += self.statement(stmt, state)
             if out and isinstance(out[-1], (ast.Return, ast.Raise, ast.Break, ast.Continue)):
@@ -193,37 +190,15 @@ class _Folder:
             entry = merged
         return {}
 
-    def known_to_run(self, written):
+    def known_to_run(self, written, before=()):
         """``written`` (a loop written out) with its test that the loop runs (``if 0 < len(X):``) left
         out where the shapes the function's annotations give decide it (``X: "4, 3"``), the bounds it
         binds first (``stop = X.shape[0] - 1``) computed from them too; as it is otherwise (a name
         the loop alone sets is then unset where it did not run, which the stager refuses to read)."""
-        guard = written[-1]
-        if not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
-            return written
-        sizes = {}
-        for arg in self.tree.args.args:
-            note = arg.annotation
-            if isinstance(note, ast.Constant) and isinstance(note.value, str):
-                try:
-                    dims = tuple(int(part) for part in note.value.replace(" ", "").split(",") if part)
-                except ValueError:
-                    continue
-                sizes[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
-        if not sizes:
-            return written
-        try:
-            for bind in written[:-1]:
-                code = ast.fix_missing_locations(ast.Module([copy.deepcopy(bind)], []))
-                exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, sizes)
-            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
-            runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, sizes)
-        except Exception:  # noqa: BLE001 (a test these shapes do not decide)
-            return written
-        if runs is not True:
-            return written
-        self.changed = True
-        return written[:-1] + guard.body
+        done = peel.known_to_run(written, peel.sizes(self.tree), before)
+        if done is not written:
+            self.changed = True
+        return done
 
     def _peels(self, stmt, state):
         """Whether writing out the first iteration of the loop ``stmt`` decides a test in it: one of a
