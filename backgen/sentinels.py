@@ -14,7 +14,9 @@ name ``None`` and the others a value (the accumulator idiom, ``if acc is
 None: acc = h else: acc = acc + h``) has that iteration written out before
 it (``peel``), where the loop is known to run it (the shapes annotated decide
 it too) or under the test that it
-does: then every test is known.  Nothing is changed where one test stays
+does: then every test is known.  A ``break`` in the loop leaves it: the paths
+that take one start no iteration (a ``continue``, ending an iteration anywhere,
+leaves unknown what the body sets).  Nothing is changed where one test stays
 unknown: the stager then reports the ``None`` where it is read.
 """
 
@@ -178,8 +180,10 @@ class _Folder:
         by it where it runs no iteration): the fixed point of entering with ``state`` and with what a
         pass of the body leaves (worked out on a copy, deciding nothing)."""
         entry = dict(state)
-        if own_jumps(stmt.body):  # (a continue ends an iteration anywhere: forget what it sets)
-            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}
+        if own_jumps(stmt.body, (ast.Continue,)):  # (a continue ends an iteration anywhere: forget what it
+            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}  # sets)
+        # (a break leaves the loop: the paths that take one start no iteration, and an if's merge leaves
+        # them out, as it does a path that returns)
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)
             ended = self.bound_target(stmt, entry)

@@ -65,3 +65,76 @@ def test_early_return_in_a_zip_loop_whose_value_changes_shape():
         return np.sum(np.tanh(acc))
     """
     assert_right(src, [X43.copy(), W32.copy()])
+
+
+V3 = np.array([0.3, -0.7, 0.2])
+
+
+@pytest.mark.parametrize("threshold", ["0.5", "-5.0", "5.0"])
+def test_none_started_accumulator_in_a_loop_that_breaks(threshold):
+    # acc is None in the first iteration only: a break leaves the loop, so every iteration after the
+    # first (written out) starts with acc holding a value, and each `acc is None` is decided
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X:
+            if acc is None:
+                acc = row * v
+            else:
+                acc = acc + row * v
+            if np.sum(acc) > {threshold}:
+                break
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43.copy(), V3.copy()])
+
+
+@pytest.mark.parametrize("threshold", ["0.5", "-5.0", "5.0"])
+def test_none_started_value_in_a_while_and_a_nested_break(threshold):
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        k = 0
+        while k < 4:
+            row = X[k]
+            k += 1
+            acc = row * v if acc is None else np.tanh(acc) + row
+            if np.sum(acc) > {threshold}:
+                break
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43.copy(), V3.copy()])
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        best = None
+        total = 0.0
+        for i in range(4):
+            row = X[i]
+            if best is None:
+                best = row
+            elif np.sum(row) > np.sum(best):
+                best = row * 1.0
+                if np.max(row) > {threshold}:
+                    break
+            total = total + np.sum(best * v)
+        return total + np.sum(best * best)
+    """
+    assert_right(src, [X43.copy(), V3.copy()])
+
+
+def test_none_started_accumulator_in_a_loop_that_continues_is_refused():
+    # a continue before the test: acc may still be None in any later iteration
+    src = """
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X:
+            if np.sum(row) < 0.0:
+                continue
+            if acc is None:
+                acc = row * v
+            else:
+                acc = acc + row * v
+        return np.sum(acc * acc)
+    """
+    with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
+        backgen.generate(textwrap.dedent(src), name="f")
