@@ -283,10 +283,12 @@ def known_to_run(written, known, before=()):
     guard = written[-1] if written else None
     if not known or not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
         return written
+    if any(_data_dependent(node) for node in [*written[:-1], *ast.iter_child_nodes(guard.test)]):
+        return written  # (a mask's length, X[X > 0]: not what arrays of zeros have)
     values = dict(known)
     for stmt in before:  # (a name bound once, here: its value where the loop starts, where the sizes give it)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id in known.once:
+                and stmt.targets[0].id in known.once and not _data_dependent(stmt.value):
             try:
                 _run_on_sizes(stmt, values)
             except Exception:  # noqa: BLE001 (a value the sizes do not give)
@@ -301,6 +303,12 @@ def known_to_run(written, known, before=()):
     if runs is not True:
         return written
     return written[:-1] + guard.body
+
+
+def _data_dependent(node):
+    """Whether ``node`` holds a comparison (``X[X[:, 0] > 0]``): a size it gives may hang on the data,
+    which the arrays of zeros ``sizes`` makes do not hold."""
+    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in ast.walk(node))
 
 
 def _run_on_sizes(stmt, values):
@@ -424,7 +432,8 @@ def _sequence_written_out(loop, body, used, iteration=None):
     index of names the body and the target leave alone, calling nothing; else None.  Where the body
     (or the target) binds such a name again, by ``=`` only (``X = X.reshape(-1)``), what is iterated
     is first given a name of its own, which the loop written out iterates as Python iterates the
-    object it read as the loop started: ``rows = X``, then ``rows[0]``, ``rows[1:]``.  ``iteration``:
+    object it read as the loop started: ``rows = X``, then ``rows[0]``, ``rows[1:]``; so is any
+    other expression iterated (``for row in X * s``, ``np.tanh(X)``), computed once.  ``iteration``:
     as for ``_range_written_out``."""
     rebound = _rebound(body + [loop.target])
     changed = _written(body + [loop.target]) - rebound
@@ -438,15 +447,18 @@ def _sequence_written_out(loop, body, used, iteration=None):
         sequences, zipped = list(iterable.args), True
     else:
         sequences = [iterable]
-    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and
-               not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(seq)) for seq in sequences):
-        return None  # (each read three times: an expression of names, calling nothing)
+    if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await))
+           for seq in sequences for n in ast.walk(seq)):
+        return None
     binds = []
     for k, seq in enumerate(sequences):
-        if not name_ids(seq) & (changed | rebound):
+        plain = isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and \
+            not any(isinstance(n, ast.Call) for n in ast.walk(seq))  # (read three times: names, calling nothing)
+        if plain and not name_ids(seq) & (changed | rebound):
             continue
-        if name_ids(seq) & changed:
+        if plain and name_ids(seq) & changed:
             return None  # (a name the loop changes otherwise than by =: X.append(v), X[0] = v)
+        # (else, or any other expression, X * s, np.tanh(X): computed once, as Python does as the loop starts)
         name = fresh_names(used, bare=True)("rows")  # (bound again: the object the loop reads, kept)
         bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=seq), seq)
         bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)

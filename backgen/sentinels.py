@@ -4,7 +4,8 @@ Contract: ``decide_none_tests(func) -> bool`` rewrites ``func`` (an
 ast.FunctionDef) in place and says whether it changed it.  A name the
 function sets to ``None`` (``acc = None``) is followed statement by
 statement: it is ``None`` until a statement gives it a value that is
-certainly not ``None`` (arithmetic, a NumPy call, an index, a literal),
+certainly not ``None`` (arithmetic, a NumPy call, an index, a literal, a
+parameter annotated as a number or a shape: ``s: float``, ``X: "4, 3"``),
 and unknown after a statement that may or may not (a branch of each kind,
 a loop that may not run, a call of the user's own function).  Where it is
 known, ``acc is None`` / ``acc is not None`` (in an ``if``, a ``while``'s
@@ -43,12 +44,24 @@ def decide_none_tests(func):
         return False
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     folder = _Folder(names - params, name_ids(func), func)
-    body = folder.block(copy.deepcopy(func.body), {})
+    given = {a.arg: _VALUE for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs
+             if _annotated_value(a.annotation)}  # (s: float, X: "4, 3": a value, never None)
+    body = folder.block(copy.deepcopy(func.body), given)
     if not folder.changed or folder.undecided:
         return False
     func.body = body or [ast.Pass()]
     ast.fix_missing_locations(func)
     return True
+
+
+def _annotated_value(note):
+    """Whether the annotation ``note`` of a parameter says it holds a number or an array: ``float``,
+    ``int``, or a shape (``"4, 3"``)."""
+    if isinstance(note, ast.Name):
+        return note.id in ("float", "int")
+    if isinstance(note, ast.Constant) and isinstance(note.value, str) and note.value.strip():
+        return all(part.strip().isdigit() for part in note.value.split(","))
+    return False
 
 
 def _is_none(node):

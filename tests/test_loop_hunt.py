@@ -138,3 +138,59 @@ def test_none_started_accumulator_in_a_loop_that_continues_is_refused():
     """
     with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
         backgen.generate(textwrap.dedent(src), name="f")
+
+
+def test_none_started_value_given_an_annotated_parameter():
+    # acc = s, s: float: a value, never None (as an annotated array is)
+    src = """
+    def f(X: "4, 3", v: "3", s: float):
+        acc = None
+        for row in X:
+            if acc is None:
+                acc = s
+            else:
+                acc = acc + s * np.sum(row * v)
+            if np.sum(row) > -0.2:
+                break
+        best = None
+        for i in range(X.shape[0]):
+            best = v if best is None else best * 0.5 + X[i]
+        return acc * acc + np.sum(best * best)
+    """
+    assert_right(src, [X43.copy(), V3.copy(), 0.4])
+
+
+@pytest.mark.parametrize("iterated", ["X * s", "np.tanh(X)", "X[::-1] + v"])
+def test_none_started_accumulator_over_an_expression(iterated):
+    # the loop iterates an expression, not a name: computed once before its first iteration, written out
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        best = None
+        for row in {iterated}:
+            if best is None:
+                best = row
+            else:
+                best = best * 0.5 + row * v
+        for row in X:
+            if np.max(row) > 0.7:
+                return np.sum(row * row)
+        return np.sum(best * best)
+    """
+    assert_right(src, [X43.copy(), V3.copy(), 0.4])
+
+
+def test_loop_over_a_mask_is_not_taken_to_run():
+    # X[X[:, 0] >= 0.0] may have no rows: the annotated shape of X does not say the loop runs (its first
+    # iteration written out unguarded raised IndexError in the backward where no row passed)
+    src = """
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X[X[:, 0] >= 0.0]:
+            if acc is None:
+                acc = row * v
+            else:
+                acc = acc + row * v
+        return np.sum(v) if acc is None else np.sum(acc * acc)
+    """
+    with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
+        backgen.generate(textwrap.dedent(src), name="f")
