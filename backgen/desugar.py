@@ -23,6 +23,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
   after the loop;
+* ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
+  ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
+  ``if broke == 0: rest``;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
 * ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
@@ -342,8 +345,28 @@ class _State:
     def block(self, stmts):
         out = []
         for stmt in stmts:
+            if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:
+                out.extend(self.block(self.without_else(stmt)))
+                continue
             out.extend(self.statement(stmt))
         return out
+
+    def without_else(self, loop):
+        """``for ...: body else: rest`` (or ``while``) as the loop, then ``rest`` where it did not break:
+        ``rest`` after it where the body has no ``break`` of its own; else ``broke = 0`` before it,
+        ``broke = 1`` before each of its breaks, and ``if broke == 0: rest`` after it."""
+        rest, loop.orelse = loop.orelse, []
+        if not source.own_jumps(loop.body, (ast.Break,)):
+            return [loop, *rest]
+        flag = self.fresh("broke")
+        loop.body = _flagged_breaks(loop.body, flag)
+        start = ast.fix_missing_locations(ast.copy_location(
+            ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(0)), loop))  # (a number: no booleans)
+        test = ast.Compare(ast.Name(flag, ast.Load()), [ast.Eq()], [ast.Constant(0)])
+        after = ast.If(test, rest, [])
+        for node in [after, *ast.walk(test)]:  # (where the else clause is: after the loop)
+            ast.copy_location(node, rest[0])
+        return [start, loop, after]
 
     def statement(self, stmt):
         before = []
@@ -733,7 +756,7 @@ def _sugared(func):
         kind = node.__class__
         if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
                 _written_out(node) or _extended(node)) or \
-                kind is ast.While and _returns_in(node.body):
+                kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
@@ -763,6 +786,27 @@ def _extended(stmt):
 def _returns_in(stmts):
     """Whether ``stmts`` return from within (a nested function's returns are its own)."""
     return any(isinstance(n, ast.Return) for s in stmts for n in walk(s))
+
+
+def _flagged_breaks(stmts, flag):
+    """``stmts`` (a loop's body) with ``flag = 1`` before each ``break`` of that loop (not of a loop
+    inside it, but in such a loop's ``else`` clause, which breaks the outer one)."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Break):
+            mark = ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(1))
+            out += [ast.fix_missing_locations(ast.copy_location(mark, stmt)), stmt]
+            continue
+        if isinstance(stmt, (ast.For, ast.While)):
+            stmt.orelse = _flagged_breaks(stmt.orelse, flag)
+        elif isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, _flagged_breaks(getattr(stmt, field), flag))
+            for handler in getattr(stmt, "handlers", []):
+                handler.body = _flagged_breaks(handler.body, flag)
+        out.append(stmt)
+    return out
 
 
 def _breaking(stmts, result, done):

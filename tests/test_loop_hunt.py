@@ -194,3 +194,90 @@ def test_loop_over_a_mask_is_not_taken_to_run():
     """
     with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
         backgen.generate(textwrap.dedent(src), name="f")
+
+
+X43B = np.array([[0.3, -0.2, 0.45], [0.4, 0.65, -0.1], [-0.3, 0.2, 0.8], [0.1, 0.9, 0.2]])
+
+
+@pytest.mark.parametrize("threshold", ["0.5", "0.85", "5.0", "-5.0"])
+def test_for_else_and_while_else(threshold):
+    # the else clause runs where the loop did not break: a flag set before each break, tested after
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = s
+        for row in X:
+            acc = acc * 0.5 + np.sum(row * v)
+            if np.max(row) > {threshold}:
+                break
+        else:
+            acc = acc * acc
+        return acc * 2.0
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.4])
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        h = v * s
+        k = 0
+        while k < 4:
+            h = np.tanh(h + X[k])
+            k += 1
+            if np.sum(h) > {threshold}:
+                break
+        else:
+            h = h * v
+        return np.sum(h * h)
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.4])
+    # an inner loop's else that continues the outer loop, and a break of the inner loop only
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        total = 0.0
+        for row in X:
+            for x in row:
+                if x > {threshold}:
+                    break
+                total = total + x * x
+            else:
+                total = total * 0.5
+                continue
+            total = total + np.sum(row * v)
+        else:
+            total = total + 1.0
+        return total
+    """
+    assert_right(src, [X43B.copy(), V3.copy()])
+
+
+def test_for_else_without_a_break():
+    # no break: the else clause always runs after the loop
+    src = """
+    def f(x, n):
+        for i in range(n):
+            x = x * 2.0
+        else:
+            x = x + 1.0
+        return x * x
+    """
+    text = backgen.generate(textwrap.dedent(src), name="f", shapes={"x": (), "n": int})
+    namespace = {"np": np, "math": math}
+    exec(text, namespace)
+    want = finite_differences(lambda x: (x * 2.0 ** 3 + 1.0) ** 2, [1.5], [0], (1.0,))[0]
+    np.testing.assert_allclose(namespace["f_backward"](1.5, 3), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("x", [0.7, 5.0])
+def test_while_else_without_a_break(x):
+    src = """
+    def f(x):
+        while x > 1:
+            x = x / 2
+        else:
+            x = x * 3
+        return x * x
+    """
+    text = backgen.generate(textwrap.dedent(src), name="f", shapes={"x": ()})
+    namespace, forward = {"np": np, "math": math}, {"np": np, "math": math}
+    exec(text, namespace)
+    exec(textwrap.dedent(src), forward)
+    want = finite_differences(forward["f"], [x], [0], (1.0,))[0]
+    np.testing.assert_allclose(namespace["f_backward"](x), want, rtol=1e-6)
