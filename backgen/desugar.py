@@ -356,6 +356,8 @@ class _State:
         ``rest`` after it where the body has no ``break`` of its own; else ``broke = 0`` before it,
         ``broke = 1`` before each of its breaks, and ``if broke == 0: rest`` after it."""
         rest, loop.orelse = loop.orelse, []
+        loop.end_lineno, loop.end_col_offset = loop.body[-1].end_lineno, loop.body[-1].end_col_offset  # (what
+        # follows it, the else clause now, after it: not taken for a part of it)
         if not source.own_jumps(loop.body, (ast.Break,)):
             return [loop, *rest]
         flag = self.fresh("broke")

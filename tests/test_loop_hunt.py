@@ -281,3 +281,33 @@ def test_while_else_without_a_break(x):
     exec(textwrap.dedent(src), forward)
     want = finite_differences(forward["f"], [x], [0], (1.0,))[0]
     np.testing.assert_allclose(namespace["f_backward"](x), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("threshold", ["0.55", "0.85", "5.0", "-5.0"])
+def test_for_else_of_a_loop_written_out(threshold):
+    # acc changes shape in the first iteration (0.0, then a row): that iteration is written out under
+    # the test that the loop runs; the else clause's flag is read after all of it
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = 0.0
+        for row in X * s:
+            acc = acc * 0.5 + row * v
+            if np.max(row) > {threshold} * s:
+                break
+        else:
+            acc = acc * acc
+        return np.sum(acc * 2.0)
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.8])
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = s
+        for i, row in enumerate(np.tanh(X)):
+            if np.max(row) > {threshold}:
+                break
+            acc = acc + row * v * i
+        else:
+            acc = acc - 1.0
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.8])
