@@ -252,8 +252,8 @@ class Sizes(dict):
 
 def sizes(func):
     """The ``Sizes`` of ``func``: the parameters whose annotations give a shape (``X: "4, 3"``),
-    each an array of that shape holding nothing (``np.broadcast_to``), the sizes a peeled loop's
-    test that it runs may be decided by.  Not a parameter the function binds anew (``X = X[1:]``):
+    each an array of that shape holding nothing (``np.broadcast_to``), and those annotated
+    ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a parameter the function binds anew (``X = X[1:]``):
     its annotation no longer tells its shape."""
     found = Sizes()
     stores = [node.id for node in ast.walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
@@ -261,6 +261,9 @@ def sizes(func):
         note = arg.annotation
         if arg.arg in stores or arg.arg in found:
             continue
+        if isinstance(note, ast.Name) and note.id == "float":
+            found[arg.arg] = 0.0  # (a number: its value gives no size but by a comparison, or a call of
+            continue  # int, round, np.arange..., which the sizes are not worked out with)
         if isinstance(note, ast.Constant) and isinstance(note.value, str):
             try:
                 dims = tuple(int(part) for part in note.value.replace(" ", "").split(",") if part)

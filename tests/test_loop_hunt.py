@@ -311,3 +311,18 @@ def test_for_else_of_a_loop_written_out(threshold):
         return np.sum(acc * acc)
     """
     assert_right(src, [X43B.copy(), V3.copy(), 0.8])
+
+
+@pytest.mark.parametrize("threshold", ["0.55", "0.85", "5.0", "-5.0"])
+def test_early_return_in_a_loop_over_an_expression_of_a_float(threshold):
+    # for row in X * s (s: float): the rows' count is X's, whatever s holds, so the loop is known to run
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = 0.0
+        for row in X * s:
+            if np.sum(acc * acc) > {threshold}:
+                return np.sum(acc * v)
+            acc = acc + row
+        return np.sum(acc)
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.8])
