@@ -16,8 +16,8 @@ None: acc = h else: acc = acc + h``) has that iteration written out before
 it (``peel``), where the loop is known to run it (the shapes annotated decide
 it too) or under the test that it
 does: then every test is known.  A ``break`` in the loop leaves it: the paths
-that take one start no iteration (a ``continue``, ending an iteration anywhere,
-leaves unknown what the body sets).  Nothing is changed where one test stays
+that take one start no iteration; a ``continue`` starts the next iteration from
+what is known where it is.  Nothing is changed where one test stays
 unknown: the stager then reports the ``None`` where it is read.
 """
 
@@ -94,6 +94,7 @@ class _Folder:
         self.tree = tree  # the function
         self.changed = False
         self.undecided = False  # a test of a followed name left unknown
+        self.continued = [[]]  # per loop being walked (the innermost last): what is known at each continue
 
     # -- statements ------------------------------------------------------------------------------
 
@@ -137,6 +138,9 @@ class _Folder:
                 isinstance(stmt, ast.Match):
             self.forget(stmt, state)
             return [stmt]
+        if isinstance(stmt, ast.Continue):
+            self.continued[-1].append(dict(state))  # (the next iteration starts from it)
+            return [stmt]
         self.expressions(stmt, state)
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
@@ -171,12 +175,16 @@ class _Folder:
                                                 or [ast.Pass()], orelse=[]), stmt)
             self.expressions(stmt.test, entry)
         inner = self.bound_target(stmt, entry)
-        stmt.body = self.block(stmt.body, inner) or [ast.Pass()]
+        self.continued.append([])  # (its own continues, not an enclosing loop's)
+        try:
+            stmt.body = self.block(stmt.body, inner) or [ast.Pass()]
+        finally:
+            self.continued.pop()
         after = dict(entry)
         stmt.orelse = self.block(stmt.orelse, after)
         state.clear()
-        state.update(after if not own_jumps(stmt.body) else
-                     {k: v for k, v in after.items() if k not in _stored(stmt.body)})
+        state.update(after if not own_jumps(stmt.body, (ast.Break,)) else  # (a continue: in the entry's
+                     {k: v for k, v in after.items() if k not in _stored(stmt.body)})  # fixed point)
         return stmt
 
     @staticmethod
@@ -193,15 +201,15 @@ class _Folder:
         by it where it runs no iteration): the fixed point of entering with ``state`` and with what a
         pass of the body leaves (worked out on a copy, deciding nothing)."""
         entry = dict(state)
-        if own_jumps(stmt.body, (ast.Continue,)):  # (a continue ends an iteration anywhere: forget what it
-            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}  # sets)
+        if _continue_unwalked(stmt.body):  # (one the walk does not see, in a try or a with: forget what the
+            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}  # body sets)
         # (a break leaves the loop: the paths that take one start no iteration, and an if's merge leaves
-        # them out, as it does a path that returns)
+        # them out, as it does a path that returns; a continue starts the next one from what it knows)
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)
             ended = self.bound_target(stmt, entry)
             trial.block(copy.deepcopy(stmt.body), ended)
-            merged = _merge(entry, ended)
+            merged = _merge(entry, ended, *trial.continued[0])
             if merged == entry:
                 return entry
             entry = merged
@@ -356,6 +364,31 @@ def _outside_scopes(node):
 
 _SCOPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.FunctionDef,
            ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _continue_unwalked(body):
+    """Whether the loop body ``body`` holds a ``continue`` of its own inside a statement the walk
+    does not go into (``try``, ``with``, ``match``): what is known there is not followed."""
+    unwalked = (ast.Try, ast.With, ast.AsyncWith, ast.AsyncFor) + ((ast.Match,) if hasattr(ast, "Match") else ())
+    if hasattr(ast, "TryStar"):
+        unwalked += (ast.TryStar,)
+    return any(isinstance(node, unwalked) and own_jumps([node], (ast.Continue,)) for stmt in body
+               for node in _own_statements(stmt))
+
+
+def _own_statements(stmt):
+    """``stmt`` and the statements inside it that belong to the same loop iteration (not those of a
+    loop inside it, but its ``else`` clause, nor of a function defined in it)."""
+    yield stmt
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    fields = ("orelse",) if isinstance(stmt, (ast.For, ast.While, ast.AsyncFor)) else ("body", "orelse", "finalbody")
+    for field in fields:
+        for inner in getattr(stmt, field, None) or []:
+            yield from _own_statements(inner)
+    for handler in getattr(stmt, "handlers", None) or []:
+        for inner in handler.body:
+            yield from _own_statements(inner)
 
 
 def _stored(stmts):

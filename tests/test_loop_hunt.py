@@ -326,3 +326,52 @@ def test_early_return_in_a_loop_over_an_expression_of_a_float(threshold):
         return np.sum(acc)
     """
     assert_right(src, [X43B.copy(), V3.copy(), 0.8])
+
+
+@pytest.mark.parametrize("threshold", ["0.35", "-5.0", "5.0"])
+def test_none_started_accumulator_in_a_loop_that_continues_after_setting_it(threshold):
+    # a continue after acc is given a value: the next iteration starts from that value too
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X:
+            if acc is None:
+                acc = row * v
+            else:
+                acc = acc * 0.5 + row * v
+            if np.sum(row) > {threshold}:
+                continue
+            acc = acc + row
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43B.copy(), V3.copy()])
+    # a continue of a loop inside: what the inner loop leaves holds after it
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X:
+            acc = row * v if acc is None else acc + row
+            for x in row:
+                if x > {threshold}:
+                    continue
+                acc = acc * 0.9
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43B.copy(), V3.copy()])
+
+
+def test_none_started_accumulator_skipped_by_an_inner_continue_is_refused():
+    # the inner loop may set acc on no path: it may still be None after it
+    src = """
+    def f(X: "4, 3", v: "3"):
+        acc = None
+        for row in X:
+            for x in row:
+                if x > 0.35:
+                    continue
+                acc = v * x if acc is None else acc + v * x
+            acc = row * v if acc is None else acc + row
+        return np.sum(acc * acc)
+    """
+    with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
+        backgen.generate(textwrap.dedent(src), name="f")
