@@ -22,7 +22,7 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
-  after the loop;
+  after the loop (in a loop inside it, ``if done > 0: break`` after that one too);
 * ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
   ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
   ``if broke == 0: rest``;
@@ -420,8 +420,9 @@ class _State:
             if isinstance(stmt, ast.If):
                 stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
             if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
-                    not any(isinstance(s, ast.Return) for s in stmt.body) and \
-                    not any(_returns_in(n.body) for s in stmt.body for n in walk(s)
+                    not any(isinstance(s, ast.Return) for n in [stmt, *(n for s in stmt.body for n in walk(s))]
+                            if isinstance(n, (ast.For, ast.While)) for s in n.body) and \
+                    not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
                 result, done = self.fresh("result"), self.fresh("done")
@@ -822,8 +823,22 @@ def _breaking(stmts, result, done):
             continue
         if isinstance(stmt, ast.If):
             stmt.body, stmt.orelse = _breaking(stmt.body, result, done), _breaking(stmt.orelse, result, done)
+        if isinstance(stmt, (ast.For, ast.While)) and _returns_in(stmt.body):  # a loop inside that returns: its
+            stmt.body = _breaking(stmt.body, result, done)  # break, then this loop's (if done > 0: break)
+            leave = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]), [ast.Break()], [])
+            out += [stmt, _after(leave, stmt)]
+            continue
         out.append(stmt)
     return out
+
+
+def _after(stmt, loop):
+    """``stmt`` (made by a rewrite) placed where ``loop`` ends, as what follows it."""
+    for node in ast.walk(stmt):
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = loop.end_lineno
+            node.col_offset = node.end_col_offset = loop.end_col_offset
+    return stmt
 
 
 def _items(call):

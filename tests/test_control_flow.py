@@ -1402,15 +1402,6 @@ UNSUPPORTED = [
                 return x
             return x
         """, 4, "return inside a loop"),
-    ("return in a loop in a loop", """
-        def f(x):
-            while x > 1.0:
-                for i in range(2):
-                    if x > 5.0:
-                        return x
-                x = x * 0.5
-            return x
-        """, 5, "return inside a loop"),
     ("generator", """
         def f(x):
             y = x * 2.0

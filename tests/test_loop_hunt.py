@@ -375,3 +375,92 @@ def test_none_started_accumulator_skipped_by_an_inner_continue_is_refused():
     """
     with pytest.raises(backgen.BackgenError, match="is None as this loop starts"):
         backgen.generate(textwrap.dedent(src), name="f")
+
+
+@pytest.mark.parametrize("threshold", ["0.55", "0.85", "5.0", "-5.0"])
+def test_return_from_a_loop_inside_a_loop(threshold):
+    # the inner loop's return: result and flag set, the inner loop left, then the outer one
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = s
+        for row in X:
+            for x in row:
+                acc = acc * 0.5 + x * s
+                if x > {threshold}:
+                    return acc * 3.0
+            acc = acc + np.sum(row * v)
+        return acc * acc
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.4])
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        h = v * 1.0
+        k = 0
+        while k < 4:
+            for i in range(3):
+                h = np.tanh(h + X[k] * X[k, i])
+                if np.sum(h) > {threshold}:
+                    return np.sum(h * h)
+            k += 1
+            if np.max(h) > 0.99:
+                break
+        return np.sum(h)
+    """
+    assert_right(src, [X43B.copy(), V3.copy()])
+    # three deep, and a value that changes shape in the outer loop's first iteration
+    src = f"""
+    def f(X: "4, 3", v: "3"):
+        total = 0.0
+        for row in X:
+            for x in row:
+                for y in v:
+                    total = total + x * y
+                    if total > {threshold}:
+                        return total * 2.0
+        return total
+    """
+    assert_right(src, [X43B.copy(), V3.copy()])
+    src = f"""
+    def f(X: "4, 3", v: "3", s: float):
+        acc = 0.0
+        for row in X:
+            acc = acc + row * v
+            for x in row:
+                if x > {threshold}:
+                    return np.sum(acc * x)
+        return np.sum(acc * acc)
+    """
+    assert_right(src, [X43B.copy(), V3.copy(), 0.4])
+
+
+@pytest.mark.parametrize("x", [0.7, 3.0, 12.0])
+def test_return_from_a_for_in_a_while(x):
+    src = """
+    def f(x):
+        while x > 1.0:
+            for i in range(2):
+                if x > 5.0:
+                    return x * x
+            x = x * 0.5
+        return x
+    """
+    text = backgen.generate(textwrap.dedent(src), name="f", shapes={"x": ()})
+    namespace, forward = {"np": np, "math": math}, {"np": np, "math": math}
+    exec(text, namespace)
+    exec(textwrap.dedent(src), forward)
+    want = finite_differences(forward["f"], [x], [0], (1.0,))[0]
+    np.testing.assert_allclose(namespace["f_backward"](x), want, rtol=1e-6)
+
+
+def test_unconditional_return_in_a_loop_inside_a_loop_is_refused():
+    src = """
+    def f(X: "4, 3", s: float):
+        acc = s
+        for row in X:
+            for x in row:
+                acc = acc + x
+                return acc
+        return acc * acc
+    """
+    with pytest.raises(backgen.BackgenError, match="return inside a loop is not supported"):
+        backgen.generate(textwrap.dedent(src), name="f")
