@@ -253,8 +253,8 @@ class Sizes(dict):
 def sizes(func):
     """The ``Sizes`` of ``func``: the parameters whose annotations give a shape (``X: "4, 3"``),
     each an array of that shape holding nothing (``np.broadcast_to``), and those annotated
-    ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a parameter the function binds anew (``X = X[1:]``):
-    its annotation no longer tells its shape."""
+    ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a
+    parameter the function binds anew (``X = X[1:]``): its annotation no longer tells its shape."""
     found = Sizes()
     stores = [node.id for node in ast.walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
     for arg in func.args.args:
