@@ -37,6 +37,7 @@ path, as above).  None otherwise: the loop is left for the caller to refuse.
 
 import ast
 import copy
+import warnings
 
 import numpy as np
 
@@ -289,20 +290,22 @@ def known_to_run(written, known, before=()):
     if any(_data_dependent(node) for node in [*written[:-1], *ast.iter_child_nodes(guard.test)]):
         return written  # (a mask's length, X[X > 0]: not what arrays of zeros have)
     values = dict(known)
-    for stmt in before:  # (a name bound once, here: its value where the loop starts, where the sizes give it)
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id in known.once and not _data_dependent(stmt.value):
-            try:
-                _run_on_sizes(stmt, values)
-            except Exception:  # noqa: BLE001 (a value the sizes do not give)
-                values.pop(stmt.targets[0].id, None)
-    try:
-        for bind in written[:-1]:
-            _run_on_sizes(bind, values)
-        test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
-        runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, values)
-    except Exception:  # noqa: BLE001 (a test these shapes do not decide)
-        return written
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # (X / s at s = 0.0: a shape all the same)
+        warnings.simplefilter("ignore")
+        for stmt in before:  # (a name bound once, here: its value where the loop starts, where the sizes give it)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id in known.once and not _data_dependent(stmt.value):
+                try:
+                    _run_on_sizes(stmt, values)
+                except Exception:  # noqa: BLE001 (a value the sizes do not give)
+                    values.pop(stmt.targets[0].id, None)
+        try:
+            for bind in written[:-1]:
+                _run_on_sizes(bind, values)
+            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
+            runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, values)
+        except Exception:  # noqa: BLE001 (a test these shapes do not decide)
+            return written
     if runs is not True:
         return written
     return written[:-1] + guard.body

@@ -3,6 +3,7 @@ program now right (checked against central finite differences in float64) or ref
 
 import math
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
@@ -464,3 +465,20 @@ def test_unconditional_return_in_a_loop_inside_a_loop_is_refused():
     """
     with pytest.raises(backgen.BackgenError, match="return inside a loop is not supported"):
         backgen.generate(textwrap.dedent(src), name="f")
+
+
+def test_loop_over_a_quotient_by_a_float_decided_without_warnings():
+    # the rows' count of X / s is worked out at s = 0.0: no warning of NumPy's comes out of generating
+    src = """
+    def f(X: "4, 3", v: "3", s: float):
+        acc = 0.0
+        for row in X / s:
+            if np.sum(acc * acc) > 0.5:
+                return np.sum(acc * v)
+            acc = acc + row
+        return np.sum(acc)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        backgen.generate(textwrap.dedent(src), name="f")
+    assert_right(src, [X43B.copy(), V3.copy(), 0.8])
