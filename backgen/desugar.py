@@ -22,7 +22,10 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
-  after the loop;
+  after the loop (in a loop inside it, ``if done > 0: break`` after that one too);
+* ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
+  ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
+  ``if broke == 0: rest``;
 * ``np.exp(s, out=s)`` standing alone -> ``s[...] = np.exp(s)`` (not with ``where=``);
 * ``xs.extend([a, b])`` standing alone -> ``xs.append(a)``, ``xs.append(b)`` (no element reading ``xs``);
 * ``for h in reversed(hs)`` (not of a range), but for ``hs`` a name and ``h`` one (staged as the
@@ -342,8 +345,30 @@ class _State:
     def block(self, stmts):
         out = []
         for stmt in stmts:
+            if isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:
+                out.extend(self.block(self.without_else(stmt)))
+                continue
             out.extend(self.statement(stmt))
         return out
+
+    def without_else(self, loop):
+        """``for ...: body else: rest`` (or ``while``) as the loop, then ``rest`` where it did not break:
+        ``rest`` after it where the body has no ``break`` of its own; else ``broke = 0`` before it,
+        ``broke = 1`` before each of its breaks, and ``if broke == 0: rest`` after it."""
+        rest, loop.orelse = loop.orelse, []
+        loop.end_lineno, loop.end_col_offset = loop.body[-1].end_lineno, loop.body[-1].end_col_offset  # (what
+        # follows it, the else clause now, after it: not taken for a part of it)
+        if not source.own_jumps(loop.body, (ast.Break,)):
+            return [loop, *rest]
+        flag = self.fresh("broke")
+        loop.body = _flagged_breaks(loop.body, flag)
+        start = ast.fix_missing_locations(ast.copy_location(
+            ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(0)), loop))  # (a number: no booleans)
+        test = ast.Compare(ast.Name(flag, ast.Load()), [ast.Eq()], [ast.Constant(0)])
+        after = ast.If(test, rest, [])
+        for node in [after, *ast.walk(test)]:  # (where the else clause is: after the loop)
+            ast.copy_location(node, rest[0])
+        return [start, loop, after]
 
     def statement(self, stmt):
         before = []
@@ -395,8 +420,9 @@ class _State:
             if isinstance(stmt, ast.If):
                 stmt.body, stmt.orelse = self.lifted(stmt.body), self.lifted(stmt.orelse)
             if isinstance(stmt, (ast.For, ast.While)) and not stmt.orelse and _returns_in(stmt.body) and \
-                    not any(isinstance(s, ast.Return) for s in stmt.body) and \
-                    not any(_returns_in(n.body) for s in stmt.body for n in walk(s)
+                    not any(isinstance(s, ast.Return) for n in [stmt, *(n for s in stmt.body for n in walk(s))]
+                            if isinstance(n, (ast.For, ast.While)) for s in n.body) and \
+                    not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
                 result, done = self.fresh("result"), self.fresh("done")
@@ -733,7 +759,7 @@ def _sugared(func):
         kind = node.__class__
         if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
                 _written_out(node) or _extended(node)) or \
-                kind is ast.While and _returns_in(node.body):
+                kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
                 and (any(isinstance(e, ast.Subscript) for e in node.targets[0].elts) or _nested_target(node.targets[0])):
@@ -765,6 +791,27 @@ def _returns_in(stmts):
     return any(isinstance(n, ast.Return) for s in stmts for n in walk(s))
 
 
+def _flagged_breaks(stmts, flag):
+    """``stmts`` (a loop's body) with ``flag = 1`` before each ``break`` of that loop (not of a loop
+    inside it, but in such a loop's ``else`` clause, which breaks the outer one)."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Break):
+            mark = ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(1))
+            out += [ast.fix_missing_locations(ast.copy_location(mark, stmt)), stmt]
+            continue
+        if isinstance(stmt, (ast.For, ast.While)):
+            stmt.orelse = _flagged_breaks(stmt.orelse, flag)
+        elif isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, _flagged_breaks(getattr(stmt, field), flag))
+            for handler in getattr(stmt, "handlers", []):
+                handler.body = _flagged_breaks(handler.body, flag)
+        out.append(stmt)
+    return out
+
+
 def _breaking(stmts, result, done):
     """``stmts`` (a loop's body) with each ``return v`` as ``result = v; done = 1; break``."""
     out = []
@@ -776,8 +823,22 @@ def _breaking(stmts, result, done):
             continue
         if isinstance(stmt, ast.If):
             stmt.body, stmt.orelse = _breaking(stmt.body, result, done), _breaking(stmt.orelse, result, done)
+        if isinstance(stmt, (ast.For, ast.While)) and _returns_in(stmt.body):  # a loop inside that returns: its
+            stmt.body = _breaking(stmt.body, result, done)  # break, then this loop's (if done > 0: break)
+            leave = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]), [ast.Break()], [])
+            out += [stmt, _after(leave, stmt)]
+            continue
         out.append(stmt)
     return out
+
+
+def _after(stmt, loop):
+    """``stmt`` (made by a rewrite) placed where ``loop`` ends, as what follows it."""
+    for node in ast.walk(stmt):
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = loop.end_lineno
+            node.col_offset = node.end_col_offset = loop.end_col_offset
+    return stmt
 
 
 def _items(call):

@@ -870,8 +870,9 @@ class StatementStager:
                 raise self.error(f"{name!r} is None as this loop starts (set to None on line "
                                  f"{self.forward.placeholders[name]}) and the loop reads it before setting it: "
                                  "backgen follows such a None where the loop's first iteration can be written out "
-                                 f"and each test of it decided ({name} is None in the loop, no break or continue "
-                                 f"of its own, no helper given it); give {name} a value before the loop", stmt)
+                                 f"and each test of it decided ({name} is None in the first iteration only: given a "
+                                 "value on every path that goes on to the next one, a break in an if only, no helper "
+                                 f"given it); give {name} a value before the loop", stmt)
         try:
             items, after = self.sub_block(body, inner)
         finally:

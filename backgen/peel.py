@@ -37,6 +37,9 @@ path, as above).  None otherwise: the loop is left for the caller to refuse.
 
 import ast
 import copy
+import warnings
+
+import numpy as np
 
 from .source import fresh_names, name_ids, own_jumps, statements
 from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
@@ -57,7 +60,8 @@ def peeled(func, lineno, col, inside=False):
         loop = max(loops, key=lambda node: (node.lineno, node.col_offset))
         lineno, col = loop.lineno, loop.col_offset
     func = copy.deepcopy(func)
-    return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func)) else None
+    return ast.fix_missing_locations(func) if _peel_in(func, (lineno, col), name_ids(func), sizes(func)) \
+        else None
 
 
 MAX_UNROLLED = 16  # iterations a loop may be written out as
@@ -177,16 +181,16 @@ def _bound(node, known):
     return None
 
 
-def _peel_in(node, place, used):
+def _peel_in(node, place, used, sizes=None):
     """Peel the loops at ``place`` in the blocks of ``node`` (not in functions defined there): every
     copy of it (what follows an if written into each path copies a loop, at the same place), each
     once; ``used``: the names of the whole function, which a name written out must not be.  True
     where one was peeled and none of them refused it."""
-    found = _peel_all(node, place, used)
+    found = _peel_all(node, place, used, sizes)
     return bool(found) and None not in found
 
 
-def _peel_all(node, place, used):
+def _peel_all(node, place, used, sizes=None):
     """The outcomes (True, or None where one refused) of peeling each loop at ``place`` in ``node``."""
     found = []
     for field in _BLOCKS:
@@ -197,15 +201,17 @@ def _peel_all(node, place, used):
         for index, stmt in enumerate(block):
             if isinstance(stmt, (ast.For, ast.While)) and (stmt.lineno, stmt.col_offset) == place:
                 written = _written_out(stmt, block[:index], used)
+                if written is not None and sizes:
+                    written = known_to_run(written, sizes, block[:index])
                 found.append(None if written is None else True)
                 out += [stmt] if written is None else written  # (the statements written: not again)
                 continue
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found += _peel_all(stmt, place, used)
+                found += _peel_all(stmt, place, used, sizes)
             out.append(stmt)
         block[:] = out
     for handler in getattr(node, "handlers", []):
-        found += _peel_all(handler, place, used)
+        found += _peel_all(handler, place, used, sizes)
     return found
 
 
@@ -234,6 +240,86 @@ def _written_out(loop, before, used):
         return [bind, *body, *loop.orelse]
     loop.iter = rest
     return _items_first(rest, body, loop, used) + [bind, *body, loop]
+
+
+_SIZE_BUILTINS = {"len": len, "min": min, "max": max}
+
+
+class Sizes(dict):
+    """``{parameter: an array of its shape}`` (``sizes``); ``once``: the names the function binds
+    once only, by a plain assignment (``seq = W.T``, which a rewrite wrote before a loop)."""
+    once = frozenset()
+
+
+def sizes(func):
+    """The ``Sizes`` of ``func``: the parameters whose annotations give a shape (``X: "4, 3"``),
+    each an array of that shape holding nothing (``np.broadcast_to``), and those annotated
+    ``float`` (0.0), the sizes a peeled loop's test that it runs may be decided by.  Not a
+    parameter the function binds anew (``X = X[1:]``): its annotation no longer tells its shape."""
+    found = Sizes()
+    stores = [node.id for node in ast.walk(func) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+    for arg in func.args.args:
+        note = arg.annotation
+        if arg.arg in stores or arg.arg in found:
+            continue
+        if isinstance(note, ast.Name) and note.id == "float":
+            found[arg.arg] = 0.0  # (a number: its value gives no size but by a comparison, or a call of
+            continue  # int, round, np.arange..., which the sizes are not worked out with)
+        if isinstance(note, ast.Constant) and isinstance(note.value, str):
+            try:
+                dims = tuple(int(part) for part in note.value.replace(" ", "").split(",") if part)
+                found[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
+            except ValueError:
+                continue
+    single = {node.targets[0].id for node in ast.walk(func) if isinstance(node, ast.Assign)
+              and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)}
+    found.once = frozenset(name for name in single if stores.count(name) == 1)
+    return found
+
+
+def known_to_run(written, known, before=()):
+    """``written`` (a loop written out) with its test that the loop runs (``if 0 < len(X):``) left
+    out where ``known`` (``sizes``: the shapes the function's annotations give) decide it (``X: "4,
+    3"``), the bounds it binds first (``stop = X.shape[0] - 1``) computed from them too, and what the
+    statements ``before`` it in its block bind once (``seq = W.T``, a name ``known.once`` holds)
+    where the sizes give it; ``written`` as it is otherwise (a name the loop alone sets is then unset
+    where it did not run, which the stager refuses to read)."""
+    guard = written[-1] if written else None
+    if not known or not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
+        return written
+    if any(_data_dependent(node) for node in [*written[:-1], *ast.iter_child_nodes(guard.test)]):
+        return written  # (a mask's length, X[X > 0]: not what arrays of zeros have)
+    values = dict(known)
+    with np.errstate(all="ignore"), warnings.catch_warnings():  # (X / s at s = 0.0: a shape all the same)
+        warnings.simplefilter("ignore")
+        for stmt in before:  # (a name bound once, here: its value where the loop starts, where the sizes give it)
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id in known.once and not _data_dependent(stmt.value):
+                try:
+                    _run_on_sizes(stmt, values)
+                except Exception:  # noqa: BLE001 (a value the sizes do not give)
+                    values.pop(stmt.targets[0].id, None)
+        try:
+            for bind in written[:-1]:
+                _run_on_sizes(bind, values)
+            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
+            runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, values)
+        except Exception:  # noqa: BLE001 (a test these shapes do not decide)
+            return written
+    if runs is not True:
+        return written
+    return written[:-1] + guard.body
+
+
+def _data_dependent(node):
+    """Whether ``node`` holds a comparison (``X[X[:, 0] > 0]``): a size it gives may hang on the data,
+    which the arrays of zeros ``sizes`` makes do not hold."""
+    return any(isinstance(n, (ast.Compare, ast.BoolOp)) for n in ast.walk(node))
+
+
+def _run_on_sizes(stmt, values):
+    code = ast.fix_missing_locations(ast.Module([copy.deepcopy(stmt)], []))
+    exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, values)
 
 
 def _breaking_written_out(loop, before, used):
@@ -352,7 +438,8 @@ def _sequence_written_out(loop, body, used, iteration=None):
     index of names the body and the target leave alone, calling nothing; else None.  Where the body
     (or the target) binds such a name again, by ``=`` only (``X = X.reshape(-1)``), what is iterated
     is first given a name of its own, which the loop written out iterates as Python iterates the
-    object it read as the loop started: ``rows = X``, then ``rows[0]``, ``rows[1:]``.  ``iteration``:
+    object it read as the loop started: ``rows = X``, then ``rows[0]``, ``rows[1:]``; so is any
+    other expression iterated (``for row in X * s``, ``np.tanh(X)``), computed once.  ``iteration``:
     as for ``_range_written_out``."""
     rebound = _rebound(body + [loop.target])
     changed = _written(body + [loop.target]) - rebound
@@ -366,15 +453,18 @@ def _sequence_written_out(loop, body, used, iteration=None):
         sequences, zipped = list(iterable.args), True
     else:
         sequences = [iterable]
-    if not all(isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and
-               not any(isinstance(n, (ast.Call, ast.NamedExpr)) for n in ast.walk(seq)) for seq in sequences):
-        return None  # (each read three times: an expression of names, calling nothing)
+    if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await))
+           for seq in sequences for n in ast.walk(seq)):
+        return None
     binds = []
     for k, seq in enumerate(sequences):
-        if not name_ids(seq) & (changed | rebound):
+        plain = isinstance(seq, (ast.Name, ast.Attribute, ast.Subscript)) and \
+            not any(isinstance(n, ast.Call) for n in ast.walk(seq))  # (read three times: names, calling nothing)
+        if plain and not name_ids(seq) & (changed | rebound):
             continue
-        if name_ids(seq) & changed:
+        if plain and name_ids(seq) & changed:
             return None  # (a name the loop changes otherwise than by =: X.append(v), X[0] = v)
+        # (else, or any other expression, X * s, np.tanh(X): computed once, as Python does as the loop starts)
         name = fresh_names(used, bare=True)("rows")  # (bound again: the object the loop reads, kept)
         bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=seq), seq)
         bind.end_lineno, bind.end_col_offset = loop.iter.end_lineno, loop.iter.end_col_offset  # (the header's place)

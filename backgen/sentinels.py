@@ -4,7 +4,8 @@ Contract: ``decide_none_tests(func) -> bool`` rewrites ``func`` (an
 ast.FunctionDef) in place and says whether it changed it.  A name the
 function sets to ``None`` (``acc = None``) is followed statement by
 statement: it is ``None`` until a statement gives it a value that is
-certainly not ``None`` (arithmetic, a NumPy call, an index, a literal),
+certainly not ``None`` (arithmetic, a NumPy call, an index, a literal, a
+parameter annotated as a number or a shape: ``s: float``, ``X: "4, 3"``),
 and unknown after a statement that may or may not (a branch of each kind,
 a loop that may not run, a call of the user's own function).  Where it is
 known, ``acc is None`` / ``acc is not None`` (in an ``if``, a ``while``'s
@@ -14,20 +15,19 @@ name ``None`` and the others a value (the accumulator idiom, ``if acc is
 None: acc = h else: acc = acc + h``) has that iteration written out before
 it (``peel``), where the loop is known to run it (the shapes annotated decide
 it too) or under the test that it
-does: then every test is known.  Nothing is changed where one test stays
+does: then every test is known.  A ``break`` in the loop leaves it: the paths
+that take one start no iteration; a ``continue`` starts the next iteration from
+what is known where it is.  Nothing is changed where one test stays
 unknown: the stager then reports the ``None`` where it is read.
 """
 
 import ast
 import copy
 
-import numpy as np
-
 from . import peel
 from .source import name_ids, own_jumps
 
 _NONE, _VALUE = "none", "value"
-_SIZE_BUILTINS = {"len": len, "min": min, "max": max}
 _MODULES = {"np", "numpy", "math"}
 _ARRAY_METHODS = {"sum", "mean", "max", "min", "prod", "std", "var", "dot", "copy", "reshape", "ravel", "flatten",
                   "transpose", "astype", "clip", "cumsum", "cumprod", "squeeze", "swapaxes", "argmax", "argmin"}
@@ -44,12 +44,24 @@ def decide_none_tests(func):
         return False
     params = {a.arg for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs}
     folder = _Folder(names - params, name_ids(func), func)
-    body = folder.block(copy.deepcopy(func.body), {})
+    given = {a.arg: _VALUE for a in func.args.posonlyargs + func.args.args + func.args.kwonlyargs
+             if _annotated_value(a.annotation)}  # (s: float, X: "4, 3": a value, never None)
+    body = folder.block(copy.deepcopy(func.body), given)
     if not folder.changed or folder.undecided:
         return False
     func.body = body or [ast.Pass()]
     ast.fix_missing_locations(func)
     return True
+
+
+def _annotated_value(note):
+    """Whether the annotation ``note`` of a parameter says it holds a number or an array: ``float``,
+    ``int``, or a shape (``"4, 3"``)."""
+    if isinstance(note, ast.Name):
+        return note.id in ("float", "int")
+    if isinstance(note, ast.Constant) and isinstance(note.value, str) and note.value.strip():
+        return all(part.strip().isdigit() for part in note.value.split(","))
+    return False
 
 
 def _is_none(node):
@@ -82,6 +94,7 @@ class _Folder:
         self.tree = tree  # the function
         self.changed = False
         self.undecided = False  # a test of a followed name left unknown
+        self.continued = [[]]  # per loop being walked (the innermost last): what is known at each continue
 
     # -- statements ------------------------------------------------------------------------------
 
@@ -96,7 +109,7 @@ class _Folder:
                 written = peel._written_out(stmt, stmts[:index], self.used)
                 if written is not None:
                     self.changed = True
-                    out += self.block(self.known_to_run(written), state)
+                    out += self.block(self.known_to_run(written, stmts[:index]), state)
                     continue
             out += self.statement(stmt, state)
             if out and isinstance(out[-1], (ast.Return, ast.Raise, ast.Break, ast.Continue)):
@@ -124,6 +137,9 @@ class _Folder:
         if isinstance(stmt, (ast.Try, ast.With, ast.AsyncWith, ast.AsyncFor)) or hasattr(ast, "Match") and \
                 isinstance(stmt, ast.Match):
             self.forget(stmt, state)
+            return [stmt]
+        if isinstance(stmt, ast.Continue):
+            self.continued[-1].append(dict(state))  # (the next iteration starts from it)
             return [stmt]
         self.expressions(stmt, state)
         if isinstance(stmt, ast.Assign):
@@ -159,12 +175,16 @@ class _Folder:
                                                 or [ast.Pass()], orelse=[]), stmt)
             self.expressions(stmt.test, entry)
         inner = self.bound_target(stmt, entry)
-        stmt.body = self.block(stmt.body, inner) or [ast.Pass()]
+        self.continued.append([])  # (its own continues, not an enclosing loop's)
+        try:
+            stmt.body = self.block(stmt.body, inner) or [ast.Pass()]
+        finally:
+            self.continued.pop()
         after = dict(entry)
         stmt.orelse = self.block(stmt.orelse, after)
         state.clear()
-        state.update(after if not own_jumps(stmt.body) else
-                     {k: v for k, v in after.items() if k not in _stored(stmt.body)})
+        state.update(after if not own_jumps(stmt.body, (ast.Break,)) else  # (a continue: in the entry's
+                     {k: v for k, v in after.items() if k not in _stored(stmt.body)})  # fixed point)
         return stmt
 
     @staticmethod
@@ -181,49 +201,29 @@ class _Folder:
         by it where it runs no iteration): the fixed point of entering with ``state`` and with what a
         pass of the body leaves (worked out on a copy, deciding nothing)."""
         entry = dict(state)
-        if own_jumps(stmt.body):  # (a continue ends an iteration anywhere: forget what it sets)
-            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}
+        if _continue_unwalked(stmt.body):  # (one the walk does not see, in a try or a with: forget what the
+            return {k: v for k, v in entry.items() if k not in _stored(stmt.body)}  # body sets)
+        # (a break leaves the loop: the paths that take one start no iteration, and an if's merge leaves
+        # them out, as it does a path that returns; a continue starts the next one from what it knows)
         for _ in range(len(entry) + 1):  # (each pass that changes anything forgets a name)
             trial = _Folder(self.names, self.used, self.tree)
             ended = self.bound_target(stmt, entry)
             trial.block(copy.deepcopy(stmt.body), ended)
-            merged = _merge(entry, ended)
+            merged = _merge(entry, ended, *trial.continued[0])
             if merged == entry:
                 return entry
             entry = merged
         return {}
 
-    def known_to_run(self, written):
+    def known_to_run(self, written, before=()):
         """``written`` (a loop written out) with its test that the loop runs (``if 0 < len(X):``) left
         out where the shapes the function's annotations give decide it (``X: "4, 3"``), the bounds it
         binds first (``stop = X.shape[0] - 1``) computed from them too; as it is otherwise (a name
         the loop alone sets is then unset where it did not run, which the stager refuses to read)."""
-        guard = written[-1]
-        if not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
-            return written
-        sizes = {}
-        for arg in self.tree.args.args:
-            note = arg.annotation
-            if isinstance(note, ast.Constant) and isinstance(note.value, str):
-                try:
-                    dims = tuple(int(part) for part in note.value.replace(" ", "").split(",") if part)
-                except ValueError:
-                    continue
-                sizes[arg.arg] = np.broadcast_to(0.0, dims)  # (of the shape, holding nothing)
-        if not sizes:
-            return written
-        try:
-            for bind in written[:-1]:
-                code = ast.fix_missing_locations(ast.Module([copy.deepcopy(bind)], []))
-                exec(compile(code, "<sizes>", "exec"), {"__builtins__": _SIZE_BUILTINS}, sizes)
-            test = ast.fix_missing_locations(ast.Expression(copy.deepcopy(guard.test)))
-            runs = eval(compile(test, "<sizes>", "eval"), {"__builtins__": _SIZE_BUILTINS}, sizes)
-        except Exception:  # noqa: BLE001 (a test these shapes do not decide)
-            return written
-        if runs is not True:
-            return written
-        self.changed = True
-        return written[:-1] + guard.body
+        done = peel.known_to_run(written, peel.sizes(self.tree), before)
+        if done is not written:
+            self.changed = True
+        return done
 
     def _peels(self, stmt, state):
         """Whether writing out the first iteration of the loop ``stmt`` decides a test in it: one of a
@@ -364,6 +364,31 @@ def _outside_scopes(node):
 
 _SCOPES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda, ast.FunctionDef,
            ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _continue_unwalked(body):
+    """Whether the loop body ``body`` holds a ``continue`` of its own inside a statement the walk
+    does not go into (``try``, ``with``, ``match``): what is known there is not followed."""
+    unwalked = (ast.Try, ast.With, ast.AsyncWith, ast.AsyncFor) + ((ast.Match,) if hasattr(ast, "Match") else ())
+    if hasattr(ast, "TryStar"):
+        unwalked += (ast.TryStar,)
+    return any(isinstance(node, unwalked) and own_jumps([node], (ast.Continue,)) for stmt in body
+               for node in _own_statements(stmt))
+
+
+def _own_statements(stmt):
+    """``stmt`` and the statements inside it that belong to the same loop iteration (not those of a
+    loop inside it, but its ``else`` clause, nor of a function defined in it)."""
+    yield stmt
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    fields = ("orelse",) if isinstance(stmt, (ast.For, ast.While, ast.AsyncFor)) else ("body", "orelse", "finalbody")
+    for field in fields:
+        for inner in getattr(stmt, field, None) or []:
+            yield from _own_statements(inner)
+    for handler in getattr(stmt, "handlers", None) or []:
+        for inner in handler.body:
+            yield from _own_statements(inner)
 
 
 def _stored(stmts):
