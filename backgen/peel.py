@@ -243,6 +243,7 @@ def _written_out(loop, before, used):
 
 
 _SIZE_BUILTINS = {"len": len, "min": min, "max": max}
+_MODULES = frozenset({"np", "numpy", "math"})
 
 
 class Sizes(dict):
@@ -464,6 +465,8 @@ def _sequence_written_out(loop, body, used, iteration=None):
             continue
         if plain and name_ids(seq) & changed:
             return None  # (a name the loop changes otherwise than by =: X.append(v), X[0] = v)
+        if not plain and not name_ids(seq) - _MODULES:
+            return None  # (a constant array, np.ones((3, 4)): its rows read as constants where it is not)
         # (else, or any other expression, X * s, np.tanh(X): computed once, as Python does as the loop starts)
         name = fresh_names(used, bare=True)("rows")  # (bound again: the object the loop reads, kept)
         bind = ast.copy_location(ast.Assign(targets=[ast.Name(name, ast.Store())], value=seq), seq)
