@@ -61,13 +61,20 @@ def shape_error(exc):
         not isinstance(exc, np.linalg.LinAlgError) and _SHAPE_ERROR.search(str(exc)) is not None
 
 
+def _in_place_on_number(op, exc):
+    """Whether ``op`` is an in-place operator staged as the write it is into an array (``a *= a``,
+    ``a[...] = a * a``) that failed on a number: there Python's operator rebinds the name, which raises
+    nothing (the branch making ``a`` a number runs)."""
+    return op.rule == "setitem" and op.param("index") == "..." and "item assignment" in str(exc)
+
+
 def find(staged, walker, args):
     """``(place, note)`` of a branch that cannot run at these shapes (see the contract), ``place`` being
     ``(path, side)`` for ``drop``, ``note`` ``(the if's line, the line NumPy raised on, its complaint)``;
     or None."""
     candidates = [(op, op.reads(), exc) for op, exc in walker.failed.items()
                   if id(op) not in walker.evaluated and op not in walker.value_failed and op.rule != "call"
-                  and shape_error(exc)]
+                  and shape_error(exc) and not _in_place_on_number(op, exc)]
     candidates += [(item, _code_names(item.test), exc) for key, (item, exc) in walker.failed_tests.items()
                    if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)]
     if not candidates:

@@ -394,3 +394,23 @@ def test_items_a_path_chooses_are_not_taken_for_a_shape(x):
     # long fuzzer's seed 2026120435, program 4642, left out the branch holding the loop: a wrong gradient)
     W = np.array([[0.7], [1.0], [1.1]])
     assert_right_or_refused(LIST_ITEMS, [np.array(x), W], {"x": (3,), "W": (3, 1)})
+
+
+def test_an_in_place_operator_on_what_a_branch_makes_a_number_does_not_leave_the_branch_out():
+    # (long fuzz seed 2026120462, program 11836: a *= a, staged as the write into an array it is there, raised
+    # on the number the other branch makes, np.linalg.norm(v), where Python's *= rebinds a: that branch was
+    # left out although it runs, and the gradient was wrong)
+    source = """
+    import math
+
+    import numpy as np
+
+    def f(v):
+        a = np.linalg.norm(v) if v[2] > -0.7 else v
+        v[:4] = a
+        a *= a
+        c = math.log((np.linalg.norm(v) if np.sum(v) > 2.0 else 0.25 + 1.0) * (np.linalg.norm(v) if np.sum(v) >
+                     2.0 else 0.25 + 1.0) + 1.0, 2.0)
+        return c * v
+    """
+    assert_right_or_refused(source, [np.array([0.75, -0.990731, -0.591462, -0.812193])], {"v": (4,)})
