@@ -379,6 +379,16 @@ def _settled(value):
     return _integral(value)
 
 
+def _item_shapes(value):
+    """The shapes of the items of a list or tuple (of arrays and numbers), or None for another value."""
+    if type(value) not in (list, tuple) or len(value) > 64:
+        return None
+    try:
+        return tuple(np.shape(item) for item in value)
+    except ValueError:  # (an item of items of several shapes)
+        return None
+
+
 def _integral(value):
     return type(value) in (int, bool) or isinstance(value, (np.integer, np.bool_))
 
@@ -1109,6 +1119,9 @@ class _Walker:
                 self.counted.setdefault(name, item.line)  # (as long as one branch or the other makes it)
             if not self.forks and _settled(sides[0]) and _settled(sides[1]) and sides[0] != sides[1]:
                 self.forks = True  # n = 1 if c else len(x): each branch's lengths made of it (x[:n]) are walked
+            if not self.forks and _item_shapes(sides[0]) != _item_shapes(sides[1]) and \
+                    None not in (_item_shapes(sides[0]), _item_shapes(sides[1])):
+                self.forks = True  # (hs + [a] on one path, hs + [X] on the other: hs[-1] of each walked too)
             if self.other and orelse.get(name, _MISSING) is not _MISSING:  # the other path's value as it is
                 env[name] = orelse[name]
                 continue

@@ -324,3 +324,19 @@ def test_module_name_read_after_a_written_out_loop():
                 h = h * 0.5 + row
             return h * SCALE
         """, [(V, X)], {"v": "4", "x": "3, 4"})
+
+
+def test_a_list_whose_items_have_a_shape_each_path_gives_is_refused():
+    # (long fuzz seed 2026120462, program 2923: hs.append(a if a[0] < -1.8 else X) in a loop, whose first
+    # iteration is written out: the walk of the code took hs[-1] for the shape of a on the path appending X,
+    # and its gradient was summed to a's shape, a wrong gradient; now each path's items are walked, and the
+    # shapes of hs[-1] on the two paths compared)
+    refused("""
+    def f(X: "1, 4", s: float, W: "3, 1"):
+        a = np.min(X, axis=1)
+        hs = []
+        for i in range(2):
+            hs.append(a if a[0] < -1.8 else X)
+        b = hs[0] * hs[-1]
+        return b * a
+    """, r"'hs\[-1\]' has shape \(1,\) on one path through the branches and loops before it, and \(1, 4\)")
