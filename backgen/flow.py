@@ -1153,8 +1153,15 @@ class StatementStager:
             (node.end_lineno, node.end_col_offset) for node in source.walk(stmt)  # (where the rewrite moved
             if getattr(node, "end_lineno", None) is not None]))  # the rest of the block into it: that rest too)
 
+        # (a loop starting before the if, which does not hold it: its nodes are its own whatever their
+        # places, the loop over the other items after its first iteration written out with the same lines)
+        after_loops = {id(node) for loop in source.walk(self.func) if isinstance(loop, (ast.For, ast.While)) and
+                       id(loop) not in inside and (loop.lineno, loop.col_offset) < span[0] and
+                       not any(node is stmt for node in source.walk(loop)) for node in source.walk(loop)}
+
         def outside(node):  # (the if, or where it was rewritten, the statements at its place: its copy)
-            return id(node) not in inside and not span[0] <= (node.lineno, node.col_offset) < span[1]
+            return id(node) not in inside and (id(node) in after_loops or
+                                               not span[0] <= (node.lineno, node.col_offset) < span[1])
         augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
                      and (in_loop or outside(node))}  # not a read after it)

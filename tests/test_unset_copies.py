@@ -60,3 +60,22 @@ def test_a_loop_counted_for_its_break_is_replayed_without_values_it_does_not_com
                     break
         return np.minimum(X.sum(), X ** 3)
     ''', [v, np.ones((3, 1)), np.array([0.3, -0.5, 0.8])], dout=np.array([1.0, 2.0, -1.0]))
+
+
+@pytest.mark.parametrize("v", [np.array([1.050731, -0.501462, 0.862193]), np.array([0.9, 0.3, 0.2])])
+def test_a_value_the_first_iteration_written_out_sets_is_read_by_the_loop_over_the_rest(v):
+    # (long fuzz seed 2026120462, program 5952: s, a number made an array in the first iteration (written
+    # out before the rest), was taken for read nowhere after that iteration's if, whose test the loop over
+    # the rest repeats at the same line: the forward left it unset, and the backward raised TypeError)
+    assert_right('''
+    def f(s: float, v: "3"):
+        if v[1] > 0.5:
+            return v[[0, 2]], np.sinh(v)
+        for i in range(2):
+            if s < np.sum(v):
+                continue
+            s = np.exp(-v) / (1.5 + np.min(v) * np.min(v))
+            v -= np.max(np.tile(v, 2))
+        v -= v
+        return v @ np.arange(6.0).reshape(3, 2), np.transpose(v)
+    ''', [0.43, v], dout=(np.array([0.3, -0.8]), np.array([1.0, 0.5, -0.4])))
