@@ -216,7 +216,13 @@ class FlowReverser:
                     like = name
                 if like in self.staged.lists and any(like in inner.carried for inner in ir.loops_in(loop.body)):
                     self.refuse_rebuilt_list(loop, name)  # (undone, the inner loop leaves it as it started)
-                end.append(ir.AdjointLine(before[name], False, self.zeros_like(like)))
+                if self.numpy and like != name and any(like in inner.carried for inner in ir.loops_in(loop.body)):
+                    # (an inner loop's value, which its backward leaves holding what it started from, b = 0.5:
+                    # of the shape of the adjoint this iteration ended with)
+                    zeros = f"{self.staged.modules['np']}.zeros_like({before[name]}, dtype=float)"
+                else:
+                    zeros = self.zeros_like(like)
+                end.append(ir.AdjointLine(before[name], False, zeros))
         self.adjoint = before
         if not work and not end and not handed and \
                 not any(line.accumulate for line in start if isinstance(line, ir.AdjointLine)):

@@ -79,3 +79,22 @@ def test_a_value_the_first_iteration_written_out_sets_is_read_by_the_loop_over_t
         v -= v
         return v @ np.arange(6.0).reshape(3, 2), np.transpose(v)
     ''', [0.43, v], dout=(np.array([0.3, -0.8]), np.array([1.0, 0.5, -0.4])))
+
+
+def test_a_value_an_outer_iteration_starts_anew_and_an_inner_loop_changes_takes_zeros_of_its_shape():
+    # (long fuzz seed 2026120462, program 7794: b = 0.5 as each outer iteration starts, made an array by
+    # the inner loop; the adjoint the outer iteration hands back was zeros of the number the inner loop's
+    # backward leaves in b, 0.0, which the next iteration back sliced: TypeError)
+    X = np.array([[-1.04, 0.720731, 0.781462, 0.872193], [0.512924, 0.913655, 0.964386, 0.315117],
+                  [1.205848, 0.656579, -0.91731, 1.028041]])
+    assert_right('''
+    def f(X: "3, 4"):
+        a = np.maximum(-X, np.min(X, keepdims=True))
+        a += a ** 3
+        a[:, [1, 1, 1]] += a.transpose().sum(axis=0)
+        for i in range(2):
+            b = 0.5
+            for row in X.T:
+                b -= np.concatenate([a, a * 2.0], axis=0)
+        return b, np.reciprocal(1.0 + np.arctan(b) * np.arctan(b)), X.var()
+    ''', [X], dout=(np.linspace(-1.0, 1.0, 24).reshape(6, 4), np.linspace(0.5, -0.5, 24).reshape(6, 4), 0.7))
