@@ -12,7 +12,7 @@ import backgen
 from numeric import finite_differences
 
 
-def assert_right(source, args, shapes):
+def assert_right(source, args, shapes=None):
     source = textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)

@@ -10,27 +10,7 @@ import pytest
 
 import backgen
 from numeric import finite_differences
-
-
-def assert_right(source, args, shapes=None):
-    source = textwrap.dedent(source)
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    func = namespace["f"]
-    text = backgen.generate(source, name="f", shapes=shapes)
-    assert text == backgen.generate(source, name="f", shapes=shapes)  # deterministic
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
-    dout = np.linspace(0.5, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 1.0
-    got = generated["f_backward"](*[a.copy() if isinstance(a, np.ndarray) else a for a in args], dout)
-    got = got if len(args) > 1 else (got,)
-    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
-    want = finite_differences(fresh, list(args), range(len(args)), (dout,))
-    for g, w in zip(got, want):
-        assert np.shape(g) == np.shape(w)
-        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
-    return text
+from test_loop_carried import assert_right
 
 
 X43 = np.array([[0.3, -0.2, 0.5], [0.4, 0.6, -0.1], [-0.3, 0.2, 0.8], [0.1, 0.9, 0.2]])
