@@ -28,7 +28,11 @@ code stays as it was.
 ``zero_guarded(staged)`` gives the ids of the singular operations whose upstream
 gradient may be 0 where their derivative is infinite: their contributions are
 written ``np.where(g != 0, text, 0)``, or, for numbers (plain Python, ``math``
-in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.
+in NumPy code: ``scalar_zero_guarded``), ``text if g else 0.0``.  Not where nothing can be
+infinite: a quotient by a number positive on every run (a size of an array, a positive constant,
+their roots and products: ``s / np.sqrt(D)``), a whole power (``x ** 2``), and a softmax written the
+stable way (exps of ``x - np.max(x, axis=k, keepdims=True)``, at most 1, divided by their sums along
+``k``, at least 1): those are written as a person writes them.
 """
 
 import ast
