@@ -301,7 +301,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                 self.c_order.add(name)
             if ("layout", "assumed", name) in self.written_in_place:  # (code for a C-contiguous array, which
                 self.c_order.add(name)  # the backward checks where the code relies on it: ``layout_consulted``)
-                self.order_deps[name] = frozenset({name})
+                if not (specs and name in specs and not specs[name].dims):  # (a number: of no order in memory)
+                    self.order_deps[name] = frozenset({name})
             if ("layout", "list", name) in self.written_in_place:  # (a list of numbers given: made an array
                 self.lists_given.add(name)  # for the backward, the forward's reshape of it a new array)
             if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:

@@ -554,3 +554,19 @@ def test_a_loop_entering_an_inner_one_takes_no_order_for_its_value_no_reshape_re
     want = finite_differences(module.f, args, [1, 2], (dout,))
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
+
+
+def test_a_number_the_array_reshaped_is_made_of_is_not_checked():
+    # (long fuzz seed 2026120463, program 817: s, given as a number, was checked for C-contiguous as an
+    # operand of the array reshaped, and the backward raised ValueError for the float it is)
+    source = """
+        def f(s, X):
+            a = (s * X - np.linalg.norm(X)) * s
+            a += np.max(X)
+            b = a.reshape(-1)
+            b -= np.max((s + X) * X[0])
+            return s, np.stack([a, a ** 2])
+        """
+    text = checked(source, [0.49, np.array([[0.77, -0.72, 0.61, -0.65], [-1.19, 1.19, -1.1, 0.35],
+                                             [1.0, 0.1, -1.02, -0.85]])])
+    assert check_lines(text) == ["_c_contiguous(X, 'X', 'reshape', 5)"]
