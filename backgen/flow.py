@@ -26,6 +26,7 @@ statements into ``ir`` items:
 
 import ast
 import copy
+import re
 
 from . import ir, source
 from .errors import BackgenError
@@ -1011,9 +1012,24 @@ class StatementStager:
         own = [name for name in carried if name not in rebound and isinstance(before[name], ir.Var) and
                entry[name] != before[name].name and not self.unguarded(name)]
         related = set()
+        written = _written_through_views(stmt, body)[0] | {
+            n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript) and
+            isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
+        read = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
         for name in own:
             for other in own:
                 relation = None if other == name else self._carried_relation(before[name].name, before[other].name)
+                if relation is None and other != name and name in written and other in read and \
+                        all(_shown(n, self.source_words()) in self.source_words() for n in (name, other)) and \
+                        before[other].name in self.sharing(before[name].name) and \
+                        not any(self._carried_relation(before[a].name, before[b].name) for a, b in
+                                ((name, other), (other, name))):
+                    one, two = (_shown(n, self.source_words()) for n in (name, other))
+                    raise self.error(f"{one!r} and {two!r} share memory as this loop starts (one a view of "
+                                     f"the other, through views of views), and the loop writes into {one} and "
+                                     f"reads {two}, which backgen does not follow from one iteration to the "
+                                     f"next: write into {two} by its own name, or copy ({one} = "
+                                     f"{one}.copy())", stmt)
                 if relation is None or relation[0] == "same" and other > name:
                     continue  # (the same array: each later name recorded as the first one's)
                 self.storage[entry[name]] = (entry[other],) + relation
@@ -1218,6 +1234,12 @@ class StatementStager:
 
 def _names(text):
     return set(source.code_names(text))
+
+
+def _shown(name, words):
+    """The user's name for a name a rewrite versioned (``X_1`` of ``X``), where the user wrote it."""
+    base = re.sub(r"_\d+$", "", name)
+    return base if name not in words and base in words else name
 
 
 

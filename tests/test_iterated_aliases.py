@@ -33,7 +33,7 @@ def f(X: "3, 4"):
     for row in a:
         c[-2] += row
     return c
-''', [X], "the loop iterates a, which its body writes into")
+''', [X], "'c' and 'a' share memory as this loop starts")
 
 
 def test_iterating_another_name_of_the_matrix_written_into_row_by_row():
@@ -117,3 +117,16 @@ def test_names_that_become_one_array_in_a_loop_written_into_are_refused():
 
 def test_names_given_a_copy_in_a_loop_written_into_are_followed():
     assert_right(BECOME_ONE.replace("W_OF_V", "w.copy()"), ARGS, dout=np.array([[0.16, -0.06, -0.15]]))
+
+
+def test_a_row_of_a_view_written_in_a_loop_over_its_array_is_refused():
+    # (long fuzz seed 2026120463, program 10680: the inner loop read each el from X as the loop over
+    # X[1:] started, not as row[2:] = ... had changed it: row, a view of X through X[1:], and X were carried
+    # as two arrays, the gradient wrong)
+    assert_refused('''
+def f(X: "3, 4"):
+    for row in X[1:]:
+        for el in X:
+            row[2:] = np.max(el)
+    return X
+''', [X], "'row' and 'X' share memory as this loop starts")
