@@ -838,6 +838,7 @@ class StatementStager:
                 var = renamed
             self.namer.take(var)
             self.defined.add(var)
+            self.constants_computed(var)  # (s = pow(xs[i], 2) after an earlier loop over i: its i, not this one's)
             self.bind(var, ir.Var(var))
         inner = dict(self.versions)
         inner.update({name: ir.Var(carried_name) for name, carried_name in entry.items()})

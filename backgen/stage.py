@@ -522,8 +522,21 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         self.bind(name, atom)
 
     def bind(self, name, atom):
-        """``name`` now holds ``atom``, on every path that reaches here."""
+        """``name`` now holds ``atom``, on every path that reaches here.  A constant another name holds
+        whose text reads ``name`` (``s = pow(xs[i], 2)``, then ``for i in ...``) is computed first, on a line
+        of its own: its text would read the new value."""
+        if self.versions.get(name) != atom:
+            self.constants_computed(name)
         self.versions[name] = atom
+
+    def constants_computed(self, name):
+        """Each constant another name holds whose text reads ``name`` staged on a line of its own, before
+        ``name`` takes a new value (a loop binding it again, ``for i in ...``, the same atom ``i``)."""
+        for other, held in sorted(self.versions.items()):
+            if other != name and held.__class__ is ir.Const and name in source.names_in(held.source):
+                target = self.namer.fresh(other)
+                self.add(ir.Op(target, "copy", (held,), self.line, (), held.source))
+                self.versions[other] = ir.Var(target)
         self.not_values.pop(name, None)  # (a cache it held before: out, cache = layer(x), then cache = (x, w))
         self.conditional.pop(name, None)
         self.forget_stale(name)

@@ -98,3 +98,22 @@ def test_a_value_an_outer_iteration_starts_anew_and_an_inner_loop_changes_takes_
                 b -= np.concatenate([a, a * 2.0], axis=0)
         return b, np.reciprocal(1.0 + np.arctan(b) * np.arctan(b)), X.var()
     ''', [X], dout=(np.linspace(-1.0, 1.0, 24).reshape(6, 4), np.linspace(0.5, -0.5, 24).reshape(6, 4), 0.7))
+
+
+@pytest.mark.parametrize("s", [0.36, -0.7])
+def test_a_constant_read_after_a_loop_rebinds_its_loop_variable_is_computed_before(s):
+    # (long fuzz seed 2026120463, program 3795: s = pow(xs[i], 2) of the first loop's last i was written
+    # into the second loop over i, where it read that loop's i: a wrong gradient)
+    assert_right('''
+    def f(s: float):
+        a = math.acos(0.5 * math.tanh(s))
+        hs = []
+        for i in range(2):
+            a = a * 0.5 + 2.0
+            hs.append(a)
+        b = sum(hs)
+        t = pow(np.linspace(0.5, 1.5, 4)[i], 2)
+        for i in range(1):
+            d = t * a * s
+        return d * (b * 0.5)
+    ''', [s])
