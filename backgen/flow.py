@@ -304,22 +304,10 @@ class StatementStager:
         holder = sorted(others)[0]
         if self.constant_holders(holder, base, set(others) | set(same) | {name}):
             return None  # (another view of the array: V1 = A.T beside T = A[1:])
-        made = self.namer.version(holder) if holder in self.defined else holder
-        self.namer.take(made)
-        self.defined.add(made)
-        staged = ir.Op(made, "copy", (base,), self.line, (), str(base))
-        self.constants_staged.add(staged)
-        self.add(staged)
-        if c_constant(base.source, self.modules.get("np", "np")):
-            self.c_order.add(made)  # (np.arange(12.0).reshape((3, 4)) * 0.1: its reshape a view)
+        made = self._constant_staged(holder, base)
         for other in others:
             self.bind(other, ir.Var(made))
-        taken = copy.deepcopy(node)
-        if isinstance(taken, ast.Call):
-            taken.func.value = ast.Name(holder, ast.Load())
-        else:
-            taken.value = ast.Name(holder, ast.Load())
-        self.assign(name, ast.fix_missing_locations(ast.copy_location(taken, target)))
+        self.assign(name, _view_taken_of(node, holder, target))
         view = self.versions[name]
         for other in same:
             self.bind(other, view)
@@ -351,24 +339,25 @@ class StatementStager:
         if any(not self._new_of_constant(op) for text, uses in self.constants_held.items()
                if constants_may_share(text, constant.source) for op, _ in uses):
             return None  # (values made from it that may hold it: a list, a helper's result)
+        made = self._constant_staged(name, constant)
+        for other in same:
+            self.bind(other, ir.Var(made))
+        for other, node in sorted(views.items()):  # each view taken again, of the array staged
+            self.assign(other, _view_taken_of(node, name, target))
+        return ir.Var(made)
+
+    def _constant_staged(self, name, constant):
+        """The constant array ``constant`` staged on a line of its own under ``name`` (or a new version of
+        it), known C-contiguous where it is one (``np.zeros((3, 4))``: its reshape a view); the name made."""
         made = self.namer.version(name) if name in self.defined else name
         self.namer.take(made)
         self.defined.add(made)
         staged = ir.Op(made, "copy", (constant,), self.line, (), str(constant))
         self.constants_staged.add(staged)
         self.add(staged)
-        if ordered:
-            self.c_order.add(made)  # (np.zeros((3, 4)): its reshape a view)
-        for other in same:
-            self.bind(other, ir.Var(made))
-        for other, node in sorted(views.items()):  # each view taken again, of the array staged
-            taken = copy.deepcopy(node)
-            if isinstance(taken, ast.Call):
-                taken.func.value = ast.Name(name, ast.Load())
-            else:
-                taken.value = ast.Name(name, ast.Load())
-            self.assign(other, ast.fix_missing_locations(ast.copy_location(taken, target)))
-        return ir.Var(made)
+        if c_constant(constant.source, self.modules.get("np", "np")):
+            self.c_order.add(made)
+        return made
 
     def _new_of_constant(self, op):
         """Whether the staged operation ``op`` reading a constant array certainly holds none of it: a
@@ -1170,15 +1159,20 @@ class StatementStager:
             (node.end_lineno, node.end_col_offset) for node in source.walk(stmt)  # (where the rewrite moved
             if getattr(node, "end_lineno", None) is not None]))  # the rest of the block into it: that rest too)
 
-        # (a loop starting before the if, which does not hold it: its nodes are its own whatever their
-        # places, the loop over the other items after its first iteration written out with the same lines)
-        after_loops = {id(node) for loop in source.walk(self.func) if isinstance(loop, (ast.For, ast.While)) and
-                       id(loop) not in inside and (loop.lineno, loop.col_offset) < span[0] and
-                       not any(node is stmt for node in source.walk(loop)) for node in source.walk(loop)}
+        after_loops = []
 
         def outside(node):  # (the if, or where it was rewritten, the statements at its place: its copy)
-            return id(node) not in inside and (id(node) in after_loops or
-                                               not span[0] <= (node.lineno, node.col_offset) < span[1])
+            if id(node) in inside:
+                return False
+            if not span[0] <= (node.lineno, node.col_offset) < span[1]:
+                return True
+            if not after_loops:  # (a loop starting before the if, which does not hold it: its nodes are its
+                # own whatever their places, the loop over the other items after its first iteration written
+                # out with the same lines; worked out once, for a node at the if's place only)
+                after_loops.append({id(n) for loop in source.walk(self.func) if isinstance(loop, (ast.For, ast.While))
+                                    and id(loop) not in inside and (loop.lineno, loop.col_offset) < span[0] and
+                                    not any(n is stmt for n in source.walk(loop)) for n in source.walk(loop)})
+            return id(node) in after_loops[0]
         augmented = {node.target.id for node in source.walk(self.func)  # (an op= in the if itself is the
                      if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)  # write merged,
                      and (in_loop or outside(node))}  # not a read after it)
@@ -1235,6 +1229,17 @@ class StatementStager:
 
 def _names(text):
     return set(source.code_names(text))
+
+
+def _view_taken_of(node, holder, target):
+    """The view ``node`` (``A[0]``, ``A.T``, ``A.reshape(...)``) taken of the name ``holder`` instead, at
+    ``target``'s place."""
+    taken = copy.deepcopy(node)
+    if isinstance(taken, ast.Call):
+        taken.func.value = ast.Name(holder, ast.Load())
+    else:
+        taken.value = ast.Name(holder, ast.Load())
+    return ast.fix_missing_locations(ast.copy_location(taken, target))
 
 
 def _shown(name, words):

@@ -101,20 +101,24 @@ _KEEPS_POSITIVE = frozenset({"add", "mul", "div", "np.add", "np.multiply", "np.d
                              "np.copy", "np.exp", "math.exp"})
 
 
-def _positive_numbers(staged, ops):
-    """The names of ``staged`` that hold a positive number on every run: set once, from sizes of arrays
-    and positive constants by operations that keep them positive (``np.sqrt(x.shape[1])``, ``N * 2.0``,
-    ``float(D)``, ``len(x) ** 0.5``)."""
+def _set_once(ops):
+    """``{name: op}`` of the names one of ``ops`` sets and no other."""
     defined = {}
     for op in ops:
         defined.setdefault(op.target, []).append(op)
+    return {name: found[0] for name, found in defined.items() if len(found) == 1}
+
+
+def _positive_numbers(staged, once):
+    """The names of ``staged`` that hold a positive number on every run: set once (``once``, of
+    ``_set_once``), from sizes of arrays and positive constants by operations that keep them positive
+    (``np.sqrt(x.shape[1])``, ``N * 2.0``, ``float(D)``, ``len(x) ** 0.5``)."""
     positive, changed = set(), True
     while changed:
         changed = False
-        for name, ops_of in defined.items():
-            if name in positive or len(ops_of) != 1:
+        for name, op in once.items():
+            if name in positive:
                 continue
-            op = ops_of[0]
             if op.rule == "inert" and _SIZE.match(op.source) or \
                     op.rule == "getitem" and _positive(op.args[0], positive, staged) and \
                     re.fullmatch(r"-?\d+", dict(op.params).get("index", "")) or \
@@ -133,15 +137,11 @@ def _whole_power(atom):
     return value is not None and not isinstance(value, bool) and value >= 0 and float(value).is_integer()
 
 
-def _softmax_parts(ops):
-    """The values of a softmax written the stable way, each set once: ``shifted``, values at most 0
+def _softmax_parts(ops, once):
+    """The values of a softmax written the stable way, each set once (``once``): ``shifted``, values at most 0
     (``d = x - np.max(x, axis=k, keepdims=True)``, or ``x - x.max()``); ``units``, values in [0, 1]
     (``p = np.exp(d)``, and ``p / s``); ``sums``, at least 1 (``s = np.sum(p, axis=k, keepdims=True)``,
     along the axis of the max: one of the exps summed is exp(0)).  As atoms (``ir.Var``)."""
-    defined = {}
-    for op in ops:
-        defined.setdefault(op.target, []).append(op)
-    once = {name: found[0] for name, found in defined.items() if len(found) == 1}
 
     def axis_of(op):  # the reduction's axis and keepdims, None where it is not a max or sum of all or kept
         params = dict(op.params)
@@ -224,8 +224,9 @@ def zero_guarded(staged):
             if isinstance(arg, ir.Var):
                 readers.setdefault(arg.name, []).append(op)
     found = set()
-    positive = _positive_numbers(staged, ops)
-    shifted, units, sums = _softmax_parts(ops)
+    once = _set_once(ops)
+    positive = _positive_numbers(staged, once)
+    shifted, units, sums = _softmax_parts(ops, once)
     for op in ops:
         if op.rule not in SINGULAR or op.rule in _DIVISIONS and _positive(op.args[1], positive, staged):
             continue  # (x / D, x / 2.0, x / np.sqrt(d): a quotient by such a number is finite everywhere)

@@ -533,7 +533,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         """Each constant another name holds whose text reads ``name`` staged on a line of its own, before
         ``name`` takes a new value (a loop binding it again, ``for i in ...``, the same atom ``i``)."""
         for other, held in sorted(self.versions.items()):
-            if other != name and held.__class__ is ir.Const and name in source.names_in(held.source):
+            if other != name and held.__class__ is ir.Const and name in held.source and \
+                    name in source.names_in(held.source):  # (the text searched first: most hold no names)
                 target = self.namer.fresh(other)
                 self.add(ir.Op(target, "copy", (held,), self.line, (), held.source))
                 self.versions[other] = ir.Var(target)
