@@ -8,7 +8,9 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
   statements leave the body.
 * A ``def`` at the top level of the body becomes a helper of its own, and so
   does a lambda given a name there (``f = lambda z: ...``, the ``def`` it
-  means), or in a loop or branch where nothing else assigns its name.  The names it reads from the enclosing function (its closure: parameters and
+  means), or in a loop or branch where nothing else assigns its name; so does
+  a ``def`` in a loop or branch that nothing else assigns or defines, its
+  defaults constants.  The names it reads from the enclosing function (its closure: parameters and
   locals of the forward) become leading parameters of the helper, and every
   call of it passes them: ``def act(z): return np.tanh(z) * w`` called as
   ``act(h)`` becomes ``act(w, z)`` called as ``act(w, h)``.  Python reads a
@@ -19,8 +21,9 @@ and returns the helpers it made, which the caller adds to ``forward.helpers``.
 * Refused, with the line: a nested function used other than by calling it,
   one whose name the body also assigns, one calling the function it is in
   (recursion, at the call), ``nonlocal``/``global`` writes (the fence refuses
-  those statements), and a nested function defined in a branch or loop (the
-  fence refuses that ``def``).
+  those statements), and a nested function defined in a branch or loop under
+  a name defined or assigned elsewhere too, or with defaults reading names
+  (the fence refuses that ``def``).
 * A closure's name the function binds once, at the top of its body, to a
   tuple of numbers written out (``coef = (0.5, 1.5)``), and never otherwise,
   is no parameter: the helper gets that assignment of its own (where the
@@ -87,11 +90,13 @@ def _lambda_arguments_named(body, func, forward):
 
 def _lambdas_lifted(body, func):
     """``body`` with each lambda given a name in a loop or branch (``p = lambda k: np.exp(f[k]) / s``
-    in a loop), whose name nothing else assigns, made the ``def`` it means at the top level: its
-    closure is read when it is called, as the helper's closure parameters are."""
+    in a loop), and each ``def`` there, whose name nothing else assigns or defines, made a ``def``
+    at the top level: its closure is read when it is called, as the helper's closure parameters
+    are (a ``def`` whose defaults read names keeps its place, and the fence refuses it)."""
     if not any(isinstance(stmt, (ast.For, ast.While, ast.If)) for stmt in body):
         return list(body)  # (no loop or branch: no lambda in one)
-    stored = [n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+    stored = [n.id for n in walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)] \
+        + [n.name for n in walk(func) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     lifted = []
     inner = [_pulled([stmt], stored, lifted)[0] if isinstance(stmt, (ast.For, ast.While, ast.If)) else stmt
              for stmt in body]
@@ -99,13 +104,19 @@ def _lambdas_lifted(body, func):
 
 
 def _pulled(stmts, stored, lifted):
-    """``_lambdas_lifted`` of statements in a block: each lambda so named, whose name is once in
-    ``stored`` (every name the function assigns), taken out into ``lifted`` as its ``def``."""
+    """``_lambdas_lifted`` of statements in a block: each lambda so named, and each ``def``, whose
+    name is once in ``stored`` (every name the function assigns or defines), taken out into
+    ``lifted`` as its ``def``."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Lambda) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], ast.Name) and stored.count(stmt.targets[0].id) == 1:
             lifted.append(_as_def(stmt))
+            continue
+        if isinstance(stmt, ast.FunctionDef) and stored.count(stmt.name) == 1 and not stmt.decorator_list \
+                and not any(isinstance(n, ast.Name) for d in stmt.args.defaults + stmt.args.kw_defaults
+                            if d is not None for n in ast.walk(d)):
+            lifted.append(stmt)  # (defaults of constants only: the same whenever the def runs)
             continue
         for field in ("body", "orelse"):
             if isinstance(stmt, (ast.For, ast.While, ast.If)) and getattr(stmt, field):

@@ -1294,6 +1294,10 @@ def _fence_stmt(forward, stmt, last):
         if value.__class__ is ast.Call or value.__class__ is ast.BinOp and value.left.__class__ is not ast.List:
             _fence_expr(forward, value)  # alone, as below where it builds no cache, [None] * T)
             return
+    if kind is ast.FunctionDef:  # (nested.lift makes the others helpers)
+        raise forward.error(f"{stmt.name}() is defined inside a branch or a loop, and its name is defined or "
+                            "assigned elsewhere too, or its defaults read variables: this is not supported; give "
+                            "it a name of its own, defined once, with defaults of constants", stmt)
     if kind in UNSUPPORTED:
         raise forward.error(f"{UNSUPPORTED[kind]} are not supported", stmt)
     if isinstance(stmt, ast.Return):

@@ -1417,10 +1417,10 @@ UNSUPPORTED = [
     ("def in a loop", """
         def f(x):
             for i in range(2):
-                def inner(t):
-                    return t * x
+                def inner(t, c=x):
+                    return t * c
             return inner(x)
-        """, 3, "function definitions inside a branch or a loop"),
+        """, 3, "inner() is defined inside a branch or a loop"),
 ]
 
 
