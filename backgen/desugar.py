@@ -84,17 +84,17 @@ def _iterate_displays(func):
                 any(isinstance(n, (ast.Starred, ast.NamedExpr)) for n in walk(display)):
             continue
         after = func.body[position + 1:]
-        loops = [n for s in after for n in walk(s) if isinstance(n, ast.For) and isinstance(n.iter, ast.Name)
-                 and n.iter.id == name]
-        reads = _item_reads(after, name, display, {id(loop.iter) for loop in loops})
-        if reads is None or not reads and not loops or reads and not _of_names(display):
+        places = [place for s in after for n in walk(s) if isinstance(n, ast.For)
+                  for place in _sequence_names(n, name)]
+        reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
+        if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
         listed = {n.id for n in walk(display) if isinstance(n, ast.Name)}
         if any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in listed
                for s in after for n in walk(s)):
             continue
-        for loop in loops:
-            loop.iter = ast.copy_location(copy.deepcopy(display), loop.iter)
+        for place in places:
+            _set_at_place(place, ast.copy_location(copy.deepcopy(display), _at_place(place)))
         for parent, field, index, item in reads:  # layers[0] -> (W1, b1); layers[1][0] -> W2
             new = ast.copy_location(copy.deepcopy(item), getattr(parent, field) if index is None
                                     else getattr(parent, field)[index])
@@ -105,6 +105,19 @@ def _iterate_displays(func):
         func.body = func.body[:position] + after
         _iterate_displays(func)  # (the next one, in the body as it is now)
         return
+
+
+def _at_place(place):
+    parent, field, index = place
+    return getattr(parent, field) if index is None else getattr(parent, field)[index]
+
+
+def _set_at_place(place, node):
+    parent, field, index = place
+    if index is None:
+        setattr(parent, field, node)
+    else:
+        getattr(parent, field)[index] = node
 
 
 def _iterate_rebound_displays(func):
@@ -307,6 +320,68 @@ def _item_reads(stmts, name, display, loop_reads):
                 found.append((parent, field, index, item))
     loads = sum(isinstance(n, ast.Name) and n.id == name for stmt in stmts for n in walk(stmt))
     return found if loads == len(found) + len(loop_reads) else None  # (every read one of those)
+
+
+def _paired_binds(target, value):
+    """``target = value`` as assignments of names to the parts of a display as deep as the target
+    (``i, (W, b) = 0, (W1, b1)`` -> ``i = 0``, ``W = W1``, ``b = b1``): one after another, as the
+    display lists no name the target binds."""
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts):
+        return [bind for t, v in zip(target.elts, value.elts) for bind in _paired_binds(t, v)]
+    return [ast.Assign([target], value)]
+
+
+def _zipped_display(node):
+    """The display a loop over ``node`` iterates where its items are known from the text: ``node``
+    itself for a list or tuple display; for ``zip`` of displays, the display of their items'
+    tuples, as long as the shortest; for ``enumerate`` of one (its ``start`` a whole number written
+    out), the display of ``(count, item)`` pairs; else None."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return node
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args) or \
+            any(isinstance(a, ast.Starred) for a in node.args):
+        return None
+    if node.func.id == "zip" and not node.keywords:
+        parts = [_zipped_display(a) for a in node.args]
+        if any(p is None for p in parts):
+            return None
+        items = [ast.Tuple(list(elts), ast.Load()) for elts in zip(*(p.elts for p in parts))]
+    elif node.func.id == "enumerate":
+        starts = node.args[1:] + [k.value for k in node.keywords if k.arg == "start"]
+        if len(node.args) + len(node.keywords) > 2 or len(starts) != len(node.args) - 1 + len(node.keywords) or \
+                not all(isinstance(v, ast.Constant) and type(v.value) is int for v in starts):
+            return None
+        start = starts[0].value if starts else 0
+        inner = _zipped_display(node.args[0])
+        if inner is None:
+            return None
+        items = [ast.Tuple([ast.Constant(start + k), item], ast.Load()) for k, item in enumerate(inner.elts)]
+    else:
+        return None
+    display = ast.List(items, ast.Load())
+    for item in items:
+        ast.copy_location(item, node)
+        for part in item.elts:
+            if not hasattr(part, "lineno"):
+                ast.copy_location(part, node)
+    return ast.copy_location(display, node)
+
+
+def _sequence_names(loop, name):
+    """The places a ``for`` reads ``name`` as (part of) its sequence: the loop's iterable itself,
+    or an argument of the ``enumerate`` or ``zip`` it iterates (``enumerate(zip(params, rates))``),
+    as ``[(parent, field, index)]``."""
+    places = []
+
+    def visit(parent, field, index, node):
+        if isinstance(node, ast.Name) and node.id == name:
+            places.append((parent, field, index))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("zip", "enumerate"):
+            for k, arg in enumerate(node.args if node.func.id == "zip" else node.args[:1]):
+                visit(node, "args", k, arg)
+    visit(loop, "iter", None, loop.iter)
+    return places
 
 
 def _of_names(display):
@@ -618,21 +693,23 @@ class _State:
         return prefix + [stmt]
 
     def unrolled(self, stmt):
-        """``for W in [W1, W2]: body`` (also ``(W1, W2)``, ``[(W1, b1), (W2, b2)]``) as ``W = W1``, body,
-        ``W = W2``, body: the names may hold arrays of different shapes, as a list of parameters does.
+        """``for W in [W1, W2]: body`` (also ``(W1, W2)``, ``[(W1, b1), (W2, b2)]``, and ``enumerate`` or
+        ``zip`` of displays, ``zip([W1, W2], [b1, b2])``) as ``W = W1``, body, ``W = W2``, body: the names
+        may hold arrays of different shapes, as a list of parameters does.
         Only where the body rebinds none of the names listed (the display reads them once, before
         the loop), and neither breaks, continues nor has an else."""
-        def names_only(node):
+        def names_only(node):  # (or numbers: enumerate's counts)
             if isinstance(node, (ast.Tuple, ast.List)):
                 return bool(node.elts) and all(names_only(e) for e in node.elts)
-            return isinstance(node, ast.Name)
+            return isinstance(node, ast.Name) or isinstance(node, ast.Constant) and \
+                isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
         def shaped_as_target(node, target):  # a display of tuples as deep as the target's
             if isinstance(target, (ast.Tuple, ast.List)):
                 return isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == len(target.elts) and \
                     all(shaped_as_target(e, t) for e, t in zip(node.elts, target.elts))
             return not isinstance(node, (ast.Starred, ast.Tuple, ast.List))  # (a tuple under one name: refused)
-        display = stmt.iter
-        if not isinstance(display, (ast.List, ast.Tuple)) or not display.elts or stmt.orelse:
+        display = _zipped_display(stmt.iter)
+        if display is None or not display.elts or stmt.orelse:
             return None
         if any(isinstance(n, (ast.Break, ast.Continue, ast.FunctionDef, ast.Lambda, ast.Global, ast.Nonlocal))
                for s in stmt.body for n in walk(s)):
@@ -663,8 +740,8 @@ class _State:
         if listed & stored:
             return None
         for element in display.elts:
-            bind = ast.Assign([copy.deepcopy(stmt.target)], copy.deepcopy(element))
-            out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))
+            for bind in _paired_binds(copy.deepcopy(stmt.target), copy.deepcopy(element)):
+                out.append(ast.fix_missing_locations(ast.copy_location(bind, stmt)))
             out.extend(copy.deepcopy(stmt.body))
         return out
 
