@@ -75,6 +75,11 @@ def _iterate_displays(func):
     for node in walk(func):
         if isinstance(node, ast.Name):
             (loads if isinstance(node.ctx, ast.Load) else stores).setdefault(node.id, []).append(node)
+    displays = {stmt.targets[0].id for stmt in func.body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, (ast.List, ast.Tuple))
+                and stmt.value.elts and len(stores.get(stmt.targets[0].id, ())) == 1}
+    if displays:
+        _counted_loops_enumerated(func, displays)
     for position, stmt in enumerate(func.body):
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, (ast.List, ast.Tuple)) and stmt.value.elts):
@@ -105,6 +110,66 @@ def _iterate_displays(func):
         func.body = func.body[:position] + after
         _iterate_displays(func)  # (the next one, in the body as it is now)
         return
+
+
+def _counted_loops_enumerated(func, displays):
+    """``for i in range(len(Ws)): h = h @ Ws[i] + bs[i]``, for ``Ws`` and ``bs`` of ``displays``
+    (names bound once, to a display), as ``for i, (W, b) in enumerate(zip(Ws, bs)): h = h @ W + b``,
+    where the body reads those names only at ``i`` (``Ws[i]``, ``layers[i][0]``) and binds neither
+    ``i`` nor them: each iteration reads the same items (``zip`` stops at the shortest, where
+    Python's ``bs[i]`` raises).  Loops so written then iterate the displays, written out."""
+    used = source.name_ids(func)
+    for loop in [n for n in walk(func) if isinstance(n, ast.For)]:
+        it = loop.iter
+        if not (isinstance(loop.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                and it.func.id == "range" and len(it.args) == 1 and not it.keywords
+                and isinstance(it.args[0], ast.Call) and isinstance(it.args[0].func, ast.Name)
+                and it.args[0].func.id == "len" and len(it.args[0].args) == 1 and not it.args[0].keywords
+                and isinstance(it.args[0].args[0], ast.Name) and it.args[0].args[0].id in displays) or loop.orelse:
+            continue
+        counter = loop.target.id
+        body = [n for s in loop.body for n in walk(s)]
+        if any(isinstance(n, ast.Name) and n.id == counter and not isinstance(n.ctx, ast.Load) for n in body):
+            continue
+        at = [n for n in body if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+              and n.value.id in displays and isinstance(n.slice, ast.Name) and n.slice.id == counter
+              and isinstance(n.ctx, ast.Load)]
+        read = {n.value.id for n in at}
+        sized = sum(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and
+                    len(n.args) == 1 and isinstance(n.args[0], ast.Name) and n.args[0].id in read for n in body)
+        if not read or sum(isinstance(n, ast.Name) and n.id in read for n in body) != len(at) + sized:
+            continue  # (a list read otherwise too: Ws[i + 1], Ws handed on; len(Ws) is its display's)
+        names = sorted(read, key=lambda name: min((n.lineno, n.col_offset) for n in at if n.value.id == name))
+        lengths = it.args[0].args[0].id
+        if lengths not in read:
+            names.insert(0, lengths)  # (its length bounds the loop: zipped, though no item is read)
+        items = {}
+        for name in names:
+            base = name[:-1] if len(name) > 1 and name.endswith("s") and name[:-1].isidentifier() else f"{name}_i"
+            item = base
+            k = 1
+            while item in used or keyword.iskeyword(item):
+                k += 1
+                item = f"{base}{k}"
+            used.add(item)
+            items[name] = item
+        reads = {id(n): items[n.value.id] for n in at}
+
+        class Items(ast.NodeTransformer):
+            def visit_Subscript(self, node):
+                if id(node) in reads:
+                    return ast.copy_location(ast.Name(reads[id(node)], ast.Load()), node)
+                return self.generic_visit(node)
+        loop.body = [Items().visit(stmt) for stmt in loop.body]
+        loop.target = ast.Tuple([ast.Name(counter, ast.Store()), ast.Tuple([ast.Name(items[name], ast.Store())
+                                 for name in names], ast.Store()) if len(names) > 1
+                                 else ast.Name(items[names[0]], ast.Store())], ast.Store())
+        sequences = [ast.Name(name, ast.Load()) for name in names]
+        loop.iter = ast.Call(ast.Name("enumerate", ast.Load()), [ast.Call(ast.Name("zip", ast.Load()), sequences, [])
+                             if len(names) > 1 else sequences[0]], [])
+        ast.fix_missing_locations(ast.copy_location(loop.iter, it))
+        for node in walk(loop.target):
+            ast.copy_location(node, loop)
 
 
 def _at_place(place):

@@ -84,3 +84,44 @@ def f(W1: "3, 4", W2: "4, 2", b1: "4", b2: "2", x: "5, 3"):
 ''')
     assert "dW1" in text and "dW2" in text and "db1" in text and "db2" in text
     assert "for " not in text.split("def f_backward")[1]  # (two layers, each written out)
+
+
+def test_a_loop_counting_over_two_lists_of_layers():
+    # for i in range(len(Ws)), reading Ws[i] and bs[i], and len(Ws) in a test
+    assert_right('''
+    def f(W1: "3, 4", W2: "4, 2", b1: "4", b2: "2", x: "5, 3"):
+        Ws = [W1, W2]
+        bs = [b1, b2]
+        h = x
+        for i in range(len(Ws)):
+            h = h @ Ws[i] + bs[i]
+            if i < len(Ws) - 1:
+                h = np.tanh(h)
+        return np.sum(h ** 2)
+    ''', [W1, W2, B1, B2, X])
+
+
+@pytest.mark.parametrize("read", ["W, b = layers[i]\n            h = np.tanh(h @ W + b)",
+                                  "h = np.tanh(h @ layers[i][0] + layers[i][1])"])
+def test_a_loop_counting_over_a_list_of_pairs(read):
+    assert_right(f'''
+    def f(W1: "3, 4", W2: "4, 2", b1: "4", b2: "2", x: "5, 3"):
+        layers = [(W1, b1), (W2, b2)]
+        h = x
+        for i in range(len(layers)):
+            {read}
+        return np.sum(h ** 2)
+    ''', [W1, W2, B1, B2, X])
+
+
+def test_a_list_read_at_another_index_keeps_its_loop():
+    # Ws[i + 1] is no item of the iteration's own: the loop stays a loop (one shape throughout)
+    A, B = RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))
+    assert_right('''
+    def f(W1: "3, 3", W2: "3, 3", x: "5, 3"):
+        Ws = [W1, W2, W1]
+        h = x
+        for i in range(len(Ws) - 1):
+            h = np.tanh(h @ Ws[i] @ Ws[i + 1])
+        return np.sum(h)
+    ''', [A, B, X])
