@@ -373,8 +373,8 @@ class FlowReverser:
                 # the number of iterations: a list of the loop's own variable (None for a while), which is
                 # there as each iteration starts, where a carried value a replay in the backward does not
                 # compute may not be
-                kept = ((loop.var or "_", saves[0][1]),)
-                counting[saves[0][1]] = loop.var or "None"
+                kept = ((loop.var or "_", self.fresh(_plural(loop.var) if loop.var else "steps")),)
+                counting[saves[0][1]] = (kept[0][1], loop.var or "None")
             self.saves[id(loop)] = kept
             dropped |= {saved for _, saved in saves} - {saved for _, saved in kept}
             self.needs_init |= {c for c, _ in kept if c in loop.fresh}  # saved before it is first set
@@ -649,8 +649,8 @@ def _spans(items, order, spans):
 
 def _rebuilt(items, replaced, dropped, counting=None):
     """``items`` with each block of ``replaced`` (by id) replaced, and no line filling the lists
-    ``dropped`` (``prune_saves``); ``counting``: lists kept to count iterations, {list: what each
-    iteration appends to it now}."""
+    ``dropped`` (``prune_saves``); ``counting``: lists kept to count iterations, {list: (its new
+    name, what each iteration appends to it now)}."""
     out = []
     for item in items:
         if isinstance(item, ir.Block):
@@ -658,9 +658,10 @@ def _rebuilt(items, replaced, dropped, counting=None):
             out.append(ir.Block(item.header, tuple(_rebuilt(item.body, replaced, dropped, counting))))
         elif isinstance(item, ir.Group):
             out.append(ir.Group(item.undoes, tuple(_rebuilt(item.lines, replaced, dropped, counting))))
-        elif counting and _fills(item, set(counting)) and ".append(" in item.source:
-            name = item.source.split(".append(")[0]
-            out.append(ir.Statement(f"{name}.append({counting[name]})"))
+        elif counting and _fills(item, set(counting)):
+            name = item.source.split(" = []")[0] if item.source.endswith(" = []") else item.source.split(".append(")[0]
+            new, appended = counting[name]
+            out.append(ir.Statement(f"{new} = []" if item.source.endswith(" = []") else f"{new}.append({appended})"))
         elif not _fills(item, dropped):
             out.append(item)
     return out

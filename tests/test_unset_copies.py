@@ -3,9 +3,12 @@ value the first iteration sets on some of its paths only: the forward gives it N
 name is unbound there, so the copies never read what is not there.  Checked against central finite
 differences in float64."""
 
+import re
+
 import numpy as np
 import pytest
 
+import backgen
 from test_never_wrong import assert_right
 
 X14 = np.array([[0.84, -0.8907, 1.0415, -1.1722]])
@@ -117,3 +120,19 @@ def test_a_constant_read_after_a_loop_rebinds_its_loop_variable_is_computed_befo
             d = t * a * s
         return d * (b * 0.5)
     ''', [s])
+
+
+def test_a_list_counting_a_loops_iterations_is_named_after_its_variable():
+    # the list holds the loop's variable (j_2s.append(j_2)), no longer named after the carried value it
+    # once held (X_3s.append(j_2))
+    text = backgen.generate('''
+def f(v: "4", X: "3, 1", w: "3"):
+    for i in range(3):
+        for j in range(2):
+            X = w * 2.0
+            if not v.max() < 0.6:
+                break
+    return np.minimum(X.sum(), X ** 3)
+''')
+    appends = re.findall(r"(\w+)\.append\((j_\d+)\)", text)
+    assert appends and all(name == f"{var}s" for name, var in appends), appends
