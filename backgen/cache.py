@@ -58,6 +58,7 @@ import re
 
 from . import ir
 from .errors import BackgenError
+from .gates import is_sigmoid
 
 
 def output_roles(func, values):
@@ -295,6 +296,14 @@ def inline_expressions(stmts, forward):
             if name not in forward.helpers or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
                 return call
             helper = read_helper(forward, name)
+            numpy_name = next((n for n, meaning in forward.env.items() if meaning == "numpy"), None)
+            if numpy_name is not None and len(call.args) == 1 and is_sigmoid(helper.func, helper.env):
+                # CS231n's stable sigmoid, or another spelling of it: the gate, 1 / (1 + exp(-z))
+                gate = ast.parse(f"1 / (1 + {numpy_name}.exp(-z))", mode="eval").body
+                for node in ast.walk(gate):  # (errors point at the caller's line)
+                    ast.copy_location(node, call)
+                gate.right.right.args[0].operand = call.args[0]
+                return gate
             args = helper.func.args
             body = [s for s in helper.func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
             expr = _one_expression(body)
