@@ -281,10 +281,22 @@ def _builds(stmts, cache):
                for s in stmts for n in ast.walk(s))
 
 
-def inline_expressions(stmts, forward):
+def inline_expressions(stmts, forward, cache_name=None):
     """``stmts`` with each call of a one-expression function of the file (``def sigmoid(x): return
     1 / (1 + np.exp(-x))``) replaced by its expression: part of the layer's computation, so the
-    backward can use what the cache holds (the sigmoid's output) instead of recomputing its input."""
+    backward can use what the cache holds (the sigmoid's output) instead of recomputing its input.
+    A helper that is the sigmoid spelled otherwise (``gates``), called for the whole value of a
+    name the cache ``cache_name`` is built of (``i = sigmoid(a[:, :H])``, ``cache = (..., i, ...)``),
+    is ``1 / (1 + np.exp(-z))`` there: the backward reads the gate's output, never computes the
+    expression again (which overflows where the user's stable spelling does not)."""
+    gated = set()
+    if cache_name is not None:
+        built = [n.value for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == cache_name for t in n.targets)]
+        cached = {n.id for value in built for n in ast.walk(value) if isinstance(n, ast.Name)}
+        gated = {id(n.value) for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)
+                 and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id in cached
+                 and isinstance(n.value, ast.Call)}
     from .parse import read_helper
     stored = {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     stored |= {a.arg for a in forward.func.args.args}
@@ -297,7 +309,8 @@ def inline_expressions(stmts, forward):
                 return call
             helper = read_helper(forward, name)
             numpy_name = next((n for n, meaning in forward.env.items() if meaning == "numpy"), None)
-            if numpy_name is not None and len(call.args) == 1 and is_sigmoid(helper.func, helper.env):
+            if id(call) in gated and numpy_name is not None and len(call.args) == 1 and \
+                    is_sigmoid(helper.func, helper.env):
                 # CS231n's stable sigmoid, or another spelling of it: the gate, 1 / (1 + exp(-z))
                 gate = ast.parse(f"1 / (1 + {numpy_name}.exp(-z))", mode="eval").body
                 for node in ast.walk(gate):  # (errors point at the caller's line)

@@ -276,7 +276,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             body = source.clone(body)
         if "cache" in roles:  # out, cache = ...: the cache is not differentiated; the backward serves its path
             self.cache_name = returns.elts[roles.index("cache")].id
-            body = specialize(inline_expressions(body, self.forward), self.cache_name,
+            body = specialize(inline_expressions(body, self.forward, self.cache_name), self.cache_name,
                               {name for name, meaning in self.forward.env.items() if meaning == "numpy"})
         if roles != ["out"]:
             body = self.given_path(body)

@@ -131,3 +131,33 @@ def test_the_spellings_are_checked_and_told_apart():
     assert not gates.is_sigmoid(near, {"np": "numpy"})
     other_module = ast.parse("def s(x):\n    return 1 / (1 + jnp.exp(-x))").body[0]
     assert not gates.is_sigmoid(other_module, {"np": "numpy", "jnp": "jax"})
+
+
+def test_a_gate_the_cache_does_not_hold_is_computed_again_the_users_stable_way():
+    # s is computed again from x and w: by the user's sigmoid, which never overflows, not by
+    # 1 / (1 + np.exp(-z)), which does where z is very negative
+    import warnings
+    source = "import numpy as np\n" + STABLE + '''
+def gated_forward(x, w):
+    """
+    - x: (N, D)
+    - w: (D, M)
+    """
+    s = sigmoid(x @ w)
+    out = s * 2.0
+    cache = (x, w)
+    return out, cache
+'''
+    text = backgen.generate(source, name="gated_forward")
+    backward_env, forward_env = {}, {}
+    exec(compile(text, "<backward>", "exec"), backward_env)
+    exec(compile(source, "<forward>", "exec"), forward_env)
+    x, w = np.array([[1000.0, -1000.0], [0.3, -0.2]]), np.array([[1.0, 0.5], [0.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out, cache = forward_env["gated_forward"](x, w)
+        dx, dw = backward_env["gated_backward"](np.ones((2, 2)), cache)
+    assert np.all(np.isfinite(dx)) and np.all(np.isfinite(dw))
+    rng = np.random.default_rng(4)
+    _layer(source.replace("import numpy as np\n", "", 1), "gated_forward",
+           [rng.normal(size=(3, 2)), rng.normal(size=(2, 2))])
