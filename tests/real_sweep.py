@@ -18526,9 +18526,6 @@ KNOWN = {
     ("a1_two_layer_function_scores_loss", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("a2_batchnorm_train_running_dict", "generate"): ("refused", "builds a cache on each path (lines 42 and 46)"),
     ("a2_dropout_forward_mask_param_train", "generate"): ("refused", "pass the settings (or call .backward with them)"),
-    # CS231n's numerically stable sigmoid (masks of a >= 0) is no sigmoid gate: its backward reads a, whose
-    # bias the cache does not hold
-    ("a3_lstm_step_forward_slices_H", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
     # several ranks, np.hstack of a row and a matrix)
     ("a3_captioning_loss_function", "generate"): ("refused", "arrays used as indices must be of integer"),
