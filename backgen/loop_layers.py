@@ -438,14 +438,14 @@ class _LoopLayer:
             if len(self.collected) != self.per_step:
                 raise self.error("each step must collect its step caches, the same ones at every step", self.loop)
             self.iterations += 1
-        for stmt in self.post:
+        self.final = {n: env[n] for n in self.assigned if n in env}  # (before an output stacked after the
+        for stmt in self.post:                                         # loop takes a carried value's name)
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
         for name in self.stacked:
             if len(env[name]) != self.iterations:
                 raise self.error(f"each step must append its output to {name!r} once", self.loop)
         if len(env[self.cache]) != self.iterations * self.per_step:
             raise self.error(f"{self.cache!r} must hold the step caches, one per step layer called", self.loop)
-        self.final = {n: env[n] for n in self.assigned if n in env}
         self.collection = env[self.cache]
         self.output_values = [env[n] for n in self.outputs]
 
@@ -522,8 +522,11 @@ class _LoopLayer:
                              if p in self.stacks else ir.AdjointLine(var, False, self.held_zeros(p)))
             elif p in self.uses:
                 zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(self.param_shapes[p])})"))
+        stacked = {out for out, _ in self.stacked.values()}
         for n, var in self.carried.items():
-            if n in self.outputs:
+            if n in self.outputs and n not in stacked:  # (an output stacked after the loop under the carried
+                # value's name, h = np.stack(hs, axis=1), is no longer that value: its gradient reaches the steps'
+                # slots, and the carried value's own starts at zero)
                 zeros.append(ir.AdjointLine(var, False, self.upstreams[self.outputs.index(n)]))
             elif self.generic:  # (only ever added to a slot's gradient: checked_carried)
                 zeros.append(ir.AdjointLine(var, False, "0.0"))
