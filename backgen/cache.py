@@ -690,24 +690,31 @@ _INDEXING = frozenset({"at", "take", "take_along_axis", "put", "put_along_axis",
 # counts or sizes: a value computed again in floats, from an integer one, is none of those)
 
 
+_SHAPES = frozenset({"shape", "ndim", "size", "dtype"})
+
+
 def _read_smoothly(result, name):
     """Whether the backward's lines read ``name`` (a value computed again from a quotient, off from the
     forward's by a rounding, and a float where it held integers) only where a rounding moves the result
     by as little: never compared, as an index (``x[i]``, ``np.add.at(dW, i, g)``), a count or a size,
     or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
-    ``astype``; ``np.where`` where its condition reads it, a comparison)."""
+    ``astype``; ``np.where`` where its condition reads it, a comparison); its shape (``x.shape``, read
+    for ``np.broadcast_to(g, x.shape)``) is exact, and may be read anywhere."""
     off = {name}  # and what the forward pass computes from it (t = xc * 2.0, then t > 0)
     for item in _walked(result.forward):
         if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item.target != name and \
                 _names_in(str(item)) & off:
             off.add(_base(item.target))
 
-    def reads(node):
-        return any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node))
+    def reads(node):  # (its shape alone, x.shape, np.shape(x), is exact: no rounding moves it)
+        return any(isinstance(n, ast.Name) and n.id in off and id(n) not in shaped for n in ast.walk(node))
     for item in _lines(result):
         if isinstance(item, ir.ForwardLine) and item.target == name:
             continue
         tree = _parsed(item)
+        shaped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in _SHAPES} | \
+            {id(n.args[0]) for n in ast.walk(tree) if isinstance(n, ast.Call) and len(n.args) == 1 and
+             (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in ("shape", "ndim", "size", "len")}
         for node in ast.walk(tree):
             if isinstance(node, (ast.Compare, ast.BoolOp, ast.IfExp)) and reads(node) or \
                     isinstance(node, ast.Subscript) and reads(node.slice) or \
@@ -751,13 +758,13 @@ def _from_user_cache(backward, staged, error, recover=False):
     free = (_free(result) & values) - cached
     # (values read for their shapes only, or lines computing them, read for their shapes: a product
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
-    result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+    result = _shapes_taken(result, staged, cached, values, looped)
     free = (_free(result) & values) - cached
     result, free = _written_for_their_shapes(result, staged, free, values)
     if recover and free:  # (then values read for their shapes only again: x of xc = x - mu)
         result = _unread_dropped(_divided_back(result, staged))
         free = (_free(result) & values) - cached
-        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        result = _shapes_taken(result, staged, cached, values, looped)
         free = (_free(result) & values) - cached
         result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
@@ -765,6 +772,20 @@ def _from_user_cache(backward, staged, error, recover=False):
         raise applying[0]  # the backward reads it
     if free:
         raise error(_missing_message(sorted(free), result, staged, layout), layout.line)
+    return result
+
+
+def _shapes_taken(result, staged, cached, values, looped):
+    """``result`` with the shapes it reads taken from what is there (``_shapes_from_what_is_there``) until
+    nothing changes: a line left unread once its value's shape is taken elsewhere (``x_flat =
+    xT.reshape(-1, C)``, read for ``x_flat.shape`` alone) leaves the value it read (``xT``) read for its
+    shape alone in turn."""
+    for _ in range(8):  # (each round takes a shape from a value read for more, or leaves a line out)
+        free = (_free(result) & values) - cached
+        taken = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        if taken == result:
+            break
+        result = taken
     return result
 
 

@@ -159,6 +159,7 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
     adjoint = dict(zip(outputs, upstreams))  # value -> its gradient's name, once it has one
     views = set(upstreams)  # gradients that are views of another array: added to, never in place
     groups, dims = [], None  # dims: where the backward finds each dimension, once a line needs one
+    undifferentiated = set()  # (ids of) the arguments the layers called take undifferentiated (indices)
     for number, stmt in reversed(list(enumerate(items, 1))):
         if _is_shape_read(stmt, forward):
             continue
@@ -200,6 +201,7 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
         given = {**dict(zip(callee_params, stmt.value.args)), **{k.arg: k.value for k in stmt.value.keywords}}
         for name in callee_params:  # (by place or by keyword; one left to its default, alpha=0.1, gets _)
             if name not in helper.wrt:
+                undifferentiated.add(id(given.get(name)))  # (word_embedding_forward's x: indices)
                 continue
             arg = given.get(name)
             if isinstance(arg, ast.Name) and (arg.id in params and arg.id in _float_params(forward)
@@ -219,7 +221,8 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
                 grads.append("_")
         call = ir.CallLine(tuple(grads), f"{helper.name}({', '.join(douts)}, {cache})")
         groups.append(ir.Group(ir.ForwardLine(number, ", ".join(names), ast.unparse(stmt.value)), (call, *lines)))
-    wrt = tuple(p for p in params if p in _float_params(forward))
+    wrt = tuple(p for p in params if p in _float_params(forward) and not _labels_only(p, items, forward,
+                                                                                      undifferentiated))
     missing = [p for p in wrt if p not in adjoint]
     zeros = []
     if missing:  # zeros of its declared shape, each dimension read from dout or the cache (np.zeros((M,)))
@@ -243,6 +246,15 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
         helpers += list(program.helper_backwards) + [program.main]
     forwards = [f for program in programs.values() for f in program.helper_forwards]
     return ir.Program(main, tuple(forwards), tuple({b.name: b for b in helpers}.values()))
+
+
+def _labels_only(param, items, forward, undifferentiated):
+    """Whether ``param`` is read, besides for its shape (``N, T = x.shape``), only as arguments the
+    layers called take undifferentiated (the indices of ``word_embedding_forward(x, W)``): a parameter
+    of no gradient, as it is theirs."""
+    reads = [node for stmt in items if not _is_shape_read(stmt, forward) for node in ast.walk(stmt)
+             if isinstance(node, ast.Name) and node.id == param and isinstance(node.ctx, ast.Load)]
+    return bool(reads) and all(id(node) in undifferentiated for node in reads)
 
 
 def _float_params(forward):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import backgen
+from numeric import finite_differences
 from test_layer_acceptance import assert_close, layer_gradients
 
 STEP = '''
@@ -39,6 +40,25 @@ RNN_DOC = '''
 '''
 
 
+def _gradients(source, name, args, *settings):
+    """``layer_gradients`` for a forward taking ``settings`` (a dict, an int) after the arrays ``args``,
+    which alone are differentiated."""
+    source = textwrap.dedent(source)
+    text = backgen.generate(source, name=name)
+    forward_env, backward_env = {}, {}
+    exec(compile(source, "<forward>", "exec"), forward_env)
+    exec(compile(text, "<backward>", "exec"), backward_env)
+
+    def forward(*arrays):
+        return forward_env[name](*[np.copy(a) for a in arrays], *settings)
+    out, cache = forward(*args)
+    dout = np.random.default_rng(7).normal(size=np.shape(out))
+    got = backward_env[name.replace("_forward", "_backward")](dout.copy(), cache)
+    got = got if isinstance(got, tuple) else (got,)
+    want = finite_differences(lambda *a: forward(*a)[0], list(args), range(len(args)), [dout])
+    return got, want, text
+
+
 def _rnn_args(rng, n=2, t=3):
     return [rng.normal(size=(n, t, 4)), rng.normal(size=(n, 5)), rng.normal(size=(4, 5)) * 0.5,
             rng.normal(size=(5, 5)) * 0.5, rng.normal(size=5)]
@@ -63,3 +83,110 @@ def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
 '''
     got, want, text = layer_gradients(source, "rnn_forward", _rnn_args(np.random.default_rng(1), n, t))
     assert_close(got, want)
+
+
+def test_batchnorm_caching_the_normalized_input_and_the_inverse_deviation():
+    # x_centered = x_hat / inv_std, den = 1 / inv_std computed again; the shapes the mean's gradient
+    # reads (x_centered.shape) are exact, whatever the rounding of the values
+    source = '''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    N, D = x.shape
+    out, cache = None, None
+    if mode == 'train':
+        sample_mean = x.mean(axis=0)
+        x_centered = x - sample_mean
+        sample_var = np.mean(x_centered ** 2, axis=0)
+        inv_std = 1 / np.sqrt(sample_var + eps)
+        x_hat = x_centered * inv_std
+        out = gamma * x_hat + beta
+        cache = (x_hat, gamma, inv_std, N)
+    return out, cache
+'''
+    rng = np.random.default_rng(2)
+    got, want, text = _gradients(source, "batchnorm_forward", [rng.normal(size=(4, 3)), rng.normal(size=3),
+                                                               rng.normal(size=3)], {"mode": "train"})
+    assert_close(got, want)
+    assert "x_centered = x_hat / inv_std" in text
+
+
+def test_spatial_batchnorm_written_out_caching_the_sizes_not_the_input():
+    # x_flat and xT are read for their shapes alone once num = xhat * den is computed again: each
+    # shape taken from what is there in turn (x_flat's from xhat, then xT's from dout and xhat)
+    source = '''
+import numpy as np
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (C,)
+    - beta: Shift parameter, of shape (C,)
+    """
+    N, C, H, W = x.shape
+    x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
+    mu = x_flat.mean(axis=0)
+    var = x_flat.var(axis=0)
+    xhat = (x_flat - mu) / np.sqrt(var + 1e-5)
+    out_flat = gamma * xhat + beta
+    out = out_flat.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+    cache = (xhat, gamma, var, N, C, H, W)
+    return out, cache
+'''
+    rng = np.random.default_rng(3)
+    got, want, text = _gradients(source, "spatial_batchnorm_forward",
+                                 [rng.normal(size=(2, 3, 2, 4)), rng.normal(size=3), rng.normal(size=3)],
+                                 {"mode": "train"})
+    assert_close(got, want)
+    assert "num = xhat * den" in text
+
+
+EMBED = '''
+import numpy as np
+
+def word_embedding_forward(x, W):
+    """
+    - x: Integer array of shape (N, T) giving indices of words.
+    - W: Weight matrix of shape (V, D) giving word vectors for all words.
+    """
+    out = W[x, :]
+    cache = x, W
+    return out, cache
+
+def temporal_affine_forward(x, w, b):
+    """
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+    """
+    N, T, D = x.shape
+    M = b.shape[0]
+    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+    cache = x, w, b, out
+    return out, cache
+
+def embed_affine_forward(x, W, w, b):
+    e, e_cache = word_embedding_forward(x, W)
+    out, a_cache = temporal_affine_forward(e, w, b)
+    cache = (e_cache, a_cache)
+    return out, cache
+'''
+
+
+def test_a_sandwich_passing_its_word_indices_to_the_embedding_layer():
+    # x is read only as the embedding's indices, which carry no gradient there: none here either
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 5, size=(2, 3))
+    got, want, text = _gradients(EMBED.replace("def embed_affine_forward(x, W, w, b)",
+                                               "def embed_affine_forward(W, w, b, x)"), "embed_affine_forward",
+                                 [rng.normal(size=(5, 4)), rng.normal(size=(4, 6)), rng.normal(size=6)], x)
+    assert_close(got, want)
+    text = backgen.generate(EMBED, name="embed_affine_forward")
+    assert "return dW, dw, db" in text
