@@ -752,8 +752,7 @@ def _from_user_cache(backward, staged, error, recover=False):
     result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached, kept)) if kept else first
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
-        raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
-                    f"to the cache built on line {layout.line}", layout.line)
+        raise error(_drawn_message(drawn[0], staged, layout), layout.line)
     values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
     free = (_free(result) & values) - cached
     # (values read for their shapes only, or lines computing them, read for their shapes: a product
@@ -812,6 +811,22 @@ def _written_for_their_shapes(result, staged, free, values):
     return result, (_free(result) & values) - {n for n in names if n}
 
 
+def _drawn_message(drawn, staged, layout):
+    """Why the backward would draw random numbers again (``drawn``, a forward line): the line of the
+    user's that draws them, and the value it computes, named as the user names it, to cache."""
+    ops = list(ir.ops_in(staged.body))
+    line = next((op.line for op in ops if op.target == drawn.target and op.line), 0)
+    on_line = [op.target for op in ops if line and op.line == line]
+    value = _user(on_line[-1]) if on_line else drawn.target
+    where = f" on line {line}" if line else f" (`{drawn}`)"
+    if line > layout.line:  # (drawn after the cache is built)
+        return (f"the backward would draw new random numbers: the draw{where} comes after the cache built on "
+                f"line {layout.line}; build the cache after it, with {value} (the value that line computes from "
+                "it) in it")
+    return (f"the backward would draw new random numbers: the draw{where} is not cached; add {value} (the value "
+            f"that line computes from it) to the cache built on line {layout.line}")
+
+
 def _missing_message(missing, result, staged, layout):
     """Why the backward lacks ``missing`` (staged names): what the cache holds, as the user wrote it,
     and, for a value the cache holds only as a later write leaves it (``cache = (x, w)`` before
@@ -819,8 +834,11 @@ def _missing_message(missing, result, staged, layout):
     users = list(dict.fromkeys(_user(name) for name in missing))
     held = ", ".join(layout.texts) if layout.texts else ", ".join(_user(n) for n in layout.names if n)
     lines = {op.target: op.line for op in ir.ops_in(staged.body)}
-    for name in missing:  # the first value the cache holds a later version of
-        later = [n for n in layout.names if n and n != name and _user(n) == _user(name) and lines.get(n)]
+    names = staged.cache.names if len(staged.cache.names) == len(layout.names) else layout.names  # (as built:
+    texts = layout.texts if len(layout.texts) == len(names) else (None,) * len(names)  # a loop's value too)
+    for name in missing:  # the first value the cache holds a later version of (written through another
+        later = [n for n, text in zip(names, texts)  # name: x as h5 = x; h5[1:] -= ... leaves it)
+                 if n and n != name and _user(name) in (_user(n), text) and lines.get(n)]
         if later:
             user, line = _user(name), lines[later[0]]
             others = [u for u in users if u != user]

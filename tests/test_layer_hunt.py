@@ -190,3 +190,54 @@ def test_a_sandwich_passing_its_word_indices_to_the_embedding_layer():
     assert_close(got, want)
     text = backgen.generate(EMBED, name="embed_affine_forward")
     assert "return dW, dw, db" in text
+
+
+def _refusal(source, name):
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(textwrap.dedent(source), name=name)
+    return str(info.value)
+
+
+def test_a_cache_holding_an_input_as_a_write_through_another_name_leaves_it_says_so():
+    message = _refusal('''
+import numpy as np
+
+def layer_forward(x, w):
+    """
+    - x: Input of shape (N, D)
+    - w: Weights of shape (D, M)
+    """
+    out = np.maximum(0, x).dot(w)
+    h = x
+    h[:, 0] = 0.0
+    cache = (x, w)
+    return out, cache
+''', "layer_forward")
+    assert "needs x as it was before line 11 changes it" in message
+    assert "cache a copy made before line 11 (x.copy())" in message
+
+
+def test_a_random_draw_the_cache_lacks_is_named_as_the_user_names_it():
+    source = '''
+import numpy as np
+
+def dropout_forward(x, w, p):
+    """
+    - x: Input of shape (N, D)
+    - w: Weights of shape (D, M)
+    - p: float
+    """
+    h = x.dot(w)
+    CACHE_BEFORE
+    mask = (np.random.rand(*h.shape) < p) / p
+    out = h * mask
+    CACHE_AFTER
+    return out, cache
+'''
+    message = _refusal(source.replace("CACHE_BEFORE", "").replace("CACHE_AFTER", "cache = (x, w)"),
+                       "dropout_forward")
+    assert "the draw on line 12 is not cached; add mask (the value that line computes from it) to the cache " \
+        "built on line 14" in message
+    message = _refusal(source.replace("CACHE_BEFORE", "cache = (x, w)").replace("CACHE_AFTER", ""),
+                       "dropout_forward")
+    assert "the draw on line 12 comes after the cache built on line 11; build the cache after it, with mask" in message
