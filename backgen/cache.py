@@ -759,6 +759,8 @@ def _from_user_cache(backward, staged, error, recover=False):
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
     result = _shapes_taken(result, staged, cached, values, looped)
     free = (_free(result) & values) - cached
+    result = _unread_dropped(_parts_given_whole(result, staged, cached))
+    free = (_free(result) & values) - cached
     result, free = _written_for_their_shapes(result, staged, free, values)
     if recover and free:  # (then values read for their shapes only again: x of xc = x - mu)
         result = _unread_dropped(_divided_back(result, staged))
@@ -786,6 +788,80 @@ def _shapes_taken(result, staged, cached, values, looped):
             break
         result = taken
     return result
+
+
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
+
+
+def _parts_given_whole(result, staged, cached):
+    """``result`` with the gradient of each list that ``np.split(a, 4, axis=1)`` makes, the cache not
+    holding it, read only for the zeros its gradient starts from (``dparts =
+    [0.0 * item for item in parts]``), each of whose parts then gets its one gradient (``dparts[3] =
+    dparts[3] + dag``, outside blocks) before the list's gradient is read, started from no arrays
+    (``dparts = [None] * 4``; ``dparts[3] = dag``): the zeros, whose shapes only the list knows, are
+    never read."""
+    for name in sorted(set(staged.lists) - cached):
+        op = next((op for op in ir.ops_in(staged.body) if op.target == name), None)
+        sections = dict(op.params).get("indices_or_sections") if op is not None and op.rule in _SPLITS else None
+        if sections is None or not sections.isdigit() or int(sections) < 1:
+            continue
+        count, word = int(sections), re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+        zero = next((line for line in _walked(result.groups) if isinstance(line, ir.AdjointLine) and not
+                     line.accumulate and line.source == f"[0.0 * item for item in {name}]"), None)
+        if zero is None or any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
+                               for item in _lines(result) if item is not zero and not (
+                                   isinstance(item, ir.ForwardLine) and _base(item.target) == name)):
+            continue  # (the list read for more than the zeros of its gradient)
+        gradient = zero.target
+        slot = re.compile(rf"{re.escape(gradient)}\[(\d+)\]")
+        reads = re.compile(rf"(?<![\w.]){re.escape(gradient)}\b")
+        top = [line for line in _opened(result.groups)]
+        if any(reads.search(item.header) or any(reads.search(str(inner)) for inner in _walked(item.body))
+               for item in top if isinstance(item, ir.Block)):
+            continue  # (in a block: a path may skip a part)
+        filled, ready, edits = set(), False, {}
+        for line in top[top.index(zero) + 1:] if zero in top else [None]:
+            if line is None:
+                break
+            text = str(line)
+            if not reads.search(text):
+                continue
+            match = isinstance(line, ir.AdjointLine) and not line.accumulate and slot.fullmatch(line.target)
+            if match and not ready and line.source.startswith(f"{line.target} + ") and \
+                    int(match.group(1)) < count and match.group(1) not in filled and \
+                    not reads.search(line.source[len(line.target) + 3:]):
+                filled.add(match.group(1))
+                edits[id(line)] = dataclasses.replace(line, source=line.source[len(line.target) + 3:])
+                continue
+            if len(filled) != count or reads.search(line.target if isinstance(line, ir.AdjointLine) else ""):
+                break  # (read before every part has its gradient, or written otherwise)
+            ready = True
+        else:
+            if ready and zero in top:
+                edits[id(zero)] = dataclasses.replace(zero, source=f"[None] * {count}")
+                result = dataclasses.replace(result, groups=tuple(_edited_lines(result.groups, edits)))
+    return result
+
+
+def _opened(items):
+    """The lines of ``items`` with groups opened, blocks kept whole."""
+    for item in items:
+        if isinstance(item, ir.Group):
+            yield from _opened(item.lines)
+        else:
+            yield item
+
+
+def _edited_lines(items, edits):
+    """``items`` with each line ``edits`` holds (by id) replaced, in groups and blocks too."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_edited_lines(item.lines, edits)))
+        elif isinstance(item, ir.Block):
+            item = ir.Block(item.header, tuple(_edited_lines(item.body, edits)))
+        out.append(edits.get(id(item), item))
+    return out
 
 
 def _written_for_their_shapes(result, staged, free, values):

@@ -3,6 +3,7 @@ the backward needs, or refused with a message saying what to change: each accept
 the cache the user's forward built, is checked against central finite differences of sum(out * dout)
 in float64."""
 
+import re
 import textwrap
 
 import numpy as np
@@ -241,3 +242,51 @@ def dropout_forward(x, w, p):
     message = _refusal(source.replace("CACHE_BEFORE", "cache = (x, w)").replace("CACHE_AFTER", ""),
                        "dropout_forward")
     assert "the draw on line 12 comes after the cache built on line 11; build the cache after it, with mask" in message
+
+
+@pytest.mark.parametrize("split", ["np.split(a, 4, axis=1)", "np.hsplit(a, 4)"])
+def test_an_lstm_step_splitting_its_gates_with_a_cache_without_the_bias(split):
+    # every part of the split gets its one gradient: the list's gradient starts from no arrays, and
+    # the split (of a, which needs b) is not computed again for the shapes of its parts
+    source = f'''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """
+    - x: Input data, of shape (N, D)
+    - prev_h: Previous hidden state, of shape (N, H)
+    - prev_c: previous cell state, of shape (N, H)
+    - Wx: Input-to-hidden weights, of shape (D, 4H)
+    - Wh: Hidden-to-hidden weights, of shape (H, 4H)
+    - b: Biases, of shape (4H,)
+    """
+    a = np.dot(x, Wx) + np.dot(prev_h, Wh) + b
+    ai, af, ao, ag = {split}
+    i = sigmoid(ai)
+    f = sigmoid(af)
+    o = sigmoid(ao)
+    g = np.tanh(ag)
+    next_c = f * prev_c + i * g
+    tanh_c = np.tanh(next_c)
+    next_h = o * tanh_c
+    cache = {{'x': x, 'prev_h': prev_h, 'prev_c': prev_c, 'Wx': Wx, 'Wh': Wh, 'i': i, 'f': f, 'o': o, 'g': g,
+             'tanh_c': tanh_c}}
+    return next_h, next_c, cache
+'''
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(2, 4)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(4, 12)) * 0.5,
+            rng.normal(size=(3, 12)) * 0.5, rng.normal(size=12)]
+    text = backgen.generate(source, name="lstm_step_forward")
+    forward_env, backward_env = {}, {}
+    exec(source, forward_env)
+    exec(text, backward_env)
+    next_h, next_c, cache = forward_env["lstm_step_forward"](*args)
+    dnext_h, dnext_c = rng.normal(size=next_h.shape), rng.normal(size=next_c.shape)
+    got = backward_env["lstm_step_backward"](dnext_h, dnext_c, cache)
+    want = finite_differences(lambda *a: forward_env["lstm_step_forward"](*a)[:2], args, range(6), [dnext_h, dnext_c])
+    assert_close(got, want)
+    backward = text.split("def lstm_step_backward")[1]
+    assert "= [None] * 4" in backward and not re.search(r"^ +\w+ = np\.h?split", backward, re.M)
