@@ -290,3 +290,57 @@ def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
     assert_close(got, want)
     backward = text.split("def lstm_step_backward")[1]
     assert "= [None] * 4" in backward and not re.search(r"^ +\w+ = np\.h?split", backward, re.M)
+
+
+def test_an_lstm_stacking_its_outputs_under_the_name_of_the_carried_state():
+    source = '''
+import numpy as np
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def lstm_step_forward(x, prev_h, prev_c, Wx, Wh, b):
+    """
+    - x: Input data, of shape (N, D)
+    - prev_h: Previous hidden state, of shape (N, H)
+    - prev_c: previous cell state, of shape (N, H)
+    - Wx: Input-to-hidden weights, of shape (D, 4H)
+    - Wh: Hidden-to-hidden weights, of shape (H, 4H)
+    - b: Biases, of shape (4H,)
+    """
+    H = prev_h.shape[1]
+    a = x.dot(Wx) + prev_h.dot(Wh) + b
+    i = sigmoid(a[:, :H])
+    f = sigmoid(a[:, H:2 * H])
+    o = sigmoid(a[:, 2 * H:3 * H])
+    g = np.tanh(a[:, 3 * H:])
+    next_c = f * prev_c + i * g
+    next_h = o * np.tanh(next_c)
+    cache = (x, prev_h, prev_c, Wx, Wh, i, f, o, g, next_c)
+    return next_h, next_c, cache
+
+def lstm_forward(x, h0, Wx, Wh, b):
+    """
+    - x: Input data of shape (N, T, D)
+    - h0: Initial hidden state of shape (N, H)
+    - Wx: Weights for input-to-hidden connections, of shape (D, 4H)
+    - Wh: Weights for hidden-to-hidden connections, of shape (H, 4H)
+    - b: Biases of shape (4H,)
+    """
+    N, T, D = x.shape
+    h = h0
+    c = np.zeros_like(h0)
+    hs = []
+    caches = []
+    for t in range(T):
+        h, c, step_cache = lstm_step_forward(x[:, t, :], h, c, Wx, Wh, b)
+        hs.append(h)
+        caches.append(step_cache)
+    h = np.stack(hs, axis=1)
+    return h, caches
+'''
+    rng = np.random.default_rng(6)
+    args = [rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 3)), rng.normal(size=(4, 12)) * 0.5,
+            rng.normal(size=(3, 12)) * 0.5, rng.normal(size=12)]
+    got, want, _ = layer_gradients(source, "lstm_forward", args)
+    assert_close(got, want)
