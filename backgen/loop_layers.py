@@ -316,6 +316,9 @@ class _LoopLayer:
                     and isinstance(stmt.value.args[0], ast.Name) and not stmt.value.keywords:
                 out, position = self.stacked[stmt.value.func.value.id]  # hs.append(next_h): h[:, t] = next_h
                 nodes.append(("stack", stmt, out, ", ".join([":"] * position + [self.t]), stmt.value.args[0].id))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and isinstance(stmt.value, ast.IfExp):  # prev_h = h0 if t == 0 else h[:, t - 1, :]: an if
+                nodes += self.read_body([_as_if(stmt)])
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 nodes.append(self.read_assign(stmt, stmt.targets[0], stmt.value))
             else:
@@ -439,11 +442,11 @@ class _LoopLayer:
                 raise self.error("each step must collect its step caches, the same ones at every step", self.loop)
             self.iterations += 1
         self.final = {n: env[n] for n in self.assigned if n in env}  # (before an output stacked after the
-        for stmt in self.post:                                         # loop takes a carried value's name)
-            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
-        for name in self.stacked:
-            if len(env[name]) != self.iterations:
+        for name in self.stacked:                                      # loop takes a carried value's name,
+            if len(env[name]) != self.iterations:                      # or the list's: hs = np.stack(hs))
                 raise self.error(f"each step must append its output to {name!r} once", self.loop)
+        for stmt in self.post:
+            exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
         if len(env[self.cache]) != self.iterations * self.per_step:
             raise self.error(f"{self.cache!r} must hold the step caches, one per step layer called", self.loop)
         self.collection = env[self.cache]
@@ -1118,6 +1121,16 @@ def _rename(items, old, new):
             item = ir.CallLine(item.targets, fix(item.source))
         out.append(item)
     return out
+
+
+def _as_if(stmt):
+    """``name = a if test else b`` as ``if test: name = a`` / ``else: name = b``, at its line."""
+    value = stmt.value
+
+    def assign(part):
+        return ast.copy_location(ast.Assign([stmt.targets[0]], part), stmt)
+    return ast.fix_missing_locations(ast.copy_location(ast.If(value.test, [assign(value.body)],
+                                                              [assign(value.orelse)]), stmt))
 
 
 def _split(stmt, lines):

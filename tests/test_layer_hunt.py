@@ -344,3 +344,44 @@ def lstm_forward(x, h0, Wx, Wh, b):
             rng.normal(size=(3, 12)) * 0.5, rng.normal(size=12)]
     got, want, _ = layer_gradients(source, "lstm_forward", args)
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("loop", [
+    # the list of outputs stacked under its own name, the last state returned too
+    '''
+    hs = []
+    cache = []
+    h = h0
+    for t in range(T):
+        h, c = rnn_step_forward(x[:, t, :], h, Wx, Wh, b)
+        hs.append(h)
+        cache.append(c)
+    hs = np.stack(hs, axis=1)
+    return hs, h, cache
+''',
+    # the state read from the output's slot of the step before, or h0, in a conditional expression
+    '''
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    for t in range(T):
+        prev = h0 if t == 0 else h[:, t - 1, :]
+        h[:, t, :], c = rnn_step_forward(x[:, t, :], prev, Wx, Wh, b)
+        cache.append(c)
+    return h, cache
+'''])
+def test_rnn_loops_as_students_write_them(loop):
+    source = STEP + '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
+    N, T, D = x.shape''' + textwrap.indent(textwrap.dedent(loop), "    ")
+    text = backgen.generate(source, name="rnn_forward")
+    forward_env, backward_env = {}, {}
+    exec(source, forward_env)
+    exec(text, backward_env)
+    args = _rnn_args(np.random.default_rng(7))
+    *outs, cache = forward_env["rnn_forward"](*args)
+    rng = np.random.default_rng(8)
+    douts = [rng.normal(size=np.shape(o)) for o in outs]
+    got = backward_env["rnn_backward"](*douts, cache)
+    want = finite_differences(lambda *a: forward_env["rnn_forward"](*a)[:-1], args, range(5), douts)
+    assert_close(got, want)
