@@ -690,7 +690,7 @@ _INDEXING = frozenset({"at", "take", "take_along_axis", "put", "put_along_axis",
 # counts or sizes: a value computed again in floats, from an integer one, is none of those)
 
 
-_SHAPES = frozenset({"shape", "ndim", "size", "dtype"})
+_SHAPES = frozenset({"shape", "ndim", "size"})  # (not dtype: a float computed again where it held integers)
 
 
 def _read_smoothly(result, name):
