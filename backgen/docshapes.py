@@ -97,21 +97,32 @@ def _entries(doc, params):
     """The text of each parameter's entry: its line and the more indented lines under it; and the
     parameters whose entry follows another's on its line."""
     lines = doc.splitlines()
-    entries, current, indent, shared = {}, None, 0, set()
+    entries, current, indent, shared, alike = {}, None, 0, set(), {}
     for line in lines:
         stripped = line.strip()
-        head = re.match(r"^[-*]?\s*(\w+)\s*(?:\(([^)]*)\))?\s*:", stripped)
+        head = _HEAD.match(stripped)
+        names = [n.strip() for n in head.group(1).split(",")] if head else []
         width = len(line) - len(line.lstrip())
-        if head and head.group(1) in params:
-            current, indent = head.group(1), width
+        if names and all(n in params for n in names) and len(set(names)) == len(names):
+            current, indent = names[0], width
             entries[current] = ""
+            alike.update({other: current for other in names[1:]})  # (- gamma, beta: ... of shape (D,))
             current = _split(entries, current, stripped[head.end():], params, shared)
             entries[current] += f" ({head.group(2)})" if head.group(2) else ""
         elif current and stripped and width > indent:
             current = _split(entries, current, " " + stripped, params, shared)
         else:
             current = None
+    for other, first in alike.items():
+        entries.setdefault(other, entries[first])
+        if first in shared:
+            shared.add(other)
     return entries, shared
+
+
+# an entry's head: "- x:", "x (np.ndarray):", "- gamma, beta:" (names sharing the entry), ":param x:"
+# (Sphinx), "x -- " (as deeplearning.ai's notebooks write it)
+_HEAD = re.compile(r"^(?:[-*]\s*|:param\s+(?:[\w.\[\], ]+\s+)?)?(\w+(?:\s*,\s*\w+)*)\s*(?:\(([^)]*)\))?\s*(?::|--\s)")
 
 
 def _split(entries, current, text, params, shared):

@@ -385,3 +385,42 @@ def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
     got = backward_env["rnn_backward"](*douts, cache)
     want = finite_differences(lambda *a: forward_env["rnn_forward"](*a)[:-1], args, range(5), douts)
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("doc", [
+    '''
+    - x: Data of shape (N, D)
+    - gamma, beta: Scale and shift parameters, of shape (D,)
+    ''',
+    '''
+    :param x: data, shape (N, D)
+    :param gamma: scale, shape (D,)
+    :param beta: shift, shape (D,)
+    ''',
+    '''
+    x -- data, numpy array of shape (N, D)
+    gamma -- scale, numpy array of shape (D,)
+    beta -- shift, numpy array of shape (D,)
+    '''], ids=["names sharing an entry", "sphinx", "double dash"])
+def test_shapes_in_docstrings_written_otherwise(doc):
+    # the cache lacks beta, whose gradient's shape (D,) the docstring gives: read in each form
+    source = f'''
+import numpy as np
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """Layer normalization.
+    {doc}"""
+    eps = ln_param.get('eps', 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    xc = x - mu
+    var = (xc ** 2).mean(axis=1, keepdims=True)
+    std = np.sqrt(var + eps)
+    xhat = xc / std
+    out = gamma * xhat + beta
+    cache = (xhat, gamma, std)
+    return out, cache
+'''
+    rng = np.random.default_rng(9)
+    got, want, _ = _gradients(source, "layernorm_forward", [rng.normal(size=(4, 3)), rng.normal(size=3),
+                                                            rng.normal(size=3)], {})
+    assert_close(got, want)
