@@ -424,3 +424,38 @@ def layernorm_forward(x, gamma, beta, ln_param):
     got, want, _ = _gradients(source, "layernorm_forward", [rng.normal(size=(4, 3)), rng.normal(size=3),
                                                             rng.normal(size=3)], {})
     assert_close(got, want)
+
+
+def test_a_naive_conv_padding_by_a_list_of_pairs():
+    # np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)]): the pairs of names staged each on a line of
+    # their own, read back as the widths
+    source = '''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    """
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    stride, pad = conv_param['stride'], conv_param['pad']
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x_pad[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+                    out[n, f, i, j] = (window * w[f]).sum() + b[f]
+    cache = (x, w, b, conv_param)
+    return out, cache
+'''
+    rng = np.random.default_rng(10)
+    got, want, _ = _gradients(source, "conv_forward_naive", [rng.normal(size=(2, 3, 5, 5)),
+                                                             rng.normal(size=(2, 3, 3, 3)), rng.normal(size=2)],
+                              {"stride": 2, "pad": 1})
+    assert_close(got, want)
