@@ -918,13 +918,29 @@ def _missing_message(missing, result, staged, layout):
         if later:
             user, line = _user(name), lines[later[0]]
             others = [u for u in users if u != user]
+            keep = f"its shape, taken before line {line} ({user}_shape = {user}.shape)" if \
+                _read_for_shape(result, name, staged) else f"a copy made before line {line} ({user}.copy())"
             return (f"the backward needs {user} as it was before line {line} changes it (read by "
                     f"`{_first_use(result, name)}`), but the cache built on line {layout.line} holds {user} as "
-                    f"line {line} leaves it (it holds {held}): cache a copy made before line {line} "
-                    f"({user}.copy())" + (f", and add {', '.join(others)} to the cache" if others else ""))
+                    f"line {line} leaves it (it holds {held}): cache {keep}"
+                    + (f", and add {', '.join(others)} to the cache" if others else ""))
+    shaped = all(_read_for_shape(result, name, staged) for name in missing)
+    what = ("its shape" if len(users) == 1 else "their shapes") + f" ({', '.join(u + '.shape' for u in users)})"
     return (f"the backward needs {', '.join(users)} (read by `{_first_use(result, missing[0])}`), which the cache "
             f"built on line {layout.line} does not hold (it holds {held or 'nothing'}): add "
-            f"{'it' if len(users) == 1 else 'them'} to the cache")
+            f"{what if shaped else 'it' if len(users) == 1 else 'them'} to the cache")
+
+
+def _read_for_shape(result, name, staged):
+    """Whether the backward's lines read ``name`` for its shape alone (``x.shape``, ``np.shape(x)``)."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    word = rf"(?<![\w.]){re.escape(name)}\b"
+    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)
+             if not (isinstance(item, ir.ForwardLine) and _base(item.target) == name)]
+    mentions = sum(len(re.findall(word, text)) for text in texts)
+    forms = sum(len(re.findall(rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
+                for text in texts)
+    return bool(mentions) and mentions == forms
 
 
 def _user(name):

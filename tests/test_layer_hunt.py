@@ -459,3 +459,79 @@ def conv_forward_naive(x, w, b, conv_param):
                                                              rng.normal(size=(2, 3, 3, 3)), rng.normal(size=2)],
                               {"stride": 2, "pad": 1})
     assert_close(got, want)
+
+
+@pytest.mark.parametrize("flat, back", [
+    ("np.moveaxis(x, 1, -1).reshape(N * H * W, C)", "np.moveaxis(y.reshape(N, H, W, C), -1, 1)"),
+    ("np.transpose(x, (0, 2, 3, 1)).reshape(-1, C)", "np.transpose(np.reshape(y, (N, H, W, C)), (0, 3, 1, 2))"),
+])
+def test_spatial_batchnorm_moving_the_channels_with_numpy_functions(flat, back):
+    source = f'''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    """
+    eps = bn_param.get('eps', 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    xhat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * xhat + beta
+    cache = (x, xhat, mu, var, gamma, eps)
+    return out, cache
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (C,)
+    - beta: Shift parameter, of shape (C,)
+    """
+    N, C, H, W = x.shape
+    x_t = {flat}
+    y, cache = batchnorm_forward(x_t, gamma, beta, bn_param)
+    out = {back}
+    return out, cache
+'''
+    rng = np.random.default_rng(11)
+    got, want, text = _gradients(source, "spatial_batchnorm_forward", [rng.normal(size=(2, 3, 2, 4)),
+                                                                       rng.normal(size=3), rng.normal(size=3)], {})
+    assert_close(got, want)
+    assert "batchnorm_backward(dy, cache)" in text
+
+
+def test_an_input_read_for_its_shape_alone_is_asked_for_as_its_shape():
+    flattened = _refusal('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+    """
+    N = x.shape[0]
+    x_flat = x.reshape(N, -1)
+    out = x_flat.dot(w) + b
+    cache = (x_flat, w, b)
+    return out, cache
+''', "affine_forward")
+    assert "add its shape (x.shape) to the cache" in flattened
+    kept = _refusal('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    """
+    - x: A numpy array containing input data, of shape (N, d_1, ..., d_k)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    """
+    N = x.shape[0]
+    x = x.reshape(N, -1)
+    out = x.dot(w) + b
+    cache = (x, w, b)
+    return out, cache
+''', "affine_forward")
+    assert "cache its shape, taken before line 11 (x_shape = x.shape)" in kept
