@@ -515,9 +515,25 @@ class _LoopLayer:
                 setup.append(ir.AdjointLine(var, False, f"{up}.copy()"))
                 body = _rename(body, up, var)
         forward_only = (set(self.kinds) | self.assigned | set(self.params)) - set(self.generated)
-        self.dims = RuntimeDims(self.sizes, self.sources(), self.taken - forward_only, lambda size: self.error(
+        sources = self.sources()
+        several = len(self.outputs) > 1 and not self.generic  # (any upstream may be None: dimensions read
+        if several:                                            # from the step caches first)
+            sources = sources[len(self.upstreams):] + sources[:len(self.upstreams)]
+        self.dims = RuntimeDims(self.sizes, sources, self.taken - forward_only, lambda size: self.error(
             f"the backward cannot learn a dimension (of size {size} in the samples) from the upstream gradient "
             "or the step caches: keep the step's inputs in its cache", self.func), self.labels)
+        steps = self.dims.names.get(self.iterations)
+        if several and steps is not None and steps not in self.dims.taken and self.iterations > 1:
+            self.dims.bindings.append(ir.Statement(f"{steps} = len(cache)" + (f" // {self.per_step}"
+                                                                              if self.per_step > 1 else "")))
+            self.dims.bound[self.iterations] = steps  # (T = len(cache): no upstream read for it)
+        given = []  # an output's gradient given as None: zeros of its shape
+        for up, value in zip(self.upstreams, self.output_values) if several else ():
+            try:
+                given.append(ir.Block(f"if {up} is None:", (ir.AdjointLine(
+                    up, False, f"np.zeros({self.dims.shape(np.shape(value))})"),)))
+            except BackgenError:
+                pass
         zeros = []
         for p, var in self.accumulators.items():
             if p in self.uses and self.generic:
@@ -558,7 +574,7 @@ class _LoopLayer:
                     raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
                 after.append(ir.AdjointLine(self.accumulators[p], False, zero))
             returns.append(self.accumulators[p])
-        groups = tuple(self.dims.bindings + setup + zeros + [loop] + after)
+        groups = tuple(self.dims.bindings + given + setup + zeros + [loop] + after)
         stem = backward_name(self.func.name)
         layout = Layout("steps", (), (), self.loop.lineno)
         main = ir.Backward(stem, self.func.name, (), (), tuple(self.upstreams), tuple(self.wrt), (), groups, (),

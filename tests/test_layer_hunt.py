@@ -535,3 +535,35 @@ def affine_forward(x, w, b):
     return out, cache
 ''', "affine_forward")
     assert "cache its shape, taken before line 11 (x_shape = x.shape)" in kept
+
+
+def test_an_rnn_returning_its_last_state_too_takes_none_for_either_gradient():
+    # the docstring says None stands for an output whose gradient is zero: the dimensions are read
+    # from the step caches (T = len(cache)), and a None is zeros of its output's shape
+    source = STEP + '''
+def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    cache = []
+    prev_h = h0
+    for t in range(T):
+        prev_h, c = rnn_step_forward(x[:, t, :], prev_h, Wx, Wh, b)
+        h[:, t, :] = prev_h
+        cache.append(c)
+    return h, prev_h, cache
+'''
+    text = backgen.generate(source, name="rnn_forward")
+    forward_env, backward_env = {}, {}
+    exec(source, forward_env)
+    exec(text, backward_env)
+    args = _rnn_args(np.random.default_rng(12))
+    h, last, cache = forward_env["rnn_forward"](*args)
+    rng = np.random.default_rng(13)
+    dh, dlast = rng.normal(size=h.shape), rng.normal(size=last.shape)
+    backward = backward_env["rnn_backward"]
+    for douts in ([dh, dlast], [dh, None], [None, dlast]):
+        got = backward(*douts, cache)
+        want = finite_differences(lambda *a: forward_env["rnn_forward"](*a)[:-1], args, range(5),
+                                  [d if d is not None else np.zeros(np.shape(o)) for d, o in zip(douts, (h, last))])
+        assert_close(got, want)
