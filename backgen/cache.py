@@ -47,7 +47,12 @@ Contract:
   of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``), of ``c = v * d``
   (``d`` such a reciprocal, or a number but 0), ``v = c / d``, of ``c = v.T``, ``v = c.T``; only where
   the backward reads ``v`` where a rounding moves nothing by more (no comparison, index,
-  ``np.sign``...).
+  ``np.sign``...; its shape anywhere).  A value a loop writes whole into a slot of its own of an array
+  the cache holds as the loop leaves it (``h[:, t, :] = next_h``) is read back from that slot
+  (``_slots_read_back``); the gradient of ``np.split``'s list, each of whose parts gets its one
+  gradient, starts from no arrays (``_parts_given_whole``).  Where the backward still lacks a value,
+  the refusal says what to cache: the value, its shape where only that is read, or a copy taken
+  before the write that changed it.
 """
 
 import ast
@@ -740,8 +745,10 @@ def _from_user_cache(backward, staged, error, recover=False):
         raise staged.cache.refusal
     layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
+    backward, buffers = _slots_read_back(backward, staged, layout, looped)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
-        layout = dataclasses.replace(layout, names=tuple(None if n in looped else n for n in layout.names))
+        layout = dataclasses.replace(layout, names=tuple(None if n in looped and n not in buffers else n
+                                                         for n in layout.names))
     cached = {n for n in layout.names if n}
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
@@ -1010,6 +1017,80 @@ def set_in_loops(items, looped=False):
         else:  # a loop: its values, and the names it carries from step to step
             found |= set_in_loops(item.body, True) | set(item.carried)
     return found
+
+
+def _slots_read_back(backward, staged, layout, looped):
+    """``(backward, buffers)``: the backward whose forward pass reads back from the cache, at each step,
+    the value a loop writes whole into a slot of its own of an array the cache holds as the loop leaves
+    it (``h[:, t, :] = prev_h`` in ``for t in range(T)``, ``cache = (..., h)``: ``prev_h = h[:, t, :]``
+    for ``prev_h = np.tanh(s)``, which then needs no ``b``), and the staged names of those arrays, which
+    the cache then holds.  Only for an array made of zeros of floats before the loop (``np.zeros((N, T,
+    H))``), written nowhere else, read by the backward nowhere else, each step's slot picked by the
+    loop's counter alone (``t``, the other axes whole), of the shape of the value written (no
+    broadcasting), on every path of the loop's body."""
+    if getattr(staged, "shape_free", ()) or layout is None:
+        return backward, set()
+    np_name = staged.modules.get("np", "np")
+    texts = layout.texts if len(layout.texts) == len(layout.names) else (None,) * len(layout.names)
+    shapes, ops = staged.shapes or {}, list(ir.ops_in(staged.body))
+    writes = [op for op in ops if op.rule == "setitem"]
+    forward, buffers = list(backward.forward), set()
+    for name, text in zip(layout.names, texts):
+        if not name or name not in looped or name in stale_names(staged) or text != _user(name):
+            continue
+        mine = [op for op in writes if _user(op.target) == text]
+        made = [op for op in ops if op.target == text and op.rule != "setitem"]
+        if len(mine) != 1 or len(made) != 1 or not re.fullmatch(
+                rf"{re.escape(np_name)}\.(?:zeros|empty)\(\(.*\)\)|{re.escape(np_name)}\.(?:zeros|empty)\(\w+\)",
+                made[0].source or "") or "dtype" in (made[0].source or ""):
+            continue
+        loops = [k for k, item in enumerate(forward) if isinstance(item, ir.Block) and
+                 re.fullmatch(r"for (\w+) in range\([^,]*\):", item.header)]
+        for k in loops:
+            block, counter = forward[k], re.fullmatch(r"for (\w+) in range", forward[k].header[:forward[k].header.index("(")]).group(1)
+            body = list(block.body)
+            slots = [j for j, item in enumerate(body) if isinstance(item, ir.ForwardLine) and _base(item.target) == text
+                     and "[" in item.target]
+            if len(slots) != 1 or not body[slots[0]].source.isidentifier():
+                continue
+            write, value = body[slots[0]], body[slots[0]].source
+            index = ast.parse(write.target, mode="eval").body.slice
+            parts = index.elts if isinstance(index, ast.Tuple) else [index]
+            axis = [j for j, part in enumerate(parts) if isinstance(part, ast.Name) and part.id == counter]
+            if len(axis) != 1 or not all(j == axis[0] or isinstance(part, ast.Slice) and part.lower is None and
+                                         part.upper is None and part.step is None for j, part in enumerate(parts)):
+                continue
+            written = mine[0].args[1] if len(mine[0].args) > 1 else None
+            slot = tuple(shapes.get(name, ())) if shapes.get(name) is not None else None
+            if not isinstance(written, ir.Var) or slot is None or shapes.get(written.name) is None or \
+                    len(slot) < len(parts) or tuple(shapes[written.name]) != slot[:axis[0]] + slot[axis[0] + 1:]:
+                continue  # (a value broadcast into its slot is not the slot's value)
+            at = [j for j, item in enumerate(body[:slots[0]]) if isinstance(item, ir.ForwardLine) and
+                  item.target == value]
+            if not at or any(isinstance(item, ir.Block) for item in body[at[-1]:slots[0]]):
+                continue
+            word = re.compile(rf"(?<![\w.]){re.escape(text)}\b")
+            others = [item for item in _lines(dataclasses.replace(backward, forward=tuple(forward)))
+                      if item is not write and not (isinstance(item, ir.ForwardLine) and item.target == text)]
+            if any(word.search(str(item) if not isinstance(item, ir.Block) else item.header) for item in others):
+                continue  # (read elsewhere: a slot read before its step writes it would differ)
+            if any(isinstance(item, ir.ForwardLine) and "[" in item.target for item in others) or any(
+                    isinstance(item, ir.AdjointLine) and ("[" in item.target or item.accumulate)
+                    for item in _walked(forward)):
+                continue  # (a write in the forward pass might reach the slot read back, a view of the cache)
+            if not any(isinstance(item, ir.Loop) and item.line < layout.line and any(
+                    op is mine[0] for op in ir.ops_in(item.body)) for item in staged.body):
+                continue  # (the cache built after the loop, outside it: it holds the slots as the loop leaves them)
+            body[at[-1]] = dataclasses.replace(body[at[-1]], source=f"{text}[{_index_text(write.target)}]")
+            forward[k] = ir.Block(block.header, tuple(body))
+            buffers.add(name)
+            break
+    return dataclasses.replace(backward, forward=tuple(forward)), buffers
+
+
+def _index_text(target):
+    """``:, t, :`` of ``h[:, t, :]``."""
+    return target[target.index("[") + 1:-1]
 
 
 def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):

@@ -12,6 +12,9 @@ entry in the function's docstring names a shape:
     Wq, Wk, Wv: (E, E)                    (names sharing a shape)
     masses (N,), positions (N, 3): ...    (a shape right after the name, then a comma or colon)
     Pools x of shape (N, C, H, W) ...     (a name, then "of shape")
+    - gamma, beta: ... of shape (D,)      (an entry of several names)
+    :param x: data, shape (N, D)          (Sphinx)
+    x -- data, numpy array of shape (N, D)  (as deeplearning.ai's notebooks write it)
 
 ``(N, d_1, ..., d_k)`` means two or more dimensions, which the code reshapes:
 backgen takes the dimensions before the ``...`` (``(N, D)`` when another

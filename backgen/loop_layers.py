@@ -21,7 +21,8 @@ for parameters (``prev_h = h0``); in the loop, calls of step layers whose
 arguments are parameters, slices of parameters (``x[:, t, :]``), values of the
 loop and slots of an output (``h[:, t - 1, :]``), writes into an output's
 slots (``h[:, t, :] = next_h``), the collection of the step caches, renamings
-(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``); after the loop, the cache by
+(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``, or ``prev = h0 if t == 0 else
+h[:, t - 1, :]``); after the loop, the cache by
 another name (``cache = caches``) and an output stacked from a list each step
 appends its output to (``hs.append(next_h)``; ``h = np.array(hs).transpose(1, 0,
 2)`` or ``np.stack(hs, axis=1)``, the step's axes left in their order), read as
@@ -29,7 +30,8 @@ writes into the output's slots (``h[:, t] = next_h``).
 backgen runs the forward (its step layers as the user wrote them) on sample
 arrays of its declared shapes (or ``shapes``), to check that every write fills its slot
 exactly and to learn where the backward finds each dimension (``N, T, H =
-dh.shape``, ``D = cache[0][0].shape[1]``).
+dh.shape``, ``D = cache[0][0].shape[1]``; from the step caches first where the layer has several
+outputs, any of whose gradients may be given as None: zeros of its shape then).
 """
 
 import ast

@@ -12,8 +12,10 @@ sandwich reads nowhere but in its own cache, is built as one naming it (``cache.
 called layer (its backward in the same convention); where the sandwich's own
 shapes are known (declared, or ``shapes``), a layer declaring none for some of
 its parameters is built for those it is called with on sample arrays (the
-same at every call of it, or none).  None when the forward is
-not such a sandwich (it is then staged as any other function).
+same at every call of it, or none).  Between the layers, reshapes and transposes of a value
+(``x.transpose(0, 2, 3, 1).reshape(-1, C)``, ``np.moveaxis(x, 1, -1)``) are undone link by link, and a
+parameter the layers called take only undifferentiated (``word_embedding_forward``'s indices) gets
+no gradient.  None when the forward is not such a sandwich (it is then staged as any other function).
 """
 
 import ast

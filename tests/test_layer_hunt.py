@@ -567,3 +567,36 @@ def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
         want = finite_differences(lambda *a: forward_env["rnn_forward"](*a)[:-1], args, range(5),
                                   [d if d is not None else np.zeros(np.shape(o)) for d, o in zip(douts, (h, last))])
         assert_close(got, want)
+
+
+INLINE_RNN = '''
+import numpy as np
+
+def rnn_forward(x, h0, Wx, Wh, b):''' + RNN_DOC + '''
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    for t in range(T):
+        next_h = np.tanh(x[:, t, :].dot(Wx) + prev_h.dot(Wh) + b)
+        h[:, t, :] = next_h
+        AFTER
+        prev_h = next_h
+    cache = (x, h0, Wx, Wh, h)
+    return h, cache
+'''
+
+
+@pytest.mark.parametrize("after", ["pass", "next_h = next_h * 0.5"])
+def test_an_rnn_written_out_caching_its_hidden_states(after):
+    # each step's next_h is read back from the slot it wrote, h[:, t, :]: no b to compute it again
+    source = INLINE_RNN.replace("AFTER", after)
+    got, want, text = layer_gradients(source, "rnn_forward", _rnn_args(np.random.default_rng(14)))
+    assert_close(got, want)
+    assert "next_h = h[:, t, :]" in text
+
+
+def test_an_rnn_written_out_changing_its_state_after_writing_it_is_refused():
+    # next_h[0] *= 0.5 after the write: the slot read back would be a view of the cache written into
+    message = _refusal(INLINE_RNN.replace("AFTER", "next_h[0] *= 0.5"), "rnn_forward")
+    assert "the backward needs b" in message
