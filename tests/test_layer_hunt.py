@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import backgen
-from numeric import finite_differences
+from numeric import finite_differences, gradient
 from test_layer_acceptance import assert_close, layer_gradients
 
 STEP = '''
@@ -600,3 +600,28 @@ def test_an_rnn_written_out_changing_its_state_after_writing_it_is_refused():
     # next_h[0] *= 0.5 after the write: the slot read back would be a view of the cache written into
     message = _refusal(INLINE_RNN.replace("AFTER", "next_h[0] *= 0.5"), "rnn_forward")
     assert "the backward needs b" in message
+
+
+def test_np_pad_by_a_pair_of_computed_widths_keeps_their_names():
+    # np.pad(x, (K - 1, K - 1)): the widths staged as names, each a number, read back as those names
+    # (not as K - 1 written into dxp.shape[0] - K - 1)
+    source = '''
+import numpy as np
+
+def conv_full_1d(x, w):
+    """x: (N,), w: (K,)"""
+    K = w.shape[0]
+    wf = w[::-1]
+    xp = np.pad(x, (K - 1, K - 1))
+    out = np.array([np.dot(xp[i:i + K], wf) for i in range(len(x) + K - 1)])
+    return np.sum(out ** 2)
+'''
+    text = backgen.generate(source, name="conv_full_1d")
+    env, backward_env = {}, {}
+    exec(source, env)
+    exec(text, backward_env)
+    rng = np.random.default_rng(15)
+    args = [rng.normal(size=6), rng.normal(size=3)]
+    got = backward_env["conv_full_1d_backward"](*args)
+    want = [gradient(env["conv_full_1d"], args, k) for k in range(2)]
+    assert_close(got, want)

@@ -186,8 +186,9 @@ def _width_sources(c, ndim):
         return node
     node = made(node)
     seq = (ast.Tuple, ast.List)
-    if isinstance(node, seq):  # ([(0, 0), (0, 0), seq, seq2]: the pairs (pad, pad) staged as names)
-        node = type(node)([made(e) for e in node.elts], ast.Load())
+    if isinstance(node, seq):  # ([(0, 0), (0, 0), seq, seq2]: the pairs (pad, pad) staged as names; a
+        # name standing for a number, s of (s, s) for (K - 1, K - 1), stays the name the backward has)
+        node = type(node)([made(e) if isinstance(made(e), seq) else e for e in node.elts], ast.Load())
     if not isinstance(node, seq):  # one width for every side
         pairs = [(node, node)] * ndim
     elif not any(isinstance(e, seq) for e in node.elts):  # (w,) or (before, after) for every axis
