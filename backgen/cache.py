@@ -47,7 +47,12 @@ Contract:
   of ``c = k / v`` (a number but 0), ``v = k / c`` (``den = 1.0 / inv``), of ``c = v * d``
   (``d`` such a reciprocal, or a number but 0), ``v = c / d``, of ``c = v.T``, ``v = c.T``; only where
   the backward reads ``v`` where a rounding moves nothing by more (no comparison, index,
-  ``np.sign``...).
+  ``np.sign``...; its shape anywhere).  A value a loop writes whole into a slot of its own of an array
+  the cache holds as the loop leaves it (``h[:, t, :] = next_h``) is read back from that slot
+  (``_slots_read_back``); the gradient of ``np.split``'s list, each of whose parts gets its one
+  gradient, starts from no arrays (``_parts_given_whole``).  Where the backward still lacks a value,
+  the refusal says what to cache: the value, its shape where only that is read, or a copy taken
+  before the write that changed it.
 """
 
 import ast
@@ -712,24 +717,31 @@ _INDEXING = frozenset({"at", "take", "take_along_axis", "put", "put_along_axis",
 # counts or sizes: a value computed again in floats, from an integer one, is none of those)
 
 
+_SHAPES = frozenset({"shape", "ndim", "size"})  # (not dtype: a float computed again where it held integers)
+
+
 def _read_smoothly(result, name):
     """Whether the backward's lines read ``name`` (a value computed again from a quotient, off from the
     forward's by a rounding, and a float where it held integers) only where a rounding moves the result
     by as little: never compared, as an index (``x[i]``, ``np.add.at(dW, i, g)``), a count or a size,
     or by a function whose result jumps (``np.sign``, ``argmax``, ``np.maximum``,
-    ``astype``; ``np.where`` where its condition reads it, a comparison)."""
+    ``astype``; ``np.where`` where its condition reads it, a comparison); its shape (``x.shape``, read
+    for ``np.broadcast_to(g, x.shape)``) is exact, and may be read anywhere."""
     off = {name}  # and what the forward pass computes from it (t = xc * 2.0, then t > 0)
     for item in _walked(result.forward):
         if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and item.target != name and \
                 _names_in(str(item)) & off:
             off.add(_base(item.target))
 
-    def reads(node):
-        return any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node))
+    def reads(node):  # (its shape alone, x.shape, np.shape(x), is exact: no rounding moves it)
+        return any(isinstance(n, ast.Name) and n.id in off and id(n) not in shaped for n in ast.walk(node))
     for item in _lines(result):
         if isinstance(item, ir.ForwardLine) and item.target == name:
             continue
         tree = _parsed(item)
+        shaped = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr in _SHAPES} | \
+            {id(n.args[0]) for n in ast.walk(tree) if isinstance(n, ast.Call) and len(n.args) == 1 and
+             (getattr(n.func, "attr", None) or getattr(n.func, "id", None)) in ("shape", "ndim", "size", "len")}
         for node in ast.walk(tree):
             if isinstance(node, (ast.Compare, ast.BoolOp, ast.IfExp)) and reads(node) or \
                     isinstance(node, ast.Subscript) and reads(node.slice) or \
@@ -755,8 +767,10 @@ def _from_user_cache(backward, staged, error, recover=False):
         raise staged.cache.refusal
     layout = _copies_as_their_values(staged.cache, staged)
     looped = set_in_loops(staged.body) | stale_names(staged)
+    backward, buffers = _slots_read_back(backward, staged, layout, looped)
     if looped & set(layout.names):  # a loop's carried value: the forward pass computes it step by step
-        layout = dataclasses.replace(layout, names=tuple(None if n in looped else n for n in layout.names))
+        layout = dataclasses.replace(layout, names=tuple(None if n in looped and n not in buffers else n
+                                                         for n in layout.names))
     cached = {n for n in layout.names if n}
     result = dataclasses.replace(backward, forward=tuple(without_cached(backward.forward, cached, writes=True)),
                                  groups=tuple(without_cached(backward.groups, cached)), cache=layout, params=(),
@@ -767,19 +781,20 @@ def _from_user_cache(backward, staged, error, recover=False):
     result = _unread_dropped(_zeros_from_what_is_there(result, staged, cached, kept)) if kept else first
     drawn = [line for line in _lines(result) if isinstance(line, ir.ForwardLine) and ".random." in line.source]
     if drawn:
-        raise error(f"the backward would draw new random numbers (`{drawn[0]}`): add {drawn[0].target} "
-                    f"to the cache built on line {layout.line}", layout.line)
+        raise error(_drawn_message(drawn[0], staged, layout), layout.line)
     values = set(staged.params) | {op.target for op in ir.ops_in(staged.body)}
     free = (_free(result) & values) - cached
     # (values read for their shapes only, or lines computing them, read for their shapes: a product
     # computed again only for the shape of its gradient, dout.reshape(prod.shape))
-    result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+    result = _shapes_taken(result, staged, cached, values, looped)
+    free = (_free(result) & values) - cached
+    result = _unread_dropped(_parts_given_whole(result, staged, cached))
     free = (_free(result) & values) - cached
     result, free = _written_for_their_shapes(result, staged, free, values)
     if recover and free:  # (then values read for their shapes only again: x of xc = x - mu)
         result = _unread_dropped(_divided_back(result, staged))
         free = (_free(result) & values) - cached
-        result = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        result = _shapes_taken(result, staged, cached, values, looped)
         free = (_free(result) & values) - cached
         result, free = _written_for_their_shapes(result, staged, free, values)
     applying = [refusal for name, _, refusal in layout.stale if name in stale_names(staged)]
@@ -788,6 +803,94 @@ def _from_user_cache(backward, staged, error, recover=False):
     if free:
         raise error(_missing_message(sorted(free), result, staged, layout), layout.line)
     return result
+
+
+def _shapes_taken(result, staged, cached, values, looped):
+    """``result`` with the shapes it reads taken from what is there (``_shapes_from_what_is_there``) until
+    nothing changes: a line left unread once its value's shape is taken elsewhere (``x_flat =
+    xT.reshape(-1, C)``, read for ``x_flat.shape`` alone) leaves the value it read (``xT``) read for its
+    shape alone in turn."""
+    for _ in range(8):  # (each round takes a shape from a value read for more, or leaves a line out)
+        free = (_free(result) & values) - cached
+        taken = _unread_dropped(_shapes_from_what_is_there(result, staged, cached, free, looped))
+        if taken == result:
+            break
+        result = taken
+    return result
+
+
+_SPLITS = frozenset({"np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit"})
+
+
+def _parts_given_whole(result, staged, cached):
+    """``result`` with the gradient of each list that ``np.split(a, 4, axis=1)`` makes, the cache not
+    holding it, read only for the zeros its gradient starts from (``dparts =
+    [0.0 * item for item in parts]``), each of whose parts then gets its one gradient (``dparts[3] =
+    dparts[3] + dag``, outside blocks) before the list's gradient is read, started from no arrays
+    (``dparts = [None] * 4``; ``dparts[3] = dag``): the zeros, whose shapes only the list knows, are
+    never read."""
+    for name in sorted(set(staged.lists) - cached):
+        op = next((op for op in ir.ops_in(staged.body) if op.target == name), None)
+        sections = dict(op.params).get("indices_or_sections") if op is not None and op.rule in _SPLITS else None
+        if sections is None or not sections.isdigit() or int(sections) < 1:
+            continue
+        count, word = int(sections), re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+        zero = next((line for line in _walked(result.groups) if isinstance(line, ir.AdjointLine) and not
+                     line.accumulate and line.source == f"[0.0 * item for item in {name}]"), None)
+        if zero is None or any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
+                               for item in _lines(result) if item is not zero and not (
+                                   isinstance(item, ir.ForwardLine) and _base(item.target) == name)):
+            continue  # (the list read for more than the zeros of its gradient)
+        gradient = zero.target
+        slot = re.compile(rf"{re.escape(gradient)}\[(\d+)\]")
+        reads = re.compile(rf"(?<![\w.]){re.escape(gradient)}\b")
+        top = [line for line in _opened(result.groups)]
+        if any(reads.search(item.header) or any(reads.search(str(inner)) for inner in _walked(item.body))
+               for item in top if isinstance(item, ir.Block)):
+            continue  # (in a block: a path may skip a part)
+        filled, ready, edits = set(), False, {}
+        for line in top[top.index(zero) + 1:] if zero in top else [None]:
+            if line is None:
+                break
+            text = str(line)
+            if not reads.search(text):
+                continue
+            match = isinstance(line, ir.AdjointLine) and not line.accumulate and slot.fullmatch(line.target)
+            if match and not ready and line.source.startswith(f"{line.target} + ") and \
+                    int(match.group(1)) < count and match.group(1) not in filled and \
+                    not reads.search(line.source[len(line.target) + 3:]):
+                filled.add(match.group(1))
+                edits[id(line)] = dataclasses.replace(line, source=line.source[len(line.target) + 3:])
+                continue
+            if len(filled) != count or reads.search(line.target if isinstance(line, ir.AdjointLine) else ""):
+                break  # (read before every part has its gradient, or written otherwise)
+            ready = True
+        else:
+            if ready and zero in top:
+                edits[id(zero)] = dataclasses.replace(zero, source=f"[None] * {count}")
+                result = dataclasses.replace(result, groups=tuple(_edited_lines(result.groups, edits)))
+    return result
+
+
+def _opened(items):
+    """The lines of ``items`` with groups opened, blocks kept whole."""
+    for item in items:
+        if isinstance(item, ir.Group):
+            yield from _opened(item.lines)
+        else:
+            yield item
+
+
+def _edited_lines(items, edits):
+    """``items`` with each line ``edits`` holds (by id) replaced, in groups and blocks too."""
+    out = []
+    for item in items:
+        if isinstance(item, ir.Group):
+            item = ir.Group(item.undoes, tuple(_edited_lines(item.lines, edits)))
+        elif isinstance(item, ir.Block):
+            item = ir.Block(item.header, tuple(_edited_lines(item.body, edits)))
+        out.append(edits.get(id(item), item))
+    return out
 
 
 def _written_for_their_shapes(result, staged, free, values):
@@ -813,6 +916,22 @@ def _written_for_their_shapes(result, staged, free, values):
     return result, (_free(result) & values) - {n for n in names if n}
 
 
+def _drawn_message(drawn, staged, layout):
+    """Why the backward would draw random numbers again (``drawn``, a forward line): the line of the
+    user's that draws them, and the value it computes, named as the user names it, to cache."""
+    ops = list(ir.ops_in(staged.body))
+    line = next((op.line for op in ops if op.target == drawn.target and op.line), 0)
+    on_line = [op.target for op in ops if line and op.line == line]
+    value = _user(on_line[-1]) if on_line else drawn.target
+    where = f" on line {line}" if line else f" (`{drawn}`)"
+    if line > layout.line:  # (drawn after the cache is built)
+        return (f"the backward would draw new random numbers: the draw{where} comes after the cache built on "
+                f"line {layout.line}; build the cache after it, with {value} (the value that line computes from "
+                "it) in it")
+    return (f"the backward would draw new random numbers: the draw{where} is not cached; add {value} (the value "
+            f"that line computes from it) to the cache built on line {layout.line}")
+
+
 def _missing_message(missing, result, staged, layout):
     """Why the backward lacks ``missing`` (staged names): what the cache holds, as the user wrote it,
     and, for a value the cache holds only as a later write leaves it (``cache = (x, w)`` before
@@ -820,18 +939,37 @@ def _missing_message(missing, result, staged, layout):
     users = list(dict.fromkeys(_user(name) for name in missing))
     held = ", ".join(layout.texts) if layout.texts else ", ".join(_user(n) for n in layout.names if n)
     lines = {op.target: op.line for op in ir.ops_in(staged.body)}
-    for name in missing:  # the first value the cache holds a later version of
-        later = [n for n in layout.names if n and n != name and _user(n) == _user(name) and lines.get(n)]
+    names = staged.cache.names if len(staged.cache.names) == len(layout.names) else layout.names  # (as built:
+    texts = layout.texts if len(layout.texts) == len(names) else (None,) * len(names)  # a loop's value too)
+    for name in missing:  # the first value the cache holds a later version of (written through another
+        later = [n for n, text in zip(names, texts)  # name: x as h5 = x; h5[1:] -= ... leaves it)
+                 if n and n != name and _user(name) in (_user(n), text) and lines.get(n)]
         if later:
             user, line = _user(name), lines[later[0]]
             others = [u for u in users if u != user]
+            keep = f"its shape, taken before line {line} ({user}_shape = {user}.shape)" if \
+                _read_for_shape(result, name, staged) else f"a copy made before line {line} ({user}.copy())"
             return (f"the backward needs {user} as it was before line {line} changes it (read by "
                     f"`{_first_use(result, name)}`), but the cache built on line {layout.line} holds {user} as "
-                    f"line {line} leaves it (it holds {held}): cache a copy made before line {line} "
-                    f"({user}.copy())" + (f", and add {', '.join(others)} to the cache" if others else ""))
+                    f"line {line} leaves it (it holds {held}): cache {keep}"
+                    + (f", and add {', '.join(others)} to the cache" if others else ""))
+    shaped = all(_read_for_shape(result, name, staged) for name in missing)
+    what = ("its shape" if len(users) == 1 else "their shapes") + f" ({', '.join(u + '.shape' for u in users)})"
     return (f"the backward needs {', '.join(users)} (read by `{_first_use(result, missing[0])}`), which the cache "
             f"built on line {layout.line} does not hold (it holds {held or 'nothing'}): add "
-            f"{'it' if len(users) == 1 else 'them'} to the cache")
+            f"{what if shaped else 'it' if len(users) == 1 else 'them'} to the cache")
+
+
+def _read_for_shape(result, name, staged):
+    """Whether the backward's lines read ``name`` for its shape alone (``x.shape``, ``np.shape(x)``)."""
+    np_name = re.escape(staged.modules.get("np", "np"))
+    word = rf"(?<![\w.]){re.escape(name)}\b"
+    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)
+             if not (isinstance(item, ir.ForwardLine) and _base(item.target) == name)]
+    mentions = sum(len(re.findall(word, text)) for text in texts)
+    forms = sum(len(re.findall(rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
+                for text in texts)
+    return bool(mentions) and mentions == forms
 
 
 def _user(name):
@@ -901,6 +1039,80 @@ def set_in_loops(items, looped=False):
         else:  # a loop: its values, and the names it carries from step to step
             found |= set_in_loops(item.body, True) | set(item.carried)
     return found
+
+
+def _slots_read_back(backward, staged, layout, looped):
+    """``(backward, buffers)``: the backward whose forward pass reads back from the cache, at each step,
+    the value a loop writes whole into a slot of its own of an array the cache holds as the loop leaves
+    it (``h[:, t, :] = prev_h`` in ``for t in range(T)``, ``cache = (..., h)``: ``prev_h = h[:, t, :]``
+    for ``prev_h = np.tanh(s)``, which then needs no ``b``), and the staged names of those arrays, which
+    the cache then holds.  Only for an array made of zeros of floats before the loop (``np.zeros((N, T,
+    H))``), written nowhere else, read by the backward nowhere else, each step's slot picked by the
+    loop's counter alone (``t``, the other axes whole), of the shape of the value written (no
+    broadcasting), on every path of the loop's body."""
+    if getattr(staged, "shape_free", ()) or layout is None:
+        return backward, set()
+    np_name = staged.modules.get("np", "np")
+    texts = layout.texts if len(layout.texts) == len(layout.names) else (None,) * len(layout.names)
+    shapes, ops = staged.shapes or {}, list(ir.ops_in(staged.body))
+    writes = [op for op in ops if op.rule == "setitem"]
+    forward, buffers = list(backward.forward), set()
+    for name, text in zip(layout.names, texts):
+        if not name or name not in looped or name in stale_names(staged) or text != _user(name):
+            continue
+        mine = [op for op in writes if _user(op.target) == text]
+        made = [op for op in ops if op.target == text and op.rule != "setitem"]
+        if len(mine) != 1 or len(made) != 1 or not re.fullmatch(
+                rf"{re.escape(np_name)}\.(?:zeros|empty)\(\(.*\)\)|{re.escape(np_name)}\.(?:zeros|empty)\(\w+\)",
+                made[0].source or "") or "dtype" in (made[0].source or ""):
+            continue
+        loops = [k for k, item in enumerate(forward) if isinstance(item, ir.Block) and
+                 re.fullmatch(r"for (\w+) in range\([^,]*\):", item.header)]
+        for k in loops:
+            block, counter = forward[k], re.fullmatch(r"for (\w+) in range", forward[k].header[:forward[k].header.index("(")]).group(1)
+            body = list(block.body)
+            slots = [j for j, item in enumerate(body) if isinstance(item, ir.ForwardLine) and _base(item.target) == text
+                     and "[" in item.target]
+            if len(slots) != 1 or not body[slots[0]].source.isidentifier():
+                continue
+            write, value = body[slots[0]], body[slots[0]].source
+            index = ast.parse(write.target, mode="eval").body.slice
+            parts = index.elts if isinstance(index, ast.Tuple) else [index]
+            axis = [j for j, part in enumerate(parts) if isinstance(part, ast.Name) and part.id == counter]
+            if len(axis) != 1 or not all(j == axis[0] or isinstance(part, ast.Slice) and part.lower is None and
+                                         part.upper is None and part.step is None for j, part in enumerate(parts)):
+                continue
+            written = mine[0].args[1] if len(mine[0].args) > 1 else None
+            slot = tuple(shapes.get(name, ())) if shapes.get(name) is not None else None
+            if not isinstance(written, ir.Var) or slot is None or shapes.get(written.name) is None or \
+                    len(slot) < len(parts) or tuple(shapes[written.name]) != slot[:axis[0]] + slot[axis[0] + 1:]:
+                continue  # (a value broadcast into its slot is not the slot's value)
+            at = [j for j, item in enumerate(body[:slots[0]]) if isinstance(item, ir.ForwardLine) and
+                  item.target == value]
+            if not at or any(isinstance(item, ir.Block) for item in body[at[-1]:slots[0]]):
+                continue
+            word = re.compile(rf"(?<![\w.]){re.escape(text)}\b")
+            others = [item for item in _lines(dataclasses.replace(backward, forward=tuple(forward)))
+                      if item is not write and not (isinstance(item, ir.ForwardLine) and item.target == text)]
+            if any(word.search(str(item) if not isinstance(item, ir.Block) else item.header) for item in others):
+                continue  # (read elsewhere: a slot read before its step writes it would differ)
+            if any(isinstance(item, ir.ForwardLine) and "[" in item.target for item in others) or any(
+                    isinstance(item, ir.AdjointLine) and ("[" in item.target or item.accumulate)
+                    for item in _walked(forward)):
+                continue  # (a write in the forward pass might reach the slot read back, a view of the cache)
+            if not any(isinstance(item, ir.Loop) and item.line < layout.line and any(
+                    op is mine[0] for op in ir.ops_in(item.body)) for item in staged.body):
+                continue  # (the cache built after the loop, outside it: it holds the slots as the loop leaves them)
+            body[at[-1]] = dataclasses.replace(body[at[-1]], source=f"{text}[{_index_text(write.target)}]")
+            forward[k] = ir.Block(block.header, tuple(body))
+            buffers.add(name)
+            break
+    return dataclasses.replace(backward, forward=tuple(forward)), buffers
+
+
+def _index_text(target):
+    """``:, t, :`` of ``h[:, t, :]``."""
+    return target[target.index("[") + 1:-1]
 
 
 def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):

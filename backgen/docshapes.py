@@ -12,6 +12,9 @@ entry in the function's docstring names a shape:
     Wq, Wk, Wv: (E, E)                    (names sharing a shape)
     masses (N,), positions (N, 3): ...    (a shape right after the name, then a comma or colon)
     Pools x of shape (N, C, H, W) ...     (a name, then "of shape")
+    - gamma, beta: ... of shape (D,)      (an entry of several names)
+    :param x: data, shape (N, D)          (Sphinx)
+    x -- data, numpy array of shape (N, D)  (as deeplearning.ai's notebooks write it)
 
 ``(N, d_1, ..., d_k)`` means two or more dimensions, which the code reshapes:
 backgen takes the dimensions before the ``...`` (``(N, D)`` when another
@@ -97,21 +100,32 @@ def _entries(doc, params):
     """The text of each parameter's entry: its line and the more indented lines under it; and the
     parameters whose entry follows another's on its line."""
     lines = doc.splitlines()
-    entries, current, indent, shared = {}, None, 0, set()
+    entries, current, indent, shared, alike = {}, None, 0, set(), {}
     for line in lines:
         stripped = line.strip()
-        head = re.match(r"^[-*]?\s*(\w+)\s*(?:\(([^)]*)\))?\s*:", stripped)
+        head = _HEAD.match(stripped)
+        names = [n.strip() for n in head.group(1).split(",")] if head else []
         width = len(line) - len(line.lstrip())
-        if head and head.group(1) in params:
-            current, indent = head.group(1), width
+        if names and all(n in params for n in names) and len(set(names)) == len(names):
+            current, indent = names[0], width
             entries[current] = ""
+            alike.update({other: current for other in names[1:]})  # (- gamma, beta: ... of shape (D,))
             current = _split(entries, current, stripped[head.end():], params, shared)
             entries[current] += f" ({head.group(2)})" if head.group(2) else ""
         elif current and stripped and width > indent:
             current = _split(entries, current, " " + stripped, params, shared)
         else:
             current = None
+    for other, first in alike.items():
+        entries.setdefault(other, entries[first])
+        if first in shared:
+            shared.add(other)
     return entries, shared
+
+
+# an entry's head: "- x:", "x (np.ndarray):", "- gamma, beta:" (names sharing the entry), ":param x:"
+# (Sphinx), "x -- " (as deeplearning.ai's notebooks write it)
+_HEAD = re.compile(r"^(?:[-*]\s*|:param\s+(?:[\w.\[\], ]+\s+)?)?(\w+(?:\s*,\s*\w+)*)\s*(?:\(([^)]*)\))?\s*(?::|--\s)")
 
 
 def _split(entries, current, text, params, shared):

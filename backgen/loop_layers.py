@@ -21,7 +21,8 @@ for parameters (``prev_h = h0``); in the loop, calls of step layers whose
 arguments are parameters, slices of parameters (``x[:, t, :]``), values of the
 loop and slots of an output (``h[:, t - 1, :]``), writes into an output's
 slots (``h[:, t, :] = next_h``), the collection of the step caches, renamings
-(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``); after the loop, the cache by
+(``prev_h = next_h``) and ``if`` on the loop counter (``if t == 0:``, or ``prev = h0 if t == 0 else
+h[:, t - 1, :]``); after the loop, the cache by
 another name (``cache = caches``) and an output stacked from a list each step
 appends its output to (``hs.append(next_h)``; ``h = np.array(hs).transpose(1, 0,
 2)`` or ``np.stack(hs, axis=1)``, the step's axes left in their order), read as
@@ -29,7 +30,8 @@ writes into the output's slots (``h[:, t] = next_h``).
 backgen runs the forward (its step layers as the user wrote them) on sample
 arrays of its declared shapes (or ``shapes``), to check that every write fills its slot
 exactly and to learn where the backward finds each dimension (``N, T, H =
-dh.shape``, ``D = cache[0][0].shape[1]``).
+dh.shape``, ``D = cache[0][0].shape[1]``; from the step caches first where the layer has several
+outputs, any of whose gradients may be given as None: zeros of its shape then).
 """
 
 import ast
@@ -316,6 +318,9 @@ class _LoopLayer:
                     and isinstance(stmt.value.args[0], ast.Name) and not stmt.value.keywords:
                 out, position = self.stacked[stmt.value.func.value.id]  # hs.append(next_h): h[:, t] = next_h
                 nodes.append(("stack", stmt, out, ", ".join([":"] * position + [self.t]), stmt.value.args[0].id))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and isinstance(stmt.value, ast.IfExp):  # prev_h = h0 if t == 0 else h[:, t - 1, :]: an if
+                nodes += self.read_body([_as_if(stmt)])
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 nodes.append(self.read_assign(stmt, stmt.targets[0], stmt.value))
             else:
@@ -438,14 +443,14 @@ class _LoopLayer:
             if len(self.collected) != self.per_step:
                 raise self.error("each step must collect its step caches, the same ones at every step", self.loop)
             self.iterations += 1
+        self.final = {n: env[n] for n in self.assigned if n in env}  # (before an output stacked after the
+        for name in self.stacked:                                      # loop takes a carried value's name,
+            if len(env[name]) != self.iterations:                      # or the list's: hs = np.stack(hs))
+                raise self.error(f"each step must append its output to {name!r} once", self.loop)
         for stmt in self.post:
             exec(compile(ast.Module([stmt], []), "<sample>", "exec"), env)
-        for name in self.stacked:
-            if len(env[name]) != self.iterations:
-                raise self.error(f"each step must append its output to {name!r} once", self.loop)
         if len(env[self.cache]) != self.iterations * self.per_step:
             raise self.error(f"{self.cache!r} must hold the step caches, one per step layer called", self.loop)
-        self.final = {n: env[n] for n in self.assigned if n in env}
         self.collection = env[self.cache]
         self.output_values = [env[n] for n in self.outputs]
 
@@ -512,9 +517,25 @@ class _LoopLayer:
                 setup.append(ir.AdjointLine(var, False, f"{up}.copy()"))
                 body = _rename(body, up, var)
         forward_only = (set(self.kinds) | self.assigned | set(self.params)) - set(self.generated)
-        self.dims = RuntimeDims(self.sizes, self.sources(), self.taken - forward_only, lambda size: self.error(
+        sources = self.sources()
+        several = len(self.outputs) > 1 and not self.generic  # (any upstream may be None: dimensions read
+        if several:                                            # from the step caches first)
+            sources = sources[len(self.upstreams):] + sources[:len(self.upstreams)]
+        self.dims = RuntimeDims(self.sizes, sources, self.taken - forward_only, lambda size: self.error(
             f"the backward cannot learn a dimension (of size {size} in the samples) from the upstream gradient "
             "or the step caches: keep the step's inputs in its cache", self.func), self.labels)
+        steps = self.dims.names.get(self.iterations)
+        if several and steps is not None and steps not in self.dims.taken and self.iterations > 1:
+            self.dims.bindings.append(ir.Statement(f"{steps} = len(cache)" + (f" // {self.per_step}"
+                                                                              if self.per_step > 1 else "")))
+            self.dims.bound[self.iterations] = steps  # (T = len(cache): no upstream read for it)
+        given = []  # an output's gradient given as None: zeros of its shape
+        for up, value in zip(self.upstreams, self.output_values) if several else ():
+            try:
+                given.append(ir.Block(f"if {up} is None:", (ir.AdjointLine(
+                    up, False, f"np.zeros({self.dims.shape(np.shape(value))})"),)))
+            except BackgenError:
+                pass
         zeros = []
         for p, var in self.accumulators.items():
             if p in self.uses and self.generic:
@@ -522,8 +543,11 @@ class _LoopLayer:
                              if p in self.stacks else ir.AdjointLine(var, False, self.held_zeros(p)))
             elif p in self.uses:
                 zeros.append(ir.AdjointLine(var, False, f"np.zeros({self.dims.shape(self.param_shapes[p])})"))
+        stacked = {out for out, _ in self.stacked.values()}
         for n, var in self.carried.items():
-            if n in self.outputs:
+            if n in self.outputs and n not in stacked:  # (an output stacked after the loop under the carried
+                # value's name, h = np.stack(hs, axis=1), is no longer that value: its gradient reaches the steps'
+                # slots, and the carried value's own starts at zero)
                 zeros.append(ir.AdjointLine(var, False, self.upstreams[self.outputs.index(n)]))
             elif self.generic:  # (only ever added to a slot's gradient: checked_carried)
                 zeros.append(ir.AdjointLine(var, False, "0.0"))
@@ -552,7 +576,7 @@ class _LoopLayer:
                     raise self.error(f"{p!r} reaches none of the step layers: leave it out, or use it", self.func)
                 after.append(ir.AdjointLine(self.accumulators[p], False, zero))
             returns.append(self.accumulators[p])
-        groups = tuple(self.dims.bindings + setup + zeros + [loop] + after)
+        groups = tuple(self.dims.bindings + given + setup + zeros + [loop] + after)
         stem = backward_name(self.func.name)
         layout = Layout("steps", (), (), self.loop.lineno)
         main = ir.Backward(stem, self.func.name, (), (), tuple(self.upstreams), tuple(self.wrt), (), groups, (),
@@ -1115,6 +1139,16 @@ def _rename(items, old, new):
             item = ir.CallLine(item.targets, fix(item.source))
         out.append(item)
     return out
+
+
+def _as_if(stmt):
+    """``name = a if test else b`` as ``if test: name = a`` / ``else: name = b``, at its line."""
+    value = stmt.value
+
+    def assign(part):
+        return ast.copy_location(ast.Assign([stmt.targets[0]], part), stmt)
+    return ast.fix_missing_locations(ast.copy_location(ast.If(value.test, [assign(value.body)],
+                                                              [assign(value.orelse)]), stmt))
 
 
 def _split(stmt, lines):

@@ -12,8 +12,10 @@ sandwich reads nowhere but in its own cache, is built as one naming it (``cache.
 called layer (its backward in the same convention); where the sandwich's own
 shapes are known (declared, or ``shapes``), a layer declaring none for some of
 its parameters is built for those it is called with on sample arrays (the
-same at every call of it, or none).  None when the forward is
-not such a sandwich (it is then staged as any other function).
+same at every call of it, or none).  Between the layers, reshapes and transposes of a value
+(``x.transpose(0, 2, 3, 1).reshape(-1, C)``, ``np.moveaxis(x, 1, -1)``) are undone link by link, and a
+parameter the layers called take only undifferentiated (``word_embedding_forward``'s indices) gets
+no gradient.  None when the forward is not such a sandwich (it is then staged as any other function).
 """
 
 import ast
@@ -49,7 +51,7 @@ def sandwich(forward, build, shapes=None):
                 and isinstance(stmt.value, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name)
                                                                           for e in stmt.value.elts):
             layout = Layout("tuple", tuple(e.id for e in stmt.value.elts), (), stmt.lineno)
-        elif _is_shape_read(stmt, forward) or _shape_chain(stmt) is not None:
+        elif _is_shape_read(stmt, forward) or _shape_chain(stmt, _numpy_names(forward)) is not None:
             shaping.append(stmt)  # N, C, H, W = x.shape; x_flat = x.transpose(0, 2, 3, 1).reshape(-1, C)
         elif _scaling(stmt) is not None:
             scaling.append(stmt)  # a = a * 2.0: its gradient scaled, from no value of the forward
@@ -159,6 +161,7 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
     adjoint = dict(zip(outputs, upstreams))  # value -> its gradient's name, once it has one
     views = set(upstreams)  # gradients that are views of another array: added to, never in place
     groups, dims = [], None  # dims: where the backward finds each dimension, once a line needs one
+    undifferentiated = set()  # (ids of) the arguments the layers called take undifferentiated (indices)
     for number, stmt in reversed(list(enumerate(items, 1))):
         if _is_shape_read(stmt, forward):
             continue
@@ -166,7 +169,7 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
             _undo_scaling(stmt, number, adjoint, views, groups)
             continue
         if not _is_layer_call(stmt, forward):  # y = x.transpose(...).reshape(...): undone link by link
-            target, base, links = _shape_chain(stmt)
+            target, base, links = _shape_chain(stmt, _numpy_names(forward))
             if target not in adjoint:
                 continue
             gradient = adjoint.pop(target)  # (an earlier line's value of that name is another: x = x.reshape(...))
@@ -200,6 +203,7 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
         given = {**dict(zip(callee_params, stmt.value.args)), **{k.arg: k.value for k in stmt.value.keywords}}
         for name in callee_params:  # (by place or by keyword; one left to its default, alpha=0.1, gets _)
             if name not in helper.wrt:
+                undifferentiated.add(id(given.get(name)))  # (word_embedding_forward's x: indices)
                 continue
             arg = given.get(name)
             if isinstance(arg, ast.Name) and (arg.id in params and arg.id in _float_params(forward)
@@ -219,7 +223,8 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
                 grads.append("_")
         call = ir.CallLine(tuple(grads), f"{helper.name}({', '.join(douts)}, {cache})")
         groups.append(ir.Group(ir.ForwardLine(number, ", ".join(names), ast.unparse(stmt.value)), (call, *lines)))
-    wrt = tuple(p for p in params if p in _float_params(forward))
+    wrt = tuple(p for p in params if p in _float_params(forward) and not _labels_only(p, items, forward,
+                                                                                      undifferentiated))
     missing = [p for p in wrt if p not in adjoint]
     zeros = []
     if missing:  # zeros of its declared shape, each dimension read from dout or the cache (np.zeros((M,)))
@@ -243,6 +248,15 @@ def _compose(forward, items, layout, programs, outputs, sample_dims):
         helpers += list(program.helper_backwards) + [program.main]
     forwards = [f for program in programs.values() for f in program.helper_forwards]
     return ir.Program(main, tuple(forwards), tuple({b.name: b for b in helpers}.values()))
+
+
+def _labels_only(param, items, forward, undifferentiated):
+    """Whether ``param`` is read, besides for its shape (``N, T = x.shape``), only as arguments the
+    layers called take undifferentiated (the indices of ``word_embedding_forward(x, W)``): a parameter
+    of no gradient, as it is theirs."""
+    reads = [node for stmt in items if not _is_shape_read(stmt, forward) for node in ast.walk(stmt)
+             if isinstance(node, ast.Name) and node.id == param and isinstance(node.ctx, ast.Load)]
+    return bool(reads) and all(id(node) in undifferentiated for node in reads)
 
 
 def _float_params(forward):
@@ -311,14 +325,22 @@ def _undo_scaling(stmt, number, adjoint, views, groups):
             groups.append(ir.Group(line, (ir.AdjointLine(adjoint[base], False, scaled),)))
 
 
-def _shape_chain(stmt):
+def _shape_chain(stmt, numpy=("np", "numpy")):
     """``(target, base, links)`` of ``y = x.transpose(0, 2, 3, 1).reshape(-1, C)`` (reshapes and
-    transposes of a name, nothing else); None for any other statement."""
+    transposes of a name, nothing else; NumPy's functions too, ``np.moveaxis(x, 1, -1)``,
+    ``np.transpose(x, (0, 2, 3, 1))``, read as the methods they stand for: ``numpy``, the names NumPy
+    has in the file); None for any other statement."""
     if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
         return None
     links, node = [], stmt.value
     while not isinstance(node, ast.Name):
-        if isinstance(node, ast.Attribute) and node.attr == "T":
+        node = _as_method(node, numpy)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "moveaxis":
+            if node.keywords or len(node.args) != 2 or not all(_small_int(a) for a in node.args):
+                return None
+            links.append(("moveaxis", node))
+            node = node.func.value
+        elif isinstance(node, ast.Attribute) and node.attr == "T":
             links.append(("T", node))
             node = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
@@ -338,11 +360,42 @@ def _shape_chain(stmt):
     return stmt.targets[0].id, node.id, links[::-1]
 
 
+def _numpy_names(forward):
+    """The names the file gives NumPy (``np``)."""
+    return tuple(name for name, module in forward.env.items() if module == "numpy")
+
+
+def _as_method(node, numpy):
+    """``np.transpose(x, axes)``, ``np.reshape(x, shape)``, ``np.swapaxes(x, i, j)``, ``np.moveaxis(x, i,
+    j)`` as the method call on ``x`` (``x.moveaxis(i, j)`` standing for the function); any other node
+    as it is."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+            and node.func.value.id in numpy and node.func.attr in ("transpose", "reshape", "swapaxes", "moveaxis") \
+            and node.args and not isinstance(node.args[0], ast.Starred) and not node.keywords:
+        method = ast.Attribute(node.args[0], node.func.attr, ast.Load())
+        return ast.copy_location(ast.Call(ast.copy_location(method, node), node.args[1:], []), node)
+    return node
+
+
+def _small_int(node):
+    """Whether ``node`` is an int written out (``1``, ``-1``)."""
+    try:
+        return type(ast.literal_eval(node)) is int
+    except ValueError:
+        return False
+
+
 def _undo(link, shape, dims):
     """The adjoint of one link, applied to the gradient of its result: ``.reshape(N, H, W, C)``."""
     kind, node = link
     if kind == "T":
         return ".T"
+    if kind == "moveaxis":  # the transpose it stands for, undone
+        rank = len(shape)
+        source, destination = (ast.literal_eval(a) % rank for a in node.args)
+        order = [k for k in range(rank) if k != source]
+        order.insert(destination, source)
+        return f".transpose({', '.join(str(order.index(k)) for k in range(rank))})"
     if kind == "reshape":
         return f".reshape{dims.runtime.shape(shape)}"
     axes = [a.value for a in node.args] if not (len(node.args) == 1 and isinstance(node.args[0], ast.Tuple)) \
@@ -384,7 +437,7 @@ def _sample_dims(forward, body, outputs, shapes=None):
     link_shapes = {}
     for stmt in body[:-1]:
         try:
-            chain = _shape_chain(stmt)
+            chain = _shape_chain(stmt, _numpy_names(forward))
             if chain is not None:
                 link_shapes[id(stmt)] = [np.shape(eval(compile(ast.Expression(_inner(node)), "<sample>", "eval"),
                                                        env)) for _, node in chain[2]]

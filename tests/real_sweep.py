@@ -18439,8 +18439,6 @@ KNOWN = {
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
     # a dict of arrays whose shapes are not given: read as a dict of settings
     ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
-    # the list np.hsplit gives is read for its parts' shapes, computed from a, which needs b
-    ("lstm_hsplit_dict_cache", "generate"): ("refused", "the backward needs b (read by `a = xdot + prod + b`)"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)

@@ -179,10 +179,16 @@ def _pad(c):
 def _width_sources(c, ndim):
     """``[(before, after)]`` per axis, as source text, of a pad_width computed at run time."""
     node = ast.parse(c.param_source("pad_width"), mode="eval").body
-    if isinstance(node, ast.Name):  # ((0, 0), (pad, pad)) staged on a line of its own
-        found = [op.source for op in c._reverse.made_by(node.id)]
-        node = ast.parse(found[0], mode="eval").body if len(found) == 1 else node
+    def made(node):  # ((0, 0), (pad, pad)) staged on a line of its own; in a list, each pair too
+        if isinstance(node, ast.Name):
+            found = [op.source for op in c._reverse.made_by(node.id)]
+            return ast.parse(found[0], mode="eval").body if len(found) == 1 else node
+        return node
+    node = made(node)
     seq = (ast.Tuple, ast.List)
+    if isinstance(node, seq):  # ([(0, 0), (0, 0), seq, seq2]: the pairs (pad, pad) staged as names; a
+        # name standing for a number, s of (s, s) for (K - 1, K - 1), stays the name the backward has)
+        node = type(node)([made(e) if isinstance(made(e), seq) else e for e in node.elts], ast.Load())
     if not isinstance(node, seq):  # one width for every side
         pairs = [(node, node)] * ndim
     elif not any(isinstance(e, seq) for e in node.elts):  # (w,) or (before, after) for every axis
