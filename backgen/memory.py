@@ -113,6 +113,7 @@ class MemoryModel:
         self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
                                   # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
+        self.unpacked_calls = set()  # atoms of calls unpacked by position (a, b = pair(x)): tuples, maybe
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
@@ -306,10 +307,13 @@ class MemoryModel:
         if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.list_atoms:
             return
         link = value.name if isinstance(value, ir.Var) else None
+        shared = self.sharing(old.name, items=True)
+        for member in sorted(self._members_at(old.name, node.target)):  # (the arrays the list holds there:
+            shared |= self.sharing(member, items=True)                 # what op= writes into)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
-            if atom.name in self.sharing(old.name, items=True):
+            if atom.name in shared:
                 self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes "
                                                     "into the array it holds, which other names may hold too",
                             only_if_array=link)
@@ -317,6 +321,21 @@ class MemoryModel:
             self._stale(name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes into the "
                                           f"array it holds, which another of its items may be too",
                         only_if_array=link)
+
+    def _members_at(self, held, target):
+        """The atoms the list ``held`` may hold where ``target`` (``xs[i]``) points: of a list made from a
+        display (``[w, v]``) at a whole-number constant, that item; else any member of it (of any list it
+        shares memory with)."""
+        items = self.list_items.get(held)
+        index = target.slice if isinstance(target, ast.Subscript) else None
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+            index = ast.Constant(-index.operand.value) if type(index.operand.value) is int else None
+        if items is not None and isinstance(index, ast.Constant) and type(index.value) is int and \
+                -len(items) <= index.value < len(items):
+            item = items[index.value]
+            return {item.name} if isinstance(item, ir.Var) else set()
+        return set().union(*(self.list_members.get(version, set()) for version in self.sharing(held)
+                             if version in self.list_atoms))
 
     def list_changed(self, name, old, new, node):
         """``xs.append(v)`` or ``xs.pop()`` changed the list ``name`` held (``old``, now ``new``): the list
@@ -1029,7 +1048,8 @@ class MemoryModel:
         the function made, which a name holds: NumPy writes into that array.  Staged as that write,
         ``y_1 = y.copy(); y_1[0] = row_1`` with ``row_1 = row op v``, names sharing ``y`` following it
         (``written``) and ``row_1`` the view of ``y_1``; True where so staged.  Not for an input's array,
-        a constant one, one in a list, or a view of another kind (left to ``changed_in_place``).
+        a constant one, one in a list, an item of what a call gave unpacked (``p, q = pair(x)``: a tuple's,
+        maybe), or a view of another kind (left to ``changed_in_place``).
         Without a slice in the index (``y[0]``), ``row`` is a view only where it is an array: where
         shapes make it a number (a copy, which op= rebinds), the write is refused."""
         if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage:
@@ -1037,7 +1057,7 @@ class MemoryModel:
         base, kind, index = self.storage[old.name]
         holders = [other for other, atom in self.versions.items() if other != name and not other.startswith(" ")
                    and atom == ir.Var(base) and other not in self.stale]
-        if kind != "index" or not holders or self.list_atoms & {old.name, base} or \
+        if kind != "index" or not holders or self.list_atoms & {old.name, base} or base in self.unpacked_calls or \
                 self.sharing(old.name, items=True) & (set(self.param_names) | self.list_atoms) or \
                 self.linked_constant(old.name) is not None:
             return False
