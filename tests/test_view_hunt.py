@@ -145,3 +145,20 @@ def test_op_assign_on_a_view_a_helper_returned_in_a_tuple():
     except backgen.BackgenError as error:  # (refused at the user's line, never a staged run that fails)
         assert "could not run" not in str(error)
         assert "line 8" in str(error)
+
+
+# --- a write into an unnamed view whose value calls a function: the value's name has a place ------
+
+def test_write_into_an_item_of_a_list_in_a_branch_its_value_a_call():
+    source = """
+    def f(u):
+        L = [u * 1.0, u]
+        if np.mean(u) < 0.5:
+            L[0][...] = float(np.max(u))
+        return L[0], L[1]
+    """
+    try:
+        assert_right(source, [randn(3)])
+    except backgen.BackgenError as error:  # (a refusal at the user's line, never an internal error)
+        assert "internal error" not in str(error)
+        assert "on line 5" in str(error)
