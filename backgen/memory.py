@@ -1281,7 +1281,12 @@ class MemoryModel:
         return found
 
     def value_renamed(self, old, new):
-        """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it."""
+        """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it, and so
+        do the views of it (``w_1 = x_1.reshape(4, 3)``, now ``x_2.reshape(4, 3)``): a write into ``new``
+        is followed into them, their links to it named by the name it has."""
+        self.storage = {atom: (new, kind, index) if base == old else (base, kind, index)
+                        for atom, (base, kind, index) in self.storage.items()}
+
         def follow(value):
             if value.__class__ is tuple:  # (the values any of which being an array makes one: _array_link)
                 return tuple(map(follow, value))

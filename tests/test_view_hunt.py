@@ -162,3 +162,28 @@ def test_write_into_an_item_of_a_list_in_a_branch_its_value_a_call():
     except backgen.BackgenError as error:  # (a refusal at the user's line, never an internal error)
         assert "internal error" not in str(error)
         assert "on line 5" in str(error)
+
+
+# --- a view taken in a branch of an array the branch writes into, written into after it ----------
+
+def test_reshape_taken_in_a_branch_of_an_array_written_there_and_after():
+    assert_right("""
+    def f(x):
+        if x.max() > 0.5:
+            w = x.reshape(4, 3)
+            x += 0.5 * x
+        x += x
+        return w
+    """, [X])  # (w was the reshape of x as the branch left it: x += x after it not followed)
+
+
+def test_slice_taken_in_a_branch_of_an_array_written_there_and_after():
+    assert_right("""
+    def f(x):
+        y = x * 1.0
+        if x.max() > 0.5:
+            w = y[1:]
+            y *= 2.0
+        y += 1.0
+        return w, y
+    """, [X])
