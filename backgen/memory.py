@@ -113,6 +113,7 @@ class MemoryModel:
         self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
                                   # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
+        self.list_ops = {}  # a list made from a display ([w, v], (M,)) -> the staged operation making it
         self.unpacked_calls = set()  # atoms of calls unpacked by position (a, b = pair(x)): tuples, maybe
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
@@ -185,6 +186,7 @@ class MemoryModel:
                 self._hold(op.target, item)
             if op.rule == "list_make":
                 self.list_items[op.target] = op.args
+                self.list_ops[op.target] = op
         elif op.rule == "list_append":
             lists.add(op.target)
             xs, item = op.args
@@ -517,6 +519,7 @@ class MemoryModel:
         before = dict(self.versions)
         direct = None  # (what shares that memory on every path: found where needed)
         self._follow(name, old, new, {old.name}, node)
+        self._lists_remade(before, old, new, shared)
         self._note_parameter_write(shared, name, node, None)
         self.cache_written(name, old, node)
         for other_name, atom in before.items():
@@ -535,6 +538,38 @@ class MemoryModel:
                     f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that "
                     "may be an array, a helper's result, or a value a loop carries on some of its paths")
                 self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
+
+    def _lists_remade(self, before, old, new, shared):
+        """After the write that made ``old`` ``new`` (and followed it into the names sharing it: their
+        values ``before`` it in ``before``), a list made from a display (``L = [w, v]``, ``t = (M,)``)
+        holding one of the arrays it changed is made again of its items' new values (``L_1 = [w_1, v]``),
+        as every name of it reads them after the write: it holds those arrays themselves.  Not where an
+        item it holds sharing that memory was not followed, nor where it may hold one array twice: it is
+        left to ``written``, stale."""
+        renewed = {old.name: new}
+        for other_name, atom in before.items():
+            after = self.versions.get(other_name)
+            if not other_name.startswith(" ") and isinstance(atom, ir.Var) and isinstance(after, ir.Var) and \
+                    after != atom and atom.name not in self.list_atoms:
+                renewed.setdefault(atom.name, after)
+        made = {}
+        for other_name, atom in before.items():
+            if other_name.startswith(" ") or not isinstance(atom, ir.Var) or self.versions.get(other_name) != atom \
+                    or atom.name not in shared or atom.name in self.lists_sharing:
+                continue
+            op = self.list_ops.get(atom.name)
+            items = [item.name for item in op.args if isinstance(item, ir.Var)] if op is not None else ()
+            if not any(item in renewed for item in items) or \
+                    any(item in shared and item not in renewed for item in items):
+                continue
+            if atom.name not in made:
+                target = self.namer.version(other_name)
+                args = tuple(renewed.get(item.name, item) if isinstance(item, ir.Var) else item for item in op.args)
+                text = source.to_source(source.fill(op.source, {item: ast.Name(renewed[item].name, ast.Load())
+                                                                for item in items if item in renewed}))
+                self.add(ir.Op(target, "list_make", args, self.line, op.params, text))
+                made[atom.name] = ir.Var(target)
+            self.bind(other_name, made[atom.name])
 
     def _unfollowed(self, atom, written):
         """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the

@@ -187,3 +187,52 @@ def test_slice_taken_in_a_branch_of_an_array_written_there_and_after():
         y += 1.0
         return w, y
     """, [X])
+
+
+# --- a list or tuple made from a display holds the arrays themselves: made again after a write ---
+
+def test_tuple_and_list_displays_read_after_a_write_into_an_array_they_hold():
+    assert_right("""
+    def f(M):
+        N = M * 1.0
+        t = (N,)
+        L = [N, M]
+        N[1:, :] -= N[:1]
+        e = t[0]
+        return e, L[0], L[1]
+    """, [M])
+
+
+def test_list_display_holding_a_view_read_after_a_write_into_its_base():
+    assert_right("""
+    def f(x):
+        y = x * 2.0
+        r = y[0, 1:]
+        L = [r, x]
+        y *= 3.0
+        a, b = L
+        return a * b[1, 1:], y
+    """, [X])
+
+
+def test_list_display_holding_one_array_twice_written_through_an_item():
+    assert_refused("""
+    def f(x):
+        y = x * 2.0
+        L = [y, y]
+        L[0][1] = 0.5
+        return L[1], y
+    """, [X], r"'L' may have been changed by the write into 'L\[0\]' on line 5")  # (not followed: still refused)
+
+
+def test_list_display_read_after_a_write_in_a_branch():
+    assert_right("""
+    def f(x):
+        y = x * 2.0
+        L = [y]
+        if np.sum(x) > 0.0:
+            y[0] += x[1]
+        else:
+            y *= 0.5
+        return L[0] * x
+    """, [X])
