@@ -13,7 +13,8 @@ A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
 dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
 (``np.rot90``, undone by the turn back), and a reshape or ravel of an array known to be
 C-contiguous (``c_order``: NumPy copies one of another order), taken again of
-the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A
+the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A list or tuple made from a
+display (``L = [w, v]``) holding an array written is made again of its items' new values (``L_1 = [w_1, v]``).  A
 reshape or ravel of an array of unknown order is followed alike where the shapes
 make it a view whatever the order, in code for those shapes (``_view_by_shapes``:
 its condition kept in ``layouts``, checked by ``program`` on the shapes, the
@@ -24,7 +25,7 @@ refused) is in ``c_order``; the parameters the code relies on so (``layout_consu
 (``path_values``), of a value a loop carries the order it enters with, which the loop's end checks
 (``loop_values``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
-unknown order, an index that may be an array, an array held in a list) a name
+unknown order, an index that may be an array, an array held in a list appended to, or twice) a name
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
 branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
