@@ -1322,6 +1322,16 @@ class MemoryModel:
         is followed into them, their links to it named by the name it has."""
         self.storage = {atom: (new, kind, index) if base == old else (base, kind, index)
                         for atom, (base, kind, index) in self.storage.items()}
+        for held, members in self.list_members.items():  # (and the lists holding it: L_1 = [x_1] is [x_2])
+            if old in members:
+                self.list_members[held] = members - {old} | {new}
+                items = self.list_items.get(held)
+                if items is not None:
+                    self.list_items[held] = tuple(ir.Var(new) if item == ir.Var(old) else item for item in items)
+                op = self.list_ops.get(held)
+                if op is not None:
+                    self.list_ops[held] = replace(op, args=self.list_items.get(held, op.args), source=source.to_source(
+                        source.fill(op.source, {old: ast.Name(new, ast.Load())})))
 
         def follow(value):
             if value.__class__ is tuple:  # (the values any of which being an array makes one: _array_link)

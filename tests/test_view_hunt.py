@@ -236,3 +236,18 @@ def test_list_display_read_after_a_write_in_a_branch():
             y *= 0.5
         return L[0] * x
     """, [X])
+
+
+# --- a list a branch made of a value the merge renames, written into after the if ------------------
+
+@pytest.mark.parametrize("body", [
+    "y = x * 1.0\n    if np.sum(x) > 0.5:\n        y[0] = 2.0\n        L = [y]\n    y[1] = 1.0\n    return L[0]",
+    "y = x * 1.0\n    if np.sum(x) > 0.5:\n        y[0] = 2.0\n        L = [y]\n        t = (y, x)\n"
+    "    y[1] = 1.0\n    return L[0] + t[0]",
+    "if np.sum(x) > 0.5:\n        L = [x]\n        x += 0.5 * x\n    x -= -1.5\n    L[0][...] = x * 3.0\n"
+    "    return x",
+])
+def test_list_made_in_a_branch_of_a_value_written_after_it(body):
+    # (the list held the branch's value by its name before the merge renamed it: the write after the if
+    # was not followed into it, and the link to it, by a name no longer staged, was dropped: wrong)
+    assert_right(f"def f(x):\n    {body}\n", [np.abs(X)])
