@@ -570,7 +570,10 @@ class MemoryModel:
                                                                 for item in items if item in renewed}))
                 self.add(ir.Op(target, "list_make", args, self.line, op.params, text))
                 made[atom.name] = ir.Var(target)
+            marks = self.stale.get(other_name)
             self.bind(other_name, made[atom.name])
+            if marks:  # (what an earlier write made stale in it, of another item, still is)
+                self.stale[other_name] = marks
 
     def _unfollowed(self, atom, written):
         """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the

@@ -251,3 +251,18 @@ def test_list_made_in_a_branch_of_a_value_written_after_it(body):
     # (the list held the branch's value by its name before the merge renamed it: the write after the if
     # was not followed into it, and the link to it, by a name no longer staged, was dropped: wrong)
     assert_right(f"def f(x):\n    {body}\n", [np.abs(X)])
+
+
+def test_list_made_again_keeps_what_an_earlier_write_made_stale_in_it():
+    # (b1 **= 2 wrote into x, which L holds; the write into r made L again, of x as before, its mark
+    # dropped: L[0] read x before b1 **= 2, a wrong gradient)
+    assert_right("""
+    def f(x):
+        b = x
+        r = np.sum(x, axis=0)
+        L = [b, r]
+        b **= 2
+        np.multiply(r, 1.5, out=r)
+        g, h = L
+        return r, g, h, b
+    """, [X])
