@@ -547,7 +547,10 @@ class MemoryModel:
         as every name of it reads them after the write: it holds those arrays themselves.  Not where an
         item it holds sharing that memory was not followed, nor where it may hold one array twice: it is
         left to ``written``, stale."""
-        renewed = {old.name: new}
+        renewed, same = {old.name: new}, old.name
+        while same in self.storage and self.storage[same][1] == "same" and self.storage[same][0] not in renewed:
+            same = self.storage[same][0]  # (the array old is, held by no name: L = [x * 1.0]; item = L[0])
+            renewed[same] = new
         for other_name, atom in before.items():
             after = self.versions.get(other_name)
             if not other_name.startswith(" ") and isinstance(atom, ir.Var) and isinstance(after, ir.Var) and \

@@ -266,3 +266,13 @@ def test_list_made_again_keeps_what_an_earlier_write_made_stale_in_it():
         g, h = L
         return r, g, h, b
     """, [X])
+
+
+def test_list_display_of_a_new_array_no_name_holds_written_through_an_item_read():
+    assert_right("""
+    def f(x):
+        L = [x * 1.0, x]
+        t = L[0]
+        t *= 2.0
+        return L[0] * L[1]
+    """, [X])
