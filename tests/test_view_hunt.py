@@ -276,3 +276,13 @@ def test_list_display_of_a_new_array_no_name_holds_written_through_an_item_read(
         t *= 2.0
         return L[0] * L[1]
     """, [X])
+
+
+# --- a helper returning a list: its result is a list in the caller's backward too -----------------
+
+@pytest.mark.parametrize("loop", [False, True])
+def test_a_list_of_arrays_of_two_shapes_a_helper_returns(loop):
+    # (its adjoint was np.zeros_like of the list: a ValueError, in a loop an AttributeError of .shape)
+    call = "for i in range(2):\n        L = mk(u, T)" if loop else "L = mk(u, T)"
+    assert_right(f"def mk(a, b):\n    return [a, b]\n\n\ndef f(u, T):\n    {call}\n    return L[0] * 2.0, L[1]\n",
+                 [randn(3), randn(2, 3, 4, seed=5)])
