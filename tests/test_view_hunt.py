@@ -286,3 +286,16 @@ def test_a_list_of_arrays_of_two_shapes_a_helper_returns(loop):
     call = "for i in range(2):\n        L = mk(u, T)" if loop else "L = mk(u, T)"
     assert_right(f"def mk(a, b):\n    return [a, b]\n\n\ndef f(u, T):\n    {call}\n    return L[0] * 2.0, L[1]\n",
                  [randn(3), randn(2, 3, 4, seed=5)])
+
+
+# --- np.moveaxis is a view with an inverse: writes through it are followed both ways ---------------
+
+@pytest.mark.parametrize("body", [
+    "m = np.moveaxis(y, 0, -1)\n    m[0] *= 2.0\n    return y",
+    "m = np.moveaxis(y, 2, 0)\n    y[1] += 1.0\n    return m * 2.0",
+    "m = np.moveaxis(y, [0, 1], [2, 0])\n    m[1:] = 0.5 * m[:1]\n    return y, m",
+    "m = np.moveaxis(y, source=1, destination=2)\n    m[..., 0] -= y[:, 0]\n    return y",
+])
+def test_writes_through_np_moveaxis(body):
+    # (refused before: the moveaxis is a view of 'y', which backgen does not write back through)
+    assert_right(f"def f(T):\n    y = T * 1.0\n    {body}\n", [randn(2, 3, 4)])
