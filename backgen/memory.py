@@ -11,7 +11,8 @@ view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
 dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
-(``np.rot90``, undone by the turn back), an axis moved (``np.moveaxis``, moved back), and a reshape or
+(``np.rot90``, undone by the turn back), an axis moved (``np.moveaxis``, moved back), a diagonal (read-only:
+taken again, never undone), and a reshape or
 ravel of an array known to be C-contiguous (``c_order``: NumPy copies one of another order), taken again of
 the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A list or tuple made from a
 display (``L = [w, v]``) holding an array written is made again of its items' new values (``L_1 = [w_1, v]``).  A
@@ -62,7 +63,8 @@ _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ra
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
                              "np.flip", "np.fliplr", "np.flipud",  # (a flip undoes itself)
                              "np.rot90",  # (undone by the turn back: k negated)
-                             "np.moveaxis"})  # (undone by the move back: source and destination swapped)
+                             "np.moveaxis",  # (undone by the move back: source and destination swapped)
+                             "np.diagonal"})  # (read-only: taken again of the array written, never undone)
 
 # the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
 # each operand is a number or an array in C order
@@ -1883,6 +1885,8 @@ def _undone(view, new, base):
         params = ((("axes", repr(axes)),) if axes != (0, 1) else ()) + (("k", repr(-k)),)
         text = f"{np_name}.rot90({new}, {-k}" + (f", axes={axes!r})" if axes != (0, 1) else ")")
         return ir.Op("_", "np.rot90", (new,), view.line, params, text)
+    if view.rule == "np.diagonal":
+        return None  # (a diagonal is read-only: NumPy raises on a write through it)
     if view.rule == "np.moveaxis":  # np.moveaxis(a, s, d) is undone by np.moveaxis(b, d, s)
         first, second = view.param("source"), view.param("destination")
         if first is None or second is None:

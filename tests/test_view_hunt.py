@@ -299,3 +299,17 @@ def test_a_list_of_arrays_of_two_shapes_a_helper_returns(loop):
 def test_writes_through_np_moveaxis(body):
     # (refused before: the moveaxis is a view of 'y', which backgen does not write back through)
     assert_right(f"def f(T):\n    y = T * 1.0\n    {body}\n", [randn(2, 3, 4)])
+
+
+# --- np.diagonal is a read-only view: taken again of the array written ------------------------------
+
+@pytest.mark.parametrize("body", [
+    "d = np.diagonal(y)\n    y[0, 0] = 5.0\n    return d * 2.0",
+    "d = np.diagonal(y)\n    y *= y\n    return d, y",
+    "d = np.diagonal(y, 1)\n    y[:, 1] += 1.0\n    return d",
+    "d = y.diagonal()\n    y[1:] = 0.5 * y[:-1]\n    return d",
+    "d = np.diagonal(y)\n    e = d[1:]\n    y[1, 1] = 2.0\n    return e",
+])
+def test_a_diagonal_read_after_a_write_into_its_array(body):
+    # (refused before: the diagonal is a view of its array, which backgen does not write back through)
+    assert_right(f"def f(x):\n    y = x * 1.0\n    {body}\n", [X])
