@@ -183,6 +183,8 @@ class StatementStager:
                 self.layer_cache(value, target)
             return
         whole = self.expr(value, role="parts")
+        if isinstance(value, ast.Call) and isinstance(whole, ir.Var):
+            self.unpacked_calls.add(whole.name)  # (a helper's values, np.linalg.eigh's: a tuple, maybe)
         for i, name in enumerate(names):
             item = ast.Subscript(ast.Name(str(whole), ast.Load()), ast.Constant(i), ast.Load())
             ast.copy_location(item, value)

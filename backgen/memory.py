@@ -11,9 +11,11 @@ view is read again from it (``r_1 = X_1[0]``), the array a view was taken
 from gets the view's new part written back (``X_1 = X.copy(); X_1[0] = r_1``).
 A view with an inverse is followed alike (``_FOLLOWED_VIEWS``): a transpose, a
 dimension added or removed, a flip (``np.flip``, ``fliplr``, ``flipud``: its own inverse), a turn
-(``np.rot90``, undone by the turn back), and a reshape or ravel of an array known to be
-C-contiguous (``c_order``: NumPy copies one of another order), taken again of
-the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A
+(``np.rot90``, undone by the turn back), an axis moved (``np.moveaxis``, moved back), a diagonal (read-only:
+taken again, never undone), and a reshape or
+ravel of an array known to be C-contiguous (``c_order``: NumPy copies one of another order), taken again of
+the new array (``Bt_1 = B_1.T``) or undone into it (``B_1 = Bt_1.T``).  A list or tuple made from a
+display (``L = [w, v]``) holding an array written is made again of its items' new values (``L_1 = [w_1, v]``).  A
 reshape or ravel of an array of unknown order is followed alike where the shapes
 make it a view whatever the order, in code for those shapes (``_view_by_shapes``:
 its condition kept in ``layouts``, checked by ``program`` on the shapes, the
@@ -24,7 +26,7 @@ refused) is in ``c_order``; the parameters the code relies on so (``layout_consu
 (``path_values``), of a value a loop carries the order it enters with, which the loop's end checks
 (``loop_values``).  Where
 backgen cannot follow the sharing (another view, a reshape of an array of
-unknown order, an index that may be an array, an array held in a list) a name
+unknown order, an index that may be an array, an array held in a list appended to, or twice) a name
 that would change is marked stale (a value that is one of several, ``a if c else b``, a
 branch's: a write into a reaches it, not b): reading it later is a ``BackgenError``
 naming the write (with the helpers whose results share it, which ``program``
@@ -60,7 +62,9 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
                              "np.flip", "np.fliplr", "np.flipud",  # (a flip undoes itself)
-                             "np.rot90"})  # (undone by the turn back: k negated)
+                             "np.rot90",  # (undone by the turn back: k negated)
+                             "np.moveaxis",  # (undone by the move back: source and destination swapped)
+                             "np.diagonal"})  # (read-only: taken again of the array written, never undone)
 
 # the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
 # each operand is a number or an array in C order
@@ -113,6 +117,8 @@ class MemoryModel:
         self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
                                   # X_1 from X; h_1 of h += v, where h is an array): the same array
         self.int_names = set()
+        self.list_ops = {}  # a list made from a display ([w, v], (M,)) -> the staged operation making it
+        self.unpacked_calls = set()  # atoms of calls unpacked by position (a, b = pair(x)): tuples, maybe
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
         self.call_results = {}  # an atom a helper's call gave -> the helper (it may be an argument, or a view)
         self.stale_calls = {}  # a stale name -> the helpers whose results may share its memory
@@ -184,6 +190,7 @@ class MemoryModel:
                 self._hold(op.target, item)
             if op.rule == "list_make":
                 self.list_items[op.target] = op.args
+                self.list_ops[op.target] = op
         elif op.rule == "list_append":
             lists.add(op.target)
             xs, item = op.args
@@ -306,10 +313,13 @@ class MemoryModel:
         if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.list_atoms:
             return
         link = value.name if isinstance(value, ir.Var) else None
+        shared = self.sharing(old.name, items=True)
+        for member in sorted(self._members_at(old.name, node.target)):  # (the arrays the list holds there:
+            shared |= self.sharing(member, items=True)                 # what op= writes into)
         for other_name, atom in list(self.versions.items()):
             if other_name == name or other_name.startswith(" ") or not isinstance(atom, ir.Var):
                 continue
-            if atom.name in self.sharing(old.name, items=True):
+            if atom.name in shared:
                 self._stale(other_name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes "
                                                     "into the array it holds, which other names may hold too",
                             only_if_array=link)
@@ -317,6 +327,21 @@ class MemoryModel:
             self._stale(name, name, node, f"{_symbol(node)}= on an item of the list {name!r} writes into the "
                                           f"array it holds, which another of its items may be too",
                         only_if_array=link)
+
+    def _members_at(self, held, target):
+        """The atoms the list ``held`` may hold where ``target`` (``xs[i]``) points: of a list made from a
+        display (``[w, v]``) at a whole-number constant, that item; else any member of it (of any list it
+        shares memory with)."""
+        items = self.list_items.get(held)
+        index = target.slice if isinstance(target, ast.Subscript) else None
+        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant):
+            index = ast.Constant(-index.operand.value) if type(index.operand.value) is int else None
+        if items is not None and isinstance(index, ast.Constant) and type(index.value) is int and \
+                -len(items) <= index.value < len(items):
+            item = items[index.value]
+            return {item.name} if isinstance(item, ir.Var) else set()
+        return set().union(*(self.list_members.get(version, set()) for version in self.sharing(held)
+                             if version in self.list_atoms))
 
     def list_changed(self, name, old, new, node):
         """``xs.append(v)`` or ``xs.pop()`` changed the list ``name`` held (``old``, now ``new``): the list
@@ -498,6 +523,7 @@ class MemoryModel:
         before = dict(self.versions)
         direct = None  # (what shares that memory on every path: found where needed)
         self._follow(name, old, new, {old.name}, node)
+        self._lists_remade(before, old, new, shared)
         self._note_parameter_write(shared, name, node, None)
         self.cache_written(name, old, node)
         for other_name, atom in before.items():
@@ -516,6 +542,44 @@ class MemoryModel:
                     f"{other_name!r} shares its memory through a transpose, a reshape, a list, an index that "
                     "may be an array, a helper's result, or a value a loop carries on some of its paths")
                 self._stale(other_name, name, node, why, only_if_array=link, retry=retry)
+
+    def _lists_remade(self, before, old, new, shared):
+        """After the write that made ``old`` ``new`` (and followed it into the names sharing it: their
+        values ``before`` it in ``before``), a list made from a display (``L = [w, v]``, ``t = (M,)``)
+        holding one of the arrays it changed is made again of its items' new values (``L_1 = [w_1, v]``),
+        as every name of it reads them after the write: it holds those arrays themselves.  Not where an
+        item it holds sharing that memory was not followed, nor where it may hold one array twice: it is
+        left to ``written``, stale."""
+        renewed, same = {old.name: new}, old.name
+        while same in self.storage and self.storage[same][1] == "same" and self.storage[same][0] not in renewed:
+            same = self.storage[same][0]  # (the array old is, held by no name: L = [x * 1.0]; item = L[0])
+            renewed[same] = new
+        for other_name, atom in before.items():
+            after = self.versions.get(other_name)
+            if not other_name.startswith(" ") and isinstance(atom, ir.Var) and isinstance(after, ir.Var) and \
+                    after != atom and atom.name not in self.list_atoms:
+                renewed.setdefault(atom.name, after)
+        made = {}
+        for other_name, atom in before.items():
+            if other_name.startswith(" ") or not isinstance(atom, ir.Var) or self.versions.get(other_name) != atom \
+                    or atom.name not in shared or atom.name in self.lists_sharing:
+                continue
+            op = self.list_ops.get(atom.name)
+            items = [item.name for item in op.args if isinstance(item, ir.Var)] if op is not None else ()
+            if not any(item in renewed for item in items) or \
+                    any(item in shared and item not in renewed for item in items):
+                continue
+            if atom.name not in made:
+                target = self.namer.version(other_name)
+                args = tuple(renewed.get(item.name, item) if isinstance(item, ir.Var) else item for item in op.args)
+                text = source.to_source(source.fill(op.source, {item: ast.Name(renewed[item].name, ast.Load())
+                                                                for item in items if item in renewed}))
+                self.add(ir.Op(target, "list_make", args, self.line, op.params, text))
+                made[atom.name] = ir.Var(target)
+            marks = self.stale.get(other_name)
+            self.bind(other_name, made[atom.name])
+            if marks:  # (what an earlier write made stale in it, of another item, still is)
+                self.stale[other_name] = marks
 
     def _unfollowed(self, atom, written):
         """Why a write into ``written`` is not followed into ``atom`` where one of them is a view of the
@@ -1029,7 +1093,8 @@ class MemoryModel:
         the function made, which a name holds: NumPy writes into that array.  Staged as that write,
         ``y_1 = y.copy(); y_1[0] = row_1`` with ``row_1 = row op v``, names sharing ``y`` following it
         (``written``) and ``row_1`` the view of ``y_1``; True where so staged.  Not for an input's array,
-        a constant one, one in a list, or a view of another kind (left to ``changed_in_place``).
+        a constant one, one in a list, an item of what a call gave unpacked (``p, q = pair(x)``: a tuple's,
+        maybe), or a view of another kind (left to ``changed_in_place``).
         Without a slice in the index (``y[0]``), ``row`` is a view only where it is an array: where
         shapes make it a number (a copy, which op= rebinds), the write is refused."""
         if not self.numpy or not isinstance(old, ir.Var) or old.name not in self.storage:
@@ -1037,7 +1102,7 @@ class MemoryModel:
         base, kind, index = self.storage[old.name]
         holders = [other for other, atom in self.versions.items() if other != name and not other.startswith(" ")
                    and atom == ir.Var(base) and other not in self.stale]
-        if kind != "index" or not holders or self.list_atoms & {old.name, base} or \
+        if kind != "index" or not holders or self.list_atoms & {old.name, base} or base in self.unpacked_calls or \
                 self.sharing(old.name, items=True) & (set(self.param_names) | self.list_atoms) or \
                 self.linked_constant(old.name) is not None:
             return False
@@ -1261,7 +1326,22 @@ class MemoryModel:
         return found
 
     def value_renamed(self, old, new):
-        """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it."""
+        """The staged value ``old`` is now called ``new``: marks waiting on its shape follow it, and so
+        do the views of it (``w_1 = x_1.reshape(4, 3)``, now ``x_2.reshape(4, 3)``): a write into ``new``
+        is followed into them, their links to it named by the name it has."""
+        self.storage = {atom: (new, kind, index) if base == old else (base, kind, index)
+                        for atom, (base, kind, index) in self.storage.items()}
+        for held, members in self.list_members.items():  # (and the lists holding it: L_1 = [x_1] is [x_2])
+            if old in members:
+                self.list_members[held] = members - {old} | {new}
+                items = self.list_items.get(held)
+                if items is not None:
+                    self.list_items[held] = tuple(ir.Var(new) if item == ir.Var(old) else item for item in items)
+                op = self.list_ops.get(held)
+                if op is not None:
+                    self.list_ops[held] = replace(op, args=self.list_items.get(held, op.args), source=source.to_source(
+                        source.fill(op.source, {old: ast.Name(new, ast.Load())})))
+
         def follow(value):
             if value.__class__ is tuple:  # (the values any of which being an array makes one: _array_link)
                 return tuple(map(follow, value))
@@ -1805,6 +1885,15 @@ def _undone(view, new, base):
         params = ((("axes", repr(axes)),) if axes != (0, 1) else ()) + (("k", repr(-k)),)
         text = f"{np_name}.rot90({new}, {-k}" + (f", axes={axes!r})" if axes != (0, 1) else ")")
         return ir.Op("_", "np.rot90", (new,), view.line, params, text)
+    if view.rule == "np.diagonal":
+        return None  # (a diagonal is read-only: NumPy raises on a write through it)
+    if view.rule == "np.moveaxis":  # np.moveaxis(a, s, d) is undone by np.moveaxis(b, d, s)
+        first, second = view.param("source"), view.param("destination")
+        if first is None or second is None:
+            return None
+        np_name = view.source.partition(".moveaxis(")[0] or "np"
+        return ir.Op("_", "np.moveaxis", (new,), view.line, (("source", second), ("destination", first)),
+                     f"{np_name}.moveaxis({new}, {second}, {first})")
     if view.rule == "np.swapaxes":
         first, second = view.param("axis1"), view.param("axis2")
         return ir.Op("_", "np.swapaxes", (new,), view.line, view.params, f"{new}.swapaxes({first}, {second})")

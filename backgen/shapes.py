@@ -1381,6 +1381,8 @@ def list_names(staged, args, functions=None, shapes=None):
     arrays = {name for name, value in zip(staged.params, args or ()) if isinstance(value, np.ndarray)}
     if shapes is not None:  # (the values the walk saw as arrays, not lists: their shapes are no Items)
         arrays |= {name for name, shape in shapes.items() if type(shape) is tuple}
+        lists |= {op.target for op in ops if op.rule == "call" and isinstance(shapes.get(op.target), Items)}
+        # (what a helper returned the walk saw as a list: def mk(a, b): return [a, b])
     lists |= {str(op.args[0]) for op in ops if op.rule in ("list_append", "list_sum", "list_max", "list_min")
               and isinstance(op.args[0], ir.Var) and not (op.rule == "list_sum" and op.args[0].name in arrays)}
     # (sum(x) of an array, sum(x + 1.0): its rows added)

@@ -135,7 +135,8 @@ def _written(stmt, taken, named):
     target = _target(stmt)
     if isinstance(stmt, ast.Assign) and _calls_own_function(stmt.value):
         value = _fresh("value", taken)  # (Python computes the value before the target's view)
-        out.append(ast.copy_location(ast.Assign([ast.Name(value, ast.Store())], stmt.value), stmt))
+        out.append(ast.copy_location(ast.Assign([ast.copy_location(ast.Name(value, ast.Store()), stmt.value)],
+                                                stmt.value), stmt))
         stmt.value = ast.copy_location(ast.Name(value, ast.Load()), stmt.value)
     flat = _flat_of(target)
     if flat is not None:  # K.flat[i] = v: K's elements in C order, whatever its order in memory

@@ -2307,7 +2307,7 @@ def test_the_parts_np_split_gives_are_views_of_the_array_split(split):
         a *= 2.0
         return np.sum(c * x) + np.sum(a)
     '''
-    assert_refused(source, "'c' may have been changed by the write into 'parts' on line 5", 6)
+    assert_refused(source, "'c' may have been changed by the write into 'a' on line 5", 6)
     assert_refused(source.replace("a *= 2.0", "c[0] *= 2.0").replace("np.sum(c * x) + ", ""),
                    "'a' may have been changed by the write into 'c' on line 5", 6)
     rng = np.random.default_rng(7)
