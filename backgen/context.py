@@ -438,8 +438,29 @@ class GradContext:
                 and isinstance(first.func.value, ast.Name) and first.func.value.id == self.np \
                 and first.func.attr in ("diag_indices", "diag_indices_from"):
             return True
-        return (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
-                and first.func.attr == "arange" and len(first.args) == 1)
+        if not (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
+                and first.func.attr == "arange" and len(first.args) == 1):
+            return False
+        return isinstance(items[1], ast.Slice) or self._rows_once()
+
+    def _rows_once(self):
+        """Whether ``x[np.arange(N), y]`` (``y`` an array or a number) broadcasts its two indices to one
+        axis, that of the rows: ``y`` of (N, 1) picks each row N times (``x[np.arange(3), [[1], [1], [0]]]``
+        names ``x[0, 1]`` twice).  Known from the shape of what is picked (the broadcast shape, then the
+        axes of ``x`` after the first two), never in shape-generic code (``y`` of any rank)."""
+        staged = self._reverse.staged
+        if staged.shape_free:
+            return False
+        shapes = staged.shapes
+        base = self.op.args[0]
+        if not isinstance(base, ir.Var) or base.name not in shapes:
+            return False
+        picked = shapes.get(self.op.target) if self.op.rule == "getitem" else \
+            shapes.get(f"{self.op.target}[{self.op.param('index')}]")
+        if picked is None:
+            return False
+        rank = len(picked) - (len(shapes[base.name]) - 2)  # (the broadcast shape of np.arange(N) and y)
+        return rank >= 1 and all(size == 1 for size in tuple(picked)[:rank - 1])
 
     def advanced_index(self):
         """Whether the index may be an array: it reads a name not known to be a number outside the

@@ -1,0 +1,102 @@
+"""Indexing, broadcasting and reductions: programs that once gave a wrong gradient or crashed.
+
+Each case is a forward function with its inputs; the generated backward must match central
+finite differences (float64) in every float parameter, or backgen must refuse the function
+with a ``BackgenError``.  Integer parameters (labels) are passed and not differentiated.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import gradient
+
+
+def check(source, args, shapes=None, seed=0):
+    """Generate, run the backward on ``args`` and a random ``dout``, compare with finite differences."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np}
+    exec(source, namespace)
+    func = namespace["f"]
+    text = backgen.generate(source, name="f", shapes=shapes)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    rng = np.random.default_rng(seed)
+    dout = rng.uniform(-1.0, 1.0, np.shape(out)) if np.shape(out) else 0.7
+    grads = generated["f_backward"](*args, dout)
+    wrt = [k for k, a in enumerate(args) if np.asarray(a).dtype.kind == "f"]
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    assert len(grads) == len(wrt)
+
+    def objective(*values):
+        return float(np.sum(np.asarray(func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values]))
+                            * dout))
+
+    for k, got in zip(wrt, grads):
+        want = gradient(objective, list(args), k)
+        assert np.shape(got) == np.shape(want)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    return text
+
+
+X = np.array([[0.3, -0.7, 0.5, 0.9], [-0.2, 0.8, -0.6, 0.4], [0.1, -0.5, 0.7, -0.9]])
+COLUMN = np.array([[1], [1], [0]])  # labels of shape (3, 1): x[np.arange(3), COLUMN] is of (3, 3)
+
+
+# --- x[np.arange(N), y] with y broadcasting the rows: an element picked twice -------------------------
+
+def test_rows_picked_again_by_labels_of_a_column():
+    check('''
+        def f(x: "3, 4", y: "int 3, 1"):
+            return x[np.arange(3), y]
+    ''', [X, COLUMN])
+
+
+def test_rows_picked_again_shapes_given():
+    check('''
+        def f(x, y):
+            return x[np.arange(3), y] * 2.0
+    ''', [X, COLUMN], shapes={"x": "3, 4", "y": "int 3, 1"})
+
+
+def test_rows_picked_again_shape_generic():
+    check('''
+        def f(x):
+            return x[np.arange(3), np.array([[1], [1], [0]])]
+    ''', [X])
+
+
+def test_rows_picked_again_after_log_softmax():
+    check('''
+        def f(x: "3, 4", y: "int 3, 1"):
+            p = x - np.log(np.sum(np.exp(x), axis=1, keepdims=True))
+            return p[np.arange(3), y]
+    ''', [X, COLUMN])
+
+
+def test_rows_picked_again_by_argmax_of_a_column():
+    check('''
+        def f(w: "4, 1, 2"):
+            t = np.take_along_axis(w, np.argmax(w, axis=-1, keepdims=True), axis=-1)
+            return t[np.arange(4), np.argmax(t, axis=1)]
+    ''', [np.array([[[0.9, -0.1]], [[0.3, 0.6]], [[-0.2, -0.7]], [[0.8, 0.4]]])])
+
+
+def test_rows_written_again_keep_the_last_value():
+    check('''
+        def f(x: "3, 4", v: "3, 3", y: "int 3, 1"):
+            z = x.copy()
+            z[np.arange(3), y] = v
+            return z
+    ''', [X, np.arange(9.0).reshape(3, 3) / 10, COLUMN])
+
+
+def test_rows_picked_once_stay_hand_style():
+    text = check('''
+        def f(x: "3, 4", y: "int 3"):
+            return x[np.arange(3), y]
+    ''', [X, np.array([1, 1, 0])])
+    assert "dx[np.arange(3), y] = dout" in text
