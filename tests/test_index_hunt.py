@@ -100,3 +100,19 @@ def test_rows_picked_once_stay_hand_style():
             return x[np.arange(3), y]
     ''', [X, np.array([1, 1, 0])])
     assert "dx[np.arange(3), y] = dout" in text
+
+
+# --- np.take of a number along an axis --------------------------------------------------------------
+
+def test_take_of_a_number_along_an_axis():
+    check('''
+        def f(x: float, y: "int 3"):
+            return np.take(x, y, axis=0) * np.arange(3.0)
+    ''', [0.7, np.array([0, 0, -1])])
+
+
+def test_take_of_a_number_along_the_last_axis():
+    check('''
+        def f(x: float):
+            return np.take(x, [0, 0], axis=-1)
+    ''', [0.7])

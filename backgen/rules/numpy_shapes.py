@@ -264,7 +264,7 @@ def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
-    if axis is None:
+    if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
         index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
         index = _index_at(axis % c.ndim("a"), indices)
