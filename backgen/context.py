@@ -444,10 +444,11 @@ class GradContext:
         return isinstance(items[1], ast.Slice) or self._rows_once()
 
     def _rows_once(self):
-        """Whether ``x[np.arange(N), y]`` (``y`` an array or a number) broadcasts its two indices to one
-        axis, that of the rows: ``y`` of (N, 1) picks each row N times (``x[np.arange(3), [[1], [1], [0]]]``
-        names ``x[0, 1]`` twice).  Known from the shape of what is picked (the broadcast shape, then the
-        axes of ``x`` after the first two), never in shape-generic code (``y`` of any rank)."""
+        """Whether ``x[np.arange(N), y]`` (``y`` an array or a number) broadcasts its two indices to the
+        N rows alone: ``y`` of (N, 1) picks each row N times (``x[np.arange(3), [[1], [1], [0]]]`` names
+        ``x[0, 1]`` twice), ``np.arange(1)`` beside ``y`` of 3 picks row 0 three times.  Known from the
+        shape of what is picked (the broadcast shape, then the axes of ``x`` after the first two) and N
+        at the sample shapes; never in shape-generic code (``y`` of any rank)."""
         staged = self._reverse.staged
         if staged.shape_free:
             return False
@@ -460,7 +461,39 @@ class GradContext:
         if picked is None:
             return False
         rank = len(picked) - (len(shapes[base.name]) - 2)  # (the broadcast shape of np.arange(N) and y)
-        return rank >= 1 and all(size == 1 for size in tuple(picked)[:rank - 1])
+        if rank < 1 or any(size != 1 for size in tuple(picked)[:rank - 1]):
+            return False
+        return self._sample_number(self._index_items()[0].args[0]) == tuple(picked)[rank - 1]
+
+    def _sample_number(self, node, depth=0):
+        """The whole number ``node`` (a length: ``3``, ``N``, ``x.shape[0]``, ``len(y) - 1``) is at the
+        sample shapes, the numbers it reads followed to the one line setting each; None where not known
+        (a parameter's value, a number set on several lines, or one not made of shapes)."""
+        staged = self._reverse.staged
+        shapes, np_name = staged.shapes, staged.modules["np"]
+        namespace = {np_name: numpy, "len": len, "int": int, "min": min, "max": max, "abs": abs}
+        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(namespace):
+            shape = shapes.get(name)
+            if shape is None or isinstance(shape, tuple) and type(shape) is not tuple:
+                return None  # (unknown, or a list's)
+            if shape != ():
+                namespace[name] = numpy.zeros(shape)
+                continue
+            setting = [op for op in ir.ops_in(staged.body) if op.target == name]
+            if depth > 8 or len(setting) != 1 or not setting[0].source:
+                return None
+            try:
+                value = self._sample_number(ast.parse(setting[0].source, mode="eval").body, depth + 1)
+            except SyntaxError:
+                return None
+            if value is None:
+                return None
+            namespace[name] = value
+        try:
+            value = eval(compile(ast.Expression(node), "<backgen length>", "eval"), {"__builtins__": {}}, namespace)
+        except Exception:  # noqa: BLE001 (not a number made of shapes: not known)
+            return None
+        return int(value) if isinstance(value, (int, numpy.integer)) and not isinstance(value, bool) else None
 
     def advanced_index(self):
         """Whether the index may be an array: it reads a name not known to be a number outside the

@@ -116,3 +116,22 @@ def test_take_of_a_number_along_the_last_axis():
         def f(x: float):
             return np.take(x, [0, 0], axis=-1)
     ''', [0.7])
+
+
+def test_one_row_picked_again_by_three_labels():
+    check('''
+        def f(x: "1, 4", w: "1"):
+            N = x.shape[0]
+            t = x.copy()
+            t[np.arange(N), [0, 1, 0]] *= w
+            return t * x[np.arange(1), [2, 2]].sum()
+    ''', [np.array([[0.3, -0.7, 0.5, 0.9]]), np.array([0.4])])
+
+
+def test_rows_picked_once_with_a_length_computed():
+    text = check('''
+        def f(x: "3, 4", y: "int 3"):
+            N = x.shape[0]
+            return x[np.arange(N), y] * x[np.arange(len(y) - 1 + 1), y]
+    ''', [X, np.array([1, 1, 0])])
+    assert "add.at" not in text
