@@ -135,3 +135,20 @@ def test_rows_picked_once_with_a_length_computed():
             return x[np.arange(N), y] * x[np.arange(len(y) - 1 + 1), y]
     ''', [X, np.array([1, 1, 0])])
     assert "add.at" not in text
+
+
+# --- x[...] of a number: its gradient may be a Python float ------------------------------------------
+
+@pytest.mark.parametrize("body", ["np.sum(x)[...]", "np.transpose(np.sum(x))[...].sum() * 2.0"])
+def test_ellipsis_of_a_number(body):
+    check(f'''
+        def f(x: "4"):
+            return {body}
+    ''', [np.array([0.3, -0.7, 0.5, 0.9])])
+
+
+def test_ellipsis_of_a_number_shape_generic():
+    check('''
+        def f(x):
+            return np.sum(x)[...]
+    ''', [np.array([0.3, -0.7, 0.5, 0.9])])

@@ -109,6 +109,8 @@ def _repeat(c):
 
 def _getitem(c):
     if c.only_new_axes():  # x[:, None] is a reshape
+        if c.shape_free or c.shape("out") == ():  # (x[...] of a number: its gradient may be a Python float)
+            return f"{c.np}.reshape({c.g}, {c.shape_of(c.x)})"
         return f"{c.g}.reshape({c.shape_of(c.x)})"
     return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
 
