@@ -152,3 +152,21 @@ def test_ellipsis_of_a_number_shape_generic():
         def f(x):
             return np.sum(x)[...]
     ''', [np.array([0.3, -0.7, 0.5, 0.9])])
+
+
+# --- np.take_along_axis where the indices broadcast an axis of 1 of the array ----------------------
+
+ROW = np.array([[0.3, -0.7, 0.5, 0.9]])
+
+
+@pytest.mark.parametrize("source, args", [
+    ('def f(x: "1, 4"):\n    return np.take_along_axis(x, np.array([0, 1, 1])[:, None], axis=1)', [ROW]),
+    ('def f(x):\n    return np.take_along_axis(x, np.array([0, 1, 1])[:, None], axis=-1)', [ROW]),
+    ('def f(x: "1, 4", y: "int 3"):\n    return np.take_along_axis(x, y[:, None], axis=1)', [ROW, np.array([0, 3, 3])]),
+    ('def f(x: "2, 1, 4"):\n    return np.take_along_axis(x, np.array([[[0], [1], [1]]]), axis=-1)',
+     [np.arange(8.0).reshape(2, 1, 4) / 10 - 0.3]),
+    ('def f(x: "3, 1"):\n    return np.take_along_axis(x, np.array([[0, 0, 0]]), axis=0)', [X[:, :1]]),
+    ('def f(x):\n    return np.take_along_axis(x, np.array([[0, 0, 0]]), axis=0)', [X[:, :1]]),
+])
+def test_take_along_axis_broadcasting_the_array(source, args):
+    check(source, args)

@@ -292,10 +292,18 @@ def _take_along_axis(c):
     if axis is None:
         return Scatter(_unraveled(c, indices, c.arr), repeats=True)
     grid = f"{np_}.indices({c.out}.shape, sparse=True)"
-    if c.shape_free and axis < 0:  # (the rank known as the code runs: the axis counted from the start then)
-        at = f"{axis} % {c.arr}.ndim"
+    if c.shape_free:  # arr's axes of 1 that indices broadcast (arr of (1, 4), indices of (3, 1)): their index is 0
+        grid = c.setup("grid", f"tuple(i % n for i, n in zip({grid}, {np_}.shape({c.arr})))")
+        at = f"{axis} % {c.arr}.ndim" if axis < 0 else axis  # (the rank known as the code runs)
         return Scatter(f"{grid}[:{at}] + ({indices},) + {grid}[{at} + 1:]", repeats=True)
-    axis = axis if c.shape_free else axis % c.ndim("arr")  # (an axis from the start: the same at every rank)
+    axis = axis % c.ndim("arr")  # (an axis from the start: the same at every rank)
+    arr, out = c.shape("arr"), c.shape("out")
+    if any(a == 1 and o != 1 for d, (a, o) in enumerate(zip(arr, out)) if d != axis):
+        # an axis of 1 of arr that indices broadcast (arr of (1, 4), indices of (3, 1)): its index is 0
+        if any(a != 1 for d, a in enumerate(arr) if d != axis):
+            grid = c.setup("grid", grid)
+        parts = [indices if d == axis else "0" if a == 1 else f"{grid}[{d}]" for d, a in enumerate(arr)]
+        return Scatter(f"({', '.join(parts)})", repeats=True)
     return Scatter(f"{grid}[:{axis}] + ({indices},) + {grid}[{axis + 1}:]", repeats=True)
 
 
@@ -519,11 +527,13 @@ RULES = {
     "np.take": Rule(("a",), grads={"a": _take}, signature="a, indices, axis=None, out=None, mode=None",
                     methods=("take",),
                     examples=("np.take(a, [0, 2, 2]) | a=4", "np.take(a, np.array([[1, 0], [1, 1]])) | a=2x3",
-                              "np.take(a, [2, 0, 2], axis=1) | a=2x3", "a.take([1, 1], axis=0) | a=2x3")),
+                              "np.take(a, [2, 0, 2], axis=1) | a=2x3", "a.take([1, 1], axis=0) | a=2x3",
+                              "np.take(a, [0, 0, -1], axis=0) | a=()")),
     "np.take_along_axis": Rule(("arr",), grads={"arr": _take_along_axis}, signature="arr, indices, axis", fresh=True,
                                examples=("np.take_along_axis(arr, np.array([[0, 0], [2, 1]]), axis=1) | arr=2x3",
                                          "np.take_along_axis(arr, np.argsort(arr, axis=0), axis=0) | arr=3x2",
-                                         "np.take_along_axis(arr, np.array([2, 2, 0]), axis=None) | arr=2x2")),
+                                         "np.take_along_axis(arr, np.array([2, 2, 0]), axis=None) | arr=2x2",
+                                         "np.take_along_axis(arr, np.array([[0], [2], [2]]), axis=1) | arr=1x3")),
     "np.diag": Rule(("v",), grads={"v": _diag}, signature="v, k=0",
                     examples=("np.diag(v) | v=3", "np.diag(v, k=-1) | v=2", "np.diag(v) | v=3x2",
                               "np.diag(v, 1) | v=3x3")),
@@ -554,6 +564,7 @@ RULES = {
                                   "X, Y, Z = np.meshgrid(x, y, z); return X * Y * Z | x=2, y=3, z=2")),
     "getitem": Rule(("x",), grads={"x": _getitem}, hint="sel",
                     examples=('a[1:, 0] | a=3x2', 'a[::-1] * a[0] | a=4', 'a[np.array([0, 2, 0])] | a=3',
-                              'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3', 'a[:, None] | a=3',
+                              'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3',
+                              'a[np.arange(2), np.array([[1], [1]])] | a=2x3', 'a[:, None] | a=3',
                               'a[1:, np.array([0, 0, 1])] | a=3x2')),
 }
