@@ -760,8 +760,10 @@ class GradContext:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             value = None
+        if isinstance(value, (list, tuple)) and len(value) == 1:  # np.repeat(x, [2]): one count for each element
+            value = value[0]
         if value is not None:
-            return value if isinstance(value, int) else None
+            return value if type(value) is int else None
         if text.isidentifier() and tuple(self._reverse.staged.shapes.get(text, (None,))) == ():
             return text
         return None

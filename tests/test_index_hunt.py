@@ -170,3 +170,18 @@ ROW = np.array([[0.3, -0.7, 0.5, 0.9]])
 ])
 def test_take_along_axis_broadcasting_the_array(source, args):
     check(source, args)
+
+
+# --- np.repeat with a count for each element ----------------------------------------------------------
+
+@pytest.mark.parametrize("source", [
+    'def f(x: "2, 3, 4"):\n    return np.repeat(x, [1, 2, 1, 0], axis=-1)',
+    'def f(x: "2, 3, 4"):\n    return np.repeat(x, [1, 2, 0], axis=1) * 2.0',
+    'def f(x: "2, 3, 4"):\n    return np.repeat(x, (3, 0), axis=0)',
+    'def f(x: "2, 3, 4"):\n    return np.repeat(x[0], list_counts)'.replace("list_counts", str([1, 0, 2] * 4)),
+    'def f(x: "2, 3, 4"):\n    return x[0, 0].repeat([1, 0, 2, 3])',
+    'def f(x: "2, 3, 4"):\n    return np.repeat(x[0, 0], [2])',
+    'def f(x):\n    return np.repeat(x, [1, 2, 1, 0], axis=-1)',
+])
+def test_repeat_with_counts_written_out(source):
+    check(source, [np.arange(24.0).reshape(2, 3, 4) / 10 - 1.1])

@@ -104,7 +104,40 @@ def _tile(c):
 
 
 def _repeat(c):
-    return c.repeat_grad()
+    listed = _repeated_places(c)
+    return c.repeat_grad() if listed is None else listed
+
+
+def _repeated_places(c):
+    """np.repeat with a count for each element written out (``np.repeat(a, [1, 2, 0], axis=1)``) is
+    ``a[:, [0, 1, 1]]``: its gradient is added back at those places (np.add.at).  None for one count
+    (or counts not written out)."""
+    try:
+        counts = ast.literal_eval(c.param_source("repeats"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(counts, (list, tuple)) or len(counts) < 2 or \
+            not all(type(n) is int and n >= 0 for n in counts):
+        return None
+    places = [i for i, n in enumerate(counts) for _ in range(n)]
+    axis = c.param("axis")
+    if not (axis is None or isinstance(axis, int)):
+        return None
+    if c.shape_free:
+        if axis is None:
+            return None  # (a's rank, hence the places in a flattened, known as the code runs)
+        return Scatter(("..., " if axis < 0 else ":, " * axis) + f"{places}" + ", :" * (-1 - axis if axis < 0 else 0),
+                       repeats=True)
+    ndim = c.ndim(c.current)
+    if axis is None:
+        if ndim == 1:
+            return Scatter(f"{places}", repeats=True)
+        unraveled = np.unravel_index(places, c.shape(c.current))
+        return Scatter(", ".join(str([int(i) for i in part]) for part in unraveled), repeats=True)
+    axis %= ndim
+    if axis > 0 and ndim - axis < axis + 1:  # (the fewer slices: a[..., [0, 1, 1]] for the last axis)
+        return Scatter(f"..., {places}" + ", :" * (ndim - 1 - axis), repeats=True)
+    return Scatter(":, " * axis + f"{places}", repeats=True)
 
 
 def _getitem(c):
@@ -478,7 +511,9 @@ RULES = {
                               'np.tile(a, (b.shape[0], 1)) * b[:, None] | a=3, b=2')),
     "np.repeat": Rule(("a",), grads={"a": _repeat}, signature="a, repeats, axis=None", methods=("repeat",),
                       examples=('np.repeat(a, 2) | a=3', 'a.repeat(3, axis=1) | a=2x2', 'np.repeat(a, 2) | a=2x2',
-                                'np.repeat(a, 3) | a=()', 'np.repeat(a, len(b)) * np.repeat(b, len(a)) | a=3, b=2')),
+                                'np.repeat(a, 3) | a=()', 'np.repeat(a, len(b)) * np.repeat(b, len(a)) | a=3, b=2',
+                                'np.repeat(a, [1, 2, 0]) | a=3', 'np.repeat(a, [2, 0, 1], axis=-1) | a=2x3',
+                                'np.repeat(a, (0, 3)) | a=2x1', 'a.repeat([1, 2], axis=0) | a=2x3')),
     "np.atleast_1d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=("np.atleast_1d(a) | a=()", "np.atleast_1d(a) | a=3")),
     "np.atleast_3d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
