@@ -185,3 +185,33 @@ def test_take_along_axis_broadcasting_the_array(source, args):
 ])
 def test_repeat_with_counts_written_out(source):
     check(source, [np.arange(24.0).reshape(2, 3, 4) / 10 - 1.1])
+
+
+# --- reductions from a start (initial=), with a mask (where=) or without -----------------------------
+
+@pytest.mark.parametrize("body", [
+    "np.max(x, axis=1, initial=0.5)",
+    "np.max(x, axis=1, initial=-1.0, where=x < 0.45)",
+    "x.min(axis=0, initial=0.2, keepdims=True)",
+    "np.amin(x, 1, initial=0.2, where=x > -0.55)",
+    "np.sum(x, axis=0, initial=2.0) + x.sum(initial=1.0, where=x > 0)",
+    "np.prod(x, axis=-1, where=x > 0) * np.prod(x, initial=2.0)",
+    "np.max(x, initial=5.0) + x.max(initial=-5.0)",
+])
+def test_reductions_from_a_start(body):
+    check(f'''
+        def f(x: "3, 4"):
+            return {body}
+    ''', [X])
+
+
+def test_max_from_a_start_given():
+    check('''
+        def f(x: "3, 4", v: float):
+            return np.max(x, axis=0, initial=v, where=x > 0.0)
+    ''', [X, 0.45])
+
+
+def test_max_with_a_mask_and_no_start_is_refused():
+    with pytest.raises(backgen.BackgenError, match="where"):  # (NumPy raises there too)
+        backgen.generate('def f(x: "3, 4"):\n    return np.max(x, where=x > 0)\n', name="f")
