@@ -215,3 +215,13 @@ def test_max_from_a_start_given():
 def test_max_with_a_mask_and_no_start_is_refused():
     with pytest.raises(backgen.BackgenError, match="where"):  # (NumPy raises there too)
         backgen.generate('def f(x: "3, 4"):\n    return np.max(x, where=x > 0)\n', name="f")
+
+
+# --- np.inner of a number: the product -----------------------------------------------------------------
+
+@pytest.mark.parametrize("body", ["np.inner(x, s)", "np.inner(s, x[0]) * x[1]", "np.inner(s, s * 2.0) * x"])
+def test_inner_of_a_number(body):
+    check(f'''
+        def f(x: "3, 4", s: float):
+            return {body}
+    ''', [X, 0.7])

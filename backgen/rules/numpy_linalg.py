@@ -145,8 +145,9 @@ def _inner(position):
     """np.inner sums over both last axes: an einsum."""
     def grad(c):
         ra, rb = c.ndim("a"), c.ndim("b")
-        if ra == 0 or rb == 0:
-            c.unsupported("np.inner of a number: use *")
+        if ra == 0 or rb == 0:  # np.inner of a number is the product: summed back to the number
+            mine, other = (ra, c.b) if position == 0 else (rb, c.a)
+            return f"{c.np}.sum({c.g} * {other})" if mine == 0 else f"{c.g} * {other}"
         if ra == rb == 1:
             return f"{c.g} * {c.b}" if position == 0 else f"{c.g} * {c.a}"
         letters = "abcdefghijklmnopqrstuvwxyz"
@@ -434,7 +435,8 @@ RULES = {
                                                "np.tensordot(a, b, axes=([0], [1])) | a=3x2, b=4x3")),
     "np.inner": Rule(("a", "b"), grads={"a": _inner(0), "b": _inner(1)}, signature="a, b", fresh=True,
                      examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3",
-                               "np.inner(a, b) | a=2x3, b=4x3")),
+                               "np.inner(a, b) | a=2x3, b=4x3", "np.inner(a, b) | a=(), b=2x3",
+                               "np.inner(a, b) | a=3, b=()")),
     "np.vdot": Rule(("a", "b"), grads={"a": _vdot(0), "b": _vdot(1)}, signature="a, b",
                     examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6",
                               "np.vdot(a, b) | a=2x2, b=2x2")),
