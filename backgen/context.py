@@ -764,9 +764,32 @@ class GradContext:
             value = value[0]
         if value is not None:
             return value if type(value) is int else None
-        if text.isidentifier() and tuple(self._reverse.staged.shapes.get(text, (None,))) == ():
+        if self._whole_number(ast.parse(text, mode="eval").body):
             return text
         return None
+
+    def _whole_number(self, node):
+        """Whether ``node`` is a whole number made of numbers by arithmetic (``n``, ``n + 1``, ``2 * k``,
+        ``len(x) // 2``, ``x.shape[0]``): names of numbers, whole constants, +, -, *, //, %."""
+        shapes = self._reverse.staged.shapes
+        if isinstance(node, ast.Name):
+            return tuple(shapes.get(node.id, (None,))) == ()
+        if isinstance(node, ast.Constant):
+            return type(node.value) is int
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)) and \
+                self._whole_number(node.left) and self._whole_number(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, (ast.USub, ast.UAdd)) and self._whole_number(node.operand)
+        if isinstance(node, ast.Call):  # len(x)
+            return isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1 and \
+                not node.keywords and isinstance(node.args[0], ast.Name)
+        if isinstance(node, ast.Subscript):  # x.shape[0]
+            shape = node.value
+            return isinstance(shape, ast.Attribute) and shape.attr == "shape" and \
+                isinstance(shape.value, ast.Name) and isinstance(node.slice, ast.Constant) and \
+                type(node.slice.value) is int
+        return False
 
     def repeat_grad(self):
         x = self.current

@@ -225,3 +225,23 @@ def test_inner_of_a_number(body):
         def f(x: "3, 4", s: float):
             return {body}
     ''', [X, 0.7])
+
+
+# --- np.repeat and np.tile by a count computed: of constants, of an integer parameter--------------------------
+
+@pytest.mark.parametrize("body, n", [
+    ("np.repeat(x, n + 1, axis=0)", 2),
+    ("np.repeat(x, 2 * n).sum() + x.sum()", 0),
+    ("np.repeat(x, 2 * n - 1)", 2),
+    ("np.tile(x, (n + 1, 1, n // 2 + 1))", 2),
+    ("np.tile(x, (len(x) - 1, n)).sum() + x", 0),
+    ("np.repeat(x, x.shape[1] // 2, axis=1)", 0),
+    ("np.repeat(x, 2 + 1, axis=-1)", 0),
+    ("np.tile(x, 1 + 1) * n", 1),
+    ("np.tile(x, (2 * 1, -1 + 2))", 1),
+])
+def test_counts_computed_from_a_parameter(body, n):
+    check(f'''
+        def f(x: "3, 4", n: int):
+            return {body}
+    ''', [X, n])
