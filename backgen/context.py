@@ -430,7 +430,9 @@ class GradContext:
         """``x[np.arange(N), y]`` picks one element per row, ``x[m]`` of one boolean mask (or of the
         indices ``np.nonzero`` finds) each element once at most, ``x[np.diag_indices_from(x)]`` each
         element of the diagonal once: no element twice."""
-        if self.op.param("index") in getattr(self._reverse, "masks", {}):
+        from .selections import one_axis_of_several  # (selections reads the rule table: imported here)
+        if self.op.param("index") in getattr(self._reverse, "masks", {}) and \
+                not one_axis_of_several(self.op.param("index"), self._reverse.staged):
             return True
         items = self._index_items()
         first = items[0] if items else None

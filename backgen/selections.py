@@ -610,9 +610,32 @@ def _listed_rows(index):
         isinstance(e, ast.Constant) and type(e.value) is int for e in first.elts)
 
 
-def one_mask(op, masks):
-    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice."""
-    return op.param("index") in masks and ast.literal_eval(op.param("index_vars") or "()") == (op.param("index"),)
+def one_mask(op, masks, staged=None):
+    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice.
+    With ``staged``, not the indices along one axis of a mask of several (``r = np.nonzero(M)[0]`` of
+    ``M`` of 2 axes names row ``i`` once for each element kept in it: ``x[r]``, ``x[r, 0]`` repeat)."""
+    index = op.param("index")
+    if index not in masks or ast.literal_eval(op.param("index_vars") or "()") != (index,):
+        return False
+    return staged is None or not one_axis_of_several(index, staged)
+
+
+def one_axis_of_several(name, staged, depth=0):
+    """Whether ``name`` is set (on some path, through copies) to one part of a tuple of several arrays
+    of indices (``np.nonzero(M)[0]``, ``t[1]`` of ``t = np.where(M)`` with ``M`` of 2 axes)."""
+    if depth > 16:
+        return True
+    for op in ir.ops_in(staged.body):
+        if op.target != name or not op.args or not isinstance(op.args[0], ir.Var):
+            continue
+        source = op.args[0].name
+        if op.rule == "getitem":
+            whole = staged.shapes.get(source)
+            if isinstance(whole, Items) and (not whole or whole[0] != 1):
+                return True
+        if op.rule in ("copy", "np.copy", "getitem") and one_axis_of_several(source, staged, depth + 1):
+            return True
+    return False
 
 
 def shape_of(atom, shapes):

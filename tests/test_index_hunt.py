@@ -245,3 +245,39 @@ def test_counts_computed_from_a_parameter(body, n):
         def f(x: "3, 4", n: int):
             return {body}
     ''', [X, n])
+
+
+# --- the indices along one axis of a mask of several: a row once for each element kept in it ----------
+
+def test_rows_of_the_elements_of_a_mask():
+    check('''
+        def f(x: "3, 4"):
+            return x[np.where(x > 0)[0]]
+    ''', [X])
+
+
+def test_rows_of_the_elements_of_a_mask_copied():
+    check('''
+        def f(x: "3, 4"):
+            t = np.nonzero(x > 0)
+            r = t[0].copy()
+            return x[r] * 2.0
+    ''', [X])
+
+
+def test_rows_of_the_elements_of_a_mask_written():
+    check('''
+        def f(x: "3, 4", v: "4"):
+            z = x.copy()
+            r = np.nonzero(x > 0)[0]
+            z[r] = v * np.arange(1.0, len(r) + 1.0)[:, None]
+            return z
+    ''', [X, np.array([0.2, -0.4, 0.6, 0.8])])
+
+
+def test_indices_of_a_mask_of_one_axis_stay_hand_style():
+    text = check('''
+        def f(x: "3, 4"):
+            return x[0][np.where(x[0] > 0)[0]]
+    ''', [X])
+    assert "add.at" not in text
