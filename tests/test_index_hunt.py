@@ -281,3 +281,22 @@ def test_indices_of_a_mask_of_one_axis_stay_hand_style():
             return x[0][np.where(x[0] > 0)[0]]
     ''', [X])
     assert "add.at" not in text
+
+
+# --- np.compress and np.extract: the selections they are ------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "np.compress(x[:, 0] > 0, x, axis=0)",
+    "np.compress([True, False, True, True], x, axis=1)",
+    "np.compress([True, False, True], x, 0) * 2.0",
+    "np.compress(x.ravel() > 0, x)",
+    "np.compress([False, True], x, axis=-1)",
+    "np.extract(x > 0, x)",
+    "np.extract(x[0] > 0, x[1] * x[2])",
+    "np.compress(condition=x[0] > 0, a=x, axis=1)",
+])
+def test_compress_and_extract(body):
+    check(f'''
+        def f(x: "3, 4"):
+            return {body}
+    ''', [X])
