@@ -300,3 +300,20 @@ def test_compress_and_extract(body):
         def f(x: "3, 4"):
             return {body}
     ''', [X])
+
+
+# --- np.trace over other axes than the first two (a stack of matrices) ------------------------------
+
+@pytest.mark.parametrize("body, shape", [
+    ("np.trace(x, axis1=1, axis2=2)", (2, 3, 4)),
+    ("np.trace(x, axis1=2, axis2=1)", (2, 3, 4)),
+    ("np.trace(x, -1, 2, 0)", (2, 3, 4)),
+    ("np.trace(x, axis1=-1, axis2=1)", (2, 3, 4, 3)),
+    ("x.trace(axis1=0, axis2=3)", (2, 3, 4, 3)),
+    ("np.trace(x, 1, axis1=1, axis2=0)", (3, 4)),
+])
+def test_trace_over_other_axes(body, shape):
+    check(f'''
+        def f(x: "{', '.join(map(str, shape))}"):
+            return {body}
+    ''', [np.sin(np.arange(float(np.prod(shape)))).reshape(shape)])

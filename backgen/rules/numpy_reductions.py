@@ -439,12 +439,30 @@ def _diff_part(which):
 
 def _trace(c):
     if c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
-        c.unsupported("np.trace is differentiated over its first two axes")
+        return _trace_along(c, c.param("axis1", 0), c.param("axis2", 1))
     eye = f"{c.np}.eye({c.a}.shape[0], {c.a}.shape[1], k={c.param('offset', 0)})"
     if c.shape_free:  # the identity, times g along the axes after the first two
         return f"{c.np}.multiply.outer({eye}, {c.g})"
     extra = c.ndim("a") - 2
     return f"{c.g} * {eye}" if not extra else f"{eye}[(...,) + (None,) * {extra}] * {c.g}"
+
+
+def _trace_along(c, axis1, axis2):
+    """np.trace over two other axes (a stack of matrices, ``np.trace(a, axis1=1, axis2=2)``): the
+    identity along them, times g along the others (in their order, as the trace keeps them)."""
+    if c.shape_free or not isinstance(axis1, int) or not isinstance(axis2, int):
+        c.unsupported("np.trace over other axes than the first two is differentiated where the shapes are given "
+                      "and the axes are constants")
+    ndim = c.ndim("a")
+    first, second = axis1 % ndim, axis2 % ndim
+    eye = f"{c.np}.eye({c.a}.shape[{first}], {c.a}.shape[{second}], k={c.param('offset', 0)})"
+    if first > second:  # (rows along the later axis: the identity's transpose)
+        eye = f"{eye}.T"
+    low, high = sorted((first, second))
+    if high - low > 1 or high < ndim - 1:  # (placed among the other axes: broadcast from the left up to the first)
+        eye += "[" + ", ".join(":" if i in (low, high) else "None" for i in range(low, ndim)) + "]"
+    g = c.g if ndim == 2 else f"{c.g}[{', '.join('None' if i in (low, high) else ':' for i in range(ndim))}]"
+    return f"{g} * {eye}"
 
 
 def _weights(c):
@@ -628,7 +646,9 @@ RULES = {
                         examples=("np.gradient(f) | f=5", "np.gradient(f, h) | f=4, h=():positive",
                                   "np.gradient(f, 0.5) | f=2", "np.gradient(f * f, axis=0) | f=3")),
     "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
-                     examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2")),
+                     examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2",
+                               "np.trace(a, axis1=1, axis2=2) | a=2x3x3", "np.trace(a, -1, 2, 0) | a=3x2x4",
+                               "a.trace(axis1=1, axis2=0) | a=2x3")),
     "np.average": Rule(("a", "weights"), grads={"a": _average_a, "weights": _average_weights},
                        signature="a, axis=None, weights=None, returned=False, keepdims=False",
                        domain=("any", "positive"),
