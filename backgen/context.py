@@ -97,8 +97,67 @@ class GradContext:
         except (ValueError, SyntaxError):
             value = self._module_constant(text)
             if value is None:
+                value = self._rank_number(text)
+            if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
         return default if value is None and default is not None else value
+
+    def _rank_number(self, text, depth=0):
+        """A whole number (or a tuple of them) made of ranks alone (``x.ndim - 1``, ``len(x.shape) - 2``,
+        ``np.ndim(x)``, names set once to such numbers): a constant in code written for given shapes, whose
+        ranks are the code's; None elsewhere (a size, ``x.shape[0]``, changes with the sizes)."""
+        staged = self._reverse.staged
+        if staged.shape_free or depth > 8:
+            return None
+        shapes, np_name = staged.shapes, staged.modules["np"]
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return None
+
+        def rank(name):
+            shape = shapes.get(name)
+            return len(shape) if type(shape) is tuple else None
+
+        def value(node):
+            if isinstance(node, ast.Constant):
+                return node.value if type(node.value) is int else None
+            if isinstance(node, ast.Tuple):
+                items = [value(e) for e in node.elts]
+                return None if None in items else tuple(items)
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+                inner = value(node.operand)
+                return None if inner is None else -inner
+            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+                left, right = value(node.left), value(node.right)
+                if type(left) is not int or type(right) is not int or \
+                        isinstance(node.op, ast.FloorDiv) and right == 0:
+                    return None
+                return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(
+                    type(node.op), left // right if right else None)
+            if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
+                return rank(node.value.id)  # x.ndim
+            if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+                func, arg = node.func, node.args[0]
+                if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) \
+                        and func.value.id == np_name and isinstance(arg, ast.Name):
+                    return rank(arg.id)  # np.ndim(x)
+                if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Name):
+                    setting = [op for op in ir.ops_in(staged.body) if op.target == arg.id]  # (shape = x.shape)
+                    try:
+                        arg = ast.parse(setting[0].source, mode="eval").body if len(setting) == 1 else arg
+                    except SyntaxError:
+                        return None
+                if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Attribute) and \
+                        arg.attr == "shape" and isinstance(arg.value, ast.Name):
+                    return rank(arg.value.id)  # len(x.shape)
+                return None
+            if isinstance(node, ast.Name):  # (a number, or a tuple of them: set once)
+                setting = [op for op in ir.ops_in(staged.body) if op.target == node.id]
+                if len(setting) == 1 and setting[0].source:
+                    return self._rank_number(setting[0].source, depth + 1)
+            return None
+        return value(node)
 
     def _module_constant(self, text):
         """A number written with module constants (``np.inf``, ``-math.pi``), else None."""

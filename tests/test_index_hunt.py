@@ -317,3 +317,26 @@ def test_trace_over_other_axes(body, shape):
         def f(x: "{', '.join(map(str, shape))}"):
             return {body}
     ''', [np.sin(np.arange(float(np.prod(shape)))).reshape(shape)])
+
+
+# --- axes computed from ranks (x.ndim - 1): constants in code written for given shapes ------------------
+
+@pytest.mark.parametrize("lines", [
+    "return np.sum(x, axis=x.ndim - 1)",
+    "return np.mean(x, axis=len(x.shape) - 2, keepdims=True) - x",
+    "k = x.ndim\n    return np.std(x, axis=k - 1)",
+    "return np.cumsum(x, axis=x.ndim - 2)",
+    "return np.linalg.norm(x, axis=x.ndim - 1, keepdims=True)",
+    "return np.take(x, [0, 2], axis=x.ndim - 1)",
+    "return np.concatenate([x, x], axis=x.ndim - 1)",
+    "return np.stack([x, x], axis=-x.ndim)",
+    "axes = (x.ndim - 2, x.ndim - 1)\n    return np.sum(x, axis=axes)",
+    "return np.sum(x, axis=x.ndim - 1)[..., None] * x.mean(axis=np.ndim(x) - 3)",
+])
+def test_axes_computed_from_ranks(lines):
+    check('def f(x: "B, N, D"):\n    ' + lines + "\n", [np.sin(np.arange(24.0)).reshape(2, 3, 4)])
+
+
+def test_axis_computed_from_a_size_is_refused():
+    with pytest.raises(backgen.BackgenError, match="must be a constant"):
+        backgen.generate('def f(x: "2, 3, 4"):\n    return np.sum(x, axis=x.shape[0] - 1)\n', name="f")
