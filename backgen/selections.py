@@ -92,7 +92,8 @@ def data_sized(staged, extra=None, axes=None):
                 if length:
                     lengths[op.target] = lengths.get(op.target, frozenset()) | length
                 continue
-            origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else \
+                _taken_origins(op, masks, sized, staged) if op.rule in TAKING else frozenset()
             origins |= _made_of_lengths(op, lengths, sized, numbers)
             if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
                 origins |= frozenset().union(*(sized.get(part, frozenset())
@@ -567,6 +568,42 @@ def index_origins(op, masks):
             origins |= {masks[sub.id] for sub in source.walk(node) if isinstance(sub, ast.Name) and sub.id in masks} \
                 or {(part, None)}
     return frozenset(origins)
+
+
+TAKING = frozenset({"np.take", "np.take_along_axis"})  # (their indices a parameter of the call, not an operand)
+
+
+_RESHAPING = frozenset({"getitem", "reshape", "np.reshape", "np.expand_dims", "copy", "np.copy", "np.ravel"})
+
+
+def _taken_origins(op, masks, sized, staged):
+    """The masks (and selections) the indices of ``np.take(a, indices)`` come from, as for an index
+    (``np.take(a, np.flatnonzero(m), axis=0)``, ``np.take(a, n)`` of ``n`` such indices, or of them
+    reshaped: ``n[:, None]``): as many as the data says; none for indices a number (one element
+    wherever it points) or written out."""
+    text = op.param("indices")
+    if text is None:
+        return frozenset()
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return frozenset()
+    names = {sub.id for sub in source.walk(node) if isinstance(sub, ast.Name)}
+    setters = {item.target: item for item in ir.ops_in(staged.body) if item.target in names}
+    seen = set()
+    while setters:  # (indices reshaped, a view of them: the same indices)
+        name, setter = setters.popitem()
+        seen.add(name)
+        if setter.rule in _RESHAPING and setter.args and isinstance(setter.args[0], ir.Var) and \
+                ast.literal_eval(setter.param("index_vars") or "()") == ():
+            source_name = setter.args[0].name
+            names.add(source_name)
+            if source_name not in seen:
+                setters.update({item.target: item for item in ir.ops_in(staged.body) if item.target == source_name})
+    origins = {masks[name] for name in names if name in masks and not _an_integer(masks[name][0], masks)}
+    if any(isinstance(sub, ast.Call) and _call_selects(sub) for sub in source.walk(node)):
+        origins |= {(text, None)} if not origins else set()
+    return frozenset(origins).union(*(sized.get(name, frozenset()) for name in names))
 
 
 def _whole_items(index):

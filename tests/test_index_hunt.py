@@ -340,3 +340,23 @@ def test_axes_computed_from_ranks(lines):
 def test_axis_computed_from_a_size_is_refused():
     with pytest.raises(backgen.BackgenError, match="must be a constant"):
         backgen.generate('def f(x: "2, 3, 4"):\n    return np.sum(x, axis=x.shape[0] - 1)\n', name="f")
+
+
+# --- np.take of indices the data finds: a length the data decides, broadcast ---------------------------
+
+ONE_KEPT = np.sin(np.arange(24.0) - 0.5).reshape(2, 3, 4)  # x.ravel()[:2] > 0 keeps one row: t broadcasts
+
+
+@pytest.mark.parametrize("taken", [
+    "np.take(x, np.flatnonzero(x.ravel()[:2] > 0), axis=0)",
+    "np.take(x, np.nonzero(x.ravel()[:2] > 0)[0], axis=0)",
+    "np.compress(x.ravel()[:2] > 0, x, axis=0)",
+    "np.take_along_axis(x, np.flatnonzero(x.ravel()[:2] > 0)[:, None, None], axis=0)",
+])
+def test_taken_by_indices_the_data_finds(taken):
+    assert np.sum(ONE_KEPT.ravel()[:2] > 0) == 1
+    check(f'''
+        def f(x: "2, 3, 4"):
+            t = {taken}
+            return np.sum(t * np.abs(x), axis=1, keepdims=True).sum()
+    ''', [ONE_KEPT])
