@@ -360,3 +360,25 @@ def test_taken_by_indices_the_data_finds(taken):
             t = {taken}
             return np.sum(t * np.abs(x), axis=1, keepdims=True).sum()
     ''', [ONE_KEPT])
+
+
+# --- np.diagonal over the last two axes (a stack of matrices) ------------------------------------------
+
+@pytest.mark.parametrize("body, shape", [
+    ("np.diagonal(x, axis1=-2, axis2=-1)", (2, 3, 3)),
+    ("np.diagonal(x, 1, 2, 1)", (2, 3, 4)),
+    ("np.diagonal(x, -1, 2, 1)", (2, 3, 4)),
+    ("x.diagonal(-1, 1, 0)", (3, 2)),
+    ("np.diagonal(x, 0, -1, -2)", (2, 2, 3, 4)),
+    ("np.log(np.abs(np.diagonal(x, axis1=-2, axis2=-1))).sum(axis=-1)", (2, 3, 3)),
+])
+def test_diagonal_of_a_stack(body, shape):
+    check(f'''
+        def f(x: "{', '.join(map(str, shape))}"):
+            return {body}
+    ''', [np.sin(np.arange(float(np.prod(shape))) + 0.3).reshape(shape)])
+
+
+def test_diagonal_over_other_axes_is_refused():
+    with pytest.raises(backgen.BackgenError, match="a diagonal is differentiated"):
+        backgen.generate('def f(x: "2, 3, 4"):\n    return np.diagonal(x, axis1=0, axis2=2)\n', name="f")

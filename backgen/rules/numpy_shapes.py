@@ -352,11 +352,21 @@ def _diag(c):
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
-    if c.ndim(c.current) != 2 or c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
-        c.unsupported("a diagonal is differentiated for 2-D arrays (over their first two axes)")
-    rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
-    cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
-    return Scatter(f"{rows}, {cols}", repeats=False)
+    ndim, axis1, axis2 = c.ndim(c.current), c.param("axis1", 0), c.param("axis2", 1)
+    if ndim == 2 and (axis1, axis2) in ((0, 1), (0, -1), (-2, 1), (-2, -1)):
+        rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
+        cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
+        return Scatter(f"{rows}, {cols}", repeats=False)
+    if not isinstance(axis1, int) or not isinstance(axis2, int) or \
+            {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
+        c.unsupported("a diagonal is differentiated over the first two axes of a 2-D array, or over the last two "
+                      "axes (a stack of matrices: np.diagonal(a, axis1=-2, axis2=-1))")
+    # over the last two axes (in either order): the diagonal's elements are the result's last axis, as
+    # a[..., rows, cols] gives them (two indices side by side keep their place)
+    rows = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {-k}" if k < 0 else "")
+    cols = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {k}" if k > 0 else "")
+    first, second = (rows, cols) if axis1 % ndim == ndim - 2 else (cols, rows)
+    return Scatter(f"..., {first}, {second}", repeats=False)
 
 
 def _triangle(function):
@@ -573,7 +583,9 @@ RULES = {
                     examples=("np.diag(v) | v=3", "np.diag(v, k=-1) | v=2", "np.diag(v) | v=3x2",
                               "np.diag(v, 1) | v=3x3")),
     "np.diagonal": Rule(("a",), grads={"a": _diag}, signature="a, offset=0, axis1=0, axis2=1", methods=("diagonal",),
-                        examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3")),
+                        examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3",
+                                  "np.diagonal(a, axis1=-2, axis2=-1) | a=2x3x3", "np.diagonal(a, 1, 2, 1) | a=2x3x4",
+                                  "a.diagonal(-1, 1, 0) | a=3x2")),
     "np.triu": Rule(("m",), grads={"m": _triangle("triu")}, signature="m, k=0", fresh=True,
                     examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4", "np.triu(m, 1) | m=3")),
     "np.tril": Rule(("m",), grads={"m": _triangle("tril")}, signature="m, k=0", fresh=True,
