@@ -382,3 +382,13 @@ def test_diagonal_of_a_stack(body, shape):
 def test_diagonal_over_other_axes_is_refused():
     with pytest.raises(backgen.BackgenError, match="a diagonal is differentiated"):
         backgen.generate('def f(x: "2, 3, 4"):\n    return np.diagonal(x, axis1=0, axis2=2)\n', name="f")
+
+
+# --- np.vdot of an array of one element and a number --------------------------------------------------
+
+@pytest.mark.parametrize("body", ["np.vdot(x, 0.5)", "np.vdot(s, x) * 2.0", "np.vdot(x.reshape(1, 1), s)"])
+def test_vdot_with_a_number(body):
+    check(f'''
+        def f(x: "1", s: float):
+            return {body}
+    ''', [np.array([0.7]), 0.3])

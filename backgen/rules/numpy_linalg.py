@@ -162,8 +162,9 @@ def _vdot(position):
     def grad(c):
         mine, other = ("a", "b") if position == 0 else ("b", "a")
         text = getattr(c, other)
-        if c.shape(mine) != c.shape(other):
-            text = f"{text}.reshape({c.shape_of(getattr(c, mine))})"
+        if c.shape(mine) != c.shape(other):  # (a number, 0.5 or a Python float: np.reshape)
+            text = f"{c.np}.reshape({text}, {c.shape_of(getattr(c, mine))})" if c.shape(other) == () else \
+                f"{text}.reshape({c.shape_of(getattr(c, mine))})"
         return f"{c.g} * {text}"
     return grad
 
@@ -438,7 +439,7 @@ RULES = {
                                "np.inner(a, b) | a=2x3, b=4x3", "np.inner(a, b) | a=(), b=2x3",
                                "np.inner(a, b) | a=3, b=()")),
     "np.vdot": Rule(("a", "b"), grads={"a": _vdot(0), "b": _vdot(1)}, signature="a, b",
-                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6",
+                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=1, b=()",
                               "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
                     examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
