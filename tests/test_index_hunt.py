@@ -392,3 +392,22 @@ def test_vdot_with_a_number(body):
         def f(x: "1", s: float):
             return {body}
     ''', [np.array([0.7]), 0.3])
+
+
+# --- matrix norms over the axes taken the other way round, and with keepdims ------------------------------
+
+@pytest.mark.parametrize("body", [
+    "np.linalg.norm(x, ord=1, axis=(1, 0))",
+    "np.linalg.norm(x, ord=np.inf, axis=(1, 0))",
+    "np.linalg.norm(x, ord=-1, axis=(-1, 0))",
+    "np.linalg.norm(x, ord=-np.inf, axis=(1, -2))",
+    "np.linalg.norm(x, ord=2, axis=(1, 0))",
+    "np.linalg.norm(x, ord=1, axis=(-2, 1), keepdims=True) * x",
+    "np.linalg.norm(x, ord=np.inf, axis=(1, 0), keepdims=True) * x",
+    "np.linalg.norm(x, ord=np.inf, keepdims=True) * x",
+])
+def test_matrix_norms_of_axes_and_keepdims(body):
+    check(f'''
+        def f(x: "3, 4"):
+            return {body}
+    ''', [np.sin(np.arange(12.0) * 1.7).reshape(3, 4)])

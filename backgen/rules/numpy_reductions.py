@@ -184,8 +184,12 @@ def _norm(c):
         scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
-        if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
+        ndim = c.ndim("x")
+        if ndim != 2 or axis is not None and (len({a % 2 for a in axis}) != 2 or
+                                              any(a not in range(-2, 2) for a in axis)):
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
+        if axis is not None and axis[0] % 2 == 1:  # the norm of x.T: its column sums are x's row sums
+            order = {1: float("inf"), -1: float("-inf"), float("inf"): 1, float("-inf"): -1}.get(order, order)
         return _matrix_norm(c, order)
     return _vector_norm(c, order, axis)
 
@@ -204,7 +208,8 @@ def _matrix_norm(c, order):
     if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
         along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
         sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-        hits = c.setup("hits", f"{sums} == {c.out}")
+        out = f"{c.out}[0, 0]" if c.param("keepdims", False) else c.out  # (keepdims: a norm of shape (1, 1))
+        hits = c.setup("hits", f"{sums} == {out}")
         spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
         return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
     if order not in ("nuc", 2, -2):
@@ -609,7 +614,10 @@ RULES = {
                                "np.linalg.norm(x, 2) | x=2x3", "np.linalg.norm(x, -2) | x=3x3",
                                "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3",
                                "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
-                               "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3"), floats=True),
+                               "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3",
+                               "np.linalg.norm(x, 1, axis=(1, 0)) | x=2x3", "np.linalg.norm(x, np.inf, (-1, 0)) | x=3x2",
+                               "np.linalg.norm(x, 1, keepdims=True) | x=2x3",
+                               "np.linalg.norm(x, -np.inf, axis=(0, 1), keepdims=True) | x=3x2"), floats=True),
     "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature=ACCUMULATE, methods=("cumsum",), fresh=True,
                       aliases=("np.cumulative_sum",),  # (NumPy's: a 1-D array, or an axis given)
                       examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
