@@ -411,3 +411,14 @@ def test_matrix_norms_of_axes_and_keepdims(body):
         def f(x: "3, 4"):
             return {body}
     ''', [np.sin(np.arange(12.0) * 1.7).reshape(3, 4)])
+
+
+@pytest.mark.parametrize("b", [[1.5, 0.3, 0.2], [1.5, 1.3, 1.2]])
+@pytest.mark.parametrize("taken", ["np.take(b, idx)", "b[idx]"])
+def test_taken_by_indices_found_broadcast_as_the_code_runs(taken, b):
+    text = check(f'''
+        def f(b: "3", c: "3"):
+            idx = np.nonzero(b > 1.0)[0]
+            return np.sum({taken} * c)
+    ''', [np.array(b), np.array([0.7, -0.4, 0.9])])
+    assert "_unbroadcast(" in text
