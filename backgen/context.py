@@ -825,9 +825,11 @@ class GradContext:
             value = value[0]
         if value is not None:
             return value if type(value) is int else None
-        if self._whole_number(ast.parse(text, mode="eval").body):
-            return text
-        return None
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return None
+        return text if self._whole_number(node) else None
 
     def _whole_number(self, node):
         """Whether ``node`` is a whole number made of numbers by arithmetic (``n``, ``n + 1``, ``2 * k``,
