@@ -538,7 +538,7 @@ class GradContext:
             if shape is None or isinstance(shape, tuple) and type(shape) is not tuple:
                 return None  # (unknown, or a list's)
             if shape != ():
-                namespace[name] = numpy.zeros(shape)
+                namespace[name] = numpy.broadcast_to(0.0, shape)  # (its shape alone: no memory taken)
                 continue
             setting = [op for op in ir.ops_in(staged.body) if op.target == name]
             if depth > 8 or len(setting) != 1 or not setting[0].source:
