@@ -97,8 +97,67 @@ class GradContext:
         except (ValueError, SyntaxError):
             value = self._module_constant(text)
             if value is None:
+                value = self._rank_number(text)
+            if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
         return default if value is None and default is not None else value
+
+    def _rank_number(self, text, depth=0):
+        """A whole number (or a tuple of them) made of ranks alone (``x.ndim - 1``, ``len(x.shape) - 2``,
+        ``np.ndim(x)``, names set once to such numbers): a constant in code written for given shapes, whose
+        ranks are the code's; None elsewhere (a size, ``x.shape[0]``, changes with the sizes)."""
+        staged = self._reverse.staged
+        if staged.shape_free or depth > 8:
+            return None
+        shapes, np_name = staged.shapes, staged.modules["np"]
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return None
+
+        def rank(name):
+            shape = shapes.get(name)
+            return len(shape) if type(shape) is tuple else None
+
+        def value(node):
+            if isinstance(node, ast.Constant):
+                return node.value if type(node.value) is int else None
+            if isinstance(node, ast.Tuple):
+                items = [value(e) for e in node.elts]
+                return None if None in items else tuple(items)
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+                inner = value(node.operand)
+                return None if inner is None else -inner
+            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+                left, right = value(node.left), value(node.right)
+                if type(left) is not int or type(right) is not int or \
+                        isinstance(node.op, ast.FloorDiv) and right == 0:
+                    return None
+                return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(
+                    type(node.op), left // right if right else None)
+            if isinstance(node, ast.Attribute) and node.attr == "ndim" and isinstance(node.value, ast.Name):
+                return rank(node.value.id)  # x.ndim
+            if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+                func, arg = node.func, node.args[0]
+                if isinstance(func, ast.Attribute) and func.attr == "ndim" and isinstance(func.value, ast.Name) \
+                        and func.value.id == np_name and isinstance(arg, ast.Name):
+                    return rank(arg.id)  # np.ndim(x)
+                if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Name):
+                    setting = [op for op in ir.ops_in(staged.body) if op.target == arg.id]  # (shape = x.shape)
+                    try:
+                        arg = ast.parse(setting[0].source, mode="eval").body if len(setting) == 1 else arg
+                    except SyntaxError:
+                        return None
+                if isinstance(func, ast.Name) and func.id == "len" and isinstance(arg, ast.Attribute) and \
+                        arg.attr == "shape" and isinstance(arg.value, ast.Name):
+                    return rank(arg.value.id)  # len(x.shape)
+                return None
+            if isinstance(node, ast.Name):  # (a number, or a tuple of them: set once)
+                setting = [op for op in ir.ops_in(staged.body) if op.target == node.id]
+                if len(setting) == 1 and setting[0].source:
+                    return self._rank_number(setting[0].source, depth + 1)
+            return None
+        return value(node)
 
     def _module_constant(self, text):
         """A number written with module constants (``np.inf``, ``-math.pi``), else None."""
@@ -430,7 +489,9 @@ class GradContext:
         """``x[np.arange(N), y]`` picks one element per row, ``x[m]`` of one boolean mask (or of the
         indices ``np.nonzero`` finds) each element once at most, ``x[np.diag_indices_from(x)]`` each
         element of the diagonal once: no element twice."""
-        if self.op.param("index") in getattr(self._reverse, "masks", {}):
+        from .selections import one_axis_of_several  # (selections reads the rule table: imported here)
+        if self.op.param("index") in getattr(self._reverse, "masks", {}) and \
+                not one_axis_of_several(self.op.param("index"), self._reverse.staged):
             return True
         items = self._index_items()
         first = items[0] if items else None
@@ -438,8 +499,62 @@ class GradContext:
                 and isinstance(first.func.value, ast.Name) and first.func.value.id == self.np \
                 and first.func.attr in ("diag_indices", "diag_indices_from"):
             return True
-        return (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
-                and first.func.attr == "arange" and len(first.args) == 1)
+        if not (len(items) == 2 and isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
+                and first.func.attr == "arange" and len(first.args) == 1):
+            return False
+        return isinstance(items[1], ast.Slice) or self._rows_once()
+
+    def _rows_once(self):
+        """Whether ``x[np.arange(N), y]`` (``y`` an array or a number) broadcasts its two indices to the
+        N rows alone: ``y`` of (N, 1) picks each row N times (``x[np.arange(3), [[1], [1], [0]]]`` names
+        ``x[0, 1]`` twice), ``np.arange(1)`` beside ``y`` of 3 picks row 0 three times.  Known from the
+        shape of what is picked (the broadcast shape, then the axes of ``x`` after the first two) and N
+        at the sample shapes; never in shape-generic code (``y`` of any rank)."""
+        staged = self._reverse.staged
+        if staged.shape_free:
+            return False
+        shapes = staged.shapes
+        base = self.op.args[0]
+        if not isinstance(base, ir.Var) or base.name not in shapes:
+            return False
+        picked = shapes.get(self.op.target) if self.op.rule == "getitem" else \
+            shapes.get(f"{self.op.target}[{self.op.param('index')}]")
+        if picked is None:
+            return False
+        rank = len(picked) - (len(shapes[base.name]) - 2)  # (the broadcast shape of np.arange(N) and y)
+        if rank < 1 or any(size != 1 for size in tuple(picked)[:rank - 1]):
+            return False
+        return self._sample_number(self._index_items()[0].args[0]) == tuple(picked)[rank - 1]
+
+    def _sample_number(self, node, depth=0):
+        """The whole number ``node`` (a length: ``3``, ``N``, ``x.shape[0]``, ``len(y) - 1``) is at the
+        sample shapes, the numbers it reads followed to the one line setting each; None where not known
+        (a parameter's value, a number set on several lines, or one not made of shapes)."""
+        staged = self._reverse.staged
+        shapes, np_name = staged.shapes, staged.modules["np"]
+        namespace = {np_name: numpy, "len": len, "int": int, "min": min, "max": max, "abs": abs}
+        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(namespace):
+            shape = shapes.get(name)
+            if shape is None or isinstance(shape, tuple) and type(shape) is not tuple:
+                return None  # (unknown, or a list's)
+            if shape != ():
+                namespace[name] = numpy.broadcast_to(0.0, shape)  # (its shape alone: no memory taken)
+                continue
+            setting = [op for op in ir.ops_in(staged.body) if op.target == name]
+            if depth > 8 or len(setting) != 1 or not setting[0].source:
+                return None
+            try:
+                value = self._sample_number(ast.parse(setting[0].source, mode="eval").body, depth + 1)
+            except SyntaxError:
+                return None
+            if value is None:
+                return None
+            namespace[name] = value
+        try:
+            value = eval(compile(ast.Expression(node), "<backgen length>", "eval"), {"__builtins__": {}}, namespace)
+        except Exception:  # noqa: BLE001 (not a number made of shapes: not known)
+            return None
+        return int(value) if isinstance(value, (int, numpy.integer)) and not isinstance(value, bool) else None
 
     def advanced_index(self):
         """Whether the index may be an array: it reads a name not known to be a number outside the
@@ -706,11 +821,38 @@ class GradContext:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):
             value = None
+        if isinstance(value, (list, tuple)) and len(value) == 1:  # np.repeat(x, [2]): one count for each element
+            value = value[0]
         if value is not None:
-            return value if isinstance(value, int) else None
-        if text.isidentifier() and tuple(self._reverse.staged.shapes.get(text, (None,))) == ():
-            return text
-        return None
+            return value if type(value) is int else None
+        try:
+            node = ast.parse(text, mode="eval").body
+        except SyntaxError:
+            return None
+        return text if self._whole_number(node) else None
+
+    def _whole_number(self, node):
+        """Whether ``node`` is a whole number made of numbers by arithmetic (``n``, ``n + 1``, ``2 * k``,
+        ``len(x) // 2``, ``x.shape[0]``): names of numbers, whole constants, +, -, *, //, %."""
+        shapes = self._reverse.staged.shapes
+        if isinstance(node, ast.Name):
+            return tuple(shapes.get(node.id, (None,))) == ()
+        if isinstance(node, ast.Constant):
+            return type(node.value) is int
+        if isinstance(node, ast.BinOp):
+            return isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)) and \
+                self._whole_number(node.left) and self._whole_number(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return isinstance(node.op, (ast.USub, ast.UAdd)) and self._whole_number(node.operand)
+        if isinstance(node, ast.Call):  # len(x)
+            return isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1 and \
+                not node.keywords and isinstance(node.args[0], ast.Name)
+        if isinstance(node, ast.Subscript):  # x.shape[0]
+            shape = node.value
+            return isinstance(shape, ast.Attribute) and shape.attr == "shape" and \
+                isinstance(shape.value, ast.Name) and isinstance(node.slice, ast.Constant) and \
+                type(node.slice.value) is int
+        return False
 
     def repeat_grad(self):
         x = self.current

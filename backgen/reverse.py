@@ -761,7 +761,7 @@ class _Reverser(FlowReverser):
             text = f"{np_name}.asarray({g})[{index}]" if number or whole else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = index_origins(op, self.masks)  # as many elements as the data says, each once
-            if context.advanced_index() and not context.distinct_rows() and not one_mask(op, self.masks):
+            if context.advanced_index() and not context.distinct_rows() and not one_mask(op, self.masks, self.staged):
                 # an index may name an element twice: NumPy keeps the last value written there
                 np_name = self.staged.modules["np"]
                 order = self.fresh("order")

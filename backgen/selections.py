@@ -92,7 +92,8 @@ def data_sized(staged, extra=None, axes=None):
                 if length:
                     lengths[op.target] = lengths.get(op.target, frozenset()) | length
                 continue
-            origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else frozenset()
+            origins = frozenset(index_origins(op, masks)) if op.rule == "getitem" else \
+                _taken_origins(op, masks, sized, staged) if op.rule in TAKING else frozenset()
             origins |= _made_of_lengths(op, lengths, sized, numbers)
             if op.rule == "getitem":  # indices of a length the data decides (x[order[m]]): as many rows
                 origins |= frozenset().union(*(sized.get(part, frozenset())
@@ -569,6 +570,42 @@ def index_origins(op, masks):
     return frozenset(origins)
 
 
+TAKING = frozenset({"np.take", "np.take_along_axis"})  # (their indices a parameter of the call, not an operand)
+
+
+_RESHAPING = frozenset({"getitem", "reshape", "np.reshape", "np.expand_dims", "copy", "np.copy", "np.ravel"})
+
+
+def _taken_origins(op, masks, sized, staged):
+    """The masks (and selections) the indices of ``np.take(a, indices)`` come from, as for an index
+    (``np.take(a, np.flatnonzero(m), axis=0)``, ``np.take(a, n)`` of ``n`` such indices, or of them
+    reshaped: ``n[:, None]``): as many as the data says; none for indices a number (one element
+    wherever it points) or written out."""
+    text = op.param("indices")
+    if text is None:
+        return frozenset()
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return frozenset()
+    names = {sub.id for sub in source.walk(node) if isinstance(sub, ast.Name)}
+    setters = {item.target: item for item in ir.ops_in(staged.body) if item.target in names}
+    seen = set()
+    while setters:  # (indices reshaped, a view of them: the same indices)
+        name, setter = setters.popitem()
+        seen.add(name)
+        if setter.rule in _RESHAPING and setter.args and isinstance(setter.args[0], ir.Var) and \
+                ast.literal_eval(setter.param("index_vars") or "()") == ():
+            source_name = setter.args[0].name
+            names.add(source_name)
+            if source_name not in seen:
+                setters.update({item.target: item for item in ir.ops_in(staged.body) if item.target == source_name})
+    origins = {masks[name] for name in names if name in masks and not _an_integer(masks[name][0], masks)}
+    if any(isinstance(sub, ast.Call) and _call_selects(sub) for sub in source.walk(node)):
+        origins |= {(text, None)} if not origins else set()
+    return frozenset(origins).union(*(sized.get(name, frozenset()) for name in names))
+
+
 def _whole_items(index):
     """The items of an index written whole, outside any slice (``i`` in ``x[i, 1:n]``)."""
     node = source.expression(f"_[{index}]") if index else None
@@ -610,9 +647,32 @@ def _listed_rows(index):
         isinstance(e, ast.Constant) and type(e.value) is int for e in first.elts)
 
 
-def one_mask(op, masks):
-    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice."""
-    return op.param("index") in masks and ast.literal_eval(op.param("index_vars") or "()") == (op.param("index"),)
+def one_mask(op, masks, staged=None):
+    """Whether ``op``'s index is one mask or the indices found in one (``x[m]``): no element twice.
+    With ``staged``, not the indices along one axis of a mask of several (``r = np.nonzero(M)[0]`` of
+    ``M`` of 2 axes names row ``i`` once for each element kept in it: ``x[r]``, ``x[r, 0]`` repeat)."""
+    index = op.param("index")
+    if index not in masks or ast.literal_eval(op.param("index_vars") or "()") != (index,):
+        return False
+    return staged is None or not one_axis_of_several(index, staged)
+
+
+def one_axis_of_several(name, staged, depth=0):
+    """Whether ``name`` is set (on some path, through copies) to one part of a tuple of several arrays
+    of indices (``np.nonzero(M)[0]``, ``t[1]`` of ``t = np.where(M)`` with ``M`` of 2 axes)."""
+    if depth > 16:
+        return True
+    for op in ir.ops_in(staged.body):
+        if op.target != name or not op.args or not isinstance(op.args[0], ir.Var):
+            continue
+        source = op.args[0].name
+        if op.rule == "getitem":
+            whole = staged.shapes.get(source)
+            if isinstance(whole, Items) and (not whole or whole[0] != 1):
+                return True
+        if op.rule in ("copy", "np.copy", "getitem") and one_axis_of_several(source, staged, depth + 1):
+            return True
+    return False
 
 
 def shape_of(atom, shapes):

@@ -10,6 +10,12 @@ holds picks its choice, the default where none does, every operand broadcast
 together, as NumPy's np.select computes it; the rule of ``np.where`` then
 differentiates it.  Lists that are not displays, or of two lengths, are refused
 at the call.
+
+``np.compress(condition, a, axis)`` and ``np.extract(condition, arr)`` are read
+as the selections they are: ``np.take(a, np.flatnonzero(condition), axis)``
+(the places where the condition holds, a condition shorter than the axis
+reading no further; without an axis, of ``a`` flattened) and
+``np.take(arr, np.flatnonzero(condition))``; ``out=`` is left as written.
 """
 
 import ast
@@ -17,10 +23,11 @@ import copy
 
 from .source import module_calls, rewrite_statements, walk
 from .scipy_calls import numpy_alias
-SPELLED = frozenset({"select"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"select", "compress", "extract"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
+    _taken_selections(forward)
     calls = module_calls(forward.env, "numpy", ("select",))
     if calls is None:
         return
@@ -102,3 +109,35 @@ def _nested_where(forward, call):
         where = ast.Attribute(ast.Name(np_name, ast.Load()), "where", ast.Load())
         new = ast.Call(where, [condition, choice, new], [])
     return new
+
+
+def _taken_selections(forward):
+    """np.compress and np.extract as np.take of the places np.flatnonzero finds (see the contract)."""
+    calls = module_calls(forward.env, "numpy", ("compress", "extract"))
+    if calls is None:
+        return
+    which, _ = calls
+    params = {"compress": ("condition", "a", "axis"), "extract": ("condition", "arr")}
+
+    class Calls(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            name = which(node.func)
+            if name is None or any(isinstance(a, ast.Starred) for a in node.args) or \
+                    len(node.args) > len(params[name]) or \
+                    any(k.arg not in params[name] for k in node.keywords):  # (out=, or **kwargs: as written)
+                return node
+            given = dict(zip(params[name], node.args))
+            given.update({k.arg: k.value for k in node.keywords})
+            if "condition" not in given or params[name][1] not in given:
+                return node
+            np_name = numpy_alias(forward)
+            places = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "flatnonzero", ast.Load()),
+                              [given["condition"]], [])
+            axis = [ast.keyword("axis", given["axis"])] if "axis" in given else []
+            new = ast.Call(ast.Attribute(ast.Name(np_name, ast.Load()), "take", ast.Load()),
+                           [given[params[name][1]], places], axis)
+            for sub in ast.walk(new):
+                ast.copy_location(sub, node)
+            return new
+    Calls().visit(forward.func)

@@ -4744,7 +4744,8 @@ def test_a_loop_python_runs_otherwise_than_written_out_is_refused(source, match,
 
 @pytest.mark.parametrize("body", [
     "m = [v > 1.0 for v in b]\nreturn np.sum(b[m] * c)",
-    "idx = np.nonzero(b > 1.0)[0]\nreturn np.sum(np.take(b, idx) * c)",
+    # (np.sum(np.take(b, idx) * c) of idx = np.nonzero(b > 1.0)[0] is summed as the code runs, as
+    # b[idx] * c is: tests/test_index_hunt.py)
     # einsum broadcasts a label of size 1
     "return np.einsum('i,i->', b[b > 1.0], c[c > 0.5])",
     # found by a review of the data-length net: indices and counts made by Python loops over the data

@@ -145,8 +145,9 @@ def _inner(position):
     """np.inner sums over both last axes: an einsum."""
     def grad(c):
         ra, rb = c.ndim("a"), c.ndim("b")
-        if ra == 0 or rb == 0:
-            c.unsupported("np.inner of a number: use *")
+        if ra == 0 or rb == 0:  # np.inner of a number is the product: summed back to the number
+            mine, other = (ra, c.b) if position == 0 else (rb, c.a)
+            return f"{c.np}.sum({c.g} * {other})" if mine == 0 else f"{c.g} * {other}"
         if ra == rb == 1:
             return f"{c.g} * {c.b}" if position == 0 else f"{c.g} * {c.a}"
         letters = "abcdefghijklmnopqrstuvwxyz"
@@ -161,8 +162,9 @@ def _vdot(position):
     def grad(c):
         mine, other = ("a", "b") if position == 0 else ("b", "a")
         text = getattr(c, other)
-        if c.shape(mine) != c.shape(other):
-            text = f"{text}.reshape({c.shape_of(getattr(c, mine))})"
+        if c.shape(mine) != c.shape(other):  # (a number, 0.5 or a Python float: np.reshape)
+            text = f"{c.np}.reshape({text}, {c.shape_of(getattr(c, mine))})" if c.shape(other) == () else \
+                f"{text}.reshape({c.shape_of(getattr(c, mine))})"
         return f"{c.g} * {text}"
     return grad
 
@@ -434,9 +436,10 @@ RULES = {
                                                "np.tensordot(a, b, axes=([0], [1])) | a=3x2, b=4x3")),
     "np.inner": Rule(("a", "b"), grads={"a": _inner(0), "b": _inner(1)}, signature="a, b", fresh=True,
                      examples=("np.inner(a, b) | a=3, b=3", "np.inner(a, b) | a=2x3, b=3",
-                               "np.inner(a, b) | a=2x3, b=4x3")),
+                               "np.inner(a, b) | a=2x3, b=4x3", "np.inner(a, b) | a=(), b=2x3",
+                               "np.inner(a, b) | a=3, b=()")),
     "np.vdot": Rule(("a", "b"), grads={"a": _vdot(0), "b": _vdot(1)}, signature="a, b",
-                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6",
+                    examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=1, b=()",
                               "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
                     examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),

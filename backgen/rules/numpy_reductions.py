@@ -184,8 +184,12 @@ def _norm(c):
         scale = c.expand(f"{c.g} / {_nonzero_norm(c)}", "x") if axis is not None else f"({c.g} / {_nonzero_norm(c)})"
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
-        if axis not in (None, (0, 1), (-2, -1)) or c.ndim("x") != 2:
+        ndim = c.ndim("x")
+        if ndim != 2 or axis is not None and (len({a % 2 for a in axis}) != 2 or
+                                              any(a not in range(-2, 2) for a in axis)):
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
+        if axis is not None and axis[0] % 2 == 1:  # the norm of x.T: its column sums are x's row sums
+            order = {1: float("inf"), -1: float("-inf"), float("inf"): 1, float("-inf"): -1}.get(order, order)
         return _matrix_norm(c, order)
     return _vector_norm(c, order, axis)
 
@@ -204,7 +208,8 @@ def _matrix_norm(c, order):
     if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
         along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
         sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-        hits = c.setup("hits", f"{sums} == {c.out}")
+        out = f"{c.out}[0, 0]" if c.param("keepdims", False) else c.out  # (keepdims: a norm of shape (1, 1))
+        hits = c.setup("hits", f"{sums} == {out}")
         spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
         return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
     if order not in ("nuc", 2, -2):
@@ -439,12 +444,30 @@ def _diff_part(which):
 
 def _trace(c):
     if c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
-        c.unsupported("np.trace is differentiated over its first two axes")
+        return _trace_along(c, c.param("axis1", 0), c.param("axis2", 1))
     eye = f"{c.np}.eye({c.a}.shape[0], {c.a}.shape[1], k={c.param('offset', 0)})"
     if c.shape_free:  # the identity, times g along the axes after the first two
         return f"{c.np}.multiply.outer({eye}, {c.g})"
     extra = c.ndim("a") - 2
     return f"{c.g} * {eye}" if not extra else f"{eye}[(...,) + (None,) * {extra}] * {c.g}"
+
+
+def _trace_along(c, axis1, axis2):
+    """np.trace over two other axes (a stack of matrices, ``np.trace(a, axis1=1, axis2=2)``): the
+    identity along them, times g along the others (in their order, as the trace keeps them)."""
+    if c.shape_free or not isinstance(axis1, int) or not isinstance(axis2, int):
+        c.unsupported("np.trace over other axes than the first two is differentiated where the shapes are given "
+                      "and the axes are constants")
+    ndim = c.ndim("a")
+    first, second = axis1 % ndim, axis2 % ndim
+    eye = f"{c.np}.eye({c.a}.shape[{first}], {c.a}.shape[{second}], k={c.param('offset', 0)})"
+    if first > second:  # (rows along the later axis: the identity's transpose)
+        eye = f"{eye}.T"
+    low, high = sorted((first, second))
+    if high - low > 1 or high < ndim - 1:  # (placed among the other axes: broadcast from the left up to the first)
+        eye += "[" + ", ".join(":" if i in (low, high) else "None" for i in range(low, ndim)) + "]"
+    g = c.g if ndim == 2 else f"{c.g}[{', '.join('None' if i in (low, high) else ':' for i in range(ndim))}]"
+    return f"{g} * {eye}"
 
 
 def _weights(c):
@@ -591,7 +614,10 @@ RULES = {
                                "np.linalg.norm(x, 2) | x=2x3", "np.linalg.norm(x, -2) | x=3x3",
                                "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3",
                                "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
-                               "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3"), floats=True),
+                               "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3",
+                               "np.linalg.norm(x, 1, axis=(1, 0)) | x=2x3", "np.linalg.norm(x, np.inf, (-1, 0)) | x=3x2",
+                               "np.linalg.norm(x, 1, keepdims=True) | x=2x3",
+                               "np.linalg.norm(x, -np.inf, axis=(0, 1), keepdims=True) | x=3x2"), floats=True),
     "np.cumsum": Rule(("a",), grads={"a": _cumsum}, signature=ACCUMULATE, methods=("cumsum",), fresh=True,
                       aliases=("np.cumulative_sum",),  # (NumPy's: a 1-D array, or an axis given)
                       examples=("np.cumsum(a) | a=4", "np.cumsum(a) | a=2x3", "np.cumsum(a, axis=0) | a=2x3",
@@ -628,7 +654,9 @@ RULES = {
                         examples=("np.gradient(f) | f=5", "np.gradient(f, h) | f=4, h=():positive",
                                   "np.gradient(f, 0.5) | f=2", "np.gradient(f * f, axis=0) | f=3")),
     "np.trace": Rule(("a",), grads={"a": _trace}, signature="a, offset=0, axis1=0, axis2=1", methods=("trace",),
-                     examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2")),
+                     examples=("np.trace(a) | a=3x3", "np.trace(a, offset=1) | a=2x4", "a.trace() | a=3x2x2",
+                               "np.trace(a, axis1=1, axis2=2) | a=2x3x3", "np.trace(a, -1, 2, 0) | a=3x2x4",
+                               "a.trace(axis1=1, axis2=0) | a=2x3")),
     "np.average": Rule(("a", "weights"), grads={"a": _average_a, "weights": _average_weights},
                        signature="a, axis=None, weights=None, returned=False, keepdims=False",
                        domain=("any", "positive"),

@@ -104,11 +104,46 @@ def _tile(c):
 
 
 def _repeat(c):
-    return c.repeat_grad()
+    listed = _repeated_places(c)
+    return c.repeat_grad() if listed is None else listed
+
+
+def _repeated_places(c):
+    """np.repeat with a count for each element written out (``np.repeat(a, [1, 2, 0], axis=1)``) is
+    ``a[:, [0, 1, 1]]``: its gradient is added back at those places (np.add.at).  None for one count
+    (or counts not written out)."""
+    try:
+        counts = ast.literal_eval(c.param_source("repeats"))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(counts, (list, tuple)) or len(counts) < 2 or \
+            not all(type(n) is int and n >= 0 for n in counts):
+        return None
+    places = [i for i, n in enumerate(counts) for _ in range(n)]
+    axis = c.param("axis")
+    if not (axis is None or isinstance(axis, int)):
+        return None
+    if c.shape_free:
+        if axis is None:
+            return None  # (a's rank, hence the places in a flattened, known as the code runs)
+        return Scatter(("..., " if axis < 0 else ":, " * axis) + f"{places}" + ", :" * (-1 - axis if axis < 0 else 0),
+                       repeats=True)
+    ndim = c.ndim(c.current)
+    if axis is None:
+        if ndim == 1:
+            return Scatter(f"{places}", repeats=True)
+        unraveled = np.unravel_index(places, c.shape(c.current))
+        return Scatter(", ".join(str([int(i) for i in part]) for part in unraveled), repeats=True)
+    axis %= ndim
+    if axis > 0 and ndim - axis < axis + 1:  # (the fewer slices: a[..., [0, 1, 1]] for the last axis)
+        return Scatter(f"..., {places}" + ", :" * (ndim - 1 - axis), repeats=True)
+    return Scatter(":, " * axis + f"{places}", repeats=True)
 
 
 def _getitem(c):
     if c.only_new_axes():  # x[:, None] is a reshape
+        if c.shape_free or c.shape("out") == ():  # (x[...] of a number: its gradient may be a Python float)
+            return f"{c.np}.reshape({c.g}, {c.shape_of(c.x)})"
         return f"{c.g}.reshape({c.shape_of(c.x)})"
     return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
 
@@ -270,7 +305,7 @@ def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
     indices, axis = c.param_source("indices"), c.param("axis")
-    if axis is None:
+    if axis is None or c.ndim("a") == 0:  # (a number is taken from alike along axis 0 or -1: as one of 1)
         index = indices if c.ndim("a") == 1 else _unraveled(c, indices, c.a)
     else:
         index = _index_at(axis % c.ndim("a"), indices)
@@ -296,10 +331,18 @@ def _take_along_axis(c):
     if axis is None:
         return Scatter(_unraveled(c, indices, c.arr), repeats=True)
     grid = f"{np_}.indices({c.out}.shape, sparse=True)"
-    if c.shape_free and axis < 0:  # (the rank known as the code runs: the axis counted from the start then)
-        at = f"{axis} % {c.arr}.ndim"
+    if c.shape_free:  # arr's axes of 1 that indices broadcast (arr of (1, 4), indices of (3, 1)): their index is 0
+        grid = c.setup("grid", f"tuple(i % n for i, n in zip({grid}, {np_}.shape({c.arr})))")
+        at = f"{axis} % {c.arr}.ndim" if axis < 0 else axis  # (the rank known as the code runs)
         return Scatter(f"{grid}[:{at}] + ({indices},) + {grid}[{at} + 1:]", repeats=True)
-    axis = axis if c.shape_free else axis % c.ndim("arr")  # (an axis from the start: the same at every rank)
+    axis = axis % c.ndim("arr")  # (an axis from the start: the same at every rank)
+    arr, out = c.shape("arr"), c.shape("out")
+    if any(a == 1 and o != 1 for d, (a, o) in enumerate(zip(arr, out)) if d != axis):
+        # an axis of 1 of arr that indices broadcast (arr of (1, 4), indices of (3, 1)): its index is 0
+        if any(a != 1 for d, a in enumerate(arr) if d != axis):
+            grid = c.setup("grid", grid)
+        parts = [indices if d == axis else "0" if a == 1 else f"{grid}[{d}]" for d, a in enumerate(arr)]
+        return Scatter(f"({', '.join(parts)})", repeats=True)
     return Scatter(f"{grid}[:{axis}] + ({indices},) + {grid}[{axis + 1}:]", repeats=True)
 
 
@@ -315,11 +358,21 @@ def _diag(c):
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
-    if c.ndim(c.current) != 2 or c.param("axis1", 0) != 0 or c.param("axis2", 1) != 1:
-        c.unsupported("a diagonal is differentiated for 2-D arrays (over their first two axes)")
-    rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
-    cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
-    return Scatter(f"{rows}, {cols}", repeats=False)
+    ndim, axis1, axis2 = c.ndim(c.current), c.param("axis1", 0), c.param("axis2", 1)
+    if ndim == 2 and (axis1, axis2) in ((0, 1), (0, -1), (-2, 1), (-2, -1)):
+        rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
+        cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
+        return Scatter(f"{rows}, {cols}", repeats=False)
+    if not isinstance(axis1, int) or not isinstance(axis2, int) or \
+            {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
+        c.unsupported("a diagonal is differentiated over the first two axes of a 2-D array, or over the last two "
+                      "axes (a stack of matrices: np.diagonal(a, axis1=-2, axis2=-1))")
+    # over the last two axes (in either order): the diagonal's elements are the result's last axis, as
+    # a[..., rows, cols] gives them (two indices side by side keep their place)
+    rows = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {-k}" if k < 0 else "")
+    cols = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {k}" if k > 0 else "")
+    first, second = (rows, cols) if axis1 % ndim == ndim - 2 else (cols, rows)
+    return Scatter(f"..., {first}, {second}", repeats=False)
 
 
 def _triangle(function):
@@ -474,7 +527,9 @@ RULES = {
                               'np.tile(a, (b.shape[0], 1)) * b[:, None] | a=3, b=2')),
     "np.repeat": Rule(("a",), grads={"a": _repeat}, signature="a, repeats, axis=None", methods=("repeat",),
                       examples=('np.repeat(a, 2) | a=3', 'a.repeat(3, axis=1) | a=2x2', 'np.repeat(a, 2) | a=2x2',
-                                'np.repeat(a, 3) | a=()', 'np.repeat(a, len(b)) * np.repeat(b, len(a)) | a=3, b=2')),
+                                'np.repeat(a, 3) | a=()', 'np.repeat(a, len(b)) * np.repeat(b, len(a)) | a=3, b=2',
+                                'np.repeat(a, [1, 2, 0]) | a=3', 'np.repeat(a, [2, 0, 1], axis=-1) | a=2x3',
+                                'np.repeat(a, (0, 3)) | a=2x1', 'a.repeat([1, 2], axis=0) | a=2x3')),
     "np.atleast_1d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
                           examples=("np.atleast_1d(a) | a=()", "np.atleast_1d(a) | a=3")),
     "np.atleast_3d": Rule(("a",), grads={"a": _reshape_back}, signature="a",
@@ -523,16 +578,20 @@ RULES = {
     "np.take": Rule(("a",), grads={"a": _take}, signature="a, indices, axis=None, out=None, mode=None",
                     methods=("take",),
                     examples=("np.take(a, [0, 2, 2]) | a=4", "np.take(a, np.array([[1, 0], [1, 1]])) | a=2x3",
-                              "np.take(a, [2, 0, 2], axis=1) | a=2x3", "a.take([1, 1], axis=0) | a=2x3")),
+                              "np.take(a, [2, 0, 2], axis=1) | a=2x3", "a.take([1, 1], axis=0) | a=2x3",
+                              "np.take(a, [0, 0, -1], axis=0) | a=()")),
     "np.take_along_axis": Rule(("arr",), grads={"arr": _take_along_axis}, signature="arr, indices, axis", fresh=True,
                                examples=("np.take_along_axis(arr, np.array([[0, 0], [2, 1]]), axis=1) | arr=2x3",
                                          "np.take_along_axis(arr, np.argsort(arr, axis=0), axis=0) | arr=3x2",
-                                         "np.take_along_axis(arr, np.array([2, 2, 0]), axis=None) | arr=2x2")),
+                                         "np.take_along_axis(arr, np.array([2, 2, 0]), axis=None) | arr=2x2",
+                                         "np.take_along_axis(arr, np.array([[0], [2], [2]]), axis=1) | arr=1x3")),
     "np.diag": Rule(("v",), grads={"v": _diag}, signature="v, k=0",
                     examples=("np.diag(v) | v=3", "np.diag(v, k=-1) | v=2", "np.diag(v) | v=3x2",
                               "np.diag(v, 1) | v=3x3")),
     "np.diagonal": Rule(("a",), grads={"a": _diag}, signature="a, offset=0, axis1=0, axis2=1", methods=("diagonal",),
-                        examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3")),
+                        examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3",
+                                  "np.diagonal(a, axis1=-2, axis2=-1) | a=2x3x3", "np.diagonal(a, 1, 2, 1) | a=2x3x4",
+                                  "a.diagonal(-1, 1, 0) | a=3x2")),
     "np.triu": Rule(("m",), grads={"m": _triangle("triu")}, signature="m, k=0", fresh=True,
                     examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4", "np.triu(m, 1) | m=3")),
     "np.tril": Rule(("m",), grads={"m": _triangle("tril")}, signature="m, k=0", fresh=True,
@@ -558,6 +617,7 @@ RULES = {
                                   "X, Y, Z = np.meshgrid(x, y, z); return X * Y * Z | x=2, y=3, z=2")),
     "getitem": Rule(("x",), grads={"x": _getitem}, hint="sel",
                     examples=('a[1:, 0] | a=3x2', 'a[::-1] * a[0] | a=4', 'a[np.array([0, 2, 0])] | a=3',
-                              'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3', 'a[:, None] | a=3',
+                              'a[a > 0] | a=2x3', 'a[np.arange(2), np.array([1, 0])] | a=2x3',
+                              'a[np.arange(2), np.array([[1], [1]])] | a=2x3', 'a[:, None] | a=3',
                               'a[1:, np.array([0, 0, 1])] | a=3x2')),
 }
