@@ -8,7 +8,8 @@ axes it came from.  ``refit(message, loop=False)`` reads the error a run of the 
 (broadcasting ``(4,) (7,)``, ``x.dot(w)``'s inner sizes, ``np.concatenate``'s other axes, a value
 written into a slot, a value a loop carries, with ``loop``) become one, a tag meeting a constant
 of the code (``np.ones((3, 4))``) takes the constant, a value's axes beyond those of the slot it is
-written into take 1; an index past a tag's end (``x[8]``) makes it longer; ``reshape`` to sizes the
+written into take 1; an index past a tag's end (``x[8]``) makes it longer, up to ``MAX_LENGTHENED``
+(an index further out is one the sizes make, which grows with them: ``x[np.argmax(x)]``); ``reshape`` to sizes the
 code writes (``x.reshape(4, 3)``) gives the tags it multiplies those sizes.  It returns whether
 the sizes changed: False where the error says nothing it can follow (sizes of the code that
 disagree, a size no tag has, an error of another kind), so the caller stops there.
@@ -29,6 +30,7 @@ _INTO = re.compile(r"could not broadcast input array from shape \(([\d, ]*)\) in
 _CORE = re.compile(r"size (\d+) is different from (\d+)")
 _ALIGNED = re.compile(r"not aligned: (\d+) \(dim \d+\) != (\d+) \(dim \d+\)")
 _CONCATENATED = re.compile(r"has size (\d+) and the array at index \d+ has size (\d+)")
+MAX_LENGTHENED = 4096  # the longest an axis is made for an index past its end
 _INDEX = re.compile(r"index (-?\d+) is out of bounds for axis \d+ with size (\d+)")
 _RESHAPE = re.compile(r"cannot reshape array of size (\d+) into shape \(([\w, ]*)\)")
 _CARRIED = re.compile(r"changes shape in this loop: \(([\d, ]*)\) as an iteration starts, \(([\d, ]*)\) as it ends")
@@ -174,8 +176,8 @@ class Sizes:
         found = _INDEX.search(message)
         if found:
             index, size = int(found.group(1)), int(found.group(2))
-            if size not in self.tags:
-                return False
+            if size not in self.tags or max(index + 1, -index) > MAX_LENGTHENED:
+                return False  # (an index that grows with the sizes: x[np.argmax(x)])
             self._replace(size, self._fresh(index + 1 if index >= 0 else -index))
             return True
         found = _RESHAPE.search(message)
