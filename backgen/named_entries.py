@@ -14,6 +14,11 @@ A local name ``d`` is rewritten when:
   entries, ``[d_a, d_b]``);
 * no nested function or lambda uses it, and every key read is given a value somewhere.
 
+A loop over a ``range`` of numbers written out (at most ``MAX_WRITTEN_OUT``), its body reading such a
+dict by keys computed from the loop's variable alone (``params['W%d' % i]``, ``params['b' + str(i)]``,
+``params[f'W{i + 1}']``), no ``break`` or ``continue`` in it, is written out first, iteration by
+iteration (``i = 1``, the body with each such key the string it is then), so its keys are written.
+
 Each entry then becomes a name of its own (``state_h``; a number is added where the function
 uses that name), the display the assignments of its values in order, and ``d['key']`` that
 name.  A dict's entry holds its value as a name does (the same object, arrays written into
@@ -22,6 +27,7 @@ dict returned, passed to a function or read whole is left as it is, for the rest
 """
 
 import ast
+import copy
 import re
 
 from .source import walk
@@ -29,6 +35,7 @@ from .source import walk
 
 def rewrite(func):
     """Give each entry of the function's own constant-key dicts a name (see the module doc)."""
+    _computed_keys_written_out(func)
     bindings = {}
     for stmt in func.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
@@ -81,6 +88,78 @@ def rewrite(func):
         for key in sorted(given | keys[name][1]):
             names[key] = _fresh(f"{name}_{re.sub(r'[^0-9a-zA-Z_]', '_', key)}", used)
         _rename(func, name, names, bindings[name][0], list(dict.fromkeys(displayed)))
+
+
+MAX_WRITTEN_OUT = 16  # iterations of a loop written out for the keys it computes
+_KEY_NODES = (ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Mod, ast.Call,
+              ast.JoinedStr, ast.FormattedValue)
+
+
+def _computed_keys_written_out(func):
+    """A loop over a ``range`` of numbers written out (``for i in range(1, 3)``) whose body reads a
+    dict the function binds to a display (at the top of its body) by keys computed from the loop's
+    variable alone (``params['W%d' % i]``, ``params['b' + str(i)]``, ``params[f'W{i + 1}']``) is
+    written out, iteration by iteration: ``i = 1``, then the body with each such key the string it
+    is at that ``i``; so the keys are written out, as the rule of the module asks."""
+    dicts = {stmt.targets[0].id for stmt in func.body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+             and isinstance(stmt.targets[0], ast.Name) and _entries(stmt.value) is not None}
+    if not dicts:
+        return
+
+    def computed(node, var):
+        return isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in dicts \
+            and not isinstance(node.slice, ast.Constant) and \
+            {n.id for n in ast.walk(node.slice) if isinstance(n, ast.Name)} - {"str"} == {var} and \
+            all(isinstance(n, _KEY_NODES) and not (isinstance(n, ast.Call) and not (
+                isinstance(n.func, ast.Name) and n.func.id == "str" and len(n.args) == 1 and not n.keywords))
+                for n in ast.walk(node.slice))
+
+    def key(node, var, value):
+        try:
+            text = eval(compile(ast.Expression(node.slice), "<key>", "eval"), {"__builtins__": {"str": str}},
+                        {var: value})
+        except Exception:  # noqa: BLE001 - (a key Python cannot make: the loop is left as it is)
+            return None
+        return text if isinstance(text, str) else None
+
+    def written_out(loop):
+        it = loop.iter
+        if not (isinstance(loop.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+                and it.func.id == "range" and 1 <= len(it.args) <= 3 and not it.keywords and not loop.orelse
+                and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args)):
+            return None
+        var = loop.target.id
+        values = range(*[a.value for a in it.args])
+        inner = [n for s in loop.body for n in walk(s)]
+        if not 0 < len(values) <= MAX_WRITTEN_OUT or any(isinstance(n, (ast.Break, ast.Continue)) for n in inner) \
+                or any(isinstance(n, ast.Name) and n.id == var and not isinstance(n.ctx, ast.Load) for n in inner) \
+                or not any(computed(n, var) for n in inner):
+            return None
+        out = []
+        for value in values:
+            bind = ast.Assign([ast.Name(var, ast.Store())], ast.Constant(value))
+            out.append(ast.fix_missing_locations(ast.copy_location(bind, loop)))
+            for stmt in loop.body:
+                stmt = copy.deepcopy(stmt)
+                for node in walk(stmt):
+                    if computed(node, var):
+                        text = key(node, var, value)
+                        if text is None:
+                            return None
+                        node.slice = ast.copy_location(ast.Constant(text), node.slice)
+                out.append(stmt)
+        return out
+
+    def block(stmts):
+        new = []
+        for stmt in stmts:
+            for field in ("body", "orelse"):
+                if isinstance(stmt, (ast.For, ast.While, ast.If)) and getattr(stmt, field):
+                    setattr(stmt, field, block(getattr(stmt, field)))
+            out = written_out(stmt) if isinstance(stmt, ast.For) else None
+            new.extend(out if out is not None else [stmt])
+        return new
+    func.body = block(func.body)
 
 
 def _entries(value):
