@@ -1012,16 +1012,20 @@ class StatementStager:
             for other in own:
                 relation = None if other == name else self._carried_relation(before[name].name, before[other].name)
                 if relation is None and other != name and name in written and other in read and \
-                        all(_shown(n, self.source_words()) in self.source_words() for n in (name, other)) and \
                         before[other].name in self.sharing(before[name].name) and \
                         not any(self._carried_relation(before[a].name, before[b].name) for a, b in
                                 ((name, other), (other, name))):
                     one, two = (_shown(n, self.source_words()) for n in (name, other))
-                    raise self.error(f"{one!r} and {two!r} share memory as this loop starts (one a view of "
-                                     f"the other, through views of views), and the loop writes into {one} and "
-                                     f"reads {two}, which backgen does not follow from one iteration to the "
-                                     f"next: write into {two} by its own name, or copy ({one} = "
-                                     f"{one}.copy())", stmt)
+                    if all(n in self.source_words() for n in (one, two)):
+                        raise self.error(f"{one!r} and {two!r} share memory as this loop starts (one a view of "
+                                         f"the other, through views of views), and the loop writes into {one} and "
+                                         f"reads {two}, which backgen does not follow from one iteration to the "
+                                         f"next: write into {two} by its own name, or copy ({one} = "
+                                         f"{one}.copy())", stmt)
+                    # (a name of backgen's own: the sequence a loop iterates, for row in p.T, which a write
+                    # into a view of its array changes)
+                    made = next((n for n in (one, two) if n not in self.source_words()), one)
+                    raise self.iterates_written(self.said(repr(made)).strip("'"), stmt)
                 if relation is None or relation[0] == "same" and other > name:
                     continue  # (the same array: each later name recorded as the first one's)
                 self.storage[entry[name]] = (entry[other],) + relation

@@ -27,7 +27,8 @@ def assert_no_made_names(message):
     # (of X.reshape(4, 3), r += w is followed in code for X C-contiguous, which it checks: the reshape a view)
     ("r += w\n        s = s + np.sum(r)", True, 9, "the write into 'X.T.reshape(4, 3)' on line 6"),
     ("a += 1.0\n        s = s + np.sum(r * w)", False, 3, "the loop iterates X.reshape(4, 3), which its body writes into"),
-    ("a[0] = w\n        s = s + np.sum(r)", False, 3, "the loop iterates X.reshape(4, 3), which its body writes into"),
+    # (the loop's own line: the write into a, a view of X, changes the rows of X.reshape(4, 3) it iterates)
+    ("a[0] = w\n        s = s + np.sum(r)", False, 6, "the loop iterates X.reshape(4, 3), which its body writes into"),
 ])
 def test_loop_over_a_reshape_named_as_written(body, shapes, line, words):  # (the message of each, before: seq, seq_1)
     source = textwrap.dedent("""
