@@ -296,12 +296,12 @@ def inline_expressions(stmts, forward, cache_name=None):
     expression again (which overflows where the user's stable spelling does not)."""
     gated = set()
     if cache_name is not None:
-        built = [n.value for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)
-                 and any(isinstance(t, ast.Name) and t.id == cache_name for t in n.targets)]
+        assigns = [n for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)]
+        built = [n.value for n in assigns if any(isinstance(t, ast.Name) and t.id == cache_name for t in n.targets)]
         cached = {n.id for value in built for n in ast.walk(value) if isinstance(n, ast.Name)}
-        gated = {id(n.value) for s in stmts for n in ast.walk(s) if isinstance(n, ast.Assign)
-                 and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id in cached
-                 and isinstance(n.value, ast.Call)}
+        gated = {id(n.value) for n in assigns if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                 and n.targets[0].id in cached and isinstance(n.value, ast.Call)}
+    numpy_name = next((n for n, meaning in forward.env.items() if meaning == "numpy"), None)
     from .parse import read_helper
     stored = {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     stored |= {a.arg for a in forward.func.args.args}
@@ -313,7 +313,6 @@ def inline_expressions(stmts, forward, cache_name=None):
             if name not in forward.helpers or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
                 return call
             helper = read_helper(forward, name)
-            numpy_name = next((n for n, meaning in forward.env.items() if meaning == "numpy"), None)
             if id(call) in gated and numpy_name is not None and len(call.args) == 1 and \
                     is_sigmoid(helper.func, helper.env):
                 # CS231n's stable sigmoid, or another spelling of it: the gate, 1 / (1 + exp(-z))

@@ -118,7 +118,7 @@ def _counted_loops_enumerated(func, displays):
     where the body reads those names only at ``i`` (``Ws[i]``, ``layers[i][0]``) and binds neither
     ``i`` nor them: each iteration reads the same items (``zip`` stops at the shortest, where
     Python's ``bs[i]`` raises).  Loops so written then iterate the displays, written out."""
-    used = source.name_ids(func)
+    fresh = source.fresh_names(source.name_ids(func) | set(keyword.kwlist), bare=True)
     for loop in [n for n in walk(func) if isinstance(n, ast.For)]:
         it = loop.iter
         if not (isinstance(loop.target, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
@@ -143,16 +143,7 @@ def _counted_loops_enumerated(func, displays):
         lengths = it.args[0].args[0].id
         if lengths not in read:
             names.insert(0, lengths)  # (its length bounds the loop: zipped, though no item is read)
-        items = {}
-        for name in names:
-            base = name[:-1] if len(name) > 1 and name.endswith("s") and name[:-1].isidentifier() else f"{name}_i"
-            item = base
-            k = 1
-            while item in used or keyword.iskeyword(item):
-                k += 1
-                item = f"{base}{k}"
-            used.add(item)
-            items[name] = item
+        items = {name: fresh(name[:-1] if len(name) > 1 and name.endswith("s") else f"{name}_i") for name in names}
         reads = {id(n): items[n.value.id] for n in at}
 
         class Items(ast.NodeTransformer):
