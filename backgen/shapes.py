@@ -42,7 +42,7 @@ import numpy as np
 from . import dead_paths, ir, runtime, source
 from .emit import staged_lines
 from .errors import BackgenError
-from .rules import RULES
+from .rules import RULES, result_shapes
 
 PRIMES = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
 
@@ -679,6 +679,17 @@ class _Shapes(dict):
                               # a boolean mask, selecting as many elements as the data says (whatever spells it)
 
 
+_KEY = "_backgen_key"
+_UNSTATED_PARAMS = {"index_vars", "opaque", "reason", "function", "params", "outputs"}
+
+
+class _Key:
+    """``_Key()[i, j]`` is the key ``(i, j)``: how an index's text is read as a value."""
+
+    def __getitem__(self, key):
+        return key
+
+
 class Items(tuple):
     """The shape of a Python list of arrays: ``(length, *element)``, the element's
     own shape in ``element`` (None while the list is empty)."""
@@ -729,6 +740,7 @@ class _Walker:
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
         self.room_checked = True  # whether check_room ran since a loop's iteration started
+        self.stated_seen = {}  # (id(op), its operands' shapes) -> the result's shape checked against its rule
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
                              # sizes of 1 the first did not (or the other way), decided as the iteration ends
 
@@ -946,6 +958,7 @@ class _Walker:
             env[op.target] = np.asarray(env[op.target])
             self.ran = False
         self.record(op.target, env[op.target], op.line, origin=op)
+        self.check_stated(op, env)
         value = env[op.target]
         if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype.kind == "b":
             self.shapes.boolean.add(op.target)
@@ -972,6 +985,58 @@ class _Walker:
             except Exception:
                 return
             self.record(part_name, part, op.line, origin=op)
+
+    def check_stated(self, op, env):
+        """Compare the shape NumPy gave ``op``'s value with the one its rule states from its operands'
+        shapes (``rules.result_shapes``): shapes propagate through the rules, the evaluation giving
+        the values that decide the rest (a mask's count, a helper's result); a disagreement is
+        backgen's own error, refused rather than written into code.  True where a statement was
+        compared (and agreed)."""
+        actual = result_shapes.observed(env[op.target])
+        if actual is None:
+            return False
+        shapes, nones = [], []
+        for atom in op.args:
+            value = self.atom(atom, env)
+            shape = result_shapes.observed(value)
+            if shape is None:  # (a dict, a string: nothing stated of it)
+                return False
+            shapes.append(shape)
+            nones.append(value is None)
+        key = (id(op), tuple(shapes))
+        if self.stated_seen.get(key) == actual:
+            return True
+        try:
+            params = self.static_values(op, env)
+        except Exception:  # noqa: BLE001 (an argument of no value here, such as an unbound name: unstated)
+            return False
+        call = result_shapes.Call(shapes, nones, params, op.source)
+        try:
+            stated = result_shapes.stated(op.rule, call)
+        except result_shapes.ShapeError as exc:
+            stated = f"no shape ({exc})"
+        if stated != actual and stated is not result_shapes.VALUES:
+            raise _error_at(self.staged, op.line, (
+                f"backgen's rule for `{op.source}` states a result of shape {stated} where NumPy gives "
+                f"{actual}: this is an error in backgen, which writes no code from it; please report it"))
+        if stated is result_shapes.VALUES:
+            return False
+        self.stated_seen[key] = actual
+        return True
+
+    def static_values(self, op, env):
+        """The values of ``op``'s static arguments where it is (an index as the key it is)."""
+        values = {}
+        for name, text in op.params:
+            if name in _UNSTATED_PARAMS:
+                continue
+            code = self.parts.get(("param", name, text))
+            if code is None:
+                wrapped = f"{_KEY}[{text}]" if name == "index" else text
+                code = self.parts[("param", name, text)] = compile(
+                    wrapped, f"<backgen shapes of {self.staged.name}>", "eval")
+            values[name] = eval(code, self.namespace, {**env, _KEY: _Key()} if name == "index" else env)
+        return values
 
     def boolean_index(self, op, env):
         """Note the parts of ``op``'s index that hold booleans (``b[m]`` with ``m = np.greater(b, 0)``,

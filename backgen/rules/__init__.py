@@ -9,7 +9,8 @@ rule touches one module of this package:
 * ``numpy_elementwise``, ``numpy_reductions``, ``numpy_linalg``,
   ``numpy_shapes``: NumPy functions (``NUMPY``);
 * ``internal``: operations backgen stages itself (fused gates, lists, writes);
-* ``no_gradient``: what carries no gradient, each with its reason.
+* ``no_gradient``: what carries no gradient, each with its reason;
+* ``result_shapes``: each rule's result shape, stated from its operands' shapes.
 
 The lookups the stager and the reverse pass use are derived here from the
 entries (``SIGNATURES``, ``METHODS``, ``ALIASES``, ``FRESH_CALLS``...), and
@@ -19,7 +20,7 @@ the whole table is checked when this package is imported.
 import ast
 
 from .. import runtime
-from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes
+from . import internal, numpy_elementwise, numpy_linalg, numpy_reductions, numpy_shapes, result_shapes
 from .base import MODULE_NAMES, Rule, Scatter, check
 from .no_gradient import (FRESH, INERT, INERT_ATTRIBUTES, INERT_METHODS, NO_GRADIENT, NOT_DIFFERENTIABLE, OPAQUE,
                           VALUE_ARGUMENTS)
@@ -112,6 +113,7 @@ FRESH_CALLS = FRESH | runtime.FRESH | {name.split(".")[-1] for name, rule in NUM
 def _check_all():
     check(SCALAR)
     check(NUMPY)
+    result_shapes.check(RULES)
     overlap = (set(SIGNATURES) | set(SCALAR)) & set(NO_GRADIENT)
     if overlap:
         raise ValueError(f"{sorted(overlap)} both have a rule and carry no gradient")
