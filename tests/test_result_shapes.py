@@ -220,6 +220,7 @@ NUMPY_CALLS = [  # (rule, NumPy's function of the operands and the static argume
     ("np.expand_dims", lambda a, axis: np.expand_dims(a, axis), [(2, 3)], {"axis": (0, -1)}),
     ("np.squeeze", lambda a, axis: np.squeeze(a, axis), [(1, 3, 1)], {"axis": -1}),
     ("np.reshape", lambda a, shape: np.reshape(a, shape), [(2, 3, 4)], {"shape": (4, -1)}),
+    ("np.reshape", lambda a, shape: np.reshape(a, shape), [(2, 3, 4)], {"shape": (-6,)}),
     ("np.transpose", lambda a, axes: np.transpose(a, axes), [(2, 3, 4)], {"axes": (1, 2, 0)}),
     ("np.pad", lambda a, pad_width: np.pad(a, pad_width), [(2, 3)], {"pad_width": ((1, 2), (0, 3))}),
     ("np.pad", lambda a, pad_width: np.pad(a, pad_width), [(2, 3)], {"pad_width": (1, 2)}),

@@ -497,13 +497,14 @@ def _svd(c):
 def _reshape(c):
     shape = _array_shape(c.shapes[0])
     wanted = list(_ints(c.param("shape")))
-    if wanted.count(-1) > 1:
-        raise ShapeError("more than one -1 in a reshape")
-    if -1 in wanted:
-        known = _size([n for n in wanted if n != -1])
+    unknown = [i for i, n in enumerate(wanted) if n < 0]  # (NumPy takes any negative size for -1)
+    if len(unknown) > 1:
+        raise ShapeError("more than one unknown size in a reshape")
+    if unknown:
+        known = _size([n for n in wanted if n >= 0])
         if known == 0 or _size(shape) % known:
             raise ShapeError(f"cannot reshape {shape} into {tuple(wanted)}")
-        wanted[wanted.index(-1)] = _size(shape) // known
+        wanted[unknown[0]] = _size(shape) // known
     if _size(wanted) != _size(shape):
         raise ShapeError(f"cannot reshape {shape} into {tuple(wanted)}")
     return tuple(wanted)
