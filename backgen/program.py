@@ -1409,6 +1409,14 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError as again:
                     if _ran(again):
                         raise  # (the forward ran at that integer: what backgen says of the code is the answer)
+            defaults = _integer_defaults(forward.func, [result.params[i] for i in integers])
+            if defaults:  # an integer parameter at the value its default gives it (groups=2 dividing 4 channels)
+                try:
+                    return _with_sample_shapes(result, examples(result, specs, fixed=defaults), _unrecorded(functions),
+                                               probe_body, helper, integers, sampled=True, settings=settings)
+                except BackgenError as again:
+                    if _ran(again):
+                        raise
             # a dimension split by an integer parameter: sizes it divides; by a setting (a pool of 2
             # by 2 that tiles the image, x.reshape(N, C, H // 2, 2, W // 2, 2)): even sizes; by a number
             # written in the code (H // 2): sizes it divides
@@ -1432,6 +1440,17 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             _with_declared(first, [p for p in result.params if p not in (result.shape_free or ())], specs)
             raise first from None
     return _with_sample_shapes(result, args, functions, probe_body, helper, also=also, selections=selections, exact=True)
+
+
+def _integer_defaults(func, names):
+    """``{name: value}`` for the parameters ``names`` of ``func`` whose default is an integer it writes
+    (``G=2``), other than 0 and 1."""
+    args = func.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + \
+        [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return {a.arg: d.value for a, d in pairs if a.arg in names and isinstance(d, ast.Constant) and
+            type(d.value) is int and d.value > 1}
 
 
 def _refitted(first, specs, attempt):
