@@ -740,6 +740,8 @@ class _Walker:
         self.in_place = dict(staged.in_place)  # the value of h op= v -> h's value before
         self.zero_d = {}  # name of no dimensions -> whether it held a 0-d array (else a number) when first seen
         self.room_checked = True  # whether check_room ran since a loop's iteration started
+        self.constant_shapes = {}  # the text of a constant operand -> (its shape as stated, whether it is None)
+        self.stated_results = {}  # id(op) -> the shape of its result last compared with its rule's statement
         self.stated_seen = {}  # (id(op), its operands' shapes) -> the result's shape checked against its rule
         self.pending = None  # in a loop's walk: (name, shape, other shape, line) of the values an iteration gave
                              # sizes of 1 the first did not (or the other way), decided as the iteration ends
@@ -991,18 +993,29 @@ class _Walker:
         shapes (``rules.result_shapes``): shapes propagate through the rules, the evaluation giving
         the values that decide the rest (a mask's count, a helper's result); a disagreement is
         backgen's own error, refused rather than written into code.  True where a statement was
-        compared (and agreed)."""
-        actual = result_shapes.observed(env[op.target])
+        compared (and agreed).  An operation is compared once per shape of its result (each
+        iteration of a loop gives most the shapes the first did)."""
+        value = env[op.target]
+        actual = value.shape if value.__class__ is np.ndarray else result_shapes.observed(value)
         if actual is None:
             return False
+        if self.stated_results.get(id(op)) == actual:
+            return True
         shapes, nones = [], []
         for atom in op.args:
-            value = self.atom(atom, env)
-            shape = result_shapes.observed(value)
+            if atom.__class__ is ir.Var:
+                value = env[atom.name]
+                shape = value.shape if value.__class__ is np.ndarray else result_shapes.observed(value)
+                none = value is None
+            else:
+                shape, none = self.constant_shapes.get(atom.source, (_MISSING, False))
+                if shape is _MISSING:
+                    value = self.atom(atom, env)
+                    shape, none = self.constant_shapes[atom.source] = (result_shapes.observed(value), value is None)
             if shape is None:  # (a dict, a string: nothing stated of it)
                 return False
             shapes.append(shape)
-            nones.append(value is None)
+            nones.append(none)
         key = (id(op), tuple(shapes))
         if self.stated_seen.get(key) == actual:
             return True
@@ -1021,7 +1034,7 @@ class _Walker:
                 f"{actual}: this is an error in backgen, which writes no code from it; please report it"))
         if stated is result_shapes.VALUES:
             return False
-        self.stated_seen[key] = actual
+        self.stated_seen[key] = self.stated_results[id(op)] = actual
         return True
 
     def static_values(self, op, env):

@@ -22,7 +22,8 @@ Contract:
 The statements are NumPy's shape semantics written out (broadcasting, reductions with ``axis``
 and ``keepdims``, ``matmul``'s stacks, ``einsum``'s subscripts, basic and advanced indexing,
 joins and splits); ``tests/test_result_shapes.py`` checks each rule's against NumPy at several
-shapes, and ``shapes`` checks every operation it walks against its statement.
+shapes, and ``shapes`` checks every operation it walks against its statement, once per shape of its
+result.
 """
 
 import ast
