@@ -309,8 +309,11 @@ class CallStager:
                                      node.func)
             return self.numpy_call(function, ast.copy_location(ast.Call(func, list(node.args), keywords), node),
                                    name, role)
-        if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate
-            params = _bind_params(SIGNATURES["np.sum"], node.args, node.keywords, "a")
+        if qualified == "np.logaddexp.reduce":  # log(sum(exp(a))) computed stably: the logsumexp gate, over
+            keywords = list(node.keywords)       # the first axis where none is given, as a ufunc's reduce is
+            if len(node.args) < 2 and not any(k.arg == "axis" for k in keywords):
+                keywords.append(ast.copy_location(ast.keyword("axis", ast.copy_location(ast.Constant(0), node)), node))
+            params = _bind_params(SIGNATURES["np.sum"], node.args, keywords, "a")
             if params is None:
                 raise self.error("np.logaddexp.reduce(a, axis=..., keepdims=...) is the form backgen reads", node)
             return self.numpy_op("np.logsumexp", [node.args[0]], node, name, role, params)
