@@ -161,6 +161,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
     rng = np.random.default_rng(0)
     args = []
     numbers = 0
+    definite = _definite_params(staged)
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
@@ -179,11 +180,37 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
                     args.append(np.zeros(shape, dtype=int))
                 elif s.kind == "bool":
                     args.append(np.ones(shape, dtype=bool))
+                elif name in definite and len(shape) >= 2 and shape[-1] == shape[-2]:
+                    m = rng.uniform(-0.5, 0.5, size=shape)  # (a sample np.linalg.cholesky takes)
+                    args.append(m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1]))
                 else:
                     args.append(rng.uniform(0.5, 1.5, size=shape))
             except MemoryError:
                 raise _too_large(staged, name, shape, 1 if s.kind == "bool" else 8) from None
     return tuple(args)
+
+
+def _definite_params(staged):
+    """The parameters an operand that must be symmetric positive definite (``np.linalg.cholesky``'s,
+    the rules' domain ``spd``) is computed from: their samples are such matrices, as the code's inputs
+    are (a kernel matrix K, then np.linalg.cholesky(K + 1e-6 * np.eye(n)))."""
+    ops = list(ir.ops_in(getattr(staged, "body", None) or ()))
+    wanted = set()
+    for op in ops:
+        rule = RULES.get(op.rule)
+        for atom, domain in zip(op.args, rule.domain if rule is not None else ()):
+            if domain == "spd" and atom.__class__ is ir.Var:
+                wanted.add(atom.name)
+    grown = True
+    while grown:
+        grown = False
+        for op in ops:
+            if op.target in wanted:
+                for atom in op.args:
+                    if atom.__class__ is ir.Var and atom.name not in wanted:
+                        wanted.add(atom.name)
+                        grown = True
+    return wanted & set(staged.params)
 
 
 def _too_large(staged, name, shape, itemsize):
