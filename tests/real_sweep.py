@@ -18590,13 +18590,11 @@ KNOWN = {
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "a list of tuples is followed only where"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
     # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
-    # helper_returns_view_then_written, reshape_view_written); a random sample matrix that is not positive
-    # definite for np.linalg.cholesky
+    # helper_returns_view_then_written, reshape_view_written)
     ("ag_logistic_regression_dict_params", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("wv_dropout_given_mask_inverted_cache_mask", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
-    ("lib_scipy_linalg_cho_factor_solve", "generate"): ("refused", "Matrix is not positive definite on sample arrays"),
     # a method given as source (as two_layer_net_scores_none); a cache without beta, whose shape the code for
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
