@@ -196,28 +196,38 @@ def _svd(c):
 
 
 def _qr(c):
-    """(q, r) = qr(A), mode 'reduced', A of full rank with at least as many rows as columns (r square
-    and invertible; of fewer rows r is not square, and np.linalg.solve raises): A's gradient is
-    (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric matrix M's lower triangle makes
-    (Walter and Lehmann's formula, as autograd and PyTorch use).  Without shapes, for a stack of
-    matrices too (the last two axes swapped for the transposes)."""
+    """(q, r) = qr(A), mode 'reduced', A of full rank: of at least as many rows as columns (r square
+    and invertible) A's gradient is (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric
+    matrix M's lower triangle makes (Walter and Lehmann's formula, as autograd and PyTorch use).  Of
+    fewer rows, k, than columns, A = [X | Y] and r = [U | V] with X = q U the square case and
+    V = q.T Y: Y's gradient is q dV, and X's the square case's with dq + Y dV.T for dq (as PyTorch
+    does).  Without shapes, the second form, right for both (Y then has no columns); for a stack of
+    matrices, the last two axes swapped for the transposes."""
     if c.param("mode", "reduced") != "reduced":
         c.unsupported("np.linalg.qr is differentiated in mode 'reduced'")
-    np_, out, g = c.np, c.out, c.g
-    if c.shape_free:
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    if c.shape_free or c.ndim("a") != 2:
         def t(text):
             return _swapped(c, text)
     else:
-        _square_2d(c, "a", "np.linalg.qr")
-
         def t(text):
             atom = isinstance(ast.parse(text, mode="eval").body, (ast.Name, ast.Call, ast.Subscript, ast.Attribute))
             return f"{text}.T" if atom else f"({text}).T"
     q, r = c.setup("q", f"{out}[0]"), c.setup("r", f"{out}[1]")
     dq, dr = c.setup("dq", f"{g}[0]"), c.setup("dr", f"{g}[1]")
-    m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+    if not c.shape_free and c.shape("a")[-2] >= c.shape("a")[-1]:
+        m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+        sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
+        return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
+    k = f"{q}.shape[-1]" if c.shape_free else str(c.shape("a")[-2])
+    cut = "..., " if c.shape_free or c.ndim("a") != 2 else ":, "
+    u = c.setup("u", f"{r}[{cut}:{k}]")
+    du, dv = c.setup("du", f"{dr}[{cut}:{k}]"), c.setup("dv", f"{dr}[{cut}{k}:]")
+    dqx = c.setup("dqx", f"{dq} + {a}[{cut}{k}:] @ {t(dv)}")
+    m = c.setup("m", f"{u} @ {t(du)} - {t(dqx)} @ {q}")
     sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
-    return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
+    dx = t(f"{np_}.linalg.solve({u}, {t(f'{dqx} + {q} @ ({sym})')})")
+    return f"{np_}.concatenate([{dx}, {q} @ {dv}], axis=-1)"
 
 
 def _convolve(position):
@@ -474,7 +484,9 @@ RULES = {
     "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
                          examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
                                    "q, r = np.linalg.qr(a); return r | a=3x3",
-                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2"), floats=True),
+                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2",
+                                   "q, r = np.linalg.qr(a); return (q ** 3).sum() * (r ** 2).sum(axis=0) | a=2x4",
+                                   "q, r = np.linalg.qr(a); return q[..., 0, :] * r[..., -1] | a=2x3x2"), floats=True),
     "np.linalg.svd": Rule(("a",), grads={"a": _svd},
                           signature="a, full_matrices=True, compute_uv=True, hermitian=False",
                           returns_list=True,
