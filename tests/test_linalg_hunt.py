@@ -2,18 +2,14 @@
 or were refused though their meaning is decidable; each is now right (against central finite
 differences in float64) or refused with a clear message."""
 
-import math
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import backgen
-
 sys.path.insert(0, str(Path(__file__).parent))
-from test_never_wrong import assert_refused, assert_right  # noqa: E402
+from test_never_wrong import assert_right  # noqa: E402
 
 RNG = np.random.default_rng(7)
 
@@ -65,3 +61,78 @@ def test_qr_of_a_stack_with_shapes_given(shape):
         Q, R = np.linalg.qr(A)
         return np.sum(Q[..., 0] ** 3) + np.sum(np.tanh(R))
     ''', [_values(*shape)])
+
+
+# --- singular values alone; np.linalg.svd of a stack, and without shapes ----------------
+
+@pytest.mark.parametrize("call", ["np.linalg.svd(A, compute_uv=False)", "np.linalg.svd(A, False, False)",
+                                  "np.linalg.svd(A, full_matrices=True, compute_uv=False)",
+                                  "np.linalg.svdvals(A)"])
+@pytest.mark.parametrize("shape", [(3, 2), (2, 4), (2, 3, 2)])
+@pytest.mark.parametrize("shape_free", [False, True])
+def test_singular_values_alone(call, shape, shape_free):
+    # refused ('np.linalg.svd is differentiated with full_matrices=False'): the nuclear norm, the
+    # spectral norm, a penalty on the singular values
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        s = {call}
+        return np.sum(s) + np.sum(s[..., 0] ** 2) + np.sum(np.log(s))
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 2), (2, 2, 4), (3, 3, 3)])
+@pytest.mark.parametrize("shape_free", [False, True])
+def test_svd_of_a_stack_every_factor_read(shape, shape_free):
+    # refused for a stack ('differentiated for one 2-D matrix'), and without shapes for one matrix too
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        u, s, vt = np.linalg.svd(A, full_matrices=False)
+        return np.sum(u[..., 0] ** 3 * s[..., :1]) + np.sum(np.sin(vt) * s[..., :, None])
+    '''
+    A = _values(*shape)
+    assert_right(_shape_free(source) if shape_free else source, [A])
+    if shape[0] == 2 and not shape_free:
+        assert_right(_shape_free(source), [A[0]])  # one matrix, without shapes
+
+
+# --- stacks of matrices with shapes given: cholesky, solve, matrix_power --------------------
+
+def test_cholesky_of_a_stack_with_shapes_given():
+    # batched Gaussian processes: refused ('np.linalg.cholesky is differentiated for one 2-D matrix')
+    assert_right('''
+    def f(X: "2, 3, 4", y: "3"):
+        K = X @ np.swapaxes(X, -1, -2) + 3.0 * np.eye(3)
+        L = np.linalg.cholesky(K)
+        alpha = np.linalg.solve(L, y)
+        return np.sum(alpha ** 2) + 2.0 * np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)))
+    ''', [_values(2, 3, 4), _values(3)])
+
+
+@pytest.mark.parametrize("b_shape", [(3,), (3, 2), (2, 3, 2), (1, 3, 1)])
+def test_solve_with_a_stack(b_shape):
+    # refused ('np.linalg.solve is differentiated for one 2-D matrix'), and for a b of 3 axes
+    dims = ", ".join(map(str, b_shape))
+    assert_right(f'''
+    def f(A: "2, 3, 3", b: "{dims}"):
+        S = A + 3.0 * np.eye(3)
+        x = np.linalg.solve(S, b)
+        return np.sum(np.tanh(x)) + np.sum(x ** 2)
+    ''', [_values(2, 3, 3), _values(*b_shape)])
+    if len(b_shape) == 3:  # one matrix a, a stack of b
+        assert_right(f'''
+        def f(A: "3, 3", b: "{dims}"):
+            x = np.linalg.solve(A + 3.0 * np.eye(3), b)
+            return np.sum(np.tanh(x)) + np.sum(x ** 2)
+        ''', [_values(3, 3), _values(*b_shape)])
+
+
+@pytest.mark.parametrize("n", [-2, -1, 2, 3])
+def test_matrix_power_of_a_stack_with_shapes_given(n):
+    assert_right(f'''
+    def f(A: "2, 3, 3"):
+        P = np.linalg.matrix_power(A * 0.5 + np.eye(3), {n})
+        return np.sum(P * np.arange(9.0).reshape(3, 3))
+    ''', [_values(2, 3, 3)])

@@ -172,10 +172,13 @@ def _vdot(position):
 def _svd(c):
     """(u, s, vt) = svd(A, full_matrices=False), distinct nonzero singular values: the gradient of
     each factor (Townsend's formulas), the parts of u and v outside their spans included; of the
-    singular values alone, u diag(ds) v.T, whatever they are."""
+    singular values alone, u diag(ds) v.T, whatever they are.  Without shapes, or for a stack of
+    matrices, the same with the last two axes swapped for the transposes and diag(x) as x times
+    the identity."""
     if c.param("full_matrices", True) is not False or c.param("compute_uv", True) is False:
         c.unsupported("np.linalg.svd is differentiated with full_matrices=False")
-    _square_2d(c, "a", "np.linalg.svd")
+    if c.shape_free or c.ndim("a") != 2:
+        return _svd_stacked(c)
     np_, out, g, a = c.np, c.out, c.g, c.a
     parts = c.parts_read(3)
     if parts is not None and not parts & {0, 2}:  # the singular values alone: u diag(ds) v.T, right where
@@ -192,6 +195,28 @@ def _svd(c):
                            f"+ {s}[:, None] * ({inverse} * ({vt_dv} - {vt_dv}.T))")
     outside_u = f"({np_}.eye({a}.shape[0]) - {u} @ {u}.T) @ {du} / {s} @ {vt}"
     outside_v = f"({u} / {s}) @ {dvt} @ ({np_}.eye({a}.shape[1]) - {vt}.T @ {vt})"
+    return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
+
+
+def _svd_stacked(c):
+    """``_svd`` for a stack of matrices, or one matrix where the shapes are not given."""
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")
+    parts = c.parts_read(3)
+    if parts is not None and not parts & {0, 2}:  # the singular values alone (right where they repeat)
+        return f"({u} * {g}[1][..., None, :]) @ {vt}"
+    s = c.setup("s", f"{out}[1]")
+    du, dvt = f"{g}[0]", f"{g}[2]"
+    eye = c.setup("eye", f"{np_}.eye({np_}.shape({s})[-1])")
+    gaps = c.setup("gaps", f"{s}[..., None, :] ** 2 - {s}[..., :, None] ** 2")
+    inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
+    ut_du = c.setup("ut_du", f"{_swapped(c, u)} @ {du}")
+    vt_dv = c.setup("vt_dv", f"{vt} @ {_swapped(c, dvt)}")
+    core = c.setup("core", f"({inverse} * ({ut_du} - {_swapped(c, ut_du)})) * {s}[..., None, :] "
+                           f"+ {g}[1][..., None, :] * {eye} "
+                           f"+ {s}[..., :, None] * ({inverse} * ({vt_dv} - {_swapped(c, vt_dv)}))")
+    outside_u = f"({np_}.eye({np_}.shape({a})[-2]) - {u} @ {_swapped(c, u)}) @ {du} / {s}[..., None, :] @ {vt}"
+    outside_v = f"({u} / {s}[..., None, :]) @ {dvt} @ ({np_}.eye({np_}.shape({a})[-1]) - {_swapped(c, vt)} @ {vt})"
     return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
 
 
@@ -300,13 +325,11 @@ def _matrix_power(c):
     if n < 0:  # the inverse's power
         return f"_matrix_power_grad({c.g}, {c.a}, {n})"
     np_, a, g = c.np, c.a, c.g
-    if not c.shape_free:
-        _square_2d(c, "a", "np.linalg.matrix_power")
     if n == 0:
         return f"{np_}.zeros_like({a})"
     if n == 1:
         return g
-    power, a_t = f"{np_}.linalg.matrix_power", _swapped(c, a) if c.shape_free else f"{a}.T"
+    power, a_t = f"{np_}.linalg.matrix_power", _swapped(c, a) if c.shape_free or c.ndim("a") != 2 else f"{a}.T"
     return f"sum({power}({a_t}, k) @ {g} @ {power}({a_t}, {n - 1} - k) for k in range({n}))"
 
 
@@ -353,12 +376,10 @@ def _inv(c):
 def _solve(position):
     """x = solve(a, b): db = solve(a.T, g), da = -db x.T."""
     def grad(c):
-        if c.shape_free:  # b one vector or matrices, a one matrix or a stack, at run time
+        if c.shape_free or c.ndim("a") != 2 or c.ndim("b") not in (1, 2):  # b one vector or matrices, a one
+            # matrix or a stack (the helpers read which as the code runs)
             return f"_solve_grad_b({c.g}, {c.a}, {c.b})" if position == 1 else \
                 f"_solve_grad_a({c.g}, {c.a}, {c.out}, {c.b})"
-        _square_2d(c, "a", "np.linalg.solve")
-        if c.ndim("b") not in (1, 2):
-            c.unsupported("np.linalg.solve is differentiated for a vector or a matrix b")
         back = f"{c.np}.linalg.solve({c.a}.T, {c.g})"
         if position == 1:
             return back
@@ -370,7 +391,8 @@ def _cholesky(c):
     """L = cholesky(A) reads A's lower triangle: the gradient lives there (Murray's formula, with
     each element below the diagonal standing for itself and its mirror)."""
     np_, low = c.np, c.out
-    if c.shape_free:  # one matrix or a stack: transposes of the last two axes, the diagonal by np.eye
+    if c.shape_free or c.ndim("a") != 2:  # a stack, or one matrix without shapes: transposes of the last
+        # two axes, the diagonal by np.eye
         def t(x):
             return f"{np_}.swapaxes({x}, -1, -2)"
         inner = c.setup("inner", f"{t(low)} @ {c.g}")
@@ -379,7 +401,6 @@ def _cholesky(c):
         half = c.setup("half", f"{np_}.linalg.solve({t(low)}, {t(f'{np_}.linalg.solve({t(low)}, {t(phi)})')})")
         both = c.setup("both", f"{half} + {t(half)}")
         return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
-    _square_2d(c, "a", "np.linalg.cholesky")
     inner = c.setup("inner", f"{low}.T @ {c.g}")
     phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {np_}.diag({np_}.diag({inner}))")
     half = c.setup("half", f"{np_}.linalg.solve({low}.T, {np_}.linalg.solve({low}.T, {phi}.T).T)")
