@@ -3,6 +3,7 @@ or were refused though their meaning is decidable; each is now right (against ce
 differences in float64) or refused with a clear message."""
 
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +137,38 @@ def test_matrix_power_of_a_stack_with_shapes_given(n):
         P = np.linalg.matrix_power(A * 0.5 + np.eye(3), {n})
         return np.sum(P * np.arange(9.0).reshape(3, 3))
     ''', [_values(2, 3, 3)])
+
+
+# --- a write into a factor of a factorization (a tuple of arrays) ----------------------------
+
+@pytest.mark.parametrize("body", [
+    # the factor's view written into: svd's (u, s, vt) written back as a list (a tuple has no .copy(); refused,
+    # 'could not run the staged forward ... SVDResult object has no attribute copy')
+    '''
+    Uu, sv, Vt = np.linalg.svd(U, full_matrices=False)
+    t = np.transpose(Vt)
+    t *= 2.0
+    return np.sum(np.tanh(t)) + np.sum(Vt)
+    ''',
+    '''
+    res = np.linalg.svd(U, full_matrices=False)
+    Vt = res[2]
+    Vt *= 2.0
+    return np.sum(res[2] ** 2 * np.arange(3.0)) + np.sum(res[1])
+    ''',
+    '''
+    res = np.linalg.qr(U)
+    R = res[1]
+    R[0] += 1.0
+    R *= R
+    return np.sum(res[1] * np.arange(3.0)) + np.sum(res[0])
+    ''',
+    '''
+    w, V = np.linalg.eigh(U.T @ U + 3.0 * np.eye(3))
+    V[:, 0] *= w[0]
+    return np.sum(V ** 3) + np.sum(w)
+    ''',
+])
+def test_a_write_into_a_factor(body):
+    assert_right('def f(U: "4, 3"):' + textwrap.indent(textwrap.dedent(body), "    "),
+                 [np.array([[0.9, -0.4, 0.3], [0.2, 1.1, -0.5], [-0.7, 0.6, 0.8], [0.4, 0.3, 1.2]])])
