@@ -9,7 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import backgen
+
 sys.path.insert(0, str(Path(__file__).parent))
+from numeric import gradient  # noqa: E402
 from test_never_wrong import assert_right  # noqa: E402
 
 RNG = np.random.default_rng(7)
@@ -17,6 +20,15 @@ RNG = np.random.default_rng(7)
 
 def _values(*shape):
     return RNG.uniform(0.3, 1.2, size=shape) * RNG.choice([-1.0, 1.0], size=shape)
+
+
+def _right(source, args):
+    """``assert_right`` with an upstream gradient of the output's shape (numbers from -1 to 2)."""
+    namespace = {"np": np}
+    exec(textwrap.dedent(_shape_free(source)), namespace)
+    out = namespace["f"](*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    dout = np.linspace(-1.0, 2.0, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else -0.7
+    assert_right(source, args, dout=dout)
 
 
 def _shape_free(source):
@@ -172,3 +184,41 @@ def test_matrix_power_of_a_stack_with_shapes_given(n):
 def test_a_write_into_a_factor(body):
     assert_right('def f(U: "4, 3"):' + textwrap.indent(textwrap.dedent(body), "    "),
                  [np.array([[0.9, -0.4, 0.3], [0.2, 1.1, -0.5], [-0.7, 0.6, 0.8], [0.4, 0.3, 1.2]])])
+
+
+# --- np.split at indices out of order: parts that overlap ------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("call, read", [
+    ("np.split(u, [3, 1])", "parts[0] * parts[2] + parts[1].sum()"),  # u[:3], u[3:1] (empty), u[1:]
+    ("np.split(u, [-1, 2])", "parts[0] * np.sum(parts[2] ** 2)"),  # u[:-1], u[-1:2] (empty), u[2:]
+    ("np.split(u, (2, 2, 1))", "parts[0].sum() * parts[3]"),
+    ("np.split(u, [6, 2])", "parts[0] * parts[2].sum()"),  # u[:6] (all of u), u[6:2], u[2:]
+    ("np.array_split(u, [3, 1, 2])", "parts[0][:2] * parts[2] + parts[3].sum()"),
+])
+def test_split_at_indices_out_of_order(call, read, shape_free):
+    # the parts' gradients were joined back as though they followed one another: a gradient of 6
+    # elements for u of 4 (or of the wrong values)
+    source = f'''
+    def f(u: "4"):
+        parts = {call}
+        return {read}
+    '''
+    _right(_shape_free(source) if shape_free else source, [np.array([0.5, -0.8, 1.1, 0.7])])
+
+
+def test_split_at_indices_computed():
+    # cut points the code computes: where they are out of order, the parts overlap
+    source = textwrap.dedent('''
+    def f(A: "3, 4", i: int, j: int):
+        a, b, c = np.split(A, [i, j], axis=1)
+        return np.sum(a ** 2) + np.sum(np.tanh(c)) * 2.0
+    ''')
+    namespace = {"np": np}
+    exec(source, namespace)
+    backward = {}
+    exec(backgen.generate(source), backward)
+    A = _values(3, 4)
+    for i, j in [(1, 3), (3, 1), (-1, 2), (0, 4)]:
+        want = gradient(lambda a: namespace["f"](a, i, j), [A], 0)
+        np.testing.assert_allclose(backward["f_backward"](A, i, j, 1.0), want, rtol=1e-5, atol=1e-6)

@@ -453,8 +453,33 @@ def _split_axis(c):
 
 
 def _split(c):
-    """The pieces' gradients joined back (each piece has one: zeros where unused)."""
-    return f"{c.np}.concatenate({c.g}, axis={_split_axis(c)})"
+    """The pieces' gradients joined back (each piece has one: zeros where unused), where the pieces
+    follow one another: a number of sections, or indices in order once counted from the start
+    (-1 is n - 1) and cut to the axis's length, as slices cut them.  Indices otherwise (out of order,
+    or given as names of values the code computes, but one): each piece's gradient added at its place
+    by the helper _split_grad (np.split(x, [3, 1]) has x[:3], x[3:1] and x[1:], which overlap)."""
+    axis = _split_axis(c)
+    text = c.op.param("indices_or_sections")
+    try:
+        indices = ast.literal_eval(text) if text is not None else None
+    except (ValueError, SyntaxError):
+        indices = None
+    node = ast.parse(text, mode="eval").body if text is not None else None
+    if isinstance(indices, int) and not isinstance(indices, bool) or _in_order(c, indices, axis) or \
+            isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:  # (one cut: x[:i] and x[i:])
+        return f"{c.np}.concatenate({c.g}, axis={axis})"
+    return f"_split_grad({c.g}, {c.ary}, {text}, {axis})"
+
+
+def _in_order(c, indices, axis):
+    """Whether the constant indices of a split cut its axis into pieces that follow one another."""
+    if not isinstance(indices, (list, tuple)) or not all(type(i) is int for i in indices):
+        return False
+    if c.shape_free:  # (the length unknown: indices of one sign in order stay in order, counted and cut)
+        return list(indices) == sorted(indices) and (all(i >= 0 for i in indices) or all(i < 0 for i in indices))
+    n = c.shape("ary")[axis]
+    cut = [min(max(i + n if i < 0 else i, 0), n) for i in indices]
+    return cut == sorted(cut)
 
 
 def _meshgrid(c):
@@ -599,7 +624,9 @@ RULES = {
     "np.split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
                      returns_list=True,
                      examples=("a, b = np.split(ary, 2); return a * b[::-1] | ary=6",
-                               "parts = np.split(ary, [1, 3], axis=1); return parts[0] * parts[2].sum() | ary=2x4")),
+                               "parts = np.split(ary, [1, 3], axis=1); return parts[0] * parts[2].sum() | ary=2x4",
+                               "parts = np.split(ary, [3, 1]); return parts[0] * parts[2] | ary=4",
+                               "parts = np.split(ary, [-1, 1], axis=1); return parts[0] * parts[2] | ary=2x4")),
     "np.array_split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
                            returns_list=True,
                            examples=("parts = np.array_split(ary, 3); return parts[1] * parts[2] | ary=7",)),
