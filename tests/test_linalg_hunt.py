@@ -13,7 +13,7 @@ import backgen
 
 sys.path.insert(0, str(Path(__file__).parent))
 from numeric import gradient  # noqa: E402
-from test_never_wrong import assert_right  # noqa: E402
+from test_never_wrong import assert_refused, assert_right  # noqa: E402
 
 RNG = np.random.default_rng(7)
 
@@ -222,3 +222,66 @@ def test_split_at_indices_computed():
     for i, j in [(1, 3), (3, 1), (-1, 2), (0, 4)]:
         want = gradient(lambda a: namespace["f"](a, i, j), [A], 0)
         np.testing.assert_allclose(backward["f_backward"](A, i, j, 1.0), want, rtol=1e-5, atol=1e-6)
+
+
+# --- np.linalg.svd with full_matrices=True (NumPy's default), hermitian=True -----------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("shape", [(3, 4), (4, 3), (2, 3, 4)])
+def test_svd_singular_values_with_full_matrices(shape, shape_free):
+    # _, s, _ = np.linalg.svd(X): refused ('differentiated with full_matrices=False')
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(X: "{dims}"):
+        _, s, _ = np.linalg.svd(X)
+        return np.sum(s ** 2) + np.sum(s[..., 0])
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
+def test_svd_of_a_square_matrix_with_full_matrices(shape):
+    dims = ", ".join(map(str, shape))
+    assert_right(f'''
+    def f(X: "{dims}"):
+        u, s, vt = np.linalg.svd(X)
+        return np.sum(u ** 3) + np.sum(vt[..., 0] * s)
+    ''', [_values(*shape)])
+
+
+def test_svd_factors_of_full_matrices_refused():
+    # u of full_matrices=True has columns no input decides (of a matrix of more rows than columns)
+    assert_refused('''
+    def f(X: "4, 3"):
+        u, s, vt = np.linalg.svd(X)
+        return np.sum(u[:, -1] ** 2)
+    ''', [_values(4, 3)], "no input decides")
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("body", [
+    "return np.linalg.svd(X, hermitian=True)[1]",
+    "return np.linalg.svd(X, full_matrices=False, hermitian=True)[1] ** 2",
+    "return np.linalg.svd(X, compute_uv=False, hermitian=True)",
+    "u, s, vt = np.linalg.svd(X, hermitian=True)\n        return np.sum(u[..., 0] ** 2 * s) + np.sum(vt[..., 1, :] ** 3)",
+])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
+def test_svd_hermitian_reads_the_lower_triangle(body, shape, shape_free):
+    # with hermitian=True NumPy reads X's lower triangle: the gradient was that of every element
+    # (d s / d X[0, 1] is 0, not the gradient's -0.16)
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(X: "{dims}"):
+        {body}
+    '''
+    _right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+@pytest.mark.parametrize("optimize", ["True", "'greedy'", "'optimal'", "False"])
+def test_einsum_with_optimize(optimize):
+    # refused ('np.einsum: got an unexpected keyword argument optimize'): the same sums
+    assert_right(f'''
+    def f(A: "3, 4", T: "2, 4, 5"):
+        x = np.einsum('ij,bjk,kl->bil', A, T, T[0].T, optimize={optimize})
+        return np.einsum('bij,bij->', x, x, optimize={optimize})
+    ''', [_values(3, 4), _values(2, 4, 5)])

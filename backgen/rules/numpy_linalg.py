@@ -174,15 +174,41 @@ def _svd(c):
     each factor (Townsend's formulas), the parts of u and v outside their spans included; of the
     singular values alone, u diag(ds) v.T, whatever they are.  Without shapes, or for a stack of
     matrices, the same with the last two axes swapped for the transposes and diag(x) as x times
-    the identity."""
-    if c.param("full_matrices", True) is not False or c.param("compute_uv", True) is False:
-        c.unsupported("np.linalg.svd is differentiated with full_matrices=False")
-    if c.shape_free or c.ndim("a") != 2:
-        return _svd_stacked(c)
-    np_, out, g, a = c.np, c.out, c.g, c.a
+    the identity.  With full_matrices=True (NumPy's default): the same for a square matrix (the
+    factors are the same), and for the singular values alone (of the first min(m, n) columns of u
+    and rows of vt); u and vt of more columns or rows than that have some no input decides.  With
+    hermitian=True NumPy reads A's lower triangle: each element below the diagonal stands for
+    itself and its mirror (as for eigh)."""
+    if c.param("compute_uv", True) is False:  # (eigenvalues.rewrite writes it as svd(a, full_matrices=False)[1])
+        c.unsupported("np.linalg.svd is differentiated with compute_uv=True")
+    stacked = c.shape_free or c.ndim("a") != 2
     parts = c.parts_read(3)
-    if parts is not None and not parts & {0, 2}:  # the singular values alone: u diag(ds) v.T, right where
-        u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")  # they repeat (no 1 / (s[j]² - s[i]²))
+    values_only = parts is not None and not parts & {0, 2}
+    full = c.param("full_matrices", True) is not False
+    hermitian = c.param("hermitian", False) is True  # (of a square matrix)
+    if full and not values_only and not hermitian and (c.shape_free or c.shape("a")[-1] != c.shape("a")[-2]):
+        c.unsupported("np.linalg.svd is differentiated with full_matrices=False (u and vt of full_matrices=True "
+                      "have columns and rows no input decides), of a square matrix, or for the singular "
+                      "values alone")
+    grad = _svd_stacked(c, values_only, full) if stacked else _svd_matrix(c, values_only, full)
+    if not hermitian:
+        return grad
+    full_grad = c.setup("full", grad)
+    if stacked:
+        both = c.setup("both", f"{full_grad} + {_swapped(c, full_grad)}")
+        return f"{c.np}.tril({both}) - 0.5 * {both} * {c.np}.eye({c.np}.shape({both})[-1])"
+    return _lower(c, full_grad)
+
+
+def _svd_matrix(c, values_only, full):
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    if values_only:  # the singular values alone: u diag(ds) v.T, right where they repeat (no 1 / (s[j]² - s[i]²))
+        u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")
+        k = min(c.shape("a"))
+        if full and c.shape("a")[0] != k:
+            u = f"{u}[:, :{k}]"
+        if full and c.shape("a")[1] != k:
+            vt = f"{vt}[:{k}]"
         return f"{u} @ {np_}.diag({g}[1]) @ {vt}"
     u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
     du, dvt = f"{g}[0]", f"{g}[2]"
@@ -198,12 +224,14 @@ def _svd(c):
     return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
 
 
-def _svd_stacked(c):
+def _svd_stacked(c, values_only, full):
     """``_svd`` for a stack of matrices, or one matrix where the shapes are not given."""
     np_, out, g, a = c.np, c.out, c.g, c.a
     u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")
-    parts = c.parts_read(3)
-    if parts is not None and not parts & {0, 2}:  # the singular values alone (right where they repeat)
+    if values_only:  # the singular values alone (right where they repeat)
+        if full:  # (the first min(m, n) columns of u and rows of vt)
+            k = c.setup("k", f"{np_}.shape({out}[1])[-1]")
+            u, vt = f"{u}[..., :{k}]", f"{vt}[..., :{k}, :]"
         return f"({u} * {g}[1][..., None, :]) @ {vt}"
     s = c.setup("s", f"{out}[1]")
     du, dvt = f"{g}[0]", f"{g}[2]"
@@ -518,7 +546,12 @@ RULES = {
                                     "u, s, vt = np.linalg.svd(a, full_matrices=False); "
                                     "return (u * vt[0]).sum() | a=3x3",
                                     "u, s, vt = np.linalg.svd(a, full_matrices=False); "
-                                    "return vt[:, 1] ** 2 | a=2x4"), floats=True),
+                                    "return vt[:, 1] ** 2 | a=2x4",
+                                    "u, s, vt = np.linalg.svd(a); return s * s[0] | a=2x4",
+                                    "u, s, vt = np.linalg.svd(a); return u * vt[0] * s | a=3x3",
+                                    "return np.linalg.svd(a, hermitian=True)[1] | a=3x3",
+                                    "u, s, vt = np.linalg.svd(a, hermitian=True); return u[:, 0] ** 2 * s | a=3x3"),
+                          floats=True),
     "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
                         fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4",
                                               "np.convolve(a, v, 'valid') | a=5, v=3",
@@ -533,8 +566,9 @@ RULES = {
                       examples=("np.vander(x, 4) | x=3", "np.vander(x, 3, increasing=True) | x=4",
                                 "np.vander(x) * x[:, None] | x=3", "np.vander(x, 1) | x=2")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
-                      signature="subscripts, *operands", fresh=True,
+                      signature="subscripts, *operands, optimize=False", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
+                                "np.einsum('ij,jk,kl->il', a, b, a, optimize=True) | a=2x3, b=3x2",
                                 "np.einsum('i,i', a, b) | a=3, b=3",
                                 "np.einsum('i,ij,j->', a, b, c) | a=3, b=3x4, c=4",
                                 "np.einsum('ij,jk,kl->il', a, b, c) | a=2x3, b=3x4, c=4x2",
