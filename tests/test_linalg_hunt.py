@@ -285,3 +285,18 @@ def test_einsum_with_optimize(optimize):
         x = np.einsum('ij,bjk,kl->bil', A, T, T[0].T, optimize={optimize})
         return np.einsum('bij,bij->', x, x, optimize={optimize})
     ''', [_values(3, 4), _values(2, 4, 5)])
+
+
+# --- np.dot of an operand of more than two axes ------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((4,), (2, 4, 5)),
+                                  ((2, 3, 4), (2, 4, 5)), ((2, 1, 4), (1, 4, 3))])
+def test_dot_of_more_than_two_axes(a, b):
+    # refused ('np.dot of arrays with more than 2 dimensions: use np.matmul or np.einsum'): a temporal
+    # affine layer np.dot(x, W) of x (N, T, D)
+    da, db = ", ".join(map(str, a)), ", ".join(map(str, b))
+    assert_right(f'''
+    def f(X: "{da}", W: "{db}"):
+        h = np.tanh(np.dot(X, W) + 0.1)
+        return np.sum(h ** 2 * np.arange(h.size).reshape(h.shape)) + X.dot(W).sum()
+    ''', [_values(*a), _values(*b)])

@@ -9,12 +9,31 @@ import ast
 from .base import Rule
 
 
+def _dot_stacked(c, position):
+    """np.dot(a, b) of an operand of more than two axes, b of two or more: the sum over a's last axis
+    and b's second to last, a's other axes first, then b's ((N, T, D) . (D, M) is (N, T, M)): of a
+    matrix b, g.dot(b.T) and the tensordot of a and g over a's leading axes; otherwise an einsum."""
+    ra, rb = c.ndim("a"), c.ndim("b")
+    if rb == 2:
+        if position == 0:
+            return c.dot(c.g, f"{c.b}.T")
+        lead = list(range(ra - 1))
+        return f"{c.np}.tensordot({c.a}, {c.g}, axes=({lead}, {lead}))"
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sa = letters[:ra]
+    sb = letters[ra:ra + rb - 2] + sa[-1] + letters[ra + rb - 2]
+    spec = f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}"
+    return c._einsum_vjp(spec, [c.a, c.b], position)
+
+
 def _dot():
     """np.dot / .dot: the rule depends on which operands are vectors."""
     def dot_a(c):
         if c.shape_free:  # np.dot's rules for every rank, at run time
             return f"_dot_grad_a({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
+        if ra >= 1 and rb >= 2 and max(ra, rb) > 2:
+            return _dot_stacked(c, 0)
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.b) if rb == 0 else f"({c.g} * {c.b}).sum()"
         if rb == 1:  # (..., k) . (k,) -> (...): each row of a times b
@@ -31,6 +50,8 @@ def _dot():
         if c.shape_free:
             return f"_dot_grad_b({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
+        if ra >= 1 and rb >= 2 and max(ra, rb) > 2:
+            return _dot_stacked(c, 1)
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.a) if ra == 0 else f"({c.g} * {c.a}).sum()"
         if ra == 1:
@@ -484,7 +505,8 @@ def _eigh_stacked(c):
 RULES = {
     "np.dot": Rule(("a", "b"), grads=_dot(), signature="a, b", methods=("dot",), hint="{first}dot|prod", fresh=True,
                    examples=("np.dot(a, b) | a=2x3, b=3x4", "a.dot(b) | a=3, b=3x2", "np.dot(a, b) | a=2x3, b=3",
-                             "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3")),
+                             "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3", "np.dot(a, b) | a=2x3x4, b=4x2",
+                             "a.dot(b) | a=3x4, b=2x4x2", "np.dot(a, b) | a=4, b=2x4x3", "np.dot(a, b) | a=2x1x3, b=2x3x2")),
     "np.matmul": Rule(("a", "b"), grads={"a": _matmul_a, "b": _matmul_b}, signature="a, b", hint="{first}dot|prod",
                       fresh=True, examples=("a @ b | a=2x3, b=3x4", "np.matmul(a, b) | a=2x2x3, b=3x4", "a @ b | a=3, b=3x2",
                                             "a @ b | a=2x3, b=3", "a @ b | a=2x2x3, b=3", "a @ b | a=3, b=2x3x2")),
