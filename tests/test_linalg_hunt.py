@@ -300,3 +300,44 @@ def test_dot_of_more_than_two_axes(a, b):
         h = np.tanh(np.dot(X, W) + 0.1)
         return np.sum(h ** 2 * np.arange(h.size).reshape(h.shape)) + X.dot(W).sum()
     ''', [_values(*a), _values(*b)])
+
+
+# --- np.linalg.lstsq ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("a, b", [((5, 3), (5,)), ((5, 3), (5, 2)), ((2, 4), (2,)), ((3, 3), (3, 2))])
+def test_lstsq_solution(a, b, shape_free):
+    # np.linalg.lstsq had no rule: the solution pinv(a) b of a of full rank (least squares, or the
+    # solution of least norm of fewer rows)
+    da, db = ", ".join(map(str, a)), ", ".join(map(str, b))
+    source = f'''
+    def f(A: "{da}", y: "{db}"):
+        x, *_ = np.linalg.lstsq(A, y, rcond=None)
+        r = A @ x - y
+        return np.sum(r * r) + np.sum(np.sin(x))
+    '''
+    A = _values(*a) + (np.eye(*a) if a[0] == a[1] else 0.0)
+    assert_right(_shape_free(source) if shape_free else source, [A, _values(*b)])
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("b", [(5,), (5, 2)])
+def test_lstsq_residuals_and_singular_values(b, shape_free):
+    db = ", ".join(map(str, b))
+    source = f'''
+    def f(A: "5, 3", y: "{db}"):
+        x, res, rank, s = np.linalg.lstsq(A, y, rcond=None)
+        return np.sum(res * np.arange(1.0, res.size + 1)) * s[0] + np.sum(x ** 2) * rank
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(5, 3), _values(*b)])
+
+
+def test_lstsq_refusals():
+    assert_refused('''
+    def f(A: "3, 4", y: "3"):
+        return np.linalg.lstsq(A, y, rcond=None)[1]
+    ''', [_values(3, 4), _values(3)], "more rows than columns")
+    assert_refused('''
+    def f(A: "5, 3", y: "5"):
+        return np.linalg.lstsq(A, y, rcond=0.1)[0]
+    ''', [_values(5, 3), _values(5)], "rcond=None")

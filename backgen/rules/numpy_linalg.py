@@ -304,6 +304,57 @@ def _qr(c):
     return f"{np_}.concatenate([{dx}, {q} @ {dv}], axis=-1)"
 
 
+def _lstsq(position):
+    """(x, residuals, rank, s) = lstsq(a, b) for a of full rank (x = pinv(a) b, NumPy's solution): with
+    p = pinv(a), e = b - a x and db = p.T g (x's gradient g), b's gradient is db and a's
+    -db x.T + e (p db).T + (p.T x) (g - p a g).T (the pinv rule's terms, the last nothing where a has
+    full column rank, the middle nothing where a x = b).  The residuals' squared norms, of a of more
+    rows than columns (shapes given), add 2 e gr to b's and -2 e gr x.T to a's (x is where their
+    gradient in x vanishes); the singular values add u diag(gs) vt to a's; rank is an integer."""
+    def grad(c):
+        np_, a, b, out, g = c.np, c.a, c.b, c.out, c.g
+        rcond = c.param("rcond", None)
+        if rcond is not None and not (isinstance(rcond, (int, float)) and rcond <= 1e-10):
+            c.unsupported("np.linalg.lstsq is differentiated with rcond=None (singular values cut off by a "
+                          "larger rcond change the solution's derivative)")
+        parts = c.parts_read(4)
+        parts = {0, 1, 3} if parts is None else parts
+        if not c.shape_free and (c.ndim("a") != 2 or c.ndim("b") not in (1, 2)):
+            c.unsupported("np.linalg.lstsq is differentiated for a matrix a and a vector or matrix b")
+        vector = None if c.shape_free else c.ndim("b") == 1
+
+        def outer(u, v):  # (u v.T of columns; without shapes, vectors made columns as the code runs)
+            if vector is None:
+                return f"{np_}.reshape({u}, ({np_}.shape({u})[0], -1)) @ {np_}.reshape({v}, ({np_}.shape({v})[0], -1)).T"
+            return f"{np_}.outer({u}, {v})" if vector else f"{u} @ ({v}).T"
+        terms = []
+        x = c.setup("x", f"{out}[0]")
+        if parts & {0, 1}:
+            e = c.setup("e", f"{b} - {a} @ {x}")
+        if 0 in parts:
+            p = c.setup("p", f"{np_}.linalg.pinv({a})")
+            dbx = c.setup("dbx", f"{p}.T @ {g}[0]")
+            if position == 1:
+                terms.append(dbx)
+            else:
+                terms += [f"-{outer(dbx, x)}", outer(e, f"{p} @ {dbx}"),
+                          outer(f"{p}.T @ {x}", f"{g}[0] - {p} @ ({a} @ {g}[0])")]
+        if 1 in parts:
+            if not c.shape_free and c.shape("a")[0] <= c.shape("a")[1]:
+                c.unsupported("the residuals of np.linalg.lstsq are differentiated where a has more rows than "
+                              "columns (of others NumPy gives none)")
+            weighted = f"{e} * {g}[1]"  # (none where NumPy gives no residuals: fewer rows, or a lower rank)
+            weighted = c.setup("er", f"({weighted} if {np_}.size({g}[1]) else 0 * {e})" if c.shape_free else weighted)
+            terms.append(f"2 * {weighted}" if position == 1 else f"-2 * {outer(weighted, x)}")
+        if 3 in parts and position == 0:
+            svd = c.setup("svd", f"{np_}.linalg.svd({a}, full_matrices=False)")
+            terms.append(f"{svd}[0] @ {np_}.diag({g}[3]) @ {svd}[2]")
+        if not terms:
+            return f"{np_}.zeros_like({a if position == 0 else b}, dtype=float)"
+        return " + ".join(terms)
+    return grad
+
+
 def _convolve(position):
     """np.convolve in mode 'full': each factor's gradient is g convolved with the other, reversed.
     In mode 'valid' (the longer factor slid along the shorter, NumPy's order whichever comes
@@ -541,6 +592,13 @@ RULES = {
                                      "np.linalg.pinv(a) | a=3x3:invertible"), floats=True),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
+    "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",
+                            returns_list=True, floats=True,
+                            examples=("x, res, rank, s = np.linalg.lstsq(a, b, rcond=None); return x | a=4x2, b=4",
+                                      "x, res, rank, s = np.linalg.lstsq(a, b); return x * res | a=4x2, b=4x3",
+                                      "x, res, rank, s = np.linalg.lstsq(a, b); return res * s.sum() | a=3x2, b=3",
+                                      "return np.linalg.lstsq(a, b, rcond=None)[0] | a=2x3, b=2",
+                                      "return np.linalg.lstsq(a, b)[0] ** 2 | a=3x3:invertible, b=3x2")),
     "np.linalg.solve": Rule(("a", "b"), grads={"a": _solve(0), "b": _solve(1)}, signature="a, b",
                             domain=("invertible", "any"), fresh=True,
                             examples=("np.linalg.solve(a, b) | a=3x3, b=3", "np.linalg.solve(a, b) | a=3x3, b=3x2"),
