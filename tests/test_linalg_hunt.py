@@ -341,3 +341,41 @@ def test_lstsq_refusals():
     def f(A: "5, 3", y: "5"):
         return np.linalg.lstsq(A, y, rcond=0.1)[0]
     ''', [_values(5, 3), _values(5)], "rcond=None")
+
+
+# --- NumPy 2's array API names; a diagonal and a trace over the last two axes without shapes ----------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("expression, shapes", [
+    ("T.mT @ T", {"T": (2, 3, 4)}),
+    ("np.linalg.matmul(T, U)", {"T": (2, 3, 4), "U": (2, 4, 5)}),
+    ("np.linalg.outer(u, v)", {"u": (3,), "v": (4,)}),
+    ("np.linalg.cross(A, B, axis=-1)", {"A": (4, 3), "B": (4, 3)}),
+    ("np.linalg.tensordot(A, B, axes=([1], [0]))", {"A": (3, 4), "B": (4, 2)}),
+    ("np.linalg.diagonal(T, offset=1)", {"T": (2, 3, 4)}),
+    ("np.linalg.trace(T)", {"T": (2, 3, 4)}),
+    ("np.linalg.trace(A, offset=-1)", {"A": (3, 4)}),
+    ("np.linalg.vector_norm(A)", {"A": (3, 4)}),
+    ("np.linalg.vector_norm(A, ord=3)", {"A": (3, 4)}),
+    ("np.linalg.vector_norm(A, axis=1, ord=3)", {"A": (3, 4)}),
+    ("np.linalg.vector_norm(T, axis=(0, 2), keepdims=True)", {"T": (2, 3, 4)}),
+    ("np.linalg.matrix_norm(T, keepdims=True)", {"T": (2, 3, 4)}),
+    ("np.linalg.matrix_norm(A, ord='nuc')", {"A": (3, 4)}),
+    ("np.matvec(T, u)", {"T": (2, 3, 4), "u": (4,)}),
+    ("np.vecmat(u, T)", {"u": (3,), "T": (2, 3, 4)}),
+    ("np.diagonal(T, axis1=-1, axis2=-2)", {"T": (2, 3, 4)}),
+    ("np.trace(T, 1, -1, -2)", {"T": (2, 3, 4)}),
+])
+def test_array_api_names(expression, shapes, shape_free):
+    # each was refused ('has no derivative rule', 'the attribute .mT is not supported as a value'), and
+    # without shapes the diagonal and the trace over the last two axes asked for them
+    if shape_free and "matrix_norm(A, ord='nuc')" in expression:
+        pytest.skip("a matrix norm of the SVD needs the shapes")
+    params = ", ".join(f'{name}: "{", ".join(map(str, shape))}"' for name, shape in shapes.items())
+    source = f'''
+    def f({params}):
+        y = {expression}
+        return np.sum(np.sin(y) * y)
+    '''
+    args = [_values(*shape) for shape in shapes.values()]
+    assert_right(_shape_free(source) if shape_free else source, args)

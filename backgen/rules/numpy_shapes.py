@@ -356,9 +356,12 @@ def _diag(c):
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
+    axis1, axis2 = c.param("axis1", 0), c.param("axis2", 1)
+    if c.shape_free and c.op.rule == "np.diagonal" and (axis1, axis2) in ((-2, -1), (-1, -2)):
+        return _last_two_diagonal(c, k, axis1 == -2)  # (the same for every rank)
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
-    ndim, axis1, axis2 = c.ndim(c.current), c.param("axis1", 0), c.param("axis2", 1)
+    ndim = c.ndim(c.current)
     if ndim == 2 and (axis1, axis2) in ((0, 1), (0, -1), (-2, 1), (-2, -1)):
         rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
         cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
@@ -367,11 +370,16 @@ def _diag(c):
             {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
         c.unsupported("a diagonal is differentiated over the first two axes of a 2-D array, or over the last two "
                       "axes (a stack of matrices: np.diagonal(a, axis1=-2, axis2=-1))")
-    # over the last two axes (in either order): the diagonal's elements are the result's last axis, as
-    # a[..., rows, cols] gives them (two indices side by side keep their place)
+    return _last_two_diagonal(c, k, axis1 % ndim == ndim - 2)
+
+
+def _last_two_diagonal(c, k, rows_first):
+    """The diagonal over the last two axes (in either order: ``rows_first`` where axis1 is the
+    second to last): its elements are the result's last axis, as a[..., rows, cols] gives them (two
+    indices side by side keep their place)."""
     rows = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {-k}" if k < 0 else "")
     cols = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {k}" if k > 0 else "")
-    first, second = (rows, cols) if axis1 % ndim == ndim - 2 else (cols, rows)
+    first, second = (rows, cols) if rows_first else (cols, rows)
     return Scatter(f"..., {first}, {second}", repeats=False)
 
 
