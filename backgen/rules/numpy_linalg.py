@@ -593,7 +593,7 @@ RULES = {
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
     "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",
-                            returns_list=True, floats=True,
+                            returns_list=True,
                             examples=("x, res, rank, s = np.linalg.lstsq(a, b, rcond=None); return x | a=4x2, b=4",
                                       "x, res, rank, s = np.linalg.lstsq(a, b); return x * res | a=4x2, b=4x3",
                                       "x, res, rank, s = np.linalg.lstsq(a, b); return res * s.sum() | a=3x2, b=3",
