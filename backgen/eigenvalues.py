@@ -1,17 +1,40 @@
-"""NumPy's eigenvalues of a symmetric matrix, written as the first part of np.linalg.eigh.
+"""NumPy's eigenvalues of a symmetric matrix, and singular values, written as a part of the
+factorization whose rule gives their gradient.
 
-Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each
-call ``np.linalg.eigvalsh(a, UPLO='L')`` of a function the environment binds
-to NumPy with ``np.linalg.eigh(a, UPLO)[0]``: the
-same eigenvalues, in ascending order, whose gradient the rule of
-``np.linalg.eigh`` gives (``v diag(g) v.T`` on the lower triangle it reads).
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of a function the
+environment binds to NumPy:
+
+* ``np.linalg.eigvalsh(a, UPLO='L')`` with ``np.linalg.eigh(a, UPLO)[0]``: the same eigenvalues, in
+  ascending order, whose gradient the rule of ``np.linalg.eigh`` gives (``v diag(g) v.T`` on the
+  lower triangle it reads);
+* ``np.linalg.svd(a, compute_uv=False)`` (``False`` written as a constant, by keyword or third) and
+  ``np.linalg.svdvals(a)`` with ``np.linalg.svd(a, full_matrices=False)[1]``: the same singular
+  values, in descending order, whose gradient the rule of ``np.linalg.svd`` gives (``u diag(g) vt``,
+  right where they repeat too); ``full_matrices`` changes nothing of them and is left out.
 """
 
 import ast
 
 from .source import numpy_attribute
 
-SPELLED = frozenset({"eigvalsh"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"eigvalsh", "svd", "svdvals"})  # (parse runs this rewriter only where the function
+# spells one)
+
+
+def _singular_values_only(node, name):
+    """The arguments of ``node``, a call of ``np.linalg.<name>``, but compute_uv and full_matrices, where it
+    computes the singular values alone: (args, keywords), or None."""
+    if name == "linalg.svdvals":
+        return node.args, node.keywords
+    if name != "linalg.svd":
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    flag = node.args[2] if len(node.args) > 2 else keywords.get("compute_uv")
+    if not (isinstance(flag, ast.Constant) and flag.value is False) or len(node.args) > 4 or None in keywords:
+        return None
+    rest = [k for k in node.keywords if k.arg not in ("compute_uv", "full_matrices")]
+    hermitian = node.args[3:4]  # (svd(a, full_matrices, compute_uv, hermitian))
+    return node.args[:1], rest + [ast.keyword("hermitian", h) for h in hermitian]
 
 
 def rewrite(forward):
@@ -23,11 +46,21 @@ def rewrite(forward):
         def visit_Call(self, node):
             self.generic_visit(node)
             found = numpy_attribute(node.func, numpy_names)
-            if found is None or found[1] != "linalg.eigvalsh":
+            if found is None:
                 return node
             np_ = found[0]
-            eigh = ast.Attribute(ast.Attribute(ast.Name(np_, ast.Load()), "linalg", ast.Load()), "eigh", ast.Load())
-            new = ast.Subscript(ast.Call(eigh, node.args, node.keywords), ast.Constant(0), ast.Load())
+            linalg = ast.Attribute(ast.Name(np_, ast.Load()), "linalg", ast.Load())
+            if found[1] == "linalg.eigvalsh":
+                eigh = ast.Attribute(linalg, "eigh", ast.Load())
+                new = ast.Subscript(ast.Call(eigh, node.args, node.keywords), ast.Constant(0), ast.Load())
+            else:
+                parts = _singular_values_only(node, found[1])
+                if parts is None:
+                    return node
+                args, keywords = parts
+                svd = ast.Attribute(linalg, "svd", ast.Load())
+                call = ast.Call(svd, args, [ast.keyword("full_matrices", ast.Constant(False))] + keywords)
+                new = ast.Subscript(call, ast.Constant(1), ast.Load())
             for sub in ast.walk(new):
                 ast.copy_location(sub, node)
             return new

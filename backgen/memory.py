@@ -455,6 +455,14 @@ class MemoryModel:
             return self._is_int(node.left) and self._is_int(node.right)
         return False
 
+    def _copied(self, name):
+        """The source copying ``name`` before a write into it: ``name.copy()``, or ``list(name)`` where a NumPy
+        call made it a sequence of arrays (svd's (u, s, vt), a tuple, has no .copy())."""
+        made = next((op for op in self.ops if isinstance(op, ir.Op) and op.target == name), None)
+        if made is not None and made.rule in NUMPY and NUMPY[made.rule].returns_list:
+            return f"list({name})"
+        return f"{name}.copy()"
+
     def _relation(self, other, written):
         """How ``other`` relates to the written atom: ("same"|"view-of"|"base-of", kind, index) or None."""
         storage = self.storage
@@ -698,7 +706,7 @@ class MemoryModel:
         elif kind == "index" and how == "base-of":  # the array a view was taken from: write the part back
             updated = self.namer.version(label)
             params = (("index", index), ("index_vars", "()"))
-            self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, f"{atom}.copy()"))
+            self.add(ir.Op(updated, "setitem", (atom, new), self.line, params, self._copied(atom.name)))
             self.storage[new.name] = (updated, "index", index)
             self.same_arrays[updated] = atom.name
             bind(ir.Var(updated))
@@ -1115,7 +1123,7 @@ class MemoryModel:
         new_base = self.namer.version(holder)
         self.defined.add(new_base)
         params = (("index", index), ("index_vars", "()"))
-        self.add(ir.Op(new_base, "setitem", (ir.Var(base), new_view), self.line, params, f"{base}.copy()"))
+        self.add(ir.Op(new_base, "setitem", (ir.Var(base), new_view), self.line, params, self._copied(base)))
         if not _has_slice(index):
             op = _symbol(stmt)
             what = (f"{name} {op}= ... writes into {holder!r} where {name} = {holder}[{index}] is an array (a view "

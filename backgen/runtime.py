@@ -346,6 +346,18 @@ def _solve_grad_a(grad, a, x, b):
         return _unbroadcast(-db[..., :, None] * x[..., None, :], a)
     return _unbroadcast(-np.linalg.solve(a_t, grad) @ np.swapaxes(x, -1, -2), a)
 ''',
+    "_split_grad": '''
+def _split_grad(grads, ary, indices, axis):
+    """The gradient of ary in np.split(ary, indices, axis) where the parts may not follow one another
+    (indices out of order: parts that overlap, or leave elements out): each part's gradient added
+    at its place, ary[:i0], ary[i0:i1], ..., ary[ik:] along axis."""
+    grad = np.zeros(np.shape(ary))
+    along = np.moveaxis(grad, axis, 0)  # (a view of grad)
+    bounds = [None] + list(indices) + [None]
+    for part, start, stop in zip(grads, bounds[:-1], bounds[1:]):
+        along[start:stop] += np.moveaxis(np.asarray(part, dtype=float), axis, 0)
+    return grad
+''',
     "_cofactors": '''
 def _cofactors(a):
     """The cofactors of the matrix a (of each matrix of a stack), the gradient of np.linalg.det(a):
@@ -408,7 +420,7 @@ def _shape_kept(value, shape, name):
 FRESH = frozenset({"_dot_grad_a", "_dot_grad_b", "_matmul_grad_a", "_matmul_grad_b", "_untile", "_unrepeat",
                    "_added_at", "_cofactors", "_zeros_like_items", "_plus", "_copy_items",
                    "_running_extreme_grad", "_bessel_i1", "_matrix_power_grad",
-                   "_gradient_grad"})
+                   "_gradient_grad", "_split_grad"})
 
 
 def callables():

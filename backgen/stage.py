@@ -708,6 +708,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
             raise self.error(f"{qualified} is not supported as a value", node)
         if node.attr == "T":
             return self.numpy_op("np.transpose", [node.value], node, name, role, {"axes": "None"})
+        if node.attr == "mT":  # (NumPy 2's transpose of the last two axes)
+            return self.numpy_op("np.swapaxes", [node.value], node, name, role, {"axis1": "-1", "axis2": "-2"})
         if node.attr in INERT_ATTRIBUTES:
             return self.inert(node, [node.value], name, role or node.attr)
         first = self.func.args.args[0].arg if self.func.args.args else None

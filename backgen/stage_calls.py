@@ -33,7 +33,27 @@ _SPELLED_OTHERWISE = {
     "np.linalg.matrix_transpose": "np.linalg.matrix_transpose(a): np.swapaxes(a, -1, -2)",
     "np.block": "np.block of lists written out, nested alike ([[a, b], [c, d]]): np.concatenate of np.concatenate "
                 "along the last axes (the arrays of one rank, at least the nesting's depth)",
+    # NumPy 2's array API names
+    "np.linalg.matmul": "np.linalg.matmul(a, b): a @ b",
+    "np.linalg.outer": "np.linalg.outer(a, b): np.outer(a, b)",
+    "np.linalg.cross": "np.linalg.cross(a, b, axis=-1): np.cross(a, b)",
+    "np.linalg.tensordot": "np.linalg.tensordot(a, b, axes=2): np.tensordot(a, b, axes)",
+    "np.linalg.diagonal": "np.linalg.diagonal(a, offset=0): np.diagonal(a, offset, axis1=-2, axis2=-1)",
+    "np.linalg.trace": "np.linalg.trace(a, offset=0): np.trace(a, offset, axis1=-2, axis2=-1)",
+    "np.linalg.matrix_norm": "np.linalg.matrix_norm(a, keepdims=False, ord='fro'): np.linalg.norm(a, ord, "
+                             "axis=(-2, -1), keepdims)",
+    "np.linalg.vector_norm": "np.linalg.vector_norm(a, axis=None, keepdims=False, ord=2): np.linalg.norm(np.ravel(a), "
+                             "ord) (axis None, keepdims False), np.linalg.norm(a, ord, axis, keepdims) (axis a number, "
+                             "or two axes of ord 2)",
+    "np.matvec": "np.matvec(a, b): (a @ b[..., None])[..., 0]",
+    "np.vecmat": "np.vecmat(a, b): (a[..., None, :] @ b)[..., 0, :]",
 }
+# of each of these, the positional arguments and the keywords it is read with here
+_ARRAY_API = {"np.linalg.matmul": (2, set()), "np.linalg.outer": (2, set()), "np.linalg.cross": (2, {"axis"}),
+              "np.linalg.tensordot": (2, {"axes"}), "np.linalg.diagonal": (1, {"offset"}),
+              "np.linalg.trace": (1, {"offset"}), "np.linalg.matrix_norm": (1, {"ord", "keepdims"}),
+              "np.linalg.vector_norm": (1, {"ord", "keepdims", "axis"}), "np.matvec": (2, set()),
+              "np.vecmat": (2, set())}
 # NumPy's ufuncs with rules of their operands alone, and the settings every ufunc takes
 _UFUNCS = frozenset(name for name, rule in NUMPY.items() if name.count(".") == 1 and name.startswith("np.") and
                     isinstance(getattr(np, name[3:], None), np.ufunc) and rule.signature == ", ".join(rule.inputs))
@@ -358,6 +378,19 @@ class CallStager:
             depth = _nesting(node.args[0]) if len(node.args) == 1 and not keywords else None
             usable = usable and bool(depth) and not any(  # (a list a name holds: np.block reads it as a level)
                 isinstance(n, ast.Name) and self._is_list(n) for n in ast.walk(node.args[0]))
+        elif qualified in _ARRAY_API:
+            count, allowed = _ARRAY_API[qualified]
+            usable = usable and len(node.args) == count and set(keywords) <= allowed
+            if qualified == "np.linalg.vector_norm":  # (of no axis: the flattened array's, keepdims left out)
+                axis = keywords.get("axis")
+                whole = axis is None or isinstance(axis, ast.Constant) and axis.value is None
+                keep = keywords.get("keepdims")
+                kept = keep is not None and not (isinstance(keep, ast.Constant) and keep.value is False)
+                order = keywords.get("ord")
+                pair = isinstance(axis, ast.Tuple) and len(axis.elts) == 2
+                two = order is None or isinstance(order, ast.Constant) and order.value in (2, None)
+                usable = usable and (whole and not kept or isinstance(axis, (ast.Constant, ast.UnaryOp)) and
+                                     not whole or pair and two)
         else:  # np.matrix_transpose
             usable = usable and len(node.args) == 1 and not keywords
         if not usable:
@@ -381,6 +414,43 @@ class CallStager:
                 axis = ast.Constant(level - depth - 1)
                 return numpy("concatenate", [ast.List(parts, ast.Load())], [("axis", axis)])
             made = joined(node.args[0], 1)
+        elif qualified in ("np.linalg.matmul", "np.matvec", "np.vecmat"):
+            a, b = node.args
+            if qualified == "np.matvec":  # (a @ b[..., None])[..., 0]
+                b = ast.Subscript(b, ast.Tuple([ast.Constant(Ellipsis), ast.Constant(None)], ast.Load()), ast.Load())
+            elif qualified == "np.vecmat":  # (a[..., None, :] @ b)[..., 0, :]
+                a = ast.Subscript(a, ast.Tuple([ast.Constant(Ellipsis), ast.Constant(None), ast.Slice()], ast.Load()),
+                                  ast.Load())
+            made = ast.BinOp(a, ast.MatMult(), b)
+            at = {"np.matvec": [ast.Constant(0)], "np.vecmat": [ast.Constant(0), ast.Slice()]}.get(qualified)
+            if at is not None:
+                made = ast.Subscript(made, ast.Tuple([ast.Constant(Ellipsis)] + at, ast.Load()), ast.Load())
+        elif qualified in ("np.linalg.outer", "np.linalg.cross", "np.linalg.tensordot"):
+            axis = keywords.get("axis")
+            if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) and \
+                    isinstance(axis.operand, ast.Constant) and axis.operand.value == 1:
+                keywords.pop("axis")  # (np.linalg.cross along the last axis: np.cross's own)
+            made = numpy(qualified.rpartition(".")[2], node.args, keywords.items())
+        elif qualified in ("np.linalg.diagonal", "np.linalg.trace"):
+            made = numpy(qualified.rpartition(".")[2], node.args,
+                         [("offset", keywords.get("offset", ast.Constant(0))), ("axis1", ast.Constant(-2)),
+                          ("axis2", ast.Constant(-1))])
+        elif qualified == "np.linalg.matrix_norm":
+            norm = ast.Attribute(ast.Attribute(ast.Name(base.id, ast.Load()), "linalg", ast.Load()), "norm", ast.Load())
+            axes = ast.Tuple([ast.Constant(-2), ast.Constant(-1)], ast.Load())
+            made = ast.Call(norm, list(node.args), [ast.keyword("ord", keywords.get("ord", ast.Constant("fro"))),
+                                                    ast.keyword("axis", axes)] +
+                            ([ast.keyword("keepdims", keywords["keepdims"])] if "keepdims" in keywords else []))
+        elif qualified == "np.linalg.vector_norm":
+            norm = ast.Attribute(ast.Attribute(ast.Name(base.id, ast.Load()), "linalg", ast.Load()), "norm", ast.Load())
+            axis = keywords.get("axis")
+            order = [ast.keyword("ord", keywords["ord"])] if "ord" in keywords else []
+            if axis is None or isinstance(axis, ast.Constant) and axis.value is None:
+                made = ast.Call(norm, [numpy("ravel", node.args)], order)
+            else:  # (of two axes, ord 2: the Frobenius norm, np.linalg.norm's ord=None there)
+                order = [] if isinstance(axis, ast.Tuple) else order
+                made = ast.Call(norm, list(node.args), order + [ast.keyword("axis", axis)] +
+                                ([ast.keyword("keepdims", keywords["keepdims"])] if "keepdims" in keywords else []))
         else:
             made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
         for part in ast.walk(made):

@@ -18582,10 +18582,7 @@ KNOWN = {
     ("sig_np_fft_rfft_power", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "generate"): ("refused", "np.fft.rfft returns complex numbers"),
     ("lib_np_fft_irfft_lowpass_roundtrip", "decorator"): ("refused", "np.fft.rfft returns complex numbers"),
-    # not supported: a starred target (x, *_ = np.linalg.lstsq(...)), a nested function
-    # returned by a factory, a tuple display appended to a list (a per-step cache)
-    ("lib_np_linalg_lstsq_residual", "generate"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
-    ("lib_np_linalg_lstsq_residual", "decorator"): ("refused", "np.linalg.lstsq has no derivative rule in backgen"),
+    # not supported: a nested function returned by a factory, a tuple display appended to a list (a per-step cache)
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "a list of tuples is followed only where"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "a list of tuples is followed only where"),
     # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as

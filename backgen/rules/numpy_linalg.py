@@ -9,12 +9,31 @@ import ast
 from .base import Rule
 
 
+def _dot_stacked(c, position):
+    """np.dot(a, b) of an operand of more than two axes, b of two or more: the sum over a's last axis
+    and b's second to last, a's other axes first, then b's ((N, T, D) . (D, M) is (N, T, M)): of a
+    matrix b, g.dot(b.T) and the tensordot of a and g over a's leading axes; otherwise an einsum."""
+    ra, rb = c.ndim("a"), c.ndim("b")
+    if rb == 2:
+        if position == 0:
+            return c.dot(c.g, f"{c.b}.T")
+        lead = list(range(ra - 1))
+        return f"{c.np}.tensordot({c.a}, {c.g}, axes=({lead}, {lead}))"
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sa = letters[:ra]
+    sb = letters[ra:ra + rb - 2] + sa[-1] + letters[ra + rb - 2]
+    spec = f"{sa},{sb}->{sa[:-1]}{sb[:-2]}{sb[-1]}"
+    return c._einsum_vjp(spec, [c.a, c.b], position)
+
+
 def _dot():
     """np.dot / .dot: the rule depends on which operands are vectors."""
     def dot_a(c):
         if c.shape_free:  # np.dot's rules for every rank, at run time
             return f"_dot_grad_a({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
+        if ra >= 1 and rb >= 2 and max(ra, rb) > 2:
+            return _dot_stacked(c, 0)
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.b) if rb == 0 else f"({c.g} * {c.b}).sum()"
         if rb == 1:  # (..., k) . (k,) -> (...): each row of a times b
@@ -31,6 +50,8 @@ def _dot():
         if c.shape_free:
             return f"_dot_grad_b({c.g}, {c.a}, {c.b})"
         ra, rb = c.ndim("a"), c.ndim("b")
+        if ra >= 1 and rb >= 2 and max(ra, rb) > 2:
+            return _dot_stacked(c, 1)
         if ra == 0 or rb == 0:
             return c.mul(c.g, c.a) if ra == 0 else f"({c.g} * {c.a}).sum()"
         if ra == 1:
@@ -172,14 +193,43 @@ def _vdot(position):
 def _svd(c):
     """(u, s, vt) = svd(A, full_matrices=False), distinct nonzero singular values: the gradient of
     each factor (Townsend's formulas), the parts of u and v outside their spans included; of the
-    singular values alone, u diag(ds) v.T, whatever they are."""
-    if c.param("full_matrices", True) is not False or c.param("compute_uv", True) is False:
-        c.unsupported("np.linalg.svd is differentiated with full_matrices=False")
-    _square_2d(c, "a", "np.linalg.svd")
-    np_, out, g, a = c.np, c.out, c.g, c.a
+    singular values alone, u diag(ds) v.T, whatever they are.  Without shapes, or for a stack of
+    matrices, the same with the last two axes swapped for the transposes and diag(x) as x times
+    the identity.  With full_matrices=True (NumPy's default): the same for a square matrix (the
+    factors are the same), and for the singular values alone (of the first min(m, n) columns of u
+    and rows of vt); u and vt of more columns or rows than that have some no input decides.  With
+    hermitian=True NumPy reads A's lower triangle: each element below the diagonal stands for
+    itself and its mirror (as for eigh)."""
+    if c.param("compute_uv", True) is False:  # (eigenvalues.rewrite writes it as svd(a, full_matrices=False)[1])
+        c.unsupported("np.linalg.svd is differentiated with compute_uv=True")
+    stacked = c.shape_free or c.ndim("a") != 2
     parts = c.parts_read(3)
-    if parts is not None and not parts & {0, 2}:  # the singular values alone: u diag(ds) v.T, right where
-        u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")  # they repeat (no 1 / (s[j]² - s[i]²))
+    values_only = parts is not None and not parts & {0, 2}
+    full = c.param("full_matrices", True) is not False
+    hermitian = c.param("hermitian", False) is True  # (of a square matrix)
+    if full and not values_only and not hermitian and (c.shape_free or c.shape("a")[-1] != c.shape("a")[-2]):
+        c.unsupported("np.linalg.svd is differentiated with full_matrices=False (u and vt of full_matrices=True "
+                      "have columns and rows no input decides), of a square matrix, or for the singular "
+                      "values alone")
+    grad = _svd_stacked(c, values_only, full) if stacked else _svd_matrix(c, values_only, full)
+    if not hermitian:
+        return grad
+    full_grad = c.setup("full", grad)
+    if stacked:
+        both = c.setup("both", f"{full_grad} + {_swapped(c, full_grad)}")
+        return f"{c.np}.tril({both}) - 0.5 * {both} * {c.np}.eye({c.np}.shape({both})[-1])"
+    return _lower(c, full_grad)
+
+
+def _svd_matrix(c, values_only, full):
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    if values_only:  # the singular values alone: u diag(ds) v.T, right where they repeat (no 1 / (s[j]² - s[i]²))
+        u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")
+        k = min(c.shape("a"))
+        if full and c.shape("a")[0] != k:
+            u = f"{u}[:, :{k}]"
+        if full and c.shape("a")[1] != k:
+            vt = f"{vt}[:{k}]"
         return f"{u} @ {np_}.diag({g}[1]) @ {vt}"
     u, s, vt = (c.setup(name, f"{out}[{i}]") for i, name in enumerate(("u", "s", "vt")))
     du, dvt = f"{g}[0]", f"{g}[2]"
@@ -195,29 +245,114 @@ def _svd(c):
     return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
 
 
+def _svd_stacked(c, values_only, full):
+    """``_svd`` for a stack of matrices, or one matrix where the shapes are not given."""
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    u, vt = c.setup("u", f"{out}[0]"), c.setup("vt", f"{out}[2]")
+    if values_only:  # the singular values alone (right where they repeat)
+        if full:  # (the first min(m, n) columns of u and rows of vt)
+            k = c.setup("k", f"{np_}.shape({out}[1])[-1]")
+            u, vt = f"{u}[..., :{k}]", f"{vt}[..., :{k}, :]"
+        return f"({u} * {g}[1][..., None, :]) @ {vt}"
+    s = c.setup("s", f"{out}[1]")
+    du, dvt = f"{g}[0]", f"{g}[2]"
+    eye = c.setup("eye", f"{np_}.eye({np_}.shape({s})[-1])")
+    gaps = c.setup("gaps", f"{s}[..., None, :] ** 2 - {s}[..., :, None] ** 2")
+    inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
+    ut_du = c.setup("ut_du", f"{_swapped(c, u)} @ {du}")
+    vt_dv = c.setup("vt_dv", f"{vt} @ {_swapped(c, dvt)}")
+    core = c.setup("core", f"({inverse} * ({ut_du} - {_swapped(c, ut_du)})) * {s}[..., None, :] "
+                           f"+ {g}[1][..., None, :] * {eye} "
+                           f"+ {s}[..., :, None] * ({inverse} * ({vt_dv} - {_swapped(c, vt_dv)}))")
+    outside_u = f"({np_}.eye({np_}.shape({a})[-2]) - {u} @ {_swapped(c, u)}) @ {du} / {s}[..., None, :] @ {vt}"
+    outside_v = f"({u} / {s}[..., None, :]) @ {dvt} @ ({np_}.eye({np_}.shape({a})[-1]) - {_swapped(c, vt)} @ {vt})"
+    return f"{u} @ {core} @ {vt} + {outside_u} + {outside_v}"
+
+
 def _qr(c):
-    """(q, r) = qr(A), mode 'reduced', A of full rank with at least as many rows as columns (r square
-    and invertible; of fewer rows r is not square, and np.linalg.solve raises): A's gradient is
-    (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric matrix M's lower triangle makes
-    (Walter and Lehmann's formula, as autograd and PyTorch use).  Without shapes, for a stack of
-    matrices too (the last two axes swapped for the transposes)."""
+    """(q, r) = qr(A), mode 'reduced', A of full rank: of at least as many rows as columns (r square
+    and invertible) A's gradient is (dq + q sym(M)) r^-T, M = r dr.T - dq.T q, sym(M) the symmetric
+    matrix M's lower triangle makes (Walter and Lehmann's formula, as autograd and PyTorch use).  Of
+    fewer rows, k, than columns, A = [X | Y] and r = [U | V] with X = q U the square case and
+    V = q.T Y: Y's gradient is q dV, and X's the square case's with dq + Y dV.T for dq (as PyTorch
+    does).  Without shapes, the second form, right for both (Y then has no columns); for a stack of
+    matrices, the last two axes swapped for the transposes."""
     if c.param("mode", "reduced") != "reduced":
         c.unsupported("np.linalg.qr is differentiated in mode 'reduced'")
-    np_, out, g = c.np, c.out, c.g
-    if c.shape_free:
+    np_, out, g, a = c.np, c.out, c.g, c.a
+    if c.shape_free or c.ndim("a") != 2:
         def t(text):
             return _swapped(c, text)
     else:
-        _square_2d(c, "a", "np.linalg.qr")
-
         def t(text):
             atom = isinstance(ast.parse(text, mode="eval").body, (ast.Name, ast.Call, ast.Subscript, ast.Attribute))
             return f"{text}.T" if atom else f"({text}).T"
     q, r = c.setup("q", f"{out}[0]"), c.setup("r", f"{out}[1]")
     dq, dr = c.setup("dq", f"{g}[0]"), c.setup("dr", f"{g}[1]")
-    m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+    if not c.shape_free and c.shape("a")[-2] >= c.shape("a")[-1]:
+        m = c.setup("m", f"{r} @ {t(dr)} - {t(dq)} @ {q}")
+        sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
+        return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
+    k = f"{q}.shape[-1]" if c.shape_free else str(c.shape("a")[-2])
+    cut = "..., " if c.shape_free or c.ndim("a") != 2 else ":, "
+    u = c.setup("u", f"{r}[{cut}:{k}]")
+    du, dv = c.setup("du", f"{dr}[{cut}:{k}]"), c.setup("dv", f"{dr}[{cut}{k}:]")
+    dqx = c.setup("dqx", f"{dq} + {a}[{cut}{k}:] @ {t(dv)}")
+    m = c.setup("m", f"{u} @ {t(du)} - {t(dqx)} @ {q}")
     sym = f"{np_}.tril({m}) + {t(f'{np_}.tril({m}, -1)')}"
-    return t(f"{np_}.linalg.solve({r}, {t(f'{dq} + {q} @ ({sym})')})")
+    dx = t(f"{np_}.linalg.solve({u}, {t(f'{dqx} + {q} @ ({sym})')})")
+    return f"{np_}.concatenate([{dx}, {q} @ {dv}], axis=-1)"
+
+
+def _lstsq(position):
+    """(x, residuals, rank, s) = lstsq(a, b) for a of full rank (x = pinv(a) b, NumPy's solution): with
+    p = pinv(a), e = b - a x and db = p.T g (x's gradient g), b's gradient is db and a's
+    -db x.T + e (p db).T + (p.T x) (g - p a g).T (the pinv rule's terms, the last nothing where a has
+    full column rank, the middle nothing where a x = b).  The residuals' squared norms, of a of more
+    rows than columns (shapes given), add 2 e gr to b's and -2 e gr x.T to a's (x is where their
+    gradient in x vanishes); the singular values add u diag(gs) vt to a's; rank is an integer."""
+    def grad(c):
+        np_, a, b, out, g = c.np, c.a, c.b, c.out, c.g
+        rcond = c.param("rcond", None)
+        if rcond is not None and not (isinstance(rcond, (int, float)) and rcond <= 1e-10):
+            c.unsupported("np.linalg.lstsq is differentiated with rcond=None (singular values cut off by a "
+                          "larger rcond change the solution's derivative)")
+        parts = c.parts_read(4)
+        parts = {0, 1, 3} if parts is None else parts
+        if not c.shape_free and (c.ndim("a") != 2 or c.ndim("b") not in (1, 2)):
+            c.unsupported("np.linalg.lstsq is differentiated for a matrix a and a vector or matrix b")
+        vector = None if c.shape_free else c.ndim("b") == 1
+
+        def outer(u, v):  # (u v.T of columns; without shapes, vectors made columns as the code runs)
+            if vector is None:
+                return f"{np_}.reshape({u}, ({np_}.shape({u})[0], -1)) @ {np_}.reshape({v}, ({np_}.shape({v})[0], -1)).T"
+            return f"{np_}.outer({u}, {v})" if vector else f"{u} @ ({v}).T"
+        terms = []
+        x = c.setup("x", f"{out}[0]")
+        if parts & {0, 1}:
+            e = c.setup("e", f"{b} - {a} @ {x}")
+        if 0 in parts:
+            p = c.setup("p", f"{np_}.linalg.pinv({a})")
+            dbx = c.setup("dbx", f"{p}.T @ {g}[0]")
+            if position == 1:
+                terms.append(dbx)
+            else:
+                terms += [f"-{outer(dbx, x)}", outer(e, f"{p} @ {dbx}"),
+                          outer(f"{p}.T @ {x}", f"{g}[0] - {p} @ ({a} @ {g}[0])")]
+        if 1 in parts:
+            if not c.shape_free and c.shape("a")[0] <= c.shape("a")[1]:
+                c.unsupported("the residuals of np.linalg.lstsq are differentiated where a has more rows than "
+                              "columns (of others NumPy gives none)")
+            weighted = f"{e} * {g}[1]"  # (none where NumPy gives no residuals: fewer rows, or a lower rank)
+            weighted = c.setup("er", f"({weighted} if {np_}.size({g}[1]) else 0 * {e})" if c.shape_free else weighted)
+            terms.append(f"2 * {weighted}" if position == 1 else f"-2 * {outer(weighted, x)}")
+        if 3 in parts and position == 0:
+            svd = c.setup("svd", f"{np_}.linalg.svd({a}, full_matrices=False)")
+            terms.append(f"{svd}[0] @ {np_}.diag({g}[3]) @ {svd}[2]")
+        if not terms:
+            return f"{np_}.zeros_like({a if position == 0 else b}, dtype=float)"
+        return " + ".join(terms)
+    return grad
 
 
 def _convolve(position):
@@ -290,13 +425,11 @@ def _matrix_power(c):
     if n < 0:  # the inverse's power
         return f"_matrix_power_grad({c.g}, {c.a}, {n})"
     np_, a, g = c.np, c.a, c.g
-    if not c.shape_free:
-        _square_2d(c, "a", "np.linalg.matrix_power")
     if n == 0:
         return f"{np_}.zeros_like({a})"
     if n == 1:
         return g
-    power, a_t = f"{np_}.linalg.matrix_power", _swapped(c, a) if c.shape_free else f"{a}.T"
+    power, a_t = f"{np_}.linalg.matrix_power", _swapped(c, a) if c.shape_free or c.ndim("a") != 2 else f"{a}.T"
     return f"sum({power}({a_t}, k) @ {g} @ {power}({a_t}, {n - 1} - k) for k in range({n}))"
 
 
@@ -343,12 +476,10 @@ def _inv(c):
 def _solve(position):
     """x = solve(a, b): db = solve(a.T, g), da = -db x.T."""
     def grad(c):
-        if c.shape_free:  # b one vector or matrices, a one matrix or a stack, at run time
+        if c.shape_free or c.ndim("a") != 2 or c.ndim("b") not in (1, 2):  # b one vector or matrices, a one
+            # matrix or a stack (the helpers read which as the code runs)
             return f"_solve_grad_b({c.g}, {c.a}, {c.b})" if position == 1 else \
                 f"_solve_grad_a({c.g}, {c.a}, {c.out}, {c.b})"
-        _square_2d(c, "a", "np.linalg.solve")
-        if c.ndim("b") not in (1, 2):
-            c.unsupported("np.linalg.solve is differentiated for a vector or a matrix b")
         back = f"{c.np}.linalg.solve({c.a}.T, {c.g})"
         if position == 1:
             return back
@@ -360,7 +491,8 @@ def _cholesky(c):
     """L = cholesky(A) reads A's lower triangle: the gradient lives there (Murray's formula, with
     each element below the diagonal standing for itself and its mirror)."""
     np_, low = c.np, c.out
-    if c.shape_free:  # one matrix or a stack: transposes of the last two axes, the diagonal by np.eye
+    if c.shape_free or c.ndim("a") != 2:  # a stack, or one matrix without shapes: transposes of the last
+        # two axes, the diagonal by np.eye
         def t(x):
             return f"{np_}.swapaxes({x}, -1, -2)"
         inner = c.setup("inner", f"{t(low)} @ {c.g}")
@@ -369,7 +501,6 @@ def _cholesky(c):
         half = c.setup("half", f"{np_}.linalg.solve({t(low)}, {t(f'{np_}.linalg.solve({t(low)}, {t(phi)})')})")
         both = c.setup("both", f"{half} + {t(half)}")
         return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
-    _square_2d(c, "a", "np.linalg.cholesky")
     inner = c.setup("inner", f"{low}.T @ {c.g}")
     phi = c.setup("phi", f"{np_}.tril({inner}) - 0.5 * {np_}.diag({np_}.diag({inner}))")
     half = c.setup("half", f"{np_}.linalg.solve({low}.T, {np_}.linalg.solve({low}.T, {phi}.T).T)")
@@ -425,7 +556,8 @@ def _eigh_stacked(c):
 RULES = {
     "np.dot": Rule(("a", "b"), grads=_dot(), signature="a, b", methods=("dot",), hint="{first}dot|prod", fresh=True,
                    examples=("np.dot(a, b) | a=2x3, b=3x4", "a.dot(b) | a=3, b=3x2", "np.dot(a, b) | a=2x3, b=3",
-                             "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3")),
+                             "np.dot(a, b) | a=4, b=4", "np.dot(a, b) | a=(), b=2x3", "np.dot(a, b) | a=2x3x4, b=4x2",
+                             "a.dot(b) | a=3x4, b=2x4x2", "np.dot(a, b) | a=4, b=2x4x3", "np.dot(a, b) | a=2x1x3, b=2x3x2")),
     "np.matmul": Rule(("a", "b"), grads={"a": _matmul_a, "b": _matmul_b}, signature="a, b", hint="{first}dot|prod",
                       fresh=True, examples=("a @ b | a=2x3, b=3x4", "np.matmul(a, b) | a=2x2x3, b=3x4", "a @ b | a=3, b=3x2",
                                             "a @ b | a=2x3, b=3", "a @ b | a=2x2x3, b=3", "a @ b | a=3, b=2x3x2")),
@@ -460,6 +592,13 @@ RULES = {
                                      "np.linalg.pinv(a) | a=3x3:invertible"), floats=True),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
+    "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",
+                            returns_list=True,
+                            examples=("x, res, rank, s = np.linalg.lstsq(a, b, rcond=None); return x | a=4x2, b=4",
+                                      "x, res, rank, s = np.linalg.lstsq(a, b); return x * res | a=4x2, b=4x3",
+                                      "x, res, rank, s = np.linalg.lstsq(a, b); return res * s.sum() | a=3x2, b=3",
+                                      "return np.linalg.lstsq(a, b, rcond=None)[0] | a=2x3, b=2",
+                                      "return np.linalg.lstsq(a, b)[0] ** 2 | a=3x3:invertible, b=3x2")),
     "np.linalg.solve": Rule(("a", "b"), grads={"a": _solve(0), "b": _solve(1)}, signature="a, b",
                             domain=("invertible", "any"), fresh=True,
                             examples=("np.linalg.solve(a, b) | a=3x3, b=3", "np.linalg.solve(a, b) | a=3x3, b=3x2"),
@@ -474,7 +613,9 @@ RULES = {
     "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
                          examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
                                    "q, r = np.linalg.qr(a); return r | a=3x3",
-                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2"), floats=True),
+                                   "return np.linalg.qr(a)[0] ** 3 | a=3x2",
+                                   "q, r = np.linalg.qr(a); return (q ** 3).sum() * (r ** 2).sum(axis=0) | a=2x4",
+                                   "q, r = np.linalg.qr(a); return q[..., 0, :] * r[..., -1] | a=2x3x2"), floats=True),
     "np.linalg.svd": Rule(("a",), grads={"a": _svd},
                           signature="a, full_matrices=True, compute_uv=True, hermitian=False",
                           returns_list=True,
@@ -485,7 +626,12 @@ RULES = {
                                     "u, s, vt = np.linalg.svd(a, full_matrices=False); "
                                     "return (u * vt[0]).sum() | a=3x3",
                                     "u, s, vt = np.linalg.svd(a, full_matrices=False); "
-                                    "return vt[:, 1] ** 2 | a=2x4"), floats=True),
+                                    "return vt[:, 1] ** 2 | a=2x4",
+                                    "u, s, vt = np.linalg.svd(a); return s * s[0] | a=2x4",
+                                    "u, s, vt = np.linalg.svd(a); return u * vt[0] * s | a=3x3",
+                                    "return np.linalg.svd(a, hermitian=True)[1] | a=3x3",
+                                    "u, s, vt = np.linalg.svd(a, hermitian=True); return u[:, 0] ** 2 * s | a=3x3"),
+                          floats=True),
     "np.convolve": Rule(("a", "v"), grads={"a": _convolve(0), "v": _convolve(1)}, signature="a, v, mode='full'",
                         fresh=True, examples=("np.convolve(a, v) | a=5, v=3", "np.convolve(a, v) | a=2, v=4",
                                               "np.convolve(a, v, 'valid') | a=5, v=3",
@@ -500,8 +646,9 @@ RULES = {
                       examples=("np.vander(x, 4) | x=3", "np.vander(x, 3, increasing=True) | x=4",
                                 "np.vander(x) * x[:, None] | x=3", "np.vander(x, 1) | x=2")),
     "np.einsum": Rule(("operands",), grads={"operands": _einsum(None)}, variadic=", ",
-                      signature="subscripts, *operands", fresh=True,
+                      signature="subscripts, *operands, optimize=False", fresh=True,
                       examples=("np.einsum('ij,jk->ik', a, b) | a=2x3, b=3x2", "np.einsum('ij,j->i', a, b) | a=2x3, b=3",
+                                "np.einsum('ij,jk,kl->il', a, b, a, optimize=True) | a=2x3, b=3x2",
                                 "np.einsum('i,i', a, b) | a=3, b=3",
                                 "np.einsum('i,ij,j->', a, b, c) | a=3, b=3x4, c=4",
                                 "np.einsum('ij,jk,kl->il', a, b, c) | a=2x3, b=3x4, c=4x2",

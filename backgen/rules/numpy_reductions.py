@@ -455,9 +455,13 @@ def _trace(c):
 def _trace_along(c, axis1, axis2):
     """np.trace over two other axes (a stack of matrices, ``np.trace(a, axis1=1, axis2=2)``): the
     identity along them, times g along the others (in their order, as the trace keeps them)."""
+    if c.shape_free and {axis1, axis2} == {-2, -1}:  # the last two (a stack of matrices, or one): every rank alike
+        np_ = c.np
+        eye = f"{np_}.eye({np_}.shape({c.a})[{axis1}], {np_}.shape({c.a})[{axis2}], k={c.param('offset', 0)})"
+        return f"{np_}.expand_dims({c.g}, (-2, -1)) * {eye if axis1 == -2 else eye + '.T'}"
     if c.shape_free or not isinstance(axis1, int) or not isinstance(axis2, int):
         c.unsupported("np.trace over other axes than the first two is differentiated where the shapes are given "
-                      "and the axes are constants")
+                      "and the axes are constants, or over the last two")
     ndim = c.ndim("a")
     first, second = axis1 % ndim, axis2 % ndim
     eye = f"{c.np}.eye({c.a}.shape[{first}], {c.a}.shape[{second}], k={c.param('offset', 0)})"

@@ -356,9 +356,12 @@ def _diag(c):
     k = c.param("k", 0) if "k" in c.rule.signature else c.param("offset", 0)
     if c.shape_free and c.op.rule == "np.diag":  # a vector made a matrix, or a matrix's diagonal read
         return f"_diag_grad({c.g}, {c.current}, {k})" if k else f"_diag_grad({c.g}, {c.current})"
+    axis1, axis2 = c.param("axis1", 0), c.param("axis2", 1)
+    if c.shape_free and c.op.rule == "np.diagonal" and (axis1, axis2) in ((-2, -1), (-1, -2)):
+        return _last_two_diagonal(c, k, axis1 == -2)  # (the same for every rank)
     if c.ndim(c.current) == 1:
         return f"{c.np}.diag({c.g}, k={k})" if k else f"{c.np}.diag({c.g})"
-    ndim, axis1, axis2 = c.ndim(c.current), c.param("axis1", 0), c.param("axis2", 1)
+    ndim = c.ndim(c.current)
     if ndim == 2 and (axis1, axis2) in ((0, 1), (0, -1), (-2, 1), (-2, -1)):
         rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
         cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
@@ -367,11 +370,16 @@ def _diag(c):
             {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
         c.unsupported("a diagonal is differentiated over the first two axes of a 2-D array, or over the last two "
                       "axes (a stack of matrices: np.diagonal(a, axis1=-2, axis2=-1))")
-    # over the last two axes (in either order): the diagonal's elements are the result's last axis, as
-    # a[..., rows, cols] gives them (two indices side by side keep their place)
+    return _last_two_diagonal(c, k, axis1 % ndim == ndim - 2)
+
+
+def _last_two_diagonal(c, k, rows_first):
+    """The diagonal over the last two axes (in either order: ``rows_first`` where axis1 is the
+    second to last): its elements are the result's last axis, as a[..., rows, cols] gives them (two
+    indices side by side keep their place)."""
     rows = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {-k}" if k < 0 else "")
     cols = f"{c.np}.arange({c.g}.shape[-1])" + (f" + {k}" if k > 0 else "")
-    first, second = (rows, cols) if axis1 % ndim == ndim - 2 else (cols, rows)
+    first, second = (rows, cols) if rows_first else (cols, rows)
     return Scatter(f"..., {first}, {second}", repeats=False)
 
 
@@ -453,8 +461,33 @@ def _split_axis(c):
 
 
 def _split(c):
-    """The pieces' gradients joined back (each piece has one: zeros where unused)."""
-    return f"{c.np}.concatenate({c.g}, axis={_split_axis(c)})"
+    """The pieces' gradients joined back (each piece has one: zeros where unused), where the pieces
+    follow one another: a number of sections, or indices in order once counted from the start
+    (-1 is n - 1) and cut to the axis's length, as slices cut them.  Indices otherwise (out of order,
+    or given as names of values the code computes, but one): each piece's gradient added at its place
+    by the helper _split_grad (np.split(x, [3, 1]) has x[:3], x[3:1] and x[1:], which overlap)."""
+    axis = _split_axis(c)
+    text = c.op.param("indices_or_sections")
+    try:
+        indices = ast.literal_eval(text) if text is not None else None
+    except (ValueError, SyntaxError):
+        indices = None
+    node = ast.parse(text, mode="eval").body if text is not None else None
+    if isinstance(indices, int) and not isinstance(indices, bool) or _in_order(c, indices, axis) or \
+            isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:  # (one cut: x[:i] and x[i:])
+        return f"{c.np}.concatenate({c.g}, axis={axis})"
+    return f"_split_grad({c.g}, {c.ary}, {text}, {axis})"
+
+
+def _in_order(c, indices, axis):
+    """Whether the constant indices of a split cut its axis into pieces that follow one another."""
+    if not isinstance(indices, (list, tuple)) or not all(type(i) is int for i in indices):
+        return False
+    if c.shape_free:  # (the length unknown: indices of one sign in order stay in order, counted and cut)
+        return list(indices) == sorted(indices) and (all(i >= 0 for i in indices) or all(i < 0 for i in indices))
+    n = c.shape("ary")[axis]
+    cut = [min(max(i + n if i < 0 else i, 0), n) for i in indices]
+    return cut == sorted(cut)
 
 
 def _meshgrid(c):
@@ -599,7 +632,9 @@ RULES = {
     "np.split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
                      returns_list=True,
                      examples=("a, b = np.split(ary, 2); return a * b[::-1] | ary=6",
-                               "parts = np.split(ary, [1, 3], axis=1); return parts[0] * parts[2].sum() | ary=2x4")),
+                               "parts = np.split(ary, [1, 3], axis=1); return parts[0] * parts[2].sum() | ary=2x4",
+                               "parts = np.split(ary, [3, 1]); return parts[0] * parts[2] | ary=4",
+                               "parts = np.split(ary, [-1, 1], axis=1); return parts[0] * parts[2] | ary=2x4")),
     "np.array_split": Rule(("ary",), grads={"ary": _split}, signature="ary, indices_or_sections, axis=0",
                            returns_list=True,
                            examples=("parts = np.array_split(ary, 3); return parts[1] * parts[2] | ary=7",)),
