@@ -73,7 +73,8 @@ for name, text, shapes in [
         ("list_max", "xs = [np.sum(a), np.sum(a * b)]; return max(xs) * a", {"a": (2, 3), "b": (2, 3)}),
         ("list_min", "xs = [np.sum(a), np.sum(a * b)]; return min(xs) * b", {"a": (2, 3), "b": (3,)}),
         ("np.astype", "return np.asarray(x) * x", {"x": (2, 3)}),
-        ("np.select_if", "m = np.sum(a) > 0; return (0.5 if m else 2.0) * a * b", {"a": (2, 3), "b": (2, 3)})]:
+        ("np.select_if", "m = np.sum(a) > 0; return (0.5 if m else 2.0) * a * b", {"a": (2, 3), "b": (2, 3)}),
+        ("np.linalg.lstsq", "x, res, rank, s = np.linalg.lstsq(a, b, rcond=None); return x", {"a": (2, 4), "b": (2,)})]:
     BY_RULE[name].append((name, RULES[name], text, shapes, {}))
 
 

@@ -492,6 +492,15 @@ def _svd(c):
     return Parts([batch + (m, k), batch + (k,), batch + (k, n)])
 
 
+def _lstsq(c):
+    """(x, residuals, rank, s); the residuals are given only where a has full column rank, a value."""
+    a, b = _array_shape(c.shapes[0]), _array_shape(c.shapes[1])
+    m, n = a
+    if m > n:
+        return VALUES
+    return Parts([(n,) + b[1:], (0,), (), (min(m, n),)])
+
+
 # --- arrangements ---------------------------------------------------------------------------
 
 
@@ -989,6 +998,7 @@ SHAPES = {
     "np.linalg.slogdet": _slogdet, "np.linalg.solve": _solve, "np.linalg.eigh": _eigh,
     "np.linalg.qr": _qr, "np.linalg.svd": _svd, "np.linalg.cholesky": _inv,
     "np.linalg.matrix_power": _inv,
+    "np.linalg.lstsq": _lstsq,
     "np.reshape": _reshape, "np.ravel": _ravel, "np.transpose": _transpose, "np.swapaxes": _swapaxes,
     "np.moveaxis": _moveaxis, "np.expand_dims": _expand_dims, "np.squeeze": _squeeze,
     "np.broadcast_to": _broadcast_to, "np.atleast_1d": _atleast(1), "np.atleast_2d": _atleast(2),
