@@ -441,9 +441,11 @@ class StatementStager:
         try:
             self.guards.append((test, True))
             body, then_versions = self.sub_block(stmt.body, before)
-            self.guards[-1] = (test, False)
+            inner = {n for n, v in self.conditional.items() if conditional.get(n) != v}  # (set on one path of
+            self.guards[-1] = (test, False)  # an if inside a branch: a copy of it after this if may read nothing)
             self.stale, stale = {**stale}, self.stale
             orelse, else_versions = self.sub_block(stmt.orelse, before)
+            inner |= {n for n, v in self.conditional.items() if conditional.get(n) != v}
         finally:
             self.tests.pop()
             self.guards.pop()
@@ -452,7 +454,8 @@ class StatementStager:
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
-        dead = self.dead_after(stmt, changed if self.unmerged else [n for n in changed if n in conditional])
+        dead = self.dead_after(stmt, changed if self.unmerged else [n for n in changed if n in conditional or
+                                                                    n in inner])
         # (a name an earlier if set on one path only, read nowhere after this one: no copy of the value it
         # may not have, t = x_1 where the earlier if did not run x_1 = ...)
         then_versions = {n: v for n, v in then_versions.items() if n not in dead}
