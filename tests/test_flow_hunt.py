@@ -85,3 +85,40 @@ def test_a_loop_after_an_early_return_in_a_nested_if():
                 total = total + x[i] * u[i]
             return u * np.sum(total)
         """, inputs)
+
+
+X34 = np.array([[0.3, -0.2, 0.5, 0.1], [-0.4, 0.6, 0.2, -0.3], [0.7, 0.1, -0.5, 0.4]])
+
+
+def test_a_helper_carrying_a_number_that_becomes_an_array_in_a_loop():
+    # c is 0.0 at the first call and an array after it: refused ("'c' has shape (4,) at another call")
+    check("""
+        def step(m, c, t):
+            m2 = m * 0.9 + 0.1 * t
+            c2 = c + m2 * m2
+            return m2, c2
+
+        def f(x: "3, 4"):
+            m, c = np.zeros(4), 0.0
+            for row in x:
+                m, c = step(m, c, row)
+            return np.sum(c * m)
+        """, [(X34,)])
+
+
+def test_a_helper_called_so_from_a_helper():
+    check("""
+        def step(m, c, t):
+            if np.sum(t) > 0.2:
+                return m * 0.5 + t, c + np.tanh(m)
+            return m + t, c + m * m
+
+        def run(x, w):
+            m, c = w * 1.0, 0.0
+            for k in range(3):
+                m, c = step(m, c, x[k] * w)
+            return c
+
+        def f(x: "3, 4", w: "4"):
+            return run(x, w) * 2.0
+        """, [(X34, np.array([0.5, -0.3, 0.8, 0.2])), (X34 * -1.0, np.array([0.5, 0.3, 0.8, 0.2]))])
