@@ -30,7 +30,7 @@ import re
 
 from . import ir, source
 from .errors import BackgenError
-from .memory import basic_index, c_constant, constant_may_hold, constants_may_share
+from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -53,7 +53,7 @@ class StatementStager:
                 load = copy.deepcopy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
-                if isinstance(stmt.target, ast.Name) and (stmt.lineno, stmt.col_offset) in self.written_in_place:
+                if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
                     whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
                     self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
@@ -1087,13 +1087,13 @@ class StatementStager:
         after any write into that array (``written``), as NumPy has it."""
         in_place = getattr(self, "written_in_place", ())
         writes = {id(n.target) for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                  and (n.lineno, n.col_offset) in in_place}  # (h += v staged as the write h[...] = h + v)
+                  and in_place_at(n) in in_place}  # (h += v staged as the write h[...] = h + v)
         rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and
                    isinstance(n.ctx, ast.Store) and id(n) not in writes}
         subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
                        and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
         subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                        and isinstance(n.target, ast.Name) and (n.lineno, n.col_offset) in in_place}
+                        and isinstance(n.target, ast.Name) and in_place_at(n) in in_place}
         subscripted |= _written_through_views(stmt, body)[0] - rebound  # (and written through a view the body
         # takes of it: for r in X[1:], staged r = seq[i]; r += v, writes into seq, the view of X)
         read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])

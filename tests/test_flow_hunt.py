@@ -122,3 +122,18 @@ def test_a_helper_called_so_from_a_helper():
         def f(x: "3, 4", w: "4"):
             return run(x, w) * 2.0
         """, [(X34, np.array([0.5, -0.3, 0.8, 0.2])), (X34 * -1.0, np.array([0.5, 0.3, 0.8, 0.2]))])
+
+
+def test_a_helper_inlined_rebinding_a_number_parameter_beside_writing_an_array_one():
+    # written into f() (it writes into x[0]), both op= kept the call's place: p -= ... was staged as a
+    # write into the NumPy number x.mean(), and the staged forward raised TypeError (refused)
+    check("""
+        def hp(p, q):
+            p -= q[3]
+            q += q
+            return p * q
+
+        def f(x: "3, 4"):
+            y = hp(x.mean(), x[0])
+            return x @ y
+        """, [(X34,)])
