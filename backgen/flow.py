@@ -26,6 +26,7 @@ statements into ``ir`` items:
 
 import ast
 import copy
+import dataclasses
 import re
 
 from . import ir, source
@@ -936,6 +937,9 @@ class StatementStager:
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
+        if any(dict(branch.exits) != dict(exits) for branch in leaving):
+            items = _exits_settled(items, exits, set(fresh), self.note) or items
+            leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):
                 raise self.error("this break leaves the loop with values that differ from those at the end of an "
@@ -1375,6 +1379,55 @@ def _writes_into(stmts, name):
         if isinstance(target, ast.Name) and target.id == name:
             return True
     return False
+
+
+def _exits_settled(items, exits, fresh, note):
+    """``items`` (a loop's body) with each ``if`` that breaks inside another's branch (``if c: r = v; break``,
+    then ``if d: break``: the second is in the first's ``else``) ending its path with copies of the values the
+    loop leaves with (``exits``) where its own differ: what follows it in the iteration are the merges of the
+    enclosing ``if`` s alone, which on that path give those values (``r_2 = r``), but which the backward runs
+    only on the paths that go on.  None where anything else follows such an ``if`` in its block, or a value
+    differs that no copy can give (a constant the loop leaves with).  A carried name of ``fresh`` (no value
+    before the loop) the path leaves as it entered (unset, as Python's name may be) gets no copy: as where an
+    ``if`` merges a value one path only sets, the loop leaves with the other path's."""
+    wanted = dict(exits)
+
+    def settled(block):
+        out = []
+        for k, item in enumerate(block):
+            if isinstance(item, ir.If):
+                body, orelse = settled(item.body), settled(item.orelse)
+                if body is None or orelse is None:
+                    return None
+                leaves = (item.breaks or _breaks_inside(item)) and \
+                    not all(isinstance(o, ir.Op) and o.rule == "copy" for o in block[k + 1:])
+                if leaves and item.breaks and dict(item.exits) != wanted:
+                    return None  # (something not a merge follows it on its path: left for the check to refuse)
+                if leaves and not item.breaks:
+                    return None
+                if item.breaks and dict(item.exits) != wanted:
+                    own = dict(item.exits)
+                    copies = []
+                    for carried, value in exits:
+                        here = own.get(carried)
+                        if here == value or here == ir.Var(carried) and carried in fresh:
+                            continue
+                        if here is None or not isinstance(value, ir.Var) or value.name == carried:
+                            return None
+                        copies.append(ir.Op(value.name, "copy", (here,), item.line, (), str(here)))
+                        note(copies[-1])
+                    body = tuple(body) + tuple(copies)
+                    item = dataclasses.replace(item, exits=tuple(exits))
+                item = dataclasses.replace(item, body=tuple(body), orelse=tuple(orelse))
+            out.append(item)
+        return out
+
+    return settled(list(items))
+
+
+def _breaks_inside(item):
+    """Whether an ``if`` holds an ``if`` that breaks in its branches (not in a loop of them)."""
+    return any(isinstance(inner, ir.If) and (inner.breaks or _breaks_inside(inner)) for inner in item.body + item.orelse)
 
 
 def _breaking_ifs(items):

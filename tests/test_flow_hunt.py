@@ -137,3 +137,78 @@ def test_a_helper_inlined_rebinding_a_number_parameter_beside_writing_an_array_o
             y = hp(x.mean(), x[0])
             return x @ y
         """, [(X34,)])
+
+
+U_PATHS = [np.array(u) for u in ([0.2, -0.7, 0.4], [0.3, 0.95, -0.6], [0.1, 0.2, 0.3], [-0.8, 0.5, 0.1],
+                                 [0.5, 0.6, 1.2])]
+V4 = np.array([0.5, -0.3, 0.8, 0.2])
+
+
+def test_two_breaks_the_first_setting_a_value():
+    # the second break sits in the first's else (the rest of the body): its values were those before the
+    # first if's merge, refused ("this break leaves the loop with values that differ ...")
+    check("""
+        def f(u: "3", v: "4"):
+            c = 0.0
+            r = v
+            for t in u:
+                if t < -0.5:
+                    r = v * t
+                    break
+                if t > 0.9:
+                    break
+                c = c + t * t
+            return r * c + r
+        """, [(u, V4) for u in U_PATHS])
+
+
+def test_two_breaks_and_a_value_set_after_them():
+    check("""
+        def f(u: "3", v: "4"):
+            r = v
+            d = 1.0
+            for t in u:
+                if t < -0.5:
+                    r = v * t
+                    break
+                if t > 0.9:
+                    d = d * t
+                    break
+                d = d + t * t
+                r = r + d * v
+            return r * d
+        """, [(u, V4) for u in U_PATHS])
+
+
+def test_a_return_and_a_break_in_one_loop():
+    check("""
+        def f(u: "3", v: "4"):
+            c = 1.0
+            for t in u:
+                if t < -0.5:
+                    return v * t * c
+                if t > 0.9:
+                    break
+                c = c * (1.0 + t)
+            return v * c
+        """, [(u, V4) for u in U_PATHS])
+
+
+def test_two_breaks_in_a_while_loop():
+    check("""
+        def f(u: "3", v: "4"):
+            k = 0
+            s = np.sum(v)
+            h = v * 1.0
+            while k < 3:
+                if u[k] < -0.5:
+                    h = h * u[k]
+                    break
+                if s > 4.0:
+                    s = s * 0.5
+                    break
+                s = s + np.sum(h * h)
+                h = np.tanh(h + u[k])
+                k += 1
+            return h * s
+        """, [(u, V4) for u in U_PATHS])
