@@ -445,6 +445,7 @@ class StatementStager:
             inner = {n for n, v in self.conditional.items() if conditional.get(n) != v}  # (set on one path of
             self.guards[-1] = (test, False)  # an if inside a branch: a copy of it after this if may read nothing)
             self.stale, stale = {**stale}, self.stale
+            self.unset = set(unset)  # (the else starts where the if does: what the body set is unset there)
             orelse, else_versions = self.sub_block(stmt.orelse, before)
             inner |= {n for n, v in self.conditional.items() if conditional.get(n) != v}
         finally:

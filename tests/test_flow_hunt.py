@@ -212,3 +212,33 @@ def test_two_breaks_in_a_while_loop():
                 k += 1
             return h * s
         """, [(u, V4) for u in U_PATHS])
+
+
+def test_two_returns_in_one_loop():
+    # the first return's value set what the loop carries as it staged the second's else: that path copied
+    # the value no iteration had set, and the staged forward raised UnboundLocalError (refused)
+    check("""
+        def f(s: float, w: float):
+            m = abs(s) + 1.0
+            for k in range(2):
+                if s < 0.13:
+                    return np.tanh(s)
+                if s < 0.48:
+                    return w * s
+            return m * w
+        """, [(0.8, -0.6), (0.1, 0.5), (0.3, 0.7), (-0.4, -0.2)])
+
+
+def test_two_returns_in_one_loop_of_arrays():
+    check("""
+        def f(u: "3", v: "4"):
+            m = v * 1.0
+            for t in u:
+                if t < -0.5:
+                    return m * t, t
+                if t > 0.9:
+                    m = m * 2.0
+                    return np.tanh(m), t * t
+                m = m + t * v
+            return m, 1.0
+        """, [(u, V4) for u in U_PATHS])
