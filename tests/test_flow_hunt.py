@@ -242,3 +242,43 @@ def test_two_returns_in_one_loop_of_arrays():
                 m = m + t * v
             return m, 1.0
         """, [(u, V4) for u in U_PATHS])
+
+
+S = 0.37
+V4B = np.array([0.5, -0.3, 0.7, 0.2])  # (x @ v away from 0, where leaky has its kink)
+
+
+def test_a_nested_function_given_to_a_nested_helper():
+    # refused: "the nested function leaky() is used here other than by calling it"
+    check("""
+        def f(x: "3, 4", v: "4", s: float):
+            def leaky(z):
+                return np.maximum(z, s * z)
+            def layer(h, s, act):
+                return act(x @ h) * s
+            return layer(v, 0.5 * s, leaky)
+        """, [(X34, V4B, S)])
+
+
+def test_a_nested_function_passed_on_by_a_nested_helper():
+    check("""
+        def f(x: "3, 4", v: "4", s: float):
+            def leaky(z):
+                return np.maximum(z, s * z)
+            def layer(h, W, act):
+                return act(W @ h)
+            def net(h, act):
+                y = layer(h, x, act)
+                return layer(y, x.T, act)
+            return net(v, leaky) + net(v * s, np.tanh)
+        """, [(X34, V4B, S)])
+
+
+def test_a_lambda_given_to_a_nested_helper():
+    # refused: "lambda expressions are not supported"
+    check("""
+        def f(x: "3, 4", v: "4", s: float):
+            def layer(h, W, act=np.tanh):
+                return act(W @ h)
+            return layer(layer(v, x, act=lambda z: z * s), x.T, act=lambda z: np.sin(z) + s)
+        """, [(X34, V4, S)])
