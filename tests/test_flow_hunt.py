@@ -282,3 +282,23 @@ def test_a_lambda_given_to_a_nested_helper():
                 return act(W @ h)
             return layer(layer(v, x, act=lambda z: z * s), x.T, act=lambda z: np.sin(z) + s)
         """, [(X34, V4, S)])
+
+
+U3 = np.array([0.25, -0.45, 0.65])
+
+
+def test_map_of_a_lambda_summed():
+    # refused: "lambda expressions are not supported"
+    check("""
+        def f(u: "3", v: "3", s: float):
+            return sum(map(lambda t: math.exp(t * s), u)) + sum(map(lambda a, b: a * b, u, v))
+        """, [(U3, U3[::-1] * 2.0, S)])
+
+
+def test_map_of_a_function_listed():
+    # refused: "unknown function 'list'"
+    check("""
+        def f(x: "3, 4", s: float):
+            rows = list(map(np.tanh, x))
+            return np.stack(rows) * s + sum(list(map(math.sin, x[0])))
+        """, [(X34, S)])
