@@ -302,3 +302,29 @@ def test_map_of_a_function_listed():
             rows = list(map(np.tanh, x))
             return np.stack(rows) * s + sum(list(map(math.sin, x[0])))
         """, [(X34, S)])
+
+
+def test_a_generator_summed_and_listed():
+    # refused: "generators (yield) are not supported" (only a for loop over one was written out)
+    check("""
+        def gen(z, s):
+            for t in z:
+                if t > 0:
+                    yield t * s
+                else:
+                    yield t * t
+
+        def f(v: "4", s: float):
+            a = list(gen(v, s))
+            return np.array(a) * np.sum(v) + sum(gen(v[1:], s))
+        """, [(V4, S)])
+
+
+def test_a_nested_generator_of_rows_stacked():
+    check("""
+        def f(x: "3, 4", s: float):
+            def rows(m):
+                for r in m:
+                    yield np.tanh(r * s)
+            return np.stack(list(rows(x))) * s
+        """, [(X34, S)])
