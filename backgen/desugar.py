@@ -556,11 +556,13 @@ class _State:
                     not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
-                result, done = self.fresh("result"), self.fresh("done")
+                count = _tuple_length(stmt.body)  # return a, b: each value a name of its own (result, result2)
+                result = [self.fresh("result") for _ in range(count)] if count else self.fresh("result")
+                done = self.fresh("done")
                 stmt.body = _breaking(stmt.body, result, done)
                 flag = ast.Assign([ast.Name(done, ast.Store())], ast.Constant(0))  # (a number: no booleans)
                 exit_ = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]),
-                               [ast.Return(ast.Name(result, ast.Load()))], [])
+                               [ast.Return(_result_names(result, ast.Load))], [])
                 out += [ast.fix_missing_locations(ast.copy_location(flag, stmt)), stmt,
                         ast.fix_missing_locations(ast.copy_location(exit_, stmt))]
                 continue
@@ -945,12 +947,29 @@ def _flagged_breaks(stmts, flag):
     return out
 
 
+def _tuple_length(body):
+    """The number of values every ``return`` in ``body`` gives as a tuple display of two or more
+    (``return a, b``), the same at each; 0 where any returns something else."""
+    lengths = {len(n.value.elts) if isinstance(n.value, ast.Tuple) and not any(
+        isinstance(e, ast.Starred) for e in n.value.elts) else 0
+        for s in body for n in walk(s) if isinstance(n, ast.Return)}
+    return lengths.pop() if len(lengths) == 1 and min(lengths) > 1 else 0
+
+
+def _result_names(result, ctx):
+    """The name ``result``, or for a list of names their tuple."""
+    if isinstance(result, str):
+        return ast.Name(result, ctx())
+    return ast.Tuple([ast.Name(name, ctx()) for name in result], ctx())
+
+
 def _breaking(stmts, result, done):
-    """``stmts`` (a loop's body) with each ``return v`` as ``result = v; done = 1; break``."""
+    """``stmts`` (a loop's body) with each ``return v`` as ``result = v; done = 1; break`` (``result`` a
+    list of names: ``return a, b`` as ``result, result2 = a, b``)."""
     out = []
     for stmt in stmts:
         if isinstance(stmt, ast.Return):
-            lines = [ast.Assign([ast.Name(result, ast.Store())], stmt.value),
+            lines = [ast.Assign([_result_names(result, ast.Store)], stmt.value),
                      ast.Assign([ast.Name(done, ast.Store())], ast.Constant(1)), ast.Break()]
             out += [ast.fix_missing_locations(ast.copy_location(line, stmt)) for line in lines]
             continue

@@ -26,11 +26,12 @@ statements into ``ir`` items:
 
 import ast
 import copy
+import dataclasses
 import re
 
 from . import ir, source
 from .errors import BackgenError
-from .memory import basic_index, c_constant, constant_may_hold, constants_may_share
+from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -53,7 +54,7 @@ class StatementStager:
                 load = copy.deepcopy(stmt.target)
                 load.ctx = ast.Load()
                 value = ast.copy_location(ast.BinOp(load, stmt.op, stmt.value), stmt)
-                if isinstance(stmt.target, ast.Name) and (stmt.lineno, stmt.col_offset) in self.written_in_place:
+                if isinstance(stmt.target, ast.Name) and in_place_at(stmt) in self.written_in_place:
                     whole = ast.copy_location(ast.Constant(Ellipsis), stmt.target)  # h += v into a shared array:
                     self.assign_target(ast.copy_location(ast.Subscript(  # the write h[...] = h + v it is
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
@@ -441,9 +442,12 @@ class StatementStager:
         try:
             self.guards.append((test, True))
             body, then_versions = self.sub_block(stmt.body, before)
-            self.guards[-1] = (test, False)
+            inner = {n for n, v in self.conditional.items() if conditional.get(n) != v}  # (set on one path of
+            self.guards[-1] = (test, False)  # an if inside a branch: a copy of it after this if may read nothing)
             self.stale, stale = {**stale}, self.stale
+            self.unset = set(unset)  # (the else starts where the if does: what the body set is unset there)
             orelse, else_versions = self.sub_block(stmt.orelse, before)
+            inner |= {n for n, v in self.conditional.items() if conditional.get(n) != v}
         finally:
             self.tests.pop()
             self.guards.pop()
@@ -452,7 +456,8 @@ class StatementStager:
         merged = {}
         changed = [n for n in set(then_versions) | set(else_versions)
                    if then_versions.get(n) != else_versions.get(n)]
-        dead = self.dead_after(stmt, changed if self.unmerged else [n for n in changed if n in conditional])
+        dead = self.dead_after(stmt, changed if self.unmerged else [n for n in changed if n in conditional or
+                                                                    n in inner])
         # (a name an earlier if set on one path only, read nowhere after this one: no copy of the value it
         # may not have, t = x_1 where the earlier if did not run x_1 = ...)
         then_versions = {n: v for n, v in then_versions.items() if n not in dead}
@@ -933,6 +938,9 @@ class StatementStager:
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
+        if any(dict(branch.exits) != dict(exits) for branch in leaving):
+            items = _exits_settled(items, exits, set(fresh), self.note) or items
+            leaving = list(_breaking_ifs(items))
         for branch in leaving:
             if dict(branch.exits) != dict(exits):
                 raise self.error("this break leaves the loop with values that differ from those at the end of an "
@@ -1084,13 +1092,13 @@ class StatementStager:
         after any write into that array (``written``), as NumPy has it."""
         in_place = getattr(self, "written_in_place", ())
         writes = {id(n.target) for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                  and (n.lineno, n.col_offset) in in_place}  # (h += v staged as the write h[...] = h + v)
+                  and in_place_at(n) in in_place}  # (h += v staged as the write h[...] = h + v)
         rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and
                    isinstance(n.ctx, ast.Store) and id(n) not in writes}
         subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
                        and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
         subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                        and isinstance(n.target, ast.Name) and (n.lineno, n.col_offset) in in_place}
+                        and isinstance(n.target, ast.Name) and in_place_at(n) in in_place}
         subscripted |= _written_through_views(stmt, body)[0] - rebound  # (and written through a view the body
         # takes of it: for r in X[1:], staged r = seq[i]; r += v, writes into seq, the view of X)
         read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])
@@ -1372,6 +1380,55 @@ def _writes_into(stmts, name):
         if isinstance(target, ast.Name) and target.id == name:
             return True
     return False
+
+
+def _exits_settled(items, exits, fresh, note):
+    """``items`` (a loop's body) with each ``if`` that breaks inside another's branch (``if c: r = v; break``,
+    then ``if d: break``: the second is in the first's ``else``) ending its path with copies of the values the
+    loop leaves with (``exits``) where its own differ: what follows it in the iteration are the merges of the
+    enclosing ``if`` s alone, which on that path give those values (``r_2 = r``), but which the backward runs
+    only on the paths that go on.  None where anything else follows such an ``if`` in its block, or a value
+    differs that no copy can give (a constant the loop leaves with).  A carried name of ``fresh`` (no value
+    before the loop) the path leaves as it entered (unset, as Python's name may be) gets no copy: as where an
+    ``if`` merges a value one path only sets, the loop leaves with the other path's."""
+    wanted = dict(exits)
+
+    def settled(block):
+        out = []
+        for k, item in enumerate(block):
+            if isinstance(item, ir.If):
+                body, orelse = settled(item.body), settled(item.orelse)
+                if body is None or orelse is None:
+                    return None
+                leaves = (item.breaks or _breaks_inside(item)) and \
+                    not all(isinstance(o, ir.Op) and o.rule == "copy" for o in block[k + 1:])
+                if leaves and item.breaks and dict(item.exits) != wanted:
+                    return None  # (something not a merge follows it on its path: left for the check to refuse)
+                if leaves and not item.breaks:
+                    return None
+                if item.breaks and dict(item.exits) != wanted:
+                    own = dict(item.exits)
+                    copies = []
+                    for carried, value in exits:
+                        here = own.get(carried)
+                        if here == value or here == ir.Var(carried) and carried in fresh:
+                            continue
+                        if here is None or not isinstance(value, ir.Var) or value.name == carried:
+                            return None
+                        copies.append(ir.Op(value.name, "copy", (here,), item.line, (), str(here)))
+                        note(copies[-1])
+                    body = tuple(body) + tuple(copies)
+                    item = dataclasses.replace(item, exits=tuple(exits))
+                item = dataclasses.replace(item, body=tuple(body), orelse=tuple(orelse))
+            out.append(item)
+        return out
+
+    return settled(list(items))
+
+
+def _breaks_inside(item):
+    """Whether an ``if`` holds an ``if`` that breaks in its branches (not in a loop of them)."""
+    return any(isinstance(inner, ir.If) and (inner.breaks or _breaks_inside(inner)) for inner in item.body + item.orelse)
 
 
 def _breaking_ifs(items):

@@ -17,6 +17,9 @@ names are renamed apart (``weights_unpack_layers``), each parameter bound to its
   (one would stop the generator, or skip to its next yield);
 * the names the generator reads from its module mean what they mean in the function.
 
+A generator's call whose items ``sum(...)`` or ``list(...)`` take at once (``y = sum(gen(v)) * s``)
+is that loop over it, listing the items first (``_consumed``).
+
 Anything else is left as it was (and refused as before: ``yield`` is not supported).
 """
 
@@ -27,7 +30,9 @@ from .source import bound_arguments, rewrite_statements, walk
 
 
 def inline(forward, read_plain):
-    if not forward.helpers or not any(isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
+    if not forward.helpers or not any(isinstance(n, ast.For) and isinstance(n.iter, ast.Call) or
+                                      isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and
+                                      n.func.id in _CONSUMERS and n.args and isinstance(n.args[0], ast.Call)
                                       for n in walk(forward.func)):
         return
     used = {n.id for n in walk(forward.func) if isinstance(n, ast.Name)} | \
@@ -37,9 +42,101 @@ def inline(forward, read_plain):
 
 def _block(stmts, forward, read_plain, used):
     def each(stmt):
-        written = _loop(stmt, forward, read_plain, used) if isinstance(stmt, ast.For) else None
+        written = _loop(stmt, forward, read_plain, used) if isinstance(stmt, ast.For) else \
+            _consumed(stmt, forward, read_plain, used)
         return [stmt] if written is None else written
     return rewrite_statements(stmts, each)
+
+
+_CONSUMERS = ("sum", "list")  # (what takes all of a generator's items at once: its list, or their sum)
+_PURE = frozenset({"sum", "list", "tuple", "len", "abs", "min", "max", "float", "int", "range", "zip",
+                   "enumerate", "round", "pow"})
+
+
+def _consumed(stmt, forward, read_plain, used):
+    """``y = sum(gen(v)) * s`` (or ``list(gen(v))``; in an assignment, an ``op=`` or a ``return``) of a
+    generator of the user's: its items listed first by a loop over it, ``items = []``, ``for item in
+    gen(v): items.append(item)`` (written out as any loop over it is), then ``y = sum(items) * s``
+    (``items`` for the list).  Only where nothing else in the statement calls a function that could see the
+    order changed (none but NumPy's, math's and the builtins backgen differentiates), and the call is
+    not evaluated under a condition (a conditional expression, ``and``/``or``, a comprehension).  None
+    where the statement holds no such call or the loop is not written out."""
+    if not isinstance(stmt, (ast.Assign, ast.AugAssign, ast.Return)) or stmt.value is None:
+        return None
+    parents = {id(child): node for node in walk(stmt) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in walk(stmt):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CONSUMERS and \
+                node.func.id not in forward.helpers and forward.env.get(node.func.id) in (None, node.func.id) and \
+                len(node.args) == 1 and not node.keywords and _generator_call(node.args[0], forward, read_plain):
+            found.append(node)
+    if len(found) != 1:
+        return None
+    consumer = found[0]
+    node = consumer
+    while id(node) in parents:
+        node = parents[id(node)]
+        if isinstance(node, (ast.IfExp, ast.BoolOp, ast.Lambda, ast.ListComp, ast.GeneratorExp, ast.SetComp,
+                             ast.DictComp)):
+            return None
+    for node in walk(stmt):
+        if isinstance(node, ast.Call) and node is not consumer and node is not consumer.args[0] and \
+                not _pure_call(node, forward):
+            return None
+    items, item = _fresh("items", used), _fresh("item", used)
+    start = _located(ast.Assign([ast.Name(items, ast.Store())], ast.List([], ast.Load())), stmt)
+    append = ast.Expr(ast.Call(ast.Attribute(ast.Name(items, ast.Load()), "append", ast.Load()),
+                               [ast.Name(item, ast.Load())], []))
+    loop = _located(ast.For(ast.Name(item, ast.Store()), consumer.args[0], [append], []), consumer)
+    written = _loop(loop, forward, read_plain, used)
+    if written is None:
+        return None
+    listed = ast.Name(items, ast.Load())
+    if consumer.func.id == "list":
+        replacement = listed
+    else:
+        replacement = ast.Call(consumer.func, [listed], [])
+    parent = parents[id(consumer)]
+    for field, value in ast.iter_fields(parent):
+        if value is consumer:
+            setattr(parent, field, replacement)
+        elif isinstance(value, list):
+            setattr(parent, field, [replacement if v is consumer else v for v in value])
+    _located(replacement, consumer)
+    return [start] + written + [stmt]
+
+
+def _generator_call(node, forward, read_plain):
+    """Whether ``node`` calls one of the user's functions that yields, writing into nothing (no ``op=``, no
+    write into a part, no call but of NumPy's, math's and the builtins')."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in forward.helpers):
+        return False
+    helper = read_plain(forward, node.func.id)
+    if helper is None or not isinstance(helper.func, ast.FunctionDef) or \
+            not any(isinstance(n, ast.Yield) for n in walk(helper.func)):
+        return False
+    return not any(isinstance(n, ast.AugAssign) or isinstance(n, (ast.Subscript, ast.Attribute)) and
+                   isinstance(n.ctx, ast.Store) or isinstance(n, ast.Call) and not _pure_call(n, forward)
+                   for n in walk(helper.func))  # (writing into nothing: run first, it changes no value read)
+
+
+def _pure_call(node, forward):
+    """A call of NumPy's or math's functions, or of a builtin backgen differentiates (none writing anything)."""
+    if isinstance(node.func, ast.Name):
+        return node.func.id in _PURE and node.func.id not in forward.helpers and \
+            forward.env.get(node.func.id) in (None, node.func.id)
+    root = node.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root is not node.func and forward.env.get(root.id) in ("numpy", "math")
+
+
+def _fresh(base, used):
+    name, k = base, 1
+    while name in used:
+        name, k = f"{base}{k}", k + 1
+    used.add(name)
+    return name
 
 
 def _loop(loop, forward, read_plain, used):

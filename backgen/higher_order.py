@@ -127,6 +127,8 @@ def _same(forward, helper, called, text):
     caller holds it) what it means in the caller's."""
     root = text.split(".", 1)[0]
     if "." not in text and isinstance(forward.helpers.get(root), Nested):  # nested in the caller: a name the
+        if getattr(helper.helpers.get(root), "func", None) is forward.helpers[root].func and root not in helper.env:
+            return True  # (a helper nested in the caller too: its sibling, the very function)
         return root not in helper.helpers and root not in helper.env and not (  # helper's module gives nothing
             isinstance(called, types.FunctionType) and root in called.__globals__)
     if "." in text:

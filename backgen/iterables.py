@@ -19,12 +19,20 @@ wherever it is made), and the assignment is left out.
 A tuple written out that a loop iterates, itself or as an argument of those calls
 (``for w, p in zip((0.5, 0.3), (1.0, 2.0))``), is the list of the same items: iterating either
 gives them in order.
+
+``maps(func, shadowed) -> None``: each call of the builtin ``map`` (``shadowed``: the function or
+its module binds the name ``map`` to something else: none rewritten) is the generator expression
+it is, each item computed as it is taken: ``map(lambda t: t * s, u)`` is ``(t * s for t in u)``,
+``map(math.sin, u)`` is ``(math.sin(t) for t in u)``, ``map(f, a, b)`` is ``(f(p, q) for p, q
+in zip(a, b))``, so that ``sum(map(...))`` and ``list(map(...))`` are what comprehensions are.
+A lambda with defaults, ``*`` or ``**`` parameters or of another number of parameters, and a call
+with keywords or starred arguments, are left as written.
 """
 
 import ast
 import copy
 
-from .source import name_ids, rewrite_statements, walk
+from .source import fresh_names, name_ids, rewrite_statements, walk
 
 _ITERATORS = frozenset({"zip", "enumerate", "range", "reversed"})
 _WRAPPERS = frozenset({"list", "tuple"})
@@ -149,3 +157,37 @@ def _changed(body):
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 changed.update(node.names)
     return changed
+
+
+def maps(func, shadowed):
+    """Write ``func``'s calls of the builtin ``map`` as generator expressions (see the module doc)."""
+    if shadowed or any(isinstance(n, ast.Name) and n.id == "map" and not isinstance(n.ctx, ast.Load)
+                       for n in walk(func)) or any(a.arg == "map" for a in func.args.args):
+        return
+    fresh = fresh_names(name_ids(func) | {a.arg for a in func.args.args})
+
+    class Maps(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            if not (isinstance(node.func, ast.Name) and node.func.id == "map" and len(node.args) >= 2
+                    and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)):
+                return node
+            function, sequences = node.args[0], node.args[1:]
+            if isinstance(function, ast.Lambda):
+                args = function.args
+                if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults or \
+                        len(args.args) != len(sequences):
+                    return node
+                names, item = [a.arg for a in args.args], function.body
+            elif isinstance(function, (ast.Name, ast.Attribute)):
+                names = [fresh("item") for _ in sequences]
+                item = ast.Call(copy.deepcopy(function), [ast.Name(n, ast.Load()) for n in names], [])
+            else:
+                return node
+            target = ast.Name(names[0], ast.Store()) if len(names) == 1 else \
+                ast.Tuple([ast.Name(n, ast.Store()) for n in names], ast.Store())
+            iterated = sequences[0] if len(sequences) == 1 else ast.Call(ast.Name("zip", ast.Load()), sequences, [])
+            found = ast.GeneratorExp(item, [ast.comprehension(target, iterated, [], 0)])
+            return ast.fix_missing_locations(ast.copy_location(found, node))
+
+    Maps().visit(func)

@@ -1083,7 +1083,7 @@ class MemoryModel:
         self.cache_written(name, old, node, rebinds=True)
         found = self.storage.get(old.name)
         if isinstance(node, ast.AugAssign) and found and found[1] == "index" and _sliced(found[2]):
-            self.array_in_place.add((node.lineno, node.col_offset))  # (a slice of a number raises, of a list
+            self.array_in_place.add(in_place_at(node))  # (a slice of a number raises, of a list
             # or a tuple is one, which op= with an array or a float raises on or rebinds alone; s[None] of a
             # NumPy number is a new array)
         for other_name, atom in list(self.versions.items()):
@@ -1431,7 +1431,7 @@ class MemoryModel:
         (``written_in_place``): staged again as the write it is where it writes into an array."""
         mark = (only_if_array, self.said(f"{other_name!r} may have been changed by the write into {name!r} on line "
                                          f"{node.lineno}, which backgen does not follow: {why}, or copy first (.copy())"),
-                (node.lineno, node.col_offset) if in_place else retry)
+                in_place_at(node) if in_place else retry)
         self.stale[other_name] = self.stale.get(other_name, ()) + (mark,)
         if why in self.layout_whys:  # (a reshape of an array of unknown order: ``program`` may take the
             self.layout_marks.add(mark[1])  # parameters to be C-contiguous, and the backward check that)
@@ -1552,6 +1552,14 @@ def _boolean(text, masks):
         return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
             node.func.attr in _BOOLEAN_CALLS
     return boolean(node)
+
+
+def in_place_at(node):
+    """The place an ``op=`` (``node``) is known by where it is staged again as a write (``written_in_place``):
+    its line, column and the name it writes, as the statements a helper's body written into its caller gives
+    (``inline``) all keep the call's line and column (``p -= a; q += q``: two places)."""
+    target = node.target.id if isinstance(node.target, ast.Name) else None
+    return node.lineno, node.col_offset, target
 
 
 def may_be_array_constant(atom):

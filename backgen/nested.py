@@ -64,11 +64,14 @@ def _as_def(stmt):
 
 
 def _lambda_arguments_named(body, func, forward):
-    """``body`` with each lambda given as an argument to one of the module's functions
-    (``simpson(lambda x: math.exp(-x * x / s), a, b)``) made a ``def`` of a fresh name at the top,
+    """``body`` with each lambda given as an argument to one of the module's functions, or of the nested
+    ones (``simpson(lambda x: math.exp(-x * x / s), a, b)``) made a ``def`` of a fresh name at the top,
     the call given that name: as a nested function, its closure read when it is called."""
+    nested = {n.name for stmt in body for n in walk(stmt) if isinstance(n, ast.FunctionDef)}  # (or the function's
+    # own: layer(h, W, act=lambda z: ...) of a def layer in the body)
     lambdas = [(call, k, a) for stmt in body if not isinstance(stmt, ast.FunctionDef) for call in walk(stmt)
-               if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in forward.helpers
+               if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and
+               (call.func.id in forward.helpers or call.func.id in nested)
                for k, a in enumerate(call.args + call.keywords) if isinstance(getattr(a, "value", a), ast.Lambda)]
     if not lambdas:
         return list(body)
@@ -319,6 +322,8 @@ def _pass_closures(stmts, closure, forward, skip=(), passable=()):
                 node.args = [ast.copy_location(ast.Name(n, ast.Load()), node) for n in closure[node.func.id]] \
                     + node.args
                 called.add(id(node.func))
+                called.update(id(a) for a in node.args + [k.value for k in node.keywords]  # (a nested function
+                              if isinstance(a, ast.Name) and a.id in closure)  # given to one: ``higher_order``)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in passable \
                     and node.func.id not in closure and node.func.id not in skip:
                 called.update(id(a) for a in node.args + [k.value for k in node.keywords]

@@ -124,6 +124,10 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Global in kinds:
             _read_only_globals(forward.func)
         named_entries.rewrite(forward.func)
+        if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
+            iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
+                           "map" in forward.constants)  # (map(f, xs): the generator expression it is)
+            kinds = census(forward.func)[0]
         if ast.For in kinds or ast.comprehension in kinds:
             iterables.unwrap(forward.func)
         if ast.Starred in kinds:

@@ -596,6 +596,10 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
         helper, staged_helper = helpers[name]
         calls_here = _distinct_calls(recorded[sites[id(op)]])
         call_args = calls_here[0] if calls_here else None
+        if not shape_free and len({tuple(map(_rank_pattern, c)) for c in calls_here}) > 1:
+            func = _peeled_at_call(forward.func, name, op.line)  # (m, c = step(m, c, row) in a loop, c a number
+            if func is not None:  # at the first call, an array after it: that call written out before the loop)
+                raise _Inlined(dataclasses.replace(forward, func=func))
         constants = _literal_arguments(helper, op)
         written = {write[2] for write in staged_helper.param_writes}  # (a helper writing into none: one key)
         if written and reads is None:
@@ -1144,6 +1148,23 @@ def _rank_pattern(value):
         kind = np.asarray(value).dtype.kind
         return ({"b": "bool", "i": "int", "u": "int", "f": "float"}.get(kind, kind),)
     return (type(value).__name__,)
+
+
+def _peeled_at_call(func, name, line):
+    """``func`` with the innermost loop holding the call of the helper ``name`` on ``line`` peeled once (the
+    arguments of its calls there of several rank patterns: the first iteration's, written out, a call site of
+    its own), or None where no loop holds it or loops were so peeled ``MAX_PEELS`` times already."""
+    done = getattr(func, "call_peels", 0)
+    if done >= MAX_PEELS:
+        return None
+    call = next((node for node in walk(func) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                 and node.func.id == name and node.lineno == line), None)
+    if call is None or loop_place(func, call.lineno, call.col_offset, inside=True) is None:
+        return None
+    func = peeled(func, call.lineno, call.col_offset, inside=True)
+    if func is not None:
+        func.call_peels = done + 1
+    return func
 
 
 def _distinct_calls(calls, most=16):
