@@ -15,7 +15,10 @@ Contract:
 * ``infer(staged, args)`` propagates shapes line by line through the staged
   forward (every branch, loops until their carried values settle) and returns
   ``{name: shape}`` for every parameter and staged value; a value whose shape
-  depends on the path is refused.
+  depends on the path is refused.  Each operation is evaluated (its value
+  decides what values decide: a mask's count, a branch, a loop's length) and
+  the shape NumPy gives it is checked against the one its rule states from
+  its operands' shapes (``rules.result_shapes``): a disagreement is refused.
 * ``run_check(staged, args)`` runs the staged forward once as a safety net.
   ``infer_ran`` also says whether the walk ran it as that check would: a
   forward without blocks whose every line and output the walk evaluated (the

@@ -41,8 +41,9 @@ A ``Rule`` is one entry of the table (``backgen.rules``):
   ``np.exp``, ``np.mean``): integers given for the operands are no reason to
   allocate the adjoints read from it as floats explicitly (``backgen.floats``).
 
-A rule's result shape is NumPy's: ``shapes`` evaluates each staged line on
-values of the propagated shapes, so an entry never restates it.
+A rule's result shape is stated beside the table, from its operands' shapes
+(``result_shapes``); ``shapes`` evaluates each staged line on values of the
+propagated shapes and checks the shape NumPy gives against the statement.
 """
 
 from dataclasses import dataclass, field
