@@ -1058,6 +1058,8 @@ class _Walker:
             stated = result_shapes.stated(op.rule, call)
         except result_shapes.ShapeError as exc:
             stated = f"no shape ({exc})"
+        except Exception:  # noqa: BLE001 (a statement that cannot read these operands: unchecked, not refused)
+            return False
         if stated != actual and stated is not result_shapes.VALUES:
             raise _error_at(self.staged, op.line, (
                 f"backgen's rule for `{op.source}` states a result of shape {stated} where NumPy gives "
