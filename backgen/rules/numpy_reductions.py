@@ -588,6 +588,33 @@ def _nanmean(c):
     return f"{np_}.where({np_}.isnan({a}), 0.0, {c.expand(c.g, 'a')} / {count})"
 
 
+def _nan_spread(c):
+    """The values not NaN less their mean, and how many of them count (less ``ddof``), along the axes
+    reduced: what np.nanvar and np.nanstd are made of."""
+    np_, a = c.np, c.a
+    whole = c.param("axis") is None
+    keep = "" if whole else f"axis={c.axis_text()}, keepdims=True"
+    mean = c.setup("nanmu", f"{np_}.nanmean({a}{', ' + keep if keep else ''})")
+    count = c.setup("count", f"(~{np_}.isnan({a})).sum({keep})")
+    ddof = c.param("ddof") or 0
+    return f"({a} - {mean})", count if not ddof else f"({count} - {ddof})"
+
+
+def _nanvar(c):
+    """2 (a - mean) / (n - ddof) times g where a is a number, 0 where it is NaN (n counts the numbers)."""
+    centered, dof = _nan_spread(c)
+    return f"{c.np}.where({c.np}.isnan({c.a}), 0.0, (2 / {dof}) * {centered} * {c.expand(c.g, 'a')})"
+
+
+def _nanstd(c):
+    """(a - mean) / ((n - ddof) std) times g where a is a number, 0 where it is NaN or the numbers are all
+    equal (their std 0)."""
+    centered, dof = _nan_spread(c)
+    np_ = c.np
+    out = c.setup("spread", f"{np_}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
+    return f"{np_}.where({np_}.isnan({c.a}), 0.0, {centered} * {c.expand(c.g, 'a')} / ({dof} * {out}))"
+
+
 RULES = {
     "np.sum": Rule(("a",), grads={"a": _sum}, signature=REDUCE, methods=("sum",), hint="{first}sum|total", fresh=True),
     "np.mean": Rule(("a",), grads={"a": _mean}, signature=REDUCE, methods=("mean",), hint="{first}mean|avg",
@@ -685,6 +712,13 @@ RULES = {
                        examples=("np.nanmean(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanmean(a, axis=1) | a=2x3",
                                  "np.nanmean(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=3x3"),
                                  floats=True),
+    "np.nanvar": Rule(("a",), grads={"a": _nanvar}, signature=SPREAD, floats=True,
+                      examples=("np.nanvar(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanvar(a, axis=1) | a=2x3",
+                                "np.nanvar(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True, ddof=1) | a=3x3")),
+    "np.nanstd": Rule(("a",), grads={"a": _nanstd}, signature=SPREAD, floats=True,
+                      examples=("np.nanstd(np.where(a > 0.9, np.nan, a)) | a=2x3", "np.nanstd(a, axis=1) | a=2x3",
+                                "np.nanstd(np.where(a > 0.9, np.nan, a), axis=(0, 1), ddof=1) | a=3x3",
+                                "np.nanstd(np.where(a > 0.9, np.nan, a), axis=0, keepdims=True) | a=3x3")),
     # fused gates: np.sum(np.square(x)) and np.log(np.sum(np.exp(x))) (see stage_calls)
     "np.sum_square": Rule(("a",), grads={"a": _sum_square}, hint="sumsq",
                           examples=("np.sum(np.square(a)) | a=2x3", "(a * a).sum(axis=1) | a=2x3",

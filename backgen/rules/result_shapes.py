@@ -971,7 +971,7 @@ _BINARY = (
     "np.logaddexp2 np._xlogy np._xlog1py np.where np.clip").split()
 _REDUCTIONS = (
     "np.sum np.mean np.prod np.max np.min np.std np.var np.nansum np.nanmean np.nanmax np.nanmin np.ptp "
-    "np.median np.logsumexp np.sum_square").split()
+    "np.median np.logsumexp np.sum_square np.nanvar np.nanstd").split()
 
 SHAPES = {
     **{name: same for name in _UNARY_NUMPY},
