@@ -896,17 +896,10 @@ def _written_for_their_shapes(result, staged, free, values):
     """``(result, free)`` with the entries of the cache a write changed unseen (``stale_names``) that
     the backward reads for their shapes alone (``np.zeros_like(x, dtype=float)``, ``x.shape``) unpacked
     again: a write leaves an array's shape as it was."""
-    np_name = re.escape(staged.modules.get("np", "np"))
-    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)]
-    shaped = set()
-    for name in free & stale_names(staged) - set(set_in_loops(staged.body)):
-        word = rf"(?<![\w.]){re.escape(name)}\b"
-        mentions = sum(len(re.findall(word, text)) for text in texts)
-        forms = sum(len(re.findall(rf"(?<![\w.]){np_name}\.zeros_like\({re.escape(name)}(?:, dtype=float)?\)|"
-                                   rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
-                    for text in texts)
-        if mentions and mentions == forms:
-            shaped.add(name)
+    np_name = staged.modules.get("np", "np")
+    lines = list(_lines(result))
+    shaped = {name for name in free & stale_names(staged) - set(set_in_loops(staged.body))
+              if _read_for_shape_alone(lines, name, np_name, zeros_like=True)}
     if not shaped:
         return result, free
     names = tuple(original if n is None and original in shaped else n
@@ -961,14 +954,39 @@ def _missing_message(missing, result, staged, layout):
 
 def _read_for_shape(result, name, staged):
     """Whether the backward's lines read ``name`` for its shape alone (``x.shape``, ``np.shape(x)``)."""
-    np_name = re.escape(staged.modules.get("np", "np"))
-    word = rf"(?<![\w.]){re.escape(name)}\b"
-    texts = [str(item) if not isinstance(item, ir.Block) else item.header for item in _lines(result)
-             if not (isinstance(item, ir.ForwardLine) and _base(item.target) == name)]
-    mentions = sum(len(re.findall(word, text)) for text in texts)
-    forms = sum(len(re.findall(rf"{word}\.shape\b|(?<![\w.]){np_name}\.shape\({re.escape(name)}\)", text))
-                for text in texts)
-    return bool(mentions) and mentions == forms
+    lines = [item for item in _lines(result) if not (isinstance(item, ir.ForwardLine) and _base(item.target) == name)]
+    return _read_for_shape_alone(lines, name, staged.modules.get("np", "np"))
+
+
+def _read_for_shape_alone(lines, name, np_name, zeros_like=False):
+    """Whether ``lines`` mention ``name``, each time for its shape alone: ``name.shape``,
+    ``np.shape(name)`` (with ``zeros_like``, ``np.zeros_like(name)`` and ``np.zeros_like(name,
+    dtype=float)`` too), read in each line's tree."""
+    mentioned = False
+    for item in lines:
+        tree = _parsed(item)
+        parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name:
+                if not _shape_read(node, parents.get(id(node)), np_name, zeros_like):
+                    return False
+                mentioned = True
+        if isinstance(item, ir.AdjointLine) and item.accumulate and _base(item.target) == name:
+            return False  # (name += ...: read whole)
+    return mentioned
+
+
+def _shape_read(node, parent, np_name, zeros_like):
+    """Whether the name ``node`` is read for its shape alone where its parent is ``parent``."""
+    if isinstance(parent, ast.Attribute) and parent.value is node:
+        return parent.attr == "shape"
+    if not (isinstance(parent, ast.Call) and parent.args == [node] and isinstance(parent.func, ast.Attribute) and
+            isinstance(parent.func.value, ast.Name) and parent.func.value.id == np_name):
+        return False
+    if parent.func.attr == "shape":
+        return not parent.keywords
+    return zeros_like and parent.func.attr == "zeros_like" and all(
+        k.arg == "dtype" and isinstance(k.value, ast.Name) and k.value.id == "float" for k in parent.keywords)
 
 
 def _user(name):
@@ -1252,10 +1270,8 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
             sum(_base(other) == name for other in computed) == 1 and name not in looped and name not in cached}
 
     def shape_only(name):  # whether the lines but its own read ``name``, and for its shape alone
-        texts = [str(item) for item in lines if not (isinstance(item, ir.ForwardLine) and item.target == name)]
-        forms = (f"{name}.shape", f"{np_name}.shape({name})")
-        mentions = sum(len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)) for text in texts)
-        return mentions and mentions == sum(text.count(form) for text in texts for form in forms)
+        return _read_for_shape_alone([item for item in lines if not (isinstance(item, ir.ForwardLine) and
+                                                                     item.target == name)], name, np_name)
     # the arrays the forward pass computes once, outside loops, and keeps for reads of more than their shape
     kept = [(name, staged.shapes.get(name)) for name in sorted(once) if not shape_only(name) and
             any(isinstance(item, ir.ForwardLine) and item.target == name for item in backward.forward)]
