@@ -20,8 +20,8 @@ from backgen.rules import NUMPY, RULES, result_shapes
 from backgen.rules.result_shapes import VALUES, Call, Parts, observed, stated
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_numpy_rules import load, upstream  # noqa: E402
-from test_rule_coverage import CASES, MACHINERY, draw  # noqa: E402
+from test_numpy_rules import upstream  # noqa: E402
+from test_rule_coverage import CASES, MACHINERY, case_arguments, case_function  # noqa: E402
 
 # Rules whose result's shape the values decide: what the walk evaluates is their shape.
 BY_VALUES = {"call": "a helper's result is its own body's"}
@@ -39,14 +39,8 @@ def test_a_rule_without_a_statement_is_refused_as_the_table_loads():
 
 def _run(tmp_path, rule, text, shapes, domains):
     """Generate the backward of the coverage call ``text`` for inputs drawn as that test draws them."""
-    body = text if "return" in text else f"return {text}"
-    if "scipy.special" in body:
-        body = "import scipy.special; " + body
-    body = "\n".join("    " + line.strip() for line in body.split(";"))
-    f = load(tmp_path, f"def f({', '.join(shapes)}):\n{body}\n")
-    rng = np.random.default_rng(zlib.crc32(text.encode()))
-    default = dict(zip(rule.inputs, rule.domain or ()))
-    args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in shapes]
+    f = case_function(tmp_path, text, shapes)
+    args = case_arguments(rule, text, shapes, domains)
     backgen.backward(f).backward(*args, dout=upstream(f(*args)))
 
 

@@ -121,19 +121,26 @@ def test_every_entry_is_covered():
     assert len(PUBLIC_NUMPY) >= 100
 
 
-@pytest.mark.parametrize("name, rule, text, shapes, domains", CASES)
-def test_entry_against_finite_differences(tmp_path, name, rule, text, shapes, domains):
-    params = list(shapes)
+def case_function(tmp_path, text, shapes):
+    """``def f(...)`` of a case's call ``text`` (an expression, or statements ending in ``return``)."""
     body = text if "return" in text else f"return {text}"
     if "scipy.special" in body:
         pytest.importorskip("scipy.special")
         body = "import scipy.special; " + body
     body = "\n".join("    " + line.strip() for line in body.split(";"))
-    f = load(tmp_path, f"def f({', '.join(params)}):\n{body}\n")
+    return load(tmp_path, f"def f({', '.join(shapes)}):\n{body}\n")
+
+
+def case_arguments(rule, text, shapes, domains):
+    """Arguments for a case, each drawn inside its domain (the case's, else the rule's)."""
     rng = np.random.default_rng(zlib.crc32(text.encode()))
     default = dict(zip(rule.inputs, rule.domain or ()))
-    args = [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in params]
-    check(f, *args)
+    return [draw(shapes[p], domains.get(p) or default.get(p, "any"), rng) for p in shapes]
+
+
+@pytest.mark.parametrize("name, rule, text, shapes, domains", CASES)
+def test_entry_against_finite_differences(tmp_path, name, rule, text, shapes, domains):
+    check(case_function(tmp_path, text, shapes), *case_arguments(rule, text, shapes, domains))
 
 
 # two derived cases per entry (a vector, and a broadcast pair or a second shape): second derivatives are slow
