@@ -137,8 +137,8 @@ def refined(gates, staged, uses, active):
     uses = {name: count + (name in returned) for name, count in uses.items()}
     out = dict(gates)
     for op in staged.body:
-        if op.rule == "getitem" and isinstance(op.args[0], ir.Var):
-            gate = gates.get(op.args[0].name)
+        if op.rule == "getitem" and isinstance(op.args[0], ir.Var) and uses.get(op.target):  # (a pick read on)
+            gate = out.get(op.args[0].name)
             if gate is not None and gate.kind == "log_softmax" and uses.get(op.args[0].name) == 1 \
                     and op.args[0].name not in returned and _one_per_row(op, gate, shapes):
                 del out[op.args[0].name]
