@@ -1041,7 +1041,9 @@ class _Walker:
                 shape, none = self.constant_shapes.get(atom.source, (_MISSING, False))
                 if shape is _MISSING:
                     value = self.atom(atom, env)
-                    shape, none = self.constant_shapes[atom.source] = (result_shapes.observed(value), value is None)
+                    shape, none = result_shapes.observed(value), value is None
+                    if source.code_names(atom.source) <= set(self.staged.modules.values()):  # (not one reading a
+                        self.constant_shapes[atom.source] = (shape, none)  # loop's variable: x[i:i + 2])
             if shape is None:  # (a dict, a string: nothing stated of it)
                 return False
             shapes.append(shape)

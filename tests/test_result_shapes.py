@@ -294,3 +294,31 @@ def test_logaddexp_reduce_is_over_the_first_axis_where_none_is_given(expr):
     def f(x: "4, 3"):
         return np.sum({expr} ** 2)
     ''', [np.linspace(-1.0, 1.4, 12).reshape(4, 3)], dout=1.0)
+
+
+def test_a_constant_sliced_by_a_loops_variables_is_checked_at_each_slice():
+    # real-code mutants seed 174, program 233: the shape of np.full(...)[..., 2 * i:4 - i] was noted once for
+    # the text, as a constant's, and the next iteration's slice taken for a disagreement with the rule
+    from test_never_wrong import assert_right
+    assert_right('''
+    def f(x: "1, 2, 4, 4"):
+        out = np.zeros((1, 2, 2, 2))
+        for c in range(2):
+            for i in range(2):
+                for j in range(2):
+                    window = np.full((1, 2, 4, 4), 0.5)[0, c, 2 * i:2 - i + 2, 2 * j:2 * j + 2]
+                    window_v = window
+                    window_v[0] = 0.25
+                    out[0, c, i, j] = np.max(window) * x[0, c, i, j] + np.sum(x[0, c, 2 * i:4 - i])
+        return np.sum(out ** 2)
+    ''', [np.linspace(-1.0, 1.2, 32).reshape(1, 2, 4, 4)])
+
+
+def test_the_cumulative_sum_of_a_number_along_its_last_axis():
+    # real-code mutants seed 173, program 571: NumPy takes a number as an array of one there
+    from test_never_wrong import assert_right
+    assert_right('''
+    def f(x: "3"):
+        r = np.sum(x ** 2)
+        return np.sum(np.cumsum(r, axis=-1) * 2.0)
+    ''', [np.array([0.3, -0.8, 1.1])])

@@ -204,7 +204,7 @@ def _either(c):
 
 
 def _cumulative(c):
-    shape = _array_shape(c.shapes[0])
+    shape = _array_shape(c.shapes[0]) or (1,)  # (a number accumulates as an array of one)
     if c.param("axis") is None:
         return (_size(shape),)
     _axis(c.param("axis"), len(shape))
