@@ -379,3 +379,26 @@ def test_array_api_names(expression, shapes, shape_free):
     '''
     args = [_values(*shape) for shape in shapes.values()]
     assert_right(_shape_free(source) if shape_free else source, args)
+
+
+# --- np.r_[...] of values -------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("expression", ["np.r_[u, v]", "np.r_[0.0, np.cumsum(u)]", "np.r_[s, u, 2.0 * s]",
+                                        "np.r_[u, 0:3] * u[0]", "np.r_[1:4:2, u]", "np.diff(np.r_[0.0, u, 1.0])",
+                                        "np.r_[u]"])
+def test_r_of_values(expression, shape_free):
+    # refused ('np.r_ is not supported as a value'): the items, each of at least one axis, joined
+    source = f'''
+    def f(u: "3", v: "4", s: float):
+        y = {expression}
+        return np.sum(y ** 3)
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(3), _values(4), 0.7])
+
+
+def test_r_with_a_directive_refused():
+    assert_refused('''
+    def f(u: "3"):
+        return np.sum(np.r_['0,2', u, u])
+    ''', [_values(3)], "np.r_ is not supported")
