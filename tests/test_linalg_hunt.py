@@ -402,3 +402,21 @@ def test_r_with_a_directive_refused():
     def f(u: "3"):
         return np.sum(np.r_['0,2', u, u])
     ''', [_values(3)], "np.r_ is not supported")
+
+
+# --- np.kron of operands of other ranks -----------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [((2, 3), (2,)), ((3,), (2, 2)), ((), (2, 3)), ((2, 3), ()), ((2, 1, 2), (3, 2)),
+                                  ((2, 2, 2), (2, 1, 3))])
+def test_kron_of_other_ranks(a, b):
+    # refused ('np.kron is differentiated for two vectors or two matrices'): NumPy gives the operand of
+    # fewer axes leading axes of 1
+    def annotation(shape):
+        return '"' + ", ".join(map(str, shape)) + '"' if shape else "float"
+    source = f'''
+    def f(a: {annotation(a)}, b: {annotation(b)}):
+        k = np.kron(a, b)
+        return np.sum(np.sin(k) * np.arange(k.size).reshape(k.shape))
+    '''
+    args = [_values(*shape) if shape else 0.8 for shape in (a, b)]
+    assert_right(source, args)

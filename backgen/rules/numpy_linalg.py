@@ -135,12 +135,16 @@ def _square_2d(c, which, what):
 
 
 def _kron(position):
-    """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor."""
+    """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor.  Of
+    other ranks (NumPy gives the operand of fewer axes leading axes of 1), the same with the blocks
+    of each axis side by side: g read as (a0, b0, a1, b1, ...), an einsum against the other factor."""
     def grad(c):
         a, b, np_ = c.a, c.b, c.np
+        if c.shape_free:
+            c.needs_shapes()
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra != rb or ra not in (1, 2):
-            c.unsupported("np.kron is differentiated for two vectors or two matrices")
+            return _kron_any(c, position, ra, rb)
         if ra == 1:
             blocks = f"{c.g}.reshape({a}.shape[0], {b}.shape[0])"
             return f"{blocks} @ {b}" if position == 0 else f"{a} @ {blocks}"
@@ -149,6 +153,27 @@ def _kron(position):
             return f"{np_}.einsum('ikjl,kl->ij', {blocks}, {b})"
         return f"{np_}.einsum('ikjl,ij->kl', {blocks}, {a})"
     return grad
+
+
+def _kron_any(c, position, ra, rb):
+    np_, r = c.np, max(c.ndim("a"), c.ndim("b"), 1)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    mine, other = letters[:r], letters[r:2 * r]  # (a's axes, b's axes)
+
+    def padded(text, rank):  # (the operand with NumPy's leading axes of 1)
+        if rank == r:
+            return text
+        dims = ["1"] * (r - rank) + [f"{np_}.shape({text})[{i}]" for i in range(rank)]
+        return f"{np_}.reshape({text}, ({', '.join(dims)},))"
+    a, b = padded(c.a, ra), padded(c.b, rb)
+    sizes = ", ".join(f"{np_}.shape({a})[{i}], {np_}.shape({b})[{i}]" for i in range(r))
+    blocks = c.setup("blocks", f"{c.g}.reshape({sizes})")
+    spec = "".join(f"{m}{o}" for m, o in zip(mine, other))
+    if position == 0:
+        text = f"{np_}.einsum('{spec},{other}->{mine}', {blocks}, {b})"
+        return text if ra == r else f"{np_}.reshape({text}, {np_}.shape({c.a}))"
+    text = f"{np_}.einsum('{spec},{mine}->{other}', {blocks}, {a})"
+    return text if rb == r else f"{np_}.reshape({text}, {np_}.shape({c.b}))"
 
 
 def _cross(position):
@@ -574,7 +599,9 @@ RULES = {
                     examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=1, b=()",
                               "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
-                    examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
+                    examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2", "np.kron(a, b) | a=2x3, b=2",
+                              "np.kron(a, b) | a=3, b=2x2", "np.kron(a, b) | a=(), b=2x3", "np.kron(a, b) | a=2x1x2, b=3x2",
+                              "np.kron(a, b) | a=2x2x2, b=2x1x3")),
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
                      examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
