@@ -420,3 +420,16 @@ def test_kron_of_other_ranks(a, b):
     '''
     args = [_values(*shape) if shape else 0.8 for shape in (a, b)]
     assert_right(source, args)
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("shape", [(3, 2), (2, 4), (2, 3, 2), (2, 2, 3)])
+def test_pinv_of_a_stack_and_without_shapes(shape, shape_free):
+    # refused for a stack ('differentiated for one 2-D matrix'), and without shapes (they were asked for)
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        P = np.linalg.pinv(A)
+        return np.sum(P ** 3) + np.sum(np.swapaxes(P, -1, -2) * A)
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*shape)])

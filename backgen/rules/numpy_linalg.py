@@ -129,11 +129,6 @@ def _tensordot(position):
     return grad
 
 
-def _square_2d(c, which, what):
-    if c.ndim(which) != 2:
-        c.unsupported(f"{what} is differentiated for one 2-D matrix (not a stack of them)")
-
-
 def _kron(position):
     """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor.  Of
     other ranks (NumPy gives the operand of fewer axes leading axes of 1), the same with the blocks
@@ -459,11 +454,15 @@ def _matrix_power(c):
 
 
 def _pinv(c):
-    """P = pinv(A) where A keeps its rank: -P.T g P.T + (I - A P) g.T P P.T + P.T P g.T (I - P A)."""
-    _square_2d(c, "a", "np.linalg.pinv")
+    """P = pinv(A) where A keeps its rank: -P.T g P.T + (I - A P) g.T P P.T + P.T P g.T (I - P A).
+    Without shapes, or for a stack of matrices, the last two axes swapped for the transposes."""
     if c.op.param("rcond") is not None or c.op.param("hermitian") is not None:
         c.unsupported("np.linalg.pinv is differentiated without rcond and hermitian")
     np_, a, p, g = c.np, c.a, c.out, c.g
+    if c.shape_free or c.ndim("a") != 2:
+        pt, gt = c.setup("pt", _swapped(c, p)), _swapped(c, g)
+        return (f"-{pt} @ {g} @ {pt} + ({np_}.eye({np_}.shape({a})[-2]) - {a} @ {p}) @ {gt} @ {p} @ {pt} "
+                f"+ {pt} @ {p} @ {gt} @ ({np_}.eye({np_}.shape({a})[-1]) - {p} @ {a})")
     return (f"-{p}.T @ {g} @ {p}.T + ({np_}.eye({a}.shape[0]) - {a} @ {p}) @ {g}.T @ {p} @ {p}.T "
             f"+ {p}.T @ {p} @ {g}.T @ ({np_}.eye({a}.shape[1]) - {p} @ {a})")
 
@@ -616,7 +615,8 @@ RULES = {
                                              "np.linalg.matrix_power(a, 0) * a | a=2x2")),
     "np.linalg.pinv": Rule(("a",), grads={"a": _pinv}, signature="a, rcond=None, hermitian=None", fresh=True,
                            examples=("np.linalg.pinv(a) | a=3x2", "np.linalg.pinv(a) | a=2x4",
-                                     "np.linalg.pinv(a) | a=3x3:invertible"), floats=True),
+                                     "np.linalg.pinv(a) | a=3x3:invertible", "np.linalg.pinv(a) | a=2x3x2",
+                                     "np.linalg.pinv(a) | a=2x2x3"), floats=True),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
     "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",
