@@ -433,3 +433,21 @@ def test_pinv_of_a_stack_and_without_shapes(shape, shape_free):
         return np.sum(P ** 3) + np.sum(np.swapaxes(P, -1, -2) * A)
     '''
     assert_right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("body", [
+    "w, v = np.linalg.eigh(S, UPLO='U')\n        return np.sum(v[..., 0] ** 2 * w[..., -1:]) + np.sum(w ** 2)",
+    "return np.linalg.eigh(S, 'U')[0] * 2.0",
+    "return np.linalg.eigvalsh(S, UPLO='U') ** 2",
+])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
+def test_eigh_of_the_upper_triangle(body, shape, shape_free):
+    # refused ("differentiated with UPLO='L'"): NumPy reads the upper triangle, where the gradient is
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        S = A + 3.0 * np.eye(3)
+        {body}
+    '''
+    _right(_shape_free(source) if shape_free else source, [_values(*shape)])

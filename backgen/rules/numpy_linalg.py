@@ -531,35 +531,39 @@ def _cholesky(c):
     return _lower(c, half)
 
 
-def _lower(c, full):
+def _lower(c, full, triangle="tril"):
     """A gradient for a function reading only A's lower triangle (NumPy's cholesky and eigh):
-    each element below the diagonal stands for itself and its mirror."""
+    each element below the diagonal stands for itself and its mirror (above it, where ``triangle`` is
+    "triu": eigh with UPLO='U')."""
     np_ = c.np
     both = c.setup("both", f"{full} + {full}.T")
-    return f"{np_}.tril({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
+    return f"{np_}.{triangle}({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
 
 
 def _eigh(c):
     """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
     with F[i, j] = 1 / (w[j] - w[i]) off the diagonal; of the eigenvalues alone, v diag(dw) v.T,
-    whatever they are."""
-    if c.param("UPLO", "L") != "L":
-        c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
+    whatever they are.  NumPy reads A's lower triangle (its upper one with UPLO='U'), where the
+    gradient is."""
+    uplo = c.param("UPLO", "L")
+    if uplo not in ("L", "U"):
+        c.unsupported("np.linalg.eigh is differentiated with UPLO='L' or 'U'")
+    triangle = "tril" if uplo == "L" else "triu"
     if c.shape_free or c.ndim("a") != 2:
-        return _eigh_stacked(c)
+        return _eigh_stacked(c, triangle)
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
     parts = c.parts_read(2)
     if parts is not None and 1 not in parts:  # the eigenvalues alone: v diag(dw) v.T, right where they repeat
-        return _lower(c, c.setup("full", f"{v} @ {np_}.diag({g}[0]) @ {v}.T"))  # (no 1 / (w[j] - w[i]))
+        return _lower(c, c.setup("full", f"{v} @ {np_}.diag({g}[0]) @ {v}.T"), triangle)  # (no 1 / (w[j] - w[i]))
     gaps = c.setup("gaps", f"{w}[None, :] - {w}[:, None]")
     eye = f"{np_}.eye(len({w}))"
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
     middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
-    return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
+    return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"), triangle)
 
 
-def _eigh_stacked(c):
+def _eigh_stacked(c, triangle):
     """``_eigh`` for a stack of matrices, or one where the shapes are not given: the transposes swap the
     last two axes, diagonals are products with the identity."""
     np_, out, g = c.np, c.out, c.g
@@ -573,8 +577,8 @@ def _eigh_stacked(c):
         inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
         middle = f"{g}[0][..., None] * {eye} + {inverse} * ({vt} @ {g}[1])"
     full = c.setup("full", f"{v} @ ({middle}) @ {vt}")
-    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the lower triangle, which eigh reads)
-    return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
+    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the triangle eigh reads)
+    return f"{np_}.{triangle}({both}) - 0.5 * {both} * {eye}"
 
 
 RULES = {
@@ -636,7 +640,9 @@ RULES = {
     "np.linalg.eigh": Rule(("a",), grads={"a": _eigh}, signature="a, UPLO='L'", domain=("spd",), returns_list=True,
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
-                                     "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4"), floats=True),
+                                     "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4",
+                                     "w, v = np.linalg.eigh(a, UPLO='U'); return v[:, -1] ** 2 * w[0] | a=3x3",
+                                     "return np.linalg.eigh(a, 'U')[0] | a=2x3x3"), floats=True),
     "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
                          examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
                                    "q, r = np.linalg.qr(a); return r | a=3x3",
