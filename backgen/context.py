@@ -702,10 +702,9 @@ class GradContext:
         ``'ii->i'``, its diagonal): each repeat read as a letter of its own, joined to the first by an
         identity matrix given as one more operand (``'ij,ij'`` of ``A`` and ``np.eye(A.shape[0])``), a
         product of the same value whose operand names every letter once."""
-        if any(len(set(sub)) != len(sub) for k, sub in enumerate(subs) if k != position) or \
-                any(self._einsum_broadcast(subs, output, position)):
+        if any(self._einsum_broadcast(subs, output, position)):
             self.unsupported(f"np.einsum('{','.join(subs)}->{output}'): an index repeated in one operand is "
-                             "differentiated where no other operand repeats one and no axis broadcasts")
+                             "differentiated where no axis broadcasts")
         fresh = iter(c for c in string.ascii_letters if c not in "".join(subs) + output)
         mine, joins, eyes = "", [], []
         for axis, letter in enumerate(subs[position]):

@@ -451,3 +451,26 @@ def test_eigh_of_the_upper_triangle(body, shape, shape_free):
         {body}
     '''
     _right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+# --- np.einsum of a letter repeated in several operands -----------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("spec, shapes", [
+    ("ii,ii->", [(3, 3), (3, 3)]), ("ii,jj->ij", [(3, 3), (2, 2)]), ("ii,ii->i", [(3, 3), (3, 3)]),
+    ("ijj,ijj->j", [(2, 3, 3), (2, 3, 3)]), ("iij,iij,klj->lj", [(3, 3, 2), (3, 3, 2), (2, 4, 2)]),
+    ("ii,ji,ii->j", [(3, 3), (2, 3), (3, 3)]), ("iji,iji->j", [(3, 2, 3), (3, 2, 3)]),
+    ("ijkk,ljmm->kli", [(2, 3, 2, 2), (2, 3, 2, 2)]),
+])
+def test_einsum_letters_repeated_in_several_operands(spec, shapes, shape_free):
+    # refused ('an index repeated in one operand is differentiated where no other operand repeats one'):
+    # each repeat read as a letter of its own joined to the first by an identity, the other operands'
+    # diagonals read as einsum reads them
+    names = "ABC"[:len(shapes)]
+    params = ", ".join(f'{n}: "{", ".join(map(str, s))}"' for n, s in zip(names, shapes))
+    source = f'''
+    def f({params}):
+        y = np.einsum('{spec}', {", ".join(names)})
+        return np.sum(y * np.tanh(y))
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*s) for s in shapes])
