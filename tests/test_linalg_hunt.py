@@ -474,3 +474,23 @@ def test_einsum_letters_repeated_in_several_operands(spec, shapes, shape_free):
         return np.sum(y * np.tanh(y))
     '''
     assert_right(_shape_free(source) if shape_free else source, [_values(*s) for s in shapes])
+
+
+# --- np.einsum with an ellipsis covering axes that broadcast -------------------------------------
+
+@pytest.mark.parametrize("spec, shapes", [
+    ("...ij,...jk->...ik", [(1, 3, 4), (2, 4, 5)]), ("...ij,...jk->...ik", [(2, 3, 4), (4, 5)]),
+    ("...ij,...jk", [(3, 4), (2, 4, 5)]), ("...i,...i->...", [(2, 3, 4), (4,)]), ("...i,...i", [(2, 3, 4), (3, 1)]),
+    ("b...ij,b...jk->b...ik", [(2, 1, 3, 4), (2, 3, 4, 2)]), ("ij...,jk...->ik...", [(3, 4, 2), (4, 5, 1)]),
+    ("...ii,...ii->...", [(2, 3, 3), (3, 3)]), ("...,...->...", [(2, 3, 4), (4,)]),
+])
+def test_einsum_ellipsis_broadcast(spec, shapes):
+    # refused ("np.einsum with '...' is differentiated where the ellipsis covers the same axes in every
+    # operand"): NumPy aligns the ellipsis' axes at the right and broadcasts axes of 1
+    names = "AB"[:len(shapes)]
+    params = ", ".join(f'{n}: "{", ".join(map(str, s))}"' for n, s in zip(names, shapes))
+    assert_right(f'''
+    def f({params}):
+        y = np.einsum('{spec}', {", ".join(names)})
+        return np.sum(np.sin(y) * y)
+    ''', [_values(*s) for s in shapes])
