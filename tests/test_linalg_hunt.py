@@ -494,3 +494,17 @@ def test_einsum_ellipsis_broadcast(spec, shapes):
         y = np.einsum('{spec}', {", ".join(names)})
         return np.sum(np.sin(y) * y)
     ''', [_values(*s) for s in shapes])
+
+
+# --- matrix norms of a stack of matrices --------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["2", "-2", "'nuc'", "1", "-1", "np.inf", "-np.inf"])
+@pytest.mark.parametrize("axis", ["(1, 2)", "(-1, -2)"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_matrix_norms_of_a_stack(order, axis, keepdims):
+    # refused ('matrix norms other than 'fro' are differentiated for one 2-D matrix')
+    _right(f'''
+    def f(X: "2, 3, 4"):
+        return np.linalg.norm(X, {order}, axis={axis}, keepdims={keepdims}) * np.array([1.0, -2.0]).reshape(
+            {(2, 1, 1) if keepdims else (2,)})
+    ''', [_values(2, 3, 4)])
