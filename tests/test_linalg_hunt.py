@@ -508,3 +508,16 @@ def test_matrix_norms_of_a_stack(order, axis, keepdims):
         return np.linalg.norm(X, {order}, axis={axis}, keepdims={keepdims}) * np.array([1.0, -2.0]).reshape(
             {(2, 1, 1) if keepdims else (2,)})
     ''', [_values(2, 3, 4)])
+
+
+@pytest.mark.parametrize("call, shape", [("np.diagonal(T)", (3, 3, 2)), ("T.diagonal(1)", (2, 3, 3)),
+                                         ("np.diagonal(T, 1, 0, 2)", (3, 2, 4)), ("np.diagonal(T, -1, 2, 0)", (3, 2, 4)),
+                                         ("T.diagonal(0, 1, 3)", (2, 3, 2, 4)), ("np.trace(T)", (3, 3, 2))])
+def test_diagonal_over_other_axes(call, shape):
+    # refused ('a diagonal is differentiated over the first two axes of a 2-D array, or over the last two')
+    dims = ", ".join(map(str, shape))
+    _right(f'''
+    def f(T: "{dims}"):
+        d = {call}
+        return np.sin(d) * d
+    ''', [_values(*shape)])
