@@ -380,9 +380,11 @@ def _diagonal_along(c, k, axis1, axis2, ndim):
     np_, a, g = c.np, c.current, c.g
     n1, n2 = f"{a}.shape[{axis1}]", f"{a}.shape[{axis2}]"
     along = n1 if k >= 0 else n2  # (the axis g's elements run along: rows, or columns below the diagonal)
-    padded = f"{np_}.pad({g}, [(0, 0)] * {ndim - 2} + [(0, {along} - {g}.shape[-1])])"
+    widths = ", ".join(["(0, 0)"] * (ndim - 2) + [f"(0, {along} - {g}.shape[-1])"])
+    padded = c.setup("padded", f"{np_}.pad({g}, [{widths}])")
     spread = f"{padded}[..., :, None]" if k >= 0 else f"{padded}[..., None, :]"
-    return f"{np_}.moveaxis({spread} * {np_}.eye({n1}, {n2}, {k}), (-2, -1), ({axis1}, {axis2}))"
+    eye = f"{np_}.eye({n1}, {n2}, {k})" if k else f"{np_}.eye({n1}, {n2})"
+    return f"{np_}.moveaxis({spread} * {eye}, (-2, -1), ({axis1}, {axis2}))"
 
 
 def _last_two_diagonal(c, k, rows_first):
