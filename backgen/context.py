@@ -617,7 +617,9 @@ class GradContext:
 
     def _without_ellipsis(self, spec):
         """``'...ij,...jk->...ik'`` with the ellipsis written out in letters of its own, from the
-        operands' ranks; its axes must match exactly (no axis of 1 broadcast)."""
+        operands' ranks, aligned at the right as NumPy broadcasts them (an operand whose ellipsis covers
+        fewer axes names the last of them; an axis of 1 against a longer one is broadcast, as of any
+        letter)."""
         inputs, arrow, output = spec.partition("->")
         subs = inputs.split(",")
         if len(subs) != len(self.op.args):
@@ -634,12 +636,12 @@ class GradContext:
             start = sub.index("...")
             for letter, dim in zip(letters[width - rank:], shape[start:start + rank]):
                 dims.setdefault(letter, set()).add(dim)
-        if any(len(sizes) > 1 for sizes in dims.values()) or any(r not in (0, width) for r in ranks):
-            self.unsupported("np.einsum with '...' is differentiated where the ellipsis covers the same axes "
-                             "in every operand")
+        if any(len(sizes - {1}) > 1 for sizes in dims.values()):  # (NumPy raises there)
+            self.unsupported("np.einsum with '...' is differentiated where the ellipsis covers axes that "
+                             "broadcast together")
         subs = [sub.replace("...", letters[width - rank:]) for sub, rank in zip(subs, ranks)]
         if not arrow:  # implicit output: the ellipsis first, then the letters seen once, sorted
-            plain = "".join(s.replace(letters, "") for s in subs)
+            plain = "".join(c for s in subs for c in s if c not in letters)
             output = letters + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
         return ",".join(subs) + "->" + output.replace("...", letters)
 
@@ -702,10 +704,9 @@ class GradContext:
         ``'ii->i'``, its diagonal): each repeat read as a letter of its own, joined to the first by an
         identity matrix given as one more operand (``'ij,ij'`` of ``A`` and ``np.eye(A.shape[0])``), a
         product of the same value whose operand names every letter once."""
-        if any(len(set(sub)) != len(sub) for k, sub in enumerate(subs) if k != position) or \
-                any(self._einsum_broadcast(subs, output, position)):
+        if any(self._einsum_broadcast(subs, output, position)):
             self.unsupported(f"np.einsum('{','.join(subs)}->{output}'): an index repeated in one operand is "
-                             "differentiated where no other operand repeats one and no axis broadcasts")
+                             "differentiated where no axis broadcasts")
         fresh = iter(c for c in string.ascii_letters if c not in "".join(subs) + output)
         mine, joins, eyes = "", [], []
         for axis, letter in enumerate(subs[position]):

@@ -1152,10 +1152,11 @@ def test_dot_of_a_stack_and_a_vector():
         return np.sum(p, keepdims=True) * np.dot(p, v)
     ''', [np.linspace(-1.0, 1.0, 12).reshape(3, 4), np.array([0.5, -0.2, 0.3, 1.1])],
         dout=np.array([[[1.0, -0.5, 2.0]]]))
-    assert_refused('''
+    assert_right('''
     def f(v: "2", X: "3, 2, 4"):
         return np.dot(v, X)
-    ''', "more than 2 dimensions", 3)
+    ''', [np.array([0.5, -1.5]), np.linspace(-1.0, 1.0, 24).reshape(3, 2, 4)],
+        dout=np.linspace(-1.0, 2.0, 12).reshape(3, 4))  # (refused before: 'more than 2 dimensions')
 
 
 @pytest.mark.parametrize("X", [np.array([[-0.5, 0.2, -0.3, 0.4]]), np.array([[-0.5, -0.2, -0.3, -0.4]]),

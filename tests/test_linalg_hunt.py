@@ -379,3 +379,145 @@ def test_array_api_names(expression, shapes, shape_free):
     '''
     args = [_values(*shape) for shape in shapes.values()]
     assert_right(_shape_free(source) if shape_free else source, args)
+
+
+# --- np.r_[...] of values -------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("expression", ["np.r_[u, v]", "np.r_[0.0, np.cumsum(u)]", "np.r_[s, u, 2.0 * s]",
+                                        "np.r_[u, 0:3] * u[0]", "np.r_[1:4:2, u]", "np.diff(np.r_[0.0, u, 1.0])",
+                                        "np.r_[u]"])
+def test_r_of_values(expression, shape_free):
+    # refused ('np.r_ is not supported as a value'): the items, each of at least one axis, joined
+    source = f'''
+    def f(u: "3", v: "4", s: float):
+        y = {expression}
+        return np.sum(y ** 3)
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(3), _values(4), 0.7])
+
+
+def test_r_with_a_directive_refused():
+    assert_refused('''
+    def f(u: "3"):
+        return np.sum(np.r_['0,2', u, u])
+    ''', [_values(3)], "np.r_ is not supported")
+
+
+# --- np.kron of operands of other ranks -----------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [((2, 3), (2,)), ((3,), (2, 2)), ((), (2, 3)), ((2, 3), ()), ((2, 1, 2), (3, 2)),
+                                  ((2, 2, 2), (2, 1, 3))])
+def test_kron_of_other_ranks(a, b):
+    # refused ('np.kron is differentiated for two vectors or two matrices'): NumPy gives the operand of
+    # fewer axes leading axes of 1
+    def annotation(shape):
+        return '"' + ", ".join(map(str, shape)) + '"' if shape else "float"
+    source = f'''
+    def f(a: {annotation(a)}, b: {annotation(b)}):
+        k = np.kron(a, b)
+        return np.sum(np.sin(k) * np.arange(k.size).reshape(k.shape))
+    '''
+    args = [_values(*shape) if shape else 0.8 for shape in (a, b)]
+    assert_right(source, args)
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("shape", [(3, 2), (2, 4), (2, 3, 2), (2, 2, 3)])
+def test_pinv_of_a_stack_and_without_shapes(shape, shape_free):
+    # refused for a stack ('differentiated for one 2-D matrix'), and without shapes (they were asked for)
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        P = np.linalg.pinv(A)
+        return np.sum(P ** 3) + np.sum(np.swapaxes(P, -1, -2) * A)
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("body", [
+    "w, v = np.linalg.eigh(S, UPLO='U')\n        return np.sum(v[..., 0] ** 2 * w[..., -1:]) + np.sum(w ** 2)",
+    "return np.linalg.eigh(S, 'U')[0] * 2.0",
+    "return np.linalg.eigvalsh(S, UPLO='U') ** 2",
+])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
+def test_eigh_of_the_upper_triangle(body, shape, shape_free):
+    # refused ("differentiated with UPLO='L'"): NumPy reads the upper triangle, where the gradient is
+    dims = ", ".join(map(str, shape))
+    source = f'''
+    def f(A: "{dims}"):
+        S = A + 3.0 * np.eye(3)
+        {body}
+    '''
+    _right(_shape_free(source) if shape_free else source, [_values(*shape)])
+
+
+# --- np.einsum of a letter repeated in several operands -----------------------------------------
+
+@pytest.mark.parametrize("shape_free", [False, True])
+@pytest.mark.parametrize("spec, shapes", [
+    ("ii,ii->", [(3, 3), (3, 3)]), ("ii,jj->ij", [(3, 3), (2, 2)]), ("ii,ii->i", [(3, 3), (3, 3)]),
+    ("ijj,ijj->j", [(2, 3, 3), (2, 3, 3)]), ("iij,iij,klj->lj", [(3, 3, 2), (3, 3, 2), (2, 4, 2)]),
+    ("ii,ji,ii->j", [(3, 3), (2, 3), (3, 3)]), ("iji,iji->j", [(3, 2, 3), (3, 2, 3)]),
+    ("ijkk,ljmm->kli", [(2, 3, 2, 2), (2, 3, 2, 2)]),
+])
+def test_einsum_letters_repeated_in_several_operands(spec, shapes, shape_free):
+    # refused ('an index repeated in one operand is differentiated where no other operand repeats one'):
+    # each repeat read as a letter of its own joined to the first by an identity, the other operands'
+    # diagonals read as einsum reads them
+    names = "ABC"[:len(shapes)]
+    params = ", ".join(f'{n}: "{", ".join(map(str, s))}"' for n, s in zip(names, shapes))
+    source = f'''
+    def f({params}):
+        y = np.einsum('{spec}', {", ".join(names)})
+        return np.sum(y * np.tanh(y))
+    '''
+    assert_right(_shape_free(source) if shape_free else source, [_values(*s) for s in shapes])
+
+
+# --- np.einsum with an ellipsis covering axes that broadcast -------------------------------------
+
+@pytest.mark.parametrize("spec, shapes", [
+    ("...ij,...jk->...ik", [(1, 3, 4), (2, 4, 5)]), ("...ij,...jk->...ik", [(2, 3, 4), (4, 5)]),
+    ("...ij,...jk", [(3, 4), (2, 4, 5)]), ("...i,...i->...", [(2, 3, 4), (4,)]), ("...i,...i", [(2, 3, 4), (3, 1)]),
+    ("b...ij,b...jk->b...ik", [(2, 1, 3, 4), (2, 3, 4, 2)]), ("ij...,jk...->ik...", [(3, 4, 2), (4, 5, 1)]),
+    ("...ii,...ii->...", [(2, 3, 3), (3, 3)]), ("...,...->...", [(2, 3, 4), (4,)]),
+])
+def test_einsum_ellipsis_broadcast(spec, shapes):
+    # refused ("np.einsum with '...' is differentiated where the ellipsis covers the same axes in every
+    # operand"): NumPy aligns the ellipsis' axes at the right and broadcasts axes of 1
+    names = "AB"[:len(shapes)]
+    params = ", ".join(f'{n}: "{", ".join(map(str, s))}"' for n, s in zip(names, shapes))
+    assert_right(f'''
+    def f({params}):
+        y = np.einsum('{spec}', {", ".join(names)})
+        return np.sum(np.sin(y) * y)
+    ''', [_values(*s) for s in shapes])
+
+
+# --- matrix norms of a stack of matrices --------------------------------------------------------
+
+@pytest.mark.parametrize("order", ["2", "-2", "'nuc'", "1", "-1", "np.inf", "-np.inf"])
+@pytest.mark.parametrize("axis", ["(1, 2)", "(-1, -2)"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_matrix_norms_of_a_stack(order, axis, keepdims):
+    # refused ('matrix norms other than 'fro' are differentiated for one 2-D matrix')
+    _right(f'''
+    def f(X: "2, 3, 4"):
+        return np.linalg.norm(X, {order}, axis={axis}, keepdims={keepdims}) * np.array([1.0, -2.0]).reshape(
+            {(2, 1, 1) if keepdims else (2,)})
+    ''', [_values(2, 3, 4)])
+
+
+@pytest.mark.parametrize("call, shape", [("np.diagonal(T)", (3, 3, 2)), ("T.diagonal(1)", (2, 3, 3)),
+                                         ("np.diagonal(T, 1, 0, 2)", (3, 2, 4)), ("np.diagonal(T, -1, 2, 0)", (3, 2, 4)),
+                                         ("T.diagonal(0, 1, 3)", (2, 3, 2, 4)), ("np.trace(T)", (3, 3, 2))])
+def test_diagonal_over_other_axes(call, shape):
+    # refused ('a diagonal is differentiated over the first two axes of a 2-D array, or over the last two')
+    dims = ", ".join(map(str, shape))
+    _right(f'''
+    def f(T: "{dims}"):
+        d = {call}
+        return np.sin(d) * d
+    ''', [_values(*shape)])

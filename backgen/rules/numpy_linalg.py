@@ -129,18 +129,17 @@ def _tensordot(position):
     return grad
 
 
-def _square_2d(c, which, what):
-    if c.ndim(which) != 2:
-        c.unsupported(f"{what} is differentiated for one 2-D matrix (not a stack of them)")
-
-
 def _kron(position):
-    """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor."""
+    """kron of two vectors or two matrices: the gradient's blocks, summed against the other factor.  Of
+    other ranks (NumPy gives the operand of fewer axes leading axes of 1), the same with the blocks
+    of each axis side by side: g read as (a0, b0, a1, b1, ...), an einsum against the other factor."""
     def grad(c):
         a, b, np_ = c.a, c.b, c.np
+        if c.shape_free:
+            c.needs_shapes()
         ra, rb = c.ndim("a"), c.ndim("b")
         if ra != rb or ra not in (1, 2):
-            c.unsupported("np.kron is differentiated for two vectors or two matrices")
+            return _kron_any(c, position, ra, rb)
         if ra == 1:
             blocks = f"{c.g}.reshape({a}.shape[0], {b}.shape[0])"
             return f"{blocks} @ {b}" if position == 0 else f"{a} @ {blocks}"
@@ -149,6 +148,27 @@ def _kron(position):
             return f"{np_}.einsum('ikjl,kl->ij', {blocks}, {b})"
         return f"{np_}.einsum('ikjl,ij->kl', {blocks}, {a})"
     return grad
+
+
+def _kron_any(c, position, ra, rb):
+    np_, r = c.np, max(c.ndim("a"), c.ndim("b"), 1)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    mine, other = letters[:r], letters[r:2 * r]  # (a's axes, b's axes)
+
+    def padded(text, rank):  # (the operand with NumPy's leading axes of 1)
+        if rank == r:
+            return text
+        dims = ["1"] * (r - rank) + [f"{np_}.shape({text})[{i}]" for i in range(rank)]
+        return f"{np_}.reshape({text}, ({', '.join(dims)},))"
+    a, b = padded(c.a, ra), padded(c.b, rb)
+    sizes = ", ".join(f"{np_}.shape({a})[{i}], {np_}.shape({b})[{i}]" for i in range(r))
+    blocks = c.setup("blocks", f"{c.g}.reshape({sizes})")
+    spec = "".join(f"{m}{o}" for m, o in zip(mine, other))
+    if position == 0:
+        text = f"{np_}.einsum('{spec},{other}->{mine}', {blocks}, {b})"
+        return text if ra == r else f"{np_}.reshape({text}, {np_}.shape({c.a}))"
+    text = f"{np_}.einsum('{spec},{mine}->{other}', {blocks}, {a})"
+    return text if rb == r else f"{np_}.reshape({text}, {np_}.shape({c.b}))"
 
 
 def _cross(position):
@@ -434,11 +454,15 @@ def _matrix_power(c):
 
 
 def _pinv(c):
-    """P = pinv(A) where A keeps its rank: -P.T g P.T + (I - A P) g.T P P.T + P.T P g.T (I - P A)."""
-    _square_2d(c, "a", "np.linalg.pinv")
+    """P = pinv(A) where A keeps its rank: -P.T g P.T + (I - A P) g.T P P.T + P.T P g.T (I - P A).
+    Without shapes, or for a stack of matrices, the last two axes swapped for the transposes."""
     if c.op.param("rcond") is not None or c.op.param("hermitian") is not None:
         c.unsupported("np.linalg.pinv is differentiated without rcond and hermitian")
     np_, a, p, g = c.np, c.a, c.out, c.g
+    if c.shape_free or c.ndim("a") != 2:
+        pt, gt = c.setup("pt", _swapped(c, p)), _swapped(c, g)
+        return (f"-{pt} @ {g} @ {pt} + ({np_}.eye({np_}.shape({a})[-2]) - {a} @ {p}) @ {gt} @ {p} @ {pt} "
+                f"+ {pt} @ {p} @ {gt} @ ({np_}.eye({np_}.shape({a})[-1]) - {p} @ {a})")
     return (f"-{p}.T @ {g} @ {p}.T + ({np_}.eye({a}.shape[0]) - {a} @ {p}) @ {g}.T @ {p} @ {p}.T "
             f"+ {p}.T @ {p} @ {g}.T @ ({np_}.eye({a}.shape[1]) - {p} @ {a})")
 
@@ -507,35 +531,39 @@ def _cholesky(c):
     return _lower(c, half)
 
 
-def _lower(c, full):
+def _lower(c, full, triangle="tril"):
     """A gradient for a function reading only A's lower triangle (NumPy's cholesky and eigh):
-    each element below the diagonal stands for itself and its mirror."""
+    each element below the diagonal stands for itself and its mirror (above it, where ``triangle`` is
+    "triu": eigh with UPLO='U')."""
     np_ = c.np
     both = c.setup("both", f"{full} + {full}.T")
-    return f"{np_}.tril({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
+    return f"{np_}.{triangle}({both}) - 0.5 * {np_}.diag({np_}.diag({both}))"
 
 
 def _eigh(c):
     """(w, v) = eigh(A), distinct eigenvalues: A's gradient is v (diag(dw) + F * (v.T dv)) v.T
     with F[i, j] = 1 / (w[j] - w[i]) off the diagonal; of the eigenvalues alone, v diag(dw) v.T,
-    whatever they are."""
-    if c.param("UPLO", "L") != "L":
-        c.unsupported("np.linalg.eigh is differentiated with UPLO='L'")
+    whatever they are.  NumPy reads A's lower triangle (its upper one with UPLO='U'), where the
+    gradient is."""
+    uplo = c.param("UPLO", "L")
+    if uplo not in ("L", "U"):
+        c.unsupported("np.linalg.eigh is differentiated with UPLO='L' or 'U'")
+    triangle = "tril" if uplo == "L" else "triu"
     if c.shape_free or c.ndim("a") != 2:
-        return _eigh_stacked(c)
+        return _eigh_stacked(c, triangle)
     np_, out, g = c.np, c.out, c.g
     w, v = f"{out}[0]", f"{out}[1]"
     parts = c.parts_read(2)
     if parts is not None and 1 not in parts:  # the eigenvalues alone: v diag(dw) v.T, right where they repeat
-        return _lower(c, c.setup("full", f"{v} @ {np_}.diag({g}[0]) @ {v}.T"))  # (no 1 / (w[j] - w[i]))
+        return _lower(c, c.setup("full", f"{v} @ {np_}.diag({g}[0]) @ {v}.T"), triangle)  # (no 1 / (w[j] - w[i]))
     gaps = c.setup("gaps", f"{w}[None, :] - {w}[:, None]")
     eye = f"{np_}.eye(len({w}))"
     inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
     middle = c.setup("middle", f"{np_}.diag({g}[0]) + {inverse} * ({v}.T @ {g}[1])")
-    return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"))
+    return _lower(c, c.setup("full", f"{v} @ {middle} @ {v}.T"), triangle)
 
 
-def _eigh_stacked(c):
+def _eigh_stacked(c, triangle):
     """``_eigh`` for a stack of matrices, or one where the shapes are not given: the transposes swap the
     last two axes, diagonals are products with the identity."""
     np_, out, g = c.np, c.out, c.g
@@ -549,8 +577,8 @@ def _eigh_stacked(c):
         inverse = c.setup("inverse", f"{np_}.where({eye} == 1, 0.0, 1.0 / ({gaps} + {eye}))")
         middle = f"{g}[0][..., None] * {eye} + {inverse} * ({vt} @ {g}[1])"
     full = c.setup("full", f"{v} @ ({middle}) @ {vt}")
-    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the lower triangle, which eigh reads)
-    return f"{np_}.tril({both}) - 0.5 * {both} * {eye}"
+    both = c.setup("both", f"{full} + {_swapped(c, full)}")  # (the triangle eigh reads)
+    return f"{np_}.{triangle}({both}) - 0.5 * {both} * {eye}"
 
 
 RULES = {
@@ -574,7 +602,9 @@ RULES = {
                     examples=("np.vdot(a, b) | a=3, b=3", "np.vdot(a, b) | a=2x3, b=6", "np.vdot(a, b) | a=1, b=()",
                               "np.vdot(a, b) | a=2x2, b=2x2")),
     "np.kron": Rule(("a", "b"), grads={"a": _kron(0), "b": _kron(1)}, signature="a, b", fresh=True,
-                    examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2")),
+                    examples=("np.kron(a, b) | a=2, b=3", "np.kron(a, b) | a=2x3, b=2x2", "np.kron(a, b) | a=2x3, b=2",
+                              "np.kron(a, b) | a=3, b=2x2", "np.kron(a, b) | a=(), b=2x3", "np.kron(a, b) | a=2x1x2, b=3x2",
+                              "np.kron(a, b) | a=2x2x2, b=2x1x3")),
     "np.cross": Rule(("a", "b"), grads={"a": _cross(0), "b": _cross(1)}, broadcast=True,
                      signature="a, b, axisa=None, axisb=None, axisc=None, axis=None", fresh=True,
                      examples=("np.cross(a, b) | a=3, b=3", "np.cross(a, b) | a=2x3, b=3",
@@ -589,7 +619,8 @@ RULES = {
                                              "np.linalg.matrix_power(a, 0) * a | a=2x2")),
     "np.linalg.pinv": Rule(("a",), grads={"a": _pinv}, signature="a, rcond=None, hermitian=None", fresh=True,
                            examples=("np.linalg.pinv(a) | a=3x2", "np.linalg.pinv(a) | a=2x4",
-                                     "np.linalg.pinv(a) | a=3x3:invertible"), floats=True),
+                                     "np.linalg.pinv(a) | a=3x3:invertible", "np.linalg.pinv(a) | a=2x3x2",
+                                     "np.linalg.pinv(a) | a=2x2x3"), floats=True),
     "np.linalg.inv": Rule(("a",), grads={"a": _inv}, signature="a", domain=("invertible",), fresh=True,
                           examples=("np.linalg.inv(a) | a=3x3", "np.linalg.inv(a) | a=2x2x2"), floats=True),
     "np.linalg.lstsq": Rule(("a", "b"), grads={"a": _lstsq(0), "b": _lstsq(1)}, signature="a, b, rcond=None",
@@ -609,7 +640,9 @@ RULES = {
     "np.linalg.eigh": Rule(("a",), grads={"a": _eigh}, signature="a, UPLO='L'", domain=("spd",), returns_list=True,
                            examples=("w, v = np.linalg.eigh(a); return w * w.sum() | a=3x3",
                                      "w, v = np.linalg.eigh(a); return v[:, -1] ** 2 * w[0] | a=3x3",
-                                     "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4"), floats=True),
+                                     "return np.linalg.eigh(a)[1][:, 0] ** 2 | a=4x4",
+                                     "w, v = np.linalg.eigh(a, UPLO='U'); return v[:, -1] ** 2 * w[0] | a=3x3",
+                                     "return np.linalg.eigh(a, 'U')[0] | a=2x3x3"), floats=True),
     "np.linalg.qr": Rule(("a",), grads={"a": _qr}, signature="a, mode='reduced'", returns_list=True, fresh=True,
                          examples=("q, r = np.linalg.qr(a); return q * (r ** 2).sum() | a=4x3",
                                    "q, r = np.linalg.qr(a); return r | a=3x3",

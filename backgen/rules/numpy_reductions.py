@@ -185,9 +185,13 @@ def _norm(c):
         return f"{x} * {scale}" if axis is not None else f"{scale} * {x}"
     if matrix:
         ndim = c.ndim("x")
+        if ndim > 2 and axis is not None and all(isinstance(a, int) and -ndim <= a < ndim for a in axis) and \
+                {a % ndim for a in axis} == {ndim - 2, ndim - 1}:  # a stack of matrices along the last two axes
+            return _stacked_matrix_norm(c, order, axis[0] % ndim == ndim - 1)
         if ndim != 2 or axis is not None and (len({a % 2 for a in axis}) != 2 or
                                               any(a not in range(-2, 2) for a in axis)):
-            c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix")
+            c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix, or a stack of them "
+                          "along the last two axes")
         if axis is not None and axis[0] % 2 == 1:  # the norm of x.T: its column sums are x's row sums
             order = {1: float("inf"), -1: float("-inf"), float("inf"): 1, float("-inf"): -1}.get(order, order)
         return _matrix_norm(c, order)
@@ -220,6 +224,28 @@ def _matrix_norm(c, order):
         return f"{c.g} * ({svd}[0] @ {svd}[2])"
     k = 0 if order == 2 else -1
     return f"{c.g} * {np_}.outer({svd}[0][:, {k}], {svd}[2][{k}])"
+
+
+def _stacked_matrix_norm(c, order, flipped):
+    """``_matrix_norm`` of each matrix of a stack along the last two axes (``flipped``: given as (-1, -2),
+    the norms of the transposes, whose column sums are the rows')."""
+    np_, x = c.np, c.x
+    kept = c.param("keepdims", False)
+    g = c.g if kept else f"{c.g}[..., None, None]"
+    if flipped:
+        order = {1: float("inf"), -1: float("-inf"), float("inf"): 1, float("-inf"): -1}.get(order, order)
+    if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum of each
+        along = -2 if order in (1, -1) else -1
+        sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along}, keepdims=True)")
+        hits = c.setup("hits", f"{sums} == {c.out if kept else f'{c.out}[..., None, None]'}")
+        return f"{g} * {np_}.sign({x}) * {hits} / {hits}.sum(axis=(-2, -1), keepdims=True)"
+    if order not in ("nuc", 2, -2):
+        c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
+    svd = c.setup("svd", f"{np_}.linalg.svd({x}, full_matrices=False)")
+    if order == "nuc":
+        return f"{g} * ({svd}[0] @ {svd}[2])"
+    k = 0 if order == 2 else -1
+    return f"{g} * {svd}[0][..., :, {k}, None] * {svd}[2][..., None, {k}, :]"
 
 
 def _vector_norm(c, order, axis):
@@ -643,6 +669,9 @@ RULES = {
                                "np.linalg.norm(x, np.inf) | x=5", "np.linalg.norm(x, -np.inf, axis=0) | x=3x2",
                                "np.linalg.norm(x, 0.5) | x=3", "np.linalg.norm(x, 'nuc') | x=3x2",
                                "np.linalg.norm(x, 2) | x=2x3", "np.linalg.norm(x, -2) | x=3x3",
+                               "np.linalg.norm(x, 2, axis=(1, 2)) | x=2x3x2", "np.linalg.norm(x, 'nuc', axis=(-1, -2)) | x=2x2x3",
+                               "np.linalg.norm(x, 1, axis=(-2, -1), keepdims=True) | x=2x3x2",
+                               "np.linalg.norm(x, np.inf, axis=(2, 1)) | x=2x3x2", "np.linalg.norm(x, -2, axis=(1, 2)) | x=2x3x3",
                                "np.linalg.norm(x, ord=1, axis=0, keepdims=True) | x=2x3",
                                "np.linalg.norm(x, 1) | x=3x2", "np.linalg.norm(x, np.inf) | x=2x3",
                                "np.linalg.norm(x, -1) | x=2x3", "np.linalg.norm(x, -np.inf) | x=3x3",

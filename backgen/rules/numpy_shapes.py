@@ -366,11 +366,25 @@ def _diag(c):
         rows = f"{c.np}.arange({c.g}.size)" + (f" + {-k}" if k < 0 else "")
         cols = f"{c.np}.arange({c.g}.size)" + (f" + {k}" if k > 0 else "")
         return Scatter(f"{rows}, {cols}", repeats=False)
-    if not isinstance(axis1, int) or not isinstance(axis2, int) or \
-            {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
-        c.unsupported("a diagonal is differentiated over the first two axes of a 2-D array, or over the last two "
-                      "axes (a stack of matrices: np.diagonal(a, axis1=-2, axis2=-1))")
+    if not isinstance(axis1, int) or not isinstance(axis2, int):
+        c.unsupported("a diagonal is differentiated over axes given as constants")
+    if {axis1 % ndim, axis2 % ndim} != {ndim - 2, ndim - 1}:
+        return _diagonal_along(c, k, axis1 % ndim, axis2 % ndim, ndim)
     return _last_two_diagonal(c, k, axis1 % ndim == ndim - 2)
+
+
+def _diagonal_along(c, k, axis1, axis2, ndim):
+    """np.diagonal over two axes of another place (np.diagonal(a) of a 3-D a reads its first two): the
+    gradient of the same diagonal of a with those axes moved last, g times the identity of offset k
+    (g padded with zeros to that axis's length), the axes moved back."""
+    np_, a, g = c.np, c.current, c.g
+    n1, n2 = f"{a}.shape[{axis1}]", f"{a}.shape[{axis2}]"
+    along = n1 if k >= 0 else n2  # (the axis g's elements run along: rows, or columns below the diagonal)
+    widths = ", ".join(["(0, 0)"] * (ndim - 2) + [f"(0, {along} - {g}.shape[-1])"])
+    padded = c.setup("padded", f"{np_}.pad({g}, [{widths}])")
+    spread = f"{padded}[..., :, None]" if k >= 0 else f"{padded}[..., None, :]"
+    eye = f"{np_}.eye({n1}, {n2}, {k})" if k else f"{np_}.eye({n1}, {n2})"
+    return f"{np_}.moveaxis({spread} * {eye}, (-2, -1), ({axis1}, {axis2}))"
 
 
 def _last_two_diagonal(c, k, rows_first):
@@ -624,7 +638,9 @@ RULES = {
     "np.diagonal": Rule(("a",), grads={"a": _diag}, signature="a, offset=0, axis1=0, axis2=1", methods=("diagonal",),
                         examples=("np.diagonal(a) | a=2x3", "a.diagonal(-1) | a=3x3",
                                   "np.diagonal(a, axis1=-2, axis2=-1) | a=2x3x3", "np.diagonal(a, 1, 2, 1) | a=2x3x4",
-                                  "a.diagonal(-1, 1, 0) | a=3x2")),
+                                  "a.diagonal(-1, 1, 0) | a=3x2", "np.diagonal(a) | a=3x3x2",
+                                  "np.diagonal(a, 1, 0, 2) | a=3x2x4", "np.diagonal(a, -1, 2, 0) | a=3x2x4",
+                                  "a.diagonal(0, 1, 3) | a=2x3x2x4")),
     "np.triu": Rule(("m",), grads={"m": _triangle("triu")}, signature="m, k=0", fresh=True,
                     examples=("np.triu(m) | m=3x3", "np.triu(m, -1) | m=3x4", "np.triu(m, 1) | m=3")),
     "np.tril": Rule(("m",), grads={"m": _triangle("tril")}, signature="m, k=0", fresh=True,

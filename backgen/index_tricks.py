@@ -1,0 +1,65 @@
+"""NumPy's ``np.r_[...]`` of values, written as the join it is.
+
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ``np.r_[a, b, ...]`` of a
+name the environment binds to NumPy whose items are values or slices of constant numbers (no string
+directive such as ``'0,2'`` or ``'r'``, no slice of a complex step, which is a count) with
+``np.concatenate([np.atleast_1d(a), np.atleast_1d(b), ...])``, each slice ``start:stop:step`` as
+``np.arange(start, stop, step)``: what NumPy computes (each item an array of at least one axis,
+joined along the first), whose gradients the rules of those give.  ``np.r_[a]`` of one item is the
+same join of one.  Other uses, and ``np.c_`` (whose join depends on the items' ranks), are left as
+they are (and refused as values backgen does not read).
+"""
+
+import ast
+
+from .source import numpy_attribute
+
+SPELLED = frozenset({"r_"})  # (parse runs this rewriter only where the function spells one)
+
+
+def _arange(np_, item):
+    """``np.arange(start, stop, step)`` of a slice of numbers, or None (a complex step, a bound missing)."""
+    parts = (item.lower, item.upper, item.step)
+    if item.upper is None or any(p is not None and _complex(p) for p in parts):
+        return None
+    args = [item.lower or ast.Constant(0), item.upper] + ([item.step] if item.step is not None else [])
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "arange", ast.Load()), args, [])
+
+
+def _complex(node):
+    try:
+        return isinstance(ast.literal_eval(node), complex)
+    except ValueError:
+        return False
+
+
+def rewrite(forward):
+    numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
+    if not numpy_names:
+        return
+
+    class Joins(ast.NodeTransformer):
+        def visit_Subscript(self, node):
+            self.generic_visit(node)
+            found = numpy_attribute(node.value, numpy_names) if isinstance(node.ctx, ast.Load) else None
+            if found is None or found[1] != "r_":
+                return node
+            np_ = found[0]
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            parts = []
+            for item in items:
+                if isinstance(item, ast.Constant) and isinstance(item.value, str) or isinstance(item, ast.Starred):
+                    return node  # (a directive: another axis, a matrix; left as it is)
+                if isinstance(item, ast.Slice):
+                    item = _arange(np_, item)
+                    if item is None:
+                        return node
+                atleast = ast.Attribute(ast.Name(np_, ast.Load()), "atleast_1d", ast.Load())
+                parts.append(ast.Call(atleast, [item], []))
+            join = ast.Attribute(ast.Name(np_, ast.Load()), "concatenate", ast.Load())
+            new = ast.Call(join, [ast.List(parts, ast.Load())], [])
+            for sub in ast.walk(new):
+                if not hasattr(sub, "lineno"):
+                    ast.copy_location(sub, node)
+            return new
+    Joins().visit(forward.func)
