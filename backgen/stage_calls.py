@@ -25,6 +25,30 @@ from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METH
 
 
 # NumPy functions written with others backgen has rules for (the same numbers), and the form each is read in
+_NAMED_PARAMS = {  # functions of _SPELLED_OTHERWISE whose arguments are bound by name, in order
+    "np.ediff1d": ("a", "to_end", "to_begin"), "np.diagflat": ("a", "k"), "np.rollaxis": ("a", "axis", "start"),
+    "np.nancumsum": ("a", "axis"), "np.nanprod": ("a", "axis", "keepdims"),
+}
+_SPELLED_NAMES = {"ary": "a", "v": "a"}  # (NumPy's own names of the first argument)
+
+
+def _bind_spelled(qualified, args, keywords):
+    """``{name: node}`` of a call of ``_NAMED_PARAMS``'s ``qualified``, None where it does not bind (too
+    many arguments, one given twice, one of no such name); the first argument is required."""
+    names = _NAMED_PARAMS[qualified]
+    if len(args) > len(names):
+        return None
+    bound = dict(zip(names, args))
+    for key, value in keywords.items():
+        key = _SPELLED_NAMES.get(key, key)
+        if key not in names or key in bound:
+            return None
+        bound[key] = value
+    if "a" not in bound or qualified == "np.rollaxis" and "axis" not in bound:
+        return None
+    return {k: v for k, v in bound.items() if not (isinstance(v, ast.Constant) and v.value is None)}
+
+
 _SPELLED_OTHERWISE = {
     "np.linalg.multi_dot": "np.linalg.multi_dot([a, b, ...]): a @ b @ ...",
     "np.vecdot": "np.vecdot(a, b, axis=-1): np.sum(a * b, axis=-1)",
@@ -34,6 +58,11 @@ _SPELLED_OTHERWISE = {
     "np.block": "np.block of lists written out, nested alike ([[a, b], [c, d]]): np.concatenate of np.concatenate "
                 "along the last axes (the arrays of one rank, at least the nesting's depth)",
     # NumPy 2's array API names
+    "np.ediff1d": "np.ediff1d(a, to_end=None, to_begin=None): np.diff(np.ravel(a)), the ends joined to it",
+    "np.diagflat": "np.diagflat(v, k=0): np.diag(np.ravel(v), k)",
+    "np.rollaxis": "np.rollaxis(a, axis, start=0) of axes written as numbers not negative: np.moveaxis",
+    "np.nancumsum": "np.nancumsum(a, axis=None): np.cumsum of a with its NaNs 0",
+    "np.nanprod": "np.nanprod(a, axis=None, keepdims=False): np.prod of a with its NaNs 1",
     "np.linalg.matmul": "np.linalg.matmul(a, b): a @ b",
     "np.linalg.outer": "np.linalg.outer(a, b): np.outer(a, b)",
     "np.linalg.cross": "np.linalg.cross(a, b, axis=-1): np.cross(a, b)",
@@ -391,6 +420,13 @@ class CallStager:
                 two = order is None or isinstance(order, ast.Constant) and order.value in (2, None)
                 usable = usable and (whole and not kept or isinstance(axis, (ast.Constant, ast.UnaryOp)) and
                                      not whole or pair and two)
+        elif qualified in _NAMED_PARAMS:  # (np.ediff1d, np.rollaxis...): their arguments bound by name
+            bound = _bind_spelled(qualified, node.args, keywords)
+            usable = usable and bound is not None
+            if usable and qualified == "np.rollaxis":
+                usable = all(isinstance(bound.get(k, ast.Constant(0)), ast.Constant) and
+                             type(bound.get(k, ast.Constant(0)).value) is int and
+                             bound.get(k, ast.Constant(0)).value >= 0 for k in ("axis", "start"))
         else:  # np.matrix_transpose
             usable = usable and len(node.args) == 1 and not keywords
         if not usable:
@@ -451,12 +487,33 @@ class CallStager:
                 order = [] if isinstance(axis, ast.Tuple) else order
                 made = ast.Call(norm, list(node.args), order + [ast.keyword("axis", axis)] +
                                 ([ast.keyword("keepdims", keywords["keepdims"])] if "keepdims" in keywords else []))
+        elif qualified in _NAMED_PARAMS:
+            made = self._spelled_by_name(qualified, bound, numpy)
         else:
             made = numpy("swapaxes", [node.args[0], ast.Constant(-1), ast.Constant(-2)])
         for part in ast.walk(made):
             if not hasattr(part, "lineno") or part is made:
                 ast.copy_location(part, node)
         return made
+
+    @staticmethod
+    def _spelled_by_name(qualified, bound, numpy):
+        """The call of ``_NAMED_PARAMS``'s ``qualified`` given its bound arguments, written with the
+        functions backgen has rules for."""
+        a = bound.get("a")
+        if qualified == "np.ediff1d":
+            made = numpy("diff", [numpy("ravel", [a])])
+            parts = ([numpy("ravel", [bound["to_begin"]])] if "to_begin" in bound else []) + [made] + \
+                ([numpy("ravel", [bound["to_end"]])] if "to_end" in bound else [])
+            return made if len(parts) == 1 else numpy("concatenate", [ast.List(parts, ast.Load())])
+        if qualified == "np.diagflat":
+            return numpy("diag", [numpy("ravel", [a])] + ([bound["k"]] if "k" in bound else []))
+        if qualified == "np.rollaxis":
+            axis, start = bound["axis"].value, bound.get("start", ast.Constant(0)).value
+            return numpy("moveaxis", [a, ast.Constant(axis), ast.Constant(start - 1 if axis < start else start)])
+        numbers = numpy("where", [numpy("isnan", [a]), ast.Constant(1.0 if qualified == "np.nanprod" else 0.0), a])
+        keywords = [(k, bound[k]) for k in ("axis", "keepdims") if k in bound]
+        return numpy("prod" if qualified == "np.nanprod" else "cumsum", [numbers], keywords)
 
     def text_value(self, node):
         """Whether ``node`` is a string: written out, or a name bound to one (spec = 'ij->j')."""
