@@ -322,3 +322,64 @@ def test_the_cumulative_sum_of_a_number_along_its_last_axis():
         r = np.sum(x ** 2)
         return np.sum(np.cumsum(r, axis=-1) * 2.0)
     ''', [np.array([0.3, -0.8, 1.1])])
+
+
+def _random_call(rng):
+    """A random call of a rule that rearranges, joins or splits, with its NumPy function."""
+    rank = int(rng.integers(1, 4))
+    shape = tuple(int(n) for n in rng.integers(1, 5, size=rank))
+    axis = int(rng.integers(-rank, rank))
+    kind = rng.integers(12)
+    if kind == 0:
+        reps = tuple(int(n) for n in rng.integers(1, 3, size=rng.integers(1, 4)))
+        return "np.tile", (lambda a, reps: np.tile(a, reps)), [shape], {"reps": reps}
+    if kind == 1:
+        widths = [(int(a), int(b)) for a, b in rng.integers(0, 3, size=(rank, 2))]
+        return "np.pad", (lambda a, pad_width: np.pad(a, pad_width)), [shape], {"pad_width": widths}
+    if kind == 2:
+        order = tuple(int(i) for i in rng.permutation(rank))
+        return "np.transpose", (lambda a, axes: np.transpose(a, axes)), [shape], {"axes": order}
+    if kind == 3:
+        where = int(rng.integers(-rank - 1, rank + 1))
+        return "np.expand_dims", (lambda a, axis: np.expand_dims(a, axis)), [shape], {"axis": where}
+    if kind == 4:
+        other = shape[:axis % rank] + (int(rng.integers(1, 4)),) + shape[axis % rank + 1:]
+        return ("np.concatenate", (lambda a, b, axis: np.concatenate([a, b], axis)), [shape, other],
+                {"axis": axis})
+    if kind == 5:
+        return "np.stack", (lambda a, b, axis: np.stack([a, b], axis)), [shape, shape], {"axis": int(
+            rng.integers(-rank - 1, rank + 1))}
+    if kind == 6:
+        cuts = sorted(int(i) for i in rng.integers(-4, 6, size=rng.integers(1, 3)))
+        return ("np.array_split", (lambda a, indices_or_sections, axis: np.array_split(a, indices_or_sections, axis)),
+                [shape], {"indices_or_sections": int(rng.integers(1, 4)) if rng.random() < 0.5 else cuts,
+                          "axis": axis})
+    if kind == 7:
+        counts = int(rng.integers(0, 3))
+        return ("np.repeat", (lambda a, repeats, axis: np.repeat(a, repeats, axis)), [shape],
+                {"repeats": counts, "axis": axis if rng.random() < 0.7 else None})
+    if kind == 8:
+        source, destination = int(rng.integers(-rank, rank)), int(rng.integers(-rank, rank))
+        return ("np.moveaxis", (lambda a, source, destination: np.moveaxis(a, source, destination)), [shape],
+                {"source": source, "destination": destination})
+    if kind == 9:
+        indices = rng.integers(0, shape[axis % rank], size=tuple(int(n) for n in rng.integers(1, 3, size=rng.integers(0, 3))))
+        return ("np.take", (lambda a, indices, axis: np.take(a, indices, axis)), [shape],
+                {"indices": indices, "axis": axis})
+    if kind == 10:
+        squeezed = tuple(1 if rng.random() < 0.5 else n for n in shape)
+        return "np.squeeze", (lambda a: np.squeeze(a)), [squeezed], {}
+    other = tuple(1 if rng.random() < 0.3 else n for n in shape)[int(rng.integers(0, rank)):]
+    return "np.where", (lambda c, a, b: np.where(c > 0, a, b)), [shape, other, ()], {}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_calls_against_numpy(seed):
+    rng = np.random.default_rng(1000 + seed)
+    for _ in range(300):
+        rule, function, shapes, static = _random_call(rng)
+        try:
+            expected = observed(function(*_operands(rng, shapes), **static))
+        except (ValueError, IndexError, np.exceptions.AxisError):
+            continue
+        assert stated(rule, Call(shapes, params=static)) == expected, (rule, shapes, static)
