@@ -938,7 +938,7 @@ class StatementStager:
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
-        if any(dict(branch.exits) != dict(exits) for branch in leaving):
+        if len(leaving) <= MAX_SETTLED and any(dict(branch.exits) != dict(exits) for branch in leaving):
             items = _exits_settled(items, exits, set(fresh), self.note) or items
             leaving = list(_breaking_ifs(items))
         for branch in leaving:
@@ -1382,15 +1382,18 @@ def _writes_into(stmts, name):
     return False
 
 
+MAX_SETTLED = 2  # ifs that break in one loop whose values ``_exits_settled`` settles (each more, the rest of the
+# body written into more paths: with several, and values changing shape, staging ran for minutes)
+
+
 def _exits_settled(items, exits, fresh, note):
     """``items`` (a loop's body) with each ``if`` that breaks inside another's branch (``if c: r = v; break``,
     then ``if d: break``: the second is in the first's ``else``) ending its path with copies of the values the
     loop leaves with (``exits``) where its own differ: what follows it in the iteration are the merges of the
     enclosing ``if`` s alone, which on that path give those values (``r_2 = r``), but which the backward runs
     only on the paths that go on.  None where anything else follows such an ``if`` in its block, or a value
-    differs that no copy can give (a constant the loop leaves with).  A carried name of ``fresh`` (no value
-    before the loop) the path leaves as it entered (unset, as Python's name may be) gets no copy: as where an
-    ``if`` merges a value one path only sets, the loop leaves with the other path's."""
+    differs that no copy can give (a constant the loop leaves with), or that the path leaves unset (a carried
+    name of ``fresh``, no value before the loop, as it entered: no value to copy)."""
     wanted = dict(exits)
 
     def settled(block):
@@ -1411,8 +1414,10 @@ def _exits_settled(items, exits, fresh, note):
                     copies = []
                     for carried, value in exits:
                         here = own.get(carried)
-                        if here == value or here == ir.Var(carried) and carried in fresh:
+                        if here == value:
                             continue
+                        if here == ir.Var(carried) and carried in fresh:
+                            return None
                         if here is None or not isinstance(value, ir.Var) or value.name == carried:
                             return None
                         copies.append(ir.Op(value.name, "copy", (here,), item.line, (), str(here)))

@@ -180,20 +180,6 @@ def test_two_breaks_and_a_value_set_after_them():
         """, [(u, V4) for u in U_PATHS])
 
 
-def test_a_return_and_a_break_in_one_loop():
-    check("""
-        def f(u: "3", v: "4"):
-            c = 1.0
-            for t in u:
-                if t < -0.5:
-                    return v * t * c
-                if t > 0.9:
-                    break
-                c = c * (1.0 + t)
-            return v * c
-        """, [(u, V4) for u in U_PATHS])
-
-
 def test_two_breaks_in_a_while_loop():
     check("""
         def f(u: "3", v: "4"):
