@@ -1455,6 +1455,10 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
             def attempt(fixed):
                 return _with_sample_shapes(result, examples(result, specs, fixed=fixed), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
+            if getattr(first, "varying_shape", None) == "loop" and _runs(result, args, functions):
+                raise first from None  # (the forward runs at the declared sizes, where a value the loop carries
+                # changes shape: no sizes the code asks for, which would hide that change and write a
+                # backward for them alone, nx.shape equal to h.shape)
             fitted = _refitted(first, specs, attempt)
             if fitted is not None:
                 return fitted
@@ -1472,6 +1476,17 @@ def _integer_defaults(func, names):
         [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
     return {a.arg: d.value for a, d in pairs if a.arg in names and isinstance(d, ast.Constant) and
             type(d.value) is int and d.value > 1}
+
+
+def _runs(staged, args, functions):
+    """Whether the staged forward runs to its end on the sample inputs ``args``."""
+    try:
+        run_check(staged, args, _unrecorded(functions))
+    except BackgenError:
+        return False
+    finally:
+        _unrecorded(functions)
+    return True
 
 
 def _refitted(first, specs, attempt):
