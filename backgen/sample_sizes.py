@@ -220,7 +220,7 @@ class Sizes:
                 right.remove(tag)
         if left and right and (len(left) == 1 or len(right) == 1) and len(left) != len(right):
             tag, other, rest = (left[0], total, left_rest) if len(left) == 1 else (right[0], size, right_rest)
-            if other % rest or other // rest < 2:  # y of one axis, (N * T,): y's size is N * T
+            if not rest or other % rest or other // rest < 2:  # y of one axis, (N * T,): y's size is N * T
                 return False
             self._replace(tag, other // rest)
             return True
@@ -234,7 +234,7 @@ class Sizes:
         if not left and not right:
             return False
         tags, rest, other = (left, left_rest, total) if left else (right, right_rest, size)
-        if other % rest:
+        if not rest or other % rest:  # (a size of 0: no size fits it)
             return False
         wanted, distinct = other // rest, list(dict.fromkeys(tags))
         if len(distinct) == 1:  # one tag (x of (7, 7) or (7, 4)): its size, the root of what is left

@@ -27,3 +27,15 @@ def test_literal_indices_past_the_sample_sizes_still_lengthen_the_axis():
     def f(x: "B, N"):
         return np.sum(x[5] * x[20] + x[-30])
     ''', [np.linspace(-1.0, 1.0, 31 * 3).reshape(31, 3)])
+
+
+def test_a_reshape_of_an_empty_array_without_shapes_is_refused_not_a_division_by_zero():
+    # fuzz_wild seed 14, program 680: refitting the sample sizes to a reshape divided by a size of 0
+    with pytest.raises(backgen.BackgenError, match="shapes of W, v are needed"):
+        backgen.generate('''
+import numpy as np
+
+def f(W, v):
+    q1 = W
+    return q1 - np.log(1.0 + (v[2, 2] - np.hstack([q1[[0]].reshape(1, 1)[:, 0], np.diff(q1).reshape(2, 1)[:, 0]])) ** 2)
+''')
