@@ -26,7 +26,7 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 import ast
 import copy
 
-from .source import bound_arguments, rewrite_statements, walk
+from .source import bound_arguments, fresh_names, rewrite_statements, walk
 
 
 def inline(forward, read_plain):
@@ -83,7 +83,8 @@ def _consumed(stmt, forward, read_plain, used):
         if isinstance(node, ast.Call) and node is not consumer and node is not consumer.args[0] and \
                 not _pure_call(node, forward):
             return None
-    items, item = _fresh("items", used), _fresh("item", used)
+    fresh = fresh_names(used, bare=True)
+    items, item = fresh("items"), fresh("item")
     start = _located(ast.Assign([ast.Name(items, ast.Store())], ast.List([], ast.Load())), stmt)
     append = ast.Expr(ast.Call(ast.Attribute(ast.Name(items, ast.Load()), "append", ast.Load()),
                                [ast.Name(item, ast.Load())], []))
@@ -129,14 +130,6 @@ def _pure_call(node, forward):
     while isinstance(root, ast.Attribute):
         root = root.value
     return isinstance(root, ast.Name) and root is not node.func and forward.env.get(root.id) in ("numpy", "math")
-
-
-def _fresh(base, used):
-    name, k = base, 1
-    while name in used:
-        name, k = f"{base}{k}", k + 1
-    used.add(name)
-    return name
 
 
 def _loop(loop, forward, read_plain, used):

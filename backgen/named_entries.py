@@ -30,7 +30,7 @@ import ast
 import copy
 import re
 
-from .source import walk
+from .source import fresh_names, walk
 
 
 def rewrite(func):
@@ -84,9 +84,9 @@ def rewrite(func):
         if any(call.func.attr == "get" and call.args[0].value not in displayed or
                call.func.attr == "values" and set(keys[name][0]) - set(displayed) for call in reads[name]):
             continue  # (a key the display may not hold, or entries added as the code runs)
-        names = {}
+        names, fresh = {}, fresh_names(used, bare=True)
         for key in sorted(given | keys[name][1]):
-            names[key] = _fresh(f"{name}_{re.sub(r'[^0-9a-zA-Z_]', '_', key)}", used)
+            names[key] = fresh(f"{name}_{re.sub(r'[^0-9a-zA-Z_]', '_', key)}")
         _rename(func, name, names, bindings[name][0], list(dict.fromkeys(displayed)))
 
 
@@ -171,14 +171,6 @@ def _entries(value):
             and not value.args and all(k.arg is not None for k in value.keywords):
         return [(k.arg, k.value) for k in value.keywords]
     return None
-
-
-def _fresh(base, used):
-    name, k = base, 1
-    while name in used:
-        name, k = f"{base}{k}", k + 1
-    used.add(name)
-    return name
 
 
 def _method_read(node, parent, parents):
