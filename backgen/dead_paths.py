@@ -24,6 +24,7 @@ named dimensions (other sizes would make the branch run), a helper (its code ser
 calls of other sizes) or code written for every shape.
 """
 
+import ast
 import collections
 import dataclasses
 import re
@@ -61,6 +62,14 @@ def shape_error(exc):
         not isinstance(exc, np.linalg.LinAlgError) and _SHAPE_ERROR.search(str(exc)) is not None
 
 
+def _chooses(text):
+    """Whether the expression ``text`` evaluates some of its parts as values say (``a if c else b``,
+    ``c and a``, a comprehension's ``if``): which part raises, and whether any does, is the data's."""
+    tree = source.expression(text)
+    return tree is None or any(isinstance(node, (ast.IfExp, ast.BoolOp, ast.comprehension))
+                               for node in ast.walk(tree))
+
+
 def _in_place_on_number(op, exc):
     """Whether ``op`` is an in-place operator staged as the write it is into an array (``a *= a``,
     ``a[...] = a * a``) that failed on a number: there Python's operator rebinds the name, which raises
@@ -74,9 +83,10 @@ def find(staged, walker, args):
     or None."""
     candidates = [(op, op.reads(), exc) for op, exc in walker.failed.items()
                   if id(op) not in walker.evaluated and op not in walker.value_failed and op.rule != "call"
-                  and shape_error(exc) and not _in_place_on_number(op, exc)]
+                  and shape_error(exc) and not _in_place_on_number(op, exc) and not _chooses(op.source)]
     candidates += [(item, _code_names(item.test), exc) for key, (item, exc) in walker.failed_tests.items()
-                   if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)]
+                   if key not in walker.tests_ok and key not in walker.value_failed and shape_error(exc)
+                   and not _chooses(item.test)]
     if not candidates:
         return None
     names = _names(staged)
