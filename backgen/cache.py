@@ -1422,11 +1422,13 @@ def _free(backward):
     defined, free = set(), set()
     for item in _lines(backward):
         tree = _parsed(item)
-        stores = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        local = {n.id for c in ast.walk(tree) if isinstance(c, ast.comprehension)  # (a comprehension's own)
+                 for n in ast.walk(c.target) if isinstance(n, ast.Name)}
+        stores = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - local
+        loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - local
         if isinstance(item, ir.AdjointLine) and item.accumulate:
             loads.add(item.target.split("[")[0])
-        free |= loads - defined - stores
+        free |= loads - defined  # (W = W + 0.25 reads W before it sets it)
         defined |= stores
     return free
 
