@@ -867,7 +867,8 @@ def _parts_given_whole(result, staged, cached):
         else:
             if ready and zero in top:
                 edits[id(zero)] = dataclasses.replace(zero, source=f"[None] * {count}")
-                result = dataclasses.replace(result, groups=tuple(_edited_lines(result.groups, edits)))
+                result = dataclasses.replace(result, groups=tuple(ir.map_lines(result.groups,
+                                                                                 lambda line: edits.get(id(line), line))))
     return result
 
 
@@ -878,18 +879,6 @@ def _opened(items):
             yield from _opened(item.lines)
         else:
             yield item
-
-
-def _edited_lines(items, edits):
-    """``items`` with each line ``edits`` holds (by id) replaced, in groups and blocks too."""
-    out = []
-    for item in items:
-        if isinstance(item, ir.Group):
-            item = ir.Group(item.undoes, tuple(_edited_lines(item.lines, edits)))
-        elif isinstance(item, ir.Block):
-            item = ir.Block(item.header, tuple(_edited_lines(item.body, edits)))
-        out.append(edits.get(id(item), item))
-    return out
 
 
 def _written_for_their_shapes(result, staged, free, values):

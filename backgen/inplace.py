@@ -531,16 +531,8 @@ def _replaced(items, line, rename, state):
 
 def _with_copied_views(items, views):
     """``items`` with each line of ``views`` (``v = x[t]``) taking a copy (``v = x[t].copy()``)."""
-    out = []
-    for item in items:
-        if isinstance(item, ir.Group):
-            item = ir.Group(item.undoes, tuple(_with_copied_views(item.lines, views)))
-        elif isinstance(item, ir.Block):
-            item = ir.Block(item.header, tuple(_with_copied_views(item.body, views)))
-        elif any(item is view for view in views):
-            item = replace(item, source=f"{item.source}.copy()")
-        out.append(item)
-    return out
+    return ir.map_lines(items, lambda line: replace(line, source=f"{line.source}.copy()")
+                        if any(line is view for view in views) else line)
 
 
 def _hoisted(items, loop, name):

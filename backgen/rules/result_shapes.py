@@ -31,6 +31,8 @@ import math
 
 import numpy as np
 
+from .. import source
+
 VALUES = "values"
 
 
@@ -595,11 +597,12 @@ def _atleast(rank):
     return shape_of
 
 
-def _operands(c):
-    """The arrays joined: each operand, the items of one list operand, or the rows of one array."""
+def _operands(c, listed=False):
+    """The arrays joined: each operand, the items of one list operand, or (``listed``: the one operand
+    is what is joined) the rows of one array."""
     if len(c.shapes) == 1 and isinstance(c.shapes[0], Parts):
         return [_array_shape(s) for s in c.shapes[0]]
-    if getattr(c, "listed", False) and len(c.shapes) == 1 and c.shapes[0]:
+    if listed and len(c.shapes) == 1 and c.shapes[0]:
         return [c.shapes[0][1:]] * c.shapes[0][0]
     return [_array_shape(s) for s in c.given()]
 
@@ -622,31 +625,28 @@ def _joined(shapes, axis):
 
 def _listed(statement):
     """The statement of a join given one list, or one array whose rows it joins (``np.stack(hs)``)."""
-    def shape_of(c):
-        c.listed = True
-        return statement(c)
-    return shape_of
+    return lambda c: statement(c, listed=True)
 
 
-def _concatenate(c):
-    return _joined(_operands(c), c.param("axis", 0))
+def _concatenate(c, listed=False):
+    return _joined(_operands(c, listed), c.param("axis", 0))
 
 
-def _stack(c):
-    shapes = _operands(c)
+def _stack(c, listed=False):
+    shapes = _operands(c, listed)
     if not shapes or len(set(shapes)) != 1:
         raise ShapeError(f"stacking arrays of shapes {shapes}")
     axis = _axis(c.param("axis", 0), len(shapes[0]) + 1)
     return shapes[0][:axis] + (len(shapes),) + shapes[0][axis:]
 
 
-def _hstack(c):
-    shapes = [_atleast(1)(Call([s])) for s in _operands(c)]
+def _hstack(c, listed=False):
+    shapes = [_atleast(1)(Call([s])) for s in _operands(c, listed)]
     return _joined(shapes, 0 if len(shapes[0]) == 1 else 1)
 
 
-def _vstack(c):
-    return _joined([_atleast(2)(Call([s])) for s in _operands(c)], 0)
+def _vstack(c, listed=False):
+    return _joined([_atleast(2)(Call([s])) for s in _operands(c, listed)], 0)
 
 
 def _dstack(c):
@@ -658,7 +658,9 @@ def _column_stack(c):
     return _joined(shapes, 1)
 
 
-def _split_axis(default):
+def _split_axis(default, array_split=False):
+    """np.split and its kin along ``default`` (None: the second axis, the first of a vector);
+    ``array_split``: sections of unequal lengths allowed."""
     def shape_of(c):
         shape = _array_shape(c.shapes[0])
         axis = c.param("axis", default) if default is not None else (1 if len(shape) > 1 else 0)
@@ -669,7 +671,7 @@ def _split_axis(default):
             k = int(sections)
             if k <= 0:
                 raise ShapeError("split into no sections")
-            if c._array_split:
+            if array_split:
                 lengths = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
             elif n % k:
                 raise ShapeError(f"split of {n} into {k} equal sections")
@@ -680,15 +682,6 @@ def _split_axis(default):
             lengths = [max(0, b - a) for a, b in zip(bounds, bounds[1:])]
         return Parts([shape[:axis] + (length,) + shape[axis + 1:] for length in lengths])
     return shape_of
-
-
-def _splitting(default, array_split=False):
-    shape_of = _split_axis(default)
-
-    def split(c):
-        c._array_split = array_split
-        return shape_of(c)
-    return split
 
 
 def _pad(c):
@@ -936,10 +929,7 @@ def _inert(c):
     """A value without gradient (a comparison, np.zeros_like, np.argmax): stated for comparisons and
     logic of operands, and for arrays made of an operand's shape; the others' shapes are NumPy's, as
     the walk evaluates them (np.zeros(n), np.arange(n): sizes are values)."""
-    try:
-        tree = ast.parse(c.source, mode="eval").body
-    except SyntaxError:
-        return VALUES
+    tree = source.expression(c.source)  # (shared: read, never changed)
     if isinstance(tree, ast.Compare) and all(isinstance(s, tuple) for s in c.shapes):
         leaves = [tree.left, *tree.comparators]
         names = [leaf for leaf in leaves if isinstance(leaf, ast.Name)]
@@ -1006,8 +996,8 @@ SHAPES = {
     "np.concatenate": _concatenate, "np.concatenate_list": _listed(_concatenate), "np.stack": _stack,
     "np.stack_list": _listed(_stack), "np.hstack": _hstack, "np.hstack_list": _listed(_hstack), "np.vstack": _vstack,
     "np.vstack_list": _listed(_vstack), "np.dstack": _dstack, "np.column_stack": _column_stack,
-    "np.split": _splitting(0), "np.array_split": _splitting(0, array_split=True),
-    "np.hsplit": _splitting(None), "np.vsplit": _splitting(0), "np.dsplit": _splitting(2),
+    "np.split": _split_axis(0), "np.array_split": _split_axis(0, array_split=True),
+    "np.hsplit": _split_axis(None), "np.vsplit": _split_axis(0), "np.dsplit": _split_axis(2),
     "np.pad": _pad, "np.repeat": _repeat, "np.tile": _tile, "np.rot90": _rot90, "np.diag": _diag,
     "np.diagonal": _diagonal, "np.trace": _trace, "np.take": _take, "np.take_along_axis": _take_along_axis,
     "np.insert": _insert, "np.append": _append, "np.meshgrid": _meshgrid, "np.full": _full,
