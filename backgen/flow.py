@@ -31,7 +31,8 @@ import re
 
 from . import ir, source
 from .errors import BackgenError
-from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at
+from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
+    may_be_array_constant
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -60,6 +61,8 @@ class StatementStager:
                         ast.Name(stmt.target.id, ast.Load()), whole, ast.Store()), stmt.target), value)
                     continue
                 before = self.versions.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
+                if isinstance(before, ir.Const):  # r = A[1] of a constant array A = np.zeros(...): r op= v writes
+                    before = self.constant_array_staged(stmt.target.id, before, stmt.target)  # into A's array
                 if before is not None and self.written_through_view(stmt.target.id, before, stmt):
                     continue  # row = y[0]; row *= 2.0: the write y[0] = row * 2.0
                 held = stmt.target.value.id if isinstance(stmt.target, ast.Subscript) and \
@@ -280,6 +283,30 @@ class StatementStager:
             self.bind(other, ir.Var(made))
         return ir.Var(made)
 
+    def constant_array_staged(self, name, constant, target, alone=False):
+        """Before ``name op= v``, where ``name`` holds the constant ``constant``: where other names hold
+        that constant array or views of it (``A = np.zeros((3, 4))``, ``r = A[1]``), the array and its views
+        staged on lines of their own, as before a write into it (``constant_written``), so that the write is
+        followed as through any view; ``name``'s staged value then, or ``constant`` where nothing else holds
+        it (op= then makes a new value, or writes into an array no other name sees) or backgen cannot stage
+        it so (the names it changes are marked stale by ``changed_in_place``, their reads refused).  With
+        ``alone`` (a loop writing into it: carried as an array), staged where no other name holds it too."""
+        if not self.numpy or not may_be_array_constant(constant) or not _new_array(constant.source) or \
+                constant.source in self.constants_in_place:  # (v = np.zeros(()); v *= 0.5 folded into the
+            return constant  # constant np.zeros(()) * 0.5: a number where it runs apart, the 0-d array here)
+        same = [other for other, atom in self.versions.items() if atom is constant]
+        others = self.constant_holders(name, constant, same)
+        if not others:  # (b = a of a = np.zeros(()): one array, which op= writes into where it is an array)
+            if len(same) < 2 and not alone or self._written_before((), same):
+                return constant
+            made = ir.Var(self._constant_staged(name, constant))
+            for other in same:
+                self.bind(other, made)
+            return made
+        staged = self.constant_view_staged(name, constant, others, same, target) or \
+            self.constant_base_staged(name, constant, others, same, target)
+        return staged if staged is not None else constant
+
     def constant_view_staged(self, name, constant, others, same, target):
         """``T = A.T`` (``A[1:]``, ``A.reshape(...)``) of a constant array ``A`` holds, written into: ``A``'s
         array staged on a line of its own and ``T`` staged as that view of it, so that the write is followed
@@ -294,6 +321,8 @@ class StatementStager:
                                                                     if isinstance(node.slice, ast.Tuple) else
                                                                     source.to_source(node.slice), ()):
             return None  # (an index by names: a loop's row of it, for row in A)
+        if self._written_before(others, same):
+            return None
         held = ast.dump(inner)
         bases = {id(atom): atom for other, atom in self.versions.items() if other in others}
         if len(bases) != 1:  # (one array: the same constant, not the same text made twice, A.copy() twice)
@@ -321,7 +350,8 @@ class StatementStager:
         ``T = A.T``, ``A.reshape(...)`` of a new array, C-contiguous): ``A``'s array staged on a line of its own
         and each view staged as that view of it, so that the write is followed into them as through any
         view; the staged ``A`` (an ir.Var), or None where other values than those views hold it."""
-        if not _new_array(constant.source) or source.number_text(constant.source) is not None:
+        if not _new_array(constant.source) or source.number_text(constant.source) is not None or \
+                self._written_before(others, same):
             return None
         ordered = c_constant(constant.source, self.modules.get("np", "np"))  # (else a reshape of it may copy)
         held = ast.dump(source.expression(constant.source))
@@ -348,6 +378,11 @@ class StatementStager:
         for other, node in sorted(views.items()):  # each view taken again, of the array staged
             self.assign(other, _view_taken_of(node, name, target))
         return ir.Var(made)
+
+    def _written_before(self, others, same):
+        """Whether an earlier write through a view may have changed the constant array the names
+        ``others`` and ``same`` hold (one of them is stale): staged again it would lose that write."""
+        return any(name in self.stale for name in (*others, *same))
 
     def _constant_staged(self, name, constant):
         """The constant array ``constant`` staged on a line of its own under ``name`` (or a new version of
@@ -779,6 +814,11 @@ class StatementStager:
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
         kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own;
         ``carry``: names the loop carries too (the iterable it reads items from, which the body writes into)."""
+        if self.numpy:  # out = np.zeros(...), then row = out[i]; row += v in the loop: out's array staged
+            for name in sorted(_written_through_views(stmt, body)[0]):  # as the loop starts, which the loop
+                if name.isidentifier() and isinstance(self.versions.get(name), ir.Const):  # carries, the
+                    # writes followed into it (not a constant iterated: for row in np.ones((3, 2)), refused)
+                    self.constant_array_staged(name, self.versions[name], stmt, alone=True)
         aliases = self.carried_aliases(stmt, body)
         carried = sorted(self.carried_names(stmt, body) | set(carry) | aliases)
         followers = self.loop_followers(stmt, body, carried)

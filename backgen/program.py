@@ -1627,8 +1627,9 @@ def _with_sample_shapes(result, args, functions, probe_body, helper, integers=()
     mixed = getattr(shapes, "mixed", ())
     for value, error, *_ in result.hazards + (result.param_writes if helper else ()):
         values = value if value.__class__ is tuple else (value,)
-        if value is None or any(len(shapes.get(v, ())) > 0 or v in arrays or v not in shapes and _constant_array(
-                result, v) for v in values):  # an array (or a list): op= wrote into it
+        if value is None or any(len(shapes.get(v, ())) > 0 or v in arrays or (
+                v not in shapes or not v.isidentifier()) and _constant_array(result, v)  # (np.zeros(()): 0-d,
+                                for v in values):  # an array still) an array (or a list): op= wrote into it
             if any(v in mixed for v in values):  # an array on one path, a number on another: op= writes
                 error.written_in_place = None  # into it on the one, rebinds on the other; staged as the write
             raise error                        # h[...] = h + v, the number's path would fail

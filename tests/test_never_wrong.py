@@ -1277,18 +1277,16 @@ def test_an_in_place_operator_on_a_view_is_the_write_it_is():
     ''', [np.arange(12.0).reshape(3, 4) / 10], dout=np.arange(12.0).reshape(3, 4) - 4)
 
 
-@pytest.mark.parametrize("source, args", [
-    ('''
+def test_a_column_of_an_array_of_constants_written_in_a_loop_is_followed():
+    # (refused once: the constant array the loop writes into is now staged as the loop starts, and carried)
+    assert_right('''
     def f(X: "3, 4"):
         s = np.ones((3, 4)) * 0.5
         for i in range(3):
             a = s[:, 0]
             a *= np.sum(X)
         return a
-    ''', [np.arange(12.0).reshape(3, 4) / 10]),
-])
-def test_writes_into_arrays_changed_unseen_are_refused(source, args):
-    assert_refused(source, args, "may have been changed|from the previous iteration is kept under another name")
+    ''', [np.arange(12.0).reshape(3, 4) / 10], dout=np.array([0.3, -0.5, 0.8]))
 
 
 @pytest.mark.parametrize("body", [

@@ -1,0 +1,135 @@
+"""Writes by op= into an array made of constants (``y = np.zeros((3, 4))``) through another name of it
+(``r = y[1]; r += v``, ``b = y; b *= v``), or through a view a loop takes of it each iteration (``row =
+out[i]; row += v``): NumPy writes into the one array, so every name of it sees the write.  These were
+refused ("'y' may share the constant array's memory"), though the same code with ``y = x * 0.0`` was
+accepted; and ``g = h`` of ``h = np.zeros(())`` gave ``g`` the value before ``h += v`` wrote into the
+0-d array both name (a wrong gradient).  Each is checked against central finite differences in float64,
+or refused where an earlier write through one view is not followed into the others."""
+
+import numpy as np
+
+from test_never_wrong import assert_refused, assert_right
+
+RNG = np.random.default_rng(11)
+X = RNG.uniform(0.3, 1.2, size=(3, 4)) * np.where(RNG.random((3, 4)) < 0.5, -1.0, 1.0)
+V = np.array([0.7, -0.4, 1.1])
+
+
+def test_op_equals_through_a_row_of_zeros():
+    assert_right('''
+    def f(x: "3, 4"):
+        y = np.zeros((3, 4))
+        r = y[1]
+        r += x[0]
+        return np.sum(y * x)
+    ''', [X])
+
+
+def test_op_equals_through_a_reversed_view():
+    assert_right('''
+    def f(x: "3, 4"):
+        y = np.zeros((3, 4))
+        y_v = y[::-1]
+        y_v += x
+        return np.sum(y * x)
+    ''', [X])
+
+
+def test_op_equals_into_the_array_a_row_is_read_from_afterwards():
+    assert_right('''
+    def f(x: "3, 4"):
+        A = np.zeros((3, 4))
+        r = A[1]
+        A += x
+        return np.sum(r * x[0]) + np.sum(A ** 2)
+    ''', [X])
+
+
+def test_another_name_of_a_zero_dimensional_array_sees_the_write():
+    assert_right('''
+    def f(x: "3"):
+        h = np.zeros(())
+        g = h
+        h += np.sum(x ** 2)
+        return g * 2.0 + h
+    ''', [V])
+
+
+def test_another_name_of_an_array_of_ones_sees_the_write():
+    assert_right('''
+    def f(x: "3, 4"):
+        A = np.ones((3, 4))
+        B = A
+        B *= x
+        return np.sum(A + B)
+    ''', [X])
+
+
+def test_a_view_written_in_either_branch():
+    assert_right('''
+    def f(x: "3, 4"):
+        a = np.full((3, 4), 2.0)
+        b = a[0]
+        if x[0, 0] > 0:
+            b *= x[0]
+        else:
+            b += x[1]
+        return np.sum(a * x)
+    ''', [X])
+
+
+def test_two_views_written_one_after_the_other_are_refused_not_wrong():
+    assert_refused('''
+    def f(x: "3, 4"):
+        A = np.zeros((3, 4))
+        r = A[0]
+        s = A[:, 1]
+        r += x[0]
+        s += x[:, 2]
+        return np.sum(A ** 2) + np.sum(r * s[0])
+    ''', [X], "may have been changed by the write into 'r'")
+
+
+def test_rows_written_by_op_equals_in_a_loop():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = np.zeros((3, 4))
+        for i in range(3):
+            row = out[i]
+            row += x[i] * (i + 1.0)
+        return np.sum(out ** 2)
+    ''', [X])
+
+
+def test_columns_written_twice_in_a_loop():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = np.zeros((4, 3))
+        for i in range(3):
+            col = out[:, i]
+            col *= 0.0
+            col += x[i]
+        return np.sum(np.tanh(out))
+    ''', [X])
+
+
+def test_elements_of_a_row_written_in_an_inner_loop():
+    assert_right('''
+    def f(x: "3, 4"):
+        a = np.zeros((3, 4))
+        for i in range(3):
+            r = a[i]
+            for j in range(4):
+                r[j] += x[i, j] ** 2
+        return np.sum(a * x)
+    ''', [X])
+
+
+def test_a_list_of_zeros_written_in_a_loop():
+    assert_right('''
+    def f(x: "3"):
+        acc = [0.0] * 3
+        for i in range(3):
+            acc[i] += x[i] ** 2
+        return acc[0] + acc[1] * acc[2]
+    ''', [V])
