@@ -127,7 +127,7 @@ def batchnorm_backward(dout, cache):
     dx = dnum
     dsample_mean = -dnum.sum(axis=0)
     # (14) sample_var = x.var(axis=0)
-    dx += (2 / x.shape[0]) * num * dsample_var
+    dx += 2 * num * dsample_var / x.shape[0]
     # (13) sample_mean = x.mean(axis=0)
     dx += dsample_mean / x.shape[0]
     return dx, dgamma, dbeta
@@ -277,7 +277,7 @@ def layernorm_backward(dout, cache):
     dx = dnum
     dmean = -dnum.sum(axis=1, keepdims=True)
     # (3) var = x.var(axis=1, keepdims=True)
-    dx += (2 / x.shape[1]) * num * dvar
+    dx += 2 * num * dvar / x.shape[1]
     # (2) mean = x.mean(axis=1, keepdims=True)
     dx += dmean / x.shape[1]
     return dx, dgamma, dbeta

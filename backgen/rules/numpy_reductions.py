@@ -101,13 +101,15 @@ def _dof(c):
 
 
 def _var(c):
+    """2 (a - mean) g / (n - ddof): divided last, so that where the axes reduced are empty (a[3:] of
+    fewer elements) the gradient is the empty array it is, never Python's division of 2 by 0."""
     if c.shape_free:  # (a number: centered is 0, and so is the gradient)
-        return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
+        return f"2 * {_centered(c)} * {c.expand(c.g, 'a')} / {_dof(c)}"
     axes, shape = c.axes("a"), c.shape("a")
     if c.ndim("a") == 0 or not c.data_sized("a") and \
             all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
         return f"{c.np}.zeros_like({c.a})"  # the spread of one number: 0 (NaN with ddof=1, whatever the number)
-    return f"(2 / {_dof(c)}) * {_centered(c)} * {c.expand(c.g, 'a')}"
+    return f"2 * {_centered(c)} * {c.expand(c.g, 'a')} / {_dof(c)}"
 
 
 def _cov(c):
