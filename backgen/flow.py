@@ -32,7 +32,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
-    may_be_array_constant
+    may_be_array_constant, _has_slice
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -1132,13 +1132,14 @@ class StatementStager:
         after any write into that array (``written``), as NumPy has it."""
         in_place = getattr(self, "written_in_place", ())
         writes = {id(n.target) for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                  and in_place_at(n) in in_place}  # (h += v staged as the write h[...] = h + v)
+                  and (in_place_at(n) in in_place or self._basic_view(n.target))}  # (h += v staged as the
+        # write h[...] = h + v; r += v of r = X[1], a view of X's, as the write X[1] = r + v)
         rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and
                    isinstance(n.ctx, ast.Store) and id(n) not in writes}
         subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
                        and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
         subscripted |= {n.target.id for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
-                        and isinstance(n.target, ast.Name) and in_place_at(n) in in_place}
+                        and isinstance(n.target, ast.Name) and id(n.target) in writes}
         subscripted |= _written_through_views(stmt, body)[0] - rebound  # (and written through a view the body
         # takes of it: for r in X[1:], staged r = seq[i]; r += v, writes into seq, the view of X)
         read = list(body) + ([stmt.target] if isinstance(stmt, ast.For) else [stmt.test])
@@ -1155,6 +1156,16 @@ class StatementStager:
                         other not in followers:
                     followers[other] = name
         return followers
+
+    def _basic_view(self, target):
+        """Whether the name ``target`` holds a view of another name's array by a basic index with a slice
+        (``r = X[1:]``, ``X[:, 0]``: an array whatever the shapes, where ``X[1]`` may be a number, which op=
+        rebinds), which ``r op= v`` writes into (``written_through_view``)."""
+        if not isinstance(target, ast.Name) or not isinstance(self.versions.get(target.id), ir.Var):
+            return False
+        found = self.storage.get(self.versions[target.id].name)
+        return found is not None and found[1] == "index" and _has_slice(found[2]) and any(
+            other != target.id and atom == ir.Var(found[0]) for other, atom in self.versions.items())
 
     def aliased(self, name):
         """Names other than ``name`` whose value is the same atom (they must not see it change)."""

@@ -3,8 +3,9 @@
 out[i]; row += v``): NumPy writes into the one array, so every name of it sees the write.  These were
 refused ("'y' may share the constant array's memory"), though the same code with ``y = x * 0.0`` was
 accepted; and ``g = h`` of ``h = np.zeros(())`` gave ``g`` the value before ``h += v`` wrote into the
-0-d array both name (a wrong gradient).  Each is checked against central finite differences in float64,
-or refused where an earlier write through one view is not followed into the others."""
+0-d array both name (a wrong gradient).  Also a view by a slice taken before a loop that writes through
+it.  Each is checked against central finite differences in float64, or refused where backgen does not
+follow the write (an earlier write through another view, an element op= may rebind)."""
 
 import numpy as np
 
@@ -133,3 +134,64 @@ def test_a_list_of_zeros_written_in_a_loop():
             acc[i] += x[i] ** 2
         return acc[0] + acc[1] * acc[2]
     ''', [V])
+
+
+# A view by a slice taken before a loop whose body writes through it by op= (r = out[1:], then r += v in
+# the loop): the array it views is given its new value after the loop, as after any write into it (refused
+# before: "'out' changes in the loop through another name that shares its memory").
+
+def test_a_view_taken_before_a_loop_written_in_it():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = x * 0.0
+        r = out[1:]
+        for i in range(3):
+            r += x[i] * x[0]
+        return np.sum(out * x)
+    ''', [X])
+
+
+def test_a_column_of_zeros_taken_before_a_loop_written_twice_in_it():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = np.zeros((3, 4))
+        r = out[:, 1]
+        for i in range(3):
+            r *= x[i, 1]
+            r += x[i, 2]
+        return np.sum(np.tanh(out) * x)
+    ''', [X])
+
+
+def test_the_loop_reads_the_part_its_view_writes():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = np.ones((3, 4))
+        r = out[1:]
+        for i in range(2):
+            r += out[1] * x[i]
+        return np.sum(out * x)
+    ''', [X])
+
+
+def test_the_view_and_its_array_both_read_after_the_loop():
+    assert_right('''
+    def f(x: "3, 4"):
+        out = x * 1.0
+        r = out[:, ::2]
+        for i in range(2):
+            r *= 1.5 + np.tanh(x[0, 0])
+        return np.sum(out * x) + np.sum(r ** 2)
+    ''', [X])
+
+
+def test_an_element_that_op_equals_rebinds_in_a_loop_is_refused_not_wrong():
+    # out[1] of a vector is a number, which r *= ... rebinds: nothing is written into out
+    assert_refused('''
+    def f(x: "3"):
+        out = x * 1.0
+        r = out[1]
+        for i in range(2):
+            r *= 1.5 + np.tanh(x[0])
+        return np.sum(out * x) + r ** 2
+    ''', [V], "changes in the loop through another name")
