@@ -577,6 +577,10 @@ class FlowReverser:
                 for value, new in ([] if isinstance(exit_value, ir.Var) else renamed.items()):
                     text = _rename_text(text, value, new)  # a constant of the iteration's values: np.eye(4)[k]
                 parallel.append((name, renamed.get(text, text)))
+                if isinstance(exit_value, ir.Var) and renamed.get(text) in loop.fresh and \
+                        not _top_level(loop.body, exit_value.name):  # (b = a as an iteration ends, of an a the
+                    self.needs_init.add(renamed[text])  # body sets on some paths only: None until set, where
+                    # Python's a and b are unbound alike)
         body = _without_self_assignments(body)
         if parallel:  # one simultaneous assignment: a, b = b, apb
             tail.append(ir.AdjointLine(", ".join(n for n, _ in parallel), False, ", ".join(v for _, v in parallel)))

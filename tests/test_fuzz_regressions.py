@@ -4711,7 +4711,7 @@ def test_the_items_a_loop_iterates_are_read_as_it_starts():
                 L.append(v * 2.0)
             acc = v if acc is None else acc * v
         return acc
-    ''', "", None),
+    ''', "the loop iterates L, which its body adds items to", 5),
     # the loop variable read after a loop that may run no iteration, holding its value from before
     ('''
     def f(x: "4", n: int):
@@ -5091,3 +5091,21 @@ def test_a_loop_over_a_constant_array_writing_its_rows_and_binding_its_name_agai
                     a = a * 0.9 + a
         return np.multiply(a, v), np.dot(a, X.T)
     ''', "the loop iterates a, which its body writes into", 5)
+
+
+@pytest.mark.parametrize("y", [-1.13, -0.5, 0.3])
+def test_a_copy_as_an_iteration_ends_of_a_value_set_on_some_paths_only(y):
+    # long fuzz seed 2026120506, program 9821: b = a as each iteration ends (both set together after a
+    # continue), but where the first iteration continues, a is unset there: the replay raised
+    # UnboundLocalError; a is now None until set, as Python's a and b are unbound alike
+    assert_right('''
+    def f(x, y):
+        for i in reversed(range(2)):
+            y += 3.0
+            if y < 2.1:
+                continue
+            a = 0.25 * y
+            b = a
+        b /= 1.0 + y * y
+        return a * x + b
+    ''', [0.83, y])
