@@ -32,7 +32,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
-    may_be_array_constant, _has_slice
+    may_be_array_constant, new_array, _has_slice
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -258,7 +258,7 @@ class StatementStager:
         line of its own now makes (``mask = np.ones(4)``); other names of the same array (``b = a``)
         hold it too.  Refused where the constant may not be a new array of its own (a number, a
         module's array), or where a view, a list or a tuple holds it."""
-        if source.number_text(constant.source) is not None or not _new_array(constant.source):
+        if source.number_text(constant.source) is not None or not new_array(constant.source):
             copy_of = f"{name}.copy()" if constant.source.startswith("[") else f"np.array({name})"  # (a list: plain)
             raise self.error(f"{name} is a constant here, which backgen cannot tell is a new array of its own: "
                              f"write into a copy ({name} = {copy_of})", target)
@@ -291,7 +291,7 @@ class StatementStager:
         it (op= then makes a new value, or writes into an array no other name sees) or backgen cannot stage
         it so (the names it changes are marked stale by ``changed_in_place``, their reads refused).  With
         ``alone`` (a loop writing into it: carried as an array), staged where no other name holds it too."""
-        if not self.numpy or not may_be_array_constant(constant) or not _new_array(constant.source) or \
+        if not self.numpy or not may_be_array_constant(constant) or not new_array(constant.source) or \
                 constant.source in self.constants_in_place:  # (v = np.zeros(()); v *= 0.5 folded into the
             return constant  # constant np.zeros(()) * 0.5: a number where it runs apart, the 0-d array here)
         same = [other for other, atom in self.versions.items() if atom is constant]
@@ -329,7 +329,7 @@ class StatementStager:
             return None
         base = next(iter(bases.values()))
         if not isinstance(base, ir.Const) or ast.dump(source.expression(base.source)) != held or \
-                not _new_array(base.source) or source.number_text(base.source) is not None or \
+                not new_array(base.source) or source.number_text(base.source) is not None or \
                 any(not self._new_of_constant(op) for text, uses in self.constants_held.items()
                     if constants_may_share(text, base.source) for op, _ in uses):
             return None  # (the view of another array, or values made from it: a list, a helper's result)
@@ -350,7 +350,7 @@ class StatementStager:
         ``T = A.T``, ``A.reshape(...)`` of a new array, C-contiguous): ``A``'s array staged on a line of its own
         and each view staged as that view of it, so that the write is followed into them as through any
         view; the staged ``A`` (an ir.Var), or None where other values than those views hold it."""
-        if not _new_array(constant.source) or source.number_text(constant.source) is not None or \
+        if not new_array(constant.source) or source.number_text(constant.source) is not None or \
                 self._written_before(others, same):
             return None
         ordered = c_constant(constant.source, self.modules.get("np", "np"))  # (else a reshape of it may copy)
@@ -410,7 +410,8 @@ class StatementStager:
         values made from it that may hold it (a list, a branch's merge, a helper's result)."""
         holders = [other for other, atom in self.versions.items() if other != name and other.isidentifier()
                    and other not in same and (atom is constant or isinstance(atom, ir.Const) and (
-                       constants_may_share(atom.source, constant.source)))]
+                       constants_may_share(atom.source, constant.source)) and
+                       not self.distinct_constants(atom, constant))]  # (np.zeros(3) spelled twice: two arrays)
         for other, atom in self.versions.items():  # a loop's or a branch's value that may be that array
             linked = self.linked_constant(atom.name) if isinstance(atom, ir.Var) and other != name and \
                 other.isidentifier() and other not in same and other not in holders else None
@@ -1340,21 +1341,6 @@ def _number_arithmetic(text, math_name):
         elif isinstance(node, ast.Name) and node.id != math_name and node.id not in calls:
             return False
     return True
-
-
-def _new_array(text):
-    """Whether the constant expression ``text`` makes an array of its own each time it runs (or a view
-    of one): arithmetic, or a call that returns a new array (``np.ones(4)``, ``np.eye(3)[1:]``)."""
-    node = source.expression(text)
-    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T" or \
-            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
-        node = node.value if not isinstance(node, ast.Call) else node.func.value
-    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return True
-    if isinstance(node, ast.Call) and not any(k.arg == "copy" for k in node.keywords):
-        func = node.func
-        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FRESH_CALLS
-    return False
 
 
 _NEW_FROM_OPERANDS = {"add", "sub", "mul", "div", "neg", "pow", "builtins.pow", "square", "abs", "sigmoid"}

@@ -149,6 +149,8 @@ class MemoryModel:
                                    # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
+        self.constant_origins = {}  # id of a constant a name was given -> (it, the constants its expression read
+        # by the names holding them: () for one spelled out, np.zeros(3), an array of its own)
         self.array_in_place = set()  # the places of the op= on a value certainly an array (a slice of one:
                                      # v = w[1:]; v *= 2.0), staged as the write it is in code for any shape too
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
@@ -1045,6 +1047,37 @@ class MemoryModel:
         (``constants_in_place``: ``h *= 2.0`` folded into ``np.zeros(3) * 2.0``)."""
         return any(constants_may_share(a, b) for a in self._constant_link(one) for b in self._constant_link(other))
 
+    def constant_origin(self, atom, value, modules):
+        """Note where the constant ``atom`` a name is given by the expression ``value`` comes from: the
+        constants held by the names ``value`` reads (``r = A[1]``: A's), or none where it reads no name but
+        ``modules`` (``np.zeros((3, 4))[1]``: an array of its own, whatever another one's text).  Where it
+        reads a name holding no constant (a module's array, a loop's variable), nothing is noted."""
+        found = self.constant_origins.get(id(atom))
+        if found is not None and found[0] is atom:  # (b = a: the constant a holds, of its origin already)
+            return
+        read = {node.id for node in source.walk(value) if isinstance(node, ast.Name)} - set(modules)
+        if all(isinstance(self.versions.get(name), ir.Const) for name in read):
+            self.constant_origins[id(atom)] = (atom, tuple(self.versions[name] for name in sorted(read)))
+
+    def distinct_constants(self, one, other):
+        """Whether the constants ``one`` and ``other`` (ir.Const) are certainly arrays of their own, though
+        their texts may spell one array (``np.zeros(3)`` twice): each made anew as written, where neither
+        is computed from the other or from a constant they both are computed from."""
+        if one is other or not (new_array(one.source) and new_array(other.source)):
+            return False
+        ancestors = []
+        for atom in (one, other):
+            found, todo = set(), [atom]
+            while todo:
+                atom = todo.pop()
+                if id(atom) not in self.constant_origins or self.constant_origins[id(atom)][0] is not atom:
+                    return False  # (one of unknown origin: the same array, maybe)
+                if id(atom) not in found:
+                    found.add(id(atom))
+                    todo.extend(self.constant_origins[id(atom)][1])
+            ancestors.append(found)
+        return not ancestors[0] & ancestors[1]
+
     def linked_constant(self, name):
         """The constant array the value ``name`` (or an array it is a view of) may be, or None."""
         for base in self._bases(name):
@@ -1069,7 +1102,7 @@ class MemoryModel:
                 if isinstance(atom, ir.Var) and self.linked_constant(atom.name) is not None:
                     atom = self.linked_constant(atom.name)  # (a merge that is the constant on some path)
                 if other_name != name and not other_name.startswith(" ") and may_be_array_constant(atom) and \
-                        self._constants_share(atom.source, old.source):
+                        self._constants_share(atom.source, old.source) and not self.distinct_constants(atom, old):
                     self._stale(other_name, name, node, f"{other_name!r} may share the constant array's memory",
                                 only_if_array=self._constant_link(old.source))
             if not isinstance(named, ir.Var):
@@ -1572,6 +1605,22 @@ def may_be_array_constant(atom):
     except SyntaxError:
         return True
     return not isinstance(tree, ast.Constant)
+
+
+def new_array(text):
+    """Whether the constant expression ``text`` makes a value of its own each time it runs (arithmetic, a
+    call making an array), or a view of one taken by an index, ``.T`` or an array's method
+    (``np.zeros((3, 4))[1]``, ``np.arange(4.0).reshape(2, 2)``)."""
+    node = source.expression(text)
+    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T" or \
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ARRAY_METHODS:
+        node = node.value if not isinstance(node, ast.Call) else node.func.value
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return True
+    if isinstance(node, ast.Call) and not any(k.arg == "copy" for k in node.keywords):
+        func = node.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FRESH_CALLS
+    return False
 
 
 def constants_may_share(one, other):

@@ -195,3 +195,50 @@ def test_an_element_that_op_equals_rebinds_in_a_loop_is_refused_not_wrong():
             r *= 1.5 + np.tanh(x[0])
         return np.sum(out * x) + r ** 2
     ''', [V], "changes in the loop through another name")
+
+
+# Two arrays spelled alike (np.zeros((3, 4)) twice) are two arrays: a write into one leaves the other.  A
+# write by index into a reached a row of the other as if it were a view of a (a wrong gradient, present at
+# the last stop).  A constant is now of one array with another only where it is computed from it.
+
+def test_a_write_by_index_leaves_an_array_spelled_alike():
+    assert_right('''
+    def f(x: "3, 4"):
+        a = np.zeros((3, 4))
+        v = np.zeros((3, 4))[1]
+        a[1] = x[0]
+        return np.sum(a * x) + np.sum(v * x[1]) + np.sum(x)
+    ''', [X])
+
+
+def test_op_equals_leaves_an_array_spelled_alike():
+    assert_right('''
+    def f(x: "3, 4"):
+        a = np.zeros((3, 4))
+        b = np.zeros((3, 4))
+        a += x
+        return np.sum(a * x) + np.sum((b + 1.0) * x)
+    ''', [X])
+
+
+def test_another_name_of_a_view_sees_the_write_into_its_array():
+    assert_right('''
+    def f(x: "3, 4"):
+        A = np.zeros((3, 4))
+        r = A[1]
+        r2 = r
+        A += x
+        return np.sum(r2 * x[1]) + np.sum(A)
+    ''', [X])
+
+
+def test_views_of_two_arrays_spelled_alike():
+    assert_right('''
+    def f(x: "3, 4"):
+        A = np.zeros((3, 4))
+        r = A[1]
+        B = np.zeros((3, 4))
+        s = B[1]
+        r += x[0]
+        return np.sum(A * x) + np.sum((s + 1.0) * x[1]) + np.sum((B + 2.0) * x)
+    ''', [X])
