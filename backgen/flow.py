@@ -32,7 +32,7 @@ import re
 from . import ir, source
 from .errors import BackgenError
 from .memory import basic_index, c_constant, constant_may_hold, constants_may_share, in_place_at, \
-    may_be_array_constant, new_array, _has_slice
+    may_be_array_constant, new_array, index_text, VIEW_METHODS, _has_slice
 from .parse import is_append, is_pop, read_helper
 from .rules import FRESH_CALLS, RULES, operand_view
 from .stage_calls import helper_roles
@@ -266,7 +266,8 @@ class StatementStager:
         others = self.constant_holders(name, constant, same)
         if others and self.numpy:
             view = self.constant_view_staged(name, constant, others, same, target) or \
-                self.constant_base_staged(name, constant, others, same, target)
+                self.constant_base_staged(name, constant, others, same, target) or \
+                self.constant_family_staged(name, constant, others, same, target)
             if view is not None:
                 return view
         if others:
@@ -304,7 +305,8 @@ class StatementStager:
                 self.bind(other, made)
             return made
         staged = self.constant_view_staged(name, constant, others, same, target) or \
-            self.constant_base_staged(name, constant, others, same, target)
+            self.constant_base_staged(name, constant, others, same, target) or \
+            self.constant_family_staged(name, constant, others, same, target)
         return staged if staged is not None else constant
 
     def constant_view_staged(self, name, constant, others, same, target):
@@ -316,10 +318,8 @@ class StatementStager:
         inner = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else \
             node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
         if inner is None or isinstance(node, ast.Attribute) and node.attr != "T" or \
-                isinstance(node, ast.Call) and node.func.attr not in _VIEW_METHODS or \
-                isinstance(node, ast.Subscript) and not basic_index(", ".join(map(source.to_source, node.slice.elts))
-                                                                    if isinstance(node.slice, ast.Tuple) else
-                                                                    source.to_source(node.slice), ()):
+                isinstance(node, ast.Call) and node.func.attr not in VIEW_METHODS or \
+                isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()):
             return None  # (an index by names: a loop's row of it, for row in A)
         if self._written_before(others, same):
             return None
@@ -362,10 +362,8 @@ class StatementStager:
             inner = node.value if isinstance(node, (ast.Subscript, ast.Attribute)) else \
                 node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
             if inner is None or ast.dump(inner) != held or isinstance(node, ast.Attribute) and node.attr != "T" or \
-                    isinstance(node, ast.Call) and node.func.attr not in _VIEW_METHODS or \
-                    isinstance(node, ast.Subscript) and not basic_index(
-                        ", ".join(map(source.to_source, node.slice.elts)) if isinstance(node.slice, ast.Tuple)
-                        else source.to_source(node.slice), ()) or \
+                    isinstance(node, ast.Call) and node.func.attr not in VIEW_METHODS or \
+                    isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()) or \
                     isinstance(node, ast.Call) and node.func.attr in ("reshape", "ravel", "view") and not ordered:
                 return None  # (a view of a view, an index by names, or another value holding it)
             views[other] = node
@@ -378,6 +376,55 @@ class StatementStager:
         for other, node in sorted(views.items()):  # each view taken again, of the array staged
             self.assign(other, _view_taken_of(node, name, target))
         return ir.Var(made)
+
+    def constant_family_staged(self, name, constant, others, same, target):
+        """The constant array ``name`` holds and every view of it the names ``others`` and ``same`` hold,
+        however deep (``a = np.linspace(0, 1, 12).reshape(3, 4)``, ``v = a[0:2]``, ``w = v[:, 1]``), staged
+        on lines of their own as those views of the array (its line under the name holding it, or a name of
+        its own), so that a write through any of them is followed into the others as through any view;
+        ``name``'s staged value (an ir.Var), or None where a holder is no name of that array as far as
+        backgen can tell (a list, a merge, a helper's result, a constant of another origin, one written
+        into already)."""
+        family, todo = set(), [name, *same, *others]
+        while todo:  # (and what may hold the array of any of them: t = np.einsum('ij->ji', A), a view of A)
+            member = todo.pop()
+            if member in family:
+                continue
+            if not isinstance(self.versions.get(member), ir.Const):
+                return None  # (a list, a merge, a helper's result, a line's value)
+            family.add(member)
+            todo += self.constant_holders(member, self.versions[member], [member])
+        if self._written_before(family, ()):
+            return None
+        root = _array_made(source.expression(constant.source))
+        if root is None:
+            return None
+        held = ast.dump(root)
+        groups = {}  # id of a constant -> the names holding it, in order
+        for other in sorted(family):
+            atom = self.versions[other]
+            found = _array_made(source.expression(atom.source))
+            if found is None or ast.dump(found) != held or not self.related_constants(atom, constant):
+                return None
+            groups.setdefault(id(atom), []).append(other)
+        base = next((names[0] for names in groups.values()
+                     if ast.dump(source.expression(self.versions[names[0]].source)) == held), None)
+        atoms = {key: self.versions[names[0]] for key, names in groups.items()}
+        made = self._constant_staged(base or self.namer.fresh("made"), ir.Const(source.to_source(root)))
+        if base is None:  # (the array no name holds, read by the views staged below under the name made for it)
+            self.versions[made] = ir.Var(made)
+        for key, names in sorted(groups.items(), key=lambda item: (  # (the array first: the views read it)
+                ast.dump(source.expression(atoms[item[0]].source)) != held, item[1][0])):
+            if ast.dump(source.expression(atoms[key].source)) == held:
+                value = ir.Var(made)
+            else:
+                self.assign(names[0], _with_base(source.expression(atoms[key].source), held, made, target))
+                value = self.versions[names[0]]
+            for other in names:
+                self.bind(other, value)
+        if base is None:
+            del self.versions[made]
+        return self.versions[name] if isinstance(self.versions[name], ir.Var) else None
 
     def _written_before(self, others, same):
         """Whether an earlier write through a view may have changed the constant array the names
@@ -1297,6 +1344,29 @@ def _names(text):
     return set(source.code_names(text))
 
 
+def _array_made(node):
+    """The call or arithmetic making the array of which the constant expression ``node`` is a view
+    taken by basic indices, ``.T`` and view methods (``np.zeros((3, 4))`` of ``np.zeros((3, 4))[1:].T``),
+    or None where it is no such view (an index by a list, a call that computes)."""
+    while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T" or \
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in VIEW_METHODS:
+        if isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()):
+            return None
+        node = node.value if not isinstance(node, ast.Call) else node.func.value
+    return node if new_array(source.to_source(node)) and not isinstance(node, ast.Subscript) else None
+
+
+def _with_base(node, held, name, target):
+    """The view ``node`` of the array ``held`` (its tree's dump) taken of the name ``name`` instead,
+    at ``target``'s place."""
+    class Based(ast.NodeTransformer):
+        def visit(self, child):
+            if ast.dump(child) == held:
+                return ast.Name(name, ast.Load())
+            return super().visit(child)
+    return ast.fix_missing_locations(ast.copy_location(Based().visit(copy.deepcopy(node)), target))
+
+
 def _view_taken_of(node, holder, target):
     """The view ``node`` (``A[0]``, ``A.T``, ``A.reshape(...)``) taken of the name ``holder`` instead, at
     ``target``'s place."""
@@ -1315,7 +1385,6 @@ def _shown(name, words):
 
 
 
-_VIEW_METHODS = {"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"}
 
 
 def _number_arithmetic(text, math_name):
@@ -1370,7 +1439,7 @@ def _view_of_constant(atom, text):
     except SyntaxError:
         return False
     while True:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _VIEW_METHODS:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in VIEW_METHODS:
             node = node.func.value
         elif isinstance(node, ast.Attribute) and node.attr == "T" or isinstance(node, ast.Subscript):
             node = node.value

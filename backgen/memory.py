@@ -58,6 +58,9 @@ VIEWS = {"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dim
          "np.astype"}  # astype(copy=False) and np.asarray may give the array itself
 
 
+# the methods of an array that give a view of it (reshape and ravel where NumPy can take one)
+VIEW_METHODS = frozenset({"reshape", "ravel", "transpose", "swapaxes", "squeeze", "view", "T"})
+
 # the views a write through which (or into whose base) backgen follows: each has an inverse (``_undone``)
 _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ravel", "np.expand_dims",
                              "np.squeeze", "np.atleast_1d", "np.atleast_2d", "np.atleast_3d",
@@ -1048,35 +1051,52 @@ class MemoryModel:
         return any(constants_may_share(a, b) for a in self._constant_link(one) for b in self._constant_link(other))
 
     def constant_origin(self, atom, value, modules):
-        """Note where the constant ``atom`` a name is given by the expression ``value`` comes from: the
-        constants held by the names ``value`` reads (``r = A[1]``: A's), or none where it reads no name but
-        ``modules`` (``np.zeros((3, 4))[1]``: an array of its own, whatever another one's text).  Where it
-        reads a name holding no constant (a module's array, a loop's variable), nothing is noted."""
+        """Note which array the constant ``atom`` a name is given by the expression ``value`` is of: the
+        array of the constant a name ``value`` takes a view of holds (``r = A[1]``, ``A.T``, ``A.reshape(2,
+        6)``, ``b = A``), or its own, made as it runs (``np.zeros((3, 4))``, ``A + 1.0``, ``A.copy()``),
+        whatever another one's text.  Where that is not certain (a list, a call that may return its
+        operand), nothing is noted: such a constant may be of any array its text may hold."""
         found = self.constant_origins.get(id(atom))
         if found is not None and found[0] is atom:  # (b = a: the constant a holds, of its origin already)
             return
-        read = {node.id for node in source.walk(value) if isinstance(node, ast.Name)} - set(modules)
-        if all(isinstance(self.versions.get(name), ir.Const) for name in read):
-            self.constant_origins[id(atom)] = (atom, tuple(self.versions[name] for name in sorted(read)))
+        node = value
+        while isinstance(node, ast.Subscript) and basic_index(index_text(node), ()) or \
+                isinstance(node, ast.Attribute) and node.attr == "T" or isinstance(node, ast.Call) and \
+                isinstance(node.func, ast.Attribute) and node.func.attr in VIEW_METHODS:
+            node = node.value if not isinstance(node, ast.Call) else node.func.value
+        if isinstance(node, ast.Name):
+            held = self.versions.get(node.id)
+            origin = self.constant_origins.get(id(held))
+            if isinstance(held, ir.Const) and origin is not None and origin[0] is held:
+                self.constant_origins[id(atom)] = (atom, origin[1])
+            return
+        made = node is value and (
+            isinstance(node, ast.BinOp) and _array_arithmetic(node) or isinstance(node, ast.UnaryOp) or
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and (
+                isinstance(node.func.value, ast.Name) and self._origin(self.versions.get(node.func.value.id)) is
+                not None or not source.code_names(source.to_source(node.func.value)) - set(modules) and
+                new_array(source.to_source(node.func.value))) or  # (an array's copy: a list's holds its arrays)
+            isinstance(node, ast.Call) and not source.code_names(source.to_source(node)) - set(modules) and
+            new_array(source.to_source(node)))  # (spelled out: np.zeros((3, 4)), np.eye(3))
+        if made or node is not value and not source.code_names(source.to_source(node)) - set(modules) and \
+                new_array(source.to_source(node)):  # (a view of one spelled out: np.zeros((3, 4))[1])
+            self.constant_origins[id(atom)] = (atom, atom)
+
+    def _origin(self, atom):
+        """The constant whose array the constant ``atom`` is of, or None where that is not known."""
+        found = self.constant_origins.get(id(atom))
+        return found[1] if found is not None and found[0] is atom else None
+
+    def related_constants(self, one, other):
+        """Whether the constants ``one`` and ``other`` are certainly of one array: the same constant, or
+        views of the array one constant made (``r = A[1]`` and ``A``)."""
+        return one is other or self._origin(one) is not None and self._origin(one) is self._origin(other)
 
     def distinct_constants(self, one, other):
-        """Whether the constants ``one`` and ``other`` (ir.Const) are certainly arrays of their own, though
-        their texts may spell one array (``np.zeros(3)`` twice): each made anew as written, where neither
-        is computed from the other or from a constant they both are computed from."""
-        if one is other or not (new_array(one.source) and new_array(other.source)):
-            return False
-        ancestors = []
-        for atom in (one, other):
-            found, todo = set(), [atom]
-            while todo:
-                atom = todo.pop()
-                if id(atom) not in self.constant_origins or self.constant_origins[id(atom)][0] is not atom:
-                    return False  # (one of unknown origin: the same array, maybe)
-                if id(atom) not in found:
-                    found.add(id(atom))
-                    todo.extend(self.constant_origins[id(atom)][1])
-            ancestors.append(found)
-        return not ancestors[0] & ancestors[1]
+        """Whether the constants ``one`` and ``other`` (ir.Const) are certainly of arrays of their own,
+        though their texts may spell one array (``np.zeros(3)`` twice, ``A.copy()`` twice)."""
+        return self._origin(one) is not None and self._origin(other) is not None and \
+            self._origin(one) is not self._origin(other)
 
     def linked_constant(self, name):
         """The constant array the value ``name`` (or an array it is a view of) may be, or None."""
@@ -1605,6 +1625,12 @@ def may_be_array_constant(atom):
     except SyntaxError:
         return True
     return not isinstance(tree, ast.Constant)
+
+
+def index_text(node):
+    """The index of the subscript ``node`` as written between its brackets (``:, 1``)."""
+    items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return ", ".join(map(source.to_source, items))
 
 
 def new_array(text):
