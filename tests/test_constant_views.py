@@ -8,6 +8,7 @@ it.  Each is checked against central finite differences in float64, or refused w
 follow the write (an earlier write through another view, an element op= may rebind)."""
 
 import numpy as np
+import pytest
 
 from test_never_wrong import assert_refused, assert_right
 
@@ -242,3 +243,15 @@ def test_views_of_two_arrays_spelled_alike():
         r += x[0]
         return np.sum(A * x) + np.sum((s + 1.0) * x[1]) + np.sum((B + 2.0) * x)
     ''', [X])
+
+
+@pytest.mark.parametrize("update", ["total += x[i] ** 2", "total *= 0.5\n            total += x[i]"])
+def test_a_running_number_started_from_an_element_is_no_view(update):
+    # total = x[0] of a vector is a number, which op= in the loop gives new values: nothing is written into x
+    assert_right(f'''
+    def f(x: "5"):
+        total = x[0]
+        for i in range(1, 5):
+            {update}
+        return total * 2.0
+    ''', [np.array([0.5, -1.2, 0.8, 1.1, -0.3])])
