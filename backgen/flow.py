@@ -1181,7 +1181,7 @@ class StatementStager:
         in_place = getattr(self, "written_in_place", ())
         writes = {id(n.target) for s in body for n in source.walk(s) if isinstance(n, ast.AugAssign)
                   and (in_place_at(n) in in_place or self._basic_view(n.target))}  # (h += v staged as the
-        # write h[...] = h + v; r += v of r = X[1], a view of X's, as the write X[1] = r + v)
+        # write h[...] = h + v; r += v of r = X[1:], a view of X's, as the write X[1:] = r + v)
         rebound = {n.id for s in body for n in source.walk(s) if isinstance(n, ast.Name) and
                    isinstance(n.ctx, ast.Store) and id(n) not in writes}
         subscripted = {n.value.id for s in body for n in source.walk(s) if isinstance(n, ast.Subscript)
