@@ -765,6 +765,7 @@ class StatementStager:
             self.int_names.add(var)
         else:  # for v in xs: an index loop reading xs[i]; for v in reversed(xs): counting down
             call = counted
+            self.constants_written_in(stmt, body)  # (for row in out: row += v, out = np.zeros(...))
             sequence = self.expr(call, role="seq")
             if isinstance(sequence, ir.Var):  # (messages name what the user wrote: X[1:], not seq)
                 self.speak(call.id if isinstance(call, ast.Name) else sequence.name, self.user_text(call))
@@ -835,6 +836,16 @@ class StatementStager:
                 error.certain_array = in_place in self.array_in_place
                 self.hazards.append((only_if_array, error))
 
+    def constants_written_in(self, stmt, body):
+        """Each array made of constants that the loop ``stmt``'s ``body`` writes into, by its name or through
+        a view of it (``out = np.zeros(...)``, then ``row = out[i]; row += v``, or ``for row in out: row += v``)
+        staged on a line of its own as the loop starts, so that the loop carries it and the writes are
+        followed into it (not a constant written out as the iterable: ``for row in np.ones((3, 2))``)."""
+        if self.numpy:
+            for name in sorted(_written_through_views(stmt, body)[0]):
+                if name.isidentifier() and isinstance(self.versions.get(name), ir.Const):
+                    self.constant_array_staged(name, self.versions[name], stmt, alone=True)
+
     def iterated_name(self, call, sequence, stmt, body):
         """The name to iterate for ``call``: another name of the very array (``a = c``, ``a = p`` of a
         helper's parameter) where the body writes into the array by that name and binds neither, as
@@ -862,11 +873,7 @@ class StatementStager:
         """Stage a loop; ``var``: its counter (a name), ``renew``: a name that holds a value of another
         kind before the loop (x = ...; for x in range(2)), the counter taking a version of its own;
         ``carry``: names the loop carries too (the iterable it reads items from, which the body writes into)."""
-        if self.numpy:  # out = np.zeros(...), then row = out[i]; row += v in the loop: out's array staged
-            for name in sorted(_written_through_views(stmt, body)[0]):  # as the loop starts, which the loop
-                if name.isidentifier() and isinstance(self.versions.get(name), ir.Const):  # carries, the
-                    # writes followed into it (not a constant iterated: for row in np.ones((3, 2)), refused)
-                    self.constant_array_staged(name, self.versions[name], stmt, alone=True)
+        self.constants_written_in(stmt, body)
         aliases = self.carried_aliases(stmt, body)
         carried = sorted(self.carried_names(stmt, body) | set(carry) | aliases)
         followers = self.loop_followers(stmt, body, carried)

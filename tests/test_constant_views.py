@@ -255,3 +255,22 @@ def test_a_running_number_started_from_an_element_is_no_view(update):
             {update}
         return total * 2.0
     ''', [np.array([0.5, -1.2, 0.8, 1.1, -0.3])])
+
+
+# A loop iterating the rows of an array made of constants and writing into them (for row in out: row += v),
+# refused before ("the loop iterates out, which its body writes into"): the array is staged as the loop
+# starts, and the loop reads each row of it as it is then, as it does an array computed from the inputs.
+
+@pytest.mark.parametrize("loop, write", [
+    ("for row in out:", "row += x[0] * 2.0"),
+    ("for i, row in enumerate(out):", "row *= x[i] + 1.0"),
+    ("for row in out:", "row[1:] = x[0, 1:]"),
+])
+def test_the_rows_of_an_array_of_zeros_written_as_a_loop_iterates_them(loop, write):
+    assert_right(f'''
+    def f(x: "3, 4"):
+        out = np.zeros((3, 4)) + 0.5
+        {loop}
+            {write}
+        return np.sum(np.tanh(out) * x)
+    ''', [X])
