@@ -39,6 +39,7 @@ Messages name what the user wrote: a name backgen made for an expression (``seq`
 """
 
 import ast
+import functools
 import re
 
 from dataclasses import replace
@@ -1654,22 +1655,44 @@ def constants_may_share(one, other):
     holds the other (``constant_may_hold``), or both are views of one (``A.T`` and ``A[1:]``)."""
     if constant_may_hold(one, other) or constant_may_hold(other, one):
         return True
-    root, other_root = _constant_view_root(one), _constant_view_root(other)
-    return root is not None and other_root is not None and ast.dump(root) == ast.dump(other_root)
+    return bool(_constant_view_roots(one) & _constant_view_roots(other))
 
 
-def _constant_view_root(text):
-    """The array the constant expression ``text`` is a view of (``A`` of ``A.T[1:]``), or None where it is
-    no view."""
+def _constant_view_roots(text):
+    """The arrays (their trees' dumps) the constant expression ``text`` may be a view of (``A`` of
+    ``A.T[1:]`` or ``np.reshape(A, (4, 3))``; of ``[A.ravel(), B][k]`` both, of ``[A, B][1]`` B's): empty
+    where it is no view."""
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
-        return None
-    root = node
-    while isinstance(root, ast.Subscript) or isinstance(root, ast.Attribute) and root.attr == "T" or \
-            isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and root.func.attr in _ARRAY_METHODS:
-        root = root.value if not isinstance(root, ast.Call) else root.func.value
-    return None if root is node or isinstance(root, (ast.Name, ast.Constant)) else root
+        return frozenset()
+    roots, todo = set(), [(node, False)]
+    while todo:
+        root, viewed = todo.pop()
+        if isinstance(root, ast.Subscript) and isinstance(root.value, (ast.List, ast.Tuple)):
+            items = root.value.elts  # (an item of a display: the item itself, any where the index is no number)
+            index = root.slice.value if isinstance(root.slice, ast.Constant) else None
+            chosen = [items[index]] if isinstance(index, int) and -len(items) <= index < len(items) else items
+            todo += [(item, True) for item in chosen if not isinstance(item, ast.Starred)]  # (the item's array)
+        elif isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and \
+                isinstance(root.func.value, ast.Name) and root.func.value.id in ("np", "numpy") and root.args and \
+                f"np.{root.func.attr}" in VIEWS:  # (np.reshape(A, ...), np.transpose(A): views of A)
+            todo.append((root.args[0], True))
+        elif isinstance(root, ast.Subscript) or isinstance(root, ast.Attribute) and root.attr == "T":
+            todo.append((root.value, True))
+        elif isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and \
+                root.func.attr in _ARRAY_METHODS and not (isinstance(root.func.value, ast.Name) and
+                                                         root.func.value.id in ("np", "numpy")):
+            todo.append((root.func.value, True))
+        elif viewed and not isinstance(root, (ast.Name, ast.Constant)):
+            roots.add(ast.dump(root))
+    return frozenset(roots)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text):
+    """The names and numbers the text spells: those of an expression inside it are among them."""
+    return frozenset(re.findall(r"[A-Za-z_]\w*|\d+(?:\.\d*)?(?:e-?\d+)?", text))
 
 
 def constant_may_hold(text, held):
@@ -1679,8 +1702,9 @@ def constant_may_hold(text, held):
     backgen does not know returns of its arguments. Arithmetic gives a new array (``+`` and ``*``
     where no operand may be a list: a float operand), and so does ``.copy()`` of an index or of
     arithmetic (of a list, a name or a call it is a list's copy, holding the same arrays)."""
-    if held not in text or _no_array(source.expression(held)) or isinstance(source.expression(held), ast.Constant):
-        return False  # (a number, j = 0, is no array another holds)
+    if not _words(held) <= _words(text) or _no_array(source.expression(held)) or \
+            isinstance(source.expression(held), ast.Constant):  # (the words of held: a quick test, whatever
+        return False  # the parentheses; a number, j = 0, is no array another holds)
     target = ast.dump(source.expression(held))
 
     def holds(node):

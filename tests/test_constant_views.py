@@ -274,3 +274,25 @@ def test_the_rows_of_an_array_of_zeros_written_as_a_loop_iterates_them(loop, wri
             {write}
         return np.sum(np.tanh(out) * x)
     ''', [X])
+
+
+# A view of a constant array by a NumPy function (np.reshape(a, ...), np.transpose(v)), or an item of a list
+# display ([a, a][1]), beside another view of it: a write through one was not seen by the other (wrong gradients present at the last stop, found by a
+# generator of such programs).  Refused now, at the read after the write.
+
+@pytest.mark.parametrize("setup, write, read", [
+    ("a = np.arange(12.0).reshape(3, 4) / 10\n        v2 = np.reshape(a, (4, 3))\n        v4 = a.T",
+     "v2 *= np.sum(x) * 0.1", "v4"),
+    ("a = np.full((3, 4), 0.5)\n        v1 = [a, a][1]\n        v4 = np.transpose(v1)",
+     "v1 *= np.sum(x) * 0.1", "v4"),
+    ("a = np.full((3, 4), 0.5)\n        v1 = [a, a][1]\n        v4 = a.T", "v1 *= np.sum(x) * 0.1", "v4"),
+    ("c = np.linspace(0.1, 1.2, 12).reshape(3, 4)\n        v0 = c.ravel()\n        v2 = [v0, v0][1]\n"
+     "        v4 = np.squeeze(c)", "v2 *= np.tanh(x[1, 2])", "v4"),
+])
+def test_a_view_by_a_numpy_function_of_a_constant_written_through_another_is_refused(setup, write, read):
+    assert_refused(f'''
+    def f(x: "3, 4", w: float):
+        {setup}
+        {write}
+        return np.sum(np.tanh({read}) * {read}) + np.sum(x * w)
+    ''', [X, 0.7], f"'{read}' may have been changed by the write")
