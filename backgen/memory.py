@@ -1658,10 +1658,14 @@ def constants_may_share(one, other):
     return bool(_constant_view_roots(one) & _constant_view_roots(other))
 
 
+_SAME_ARRAY_CALLS = frozenset({"asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "array"})  # (the
+# array given where it is one already: np.array(a, copy=False) too)
+
+
 def _constant_view_roots(text):
     """The arrays (their trees' dumps) the constant expression ``text`` may be a view of (``A`` of
-    ``A.T[1:]`` or ``np.reshape(A, (4, 3))``; of ``[A.ravel(), B][k]`` both, of ``[A, B][1]`` B's): empty
-    where it is no view."""
+    ``A.T[1:]``, ``np.reshape(A, (4, 3))`` or ``np.asarray(A)``: a NumPy call not known to make a new array
+    may give its operands'; of ``[A.ravel(), B][k]`` both, of ``[A, B][1]`` B's): empty where it is no view."""
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -1675,9 +1679,14 @@ def _constant_view_roots(text):
             chosen = [items[index]] if isinstance(index, int) and -len(items) <= index < len(items) else items
             todo += [(item, True) for item in chosen if not isinstance(item, ast.Starred)]  # (the item's array)
         elif isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and \
-                isinstance(root.func.value, ast.Name) and root.func.value.id in ("np", "numpy") and root.args and \
-                f"np.{root.func.attr}" in VIEWS:  # (np.reshape(A, ...), np.transpose(A): views of A)
-            todo.append((root.args[0], True))
+                isinstance(root.func.value, ast.Name) and root.func.value.id in ("np", "numpy"):
+            if f"np.{root.func.attr}" in VIEWS or root.func.attr in _SAME_ARRAY_CALLS:
+                todo += [(arg, True) for arg in root.args[:1]]  # (np.reshape(A, ...), np.asarray(A): A's array)
+                continue
+            if viewed:  # (an array a view is taken of: np.copy(A)[..., 1])
+                roots.add(ast.dump(root))
+            if not (_numpy_array_call(root) or new_array(source.to_source(root))):  # (a call not known to make
+                todo += [(arg, True) for arg in root.args]  # a new array may give its operands')
         elif isinstance(root, ast.Subscript) or isinstance(root, ast.Attribute) and root.attr == "T":
             todo.append((root.value, True))
         elif isinstance(root, ast.Call) and isinstance(root.func, ast.Attribute) and \

@@ -288,6 +288,8 @@ def test_the_rows_of_an_array_of_zeros_written_as_a_loop_iterates_them(loop, wri
     ("a = np.full((3, 4), 0.5)\n        v1 = [a, a][1]\n        v4 = a.T", "v1 *= np.sum(x) * 0.1", "v4"),
     ("c = np.linspace(0.1, 1.2, 12).reshape(3, 4)\n        v0 = c.ravel()\n        v2 = [v0, v0][1]\n"
      "        v4 = np.squeeze(c)", "v2 *= np.tanh(x[1, 2])", "v4"),
+    ("u = np.copy(np.arange(12.0).reshape(3, 4) / 10)\n        v0 = np.asarray(u)\n        v4 = u[..., 1]",
+     "v0 -= np.tanh(x[1, 2])", "v4"),
 ])
 def test_a_view_by_a_numpy_function_of_a_constant_written_through_another_is_refused(setup, write, read):
     assert_refused(f'''
