@@ -1,0 +1,25 @@
+"""NumPy calls with keywords, broadcasting and several outputs: each right or refused.
+
+Each case is a forward function, its inputs and upstream gradients; the generated backward is
+checked against central finite differences (float64), or the refusal's message is checked.
+"""
+
+import numpy as np
+
+from test_never_wrong import assert_right
+
+X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
+V = np.array([0.5, -0.4, 0.6, 0.9])
+
+
+def test_kron_of_two_numbers_with_a_number_as_its_gradient():
+    # np.kron of two numbers is a number: its gradient (a float, or 0.0 for a None dout) was
+    # read with .reshape, which a float has not
+    source = '''
+    def f(X: "3, 4", s: float):
+        a = np.mean(X ** 2)
+        return X * s, np.kron(a, a)
+    '''
+    assert_right(source, [X, 0.7], dout=(np.ones((3, 4)), 0.3))
+    assert_right(source, [X, 0.7], dout=(np.ones((3, 4)), None))
+
