@@ -23,3 +23,20 @@ def test_kron_of_two_numbers_with_a_number_as_its_gradient():
     assert_right(source, [X, 0.7], dout=(np.ones((3, 4)), 0.3))
     assert_right(source, [X, 0.7], dout=(np.ones((3, 4)), None))
 
+
+def test_median_over_no_axes_is_each_element():
+    # axis=() reduces nothing: the backward read the empty tuple as several axes and computed with it
+    source = '''
+    def f(x: "3, 4"):
+        return np.median(x, axis=()) * x
+    '''
+    assert_right(source, [X], dout=np.linspace(-1.0, 1.0, 12).reshape(3, 4))
+
+
+def test_average_of_a_number_with_a_number_as_weight():
+    # the weights' total was written w.sum(), which a float has not
+    source = '''
+    def f(x: float, y: float):
+        return np.average(x, weights=y ** 2) * y
+    '''
+    assert_right(source, [0.7, -0.4], dout=0.6)

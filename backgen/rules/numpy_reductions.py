@@ -527,7 +527,7 @@ def _weights(c):
 def _weights_total(c, w):
     """The weights' sum (along the axis, kept)."""
     if c.param("axis") is None:
-        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free else f"{w}.sum()")
+        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free or c.ndim("weights") == 0 else f"{w}.sum()")
     return c.setup("wsum", f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
 
 
@@ -583,6 +583,8 @@ def _median(c):
     if c.ndim("a") == 0:
         return c.g
     axes = c.axes("a")
+    if axes == ():  # axis=(): the median of each element alone, the element
+        return c.g
     if axes is not None and len(axes) == c.ndim("a"):
         axis = None
     elif axes is not None and len(axes) == 1:
