@@ -5,6 +5,7 @@ checked against central finite differences (float64), or the refusal's message i
 """
 
 import numpy as np
+import pytest
 
 from test_never_wrong import assert_right
 
@@ -40,3 +41,21 @@ def test_average_of_a_number_with_a_number_as_weight():
         return np.average(x, weights=y ** 2) * y
     '''
     assert_right(source, [0.7, -0.4], dout=0.6)
+
+
+@pytest.mark.parametrize("bounds, y", [("x, x", "0.0, 0.5, -0.25"), ("y, y", "0.0, 0.5, -0.25"),
+                                      ("y, -y", "0.0, 0.5, -0.25"), ("0.0, 0.0", "0.0, 0.5, -0.25"),
+                                      ("0.0, y", "0.0, -0.5, -0.25"), ("y, 0.0", "0.0, 0.5, 0.25"),
+                                      ("0.0, -0.5", "0.0, 0.5, -0.25")])
+def test_clip_between_equal_bounds_gives_the_upper_bound(bounds, y):
+    # where a_min >= a_max NumPy gives a_max whatever a: an a equal to both bounds got the
+    # gradient, though moving it changes nothing (the bounds constants here, away from the
+    # kinks of a between unequal bounds)
+    source = f'''
+    def f(x: "4"):
+        y = np.array([{y}]).reshape(3, 1)
+        return np.clip(x, {bounds}) * (1.0 + x)
+    '''
+    x = np.array([0.0, 0.5, -0.3, 0.2])
+    shape = (3, 4) if "y" in bounds else (4,)
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
