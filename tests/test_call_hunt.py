@@ -59,3 +59,14 @@ def test_clip_between_equal_bounds_gives_the_upper_bound(bounds, y):
     x = np.array([0.0, 0.5, -0.3, 0.2])
     shape = (3, 4) if "y" in bounds else (4,)
     assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+@pytest.mark.parametrize("axis", ["0", "-1", "axis=0"])
+def test_squeeze_of_a_number_along_axis_zero(axis):
+    # NumPy squeezes one number's axis 0 (or -1): the result shapes stated none, and refused as an
+    # error in backgen
+    source = f'''
+    def f(x: float, v: "4"):
+        return np.squeeze(x * v.sum(), {axis}) * v
+    '''
+    assert_right(source, [0.5, V], dout=np.array([0.3, -0.2, 0.5, 1.0]))

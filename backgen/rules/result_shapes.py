@@ -571,6 +571,8 @@ def _squeeze(c):
     axis = c.param("axis")
     if axis is None:
         return tuple(n for n in shape if n != 1)
+    if shape == () and not isinstance(axis, (tuple, list)) and axis in (0, -1):
+        return ()  # (NumPy lets one number's axis 0 be squeezed, as a tuple of axes may not)
     axes = _axes(list(_ints(axis)), len(shape))
     if any(shape[i] != 1 for i in axes):
         raise ShapeError(f"squeeze of an axis of {shape} whose size is not 1")
