@@ -7,7 +7,7 @@ checked against central finite differences (float64), or the refusal's message i
 import numpy as np
 import pytest
 
-from test_never_wrong import assert_right
+from test_never_wrong import assert_refused, assert_right
 
 X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
 V = np.array([0.5, -0.4, 0.6, 0.9])
@@ -70,3 +70,25 @@ def test_squeeze_of_a_number_along_axis_zero(axis):
         return np.squeeze(x * v.sum(), {axis}) * v
     '''
     assert_right(source, [0.5, V], dout=np.array([0.3, -0.2, 0.5, 1.0]))
+
+
+@pytest.mark.parametrize("call", ["np.cov(x, y ** 2)", "np.cov(x, y=y, bias=True)", "np.cov(X, y, ddof=0)",
+                                  "np.corrcoef(x, y)", "np.corrcoef(X, y, rowvar=True)", "np.cov(x, y, True)"])
+def test_covariance_of_two_sets_of_variables(call):
+    # np.cov(x, y) and np.corrcoef(x, y) are those of np.vstack((x, y)): refused before (y taken
+    # as a constant, or np.corrcoef of two operands with no rule)
+    source = f'''
+    def f(x: "4", y: "4", X: "2, 4"):
+        return {call}
+    '''
+    x, y = np.array([0.1, 0.5, -0.3, 0.8]), np.array([0.2, -0.4, 0.6, 0.9])
+    rows = 3 if "X" in call else 2
+    assert_right(source, [x, y, X[:2]], dout=np.linspace(-1.0, 1.0, rows * rows).reshape(rows, rows))
+
+
+def test_covariance_of_two_sets_with_rowvar_false_is_refused():
+    source = '''
+    def f(x: "4", y: "4"):
+        return np.cov(x, y, rowvar=False)
+    '''
+    assert_refused(source, [np.ones(4), np.arange(4.0)], "gradient would be lost")
