@@ -100,6 +100,8 @@ class GradContext:
                 value = self._rank_number(text)
             if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
+        if name == "axis" and isinstance(value, list):  # (np.median, np.average, np.flip: a list of axes as a tuple)
+            value = tuple(value)
         return default if value is None and default is not None else value
 
     def _rank_number(self, text, depth=0):
@@ -183,7 +185,11 @@ class GradContext:
         return tuple(sorted(a % ndim for a in axes))
 
     def axis_text(self):
-        return self.param_source("axis")
+        text = self.param_source("axis")
+        if text.lstrip().startswith("["):  # a list of axes, which NumPy's reductions take as a tuple only
+            value = self.param("axis")
+            return repr(value) if isinstance(value, tuple) else text
+        return text
 
     # --- shapes ----------------------------------------------------------------
 

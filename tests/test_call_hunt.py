@@ -92,3 +92,18 @@ def test_covariance_of_two_sets_with_rowvar_false_is_refused():
         return np.cov(x, y, rowvar=False)
     '''
     assert_refused(source, [np.ones(4), np.arange(4.0)], "gradient would be lost")
+
+
+@pytest.mark.parametrize("call", ["np.median(x, axis=[0])", "np.median(x, axis=[1, 0], keepdims=True)",
+                                  "np.average(x, axis=[0])", "np.average(x, axis=[-1], keepdims=True)",
+                                  "np.flip(x, axis=[0])", "np.expand_dims(x, [0, 2])"])
+def test_axes_given_as_a_list(call):
+    # NumPy reads a list of axes as a tuple in these: the rules computed with the list (an internal
+    # error) or wrote it into NumPy calls that take none
+    source = f'''
+    def f(x: "3, 4"):
+        r = {call}
+        return r * (1.0 + r)
+    '''
+    shape = np.shape(eval(call, {"np": np, "x": X}))
+    assert_right(source, [X], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
