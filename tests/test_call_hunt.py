@@ -107,3 +107,19 @@ def test_axes_given_as_a_list(call):
     '''
     shape = np.shape(eval(call, {"np": np, "x": X}))
     assert_right(source, [X], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+@pytest.mark.parametrize("call", ["np.var(x, where=x > 0)", "np.std(x, axis=0, where=x > 0, ddof=1)",
+                                  "x.var(1, where=[True, False, True, True], keepdims=True)",
+                                  "x.std(where=x < 0.5, ddof=1, keepdims=True)",
+                                  "np.var(x, axis=(0, 1), where=np.array([[True], [False], [True]]))"])
+def test_variance_over_the_elements_a_mask_keeps(call):
+    # np.var and np.std with where= were refused (no such keyword in their rules)
+    source = f'''
+    def f(x: "3, 4"):
+        r = {call}
+        return r * (1.0 + r)
+    '''
+    x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
+    shape = np.shape(eval(call, {"np": np, "x": x}))
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
