@@ -123,3 +123,17 @@ def test_variance_over_the_elements_a_mask_keeps(call):
     x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
     shape = np.shape(eval(call, {"np": np, "x": x}))
     assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+@pytest.mark.parametrize("order", ["1", "-1", "np.inf", "-np.inf", "2", "-2", "'nuc'"])
+@pytest.mark.parametrize("x", [V, np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])])
+def test_norm_kept_without_shapes_of_a_vector_or_a_matrix(order, x):
+    # without shapes the matrix norm's lines run for a vector too: with keepdims they read the
+    # norm as (1, 1), and a vector's is (1,)
+    source = f'''
+    def f(x):
+        return np.linalg.norm(x, ord={order}, keepdims=True) * x
+    '''
+    if x.ndim == 1 and order == "'nuc'":
+        return
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, x.size).reshape(x.shape))

@@ -214,7 +214,9 @@ def _matrix_norm(c, order):
     if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
         along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
         sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-        out = f"{c.out}[0, 0]" if c.param("keepdims", False) else c.out  # (keepdims: a norm of shape (1, 1))
+        out = c.out
+        if c.param("keepdims", False):  # a norm of shape (1, 1) (without shapes: (1,) where x is a vector)
+            out = f"{np_}.reshape({c.out}, ())" if c.shape_free else f"{c.out}[0, 0]"
         hits = c.setup("hits", f"{sums} == {out}")
         spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
         return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
