@@ -137,3 +137,19 @@ def test_norm_kept_without_shapes_of_a_vector_or_a_matrix(order, x):
     if x.ndim == 1 and order == "'nuc'":
         return
     assert_right(source, [x], dout=np.linspace(-1.0, 1.0, x.size).reshape(x.shape))
+
+
+@pytest.mark.parametrize("call", ["np.percentile(x, 75, axis=0)", "np.quantile(x, 0.3, axis=-1)", "np.quantile(x, 1.0, 1)",
+                                  "np.percentile(x, 30, axis=1, keepdims=True)", "np.quantile(x, [0.5, 0.5], axis=0)",
+                                  "np.quantile(x, [0.2, 0.25, 1.0], axis=-1)", "np.quantile(x, (0.1, 0.7), 0)",
+                                  "np.percentile(x, [10, 90], axis=-2, keepdims=False)"])
+def test_quantiles_along_an_axis(call):
+    # np.quantile and np.percentile along an axis had no rule: the order statistics along it now
+    source = f'''
+    def f(x: "3, 4"):
+        r = {call}
+        return r * (1.0 + r)
+    '''
+    x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
+    shape = np.shape(eval(call, {"np": np, "x": x}))
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
