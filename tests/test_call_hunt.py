@@ -153,3 +153,17 @@ def test_quantiles_along_an_axis(call):
     x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
     shape = np.shape(eval(call, {"np": np, "x": x}))
     assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+@pytest.mark.parametrize("pick", ["x[np.argpartition(x, 1)[:2]]", "x[np.argpartition(-x, 2)[:3]].sum()",
+                                  "x[np.lexsort((x,))]", "x[np.lexsort((np.abs(x), x > 0))]"])
+def test_picks_by_argpartition_and_lexsort(pick):
+    # the indices np.argpartition and np.lexsort give carry no gradient, as np.argsort's: the
+    # functions (the method x.argpartition() was) had no rule
+    source = f'''
+    def f(x: "4"):
+        r = {pick}
+        return r * (1.0 + r)
+    '''
+    shape = np.shape(eval(pick, {"np": np, "x": V}))
+    assert_right(source, [V], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
