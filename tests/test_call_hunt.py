@@ -167,3 +167,18 @@ def test_picks_by_argpartition_and_lexsort(pick):
     '''
     shape = np.shape(eval(pick, {"np": np, "x": V}))
     assert_right(source, [V], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+@pytest.mark.parametrize("call", ["np.delete(x, 1)", "np.delete(x, [0, 2])", "np.delete(x, -1, axis=1)",
+                                  "np.delete(x, [0, 0, 2], axis=0)", "np.delete(x, np.array([True, False, True]), axis=0)",
+                                  "np.delete(x, 5)"])
+def test_delete(call):
+    # np.delete had no rule: the gradient goes back to the places kept
+    source = f'''
+    def f(x: "3, 4"):
+        r = {call}
+        return r * (1.0 + r)
+    '''
+    x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
+    shape = np.shape(eval(call, {"np": np, "x": x}))
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))

@@ -788,6 +788,16 @@ def _insert(c):
     return shape[:axis] + (shape[axis] + added,) + shape[axis + 1:]
 
 
+def _delete(c):
+    shape = _array_shape(c.shapes[0])
+    axis = c.param("axis")
+    if axis is None:
+        shape, axis = (_size(shape),), 0
+    axis = _axis(axis, len(shape))
+    kept = np.delete(np.arange(shape[axis]), c.param("obj")).size
+    return shape[:axis] + (kept,) + shape[axis + 1:]
+
+
 def _append(c):
     shape, values = _array_shape(c.shapes[0]), _array_shape(c.shapes[1])
     axis = c.param("axis")
@@ -1002,7 +1012,7 @@ SHAPES = {
     "np.hsplit": _split_axis(None), "np.vsplit": _split_axis(0), "np.dsplit": _split_axis(2),
     "np.pad": _pad, "np.repeat": _repeat, "np.tile": _tile, "np.rot90": _rot90, "np.diag": _diag,
     "np.diagonal": _diagonal, "np.trace": _trace, "np.take": _take, "np.take_along_axis": _take_along_axis,
-    "np.insert": _insert, "np.append": _append, "np.meshgrid": _meshgrid, "np.full": _full,
+    "np.insert": _insert, "np.delete": _delete, "np.append": _append, "np.meshgrid": _meshgrid, "np.full": _full,
 }
 
 
