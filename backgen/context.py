@@ -18,6 +18,7 @@ at the user's line, asking for the shapes.
 
 import ast
 import math
+import re
 import string
 
 import numpy
@@ -923,9 +924,11 @@ def refuse_varied_static(staged, op, rule, varied):
         if found:
             line = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
             col = len(line) - len(line.lstrip()) + 1 if line else None
-            raise BackgenError(f"the argument {key}={text} depends on {found[0]}, which is differentiated, but "
-                               f"backgen takes {key} as a constant here: its gradient would be lost",
-                               staged.filename, op.line, col, line)
+            written = line is not None and all(re.search(rf"\b{re.escape(n)}\b", line) for n in [text, found[0]])
+            said = f"{key}={text} depends on {found[0]}, which is" if written else \
+                f"{key} depends on a value that is"  # (a name staging made, not the user's)
+            raise BackgenError(f"the argument {said} differentiated, but backgen takes {key} as a constant here: "
+                               f"its gradient would be lost", staged.filename, op.line, col, line)
 
 
 def _values_read(text):

@@ -4,8 +4,12 @@ Each case is a forward function, its inputs and upstream gradients; the generate
 checked against central finite differences (float64), or the refusal's message is checked.
 """
 
+import textwrap
+
 import numpy as np
 import pytest
+
+import backgen
 
 from test_never_wrong import assert_refused, assert_right
 
@@ -182,3 +186,14 @@ def test_delete(call):
     x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
     shape = np.shape(eval(call, {"np": np, "x": x}))
     assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
+def test_a_static_argument_computed_in_the_call_is_refused_in_the_users_words():
+    # the refusal named the temporary staging made for y ** 2 ("y=n depends on n")
+    source = '''
+    def f(x: "4", y: "4"):
+        return np.cov(x, y ** 2, rowvar=False)
+    '''
+    with pytest.raises(backgen.BackgenError, match=r"the argument y depends on a value that is differentiated") as info:
+        backgen.generate(textwrap.dedent(source), name="f")
+    assert "=n " not in str(info.value)
