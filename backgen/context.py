@@ -18,6 +18,7 @@ at the user's line, asking for the shapes.
 
 import ast
 import math
+import re
 import string
 
 import numpy
@@ -100,6 +101,8 @@ class GradContext:
                 value = self._rank_number(text)
             if value is None:
                 self.unsupported(f"the argument {name}={text} must be a constant for backgen to differentiate")
+        if name == "axis" and isinstance(value, list):  # (np.median, np.average, np.flip: a list of axes as a tuple)
+            value = tuple(value)
         return default if value is None and default is not None else value
 
     def _rank_number(self, text, depth=0):
@@ -183,7 +186,11 @@ class GradContext:
         return tuple(sorted(a % ndim for a in axes))
 
     def axis_text(self):
-        return self.param_source("axis")
+        text = self.param_source("axis")
+        if text.lstrip().startswith("["):  # a list of axes, which NumPy's reductions take as a tuple only
+            value = self.param("axis")
+            return repr(value) if isinstance(value, tuple) else text
+        return text
 
     # --- shapes ----------------------------------------------------------------
 
@@ -917,9 +924,11 @@ def refuse_varied_static(staged, op, rule, varied):
         if found:
             line = staged.lines[op.line - 1] if 0 < op.line <= len(staged.lines) else None
             col = len(line) - len(line.lstrip()) + 1 if line else None
-            raise BackgenError(f"the argument {key}={text} depends on {found[0]}, which is differentiated, but "
-                               f"backgen takes {key} as a constant here: its gradient would be lost",
-                               staged.filename, op.line, col, line)
+            written = line is not None and all(re.search(rf"\b{re.escape(n)}\b", line) for n in [text, found[0]])
+            said = f"{key}={text} depends on {found[0]}, which is" if written else \
+                f"{key} depends on a value that is"  # (a name staging made, not the user's)
+            raise BackgenError(f"the argument {said} differentiated, but backgen takes {key} as a constant here: "
+                               f"its gradient would be lost", staged.filename, op.line, col, line)
 
 
 def _values_read(text):

@@ -15,17 +15,60 @@ np.cov and its parts (NumPy then clips the values to [-1, 1], which moves them
 by rounding at most).  ``x``, read there, is an expression without side
 effects, as arguments are.  Other calls are left as they are (and refused as
 functions with no rule).
+
+A second set of variables, ``np.cov(x, y)`` and ``np.corrcoef(x, y)`` (``y``
+positional or ``y=``, ``rowvar`` not given or True), is the one array NumPy
+makes of them, each as rows: ``np.cov(np.vstack((x, y)))`` (the covariance's
+other keywords kept), wherever the call stands; ``np.corrcoef`` of it then
+as above.  With ``rowvar=False`` NumPy turns each operand by its own shape:
+those calls are left as they are.
 """
 
 import ast
 import copy
 
 from .call_lines import rewrite_calls
-SPELLED = frozenset({"corrcoef"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"corrcoef", "cov"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    rewrite_calls(forward, ("corrcoef",), _scaled_covariance)
+    rewrite_calls(forward, ("corrcoef", "cov"), _rewritten)
+
+
+def _rewritten(node, name, np_, fresh):
+    joined = _joined(node, np_)
+    if name == "cov":
+        return None if joined is None else ([], joined)
+    return _scaled_covariance(joined or node, name, np_, fresh)
+
+
+def _joined(node, np_):
+    """``np.cov(x, y, ...)`` (or corrcoef) as ``np.cov(np.vstack((x, y)), ...)``; None where there is no
+    second operand, or where ``rowvar`` may be False."""
+    args, keywords = list(node.args), [k for k in node.keywords if k.arg != "y"]
+    given = [k.value for k in node.keywords if k.arg == "y"]
+    if any(isinstance(a, ast.Starred) for a in args) or any(k.arg is None for k in node.keywords):
+        return None
+    if len(args) == 1 and given:
+        args.append(given[0])
+    if len(args) < 2 or _none(args[1]):
+        return None
+    rowvar = [k.value for k in keywords if k.arg == "rowvar"]
+    if len(args) > 2 and not (len(args) == 3 and not rowvar and _true(args[2])):
+        return None  # (rowvar, bias, ddof given by position: left as they are)
+    if any(not _true(v) for v in rowvar):
+        return None
+    rows = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "vstack", ast.Load()),
+                    [ast.Tuple([copy.deepcopy(args[0]), copy.deepcopy(args[1])], ast.Load())], [])
+    return ast.Call(copy.deepcopy(node.func), [rows], [copy.deepcopy(k) for k in keywords if k.arg != "rowvar"])
+
+
+def _none(node):
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _true(node):
+    return isinstance(node, ast.Constant) and node.value is True
 
 
 def _scaled_covariance(node, name, np_, fresh):

@@ -11,7 +11,11 @@ broadcasts it); the other arguments (``axis``, ``keepdims``, ``dtype``) stay as
 given.  ``initial=v`` (with ``where=m`` or without) of ``sum``, ``prod``, ``max``
 and ``min`` (``amax``, ``amin`` too) is the reduction of ``np.where(m, a, e)``
 (``e`` the identity: 0.0, 1.0, or ``v`` for max and min) then ``+ v``, ``* v``,
-``np.maximum(.., v)`` or ``np.minimum(.., v)``.  ``a``, ``m`` and ``v``, written
+``np.maximum(.., v)`` or ``np.minimum(.., v)``.  ``np.var(a, axis, where=m, ddof=d,
+keepdims=k)`` (and ``np.std``, its square root; the methods too) is the sum of
+``np.where(m, (a - mu) ** 2, 0.0)`` over the count less ``d``, ``mu`` the mean of
+the kept elements (kept dimensions); with other arguments it is left as it is.
+``a``, ``m`` and ``v``, written
 twice, are expressions without side effects, as arguments are.  With ``out=`` the
 call is left as it is.
 """
@@ -22,7 +26,7 @@ import copy
 from .source import module_calls
 from .scipy_calls import numpy_alias
 
-REDUCTIONS = ("sum", "mean", "prod", "max", "min", "amax", "amin")
+REDUCTIONS = ("sum", "mean", "prod", "max", "min", "amax", "amin", "var", "std")
 SPELLED = frozenset({"where", "initial"})  # (parse runs this rewriter only where the function spells one)
 _STARTED = {"sum": ast.Add, "prod": ast.Mult, "max": "maximum", "min": "minimum"}  # (how initial= joins in)
 _IDENTITY = {"sum": 0.0, "mean": 0.0, "prod": 1.0}
@@ -54,11 +58,18 @@ def rewrite(forward):
             name = {"amax": "max", "amin": "min"}.get(name, name)
             mask = next((k.value for k in node.keywords if k.arg == "where"), None)
             initial = next((k.value for k in node.keywords if k.arg == "initial"), None)
+            np_ = np_name or numpy_alias(forward)
+            if name in ("var", "std"):
+                spread = _spread(np_, name, array, rest, node.keywords) if initial is None else None
+                if spread is None:
+                    return node
+                for sub in ast.walk(spread):
+                    ast.copy_location(sub, node)
+                return spread
             if initial is not None and name not in _STARTED or \
                     initial is None and name not in _IDENTITY:  # (np.max(a, where=m) needs initial=: NumPy raises)
                 return node
             others = [k for k in node.keywords if k.arg not in ("where", "initial")]
-            np_ = np_name or numpy_alias(forward)
             kept = array if mask is None else \
                 _call(np_, "where", [mask, array, ast.Constant(_IDENTITY[name]) if name in _IDENTITY else initial])
             new = _call(np_, "sum" if name == "mean" else name, [kept] + list(rest), others)
@@ -79,3 +90,26 @@ def rewrite(forward):
 def _call(np_, function, args, keywords=()):
     return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), function, ast.Load()), [copy.deepcopy(a) for a in args],
                     [copy.deepcopy(k) for k in keywords])
+
+
+def _spread(np_, name, array, rest, keywords):
+    """``np.var(a, axis, where=m, ddof=d, keepdims=k)`` (or np.std, its square root) as NumPy computes it:
+    the mean of the squares of the kept elements less their mean, over the count less ``d``.  None where
+    other arguments are given (a dtype, mean=, correction=, or any by position but the axis)."""
+    given = {k.arg: k.value for k in keywords}
+    if len(rest) > 1 or set(given) - {"axis", "where", "ddof", "keepdims"} or rest and "axis" in given:
+        return None
+    axis = rest[0] if rest else given.get("axis", ast.Constant(None))
+    mask, ddof = given["where"], given.get("ddof", ast.Constant(0))
+    keepdims = given.get("keepdims", ast.Constant(False))
+
+    def total(values, keep):
+        return _call(np_, "sum", [values], [ast.keyword("axis", axis), ast.keyword("keepdims", keep)])
+    count = ast.BinOp(_call(np_, "where", [mask, ast.Constant(1.0), ast.Constant(0.0)]), ast.Mult(),
+                      _call(np_, "ones_like", [array]))
+    mean = ast.BinOp(total(_call(np_, "where", [mask, array, ast.Constant(0.0)]), ast.Constant(True)), ast.Div(),
+                     total(count, ast.Constant(True)))
+    squares = ast.BinOp(ast.BinOp(array, ast.Sub(), mean), ast.Pow(), ast.Constant(2))
+    variance = ast.BinOp(total(_call(np_, "where", [mask, squares, ast.Constant(0.0)]), keepdims), ast.Div(),
+                         ast.BinOp(total(count, keepdims), ast.Sub(), ddof))
+    return variance if name == "var" else _call(np_, "sqrt", [variance])

@@ -53,6 +53,8 @@ NO_GRADIENT = {
     "np.argmax": ("constant", INDICES),
     "np.argmin": ("constant", INDICES),
     "np.argsort": ("constant", INDICES),
+    "np.argpartition": ("constant", INDICES),
+    "np.lexsort": ("constant", INDICES),
     "np.int64": ("constant", INDICES),
     # steps
     "np.floor": ("constant", STEPS),

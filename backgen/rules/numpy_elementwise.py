@@ -5,6 +5,8 @@ its operand's shape); string gradients are local derivatives or, mentioning
 ``g``, whole vector-Jacobian products (see ``base``).
 """
 
+import ast
+
 from .base import Rule, constant_base, power_base
 
 
@@ -37,19 +39,39 @@ def _where(position):
 
 def _clip(position):
     """Inside the bounds the gradient goes to a, below to a_min, above to a_max (a bound may be
-    None, or an array broadcast against a)."""
+    None, or an array broadcast against a).  Where a_min >= a_max NumPy gives a_max, whatever a:
+    there it all goes to a_max (a between equal bounds changes nothing)."""
     def grad(c):
         a, lo, hi = c.a, c.a_min, c.a_max
+        both = lo != "None" and hi != "None"
+        numbers = _number(lo), _number(hi)
+        ordered = None if None in numbers else numbers[0] < numbers[1]  # (known where both are numbers)
         if position == "a":
-            tests = [f"({a} >= {lo})" if lo != "None" else "", f"({a} <= {hi})" if hi != "None" else ""]
+            if both and ordered is False:  # a_max everywhere
+                return f"{c.np}.zeros_like({c.g})"
+            tests = [f"({a} >= {lo})" if lo != "None" else "", f"({a} <= {hi})" if hi != "None" else "",
+                     f"({lo} < {hi})" if both and ordered is None else ""]
             mask = " & ".join(t for t in tests if t)
             if not mask:  # np.clip(a, None, None): a itself
                 return c.g
             return f"{c.g} * ({mask})" if " & " in mask else f"{c.g} * {mask}"
         if position == "a_min":
-            return f"{c.g} * ({a} < {lo})" if hi == "None" else f"{c.g} * (({a} < {lo}) & ({lo} <= {hi}))"
-        return f"{c.g} * ({a} > {hi})" if lo == "None" else f"{c.g} * (({a} > {hi}) | ({lo} > {hi}))"
+            if not both or ordered:
+                return f"{c.g} * ({a} < {lo})"
+            return f"{c.g} * (({a} < {lo}) & ({lo} < {hi}))"
+        if not both or ordered:
+            return f"{c.g} * ({a} > {hi})"
+        return f"{c.g} * (({a} > {hi}) | ({lo} >= {hi}))"
     return grad
+
+
+def _number(text):
+    """The number a bound's text writes (``-0.5``), or None."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _interp(position):

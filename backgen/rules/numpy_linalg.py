@@ -162,7 +162,7 @@ def _kron_any(c, position, ra, rb):
         return f"{np_}.reshape({text}, ({', '.join(dims)},))"
     a, b = padded(c.a, ra), padded(c.b, rb)
     sizes = ", ".join(f"{np_}.shape({a})[{i}], {np_}.shape({b})[{i}]" for i in range(r))
-    blocks = c.setup("blocks", f"{c.g}.reshape({sizes})")
+    blocks = c.setup("blocks", f"{np_}.reshape({c.g}, ({sizes}))")  # (g a number where both are numbers)
     spec = "".join(f"{m}{o}" for m, o in zip(mine, other))
     if position == 0:
         text = f"{np_}.einsum('{spec},{other}->{mine}', {blocks}, {b})"

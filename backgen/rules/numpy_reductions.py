@@ -214,7 +214,9 @@ def _matrix_norm(c, order):
     if order in (1, -1, float("inf"), float("-inf")):  # the largest (smallest) column or row sum
         along = 0 if order in (1, -1) else -1 if c.shape_free else 1  # (the rows' sums: of a vector too)
         sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along})")
-        out = f"{c.out}[0, 0]" if c.param("keepdims", False) else c.out  # (keepdims: a norm of shape (1, 1))
+        out = c.out
+        if c.param("keepdims", False):  # a norm of shape (1, 1) (without shapes: (1,) where x is a vector)
+            out = f"{np_}.reshape({c.out}, ())" if c.shape_free else f"{c.out}[0, 0]"
         hits = c.setup("hits", f"{sums} == {out}")
         spread = f"{hits}[None, :]" if along == 0 else f"{hits}[:, None]"
         return f"{c.g} * {np_}.sign({x}) * {spread} / {hits}.sum()"
@@ -527,7 +529,7 @@ def _weights(c):
 def _weights_total(c, w):
     """The weights' sum (along the axis, kept)."""
     if c.param("axis") is None:
-        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free else f"{w}.sum()")
+        return c.setup("wsum", f"{c.np}.sum({w})" if c.shape_free or c.ndim("weights") == 0 else f"{w}.sum()")
     return c.setup("wsum", f"{w}.sum(axis={c.axis_text()}, keepdims=True)")
 
 
@@ -583,6 +585,8 @@ def _median(c):
     if c.ndim("a") == 0:
         return c.g
     axes = c.axes("a")
+    if axes == ():  # axis=(): the median of each element alone, the element
+        return c.g
     if axes is not None and len(axes) == c.ndim("a"):
         axis = None
     elif axes is not None and len(axes) == 1:

@@ -301,6 +301,20 @@ def _insert_values(c):
     return f"{c.np}.compress({inserted}, {c.g}, axis={axis}).sum()"
 
 
+def _delete(c):
+    """arr's places np.delete kept, in order: the same deletion from their indices (of the flattened
+    arr where axis is None), g added back into them."""
+    np_, axis, obj = c.np, c.param("axis"), c.param_source("obj")
+    if c.shape_free:
+        c.needs_shapes()
+    if axis is None:
+        kept = c.setup("kept", f"{np_}.delete({np_}.arange({c.arr}.size), {obj})")
+        return Scatter(kept if c.ndim("arr") == 1 else f"{np_}.unravel_index({kept}, {c.arr}.shape)", repeats=False)
+    axis = axis % c.ndim("arr")
+    kept = c.setup("kept", f"{np_}.delete({np_}.arange({c.arr}.shape[{axis}]), {obj})")
+    return Scatter(_index_at(axis, kept), repeats=False)
+
+
 def _take(c):
     if c.op.param("mode") is not None:
         c.unsupported("np.take is differentiated without mode")
@@ -622,6 +636,10 @@ RULES = {
                              "y = a * 1.0\n    np.add.at(y, [0, 1, 0], b)\n    return y | a=3, b=3",
                              "y = a * 1.0\n    np.add.at(y, [2, 2], b)\n    return y | a=4x2, b=2",
                              "y = a * 1.0\n    np.add.at(y, ([0, 0], [1, 1]), b)\n    return y | a=2x3, b=()")),
+    "np.delete": Rule(("arr",), grads={"arr": _delete}, signature="arr, obj, axis=None", fresh=True,
+                      examples=("np.delete(arr, 1) | arr=4", "np.delete(arr, [0, 2]) | arr=2x3",
+                                "np.delete(arr, -1, axis=1) | arr=2x3", "np.delete(arr, [0, 0, 2], axis=0) | arr=3x2",
+                                "np.delete(arr, np.array([True, False, True]), axis=0) | arr=3x2")),
     "np.take": Rule(("a",), grads={"a": _take}, signature="a, indices, axis=None, out=None, mode=None",
                     methods=("take",),
                     examples=("np.take(a, [0, 2, 2]) | a=4", "np.take(a, np.array([[1, 0], [1, 1]])) | a=2x3",

@@ -571,6 +571,8 @@ def _squeeze(c):
     axis = c.param("axis")
     if axis is None:
         return tuple(n for n in shape if n != 1)
+    if shape == () and not isinstance(axis, (tuple, list)) and axis in (0, -1):
+        return ()  # (NumPy lets one number's axis 0 be squeezed, as a tuple of axes may not)
     axes = _axes(list(_ints(axis)), len(shape))
     if any(shape[i] != 1 for i in axes):
         raise ShapeError(f"squeeze of an axis of {shape} whose size is not 1")
@@ -784,6 +786,16 @@ def _insert(c):
     else:
         added = np.size(obj)
     return shape[:axis] + (shape[axis] + added,) + shape[axis + 1:]
+
+
+def _delete(c):
+    shape = _array_shape(c.shapes[0])
+    axis = c.param("axis")
+    if axis is None:
+        shape, axis = (_size(shape),), 0
+    axis = _axis(axis, len(shape))
+    kept = np.delete(np.arange(shape[axis]), c.param("obj")).size
+    return shape[:axis] + (kept,) + shape[axis + 1:]
 
 
 def _append(c):
@@ -1000,7 +1012,7 @@ SHAPES = {
     "np.hsplit": _split_axis(None), "np.vsplit": _split_axis(0), "np.dsplit": _split_axis(2),
     "np.pad": _pad, "np.repeat": _repeat, "np.tile": _tile, "np.rot90": _rot90, "np.diag": _diag,
     "np.diagonal": _diagonal, "np.trace": _trace, "np.take": _take, "np.take_along_axis": _take_along_axis,
-    "np.insert": _insert, "np.append": _append, "np.meshgrid": _meshgrid, "np.full": _full,
+    "np.insert": _insert, "np.delete": _delete, "np.append": _append, "np.meshgrid": _meshgrid, "np.full": _full,
 }
 
 
