@@ -1,0 +1,65 @@
+"""Plain-Python scalar code (math, floats, loops with break/continue/return, helpers) found wrong,
+crashing, refused or written as NumPy code by a generator of such programs: each backward checked
+against central finite differences in float64 on inputs taking each path."""
+
+import math
+import textwrap
+
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+
+def check(source, inputs, name="f"):
+    """The backward of ``source`` against finite differences on each of ``inputs`` (numbers): plain
+    code, no NumPy in it, generated the same twice."""
+    source = textwrap.dedent(source)
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)
+    assert "np." not in text and "numpy" not in text, text
+    namespace = {"math": math}
+    exec(source, namespace)
+    func = namespace[name]
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    backward = generated[f"{name}_backward"]
+    for args in inputs:
+        outs = func(*args)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        douts = tuple(0.7 + 0.3 * k for k in range(len(outs)))
+        got = backward(*args, *douts)
+        got = got if isinstance(got, tuple) else (got,)
+        want = finite_differences(func, list(args), range(len(args)), douts)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert isinstance(g, (int, float)), text
+            assert g == pytest.approx(w, rel=1e-5, abs=1e-6), text
+    return text
+
+
+def test_a_name_holding_a_helpers_tuple_is_plain_code():
+    # s = step(a, b), then s[0]: read as NumPy code (np.copy, _unbroadcast, shape checks) for numbers
+    check("""
+        def step(x, v):
+            return x + 0.1 * v, v - 0.1 * x
+
+        def f(a, b):
+            for i in range(3):
+                s = step(a, b)
+                a = s[0]
+                b = s[1]
+            return a * b
+        """, [(0.4, 0.7), (-1.2, 0.3)])
+
+
+def test_a_part_of_divmod_in_a_test_is_plain_code():
+    # divmod(a, 0.3)[1] in an if's test (not differentiated): read as NumPy code
+    check("""
+        import math
+
+        def f(a, b):
+            if divmod(a, 0.3)[1] > 0.05:
+                return b * math.sin(a)
+            return b
+        """, [(0.4, 0.7), (0.31, 0.7)])
