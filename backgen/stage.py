@@ -149,7 +149,8 @@ def uses_numpy(forward, seen=(), nodes=None):
     if source.imports_numpy(forward.lines) and _sequence_in_arithmetic(func, nodes):
         return True
     if matmul or any((node.value.__class__ is not ast.Name or node.value.id not in lists) and
-                     not _helper_part(node, forward, results) or node.ctx.__class__ is ast.Store for node in subscripts):
+                     not _helper_part(node, forward, results) or node.ctx.__class__ is ast.Store
+                     for node in subscripts):
         return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
     if any((env.get(name) or "").startswith("numpy") for name in names - local):
         return True

@@ -63,3 +63,79 @@ def test_a_part_of_divmod_in_a_test_is_plain_code():
                 return b * math.sin(a)
             return b
         """, [(0.4, 0.7), (0.31, 0.7)])
+
+
+def test_a_flag_set_true_where_a_loop_breaks():
+    # found = False, found = True before a break, then if found: refused ("the constant False is not
+    # a number")
+    check("""
+        import math
+
+        def f(a, b):
+            found = False
+            for i in range(5):
+                x = a + 0.4 * i
+                if math.sin(x) > b:
+                    val = x * b
+                    found = True
+                    break
+            if found:
+                return val * a
+            return a
+        """, [(0.1, 0.6), (0.1, 1.6), (0.9, 0.95)])
+
+
+def test_flags_in_a_while_loop_and_toggled():
+    check("""
+        import math
+
+        def f(a, b):
+            done = False
+            x = a
+            k = 0
+            while not done:
+                x = 0.5 * (x + b / x)
+                k += 1
+                if abs(x * x - b) < 1e-10 or k > 50:
+                    done = True
+            neg = False
+            if a < 1.0:
+                neg = True
+            first = True
+            s = 0.0
+            for i in range(4):
+                if first:
+                    s = x
+                    first = False
+                else:
+                    s = s * a + (x if neg else b)
+            if neg == True:
+                return s, -x
+            return s, x
+        """, [(1.1, 2.0), (0.7, 2.0)])
+
+
+def test_booleans_in_numpy_code():
+    import numpy as np
+    from numeric import gradient
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def f(x: "3, 4"):
+            keep = True
+            m = np.sum(x, axis=1, keepdims=keep)
+            flag = False
+            for i in range(3):
+                if np.sum(x[i]) > 0:
+                    flag = True
+            if flag:
+                return np.sum(x * m * x)
+            return np.sum(x * m)
+        """)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    rng = np.random.default_rng(3)
+    for x in (rng.standard_normal((3, 4)), -np.abs(rng.standard_normal((3, 4)))):
+        np.testing.assert_allclose(generated["f_backward"](x.copy()), gradient(namespace["f"], (x.copy(),), 0),
+                                   rtol=1e-5, atol=1e-6)
