@@ -139,3 +139,37 @@ def test_booleans_in_numpy_code():
     for x in (rng.standard_normal((3, 4)), -np.abs(rng.standard_normal((3, 4)))):
         np.testing.assert_allclose(generated["f_backward"](x.copy()), gradient(namespace["f"], (x.copy(),), 0),
                                    rtol=1e-5, atol=1e-6)
+
+
+def test_a_return_in_a_loop_written_out_sets_its_value_on_several_paths():
+    # c changes shape in the loop, which is written out: the value returned from within is set on
+    # several paths of ifs, and its gradient's zeros read it unset where none ran (UnboundLocalError)
+    import numpy as np
+    from numeric import finite_differences
+    source = textwrap.dedent("""
+        import numpy as np
+
+        def f(u: "3", v: "4"):
+            c = 1.0
+            for i in range(3):
+                t = u[i]
+                if t < 0.35:
+                    c = 2.0 * v
+                if t < -0.05:
+                    return v * t
+                c = c * t
+            return 1.5
+        """)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    text = backgen.generate(source)
+    exec(text, generated)
+    v = np.array([0.5, -0.3, 0.8, 0.2])
+    for u in ([0.1, 0.2, 0.3], [0.2, -0.7, 0.4], [0.5, 0.6, -0.2], [-0.8, 0.5, 0.1]):
+        u = np.array(u)
+        out = namespace["f"](u.copy(), v.copy())
+        dout = np.linspace(0.5, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.7
+        got = generated["f_backward"](u.copy(), v.copy(), dout)
+        want = finite_differences(namespace["f"], [u, v], [0, 1], [dout])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
