@@ -1429,8 +1429,11 @@ def _exits_settled(items, exits, fresh, note):
     loop leaves with (``exits``) where its own differ: what follows it in the iteration are the merges of the
     enclosing ``if`` s alone, which on that path give those values (``r_2 = r``), but which the backward runs
     only on the paths that go on.  None where anything else follows such an ``if`` in its block, or a value
-    differs that no copy can give (a constant the loop leaves with), or that the path leaves unset (a carried
-    name of ``fresh``, no value before the loop, as it entered: no value to copy)."""
+    differs that no copy can give (a constant the loop leaves with).  A carried name of ``fresh`` (no value
+    before the loop) the path leaves as it entered gets no copy (``if c: return v`` lifted into the loop as
+    ``result = v``, then ``if d: break``: result unset on that path, as Python's name is): as where an ``if``
+    merges a value one path only sets, the loop leaves with the other path's, and the gradient's zeros of
+    such a value test it against None (``reverse``)."""
     wanted = dict(exits)
 
     def settled(block):
@@ -1454,7 +1457,7 @@ def _exits_settled(items, exits, fresh, note):
                         if here == value:
                             continue
                         if here == ir.Var(carried) and carried in fresh:
-                            return None
+                            continue
                         if here is None or not isinstance(value, ir.Var) or value.name == carried:
                             return None
                         copies.append(ir.Op(value.name, "copy", (here,), item.line, (), str(here)))

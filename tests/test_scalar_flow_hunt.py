@@ -173,3 +173,62 @@ def test_a_return_in_a_loop_written_out_sets_its_value_on_several_paths():
         want = finite_differences(namespace["f"], [u, v], [0, 1], [dout])
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_a_return_then_a_break_in_one_loop():
+    # refused: "this break leaves the loop with values that differ from those at the end of an iteration"
+    # (the value returned from within, unset where the loop breaks)
+    check("""
+        def f(a, b):
+            for i in range(10):
+                if b > 0.5:
+                    return a * b
+                if a > 1:
+                    break
+                b += 0.1
+                a *= 1.2
+            return 1.5 * a
+        """, [(0.3, 0.13), (0.9, 0.13), (0.3, 0.7)])
+    check("""
+        import math
+
+        def f(v0, k):
+            x, v = 0.0, v0
+            t = 0
+            while True:
+                t += 1
+                v -= (9.81 + k * v * abs(v)) * 0.01
+                x += v * 0.01
+                if x < 0.0:
+                    return x * v
+                if t > 50:
+                    break
+            return x
+        """, [(5.0, 0.05), (0.1, 0.5)])
+
+
+def test_a_return_then_a_break_in_one_loop_over_an_array():
+    import numpy as np
+    from numeric import finite_differences
+    source = textwrap.dedent("""
+        def f(u: "3", v: "4"):
+            c = 1.0
+            for t in u:
+                if t < -0.5:
+                    return v * t * c
+                if t > 0.9:
+                    break
+                c = c * (1.0 + t)
+            return v * c
+        """)
+    namespace, generated = {}, {}
+    exec(source, namespace)
+    exec(backgen.generate(source), generated)
+    v = np.array([0.5, -0.3, 0.8, 0.2])
+    for u in ([0.2, -0.7, 0.4], [0.3, 0.95, -0.6], [0.1, 0.2, 0.3], [-0.8, 0.5, 0.1], [0.5, 0.6, 1.2]):
+        u = np.array(u)
+        dout = np.linspace(0.5, 1.5, 4)
+        got = generated["f_backward"](u.copy(), v.copy(), dout)
+        want = finite_differences(namespace["f"], [u, v], [0, 1], [dout])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
