@@ -1495,10 +1495,13 @@ class _at:
 
 def _taken(test, stmt):
     """The branch of ``stmt`` its test ``test`` (staged text) takes where it reads constants alone,
-    neither branch holding a ``return``, ``break`` or ``continue``, nor the if leaving its loop (an
-    ``if c: break`` whose break ``restructure`` took out); else None."""
+    neither branch holding a ``break`` or ``continue``, nor the if leaving its loop (an ``if c: break``
+    whose break ``restructure`` took out), nor a ``return`` where the if does not end every path
+    (``single_exit`` wrote each path's return into it: the flag of a return lifted out of a loop,
+    ``if done > 0: return result``, on a path where the loop set no result, done = 0); else None."""
     if getattr(stmt, "breaks", False) or \
-            any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
+            any(isinstance(n, (ast.Break, ast.Continue)) for n in source.walk(stmt)) or \
+            any(isinstance(n, ast.Return) for n in source.walk(stmt)) and not _always_returns([stmt]):
         return None
     try:
         truth = source.decided(ast.parse(test, mode="eval").body)

@@ -232,3 +232,25 @@ def test_a_return_then_a_break_in_one_loop_over_an_array():
         want = finite_differences(namespace["f"], [u, v], [0, 1], [dout])
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_returns_of_two_shapes_in_a_while_loop_are_refused_for_their_shapes():
+    # refused as "variable 'done' is used before it is assigned", a name of backgen's own: the read of the
+    # flag after the loop, placed at the loop's own line, was taken for a read inside the loop written out
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(textwrap.dedent("""
+            import numpy as np
+
+            def f(u: "3", v: "4"):
+                i = 0
+                while i < 3:
+                    t = u[i]
+                    i += 1
+                    if t < -0.3:
+                        return v * t
+                    if t > 0.8:
+                        return 0.5 * t
+                return np.sum(t * v)
+            """))
+    assert "has shape (4,) on one path" in str(info.value)
+    assert "'done'" not in str(info.value)
