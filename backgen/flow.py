@@ -1433,8 +1433,11 @@ def _exits_settled(items, exits, fresh, note):
     before the loop) the path leaves as it entered gets no copy (``if c: return v`` lifted into the loop as
     ``result = v``, then ``if d: break``: result unset on that path, as Python's name is): as where an ``if``
     merges a value one path only sets, the loop leaves with the other path's, and the gradient's zeros of
-    such a value test it against None (``reverse``)."""
+    such a value test it against None (``reverse``); not where a loop inside sets that name (a return in
+    it: the path may hold its value) or the loop leaves with a constant."""
     wanted = dict(exits)
+    inner = {name for loop in ir.loops_in(items) for name in loop.carried}  # (set under the same name in a
+    # loop inside: return v in a loop in the body, then if done > 0: break)
 
     def settled(block):
         out = []
@@ -1456,7 +1459,8 @@ def _exits_settled(items, exits, fresh, note):
                         here = own.get(carried)
                         if here == value:
                             continue
-                        if here == ir.Var(carried) and carried in fresh:
+                        if here == ir.Var(carried) and carried in fresh and carried not in inner and \
+                                isinstance(value, ir.Var) and value.name != carried:
                             continue
                         if here is None or not isinstance(value, ir.Var) or value.name == carried:
                             return None

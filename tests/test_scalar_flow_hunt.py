@@ -254,3 +254,34 @@ def test_returns_of_two_shapes_in_a_while_loop_are_refused_for_their_shapes():
             """))
     assert "has shape (4,) on one path" in str(info.value)
     assert "'done'" not in str(info.value)
+
+
+def test_a_return_from_a_loop_inside_then_a_break_is_refused():
+    # the return in the while sets result under the loop's own name: the path that breaks after it
+    # holds that value, and was taken for one leaving result unset; the loop left with the other
+    # return's constant (gradient 0.0, finite differences -1.49)
+    with pytest.raises(backgen.BackgenError) as info:
+        backgen.generate(textwrap.dedent("""
+            def f(a):
+                for i in range(3):
+                    if a <= -0.86:
+                        return -1.37
+                    k = 0
+                    while k < 1:
+                        k += 1
+                        if a > -5.0:
+                            return -1.49 * a
+                return a
+            """))
+    assert "this break leaves the loop" in str(info.value)
+    check("""
+        def f(a, b):
+            for i in range(3):
+                if a <= -0.86:
+                    return 2.0 * b
+                for j in range(2):
+                    if b > 0.5:
+                        return a * b
+                    b = b * 1.5
+            return a
+        """, [(0.436, 0.4), (-0.9, 0.4), (0.436, 0.1)])
