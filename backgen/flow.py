@@ -979,7 +979,8 @@ class StatementStager:
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
-        if len(leaving) <= MAX_SETTLED and any(dict(branch.exits) != dict(exits) for branch in leaving):
+        if len(leaving) <= (MAX_SETTLED if self.numpy else MAX_SETTLED_NUMBERS) and \
+                any(dict(branch.exits) != dict(exits) for branch in leaving):
             items = _exits_settled(items, exits, set(fresh), self.note) or items
             leaving = list(_breaking_ifs(items))
         for branch in leaving:
@@ -1421,6 +1422,7 @@ def _writes_into(stmts, name):
 
 MAX_SETTLED = 2  # ifs that break in one loop whose values ``_exits_settled`` settles (each more, the rest of the
 # body written into more paths: with several, and values changing shape, staging ran for minutes)
+MAX_SETTLED_NUMBERS = 4  # the same in code for numbers, where no value changes shape
 
 
 def _exits_settled(items, exits, fresh, note):
