@@ -564,7 +564,8 @@ class _State:
                 exit_ = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]),
                                [ast.Return(_result_names(result, ast.Load))], [])
                 out += [ast.fix_missing_locations(ast.copy_location(flag, stmt)), stmt,
-                        ast.fix_missing_locations(ast.copy_location(exit_, stmt))]
+                        _after(ast.fix_missing_locations(ast.copy_location(exit_, stmt)), stmt)]  # (after
+                # the loop: what reads its flag follows it, where the loop is written out too)
                 continue
             out.append(stmt)
         return out

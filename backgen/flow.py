@@ -1033,7 +1033,8 @@ class StatementStager:
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the
                 self.stale[name] = marks  # body appends to, holding an array written into before the loop)
         leaving = list(_breaking_ifs(items))
-        if len(leaving) <= MAX_SETTLED and any(dict(branch.exits) != dict(exits) for branch in leaving):
+        if len(leaving) <= (MAX_SETTLED if self.numpy else MAX_SETTLED_NUMBERS) and \
+                any(dict(branch.exits) != dict(exits) for branch in leaving):
             items = _exits_settled(items, exits, set(fresh), self.note) or items
             leaving = list(_breaking_ifs(items))
         for branch in leaving:
@@ -1497,6 +1498,7 @@ def _writes_into(stmts, name):
 
 MAX_SETTLED = 2  # ifs that break in one loop whose values ``_exits_settled`` settles (each more, the rest of the
 # body written into more paths: with several, and values changing shape, staging ran for minutes)
+MAX_SETTLED_NUMBERS = 4  # the same in code for numbers, where no value changes shape
 
 
 def _exits_settled(items, exits, fresh, note):
@@ -1505,9 +1507,15 @@ def _exits_settled(items, exits, fresh, note):
     loop leaves with (``exits``) where its own differ: what follows it in the iteration are the merges of the
     enclosing ``if`` s alone, which on that path give those values (``r_2 = r``), but which the backward runs
     only on the paths that go on.  None where anything else follows such an ``if`` in its block, or a value
-    differs that no copy can give (a constant the loop leaves with), or that the path leaves unset (a carried
-    name of ``fresh``, no value before the loop, as it entered: no value to copy)."""
+    differs that no copy can give (a constant the loop leaves with).  A carried name of ``fresh`` (no value
+    before the loop) the path leaves as it entered gets no copy (``if c: return v`` lifted into the loop as
+    ``result = v``, then ``if d: break``: result unset on that path, as Python's name is): as where an ``if``
+    merges a value one path only sets, the loop leaves with the other path's, and the gradient's zeros of
+    such a value test it against None (``reverse``); not where a loop inside sets that name (a return in
+    it: the path may hold its value) or the loop leaves with a constant."""
     wanted = dict(exits)
+    inner = {name for loop in ir.loops_in(items) for name in loop.carried}  # (set under the same name in a
+    # loop inside: return v in a loop in the body, then if done > 0: break)
 
     def settled(block):
         out = []
@@ -1529,8 +1537,9 @@ def _exits_settled(items, exits, fresh, note):
                         here = own.get(carried)
                         if here == value:
                             continue
-                        if here == ir.Var(carried) and carried in fresh:
-                            return None
+                        if here == ir.Var(carried) and carried in fresh and carried not in inner and \
+                                isinstance(value, ir.Var) and value.name != carried:
+                            continue
                         if here is None or not isinstance(value, ir.Var) or value.name == carried:
                             return None
                         copies.append(ir.Op(value.name, "copy", (here,), item.line, (), str(here)))
@@ -1568,10 +1577,13 @@ class _at:
 
 def _taken(test, stmt):
     """The branch of ``stmt`` its test ``test`` (staged text) takes where it reads constants alone,
-    neither branch holding a ``return``, ``break`` or ``continue``, nor the if leaving its loop (an
-    ``if c: break`` whose break ``restructure`` took out); else None."""
+    neither branch holding a ``break`` or ``continue``, nor the if leaving its loop (an ``if c: break``
+    whose break ``restructure`` took out), nor a ``return`` where the if does not end every path
+    (``single_exit`` wrote each path's return into it: the flag of a return lifted out of a loop,
+    ``if done > 0: return result``, on a path where the loop set no result, done = 0); else None."""
     if getattr(stmt, "breaks", False) or \
-            any(isinstance(n, (ast.Return, ast.Break, ast.Continue)) for n in source.walk(stmt)):
+            any(isinstance(n, (ast.Break, ast.Continue)) for n in source.walk(stmt)) or \
+            any(isinstance(n, ast.Return) for n in source.walk(stmt)) and not _always_returns([stmt]):
         return None
     try:
         truth = source.decided(ast.parse(test, mode="eval").body)

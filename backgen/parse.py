@@ -1314,7 +1314,8 @@ def _fence_stmt(forward, stmt, last):
         if not values:
             raise forward.error("return needs a value to differentiate", stmt)
         for value in values:
-            _fence_expr(forward, value)
+            if not _flag(value):  # (return True: a helper's answer to a test)
+                _fence_expr(forward, value)
     elif isinstance(stmt, ast.Assign):
         if builds_collection(stmt):  # cache = {}, cache["cache%d" % t] = c: the layer's cache
             for value in stmt.value.values if isinstance(stmt.value, ast.Dict) else ():
@@ -1346,6 +1347,9 @@ def _fence_stmt(forward, stmt, last):
             _fence_expr(forward, stmt.value.test, "test")  # mode = "test" if y is None else "train"
         elif isinstance(target, ast.Name) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None:
             pass  # y = None where y held a value (tidy leaves out the others): the stager takes it away
+        elif isinstance(target, ast.Name) and _flag(stmt.value):
+            if isinstance(stmt.value, ast.IfExp):  # found = True, then if found: a flag, the number 1 or 0
+                _fence_expr(forward, stmt.value.test, "test")  # (big = True if a > b else False)
         elif isinstance(target, ast.Subscript) and isinstance(stmt.value, ast.Constant) and \
                 isinstance(stmt.value.value, bool):
             pass  # m[i, y] = True: a mask written into (a constant, as 1.0 written into an array of floats)
@@ -1379,6 +1383,14 @@ def _fence_stmt(forward, stmt, last):
                             stmt)
     else:
         raise forward.error(f"{type(stmt).__name__} statements are not supported", stmt)
+
+
+def _flag(value):
+    """Whether ``value`` is ``True`` or ``False``, or a conditional expression choosing between them
+    (``True if a > b else False``): a flag's value, a number (1 or 0) with no gradient, as an int is."""
+    if isinstance(value, ast.IfExp):
+        return _flag(value.body) and _flag(value.orelse)
+    return isinstance(value, ast.Constant) and isinstance(value.value, bool)
 
 
 def builds_collection(stmt):
@@ -1456,7 +1468,7 @@ def _fence_expr(forward, node, where="value"):
             if isinstance(child, ast.Constant) and child.value is None and not isinstance(op, (ast.Is, ast.IsNot)):
                 raise forward.error("None can only be tested with `is None` or `is not None`", child)
         for child in [node.left] + node.comparators:  # mode == "train": settings may be strings
-            if not (isinstance(child, ast.Constant) and (child.value is None or isinstance(child.value, str))):
+            if not (isinstance(child, ast.Constant) and (child.value is None or isinstance(child.value, (str, bool)))):
                 _fence_expr(forward, child)
     elif kind is ast.Call:
         if not isinstance(node.func, (ast.Name, ast.Attribute)):

@@ -488,7 +488,8 @@ class _Reverser(FlowReverser):
         zeros = self.zeros_of(name)
         if guard:  # set on one path of an if: it exists, and its adjoint is read, only there
             return f"{zeros} if {guard} else None"
-        if name in self.maybe_unbound:  # first set in a loop that may leave it unset: the forward says None
+        if name in self.maybe_unbound or self.on_paths(name):  # first set in a loop that may leave it unset,
+            # or on several paths of ifs (a return in a loop written out): the forward says None
             self.needs_init.add(name)   # (then no adjoint but this zero flows through it, and 0.0 will do)
             return f"{zeros} if {name} is not None else 0.0"
         if name in getattr(self.staged.shapes, "numbers_first", ()) or \
@@ -522,11 +523,23 @@ class _Reverser(FlowReverser):
         the tests of the branches being undone, which hold here)."""
         if not hasattr(self, "guards"):
             self.guards = _guards(self.staged.body)
-        chain = self.guards.get(name)
-        if not chain:
+        chains = self.guards.get(name)
+        if not chains:
             return None
         holding = getattr(self, "branches", [])
-        return _joined([test for test in chain if test not in holding])
+        if len(chains) > 1:  # (set on several paths: tested by its value, see ``on_paths``)
+            return None
+        return _joined([test for test in chains[0] if test not in holding])
+
+    def on_paths(self, name):
+        """Whether ``name`` is set on several paths of ifs only (no definition on every path), none
+        of which holds for sure here (the branches being undone)."""
+        if not hasattr(self, "guards"):
+            self.guards = _guards(self.staged.body)
+        chains = _covered(self.guards.get(name) or ())
+        holding = getattr(self, "branches", [])
+        return len(chains) > 1 and () not in chains and all(any(test not in holding for test in chain)
+                                                            for chain in chains)
 
     def forward_line(self, number, op):
         if number is None:
@@ -1598,21 +1611,44 @@ def _runs(loop):
 
 
 def _guards(items, chain=()):
-    """``{name: tests}`` for the names every definition of which is on one path of an if.
+    """``{name: chains}`` for the names every definition of which is inside an if.
 
-    ``tests`` are the conditions (``a > 0``, ``not (b)``) under which they are set; names set
-    outside any if, or on several paths, are left out.
+    Each chain is the tests (``a > 0``, ``not (b)``) of one path that sets the name, in the order
+    of the code; names set outside any if are left out.
     """
     found = {}
     _chains(items, chain, found)
-    return {name: only for name, chains in found.items() if len(chains) == 1 for only in chains if only}
+    return {name: chains for name, chains in found.items() if () not in chains}
+
+
+def _covered(chains):
+    """``chains`` with each pair of paths that differ only in the branch of their last if (``(a, b)``
+    and ``(a, not (b))``) as the one path of that if, ``(a,)``, until none is left."""
+    chains = list(chains)
+    joined = True
+    while joined:
+        joined = False
+        for k, chain in enumerate(chains):
+            if not chain:
+                continue
+            other = chain[:-1] + (f"not ({chain[-1]})",)
+            if other in chains:
+                chains = [c for c in chains if c != other and c != chain]
+                chains.insert(min(k, len(chains)), chain[:-1])
+                chains = list(dict.fromkeys(chains))
+                joined = True
+                break
+    return chains
 
 
 def _chains(items, chain, found):
-    """Add to ``found`` (name -> chains) the chain of tests under which each item sets its name."""
+    """Add to ``found`` (name -> chains, in the order of the code) the chain of tests under which
+    each item sets its name."""
     for item in items:
         if isinstance(item, ir.Op):
-            found.setdefault(item.target, set()).add(chain)
+            chains = found.setdefault(item.target, [])
+            if chain not in chains:
+                chains.append(chain)
         elif isinstance(item, ir.If):
             _chains(item.body, chain + (item.test,), found)
             _chains(item.orelse, chain + (f"not ({item.test})",), found)

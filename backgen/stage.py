@@ -116,12 +116,14 @@ def uses_numpy(forward, seen=(), nodes=None):
     name_nodes = list(source.of_kinds(nodes, _NAMES))
     names = {node.id for node in name_nodes}
     local = {a.arg for a in func.args.args} | {node.id for node in name_nodes if node.ctx.__class__ is ast.Store}
-    lists, others, calls = set(), set(), []
+    lists, others, calls, results = set(), set(), [], set()
     subscripts, attributes, matmul = [], [], False  # (what the test below reads: one walk)
     for node in source.of_kinds(nodes, _NUMPY_KINDS):
         kind = node.__class__
         if kind is ast.Assign:
             named = (others, lists)[node.value.__class__ in (ast.List, ast.Tuple)]  # vals = [a, b]: not an array
+            if _tuple_call(node.value, forward):  # (s = step(x, v), then s[0]: the helper's tuple of numbers)
+                named = results
             for target in node.targets:
                 if target.__class__ is ast.Name:
                     named.add(target.id)
@@ -142,11 +144,13 @@ def uses_numpy(forward, seen=(), nodes=None):
             if uses_numpy(helper, seen + (func.name,)):
                 return True
     lists -= others
+    results -= others | lists
     env = forward.env
     if source.imports_numpy(forward.lines) and _sequence_in_arithmetic(func, nodes):
         return True
     if matmul or any((node.value.__class__ is not ast.Name or node.value.id not in lists) and
-                     not _helper_part(node, forward) or node.ctx.__class__ is ast.Store for node in subscripts):
+                     not _helper_part(node, forward, results) or node.ctx.__class__ is ast.Store
+                     for node in subscripts):
         return True  # (state = [x, v] written into, state[1] = ...: followed as NumPy code, [0.0] * n alike)
     if any((env.get(name) or "").startswith("numpy") for name in names - local):
         return True
@@ -180,13 +184,33 @@ def _sequence_in_arithmetic(func, nodes):
     return bool(whole & sequence & params)
 
 
-def _helper_part(node, forward):
+def _helper_part(node, forward, results=frozenset()):
     """Whether ``node`` (a subscript) takes a part of what a helper of scalar code returns (``h(x)[0]``:
-    the helpers called were checked above, a tuple of numbers), in a module without NumPy (where
-    parameters are numbers: in one importing it an array may be given, whose gradient is an array)."""
-    call = node.value
-    return call.__class__ is ast.Call and call.func.__class__ is ast.Name and call.func.id in forward.helpers \
-        and source.number(node.slice) is not None and not source.imports_numpy(forward.lines)
+    the helpers called were checked above, a tuple of numbers; ``s[0]`` of a name in ``results``, bound
+    to such calls alone), or of a tuple of numbers a builtin gives (``divmod(a, b)[1]``), in a module
+    without NumPy (where parameters are numbers: in one importing it an array may be given, whose
+    gradient is an array)."""
+    value = node.value
+    held = _tuple_call(value, forward) or value.__class__ is ast.Name and value.id in results
+    return held and source.number(node.slice) is not None and not source.imports_numpy(forward.lines)
+
+
+_TUPLE_BUILTINS = frozenset({"divmod"})  # builtins giving a tuple of numbers
+_TUPLE_MATH = frozenset({"modf", "frexp"})  # math's functions giving one
+
+
+def _tuple_call(node, forward):
+    """Whether ``node`` calls a helper of the module, or a builtin or math function giving a tuple of
+    numbers (``divmod``, ``math.modf``): what it gives is no array where its arguments are none."""
+    if node.__class__ is not ast.Call:
+        return False
+    func = node.func
+    env = forward.env
+    if func.__class__ is ast.Name:
+        return func.id in forward.helpers or func.id in _TUPLE_BUILTINS and func.id not in env or \
+            env.get(func.id) in {f"math.{name}" for name in _TUPLE_MATH}
+    return func.__class__ is ast.Attribute and func.attr in _TUPLE_MATH and func.value.__class__ is ast.Name \
+        and env.get(func.value.id) == "math"
 
 
 def _lazy_chain(node):
