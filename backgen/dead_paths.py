@@ -171,6 +171,7 @@ def _names(staged):
     for loop in ir.loops_in(staged.body):
         if loop.var:
             names.add(loop.var)
+        names.update(carried for carried, _ in loop.exits)  # (a loop's values, read after it by their names)
     return names
 
 

@@ -5121,3 +5121,48 @@ def test_a_copy_as_an_iteration_ends_of_a_value_set_on_some_paths_only(y):
         b /= 1.0 + y * y
         return a * x + b
     ''', [0.83, y])
+
+
+def test_a_branch_raising_on_a_value_a_loop_carries_from_a_mask_is_not_left_out():
+    # long fuzz seed 2026120510, program 19800 (present at the last stop): a, carried out of a loop from
+    # X[X > 0.0], has as many elements as the data says; a * 0.9 + np.ones(3) raises where that is not 3,
+    # and the branch reaching it was left out as raising at every input of these shapes, so at inputs
+    # taking it (three positive elements) the backward gave the gradient of the other return: dW of shape
+    # (3,) for W of (1, 4).  The carried name was not among those whose shapes the data may decide
+    source = '''
+def f(X: "1, 4", W: "1, 4"):
+    for i in range(len(X)):
+        hs = []
+        for j in range(3):
+            hs.append(X[X > 0.0])
+        a = sum(h * (k + 1.0) for k, h in enumerate(reversed(hs)))
+    if np.tan(0.5 * np.sin(a)).max() > 1.5:
+        return 0.7 - W
+    b = a
+    a = a * 0.9 + np.ones(3)
+    return b
+'''
+    with pytest.raises(backgen.BackgenError, match="operands could not be broadcast together") as info:
+        backgen.generate(source, name="f")  # (refused at the sample, whose mask keeps 4: not left out)
+    assert info.value.lineno == 11
+
+
+def test_a_constant_kept_under_its_text_that_reads_a_loop_variable_bound_again():
+    # long fuzz seed 2026120510, program 5901 (present at the last stop): the tuple of constants
+    # (0.3 ** 2, np.linspace(...)[i]) reads the first loop's i; before the second loop binds i again it is
+    # computed on a line of its own, named after the text it was kept under, an internal SyntaxError
+    assert_right('''
+    import numpy as np
+
+    def f(s, t):
+        hs = []
+        for i in range(1):
+            hs.append(t + s)
+        b = (0.3 ** 2, np.linspace(0.5, 1.5, 4)[i])
+        c, d = b
+        gs = []
+        for i in range(2):
+            gs.append(d * s)
+        g = sum(gs)
+        return g + c * hs[0]
+    ''', [1.07, 0.73])
