@@ -561,8 +561,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         for other, held in sorted(self.versions.items()):
             if other != name and held.__class__ is ir.Const and name in held.source and \
                     name in source.names_in(held.source):  # (the text searched first: most hold no names)
-                target = self.namer.fresh(other)
-                self.add(ir.Op(target, "copy", (held,), self.line, (), held.source))
+                target = self.namer.fresh(other if other.isidentifier() else "held")  # (a constant kept under its
+                self.add(ir.Op(target, "copy", (held,), self.line, (), held.source))  # text: a tuple's, a loop's)
                 self.versions[other] = ir.Var(target)
         self.not_values.pop(name, None)  # (a cache it held before: out, cache = layer(x), then cache = (x, w))
         self.conditional.pop(name, None)
