@@ -16,6 +16,21 @@ from test_never_wrong import assert_refused, assert_right
 X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
 V = np.array([0.5, -0.4, 0.6, 0.9])
 
+X34 = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
+
+
+def _right_as_called(call, x):
+    """``r = call`` of the parameter ``x`` (its shape declared), then ``r * (1.0 + r)``: right against
+    central differences, the upstream gradient of ``r``'s shape."""
+    source = f'''
+    def f(x: "{', '.join(map(str, x.shape))}"):
+        r = {call}
+        return r * (1.0 + r)
+    '''
+    shape = np.shape(eval(call, {"np": np, "x": x}))
+    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+
+
 
 def test_kron_of_two_numbers_with_a_number_as_its_gradient():
     # np.kron of two numbers is a number: its gradient (a float, or 0.0 for a None dout) was
@@ -149,14 +164,7 @@ def test_norm_kept_without_shapes_of_a_vector_or_a_matrix(order, x):
                                   "np.percentile(x, [10, 90], axis=-2, keepdims=False)"])
 def test_quantiles_along_an_axis(call):
     # np.quantile and np.percentile along an axis had no rule: the order statistics along it now
-    source = f'''
-    def f(x: "3, 4"):
-        r = {call}
-        return r * (1.0 + r)
-    '''
-    x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
-    shape = np.shape(eval(call, {"np": np, "x": x}))
-    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+    _right_as_called(call, X34)
 
 
 @pytest.mark.parametrize("pick", ["x[np.argpartition(x, 1)[:2]]", "x[np.argpartition(-x, 2)[:3]].sum()",
@@ -164,13 +172,7 @@ def test_quantiles_along_an_axis(call):
 def test_picks_by_argpartition_and_lexsort(pick):
     # the indices np.argpartition and np.lexsort give carry no gradient, as np.argsort's: the
     # functions (the method x.argpartition() was) had no rule
-    source = f'''
-    def f(x: "4"):
-        r = {pick}
-        return r * (1.0 + r)
-    '''
-    shape = np.shape(eval(pick, {"np": np, "x": V}))
-    assert_right(source, [V], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+    _right_as_called(pick, V)
 
 
 @pytest.mark.parametrize("call", ["np.delete(x, 1)", "np.delete(x, [0, 2])", "np.delete(x, -1, axis=1)",
@@ -178,14 +180,7 @@ def test_picks_by_argpartition_and_lexsort(pick):
                                   "np.delete(x, 5)"])
 def test_delete(call):
     # np.delete had no rule: the gradient goes back to the places kept
-    source = f'''
-    def f(x: "3, 4"):
-        r = {call}
-        return r * (1.0 + r)
-    '''
-    x = np.array([[0.3, 0.1, -0.5, 0.7], [0.2, 0.25, 0.4, -0.6], [0.9, -0.8, 0.45, 0.35]])
-    shape = np.shape(eval(call, {"np": np, "x": x}))
-    assert_right(source, [x], dout=np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape))
+    _right_as_called(call, X34)
 
 
 def test_a_static_argument_computed_in_the_call_is_refused_in_the_users_words():

@@ -15,12 +15,14 @@ def _copies(args):
     return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
 
 
-def check(source, inputs, name="f", shapes=None):
+def check(source, inputs, name="f", shapes=None, plain=False):
     """The backward of ``source`` against finite differences on each of ``inputs``; the gradients are
-    of the float parameters, in order."""
+    of the float parameters, in order.  With ``plain``, the code for numbers: no NumPy in it, and
+    gradients that are numbers.  Its text."""
     source = textwrap.dedent(source)
     text = backgen.generate(source, name=name, shapes=shapes)
     assert text == backgen.generate(source, name=name, shapes=shapes)
+    assert not plain or "np." not in text and "numpy" not in text, text
     namespace = {"np": np, "math": math}
     exec(source, namespace)
     func = namespace[name]
@@ -41,7 +43,9 @@ def check(source, inputs, name="f", shapes=None):
         assert len(got) == len(want)
         for g, w in zip(got, want):
             assert np.shape(g) == np.shape(w)
+            assert not plain or isinstance(g, (int, float)), text
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+    return text
 
 
 def test_a_loop_returning_two_values_from_within():

@@ -2,40 +2,18 @@
 crashing, refused or written as NumPy code by a generator of such programs: each backward checked
 against central finite differences in float64 on inputs taking each path."""
 
-import math
 import textwrap
 
 import pytest
 
 import backgen
-from numeric import finite_differences
+from test_flow_hunt import check as flow_check
 
 
 def check(source, inputs, name="f"):
     """The backward of ``source`` against finite differences on each of ``inputs`` (numbers): plain
     code, no NumPy in it, generated the same twice."""
-    source = textwrap.dedent(source)
-    text = backgen.generate(source, name=name)
-    assert text == backgen.generate(source, name=name)
-    assert "np." not in text and "numpy" not in text, text
-    namespace = {"math": math}
-    exec(source, namespace)
-    func = namespace[name]
-    generated = {}
-    exec(compile(text, "<generated>", "exec"), generated)
-    backward = generated[f"{name}_backward"]
-    for args in inputs:
-        outs = func(*args)
-        outs = outs if isinstance(outs, tuple) else (outs,)
-        douts = tuple(0.7 + 0.3 * k for k in range(len(outs)))
-        got = backward(*args, *douts)
-        got = got if isinstance(got, tuple) else (got,)
-        want = finite_differences(func, list(args), range(len(args)), douts)
-        assert len(got) == len(want)
-        for g, w in zip(got, want):
-            assert isinstance(g, (int, float)), text
-            assert g == pytest.approx(w, rel=1e-5, abs=1e-6), text
-    return text
+    return flow_check(source, inputs, name=name, plain=True)
 
 
 def test_a_name_holding_a_helpers_tuple_is_plain_code():
