@@ -153,8 +153,8 @@ class MemoryModel:
                                    # 'int N'): an index by one copies too
         self.constant_links = {}  # atom -> a constant array another name holds, which it may be (a merge)
         self.constants_in_place = {}  # a constant h op= v folded to -> the constant h held before (its text)
-        self.constant_origins = {}  # id of a constant a name was given -> (it, the constants its expression read
-        # by the names holding them: () for one spelled out, np.zeros(3), an array of its own)
+        self.constant_origins = {}  # id of a constant a name was given -> (it, the constant whose array it is of:
+        # itself for one made as it runs, np.zeros(3); A's for r = A[1]), where that is known (constant_origin)
         self.array_in_place = set()  # the places of the op= on a value certainly an array (a slice of one:
                                      # v = w[1:]; v *= 2.0), staged as the write it is in code for any shape too
         self.in_place_values = {}  # the value of h op= v -> h's value before (a name, or a constant: ir.Const):
@@ -1700,8 +1700,9 @@ def _constant_view_roots(text):
 
 @functools.lru_cache(maxsize=4096)
 def _words(text):
-    """The names and numbers the text spells: those of an expression inside it are among them."""
-    return frozenset(re.findall(r"[A-Za-z_]\w*|\d+(?:\.\d*)?(?:e-?\d+)?", text))
+    """The names the text spells (not attributes, not a number's exponent): those of an expression
+    inside it are among them, however either is printed."""
+    return frozenset(re.findall(r"(?<![\w.])[A-Za-z_]\w*", text))
 
 
 def constant_may_hold(text, held):
