@@ -118,6 +118,8 @@ def data_sized(staged, extra=None, axes=None):
             if op.rule == "getitem" and origins and _part_of_rows(op.param("index")):  # p[1:], p[:2] of a
                 origins = frozenset({(f"[{op.param('index')}] of a selection", origins)})  # selection: a length
                 # of its own, alike for the same part of values selected alike (p[1:] and q[1:])
+                if _depth(origins) > _MAX_PARTS:  # (a = a[::-1] in a loop: parts of parts without end) a length
+                    origins = frozenset({(f"{op.target} (of a length the data decides)", None)})  # of its own
             if not origins:  # (nothing to mark: most operations)
                 unmarked.add(op.target)
                 continue
@@ -150,6 +152,15 @@ def data_sized(staged, extra=None, axes=None):
         axes.clear()
         return data_sized(staged, {**extra, **missing}, axes)
     return sized, masks, frozenset(name for name in sized if name in unmarked), lengths
+
+
+_MAX_PARTS = 4  # parts of parts of a selection told apart (p[1:][:2]); deeper, each a length of its own
+
+
+def _depth(origins):
+    """How many parts deep the origins go (``[1:] of a selection`` of ``[:2] of a selection`` of m: 2)."""
+    return max((1 + _depth(inner) for origin in origins if isinstance(origin, tuple) and len(origin) == 2
+                for inner in (origin[1],) if isinstance(inner, frozenset)), default=0)
 
 
 KEEPING = {"np.sort", "copy", "np.copy", "np.cumsum", "np.cumprod", "neg", "np.negative", "np.abs", "np.absolute"}

@@ -5166,3 +5166,18 @@ def test_a_constant_kept_under_its_text_that_reads_a_loop_variable_bound_again()
         g = sum(gs)
         return g + c * hs[0]
     ''', [1.07, 0.73])
+
+
+def test_a_selection_sliced_again_as_a_loop_carries_it_is_generated_in_time():
+    # long fuzz seed 2026120512, program 8593 (present at the last stop): a = v[v > -0.3], then a = a[::-1]
+    # in a loop; each part of a selection was told apart by the parts it was taken of, which the loop's
+    # carried value made without end, and generation ran past a minute
+    assert_right('''
+    import numpy as np
+
+    def f(t: float, v: "3"):
+        a = v[v > -0.3]
+        for i in range(1):
+            a = a[::-1] / (1.5 + a[:1] * a[:1])
+        return a[-2] * t, a
+    ''', [1.2, np.array([0.400731, -0.671462, 0.352193])], dout=(0.7, np.array([0.3, -0.5])))
