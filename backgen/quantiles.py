@@ -28,7 +28,9 @@ are.  Other calls are left as they are (and refused as functions with no rule).
 import ast
 import copy
 
+from . import source
 from .call_lines import rewrite_calls
+
 SPELLED = frozenset({"quantile", "percentile"})  # (parse runs this rewriter only where the function spells one)
 
 
@@ -70,12 +72,8 @@ def _arguments(call):
 
 def _whole(node):
     """The whole number a node writes (``1``, ``-1``), or None."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _whole(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    return None
+    value = source.number(node)
+    return value if value.__class__ is int else None
 
 
 def _numbers(node):

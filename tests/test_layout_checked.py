@@ -351,31 +351,27 @@ def test_a_write_through_a_row_of_an_array_of_zeros_read_before():
     assert "_c_contiguous" not in text
 
 
+ROW_WRITTEN = """
+    def f(A):
+        acc = np.zeros((3, 4))
+        t = {made}
+        view = acc[0]
+        view[:-1] += np.sum(A)
+        return acc * A + np.sum(t)
+    """
+
+
 @pytest.mark.parametrize("made", ["acc[:, 1:3]", "acc.T"])
 def test_a_write_through_a_row_of_an_array_of_zeros_another_view_holds(made):
     # (refused once: the array and both views are now staged on lines of their own, the write followed)
-    checked(f"""
-        def f(A):
-            acc = np.zeros((3, 4))
-            t = {made}
-            view = acc[0]
-            view[:-1] += np.sum(A)
-            return acc * A + np.sum(t)
-        """, [randn(3, 4)])
+    checked(ROW_WRITTEN.format(made=made), [randn(3, 4)])
 
 
 def test_a_write_through_a_row_of_an_array_of_zeros_einsum_may_view_is_refused():
     # np.einsum('ij->ji', acc) is a view of acc: backgen does not stage it as one, and refuses
-    made = "np.einsum('ij->ji', acc)"
     with pytest.raises(backgen.BackgenError, match="view shares its array with"):
-        backgen.generate(textwrap.dedent(f"""
-            def f(A):
-                acc = np.zeros((3, 4))
-                t = {made}
-                view = acc[0]
-                view[:-1] += np.sum(A)
-                return acc * A + np.sum(t)
-            """), name="f", shapes={"A": (3, 4)})
+        backgen.generate(textwrap.dedent(ROW_WRITTEN.format(made="np.einsum('ij->ji', acc)")), name="f",
+                         shapes={"A": (3, 4)})
 
 
 @pytest.mark.parametrize("view, write", [
