@@ -61,7 +61,7 @@ import dataclasses
 import keyword
 import re
 
-from . import ir
+from . import ir, source
 from .errors import BackgenError
 from .gates import is_sigmoid
 
@@ -1286,11 +1286,19 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
             swaps.update({form: held for form in forms})
     if not swaps:
         return backward
-    pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(form)}(?![\w(])" for form in sorted(swaps, key=len,
-                                                                                               reverse=True)))
+    def swap(node):  # (x.shape, np.shape(x): the forms of a shape read)
+        kind = node.__class__
+        if kind is ast.Attribute and node.attr == "shape" and node.value.__class__ is ast.Name:
+            return swaps.get(f"{node.value.id}.shape")
+        func = node.func if kind is ast.Call else None
+        if func is not None and func.__class__ is ast.Attribute and func.attr == "shape" and \
+                func.value.__class__ is ast.Name and func.value.id == np_name and len(node.args) == 1 and \
+                not node.keywords and node.args[0].__class__ is ast.Name:
+            return swaps.get(f"{np_name}.shape({node.args[0].id})")
+        return None
 
     def swapped(text):
-        return pattern.sub(lambda match: swaps[match.group(0)], text)
+        return source.respelled(text, swap) if "shape" in text else text
 
     def fix(items):
         out = []

@@ -121,13 +121,9 @@ def _renamed_text(text, copy, name):
     """The expression ``text`` reading ``copy`` as ``name`` (None where it is no expression)."""
     if copy not in _NAME.findall(text):
         return text
-    tree = source.grouped(text)
-    if tree is None:
+    if source.expression(text) is None:
         return None
-    for node in source.walk(tree):
-        if node.__class__ is ast.Name and node.id == copy:
-            node.id = name
-    return source.to_source(tree)
+    return source.renamed(text, {copy: name})
 
 
 def _swapped(items, swaps):

@@ -475,7 +475,7 @@ def _runtime_helpers(functions, module_maps):
     for name in names:
         needs = runtime.modules(name)
         spelt = {m: aliases.get(m, m) for m in needs}
-        helpers.append((name, runtime.renamed(runtime.source(name), spelt), spelt))
+        helpers.append((name, source.renamed(runtime.source(name), spelt), spelt))
     return helpers
 
 

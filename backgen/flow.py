@@ -1797,15 +1797,9 @@ def rename(items, old, new):
     def text(value):
         if not value or old not in value:
             return value
-        try:
-            return source.to_source(source.fill(value, {old: ast.Name(new, ast.Load())}))
-        except SyntaxError:
-            pass
-        try:  # an index: read between brackets
-            whole = source.to_source(source.fill(f"_[{value}]", {old: ast.Name(new, ast.Load())}))
-        except SyntaxError:
-            return value
-        return whole[2:-1] if whole.startswith("_[") and whole.endswith("]") else value
+        if source.expression(value) is not None:
+            return source.renamed(value, {old: new})
+        return source.renamed(f"_[{value}]", {old: new})[2:-1]  # an index: read between brackets
 
     def param(key, value):
         if key == "function":

@@ -20,11 +20,9 @@ loop can then no longer grow with the whole array at each iteration.
 
 import ast
 import bisect
-import io
 import math
 import operator
 import re
-import tokenize
 from dataclasses import replace
 
 from . import ir, source
@@ -561,25 +559,7 @@ def _rename_line(line, old, new):
 
 def name_renamed(text, old, new):
     """``text`` with the name ``old`` read as ``new``, as written otherwise (attributes, keywords kept)."""
-    if old not in text:
-        return text
-    try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
-    except (tokenize.TokenError, SyntaxError):
-        return text
-    spots = []
-    for k, token in enumerate(tokens):
-        if token.type != tokenize.NAME or token.string != old:
-            continue
-        before = tokens[k - 1].string if k else ""
-        after = tokens[k + 1].string if k + 1 < len(tokens) else ""
-        if before == "." or (after == "=" and before in ("(", ",")):
-            continue
-        spots.append(token.start[1])
-    for column in reversed(spots):
-        text = text[:column] + new + text[column + len(old):]
-    return text
+    return source.renamed(text, {old: new})
 
 
 def _rename_between(items, first, last, old, new):

@@ -42,7 +42,7 @@ import warnings
 
 import numpy as np
 
-from . import ir
+from . import ir, source
 from .cache import Layout, backward_name, cache_returned, output_roles
 from .errors import BackgenError
 from .layer_dims import RuntimeDims, refuse_numbered
@@ -1122,11 +1122,7 @@ def _mentions(text, name):
 
 def _rename(items, old, new):
     def fix(text):
-        tree = ast.parse(text)
-        for n in ast.walk(tree):
-            if isinstance(n, ast.Name) and n.id == old:
-                n.id = new
-        return ast.unparse(tree)
+        return source.renamed(text, {old: new})
     out = []
     for item in items:
         if isinstance(item, ir.Block):

@@ -1006,24 +1006,7 @@ def _rename_lines(lines, old, new):
 
 
 def _rename_text(text, old, new):
-    if old not in text:
-        return text
-    suffix = ":" if text.endswith(":") else ""
-    body = text[:-1] if suffix else text
-    if body.startswith("for ") and suffix:  # its target and iterable apart (for i, x in ...: no tuple i, x in ...)
-        try:
-            loop = ast.parse(f"{body}: pass").body[0]
-        except SyntaxError:
-            return text
-        target, iterable = (ast.get_source_segment(f"{body}: pass", part) for part in (loop.target, loop.iter))
-        return f"for {_rename_text(target, old, new)} in {_rename_text(iterable, old, new)}:"
-    for prefix in ("if ", "while ", "for "):
-        if body.startswith(prefix):
-            return prefix + _rename_text(body[len(prefix):], old, new) + suffix
-    try:
-        return source.to_source(source.fill(body, {old: ast.Name(new, ast.Load())})) + suffix
-    except SyntaxError:
-        return text
+    return source.renamed(text, {old: new})
 
 
 KEEPS = ("keeps", "True")  # the param of a copy the reverse pass adds: ``v = c`` where a path leaves c as it was

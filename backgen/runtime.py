@@ -12,7 +12,6 @@ standalone.  ``modules(name)`` says which canonical modules a helper needs.
 import ast
 import functools
 import math
-import re
 
 import numpy as np
 
@@ -464,12 +463,3 @@ def modules(name):
     """The canonical modules (``np``, ``math``) a helper refers to."""
     names = {node.id for node in ast.walk(ast.parse(HELPERS[name])) if isinstance(node, ast.Name)}
     return sorted(names & {"np", "math"})
-
-
-def renamed(text, aliases):
-    """A helper's source with ``np.``/``math.`` spelt as the module imports them (``aliases``:
-    canonical name -> alias)."""
-    for canonical, alias in aliases.items():
-        if alias != canonical:
-            text = re.sub(rf"\b{canonical}\.", f"{alias}.", text)
-    return text

@@ -588,6 +588,83 @@ def code_names(text):
     return frozenset(name_ids(node if node is not None else ast.parse(text)))
 
 
+_HEADERS = (("", "", "eval"), ("", "", "exec"), ("", " pass", "exec"), ("if 0: pass\n", " pass", "exec"),
+            ("try: pass\n", " pass", "exec"))  # (before, after, mode): an expression, statements, a block's
+# header (``for t in range(T):``, ``elif c:``, ``except E:``)
+
+
+@text_cache
+def _positioned(text):
+    """The tree of a line of code, with the places of its nodes, and how many lines stand before
+    the line in the text parsed; None where the line parses in none of the ``_HEADERS`` ways."""
+    for before, after, mode in _HEADERS:
+        try:
+            return ast.parse(before + text + after, mode=mode), before.count("\n")
+        except SyntaxError:
+            continue
+    return None
+
+
+def respelled(text, replace):
+    """``text`` with the parts its tree shows replaced: ``replace(node)`` gives the new text of a
+    node, or None to look inside it.  The parts are found by the tree, never by matching text, so a
+    name inside a string, an attribute (``x.n``) or a keyword (``axis=``) is not taken for the name;
+    the rest of the text stays as written.  A new text stands where an expression stood: it must be
+    an atom (a name, a call, parentheses) where precedence matters.  ValueError where ``text`` does
+    not parse."""
+    parsed = _positioned(text)
+    if parsed is None:
+        raise ValueError(f"not a line of code: {text!r}")
+    tree, shift = parsed
+    edits, todo = [], [tree]
+    while todo:
+        node = todo.pop()
+        new = replace(node) if hasattr(node, "end_col_offset") else None
+        if new is None:
+            todo.extend(ast.iter_child_nodes(node))
+        else:
+            edits.append((node.lineno - shift, node.col_offset, node.end_lineno - shift, node.end_col_offset, new,
+                          node))
+    if not edits:
+        return text
+    lines = text.encode().split(b"\n")  # (offsets count bytes of UTF-8, lines from 1)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    raw = text.encode()
+    for line, column, end_line, end_column, new, node in sorted(edits, reverse=True, key=lambda e: e[:4]):
+        start, end = starts[line - 1] + column, starts[end_line - 1] + end_column
+        if not _spells(raw[start:end].decode(), node):  # (places inside an f-string, before Python 3.12)
+            raise ValueError(f"no place in {text!r} for {ast.dump(node)}")
+        raw = raw[:start] + new.encode() + raw[end:]
+    return raw.decode()
+
+
+def _spells(text, node):
+    """Whether ``text`` is the code of ``node``."""
+    if node.__class__ is ast.Name:
+        return text == node.id
+    if node.__class__ is ast.arg:
+        return text == node.arg
+    try:
+        return ast.dump(ast.parse(text, mode="eval").body) == ast.dump(node)
+    except SyntaxError:
+        return False
+
+
+def renamed(text, renames):
+    """``text`` with each name of ``renames`` (old -> new) spelt anew where the code reads or sets
+    it (``respelled``): an attribute, a keyword or a string spelt alike stays."""
+    if not any(name in text for name in renames):
+        return text
+
+    def replace(node):
+        if node.__class__ is ast.Name:
+            return renames.get(node.id)
+        if node.__class__ is ast.arg and node.arg in renames:
+            raise ValueError(f"a name bound in the line itself: {node.arg!r}")
+        return None
+    return respelled(text, replace)
+
+
 @text_cache
 def line_names(text):
     """The names a line of generated code mentions, a block header (``for t in range(T):``) too;

@@ -206,9 +206,7 @@ def _rebuild(items, dropped, renamed):
 
 
 def _renamed(text, old, new):
-    if old not in source.line_names(text):
-        return text
-    return source.to_source(source.fill(text, {old: ast.Name(new, ast.Load())}))
+    return source.renamed(text, {old: new})
 
 
 def _same(text, element):

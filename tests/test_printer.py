@@ -107,3 +107,39 @@ def test_a_string_default_of_the_forward_is_the_backward_s_default():
 ])
 def test_numbers_fold_where_the_result_reads_as_plainly(text, printed):
     assert source.to_source(source.simplify(ast.parse(text, mode="eval").body)) == printed
+
+
+# --- names and parts respelled where the tree of a line shows them (source.renamed, source.respelled) ---
+
+@pytest.mark.parametrize("text, renamed", [
+    ("np.sum(n * x.n, axis=n) + 'n' + n", "np.sum(N * x.n, axis=N) + 'n' + N"),  # attribute, keyword, string kept
+    ("f'{n} n' + n", "f'{N} n' + N"),
+    ("for n in range(n):", "for N in range(N):"),
+    ("for i, x in enumerate(n):", "for i, x in enumerate(N):"),
+    ("elif n > 0:", "elif N > 0:"),
+    ("while n < 2 and nn:", "while N < 2 and nn:"),
+    ("except n:", "except N:"),
+    ("else:", "else:"),
+    ("dx[n] += é * n ** 2", "dx[N] += é * N ** 2"),  # (places count bytes: a character of two before them)
+    ("a = (n +\n     n)", "a = (N +\n     N)"),  # the text as written, over two lines
+    ("dn = n", "dn = N"),
+])
+def test_a_name_is_renamed_where_the_code_reads_or_sets_it(text, renamed):
+    assert source.renamed(text, {"n": "N"}) == renamed
+
+
+def test_a_name_bound_in_the_line_itself_or_a_line_that_is_no_code_is_not_renamed_silently():
+    with pytest.raises(ValueError):
+        source.renamed("lambda n: n + 1", {"n": "N"})
+    with pytest.raises(ValueError):
+        source.renamed("n = = 2", {"n": "N"})
+
+
+def test_parts_of_a_line_are_respelled_by_the_tree_not_by_matching_text():
+    def shape(node):  # x.shape as the tuple of its sizes, but not y.x.shape, nor the text 'x.shape'
+        if isinstance(node, ast.Attribute) and node.attr == "shape" and isinstance(node.value, ast.Name) \
+                and node.value.id == "x":
+            return "(N, D)"
+        return None
+    text = "np.zeros(x.shape) + y.x.shape[0] * len('x.shape') + x.shape[1]"
+    assert source.respelled(text, shape) == "np.zeros((N, D)) + y.x.shape[0] * len('x.shape') + (N, D)[1]"
