@@ -319,7 +319,7 @@ class StatementStager:
             node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
         if inner is None or isinstance(node, ast.Attribute) and node.attr != "T" or \
                 isinstance(node, ast.Call) and node.func.attr not in VIEW_METHODS or \
-                isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()):
+                isinstance(node, ast.Subscript) and not basic_index(index_text(node)):
             return None  # (an index by names: a loop's row of it, for row in A)
         if self._written_before(others, same):
             return None
@@ -363,7 +363,7 @@ class StatementStager:
                 node.func.value if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
             if inner is None or ast.dump(inner) != held or isinstance(node, ast.Attribute) and node.attr != "T" or \
                     isinstance(node, ast.Call) and node.func.attr not in VIEW_METHODS or \
-                    isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()) or \
+                    isinstance(node, ast.Subscript) and not basic_index(index_text(node)) or \
                     isinstance(node, ast.Call) and node.func.attr in ("reshape", "ravel", "view") and not ordered:
                 return None  # (a view of a view, an index by names, or another value holding it)
             views[other] = node
@@ -912,6 +912,8 @@ class StatementStager:
                 if before is not None:
                     self.add(ir.Op(carried_name, "copy", (before,), stmt.lineno, (), str(before)))
                 entry[name] = carried_name
+        for name in self.integer_carried(body, entry):  # (a while loop's counter, i += 1: out[i] is a view)
+            self.int_names.add(entry[name])
         for name, carried_name in entry.items():  # (its order in memory: unknown in the body, where it may be
             self.loop_entered(carried_name, None if self.unguarded(name) else self.versions.get(name))  # any
         related = self.relate_carried(stmt, body, carried, entry)  # iteration's)
@@ -1078,7 +1080,7 @@ class StatementStager:
         if self._same_array(atom) == self._same_array(other):  # (a = X, or a copy of the name: a_start = c)
             return ("same", None)
         found = self.storage.get(atom)
-        if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.int_names):
+        if found and found[0] == other and found[1] == "index" and basic_index(found[2], self.integral):
             return ("index", found[2])
         if found and found[0] == other and found[1] == "view" and self._certain_view(atom) and \
                 self.view_ops[atom].args[0] == ir.Var(other):
@@ -1358,7 +1360,7 @@ def _array_made(node):
     or None where it is no such view (an index by a list, a call that computes)."""
     while isinstance(node, ast.Subscript) or isinstance(node, ast.Attribute) and node.attr == "T" or \
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in VIEW_METHODS:
-        if isinstance(node, ast.Subscript) and not basic_index(index_text(node), ()):
+        if isinstance(node, ast.Subscript) and not basic_index(index_text(node)):
             return None
         node = node.value if not isinstance(node, ast.Call) else node.func.value
     return node if new_array(source.to_source(node)) and not isinstance(node, ast.Subscript) else None

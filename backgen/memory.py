@@ -120,7 +120,8 @@ class MemoryModel:
                                  # into or one that array is a view of (the write followed into them)
         self.written_values = {}  # the value a write gave -> the value written into (X_1 of X[0] = v, staged
                                   # X_1 from X; h_1 of h += v, where h is an array): the same array
-        self.int_names = set()
+        self.int_names = set()  # names certainly holding integers (``integral``)
+        self.bool_names = set()  # the parameters declared bool: numbers, but no basic index
         self.list_ops = {}  # a list made from a display ([w, v], (M,)) -> the staged operation making it
         self.unpacked_calls = set()  # atoms of calls unpacked by position (a, b = pair(x)): tuples, maybe
         self.view_ops = {}  # a view's atom -> the staged operation taking it (``Bt = B.T``)
@@ -181,6 +182,8 @@ class MemoryModel:
             self.mask_names.add(op.target)
         if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
             self.index_arrays.add(op.target)
+        if op.rule in _INTEGER_RULES and self.integral(source.expression(op.source)):
+            self.int_names.add(op.target)  # (j = i + 1, n = x.shape[0] - 1: out[j] a basic index, a view)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
         if self.numpy:
@@ -417,7 +420,7 @@ class MemoryModel:
             if isinstance(item, ast.Constant) and (item.value is None or item.value is Ellipsis
                                                    or isinstance(item.value, int)):
                 continue
-            if self._is_int(item):
+            if self.integral(item):
                 continue
             if isinstance(item, ast.Attribute) and item.attr == "newaxis":
                 continue
@@ -441,25 +444,79 @@ class MemoryModel:
         np_name = getattr(self, "modules", {}).get("np", "np")
         advanced = False
         for item in items:
-            if isinstance(item, ast.List) and item.elts and all(self._is_int(e) for e in item.elts) or \
+            if isinstance(item, ast.List) and item.elts and all(self.integral(e) for e in item.elts) or \
                     isinstance(item, ast.Name) and item.id in self.index_arrays or _arange(item, np_name):
                 advanced = True
-            elif not (isinstance(item, ast.Slice) or self._is_int(item) or isinstance(item, ast.Constant) and
+            elif not (isinstance(item, ast.Slice) or self.integral(item) or isinstance(item, ast.Constant) and
                       item.value in (None, Ellipsis) or isinstance(item, ast.Attribute) and item.attr == "newaxis"):
                 return False
         return advanced
 
-    def _is_int(self, node):
-        ints = self.int_names
-        if isinstance(node, ast.Constant):
-            return isinstance(node.value, int) and not isinstance(node.value, bool)
-        if isinstance(node, ast.Name):
-            return node.id in ints
-        if isinstance(node, ast.UnaryOp):
-            return self._is_int(node.operand)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-            return self._is_int(node.left) and self._is_int(node.right)
+    def integral(self, node, named=None):
+        """Whether the expression ``node`` certainly gives an integer: a Python int or a NumPy integer
+        scalar (a basic index), never a bool (NumPy indexes by True as by a mask) nor a 0-d array.
+        Integers are whole numbers written so, the names holding them (``int_names``: a parameter
+        declared ``int``, a loop's counter over a range), sizes (``len(x)``, ``x.shape[0]``, ``x.ndim``),
+        ``int(v)``, and ``+ - * // %``, ``min`` and ``max`` of integers.  ``named``: whether a name holds
+        an integer, where the names are the user's (``integer_carried``), not staged ones."""
+        kind = node.__class__
+        if kind is ast.Constant:
+            return type(node.value) is int
+        if kind is ast.Name:
+            return named(node.id) if named is not None else node.id in self.int_names
+        if kind is ast.UnaryOp:
+            return isinstance(node.op, (ast.USub, ast.UAdd)) and self.integral(node.operand, named)
+        if kind is ast.BinOp:
+            return isinstance(node.op, _INTEGER_OPS) and self.integral(node.left, named) and \
+                self.integral(node.right, named)
+        if kind is ast.Attribute:
+            return node.attr in ("ndim", "size")
+        if kind is ast.Subscript:  # x.shape[0], np.shape(x)[-1]
+            shape = node.value
+            np_name = getattr(self, "modules", {}).get("np", "np")
+            return (isinstance(shape, ast.Attribute) and shape.attr == "shape" or isinstance(shape, ast.Call) and
+                    isinstance(shape.func, ast.Attribute) and shape.func.attr == "shape" and
+                    isinstance(shape.func.value, ast.Name) and shape.func.value.id == np_name) and \
+                self.integral(node.slice, named)
+        if kind is ast.Call and isinstance(node.func, ast.Name) and node.func.id in ("len", "int", "min", "max") and \
+                node.func.id not in getattr(self, "versions", {}) and not node.keywords and node.args:
+            if node.func.id in ("len", "int"):  # (int(v) of one argument: a Python int, or it raises)
+                return len(node.args) == 1 and not isinstance(node.args[0], ast.Starred)
+            return len(node.args) > 1 and all(self.integral(arg, named) for arg in node.args)
         return False
+
+    def integer_carried(self, body, carried):
+        """The names of ``carried`` (a loop's carried names) that hold integers in every iteration: an
+        integer as the loop starts (``i = 0``), set in the loop's ``body`` (statements) only by
+        assignments of integers (``i += 1``, ``i = i * 2 + j`` of such a ``j``).  A name the body
+        sets otherwise (unpacked, a loop's target, ``i = x[0]``) holds no integer known."""
+        sets, assigned, plain = [], set(), set()
+        for node in (part for stmt in body for part in ast.walk(stmt)):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                sets.append((node.targets[0].id, node.value))
+                plain.add(node.targets[0])
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                value = ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value)
+                sets.append((node.target.id, value))
+                plain.add(node.target)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assigned.add(node.id)
+                if node not in plain:
+                    sets.append((node.id, None))  # (set by a loop, unpacked, or by :=)
+        kept = {name for name in carried if name in self.versions and
+                self.integral(source.expression(str(self.versions[name])))}
+        while True:
+            def named(name):
+                if name in kept:
+                    return True
+                held = self.versions.get(name)
+                return name not in assigned and held is not None and \
+                    self.integral(source.expression(str(held)))
+            dropped = {name for name, value in sets if name in kept and
+                       (value is None or not self.integral(value, named))}
+            if not dropped:
+                return kept
+            kept -= dropped
 
     def _copied(self, name):
         """The source copying ``name`` before a write into it: ``name.copy()``, or ``list(name)`` where a NumPy
@@ -766,7 +823,7 @@ class MemoryModel:
                       self.in_place_values, self.path_values, self.loop_values, self.same_arrays):
             if name in known:
                 known[kept] = known[name]
-        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.list_atoms):
+        for known in (self.c_order, self.dense, self.sizes, self.int_names, self.bool_names, self.list_atoms):
             if name in known:
                 known.add(kept)
         self.c_order.discard(name)
@@ -925,7 +982,7 @@ class MemoryModel:
             options += [("flat", name), self.order_condition(name, depth)]
             found = self.storage.get(name)
             if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
-                    found[1] == "index" and not basic_index(found[2], self.int_names):
+                    found[1] == "index" and not basic_index(found[2], self.integral):
                 break
             name = found[0]
         return _any(options)
@@ -938,7 +995,7 @@ class MemoryModel:
         into one.  An array passed in, or a helper's result, may be of any order (``x.T``)."""
         if name in self.list_atoms:  # (a list: NumPy's reshape of it a new array)
             return False
-        if name in self.c_order or name in self.int_names or name in self.sizes:
+        if name in self.c_order or name in self.int_names or name in self.bool_names or name in self.sizes:
             for param in self.order_deps.get(name, ()) if name in self.c_order else ():
                 self.layout_consulted.setdefault(param, self.order_use)  # (None: the next view it makes certain)
             return True
@@ -1001,7 +1058,7 @@ class MemoryModel:
                 return True
             found = self.storage.get(name)
             if found is None or found[1] not in ("same", "index") and not self._flip(name) or \
-                    found[1] == "index" and not basic_index(found[2], self.int_names):
+                    found[1] == "index" and not basic_index(found[2], self.integral):
                 return False
             name = found[0]
         return False
@@ -1061,7 +1118,7 @@ class MemoryModel:
         if found is not None and found[0] is atom:  # (b = a: the constant a holds, of its origin already)
             return
         node = value
-        while isinstance(node, ast.Subscript) and basic_index(index_text(node), ()) or \
+        while isinstance(node, ast.Subscript) and basic_index(index_text(node)) or \
                 isinstance(node, ast.Attribute) and node.attr == "T" or isinstance(node, ast.Call) and \
                 isinstance(node.func, ast.Attribute) and node.func.attr in VIEW_METHODS:
             node = node.value if not isinstance(node, ast.Call) else node.func.value
@@ -1363,7 +1420,7 @@ class MemoryModel:
         if found is None and any(inner.get(name) == ir.Var(value) for name in inner if not name.startswith(" ")):
             found = (value, "same", None)  # (v = h: the array itself)
         if found is None or found[1] not in ("same", "view", "index") or \
-                found[1] == "index" and not basic_index(found[2], ()):
+                found[1] == "index" and not basic_index(found[2]):
             return
         base = ir.Var(found[0])
         held = [inner[name] for name in sorted(after) if not name.startswith(" ") and after[name] == base
@@ -1741,6 +1798,10 @@ def constant_may_hold(text, held):
     return holds(source.expression(text))
 
 
+_INTEGER_RULES = frozenset({"add", "sub", "mul", "neg", "mod", "inert"})  # (// is inert: integer arithmetic)
+_INTEGER_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)
+
+
 def _no_array(node):
     """Whether the expression ``node`` holds no array's memory: a shape, a size or a number of dimensions
     (``np.ones((2, 3)).shape[0]``), or an item of one."""
@@ -1931,21 +1992,32 @@ def splits_only(old, new):
     return place == len(new)
 
 
-def basic_index(index, int_names):
-    """Whether the index text ``index`` is certainly a basic one (slices, integers, ``None``, ``...``): its
-    names integers, no list or array in it."""
+def basic_index(index, integral=None):
+    """Whether the index text ``index`` is certainly a basic one, which makes a view: slices (whatever their
+    bounds: NumPy takes them as integers, or raises), integers, ``None``, ``...``.  ``integral(node)``:
+    whether an expression certainly gives an integer (``MemoryModel.integral``); without it, whole
+    numbers written so and ``+ - * // %`` of them alone."""
     try:
         node = ast.parse(f"_[{index}]", mode="eval").body.slice
     except SyntaxError:
         return False
-    for item in ast.walk(node):
-        if isinstance(item, ast.Name) and item.id not in int_names or isinstance(item, (ast.List, ast.Call,
-                                                                                       ast.Attribute, ast.Compare)):
-            return False
-        if isinstance(item, ast.Constant) and not (item.value is None or item.value is Ellipsis or
-                                                   type(item.value) is int):
+    for item in node.elts if isinstance(node, ast.Tuple) else [node]:
+        if isinstance(item, ast.Slice) or isinstance(item, ast.Constant) and item.value in (None, Ellipsis) or \
+                isinstance(item, ast.Attribute) and item.attr == "newaxis":
+            continue
+        if not (integral or _whole)(item):
             return False
     return True
+
+
+def _whole(node):
+    """Whether the expression ``node`` is a whole number written so, or ``+ - * // %`` of such."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _whole(node.operand)
+    return isinstance(node, ast.BinOp) and isinstance(node.op, _INTEGER_OPS) and _whole(node.left) and \
+        _whole(node.right)
 
 
 _C_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace"})

@@ -329,8 +329,10 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                     self.order_deps[name] = frozenset({name})
             if ("layout", "list", name) in self.written_in_place:  # (a list of numbers given: made an array
                 self.lists_given.add(name)  # for the backward, the forward's reshape of it a new array)
-            if specs and name in specs and specs[name].kind in ("int", "bool") and not specs[name].dims:
+            if specs and name in specs and specs[name].kind == "int" and not specs[name].dims:
                 self.int_names.add(name)
+            elif specs and name in specs and specs[name].kind == "bool" and not specs[name].dims:
+                self.bool_names.add(name)  # (a number, but an index by it is a mask's: x[True] is a new array)
             elif specs and name in specs and specs[name].kind in ("int", "bool"):
                 self.index_arrays.add(name)  # (labels, y: 'int N': an index by them copies)
         defaults = tuple(source.spelling(d, self.forward.lines) or source.to_source(d)  # (eps=1e-5 as written)
@@ -594,7 +596,7 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):  # +x of an array is a new array (np.positive): no alias of x
                 if self.numpy and source.number(node.operand) is None and not (  # (a count stays itself)
-                        isinstance(node.operand, ast.Name) and node.operand.id in self.int_names):
+                        isinstance(node.operand, ast.Name) and node.operand.id in self.int_names | self.bool_names):
                     return self.numpy_op("np.positive", [node.operand], node, name, role)
                 return self.expr(node.operand, name, role)
             if isinstance(node.op, (ast.Invert, ast.Not)):

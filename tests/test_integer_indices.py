@@ -1,0 +1,142 @@
+"""An index by a value that certainly holds an integer is a basic one, and the row it takes a view:
+``j = i + 1``, ``n = x.shape[0] - 1``, ``len(x) // 2``, ``int(i)``, and a while loop's counter (``i = 0``,
+then ``i += 1``).  A write through the view (``r = out[j]; r *= 2.0``) reaches ``out``, as NumPy has it.
+These were refused ("an index that may be an array").  A parameter declared ``bool`` is a number but no
+integer to NumPy's indexing: ``out[flag]`` is an advanced index, a new array, and a write into it leaves
+``out`` as it was; it was taken for a view (a wrong gradient).  Each case is checked against central
+finite differences in float64, or refused."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, gradient, weighted
+
+X = np.linspace(-0.9, 1.3, 20).reshape(5, 4)
+
+
+def _checked(source, x, **settings):
+    source = textwrap.dedent(source)
+    text = backgen.generate(source)
+    assert text == backgen.generate(source)
+    user, generated = {"np": np}, {}
+    exec(source, user)
+    exec(compile(text, "<generated>", "exec"), generated)
+    out = user["f"](x.copy(), **settings)
+    dout = np.linspace(-1.0, 1.5, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 0.7
+    given = x.copy()
+    got = generated["f_backward"](given, **settings, dout=dout)
+    np.testing.assert_array_equal(given, x)
+    want = gradient(weighted(lambda v: user["f"](v.copy(), **settings), [dout]), [x.copy()], 0)
+    assert_close(got, want)
+
+
+@pytest.mark.parametrize("body", [
+    # a counter's arithmetic in a for loop
+    """
+    out = np.zeros((5, 4))
+    for i in range(4):
+        j = i + 1
+        r = out[j]
+        r += x[i] * x[j]
+    return np.sum(out * x)
+    """,
+    # sizes and their arithmetic
+    """
+    out = x * 1.0
+    n = x.shape[0] - 1
+    r = out[n]
+    r *= 2.0
+    h = len(x) // 2
+    t = out[h]
+    t -= out[0]
+    return np.sum(np.sin(out * x))
+    """,
+    """
+    out = x * 1.0
+    n = x.shape[0]
+    for i in range(n // 2):
+        r = out[n - 1 - i]
+        r *= 1.5
+    return np.sum(np.sin(out * x))
+    """,
+    # a while loop's counter, and one counted from another
+    """
+    out = np.zeros((5, 4))
+    i = 0
+    while i < 3:
+        r = out[i]
+        r += x[i] * 2
+        i += 1
+    return np.sum(out * x)
+    """,
+    """
+    out = x * 1.0
+    i = 0
+    k = 1
+    while i < 3:
+        r = out[i]
+        r *= 2.0
+        i = i + k
+    return np.sum(out * x)
+    """,
+    """
+    out = x * 1.0
+    i = 0
+    j = 1
+    while i < 3:
+        r = out[j]
+        r *= 1.5
+        i += 1
+        j = j * 2 % 5
+    return np.sum(np.sin(out * x))
+    """,
+    # int() of a counter
+    """
+    out = x * 1.0
+    i = 0
+    while i < 3:
+        r = out[int(i)]
+        r *= 2.0
+        i = i + 1
+    return np.sum(out * x)
+    """,
+])
+def test_a_write_through_a_row_taken_by_an_integer_reaches_the_array(body):
+    _checked("import numpy as np\ndef f(x: \"5, 4\"):" + textwrap.indent(textwrap.dedent(body), "    "), X)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_an_index_by_a_flag_is_a_new_array_not_a_view(flag):
+    source = '''
+    import numpy as np
+    def f(x: "5, 4", flag: bool = True):
+        out = x * 1.0
+        r = out[flag]
+        r *= 2.0
+        return np.sum(out * x) + np.sum(np.tanh(r))
+    '''
+    try:
+        _checked(source, X, flag=flag)
+    except backgen.BackgenError as exc:
+        assert "'out' may have been changed by the write into 'r'" in str(exc)
+
+
+def test_a_counter_given_a_number_of_the_data_on_some_path_is_not_taken_for_an_integer():
+    source = '''
+    import numpy as np
+    def f(x: "5, 4"):
+        out = x * 1.0
+        i = 0
+        while i < 3:
+            r = out[i]
+            r *= 1.5
+            i += 1
+            if out[0, 0] > 100.0:
+                i = x[0, 0]
+        return np.sum(np.sin(out * x))
+    '''
+    with pytest.raises(backgen.BackgenError, match="'out' may have been changed by the write into 'r'"):
+        _checked(source, X)
