@@ -6,6 +6,8 @@ its inputs and upstream gradients untouched, or backgen must refuse the
 function with a ``BackgenError`` naming the line.
 """
 
+import functools
+import inspect
 import math
 import sys
 import textwrap
@@ -17,12 +19,14 @@ import backgen
 from numeric import finite_differences
 
 
-def run_case(source, args, dout=1.0, name="f"):
-    """The generated gradients and finite differences, or the BackgenError raised."""
+def run_case(source, args, dout=1.0, name="f", settings=None):
+    """The generated gradients and finite differences, or the BackgenError raised.  ``settings``: keyword
+    arguments passed to both functions and not differentiated (``k=1``, ``flag=True``)."""
+    settings = settings or {}
     source = textwrap.dedent(source)
     namespace = {"np": np, "math": math}
     exec(source, namespace)
-    func = namespace[name]
+    func = functools.partial(namespace[name], **settings)
     text = backgen.generate(source, name=name)
     assert text == backgen.generate(source, name=name)  # deterministic
     generated = {}
@@ -30,7 +34,12 @@ def run_case(source, args, dout=1.0, name="f"):
     douts = dout if isinstance(dout, tuple) else (dout,)
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     dcopies = [d.copy() if isinstance(d, np.ndarray) else d for d in douts]
-    got = generated[f"{name}_backward"](*copies, *dcopies)
+    backward = generated[f"{name}_backward"]
+    if settings:  # (the upstream gradients by name, after the settings' parameters)
+        upstreams = list(inspect.signature(backward).parameters)[-len(dcopies):]
+        got = backward(*copies, **settings, **dict(zip(upstreams, dcopies)))
+    else:
+        got = backward(*copies, *dcopies)
     for before, after in zip(list(args) + list(douts), copies + dcopies):
         if isinstance(before, np.ndarray):
             np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
@@ -41,16 +50,16 @@ def run_case(source, args, dout=1.0, name="f"):
     return got, want
 
 
-def assert_right(source, args, dout=1.0, name="f"):
-    got, want = run_case(source, args, dout, name)
+def assert_right(source, args, dout=1.0, name="f", settings=None):
+    got, want = run_case(source, args, dout, name, settings)
     for g, w in zip(got, want):
         assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
 
 
-def assert_refused(source, args, match, name="f"):
+def assert_refused(source, args, match, name="f", settings=None):
     with pytest.raises(backgen.BackgenError, match=match):
-        run_case(source, args, name=name)
+        run_case(source, args, name=name, settings=settings)
 
 
 X = np.arange(12.0).reshape(3, 4) / 10 + 0.1
