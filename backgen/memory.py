@@ -457,7 +457,7 @@ class MemoryModel:
         scalar (a basic index), never a bool (NumPy indexes by True as by a mask) nor a 0-d array.
         Integers are whole numbers written so, the names holding them (``int_names``: a parameter
         declared ``int``, a loop's counter over a range), sizes (``len(x)``, ``x.shape[0]``, ``x.ndim``),
-        ``int(v)``, and ``+ - * // %``, ``min`` and ``max`` of integers.  ``named``: whether a name holds
+        ``int(v)``, ``round(v)``, and ``+ - * // %``, ``min`` and ``max`` of integers.  ``named``: whether a name holds
         an integer, where the names are the user's (``integer_carried``), not staged ones."""
         kind = node.__class__
         if kind is ast.Constant:
@@ -478,9 +478,11 @@ class MemoryModel:
                     isinstance(shape.func, ast.Attribute) and shape.func.attr == "shape" and
                     isinstance(shape.func.value, ast.Name) and shape.func.value.id == np_name) and \
                 self.integral(node.slice, named)
-        if kind is ast.Call and isinstance(node.func, ast.Name) and node.func.id in ("len", "int", "min", "max") and \
+        if kind is ast.Call and isinstance(node.func, ast.Name) and node.func.id in ("len", "int", "round", "min",
+                                                                                  "max") and \
                 node.func.id not in getattr(self, "versions", {}) and not node.keywords and node.args:
-            if node.func.id in ("len", "int"):  # (int(v) of one argument: a Python int, or it raises)
+            if node.func.id in ("len", "int", "round"):  # (int(v), round(v) of one argument: an integer, or it
+                # raises: NumPy's float64 rounds to one from NumPy 2, to a float before, which no index takes)
                 return len(node.args) == 1 and not isinstance(node.args[0], ast.Starred)
             return len(node.args) > 1 and all(self.integral(arg, named) for arg in node.args)
         return False

@@ -634,6 +634,8 @@ def _an_integer(text, masks):
     if not isinstance(node, ast.Call):
         return False
     func = node.func
+    if isinstance(func, ast.Name) and func.id in ("int", "round") and len(node.args) == 1:
+        return True  # (Python's int() and round() of one argument: a number, of an array of one element too)
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in COUNTS and not any(
         isinstance(sub, ast.Call) and sub is not node and _call_selects(sub) or isinstance(sub, ast.Name) and sub.id in masks
         for sub in source.walk(node))

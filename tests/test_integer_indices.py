@@ -1,6 +1,6 @@
 """An index by a value that certainly holds an integer is a basic one, and the row it takes a view:
-``j = i + 1``, ``n = x.shape[0] - 1``, ``len(x) // 2``, ``int(i)``, and a while loop's counter (``i = 0``,
-then ``i += 1``).  A write through the view (``r = out[j]; r *= 2.0``) reaches ``out``, as NumPy has it.
+``j = i + 1``, ``n = x.shape[0] - 1``, ``len(x) // 2``, ``int(i)``, ``round(v)``, and a while loop's
+counter (``i = 0``, then ``i += 1``).  A write through the view (``r = out[j]; r *= 2.0``) reaches ``out``, as NumPy has it.
 These were refused ("an index that may be an array").  A parameter declared ``bool`` is a number but no
 integer to NumPy's indexing: ``out[flag]`` is an advanced index, a new array, and a write into it leaves
 ``out`` as it was; it was taken for a view (a wrong gradient).  Each case is checked against central
@@ -86,6 +86,22 @@ X = np.linspace(-0.9, 1.3, 20).reshape(5, 4)
         r *= 2.0
         i = i + 1
     return np.sum(out * x)
+    """,
+    # round() of a number, and int() of a test of the data, in a loop: one row wherever it points
+    """
+    out = x * 1.0
+    r0 = round(1.2)
+    r = out[r0]
+    r -= np.sin(x[1])
+    return np.sum(out * x) + np.sum(np.tanh(r))
+    """,
+    """
+    out = x.copy()
+    for i in range(2):
+        c = int(x[0, 0] > 0)
+        r = out[c]
+        r *= x[2, 1]
+    return np.sum(out[1] * r)
     """,
 ])
 def test_a_write_through_a_row_taken_by_an_integer_reaches_the_array(body):
