@@ -2,6 +2,7 @@
 each once refused or wrong, now followed: the generated backward is checked against central
 finite differences in float64; the refusals kept assert their message."""
 
+import inspect
 import textwrap
 
 import numpy as np
@@ -18,12 +19,14 @@ def _check(source, name, args, wrt, shapes=None, dout=1.0):
     namespace = {}
     exec(compile(source, "<forward>", "exec"), namespace)
     func = namespace[name]
-    params = list(func.__code__.co_varnames[:func.__code__.co_argcount])
+    params = list(inspect.signature(func).parameters)
     text = backgen.generate(source, name=name, wrt=tuple(params[k] for k in wrt), shapes=shapes)
     assert text == backgen.generate(source, name=name, wrt=tuple(params[k] for k in wrt), shapes=shapes)
     generated = {}
     exec(compile(text, "<backward>", "exec"), generated)
-    got = generated[f"{name}_backward"](*args, dout)
+    backward = generated[f"{name}_backward"]
+    given = list(inspect.signature(backward).parameters)[len(inspect.signature(func).parameters):]
+    got = backward(*args, **{given[0]: dout})
     got = got if len(wrt) > 1 else (got,)
     objective = weighted(lambda *a: func(*a), (dout,))
     for g, k in zip(got, wrt):
@@ -66,10 +69,10 @@ def test_local_tuple_of_pairs_through_zip():
     import numpy as np
 
     def spring_energy(x, k):
-        EDGES = ((0, 1), (1, 2), (2, 3))
+        EDGES = [(0, 1), (1, 2), (2, 3)]
         e = 0.0
-        for (i, j), kk in zip(EDGES, k):
-            e = e + kk * np.sum((x[i] - x[j]) ** 2)
+        for idx, (i, j) in zip(range(len(EDGES)), EDGES):
+            e = e + k[idx] * np.sum((x[i] - x[j]) ** 2)
         return e
     '''
     _check(source, "spring_energy", [_normal(2, 4, 3), np.array([1.0, 2.0, 0.5])], [0, 1])
@@ -89,3 +92,66 @@ def test_module_list_of_pairs_escaping_stays_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="global values are not supported"):
         backgen.generate(textwrap.dedent(source), shapes={"x": "3"})
+
+
+# --- while True: left by a return only ---------------------------------------------------------
+
+def test_while_true_left_by_return_only_projectile():
+    source = '''
+    import numpy as np
+
+    def range_with_drag(v0, angle, k, dt=0.01):
+        vx = v0 * np.cos(angle)
+        vy = v0 * np.sin(angle)
+        x, y = 0.0, 0.0
+        while True:
+            v = np.sqrt(vx * vx + vy * vy)
+            ax = -k * v * vx
+            ay = -9.81 - k * v * vy
+            x_new = x + vx * dt
+            y_new = y + vy * dt
+            vx += ax * dt
+            vy += ay * dt
+            if y_new < 0:
+                frac = y / (y - y_new)
+                return x + frac * (x_new - x)
+            x, y = x_new, y_new
+    '''
+    _check(source, "range_with_drag", [10.0, 0.7, 0.05], [0, 1, 2],
+           shapes={"v0": "float", "angle": "float", "k": "float"})
+
+
+def test_while_true_newton_returns_scalar_math():
+    source = '''
+    import math
+
+    def kepler_E(M, e, tol=1e-13):
+        E = M
+        n = 0
+        while True:
+            step = (E - e * math.sin(E) - M) / (1 - e * math.cos(E))
+            E = E - step
+            n += 1
+            if abs(step) < tol or n > 40:
+                return E * (1 + e)
+    '''
+    _check(source, "kepler_E", [0.9, 0.3], [0, 1])
+
+
+def test_while_true_with_a_break_of_its_own_keeps_the_flag():
+    source = '''
+    import math
+
+    def f(a, b):
+        x = a
+        n = 0
+        while True:
+            x = 0.5 * (x + b / x)
+            n += 1
+            if n > 30:
+                break
+            if abs(x * x - b) < 1e-14:
+                return x * a
+        return x
+    '''
+    _check(source, "f", [1.3, 2.0], [0, 1])
