@@ -155,3 +155,78 @@ def test_while_true_with_a_break_of_its_own_keeps_the_flag():
         return x
     '''
     _check(source, "f", [1.3, 2.0], [0, 1])
+
+
+# --- a tuple given a helper that spreads it into calls (f(t, y, *args)) ------------------------
+
+ODE_SOURCE = '''
+import numpy as np
+
+def lotka_volterra(z, t, alpha, beta, delta, gamma):
+    x, y = z[0], z[1]
+    return np.array([alpha * x - beta * x * y, delta * x * y - gamma * y])
+
+def decay(z, t):
+    return -0.5 * z
+
+def rk2(f, z0, ts, args=()):
+    z = z0
+    for i in range(len(ts) - 1):
+        h = ts[i + 1] - ts[i]
+        k1 = f(z, ts[i], *args)
+        k2 = f(z + h * k1, ts[i] + h, *args)
+        z = z + 0.5 * h * (k1 + k2)
+    return z
+
+def loss(z0, alpha, beta, delta, gamma):
+    ts = np.linspace(0.0, 1.0, 6)
+    zT = rk2(lotka_volterra, z0, ts, args=(alpha, beta, delta, gamma))
+    zD = rk2(decay, z0, ts)
+    return np.sum(zT ** 2) + np.sum(zD * zT)
+'''
+
+
+def test_tuple_spread_into_calls_by_a_helper_keyword_and_default():
+    shapes = {"z0": "2", "alpha": "float", "beta": "float", "delta": "float", "gamma": "float"}
+    _check(ODE_SOURCE, "loss", [np.array([1.0, 0.5]), 1.1, 0.4, 0.1, 0.4], [0, 1, 2, 3, 4], shapes=shapes)
+
+
+def test_tuple_spread_into_calls_by_a_helper_by_place():
+    source = '''
+    import numpy as np
+
+    def lv(z, alpha, beta):
+        return np.array([alpha * z[0] - beta * z[0] * z[1], beta * z[0] * z[1] - z[1]])
+
+    def heun(z0, params, dt, n):
+        z = z0
+        traj = [z]
+        for _ in range(n):
+            k1 = lv(z, *params)
+            k2 = lv(z + dt * k1, *params)
+            z = z + 0.5 * dt * (k1 + k2)
+            traj.append(z)
+        return np.stack(traj)
+
+    def loss(z0, alpha, beta, obs):
+        return np.sum((heun(z0, (alpha, beta), 0.1, 4) - obs) ** 2)
+    '''
+    _check(source, "loss", [np.array([1.0, 0.5]), 1.1, 0.4, np.ones((5, 2))], [0, 1, 2],
+           shapes={"z0": "2", "alpha": "float", "beta": "float", "obs": "5, 2"})
+
+
+def test_tuple_of_the_callers_spread_stays_refused():
+    source = '''
+    import numpy as np
+
+    def lv(z, alpha, beta):
+        return alpha * z - beta * z * z
+
+    def step(z, params):
+        return z + 0.1 * lv(z, *params)
+
+    def loss(z0, params):
+        return np.sum(step(z0, params))
+    '''
+    with pytest.raises(backgen.BackgenError, match="starred arguments"):
+        backgen.generate(textwrap.dedent(source), shapes={"z0": "2", "params": ["float", "float"]})
