@@ -230,3 +230,54 @@ def test_tuple_of_the_callers_spread_stays_refused():
     '''
     with pytest.raises(backgen.BackgenError, match="starred arguments"):
         backgen.generate(textwrap.dedent(source), shapes={"z0": "2", "params": ["float", "float"]})
+
+
+# --- return out, None: a layer keeping no cache ------------------------------------------------
+
+def test_layer_returning_none_for_its_cache_is_differentiated_as_a_function():
+    source = '''
+    import numpy as np
+
+    def mha_forward(x, Wq, Wk, Wv):
+        """
+        - x: (N, S, E)
+        - Wq, Wk, Wv: (E, E)
+        """
+        N, S, E = x.shape
+        q, k, v = x @ Wq, x @ Wk, x @ Wv
+        att = q @ k.swapaxes(-1, -2) / np.sqrt(E)
+        att = np.exp(att - att.max(-1, keepdims=True))
+        att = att / att.sum(-1, keepdims=True)
+        out = att @ v
+        return out, None
+    '''
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    args = [_normal(3, 2, 3, 4), _normal(4, 4, 4) * .5, _normal(5, 4, 4) * .5, _normal(6, 4, 4) * .5]
+    dout = _normal(7, 2, 3, 4)
+    text = backgen.generate(textwrap.dedent(source))
+    generated = {}
+    exec(compile(text, "<backward>", "exec"), generated)
+    got = generated["mha_forward_backward"](*args, dout)
+    objective = weighted(lambda *a: namespace["mha_forward"](*a)[0], (dout,))
+    for g, k in zip(got, range(4)):
+        np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-6, atol=1e-8)
+
+
+def test_loss_returning_none_beside_it():
+    source = '''
+    import numpy as np
+
+    def loss(x, w):
+        return np.sum(np.tanh(x * w)), None
+    '''
+    namespace = {}
+    exec(textwrap.dedent(source), namespace)
+    args = [_normal(8, 3, 2), _normal(9, 2)]
+    text = backgen.generate(textwrap.dedent(source), shapes={"x": "3, 2", "w": "2"})
+    generated = {}
+    exec(compile(text, "<backward>", "exec"), generated)
+    got = generated["loss_backward"](*args)
+    objective = weighted(lambda *a: namespace["loss"](*a)[0], (1.0,))
+    for g, k in zip(got, range(2)):
+        np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-6, atol=1e-8)
