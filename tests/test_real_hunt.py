@@ -281,3 +281,80 @@ def test_loss_returning_none_beside_it():
     objective = weighted(lambda *a: namespace["loss"](*a)[0], (1.0,))
     for g, k in zip(got, range(2)):
         np.testing.assert_allclose(g, gradient(objective, args, k), rtol=1e-6, atol=1e-8)
+
+
+# --- a loop over layer sizes written out, the values changing shape in each iteration -----------
+
+LAYERS_SOURCE = '''
+import numpy as np
+
+def predictions(weights, inputs):
+    layer_sizes = [1, 4, 3, 1]
+    start = 0
+    LOOP
+        W = weights[start:start + m * n].reshape(m, n)
+        b = weights[start + m * n:start + m * n + n]
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+        START
+    return np.sum(outputs ** 2)
+'''
+
+
+@pytest.mark.parametrize("loop", [
+    "for m, n in zip(layer_sizes[:-1], layer_sizes[1:]):",
+    "for i in range(len(layer_sizes) - 1):\n        m = layer_sizes[i]\n        n = layer_sizes[i + 1]",
+    "for i, m in enumerate(layer_sizes[:-1]):\n        n = layer_sizes[i + 1]",
+])
+@pytest.mark.parametrize("step", ["start += (m + 1) * n", "start = start + (m + 1) * n"])
+def test_loop_over_layer_sizes_written_out(loop, step):
+    source = LAYERS_SOURCE.replace("LOOP", loop).replace("START", step)
+    weights = _normal(10, 2 * 4 + 5 * 3 + 4 * 1) * 0.5
+    _check(source, "predictions", [weights, _normal(11, 5, 1)], [0, 1], shapes={"weights": "27", "inputs": "5, 1"})
+
+
+def test_generator_unpacking_layers_from_a_flat_vector():
+    source = '''
+    import numpy as np
+
+    def unpack_layers(weights, layer_sizes):
+        start = 0
+        for m, n in zip(layer_sizes[:-1], layer_sizes[1:]):
+            W = weights[start:start + m * n].reshape(m, n)
+            b = weights[start + m * n:start + m * n + n]
+            yield W, b
+            start += (m + 1) * n
+
+    def predictions(weights, inputs):
+        layer_sizes = [1, 4, 1]
+        for W, b in unpack_layers(weights, layer_sizes):
+            outputs = np.dot(inputs, W) + b
+            inputs = np.tanh(outputs)
+        return outputs
+
+    def logprob(weights, inputs, targets):
+        preds = predictions(weights, inputs)
+        return -np.sum((preds - targets) ** 2) / 0.1
+    '''
+    x = np.linspace(-1, 1, 5).reshape(5, 1)
+    _check(source, "logprob", [_normal(12, 13) * 0.5, x, np.cos(x)], [0, 1],
+           shapes={"weights": "13", "inputs": "5, 1", "targets": "5, 1"})
+
+
+def test_a_list_of_sizes_changed_in_the_loop_is_not_written_out():
+    source = '''
+    import numpy as np
+
+    def f(weights, inputs):
+        layer_sizes = [1, 4, 1]
+        start = 0
+        for i in range(len(layer_sizes) - 1):
+            m, n = layer_sizes[i], layer_sizes[i + 1]
+            W = weights[start:start + m * n].reshape(m, n)
+            inputs = np.tanh(inputs @ W)
+            start = start + m * n
+            layer_sizes.append(1)
+        return np.sum(inputs)
+    '''
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate(textwrap.dedent(source), shapes={"weights": "8", "inputs": "5, 1"})
