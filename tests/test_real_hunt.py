@@ -2,6 +2,7 @@
 each once refused or wrong, now followed: the generated backward is checked against central
 finite differences in float64; the refusals kept assert their message."""
 
+import importlib.util
 import inspect
 import textwrap
 
@@ -358,3 +359,32 @@ def test_a_list_of_sizes_changed_in_the_loop_is_not_written_out():
     '''
     with pytest.raises(backgen.BackgenError):
         backgen.generate(textwrap.dedent(source), shapes={"weights": "8", "inputs": "5, 1"})
+
+
+def test_tuple_spread_by_a_helper_given_a_function_by_the_decorator(tmp_path):
+    source = '''
+import numpy as np
+
+def f(x, a, b=1.0, c=0.0):
+    return a * np.sin(b * x + c)
+
+def integrate(g, x0, h, n, params=(1.0,)):
+    x = x0
+    total = 0.0
+    for i in range(n):
+        total = total + h * g(x, *params)
+        x = x + h
+    return total
+
+def loss(x0, a, b, c):
+    return integrate(f, x0, 0.1, 5, [a, b, c]) + integrate(f, x0, 0.2, 3) + integrate(f, x0, 0.1, 2, params=(a, b))
+'''
+    path = tmp_path / "spread_module.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("spread_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [0.3, 1.2, 0.7, -0.2]
+    got = backgen.backward(module.loss).backward(*args, dout=1.0)
+    for k in range(4):
+        np.testing.assert_allclose(got[k], gradient(module.loss, args, k), rtol=1e-6, atol=1e-8)
