@@ -388,3 +388,21 @@ def loss(x0, a, b, c):
     got = backgen.backward(module.loss).backward(*args, dout=1.0)
     for k in range(4):
         np.testing.assert_allclose(got[k], gradient(module.loss, args, k), rtol=1e-6, atol=1e-8)
+
+
+# --- a docstring declaring "int (N, T)": an integer array of that shape ------------------------
+
+def test_docstring_int_then_shape_declares_an_integer_array():
+    source = '''
+    import numpy as np
+
+    def embed_loss(W, captions, x):
+        """
+        - W: (V, D)
+        - captions: int (N, T)
+        - x: float (N, D)
+        """
+        return np.sum(np.tanh(W[captions] * x[:, None, :]))
+    '''
+    args = [_normal(13, 5, 3), np.array([[0, 3, 1], [4, 4, 2]]), _normal(14, 2, 3)]
+    _check(source, "embed_loss", args, [0, 2])
