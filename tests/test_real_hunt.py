@@ -406,3 +406,29 @@ def test_docstring_int_then_shape_declares_an_integer_array():
     '''
     args = [_normal(13, 5, 3), np.array([[0, 3, 1], [4, 4, 2]]), _normal(14, 2, 3)]
     _check(source, "embed_loss", args, [0, 2])
+
+
+# --- zip of three lists, one of numbers (per-layer slopes), by the decorator --------------------
+
+def test_zip_of_three_lists_by_the_decorator(tmp_path):
+    source = '''
+import numpy as np
+
+def net(x, Ws, bs, alphas):
+    h = x
+    for W, b, a in zip(Ws, bs, alphas):
+        z = h @ W + b
+        h = np.where(z > 0, z, a * z)
+    return np.sum(h ** 2)
+'''
+    path = tmp_path / "zip_three.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("zip_three", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = [_normal(15, 4, 3), [_normal(16, 3, 5), _normal(17, 5, 2)], [_normal(18, 5), _normal(19, 2)], [0.1, 0.2]]
+    got = backgen.backward(module.net, wrt=("x", "Ws", "bs")).backward(*args, dout=1.0)
+    for k in range(3):
+        want = gradient(module.net, args, k)
+        for g, w in zip(got[k] if k else [got[k]], want if k else [want]):
+            np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
