@@ -20866,6 +20866,231 @@ def angle_energy(x, theta0):
         e = e + 0.5 * kt * (np.arccos(c) - theta0) ** 2
     return e
 ''', "angle_energy", lambda: [np.array([[1.0, 0.1, 0.0], [0.0, 0.0, 0.1], [-0.3, 1.0, 0.2], [0.2, 1.8, 1.0]]), 1.9]),
+
+# ----------------------------------------------------------------------------- layers over lists, kernels, integrators again
+"rh_cs_batchnorm_running_stats_update_and_cache_tuple_train": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    - bn_param: Dictionary with mode, eps, momentum, running_mean, running_var
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    out, cache = None, None
+    if mode == "train":
+        mu = np.mean(x, axis=0)
+        xc = x - mu
+        var = np.mean(xc ** 2, axis=0)
+        std = np.sqrt(var + eps)
+        z = xc / std
+        out = gamma * z + beta
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+        cache = (x, xc, var, std, z, gamma, eps)
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(1, 6, 3), _uniform(2, 3), _normal(3, 3), {"mode": "train"}]),
+
+"rh_cs_svm_structured_loss_half_vectorized": ('''
+import numpy as np
+
+def svm_loss_half_vectorized(W, X, y, reg):
+    """
+    - W: (D, C); X: (N, D); y: (N,); reg: float
+    """
+    loss = 0.0
+    num_train = X.shape[0]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        margins = np.maximum(0, scores - scores[y[i]] + 1)
+        margins[y[i]] = 0
+        loss += np.sum(margins)
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', "svm_loss_half_vectorized", lambda: [_normal(4, 4, 3) * .3, _normal(5, 5, 4), np.array([0, 2, 1, 1, 0]), 0.05], {"wrt": [0, 1]}),
+
+"rh_cs_dropout_inverted_then_affine_scores_loss_list_layers": ('''
+import numpy as np
+
+def forward_loss(X, y, Ws, bs, masks, p):
+    """X: (N, D); y: int (N,); Ws, bs: lists of two layers; masks: list of (N, H) keep masks"""
+    h = X
+    for W, b, m in zip(Ws[:-1], bs[:-1], masks):
+        h = np.maximum(0, h @ W + b) * m / p
+    scores = h @ Ws[-1] + bs[-1]
+    scores -= scores.max(axis=1, keepdims=True)
+    logp = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return -logp[np.arange(len(y)), y].mean()
+''', "forward_loss", lambda: [_normal(6, 4, 3), np.array([0, 1, 1, 0]), [_normal(7, 3, 5), _normal(8, 5, 2)], [_normal(9, 5), _normal(10, 2)],
+                              [(_rng(11).random((4, 5)) < 0.7).astype(float)], 0.7],
+    {"wrt": [0, 2, 3], "shapes": {"X": "N, D", "y": "int N", "Ws": ["D, H", "H, C"], "bs": ["H,", "C,"], "masks": ["N, H"], "p": "float"}}),
+
+"rh_ag_gp_periodic_plus_rbf_kernel_sum": ('''
+import numpy as np
+
+def kernel(x1, x2, log_ls, log_p, log_amp):
+    d = x1[:, None] - x2[None, :]
+    rbf = np.exp(-0.5 * d ** 2 / np.exp(2 * log_ls))
+    per = np.exp(-2 * np.sin(np.pi * np.abs(d) / np.exp(log_p)) ** 2)
+    return np.exp(2 * log_amp) * rbf * per
+
+def gp_nll(log_ls, log_p, log_amp, log_noise, x, y):
+    """x, y: (N,)"""
+    K = kernel(x, x, log_ls, log_p, log_amp) + np.exp(2 * log_noise) * np.eye(len(x))
+    L = np.linalg.cholesky(K)
+    a = np.linalg.solve(L, y)
+    return 0.5 * a @ a + np.sum(np.log(np.diag(L))) + 0.5 * len(x) * np.log(2 * np.pi)
+''', "gp_nll", lambda: [0.2, 0.5, 0.1, -1.0, np.array([0.1, 0.7, 1.3, 2.2, 2.9]), _normal(12, 5)], {"wrt": [0, 1, 2, 3, 5]}),
+
+"rh_ag_mean_field_vi_bernoulli_logistic_reparam_loop": ('''
+import numpy as np
+
+def elbo(mu, log_sigma, X, y, eps):
+    """mu, log_sigma: (D,); X: (N, D); y: (N,) in {0, 1}; eps: (S, D)"""
+    sigma = np.exp(log_sigma)
+    total = 0.0
+    for s in range(eps.shape[0]):
+        w = mu + sigma * eps[s]
+        logits = X @ w
+        total += np.sum(y * logits - np.logaddexp(0, logits)) - 0.5 * np.sum(w ** 2)
+    entropy = np.sum(log_sigma)
+    return total / eps.shape[0] + entropy
+''', "elbo", lambda: [_normal(13, 3), _normal(14, 3) * .2, _normal(15, 6, 3), (_normal(16, 6) > 0).astype(float), _normal(17, 4, 3)], {"wrt": [0, 1]}),
+
+"rh_phys_rk4_lorenz_tuple_unpack_state_list": ('''
+def lorenz(state, sigma, rho, beta):
+    x, y, z = state
+    return (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)
+
+def rk4(state, h, sigma, rho, beta):
+    k1 = lorenz(state, sigma, rho, beta)
+    s2 = tuple(s + 0.5 * h * k for s, k in zip(state, k1))
+    k2 = lorenz(s2, sigma, rho, beta)
+    s3 = tuple(s + 0.5 * h * k for s, k in zip(state, k2))
+    k3 = lorenz(s3, sigma, rho, beta)
+    s4 = tuple(s + h * k for s, k in zip(state, k3))
+    k4 = lorenz(s4, sigma, rho, beta)
+    return tuple(s + h / 6 * (a + 2 * b + 2 * c + d) for s, a, b, c, d in zip(state, k1, k2, k3, k4))
+
+def final_x(x0, y0, z0, sigma=10.0, rho=28.0, beta=8.0 / 3.0):
+    state = (x0, y0, z0)
+    for _ in range(10):
+        state = rk4(state, 0.01, sigma, rho, beta)
+    return state[0] + state[2]
+''', "final_x", lambda: [1.0, 1.0, 1.0, 10.0, 28.0, 8.0 / 3.0]),
+
+"rh_phys_spring_lattice_2d_neighbors_roll": ('''
+import numpy as np
+
+def lattice_energy(u, k, a=1.0):
+    """u: (n, n, 2) displacements of a square lattice, periodic"""
+    E = 0.0
+    for axis, shift in ((0, np.array([a, 0.0])), (1, np.array([0.0, a]))):
+        d = np.roll(u, -1, axis=axis) - u + shift
+        L = np.sqrt(np.sum(d ** 2, axis=-1))
+        E = E + 0.5 * k * np.sum((L - a) ** 2)
+    return E
+''', "lattice_energy", lambda: [0.1 * _normal(18, 3, 3, 2), 2.0]),
+
+"rh_phys_gravity_two_body_energy_momentum_scalar_math": ('''
+import math
+
+def two_body(x1, y1, x2, y2, vx1, vy1, vx2, vy2, m1=1.0, m2=0.5, G=1.0):
+    r = math.hypot(x2 - x1, y2 - y1)
+    ke = 0.5 * m1 * (vx1 ** 2 + vy1 ** 2) + 0.5 * m2 * (vx2 ** 2 + vy2 ** 2)
+    pe = -G * m1 * m2 / r
+    px = m1 * vx1 + m2 * vx2
+    return ke + pe + 0.1 * px ** 2
+''', "two_body", lambda: [0.0, 0.0, 1.2, 0.3, 0.1, -0.2, -0.1, 0.4]),
+
+"rh_phys_heat_equation_implicit_tridiagonal_thomas": ('''
+import numpy as np
+
+def thomas(a, b, c, d):
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return x
+
+def implicit_heat(u0, r, steps=3):
+    """u0: (N,)"""
+    n = len(u0)
+    a = -r * np.ones(n)
+    b = (1 + 2 * r) * np.ones(n)
+    c = -r * np.ones(n)
+    u = u0
+    for _ in range(steps):
+        u = thomas(a, b, c, u)
+    return np.sum(u ** 2)
+''', "implicit_heat", lambda: [_normal(19, 5), 0.4]),
+
+"rh_phys_black_scholes_greeks_vectorized_vega_loss": ('''
+import numpy as np
+from scipy.stats import norm
+
+def vega_weighted_error(sigma, S, K, T, r, market):
+    """sigma: (M,) per strike; S: float; K, T, market: (M,)"""
+    sqT = np.sqrt(T)
+    d1 = (np.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * sqT)
+    d2 = d1 - sigma * sqT
+    price = S * norm.cdf(d1) - K * np.exp(-r * T) * norm.cdf(d2)
+    vega = S * norm.pdf(d1) * sqT
+    return np.sum((price - market) ** 2 / vega)
+''', "vega_weighted_error", lambda: [np.array([0.2, 0.25, 0.3]), 100.0, np.array([90., 100., 110.]), np.array([0.5, 1.0, 1.5]), 0.02, np.array([12.0, 10.0, 8.0])],
+    {"wrt": [0, 1, 2, 3, 4]}),
+
+"rh_ml_knowledge_attention_causal_mask_loop_heads_concat": ('''
+import numpy as np
+
+def causal_attention(x, Wqkv, Wo, n_heads):
+    """x: (T, E); Wqkv: (E, 3E); Wo: (E, E)"""
+    T, E = x.shape
+    hd = E // n_heads
+    qkv = x @ Wqkv
+    q, k, v = qkv[:, :E], qkv[:, E:2 * E], qkv[:, 2 * E:]
+    mask = np.triu(np.ones((T, T)), 1) * -1e9
+    heads = []
+    for h in range(n_heads):
+        sl = slice(h * hd, (h + 1) * hd)
+        att = q[:, sl] @ k[:, sl].T / np.sqrt(hd) + mask
+        att = np.exp(att - att.max(axis=1, keepdims=True))
+        att /= att.sum(axis=1, keepdims=True)
+        heads.append(att @ v[:, sl])
+    return np.sum((np.concatenate(heads, axis=1) @ Wo) ** 2)
+''', "causal_attention", lambda: [_normal(20, 3, 4), _normal(21, 4, 12) * .5, _normal(22, 4, 4) * .5, 2], {"wrt": [0, 1, 2]}),
+
+"rh_ml_focal_loss_multiclass_gamma_alpha": ('''
+import numpy as np
+
+def focal_loss(logits, y, alpha, gamma=2.0):
+    """logits: (N, C); y: int (N,); alpha: (C,)"""
+    z = logits - logits.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    idx = np.arange(logits.shape[0])
+    lp = logp[idx, y]
+    p = np.exp(lp)
+    return -np.mean(alpha[y] * (1 - p) ** gamma * lp)
+''', "focal_loss", lambda: [_normal(23, 5, 3), np.array([0, 2, 1, 1, 2]), _uniform(24, 3)], {"wrt": [0, 2]}),
 }
 
 
@@ -21081,6 +21306,8 @@ KNOWN = {
     ("rh_python_dict_of_arrays_update_loop_items", "decorator"): ("refused", "dicts are not supported as values"),
     ("rh_adv_fixed_list_alias_then_reversed", "generate"): ("refused", "an element of a list of arrays is read here at an index"),
     ("rh_adv_fixed_list_alias_then_reversed", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
+    # no shapes: heads sliced by a counter and the sizes E // n_heads of one rank (as rh_ag_attention_seq2seq_...)
+    ("rh_ml_knowledge_attention_causal_mask_loop_heads_concat", "generate"): ("refused", "has a mismatch in its core dimension 0"),
 }
 
 
@@ -21111,7 +21338,8 @@ LATER_IN_THE_SUITE = frozenset({
     "rh_phys_spring_mass_network_edges_list", "rh_phys_projectile_drag_while_ground_hit_interp",
     "rh_phys_rk45_free_adaptive_fixed_heun_lotka_volterra", "rh_ag_bnn_weights_flat_unpack_layers",
     "rh_cs_rnn_captioning_features_h0_loss", "rh_adv_module_pairs_reversed_loop",
-    "rh_adv_fixed_list_of_arrays_zip_sizes_shape_change", "rh_adv_while_true_two_returns_tuple"})
+    "rh_adv_fixed_list_of_arrays_zip_sizes_shape_change", "rh_adv_while_true_two_returns_tuple",
+    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers"})
 
 
 def slow(name):
