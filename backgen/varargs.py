@@ -16,7 +16,7 @@ item (``args[0]``: ``args_0``), its ``len`` a number, and a tuple added to it on
 ``spread_tuples(forward, read_plain)``: a call of one of the user's functions giving a tuple (or list)
 written out with n items (by place, by keyword, or as the parameter's default) to a parameter the
 helper reads spread into calls (``def rk2(f, z0, ts, args=()): ... k1 = f(z, t, *args)``, called
-``rk2(lv, z0, ts, args=(alpha, beta))``, scipy's ``odeint`` style) and never binds, calls a copy
+``rk2(lv, z0, ts, args=(alpha, beta))``, scipy's ``odeint`` style) and never binds nor changes, calls a copy
 written for n (``rk2_2``) where each ``*args`` is ``args[0], ..., args[n - 1]``: the items Python
 spreads.  The tuple itself is still passed, and read by index.  A helper taking ``*args``,
 ``**kwargs`` or keyword-only parameters, or defining functions inside, is left as it was.
@@ -157,8 +157,9 @@ def _module_functions(forward, name, helper):
 
 
 def _spread_parameters(func):
-    """The parameters of ``func`` it reads spread into a call (``f(z, *args)``) and never binds again (nor
-    declares global, nor a nested function reads)."""
+    """The parameters of ``func`` it reads spread into a call (``f(z, *args)``) and never binds again nor
+    changes (no method called on it, no item written, no ``op=``; nor declares global, nor a nested
+    function reads)."""
     params = {a.arg for a in func.args.args}
     spread = {n.value.id for n in walk(func) if isinstance(n, ast.Starred) and isinstance(n.value, ast.Name)
               and isinstance(n.ctx, ast.Load) and n.value.id in params}
@@ -166,7 +167,10 @@ def _spread_parameters(func):
                          for n in walk(func)):
         return set()
     stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    return spread - stored
+    changed = {n.value.id for n in walk(func) if isinstance(n, (ast.Attribute, ast.Subscript)) and
+               isinstance(n.value, ast.Name) and (isinstance(n, ast.Attribute) or not isinstance(n.ctx, ast.Load))}
+    changed |= {n.target.id for n in walk(func) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    return spread - stored - changed  # (args.append(v), args[0] = v: another length, other items than given)
 
 
 def _given(call, args, name):

@@ -432,3 +432,21 @@ def net(x, Ws, bs, alphas):
         want = gradient(module.net, args, k)
         for g, w in zip(got[k] if k else [got[k]], want if k else [want]):
             np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+def test_a_spread_list_the_helper_changes_is_not_written_for_its_length():
+    source = '''
+    import numpy as np
+
+    def f(x, a, b, c=0.0):
+        return a * np.sin(b * x) * (1 + c)
+
+    def g(x, params):
+        params.append(0.5)  # (spread as two items, the gradient would miss the factor 1.5)
+        return f(x, *params)
+
+    def loss(x, a, b):
+        return np.sum(g(x, [a, b]))
+    '''
+    with pytest.raises(backgen.BackgenError):
+        backgen.generate(textwrap.dedent(source), shapes={"x": "3", "a": "float", "b": "float"})
