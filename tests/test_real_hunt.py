@@ -4,6 +4,7 @@ finite differences in float64; the refusals kept assert their message."""
 
 import importlib.util
 import inspect
+import re
 import textwrap
 
 import numpy as np
@@ -450,3 +451,23 @@ def test_a_spread_list_the_helper_changes_is_not_written_for_its_length():
     '''
     with pytest.raises(backgen.BackgenError):
         backgen.generate(textwrap.dedent(source), shapes={"x": "3", "a": "float", "b": "float"})
+
+
+def test_a_cache_entry_among_a_calls_targets_is_refused_saying_so():
+    source = '''
+    import numpy as np
+
+    def affine_forward(x, w, b):
+        return x @ w + b, (x, w, b)
+
+    def block_forward(x, w, b):
+        """
+        - x: (N, D); w: (D, H); b: (H,)
+        """
+        caches = {}
+        a, caches['fc'] = affine_forward(x, w, b)
+        out = np.maximum(0, a)
+        return out, caches
+    '''
+    with pytest.raises(backgen.BackgenError, match=re.escape("beside other targets, a, caches[k] = ...")):
+        backgen.generate(textwrap.dedent(source))
