@@ -471,3 +471,44 @@ def test_a_cache_entry_among_a_calls_targets_is_refused_saying_so():
     '''
     with pytest.raises(backgen.BackgenError, match=re.escape("beside other targets, a, caches[k] = ...")):
         backgen.generate(textwrap.dedent(source))
+
+
+# --- np.gradient of a field, its parts unpacked, and along one axis given ---------------------
+
+FIELD_SOURCE = '''
+import numpy as np
+
+def field_energy(phi, dx):
+    gy, gx = np.gradient(phi, dx)
+    return 0.5 * np.sum(gx ** 2 + 2 * gy ** 2) * dx * dx
+'''
+
+
+@pytest.mark.parametrize("shapes", [None, {"phi": "4, 5", "dx": "float"}])
+def test_np_gradient_of_a_field_unpacked_by_axis(shapes):
+    _check(FIELD_SOURCE, "field_energy", [_normal(20, 4, 5), 0.3], [0, 1], shapes=shapes)
+
+
+def test_np_gradient_along_one_axis_and_with_a_spacing_per_axis():
+    source = '''
+    import numpy as np
+
+    def f(u, hz, hy, hx):
+        gz, gy, gx = np.gradient(u, hz, hy, hx)
+        lap = np.gradient(gx, hx, axis=2) + np.gradient(gy, hy, axis=1)
+        return np.sum(lap * u) + np.sum(gz ** 2)
+    '''
+    args = [_normal(21, 3, 4, 5), 0.5, 0.3, 0.2]
+    _check(source, "f", args, [0, 1, 2, 3], shapes={"u": "3, 4, 5", "hz": "float", "hy": "float", "hx": "float"})
+
+
+def test_np_gradient_unpacked_into_its_own_array_is_left_as_written():
+    source = '''
+    import numpy as np
+
+    def f(phi):
+        phi, gx = np.gradient(phi)
+        return np.sum(phi * gx)
+    '''
+    with pytest.raises(backgen.BackgenError, match="np.gradient is differentiated"):
+        backgen.generate(textwrap.dedent(source), shapes={"phi": "4, 5"})
