@@ -21091,6 +21091,145 @@ def focal_loss(logits, y, alpha, gamma=2.0):
     p = np.exp(lp)
     return -np.mean(alpha[y] * (1 - p) ** gamma * lp)
 ''', "focal_loss", lambda: [_normal(23, 5, 3), np.array([0, 2, 1, 1, 2]), _uniform(24, 3)], {"wrt": [0, 2]}),
+
+# ----------------------------------------------------------------------------- orbits on lists, fields on grids, meta-learning
+"rh_phys_orbit_rk4_lists_of_floats_math": ('''
+import math
+
+def deriv(s, mu):
+    x, y, vx, vy = s
+    r3 = (x * x + y * y) ** 1.5
+    return [vx, vy, -mu * x / r3, -mu * y / r3]
+
+def step(s, h, mu):
+    k1 = deriv(s, mu)
+    k2 = deriv([a + 0.5 * h * b for a, b in zip(s, k1)], mu)
+    k3 = deriv([a + 0.5 * h * b for a, b in zip(s, k2)], mu)
+    k4 = deriv([a + h * b for a, b in zip(s, k3)], mu)
+    return [a + h / 6.0 * (b + 2 * c + 2 * d + e) for a, b, c, d, e in zip(s, k1, k2, k3, k4)]
+
+def miss_distance(vx0, vy0, mu=1.0, h=0.05, n=20):
+    s = [1.0, 0.0, vx0, vy0]
+    for _ in range(n):
+        s = step(s, h, mu)
+    return math.hypot(s[0] - 0.2, s[1] - 0.9)
+''', "miss_distance", lambda: [0.05, 1.1, 1.0]),
+
+"rh_phys_heat_convolve_kernel_steps": ('''
+import numpy as np
+
+def smooth_steps(u0, D, steps=4):
+    """u0: (N,) on a periodic grid, explicit diffusion by a 3-point kernel"""
+    k = np.array([D, 1 - 2 * D, D])
+    u = u0
+    for _ in range(steps):
+        padded = np.concatenate([u[-1:], u, u[:1]])
+        u = np.convolve(padded, k, mode='valid')
+    return np.sum(u ** 3)
+''', "smooth_steps", lambda: [_normal(1, 7), 0.2]),
+
+"rh_phys_np_gradient_field_energy": ('''
+import numpy as np
+
+def field_energy(phi, dx):
+    """phi: (N, M) potential on a grid"""
+    gy, gx = np.gradient(phi, dx)
+    return 0.5 * np.sum(gx ** 2 + gy ** 2) * dx * dx
+''', "field_energy", lambda: [_normal(2, 4, 5), 0.3]),
+
+"rh_phys_pendulum_damped_euler_cromer_while_time": ('''
+import math
+
+def swing_time(theta0, b, g=9.81, L=1.0, dt=0.001):
+    theta, omega, t = theta0, 0.0, 0.0
+    while t < 0.5:
+        omega += (-g / L * math.sin(theta) - b * omega) * dt
+        theta += omega * dt
+        t += dt
+    return theta
+''', "swing_time", lambda: [0.3, 0.2]),
+
+"rh_fin_monte_carlo_barrier_smooth_given_normals": ('''
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+def barrier_call(S0, K, B, sigma, r, Z, T=1.0, sharp=50.0):
+    """Z: (P, n) normals; up-and-out call, the barrier smoothed by a sigmoid"""
+    P, n = Z.shape
+    dt = T / n
+    log_paths = np.log(S0) + np.cumsum((r - 0.5 * sigma ** 2) * dt + sigma * np.sqrt(dt) * Z, axis=1)
+    paths = np.exp(log_paths)
+    alive = np.prod(sigmoid(sharp * (B - paths) / B), axis=1)
+    payoff = np.maximum(paths[:, -1] - K, 0.0) * alive
+    return np.exp(-r * T) * np.mean(payoff)
+''', "barrier_call", lambda: [100.0, 100.0, 130.0, 0.2, 0.01, _normal(3, 40, 5)], {"wrt": [0, 1, 2, 3, 4]}),
+
+"rh_cs_affine_layer_with_l1_reg_and_docstring_returns": ('''
+import numpy as np
+
+def affine_l1_loss(x, w, b, y, lam):
+    """
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, D)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    - y: targets, of shape (N, M)
+    - lam: (float) L1 strength
+
+    Returns:
+    - loss: a float
+    """
+    pred = x.dot(w) + b
+    diff = pred - y
+    loss = 0.5 * np.sum(diff * diff) / x.shape[0]
+    loss += lam * np.sum(np.abs(w))
+    return loss
+''', "affine_l1_loss", lambda: [_normal(4, 5, 3), _normal(5, 3, 2), _normal(6, 2), _normal(7, 5, 2), 0.1], {"wrt": [0, 1, 2]}),
+
+"rh_ag_gaussian_copula_free_multivariate_normal_loglik_cholesky_loop": ('''
+import numpy as np
+
+def mvn_loglik(mu, L_flat, X):
+    """mu: (D,); L_flat: (D * (D + 1) // 2,) lower-triangular Cholesky factor, diagonal in log; X: (N, D)"""
+    D = mu.shape[0]
+    L = np.zeros((D, D))
+    k = 0
+    for i in range(D):
+        for j in range(i + 1):
+            if i == j:
+                L[i, j] = np.exp(L_flat[k])
+            else:
+                L[i, j] = L_flat[k]
+            k += 1
+    Z = np.linalg.solve(L, (X - mu).T)
+    return -0.5 * np.sum(Z ** 2) - X.shape[0] * np.sum(np.log(np.diag(L)))
+''', "mvn_loglik", lambda: [_normal(8, 3), _normal(9, 6) * 0.3, _normal(10, 5, 3)]),
+
+"rh_ml_adam_unrolled_two_steps_meta_loss": ('''
+import numpy as np
+
+def inner_loss(w, X, y):
+    return np.mean((X @ w - y) ** 2)
+
+def inner_grad(w, X, y):
+    return 2 * X.T @ (X @ w - y) / len(y)
+
+def meta_loss(w0, lr, X, y, Xv, yv, beta1=0.9, beta2=0.999, eps=1e-8):
+    """w0: (D,); X: (N, D); y: (N,)"""
+    m = np.zeros_like(w0)
+    v = np.zeros_like(w0)
+    w = w0
+    for t in range(1, 3):
+        g = inner_grad(w, X, y)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        mhat = m / (1 - beta1 ** t)
+        vhat = v / (1 - beta2 ** t)
+        w = w - lr * mhat / (np.sqrt(vhat) + eps)
+    return inner_loss(w, Xv, yv)
+''', "meta_loss", lambda: [_normal(11, 3), 0.1, _normal(12, 6, 3), _normal(13, 6), _normal(14, 4, 3), _normal(15, 4)], {"wrt": [0, 1, 2]}),
 }
 
 
@@ -21308,6 +21447,8 @@ KNOWN = {
     ("rh_adv_fixed_list_alias_then_reversed", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
     # no shapes: heads sliced by a counter and the sizes E // n_heads of one rank (as rh_ag_attention_seq2seq_...)
     ("rh_ml_knowledge_attention_causal_mask_loop_heads_concat", "generate"): ("refused", "has a mismatch in its core dimension 0"),
+    # no shapes: the kernel np.array([D, 1 - 2 * D, D]) of D a sample array is no vector np.convolve takes
+    ("rh_phys_heat_convolve_kernel_steps", "generate"): ("refused", "object too deep for desired array"),
 }
 
 
@@ -21339,7 +21480,7 @@ LATER_IN_THE_SUITE = frozenset({
     "rh_phys_rk45_free_adaptive_fixed_heun_lotka_volterra", "rh_ag_bnn_weights_flat_unpack_layers",
     "rh_cs_rnn_captioning_features_h0_loss", "rh_adv_module_pairs_reversed_loop",
     "rh_adv_fixed_list_of_arrays_zip_sizes_shape_change", "rh_adv_while_true_two_returns_tuple",
-    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers"})
+    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers", "rh_phys_np_gradient_field_energy"})
 
 
 def slow(name):
