@@ -106,9 +106,10 @@ class StatementStager:
     def cache_built_up(self, node):
         """The refusal of a layer's cache put together entry by entry where backgen does not follow it."""
         return self.error(f"this puts a value into {self.cache_name!r}, the cache returned, here (in a loop, a "
-                          f"branch or beside other targets, a, {self.cache_name}[k] = ...): backgen reads a cache built in one go ({self.cache_name} = (x, w, ...)), or "
-                          f"from empty in one block, or a list of a step layer's caches ({self.cache_name}.append"
-                          f"(cache_t) of next_h, cache_t = step_forward(...)); build it after the loop", node)
+                          f"branch or beside other targets, a, {self.cache_name}[k] = ...): backgen reads a cache "
+                          f"built in one go ({self.cache_name} = (x, w, ...)), or from empty in one block, or a "
+                          f"list of a step layer's caches ({self.cache_name}.append(cache_t) of next_h, cache_t = "
+                          f"step_forward(...)); build it after the loop", node)
 
     def set_to_none(self, target):
         """``y = None`` where ``y`` may hold a value (``tidy`` leaves out the others): ``y`` holds no

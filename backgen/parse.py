@@ -103,8 +103,8 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, float_limits, list_calls, index_tricks, partials)  # (in this order: a later one may rewrite what an
-# earlier wrote)
+                   math_calls, float_limits, list_calls, index_tricks, partials)  # (in this order: a later one may
+# rewrite what an earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):

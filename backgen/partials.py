@@ -33,8 +33,9 @@ def rewrite(forward):
 
 
 def _split(stmt, which):
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], (ast.Tuple, ast.List))
-            and isinstance(stmt.value, ast.Call) and which(stmt.value.func) == "gradient"):
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and
+            isinstance(stmt.targets[0], (ast.Tuple, ast.List)) and isinstance(stmt.value, ast.Call) and
+            which(stmt.value.func) == "gradient"):
         return None
     targets, call = stmt.targets[0].elts, stmt.value
     if len(targets) < 2 or not all(isinstance(t, ast.Name) for t in targets) or \

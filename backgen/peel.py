@@ -227,7 +227,8 @@ def _fixed_lists(func):
             stores.update((name, 2) for name in node.names)
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
-        if isinstance(node.value, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.value.elts):
+        if isinstance(node.value, (ast.List, ast.Tuple)) and \
+                not any(isinstance(e, ast.Starred) for e in node.value.elts):
             sizes[node.targets[0].id] = len(node.value.elts)
         elif isinstance(node.value, ast.Name) or isinstance(node.value, ast.Subscript) and \
                 isinstance(node.value.slice, ast.Slice) and isinstance(node.value.value, ast.Name):
@@ -399,8 +400,8 @@ def known_to_run(written, known, before=()):
     3"``), the bounds it binds first (``stop = X.shape[0] - 1``) computed from them too, and what the
     statements ``before`` it in its block bind once (``seq = W.T``, a name ``known.once`` holds)
     where the sizes give it (or numbers and lists written out alone give it: ``layer_sizes = [1, 4, 1]``,
-    ``seq = layer_sizes[:-1]``, with no annotation); ``written`` as it is otherwise (a name the loop alone sets is then unset
-    where it did not run, which the stager refuses to read)."""
+    ``seq = layer_sizes[:-1]``, with no annotation); ``written`` as it is otherwise (a name the loop
+    alone sets is then unset where it did not run, which the stager refuses to read)."""
     guard = written[-1] if written else None
     if known is None or not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
         return written

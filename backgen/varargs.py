@@ -1,8 +1,8 @@
 """Helpers taking ``*args``, each written for the number of values a call gives them.
 
-Contract: ``specialize(forward, read_plain)`` (and ``spread_tuples``, alike) rewrites ``forward.func`` in place and adds to
-``forward.helpers`` the helpers it writes (``read_plain(forward, name)``: a helper as its source
-reads, or None).
+Contract: ``specialize(forward, read_plain)`` (and ``spread_tuples``, alike) rewrites ``forward.func``
+in place and adds to ``forward.helpers`` the helpers it writes (``read_plain(forward, name)``: a helper
+as its source reads, or None).
 
 A call of one of the user's functions ``def concat_and_multiply(weights, *args)`` giving it n
 values past its parameters (``concat_and_multiply(W, x, h)``, none of them starred, no keyword
