@@ -22,7 +22,9 @@ Contract: ``desugar(func, error)`` rewrites a function's AST in place:
 * ``(W1, b1), (W2, b2) = [(A, B), (C, D)]`` (a display nested as the target) -> ``W1, b1, W2, b2 = A, B,
   C, D``;
 * ``return v`` inside a loop -> ``result = v; done = 1; break``, then ``if done > 0: return result``
-  after the loop (in a loop inside it, ``if done > 0: break`` after that one too);
+  after the loop (in a loop inside it, ``if done > 0: break`` after that one too); after a ``while
+  True:`` with no ``break`` of its own, which only a return leaves, ``return result`` (what follows
+  it in its block never runs, and is left out);
 * ``for ...: body else: rest`` (or ``while``) -> the loop, then ``rest``, where the body has no
   ``break`` of its own; else ``broke = 0``, the loop with ``broke = 1`` before each of its breaks, then
   ``if broke == 0: rest``;
@@ -556,6 +558,7 @@ class _State:
                     not any(n.orelse and _returns_in(n.body) for s in stmt.body for n in walk(s)
                             if isinstance(n, (ast.For, ast.While))) and \
                     all(n.value is not None for s in stmt.body for n in walk(s) if isinstance(n, ast.Return)):
+                endless = _endless(stmt)  # (while True: left by a return only, known before the rewrite)
                 count = _tuple_length(stmt.body)  # return a, b: each value a name of its own (result, result2)
                 result = [self.fresh("result") for _ in range(count)] if count else self.fresh("result")
                 done = self.fresh("done")
@@ -563,9 +566,13 @@ class _State:
                 flag = ast.Assign([ast.Name(done, ast.Store())], ast.Constant(0))  # (a number: no booleans)
                 exit_ = ast.If(ast.Compare(ast.Name(done, ast.Load()), [ast.Gt()], [ast.Constant(0)]),
                                [ast.Return(_result_names(result, ast.Load))], [])
+                if endless:  # the flag is always set after the loop: return the value
+                    exit_ = exit_.body[0]
                 out += [ast.fix_missing_locations(ast.copy_location(flag, stmt)), stmt,
                         _after(ast.fix_missing_locations(ast.copy_location(exit_, stmt)), stmt)]  # (after
                 # the loop: what reads its flag follows it, where the loop is written out too)
+                if endless:
+                    return out  # (what follows a loop left by returns only never runs)
                 continue
             out.append(stmt)
         return out
@@ -925,6 +932,29 @@ def _extended(stmt):
 def _returns_in(stmts):
     """Whether ``stmts`` return from within (a nested function's returns are its own)."""
     return any(isinstance(n, ast.Return) for s in stmts for n in walk(s))
+
+
+def _endless(loop):
+    """Whether ``loop`` is ``while True:`` (a constant true test) with no ``break`` of its own: only a
+    return leaves it."""
+    return isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and bool(loop.test.value) and \
+        not _own_breaks(loop.body)
+
+
+def _own_breaks(stmts):
+    """Whether ``stmts`` (a loop's body) break that loop (a loop inside breaks itself, but in its ``else``)."""
+    for stmt in stmts:
+        if isinstance(stmt, ast.Break):
+            return True
+        if isinstance(stmt, (ast.For, ast.While)):
+            if _own_breaks(stmt.orelse):
+                return True
+        elif isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            parts = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+            parts += [h.body for h in getattr(stmt, "handlers", [])]
+            if any(_own_breaks(part) for part in parts):
+                return True
+    return False
 
 
 def _flagged_breaks(stmts, flag):

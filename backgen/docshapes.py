@@ -20,7 +20,8 @@ entry in the function's docstring names a shape:
 backgen takes the dimensions before the ``...`` (``(N, D)`` when another
 parameter names ``D``).  ``of any shape`` gives ``Spec(ANY_RANK)``: the
 backward must come out the same whatever the rank (see ``program``).  An entry that speaks of
-labels, indices or integers declares an integer array; so does one the code indexes with
+labels, indices or integers declares an integer array (as does ``- y: int (N, T)``, an entry of its
+own starting with the type); so does one the code indexes with
 (``W[y]``, ``x[np.arange(N), y]``) unless it speaks of booleans or masks.  Entries with no
 shape (``- mode: 'train' or 'test'``) declare nothing.
 """
@@ -32,6 +33,7 @@ from .shapes import Spec, dim_name
 
 _SHAPE = re.compile(r"shape\s*:?\s*(?:of\s*)?[\(\[]([^\)\]]*)[\)\]]", re.IGNORECASE)
 _LEADING = re.compile(r"^\s*[\(\[]([^\(\)\[\]]*)[\)\]]")
+_TYPED = re.compile(r"^\s*(?:int|integer|float)\s+[\(\[]([^\(\)\[\]]*)[\)\]]", re.IGNORECASE)  # "int (N, T)"
 _ANY = re.compile(r"\b(of|in|with)\s+any\s+shape\b", re.IGNORECASE)
 ANY_RANK = ("...",)  # the dims of a parameter of any shape
 _SCALAR = re.compile(r"^\s*\(?\s*(?P<lead>float|int|integer|scalar)\b\s*\)?"
@@ -50,7 +52,9 @@ def docstring_shapes(func, reshaped=None):
     entries, shared = _entries(doc, params)
     found, flattened = {}, set()
     for name, text in entries.items():
-        match = _SHAPE.search(text) or _LEADING.match(text)  # "of shape (N, D)"; "- x: (N, D) inputs"
+        typed = None if name in shared else _TYPED.match(text)  # "- y: int (N, T) labels": an integer array
+        # of that shape, in an entry of its own (one sharing a line is read for a shape only)
+        match = _SHAPE.search(text) or _LEADING.match(text) or typed  # "of shape (N, D)"; "- x: (N, D) inputs"
         if match and match.re is _LEADING and "," not in match.group(1) and \
                 not re.fullmatch(r"\s*[A-Z]\s*", match.group(1)):
             match = None  # "- mode: (train or test)"
@@ -71,7 +75,8 @@ def docstring_shapes(func, reshaped=None):
             flattened.add(name)
         said = text[:match.start()] + " " + text[match.end():] if match.re is _SHAPE else \
             re.split(r"[,;]|\w+\s*:", text[match.end():])[0]  # (up to the next parameter: "y: (N,) labels")
-        kind = "int" if _INTEGER.search(said) else "float"
+        kind = "int" if _INTEGER.search(said) or match.re is _TYPED and text.lstrip().lower().startswith("int") \
+            else "float"
         found[name] = Spec(dims, kind)
     for name, (dims, kind) in _inline(doc, [p for p in params if p not in entries]).items():
         found[name] = Spec(dims, kind)

@@ -105,10 +105,11 @@ class StatementStager:
 
     def cache_built_up(self, node):
         """The refusal of a layer's cache put together entry by entry where backgen does not follow it."""
-        return self.error(f"this puts a value into {self.cache_name!r}, the cache returned, here (in a loop or a "
-                          f"branch): backgen reads a cache built in one go ({self.cache_name} = (x, w, ...)), or "
-                          f"from empty in one block, or a list of a step layer's caches ({self.cache_name}.append"
-                          f"(cache_t) of next_h, cache_t = step_forward(...)); build it after the loop", node)
+        return self.error(f"this puts a value into {self.cache_name!r}, the cache returned, here (in a loop, a "
+                          f"branch or beside other targets, a, {self.cache_name}[k] = ...): backgen reads a cache "
+                          f"built in one go ({self.cache_name} = (x, w, ...)), or from empty in one block, or a "
+                          f"list of a step layer's caches ({self.cache_name}.append(cache_t) of next_h, cache_t = "
+                          f"step_forward(...)); build it after the loop", node)
 
     def set_to_none(self, target):
         """``y = None`` where ``y`` may hold a value (``tidy`` leaves out the others): ``y`` holds no
@@ -1400,10 +1401,12 @@ def _shown(name, words):
 def _number_arithmetic(text, math_name):
     """Whether the constant expression ``text`` is numbers, operators and calls of ``math`` (named
     ``math_name``) and of ``float``, ``int``, ``abs``, ``round``, ``min``, ``max`` and ``pow`` on them
-    alone (``2.0``, ``1.0 % 0.3 * math.sin(float(2.0))``): a number, never an array (``+=`` binds a
-    name holding it anew)."""
+    alone (``2.0``, ``1.0 % 0.3 * math.sin(float(2.0))``), and items of lists of numbers written out
+    (``([1, 4, 1][0] + 1) * [1, 4, 1][1]``, a loop over layer sizes written out): a number, never an
+    array (``+=`` binds a name holding it anew)."""
     calls = {"float", "int", "abs", "round", "min", "max", "pow"}
-    for node in ast.walk(source.expression(text)):
+    tree = _items_as_numbers(source.expression(text), math_name)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Constant):
             if node.value.__class__ not in (int, float):
                 return False
@@ -1420,6 +1423,31 @@ def _number_arithmetic(text, math_name):
         elif isinstance(node, ast.Name) and node.id != math_name and node.id not in calls:
             return False
     return True
+
+
+def _items_as_numbers(tree, math_name):
+    """``tree`` with each item of a list of numbers written out (``[1, 4, 1][0]``, ``[1, 4, 1][:-1][0]``,
+    indexed by number arithmetic) the number 0: a number, as ``_number_arithmetic`` reads it."""
+    class Items(ast.NodeTransformer):
+        def visit_Subscript(self, node):
+            if not isinstance(node.slice, ast.Slice) and _numbers_listed(node.value, math_name) and \
+                    _number_arithmetic(ast.unparse(node.slice), math_name):
+                return ast.copy_location(ast.Constant(0), node)
+            return self.generic_visit(node)
+    return Items().visit(tree)
+
+
+def _numbers_listed(node, math_name):
+    """Whether ``node`` is a list (or tuple) of numbers written out, or a slice of one by number arithmetic."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(isinstance(e, ast.Constant) and e.value.__class__ in (int, float) or
+                   isinstance(e, ast.UnaryOp) and isinstance(e.op, ast.USub) and isinstance(e.operand, ast.Constant)
+                   and e.operand.value.__class__ in (int, float) for e in node.elts)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        return _numbers_listed(node.value, math_name) and all(
+            part is None or _number_arithmetic(ast.unparse(part), math_name)
+            for part in (node.slice.lower, node.slice.upper, node.slice.step))
+    return False
 
 
 _NEW_FROM_OPERANDS = {"add", "sub", "mul", "div", "neg", "pow", "builtins.pow", "square", "abs", "sigmoid"}

@@ -15,7 +15,8 @@ names are renamed apart (``weights_unpack_layers``), each parameter bound to its
   position, keyword or a default written out, and takes no ``*args`` or ``**kwargs``;
 * the loop has no ``else`` and its body no ``break``, ``continue`` or ``return`` of its own
   (one would stop the generator, or skip to its next yield);
-* the names the generator reads from its module mean what they mean in the function.
+* the names the generator reads from its module mean what they mean in the function (Python's
+  builtins, ``zip``, ``range``, where its module binds them to nothing else, too).
 
 A generator's call whose items ``sum(...)`` or ``list(...)`` take at once (``y = sum(gen(v)) * s``)
 is that loop over it, listing the items first (``_consumed``).
@@ -24,6 +25,7 @@ Anything else is left as it was (and refused as before: ``yield`` is not support
 """
 
 import ast
+import builtins
 import copy
 
 from .source import bound_arguments, fresh_names, rewrite_statements, walk
@@ -162,7 +164,8 @@ def _loop(loop, forward, read_plain, used):
         if name in forward.helpers or forward.env.get(name) != helper.env.get(name) or \
                 forward.constants.get(name) != helper.constants.get(name) or \
                 (name in helper.literals) != (name in forward.literals) or \
-                forward.env.get(name) is None and name not in forward.constants and name not in forward.literals:
+                forward.env.get(name) is None and name not in forward.constants and name not in forward.literals \
+                and not _builtin(name, helper):
             return None
     renamed = {}
     for name in sorted(own):
@@ -182,6 +185,13 @@ def _loop(loop, forward, read_plain, used):
     written = [Rename().visit(copy.deepcopy(s)) for s in body]
     out += _yields_run(written, loop)
     return out
+
+
+def _builtin(name, helper):
+    """Whether ``name`` is one of Python's builtins (``zip``, ``range``) that the generator's module does not
+    bind to anything else: the same function in the generator and in the function."""
+    return hasattr(builtins, name) and not name.startswith("_") and name not in helper.env and \
+        name not in helper.helpers and name not in helper.constants and name not in helper.literals
 
 
 def _yields_run(stmts, loop):

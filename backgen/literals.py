@@ -18,7 +18,8 @@ A module-level name is a *literal list* when:
   ``len``, ``float`` and the like, a NumPy or math function given it, and
   (where what it holds are numbers, no inner list that could be changed)
   arithmetic, a loop over it, ``sum``, ``zip``, ``enumerate``, ``min``, ``max``; a loop over a list
-  of lists of numbers unpacking each into names (``for limit, rate in BRACKETS``).
+  of lists of numbers unpacking each into names (``for limit, rate in BRACKETS``, also through ``zip``,
+  ``enumerate`` or ``reversed``: ``for k, (i, j) in enumerate(EDGES)``).
   Anything else (a method, ``A[0] = v``, a name given the list or one of its
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
@@ -324,9 +325,30 @@ def _read_only(node, depth, parents, is_library):
         if isinstance(parent.func, ast.Name) and parent.func.id in _SCALAR_BUILTINS:
             return True
         if isinstance(parent.func, ast.Name) and parent.func.id in _ELEMENT_BUILTINS:
-            return depth == 1
+            return depth == 1 or depth == 2 and _items_unpacked(node, parent, parents)
         return _library_call(parent, is_library)
     return False
+
+
+def _items_unpacked(node, call, parents):
+    """Whether the list of lists ``node``, given to ``zip``, ``enumerate`` or ``reversed`` (``call``) that a
+    loop iterates, has each of its inner lists unpacked into names by the loop's target (``for k, (i, j) in
+    enumerate(EDGES)``, ``for (i, j), w in zip(EDGES, ws)``): numbers only are read, no inner list escapes."""
+    loop = parents.get(id(call))
+    if not (isinstance(loop, (ast.For, ast.comprehension)) and loop.iter is call) or call.keywords or \
+            any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    target, position = loop.target, call.args.index(node)
+    if call.func.id == "enumerate":
+        item = target.elts[1] if isinstance(target, ast.Tuple) and len(target.elts) == 2 and position == 0 else None
+    elif call.func.id == "zip":
+        item = target.elts[position] if isinstance(target, ast.Tuple) and len(target.elts) == len(call.args) \
+            else None
+    elif call.func.id == "reversed":
+        item = target
+    else:
+        item = None
+    return isinstance(item, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in item.elts)
 
 
 def _library_call(call, is_library):
@@ -372,7 +394,8 @@ def tuples_as_lists(func):
     one statement binding it there (``NODES = (-0.77, 0.0, 0.77)``, ``data = [(-1.0, 0.2), (0.0, 0.45)]``,
     also as ``put_literal_lists`` puts a module's),
     written as the list it is read as, where every read of the name reads its numbers only: an index
-    (``NODES[i]``, ``BRACKETS[i][1]``), a loop over it (``for lo, rate in BRACKETS``), ``len``, ``zip``,
+    (``NODES[i]``, ``BRACKETS[i][1]``), a loop over it (``for lo, rate in BRACKETS``, also through ``zip``,
+    ``enumerate`` or ``reversed`` unpacking each item into names), ``len``, ``zip``,
     ``sum`` and the like.  A tuple and a list read so give the same numbers, and backgen reads lists of
     numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before).  Returns
     whether it wrote one."""
@@ -412,7 +435,8 @@ def _numbers_read(node, depth, parents):
             all(isinstance(e, ast.Name) for e in parent.target.elts)
     if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name):
         return parent.func.id == "len" or depth == 1 and parent.func.id in ("zip", "enumerate", "reversed", "sorted",
-                                                                            "sum", "min", "max")
+                                                                            "sum", "min", "max") or \
+            depth == 2 and parent.func.id in ("zip", "enumerate", "reversed") and _items_unpacked(node, parent, parents)
     return False
 
 

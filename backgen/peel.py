@@ -30,7 +30,11 @@ block, for a value whose shape changes in every iteration (``values =
 values[1:] + values[:-1]``).  Only a ``for`` whose items are known as the code is
 written, at most ``MAX_UNROLLED`` of them: a ``range`` (or ``reversed`` of one)
 whose bounds are integer literals or names ``known`` binds (the integers the
-function is called with, which it never rebinds), or a tuple or list display;
+function is called with, which it never rebinds) or ``len`` of a list written out that the function
+binds once and never changes (``layer_sizes = [1, 4, 1]``), or a tuple or list display; such a list
+itself, a slice of it with literal bounds, and ``zip`` and ``enumerate`` of all those (``for m, n in
+zip(layer_sizes[:-1], layer_sizes[1:])``), each item read by its index (``m, n = layer_sizes[0],
+layer_sizes[1]``);
 its body holding no ``break`` of its own (a ``continue`` ends its iteration's
 path, as above).  None otherwise: the loop is left for the caller to refuse.
 """
@@ -91,6 +95,7 @@ def unrolled(func, lineno, col, inside=False, known=None):
     known = {name: value for name, value in (known or {}).items()  # (a name the function rebinds: not known)
              if not any(isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load)
                         for node in ast.walk(func))}
+    lists = _fixed_lists(func)
     found = []
 
     def visit(node):
@@ -101,7 +106,7 @@ def unrolled(func, lineno, col, inside=False, known=None):
             out = []
             for stmt in block:
                 if isinstance(stmt, ast.For) and (stmt.lineno, stmt.col_offset) == place:
-                    written = _all_written_out(stmt, known, used)
+                    written = _all_written_out(stmt, known, used, lists)
                     found.append(written is not None)
                     out += [stmt] if written is None else written
                     continue
@@ -118,9 +123,9 @@ def unrolled(func, lineno, col, inside=False, known=None):
     return ast.fix_missing_locations(func)
 
 
-def _all_written_out(loop, known, used):
+def _all_written_out(loop, known, used, lists=None):
     """The statements of the ``for`` ``loop`` written out, each iteration after the other, or None."""
-    items = _known_items(loop.iter, known)
+    items = _known_items(loop.iter, known, lists or {})
     if not items or len(items) > MAX_UNROLLED or loop.orelse and own_jumps(loop.body):
         return None
     binds = []
@@ -146,18 +151,38 @@ def _all_written_out(loop, known, used):
     return out + copy.deepcopy(loop.orelse)
 
 
-def _known_items(iterable, known):
+def _known_items(iterable, known, lists=None):
     """The items' expressions of a display, or the numbers (as literals) of a ``range`` whose bounds
-    ``_bound`` knows (or ``reversed`` of one); None otherwise."""
+    ``_bound`` knows (or ``reversed`` of one); of a list ``lists`` holds (``for s in SIZES``), or a slice of
+    one with literal bounds (``SIZES[1:]``), each item read by its index (``SIZES[1]``); of ``zip`` and
+    ``enumerate`` of those, the tuples they make; None otherwise."""
+    lists = lists or {}
     if isinstance(iterable, (ast.Tuple, ast.List)):
         if any(isinstance(e, ast.Starred) for e in iterable.elts):
             return None
         return list(iterable.elts)
+    listed = _list_items(iterable, lists)
+    if listed is not None:
+        return listed if len(listed) <= MAX_UNROLLED else None
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and not iterable.keywords and \
+            iterable.func.id in ("zip", "enumerate") and iterable.args and \
+            not any(isinstance(a, ast.Starred) for a in iterable.args):
+        if iterable.func.id == "enumerate":
+            start = _bound(iterable.args[1], known, lists) if len(iterable.args) == 2 else 0
+            items = _known_items(iterable.args[0], known, lists) if len(iterable.args) <= 2 else None
+            if start is None or items is None:
+                return None
+            return [ast.copy_location(ast.Tuple([ast.copy_location(ast.Constant(start + k), item), item], ast.Load()),
+                                      item) for k, item in enumerate(items)]
+        columns = [_known_items(arg, known, lists) for arg in iterable.args]
+        if any(column is None for column in columns):
+            return None
+        return [ast.copy_location(ast.Tuple(list(row), ast.Load()), iterable) for row in zip(*columns)]
     backwards = _call_of(iterable, "reversed", 1)
     call = iterable.args[0] if backwards else iterable
     if not any(_call_of(call, "range", count) for count in (1, 2, 3)):
         return None
-    bounds = [_bound(arg, known) for arg in call.args]
+    bounds = [_bound(arg, known, lists) for arg in call.args]
     if None in bounds or len(bounds) == 3 and bounds[2] == 0:
         return None
     numbers = range(*bounds)
@@ -166,17 +191,108 @@ def _known_items(iterable, known):
     return [ast.copy_location(ast.Constant(n), iterable) for n in (reversed(numbers) if backwards else numbers)]
 
 
-def _bound(node, known):
-    """The integer ``node`` is: a literal, a name ``known`` binds, or ``+ - * //`` of those; else None."""
+def _list_items(node, lists):
+    """``NAME[k]`` for each item of a list ``lists`` holds (``NAME``), or of a slice of it whose bounds are
+    integer literals (``NAME[:-1]``, ``NAME[1:]``); None for anything else."""
+    if isinstance(node, ast.Name) and node.id in lists:
+        indices = range(lists[node.id])
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in lists and \
+            isinstance(node.slice, ast.Slice) and isinstance(node.ctx, ast.Load):
+        given = (node.slice.lower, node.slice.upper, node.slice.step)
+        parts = [None if part is None else _bound(part, {}) for part in given]
+        if any(value is None and part is not None for value, part in zip(parts, given)) or parts[2] == 0:
+            return None
+        indices = range(lists[node.value.id])[slice(*parts)]
+        node = node.value
+    else:
+        return None
+    return [ast.copy_location(ast.Subscript(ast.Name(node.id, ast.Load()), ast.Constant(k), ast.Load()), node)
+            for k in indices]
+
+
+def _fixed_lists(func):
+    """``{name: length}`` of the lists and tuples written out (no starred item) that ``func`` binds once, by
+    ``name = [...]``, and reads only by index, ``len``, as a loop's sequence or an argument of ``zip``,
+    ``enumerate`` and ``reversed``: their length, and what each item is, never change; and of the names
+    bound once to one of them (``sizes = layer_sizes``, a generator's parameter bound to its argument) or
+    to a slice of one with literal bounds (``seq = layer_sizes[:-1]``, as ``zip`` over slices is
+    desugared), read so too."""
+    sizes, stores, derived = {}, {}, {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            stores[node.id] = stores.get(node.id, 0) + 1
+        elif isinstance(node, ast.arg):
+            stores[node.arg] = stores.get(node.arg, 0) + 2
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            stores.update((name, 2) for name in node.names)
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            continue
+        if isinstance(node.value, (ast.List, ast.Tuple)) and \
+                not any(isinstance(e, ast.Starred) for e in node.value.elts):
+            sizes[node.targets[0].id] = len(node.value.elts)
+        elif isinstance(node.value, ast.Name) or isinstance(node.value, ast.Subscript) and \
+                isinstance(node.value.slice, ast.Slice) and isinstance(node.value.value, ast.Name):
+            derived[node.targets[0].id] = node.value
+    sizes = {name: n for name, n in sizes.items() if stores.get(name) == 1}
+    derived = {name: value for name, value in derived.items() if stores.get(name) == 1 and name not in sizes}
+    changed = True
+    while changed:  # (in order of dependence: a slice of an alias of a list)
+        changed = False
+        for name, value in derived.items():
+            if name not in sizes:
+                items = _list_items(value, sizes) if isinstance(value, ast.Subscript) or value.id in sizes else None
+                if items is not None:
+                    sizes[name], changed = len(items), True
+    if not sizes:
+        return sizes
+    base = {name: (value.id if isinstance(value, ast.Name) else value.value.id) for name, value in derived.items()
+            if name in sizes}
+    aliases = {name for name, value in derived.items() if name in sizes and isinstance(value, ast.Name)}
+    parents = {id(child): parent for parent in ast.walk(func) for child in ast.iter_child_nodes(parent)}
+    refused = set()
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id in sizes and isinstance(node.ctx, ast.Load)):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load) and \
+                not isinstance(parents.get(id(parent)), (ast.Attribute, ast.AugAssign)):
+            continue  # (SIZES[0], SIZES[1:]: read; SIZES[0].append(...), SIZES[0] += ...: not)
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+            continue
+        if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and \
+                parent.func.id in ("len", "zip", "enumerate", "reversed"):
+            continue
+        if isinstance(parent, ast.Assign) and parent.value is node and parent.targets[0].id in aliases:
+            continue  # (another name of it, read so in turn)
+        refused.add(node.id)
+    changed = True
+    while changed:  # an alias read otherwise: its list is none either; a list that is none: nor what is made of it
+        changed = False
+        for name, of in base.items():
+            if (name in refused) != (of in refused) and (name in aliases or of in refused):
+                refused |= {name, of}
+                changed = True
+    return {name: n for name, n in sizes.items() if name not in refused}
+
+
+def _bound(node, known, lists=None):
+    """The integer ``node`` is: a literal, a name ``known`` binds, ``len`` of a list ``lists`` holds, or
+    ``+ - * //`` of those; else None."""
     if isinstance(node, ast.Constant):
         return node.value if type(node.value) is int else None
     if isinstance(node, ast.Name):
         return known.get(node.id)
+    if _call_of(node, "len", 1) and isinstance(node.args[0], ast.Name) and node.args[0].id in (lists or {}):
+        return lists[node.args[0].id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max") and \
+            len(node.args) > 1 and not node.keywords:  # (range(min(len(seq), len(seq1))): zip desugared)
+        values = [_bound(arg, known, lists) for arg in node.args]
+        return None if None in values else (min if node.func.id == "min" else max)(values)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        value = _bound(node.operand, known)
+        value = _bound(node.operand, known, lists)
         return None if value is None else -value
     if isinstance(node, ast.BinOp) and type(node.op) in _BOUND_OPS:
-        left, right = _bound(node.left, known), _bound(node.right, known)
+        left, right = _bound(node.left, known, lists), _bound(node.right, known, lists)
         return None if left is None or right is None else _BOUND_OPS[type(node.op)](left, right)
     return None
 
@@ -201,7 +317,7 @@ def _peel_all(node, place, used, sizes=None):
         for index, stmt in enumerate(block):
             if isinstance(stmt, (ast.For, ast.While)) and (stmt.lineno, stmt.col_offset) == place:
                 written = _written_out(stmt, block[:index], used)
-                if written is not None and sizes:
+                if written is not None and sizes is not None:  # (none annotated: the statements before may decide)
                     written = known_to_run(written, sizes, block[:index])
                 found.append(None if written is None else True)
                 out += [stmt] if written is None else written  # (the statements written: not again)
@@ -283,10 +399,11 @@ def known_to_run(written, known, before=()):
     out where ``known`` (``sizes``: the shapes the function's annotations give) decide it (``X: "4,
     3"``), the bounds it binds first (``stop = X.shape[0] - 1``) computed from them too, and what the
     statements ``before`` it in its block bind once (``seq = W.T``, a name ``known.once`` holds)
-    where the sizes give it; ``written`` as it is otherwise (a name the loop alone sets is then unset
-    where it did not run, which the stager refuses to read)."""
+    where the sizes give it (or numbers and lists written out alone give it: ``layer_sizes = [1, 4, 1]``,
+    ``seq = layer_sizes[:-1]``, with no annotation); ``written`` as it is otherwise (a name the loop
+    alone sets is then unset where it did not run, which the stager refuses to read)."""
     guard = written[-1] if written else None
-    if not known or not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
+    if known is None or not (isinstance(guard, ast.If) and getattr(guard, "peeled_loop", False)):
         return written
     if any(_data_dependent(node) for node in [*written[:-1], *ast.iter_child_nodes(guard.test)]):
         return written  # (a mask's length, X[X > 0]: not what arrays of zeros have)

@@ -759,7 +759,7 @@ class _Rewriter:
 
     def length(self, node):
         """The number ``len(...)`` of a structured value (or of a list display) gives, or
-        ``min`` of such numbers; None if it is not known."""
+        ``min`` of such numbers (nested too, as ``zip`` of three is desugared); None if it is not known."""
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.keywords:
             return None
         if node.func.id == "len" and len(node.args) == 1:
@@ -771,8 +771,8 @@ class _Rewriter:
         if node.func.id == "min" and node.args:
             sizes = [self.length(a) for a in node.args]
             if all(size is not None for size in sizes) and \
-                    any(isinstance(self.resolve(a.args[0]), _Node) for a in node.args):
-                return min(sizes)
+                    any(isinstance(self.resolve(a.args[0]), _Node) or a.func.id == "min" for a in node.args):
+                return min(sizes)  # (min(min(len(Ws), len(bs)), len(rates)): zip of three, desugared)
         return None
 
     def expression(self, node):

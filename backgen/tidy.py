@@ -32,7 +32,9 @@ What goes, as CS231n's templates and everyday code write it:
 * ``a = b = v`` becomes ``a = v`` then ``b = a``; ``prev_h, prev_c = next_h, next_c`` (names given
   names, none read after it is given) the two renamings it makes;
 * a tuple of names returned last inside the tuple returned is named first: ``return out, (x, w,
-  b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it;
+  b)`` becomes ``cache = (x, w, b)`` then ``return out, cache``, as layers write it; a ``None`` in
+  the tuple returned (by every return, at that place) is a placeholder: ``return out, None`` is
+  ``cache = None`` then ``return out, cache``;
 * branches that only raise: ``if c: raise ...`` is left out, ``if c: A else:
   raise ...`` becomes ``A`` (the gradient is taken where the function returns).
 """
@@ -74,6 +76,7 @@ def tidy(func, error, loops=True, names=None, nodes=None):
            isinstance(n.value.elts[-1], (ast.Tuple, ast.List)) for n in statements(func)):
         used = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args}
         func.body = _named_parts(func.body, used)
+    _returned_nones_named(func, placeholders)
     if not loops or not holds(func, ast.For):
         return placeholders  # (no loop over a range: nothing to change)
     nodes = list(walk(func))
@@ -84,6 +87,31 @@ def tidy(func, error, loops=True, names=None, nodes=None):
         loops = [n.target.id for n in nodes if isinstance(n, ast.For) and isinstance(n.target, ast.Name)]
         _IsNumber({c for c in counters if stores.count(c) == loops.count(c)}).visit(func)
     return placeholders
+
+
+def _returned_nones_named(func, placeholders):
+    """``return out, None`` is ``cache = None`` then ``return out, cache``: a placeholder (a name bound to
+    None, left out) returned in the tuple, as layers with no cache write it; where every return of the
+    function gives a tuple as long with None at that place (a return giving a value there is left as
+    it is: the stager reports the None)."""
+    returns = [n for n in statements(func) if isinstance(n, ast.Return)]
+    if not returns or not all(isinstance(n.value, ast.Tuple) and len(n.value.elts) == len(returns[0].value.elts) > 1
+                              for n in returns):
+        return
+    places = [k for k in range(len(returns[0].value.elts)) if all(_none(n.value.elts[k]) for n in returns)]
+    if not places:
+        return
+    fresh = fresh_names({n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in func.args.args} |
+                        set(placeholders), bare=True)
+    for k in places:
+        name = fresh("cache" if k == len(returns[0].value.elts) - 1 else "nothing")
+        placeholders[name] = min(n.lineno for n in returns)
+        for ret in returns:
+            ret.value.elts[k] = ast.copy_location(ast.Name(name, ast.Load()), ret.value.elts[k])
+
+
+def _none(node):
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 class _IsNumber(ast.NodeTransformer):

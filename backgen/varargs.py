@@ -1,8 +1,8 @@
 """Helpers taking ``*args``, each written for the number of values a call gives them.
 
-Contract: ``specialize(forward, read_plain)`` rewrites ``forward.func`` in place and adds to
-``forward.helpers`` the helpers it writes (``read_plain(forward, name)``: a helper as its source
-reads, or None).
+Contract: ``specialize(forward, read_plain)`` (and ``spread_tuples``, alike) rewrites ``forward.func``
+in place and adds to ``forward.helpers`` the helpers it writes (``read_plain(forward, name)``: a helper
+as its source reads, or None).
 
 A call of one of the user's functions ``def concat_and_multiply(weights, *args)`` giving it n
 values past its parameters (``concat_and_multiply(W, x, h)``, none of them starred, no keyword
@@ -12,6 +12,14 @@ arguments) calls a copy written for n (``concat_and_multiply_2(W, args_0, args_1
 item (``args[0]``: ``args_0``), its ``len`` a number, and a tuple added to it one tuple
 (``args + (ones,)``: ``(args_0, args_1, ones)``).  A helper binding ``args`` again, taking
 ``**kwargs`` or keyword-only parameters, is left as it was (refused as before).
+
+``spread_tuples(forward, read_plain)``: a call of one of the user's functions giving a tuple (or list)
+written out with n items (by place, by keyword, or as the parameter's default) to a parameter the
+helper reads spread into calls (``def rk2(f, z0, ts, args=()): ... k1 = f(z, t, *args)``, called
+``rk2(lv, z0, ts, args=(alpha, beta))``, scipy's ``odeint`` style) and never binds nor changes, calls a copy
+written for n (``rk2_2``) where each ``*args`` is ``args[0], ..., args[n - 1]``: the items Python
+spreads.  The tuple itself is still passed, and read by index.  A helper taking ``*args``,
+``**kwargs`` or keyword-only parameters, or defining functions inside, is left as it was.
 """
 
 import ast
@@ -92,6 +100,107 @@ def _written_for(func, count):
                     not node.keywords and isinstance(node.args[0], ast.Tuple) and \
                     not any(isinstance(e, ast.Starred) for e in node.args[0].elts):
                 return ast.copy_location(ast.Constant(len(node.args[0].elts)), node)
+            return node
+    func.body = [Items().visit(stmt) for stmt in func.body]
+    ast.fix_missing_locations(func)
+    return func
+
+
+def spread_tuples(forward, read_plain):
+    """Calls of the user's helpers giving a tuple written out to a parameter the helper spreads into
+    calls (``def rk2(f, z0, ts, args=()): ... f(z, t, *args)`` called ``rk2(lv, z0, ts, args=(alpha,
+    beta))``; see the module doc): each such call calls a copy where ``*args`` is ``args[0], ...,
+    args[n - 1]``, the items the tuple of n items holds (``read_plain`` as for ``specialize``)."""
+    written = {}
+    bound = {n.id for n in walk(forward.func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {a.arg for a in forward.func.args.args}
+    for call in [n for n in walk(forward.func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                 and n.func.id in forward.helpers and n.func.id not in bound]:
+        if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            continue
+        helper = read_plain(forward, call.func.id)
+        if helper is None or not isinstance(helper.func, ast.FunctionDef):
+            continue
+        args = helper.func.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+            continue
+        spread = _spread_parameters(helper.func)
+        sizes = {}
+        for name in spread:
+            value = _given(call, args, name)
+            if isinstance(value, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in value.elts):
+                sizes[name] = len(value.elts)
+        if not sizes:
+            continue
+        key = (call.func.id, tuple(sorted(sizes.items())))
+        if key not in written:
+            func = _spread_for(helper.func, sizes)
+            taken = set(forward.helpers) | {n.id for n in walk(forward.func) if isinstance(n, ast.Name)}
+            func.name = fresh_names(taken)(f"{call.func.id}_" + "_".join(str(n) for _, n in sorted(sizes.items())))
+            forward.helpers[func.name] = Nested(func, helper.filename, helper.lines, dict(helper.env),
+                                                _module_functions(forward, call.func.id, helper),
+                                                dict(helper.constants), literals=dict(getattr(helper, "literals", {})))
+            written[key] = func.name
+        call.func = ast.copy_location(ast.Name(written[key], ast.Load()), call.func)
+
+
+def _module_functions(forward, name, helper):
+    """The helpers of ``helper``, and, where the caller holds it as a live function, the user's functions its
+    module binds that the caller holds too (the copy, no live function, keeps what its names mean)."""
+    helpers = dict(helper.helpers)
+    live = getattr(forward.helpers[name], "__globals__", None)
+    for other, value in forward.helpers.items() if live is not None else ():
+        function = value[0] if isinstance(value, tuple) else value
+        if other not in helpers and other not in helper.env and live.get(other) is function:
+            helpers[other] = value
+    return helpers
+
+
+def _spread_parameters(func):
+    """The parameters of ``func`` it reads spread into a call (``f(z, *args)``) and never binds again nor
+    changes (no method called on it, no item written, no ``op=``; nor declares global, nor a nested
+    function reads)."""
+    params = {a.arg for a in func.args.args}
+    spread = {n.value.id for n in walk(func) if isinstance(n, ast.Starred) and isinstance(n.value, ast.Name)
+              and isinstance(n.ctx, ast.Load) and n.value.id in params}
+    if not spread or any(isinstance(n, (ast.FunctionDef, ast.Lambda, ast.Global, ast.Nonlocal)) and n is not func
+                         for n in walk(func)):
+        return set()
+    stored = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    changed = {n.value.id for n in walk(func) if isinstance(n, (ast.Attribute, ast.Subscript)) and
+               isinstance(n.value, ast.Name) and (isinstance(n, ast.Attribute) or not isinstance(n.ctx, ast.Load))}
+    changed |= {n.target.id for n in walk(func) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    return spread - stored - changed  # (args.append(v), args[0] = v: another length, other items than given)
+
+
+def _given(call, args, name):
+    """The expression ``call`` gives the parameter ``name`` (``args``: the helper's ``ast.arguments``): an
+    argument by place or by keyword, else its default; None where there is none."""
+    params = [a.arg for a in args.args]
+    k = params.index(name)
+    if k < len(call.args):
+        return call.args[k]
+    value = next((kw.value for kw in call.keywords if kw.arg == name), None)
+    if value is None and k >= len(params) - len(args.defaults):
+        value = args.defaults[k - (len(params) - len(args.defaults))]
+    return value
+
+
+def _spread_for(func, sizes):
+    """A copy of ``func`` where each ``*name`` of a parameter in ``sizes`` is ``name[0], ..., name[n - 1]``."""
+    func = copy.deepcopy(func)
+
+    class Items(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            items = []
+            for arg in node.args:
+                if isinstance(arg, ast.Starred) and isinstance(arg.value, ast.Name) and arg.value.id in sizes:
+                    items.extend(ast.copy_location(ast.Subscript(ast.Name(arg.value.id, ast.Load()), ast.Constant(k),
+                                                                 ast.Load()), arg) for k in range(sizes[arg.value.id]))
+                else:
+                    items.append(arg)
+            node.args = items
             return node
     func.body = [Items().visit(stmt) for stmt in func.body]
     ast.fix_missing_locations(func)

@@ -45,6 +45,12 @@ def _uniform(seed, *shape):
     return _rng(seed).uniform(0.5, 1.5, size=shape)
 
 
+def _lattice(seed, n, d=3, spacing=1.2):
+    """``n`` points near the corners of a cube of side ``spacing`` (atoms apart, as a crystal holds them)."""
+    g = np.stack(np.meshgrid(*[np.arange(2)] * d, indexing="ij"), -1).reshape(-1, d)[:n] * spacing
+    return g + 0.05 * _normal(seed, n, d)
+
+
 CASES = {
 # ----------------------------------------------------------------------------- CS231n
 "affine_forward": ('''
@@ -18420,6 +18426,2810 @@ def fit_error(k: float, x0: float) -> float:
     data = [(-1.0, 0.2), (0.0, 0.45), (1.5, 0.9)]
     return sum((logistic(x, k, x0) - y) ** 2 for x, y in data)
 ''', "fit_error", lambda: [1.3, 0.1]),
+
+# ----------------------------------------------------------------------------- a further batch: CS231n layers and losses
+"rh_cs_affine_norm_relu_layernorm_option": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1) @ w + b
+    return out, (x, w, b)
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    eps = ln_param.get("eps", 1e-5)
+    mu = x.mean(axis=1, keepdims=True)
+    var = x.var(axis=1, keepdims=True)
+    xhat = (x - mu) / np.sqrt(var + eps)
+    out = gamma * xhat + beta
+    return out, (xhat, gamma, var, eps)
+
+def relu_forward(x):
+    out = np.maximum(0, x)
+    return out, x
+
+def affine_norm_relu_forward(x, w, b, gamma, beta, ln_param):
+    """
+    - x: input of shape (N, D)
+    - w: weights of shape (D, H)
+    - b: biases of shape (H,)
+    - gamma, beta: scale and shift of shape (H,)
+    """
+    a, fc_cache = affine_forward(x, w, b)
+    n, norm_cache = layernorm_forward(a, gamma, beta, ln_param)
+    out, relu_cache = relu_forward(n)
+    cache = (fc_cache, norm_cache, relu_cache)
+    return out, cache
+''', "affine_norm_relu_forward", lambda: [_normal(1, 4, 3), _normal(2, 3, 5), _normal(3, 5), _uniform(4, 5), _normal(5, 5), {}]),
+
+"rh_cs_sigmoid_forward_cache_out": ('''
+import numpy as np
+
+def sigmoid_forward(x):
+    """
+    Computes the forward pass for a layer of sigmoid units.
+
+    Input:
+    - x: Inputs, of any shape
+
+    Returns a tuple of:
+    - out: Output, of the same shape as x
+    - cache: out
+    """
+    out = None
+    out = 1.0 / (1.0 + np.exp(-x))
+    cache = out
+    return out, cache
+''', "sigmoid_forward", lambda: [_normal(6, 3, 4)]),
+
+"rh_cs_tanh_forward_cache_out": ('''
+import numpy as np
+
+def tanh_forward(x):
+    out = np.tanh(x)
+    cache = out
+    return out, cache
+''', "tanh_forward", lambda: [_normal(7, 2, 5)]),
+
+"rh_cs_softmax_loss_vectorized_reg_dW": ('''
+import numpy as np
+
+def softmax_loss_vectorized(W, X, y, reg):
+    """
+    Softmax loss function, vectorized version.
+
+    Inputs have dimension D, there are C classes, and we operate on minibatches
+    of N examples.
+
+    Inputs:
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels; y[i] = c means
+      that X[i] has label c, where 0 <= c < C.
+    - reg: (float) regularization strength
+
+    Returns a tuple of:
+    - loss as single float
+    - gradient with respect to weights W; an array of same shape as W
+    """
+    loss = 0.0
+    dW = np.zeros_like(W)
+    num_train = X.shape[0]
+    scores = X.dot(W)
+    scores -= scores.max(axis=1, keepdims=True)
+    exp_scores = np.exp(scores)
+    probs = exp_scores / exp_scores.sum(axis=1, keepdims=True)
+    loss = -np.log(probs[range(num_train), y]).sum()
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    dscores = probs
+    dscores[range(num_train), y] -= 1
+    dW = X.T.dot(dscores) / num_train + 2 * reg * W
+    return loss, dW
+''', "softmax_loss_vectorized", lambda: [_normal(8, 4, 3) * 0.1, _normal(9, 5, 4), np.array([0, 2, 1, 1, 0]), 0.1], {"wrt": [0]}),
+
+"rh_cs_svm_loss_naive_dW_loops": ('''
+import numpy as np
+
+def svm_loss_naive(W, X, y, reg):
+    """
+    Structured SVM loss function, naive implementation (with loops).
+
+    - W: A numpy array of shape (D, C) containing weights.
+    - X: A numpy array of shape (N, D) containing a minibatch of data.
+    - y: A numpy array of shape (N,) containing training labels
+    - reg: (float) regularization strength
+    """
+    dW = np.zeros(W.shape)
+    num_classes = W.shape[1]
+    num_train = X.shape[0]
+    loss = 0.0
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        correct_class_score = scores[y[i]]
+        for j in range(num_classes):
+            if j == y[i]:
+                continue
+            margin = scores[j] - correct_class_score + 1
+            if margin > 0:
+                loss += margin
+                dW[:, j] += X[i]
+                dW[:, y[i]] -= X[i]
+    loss /= num_train
+    dW /= num_train
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    return loss, dW
+''', "svm_loss_naive", lambda: [_normal(10, 4, 3) * 0.1, _normal(11, 5, 4), np.array([0, 2, 1, 1, 0]), 0.05], {"wrt": [0]}),
+
+"rh_cs_temporal_affine_reshape_forward": ('''
+import numpy as np
+
+def temporal_affine_forward(x, w, b):
+    """
+    Inputs:
+    - x: Input data of shape (N, T, D)
+    - w: Weights of shape (D, M)
+    - b: Biases of shape (M,)
+
+    Returns a tuple of:
+    - out: Output data of shape (N, T, M)
+    - cache: Values needed for the backward pass
+    """
+    N, T, D = x.shape
+    M = b.shape[0]
+    out = x.reshape(N * T, D).dot(w).reshape(N, T, M) + b
+    cache = x, w, b, out
+    return out, cache
+''', "temporal_affine_forward", lambda: [_normal(12, 2, 3, 4), _normal(13, 4, 5), _normal(14, 5)]),
+
+"rh_cs_rnn_forward_h_list_stack": ('''
+import numpy as np
+
+def rnn_forward(x, h0, Wx, Wh, b):
+    """
+    - x: Input data for the entire timeseries, of shape (N, T, D).
+    - h0: Initial hidden state, of shape (N, H)
+    - Wx: Weight matrix for input-to-hidden connections, of shape (D, H)
+    - Wh: Weight matrix for hidden-to-hidden connections, of shape (H, H)
+    - b: Biases of shape (H,)
+    """
+    N, T, D = x.shape
+    hs = []
+    prev_h = h0
+    for t in range(T):
+        prev_h = np.tanh(x[:, t, :] @ Wx + prev_h @ Wh + b)
+        hs.append(prev_h)
+    h = np.stack(hs, axis=1)
+    cache = (x, h0, Wx, Wh, b, h)
+    return h, cache
+''', "rnn_forward", lambda: [_normal(15, 2, 3, 4), _normal(16, 2, 5), _normal(17, 4, 5) * .5, _normal(18, 5, 5) * .5, _normal(19, 5)]),
+
+"rh_cs_lstm_forward_loop_cells": ('''
+import numpy as np
+
+def sigmoid(x):
+    pos = x >= 0
+    neg = ~pos
+    z = np.zeros_like(x)
+    z[pos] = np.exp(-x[pos])
+    z[neg] = np.exp(x[neg])
+    top = np.ones_like(x)
+    top[neg] = z[neg]
+    return top / (1 + z)
+
+def lstm_forward(x, h0, Wx, Wh, b):
+    """
+    - x: Input data of shape (N, T, D)
+    - h0: Initial hidden state of shape (N, H)
+    - Wx: Weights for input-to-hidden connections, of shape (D, 4H)
+    - Wh: Weights for hidden-to-hidden connections, of shape (H, 4H)
+    - b: Biases of shape (4H,)
+    """
+    N, T, D = x.shape
+    H = h0.shape[1]
+    h = np.zeros((N, T, H))
+    prev_h = h0
+    prev_c = np.zeros_like(h0)
+    for t in range(T):
+        a = x[:, t].dot(Wx) + prev_h.dot(Wh) + b
+        i = sigmoid(a[:, :H])
+        f = sigmoid(a[:, H:2 * H])
+        o = sigmoid(a[:, 2 * H:3 * H])
+        g = np.tanh(a[:, 3 * H:])
+        prev_c = f * prev_c + i * g
+        prev_h = o * np.tanh(prev_c)
+        h[:, t] = prev_h
+    cache = (x, h0, Wx, Wh, b)
+    return h, cache
+''', "lstm_forward", lambda: [_normal(20, 2, 3, 3), _normal(21, 2, 2), _normal(22, 3, 8) * .5, _normal(23, 2, 8) * .5, _normal(24, 8)]),
+
+"rh_cs_word_embedding_one_hot_matmul": ('''
+import numpy as np
+
+def word_embedding_forward(x, W):
+    """
+    - x: Integer array of shape (N, T) giving indices of words.
+    - W: Weight matrix of shape (V, D) giving word vectors for all words.
+    """
+    V, D = W.shape
+    one_hot = np.eye(V)[x]
+    out = one_hot @ W
+    cache = (x, W)
+    return out, cache
+''', "word_embedding_forward", lambda: [np.array([[0, 3, 2], [1, 1, 4]]), _normal(25, 5, 3)]),
+
+"rh_cs_temporal_softmax_loss_flat_mask": ('''
+import numpy as np
+
+def temporal_softmax_loss(x, y, mask):
+    """
+    - x: Input scores, of shape (N, T, V)
+    - y: Ground-truth indices, of shape (N, T) where each element is in the range 0 <= y[i, t] < V
+    - mask: Boolean array of shape (N, T) where mask[i, t] tells whether or not
+      the scores at x[i, t] should contribute to the loss.
+    """
+    N, T, V = x.shape
+    x_flat = x.reshape(N * T, V)
+    y_flat = y.reshape(N * T)
+    mask_flat = mask.reshape(N * T)
+    probs = np.exp(x_flat - np.max(x_flat, axis=1, keepdims=True))
+    probs /= np.sum(probs, axis=1, keepdims=True)
+    loss = -np.sum(mask_flat * np.log(probs[np.arange(N * T), y_flat])) / N
+    return loss
+''', "temporal_softmax_loss", lambda: [_normal(26, 2, 3, 4), np.array([[0, 3, 1], [2, 2, 0]]), np.array([[True, True, False], [True, False, False]])]),
+
+"rh_cs_conv_forward_fast_im2col_einsum": ('''
+import numpy as np
+
+def conv_forward(x, w, b, conv_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - w: Filter weights of shape (F, C, HH, WW)
+    - b: Biases, of shape (F,)
+    - conv_param: A dictionary with 'stride' and 'pad'
+    """
+    stride = conv_param.get('stride', 1)
+    pad = conv_param.get('pad', 0)
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    Ho = (H + 2 * pad - HH) // stride + 1
+    Wo = (W + 2 * pad - WW) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, Ho, Wo))
+    for i in range(Ho):
+        for j in range(Wo):
+            patch = xp[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+            out[:, :, i, j] = np.einsum('nchw,fchw->nf', patch, w) + b
+    cache = (x, w, b, conv_param)
+    return out, cache
+''', "conv_forward", lambda: [_normal(27, 2, 2, 4, 4), _normal(28, 3, 2, 3, 3), _normal(29, 3), {"stride": 1, "pad": 1}]),
+
+"rh_cs_avg_pool_reshape_mean": ('''
+import numpy as np
+
+def avg_pool_forward(x, pool_param):
+    """
+    - x: Input data, of shape (N, C, H, W)
+    - pool_param: 'size' of the square pooling window (stride = size)
+    """
+    N, C, H, W = x.shape
+    s = pool_param['size']
+    out = x.reshape(N, C, H // s, s, W // s, s).mean(axis=(3, 5))
+    cache = (x, pool_param)
+    return out, cache
+''', "avg_pool_forward", lambda: [_normal(30, 2, 3, 4, 4), {"size": 2}]),
+
+"rh_cs_spatial_groupnorm_keepdims": ('''
+import numpy as np
+
+def spatial_groupnorm_forward(x, gamma, beta, G, gn_param):
+    """
+    - x: Input data of shape (N, C, H, W)
+    - gamma: Scale parameter, of shape (1, C, 1, 1)
+    - beta: Shift parameter, of shape (1, C, 1, 1)
+    - G: Integer number of groups to split into, should be a divisor of C
+    - gn_param: Dictionary with the following keys:
+      - eps: Constant for numeric stability
+    """
+    eps = gn_param.get('eps', 1e-5)
+    N, C, H, W = x.shape
+    xg = x.reshape(N, G, C // G, H, W)
+    mean = xg.mean(axis=(2, 3, 4), keepdims=True)
+    var = xg.var(axis=(2, 3, 4), keepdims=True)
+    xhat = ((xg - mean) / np.sqrt(var + eps)).reshape(N, C, H, W)
+    out = gamma * xhat + beta
+    cache = (xhat, gamma, mean, var, eps, G)
+    return out, cache
+''', "spatial_groupnorm_forward", lambda: [_normal(31, 2, 4, 2, 3), _uniform(32, 1, 4, 1, 1), _normal(33, 1, 4, 1, 1), 2, {}]),
+
+"rh_cs_batchnorm_alt_cache_dict_train": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    - bn_param: Dictionary with keys mode, eps, momentum
+    """
+    mode = bn_param['mode']
+    eps = bn_param.get('eps', 1e-5)
+    out, cache = None, None
+    if mode == 'train':
+        mu = x.mean(axis=0)
+        xmu = x - mu
+        sq = xmu ** 2
+        var = sq.mean(axis=0)
+        sqrtvar = np.sqrt(var + eps)
+        ivar = 1. / sqrtvar
+        xhat = xmu * ivar
+        gammax = gamma * xhat
+        out = gammax + beta
+        cache = {'xhat': xhat, 'gamma': gamma, 'xmu': xmu, 'ivar': ivar, 'sqrtvar': sqrtvar, 'var': var, 'eps': eps}
+    else:
+        raise ValueError('Invalid forward batchnorm mode "%s"' % mode)
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(34, 5, 3), _uniform(35, 3), _normal(36, 3), {"mode": "train"}]),
+
+"rh_cs_two_layer_net_loss_grads_dict": ('''
+import numpy as np
+
+def two_layer_loss(params, X, y, reg=0.0):
+    """
+    - params: dict with W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)
+    - X: Input data of shape (N, D)
+    - y: labels (N,)
+    """
+    W1, b1 = params['W1'], params['b1']
+    W2, b2 = params['W2'], params['b2']
+    N, D = X.shape
+    h1 = np.maximum(0, X.dot(W1) + b1)
+    scores = h1.dot(W2) + b2
+    scores = scores - np.max(scores, axis=1, keepdims=True)
+    exp = np.exp(scores)
+    probs = exp / np.sum(exp, axis=1, keepdims=True)
+    data_loss = np.sum(-np.log(probs[np.arange(N), y])) / N
+    reg_loss = 0.5 * reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+    loss = data_loss + reg_loss
+    return loss
+''', "two_layer_loss", lambda: [{"W1": _normal(37, 4, 5) * .5, "b1": _normal(38, 5), "W2": _normal(39, 5, 3) * .5, "b2": _normal(40, 3)},
+                             _normal(41, 6, 4), np.array([0, 1, 2, 2, 1, 0]), 0.1],
+    {"shapes": {"params": {"W1": "D, H", "b1": "H", "W2": "H, C", "b2": "C"}, "X": "N, D", "y": "int N", "reg": "float"}}),
+
+"rh_cs_fc_net_loop_layers_list_caches": ('''
+import numpy as np
+
+def affine_relu_forward(x, w, b):
+    a = x @ w + b
+    out = np.maximum(a, 0)
+    return out, (x, w, a)
+
+def fc_scores(X, W1, b1, W2, b2, W3, b3):
+    """
+    - X: (N, D)
+    - W1: (D, H), b1: (H,)
+    - W2: (H, H), b2: (H,)
+    - W3: (H, C), b3: (C,)
+    """
+    layers = [(W1, b1), (W2, b2)]
+    caches = []
+    h = X
+    for W, b in layers:
+        h, c = affine_relu_forward(h, W, b)
+        caches.append(c)
+    scores = h @ W3 + b3
+    return np.sum(scores ** 2) / X.shape[0]
+''', "fc_scores", lambda: [_normal(42, 3, 4), _normal(43, 4, 5), _normal(44, 5), _normal(45, 5, 5), _normal(46, 5), _normal(47, 5, 2), _normal(48, 2)]),
+
+"rh_cs_dropout_train_given_mask_scaled": ('''
+import numpy as np
+
+def dropout_forward(x, dropout_param, mask):
+    """
+    - x: Input data of shape (N, D)
+    - dropout_param: dict with 'p' and 'mode'
+    - mask: uniform noise of shape (N, D) (drawn by the caller)
+    """
+    p, mode = dropout_param['p'], dropout_param['mode']
+    if mode == 'train':
+        keep = (mask < p) / p
+        out = x * keep
+    else:
+        out = x
+    cache = (dropout_param, mask)
+    return out, cache
+''', "dropout_forward", lambda: [_normal(49, 3, 4), {"p": 0.5, "mode": "train"}, _rng(50).random((3, 4))], {"wrt": [0]}),
+
+"rh_cs_layernorm_cache_then_affine_scores": ('''
+import numpy as np
+
+def layernorm_affine_loss(x, gamma, beta, w):
+    """
+    x: (N, D); gamma, beta: (D,); w: (D, C)
+    """
+    eps = 1e-5
+    mu = np.mean(x, axis=-1, keepdims=True)
+    sigma = np.std(x, axis=-1, keepdims=True)
+    xn = (x - mu) / (sigma + eps)
+    y = xn * gamma + beta
+    scores = y.dot(w)
+    return np.mean(np.log(1 + np.exp(-scores)))
+''', "layernorm_affine_loss", lambda: [_normal(51, 4, 5), _uniform(52, 5), _normal(53, 5), _normal(54, 5, 3)]),
+
+"rh_cs_knn_free_linear_classifier_hinge_ovr": ('''
+import numpy as np
+
+def hinge_ovr_loss(W, b, X, Y):
+    """
+    W: (D, C); b: (C,); X: (N, D); Y: (N, C) of +1 / -1
+    """
+    margins = 1 - Y * (X @ W + b)
+    losses = np.where(margins > 0, margins, 0.0)
+    return losses.sum() / X.shape[0] + 0.5 * 0.01 * (W ** 2).sum()
+''', "hinge_ovr_loss", lambda: [_normal(55, 4, 3), _normal(56, 3), _normal(57, 6, 4), np.sign(_normal(58, 6, 3))], {"wrt": [0, 1, 2]}),
+
+"rh_cs_rnn_captioning_features_h0_loss": ('''
+import numpy as np
+
+def caption_loss(features, captions, W_proj, b_proj, W_embed, Wx, Wh, b, W_vocab, b_vocab):
+    """
+    - features: (N, D)
+    - captions: int (N, T)
+    - W_proj: (D, H), b_proj: (H,)
+    - W_embed: (V, W)
+    - Wx: (W, H), Wh: (H, H), b: (H,)
+    - W_vocab: (H, V), b_vocab: (V,)
+    """
+    captions_in = captions[:, :-1]
+    captions_out = captions[:, 1:]
+    N, T = captions_in.shape
+    h = features @ W_proj + b_proj
+    x = W_embed[captions_in]
+    loss = 0.0
+    for t in range(T):
+        h = np.tanh(x[:, t, :] @ Wx + h @ Wh + b)
+        scores = h @ W_vocab + b_vocab
+        scores = scores - scores.max(axis=1, keepdims=True)
+        logp = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        loss -= logp[np.arange(N), captions_out[:, t]].sum() / N
+    return loss
+''', "caption_loss", lambda: [_normal(59, 2, 3), np.array([[0, 2, 1, 3], [0, 1, 1, 2]]), _normal(60, 3, 4) * .5, _normal(61, 4),
+                              _normal(62, 4, 3), _normal(63, 3, 4) * .5, _normal(64, 4, 4) * .5, _normal(65, 4), _normal(66, 4, 4) * .5, _normal(67, 4)],
+    {"wrt": [0, 2, 3, 4, 5, 6, 7, 8, 9]}),
+
+"rh_cs_max_pool_reshape_max_fast": ('''
+import numpy as np
+
+def max_pool_forward_reshape(x, pool_param):
+    """
+    - x: (N, C, H, W)
+    - pool_param: pool_height, pool_width, stride (square tiles)
+    """
+    N, C, H, W = x.shape
+    pool_height, pool_width = pool_param['pool_height'], pool_param['pool_width']
+    x_reshaped = x.reshape(N, C, H // pool_height, pool_height, W // pool_width, pool_width)
+    out = x_reshaped.max(axis=3).max(axis=4)
+    cache = (x, x_reshaped, out)
+    return out, cache
+''', "max_pool_forward_reshape", lambda: [_normal(68, 2, 2, 4, 4), {"pool_height": 2, "pool_width": 2, "stride": 2}]),
+
+"rh_cs_vanilla_attention_softmax_scores": ('''
+import numpy as np
+
+def attention_forward(query, key, value, attn_mask):
+    """
+    - query: (N, S, E)
+    - key: (N, T, E)
+    - value: (N, T, E)
+    - attn_mask: (S, T) of 0 / 1, 0 where the query may not attend
+    """
+    N, S, E = query.shape
+    scores = query @ key.transpose(0, 2, 1) / np.sqrt(E)
+    scores = np.where(attn_mask == 0, -1e9, scores)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores)
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    out = weights @ value
+    return out, (query, key, value, weights)
+''', "attention_forward", lambda: [_normal(69, 2, 3, 4), _normal(70, 2, 3, 4), _normal(71, 2, 3, 4), np.tril(np.ones((3, 3)))], {"wrt": [0, 1, 2]}),
+
+"rh_cs_positional_encoding_add": ('''
+import numpy as np
+
+def positional_encoding_forward(x, W_pe):
+    """
+    - x: (N, S, D)
+    - W_pe: (S_max, D) learned positional embeddings, S <= S_max
+    """
+    N, S, D = x.shape
+    out = x + W_pe[:S][None, :, :]
+    out = out * np.sqrt(D)
+    return out, (S, D)
+''', "positional_encoding_forward", lambda: [_normal(72, 2, 3, 4), _normal(73, 5, 4)]),
+
+"rh_cs_multihead_split_heads_reshape_transpose": ('''
+import numpy as np
+
+def mha_forward(x, Wq, Wk, Wv, Wo, num_heads):
+    """
+    - x: (N, S, E)
+    - Wq, Wk, Wv, Wo: (E, E)
+    """
+    N, S, E = x.shape
+    H = num_heads
+    q = (x @ Wq).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    k = (x @ Wk).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    v = (x @ Wv).reshape(N, S, H, E // H).transpose(0, 2, 1, 3)
+    att = q @ k.swapaxes(-1, -2) / np.sqrt(E // H)
+    att = np.exp(att - att.max(-1, keepdims=True))
+    att = att / att.sum(-1, keepdims=True)
+    y = (att @ v).transpose(0, 2, 1, 3).reshape(N, S, E)
+    out = y @ Wo
+    cache = (x, Wq, Wk, Wv, Wo, num_heads)
+    return out, cache
+''', "mha_forward", lambda: [_normal(74, 2, 3, 4), _normal(75, 4, 4) * .5, _normal(76, 4, 4) * .5, _normal(77, 4, 4) * .5, _normal(78, 4, 4) * .5, 2]),
+
+"rh_cs_svm_vectorized_maximum_margins_mask_sum": ('''
+import numpy as np
+
+def svm_loss_vectorized(W, X, y, reg):
+    """
+    - W: (D, C); X: (N, D); y: (N,); reg: float
+    """
+    num_train = X.shape[0]
+    scores = X @ W
+    correct = scores[np.arange(num_train), y].reshape(-1, 1)
+    margins = np.maximum(0, scores - correct + 1)
+    margins[np.arange(num_train), y] = 0
+    loss = margins.sum() / num_train + reg * np.sum(W * W)
+    binary = margins
+    binary[margins > 0] = 1
+    row_sum = np.sum(binary, axis=1)
+    binary[np.arange(num_train), y] = -row_sum
+    dW = X.T @ binary / num_train + 2 * reg * W
+    return loss, dW
+''', "svm_loss_vectorized", lambda: [_normal(79, 4, 3) * 0.3, _normal(80, 6, 4), np.array([0, 2, 1, 1, 0, 2]), 0.05], {"wrt": [0]}),
+
+"rh_cs_gram_matrix_style_loss": ('''
+import numpy as np
+
+def gram_matrix(features, normalize=True):
+    """
+    - features: (C, H, W)
+    """
+    C, H, W = features.shape
+    f = features.reshape(C, H * W)
+    gram = f @ f.T
+    if normalize:
+        gram /= (H * W * C)
+    return gram
+
+def style_loss(feats, style_target, weight):
+    """
+    - feats: (C, H, W)
+    - style_target: (C, C)
+    """
+    G = gram_matrix(feats)
+    return weight * np.sum((G - style_target) ** 2)
+''', "style_loss", lambda: [_normal(81, 3, 2, 2), _normal(82, 3, 3), 0.7], {"wrt": [0]}),
+
+"rh_cs_tv_loss_image": ('''
+import numpy as np
+
+def tv_loss(img, tv_weight):
+    """
+    Total variation loss.
+
+    - img: (1, 3, H, W)
+    - tv_weight: Scalar giving the weight w_t to use for the TV loss.
+    """
+    w_var = np.sum((img[:, :, :, 1:] - img[:, :, :, :-1]) ** 2)
+    h_var = np.sum((img[:, :, 1:, :] - img[:, :, :-1, :]) ** 2)
+    return tv_weight * (w_var + h_var)
+''', "tv_loss", lambda: [_normal(83, 1, 3, 3, 4), 0.3], {"wrt": [0]}),
+
+"rh_cs_content_loss_sum_squares": ('''
+import numpy as np
+
+def content_loss(content_weight, content_current, content_original):
+    """
+    - content_weight: Scalar giving the weighting for the content loss.
+    - content_current: features of the current image; Tensor with shape [1, C_l, H_l, W_l].
+    - content_target: features of the content image, Tensor with shape [1, C_l, H_l, W_l].
+    """
+    return content_weight * np.sum((content_current - content_original) ** 2)
+''', "content_loss", lambda: [0.5, _normal(84, 1, 2, 3, 3), _normal(85, 1, 2, 3, 3)], {"wrt": [1]}),
+
+"rh_cs_gan_ls_losses": ('''
+import numpy as np
+
+def ls_discriminator_loss(scores_real, scores_fake):
+    """
+    - scores_real: (N,) scores for real data
+    - scores_fake: (N,) scores for fake data
+    """
+    loss = 0.5 * np.mean((scores_real - 1) ** 2) + 0.5 * np.mean(scores_fake ** 2)
+    return loss
+
+def ls_generator_loss(scores_fake):
+    return 0.5 * np.mean((scores_fake - 1) ** 2)
+
+def both(scores_real, scores_fake):
+    return ls_discriminator_loss(scores_real, scores_fake) + ls_generator_loss(scores_fake)
+''', "both", lambda: [_normal(86, 5), _normal(87, 5)]),
+
+"rh_cs_bce_logits_stable_gan": ('''
+import numpy as np
+
+def bce_loss(input, target):
+    """
+    Numerically stable version of the binary cross-entropy loss function.
+
+    - input: array of shape (N,) giving scores.
+    - target: array of shape (N,) containing 0 and 1 giving targets.
+    """
+    neg_abs = -np.abs(input)
+    loss = input.clip(min=0) - input * target + np.log(1 + np.exp(neg_abs))
+    return loss.mean()
+
+def discriminator_loss(logits_real, logits_fake):
+    N = logits_real.shape[0]
+    return bce_loss(logits_real, np.ones(N)) + bce_loss(logits_fake, np.zeros(N))
+''', "discriminator_loss", lambda: [_normal(88, 6), _normal(89, 6)]),
+
+# ----------------------------------------------------------------------------- autograd's examples, written as their authors write them
+"rh_ag_neural_net_init_list_log_posterior": ('''
+import numpy as np
+
+def neural_net_predict(params, inputs):
+    """params is a list of (weights, bias) tuples.
+       inputs is an (N x D) matrix."""
+    for W, b in params:
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs - np.log(np.sum(np.exp(outputs), axis=1, keepdims=True))
+
+def l2_norm(params):
+    """Computes l2 norm of params by flattening them into a vector."""
+    return sum(np.sum(W ** 2) + np.sum(b ** 2) for W, b in params)
+
+def log_posterior(params, inputs, targets, L2_reg):
+    log_prior = -L2_reg * l2_norm(params)
+    log_lik = np.sum(neural_net_predict(params, inputs) * targets)
+    return log_prior + log_lik
+''', "log_posterior", lambda: [[(_normal(1, 3, 4) * .5, _normal(2, 4)), (_normal(3, 4, 2) * .5, _normal(4, 2))],
+                               _normal(5, 5, 3), np.eye(2)[[0, 1, 1, 0, 1]], 0.1], {"wrt": [0]}),
+
+"rh_ag_gp_rbf_kernel_covariance_helpers": ('''
+import numpy as np
+
+def rbf_covariance(kernel_params, x, xp):
+    output_scale = np.exp(kernel_params[0])
+    lengthscales = np.exp(kernel_params[1:])
+    diffs = np.expand_dims(x / lengthscales, 1) - np.expand_dims(xp / lengthscales, 0)
+    return output_scale * np.exp(-0.5 * np.sum(diffs ** 2, axis=2))
+
+def log_marginal_likelihood(params, x, y):
+    """params: [mean, log_noise, log_scale, log_lengthscale (D of them)]; x: (N, D); y: (N,)"""
+    mean, noise_scale = params[0], np.exp(params[1]) + 0.0001
+    cov_params = params[2:]
+    cov_y_y = rbf_covariance(cov_params, x, x) + noise_scale * np.eye(len(y))
+    prior_mean = mean * np.ones(len(y))
+    r = y - prior_mean
+    sign, logdet = np.linalg.slogdet(cov_y_y)
+    return -0.5 * r @ np.linalg.solve(cov_y_y, r) - 0.5 * logdet - 0.5 * len(y) * np.log(2 * np.pi)
+''', "log_marginal_likelihood", lambda: [np.array([0.1, -1.0, 0.2, -0.3, 0.1]), _normal(6, 5, 2), _normal(7, 5)],
+    {"shapes": {"params": "5", "x": "N, 2", "y": "N"}}),
+
+"rh_ag_logistic_regression_training_loss_labels_pm1": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x / 2.) + 1)
+
+def logistic_predictions(weights, inputs):
+    return sigmoid(np.dot(inputs, weights))
+
+def training_loss(weights, inputs, targets):
+    preds = logistic_predictions(weights, inputs)
+    label_probabilities = preds * targets + (1 - preds) * (1 - targets)
+    return -np.sum(np.log(label_probabilities))
+''', "training_loss", lambda: [_normal(8, 3), _normal(9, 4, 3), np.array([1., 0., 1., 1.])], {"wrt": [0]}),
+
+"rh_ag_black_box_svi_gaussian_entropy_samples": ('''
+import numpy as np
+
+def log_density(x, t):
+    mu, log_sigma = x[:, 0], x[:, 1]
+    sigma_density = -0.5 * log_sigma ** 2 / 1.35 ** 2
+    mu_density = -0.5 * mu ** 2 / np.exp(log_sigma) ** 2 - log_sigma
+    return sigma_density + mu_density
+
+def variational_objective(params, samples, t):
+    """params: (4,) mean and log std of a diagonal Gaussian over (mu, log_sigma); samples: (S, 2) standard normal."""
+    D = 2
+    mean, log_std = params[:D], params[D:]
+    xs = samples * np.exp(log_std) + mean
+    entropy = 0.5 * D * (1.0 + np.log(2 * np.pi)) + np.sum(log_std)
+    lower_bound = entropy + np.mean(log_density(xs, t))
+    return -lower_bound
+''', "variational_objective", lambda: [np.array([0.2, -0.1, -0.5, -0.3]), _normal(10, 6, 2), 0], {"wrt": [0]}),
+
+"rh_ag_mixture_of_gaussians_unpack_params": ('''
+import numpy as np
+from scipy.special import logsumexp
+
+def unpack_params(params, K, D):
+    log_proportions = params[:K]
+    means = params[K:K + K * D].reshape(K, D)
+    log_stds = params[K + K * D:].reshape(K, D)
+    return log_proportions, means, log_stds
+
+def mog_log_likelihood(params, data, K, D):
+    """params: flat (K + 2 K D,); data: (N, D)"""
+    log_proportions, means, log_stds = unpack_params(params, K, D)
+    log_proportions = log_proportions - logsumexp(log_proportions)
+    cluster_lls = []
+    for log_prop, mean, log_std in zip(log_proportions, means, log_stds):
+        z = (data - mean) / np.exp(log_std)
+        ll = -0.5 * np.sum(z ** 2 + 2 * log_std + np.log(2 * np.pi), axis=1)
+        cluster_lls.append(log_prop + ll)
+    return np.sum(logsumexp(np.vstack(cluster_lls), axis=0))
+''', "mog_log_likelihood", lambda: [_normal(11, 3 + 2 * 3 * 2) * .5, _normal(12, 5, 2), 3, 2], {"wrt": [0]}),
+
+"rh_ag_rnn_concat_and_multiply_hiddens": ('''
+import numpy as np
+
+def concat_and_multiply(weights, *args):
+    cat_state = np.hstack(args + (np.ones((args[0].shape[0], 1)),))
+    return np.dot(cat_state, weights)
+
+def rnn_loss(change_w, predict_w, init_hidden, inputs, targets):
+    """
+    change_w: (D + H + 1, H); predict_w: (H + 1, O); init_hidden: (1, H)
+    inputs: (T, N, D); targets: (T, N, O)
+    """
+    num_sequences = inputs.shape[1]
+    hiddens = np.repeat(init_hidden, num_sequences, axis=0)
+    loss = 0.0
+    for t in range(inputs.shape[0]):
+        hiddens = np.tanh(concat_and_multiply(change_w, inputs[t], hiddens))
+        output = concat_and_multiply(predict_w, hiddens)
+        loss = loss + np.sum((output - targets[t]) ** 2)
+    return loss
+''', "rnn_loss", lambda: [_normal(13, 2 + 3 + 1, 3) * .5, _normal(14, 3 + 1, 2) * .5, _normal(15, 1, 3), _normal(16, 4, 2, 2), _normal(17, 4, 2, 2)],
+    {"wrt": [0, 1, 2]}),
+
+"rh_ag_convnet_conv_layer_einsum_pool": ('''
+import numpy as np
+
+def conv2d_valid(x, w):
+    """x: (N, C, H, W); w: (F, C, k, k)"""
+    N, C, H, W = x.shape
+    F, _, k, _ = w.shape
+    out = np.zeros((N, F, H - k + 1, W - k + 1))
+    for i in range(k):
+        for j in range(k):
+            out = out + np.einsum('nchw,fc->nfhw', x[:, :, i:i + H - k + 1, j:j + W - k + 1], w[:, :, i, j])
+    return out
+
+def convnet_loss(w1, w2, x, targets):
+    """w1: (2, 1, 2, 2); w2: (8, 3); x: (N, 1, 4, 4); targets: (N, 3)"""
+    h = np.tanh(conv2d_valid(x, w1))
+    h = h.reshape(h.shape[0], h.shape[1], 3 // 3, -1).max(axis=2)
+    h = h.reshape(h.shape[0], -1)[:, :8]
+    logits = h @ w2
+    logits = logits - logits.max(axis=1, keepdims=True)
+    return -np.sum(targets * (logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))))
+''', "convnet_loss", lambda: [_normal(18, 2, 1, 2, 2), _normal(19, 8, 3), _normal(20, 2, 1, 4, 4), np.eye(3)[[0, 2]]], {"wrt": [0, 1, 2]}),
+
+"rh_ag_hmm_forward_scaled_alphas": ('''
+import numpy as np
+
+def hmm_log_likelihood(log_pi, log_A, log_B, obs):
+    """log_pi: (K,); log_A: (K, K); log_B: (K, V); obs: int (T,)"""
+    pi = np.exp(log_pi - np.max(log_pi))
+    pi = pi / pi.sum()
+    A = np.exp(log_A)
+    A = A / A.sum(axis=1, keepdims=True)
+    B = np.exp(log_B)
+    B = B / B.sum(axis=1, keepdims=True)
+    alpha = pi * B[:, obs[0]]
+    c = alpha.sum()
+    alpha = alpha / c
+    ll = np.log(c)
+    for t in range(1, len(obs)):
+        alpha = (alpha @ A) * B[:, obs[t]]
+        c = alpha.sum()
+        alpha = alpha / c
+        ll += np.log(c)
+    return ll
+''', "hmm_log_likelihood", lambda: [_normal(21, 3), _normal(22, 3, 3), _normal(23, 3, 4), np.array([0, 3, 1, 1, 2])], {"wrt": [0, 1, 2]}),
+
+"rh_ag_ode_euler_neural_dynamics": ('''
+import numpy as np
+
+def nn_dynamics(state, t, params):
+    W1, b1, W2, b2 = params
+    h = np.tanh(np.dot(state, W1) + b1)
+    return np.dot(h, W2) + b2
+
+def odeint_euler(params, y0, t0, t1, n_steps):
+    dt = (t1 - t0) / n_steps
+    y = y0
+    t = t0
+    for _ in range(n_steps):
+        y = y + dt * nn_dynamics(y, t, params)
+        t += dt
+    return y
+
+def ode_loss(params, y0, target):
+    """params: (W1 (2, 4), b1 (4,), W2 (4, 2), b2 (2,)); y0, target: (N, 2)"""
+    pred = odeint_euler(params, y0, 0.0, 1.0, 5)
+    return np.mean(np.abs(pred - target) ** 2)
+''', "ode_loss", lambda: [(_normal(24, 2, 4) * .5, _normal(25, 4), _normal(26, 4, 2) * .5, _normal(27, 2)), _normal(28, 3, 2), _normal(29, 3, 2)],
+    {"wrt": [0, 1]}),
+
+"rh_ag_bayesian_linreg_vi_elbo_closed_form": ('''
+import numpy as np
+
+def elbo(q_mean, q_log_std, X, y, noise_var, prior_var):
+    """q_mean, q_log_std: (D,); X: (N, D); y: (N,)"""
+    q_var = np.exp(2 * q_log_std)
+    pred = X @ q_mean
+    expected_sq = np.sum((y - pred) ** 2) + np.sum((X ** 2) @ q_var)
+    exp_loglik = -0.5 * len(y) * np.log(2 * np.pi * noise_var) - 0.5 * expected_sq / noise_var
+    kl = 0.5 * np.sum(q_var / prior_var + q_mean ** 2 / prior_var - 1 - np.log(q_var / prior_var))
+    return exp_loglik - kl
+''', "elbo", lambda: [_normal(30, 3), _normal(31, 3) * .3, _normal(32, 6, 3), _normal(33, 6), 0.5, 2.0], {"wrt": [0, 1]}),
+
+"rh_ag_gaussian_process_predict_mean_var": ('''
+import numpy as np
+
+def kernel(a, b, ls, amp):
+    sq = np.sum(a ** 2, 1).reshape(-1, 1) + np.sum(b ** 2, 1) - 2 * np.dot(a, b.T)
+    return amp ** 2 * np.exp(-0.5 / ls ** 2 * sq)
+
+def gp_predict_loss(X, y, Xs, ys, ls, amp, noise):
+    """X: (N, D); y: (N,); Xs: (M, D); ys: (M,)"""
+    K = kernel(X, X, ls, amp) + noise ** 2 * np.eye(len(X))
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    Ks = kernel(X, Xs, ls, amp)
+    mu = Ks.T @ alpha
+    v = np.linalg.solve(L, Ks)
+    var = amp ** 2 - np.sum(v ** 2, axis=0)
+    return np.sum((mu - ys) ** 2 / var + np.log(var))
+''', "gp_predict_loss", lambda: [_normal(34, 4, 2), _normal(35, 4), _normal(36, 3, 2), _normal(37, 3), 1.2, 1.0, 0.3], {"wrt": [4, 5, 6]}),
+
+"rh_ag_word2vec_skipgram_softmax_full": ('''
+import numpy as np
+
+def skipgram_loss(center_vecs, outside_vecs, center_ids, outside_ids):
+    """center_vecs: (V, D); outside_vecs: (V, D); center_ids, outside_ids: int (B,)"""
+    v = center_vecs[center_ids]
+    scores = v @ outside_vecs.T
+    scores -= np.max(scores, axis=1, keepdims=True)
+    log_probs = scores - np.log(np.sum(np.exp(scores), axis=1, keepdims=True))
+    return -np.mean(log_probs[np.arange(len(center_ids)), outside_ids])
+''', "skipgram_loss", lambda: [_normal(38, 5, 3), _normal(39, 5, 3), np.array([0, 2, 2, 4]), np.array([1, 3, 0, 0])]),
+
+"rh_ag_ica_logcosh_whitened": ('''
+import numpy as np
+
+def ica_objective(W, X):
+    """W: (D, D); X: (N, D) whitened data"""
+    S = X @ W.T
+    sign, logdet = np.linalg.slogdet(W)
+    return -(np.mean(np.sum(-np.log(np.cosh(S)), axis=1)) + logdet)
+''', "ica_objective", lambda: [np.eye(3) + 0.2 * _normal(40, 3, 3), _normal(41, 8, 3)]),
+
+"rh_ag_natural_params_exp_family_poisson": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def poisson_glm_nll(beta, offset, X, counts):
+    """beta: (D,); offset: float; X: (N, D); counts: (N,)"""
+    eta = X.dot(beta) + offset
+    rate = np.exp(eta)
+    ll = counts * eta - rate - gammaln(counts + 1)
+    return -ll.sum()
+''', "poisson_glm_nll", lambda: [_normal(42, 3) * .3, 0.2, _normal(43, 6, 3), np.array([0., 1., 3., 2., 0., 1.])], {"wrt": [0, 1]}),
+
+"rh_ag_probabilistic_pca_marginal": ('''
+import numpy as np
+
+def ppca_nll(W, log_sigma2, X):
+    """W: (D, K); X: (N, D)"""
+    N, D = X.shape
+    C = W @ W.T + np.exp(log_sigma2) * np.eye(D)
+    Xc = X - X.mean(axis=0)
+    S = Xc.T @ Xc / N
+    sign, logdet = np.linalg.slogdet(C)
+    return 0.5 * N * (D * np.log(2 * np.pi) + logdet + np.trace(np.linalg.solve(C, S)))
+''', "ppca_nll", lambda: [_normal(44, 3, 2), -0.5, _normal(45, 7, 3)], {"wrt": [0, 1]}),
+
+"rh_ag_sinusoid_fit_list_of_params_tuple": ('''
+import numpy as np
+
+def predict(params, x):
+    amp, freq, phase, offset = params
+    return amp * np.sin(freq * x + phase) + offset
+
+def fit_loss(params, x, y):
+    return np.mean((predict(params, x) - y) ** 2)
+''', "fit_loss", lambda: [[1.2, 0.8, 0.3, -0.1], np.linspace(0, 3, 7), np.sin(np.linspace(0, 3, 7))], {"wrt": [0]}),
+
+"rh_ag_crf_log_partition_loop_logsumexp": ('''
+import numpy as np
+
+def logsumexp(a, axis):
+    m = np.max(a, axis=axis, keepdims=True)
+    return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))
+
+def crf_nll(unary, trans, tags):
+    """unary: (T, K); trans: (K, K); tags: int (T,)"""
+    T, K = unary.shape
+    alpha = unary[0]
+    for t in range(1, T):
+        alpha = logsumexp(alpha[:, None] + trans, axis=0) + unary[t]
+    log_Z = logsumexp(alpha, axis=0)
+    score = unary[np.arange(T), tags].sum() + trans[tags[:-1], tags[1:]].sum()
+    return log_Z - score
+''', "crf_nll", lambda: [_normal(46, 4, 3), _normal(47, 3, 3), np.array([0, 2, 2, 1])], {"wrt": [0, 1]}),
+
+"rh_ag_variational_autoencoder_gaussian_bernoulli": ('''
+import numpy as np
+
+def relu(x):
+    return np.maximum(0, x)
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+def vae_loss(enc_W, enc_b, dec_W, dec_b, x, eps):
+    """enc_W: (D, 2L); enc_b: (2L,); dec_W: (L, D); dec_b: (D,); x: (N, D) in [0, 1]; eps: (N, L)"""
+    L = dec_W.shape[0]
+    h = x @ enc_W + enc_b
+    mu, log_var = h[:, :L], h[:, L:]
+    z = mu + np.exp(0.5 * log_var) * eps
+    logits = z @ dec_W + dec_b
+    p = sigmoid(logits)
+    rec = -np.sum(x * np.log(p + 1e-7) + (1 - x) * np.log(1 - p + 1e-7))
+    kl = -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var))
+    return (rec + kl) / x.shape[0]
+''', "vae_loss", lambda: [_normal(48, 4, 4) * .5, _normal(49, 4) * .1, _normal(50, 2, 4) * .5, _normal(51, 4) * .1, _uniform(52, 3, 4) - 0.5, _normal(53, 3, 2)],
+    {"wrt": [0, 1, 2, 3]}),
+
+"rh_ag_gaussian_mixture_em_free_direct_nll": ('''
+import numpy as np
+
+def gmm_nll(logits, mus, log_sigmas, x):
+    """logits, mus, log_sigmas: (K,); x: (N,)"""
+    w = np.exp(logits - logits.max())
+    w /= w.sum()
+    sig = np.exp(log_sigmas)
+    dens = w * np.exp(-0.5 * ((x[:, None] - mus) / sig) ** 2) / (np.sqrt(2 * np.pi) * sig)
+    return -np.sum(np.log(dens.sum(axis=1)))
+''', "gmm_nll", lambda: [_normal(54, 3), _normal(55, 3), _normal(56, 3) * .2, _normal(57, 8)]),
+
+"rh_ag_tanh_nth_derivative_free_series": ('''
+import numpy as np
+
+def tanh_series(x, n_terms):
+    """tanh via its continued exponential form, sum of geometric terms."""
+    total = 0.0
+    e = np.exp(-2 * x)
+    for k in range(n_terms):
+        total = total + (-e) ** k
+    return 2 * total - 1
+''', "tanh_series", lambda: [_uniform(58, 4) + 1.0, 30], {"wrt": [0]}),
+
+"rh_ag_fluid_sim_advect_interp_roll": ('''
+import numpy as np
+
+def project(vx, vy):
+    """One Jacobi sweep of the pressure solve on a periodic grid."""
+    h = 1.0 / vx.shape[0]
+    div = -0.5 * h * (np.roll(vx, -1, axis=0) - np.roll(vx, 1, axis=0)
+                      + np.roll(vy, -1, axis=1) - np.roll(vy, 1, axis=1))
+    p = np.zeros(vx.shape)
+    for k in range(4):
+        p = (div + np.roll(p, 1, axis=0) + np.roll(p, -1, axis=0)
+             + np.roll(p, 1, axis=1) + np.roll(p, -1, axis=1)) / 4.0
+    vx = vx - 0.5 * (np.roll(p, -1, axis=0) - np.roll(p, 1, axis=0)) / h
+    vy = vy - 0.5 * (np.roll(p, -1, axis=1) - np.roll(p, 1, axis=1)) / h
+    return vx, vy
+
+def fluid_loss(vx, vy, target):
+    """vx, vy, target: (n, n)"""
+    vx, vy = project(vx, vy)
+    return np.sum((vx - target) ** 2) + np.sum(vy ** 2)
+''', "fluid_loss", lambda: [_normal(59, 4, 4), _normal(60, 4, 4), _normal(61, 4, 4)], {"wrt": [0, 1]}),
+
+"rh_ag_bnn_weights_flat_unpack_layers": ('''
+import numpy as np
+
+def unpack_layers(weights, layer_sizes):
+    num_weight_sets = len(weights)
+    start = 0
+    for m, n in zip(layer_sizes[:-1], layer_sizes[1:]):
+        W = weights[start:start + m * n].reshape(m, n)
+        b = weights[start + m * n:start + m * n + n]
+        yield W, b
+        start += (m + 1) * n
+
+def predictions(weights, inputs):
+    layer_sizes = [1, 4, 1]
+    for W, b in unpack_layers(weights, layer_sizes):
+        outputs = np.dot(inputs, W) + b
+        inputs = np.tanh(outputs)
+    return outputs
+
+def logprob(weights, inputs, targets):
+    preds = predictions(weights, inputs)
+    return -np.sum((preds - targets) ** 2) / 0.1
+''', "logprob", lambda: [_normal(62, 13) * .5, np.linspace(-1, 1, 5).reshape(5, 1), np.cos(np.linspace(-1, 1, 5)).reshape(5, 1)],
+    {"wrt": [0], "shapes": {"weights": "13", "inputs": "5, 1", "targets": "5, 1"}}),
+
+"rh_ag_dirichlet_log_pdf_gammaln": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def dirichlet_logpdf(log_alpha, p):
+    """log_alpha: (K,); p: (N, K) on the simplex"""
+    alpha = np.exp(log_alpha)
+    norm = gammaln(alpha.sum()) - gammaln(alpha).sum()
+    return np.sum(norm + ((alpha - 1) * np.log(p)).sum(axis=1))
+''', "dirichlet_logpdf", lambda: [_normal(63, 3) * .3, np.array([[.2, .3, .5], [.6, .3, .1], [.1, .1, .8]])]),
+
+"rh_ag_kalman_smoother_free_filter_nll": ('''
+import numpy as np
+
+def kalman_nll(log_q, log_r, a, ys):
+    """Scalar random walk x_t = a x_{t-1} + w, y_t = x_t + v; ys: (T,)"""
+    q, r = np.exp(log_q), np.exp(log_r)
+    m, P = 0.0, 1.0
+    nll = 0.0
+    for y in ys:
+        m = a * m
+        P = a * a * P + q
+        S = P + r
+        K = P / S
+        nll += 0.5 * (np.log(2 * np.pi * S) + (y - m) ** 2 / S)
+        m = m + K * (y - m)
+        P = (1 - K) * P
+    return nll
+''', "kalman_nll", lambda: [-1.0, -0.5, 0.9, _normal(64, 6)], {"wrt": [0, 1, 2]}),
+
+"rh_ag_sparse_coding_l1_smooth": ('''
+import numpy as np
+
+def sparse_coding_loss(D, codes, X, lam):
+    """D: (K, P); codes: (N, K); X: (N, P)"""
+    recon = codes @ D
+    smooth_l1 = np.sqrt(codes ** 2 + 1e-6)
+    atom_norms = np.linalg.norm(D, axis=1)
+    return 0.5 * np.sum((X - recon) ** 2) + lam * smooth_l1.sum() + np.sum((atom_norms - 1) ** 2)
+''', "sparse_coding_loss", lambda: [_normal(65, 3, 4), _normal(66, 5, 3), _normal(67, 5, 4), 0.1], {"wrt": [0, 1]}),
+
+"rh_ag_student_t_regression_robust": ('''
+import numpy as np
+from scipy.special import gammaln
+
+def t_regression_nll(w, log_scale, log_nu, X, y):
+    """w: (D,); X: (N, D); y: (N,)"""
+    nu = np.exp(log_nu)
+    s = np.exp(log_scale)
+    r = (y - X @ w) / s
+    ll = gammaln((nu + 1) / 2) - gammaln(nu / 2) - 0.5 * np.log(nu * np.pi) - log_scale \
+        - (nu + 1) / 2 * np.log1p(r ** 2 / nu)
+    return -np.sum(ll)
+''', "t_regression_nll", lambda: [_normal(68, 3), 0.1, 1.0, _normal(69, 6, 3), _normal(70, 6)], {"wrt": [0, 1, 2]}),
+
+"rh_ag_lstm_text_loss_list_of_onehots": ('''
+import numpy as np
+
+def sigmoid(x):
+    return 0.5 * (np.tanh(x) + 1.0)
+
+def lstm_loss(params, inputs):
+    """params: dict of arrays; inputs: list of (N, V) one-hot rows (T of them)"""
+    N = inputs[0].shape[0]
+    H = params['init_cells'].shape[1]
+    hiddens = np.repeat(params['init_hiddens'], N, axis=0)
+    cells = np.repeat(params['init_cells'], N, axis=0)
+    loglik = 0.0
+    for t in range(len(inputs) - 1):
+        cat = np.hstack((inputs[t], hiddens, np.ones((N, 1))))
+        change = np.tanh(cat @ params['change'])
+        forget = sigmoid(cat @ params['forget'])
+        ingate = sigmoid(cat @ params['ingate'])
+        outgate = sigmoid(cat @ params['outgate'])
+        cells = cells * forget + ingate * change
+        hiddens = outgate * np.tanh(cells)
+        out = np.hstack((hiddens, np.ones((N, 1)))) @ params['predict']
+        out = out - np.max(out, axis=1, keepdims=True)
+        logp = out - np.log(np.sum(np.exp(out), axis=1, keepdims=True))
+        loglik += np.sum(logp * inputs[t + 1])
+    return -loglik / (len(inputs) - 1)
+''', "lstm_loss", lambda: [{"init_cells": _normal(71, 1, 2), "init_hiddens": _normal(72, 1, 2), "change": _normal(73, 6, 2) * .5,
+                             "forget": _normal(74, 6, 2) * .5, "ingate": _normal(75, 6, 2) * .5, "outgate": _normal(76, 6, 2) * .5,
+                             "predict": _normal(77, 3, 3) * .5}, [np.eye(3)[[0, 1]], np.eye(3)[[2, 1]], np.eye(3)[[1, 0]]]],
+    {"wrt": [0], "shapes": {"params": {"init_cells": "1, H", "init_hiddens": "1, H", "change": "V + H + 1, H", "forget": "V + H + 1, H",
+                                       "ingate": "V + H + 1, H", "outgate": "V + H + 1, H", "predict": "H + 1, V"},
+                            "inputs": ["N, V", "N, V", "N, V"]}}),
+
+"rh_ag_bayes_opt_expected_improvement_norm": ('''
+import numpy as np
+from scipy.stats import norm
+
+def expected_improvement(mu, log_sigma, best):
+    """mu, log_sigma: (M,) predictive mean and log std at candidate points"""
+    sigma = np.exp(log_sigma)
+    z = (best - mu) / sigma
+    return np.sum((best - mu) * norm.cdf(z) + sigma * norm.pdf(z))
+''', "expected_improvement", lambda: [_normal(78, 5), _normal(79, 5) * .3, 0.2]),
+
+"rh_ag_logistic_regression_hessian_free_newton_objective": ('''
+import numpy as np
+
+def loss(w, X, t, alpha):
+    """w: (D,); X: (N, D); t: (N,) in {0, 1}"""
+    a = X @ w
+    ll = np.sum(t * a - np.logaddexp(0, a))
+    return -ll + 0.5 * alpha * w @ w
+''', "loss", lambda: [_normal(80, 3), _normal(81, 7, 3), (_normal(82, 7) > 0).astype(float), 0.3], {"wrt": [0, 1]}),
+
+# ----------------------------------------------------------------------------- physics: energies, forces, integrators, stencils
+"rh_phys_lj_energy_double_loop_rij_vector": ('''
+import numpy as np
+
+def lj_energy(positions, epsilon=1.0, sigma=1.0):
+    """Total Lennard-Jones energy. positions: (N, 3)"""
+    n = len(positions)
+    energy = 0.0
+    for i in range(n - 1):
+        for j in range(i + 1, n):
+            rij = positions[j] - positions[i]
+            r2 = np.dot(rij, rij)
+            sr6 = (sigma ** 2 / r2) ** 3
+            energy += 4 * epsilon * (sr6 * sr6 - sr6)
+    return energy
+''', "lj_energy", lambda: [_lattice(1, 4)], {"wrt": [0]}),
+
+"rh_phys_lj_forces_then_work": ('''
+import numpy as np
+
+def lj_forces(pos, eps=1.0, sig=1.0):
+    """pos: (N, 3). Returns forces (N, 3)."""
+    N = pos.shape[0]
+    F = np.zeros_like(pos)
+    for i in range(N):
+        for j in range(i + 1, N):
+            d = pos[i] - pos[j]
+            r2 = np.sum(d * d)
+            inv6 = (sig * sig / r2) ** 3
+            f = 24 * eps * (2 * inv6 * inv6 - inv6) / r2 * d
+            F[i] += f
+            F[j] -= f
+    return F
+
+def force_residual(pos, target_forces):
+    F = lj_forces(pos)
+    return np.sum((F - target_forces) ** 2)
+''', "force_residual", lambda: [_lattice(2, 3), _normal(3, 3, 3) * .1], {"wrt": [0]}),
+
+"rh_phys_coulomb_energy_vectorized_triu_k": ('''
+import numpy as np
+
+def coulomb_energy(q, r, k=8.9875e9):
+    """q: (N,) charges; r: (N, 3) positions"""
+    diff = r[:, None, :] - r[None, :, :]
+    dist = np.sqrt((diff ** 2).sum(-1))
+    iu = np.triu_indices(len(q), k=1)
+    return k * np.sum(q[iu[0]] * q[iu[1]] / dist[iu]) * 1e-9
+''', "coulomb_energy", lambda: [_normal(4, 4), _lattice(5, 4)]),
+
+"rh_phys_harmonic_chain_normal_modes_energy": ('''
+import numpy as np
+
+def chain_energy(u, v, k, m):
+    """Periodic chain of N masses: displacements u (N,), velocities v (N,)."""
+    stretch = np.roll(u, -1) - u
+    potential = 0.5 * k * np.sum(stretch ** 2)
+    kinetic = 0.5 * m * np.dot(v, v)
+    return kinetic + potential
+''', "chain_energy", lambda: [_normal(6, 5), _normal(7, 5), 2.0, 1.5]),
+
+"rh_phys_pendulum_rk4_state_array_loop": ('''
+import numpy as np
+
+def f(y, g, L):
+    theta, omega = y
+    return np.array([omega, -g / L * np.sin(theta)])
+
+def rk4_step(y, h, g, L):
+    k1 = f(y, g, L)
+    k2 = f(y + 0.5 * h * k1, g, L)
+    k3 = f(y + 0.5 * h * k2, g, L)
+    k4 = f(y + h * k3, g, L)
+    return y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+def final_angle(theta0, omega0, g=9.81, L=1.0, h=0.01, steps=30):
+    y = np.array([theta0, omega0])
+    for _ in range(steps):
+        y = rk4_step(y, h, g, L)
+    return y[0]
+''', "final_angle", lambda: [0.4, -0.2, 9.81, 1.3], {"wrt": [0, 1, 2, 3]}),
+
+"rh_phys_kepler_orbit_leapfrog_arrays_energy_drift": ('''
+import numpy as np
+
+def accel(r, GM):
+    return -GM * r / np.linalg.norm(r) ** 3
+
+def leapfrog_orbit(r0, v0, GM, dt, n):
+    r = r0.copy()
+    v = v0 + 0.5 * dt * accel(r, GM)
+    for _ in range(n):
+        r = r + dt * v
+        v = v + dt * accel(r, GM)
+    v = v - 0.5 * dt * accel(r, GM)
+    return r, v
+
+def energy_error(r0, v0, GM):
+    """r0, v0: (2,)"""
+    e0 = 0.5 * v0 @ v0 - GM / np.linalg.norm(r0)
+    r, v = leapfrog_orbit(r0, v0, GM, 0.05, 20)
+    e1 = 0.5 * v @ v - GM / np.linalg.norm(r)
+    return (e1 - e0) ** 2
+''', "energy_error", lambda: [np.array([1.0, 0.1]), np.array([0.1, 1.1]), 1.0]),
+
+"rh_phys_rigid_body_rotational_ke_inertia_tensor": ('''
+import numpy as np
+
+def inertia_tensor(masses, positions):
+    """masses: (N,); positions: (N, 3)"""
+    com = np.sum(masses[:, None] * positions, axis=0) / np.sum(masses)
+    r = positions - com
+    r2 = np.sum(r * r, axis=1)
+    I = np.sum(masses * r2) * np.eye(3) - np.einsum('i,ij,ik->jk', masses, r, r)
+    return I
+
+def rotational_ke(masses, positions, omega):
+    I = inertia_tensor(masses, positions)
+    return 0.5 * omega @ I @ omega
+''', "rotational_ke", lambda: [_uniform(8, 4), _normal(9, 4, 3), _normal(10, 3)]),
+
+"rh_phys_quaternion_rotate_points_energy": ('''
+import numpy as np
+
+def quat_to_matrix(q):
+    q = q / np.linalg.norm(q)
+    w, x, y, z = q
+    return np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+    ])
+
+def alignment_loss(q, points, targets):
+    """q: (4,); points, targets: (N, 3)"""
+    R = quat_to_matrix(q)
+    rotated = points @ R.T
+    return np.sum((rotated - targets) ** 2)
+''', "alignment_loss", lambda: [np.array([0.9, 0.1, -0.2, 0.3]), _normal(11, 5, 3), _normal(12, 5, 3)], {"wrt": [0, 1]}),
+
+"rh_phys_heat_equation_ftcs_dirichlet_inplace": ('''
+import numpy as np
+
+def heat_step(u, alpha, dx, dt):
+    """u: (N,) temperatures; ends held fixed"""
+    un = u.copy()
+    u[1:-1] = un[1:-1] + alpha * dt / dx ** 2 * (un[2:] - 2 * un[1:-1] + un[:-2])
+    return u
+
+def heat_solution(u0, alpha, steps=10):
+    u = u0.copy()
+    for n in range(steps):
+        u = heat_step(u, alpha, 0.1, 0.002)
+    return np.sum(u ** 2)
+''', "heat_solution", lambda: [_normal(13, 8), 0.7], {"wrt": [0, 1]}),
+
+"rh_phys_heat_2d_five_point_stencil_loops": ('''
+import numpy as np
+
+def laplacian_loops(u, h):
+    """u: (n, n). Five-point Laplacian in the interior, zero on the boundary."""
+    n = u.shape[0]
+    lap = np.zeros_like(u)
+    for i in range(1, n - 1):
+        for j in range(1, n - 1):
+            lap[i, j] = (u[i + 1, j] + u[i - 1, j] + u[i, j + 1] + u[i, j - 1] - 4 * u[i, j]) / h ** 2
+    return lap
+
+def dirichlet_energy(u, h=0.25):
+    return 0.5 * h * h * np.sum(u * -laplacian_loops(u, h))
+''', "dirichlet_energy", lambda: [_normal(14, 4, 4)], {"wrt": [0]}),
+
+"rh_phys_wave_1d_leapfrog_two_arrays": ('''
+import numpy as np
+
+def wave_sim(u0, c, dt=0.05, dx=0.2, steps=8):
+    """u0: (N,) initial displacement, at rest; fixed ends"""
+    r2 = (c * dt / dx) ** 2
+    u_prev = u0.copy()
+    u = u0.copy()
+    u[1:-1] = u0[1:-1] + 0.5 * r2 * (u0[2:] - 2 * u0[1:-1] + u0[:-2])
+    for _ in range(steps):
+        u_next = np.zeros_like(u)
+        u_next[1:-1] = 2 * u[1:-1] - u_prev[1:-1] + r2 * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u_prev, u = u, u_next
+    return np.sum(u ** 2)
+''', "wave_sim", lambda: [_normal(15, 7), 0.8], {"wrt": [0, 1]}),
+
+"rh_phys_black_scholes_vectorized_strikes_vega_free": ('''
+import numpy as np
+from scipy.stats import norm
+
+def bs_call(S, K, T, r, sigma):
+    """S: float; K: (M,) strikes; T, r, sigma: floats"""
+    d1 = (np.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * np.sqrt(T))
+    d2 = d1 - sigma * np.sqrt(T)
+    return S * norm.cdf(d1) - K * np.exp(-r * T) * norm.cdf(d2)
+
+def calibration_error(sigma, S, K, T, r, market):
+    return np.sum((bs_call(S, K, T, r, sigma) - market) ** 2)
+''', "calibration_error", lambda: [0.25, 100.0, np.array([90., 100., 110.]), 0.5, 0.02, np.array([13.0, 7.0, 3.0])], {"wrt": [0, 1, 2, 3, 4]}),
+
+"rh_phys_black_scholes_put_call_parity_math_erf": ('''
+import math
+
+def ncdf(x):
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+def put_price(S, K, T, r, sigma):
+    d1 = (math.log(S / K) + (r + sigma * sigma / 2) * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    call = S * ncdf(d1) - K * math.exp(-r * T) * ncdf(d2)
+    return call - S + K * math.exp(-r * T)
+''', "put_price", lambda: [100.0, 95.0, 0.75, 0.03, 0.3]),
+
+"rh_phys_spring_mass_network_edges_list": ('''
+import numpy as np
+
+EDGES = [(0, 1), (1, 2), (2, 0), (2, 3)]
+
+def spring_energy(x, k, rest):
+    """x: (N, 2) node positions; k, rest: (E,) per spring"""
+    e = 0.0
+    for idx, (i, j) in enumerate(EDGES):
+        d = np.linalg.norm(x[i] - x[j])
+        e = e + 0.5 * k[idx] * (d - rest[idx]) ** 2
+    return e
+''', "spring_energy", lambda: [_normal(16, 4, 2), _uniform(17, 4), _uniform(18, 4)]),
+
+"rh_phys_nbody_gravity_softened_accel_vectorized": ('''
+import numpy as np
+
+def get_acc(pos, mass, G, softening):
+    """pos: (N, 3); mass: (N, 1)"""
+    x = pos[:, 0:1]
+    y = pos[:, 1:2]
+    z = pos[:, 2:3]
+    dx = x.T - x
+    dy = y.T - y
+    dz = z.T - z
+    inv_r3 = (dx ** 2 + dy ** 2 + dz ** 2 + softening ** 2)
+    inv_r3[inv_r3 > 0] = inv_r3[inv_r3 > 0] ** (-1.5)
+    ax = G * (dx * inv_r3) @ mass
+    ay = G * (dy * inv_r3) @ mass
+    az = G * (dz * inv_r3) @ mass
+    return np.hstack((ax, ay, az))
+
+def kick_drift(pos, vel, mass, dt=0.01, G=1.0, softening=0.1):
+    acc = get_acc(pos, mass, G, softening)
+    vel = vel + acc * dt / 2.0
+    pos = pos + vel * dt
+    acc = get_acc(pos, mass, G, softening)
+    vel = vel + acc * dt / 2.0
+    return np.sum(pos ** 2) + np.sum(vel ** 2)
+''', "kick_drift", lambda: [_normal(19, 4, 3), _normal(20, 4, 3), _uniform(21, 4, 1)]),
+
+"rh_phys_ising_free_energy_mean_field_loop": ('''
+import numpy as np
+
+def mean_field(J, h, beta, iters=20):
+    """J: (N, N) couplings (symmetric); h: (N,) fields"""
+    m = np.zeros(len(h))
+    for _ in range(iters):
+        m = np.tanh(beta * (J @ m + h))
+    return m
+
+def magnetization_loss(J, h, beta, target):
+    m = mean_field(J, h, beta)
+    return np.sum((m - target) ** 2)
+''', "magnetization_loss", lambda: [0.1 * (lambda a: a + a.T)(_normal(22, 4, 4)), _normal(23, 4), 0.8, _normal(24, 4) * .3]),
+
+"rh_phys_projectile_drag_while_ground_hit_interp": ('''
+import numpy as np
+
+def range_with_drag(v0, angle, k, dt=0.01):
+    vx = v0 * np.cos(angle)
+    vy = v0 * np.sin(angle)
+    x, y = 0.0, 0.0
+    while True:
+        v = np.sqrt(vx * vx + vy * vy)
+        ax = -k * v * vx
+        ay = -9.81 - k * v * vy
+        x_new = x + vx * dt
+        y_new = y + vy * dt
+        vx += ax * dt
+        vy += ay * dt
+        if y_new < 0:
+            frac = y / (y - y_new)
+            return x + frac * (x_new - x)
+        x, y = x_new, y_new
+''', "range_with_drag", lambda: [10.0, 0.7, 0.05], {"shapes": {"v0": "float", "angle": "float", "k": "float"}}),
+
+"rh_phys_damped_driven_oscillator_semi_implicit_list": ('''
+import numpy as np
+
+def simulate(x0, v0, gamma, omega0, F, omega, dt=0.02, n=50):
+    xs = [x0]
+    x, v = x0, v0
+    for i in range(n):
+        t = i * dt
+        a = -2 * gamma * v - omega0 ** 2 * x + F * np.cos(omega * t)
+        v = v + a * dt
+        x = x + v * dt
+        xs.append(x)
+    return np.array(xs)
+
+def fit(x0, v0, gamma, omega0, F, omega, data):
+    return np.mean((simulate(x0, v0, gamma, omega0, F, omega) - data) ** 2)
+''', "fit", lambda: [0.5, 0.0, 0.1, 2.0, 0.3, 1.7, np.sin(np.linspace(0, 1, 51))], {"wrt": [0, 1, 2, 3, 4, 5]}),
+
+"rh_phys_double_well_langevin_given_noise": ('''
+import numpy as np
+
+def potential(x, a, b):
+    return a * x ** 4 - b * x ** 2
+
+def force(x, a, b):
+    return -(4 * a * x ** 3 - 2 * b * x)
+
+def langevin_path_energy(x0, a, b, noise, dt=0.01, gamma=1.0, kT=0.5):
+    """x0: (M,) walkers; noise: (T, M) standard normal draws"""
+    x = x0
+    for t in range(noise.shape[0]):
+        x = x + force(x, a, b) / gamma * dt + np.sqrt(2 * kT * dt / gamma) * noise[t]
+    return np.mean(potential(x, a, b))
+''', "langevin_path_energy", lambda: [_normal(25, 5) * .5, 1.0, 2.0, _normal(26, 6, 5)], {"wrt": [0, 1, 2]}),
+
+"rh_phys_rk45_free_adaptive_fixed_heun_lotka_volterra": ('''
+import numpy as np
+
+def lotka_volterra(z, alpha, beta, delta, gamma):
+    x, y = z[0], z[1]
+    return np.array([alpha * x - beta * x * y, delta * x * y - gamma * y])
+
+def heun(z0, params, dt, n):
+    z = z0
+    traj = [z]
+    for _ in range(n):
+        k1 = lotka_volterra(z, *params)
+        k2 = lotka_volterra(z + dt * k1, *params)
+        z = z + 0.5 * dt * (k1 + k2)
+        traj.append(z)
+    return np.stack(traj)
+
+def lv_loss(z0, alpha, beta, delta, gamma, obs):
+    traj = heun(z0, (alpha, beta, delta, gamma), 0.1, 10)
+    return np.sum((traj - obs) ** 2)
+''', "lv_loss", lambda: [np.array([1.0, 0.5]), 1.1, 0.4, 0.1, 0.4, np.ones((11, 2))],
+    {"shapes": {"z0": "2", "alpha": "float", "beta": "float", "delta": "float", "gamma": "float", "obs": "11, 2"}}),
+
+"rh_phys_finite_difference_gradient_energy_np_gradient_free": ('''
+import numpy as np
+
+def gl_free_energy(psi, a, b, kappa, h):
+    """Ginzburg-Landau functional, psi: (N,) on a grid of spacing h"""
+    dpsi = (psi[1:] - psi[:-1]) / h
+    bulk = a * psi ** 2 + 0.5 * b * psi ** 4
+    return h * (np.sum(bulk) + kappa * np.sum(dpsi ** 2))
+''', "gl_free_energy", lambda: [_normal(27, 9), -1.0, 1.0, 0.5, 0.1]),
+
+"rh_phys_electrostatics_jacobi_relaxation_boundaries": ('''
+import numpy as np
+
+def relax(V_top, V_left, n=5, iters=15):
+    V = np.zeros((n, n))
+    V[0, :] = V_top
+    V[:, 0] = V_left
+    for _ in range(iters):
+        V[1:-1, 1:-1] = 0.25 * (V[:-2, 1:-1] + V[2:, 1:-1] + V[1:-1, :-2] + V[1:-1, 2:])
+    return V[n // 2, n // 2]
+''', "relax", lambda: [1.3, 0.4]),
+
+"rh_phys_bond_angle_dihedral_free_angle_energy": ('''
+import numpy as np
+
+def angle_energy(coords, theta0, k_theta):
+    """coords: (3, 3): atoms i, j, k; the angle at j"""
+    a = coords[0] - coords[1]
+    b = coords[2] - coords[1]
+    cos_t = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    theta = np.arccos(np.clip(cos_t, -1.0, 1.0))
+    return 0.5 * k_theta * (theta - theta0) ** 2
+''', "angle_energy", lambda: [np.array([[1.0, 0.1, 0.0], [0.0, 0.0, 0.1], [-0.3, 1.0, 0.2]]), 1.9, 50.0]),
+
+"rh_phys_bose_gas_chemical_potential_sum_levels": ('''
+import numpy as np
+
+def occupations(mu, T, levels):
+    return 1.0 / (np.exp((levels - mu) / T) - 1.0)
+
+def number_error(mu, T, levels, N_target):
+    """levels: (M,) energies, all above mu"""
+    return (np.sum(occupations(mu, T, levels)) - N_target) ** 2
+''', "number_error", lambda: [-0.2, 0.8, np.linspace(0.0, 2.0, 6), 3.0], {"wrt": [0, 1]}),
+
+"rh_phys_verlet_velocity_list_positions_kinetic": ('''
+import numpy as np
+
+def velocity_verlet(x, v, k, m, dt, n):
+    a = -k / m * x
+    for _ in range(n):
+        x = x + v * dt + 0.5 * a * dt ** 2
+        a_new = -k / m * x
+        v = v + 0.5 * (a + a_new) * dt
+        a = a_new
+    return x, v
+
+def total_energy(x0, v0, k, m):
+    """x0, v0: (N,) independent oscillators"""
+    x, v = velocity_verlet(x0, v0, k, m, 0.05, 25)
+    return np.sum(0.5 * m * v ** 2 + 0.5 * k * x ** 2)
+''', "total_energy", lambda: [_normal(28, 4), _normal(29, 4), 2.0, 0.7]),
+
+"rh_phys_brachistochrone_time_discretized": ('''
+import numpy as np
+
+def travel_time(y_inner, x_end=1.0, y_end=-1.0, g=9.81):
+    """y_inner: (n,) heights at the inner points of a uniform x grid, start at (0, 0)"""
+    y = np.concatenate(([0.0], y_inner, [y_end]))
+    x = np.linspace(0.0, x_end, len(y))
+    ds = np.sqrt(np.diff(x) ** 2 + np.diff(y) ** 2)
+    v_avg = 0.5 * (np.sqrt(-2 * g * y[:-1] + 1e-9) + np.sqrt(-2 * g * y[1:]))
+    return np.sum(ds / v_avg)
+''', "travel_time", lambda: [-np.linspace(0.3, 0.9, 4) - 0.1]),
+
+"rh_phys_coupled_pendula_lagrangian_energy": ('''
+import math
+
+def energy(th1, th2, w1, w2, k=0.5, m=1.0, L=1.0, g=9.81):
+    ke = 0.5 * m * L ** 2 * (w1 ** 2 + w2 ** 2)
+    pe = m * g * L * (2 - math.cos(th1) - math.cos(th2))
+    coupling = 0.5 * k * (L * math.sin(th1) - L * math.sin(th2)) ** 2
+    return ke + pe + coupling
+''', "energy", lambda: [0.3, -0.2, 0.1, 0.4]),
+
+"rh_phys_radiative_transfer_layers_loop_tau": ('''
+import numpy as np
+
+def emergent_intensity(kappa, T, dz, mu=1.0):
+    """kappa, T: (L,) layer opacities and temperatures, top first"""
+    sigma = 5.67e-8
+    I = 0.0
+    tau = 0.0
+    for l in range(len(kappa)):
+        dtau = kappa[l] * dz / mu
+        S = sigma * T[l] ** 4 / np.pi
+        I += S * np.exp(-tau) * (1 - np.exp(-dtau))
+        tau += dtau
+    return I
+''', "emergent_intensity", lambda: [_uniform(30, 5), 300 + 10 * _normal(31, 5), 0.3], {"wrt": [0, 1, 2]}),
+
+"rh_phys_heston_free_gbm_paths_given_normals": ('''
+import numpy as np
+
+def asian_call_mc(S0, r, sigma, K, Z, T=1.0):
+    """Z: (P, n) standard normal increments; arithmetic-average Asian call"""
+    P, n = Z.shape
+    dt = T / n
+    logS = np.log(S0) + np.cumsum((r - 0.5 * sigma ** 2) * dt + sigma * np.sqrt(dt) * Z, axis=1)
+    avg = np.exp(logS).mean(axis=1)
+    payoff = np.maximum(avg - K, 0.0)
+    return np.exp(-r * T) * payoff.mean()
+''', "asian_call_mc", lambda: [100.0, 0.03, 0.2, 95.0, _normal(32, 50, 6)], {"wrt": [0, 1, 2, 3]}),
+
+"rh_phys_tight_binding_eigvalsh_ground_energy": ('''
+import numpy as np
+
+def ground_energy(onsite, t_hop):
+    """onsite: (N,) site energies; t_hop: float hopping; open chain"""
+    N = len(onsite)
+    H = np.diag(onsite) - t_hop * (np.eye(N, k=1) + np.eye(N, k=-1))
+    evals = np.linalg.eigvalsh(H)
+    return evals[0] + evals[1]
+''', "ground_energy", lambda: [_normal(33, 5), 1.0]),
+
+"rh_phys_ewald_free_yukawa_screened_pairs": ('''
+import numpy as np
+
+def yukawa_energy(r, q, kappa):
+    """r: (N, 3); q: (N,)"""
+    n = r.shape[0]
+    E = 0.0
+    for i in range(n):
+        d = np.linalg.norm(r[i + 1:] - r[i], axis=1)
+        E += np.sum(q[i] * q[i + 1:] * np.exp(-kappa * d) / d)
+    return E
+''', "yukawa_energy", lambda: [_lattice(34, 4), _normal(35, 4), 0.7]),
+
+# ----------------------------------------------------------------------------- layers chained, flows, pricing, more physics
+"rh_cs_affine_batchnorm_relu_dropout_chain_dict_caches": ('''
+import numpy as np
+
+def affine_forward(x, w, b):
+    out = x.reshape(x.shape[0], -1).dot(w) + b
+    return out, (x, w, b)
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    eps = bn_param.get('eps', 1e-5)
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    xhat = (x - mu) / np.sqrt(var + eps)
+    return gamma * xhat + beta, (xhat, gamma, var, eps)
+
+def relu_forward(x):
+    return np.maximum(0, x), x
+
+def dropout_forward(x, dropout_param):
+    mask = dropout_param['mask']
+    return x * mask / dropout_param['p'], mask
+
+def block_forward(x, w, b, gamma, beta, bn_param, dropout_param):
+    """
+    - x: (N, D); w: (D, H); b, gamma, beta: (H,)
+    """
+    caches = {}
+    a, caches['fc'] = affine_forward(x, w, b)
+    bn, caches['bn'] = batchnorm_forward(a, gamma, beta, bn_param)
+    r, caches['relu'] = relu_forward(bn)
+    out, caches['drop'] = dropout_forward(r, dropout_param)
+    return out, caches
+''', "block_forward", lambda: [_normal(1, 5, 3), _normal(2, 3, 4), _normal(3, 4), _uniform(4, 4), _normal(5, 4), {},
+                               {"p": 0.5, "mask": (_rng(6).random((5, 4)) < 0.5).astype(float)}]),
+
+"rh_cs_svm_loss_fully_vectorized_np_add_at_grad_free": ('''
+import numpy as np
+
+def multiclass_hinge(scores, y, delta=1.0):
+    """scores: (N, C); y: int (N,)"""
+    N = scores.shape[0]
+    correct = scores[np.arange(N), y][:, None]
+    margins = np.clip(scores - correct + delta, 0, None)
+    margins[np.arange(N), y] = 0.0
+    return margins.sum(axis=1).mean()
+''', "multiclass_hinge", lambda: [_normal(7, 5, 4), np.array([0, 3, 1, 2, 2])], {"wrt": [0]}),
+
+"rh_cs_softmax_loss_naive_explicit_loops_exp_sum": ('''
+import numpy as np
+
+def softmax_loss_naive(W, X, y, reg):
+    """W: (D, C); X: (N, D); y: (N,)"""
+    loss = 0.0
+    num_train = X.shape[0]
+    num_classes = W.shape[1]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        scores -= np.max(scores)
+        sum_exp = 0.0
+        for j in range(num_classes):
+            sum_exp += np.exp(scores[j])
+        loss += -scores[y[i]] + np.log(sum_exp)
+    loss /= num_train
+    loss += 0.5 * reg * np.sum(W * W)
+    return loss
+''', "softmax_loss_naive", lambda: [_normal(8, 4, 3) * .3, _normal(9, 5, 4), np.array([0, 2, 1, 1, 0]), 0.1], {"wrt": [0, 1]}),
+
+"rh_cs_conv_relu_pool_naive_helpers_chain": ('''
+import numpy as np
+
+def conv_forward_naive(x, w, b, conv_param):
+    stride, pad = conv_param['stride'], conv_param['pad']
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    x_pad = np.pad(x, ((0,), (0,), (pad,), (pad,)), 'constant')
+    out = np.zeros((N, F, H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            x_win = x_pad[:, :, i * stride:i * stride + HH, j * stride:j * stride + WW]
+            for f in range(F):
+                out[:, f, i, j] = np.sum(x_win * w[f], axis=(1, 2, 3)) + b[f]
+    return out, (x, w, b, conv_param)
+
+def conv_relu_forward(x, w, b, conv_param):
+    """
+    - x: (N, C, H, W); w: (F, C, HH, WW); b: (F,)
+    """
+    a, conv_cache = conv_forward_naive(x, w, b, conv_param)
+    out = np.maximum(0, a)
+    cache = (conv_cache, a)
+    return out, cache
+''', "conv_relu_forward", lambda: [_normal(10, 2, 2, 3, 3), _normal(11, 2, 2, 2, 2), _normal(12, 2), {"stride": 1, "pad": 0}]),
+
+"rh_cs_rnn_backward_free_temporal_chain_loss_scalar": ('''
+import numpy as np
+
+def rnn_lm_loss(x, h0, Wx, Wh, b, Wout, bout, y):
+    """
+    x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,); Wout: (H, V); bout: (V,); y: int (N, T)
+    """
+    N, T, _ = x.shape
+    h = h0
+    loss = 0.0
+    for t in range(T):
+        h = np.tanh(np.dot(x[:, t, :], Wx) + np.dot(h, Wh) + b)
+        s = np.dot(h, Wout) + bout
+        s = s - np.max(s, axis=1, keepdims=True)
+        p = np.exp(s) / np.sum(np.exp(s), axis=1, keepdims=True)
+        loss += -np.sum(np.log(p[np.arange(N), y[:, t]]))
+    return loss / N
+''', "rnn_lm_loss", lambda: [_normal(13, 2, 3, 2), _normal(14, 2, 3), _normal(15, 2, 3) * .5, _normal(16, 3, 3) * .5, _normal(17, 3),
+                             _normal(18, 3, 4) * .5, _normal(19, 4), np.array([[0, 3, 1], [2, 2, 0]])], {"wrt": [0, 1, 2, 3, 4, 5, 6]}),
+
+"rh_ag_logsumexp_custom_keepdims_mixture_loop_clusters": ('''
+import numpy as np
+
+def logsumexp(X, axis, keepdims=False):
+    max_X = np.max(X, axis=axis, keepdims=True)
+    ans = max_X + np.log(np.sum(np.exp(X - max_X), axis=axis, keepdims=True))
+    if not keepdims:
+        ans = np.squeeze(ans, axis=axis)
+    return ans
+
+def mixture_loglik(log_w, mus, log_s, data):
+    """log_w, mus, log_s: (K,); data: (N,)"""
+    K = len(mus)
+    comps = []
+    for k in range(K):
+        z = (data - mus[k]) / np.exp(log_s[k])
+        comps.append(log_w[k] - log_s[k] - 0.5 * z ** 2)
+    log_norm = logsumexp(log_w, axis=0)
+    return np.sum(logsumexp(np.array(comps), axis=0)) - len(data) * log_norm
+''', "mixture_loglik", lambda: [_normal(20, 3), _normal(21, 3), _normal(22, 3) * .2, _normal(23, 6)]),
+
+"rh_ag_gp_classification_laplace_free_probit_like": ('''
+import numpy as np
+from scipy.special import expit
+
+def latent_objective(f, K_inv, y):
+    """f: (N,) latent values; K_inv: (N, N); y: (N,) in {0, 1}"""
+    p = expit(f)
+    ll = np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+    return -ll + 0.5 * f @ K_inv @ f
+''', "latent_objective", lambda: [_normal(24, 4), (lambda a: np.linalg.inv(a @ a.T + 4 * np.eye(4)))(_normal(25, 4, 4)),
+                                 np.array([1., 0., 0., 1.])], {"wrt": [0, 1]}),
+
+"rh_ag_normalizing_flow_planar_logdet": ('''
+import numpy as np
+
+def planar_flow(z, u, w, b):
+    """z: (N, D); u, w: (D,); b: float"""
+    a = z @ w + b
+    h = np.tanh(a)
+    f = z + np.outer(h, u)
+    psi = np.outer(1 - h ** 2, w)
+    logdet = np.log(np.abs(1 + psi @ u))
+    return f, logdet
+
+def flow_kl(z0, u1, w1, b1, u2, w2, b2):
+    z1, ld1 = planar_flow(z0, u1, w1, b1)
+    z2, ld2 = planar_flow(z1, u2, w2, b2)
+    log_q = -0.5 * np.sum(z0 ** 2, axis=1) - ld1 - ld2
+    log_p = -0.5 * np.sum((z2 - 1.0) ** 2, axis=1)
+    return np.mean(log_q - log_p)
+''', "flow_kl", lambda: [_normal(26, 5, 2), _normal(27, 2) * .3, _normal(28, 2) * .3, 0.1, _normal(29, 2) * .3, _normal(30, 2) * .3, -0.2]),
+
+"rh_ag_neural_ode_adjoint_free_rk4_scalar_params": ('''
+import numpy as np
+
+def dynamics(y, t, theta):
+    return np.tanh(theta[0] * y + theta[1]) - theta[2] * y
+
+def odeint_rk4(y0, ts, theta):
+    y = y0
+    ys = [y0]
+    for i in range(len(ts) - 1):
+        h = ts[i + 1] - ts[i]
+        t = ts[i]
+        k1 = dynamics(y, t, theta)
+        k2 = dynamics(y + h / 2 * k1, t + h / 2, theta)
+        k3 = dynamics(y + h / 2 * k2, t + h / 2, theta)
+        k4 = dynamics(y + h * k3, t + h, theta)
+        y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        ys.append(y)
+    return np.stack(ys)
+
+def loss(y0, theta, ts, target):
+    """y0: (B,); theta: (3,); ts: (T,); target: (T, B)"""
+    return np.mean((odeint_rk4(y0, ts, theta) - target) ** 2)
+''', "loss", lambda: [_normal(31, 3), np.array([0.8, -0.1, 0.3]), np.linspace(0, 1, 5), _normal(32, 5, 3)], {"wrt": [0, 1]}),
+
+"rh_ag_attention_seq2seq_context_loop_list": ('''
+import numpy as np
+
+def softmax(x):
+    e = np.exp(x - np.max(x))
+    return e / e.sum()
+
+def decode_loss(enc, W_att, W_out, dec_init, targets):
+    """enc: (T, H); W_att: (H, H); W_out: (2H, V); dec_init: (H,); targets: int (S,)"""
+    s = dec_init
+    total = 0.0
+    for t in targets:
+        scores = enc @ (W_att @ s)
+        alpha = softmax(scores)
+        context = alpha @ enc
+        logits = np.concatenate([s, context]) @ W_out
+        logits = logits - logits.max()
+        total -= logits[t] - np.log(np.sum(np.exp(logits)))
+        s = np.tanh(context + s)
+    return total
+''', "decode_loss", lambda: [_normal(33, 4, 3), _normal(34, 3, 3) * .5, _normal(35, 6, 5) * .5, _normal(36, 3), np.array([1, 4, 0])],
+    {"wrt": [0, 1, 2, 3]}),
+
+"rh_phys_spring_pendulum_lagrangian_rk4_dict_state": ('''
+import numpy as np
+
+def accelerations(r, th, vr, vth, k, m, L0, g):
+    ar = r * vth ** 2 - k / m * (r - L0) + g * np.cos(th)
+    ath = -(2 * vr * vth + g * np.sin(th)) / r
+    return ar, ath
+
+def simulate(r0, th0, k, m=1.0, L0=1.0, g=9.81, dt=0.01, n=40):
+    state = {'r': r0, 'th': th0, 'vr': 0.0, 'vth': 0.0}
+    for _ in range(n):
+        ar, ath = accelerations(state['r'], state['th'], state['vr'], state['vth'], k, m, L0, g)
+        state['vr'] = state['vr'] + ar * dt
+        state['vth'] = state['vth'] + ath * dt
+        state['r'] = state['r'] + state['vr'] * dt
+        state['th'] = state['th'] + state['vth'] * dt
+    return state['r'] * np.sin(state['th'])
+''', "simulate", lambda: [1.2, 0.5, 20.0], {"wrt": [0, 1, 2]}),
+
+"rh_phys_heat_crank_nicolson_solve": ('''
+import numpy as np
+
+def crank_nicolson(u0, alpha, dx=0.1, dt=0.01, steps=5):
+    """u0: (N,) interior temperatures with zero Dirichlet ends"""
+    N = u0.shape[0]
+    r = alpha * dt / dx ** 2
+    L = -2 * np.eye(N) + np.eye(N, k=1) + np.eye(N, k=-1)
+    A = np.eye(N) - 0.5 * r * L
+    B = np.eye(N) + 0.5 * r * L
+    u = u0
+    for _ in range(steps):
+        u = np.linalg.solve(A, B @ u)
+    return np.sum(u ** 2)
+''', "crank_nicolson", lambda: [_normal(37, 5), 0.3]),
+
+"rh_phys_gravity_nbody_energy_with_com_frame": ('''
+import numpy as np
+
+def total_energy(pos, vel, mass, G=1.0):
+    """pos, vel: (N, 3); mass: (N,)"""
+    M = mass.sum()
+    v_com = (mass[:, None] * vel).sum(axis=0) / M
+    v = vel - v_com
+    KE = 0.5 * np.sum(mass * np.sum(v ** 2, axis=1))
+    dx = pos[:, None, :] - pos[None, :, :]
+    r = np.sqrt(np.sum(dx ** 2, axis=-1) + np.eye(len(mass)))
+    inv_r = np.triu(1.0 / r, k=1)
+    PE = -G * np.sum(np.outer(mass, mass) * inv_r)
+    return KE + PE
+''', "total_energy", lambda: [_normal(38, 4, 3) * 2, _normal(39, 4, 3), _uniform(40, 4)]),
+
+"rh_phys_magnetic_dipole_field_energy_loops": ('''
+import numpy as np
+
+def dipole_energy(m, r):
+    """m: (N, 3) moments; r: (N, 3) positions"""
+    E = 0.0
+    N = len(m)
+    for i in range(N):
+        for j in range(i + 1, N):
+            d = r[j] - r[i]
+            dist = np.linalg.norm(d)
+            n = d / dist
+            E += (np.dot(m[i], m[j]) - 3 * np.dot(m[i], n) * np.dot(m[j], n)) / dist ** 3
+    return E
+''', "dipole_energy", lambda: [_normal(41, 3, 3), _normal(42, 3, 3) * 2]),
+
+"rh_phys_schrodinger_finite_difference_ground_state_rayleigh": ('''
+import numpy as np
+
+def rayleigh_energy(psi, V, dx):
+    """psi: (N,) trial wavefunction on a grid (zero outside); V: (N,) potential"""
+    lap = (np.roll(psi, 1) - 2 * psi + np.roll(psi, -1)) / dx ** 2
+    lap[0] = (psi[1] - 2 * psi[0]) / dx ** 2
+    lap[-1] = (psi[-2] - 2 * psi[-1]) / dx ** 2
+    H_psi = -0.5 * lap + V * psi
+    return np.dot(psi, H_psi) / np.dot(psi, psi)
+''', "rayleigh_energy", lambda: [_uniform(43, 7), np.linspace(-1, 1, 7) ** 2, 0.2], {"wrt": [0, 1]}),
+
+"rh_phys_elastic_rod_bending_stretching_energy": ('''
+import numpy as np
+
+def rod_energy(X, ks, kb, L0):
+    """X: (N, 2) node positions of a discrete rod"""
+    e = X[1:] - X[:-1]
+    lengths = np.linalg.norm(e, axis=1)
+    stretch = 0.5 * ks * np.sum((lengths - L0) ** 2)
+    t = e / lengths[:, None]
+    cos_turn = np.sum(t[1:] * t[:-1], axis=1)
+    bend = kb * np.sum(1 - cos_turn)
+    return stretch + bend
+''', "rod_energy", lambda: [np.cumsum(np.ones((5, 2)) * 0.5 + 0.1 * _normal(44, 5, 2), axis=0), 10.0, 2.0, 0.7]),
+
+"rh_phys_thermostat_berendsen_velocity_rescale_loop": ('''
+import numpy as np
+
+def berendsen(v, T0, tau, dt=0.01, steps=5, m=1.0):
+    """v: (N, 3) velocities"""
+    N = v.shape[0]
+    for _ in range(steps):
+        T = m * np.sum(v ** 2) / (3 * N)
+        lam = np.sqrt(1 + dt / tau * (T0 / T - 1))
+        v = v * lam
+    return np.sum(v ** 2)
+''', "berendsen", lambda: [_normal(45, 4, 3), 1.5, 0.1]),
+
+"rh_phys_option_binomial_tree_american_put_loop_max": ('''
+import numpy as np
+
+def american_put(S0, K, r, sigma, T=1.0, n=6):
+    dt = T / n
+    u = np.exp(sigma * np.sqrt(dt))
+    d = 1 / u
+    p = (np.exp(r * dt) - d) / (u - d)
+    disc = np.exp(-r * dt)
+    j = np.arange(n + 1)
+    S = S0 * u ** (n - j) * d ** j
+    V = np.maximum(K - S, 0.0)
+    for i in range(n - 1, -1, -1):
+        S = S0 * u ** (i - np.arange(i + 1)) * d ** np.arange(i + 1)
+        V = np.maximum(disc * (p * V[:-1] + (1 - p) * V[1:]), K - S)
+    return V[0]
+''', "american_put", lambda: [100.0, 103.0, 0.05, 0.3], {"wrt": [0, 1, 2, 3]}),
+
+"rh_phys_implied_heat_capacity_debye_quadrature_trapz": ('''
+import numpy as np
+
+def debye_cv(T, theta_D, n=40):
+    x = np.linspace(1e-6, theta_D / T, n)
+    integrand = x ** 4 * np.exp(x) / (np.exp(x) - 1) ** 2
+    dx = x[1] - x[0]
+    integral = dx * (np.sum(integrand) - 0.5 * (integrand[0] + integrand[-1]))
+    return 9 * (T / theta_D) ** 3 * integral
+''', "debye_cv", lambda: [150.0, 300.0], {"wrt": [0, 1]}),
+
+"rh_phys_ray_tracing_snell_slab_stack_loop": ('''
+import numpy as np
+
+def exit_offset(theta0, n_layers, thickness):
+    """n_layers, thickness: (L,) refractive indices and slab thicknesses; returns lateral shift"""
+    s = np.sin(theta0)
+    shift = 0.0
+    n_prev = 1.0
+    for n, t in zip(n_layers, thickness):
+        s = s * n_prev / n
+        shift += t * s / np.sqrt(1 - s ** 2)
+        n_prev = n
+    return shift
+''', "exit_offset", lambda: [0.5, np.array([1.3, 1.5, 1.4]), np.array([0.2, 0.1, 0.3])]),
+
+"rh_phys_ideal_gas_piston_adiabatic_work_list": ('''
+def work_cycle(V1, V2, P1, gamma=1.4, n=20):
+    dV = (V2 - V1) / n
+    W = 0.0
+    V = V1
+    for i in range(n):
+        Vm = V + 0.5 * dV
+        P = P1 * (V1 / Vm) ** gamma
+        W += P * dV
+        V += dV
+    return W
+''', "work_cycle", lambda: [1.0, 2.5, 3.0, 1.4]),
+
+"rh_cs_rnn_step_tuple_cache_then_loop_caches_list_index": ('''
+import numpy as np
+
+def step(x, h, Wx, Wh, b):
+    a = x @ Wx + h @ Wh + b
+    return np.tanh(a), (x, h, a)
+
+def rnn_sum_forward(x, h0, Wx, Wh, b):
+    """
+    - x: (N, T, D); h0: (N, H); Wx: (D, H); Wh: (H, H); b: (H,)
+    """
+    N, T, D = x.shape
+    caches = []
+    h = h0
+    hsum = np.zeros_like(h0)
+    for t in range(T):
+        h, c = step(x[:, t], h, Wx, Wh, b)
+        caches.append(c)
+        hsum += h
+    return hsum / T, caches
+''', "rnn_sum_forward", lambda: [_normal(46, 2, 3, 2), _normal(47, 2, 3), _normal(48, 2, 3) * .5, _normal(49, 3, 3) * .5, _normal(50, 3)]),
+
+"rh_ml_contrastive_simclr_nt_xent": ('''
+import numpy as np
+
+def nt_xent(z1, z2, tau=0.5):
+    """z1, z2: (N, D) embeddings of two views"""
+    z = np.concatenate([z1, z2], axis=0)
+    z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    sim = z @ z.T / tau
+    N2 = sim.shape[0]
+    sim = sim - 1e9 * np.eye(N2)
+    n = N2 // 2
+    pos = np.concatenate([np.arange(n, N2), np.arange(0, n)])
+    logprob = sim - np.log(np.sum(np.exp(sim), axis=1, keepdims=True))
+    return -np.mean(logprob[np.arange(N2), pos])
+''', "nt_xent", lambda: [_normal(51, 3, 4), _normal(52, 3, 4)]),
+
+"rh_ml_layer_norm_transformer_block_residual_gelu": ('''
+import numpy as np
+
+def layer_norm(x, g, b, eps=1e-5):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return g * (x - mu) / np.sqrt(var + eps) + b
+
+def gelu(x):
+    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+
+def block(x, g1, b1, W1, c1, W2, c2):
+    """x: (T, D); g1, b1: (D,); W1: (D, F); c1: (F,); W2: (F, D); c2: (D,)"""
+    h = layer_norm(x, g1, b1)
+    h = gelu(h @ W1 + c1) @ W2 + c2
+    return np.sum((x + h) ** 2)
+''', "block", lambda: [_normal(53, 3, 4), _uniform(54, 4), _normal(55, 4), _normal(56, 4, 6) * .5, _normal(57, 6), _normal(58, 6, 4) * .5, _normal(59, 4)]),
+
+# ----------------------------------------------------------------------------- NumPy's writes, scatters, sorts and index tricks in real code
+"rh_cs_word_embedding_duplicate_indices_scatter_sum": ('''
+import numpy as np
+
+def bag_of_words_loss(W, idx, weights, target):
+    """W: (V, D); idx: int (K,) with repeats; weights: (K,); target: (D,)"""
+    emb = np.zeros(W.shape[1])
+    for k in range(len(idx)):
+        emb += weights[k] * W[idx[k]]
+    return np.sum((emb - target) ** 2)
+''', "bag_of_words_loss", lambda: [_normal(1, 5, 3), np.array([1, 3, 1, 1, 0]), _normal(2, 5), _normal(3, 3)], {"wrt": [0, 2]}),
+
+"rh_numpy_fancy_inplace_add_repeated_indices_semantics": ('''
+import numpy as np
+
+def bump(x, idx, v):
+    """x: (N,); idx: int (K,) with repeats; v: (K,). NumPy's x[idx] += v applies each index once."""
+    y = x.copy()
+    y[idx] += v
+    return np.sum(y ** 2)
+''', "bump", lambda: [_normal(4, 5), np.array([1, 3, 1]), _normal(5, 3)], {"wrt": [0, 2]}),
+
+"rh_numpy_add_at_repeated_indices": ('''
+import numpy as np
+
+def scatter(x, idx, v):
+    y = x.copy()
+    np.add.at(y, idx, v)
+    return np.sum(np.sin(y))
+''', "scatter", lambda: [_normal(6, 5), np.array([1, 3, 1]), _normal(7, 3)], {"wrt": [0, 2]}),
+
+"rh_numpy_transpose_reshape_copy_then_write": ('''
+import numpy as np
+
+def f(x):
+    """x: (2, 3)"""
+    y = x.T.reshape(6)
+    y[0] = 10.0 * y[1]
+    return np.sum(y * x.reshape(6)) + np.sum(x ** 2)
+''', "f", lambda: [_normal(8, 2, 3)]),
+
+"rh_numpy_view_write_through_basic_slice": ('''
+import numpy as np
+
+def f(x, s):
+    """x: (4, 3)"""
+    y = x.copy()
+    top = y[:2]
+    top *= s
+    top[:, 0] = np.tanh(top[:, 1])
+    return np.sum(y ** 2)
+''', "f", lambda: [_normal(9, 4, 3), 1.7]),
+
+"rh_numpy_boolean_mask_from_data_clamp_then_log": ('''
+import numpy as np
+
+def robust_log_loss(pred, y):
+    """pred: (N,) positive; y: (N,)"""
+    p = pred.copy()
+    small = p < 0.3
+    p[small] = 0.3 + 0.1 * p[small]
+    return np.mean((np.log(p) - y) ** 2)
+''', "robust_log_loss", lambda: [_uniform(10, 6) - 0.35, _normal(11, 6)], {"wrt": [0]}),
+
+"rh_numpy_maximum_accumulate_drawdown_loss": ('''
+import numpy as np
+
+def max_drawdown(returns):
+    """returns: (T,)"""
+    wealth = np.cumprod(1 + returns)
+    peak = np.maximum.accumulate(wealth)
+    dd = (peak - wealth) / peak
+    return np.max(dd)
+''', "max_drawdown", lambda: [_normal(12, 8) * 0.05]),
+
+"rh_numpy_sort_trimmed_huber_topk": ('''
+import numpy as np
+
+def topk_loss(r, k=3):
+    """r: (N,) residuals; mean of the k largest squared"""
+    s = np.sort(r ** 2)[::-1]
+    return np.mean(s[:k])
+''', "topk_loss", lambda: [_normal(13, 7)]),
+
+"rh_numpy_argsort_index_ranking_loss": ('''
+import numpy as np
+
+def listwise_loss(scores, relevance):
+    """scores, relevance: (N,); ListMLE on the order relevance gives"""
+    order = np.argsort(-relevance)
+    s = scores[order]
+    loss = 0.0
+    for i in range(len(s)):
+        tail = s[i:]
+        m = np.max(tail)
+        loss += -(s[i] - m - np.log(np.sum(np.exp(tail - m))))
+    return loss
+''', "listwise_loss", lambda: [_normal(14, 5), np.array([3., 1., 2., 0., 4.])], {"wrt": [0]}),
+
+"rh_numpy_where_nonzero_indices_gather": ('''
+import numpy as np
+
+def active_energy(x, mask):
+    """x: (N,); mask: bool (N,)"""
+    idx = np.where(mask)[0]
+    xa = x[idx]
+    return np.sum(xa[1:] * xa[:-1]) + np.sum(xa ** 2)
+''', "active_energy", lambda: [_normal(15, 6), np.array([True, False, True, True, False, True])], {"wrt": [0]}),
+
+"rh_numpy_ix_submatrix_quadratic": ('''
+import numpy as np
+
+def sub_quadratic(A, v, rows):
+    """A: (N, N); v: (K,); rows: int (K,)"""
+    S = A[np.ix_(rows, rows)]
+    return v @ S @ v
+''', "sub_quadratic", lambda: [_normal(16, 4, 4), _normal(17, 2), np.array([3, 1])], {"wrt": [0, 1]}),
+
+"rh_numpy_take_along_axis_argmax_pooling": ('''
+import numpy as np
+
+def pooled(x, w):
+    """x: (N, T, D); w: (D,) attention-free max over time by score"""
+    scores = x @ w
+    best = np.argmax(scores, axis=1)
+    chosen = np.take_along_axis(x, best[:, None, None], axis=1)[:, 0, :]
+    return np.sum(chosen ** 2) + np.sum(scores)
+''', "pooled", lambda: [_normal(18, 2, 4, 3), _normal(19, 3)]),
+
+"rh_numpy_out_argument_inplace_exp_then_normalize": ('''
+import numpy as np
+
+def softmax_inplace(x):
+    """x: (N, C)"""
+    s = x - x.max(axis=1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=1, keepdims=True)
+    return np.sum(s * np.arange(s.shape[1]))
+''', "softmax_inplace", lambda: [_normal(20, 3, 4)]),
+
+"rh_numpy_negative_base_integer_power_and_abs": ('''
+import numpy as np
+
+def poly_energy(x, a):
+    """x: (N,) may be negative"""
+    return np.sum(a * x ** 3 - np.abs(x) ** 1.5 + x ** 4 / 4)
+''', "poly_energy", lambda: [_normal(21, 6), 0.7]),
+
+"rh_numpy_copyto_where_relu_variant": ('''
+import numpy as np
+
+def leaky(x, alpha):
+    """x: (N, D)"""
+    out = x.copy()
+    np.copyto(out, alpha * x, where=x < 0)
+    return np.sum(out ** 2)
+''', "leaky", lambda: [_normal(22, 3, 4), 0.1]),
+
+"rh_numpy_put_along_axis_onehot_grad_free": ('''
+import numpy as np
+
+def margin_loss(scores, y):
+    """scores: (N, C); y: int (N,)"""
+    N, C = scores.shape
+    onehot = np.zeros((N, C))
+    np.put_along_axis(onehot, y[:, None], 1.0, axis=1)
+    correct = np.sum(scores * onehot, axis=1, keepdims=True)
+    return np.sum(np.maximum(0, scores - correct + 1) * (1 - onehot))
+''', "margin_loss", lambda: [_normal(23, 4, 3), np.array([0, 2, 1, 2])], {"wrt": [0]}),
+
+"rh_numpy_swap_columns_fancy_assign_view": ('''
+import numpy as np
+
+def swapped(x, w):
+    """x: (N, 3); w: (3,)"""
+    y = x.copy()
+    y[:, [0, 2]] = y[:, [2, 0]]
+    return np.sum((y @ w) ** 2)
+''', "swapped", lambda: [_normal(24, 4, 3), _normal(25, 3)]),
+
+"rh_numpy_diag_fill_and_triu_mask_energy": ('''
+import numpy as np
+
+def pair_energy(X, eps):
+    """X: (N, D)"""
+    D2 = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    np.fill_diagonal(D2, 1.0)
+    E = eps / D2
+    return np.sum(np.triu(E, 1))
+''', "pair_energy", lambda: [_normal(26, 4, 2) * 2, 0.5]),
+
+"rh_numpy_chained_inplace_alias_same_array": ('''
+import numpy as np
+
+def f(x):
+    """x: (5,)"""
+    y = x.copy()
+    z = y
+    z += 1.0
+    y *= y
+    return np.sum(z * x)
+''', "f", lambda: [_normal(27, 5)]),
+
+"rh_numpy_roll_and_diff_periodic_curvature": ('''
+import numpy as np
+
+def curvature_energy(theta, k):
+    """theta: (N,) angles around a ring"""
+    d = np.diff(theta, append=theta[:1]) 
+    wrapped = (d + np.pi) % (2 * np.pi) - np.pi
+    return 0.5 * k * np.sum(wrapped ** 2)
+''', "curvature_energy", lambda: [np.linspace(0, 5, 6) + 0.1 * _normal(28, 6), 2.0]),
+
+"rh_python_list_of_arrays_inplace_modification_loop": ('''
+import numpy as np
+
+def f(xs, s):
+    """xs: list of three (3,) arrays"""
+    ys = [x.copy() for x in xs]
+    for y in ys:
+        y *= s
+        y[0] = y[1] * y[2]
+    return sum(np.sum(y ** 2) for y in ys)
+''', "f", lambda: [[_normal(29, 3), _normal(30, 3), _normal(31, 3)], 1.3]),
+
+"rh_python_dict_of_arrays_update_loop_items": ('''
+import numpy as np
+
+def sgd_step_loss(params, grads, lr, X):
+    """params, grads: dicts with W (D, H), b (H,); X: (N, D)"""
+    new = {}
+    for k, v in params.items():
+        new[k] = v - lr * grads[k]
+    h = np.tanh(X @ new['W'] + new['b'])
+    return np.sum(h ** 2)
+''', "sgd_step_loss", lambda: [{"W": _normal(32, 3, 2), "b": _normal(33, 2)}, {"W": _normal(34, 3, 2), "b": _normal(35, 2)}, 0.1, _normal(36, 4, 3)],
+    {"shapes": {"params": {"W": "D, H", "b": "H"}, "grads": {"W": "D, H", "b": "H"}, "lr": "float", "X": "N, D"}}),
+
+# ----------------------------------------------------------------------------- while True, tuples spread into calls, lists of sizes
+"rh_adv_while_true_nested_loop_return_inside_for": ('''
+import math
+
+def first_crossing(a, b, dt=0.05):
+    t = 0.0
+    x = a
+    while True:
+        for k in range(3):
+            x = x + dt * (b - x) + 0.01 * k
+            t += dt
+            if x > 0.8 * b:
+                return t * x
+        if t > 50:
+            return -1.0 * x
+''', "first_crossing", lambda: [0.1, 1.3]),
+
+"rh_adv_while_true_two_returns_tuple": ('''
+import numpy as np
+
+def settle(x0, k, tol=1e-3):
+    """x0: (3,)"""
+    x = x0
+    n = 0
+    while True:
+        x = x - k * np.tanh(x)
+        n += 1
+        if np.max(np.abs(x)) < tol:
+            return np.sum(x), n * 1.0
+        if n >= 25:
+            return np.sum(x ** 2), n * 2.0
+''', "settle", lambda: [_normal(1, 3), 0.3], {"wrt": [0, 1], "shapes": {"x0": "3", "k": "float"}}),
+
+"rh_adv_spread_tuple_list_and_default_mixed": ('''
+import numpy as np
+
+def f(x, a, b=1.0, c=0.0):
+    return a * np.sin(b * x + c)
+
+def integrate(g, x0, h, n, params=(1.0,)):
+    x = x0
+    total = 0.0
+    for i in range(n):
+        total = total + h * g(x, *params)
+        x = x + h
+    return total
+
+def loss(x0, a, b, c):
+    return integrate(f, x0, 0.1, 5, [a, b, c]) + integrate(f, x0, 0.2, 3) + integrate(f, x0, 0.1, 2, params=(a, b))
+''', "loss", lambda: [0.3, 1.2, 0.7, -0.2]),
+
+"rh_adv_fixed_list_of_arrays_zip_sizes_shape_change": ('''
+import numpy as np
+
+def mlp(x, W1, W2, W3):
+    """x: (N, 2); W1: (2, 4); W2: (4, 3); W3: (3, 1)"""
+    Ws = [W1, W2, W3]
+    acts = ['tanh', 'tanh', 'none']
+    h = x
+    for W, act in zip(Ws, acts):
+        h = h @ W
+        if act == 'tanh':
+            h = np.tanh(h)
+    return np.sum(h ** 2)
+''', "mlp", lambda: [_normal(2, 5, 2), _normal(3, 2, 4), _normal(4, 4, 3), _normal(5, 3, 1)]),
+
+"rh_adv_fixed_list_alias_then_reversed": ('''
+import numpy as np
+
+def decoder(z, Ws):
+    """z: (N, 1); Ws: list of (1, 3), (3, 2) weight matrices given reversed"""
+    sizes = [1, 3, 2]
+    s = sizes
+    h = z
+    for k, m in enumerate(s[1:]):
+        W = Ws[k]
+        h = np.tanh(h @ W[:, :m])
+    return np.sum(h)
+''', "decoder", lambda: [_normal(6, 4, 1), [_normal(7, 1, 3), _normal(8, 3, 2)]],
+    {"shapes": {"z": "4, 1", "Ws": ["1, 3", "3, 2"]}}),
+
+"rh_adv_number_list_item_aug_assign": ('''
+import numpy as np
+
+def f(x):
+    """x: (5,)"""
+    coeffs = [0.5, -1.5, 2.0]
+    acc = 0
+    total = 0.0
+    for i in range(len(coeffs)):
+        acc += coeffs[i] * (i + 1)
+        total = total + acc * np.sum(x[: i + 2] ** 2)
+    return total
+''', "f", lambda: [_normal(9, 5)]),
+
+"rh_adv_module_pairs_reversed_loop": ('''
+import numpy as np
+
+BONDS = [(0, 1), (1, 2), (2, 3)]
+
+def chain(x, k):
+    """x: (4, 2)"""
+    e = 0.0
+    for (i, j) in reversed(BONDS):
+        e = e * 0.9 + k * np.sum((x[i] - x[j]) ** 2)
+    return e
+''', "chain", lambda: [_normal(10, 4, 2), 1.5]),
+
+"rh_adv_module_triples_zip_weights_list": ('''
+import numpy as np
+
+ANGLES = [(0, 1, 2), (1, 2, 3)]
+K_THETA = [10.0, 20.0]
+
+def angle_energy(x, theta0):
+    """x: (4, 3)"""
+    e = 0.0
+    for (i, j, k), kt in zip(ANGLES, K_THETA):
+        a = x[i] - x[j]
+        b = x[k] - x[j]
+        c = a @ b / np.sqrt((a @ a) * (b @ b))
+        e = e + 0.5 * kt * (np.arccos(c) - theta0) ** 2
+    return e
+''', "angle_energy", lambda: [np.array([[1.0, 0.1, 0.0], [0.0, 0.0, 0.1], [-0.3, 1.0, 0.2], [0.2, 1.8, 1.0]]), 1.9]),
+
+# ----------------------------------------------------------------------------- layers over lists, kernels, integrators again
+"rh_cs_batchnorm_running_stats_update_and_cache_tuple_train": ('''
+import numpy as np
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """
+    - x: Data of shape (N, D)
+    - gamma: Scale parameter of shape (D,)
+    - beta: Shift paremeter of shape (D,)
+    - bn_param: Dictionary with mode, eps, momentum, running_mean, running_var
+    """
+    mode = bn_param["mode"]
+    eps = bn_param.get("eps", 1e-5)
+    momentum = bn_param.get("momentum", 0.9)
+    N, D = x.shape
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    out, cache = None, None
+    if mode == "train":
+        mu = np.mean(x, axis=0)
+        xc = x - mu
+        var = np.mean(xc ** 2, axis=0)
+        std = np.sqrt(var + eps)
+        z = xc / std
+        out = gamma * z + beta
+        running_mean = momentum * running_mean + (1 - momentum) * mu
+        running_var = momentum * running_var + (1 - momentum) * var
+        cache = (x, xc, var, std, z, gamma, eps)
+    bn_param["running_mean"] = running_mean
+    bn_param["running_var"] = running_var
+    return out, cache
+''', "batchnorm_forward", lambda: [_normal(1, 6, 3), _uniform(2, 3), _normal(3, 3), {"mode": "train"}]),
+
+"rh_cs_svm_structured_loss_half_vectorized": ('''
+import numpy as np
+
+def svm_loss_half_vectorized(W, X, y, reg):
+    """
+    - W: (D, C); X: (N, D); y: (N,); reg: float
+    """
+    loss = 0.0
+    num_train = X.shape[0]
+    for i in range(num_train):
+        scores = X[i].dot(W)
+        margins = np.maximum(0, scores - scores[y[i]] + 1)
+        margins[y[i]] = 0
+        loss += np.sum(margins)
+    loss /= num_train
+    loss += reg * np.sum(W * W)
+    return loss
+''', "svm_loss_half_vectorized", lambda: [_normal(4, 4, 3) * .3, _normal(5, 5, 4), np.array([0, 2, 1, 1, 0]), 0.05], {"wrt": [0, 1]}),
+
+"rh_cs_dropout_inverted_then_affine_scores_loss_list_layers": ('''
+import numpy as np
+
+def forward_loss(X, y, Ws, bs, masks, p):
+    """X: (N, D); y: int (N,); Ws, bs: lists of two layers; masks: list of (N, H) keep masks"""
+    h = X
+    for W, b, m in zip(Ws[:-1], bs[:-1], masks):
+        h = np.maximum(0, h @ W + b) * m / p
+    scores = h @ Ws[-1] + bs[-1]
+    scores -= scores.max(axis=1, keepdims=True)
+    logp = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return -logp[np.arange(len(y)), y].mean()
+''', "forward_loss", lambda: [_normal(6, 4, 3), np.array([0, 1, 1, 0]), [_normal(7, 3, 5), _normal(8, 5, 2)], [_normal(9, 5), _normal(10, 2)],
+                              [(_rng(11).random((4, 5)) < 0.7).astype(float)], 0.7],
+    {"wrt": [0, 2, 3], "shapes": {"X": "N, D", "y": "int N", "Ws": ["D, H", "H, C"], "bs": ["H,", "C,"], "masks": ["N, H"], "p": "float"}}),
+
+"rh_ag_gp_periodic_plus_rbf_kernel_sum": ('''
+import numpy as np
+
+def kernel(x1, x2, log_ls, log_p, log_amp):
+    d = x1[:, None] - x2[None, :]
+    rbf = np.exp(-0.5 * d ** 2 / np.exp(2 * log_ls))
+    per = np.exp(-2 * np.sin(np.pi * np.abs(d) / np.exp(log_p)) ** 2)
+    return np.exp(2 * log_amp) * rbf * per
+
+def gp_nll(log_ls, log_p, log_amp, log_noise, x, y):
+    """x, y: (N,)"""
+    K = kernel(x, x, log_ls, log_p, log_amp) + np.exp(2 * log_noise) * np.eye(len(x))
+    L = np.linalg.cholesky(K)
+    a = np.linalg.solve(L, y)
+    return 0.5 * a @ a + np.sum(np.log(np.diag(L))) + 0.5 * len(x) * np.log(2 * np.pi)
+''', "gp_nll", lambda: [0.2, 0.5, 0.1, -1.0, np.array([0.1, 0.7, 1.3, 2.2, 2.9]), _normal(12, 5)], {"wrt": [0, 1, 2, 3, 5]}),
+
+"rh_ag_mean_field_vi_bernoulli_logistic_reparam_loop": ('''
+import numpy as np
+
+def elbo(mu, log_sigma, X, y, eps):
+    """mu, log_sigma: (D,); X: (N, D); y: (N,) in {0, 1}; eps: (S, D)"""
+    sigma = np.exp(log_sigma)
+    total = 0.0
+    for s in range(eps.shape[0]):
+        w = mu + sigma * eps[s]
+        logits = X @ w
+        total += np.sum(y * logits - np.logaddexp(0, logits)) - 0.5 * np.sum(w ** 2)
+    entropy = np.sum(log_sigma)
+    return total / eps.shape[0] + entropy
+''', "elbo", lambda: [_normal(13, 3), _normal(14, 3) * .2, _normal(15, 6, 3), (_normal(16, 6) > 0).astype(float), _normal(17, 4, 3)], {"wrt": [0, 1]}),
+
+"rh_phys_rk4_lorenz_tuple_unpack_state_list": ('''
+def lorenz(state, sigma, rho, beta):
+    x, y, z = state
+    return (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)
+
+def rk4(state, h, sigma, rho, beta):
+    k1 = lorenz(state, sigma, rho, beta)
+    s2 = tuple(s + 0.5 * h * k for s, k in zip(state, k1))
+    k2 = lorenz(s2, sigma, rho, beta)
+    s3 = tuple(s + 0.5 * h * k for s, k in zip(state, k2))
+    k3 = lorenz(s3, sigma, rho, beta)
+    s4 = tuple(s + h * k for s, k in zip(state, k3))
+    k4 = lorenz(s4, sigma, rho, beta)
+    return tuple(s + h / 6 * (a + 2 * b + 2 * c + d) for s, a, b, c, d in zip(state, k1, k2, k3, k4))
+
+def final_x(x0, y0, z0, sigma=10.0, rho=28.0, beta=8.0 / 3.0):
+    state = (x0, y0, z0)
+    for _ in range(10):
+        state = rk4(state, 0.01, sigma, rho, beta)
+    return state[0] + state[2]
+''', "final_x", lambda: [1.0, 1.0, 1.0, 10.0, 28.0, 8.0 / 3.0]),
+
+"rh_phys_spring_lattice_2d_neighbors_roll": ('''
+import numpy as np
+
+def lattice_energy(u, k, a=1.0):
+    """u: (n, n, 2) displacements of a square lattice, periodic"""
+    E = 0.0
+    for axis, shift in ((0, np.array([a, 0.0])), (1, np.array([0.0, a]))):
+        d = np.roll(u, -1, axis=axis) - u + shift
+        L = np.sqrt(np.sum(d ** 2, axis=-1))
+        E = E + 0.5 * k * np.sum((L - a) ** 2)
+    return E
+''', "lattice_energy", lambda: [0.1 * _normal(18, 3, 3, 2), 2.0]),
+
+"rh_phys_gravity_two_body_energy_momentum_scalar_math": ('''
+import math
+
+def two_body(x1, y1, x2, y2, vx1, vy1, vx2, vy2, m1=1.0, m2=0.5, G=1.0):
+    r = math.hypot(x2 - x1, y2 - y1)
+    ke = 0.5 * m1 * (vx1 ** 2 + vy1 ** 2) + 0.5 * m2 * (vx2 ** 2 + vy2 ** 2)
+    pe = -G * m1 * m2 / r
+    px = m1 * vx1 + m2 * vx2
+    return ke + pe + 0.1 * px ** 2
+''', "two_body", lambda: [0.0, 0.0, 1.2, 0.3, 0.1, -0.2, -0.1, 0.4]),
+
+"rh_phys_heat_equation_implicit_tridiagonal_thomas": ('''
+import numpy as np
+
+def thomas(a, b, c, d):
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return x
+
+def implicit_heat(u0, r, steps=3):
+    """u0: (N,)"""
+    n = len(u0)
+    a = -r * np.ones(n)
+    b = (1 + 2 * r) * np.ones(n)
+    c = -r * np.ones(n)
+    u = u0
+    for _ in range(steps):
+        u = thomas(a, b, c, u)
+    return np.sum(u ** 2)
+''', "implicit_heat", lambda: [_normal(19, 5), 0.4]),
+
+"rh_phys_black_scholes_greeks_vectorized_vega_loss": ('''
+import numpy as np
+from scipy.stats import norm
+
+def vega_weighted_error(sigma, S, K, T, r, market):
+    """sigma: (M,) per strike; S: float; K, T, market: (M,)"""
+    sqT = np.sqrt(T)
+    d1 = (np.log(S / K) + (r + 0.5 * sigma ** 2) * T) / (sigma * sqT)
+    d2 = d1 - sigma * sqT
+    price = S * norm.cdf(d1) - K * np.exp(-r * T) * norm.cdf(d2)
+    vega = S * norm.pdf(d1) * sqT
+    return np.sum((price - market) ** 2 / vega)
+''', "vega_weighted_error", lambda: [np.array([0.2, 0.25, 0.3]), 100.0, np.array([90., 100., 110.]), np.array([0.5, 1.0, 1.5]), 0.02, np.array([12.0, 10.0, 8.0])],
+    {"wrt": [0, 1, 2, 3, 4]}),
+
+"rh_ml_knowledge_attention_causal_mask_loop_heads_concat": ('''
+import numpy as np
+
+def causal_attention(x, Wqkv, Wo, n_heads):
+    """x: (T, E); Wqkv: (E, 3E); Wo: (E, E)"""
+    T, E = x.shape
+    hd = E // n_heads
+    qkv = x @ Wqkv
+    q, k, v = qkv[:, :E], qkv[:, E:2 * E], qkv[:, 2 * E:]
+    mask = np.triu(np.ones((T, T)), 1) * -1e9
+    heads = []
+    for h in range(n_heads):
+        sl = slice(h * hd, (h + 1) * hd)
+        att = q[:, sl] @ k[:, sl].T / np.sqrt(hd) + mask
+        att = np.exp(att - att.max(axis=1, keepdims=True))
+        att /= att.sum(axis=1, keepdims=True)
+        heads.append(att @ v[:, sl])
+    return np.sum((np.concatenate(heads, axis=1) @ Wo) ** 2)
+''', "causal_attention", lambda: [_normal(20, 3, 4), _normal(21, 4, 12) * .5, _normal(22, 4, 4) * .5, 2], {"wrt": [0, 1, 2]}),
+
+"rh_ml_focal_loss_multiclass_gamma_alpha": ('''
+import numpy as np
+
+def focal_loss(logits, y, alpha, gamma=2.0):
+    """logits: (N, C); y: int (N,); alpha: (C,)"""
+    z = logits - logits.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    idx = np.arange(logits.shape[0])
+    lp = logp[idx, y]
+    p = np.exp(lp)
+    return -np.mean(alpha[y] * (1 - p) ** gamma * lp)
+''', "focal_loss", lambda: [_normal(23, 5, 3), np.array([0, 2, 1, 1, 2]), _uniform(24, 3)], {"wrt": [0, 2]}),
+
+# ----------------------------------------------------------------------------- orbits on lists, fields on grids, meta-learning
+"rh_phys_orbit_rk4_lists_of_floats_math": ('''
+import math
+
+def deriv(s, mu):
+    x, y, vx, vy = s
+    r3 = (x * x + y * y) ** 1.5
+    return [vx, vy, -mu * x / r3, -mu * y / r3]
+
+def step(s, h, mu):
+    k1 = deriv(s, mu)
+    k2 = deriv([a + 0.5 * h * b for a, b in zip(s, k1)], mu)
+    k3 = deriv([a + 0.5 * h * b for a, b in zip(s, k2)], mu)
+    k4 = deriv([a + h * b for a, b in zip(s, k3)], mu)
+    return [a + h / 6.0 * (b + 2 * c + 2 * d + e) for a, b, c, d, e in zip(s, k1, k2, k3, k4)]
+
+def miss_distance(vx0, vy0, mu=1.0, h=0.05, n=20):
+    s = [1.0, 0.0, vx0, vy0]
+    for _ in range(n):
+        s = step(s, h, mu)
+    return math.hypot(s[0] - 0.2, s[1] - 0.9)
+''', "miss_distance", lambda: [0.05, 1.1, 1.0]),
+
+"rh_phys_heat_convolve_kernel_steps": ('''
+import numpy as np
+
+def smooth_steps(u0, D, steps=4):
+    """u0: (N,) on a periodic grid, explicit diffusion by a 3-point kernel"""
+    k = np.array([D, 1 - 2 * D, D])
+    u = u0
+    for _ in range(steps):
+        padded = np.concatenate([u[-1:], u, u[:1]])
+        u = np.convolve(padded, k, mode='valid')
+    return np.sum(u ** 3)
+''', "smooth_steps", lambda: [_normal(1, 7), 0.2]),
+
+"rh_phys_np_gradient_field_energy": ('''
+import numpy as np
+
+def field_energy(phi, dx):
+    """phi: (N, M) potential on a grid"""
+    gy, gx = np.gradient(phi, dx)
+    return 0.5 * np.sum(gx ** 2 + gy ** 2) * dx * dx
+''', "field_energy", lambda: [_normal(2, 4, 5), 0.3]),
+
+"rh_phys_pendulum_damped_euler_cromer_while_time": ('''
+import math
+
+def swing_time(theta0, b, g=9.81, L=1.0, dt=0.001):
+    theta, omega, t = theta0, 0.0, 0.0
+    while t < 0.5:
+        omega += (-g / L * math.sin(theta) - b * omega) * dt
+        theta += omega * dt
+        t += dt
+    return theta
+''', "swing_time", lambda: [0.3, 0.2]),
+
+"rh_fin_monte_carlo_barrier_smooth_given_normals": ('''
+import numpy as np
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+def barrier_call(S0, K, B, sigma, r, Z, T=1.0, sharp=50.0):
+    """Z: (P, n) normals; up-and-out call, the barrier smoothed by a sigmoid"""
+    P, n = Z.shape
+    dt = T / n
+    log_paths = np.log(S0) + np.cumsum((r - 0.5 * sigma ** 2) * dt + sigma * np.sqrt(dt) * Z, axis=1)
+    paths = np.exp(log_paths)
+    alive = np.prod(sigmoid(sharp * (B - paths) / B), axis=1)
+    payoff = np.maximum(paths[:, -1] - K, 0.0) * alive
+    return np.exp(-r * T) * np.mean(payoff)
+''', "barrier_call", lambda: [100.0, 100.0, 130.0, 0.2, 0.01, _normal(3, 40, 5)], {"wrt": [0, 1, 2, 3, 4]}),
+
+"rh_cs_affine_layer_with_l1_reg_and_docstring_returns": ('''
+import numpy as np
+
+def affine_l1_loss(x, w, b, y, lam):
+    """
+    Inputs:
+    - x: A numpy array containing input data, of shape (N, D)
+    - w: A numpy array of weights, of shape (D, M)
+    - b: A numpy array of biases, of shape (M,)
+    - y: targets, of shape (N, M)
+    - lam: (float) L1 strength
+
+    Returns:
+    - loss: a float
+    """
+    pred = x.dot(w) + b
+    diff = pred - y
+    loss = 0.5 * np.sum(diff * diff) / x.shape[0]
+    loss += lam * np.sum(np.abs(w))
+    return loss
+''', "affine_l1_loss", lambda: [_normal(4, 5, 3), _normal(5, 3, 2), _normal(6, 2), _normal(7, 5, 2), 0.1], {"wrt": [0, 1, 2]}),
+
+"rh_ag_gaussian_copula_free_multivariate_normal_loglik_cholesky_loop": ('''
+import numpy as np
+
+def mvn_loglik(mu, L_flat, X):
+    """mu: (D,); L_flat: (D * (D + 1) // 2,) lower-triangular Cholesky factor, diagonal in log; X: (N, D)"""
+    D = mu.shape[0]
+    L = np.zeros((D, D))
+    k = 0
+    for i in range(D):
+        for j in range(i + 1):
+            if i == j:
+                L[i, j] = np.exp(L_flat[k])
+            else:
+                L[i, j] = L_flat[k]
+            k += 1
+    Z = np.linalg.solve(L, (X - mu).T)
+    return -0.5 * np.sum(Z ** 2) - X.shape[0] * np.sum(np.log(np.diag(L)))
+''', "mvn_loglik", lambda: [_normal(8, 3), _normal(9, 6) * 0.3, _normal(10, 5, 3)]),
+
+"rh_ml_adam_unrolled_two_steps_meta_loss": ('''
+import numpy as np
+
+def inner_loss(w, X, y):
+    return np.mean((X @ w - y) ** 2)
+
+def inner_grad(w, X, y):
+    return 2 * X.T @ (X @ w - y) / len(y)
+
+def meta_loss(w0, lr, X, y, Xv, yv, beta1=0.9, beta2=0.999, eps=1e-8):
+    """w0: (D,); X: (N, D); y: (N,)"""
+    m = np.zeros_like(w0)
+    v = np.zeros_like(w0)
+    w = w0
+    for t in range(1, 3):
+        g = inner_grad(w, X, y)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        mhat = m / (1 - beta1 ** t)
+        vhat = v / (1 - beta2 ** t)
+        w = w - lr * mhat / (np.sqrt(vhat) + eps)
+    return inner_loss(w, Xv, yv)
+''', "meta_loss", lambda: [_normal(11, 3), 0.1, _normal(12, 6, 3), _normal(13, 6), _normal(14, 4, 3), _normal(15, 4)], {"wrt": [0, 1, 2]}),
 }
 
 
@@ -18596,6 +21406,49 @@ KNOWN = {
     # every shape sums beta's gradient to (as layernorm_transposed)
     ("cls_softmax_classifier_method_self_params", "generate"): ("refused", "SoftmaxClassifier.loss is a method"),
     ("settings_dict_mode_eps_layernorm_given", "generate"): ("refused", "the backward needs beta, x"),
+    # the further batch of real code (rh_): no shapes, and code of one rank per parameter or a loop carrying a
+    # number into an array: no sample of every rank runs it (given the shapes, or by the decorator, it is right)
+    ("rh_ag_mixture_of_gaussians_unpack_params", "generate"): ("refused", "only integer scalar arrays can be converted"),
+    ("rh_ag_rnn_concat_and_multiply_hiddens", "generate"): ("refused", "not aligned"),
+    ("rh_ag_tanh_nth_derivative_free_series", "generate"): ("refused", "total changes shape in this loop, from () to (4,)"),
+    ("rh_ag_kalman_smoother_free_filter_nll", "generate"): ("refused", "'m' has shape (1,) on one path"),
+    ("rh_ag_normalizing_flow_planar_logdet", "generate"): ("refused", "operands could not be broadcast together"),
+    ("rh_ag_attention_seq2seq_context_loop_list", "generate"): ("refused", "has a mismatch in its core dimension 0"),
+    ("rh_phys_option_binomial_tree_american_put_loop_max", "generate"): ("refused", "operands could not be broadcast"),
+    ("rh_numpy_ix_submatrix_quadratic", "generate"): ("refused", "Cross index must be 1 dimensional"),
+    ("rh_numpy_roll_and_diff_periodic_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated"),
+    # a layer's cache without what its backward reads (x's shape, a mask, the table the positions index, a
+    # helper layer's inputs beside its cache, a step layer's weights), or filled by the targets of a call
+    ("rh_cs_spatial_groupnorm_keepdims", "generate"): ("refused", "the backward needs x (read by `parts = x.shape`)"),
+    ("rh_cs_vanilla_attention_softmax_scores", "generate"): ("refused", "the backward needs attn_mask"),
+    ("rh_cs_positional_encoding_add", "generate"): ("refused", "the backward needs W_pe"),
+    ("rh_cs_conv_relu_pool_naive_helpers_chain", "generate"): ("refused", "the backward needs b, conv_param, w, x"),
+    ("rh_cs_rnn_step_tuple_cache_then_loop_caches_list_index", "generate"): ("refused", "the backward needs Wh, Wx, b, h0, x"),
+    ("rh_cs_affine_batchnorm_relu_dropout_chain_dict_caches", "generate"): ("refused", "this puts a value into 'caches'"),
+    # the pool's size in the settings, not given (as dropout_mask_in_param)
+    ("rh_cs_avg_pool_reshape_mean", "generate"): ("refused", "pass the settings (or call .backward with them)"),
+    # a docstring's words read as integers: "refractive indices", "each index once" (given the shapes, right)
+    ("rh_phys_ray_tracing_snell_slab_stack_loop", "generate"): ("refused", "'n_layers' is integer (int64)"),
+    ("rh_numpy_fancy_inplace_add_repeated_indices_semantics", "generate"): ("refused", "'v' is integer (int64)"),
+    # writes backgen does not follow: into a helper's parameter (generate), through a reshape that may be a view,
+    # by np.put_along_axis standing alone, through a list's arrays by the loop's name
+    ("rh_phys_heat_equation_ftcs_dirichlet_inplace", "generate"): ("refused", "this writes into the array passed as the parameter 'u'"),
+    ("rh_numpy_transpose_reshape_copy_then_write", "generate"): ("refused", "'x' may have been changed by the write into 'y'"),
+    ("rh_numpy_transpose_reshape_copy_then_write", "decorator"): ("refused", "'x' may have been changed by the write into 'y'"),
+    ("rh_numpy_put_along_axis_onehot_grad_free", "generate"): ("refused", "a call standing alone may write into its arguments"),
+    ("rh_numpy_put_along_axis_onehot_grad_free", "decorator"): ("refused", "a call standing alone may write into its arguments"),
+    ("rh_python_list_of_arrays_inplace_modification_loop", "generate"): ("refused", "'ys' may have been changed by the write into 'y'"),
+    ("rh_python_list_of_arrays_inplace_modification_loop", "decorator"): ("refused", "'ys' may have been changed by the write into 'y'"),
+    # not supported: a dict made in the function (filled by a loop over another's items), a list of arrays read at
+    # an index from enumerate over a slice of another name of a list
+    ("rh_python_dict_of_arrays_update_loop_items", "generate"): ("refused", "dicts are not supported as values"),
+    ("rh_python_dict_of_arrays_update_loop_items", "decorator"): ("refused", "dicts are not supported as values"),
+    ("rh_adv_fixed_list_alias_then_reversed", "generate"): ("refused", "an element of a list of arrays is read here at an index"),
+    ("rh_adv_fixed_list_alias_then_reversed", "decorator"): ("refused", "an element of a list of arrays is read here at an index"),
+    # no shapes: heads sliced by a counter and the sizes E // n_heads of one rank (as rh_ag_attention_seq2seq_...)
+    ("rh_ml_knowledge_attention_causal_mask_loop_heads_concat", "generate"): ("refused", "has a mismatch in its core dimension 0"),
+    # no shapes: the kernel np.array([D, 1 - 2 * D, D]) of D a sample array is no vector np.convolve takes
+    ("rh_phys_heat_convolve_kernel_steps", "generate"): ("refused", "object too deep for desired array"),
 }
 
 
@@ -18622,7 +21475,12 @@ LATER_IN_THE_SUITE = frozenset({
     "maxpool_axis_tuple_reshape", "rnn_readback_h", "word_embedding_own_words", "sandwich_helper_returns_tuple_display",
     "ag_ode_net_euler_loop", "numpyml_vae_loss", "ag_mixture_gaussian_logsumexp_unpack",
     "cs_svm_loss_verbose_print_errstate", "phys_state_list_items_assigned", "phys_einsum_trace_and_frobenius",
-    "loss_covariance_np_cov_whitening", "cs_affine_layernorm_relu_sandwich", "phys_bateman_decay_chain"})
+    "loss_covariance_np_cov_whitening", "cs_affine_layernorm_relu_sandwich", "phys_bateman_decay_chain",
+    "rh_phys_spring_mass_network_edges_list", "rh_phys_projectile_drag_while_ground_hit_interp",
+    "rh_phys_rk45_free_adaptive_fixed_heun_lotka_volterra", "rh_ag_bnn_weights_flat_unpack_layers",
+    "rh_cs_rnn_captioning_features_h0_loss", "rh_adv_module_pairs_reversed_loop",
+    "rh_adv_fixed_list_of_arrays_zip_sizes_shape_change", "rh_adv_while_true_two_returns_tuple",
+    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers", "rh_phys_np_gradient_field_energy"})
 
 
 def slow(name):

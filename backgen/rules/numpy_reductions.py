@@ -390,7 +390,8 @@ def _gradient(position):
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
     (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
     minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
-    result, over h.  Without shapes, of every rank, by the helper _gradient_grad."""
+    result, over h.  Without shapes, of every rank, and of an array of several axes along one axis given
+    (``axis=1``), by the helper _gradient_grad."""
     def grad(c):
         if c.param("edge_order", 1) != 1:
             c.unsupported("np.gradient is differentiated with edge_order=1")
@@ -403,8 +404,18 @@ def _gradient(position):
             if position == "h":
                 return f"-{c.np}.sum({c.np}.multiply({c.g}, {c.out})) / _one_spacing({h})"
             return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
-        if c.ndim("f") != 1 or c.param("axis") not in (None, 0, -1):
-            c.unsupported("np.gradient is differentiated for vectors (its result for others is a list)")
+        axis = c.param("axis")
+        if c.ndim("f") > 1 and isinstance(axis, int) and not isinstance(axis, bool):  # along one axis of several:
+            spaced = len(c.op.args) > 1 and c.h != "None"  # the helper moves that axis last and back
+            if spaced and c.ndim("h") != 0:
+                c.unsupported("np.gradient is differentiated with the spacing given as one number")
+            h = c.h if spaced else "1.0"
+            if position == "h":
+                return f"-{c.np}.sum({c.g} * {c.out}) / {h}"
+            return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
+        if c.ndim("f") != 1 or axis not in (None, 0, -1):
+            c.unsupported("np.gradient is differentiated for vectors, or along one axis given (its result for "
+                          "others is a list)")
         spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
         if spaced and c.ndim("h") != 0:
             c.unsupported("np.gradient is differentiated with the spacing given as one number")
