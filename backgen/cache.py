@@ -1165,7 +1165,7 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
                 elif shape_free:
                     pass
                 elif name.isidentifier() and name not in cached and name not in defined and \
-                        shapes.get(name) is not None:
+                        shapes.get(name) is not None and _told_apart(staged, shapes[name]):
                     like = next((n for n, shape in there if shape is not None and tuple(shape) == tuple(shapes[name])
                                  and n in floats), None)  # (zeros like a mask would be booleans)
                     if (name, None) in held_sizes and name in floats:  # cache = (x, W.shape)
@@ -1227,7 +1227,8 @@ def _missing_zeros_from_the_cache(backward, staged, cached):
     for upstream, zero in backward.missing:
         match = re.fullmatch(rf"{re.escape(np_name)}\.zeros_like\((\w+)\)", zero)
         name = match and match.group(1)
-        if name and name not in cached and shapes.get(name) is not None and len(shapes[name]) > 0:
+        if name and name not in cached and shapes.get(name) is not None and len(shapes[name]) > 0 and \
+                _told_apart(staged, shapes[name]):
             shape = tuple(shapes[name])
             like = next((n for n, other in there if other == shape), None)
             dims = [_dimension(size, there) for size in shape]
@@ -1275,7 +1276,8 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
         held = next((op.target for op in ir.ops_in(staged.body) if op.target in cached and
                      getattr(op, "source", None) in forms), None)
         shape = staged.shapes.get(name)
-        if held is None and not getattr(staged, "shape_free", ()) and shape is not None:
+        if held is None and not getattr(staged, "shape_free", ()) and shape is not None and \
+                _told_apart(staged, shape):
             like = next((n for n, other in (there if in_forward else there + kept)
                          if other is not None and tuple(other) == tuple(shape)), None)
             held = like and f"{like}.shape"
@@ -1315,9 +1317,16 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
                                zeros=tuple(fix(backward.zeros)))
 
 
+def _told_apart(staged, shape):
+    """Whether the sample sizes of ``shape`` each tell one dimension (none is a size fitted to the code that
+    another size shares, ``staged.coinciding``): a shape alike in them is alike at other sizes."""
+    return not set(shape) & staged.coinciding
+
+
 def _dimension(size, there):
     """``x.shape[0]``: a dimension of that sample size in what is there (sample sizes are distinct
-    primes, and their small multiples, so one size is one dimension); 1 as itself."""
+    primes, and their small multiples, so one size is one dimension); 1 as itself.  Sizes fitted to the
+    code that other sizes share (``staged.coinciding``) tell no dimension: not asked of them."""
     if size == 1:
         return "1"
     for name, shape in there:

@@ -288,6 +288,8 @@ class Staged:
                           # the shapes the code is for (``dead_paths``), said in the backward's docstring
     numerals: tuple = field(default=(), compare=False, repr=False)  # (Python's text, the user's) of the numbers
                                                                     # the function writes otherwise (1e-08, 1e-8)
+    coinciding: frozenset = frozenset()  # sample sizes a named dimension was fitted to that the code, a declared
+    # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
 
 
 @form

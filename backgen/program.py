@@ -1453,7 +1453,8 @@ def with_shapes(forward, result, specs, args=None, functions=None, probe_body=No
                 except BackgenError:
                     pass
             def attempt(fixed):
-                return _with_sample_shapes(result, examples(result, specs, fixed=fixed), _unrecorded(functions),
+                fitted = dataclasses.replace(result, coinciding=_coinciding(fixed, specs, forward.func))
+                return _with_sample_shapes(fitted, examples(fitted, specs, fixed=fixed), _unrecorded(functions),
                                            probe_body, helper, integers, sampled=True, settings=settings)
             if getattr(first, "varying_shape", None) == "loop" and _runs(result, args, functions):
                 raise first from None  # (the forward runs at the declared sizes, where a value the loop carries
@@ -1529,6 +1530,17 @@ def _refitted(first, specs, attempt):
         except BackgenError:
             pass
     return None
+
+
+def _coinciding(fixed, specs, func):
+    """The sizes of ``fixed`` (named dimensions fitted to the code: ``_refitted``) that a number written in
+    ``func``, in a declared shape, or another named dimension has too: a shape of those sizes may equal
+    another by chance (``w`` of ``(D, M)`` at ``D = 3``, an output of ``np.full((3, 5), ...)``), which it
+    does not at other sizes."""
+    written = {node.value for node in walk(func) if isinstance(node, ast.Constant) and type(node.value) is int}
+    written |= {d for s in specs.values() for d in s.dims if isinstance(d, int)} if specs else set()
+    sizes = list(fixed.values())
+    return frozenset(n for n in sizes if n in written or sizes.count(n) > 1)
 
 
 def _with_declared(error, params, specs):

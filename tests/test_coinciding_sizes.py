@@ -1,0 +1,49 @@
+"""A layer's backward writes the zeros of a gradient, or a shape, from a value the cache holds of the same
+sample shape (``np.zeros_like(dout)``).  Where a named dimension was fitted to the code (``x.reshape(4, 3)``
+of ``x`` of ``(N, D)``) its sample size may be one the code writes too (``D = 3``, an output of
+``np.full((3, 5), ...)``): ``w`` of ``(D, M)`` then had the output's sample shape, and its zero
+gradient was written ``np.zeros_like(dout)``, of the wrong shape at any other D (real-code mutants,
+``--layers`` seed 0, program 110).  Shapes alike only at sizes the code shares are never taken for
+alike: the layer is refused, naming what the cache lacks; with it, the gradient is right at other sizes."""
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import assert_close, gradient, weighted
+
+SHAPES = {"x": "N, D", "w": "D, M", "b": "M"}
+LAYER = '''
+import numpy as np
+
+def f(x, w, b):
+    cache = {cache}
+    out = None
+    h1 = (np.full((3, 5), 0.5) - np.full((3, 5), 0.5).mean(axis=0))
+    h1[:, :2] += 0.3
+    h4 = ((h1 + b) * b)
+    v5 = x.reshape(4, 3)
+    out = h4
+    return out, cache
+'''
+
+
+def test_a_zero_gradient_is_not_written_like_a_value_of_a_shape_alike_only_at_sizes_fitted_to_the_code():
+    with pytest.raises(backgen.BackgenError, match="the backward needs w"):
+        backgen.generate(LAYER.format(cache="(x, b)"), shapes=SHAPES)
+
+
+def test_with_the_value_in_the_cache_the_gradient_has_its_shape_at_other_sizes():
+    text = backgen.generate(LAYER.format(cache="(x, w, b)"), shapes=SHAPES)
+    user, generated = {}, {}
+    exec(LAYER.format(cache="(x, w, b)"), user)
+    exec(text, generated)
+    rng = np.random.default_rng(3)
+    x, w, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)
+    out, cache = user["f"](x, w, b)
+    dout = rng.normal(size=out.shape)
+    got = generated["f_backward"](dout, cache)
+    for k, value in enumerate((x, w, b)):
+        want = gradient(weighted(lambda *a: user["f"](*a)[0], [dout]), [x, w, b], k)
+        assert np.shape(got[k]) == np.shape(value)
+        assert_close(got[k], want)
