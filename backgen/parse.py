@@ -73,6 +73,7 @@ class Forward:
     literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
     numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
+    aliases: dict = field(default_factory=dict)  # a name of the module bound to one of its functions -> its def's name
 
     @functools.cached_property
     def settings(self):
@@ -216,7 +217,14 @@ def _as_read(func_or_source, name=None, filename=None):
         func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
     if isinstance(func_or_source, str):
         source = _checked_text(func_or_source, filename or "<string>")
-        forward = _read_source(source, name, filename or "<string>")
+        try:
+            forward = _read_source(source, name, filename or "<string>")
+        except BackgenError:
+            if filename is None and _file_name(source):
+                raise BackgenError(f"{source.strip()!r} is a file name: backgen.generate takes the source text "
+                                   f"(backgen.generate(open({source.strip()!r}).read())), or run backgen "
+                                   f"{source.strip()} on the command line", "<string>", 1, 1, source.strip()) from None
+            raise
         key = _source_key(source, forward.func.name)
     elif isinstance(func_or_source, (types.FunctionType, types.MethodType)):
         func = getattr(func_or_source, "__func__", func_or_source)  # a bound method: its function (self first)
@@ -228,11 +236,19 @@ def _as_read(func_or_source, name=None, filename=None):
                           dict(nested.helpers), constants=dict(nested.constants), literals=dict(nested.literals))
         key = id(nested)
     else:
+        hint = f" (a path: pass its text, {func_or_source!r}.read_text())" if isinstance(func_or_source, os.PathLike) \
+            else ""
         raise TypeError(
             "backgen needs a Python function or a string of source code, "
-            f"not {type(func_or_source).__name__}"
+            f"not {type(func_or_source).__name__}{hint}"
         )
     return forward, key
+
+
+def _file_name(text):
+    """Whether source text that holds no function is a file's name (``"model.py"``, passed for its text)."""
+    text = text.strip()
+    return bool(text) and "\n" not in text and (text.endswith((".py", ".pyw")) or os.path.isfile(text))
 
 
 def read_plain(forward, name):
@@ -638,25 +654,120 @@ def _read_source(source, name, filename):
                                f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
-    env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
-    for node in module.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            _bind_import(node, env)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            _unbind({node.name}, env)
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
-    helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
+    env, last = _module_env(module)
+    _defaults_as_defined(module, func, filename, lines)
+    helpers = {d.name: (source, filename) for d in defs
+               if d is not func and d.name != func.name and last.get(d.name) == "def"}
     env = {k: v for k, v in env.items() if v and k not in helpers}
+    aliases = {node.targets[0].id: node.value.id for node in module.body
+               if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+               and isinstance(node.value, ast.Name) and node.value.id in {d.name for d in defs}}
     fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     spellings = {}
     constants = _module_constants(module, lines, spellings)
-    forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
+    forward = Forward(_strip_decorators(func), filename, lines, env, helpers, aliases=aliases)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
     return forward
+
+
+def _module_env(module):
+    """``(env, last)``: what each name of the module means where its functions run, after the whole
+    module has, as ``Forward.env`` says, and ``last``, the kind of the binding that comes last of each
+    name it binds (``"def"``, ``"import"`` or ``"other"``): a function defined, then imported over (``def
+    sin``, then ``from math import *``), is the import's, and one defined after an import is the
+    user's.  A name bound otherwise too in a block of the module (``if``, ``try``, a loop), or by a
+    function declaring it ``global``, to anything but what it means already (``try: import
+    autograd.numpy as np`` of np, NumPy), means nothing backgen knows: which binding holds depends on
+    how the module runs."""
+    env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
+    last = {}
+    for node in module.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            before = dict(env)
+            _bind_import(node, env)
+            last.update((name, "import") for name, meaning in env.items()
+                        if name not in before or before[name] != meaning)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _unbind({node.name}, env)
+            last[node.name] = "def" if isinstance(node, ast.FunctionDef) else "other"
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+            _unbind(names, env)
+            last.update((name, "other") for name in names)
+        else:
+            for name in _block_bindings(node, env):
+                _unbind({name}, env)
+                last[name] = "other"
+    for name in rebound_globals(module):
+        _unbind({name}, env)
+        last[name] = "other"
+    return env, last
+
+
+def _defaults_as_defined(module, func, filename, lines):
+    """Python reads a default as the ``def`` runs: a name of the module it reads that the module binds
+    again below the def (``K = 3.0``, ``def h(z, k=K)``, then ``K = 5.0``) is put in as the number it
+    is there (3.0), and refused where it is no number there (a function, ``g=act``, defined again)."""
+    index = next((k for k, node in enumerate(module.body) if node is func), None)
+    if index is None:
+        return
+    below = set()
+    for node in module.body[index + 1:]:
+        below |= _block_bindings(node, {}, every=True)
+    below |= rebound_globals(module)
+    args = func.args
+    if not below or not any(isinstance(n, ast.Name) and n.id in below
+                            for d in args.defaults + args.kw_defaults if d is not None for n in walk(d)):
+        return
+    there = _module_constants(ast.Module(body=module.body[:index], type_ignores=[]))
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id not in below:
+                return node
+            if node.id not in there:
+                raise error_at(f"the default reads {node.id}, which the module binds again below this def: Python "
+                               f"reads it as the def runs, and backgen reads the module's names as they are "
+                               f"after it has run; write the value, or name the two apart", filename, lines, node)
+            return ast.copy_location(ast.parse(there[node.id], mode="eval").body, node)
+    for written in (args.defaults, args.kw_defaults):
+        for k, default in enumerate(written):
+            if default is not None:
+                written[k] = ast.fix_missing_locations(Put().visit(default))
+
+
+def _block_bindings(node, env, every=False):
+    """The names a statement of the module other than an import, a definition or an assignment (an
+    ``if``, a ``try``, a loop, ``with``) binds to something other than what ``env`` says they mean
+    (an import of the same meaning is not counted, unless ``every``); a function's or class's own body
+    is its own."""
+    found, stack = set(), [node]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Import, ast.ImportFrom)):
+            scratch = dict(env)
+            _bind_import(sub, scratch)
+            found.update(name for name, meaning in scratch.items() if env.get(name) != meaning)
+            if every:
+                found.update((a.asname or a.name).split(".")[0] for a in sub.names if a.name != "*")
+            continue
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(sub.name)
+            stack += sub.decorator_list
+            continue
+        if isinstance(sub, ast.Lambda):
+            continue
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            found.add(sub.id)
+        elif isinstance(sub, (ast.alias, ast.MatchAs, ast.MatchStar)) and getattr(sub, "name", None):
+            found.add(sub.name)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            found.add(sub.name)
+        stack += list(ast.iter_child_nodes(sub))
+    return found
 
 
 def _library_meaning(meaning):
@@ -822,14 +933,41 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    aliases = {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                      _function_helpers(func, func_node))
+                      _function_helpers(func, func_node, aliases), aliases=aliases)
+    _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _live_defaults(func, node):
+    """A default of a live function that reads names (``k=K``) is the value Python gave it as the def
+    ran (``func.__defaults__``), not what those names hold now: put in where it is a number, a string,
+    a boolean, None or a tuple of those."""
+    args = node.args
+    live = [(args.defaults, list(func.__defaults__ or ()))]
+    kwdefaults = func.__kwdefaults__ or {}
+    live.append((args.kw_defaults, [kwdefaults.get(a.arg) for a in args.kwonlyargs]))
+    for written, values in live:
+        if len(written) != len(values):  # (__defaults__ changed since: left as written)
+            continue
+        for k, (default, value) in enumerate(zip(written, values)):
+            if default is not None and any(isinstance(n, ast.Name) for n in walk(default)) and _written_out(value):
+                written[k] = ast.copy_location(ast.parse(repr(value), mode="eval").body, default)
+                ast.fix_missing_locations(written[k])
+
+
+def _written_out(value):
+    """Whether ``repr(value)`` is the literal of a number (a finite one), string, boolean, None or a tuple of
+    those."""
+    if type(value) is tuple:
+        return all(map(_written_out, value))
+    return value is None or type(value) in (int, bool, str) or type(value) is float and math.isfinite(value)
 
 
 def _live_literal_lists(func, filename, names):
@@ -905,9 +1043,11 @@ def _function_node(func):
     return func_node, filename, lines
 
 
-def _function_helpers(func, func_node):
+def _function_helpers(func, func_node, aliases=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
-    (``layer(x, W, relu)``: ``higher_order``), read from their source when used."""
+    (``layer(x, W, relu)``: ``higher_order``), read from their source when used.  One it names otherwise
+    than its def does (``square = sq``) is none: its source defines another name, which the generated
+    code would call; ``aliases`` gets it (the name -> the def's), for the refusal to say so."""
     helpers = {}
     closure = inspect.getclosurevars(func).nonlocals
     for node in walk(func_node):
@@ -917,6 +1057,11 @@ def _function_helpers(func, func_node):
                 value = closure.get(name, func.__globals__.get(name))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
                         and (name == node.func.id or node.func.id in helpers):
+                    own = getattr(getattr(value, "__wrapped__", value), "__name__", name)
+                    if own != name:
+                        if aliases is not None:
+                            aliases[name] = own
+                        continue
                     helpers[name] = value
     return helpers
 

@@ -1,0 +1,303 @@
+"""The three ways in (the decorator, ``generate``, the command line) on modules written as people write
+them: helpers defined below the decorated function, names the module binds again after a def, helpers
+under another name, defaults read where the def is.  Each gradient is checked against central finite
+differences of the module as Python runs it; a refusal is a BackgenError naming the line."""
+
+import contextlib
+import io
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from backgen import cli
+from conftest import load_module
+from numeric import gradient
+
+
+def _module(tmp_path, text, name="hunted"):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(text))
+    return load_module(path), path
+
+
+def _numeric(func, args):
+    func = getattr(func, "__wrapped__", func)
+    return tuple(gradient(lambda *v: float(np.sum(func(*v))), list(args), k) for k in range(len(args)))
+
+
+def _same(got, want):
+    got = got if isinstance(got, tuple) else (got,)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-7)
+
+
+def _generated(text, name, filename=None):
+    """``name_backward`` of ``generate`` on the text and of the command line on the file."""
+    namespace = {}
+    exec(compile(backgen.generate(textwrap.dedent(text), name=name), "<generated>", "exec"), namespace)
+    yield namespace[f"{name}_backward"]
+    if filename is not None:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = cli.main([str(filename), "--function", name])
+        assert status == 0, err.getvalue()
+        namespace = {}
+        exec(compile(out.getvalue(), "<cli>", "exec"), namespace)
+        yield namespace[f"{name}_backward"]
+
+
+# --- the decorator: the module as it is when the backward is called -------------------------
+
+def test_a_decorated_function_may_call_a_helper_defined_below_it(tmp_path):
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+
+        @backgen.backward
+        def f(a):
+            return h(a) * a
+
+        @backgen.backward
+        def g(x):
+            return np.sum(h(x) * x)
+
+        def h(z):
+            return z * z
+    """)
+    _same(module.f.backward(0.3), _numeric(module.f, [0.3]))
+    x = np.array([0.3, -0.5, 0.7])
+    _same(module.g.backward(x), _numeric(module.g, [x]))
+    assert module.f.wrt == ("a",)
+
+
+def test_a_decorated_function_reads_what_its_names_mean_when_called(tmp_path):
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+        from math import exp
+
+        @backgen.backward
+        def f(a):
+            return exp(a) * 2.0
+
+        def h(z):
+            return z * 2.0
+
+        @backgen.backward
+        def g(x):
+            return np.sum(h(x) * x)
+
+        def exp(z):  # (the module's exp from here on)
+            return z * z
+
+        def h(z):
+            return np.tanh(z)
+    """)
+    _same(module.f.backward(0.3), _numeric(module.f, [0.3]))
+    x = np.array([0.3, -0.5, 0.7])
+    _same(module.g.backward(x), _numeric(module.g, [x]))
+    module.h = lambda z: z  # (rebound again, to what backgen cannot read: refused, not the old code)
+    with pytest.raises(backgen.BackgenError, match="lambda"):
+        module.g.backward(x)
+
+
+def test_a_helper_under_another_name_is_refused_not_called_by_a_name_the_backward_lacks(tmp_path):
+    text = """
+        import backgen
+
+        def sq(z):
+            return z * z
+
+        square = sq
+
+        @backgen.backward
+        def f(a):
+            return square(a) * a
+    """
+    with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
+        _module(tmp_path, text)  # (refused as it is decorated)
+    with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
+        backgen.generate(textwrap.dedent(text), name="f")
+    module, _ = _module(tmp_path, text.replace("@backgen.backward", "").replace("import backgen", """
+        import backgen
+
+        @backgen.backward
+        def g(a):
+            return square(a) * a""")
+                        .replace("def f(a)", "def f(a)"), name="deferred")
+    with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
+        module.g.backward(0.3)  # (square bound below g: refused as it is first called)
+
+
+# --- generate and the command line: the module's names as they are once it has run ------------
+
+BOUND_LATER = {
+    # a def imported over: the import's function
+    "def_then_star_import": ("""
+        def sin(z):
+            return 2.0 * z
+
+        from math import *
+
+        def f(a):
+            return sin(a) * exp(a)
+    """, [0.3]),
+    # a def imported over below the forward
+    "import_below": ("""
+        def sin(z):
+            return z * 2.0
+
+        def f(a):
+            return sin(a) * 2.0
+
+        from math import sin
+    """, [0.3]),
+    # an import defined over below the forward: the user's function
+    "def_below": ("""
+        from math import exp
+
+        def f(a):
+            return exp(a) * 2.0
+
+        def exp(z):
+            return z * z
+    """, [0.3]),
+    # a helper's default read as the def runs
+    "helper_default": ("""
+        K = 3.0
+
+        def helper(z, k=K):
+            return z * k
+
+        K = 5.0
+
+        def f(a):
+            return helper(a) * a
+    """, [0.3]),
+    "numpy_default": ("""
+        import numpy as np
+        SCALE = 2.0
+
+        def helper(z, s=SCALE * 2):
+            return np.tanh(z) * s
+
+        SCALE = 7.0
+
+        def f(x):
+            return np.sum(helper(x) * x)
+    """, [np.array([0.3, -0.5, 0.7])]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUND_LATER))
+def test_names_bound_again_below_mean_what_python_runs(case, tmp_path):
+    text, args = BOUND_LATER[case]
+    module, path = _module(tmp_path, text)
+    want = _numeric(module.f, args)
+    for backward in _generated(text, "f", path):
+        _same(backward(*args), want)
+    decorated = backgen.backward(module.f)  # (the decorator, on the module as it is after running)
+    _same(decorated.backward(*args), want)
+
+
+REFUSED_LATER = {
+    # a def in a block over an import: which one holds depends on how the module runs
+    "def_in_block": ("""
+        from math import exp
+
+        if True:
+            def exp(z):
+                return z * z
+
+        def f(a):
+            return exp(a) * 2.0
+    """, "unknown function 'exp'"),
+    # a helper named again by an assignment below
+    "helper_assigned": ("""
+        import math
+
+        def sin(z):
+            return z * 2.0
+
+        sin = math.sin
+
+        def f(a):
+            return sin(a) * 2.0
+    """, "unknown function 'sin'"),
+    # a default naming a function the module defines again below
+    "function_default": ("""
+        import numpy as np
+
+        def act(z):
+            return np.tanh(z)
+
+        def layer(z, g=act):
+            return g(z) * 2
+
+        def act(z):
+            return z * z
+
+        def f(x):
+            return np.sum(layer(x))
+    """, "the default reads act, which the module binds again below this def"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_LATER))
+def test_names_whose_meaning_depends_on_how_the_module_runs_are_refused(case, tmp_path):
+    text, match = REFUSED_LATER[case]
+    with pytest.raises(backgen.BackgenError, match=match):
+        backgen.generate(textwrap.dedent(text), name="f")
+
+
+def test_a_live_function_s_default_is_the_value_it_was_given(tmp_path):
+    module, _ = _module(tmp_path, """
+        import backgen
+        K = 3.0
+
+        def helper(z, k=K):
+            return z * k
+
+        K = 5.0
+
+        @backgen.backward
+        def f(a, k=K):
+            return helper(a) * a * k
+
+        K = 7.0
+    """)
+    _same(module.f.backward(0.3), _numeric(module.f, [0.3, 5.0]))
+    assert "def f_backward(a, k=5.0, dout=1.0)" in module.f.backward_source
+
+
+# --- wrong things handed in: said plainly ---------------------------------------------------
+
+def test_dout_that_is_no_gradient_is_a_type_error_naming_dout(tmp_path):
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+
+        @backgen.backward
+        def g(x, w):
+            return np.tanh(x) * w
+    """)
+    x, w = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([0.4, -0.2, 0.6])
+    for dout in (None, "ones", {"out": 1.0}):
+        with pytest.raises(TypeError, match=r"g\.backward\(\.\.\.\): dout is the upstream gradient"):
+            module.g.backward(x, w, dout=dout)
+    _same(module.g.backward(x, w, dout=np.ones((2, 3))), _numeric(module.g, [x, w]))
+
+
+@pytest.mark.parametrize("path", ["model.py", "generated_examples/staged.py"])
+def test_generate_given_a_file_name_says_it_takes_source_text(path):
+    with pytest.raises(backgen.BackgenError, match="is a file name: backgen.generate takes the source text"):
+        backgen.generate(path)
+
+
+def test_generate_given_a_path_object_says_to_pass_its_text(tmp_path):
+    with pytest.raises(TypeError, match=r"read_text\(\)"):
+        backgen.generate(tmp_path / "model.py")
