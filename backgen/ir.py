@@ -288,6 +288,8 @@ class Staged:
                           # the shapes the code is for (``dead_paths``), said in the backward's docstring
     numerals: tuple = field(default=(), compare=False, repr=False)  # (Python's text, the user's) of the numbers
                                                                     # the function writes otherwise (1e-08, 1e-8)
+    callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
+                                      # user's helpers, what it imports): no adjoint or upstream takes one
 
 
 @form

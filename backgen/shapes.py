@@ -107,9 +107,10 @@ def _checked(dims, value):
     """``dims`` of the shape ``value``, where each is a size (0 or more), a name (``N``) or a multiple of
     a name (``4*H``); else a ValueError saying what is wrong."""
     for dim in dims:
-        if isinstance(dim, str) and "*" in dim and not re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim):
+        if isinstance(dim, str) and not (dim.isidentifier() or dim == "..." or re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim)):
+            spaced = " (dimensions are separated by commas: 'N, D')" if len(dim.split()) > 1 else ""
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size, a name "
-                             "(N) or a multiple of a name (4*H)")
+                             f"(N) or a multiple of a name (4*H){spaced}")
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer, str)):
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size or a name "
                              "(use a tuple like (64, 10) or a string like 'N, D')")

@@ -301,3 +301,54 @@ def test_generate_given_a_file_name_says_it_takes_source_text(path):
 def test_generate_given_a_path_object_says_to_pass_its_text(tmp_path):
     with pytest.raises(TypeError, match=r"read_text\(\)"):
         backgen.generate(tmp_path / "model.py")
+
+
+# --- names the generated code calls are no adjoint's ------------------------------------------
+
+HELPERS_NAMED_LIKE_GRADIENTS = {
+    "dx": ("""
+        def dx(z):
+            return z * z
+
+        def f(x):
+            return dx(x) * x
+    """, [0.3]),
+    "dout": ("""
+        def dout(z):
+            return z * z
+
+        def f(x):
+            return dout(x) * x
+    """, [0.3]),
+    "dw_numpy": ("""
+        import numpy as np
+
+        def dw(z):
+            return np.tanh(z) * 2.0
+
+        def f(x, w):
+            return np.sum(dw(x) * w)
+    """, [np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([0.4, -0.2, 0.6])]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HELPERS_NAMED_LIKE_GRADIENTS))
+def test_a_helper_named_like_an_adjoint_or_dout_keeps_its_name(case, tmp_path):
+    # dx's adjoint was named dx, and the forward pass called it (UnboundLocalError); a helper dout was
+    # the upstream gradient, a number called
+    text, args = HELPERS_NAMED_LIKE_GRADIENTS[case]
+    module, path = _module(tmp_path, text)
+    want = _numeric(module.f, args)
+    for backward in _generated(text, "f", path):
+        _same(backward(*args), want)
+    _same(backgen.backward(module.f).backward(*args), want)
+
+
+@pytest.mark.parametrize("annotation", ["input batch", "N D", "N, D-1", "2.5"])
+def test_an_annotation_that_is_no_shape_is_refused_not_read_as_one_axis(annotation):
+    # "input batch" was one axis of that name: code for vectors, wrong for the matrices passed
+    text = f"import numpy as np\n\ndef f(x: {annotation!r}, w):\n    return np.sum(np.tanh(x) * w)\n"
+    with pytest.raises(backgen.BackgenError, match="the annotation of x: cannot read a shape"):
+        backgen.generate(text)
+    with pytest.raises(backgen.BackgenError, match="cannot read a shape"):
+        backgen.generate(text.replace(f": {annotation!r}", ""), shapes={"x": annotation})
