@@ -834,6 +834,9 @@ class Layer(Differentiable):
 
     def backward(self, *args, **kwargs):
         """``backward(dout, cache)`` (one upstream gradient per output, then the cache)."""
+        if len(args) < 2 or kwargs:
+            raise TypeError(f"{self.__name__}.backward(dout, cache) takes the upstream gradient(s) and the cache "
+                            f"{self.__name__}.forward returned, by position")
         *douts, cache = args
         if not isinstance(cache, _Cache):
             raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "

@@ -1046,23 +1046,36 @@ def _function_node(func):
 def _function_helpers(func, func_node, aliases=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
     (``layer(x, W, relu)``: ``higher_order``), read from their source when used.  One it names otherwise
-    than its def does (``square = sq``) is none: its source defines another name, which the generated
-    code would call; ``aliases`` gets it (the name -> the def's), for the refusal to say so."""
-    helpers = {}
+    than its def does (``act``, a closure's, holding ``relu``; ``square = sq``) is called by its def's
+    name instead (``func_node`` rewritten), the generated code defining that name, where the function
+    reads that name as nothing else; else it is none, and ``aliases`` gets it (the name -> the def's),
+    for the refusal to say so."""
+    helpers, renamed = {}, {}
     closure = inspect.getclosurevars(func).nonlocals
+    bound = {n.id for n in walk(func_node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(func_node) if isinstance(a, ast.arg)}
     for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
+            callee = renamed.get(node.func.id, node.func.id)
             for name in [node.func.id] + passed:
                 value = closure.get(name, func.__globals__.get(name))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
-                        and (name == node.func.id or node.func.id in helpers):
+                        and (name == node.func.id or callee in helpers):
                     own = getattr(getattr(value, "__wrapped__", value), "__name__", name)
-                    if own != name:
-                        if aliases is not None:
-                            aliases[name] = own
-                        continue
+                    if own != name and own.isidentifier():
+                        if name in bound or own in bound or \
+                                closure.get(own, func.__globals__.get(own, value)) is not value:
+                            if aliases is not None:
+                                aliases[name] = own
+                            continue
+                        renamed[name] = own
+                        name = own
                     helpers[name] = value
+    if renamed:
+        for node in walk(func_node):
+            if isinstance(node, ast.Name) and node.id in renamed:
+                node.id = renamed[node.id]
     return helpers
 
 

@@ -107,7 +107,8 @@ def _checked(dims, value):
     """``dims`` of the shape ``value``, where each is a size (0 or more), a name (``N``) or a multiple of
     a name (``4*H``); else a ValueError saying what is wrong."""
     for dim in dims:
-        if isinstance(dim, str) and not (dim.isidentifier() or dim == "..." or re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim)):
+        if isinstance(dim, str) and not (dim.isidentifier() or dim.isdigit() or dim == "..."
+                                         or re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim)):
             spaced = " (dimensions are separated by commas: 'N, D')" if len(dim.split()) > 1 else ""
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size, a name "
                              f"(N) or a multiple of a name (4*H){spaced}")

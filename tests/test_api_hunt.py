@@ -105,8 +105,10 @@ def test_a_decorated_function_reads_what_its_names_mean_when_called(tmp_path):
         module.g.backward(x)
 
 
-def test_a_helper_under_another_name_is_refused_not_called_by_a_name_the_backward_lacks(tmp_path):
+def test_a_helper_under_another_name_is_called_by_its_own(tmp_path):
+    # the generated code called square (or act), a name its module lacks: NameError
     text = """
+        import numpy as np
         import backgen
 
         def sq(z):
@@ -117,20 +119,32 @@ def test_a_helper_under_another_name_is_refused_not_called_by_a_name_the_backwar
         @backgen.backward
         def f(a):
             return square(a) * a
-    """
-    with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
-        _module(tmp_path, text)  # (refused as it is decorated)
-    with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
-        backgen.generate(textwrap.dedent(text), name="f")
-    module, _ = _module(tmp_path, text.replace("@backgen.backward", "").replace("import backgen", """
-        import backgen
 
         @backgen.backward
         def g(a):
-            return square(a) * a""")
-                        .replace("def f(a)", "def f(a)"), name="deferred")
+            return cube(a) * a
+
+        def make(act):
+            @backgen.backward
+            def inner(x):
+                return np.sum(act(x) * x)
+            return inner
+
+        def relu(z):
+            return np.maximum(z, 0.0)
+
+        cube = sq
+    """
+    module, _ = _module(tmp_path, text)
+    _same(module.f.backward(0.3), _numeric(module.f, [0.3]))
+    _same(module.g.backward(0.3), _numeric(module.g, [0.3]))
+    x = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]])
+    inner = module.make(module.relu)
+    _same(inner.backward(x), _numeric(inner, [x]))
+    assert "relu_out = relu(x)" in inner.backward_source
+    # the source alone does not say which function a name holds: refused, saying so
     with pytest.raises(backgen.BackgenError, match=r"'square' is your function sq\(\) under another name"):
-        module.g.backward(0.3)  # (square bound below g: refused as it is first called)
+        backgen.generate(textwrap.dedent(text), name="f")
 
 
 # --- generate and the command line: the module's names as they are once it has run ------------
@@ -352,3 +366,20 @@ def test_an_annotation_that_is_no_shape_is_refused_not_read_as_one_axis(annotati
         backgen.generate(text)
     with pytest.raises(backgen.BackgenError, match="cannot read a shape"):
         backgen.generate(text.replace(f": {annotation!r}", ""), shapes={"x": annotation})
+
+
+def test_a_layer_s_backward_called_without_its_cache_says_what_it_takes(tmp_path):
+    module, _ = _module(tmp_path, """
+        import backgen
+
+        @backgen.layer
+        def affine(x, w, b):
+            return x.dot(w) + b
+    """)
+    x, w, b = np.ones((2, 3)), np.ones((3, 4)) * 0.1, np.zeros(4)
+    out, cache = module.affine.forward(x, w, b)
+    for args, kwargs in [((), {}), ((np.ones_like(out),), {}), ((np.ones_like(out),), {"cache": cache})]:
+        with pytest.raises(TypeError, match=r"affine\.backward\(dout, cache\) takes"):
+            module.affine.backward(*args, **kwargs)
+    dx, dw, db = module.affine.backward(np.ones_like(out), cache)
+    np.testing.assert_allclose(dx, np.ones((2, 4)).dot(w.T))
