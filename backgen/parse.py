@@ -17,6 +17,7 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
   supported subset, naming it.
 """
 
+import __future__
 import ast
 import itertools
 import operator
@@ -26,6 +27,7 @@ import copy
 import functools
 import inspect
 import io
+import linecache
 import math
 import os
 import sys
@@ -1028,6 +1030,11 @@ def _function_node(func):
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
     module = parse_module(source, filename)
     func_node = module.body[0]
+    if _runs_other_code(func, filename):
+        raise BackgenError(f"the source of {func.__qualname__}() in this file is not the code Python runs: the "
+                           f"file has changed since its module was imported (reload the module, "
+                           f"importlib.reload, or restart), or a tool rewrote the function's code",
+                           filename, first, 1, raw_lines[0].rstrip("\n"))
     for node in walk(module):
         if hasattr(node, "lineno"):
             node.lineno += first - 1
@@ -1041,6 +1048,51 @@ def _function_node(func):
     except (OSError, SyntaxError, UnicodeDecodeError):
         lines = ("",) * (first - 1) + tuple(raw.splitlines())
     return func_node, filename, lines
+
+
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                for name in __future__.all_feature_names), 0)
+
+
+def _runs_other_code(func, filename):
+    """Whether the file of a live function, as it reads now, compiles to other code for the function than
+    the function runs: the file was changed after its module was imported (a notebook's module edited,
+    not reloaded), and the gradient of its text would not be the function's.  The whole file is compiled
+    (what the compiler makes of a line depends on the rest of its module), and the function's code is
+    found by its name and line.  A module pytest rewrote the assertions of is not checked; nor is one
+    whose text does not compile."""
+    code = getattr(func, "__code__", None)
+    if code is None or "@py_builtins" in func.__globals__ or "@pytest_ar" in func.__globals__:
+        return False
+    text = "".join(linecache.getlines(filename, func.__globals__))
+    flags = code.co_flags & _FUTURE_FLAGS
+    compiled = _compiled_files.get((filename, flags))
+    if compiled is None or compiled[0] != text:
+        try:
+            compiled = (text, compile(text, filename, "exec", flags=flags, dont_inherit=True))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        _compiled_files[filename, flags] = compiled
+    qualname = getattr(code, "co_qualname", None)
+    stack = [compiled[1]]
+    while stack:
+        c = stack.pop()
+        if c.co_name == code.co_name and c.co_firstlineno == code.co_firstlineno and \
+                getattr(c, "co_qualname", None) == qualname and _code_signature(c) == _code_signature(code):
+            return False
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    return True
+
+
+_compiled_files = {}  # (filename, future flags) -> (its text, its code): the latest compiled of each
+
+
+def _code_signature(code):
+    """What a code object does, its positions apart."""
+    consts = tuple(_code_signature(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
+                   for k in code.co_consts)
+    return (code.co_code, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
+            code.co_kwonlyargcount, consts)
 
 
 def _function_helpers(func, func_node, aliases=None):

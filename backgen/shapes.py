@@ -64,7 +64,7 @@ def spec(value):
         return value
     if isinstance(value, ast.AST):
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            return spec(value.value)
+            return None if _type_named(value.value) else spec(value.value)
         if isinstance(value, ast.Name) and value.id in ("float", "int", "bool"):
             return Spec((), value.id)
         if isinstance(value, ast.Tuple):
@@ -101,6 +101,17 @@ def spec(value):
         return Spec(_checked((value,), value))
     raise TypeError(f"cannot read a shape from {value!r}: use a string like 'N, D' or 'int N', a tuple like "
                     "(64, 10), or float, int or bool for a number")
+
+
+def _type_named(text):
+    """Whether an annotation's string names a type, as ``x: "np.ndarray"`` or ``"Optional[Tensor]"`` do
+    (no shape: as ``x: np.ndarray`` written without quotes)."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, (ast.Attribute, ast.Subscript)) or \
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)
 
 
 def _checked(dims, value):

@@ -383,3 +383,34 @@ def test_a_layer_s_backward_called_without_its_cache_says_what_it_takes(tmp_path
             module.affine.backward(*args, **kwargs)
     dx, dw, db = module.affine.backward(np.ones_like(out), cache)
     np.testing.assert_allclose(dx, np.ones((2, 4)).dot(w.T))
+
+
+# --- the live function's file as it reads now ----------------------------------------------
+
+def test_a_function_whose_file_changed_since_import_is_refused(tmp_path):
+    # the decorator read the new text and returned its gradient: (1.0, 1.0) for x * y at (0.3, 0.5)
+    module, path = _module(tmp_path, """
+        def f(x, y):
+            return x * y
+
+        def g(x, y):
+            return x * y
+    """, name="edited")
+    path.write_text(path.read_text().replace("def f(x, y):\n    return x * y", "def f(x, y):\n    return x + y * y"))
+    with pytest.raises(backgen.BackgenError, match=r"the source of f\(\) in this file is not the code Python runs"):
+        backgen.backward(module.f)
+    _same(backgen.backward(module.g).backward(0.3, 0.5), (0.5, 0.3))  # (g as it was: read)
+    path.write_text("# a line above\n" + path.read_text())  # (g's lines moved: its text is read elsewhere)
+    with pytest.raises(backgen.BackgenError, match=r"the source of g\(\) in this file is not the code"):
+        backgen.backward(module.g)
+
+
+def test_a_string_annotation_naming_a_type_declares_no_shape():
+    # x: "np.ndarray" was one axis named np.ndarray: code for vectors, wrong for the matrices passed
+    text = ("import numpy as np\n\ndef f(x: 'np.ndarray', w: 'Optional[np.ndarray]', v: 'np.ndarray | None'):\n"
+            "    return np.sum(np.tanh(x) * w * v)\n")
+    namespace = {}
+    exec(backgen.generate(text), namespace)
+    x, w, v = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([0.4, -0.2, 0.6]), np.array([[0.5], [2.0]])
+    forward = lambda x, w, v: np.sum(np.tanh(x) * w * v)  # noqa: E731
+    _same(namespace["f_backward"](x, w, v), tuple(gradient(forward, [x, w, v], k) for k in range(3)))
