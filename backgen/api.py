@@ -595,6 +595,13 @@ class Differentiable:
         else:
             douts = (dout,)
         entry = self._entry(values, numbers)
+        lists = {k for k, v in enumerate(values) if k not in numbers and _number_list(v)} \
+            if entry[2].main.mode == "numpy" else ()
+        if lists:  # a list of numbers NumPy code reads (x * w, w a list): staged as given, Python's + and * on
+            # lists refused there, then given to the code written for it as its array (w * dout repeated the list)
+            entry = self._entry(values, numbers | lists)
+            values = tuple(np.asarray(v) if k in lists else v for k, v in enumerate(values))
+            numbers = numbers | lists
         if dout is UNSET:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
@@ -611,7 +618,7 @@ class Differentiable:
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
-        grads = tuple(type(given[k])(g.tolist()) if k in numbers else g
+        grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 

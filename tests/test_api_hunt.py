@@ -414,3 +414,32 @@ def test_a_string_annotation_naming_a_type_declares_no_shape():
     x, w, v = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([0.4, -0.2, 0.6]), np.array([[0.5], [2.0]])
     forward = lambda x, w, v: np.sum(np.tanh(x) * w * v)  # noqa: E731
     _same(namespace["f_backward"](x, w, v), tuple(gradient(forward, [x, w, v], k) for k in range(3)))
+
+
+# --- lists of numbers given to NumPy code ------------------------------------------------------
+
+@pytest.mark.parametrize("x, w", [([0.3], [0.4]), ([0.3, -0.5, 0.7], [0.4, -0.2, 0.6]),
+                                  (np.array([0.3, -0.5, 0.7]), (0.4, -0.2, 0.6))])
+@pytest.mark.parametrize("dout", [2, 2.0])
+def test_a_list_of_numbers_multiplied_with_arrays_is_its_array_in_the_backward(x, w, dout, tmp_path):
+    # w * dout in the backward repeated the list for dout=2 ([0.366, 0.366] for x=[0.3]) and raised
+    # TypeError for dout=2.0
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+
+        @backgen.backward
+        def s(x, w):
+            return np.sum(np.tanh(x) * w)
+
+        @backgen.backward
+        def u(x, w):
+            v = w[:]
+            return np.sum(np.tanh(x) * v)
+    """)
+    for f in (module.s, module.u):
+        got = f.backward(x, w, dout=dout)
+        want = tuple(dout * g for g in _numeric(f, [np.asarray(x, float), np.asarray(w, float)]))
+        for given, g in zip((x, w), got):
+            assert type(g) is type(given) or isinstance(given, np.ndarray)  # (a list's gradient: a list)
+        _same(tuple(np.asarray(g) for g in got), want)
