@@ -24,6 +24,7 @@ import operator
 import builtins
 import codecs
 import copy
+import dis
 import functools
 import inspect
 import io
@@ -1088,11 +1089,23 @@ _compiled_files = {}  # (filename, future flags) -> (its text, its code): the la
 
 
 def _code_signature(code):
-    """What a code object does, its positions apart."""
+    """What a code object does, its positions apart: its instructions by name and argument (a method's
+    load, LOAD_METHOD, read as the attribute's load it is, LOAD_ATTR, which Python 3.11 writes for a
+    module imported in the same compilation: a notebook compiles a cell's statements one by one;
+    jumps by the instruction they reach), its names and constants."""
+    instructions = list(dis.get_instructions(code))
+    index = {i.offset: k for k, i in enumerate(instructions)}
+    ops = tuple(("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
+                 index.get(i.argval, i.argval) if i.opcode in _JUMPS else
+                 None if isinstance(i.argval, types.CodeType) else i.argval)
+                for i in instructions if i.opname != "EXTENDED_ARG")
     consts = tuple(_code_signature(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
                    for k in code.co_consts)
-    return (code.co_code, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount,
-            code.co_kwonlyargcount, consts)
+    return (ops, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount, code.co_kwonlyargcount,
+            consts)
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 
 
 def _function_helpers(func, func_node, aliases=None):
