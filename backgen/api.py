@@ -40,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import _function_node, _library, read
+from .parse import library_function, read, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -1091,8 +1091,8 @@ def _global_values(func):
         elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
             found.append((name, (value.shape, value.dtype.str, value.tobytes())))  # (an array written out
             # in the module, np.array([...]): held as a constant, as it is now)
-        elif isinstance(value, types.FunctionType) and not _library(value):  # one of the user's functions (a
-            found.append((name, _Same(value)))  # helper, or a def over an import): read as it is now
+        elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+            found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
     return tuple(found)
 
 
@@ -1108,7 +1108,7 @@ def _helpers_below(func):
     if not unbound:
         return set()
     try:
-        node = _function_node(func)[0]
+        node = source_node(func)
     except Exception:  # noqa: BLE001 -- no source: said as the forward is read
         return set()
     called = {n.id for call in ast.walk(node) if isinstance(call, ast.Call)

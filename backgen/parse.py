@@ -1155,8 +1155,21 @@ def _library(func):
     """Whether ``func`` comes from an installed library or Python's own (scipy.linalg.cho_factor): not the
     user's helper, whose source backgen would read; calling it is refused as an unknown function."""
     code = getattr(func, "__code__", None)
-    path = os.path.realpath(code.co_filename) if code is not None else ""
-    return path.startswith(_library_folders())
+    return code is not None and _library_file(code.co_filename)
+
+
+library_function = _library  # (the decorator's: which functions of a module are the user's)
+
+
+@functools.lru_cache(maxsize=1024)
+def _library_file(filename):
+    return os.path.realpath(filename).startswith(_library_folders())
+
+
+def source_node(func):
+    """The ``def`` of a live function, as its file reads (NoSourceError, BackgenError where it cannot be
+    read, or is not the code the function runs)."""
+    return _function_node(func)[0]
 
 
 def _helper_calls_assigned(forward):
