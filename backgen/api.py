@@ -188,8 +188,9 @@ def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
 def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     """Source of a module with the backward function of ``func_or_source``.
 
-    ``func_or_source`` is a function, or its source as ``str`` or ``bytes``
-    (decoded as Python decodes a file).  NumPy code whose shapes are neither
+    ``func_or_source`` is a function (one ``backward`` or ``layer`` decorated: the
+    function it decorates), or its source as ``str`` or ``bytes`` (decoded as
+    Python decodes a file).  NumPy code whose shapes are neither
     annotated nor given in ``shapes`` gets the shape-generic backward (correct
     for every rank and broadcast, with small helpers written into the module).
     A loop's forward keeps, for each iteration, the values its backward reads
@@ -199,6 +200,11 @@ def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     backward computes the rest again: less memory for long loops, about one
     more forward pass of time.
     """
+    if isinstance(func_or_source, BoundDifferentiable):  # (a decorated function: the function it decorates)
+        func_or_source = func_or_source._owner
+    if isinstance(func_or_source, Differentiable):
+        func_or_source = func_or_source._func
+
     def work():
         with recomputing(recompute):
             result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, user_cache=True)

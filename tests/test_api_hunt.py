@@ -462,3 +462,26 @@ def test_a_notebook_cell_compiled_statement_by_statement_is_its_source():
     x, w = np.array([[0.3, -0.5, 0.7]]), np.array([0.4, -0.2, 0.6])
     _same(backgen.backward(namespace["f"]).backward(x, w), _numeric(namespace["f"], [x, w]))
     _same(backgen.backward(namespace["g"]).backward(-0.3, 0.5), (1.0, 8.0))
+
+
+def test_generate_takes_a_decorated_function_for_the_function_it_decorates(tmp_path):
+    # generate(f) of a decorated f raised TypeError (not Differentiable), where explain, check and graph
+    # take it
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+
+        @backgen.backward
+        def f(x, w):
+            return np.sum(np.tanh(x) * w)
+
+        @backgen.layer
+        def g(x, w):
+            return np.tanh(x) * w
+    """)
+    x, w = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([0.4, -0.2, 0.6])
+    for decorated, dout in ((module.f, ()), (module.g, (np.ones((2, 3)),))):
+        namespace = {}
+        exec(backgen.generate(decorated), namespace)
+        got = namespace[f"{decorated.__name__}_backward"](x, w, *dout)
+        _same(got, _numeric(decorated, [x, w]))
