@@ -717,15 +717,19 @@ def _defaults_as_defined(module, func, filename, lines):
     index = next((k for k, node in enumerate(module.body) if node is func), None)
     if index is None:
         return
+    args = func.args
+    read = {n.id for d in args.defaults + args.kw_defaults if d is not None for n in walk(d) if isinstance(n, ast.Name)}
+    if not read:
+        return
+    above = ast.Module(body=module.body[:index], type_ignores=[])
+    meant = _module_env(above)[0]  # (an import below of what a name means here, import numpy as np again: none)
     below = set()
     for node in module.body[index + 1:]:
-        below |= _block_bindings(node, {}, every=True)
-    below |= rebound_globals(module)
-    args = func.args
-    if not below or not any(isinstance(n, ast.Name) and n.id in below
-                            for d in args.defaults + args.kw_defaults if d is not None for n in walk(d)):
+        below |= _block_bindings(node, meant)
+    below = (below | rebound_globals(module)) & read
+    if not below:
         return
-    there = _module_constants(ast.Module(body=module.body[:index], type_ignores=[]))
+    there = _module_constants(above)
 
     class Put(ast.NodeTransformer):
         def visit_Name(self, node):
@@ -742,11 +746,10 @@ def _defaults_as_defined(module, func, filename, lines):
                 written[k] = ast.fix_missing_locations(Put().visit(default))
 
 
-def _block_bindings(node, env, every=False):
-    """The names a statement of the module other than an import, a definition or an assignment (an
-    ``if``, a ``try``, a loop, ``with``) binds to something other than what ``env`` says they mean
-    (an import of the same meaning is not counted, unless ``every``); a function's or class's own body
-    is its own."""
+def _block_bindings(node, env):
+    """The names a statement of the module (an ``if``, a ``try``, a loop, ``with``, or any other) binds to
+    something other than what ``env`` says they mean (an import of the same meaning is not counted); a
+    function's or class's own body is its own."""
     found, stack = set(), [node]
     while stack:
         sub = stack.pop()
@@ -754,8 +757,6 @@ def _block_bindings(node, env, every=False):
             scratch = dict(env)
             _bind_import(sub, scratch)
             found.update(name for name, meaning in scratch.items() if env.get(name) != meaning)
-            if every:
-                found.update((a.asname or a.name).split(".")[0] for a in sub.names if a.name != "*")
             continue
         if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.add(sub.name)

@@ -485,3 +485,14 @@ def test_generate_takes_a_decorated_function_for_the_function_it_decorates(tmp_p
         exec(backgen.generate(decorated), namespace)
         got = namespace[f"{decorated.__name__}_backward"](x, w, *dout)
         _same(got, _numeric(decorated, [x, w]))
+
+
+def test_a_default_reading_a_module_imported_again_below_is_read():
+    # (numpy imported again below, as a notebook exported to a script repeats its imports: the same np)
+    text = ("import numpy as np\n\n\ndef helper(z, eps=1e-3, act=np.tanh):\n    return act(z) + eps * z\n\n\n"
+            "import numpy as np\n\n\ndef f(x):\n    return np.sum(helper(x) * x)\n")
+    namespace, generated = {}, {}
+    exec(text, namespace)
+    exec(backgen.generate(text, name="f"), generated)
+    x = np.array([0.3, -0.5, 0.7])
+    _same(generated["f_backward"](x), _numeric(namespace["f"], [x]))
