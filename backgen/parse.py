@@ -718,7 +718,8 @@ def _defaults_as_defined(module, func, filename, lines):
     if index is None:
         return
     args = func.args
-    read = {n.id for d in args.defaults + args.kw_defaults if d is not None for n in walk(d) if isinstance(n, ast.Name)}
+    read = {n.id for d in args.defaults + args.kw_defaults if d is not None
+            for n in walk(d) if isinstance(n, ast.Name)}
     if not read:
         return
     above = ast.Module(body=module.body[:index], type_ignores=[])
@@ -1014,7 +1015,22 @@ def _same_value(value, literal):
 
 
 def _function_node(func):
-    """``(FunctionDef, filename, lines)`` of a live function, with line and column numbers of its file."""
+    """``(FunctionDef, filename, lines)`` of a live function, with line and column numbers of its file.
+    A function another decorator wrapped (``functools.wraps``) is refused: its source is the wrapper's,
+    and what the wrapper does to the def's value, backgen cannot tell."""
+    inner = inspect.unwrap(func) if getattr(func, "__wrapped__", None) is not None else func
+    if inner is not func and isinstance(inner, types.FunctionType):
+        try:
+            lines, line = inspect.getsourcelines(inner)
+            where = inspect.getsourcefile(inner) or "<string>"
+        except (OSError, TypeError):
+            lines, line, where = [""], None, getattr(inner.__code__, "co_filename", "<string>")
+        code = func.__code__
+        wrapper = f"{getattr(code, 'co_qualname', code.co_name)}() of {os.path.basename(code.co_filename)}"
+        raise BackgenError(f"{inner.__qualname__}() is wrapped by another decorator ({wrapper}), whose code "
+                           f"backgen does not read: put @backgen.backward right above the def, below the other "
+                           f"decorators (or differentiate {inner.__name__}.__wrapped__)", where, line, 1,
+                           lines[0].rstrip("\n"))
     try:
         raw_lines, first = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or "<string>"

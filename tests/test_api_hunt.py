@@ -496,3 +496,59 @@ def test_a_default_reading_a_module_imported_again_below_is_read():
     exec(backgen.generate(text, name="f"), generated)
     x = np.array([0.3, -0.5, 0.7])
     _same(generated["f_backward"](x), _numeric(namespace["f"], [x]))
+
+
+def test_a_function_another_decorator_wrapped_is_refused_at_its_def(tmp_path):
+    # the decorator read the def's text with the wrapper's module as its globals: "unknown function
+    # 'np.sum'", pointing into the wrapper's file at the def's line number
+    _module(tmp_path, """
+        import functools
+
+        def logged(fn):
+            @functools.wraps(fn)
+            def inner(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return inner
+    """, name="decorators_elsewhere")
+    import sys
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module, path = _module(tmp_path, """
+            import numpy as np
+            from decorators_elsewhere import logged
+
+            @logged
+            def f(x):
+                return np.sum(np.tanh(x))
+        """, name="wrapped_user")
+        with pytest.raises(backgen.BackgenError, match=r"f\(\) is wrapped by another decorator") as info:
+            backgen.backward(module.f)
+        assert info.value.filename == str(path) and info.value.lineno == 5
+        x = np.array([0.3, -0.5])
+        _same(backgen.backward(module.f.__wrapped__).backward(x), (1 - np.tanh(x) ** 2,))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("decorators_elsewhere", None)
+
+
+def test_a_function_a_wrapper_of_its_module_scales_is_refused(tmp_path):
+    # the gradient of the def's text was returned: half of that of 2 * sum(tanh(x)), which Python runs
+    module, _ = _module(tmp_path, """
+        import functools
+        import numpy as np
+        import backgen
+
+        def scaled(fn):
+            @functools.wraps(fn)
+            def inner(*args):
+                return 2.0 * fn(*args)
+            return inner
+
+        @scaled
+        def f(x):
+            return np.sum(np.tanh(x))
+    """)
+    with pytest.raises(backgen.BackgenError, match=r"f\(\) is wrapped by another decorator \(scaled"):
+        backgen.backward(module.f).backward(np.array([0.3, -0.5]))
+    with pytest.raises(backgen.BackgenError, match=r"f\(\) is wrapped by another decorator"):
+        backgen.generate(module.f)
