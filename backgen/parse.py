@@ -77,6 +77,7 @@ class Forward:
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
     numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
     aliases: dict = field(default_factory=dict)  # a name of the module bound to one of its functions -> its def's name
+    wrapped: dict = field(default_factory=dict)  # a function of the module another decorator wraps -> that decorator
 
     @functools.cached_property
     def settings(self):
@@ -662,13 +663,16 @@ def _read_source(source, name, filename):
     helpers = {d.name: (source, filename) for d in defs
                if d is not func and d.name != func.name and last.get(d.name) == "def"}
     env = {k: v for k, v in env.items() if v and k not in helpers}
+    wrapped = {d.name: ast.unparse(dec) for d in {d.name: d for d in defs}.values() if d.name in helpers
+               for dec in d.decorator_list if _decorated_name(dec) not in TRANSPARENT_DECORATORS}
+    helpers = {name: value for name, value in helpers.items() if name not in wrapped}
     aliases = {node.targets[0].id: node.value.id for node in module.body
                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                and isinstance(node.value, ast.Name) and node.value.id in {d.name for d in defs}}
     fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     spellings = {}
     constants = _module_constants(module, lines, spellings)
-    forward = Forward(_strip_decorators(func), filename, lines, env, helpers, aliases=aliases)
+    forward = Forward(_strip_decorators(func), filename, lines, env, helpers, aliases=aliases, wrapped=wrapped)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
@@ -938,9 +942,9 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
-    aliases = {}
+    aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                      _function_helpers(func, func_node, aliases), aliases=aliases)
+                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
     _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
@@ -1125,7 +1129,17 @@ def _code_signature(code):
 _JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
 
 
-def _function_helpers(func, func_node, aliases=None):
+TRANSPARENT_DECORATORS = frozenset({"backward", "layer", "lru_cache", "cache", "jit", "njit", "staticmethod",
+                                    "profile"})  # (decorators that leave a helper's values as its def computes them)
+
+
+def _decorated_name(node):
+    """The name a decorator is spelled by: ``scaled``, ``functools.lru_cache(maxsize=8)``: lru_cache."""
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+
+
+def _function_helpers(func, func_node, aliases=None, wrapped=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
     (``layer(x, W, relu)``: ``higher_order``), read from their source when used.  One it names otherwise
     than its def does (``act``, a closure's, holding ``relu``; ``square = sq``) is called by its def's
@@ -1144,7 +1158,12 @@ def _function_helpers(func, func_node, aliases=None):
                 value = closure.get(name, func.__globals__.get(name))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
                         and (name == node.func.id or callee in helpers):
-                    own = getattr(getattr(value, "__wrapped__", value), "__name__", name)
+                    if getattr(value, "__wrapped__", None) is not None:  # (what the wrapper does: not read)
+                        if wrapped is not None:
+                            code = value.__code__
+                            wrapped[name] = f"{getattr(code, 'co_qualname', code.co_name)}()"
+                        continue
+                    own = getattr(value, "__name__", name)
                     if own != name and own.isidentifier():
                         if name in bound or own in bound or \
                                 closure.get(own, func.__globals__.get(own, value)) is not value:

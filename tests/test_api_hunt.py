@@ -552,3 +552,33 @@ def test_a_function_a_wrapper_of_its_module_scales_is_refused(tmp_path):
         backgen.backward(module.f).backward(np.array([0.3, -0.5]))
     with pytest.raises(backgen.BackgenError, match=r"f\(\) is wrapped by another decorator"):
         backgen.generate(module.f)
+
+
+def test_a_helper_another_decorator_wraps_is_refused_at_its_call(tmp_path):
+    # helper = scaled(helper): the gradient of helper's def was used, half of what Python runs
+    text = """
+        import functools
+        import numpy as np
+
+        def scaled(fn):
+            @functools.wraps(fn)
+            def inner(*args):
+                return 2.0 * fn(*args)
+            return inner
+
+        @scaled
+        def helper(z):
+            return np.tanh(z)
+
+        @functools.lru_cache(maxsize=None)
+        def size(n):
+            return 2 * n
+
+        def f(x):
+            return np.sum(helper(x))
+    """
+    module, _ = _module(tmp_path, text)
+    with pytest.raises(backgen.BackgenError, match=r"helper\(\) is wrapped by another decorator"):
+        backgen.backward(module.f).backward(np.array([0.3, -0.5]))
+    with pytest.raises(backgen.BackgenError, match=r"helper\(\) is wrapped by another decorator \(scaled\)"):
+        backgen.generate(textwrap.dedent(text), name="f")
