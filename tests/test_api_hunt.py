@@ -5,6 +5,7 @@ differences of the module as Python runs it; a refusal is a BackgenError naming 
 
 import contextlib
 import io
+import os
 import textwrap
 
 import numpy as np
@@ -582,3 +583,19 @@ def test_a_helper_another_decorator_wraps_is_refused_at_its_call(tmp_path):
         backgen.backward(module.f).backward(np.array([0.3, -0.5]))
     with pytest.raises(backgen.BackgenError, match=r"helper\(\) is wrapped by another decorator \(scaled\)"):
         backgen.generate(textwrap.dedent(text), name="f")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout here")
+def test_output_to_dev_stdout_of_a_pipe_is_written_through_it(tmp_path):
+    # -o /dev/stdout (a link to /proc/self/fd/1, a pipe) was taken for a new file at the pipe's real
+    # path, pipe:[...], and failed: "No such file or directory"
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    (tmp_path / "model.py").write_text("def f(x, y):\n    return x * y + x\n")
+    done = subprocess.run([sys.executable, "-m", "backgen", "model.py", "-o", "/dev/stdout"], cwd=tmp_path,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "def f_backward(x, y, dout=1.0):" in done.stdout and not done.stderr
