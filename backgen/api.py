@@ -18,9 +18,11 @@ code generation (an unexpected failure is reported as a BackgenError too).
 """
 
 import ast
+import builtins
 import collections
 import contextlib
 import copy
+import dis
 import functools
 import gc
 import inspect
@@ -38,7 +40,7 @@ from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
 from .layer import layer_module, layer_names
-from .parse import read
+from .parse import library_function, read, source_node
 from .program import backward_program, declared_shapes, guarded, program
 from .reverse import recomputing
 from .selections import COUNTS
@@ -186,8 +188,9 @@ def staged(func_or_source, wrt=None, name=None, filename=None, shapes=None):
 def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     """Source of a module with the backward function of ``func_or_source``.
 
-    ``func_or_source`` is a function, or its source as ``str`` or ``bytes``
-    (decoded as Python decodes a file).  NumPy code whose shapes are neither
+    ``func_or_source`` is a function (one ``backward`` or ``layer`` decorated: the
+    function it decorates), or its source as ``str`` or ``bytes`` (decoded as
+    Python decodes a file).  NumPy code whose shapes are neither
     annotated nor given in ``shapes`` gets the shape-generic backward (correct
     for every rank and broadcast, with small helpers written into the module).
     A loop's forward keeps, for each iteration, the values its backward reads
@@ -197,6 +200,11 @@ def generate(func_or_source, wrt=None, name=None, shapes=None, recompute=False):
     backward computes the rest again: less memory for long loops, about one
     more forward pass of time.
     """
+    if isinstance(func_or_source, BoundDifferentiable):  # (a decorated function: the function it decorates)
+        func_or_source = func_or_source._owner
+    if isinstance(func_or_source, Differentiable):
+        func_or_source = func_or_source._func
+
     def work():
         with recomputing(recompute):
             result = backward_program(func_or_source, wrt=wrt, name=name, shapes=shapes, user_cache=True)
@@ -268,6 +276,10 @@ def _settings_list(value):
         all(isinstance(v, dict) and not structured.is_structured(v) for v in value)
 
 
+_READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
+                              "_arithmetic", "_counts", "_sequences"})  # (what Differentiable._setup sets)
+
+
 class Differentiable:
     """A forward function with its generated backward attached.
 
@@ -314,7 +326,27 @@ class Differentiable:
         self._fixed_globals = None  # the module's numbers and lists of numbers self._fixed was generated for
         self._given_wrt = wrt
         self._latest = None
-        deep(lambda: self._setup(wrt), _origin(func))
+        self._setup_lock = threading.Lock()
+        if _helpers_below(func):  # (a helper defined below it, bound as its module goes on: read at the first call)
+            self._pending = wrt
+        else:
+            deep(lambda: self._setup(wrt), _origin(func))
+
+    def _ready(self):
+        """Read the forward where the decorator left it for the first call: it named functions its module
+        had not bound yet (a helper defined below it)."""
+        if "_pending" not in self.__dict__:
+            return
+        with self._setup_lock:
+            if "_pending" in self.__dict__:
+                wrt = self._pending
+                deep(lambda: self._setup(wrt), _origin(self._func))
+                del self._pending
+
+    def __getattr__(self, name):  # wrt, outputs, ...: known once the forward is read (_ready)
+        if name in _READ_ATTRIBUTES and "_pending" in self.__dict__:
+            self._ready()
+        return object.__getattribute__(self, name)  # (a property's own AttributeError, with its message)
 
     def _read(self, args=None):
         """The forward as read; a method reading attributes of self as the function of them it is
@@ -434,6 +466,7 @@ class Differentiable:
     def _entry(self, values, converted=()):
         """The generated code for these argument values (generated once per pattern of shapes);
         ``converted``: the places of lists of numbers given, made arrays."""
+        self._ready()
         wrt = self.wrt_for(values)
         module = _global_values(self._func)  # (folded in as constants: code for other values is not this call's)
         if self._fixed is not None and wrt == self.wrt and not any(isinstance(v, np.ndarray) for v in values):
@@ -544,6 +577,7 @@ class Differentiable:
         function returning a tuple, ``dout`` is a tuple with one upstream
         gradient per output (None for an output whose gradient is zero).
         """
+        self._ready()
         given = self._bind(args, kwargs)
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
@@ -567,19 +601,30 @@ class Differentiable:
         else:
             douts = (dout,)
         entry = self._entry(values, numbers)
+        lists = {k for k, v in enumerate(values) if k not in numbers and _number_list(v)} \
+            if entry[2].main.mode == "numpy" else ()
+        if lists:  # a list of numbers NumPy code reads (x * w, w a list): staged as given, Python's + and * on
+            # lists refused there, then given to the code written for it as its array (w * dout repeated the list)
+            entry = self._entry(values, numbers | lists)
+            values = tuple(np.asarray(v) if k in lists else v for k, v in enumerate(values))
+            numbers = numbers | lists
         if dout is UNSET:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
             self._number_douts(values, douts)
+        if dout is None or isinstance(dout, (str, bytes, dict)):  # (None is an unused output's, in a tuple)
+            raise TypeError(f"{self.__name__}.backward(...): dout is the upstream gradient, "
+                            f"{'a tuple of them, one per output' if self.outputs > 1 else 'a number or an array'}"
+                            f", not {type(dout).__name__}")
         grads = entry[0](*values, *douts)
         if not numbers:
             return grads
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
-        grads = tuple(type(given[k])(g.tolist()) if k in numbers else g
+        grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
 
@@ -654,6 +699,7 @@ class Differentiable:
     @property
     def backward_source(self):
         """The generated source (for NumPy code, of the latest shapes seen)."""
+        self._ready()
         if self._latest is None:
             raise AttributeError(
                 f"the backward of {self.__name__} is generated for the shapes of its inputs: call "
@@ -801,6 +847,9 @@ class Layer(Differentiable):
 
     def backward(self, *args, **kwargs):
         """``backward(dout, cache)`` (one upstream gradient per output, then the cache)."""
+        if len(args) < 2 or kwargs:
+            raise TypeError(f"{self.__name__}.backward(dout, cache) takes the upstream gradient(s) and the cache "
+                            f"{self.__name__}.forward returned, by position")
         *douts, cache = args
         if not isinstance(cache, _Cache):
             raise TypeError(f"{self.__name__}.backward(dout, cache) takes the cache that "
@@ -1026,7 +1075,9 @@ def _resized_all(values, size):
 def _global_values(func):
     """The numbers, lists or tuples of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
-    0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call.
+    0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call; and
+    the user's functions it names, by identity (a helper defined again, ``def exp`` over ``from math
+    import exp``, below the decorated function: the code is read again for what the name is now).
     (Read on every call: the names are worked out once per function, ``_global_names``.)"""
     func = getattr(func, "__func__", func)
     code = getattr(func, "__code__", None)
@@ -1046,7 +1097,59 @@ def _global_values(func):
         elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf" and value.size <= 100_000:
             found.append((name, (value.shape, value.dtype.str, value.tobytes())))  # (an array written out
             # in the module, np.array([...]): held as a constant, as it is now)
+        elif isinstance(value, types.FunctionType) and not library_function(value):  # the user's function
+            found.append((name, _Same(value)))  # (a helper, or a def over an import): read as it is now
     return tuple(found)
+
+
+def _helpers_below(func):
+    """The functions ``func`` (or one it defines) calls, or passes in a call, by names of its module that
+    neither the module nor Python's builtins bind yet: helpers defined below a decorated function, bound
+    once the module has run.  (Another name not bound yet is refused as the decorator reads it.)"""
+    func = getattr(func, "__func__", func)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return set()
+    unbound = _unbound_globals(func, code)
+    if not unbound:
+        return set()
+    try:
+        node = source_node(func)
+    except Exception:  # noqa: BLE001 -- no source: said as the forward is read
+        return set()
+    called = {n.id for call in ast.walk(node) if isinstance(call, ast.Call)
+              for n in [call.func, *call.args, *(k.value for k in call.keywords)] if isinstance(n, ast.Name)}
+    return unbound & called
+
+
+def _unbound_globals(func, code):
+    """The names ``code`` (and the code of the functions it defines) reads from ``func``'s module that
+    neither the module nor Python's builtins bind yet."""
+    names, stack = set(), [code]
+    while stack:
+        c = stack.pop()
+        names.update(i.argval for i in dis.get_instructions(c) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    return {n for n in names if isinstance(n, str) and n not in func.__globals__ and not hasattr(builtins, n)}
+
+
+class _Same:
+    """One of the user's functions, compared by identity (generated code calls what it was read from:
+    another function bound to the name since is another forward)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other):
+        return isinstance(other, _Same) and other.value is self.value
+
+    def __hash__(self):
+        return id(self.value)
+
+    def __repr__(self):
+        return f"_Same({self.value!r})"
 
 
 @functools.lru_cache(maxsize=256)

@@ -273,18 +273,17 @@ def write_output(path, text):
     """Write ``text`` to ``path`` as a shell's ``>`` would, but a regular file atomically: through a
     symbolic link to the file it names (the link kept); into a FIFO or a device as it is; otherwise
     ``_write_atomically``.  A write that fails is a BackgenError, the file left as it was."""
-    target = os.path.realpath(path)
     try:
-        mode = os.stat(target).st_mode
-    except FileNotFoundError:  # (a new file, or a link to one)
+        mode = os.stat(path).st_mode  # (through links: /dev/stdout, a link to /proc/self/fd/1, names a pipe
+    except FileNotFoundError:  # (a new file, or a link to one)  # whose real path is no file's)
         mode = None
     except OSError as exc:  # (a loop of links)
         raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None
     if mode is None or stat.S_ISREG(mode):
-        _write_atomically(target, text, shown=path)
+        _write_atomically(os.path.realpath(path), text, shown=path)
         return
     try:
-        with open(target, "w", encoding="utf-8") as stream:
+        with open(path, "w", encoding="utf-8") as stream:
             stream.write(text)
     except OSError as exc:
         raise BackgenError(f"cannot write the output: {exc.strerror or exc}", path) from None

@@ -290,6 +290,8 @@ class Staged:
                                                                     # the function writes otherwise (1e-08, 1e-8)
     coinciding: frozenset = frozenset()  # sample sizes a named dimension was fitted to that the code, a declared
     # shape or another dimension has too: arrays' shapes may agree there by chance (see program._refitted)
+    callees: frozenset = frozenset()  # names of the module the generated code may call or read by name (the
+                                      # user's helpers, what it imports): no adjoint or upstream takes one
 
 
 @form

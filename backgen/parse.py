@@ -17,15 +17,18 @@ Contract: ``read(func_or_source, name=None) -> Forward``.
   supported subset, naming it.
 """
 
+import __future__
 import ast
 import itertools
 import operator
 import builtins
 import codecs
 import copy
+import dis
 import functools
 import inspect
 import io
+import linecache
 import math
 import os
 import sys
@@ -73,6 +76,8 @@ class Forward:
     literals: dict = field(default_factory=dict)  # module-level list of numbers -> its literal (an AST)
     inlined: dict = field(default_factory=dict)  # a helper's parameter read as the function it defaults to
     numerals: dict = field(default_factory=dict)  # Python's text of a number the function writes -> the user's
+    aliases: dict = field(default_factory=dict)  # a name of the module bound to one of its functions -> its def's name
+    wrapped: dict = field(default_factory=dict)  # a function of the module another decorator wraps -> that decorator
 
     @functools.cached_property
     def settings(self):
@@ -217,7 +222,14 @@ def _as_read(func_or_source, name=None, filename=None):
         func_or_source = decode_source(bytes(func_or_source), filename or "<string>")
     if isinstance(func_or_source, str):
         source = _checked_text(func_or_source, filename or "<string>")
-        forward = _read_source(source, name, filename or "<string>")
+        try:
+            forward = _read_source(source, name, filename or "<string>")
+        except BackgenError:
+            if filename is None and _file_name(source):
+                raise BackgenError(f"{source.strip()!r} is a file name: backgen.generate takes the source text "
+                                   f"(backgen.generate(open({source.strip()!r}).read())), or run backgen "
+                                   f"{source.strip()} on the command line", "<string>", 1, 1, source.strip()) from None
+            raise
         key = _source_key(source, forward.func.name)
     elif isinstance(func_or_source, (types.FunctionType, types.MethodType)):
         func = getattr(func_or_source, "__func__", func_or_source)  # a bound method: its function (self first)
@@ -229,11 +241,19 @@ def _as_read(func_or_source, name=None, filename=None):
                           dict(nested.helpers), constants=dict(nested.constants), literals=dict(nested.literals))
         key = id(nested)
     else:
+        hint = f" (a path: pass its text, {func_or_source!r}.read_text())" if isinstance(func_or_source, os.PathLike) \
+            else ""
         raise TypeError(
             "backgen needs a Python function or a string of source code, "
-            f"not {type(func_or_source).__name__}"
+            f"not {type(func_or_source).__name__}{hint}"
         )
     return forward, key
+
+
+def _file_name(text):
+    """Whether source text that holds no function is a file's name (``"model.py"``, passed for its text)."""
+    text = text.strip()
+    return bool(text) and "\n" not in text and (text.endswith((".py", ".pyw")) or os.path.isfile(text))
 
 
 def read_plain(forward, name):
@@ -639,25 +659,125 @@ def _read_source(source, name, filename):
                                f"{', '.join(dict.fromkeys(d.name for d in defs))}", filename, 1, 1,
                                lines[0] if lines else None)
         func = matches[-1]
-    env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
-    for node in module.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            _bind_import(node, env)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            _unbind({node.name}, env)
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            _unbind({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, env)
-    helpers = {d.name: (source, filename) for d in defs if d is not func and d.name != func.name}
+    env, last = _module_env(module)
+    _defaults_as_defined(module, func, filename, lines)
+    helpers = {d.name: (source, filename) for d in defs
+               if d is not func and d.name != func.name and last.get(d.name) == "def"}
     env = {k: v for k, v in env.items() if v and k not in helpers}
+    wrapped = {d.name: ast.unparse(dec) for d in {d.name: d for d in defs}.values() if d.name in helpers
+               for dec in d.decorator_list if _decorated_name(dec) not in TRANSPARENT_DECORATORS}
+    helpers = {name: value for name, value in helpers.items() if name not in wrapped}
+    aliases = {node.targets[0].id: node.value.id for node in module.body
+               if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+               and isinstance(node.value, ast.Name) and node.value.id in {d.name for d in defs}}
     fold_numbers(module, env.get)  # (LOG2PI = math.log(2 * math.pi): a number)
     spellings = {}
     constants = _module_constants(module, lines, spellings)
-    forward = Forward(_strip_decorators(func), filename, lines, env, helpers)
+    forward = Forward(_strip_decorators(func), filename, lines, env, helpers, aliases=aliases, wrapped=wrapped)
     forward.constants.update(constants)
     forward.spellings.update(spellings)
     forward.literals.update(literal_lists(module, lambda n: _library_meaning(env.get(n)), env.get))
     return forward
+
+
+def _module_env(module):
+    """``(env, last)``: what each name of the module means where its functions run, after the whole
+    module has, as ``Forward.env`` says, and ``last``, the kind of the binding that comes last of each
+    name it binds (``"def"``, ``"import"`` or ``"other"``): a function defined, then imported over (``def
+    sin``, then ``from math import *``), is the import's, and one defined after an import is the
+    user's.  A name bound otherwise too in a block of the module (``if``, ``try``, a loop), or by a
+    function declaring it ``global``, to anything but what it means already (``try: import
+    autograd.numpy as np`` of np, NumPy), means nothing backgen knows: which binding holds depends on
+    how the module runs."""
+    env = dict(DEFAULT_ENV, **{name: name for name in BUILTINS})
+    last = {}
+    for node in module.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            before = dict(env)
+            _bind_import(node, env)
+            last.update((name, "import") for name, meaning in env.items()
+                        if name not in before or before[name] != meaning)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _unbind({node.name}, env)
+            last[node.name] = "def" if isinstance(node, ast.FunctionDef) else "other"
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+            _unbind(names, env)
+            last.update((name, "other") for name in names)
+        else:
+            for name in _block_bindings(node, env):
+                _unbind({name}, env)
+                last[name] = "other"
+    for name in rebound_globals(module):
+        _unbind({name}, env)
+        last[name] = "other"
+    return env, last
+
+
+def _defaults_as_defined(module, func, filename, lines):
+    """Python reads a default as the ``def`` runs: a name of the module it reads that the module binds
+    again below the def (``K = 3.0``, ``def h(z, k=K)``, then ``K = 5.0``) is put in as the number it
+    is there (3.0), and refused where it is no number there (a function, ``g=act``, defined again)."""
+    index = next((k for k, node in enumerate(module.body) if node is func), None)
+    if index is None:
+        return
+    args = func.args
+    read = {n.id for d in args.defaults + args.kw_defaults if d is not None
+            for n in walk(d) if isinstance(n, ast.Name)}
+    if not read:
+        return
+    above = ast.Module(body=module.body[:index], type_ignores=[])
+    meant = _module_env(above)[0]  # (an import below of what a name means here, import numpy as np again: none)
+    below = set()
+    for node in module.body[index + 1:]:
+        below |= _block_bindings(node, meant)
+    below = (below | rebound_globals(module)) & read
+    if not below:
+        return
+    there = _module_constants(above)
+
+    class Put(ast.NodeTransformer):
+        def visit_Name(self, node):
+            if node.id not in below:
+                return node
+            if node.id not in there:
+                raise error_at(f"the default reads {node.id}, which the module binds again below this def: Python "
+                               f"reads it as the def runs, and backgen reads the module's names as they are "
+                               f"after it has run; write the value, or name the two apart", filename, lines, node)
+            return ast.copy_location(ast.parse(there[node.id], mode="eval").body, node)
+    for written in (args.defaults, args.kw_defaults):
+        for k, default in enumerate(written):
+            if default is not None:
+                written[k] = ast.fix_missing_locations(Put().visit(default))
+
+
+def _block_bindings(node, env):
+    """The names a statement of the module (an ``if``, a ``try``, a loop, ``with``, or any other) binds to
+    something other than what ``env`` says they mean (an import of the same meaning is not counted); a
+    function's or class's own body is its own."""
+    found, stack = set(), [node]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Import, ast.ImportFrom)):
+            scratch = dict(env)
+            _bind_import(sub, scratch)
+            found.update(name for name, meaning in scratch.items() if env.get(name) != meaning)
+            continue
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(sub.name)
+            stack += sub.decorator_list
+            continue
+        if isinstance(sub, ast.Lambda):
+            continue
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            found.add(sub.id)
+        elif isinstance(sub, (ast.alias, ast.MatchAs, ast.MatchStar)) and getattr(sub, "name", None):
+            found.add(sub.name)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            found.add(sub.name)
+        stack += list(ast.iter_child_nodes(sub))
+    return found
 
 
 def _library_meaning(meaning):
@@ -823,14 +943,41 @@ def _constant_defaults(forward):
 
 def _read_function(func):
     func_node, filename, lines = _function_node(func)
+    aliases, wrapped = {}, {}
     forward = Forward(_strip_decorators(func_node), filename, lines, _function_env(func, func_node),
-                      _function_helpers(func, func_node))
+                      _function_helpers(func, func_node, aliases, wrapped), aliases=aliases, wrapped=wrapped)
+    _live_defaults(func, forward.func)
     names = {n.id for n in walk(func_node) if isinstance(n, ast.Name)}
     outer = dict(func.__globals__, **inspect.getclosurevars(func).nonlocals)
     forward.constants.update({n: repr(outer[n]) for n in names if n in outer and type(outer[n]) in (int, float)})
     own = names - set(inspect.getclosurevars(func).nonlocals)  # (a closure's name is not the module's)
     forward.literals.update(_live_literal_lists(func, filename, own))
     return forward
+
+
+def _live_defaults(func, node):
+    """A default of a live function that reads names (``k=K``) is the value Python gave it as the def
+    ran (``func.__defaults__``), not what those names hold now: put in where it is a number, a string,
+    a boolean, None or a tuple of those."""
+    args = node.args
+    live = [(args.defaults, list(func.__defaults__ or ()))]
+    kwdefaults = func.__kwdefaults__ or {}
+    live.append((args.kw_defaults, [kwdefaults.get(a.arg) for a in args.kwonlyargs]))
+    for written, values in live:
+        if len(written) != len(values):  # (__defaults__ changed since: left as written)
+            continue
+        for k, (default, value) in enumerate(zip(written, values)):
+            if default is not None and any(isinstance(n, ast.Name) for n in walk(default)) and _written_out(value):
+                written[k] = ast.copy_location(ast.parse(repr(value), mode="eval").body, default)
+                ast.fix_missing_locations(written[k])
+
+
+def _written_out(value):
+    """Whether ``repr(value)`` is the literal of a number (a finite one), string, boolean, None or a tuple of
+    those."""
+    if type(value) is tuple:
+        return all(map(_written_out, value))
+    return value is None or type(value) in (int, bool, str) or type(value) is float and math.isfinite(value)
 
 
 def _live_literal_lists(func, filename, names):
@@ -873,7 +1020,22 @@ def _same_value(value, literal):
 
 
 def _function_node(func):
-    """``(FunctionDef, filename, lines)`` of a live function, with line and column numbers of its file."""
+    """``(FunctionDef, filename, lines)`` of a live function, with line and column numbers of its file.
+    A function another decorator wrapped (``functools.wraps``) is refused: its source is the wrapper's,
+    and what the wrapper does to the def's value, backgen cannot tell."""
+    inner = inspect.unwrap(func) if getattr(func, "__wrapped__", None) is not None else func
+    if inner is not func and isinstance(inner, types.FunctionType):
+        try:
+            lines, line = inspect.getsourcelines(inner)
+            where = inspect.getsourcefile(inner) or "<string>"
+        except (OSError, TypeError):
+            lines, line, where = [""], None, getattr(inner.__code__, "co_filename", "<string>")
+        code = func.__code__
+        wrapper = f"{getattr(code, 'co_qualname', code.co_name)}() of {os.path.basename(code.co_filename)}"
+        raise BackgenError(f"{inner.__qualname__}() is wrapped by another decorator ({wrapper}), whose code "
+                           f"backgen does not read: put @backgen.backward right above the def, below the other "
+                           f"decorators (or differentiate {inner.__name__}.__wrapped__)", where, line, 1,
+                           lines[0].rstrip("\n"))
     try:
         raw_lines, first = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or "<string>"
@@ -891,6 +1053,11 @@ def _function_node(func):
     indent = len(raw_lines[0]) - len(raw_lines[0].lstrip())
     module = parse_module(source, filename)
     func_node = module.body[0]
+    if _runs_other_code(func, filename):
+        raise BackgenError(f"the source of {func.__qualname__}() in this file is not the code Python runs: the "
+                           f"file has changed since its module was imported (reload the module, "
+                           f"importlib.reload, or restart), or a tool rewrote the function's code",
+                           filename, first, 1, raw_lines[0].rstrip("\n"))
     for node in walk(module):
         if hasattr(node, "lineno"):
             node.lineno += first - 1
@@ -906,19 +1073,111 @@ def _function_node(func):
     return func_node, filename, lines
 
 
-def _function_helpers(func, func_node):
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                for name in __future__.all_feature_names), 0)
+
+
+def _runs_other_code(func, filename):
+    """Whether the file of a live function, as it reads now, compiles to other code for the function than
+    the function runs: the file was changed after its module was imported (a notebook's module edited,
+    not reloaded), and the gradient of its text would not be the function's.  The whole file is compiled
+    (what the compiler makes of a line depends on the rest of its module), and the function's code is
+    found by its name and line.  A module pytest rewrote the assertions of is not checked; nor is one
+    whose text does not compile."""
+    code = getattr(func, "__code__", None)
+    if code is None or "@py_builtins" in func.__globals__ or "@pytest_ar" in func.__globals__:
+        return False
+    text = "".join(linecache.getlines(filename, func.__globals__))
+    flags = code.co_flags & _FUTURE_FLAGS
+    compiled = _compiled_files.get((filename, flags))
+    if compiled is None or compiled[0] != text:
+        try:
+            compiled = (text, compile(text, filename, "exec", flags=flags, dont_inherit=True))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        _compiled_files[filename, flags] = compiled
+    qualname = getattr(code, "co_qualname", None)
+    stack = [compiled[1]]
+    while stack:
+        c = stack.pop()
+        if c.co_name == code.co_name and c.co_firstlineno == code.co_firstlineno and \
+                getattr(c, "co_qualname", None) == qualname and _code_signature(c) == _code_signature(code):
+            return False
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+    return True
+
+
+_compiled_files = {}  # (filename, future flags) -> (its text, its code): the latest compiled of each
+
+
+def _code_signature(code):
+    """What a code object does, its positions apart: its instructions by name and argument (a method's
+    load, LOAD_METHOD, read as the attribute's load it is, LOAD_ATTR, which Python 3.11 writes for a
+    module imported in the same compilation: a notebook compiles a cell's statements one by one;
+    jumps by the instruction they reach), its names and constants."""
+    instructions = list(dis.get_instructions(code))
+    index = {i.offset: k for k, i in enumerate(instructions)}
+    ops = tuple(("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
+                 index.get(i.argval, i.argval) if i.opcode in _JUMPS else
+                 None if isinstance(i.argval, types.CodeType) else i.argval)
+                for i in instructions if i.opname != "EXTENDED_ARG")
+    consts = tuple(_code_signature(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
+                   for k in code.co_consts)
+    return (ops, code.co_varnames, code.co_freevars, code.co_cellvars, code.co_argcount, code.co_kwonlyargcount,
+            consts)
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+
+
+TRANSPARENT_DECORATORS = frozenset({"backward", "layer", "lru_cache", "cache", "jit", "njit", "staticmethod",
+                                    "profile"})  # (decorators that leave a helper's values as its def computes them)
+
+
+def _decorated_name(node):
+    """The name a decorator is spelled by: ``scaled``, ``functools.lru_cache(maxsize=8)``: lru_cache."""
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+
+
+def _function_helpers(func, func_node, aliases=None, wrapped=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
-    (``layer(x, W, relu)``: ``higher_order``), read from their source when used."""
-    helpers = {}
+    (``layer(x, W, relu)``: ``higher_order``), read from their source when used.  One it names otherwise
+    than its def does (``act``, a closure's, holding ``relu``; ``square = sq``) is called by its def's
+    name instead (``func_node`` rewritten), the generated code defining that name, where the function
+    reads that name as nothing else; else it is none, and ``aliases`` gets it (the name -> the def's),
+    for the refusal to say so."""
+    helpers, renamed = {}, {}
     closure = inspect.getclosurevars(func).nonlocals
+    bound = {n.id for n in walk(func_node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} | \
+        {a.arg for a in walk(func_node) if isinstance(a, ast.arg)}
     for node in walk(func_node):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             passed = [a.id for a in node.args + [k.value for k in node.keywords] if isinstance(a, ast.Name)]
+            callee = renamed.get(node.func.id, node.func.id)
             for name in [node.func.id] + passed:
                 value = closure.get(name, func.__globals__.get(name))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
-                        and (name == node.func.id or node.func.id in helpers):
+                        and (name == node.func.id or callee in helpers):
+                    if getattr(value, "__wrapped__", None) is not None:  # (what the wrapper does: not read)
+                        if wrapped is not None:
+                            code = value.__code__
+                            wrapped[name] = f"{getattr(code, 'co_qualname', code.co_name)}()"
+                        continue
+                    own = getattr(value, "__name__", name)
+                    if own != name and own.isidentifier():
+                        if name in bound or own in bound or \
+                                closure.get(own, func.__globals__.get(own, value)) is not value:
+                            if aliases is not None:
+                                aliases[name] = own
+                            continue
+                        renamed[name] = own
+                        name = own
                     helpers[name] = value
+    if renamed:
+        for node in walk(func_node):
+            if isinstance(node, ast.Name) and node.id in renamed:
+                node.id = renamed[node.id]
     return helpers
 
 
@@ -933,8 +1192,21 @@ def _library(func):
     """Whether ``func`` comes from an installed library or Python's own (scipy.linalg.cho_factor): not the
     user's helper, whose source backgen would read; calling it is refused as an unknown function."""
     code = getattr(func, "__code__", None)
-    path = os.path.realpath(code.co_filename) if code is not None else ""
-    return path.startswith(_library_folders())
+    return code is not None and _library_file(code.co_filename)
+
+
+library_function = _library  # (the decorator's: which functions of a module are the user's)
+
+
+@functools.lru_cache(maxsize=1024)
+def _library_file(filename):
+    return os.path.realpath(filename).startswith(_library_folders())
+
+
+def source_node(func):
+    """The ``def`` of a live function, as its file reads (NoSourceError, BackgenError where it cannot be
+    read, or is not the code the function runs)."""
+    return _function_node(func)[0]
 
 
 def _helper_calls_assigned(forward):

@@ -149,8 +149,10 @@ class _Reverser(FlowReverser):
         staged = self.staged
         candidate = "d" + var
         if candidate in staged.user_names or candidate in staged.upstreams or candidate in self.names_used \
-                or keyword.iskeyword(candidate) or any(candidate == name for name, _ in staged.constants):
-            candidate = self.fresh("d_" + var)  # (del, def: d_el; a module's number dx read by its name: d_x)
+                or keyword.iskeyword(candidate) or any(candidate == name for name, _ in staged.constants) \
+                or candidate in staged.callees:
+            candidate = self.fresh("d_" + var)  # (del, def: d_el; a module's number or function dx read by its
+            # name: d_x)
         self.names_used.add(candidate)
         owners = getattr(self, "owners", None)
         if owners is None:

@@ -64,7 +64,7 @@ def spec(value):
         return value
     if isinstance(value, ast.AST):
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            return spec(value.value)
+            return None if _type_named(value.value) else spec(value.value)
         if isinstance(value, ast.Name) and value.id in ("float", "int", "bool"):
             return Spec((), value.id)
         if isinstance(value, ast.Tuple):
@@ -103,13 +103,26 @@ def spec(value):
                     "(64, 10), or float, int or bool for a number")
 
 
+def _type_named(text):
+    """Whether an annotation's string names a type, as ``x: "np.ndarray"`` or ``"Optional[Tensor]"`` do
+    (no shape: as ``x: np.ndarray`` written without quotes)."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        return False
+    return isinstance(node, (ast.Attribute, ast.Subscript)) or \
+        isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)
+
+
 def _checked(dims, value):
     """``dims`` of the shape ``value``, where each is a size (0 or more), a name (``N``) or a multiple of
     a name (``4*H``); else a ValueError saying what is wrong."""
     for dim in dims:
-        if isinstance(dim, str) and "*" in dim and not re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim):
+        if isinstance(dim, str) and not (dim.isidentifier() or dim.isdigit() or dim == "..."
+                                         or re.fullmatch(r"\d+\*[A-Za-z_]\w*", dim)):
+            spaced = " (dimensions are separated by commas: 'N, D')" if len(dim.split()) > 1 else ""
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size, a name "
-                             "(N) or a multiple of a name (4*H)")
+                             f"(N) or a multiple of a name (4*H){spaced}")
         if isinstance(dim, bool) or not isinstance(dim, (int, np.integer, str)):
             raise ValueError(f"cannot read a shape from {value!r}: the dimension {dim!r} is not a size or a name "
                              "(use a tuple like (64, 10) or a string like 'N, D')")

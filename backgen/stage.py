@@ -359,7 +359,8 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                          unbound_elsewhere=frozenset(atom.name for atom in self.unbound_elsewhere.values()
                                                      if isinstance(atom, ir.Var)),
                          unbound_carried=frozenset(self.unbound_names),
-                         numerals=tuple(self.forward.numerals.items()))
+                         numerals=tuple(self.forward.numerals.items()),
+                         callees=frozenset(set(self.forward.helpers) | set(self.env)))
 
     def given_path(self, body, labels_only=False):
         """``body`` without each ``if y is None: ... return scores`` (``y`` a parameter defaulting to None)
@@ -449,8 +450,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         def free(stem, locals_too=()):  # one stem for every output: dout1, dout2 or d_out1, d_out2, never a mix
             for i, value in enumerate(values, 1):
                 name = stem + ("" if count == 1 else str(i))
-                if name in self.user_names and name not in locals_too or name in self.forward.constants:
-                    return False  # (a module's number the function may read by its name: not shadowed)
+                if name in self.user_names and name not in locals_too or name in self.forward.constants or \
+                        name in self.forward.helpers or name in self.env:
+                    return False  # (a module's number or function the code may read by its name: not shadowed)
             return True
         douts = {"dout" + ("" if count == 1 else str(i)) for i in range(1, count + 1)}
         plain = self.plain_locals() if not douts.isdisjoint(self.user_names) else ()  # (a walk: only if asked)

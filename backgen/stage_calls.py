@@ -133,6 +133,13 @@ class CallStager:
             raise self.error("slice(...) is followed where it is bound to a name once and the name is read only as "
                              "an index (s = slice(a, b), then x[:, s]); else write the slice in the index (x[:, a:b])",
                              func)
+        if qualified is None and label in self.forward.wrapped:
+            raise self.error(f"{label}() is wrapped by another decorator ({self.forward.wrapped[label]}), whose code "
+                             f"backgen does not read: call a function of the module as its def computes it", func)
+        if qualified is None and label in self.forward.aliases:
+            own = self.forward.aliases[label]
+            raise self.error(f"{label!r} is your function {own}() under another name: backgen reads a function of "
+                             f"the module by the name its def gives it; call {own}(...)", func)
         if qualified is None:
             hint = _BUILTIN_HINTS.get(label, "")
             raise self.error(
