@@ -618,6 +618,15 @@ class Differentiable:
             raise TypeError(f"{self.__name__}.backward(...): dout is the upstream gradient, "
                             f"{'a tuple of them, one per output' if self.outputs > 1 else 'a number or an array'}"
                             f", not {type(dout).__name__}")
+        if self.outputs == 1 and isinstance(dout, (tuple, list)) and entry[2].main.mode == "numpy":
+            try:  # (an array's values written out are an array; values of several shapes are none)
+                np.asarray(dout, dtype=float)
+            except (TypeError, ValueError):
+                also = (" (it returns a tuple of which backgen differentiates the first value alone, the rest "
+                        "taken for a cache or for its own gradients)") if self._returns_tuple else ""
+                raise TypeError(f"{self.__name__}.backward(...): dout is one upstream gradient, an array of the "
+                                f"output's shape{also}, not a {type(dout).__name__} of values of several "
+                                f"shapes") from None
         grads = entry[0](*values, *douts)
         if not numbers:
             return grads

@@ -307,6 +307,27 @@ def test_dout_that_is_no_gradient_is_a_type_error_naming_dout(tmp_path):
     _same(module.g.backward(x, w, dout=np.ones((2, 3))), _numeric(module.g, [x, w]))
 
 
+def test_dout_of_values_of_several_shapes_for_one_output_is_a_type_error_naming_dout(tmp_path):
+    # a layer keeping no cache returns (out, None); dout=(dout, dcache) of two arrays raised NumPy's
+    # ValueError from np.asarray (a tuple of arrays written out as one array's rows still works)
+    module, _ = _module(tmp_path, """
+        import numpy as np
+        import backgen
+
+        @backgen.backward
+        def layer(x, w):
+            out = np.tanh(x @ w)
+            return out, None
+    """)
+    x, w = np.array([[0.3, -0.5, 0.7], [1.1, 0.2, -0.9]]), np.array([[0.4, -0.2], [0.6, 0.1], [-0.3, 0.5]])
+    with pytest.raises(TypeError, match=r"layer\.backward\(\.\.\.\): dout is one upstream gradient"):
+        module.layer.backward(x, w, dout=(np.ones((2, 2)), np.ones(3)))
+    rows = module.layer.backward(x, w, dout=(np.array([1.0, -0.5]), np.array([0.25, 2.0])))
+    whole = module.layer.backward(x, w, dout=np.array([[1.0, -0.5], [0.25, 2.0]]))
+    for a, b in zip(rows, whole):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("path", ["model.py", "generated_examples/staged.py"])
 def test_generate_given_a_file_name_says_it_takes_source_text(path):
     with pytest.raises(backgen.BackgenError, match="is a file name: backgen.generate takes the source text"):
