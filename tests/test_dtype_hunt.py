@@ -1,0 +1,91 @@
+"""Kinds of numbers and dtypes: integer parameters, integer and boolean arrays, casts,
+rounding, nan-aware reductions, complex numbers.
+
+Each case is checked against central finite differences in float64 (``numeric``) with
+respect to its float parameters only (integers and integer arrays have no gradient), or
+asserted refused with a ``BackgenError`` and part of its message.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+W5 = np.array([-0.943157, 0.852553, 0.382897, -1.528329, 0.457783])
+X5 = np.array([1.057981, 0.785293, -1.171457, 0.969101, -0.351962])
+
+
+def _floats(args):
+    return [k for k, a in enumerate(args)
+            if isinstance(a, float) or isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+
+
+def gradients(source, args, douts=(1.0,), name="f"):
+    """The generated gradients (for the float parameters) and central differences of them."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)  # deterministic
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    got = generated[f"{name}_backward"](*copies, *douts)
+    for before, after in zip(args, copies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    wrt = _floats(args)
+    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
+    want = finite_differences(fresh, list(args), wrt, douts)
+    got = got if len(wrt) > 1 else (got,)
+    return got, want
+
+
+def assert_right(source, args, douts=(1.0,), name="f"):
+    got, want = gradients(source, args, douts, name)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, args, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        gradients(source, args, name=name)
+
+
+# --- np.where(m, x, k * x) fused into one gate: only where the where is read on ------------------
+
+
+def test_scaled_where_no_output_reads_keeps_the_product():
+    # the np.where is read by nothing: its product v1, read by the output, has its own gradient
+    assert_right('''
+        def f(w: "5"):
+            v1 = w * 2
+            v2 = np.where(w > 9, w, v1)
+            return v1 * 3
+    ''', [W5], (np.linspace(-1, 1, 5),))
+
+
+def test_scaled_where_unread_beside_masks_and_sums():
+    assert_right('''
+        def f(x: "5", w: "5", y: float, n: int, idx: "int 3"):
+            v1 = w * (1 - (w > 0))
+            v2 = np.where(np.arange(5) == idx[0], w, v1)
+            m3 = v1 > 0
+            v3 = w * m3.sum()
+            return (np.sum(v3) + v1) * y + x.sum()
+    ''', [X5, W5, 1.160934, 3, np.array([0, 1, 2])], (np.array([-0.19, -0.61, 0.82, 0.53, 0.08]),))
+
+
+def test_scaled_where_read_on_still_one_gate():
+    assert_right('''
+        def f(w: "5"):
+            v1 = w * 0.1
+            return np.where(w > 0, w, v1)
+    ''', [W5], (np.linspace(-1, 1, 5),))
