@@ -564,6 +564,15 @@ class _Reverser(FlowReverser):
         summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
         return f"-{summed} / {divisor} / {divisor}"
 
+    def of_numbers(self, op):
+        """Whether ``op``, in NumPy code, computes a number its guards test as one (``text if g else
+        0.0``): a ``math`` function's, or a builtin's (``pow(x, n)``) of operands known to be numbers, not
+        of arrays, whose guards are ``np.where``."""
+        if op.rule.startswith("math."):
+            return True
+        return op.rule.startswith("builtins.") and all(
+            self.staged.shapes.get(a.name) == () for a in op.args if a.__class__ is ir.Var)
+
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
@@ -618,13 +627,13 @@ class _Reverser(FlowReverser):
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
-                if numpy and not op.rule.startswith(("math.", "builtins.")):  # (math.sqrt(s): a number)
+                if numpy and not self.of_numbers(op):  # (math.sqrt(s): a number)
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
-                if numpy and not op.rule.startswith(("math.", "builtins.")):
+                if numpy and not self.of_numbers(op):
                     np_name = self.staged.modules["np"]
                     # (0.5 / sqrt: sqrt read as 1 where it is 0, so that nothing divides by 0 there)
                     text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")

@@ -89,3 +89,26 @@ def test_scaled_where_read_on_still_one_gate():
             v1 = w * 0.1
             return np.where(w > 0, w, v1)
     ''', [W5], (np.linspace(-1, 1, 5),))
+
+
+# --- the builtin pow of an array: its guard is np.where, not `if g` ----------------------------
+
+
+def test_builtin_pow_of_array_read_in_part():
+    # dv0 is zero in part (a slice read): the guard against 0 * inf is elementwise
+    assert_right('''
+        def f(x: "5", n: int, y: float):
+            v0 = pow(x, n)
+            v1 = pow(y, n)
+            return v0[1:].sum() * v1
+    ''', [X5, 1, 0.7])
+
+
+def test_builtin_pow_of_array_gathered():
+    assert_right('''
+        def f(x: "5", w: "5", y: float, n: int, idx: "int 3"):
+            v0 = pow(x, n)
+            j2 = idx * 2 % 5
+            v2 = v0[j2].sum() + x
+            return np.sum(v2) * y + x.sum()
+    ''', [X5, W5, 1.547529, 2, np.array([0, 1, 0])])
