@@ -112,3 +112,22 @@ def test_builtin_pow_of_array_gathered():
             v2 = v0[j2].sum() + x
             return np.sum(v2) * y + x.sum()
     ''', [X5, W5, 1.547529, 2, np.array([0, 1, 0])])
+
+
+# --- float32 inputs to a generated backward ---------------------------------------------------
+
+
+def test_math_modf_backward_takes_float32():
+    # math.modf was written with math.trunc, which takes no NumPy float32: the backward raised
+    source = textwrap.dedent('''
+        import math
+        def f(a: float, b: float):
+            f0, i0 = math.modf(b * 3)
+            return f0 * a + i0 * b
+    ''')
+    assert_right(source, [0.7, 0.4137])
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    got = generated["f_backward"](np.float32(0.7), np.float32(-0.4137))
+    want = generated["f_backward"](0.7, -0.4137)
+    np.testing.assert_allclose(np.array(got, dtype=float), want, rtol=1e-5)
