@@ -131,3 +131,26 @@ def test_math_modf_backward_takes_float32():
     got = generated["f_backward"](np.float32(0.7), np.float32(-0.4137))
     want = generated["f_backward"](0.7, -0.4137)
     np.testing.assert_allclose(np.array(got, dtype=float), want, rtol=1e-5)
+
+
+# --- math's tests of numbers in a conditional expression ----------------------------------------
+
+
+@pytest.mark.parametrize("test", ["math.isfinite(a)", "not math.isnan(a)", "not math.isinf(a * b)",
+                                  "math.isclose(a, b, rel_tol=1e-3)"])
+def test_math_tests_in_a_conditional_expression(test):
+    # they were refused as values a gradient would flow through ("returns a boolean")
+    assert_right(f'''
+        import math
+        def f(a: float, b: float):
+            v0 = a if {test} else b
+            return v0 * b
+    ''', [0.7, -0.4137])
+
+
+def test_math_test_as_a_number_still_refused():
+    assert_refused('''
+        import math
+        def f(a: float):
+            return math.isnan(a) * a
+    ''', [0.7], "math.isnan is not differentiable")
