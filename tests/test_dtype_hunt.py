@@ -154,3 +154,44 @@ def test_math_test_as_a_number_still_refused():
         def f(a: float):
             return math.isnan(a) * a
     ''', [0.7], "math.isnan is not differentiable")
+
+
+# --- an array made by np.array of numbers, then written into ------------------------------------
+
+
+@pytest.mark.parametrize("made", ["np.array([1.0, 2, 3, 4, 5])", "np.array([1, 2, 3, 4, 5], dtype=float)",
+                                  "np.array([1, 2, 3, 4, 5], float)", "np.asarray([1.0, 2, 3, 4, 5])"])
+def test_array_of_numbers_written_into(made):
+    # refused: "v is a constant here, which backgen cannot tell is a new array of its own"
+    assert_right(f'''
+        def f(x: "5", y: float):
+            v = {made}
+            v[0] = y
+            v[2:4] += x[2:4] * y
+            return v * x
+    ''', [X5, 0.737], (np.linspace(-1, 1, 5),))
+
+
+def test_array_of_numbers_written_into_seen_by_its_other_names():
+    assert_right('''
+        def f(x: "5", y: float):
+            v = np.array([1.0, 2, 3, 4, 5])
+            w = v[1:]
+            u = v
+            v[1] = y
+            return w.sum() * x + u
+    ''', [X5, 0.737], (np.linspace(-1, 1, 5),))
+
+
+@pytest.mark.parametrize("made, kind", [("np.array([1, 2, 3, 4, 5])", "an integer array"),
+                                        ("np.array([1.0, 2, 3, 4, 5], dtype=np.int64)", "an integer array"),
+                                        ("np.array([True, False, True, True, False])", "a boolean array")])
+def test_array_of_integers_written_into_refused(made, kind):
+    # NumPy converts the float written to the array's dtype: its gradient is lost
+    assert_refused(f'''
+        def f(x: "5", y: float):
+            v = {made}
+            v[0] = y * 3
+            return v * x
+    ''', [X5, 0.737], f"writes a differentiated value into {kind}")
+
