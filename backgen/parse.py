@@ -41,10 +41,10 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
-               higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions, math_calls,
-               named_entries, outers, quantiles, scipy_calls, scipy_linalg, selects, signals, starred, trys, varargs,
-               view_targets)
+from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
+               generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
+               math_calls, named_entries, outers, quantiles, scipy_calls, scipy_linalg, selects, signals, starred,
+               trys, varargs, view_targets)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -103,8 +103,8 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, float_limits, list_calls, index_tricks)  # (in this order: a later one may rewrite what an
-# earlier wrote)
+                   math_calls, divmods, float_limits, list_calls, index_tricks)  # (in this order: a later one may
+# rewrite what an earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):

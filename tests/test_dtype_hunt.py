@@ -195,3 +195,43 @@ def test_array_of_integers_written_into_refused(made, kind):
             return v * x
     ''', [X5, 0.737], f"writes a differentiated value into {kind}")
 
+
+
+# --- divmod and np.divmod: the pair (a // b, a % b) ---------------------------------------------
+
+
+def test_builtin_divmod_of_numbers():
+    # refused: unknown function 'divmod'
+    assert_right('''
+        def f(a: float, b: float):
+            q, r = divmod(a, b)
+            s, t = divmod(a * b, -0.7)
+            return q * b + r * a + s * t
+    ''', [2.37, 0.83])
+
+
+def test_numpy_divmod_of_arrays():
+    # refused: np.divmod has no derivative rule in backgen
+    assert_right('''
+        def f(x: "5", w: "5", y: float):
+            q, r = np.divmod(x, np.abs(w) + 0.2)
+            return q * r * y + np.divmod(x, y)[1]
+    ''', [X5, W5, 0.61], (np.linspace(-1, 1, 5),))
+
+
+def test_divmod_of_a_call_left_refused():
+    assert_refused('''
+        def g(a):
+            return a * 2
+        def f(a: float, b: float):
+            q, r = divmod(g(a), b)
+            return q * b + r
+    ''', [2.37, 0.83], "divmod")
+
+
+def test_divmod_rebound_is_the_users():
+    assert_right('''
+        def f(a: float, b: float):
+            divmod = 3.0
+            return a * divmod + b
+    ''', [2.37, 0.83])
