@@ -235,3 +235,32 @@ def test_divmod_rebound_is_the_users():
             divmod = 3.0
             return a * divmod + b
     ''', [2.37, 0.83])
+
+
+# --- np.array and np.asarray with a dtype: given by position, or of integers ---------------------
+
+
+def test_array_conversion_dtype_by_position():
+    # refused: np.asarray(x, float): building a value this way from differentiated inputs is not supported
+    assert_right('''
+        def f(x: "5", w: "5"):
+            return np.asarray(x, float) * w + np.array(w, np.float64) * x + np.array([x[0], w[1], 2.5, 1, 0], float)
+    ''', [X5, W5], (np.linspace(-1, 1, 5),))
+
+
+def test_array_conversion_to_integers_has_no_gradient():
+    # refused as np.array(x * 3, int) built from differentiated inputs; x.astype(int) was accepted
+    assert_right('''
+        def f(x: "5", w: "5"):
+            v = np.asarray(x * 3, dtype=int) * w + np.array(w * 4, int) * x
+            return v + np.array([x[0] * 3, w[1], 2.5, 1, 0], int) * x + np.asarray(w > 0, int) * x
+    ''', [X5, W5], (np.linspace(-1, 1, 5),))
+
+
+def test_array_conversion_to_integers_written_into_refused():
+    assert_refused('''
+        def f(x: "5", w: "5"):
+            v = np.array(x * 3, dtype=int)
+            v[0] = w[0] * 4
+            return v * w
+    ''', [X5, W5], "writes a differentiated value into an integer array")
