@@ -306,6 +306,7 @@ class _Reverser(FlowReverser):
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
         active = set(self.staged.wrt)
+        casts = getattr(self.staged.shapes, "integer_casts", ())  # (x.astype(idx.dtype): whole numbers)
         loops = any(True for _ in ir.loops_in(self.staged.body))  # (without, one pass in order reaches all)
         changed = True
         while changed:
@@ -317,7 +318,7 @@ class _Reverser(FlowReverser):
                     if op.param("opaque") == "True" or self.fills_with(op, active):
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
-                if op.rule not in _ROUTED and not RULES[op.rule].grads:
+                if op.rule not in _ROUTED and not RULES[op.rule].grads or op.target in casts:
                     continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
                 if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
                     continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))

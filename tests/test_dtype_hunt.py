@@ -264,3 +264,30 @@ def test_array_conversion_to_integers_written_into_refused():
             v[0] = w[0] * 4
             return v * w
     ''', [X5, W5], "writes a differentiated value into an integer array")
+
+
+# --- a conversion to the dtype of an integer array: whole numbers, no gradient ------------------
+
+
+def test_astype_to_an_integer_arrays_dtype():
+    # x.astype(idx.dtype) was read as a float conversion (as x.astype(x.dtype)): a gradient of 3
+    # where there is none
+    assert_right('''
+        def f(x: "5", idx: "int 5"):
+            return (x * 3).astype(idx.dtype) * x
+    ''', [X5, np.array([0, 1, 2, 3, 4])], (np.linspace(-1, 1, 5),))
+
+
+def test_array_conversion_to_an_integer_arrays_dtype():
+    assert_right('''
+        def f(x: "5", w: "5", idx: "int 5"):
+            m = (x > 0)
+            return np.asarray(w * 3, dtype=idx.dtype) * x + np.array(x * 2, dtype=m.dtype) * w
+    ''', [X5, W5, np.array([0, 1, 2, 3, 4])], (np.linspace(-1, 1, 5),))
+
+
+def test_astype_to_a_float_arrays_dtype_keeps_its_gradient():
+    assert_right('''
+        def f(x: "5", w: "5"):
+            return (w * 3).astype(x.dtype) * x + np.asarray(x * w, dtype=w.dtype)
+    ''', [X5, W5], (np.linspace(-1, 1, 5),))
