@@ -291,3 +291,26 @@ def test_astype_to_a_float_arrays_dtype_keeps_its_gradient():
         def f(x: "5", w: "5"):
             return (w * 3).astype(x.dtype) * x + np.asarray(x * w, dtype=w.dtype)
     ''', [X5, W5], (np.linspace(-1, 1, 5),))
+
+
+# --- math.remainder, and math.fmod's gradient for a NumPy float32 ------------------------------
+
+
+@pytest.mark.parametrize("a, b", [(2.37, 0.83), (-2.37, 0.83), (5.1, -0.7), (0.3, 1.9)])
+def test_math_remainder_and_fmod(a, b):
+    # math.remainder had no derivative rule
+    assert_right('''
+        import math
+        def f(a: float, b: float):
+            return math.remainder(a, b) * b + math.fmod(a * 3, b) + math.remainder(a * 7, -b)
+    ''', [a, b])
+
+
+def test_math_fmod_backward_takes_float32():
+    # the gradient of b was -math.trunc(a / b), which takes no NumPy float32
+    source = "import math\n\ndef f(a: float, b: float):\n    return math.fmod(a * 3, b) * a\n"
+    generated = {}
+    exec(backgen.generate(source, name="f"), generated)
+    got = generated["f_backward"](np.float32(2.37), np.float32(0.83))
+    want = generated["f_backward"](2.37, 0.83)
+    np.testing.assert_allclose(np.array(got, dtype=float), want, rtol=1e-5)
