@@ -314,3 +314,11 @@ def test_math_fmod_backward_takes_float32():
     got = generated["f_backward"](np.float32(2.37), np.float32(0.83))
     want = generated["f_backward"](2.37, 0.83)
     np.testing.assert_allclose(np.array(got, dtype=float), want, rtol=1e-5)
+
+
+def test_numpy_floor_divide_has_no_gradient():
+    # np.floor_divide had no derivative rule (a // b of arrays was followed)
+    assert_right('''
+        def f(x: "5", w: "5"):
+            return np.floor_divide(x, 0.5) * w + np.true_divide(x, 2) + np.floor_divide(w, x) * x
+    ''', [X5, W5], (np.linspace(-1, 1, 5),))

@@ -64,6 +64,7 @@ NO_GRADIENT = {
     "np.trunc": ("constant", STEPS),
     "np.fix": ("constant", STEPS),
     "np.around": ("constant", STEPS),
+    "np.floor_divide": ("constant", STEPS),  # (a // b of arrays: whole numbers)
     # booleans
     "np.isnan": ("constant", BOOLEAN),
     "np.isfinite": ("constant", BOOLEAN),
