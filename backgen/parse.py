@@ -1163,7 +1163,7 @@ UNSUPPORTED = {
 }
 
 BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
-ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.FloorDiv, ast.Mod)
+ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)
 UNARYOPS = (ast.USub, ast.UAdd)
 _FENCED_BINOPS = BINOPS + ARRAY_BINOPS  # (the operators a value may use)
 _FENCED_UNARYOPS = UNARYOPS + (ast.Invert, ast.Not)  # ~ and not: masks, no gradient

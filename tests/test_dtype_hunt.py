@@ -322,3 +322,24 @@ def test_numpy_floor_divide_has_no_gradient():
         def f(x: "5", w: "5"):
             return np.floor_divide(x, 0.5) * w + np.true_divide(x, 2) + np.floor_divide(w, x) * x
     ''', [X5, W5], (np.linspace(-1, 1, 5),))
+
+
+def test_exclusive_or_of_masks():
+    # the operator ^ was refused (& and | were read as masks already)
+    assert_right('''
+        def f(x: "5", w: "5"):
+            m = (x > 0) ^ (w > 0)
+            k = (x > 0.5) ^ (w < 0)
+            return x * m + w[m].sum() + k * w + np.logical_xor(x > 0, w > 0) * x
+    ''', [X5, W5], (np.linspace(-1, 1, 5),))
+    assert_right('''
+        def f(a: float, b: float, n: int):
+            return ((a > 0) ^ (b > 0)) * a * b + (n ^ 1) * a
+    ''', [0.7, -0.4, 2])
+
+
+def test_exclusive_or_of_a_differentiated_value_refused():
+    assert_refused('''
+        def f(x: "5", idx: "int 5"):
+            return (idx ^ (x * 3).astype(int)) * x + (x ^ 1)
+    ''', [X5, np.array([0, 1, 2, 3, 4])], "bitwise_xor")
