@@ -343,3 +343,24 @@ def test_exclusive_or_of_a_differentiated_value_refused():
         def f(x: "5", idx: "int 5"):
             return (idx ^ (x * 3).astype(int)) * x + (x ^ 1)
     ''', [X5, np.array([0, 1, 2, 3, 4])], "bitwise_xor")
+
+
+# --- np.bincount of integer labels ------------------------------------------------------------
+
+M34 = np.array([[0.3, -0.8, 0.5, 0.1], [1.2, 0.4, -0.6, 0.9], [0.7, -0.2, 0.35, -1.1]])
+
+
+def test_bincount_of_labels_is_a_constant():
+    # refused: np.bincount has no derivative rule (though no gradient flows into it)
+    assert_right('''
+        def f(X: "3, 4", lab: "int 3"):
+            counts = np.bincount(lab, minlength=4)
+            return X * counts / np.maximum(np.bincount(lab).max(), 1)
+    ''', [M34, np.array([1, 3, 1])], (np.ones((3, 4)),))
+
+
+def test_bincount_with_differentiated_weights_refused():
+    assert_refused('''
+        def f(X: "3, 4", lab: "int 3"):
+            return np.bincount(lab, weights=X[:, 0], minlength=4)
+    ''', [M34, np.array([1, 3, 1])], "np.bincount is not differentiable: its counts of integers")

@@ -34,6 +34,10 @@ NO_GRADIENT = {
     "math.isnan": ("refused", "it returns a boolean"),
     "math.isinf": ("refused", "it returns a boolean"),
     "math.isfinite": ("refused", "it returns a boolean"),
+    # counts of integers: a constant; weights= of a differentiated value refused (np.add.at(total, idx, w)
+    # into zeros is followed)
+    "np.bincount": ("refused", "its counts of integers are followed, not weights= (write "
+                               "np.add.at(np.zeros(n), idx, w), whose gradient backgen follows)"),
     # constructors
     "np.zeros": ("constant fresh", CONSTANT_ARRAY),
     "np.ones": ("constant fresh", CONSTANT_ARRAY),
