@@ -140,8 +140,9 @@ class CallStager:
                 f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
                 f"{hint}", func)
         if qualified in NOT_DIFFERENTIABLE:  # math.factorial(k) of a count is a constant;
-            return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
+            return self.inert(node, node.args + [k.value for k in node.keywords], name, role, opaque=True,
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")
+            # (of a differentiated value, refused: given by keyword too, np.bincount(k, weights=w))
         converted = self.conversion(qualified, node, name, role)
         if converted is not None:
             return converted

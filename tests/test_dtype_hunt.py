@@ -364,3 +364,16 @@ def test_bincount_with_differentiated_weights_refused():
         def f(X: "3, 4", lab: "int 3"):
             return np.bincount(lab, weights=X[:, 0], minlength=4)
     ''', [M34, np.array([1, 3, 1])], "np.bincount is not differentiable: its counts of integers")
+
+
+def test_bincount_with_differentiated_weights_by_keyword_refused():
+    # weights= given by keyword was no operand of the call: its gradient was dropped
+    assert_refused('''
+        def f(x: "5", idx: "int 3"):
+            return np.bincount(idx, weights=x[:3] * 2, minlength=5) + x
+    ''', [X5, np.array([3, 3, 1])], "np.bincount is not differentiable")
+    assert_refused('''
+        import math
+        def f(a: float, b: float):
+            return a * math.isclose(a, 0.5, rel_tol=b)
+    ''', [0.7, 0.1], "math.isclose is not differentiable")
