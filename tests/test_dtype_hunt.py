@@ -377,3 +377,15 @@ def test_bincount_with_differentiated_weights_by_keyword_refused():
         def f(a: float, b: float):
             return a * math.isclose(a, 0.5, rel_tol=b)
     ''', [0.7, 0.1], "math.isclose is not differentiable")
+
+
+def test_unique_of_labels_is_a_constant():
+    # refused: np.unique has no derivative rule (though no gradient flows into it)
+    assert_right('''
+        def f(x: "5", idx: "int 3"):
+            return x[np.unique(idx)].sum() * x + len(np.unique(idx)) * x
+    ''', [X5, np.array([4, 1, 4])], (np.linspace(-1, 1, 5),))
+    assert_refused('''
+        def f(x: "5", idx: "int 3"):
+            return np.unique(x * 2).sum()
+    ''', [X5, np.array([4, 1, 4])], "np.unique is not differentiable")
