@@ -1505,6 +1505,9 @@ def _fence_expr(forward, node, where="value"):
         value = node.value
         if where == "value" and isinstance(value, str):
             raise forward.error("strings are not supported", node)
+        if where == "value" and type(value) is complex:
+            raise forward.error(f"the constant {value!r} is a complex number: backgen differentiates real "
+                                "arithmetic only (write the real and imaginary parts as real values)", node)
         if where == "value" and type(value) not in (int, float):
             raise forward.error(f"the constant {value!r} is not a number", node)
     elif kind is ast.Name:

@@ -389,3 +389,20 @@ def test_unique_of_labels_is_a_constant():
         def f(x: "5", idx: "int 3"):
             return np.unique(x * 2).sum()
     ''', [X5, np.array([4, 1, 4])], "np.unique is not differentiable")
+
+
+# --- complex numbers: refused, saying so ------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, match", [
+    ("return (x * 1j).imag * x", "the constant 1j is a complex number"),
+    ("return np.abs(x + 0j) * x", "the constant 0j is a complex number"),
+    ("return np.abs(np.fft.fft(x))", "np.fft.fft returns complex numbers"),
+    ("return x.astype(complex).real * x", "astype to this type"),
+    ("return np.sqrt(x.astype(np.complex128)).real", "astype to this type"),
+])
+def test_complex_numbers_refused(body, match):
+    assert_refused(f'''
+        def f(x: "5"):
+            {body}
+    ''', [X5], match)
