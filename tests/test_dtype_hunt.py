@@ -398,8 +398,9 @@ def test_unique_of_labels_is_a_constant():
     ("return (x * 1j).imag * x", "the constant 1j is a complex number"),
     ("return np.abs(x + 0j) * x", "the constant 0j is a complex number"),
     ("return np.abs(np.fft.fft(x))", "np.fft.fft returns complex numbers"),
-    ("return x.astype(complex).real * x", "astype to this type"),
-    ("return np.sqrt(x.astype(np.complex128)).real", "astype to this type"),
+    ("return x.astype(complex).real * x", "backgen differentiates real arithmetic only"),
+    ("return np.sqrt(x.astype(np.complex128)).real", "backgen differentiates real arithmetic only"),
+    ("return np.sqrt(x.astype(np.complex128)).sum()", "astype to this type"),
 ])
 def test_complex_numbers_refused(body, match):
     assert_refused(f'''
