@@ -20,7 +20,12 @@ is exact.  Its contribution texts have the operation's shape, into which the
 condition must broadcast (the condition is then the same along every axis the
 value is broadcast along): the reverse pass checks that on the shapes where
 they are known and writes ``_where_taken`` (checking it as it runs) where they
-are not.  Only branches whose region computes a value that may be infinite
+are not.  ``np.nan_to_num(t)`` leaves out the entries of ``t`` that are not
+finite as ``np.where(np.isfinite(t), t, ...)`` does (its condition the text
+``np.isfinite(t)``), and ``np.nansum(t)`` (``nanmean``, ``nanmax``, ``nanmin``,
+``nanvar``, ``nanstd``) those that are nan (``~np.isnan(t)``): ``t``'s region is
+guarded so too (``w / 0`` made 1.0, ``np.log`` of a negative number left out of
+a sum).  Only branches whose region computes a value that may be infinite
 or nan, or reads one (a division, a logarithm, a square root, a power, an
 exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
@@ -67,6 +72,13 @@ SINGULAR = frozenset({
     "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
 
 
+# NumPy functions that leave out the entries of their operand that are not numbers (nan), or not finite: the
+# condition, of the operand t, under which an entry is taken
+_FINITE_TESTS = {"np.nan_to_num": "{np}.isfinite({t})"}
+_FINITE_TESTS.update({f"np.{name}": "~{np}.isnan({t})" for name in (
+    "nansum", "nanmean", "nanmax", "nanmin", "nanvar", "nanstd")})
+
+
 def guarded(staged):
     if staged.mode != "numpy":
         return {}
@@ -74,6 +86,20 @@ def guarded(staged):
     defined = {op.target: op for op in top}
     uses = _uses(staged)
     found = {}
+    np_name = staged.modules.get("np", "np")
+    for op in top:  # np.nan_to_num(t), np.nansum(t): the entries of t that are not numbers (or not finite)
+        # reach the output nowhere, as the branch np.where(np.isfinite(t), t, 0) leaves out
+        test = _FINITE_TESTS.get(op.rule)
+        if test is None or not op.args or not isinstance(op.args[0], ir.Var) or \
+                any(isinstance(a, ir.Var) for a in op.args[1:]):
+            continue
+        branch = op.args[0]
+        region = _region(branch.name, op, defined, uses)
+        ops = [defined[name] for name in region]
+        read = [defined.get(a.name) for o in ops for a in o.args if isinstance(a, ir.Var)]
+        if any(o.rule in SINGULAR for o in ops) or any(o is not None and o.rule in SINGULAR for o in read):
+            for o in ops:
+                found.setdefault(id(o), (test.format(np=np_name, t=branch.name), True))
     for where in top:
         if where.rule != "np.where" or len(where.args) != 3 or not isinstance(where.args[0], ir.Var):
             continue

@@ -722,9 +722,11 @@ class _Reverser(FlowReverser):
         if self.staged.shape_free:
             return f"_where_taken({condition}, {text})" if taken else f"_where_taken({condition}, {text}, False)"
         shapes = self.staged.shapes
-        if condition not in shapes or op.target not in shapes:
+        tested = re.fullmatch(r"~?\w+\.is(?:finite|nan)\((\w+)\)", condition)  # (np.isfinite(t): t's shape)
+        tested = tested.group(1) if tested else condition
+        if tested not in shapes or op.target not in shapes:
             return text
-        mask, shape = tuple(shapes[condition]), tuple(shapes[op.target])
+        mask, shape = tuple(shapes[tested]), tuple(shapes[op.target])
         if len(mask) > len(shape) or any(m not in (1, n) for m, n in zip(mask[::-1], shape[::-1])):
             return text  # (the condition varies along an axis the value is broadcast along)
         return f"{np_name}.where({condition}, {text}, 0)" if taken else f"{np_name}.where({condition}, 0, {text})"

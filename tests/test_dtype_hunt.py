@@ -407,3 +407,32 @@ def test_complex_numbers_refused(body, match):
         def f(x: "5"):
             {body}
     ''', [X5], match)
+
+
+# --- np.nan_to_num and the nan-aware reductions: entries left out have no gradient --------------
+
+XZ = np.array([0.5, -0.3, 0.8, 1.1, -0.7])
+WZ = np.array([0.2, 0.4, -0.6, 0.9, 1.3])
+
+
+@pytest.mark.parametrize("body", [
+    "return np.nan_to_num(w / (x * np.arange(5)), nan=0.0, posinf=1.0, neginf=-1.0)",
+    "return np.nan_to_num(np.log(x * w))",
+    "return np.nan_to_num(np.sqrt(x) * w)",
+    "return np.nansum(np.log(x) * w)",
+    "return np.nanmean(np.sqrt(x * w)) * x",
+    "return np.nanmax(np.log(x) + w)",
+    "return np.nanstd(np.sqrt(w) * x) + np.nanvar(np.log(x) * w)",
+])
+def test_entries_left_out_as_not_numbers_have_no_gradient(body):
+    # the chain rule's products there were nan (0 * inf, nan * 0) where the gradient is 0
+    source = f'''
+        def f(x: "5", w: "5"):
+            {body}
+    '''
+    namespace = {"np": np}
+    exec(textwrap.dedent(source), namespace)
+    with np.errstate(all="ignore"):
+        out = namespace["f"](XZ, WZ)
+        douts = (np.linspace(-1, 1, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 1.0,)
+        assert_right(source, [XZ, WZ], douts)
