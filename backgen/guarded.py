@@ -84,7 +84,7 @@ def guarded(staged):
         return {}
     top = [item for item in staged.body if isinstance(item, ir.Op)]
     defined = {op.target: op for op in top}
-    uses = _uses(staged)
+    uses = _uses(staged, gradient_only=True)
     found = {}
     np_name = staged.modules.get("np", "np")
     for op in top:  # np.nan_to_num(t), np.nansum(t): the entries of t that are not numbers (or not finite)
@@ -297,14 +297,19 @@ def _region(branch, where, defined, uses):
     return region
 
 
-def _uses(staged):
+def _uses(staged, gradient_only=False):
     """How many times each value is read: by operations (anywhere), as an output, as a loop's exit,
-    in a test (an if's, a while's, a loop's iterable: counted as many uses, never matched)."""
+    in a test (an if's, a while's, a loop's iterable: counted as many uses, never matched).  With
+    ``gradient_only``, reads by operations no gradient flows through (``np.isnan(t)``, ``t > 0``: masks,
+    shapes) are not counted: the entries of ``t`` reach the output through them nowhere as a gradient
+    does (``np.where(np.isnan(t), 0.0, t)`` leaves out ``t``'s nan entries all the same)."""
     uses = {}
 
     def add(name, n=1):
         uses[name] = uses.get(name, 0) + n
     for op in ir.ops_in(staged.body):
+        if gradient_only and op.rule == "inert":
+            continue
         for arg in op.args:
             if isinstance(arg, ir.Var):
                 add(arg.name)

@@ -436,3 +436,23 @@ def test_entries_left_out_as_not_numbers_have_no_gradient(body):
         out = namespace["f"](XZ, WZ)
         douts = (np.linspace(-1, 1, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 1.0,)
         assert_right(source, [XZ, WZ], douts)
+
+
+@pytest.mark.parametrize("body", [
+    "t = np.sqrt(x + w) * x\n            return np.sum(np.where(np.isnan(t), 0.0, t)) + x",
+    "t = np.log(x) * w\n            return np.where(np.isfinite(t), t, 0.0) + t.shape[0] * x",
+    "t = w / (x * np.arange(5))\n            m = np.isfinite(t)\n            return np.where(m, t, 0.0) * (m.sum() + 1)",
+])
+def test_a_branch_its_own_test_reads_is_left_out(body):
+    # np.where(np.isnan(t), 0.0, t): the test read t too, so t's region was not guarded and the
+    # products there were nan (sqrt(-1) * 0) where the gradient is 0
+    source = f'''
+        def f(x: "5", w: "5"):
+            {body}
+    '''
+    namespace = {"np": np}
+    exec(textwrap.dedent(source), namespace)
+    with np.errstate(all="ignore"):
+        out = namespace["f"](XZ, WZ)
+        douts = (np.linspace(-1, 1, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 1.0,)
+        assert_right(source, [XZ, WZ], douts)
