@@ -12,7 +12,8 @@ branch holds ``0 * log(0)``, nan, and so do the chain rule's products there
 on those entries at all: their true gradient is 0.  The same with the stable
 sigmoid ``np.where(z >= 0, 1 / (1 + np.exp(-z)), ...)`` (``exp(-z)`` overflows
 where ``z`` is very negative).  An operation belongs to a branch's region when
-it is elementwise, runs once (not in a loop or an if) and its value is read by
+it is elementwise, runs once (not in a loop; in the same branch of an if as the
+``np.where``, its value set nowhere else) and its value is read by
 the region alone (by the ``np.where`` as that branch, or by operations of the
 region); the entries of such a value where the condition leaves the branch out
 reach the output nowhere, so writing 0 there for the operation's contributions
@@ -82,11 +83,32 @@ _FINITE_TESTS.update({f"np.{name}": "~{np}.isnan({t})" for name in (
 def guarded(staged):
     if staged.mode != "numpy":
         return {}
-    top = [item for item in staged.body if isinstance(item, ir.Op)]
-    defined = {op.target: op for op in top}
     uses = _uses(staged, gradient_only=True)
     found = {}
     np_name = staged.modules.get("np", "np")
+    counts = {}
+    for op in ir.ops_in(staged.body):
+        counts[op.target] = counts.get(op.target, 0) + 1
+    for nested, block in _blocks(staged.body):  # (the function's own lines, and each branch of an if: each
+        # line runs once; a branch's region is its own lines, whose adjoint lines run where it ran)
+        top = [item for item in block if isinstance(item, ir.Op)]
+        defined = {op.target: op for op in top if not nested or counts[op.target] == 1}
+        _guard_block(top, defined, uses, np_name, found)
+    return found
+
+
+def _blocks(items, nested=False):
+    """``(nested, items)`` for the function's body and, within it, each branch of an ``if`` (not of a loop:
+    its lines run once per iteration)."""
+    yield nested, items
+    for item in items:
+        if isinstance(item, ir.If):
+            yield from _blocks(item.body, True)
+            yield from _blocks(item.orelse, True)
+
+
+def _guard_block(top, defined, uses, np_name, found):
+    """Add to ``found`` the guards of the branches left out in one block's lines ``top``."""
     for op in top:  # np.nan_to_num(t), np.nansum(t): the entries of t that are not numbers (or not finite)
         # reach the output nowhere, as the branch np.where(np.isfinite(t), t, 0) leaves out
         test = _FINITE_TESTS.get(op.rule)
@@ -113,7 +135,6 @@ def guarded(staged):
             if any(op.rule in SINGULAR for op in ops) or any(o is not None and o.rule in SINGULAR for o in read):
                 for op in ops:
                     found.setdefault(id(op), (condition, taken))
-    return found
 
 
 _DIVISIONS = frozenset({"div", "np.divide"})

@@ -456,3 +456,22 @@ def test_a_branch_its_own_test_reads_is_left_out(body):
         out = namespace["f"](XZ, WZ)
         douts = (np.linspace(-1, 1, np.size(out)).reshape(np.shape(out)) if np.ndim(out) else 1.0,)
         assert_right(source, [XZ, WZ], douts)
+
+
+def test_a_branch_left_out_inside_an_if_block():
+    # guarded only the function's own lines: in an if block the products were nan where the
+    # gradient is 0
+    source = '''
+        def f(x: "5", w: "5", y: float):
+            if y > 0:
+                t2 = np.sqrt(w) * x
+                v2 = np.where(np.isnan(t2), 0.0, t2)
+                v3 = np.nan_to_num(np.log(x) * w)
+            else:
+                v2 = w * 2.0
+                v3 = x
+            return v2 + v3
+    '''
+    with np.errstate(all="ignore"):
+        for y in (0.7, -0.7):
+            assert_right(source, [XZ, WZ, y], (np.linspace(-1, 1, 5),))
