@@ -12,8 +12,9 @@ branch holds ``0 * log(0)``, nan, and so do the chain rule's products there
 on those entries at all: their true gradient is 0.  The same with the stable
 sigmoid ``np.where(z >= 0, 1 / (1 + np.exp(-z)), ...)`` (``exp(-z)`` overflows
 where ``z`` is very negative).  An operation belongs to a branch's region when
-it is elementwise, runs once (not in a loop; in the same branch of an if as the
-``np.where``, its value set nowhere else) and its value is read by
+it is elementwise, runs once in the block of the ``np.where`` (the function's
+own lines, a branch of an if, or a loop's body: once per iteration, its adjoint
+lines in that iteration), its value set nowhere else, and its value is read by
 the region alone (by the ``np.where`` as that branch, or by operations of the
 region); the entries of such a value where the condition leaves the branch out
 reach the output nowhere, so writing 0 there for the operation's contributions
@@ -98,13 +99,15 @@ def guarded(staged):
 
 
 def _blocks(items, nested=False):
-    """``(nested, items)`` for the function's body and, within it, each branch of an ``if`` (not of a loop:
-    its lines run once per iteration)."""
+    """``(nested, items)`` for the function's body and, within it, each branch of an ``if`` and each
+    loop's body (whose lines run once per iteration, the adjoint lines of each in its iteration)."""
     yield nested, items
     for item in items:
         if isinstance(item, ir.If):
             yield from _blocks(item.body, True)
             yield from _blocks(item.orelse, True)
+        elif isinstance(item, ir.Loop):
+            yield from _blocks(item.body, True)
 
 
 def _guard_block(top, defined, uses, np_name, found):

@@ -475,3 +475,22 @@ def test_a_branch_left_out_inside_an_if_block():
     with np.errstate(all="ignore"):
         for y in (0.7, -0.7):
             assert_right(source, [XZ, WZ, y], (np.linspace(-1, 1, 5),))
+
+
+@pytest.mark.parametrize("body", [
+    "v0 = x * 1.0\n            for it in range(2):\n                v0 = v0 * 0.5 + np.nanmean(np.sqrt(x * w)) * x\n"
+    "            return v0",
+    "v1 = w * 1.0\n            for it in range(3):\n                t = np.sqrt(x + it * 0.1) * v1\n"
+    "                v1 = v1 * 0.5 + np.where(np.isnan(t), 0.0, t)\n            return v1",
+    "v1 = w * 1.0\n            for it in range(2):\n                v1 = v1 * 0.5 + np.nan_to_num(np.arcsin(x * 1.5) * w)\n"
+    "            return v1",
+])
+def test_a_branch_left_out_inside_a_loop(body):
+    # guarded only the function's own lines: in a loop's body the products were nan where the
+    # gradient is 0
+    source = f'''
+        def f(x: "5", w: "5"):
+            {body}
+    '''
+    with np.errstate(all="ignore"):
+        assert_right(source, [XZ, WZ], (np.linspace(-1, 1, 5),))
