@@ -12,7 +12,9 @@ branch holds ``0 * log(0)``, nan, and so do the chain rule's products there
 on those entries at all: their true gradient is 0.  The same with the stable
 sigmoid ``np.where(z >= 0, 1 / (1 + np.exp(-z)), ...)`` (``exp(-z)`` overflows
 where ``z`` is very negative).  An operation belongs to a branch's region when
-it is elementwise, runs once (not in a loop or an if) and its value is read by
+it is elementwise, runs once in the block of the ``np.where`` (the function's
+own lines, a branch of an if, or a loop's body: once per iteration, its adjoint
+lines in that iteration), its value set nowhere else, and its value is read by
 the region alone (by the ``np.where`` as that branch, or by operations of the
 region); the entries of such a value where the condition leaves the branch out
 reach the output nowhere, so writing 0 there for the operation's contributions
@@ -20,7 +22,12 @@ is exact.  Its contribution texts have the operation's shape, into which the
 condition must broadcast (the condition is then the same along every axis the
 value is broadcast along): the reverse pass checks that on the shapes where
 they are known and writes ``_where_taken`` (checking it as it runs) where they
-are not.  Only branches whose region computes a value that may be infinite
+are not.  ``np.nan_to_num(t)`` leaves out the entries of ``t`` that are not
+finite as ``np.where(np.isfinite(t), t, ...)`` does (its condition the text
+``np.isfinite(t)``), and ``np.nansum(t)`` (``nanmean``, ``nanmax``, ``nanmin``,
+``nanvar``, ``nanstd``) those that are nan (``~np.isnan(t)``): ``t``'s region is
+guarded so too (``w / 0`` made 1.0, ``np.log`` of a negative number left out of
+a sum).  Only branches whose region computes a value that may be infinite
 or nan, or reads one (a division, a logarithm, a square root, a power, an
 exponential...), are written so: elsewhere the products are finite and the
 code stays as it was.
@@ -67,13 +74,57 @@ SINGULAR = frozenset({
     "np.arctanh", "np.tan", "np.cosh", "np.sinh", "np._gammaln", "np._xlogy", "np._xlog1py", "np.hypot", "np.arctan2"})
 
 
+# NumPy functions that leave out the entries of their operand that are not numbers (nan), or not finite: the
+# condition, of the operand t, under which an entry is taken
+_FINITE_TESTS = {"np.nan_to_num": "{np}.isfinite({t})"}
+_FINITE_TESTS.update({f"np.{name}": "~{np}.isnan({t})" for name in (
+    "nansum", "nanmean", "nanmax", "nanmin", "nanvar", "nanstd")})
+
+
 def guarded(staged):
     if staged.mode != "numpy":
         return {}
-    top = [item for item in staged.body if isinstance(item, ir.Op)]
-    defined = {op.target: op for op in top}
-    uses = _uses(staged)
+    uses = _uses(staged, gradient_only=True)
     found = {}
+    np_name = staged.modules.get("np", "np")
+    counts = {}
+    for op in ir.ops_in(staged.body):
+        counts[op.target] = counts.get(op.target, 0) + 1
+    for nested, block in _blocks(staged.body):  # (the function's own lines, and each branch of an if: each
+        # line runs once; a branch's region is its own lines, whose adjoint lines run where it ran)
+        top = [item for item in block if isinstance(item, ir.Op)]
+        defined = {op.target: op for op in top if not nested or counts[op.target] == 1}
+        _guard_block(top, defined, uses, np_name, found)
+    return found
+
+
+def _blocks(items, nested=False):
+    """``(nested, items)`` for the function's body and, within it, each branch of an ``if`` and each
+    loop's body (whose lines run once per iteration, the adjoint lines of each in its iteration)."""
+    yield nested, items
+    for item in items:
+        if isinstance(item, ir.If):
+            yield from _blocks(item.body, True)
+            yield from _blocks(item.orelse, True)
+        elif isinstance(item, ir.Loop):
+            yield from _blocks(item.body, True)
+
+
+def _guard_block(top, defined, uses, np_name, found):
+    """Add to ``found`` the guards of the branches left out in one block's lines ``top``."""
+    for op in top:  # np.nan_to_num(t), np.nansum(t): the entries of t that are not numbers (or not finite)
+        # reach the output nowhere, as the branch np.where(np.isfinite(t), t, 0) leaves out
+        test = _FINITE_TESTS.get(op.rule)
+        if test is None or not op.args or not isinstance(op.args[0], ir.Var) or \
+                any(isinstance(a, ir.Var) for a in op.args[1:]):
+            continue
+        branch = op.args[0]
+        region = _region(branch.name, op, defined, uses)
+        ops = [defined[name] for name in region]
+        read = [defined.get(a.name) for o in ops for a in o.args if isinstance(a, ir.Var)]
+        if any(o.rule in SINGULAR for o in ops) or any(o is not None and o.rule in SINGULAR for o in read):
+            for o in ops:
+                found.setdefault(id(o), (test.format(np=np_name, t=branch.name), True))
     for where in top:
         if where.rule != "np.where" or len(where.args) != 3 or not isinstance(where.args[0], ir.Var):
             continue
@@ -87,7 +138,6 @@ def guarded(staged):
             if any(op.rule in SINGULAR for op in ops) or any(o is not None and o.rule in SINGULAR for o in read):
                 for op in ops:
                     found.setdefault(id(op), (condition, taken))
-    return found
 
 
 _DIVISIONS = frozenset({"div", "np.divide"})
@@ -271,14 +321,19 @@ def _region(branch, where, defined, uses):
     return region
 
 
-def _uses(staged):
+def _uses(staged, gradient_only=False):
     """How many times each value is read: by operations (anywhere), as an output, as a loop's exit,
-    in a test (an if's, a while's, a loop's iterable: counted as many uses, never matched)."""
+    in a test (an if's, a while's, a loop's iterable: counted as many uses, never matched).  With
+    ``gradient_only``, reads by operations no gradient flows through (``np.isnan(t)``, ``t > 0``: masks,
+    shapes) are not counted: the entries of ``t`` reach the output through them nowhere as a gradient
+    does (``np.where(np.isnan(t), 0.0, t)`` leaves out ``t``'s nan entries all the same)."""
     uses = {}
 
     def add(name, n=1):
         uses[name] = uses.get(name, 0) + n
     for op in ir.ops_in(staged.body):
+        if gradient_only and op.rule == "inert":
+            continue
         for arg in op.args:
             if isinstance(arg, ir.Var):
                 add(arg.name)

@@ -11,7 +11,8 @@ call of a function the environment binds to ``math``:
   length becomes ``math.hypot(p0 - q0, p1 - q1) ...`` so too; of points not
   written out it is left as it is (and refused: their length is not known);
 * ``math.ldexp(x, i)`` becomes ``x * 2.0 ** i`` and ``math.modf(x)`` the pair
-  ``(x - math.trunc(x), float(math.trunc(x)))``: the same numbers, exactly;
+  ``(x - int(x), float(int(x)))``: the same numbers, exactly (``int`` truncates as
+  ``math.trunc`` does, and takes a NumPy float32 too, which ``math.trunc`` does not);
 * ``math.prod(xs)`` (``start=s``) in a statement (an ``if``'s test, a ``for``'s
   sequence) becomes the loop computing it just before that statement,
   ``prod = 1`` (``s``), ``for item in xs: prod = prod * item``, and the call its
@@ -34,14 +35,6 @@ def rewrite(forward):
     if calls is None:
         return
     which, math_names = calls
-
-    def math_call(function, args):
-        """``math.function(*args)``, spelled by a name the module gives math (or ``math`` itself)."""
-        if math_names:
-            module = sorted(math_names)[0]
-        else:
-            module = forward.env["math"] = "math"
-        return ast.Call(ast.Attribute(ast.Name(module, ast.Load()), function, ast.Load()), args, [])
 
     def hypot_of(terms):
         """``math.hypot`` of two numbers at a time: ``math.hypot(math.hypot(a, b), c)``."""
@@ -76,7 +69,7 @@ def rewrite(forward):
             elif name == "ldexp" and len(node.args) == 2:  # x * 2 ** i, exactly
                 new = ast.BinOp(node.args[0], ast.Mult(), ast.BinOp(ast.Constant(2.0), ast.Pow(), node.args[1]))
             elif name == "modf" and len(node.args) == 1:  # (x - trunc(x), trunc(x)), exactly
-                whole = math_call("trunc", [node.args[0]])
+                whole = ast.Call(ast.Name("int", ast.Load()), [node.args[0]], [])  # (math.trunc takes no float32)
                 new = ast.Tuple([ast.BinOp(copy.deepcopy(node.args[0]), ast.Sub(), whole),
                                  ast.Call(ast.Name("float", ast.Load()), [copy.deepcopy(whole)], [])], ast.Load())
                 new.pair = True  # (math.modf(x)[0]: the item itself, below)

@@ -1705,7 +1705,12 @@ def new_array(text):
         return True
     if isinstance(node, ast.Call) and not any(k.arg == "copy" for k in node.keywords):
         func = node.func
-        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in FRESH_CALLS
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "array" and len(node.args) <= 2 or name in _SAME_ARRAY_CALLS and node.args and \
+                isinstance(node.args[0], (ast.List, ast.Tuple)):
+            return True  # (np.array copies what it is given, unless told copy=; np.asarray of a display
+            # makes the array of its numbers)
+        return name in FRESH_CALLS
     return False
 
 

@@ -44,10 +44,10 @@ from .errors import BackgenError, NoSourceError
 from .desugar import desugar
 from .literals import fold_numbers, literal_lists, put_literal_lists, rebound_globals, tuples_as_lists
 from .nested import Nested, lift
-from . import (combinations, correlations, defaults, eigenvalues, factories, float_limits, folds, generators,
-               higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions, math_calls,
-               named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals, starred, trys,
-               varargs, view_targets)
+from . import (combinations, correlations, defaults, divmods, eigenvalues, factories, float_limits, folds,
+               generators, higher_order, index_tricks, integrals, iterables, list_calls, masked_reductions,
+               math_calls, named_entries, outers, partials, quantiles, scipy_calls, scipy_linalg, selects, signals,
+               starred, trys, varargs, view_targets)
 from .scipy_calls import DISTRIBUTIONS, SCIPY_PACKAGES, SCIPY_SPECIAL, SCIPY_STATS, stats_meaning
 from .scipy_linalg import SCIPY_LINALG, linalg_meaning
 from .source import census, fresh_names, name_ids as source_names, number, numerals, parts_list, \
@@ -108,8 +108,8 @@ def error_at(message, filename, lines, node):
 
 _TRIES = frozenset({ast.Try, getattr(ast, "TryStar", ast.Try)})
 _CALL_REWRITERS = (integrals, signals, selects, outers, masked_reductions, quantiles, eigenvalues, correlations,
-                   math_calls, float_limits, list_calls, index_tricks, partials)  # (in this order: a later one may
-# rewrite what an earlier wrote)
+                   math_calls, divmods, float_limits, list_calls, index_tricks,
+                   partials)  # (in this order: a later one may rewrite what an earlier wrote)
 
 
 def read(func_or_source, name=None, filename=None, helper=False):
@@ -1436,7 +1436,7 @@ UNSUPPORTED = {
 }
 
 BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
-ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.FloorDiv, ast.Mod)
+ARRAY_BINOPS = (ast.MatMult, ast.BitAnd, ast.BitOr, ast.BitXor, ast.FloorDiv, ast.Mod)
 UNARYOPS = (ast.USub, ast.UAdd)
 _FENCED_BINOPS = BINOPS + ARRAY_BINOPS  # (the operators a value may use)
 _FENCED_UNARYOPS = UNARYOPS + (ast.Invert, ast.Not)  # ~ and not: masks, no gradient
@@ -1778,6 +1778,9 @@ def _fence_expr(forward, node, where="value"):
         value = node.value
         if where == "value" and isinstance(value, str):
             raise forward.error("strings are not supported", node)
+        if where == "value" and type(value) is complex:
+            raise forward.error(f"the constant {value!r} is a complex number: backgen differentiates real "
+                                "arithmetic only (write the real and imaginary parts as real values)", node)
         if where == "value" and type(value) not in (int, float):
             raise forward.error(f"the constant {value!r} is not a number", node)
     elif kind is ast.Name:

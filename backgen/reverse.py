@@ -308,6 +308,7 @@ class _Reverser(FlowReverser):
     def activity(self):
         """The values that depend on a ``wrt`` input (through loops, until nothing changes)."""
         active = set(self.staged.wrt)
+        casts = getattr(self.staged.shapes, "integer_casts", ())  # (x.astype(idx.dtype): whole numbers)
         loops = any(True for _ in ir.loops_in(self.staged.body))  # (without, one pass in order reaches all)
         changed = True
         while changed:
@@ -319,7 +320,7 @@ class _Reverser(FlowReverser):
                     if op.param("opaque") == "True" or self.fills_with(op, active):
                         self.refuse_opaque(op)
                     continue  # masks, shapes and indices carry no gradient
-                if op.rule not in _ROUTED and not RULES[op.rule].grads:
+                if op.rule not in _ROUTED and not RULES[op.rule].grads or op.target in casts:
                     continue  # a rule of no gradient for any operand (np.sign): a constant to the backward
                 if op.rule in ("sub", "np.subtract") and len(op.args) == 2 and op.args[0] == op.args[1]:
                     continue  # x - x: zero whatever x is, its gradient 0 (not 1 - 1 of an infinite one: sqrt(x - x))
@@ -566,6 +567,15 @@ class _Reverser(FlowReverser):
         summed = unbroadcast(f"{dividend} * {source.wrap(upstream)}", target, whole)
         return f"-{summed} / {divisor} / {divisor}"
 
+    def of_numbers(self, op):
+        """Whether ``op``, in NumPy code, computes a number its guards test as one (``text if g else
+        0.0``): a ``math`` function's, or a builtin's (``pow(x, n)``) of operands known to be numbers, not
+        of arrays, whose guards are ``np.where``."""
+        if op.rule.startswith("math."):
+            return True
+        return op.rule.startswith("builtins.") and all(
+            self.staged.shapes.get(a.name) == () for a in op.args if a.__class__ is ir.Var)
+
     def undo(self, op, active):
         """The adjoint lines for the operands of one forward operation."""
         rule = RULES[op.rule]
@@ -620,13 +630,13 @@ class _Reverser(FlowReverser):
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
             elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
-                if numpy and not op.rule.startswith(("math.", "builtins.")):  # (math.sqrt(s): a number)
+                if numpy and not self.of_numbers(op):  # (math.sqrt(s): a number)
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
                     text = f"{text} if {upstream} else 0.0"  # (0.5 / t * 0: a division by zero there)
             zero = self.root_guarded.get(id(op))
             if zero is not None:  # (a minimum of the root where the value it takes the root of is 0)
-                if numpy and not op.rule.startswith(("math.", "builtins.")):
+                if numpy and not self.of_numbers(op):
                     np_name = self.staged.modules["np"]
                     # (0.5 / sqrt: sqrt read as 1 where it is 0, so that nothing divides by 0 there)
                     text = name_renamed(text, zero, f"{np_name}.where({zero} != 0, {zero}, 1)")
@@ -714,9 +724,11 @@ class _Reverser(FlowReverser):
         if self.staged.shape_free:
             return f"_where_taken({condition}, {text})" if taken else f"_where_taken({condition}, {text}, False)"
         shapes = self.staged.shapes
-        if condition not in shapes or op.target not in shapes:
+        tested = re.fullmatch(r"~?\w+\.is(?:finite|nan)\((\w+)\)", condition)  # (np.isfinite(t): t's shape)
+        tested = tested.group(1) if tested else condition
+        if tested not in shapes or op.target not in shapes:
             return text
-        mask, shape = tuple(shapes[condition]), tuple(shapes[op.target])
+        mask, shape = tuple(shapes[tested]), tuple(shapes[op.target])
         if len(mask) > len(shape) or any(m not in (1, n) for m, n in zip(mask[::-1], shape[::-1])):
             return text  # (the condition varies along an axis the value is broadcast along)
         return f"{np_name}.where({condition}, {text}, 0)" if taken else f"{np_name}.where({condition}, 0, {text})"

@@ -720,6 +720,8 @@ class _Shapes(dict):
                             # _Walker.forks): a run on the inputs checks the code against it
         self.boolean = set()  # the values (and the parts of an index: a loop's variable) that held booleans:
                               # a boolean mask, selecting as many elements as the data says (whatever spells it)
+        self.integer_casts = set()  # conversions of floats to another array's dtype that held integers or
+                                    # booleans (x.astype(idx.dtype)): whole numbers, of no gradient
 
 
 _KEY = "_backgen_key"
@@ -1007,6 +1009,9 @@ class _Walker:
         value = env[op.target]
         if type(value) is np.bool_ or type(value) is np.ndarray and value.dtype.kind == "b":
             self.shapes.boolean.add(op.target)
+        if op.rule in ("np.copy", "np.astype") and np.asarray(value).dtype.kind in "biu" and \
+                isinstance(op.args[0], ir.Var) and np.asarray(env.get(op.args[0].name)).dtype.kind in "fc":
+            self.shapes.integer_casts.add(op.target)  # (x.astype(idx.dtype) of an integer array idx)
         if op.rule in ("getitem", "setitem"):
             self.boolean_index(op, env)
         if op.rule in ("select", "np.select_if", "max", "min"):  # a if c else b, max(a, b): whichever is

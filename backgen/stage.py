@@ -34,7 +34,7 @@ from .cache import CacheStager, inline_expressions, output_roles, specialize
 from .hints import hint as _hint
 from .memory import MemoryModel
 from .parse import is_docstring, read_helper
-from .rules import CONSTANTS, INERT_ATTRIBUTES, RULES
+from .rules import CONSTANTS, INERT_ATTRIBUTES, NOT_DIFFERENTIABLE, RULES
 from .shapes import spec
 from .stage_calls import CallStager, _literal, _same_name
 
@@ -616,10 +616,12 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
         if isinstance(node, ast.IfExp):
             simple = all(isinstance(b, (ast.Name, ast.Constant, ast.Attribute)) or source.number(b) is not None
                          for b in (node.body, node.orelse))
-            if not simple or any(isinstance(n, ast.BoolOp) or isinstance(n, ast.Compare) and _lazy_chain(n)
+            if not simple or any(isinstance(n, ast.BoolOp) or isinstance(n, ast.Compare) and _lazy_chain(n) or
+                                 isinstance(n, ast.Call) and self.qualify(n.func) in NOT_DIFFERENTIABLE
                                  for n in ast.walk(node.test)):
                 # Python computes only the branch taken (and the right side of an and/or where the left
-                # does not decide): an if block does the same
+                # does not decide): an if block does the same; its test is read as an if's (a number
+                # math.isfinite(x) says nothing about: no value that a gradient would flow through)
                 return self.if_expression(node, name, role)
             operands = [node.test, node.body, node.orelse]
             if self.numpy:
@@ -754,6 +756,9 @@ class _Stager(StatementStager, CallStager, MemoryModel, CacheStager):
                              "the method (backgen.backward), which reads the attributes of self it only reads, "
                              "or write the computation as a function taking the arrays (or a dict of them, "
                              f"params['W1']) and call it with self.{node.attr}", node)
+        if node.attr in ("real", "imag"):  # (of a real value, itself or 0: written so, it is differentiated)
+            raise self.error(f"the attribute .{node.attr} is not supported as a value: backgen differentiates real "
+                             "arithmetic only, not complex numbers", node)
         raise self.error(f"the attribute .{node.attr} is not supported as a value", node)
 
     def binop(self, node, name, role):

@@ -147,8 +147,9 @@ class CallStager:
                 f"of your module, and the builtins abs, max, min, pow, sum, len, range, int, float and round"
                 f"{hint}", func)
         if qualified in NOT_DIFFERENTIABLE:  # math.factorial(k) of a count is a constant;
-            return self.inert(node, node.args, name, role, opaque=True,  # of a differentiated value, refused
+            return self.inert(node, node.args + [k.value for k in node.keywords], name, role, opaque=True,
                               reason=f"{label} is not differentiable: {NOT_DIFFERENTIABLE[qualified]}")
+            # (of a differentiated value, refused: given by keyword too, np.bincount(k, weights=w))
         converted = self.conversion(qualified, node, name, role)
         if converted is not None:
             return converted
@@ -204,14 +205,21 @@ class CallStager:
         """``float(x)``, ``np.array([a, b, c])``, ``np.asarray(x)``: the same numbers, so the gradient
         passes (a list of values is stacked); to an integer type, none.  None: not a conversion."""
         dtype = next((k.value for k in node.keywords if k.arg == "dtype"), None)
+        args = list(node.args)
+        if qualified in ("np.array", "np.asarray", "np.asanyarray") and len(args) == 2 and dtype is None and \
+                not isinstance(args[1], ast.Starred):
+            dtype = args.pop()  # np.asarray(x, float): the dtype, as a keyword
         copied = any(k.arg == "copy" and isinstance(k.value, ast.Constant) and k.value.value is True
                      for k in node.keywords)  # np.array(x, copy=True): a copy, as np.array(x) is
-        if len(node.args) != 1 or any(k.arg != "dtype" and not (k.arg == "copy" and copied) for k in node.keywords) or \
-                _integral_dtype(dtype):
+        if len(args) != 1 or any(k.arg != "dtype" and not (k.arg == "copy" and copied) for k in node.keywords):
             return None
+        if _integral_dtype(dtype):  # np.asarray(x, dtype=int): whole numbers, as x.astype(int), no gradient
+            if qualified not in ("np.array", "np.asarray", "np.asanyarray"):
+                return None
+            return self.inert(node, args, name, role or "values")
         if dtype is not None and not _float_dtype(dtype):
             return None
-        arg = node.args[0]
+        arg = args[0]
         if qualified == "float" and not node.keywords:
             return self.numpy_op("np.copy", [arg], node, name, role or "value")
         if qualified in ("np.float64", "np.float32") and not node.keywords:  # of an array: the array itself

@@ -34,6 +34,13 @@ NO_GRADIENT = {
     "math.isnan": ("refused", "it returns a boolean"),
     "math.isinf": ("refused", "it returns a boolean"),
     "math.isfinite": ("refused", "it returns a boolean"),
+    # of integer labels a constant (their distinct values); of differentiated values refused
+    "np.unique": ("refused", "its distinct values are followed for integers only, not a selection of "
+                             "differentiated values"),
+    # counts of integers: a constant; weights= of a differentiated value refused (np.add.at(total, idx, w)
+    # into zeros is followed)
+    "np.bincount": ("refused", "its counts of integers are followed, not weights= (write "
+                               "np.add.at(np.zeros(n), idx, w), whose gradient backgen follows)"),
     # constructors
     "np.zeros": ("constant fresh", CONSTANT_ARRAY),
     "np.ones": ("constant fresh", CONSTANT_ARRAY),
@@ -64,6 +71,7 @@ NO_GRADIENT = {
     "np.trunc": ("constant", STEPS),
     "np.fix": ("constant", STEPS),
     "np.around": ("constant", STEPS),
+    "np.floor_divide": ("constant", STEPS),  # (a // b of arrays: whole numbers)
     # booleans
     "np.isnan": ("constant", BOOLEAN),
     "np.isfinite": ("constant", BOOLEAN),

@@ -72,8 +72,11 @@ SCALAR = {
     "math.tanh": _unary("math.tanh(x)", "1 - out * out", floats=True),
     "math.pow": Rule(("a", "b"), "math.pow(a, b)", {"a": power_base, "b": _exponent}, floats=True),
     # at a = b = 0 the subgradient 0, as central differences give it, never a division by 0
-    # a remainder: slope 1 in a, and -(how many times b fits) in b, away from its jumps (as np.mod)
-    "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "-math.trunc(a / b)"}, floats=True),
+    # a remainder: slope 1 in a, and -(how many times b fits) in b, away from its jumps (as np.mod): the
+    # whole number (a - out) / b is, to rounding (math.remainder's the nearest to a / b, fmod's a / b
+    # truncated; not math.trunc(a / b), which takes no NumPy float32)
+    "math.fmod": Rule(("a", "b"), "math.fmod(a, b)", {"a": "1", "b": "(out - a) / b"}, floats=True),
+    "math.remainder": Rule(("a", "b"), "math.remainder(a, b)", {"a": "1", "b": "(out - a) / b"}, floats=True),
     "math.hypot": Rule(("a", "b"), "math.hypot(a, b)", {"a": "a * g / out if out else 0.0", "b": "b * g / out if out else 0.0"},
                        floats=True),
     "math.fabs": _unary("math.fabs(x)", "g if x >= 0 else -g", floats=True),
