@@ -143,8 +143,9 @@ def refined(gates, staged, uses, active):
                     and op.args[0].name not in returned and _one_per_row(op, gate, shapes):
                 del out[op.args[0].name]
                 out[op.target] = replace(gate, members=gate.members + (op.target,), gather=op.param("index"))
-        elif op.rule == "np.where" and len(op.args) == 3 and uses.get(op.target):  # (a where read on: its
-            # product's one read counted is then this one, not another line's beside a where no output reads)
+        elif op.rule == "np.where" and len(op.args) == 3 and (uses.get(op.target) or op.target in returned):
+            # (a where read on, or returned: its product's one read counted is then this one, not another
+            # line's beside a where no output reads)
             fusion = _scaled_where(op, ops, uses, active, shapes, returned)
             if fusion is not None:
                 out[op.target] = fusion
