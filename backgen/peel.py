@@ -262,7 +262,8 @@ def _fixed_lists(func):
         if isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Name) and \
                 parent.func.id in ("len", "zip", "enumerate", "reversed"):
             continue
-        if isinstance(parent, ast.Assign) and parent.value is node and parent.targets[0].id in aliases:
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 and \
+                isinstance(parent.targets[0], ast.Name) and parent.targets[0].id in aliases:
             continue  # (another name of it, read so in turn)
         refused.add(node.id)
     changed = True

@@ -5181,3 +5181,32 @@ def test_a_selection_sliced_again_as_a_loop_carries_it_is_generated_in_time():
             a = a[::-1] / (1.5 + a[:1] * a[:1])
         return a[-2] * t, a
     ''', [1.2, np.array([0.400731, -0.671462, 0.352193])], dout=(0.7, np.array([0.3, -0.5])))
+
+
+def test_a_tuple_unpacked_beside_a_loop_over_an_array_rows_is_read():
+    # long fuzz seed 2026120434, program 594 (mid-stop code only): d, e = c of a tuple, and a loop over the
+    # rows of d; the reading of lists of layer sizes took d, e for one name and raised AttributeError, an
+    # internal error.  e += -d makes the number e an array in the loop: that is refused, saying so
+    source = textwrap.dedent('''
+    import numpy as np
+
+    def f(v: "4"):
+        a = v.var(keepdims=True, ddof=1)
+        k = 0
+        while k < 1:
+            k = k + 1
+            b = np.cos(a)
+        c = (b - a, b @ b)
+        d, e = c
+        g = (3.0, np.arange(4.0) + np.linalg.norm(v))
+        h = g[-1]
+        for row in d:
+            if np.sum(h) > 12.7:
+                continue
+            e += -d
+        return d, d[d > 0.0], e
+    ''')
+    with pytest.raises(backgen.BackgenError, match=r"'e' has shape \(\) on one path"):
+        backgen.generate(source)
+    assert_right(source.replace("e += -d", "e = e - d[0]"), [np.array([0.88, 0.760731, 0.591462, 1.082193])],
+                 dout=(np.array([0.7]), np.array([-0.4]), 0.3))
