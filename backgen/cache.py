@@ -855,11 +855,12 @@ def _parts_given_whole(result, staged, cached):
             if not reads.search(text):
                 continue
             match = isinstance(line, ir.AdjointLine) and not line.accumulate and slot.fullmatch(line.target)
-            if match and not ready and line.source.startswith(f"{line.target} + ") and \
+            added = match and _added_to(line.source, line.target)  # (dW[0] = dW[0] + v: v)
+            if match and not ready and added is not None and \
                     int(match.group(1)) < count and match.group(1) not in filled and \
-                    not reads.search(line.source[len(line.target) + 3:]):
+                    not reads.search(added):
                 filled.add(match.group(1))
-                edits[id(line)] = dataclasses.replace(line, source=line.source[len(line.target) + 3:])
+                edits[id(line)] = dataclasses.replace(line, source=added)
                 continue
             if len(filled) != count or reads.search(line.target if isinstance(line, ir.AdjointLine) else ""):
                 break  # (read before every part has its gradient, or written otherwise)
@@ -1315,6 +1316,15 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
         return out
     return dataclasses.replace(backward, forward=tuple(fix(backward.forward)), groups=tuple(fix(backward.groups)),
                                zeros=tuple(fix(backward.zeros)))
+
+
+def _added_to(text, target):
+    """The code of ``v`` where the expression ``text`` is ``target + v`` (by its tree), else None."""
+    node = ast.parse(text, mode="eval").body
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and \
+            ast.dump(node.left) == ast.dump(ast.parse(target, mode="eval").body):
+        return ast.get_source_segment(text, node.right, padded=False)
+    return None
 
 
 def _told_apart(staged, shape):

@@ -44,8 +44,8 @@ def _parts_in_place(backward, top, once, stores):
         mentions = _mentions(given) if mentions is None and parts else mentions
         if not parts or mentions.get(name, 0) != 1 + len(parts):  # (its own line, then its parts alone)
             continue
-        swaps = {id(other): dataclasses.replace(other, source=line.source + other.source[len(name):])
-                 for other in parts}
+        swaps = {id(other): dataclasses.replace(other, source=source.renamed(other.source, {name: line.source}))
+                 for other in parts}  # (N[0] as x.shape[0])
         forward = tuple(swaps.get(id(item), item) for item in backward.forward if item is not line)
         backward = dataclasses.replace(backward, forward=forward)
     return backward

@@ -709,7 +709,7 @@ def _shape_only(lines, read, zeros_of):
     for name in read:
         call = zeros_of(name)
         if any(call in text for text, _ in texts) and not any(
-                name in _names(text.replace(call, "0") if rewritten else text) for text, rewritten in texts):
+                name in _names(source.replaced(text, call, "0") if rewritten else text) for text, rewritten in texts):
             found.add(name)
     return found
 
@@ -721,8 +721,9 @@ def _text(line):
 
 
 def _replaced_text(lines, old, new, moved):
-    """``lines`` with the text ``old`` written ``new`` in each line's right-hand side (unchanged
-    lines kept as they are; ``moved`` maps each block changed to its new version)."""
+    """``lines`` with the expression ``old`` written ``new`` in each line's right-hand side (found by the
+    line's tree: ``source.replaced``; unchanged lines kept as they are; ``moved`` maps each block changed
+    to its new version)."""
     out = []
     for line in lines:
         if isinstance(line, ir.Group):
@@ -733,9 +734,9 @@ def _replaced_text(lines, old, new, moved):
             if any(a is not b for a, b in zip(inner, line.body)):
                 moved[id(line)] = line = ir.Block(line.header, inner)
         elif isinstance(line, ir.AdjointLine) and old in line.source:
-            line = ir.AdjointLine(line.target, line.accumulate, line.source.replace(old, new))
+            line = ir.AdjointLine(line.target, line.accumulate, source.replaced(line.source, old, new))
         elif isinstance(line, ir.Statement) and old in line.source:
-            line = ir.Statement(line.source.replace(old, new))
+            line = ir.Statement(source.replaced(line.source, old, new))
         out.append(line)
     return out
 

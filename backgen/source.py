@@ -665,6 +665,15 @@ def renamed(text, renames):
     return respelled(text, replace)
 
 
+def replaced(text, old, new):
+    """``text`` with each part of it that is the expression ``old`` (by its tree: ``np.zeros_like(h)``, not
+    ``onp.zeros_like(h)`` nor ``np.zeros_like(h_1)``) written ``new``, an atom (``respelled``)."""
+    if old not in text:
+        return text
+    wanted = ast.dump(ast.parse(old, mode="eval").body)
+    return respelled(text, lambda node: new if isinstance(node, ast.expr) and ast.dump(node) == wanted else None)
+
+
 @text_cache
 def line_names(text):
     """The names a line of generated code mentions, a block header (``for t in range(T):``) too;

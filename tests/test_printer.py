@@ -143,3 +143,9 @@ def test_parts_of_a_line_are_respelled_by_the_tree_not_by_matching_text():
         return None
     text = "np.zeros(x.shape) + y.x.shape[0] * len('x.shape') + x.shape[1]"
     assert source.respelled(text, shape) == "np.zeros((N, D)) + y.x.shape[0] * len('x.shape') + (N, D)[1]"
+
+
+def test_an_expression_is_replaced_where_the_tree_has_it_not_where_its_text_is_part_of_another():
+    text = "np.zeros_like(h) + onp.zeros_like(h) * np.zeros_like(h_1) - np.zeros_like( h )"
+    assert source.replaced(text, "np.zeros_like(h)", "np.zeros(h_shape)") == \
+        "np.zeros(h_shape) + onp.zeros_like(h) * np.zeros_like(h_1) - np.zeros(h_shape)"
