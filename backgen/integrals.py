@@ -22,6 +22,7 @@ give.  With ``retstep``, ``dtype`` or ``axis`` it is left as it is.
 import ast
 import copy
 
+from . import source
 from .source import module_calls, number
 from .scipy_calls import numpy_alias
 
@@ -82,7 +83,7 @@ def _sum(forward, call):
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)
             return copy.deepcopy(parts[node.id]) if node.id in parts else node
-    return Parts().visit(ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body)
+    return Parts().visit(ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body)
 
 
 def _linspace(call, forward):

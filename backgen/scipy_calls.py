@@ -43,6 +43,8 @@ frozen ``norm(loc, scale)`` are refused at the call.
 import ast
 import copy
 
+from . import source
+
 SCIPY_SPECIAL = ("scipy.special", "autograd.scipy.special", "jax.scipy.special")
 SCIPY_STATS = ("scipy.stats", "autograd.scipy.stats", "jax.scipy.stats")
 SCIPY_PACKAGES = ("scipy", "autograd", "jax")  # bound by ``import scipy.special`` (no ``as``)
@@ -172,7 +174,7 @@ def _replace(forward, call, numpy_name):
         for helper in ("_erfc", "_gammaln"):
             if helper in text:
                 forward.env[helper] = f"numpy.{helper}"
-        new = ast.parse(text.replace("np.", f"{numpy_name}."), mode="eval").body
+        new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
         parts = dict(zip(params, call.args))
 
         class Parts(ast.NodeTransformer):
@@ -209,17 +211,17 @@ def _stats_call(forward, call, meaning, numpy_name):
     if distribution == "norm":
         z = "(X - LOC)" if "loc" in given else "X"
         z = f"({z} / SCALE)" if "scale" in given else z
-        text = templates[name].replace("Z", z)
+        text = source.renamed(templates[name], {"Z": z})
         if "scale" not in given:
             text = text.replace(" - np.log(SCALE)", "").replace("(SCALE * 2.5066282746310002)",
                                                                  "2.5066282746310002")
         parts = {"X": given["x"], "LOC": given.get("loc"), "SCALE": given.get("scale")}
     else:
-        text = templates[name].replace("D", "(X - MEAN)" if "mean" in given else "X")
+        text = source.renamed(templates[name], {"D": "(X - MEAN)" if "mean" in given else "X"})
         parts = {"X": given["x"], "MEAN": given.get("mean"), "COV": given["cov"]}
     if "_erfc" in text:
         forward.env["_erfc"] = "numpy._erfc"
-    new = ast.parse(text.replace("np.", f"{numpy_name}."), mode="eval").body
+    new = ast.parse(source.renamed(text, {"np": numpy_name}), mode="eval").body
 
     class Parts(ast.NodeTransformer):
         def visit_Name(self, node):  # (a copy where an argument is written twice)

@@ -30,6 +30,7 @@ flag not known where the code is read are refused at the call.
 import ast
 import copy
 
+from . import source
 from .source import fresh_names, name_ids, rewrite_statements, walk
 from .scipy_calls import numpy_alias
 
@@ -129,7 +130,7 @@ def _constant(forward, node, what, call, allowed):
 
 
 def _np(np_name, text):
-    return ast.parse(text.replace("np.", f"{np_name}."), mode="eval").body
+    return ast.parse(source.renamed(text, {"np": np_name}), mode="eval").body
 
 
 def _with(template, **parts):
