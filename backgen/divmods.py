@@ -15,6 +15,7 @@ function are left as they are (each would run twice), and so refused as before.
 import ast
 import copy
 
+from .math_calls import PairItems
 from .source import module_calls
 
 SPELLED = frozenset({"divmod"})  # (parse runs this rewriter only where the function spells one)
@@ -49,14 +50,7 @@ def rewrite(forward):
                     return False
         return True
 
-    class Calls(ast.NodeTransformer):
-        def visit_Subscript(self, node):  # divmod(a, b)[1]: the item itself
-            self.generic_visit(node)
-            if getattr(node.value, "pair", False) and isinstance(node.slice, ast.Constant) and \
-                    node.slice.value in (0, 1, -1, -2) and isinstance(node.ctx, ast.Load):
-                return node.value.elts[node.slice.value]
-            return node
-
+    class Calls(PairItems):  # (divmod(a, b)[1]: the item itself)
         def visit_Call(self, node):
             self.generic_visit(node)
             spelled = which(node.func) == "divmod" or \

@@ -51,7 +51,7 @@ import operator
 
 import numpy as np
 
-from .source import number, walk
+from .source import bind_counts, number, walk
 
 _SCALAR_BUILTINS = frozenset({"len", "float", "int", "abs", "round", "range", "any", "all", "bool"})
 _ELEMENT_BUILTINS = frozenset({"zip", "enumerate", "reversed", "sorted", "list", "tuple", "min", "max", "iter",
@@ -399,14 +399,8 @@ def tuples_as_lists(func):
     ``sum`` and the like.  A tuple and a list read so give the same numbers, and backgen reads lists of
     numbers (a tuple joined, compared, returned or passed on stays a tuple, refused as before).  Returns
     whether it wrote one."""
-    stores, tuples = {}, {}
+    stores, tuples = bind_counts(func), {}
     for node in ast.walk(func):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            stores[node.id] = stores.get(node.id, 0) + 1
-        elif isinstance(node, ast.arg):
-            stores[node.arg] = stores.get(node.arg, 0) + 2
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            stores.update((name, 2) for name in node.names)
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, (ast.Tuple, ast.List)) and _depth(node.value) in (1, 2) and \
                 any(isinstance(e, ast.Tuple) for e in ast.walk(node.value)):  # (data = [(-1.0, 0.2), ...] too)

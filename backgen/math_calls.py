@@ -29,6 +29,18 @@ from .source import module_calls, name_ids, rewrite_statements
 SPELLED = frozenset({"fsum", "hypot", "dist", "ldexp", "modf", "prod"})  # (parse runs this rewriter only where the function spells one)
 
 
+class PairItems(ast.NodeTransformer):
+    """A rewriter of calls into pairs written out (a tuple marked ``pair``: ``math.modf(x)``, ``divmod(a,
+    b)``), which reads an item of one (``math.modf(x)[0]``) as that item itself."""
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        if getattr(node.value, "pair", False) and isinstance(node.slice, ast.Constant) and \
+                node.slice.value in (0, 1, -1, -2) and isinstance(node.ctx, ast.Load):
+            return node.value.elts[node.slice.value]
+        return node
+
+
 def rewrite(forward):
     _products(forward)
     calls = module_calls(forward.env, "math", ("fsum", "hypot", "dist", "ldexp", "modf"))
@@ -48,14 +60,7 @@ def rewrite(forward):
             out = ast.Call(ast.Attribute(ast.Name(module, ast.Load()), "hypot", ast.Load()), [out, term], [])
         return out
 
-    class Calls(ast.NodeTransformer):
-        def visit_Subscript(self, node):
-            self.generic_visit(node)
-            if getattr(node.value, "pair", False) and isinstance(node.slice, ast.Constant) and \
-                    node.slice.value in (0, 1, -1, -2) and isinstance(node.ctx, ast.Load):
-                return node.value.elts[node.slice.value]
-            return node
-
+    class Calls(PairItems):
         def visit_Call(self, node):
             self.generic_visit(node)
             name = which(node.func)

@@ -45,7 +45,7 @@ import warnings
 
 import numpy as np
 
-from .source import fresh_names, name_ids, own_jumps, statements
+from .source import bind_counts, fresh_names, name_ids, own_jumps, statements
 from .tails import _WRITING_METHODS as TAILS_WRITING_METHODS
 
 _BLOCKS = ("body", "orelse", "finalbody")
@@ -217,14 +217,8 @@ def _fixed_lists(func):
     bound once to one of them (``sizes = layer_sizes``, a generator's parameter bound to its argument) or
     to a slice of one with literal bounds (``seq = layer_sizes[:-1]``, as ``zip`` over slices is
     desugared), read so too."""
-    sizes, stores, derived = {}, {}, {}
+    sizes, stores, derived = {}, bind_counts(func), {}
     for node in ast.walk(func):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            stores[node.id] = stores.get(node.id, 0) + 1
-        elif isinstance(node, ast.arg):
-            stores[node.arg] = stores.get(node.arg, 0) + 2
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            stores.update((name, 2) for name in node.names)
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
         if isinstance(node.value, (ast.List, ast.Tuple)) and \

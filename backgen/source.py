@@ -665,6 +665,20 @@ def renamed(text, renames):
     return respelled(text, replace)
 
 
+def bind_counts(tree):
+    """``{name: how often tree binds it}``: once per assignment (a name stored or deleted), twice for a
+    parameter or a ``global``/``nonlocal`` declaration (the name is bound elsewhere too)."""
+    counts = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, ast.arg):
+            counts[node.arg] = counts.get(node.arg, 0) + 2
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            counts.update((name, 2) for name in node.names)
+    return counts
+
+
 def replaced(text, old, new):
     """``text`` with each part of it that is the expression ``old`` (by its tree: ``np.zeros_like(h)``, not
     ``onp.zeros_like(h)`` nor ``np.zeros_like(h_1)``) written ``new``, an atom (``respelled``)."""
