@@ -457,8 +457,8 @@ class MemoryModel:
         scalar (a basic index), never a bool (NumPy indexes by True as by a mask) nor a 0-d array.
         Integers are whole numbers written so, the names holding them (``int_names``: a parameter
         declared ``int``, a loop's counter over a range), sizes (``len(x)``, ``x.shape[0]``, ``x.ndim``),
-        ``int(v)``, ``round(v)``, and ``+ - * // %``, ``min`` and ``max`` of integers.  ``named``: whether a name holds
-        an integer, where the names are the user's (``integer_carried``), not staged ones."""
+        ``int(v)``, ``round(v)``, and ``+ - * // %``, ``min`` and ``max`` of integers.  ``named``: whether
+        a name holds an integer, where the names are the user's (``integer_carried``), not staged ones."""
         kind = node.__class__
         if kind is ast.Constant:
             return type(node.value) is int
