@@ -621,7 +621,8 @@ def _quotients(staged):
 
     def alike(value, other):  # a value of the very shape of another, not known
         return isinstance(value, ir.Var) and value.name not in known and value.name not in staged.lists and \
-            shapes.get(value.name) is not None and tuple(shapes[value.name]) == tuple(shapes[other])
+            shapes.get(value.name) is not None and tuple(shapes[value.name]) == tuple(shapes[other]) and \
+            _told_apart(staged, shapes[other])
     grown = True
     while grown:
         grown = False
