@@ -6,6 +6,7 @@ and compared with central differences.
 """
 
 import numpy as np
+import pytest
 
 import backgen
 from numeric import assert_close, gradient, weighted
@@ -27,7 +28,8 @@ def check(source, *cases):
         dout = 1.3 if np.ndim(out) == 0 else rng.normal(size=np.shape(out))
         grads = backward(*args, dout)
         grads = grads if isinstance(grads, tuple) else (grads,)
-        for k, got in enumerate(grads):
+        floats = [k for k, a in enumerate(args) if np.asarray(a).dtype.kind == "f"]  # (counts: no gradient)
+        for k, got in zip(floats, grads):
             assert_close(np.asarray(got, dtype=float), gradient(weighted(forward, [dout]), list(args), k))
     return text
 
@@ -58,3 +60,25 @@ def test_written_over_through_a_mask_at_rank_zero():
           (np.array(1.0),), (np.array(-1.0),), (np.array([1.0, -2.0]),))
     check("import numpy as np\n\ndef f(x):\n    v = x.copy()\n    v[x > 0] = 0\n    return v * x\n",
           (np.array(1.0),), (np.array(-1.0),), (np.array([[1.0, -2.0]]),))
+
+
+def test_count_also_an_index_is_checked_to_be_a_number():
+    # np.roll(x, k) made k a count, its samples numbers: dx[k] = dout, wrong for k = [1, 1] (the forward runs)
+    source = "import numpy as np\n\ndef f(x, k):\n    v = np.roll(x, k)\n    return x[k] * v[0]\n"
+    text = check(source, (np.array([1.0, 2.0, 3.0]), 1), (np.array([[1.0, 2.0], [0.5, 3.0]]), 0))
+    backward = _module(text, "f_backward")
+    with pytest.raises(TypeError, match="written for numbers k"):
+        backward(np.array([1.0, 2.0, 3.0]), np.array([1, 1]), np.ones(2))
+
+
+def test_repetitions_checked_to_be_a_number():
+    source = "import numpy as np\n\ndef f(x, k):\n    return np.repeat(x, k)\n"
+    text = check(source, (np.array([1.0, 2.0, 3.0]), 2), (np.array([[1.0, 2.0], [0.5, 3.0]]), 1))
+    with pytest.raises(TypeError, match="written for numbers k"):
+        _module(text, "f_backward")(np.array([1.0, 2.0, 3.0]), np.array([1, 2, 1]), np.ones(4))
+
+
+def test_count_read_only_where_an_array_raises_is_not_checked():
+    text = check("import numpy as np\n\ndef f(x, k):\n    for i in range(k):\n        x = x * 2\n    return x[:k]\n",
+                 (np.array([1.0, 2.0, 3.0]), 2), (np.array([[1.0, 2.0], [0.5, 3.0]]), 1))
+    assert "np.ndim(k)" not in text
