@@ -82,3 +82,12 @@ def test_count_read_only_where_an_array_raises_is_not_checked():
     text = check("import numpy as np\n\ndef f(x, k):\n    for i in range(k):\n        x = x * 2\n    return x[:k]\n",
                  (np.array([1.0, 2.0, 3.0]), 2), (np.array([[1.0, 2.0], [0.5, 3.0]]), 1))
     assert "np.ndim(k)" not in text
+
+
+def test_convolve_of_a_number():
+    # NumPy takes a number as a vector of one element: y[::-1], np.correlate and len() raised for one
+    for mode in ("", ", 'same'", ", 'valid'"):
+        check(f"import numpy as np\n\ndef f(x, y):\n    return np.convolve(x, y{mode})\n",
+              (np.float64(0.5), np.float64(0.3)), (np.array(0.5), np.array([1.0, 2.0, 3.0])),
+              (np.array([1.0, 2.0, 4.0]), np.array(2.0)), (np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 3.0])),
+              (np.array([1.0, 2.0]), np.array([1.0, 2.0, 3.0])))
