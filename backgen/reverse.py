@@ -784,7 +784,8 @@ class _Reverser(FlowReverser):
                                         f"({_user(op.target)}), which NumPy converts to its dtype, so its gradient "
                                         f"is lost: make the array one of floats (np.zeros(n), .astype(float))")
             # (in shape-generic code the gradient of a whole array written over, x[...] += v, may be a number too)
-            whole = self.staged.shape_free and index == "..."
+            # (or through one mask: of a 0-d array a 0-d mask, and the gradient a number, dout=1.0)
+            whole = self.staged.shape_free and (index == "..." or one_mask(op, self.masks))
             text = f"{np_name}.asarray({g})[{index}]" if number or whole else f"{g}[{index}]"
             context = GradContext(self, op, RULES["setitem"], 1, ("a", "v"))
             masked = index_origins(op, self.masks)  # as many elements as the data says, each once
@@ -834,6 +835,8 @@ class _Reverser(FlowReverser):
                 name = self.adjoint[base.name] = self.adjoint_name(base.name)
                 lines += [ir.AdjointLine(name, False, f"list({g})"), ir.AdjointLine(f"{name}[{index}]", False, part)]
         elif isinstance(base, ir.Var) and base.name in self.active:
+            # (shape-generic: through one mask or ..., a 0-d array's, whose gradient may be a number)
+            number = number or self.staged.shape_free and (index == "..." or one_mask(op, self.masks))
             if base.name in self.adjoint:
                 name = self.adjoint[base.name]
                 lines.append(ir.AdjointLine(name, True, g))

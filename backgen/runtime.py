@@ -125,8 +125,8 @@ def _unbroadcast(grad, x):
     grad = np.asarray(grad)
     if grad.shape == shape:
         return grad
-    if grad.ndim > len(shape):  # the leading axes NumPy added
-        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    if grad.ndim > len(shape):  # the leading axes NumPy added (an array still where x is a number)
+        grad = np.asarray(grad.sum(axis=tuple(range(grad.ndim - len(shape)))))
     grad = grad.reshape((1,) * (len(shape) - grad.ndim) + grad.shape)  # (a gradient smaller than x)
     ones = tuple(i for i, (n, m) in enumerate(zip(shape, grad.shape)) if n == 1 and m != 1)
     grad = grad.sum(axis=ones, keepdims=True) if ones else grad

@@ -490,7 +490,41 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     written = _one_text(results)
     if written is None:
         raise needed("the backward backgen writes depends on the ranks of the arrays")
-    return written
+    return _numbers_checked(forward.func, written, numbers)
+
+
+# Calls whose arguments NumPy or Python take as integers only (an array there raises): range(T), np.arange(n)...
+_SCALAR_CALLS = {"range", "arange", "eye", "identity", "tri", "linspace", "int", "float", "len"}
+
+
+def _numbers_checked(func, written, numbers):
+    """``written`` with the parameters of ``numbers`` (counts and numbers, the code written for numbers
+    there) that the forward may be given arrays for, and still run, checked to be numbers as the code
+    starts: an index ``x[k]`` (of an array of integers, repeated: the backward adds what ``dx[k] = g``
+    would write over), np.repeat's repetitions, a test ``if reg > 0`` (of an array of one element).
+    Those read only where an array raises (``range(T)``, a slice bound ``x[:k]``) are not checked."""
+    main = written.main
+    checked = tuple(n for n in numbers if n in main.params and n not in main.numbers and _may_be_array(func, n))
+    if not checked:
+        return written
+    return dataclasses.replace(written, main=dataclasses.replace(main, numbers=main.numbers + checked))
+
+
+def _may_be_array(func, name):
+    """Whether some read of ``name`` in ``func`` takes an array (not only a count where NumPy or Python
+    raises for one: ``range(name)``, ``x[:name]``, ``np.arange(name)``), or the function gives it a new value."""
+    safe = set()
+    for node in walk(func):
+        if isinstance(node, ast.Call):
+            callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if callee in _SCALAR_CALLS:
+                safe.update(id(n) for arg in node.args for n in ast.walk(arg))
+        elif isinstance(node, ast.Slice):
+            safe.update(id(n) for bound in (node.lower, node.upper, node.step) if bound is not None
+                        for n in ast.walk(bound))
+    return any(isinstance(node, ast.Name) and node.id == name and (id(node) not in safe or
+                                                                    isinstance(node.ctx, ast.Store))
+               for node in walk(func))
 
 
 def _one_text(results):

@@ -390,16 +390,22 @@ def _convolve(position):
         if not c.shape_free and (c.ndim("a") != 1 or c.ndim("v") != 1):  # (without shapes: NumPy raises
             c.unsupported("np.convolve is differentiated for two vectors")  # for others as the code runs)
         mine, other = (c.a, c.v) if position == 0 else (c.v, c.a)
+        if c.shape_free:  # (NumPy takes a number as a vector of one element: its gradient summed back to one)
+            return f"_unbroadcast({grad_of_vectors(c, mode, other, f'{c.np}.size', f'{c.np}.flip({other})')}, {mine})"
+        return grad_of_vectors(c, mode, other, "len", f"{other}[::-1]")
+
+    def grad_of_vectors(c, mode, other, length, reversed_other):
         if mode == "full":
-            return f"{c.np}.convolve({c.g}, {other}[::-1], 'valid')"
+            return f"{c.np}.convolve({c.g}, {reversed_other}, 'valid')"
         if mode == "same":
             a, v = c.a, c.v
-            start = c.setup("start", f"(min(len({a}), len({v})) - 1) // 2")
-            full = c.setup("gfull", f"{c.np}.pad({c.g}, ({start}, min(len({a}), len({v})) - 1 - {start}))")
-            return f"{c.np}.convolve({full}, {other}[::-1], 'valid')"
-        longer = f"len({c.a}) >= len({c.v})" if position == 0 else f"len({c.v}) > len({c.a})"
-        return f"({c.np}.convolve({c.g}, {other}[::-1], 'full') if {longer} else " \
-               f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1])"
+            start = c.setup("start", f"(min({length}({a}), {length}({v})) - 1) // 2")
+            full = c.setup("gfull", f"{c.np}.pad({c.g}, ({start}, min({length}({a}), {length}({v})) - 1 - {start}))")
+            return f"{c.np}.convolve({full}, {reversed_other}, 'valid')"
+        longer = f"{length}({c.a}) >= {length}({c.v})" if position == 0 else f"{length}({c.v}) > {length}({c.a})"
+        correlated = f"{c.np}.convolve({reversed_other}, {c.g}, 'valid')" if c.shape_free else \
+            f"{c.np}.correlate({other}, {c.g}, 'valid')[::-1]"  # (the same: np.correlate takes no number)
+        return f"({c.np}.convolve({c.g}, {reversed_other}, 'full') if {longer} else {correlated})"
     return grad
 
 
