@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from . import emit, methods, shape_free, source, structured
+from . import emit, methods, runtime, shape_free, source, structured
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
@@ -931,15 +931,20 @@ _SIZE_MAKERS = {"reshape", "split", "array_split", "hsplit", "vsplit", "dsplit",
 
 def _makes_sizes(text):
     """Whether the generated module ``text`` makes sizes from those it is given other than alike at
-    every size: a slice with a bound or step (``x[::8]`` has 1 row of 5 to 8 and 2 of 9, ``x[5:]``
-    1 of 6 only), a call that sizes its result by its arguments (``np.split``, ``np.arange(n // 2)``,
-    ``reshape(-1, 2)``) or arithmetic on sizes (``x.shape[0] // 2``).  Such a size may be 1 or 0 at
-    sizes no probe tries, where the code broadcasts or sums otherwise.  A size read as it is makes
+    every size: a slice with a bound or a step but 1 or -1 (``x[::8]`` has 1 row of 5 to 8 and 2 of 9,
+    ``x[5:]`` 1 of 6 only; ``x[::-1]`` all of them), a call that sizes its result by its arguments
+    (``np.split``, ``np.arange(n // 2)``, ``reshape(-1, 2)``) or arithmetic on sizes (``x.shape[0] // 2``,
+    ``x.size // 2``).  Such a size may be 1 or 0 at
+    sizes no probe tries, where the code broadcasts or sums otherwise (the helpers backgen writes into the
+    module, ``_unbroadcast``, are written for every shape, and are not read).  A size read as it is makes
     none: ``np.arange(N)`` (N = x.shape[0]), ``x.reshape(N, -1)``, ``g.reshape(x.shape)``, ``loss / N``."""
     tree = ast.parse(text)
+    tree.body = [node for node in tree.body if not (isinstance(node, ast.FunctionDef) and  # (backgen's own
+                                                    node.name in runtime.HELPERS)]  # helpers: for every shape)
     reads = _size_names(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Slice) and (node.lower, node.upper, node.step) != (None, None, None):
+        if isinstance(node, ast.Slice) and (node.lower, node.upper) != (None, None) or \
+                isinstance(node, ast.Slice) and node.step is not None and not _unit_step(node.step):
             return True
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
@@ -949,6 +954,13 @@ def _makes_sizes(text):
                 not all(isinstance(side, ast.Constant) for side in (node.left, node.right)):
             return True
     return False
+
+
+def _unit_step(node):
+    """Whether a slice's step is 1 or -1 (``x[::-1]``: every item, backwards; of the size it slices)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 1
 
 
 def _size_names(tree):
@@ -977,6 +989,8 @@ def _size_of(node, reads):
         return ast.unparse(node.value.value)
     if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
         return ast.unparse(node.args[0])
+    if isinstance(node, ast.Attribute) and node.attr == "size":  # (all its items: np.arange(g.size))
+        return ast.unparse(node.value)
     return None
 
 

@@ -1,7 +1,6 @@
 """The decorator on one function called with arrays of many shapes, orders in memory and kinds: each
 backward against central differences of the module as Python runs it, the inputs left as they were."""
 
-import copy
 import importlib.util
 import textwrap
 
@@ -57,3 +56,51 @@ def test_a_write_through_a_reshape_of_a_ufunc_s_result_is_followed_for_c_contigu
     # of an array in another order NumPy's reshape is a copy: refused, as before, naming the write
     with pytest.raises(backgen.BackgenError, match="may have been changed by the write into 'v'"):
         decorated.backward(np.asfortranarray(x))
+
+
+# code that makes no size of its own is generated once for every batch size: a reversal (x[::-1], the
+# backward of np.cumsum) keeps the size it slices, np.arange(g.size) reads one as it is, and the helpers
+# backgen writes into the module (_unbroadcast, the backward of np.add.at) are written for every shape
+SIZE_FREE = {
+    "cumsum": ("""
+        def f(x, idx):
+            return np.sum(np.cumsum(x, axis=1) ** 2)
+        """, False),
+    "flip_write": ("""
+        def f(x, idx):
+            h = x * 1.0
+            r = h[::-1]
+            r[0] = r[0] * 4.0
+            return np.sum(h * x)
+        """, False),
+    "fancy_write": ("""
+        def f(x, idx):
+            h = x.copy()
+            h[idx] = h[idx] * 3.0
+            return np.sum(h * h)
+        """, True),
+    "add_at": ("""
+        def f(x, idx):
+            h = np.zeros(x.shape)
+            np.add.at(h, idx, x[idx])
+            return np.sum(h ** 2)
+        """, True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SIZE_FREE))
+def test_code_making_no_size_of_its_own_is_generated_once_for_every_batch_size(case, tmp_path):
+    text, indexed = SIZE_FREE[case]
+    module = _module(tmp_path, text, f"deco_sizes_{case}")
+    decorated = backgen.backward(module.f)
+    built = []
+    build = decorated._build
+    decorated._build = lambda *args, **kwargs: built.append(1) or build(*args, **kwargs)
+    rng = np.random.default_rng(1)
+    for n in (5, 6, 7, 9, 12, 8):
+        x = rng.standard_normal((n, 4))
+        idx = np.array([n - 1, 0, n - 1]) if indexed else np.array([0, 1, 2])
+        got = decorated.backward(x, idx)
+        want = gradient(lambda v: float(module.f(v, idx)), [x], 0)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    assert len(built) == 1
