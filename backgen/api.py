@@ -373,8 +373,7 @@ class Differentiable:
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._sequences = structured.read_as_sequences(forward.func)
-        self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
-            node.func, "id", None)) in COUNTS | {"arange"} for node in ast.walk(forward.func))
+        self._rounds = _rounds(forward.func)
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -905,6 +904,83 @@ def layer(func=None, *, wrt=None, shapes=None):
     if isinstance(func, (str, bytes)) or not callable(func):
         raise TypeError(f"backgen.layer takes a function, not {type(func).__name__}")
     return Layer(getattr(func, "_func", func), wrt=wrt, shapes=shapes)
+
+
+def _rounds(func):
+    """Whether ``func`` may make integers of the numbers it is given (``int(s)``, ``np.arange(s)``, whose
+    values the code is then keyed on): a call that makes integers of anything but sizes (``np.arange(N)``,
+    ``N = x.shape[0]``: a softmax loss's rows, not its ``reg``)."""
+    sized = _sized_names(func)
+    return any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
+        node.func, "id", None)) in COUNTS | {"arange"} and not (
+            all(_size_only(a, sized) for a in node.args) and all(_size_only(k.value, sized) for k in node.keywords))
+        for node in ast.walk(func))
+
+
+def _sized_names(func):
+    """The names ``func`` binds only to sizes of arrays and integers (``N = x.shape[0]``, ``N, D = x.shape``,
+    ``for i in range(N)``)."""
+    bound = collections.defaultdict(list)  # name -> what each binding gives it (None: not a size)
+    for node in (n for stmt in func.body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id].append(node.value)
+                elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Attribute) and \
+                        node.value.attr == "shape":  # (N, D = x.shape)
+                    for e in target.elts:
+                        bound[getattr(e, "id", None)].append(ast.Constant(0))
+                else:
+                    for e in ast.walk(target):
+                        if isinstance(e, ast.Name):
+                            bound[e.id].append(None)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            bound[node.target.id].append(node.value if isinstance(node, ast.AugAssign) else None)
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            ranged = isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", None) == "range"
+            for e in ast.walk(node.target):
+                if isinstance(e, ast.Name):
+                    bound[e.id].append(ast.Tuple(node.iter.args, ast.Load()) if ranged else None)
+        elif isinstance(node, (ast.NamedExpr,)):
+            bound[node.target.id].append(None)
+        elif isinstance(node, (ast.With, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.FunctionDef,
+                               ast.Lambda, ast.Global, ast.Nonlocal)):
+            for e in ast.walk(node):  # (bound otherwise: not followed)
+                if isinstance(e, ast.Name) and isinstance(e.ctx, ast.Store):
+                    bound[e.id].append(None)
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    sized = {name for name in bound if name not in params}
+    changed = True
+    while changed:  # (a name is a size where every binding of it is: dropped until none changes)
+        changed = False
+        for name in list(sized):
+            if not all(value is not None and _size_only(value, sized) for value in bound[name]):
+                sized.discard(name)
+                changed = True
+    return sized
+
+
+def _size_only(node, sized):
+    """Whether the expression ``node`` is made of sizes of arrays and integers alone (``x.shape[0]``,
+    ``len(x)``, ``x.size``, ``N - 1``, names of ``sized``)."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return node.id in sized
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("size", "ndim")
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Attribute) and node.value.attr == "shape" and \
+            _size_only(node.slice, sized)
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "id", None) == "len" and len(node.args) == 1 and not node.keywords
+    if isinstance(node, ast.BinOp):
+        return _size_only(node.left, sized) and _size_only(node.right, sized)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _size_only(node.operand, sized)
+    if isinstance(node, ast.Tuple):
+        return all(_size_only(e, sized) for e in node.elts)
+    return False
 
 
 def _number_list(value):

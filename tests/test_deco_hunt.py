@@ -104,3 +104,42 @@ def test_code_making_no_size_of_its_own_is_generated_once_for_every_batch_size(c
         want = gradient(lambda v: float(module.f(v, idx)), [x], 0)
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
     assert len(built) == 1
+
+
+def test_a_loss_indexing_its_rows_by_np_arange_is_generated_once_for_every_regularization(tmp_path):
+    # np.arange(N) of a size makes no integers of the numbers given: reg's value is not keyed
+    module = _module(tmp_path, """
+        def softmax_loss(W, X, y, reg):
+            N = X.shape[0]
+            s = X @ W
+            s = s - s.max(axis=1, keepdims=True)
+            p = np.exp(s)
+            p /= p.sum(axis=1, keepdims=True)
+            return -np.log(p[np.arange(N), y]).sum() / N + reg * np.sum(W * W)
+
+        def first(x, s):
+            k = int(s)
+            n = x.shape[0]
+            return np.sum(x[:k] ** 2) * s + np.sum(x[np.arange(n)])
+        """, "deco_reg_sweep")
+    decorated = backgen.backward(module.softmax_loss)
+    built = []
+    build = decorated._build
+    decorated._build = lambda *args, **kwargs: built.append(1) or build(*args, **kwargs)
+    rng = np.random.default_rng(2)
+    W, X, y = rng.standard_normal((5, 3)), rng.standard_normal((4, 5)), np.array([0, 2, 2, 1])
+    for reg in (1e-3, 0.1, 0.5, 2.0):
+        dW, dX, dreg = decorated.backward(W, X, y, reg)
+        np.testing.assert_allclose(dW, gradient(lambda w: module.softmax_loss(w, X, y, reg), [W], 0),
+                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(dX, gradient(lambda v: module.softmax_loss(W, v, y, reg), [X], 0),
+                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(dreg, np.sum(W * W))
+    assert len(built) == 1
+    # int(s) makes integers of s: its values are keyed, each generating its own code
+    rounded = backgen.backward(module.first)
+    x = np.arange(1.0, 6.0)
+    for s in (1.5, 3.5, 2.5):
+        dx, ds = rounded.backward(x, s)
+        np.testing.assert_allclose(dx, gradient(lambda v: module.first(v, s), [x], 0), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(ds, gradient(lambda v: module.first(x, v), [s], 0), rtol=1e-6, atol=1e-7)
