@@ -322,6 +322,7 @@ class Differentiable:
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
+        self._layout_free = False  # whether the arrays' orders change nothing it computes: not keyed then
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._fixed_globals = None  # the module's numbers and lists of numbers self._fixed was generated for
         self._given_wrt = wrt
@@ -374,6 +375,12 @@ class Differentiable:
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
         self._sequences = structured.read_as_sequences(forward.func)
         self._rounds = _rounds(forward.func)
+        try:  # (the def as written: Python's meaning, not backgen's reading of it)
+            written = source_node(getattr(self._func, "__func__", self._func))
+        except Exception:  # noqa: BLE001 -- read as the forward was: orders keyed
+            written = None
+        self._layout_free = written is not None and \
+            not _order_matters(written, getattr(self._func, "__globals__", {}))
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -480,7 +487,7 @@ class Differentiable:
                                                                  self._integers(values), self._numbers(values))
             pattern += (module,) if module else ()
             layouts = _layouts(values, converted)  # (a reshape of a C-contiguous array is a view: code for these)
-            pattern += (layouts,)
+            pattern += (None if self._layout_free else layouts,)  # (where nothing is written, for any order)
             key = pattern + (tuple(map(_sizes, values)),)
             distinct = _distinct_sizes(values)
             entry = self._cache.get(key) or next(
@@ -915,6 +922,79 @@ def _rounds(func):
         node.func, "id", None)) in COUNTS | {"arange"} and not (
             all(_size_only(a, sized) for a in node.args) and all(_size_only(k.value, sized) for k in node.keywords))
         for node in ast.walk(func))
+
+
+_WRITING_CALLS = frozenset({"copyto", "fill_diagonal", "put", "place", "putmask", "put_along_axis", "at"})
+_WRITING_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "partition", "setfield", "setflags",
+                              "byteswap", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"})
+# the calls giving a view of an array of one order in memory and a copy of one of another
+_ORDER_VIEWS = frozenset({"reshape", "ravel", "ascontiguousarray", "asfortranarray", "require", "flat"})
+# what reads an array's memory itself (its order, its bytes): of other values for arrays of other orders
+_ORDER_READS = frozenset({"flags", "strides", "tobytes", "tostring", "tofile", "data", "ctypes", "base", "view",
+                          "__array_interface__", "shares_memory", "may_share_memory", "byte_bounds"})
+
+
+def _order_matters(func, module):
+    """Whether the order in memory of the arrays the function ``func`` (a ``def``) is given may change what
+    it computes: where it (or one of its module's functions it calls) both writes into an array (``h[0] =
+    v``, ``p /= s``, ``out=``, ``np.add.at``, ``x.sort()``) and takes a view that is one of a C-contiguous
+    array only (``reshape``, ``ravel``, ``np.ascontiguousarray``, an ``order=``), the write changing the
+    array viewed or not; where it reads an array's memory (``x.flags``, ``x.strides``, ``x.tobytes()``); or
+    where it calls what backgen does not read (a method of ``self``, an object).
+    Elsewhere the decorator's code holds for arrays of every order."""
+    found = set()
+    _order_uses(func, module, set(), found)
+    return "unknown" in found or {"write", "view"} <= found
+
+
+def _order_uses(func, module, seen, found):
+    """Add to ``found`` what ``func`` and the module's functions it calls do: "write", "view", "unknown"."""
+    for node in ast.walk(func):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) or \
+                isinstance(node, ast.AugAssign):
+            found.add("write")
+        if isinstance(node, ast.Attribute) and node.attr in _ORDER_VIEWS:
+            found.add("view")
+        if isinstance(node, ast.Attribute) and node.attr in _ORDER_READS:
+            found.add("unknown")
+        if not isinstance(node, ast.Call):
+            continue
+        if any(k.arg == "out" for k in node.keywords):
+            found.add("write")
+        if any(k.arg == "order" for k in node.keywords):
+            found.add("view")
+        callee = node.func
+        if isinstance(callee, ast.Attribute):
+            owner = callee.value.id if isinstance(callee.value, ast.Name) else None
+            if owner == "self":
+                found.add("unknown")
+            if callee.attr in _WRITING_CALLS and module.get(owner) is np or callee.attr == "at" or \
+                    callee.attr in _WRITING_METHODS and module.get(owner) is not np:
+                found.add("write")
+            continue
+        if not isinstance(callee, ast.Name):
+            found.add("unknown")  # (a call of what a call gives)
+            continue
+        if callee.id in ("setattr", "exec", "eval", "getattr", "vars", "globals"):
+            found.add("unknown")
+        if callee.id not in module:  # (a builtin, else a parameter or a local name: what it calls unknown)
+            if not hasattr(builtins, callee.id):
+                found.add("unknown")
+            continue
+        value = module[callee.id]
+        if isinstance(value, types.FunctionType) and not library_function(value):
+            if value in seen:
+                continue
+            seen.add(value)
+            try:
+                helper = source_node(value)
+            except Exception:  # noqa: BLE001 -- a function whose source is not read: what it does unknown
+                found.add("unknown")
+                continue
+            _order_uses(helper, getattr(value, "__globals__", module), seen, found)
+        elif not (isinstance(value, (type, np.ufunc, types.BuiltinFunctionType)) or
+                  isinstance(value, types.FunctionType) and library_function(value)):
+            found.add("unknown")  # (an object called: what it does unknown)
 
 
 def _sized_names(func):

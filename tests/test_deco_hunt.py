@@ -143,3 +143,60 @@ def test_a_loss_indexing_its_rows_by_np_arange_is_generated_once_for_every_regul
         dx, ds = rounded.backward(x, s)
         np.testing.assert_allclose(dx, gradient(lambda v: module.first(v, s), [x], 0), rtol=1e-6, atol=1e-7)
         np.testing.assert_allclose(ds, gradient(lambda v: module.first(x, v), [s], 0), rtol=1e-6, atol=1e-7)
+
+
+def test_a_forward_writing_into_no_array_is_generated_once_for_arrays_of_every_order(tmp_path):
+    # the order of an array in memory tells only which reshapes are views, which matters where a write
+    # goes through one: a forward writing into nothing gets the same code for x, x.T's transpose, x[::-1]
+    module = _module(tmp_path, """
+        def affine(x, w, b):
+            out = x.reshape(x.shape[0], -1) @ w + b
+            return np.sum(sig(out) ** 2)
+
+        def sig(z):
+            return 1.0 / (1.0 + np.exp(-z))
+
+        def softmax(x, y):
+            p = np.exp(x - x.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            return -np.sum(np.log(p[np.arange(x.shape[0]), y]))
+
+        def written(x):
+            h = x + 0.0
+            v = h.reshape(-1)
+            v[0] = 5.0
+            return np.sum(h * x)
+        """, "deco_orders")
+    decorated = backgen.backward(module.affine)
+    built = []
+    build = decorated._build
+    decorated._build = lambda *args, **kwargs: built.append(1) or build(*args, **kwargs)
+    rng = np.random.default_rng(3)
+    w, b = rng.standard_normal((6, 4)), rng.standard_normal(4)
+    base = rng.standard_normal((5, 2, 3))
+    for x in (base, np.asfortranarray(base), base[::-1].copy()[::-1], base.transpose(2, 1, 0).copy().T,
+              np.broadcast_to(base[:1], base.shape)):
+        given = x.copy(order="K")
+        dx, dw, db = decorated.backward(x, w, b)
+        assert np.array_equal(x, given)
+        plain = np.array(x)
+        for got, k in ((dx, 0), (dw, 1), (db, 2)):
+            want = gradient(lambda *a: float(module.affine(*a)), [plain, w, b], k)
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    assert len(built) == 1
+    # p /= ...: a write, but through no view an order makes (a reshape): one code for every order too
+    loss = backgen.backward(module.softmax)
+    built.clear()
+    loss._build = lambda *args, **kwargs: built.append(1) or build.__func__(loss, *args, **kwargs)
+    y = np.array([0, 2, 1, 1])
+    for x in (rng.standard_normal((4, 3)), np.asfortranarray(rng.standard_normal((4, 3)))):
+        got = loss.backward(x, y)
+        np.testing.assert_allclose(got, gradient(lambda v: module.softmax(v, y), [x], 0), rtol=1e-6, atol=1e-7)
+    assert len(built) == 1
+    # a write through a reshape: a view of a C-contiguous array, a copy of another (keyed on the order)
+    writing = backgen.backward(module.written)
+    x = rng.standard_normal((3, 4))
+    _check(module.written, writing, x)
+    with pytest.raises(backgen.BackgenError, match="may have been changed by the write into 'v'"):
+        writing.backward(np.asfortranarray(x))
+    _check(module.written, writing, x[::-1].copy())
