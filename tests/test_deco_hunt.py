@@ -200,3 +200,18 @@ def test_a_forward_writing_into_no_array_is_generated_once_for_arrays_of_every_o
     with pytest.raises(backgen.BackgenError, match="may have been changed by the write into 'v'"):
         writing.backward(np.asfortranarray(x))
     _check(module.written, writing, x[::-1].copy())
+
+
+def test_a_helper_made_by_exec_is_refused_at_its_call_not_as_an_internal_error(tmp_path):
+    module = _module(tmp_path, """
+        def act(z):
+            return np.tanh(z)
+
+        def f(x, w):
+            return np.sum(act(x @ w) ** 2)
+        """, "deco_exec_helper")
+    exec("def act(z):\n    return np.sin(z)\n", module.__dict__)  # (no source backgen can read)
+    with pytest.raises(backgen.BackgenError, match=r"cannot read the source of act\(\)") as caught:
+        backgen.backward(module.f).backward(np.ones((2, 3)), np.ones((3, 2)))
+    assert "internal error" not in str(caught.value)
+    assert "act(x @ w)" in caught.value.text  # (the line calling it)
