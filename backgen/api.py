@@ -929,6 +929,10 @@ _WRITING_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "parti
                               "byteswap", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"})
 # the calls giving a view of an array of one order in memory and a copy of one of another
 _ORDER_VIEWS = frozenset({"reshape", "ravel", "ascontiguousarray", "asfortranarray", "require", "flat"})
+# the methods of arrays, lists and dicts (what a method of another object does is not read)
+_ARRAY_METHODS = frozenset(name for name in dir(np.ndarray) if not name.startswith("_")) | frozenset({
+    "append", "extend", "insert", "pop", "index", "count", "keys", "values", "items", "get", "update",
+    "setdefault", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"})
 # what reads an array's memory itself (its order, its bytes): of other values for arrays of other orders
 _ORDER_READS = frozenset({"flags", "strides", "tobytes", "tostring", "tofile", "data", "ctypes", "base", "view",
                           "__array_interface__", "shares_memory", "may_share_memory", "byte_bounds"})
@@ -965,12 +969,23 @@ def _order_uses(func, module, seen, found):
             found.add("view")
         callee = node.func
         if isinstance(callee, ast.Attribute):
-            owner = callee.value.id if isinstance(callee.value, ast.Name) else None
-            if owner == "self":
-                found.add("unknown")
-            if callee.attr in _WRITING_CALLS and module.get(owner) is np or callee.attr == "at" or \
-                    callee.attr in _WRITING_METHODS and module.get(owner) is not np:
+            root = callee.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            held = module.get(root.id) if isinstance(root, ast.Name) else None
+            if callee.attr in _WRITING_CALLS and held is np or callee.attr == "at" or \
+                    callee.attr in _WRITING_METHODS and held is not np:
                 found.add("write")
+            if isinstance(held, types.ModuleType):  # (np.linalg.norm; another module's function: read)
+                value = _attribute_value(callee, module)
+                if isinstance(value, types.FunctionType) and not library_function(value):
+                    _order_uses_of(value, module, seen, found)
+                elif not (isinstance(value, (type, np.ufunc, types.BuiltinFunctionType)) or
+                          isinstance(value, types.FunctionType) or getattr(held, "__name__", "").split(".")[0] in
+                          ("numpy", "math", "scipy")):
+                    found.add("unknown")
+            elif callee.attr not in _ARRAY_METHODS or isinstance(root, ast.Name) and root.id == "self":
+                found.add("unknown")  # (a method of an object other than an array, a list or a dict)
             continue
         if not isinstance(callee, ast.Name):
             found.add("unknown")  # (a call of what a call gives)
@@ -983,18 +998,32 @@ def _order_uses(func, module, seen, found):
             continue
         value = module[callee.id]
         if isinstance(value, types.FunctionType) and not library_function(value):
-            if value in seen:
-                continue
-            seen.add(value)
-            try:
-                helper = source_node(value)
-            except Exception:  # noqa: BLE001 -- a function whose source is not read: what it does unknown
-                found.add("unknown")
-                continue
-            _order_uses(helper, getattr(value, "__globals__", module), seen, found)
+            _order_uses_of(value, module, seen, found)
         elif not (isinstance(value, (type, np.ufunc, types.BuiltinFunctionType)) or
                   isinstance(value, types.FunctionType) and library_function(value)):
             found.add("unknown")  # (an object called: what it does unknown)
+
+
+def _order_uses_of(value, module, seen, found):
+    """``_order_uses`` of the user's function ``value`` (once), "unknown" where its source is not read."""
+    if value in seen:
+        return
+    seen.add(value)
+    try:
+        helper = source_node(value)
+    except Exception:  # noqa: BLE001 -- a function whose source is not read: what it does unknown
+        found.add("unknown")
+        return
+    _order_uses(helper, getattr(value, "__globals__", module), seen, found)
+
+
+def _attribute_value(node, module):
+    """What the dotted name ``node`` (``layers.affine``) is in ``module``, or None."""
+    if isinstance(node, ast.Name):
+        return module.get(node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_attribute_value(node.value, module), node.attr, None)
+    return None
 
 
 def _sized_names(func):
