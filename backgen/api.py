@@ -287,9 +287,12 @@ class Differentiable:
     at once.  Otherwise the backward is generated at the first ``.backward``
     call, for the shapes of its arrays.  The code depends on the ranks, on
     which dimensions are 1, on which sizes are equal or larger, on whether
-    boolean arrays select none, one or more (``x[m]``), and on integer
+    boolean arrays select none, one or more (``x[m]``), on integer
     values (those of integer arrays too, but for labels, and those of
-    numbers where the forward makes integers of them, ``int(s)``); where it
+    numbers where the forward makes integers of them, ``int(s)``, not
+    ``np.arange(N)`` of a size), and on which arrays are C-contiguous where
+    the forward writes into an array and takes a reshape (a view of those
+    only); where it
     makes no sizes of its own (no ``x[1:]``, ``x[::8]``, ``np.split``,
     arithmetic on sizes; ``np.arange(N)``, ``x.reshape(N, -1)`` read them as
     they are) and is the same text for the sizes moved up (all, or each
