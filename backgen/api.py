@@ -261,8 +261,8 @@ def _no_gradient(value, index, arithmetic, count=False):
     and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
     an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
     integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return index or count
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
+        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
     if not isinstance(value, (np.ndarray, np.bool_)):
         return False
     kind = value.dtype.kind
@@ -589,7 +589,8 @@ class Differentiable:
         self._ready()
         given = self._bind(args, kwargs)
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
-                   if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
+                   if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
+        # as its array
         values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
         if self.outputs == 1 and self._own_gradients and isinstance(dout, (tuple, list)):
             kept, own = self._own_gradients
@@ -610,7 +611,8 @@ class Differentiable:
         else:
             douts = (dout,)
         entry = self._entry(values, numbers)
-        lists = {k for k, v in enumerate(values) if k not in numbers and _number_list(v)} \
+        lists = {k for k, (name, v) in enumerate(zip(self._signature.parameters, values))
+                 if k not in numbers and _number_list(v) and not self._sizing(name, v)} \
             if entry[2].main.mode == "numpy" else ()
         if lists:  # a list of numbers NumPy code reads (x * w, w a list): staged as given, Python's + and * on
             # lists refused there, then given to the code written for it as its array (w * dout repeated the list)
@@ -645,6 +647,12 @@ class Differentiable:
         grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
+
+    def _sizing(self, name, value):
+        """Whether ``value``, given for the parameter ``name``, is integers the forward indexes or sizes
+        with (``W[idx]``, ``x.reshape(shape)``): passed as given (``W[(0, 1)]`` is ``W[0, 1]``, not rows 0
+        and 1), carrying no gradient (``wrt_for``)."""
+        return _int_sequence(value) and (name in self._indices or name in self._counts)
 
     def _number_douts(self, values, douts):
         """Refuse an upstream gradient that is no number for an output that is one (plain Python: a
@@ -1093,6 +1101,12 @@ def _size_only(node, sized):
     if isinstance(node, ast.Tuple):
         return all(_size_only(e, sized) for e in node.elts)
     return False
+
+
+def _int_sequence(value):
+    """A list or tuple of integers (a shape, an index: ``W[(0, 1)]`` is ``W[0, 1]``)."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value)
 
 
 def _number_list(value):

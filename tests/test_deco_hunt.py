@@ -229,3 +229,28 @@ def test_a_list_of_lists_of_numbers_used_whole_says_so_and_to_pass_an_array(tmp_
     dx, dw = decorated.backward(x, w)  # (as an array: NumPy's meaning)
     np.testing.assert_allclose(dx, gradient(module.f, [x, w], 0), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(dw, gradient(module.f, [x, w], 1), rtol=1e-6, atol=1e-7)
+
+
+def test_a_tuple_of_integers_indexing_is_the_index_python_reads_and_carries_no_gradient(tmp_path):
+    # W[(0, 1)] is W[0, 1], one entry, not rows 0 and 1 (as np.asarray((0, 1)) would index); a tuple or list
+    # of integers the forward indexes or sizes with is no input to differentiate, as integer arrays are not
+    module = _module(tmp_path, """
+        def gather(W, idx):
+            return np.sum(W[idx] ** 2)
+
+        def shaped(x, shape):
+            return np.sum(x.reshape(shape)[0] ** 2)
+        """, "deco_int_tuples")
+    W = np.arange(10.0).reshape(5, 2) / 10
+    named = backgen.backward(module.gather, wrt=["W"])
+    np.testing.assert_allclose(named.backward(W, (0, 1)), gradient(lambda w: module.gather(w, (0, 1)), [W], 0),
+                               rtol=1e-6, atol=1e-7)
+    gather = backgen.backward(module.gather)
+    for idx in ((0, 1), (4, -1), [0, 1], [3, 3, 0], (2,)):
+        got = gather.backward(W, idx)
+        np.testing.assert_allclose(got, gradient(lambda w: module.gather(w, idx), [W], 0), rtol=1e-6, atol=1e-7)
+    x = np.arange(24.0).reshape(2, 3, 4) / 10
+    shaped = backgen.backward(module.shaped)
+    for shape in ((4, 6), [6, 4], (3, -1)):
+        got = shaped.backward(x, shape)
+        np.testing.assert_allclose(got, gradient(lambda v: module.shaped(v, shape), [x], 0), rtol=1e-6, atol=1e-7)
