@@ -277,7 +277,7 @@ def _settings_list(value):
 
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
-                              "_arithmetic", "_counts", "_sequences"})  # (what Differentiable._setup sets)
+                              "_arithmetic", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -376,6 +376,8 @@ class Differentiable:
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
+        self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
+                            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
         self._rounds = _rounds(forward.func)
         try:  # (the def as written: Python's meaning, not backgen's reading of it)
@@ -588,6 +590,11 @@ class Differentiable:
         """
         self._ready()
         given = self._bind(args, kwargs)
+        for name, v in zip(self._signature.parameters, given):
+            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
+                raise TypeError(f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an "
+                                f"index of several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as "
+                                f"an array of indices elsewhere ({name} here): pass a list or an array")
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
         # as its array
@@ -652,7 +659,8 @@ class Differentiable:
         """Whether ``value``, given for the parameter ``name``, is integers the forward indexes or sizes
         with (``W[idx]``, ``x.reshape(shape)``): passed as given (``W[(0, 1)]`` is ``W[0, 1]``, not rows 0
         and 1), carrying no gradient (``wrt_for``)."""
-        return _int_sequence(value) and (name in self._indices or name in self._counts)
+        return _int_sequence(value) and (name in self._indices or name in self._counts)  # (a tuple an array
+        # would index otherwise is refused: backward)
 
     def _number_douts(self, values, douts):
         """Refuse an upstream gradient that is no number for an output that is one (plain Python: a

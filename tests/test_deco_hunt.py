@@ -254,3 +254,25 @@ def test_a_tuple_of_integers_indexing_is_the_index_python_reads_and_carries_no_g
     for shape in ((4, 6), [6, 4], (3, -1)):
         got = shaped.backward(x, shape)
         np.testing.assert_allclose(got, gradient(lambda v: module.shaped(v, shape), [x], 0), rtol=1e-6, atol=1e-7)
+
+
+def test_np_take_s_indices_are_labels_and_a_tuple_an_array_would_index_otherwise_is_refused(tmp_path):
+    module = _module(tmp_path, """
+        def take(W, idx):
+            return np.sum(np.take(W, idx) ** 3)
+
+        def take_rows(W, idx):
+            return np.sum(W.take(idx, axis=0) ** 3)
+
+        def rows(W, idx):
+            return np.sum(np.tanh(W[idx, :] * 2.0))
+        """, "deco_take")
+    W = np.arange(12.0).reshape(4, 3) / 10
+    for name in ("take", "take_rows", "rows"):
+        forward = getattr(module, name)
+        decorated = backgen.backward(forward)
+        for idx in ([3, 1, 1], np.array([3, 1, -1]), np.array([[0, 1], [1, 1]])):
+            got = decorated.backward(W, idx)  # (idx: labels, not differentiated)
+            np.testing.assert_allclose(got, gradient(lambda w: forward(w, idx), [W], 0), rtol=1e-6, atol=1e-7)
+        with pytest.raises(TypeError, match="idx is given a tuple of integers"):
+            decorated.backward(W, (3, 1))
