@@ -592,9 +592,10 @@ class Differentiable:
         given = self._bind(args, kwargs)
         for name, v in zip(self._signature.parameters, given):
             if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
-                raise TypeError(f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an "
-                                f"index of several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as "
-                                f"an array of indices elsewhere ({name} here): pass a list or an array")
+                raise self._read().error(
+                    f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an index of "
+                    f"several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as an array of indices "
+                    f"elsewhere ({name} here): pass a list or an array")
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
                    if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
         # as its array

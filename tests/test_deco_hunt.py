@@ -274,5 +274,5 @@ def test_np_take_s_indices_are_labels_and_a_tuple_an_array_would_index_otherwise
         for idx in ([3, 1, 1], np.array([3, 1, -1]), np.array([[0, 1], [1, 1]])):
             got = decorated.backward(W, idx)  # (idx: labels, not differentiated)
             np.testing.assert_allclose(got, gradient(lambda w: forward(w, idx), [W], 0), rtol=1e-6, atol=1e-7)
-        with pytest.raises(TypeError, match="idx is given a tuple of integers"):
+        with pytest.raises(backgen.BackgenError, match="idx is given a tuple of integers"):
             decorated.backward(W, (3, 1))
