@@ -647,14 +647,25 @@ class Differentiable:
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
         grads = entry[0](*values, *douts)
-        if not numbers:
-            return grads
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
+        self._same_shapes(wrt, [values[k] for k in positions], grads if many else (grads,), douts)
+        if not numbers:
+            return grads
         grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
+
+    def _same_shapes(self, wrt, values, grads, douts):
+        """Refuse a gradient of another shape than its array's: an upstream gradient of more axes than the
+        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D))."""
+        for name, value, grad in zip(wrt, values, grads):
+            if isinstance(value, np.ndarray) and isinstance(grad, np.ndarray) and grad.shape != value.shape:
+                given = ", ".join(str(np.shape(d)) for d in douts)
+                raise TypeError(f"{self.__name__}.backward(...): the gradient of {name} came out of shape "
+                                f"{grad.shape}, not {name}'s {value.shape}: dout (of shape {given}) is the upstream "
+                                f"gradient, of the output's shape")
 
     def _sizing(self, name, value):
         """Whether ``value``, given for the parameter ``name``, is integers the forward indexes or sizes

@@ -276,3 +276,18 @@ def test_np_take_s_indices_are_labels_and_a_tuple_an_array_would_index_otherwise
             np.testing.assert_allclose(got, gradient(lambda w: forward(w, idx), [W], 0), rtol=1e-6, atol=1e-7)
         with pytest.raises(backgen.BackgenError, match="idx is given a tuple of integers"):
             decorated.backward(W, (3, 1))
+
+
+def test_an_upstream_gradient_of_more_axes_than_the_output_is_refused_not_broadcast_into_the_gradient(tmp_path):
+    module = _module(tmp_path, """
+        def act(x):
+            return np.tanh(x) * 2.0
+        """, "deco_dout_axes")
+    decorated = backgen.backward(module.act)
+    x = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    dout = np.linspace(0.5, 1.5, 12).reshape(4, 3)
+    got = decorated.backward(x, dout=dout)
+    np.testing.assert_allclose(got, gradient(lambda v: float(np.sum(module.act(v) * dout)), [x], 0),
+                               rtol=1e-6, atol=1e-7)
+    with pytest.raises(TypeError, match=r"the gradient of x came out of shape \(2, 4, 3\), not x's \(4, 3\)"):
+        decorated.backward(x, dout=np.ones((2, 4, 3)))
