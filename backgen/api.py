@@ -35,7 +35,7 @@ import warnings
 
 import numpy as np
 
-from . import emit, methods, shape_free, source, structured
+from . import emit, methods, runtime, shape_free, source, structured
 from .cache import output_roles
 from .docshapes import ANY_RANK
 from .errors import BackgenError, NoSourceError
@@ -261,8 +261,8 @@ def _no_gradient(value, index, arithmetic, count=False):
     and an integer number (``n``, ``np.int64(3)``) the forward uses as a ``count``, a size, a bound or
     an index (``range(n)``, ``x[:k]``, ``x.reshape(k, -1)``, ``np.tile(x, k)``), where it is defined at
     integers alone.  An integer number it uses otherwise only (``x * k``, ``math.exp(k)``) is a number."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return index or count
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) or _int_sequence(value):
+        return index or count  # (a tuple or list of them too: W[(0, 1)], x.reshape(shape))
     if not isinstance(value, (np.ndarray, np.bool_)):
         return False
     kind = value.dtype.kind
@@ -277,7 +277,7 @@ def _settings_list(value):
 
 
 _READ_ATTRIBUTES = frozenset({"wrt", "outputs", "_int_defaults", "_own_gradients", "_returns_tuple", "_indices",
-                              "_arithmetic", "_counts", "_sequences"})  # (what Differentiable._setup sets)
+                              "_arithmetic", "_counts", "_sequences", "_subscripts"})  # (what Differentiable._setup sets)
 
 
 class Differentiable:
@@ -287,9 +287,12 @@ class Differentiable:
     at once.  Otherwise the backward is generated at the first ``.backward``
     call, for the shapes of its arrays.  The code depends on the ranks, on
     which dimensions are 1, on which sizes are equal or larger, on whether
-    boolean arrays select none, one or more (``x[m]``), and on integer
+    boolean arrays select none, one or more (``x[m]``), on integer
     values (those of integer arrays too, but for labels, and those of
-    numbers where the forward makes integers of them, ``int(s)``); where it
+    numbers where the forward makes integers of them, ``int(s)``, not
+    ``np.arange(N)`` of a size), and on which arrays are C-contiguous where
+    the forward writes into an array and takes a reshape (a view of those
+    only); where it
     makes no sizes of its own (no ``x[1:]``, ``x[::8]``, ``np.split``,
     arithmetic on sizes; ``np.arange(N)``, ``x.reshape(N, -1)`` read them as
     they are) and is the same text for the sizes moved up (all, or each
@@ -322,6 +325,7 @@ class Differentiable:
         self._cache = collections.OrderedDict()
         self._general = collections.OrderedDict()  # pattern -> the code for every size of it (or None)
         self._rounds = True  # whether the forward makes integers of numbers (int(s), np.arange(s)): their values are keyed
+        self._layout_free = False  # whether the arrays' orders change nothing it computes: not keyed then
         self._fixed = None  # generated once, for every call without arrays (or with declared shapes)
         self._fixed_globals = None  # the module's numbers and lists of numbers self._fixed was generated for
         self._given_wrt = wrt
@@ -372,9 +376,16 @@ class Differentiable:
         self._indices |= set(params) - loaded  # never read: integers given it are no more than labels
         self._arithmetic = shape_free.arithmetic_only(forward.func, params)
         self._counts = {n for n, kind in shape_free.uses(forward.func, params).items() if kind in ("count", "label")}
+        self._subscripts = {node.slice.id for node in ast.walk(forward.func)  # (W[idx]: idx the whole index)
+                            if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)}
         self._sequences = structured.read_as_sequences(forward.func)
-        self._rounds = any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
-            node.func, "id", None)) in COUNTS | {"arange"} for node in ast.walk(forward.func))
+        self._rounds = _rounds(forward.func)
+        try:  # (the def as written: Python's meaning, not backgen's reading of it)
+            written = source_node(getattr(self._func, "__func__", self._func))
+        except Exception:  # noqa: BLE001 -- read as the forward was: orders keyed
+            written = None
+        self._layout_free = written is not None and \
+            not _order_matters(written, getattr(self._func, "__globals__", {}))
         specs = declared_shapes(forward, self._shapes)
         try:
             first = guarded(forward, lambda: stage(forward, wrt, specs))
@@ -481,7 +492,7 @@ class Differentiable:
                                                                  self._integers(values), self._numbers(values))
             pattern += (module,) if module else ()
             layouts = _layouts(values, converted)  # (a reshape of a C-contiguous array is a view: code for these)
-            pattern += (layouts,)
+            pattern += (None if self._layout_free else layouts,)  # (where nothing is written, for any order)
             key = pattern + (tuple(map(_sizes, values)),)
             distinct = _distinct_sizes(values)
             entry = self._cache.get(key) or next(
@@ -579,8 +590,15 @@ class Differentiable:
         """
         self._ready()
         given = self._bind(args, kwargs)
+        for name, v in zip(self._signature.parameters, given):
+            if isinstance(v, tuple) and _int_sequence(v) and name in self._indices and name not in self._subscripts:
+                raise self._read().error(
+                    f"{self.__name__}(): {name} is given a tuple of integers, which NumPy reads as an index of "
+                    f"several axes where it is the whole index (W[(0, 1)] is W[0, 1]) and as an array of indices "
+                    f"elsewhere ({name} here): pass a list or an array")
         numbers = {k for k, (name, v) in enumerate(zip(self._signature.parameters, given))
-                   if name in self._sequences and _number_list(v)}  # [0.5, -1.0, 2.0]: as its array
+                   if name in self._sequences and _number_list(v) and not self._sizing(name, v)}  # [0.5, -1.0]:
+        # as its array
         values = tuple(np.asarray(v) if k in numbers else v for k, v in enumerate(given))
         if self.outputs == 1 and self._own_gradients and isinstance(dout, (tuple, list)):
             kept, own = self._own_gradients
@@ -601,7 +619,8 @@ class Differentiable:
         else:
             douts = (dout,)
         entry = self._entry(values, numbers)
-        lists = {k for k, v in enumerate(values) if k not in numbers and _number_list(v)} \
+        lists = {k for k, (name, v) in enumerate(zip(self._signature.parameters, values))
+                 if k not in numbers and _number_list(v) and not self._sizing(name, v)} \
             if entry[2].main.mode == "numpy" else ()
         if lists:  # a list of numbers NumPy code reads (x * w, w a list): staged as given, Python's + and * on
             # lists refused there, then given to the code written for it as its array (w * dout repeated the list)
@@ -628,14 +647,32 @@ class Differentiable:
                                 f"output's shape{also}, not a {type(dout).__name__} of values of several "
                                 f"shapes") from None
         grads = entry[0](*values, *douts)
-        if not numbers:
-            return grads
         wrt = entry[2].main.wrt  # the gradient of a list comes back as a list (a tuple as a tuple)
         positions = [list(self._signature.parameters).index(name) for name in wrt]
         many = len(wrt) > 1
+        self._same_shapes(wrt, [values[k] for k in positions], grads if many else (grads,), douts)
+        if not numbers:
+            return grads
         grads = tuple(type(given[k])(np.asarray(g).tolist()) if k in numbers else g
                       for k, g in zip(positions, grads if many else (grads,)))
         return grads if many else grads[0]
+
+    def _same_shapes(self, wrt, values, grads, douts):
+        """Refuse a gradient of another shape than its array's: an upstream gradient of more axes than the
+        output broadcasts through the backward (``np.tanh(x)`` given ``dout`` of shape (2, N, D))."""
+        for name, value, grad in zip(wrt, values, grads):
+            if isinstance(value, np.ndarray) and isinstance(grad, np.ndarray) and grad.shape != value.shape:
+                given = ", ".join(str(np.shape(d)) for d in douts)
+                raise TypeError(f"{self.__name__}.backward(...): the gradient of {name} came out of shape "
+                                f"{grad.shape}, not {name}'s {value.shape}: dout (of shape {given}) is the upstream "
+                                f"gradient, of the output's shape")
+
+    def _sizing(self, name, value):
+        """Whether ``value``, given for the parameter ``name``, is integers the forward indexes or sizes
+        with (``W[idx]``, ``x.reshape(shape)``): passed as given (``W[(0, 1)]`` is ``W[0, 1]``, not rows 0
+        and 1), carrying no gradient (``wrt_for``)."""
+        return _int_sequence(value) and (name in self._indices or name in self._counts)  # (a tuple an array
+        # would index otherwise is refused: backward)
 
     def _number_douts(self, values, douts):
         """Refuse an upstream gradient that is no number for an output that is one (plain Python: a
@@ -907,6 +944,191 @@ def layer(func=None, *, wrt=None, shapes=None):
     return Layer(getattr(func, "_func", func), wrt=wrt, shapes=shapes)
 
 
+def _rounds(func):
+    """Whether ``func`` may make integers of the numbers it is given (``int(s)``, ``np.arange(s)``, whose
+    values the code is then keyed on): a call that makes integers of anything but sizes (``np.arange(N)``,
+    ``N = x.shape[0]``: a softmax loss's rows, not its ``reg``)."""
+    sized = _sized_names(func)
+    return any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) or getattr(
+        node.func, "id", None)) in COUNTS | {"arange"} and not (
+            all(_size_only(a, sized) for a in node.args) and all(_size_only(k.value, sized) for k in node.keywords))
+        for node in ast.walk(func))
+
+
+_WRITING_CALLS = frozenset({"copyto", "fill_diagonal", "put", "place", "putmask", "put_along_axis", "at"})
+_WRITING_METHODS = frozenset({"fill", "sort", "resize", "put", "itemset", "partition", "setfield", "setflags",
+                              "byteswap", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"})
+# the calls giving a view of an array of one order in memory and a copy of one of another
+_ORDER_VIEWS = frozenset({"reshape", "ravel", "ascontiguousarray", "asfortranarray", "require", "flat"})
+# the methods of arrays, lists and dicts (what a method of another object does is not read)
+_ARRAY_METHODS = frozenset(name for name in dir(np.ndarray) if not name.startswith("_")) | frozenset({
+    "append", "extend", "insert", "pop", "index", "count", "keys", "values", "items", "get", "update",
+    "setdefault", "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"})
+# what reads an array's memory itself (its order, its bytes): of other values for arrays of other orders
+_ORDER_READS = frozenset({"flags", "strides", "tobytes", "tostring", "tofile", "data", "ctypes", "base", "view",
+                          "__array_interface__", "shares_memory", "may_share_memory", "byte_bounds"})
+
+
+def _order_matters(func, module):
+    """Whether the order in memory of the arrays the function ``func`` (a ``def``) is given may change what
+    it computes: where it (or one of its module's functions it calls) both writes into an array (``h[0] =
+    v``, ``p /= s``, ``out=``, ``np.add.at``, ``x.sort()``) and takes a view that is one of a C-contiguous
+    array only (``reshape``, ``ravel``, ``np.ascontiguousarray``, an ``order=``), the write changing the
+    array viewed or not; where it reads an array's memory (``x.flags``, ``x.strides``, ``x.tobytes()``); or
+    where it calls what backgen does not read (a method of ``self``, an object).
+    Elsewhere the decorator's code holds for arrays of every order."""
+    found = set()
+    _order_uses(func, module, set(), found)
+    return "unknown" in found or {"write", "view"} <= found
+
+
+def _order_uses(func, module, seen, found):
+    """Add to ``found`` what ``func`` and the module's functions it calls do: "write", "view", "unknown"."""
+    for node in ast.walk(func):
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) or \
+                isinstance(node, ast.AugAssign):
+            found.add("write")
+        if isinstance(node, ast.Attribute) and node.attr in _ORDER_VIEWS:
+            found.add("view")
+        if isinstance(node, ast.Attribute) and node.attr in _ORDER_READS:
+            found.add("unknown")
+        if not isinstance(node, ast.Call):
+            continue
+        if any(k.arg == "out" for k in node.keywords):
+            found.add("write")
+        if any(k.arg == "order" for k in node.keywords):
+            found.add("view")
+        callee = node.func
+        if isinstance(callee, ast.Attribute):
+            root = callee.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            held = module.get(root.id) if isinstance(root, ast.Name) else None
+            if callee.attr in _WRITING_CALLS and held is np or callee.attr == "at" or \
+                    callee.attr in _WRITING_METHODS and held is not np:
+                found.add("write")
+            if isinstance(held, types.ModuleType):  # (np.linalg.norm; another module's function: read)
+                value = _attribute_value(callee, module)
+                if isinstance(value, types.FunctionType) and not library_function(value):
+                    _order_uses_of(value, module, seen, found)
+                elif not (isinstance(value, (type, np.ufunc, types.BuiltinFunctionType)) or
+                          isinstance(value, types.FunctionType) or getattr(held, "__name__", "").split(".")[0] in
+                          ("numpy", "math", "scipy")):
+                    found.add("unknown")
+            elif callee.attr not in _ARRAY_METHODS or isinstance(root, ast.Name) and root.id == "self":
+                found.add("unknown")  # (a method of an object other than an array, a list or a dict)
+            continue
+        if not isinstance(callee, ast.Name):
+            found.add("unknown")  # (a call of what a call gives)
+            continue
+        if callee.id in ("setattr", "exec", "eval", "getattr", "vars", "globals"):
+            found.add("unknown")
+        if callee.id not in module:  # (a builtin, else a parameter or a local name: what it calls unknown)
+            if not hasattr(builtins, callee.id):
+                found.add("unknown")
+            continue
+        value = module[callee.id]
+        if isinstance(value, types.FunctionType) and not library_function(value):
+            _order_uses_of(value, module, seen, found)
+        elif not (isinstance(value, (type, np.ufunc, types.BuiltinFunctionType)) or
+                  isinstance(value, types.FunctionType) and library_function(value)):
+            found.add("unknown")  # (an object called: what it does unknown)
+
+
+def _order_uses_of(value, module, seen, found):
+    """``_order_uses`` of the user's function ``value`` (once), "unknown" where its source is not read."""
+    if value in seen:
+        return
+    seen.add(value)
+    try:
+        helper = source_node(value)
+    except Exception:  # noqa: BLE001 -- a function whose source is not read: what it does unknown
+        found.add("unknown")
+        return
+    _order_uses(helper, getattr(value, "__globals__", module), seen, found)
+
+
+def _attribute_value(node, module):
+    """What the dotted name ``node`` (``layers.affine``) is in ``module``, or None."""
+    if isinstance(node, ast.Name):
+        return module.get(node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_attribute_value(node.value, module), node.attr, None)
+    return None
+
+
+def _sized_names(func):
+    """The names ``func`` binds only to sizes of arrays and integers (``N = x.shape[0]``, ``N, D = x.shape``,
+    ``for i in range(N)``)."""
+    bound = collections.defaultdict(list)  # name -> what each binding gives it (None: not a size)
+    for node in (n for stmt in func.body for n in ast.walk(stmt)):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id].append(node.value)
+                elif isinstance(target, ast.Tuple) and isinstance(node.value, ast.Attribute) and \
+                        node.value.attr == "shape":  # (N, D = x.shape)
+                    for e in target.elts:
+                        bound[getattr(e, "id", None)].append(ast.Constant(0))
+                else:
+                    for e in ast.walk(target):
+                        if isinstance(e, ast.Name):
+                            bound[e.id].append(None)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and isinstance(node.target, ast.Name):
+            bound[node.target.id].append(node.value if isinstance(node, ast.AugAssign) else None)
+        elif isinstance(node, (ast.For, ast.comprehension)):
+            ranged = isinstance(node.iter, ast.Call) and getattr(node.iter.func, "id", None) == "range"
+            for e in ast.walk(node.target):
+                if isinstance(e, ast.Name):
+                    bound[e.id].append(ast.Tuple(node.iter.args, ast.Load()) if ranged else None)
+        elif isinstance(node, (ast.NamedExpr,)):
+            bound[node.target.id].append(None)
+        elif isinstance(node, (ast.With, ast.ExceptHandler, ast.Import, ast.ImportFrom, ast.FunctionDef,
+                               ast.Lambda, ast.Global, ast.Nonlocal)):
+            for e in ast.walk(node):  # (bound otherwise: not followed)
+                if isinstance(e, ast.Name) and isinstance(e.ctx, ast.Store):
+                    bound[e.id].append(None)
+    params = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    sized = {name for name in bound if name not in params}
+    changed = True
+    while changed:  # (a name is a size where every binding of it is: dropped until none changes)
+        changed = False
+        for name in list(sized):
+            if not all(value is not None and _size_only(value, sized) for value in bound[name]):
+                sized.discard(name)
+                changed = True
+    return sized
+
+
+def _size_only(node, sized):
+    """Whether the expression ``node`` is made of sizes of arrays and integers alone (``x.shape[0]``,
+    ``len(x)``, ``x.size``, ``N - 1``, names of ``sized``)."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    if isinstance(node, ast.Name):
+        return node.id in sized
+    if isinstance(node, ast.Attribute):
+        return node.attr in ("size", "ndim")
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Attribute) and node.value.attr == "shape" and \
+            _size_only(node.slice, sized)
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "id", None) == "len" and len(node.args) == 1 and not node.keywords
+    if isinstance(node, ast.BinOp):
+        return _size_only(node.left, sized) and _size_only(node.right, sized)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _size_only(node.operand, sized)
+    if isinstance(node, ast.Tuple):
+        return all(_size_only(e, sized) for e in node.elts)
+    return False
+
+
+def _int_sequence(value):
+    """A list or tuple of integers (a shape, an index: ``W[(0, 1)]`` is ``W[0, 1]``)."""
+    return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+        isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in value)
+
+
 def _number_list(value):
     """A list or tuple of plain numbers (not of arrays, which are structured parameters)."""
     return isinstance(value, (list, tuple)) and len(value) > 0 and all(
@@ -931,15 +1153,20 @@ _SIZE_MAKERS = {"reshape", "split", "array_split", "hsplit", "vsplit", "dsplit",
 
 def _makes_sizes(text):
     """Whether the generated module ``text`` makes sizes from those it is given other than alike at
-    every size: a slice with a bound or step (``x[::8]`` has 1 row of 5 to 8 and 2 of 9, ``x[5:]``
-    1 of 6 only), a call that sizes its result by its arguments (``np.split``, ``np.arange(n // 2)``,
-    ``reshape(-1, 2)``) or arithmetic on sizes (``x.shape[0] // 2``).  Such a size may be 1 or 0 at
-    sizes no probe tries, where the code broadcasts or sums otherwise.  A size read as it is makes
+    every size: a slice with a bound or a step but 1 or -1 (``x[::8]`` has 1 row of 5 to 8 and 2 of 9,
+    ``x[5:]`` 1 of 6 only; ``x[::-1]`` all of them), a call that sizes its result by its arguments
+    (``np.split``, ``np.arange(n // 2)``, ``reshape(-1, 2)``) or arithmetic on sizes (``x.shape[0] // 2``,
+    ``x.size // 2``).  Such a size may be 1 or 0 at
+    sizes no probe tries, where the code broadcasts or sums otherwise (the helpers backgen writes into the
+    module, ``_unbroadcast``, are written for every shape, and are not read).  A size read as it is makes
     none: ``np.arange(N)`` (N = x.shape[0]), ``x.reshape(N, -1)``, ``g.reshape(x.shape)``, ``loss / N``."""
     tree = ast.parse(text)
+    tree.body = [node for node in tree.body if not (isinstance(node, ast.FunctionDef) and  # (backgen's own
+                                                    node.name in runtime.HELPERS)]  # helpers: for every shape)
     reads = _size_names(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Slice) and (node.lower, node.upper, node.step) != (None, None, None):
+        if isinstance(node, ast.Slice) and (node.lower, node.upper) != (None, None) or \
+                isinstance(node, ast.Slice) and node.step is not None and not _unit_step(node.step):
             return True
         if isinstance(node, ast.Call):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
@@ -949,6 +1176,13 @@ def _makes_sizes(text):
                 not all(isinstance(side, ast.Constant) for side in (node.left, node.right)):
             return True
     return False
+
+
+def _unit_step(node):
+    """Whether a slice's step is 1 or -1 (``x[::-1]``: every item, backwards; of the size it slices)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 1
 
 
 def _size_names(tree):
@@ -977,6 +1211,8 @@ def _size_of(node, reads):
         return ast.unparse(node.value.value)
     if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "len" and len(node.args) == 1:
         return ast.unparse(node.args[0])
+    if isinstance(node, ast.Attribute) and node.attr == "size":  # (all its items: np.arange(g.size))
+        return ast.unparse(node.value)
     return None
 
 

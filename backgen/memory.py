@@ -72,7 +72,9 @@ _FOLLOWED_VIEWS = frozenset({"np.transpose", "np.swapaxes", "np.reshape", "np.ra
 
 # the operations laying their result out as their operands (NumPy's ufuncs, order 'K'): C-contiguous where
 # each operand is a number or an array in C order
-ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod"} |
+ELEMENTWISE = frozenset({"add", "sub", "mul", "div", "pow", "neg", "square", "mod",
+                         "abs",  # (abs(x) of an array: np.absolute)
+                         "np.sigmoid"} |  # (1 / (1 + np.exp(-x)): ufuncs of x)
                         {name for name in NUMPY_ELEMENTWISE if name.startswith("np.") and
                          name != "np.conjugate" and isinstance(getattr(np, name[3:], None), np.ufunc)})
 
@@ -170,6 +172,7 @@ class MemoryModel:
             if op.rule in ("np.reshape", "setitem") and op.args[0].name in self.order_deps:
                 self.order_deps[op.target] = self.order_deps[op.args[0].name]  # (C-contiguous as its operand)
         elif self.numpy and (op.rule in ELEMENTWISE or op.rule in ("np.reshape", "setitem", "np.select_if") or
+                             op.rule == "inert" and _ufunc_test(op.source) or
                              op.rule in _ORDER_KEPT and not (op.rule == "np.copy" and _copy_order(op.source) not in
                                                              (None, "K", "A"))):
             self.order_ops[op.target] = op  # (C-contiguous where its operands are: ``c_contiguous``; np.copy,
@@ -1624,6 +1627,32 @@ class _Line:
 
 _BOOLEAN_CALLS = frozenset({"logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isfinite",
                             "isinf", "signbit", "isclose"})
+
+
+def _ufunc_test(text):
+    """Whether the expression ``text`` is a test NumPy's ufuncs make of the names and numbers it reads
+    (``x > 0``, ``(x > y) & m``, ``~m``, ``np.isnan(x)``): laid out as its operands, order 'K', as arithmetic
+    is (``np.where(x > 0, x, 0.0)`` of a C-contiguous ``x`` is C-contiguous)."""
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+
+    def leaf(node):
+        return isinstance(node, ast.Name) or isinstance(node, ast.Constant) and \
+            type(node.value) in (int, float, bool)
+
+    def test(node):
+        if isinstance(node, ast.Compare):
+            return all(leaf(n) for n in [node.left, *node.comparators])
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+            return test(node.operand) or leaf(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+            return all(test(n) or leaf(n) for n in (node.left, node.right))
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in _BOOLEAN_CALLS - {"isclose"} and not node.keywords and \
+            isinstance(node.func.value, ast.Name) and all(leaf(n) for n in node.args)
+    return test(node)
 
 
 def _list_display(text):

@@ -29,7 +29,7 @@ import numpy as np
 from . import emit
 from .cache import backward_name as layer_backward_name, from_user_cache, set_in_loops, stale_names
 from .docshapes import ANY_RANK, docstring_shapes
-from .errors import BackgenError
+from .errors import BackgenError, NoSourceError
 from .guarded import outputs_never_negative
 from . import dead_paths, ir, runtime, source, structured, tails, view_targets
 from .inline import inlined
@@ -1783,6 +1783,8 @@ def guarded(forward, work):
         return work()
     except BackgenError:
         raise
+    except NoSourceError as exc:  # (a function it calls typed at a prompt, made by exec: no bug of backgen's)
+        raise forward.error(str(exc)) from None
     except Exception as exc:  # a bug in backgen: still point at the user's function
         raise forward.error(f"internal error while differentiating {forward.func.name}(): "
                             f"{type(exc).__name__}: {exc}") from exc

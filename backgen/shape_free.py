@@ -76,7 +76,7 @@ SIZE_CALLS = {"range": (None, ()), "zeros": ((0,), ("shape",)), "ones": ((0,), (
 def uses(func, names):
     """``{name: "count" | "label" | "number"}`` for those of ``names`` the function uses as
     integers or numbers: a count where a number of items or a slice bound is expected, a label
-    where an index is (also ``np.take_along_axis``'s indices), a number where a test compares it
+    where an index is (also ``np.take``'s and ``np.take_along_axis``'s indices), a number where a test compares it
     (``if reg > 0:``, never an array) or a ``math`` function takes it (``math.lgamma(a)``), unless
     the function gives the name a new value (the test may read that one), and where the code gives
     it a number when it is None (``if reg is None: reg = 0.0``)."""
@@ -111,8 +111,11 @@ def uses(func, names):
                     part = part.value if isinstance(part, ast.Subscript) else part
                     if isinstance(part, ast.Name):
                         _mark(kinds, names, part.id, "label")
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "take_along_axis":
-                given = node.args[1:2] + [k.value for k in node.keywords if k.arg == "indices"]
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("take_along_axis", "take"):
+                method = node.func.attr == "take" and not (isinstance(node.func.value, ast.Name) and
+                                                           node.func.value.id in ("np", "numpy"))
+                given = node.args[0 if method else 1:1 if method else 2] + \
+                    [k.value for k in node.keywords if k.arg == "indices"]  # (np.take(W, idx), W.take(idx))
                 for part in given:  # np.take_along_axis(log_p, y[:, None], axis=1): y holds labels
                     name = _reshaped_name(part)
                     if name is not None:

@@ -17,7 +17,7 @@ import string
 import numpy as np
 
 from . import ir, source
-from .errors import BackgenError
+from .errors import NoSourceError
 from .hints import hint as _hint
 from .parse import inlined_note, key_parts, read_helper
 from .rules import (ALIASES, CALLS, INERT, INERT_ATTRIBUTES, INERT_METHODS, METHOD_SIGNATURES, METHODS,
@@ -257,8 +257,8 @@ class CallStager:
         function = node.func.id
         try:
             helper = read_helper(self.forward, function)
-        except BackgenError:
-            raise
+        except NoSourceError as exc:  # (typed at a prompt, made by exec: said at the call)
+            raise self.error(str(exc), node) from None
         changed = None if self.numpy else _list_changed(helper.func)  # (NumPy code: written into the
         if changed is not None:  # caller, as a write into a parameter's array is)
             param, method = changed

@@ -69,6 +69,13 @@ class Packing:
     leaves: tuple  # leaf names, in order
 
 
+def _numbers_only(value):
+    """Whether ``value`` is a list or tuple of lists or tuples of plain numbers, at any depth (no arrays)."""
+    if isinstance(value, (list, tuple)):
+        return all(_numbers_only(v) for v in value)
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
 def is_structured(value, declared=False):
     """Whether ``value`` (an example argument, or with ``declared`` a ``shapes=`` entry) is a
     structure of arrays."""
@@ -181,6 +188,7 @@ def flatten(forward, wrt, shapes, args):
     func = copy.deepcopy(forward.func)
     trees = {name: tree for name, (tree, _) in found.items()}
     rewriter = _Rewriter(forward, trees, _all_names(func))
+    rewriter.number_lists = {name for name, (_, value) in found.items() if args is not None and _numbers_only(value)}
     if args is not None:  # an integer argument bounds a loop as a constant would (for i in range(1, num_layers):
         stored = {n.id for n in ast.walk(func) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         rewriter.numbers.update({name: ast.Constant(int(value)) for name, value in zip(params, args)  # the
@@ -347,6 +355,7 @@ class _Rewriter:
         self.roots = dict(trees)
         self.taken = set(taken)
         self.leaf_names = set()
+        self.number_lists = set()  # the parameters given lists of lists of numbers (no arrays)
         self.prelude = []  # statements a helper written out in the current statement puts before it
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
@@ -798,6 +807,14 @@ class _Rewriter:
                 if isinstance(held, _Leaf):
                     return ast.copy_location(rewriter.load(held), child)
                 if isinstance(held, _Node):
+                    root = child
+                    while isinstance(root, ast.Subscript):
+                        root = root.value
+                    if isinstance(root, ast.Name) and root.id in rewriter.number_lists:
+                        raise rewriter.error(f"{root.id} is given a list of lists of numbers, used whole here: "
+                                             "backgen reads such a list as a list of values (as params = [(W1, "
+                                             "b1), ...]), through loops over it, indexing and len(); for "
+                                             f"NumPy's meaning pass an array, np.array({root.id})", child)
                     raise rewriter.error("a list of arrays is used whole here; backgen follows such lists through "
                                          "loops over them, indexing and len()", child)
                 if isinstance(child, ast.Name) and isinstance(rewriter.aliases.get(child.id), ast.Constant):

@@ -304,7 +304,7 @@ def test_every_function_s_problem_is_reported(tmp_path, capsys):
     assert main([str(path)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{path}:2:1:") and "--shape x=N,D" in lines[0]
+    assert lines[0].startswith(f"{path}:3:5:") and "--shape x=N,D" in lines[0]
     assert lines[1].startswith(f"{path}:5:1:") and '"int N" for integer labels' in lines[1]
 
 

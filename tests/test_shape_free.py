@@ -432,7 +432,7 @@ def test_shapes_that_cannot_be_worked_out_are_asked_for_in_every_function(tmp_pa
     assert main([str(path)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith(f"{path}:6:1:") and "--shape x=N,D" in lines[0] and '"int N"' in lines[0]
+    assert lines[0].startswith(f"{path}:7:5:") and "--shape x=N,D" in lines[0] and '"int N"' in lines[0]
     assert lines[1].startswith(f"{path}:10:5:") and "--shape x=N,D" in lines[1] and '"int N"' in lines[1]
 
 
