@@ -19556,8 +19556,8 @@ def lstm_loss(params, inputs):
 ''', "lstm_loss", lambda: [{"init_cells": _normal(71, 1, 2), "init_hiddens": _normal(72, 1, 2), "change": _normal(73, 6, 2) * .5,
                              "forget": _normal(74, 6, 2) * .5, "ingate": _normal(75, 6, 2) * .5, "outgate": _normal(76, 6, 2) * .5,
                              "predict": _normal(77, 3, 3) * .5}, [np.eye(3)[[0, 1]], np.eye(3)[[2, 1]], np.eye(3)[[1, 0]]]],
-    {"wrt": [0], "shapes": {"params": {"init_cells": "1, H", "init_hiddens": "1, H", "change": "V + H + 1, H", "forget": "V + H + 1, H",
-                                       "ingate": "V + H + 1, H", "outgate": "V + H + 1, H", "predict": "H + 1, V"},
+    {"wrt": [0], "shapes": {"params": {"init_cells": "1, H", "init_hiddens": "1, H", "change": "VH1, H", "forget": "VH1, H",
+                                       "ingate": "VH1, H", "outgate": "VH1, H", "predict": "H1, V"},
                             "inputs": ["N, V", "N, V", "N, V"]}}),
 
 "rh_ag_bayes_opt_expected_improvement_norm": ('''
