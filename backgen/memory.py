@@ -185,7 +185,9 @@ class MemoryModel:
             self.mask_names.add(op.target)
         if self.numpy and _arange(op.source, getattr(self, "modules", {}).get("np", "np")):
             self.index_arrays.add(op.target)
-        if op.rule in _INTEGER_RULES and self.integral(source.expression(op.source)):
+        if op.rule in _INTEGER_RULES and (op.rule == "inert" or all(  # (arithmetic of arrays: not parsed again)
+                a.__class__ is ir.Const or a.name in self.int_names for a in op.args)) and \
+                self.integral(source.expression(op.source)):
             self.int_names.add(op.target)  # (j = i + 1, n = x.shape[0] - 1: out[j] a basic index, a view)
         if op.rule not in _NOTED:  # (arithmetic, most operations: a new value, sharing nothing)
             return
