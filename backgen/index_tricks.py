@@ -1,20 +1,26 @@
-"""NumPy's ``np.r_[...]`` of values, written as the join it is.
+"""NumPy's ``np.r_[...]`` and ``np.c_[...]`` of values, written as the joins they are.
 
-Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ``np.r_[a, b, ...]`` of a
-name the environment binds to NumPy whose items are values or slices of constant numbers (no string
-directive such as ``'0,2'`` or ``'r'``, no slice of a complex step, which is a count) with
-``np.concatenate([np.atleast_1d(a), np.atleast_1d(b), ...])``, each slice ``start:stop:step`` as
-``np.arange(start, stop, step)``: what NumPy computes (each item an array of at least one axis,
-joined along the first), whose gradients the rules of those give.  ``np.r_[a]`` of one item is the
-same join of one.  Other uses, and ``np.c_`` (whose join depends on the items' ranks), are left as
-they are (and refused as values backgen does not read).
+Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each ``np.r_[a, b, ...]`` or
+``np.c_[a, b, ...]`` of a name the environment binds to NumPy whose items are values or slices of
+constant numbers (no string directive such as ``'0,2'`` or ``'r'``, no slice of a complex step, which
+is a count) with the join NumPy computes, each slice ``start:stop:step`` taken as
+``np.arange(start, stop, step)``:
+
+* ``np.r_``: ``np.concatenate([np.atleast_1d(a), np.atleast_1d(b), ...])``, each item an array of at
+  least one axis, joined along the first;
+* ``np.c_``: ``np.concatenate([np.atleast_2d(np.transpose(a)).T, ...], axis=-1)``, each item of fewer than two
+  axes made a column (a number a 1 x 1 array, a vector of n an n x 1 column) and any other left as it
+  is (transposed twice around a no-op), joined along the last axis.
+
+The gradients are those of the rules of these calls.  One item is the same join of one.  Other uses
+are left as they are (and refused as values backgen does not read).
 """
 
 import ast
 
 from .source import numpy_attribute
 
-SPELLED = frozenset({"r_"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"r_", "c_"})  # (parse runs this rewriter only where the function spells one)
 
 
 def _arange(np_, item):
@@ -24,6 +30,15 @@ def _arange(np_, item):
         return None
     args = [item.lower or ast.Constant(0), item.upper] + ([item.step] if item.step is not None else [])
     return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "arange", ast.Load()), args, [])
+
+
+def _call(np_, name, item):
+    return ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), name, ast.Load()), [item], [])
+
+
+def _column(np_, item):
+    """``np.atleast_2d(np.transpose(item)).T``: what ``np.c_`` makes of an item (see the contract)."""
+    return ast.Attribute(_call(np_, "atleast_2d", _call(np_, "transpose", item)), "T", ast.Load())
 
 
 def _complex(node):
@@ -42,7 +57,7 @@ def rewrite(forward):
         def visit_Subscript(self, node):
             self.generic_visit(node)
             found = numpy_attribute(node.value, numpy_names) if isinstance(node.ctx, ast.Load) else None
-            if found is None or found[1] != "r_":
+            if found is None or found[1] not in SPELLED:
                 return node
             np_ = found[0]
             items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
@@ -54,10 +69,10 @@ def rewrite(forward):
                     item = _arange(np_, item)
                     if item is None:
                         return node
-                atleast = ast.Attribute(ast.Name(np_, ast.Load()), "atleast_1d", ast.Load())
-                parts.append(ast.Call(atleast, [item], []))
-            join = ast.Attribute(ast.Name(np_, ast.Load()), "concatenate", ast.Load())
-            new = ast.Call(join, [ast.List(parts, ast.Load())], [])
+                parts.append(_column(np_, item) if found[1] == "c_" else _call(np_, "atleast_1d", item))
+            axis = [ast.keyword("axis", ast.Constant(-1))] if found[1] == "c_" else []
+            new = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "concatenate", ast.Load()),
+                           [ast.List(parts, ast.Load())], axis)
             for sub in ast.walk(new):
                 if not hasattr(sub, "lineno"):
                     ast.copy_location(sub, node)

@@ -346,9 +346,26 @@ def _write_add_at(forward):
     One into an array that arithmetic makes there (``np.add.at(y + 1.0, i, b)``), its operands
     calling nothing, changes nothing any line reads: it is left out.  ``y.fill(v)`` and
     ``np.copyto(y, v)`` standing alone are the write ``y[...] = v`` (``np.copyto(y, v, where=m)``:
-    ``y[...] = np.where(m, v, y)``)."""
+    ``y[...] = np.where(m, v, y)``), and ``y.sort(axis)`` the write ``y[...] = np.sort(y, axis=axis)``
+    (in a module importing NumPy: a list sorted so stays refused, as the write fails on it)."""
     numpy_names = {name for name, meaning in forward.env.items() if meaning == "numpy"}
     _rewrite_add_at(forward.func.body, forward, numpy_names)
+
+
+def _a_list(func, name):
+    """Whether ``func`` makes ``name`` a list somewhere (a list display or comprehension, ``list(...)``
+    assigned to it, or a list's method called on it)."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            value = node.value
+            if isinstance(value, (ast.List, ast.ListComp)) or isinstance(value, ast.Call) and \
+                    isinstance(value.func, ast.Name) and value.func.id in ("list", "sorted"):
+                return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id == name and \
+                node.func.attr in ("append", "extend", "insert", "pop", "remove", "reverse"):
+            return True
+    return False
 
 
 def _rewrite_add_at(stmts, forward, numpy_names):
@@ -367,6 +384,20 @@ def _rewrite_add_at(stmts, forward, numpy_names):
             target = ast.Subscript(ast.Name(call.func.value.id, ast.Load()), ast.Constant(Ellipsis), ast.Store())
             stmts[i] = ast.Assign([target], call.args[0])
             for node in (stmts[i], target, target.value, target.slice):
+                ast.copy_location(node, stmt)
+            continue
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "sort" and \
+                isinstance(call.func.value, ast.Name) and numpy_names and len(call.args) <= 1 and \
+                all(k.arg in ("axis", "kind") for k in call.keywords) and \
+                not any(isinstance(a, ast.Starred) for a in call.args) and \
+                not _a_list(forward.func, call.func.value.id):  # y.sort(axis): y[...] = np.sort(y, axis)
+            np_, dst = min(numpy_names), call.func.value.id  # (an array's method, which sorts in place; a list's
+            axis = [ast.keyword("axis", a) for a in call.args] + [k for k in call.keywords if k.arg == "axis"]
+            value = ast.Call(ast.Attribute(ast.Name(np_, ast.Load()), "sort", ast.Load()),  # takes key= or
+                             [ast.Name(dst, ast.Load())], axis)  # reverse=, and has no y[...] to write)
+            stmts[i] = ast.Assign([ast.Subscript(ast.Name(dst, ast.Load()), ast.Constant(Ellipsis), ast.Store())],
+                                  value)
+            for node in ast.walk(stmts[i]):
                 ast.copy_location(node, stmt)
             continue
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "copyto" and \

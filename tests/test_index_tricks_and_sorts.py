@@ -1,0 +1,87 @@
+"""``np.c_[...]`` joins and ``y.sort()`` in place, as people write them: each checked against central
+finite differences in float64, with shapes declared and without them, or refused where the value
+is a list."""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+RNG = np.random.RandomState(5)
+X, T = RNG.randn(3, 2), RNG.randn(2, 3, 2)
+U, V, W4 = RNG.randn(3), RNG.randn(3), RNG.randn(4)
+
+
+def assert_right(source, args, name="f"):
+    source = textwrap.dedent(source)
+    namespace = {}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    out = func(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    dout = RNG.randn(*np.shape(out)) if np.shape(out) else 1.3
+    got = generated[f"{name}_backward"](*args, dout)
+    wrt = [k for k, a in enumerate(args) if not isinstance(a, int)]
+    want = finite_differences(lambda *v: func(*[a.copy() if isinstance(a, np.ndarray) else a for a in v]),
+                              list(args), wrt, (dout,))
+    got = got if len(wrt) > 1 else (got,)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("join", ["np.c_[np.ones(3), X]", "np.c_[u, v] * 2.0", "np.c_[u, X, 2.0 * u]",
+                                  "np.c_[X, X]", "np.c_[u]", "np.c_[0:3, u]", "np.c_[T, T]", "np.c_[s, s]",
+                                  "np.c_[X[:, 0], s * u]"])
+@pytest.mark.parametrize("declared", [True, False])
+def test_c_joins_columns_as_numpy_does(join, declared):
+    params = 'u: "3", v: "3", X: "3, 2", T: "2, 3, 2", s: float' if declared else "u, v, X, T, s"
+    assert_right(f"""
+        import numpy as np
+        def f({params}):
+            return np.tanh({join}) * np.cos({join})
+        """, [U, V, X, T, 0.4])
+
+
+def test_a_bias_column_joined_to_a_design_matrix():
+    assert_right("""
+        import numpy as np
+        def loss(X: "N, D", theta: "D1", y: "N"):
+            Xb = np.c_[np.ones(X.shape[0]), X]
+            r = Xb @ theta - y
+            return 0.5 * np.mean(r ** 2)
+        """, [X, RNG.randn(3), RNG.randn(3)], name="loss")
+
+
+@pytest.mark.parametrize("body", [
+    "y = w * 2.0\n    y.sort()\n    return y * np.arange(4.0)",
+    "y = X * 2.0\n    y.sort(axis=0)\n    return y * np.arange(2.0)",
+    "y = X * 2.0\n    y.sort(0)\n    return y * np.arange(2.0)",
+    "y = X * 2.0\n    y.sort(kind='stable')\n    return y * np.arange(2.0)",
+    "y = X * 2.0\n    row = y[1]\n    row.sort()\n    return y * np.arange(2.0)",  # a view: sorts y's row
+    "y = w.copy()\n    y.sort()\n    return y[-1] - y[0] + np.sum(w * y)",
+])
+def test_an_array_sorted_in_place_is_the_write_of_its_sorted_values(body):
+    assert_right(f"""
+        import numpy as np
+        def f(w: "4", X: "3, 2"):
+            {body.replace(chr(10), chr(10) + " " * 8)}
+        """, [W4, X])
+
+
+@pytest.mark.parametrize("sort", ["xs.sort()", "xs.sort(reverse=True)"])
+def test_a_list_sorted_in_place_stays_refused(sort):
+    with pytest.raises(backgen.BackgenError, match="a call standing alone may write"):
+        backgen.generate(textwrap.dedent(f"""
+            import numpy as np
+            def f(s: float):
+                xs = [s, 2 * s, -s]
+                {sort}
+                return xs[0]
+            """))
