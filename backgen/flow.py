@@ -983,10 +983,13 @@ class StatementStager:
             elif name in self.stale and self.stale[name] != stale_before.get(name):
                 self.check_fresh(name, stmt)
         if changed:  # a safety net: every value the body changes must be carried
-            raise self.error(f"{changed[0]!r} changes in the loop through another name that shares its memory "
-                             "(an alias or a view written into), which backgen does not follow from one iteration "
-                             f"to the next: write into {changed[0]} by its own name, or copy the view (.copy())",
-                             stmt)
+            error = self.error(f"{changed[0]!r} changes in the loop through another name that shares its memory "
+                               "(an alias or a view written into), which backgen does not follow from one iteration "
+                               f"to the next: write into {changed[0]} by its own name, or copy the view (.copy())",
+                               stmt)
+            error.written_in_place = self.view_op_equals(body)  # (r = X[1], then r += v in the loop: staged again
+            error.in_place_guess = True  # as the write r[...] = r + v, which the loop follows, where r is an array;
+            raise error  # where it is a number, that write fails and this error stands: see ``program``)
         once = kind == "for" and _runs_once_at_least(stmt.iter) and not any(
             isinstance(n, (ast.Break, ast.Continue)) for s in body for n in source.walk(s))
         renewed = set()  # carried names the loop, running for sure, leaves holding a new array of its own
@@ -1215,6 +1218,19 @@ class StatementStager:
                         other not in followers:
                     followers[other] = name
         return followers
+
+    def view_op_equals(self, body):
+        """The place (``in_place_at``) of the first ``r op= v`` in ``body`` not staged as a write, whose ``r``
+        holds, as the loop starts, a view of another name's array by a basic index (``r = X[1]``: an array
+        where ``X`` has two axes, a number where it has one, which op= rebinds); None where there is none."""
+        in_place = getattr(self, "written_in_place", ())
+        for node in (n for s in body for n in source.walk(s)):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and \
+                    in_place_at(node) not in in_place and isinstance(self.versions.get(node.target.id), ir.Var):
+                found = self.storage.get(self.versions[node.target.id].name)
+                if found is not None and found[1] == "index":
+                    return in_place_at(node)
+        return None
 
     def _basic_view(self, target):
         """Whether the name ``target`` holds a view of another name's array by a basic index with a slice

@@ -513,6 +513,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
     before_peel, unrolls = {}, 0  # a loop's place -> the function before its first iteration was written out
     known = {} if args is None or chain or shape_free else {  # the integers it is called with (the decorator's
         a.arg: v for a, v in zip(forward.func.args.args, args) if type(v) is int}  # code is for these values)
+    guess = None  # a refusal whose op= is staged again as a write on a guess that its name holds an array
     while True:
         try:
             result, calls, helpers, tested, sites, recorded = _staged(
@@ -520,6 +521,15 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                 (also, tuple(param for param, origins in sized_params if origins is not None)), user_cache)
             break
         except BackgenError as error:
+            if guess is not None and not getattr(error, "in_place_guess", False) and \
+                    getattr(error, "written_in_place", None) in (None, *written) and \
+                    not getattr(error, "varying_shape", None) and getattr(error, "layout_line", None) is None:
+                raise guess from None  # (a refusal no other staging mends: where the guess failed, a number,
+                # which op= rebinds, the refusal it was made for stands)
+            if getattr(error, "in_place_guess", False):
+                if error.written_in_place is None or error.written_in_place in written:
+                    raise
+                guess = error
             layout = getattr(error, "layout_line", None)
             if layout is not None and ("layout", layout) not in written:
                 written |= {("layout", layout)}  # (its reshapes as before: the names they would change stale)

@@ -54,6 +54,23 @@ PROGRAMS = {
                     row *= 0.5 + row
             return np.tanh(X)
     """,
+    "a row taken before the loop, added to in it": """
+        def f(X):
+            out = X * 2.0
+            r = out[1]
+            for i in range(3):
+                r += X[0] * i
+            return out * X
+    """,
+    "a row taken before the loop, multiplied in it and read": """
+        def f(X):
+            out = X * 2.0
+            r = out[-1]
+            for i in range(2):
+                r *= X[0]
+                r += out[0]
+            return np.sum(out * X) + np.sum(r)
+    """,
     "the view and the array both read": """
         def f(X):
             a = X[:, 1:]
@@ -82,3 +99,21 @@ def test_a_loop_writing_through_a_views_rows_reaches_the_array(name):
     np.testing.assert_array_equal(given, X)
     want = finite_differences(lambda X: forward(X.copy()), [X], [0], (dout,))[0]
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("index", ["1", "1, 2"])
+def test_a_number_taken_before_the_loop_and_added_to_stays_refused(index):
+    # x[1] of a vector is a number (a copy), which r += v rebinds: out keeps its value.  backgen stages
+    # r += v as a write where r is a row; here it is not, and the loop is refused as it was
+    source = textwrap.dedent(f"""
+        import numpy as np
+        def f(x, w: float):
+            out = x * 2.0
+            r = out[{index}]
+            for i in range(3):
+                r += w * i
+            return out * x + r
+        """)
+    shape = (4,) if index == "1" else (3, 4)
+    with pytest.raises(backgen.BackgenError, match="'out' changes in the loop through another name"):
+        backgen.generate(source, shapes={"x": shape})
