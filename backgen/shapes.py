@@ -181,7 +181,7 @@ def examples(staged, specs, larger_first=False, fixed=None, multiple=1):
     for name in staged.params:
         s = specs[name]
         if s.kind == "config":
-            args.append(SampleSettings())
+            args.append(SampleSettings(name))
         elif not s.dims and s.kind == "int":
             args.append(sizes.get(name, INT_SAMPLE))
         elif not s.dims and s.kind in ("bool", "str"):
@@ -261,12 +261,18 @@ class SampleSettings(dict):
         finally:
             _OTHER_SETTINGS.reset(token)
 
+    def __init__(self, name=None):
+        super().__init__()
+        self.name = name  # the parameter's (named in the message of a key it lacks)
+
     def __missing__(self, key):
         if _OTHER_SETTINGS.get() and key in self.OTHER:
             return self.OTHER[key]
         if key in self.KNOWN:
             return self.KNOWN[key]
-        raise KeyError(f"{key!r}: {SampleSettings.MISSING} so backgen sees their values")
+        arrays = "" if self.name is None or not isinstance(key, (str, int)) else (
+            f"; if {self.name} holds arrays, give their shapes: shapes={{{self.name!r}: {{{key!r}: 'N, D', ...}}}}")
+        raise KeyError(f"{key!r}: {SampleSettings.MISSING} so backgen sees their values{arrays}")
 
 
 def infer(staged, args, functions=None):
