@@ -1,6 +1,6 @@
-"""``np.c_[...]`` joins and ``y.sort()`` in place, as people write them: each checked against central
-finite differences in float64, with shapes declared and without them, or refused where the value
-is a list."""
+"""Idioms as people write them: ``np.c_[...]`` joins and ``y.sort()`` in place, each checked against
+central finite differences in float64, with shapes declared and without them, or refused where the
+value is a list; and what a refusal of a dict read by key says to do."""
 
 import textwrap
 
