@@ -80,8 +80,9 @@ def function_source(backward):
     # a layer's backward checks the entry of its cache holding the parameter's array)
     layout = [f"_c_contiguous({p if backward.cache is None else backward.cache.names[entry]}, {p!r}, {what!r}, "
               f"{line})" for p, line, what, entry in backward.layout_checks]
-    unpack = (layout + list(backward.unpack) + unpack) if backward.cache is None else \
-        (list(backward.unpack) + unpack + layout)
+    opening = list(backward.unpack) if backward.cache is None else []  # (a dict's or list's arrays named: the
+    unpack = (layout + unpack) if backward.cache is None else \
+        (list(backward.unpack) + unpack + layout)  # checks below may read them)
     forward = numbered_lines(backward.forward)
     backward_lines, backward_frame = [], []
     _backward_lines(backward.groups, 0, backward_lines, backward_frame)
@@ -96,7 +97,7 @@ def function_source(backward):
                    f"gradients {', '.join(backward.upstreams)} (None for an output whose gradient is zero).")
     summary += left_out_notes(backward.left_out)
     returns = ", ".join(backward.returns)
-    context = dict(name=backward.name, signature=", ".join(parts), summary=summary, unpack=unpack,
+    context = dict(name=backward.name, signature=", ".join(parts), summary=summary, opening=opening, unpack=unpack,
                    missing=backward.missing, zeros=zeros, returns=returns, checks=_checks(backward, guard))
     text = _render("backward.py.j2", forward=forward, backward=backward_lines, **context).rstrip("\n") + "\n"
     forward_frame = _frame(backward.forward)

@@ -73,6 +73,16 @@ def _build(forward, wrt, shapes, args, user_cache, arrays=False):
     """``backward_program`` of a read forward: a sandwich of layers, a forward of any rank, or any other.
     ``arrays``: the inputs are arrays, though the code calls no NumPy (a layer ``x * gamma + beta``
     that a sandwich of NumPy layers calls)."""
+    if args is None and isinstance(shapes, (dict, type(None))):  # a dict of arrays read at string keys, their
+        # shapes not given: its arrays parameters of their own, of every shape, the backward taking the dict
+        flat, flat_wrt, flat_shapes, _, packing = structured.flatten(forward, wrt, shapes, None, unshaped=True)
+        if packing:  # and giving its gradient so
+            try:
+                result = _build(flat, flat_wrt, flat_shapes, None, user_cache, arrays)
+            except BackgenError as error:
+                error.msg += structured.unshaped_note(packing)
+                raise
+            return dataclasses.replace(result, main=structured.pack(result.main, packing))
     if user_cache and args is None:
         numpy = functools.cache(lambda: arrays or uses_numpy(forward, nodes=forward.nodes))  # a sandwich's layers
         composed = guarded(forward, lambda: sandwich(  # pass one another arrays (asked of a sandwich only: a walk)

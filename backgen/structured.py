@@ -116,6 +116,39 @@ def _key(k):
     return isinstance(k, (str, int, np.integer)) and not isinstance(k, (bool, np.bool_))
 
 
+_SETTINGS_KEYS = frozenset({"mode", "p", "eps", "momentum", "stride", "pad", "pool_height", "pool_width",
+                            "layernorm", "seed", "running_mean", "running_var"})  # (CS231n's settings dicts)
+
+
+def arrays_read_by_key(func, name):
+    """The keys, in the order first read, of a parameter ``name`` that ``func`` reads only at string
+    constants (``params['W1']``, never written, iterated, passed on or tested against a string), none of
+    them a key of a dict of settings (``mode``, ``eps``, ``stride``...), nor ``name`` one of settings
+    (``bn_param``, ``config``): a dict of arrays whose shapes are not given, so its entries are read
+    as arrays of every shape.  Empty where it is read otherwise."""
+    lowered = name.lower()
+    if lowered.endswith(("_param", "params_dict_settings", "config", "cfg", "settings", "options", "opts")):
+        return ()
+    parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    keys = []
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        parent = parents.get(node)
+        if isinstance(node.ctx, ast.Store) or not (isinstance(parent, ast.Subscript) and parent.value is node and
+                                                   isinstance(parent.ctx, ast.Load)):
+            return ()
+        key = parent.slice
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)) or key.value in _SETTINGS_KEYS:
+            return ()
+        compared = parents.get(parent)
+        if isinstance(compared, ast.Compare) and any(isinstance(c, ast.Constant) and isinstance(c.value, str)
+                                                     for c in [compared.left, *compared.comparators]):
+            return ()  # (params['mode'] == 'train': a setting)
+        keys.append((node.lineno, node.col_offset, key.value))
+    return tuple(dict.fromkeys(key for *_, key in sorted(keys)))
+
+
 def unread_keys(value):
     """The first key of a dict of arrays (of floats) that is not a string or an integer (a tuple, a
     float), which backgen does not read the dict at; None where there is none."""
@@ -170,12 +203,20 @@ def _values(value, node):
     return [v for child, item in zip(node.children, items) for v in _values(item, child)]
 
 
-def flatten(forward, wrt, shapes, args):
-    """The forward with each structured parameter replaced by its leaves (see the module doc)."""
+def flatten(forward, wrt, shapes, args, unshaped=False):
+    """The forward with each structured parameter replaced by its leaves (see the module doc).  With
+    ``unshaped`` (``generate`` given no example values), those only that are dicts of arrays whose
+    shapes ``shapes`` does not give, read at string keys (``arrays_read_by_key``): each entry a
+    parameter of no shape given."""
     params = [a.arg for a in forward.func.args.args]
     found = {}
     for k, name in enumerate(params):
         value = args[k] if args is not None and k < len(args) else (shapes or {}).get(name)
+        if unshaped:
+            keys = arrays_read_by_key(forward.func, name) if name not in (shapes or {}) else ()
+            if keys:  # (params['W1'] and params['b1'] in arithmetic, neither given: arrays of every shape)
+                found[name] = (_tree(dict.fromkeys(keys), False), None)
+            continue
         key = unread_keys(value) if args is not None else None
         if key is not None:  # (read at it as a dict of settings, its arrays would have no gradient)
             raise forward.error(f"{name} is given a dict of arrays with the key {key!r}; backgen reads dicts of "
@@ -225,7 +266,7 @@ def flatten(forward, wrt, shapes, args):
         new_args += [ast.copy_location(ast.arg(leaf.name), arg) for leaf in leaves]
         if args is not None:
             new_values += _values(args[k], tree)
-        else:
+        elif value is not None:
             new_shapes.update({leaf.name: v for leaf, v in zip(leaves, _values(value, tree))})
         new_shapes.pop(arg.arg, None)
         packing.append(Packing(arg.arg, tree, tuple(leaf.name for leaf in leaves)))
@@ -281,6 +322,17 @@ def spelled(packing, message):
     name backgen gave it (quoted), and the user does not."""
     return [f"{leaf.name} is {p.param}{_access(p.structure, leaf.path)}" for p in packing
             for leaf in _leaves(p.structure) if f"'{leaf.name}'" in message]
+
+
+def unshaped_note(packing):
+    """What a refusal of code whose dicts of arrays ``flatten(..., unshaped=True)`` read says of them:
+    which array each name is, and how to give their shapes."""
+    named = "; ".join(f"{leaf.name} is {p.param}{_access(p.structure, leaf.path)}" for p in packing
+                      for leaf in _leaves(p.structure) if leaf.name != f"{p.param}{_access(p.structure, leaf.path)}")
+    first = packing[0]
+    key = _leaves(first.structure)[0].path[0]
+    return (f" ({named + '; ' if named else ''}the shapes of a dict's arrays are given as "
+            f"shapes={{{first.param!r}: {{{key!r}: 'N, D', ...}}}})")
 
 
 def _has_dict(node):
