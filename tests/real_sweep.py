@@ -21247,8 +21247,6 @@ KNOWN = {
     ("class_net_self_params", "generate"): ("refused", "no function definition (def) found in the source"),
     # no shapes for ten parameters of two ranks: the samples tried are of one rank, or mixed for six at most
     ("rnn_captioning_loss", "generate"): ("refused", "are needed to write NumPy gradients for captioning_loss()"),
-    # a dict of arrays whose shapes are not given: read as a dict of settings
-    ("dict_params_mlp", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # no shapes: code for every shape cannot know that mask has x's shape (as dropout_mask_given)
     ("dropout_test_mode", "generate"): ("refused", "the backward needs x (read by `dx = _unbroadcast(mask * d_out, x)`)"),
     # a cache in each mode: the backward, given the cache alone, cannot tell which (the decorator follows each)
@@ -21292,7 +21290,6 @@ KNOWN = {
     # without the call generate cannot see (the decorator reads them from the call)
     ("dropout_mask_in_param", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     ("batchnorm_mode_eq_test_running_given", "generate"): ("refused", "pass the settings (or call .backward with them)"),
-    ("two_layer_net_loss_dict_range_y", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("mlp_params_dict_loop_keys_str_format", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # keys 'W' + str(i) up to num_layers, an argument: generate knows neither the keys nor the bound
     ("fc_net_str_keys_loop", "generate"): ("refused", "reads a key made as the code runs"),
@@ -21306,8 +21303,6 @@ KNOWN = {
     # a default that is not a number: a tuple of layer shapes (as autograd_bnn_unpack_layers)
     ("autograd_bnn_unpack_shapes_arg", "generate"): ("refused", "is given a list holding lists"),
     ("autograd_bnn_unpack_shapes_arg", "decorator"): ("refused", "is given a list holding lists"),
-    # a dict of arrays whose shapes are not given (as dict_params_mlp)
-    ("augmented_dict_grads_loss_dict_out", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     # no shapes: np.diff's differentiated prepend and append are parts of the joined array, which code for
     # every shape does not slice (the decorator, and generate given the shapes, do)
     ("np_diff_append_prepend_curvature", "generate"): ("refused", "np.diff with prepend or append is differentiated where"),
@@ -21331,7 +21326,6 @@ KNOWN = {
     # dropout_mask_in_param)
     ("a1_two_layer_net_loss_method", "generate"): ("refused", "TwoLayerNet.loss is a method"),
     ("class_layer_dense_params_method", "generate"): ("refused", "Model.loss is a method"),
-    ("a1_two_layer_function_scores_loss", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("a2_batchnorm_train_running_dict", "generate"): ("refused", "builds a cache on each path (lines 42 and 46)"),
     ("a2_dropout_forward_mask_param_train", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     # no shapes, and code of one rank per parameter (labels indexing an embedding, lists of feature maps of
@@ -21395,10 +21389,9 @@ KNOWN = {
     # not supported: a nested function returned by a factory, a tuple display appended to a list (a per-step cache)
     ("wv_rnn_cache_list_of_tuples_per_step", "generate"): ("refused", "a list of tuples is followed only where"),
     ("wv_rnn_cache_list_of_tuples_per_step", "decorator"): ("refused", "a list of tuples is followed only where"),
-    # no shapes: a dict of arrays read as settings (as dict_params_mlp); a mask in the settings (as
-    # dropout_mask_in_param); a write through an alias or a reshaped view of what may be a number (as
+    # no shapes: a mask in the settings (as dropout_mask_in_param); a write through an alias or a
+    # reshaped view of what may be a number (as
     # helper_returns_view_then_written, reshape_view_written)
-    ("ag_logistic_regression_dict_params", "generate"): ("refused", "as a dictionary of settings, which carries no gradient"),
     ("wv_dropout_given_mask_inverted_cache_mask", "generate"): ("refused", "pass the settings (or call .backward with them)"),
     ("wv_inplace_add_into_param_copy_via_alias", "generate"): ("refused", "'y' may have been changed by the write into 'z'"),
     ("wv_reshape_view_write_then_read_original", "generate"): ("refused", "this writes into 'blocks', a view of 'y'"),
