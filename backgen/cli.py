@@ -106,7 +106,12 @@ def run(args):
             raise BackgenError(f"no function named {name!r} in {os.path.basename(path)}; it defines "
                                f"{', '.join(dict.fromkeys(defined))}", path, 1, 1)
     left_out = () if args.function else written_backwards(defined)
+    if not args.function:  # (a main() or a setup beside the forwards: nothing to differentiate)
+        left_out += tuple((name, None) for name in dict.fromkeys(defined)
+                          if name not in dict(left_out) and _params(text, path, name) == [])
     names = args.function or [name for name in defined if name not in dict(left_out)]
+    if not names:
+        raise BackgenError("no function with parameters to differentiate (name one with --function)", path, 1, 1)
     shapes = shape_options(args.shape, path)
     _check_shape_names(text, path, names, shapes)
     results = []

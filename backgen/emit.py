@@ -394,12 +394,15 @@ def forward_source(staged):
 
 
 def _left_out_note(left_out):
-    """What the header says of the source file's own backward functions, left out ("" if none)."""
-    if not left_out:
-        return ""
-    own = ", ".join(f"{name}() (of {forward}())" for name, forward in left_out)
-    return textwrap.fill(f"Left out: {own}, backward functions written in the source file; name one "
-                         "with --function to differentiate it.", width=88)
+    """What the header says of the functions of the source file left out: its own backward functions
+    (``(name, forward)``) and those that take no parameters (``(name, None)``); "" if none."""
+    own = ", ".join(f"{name}() (of {forward}())" for name, forward in left_out if forward is not None)
+    idle = ", ".join(f"{name}()" for name, forward in left_out if forward is None)
+    notes = ([f"Left out: {own}, backward functions written in the source file; name one with --function "
+              "to differentiate it."] if own else []) + \
+        ([f"Left out: {idle}, which {'takes' if ',' not in idle else 'take'} no parameters: nothing to "
+          "differentiate."] if idle else [])
+    return "\n\n".join(textwrap.fill(note, width=88) for note in notes)
 
 
 def _methods_note(methods):

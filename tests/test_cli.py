@@ -556,3 +556,19 @@ def test_check_uses_the_inputs_given_and_draws_the_others_to_fit(tmp_path, capsy
     assert main(command + ["--at", "x=1"]) == 1
     assert_one_line_error(capsys.readouterr(), f"{path}: --at: affine_forward() fails on the inputs given (and w, b "
                                                "drawn at random): AttributeError: 'float' object has no attribute")
+
+
+def test_a_function_without_parameters_is_left_out_and_named_in_the_header(tmp_path, capsys):
+    path = tmp_path / "layers.py"
+    path.write_text("import numpy as np\n\ndef affine(x: 'N, D', w: 'D, M'):\n    return x @ w\n\n"
+                    "def main():\n    x = np.ones((2, 3))\n    print(affine(x, x.T))\n\n"
+                    "if __name__ == '__main__':\n    main()\n")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "def affine_backward(x, w, dout):" in out and "def main_backward" not in out
+    assert "Left out: main(), which takes no parameters: nothing to differentiate." in out
+    only = tmp_path / "main_only.py"
+    only.write_text("def main():\n    print(1.0)\n")
+    assert main([str(only)]) == 1
+    assert capsys.readouterr().err == f"{only}:1:1: no function with parameters to differentiate (name one with " \
+                                      "--function)\n"
