@@ -127,7 +127,7 @@ def arrays_read_by_key(func, name):
     (``bn_param``, ``config``): a dict of arrays whose shapes are not given, so its entries are read
     as arrays of every shape.  Empty where it is read otherwise."""
     lowered = name.lower()
-    if lowered.endswith(("_param", "params_dict_settings", "config", "cfg", "settings", "options", "opts")):
+    if lowered.endswith(("_param", "config", "cfg", "settings", "options", "opts")):
         return ()
     parents = {child: node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
     keys = []
