@@ -408,7 +408,7 @@ class _Reverser(FlowReverser):
                 return ir.Group(header, tuple(lines))
         for line in lines if self.spread else ():  # (an adjoint added to, or written into: not the number alone)
             if line.__class__ is not ir.AdjointLine or line.accumulate or "[" in line.target:
-                for name in [n for n in self.spread if re.search(rf"\b{n}\b", str(line))]:
+                for name in [n for n in self.spread if n in source.line_names(str(line))]:
                     del self.spread[name]
         return ir.Group(header, tuple(lines)) if lines else None
 
@@ -470,7 +470,7 @@ class _Reverser(FlowReverser):
         shape = self.staged.shapes.get(outputs[0].name, ())
         if shape and all(d == 1 for d in shape) and groups:  # one number in an array: dout=1.0 will do
             upstream = self.staged.upstreams[0]  # unless the backward reads it as the array (dout[0], .reshape)
-            if any(re.search(rf"\b{upstream}\s*[\[.]", str(line)) for line in _flatten(groups)):
+            if any(upstream in source.read_as_arrays(str(line)) for line in _flatten(groups)):
                 return False
         return all(d == 1 for d in shape)  # one number
 
@@ -629,7 +629,7 @@ class _Reverser(FlowReverser):
                     continue
             if id(op) in self.left_out:
                 text = self.where_taken(op, text, upstream)
-            elif id(op) in self.zero_guarded and re.sub(r"[-()\s]", "", text) != upstream:
+            elif id(op) in self.zero_guarded and source.signed_name(text) != upstream:
                 if numpy and not self.of_numbers(op):  # (math.sqrt(s): a number)
                     text = f"{self.staged.modules['np']}.where({upstream} != 0, {text}, 0)"  # (0 * inf there)
                 else:
@@ -717,15 +717,14 @@ class _Reverser(FlowReverser):
     def where_taken(self, op, text, upstream):
         """``text``, a contribution of an operation in a branch np.where leaves out (``guarded``), with 0
         where it is left out: the products there may be nan (``0 * inf``) while the true gradient is 0."""
-        if re.sub(r"[-()\s]", "", text) == upstream:  # the upstream gradient itself: 0 there already
+        if source.signed_name(text) == upstream:  # the upstream gradient itself: 0 there already
             return text
         condition, taken = self.left_out[id(op)]
         np_name = self.staged.modules["np"]
         if self.staged.shape_free:
             return f"_where_taken({condition}, {text})" if taken else f"_where_taken({condition}, {text}, False)"
         shapes = self.staged.shapes
-        tested = re.fullmatch(r"~?\w+\.is(?:finite|nan)\((\w+)\)", condition)  # (np.isfinite(t): t's shape)
-        tested = tested.group(1) if tested else condition
+        tested = _tested_finite(condition) or condition  # (np.isfinite(t): t's shape)
         if tested not in shapes or op.target not in shapes:
             return text
         mask, shape = tuple(shapes[tested]), tuple(shapes[op.target])
@@ -1680,3 +1679,14 @@ def _joined(tests):
     if len(tests) == 1:
         return tests[0]
     return " and ".join(f"({t})" if " " in t and not t.startswith("not (") else t for t in tests)
+
+
+def _tested_finite(condition):
+    """``t`` of a condition ``np.isfinite(t)``, ``np.isnan(t)`` or its negation ``~np.isnan(t)``, else None."""
+    node = source.expression(condition)
+    if node.__class__ is ast.UnaryOp and node.op.__class__ is ast.Invert:
+        node = node.operand
+    if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and node.func.attr in ("isfinite", "isnan") \
+            and len(node.args) == 1 and not node.keywords and node.args[0].__class__ is ast.Name:
+        return node.args[0].id
+    return None

@@ -704,6 +704,26 @@ def line_names(text):
     return frozenset()
 
 
+def signed_name(text):
+    """The name the expression ``text`` is, negated or not (``dout``, ``-dout``, ``-(dout)``), else
+    None."""
+    node = expression(text)
+    while node.__class__ is ast.UnaryOp and node.op.__class__ in (ast.USub, ast.UAdd):
+        node = node.operand
+    return node.id if node.__class__ is ast.Name else None
+
+
+@text_cache
+def read_as_arrays(text):
+    """The names a line of code indexes or reads an attribute of (``dout[0]``, ``dout.reshape(...)``,
+    ``dout.T``): read as arrays, not as numbers alone."""
+    tree = _positioned(text)
+    if tree is None:
+        return frozenset()
+    return frozenset(node.value.id for node in ast.walk(tree[0]) if node.__class__ in (ast.Subscript, ast.Attribute)
+                     and node.value.__class__ is ast.Name)
+
+
 def printed(node, plain=False, parsed=None):
     """``to_source(node)`` of an expression built as a tree, its names remembered for
     ``line_names`` and ``code_names`` (the text is not parsed again to find them).  Only plain

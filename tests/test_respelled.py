@@ -7,8 +7,10 @@ backward raised.  Each is checked against central finite differences in float64.
 import textwrap
 
 import numpy as np
+import pytest
 
 import backgen
+from backgen import source as trees
 from test_never_wrong import assert_right
 
 
@@ -38,3 +40,17 @@ def test_a_size_computed_twice_in_a_string_and_an_attribute_stays():
         y = np.einsum('ij->ji', x) * T
         return np.tanh(y.T * n)
     ''', [X], dout=np.linspace(-1.0, 1.5, 12).reshape(3, 4), settings={"k": 2})
+
+
+@pytest.mark.parametrize("text, name", [("dout", "dout"), ("-dout", "dout"), ("-(dout)", "dout"), ("- -dh2", "dh2"),
+                                        ("dh - 2", None), ("(d)(h2)", None), ("dout[0]", None), ("d-out", None)])
+def test_the_name_an_expression_is_negated_or_not_is_read_from_its_tree(text, name):
+    # (spaces, minus signs and parentheses taken out of the text made "dh - 2" the name dh2)
+    assert trees.signed_name(text) == name
+
+
+@pytest.mark.parametrize("text, names", [("dx = dout[0] * w", {"dout"}), ("dx = dout.T @ w", {"dout"}),
+                                         ("dx = w * dout", set()), ("dx = x.dout", {"x"}),
+                                         ("for t in reversed(range(dout.shape[0])):", {"dout"})])
+def test_names_read_as_arrays_are_those_indexed_or_given_an_attribute(text, names):
+    assert trees.read_as_arrays(text) == names
