@@ -686,9 +686,7 @@ def _divided_back(result, staged):
                     if isinstance(item, (ir.ForwardLine, ir.AdjointLine)) and "[" in item.target):
                 ready = False
             after = max(after, where[0] + 1 if where else 0)
-        word = re.compile(rf"(?<![\w.]){re.escape(v)}\b")
-        if ready and not any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
-                             for item in _walked(forward[:after])):
+        if ready and not any(_mentions(item, v) for item in _walked(forward[:after])):
             forward.insert(after, ir.ForwardLine(old.number if old else _number(staged, v), v, text))
             if _read_smoothly(dataclasses.replace(result, forward=tuple(forward)), v):
                 continue
@@ -834,36 +832,33 @@ def _parts_given_whole(result, staged, cached):
         sections = dict(op.params).get("indices_or_sections") if op is not None and op.rule in _SPLITS else None
         if sections is None or not sections.isdigit() or int(sections) < 1:
             continue
-        count, word = int(sections), re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+        count = int(sections)
         zero = next((line for line in _walked(result.groups) if isinstance(line, ir.AdjointLine) and not
                      line.accumulate and line.source == f"[0.0 * item for item in {name}]"), None)
-        if zero is None or any(word.search(str(item) if not isinstance(item, ir.Block) else item.header)
-                               for item in _lines(result) if item is not zero and not (
+        if zero is None or any(_mentions(item, name) for item in _lines(result) if item is not zero and not (
                                    isinstance(item, ir.ForwardLine) and _base(item.target) == name)):
             continue  # (the list read for more than the zeros of its gradient)
         gradient = zero.target
         slot = re.compile(rf"{re.escape(gradient)}\[(\d+)\]")
-        reads = re.compile(rf"(?<![\w.]){re.escape(gradient)}\b")
         top = [line for line in _opened(result.groups)]
-        if any(reads.search(item.header) or any(reads.search(str(inner)) for inner in _walked(item.body))
+        if any(_mentions(item, gradient) or any(_mentions(inner, gradient) for inner in _walked(item.body))
                for item in top if isinstance(item, ir.Block)):
             continue  # (in a block: a path may skip a part)
         filled, ready, edits = set(), False, {}
         for line in top[top.index(zero) + 1:] if zero in top else [None]:
             if line is None:
                 break
-            text = str(line)
-            if not reads.search(text):
+            if not _mentions(line, gradient):
                 continue
             match = isinstance(line, ir.AdjointLine) and not line.accumulate and slot.fullmatch(line.target)
             added = match and _added_to(line.source, line.target)  # (dW[0] = dW[0] + v: v)
             if match and not ready and added is not None and \
                     int(match.group(1)) < count and match.group(1) not in filled and \
-                    not reads.search(added):
+                    gradient not in source.line_names(added):
                 filled.add(match.group(1))
                 edits[id(line)] = dataclasses.replace(line, source=added)
                 continue
-            if len(filled) != count or reads.search(line.target if isinstance(line, ir.AdjointLine) else ""):
+            if len(filled) != count or isinstance(line, ir.AdjointLine) and gradient in source.line_names(line.target):
                 break  # (read before every part has its gradient, or written otherwise)
             ready = True
         else:
@@ -1099,10 +1094,9 @@ def _slots_read_back(backward, staged, layout, looped):
                   item.target == value]
             if not at or any(isinstance(item, ir.Block) for item in body[at[-1]:slots[0]]):
                 continue
-            word = re.compile(rf"(?<![\w.]){re.escape(text)}\b")
             others = [item for item in _lines(dataclasses.replace(backward, forward=tuple(forward)))
                       if item is not write and not (isinstance(item, ir.ForwardLine) and item.target == text)]
-            if any(word.search(str(item) if not isinstance(item, ir.Block) else item.header) for item in others):
+            if any(_mentions(item, text) for item in others):
                 continue  # (read elsewhere: a slot read before its step writes it would differ)
             if any(isinstance(item, ir.ForwardLine) and "[" in item.target for item in others) or any(
                     isinstance(item, ir.AdjointLine) and ("[" in item.target or item.accumulate)
@@ -1273,7 +1267,7 @@ def _shapes_from_what_is_there(backward, staged, cached, free, looped=frozenset(
         forms = (f"{name}.shape", f"{np_name}.shape({name})")
         if not shape_only(name):
             continue  # (read as more than its shape)
-        in_forward = any(re.search(rf"(?<![\w.]){re.escape(name)}\b", text) for text in forward_texts
+        in_forward = any(name in source.line_names(text) for text in forward_texts
                          if not text.startswith(f"{name} = "))  # (a kept array may be computed after it)
         held = next((op.target for op in ir.ops_in(staged.body) if op.target in cached and
                      getattr(op, "source", None) in forms), None)
@@ -1465,3 +1459,12 @@ def backward_name(name):
         if not tail or tail.startswith("_"):
             return f"{head}_backward{tail}"
     return f"{name}_backward"
+
+
+def _mentions(item, name):
+    """Whether a line (or a block's header) of the backward reads or sets ``name``, by its tree (by its
+    words where it has none: never taken to leave a name out)."""
+    text = item.header if isinstance(item, ir.Block) else str(item)
+    names = source.line_names(text)
+    return name in names if names or source.expression(text) is not None else \
+        re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None

@@ -696,12 +696,8 @@ def line_names(text):
     node = expression(text)
     if node is not None:
         return frozenset(name_ids(node))
-    for attempt in (text, text + " pass"):
-        try:
-            return frozenset(name_ids(ast.parse(attempt)))
-        except SyntaxError:
-            continue
-    return frozenset()
+    tree = _positioned(text)  # (a statement, or a block's header: ``for t in range(T):``, ``elif c:``)
+    return frozenset(name_ids(tree[0])) if tree is not None else frozenset()
 
 
 def signed_name(text):
