@@ -48,7 +48,7 @@ import re
 
 import numpy as np
 
-from . import ir
+from . import ir, source
 from .source import names_in as source_names, number_text
 
 # Operations whose backward leaves zeros in an operand's adjoint where the value does not reach the
@@ -353,7 +353,7 @@ def _uses(staged, gradient_only=False):
                 if isinstance(value, ir.Var):
                     add(value.name)
     for text in texts:
-        for name in re.findall(r"[A-Za-z_]\w*", text or ""):
+        for name in source.line_names(text) if text else ():
             add(name, 1000)
     return uses
 

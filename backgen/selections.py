@@ -720,7 +720,7 @@ def _data_names(staged, args, counts=frozenset(), control=True):
     params = set(staged.params)
 
     def reads(text):
-        return set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text or "")) & data
+        return source.line_names(text) & data if text else set()
 
     def walk(items, tested):
         tested = tested and control
@@ -835,7 +835,7 @@ def check_other_values(staged, shapes, args, integers=(), functions=None, also=(
     lengths = _data_names(staged, args, counts) - _data_names(staged, args) if counts else set()
     tests = [item.iterable or item.test or "" for item in ir.loops_in(staged.body)]  # (range(k): a count)
     if lengths and not any(op.reads() & lengths for op in ir.ops_in(staged.body)) and \
-            not any(set(re.findall(r"[A-Za-z_]\w*", test)) & lengths for test in tests):
+            not any(source.line_names(test) & lengths for test in tests if test):
         lengths = set()  # (what the integers decide)
     selecting = [i for i, (p, a) in enumerate(zip(staged.params, args)) if isinstance(a, np.ndarray) and
                  a.dtype.kind == "b" and a.ndim and any(p in ast.literal_eval(op.param("index_vars") or "()")

@@ -41,7 +41,7 @@ import itertools
 import math
 import re
 
-from . import emit, ir
+from . import emit, ir, source
 from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .sample_sizes import Sizes, about_sizes
@@ -679,12 +679,11 @@ def item_lists(staged, params, passed=frozenset(), picked=frozenset()):
     def take(name):
         """The names read only as a list of items is: ``name`` and those of its items and slices
         indexed likewise; None where ``name`` is read otherwise."""
-        if any(re.search(rf"\b{re.escape(name)}\b", re.sub(rf"\blen\({re.escape(name)}\)", "", text))
-               for text in texts):
+        if any(_read_beyond_len(text, name) for text in texts if text):
             return None
         items, names = [], {name}
         for op, position in reads.get(name, ()):
-            if op.rule == "inert" and re.fullmatch(rf"len\({re.escape(name)}\)", op.source or ""):
+            if op.rule == "inert" and _len_of(source.expression(op.source or ""), name):
                 continue
             if op.rule == "call" and (id(op), position) in passed:
                 if (id(op), position) in picked:
@@ -737,6 +736,22 @@ def _item_index(index):
                             ast.FloorDiv, ast.Mod)) or isinstance(n, ast.Constant) and type(n.value) is int
              or n is node and kind == "slice" for n in ast.walk(node))
     return kind if ok else None
+
+
+def _len_of(node, name):
+    """Whether the tree ``node`` is ``len(name)``."""
+    return node.__class__ is ast.Call and node.func.__class__ is ast.Name and node.func.id == "len" and \
+        len(node.args) == 1 and not node.keywords and node.args[0].__class__ is ast.Name and node.args[0].id == name
+
+
+def _read_beyond_len(text, name):
+    """Whether the expression ``text`` reads ``name`` other than as ``len(name)`` (by its words where it
+    does not parse: never taken to leave a read out)."""
+    node = source.expression(text)
+    if node is None:
+        return re.search(rf"\b{re.escape(name)}\b", text) is not None
+    lens = {id(n.args[0]) for n in ast.walk(node) if _len_of(n, name)}
+    return any(n.__class__ is ast.Name and n.id == name and id(n) not in lens for n in ast.walk(node))
 
 
 def _other_texts(staged):
