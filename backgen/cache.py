@@ -1070,9 +1070,9 @@ def _slots_read_back(backward, staged, layout, looped):
                 made[0].source or "") or "dtype" in (made[0].source or ""):
             continue
         loops = [k for k, item in enumerate(forward) if isinstance(item, ir.Block) and
-                 re.fullmatch(r"for (\w+) in range\([^,]*\):", item.header)]
+                 source.range_loop(item.header, backwards=False)]
         for k in loops:
-            block, counter = forward[k], re.fullmatch(r"for (\w+) in range", forward[k].header[:forward[k].header.index("(")]).group(1)
+            block, counter = forward[k], source.range_loop(forward[k].header, backwards=False)[0]
             body = list(block.body)
             slots = [j for j, item in enumerate(body) if isinstance(item, ir.ForwardLine) and _base(item.target) == text
                      and "[" in item.target]

@@ -80,10 +80,10 @@ def _across(rest, name):
         if not _mentions(line, name):
             continue
         if isinstance(line, ir.Block):
-            loop = re.fullmatch(r"for (\w+) in (?:reversed\()?range\(([^,()]+|\w+\([^()]*\))\)\)?:", line.header)
-            if loop is None or (line.header.count("(") != line.header.count(")")):
+            loop = source.range_loop(line.header)
+            if loop is None:
                 return set()
-            var = loop.group(1)
+            var = loop[0]
             body = list(ir.group_lines(line.body))
             touching = [inner for inner in _walk_all(line.body) if _mentions(inner, name)]
             if len(touching) != 1 or not any(inner is touching[0] for inner in body):
@@ -208,10 +208,10 @@ def _definitions(lines):
             texts.setdefault(line.target, set()).add(line.source)
     for line in lines:
         if isinstance(line, ir.Block):
-            loop = re.fullmatch(r"for (\w+) in (?:reversed\()?range\(([^,]+)\)\)?:", line.header)
+            loop = source.range_loop(line.header)
             targets = _for_targets(line.header)
             for target in targets:
-                seen.setdefault(target, set()).add("size" if loop and targets == {loop.group(1)} else "?")
+                seen.setdefault(target, set()).add("size" if loop and targets == {loop[0]} else "?")
             continue
         if isinstance(line, (ir.AdjointLine, ir.ForwardLine)) and not getattr(line, "accumulate", False):
             if line.target.isidentifier():
@@ -247,8 +247,8 @@ def _is_shape(name, texts):
 
 
 def _for_targets(header):
-    found = re.match(r"for (.+?) in ", header)
-    return {t.strip() for t in found.group(1).strip("()").split(",")} if found else set()
+    found = source.for_header(header)
+    return set(found[0]) if found else set()
 
 
 def _mentions(line, name):

@@ -74,8 +74,8 @@ def _arithmetic_once(backward, stores, given):
         added = []
         for item in items:
             if isinstance(item, ir.Block):
-                header = re.match(r"for (\w+) in ", item.header)
-                loop = {header.group(1)} if header and stores.get(header.group(1)) == 1 else set()
+                header = source.for_header(item.header)
+                loop = set(header[0]) if header and len(header[0]) == 1 and stores.get(header[0][0]) == 1 else set()
                 scan(item.body, available | loop)
             elif isinstance(item, ir.Group):  # (its lines' names are its own: taken out after it)
                 available.difference_update(scan(item.lines, available))
@@ -185,8 +185,8 @@ def _stores(backward):
             if isinstance(item, ir.Group):
                 walk(item.lines)
             elif isinstance(item, ir.Block):
-                header = re.match(r"for (.+?) in ", item.header)
-                for name in re.findall(r"\w+", header.group(1) if header else item.header):
+                header = source.for_header(item.header)
+                for name in header[0] if header else source.line_names(item.header):
                     add(name, 1 if header else 2)
                 walk(item.body)
             elif isinstance(item, (ir.ForwardLine, ir.AdjointLine)):

@@ -700,6 +700,33 @@ def line_names(text):
     return frozenset(name_ids(tree[0])) if tree is not None else frozenset()
 
 
+def for_header(header):
+    """``(targets, iterable)`` of a block header ``for t in range(T):`` (``("t",)`` and the tree of
+    ``range(T)``; ``for i, x in enumerate(xs):`` gives ``("i", "x")``), None for another header."""
+    tree = _positioned(header)
+    loop = tree[0].body[-1] if tree is not None and tree[0].__class__ is ast.Module and tree[0].body else None
+    if loop.__class__ is not ast.For:
+        return None
+    return tuple(n.id for n in ast.walk(loop.target) if n.__class__ is ast.Name), loop.iter
+
+
+def range_loop(header, backwards=True):
+    """``(t, bound)`` of a header ``for t in range(bound):`` (or, with ``backwards``, ``for t in
+    reversed(range(bound)):``), the bound as text (one argument of ``range``, no keyword); None for
+    another header."""
+    found = for_header(header)
+    if found is None or len(found[0]) != 1 or found[1].__class__ is not ast.Call:
+        return None
+    call = found[1]
+    if backwards and call.func.__class__ is ast.Name and call.func.id == "reversed" and len(call.args) == 1 and \
+            not call.keywords:
+        call = call.args[0]
+    if not (call.__class__ is ast.Call and call.func.__class__ is ast.Name and call.func.id == "range" and
+            len(call.args) == 1 and not call.keywords and call.args[0].__class__ is not ast.Starred):
+        return None
+    return found[0][0], ast.unparse(call.args[0])
+
+
 def signed_name(text):
     """The name the expression ``text`` is, negated or not (``dout``, ``-dout``, ``-(dout)``), else
     None."""

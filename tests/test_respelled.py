@@ -54,3 +54,14 @@ def test_the_name_an_expression_is_negated_or_not_is_read_from_its_tree(text, na
                                          ("for t in reversed(range(dout.shape[0])):", {"dout"})])
 def test_names_read_as_arrays_are_those_indexed_or_given_an_attribute(text, names):
     assert trees.read_as_arrays(text) == names
+
+
+@pytest.mark.parametrize("header, targets, ranged", [
+    ("for t in range(T):", ("t",), ("t", "T")), ("for t in reversed(range(x.shape[0])):", ("t",), ("t", "x.shape[0]")),
+    ("for i, (a, b) in enumerate(pairs):", ("i", "a", "b"), None), ("for t in range(1, T):", ("t",), None),
+    ("for t in range(min(a, b)):", ("t",), ("t", "min(a, b)")), ("if x > 0:", None, None), ("else:", None, None)])
+def test_loop_headers_are_read_by_their_trees(header, targets, ranged):
+    # (a regular expression read `for i, (a, b) in` as the names i, (a and b)
+    found = trees.for_header(header)
+    assert (found[0] if found else None) == targets
+    assert trees.range_loop(header) == ranged
