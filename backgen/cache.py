@@ -989,11 +989,10 @@ def _copies_as_their_values(layout, staged):
     changed unseen."""
     if layout is None:
         return layout
-    np_name = re.escape(staged.modules.get("np", "np"))
+    np_name = staged.modules.get("np", "np")
     copied = {op.target: op.args[0].name for op in ir.ops_in(staged.body) if op.rule == "np.copy"
               and len(op.args) == 1 and isinstance(op.args[0], ir.Var) and op.args[0].name not in staged.lists
-              and re.fullmatch(rf"{re.escape(op.args[0].name)}\.copy\(\)|{np_name}\.(?:copy|array)\("
-                               rf"{re.escape(op.args[0].name)}\)", op.source)}  # (no dtype=np.float32)
+              and source.copy_read(op.source, np_name) == op.args[0].name}  # (no dtype=np.float32)
     stale, names = stale_names(staged), list(layout.names)
     for k, name in enumerate(names):
         value = copied.get(name)
@@ -1065,9 +1064,7 @@ def _slots_read_back(backward, staged, layout, looped):
             continue
         mine = [op for op in writes if _user(op.target) == text]
         made = [op for op in ops if op.target == text and op.rule != "setitem"]
-        if len(mine) != 1 or len(made) != 1 or not re.fullmatch(
-                rf"{re.escape(np_name)}\.(?:zeros|empty)\(\(.*\)\)|{re.escape(np_name)}\.(?:zeros|empty)\(\w+\)",
-                made[0].source or "") or "dtype" in (made[0].source or ""):
+        if len(mine) != 1 or len(made) != 1 or not _zeros_made(made[0].source or "", np_name):
             continue
         loops = [k for k, item in enumerate(forward) if isinstance(item, ir.Block) and
                  source.range_loop(item.header, backwards=False)]
@@ -1133,11 +1130,9 @@ def _zeros_from_what_is_there(backward, staged, cached, kept=frozenset()):
     np_name = staged.modules["np"]
     held_sizes = {}  # (value, axis) -> the cached name of its size there (n = W.shape[0]); (value, None): its shape
     for op in ir.ops_in(staged.body):
-        match = re.fullmatch(rf"(?:(\w+)\.shape|{np_name}\.shape\((\w+)\))(?:\[(\d+)\])?",
-                             getattr(op, "source", None) or "")
-        if op.target in cached and match:
-            axis = int(match.group(3)) if match.group(3) is not None else None
-            held_sizes.setdefault((match.group(1) or match.group(2), axis), op.target)
+        read = source.shape_read(getattr(op, "source", None) or "", np_name)
+        if op.target in cached and read is not None and (read[1] is None or read[1] >= 0):
+            held_sizes.setdefault(read, op.target)
     suffix = ", dtype=float"  # (zeros of floats, where the value may be of integers: floats.floats)
 
     def fix(items, defined):
@@ -1189,14 +1184,14 @@ def same_shape(staged, cached):
     (``np.copy(b)``, ``b.copy()``) or a version written into (``b_1[1:] = prod``, staged as a copy
     written into), or such a copy of one: an array of their very shape at every shape, whose shape
     the backward may read for theirs."""
-    np_name = re.escape(staged.modules.get("np", "np"))
+    np_name = staged.modules.get("np", "np")
     copies = {}  # copy -> the value copied
     for op in ir.ops_in(staged.body):
         base = op.args[0] if op.args else None
         if not isinstance(base, ir.Var) or base.name in staged.lists:
             continue
-        if op.rule == "setitem" or op.rule == "np.copy" and len(op.args) == 1 and re.fullmatch(
-                rf"{re.escape(base.name)}\.copy\(\)|{np_name}\.copy\({re.escape(base.name)}\)", op.source or ""):
+        if op.rule == "setitem" or op.rule == "np.copy" and len(op.args) == 1 and \
+                source.copy_read(op.source or "", np_name, array=False) == base.name:
             copies[op.target] = op.args[0].name
     found = {}
     for name in sorted(cached):
@@ -1221,8 +1216,9 @@ def _missing_zeros_from_the_cache(backward, staged, cached):
              if n and n not in staged.lists and shapes.get(n) is not None and len(shapes[n]) > 0]
     missing = []
     for upstream, zero in backward.missing:
-        match = re.fullmatch(rf"{re.escape(np_name)}\.zeros_like\((\w+)\)", zero)
-        name = match and match.group(1)
+        call = source.numpy_call(zero, np_name)
+        name = call[1].args[0].id if call is not None and call[0] == "zeros_like" and len(call[1].args) == 1 and \
+            not call[1].keywords and call[1].args[0].__class__ is ast.Name else None
         if name and name not in cached and shapes.get(name) is not None and len(shapes[name]) > 0 and \
                 _told_apart(staged, shapes[name]):
             shape = tuple(shapes[name])
@@ -1468,3 +1464,11 @@ def _mentions(item, name):
     names = source.line_names(text)
     return name in names if names or source.expression(text) is not None else \
         re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
+def _zeros_made(text, np_name):
+    """Whether ``text`` is ``np.zeros(shape)`` or ``np.empty(shape)`` of a tuple or a name, of no dtype."""
+    call = source.numpy_call(text, np_name)
+    return call is not None and call[0] in ("zeros", "empty") and len(call[1].args) == 1 and not call[1].keywords \
+        and (call[1].args[0].__class__ in (ast.Tuple, ast.Name) or call[1].args[0].__class__ is ast.Constant and
+             type(call[1].args[0].value) is int)

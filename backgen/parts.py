@@ -46,8 +46,12 @@ def _zeros(line):
     """``dA`` for a line ``dA = np.zeros(...)``, ``np.zeros_like(...)`` or ``_zeros_like_items(...)`` (a
     list of zeros, for a list of arrays of several shapes)."""
     if line.__class__ is ir.AdjointLine and not line.accumulate and "zeros" in line.source \
-            and line.target.isidentifier() and re.match(r"^(\w+\.zeros(_like)?|_zeros_like_items)\(", line.source):
-        return line.target
+            and line.target.isidentifier():
+        call = source.expression(line.source)
+        func = call.func if call.__class__ is ast.Call else None
+        if func.__class__ is ast.Attribute and func.value.__class__ is ast.Name and func.attr in ("zeros", "zeros_like") \
+                or func.__class__ is ast.Name and func.id == "_zeros_like_items":
+            return line.target
     return None
 
 
@@ -243,7 +247,10 @@ def _kind(text, target, texts):
 def _is_shape(name, texts):
     """Whether ``name`` is assigned one text, ``x.shape`` (``texts``: name -> the texts assigned to it)."""
     texts = texts.get(name, ())
-    return len(texts) == 1 and re.fullmatch(r"\w+\.shape", next(iter(texts))) is not None
+    if len(texts) != 1:
+        return False
+    node = source.expression(next(iter(texts)))
+    return node.__class__ is ast.Attribute and node.attr == "shape" and node.value.__class__ is ast.Name
 
 
 def _for_targets(header):

@@ -33,14 +33,14 @@ def plainer(backward):
 
 
 def _parts_in_place(backward, top, once, stores):
-    np_name = re.escape(backward.modules.get("np", "np"))
+    np_name = backward.modules.get("np", "np")
     mentions, given = None, backward  # (counted, in the code as given, where a line of a shape is met)
     for line in top:
         name = line.target
-        match = re.fullmatch(rf"(\w+)\.shape|{np_name}\.shape\((\w+)\)", line.source)
-        if name not in once or not match or stores.get(match.group(1) or match.group(2), 0) > 0:
+        read = source.shape_read(line.source, np_name)
+        if name not in once or read is None or read[1] is not None or stores.get(read[0], 0) > 0:
             continue  # (the array read must be one no line sets: a parameter, the cache's)
-        parts = [other for other in top if re.fullmatch(rf"{re.escape(name)}\[\d+\]", other.source)]
+        parts = [other for other in top if _item_of(other.source, name)]
         mentions = _mentions(given) if mentions is None and parts else mentions
         if not parts or mentions.get(name, 0) != 1 + len(parts):  # (its own line, then its parts alone)
             continue
@@ -175,7 +175,7 @@ def _stores(backward):
     if backward.cache is not None:
         signature |= {name for name in backward.cache.names if name}
     for text in backward.unpack:
-        signature |= set(re.findall(r"\w+", text.split("=", 1)[0]))
+        signature |= source.assigned(text)
 
     def add(name, times=1):
         counts[name] = counts.get(name, 0) + times
@@ -193,7 +193,14 @@ def _stores(backward):
                 add(item.target.split("[", 1)[0].strip(), 1 if item.target.isidentifier() else 2)
             elif isinstance(item, ir.CallLine):
                 for target in item.targets:
-                    for name in re.findall(r"\w+", target):
+                    for name in source.line_names(target):
                         add(name, 2)
     walk(backward.forward + backward.groups + backward.zeros)
     return counts, signature
+
+
+def _item_of(text, name):
+    """Whether the expression ``text`` is ``name[k]`` of an integer ``k`` of none or more."""
+    node = source.expression(text)
+    return node.__class__ is ast.Subscript and node.value.__class__ is ast.Name and node.value.id == name and \
+        node.slice.__class__ is ast.Constant and type(node.slice.value) is int and node.slice.value >= 0

@@ -727,6 +727,54 @@ def range_loop(header, backwards=True):
     return found[0][0], ast.unparse(call.args[0])
 
 
+def shape_read(text, np_name="np"):
+    """``(x, axis)`` of an expression ``x.shape`` or ``np.shape(x)`` (``axis`` None), ``x.shape[k]`` or
+    ``np.shape(x)[k]`` (``axis`` the integer ``k``), ``np_name`` NumPy's name; else None."""
+    node, axis = expression(text), None
+    if node.__class__ is ast.Subscript and node.slice.__class__ is ast.Constant and type(node.slice.value) is int:
+        node, axis = node.value, node.slice.value
+    if node.__class__ is ast.Attribute and node.attr == "shape" and node.value.__class__ is ast.Name:
+        return node.value.id, axis
+    call = numpy_call(node, np_name)
+    if call is not None and call[0] == "shape" and len(call[1].args) == 1 and not call[1].keywords and \
+            call[1].args[0].__class__ is ast.Name:
+        return call[1].args[0].id, axis
+    return None
+
+
+def numpy_call(text_or_node, np_name="np"):
+    """``(function, call)`` of an expression that is a call of NumPy's ``np_name.function(...)``, else None."""
+    node = expression(text_or_node) if isinstance(text_or_node, str) else text_or_node
+    if node.__class__ is ast.Call and node.func.__class__ is ast.Attribute and \
+            node.func.value.__class__ is ast.Name and node.func.value.id == np_name:
+        return node.func.attr, node
+    return None
+
+
+def copy_read(text, np_name="np", array=True):
+    """``x`` of an expression ``x.copy()`` or ``np.copy(x)`` (with ``array``, ``np.array(x)`` too), without
+    other arguments; else None."""
+    node = expression(text)
+    if node.__class__ is not ast.Call or node.keywords:
+        return None
+    if node.func.__class__ is ast.Attribute and node.func.attr == "copy" and not node.args and \
+            node.func.value.__class__ is ast.Name:
+        return node.func.value.id
+    call = numpy_call(node, np_name)
+    if call is not None and call[0] in (("copy", "array") if array else ("copy",)) and len(node.args) == 1 and \
+            node.args[0].__class__ is ast.Name:
+        return node.args[0].id
+    return None
+
+
+@text_cache
+def assigned(text):
+    """The names a statement ``text`` binds (``(W1, b1), (W2, b2) = params``: W1, b1, W2, b2)."""
+    tree = _positioned(text)
+    return frozenset(n.id for n in ast.walk(tree[0]) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store) \
+        if tree is not None else frozenset()
+
+
 def signed_name(text):
     """The name the expression ``text`` is, negated or not (``dout``, ``-dout``, ``-(dout)``), else
     None."""
