@@ -45,14 +45,13 @@ _SHAPE_ERROR = re.compile(
     r"tuple index out of range|setting an array element with a sequence|inhomogeneous|"
     r"object is not subscriptable|does not support item assignment|invalid index to scalar variable")
 
-# the sizes a value's shape gives: x.shape, x.shape[0], len(x), x.ndim, x.size, np.shape(x); in an expression,
-# and as one's whole text
-_SIZES = re.compile(r"\b\w+\.(?:shape|ndim|size)\(\w+\)|\blen\(\w+\)|\b\w+\.shape\[[-\d:\s]*\]|\b\w+\.(?:shape|ndim|size)\b")
-_SHAPE_QUERY = re.compile(rf"\s*(?:{_SIZES.pattern})\s*$")
+# calls whose result's shape the values of their (float) operands decide (and a if c else b)
+_VALUE_SHAPED = frozenset({"unique", "nonzero", "argwhere", "flatnonzero", "extract", "compress", "trim_zeros",
+                           "bincount", "arange", "linspace", "where", "filter", "fromiter"})
 
-# calls whose result's shape the values of their (float) operands decide
-_VALUE_SHAPED = re.compile(r"\b(?:unique|nonzero|argwhere|flatnonzero|extract|compress|trim_zeros|histogram\w*|"
-                           r"bincount|arange|linspace|where|filter|fromiter|if)\b")
+
+def _value_shaped(name):
+    return name in _VALUE_SHAPED or name.startswith("histogram")
 
 
 def shape_error(exc):
@@ -194,13 +193,13 @@ def _known(staged, walker, args, names):
     carries = [(carried, end.name) for loop in every_loop for carried, end in loop.exits  # (a carried name: its
                if end.__class__ is ir.Var]  # value before the loop, then the one each iteration ends with)
     iterated = {id(loop): _code_names(loop.iterable) & names for loop in loops}
-    counted = {id(loop): _code_names(_SIZES.sub("0", loop.iterable)) & names for loop in loops}  # (range(len(W)):
+    counted = {id(loop): source.names_past_sizes(loop.iterable) & names for loop in loops}  # (range(len(W)):
     # the names whose values, not shapes, give the items)
     changed = True
     while changed:  # (static shrinks and tainted grows, each reading the other, until neither changes)
         changed = False
         for name in sorted(static):
-            if name in tainted or any(not _SHAPE_QUERY.match(op.source) and not (op.reads() & names) <= static
+            if name in tainted or any(not source.is_size_read(op.source) and not (op.reads() & names) <= static
                                       for op in assigned.get(name, ())):
                 static.discard(name)
                 changed = True
@@ -218,7 +217,8 @@ def _known(staged, walker, args, names):
             reads = op.reads() & names
             elementwise = _elementwise(op)
             if reads & tainted or op.rule == "call" or not elementwise and (
-                    _VALUE_SHAPED.search(op.source) or any(r in walker.integral and r not in static for r in reads)):
+                    source.calls_any(op.source, _value_shaped) or
+                    any(r in walker.integral and r not in static for r in reads)):
                 tainted.add(op.target)
                 changed = True
         for loop in loops:

@@ -775,6 +775,58 @@ def assigned(text):
         if tree is not None else frozenset()
 
 
+_SIZE_ATTRIBUTES = frozenset({"shape", "ndim", "size"})
+
+
+def _size_read(node):
+    """The ``ast.Name`` of the value whose size ``node`` reads (``x.shape``, ``x.shape[0]``, ``x.ndim``,
+    ``x.size``, ``len(x)``, ``np.shape(x)`` and its kin), else None."""
+    if node.__class__ is ast.Subscript and node.value.__class__ is ast.Attribute and node.value.attr == "shape":
+        node = node.value
+    if node.__class__ is ast.Attribute and node.attr in _SIZE_ATTRIBUTES and node.value.__class__ is ast.Name:
+        return node.value
+    if node.__class__ is ast.Call and len(node.args) == 1 and not node.keywords and \
+            node.args[0].__class__ is ast.Name and (
+                node.func.__class__ is ast.Name and node.func.id == "len" or
+                node.func.__class__ is ast.Attribute and node.func.attr in _SIZE_ATTRIBUTES):
+        return node.args[0]
+    return None
+
+
+def is_size_read(text):
+    """Whether the expression ``text`` is a size of a value (see ``_size_read``) and nothing more."""
+    node = expression(text)
+    return node is not None and _size_read(node) is not None
+
+
+def names_past_sizes(text):
+    """The names the expression ``text`` reads other than for their sizes (``range(len(W))``: none;
+    ``W[0] * x.shape[i]``: W and i)."""
+    node = expression(text)
+    if node is None:
+        return line_names(text)
+    sized = {id(_size_read(part)) for part in ast.walk(node)} - {id(None)}
+    return frozenset(n.id for n in ast.walk(node) if n.__class__ is ast.Name and id(n) not in sized)
+
+
+def calls_any(text, named):
+    """Whether the expression ``text`` calls a function or method whose last name ``named(name)`` accepts
+    (``np.unique(x)``, ``x.nonzero()``) or holds a conditional expression (``a if c else b``); True where
+    it does not parse."""
+    node = expression(text)
+    if node is None:
+        return True
+    for part in ast.walk(node):
+        if part.__class__ is ast.IfExp:
+            return True
+        if part.__class__ is ast.Call:
+            func = part.func
+            last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+            if last is not None and named(last):
+                return True
+    return False
+
+
 def signed_name(text):
     """The name the expression ``text`` is, negated or not (``dout``, ``-dout``, ``-(dout)``), else
     None."""
