@@ -800,12 +800,16 @@ def is_size_read(text):
 
 
 def names_past_sizes(text):
-    """The names the expression ``text`` reads other than for their sizes (``range(len(W))``: none;
+    """The names the expression ``text`` reads other than for their sizes (``range(len(W))``: range;
     ``W[0] * x.shape[i]``: W and i)."""
     node = expression(text)
     if node is None:
         return line_names(text)
-    sized = {id(_size_read(part)) for part in ast.walk(node)} - {id(None)}
+    sized = set()
+    for part in ast.walk(node):
+        if _size_read(part) is not None:  # (x.shape[i]: x's size, at i, which is read)
+            whole = part.value if part.__class__ is ast.Subscript else part
+            sized.update(id(n) for n in ast.walk(whole) if n.__class__ is ast.Name)
     return frozenset(n.id for n in ast.walk(node) if n.__class__ is ast.Name and id(n) not in sized)
 
 
