@@ -129,6 +129,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
             trys.rewrite(forward)
         if ast.Global in kinds:
             _read_only_globals(forward.func)
+        if any(isinstance(value, ast.Dict) for value in forward.literals.values()):  # (PARAMS = {"g": 9.81} at
+            put_literal_lists(forward.func, {name: value for name, value in forward.literals.items()  # module
+                                             if isinstance(value, ast.Dict)})  # level: its entries named next)
         named_entries.rewrite(forward.func)
         if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
             iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
@@ -983,7 +986,7 @@ def _written_out(value):
 def _live_literal_lists(func, filename, names):
     """The literal lists (``literals.literal_lists``) of a live function's file that it reads, each
     holding in the running module the values its source writes."""
-    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple, numpy.ndarray))}:
+    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple, dict, numpy.ndarray))}:
         return {}
     try:
         with tokenize.open(filename) as handle:
@@ -1013,6 +1016,9 @@ def _same_literal(value, node):
 
 
 def _same_value(value, literal):
+    if isinstance(literal, dict):  # (a dict of numbers by strings)
+        return type(value) is dict and list(value) == list(literal) and \
+            all(_same_value(value[k], literal[k]) for k in literal)
     if isinstance(literal, (list, tuple)):
         return type(value) is type(literal) and len(value) == len(literal) and \
             all(_same_value(v, w) for v, w in zip(value, literal))

@@ -149,3 +149,44 @@ def test_np_gradient_with_a_matrix_for_coordinates_is_refused():
         def f(y: "3, 4", x: "3, 4"):
             return np.sum(np.gradient(y, x, axis=1))
     ''', [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))], "distances must be either scalars or 1d")
+
+
+# --- module constants in a dict of numbers by strings (PARAMS = {"g": 9.81}), read by their keys ----------
+
+DRAG = '''
+    import math
+
+    PARAMS = {"g": 9.81, "rho": 1.225, "Cd": 0.47}
+    MASSES = (0.1, 0.2, 0.5)
+
+    def f(v, r, which=1):
+        A = math.pi * r ** 2
+        return 0.5 * PARAMS["rho"] * PARAMS["Cd"] * A * v ** 2 - MASSES[which] * PARAMS["g"]
+'''
+
+
+def test_a_module_dict_of_numbers_read_by_its_keys():
+    # was refused: "name 'PARAMS' is not a parameter ... (global values are not supported)"
+    assert_right(DRAG, [12.0, 0.05])
+
+
+def test_a_module_dict_of_numbers_read_in_a_helper():
+    assert_right('''
+        CONST = {"G": 6.674e-11, "M": 5.972e24, "R": 6.371e6}
+
+        def g_at(h):
+            return CONST["G"] * CONST["M"] / (CONST["R"] + h) ** 2
+
+        def f(m, h):
+            return m * g_at(h) * CONST["R"] / 1e6
+    ''', [70.0, 1000.0])
+
+
+@pytest.mark.parametrize("body", [
+    "for k in PARAMS:\n        total += PARAMS[k] * x ** 2",  # (iterated: read by keys made as it runs)
+    "total += PARAMS.get('a') * x",
+    "PARAMS['a'] = x\n    total += PARAMS['a'] * x",  # (written: no constant)
+])
+def test_a_module_dict_read_otherwise_is_still_refused(body):
+    source = "PARAMS = {'a': 1.0, 'b': 2.0}\n\ndef f(x):\n    total = 0.0\n    " + body + "\n    return total\n"
+    assert_refused(source, [1.3], "PARAMS|write into")
