@@ -1318,7 +1318,7 @@ def _resized_all(values, size):
 
 
 def _global_values(func):
-    """The numbers, lists or tuples of numbers and arrays of ``func``'s module (and closure) that it names, as
+    """The numbers, lists, tuples or dicts of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
     0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call; and
     the user's functions it names, by identity (a helper defined again, ``def exp`` over ``from math
@@ -1421,6 +1421,8 @@ def _global_names(func):
 def _numbers_only(value, depth=0):
     if type(value) in (int, float, bool) or depth == 0 and type(value) is str:  # (a setting: MODE = "train")
         return True
+    if type(value) is dict:  # (PARAMS = {"g": 9.81}: constants by name)
+        return depth < 8 and all(type(k) is str and _numbers_only(v, depth + 1) for k, v in value.items())
     return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)
 
 

@@ -190,3 +190,14 @@ def test_a_module_dict_of_numbers_read_in_a_helper():
 def test_a_module_dict_read_otherwise_is_still_refused(body):
     source = "PARAMS = {'a': 1.0, 'b': 2.0}\n\ndef f(x):\n    total = 0.0\n    " + body + "\n    return total\n"
     assert_refused(source, [1.3], "PARAMS|write into")
+
+
+def test_the_decorator_follows_a_module_dict_changed_between_calls():
+    # its code holds the dict's numbers, read from the source: the dict changed in the module since is
+    # code read again, which refuses what the source no longer says (the code kept gave rho's old gradient)
+    namespace = _module(DRAG)
+    decorated = backgen.backward(namespace["f"])
+    _compare(decorated.backward(12.0, 0.05), finite_differences(namespace["f"], [12.0, 0.05], [0, 1], (1.0,)))
+    namespace["PARAMS"]["rho"] = 2.0
+    with pytest.raises(backgen.BackgenError, match="PARAMS"):
+        decorated.backward(12.0, 0.05)
