@@ -142,6 +142,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
             starred.spread(forward.func, forward.env)
+            starred.joined_shapes(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args, or spreading a tuple given them: none without helpers)

@@ -201,3 +201,38 @@ def test_the_decorator_follows_a_module_dict_changed_between_calls():
     namespace["PARAMS"]["rho"] = 2.0
     with pytest.raises(backgen.BackgenError, match="PARAMS"):
         decorated.backward(12.0, 0.05)
+
+
+# --- a trajectory preallocated with its shape spread: np.zeros((T, *x0.shape)) ------------------------
+
+
+def test_a_trajectory_preallocated_by_a_starred_shape():
+    # was refused: "starred expressions (*args) are not supported"
+    assert_right('''
+        import numpy as np
+
+        def f(x0, k, T=6):
+            dt = 0.1
+            xs = np.zeros((T, *x0.shape))
+            x = x0
+            for t in range(T):
+                x = x - k * x * dt
+                xs[t] = x
+            return np.sum(xs ** 2)
+    ''', [RNG.normal(size=(3, 2)), 0.8])
+
+
+def test_shapes_spread_among_sizes_and_slices_of_shapes():
+    assert_right('''
+        import numpy as np
+
+        def f(x0, k, T=4):
+            dt = 0.1
+            xs = np.zeros((T, *x0.shape[:-1], 2, *np.shape(x0)[-1:]))
+            x = x0
+            for t in range(T):
+                x = x - k * x * dt
+                xs[t, ..., 0, :] = x
+                xs[t, ..., 1, :] = x ** 2
+            return np.sum(xs.reshape(T, *x0.shape, 2) ** 2 * np.arange(2))
+    ''', [RNG.normal(size=(3, 2)), 0.8])
