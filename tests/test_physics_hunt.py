@@ -236,3 +236,39 @@ def test_shapes_spread_among_sizes_and_slices_of_shapes():
                 xs[t, ..., 1, :] = x ** 2
             return np.sum(xs.reshape(T, *x0.shape, 2) ** 2 * np.arange(2))
     ''', [RNG.normal(size=(3, 2)), 0.8])
+
+
+# --- a tuple written into an array, traj[:, i] = x, v (NumPy reads it as the list [x, v]) ----------------
+
+
+@pytest.mark.parametrize("shapes", [None, {"x0": "float", "v0": "float", "omega": "float"}])
+def test_a_tuple_of_numbers_written_into_a_column(shapes):
+    # was refused: "(x_1, v_1): building a value this way from differentiated inputs is not supported"
+    assert_right('''
+        import numpy as np
+
+        def f(x0, v0, omega, n=8):
+            dt = 0.05
+            traj = np.zeros((2, n))
+            x, v = x0, v0
+            for i in range(n):
+                v = v - omega ** 2 * x * dt
+                x = x + v * dt
+                traj[:, i] = x, v
+            return np.sum(traj[0] ** 2) + np.sum(traj[1] * np.arange(n))
+    ''', [1.0, 0.3, 1.4], shapes=shapes)
+
+
+def test_a_tuple_of_vectors_written_into_a_row():
+    assert_right('''
+        import numpy as np
+
+        def f(x0: "3", v0: "3", k: float, n: int = 4):
+            traj = np.zeros((n, 2, 3))
+            x, v = x0, v0
+            for i in range(n):
+                v = v - k * x * 0.1
+                x = x + v * 0.1
+                traj[i] = (x, v)
+            return np.sum(traj ** 2 * np.arange(2)[:, None])
+    ''', [RNG.normal(size=3), RNG.normal(size=3), 0.7])
