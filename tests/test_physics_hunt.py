@@ -272,3 +272,32 @@ def test_a_tuple_of_vectors_written_into_a_row():
                 traj[i] = (x, v)
             return np.sum(traj ** 2 * np.arange(2)[:, None])
     ''', [RNG.normal(size=3), RNG.normal(size=3), 0.7])
+
+
+# --- a list of dicts of numbers (particles as records): its keys read by p["m"] ---------------------------
+
+PARTICLES = '''
+    def f(particles, g):
+        E = 0.0
+        for p in particles:
+            E += 0.5 * p["m"] * (p["vx"] ** 2 + p["vy"] ** 2) + p["m"] * g * p["y"]
+        return E
+'''
+
+
+def _particles():
+    return [{"m": 1.0, "vx": 0.5, "vy": -1.0, "y": 2.0}, {"m": 2.0, "vx": -0.3, "vy": 0.1, "y": 1.0}]
+
+
+def test_a_list_of_dicts_differentiated_is_refused():
+    # the backward began dparticles = [0.0 * item for item in particles] (a TypeError on a dict) and summed
+    # each key's gradient into one number: refused where its gradient is asked for
+    decorated = backgen.backward(_module(PARTICLES)["f"], wrt=("particles", "g"))
+    with pytest.raises(backgen.BackgenError, match="a dict's value read by key carries a gradient where"):
+        decorated.backward(_particles(), 9.81)
+
+
+def test_a_list_of_dicts_not_differentiated_is_read():
+    func = _module(PARTICLES)["f"]
+    got = backgen.backward(func).backward(_particles(), 9.81)
+    assert np.isclose(got, (func(_particles(), 9.81 + 1e-6) - func(_particles(), 9.81 - 1e-6)) / 2e-6)
