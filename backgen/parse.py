@@ -57,6 +57,7 @@ from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
+LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
@@ -909,7 +910,13 @@ def _bind_import(node, env):
                 env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
+            if alias.name in LINALG_LIKE and alias.asname:  # import numpy.linalg as la
+                env[local] = "numpy.linalg"
+                continue
             env[local] = module if module in MODULES and (alias.asname or "." not in module) else None
+    elif node.module in LINALG_LIKE and not node.level:  # from numpy.linalg import solve (autograd's spelling too)
+        for alias in node.names:
+            env[alias.asname or alias.name] = f"numpy.linalg.{alias.name}" if alias.name != "*" else None
     elif (node.module in MODULES or node.module in NUMPY_LIKE) and not node.level:
         module = "numpy" if node.module in NUMPY_LIKE else node.module
         for alias in node.names:
@@ -1391,6 +1398,11 @@ def _describe(value):
     name = getattr(value, "__name__", None)
     if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):
         return f"numpy.{name}"  # autograd.numpy.tanh: NumPy's tanh
+    if value is numpy.linalg or isinstance(value, types.ModuleType) and value.__name__ in LINALG_LIKE:
+        return "numpy.linalg"  # import numpy.linalg as la
+    if name and (getattr(numpy.linalg, name, None) is value or owner in LINALG_LIKE[1:] and
+                 hasattr(numpy.linalg, name)):
+        return f"numpy.linalg.{name}"  # from numpy.linalg import solve (autograd.numpy.linalg's too)
     for modname, module in MODULES.items():
         attr = getattr(value, "__name__", None)
         if attr and getattr(module, attr, None) is value:
