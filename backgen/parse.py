@@ -58,6 +58,8 @@ from .tidy import tidy
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
 LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
+SCIPY_INTEGRATE = ("scipy.integrate", "jax.scipy.integrate")
+SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid"}  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1) is NumPy's)
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
@@ -889,6 +891,10 @@ def _bind_import(node, env):
         for alias in node.names:  # from scipy.linalg import cho_factor, cho_solve
             env[alias.asname or alias.name] = f"scipy.linalg.{alias.name}"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_INTEGRATE:
+        for alias in node.names:  # from scipy.integrate import trapezoid: NumPy's, of the same signature
+            env[alias.asname or alias.name] = SCIPY_INTEGRATE_AS_NUMPY.get(alias.name)
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_STATS:
         for alias in node.names:  # from scipy.stats import norm
             env[alias.asname or alias.name] = f"scipy.stats.{alias.name}"
@@ -1398,6 +1404,9 @@ def _describe(value):
     name = getattr(value, "__name__", None)
     if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):
         return f"numpy.{name}"  # autograd.numpy.tanh: NumPy's tanh
+    integrate = sys.modules.get("scipy.integrate")
+    if integrate is not None and name in SCIPY_INTEGRATE_AS_NUMPY and getattr(integrate, name, None) is value:
+        return SCIPY_INTEGRATE_AS_NUMPY[name]  # scipy.integrate.trapezoid: NumPy's
     if value is numpy.linalg or isinstance(value, types.ModuleType) and value.__name__ in LINALG_LIKE:
         return "numpy.linalg"  # import numpy.linalg as la
     if name and (getattr(numpy.linalg, name, None) is value or owner in LINALG_LIKE[1:] and

@@ -351,3 +351,26 @@ def test_np_linalg_imported_by_name_in_a_closure_made_by_a_factory():
     got = backgen.backward(namespace["predict"], wrt=("params",)).backward(*_copies(args))
     want = finite_differences(namespace["predict"], args, [0], (1.0,))
     _compare((got,), want)
+
+
+# --- scipy.integrate's trapezoid, NumPy's of the same signature ------------------------------------------
+
+DEBYE = '''
+    import numpy as np
+    from scipy.integrate import trapezoid
+
+    def f(T, n=60):
+        theta_D = 300.0
+        x = np.linspace(1e-3, theta_D / T, n)
+        integrand = x ** 4 * np.exp(x) / np.expm1(x) ** 2
+        return 9 * (T / theta_D) ** 3 * trapezoid(integrand, x) + trapezoid(integrand, dx=0.1)
+'''
+
+
+def test_scipy_integrate_trapezoid():
+    # was refused: "unknown function 'trapezoid'"
+    assert_right(DEBYE, [150.0])
+
+
+def test_scipy_integrate_simpson_is_still_refused_at_its_call():
+    assert_refused(DEBYE.replace("trapezoid", "simpson"), [150.0], "unknown function 'simpson'")
