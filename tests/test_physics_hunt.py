@@ -374,3 +374,38 @@ def test_scipy_integrate_trapezoid():
 
 def test_scipy_integrate_simpson_is_still_refused_at_its_call():
     assert_refused(DEBYE.replace("trapezoid", "simpson"), [150.0], "unknown function 'simpson'")
+
+
+# --- a generator of layers reading the module's constants, by the decorator (autograd's unpack_layers) ------
+
+UNPACK_LAYERS = '''
+    import numpy as np
+
+    SHAPES = [(1, 4), (4, 1)]
+    SCALE = 0.5
+
+    def unpack_layers(weights):
+        num_weight_sets = len(weights)
+        for m, n in SHAPES:
+            yield SCALE * weights[:, :m * n].reshape((num_weight_sets, m, n)), \\
+                weights[:, m * n:m * n + n].reshape((num_weight_sets, 1, n))
+            weights = weights[:, (m + 1) * n:]
+
+    def f(weights, inputs, targets):
+        inputs = np.expand_dims(inputs, 0)
+        for W, b in unpack_layers(weights):
+            outputs = np.einsum("mnd,mdo->mno", inputs, W) + b
+            inputs = np.tanh(outputs)
+        return -np.sum((outputs - targets) ** 2)
+'''
+
+
+def test_a_generator_reading_module_constants_by_the_decorator():
+    # generate wrote the generator's loop into f; the decorator refused "generators (yield) are not
+    # supported": f itself reads neither SHAPES nor SCALE, so its live reading held neither
+    args = [RNG.normal(size=(2, 13)), RNG.normal(size=(5, 1)), RNG.normal(size=(5, 1))]
+    func = _module(UNPACK_LAYERS)["f"]
+    got = backgen.backward(func, wrt=("weights",)).backward(*_copies(args))
+    _compare((got,), finite_differences(func, args, [0], (1.0,)))
+    got, want = gradients(UNPACK_LAYERS, args, shapes={"weights": "2, 13", "inputs": "5, 1", "targets": "5, 1"})
+    _compare(got, want)
