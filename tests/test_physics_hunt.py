@@ -409,3 +409,28 @@ def test_a_generator_reading_module_constants_by_the_decorator():
     _compare((got,), finite_differences(func, args, [0], (1.0,)))
     got, want = gradients(UNPACK_LAYERS, args, shapes={"weights": "2, 13", "inputs": "5, 1", "targets": "5, 1"})
     _compare(got, want)
+
+
+# --- an integrator updating in place beside a force helper, without shapes -----------------------------------
+
+ACCEL_IN_PLACE = '''
+    import numpy as np
+
+    def accel(x, v, k):
+        return -k * np.sin(x) - 0.1 * v
+
+    def f(x0, v0, k, dt):
+        x = x0.copy()
+        v = v0.copy()
+        for i in range(12):
+            a = accel(x, v, k)
+            x += v * dt
+            v += a * dt
+        return 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2)
+'''
+
+
+def test_an_in_place_update_beside_a_helper_s_result_without_shapes():
+    # was refused without shapes ("'v' may have been changed by the write into 'x'": a helper's result may be
+    # any of its arguments); with shapes given the helper was written where it is called, as now without
+    assert_right(ACCEL_IN_PLACE, [RNG.normal(size=3), RNG.normal(size=3), 1.3, 0.05])
