@@ -211,10 +211,13 @@ def _spreads_shapes(node):
 
 
 def _a_shape(node):
+    """Whether ``node`` is an array's shape, ``x.shape`` or ``np.shape(x)`` (of the module ``np`` or
+    ``numpy``), or a slice of one."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
         node = node.value
     return isinstance(node, ast.Attribute) and node.attr == "shape" or \
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "shape" and \
+        isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") and \
         len(node.args) == 1 and not node.keywords
 
 
