@@ -434,3 +434,41 @@ def test_an_in_place_update_beside_a_helper_s_result_without_shapes():
     # was refused without shapes ("'v' may have been changed by the write into 'x'": a helper's result may be
     # any of its arguments); with shapes given the helper was written where it is called, as now without
     assert_right(ACCEL_IN_PLACE, [RNG.normal(size=3), RNG.normal(size=3), 1.3, 0.05])
+
+
+# --- without shapes: a time step added into the time a loop carries (t += dt) is a number, the state arrays -----
+
+TIME_STEPPED = '''
+    import numpy as np
+
+    def accel(x, v, k):
+        return -k * np.sin(x)
+
+    def f(x0, v0, k, dt):
+        x = x0
+        v = v0
+        t = 0.0
+        i = 0
+        while i < 12:
+            a1 = accel(x, v, k)
+            xm = x + 0.5 * dt * v
+            vm = v + 0.5 * dt * a1
+            x = x + dt * vm
+            v = v + dt * accel(xm, vm, k)
+            t += dt
+            i += 1
+        return 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2) + t
+'''
+
+
+def test_a_time_step_carried_by_a_loop_is_a_number_and_the_state_an_array_without_shapes():
+    # the code was written for numbers x0, v0, k, dt (given arrays, it raised "is written for numbers"):
+    # arrays for dt make t an array, so dt alone is a number, checked as the code starts
+    assert_right(TIME_STEPPED, [RNG.normal(size=3), RNG.normal(size=3), 1.3, 0.05], decorator=False)
+    assert_right(TIME_STEPPED, [RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3)), 1.3, 0.05], decorator=False)
+    assert_right(TIME_STEPPED, [RNG.normal(size=3), RNG.normal(size=3), RNG.uniform(0.5, 1.5, size=3), 0.05],
+                 douts=(np.linspace(0.5, 1.5, 3),), decorator=False)  # (k of each component: an output each)
+    generated = {}
+    exec(backgen.generate(textwrap.dedent(TIME_STEPPED), name="f"), generated)
+    with pytest.raises(TypeError, match="written for numbers dt"):
+        generated["f_backward"](RNG.normal(size=3), RNG.normal(size=3), 1.3, np.full(3, 0.05), 1.0)
