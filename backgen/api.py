@@ -631,6 +631,10 @@ class Differentiable:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
+        elif self.outputs == 1 and entry[2].main.mode == "numpy" and not entry[2].main.scalar_output and \
+                not self._returns_tuple and isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool) \
+                and self._array_output(values):  # (the code for these shapes reads dout's axes)
+            raise TypeError(self._needs_dout(values, given=dout))
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
             self._number_douts(values, douts)
         if dout is None or isinstance(dout, (str, bytes, dict)):  # (None is an unused output's, in a tuple)
@@ -699,7 +703,15 @@ class Differentiable:
                             f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
                             f"not {type(value).__name__}")
 
-    def _needs_dout(self, values):
+    def _array_output(self, values):
+        """Whether the forward, run on copies of ``values``, gives an array of more than one number."""
+        try:
+            return np.size(self._func(*copy.deepcopy(values))) != 1
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+            return False
+
+    def _needs_dout(self, values, given=None):
+        """Why dout must be given (``given``: the number given for an array output)."""
         name = self.__name__
         try:
             output = self._func(*values)
@@ -709,6 +721,9 @@ class Differentiable:
         if isinstance(output, list):
             return (f"{name} returns a list, so {name}.backward(...) needs its upstream gradient: pass dout=, a "
                     f"list of {len(output)} upstream gradients, one per item")
+        if given is not None:
+            return (f"{name} returns an array, so dout, its upstream gradient, is an array of {shape}, not the "
+                    f"number {given!r} (np.ones of that shape for the gradient of the sum)")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 

@@ -472,3 +472,23 @@ def test_a_time_step_carried_by_a_loop_is_a_number_and_the_state_an_array_withou
     exec(backgen.generate(textwrap.dedent(TIME_STEPPED), name="f"), generated)
     with pytest.raises(TypeError, match="written for numbers dt"):
         generated["f_backward"](RNG.normal(size=3), RNG.normal(size=3), 1.3, np.full(3, 0.05), 1.0)
+
+
+# --- the decorator given a number for the upstream gradient of an array output ---------------------------------
+
+
+def test_a_number_for_an_array_output_s_upstream_gradient_is_explained():
+    # f.backward(x, k, dout=1.0) of an output of shape (3,) raised AttributeError ('float' object has no
+    # attribute 'sum') from inside the generated code
+    func = _module('''
+        import numpy as np
+
+        def f(x, k):
+            return 0.5 * np.sum(x ** 2) + k
+    ''')["f"]
+    decorated = backgen.backward(func)
+    x, k = RNG.normal(size=3), RNG.normal(size=3)
+    with pytest.raises(TypeError, match=r"an array of shape \(3,\), not the number 1.0"):
+        decorated.backward(x, k, dout=1.0)
+    got = decorated.backward(x, k, dout=np.ones(3))
+    _compare(got, finite_differences(func, [x, k], [0, 1], (np.ones(3),)))
