@@ -492,9 +492,12 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
         as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),  # of every rank
                               {**samples.declared, **{n: Spec((), "float") for n in numbers}},
                               samples.labels, attempt, needed, fitting, quiet=True)
-        results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
-                   for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(
-                       [n for n in free if n not in feeders], len(dims))} for dims in PROBES]) if not _grown(item)]
+        try:  # (refused at these samples: the numbers below are tried, as they were without this)
+            results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+                       for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(
+                           [n for n in free if n not in feeders], len(dims))} for dims in PROBES]) if not _grown(item)]
+        except BackgenError:
+            results = []
         if results and _one_text(results) is None:
             results = []
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
