@@ -21414,6 +21414,24 @@ def thomas(a, b, c, d):
         x[i] = dp[i] - cp[i] * x[i + 1]
     return np.sum(x ** 2)
 ''', "thomas", lambda: [_normal(12, 5) * 0.3, 3 + _uniform(13, 5), _normal(14, 5) * 0.3, _normal(15, 5)]),
+
+"ph_midpoint_force_helper_in_place_time_carried": ('''
+import numpy as np
+
+def accel(x, v, k):
+    return -k * np.sin(x) - 0.1 * v
+
+def simulate(x0, v0, k, dt):
+    x = x0.copy()
+    v = v0.copy()
+    t = 0.0
+    for i in range(15):
+        a = accel(x, v, k)
+        x += v * dt
+        v += a * dt
+        t += dt
+    return 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2) + t
+''', "simulate", lambda: [_normal(16, 3), _normal(17, 3), 1.3, 0.05]),
 }
 
 
