@@ -631,6 +631,10 @@ class Differentiable:
             if not entry[2].main.scalar_output:
                 raise TypeError(self._needs_dout(values))
             douts = (1.0,)
+        elif self.outputs == 1 and entry[2].main.mode == "numpy" and not entry[2].main.scalar_output and \
+                not self._returns_tuple and isinstance(dout, (int, float, np.number)) and not isinstance(dout, bool) \
+                and self._array_output(values):  # (the code for these shapes reads dout's axes)
+            raise TypeError(self._needs_dout(values, given=dout))
         elif entry[2].main.mode == "scalar" and entry[2].main.scalar_output:
             self._number_douts(values, douts)
         if dout is None or isinstance(dout, (str, bytes, dict)):  # (None is an unused output's, in a tuple)
@@ -699,7 +703,15 @@ class Differentiable:
                             f"{' there' if len(douts) > 1 else ''}: {where} is its upstream gradient, a number, "
                             f"not {type(value).__name__}")
 
-    def _needs_dout(self, values):
+    def _array_output(self, values):
+        """Whether the forward, run on copies of ``values``, gives an array of more than one number."""
+        try:
+            return np.size(self._func(*copy.deepcopy(values))) != 1
+        except Exception:  # noqa: BLE001 -- the forward fails on these values: not decided here
+            return False
+
+    def _needs_dout(self, values, given=None):
+        """Why dout must be given (``given``: the number given for an array output)."""
         name = self.__name__
         try:
             output = self._func(*values)
@@ -709,6 +721,9 @@ class Differentiable:
         if isinstance(output, list):
             return (f"{name} returns a list, so {name}.backward(...) needs its upstream gradient: pass dout=, a "
                     f"list of {len(output)} upstream gradients, one per item")
+        if given is not None:
+            return (f"{name} returns an array, so dout, its upstream gradient, is an array of {shape}, not the "
+                    f"number {given!r} (np.ones of that shape for the gradient of the sum)")
         return (f"{name} returns an array, so {name}.backward(...) needs its upstream gradient: pass dout=, "
                 f"an array of {shape} (np.ones of that shape for the gradient of the sum)")
 
@@ -1318,7 +1333,7 @@ def _resized_all(values, size):
 
 
 def _global_values(func):
-    """The numbers, lists or tuples of numbers and arrays of ``func``'s module (and closure) that it names, as
+    """The numbers, lists, tuples or dicts of numbers and arrays of ``func``'s module (and closure) that it names, as
     they are now: generated code holds them as constants (``LR = 0.5``, a Butcher tableau ``A = [[0.0,
     0.0], [0.5, 0.0]]``), so that code generated before the module changed them is not for this call; and
     the user's functions it names, by identity (a helper defined again, ``def exp`` over ``from math
@@ -1421,6 +1436,8 @@ def _global_names(func):
 def _numbers_only(value, depth=0):
     if type(value) in (int, float, bool) or depth == 0 and type(value) is str:  # (a setting: MODE = "train")
         return True
+    if type(value) is dict:  # (PARAMS = {"g": 9.81}: constants by name)
+        return depth < 8 and all(type(k) is str and _numbers_only(v, depth + 1) for k, v in value.items())
     return type(value) in (list, tuple) and depth < 8 and all(_numbers_only(v, depth + 1) for v in value)
 
 

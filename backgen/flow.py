@@ -238,6 +238,9 @@ class StatementStager:
                              "holds (on some path of a branch or a loop, or through a list, a view or a helper's "
                              "result), which this write would change too; backgen does not follow that: write into "
                              f"a copy ({name} = {name}.copy())", target)
+        if value.__class__ is ast.Tuple and not self._is_list(target.value) and \
+                not any(e.__class__ is ast.Starred for e in value.elts):  # traj[:, i] = x, v: NumPy reads the
+            value = ast.copy_location(ast.List(value.elts, ast.Load()), value)  # tuple as it reads the list
         written = self.expr(value)
         index, index_vars = self.index(target, base)
         new = self.namer.version(name)

@@ -160,6 +160,7 @@ def _loop(loop, forward, read_plain, used):
     names = {n.id for n in walk(func) if isinstance(n, ast.Name)} | {a.arg for a in args.args}
     own = {n.id for n in walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     own |= {a.arg for a in args.args}
+    _module_values(forward, helper, names - own)
     for name in names - own:  # (read from its module: the same thing here)
         if name in forward.helpers or forward.env.get(name) != helper.env.get(name) or \
                 forward.constants.get(name) != helper.constants.get(name) or \
@@ -185,6 +186,21 @@ def _loop(loop, forward, read_plain, used):
     written = [Rename().visit(copy.deepcopy(s)) for s in body]
     out += _yields_run(written, loop)
     return out
+
+
+def _module_values(forward, helper, names):
+    """The numbers and literal lists of the module that the generator reads and the function does not,
+    given the function too where both are of one file: a live function (the decorator's) holds only
+    those it reads itself, and the generator's loop is written into it."""
+    if helper.filename != forward.filename:
+        return
+    for name in sorted(names):
+        if name in forward.env or name in forward.helpers or name in forward.constants or name in forward.literals:
+            continue
+        if name in helper.constants and name not in helper.literals:
+            forward.constants[name] = helper.constants[name]
+        elif name in helper.literals and name not in helper.constants:
+            forward.literals[name] = helper.literals[name]
 
 
 def _builtin(name, helper):

@@ -24,6 +24,10 @@ A module-level name is a *literal list* when:
   inner lists, a function of the user's given it, returning it, a NumPy
   function writing into it such as ``np.random.shuffle``) makes the name no
   constant;
+* or it is bound once to a dict of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``, each key a
+  string written once, each value a number written with literals), and every read of it reads one of
+  its numbers by a key it holds (``PARAMS["g"]``); ``put_literal_lists`` puts it in the function as it
+  puts a list;
 * or it is bound once to an array the module computes from such names with NumPy's functions,
   ``.T``, arithmetic and numbers (``SOBEL_Y = SOBEL_X.T``, ``K = np.outer(G, G) / 16.0``; nothing
   random or uninitialized), read as the rest are, and read as ``np.array`` of the numbers it
@@ -74,6 +78,9 @@ def literal_lists(module, is_library, meaning=None):
                 and _array_literal(stmt.value, is_library):
             found.setdefault(stmt.targets[0].id, []).append(stmt.value)
             arrays.add(stmt.targets[0].id)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and _number_dict(stmt.value) is not None:
+            found.setdefault(stmt.targets[0].id, []).append(stmt.value)
     if not found or any(isinstance(node, ast.Name) and node.id in _DYNAMIC or
                         isinstance(node, ast.Attribute) and node.attr == "__dict__" for node in ast.walk(module)):
         return {}  # (globals()['A'][0] = 7.0 changes a list no read names)
@@ -90,8 +97,10 @@ def literal_lists(module, is_library, meaning=None):
         if isinstance(node, ast.Nonlocal) or isinstance(node, ast.Global) and set(node.names) & rebound:
             refused.update(node.names)
         elif isinstance(node, ast.Name) and node.id in found and isinstance(node.ctx, ast.Load):
+            literal = found[node.id][0]
             if not (_array_read(node, parents, is_library, module) if node.id in arrays else
-                    _read_only(node, _depth(found[node.id][0]), parents, is_library)):
+                    _entry_read(node, _number_dict(literal), parents) if isinstance(literal, ast.Dict) else
+                    _read_only(node, _depth(literal), parents, is_library)):
                 refused.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             refused.add(node.name)
@@ -298,6 +307,26 @@ def _depth(node, booleans=False):
     if booleans and isinstance(node, ast.Constant) and type(node.value) is bool:
         return 0
     return 0 if number(node, arithmetic=True) is not None else None
+
+
+def _number_dict(node):
+    """The keys of the dict literal ``node`` of numbers by strings (``PARAMS = {"g": 9.81, "rho": 1.225}``),
+    each key once, or None where it is no such literal."""
+    if not (isinstance(node, ast.Dict) and node.keys and all(
+            isinstance(k, ast.Constant) and type(k.value) is str for k in node.keys)):
+        return None  # (None among the keys: a ** unpacking)
+    keys = [k.value for k in node.keys]
+    if len(set(keys)) != len(keys) or any(number(v, arithmetic=True) is None for v in node.values):
+        return None
+    return frozenset(keys)
+
+
+def _entry_read(node, keys, parents):
+    """Whether the read ``node`` of a dict of numbers (its ``keys``) reads one of its numbers by a key it
+    holds (``PARAMS["g"]``): nothing else leaves it as it is or reads it as a constant."""
+    parent = parents.get(id(node))
+    return isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load) and \
+        isinstance(parent.slice, ast.Constant) and parent.slice.value in keys
 
 
 def _read_only(node, depth, parents, is_library):

@@ -57,6 +57,9 @@ from .tidy import tidy
 
 MODULES = {"math": math, "numpy": numpy}
 NUMPY_LIKE = ("autograd.numpy", "jax.numpy")  # NumPy's functions under other modules' names: read as NumPy
+LINALG_LIKE = ("numpy.linalg", "autograd.numpy.linalg", "jax.numpy.linalg")  # (np.linalg's functions so too)
+SCIPY_INTEGRATE = ("scipy.integrate", "jax.scipy.integrate")
+SCIPY_INTEGRATE_AS_NUMPY = {"trapezoid": "numpy.trapezoid"}  # (scipy's trapezoid(y, x=None, dx=1.0, axis=-1) is NumPy's)
 BUILTINS = ("abs", "max", "min", "pow", "sum", "len", "int", "float", "range", "round")
 DEFAULT_ENV = {"math": "math", "np": "numpy"}
 
@@ -129,6 +132,9 @@ def read(func_or_source, name=None, filename=None, helper=False):
             trys.rewrite(forward)
         if ast.Global in kinds:
             _read_only_globals(forward.func)
+        if any(isinstance(value, ast.Dict) for value in forward.literals.values()):  # (PARAMS = {"g": 9.81} at
+            put_literal_lists(forward.func, {name: value for name, value in forward.literals.items()  # module
+                                             if isinstance(value, ast.Dict)})  # level: its entries named next)
         named_entries.rewrite(forward.func)
         if ast.Call in kinds and any(isinstance(n, ast.Name) and n.id == "map" for n in walk(forward.func)):
             iterables.maps(forward.func, "map" in forward.env or "map" in forward.helpers or
@@ -139,6 +145,7 @@ def read(func_or_source, name=None, filename=None, helper=False):
         if ast.Starred in kinds:
             starred.rewrite(forward.func)
             starred.spread(forward.func, forward.env)
+            starred.joined_shapes(forward.func)
         forward.helpers.update(lift(forward, _bind_import))
         factories.rewrite(forward, read_plain)
         if forward.helpers:  # (helpers taking *args, or spreading a tuple given them: none without helpers)
@@ -915,6 +922,10 @@ def _bind_import(node, env):
         for alias in node.names:  # from scipy.linalg import cho_factor, cho_solve
             env[alias.asname or alias.name] = f"scipy.linalg.{alias.name}"
         return
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_INTEGRATE:
+        for alias in node.names:  # from scipy.integrate import trapezoid: NumPy's, of the same signature
+            env[alias.asname or alias.name] = SCIPY_INTEGRATE_AS_NUMPY.get(alias.name)
+        return
     if isinstance(node, ast.ImportFrom) and not node.level and node.module in SCIPY_STATS:
         for alias in node.names:  # from scipy.stats import norm
             env[alias.asname or alias.name] = f"scipy.stats.{alias.name}"
@@ -936,7 +947,13 @@ def _bind_import(node, env):
                 env[local] = alias.name
                 continue
             module = "numpy" if alias.name in NUMPY_LIKE and alias.asname else alias.name
+            if alias.name in LINALG_LIKE and alias.asname:  # import numpy.linalg as la
+                env[local] = "numpy.linalg"
+                continue
             env[local] = module if module in MODULES and (alias.asname or "." not in module) else None
+    elif node.module in LINALG_LIKE and not node.level:  # from numpy.linalg import solve (autograd's spelling too)
+        for alias in node.names:
+            env[alias.asname or alias.name] = f"numpy.linalg.{alias.name}" if alias.name != "*" else None
     elif (node.module in MODULES or node.module in NUMPY_LIKE) and not node.level:
         module = "numpy" if node.module in NUMPY_LIKE else node.module
         for alias in node.names:
@@ -1014,7 +1031,7 @@ def _written_out(value):
 def _live_literal_lists(func, filename, names):
     """The literal lists (``literals.literal_lists``) of a live function's file that it reads, each
     holding in the running module the values its source writes."""
-    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple, numpy.ndarray))}:
+    if not names & {n for n, v in func.__globals__.items() if isinstance(v, (list, tuple, dict, numpy.ndarray))}:
         return {}
     try:
         with tokenize.open(filename) as handle:
@@ -1044,6 +1061,9 @@ def _same_literal(value, node):
 
 
 def _same_value(value, literal):
+    if isinstance(literal, dict):  # (a dict of numbers by strings)
+        return type(value) is dict and list(value) == list(literal) and \
+            all(_same_value(value[k], literal[k]) for k in literal)
     if isinstance(literal, (list, tuple)):
         return type(value) is type(literal) and len(value) == len(literal) and \
             all(_same_value(v, w) for v, w in zip(value, literal))
@@ -1415,6 +1435,14 @@ def _describe(value):
     name = getattr(value, "__name__", None)
     if name and any(owner == m or owner.startswith(m + ".") for m in NUMPY_LIKE) and hasattr(numpy, name):
         return f"numpy.{name}"  # autograd.numpy.tanh: NumPy's tanh
+    integrate = sys.modules.get("scipy.integrate")
+    if integrate is not None and name in SCIPY_INTEGRATE_AS_NUMPY and getattr(integrate, name, None) is value:
+        return SCIPY_INTEGRATE_AS_NUMPY[name]  # scipy.integrate.trapezoid: NumPy's
+    if value is numpy.linalg or isinstance(value, types.ModuleType) and value.__name__ in LINALG_LIKE:
+        return "numpy.linalg"  # import numpy.linalg as la
+    if name and (getattr(numpy.linalg, name, None) is value or owner in LINALG_LIKE[1:] and
+                 hasattr(numpy.linalg, name)):
+        return f"numpy.linalg.{name}"  # from numpy.linalg import solve (autograd.numpy.linalg's too)
     for modname, module in MODULES.items():
         attr = getattr(value, "__name__", None)
         if attr and getattr(module, attr, None) is value:

@@ -581,7 +581,7 @@ def _program(forward, wrt, shapes, args, chain, registry, user_cache, shape_free
                         before_peel.setdefault(loop, forward.func)
                     forward, peels = dataclasses.replace(forward, func=func), peels + 1
                     continue
-            for helper in () if chain or shape_free else getattr(error, "inline_helpers", ()):
+            for helper in () if chain else getattr(error, "inline_helpers", ()):  # (for every shape too)
                 func = inlined(forward, helper)  # a write into what a helper returned (a view of its argument):
                 if func is not None:  # the helper written into the caller, where the write is followed
                     raise _Inlined(func)

@@ -88,19 +88,34 @@ def _matrix_power_grad(grad, a, n):
 ''',
     "_one_spacing": '''
 def _one_spacing(h):
-    """h, the spacing np.gradient was given, where it is one number (coordinates are not followed)."""
+    """h, the spacing np.gradient was given, where it is one number (of f of several axes, none given:
+    NumPy takes one number for them all, or one spacing per axis, which are calls of their own)."""
     if np.ndim(h) != 0:
-        raise ValueError("np.gradient is differentiated with its spacing given as one number")
+        raise ValueError("np.gradient of several axes is differentiated with its spacing given as one number")
     return h
+''',
+    "_gradient_steps": '''
+def _gradient_steps(h, n):
+    """The n - 1 steps between the n points np.gradient differentiates along: h each, h one number, or
+    the differences of the coordinates h (a vector of n points) of the points."""
+    if np.ndim(h) == 0:
+        return np.full(n - 1, float(h))
+    h = np.asarray(h, dtype=float)
+    if h.shape != (n,):
+        raise ValueError(f"np.gradient's coordinates have shape {h.shape}, not that of its {n} points")
+    return np.diff(h)
 ''',
     "_gradient_grad": '''
 def _gradient_grad(grad, f, h, axis):
     """The gradient in f of np.gradient(f, h) (edge_order=1), given grad, its result's gradient: along
-    axis (0 where None: f a vector); of f of several axes, none given, np.gradient gave one part per
-    axis: each part's along its own axis, summed.  Inside, g / 2h goes to the next point and minus it
-    to the one before; at each end, g / h to the end and minus it to its neighbour."""
-    h = _one_spacing(h)
+    axis (0 where None: f a vector), h one number or the coordinates of the points (steps d1 before a
+    point and d2 after it); of f of several axes, none given, np.gradient gave one part per axis:
+    each part's along its own axis, summed.  Inside, the result is a f[i - 1] + b f[i] + c f[i + 1]
+    (a = -d2 / (d1 (d1 + d2)), b = (d2 - d1) / (d1 d2), c = d1 / (d2 (d1 + d2)); -1/2h, 0, 1/2h where the
+    steps are equal): each point gets its weight times g; at each end, g over the end's step to the
+    end and minus it to its neighbour."""
     if axis is None and np.ndim(f) > 1:
+        h = _one_spacing(h)
         if len(grad) != np.ndim(f):
             raise ValueError(f"np.gradient of {np.ndim(f)} axes gave as many parts, not {len(grad)}")
         return sum(_gradient_grad(part, f, h, k) for k, part in enumerate(grad))
@@ -108,15 +123,45 @@ def _gradient_grad(grad, f, h, axis):
     if grad.shape != np.shape(f):
         raise ValueError(f"np.gradient's result has f's shape {np.shape(f)}, its gradient {grad.shape}")
     rows = np.moveaxis(grad, 0 if axis is None else axis, -1)
-    inner = rows[..., 1:-1] / (2 * h)
+    steps = _gradient_steps(h, rows.shape[-1])
+    d1, d2 = steps[:-1], steps[1:]
+    inner = rows[..., 1:-1]
     back = np.zeros(rows.shape)
-    back[..., 2:] += inner
-    back[..., :-2] -= inner
-    back[..., 0] -= rows[..., 0] / h
-    back[..., 1] += rows[..., 0] / h
-    back[..., -1] += rows[..., -1] / h
-    back[..., -2] -= rows[..., -1] / h
+    back[..., :-2] += -d2 / (d1 * (d1 + d2)) * inner
+    back[..., 1:-1] += (d2 - d1) / (d1 * d2) * inner
+    back[..., 2:] += d1 / (d2 * (d1 + d2)) * inner
+    back[..., 0] -= rows[..., 0] / steps[0]
+    back[..., 1] += rows[..., 0] / steps[0]
+    back[..., -1] += rows[..., -1] / steps[-1]
+    back[..., -2] -= rows[..., -1] / steps[-1]
     return np.moveaxis(back, -1, 0 if axis is None else axis)
+''',
+    "_gradient_spacing_grad": '''
+def _gradient_spacing_grad(grad, f, h, axis):
+    """The gradient in h of np.gradient(f, h) (edge_order=1), given grad, its result's gradient (a list
+    of parts, one per axis, of f of several axes, none given).  h one number: the result is a sum of
+    differences over h, so minus grad times the result, summed, over h.  h the coordinates of the
+    points: inside, the result is (-d2^2 f[i - 1] + (d2^2 - d1^2) f[i] + d1^2 f[i + 1]) / (d1 d2 (d1 + d2))
+    of the steps d1 before and d2 after each point, differentiated in each; at each end, the
+    difference over the end's step; the steps' gradients taken back to the coordinates they join."""
+    if np.ndim(h) == 0:
+        return -np.sum(np.multiply(grad, np.gradient(f, h, axis=axis))) / h
+    grad = np.moveaxis(np.asarray(grad, dtype=float), 0 if axis is None else axis, -1)
+    rows = np.moveaxis(np.asarray(f, dtype=float), 0 if axis is None else axis, -1)
+    steps = _gradient_steps(h, rows.shape[-1])
+    d1, d2 = steps[:-1], steps[1:]
+    before, here, after = rows[..., :-2], rows[..., 1:-1], rows[..., 2:]
+    den = d1 * d2 * (d1 + d2)
+    out = (-d2 ** 2 * before + (d2 ** 2 - d1 ** 2) * here + d1 ** 2 * after) / den
+    inner = grad[..., 1:-1]
+    dsteps = np.zeros(steps.shape)
+    dsteps[:-1] += np.sum(inner * (2 * d1 * (after - here) - out * d2 * (2 * d1 + d2)) / den,
+                          axis=tuple(range(inner.ndim - 1)))
+    dsteps[1:] += np.sum(inner * (2 * d2 * (here - before) - out * d1 * (d1 + 2 * d2)) / den,
+                         axis=tuple(range(inner.ndim - 1)))
+    dsteps[0] -= np.sum(grad[..., 0] * (rows[..., 1] - rows[..., 0])) / steps[0] ** 2
+    dsteps[-1] -= np.sum(grad[..., -1] * (rows[..., -1] - rows[..., -2])) / steps[-1] ** 2
+    return -np.diff(dsteps, prepend=0, append=0)
 ''',
     "_unbroadcast": '''
 def _unbroadcast(grad, x):

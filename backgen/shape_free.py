@@ -7,9 +7,11 @@ Contract: ``write(forward, unknown, declared, attempt, needed)`` returns the
 as vectors.  Where the forward runs at none of them, it tries labels of those
 shapes too, then parameters used only in arithmetic as numbers and size-one
 arrays, then mixed ranks (1 to 3 each for up to three parameters, 1 and 2 for
-up to six); where arrays turned a loop's numbers into arrays at every one (or
-a number into an array on one path of an if, or could not be written into one
-element of an array), as numbers (the code then checks that it is given
+up to six); where arrays turned a loop's numbers into arrays at every one, first
+those the loop adds into a number it carries (``t = 0.0``, then ``t += dt`` in it:
+``loop_number_feeders``) as numbers alone, the rest arrays of every rank; then (or
+where a number became an array on one path of an if, or could not be written into one
+element of an array) all as numbers (the code then checks that it is given
 numbers), those it indexes first kept arrays of every rank.  The code written must be the same at every rank the forward runs
 at (a forward written for one rank runs at that one only), else the shapes are
 asked for (the error ``needed(reason)`` makes).  Where the forward runs at no sample and some
@@ -46,7 +48,7 @@ from .docshapes import ANY_RANK
 from .errors import BackgenError
 from .sample_sizes import Sizes, about_sizes
 from .shapes import Spec, bounded_memory
-from .source import walk
+from .source import number, walk
 
 # The shapes a shape-free backward is written on (rank 4 smaller: products of them have rank 6, 8...).
 PROBES = ((6, 6), (6, 6, 6), (4, 4, 4, 4))
@@ -367,6 +369,30 @@ def indexed_ranks(func, names):
     return ranks
 
 
+def loop_number_feeders(func, names):
+    """Those of ``names`` a loop adds into a number it carries: ``t += dt`` (or ``t = t + dt``, ``t = t - h *
+    c``) in a loop, where the function sets ``t`` to a number written out (``t = 0.0``).  Given arrays, they
+    make that number an array, and the loop's carried value changes shape."""
+    counters = {t.id for node in walk(func) if isinstance(node, ast.Assign) for t in node.targets
+                if isinstance(t, ast.Name) and number(node.value) is not None}
+    found = set()
+    for loop in walk(func):
+        if not isinstance(loop, (ast.For, ast.While)):
+            continue
+        for node in walk(loop):
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                carried, value = node.target.id, node.value
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.BinOp) and any(isinstance(n, ast.Name) and n.id == node.targets[0].id
+                                                                 for n in ast.walk(node.value)):
+                carried, value = node.targets[0].id, node.value
+            else:
+                continue
+            if carried in counters and carried not in names:
+                found |= {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in names}
+    return found
+
+
 def _mark(kinds, names, name, kind):
     """``kind`` for ``name``, one of ``names``, unless its use said count or number first."""
     if name in names and kinds.get(name) not in ("count", "number"):
@@ -459,6 +485,21 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
     if plain and results and not deferred and _one_text(results) is None:  # plain Python written otherwise for
         deferred = needed("the backward backgen writes depends on the ranks of the arrays")  # arrays of each
         results = []  # rank (max(abs(a * x - y) for x, y in zip(xs, ys))): numbers and lists of them first
+    feeders = loop_number_feeders(forward.func, free) - set(fixed) if samples.carried_changes and not results \
+        else set()
+    if feeders and len(feeders) < len(free) and not samples.paths_differ:  # t = 0.0; t += dt in the loop: dt a
+        numbers = tuple(n for n in free if n in feeders)  # number (an array would make t one), the rest arrays
+        as_numbers = _Samples(tuple(n for n in unknown if n not in numbers),  # of every rank
+                              {**samples.declared, **{n: Spec((), "float") for n in numbers}},
+                              samples.labels, attempt, needed, fitting, quiet=True)
+        try:  # (refused at these samples: the numbers below are tried, as they were without this)
+            results = [dataclasses.replace(item, main=dataclasses.replace(item.main, numbers=numbers))
+                       for item in as_numbers.written([{**vectors, **fixed, **dict.fromkeys(
+                           [n for n in free if n not in feeders], len(dims))} for dims in PROBES]) if not _grown(item)]
+        except BackgenError:
+            results = []
+        if results and _one_text(results) is None:
+            results = []
     if not results and free and (samples.carried_changes or math_calls or samples.paths_differ or
                                  samples.element_writes or plain):  # arrays turn a loop's numbers into arrays (on
         # every path, or on one: total = 0.0, then total += e under an if), are written into one element

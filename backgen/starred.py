@@ -21,9 +21,14 @@ are (the fence refuses those).
   iterable (so nothing changes its length), is ``math.hypot(v[0], ..., v[n - 1])``: the items as
   the call reads them, whatever happened to the names they were made of;
 * ``a.reshape(*shape)`` and ``a.transpose(*axes)``, the starred value the only argument, are
-  ``a.reshape(shape)`` and ``a.transpose(axes)``, which NumPy reads alike;
+  ``a.reshape(shape)`` and ``a.transpose(axes)``, which NumPy reads alike; ``a.reshape(T, *x.shape, 2)``,
+  spreading shapes among sizes, is ``a.reshape((T,) + x.shape + (2,))`` (as ``joined_shapes`` below);
 * ``math.hypot(*items)`` of any other starred value alone is ``math.sqrt(sum(item * item for item
   in items))``, the number it computes.
+
+``joined_shapes(func) -> None`` writes each tuple display spreading shapes (``(T, *x.shape)``,
+``(*x.shape[:-1], 3)``, ``(n, *np.shape(x))``), each starred item an array's shape or a slice of
+one, as the tuples it joins: ``(T,) + x.shape``, the same tuple, which shapes are read in.
 """
 
 import ast
@@ -104,6 +109,10 @@ def spread(func, env=None):
                 and not call.keywords:
             call.args = [call.args[0].value]
             continue
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "reshape" and len(call.args) > 1 and \
+                _spreads_shapes(ast.Tuple(call.args, ast.Load())):  # x.reshape(T, *x0.shape, 2): one shape
+            call.args = [_located(_joined(ast.copy_location(ast.Tuple(call.args, ast.Load()), call)), call)]
+            continue
         args = []
         for arg in call.args:
             if isinstance(arg, ast.Starred) and isinstance(arg.value, (ast.Tuple, ast.List)) and \
@@ -182,3 +191,50 @@ def _fixed_sizes(func):
                 id(node) not in allowed:
             del sizes[node.id]
     return sizes
+
+
+def joined_shapes(func):
+    """Write out the tuple displays of ``func`` spreading shapes (see the module doc)."""
+    for node in walk(func):
+        for field, value in ast.iter_fields(node):
+            if isinstance(value, ast.Tuple) and _spreads_shapes(value):
+                setattr(node, field, _joined(value))
+            elif isinstance(value, list):
+                value[:] = [_joined(v) if isinstance(v, ast.Tuple) and _spreads_shapes(v) else v for v in value]
+
+
+def _spreads_shapes(node):
+    """Whether the tuple display ``node`` (read) has starred items, each an array's shape (``*x.shape``,
+    ``*np.shape(x)``) or a slice of one (``*x.shape[1:]``)."""
+    starred = [e for e in node.elts if isinstance(e, ast.Starred)]
+    return isinstance(node.ctx, ast.Load) and bool(starred) and all(_a_shape(e.value) for e in starred)
+
+
+def _a_shape(node):
+    """Whether ``node`` is an array's shape, ``x.shape`` or ``np.shape(x)`` (of the module ``np`` or
+    ``numpy``), or a slice of one."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        node = node.value
+    return isinstance(node, ast.Attribute) and node.attr == "shape" or \
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "shape" and \
+        isinstance(node.func.value, ast.Name) and node.func.value.id in ("np", "numpy") and \
+        len(node.args) == 1 and not node.keywords
+
+
+def _joined(node):
+    """The tuple display ``node`` as the sum of its runs of items (tuples) and the shapes it spreads."""
+    parts, run = [], []
+    for item in node.elts:
+        if isinstance(item, ast.Starred):
+            if run:
+                parts.append(ast.copy_location(ast.Tuple(run, ast.Load()), node))
+                run = []
+            parts.append(item.value)
+        else:
+            run.append(item)
+    if run:
+        parts.append(ast.copy_location(ast.Tuple(run, ast.Load()), node))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = ast.copy_location(ast.BinOp(joined, ast.Add(), part), node)
+    return joined

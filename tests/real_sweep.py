@@ -21230,6 +21230,208 @@ def meta_loss(w0, lr, X, y, Xv, yv, beta1=0.9, beta2=0.999, eps=1e-8):
         w = w - lr * mhat / (np.sqrt(vhat) + eps)
     return inner_loss(w, Xv, yv)
 ''', "meta_loss", lambda: [_normal(11, 3), 0.1, _normal(12, 6, 3), _normal(13, 6), _normal(14, 4, 3), _normal(15, 4)], {"wrt": [0, 1, 2]}),
+
+# ----------------------------------------------------------------------------- physics (ph_): coordinates,
+# module dicts, spread shapes, states written as tuples, np.linalg by name, integrators and solvers
+"ph_string_energy_np_gradient_linspace_coordinates": ('''
+import numpy as np
+
+def string_energy(L, T, n=40):
+    """Elastic energy of a string of length L under tension T, its slope by np.gradient at the points."""
+    x = np.linspace(0.0, L, n)
+    y = np.sin(np.pi * x / L) * np.exp(-x)
+    dydx = np.gradient(y, x)
+    return 0.5 * T * np.trapezoid(dydx ** 2, x)
+''', "string_energy", lambda: [2.0, 3.0]),
+
+"ph_drag_module_dict_constants": ('''
+import math
+
+PARAMS = {"g": 9.81, "rho": 1.225, "Cd": 0.47}
+
+def net_force(v, r, m):
+    A = math.pi * r ** 2
+    return 0.5 * PARAMS["rho"] * PARAMS["Cd"] * A * v ** 2 - m * PARAMS["g"]
+''', "net_force", lambda: [12.0, 0.05, 0.2]),
+
+"ph_trajectory_starred_shape_prealloc": ('''
+import numpy as np
+
+def msd(x0, v0, k, T=12):
+    dt = 0.05
+    xs = np.zeros((T, *x0.shape))
+    x, v = x0, v0
+    for t in range(T):
+        v = v - k * x * dt
+        x = x + v * dt
+        xs[t] = x
+    return np.mean((xs - x0) ** 2)
+''', "msd", lambda: [_normal(1, 4, 3), _normal(2, 4, 3), 1.3]),
+
+"ph_oscillator_columns_tuple_written": ('''
+import numpy as np
+
+def phase_path(x0, v0, omega, n=30):
+    dt = 0.05
+    traj = np.zeros((2, n))
+    x, v = x0, v0
+    for i in range(n):
+        v = v - omega ** 2 * x * dt
+        x = x + v * dt
+        traj[:, i] = x, v
+    return np.sum(traj[0] ** 2) + 0.1 * np.sum(traj[1])
+''', "phase_path", lambda: [1.0, 0.3, 1.4]),
+
+"ph_gp_linalg_imported_by_name": ('''
+import numpy as np
+from numpy.linalg import solve, slogdet
+
+def gp_nll(log_ell, log_sn, x, y):
+    K = np.exp(-0.5 * (x[:, None] - x[None, :]) ** 2 / np.exp(2 * log_ell)) + np.exp(2 * log_sn) * np.eye(len(x))
+    sign, logdet = slogdet(K)
+    return 0.5 * y @ solve(K, y) + 0.5 * logdet
+''', "gp_nll", lambda: [0.1, -1.0, _normal(3, 6), _normal(4, 6)]),
+
+"ph_debye_scipy_trapezoid": ('''
+import numpy as np
+from scipy.integrate import trapezoid
+
+def debye_heat_capacity(T, n=80):
+    theta_D = 300.0
+    x = np.linspace(1e-3, theta_D / T, n)
+    integrand = x ** 4 * np.exp(x) / np.expm1(x) ** 2
+    return 9 * (T / theta_D) ** 3 * trapezoid(integrand, x)
+''', "debye_heat_capacity", lambda: [150.0]),
+
+"ph_bnn_generator_module_shapes": ('''
+import numpy as np
+
+SHAPES = [(1, 4), (4, 1)]
+
+def unpack_layers(weights):
+    num_weight_sets = len(weights)
+    for m, n in SHAPES:
+        yield weights[:, :m * n].reshape((num_weight_sets, m, n)), weights[:, m * n:m * n + n].reshape((num_weight_sets, 1, n))
+        weights = weights[:, (m + 1) * n:]
+
+def logprob(weights, inputs, targets):
+    inputs = np.expand_dims(inputs, 0)
+    for W, b in unpack_layers(weights):
+        outputs = np.einsum("mnd,mdo->mno", inputs, W) + b
+        inputs = np.tanh(outputs)
+    return -np.sum((outputs - targets) ** 2)
+''', "logprob", lambda: [_normal(5, 2, 13), _normal(6, 5, 1), _normal(7, 5, 1)], {"wrt": [0]}),
+
+"ph_damped_rk4_deriv_np_array_state": ('''
+import numpy as np
+
+def deriv(state, omega, gamma):
+    x, v = state
+    return np.array([v, -omega ** 2 * x - gamma * v])
+
+def final_energy(x0, v0, omega, gamma, dt=0.1, steps=20):
+    state = np.array([x0, v0])
+    for _ in range(steps):
+        k1 = deriv(state, omega, gamma)
+        k2 = deriv(state + 0.5 * dt * k1, omega, gamma)
+        k3 = deriv(state + 0.5 * dt * k2, omega, gamma)
+        k4 = deriv(state + dt * k3, omega, gamma)
+        state = state + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return 0.5 * state[1] ** 2 + 0.5 * omega ** 2 * state[0] ** 2
+''', "final_energy", lambda: [1.0, 0.0, 1.5, 0.1], {"wrt": [0, 1, 2, 3]}),
+
+"ph_lj_minimum_image_round": ('''
+import numpy as np
+
+def lj_pbc(x, L):
+    n = len(x)
+    e = 0.0
+    for i in range(n - 1):
+        d = x[i + 1:] - x[i]
+        d -= L * np.round(d / L)
+        r2 = np.sum(d ** 2, axis=1)
+        e += np.sum(1.0 / r2 ** 6 - 1.0 / r2 ** 3)
+    return e
+''', "lj_pbc", lambda: [_lattice(8, 6), 5.0], {"wrt": [0]}),
+
+"ph_poisson_jacobi_while_max_abs": ('''
+import numpy as np
+
+def poisson_1d(f, h, tol=1e-10):
+    u = np.zeros_like(f)
+    diff = 1.0
+    while diff > tol:
+        u_old = u.copy()
+        u[1:-1] = 0.5 * (u_old[2:] + u_old[:-2] + h ** 2 * f[1:-1])
+        diff = np.max(np.abs(u - u_old))
+    return np.sum(u * f) * h
+''', "poisson_1d", lambda: [_normal(9, 6), 0.5]),
+
+"ph_md_velocity_verlet_pair_forces": ('''
+import numpy as np
+
+def lj_forces(x, eps=1.0, sigma=1.0):
+    n = len(x)
+    F = np.zeros_like(x)
+    U = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            r = x[i] - x[j]
+            r2 = r @ r
+            s6 = (sigma ** 2 / r2) ** 3
+            U += 4 * eps * (s6 * s6 - s6)
+            f = 24 * eps * (2 * s6 * s6 - s6) / r2 * r
+            F[i] += f
+            F[j] -= f
+    return F, U
+
+def run(x, v, dt=0.002, steps=3):
+    F, U = lj_forces(x)
+    for _ in range(steps):
+        v = v + 0.5 * dt * F
+        x = x + dt * v
+        F, U = lj_forces(x)
+        v = v + 0.5 * dt * F
+    return U + 0.5 * np.sum(v ** 2)
+''', "run", lambda: [_lattice(10, 4), 0.1 * _normal(11, 4, 3)], {"wrt": [0, 1]}),
+
+"ph_heat_thomas_tridiagonal_loops": ('''
+import numpy as np
+
+def thomas(a, b, c, d):
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return np.sum(x ** 2)
+''', "thomas", lambda: [_normal(12, 5) * 0.3, 3 + _uniform(13, 5), _normal(14, 5) * 0.3, _normal(15, 5)]),
+
+"ph_midpoint_force_helper_in_place_time_carried": ('''
+import numpy as np
+
+def accel(x, v, k):
+    return -k * np.sin(x) - 0.1 * v
+
+def simulate(x0, v0, k, dt):
+    x = x0.copy()
+    v = v0.copy()
+    t = 0.0
+    for i in range(15):
+        a = accel(x, v, k)
+        x += v * dt
+        v += a * dt
+        t += dt
+    return 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2) + t
+''', "simulate", lambda: [_normal(16, 3), _normal(17, 3), 1.3, 0.05]),
 }
 
 
@@ -21473,7 +21675,8 @@ LATER_IN_THE_SUITE = frozenset({
     "rh_phys_rk45_free_adaptive_fixed_heun_lotka_volterra", "rh_ag_bnn_weights_flat_unpack_layers",
     "rh_cs_rnn_captioning_features_h0_loss", "rh_adv_module_pairs_reversed_loop",
     "rh_adv_fixed_list_of_arrays_zip_sizes_shape_change", "rh_adv_while_true_two_returns_tuple",
-    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers", "rh_phys_np_gradient_field_energy"})
+    "rh_cs_dropout_inverted_then_affine_scores_loss_list_layers", "rh_phys_np_gradient_field_energy",
+    "ph_string_energy_np_gradient_linspace_coordinates", "ph_drag_module_dict_constants"})
 
 
 def slow(name):

@@ -435,7 +435,8 @@ def field(u, w, dx):
 def test_np_gradient_without_shapes(tmp_path):
     """np.gradient was refused without shapes ('depends on the shapes'): of a vector a vector, along an
     axis one array at every rank, of an array of several axes (none given) a part per axis, each part's
-    gradient taken back along its own axis by the helper _gradient_grad (the spacing, one number)."""
+    gradient taken back along its own axis by the helper _gradient_grad (the spacing, one number, or the
+    coordinates of the points)."""
     args = [RNG.normal(size=6), RNG.normal(size=6), 0.3]
     check_gradients(_generated(GRADIENTS, "strain_energy")(*args, 1.0), _forward(GRADIENTS, "strain_energy", tmp_path),
            args, [0, 1, 2])
@@ -444,5 +445,8 @@ def test_np_gradient_without_shapes(tmp_path):
         check_gradients(_generated(GRADIENTS, "along")(*args, 1.0), _forward(GRADIENTS, "along", tmp_path), args, [0, 1])
     args = [RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4)), 0.3]
     check_gradients(_generated(GRADIENTS, "field")(*args, 1.0), _forward(GRADIENTS, "field", tmp_path), args, [0, 1, 2])
-    with pytest.raises(ValueError, match="spacing given as one number"):  # coordinates: not followed
-        _generated(GRADIENTS, "strain_energy")(args[0][0], args[1][0], np.linspace(0.0, 1.0, 4), 1.0)
+    coordinates = np.cumsum(RNG.uniform(0.5, 1.5, 6))  # the coordinates of the points: followed too
+    args, dout = [RNG.normal(size=6), RNG.normal(size=6), coordinates], np.linspace(0.5, 1.5, 6)
+    energy = _forward(GRADIENTS, "strain_energy", tmp_path)
+    check_gradients(_generated(GRADIENTS, "strain_energy")(*args, dout), lambda *a: np.sum(dout * energy(*a)),
+                    args, [0, 1, 2])

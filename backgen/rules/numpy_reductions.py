@@ -390,36 +390,33 @@ def _gradient(position):
     differences (f[i + 1] - f[i - 1]) / 2h inside, one-sided ones (f[1] - f[0]) / h and
     (f[-1] - f[-2]) / h at the ends.  f's gradient takes each interior g[i] / 2h to f[i + 1] and
     minus it to f[i - 1], each end's g / h to its two points; h's is minus the sum of g times the
-    result, over h.  Without shapes, of every rank, and of an array of several axes along one axis given
-    (``axis=1``), by the helper _gradient_grad."""
+    result, over h.  Without shapes, of every rank, of an array of several axes along one axis given
+    (``axis=1``), and with h the coordinates of the points (a vector, ``np.gradient(y, x)``), by the
+    helpers _gradient_grad and _gradient_spacing_grad."""
     def grad(c):
         if c.param("edge_order", 1) != 1:
             c.unsupported("np.gradient is differentiated with edge_order=1")
-        if c.shape_free:  # of every rank: the helper follows the axes as it runs (a list of parts, one per axis)
-            axis = c.param("axis")
+        axis = c.param("axis")
+        spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
+        h = c.h if spaced else "1.0"
+        if c.shape_free:  # of every rank: the helpers follow the axes and the spacing as they run
             if axis is not None and not isinstance(axis, int):
                 c.unsupported("np.gradient is differentiated along one axis, or all")
-            spaced = len(c.op.args) > 1 and c.h != "None"
-            h = c.h if spaced else "1.0"
-            if position == "h":
-                return f"-{c.np}.sum({c.np}.multiply({c.g}, {c.out})) / _one_spacing({h})"
-            return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
-        axis = c.param("axis")
+            return _gradient_helper(c, position, h, axis)
+        coordinates = spaced and c.ndim("h") != 0
+        if coordinates and c.ndim("h") != 1:
+            c.unsupported("np.gradient is differentiated with the spacing given as one number or the "
+                          "coordinates of the points (a vector)")
         if c.ndim("f") > 1 and isinstance(axis, int) and not isinstance(axis, bool):  # along one axis of several:
-            spaced = len(c.op.args) > 1 and c.h != "None"  # the helper moves that axis last and back
-            if spaced and c.ndim("h") != 0:
-                c.unsupported("np.gradient is differentiated with the spacing given as one number")
-            h = c.h if spaced else "1.0"
-            if position == "h":
+            if position == "h" and not coordinates:  # the helpers move that axis last and back
                 return f"-{c.np}.sum({c.g} * {c.out}) / {h}"
-            return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
+            return _gradient_helper(c, position, h, axis)
         if c.ndim("f") != 1 or axis not in (None, 0, -1):
             c.unsupported("np.gradient is differentiated for vectors, or along one axis given (its result for "
                           "others is a list)")
-        spaced = len(c.op.args) > 1 and c.h != "None"  # (h not given: no operand)
-        if spaced and c.ndim("h") != 0:
-            c.unsupported("np.gradient is differentiated with the spacing given as one number")
-        np_, g, f, h = c.np, c.g, c.f, (c.h if spaced else "1.0")
+        if coordinates:
+            return _gradient_helper(c, position, h, axis)
+        np_, g, f = c.np, c.g, c.f
         if position == "h":
             return f"-{np_}.sum({g} * {c.out}) / {h}"
         inner = c.setup("inner", f"{g}[1:-1] / (2 * {h})" if spaced else f"{g}[1:-1] / 2")
@@ -427,6 +424,14 @@ def _gradient(position):
         return f"{np_}.pad({inner}, (2, 0)) - {np_}.pad({inner}, (0, 2)) + " + \
             (f"({ends}) / {h}" if spaced else ends)
     return grad
+
+
+def _gradient_helper(c, position, h, axis):
+    """The gradient of np.gradient's f or h (``position``) by the runtime helpers, which read the spacing
+    (a number or coordinates) and the axes as the code runs."""
+    if position == "h":
+        return f"_gradient_spacing_grad({c.g}, {c.f}, {h}, {axis})"
+    return f"_gradient_grad({c.g}, {c.f}, {h}, {axis})"
 
 
 def _padded(c):

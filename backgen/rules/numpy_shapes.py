@@ -141,11 +141,23 @@ def _repeated_places(c):
 
 
 def _getitem(c):
+    if _string_key(c.param_source("index")):  # (a dict parameter of arrays is flattened before staging)
+        c.unsupported("a dict's value read by key carries a gradient where the dict is a parameter of arrays read by "
+                      "key (their shapes given, or by the decorator), not one held in a list, returned by a "
+                      "function or made as the code runs: pass its values as parameters")
     if c.only_new_axes():  # x[:, None] is a reshape
         if c.shape_free or c.shape("out") == ():  # (x[...] of a number: its gradient may be a Python float)
             return f"{c.np}.reshape({c.g}, {c.shape_of(c.x)})"
         return f"{c.g}.reshape({c.shape_of(c.x)})"
     return Scatter(c.param_source("index"), c.advanced_index() and not c.distinct_rows())
+
+
+def _string_key(index):
+    """Whether the index text ``index`` is a string written out (``'m'``): a dict's key, no array's index."""
+    try:
+        return isinstance(ast.literal_eval(index), str)
+    except (ValueError, SyntaxError):
+        return False
 
 
 def _roll(c):
