@@ -21395,26 +21395,6 @@ def run(x, v, dt=0.002, steps=3):
     return U + 0.5 * np.sum(v ** 2)
 ''', "run", lambda: [_lattice(10, 4), 0.1 * _normal(11, 4, 3)], {"wrt": [0, 1]}),
 
-"ph_heat_thomas_tridiagonal_loops": ('''
-import numpy as np
-
-def thomas(a, b, c, d):
-    n = len(d)
-    cp = np.zeros(n)
-    dp = np.zeros(n)
-    cp[0] = c[0] / b[0]
-    dp[0] = d[0] / b[0]
-    for i in range(1, n):
-        m = b[i] - a[i] * cp[i - 1]
-        cp[i] = c[i] / m
-        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
-    x = np.zeros(n)
-    x[-1] = dp[-1]
-    for i in range(n - 2, -1, -1):
-        x[i] = dp[i] - cp[i] * x[i + 1]
-    return np.sum(x ** 2)
-''', "thomas", lambda: [_normal(12, 5) * 0.3, 3 + _uniform(13, 5), _normal(14, 5) * 0.3, _normal(15, 5)]),
-
 "ph_midpoint_force_helper_in_place_time_carried": ('''
 import numpy as np
 
