@@ -902,12 +902,17 @@ class _Rewriter:
 
 
 def candidates(func):
-    """Parameters the code iterates, indexes or takes len() of: they may be lists of arrays."""
+    """Parameters the code iterates, indexes, takes len() of or reads the items, keys or values of
+    (``params.items()``): they may be lists or dicts of arrays."""
     params = {a.arg for a in func.args.args}
     found = set()
     for node in walk(func):
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
             found.add(node.iter.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("items", "keys", "values") and isinstance(node.func.value, ast.Name) \
+                and not node.args and not node.keywords:
+            found.add(node.func.value.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id in ("len", "enumerate", "zip"):
             found |= {a.id for a in node.args if isinstance(a, ast.Name)}
