@@ -512,6 +512,9 @@ class _State:
         elif isinstance(stmt, (ast.For, ast.If)):
             field = "iter" if isinstance(stmt, ast.For) else "test"
             setattr(stmt, field, self.hoist(getattr(stmt, field), before, consumed=True))
+        elif _built_into_name(stmt):  # pairs = [(a, b) for ...]: the loop appends to pairs itself
+            self.comprehension(_listed(stmt.value), before, into=stmt.targets[0].id)
+            return before
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for name, value in ast.iter_fields(stmt):
                 if isinstance(value, ast.expr):
@@ -633,8 +636,10 @@ class _State:
                 return node
         return Replace().visit(expr)
 
-    def comprehension(self, node, before, raw=False):
-        target = self.fresh("items")
+    def comprehension(self, node, before, raw=False, into=None):
+        """The name of the list the loop of ``node`` builds, that loop appended to ``before``: a fresh
+        name, or ``into`` (a name the comprehension does not read, the list assigned to it)."""
+        target = into or self.fresh("items")
         names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
         node = copy.deepcopy(node)
@@ -1022,6 +1027,28 @@ def _after(stmt, loop):
             node.lineno = node.end_lineno = loop.end_lineno
             node.col_offset = node.end_col_offset = loop.end_col_offset
     return stmt
+
+
+def _listed(value):
+    """The comprehension of a list display of one (``[... for ...]``, ``list(... for ...)``), else None."""
+    if isinstance(value, ast.ListComp):
+        return value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list" and \
+            not value.keywords and len(value.args) == 1 and isinstance(value.args[0], (ast.ListComp, ast.GeneratorExp)):
+        return value.args[0]
+    return None
+
+
+def _built_into_name(stmt):
+    """Whether ``stmt`` assigns a list comprehension to a name it does not read (``pairs = [(x[i],
+    x[i + 1]) for i in range(3)]``): the loop may append to that name, as one written so would
+    (``pairs = []``, then ``pairs.append(...)``), with no second name for the list."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    node = _listed(stmt.value)
+    name = stmt.targets[0].id
+    return node is not None and not any(
+        isinstance(n, ast.Name) and n.id == name or isinstance(n, (ast.Lambda, ast.NamedExpr)) for n in walk(node))
 
 
 def _items(call):

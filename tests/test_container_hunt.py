@@ -106,3 +106,43 @@ def test_dict_values_in_a_generator(tmp_path):
         def f(params, x):
             return sum(np.sum(v * x) for v in params.values())
     ''', [DICT, X3], tmp_path)
+
+
+# --- a list of tuples built by a comprehension -----------------------------------------------------
+
+X4 = RNG.normal(size=4)
+
+
+@pytest.mark.parametrize("read", [
+    "sum(a * b for a, b in pairs)",
+    "pairs[1][0] * pairs[1][1] + pairs[-1][0]",
+])
+def test_list_of_tuples_from_a_comprehension(read):
+    # the comprehension builds pairs itself (no second name for the list), read back as a list
+    # of tuples appended in a loop is
+    assert_right(f'''
+        def f(x):
+            pairs = [(x[i], x[i + 1]) for i in range(3)]
+            return {read}
+    ''', [X4])
+
+
+def test_list_of_tuples_from_a_comprehension_unpacked(tmp_path):
+    source = '''
+        def f(x):
+            pairs = list((x[i], x[i + 1] ** 2) for i in range(3))
+            a, b = pairs[1]
+            return a * b + pairs[-1][0]
+    '''
+    assert_right(source, [X4])
+    assert_right_decorated(source, [X4], tmp_path)
+
+
+def test_comprehension_reading_its_own_name_keeps_the_old_list():
+    # xs is read in the comprehension: the new list is built under another name first
+    assert_right('''
+        def f(x):
+            xs = [x[0], x[1], x[2]]
+            xs = [v * xs[0] for v in xs]
+            return xs[1] + xs[2] * xs[0]
+    ''', [X4])
