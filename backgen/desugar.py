@@ -91,8 +91,10 @@ def _iterate_displays(func):
                 any(isinstance(n, (ast.Starred, ast.NamedExpr)) for n in walk(display)):
             continue
         after = func.body[position + 1:]
-        places = [place for s in after for n in walk(s) if isinstance(n, ast.For)
-                  for place in _sequence_names(n, name)]
+        nested = any(isinstance(e, (ast.List, ast.Tuple)) for e in display.elts)  # (a list of tuples: read
+        # only so; one of numbers or arrays a comprehension reads by its name, NODES[k] as written)
+        places = [place for s in after for n in walk(s)
+                  for place in _sequence_names(_iterating(n) if nested else n if isinstance(n, ast.For) else None, name)]
         reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
@@ -426,11 +428,24 @@ def _zipped_display(node):
     return ast.copy_location(display, node)
 
 
+def _iterating(node):
+    """The loop ``node`` is, or a comprehension's first ``for`` (its sequence read where the comprehension
+    is, as a loop's is; a later ``for`` reads its sequence where the earlier ones bind their names, which
+    the display may list); else None."""
+    if isinstance(node, ast.For):
+        return node
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
+        return node.generators[0]
+    return None
+
+
 def _sequence_names(loop, name):
     """The places a ``for`` reads ``name`` as (part of) its sequence: the loop's iterable itself,
     or an argument of the ``enumerate`` or ``zip`` it iterates (``enumerate(zip(params, rates))``),
     as ``[(parent, field, index)]``."""
     places = []
+    if loop is None:
+        return places
 
     def visit(parent, field, index, node):
         if isinstance(node, ast.Name) and node.id == name:

@@ -146,3 +146,36 @@ def test_comprehension_reading_its_own_name_keeps_the_old_list():
             xs = [v * xs[0] for v in xs]
             return xs[1] + xs[2] * xs[0]
     ''', [X4])
+
+
+# --- a display of values bound to a name, then iterated by a comprehension ----------------------
+
+
+def test_display_of_tuples_of_values_in_a_generator():
+    # as the same display iterated by a for loop is: the comprehension iterates the display itself
+    assert_right('''
+        def f(x, y):
+            pts = [(x, y), (y, x), (x + y, x - y)]
+            return max(a * b for a, b in pts)
+    ''', [0.8, -0.3])
+
+
+def test_display_of_tuples_of_arrays_in_a_list_comprehension():
+    assert_right('''
+        def f(x, y):
+            pts = [(x, y), (y * 2, x)]
+            return np.sum([np.sum(a * b) for a, b in pts])
+    ''', [X3, X3[::-1].copy()])
+
+
+def test_display_whose_names_change_after_it_stays_refused():
+    # x changes after pts is made: its items are not the display read again
+    assert_refused = pytest.raises(backgen.BackgenError, match="tuples are only supported")
+    with assert_refused:
+        backgen.generate(textwrap.dedent('''
+            def f(x, y):
+                pts = [(x, y), (y, x)]
+                for k in range(2):
+                    x = x * 2
+                return sum(np.sum(a * b) for a, b in pts)
+        '''))
