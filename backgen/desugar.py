@@ -91,10 +91,12 @@ def _iterate_displays(func):
                 any(isinstance(n, (ast.Starred, ast.NamedExpr)) for n in walk(display)):
             continue
         after = func.body[position + 1:]
-        nested = any(isinstance(e, (ast.List, ast.Tuple)) for e in display.elts)  # (a list of tuples: read
-        # only so; one of numbers or arrays a comprehension reads by its name, NODES[k] as written)
-        places = [place for s in after for n in walk(s)
-                  for place in _sequence_names(_iterating(n) if nested else n if isinstance(n, ast.For) else None, name)]
+        iterated_only = any(isinstance(e, (ast.List, ast.Tuple)) for e in display.elts) or all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in display.elts)  # (a list of tuples
+        # or of strings, keys = ['W1', 'W2']: read only so; one of numbers or arrays a comprehension reads
+        # by its name, NODES[k] as written)
+        places = [place for s in after for n in walk(s) for place in _sequence_names(
+            _iterating(n) if iterated_only else n if isinstance(n, ast.For) else None, name)]
         reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)

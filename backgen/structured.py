@@ -360,7 +360,7 @@ class _Rewriter:
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
         self.branch = 0  # inside an if, or a loop not written out: a name bound there is assigned
-        self.numbers = {}  # names assigned an integer the code computes from constants: num_layers = 3
+        self.numbers = {}  # names assigned an integer or string the code computes from constants: num_layers = 3
 
     def error(self, message, node):
         return self.forward.error(message, node)
@@ -439,7 +439,7 @@ class _Rewriter:
             self.numbers.pop(name, None)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             value = self.folded(stmt.value)
-            if type(value) is int:
+            if type(value) in (int, str):  # (k = 'W1', as a display of keys is written out: params[k])
                 self.numbers[stmt.targets[0].id] = ast.Constant(value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)):

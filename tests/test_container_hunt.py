@@ -179,3 +179,43 @@ def test_display_whose_names_change_after_it_stays_refused():
                     x = x * 2
                 return sum(np.sum(a * b) for a, b in pts)
         '''))
+
+
+# --- a dict of arrays read at keys a loop takes from a list of strings ----------------------------
+
+PARAMS = {"W1": RNG.normal(size=(3, 4)), "b1": RNG.normal(size=4), "W2": RNG.normal(size=(4, 2)),
+          "b2": RNG.normal(size=2)}
+X53 = RNG.normal(size=(5, 3))
+
+
+@pytest.mark.parametrize("reg", [
+    "reg = 0.0\n    for k in ['W1', 'W2']:\n        reg += np.sum(params[k] ** 2)",
+    "reg = sum(np.sum(params[k] ** 2) for k in ('W1', 'W2'))",
+    "reg = np.sum([np.sum(params[k] * params[k]) for k in ['W1', 'W2']])",
+])
+def test_keys_from_a_list_of_strings(reg, tmp_path):
+    # as CS231n's two-layer net sums its regularization over the weights' keys
+    source = f'''
+def f(params, X):
+    {reg}
+    h = np.maximum(0, X @ params['W1'] + params['b1'])
+    return np.sum(h @ params['W2'] + params['b2']) + 0.5 * reg
+'''
+    assert_right_decorated(source, [PARAMS, X53], tmp_path)
+
+
+def test_keys_from_a_named_list_of_strings(tmp_path):
+    assert_right_decorated('''
+        def f(params, X):
+            keys = ['W1', 'W2']
+            reg = sum(np.sum(params[k] ** 2) for k in keys)
+            return reg + np.sum(np.tanh(X @ params['W1'] + params['b1']) @ params['W2'])
+    ''', [PARAMS, X53], tmp_path)
+
+
+def test_unpacked_from_a_comprehension_over_keys(tmp_path):
+    assert_right_decorated('''
+        def f(params, X):
+            W1, b1, W2, b2 = [params[k] for k in ['W1', 'b1', 'W2', 'b2']]
+            return np.sum(np.tanh(X @ W1 + b1) @ W2 + b2)
+    ''', [PARAMS, X53], tmp_path)
