@@ -963,13 +963,30 @@ def iterated(func, helper=False):
                 found.add(value.id)
     # W1 = params[0], ... W2 = params[2]: items of one list read by their places, each named
     items = {}
-    for node in nodes:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) \
-                and isinstance(node.value.slice, ast.Constant) and type(node.value.slice.value) is int:
-            items.setdefault(node.value.value.id, set()).add(node.value.slice.value)
+    for target, value in (pair for node in nodes if isinstance(node, ast.Assign) and len(node.targets) == 1
+                          for pair in _pairs(node.targets[0], node.value)):  # (W, b = params[0], params[1] too)
+        if isinstance(target, ast.Name) and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
+                and _place(value.slice) is not None:  # (params[-1] too)
+            items.setdefault(value.value.id, set()).add(_place(value.slice))
     found |= {name for name, places in items.items() if len(places) > 1}
     return tuple(p for p in params if p in found)
+
+
+def _place(index):
+    """The integer an index written out is (``0``, ``-1``), else None."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        inner = _place(index.operand)
+        return None if inner is None else -inner
+    return index.value if isinstance(index, ast.Constant) and type(index.value) is int else None
+
+
+def _pairs(target, value):
+    """The (target, value) pairs an assignment binds: itself, or a tuple of names given a tuple written
+    out of as many values, each to its own (``W, b = params[0], params[1]``)."""
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts):
+        return list(zip(target.elts, value.elts))
+    return [(target, value)]
 
 
 _ITERATING = frozenset({ast.For, ast.comprehension, ast.While, ast.Call, ast.Assign})  # (what iterated reads)

@@ -219,3 +219,22 @@ def test_unpacked_from_a_comprehension_over_keys(tmp_path):
             W1, b1, W2, b2 = [params[k] for k in ['W1', 'b1', 'W2', 'b2']]
             return np.sum(np.tanh(X @ W1 + b1) @ W2 + b2)
     ''', [PARAMS, X53], tmp_path)
+
+
+# --- a list of arrays of several shapes named by its places, without shapes ----------------------
+
+LAYER = [RNG.normal(size=(3, 4)), RNG.normal(size=4)]
+
+
+@pytest.mark.parametrize("names", [
+    "W, b = params[0], params[1]",
+    "(W, b) = (params[0], params[-1])",
+])
+def test_items_named_by_their_places_in_one_assignment(names):
+    # as W = params[0]; b = params[1]: params may be a list of arrays of several shapes, whose
+    # gradient is a list (np.zeros_like of it raised)
+    assert_right(f'''
+        def f(params, X):
+            {names}
+            return np.sum(np.tanh(X @ W + b))
+    ''', [LAYER, X53])
