@@ -961,15 +961,42 @@ def iterated(func, helper=False):
             value = node.value.value if isinstance(node.value, ast.Subscript) else node.value  # (W, b = params[k]:
             if isinstance(value, ast.Name):  # a helper's for W, b in params as desugared)
                 found.add(value.id)
-    # W1 = params[0], ... W2 = params[2]: items of one list read by their places, each named
-    items = {}
-    for target, value in (pair for node in nodes if isinstance(node, ast.Assign) and len(node.targets) == 1
-                          for pair in _pairs(node.targets[0], node.value)):  # (W, b = params[0], params[1] too)
-        if isinstance(target, ast.Name) and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
-                and _place(value.slice) is not None:  # (params[-1] too)
-            items.setdefault(value.value.id, set()).add(_place(value.slice))
-    found |= {name for name, places in items.items() if len(places) > 1}
+    found |= _items_by_place(func, nodes)
     return tuple(p for p in params if p in found)
+
+
+def _items_by_place(func, nodes):
+    """Names whose items are read at two or more places written out, where the code names one
+    (``W1 = params[0]``, ``b1 = params[1]``; ``W, b = params[0], params[-1]``; ``W1 = params[0][0]``)
+    or multiplies one as a matrix, which no number is (``X @ Ws[0]``, ``np.dot(h, Ws[1])``): the
+    items of a list of arrays of several shapes, as a network's layers.  (A vector's numbers read
+    where they are used, ``x[0] * x[1]``, are not.)"""
+    places, named, multiplied = {}, set(), set()
+    for target, value in (pair for node in nodes if isinstance(node, ast.Assign) and len(node.targets) == 1
+                          for pair in _pairs(node.targets[0], node.value)):
+        if isinstance(target, ast.Name) and _item(value) is not None:
+            named.add(id(value))
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _item(node) is not None:
+            name, place = _item(node)
+            places.setdefault(name, {})[place] = places.get(name, {}).get(place, False) or id(node) in named
+        operands = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul"):
+            operands = list(node.args) + ([node.func.value] if node.func.attr == "dot" else [])
+        multiplied |= {_item(o)[0] for o in operands if _item(o) is not None}
+    return {name for name, read in places.items() if len(read) > 1 and (any(read.values()) or name in multiplied)}
+
+
+def _item(node):
+    """``(name, place)`` where ``node`` reads ``name[place]`` at an integer written out (``params[0]``,
+    ``params[-1]``), or an item of it in turn (``params[0][1]``), else None."""
+    if not isinstance(node, ast.Subscript) or _place(node.slice) is None:
+        return None
+    if isinstance(node.value, ast.Name):
+        return node.value.id, _place(node.slice)
+    return _item(node.value)
 
 
 def _place(index):

@@ -238,3 +238,31 @@ def test_items_named_by_their_places_in_one_assignment(names):
             {names}
             return np.sum(np.tanh(X @ W + b))
     ''', [LAYER, X53])
+
+
+@pytest.mark.parametrize("body", [
+    "return np.sum(np.tanh(X @ Ws[0]) @ Ws[1])",
+    "return np.sum(np.tanh(np.dot(X, Ws[0])).dot(Ws[-1]))",
+    "A = Ws[0]\n            return np.sum(np.tanh(X @ A) * Ws[1].sum())",
+])
+def test_items_of_a_list_of_weights_read_in_place(body):
+    # read where they are used, as where they are named: Ws may hold arrays of several shapes
+    assert_right(f'''
+        def f(Ws, X):
+            {body}
+    ''', [[RNG.normal(size=(3, 4)), RNG.normal(size=(4, 2))], X53])
+
+
+def test_items_of_pairs_named_by_their_places():
+    assert_right('''
+        def f(params, X):
+            W1, b1 = params[0][0], params[0][1]
+            W2, b2 = params[1][0], params[1][1]
+            return np.sum(np.tanh(X @ W1 + b1) @ W2 + b2)
+    ''', [[[RNG.normal(size=(3, 4)), RNG.normal(size=4)], [RNG.normal(size=(4, 2)), RNG.normal(size=2)]], X53])
+
+
+def test_a_vectors_numbers_read_in_place_keep_an_array_gradient():
+    text = backgen.generate("def f(x):\n    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2\n")
+    assert "np.zeros_like(x, dtype=float)" in text
+    assert_right("def f(x):\n    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2\n", [np.array([0.3, 0.5])])
