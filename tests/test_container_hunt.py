@@ -266,3 +266,18 @@ def test_a_vectors_numbers_read_in_place_keep_an_array_gradient():
     text = backgen.generate("def f(x):\n    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2\n")
     assert "np.zeros_like(x, dtype=float)" in text
     assert_right("def f(x):\n    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2\n", [np.array([0.3, 0.5])])
+
+
+# --- max and min of tuples ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call", ["max([(x * y, 1), (x + y, 2)])[0]", "min((x * y, 1), (x + y, 2))[0]"])
+def test_extreme_of_tuples_refused_clearly(call):
+    # Python compares tuples item after item: refused at the call, where the rule of max(a, b) of
+    # sequences reported an error in backgen
+    with pytest.raises(backgen.BackgenError, match=r"of tuples compares them item after item"):
+        backgen.generate(f"def f(x, y):\n    return {call}\n")
+
+
+def test_extreme_of_numbers_written_out_still_followed():
+    assert_right("def f(x, y):\n    return max((x * y, x + y)) + min([x, y * 2.0])\n", [0.7, -0.4])
