@@ -281,3 +281,39 @@ def test_extreme_of_tuples_refused_clearly(call):
 
 def test_extreme_of_numbers_written_out_still_followed():
     assert_right("def f(x, y):\n    return max((x * y, x + y)) + min([x, y * 2.0])\n", [0.7, -0.4])
+
+
+# --- a starred name read after the assignment ----------------------------------------------------
+
+
+@pytest.mark.parametrize("unpack, use", [
+    ("x, y, *rest = p", "x * y + sum(rest)"),
+    ("*init, last = p", "last * sum(init)"),
+    ("first, *mid, last = p", "first * last + sum(v * v for v in mid)"),
+])
+def test_starred_name_of_a_list_of_numbers(unpack, use):
+    # the slice makes the code shape-generic: the gradient of the list is an array of its numbers
+    source = f"def f(p):\n    {unpack}\n    return {use}\n"
+    generated = {}
+    exec(backgen.generate(source), generated)
+    p = [0.7, -0.4, 1.3, 2.0]
+    want = finite_differences(_forward(source, "f"), [p], [0], (1.0,))[0]
+    assert_close(np.asarray(generated["f_backward"](list(p))), np.asarray(want), rtol=1e-5, atol=1e-6)
+    assert_right(source, [np.array(p)])
+
+
+def test_starred_rows_of_an_array(tmp_path):
+    source = '''
+        def f(x):
+            head, *tail = x
+            return np.sum(head * np.stack(tail))
+    '''
+    x = RNG.normal(size=(3, 2))
+    assert_right(source, [x])
+    assert_right_decorated(source, [x], tmp_path, dout=1.0)
+
+
+def test_starred_name_keeps_a_lists_meaning():
+    # tail is a list, as Python makes it: tail * 2 repeats it (refused), it does not double the numbers
+    with pytest.raises(backgen.BackgenError, match="repeating a list"):
+        backgen.generate("def f(x):\n    head, *tail = x\n    tail = tail * 2\n    return head * sum(tail)\n")
