@@ -251,6 +251,14 @@ class StatementStager:
                              "element by element, so NumPy's result depends on the order: write a copy "
                              "of the value (.copy())", target)
         self.add(op)
+        if base.name in self.list_atoms:  # xs[i] = v on a list: the list object changes (every name of it
+            marks = self.stale.get(name)  # sees that), not the arrays it holds, which other names may hold
+            self.bind(name, ir.Var(new))
+            self.list_changed(name, base, ir.Var(new), target)
+            if marks:
+                self.stale[name] = marks
+            self.cache_written(name, base, target, same_only=True)
+            return
         self.bind(name, ir.Var(new))
         self.written(name, base, ir.Var(new), target)  # names sharing its memory see the write
 

@@ -317,3 +317,51 @@ def test_starred_name_keeps_a_lists_meaning():
     # tail is a list, as Python makes it: tail * 2 repeats it (refused), it does not double the numbers
     with pytest.raises(backgen.BackgenError, match="repeating a list"):
         backgen.generate("def f(x):\n    head, *tail = x\n    tail = tail * 2\n    return head * sum(tail)\n")
+
+
+# --- an item of a list assigned anew: the list changes, not the arrays it holds ------------------
+
+BUILT = '''
+def f(x, w):
+    rows = []
+    for v in (x, w):
+        rows.append(v * 1.0)
+    a = rows[0]
+    rows[0] = rows[0] + w
+    return np.sum(a * rows[0])
+'''
+
+
+def test_name_of_an_item_keeps_the_array_when_the_item_is_assigned_anew(tmp_path):
+    # a holds the array rows[0] held: the assignment gives the list a new item and leaves that array
+    # alone (the decorator's gradient took a for the new item)
+    assert_right_decorated(BUILT, [X3, X3[::-1].copy()], tmp_path)
+    assert_right(BUILT, [X3, X3[::-1].copy()])
+
+
+@pytest.mark.parametrize("build", [
+    "vals = [v for v in x]",
+    "vals = list(x)",
+    "vals = []\n    for i in range(3):\n        vals.append(x[i])",
+])
+def test_item_of_a_list_made_from_an_array_assigned_anew(build, tmp_path):
+    # x is not written into (refused: "'x' may have been changed by the write into 'vals'")
+    source = f"def f(x):\n    {build}\n    vals[0] = vals[0] * 5\n    return sum(v ** 2 for v in vals) + np.sum(x)\n"
+    assert_right(source, [X3])
+    assert_right_decorated(source, [X3], tmp_path)
+
+
+def test_rows_of_a_list_assigned_anew_leave_the_array():
+    assert_right('''
+        def f(x, w):
+            y = x * 1.0
+            rows = [r for r in y]
+            rows[0] = rows[0] + w
+            return np.sum(y ** 2) + np.sum(rows[0])
+    ''', [RNG.normal(size=(3, 2)), RNG.normal(size=2)])
+
+
+def test_item_written_in_place_still_refused_where_another_name_holds_it():
+    # += on the item writes into its array, which a holds too
+    with pytest.raises(backgen.BackgenError, match="'a' may have been changed by the write into 'rows'"):
+        backgen.generate(BUILT.replace("rows[0] = rows[0] + w", "rows[0] += w"))
