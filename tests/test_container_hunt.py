@@ -396,3 +396,16 @@ def test_list_of_none_repeated_filled_with_new_arrays(tmp_path):
             return np.sum(hs[0] * hs[2]) + np.sum(np.stack(hs) ** 2)
     '''
     assert_right_decorated(source, [X3, X3[::-1].copy()], tmp_path)
+
+
+# --- d.get(key, default) of a dict the function builds -------------------------------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ("import math\ndef f(x, y):\n    table = {'a': x, 'b': y}\n    return table['a'] * table['b'] + table.get('a', 0.0)\n",
+     [0.7, -0.4]),
+    ("def f(x, y):\n    table = {'a': x * 1.0, 'b': y}\n    return np.sum(table['a'] * table.get('b', 1.0))\n",
+     [X3, X3[::-1].copy()]),
+])
+def test_get_with_a_default_of_a_key_the_display_gives(source, args):
+    assert_right(source, args)
