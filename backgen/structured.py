@@ -682,6 +682,17 @@ class _Rewriter:
         if isinstance(node, ast.Name):
             held = self.aliases.get(node.id)
             return held if isinstance(held, (_Node, _Leaf)) else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and 1 <= len(node.args) <= 2 and not node.keywords:  # params.get('W1'): params['W1'] where it
+            base = self.resolve(node.func.value)                  # holds that key (the default not read)
+            if isinstance(base, _Node) and base.kind is dict:
+                key = self.folded(node.args[0])
+                if any(type(key) is type(k) and key == k for k in base.keys):
+                    return base.children[base.keys.index(key)]
+                if len(node.args) == 1 or key is None:
+                    raise self.error(f"the dict of arrays has no key {ast.unparse(node.args[0])} that backgen can "
+                                     f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
+            return None  # (params.get('c', 1.0) of a key it lacks: the default, an ordinary value)
         if isinstance(node, ast.Subscript):
             base = self.resolve(node.value)
             if isinstance(base, _Node) and base.kind is dict:
@@ -803,7 +814,13 @@ class _Rewriter:
                 length = rewriter.length(child)
                 if length is not None:
                     return ast.copy_location(ast.Constant(length), child)
-                held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) else None
+                getting = isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and \
+                    child.func.attr == "get"
+                held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) or getting else None
+                base = rewriter.resolve(child.func.value) if getting and held is None and len(child.args) == 2 \
+                    else None
+                if isinstance(base, _Node) and base.kind is dict:  # a key the dict lacks: the default
+                    return self.visit(child.args[1])
                 if isinstance(held, _Leaf):
                     return ast.copy_location(rewriter.load(held), child)
                 if isinstance(held, _Node):

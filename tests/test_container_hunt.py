@@ -409,3 +409,15 @@ def test_list_of_none_repeated_filled_with_new_arrays(tmp_path):
 ])
 def test_get_with_a_default_of_a_key_the_display_gives(source, args):
     assert_right(source, args)
+
+
+@pytest.mark.parametrize("body", [
+    "W = params.get('W')\n    b = params.get('b', 0.0)\n    return np.sum(np.tanh(X @ W + b))",
+    "return np.sum(np.tanh(X @ params.get('W') + params.get('b')))",
+    "return np.sum(np.tanh(X @ params.get('W') + params.get('c', 1.0)))",
+])
+def test_get_of_a_dict_of_arrays_given(body, tmp_path):
+    # params.get('W') is params['W']; a key it lacks gives the default
+    source = f"def f(params, X):\n    {body}\n"
+    assert_right_decorated(source, [{"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}, RNG.normal(size=(4, 3))],
+                           tmp_path)
