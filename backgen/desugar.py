@@ -546,6 +546,15 @@ class _State:
             appends = [ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
                                          [element], [])) for element in call.args[0].elts]
             return before + [ast.fix_missing_locations(ast.copy_location(new, stmt)) for new in appends]
+        if _extended(stmt, displayed=False):  # xs.extend(ys) -> for item in ys: xs.append(item)
+            call, item = stmt.value, self.fresh("item")
+            append = ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
+                                       [ast.Name(item, ast.Load())], []))
+            loop = ast.For(ast.Name(item, ast.Store()), call.args[0], [append], [])
+            for node in ast.walk(loop):
+                if "lineno" in node._attributes and not hasattr(node, "lineno"):
+                    ast.copy_location(node, stmt)
+            return before + self.block([loop])
         if _written_out(stmt):  # np.exp(scores, out=scores) -> scores[...] = np.exp(scores)
             call = stmt.value
             out = next(k.value for k in call.keywords if k.arg == "out")
@@ -916,14 +925,14 @@ def _nested_target(target):
 
 
 def _sugared(func):
-    """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, or an
-    assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
+    """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, ``xs.extend``,
+    or an assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
     todo = list(func.body)
     while todo:
         node = todo.pop()
         kind = node.__class__
         if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
-                _written_out(node) or _extended(node)) or \
+                _written_out(node) or _extended(node) or _extended(node, displayed=False)) or \
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
@@ -940,12 +949,15 @@ def _sugared(func):
     return False
 
 
-def _extended(stmt):
-    """``xs.extend([a, b])`` standing alone, with a display none of whose elements reads ``xs``."""
+def _extended(stmt, displayed=True):
+    """``xs.extend([a, b])`` standing alone, with a display none of whose elements reads ``xs``; with
+    ``displayed`` False, of any other sequence not reading ``xs`` (``xs.extend(ys)``, a comprehension's
+    list), whose items a loop appends one after another."""
     call = getattr(stmt, "value", None)
     if not (isinstance(stmt, ast.Expr) and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
             and call.func.attr == "extend" and isinstance(call.func.value, ast.Name) and len(call.args) == 1
-            and not call.keywords and isinstance(call.args[0], (ast.List, ast.Tuple))):
+            and not call.keywords and isinstance(call.args[0], (ast.List, ast.Tuple)) == displayed
+            and not isinstance(call.args[0], ast.Starred)):
         return False
     name = call.func.value.id
     return not any(isinstance(n, ast.Name) and n.id == name for n in walk(call.args[0]))

@@ -421,3 +421,38 @@ def test_get_of_a_dict_of_arrays_given(body, tmp_path):
     source = f"def f(params, X):\n    {body}\n"
     assert_right_decorated(source, [{"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}, RNG.normal(size=(4, 3))],
                            tmp_path)
+
+
+# --- xs.extend of a sequence other than a display ------------------------------------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ('''
+def f(x, w):
+    hs = []
+    hs.extend([x * w, x + w])
+    hs.extend(v * 2 for v in (x, w))
+    return np.sum(np.stack(hs) ** 2)
+''', [X3, X3[::-1].copy()]),
+    ('''
+def f(x, w):
+    hs = [x]
+    more = [np.tanh(x * w), w * 2]
+    hs.extend(more)
+    return np.sum(hs[0] * hs[2]) + np.sum(hs[1])
+''', [X3, X3[::-1].copy()]),
+    ('''
+import math
+def f(x, y):
+    vals = [x]
+    vals.extend(math.sin(k * y) for k in range(3))
+    return sum(v * v for v in vals)
+''', [0.7, -0.4]),
+])
+def test_extend_appends_each_item(source, args):
+    assert_right(source, args)
+
+
+def test_extend_of_itself_still_refused():
+    with pytest.raises(backgen.BackgenError, match="a call standing alone"):
+        backgen.generate("def f(x, w):\n    hs = [x * 1.0]\n    hs.extend(hs)\n    hs[0] *= w\n    return np.sum(hs[1])\n")
