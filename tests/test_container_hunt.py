@@ -456,3 +456,18 @@ def test_extend_appends_each_item(source, args):
 def test_extend_of_itself_still_refused():
     with pytest.raises(backgen.BackgenError, match="a call standing alone"):
         backgen.generate("def f(x, w):\n    hs = [x * 1.0]\n    hs.extend(hs)\n    hs[0] *= w\n    return np.sum(hs[1])\n")
+
+
+# --- tuple(xs) of a sequence ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source, args", [
+    ("def f(x, w):\n    hs = []\n    for i in range(3):\n        hs.append(x * w[i])\n    t = tuple(hs)\n"
+     "    return np.sum(np.stack(t) ** 2) + np.sum(t[-1])\n", [X3, X3[::-1].copy()]),
+    ("def f(x):\n    rows = tuple(x)\n    return np.sum(rows[0] * rows[1])\n", [RNG.normal(size=(2, 3))]),
+    ("import math\ndef f(xs):\n    t = tuple(xs)\n    return t[0] * t[1] + sum(t)\n", [[0.7, -0.4, 1.3]]),
+    ("def f(x, w):\n    t = tuple([x * w, x + w])\n    a, b = t\n    return np.sum(a * b)\n", [X3, X3[::-1].copy()]),
+])
+def test_tuple_of_a_sequence_holds_its_items(source, args):
+    # as list(xs) does, where the call was refused as an unknown function
+    assert_right(source, args)
