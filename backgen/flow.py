@@ -1037,8 +1037,11 @@ class StatementStager:
                                reads_first, frozenset(followers), related, renewed_each,
                                lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body))
         stale_after = dict(self.stale)
+        caches_held = {name: self.not_values[name] for name in entry if name in self.not_values}
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
+            if name in caches_held:  # (caches.append(cache) in the body: a list of caches after it too, its
+                self.not_values[name] = caches_held[name]  # reads refused, not the list it was before the loop)
             marks = (() if name in renewed else stale_before.get(name, ())) + tuple(
                 m for m in stale_after.get(name, ()) if m not in stale_before.get(name, ()))
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the

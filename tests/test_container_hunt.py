@@ -471,3 +471,44 @@ def test_extend_of_itself_still_refused():
 def test_tuple_of_a_sequence_holds_its_items(source, args):
     # as list(xs) does, where the call was refused as an unknown function
     assert_right(source, args)
+
+
+# --- a list of a helper's caches filled in a loop, read after it -----------------------------------
+
+CELL = '''
+def cell(x, h, W):
+    h_new = np.tanh(np.concatenate([x, h]) @ W)
+    return h_new, (x, h, h_new)
+'''
+
+
+@pytest.mark.parametrize("read", ["sum(np.sum(c[2]) for c in caches)", "np.sum(caches[1][2])"])
+def test_caches_filled_in_a_loop_are_no_values_after_it(read, tmp_path):
+    # cell() returns (out, cache): the caches list holds no values backgen follows; reading it after
+    # the loop is refused (the loop's end forgot it, and the sum of it had no gradient)
+    source = CELL + f'''
+def f(xs, W):
+    h = np.zeros(2)
+    caches = []
+    for x in xs:
+        h, c = cell(x, h, W)
+        caches.append(c)
+    return np.sum(h) + {read}
+'''
+    with pytest.raises(backgen.BackgenError, match="'caches' holds the cache cell\\(\\) returns"):
+        backgen.generate(source)
+    with pytest.raises(backgen.BackgenError, match="'caches' holds the cache cell\\(\\) returns"):
+        decorated(source, tmp_path).backward([X3, X3[::-1].copy()], RNG.normal(size=(5, 2)))
+
+
+def test_caches_filled_in_a_loop_and_only_kept_still_followed(tmp_path):
+    source = CELL + '''
+def f(xs, W):
+    h = np.zeros(2)
+    caches = []
+    for x in xs:
+        h, c = cell(x, h, W)
+        caches.append(c)
+    return np.sum(h * h)
+'''
+    assert_right_decorated(source, [[X3, X3[::-1].copy()], RNG.normal(size=(5, 2))], tmp_path)
