@@ -512,3 +512,30 @@ def f(xs, W):
     return np.sum(h * h)
 '''
     assert_right_decorated(source, [[X3, X3[::-1].copy()], RNG.normal(size=(5, 2))], tmp_path)
+
+
+# --- a list of a helper's tuples of values --------------------------------------------------------
+
+BOTH = '''
+def both(v, w):
+    return v * w, v + w
+
+def sized(v, w):
+    return v * w, np.sum(v * v)
+'''
+
+
+@pytest.mark.parametrize("body", [
+    "outs = []\n    for i in range(3):\n        outs.append(both(x[i], w))\n"
+    "    total = 0.0\n    for p, q in outs:\n        total = total + np.sum(p * q)\n    return total",
+    "outs = [both(x[i], w) for i in range(3)]\n    return sum(np.sum(p * q) for p, q in outs)",
+    "outs = [both(x[i], w) for i in range(3)]\n    return np.sum(outs[1][0] * outs[2][1])",
+    "outs = [sized(x[i], w) for i in range(3)]\n    return sum(np.sum(p) * q for p, q in outs)",
+])
+def test_list_of_a_helpers_tuples(body, tmp_path):
+    # the list's gradient is a list of lists (0.0 * item of a tuple raised), each tuple's a list of
+    # its values' gradients, of any shapes (np.zeros_like of a tuple of several shapes raised)
+    source = BOTH + f"\ndef f(x, w):\n    {body}\n"
+    args = [RNG.normal(size=(3, 3)), RNG.normal(size=3)]
+    assert_right(source, args)
+    assert_right_decorated(source, args, tmp_path)
