@@ -539,3 +539,19 @@ def test_list_of_a_helpers_tuples(body, tmp_path):
     args = [RNG.normal(size=(3, 3)), RNG.normal(size=3)]
     assert_right(source, args)
     assert_right_decorated(source, args, tmp_path)
+
+
+def test_a_function_of_the_module_mapped(tmp_path):
+    # map(pair, xs) calls pair: the decorator reads it as a helper (it was an unknown function there)
+    source = '''
+        def pair(v):
+            return v * 2, v ** 2
+
+        def f(x):
+            results = list(map(pair, [x, x * 3]))
+            return sum(np.sum(a * b) for a, b in results)
+    '''
+    func = decorated(textwrap.dedent(source), tmp_path)
+    got = func.backward(X3)
+    want = finite_differences(_forward(textwrap.dedent(source), "f"), [X3], [0], (1.0,))[0]
+    assert_close(got, want, rtol=1e-5, atol=1e-6)
