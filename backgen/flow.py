@@ -223,9 +223,8 @@ class StatementStager:
 
     def setitem(self, target, value):
         """``a[idx] = v``: a new version of ``a``, a copy with that part replaced."""
-        if isinstance(target.value, ast.Name) and target.value.id in self.not_values and \
-                target.value.id not in self.versions:  # caches[i] = cache: a dict of caches, no value (any
-            return                                      # read of it is refused)
+        if isinstance(target.value, ast.Name) and target.value.id in self.not_values:  # caches[i] = cache: a
+            return  # dict of caches, no value (any read of it is refused; in a loop too, which carries it)
         if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:
             raise self.error("write into an array held by a variable (a[...] = v)", target)
         name = target.value.id

@@ -555,3 +555,16 @@ def test_a_function_of_the_module_mapped(tmp_path):
     got = func.backward(X3)
     want = finite_differences(_forward(textwrap.dedent(source), "f"), [X3], [0], (1.0,))[0]
     assert_close(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_an_empty_dict_filled_in_a_loop_is_refused_clearly():
+    # res[k] = ... in a loop was staged as a write into an array never made (the staged forward
+    # raised UnboundLocalError); the dict is no value backgen follows
+    with pytest.raises(backgen.BackgenError, match="'res' is the empty dict of line 9"):
+        backgen.generate(BOTH + '''
+def f(x, w):
+    res = {}
+    for k in range(1, 3):
+        res[k] = both(x * k, w)
+    return np.sum(res[1][0] * res[2][1])
+''', name="f")
