@@ -452,11 +452,13 @@ def _drop_argument_checks(func):
 
 
 def _dict_items_loop(stmt):
-    """``for key, value in params.items()``: written out where params is a dict of arrays (``structured``)."""
+    """``for key, value in params.items()``: written out where params is a dict of arrays (``structured``);
+    ``self.params.items()`` too (a method's attribute, read as a parameter of its own, ``methods``)."""
     call, target = stmt.iter, stmt.target
+    held = call.func.value if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) else None
     return isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts) \
-        and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "items" \
-        and isinstance(call.func.value, ast.Name) and not call.args and not call.keywords
+        and held is not None and call.func.attr == "items" and not call.args and not call.keywords and (
+            isinstance(held, ast.Name) or isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name))
 
 
 def _is_argument_check(stmt, optional):

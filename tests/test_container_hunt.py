@@ -568,3 +568,44 @@ def f(x, w):
         res[k] = both(x * k, w)
     return np.sum(res[1][0] * res[2][1])
 ''', name="f")
+
+
+# --- self.params.items() in a method ---------------------------------------------------------------
+
+NET = '''
+import numpy as np
+
+
+class Net:
+    def __init__(self, params, reg):
+        self.params = params
+        self.reg = reg
+
+    def loss(self, X):
+        h = X
+        for i in range(1, 3):
+            h = np.tanh(h @ self.params['W%d' % i] + self.params['b%d' % i])
+        reg = 0.0
+        for k, v in self.params.items():
+            if k.startswith('W'):
+                reg += np.sum(v * v)
+        return np.sum(h) + 0.5 * self.reg * reg
+'''
+
+
+def test_items_of_a_dict_attribute_in_a_method(tmp_path):
+    # refused as a loop of two names before the method was read as a function of self.params
+    path = tmp_path / "net_items.py"
+    path.write_text(NET)
+    spec = importlib.util.spec_from_file_location("net_items", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    net = module.Net({k: v.copy() for k, v in PARAMS.items()}, 0.1)
+    dparams, dX = backgen.backward(net.loss).backward(X53)
+
+    def loss(params):
+        clone = copy.copy(net)
+        clone.params = params
+        return module.Net.loss(clone, X53)
+    want = finite_differences(loss, [net.params], [0], (1.0,))[0]
+    assert_close(dparams, want, rtol=1e-5, atol=1e-6)
