@@ -1658,12 +1658,8 @@ def _ufunc_test(text):
 
 
 def _list_display(text):
-    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``), or one repeated
-    (``[None] * T``): a list a copy makes."""
-    node = source.expression(text) if "[" in text else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):  # ([None] * 3, 3 * [0.0])
-        node = node.left if isinstance(node.left, ast.List) else node.right
-    return node.__class__ is ast.List
+    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``): a list a copy makes."""
+    return text.startswith("[") and source.expression(text).__class__ is ast.List
 
 
 def _arange(text, np_name):

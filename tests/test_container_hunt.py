@@ -367,37 +367,6 @@ def test_item_written_in_place_still_refused_where_another_name_holds_it():
         backgen.generate(BUILT.replace("rows[0] = rows[0] + w", "rows[0] += w"))
 
 
-# --- a list made by repeating a display ([None] * T) holds the arrays put in it ----------------------
-
-
-def test_list_of_none_repeated_holds_the_array_written_in_place_after(tmp_path):
-    # hs[t] = h puts h's array itself in the list: h += w of the next iteration changes hs[0] too.
-    # [None] * 3 was taken for an array, hs[t] = h for a copy of h's numbers (a wrong gradient)
-    with pytest.raises(backgen.BackgenError, match="'hs' may have been changed by the write into 'h'"):
-        decorated('''
-            def f(x, w):
-                hs = [None] * 3
-                h = x * 1.0
-                for t in range(3):
-                    h += w
-                    hs[t] = h
-                return np.sum(hs[0] * hs[2])
-        ''', tmp_path).backward(X3, X3[::-1].copy())
-
-
-def test_list_of_none_repeated_filled_with_new_arrays(tmp_path):
-    source = '''
-        def f(x, w):
-            hs = [None] * 3
-            h = x
-            for t in range(3):
-                h = np.tanh(h * w)
-                hs[t] = h
-            return np.sum(hs[0] * hs[2]) + np.sum(np.stack(hs) ** 2)
-    '''
-    assert_right_decorated(source, [X3, X3[::-1].copy()], tmp_path)
-
-
 # --- d.get(key, default) of a dict the function builds -------------------------------------------
 
 
