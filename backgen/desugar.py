@@ -91,8 +91,12 @@ def _iterate_displays(func):
                 any(isinstance(n, (ast.Starred, ast.NamedExpr)) for n in walk(display)):
             continue
         after = func.body[position + 1:]
-        places = [place for s in after for n in walk(s) if isinstance(n, ast.For)
-                  for place in _sequence_names(n, name)]
+        iterated_only = any(isinstance(e, (ast.List, ast.Tuple)) for e in display.elts) or all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in display.elts)  # (a list of tuples
+        # or of strings, keys = ['W1', 'W2']: read only so; one of numbers or arrays a comprehension reads
+        # by its name, NODES[k] as written)
+        places = [place for s in after for n in walk(s) for place in _sequence_names(
+            _iterating(n) if iterated_only else n if isinstance(n, ast.For) else None, name)]
         reads = _item_reads(after, name, display, {id(_at_place(place)) for place in places})
         if reads is None or not reads and not places or reads and not _of_names(display):
             continue  # (an item read where the display of values, computed once, would be computed again)
@@ -426,11 +430,24 @@ def _zipped_display(node):
     return ast.copy_location(display, node)
 
 
+def _iterating(node):
+    """The loop ``node`` is, or a comprehension's first ``for`` (its sequence read where the comprehension
+    is, as a loop's is; a later ``for`` reads its sequence where the earlier ones bind their names, which
+    the display may list); else None."""
+    if isinstance(node, ast.For):
+        return node
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
+        return node.generators[0]
+    return None
+
+
 def _sequence_names(loop, name):
     """The places a ``for`` reads ``name`` as (part of) its sequence: the loop's iterable itself,
     or an argument of the ``enumerate`` or ``zip`` it iterates (``enumerate(zip(params, rates))``),
     as ``[(parent, field, index)]``."""
     places = []
+    if loop is None:
+        return places
 
     def visit(parent, field, index, node):
         if isinstance(node, ast.Name) and node.id == name:
@@ -512,6 +529,9 @@ class _State:
         elif isinstance(stmt, (ast.For, ast.If)):
             field = "iter" if isinstance(stmt, ast.For) else "test"
             setattr(stmt, field, self.hoist(getattr(stmt, field), before, consumed=True))
+        elif _built_into_name(stmt):  # pairs = [(a, b) for ...]: the loop appends to pairs itself
+            self.comprehension(_listed(stmt.value), before, into=stmt.targets[0].id)
+            return before
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for name, value in ast.iter_fields(stmt):
                 if isinstance(value, ast.expr):
@@ -526,6 +546,15 @@ class _State:
             appends = [ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
                                          [element], [])) for element in call.args[0].elts]
             return before + [ast.fix_missing_locations(ast.copy_location(new, stmt)) for new in appends]
+        if _extended(stmt, displayed=False):  # xs.extend(ys) -> for item in ys: xs.append(item)
+            call, item = stmt.value, self.fresh("item")
+            append = ast.Expr(ast.Call(ast.Attribute(ast.Name(call.func.value.id, ast.Load()), "append", ast.Load()),
+                                       [ast.Name(item, ast.Load())], []))
+            loop = ast.For(ast.Name(item, ast.Store()), call.args[0], [append], [])
+            for node in ast.walk(loop):
+                if "lineno" in node._attributes and not hasattr(node, "lineno"):
+                    ast.copy_location(node, stmt)
+            return before + self.block([loop])
         if _written_out(stmt):  # np.exp(scores, out=scores) -> scores[...] = np.exp(scores)
             call = stmt.value
             out = next(k.value for k in call.keywords if k.arg == "out")
@@ -633,8 +662,10 @@ class _State:
                 return node
         return Replace().visit(expr)
 
-    def comprehension(self, node, before, raw=False):
-        target = self.fresh("items")
+    def comprehension(self, node, before, raw=False, into=None):
+        """The name of the list the loop of ``node`` builds, that loop appended to ``before``: a fresh
+        name, or ``into`` (a name the comprehension does not read, the list assigned to it)."""
+        target = into or self.fresh("items")
         names = dict.fromkeys(n.id for g in node.generators for n in walk(g.target) if isinstance(n, ast.Name))
         renamed = {name: self.fresh(name) for name in names}  # its variables are its own (in the order written)
         node = copy.deepcopy(node)
@@ -894,14 +925,14 @@ def _nested_target(target):
 
 
 def _sugared(func):
-    """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, or an
-    assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
+    """Whether ``func`` holds what ``desugar`` rewrites: a comprehension, a ``for`` loop, ``xs.extend``,
+    or an assignment to a tuple with a part of an array in it (``h[:, t], c = ...``)."""
     todo = list(func.body)
     while todo:
         node = todo.pop()
         kind = node.__class__
         if kind in (ast.ListComp, ast.GeneratorExp, ast.For) or kind is ast.Expr and (
-                _written_out(node) or _extended(node)) or \
+                _written_out(node) or _extended(node) or _extended(node, displayed=False)) or \
                 kind is ast.While and (_returns_in(node.body) or node.orelse):
             return True
         if kind is ast.Assign and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple) \
@@ -918,12 +949,15 @@ def _sugared(func):
     return False
 
 
-def _extended(stmt):
-    """``xs.extend([a, b])`` standing alone, with a display none of whose elements reads ``xs``."""
+def _extended(stmt, displayed=True):
+    """``xs.extend([a, b])`` standing alone, with a display none of whose elements reads ``xs``; with
+    ``displayed`` False, of any other sequence not reading ``xs`` (``xs.extend(ys)``, a comprehension's
+    list), whose items a loop appends one after another."""
     call = getattr(stmt, "value", None)
     if not (isinstance(stmt, ast.Expr) and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
             and call.func.attr == "extend" and isinstance(call.func.value, ast.Name) and len(call.args) == 1
-            and not call.keywords and isinstance(call.args[0], (ast.List, ast.Tuple))):
+            and not call.keywords and isinstance(call.args[0], (ast.List, ast.Tuple)) == displayed
+            and not isinstance(call.args[0], ast.Starred)):
         return False
     name = call.func.value.id
     return not any(isinstance(n, ast.Name) and n.id == name for n in walk(call.args[0]))
@@ -1022,6 +1056,28 @@ def _after(stmt, loop):
             node.lineno = node.end_lineno = loop.end_lineno
             node.col_offset = node.end_col_offset = loop.end_col_offset
     return stmt
+
+
+def _listed(value):
+    """The comprehension of a list display of one (``[... for ...]``, ``list(... for ...)``), else None."""
+    if isinstance(value, ast.ListComp):
+        return value
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list" and \
+            not value.keywords and len(value.args) == 1 and isinstance(value.args[0], (ast.ListComp, ast.GeneratorExp)):
+        return value.args[0]
+    return None
+
+
+def _built_into_name(stmt):
+    """Whether ``stmt`` assigns a list comprehension to a name it does not read (``pairs = [(x[i],
+    x[i + 1]) for i in range(3)]``): the loop may append to that name, as one written so would
+    (``pairs = []``, then ``pairs.append(...)``), with no second name for the list."""
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    node = _listed(stmt.value)
+    name = stmt.targets[0].id
+    return node is not None and not any(
+        isinstance(n, ast.Name) and n.id == name or isinstance(n, (ast.Lambda, ast.NamedExpr)) for n in walk(node))
 
 
 def _items(call):

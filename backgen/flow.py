@@ -223,9 +223,8 @@ class StatementStager:
 
     def setitem(self, target, value):
         """``a[idx] = v``: a new version of ``a``, a copy with that part replaced."""
-        if isinstance(target.value, ast.Name) and target.value.id in self.not_values and \
-                target.value.id not in self.versions:  # caches[i] = cache: a dict of caches, no value (any
-            return                                      # read of it is refused)
+        if isinstance(target.value, ast.Name) and target.value.id in self.not_values:  # caches[i] = cache: a
+            return  # dict of caches, no value (any read of it is refused; in a loop too, which carries it)
         if not isinstance(target.value, ast.Name) or target.value.id not in self.versions:
             raise self.error("write into an array held by a variable (a[...] = v)", target)
         name = target.value.id
@@ -254,6 +253,14 @@ class StatementStager:
                              "element by element, so NumPy's result depends on the order: write a copy "
                              "of the value (.copy())", target)
         self.add(op)
+        if base.name in self.list_atoms:  # xs[i] = v on a list: the list object changes (every name of it
+            marks = self.stale.get(name)  # sees that), not the arrays it holds, which other names may hold
+            self.bind(name, ir.Var(new))
+            self.list_changed(name, base, ir.Var(new), target)
+            if marks:
+                self.stale[name] = marks
+            self.cache_written(name, base, target, same_only=True)
+            return
         self.bind(name, ir.Var(new))
         self.written(name, base, ir.Var(new), target)  # names sharing its memory see the write
 
@@ -1035,8 +1042,11 @@ class StatementStager:
                                reads_first, frozenset(followers), related, renewed_each,
                                lambda name, node: _bound_before(body, name, node), _rebound_in_loop(stmt, body))
         stale_after = dict(self.stale)
+        caches_held = {name: self.not_values[name] for name in entry if name in self.not_values}
         for name, carried_name in entry.items():
             self.bind(name, ir.Var(carried_name))
+            if name in caches_held:  # (caches.append(cache) in the body: a list of caches after it too, its
+                self.not_values[name] = caches_held[name]  # reads refused, not the list it was before the loop)
             marks = (() if name in renewed else stale_before.get(name, ())) + tuple(
                 m for m in stale_after.get(name, ()) if m not in stale_before.get(name, ()))
             if marks:  # stale as the loop starts (it may run no iteration) or as an iteration ends (a list the

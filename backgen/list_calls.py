@@ -1,4 +1,4 @@
-"""``list(xs)`` of a sequence, written as the comprehension making that list.
+"""``list(xs)`` (and ``tuple(xs)``) of a sequence, written as the comprehension making that list.
 
 Contract: ``rewrite(forward)`` replaces, in ``forward.func`` (in place), each call of the builtin
 ``list`` (a name the module does not bind otherwise) with one positional argument that is neither
@@ -8,26 +8,29 @@ a call of a function named alone (``list(zip(a, b))``, ``list(range(n))``: itera
 use: the new list of the items iterating ``xs`` gives, as ``list`` makes it.  Of an array that is
 the list of its rows (``rows = list(Y)``), of a list a copy of it (a new list, the same items);
 iterating either is followed as a comprehension's loop is (and refused where that is not
-followed).  Loops' iterables wrapped in ``list`` were unwrapped before (``iterables``).
+followed).  Loops' iterables wrapped in ``list`` were unwrapped before (``iterables``).  ``tuple(xs)``
+is read alike: the tuple holds the same items, read as the list's are (a write into it, or ``+`` of
+it and a list, raises in Python, and has no gradient to give).
 """
 
 import ast
 
 from .source import fresh_names, name_ids
 
-SPELLED = frozenset({"list"})  # (parse runs this rewriter only where the function spells one)
+SPELLED = frozenset({"list", "tuple"})  # (parse runs this rewriter only where the function spells one)
 
 
 def rewrite(forward):
-    if forward.env.get("list", "list") != "list" or "list" in forward.helpers:
-        return  # (list bound to something else: left as it is)
+    builtins = {name for name in SPELLED if forward.env.get(name, name) == name and name not in forward.helpers}
+    if not builtins:
+        return  # (list and tuple bound to something else: left as they are)
     func = forward.func
     item = fresh_names(name_ids(func) | {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}, bare=True)("item")
 
     class Lists(ast.NodeTransformer):
         def visit_Call(self, node):
             self.generic_visit(node)
-            if not (isinstance(node.func, ast.Name) and node.func.id == "list" and len(node.args) == 1 and
+            if not (isinstance(node.func, ast.Name) and node.func.id in builtins and len(node.args) == 1 and
                     not node.keywords and not isinstance(node.args[0], (ast.Starred, ast.ListComp, ast.GeneratorExp))):
                 return node
             if isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Name):

@@ -9,7 +9,7 @@ A local name ``d`` is rewritten when:
   (``state = {'h': h0, 'c': c0}``, ``grads = {}``) or ``dict(h=h0)``;
 * every other use of it is ``d['key']`` with a string written there: read, assigned
   (``d['h'] = v``), augmented (``d['h'] += v``) or indexed further (``d['W'][0]``), no ``del``;
-  or ``d.get('key')`` of a key the display gives (read as ``d['key']``), or ``d.values()`` looped
+  or ``d.get('key')`` (``d.get('key', default)``) of a key the display gives (read as ``d['key']``), or ``d.values()`` looped
   over or given to a function, where no key is added after the display (read as the list of its
   entries, ``[d_a, d_b]``);
 * no nested function or lambda uses it, and every key read is given a value somewhere.
@@ -179,8 +179,8 @@ def _method_read(node, parent, parents):
     if not (isinstance(parent, ast.Attribute) and parent.value is node and isinstance(call, ast.Call)
             and call.func is parent and not call.keywords):
         return None
-    if parent.attr == "get" and len(call.args) == 1 and isinstance(call.args[0], ast.Constant) and \
-            isinstance(call.args[0].value, str):
+    if parent.attr == "get" and len(call.args) in (1, 2) and isinstance(call.args[0], ast.Constant) and \
+            isinstance(call.args[0].value, str):  # (d.get('key', default) too: the default is not read there)
         return call
     user = parents.get(call)  # d.values() read there and then (a view kept under a name would see later writes)
     read_now = isinstance(user, (ast.For, ast.comprehension)) and user.iter is call or \

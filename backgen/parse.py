@@ -490,11 +490,13 @@ def _drop_argument_checks(func):
 
 
 def _dict_items_loop(stmt):
-    """``for key, value in params.items()``: written out where params is a dict of arrays (``structured``)."""
+    """``for key, value in params.items()``: written out where params is a dict of arrays (``structured``);
+    ``self.params.items()`` too (a method's attribute, read as a parameter of its own, ``methods``)."""
     call, target = stmt.iter, stmt.target
+    held = call.func.value if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) else None
     return isinstance(target, ast.Tuple) and len(target.elts) == 2 and all(isinstance(e, ast.Name) for e in target.elts) \
-        and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "items" \
-        and isinstance(call.func.value, ast.Name) and not call.args and not call.keywords
+        and held is not None and call.func.attr == "items" and not call.args and not call.keywords and (
+            isinstance(held, ast.Name) or isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name))
 
 
 def _is_argument_check(stmt, optional):
@@ -1193,7 +1195,8 @@ def _decorated_name(node):
 
 def _function_helpers(func, func_node, aliases=None, wrapped=None):
     """The user's own functions a live function calls, or passes to one of its own functions it calls
-    (``layer(x, W, relu)``: ``higher_order``), read from their source when used.  One it names otherwise
+    (``layer(x, W, relu)``: ``higher_order``) or to the builtin ``map`` (``map(pair, xs)``, read as the
+    comprehension calling it), read from their source when used.  One it names otherwise
     than its def does (``act``, a closure's, holding ``relu``; ``square = sq``) is called by its def's
     name instead (``func_node`` rewritten), the generated code defining that name, where the function
     reads that name as nothing else; else it is none, and ``aliases`` gets it (the name -> the def's),
@@ -1209,7 +1212,8 @@ def _function_helpers(func, func_node, aliases=None, wrapped=None):
             for name in [node.func.id] + passed:
                 value = closure.get(name, func.__globals__.get(name))
                 if isinstance(value, types.FunctionType) and _describe(value) is None and not _library(value) \
-                        and (name == node.func.id or callee in helpers):
+                        and (name == node.func.id or callee in helpers or callee == "map" and "map" not in bound
+                             and closure.get("map", func.__globals__.get("map", map)) is map):  # map(pair, xs)
                     if getattr(value, "__wrapped__", None) is not None:  # (what the wrapper does: not read)
                         if wrapped is not None:
                             code = value.__code__

@@ -130,6 +130,15 @@ class _Reverser(FlowReverser):
             self.sequences |= {op.target for op in ir.ops_in(staged.body) if op.rule == "call" and op.param("sized")
                                and isinstance(staged.shapes.get(op.target), Items)}
         nested = {base for base, item, part in reads if item in self.sequences and not part}  # (rows of a list;
+        if self.numpy:  # a list of a helper's tuples of values (outs.append(both(x, w))): a list of lists,
+            # each tuple read from it (p, q = outs[k]) a list whose adjoint is a list (its values of any shapes)
+            nested |= {name for op in ir.ops_in(staged.body) if op.rule in ("list_append", "list_make")
+                       and any(isinstance(a, ir.Var) and a.name in staged.lists for a in op.args[op.rule == "list_append":])
+                       for name in (op.target, *(a.name for a in op.args[:op.rule == "list_append"]
+                                                 if isinstance(a, ir.Var)))}
+            self.sequences |= {op.target for op in ir.ops_in(staged.body) if op.rule == "getitem"
+                               and isinstance(op.args[0], ir.Var) and op.args[0].name in nested
+                               and ":" not in (op.param("index") or "")}
         while True:  # a slice, v[1:], is a list of the same items: nested where the list is)
             more = {base for base, item, part in reads if part and item in nested} - nested
             if not more:

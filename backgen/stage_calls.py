@@ -185,6 +185,10 @@ class CallStager:
             return self.inert(node, node.args, name, role, opaque=qualified in OPAQUE)
         if node.keywords:
             raise self.error("keyword arguments are not supported in this call", node.keywords[0])
+        if qualified in ("max", "min") and any(isinstance(a, (ast.Tuple, ast.List)) for a in node.args):
+            raise self.error(f"{label}() of tuples compares them item after item (the first items, then the next "
+                             f"where those are equal) and gives a whole tuple, which backgen does not follow: "
+                             f"compare the numbers themselves ({label}(a, b)), or pick with an if", node)
         if qualified in ("max", "min") and len(node.args) > 2:  # max(a, b, c) is max(max(a, b), c): the
             inner = ast.copy_location(ast.Call(func, node.args[:-1], []), node)  # first of equal ones wins
             node = ast.copy_location(ast.Call(func, [inner, node.args[-1]], []), node)

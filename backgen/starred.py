@@ -9,7 +9,9 @@ are (the fence refuses those).
 * ``x, *_ = value`` where the starred name is ``_`` or nothing reads it: the items named are
   taken by position, ``x = value[0]`` (and ``last = value[-1]`` for a name after the star); a
   value not a name (``np.linalg.lstsq(A, b)``) is computed once, so only with one name beside the
-  star (``*_, logdet = np.linalg.slogdet(K)``).  (Python also checks there are enough items; where there are not, it
+  star (``*_, logdet = np.linalg.slogdet(K)``).  A starred name read after, of a value that is a
+  name none of the targets rebinds (``x, y, *rest = p``), is given the list of the items left,
+  ``rest = list(p[2:])`` (``*hidden, last = layers``: ``hidden = list(layers[:-1])``).  (Python also checks there are enough items; where there are not, it
   raises, and there is no gradient to take.)
 
 ``spread(func) -> None`` writes out the starred arguments of calls whose number of items is known
@@ -68,13 +70,19 @@ def _written(stmt, read):
         assign = ast.Assign([ast.copy_location(ast.Tuple(plain, ast.Store()), stmt.targets[0])],
                             ast.copy_location(ast.Tuple(items, ast.Load()), value))
         return [_located(assign, stmt)]
-    if starred.id != "_" and starred.id in read:
+    kept = starred.id != "_" and starred.id in read
+    if kept and not (isinstance(value, ast.Name) and all(isinstance(t, ast.Name) and t.id != value.id for t in
+                                                         [starred] + targets[:k] + targets[k + 1:])):
         return None
     if not isinstance(value, ast.Name) and k + after != 1:
         return None
     out = []
     for position, target in enumerate(targets):
         if position == k:
+            if kept:  # rest = list(value[k:-after]): the items left, a list as Python gives the starred name
+                part = ast.Slice(ast.Constant(k) if k else None, ast.Constant(-after) if after else None, None)
+                rest = ast.Call(ast.Name("list", ast.Load()), [ast.Subscript(copy.deepcopy(value), part, ast.Load())], [])
+                out.append(_located(ast.Assign([ast.Name(starred.id, ast.Store())], rest), stmt))
             continue
         index = position if position < k else position - len(targets)
         item = ast.Subscript(copy.deepcopy(value), ast.Constant(index), ast.Load())

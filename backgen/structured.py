@@ -412,7 +412,7 @@ class _Rewriter:
         self.lazy = 0  # inside a conditional expression (no helper is written out there)
         self.iteration = None  # the element a loop being unrolled is at
         self.branch = 0  # inside an if, or a loop not written out: a name bound there is assigned
-        self.numbers = {}  # names assigned an integer the code computes from constants: num_layers = 3
+        self.numbers = {}  # names assigned an integer or string the code computes from constants: num_layers = 3
 
     def error(self, message, node):
         return self.forward.error(message, node)
@@ -491,7 +491,7 @@ class _Rewriter:
             self.numbers.pop(name, None)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             value = self.folded(stmt.value)
-            if type(value) is int:
+            if type(value) in (int, str):  # (k = 'W1', as a display of keys is written out: params[k])
                 self.numbers[stmt.targets[0].id] = ast.Constant(value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, (ast.List, ast.Tuple)):
@@ -734,6 +734,17 @@ class _Rewriter:
         if isinstance(node, ast.Name):
             held = self.aliases.get(node.id)
             return held if isinstance(held, (_Node, _Leaf)) else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and 1 <= len(node.args) <= 2 and not node.keywords:  # params.get('W1'): params['W1'] where it
+            base = self.resolve(node.func.value)                  # holds that key (the default not read)
+            if isinstance(base, _Node) and base.kind is dict:
+                key = self.folded(node.args[0])
+                if any(type(key) is type(k) and key == k for k in base.keys):
+                    return base.children[base.keys.index(key)]
+                if len(node.args) == 1 or key is None:
+                    raise self.error(f"the dict of arrays has no key {ast.unparse(node.args[0])} that backgen can "
+                                     f"read here (its keys: {', '.join(map(repr, base.keys))})", node)
+            return None  # (params.get('c', 1.0) of a key it lacks: the default, an ordinary value)
         if isinstance(node, ast.Subscript):
             base = self.resolve(node.value)
             if isinstance(base, _Node) and base.kind is dict:
@@ -855,7 +866,13 @@ class _Rewriter:
                 length = rewriter.length(child)
                 if length is not None:
                     return ast.copy_location(ast.Constant(length), child)
-                held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) else None
+                getting = isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and \
+                    child.func.attr == "get"
+                held = rewriter.resolve(child) if isinstance(child, (ast.Name, ast.Subscript)) or getting else None
+                base = rewriter.resolve(child.func.value) if getting and held is None and len(child.args) == 2 \
+                    else None
+                if isinstance(base, _Node) and base.kind is dict:  # a key the dict lacks: the default
+                    return self.visit(child.args[1])
                 if isinstance(held, _Leaf):
                     return ast.copy_location(rewriter.load(held), child)
                 if isinstance(held, _Node):
@@ -954,12 +971,17 @@ class _Rewriter:
 
 
 def candidates(func):
-    """Parameters the code iterates, indexes or takes len() of: they may be lists of arrays."""
+    """Parameters the code iterates, indexes, takes len() of or reads the items, keys or values of
+    (``params.items()``): they may be lists or dicts of arrays."""
     params = {a.arg for a in func.args.args}
     found = set()
     for node in walk(func):
         if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
             found.add(node.iter.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("items", "keys", "values") and isinstance(node.func.value, ast.Name) \
+                and not node.args and not node.keywords:
+            found.add(node.func.value.id)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
                 node.func.id in ("len", "enumerate", "zip"):
             found |= {a.id for a in node.args if isinstance(a, ast.Name)}
@@ -1008,15 +1030,59 @@ def iterated(func, helper=False):
             value = node.value.value if isinstance(node.value, ast.Subscript) else node.value  # (W, b = params[k]:
             if isinstance(value, ast.Name):  # a helper's for W, b in params as desugared)
                 found.add(value.id)
-    # W1 = params[0], ... W2 = params[2]: items of one list read by their places, each named
-    items = {}
-    for node in nodes:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Subscript) and isinstance(node.value.value, ast.Name) \
-                and isinstance(node.value.slice, ast.Constant) and type(node.value.slice.value) is int:
-            items.setdefault(node.value.value.id, set()).add(node.value.slice.value)
-    found |= {name for name, places in items.items() if len(places) > 1}
+    found |= _items_by_place(func, nodes)
     return tuple(p for p in params if p in found)
+
+
+def _items_by_place(func, nodes):
+    """Names whose items are read at two or more places written out, where the code names one
+    (``W1 = params[0]``, ``b1 = params[1]``; ``W, b = params[0], params[-1]``; ``W1 = params[0][0]``)
+    or multiplies one as a matrix, which no number is (``X @ Ws[0]``, ``np.dot(h, Ws[1])``): the
+    items of a list of arrays of several shapes, as a network's layers.  (A vector's numbers read
+    where they are used, ``x[0] * x[1]``, are not.)"""
+    places, named, multiplied = {}, set(), set()
+    for target, value in (pair for node in nodes if isinstance(node, ast.Assign) and len(node.targets) == 1
+                          for pair in _pairs(node.targets[0], node.value)):
+        if isinstance(target, ast.Name) and _item(value) is not None:
+            named.add(id(value))
+    for node in walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _item(node) is not None:
+            name, place = _item(node)
+            places.setdefault(name, {})[place] = places.get(name, {}).get(place, False) or id(node) in named
+        operands = []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul"):
+            operands = list(node.args) + ([node.func.value] if node.func.attr == "dot" else [])
+        multiplied |= {_item(o)[0] for o in operands if _item(o) is not None}
+    return {name for name, read in places.items() if len(read) > 1 and (any(read.values()) or name in multiplied)}
+
+
+def _item(node):
+    """``(name, place)`` where ``node`` reads ``name[place]`` at an integer written out (``params[0]``,
+    ``params[-1]``), or an item of it in turn (``params[0][1]``), else None."""
+    if not isinstance(node, ast.Subscript) or _place(node.slice) is None:
+        return None
+    if isinstance(node.value, ast.Name):
+        return node.value.id, _place(node.slice)
+    return _item(node.value)
+
+
+def _place(index):
+    """The integer an index written out is (``0``, ``-1``), else None."""
+    if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
+        inner = _place(index.operand)
+        return None if inner is None else -inner
+    return index.value if isinstance(index, ast.Constant) and type(index.value) is int else None
+
+
+def _pairs(target, value):
+    """The (target, value) pairs an assignment binds: itself, or a tuple of names given a tuple written
+    out of as many values, each to its own (``W, b = params[0], params[1]``)."""
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts):
+        return list(zip(target.elts, value.elts))
+    return [(target, value)]
 
 
 _ITERATING = frozenset({ast.For, ast.comprehension, ast.While, ast.Call, ast.Assign})  # (what iterated reads)

@@ -410,9 +410,9 @@ def test_memory_running_out_is_not_called_nesting(monkeypatch):
 
 
 @pytest.mark.parametrize("call, hint", [
-    ("tuple(xs)", "xs.copy()"),  # (list(xs) is followed: the comprehension [item for item in xs])
+    ("tuple(zip(xs, xs))", "xs.copy()"),  # (list(xs) and tuple(xs) are followed: [item for item in xs])
     ("sorted(xs)", "np.sort"),
-    ("[a * w for a in tuple(xs)]", "xs.copy()"),
+    ("list(zip(xs, xs))", "xs.copy()"),
 ])
 def test_an_unknown_builtin_names_what_to_write_instead(call, hint):
     # the message named abs, max, min and pow only, and nothing to write instead of list(xs) or sorted(xs)

@@ -2680,7 +2680,8 @@ def test_a_buffer_made_before_the_loop_and_written_in_it_is_still_refused(body):
     def f(xs, w):
         ys = [x * w for x in reversed(xs)]
         return ys[0] * 2.0 + ys[1] * ys[2]
-    ''', [[0.3, 0.7, 1.1], 0.5], False),  # (ys[0]: shape-generic code, as for xs, whose gradient is an array)
+    ''', [[0.3, 0.7, 1.1], 0.5], True),  # (ys built by the comprehension itself: plain code over lists, as for
+    # ys = [] then ys.append(x * w) in a loop)
     ('''
     def f(xs, w):
         acc = 0.0
