@@ -870,6 +870,9 @@ class MemoryModel:
         must be so too (or the loop is refused): then each iteration's is, from the first on."""
         before, _, entering = self.loop_values.get(carried, (None, None, False))
         self.loop_values[carried] = (before, after, bool(entering))  # (never asked in the body: not taken for it)
+        if carried in self.list_atoms and isinstance(after, ir.Var) and after.name in self.list_atoms and \
+                after.name != carried:  # (a list the body puts items into, hs[t] = h: after the loop, and as the
+            self._held_by(carried, after.name)  # next iteration starts, it may hold those items too)
         self.order_known.pop(carried, None)
         self.order_conditions.pop(carried, None)
         if carried in self.loop_assumed and not self.c_contiguous(carried):
@@ -1658,8 +1661,13 @@ def _ufunc_test(text):
 
 
 def _list_display(text):
-    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``): a list a copy makes."""
-    return text.startswith("[") and source.expression(text).__class__ is ast.List
+    """Whether a constant's text is a list written out (``[0.0]``, ``[1.0, 2.0]``), or one of constants
+    repeated (``[None] * T``, ``3 * [0.0]``): a list a copy makes."""
+    node = source.expression(text) if "[" in text else None
+    if node.__class__ is ast.BinOp and node.op.__class__ is ast.Mult:
+        node = node.left if node.left.__class__ is ast.List else node.right
+        return node.__class__ is ast.List and all(e.__class__ is ast.Constant for e in node.elts)
+    return node.__class__ is ast.List
 
 
 def _arange(text, np_name):

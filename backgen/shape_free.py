@@ -460,6 +460,11 @@ def _write(forward, unknown, declared, attempt, needed, fitting):
             ones = samples.written(sets[1:])
             if results and not ones and any(map(_grown, results)):  # a loop's number made an array, at the
                 results = []  # operands as numbers only (math.exp(w * x) in it): the code for numbers (below)
+            elif results and not ones and samples.carried_items:  # the operands numbers only, where arrays
+                # of one element change what a loop carries as a list's items (a list of numbers made one of
+                # arrays, which op= on an item then writes into): the code checks it is given numbers
+                results = [dataclasses.replace(item, main=dataclasses.replace(
+                    item.main, numbers=tuple(n for n in operands if n not in item.main.numbers))) for item in results]
             results += ones
         if not results and len(free) <= MIXED_MAX:  # ranks 1 to 3 each (1 and 2 for more parameters), those
             tried = {(len(dims),) * len(free) for dims in PROBES}  # not tried above
@@ -599,6 +604,7 @@ class _Samples:
         self.quiet = quiet  # whether a sample the code is not written at is only left out (numbers tried last)
         self.attempt, self.needed = attempt, needed
         self.carried_changes = False
+        self.carried_items = False  # whether a list a loop carries changed the shapes of its items so
         self.element_writes = False  # whether some sample wrote an array into one element of an array
         self.paths_differ = None  # the refusal where arrays made a number an array on one path only
         self.failure = ""  # why the forward did not run on the first sample it failed at
@@ -631,6 +637,8 @@ class _Samples:
                     raise
                 # a loop's carried value changing shape at these ranks: the code checks it as it runs
                 self.carried_changes |= getattr(exc, "varying_shape", None) == "loop"
+                self.carried_items |= getattr(exc, "varying_shape", None) == "loop" and \
+                    getattr(exc, "items_changed", False)
                 self.element_writes |= getattr(exc, "sample_run", False) and \
                     "setting an array element with a sequence" in exc.msg
                 if getattr(exc, "sample_run", False) and not self.failure:

@@ -873,6 +873,7 @@ class _Walker:
                 "give each of its values a name of its own" if picked else
                 "give it a new name where its shape changes"))
             error.varying_shape = "loop" if loop else "path"  # (shape-generic code checks loops as it runs)
+            error.items_changed = isinstance(known, Items) or isinstance(shape, Items)  # (a list's items)
             error.iteration = again  # (the same line in another iteration of its loop)
             error.number_and_array = () in (_exact(known), _exact(shape)) and not isinstance(known, Items) \
                 and not isinstance(shape, Items)  # (a number on one path, an array on the other)
