@@ -270,8 +270,13 @@ def _vector_norm(c, order, axis):
 
     def power(base, k):
         return "" if k == 0 else base if k == 1 else f"{base} ** {k}"
-    # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf)
-    scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(f"{np_}.abs({x})", order - 1)) if p)
+    # sign(x) |x|^(p-1): 0 where x is 0 for p > 1 (never 0 * inf); for p < 1, |x|^(p-1) is infinite
+    # there, so |x| is read as 1 where x is 0 and sign(x) makes the subgradient 0 (central differences'
+    # value, the norm being even in each element), never 0 * inf
+    magnitude = f"{np_}.abs({x})" if order > 1 else f"{np_}.where({x} == 0, 1.0, {np_}.abs({x}))"
+    scaled = " * ".join(p for p in (g, f"{np_}.sign({x})", power(magnitude, order - 1)) if p)
+    if order < 0:  # one zero makes the norm 0 (each |x|^p infinite), and it stays 0 as the others move
+        scaled = f"{scaled} * ({out} != 0)"
     below = power(c.expand(_nonzero_norm(c), "x") if axis is not None else _nonzero_norm(c), order - 1)
     return f"{scaled} / {below}" if below else scaled
 

@@ -1,0 +1,75 @@
+"""NumPy reductions, broadcasting and contractions at many shapes: size-1 axes, 0-d values, ranks
+0 to 4, ties and zeros.
+
+Each case is checked against central finite differences in float64 (``numeric``), or asserted
+refused with a ``BackgenError`` and part of its message.  Where the forward has a tie built into it
+(a value and its copy), central differences are smooth and the gradient must match them.
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import pytest
+
+import backgen
+from numeric import finite_differences
+
+
+def gradients(source, args, douts=(1.0,), name="f"):
+    """The generated gradients (for every parameter) and central differences of them."""
+    source = textwrap.dedent(source)
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    func = namespace[name]
+    text = backgen.generate(source, name=name)
+    assert text == backgen.generate(source, name=name)  # deterministic
+    generated = {}
+    exec(compile(text, "<generated>", "exec"), generated)
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    dcopies = [d.copy() if isinstance(d, np.ndarray) else d for d in douts]
+    with np.errstate(all="ignore"):
+        got = generated[f"{name}_backward"](*copies, *dcopies)
+    for before, after in zip(list(args) + list(douts), copies + dcopies):
+        if isinstance(before, np.ndarray):
+            np.testing.assert_array_equal(before, after, err_msg="the backward modified its arguments")
+    wrt = list(range(len(args)))
+    fresh = lambda *values: func(*[v.copy() if isinstance(v, np.ndarray) else v for v in values])  # noqa: E731
+    want = finite_differences(fresh, list(args), wrt, douts)
+    got = got if len(wrt) > 1 else (got,)
+    return got, want
+
+
+def assert_right(source, args, douts=(1.0,), name="f"):
+    got, want = gradients(source, args, douts, name)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert np.shape(g) == np.shape(w), f"gradient shape {np.shape(g)}, expected {np.shape(w)}"
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def assert_refused(source, args, match, name="f"):
+    with pytest.raises(backgen.BackgenError, match=match):
+        gradients(source, args, name=name)
+
+
+# --- np.linalg.norm of an order below 1 where an element is 0 -------------------------------------
+
+
+@pytest.mark.parametrize("order", [0.5, 0.3, -1, -2.5])
+@pytest.mark.parametrize("annotated", [True, False])
+def test_norm_of_order_below_one_at_a_zero_element(order, annotated):
+    # |x|^(p-1) is infinite at 0: the subgradient there is 0 (for p > 0, where the norm is even in
+    # each element), never 0 * inf (nan); a row the output does not read has gradient 0
+    params = 'x: "3, 4"' if annotated else "x"
+    x = np.array([[1.0, -0.7, -3.0, 0.5], [0.0, 0.0, 0.0, 0.0], [0.0, 2.0, 0.0, 0.4]])
+    read = "n[0] + 2 * n[2]" if order > 0 else "n[0] * 1.5"
+    assert_right(f'''
+        def f({params}):
+            n = np.linalg.norm(x, ord={order}, axis=-1)
+            return {read}
+    ''', [x])
+    assert_right(f'''
+        def f({params}):
+            return np.linalg.norm(x[0], {order})
+    ''', [x])
