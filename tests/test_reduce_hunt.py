@@ -73,3 +73,28 @@ def test_norm_of_order_below_one_at_a_zero_element(order, annotated):
         def f({params}):
             return np.linalg.norm(x[0], {order})
     ''', [x])
+
+
+# --- np.arctan2 at y = x = 0 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", ['x: "3, 1", y: "4"', "x, y"])
+def test_arctan2_at_the_origin_where_no_gradient_reaches(params):
+    # where x is not its column's largest, the masked value is 0 whatever x is: its gradient is 0,
+    # not 0 times the 0 / 0 of arctan2's derivative at (0, 0)
+    x = np.array([[0.3], [-0.2], [0.7]])
+    y = np.array([0.0, 0.0, 1.0, -2.0])
+    assert_right(f'''
+        def f({params}):
+            t = x * (x == x.max(axis=0, keepdims=True))
+            return np.arctan2(t, y * y)
+    ''', [x, y], (np.linspace(-1, 1, 12).reshape(3, 4),))
+
+
+def test_arctan2_of_a_spread_of_one_number():
+    # the range along an axis of one element is 0: arctan2(0, 0) there, with a gradient of 0
+    assert_right('''
+        def f(x: "1", y: "1, 1"):
+            t = np.max(y, axis=1) - np.min(y, axis=1)
+            return np.sqrt(np.arctan2(t, t) ** 2 + 1) + x
+    ''', [np.array([0.4]), np.array([[1.2]])], (np.array([0.7]),))
