@@ -98,3 +98,22 @@ def test_arctan2_of_a_spread_of_one_number():
             t = np.max(y, axis=1) - np.min(y, axis=1)
             return np.sqrt(np.arctan2(t, t) ** 2 + 1) + x
     ''', [np.array([0.4]), np.array([[1.2]])], (np.array([0.7]),))
+
+
+# --- np.broadcast_to a shape written in the code, without shapes given ----------------------------
+
+
+@pytest.mark.parametrize("body, args", [
+    ("return np.max(np.broadcast_to(x, (3, 4)), axis=0)", [np.array([0.3, -1.2, 0.8, 2.0])]),
+    ("return np.broadcast_to(x, (2, 3, 4)).sum(0) * y", [np.array([[0.3], [-1.2], [0.8]]), np.array([0.5, 1.5, -1.0, 2.0])]),
+    ("return np.broadcast_to(x[:, None], (3, 4)) * y", [np.array([0.3, -1.2, 0.8]), np.array([0.5, 1.5, -1.0, 2.0])]),
+])
+def test_broadcast_to_a_written_shape_without_shapes(body, args):
+    # the samples take the sizes np.broadcast_to asks for (as they take np.ones((3, 4))'s), where
+    # this was refused for want of shapes
+    params = ", ".join("xy"[:len(args)])
+    text = f"import numpy as np\n\ndef f({params}):\n    {body}\n"
+    out = {"np": np}
+    exec(text, out)
+    douts = (np.linspace(-1, 1, np.size(out["f"](*args))).reshape(np.shape(out["f"](*args))),)
+    assert_right(text, args, douts)
