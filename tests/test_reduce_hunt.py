@@ -117,3 +117,30 @@ def test_broadcast_to_a_written_shape_without_shapes(body, args):
     exec(text, out)
     douts = (np.linspace(-1, 1, np.size(out["f"](*args))).reshape(np.shape(out["f"](*args))),)
     assert_right(text, args, douts)
+
+
+# --- matrix norms of an array along two axes other than its last two ------------------------------
+
+
+@pytest.mark.parametrize("order", ["1", "-1", "np.inf", "-np.inf", "'nuc'", "2", "-2", "'fro'"])
+@pytest.mark.parametrize("axis, keepdims", [((2, 0), False), ((0, 2), True), ((-3, 1), False), ((1, -3), True)])
+def test_matrix_norm_along_other_axes(order, axis, keepdims):
+    # the matrices along axes (rows, columns) of a (2, 3, 4) array: was refused but for the last two
+    x = np.random.default_rng(3).normal(size=(2, 3, 4))
+    text = f'''
+        def f(x: "2, 3, 4"):
+            return np.linalg.norm(x, {order}, axis={axis}, keepdims={keepdims}) * 1.5
+    '''
+    namespace = {"np": np}
+    exec(textwrap.dedent(text), namespace)
+    shape = np.shape(namespace["f"](x))
+    assert_right(text, [x], (np.linspace(-1, 1, int(np.prod(shape))).reshape(shape),))
+
+
+def test_matrix_norm_along_other_axes_ties_split():
+    # the largest column sum is that of a column and its copy: central differences are smooth
+    assert_right('''
+        def f(x: "3, 2"):
+            y = np.concatenate([x, x], axis=1)
+            return np.linalg.norm(np.stack([y, 2 * y], axis=1), 1, axis=(0, 2)) + 0.0
+    ''', [np.array([[1.0, -0.2], [0.5, 0.3], [-0.4, 0.1]])], (np.array([0.7, -1.3]),))

@@ -190,6 +190,9 @@ def _norm(c):
         if ndim > 2 and axis is not None and all(isinstance(a, int) and -ndim <= a < ndim for a in axis) and \
                 {a % ndim for a in axis} == {ndim - 2, ndim - 1}:  # a stack of matrices along the last two axes
             return _stacked_matrix_norm(c, order, axis[0] % ndim == ndim - 1)
+        if ndim > 2 and axis is not None and all(isinstance(a, int) and -ndim <= a < ndim for a in axis) and \
+                len({a % ndim for a in axis}) == 2:  # the matrices along two other axes
+            return _matrix_norm_along(c, order, tuple(a % ndim for a in axis))
         if ndim != 2 or axis is not None and (len({a % 2 for a in axis}) != 2 or
                                               any(a not in range(-2, 2) for a in axis)):
             c.unsupported("matrix norms other than 'fro' are differentiated for one 2-D matrix, or a stack of them "
@@ -250,6 +253,25 @@ def _stacked_matrix_norm(c, order, flipped):
         return f"{g} * ({svd}[0] @ {svd}[2])"
     k = 0 if order == 2 else -1
     return f"{g} * {svd}[0][..., :, {k}, None] * {svd}[2][..., None, {k}, :]"
+
+
+def _matrix_norm_along(c, order, axis):
+    """``_matrix_norm`` of each matrix of an array along ``axis`` = (rows, columns), two axes other than
+    its last two: the largest (smallest) column or row sums along them, the SVD of the array with them
+    moved last (its gradient moved back)."""
+    np_, x = c.np, c.x
+    g, out = c.expand(c.g, "x"), c.expand(c.out, "x")
+    if order in (1, -1, float("inf"), float("-inf")):  # column sums (1) are summed over the rows
+        along = axis[0] if order in (1, -1) else axis[1]
+        sums = c.setup("sums", f"{np_}.abs({x}).sum(axis={along}, keepdims=True)")
+        hits = c.setup("hits", f"{sums} == {out}")
+        return f"{g} * {np_}.sign({x}) * {hits} / {hits}.sum(axis={axis}, keepdims=True)"
+    if order not in ("nuc", 2, -2):
+        c.unsupported(f"np.linalg.norm of a matrix with ord={order!r} is not differentiated")
+    svd = c.setup("svd", f"{np_}.linalg.svd({np_}.moveaxis({x}, {axis}, (-2, -1)), full_matrices=False)")
+    k = 0 if order == 2 else -1
+    part = f"{svd}[0] @ {svd}[2]" if order == "nuc" else f"{svd}[0][..., :, {k}, None] * {svd}[2][..., None, {k}, :]"
+    return f"{g} * {np_}.moveaxis({part}, (-2, -1), {axis})"
 
 
 def _vector_norm(c, order, axis):
