@@ -144,3 +144,19 @@ def test_matrix_norm_along_other_axes_ties_split():
             y = np.concatenate([x, x], axis=1)
             return np.linalg.norm(np.stack([y, 2 * y], axis=1), 1, axis=(0, 2)) + 0.0
     ''', [np.array([[1.0, -0.2], [0.5, 0.3], [-0.4, 0.1]])], (np.array([0.7, -1.3]),))
+
+
+# --- np.std of values all equal: a std of a rounding error ---------------------------------------
+
+
+@pytest.mark.parametrize("params", ['x: "4", w: float', "x, w"])
+def test_std_of_equal_values_is_flat(params):
+    # the mean of three equal numbers is not always that number: np.std of them is 1e-17, not 0, and
+    # (a - mean) / std was a gradient of order 1 where central differences give 0 (all move together)
+    w = 1.0725
+    assert np.std(np.repeat((w * w + 0.5) ** w, 3)) != 0  # (the case: a std of rounding errors)
+    assert_right(f'''
+        def f({params}):
+            t = np.repeat((w * w + 0.5) ** w, 3)
+            return np.std(t, axis=0, ddof=1) + np.std(np.broadcast_to(x, (3, 4)), axis=0).sum() + x.std()
+    ''', [np.array([0.3, -1.2, 0.8, 2.0]), w])

@@ -147,7 +147,8 @@ def _cov(c):
 
 def _std(c):
     """(a - mean) / (dof * std), times g: 0 where the values reduced are all equal (their std 0, as
-    central differences give: std(a + h) = std(a - h) there), never 0 / 0."""
+    central differences give: std(a + h) = std(a - h) there), never 0 / 0 nor a rounding error's
+    quotient."""
     if not c.shape_free:
         if c.ndim("a") == 0:
             return f"{c.np}.zeros_like({c.a})"
@@ -155,7 +156,13 @@ def _std(c):
         if not c.data_sized("a") and all(shape[i] == 1 for i in (range(len(shape)) if axes is None else axes)):
             return f"{c.np}.zeros_like({c.a})"  # the spread of one number: always 0 (not a selection by a
             # mask, one element at the samples only)
-    out = c.setup("spread", f"{c.np}.where({c.expand(c.out, 'a')} == 0, 1.0, {c.expand(c.out, 'a')})")
+    # all equal where their largest is their smallest: their std may be a rounding error there (the
+    # mean of three equal numbers is not always that number), of which (a - mean) / std is no gradient
+    # (initial: no equality, and no error, where they are none)
+    along = "" if c.param("axis") is None else f", axis={c.axis_text()}, keepdims=True"
+    equal = c.setup("flat", f"{c.np}.max({c.a}{along}, initial=-{c.np}.inf) == "
+                            f"{c.np}.min({c.a}{along}, initial={c.np}.inf)")
+    out = c.setup("spread", f"{c.np}.where({equal}, {c.np}.inf, {c.expand(c.out, 'a')})")
     return f"{_centered(c)} * {c.expand(c.g, 'a')} / ({_dof(c)} * {out})"
 
 
