@@ -160,3 +160,23 @@ def test_std_of_equal_values_is_flat(params):
             t = np.repeat((w * w + 0.5) ** w, 3)
             return np.std(t, axis=0, ddof=1) + np.std(np.broadcast_to(x, (3, 4)), axis=0).sum() + x.std()
     ''', [np.array([0.3, -1.2, 0.8, 2.0]), w])
+
+
+# --- a fused softmax after a copy written in place --------------------------------------------------
+
+
+@pytest.mark.parametrize("params", ['x: "1, 1", w: "1, 4"', 'x: "3, 1", w: "1, 4"', "x, w"])
+def test_softmax_of_a_copy_written_in_place(params):
+    # the copy t1 of t0 is left out (t1_1 = t0 - 1.0): the softmax's comment, words around code,
+    # has the name renamed word by word, where it was an internal error
+    x, w = np.array([[0.3], [-0.2], [0.5]]), np.array([[0.1, -0.7, 1.2, 0.4]])
+    if '"1, 1"' in params:
+        x = x[:1]
+    assert_right(f'''
+        def f({params}):
+            t0 = x + w
+            t1 = t0.copy()
+            t1 -= 1.0
+            t2e = np.exp(t1 - np.max(t1, axis=-1, keepdims=True))
+            return t2e / np.sum(t2e, axis=-1, keepdims=True)
+    ''', [x, w], (np.linspace(-1, 1, 4 * len(x)).reshape(len(x), 4),))
