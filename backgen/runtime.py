@@ -327,6 +327,36 @@ def _tensordot_grad(grad, a, b, axes, position):
         return np.einsum(f"{sub_out},{sub_b}->{sub_a}", grad, b)
     return np.einsum(f"{sub_out},{sub_a}->{sub_b}", grad, a)
 ''',
+    "_einsum_grad": '''
+def _einsum_grad(grad, subscripts, position, *operands):
+    """The gradient of operand ``position`` in np.einsum(subscripts, *operands), ``...`` written out in
+    letters of their own from the ranks (aligned at the right, as NumPy broadcasts them): an einsum of
+    grad, the other operands and ones of this one's shape (its axes summed in it alone, or broadcast),
+    summed along the axes NumPy broadcast it along; an index repeated in it joined by an identity."""
+    inputs, arrow, output = subscripts.replace(" ", "").partition("->")
+    subs = inputs.split(",")
+    free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts]
+    ranks = [np.ndim(op) - len(sub.replace("...", "")) for sub, op in zip(subs, operands)]
+    width = max([r for sub, r in zip(subs, ranks) if "..." in sub], default=0)
+    fill = "".join(free[:width])
+    subs = [sub.replace("...", fill[width - r:]) for sub, r in zip(subs, ranks)]
+    if not arrow:  # the ellipsis first, then the letters seen once, sorted
+        plain = "".join(c for sub in subs for c in sub if c not in fill)
+        output = fill + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
+    output = output.replace("...", fill)
+    mine, eyes, joins = "", [], []
+    for axis, letter in enumerate(subs[position]):
+        if letter in mine:  # a diagonal: its own letter, joined to the first by np.eye
+            new = free[width + len(joins)]
+            joins.append(letter + new)
+            eyes.append(np.eye(np.shape(operands[position])[axis]))
+            letter = new
+        mine += letter
+    others = [sub for k, sub in enumerate(subs) if k != position] + joins + [mine]
+    values = [op for k, op in enumerate(operands) if k != position] + eyes
+    part = np.einsum(",".join([output] + others) + "->" + mine, grad, *values, np.ones_like(operands[position]))
+    return _unbroadcast(part, operands[position])
+''',
     "_solve_grad_b": '''
 def _solve_grad_b(grad, a, b):
     """The gradient of b in np.linalg.solve(a, b): solve(a.T, grad), b one vector (against one
